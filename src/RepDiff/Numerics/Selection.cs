@@ -33,20 +33,63 @@ public static class Selection
     /// numpy's median (the mean of the two middle values for an even count) of f(v) over the entries
     /// above the diagonal of a square matrix, for f non-decreasing (e.g. √ of squared distances).
     /// </summary>
+    /// <remarks>
+    /// A radix selection on each float's order-preserving 32-bit key, without copying the entries: one
+    /// counting pass over the keys' high 16 bits finds the bucket of each middle rank, a second pass counts
+    /// the low 16 bits inside those buckets. Exact, and independent of the thread count.
+    /// </remarks>
     public static double MedianAboveDiagonal(Matrix m, Func<double, double> f)
     {
         int n = m.Rows;
-        var upper = new float[(long)n * (n - 1) / 2];
-        long at = 0;
-        for (int i = 0; i < n; i++)
-        {
-            m.Row(i)[(i + 1)..].CopyTo(upper.AsSpan((int)at));
-            at += n - i - 1;
-        }
-        int mid = upper.Length / 2;
-        double hi = f(Nth(upper, mid));
-        if (upper.Length % 2 == 1) return hi;
-        // Elements below index mid are all ≤ the selected one; the lower middle is their maximum.
-        return (f(System.Numerics.Tensors.TensorPrimitives.Max<float>(upper.AsSpan(0, mid))) + hi) / 2;
+        long count = (long)n * (n - 1) / 2;
+        if (count == 0) throw new ArgumentException("the matrix has no entries above its diagonal");
+        long upperRank = count / 2, lowerRank = count % 2 == 1 ? upperRank : upperRank - 1;
+
+        var high = CountAboveDiagonal(m, (uint)BucketCount, key => (int)(key >> 16));
+        int upperBucket = Find(high, ref upperRank), lowerBucket = Find(high, ref lowerRank);
+        var low = CountAboveDiagonal(m, 2 * (uint)BucketCount, key =>
+            key >> 16 == (uint)upperBucket ? (int)(key & 0xFFFF) : key >> 16 == (uint)lowerBucket ? BucketCount + (int)(key & 0xFFFF) : -1);
+        var lowerLow = upperBucket == lowerBucket ? low.AsSpan(0, BucketCount) : low.AsSpan(BucketCount);
+        double upper = f(FromKey(((uint)upperBucket << 16) | (uint)Find(low.AsSpan(0, BucketCount), ref upperRank)));
+        double lower = f(FromKey(((uint)lowerBucket << 16) | (uint)Find(lowerLow, ref lowerRank)));
+        return (lower + upper) / 2;
     }
+
+    private const int BucketCount = 1 << 16;
+
+    // Counts of bucketOf(key) over the entries above the diagonal (a negative bucket is not counted).
+    private static long[] CountAboveDiagonal(Matrix m, uint buckets, Func<uint, int> bucketOf)
+    {
+        int n = m.Rows;
+        var total = new long[buckets];
+        Parallel.For(0, n, () => new long[buckets], (i, _, local) =>
+        {
+            var row = m.Row(i)[(i + 1)..];
+            for (int j = 0; j < row.Length; j++)
+            {
+                int b = bucketOf(Key(row[j]));
+                if (b >= 0) local[b]++;
+            }
+            return local;
+        }, local => { lock (total) for (int b = 0; b < total.Length; b++) total[b] += local[b]; });
+        return total;
+    }
+
+    // The bucket holding the entry of the given rank; the rank becomes the rank inside that bucket.
+    private static int Find(ReadOnlySpan<long> counts, ref long rank)
+    {
+        int b = 0;
+        while (rank >= counts[b]) rank -= counts[b++];
+        return b;
+    }
+
+    // Order-preserving map of a float to an unsigned key: flip all bits of negatives, the sign bit of the rest.
+    private static uint Key(float v)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(v);
+        return (bits & 0x8000_0000) != 0 ? ~bits : bits | 0x8000_0000;
+    }
+
+    private static float FromKey(uint key) =>
+        BitConverter.UInt32BitsToSingle((key & 0x8000_0000) != 0 ? key & 0x7FFF_FFFF : ~key);
 }
