@@ -18,8 +18,15 @@ public static class Syrk
         int d = x.Cols;
         if (c.Length != (long)d * d) throw new ArgumentException($"c holds {c.Length} values, expected {d}x{d}");
         if (x.Rows == 0 || d == 0) return;
-        var partial = new float[d * d];
-        int chunk = Math.Clamp((1 << 21) / d, 1024, 8192); // long enough that the per-chunk overhead is small
+        AddUpperTransposeProduct(x, c, alpha, new float[d * d]);
+        MirrorUpper(c, d);
+    }
+
+    /// <summary>The upper triangle (diagonal included) of c += alpha·XᵀX; partial is d×d float work space.</summary>
+    internal static void AddUpperTransposeProduct(Matrix x, double[] c, double alpha, float[] partial)
+    {
+        int d = x.Cols;
+        int chunk = Math.Clamp((1 << 21) / Math.Max(d, 1), 1024, 8192); // long enough that the per-chunk overhead is small
         for (int r0 = 0; r0 < x.Rows; r0 += chunk)
         {
             int rows = Math.Min(chunk, x.Rows - r0);
@@ -28,7 +35,6 @@ public static class Syrk
                 Gemm.Compute(d, d, rows, 1f, x.Data, off, d, true, x.Data, off, d, false, 0f, partial, 0, d, upperOnly: true);
             AddUpper(partial, c, d, alpha);
         }
-        MirrorUpper(c, d);
     }
 
     // c += alpha·P on the upper triangle (diagonal included), row by row; the lower triangle is filled once at the
@@ -55,7 +61,7 @@ public static class Syrk
     }
 
     // c[j, i] = c[i, j] for j > i, in square tiles so reads and writes both stay in cache.
-    private static void MirrorUpper(double[] c, int d)
+    internal static void MirrorUpper(double[] c, int d)
     {
         const int tile = 64;
         int tiles = (d + tile - 1) / tile;
@@ -70,14 +76,22 @@ public static class Syrk
     }
 }
 
-/// <summary>Streaming Σ φφᵀ over row batches (double sums of float features); two accumulators merge by adding.</summary>
+/// <summary>
+/// Streaming Σ φφᵀ over row batches (double sums of float features); two accumulators merge by adding.
+/// Batches update the upper triangle only, with one float work matrix for all of them; the lower triangle is
+/// filled when <see cref="Sum"/> is read.
+/// </summary>
 public sealed class CovarianceAccumulator
 {
+    private readonly double[] sum;
+    private float[]? partial;
+    private bool mirrored = true;
+
     public CovarianceAccumulator(int dim)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dim);
         Dim = dim;
-        Sum = new double[checked(dim * dim)];
+        sum = new double[checked(dim * dim)];
     }
 
     public int Dim { get; }
@@ -86,19 +100,30 @@ public sealed class CovarianceAccumulator
     public long Count { get; private set; }
 
     /// <summary>Σ φφᵀ, dim×dim row-major, both triangles.</summary>
-    public double[] Sum { get; }
+    public double[] Sum
+    {
+        get
+        {
+            if (!mirrored) Syrk.MirrorUpper(sum, Dim);
+            mirrored = true;
+            return sum;
+        }
+    }
 
     public void Add(Matrix batch)
     {
         if (batch.Cols != Dim) throw new ArgumentException($"batch has {batch.Cols} columns, the accumulator {Dim}");
-        Syrk.AddTransposeProduct(batch, Sum);
+        if (batch.Rows == 0 || Dim == 0) return;
+        Syrk.AddUpperTransposeProduct(batch, sum, 1, partial ??= new float[Dim * Dim]);
+        mirrored = false;
         Count += batch.Rows;
     }
 
     public void Merge(CovarianceAccumulator other)
     {
         if (other.Dim != Dim) throw new ArgumentException($"cannot merge a {other.Dim}-dim accumulator into a {Dim}-dim one");
-        System.Numerics.Tensors.TensorPrimitives.Add(Sum, other.Sum, Sum);
+        System.Numerics.Tensors.TensorPrimitives.Add(sum, other.Sum, sum);
+        mirrored = false;  // the upper triangle is right; the lower is refreshed from it on the next read
         Count += other.Count;
     }
 }
