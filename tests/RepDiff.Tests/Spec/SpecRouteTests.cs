@@ -61,6 +61,46 @@ public class SpecRouteTests
         Assert.Equal(expected, e.GetDirection(DirectionNames.MoreSimilarInA).Concepts[0].Members.Take(20));
     }
 
+    [Fact]
+    public void LargeCovarianceFormBlockSolverEqualsTheSampleSpaceOperator()
+    {
+        // r = 400 frequencies each: D = 1,600 < n = 1,700 is past the dense limit, so SPEC runs block Lanczos on
+        // Θ = Lᵀ S L. The n×n operator Φ S Φᵀ / n of the same features, solved by plain Lanczos, must agree.
+        const int n = 1700;
+        Assert.True(1600 > SignedEigen.DenseLimit);
+        var rng = new Random(4);
+        var a = new Matrix(n, 6);
+        var b = new Matrix(n, 9);
+        for (int i = 0; i < n; i++)
+        {
+            int group = i % 5;  // five groups in A; B merges groups 0 and 1
+            for (int c = 0; c < 6; c++) a[i, c] = (float)((c == group ? 3 : 0) + rng.NextDouble());
+            for (int c = 0; c < 9; c++) b[i, c] = (float)((c == Math.Max(group, 1) ? 3 : 0) + rng.NextDouble());
+        }
+        var rffA = RandomFourierFeatures.Sample(6, 400, 2.0, seed: 5);
+        var rffB = RandomFourierFeatures.Sample(9, 400, 2.0, seed: 6);
+        var e = Run(new RepresentationPair(a, b), new SpecOptions { OmegaA = rffA.Omega, OmegaB = rffB.Omega });
+
+        var phiA = new Matrix(n, 800);
+        var phiB = new Matrix(n, 800);
+        rffA.Map(a, phiA);
+        rffB.Map(b, phiB);
+        var lambda = new double[(long)n * n];
+        SampleKernels.AddGram(phiA, 1.0 / n, lambda);
+        SampleKernels.AddGram(phiB, -1.0 / n, lambda);
+        var reference = SignedEigen.Solve(new DenseSymmetricOperator(lambda, n), 10, 1e-12, seed: 1, progress: null);
+        Assert.Equal(reference.Spectrum.Length, e.Spectrum!.Length);
+        // Both sum float32 feature products (in different orders): agreement to float precision.
+        for (int i = 0; i < e.Spectrum.Length; i++)
+            Assert.True(Math.Abs(reference.Spectrum[i] - e.Spectrum[i]) <= 1e-6 * reference.SpectralRadius,
+                $"eigenvalue {i}: {reference.Spectrum[i]} vs {e.Spectrum[i]}");
+        // The strongest mode of each sign has the same leading members.
+        var top = reference.PositiveVectors[0];
+        double sign = top.Sum() >= 0 ? 1 : -1;
+        Assert.Equal(Enumerable.Range(0, n).OrderByDescending(i => sign * top[i]).Take(20),
+            e.GetDirection(DirectionNames.MoreSimilarInA).Concepts[0].Members.Take(20));
+    }
+
     private static Matrix FirstColumns(Matrix m, int cols)
     {
         var result = new Matrix(m.Rows, cols);

@@ -46,7 +46,9 @@ internal static class SignedEigen
     public static SignedModes Solve(ISymmetricOperator op, int k, double zero, int seed, IProgress<ProgressUpdate>? progress)
     {
         k = Math.Min(k, op.Size);
-        var (top, bottom) = Lanczos.SolveBothEnds(op, k, seed, progress: Stage(progress, "eigenpairs"));
+        var (top, bottom) = op is IBlockSymmetricOperator block
+            ? BlockLanczos.SolveBothEnds(block, k, seed, progress: Stage(progress, "eigenpairs"))
+            : Lanczos.SolveBothEnds(op, k, seed, progress: Stage(progress, "eigenpairs"));
         var pos = Enumerable.Range(0, top.Values.Length).Where(i => top.Values[i] > zero).ToArray();
         var neg = Enumerable.Range(0, bottom.Values.Length).Where(i => bottom.Values[i] < -zero).ToArray();
         return new SignedModes(pos.Select(i => top.Values[i]).ToArray(), pos.Select(i => top.Vectors[i]).ToArray(),
