@@ -15,11 +15,22 @@ public static class Distances
     /// <summary>n×n squared distances between the rows of x: symmetric, clamped at 0, exact 0 diagonal.</summary>
     public static Matrix SquaredEuclidean(Matrix x)
     {
+        var d = SquaredEuclideanAboveDiagonal(x);
+        MirrorUpper(d);
+        return d;
+    }
+
+    /// <summary>
+    /// The same distances above the diagonal only (what a median over pairs i &lt; j reads): half the products
+    /// and no mirroring. The diagonal is 0; entries below it are unspecified.
+    /// </summary>
+    public static Matrix SquaredEuclideanAboveDiagonal(Matrix x)
+    {
         int n = x.Rows;
         DenseMemory.EnsureFits(n, n, "the pairwise distance matrix");
         var centred = Centre(x, KMeans.ColumnMeans(x));
         var d = new Matrix(n, n);
-        Gemm.Multiply(centred, false, centred, true, d, -2f);
+        Gemm.Compute(n, n, x.Cols, -2f, centred.Data, 0, x.Cols, false, centred.Data, 0, x.Cols, true, 0f, d.Data, 0, n, upperOnly: true);
         var norms = RowSquaredNorms(centred);
         Gemm.ParallelFor(n, Environment.ProcessorCount, i =>
         {
@@ -28,7 +39,6 @@ public static class Distances
                 row[j] = Finish(norms[i], norms[j], row[j], centred, i, centred, j);
             row[i] = 0;
         });
-        MirrorUpper(d);
         return d;
     }
 

@@ -25,6 +25,6 @@ public static class Bandwidth
     {
         var rows = x.Rows > SubsampleRows ? x.SelectRows(Sampling.Uniform(x.Rows, SubsampleRows, seed)) : x.ReadAll();
         if (rows.Rows < 2) throw new RepDiffInputException("the median bandwidth needs at least 2 rows; give --sigma explicitly");
-        return Selection.MedianAboveDiagonal(Distances.SquaredEuclidean(rows), v => Math.Sqrt(Math.Max(0, v)));
+        return Selection.MedianAboveDiagonal(Distances.SquaredEuclideanAboveDiagonal(rows), v => Math.Sqrt(Math.Max(0, v)));
     }
 }
