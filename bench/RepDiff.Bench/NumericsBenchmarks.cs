@@ -186,3 +186,21 @@ public static class NumericsDenseBenchmarks
         }
     }
 }
+
+public static class CholeskyBenchmarks
+{
+    /// <summary>Cholesky of a d×d SPD matrix XᵀX/n + I·1e-3 (args: sizes, default 4000), the SPEC feature covariance size.</summary>
+    [Bench("cholesky")]
+    public static void CholeskyBench(string[] args)
+    {
+        foreach (int d in args.Length > 0 ? args.Select(int.Parse) : [4000])
+        {
+            var rng = new Random(1);
+            var x = new Matrix(d + 100, d);
+            for (int i = 0; i < x.Data.Length; i++) x.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+            var a = new double[(long)d * d];
+            Syrk.AddTransposeProduct(x, a, 1.0 / x.Rows);
+            Harness.Measure("cholesky", new() { ["d"] = d }, () => Cholesky.Factor(a, d), 1.0 * d * d * d / 3);
+        }
+    }
+}
