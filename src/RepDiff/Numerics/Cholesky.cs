@@ -47,7 +47,7 @@ public static class Cholesky
             l[row + i] = a[row + i] + shift;
             Array.Clear(l, (int)(row + i + 1), n - i - 1);
         });
-        var panelT = new double[Block * (long)n];
+        var panelT = new double[Block * ((long)n + TileCols)];
         for (int k0 = 0; k0 < n; k0 += Block)
         {
             int k1 = Math.Min(n, k0 + Block);
@@ -80,16 +80,62 @@ public static class Cholesky
     }
 
     /// <summary>Rows below the diagonal block: L_ij = (A_ij − Σ_{k0 ≤ p &lt; j} L_ip L_jp) / L_jj for j in [k0, k1).</summary>
+    /// <remarks>Four rows at a time share each load of row j; each row's sums run in the same order as alone.</remarks>
     private static void SolvePanel(double[] l, int n, int k0, int k1) =>
-        Parallel.For(k1, n, i =>
+        Parallel.For(0, (n - k1 + 3) / 4, g =>
         {
-            long r = (long)i * n;
+            int i0 = k1 + 4 * g;
+            if (i0 + 4 > n)
+            {
+                for (int i = i0; i < n; i++) SolveRow(l, n, k0, k1, i);
+                return;
+            }
+            long r0 = (long)i0 * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
             for (int j = k0; j < k1; j++)
             {
                 long rj = (long)j * n;
-                l[r + j] = (l[r + j] - TensorPrimitives.Dot<double>(l.AsSpan((int)(r + k0), j - k0), l.AsSpan((int)(rj + k0), j - k0))) / l[rj + j];
+                var (d0, d1, d2, d3) = Dot4(l, r0 + k0, r1 + k0, r2 + k0, r3 + k0, rj + k0, j - k0);
+                double ljj = l[rj + j];
+                l[r0 + j] = (l[r0 + j] - d0) / ljj;
+                l[r1 + j] = (l[r1 + j] - d1) / ljj;
+                l[r2 + j] = (l[r2 + j] - d2) / ljj;
+                l[r3 + j] = (l[r3 + j] - d3) / ljj;
             }
         });
+
+    private static void SolveRow(double[] l, int n, int k0, int k1, int i)
+    {
+        long r = (long)i * n;
+        for (int j = k0; j < k1; j++)
+        {
+            long rj = (long)j * n;
+            var (d, _, _, _) = Dot4(l, r + k0, r + k0, r + k0, r + k0, rj + k0, j - k0);
+            l[r + j] = (l[r + j] - d) / l[rj + j];
+        }
+    }
+
+    // Four dot products of rows at a0..a3 with the row at b, over count entries.
+    private static (double, double, double, double) Dot4(double[] l, long a0, long a1, long a2, long a3, long b, int count)
+    {
+        ref double x = ref l[0];
+        var s0 = Vector256<double>.Zero; var s1 = s0; var s2 = s0; var s3 = s0;
+        int p = 0;
+        for (; p + 4 <= count; p += 4)
+        {
+            var v = Vector256.LoadUnsafe(ref x, (nuint)(b + p));
+            s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(a0 + p)), v, s0);
+            s1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(a1 + p)), v, s1);
+            s2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(a2 + p)), v, s2);
+            s3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(a3 + p)), v, s3);
+        }
+        double d0 = Vector256.Sum(s0), d1 = Vector256.Sum(s1), d2 = Vector256.Sum(s2), d3 = Vector256.Sum(s3);
+        for (; p < count; p++)
+        {
+            double v = l[b + p];
+            d0 += l[a0 + p] * v; d1 += l[a1 + p] * v; d2 += l[a2 + p] * v; d3 += l[a3 + p] * v;
+        }
+        return (d0, d1, d2, d3);
+    }
 
     private const int TileRows = 4, TileCols = 16;
 
@@ -97,13 +143,14 @@ public static class Cholesky
     private static void UpdateTrailing(double[] l, int n, int k0, int k1, double[] panelT)
     {
         int nb = k1 - k0, m = n - k1;
-        // Transposed panel: panelT[p·m + (j − k1)] = L_j,(k0+p), so a tile's columns are contiguous per p.
-        Parallel.For(0, (m + 63) / 64, b =>
+        // Packed transposed panel: the 16 columns of tile block cb lie at panelT[(cb·nb + p)·16 + col] = L_j,(k0+p)
+        // (j = k1 + 16·cb + col), so a tile reads one contiguous 16·nb run instead of one page per depth step.
+        Parallel.For(0, (m + TileCols - 1) / TileCols, cb =>
         {
-            for (int j = k1 + b * 64, end = Math.Min(n, j + 64); j < end; j++)
+            for (int col = 0, j = k1 + cb * TileCols; col < TileCols && j < n; col++, j++)
             {
                 long rj = (long)j * n + k0;
-                for (int p = 0; p < nb; p++) panelT[(long)p * m + (j - k1)] = l[rj + p];
+                for (int p = 0; p < nb; p++) panelT[((long)cb * nb + p) * TileCols + col] = l[rj + p];
             }
         });
         int groups = (m + TileRows - 1) / TileRows;
@@ -115,7 +162,11 @@ public static class Cholesky
             int jEnd = i0 + rows; // columns [k1, jEnd) cover the lower triangle of these rows
             int j0 = k1;
             if (rows == TileRows)
+            {
+                if (Vector512.IsHardwareAccelerated)
+                    for (; j0 + 2 * TileCols <= jEnd; j0 += 2 * TileCols) Tile512(l, n, k0, nb, panelT, m, i0, j0 - k1);
                 for (; j0 + TileCols <= jEnd; j0 += TileCols) Tile(l, n, k0, nb, panelT, m, i0, j0 - k1);
+            }
             for (int i = i0; i < i0 + rows; i++)
             {
                 long r = (long)i * n;
@@ -137,7 +188,7 @@ public static class Cholesky
         ref double lr = ref l[0];
         for (int p = 0; p < nb; p++)
         {
-            ref double q = ref System.Runtime.CompilerServices.Unsafe.Add(ref pt, (nint)((long)p * m + c0));
+            ref double q = ref System.Runtime.CompilerServices.Unsafe.Add(ref pt, (nint)(((long)(c0 / TileCols) * nb + p) * TileCols));
             var b0 = Vector256.LoadUnsafe(ref q);
             var b1 = Vector256.LoadUnsafe(ref q, 4);
             var b2 = Vector256.LoadUnsafe(ref q, 8);
@@ -160,6 +211,52 @@ public static class Cholesky
         Subtract(l, c + n, a10, a11, a12, a13);
         Subtract(l, c + 2L * n, a20, a21, a22, a23);
         Subtract(l, c + 3L * n, a30, a31, a32, a33);
+    }
+
+    /// <summary>The 4×32 block at rows i0.., trailing columns c0.. (two packed 16-column blocks) with Vector512.</summary>
+    private static void Tile512(double[] l, int n, int k0, int nb, double[] panelT, int m, int i0, int c0)
+    {
+        var a00 = Vector512<double>.Zero; var a01 = a00; var a02 = a00; var a03 = a00;
+        var a10 = a00; var a11 = a00; var a12 = a00; var a13 = a00;
+        var a20 = a00; var a21 = a00; var a22 = a00; var a23 = a00;
+        var a30 = a00; var a31 = a00; var a32 = a00; var a33 = a00;
+        long r0 = (long)i0 * n + k0, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+        ref double lr = ref l[0];
+        ref double left = ref panelT[(long)(c0 / TileCols) * nb * TileCols];
+        ref double right = ref System.Runtime.CompilerServices.Unsafe.Add(ref left, (nint)((long)nb * TileCols));
+        for (int p = 0; p < nb; p++)
+        {
+            var b0 = Vector512.LoadUnsafe(ref left, (nuint)(p * TileCols));
+            var b1 = Vector512.LoadUnsafe(ref left, (nuint)(p * TileCols + 8));
+            var b2 = Vector512.LoadUnsafe(ref right, (nuint)(p * TileCols));
+            var b3 = Vector512.LoadUnsafe(ref right, (nuint)(p * TileCols + 8));
+            var x = Vector512.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r0 + p)));
+            a00 = Vector512.FusedMultiplyAdd(x, b0, a00); a01 = Vector512.FusedMultiplyAdd(x, b1, a01);
+            a02 = Vector512.FusedMultiplyAdd(x, b2, a02); a03 = Vector512.FusedMultiplyAdd(x, b3, a03);
+            x = Vector512.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r1 + p)));
+            a10 = Vector512.FusedMultiplyAdd(x, b0, a10); a11 = Vector512.FusedMultiplyAdd(x, b1, a11);
+            a12 = Vector512.FusedMultiplyAdd(x, b2, a12); a13 = Vector512.FusedMultiplyAdd(x, b3, a13);
+            x = Vector512.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r2 + p)));
+            a20 = Vector512.FusedMultiplyAdd(x, b0, a20); a21 = Vector512.FusedMultiplyAdd(x, b1, a21);
+            a22 = Vector512.FusedMultiplyAdd(x, b2, a22); a23 = Vector512.FusedMultiplyAdd(x, b3, a23);
+            x = Vector512.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r3 + p)));
+            a30 = Vector512.FusedMultiplyAdd(x, b0, a30); a31 = Vector512.FusedMultiplyAdd(x, b1, a31);
+            a32 = Vector512.FusedMultiplyAdd(x, b2, a32); a33 = Vector512.FusedMultiplyAdd(x, b3, a33);
+        }
+        long c = (long)i0 * n + (c0 + (n - m)); // column k1 + c0
+        Subtract(l, c, a00, a01, a02, a03);
+        Subtract(l, c + n, a10, a11, a12, a13);
+        Subtract(l, c + 2L * n, a20, a21, a22, a23);
+        Subtract(l, c + 3L * n, a30, a31, a32, a33);
+    }
+
+    private static void Subtract(double[] l, long at, Vector512<double> v0, Vector512<double> v1, Vector512<double> v2, Vector512<double> v3)
+    {
+        ref double d = ref l[at];
+        (Vector512.LoadUnsafe(ref d) - v0).StoreUnsafe(ref d);
+        (Vector512.LoadUnsafe(ref d, 8) - v1).StoreUnsafe(ref d, 8);
+        (Vector512.LoadUnsafe(ref d, 16) - v2).StoreUnsafe(ref d, 16);
+        (Vector512.LoadUnsafe(ref d, 24) - v3).StoreUnsafe(ref d, 24);
     }
 
     private static void Subtract(double[] l, long at, Vector256<double> v0, Vector256<double> v1, Vector256<double> v2, Vector256<double> v3)
