@@ -36,18 +36,21 @@ public sealed class RandomFourierFeatures
     }
 
     /// <summary>features (batch × 2r) = [cos(xΩ), sin(xΩ)] / √r, one row per row of xBatch.</summary>
-    public void Map(Matrix xBatch, Matrix features)
+    public void Map(Matrix xBatch, Matrix features) => Map(xBatch, features, 0);
+
+    /// <summary>Writes [cos(xΩ), sin(xΩ)] / √r into columns [column, column + 2r) of each features row (the rest untouched).</summary>
+    public void Map(Matrix xBatch, Matrix features, int column)
     {
         int r = Frequencies;
         if (xBatch.Cols != InputDim) throw new ArgumentException($"rows have {xBatch.Cols} dimensions, the frequencies expect {InputDim}");
-        if (features.Rows != xBatch.Rows || features.Cols != 2 * r)
-            throw new ArgumentException($"features is {features.Rows}x{features.Cols}, expected {xBatch.Rows}x{2 * r}");
-        // xΩ lands in the first r columns of each feature row (leading dimension 2r), then becomes cos and sin in place.
-        Gemm.Compute(xBatch.Rows, r, InputDim, 1f, xBatch.Data, 0, InputDim, false, Omega.Data, 0, r, false, 0f, features.Data, 0, 2 * r);
+        if (features.Rows != xBatch.Rows || column < 0 || features.Cols < column + 2 * r)
+            throw new ArgumentException($"features is {features.Rows}x{features.Cols}, expected {xBatch.Rows} rows with columns {column}..{column + 2 * r}");
+        // xΩ lands in the first r of the 2r columns, then becomes cos and sin in place.
+        Gemm.Compute(xBatch.Rows, r, InputDim, 1f, xBatch.Data, 0, InputDim, false, Omega.Data, 0, r, false, 0f, features.Data, column, features.Cols);
         float scale = 1f / MathF.Sqrt(r);
         Gemm.ParallelFor(xBatch.Rows, Environment.ProcessorCount, i =>
         {
-            var row = features.Row(i);
+            var row = features.Row(i).Slice(column, 2 * r);
             var projection = row[..r];
             TensorPrimitives.Sin(projection, row[r..]);
             TensorPrimitives.Cos(projection, projection);

@@ -142,7 +142,7 @@ public static class Koda
         else
         {
             var unit = new Matrix(n, x.Cols);
-            new CosineFeatures(x.Cols, name).Map(x, unit, 0);
+            new CosineFeatures(x.Cols, name).Map(x, unit, 0, 0);
             SampleKernels.AddGram(unit, 1.0 / n, k);
         }
         return k;

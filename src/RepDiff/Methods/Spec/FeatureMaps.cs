@@ -8,8 +8,11 @@ internal interface IFeatureMap
     int InputDim { get; }
     int Dim { get; }
 
-    /// <summary>Writes φ of each row of x into dest (x.Rows × Dim); firstRow numbers the rows in error messages.</summary>
-    void Map(Matrix x, Matrix dest, int firstRow);
+    /// <summary>
+    /// Writes φ of each row of x into columns [column, column + Dim) of dest's rows (dest has x.Rows rows);
+    /// firstRow numbers the rows in error messages.
+    /// </summary>
+    void Map(Matrix x, Matrix dest, int column, int firstRow);
 }
 
 /// <summary>Cosine kernel features: the rows scaled to unit length. A zero row has no direction and is an input error.</summary>
@@ -18,7 +21,7 @@ internal sealed class CosineFeatures(int inputDim, string sourceName) : IFeature
     public int InputDim => inputDim;
     public int Dim => inputDim;
 
-    public void Map(Matrix x, Matrix dest, int firstRow)
+    public void Map(Matrix x, Matrix dest, int column, int firstRow)
     {
         int zeroRow = int.MaxValue;  // the first row without a direction, reported after the parallel loop
         Parallel.For(0, x.Rows, i =>
@@ -30,7 +33,7 @@ internal sealed class CosineFeatures(int inputDim, string sourceName) : IFeature
                 InterlockedMin(ref zeroRow, i);
                 return;
             }
-            System.Numerics.Tensors.TensorPrimitives.Multiply(row, (float)(1 / norm), dest.Row(i));
+            System.Numerics.Tensors.TensorPrimitives.Multiply(row, (float)(1 / norm), dest.Row(i).Slice(column, inputDim));
         });
         if (zeroRow != int.MaxValue)
             throw new RepDiffInputException($"{sourceName} row {firstRow + zeroRow} has zero norm; the cosine kernel needs every row to be nonzero (use --kernel gaussian or drop the row)");
@@ -49,7 +52,7 @@ internal sealed class FourierFeatures(RandomFourierFeatures rff) : IFeatureMap
     public RandomFourierFeatures Rff => rff;
     public int InputDim => rff.InputDim;
     public int Dim => 2 * rff.Frequencies;
-    public void Map(Matrix x, Matrix dest, int firstRow) => rff.Map(x, dest);
+    public void Map(Matrix x, Matrix dest, int column, int firstRow) => rff.Map(x, dest, column);
 }
 
 /// <summary>
@@ -79,25 +82,16 @@ internal sealed class FeatureBatches
     {
         Matrix? fullFeatures = null;
         var rawFull = new Matrix?[maps.Length];
-        var mappedFull = new Matrix?[maps.Length];
         for (int first = 0; first < Rows; first += batchRows)
         {
             int count = Math.Min(batchRows, Rows - first);
             var features = count == batchRows ? (fullFeatures ??= new Matrix(count, Dim)) : new Matrix(count, Dim);
-            int column = 0;
-            for (int s = 0; s < maps.Length; s++)
+            // Each map writes its own columns of the batch directly: [φ_1(x_i) | φ_2(y_i) | ...].
+            for (int s = 0, column = 0; s < maps.Length; column += maps[s].Dim, s++)
             {
                 var raw = count == batchRows ? (rawFull[s] ??= new Matrix(count, sources[s].Cols)) : new Matrix(count, sources[s].Cols);
                 sources[s].ReadRows(first, count, raw.Data);
-                if (maps.Length == 1)
-                {
-                    maps[s].Map(raw, features, first);
-                    break;
-                }
-                var mapped = count == batchRows ? (mappedFull[s] ??= new Matrix(count, maps[s].Dim)) : new Matrix(count, maps[s].Dim);
-                maps[s].Map(raw, mapped, first);
-                for (int i = 0; i < count; i++) mapped.Row(i).CopyTo(features.Row(i).Slice(column, maps[s].Dim));
-                column += maps[s].Dim;
+                maps[s].Map(raw, features, column, first);
             }
             body(features, first);
             progress.Report(stage, (double)(first + count) / Rows);
@@ -112,7 +106,7 @@ internal sealed class FeatureBatches
         {
             var raw = sources[s].ReadAll();
             result[s] = new Matrix(Rows, maps[s].Dim);
-            maps[s].Map(raw, result[s], 0);
+            maps[s].Map(raw, result[s], 0, 0);
         }
         return result;
     }
