@@ -13,7 +13,7 @@ public interface IBlockSymmetricOperator : ISymmetricOperator
 /// Both ends of the spectrum of a symmetric operator by thick-restart block Lanczos with full
 /// reorthogonalization. An operator whose single product is bound by reading its matrix (SPEC's
 /// triangular factors) reads it once per block of b vectors instead of once per vector, which is where the
-/// speed comes from. The block (b ≥ 2k + 4) also sees every copy of an eigenvalue repeated up to b times, so
+/// speed comes from. A block of b vectors also sees every copy of an eigenvalue repeated up to b times, so
 /// no separate probe for missed copies is run, unlike <see cref="Lanczos"/>.
 /// </summary>
 /// <remarks>
