@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using RepDiff.IO;
 
 namespace RepDiff.Numerics;
@@ -47,15 +48,77 @@ public sealed class RandomFourierFeatures
             throw new ArgumentException($"features is {features.Rows}x{features.Cols}, expected {xBatch.Rows} rows with columns {column}..{column + 2 * r}");
         // xΩ lands in the first r of the 2r columns, then becomes cos and sin in place.
         Gemm.Compute(xBatch.Rows, r, InputDim, 1f, xBatch.Data, 0, InputDim, false, Omega.Data, 0, r, false, 0f, features.Data, column, features.Cols);
-        float scale = 1f / MathF.Sqrt(r);
+        double scale = 1 / Math.Sqrt(r);
         Gemm.ParallelFor(xBatch.Rows, Environment.ProcessorCount, i =>
         {
             var row = features.Row(i).Slice(column, 2 * r);
-            var projection = row[..r];
-            TensorPrimitives.Sin(projection, row[r..]);
-            TensorPrimitives.Cos(projection, projection);
-            TensorPrimitives.Multiply(row, scale, row);
+            CosSin(row[..r], row[r..], scale);
         });
+    }
+
+    /// <summary>
+    /// cos(z)·scale over z in place, and sin(z)·scale into sin, computed in double: z = k·π/2 + t with |t| ≤ π/4
+    /// (π/2 in two parts, so t is exact to double precision for |z| &lt; 2²⁰), then minimax polynomials for sin t
+    /// and cos t (the fdlibm coefficients, accurate to double precision on [−π/4, π/4]) and the quadrant of k.
+    /// Written here rather than calling TensorPrimitives.Sin/Cos: those run slowly until tiered compilation has
+    /// recompiled them, which is most of a first SPEC call's feature map.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void CosSin(Span<float> z, Span<float> sin, double scale)
+    {
+        const double TwoOverPi = 0.63661977236758134308, PiOver2Hi = 1.57079632673412561417, PiOver2Lo = 6.07710050650619224932e-11;
+        const double Round = 6755399441055744.0;  // 1.5·2⁵²: adding it rounds to the nearest integer (|z| < 2⁵⁰)
+        const double S1 = -1.66666666666666324348e-01, S2 = 8.33333333332248946124e-03, S3 = -1.98412698298579493134e-04,
+            S4 = 2.75573137070700676789e-06, S5 = -2.50507602534068634195e-08, S6 = 1.58969099521155010221e-10;
+        const double C1 = 4.16666666666666019037e-02, C2 = -1.38888888888741095749e-03, C3 = 2.48015872894767294178e-05,
+            C4 = -2.75573143513906633035e-07, C5 = 2.08757232129817482790e-09, C6 = -1.13596475577881948265e-11;
+        int n = z.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float zr = ref z[0];
+            ref float sr = ref sin[0];
+            var vScale = Vector256.Create(scale);
+            for (; i <= n - 4; i += 4)
+            {
+                var x = Vector256.WidenLower(Vector128.LoadUnsafe(ref zr, (nuint)i).ToVector256Unsafe());
+                var shifted = Vector256.FusedMultiplyAdd(x, V(TwoOverPi), V(Round));
+                var k = shifted - V(Round);
+                var q = shifted.AsInt64();  // the low mantissa bits of k + 1.5·2⁵² hold k in two's complement: q & 3 = k mod 4
+                var t = Vector256.FusedMultiplyAdd(k, V(-PiOver2Lo), Vector256.FusedMultiplyAdd(k, V(-PiOver2Hi), x));
+                var t2 = t * t;
+                var sinPoly = Horner(t2, S6, S5, S4, S3, S2, S1);
+                var cosPoly = Horner(t2, C6, C5, C4, C3, C2, C1);
+                var sinT = Vector256.FusedMultiplyAdd(t * t2, sinPoly, t);
+                var cosT = Vector256.FusedMultiplyAdd(t2 * t2, cosPoly, Vector256.FusedMultiplyAdd(t2, V(-0.5), V(1.0)));
+                var odd = Vector256.Equals(q & Vector256<long>.One, Vector256<long>.One).AsDouble();
+                var s = Vector256.ConditionalSelect(odd, cosT, sinT);  // sin z = ±(sin t or cos t) by quadrant
+                var c = Vector256.ConditionalSelect(odd, sinT, cosT);
+                var negateSin = Vector256.ShiftLeft(q & Vector256.Create(2L), 62).AsDouble();                       // q = 2, 3
+                var negateCos = Vector256.ShiftLeft((q + Vector256<long>.One) & Vector256.Create(2L), 62).AsDouble();  // q = 1, 2
+                var sinOut = Vector256.Narrow((s ^ negateSin) * vScale, Vector256<double>.Zero).GetLower();
+                var cosOut = Vector256.Narrow((c ^ negateCos) * vScale, Vector256<double>.Zero).GetLower();
+                sinOut.StoreUnsafe(ref sr, (nuint)i);
+                cosOut.StoreUnsafe(ref zr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)  // the last few: the library's double sin and cos agree with the above to ~1e-16
+        {
+            double x = z[i];
+            sin[i] = (float)(Math.Sin(x) * scale);
+            z[i] = (float)(Math.Cos(x) * scale);
+        }
+    }
+
+    private static Vector256<double> V(double value) => Vector256.Create(value);
+
+    // c0 + t2·(c1 + t2·(c2 + ...)) for coefficients from the highest power down: Horner(t2, c5, c4, ..., c0).
+    private static Vector256<double> Horner(Vector256<double> t2, double c5, double c4, double c3, double c2, double c1, double c0)
+    {
+        var p = Vector256.FusedMultiplyAdd(V(c5), t2, V(c4));
+        p = Vector256.FusedMultiplyAdd(p, t2, V(c3));
+        p = Vector256.FusedMultiplyAdd(p, t2, V(c2));
+        p = Vector256.FusedMultiplyAdd(p, t2, V(c1));
+        return Vector256.FusedMultiplyAdd(p, t2, V(c0));
     }
 
     /// <summary>Loads Ω from .npy; the file must have one row per input dimension.</summary>

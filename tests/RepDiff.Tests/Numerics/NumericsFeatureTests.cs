@@ -158,4 +158,25 @@ public class NumericsFeatureTests
         Assert.Equal(1, draws.Average(v => v * v), 0.03);
         Assert.NotEqual(Rng.Derive(1, 0), Rng.Derive(1, 1));
     }
+
+    [Fact]
+    public void CosSinMatchesTheDoubleLibraryToFloatPrecisionInEveryQuadrant()
+    {
+        // Every quadrant boundary, negative arguments, exact multiples of π/2, and |z| up to 10⁴ (xΩ for raw,
+        // unnormalized embeddings); odd lengths exercise the scalar tail.
+        var rng = new Random(5);
+        var values = new List<float> { 0f, -0f, 1e-30f, (float)(Math.PI / 4), (float)(Math.PI / 2), (float)Math.PI, (float)(-3 * Math.PI / 2), 1e4f, -1e4f };
+        for (int i = -40; i <= 40; i++) values.Add((float)(i * Math.PI / 4));
+        for (int i = 0; i < 5001; i++) values.Add((float)((rng.NextDouble() * 2 - 1) * Math.Pow(10, rng.Next(-3, 5))));
+        var z = values.ToArray();
+        var sin = new float[z.Length];
+        var cos = (float[])z.Clone();
+        RandomFourierFeatures.CosSin(cos, sin, 0.5);
+        for (int i = 0; i < z.Length; i++)
+        {
+            // Correctly rounded would be within half a float ulp of the value; allow one ulp of 0.5·[−1, 1].
+            Assert.True(Math.Abs(0.5 * Math.Sin(z[i]) - sin[i]) <= 6e-8, $"sin({z[i]:R}) = {sin[i]:R}, expected {0.5 * Math.Sin(z[i]):R}");
+            Assert.True(Math.Abs(0.5 * Math.Cos(z[i]) - cos[i]) <= 6e-8, $"cos({z[i]:R}) = {cos[i]:R}, expected {0.5 * Math.Cos(z[i]):R}");
+        }
+    }
 }
