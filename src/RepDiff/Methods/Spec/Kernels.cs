@@ -107,12 +107,17 @@ internal static class FeatureGram
             // G is no longer needed: its storage takes Lᵀ, which saves a fresh D×D array (page faults cost here).
             modes = SignedEigen.Solve(new ThetaOperator(l, signs, transposeInto: gram), k, zero, seed, progress);
         }
-        double[][] Weights(double[][] vectors) => vectors.Select(u =>
+        // w = S L u for every mode at once: each row of L is read once for all of them.
+        double[][] Weights(double[][] vectors)
         {
-            var w = new double[d];
-            for (int i = 0; i < d; i++) w[i] = signs[i] * TensorPrimitives.Dot<double>(l.AsSpan(i * d, i + 1), u.AsSpan(0, i + 1));
-            return w;
-        }).ToArray();
+            var weights = vectors.Select(_ => new double[d]).ToArray();
+            Parallel.For(0, d, i =>
+            {
+                var row = l.AsSpan(i * d, i + 1);
+                for (int v = 0; v < vectors.Length; v++) weights[v][i] = signs[i] * TensorPrimitives.Dot<double>(row, vectors[v].AsSpan(0, i + 1));
+            });
+            return weights;
+        }
         return (modes, Weights(modes.PositiveVectors), Weights(modes.NegativeVectors));
     }
 

@@ -98,7 +98,7 @@ public static class Spec
                 var covariance = new CovarianceAccumulator(d);
                 batches.ForEach((features, _) => covariance.Add(features), progress, "feature covariance");
                 var gram = covariance.Sum;
-                for (long i = 0; i < gram.LongLength; i++) gram[i] /= n;
+                System.Numerics.Tensors.TensorPrimitives.Divide(gram, (double)n, gram);
                 for (int i = 0; i < d; i++) gram[(long)i * d + i] += options.CovarianceRidge;
                 timings["features"] = Lap(clock);
                 var signs = new double[d];
