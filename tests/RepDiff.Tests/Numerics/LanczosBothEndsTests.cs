@@ -3,26 +3,43 @@ using static RepDiff.Tests.Numerics.NumericsTestData;
 
 namespace RepDiff.Tests.Numerics;
 
-/// <summary>One Krylov space for both ends of the spectrum gives the same pairs as the dense solver.</summary>
+/// <summary>
+/// Both solvers for the two ends of a spectrum (one Krylov space, and block Lanczos) give the dense solver's
+/// pairs, repeated and clustered eigenvalues included.
+/// </summary>
 public class LanczosBothEndsTests
 {
+    /// <summary>A dense matrix whose block product is column by column: the block solver only sees the interface.</summary>
+    private sealed class DenseBlock(double[] a, int n) : IBlockSymmetricOperator
+    {
+        private readonly DenseSymmetricOperator dense = new(a, n);
+        public int Size => n;
+        public int BlockProducts { get; private set; }
+        public void Multiply(double[] x, double[] y) => dense.Multiply(x, y);
+        public void Multiply(double[][] x, double[][] y)
+        {
+            BlockProducts++;
+            for (int c = 0; c < x.Length; c++) dense.Multiply(x[c], y[c]);
+        }
+    }
+
     [Theory]
-    [InlineData("indefinite")]
-    [InlineData("repeated at both ends")]
-    [InlineData("one-sided")]
-    public void BothEndsAgreeWithDense(string kind)
+    [InlineData("indefinite", false)]
+    [InlineData("repeated at both ends", false)]
+    [InlineData("one-sided", false)]
+    [InlineData("indefinite", true)]
+    [InlineData("repeated at both ends", true)]  // a triple eigenvalue at each end: one Krylov vector alone sees one copy
+    [InlineData("one-sided", true)]
+    [InlineData("clustered", true)]
+    public void BothEndsAgreeWithDense(string kind, bool block)
     {
         const int n = 500, k = 10;
-        var rng = Rng.Create(kind.Length);
-        var spectrum = kind switch
-        {
-            "indefinite" => Enumerable.Range(0, n).Select(i => (i % 2 == 0 ? 1 : -1) * (1 + 20.0 / (i + 1)) + 0.01 * Rng.Normal(rng)).ToArray(),
-            "repeated at both ends" => Enumerable.Range(0, n).Select(i => i < 3 ? 9.0 : i < 6 ? -7.0 : Rng.Normal(rng)).ToArray(),
-            _ => Enumerable.Range(0, n).Select(i => i < 50 ? 5 + Rng.Normal(rng) : 1e-3 * Math.Abs(Rng.Normal(rng))).ToArray(),
-        };
+        var spectrum = TestSpectrum(kind, n);
         var a = WithSpectrum(spectrum, 7);
         var dense = SymmetricEigen.Decompose(a, n);
-        var (top, bottom) = Lanczos.SolveBothEnds(new DenseSymmetricOperator(a, n), k, seed: 2);
+        var op = new DenseBlock(a, n);
+        var (top, bottom) = block ? BlockLanczos.SolveBothEnds(op, k, seed: 2) : Lanczos.SolveBothEnds(op, k, seed: 2);
+        Assert.Equal(block, op.BlockProducts > 0);
         double norm = spectrum.Max(Math.Abs);
         Assert.Equal(dense.Values.Take(k).ToArray(), top.Values, (x, y) => Math.Abs(x - y) < 1e-8 * norm);
         Assert.Equal(dense.Values.Reverse().Take(k).ToArray(), bottom.Values, (x, y) => Math.Abs(x - y) < 1e-8 * norm);
@@ -33,5 +50,21 @@ public class LanczosBothEndsTests
             Assert.True(Residual(a, n, values[i], all[i]) < 1e-8 * norm, $"pair {i} residual");
             for (int j = 0; j <= i; j++) Assert.Equal(i == j ? 1 : 0, Dot(all[i], all[j]), 1e-8);
         }
+    }
+
+    [Fact]
+    public void BlockSolverIsDeterministicAndSmallProblemsFallBackToDense()
+    {
+        var a = WithSpectrum(Enumerable.Range(0, 400).Select(i => Math.Sin(i)).ToArray(), 3);
+        var first = BlockLanczos.SolveBothEnds(new DenseBlock(a, 400), 5, seed: 1);
+        var second = BlockLanczos.SolveBothEnds(new DenseBlock(a, 400), 5, seed: 1);
+        Assert.Equal(first.Largest.Values, second.Largest.Values);
+        Assert.Equal(first.Smallest.Vectors[0], second.Smallest.Vectors[0]);
+        // 2 × basis ≥ n: the plain solver (dense for n this small) answers, without block products.
+        var small = new DenseBlock(WithSpectrum(Enumerable.Range(0, 150).Select(i => (double)i - 75).ToArray(), 4), 150);
+        var (top, bottom) = BlockLanczos.SolveBothEnds(small, 3);
+        Assert.Equal(0, small.BlockProducts);
+        Assert.Equal([74.0, 73, 72], top.Values, (x, y) => Math.Abs(x - y) < 1e-9);
+        Assert.Equal([-75.0, -74, -73], bottom.Values, (x, y) => Math.Abs(x - y) < 1e-9);
     }
 }

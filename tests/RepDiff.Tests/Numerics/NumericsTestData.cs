@@ -79,4 +79,21 @@ internal static class NumericsTestData
         for (int i = 0; i < x.Length; i++) s += x[i] * y[i];
         return s;
     }
+
+    /// <summary>
+    /// Spectra that stress extreme-eigenpair solvers (n values, seeded by the kind's name): "indefinite", "repeated
+    /// at both ends" (a triple eigenvalue at each end), "clustered" (30 close values at each end), "one-sided".
+    /// </summary>
+    public static double[] TestSpectrum(string kind, int n)
+    {
+        var rng = Rng.Create(kind.Length);
+        return kind switch
+        {
+            "indefinite" => Enumerable.Range(0, n).Select(i => (i % 2 == 0 ? 1 : -1) * (1 + 20.0 / (i + 1)) + 0.01 * Rng.Normal(rng)).ToArray(),
+            "repeated at both ends" => Enumerable.Range(0, n).Select(i => i < 3 ? 9.0 : i < 6 ? -7.0 : Rng.Normal(rng)).ToArray(),
+            "clustered" => Enumerable.Range(0, n).Select(i => i < 30 ? 2 + 1e-3 * i : i < 60 ? -2 - 1e-3 * i : Rng.Normal(rng)).ToArray(),
+            "one-sided" => Enumerable.Range(0, n).Select(i => i < 50 ? 5 + Rng.Normal(rng) : 1e-3 * Math.Abs(Rng.Normal(rng))).ToArray(),
+            _ => throw new ArgumentException($"unknown spectrum kind {kind}"),
+        };
+    }
 }
