@@ -60,6 +60,26 @@ public class KodaTests
         Assert.True(Math.Abs(Math.Abs(x.Zip(top, (p, q) => p * q).Sum()) - 1) < 1e-8);
     }
 
+    [Theory]
+    [InlineData(0.2)]    // an infeasible start: the bracket grows
+    [InlineData(3.0)]    // a feasible start far above: the bracket walks down
+    [InlineData(1.0005)] // a start inside the tolerance
+    public void AStartingGuessFindsTheSameSmallestFeasibleLambda(double guessOverLambda)
+    {
+        var pair = Pair();
+        int n = pair.N;
+        var ka = Kernel(pair.A);
+        var kb = Kernel(pair.B);
+        double eps = Koda.MedianNonzeroEigenvalue(kb, n);
+        var (_, lambda, _) = Koda.ConstrainedMode(ka, kb, n, eps, [], 40, 1e-4, 0);
+        var (x, fromGuess, g) = Koda.ConstrainedMode(ka, kb, n, eps, [], 40, 1e-4, 0, guess: guessOverLambda * lambda);
+        Assert.True(g <= eps);
+        Assert.True(Math.Abs(fromGuess - lambda) <= 2e-4 * lambda, $"λ {fromGuess} from the guess, {lambda} without");
+        Assert.Equal(g, Quadratic(kb, n, x), 10);
+        // A loose constraint still gives λ = 0 from any start.
+        Assert.Equal(0, Koda.ConstrainedMode(ka, kb, n, 10, [], 20, 1e-3, 0, guess: guessOverLambda * lambda).Lambda);
+    }
+
     [Fact]
     public void RunReportsBothDirectionsWithEpsilons()
     {

@@ -17,10 +17,10 @@ public sealed record KodaOptions
     public int Members { get; init; } = 50;
     public int Grid { get; init; } = 9;
 
-    /// <summary>Most bisection halvings of the bracket for λ.</summary>
+    /// <summary>Most steps shrinking the bracket for λ (each an eigensolve).</summary>
     public int BisectionSteps { get; init; } = 20;
 
-    /// <summary>Bisection stops once the bracket is this fraction of λ wide (λ to 0.1%: each step is an eigensolve).</summary>
+    /// <summary>The search stops once the bracket is this fraction of λ wide (λ to 0.1%: each step is an eigensolve).</summary>
     public double LambdaTolerance { get; init; } = 1e-3;
 }
 
@@ -89,10 +89,18 @@ public static class Koda
     /// One constrained mode: the unit x maximizing xᵀ kx x with xᵀ ky x ≤ eps, orthogonal to found.
     /// Returns x, the λ used and g(λ) = xᵀ ky x.
     /// </summary>
+    /// <param name="guess">A λ likely to be feasible (the previous mode's), where the bracket search starts; 1 when null.</param>
+    /// <remarks>
+    /// g does not increase with λ, so the smallest feasible λ is bracketed by an infeasible lo and a feasible hi and
+    /// the bracket is shrunk until it is <paramref name="tolerance"/>·hi wide, keeping hi's vector: the bisection of
+    /// METHODS §5, but each new λ is where the line through (lo, ln g(lo)) and (hi, ln g(hi)) crosses ln ε (regula
+    /// falsi with the Illinois rule), with a plain halving whenever the last two steps did not halve the bracket.
+    /// It ends at the same λ within the tolerance in fewer eigensolves.
+    /// </remarks>
     internal static (double[] X, double Lambda, double G) ConstrainedMode(double[] kx, double[] ky, int n, double eps,
-        IReadOnlyList<double[]> found, int steps, double tolerance, int seed)
+        IReadOnlyList<double[]> found, int steps, double tolerance, int seed, double? guess = null)
     {
-        // Each λ starts Lanczos from the previous λ's vector: the bisection moves λ a little at a time, so
+        // Each λ starts Lanczos from the previous λ's vector: the search moves λ a little at a time, so
         // the top eigenvector barely changes and a warm start saves most of the operator products.
         double[]? previous = null;
         (double[] X, double G) At(double lambda)
@@ -101,17 +109,73 @@ public static class Koda
             previous = x;
             return (x, Quadratic(ky, n, x));
         }
-        var best = At(0);
-        if (best.G <= eps) return (best.X, 0, best.G);
-        double lo = 0, hi = 1;
-        // Bracket: g does not increase with λ, so grow hi until it is feasible (or give up at a huge λ).
-        for (best = At(hi); best.G > eps && hi < 1e12; best = At(hi)) (lo, hi) = (hi, hi * 4);
+        // Bracket the smallest feasible λ: an infeasible lo below a feasible hi. The first mode checks λ = 0 (the
+        // unconstrained answer) and starts at 1; later ones start at the previous mode's λ. From a feasible start the
+        // search walks down (once far below the start, λ = 0 decides), from an infeasible one it grows ×4.
+        double lo = 0, gLo = double.NaN;
+        if (guess is not > 0)
+        {
+            var atZero = At(0);
+            if (atZero.G <= eps) return (atZero.X, 0, atZero.G);
+            gLo = atZero.G;
+        }
+        double start = guess is > 0 ? guess.Value : 1, hi = start;
+        var best = At(start);
+        if (best.G <= eps)
+        {
+            for (double next = 0.7 * start; ; next *= 0.25)
+            {
+                if (next < 1e-6 * start)
+                {
+                    if (!double.IsNaN(gLo)) break;  // g(0) is known to be infeasible: lo = 0
+                    var atZero = At(0);
+                    if (atZero.G <= eps) return (atZero.X, 0, atZero.G);
+                    gLo = atZero.G;
+                    break;
+                }
+                var at = At(next);
+                if (at.G > eps)
+                {
+                    (lo, gLo) = (next, at.G);
+                    break;
+                }
+                (hi, best) = (next, at);
+            }
+        }
+        else
+        {
+            (lo, gLo) = (start, best.G);
+            for (hi = 4 * start, best = At(hi); best.G > eps && hi < 1e12; hi *= 4, best = At(hi)) (lo, gLo) = (hi, best.G);
+        }
+        double logEps = Math.Log(eps);
+        double fLo = Math.Log(gLo) - logEps, fHi = Math.Log(Math.Max(best.G, double.Epsilon)) - logEps;  // fLo > 0 ≥ fHi
+        int kept = 0;  // +1: hi moved last step, −1: lo moved; two moves of one end in a row halve the other's f
+        double widthTwoStepsAgo = double.PositiveInfinity, widthOneStepAgo = hi - lo;
         for (int s = 0; s < steps && hi - lo > tolerance * hi; s++)
         {
-            double mid = 0.5 * (lo + hi);
+            double width = hi - lo, near = 0.45 * tolerance * hi;
+            double mid = hi - fHi * width / (fHi - fLo);
+            // A root predicted within reach of an end is confirmed by one λ just past it, which ends the search
+            // when it lands on the other side; otherwise a step that did not halve the bracket is followed by a halving.
+            if (mid > hi - near) mid = hi - 2 * near;
+            else if (mid < lo + near) mid = lo + 2 * near;
+            else if (width > 0.5 * widthTwoStepsAgo) mid = lo + 0.5 * width;
+            if (!(mid > lo && mid < hi)) mid = lo + 0.5 * width;
+            (widthTwoStepsAgo, widthOneStepAgo) = (widthOneStepAgo, width);
             var candidate = At(mid);
-            if (candidate.G <= eps) (hi, best) = (mid, candidate);
-            else lo = mid;
+            double f = Math.Log(Math.Max(candidate.G, double.Epsilon)) - logEps;
+            if (candidate.G <= eps)
+            {
+                (hi, fHi, best) = (mid, f, candidate);
+                if (kept == 1) fLo /= 2;
+                kept = 1;
+            }
+            else
+            {
+                (lo, fLo) = (mid, f);
+                if (kept == -1) fHi /= 2;
+                kept = -1;
+            }
         }
         return (best.X, hi, best.G);
     }
@@ -125,7 +189,8 @@ public static class Koda
         int modes = Math.Min(o.Modes, n);
         for (int k = 0; k < modes; k++)
         {
-            var (x, lambda, _) = ConstrainedMode(kx, ky, n, eps, found, o.BisectionSteps, o.LambdaTolerance, seed);
+            // Each mode's λ is near the previous one's, which starts its bracket.
+            var (x, lambda, _) = ConstrainedMode(kx, ky, n, eps, found, o.BisectionSteps, o.LambdaTolerance, seed, lambdas.LastOrDefault());
             found.Add(x);
             lambdas.Add(lambda);
             strengths.Add(Quadratic(kx, n, x));
