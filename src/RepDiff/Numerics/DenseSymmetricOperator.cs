@@ -9,9 +9,11 @@ namespace RepDiff.Numerics;
 /// y_i += a_ij x_j and y_j += a_ij x_i in one pass, which halves the bytes read. Blocks of rows are dealt
 /// to a fixed number of lanes with private outputs, summed in lane order, so the result does not depend
 /// on the thread count. Float entries are widened to double in registers:
-/// the product is accurate to double precision for the stored matrix.
+/// the product is accurate to double precision for the stored matrix. With float64 storage a block of vectors
+/// is multiplied by whole rows through <see cref="BlockProduct"/>: twice the bytes of one triangle, but once per
+/// 8 vectors instead of once per vector.
 /// </summary>
-public sealed class DenseSymmetricOperator : ISymmetricOperator
+public sealed class DenseSymmetricOperator : IBlockSymmetricOperator
 {
     private const int Block = 256;
     private const int Lanes = 16;
@@ -55,6 +57,31 @@ public sealed class DenseSymmetricOperator : ISymmetricOperator
         var first = partial[0];
         first.AsSpan().CopyTo(y);
         for (int lane = 1; lane < lanes; lane++) System.Numerics.Tensors.TensorPrimitives.Add(y, partial[lane], y);
+    }
+
+    /// <summary>
+    /// Float64 matrices past the last-level cache (32 MB here): at n = 2,000 (32 MB) single-vector Lanczos took
+    /// 0.09 s against 0.16 s in blocks, at 3,000 0.49 s against 0.28 s, at 4,000 1.0 s against 0.42 s.
+    /// </summary>
+    public bool BlocksPayOff => d is not null && (long)Size * Size * sizeof(double) > 48L << 20;
+
+    /// <summary>y[c] = A x[c] for each vector of the block.</summary>
+    public void Multiply(double[][] x, double[][] y)
+    {
+        if (d is null)
+        {
+            for (int c = 0; c < x.Length; c++) Multiply(x[c], y[c]);
+            return;
+        }
+        int n = Size;
+        var xs = BlockProduct.Pack(x, out int width);
+        var ys = new double[(long)n * width];
+        Parallel.For(0, (n + BlockProduct.TileRows - 1) / BlockProduct.TileRows, g =>
+        {
+            int i0 = g * BlockProduct.TileRows;
+            BlockProduct.Rows(d, n, i0, Math.Min(BlockProduct.TileRows, n - i0), 0, n, xs, ys, width);
+        });
+        BlockProduct.Unpack(ys, width, y);
     }
 
     private unsafe void BlockRow(int bi, double[] x, double[] acc)

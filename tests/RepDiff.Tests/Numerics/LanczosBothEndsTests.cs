@@ -9,18 +9,42 @@ namespace RepDiff.Tests.Numerics;
 /// </summary>
 public class LanczosBothEndsTests
 {
-    /// <summary>A dense matrix whose block product is column by column: the block solver only sees the interface.</summary>
+    /// <summary>The dense operator, counting block products (and offering blocks whatever its size).</summary>
     private sealed class DenseBlock(double[] a, int n) : IBlockSymmetricOperator
     {
         private readonly DenseSymmetricOperator dense = new(a, n);
         public int Size => n;
         public int BlockProducts { get; private set; }
+        public bool BlocksPayOff => true;
         public void Multiply(double[] x, double[] y) => dense.Multiply(x, y);
         public void Multiply(double[][] x, double[][] y)
         {
             BlockProducts++;
-            for (int c = 0; c < x.Length; c++) dense.Multiply(x[c], y[c]);
+            dense.Multiply(x, y);
         }
+    }
+
+    [Theory]
+    [InlineData(29, 3)]   // a partial row tile and a partial column tile
+    [InlineData(64, 8)]
+    [InlineData(101, 13)]
+    public void BlockProductEqualsOneProductPerVector(int n, int vectors)
+    {
+        var a = WithSpectrum(Enumerable.Range(0, n).Select(i => Math.Cos(i)).ToArray(), n);
+        var rng = Rng.Create(n);
+        var x = Enumerable.Range(0, vectors).Select(_ => Enumerable.Range(0, n).Select(_ => Rng.Normal(rng)).ToArray()).ToArray();
+        var y = x.Select(_ => new double[n]).ToArray();
+        foreach (var op in new[] { new DenseSymmetricOperator(a, n), new DenseSymmetricOperator(new Matrix(n, n, a.Select(v => (float)v).ToArray())) })
+        {
+            op.Multiply(x, y);
+            for (int c = 0; c < vectors; c++)
+            {
+                var single = new double[n];
+                op.Multiply(x[c], single);
+                for (int i = 0; i < n; i++) Assert.Equal(single[i], y[c][i], 1e-12);
+            }
+        }
+        Assert.False(new DenseSymmetricOperator(a, n).BlocksPayOff);  // a small matrix stays in cache
     }
 
     [Theory]

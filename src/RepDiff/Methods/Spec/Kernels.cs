@@ -1,6 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using RepDiff.Numerics;
 
 namespace RepDiff.Methods.Spec;
@@ -127,12 +125,6 @@ internal static class FeatureGram
     /// </summary>
     private sealed class ThetaOperator : IBlockSymmetricOperator
     {
-        /// <summary>Rows per register tile of the block product.</summary>
-        private const int TileRows = 8;
-
-        /// <summary>Block columns per register tile: one Vector512 (or two Vector256) per row.</summary>
-        private const int TileCols = 8;
-
         private readonly double[] lower, upper, signs;
         private readonly double[] z;
 
@@ -161,6 +153,9 @@ internal static class FeatureGram
 
         public int Size { get; }
 
+        // Above the dense limit L is at least 1,500² doubles read twice per product; blocks win from there.
+        public bool BlocksPayOff => true;
+
         public void Multiply(double[] x, double[] y)
         {
             int d = Size;
@@ -170,94 +165,26 @@ internal static class FeatureGram
 
         public void Multiply(double[][] x, double[][] y)
         {
-            int d = Size, b = x.Length;
-            int width = (b + TileCols - 1) / TileCols * TileCols;  // padded with zero columns
-            // Row-major blocks: row i holds the i-th entry of every vector, so one L entry meets them all in registers.
-            var xs = new double[(long)d * width];
+            int d = Size;
+            var xs = BlockProduct.Pack(x, out int width);
             var zs = new double[(long)d * width];
             var ys = new double[(long)d * width];
-            Parallel.For(0, d, i => { for (int c = 0; c < b; c++) xs[(long)i * width + c] = x[c][i]; });
-            int groups = (d + TileRows - 1) / TileRows;
+            int groups = (d + BlockProduct.TileRows - 1) / BlockProduct.TileRows;
             // Z = S L X: rows i0..i0+7 of L are zero beyond column i0+7.
             Parallel.For(0, groups, g =>
             {
-                int i0 = g * TileRows, rows = Math.Min(TileRows, d - i0);
-                TileProduct(lower, d, i0, rows, 0, Math.Min(d, i0 + TileRows), xs, zs, width);
+                int i0 = g * BlockProduct.TileRows, rows = Math.Min(BlockProduct.TileRows, d - i0);
+                BlockProduct.Rows(lower, d, i0, rows, 0, Math.Min(d, i0 + BlockProduct.TileRows), xs, zs, width);
                 for (int r = 0; r < rows; r++)
                     TensorPrimitives.Multiply<double>(zs.AsSpan((i0 + r) * width, width), signs[i0 + r], zs.AsSpan((i0 + r) * width, width));
             });
             // Y = Lᵀ Z: rows j0..j0+7 of Lᵀ are zero before column j0.
             Parallel.For(0, groups, g =>
             {
-                int j0 = g * TileRows, rows = Math.Min(TileRows, d - j0);
-                TileProduct(upper, d, j0, rows, j0, d, zs, ys, width);
+                int j0 = g * BlockProduct.TileRows;
+                BlockProduct.Rows(upper, d, j0, Math.Min(BlockProduct.TileRows, d - j0), j0, d, zs, ys, width);
             });
-            Parallel.For(0, b, c => { for (int i = 0; i < d; i++) y[c][i] = ys[(long)i * width + c]; });
-        }
-
-        // dest[r0 + t, :] = Σ_{j in [from, to)} a[r0 + t, j] · source[j, :] for t < rows (a is d×d row-major).
-        private static unsafe void TileProduct(double[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width)
-        {
-            fixed (double* ap = a, sp = source, dp = dest)
-            {
-                for (int c0 = 0; c0 < width; c0 += TileCols)
-                {
-                    if (rows == TileRows) Tile(ap + (long)r0 * d, d, from, to, sp + c0, dp + (long)r0 * width + c0, width);
-                    else
-                        for (int t = 0; t < rows; t++)
-                            for (int c = c0; c < c0 + TileCols; c++)
-                            {
-                                double sum = 0;
-                                for (int j = from; j < to; j++) sum += ap[(long)(r0 + t) * d + j] * sp[(long)j * width + c];
-                                dp[(long)(r0 + t) * width + c] = sum;
-                            }
-                }
-            }
-        }
-
-        // An 8-row × 8-column register tile of dest = a · source over columns [from, to) of a: one source
-        // row load and eight broadcast FMAs per step, eight independent accumulators.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void Tile(double* a, int d, int from, int to, double* source, double* dest, int width)
-        {
-            double* a0 = a, a1 = a + d, a2 = a + 2L * d, a3 = a + 3L * d, a4 = a + 4L * d, a5 = a + 5L * d, a6 = a + 6L * d, a7 = a + 7L * d;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-                for (int j = from; j < to; j++)
-                {
-                    var s = Vector512.Load(source + (long)j * width);
-                    c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[j]), s, c0);
-                    c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[j]), s, c1);
-                    c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[j]), s, c2);
-                    c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[j]), s, c3);
-                    c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[j]), s, c4);
-                    c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[j]), s, c5);
-                    c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[j]), s, c6);
-                    c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[j]), s, c7);
-                }
-                c0.Store(dest); c1.Store(dest + width); c2.Store(dest + 2L * width); c3.Store(dest + 3L * width);
-                c4.Store(dest + 4L * width); c5.Store(dest + 5L * width); c6.Store(dest + 6L * width); c7.Store(dest + 7L * width);
-                return;
-            }
-            for (int half = 0; half < TileCols; half += 4)  // Vector256: two passes of 4 columns
-            {
-                Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-                for (int j = from; j < to; j++)
-                {
-                    var s = Vector256.Load(source + (long)j * width + half);
-                    c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[j]), s, c0);
-                    c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[j]), s, c1);
-                    c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[j]), s, c2);
-                    c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[j]), s, c3);
-                    c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a4[j]), s, c4);
-                    c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a5[j]), s, c5);
-                    c6 = Vector256.FusedMultiplyAdd(Vector256.Create(a6[j]), s, c6);
-                    c7 = Vector256.FusedMultiplyAdd(Vector256.Create(a7[j]), s, c7);
-                }
-                c0.Store(dest + half); c1.Store(dest + width + half); c2.Store(dest + 2L * width + half); c3.Store(dest + 3L * width + half);
-                c4.Store(dest + 4L * width + half); c5.Store(dest + 5L * width + half); c6.Store(dest + 6L * width + half); c7.Store(dest + 7L * width + half);
-            }
+            BlockProduct.Unpack(ys, width, y);
         }
     }
 }

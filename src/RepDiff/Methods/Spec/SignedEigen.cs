@@ -46,7 +46,7 @@ internal static class SignedEigen
     public static SignedModes Solve(ISymmetricOperator op, int k, double zero, int seed, IProgress<ProgressUpdate>? progress)
     {
         k = Math.Min(k, op.Size);
-        var (top, bottom) = op is IBlockSymmetricOperator block
+        var (top, bottom) = op is IBlockSymmetricOperator { BlocksPayOff: true } block
             ? BlockLanczos.SolveBothEnds(block, k, seed, progress: Stage(progress, "eigenpairs"))
             : Lanczos.SolveBothEnds(op, k, seed, progress: Stage(progress, "eigenpairs"));
         var pos = Enumerable.Range(0, top.Values.Length).Where(i => top.Values[i] > zero).ToArray();

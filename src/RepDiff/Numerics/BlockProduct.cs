@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace RepDiff.Numerics;
+
+/// <summary>
+/// Products of a double matrix with a block of vectors, for operators whose single product is bound by reading
+/// the matrix (see <see cref="BlockLanczos"/>): the block is packed row-major (row i holds the i-th entry of
+/// every vector, padded to a multiple of <see cref="TileCols"/>), so each matrix entry is loaded once and meets
+/// all of the block in registers (8-row × 8-column tiles).
+/// </summary>
+internal static class BlockProduct
+{
+    /// <summary>Rows per register tile.</summary>
+    public const int TileRows = 8;
+
+    /// <summary>Block columns per register tile: one Vector512 (or two Vector256) per row.</summary>
+    public const int TileCols = 8;
+
+    /// <summary>The vectors as a row-major n × width block, width = their count rounded up to whole tiles (zero-padded).</summary>
+    public static double[] Pack(double[][] x, out int width)
+    {
+        int n = x[0].Length, b = x.Length, w = (b + TileCols - 1) / TileCols * TileCols;
+        var packed = new double[(long)n * w];
+        Parallel.For(0, n, i => { for (int c = 0; c < b; c++) packed[(long)i * w + c] = x[c][i]; });
+        width = w;
+        return packed;
+    }
+
+    /// <summary>The first y.Length columns of a packed block back into vectors.</summary>
+    public static void Unpack(double[] packed, int width, double[][] y) =>
+        Parallel.For(0, y.Length, c => { var v = y[c]; for (int i = 0; i < v.Length; i++) v[i] = packed[(long)i * width + c]; });
+
+    /// <summary>
+    /// dest[r0 + t, :] = Σ_{j in [from, to)} a[r0 + t, j] · source[j, :] for t &lt; rows ≤ 8: rows of a row-major
+    /// matrix with d columns times a packed block. Each row of dest is written by this call alone.
+    /// </summary>
+    public static unsafe void Rows(double[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width)
+    {
+        fixed (double* ap = a, sp = source, dp = dest)
+        {
+            for (int c0 = 0; c0 < width; c0 += TileCols)
+            {
+                if (rows == TileRows) Tile(ap + (long)r0 * d, d, from, to, sp + c0, dp + (long)r0 * width + c0, width);
+                else
+                    for (int t = 0; t < rows; t++)
+                        for (int c = c0; c < c0 + TileCols; c++)
+                        {
+                            double sum = 0;
+                            for (int j = from; j < to; j++) sum += ap[(long)(r0 + t) * d + j] * sp[(long)j * width + c];
+                            dp[(long)(r0 + t) * width + c] = sum;
+                        }
+            }
+        }
+    }
+
+    // An 8-row × 8-column register tile of dest = a · source over columns [from, to) of a: one source
+    // row load and eight broadcast FMAs per step, eight independent accumulators.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Tile(double* a, int d, int from, int to, double* source, double* dest, int width)
+    {
+        double* a0 = a, a1 = a + d, a2 = a + 2L * d, a3 = a + 3L * d, a4 = a + 4L * d, a5 = a + 5L * d, a6 = a + 6L * d, a7 = a + 7L * d;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            for (int j = from; j < to; j++)
+            {
+                var s = Vector512.Load(source + (long)j * width);
+                c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[j]), s, c0);
+                c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[j]), s, c1);
+                c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[j]), s, c2);
+                c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[j]), s, c3);
+                c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[j]), s, c4);
+                c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[j]), s, c5);
+                c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[j]), s, c6);
+                c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[j]), s, c7);
+            }
+            c0.Store(dest); c1.Store(dest + width); c2.Store(dest + 2L * width); c3.Store(dest + 3L * width);
+            c4.Store(dest + 4L * width); c5.Store(dest + 5L * width); c6.Store(dest + 6L * width); c7.Store(dest + 7L * width);
+            return;
+        }
+        for (int half = 0; half < TileCols; half += 4)  // Vector256: two passes of 4 columns
+        {
+            Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            for (int j = from; j < to; j++)
+            {
+                var s = Vector256.Load(source + (long)j * width + half);
+                c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[j]), s, c0);
+                c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[j]), s, c1);
+                c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[j]), s, c2);
+                c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[j]), s, c3);
+                c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a4[j]), s, c4);
+                c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a5[j]), s, c5);
+                c6 = Vector256.FusedMultiplyAdd(Vector256.Create(a6[j]), s, c6);
+                c7 = Vector256.FusedMultiplyAdd(Vector256.Create(a7[j]), s, c7);
+            }
+            c0.Store(dest + half); c1.Store(dest + width + half); c2.Store(dest + 2L * width + half); c3.Store(dest + 3L * width + half);
+            c4.Store(dest + 4L * width + half); c5.Store(dest + 5L * width + half); c6.Store(dest + 6L * width + half); c7.Store(dest + 7L * width + half);
+        }
+    }
+}
