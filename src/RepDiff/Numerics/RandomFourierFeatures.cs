@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RepDiff.IO;
 
@@ -75,8 +76,8 @@ public sealed class RandomFourierFeatures
         int n = z.Length, i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            ref float zr = ref z[0];
-            ref float sr = ref sin[0];
+            ref float zr = ref MemoryMarshal.GetReference(z);
+            ref float sr = ref MemoryMarshal.GetReference(sin);
             var vScale = Vector256.Create(scale);
             for (; i <= n - 4; i += 4)
             {

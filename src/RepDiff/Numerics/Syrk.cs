@@ -91,7 +91,7 @@ public sealed class CovarianceAccumulator
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dim);
         Dim = dim;
-        sum = new double[checked(dim * dim)];
+        sum = DenseMemory.Zeroed(checked(dim * dim));
     }
 
     public int Dim { get; }

@@ -141,6 +141,22 @@ public class NumericsGemmTests
         DenseMemory.EnsureFits(1000, 1000, "a small matrix");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(65_537)]     // one past a clearing chunk
+    [InlineData(1_000_000)]
+    public void ZeroedArraysAreZeroWhateverMemoryTheyReuse(int length)
+    {
+        // Dirty large-object memory first, so a reused block would show through.
+        var dirty = new double[length + 10];
+        Array.Fill(dirty, 7.0);
+        GC.KeepAlive(dirty);
+        var a = DenseMemory.Zeroed(length);
+        Assert.Equal(length, a.Length);
+        Assert.All(a, v => Assert.Equal(0.0, v));
+    }
+
     [Fact]
     public void DuplicateRowsHaveZeroNotNegativeDistance()
     {

@@ -66,7 +66,7 @@ public static class Finc
             int n = checked(nx + ny);
             SampleKernels.CheckMemory(n, "--route rff");
             var pooled = new StackedRows(test, reference).ReadAll();
-            var kernel = new double[(long)n * n];
+            var kernel = DenseMemory.Zeroed((long)n * n);
             SampleKernels.AddGaussian(pooled, sigma!.Value, 1, kernel);
             timings["kernels"] = Lap(clock);
             (modes, testMembers, refMembers) = SampleSpaceModes(kernel, nx, ny, eta, k, options.Members, zero, seed, progress);

@@ -202,7 +202,7 @@ public static class Koda
 
     private static double[] Kernel(Matrix x, double? sigma, int n, string name)
     {
-        var k = new double[(long)n * n];
+        var k = DenseMemory.Zeroed((long)n * n);
         if (sigma is { } s) SampleKernels.AddGaussian(x, s, 1.0 / n, k);
         else
         {

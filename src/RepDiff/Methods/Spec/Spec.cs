@@ -43,7 +43,7 @@ public static class Spec
         if (route == SpecRoute.Exact)
         {
             SampleKernels.CheckMemory(n, gaussian ? "--route rff" : "--route features");
-            var lambda = new double[(long)n * n];
+            var lambda = DenseMemory.Zeroed((long)n * n);
             progress.Report("kernels", 0);
             if (gaussian)
             {
@@ -84,7 +84,7 @@ public static class Spec
                 // Fewer samples than features: the n×n operator Φ S Φᵀ / n is the smaller eigenproblem.
                 SampleKernels.CheckMemory(n, "fewer random features (--rff-dim)");
                 var phi = batches.MapAll();
-                var lambda = new double[(long)n * n];
+                var lambda = DenseMemory.Zeroed((long)n * n);
                 SampleKernels.AddGram(phi[0], 1.0 / n, lambda);
                 SampleKernels.AddGram(phi[1], -eta / n, lambda);
                 timings["features"] = Lap(clock);
