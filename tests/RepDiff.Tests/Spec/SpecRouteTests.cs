@@ -61,8 +61,10 @@ public class SpecRouteTests
         Assert.Equal(expected, e.GetDirection(DirectionNames.MoreSimilarInA).Concepts[0].Members.Take(20));
     }
 
-    [Fact]
-    public void LargeCovarianceFormBlockSolverEqualsTheSampleSpaceOperator()
+    [Theory]
+    [InlineData(10)]
+    [InlineData(40)]  // 80 wanted pairs, more than half the default basis: it grows to 192 vectors
+    public void LargeCovarianceFormBlockSolverEqualsTheSampleSpaceOperator(int modes)
     {
         // r = 400 frequencies each: D = 1,600 < n = 1,700 is past the dense limit, so SPEC runs block Lanczos on
         // Θ = Lᵀ S L. The n×n operator Φ S Φᵀ / n of the same features, solved by plain Lanczos, must agree.
@@ -79,7 +81,7 @@ public class SpecRouteTests
         }
         var rffA = RandomFourierFeatures.Sample(6, 400, 2.0, seed: 5);
         var rffB = RandomFourierFeatures.Sample(9, 400, 2.0, seed: 6);
-        var e = Run(new RepresentationPair(a, b), new SpecOptions { OmegaA = rffA.Omega, OmegaB = rffB.Omega });
+        var e = Run(new RepresentationPair(a, b), new SpecOptions { OmegaA = rffA.Omega, OmegaB = rffB.Omega, Modes = modes });
 
         var phiA = new Matrix(n, 800);
         var phiB = new Matrix(n, 800);
@@ -88,7 +90,7 @@ public class SpecRouteTests
         var lambda = new double[(long)n * n];
         SampleKernels.AddGram(phiA, 1.0 / n, lambda);
         SampleKernels.AddGram(phiB, -1.0 / n, lambda);
-        var reference = SignedEigen.Solve(new DenseSymmetricOperator(lambda, n), 10, 1e-12, seed: 1, progress: null);
+        var reference = SignedEigen.Solve(new DenseSymmetricOperator(lambda, n), modes, 1e-12, seed: 1, progress: null);
         Assert.Equal(reference.Spectrum.Length, e.Spectrum!.Length);
         // Both sum float32 feature products (in different orders): agreement to float precision.
         for (int i = 0; i < e.Spectrum.Length; i++)
