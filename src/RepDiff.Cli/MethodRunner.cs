@@ -32,6 +32,8 @@ internal static class Summary
                 table.AddRow(Markup.Escape(direction.Name), concept.Rank.ToString(), concept.Strength.ToString("G4"),
                     concept.Members.Length.ToString(), Markup.Escape(TopLabels(pair, concept)));
         AnsiConsole.Write(table);
+        if (explanation.Metrics["eigensolver_converged"]?.GetValue<bool>() == false)
+            Console.Error.WriteLine("warning: the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
     }
 
     /// <summary>The most common labels among the grid, e.g. "4 ×5, 9 ×4".</summary>

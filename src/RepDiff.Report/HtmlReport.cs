@@ -180,6 +180,8 @@ public static class HtmlReport
         foreach (var (stage, seconds) in e.Timings)
             s.Append("<tr><th>time: ").Append(E(stage)).Append(Inv, $"</th><td>{seconds:F3} s</td></tr>");
         s.Append("</table></details>");
+        if (e.Metrics["eigensolver_converged"] is JsonValue converged && converged.TryGetValue(out bool ok) && !ok)
+            s.Append("<p class=\"note\"><b>Warning:</b> the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate.</p>");
 
         if (e.Spectrum is { Length: > 0 } spectrum)
             s.Append("<figure class=\"plot\">").Append(Charts.Spectrum(spectrum))

@@ -97,7 +97,10 @@ public static class BlockLanczos
                         TensorPrimitives.Divide<double>(x, Math.Sqrt(TensorPrimitives.Dot<double>(x, x)), x);
                         SymmetricEigen.NormalizeSign(x);
                         return x;
-                    }).ToArray());
+                    }).ToArray())
+                    {
+                        Converged = converged == wanted,
+                    };
                 }
                 return (Take(0), Take(1));
             }

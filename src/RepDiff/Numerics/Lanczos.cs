@@ -54,7 +54,10 @@ public static class Lanczos
         var both = main.Krylov(2 * k, Rng.Create(seed), [], tolerance);
         // The interleaved order puts the largest pairs at even positions and the smallest at odd ones.
         EigenResult Take(int parity) => new(
-            both.Values.Where((_, i) => i % 2 == parity).ToArray(), both.Vectors.Where((_, i) => i % 2 == parity).ToArray());
+            both.Values.Where((_, i) => i % 2 == parity).ToArray(), both.Vectors.Where((_, i) => i % 2 == parity).ToArray())
+        {
+            Converged = both.Converged,
+        };
         EigenResult top = Take(0), bottom = Take(1);
         // The probes for missed copies of repeated eigenvalues also share one Krylov space per round: its
         // largest and smallest Ritz pairs are checked against each end's k-th value.
@@ -85,7 +88,10 @@ public static class Lanczos
         var values = found.Values.Append(extra.Values[0]).ToArray();
         var vectors = found.Vectors.Append(extra.Vectors[0]).ToArray();
         var order = EigenOrder.Order(values, target).Take(found.Values.Length).ToArray();
-        return new EigenResult(order.Select(i => values[i]).ToArray(), order.Select(i => vectors[i]).ToArray());
+        return new EigenResult(order.Select(i => values[i]).ToArray(), order.Select(i => vectors[i]).ToArray())
+        {
+            Converged = found.Converged && extra.Converged,
+        };
     }
 
     // Look for eigenvalues a single Krylov space missed (copies of repeated eigenvalues). The probe only has
@@ -201,7 +207,7 @@ public static class Lanczos
                 while (converged < k && Math.Abs(beta * ritz.Vectors[order[converged]][m - 1]) <= tolerance * Norm) converged++;
                 progress.Report("eigensolver", (double)converged / k);
                 if (converged >= k || products >= budget)
-                    return RitzPairs(v, ritz, order, k, m);
+                    return RitzPairs(v, ritz, order, k, m) with { Converged = converged >= k };
 
                 // Thick restart: keep the best Ritz vectors and the residual vector; T becomes arrowhead.
                 int keep = Math.Min(m - 1, k + (m - k) / 2);

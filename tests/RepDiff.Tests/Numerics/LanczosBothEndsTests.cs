@@ -77,6 +77,18 @@ public class LanczosBothEndsTests
     }
 
     [Fact]
+    public void ASolveStoppedAtItsProductCapSaysItDidNotConverge()
+    {
+        const int n = 500;
+        var a = WithSpectrum(TestSpectrum("clustered", n), 7);
+        var op = new DenseSymmetricOperator(a, n);
+        Assert.False(Lanczos.Solve(op, 10, EigenTarget.Largest, maxIterations: 45).Converged);
+        Assert.True(Lanczos.Solve(op, 10, EigenTarget.Largest).Converged);
+        var (top, bottom) = BlockLanczos.SolveBothEnds(new DenseBlock(a, n), 10);
+        Assert.True(top.Converged && bottom.Converged);
+    }
+
+    [Fact]
     public void BlockSolverIsDeterministicAndSmallProblemsFallBackToDense()
     {
         var a = WithSpectrum(Enumerable.Range(0, 400).Select(i => Math.Sin(i)).ToArray(), 3);

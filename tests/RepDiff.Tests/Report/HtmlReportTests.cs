@@ -87,6 +87,10 @@ public class HtmlReportTests
         Assert.Contains("linear CKA <b>0.420</b>", html);
         Assert.Contains("A (<b>a.npy</b>) puts these samples together; B (<b>b.npy</b>) pulls them apart.", html);
         Assert.Contains(">0.750</td>", html); // BSR table mean
+        Assert.DoesNotContain("eigensolver stopped", html);
+        explanation.Metrics["eigensolver_converged"] = false;
+        Assert.Contains("eigensolver stopped at its product cap",
+            HtmlReport.Render(new ReportModel { Pair = pair, Explanations = [explanation], Context = context }));
     }
 
     [Fact]

@@ -167,6 +167,7 @@ public class SpecRouteTests
         }
         Assert.Equal(e.GetDirection(DirectionNames.MoreSimilarInA).Concepts[0].Strength, e.Metrics["lambda_max"]!.GetValue<double>());
         Assert.Equal(-e.GetDirection(DirectionNames.MoreSimilarInB).Concepts[0].Strength, e.Metrics["lambda_min"]!.GetValue<double>());
+        Assert.True(e.Metrics["eigensolver_converged"]!.GetValue<bool>());
         Assert.True(e.Parameters["sigma_a"]!.GetValue<double>() > 0);
         Assert.Equal("exact", e.Parameters["route"]!.GetValue<string>());
     }

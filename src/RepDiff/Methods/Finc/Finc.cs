@@ -126,6 +126,7 @@ public static class Finc
                 ["finc_diff"] = modes.SpectralRadius,
                 ["lambda_max"] = modes.LambdaMax,
                 ["lambda_min"] = modes.LambdaMin,
+                ["eigensolver_converged"] = modes.Converged,
             },
         };
         if (sigma is not null) explanation.Parameters["sigma"] = sigma.Value;

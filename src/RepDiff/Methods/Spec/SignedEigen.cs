@@ -13,6 +13,9 @@ internal sealed record SignedModes(double[] PositiveValues, double[][] PositiveV
     public double LambdaMax => Spectrum[0];
     public double LambdaMin => Spectrum[^1];
     public double SpectralRadius => Math.Max(Math.Abs(LambdaMax), Math.Abs(LambdaMin));
+
+    /// <summary>False when the iterative eigensolver stopped at its product cap before every pair converged.</summary>
+    public bool Converged { get; init; } = true;
 }
 
 internal static class SignedEigen
@@ -53,7 +56,10 @@ internal static class SignedEigen
         var neg = Enumerable.Range(0, bottom.Values.Length).Where(i => bottom.Values[i] < -zero).ToArray();
         return new SignedModes(pos.Select(i => top.Values[i]).ToArray(), pos.Select(i => top.Vectors[i]).ToArray(),
             neg.Select(i => bottom.Values[i]).ToArray(), neg.Select(i => bottom.Vectors[i]).ToArray(),
-            top.Values.Concat(bottom.Values.Reverse()).ToArray());
+            top.Values.Concat(bottom.Values.Reverse()).ToArray())
+        {
+            Converged = top.Converged && bottom.Converged,
+        };
     }
 
     /// <summary>

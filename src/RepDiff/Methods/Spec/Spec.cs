@@ -138,6 +138,7 @@ public static class Spec
                 ["spec_diff"] = modes.SpectralRadius,
                 ["lambda_max"] = modes.LambdaMax,
                 ["lambda_min"] = modes.LambdaMin,
+                ["eigensolver_converged"] = modes.Converged,
             },
         };
         if (options.CovarianceRidge > 0) explanation.Parameters["covariance_ridge"] = options.CovarianceRidge;
