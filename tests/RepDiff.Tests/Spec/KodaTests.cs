@@ -11,6 +11,13 @@ public class KodaTests
     private static RepresentationPair Pair() =>
         new(TestData.LoadFixture("planted_a.npy").SelectRows(Rows), TestData.LoadFixture("planted_b.npy").SelectRows(Rows));
 
+    /// <summary>The planted pair's Gaussian kernels (median bandwidths, divided by n) and n.</summary>
+    private static (double[] Ka, double[] Kb, int N) Kernels()
+    {
+        var pair = Pair();
+        return (Kernel(pair.A), Kernel(pair.B), pair.N);
+    }
+
     private static double[] Kernel(Matrix x)
     {
         int n = x.Rows;
@@ -29,10 +36,7 @@ public class KodaTests
     [Fact]
     public void ModeMeetsTheConstraintAtTheSmallestFeasibleLambda()
     {
-        var pair = Pair();
-        int n = pair.N;
-        var ka = Kernel(pair.A);
-        var kb = Kernel(pair.B);
+        var (ka, kb, n) = Kernels();
         double eps = Koda.MedianNonzeroEigenvalue(kb, n);
         var (x, lambda, g) = Koda.ConstrainedMode(ka, kb, n, eps, [], 20, 1e-3, 0);
         Assert.True(lambda > 0, "the unconstrained top mode of K_A should violate the median constraint here");
@@ -50,10 +54,7 @@ public class KodaTests
     [Fact]
     public void ALooseConstraintGivesTheTopEigenvectorOfTheExplainedKernel()
     {
-        var pair = Pair();
-        int n = pair.N;
-        var ka = Kernel(pair.A);
-        var kb = Kernel(pair.B);
+        var (ka, kb, n) = Kernels();
         var (x, lambda, _) = Koda.ConstrainedMode(ka, kb, n, 10, [], 20, 1e-3, 0);
         Assert.Equal(0, lambda);
         var top = SymmetricEigen.Decompose((double[])ka.Clone(), n).Vectors[0];
@@ -66,10 +67,7 @@ public class KodaTests
     [InlineData(1.0005)] // a start inside the tolerance
     public void AStartingGuessFindsTheSameSmallestFeasibleLambda(double guessOverLambda)
     {
-        var pair = Pair();
-        int n = pair.N;
-        var ka = Kernel(pair.A);
-        var kb = Kernel(pair.B);
+        var (ka, kb, n) = Kernels();
         double eps = Koda.MedianNonzeroEigenvalue(kb, n);
         var (_, lambda, _) = Koda.ConstrainedMode(ka, kb, n, eps, [], 40, 1e-4, 0);
         var (x, fromGuess, g) = Koda.ConstrainedMode(ka, kb, n, eps, [], 40, 1e-4, 0, guess: guessOverLambda * lambda);

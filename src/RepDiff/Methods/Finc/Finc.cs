@@ -121,13 +121,7 @@ public static class Finc
                 new Direction { Name = DirectionNames.MoreFrequentInRef, Concepts = refMembers.Concepts(modes.NegativeValues.Select(Math.Abs).ToArray(), options.Grid, 0) },
             ],
             Spectrum = modes.Spectrum,
-            Metrics = new JsonObject
-            {
-                ["finc_diff"] = modes.SpectralRadius,
-                ["lambda_max"] = modes.LambdaMax,
-                ["lambda_min"] = modes.LambdaMin,
-                ["eigensolver_converged"] = modes.Converged,
-            },
+            Metrics = modes.Metrics("finc_diff"),
         };
         if (sigma is not null) explanation.Parameters["sigma"] = sigma.Value;
         if (rff is not null)

@@ -126,7 +126,6 @@ internal static class FeatureGram
     private sealed class ThetaOperator : IBlockSymmetricOperator
     {
         private readonly double[] lower, upper, signs;
-        private readonly double[] z;
 
         /// <param name="transposeInto">A D×D array to overwrite with Lᵀ (upper triangle; the rest zeroed).</param>
         public ThetaOperator(double[] l, double[] signs, double[] transposeInto)
@@ -134,7 +133,6 @@ internal static class FeatureGram
             Size = signs.Length;
             lower = l;
             this.signs = signs;
-            z = new double[Size];
             int d = Size;
             var t = transposeInto;
             // In 64×64 tiles, so the column-strided reads of L stay in cache.
@@ -156,12 +154,8 @@ internal static class FeatureGram
         // Above the dense limit L is at least 1,500² doubles read twice per product; blocks win from there.
         public bool BlocksPayOff => true;
 
-        public void Multiply(double[] x, double[] y)
-        {
-            int d = Size;
-            Parallel.For(0, d, i => z[i] = signs[i] * TensorPrimitives.Dot<double>(lower.AsSpan(i * d, i + 1), x.AsSpan(0, i + 1)));
-            Parallel.For(0, d, j => y[j] = TensorPrimitives.Dot<double>(upper.AsSpan(j * d + j, d - j), z.AsSpan(j, d - j)));
-        }
+        // A single vector is a block of one: only fallback solves (none above the dense limit) multiply one at a time.
+        public void Multiply(double[] x, double[] y) => Multiply([x], [y]);
 
         public void Multiply(double[][] x, double[][] y)
         {

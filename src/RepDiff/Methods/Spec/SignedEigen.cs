@@ -16,6 +16,15 @@ internal sealed record SignedModes(double[] PositiveValues, double[][] PositiveV
 
     /// <summary>False when the iterative eigensolver stopped at its product cap before every pair converged.</summary>
     public bool Converged { get; init; } = true;
+
+    /// <summary>The metrics SPEC and FINC report: the spectral radius under diffName, both extremes, convergence.</summary>
+    public System.Text.Json.Nodes.JsonObject Metrics(string diffName) => new()
+    {
+        [diffName] = SpectralRadius,
+        ["lambda_max"] = LambdaMax,
+        ["lambda_min"] = LambdaMin,
+        ["eigensolver_converged"] = Converged,
+    };
 }
 
 internal static class SignedEigen

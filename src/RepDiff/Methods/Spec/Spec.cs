@@ -133,13 +133,7 @@ public static class Spec
                 new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = members.Concepts(modes.NegativeValues.Select(Math.Abs).ToArray(), options.Grid, modes.PositiveValues.Length) },
             ],
             Spectrum = modes.Spectrum,
-            Metrics = new JsonObject
-            {
-                ["spec_diff"] = modes.SpectralRadius,
-                ["lambda_max"] = modes.LambdaMax,
-                ["lambda_min"] = modes.LambdaMin,
-                ["eigensolver_converged"] = modes.Converged,
-            },
+            Metrics = modes.Metrics("spec_diff"),
         };
         if (options.CovarianceRidge > 0) explanation.Parameters["covariance_ridge"] = options.CovarianceRidge;
         if (sigmaA is not null) explanation.Parameters["sigma_a"] = sigmaA.Value;
