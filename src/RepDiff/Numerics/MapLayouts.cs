@@ -36,7 +36,9 @@ public sealed class MapLayouts
         progress.Report("maps", 0.05);
         if (options.Umap is not { } umapOptions) return new MapLayouts(pca, null, null);
         var a = Numerics.Umap.Embed(pair.A, umapOptions, seed, progress: progress);
-        var b = Numerics.Umap.Embed(pair.B, umapOptions, seed, options.UmapBFromA ? (a.X, a.Y) : null, progress);
+        var b = options.UmapBFromA
+            ? Numerics.Umap.Embed(pair.B, umapOptions with { AnchorStrength = options.UmapAnchor }, seed, (a.X, a.Y), progress)
+            : Numerics.Umap.Embed(pair.B, umapOptions, seed, null, progress);
         var umap = Aligned((a.X, a.Y), (b.X, b.Y));
         progress.Report("maps", 1);
         return new MapLayouts(pca, umap, $"A: {a.Initialization}; B: {b.Initialization}");

@@ -49,7 +49,8 @@ public static class Umap
         else (start, how) = Initialize(graph, data, seed);
         var embedding = Rescale(start, init is null, seed);
         var (a, b) = UmapCurve.Fit(options.MinDist, options.Spread);
-        Optimize(graph, embedding, options, (float)a, (float)b, seed, progress);
+        var anchor = init is not null && options.AnchorStrength > 0 ? (float[])embedding.Clone() : null;
+        Optimize(graph, embedding, anchor, options, (float)a, (float)b, seed, progress);
         var xs = new float[n];
         var ys = new float[n];
         for (int i = 0; i < n; i++)
@@ -157,7 +158,7 @@ public static class Umap
     /// points; gradients clipped to ±4, learning rate decaying linearly to 0. Edges weaker than max_w/epochs never
     /// get a sample and are dropped first, as there.
     /// </summary>
-    private static void Optimize(FuzzyGraph graph, float[] embedding, UmapOptions options, float a, float b, int seed,
+    private static void Optimize(FuzzyGraph graph, float[] embedding, float[]? anchor, UmapOptions options, float a, float b, int seed,
         IProgress<ProgressUpdate>? progress)
     {
         int n = graph.N, epochs = options.EpochsFor(n);
@@ -188,7 +189,7 @@ public static class Umap
             perNegative[e] = rate > 0 ? perSample[e] / rate : double.PositiveInfinity;
             nextNegative[e] = perNegative[e];
         }
-        float gamma = (float)options.RepulsionStrength;
+        float gamma = (float)options.RepulsionStrength, anchorStrength = (float)options.AnchorStrength;
         float attract = -2f * a * b, repel = 2f * gamma * b;
         ulong state = (ulong)(uint)Rng.Derive(seed, 11) * 0x9E3779B97F4A7C15UL | 1;
         for (int epoch = 0; epoch < epochs; epoch++)
@@ -210,6 +211,14 @@ public static class Umap
                     cy += gy;
                     embedding[2 * k] -= gx;
                     embedding[2 * k + 1] -= gy;
+                }
+                if (anchor is not null)
+                {
+                    float pull = alpha * anchorStrength;
+                    cx += pull * (anchor[2 * j] - cx);
+                    cy += pull * (anchor[2 * j + 1] - cy);
+                    embedding[2 * k] += pull * (anchor[2 * k] - embedding[2 * k]);
+                    embedding[2 * k + 1] += pull * (anchor[2 * k + 1] - embedding[2 * k + 1]);
                 }
                 nextSample[e] += perSample[e];
                 int negatives = (int)((epoch - nextNegative[e]) / perNegative[e]);

@@ -14,6 +14,13 @@ public sealed record UmapOptions
     public double LearningRate { get; init; } = 1.0;
     public double RepulsionStrength { get; init; } = 1.0;
 
+    /// <summary>
+    /// With a start layout only: at each positive sample both ends are also pulled this fraction (times the
+    /// learning rate) of the way back to their start, as AlignedUMAP's regularisation ties linked points; 0 is off.
+    /// Keeps one layout in register with another where its own graph does not say otherwise.
+    /// </summary>
+    public double AnchorStrength { get; init; }
+
     public int EpochsFor(int n) => Epochs > 0 ? Epochs : n <= 10_000 ? 500 : 200;
 
     /// <summary>Throws RepDiffInputException naming the first bad parameter.</summary>
@@ -23,6 +30,7 @@ public sealed record UmapOptions
         if (!(MinDist >= 0) || !(Spread > 0) || MinDist > Spread) throw new RepDiffInputException($"UMAP needs 0 ≤ min_dist ≤ spread; got min_dist = {MinDist}, spread = {Spread}");
         if (Epochs < 0 || Epochs > 100_000) throw new RepDiffInputException($"UMAP epochs must be between 1 and 100,000 (0: default); got {Epochs}");
         if (NegativeSampleRate < 0 || NegativeSampleRate > 100) throw new RepDiffInputException($"UMAP negative sample rate must be between 0 and 100; got {NegativeSampleRate}");
+        if (!(AnchorStrength >= 0) || AnchorStrength > 1) throw new RepDiffInputException($"UMAP anchor strength must be between 0 and 1; got {AnchorStrength}");
         if (!(LearningRate > 0) || !(RepulsionStrength >= 0) || double.IsInfinity(LearningRate) || double.IsInfinity(RepulsionStrength))
             throw new RepDiffInputException($"UMAP learning rate must be positive and repulsion strength non-negative; got {LearningRate}, {RepulsionStrength}");
     }

@@ -50,10 +50,11 @@ public class MapLayoutsTests
         var pair = Rotated(5, 60, 12, seed: 5);
         var fromA = MapLayouts.Compute(pair, new MapLayoutOptions { Umap = new UmapOptions { Epochs = 200 } }, seed: 1);
         var own = MapLayouts.Compute(pair, new MapLayoutOptions { Umap = new UmapOptions { Epochs = 200 }, UmapBFromA = false }, seed: 1);
-        // Same neighbourhoods in both: started from A's layout, B's stays where A's is; started on its own and
-        // carried over by Procrustes only, it still lands close (the graphs are identical here).
+        // Same neighbourhoods in both: started from A's layout and anchored to it, B's stays where A's is (only
+        // the jitter inside each group remains: 0.16-0.22 of the spread over seeds 0-3, against 0.24-0.72 without
+        // the anchor); started on its own and carried over by Procrustes only, it still lands near (0.22-0.38).
         double gapFromA = RelativeGap(fromA.Umap!), gapOwn = RelativeGap(own.Umap!);
-        Assert.True(gapFromA < 0.25, $"B from A: gap {gapFromA:F3}");
+        Assert.True(gapFromA < 0.3, $"B from A: gap {gapFromA:F3}");
         Assert.True(gapOwn < 0.6, $"B on its own: gap {gapOwn:F3}");
         Assert.Equal("A: pca; B: given layout", fromA.UmapInitialization);
     }
