@@ -4,28 +4,50 @@ namespace RepDiff;
 /// Two representations of the same n samples: row i of A and row i of B are the same sample.
 /// Side information (ids, labels, images, texts) describes the samples, not either model.
 /// </summary>
-public sealed class RepresentationPair
+public sealed class RepresentationPair : IDisposable
 {
-    public Matrix A { get; }
-    public Matrix B { get; }
+    private Matrix? a, b;
+
+    /// <summary>A's rows as given: a matrix in memory, or a memory-mapped file that streaming routes read in batches.</summary>
+    public IRowSource RowsA { get; }
+    public IRowSource RowsB { get; }
+
+    /// <summary>A's rows in memory (read from <see cref="RowsA"/> on first use).</summary>
+    public Matrix A => a ??= RowsA.ReadAll();
+    public Matrix B => b ??= RowsB.ReadAll();
+
     public SampleInfo Samples { get; }
+
+    /// <summary>Pair-level quantities shared by the steps of a run (largest distances).</summary>
+    public PairStatistics Statistics { get; }
 
     /// <summary>Display names of the two inputs (usually their file names).</summary>
     public string NameA { get; init; } = "A";
     public string NameB { get; init; } = "B";
 
-    public int N => A.Rows;
+    public int N => RowsA.Rows;
 
-    public RepresentationPair(Matrix a, Matrix b, SampleInfo? samples = null)
+    /// <summary>Whether both representations are already in memory (nothing is read by <see cref="A"/> and <see cref="B"/>).</summary>
+    public bool InMemory => (a ?? RowsA as Matrix) is not null && (b ?? RowsB as Matrix) is not null;
+
+    public RepresentationPair(IRowSource a, IRowSource b, SampleInfo? samples = null)
     {
         if (a.Rows != b.Rows)
             throw new RepDiffInputException($"A has {a.Rows} rows but B has {b.Rows}; both must describe the same samples");
         if (a.Rows == 0)
             throw new RepDiffInputException("the representations have zero rows");
-        A = a;
-        B = b;
+        RowsA = a;
+        RowsB = b;
         Samples = samples ?? new SampleInfo();
         Samples.CheckCount(a.Rows);
+        Statistics = new PairStatistics(this);
+    }
+
+    /// <summary>Closes memory-mapped inputs.</summary>
+    public void Dispose()
+    {
+        (RowsA as IDisposable)?.Dispose();
+        (RowsB as IDisposable)?.Dispose();
     }
 }
 

@@ -1,3 +1,4 @@
+using RepDiff.Options;
 using System.Numerics.Tensors;
 using RepDiff.Numerics;
 
@@ -26,14 +27,14 @@ public sealed record SparseAutoencoderOptions
 
     public int ResolvedBatchSize(int n) => Math.Min(BatchSize, n);
 
-    public void Validate(int dim)
+    /// <summary>Checks what ranges cannot: the active count against the dictionary size.</summary>
+    public void Validate()
     {
-        if (Latents < 1) throw new RepDiffInputException($"--latents must be at least 1, got {Latents}");
-        if (Active < 1 || Active > Latents) throw new RepDiffInputException($"--active must be between 1 and --latents ({Latents}), got {Active}");
-        if (BatchSize < 1) throw new RepDiffInputException($"--batch-size must be at least 1, got {BatchSize}");
-        if (Epochs < 0) throw new RepDiffInputException($"--epochs must be at least 0 (0 = automatic), got {Epochs}");
-        if (!(LearningRate > 0)) throw new RepDiffInputException($"--learning-rate must be positive, got {LearningRate}");
-        if (dim < 1) throw new RepDiffInputException("the representation has no columns");
+        if (Latents < 1) throw new InvalidOptionException(nameof(Latents), $"must be at least 1, got {Latents}");
+        if (Active < 1 || Active > Latents) throw new InvalidOptionException(nameof(Active), $"must be between 1 and the number of latents ({Latents}), got {Active}");
+        if (BatchSize < 1) throw new InvalidOptionException(nameof(BatchSize), $"must be at least 1, got {BatchSize}");
+        if (Epochs < 0) throw new InvalidOptionException(nameof(Epochs), $"must be at least 0 (0 = automatic), got {Epochs}");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new InvalidOptionException(nameof(LearningRate), $"must be positive, got {LearningRate}");
     }
 }
 
@@ -81,7 +82,7 @@ public sealed class SparseAutoencoder
     public static SparseAutoencoder Train(Matrix x, SparseAutoencoderOptions options, int seed,
         IProgress<ProgressUpdate>? progress = null, string stage = "sparse autoencoder")
     {
-        options.Validate(x.Cols);
+        options.Validate();
         int n = x.Rows, d = x.Cols;
         var mean = KMeans.ColumnMeans(x).Select(v => (double)v).ToArray();
         double meanSquaredNorm = 0;

@@ -22,7 +22,7 @@ internal static class DifferenceMatrix
         var scaleA = RowScale.Prepare(a, options.Distance, guide, progress, "distances (A)");
         var scaleB = RowScale.Prepare(b, options.Distance, guide, progress, "distances (B)");
         var g = into ?? new Matrix(n, n);
-        float gamma = (float)options.ResolvedGamma(n);
+        float gamma = (float)(options.Gamma ?? RdxOptions.DefaultGamma(n));
         bool locallyBiased = options.Difference == RdxDifference.LocallyBiased;
         var pool = new ConcurrentBag<RowScratch>();   // per-worker row buffers, reused across blocks
         string stage = options.Distance == RdxDistance.Neighborhood ? "distances and ranks" : "distances";
