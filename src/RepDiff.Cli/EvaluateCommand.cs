@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace RepDiff.Cli;
 
-/// <summary>`repdiff evaluate RESULTS_JSON A B`: BSR (SILB, MNED, LSED) of any method's concept grids (METHODS §2).</summary>
+/// <summary>`repdiff evaluate RESULTS_JSON A B`: BSR (SILB, MNED, LSED) of any method's concept grids (docs/methods/METHODS.md §2).</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()

@@ -4,19 +4,8 @@ using RepDiff.Numerics;
 
 namespace RepDiff.Metrics;
 
-/// <summary>The distance BSR compares under (METHODS §2).</summary>
-public enum BsrDistance
-{
-    /// <summary>Neighbourhood rank + 1 (self = 1).</summary>
-    Silb,
-    /// <summary>Euclidean distance over its maximum.</summary>
-    Mned,
-    /// <summary>Local-scaling distance D² / (s_i s_j), s = distance to the 7th neighbour.</summary>
-    Lsed,
-}
-
 /// <summary>
-/// BSR (METHODS §2): over every ordered pair (i, j), i ≠ j, inside a concept grid, how often the
+/// BSR (docs/methods/METHODS.md §2): over every ordered pair (i, j), i ≠ j, inside a concept grid, how often the
 /// explained representation E puts j closer to i than the other representation O does. 0.5 is
 /// chance, 1 perfect. Works on the grids of any method's Explanation, which makes methods comparable.
 /// Only the grid members' rows of distances are computed (exactly, in double), never an n×n matrix;

@@ -2,8 +2,6 @@ using RepDiff.Options;
 
 namespace RepDiff.Methods.Finc;
 
-public enum FincRoute { Auto, Exact, Rff }
-
 /// <summary>Options of FINC (docs/methods/METHODS.md §4). A null sigma means the median rule on both sets pooled.</summary>
 public sealed record FincOptions : MethodOptions
 {

@@ -133,7 +133,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>
         }
         Add(timings, "clustering", sw);
 
-        // METHODS §1.5: ascending mean affinity; with a null cluster the least coherent becomes label 0.
+        // docs/methods/METHODS.md §1.5: ascending mean affinity; with a null cluster the least coherent becomes label 0.
         var (means, sampleMeans) = Affinity.WithinCluster(g, exponent, raw, groups);
         var order = Enumerable.Range(0, groups).OrderBy(c => means[c]).ThenBy(c => c).ToArray();
         int offset = spectral && options.NullCluster ? 0 : 1;

@@ -3,23 +3,6 @@ using RepDiff.Options;
 
 namespace RepDiff.Methods.Rdx;
 
-/// <summary>How each representation's distances are brought to a comparable scale (docs/methods/METHODS.md §1.1).</summary>
-public enum RdxDistance { Neighborhood, MaxNormalized, LocalScaling }
-
-/// <summary>How the two comparable-scale matrices are compared (§1.2).</summary>
-public enum RdxDifference { LocallyBiased, Standard }
-
-/// <summary>How the symmetrized affinity is split into concepts (§1.4).</summary>
-public enum RdxClustering
-{
-    Spectral,
-    [JsonStringEnumMemberName("pagerank")] PageRank,
-    [JsonStringEnumMemberName("eigencentrality")] EigenCentrality,
-}
-
-/// <summary>Which members of a concept are shown (§1.6).</summary>
-public enum RdxGrid { MaxAffinity, Centroid, Random }
-
 /// <summary>Every RDX setting; defaults are docs/methods/METHODS.md §1's.</summary>
 public sealed record RdxOptions : MethodOptions
 {

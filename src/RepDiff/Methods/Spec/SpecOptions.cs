@@ -3,12 +3,6 @@ using RepDiff.Spectral;
 
 namespace RepDiff.Methods.Spec;
 
-/// <summary>
-/// How the difference operator is built: exact n×n kernels, or explicit features (normalized rows for
-/// the cosine kernel, random Fourier features for the Gaussian one). Auto picks exact for small n.
-/// </summary>
-public enum SpecRoute { Auto, Exact, Features, Rff }
-
 /// <summary>Options of SPEC (docs/methods/METHODS.md §3). Null bandwidths mean the median rule.</summary>
 public sealed record SpecOptions : MethodOptions
 {

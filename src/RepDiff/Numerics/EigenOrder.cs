@@ -1,25 +1,5 @@
 namespace RepDiff.Numerics;
 
-/// <summary>Which end of the spectrum an eigensolver returns.</summary>
-public enum EigenTarget { Largest, Smallest, LargestMagnitude }
-
-/// <summary>
-/// Eigenpairs: Values[i] with the unit vector Vectors[i], ordered as requested (Largest: descending;
-/// Smallest: ascending; LargestMagnitude: by |λ| descending).
-/// </summary>
-public sealed record EigenResult(double[] Values, double[][] Vectors)
-{
-    /// <summary>False when an iterative solver stopped at its product cap before every pair met its tolerance.</summary>
-    public bool Converged { get; init; } = true;
-}
-
-/// <summary>A symmetric linear operator given by its product: y = Op x.</summary>
-public interface ISymmetricOperator
-{
-    int Size { get; }
-    void Multiply(double[] x, double[] y);
-}
-
 internal static class EigenOrder
 {
     /// <summary>Sort key: smaller is "more wanted" for the target.</summary>

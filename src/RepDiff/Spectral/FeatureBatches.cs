@@ -2,59 +2,6 @@ using RepDiff.Numerics;
 
 namespace RepDiff.Spectral;
 
-/// <summary>An explicit feature map φ with k(x, y) = φ(x)·φ(y), applied to row batches.</summary>
-internal interface IFeatureMap
-{
-    int InputDim { get; }
-    int Dim { get; }
-
-    /// <summary>
-    /// Writes φ of each row of x into columns [column, column + Dim) of dest's rows (dest has x.Rows rows);
-    /// firstRow numbers the rows in error messages.
-    /// </summary>
-    void Map(Matrix x, Matrix dest, int column, int firstRow);
-}
-
-/// <summary>Cosine kernel features: the rows scaled to unit length. A zero row has no direction and is an input error.</summary>
-internal sealed class CosineFeatures(int inputDim, string sourceName) : IFeatureMap
-{
-    public int InputDim => inputDim;
-    public int Dim => inputDim;
-
-    public void Map(Matrix x, Matrix dest, int column, int firstRow)
-    {
-        int zeroRow = int.MaxValue;  // the first row without a direction, reported after the parallel loop
-        Parallel.For(0, x.Rows, i =>
-        {
-            var row = x.Row(i);
-            double norm = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot<float>(row, row));
-            if (norm == 0 || !double.IsFinite(norm))
-            {
-                InterlockedMin(ref zeroRow, i);
-                return;
-            }
-            System.Numerics.Tensors.TensorPrimitives.Multiply(row, (float)(1 / norm), dest.Row(i).Slice(column, inputDim));
-        });
-        if (zeroRow != int.MaxValue)
-            throw new RepDiffInputException($"{sourceName} row {firstRow + zeroRow} has zero norm; the cosine kernel needs every row to be nonzero (use the Gaussian kernel or drop the row)");
-    }
-
-    private static void InterlockedMin(ref int target, int value)
-    {
-        for (int seen = Volatile.Read(ref target); value < seen; seen = Volatile.Read(ref target))
-            if (Interlocked.CompareExchange(ref target, value, seen) == seen) return;
-    }
-}
-
-/// <summary>Gaussian kernel features: random Fourier features [cos(xΩ), sin(xΩ)] / √r.</summary>
-internal sealed class FourierFeatures(RandomFourierFeatures rff) : IFeatureMap
-{
-    public RandomFourierFeatures Rff => rff;
-    public int InputDim => rff.InputDim;
-    public int Dim => 2 * rff.Frequencies;
-    public void Map(Matrix x, Matrix dest, int column, int firstRow) => rff.Map(x, dest, column);
-}
-
 /// <summary>
 /// Reads row batches from sources that describe the same rows and maps them side by side:
 /// batch row i is [φ_1(x_i) | φ_2(y_i) | ...]. Memory is O(batch × total feature dimension).
