@@ -9,7 +9,8 @@ namespace RepDiff.Bench;
 /// <summary>
 /// UMAP maps: `-- umap FILE.npy [OUT.npy]` embeds the rows of FILE (one cold run, as a command would), prints the
 /// stage times and trustworthiness (k = 10), and writes the n × 2 layout to OUT for a reference check.
-/// `-- maps A.npy B.npy` times the aligned PCA + UMAP maps of a pair (both B starts) and B's trustworthiness.
+/// `-- maps A.npy B.npy [from-a]` times the aligned PCA + UMAP maps of a pair (both B starts, or only B from A) and
+/// both layouts' trustworthiness.
 /// </summary>
 public static class MapBenchmarks
 {
@@ -69,7 +70,8 @@ public static class MapBenchmarks
     {
         var pair = new RepresentationPair(Npy.ReadMatrix(args[0]), Npy.ReadMatrix(args[1]));
         var sizes = new Dictionary<string, object> { ["n"] = pair.N, ["d_a"] = pair.A.Cols, ["d_b"] = pair.B.Cols };
-        foreach (bool fromA in new[] { true, false })
+        bool[] variants = args.Length > 2 && args[2] == "from-a" ? [true] : [true, false];
+        foreach (bool fromA in variants)
         {
             var watch = Stopwatch.StartNew();
             var maps = MapLayouts.Compute(pair, new MapLayoutOptions { UmapBFromA = fromA }, 0);

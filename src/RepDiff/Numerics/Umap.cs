@@ -10,8 +10,9 @@ namespace RepDiff.Numerics;
 public static class Umap
 {
     /// <summary>
-    /// The layout of the rows of x. With init (n×2 as X and Y), the descent starts there (rescaled to [0, 10] per
-    /// axis, as umap-learn rescales any start) instead of the spectral start: used to align one layout to another.
+    /// The layout of the rows of x. With init (n×2 as X and Y), the descent starts there, as given (umap-learn would
+    /// rescale it to [0, 10]; a finished layout is already at the descent's own scale), instead of the spectral
+    /// start: used to align one layout to another.
     /// </summary>
     public static UmapLayout Embed(Matrix x, UmapOptions options, int seed, (float[] X, float[] Y)? init = null,
         IProgress<ProgressUpdate>? progress = null)
@@ -47,7 +48,9 @@ public static class Umap
             how = "given layout";
         }
         else (start, how) = Initialize(graph, data, seed);
-        var embedding = Rescale(start, init is null, seed);
+        // A given start (another layout's result) is kept as it is: it already has the scale the descent settles
+        // at, and an anchored descent must not be pulled toward a squeezed copy of it.
+        var embedding = init is null ? Rescale(start, seed) : start.Select(v => (float)v).ToArray();
         var (a, b) = UmapCurve.Fit(options.MinDist, options.Spread);
         var anchor = init is not null && options.AnchorStrength > 0 ? (float[])embedding.Clone() : null;
         Optimize(graph, embedding, anchor, options, (float)a, (float)b, seed, progress);
@@ -105,16 +108,16 @@ public static class Umap
     }
 
     /// <summary>
-    /// umap-learn's scaling of the start: computed starts are scaled to a largest |coordinate| of 10 and get
-    /// N(0, 10⁻⁴) noise (which also separates coincident points); then every start is mapped to [0, 10] per axis.
+    /// umap-learn's scaling of a computed start: scaled to a largest |coordinate| of 10, N(0, 10⁻⁴) noise added
+    /// (which also separates coincident points), then mapped to [0, 10] per axis.
     /// </summary>
-    private static float[] Rescale(double[] start, bool computed, int seed)
+    private static float[] Rescale(double[] start, int seed)
     {
         int n = start.Length / 2;
         var rng = Rng.Create(Rng.Derive(seed, 7));
         var s = (double[])start.Clone();
         double largest = s.Max(Math.Abs);
-        double expansion = computed && largest > 0 ? 10 / largest : 1;
+        double expansion = largest > 0 ? 10 / largest : 1;
         for (int i = 0; i < s.Length; i++) s[i] = s[i] * expansion + 1e-4 * Rng.Normal(rng);
         var result = new float[s.Length];
         for (int axis = 0; axis < 2; axis++)
