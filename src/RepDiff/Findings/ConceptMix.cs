@@ -10,7 +10,7 @@ public enum ConceptMix
     /// with no second label standing out.
     /// </summary>
     OneLabel,
-    /// <summary>Two or three over-represented labels together hold most of the members.</summary>
+    /// <summary>Two to four over-represented labels together hold most of the members.</summary>
     Mixed,
     /// <summary>No label or small set of labels stands out: the members cut across labels.</summary>
     Spread,

@@ -27,15 +27,15 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
     /// <summary>The notable labels of a mixture must together hold this share of the members.</summary>
     public const double MixtureCoverage = 0.6;
 
-    /// <summary>At most this many labels are named for a mixture.</summary>
-    public const int MaxLabelsNamed = 3;
+    /// <summary>A mixture has two to this many notable labels (more is a concept that cuts across labels).</summary>
+    public const int MaxLabelsNamed = 4;
 
     /// <summary>Share of the largest label (0 when unlabelled).</summary>
     public double Purity => Labels.Count > 0 ? Labels[0].Share : 0;
 
     /// <summary>
     /// The labels that describe the concept: the largest for one label; the notable ones (largest
-    /// first, at most three) for a mixture; none otherwise.
+    /// first) for a mixture; none otherwise.
     /// </summary>
     public IReadOnlyList<LabelShare> Leading => Mix switch
     {
@@ -65,14 +65,14 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
             .ToList();
         var notable = Notable(shares);
         var mix = shares[0].Share >= OneLabelShare ? ConceptMix.OneLabel
-            : notable.Count >= 2 && notable.Sum(s => s.Share) >= MixtureCoverage ? ConceptMix.Mixed
+            : notable.Count is >= 2 and <= MaxLabelsNamed && notable.Sum(s => s.Share) >= MixtureCoverage ? ConceptMix.Mixed
             : shares[0].Share >= MajorityShare ? ConceptMix.OneLabel
             : ConceptMix.Spread;
         return new ConceptProfile(concept.Rank, members.Length, shares, mix);
     }
 
     private static List<LabelShare> Notable(IReadOnlyList<LabelShare> shares) =>
-        shares.Where(s => s.Share >= NotableShare && s.Enrichment > NotableEnrichment).Take(MaxLabelsNamed).ToList();
+        shares.Where(s => s.Share >= NotableShare && s.Enrichment > NotableEnrichment).ToList();
 
     /// <summary>"concept 2: 62% Shirt, 21% Pullover", with what the data set holds where that explains a high share.</summary>
     public string Detail(string sampleNoun)

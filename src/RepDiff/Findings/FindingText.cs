@@ -95,7 +95,7 @@ public static class FindingText
         return new DirectionFinding(direction.Name, Sentence(headline + Tally(profiles), nameA, nameB), Sentence(headline, nameA, nameB), profiles, lead);
     }
 
-    /// <summary>"; of its first five concepts, three mix two or three labels and two are mostly one label": the kinds, when there are several.</summary>
+    /// <summary>"; of its first five concepts, three mix a few labels and two are mostly one label": the kinds, when there are several.</summary>
     private static string Tally(IReadOnlyList<ConceptProfile> profiles)
     {
         var labelled = profiles.Where(p => p.Mix != ConceptMix.Unlabelled).ToList();
@@ -108,7 +108,7 @@ public static class FindingText
 
     private static string KindPhrase(ConceptMix kind, bool plural) => kind switch
     {
-        ConceptMix.Mixed => plural ? "mix two or three labels" : "mixes two or three labels",
+        ConceptMix.Mixed => plural ? "mix a few labels" : "mixes a few labels",
         ConceptMix.OneLabel => plural ? "are mostly one label" : "is mostly one label",
         _ => plural ? "cut across labels" : "cuts across labels",
     };
