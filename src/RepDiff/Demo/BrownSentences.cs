@@ -37,6 +37,9 @@ public sealed class BrownSentences
         };
     }
 
-    /// <summary>Ids, genre labels and the sentences, for a RepresentationPair.</summary>
-    public SampleInfo Samples() => new() { Ids = Ids, Labels = new SampleLabels(Genres), Texts = Texts };
+    /// <summary>Ids, genre labels (as <see cref="GenreLabel"/> writes them) and the sentences, for a RepresentationPair.</summary>
+    public SampleInfo Samples() => new() { Ids = Ids, Labels = new SampleLabels(Genres.Select(GenreLabel).ToArray()), Texts = Texts };
+
+    /// <summary>A genre as a report names it: "belles_lettres" → "belles-lettres", "science_fiction" → "science fiction".</summary>
+    public static string GenreLabel(string genre) => genre == "belles_lettres" ? "belles-lettres" : genre.Replace('_', ' ');
 }

@@ -45,6 +45,8 @@ public class BundledDataTests
         var samples = brown.Samples();
         samples.CheckCount(brown.Count);
         Assert.Equal(15, samples.Labels!.Names.Length);
+        Assert.Contains("science fiction", samples.Labels.Names);
+        Assert.Contains("belles-lettres", samples.Labels.Names);
         Assert.Same(brown.Texts, samples.Texts);
     }
 
