@@ -7,6 +7,10 @@ namespace RepDiff.Demo;
 /// </summary>
 public sealed class BrownSentences
 {
+    /// <summary>The credit a report shows beside these sentences.</summary>
+    public const string Attribution = "Brown Corpus (W. N. Francis and H. Kučera, Brown University, 1964, revised 1971 and 1979), " +
+        "distributed with the permission of the copyright holder, redistribution permitted";
+
     /// <summary>"ca01.042": document and the sentence's line number in it.</summary>
     public required string[] Ids { get; init; }
 

@@ -10,6 +10,9 @@ namespace RepDiff.Demo;
 /// </summary>
 public sealed class FashionMnist
 {
+    /// <summary>The credit a report shows beside these images.</summary>
+    public const string Attribution = "Fashion-MNIST © 2017 Zalando SE (H. Xiao, K. Rasul, R. Vollgraf, arXiv:1708.07747), MIT licence";
+
     public const int Side = 28;
     public const int Pixels = Side * Side;
 

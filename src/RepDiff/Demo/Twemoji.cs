@@ -7,6 +7,10 @@ namespace RepDiff.Demo;
 /// </summary>
 public sealed class Twemoji
 {
+    /// <summary>The credit CC BY 4.0 requires wherever the pictures are shown.</summary>
+    public const string Attribution = "Twemoji graphics © Twitter, Inc. and other contributors, licensed CC BY 4.0 " +
+        "(https://creativecommons.org/licenses/by/4.0/); emoji names and categories from emoji-data © Cal Henderson, MIT licence";
+
     public const int Side = 32;
 
     /// <summary>uint8 RGBA, n × 32 × 32 × 4, not premultiplied.</summary>
