@@ -2,6 +2,7 @@ using System.Globalization;
 using RepDiff.Demo;
 using RepDiff.Findings;
 using RepDiff.Methods;
+using RepDiff.Methods.Rdx;
 
 namespace RepDiff.Tests.Findings;
 
@@ -10,7 +11,8 @@ public class FindingTextTests
     private static readonly Lazy<(DemoPair Demo, Explanation Rdx)> MergedDigits = new(() =>
     {
         var demo = DigitsExperiment.MergedLabels(Optdigits.Load(Optdigits.FindDataFile()), seed: 0);
-        var rdx = DigitsExperiment.WithPublishedRdxConfig([MethodRegistry.Find("rdx")])[0].Run(demo.Pair, 0, null);
+        var run = DigitsExperiment.WithPublishedRdxConfig([MethodRun.WithDefaults(new RdxMethod(), 0)])[0];
+        var rdx = run.Method.Run(demo.Pair, run.Options);
         return (demo, rdx);
     });
 
@@ -47,9 +49,9 @@ public class FindingTextTests
     public void EveryMethodOnTheDigitsGetsASentencePerDirection()
     {
         var (demo, _) = MergedDigits.Value;
-        foreach (var method in MethodRegistry.All.Where(m => m.Applies(demo.Pair) && m.Name is "kmeans" or "spec"))
+        foreach (var method in MethodRegistry.Default.PairMethods.Where(m => m.Applies(demo.Pair) && m.Name is "kmeans" or "spec"))
         {
-            var explanation = method.Run(demo.Pair, 0, null);
+            var explanation = method.Run(demo.Pair, MethodRun.WithDefaults(method, 0).Options);
             var findings = FindingText.Describe(explanation, demo.Pair, "images");
             Assert.Equal(explanation.Directions.Select(d => d.Name), findings.Directions.Select(d => d.Direction));
             Assert.All(findings.Directions, d =>
