@@ -6,12 +6,12 @@ namespace RepDiff.Cli;
 /// <summary>The options every command that compares two representations shares.</summary>
 internal sealed class PairOptions
 {
-    public Argument<string> A { get; } = new("A") { Description = "embeddings of model A (.npy, .npz, .safetensors, .csv, .tsv)" };
+    public Argument<string> A { get; } = new("A") { Description = "embeddings of model A (.npy, .npz, .safetensors, .csv, .tsv, .parquet, .arrow, .feather)" };
     public Argument<string> B { get; } = new("B") { Description = "embeddings of model B, same samples in the same order (or joined by id)" };
-    public Option<string?> Key { get; } = new("--key") { Description = "array name inside .npz/.safetensors files (both inputs)" };
-    public Option<string?> KeyA { get; } = new("--key-a") { Description = "array name inside A (overrides --key)" };
-    public Option<string?> KeyB { get; } = new("--key-b") { Description = "array name inside B (overrides --key)" };
-    public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV/TSV column holding sample ids; A and B are joined by id" };
+    public Option<string?> Key { get; } = new("--key", "--column") { Description = "array inside .npz/.safetensors files, or float-list column of .parquet/.arrow/.feather tables (both inputs)" };
+    public Option<string?> KeyA { get; } = new("--key-a", "--column-a") { Description = "array or column of A (overrides --key/--column)" };
+    public Option<string?> KeyB { get; } = new("--key-b", "--column-b") { Description = "array or column of B (overrides --key/--column)" };
+    public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids; A and B are joined by id" };
     public Option<string?> Ids { get; } = new("--ids") { Description = "sample ids, one per line or a 1-D .npy, for inputs that carry none themselves" };
     public Option<string?> IdsA { get; } = new("--ids-a") { Description = "ids of A's rows (overrides --ids and A's id column)" };
     public Option<string?> IdsB { get; } = new("--ids-b") { Description = "ids of B's rows (overrides --ids and B's id column); when A and B both have ids they are joined by id" };

@@ -12,7 +12,7 @@ internal static class FincCommand
     {
         var test = new Argument<string>("TEST") { Description = "embeddings of the test set, e.g. generated samples (.npy, .npz, .safetensors, .csv, .tsv)" };
         var reference = new Argument<string>("REF") { Description = "embeddings of the reference set, same model and dimension; the row count may differ" };
-        var key = new Option<string?>("--key") { Description = "array name inside .npz/.safetensors files (both inputs)" };
+        var key = new Option<string?>("--key", "--column") { Description = "array inside .npz/.safetensors files, or float-list column of .parquet/.arrow/.feather tables (both inputs)" };
         var eta = new Option<double>("--eta") { Description = "weight of the reference covariance in C_test − eta C_ref", DefaultValueFactory = _ => 1.0 };
         var sigma = new Option<double?>("--sigma") { Description = "Gaussian bandwidth shared by both sets (default: median pairwise distance of the pooled rows)" };
         var rffDim = new Option<int>("--rff-dim") { Description = "random Fourier frequencies", DefaultValueFactory = _ => 3000 };
