@@ -19,6 +19,8 @@ internal sealed class PairOptions
     public Option<string?> Images { get; } = new("--images") { Description = "per-sample images: a manifest of paths (relative to its folder), a directory (natural sort order), or a .npy of pixel arrays N×H×W(×C)" };
     public Option<string?> Texts { get; } = new("--texts") { Description = "per-sample texts: one per line, or JSONL (see --text-field)" };
     public Option<string?> TextField { get; } = new("--text-field") { Description = "field of each JSONL record that holds the text" };
+    public Option<string?> Metadata { get; } = new("--metadata") { Description = "per-sample columns (.csv/.tsv with a header, .parquet, .arrow): joined by id (--metadata-id-column, else a column named like --id-column or 'id') or matched by row" };
+    public Option<string?> MetadataIdColumn { get; } = new("--metadata-id-column") { Description = "the metadata column holding sample ids" };
     public Option<string> Out { get; } = new("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
     public Option<int> Seed { get; } = new("--seed") { Description = "random seed; same inputs, options and seed give the same results", DefaultValueFactory = _ => 0 };
 
@@ -26,7 +28,7 @@ internal sealed class PairOptions
     {
         command.Arguments.Add(A);
         command.Arguments.Add(B);
-        foreach (var o in new Option[] { Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, Labels, Images, Texts, TextField, Out, Seed })
+        foreach (var o in new Option[] { Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, Labels, Images, Texts, TextField, Metadata, MetadataIdColumn, Out, Seed })
             command.Options.Add(o);
     }
 
@@ -42,5 +44,7 @@ internal sealed class PairOptions
         Images = parse.GetValue(Images),
         Texts = parse.GetValue(Texts),
         TextField = parse.GetValue(TextField),
+        Metadata = parse.GetValue(Metadata),
+        MetadataIdColumn = parse.GetValue(MetadataIdColumn),
     };
 }

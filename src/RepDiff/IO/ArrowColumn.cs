@@ -243,9 +243,41 @@ internal sealed class ArrowColumn : TableColumn
             UInt16Array x => x.GetValue(i)!.Value.ToString(c),
             UInt32Array x => x.GetValue(i)!.Value.ToString(c),
             UInt64Array x => x.GetValue(i)!.Value.ToString(c),
+            FloatArray x => x.GetValue(i)!.Value.ToString("R", c),
+            DoubleArray x => x.GetValue(i)!.Value.ToString("R", c),
+            BooleanArray x => x.GetValue(i)!.Value ? "true" : "false",
             DictionaryArray d => Text(d.Dictionary, int.Parse(Text(d.Indices, i, path)!, c), path),
             _ => throw RepDiffInputException.ForFile(path, $"a column of type {array.Data.DataType.Name} cannot hold ids (strings and integers can)"),
         };
+    }
+
+    /// <summary>Types <see cref="Text"/> reads: strings, integers, floats, booleans and dictionary-encoded strings (categoricals).</summary>
+    private static bool IsScalar(IArrowType type) => type switch
+    {
+        StringType or LargeStringType or FloatType or DoubleType or BooleanType => true,
+        Int8Type or Int16Type or Int32Type or Int64Type or UInt8Type or UInt16Type or UInt32Type or UInt64Type => true,
+        DictionaryType d => IsScalar(d.ValueType),
+        _ => false,
+    };
+
+    /// <summary>Every scalar column of an Arrow file or stream as text (metadata); other columns are left out.</summary>
+    internal static (string[] Names, List<string?[]> Columns) ReadScalars(string path)
+    {
+        bool fileFormat = IsFileFormat(path);
+        using var table = new ArrowColumn(path, "", OpenReader(path, fileFormat), fileFormat, -1);
+        var schema = Run(path, () => table.reader.GetSchema(default).AsTask());
+        var indices = Enumerable.Range(0, schema.FieldsList.Count).Where(j => IsScalar(schema.FieldsList[j].DataType)).ToArray();
+        var columns = indices.Select(_ => new List<string?>()).ToList();
+        while (table.NextBatch() is { } batch)
+        {
+            using (batch)
+                for (int k = 0; k < indices.Length; k++)
+                {
+                    var array = batch.Column(indices[k]);
+                    for (int i = 0; i < batch.Length; i++) columns[k].Add(Text(array, i, path));
+                }
+        }
+        return (indices.Select(j => schema.FieldsList[j].Name).ToArray(), columns.Select(c => c.ToArray()).ToList());
     }
 
     public override void Dispose() => reader.Dispose();

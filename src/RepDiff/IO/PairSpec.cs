@@ -20,6 +20,10 @@ public sealed record PairSpec(string PathA, string PathB)
     public string? Images { get; init; }
     public string? Texts { get; init; }
     public string? TextField { get; init; }
+    /// <summary>Per-sample metadata columns (.csv/.tsv/.parquet/.arrow), keyed by id or by row (see <see cref="MetadataFile"/>).</summary>
+    public string? Metadata { get; init; }
+    /// <summary>The metadata's id column; without it, the column named like <see cref="IdColumn"/> or "id" when the samples have ids.</summary>
+    public string? MetadataIdColumn { get; init; }
 
     /// <summary>Loads and validates both representations and the side information; any problem is a RepDiffInputException.</summary>
     public RepresentationPair Load()
@@ -35,7 +39,7 @@ public sealed record PairSpec(string PathA, string PathB)
     }
 
     /// <summary>
-    /// The side information (labels, images, texts) for n samples, each count checked against n; for
+    /// The side information (labels, images, texts, metadata) for n samples, each count checked against n; for
     /// callers that stream the rows themselves instead of calling <see cref="Load"/>.
     /// </summary>
     public SampleInfo LoadSamples(int n, string[]? ids = null)
@@ -46,6 +50,7 @@ public sealed record PairSpec(string PathA, string PathB)
             Labels = Labels is null ? null : SampleFiles.LoadLabels(Labels),
             Images = Images is null ? null : SampleFiles.LoadImages(Images),
             Texts = Texts is null ? null : SampleFiles.LoadTexts(Texts, TextField),
+            Metadata = Metadata is null ? null : MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"]),
         };
         CheckCount(Labels, samples.Labels?.Codes.Length, n);
         CheckCount(Images, samples.Images?.Count, n);
