@@ -27,6 +27,7 @@ internal static class Cli
         root.Subcommands.Add(KodaCommand.Create());
         root.Subcommands.Add(FincCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(BaselineCommands.KMeans());
         root.Subcommands.Add(BaselineCommands.Pca());
         root.Subcommands.Add(BaselineCommands.Nmf());

@@ -38,7 +38,9 @@ internal static class EvaluateCommand
             if (!explanation.Metrics.ContainsKey("bsr"))
                 throw RepDiffInputException.ForFile(path, "has no concept grids of a direction explaining A or B; nothing to score");
             string target = parse.GetValue(output) ?? path;
-            AtomicFile.WriteAllText(target, explanation.ToJson());
+            // Keep the samples block (ids, labels, metadata) the method command wrote.
+            var (_, samples) = ResultsFile.Read(path);
+            AtomicFile.WriteAllText(target, samples is null ? explanation.ToJson() : SampleJson.AddTo(explanation.ToJson(), samples));
             Print(explanation);
             Console.WriteLine($"Wrote {target}");
             return 0;

@@ -24,7 +24,7 @@ internal static class Outputs
             LinkImages = linkImages,
             OutputDirectory = dir,
         };
-        Write(dir, model, explanation.ToJson());
+        Write(dir, model, SampleJson.AddTo(explanation.ToJson(), pair.Samples));
     }
 
     /// <summary>Output of `repdiff compare` (and each demo pair): the comparison document and its report.</summary>

@@ -121,6 +121,7 @@ public sealed class Comparison
             ["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray()),
             ["timings"] = timings,
         };
+        if (IO.SampleJson.ToJson(Pair.Samples) is { } samples) document["samples"] = samples;
         return document.ToJsonString(Explanation.JsonOptions);
     }
 
