@@ -15,6 +15,7 @@ internal static class Outputs
     public static void WriteSingle(string dir, RepresentationPair pair, Explanation explanation, bool linkImages = false)
     {
         if (explanation.Metrics["bsr"] is null) Bsr.Evaluate(explanation, pair);
+        Enrichment.Annotate(explanation, pair.Samples);
         var model = new ReportModel
         {
             Pair = pair,

@@ -51,6 +51,7 @@ public sealed class Comparison
             }
             progress.Report($"scoring {method.Name} (BSR)", 0);
             Bsr.Evaluate(explanation, pair);
+            Enrichment.Annotate(explanation, pair.Samples);
             progress.Report($"scoring {method.Name} (BSR)", 1);
             explanations.Add(explanation);
             timings[method.Name] = clock.Elapsed.TotalSeconds;
@@ -119,6 +120,7 @@ public sealed class Comparison
             ["context"] = Context.DeepClone(),
             ["bsr_table"] = BsrTable(),
             ["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray()),
+            ["consensus"] = Consensus.Of(Explanations).ToJson(),
             ["timings"] = timings,
         };
         if (IO.SampleJson.ToJson(Pair.Samples) is { } samples) document["samples"] = samples;

@@ -80,6 +80,9 @@ public sealed class Concept
 
     /// <summary>Per-member score, aligned with Members, where the method has one.</summary>
     public double[]? Scores { get; set; }
+
+    /// <summary>Label and metadata values over-represented among the members (Metrics.Enrichment), when the samples have any.</summary>
+    public List<Metrics.EnrichedValue>? Enrichment { get; set; }
 }
 
 /// <summary>The direction names every method uses.</summary>

@@ -121,6 +121,19 @@ public sealed class Enrichment
             .ThenBy(f => f.Value, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Sets <see cref="Concept.Enrichment"/> of every concept from the samples' labels and metadata (a no-op
+    /// when they have neither, or when the explanation counts other samples, as FINC's two sets do).
+    /// </summary>
+    public static void Annotate(Explanation explanation, SampleInfo samples, double alpha = DefaultAlpha)
+    {
+        if (SampleMetadata.WithLabels(samples) is not { } metadata || metadata.Count != explanation.N) return;
+        var enrichment = new Enrichment(metadata);
+        foreach (var direction in explanation.Directions)
+            foreach (var concept in direction.Concepts)
+                concept.Enrichment = enrichment.Of(concept.Members, alpha);
+    }
+
     /// <summary>Enrichment of every concept of an explanation, by direction name and rank.</summary>
     public Dictionary<(string Direction, int Rank), List<EnrichedValue>> Of(Explanation explanation, double alpha = DefaultAlpha)
     {

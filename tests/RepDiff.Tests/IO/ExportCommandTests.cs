@@ -36,6 +36,11 @@ public class ExportCommandTests
         string results = Path.Combine(outDir, "results.json");
         var (explanations, stored) = ResultsFile.Read(results);
         Assert.Equal(["id", "note"], stored!.Metadata!.Columns.Select(c => c.Name));
+        // Each concept carries its enrichment over the labels and metadata, as Enrichment computes it.
+        var enrichment = new RepDiff.Metrics.Enrichment(SampleMetadata.WithLabels(stored)!);
+        foreach (var concept in explanations.Single().Directions.SelectMany(d => d.Concepts))
+            Assert.Equal(enrichment.Of(concept.Members).Select(e => e.Phrase), concept.Enrichment!.Select(e => e.Phrase));
+        Assert.Contains(explanations.Single().Directions.SelectMany(d => d.Concepts), c => c.Enrichment!.Any(e => e.Column == "label"));
 
         string csv = Path.Combine(dir, "members.csv");
         var (code, _, error) = Run("export", results, "--out", csv);
