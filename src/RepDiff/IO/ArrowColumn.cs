@@ -75,7 +75,7 @@ internal sealed class ArrowColumn : TableColumn
 
     private static ArrowStreamReader OpenReader(string path, bool fileFormat)
     {
-        var stream = InputFile.OpenRead(path);
+        var stream = InputFile.OpenRead(path, 1 << 20);
         return fileFormat ? new ArrowFileReader(stream, (Apache.Arrow.Memory.MemoryAllocator?)null, Codecs, leaveOpen: false) : new ArrowStreamReader(stream, Codecs, leaveOpen: false);
     }
 

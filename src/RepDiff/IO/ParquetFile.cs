@@ -15,7 +15,7 @@ internal static class ParquetFile
 {
     public static ParquetReader Open(string path)
     {
-        var stream = InputFile.OpenRead(path);
+        var stream = InputFile.OpenRead(path, 1 << 20);
         try
         {
             return Run(path, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: false));
