@@ -32,7 +32,10 @@ internal static class ExportCommand
             string? outPath = parse.GetValue(output);
             string kind = (parse.GetValue(format) ?? (outPath is not null && Path.GetExtension(outPath).ToLowerInvariant() is ".jsonl" or ".ndjson" ? "jsonl" : "csv")).ToLowerInvariant();
             if (kind is not ("csv" or "jsonl")) throw new RepDiffInputException($"--format {kind}: expected csv or jsonl");
-            var (explanations, stored) = ResultsFile.Read(path);
+            var file = ResultsFile.Read(path);
+            file.CheckMembers(path);
+            var explanations = file.Explanations;
+            var stored = file.Samples(path);
             int n = explanations.Max(e => e.N);
             var samples = Samples(stored, n, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata), parse.GetValue(metadataId));
             Action<TextWriter> write = kind == "csv"

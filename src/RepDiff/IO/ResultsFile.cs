@@ -4,42 +4,83 @@ using System.Text.Json.Nodes;
 namespace RepDiff.IO;
 
 /// <summary>
-/// Reads any results.json RepDiff writes: a single method's Explanation, or a comparison document
-/// (`compare`, `demo`) whose "explanations" hold one per method; and its "samples" block, if any.
+/// Reads any results.json RepDiff writes: a single method's explanation, or compare's document with its
+/// "explanations" array. Both are read into the same list; <see cref="Write"/> puts them back in the
+/// shape they came in, so tools like `evaluate` can update either.
 /// </summary>
-public static class ResultsFile
+public sealed class ResultsFile
 {
-    public static (List<Explanation> Explanations, SampleInfo? Samples) Read(string path)
+    /// <summary>The whole document (compare's keeps its inputs, context and timings).</summary>
+    public JsonObject Root { get; }
+    public IReadOnlyList<Explanation> Explanations { get; }
+
+    /// <summary>Whether this is compare's document (kind "comparison") rather than one method's explanation.</summary>
+    public bool IsComparison { get; }
+
+    private ResultsFile(JsonObject root, IReadOnlyList<Explanation> explanations, bool isComparison)
+        => (Root, Explanations, IsComparison) = (root, explanations, isComparison);
+
+    public static ResultsFile Read(string path)
     {
-        string text;
-        using (var stream = InputFile.OpenRead(path))
-        using (var reader = new StreamReader(stream))
-            text = reader.ReadToEnd();
+        using var stream = InputFile.OpenRead(path);
         try
         {
-            var root = JsonNode.Parse(text) as JsonObject ?? throw RepDiffInputException.ForFile(path, "is not a JSON object (not a RepDiff results.json)");
-            var explanations = root.ContainsKey("explanations") ? Comparison.ExplanationsFromJson(text) : [Explanation.FromJson(text)];
-            if (explanations.Count == 0 || explanations.All(e => e.Method.Length == 0))
-                throw RepDiffInputException.ForFile(path, "holds no method results (not a RepDiff results.json)");
-            int n = explanations.Max(e => e.N);
-            foreach (var e in explanations)
-                foreach (var d in e.Directions)
-                    foreach (var c in d.Concepts)
-                    {
-                        int bad = Array.FindIndex(c.Members, m => m < 0 || m >= e.N);
-                        if (bad >= 0) throw RepDiffInputException.ForFile(path, $"{e.Method} {d.Name} concept {c.Rank}: member {c.Members[bad]} is outside 0..{e.N - 1}");
-                        if (c.Scores is not null && c.Scores.Length != c.Members.Length)
-                            throw RepDiffInputException.ForFile(path, $"{e.Method} {d.Name} concept {c.Rank}: {c.Scores.Length} scores for {c.Members.Length} members");
-                    }
-            return (explanations, SampleJson.FromJson(root, n, path));
+            return Parse(new StreamReader(stream).ReadToEnd());
         }
         catch (JsonException e)
         {
             throw RepDiffInputException.ForFile(path, $"is not a RepDiff results.json ({e.Message})");
         }
-        catch (RepDiffInputException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
+        catch (RepDiffInputException e)
         {
             throw RepDiffInputException.ForFile(path, e.Message);
         }
     }
+
+    public static ResultsFile Parse(string json)
+    {
+        if (JsonNode.Parse(json) is not JsonObject root) throw new RepDiffInputException("is not a JSON object");
+        if (root["explanations"] is JsonArray array)
+            return new ResultsFile(root, array.Select(node => node is JsonObject o ? Deserialize(o) : throw new RepDiffInputException("has an explanation that is not an object")).ToList(), true);
+        if (root["method"] is not JsonValue) throw new RepDiffInputException("has neither 'method' (one method's results) nor 'explanations' (compare's)");
+        return new ResultsFile(root, [Deserialize(root)], false);
+    }
+
+    /// <summary>The document with the (possibly updated) explanations, in its original shape.</summary>
+    public string ToJson()
+    {
+        if (!IsComparison) return Root["samples"] is { } samples ? WithSamples(Explanations[0].ToJson(), samples) : Explanations[0].ToJson();
+        var root = (JsonObject)Root.DeepClone();
+        root["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray());
+        root["bsr_table"] = new JsonArray(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
+        return root.ToJsonString(Explanation.JsonOptions);
+    }
+
+    private static string WithSamples(string json, JsonNode samples)
+    {
+        var document = JsonNode.Parse(json)!.AsObject();
+        document["samples"] = samples.DeepClone();
+        return document.ToJsonString(Explanation.JsonOptions);
+    }
+
+    /// <summary>The document's "samples" block (ids, labels, metadata), or null; <paramref name="path"/> names the file in errors.</summary>
+    public SampleInfo? Samples(string path) =>
+        Explanations.Count == 0 ? null : SampleJson.FromJson(Root, Explanations.Max(e => e.N), path);
+
+    /// <summary>Every member index within 0..N-1 and every score list as long as its members; else an error naming the concept.</summary>
+    public void CheckMembers(string path)
+    {
+        foreach (var e in Explanations)
+            foreach (var d in e.Directions)
+                foreach (var c in d.Concepts)
+                {
+                    int bad = Array.FindIndex(c.Members, m => m < 0 || m >= e.N);
+                    if (bad >= 0) throw RepDiffInputException.ForFile(path, $"{e.Method} {d.Name} concept {c.Rank}: member {c.Members[bad]} is outside 0..{e.N - 1}");
+                    if (c.Scores is not null && c.Scores.Length != c.Members.Length)
+                        throw RepDiffInputException.ForFile(path, $"{e.Method} {d.Name} concept {c.Rank}: {c.Scores.Length} scores for {c.Members.Length} members");
+                }
+    }
+
+    private static Explanation Deserialize(JsonObject node)
+        => node.Deserialize<Explanation>(Explanation.JsonOptions) ?? throw new RepDiffInputException("has an empty explanation");
 }

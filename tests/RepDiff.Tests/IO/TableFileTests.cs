@@ -174,7 +174,7 @@ public class TableFileTests
         string a = TableWriter.Parquet(Path.Combine(dir, "a.parquet"), TextIds(6), rows, groupRows: 4);
         string b = Arrow(Path.Combine(dir, "b.feather"), [0, 1, 2, 3, 4, 5], rows, ListKind.FixedSize, FloatType.Default, compression: CompressionCodecType.Lz4Frame);
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        int code = Cli.Cli.Run(Cli.Cli.BuildRoot(), ["inspect", a, "--column", "emb", "--id-column", "id", "--json"], stdout, stderr);
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["inspect", a, "--column", "emb", "--id-column", "id", "--json"], stdout, stderr);
         Assert.Equal((0, ""), (code, stderr.ToString()));
         var json = System.Text.Json.Nodes.JsonNode.Parse(stdout.ToString())!;
         Assert.Equal("[6,3]", json["shape"]!.ToJsonString());
@@ -182,7 +182,7 @@ public class TableFileTests
         Assert.Equal(rows.SelectMany(r => r!).Average(v => (double)v!.Value), json["mean"]!.GetValue<double>(), 1e-6);
 
         stderr = new StringWriter();
-        code = Cli.Cli.Run(Cli.Cli.BuildRoot(), ["metrics", a, b, "--column-a", "nope", "--out", Path.Combine(dir, "out")], new StringWriter(), stderr);
+        code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["metrics", a, b, "--column-a", "nope", "--out", Path.Combine(dir, "out")], new StringWriter(), stderr);
         Assert.Equal(2, code);
         Assert.Equal($"error: {a}: has no column 'nope' (float-list columns: emb)", stderr.ToString().Trim());
     }

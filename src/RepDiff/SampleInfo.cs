@@ -1,0 +1,28 @@
+namespace RepDiff;
+
+/// <summary>What is known about each sample besides its embeddings. Every array (and metadata column) has one entry per sample.</summary>
+public sealed class SampleInfo
+{
+    public string[]? Ids { get; init; }
+    public SampleLabels? Labels { get; init; }
+    public ImageSet? Images { get; init; }
+    public string[]? Texts { get; init; }
+
+    /// <summary>Further per-sample columns (`--metadata`), in the samples' order.</summary>
+    public SampleMetadata? Metadata { get; init; }
+
+    public void CheckCount(int n)
+    {
+        Check("ids", Ids?.Length, n);
+        Check("labels", Labels?.Codes.Length, n);
+        Check("images", Images?.Count, n);
+        Check("texts", Texts?.Length, n);
+        Check("metadata", Metadata?.Count, n);
+    }
+
+    private static void Check(string what, int? count, int n)
+    {
+        if (count is int c && c != n)
+            throw new RepDiffInputException($"{what}: {c} entries for {n} samples; there must be one per sample");
+    }
+}
