@@ -29,7 +29,7 @@ public static class MetadataFile
             int key = Array.IndexOf(names, idColumn);
             if (key < 0) throw RepDiffInputException.ForFile(path, $"has no column '{NpyDtype.Truncate(idColumn)}' to join on (columns: {ColumnList(names)})");
             if (sampleIds is null)
-                throw RepDiffInputException.ForFile(path, $"is keyed by '{idColumn}', but the samples have no ids (give an id column of A and B, or --ids)");
+                throw RepDiffInputException.ForFile(path, $"is keyed by '{idColumn}', but the samples have no ids (give A and B ids to join on)");
             rows = JoinRows(path, columns[key], sampleIds, rowName);
             names = names.Where((_, j) => j != key).ToArray();
             columns = columns.Where((_, j) => j != key).ToList();
@@ -39,8 +39,8 @@ public static class MetadataFile
             int count = columns.Count == 0 ? 0 : columns[0].Length;
             if (count != n)
                 throw RepDiffInputException.ForFile(path, count < n
-                    ? $"has {count} rows but there are {n} samples: sample {count} has no row (name an id column with --metadata-id-column to join by id)"
-                    : $"has {count} rows but there are {n} samples: {rowName(n)} has no sample (name an id column with --metadata-id-column to join by id)");
+                    ? $"has {count} rows but there are {n} samples: sample {count} has no row (name its id column to join by id)"
+                    : $"has {count} rows but there are {n} samples: {rowName(n)} has no sample (name its id column to join by id)");
             rows = Enumerable.Range(0, n).ToArray();
         }
         if (names.Length == 0) throw RepDiffInputException.ForFile(path, "has no columns besides the ids");
