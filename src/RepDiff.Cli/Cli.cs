@@ -8,6 +8,8 @@ internal static class Cli
 {
     public const int BadInput = 2;
     public const int InternalError = 1;
+    /// <summary>Stopped by SIGINT (130) or SIGTERM (143), as shells report a process killed by those signals.</summary>
+    public const int Interrupted = 130, Terminated = 143;
 
     /// <summary>
     /// The `repdiff` command with every subcommand. A plain Command named "repdiff" (not RootCommand,
@@ -43,6 +45,9 @@ internal static class Cli
     public static TextWriter Out => output.Value ?? Console.Out;
     public static TextWriter Error => error.Value ?? Console.Error;
 
+    /// <summary>Tables go here: to <see cref="Out"/>, styled only on an interactive terminal.</summary>
+    public static Spectre.Console.IAnsiConsole Terminal => TerminalText.For(Out);
+
     public static int Run(Command root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var (previousOut, previousError) = (output.Value, error.Value);
@@ -59,8 +64,9 @@ internal static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) (stderr ?? Console.Error).WriteLine($"error: {error.Message}");
-            (stderr ?? Console.Error).WriteLine("Run with --help to see the options.");
+            // One line: the first problem and where to look; the others usually follow from it.
+            string more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
+            (stderr ?? Console.Error).WriteLine($"error: {TerminalText.Clean(parse.Errors[0].Message).ReplaceLineEndings(" ")}{more}; run with --help to see the options");
             return BadInput;
         }
         return parse.Invoke(config);
@@ -75,8 +81,12 @@ internal static class Cli
         }
         catch (RepDiffInputException e)
         {
-            Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
+            Error.WriteLine($"error: {TerminalText.Clean(e.Message.ReplaceLineEndings(" "))}");
             return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            return Interrupted; // stopped by a signal; the handler exits the process with its own code
         }
         catch (OutOfMemoryException)
         {
@@ -85,7 +95,7 @@ internal static class Cli
         }
         catch (Exception e)
         {
-            Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            Error.WriteLine($"internal error: {e.GetType().Name}: {TerminalText.Clean(e.Message.ReplaceLineEndings(" "))}");
             if (Environment.GetEnvironmentVariable("REPDIFF_DEBUG") is not null) Error.WriteLine(e);
             return InternalError;
         }

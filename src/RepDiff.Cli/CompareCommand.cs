@@ -22,6 +22,7 @@ internal static class CompareCommand
         command.Options.Add(linkImages);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            Outputs.Check(parse.GetValue(pairOptions.Out)!);
             var spec = pairOptions.Spec(parse);
             var clock = Stopwatch.StartNew();
             var pair = spec.Load();
@@ -50,15 +51,15 @@ internal static class ComparisonSummary
     {
         var pair = comparison.Pair;
         var table = new Table().AddColumns("method", "direction", "concepts", "strongest concept", "BSR (SILB)");
-        table.Title = new TableTitle(Markup.Escape($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
+        table.Title = new TableTitle(TerminalText.Markup($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
         foreach (var e in comparison.Explanations)
             foreach (var d in e.Directions)
             {
                 double? bsr = BsrRow.Read(e.Metrics, "bsr", d.Name);
                 string top = d.Concepts.FirstOrDefault() is { } c ? $"{c.Members.Length} members {Summary.TopLabels(pair, c)}".Trim() : "";
-                table.AddRow(Markup.Escape(e.Method), Markup.Escape(d.Name), d.Concepts.Count.ToString(), Markup.Escape(top), bsr?.ToString("F3") ?? "–");
+                table.AddRow(TerminalText.Markup(e.Method), TerminalText.Markup(d.Name), d.Concepts.Count.ToString(), TerminalText.Markup(top), bsr?.ToString("F3") ?? "–");
             }
-        AnsiConsole.Write(table);
+        Cli.Terminal.Write(table);
         var context = string.Join(", ", comparison.Context.Where(kv => !kv.Key.EndsWith("_samples")).Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F3}"));
         Cli.Out.WriteLine($"context: {context}");
     }

@@ -26,6 +26,7 @@ internal static class EvaluateCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string path = parse.GetValue(results)!;
+            if (parse.GetValue(output) is { } outPath) OutputFolder.CheckTarget(outPath);
             var explanation = Read(path);
             var pair = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
             {
@@ -40,33 +41,58 @@ internal static class EvaluateCommand
             string target = parse.GetValue(output) ?? path;
             AtomicFile.WriteAllText(target, explanation.ToJson());
             Print(explanation);
-            Console.WriteLine($"Wrote {target}");
+            Cli.Out.WriteLine($"Wrote {target}");
             return 0;
         }));
         return command;
     }
 
+    /// <summary>Largest results.json read: its grids and members are a few numbers per sample.</summary>
+    private const long MaxResultsBytes = 1L << 30;
+
     private static Explanation Read(string path)
     {
-        if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "file not found");
+        string text = InputFile.ReadAllText(path, MaxResultsBytes, "a results.json");
+        Explanation explanation;
         try
         {
-            return Explanation.FromJson(File.ReadAllText(path));
+            explanation = Explanation.FromJson(text);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
             throw RepDiffInputException.ForFile(path, $"is not a RepDiff results.json ({e.Message})");
+        }
+        CheckIndices(explanation, path);
+        return explanation;
+    }
+
+    /// <summary>Every member and grid index must be a row of the inputs: a hand-edited or corrupted file is an input error.</summary>
+    private static void CheckIndices(Explanation explanation, string path)
+    {
+        if (explanation.N <= 0) throw RepDiffInputException.ForFile(path, $"gives n = {explanation.N}; it must be the number of samples");
+        if (explanation.Directions is null) throw RepDiffInputException.ForFile(path, "has no directions");
+        foreach (var direction in explanation.Directions)
+        {
+            if (direction?.Concepts is null) throw RepDiffInputException.ForFile(path, "has a direction without concepts");
+            foreach (var concept in direction.Concepts)
+            {
+                if (concept?.Grid is null || concept.Members is null)
+                    throw RepDiffInputException.ForFile(path, $"direction '{NpyDtype.Truncate(direction.Name ?? "")}' has a concept without members or grid");
+                foreach (int i in concept.Grid.Concat(concept.Members))
+                    if (i < 0 || i >= explanation.N)
+                        throw RepDiffInputException.ForFile(path, $"direction '{NpyDtype.Truncate(direction.Name ?? "")}' names sample {i}, outside 0..{explanation.N - 1}");
+            }
         }
     }
 
     private static void Print(Explanation explanation)
     {
         var table = new Table().AddColumns("direction", "BSR (SILB)", "BSR (MNED)", "BSR (LSED)");
-        table.Title = new TableTitle(Markup.Escape($"{explanation.Method}: BSR of the concept grids"));
+        table.Title = new TableTitle(TerminalText.Markup($"{explanation.Method}: BSR of the concept grids"));
         var silb = explanation.Metrics["bsr"]!.AsObject();
         foreach (var (name, value) in silb)
-            table.AddRow(Markup.Escape(name), Format(value), Format(explanation.Metrics["bsr_mned"]?[name]), Format(explanation.Metrics["bsr_lsed"]?[name]));
-        AnsiConsole.Write(table);
+            table.AddRow(TerminalText.Markup(name), Format(value), Format(explanation.Metrics["bsr_mned"]?[name]), Format(explanation.Metrics["bsr_lsed"]?[name]));
+        Cli.Terminal.Write(table);
     }
 
     private static string Format(System.Text.Json.Nodes.JsonNode? value) => value is null ? "" : value.GetValue<double>().ToString("F4");

@@ -30,6 +30,7 @@ internal static class FincCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string testPath = parse.GetValue(test)!, refPath = parse.GetValue(reference)!;
+            Outputs.Check(parse.GetValue(outDir)!, "omega.npy");
             using var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
             using var refRows = Embeddings.OpenRows(refPath, parse.GetValue(key));
             var options = new FincOptions
@@ -54,8 +55,9 @@ internal static class FincCommand
             int n = result.Explanation.N;
             var pair = new RepresentationPair(new Matrix(n, 0), new Matrix(n, 0)) { NameA = Path.GetFileName(testPath), NameB = Path.GetFileName(refPath) };
             string dir = parse.GetValue(outDir)!;
-            Outputs.WriteSingle(dir, pair, result.Explanation);
-            result.Frequencies?.Save(Path.Combine(dir, "omega.npy"));
+            var sideFiles = new Dictionary<string, Action<string>>();
+            if (result.Frequencies is { } frequencies) sideFiles["omega.npy"] = frequencies.Save;
+            Outputs.WriteSingle(dir, pair, result.Explanation, sideFiles: sideFiles);
             Summary.Print(pair, result.Explanation);
             Cli.Out.WriteLine($"Wrote {Path.Combine(dir, "results.json")} and {Path.Combine(dir, "report.html")}"
                 + (result.Frequencies is null ? "" : " and the frequencies omega.npy"));

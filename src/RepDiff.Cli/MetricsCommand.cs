@@ -23,6 +23,8 @@ internal static class MetricsCommand
         foreach (var option in new Option[] { neighbours, knnMax, rbfMax, probeMax, folds }) command.Options.Add(option);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string dir = parse.GetValue(pairOptions.Out)!;
+            OutputFolder.Check(dir, "results.json");
             var pair = pairOptions.Spec(parse).Load();
             var options = new ContextMetricsOptions
             {
@@ -30,10 +32,14 @@ internal static class MetricsCommand
                 RbfMaxSamples = parse.GetValue(rbfMax), ProbeMaxSamples = parse.GetValue(probeMax), Folds = parse.GetValue(folds),
             };
             var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, parse.GetValue(pairOptions.Seed), progress));
-            string path = Path.Combine(parse.GetValue(pairOptions.Out)!, "results.json");
-            AtomicFile.WriteAllText(path, result.ToJson());
-            AnsiConsole.Write(Table(pair, result));
-            Console.WriteLine($"Wrote {path}");
+            string path = Path.Combine(dir, "results.json");
+            using (var folder = OutputFolder.Begin(dir, "results.json"))
+            {
+                folder.WriteText("results.json", result.ToJson());
+                folder.Commit();
+            }
+            Cli.Terminal.Write(Table(pair, result));
+            Cli.Out.WriteLine($"Wrote {path}");
             return 0;
         }));
         return command;
@@ -42,7 +48,7 @@ internal static class MetricsCommand
     private static Table Table(RepresentationPair pair, Explanation result)
     {
         var table = new Table().AddColumns("measure", "value", "note");
-        table.Title = new TableTitle(Markup.Escape($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
+        table.Title = new TableTitle(TerminalText.Markup($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
         var m = result.Metrics;
         string Value(string key) => m[key] is { } v ? v.GetValue<double>().ToString("F4", CultureInfo.InvariantCulture) : "n/a";
         string Count(string key) => m[key]!.GetValue<int>().ToString("N0", CultureInfo.InvariantCulture);
@@ -53,8 +59,8 @@ internal static class MetricsCommand
         if (m.ContainsKey("probe_accuracy_a"))
         {
             string chance = $"{Count("probe_samples")} samples, majority class {Value("probe_majority_rate")}";
-            table.AddRow("linear probe accuracy, A", Value("probe_accuracy_a"), Markup.Escape($"{result.Parameters["folds"]}-fold, {chance}"));
-            table.AddRow("linear probe accuracy, B", Value("probe_accuracy_b"), Markup.Escape($"{result.Parameters["folds"]}-fold, {chance}"));
+            table.AddRow("linear probe accuracy, A", Value("probe_accuracy_a"), TerminalText.Markup($"{result.Parameters["folds"]}-fold, {chance}"));
+            table.AddRow("linear probe accuracy, B", Value("probe_accuracy_b"), TerminalText.Markup($"{result.Parameters["folds"]}-fold, {chance}"));
             table.AddRow("probe agreement", Value("probe_agreement"), "same out-of-fold prediction");
         }
         return table;

@@ -1,3 +1,5 @@
 using RepDiff.Cli;
 
+TerminalText.ConfigureConsole();
+using var signals = ExitSignals.Install();
 return Cli.Run(Cli.BuildRoot(), args);

@@ -23,6 +23,8 @@ internal static class SpecAlignCommand
         foreach (var o in new Option[] { mu, lr, steps, batch, holdout, eta }) command.Options.Add(o);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string dir = parse.GetValue(pairOptions.Out)!;
+            OutputFolder.Check(dir, "aligned_b.npy", "w.npy", "align.json");
             var pair = pairOptions.Spec(parse).Load();
             var options = new SpecAlignOptions
             {
@@ -34,7 +36,6 @@ internal static class SpecAlignCommand
                 Eta = parse.GetValue(eta),
             };
             var result = ProgressDisplay.Run(progress => SpecAlign.Fit(pair.A, pair.B, options, parse.GetValue(pairOptions.Seed), progress));
-            string dir = parse.GetValue(pairOptions.Out)!;
             var summary = new JsonObject
             {
                 ["method"] = "spec-align",
@@ -43,9 +44,13 @@ internal static class SpecAlignCommand
                 ["parameters"] = result.Parameters,
                 ["metrics"] = new JsonObject { ["spec_diff_before"] = result.SpecDiffBefore, ["spec_diff_after"] = result.SpecDiffAfter },
             };
-            Npy.Write(Path.Combine(dir, "aligned_b.npy"), result.AlignedB);
-            Npy.Write(Path.Combine(dir, "w.npy"), result.W);
-            AtomicFile.WriteAllText(Path.Combine(dir, "align.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            using (var folder = OutputFolder.Begin(dir, "aligned_b.npy", "w.npy", "align.json"))
+            {
+                folder.Write("aligned_b.npy", path => Npy.Write(path, result.AlignedB));
+                folder.Write("w.npy", path => Npy.Write(path, result.W));
+                folder.WriteText("align.json", summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                folder.Commit();
+            }
             Cli.Out.WriteLine($"held-out SPEC-diff (cosine): {result.SpecDiffBefore:G6} before, {result.SpecDiffAfter:G6} after");
             Cli.Out.WriteLine($"Wrote {Path.Combine(dir, "aligned_b.npy")}, w.npy and align.json");
             return 0;

@@ -29,6 +29,7 @@ internal static class SpecCommand
             command.Options.Add(o);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            Outputs.Check(parse.GetValue(pairOptions.Out)!, "omega_a.npy", "omega_b.npy");
             var spec = pairOptions.Spec(parse);
             using var rowsA = Embeddings.OpenRows(spec.PathA, spec.KeyA);
             using var rowsB = Embeddings.OpenRows(spec.PathB, spec.KeyB);
@@ -65,9 +66,10 @@ internal static class SpecCommand
                 result = ProgressDisplay.Run(progress => Methods.Spec.Spec.Compute(pair.A, pair.B, options, seed, progress, pair.NameA, pair.NameB));
             }
             string dir = parse.GetValue(pairOptions.Out)!;
-            Outputs.WriteSingle(dir, pair, result.Explanation);
-            result.FrequenciesA?.Save(Path.Combine(dir, "omega_a.npy"));
-            result.FrequenciesB?.Save(Path.Combine(dir, "omega_b.npy"));
+            var sideFiles = new Dictionary<string, Action<string>>();
+            if (result.FrequenciesA is { } frequenciesA) sideFiles["omega_a.npy"] = frequenciesA.Save;
+            if (result.FrequenciesB is { } frequenciesB) sideFiles["omega_b.npy"] = frequenciesB.Save;
+            Outputs.WriteSingle(dir, pair, result.Explanation, sideFiles: sideFiles);
             Summary.Print(pair, result.Explanation);
             Cli.Out.WriteLine($"SPEC-diff {result.Explanation.Metrics["spec_diff"]} (route {result.Explanation.Parameters["route"]})");
             Cli.Out.WriteLine($"Wrote {Path.Combine(dir, "results.json")} and {Path.Combine(dir, "report.html")}"
