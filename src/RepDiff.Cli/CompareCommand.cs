@@ -27,6 +27,7 @@ internal static class CompareCommand
             var clock = Stopwatch.StartNew();
             var pair = spec.Load();
             double loadSeconds = clock.Elapsed.TotalSeconds;
+            MethodRunner.FitValueRange(pair);
             var chosen = parse.GetValue(methods) is { } list ? Comparison.ParseMethods(list, pair) : Comparison.DefaultMethods(pair);
             if (chosen.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
             int seed = parse.GetValue(pairOptions.Seed);

@@ -33,6 +33,7 @@ internal static class EvaluateCommand
                 KeyA = parse.GetValue(keyA) ?? parse.GetValue(key),
                 KeyB = parse.GetValue(keyB) ?? parse.GetValue(key),
             }.Load();
+            MethodRunner.FitValueRange(pair);
             if (explanation.N != pair.N)
                 throw RepDiffInputException.ForFile(path, $"describes {explanation.N} samples but the representations have {pair.N} rows");
             Bsr.Evaluate(explanation, pair);

@@ -50,7 +50,12 @@ internal static class FincCommand
                     var other => throw new RepDiffInputException($"--route must be auto, exact or rff, got '{other}'"),
                 },
             };
-            var result = ProgressDisplay.Run(progress => Finc.Compute(testRows, refRows, options, parse.GetValue(seed), progress, testRows.Name, refRows.Name));
+            var rescaled = new List<string>();
+            var sets = ValueRange.Fit([testRows, refRows], [testRows.Name, refRows.Name], joint: true,
+                options.Sigma is not null ? "--sigma" : options.Omega is not null ? "--omega" : null, rescaled);
+            foreach (string note in rescaled) Cli.Error.WriteLine($"warning: {TerminalText.Clean(note)}");
+            var result = ProgressDisplay.Run(progress => Finc.Compute(sets[0], sets[1], options, parse.GetValue(seed), progress, testRows.Name, refRows.Name));
+            MethodRunner.NoteRescaling(result.Explanation, rescaled);
             // The report shows sample indices only: a pair without embedding columns, as long as the larger set.
             int n = result.Explanation.N;
             var pair = new RepresentationPair(new Matrix(n, 0), new Matrix(n, 0)) { NameA = Path.GetFileName(testPath), NameB = Path.GetFileName(refPath) };

@@ -28,7 +28,8 @@ internal static class KodaCommand
             Modes = parse.GetValue(modes),
             Members = parse.GetValue(members),
             Grid = parse.GetValue(grid),
-        }, parse.GetValue(pairOptions.Seed), progress)));
+        }, parse.GetValue(pairOptions.Seed), progress),
+            (parse.GetValue(sigmaA) is null ? null : "--sigma-a", parse.GetValue(sigmaB) is null ? null : "--sigma-b")));
         return command;
     }
 }

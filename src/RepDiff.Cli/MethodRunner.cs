@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RepDiff;
+using RepDiff.IO;
 using Spectre.Console;
 
 namespace RepDiff.Cli;
@@ -7,18 +8,36 @@ namespace RepDiff.Cli;
 /// <summary>The shared body of the single-method commands (rdx, spec, ...): load, run with progress, write, summarize.</summary>
 internal static class MethodRunner
 {
-    public static int Run(ParseResult parse, PairOptions pairOptions, Func<RepresentationPair, IProgress<ProgressUpdate>, Explanation> method)
+    /// <param name="fixedScale">The options the user gave in A's and B's units (e.g. a bandwidth), which forbid rescaling out-of-range values.</param>
+    public static int Run(ParseResult parse, PairOptions pairOptions, Func<RepresentationPair, IProgress<ProgressUpdate>, Explanation> method,
+        (string? A, string? B) fixedScale = default)
         => Cli.Guard(() =>
         {
             string dir = parse.GetValue(pairOptions.Out)!;
             Outputs.Check(dir);
             var pair = pairOptions.Spec(parse).Load();
+            var rescaled = FitValueRange(pair, fixedScale.A, fixedScale.B);
             var explanation = ProgressDisplay.Run(progress => method(pair, progress));
+            NoteRescaling(explanation, rescaled);
             Outputs.WriteSingle(dir, pair, explanation);
             Summary.Print(pair, explanation);
             Cli.Out.WriteLine($"Wrote {Path.Combine(dir, "results.json")} and {Path.Combine(dir, "report.html")}");
             return 0;
         });
+
+    /// <summary>Rescales out-of-range inputs (<see cref="ValueRange"/>) and warns about each one.</summary>
+    public static List<string> FitValueRange(RepresentationPair pair, string? fixedScaleA = null, string? fixedScaleB = null)
+    {
+        var notes = ValueRange.Fit(pair, fixedScaleA, fixedScaleB);
+        foreach (string note in notes) Cli.Error.WriteLine($"warning: {TerminalText.Clean(note)}");
+        return notes;
+    }
+
+    /// <summary>Records in the results which inputs were rescaled, so the strengths can be read in the right units.</summary>
+    public static void NoteRescaling(Explanation explanation, List<string> notes)
+    {
+        if (notes.Count > 0) explanation.Parameters["input_rescaled"] = new System.Text.Json.Nodes.JsonArray(notes.Select(n => (System.Text.Json.Nodes.JsonNode?)n).ToArray());
+    }
 }
 
 /// <summary>A short table of what a method found, for the terminal.</summary>

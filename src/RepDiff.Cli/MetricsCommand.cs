@@ -26,12 +26,14 @@ internal static class MetricsCommand
             string dir = parse.GetValue(pairOptions.Out)!;
             OutputFolder.Check(dir, "results.json");
             var pair = pairOptions.Spec(parse).Load();
+            var rescaled = MethodRunner.FitValueRange(pair);
             var options = new ContextMetricsOptions
             {
                 Neighbours = parse.GetValue(neighbours), KnnMaxSamples = parse.GetValue(knnMax),
                 RbfMaxSamples = parse.GetValue(rbfMax), ProbeMaxSamples = parse.GetValue(probeMax), Folds = parse.GetValue(folds),
             };
             var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, parse.GetValue(pairOptions.Seed), progress));
+            MethodRunner.NoteRescaling(result, rescaled);
             string path = Path.Combine(dir, "results.json");
             using (var folder = OutputFolder.Begin(dir, "results.json"))
             {

@@ -55,16 +55,27 @@ internal static class SpecCommand
             RepresentationPair pair;
             SpecResult result;
             int seed = parse.GetValue(pairOptions.Seed);
+            // Bandwidths and frequencies given by the user are in the data's units: out-of-range data cannot be rescaled then.
+            bool cosine = options.Kernel == SpecKernel.Cosine;
+            string? fixedA = cosine ? null : options.SigmaA is not null ? "--sigma-a" : options.OmegaA is not null ? "--omega-a" : null;
+            string? fixedB = cosine ? null : options.SigmaB is not null ? "--sigma-b" : options.OmegaB is not null ? "--omega-b" : null;
+            List<string> rescaled;
             if (stream)
             {
                 pair = StreamingPair(spec, rowsA.Rows);
-                result = ProgressDisplay.Run(progress => Methods.Spec.Spec.Compute(rowsA, rowsB, options, seed, progress, rowsA.Name, rowsB.Name));
+                rescaled = [];
+                var a = ValueRange.Fit([rowsA], [rowsA.Name], false, fixedA, rescaled)[0];
+                var b = ValueRange.Fit([rowsB], [rowsB.Name], false, fixedB, rescaled)[0];
+                foreach (string note in rescaled) Cli.Error.WriteLine($"warning: {TerminalText.Clean(note)}");
+                result = ProgressDisplay.Run(progress => Methods.Spec.Spec.Compute(a, b, options, seed, progress, rowsA.Name, rowsB.Name));
             }
             else
             {
                 pair = spec.Load();
+                rescaled = MethodRunner.FitValueRange(pair, fixedA, fixedB);
                 result = ProgressDisplay.Run(progress => Methods.Spec.Spec.Compute(pair.A, pair.B, options, seed, progress, pair.NameA, pair.NameB));
             }
+            MethodRunner.NoteRescaling(result.Explanation, rescaled);
             string dir = parse.GetValue(pairOptions.Out)!;
             var sideFiles = new Dictionary<string, Action<string>>();
             if (result.FrequenciesA is { } frequenciesA) sideFiles["omega_a.npy"] = frequenciesA.Save;

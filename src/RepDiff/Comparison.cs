@@ -80,7 +80,10 @@ public sealed class Comparison
             context["mutual_knn"] = MutualKnn.Alignment(pair.A.SelectRows(rows), pair.B.SelectRows(rows));
             context["mutual_knn_samples"] = MutualKnnMaxSamples;
         }
-        else context["mutual_knn"] = MutualKnn.Alignment(pair.A, pair.B);
+        else if (pair.N > 2)
+            // Fewer samples than 11 leave fewer than 10 neighbours: use them all (the report shows k).
+            context["mutual_knn"] = MutualKnn.Alignment(pair.A, pair.B, Math.Min(10, pair.N - 1));
+        if (pair.N <= 10) context["mutual_knn_k"] = Math.Max(1, pair.N - 1);
         return context;
     }
 

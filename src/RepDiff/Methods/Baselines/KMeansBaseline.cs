@@ -31,6 +31,9 @@ public static class KMeansBaseline
 {
     public const string Name = "kmeans";
 
+    /// <summary>Strength of a cluster of identical samples: tighter than anything float32 rounding can measure.</summary>
+    public const double MaxCompactness = 1e12;
+
     public static Explanation Run(RepresentationPair pair, KMeansBaselineOptions options, int seed, IProgress<ProgressUpdate>? progress = null)
     {
         options.Validate(pair.N);
@@ -60,7 +63,9 @@ public static class KMeansBaseline
         {
             var members = Enumerable.Range(0, x.Rows).Where(i => fit.Labels[i] == c).ToArray();
             double spread = members.Length == 0 ? 0 : members.Average(i => distance[i] * distance[i]);
-            compactness[c] = members.Length == 0 ? 0 : spread > 0 ? overall / spread : double.MaxValue;
+            // A single sample is no group (its spread is rounding error), and constant data has no structure: both 0.
+            // Identical members cap at MaxCompactness rather than dividing by zero.
+            compactness[c] = members.Length < 2 || overall == 0 ? 0 : overall / Math.Max(spread, overall / MaxCompactness);
         }
         var order = Baseline.OrderByStrength(compactness);
         var rankOf = new int[k];

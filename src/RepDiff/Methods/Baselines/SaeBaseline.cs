@@ -28,6 +28,7 @@ public static class SaeBaseline
     {
         options.Validate(pair.N);
         var sae = options.Autoencoder;
+        sae.Validate(Math.Min(pair.A.Cols, pair.B.Cols)); // before the batch size is used to resolve the epochs
         var parameters = new JsonObject
         {
             ["concepts"] = options.Concepts, ["grid"] = options.Grid, ["seed"] = seed,
@@ -44,6 +45,8 @@ public static class SaeBaseline
             for (int i = 0; i < x.Rows; i++)
                 for (int j = 0; j < model.Latents; j++) energy[j] += (double)activations[i, j] * activations[i, j];
             for (int j = 0; j < model.Latents; j++) energy[j] /= x.Rows;
+            if (!energy.All(double.IsFinite))
+                throw new RepDiffInputException($"{stage}: training diverged (activations overflow) with --learning-rate {sae.LearningRate:G3}; use a smaller --learning-rate (default 1e-3)");
             var shown = Baseline.OrderByStrength(energy).Take(options.Concepts).ToArray();
             var coefficients = new Matrix(x.Rows, shown.Length);
             for (int i = 0; i < x.Rows; i++)
