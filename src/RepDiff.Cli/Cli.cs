@@ -64,9 +64,9 @@ internal static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // One line: the first problem and where to look; the others usually follow from it.
-            string more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
-            (stderr ?? Console.Error).WriteLine($"error: {TerminalText.Clean(parse.Errors[0].Message).ReplaceLineEndings(" ")}{more}; run with --help to see the options");
+            // One line, however many problems: scripts and logs read one error per run.
+            string problems = string.Join("; ", parse.Errors.Select(e => TerminalText.Clean(e.Message.ReplaceLineEndings(" "))));
+            (stderr ?? Console.Error).WriteLine($"error: {problems} (run with --help to see the options)");
             return BadInput;
         }
         return parse.Invoke(config);

@@ -104,13 +104,16 @@ public static class SampleFiles
             if (entry.Contains('\0')) throw RepDiffInputException.ForFile(path, $"line {i + 1} holds a NUL character; not a valid path");
             paths[i] = Path.IsPathRooted(entry) ? entry : Path.GetFullPath(Path.Combine(folder, entry));
             string kind = FileKind.Of(paths[i]);
-            if (kind == FileKind.Missing) throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{NpyDtype.Truncate(entry)}' not found");
+            if (kind == FileKind.Missing) throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{PathEnd(entry)}' not found");
             if (kind != FileKind.Regular && kind != FileKind.Unknown)
-                throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{NpyDtype.Truncate(entry)}' is a {kind}, not a regular file");
+                throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{PathEnd(entry)}' is a {kind}, not a regular file");
         }
         if (paths.Length == 0) throw RepDiffInputException.ForFile(path, "manifest lists no images");
         return new ImageSet(paths);
     }
+
+    /// <summary>A long path shortened from the front, so the file name stays in the message.</summary>
+    private static string PathEnd(string path) => path.Length <= 80 ? path : "…" + path[^79..];
 
     private static ImageSet LoadPixels(string path)
     {

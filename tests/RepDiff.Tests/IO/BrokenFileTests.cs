@@ -341,7 +341,7 @@ public class BrokenFileTests
         { "a non-number", "1,2,3\n4,x,6\n", null, "line 2 column 2: 'x' is not a number" },
         { "a ragged row", "1,2,3\n4,5\n", null, "line 2 has 2 fields but the first row has 3" },
         { "an empty file", "", null, "is empty" },
-        { "only a header", "a,b\n", null, "zero rows" },
+        { "only a header", "a,b\n", null, "header row but no data rows" },
         { "a missing id column", "a,b\n1,2\n", "id", "has no column 'id' (columns: a, b)" },
         { "an id column without a header", "1,2\n3,4\n", "id", "needs a header row" },
         { "duplicate ids", "id,a\nx,1\ny,2\nx,3\n", "id", "id 'x' appears on line 2 and line 4" },
