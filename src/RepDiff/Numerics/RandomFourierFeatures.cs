@@ -136,6 +136,9 @@ public sealed class RandomFourierFeatures
     }
 
     /// <summary>Loads Ω from .npy; the file must have one row per input dimension.</summary>
+    /// <summary>Largest frequency read from a file: with inputs below 1e15 (<see cref="IO.ValueRange"/>) phases stay below 1e37.</summary>
+    public const double MaxFrequency = 1e16;
+
     public static RandomFourierFeatures Load(string npyPath, int expectedInputDim)
     {
         var omega = Npy.ReadMatrix(npyPath);
@@ -144,7 +147,12 @@ public sealed class RandomFourierFeatures
                 $"frequency matrix is {omega.Rows}×{omega.Cols} but the representation has {expectedInputDim} dimensions (expected {expectedInputDim}×r)");
         if (omega.Cols == 0) throw RepDiffInputException.ForFile(npyPath, "frequency matrix has no columns");
         foreach (float v in omega.Data)
+        {
             if (!float.IsFinite(v)) throw RepDiffInputException.ForFile(npyPath, "frequency matrix contains NaN or infinite values");
+            // Frequencies are about 1/sigma; beyond this the phases x·ω of in-range data overflow float32.
+            if (Math.Abs(v) > MaxFrequency)
+                throw RepDiffInputException.ForFile(npyPath, $"frequency {v:G3} is beyond {MaxFrequency:G0}; frequencies are of order 1/sigma (is this an omega file of an earlier run?)");
+        }
         return new RandomFourierFeatures(omega);
     }
 
