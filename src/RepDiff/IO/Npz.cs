@@ -5,6 +5,10 @@ namespace RepDiff.IO;
 /// <summary>Reads numpy's .npz archives (a zip of .npy files, stored or deflated, zip64 included).</summary>
 public static class Npz
 {
+    /// <summary>Deflated entries may expand at most this much when they hold more than <see cref="MaxExpandedBytes"/>.</summary>
+    public const int MaxExpansion = 100;
+    public const long MaxExpandedBytes = 256L << 20;
+
     /// <summary>The array names in the archive (entry names without ".npy").</summary>
     public static IReadOnlyList<string> Keys(string path)
     {
@@ -36,6 +40,11 @@ public static class Npz
         {
             using var entryStream = entry.Open();
             var header = Npy.ReadHeader(entryStream, name, entry.Length);
+            // Embeddings are dense floats that deflate barely at all: an entry expanding a hundredfold to
+            // hundreds of MB is a decompression bomb (or an array better stored uncompressed), refused before inflating it.
+            if (header.DataBytes > MaxExpandedBytes && header.DataBytes > MaxExpansion * Math.Max(1, entry.CompressedLength))
+                throw RepDiffInputException.ForFile(name, $"expands from {MemoryBudget.Megabytes(entry.CompressedLength)} to {MemoryBudget.Megabytes(header.DataBytes)} " +
+                    $"(more than {MaxExpansion}-fold), which no embedding does; save it uncompressed (numpy.savez or .npy)");
             // The data stays in memory as bytes, and the caller's rows are converted to float32 from them.
             MemoryBudget.EnsureFits(name, header.DataBytes + header.Count * sizeof(float), $"the {RowFile.ShapeText(header.Shape)} {header.Dtype.Name} array");
             long declared = entry.Length - header.DataOffset;

@@ -120,6 +120,23 @@ public class HostileInputTests
         Assert.True(allocated < (long)rows * cols * 4 + (16 << 20), $"allocated {allocated >> 20} MB for a {rows * cols * 4 >> 20} MB array");
     }
 
+    /// <summary>The bomb: 0.9 MB of deflated zeros that honestly declare 300000×768 float32 (921 MB).</summary>
+    [Fact]
+    public void ADecompressionBombIsRefusedBeforeInflating()
+    {
+        string path = Path.Combine(dir, "bomb.npz");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var entry = zip.CreateEntry("emb.npy", CompressionLevel.Optimal).Open())
+        {
+            Npy.WriteRaw(entry, "<f4", [300_000, 768], []);
+            var zeros = new byte[1 << 20];
+            for (long left = 300_000L * 768 * 4; left > 0; left -= zeros.Length) entry.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+        }
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        Run("inspect", path).AssertBadInput("bomb.npz[emb]: expands from");
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64 << 20);
+    }
+
     /// <summary>A declared array larger than the machine's memory is refused before anything is decompressed.</summary>
     [Fact]
     public void AnNpzDeclaringMoreThanMemoryIsRefused()
