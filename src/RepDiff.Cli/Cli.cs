@@ -1,5 +1,7 @@
 using System.CommandLine;
 using RepDiff;
+using RepDiff.Methods;
+using RepDiff.Options;
 
 namespace RepDiff.Cli;
 
@@ -15,27 +17,20 @@ internal static class Cli
     /// The `repdiff` command with every subcommand. A plain Command named "repdiff" (not RootCommand,
     /// which would take its name from the assembly) with help and version added by hand.
     /// </summary>
-    public static Command BuildRoot()
+    public static Command BuildRoot(MethodRegistry? registry = null)
     {
+        registry ??= MethodRegistry.Default;
         var root = new Command("repdiff", "RepDiff: explains how two learned representations of the same samples differ.")
         {
             new System.CommandLine.Help.HelpOption(),
             new VersionOption(),
         };
         root.Subcommands.Add(InspectCommand.Create());
-        root.Subcommands.Add(RdxCommand.Create());
-        root.Subcommands.Add(SpecCommand.Create());
-        root.Subcommands.Add(SpecAlignCommand.Create());
-        root.Subcommands.Add(KodaCommand.Create());
-        root.Subcommands.Add(FincCommand.Create());
+        foreach (var method in registry.Methods) root.Subcommands.Add(MethodCommand.Create(method));
+        root.Subcommands.Add(CompareCommand.Create(registry));
         root.Subcommands.Add(EvaluateCommand.Create());
-        root.Subcommands.Add(BaselineCommands.KMeans());
-        root.Subcommands.Add(BaselineCommands.Pca());
-        root.Subcommands.Add(BaselineCommands.Nmf());
-        root.Subcommands.Add(BaselineCommands.Sae());
         root.Subcommands.Add(MetricsCommand.Create());
-        root.Subcommands.Add(CompareCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create(registry));
         return root;
     }
 
@@ -44,9 +39,6 @@ internal static class Cli
     /// <summary>Where commands write: the writers given to <see cref="Run"/> (tests), else the console.</summary>
     public static TextWriter Out => output.Value ?? Console.Out;
     public static TextWriter Error => error.Value ?? Console.Error;
-
-    /// <summary>Tables go here: to <see cref="Out"/>, styled only on an interactive terminal.</summary>
-    public static Spectre.Console.IAnsiConsole Terminal => TerminalText.For(Out);
 
     public static int Run(Command root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
@@ -64,9 +56,9 @@ internal static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // One line, however many problems: scripts and logs read one error per run.
-            string problems = string.Join("; ", parse.Errors.Select(e => TerminalText.Clean(e.Message.ReplaceLineEndings(" "))));
-            (stderr ?? Console.Error).WriteLine($"error: {problems} (run with --help to see the options)");
+            // One line, whatever the number of problems: the first one, and where to look.
+            string more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
+            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(parse.Errors[0].Message)}{more}; see --help");
             return BadInput;
         }
         return parse.Invoke(config);
@@ -79,14 +71,19 @@ internal static class Cli
         {
             return body();
         }
+        catch (InvalidOptionException e)
+        {
+            Error.WriteLine($"error: {OptionSpec.FlagOf(e.Property)}: {Terminal.Clean(e.Problem.ReplaceLineEndings(" "))}");
+            return BadInput;
+        }
         catch (RepDiffInputException e)
         {
-            Error.WriteLine($"error: {TerminalText.Clean(e.Message.ReplaceLineEndings(" "))}");
+            Error.WriteLine($"error: {Terminal.Clean(e.Message.ReplaceLineEndings(" "))}");
             return BadInput;
         }
         catch (OperationCanceledException)
         {
-            return Interrupted; // stopped by a signal; the handler exits the process with its own code
+            return Interrupted; // stopped by a signal; its handler exits the process with its own code
         }
         catch (OutOfMemoryException)
         {
@@ -95,7 +92,7 @@ internal static class Cli
         }
         catch (Exception e)
         {
-            Error.WriteLine($"internal error: {e.GetType().Name}: {TerminalText.Clean(e.Message.ReplaceLineEndings(" "))}");
+            Error.WriteLine($"internal error: {e.GetType().Name}: {Terminal.Clean(e.Message.ReplaceLineEndings(" "))}");
             if (Environment.GetEnvironmentVariable("REPDIFF_DEBUG") is not null) Error.WriteLine(e);
             return InternalError;
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using RepDiff;
 using RepDiff.Demo;
 using RepDiff.IO;
+using RepDiff.Methods;
 using RepDiff.Report;
 
 namespace RepDiff.Cli;
@@ -13,7 +14,7 @@ namespace RepDiff.Cli;
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create()
+    public static Command Create(MethodRegistry registry)
     {
         var outDir = new Option<string>("--out") { Description = "output directory", DefaultValueFactory = _ => "repdiff-demo" };
         var seed = new Option<int>("--seed") { Description = "random seed for training and the methods", DefaultValueFactory = _ => 0 };
@@ -22,32 +23,28 @@ internal static class DemoCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string dir = parse.GetValue(outDir)!;
-            OutputFolder.Check(dir, "index.html");
             int s = parse.GetValue(seed);
             var digits = Optdigits.Load(Optdigits.FindDataFile());
+            string? list = parse.GetValue(methods);
             var results = ProgressDisplay.Run(progress => DigitsExperiment.Build(digits, s, progress)
-                .Select(demo => (Demo: demo, Comparison: Comparison.Run(demo.Pair,
-                    DigitsExperiment.WithPublishedRdxConfig(parse.GetValue(methods) is { } list
-                        ? Comparison.ParseMethods(list, demo.Pair) : Comparison.DefaultMethods(demo.Pair)), s, progress)))
+                .Select(demo => (Demo: demo, Comparison: Comparison.Run(demo.Pair, DigitsExperiment.WithPublishedRdxConfig(
+                    (list is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.ParseMethods(list, registry, demo.Pair))
+                        .Select(m => MethodRun.WithDefaults(m, s)).ToList()), s, progress)))
                 .ToList());
             var entries = new List<IndexEntry>();
-            // Every pair's folder and the index appear together: staged beside --out, then swapped in.
-            using (var folder = OutputFolder.Begin(dir, "index.html"))
+            foreach (var (demo, comparison) in results)
             {
-                foreach (var (demo, comparison) in results)
-                {
-                    // The representations are made here, not read: name them by model.
-                    comparison.Inputs["a"] = demo.Pair.NameA;
-                    comparison.Inputs["b"] = demo.Pair.NameB;
-                    comparison.Inputs["images"] = "data/optdigits/optdigits.csv.gz";
-                    string html = Outputs.RenderComparison(Path.Combine(dir, demo.Slug), comparison, title: demo.Title, intro: demo.Intro);
-                    Outputs.Write(folder, demo.Slug, comparison.ToJson(), html, InputFiles(demo.Pair));
-                    entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison));
-                }
-                folder.WriteText("index.html", IndexPage.Render("RepDiff demo: how do two digit classifiers differ?", entries));
-                folder.Commit();
+                // The representations are made here, not read: name them by model.
+                comparison.Inputs["a"] = demo.Pair.NameA;
+                comparison.Inputs["b"] = demo.Pair.NameB;
+                comparison.Inputs["images"] = "data/optdigits/optdigits.csv.gz";
+                string pairDir = Path.Combine(dir, demo.Slug);
+                CompareCommand.Write(pairDir, comparison, demo.Title, demo.Intro);
+                SaveInputs(pairDir, demo.Pair);
+                entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison));
             }
             string index = Path.Combine(dir, "index.html");
+            AtomicFile.WriteAllText(index, IndexPage.Render("RepDiff demo: how do two digit classifiers differ?", entries));
             foreach (var (demo, comparison) in results)
             {
                 Cli.Out.WriteLine(demo.Title);
@@ -62,20 +59,16 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>The demo's representations and sample information as side files, so any command can be run on them.</summary>
-    private static Dictionary<string, Action<string>> InputFiles(RepresentationPair pair)
+    /// <summary>The demo's representations and sample information as files, so any command can be run on them.</summary>
+    private static void SaveInputs(string dir, RepresentationPair pair)
     {
-        var files = new Dictionary<string, Action<string>>
-        {
-            ["a.npy"] = path => Npy.Write(path, pair.A),
-            ["b.npy"] = path => Npy.Write(path, pair.B),
-        };
+        Npy.Write(Path.Combine(dir, "a.npy"), pair.A);
+        Npy.Write(Path.Combine(dir, "b.npy"), pair.B);
         if (pair.Samples.Labels is { } labels)
-            files["labels.txt"] = path => File.WriteAllText(path, string.Join('\n', Enumerable.Range(0, pair.N).Select(i => labels[i])) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(dir, "labels.txt"), string.Join('\n', Enumerable.Range(0, pair.N).Select(i => labels[i])) + "\n");
         if (pair.Samples.Images is { Pixels: { } pixels } images)
-            files["images.npy"] = path => Npy.Write(path, pixels, images.Channels == 1
+            Npy.Write(Path.Combine(dir, "images.npy"), pixels, images.Channels == 1
                 ? [images.Count, images.Height, images.Width]
                 : [images.Count, images.Height, images.Width, images.Channels]);
-        return files;
     }
 }

@@ -21,7 +21,7 @@ internal static class InspectCommand
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(JsonSerializer.Serialize(stats.ToJsonObject()));
             else
-                Cli.Terminal.Write(stats.ToTable());
+                Terminal.Write(stats.ToTable());
             return 0;
         }));
         return command;

@@ -51,7 +51,7 @@ internal static class ProgressDisplay
             lock (gate)
             {
                 if (!tasks.TryGetValue(value.Stage, out var task))
-                    tasks[value.Stage] = task = context.AddTask(TerminalText.Markup(value.Stage), maxValue: 1.0);
+                    tasks[value.Stage] = task = context.AddTask(Markup.Escape(value.Stage), maxValue: 1.0);
                 task.Value = value.Fraction;
                 if (value.Fraction >= 1) task.StopTask();
             }

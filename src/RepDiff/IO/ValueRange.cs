@@ -63,13 +63,18 @@ public static class ValueRange
         if (exponent != 0) MultiplyByPowerOfTwo(m.Data, exponent);
     }
 
-    /// <summary>Both representations of a pair, each on its own (every method is invariant to scaling A and B separately).</summary>
-    public static List<string> Fit(RepresentationPair pair, string? fixedScaleOptionA = null, string? fixedScaleOptionB = null)
+    /// <summary>
+    /// Both representations of a pair, each on its own (every method is invariant to scaling A and B
+    /// separately): the same pair when nothing is out of range, else one whose rows are rescaled as they are
+    /// read (matrices in memory are rescaled in place). The caller keeps disposing the pair it opened.
+    /// </summary>
+    public static RepresentationPair Fit(RepresentationPair pair, string? fixedScaleOptionA, string? fixedScaleOptionB, out List<string> notes)
     {
-        var notes = new List<string>();
-        Fit(pair.A, pair.NameA, fixedScaleOptionA, notes);
-        Fit(pair.B, pair.NameB, fixedScaleOptionB, notes);
-        return notes;
+        notes = [];
+        var a = Fit([pair.RowsA], [pair.NameA], false, fixedScaleOptionA, notes)[0];
+        var b = Fit([pair.RowsB], [pair.NameB], false, fixedScaleOptionB, notes)[0];
+        if (ReferenceEquals(a, pair.RowsA) && ReferenceEquals(b, pair.RowsB)) return pair;
+        return new RepresentationPair(a, b, pair.Samples) { NameA = pair.NameA, NameB = pair.NameB };
     }
 
     /// <summary>
@@ -84,15 +89,23 @@ public static class ValueRange
         if (joint)
         {
             int exponent = Decide(max.Max(), sources.Max(s => s.Cols), string.Join(" and ", names), fixedScaleOption, notes);
-            if (exponent != 0) result = sources.Select(s => (IRowSource)new ScaledRows(s, exponent)).ToArray();
+            if (exponent != 0) result = sources.Select(s => Scaled(s, exponent)).ToArray();
             return result;
         }
         for (int i = 0; i < sources.Length; i++)
         {
             int exponent = Decide(max[i], sources[i].Cols, names[i], fixedScaleOption, notes);
-            if (exponent != 0) result[i] = new ScaledRows(sources[i], exponent);
+            if (exponent != 0) result[i] = Scaled(sources[i], exponent);
         }
         return result;
+    }
+
+    /// <summary>A matrix is rescaled in place (it is the caller's copy in memory); other sources are wrapped.</summary>
+    private static IRowSource Scaled(IRowSource source, int exponent)
+    {
+        if (source is not Matrix m) return new ScaledRows(source, exponent);
+        MultiplyByPowerOfTwo(m.Data, exponent);
+        return m;
     }
 
     private static double MaxAbs(ReadOnlySpan<float> values) =>

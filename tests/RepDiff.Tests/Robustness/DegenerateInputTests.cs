@@ -57,9 +57,9 @@ public class DegenerateInputTests(ITestOutputHelper output)
             string outDir = Path.Combine(caseDir, "out");
             var outcome = command switch
             {
-                "finc" => Run("finc", pa, pa, "--modes", "2", "--out", outDir),
+                "finc" => Run("finc", pa, pa, "--concepts", "2", "--out", outDir),
                 "sae" => Run("sae", pa, pb, "--epochs", "3", "--concepts", "2", "--out", outDir),
-                "koda" or "spec" => Run(command, pa, pb, "--modes", "2", "--out", outDir),
+                "koda" or "spec" => Run(command, pa, pb, "--concepts", "2", "--out", outDir),
                 "evaluate" => Evaluate(caseDir, pa, pb),
                 _ => Run(command, pa, pb, "--out", outDir),
             };
@@ -80,7 +80,7 @@ public class DegenerateInputTests(ITestOutputHelper output)
     {
         var (ha, hb, _) = SmallPair(Directory.CreateDirectory(Path.Combine(caseDir, "healthy")).FullName, rows: Npy.ReadMatrix(a).Rows);
         string fitted = Path.Combine(caseDir, "fitted");
-        var fit = Run("kmeans", ha, hb, "--concepts", "2", "--grid", "2", "--out", fitted);
+        var fit = Run("kmeans", ha, hb, "--concepts", "2", "--grid-size", "2", "--out", fitted);
         if (fit.Code != 0) return fit;
         return Run("evaluate", Path.Combine(fitted, "results.json"), a, b, "--out", Path.Combine(caseDir, "evaluated.json"));
     }

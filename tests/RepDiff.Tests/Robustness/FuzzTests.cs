@@ -48,7 +48,7 @@ public class FuzzTests(ITestOutputHelper output)
     private (string File, Func<string, Outcome> Run) Setup(string kind, string a, string b, string labels)
     {
         string outDir = Path.Combine(dir, "out");
-        string[] pca = ["pca", a, b, "--concepts", "2", "--grid", "3", "--out", outDir];
+        string[] pca = ["pca", a, b, "--concepts", "2", "--grid-size", "3", "--out", outDir];
         switch (kind)
         {
             case "labels":
@@ -71,9 +71,9 @@ public class FuzzTests(ITestOutputHelper output)
                 string omega = Path.Combine(dir, "omega.npy");
                 var rff = global::RepDiff.Numerics.RandomFourierFeatures.Sample(Npy.ReadMatrix(a).Cols, 16, 1.0, 0);
                 rff.Save(omega);
-                return (omega, f => Run("spec", a, b, "--route", "rff", "--omega-a", f, "--rff-dim", "16", "--modes", "2", "--out", outDir));
+                return (omega, f => Run("spec", a, b, "--route", "rff", "--omega-a", f, "--rff-dim", "16", "--concepts", "2", "--out", outDir));
             default:
-                Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--grid", "3", "--out", outDir).Code);
+                Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--grid-size", "3", "--out", outDir).Code);
                 string results = Path.Combine(dir, "results.json");
                 File.Copy(Path.Combine(outDir, "results.json"), results);
                 return (results, f => Run("evaluate", f, a, b, "--out", Path.Combine(dir, "evaluated.json")));

