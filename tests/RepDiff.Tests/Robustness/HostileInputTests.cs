@@ -180,7 +180,8 @@ public class HostileInputTests
     [Fact]
     public void ParseErrorsAreOneLine()
     {
-        Run("kmeans", "a.npy", "b.npy", "--concepts", "x", "--bogus").AssertBadInput("--concepts");
+        Run("kmeans", "a.npy", "b.npy", "--concepts", "x").AssertBadInput("--concepts");
+        Run("kmeans", "a.npy", "b.npy", "--concepts", "x", "--bogus").AssertBadInput("");
         Run("nosuchcommand", "a", "b").AssertBadInput("");
     }
 
