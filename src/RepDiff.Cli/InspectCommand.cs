@@ -21,7 +21,7 @@ internal static class InspectCommand
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(JsonSerializer.Serialize(stats.ToJsonObject()));
             else
-                AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Cli.Out) }).Write(stats.ToTable());
+                Terminal.Write(stats.ToTable());
             return 0;
         }));
         return command;
