@@ -33,6 +33,7 @@ internal static class Cli
         root.Subcommands.Add(BaselineCommands.Sae());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
