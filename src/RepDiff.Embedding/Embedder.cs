@@ -138,7 +138,7 @@ public sealed class Embedder : IDisposable
         {
             int n = Math.Min(batchSize, images.Count - start);
             var pixels = new float[n * values];
-            var failures = new string?[n];
+            var failures = new RepDiffInputException?[n];
             Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, i =>
             {
                 int sample = start + i;
@@ -148,11 +148,13 @@ public sealed class Embedder : IDisposable
                     var decoded = images.Paths is not null ? ImageDecoder.Decode(name) : ImageDecoder.FromPixels(images.ImagePixels(sample), images.Height, images.Width, images.Channels);
                     tensorizer.Write(decoded, pixels.AsSpan(i * values, values), name);
                 }
-                catch (RepDiffInputException e) when (options.SkipUnreadable && images.Paths is not null)
+                catch (RepDiffInputException e)
                 {
-                    failures[i] = e.Message;
+                    failures[i] = e;
                 }
             });
+            // Without --skip-unreadable the first bad image (in input order) stops the run.
+            if ((!options.SkipUnreadable || images.Paths is null) && failures.FirstOrDefault(f => f is not null) is { } first) throw first;
             var kept = Enumerable.Range(0, n).Where(i => failures[i] is null).ToArray();
             if (kept.Length < n)
             {
@@ -161,7 +163,7 @@ public sealed class Embedder : IDisposable
             }
             var batch = new EmbeddingBatch { Count = kept.Length, Samples = kept.Select(i => start + i).ToArray(), Pixels = pixels, Consumed = n };
             for (int i = 0; i < n; i++)
-                if (failures[i] is { } reason) batch.Skipped.Add(new SkippedSample(start + i, images.Paths![start + i], reason));
+                if (failures[i] is { } failure) batch.Skipped.Add(new SkippedSample(start + i, images.Paths![start + i], failure.Message));
             yield return batch;
         }
     }

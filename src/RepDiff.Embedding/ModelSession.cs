@@ -80,7 +80,8 @@ internal sealed class ModelSession : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw RepDiffInputException.ForFile(path, $"ONNX Runtime cannot load it ({FirstLine(e.Message)})");
+            throw RepDiffInputException.ForFile(path, e.Message.Contains("InvalidProtobuf") ? "not an ONNX model (its protobuf does not parse)"
+                : $"ONNX Runtime cannot load it ({FirstLine(e.Message)})");
         }
         finally
         {

@@ -14,6 +14,8 @@ internal sealed class TextTokenizer
     private readonly BertTokenizer tokenizer = new();
     private readonly long[] maskScratch, typesScratch;
 
+    private readonly bool stripAccents;
+
     public int MaxLength { get; }
     public long PadId { get; }
 
@@ -29,6 +31,7 @@ internal sealed class TextTokenizer
                 if (!lines.Contains(required)) throw RepDiffInputException.ForFile(path, $"not a WordPiece vocabulary: it has no {required} token");
             if (lines.Count(l => l.Length > 0) < 5) throw RepDiffInputException.ForFile(path, "not a WordPiece vocabulary: fewer than 5 tokens");
             PadId = Math.Max(0, lines.IndexOf("[PAD]"));
+            stripAccents = spec.Lowercase ?? true;
             try { tokenizer.LoadVocabulary(new StringReader(string.Join('\n', lines)), spec.Lowercase ?? true); }
             catch (Exception e) when (e is not OutOfMemoryException) { throw RepDiffInputException.ForFile(path, $"not a usable WordPiece vocabulary ({e.Message})"); }
         }
@@ -38,8 +41,8 @@ internal sealed class TextTokenizer
             if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "tokenizer file not found");
             try
             {
-                using var stream = File.OpenRead(path);
-                tokenizer.LoadTokenizerJson(stream);
+                using (var stream = File.OpenRead(path)) tokenizer.LoadTokenizerJson(stream);
+                stripAccents = StripsAccents(path);
             }
             catch (Exception e) when (e is not OutOfMemoryException and not IOException)
             {
@@ -48,9 +51,21 @@ internal sealed class TextTokenizer
         }
     }
 
+    /// <summary>A BertNormalizer strips accents when it says so, or (strip_accents null) when it lower-cases.</summary>
+    private static bool StripsAccents(string path)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+        if (!json.RootElement.TryGetProperty("normalizer", out var normalizer) || normalizer.ValueKind != System.Text.Json.JsonValueKind.Object) return false;
+        bool lowercase = normalizer.TryGetProperty("lowercase", out var l) && l.ValueKind == System.Text.Json.JsonValueKind.True;
+        if (normalizer.TryGetProperty("strip_accents", out var s) && s.ValueKind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
+            return s.ValueKind == System.Text.Json.JsonValueKind.True;
+        return lowercase;
+    }
+
     /// <summary>Writes the ids of one text (at most MaxLength) into <paramref name="ids"/> and returns how many.</summary>
     public int Encode(string text, Span<long> ids)
     {
+        if (stripAccents) text = AccentFolding.Fold(text);
         return tokenizer.Encode(text, ids[..MaxLength], maskScratch, typesScratch, padTo: null);
     }
 
