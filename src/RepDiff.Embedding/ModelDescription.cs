@@ -132,7 +132,7 @@ public sealed record ModelDescription
         if (image.Resize is not ("shorter-side" or "stretch" or "none")) throw RepDiffInputException.ForFile(name, $"resize '{image.Resize}' is not one of shorter-side, stretch, none");
         if (image.ResizeTo is <= 0 or > 16384) throw RepDiffInputException.ForFile(name, $"resize_to {image.ResizeTo} must be from 1 to 16384");
         if (image.ResizeTo is { } to && to < Math.Min(image.Size[0], image.Size[1]))
-            throw RepDiffInputException.ForFile(name, $"resize_to {to} is smaller than the crop {image.Size[0]}x{image.Size[1]}");
+            throw RepDiffInputException.ForFile(name, $"resize_to {to} is smaller than the crop {image.Size[0]}x{image.Size[1]}; set resize_to for this size");
         if (image.Interpolation is not ("bilinear" or "bicubic" or "nearest")) throw RepDiffInputException.ForFile(name, $"interpolation '{image.Interpolation}' is not one of bilinear, bicubic, nearest");
         if (image.ChannelOrder is not ("rgb" or "bgr")) throw RepDiffInputException.ForFile(name, $"channel_order '{image.ChannelOrder}' is not rgb or bgr");
         if (image.Layout is not ("nchw" or "nhwc")) throw RepDiffInputException.ForFile(name, $"layout '{image.Layout}' is not nchw or nhwc");

@@ -166,4 +166,24 @@ public class EmbedCliTests
         Assert.False(changed.Reused);
         Assert.Equal(6, Npy.ReadMatrix(changed.Path).Rows);
     }
+
+    [Fact]
+    public void CompareEmbedsWithBothModelsAndReusesTheirEmbeddings()
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string doubled = Path.Combine(dir, "doubled.json");
+        File.WriteAllText(doubled, $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
+        string output = Path.Combine(dir, "report");
+        string[] args = ["compare", "--model-a", model, "--model-b", doubled, "--images", images, "--methods", "kmeans", "--out", output];
+        var (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(Path.Combine(output, "report.html")));
+        Assert.Contains("wrote", error);
+        Assert.True(File.Exists(Path.Combine(output, "embeddings", "doubled.npy")));
+        var (again, _, errorAgain) = Run(args);
+        Assert.Equal(0, again);
+        Assert.Contains("reusing", errorAgain);
+        Assert.DoesNotContain("wrote", errorAgain);
+    }
 }
