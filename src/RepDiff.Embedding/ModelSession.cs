@@ -28,26 +28,29 @@ internal sealed class ModelSession : IDisposable
     public static ModelSession Open(string path, string? output, string? layer, int threads, int batchSize)
     {
         if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "model file not found");
-        ModelProto? edited = null;
-        if (layer is not null)
-        {
-            edited = OnnxFile.Parse(path);
-            ExposeLayer(edited, layer, path);
-        }
-        var session = Create(edited, path, threads);
+        // The graph is read first (cheap next to building a session) so that the session is built once,
+        // from the file itself unless the graph needs an edit.
+        var graph = OnnxFile.Parse(path);
+        bool edited = false;
+        if (layer is not null) { ExposeLayer(graph, layer, path); edited = true; }
+        bool fixedOne = HasBatchFixedAtOne(graph);
+        if (fixedOne && batchSize > 1) { OpenBatchAxis(graph); edited = true; }
+        var session = Create(edited ? graph : null, path, threads);
         string outputName = layer ?? output ?? session.OutputMetadata.Keys.First();
         if (!session.OutputMetadata.ContainsKey(outputName))
         {
             session.Dispose();
             throw RepDiffInputException.ForFile(path, $"has no output named '{outputName}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}); --layer exposes an intermediate tensor");
         }
-        bool fixedOne = session.InputMetadata.Values.Any(m => m.Dimensions is [1, ..] && m.SymbolicDimensions is [null or "", ..]);
-        if (!fixedOne || batchSize == 1) return new ModelSession(path, threads, layer, session, outputName, fixedOne ? 1 : int.MaxValue, false);
-        // The graph says batch 1 (CNTK and many TF exports do); most such graphs compute any batch.
-        session.Dispose();
-        edited ??= OnnxFile.Parse(path);
-        OpenBatchAxis(edited);
-        return new ModelSession(path, threads, layer, Create(edited, path, threads), outputName, int.MaxValue, true);
+        // The graph says batch 1 (CNTK and many TF exports do); most such graphs compute any batch, which the first batch proves.
+        return new ModelSession(path, threads, layer, session, outputName, fixedOne && batchSize == 1 ? 1 : int.MaxValue, fixedOne && batchSize > 1);
+    }
+
+    private static bool HasBatchFixedAtOne(ModelProto model)
+    {
+        var initializers = model.Graph.Initializer.Select(t => t.Name).ToHashSet();
+        return model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Any(i =>
+            i.Type?.TensorType?.Shape?.Dim is { Count: > 0 } dims && dims[0].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && dims[0].DimValue == 1);
     }
 
     /// <summary>After the first batch ran with the opened batch axis: it works.</summary>
@@ -74,6 +77,8 @@ internal sealed class ModelSession : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        // Idle pool threads sleep instead of spinning: the decoding thread runs beside inference, and cores are often shared.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
             return model is null ? new InferenceSession(path, options) : new InferenceSession(model.ToByteArray(), options);
