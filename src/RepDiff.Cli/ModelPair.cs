@@ -14,7 +14,7 @@ internal static class ModelPair
     public static Option<string?> ModelA { get; } = new("--model-a") { Description = "embed --images/--texts with this model (.onnx, description .json or built-in name) as A, instead of giving A" };
     public static Option<string?> ModelB { get; } = new("--model-b") { Description = "the model for B (with --model-a)" };
 
-    public static void AddTo(Command command, PairOptions pair)
+    public static void AddTo(Command command, PairInputOptions pair)
     {
         pair.A.Arity = ArgumentArity.ZeroOrOne;
         pair.B.Arity = ArgumentArity.ZeroOrOne;

@@ -10,7 +10,7 @@ public class EmbedCliTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = Cli.Cli.Run(Cli.Cli.BuildRoot(), args, stdout, stderr);
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 

@@ -383,7 +383,7 @@ public class BrokenFileTests
         {
             string path = Write(dir, $"broken.{ext}", ext == "npy" ? BrokenNpyBytes(name) : BrokenSafetensorsBytes(name));
             var (stdout, stderr) = (new StringWriter(), new StringWriter());
-            int code = Cli.Cli.Run(Cli.Cli.BuildRoot(), ["inspect", path], stdout, stderr);
+            int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["inspect", path], stdout, stderr);
             Assert.True(code == 2, $"{name}: exit code {code}, stderr {stderr}");
             var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Single(lines);
