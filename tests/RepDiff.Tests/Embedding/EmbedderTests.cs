@@ -212,4 +212,41 @@ public class EmbedderTests
         var e = Assert.Throws<RepDiffInputException>(() => EmbedTexts(["cat", "the cat sat on the mat", "cat", "cat"], "none"));
         Assert.Contains("values per sample", e.Message);
     }
+
+    /// <summary>A Hugging Face tokenizer.json with a WordPiece model gives the same ids as the vocab.txt it was made from.</summary>
+    [Fact]
+    public void TokenizerJsonMatchesItsVocabulary()
+    {
+        string dir = TestData.TempDir();
+        string[] tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat", "##s"];
+        string vocab = string.Join(", ", tokens.Select((t, i) => $"\"{t}\": {i}"));
+        string added = string.Join(", ", tokens.Take(5).Select((t, i) => $$"""{"id": {{i}}, "content": "{{t}}", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}"""));
+        string json = $$"""
+            {
+              "version": "1.0", "truncation": null, "padding": null,
+              "added_tokens": [{{added}}],
+              "normalizer": { "type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": null, "lowercase": true },
+              "pre_tokenizer": { "type": "BertPreTokenizer" },
+              "post_processor": {
+                "type": "TemplateProcessing",
+                "single": [{ "SpecialToken": { "id": "[CLS]", "type_id": 0 } }, { "Sequence": { "id": "A", "type_id": 0 } }, { "SpecialToken": { "id": "[SEP]", "type_id": 0 } }],
+                "pair": [],
+                "special_tokens": { "[CLS]": { "id": "[CLS]", "ids": [2], "tokens": ["[CLS]"] }, "[SEP]": { "id": "[SEP]", "ids": [3], "tokens": ["[SEP]"] } }
+              },
+              "decoder": { "type": "WordPiece", "prefix": "##", "cleanup": true },
+              "model": { "type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "vocab": { {{vocab}} } }
+            }
+            """;
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), json);
+        string[] texts = ["The cats sat on the mat", "Mät"];
+        Matrix Run(TextPreprocessing text)
+        {
+            using var embedder = Embedder.Open(new ModelDescription { Model = TinyOnnx.TokenEcho(dir), Pooling = "mean", Text = text with { MaxLength = 16 } }, new EmbedderOptions { Threads = 1 });
+            return embedder.EmbedTexts(texts);
+        }
+        var fromJson = Run(new TextPreprocessing { Tokenizer = Path.Combine(dir, "tokenizer.json") });
+        var fromVocab = Run(new TextPreprocessing { Vocab = TinyOnnx.Vocab(dir, tokens[5..]) });
+        Assert.Equal(fromVocab.Data, fromJson.Data);
+        Assert.Equal((2 + 5 + 6 + 10 + 7 + 8 + 5 + 9 + 3) / 9f, fromJson[0, 0]);
+    }
 }
