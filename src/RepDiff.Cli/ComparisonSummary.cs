@@ -18,7 +18,7 @@ internal static class ComparisonSummary
                 string top = d.Concepts.FirstOrDefault() is { } c ? $"{c.Members.Length} members {Summary.TopLabels(c)}".Trim() : "";
                 table.AddRow(Summary.Text(e.Method), Summary.Text(d.Name), d.Concepts.Count.ToString(), Summary.Text(top), bsr?.ToString("F3") ?? "–");
             }
-        AnsiConsole.Write(table);
+        Terminal.Write(table);
         var context = string.Join(", ", comparison.Context.Where(kv => !kv.Key.EndsWith("_samples")).Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F3}"));
         Cli.Out.WriteLine($"context: {context}");
     }

@@ -56,7 +56,7 @@ internal static class EvaluateCommand
         var silb = explanation.Metrics["bsr"]!.AsObject();
         foreach (var (name, value) in silb)
             table.AddRow(Summary.Text(name), Format(value), Format(explanation.Metrics["bsr_mned"]?[name]), Format(explanation.Metrics["bsr_lsed"]?[name]));
-        AnsiConsole.Write(table);
+        Terminal.Write(table);
     }
 
     private static string Format(System.Text.Json.Nodes.JsonNode? value) => value is null ? "" : value.GetValue<double>().ToString("F4");

@@ -22,7 +22,7 @@ internal static class MetricsCommand
             var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, progress));
             string path = Path.Combine(parse.GetValue(pairOptions.Out)!, "results.json");
             AtomicFile.WriteAllText(path, result.ToJson());
-            AnsiConsole.Write(Table(pair, result));
+            Terminal.Write(Table(pair, result));
             Cli.Out.WriteLine($"Wrote {path}");
             return 0;
         }));

@@ -16,7 +16,7 @@ internal static class Summary
             foreach (var concept in direction.Concepts.Take(5))
                 table.AddRow(Text(direction.Name), concept.Rank.ToString(CultureInfo.InvariantCulture), concept.Strength.ToString("G4", CultureInfo.InvariantCulture),
                     concept.Members.Length.ToString(CultureInfo.InvariantCulture), concept.Bsr?.ToString("F3", CultureInfo.InvariantCulture) ?? "–", Text(TopLabels(concept)));
-        AnsiConsole.Write(table);
+        Terminal.Write(table);
         var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal))
             .Select(m => $"{m.Key} {m.Value!.GetValue<double>():G6}").ToList();
         if (headline.Count > 0) Cli.Out.WriteLine(string.Join(", ", headline));

@@ -161,6 +161,9 @@ public class SpecCliTests
         Assert.Equal(6000, e.N);
         Assert.All(e.Directions, d => Assert.Equal(3, d.Concepts.Count));
         Assert.True(File.Exists(Path.Combine(dir, "report.html")));
+        // A streamed run is scored on its grids' rows like any other (it used to report BSR 0 from placeholder embeddings).
+        Assert.InRange(e.Metrics["bsr"]!["mean"]!.GetValue<double>(), 0.2, 1.0);
+        Assert.All(e.Directions.SelectMany(d => d.Concepts), c => Assert.InRange(c.Bsr!.Value, 0.0, 1.0));
         AssertBadInput(Path.Combine(tmp, "bad"), "planted_groups.npy", "spec", Path.Combine(tmp, "a.npy"), Path.Combine(tmp, "b.npy"),
             "--labels", Fixture("planted_groups.npy"), "--rff-dim", "50");
     }

@@ -3,7 +3,7 @@ using RepDiff.Options;
 namespace RepDiff.Methods.Finc;
 
 /// <summary>Options of FINC (docs/methods/METHODS.md §4). A null sigma means the median rule on both sets pooled.</summary>
-public sealed record FincOptions : MethodOptions
+public sealed record FincOptions : ModeOptions
 {
     [Option("weight of the reference covariance in C_test − eta C_ref", Min = 0, MinExclusive = true, Max = 1e6)]
     public double Eta { get; init; } = 1.0;
@@ -16,15 +16,6 @@ public sealed record FincOptions : MethodOptions
 
     [Option("shared frequencies (.npy, d × r, already divided by sigma), e.g. omega.npy of an earlier run", IsFile = true)]
     public string? Omega { get; init; }
-
-    [Option("concepts (modes) per direction", Min = 1, Max = 1000)]
-    public int Concepts { get; init; } = 10;
-
-    [Option("members per concept", Min = 1, Max = 100_000)]
-    public int Members { get; init; } = 50;
-
-    [Option("members shown per concept", Min = 1, Max = 1000)]
-    public int GridSize { get; init; } = 9;
 
     [Option("auto, exact (pooled n×n kernel) or rff (streams the rows)")]
     public FincRoute Route { get; init; } = FincRoute.Auto;

@@ -4,7 +4,7 @@ using RepDiff.Spectral;
 namespace RepDiff.Methods.Koda;
 
 /// <summary>Options of KODA (docs/methods/METHODS.md §5). A null epsilon means the median nonzero eigenvalue of the constraining kernel.</summary>
-public sealed record KodaOptions : MethodOptions
+public sealed record KodaOptions : ModeOptions
 {
     [Option("kernel of both representations")]
     public KernelKind Kernel { get; init; } = KernelKind.Gaussian;
@@ -17,15 +17,6 @@ public sealed record KodaOptions : MethodOptions
 
     [Option("bound on the other kernel's quadratic form (default: median nonzero eigenvalue of that kernel / n)", Min = 0, MinExclusive = true)]
     public double? Epsilon { get; init; }
-
-    [Option("concepts (modes) per direction", Min = 1, Max = 1000)]
-    public int Concepts { get; init; } = 10;
-
-    [Option("members per concept", Min = 1, Max = 100_000)]
-    public int Members { get; init; } = 50;
-
-    [Option("members shown per concept", Min = 1, Max = 1000)]
-    public int GridSize { get; init; } = 9;
 
     [Option("most steps shrinking the bracket for λ (each an eigensolve)", Min = 1, Max = 200)]
     public int BisectionSteps { get; init; } = 20;

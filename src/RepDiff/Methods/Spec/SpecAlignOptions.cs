@@ -3,7 +3,7 @@ using RepDiff.Options;
 namespace RepDiff.Methods.Spec;
 
 /// <summary>Options of SPEC-align (docs/methods/METHODS.md §3) and of the SPEC run on the aligned pair.</summary>
-public sealed record SpecAlignOptions : MethodOptions
+public sealed record SpecAlignOptions : ModeOptions
 {
     [Option("weight of the penalty mu‖W − I‖² that keeps the head near the identity", Min = 0, Max = 1e6)]
     public double Mu { get; init; } = 1e-2;
@@ -23,12 +23,4 @@ public sealed record SpecAlignOptions : MethodOptions
     [Option("weight of the aligned B's kernel in (K_A − eta K_BW)/n", Min = 0, MinExclusive = true, Max = 1e6)]
     public double Eta { get; init; } = 1.0;
 
-    [Option("concepts (modes) per direction of the SPEC run on the aligned pair", Min = 1, Max = 1000)]
-    public int Concepts { get; init; } = 10;
-
-    [Option("members per concept", Min = 1, Max = 100_000)]
-    public int Members { get; init; } = 50;
-
-    [Option("members shown per concept", Min = 1, Max = 1000)]
-    public int GridSize { get; init; } = 9;
 }

@@ -4,7 +4,7 @@ using RepDiff.Spectral;
 namespace RepDiff.Methods.Spec;
 
 /// <summary>Options of SPEC (docs/methods/METHODS.md §3). Null bandwidths mean the median rule.</summary>
-public sealed record SpecOptions : MethodOptions
+public sealed record SpecOptions : ModeOptions
 {
     [Option("kernel of both representations")]
     public KernelKind Kernel { get; init; } = KernelKind.Gaussian;
@@ -17,15 +17,6 @@ public sealed record SpecOptions : MethodOptions
 
     [Option("Gaussian bandwidth of B (default: median pairwise distance)", Min = 0, MinExclusive = true)]
     public double? SigmaB { get; init; }
-
-    [Option("concepts (modes) per direction", Min = 1, Max = 1000)]
-    public int Concepts { get; init; } = 10;
-
-    [Option("members per concept", Min = 1, Max = 100_000)]
-    public int Members { get; init; } = 50;
-
-    [Option("members shown per concept", Min = 1, Max = 1000)]
-    public int GridSize { get; init; } = 9;
 
     [Option("auto, exact (n×n kernels), features (cosine) or rff (Gaussian, random Fourier features; streams the rows)")]
     public SpecRoute Route { get; init; } = SpecRoute.Auto;
