@@ -21,13 +21,14 @@ internal static class CompareCommand
         var linkImages = new Option<bool>("--link-images") { Description = "reference image files from the report instead of embedding them (for large image sets)" };
         var command = new Command("compare", "Run several difference methods on a pair and write one report comparing them.");
         pairOptions.AddTo(command);
+        ModelPair.AddTo(command, pairOptions);
         command.Options.Add(methods);
         command.Options.Add(seed);
         command.Options.Add(linkImages);
         command.SetAction(parse => Cli.Guard(() =>
         {
             Outputs.Check(parse.GetValue(pairOptions.Out)!);
-            var spec = pairOptions.Spec(parse);
+            var spec = ModelPair.Resolve(parse, pairOptions.Spec(parse), parse.GetValue(pairOptions.Out)!);
             int s = parse.GetValue(seed);
             string? list = parse.GetValue(methods);
             var clock = Stopwatch.StartNew();

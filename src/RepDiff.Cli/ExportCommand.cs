@@ -33,7 +33,6 @@ internal static class ExportCommand
             string kind = (parse.GetValue(format) ?? (outPath is not null && Path.GetExtension(outPath).ToLowerInvariant() is ".jsonl" or ".ndjson" ? "jsonl" : "csv")).ToLowerInvariant();
             if (kind is not ("csv" or "jsonl")) throw new RepDiffInputException($"--format {kind}: expected csv or jsonl");
             var file = ResultsFile.Read(path);
-            file.CheckMembers(path);
             var explanations = file.Explanations;
             var stored = file.Samples(path);
             int n = explanations.Max(e => e.N);

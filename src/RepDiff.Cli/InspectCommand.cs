@@ -10,13 +10,15 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = $"embedding file ({Embeddings.Formats})" };
+        var file = new Argument<string>("FILE") { Description = $"embedding file ({Embeddings.Formats}), or an .onnx model (lists its inputs and outputs)" };
         var key = new Option<string?>("--key", "--column") { Description = "array inside an .npz or .safetensors file, or float-list column of a .parquet/.arrow/.feather table (needed when it holds several)" };
         var idColumn = new Option<string?>("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids (not counted as a dimension)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object (shape, dtype, mean, mean_row_norm, nan, inf) instead of a table" };
         var command = new Command("inspect", "Show shape, dtype, mean, mean row norm and NaN/Inf counts of an embedding file.") { file, key, idColumn, json };
         command.SetAction(parse => Cli.Guard(() =>
         {
+            if (Path.GetExtension(parse.GetValue(file)!).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+                return InspectModel(parse.GetValue(file)!, parse.GetValue(json));
             var stats = FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(JsonSerializer.Serialize(stats.ToJsonObject()));
@@ -25,5 +27,23 @@ internal static class InspectCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>An ONNX model: its inputs and outputs with element types and shapes (what `embed` needs to know).</summary>
+    private static int InspectModel(string path, bool json)
+    {
+        var info = RepDiff.Embedding.OnnxModelInfo.Read(path);
+        if (json)
+        {
+            Cli.Out.WriteLine(JsonSerializer.Serialize(info));
+            return 0;
+        }
+        var table = new Table().AddColumns("", "name", "type", "shape");
+        table.Title = new TableTitle(Markup.Escape($"{Path.GetFileName(path)}: {info.Producer}, IR {info.IrVersion}, opset {info.Opset}, {info.Nodes} nodes"));
+        foreach (var (kind, list) in new[] { ("input", info.Inputs), ("output", info.Outputs) })
+            foreach (var t in list)
+                table.AddRow(kind, Markup.Escape(t.Name), t.ElementType, Markup.Escape("[" + string.Join(", ", t.Shape) + "]"));
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Cli.Out) }).Write(table);
+        return 0;
     }
 }

@@ -56,6 +56,8 @@ public sealed class ResultsFile
                 foreach (int i in concept.Grid.Concat(concept.Members))
                     if (i < 0 || i >= explanation.N)
                         throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' names sample {i}, outside 0..{explanation.N - 1}");
+                if (concept.Scores is not null && concept.Scores.Length != concept.Members.Length)
+                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} has {concept.Scores.Length} scores for {concept.Members.Length} members");
             }
         }
     }
@@ -89,20 +91,6 @@ public sealed class ResultsFile
     /// <summary>The document's "samples" block (ids, labels, metadata), or null; <paramref name="path"/> names the file in errors.</summary>
     public SampleInfo? Samples(string path) =>
         Explanations.Count == 0 ? null : SampleJson.FromJson(Root, Explanations.Max(e => e.N), path);
-
-    /// <summary>Every member index within 0..N-1 and every score list as long as its members; else an error naming the concept.</summary>
-    public void CheckMembers(string path)
-    {
-        foreach (var e in Explanations)
-            foreach (var d in e.Directions)
-                foreach (var c in d.Concepts)
-                {
-                    int bad = Array.FindIndex(c.Members, m => m < 0 || m >= e.N);
-                    if (bad >= 0) throw RepDiffInputException.ForFile(path, $"{e.Method} {d.Name} concept {c.Rank}: member {c.Members[bad]} is outside 0..{e.N - 1}");
-                    if (c.Scores is not null && c.Scores.Length != c.Members.Length)
-                        throw RepDiffInputException.ForFile(path, $"{e.Method} {d.Name} concept {c.Rank}: {c.Scores.Length} scores for {c.Members.Length} members");
-                }
-    }
 
     private static Explanation Deserialize(JsonObject node)
         => node.Deserialize<Explanation>(Explanation.JsonOptions) ?? throw new RepDiffInputException("has an empty explanation");

@@ -117,7 +117,7 @@ public class ExportCommandTests
             (["export", Path.Combine(dir, "none.json")], "file not found"),
             (["export", results, "--format", "xml"], "error: --format xml: expected csv or jsonl"),
             (["export", results, "--labels", shortLabels], $"error: {shortLabels}: has 2 labels but the results describe 3 samples"),
-            (["export", outside], "member 5 is outside 0..2"),
+            (["export", outside], "names sample 5, outside 0..2"),
         })
         {
             var (code, output, error) = Run(args);

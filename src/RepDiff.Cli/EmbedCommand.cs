@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Diagnostics;
+using RepDiff;
+using RepDiff.Embedding;
+using Spectre.Console;
+
+namespace RepDiff.Cli;
+
+/// <summary>
+/// `repdiff embed MODEL (--images SRC | --texts SRC) --out FILE`: images or texts to float32 embeddings
+/// with an ONNX model or a built-in one, ids beside the output (docs/embedding.md).
+/// </summary>
+internal static class EmbedCommand
+{
+    /// <summary>The model flags, shared with `compare --model-a/--model-b`.</summary>
+    internal sealed class ModelFlags
+    {
+        public Option<string?> Description { get; } = new("--description") { Description = "model description JSON (default: MODEL.json beside an .onnx MODEL, if present)" };
+        public Option<string?> Preset { get; } = new("--preset") { Description = $"preset for a common export: {string.Join(", ", ModelPresets.Names)}" };
+        public Option<string?> Input { get; } = new("--input") { Description = "name of the model's image input tensor" };
+        public Option<string?> Output { get; } = new("--output") { Description = "graph output that is the embedding (default: the first output)" };
+        public Option<string?> Layer { get; } = new("--layer") { Description = "intermediate tensor to embed with instead, averaged over its spatial or token axes" };
+        public Option<string?> Pooling { get; } = new("--pooling") { Description = "auto, cls, mean or none" };
+        public Option<bool?> Normalize { get; } = new("--normalize") { Description = "scale embeddings to unit L2 norm (true/false)" };
+        public Option<string?> Vocab { get; } = new("--vocab") { Description = "WordPiece vocab.txt of a text model" };
+        public Option<string?> Tokenizer { get; } = new("--tokenizer") { Description = "Hugging Face tokenizer.json (WordPiece) of a text model" };
+        public Option<int?> MaxLength { get; } = new("--max-length") { Description = "tokens per text, longer texts are truncated" };
+        public Option<int> BatchSize { get; } = new("--batch-size") { Description = "samples per model call", DefaultValueFactory = _ => 32 };
+        public Option<int> Threads { get; } = new("--threads") { Description = "threads for the model and for image decoding", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+        public IEnumerable<Option> All => [Description, Preset, Input, Output, Layer, Pooling, Normalize, Vocab, Tokenizer, MaxLength, BatchSize, Threads];
+
+        public ModelOverrides Overrides(ParseResult parse) => new()
+        {
+            Description = parse.GetValue(Description), Preset = parse.GetValue(Preset), Input = parse.GetValue(Input),
+            Output = parse.GetValue(Output), Layer = parse.GetValue(Layer), Pooling = parse.GetValue(Pooling), Normalize = parse.GetValue(Normalize),
+            Vocab = parse.GetValue(Vocab), Tokenizer = parse.GetValue(Tokenizer), MaxLength = parse.GetValue(MaxLength),
+        };
+
+        public EmbedderOptions Options(ParseResult parse, bool skipUnreadable) => new()
+        {
+            BatchSize = parse.GetValue(BatchSize), Threads = parse.GetValue(Threads), SkipUnreadable = skipUnreadable,
+        };
+    }
+
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = $"an .onnx file, a model description .json, or a built-in model: {string.Join(", ", BuiltInModels.Names)}" };
+        var images = new Option<string?>("--images") { Description = "images: a folder (natural order), a manifest of paths, or a .npy of pixel arrays" };
+        var texts = new Option<string?>("--texts") { Description = "texts: one per line, or JSON Lines (see --text-field)" };
+        var textField = new Option<string?>("--text-field") { Description = "field of each JSONL record that holds the text" };
+        var output = new Option<string>("--out") { Description = "output .npy or .safetensors (ids go to OUT.ids.txt)", Required = true };
+        var skip = new Option<bool>("--skip-unreadable") { Description = "leave out images that cannot be decoded (listed in OUT.skipped.txt) instead of stopping" };
+        var flags = new ModelFlags();
+        var command = new Command("embed", "Embed images or texts with an ONNX model (or a built-in one) into an embedding file.") { model, images, texts, textField, output, skip };
+        foreach (var o in flags.All) command.Options.Add(o);
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            string? imageSource = parse.GetValue(images), textSource = parse.GetValue(texts);
+            if (imageSource is null == textSource is null) throw new RepDiffInputException("give exactly one of --images SRC or --texts SRC");
+            var source = new EmbeddingSource(imageSource ?? textSource!, textSource is not null, parse.GetValue(textField));
+            var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
+            var summary = RunWithProgress((progress, started) =>
+                EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip)), progress, started));
+            Cli.Out.WriteLine($"Wrote {summary.Output} ({summary.Rows} x {summary.Cols}, float32, {summary.Model}) and {EmbeddingFileWriter.IdsPath(summary.Output)}"
+                + $" in {summary.Seconds:F1} s ({summary.Rows / Math.Max(summary.Seconds, 1e-9):F1} samples/s)");
+            if (summary.Skipped.Count > 0)
+                Cli.Out.WriteLine($"Skipped {summary.Skipped.Count} unreadable input(s), listed in {EmbeddingFileWriter.SkippedPath(summary.Output)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>A progress bar with samples/s and time left on a terminal; a line per 25% (with the rate) otherwise.</summary>
+    internal static T RunWithProgress<T>(Func<IProgress<ProgressUpdate>, Action<int>, T> work)
+    {
+        var rate = new Rate();
+        if (Console.IsErrorRedirected || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+            return work(new PlainProgress(Cli.Error, rate), total => rate.Total = total);
+        T result = default!;
+        AnsiConsole.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("embedding", maxValue: 1.0);
+                result = work(new Progress(task, rate), total => rate.Total = total);
+            });
+        return result;
+    }
+
+    private sealed class Rate
+    {
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        public int Total { get; set; }
+        public string Describe(double fraction)
+        {
+            double done = fraction * Total, seconds = clock.Elapsed.TotalSeconds;
+            return Total == 0 || seconds <= 0 ? "" : $"{done:F0}/{Total}, {done / seconds:F1} samples/s";
+        }
+        public string Left(double fraction)
+        {
+            double seconds = clock.Elapsed.TotalSeconds;
+            return fraction <= 0 ? "" : $", {seconds * (1 - fraction) / fraction:F0} s left";
+        }
+    }
+
+    private sealed class Progress(ProgressTask task, Rate rate) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value)
+        {
+            task.Value = value.Fraction;
+            task.Description = Markup.Escape($"{value.Stage} {rate.Describe(value.Fraction)}");
+        }
+    }
+
+    private sealed class PlainProgress(TextWriter output, Rate rate) : IProgress<ProgressUpdate>
+    {
+        private int quarter = -1;
+        public void Report(ProgressUpdate value)
+        {
+            int q = (int)(value.Fraction * 4);
+            if (q <= quarter) return;
+            quarter = q;
+            output.WriteLine($"{value.Stage}: {Math.Floor(value.Fraction * 100)}% {rate.Describe(value.Fraction)}{(value.Fraction < 1 ? rate.Left(value.Fraction) : "")}");
+        }
+    }
+}

@@ -1,0 +1,344 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using RepDiff;
+
+namespace RepDiff.Embedding;
+
+/// <summary>
+/// Turns images or texts into embeddings with one ONNX model. Batches are prepared (decoded, resized,
+/// tokenized) on a producer thread while the previous batch runs, and rows come out in input order.
+/// <code>
+/// using var embedder = Embedder.Open(BuiltInModels.Resolve("minilm-l6"));
+/// Matrix vectors = embedder.EmbedTexts(["a cat", "a dog"]);   // 2 × 384
+/// </code>
+/// </summary>
+public sealed class Embedder : IDisposable
+{
+    private readonly ModelDescription description;
+    private readonly EmbedderOptions options;
+    private readonly ModelSession model;
+    private readonly string modelPath;
+    private readonly ImageTensorizer? tensorizer;
+    private readonly TextTokenizer? tokenizer;
+    private readonly string? imageInput;
+    private readonly TextInput? idsInput, maskInput, typesInput;
+
+    private sealed record TextInput(string Name, bool Int32);
+
+    public ModelDescription Description => description;
+    public string Name => description.DisplayName;
+
+    private Embedder(ModelDescription description, EmbedderOptions options)
+    {
+        this.description = description;
+        this.options = options;
+        if (options.BatchSize < 1) throw new RepDiffInputException($"--batch-size {options.BatchSize} must be at least 1");
+        if (options.Threads < 1) throw new RepDiffInputException($"--threads {options.Threads} must be at least 1");
+        modelPath = description.PathOf(description.Model) ?? throw new RepDiffInputException("the model description names no model file (\"model\")");
+        model = ModelSession.Open(modelPath, description.Output, description.Layer, options.Threads, options.BatchSize);
+        try
+        {
+            var inputs = model.Session.InputMetadata;
+            if (description.Text is { } text)
+            {
+                tokenizer = new TextTokenizer(text, description);
+                idsInput = BindTextInput(inputs, text.InputIds, required: true);
+                maskInput = BindTextInput(inputs, text.AttentionMask, required: false);
+                typesInput = BindTextInput(inputs, text.TokenTypeIds, required: false);
+                var fed = new[] { idsInput, maskInput, typesInput }.Where(i => i is not null).Select(i => i!.Name).ToHashSet();
+                var unfed = inputs.Keys.Where(k => !fed.Contains(k)).ToArray();
+                if (unfed.Length > 0) throw RepDiffInputException.ForFile(modelPath, $"takes inputs {string.Join(", ", unfed)} that a text model description does not feed (input_ids, attention_mask, token_type_ids name them)");
+            }
+            else
+            {
+                var image = description.Image!;
+                tensorizer = new ImageTensorizer(image, description);
+                imageInput = description.Input ?? (inputs.Count == 1 ? inputs.Keys.First()
+                    : throw RepDiffInputException.ForFile(modelPath, $"has {inputs.Count} inputs ({string.Join(", ", inputs.Keys)}); name the image input (\"input\" / --input)"));
+                if (!inputs.TryGetValue(imageInput, out var meta))
+                    throw RepDiffInputException.ForFile(modelPath, $"has no input named '{imageInput}' (inputs: {string.Join(", ", inputs.Keys)})");
+                CheckImageInput(meta, image);
+            }
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public static Embedder Open(ModelDescription description, EmbedderOptions? options = null)
+        => new(description.Resolved(description.DisplayName), options ?? new EmbedderOptions());
+
+    private TextInput? BindTextInput(IReadOnlyDictionary<string, NodeMetadata> inputs, string? name, bool required)
+    {
+        if (string.IsNullOrEmpty(name) || !inputs.TryGetValue(name, out var meta))
+        {
+            if (required) throw RepDiffInputException.ForFile(modelPath, $"has no input named '{name}' for the token ids (inputs: {string.Join(", ", inputs.Keys)})");
+            return null;
+        }
+        if (meta.ElementDataType is not (TensorElementType.Int64 or TensorElementType.Int32) || meta.Dimensions.Length != 2)
+            throw RepDiffInputException.ForFile(modelPath, $"input '{name}' is {meta.ElementDataType} of rank {meta.Dimensions.Length}; token inputs must be int64 or int32 [batch, tokens]");
+        return new TextInput(name, meta.ElementDataType == TensorElementType.Int32);
+    }
+
+    private void CheckImageInput(NodeMetadata meta, ImagePreprocessing image)
+    {
+        string Shape() => "[" + string.Join(", ", meta.Dimensions.Select((d, i) => d >= 0 ? d.ToString() : (meta.SymbolicDimensions[i] is { Length: > 0 } s ? s : "?"))) + "]";
+        if (meta.ElementDataType != TensorElementType.Float)
+            throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' takes {meta.ElementDataType}, not float32 images");
+        if (meta.Dimensions.Length != 4)
+            throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' has shape {Shape()}; an image input must be [batch, 3, height, width] (or [batch, height, width, 3] with layout nhwc)");
+        bool nchw = image.Layout == "nchw";
+        long c = meta.Dimensions[nchw ? 1 : 3], h = meta.Dimensions[nchw ? 2 : 1], w = meta.Dimensions[nchw ? 3 : 2];
+        if (c > 0 && c != 3) throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' has shape {Shape()} with {c} channels; images give 3 ({image.Layout})");
+        if (h > 0 && h != image.Size![0] || w > 0 && w != image.Size![1])
+            throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' has shape {Shape()} but the description makes {image.Size![0]}x{image.Size[1]} images (set \"size\")");
+    }
+
+    /// <summary>Embeds image files (decoded with Skia) in order; one row per image.</summary>
+    public Matrix EmbedImages(IReadOnlyList<string> paths, IProgress<ProgressUpdate>? progress = null)
+        => EmbedImages(new ImageSet(paths.ToArray()), progress);
+
+    /// <summary>Embeds an image set: files, or pixel arrays (N×H×W grey or N×H×W×C RGB/RGBA, values 0..1).</summary>
+    public Matrix EmbedImages(ImageSet images, IProgress<ProgressUpdate>? progress = null)
+        => Collect(sink => RunImages(images, sink, progress));
+
+    public Matrix EmbedTexts(IReadOnlyList<string> texts, IProgress<ProgressUpdate>? progress = null)
+        => Collect(sink => RunTexts(texts, sink, progress));
+
+    private static Matrix Collect(Func<Action<float[], int, int>, EmbeddingRun> run)
+    {
+        var rows = new List<float>();
+        var result = run((values, count, cols) => rows.AddRange(values.AsSpan(0, count * cols)));
+        return new Matrix(result.Rows, result.Cols, rows.ToArray());
+    }
+
+    /// <summary>Streams image embeddings to <paramref name="sink"/>(values, rows, cols) in input order.</summary>
+    public EmbeddingRun RunImages(ImageSet images, Action<float[], int, int> sink, IProgress<ProgressUpdate>? progress = null)
+    {
+        if (tensorizer is null) throw new RepDiffInputException($"{Name} is a text model; give it texts, not images");
+        if (images.Count == 0) throw new RepDiffInputException("no images to embed");
+        return Run(images.Count, ImageBatches(images), sink, progress);
+    }
+
+    /// <summary>Streams text embeddings to <paramref name="sink"/>(values, rows, cols) in input order.</summary>
+    public EmbeddingRun RunTexts(IReadOnlyList<string> texts, Action<float[], int, int> sink, IProgress<ProgressUpdate>? progress = null)
+    {
+        if (tokenizer is null) throw new RepDiffInputException($"{Name} is an image model; give it images, not texts");
+        if (texts.Count == 0) throw new RepDiffInputException("no texts to embed");
+        return Run(texts.Count, TextBatches(texts), sink, progress);
+    }
+
+    private IEnumerable<EmbeddingBatch> ImageBatches(ImageSet images)
+    {
+        int values = tensorizer!.Values, batchSize = Math.Min(options.BatchSize, model.MaxBatch == 1 ? options.BatchSize : model.MaxBatch);
+        for (int start = 0; start < images.Count; start += batchSize)
+        {
+            int n = Math.Min(batchSize, images.Count - start);
+            var pixels = new float[n * values];
+            var failures = new RepDiffInputException?[n];
+            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, i =>
+            {
+                int sample = start + i;
+                string name = images.Paths?[sample] ?? $"image {sample}";
+                try
+                {
+                    var decoded = images.Paths is not null ? ImageDecoder.Decode(name) : ImageDecoder.FromPixels(images.ImagePixels(sample), images.Height, images.Width, images.Channels);
+                    tensorizer.Write(decoded, pixels.AsSpan(i * values, values), name);
+                }
+                catch (RepDiffInputException e)
+                {
+                    failures[i] = e;
+                }
+            });
+            // Without --skip-unreadable the first bad image (in input order) stops the run.
+            if ((!options.SkipUnreadable || images.Paths is null) && failures.FirstOrDefault(f => f is not null) is { } first) throw first;
+            var kept = Enumerable.Range(0, n).Where(i => failures[i] is null).ToArray();
+            if (kept.Length < n)
+            {
+                for (int k = 0; k < kept.Length; k++)
+                    if (kept[k] != k) pixels.AsSpan(kept[k] * values, values).CopyTo(pixels.AsSpan(k * values));
+            }
+            var batch = new EmbeddingBatch { Count = kept.Length, Samples = kept.Select(i => start + i).ToArray(), Pixels = pixels, Consumed = n };
+            for (int i = 0; i < n; i++)
+                if (failures[i] is { } failure) batch.Skipped.Add(new SkippedSample(start + i, images.Paths![start + i], failure.Message));
+            yield return batch;
+        }
+    }
+
+    private IEnumerable<EmbeddingBatch> TextBatches(IReadOnlyList<string> texts)
+    {
+        int max = tokenizer!.MaxLength, batchSize = options.BatchSize, windowSize = batchSize * 8;
+        for (int start = 0; start < texts.Count; start += windowSize)
+        {
+            int n = Math.Min(windowSize, texts.Count - start);
+            var ids = new long[n * max];
+            var lengths = new int[n];
+            for (int i = 0; i < n; i++) lengths[i] = tokenizer.Encode(texts[start + i], ids.AsSpan(i * max, max));
+            // Sorting by length within the window keeps padding (wasted model work) small.
+            var order = Enumerable.Range(0, n).OrderBy(i => lengths[i]).ToArray();
+            for (int first = 0; first < n; first += batchSize)
+            {
+                int count = Math.Min(batchSize, n - first);
+                var slots = order.AsSpan(first, count).ToArray();
+                int length = slots.Max(i => lengths[i]);
+                var batchIds = new long[count * length];
+                var mask = new long[count * length];
+                if (tokenizer.PadId != 0) batchIds.AsSpan().Fill(tokenizer.PadId);
+                for (int r = 0; r < count; r++)
+                {
+                    int len = lengths[slots[r]];
+                    ids.AsSpan(slots[r] * max, len).CopyTo(batchIds.AsSpan(r * length));
+                    mask.AsSpan(r * length, len).Fill(1);
+                }
+                yield return new EmbeddingBatch
+                {
+                    Count = count, Samples = slots.Select(s => start + s).ToArray(), Ids = batchIds, Mask = mask, Length = length,
+                    WindowSlots = slots, WindowSize = n, EndsWindow = first + count == n, Consumed = count,
+                };
+            }
+        }
+    }
+
+    /// <summary>Runs prepared batches through the model while the next ones are prepared on another thread.</summary>
+    private EmbeddingRun Run(int total, IEnumerable<EmbeddingBatch> batches, Action<float[], int, int> sink, IProgress<ProgressUpdate>? progress)
+    {
+        using var queue = new BlockingCollection<EmbeddingBatch>(boundedCapacity: 2);
+        using var stop = new CancellationTokenSource();
+        var producer = Task.Run(() =>
+        {
+            try { foreach (var batch in batches) queue.Add(batch, stop.Token); }
+            finally { queue.CompleteAdding(); }
+        });
+        var kept = new List<int>(total);
+        var skipped = new List<SkippedSample>();
+        int cols = -1, done = 0, rows = 0;
+        float[]? window = null;
+        try
+        {
+            progress.Report("embedding", 0);
+            foreach (var batch in queue.GetConsumingEnumerable())
+            {
+                skipped.AddRange(batch.Skipped);
+                if (batch.Count > 0)
+                {
+                    var pooled = Infer(batch, ref cols);
+                    if (batch.WindowSlots is null)
+                    {
+                        sink(pooled, batch.Count, cols);
+                        kept.AddRange(batch.Samples);
+                        rows += batch.Count;
+                    }
+                    else
+                    {
+                        window ??= new float[batch.WindowSize * cols];
+                        if (window.Length < batch.WindowSize * cols) window = new float[batch.WindowSize * cols];
+                        for (int r = 0; r < batch.Count; r++) pooled.AsSpan(r * cols, cols).CopyTo(window.AsSpan(batch.WindowSlots[r] * cols));
+                        if (batch.EndsWindow)
+                        {
+                            sink(window, batch.WindowSize, cols);
+                            rows += batch.WindowSize;
+                        }
+                        kept.AddRange(batch.Samples);
+                    }
+                }
+                done += batch.Consumed;
+                progress.Report("embedding", (double)done / total);
+            }
+            producer.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            stop.Cancel();
+            try { producer.Wait(); } catch (AggregateException) { }
+            throw;
+        }
+        if (rows == 0) throw new RepDiffInputException($"no input could be read ({skipped.Count} skipped as unreadable)");
+        kept.Sort();
+        return new EmbeddingRun(rows, cols, kept.ToArray(), skipped);
+    }
+
+    /// <summary>Runs one batch (in slices when the graph takes one sample per call) and pools its output rows.</summary>
+    private float[] Infer(EmbeddingBatch batch, ref int cols)
+    {
+        float[]? result = null;
+        for (int first = 0; first < batch.Count;)
+        {
+            int count = Math.Min(batch.Count - first, model.MaxBatch);
+            float[] pooled;
+            try
+            {
+                pooled = InferSlice(batch, first, count);
+                if (model.BatchUnproven && count > 1) model.BatchProven();
+            }
+            catch (OnnxRuntimeException) when (model.BatchUnproven && count > 1)
+            {
+                model.FallBackToBatchOne();
+                continue;
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw RepDiffInputException.ForFile(modelPath, $"cannot run on these inputs ({ModelSession.FirstLine(e.Message)})");
+            }
+            int sampleCols = pooled.Length / count;
+            if (cols < 0) cols = sampleCols;
+            else if (cols != sampleCols) throw RepDiffInputException.ForFile(modelPath, $"output '{model.OutputName}' gives {sampleCols} values per sample in one batch and {cols} in another; choose a pooling that removes the varying axis");
+            result ??= new float[batch.Count * cols];
+            pooled.CopyTo(result.AsSpan(first * cols));
+            first += count;
+        }
+        return result!;
+    }
+
+    private float[] InferSlice(EmbeddingBatch batch, int first, int count)
+    {
+        var names = new List<string>();
+        var values = new List<OrtValue>();
+        try
+        {
+            if (batch.Pixels is not null)
+            {
+                var image = description.Image!;
+                int per = tensorizer!.Values;
+                long[] shape = image.Layout == "nchw" ? [count, 3, tensorizer.Height, tensorizer.Width] : [count, tensorizer.Height, tensorizer.Width, 3];
+                names.Add(imageInput!);
+                values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.Pixels.AsMemory(first * per, count * per), shape));
+            }
+            else
+            {
+                long[] shape = [count, batch.Length];
+                var ids = batch.Ids.AsMemory(first * batch.Length, count * batch.Length);
+                var mask = batch.Mask.AsMemory(first * batch.Length, count * batch.Length);
+                AddTokens(idsInput!, ids, shape, names, values);
+                if (maskInput is not null) AddTokens(maskInput, mask, shape, names, values);
+                if (typesInput is not null) AddTokens(typesInput, new long[count * batch.Length], shape, names, values);
+            }
+            using var runOptions = new RunOptions();
+            using var outputs = model.Session.Run(runOptions, names, values, [model.OutputName]);
+            var output = outputs[0];
+            var info = output.GetTensorTypeAndShape();
+            if (info.ElementDataType != TensorElementType.Float)
+                throw RepDiffInputException.ForFile(modelPath, $"output '{model.OutputName}' is {info.ElementDataType}; embeddings must be float32");
+            var mask2 = batch.Mask is null ? default : batch.Mask.AsSpan(first * batch.Length, count * batch.Length);
+            return Pooling.Pool(output.GetTensorDataAsSpan<float>(), info.Shape, count, description.Pooling!, mask2, description.Normalize == true, model.OutputName, modelPath);
+        }
+        finally
+        {
+            foreach (var v in values) v.Dispose();
+        }
+    }
+
+    private static void AddTokens(TextInput input, Memory<long> tokens, long[] shape, List<string> names, List<OrtValue> values)
+    {
+        names.Add(input.Name);
+        if (!input.Int32) { values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tokens, shape)); return; }
+        var narrow = new int[tokens.Length];
+        var span = tokens.Span;
+        for (int i = 0; i < narrow.Length; i++) narrow[i] = (int)span[i];
+        values.Add(OrtValue.CreateTensorValueFromMemory(narrow, shape));
+    }
+
+    public void Dispose() => model.Dispose();
+}

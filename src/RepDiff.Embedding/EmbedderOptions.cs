@@ -1,0 +1,11 @@
+namespace RepDiff.Embedding;
+
+/// <summary>How an <see cref="Embedder"/> runs: samples per model call, threads, and what to do with unreadable images.</summary>
+public sealed record EmbedderOptions
+{
+    public int BatchSize { get; init; } = 32;
+    /// <summary>ONNX Runtime intra-op threads and image decoding workers; default: every core.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Drop images that cannot be decoded (listed in <see cref="EmbeddingRun.Skipped"/>) instead of failing.</summary>
+    public bool SkipUnreadable { get; init; }
+}

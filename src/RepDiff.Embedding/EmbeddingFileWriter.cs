@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using RepDiff;
+using RepDiff.IO;
+
+namespace RepDiff.Embedding;
+
+/// <summary>
+/// Streams float32 rows into a .npy or .safetensors file (chosen by extension) whose row count is only
+/// known at the end: rows go to a temporary file behind a fixed-size header that is filled in last, then
+/// the file is renamed into place, so readers never see a half-written file. The sample ids go beside it
+/// (FILE.ids.txt, one per line, for `compare --ids-a/--ids-b`), and inputs left out by --skip-unreadable
+/// to FILE.skipped.txt.
+/// </summary>
+public sealed class EmbeddingFileWriter : IDisposable
+{
+    private const int HeaderBytes = 256;
+    private readonly string path, temp;
+    private readonly bool safetensors;
+    private readonly FileStream stream;
+    private long rows;
+    private int cols = -1;
+    private bool committed;
+
+    public static string IdsPath(string output) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".ids.txt");
+    public static string SkippedPath(string output) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".skipped.txt");
+
+    public EmbeddingFileWriter(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".npy" or ".safetensors")) throw RepDiffInputException.ForFile(path, "--out must end in .npy or .safetensors");
+        this.path = Path.GetFullPath(path);
+        safetensors = ext == ".safetensors";
+        string dir = Path.GetDirectoryName(this.path)!;
+        try { Directory.CreateDirectory(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot create its folder ({e.Message})"); }
+        temp = Path.Combine(dir, $".{Path.GetFileName(this.path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+        stream.Write(new byte[HeaderBytes]);
+    }
+
+    public void Append(float[] values, int count, int columns)
+    {
+        if (cols >= 0 && columns != cols) throw new InvalidOperationException($"rows of {columns} values after rows of {cols}");
+        cols = columns;
+        stream.Write(MemoryMarshal.AsBytes(values.AsSpan(0, count * columns)));
+        rows += count;
+    }
+
+    /// <summary>Fills in the header, writes the ids (and the skipped list, or removes a stale one), and moves the file into place.</summary>
+    public void Commit(IReadOnlyList<string> ids, IReadOnlyList<SkippedSample> skipped)
+    {
+        if (ids.Count != rows) throw new InvalidOperationException($"{ids.Count} ids for {rows} rows");
+        stream.Position = 0;
+        stream.Write(safetensors ? SafetensorsHeader() : NpyHeader());
+        stream.Flush(flushToDisk: true);
+        stream.Dispose();
+        AtomicFile.WriteAllText(IdsPath(path), string.Concat(ids.Select(id => id + "\n")));
+        string skippedPath = SkippedPath(path);
+        if (skipped.Count > 0)
+            AtomicFile.WriteAllText(skippedPath, string.Concat(skipped.Select(s => $"{s.Name}\t{s.Reason.ReplaceLineEndings(" ")}\n")));
+        else if (File.Exists(skippedPath))
+            File.Delete(skippedPath);
+        File.Move(temp, path, overwrite: true);
+        committed = true;
+    }
+
+    private byte[] NpyHeader()
+    {
+        string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {Math.Max(cols, 0)}), }}";
+        var header = new byte[HeaderBytes];
+        ReadOnlySpan<byte> magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+        magic.CopyTo(header);
+        header[6] = 1;
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), HeaderBytes - 10);
+        var text = Encoding.ASCII.GetBytes(dict.PadRight(HeaderBytes - 11) + "\n");
+        text.CopyTo(header, 10);
+        return header;
+    }
+
+    private byte[] SafetensorsHeader()
+    {
+        long bytes = rows * Math.Max(cols, 0) * 4;
+        string json = $"{{\"embeddings\":{{\"dtype\":\"F32\",\"shape\":[{rows},{Math.Max(cols, 0)}],\"data_offsets\":[0,{bytes}]}}}}";
+        var header = new byte[HeaderBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, HeaderBytes - 8);
+        Encoding.ASCII.GetBytes(json.PadRight(HeaderBytes - 8)).CopyTo(header, 8);
+        return header;
+    }
+
+    public void Dispose()
+    {
+        if (committed) return;
+        stream.Dispose();
+        File.Delete(temp);
+    }
+}

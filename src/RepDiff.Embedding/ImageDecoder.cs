@@ -1,0 +1,112 @@
+using RepDiff;
+using SkiaSharp;
+
+namespace RepDiff.Embedding;
+
+/// <summary>
+/// Decodes JPEG, PNG, WebP, BMP and GIF (first frame) with Skia into upright opaque RGBA: EXIF orientation
+/// applied, grey expanded to RGB, transparent pixels composed over white. Pixel arrays (0..1, H×W×C with
+/// C = 1, 3 or 4) go through the same composition.
+/// </summary>
+internal static class ImageDecoder
+{
+    /// <summary>More pixels than this is refused rather than allocated (a 16k × 16k photo is 268M).</summary>
+    public const long MaxPixels = 200_000_000;
+
+    public static DecodedImage Decode(string path)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot read ({e.Message})"); }
+        return Decode(bytes, path);
+    }
+
+    public static DecodedImage Decode(byte[] bytes, string name)
+    {
+        using var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var created);
+        if (codec is null) throw RepDiffInputException.ForFile(name, $"not a readable image ({Describe(created)})");
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > MaxPixels)
+            throw RepDiffInputException.ForFile(name, $"image of {info.Width}x{info.Height} pixels is empty or too large");
+        var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var pixels = new byte[(long)info.Width * info.Height * 4];
+        SKCodecResult result;
+        unsafe
+        {
+            fixed (byte* p = pixels)
+                result = codec.GetPixels(target, (IntPtr)p);
+        }
+        if (result != SKCodecResult.Success)
+            throw RepDiffInputException.ForFile(name, result == SKCodecResult.IncompleteInput ? "truncated image (its data ends early)" : $"corrupt image ({Describe(result)})");
+        var (width, height, oriented) = Orient(pixels, info.Width, info.Height, codec.EncodedOrigin);
+        ComposeOverWhite(oriented);
+        return new DecodedImage(width, height, oriented);
+    }
+
+    /// <summary>One image of a pixel array set: values 0..1 (clamped), C = 1 (grey), 3 (RGB) or 4 (RGBA).</summary>
+    public static DecodedImage FromPixels(ReadOnlySpan<float> pixels, int height, int width, int channels)
+    {
+        var rgba = new byte[(long)width * height * 4];
+        for (int i = 0, n = width * height; i < n; i++)
+        {
+            var px = pixels.Slice(i * channels, channels);
+            byte r = ToByte(px[0]);
+            rgba[4 * i] = r;
+            rgba[4 * i + 1] = channels >= 3 ? ToByte(px[1]) : r;
+            rgba[4 * i + 2] = channels >= 3 ? ToByte(px[2]) : r;
+            rgba[4 * i + 3] = channels == 4 ? ToByte(px[3]) : (byte)255;
+        }
+        ComposeOverWhite(rgba);
+        return new DecodedImage(width, height, rgba);
+    }
+
+    private static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f);
+
+    /// <summary>c·a + 255·(1 − a) per channel, rounded; opaque pixels are left exactly as they are.</summary>
+    private static void ComposeOverWhite(byte[] rgba)
+    {
+        for (int i = 0; i < rgba.Length; i += 4)
+        {
+            int a = rgba[i + 3];
+            if (a == 255) continue;
+            for (int c = 0; c < 3; c++) rgba[i + c] = (byte)((rgba[i + c] * a + 255 * (255 - a) + 127) / 255);
+            rgba[i + 3] = 255;
+        }
+    }
+
+    /// <summary>Turns the stored pixels upright as the EXIF orientation says (origins 5-8 swap width and height).</summary>
+    private static (int Width, int Height, byte[] Pixels) Orient(byte[] src, int w, int h, SKEncodedOrigin origin)
+    {
+        if (origin is SKEncodedOrigin.TopLeft or 0) return (w, h, src);
+        bool swap = (int)origin >= 5;
+        int ow = swap ? h : w, oh = swap ? w : h;
+        var dst = new byte[src.Length];
+        var s = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(src);
+        var d = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(dst.AsSpan());
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++)
+            {
+                var (sx, sy) = origin switch
+                {
+                    SKEncodedOrigin.TopRight => (w - 1 - x, y),
+                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
+                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
+                    SKEncodedOrigin.LeftTop => (y, x),
+                    SKEncodedOrigin.RightTop => (y, h - 1 - x),
+                    SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
+                    _ => (w - 1 - y, x), // LeftBottom
+                };
+                d[y * ow + x] = s[sy * w + sx];
+            }
+        return (ow, oh, dst);
+    }
+
+    private static string Describe(SKCodecResult result) => result switch
+    {
+        SKCodecResult.Unimplemented => "unsupported format",
+        SKCodecResult.IncompleteInput => "truncated",
+        SKCodecResult.ErrorInInput => "corrupt data",
+        SKCodecResult.InvalidInput => "unrecognised format",
+        _ => result.ToString(),
+    };
+}

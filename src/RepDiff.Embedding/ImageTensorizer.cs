@@ -1,0 +1,146 @@
+using Onnx;
+using RepDiff;
+using RepDiff.IO;
+using SkiaSharp;
+
+namespace RepDiff.Embedding;
+
+/// <summary>Resizes, crops and normalizes a decoded image into one sample of the input tensor.</summary>
+internal sealed class ImageTensorizer
+{
+    private readonly ImagePreprocessing spec;
+    private readonly int height, width;
+    private readonly int[] sourceChannel;   // tensor channel c takes RGB channel sourceChannel[c]
+    private readonly float[] gain, offset;  // value = pixel × gain[c] − offset[c]
+    private readonly float[]? meanImage;    // [C, H, W] in tensor channel order
+
+    public int Height => height;
+    public int Width => width;
+    public int Values => 3 * height * width;
+
+    public ImageTensorizer(ImagePreprocessing spec, ModelDescription description)
+    {
+        this.spec = spec;
+        (height, width) = (spec.Size![0], spec.Size[1]);
+        sourceChannel = spec.ChannelOrder == "bgr" ? [2, 1, 0] : [0, 1, 2];
+        gain = new float[3];
+        offset = new float[3];
+        for (int c = 0; c < 3; c++)
+        {
+            gain[c] = spec.Scale!.Value / spec.Std![c];
+            offset[c] = spec.Mean![c] / spec.Std[c];
+        }
+        if (spec.MeanImage is not null) meanImage = LoadMeanImage(description.PathOf(spec.MeanImage)!, spec.MeanImageTensor);
+    }
+
+    /// <summary>Writes the sample's 3·H·W values (layout as specified) into <paramref name="destination"/>.</summary>
+    public void Write(DecodedImage image, Span<float> destination, string name)
+    {
+        var fitted = Fit(image, name);
+        var rgba = fitted.Rgba;
+        int plane = height * width;
+        bool nchw = spec.Layout == "nchw";
+        for (int c = 0; c < 3; c++)
+        {
+            int source = sourceChannel[c];
+            float g = gain[c], o = offset[c];
+            for (int i = 0; i < plane; i++)
+            {
+                float v = rgba[4 * i + source] * g - o;
+                if (meanImage is not null) v -= meanImage[c * plane + i];
+                destination[nchw ? c * plane + i : 3 * i + c] = v;
+            }
+        }
+    }
+
+    /// <summary>The image at exactly height × width: resized as specified, then centre-cropped.</summary>
+    private DecodedImage Fit(DecodedImage image, string name)
+    {
+        var resized = spec.Resize switch
+        {
+            "stretch" => Resize(image, width, height),
+            "shorter-side" => ResizeShorterSide(image),
+            _ => image,
+        };
+        if (resized.Width < width || resized.Height < height)
+            throw RepDiffInputException.ForFile(name, $"image is {resized.Width}x{resized.Height} after resizing, smaller than the model's {width}x{height} (resize: {spec.Resize})");
+        return CenterCrop(resized);
+    }
+
+    private DecodedImage ResizeShorterSide(DecodedImage image)
+    {
+        int target = spec.ResizeTo ?? Math.Max(height, width);
+        // As torchvision: the shorter side becomes target, the longer one scales with it (truncated).
+        var (w, h) = image.Width <= image.Height
+            ? (target, (int)((long)target * image.Height / image.Width))
+            : ((int)((long)target * image.Width / image.Height), target);
+        return Resize(image, w, h);
+    }
+
+    private DecodedImage Resize(DecodedImage image, int w, int h)
+    {
+        if (w == image.Width && h == image.Height) return image;
+        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var source = new SKBitmap();
+        unsafe
+        {
+            fixed (byte* p = image.Rgba)
+            {
+                source.InstallPixels(info, (IntPtr)p, info.RowBytes);
+                using var target = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque));
+                if (!source.ScalePixels(target, Sampling(image.Width, w)))
+                    throw new InvalidOperationException("Skia could not resize the image");
+                return new DecodedImage(w, h, target.Bytes);
+            }
+        }
+    }
+
+    private SKSamplingOptions Sampling(int from, int to) => spec.Interpolation switch
+    {
+        "nearest" => new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None),
+        "bicubic" => new SKSamplingOptions(SKCubicResampler.CatmullRom),
+        // Shrinking past half size averages through mipmaps, so fine detail does not alias.
+        _ => new SKSamplingOptions(SKFilterMode.Linear, to * 2 < from ? SKMipmapMode.Linear : SKMipmapMode.None),
+    };
+
+    private DecodedImage CenterCrop(DecodedImage image)
+    {
+        if (image.Width == width && image.Height == height) return image;
+        int top = (int)Math.Round((image.Height - height) / 2.0), left = (int)Math.Round((image.Width - width) / 2.0);
+        var rgba = new byte[width * height * 4];
+        for (int y = 0; y < height; y++)
+            image.Rgba.AsSpan(((top + y) * image.Width + left) * 4, width * 4).CopyTo(rgba.AsSpan(y * width * 4));
+        return new DecodedImage(width, height, rgba);
+    }
+
+    private float[] LoadMeanImage(string path, string? tensor)
+    {
+        float[] values;
+        long[] shape;
+        if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            var model = OnnxFile.Parse(path);
+            var init = model.Graph.Initializer.FirstOrDefault(t => t.Name == tensor)
+                ?? throw RepDiffInputException.ForFile(path, $"holds no initializer named '{tensor}' (mean_image_tensor)");
+            if (init.DataType != (int)TensorProto.Types.DataType.Float) throw RepDiffInputException.ForFile(path, $"initializer '{tensor}' is not float32");
+            values = init.RawData.Length > 0
+                ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(init.RawData.Span).ToArray()
+                : init.FloatData.ToArray();
+            shape = init.Dims.ToArray();
+        }
+        else
+        {
+            using var stream = File.OpenRead(path);
+            var header = Npy.ReadHeader(stream, path);
+            if (header.Dtype != NpyDtype.Float32 || header.FortranOrder) throw RepDiffInputException.ForFile(path, "the mean image must be a C-order float32 .npy");
+            var bytes = new byte[header.DataBytes];
+            stream.ReadExactly(bytes);
+            values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+            shape = header.Shape;
+        }
+        var dims = shape.SkipWhile(d => d == 1).ToArray(); // a leading batch axis of 1 is fine
+        if (dims is not [3, var h, var w] || h != height || w != width || values.Length != 3 * height * width)
+            throw RepDiffInputException.ForFile(path, $"mean image has shape [{string.Join(", ", shape)}], expected [3, {height}, {width}]");
+        return values;
+    }
+}

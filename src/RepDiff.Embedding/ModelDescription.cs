@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RepDiff;
+
+namespace RepDiff.Embedding;
+
+/// <summary>
+/// What `repdiff embed` needs to know about an ONNX model: the file, which input takes the data and how
+/// it is prepared (<see cref="Image"/> or <see cref="Text"/>), which tensor is the embedding and how it
+/// is pooled. Written as a small JSON file beside the model (docs/embedding.md,
+/// docs/model-description.schema.json); a <see cref="Preset"/> fills the fields a common export needs.
+/// </summary>
+public sealed record ModelDescription
+{
+    /// <summary>Display name in reports; default: the model file's name.</summary>
+    [JsonPropertyName("name")] public string? Name { get; init; }
+
+    /// <summary>The .onnx file, relative to the description's folder.</summary>
+    [JsonPropertyName("model")] public string? Model { get; init; }
+
+    /// <summary>A preset from <see cref="ModelPresets"/> whose values stand where this description sets none.</summary>
+    [JsonPropertyName("preset")] public string? Preset { get; init; }
+
+    /// <summary>Name of the image input tensor; default: the model's only float input.</summary>
+    [JsonPropertyName("input")] public string? Input { get; init; }
+
+    /// <summary>The graph output that is the embedding; default: the model's first output.</summary>
+    [JsonPropertyName("output")] public string? Output { get; init; }
+
+    /// <summary>An intermediate tensor to expose as the output instead (the graph is edited in memory).</summary>
+    [JsonPropertyName("layer")] public string? Layer { get; init; }
+
+    /// <summary>
+    /// "auto" (rank 2 as is, otherwise "mean"), "cls" (token 0 of [B, L, D]), "mean" (over tokens, counting
+    /// only attended ones for texts, or over the spatial axes of [B, C, H, W]), "none" (flatten).
+    /// </summary>
+    [JsonPropertyName("pooling")] public string? Pooling { get; init; }
+
+    /// <summary>Scale every embedding to unit L2 norm.</summary>
+    [JsonPropertyName("normalize")] public bool? Normalize { get; init; }
+
+    [JsonPropertyName("image")] public ImagePreprocessing? Image { get; init; }
+    [JsonPropertyName("text")] public TextPreprocessing? Text { get; init; }
+
+    /// <summary>Folder that relative paths in the description are relative to.</summary>
+    [JsonIgnore] public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    /// <summary>True when the model takes texts (a text section is present), false for images.</summary>
+    [JsonIgnore] public bool IsText => Text is not null;
+
+    [JsonIgnore] public string DisplayName => Name ?? (Model is null ? "model" : Path.GetFileNameWithoutExtension(Model));
+
+    public static readonly IReadOnlyList<string> PoolingModes = ["auto", "cls", "mean", "none"];
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Reads a description file; relative paths in it are relative to its folder.</summary>
+    public static ModelDescription Load(string path) => Read(path).Resolved(path);
+
+    /// <summary>A description file as written, neither preset nor defaults applied (flags may still stand over it).</summary>
+    internal static ModelDescription Read(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot read ({e.Message})"); }
+        return Deserialize(text, path) with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))! };
+    }
+
+    /// <summary>Parses description JSON; <paramref name="name"/> is how errors refer to it.</summary>
+    public static ModelDescription Parse(string json, string name, string baseDirectory)
+        => (Deserialize(json, name) with { BaseDirectory = baseDirectory }).Resolved(name);
+
+    private static ModelDescription Deserialize(string json, string name)
+    {
+        ModelDescription? description;
+        try { description = JsonSerializer.Deserialize<ModelDescription>(json, JsonOptions); }
+        catch (JsonException e) { throw RepDiffInputException.ForFile(name, $"not a valid model description ({e.Message})"); }
+        if (description is null) throw RepDiffInputException.ForFile(name, "not a valid model description (null)");
+        return description;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>The preset applied, defaults filled and every value checked; errors name <paramref name="name"/>.</summary>
+    public ModelDescription Resolved(string name)
+    {
+        var d = this;
+        if (Preset is not null)
+        {
+            var preset = ModelPresets.Find(Preset)
+                ?? throw RepDiffInputException.ForFile(name, $"unknown preset '{Preset}' (known: {string.Join(", ", ModelPresets.Names)})");
+            d = d with
+            {
+                Input = Input ?? preset.Input,
+                Output = Output ?? preset.Output,
+                Pooling = Pooling ?? preset.Pooling,
+                Normalize = Normalize ?? preset.Normalize,
+                Image = preset.Image is null ? Image : (Image ?? new()).Over(preset.Image),
+                Text = preset.Text is null ? Text : (Text ?? new()).Over(preset.Text),
+                Preset = null,
+            };
+        }
+        if (d.Image is not null && d.Text is not null) throw RepDiffInputException.ForFile(name, "a model description has either an image or a text section, not both");
+        d = d with
+        {
+            Pooling = d.Pooling ?? "auto",
+            Normalize = d.Normalize ?? false,
+            Image = d.Text is null ? (d.Image ?? new()).WithDefaults() : null,
+            Text = d.Text?.WithDefaults(),
+        };
+        if (!PoolingModes.Contains(d.Pooling)) throw RepDiffInputException.ForFile(name, $"pooling '{d.Pooling}' is not one of {string.Join(", ", PoolingModes)}");
+        if (d.Image is { } image) CheckImage(image, name);
+        if (d.Text is { } text)
+        {
+            if (text.Vocab is null == text.Tokenizer is null) throw RepDiffInputException.ForFile(name, "the text section needs exactly one of \"vocab\" (vocab.txt) or \"tokenizer\" (tokenizer.json)");
+            if (text.MaxLength is < 2 or > 65536) throw RepDiffInputException.ForFile(name, $"max_length {text.MaxLength} must be between 2 and 65536");
+            if (string.IsNullOrEmpty(text.InputIds)) throw RepDiffInputException.ForFile(name, "input_ids must name the model input that takes the token ids");
+        }
+        return d;
+    }
+
+    private static void CheckImage(ImagePreprocessing image, string name)
+    {
+        if (image.Size is not [> 0 and <= 8192, > 0 and <= 8192]) throw RepDiffInputException.ForFile(name, "image size must be [height, width] with sides from 1 to 8192");
+        if (image.Resize is not ("shorter-side" or "stretch" or "none")) throw RepDiffInputException.ForFile(name, $"resize '{image.Resize}' is not one of shorter-side, stretch, none");
+        if (image.ResizeTo is <= 0 or > 16384) throw RepDiffInputException.ForFile(name, $"resize_to {image.ResizeTo} must be from 1 to 16384");
+        if (image.ResizeTo is { } to && to < Math.Min(image.Size[0], image.Size[1]))
+            throw RepDiffInputException.ForFile(name, $"resize_to {to} is smaller than the crop {image.Size[0]}x{image.Size[1]}; set resize_to for this size");
+        if (image.Interpolation is not ("bilinear" or "bicubic" or "nearest")) throw RepDiffInputException.ForFile(name, $"interpolation '{image.Interpolation}' is not one of bilinear, bicubic, nearest");
+        if (image.ChannelOrder is not ("rgb" or "bgr")) throw RepDiffInputException.ForFile(name, $"channel_order '{image.ChannelOrder}' is not rgb or bgr");
+        if (image.Layout is not ("nchw" or "nhwc")) throw RepDiffInputException.ForFile(name, $"layout '{image.Layout}' is not nchw or nhwc");
+        if (image.Mean is not { Length: 3 } || image.Std is not { Length: 3 }) throw RepDiffInputException.ForFile(name, "mean and std need three values (one per channel)");
+        if (image.Std.Any(s => !(s > 0) || !float.IsFinite(s))) throw RepDiffInputException.ForFile(name, "std values must be positive");
+        if (image.Mean.Any(m => !float.IsFinite(m)) || image.Scale is not { } scale || !float.IsFinite(scale)) throw RepDiffInputException.ForFile(name, "mean and scale must be finite numbers");
+    }
+
+    /// <summary>A path from the description, made absolute against <see cref="BaseDirectory"/>.</summary>
+    public string? PathOf(string? relative) => relative is null ? null : Path.GetFullPath(Path.Combine(BaseDirectory, relative));
+}

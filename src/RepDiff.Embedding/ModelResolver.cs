@@ -1,0 +1,63 @@
+using RepDiff;
+
+namespace RepDiff.Embedding;
+
+/// <summary>
+/// From what a user typed as MODEL to a complete description: a built-in name, a description .json, or
+/// an .onnx file (described by --description, else by MODEL.json beside it, else by flags alone).
+/// </summary>
+public static class ModelResolver
+{
+    public static ModelDescription Resolve(string model, ModelOverrides overrides, bool texts, TextWriter? log = null)
+    {
+        ModelDescription description;
+        string ext = Path.GetExtension(model).ToLowerInvariant();
+        if (overrides.Description is not null)
+        {
+            description = Unresolved(overrides.Description);
+            if (ext == ".onnx") description = description with { Model = Path.GetFullPath(model) };
+        }
+        else if (ext == ".json") description = Unresolved(model);
+        else if (ext == ".onnx")
+        {
+            if (!File.Exists(model)) throw RepDiffInputException.ForFile(model, "model file not found");
+            string beside = Path.ChangeExtension(model, ".json");
+            description = File.Exists(beside) ? Unresolved(beside) with { Model = Path.GetFullPath(model) } : new ModelDescription { Model = Path.GetFullPath(model) };
+        }
+        else if (BuiltInModels.IsBuiltIn(model)) description = BuiltInModels.Resolve(model, log);
+        else if (File.Exists(model)) throw RepDiffInputException.ForFile(model, "MODEL must be an .onnx file, a model description .json or a built-in name");
+        else throw new RepDiffInputException($"MODEL '{model}' is not a file, nor a built-in model ({string.Join(", ", BuiltInModels.Names)})");
+
+        if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
+        if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");
+        bool textFlags = overrides.Vocab is not null || overrides.Tokenizer is not null || overrides.MaxLength is not null;
+        var text = description.Text;
+        if (texts && text is null && description.Image is null && (textFlags || overrides.Preset is not null)) text = new TextPreprocessing();
+        if (text is not null && textFlags)
+            text = text with
+            {
+                Vocab = overrides.Vocab is null ? (overrides.Tokenizer is null ? text.Vocab : null) : Path.GetFullPath(overrides.Vocab),
+                Tokenizer = overrides.Tokenizer is null ? (overrides.Vocab is null ? text.Tokenizer : null) : Path.GetFullPath(overrides.Tokenizer),
+                MaxLength = overrides.MaxLength ?? text.MaxLength,
+            };
+        description = description with
+        {
+            Preset = overrides.Preset ?? description.Preset,
+            Input = overrides.Input ?? description.Input,
+            Output = overrides.Output ?? (overrides.Layer is null ? description.Output : null),
+            Layer = overrides.Layer ?? description.Layer,
+            Pooling = overrides.Pooling ?? (overrides.Layer is null ? description.Pooling : "auto"),
+            Normalize = overrides.Normalize ?? description.Normalize,
+            Text = text,
+        };
+        if (texts && description.Text is null && ModelPresets.Find(description.Preset ?? "")?.Text is null)
+            throw new RepDiffInputException($"{model}: a text model needs a vocabulary: --vocab vocab.txt or --tokenizer tokenizer.json (or a model description with a text section)");
+        var resolved = description.Resolved(model);
+        if (texts != resolved.IsText)
+            throw new RepDiffInputException($"{model} is {(resolved.IsText ? "a text" : "an image")} model; give it {(resolved.IsText ? "--texts" : "--images")}");
+        return resolved;
+    }
+
+    /// <summary>A description file as written: preset and defaults are applied once, after the flags.</summary>
+    private static ModelDescription Unresolved(string path) => ModelDescription.Read(path);
+}

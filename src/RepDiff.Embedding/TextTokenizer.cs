@@ -1,0 +1,98 @@
+using System.Text;
+using FastBertTokenizer;
+using RepDiff;
+
+namespace RepDiff.Embedding;
+
+/// <summary>
+/// WordPiece tokenization with FastBertTokenizer: a vocab.txt (one token per line, with [UNK], [CLS] and
+/// [SEP]) or a Hugging Face tokenizer.json whose model is WordPiece. Texts become [CLS] … [SEP], truncated
+/// to the maximum length. Not thread-safe: one instance per producing thread.
+/// </summary>
+internal sealed class TextTokenizer
+{
+    private readonly BertTokenizer tokenizer = new();
+    private readonly long[] maskScratch, typesScratch;
+
+    private readonly bool stripAccents;
+
+    public int MaxLength { get; }
+    public long PadId { get; }
+
+    public TextTokenizer(TextPreprocessing spec, ModelDescription description)
+    {
+        MaxLength = spec.MaxLength!.Value;
+        (maskScratch, typesScratch) = (new long[MaxLength], new long[MaxLength]);
+        if (spec.Vocab is not null)
+        {
+            string path = description.PathOf(spec.Vocab)!;
+            var lines = ReadStrictUtf8Lines(path);
+            foreach (string required in new[] { "[UNK]", "[CLS]", "[SEP]" })
+                if (!lines.Contains(required)) throw RepDiffInputException.ForFile(path, $"not a WordPiece vocabulary: it has no {required} token");
+            if (lines.Count(l => l.Length > 0) < 5) throw RepDiffInputException.ForFile(path, "not a WordPiece vocabulary: fewer than 5 tokens");
+            PadId = Math.Max(0, lines.IndexOf("[PAD]"));
+            stripAccents = spec.Lowercase ?? true;
+            try { tokenizer.LoadVocabulary(new StringReader(string.Join('\n', lines)), spec.Lowercase ?? true); }
+            catch (Exception e) when (e is not OutOfMemoryException) { throw RepDiffInputException.ForFile(path, $"not a usable WordPiece vocabulary ({e.Message})"); }
+        }
+        else
+        {
+            string path = description.PathOf(spec.Tokenizer)!;
+            if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "tokenizer file not found");
+            try
+            {
+                using (var stream = File.OpenRead(path)) tokenizer.LoadTokenizerJson(stream);
+                stripAccents = StripsAccents(path);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not IOException)
+            {
+                throw RepDiffInputException.ForFile(path, $"not a WordPiece tokenizer.json that FastBertTokenizer reads ({ModelSession.FirstLine(e.Message)}); other kinds (BPE, Unigram) are not supported yet");
+            }
+        }
+    }
+
+    /// <summary>A BertNormalizer strips accents when it says so, or (strip_accents null) when it lower-cases.</summary>
+    private static bool StripsAccents(string path)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+        if (!json.RootElement.TryGetProperty("normalizer", out var normalizer) || normalizer.ValueKind != System.Text.Json.JsonValueKind.Object) return false;
+        bool lowercase = normalizer.TryGetProperty("lowercase", out var l) && l.ValueKind == System.Text.Json.JsonValueKind.True;
+        if (normalizer.TryGetProperty("strip_accents", out var s) && s.ValueKind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
+            return s.ValueKind == System.Text.Json.JsonValueKind.True;
+        return lowercase;
+    }
+
+    /// <summary>Writes the ids of one text (at most MaxLength) into <paramref name="ids"/> and returns how many.</summary>
+    public int Encode(string text, Span<long> ids)
+    {
+        if (stripAccents) text = AccentFolding.Fold(text);
+        return tokenizer.Encode(text, ids[..MaxLength], maskScratch, typesScratch, padTo: null);
+    }
+
+    /// <summary>The lines of a UTF-8 file; invalid UTF-8 is an error naming the line.</summary>
+    public static List<string> ReadStrictUtf8Lines(string path)
+    {
+        if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "file not found");
+        var bytes = File.ReadAllBytes(path);
+        var text = DecodeStrict(bytes, path);
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        return lines;
+    }
+
+    /// <summary>Decodes UTF-8 (a BOM is dropped); the first invalid byte is an error naming its line.</summary>
+    public static string DecodeStrict(byte[] bytes, string path)
+    {
+        var span = bytes.AsSpan();
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(span);
+        }
+        catch (DecoderFallbackException e)
+        {
+            int line = 1 + span[..Math.Clamp(e.Index, 0, span.Length)].Count((byte)'\n');
+            throw RepDiffInputException.ForFile(path, $"line {line} is not valid UTF-8");
+        }
+    }
+}

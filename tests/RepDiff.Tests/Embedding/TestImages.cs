@@ -1,0 +1,99 @@
+using SkiaSharp;
+
+namespace RepDiff.Tests.Embedding;
+
+/// <summary>
+/// Test pictures: 224×224 scenes of Twemoji images (Data/emoji, CC BY 4.0) over coloured gradients, drawn
+/// with Skia, so the models see natural-looking colour, edges and texture rather than noise.
+/// </summary>
+internal static class TestImages
+{
+    public static string EmojiFolder => Path.Combine(AppContext.BaseDirectory, "Data", "emoji");
+
+    public static string[] Emoji => Directory.GetFiles(EmojiFolder, "*.png").Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Writes <paramref name="count"/> opaque PNG scenes of the given size into <paramref name="dir"/>.</summary>
+    public static string[] Scenes(string dir, int count, int width = 224, int height = 224)
+    {
+        var emoji = Emoji.Select(SKBitmap.Decode).ToArray();
+        var paths = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+            using (var canvas = new SKCanvas(bitmap))
+            {
+                using var background = new SKPaint
+                {
+                    Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
+                        [SKColor.FromHsv(i * 47 % 360, 40, 95), SKColor.FromHsv((i * 47 + 120) % 360, 60, 40)], SKShaderTileMode.Clamp),
+                };
+                canvas.DrawRect(0, 0, width, height, background);
+                for (int k = 0; k < 3; k++)
+                {
+                    var e = emoji[(i + 3 * k) % emoji.Length];
+                    float size = 60 + 25 * ((i + k) % 3);
+                    float x = (i * 37 + k * 71) % (width - size), y = (i * 53 + k * 89) % (height - size);
+                    using var image = SKImage.FromBitmap(e);
+                    canvas.DrawImage(image, new SKRect(x, y, x + size, y + size), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None));
+                }
+            }
+            paths[i] = Path.Combine(dir, $"scene{i}.png");
+            using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(paths[i], data.ToArray());
+        }
+        foreach (var e in emoji) e.Dispose();
+        return paths;
+    }
+
+    /// <summary>A 24-bit BMP of RGB rows (Skia decodes BMP but does not write it).</summary>
+    public static byte[] Bmp(byte[] rgb, int width, int height)
+    {
+        int stride = (width * 3 + 3) / 4 * 4, size = 54 + stride * height;
+        var bmp = new byte[size];
+        bmp[0] = (byte)'B'; bmp[1] = (byte)'M';
+        BitConverter.GetBytes(size).CopyTo(bmp, 2);
+        BitConverter.GetBytes(54).CopyTo(bmp, 10);
+        BitConverter.GetBytes(40).CopyTo(bmp, 14);
+        BitConverter.GetBytes(width).CopyTo(bmp, 18);
+        BitConverter.GetBytes(height).CopyTo(bmp, 22);
+        BitConverter.GetBytes((short)1).CopyTo(bmp, 26);
+        BitConverter.GetBytes((short)24).CopyTo(bmp, 28);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int src = (y * width + x) * 3, dst = 54 + (height - 1 - y) * stride + x * 3; // bottom-up rows, BGR
+                bmp[dst] = rgb[src + 2]; bmp[dst + 1] = rgb[src + 1]; bmp[dst + 2] = rgb[src];
+            }
+        return bmp;
+    }
+
+    /// <summary>Encodes RGB pixels with Skia (PNG, JPEG or lossless WebP).</summary>
+    public static byte[] Encode(byte[] rgb, int width, int height, SKEncodedImageFormat format)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var rgba = new byte[width * height * 4];
+        for (int i = 0; i < width * height; i++) { rgba[4 * i] = rgb[3 * i]; rgba[4 * i + 1] = rgb[3 * i + 1]; rgba[4 * i + 2] = rgb[3 * i + 2]; rgba[4 * i + 3] = 255; }
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        using var data = bitmap.Encode(format, 100);
+        return data.ToArray();
+    }
+
+    /// <summary>The JPEG with an EXIF APP1 segment saying <paramref name="orientation"/> inserted after its SOI marker.</summary>
+    public static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
+    {
+        byte[] tiff =
+        [
+            (byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0,        // little-endian TIFF header, first IFD at 8
+            1, 0,                                            // one entry
+            0x12, 0x01, 3, 0, 1, 0, 0, 0,                    // tag 0x0112 (Orientation), SHORT, count 1
+            (byte)orientation, (byte)(orientation >> 8), 0, 0,
+            0, 0, 0, 0,                                      // no next IFD
+        ];
+        var app1 = new List<byte> { 0xFF, 0xE1 };
+        int length = 2 + 6 + tiff.Length;
+        app1.Add((byte)(length >> 8)); app1.Add((byte)length);
+        app1.AddRange("Exif\0\0"u8.ToArray());
+        app1.AddRange(tiff);
+        return [.. jpeg[..2], .. app1, .. jpeg[2..]];
+    }
+}
