@@ -52,11 +52,15 @@ internal static class CompareCommand
 
     /// <summary>Writes a comparison's results.json (with the report model's stage times) and its report.</summary>
     public static void Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false)
+        => Outputs.Write(dir, Model(comparison, title, intro), comparison.ToJson, new Dictionary<string, Matrix>(), linkImages);
+
+    /// <summary>The report model of a comparison; its time goes into the comparison's timings.</summary>
+    public static ReportModel Model(Comparison comparison, string title, string? intro = null)
     {
         var clock = Stopwatch.StartNew();
         var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings);
         comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;
-        Outputs.Write(dir, model, comparison.ToJson, new Dictionary<string, Matrix>(), linkImages);
+        return model;
     }
 
     /// <summary>The methods named in a comma-separated list (`--methods rdx,spec`), in that order.</summary>

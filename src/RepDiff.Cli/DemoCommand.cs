@@ -31,6 +31,8 @@ internal static class DemoCommand
                     (list is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.ParseMethods(list, registry, demo.Pair))
                         .Select(m => MethodRun.WithDefaults(m, s)).ToList()), s, progress)))
                 .ToList());
+            // The whole demo folder (every pair's report, results and inputs, and the index) appears in one step.
+            using var folder = OutputFolder.Begin(dir, [.. results.Select(r => r.Demo.Slug), "index.html"]);
             var entries = new List<IndexEntry>();
             foreach (var (demo, comparison) in results)
             {
@@ -38,13 +40,15 @@ internal static class DemoCommand
                 comparison.Inputs["a"] = demo.Pair.NameA;
                 comparison.Inputs["b"] = demo.Pair.NameB;
                 comparison.Inputs["images"] = "data/optdigits/optdigits.csv.gz";
-                string pairDir = Path.Combine(dir, demo.Slug);
-                CompareCommand.Write(pairDir, comparison, demo.Title, demo.Intro);
-                SaveInputs(pairDir, demo.Pair);
+                var model = CompareCommand.Model(comparison, demo.Title, demo.Intro);
+                string html = HtmlReport.Render(model, new RenderOptions { OutputDirectory = Path.Combine(dir, demo.Slug) });
+                Outputs.Stage(folder, demo.Slug, comparison.ToJson(), html, model, new Dictionary<string, Matrix>());
+                SaveInputs(folder, demo.Slug, demo.Pair);
                 entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison));
             }
             string index = Path.Combine(dir, "index.html");
-            AtomicFile.WriteAllText(index, IndexPage.Render("RepDiff demo: how do two digit classifiers differ?", entries));
+            folder.WriteText("index.html", IndexPage.Render("RepDiff demo: how do two digit classifiers differ?", entries));
+            folder.Commit();
             foreach (var (demo, comparison) in results)
             {
                 Cli.Out.WriteLine(demo.Title);
@@ -60,15 +64,15 @@ internal static class DemoCommand
     }
 
     /// <summary>The demo's representations and sample information as files, so any command can be run on them.</summary>
-    private static void SaveInputs(string dir, RepresentationPair pair)
+    private static void SaveInputs(OutputFolder folder, string slug, RepresentationPair pair)
     {
-        Npy.Write(Path.Combine(dir, "a.npy"), pair.A);
-        Npy.Write(Path.Combine(dir, "b.npy"), pair.B);
+        folder.Write(Path.Combine(slug, "a.npy"), path => Npy.Write(path, pair.A));
+        folder.Write(Path.Combine(slug, "b.npy"), path => Npy.Write(path, pair.B));
         if (pair.Samples.Labels is { } labels)
-            AtomicFile.WriteAllText(Path.Combine(dir, "labels.txt"), string.Join('\n', Enumerable.Range(0, pair.N).Select(i => labels[i])) + "\n");
+            folder.WriteText(Path.Combine(slug, "labels.txt"), string.Join('\n', Enumerable.Range(0, pair.N).Select(i => labels[i])) + "\n");
         if (pair.Samples.Images is { Pixels: { } pixels } images)
-            Npy.Write(Path.Combine(dir, "images.npy"), pixels, images.Channels == 1
+            folder.Write(Path.Combine(slug, "images.npy"), path => Npy.Write(path, pixels, images.Channels == 1
                 ? [images.Count, images.Height, images.Width]
-                : [images.Count, images.Height, images.Width, images.Channels]);
+                : [images.Count, images.Height, images.Width, images.Channels]));
     }
 }
