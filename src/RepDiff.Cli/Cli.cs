@@ -34,6 +34,7 @@ internal static class Cli
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
         return root;
     }
 

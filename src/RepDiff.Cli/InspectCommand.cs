@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using RepDiff.IO;
 using Spectre.Console;
 
@@ -19,7 +18,7 @@ internal static class InspectCommand
         {
             var stats = FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
             if (parse.GetValue(json))
-                Cli.Out.WriteLine(JsonSerializer.Serialize(stats.ToJsonObject()));
+                Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
             else
                 AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Cli.Out) }).Write(stats.ToTable());
             return 0;

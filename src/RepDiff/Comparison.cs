@@ -129,6 +129,6 @@ public sealed class Comparison
     {
         var root = JsonNode.Parse(json) as JsonObject ?? throw new RepDiffInputException("results.json is not a JSON object");
         if (root["explanations"] is not JsonArray array) throw new RepDiffInputException("results.json has no 'explanations' (not a compare result)");
-        return array.Select(node => JsonSerializer.Deserialize<Explanation>(node!.ToJsonString(), Explanation.JsonOptions)!).ToList();
+        return array.Select(node => Explanation.FromJson(node!.ToJsonString())).ToList();
     }
 }
