@@ -18,24 +18,14 @@ public static class NumericsBenchmarks
 
     private static int[] Sizes(string[] args, params int[] defaults) => args.Length > 0 ? args.Select(int.Parse).ToArray() : defaults;
 
-    /// <summary>
-    /// Managed (12×32 tile), managed with the earlier 8×32 tile, and OpenBLAS alternately, three rounds: on a shared
-    /// machine the best of three is the fair figure. Each provider is switched on for its own measurement only.
-    /// </summary>
+    /// <summary>Managed and OpenBLAS alternately, three rounds: on a shared machine the best of three is the fair figure.</summary>
     private static IEnumerable<(string Provider, bool Native)> Providers()
     {
         if (!NativeBlas.IsAvailable) Console.Error.WriteLine($"openblas skipped: {NativeBlas.UnavailableReason}");
         Console.Error.WriteLine($"OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}");
         for (int round = 0; round < 3; round++)
         {
-            Gemm.UseWideTile = true;
             yield return ("managed", false);
-            if (Gemm.UseVector512)
-            {
-                Gemm.UseWideTile = false;
-                yield return ("managed-8x32", false);
-                Gemm.UseWideTile = true;
-            }
             if (NativeBlas.IsAvailable) yield return ("openblas", true);
         }
     }

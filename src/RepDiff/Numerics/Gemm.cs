@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace RepDiff.Numerics;
 
@@ -54,9 +53,7 @@ public static class Gemm
         // which saves a clearing pass and a read of C — most of the cost when k is small.
         bool overwrite = beta == 0;
         if (!overwrite) ScaleC(m, n, beta, c, cOff, ldc, singleThreaded ? 1 : Environment.ProcessorCount);
-        if (UseVector512 && UseWideTile)
-            new Blocked<Tile12x32>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run(singleThreaded);
-        else if (UseVector512)
+        if (UseVector512)
             new Blocked<Tile512>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run(singleThreaded);
         else
             new Blocked<Tile256>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run(singleThreaded);
@@ -76,12 +73,8 @@ public static class Gemm
     /// <summary>Which micro-kernel runs; tests turn it off to exercise the AVX2 kernel on AVX-512 machines.</summary>
     internal static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
 
-    /// <summary>12×32 instead of 8×32 on AVX-512 (the benchmark compares them in one process).</summary>
-    internal static bool UseWideTile { get; set; } = true;
-
     /// <summary>The micro-kernel in use, for `repdiff info` and benchmark records.</summary>
     public static string KernelName => NativeBlas.Enabled && NativeBlas.IsAvailable ? "OpenBLAS"
-        : UseVector512 && UseWideTile ? $"managed {Tile12x32.MR}x{Tile12x32.NR} Vector512"
         : UseVector512 ? $"managed {Tile512.MR}x{Tile512.NR} Vector512" : $"managed {Tile256.MR}x{Tile256.NR} Vector256";
 
     internal const int KC = 256; // depth of a packed block: one B micro-panel (KC×NR) fits in L1
@@ -272,100 +265,18 @@ public static class Gemm
             AddPartial(t, 32, c, ldc, rows, cols, alpha, overwrite);
         }
 
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Add(float* c, Vector512<float> x0, Vector512<float> x1, float alpha, bool overwrite)
-    {
-        var al = Vector512.Create(alpha);
-        if (overwrite)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void Add(float* c, Vector512<float> x0, Vector512<float> x1, float alpha, bool overwrite)
         {
-            (al * x0).Store(c);
-            (al * x1).Store(c + 16);
-            return;
-        }
-        Vector512.FusedMultiplyAdd(al, x0, Vector512.Load(c)).Store(c);
-        Vector512.FusedMultiplyAdd(al, x1, Vector512.Load(c + 16)).Store(c + 16);
-    }
-
-    /// <summary>
-    /// 12×32 tile: 24 zmm accumulators (of 32), two B loads and twelve broadcasts per depth step, so each loaded
-    /// value feeds more FMAs than the 8×32 tile's. The C tile is prefetched before the depth loop: C is read and
-    /// written once per depth block, a row stride apart, and its cache misses otherwise stall the tile's stores.
-    /// </summary>
-    internal readonly struct Tile12x32 : ITile
-    {
-        public static int MR => 12;
-        public static int NR => 32;
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe void Kernel(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float alpha, bool overwrite)
-        {
-            if (Sse.IsSupported)
+            var al = Vector512.Create(alpha);
+            if (overwrite)
             {
-            Sse.Prefetch0(c + 0 * (long)ldc); Sse.Prefetch0(c + 0 * (long)ldc + 16);
-            Sse.Prefetch0(c + 1 * (long)ldc); Sse.Prefetch0(c + 1 * (long)ldc + 16);
-            Sse.Prefetch0(c + 2 * (long)ldc); Sse.Prefetch0(c + 2 * (long)ldc + 16);
-            Sse.Prefetch0(c + 3 * (long)ldc); Sse.Prefetch0(c + 3 * (long)ldc + 16);
-            Sse.Prefetch0(c + 4 * (long)ldc); Sse.Prefetch0(c + 4 * (long)ldc + 16);
-            Sse.Prefetch0(c + 5 * (long)ldc); Sse.Prefetch0(c + 5 * (long)ldc + 16);
-            Sse.Prefetch0(c + 6 * (long)ldc); Sse.Prefetch0(c + 6 * (long)ldc + 16);
-            Sse.Prefetch0(c + 7 * (long)ldc); Sse.Prefetch0(c + 7 * (long)ldc + 16);
-            Sse.Prefetch0(c + 8 * (long)ldc); Sse.Prefetch0(c + 8 * (long)ldc + 16);
-            Sse.Prefetch0(c + 9 * (long)ldc); Sse.Prefetch0(c + 9 * (long)ldc + 16);
-            Sse.Prefetch0(c + 10 * (long)ldc); Sse.Prefetch0(c + 10 * (long)ldc + 16);
-            Sse.Prefetch0(c + 11 * (long)ldc); Sse.Prefetch0(c + 11 * (long)ldc + 16);
-            }
-            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
-            for (int p = 0; p < kc; p++)
-            {
-                var b0 = Vector512.Load(b);
-                var b1 = Vector512.Load(b + 16);
-                var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-                x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-                x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-                x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-                x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-                x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-                x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-                x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-                x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81);
-                x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
-                x = Vector512.Create(a[10]); c100 = Vector512.FusedMultiplyAdd(x, b0, c100); c101 = Vector512.FusedMultiplyAdd(x, b1, c101);
-                x = Vector512.Create(a[11]); c110 = Vector512.FusedMultiplyAdd(x, b0, c110); c111 = Vector512.FusedMultiplyAdd(x, b1, c111);
-                a += 12;
-                b += 32;
-            }
-            if (rows == 12 && cols == 32)
-            {
-                Add(c + 0 * (long)ldc, c00, c01, alpha, overwrite);
-                Add(c + 1 * (long)ldc, c10, c11, alpha, overwrite);
-                Add(c + 2 * (long)ldc, c20, c21, alpha, overwrite);
-                Add(c + 3 * (long)ldc, c30, c31, alpha, overwrite);
-                Add(c + 4 * (long)ldc, c40, c41, alpha, overwrite);
-                Add(c + 5 * (long)ldc, c50, c51, alpha, overwrite);
-                Add(c + 6 * (long)ldc, c60, c61, alpha, overwrite);
-                Add(c + 7 * (long)ldc, c70, c71, alpha, overwrite);
-                Add(c + 8 * (long)ldc, c80, c81, alpha, overwrite);
-                Add(c + 9 * (long)ldc, c90, c91, alpha, overwrite);
-                Add(c + 10 * (long)ldc, c100, c101, alpha, overwrite);
-                Add(c + 11 * (long)ldc, c110, c111, alpha, overwrite);
+                (al * x0).Store(c);
+                (al * x1).Store(c + 16);
                 return;
             }
-            float* t = stackalloc float[12 * 32];
-            c00.Store(t + 0); c01.Store(t + 16);
-            c10.Store(t + 32); c11.Store(t + 48);
-            c20.Store(t + 64); c21.Store(t + 80);
-            c30.Store(t + 96); c31.Store(t + 112);
-            c40.Store(t + 128); c41.Store(t + 144);
-            c50.Store(t + 160); c51.Store(t + 176);
-            c60.Store(t + 192); c61.Store(t + 208);
-            c70.Store(t + 224); c71.Store(t + 240);
-            c80.Store(t + 256); c81.Store(t + 272);
-            c90.Store(t + 288); c91.Store(t + 304);
-            c100.Store(t + 320); c101.Store(t + 336);
-            c110.Store(t + 352); c111.Store(t + 368);
-            AddPartial(t, 32, c, ldc, rows, cols, alpha, overwrite);
+            Vector512.FusedMultiplyAdd(al, x0, Vector512.Load(c)).Store(c);
+            Vector512.FusedMultiplyAdd(al, x1, Vector512.Load(c + 16)).Store(c + 16);
         }
     }
 
