@@ -47,7 +47,7 @@ public static class BaselineBenchmarks
     {
         var (n, d) = Sizes(args);
         var pair = Data(n, d);
-        Harness.Measure("kmeans_baseline_a_and_b", Shape(n, d), () => KMeansBaseline.Run(pair, new KMeansBaselineOptions(), 0), warmUp: false);
+        Harness.Measure("kmeans_baseline_a_and_b", Shape(n, d), () => new KMeansMethod().Run(pair, new KMeansOptions()), warmUp: false);
     }
 
     [Bench("pca-baseline")]
@@ -55,7 +55,7 @@ public static class BaselineBenchmarks
     {
         var (n, d) = Sizes(args);
         var pair = Data(n, d);
-        Harness.Measure("pca_baseline_a_and_b", Shape(n, d), () => PcaBaseline.Run(pair, new BaselineOptions(), 0), warmUp: false);
+        Harness.Measure("pca_baseline_a_and_b", Shape(n, d), () => new PcaMethod().Run(pair, new PcaOptions()), warmUp: false);
     }
 
     [Bench("nmf-baseline")]
@@ -63,7 +63,7 @@ public static class BaselineBenchmarks
     {
         var (n, d) = Sizes(args);
         var pair = Data(n, d);
-        Harness.Measure("semi_nmf_baseline_a_and_b", Shape(n, d), () => NmfBaseline.Run(pair, new NmfBaselineOptions(), 0), warmUp: false);
+        Harness.Measure("semi_nmf_baseline_a_and_b", Shape(n, d), () => new NmfMethod().Run(pair, new NmfOptions()), warmUp: false);
     }
 
     [Bench("sae-baseline")]
@@ -71,7 +71,7 @@ public static class BaselineBenchmarks
     {
         var (n, d) = Sizes(args);
         var pair = Data(n, d);
-        Harness.Measure("sae_baseline_a_and_b", Shape(n, d), () => SaeBaseline.Run(pair, new SaeBaselineOptions(), 0), warmUp: false);
+        Harness.Measure("sae_baseline_a_and_b", Shape(n, d), () => new SaeMethod().Run(pair, new SaeOptions()), warmUp: false);
     }
 
     [Bench("context-metrics")]
@@ -79,7 +79,7 @@ public static class BaselineBenchmarks
     {
         var (n, d) = Sizes(args);
         var pair = Data(n, d);
-        Harness.Measure("context_metrics_no_labels", Shape(n, d), () => ContextMetrics.Compute(pair, new ContextMetricsOptions(), 0), warmUp: false);
+        Harness.Measure("context_metrics_no_labels", Shape(n, d), () => ContextMetrics.Compute(pair, new ContextMetricsOptions()), warmUp: false);
     }
 
     [Bench("linear-probe")]

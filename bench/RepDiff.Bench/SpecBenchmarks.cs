@@ -33,10 +33,10 @@ public static class SpecBenchmarks
         {
             var a = Random(n, 256, 1);
             var b = Random(n, 384, 2);
-            var options = new SpecOptions { RffDim = r, Modes = 10, Route = route == "rff" ? SpecRoute.Rff : SpecRoute.Auto };
+            var options = new SpecOptions { RffDim = r, Concepts = 10, Route = route == "rff" ? SpecRoute.Rff : SpecRoute.Auto };
             Explanation? e = null;
             Harness.Measure("spec", new() { ["n"] = n, ["d_a"] = 256, ["d_b"] = 384, ["r"] = r, ["route"] = route },
-                () => e = Methods.Spec.Spec.Compute(a, b, options, seed: 0).Explanation, warmUp: false);
+                () => e = new SpecMethod().Run(new RepresentationPair(a, b), options), warmUp: false);
             Console.WriteLine(JsonSerializer.Serialize(new { route = e!.Parameters["route"]!.ToString(), timings = e.Timings, spec_diff = e.Metrics["spec_diff"]!.GetValue<double>() }));
         }
     }
@@ -65,7 +65,7 @@ public static class SpecBenchmarks
         {
             var sa = new SubsetRows(a, n);
             var sb = new SubsetRows(b, n);
-            e = Methods.Spec.Spec.Compute(sa, sb, new SpecOptions { Route = SpecRoute.Rff, RffDim = r }, seed: 0).Explanation;
+            e = new SpecMethod().Run(new RepresentationPair(sa, sb), new SpecOptions { Route = SpecRoute.Rff, RffDim = r });
         }
         double seconds = sw.Elapsed.TotalSeconds;
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>

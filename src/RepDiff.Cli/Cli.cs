@@ -1,5 +1,7 @@
 using System.CommandLine;
 using RepDiff;
+using RepDiff.Methods;
+using RepDiff.Options;
 
 namespace RepDiff.Cli;
 
@@ -13,27 +15,20 @@ internal static class Cli
     /// The `repdiff` command with every subcommand. A plain Command named "repdiff" (not RootCommand,
     /// which would take its name from the assembly) with help and version added by hand.
     /// </summary>
-    public static Command BuildRoot()
+    public static Command BuildRoot(MethodRegistry? registry = null)
     {
+        registry ??= MethodRegistry.Default;
         var root = new Command("repdiff", "RepDiff: explains how two learned representations of the same samples differ.")
         {
             new System.CommandLine.Help.HelpOption(),
             new VersionOption(),
         };
         root.Subcommands.Add(InspectCommand.Create());
-        root.Subcommands.Add(RdxCommand.Create());
-        root.Subcommands.Add(SpecCommand.Create());
-        root.Subcommands.Add(SpecAlignCommand.Create());
-        root.Subcommands.Add(KodaCommand.Create());
-        root.Subcommands.Add(FincCommand.Create());
+        foreach (var method in registry.Methods) root.Subcommands.Add(MethodCommand.Create(method));
+        root.Subcommands.Add(CompareCommand.Create(registry));
         root.Subcommands.Add(EvaluateCommand.Create());
-        root.Subcommands.Add(BaselineCommands.KMeans());
-        root.Subcommands.Add(BaselineCommands.Pca());
-        root.Subcommands.Add(BaselineCommands.Nmf());
-        root.Subcommands.Add(BaselineCommands.Sae());
         root.Subcommands.Add(MetricsCommand.Create());
-        root.Subcommands.Add(CompareCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create(registry));
         root.Subcommands.Add(InfoCommand.Create());
         return root;
     }
@@ -60,8 +55,9 @@ internal static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) (stderr ?? Console.Error).WriteLine($"error: {error.Message}");
-            (stderr ?? Console.Error).WriteLine("Run with --help to see the options.");
+            // One line, whatever the number of problems: the first one, and where to look.
+            string more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
+            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(parse.Errors[0].Message)}{more}; see --help");
             return BadInput;
         }
         return parse.Invoke(config);
@@ -74,9 +70,14 @@ internal static class Cli
         {
             return body();
         }
+        catch (InvalidOptionException e)
+        {
+            Error.WriteLine($"error: {OptionSpec.FlagOf(e.Property)}: {Terminal.Clean(e.Problem.ReplaceLineEndings(" "))}");
+            return BadInput;
+        }
         catch (RepDiffInputException e)
         {
-            Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
+            Error.WriteLine($"error: {Terminal.Clean(e.Message.ReplaceLineEndings(" "))}");
             return BadInput;
         }
         catch (OutOfMemoryException)

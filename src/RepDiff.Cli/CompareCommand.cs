@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using RepDiff;
+using RepDiff.Methods;
+using RepDiff.Reporting;
 using Spectre.Console;
 
 namespace RepDiff.Cli;
@@ -11,55 +13,64 @@ namespace RepDiff.Cli;
 /// </summary>
 internal static class CompareCommand
 {
-    public static Command Create()
+    public static Command Create(MethodRegistry registry)
     {
-        var pairOptions = new PairOptions();
+        var pairOptions = new PairInputOptions();
         var methods = new Option<string?>("--methods") { Description = "comma-separated methods to run (default: every method that applies to the inputs)" };
+        var seed = new Option<int>("--seed") { Description = "random seed of every method; same inputs, options and seed give the same results", DefaultValueFactory = _ => 0 };
         var linkImages = new Option<bool>("--link-images") { Description = "reference image files from the report instead of embedding them (for large image sets)" };
         var command = new Command("compare", "Run several difference methods on a pair and write one report comparing them.");
         pairOptions.AddTo(command);
         command.Options.Add(methods);
+        command.Options.Add(seed);
         command.Options.Add(linkImages);
         command.SetAction(parse => Cli.Guard(() =>
         {
             var spec = pairOptions.Spec(parse);
+            int s = parse.GetValue(seed);
+            string? list = parse.GetValue(methods);
             var clock = Stopwatch.StartNew();
-            var pair = spec.Load();
-            double loadSeconds = clock.Elapsed.TotalSeconds;
-            var chosen = parse.GetValue(methods) is { } list ? Comparison.ParseMethods(list, pair) : Comparison.DefaultMethods(pair);
-            if (chosen.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
-            int seed = parse.GetValue(pairOptions.Seed);
-            var comparison = ProgressDisplay.Run(progress => Comparison.Run(pair, chosen, seed, progress));
-            comparison.Timings["load"] = loadSeconds;
+            using var pair = spec.Open();
+            double openSeconds = clock.Elapsed.TotalSeconds;
+            var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
+            if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
+            var comparison = ProgressDisplay.Run(progress => Comparison.Run(pair, runs, s, progress));
+            comparison.Timings["open_inputs"] = openSeconds;
             foreach (var (key, path) in new[] { ("a", spec.PathA), ("b", spec.PathB), ("labels", spec.Labels), ("images", spec.Images), ("texts", spec.Texts) })
                 if (path is not null) comparison.Inputs[key] = Path.GetFileName(path);
             string dir = parse.GetValue(pairOptions.Out)!;
-            Outputs.WriteComparison(dir, comparison, parse.GetValue(linkImages));
+            Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages));
             ComparisonSummary.Print(comparison);
-            Cli.Out.WriteLine($"Wrote {Path.Combine(dir, "results.json")} and {Path.Combine(dir, "report.html")}");
+            Outputs.Announce(dir, []);
             return 0;
         }));
         return command;
     }
-}
 
-/// <summary>The terminal summary of a comparison: per method and direction, the strongest concept and the BSR.</summary>
-internal static class ComparisonSummary
-{
-    public static void Print(Comparison comparison)
+    /// <summary>Writes a comparison's results.json (with the report model's stage times) and its report.</summary>
+    public static void Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false)
     {
-        var pair = comparison.Pair;
-        var table = new Table().AddColumns("method", "direction", "concepts", "strongest concept", "BSR (SILB)");
-        table.Title = new TableTitle(Markup.Escape($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
-        foreach (var e in comparison.Explanations)
-            foreach (var d in e.Directions)
-            {
-                double? bsr = BsrRow.Read(e.Metrics, "bsr", d.Name);
-                string top = d.Concepts.FirstOrDefault() is { } c ? $"{c.Members.Length} members {Summary.TopLabels(pair, c)}".Trim() : "";
-                table.AddRow(Markup.Escape(e.Method), Markup.Escape(d.Name), d.Concepts.Count.ToString(), Markup.Escape(top), bsr?.ToString("F3") ?? "–");
-            }
-        AnsiConsole.Write(table);
-        var context = string.Join(", ", comparison.Context.Where(kv => !kv.Key.EndsWith("_samples")).Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F3}"));
-        Cli.Out.WriteLine($"context: {context}");
+        var clock = Stopwatch.StartNew();
+        var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings);
+        comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;
+        Outputs.Write(dir, model, comparison.ToJson, new Dictionary<string, Matrix>(), linkImages);
+    }
+
+    /// <summary>The methods named in a comma-separated list (`--methods rdx,spec`), in that order.</summary>
+    public static IReadOnlyList<IPairMethod> ParseMethods(string list, MethodRegistry registry, RepresentationPair pair)
+    {
+        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) throw new RepDiffInputException("--methods is empty; name at least one method");
+        var chosen = new List<IPairMethod>();
+        foreach (var name in names.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var method = registry.Find(name) ?? throw new RepDiffInputException(
+                $"--methods: unknown method '{Terminal.Clean(name)}'; available: {string.Join(", ", registry.PairMethods.Select(m => m.Name))}");
+            if (method is not IPairMethod pairMethod)
+                throw new RepDiffInputException($"--methods: {method.Name} compares two sample sets, not two representations of the same samples; run `repdiff {method.Name}`");
+            if (!pairMethod.Applies(pair)) throw new RepDiffInputException($"--methods: {method.Name} does not apply to these inputs");
+            chosen.Add(pairMethod);
+        }
+        return chosen;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using RepDiff;
 using RepDiff.Demo;
 using RepDiff.IO;
+using RepDiff.Methods;
 using RepDiff.Report;
 
 namespace RepDiff.Cli;
@@ -13,7 +14,7 @@ namespace RepDiff.Cli;
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create()
+    public static Command Create(MethodRegistry registry)
     {
         var outDir = new Option<string>("--out") { Description = "output directory", DefaultValueFactory = _ => "repdiff-demo" };
         var seed = new Option<int>("--seed") { Description = "random seed for training and the methods", DefaultValueFactory = _ => 0 };
@@ -24,10 +25,11 @@ internal static class DemoCommand
             string dir = parse.GetValue(outDir)!;
             int s = parse.GetValue(seed);
             var digits = Optdigits.Load(Optdigits.FindDataFile());
+            string? list = parse.GetValue(methods);
             var results = ProgressDisplay.Run(progress => DigitsExperiment.Build(digits, s, progress)
-                .Select(demo => (Demo: demo, Comparison: Comparison.Run(demo.Pair,
-                    DigitsExperiment.WithPublishedRdxConfig(parse.GetValue(methods) is { } list
-                        ? Comparison.ParseMethods(list, demo.Pair) : Comparison.DefaultMethods(demo.Pair)), s, progress)))
+                .Select(demo => (Demo: demo, Comparison: Comparison.Run(demo.Pair, DigitsExperiment.WithPublishedRdxConfig(
+                    (list is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.ParseMethods(list, registry, demo.Pair))
+                        .Select(m => MethodRun.WithDefaults(m, s)).ToList()), s, progress)))
                 .ToList());
             var entries = new List<IndexEntry>();
             foreach (var (demo, comparison) in results)
@@ -37,7 +39,7 @@ internal static class DemoCommand
                 comparison.Inputs["b"] = demo.Pair.NameB;
                 comparison.Inputs["images"] = "data/optdigits/optdigits.csv.gz";
                 string pairDir = Path.Combine(dir, demo.Slug);
-                Outputs.WriteComparison(pairDir, comparison, title: demo.Title, intro: demo.Intro);
+                CompareCommand.Write(pairDir, comparison, demo.Title, demo.Intro);
                 SaveInputs(pairDir, demo.Pair);
                 entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison));
             }

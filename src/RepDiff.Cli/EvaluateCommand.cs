@@ -1,18 +1,17 @@
 using System.CommandLine;
-using System.Text.Json;
 using RepDiff;
 using RepDiff.IO;
-using RepDiff.Metrics;
+using RepDiff.Reporting;
 using Spectre.Console;
 
 namespace RepDiff.Cli;
 
-/// <summary>`repdiff evaluate RESULTS_JSON A B`: BSR (SILB, MNED, LSED) of any method's concept grids (METHODS §2).</summary>
+/// <summary>`repdiff evaluate RESULTS_JSON A B`: BSR (SILB, MNED, LSED) of any method's concept grids (docs/methods/METHODS.md §2).</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var results = new Argument<string>("RESULTS_JSON") { Description = "results.json written by any RepDiff method" };
+        var results = new Argument<string>("RESULTS_JSON") { Description = "results.json written by any RepDiff command (one method's, or compare's)" };
         var a = new Argument<string>("A") { Description = "embeddings of model A (the same file the results were computed from)" };
         var b = new Argument<string>("B") { Description = "embeddings of model B" };
         var key = new Option<string?>("--key") { Description = "array name inside .npz/.safetensors files (both inputs)" };
@@ -26,47 +25,38 @@ internal static class EvaluateCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string path = parse.GetValue(results)!;
-            var explanation = Read(path);
-            var pair = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
+            var file = ResultsFile.Read(path);
+            using var pair = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
             {
                 KeyA = parse.GetValue(keyA) ?? parse.GetValue(key),
                 KeyB = parse.GetValue(keyB) ?? parse.GetValue(key),
-            }.Load();
-            if (explanation.N != pair.N)
-                throw RepDiffInputException.ForFile(path, $"describes {explanation.N} samples but the representations have {pair.N} rows");
-            Bsr.Evaluate(explanation, pair);
-            if (!explanation.Metrics.ContainsKey("bsr"))
+            }.Open();
+            foreach (var explanation in file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")))
+            {
+                if (explanation.N != pair.N)
+                    throw RepDiffInputException.ForFile(path, $"{explanation.Method} describes {explanation.N} samples but the representations have {pair.N} rows");
+                ExplanationScoring.Score(explanation, pair);
+            }
+            var scored = file.Explanations.Where(e => e.Metrics.ContainsKey("bsr")).ToList();
+            if (scored.Count == 0)
                 throw RepDiffInputException.ForFile(path, "has no concept grids of a direction explaining A or B; nothing to score");
             string target = parse.GetValue(output) ?? path;
-            AtomicFile.WriteAllText(target, explanation.ToJson());
-            Print(explanation);
-            Console.WriteLine($"Wrote {target}");
+            AtomicFile.WriteAllText(target, file.ToJson());
+            foreach (var explanation in scored) Print(explanation);
+            Cli.Out.WriteLine($"Wrote {target}");
             return 0;
         }));
         return command;
     }
 
-    private static Explanation Read(string path)
-    {
-        if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "file not found");
-        try
-        {
-            return Explanation.FromJson(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw RepDiffInputException.ForFile(path, $"is not a RepDiff results.json ({e.Message})");
-        }
-    }
-
     private static void Print(Explanation explanation)
     {
         var table = new Table().AddColumns("direction", "BSR (SILB)", "BSR (MNED)", "BSR (LSED)");
-        table.Title = new TableTitle(Markup.Escape($"{explanation.Method}: BSR of the concept grids"));
+        table.Title = new TableTitle(Summary.Text($"{explanation.Method}: BSR of the concept grids"));
         var silb = explanation.Metrics["bsr"]!.AsObject();
         foreach (var (name, value) in silb)
-            table.AddRow(Markup.Escape(name), Format(value), Format(explanation.Metrics["bsr_mned"]?[name]), Format(explanation.Metrics["bsr_lsed"]?[name]));
-        AnsiConsole.Write(table);
+            table.AddRow(Summary.Text(name), Format(value), Format(explanation.Metrics["bsr_mned"]?[name]), Format(explanation.Metrics["bsr_lsed"]?[name]));
+        Terminal.Write(table);
     }
 
     private static string Format(System.Text.Json.Nodes.JsonNode? value) => value is null ? "" : value.GetValue<double>().ToString("F4");

@@ -11,29 +11,19 @@ internal static class MetricsCommand
 {
     public static Command Create()
     {
-        var pairOptions = new PairOptions();
-        var defaults = new ContextMetricsOptions();
-        var neighbours = new Option<int>("--neighbours") { Description = "k of mutual k-NN alignment", DefaultValueFactory = _ => defaults.Neighbours };
-        var knnMax = new Option<int>("--knn-max-samples") { Description = "mutual k-NN on a seeded random subset above this many samples", DefaultValueFactory = _ => defaults.KnnMaxSamples };
-        var rbfMax = new Option<int>("--rbf-max-samples") { Description = $"RBF CKA on a seeded random subset above this many samples (at most {Cka.MaxRbfSamples})", DefaultValueFactory = _ => defaults.RbfMaxSamples };
-        var probeMax = new Option<int>("--probe-max-samples") { Description = "linear probes on a seeded random subset above this many samples", DefaultValueFactory = _ => defaults.ProbeMaxSamples };
-        var folds = new Option<int>("--folds") { Description = "cross-validation folds of the linear probes (with --labels)", DefaultValueFactory = _ => defaults.Folds };
+        var pairOptions = new PairInputOptions();
         var command = new Command("metrics", "Similarity of A and B for context: linear, debiased and RBF CKA, mutual k-NN, and linear probes when labels are given.");
         pairOptions.AddTo(command);
-        foreach (var option in new Option[] { neighbours, knnMax, rbfMax, probeMax, folds }) command.Options.Add(option);
+        var binder = new OptionBinder(typeof(ContextMetricsOptions), command);
         command.SetAction(parse => Cli.Guard(() =>
         {
-            var pair = pairOptions.Spec(parse).Load();
-            var options = new ContextMetricsOptions
-            {
-                Neighbours = parse.GetValue(neighbours), KnnMaxSamples = parse.GetValue(knnMax),
-                RbfMaxSamples = parse.GetValue(rbfMax), ProbeMaxSamples = parse.GetValue(probeMax), Folds = parse.GetValue(folds),
-            };
-            var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, parse.GetValue(pairOptions.Seed), progress));
+            var options = binder.Bind(parse, new ContextMetricsOptions());
+            using var pair = pairOptions.Spec(parse).Open();
+            var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, progress));
             string path = Path.Combine(parse.GetValue(pairOptions.Out)!, "results.json");
             AtomicFile.WriteAllText(path, result.ToJson());
-            AnsiConsole.Write(Table(pair, result));
-            Console.WriteLine($"Wrote {path}");
+            Terminal.Write(Table(pair, result));
+            Cli.Out.WriteLine($"Wrote {path}");
             return 0;
         }));
         return command;
@@ -42,7 +32,7 @@ internal static class MetricsCommand
     private static Table Table(RepresentationPair pair, Explanation result)
     {
         var table = new Table().AddColumns("measure", "value", "note");
-        table.Title = new TableTitle(Markup.Escape($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
+        table.Title = new TableTitle(Summary.Text($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
         var m = result.Metrics;
         string Value(string key) => m[key] is { } v ? v.GetValue<double>().ToString("F4", CultureInfo.InvariantCulture) : "n/a";
         string Count(string key) => m[key]!.GetValue<int>().ToString("N0", CultureInfo.InvariantCulture);

@@ -1,55 +1,33 @@
-using RepDiff;
 using RepDiff.IO;
-using RepDiff.Metrics;
 using RepDiff.Report;
+using RepDiff.Reporting;
 
 namespace RepDiff.Cli;
 
 /// <summary>
-/// Writes a command's results: DIR/results.json and DIR/report.html. Both are rendered in memory
-/// first and then written atomically, so a failure leaves no half-written output.
+/// Writes a command's results into its output folder: results.json, report.html, maps.npy (the map
+/// coordinates) and the run's side files (e.g. omega_a.npy). Everything is rendered in memory first and
+/// each file is written atomically, so a failure leaves no half-written file.
 /// </summary>
 internal static class Outputs
 {
-    /// <summary>Output of a single-method command: results.json is that method's Explanation (BSR added).</summary>
-    public static void WriteSingle(string dir, RepresentationPair pair, Explanation explanation, bool linkImages = false)
+    /// <param name="resultsJson">Produces results.json's text (called after the report is rendered, so it can hold render timings).</param>
+    public static void Write(string dir, ReportModel model, Func<string> resultsJson, IReadOnlyDictionary<string, Matrix> sideFiles, bool linkImages = false)
     {
-        if (explanation.Metrics["bsr"] is null) Bsr.Evaluate(explanation, pair);
-        var model = new ReportModel
-        {
-            Pair = pair,
-            Explanations = [explanation],
-            Context = pair.A.Cols > 0 && pair.B.Cols > 0 ? Comparison.ContextMetrics(pair) : new(),
-            Title = $"RepDiff {explanation.Method}: {pair.NameA} vs {pair.NameB}",
-            LinkImages = linkImages,
-            OutputDirectory = dir,
-        };
-        Write(dir, model, explanation.ToJson());
-    }
-
-    /// <summary>Output of `repdiff compare` (and each demo pair): the comparison document and its report.</summary>
-    public static void WriteComparison(string dir, Comparison comparison, bool linkImages = false, string? title = null, string? intro = null)
-    {
-        var model = new ReportModel
-        {
-            Pair = comparison.Pair,
-            Explanations = comparison.Explanations,
-            Context = comparison.Context,
-            Timings = comparison.Timings,
-            Title = title ?? $"RepDiff: {comparison.Pair.NameA} vs {comparison.Pair.NameB}",
-            Intro = intro,
-            LinkImages = linkImages,
-            OutputDirectory = dir,
-        };
-        Write(dir, model, comparison.ToJson());
-    }
-
-    private static void Write(string dir, ReportModel model, string resultsJson)
-    {
-        var report = HtmlReport.RenderWithWarnings(model);
-        foreach (var warning in report.Warnings.Take(20)) Cli.Error.WriteLine($"warning: {warning}");
+        var report = HtmlReport.RenderWithWarnings(model, new RenderOptions { LinkImages = linkImages, OutputDirectory = dir });
+        foreach (var warning in report.Warnings.Take(20)) Cli.Error.WriteLine($"warning: {Terminal.Clean(warning)}");
         if (report.Warnings.Count > 20) Cli.Error.WriteLine($"warning: ... and {report.Warnings.Count - 20} more image warnings (listed in the report)");
-        AtomicFile.WriteAllText(Path.Combine(dir, "results.json"), resultsJson);
+        AtomicFile.WriteAllText(Path.Combine(dir, "results.json"), resultsJson());
         AtomicFile.WriteAllText(Path.Combine(dir, "report.html"), report.Html);
+        if (model.Maps is { } maps) Npy.Write(Path.Combine(dir, "maps.npy"), maps.ToMatrix());
+        foreach (var (name, values) in sideFiles) Npy.Write(Path.Combine(dir, name), values);
+    }
+
+    /// <summary>Tells the user what was written where.</summary>
+    public static void Announce(string dir, IEnumerable<string> sideFiles)
+    {
+        var extra = sideFiles.ToList();
+        Cli.Out.WriteLine($"Wrote {Path.Combine(dir, "results.json")} and {Path.Combine(dir, "report.html")}"
+            + (extra.Count == 0 ? "" : $", and {string.Join(", ", extra)} beside them"));
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using RepDiff.Numerics;
 
 namespace RepDiff.Report;
 
@@ -37,19 +36,21 @@ public static class Charts
         return svg.ToString();
     }
 
-    /// <summary>Horizontal bars: how many of the members carry each label (the 6 most common, then "other").</summary>
-    public static string LabelHistogram(SampleLabels labels, int[] members)
+    /// <summary>Horizontal bars: how many of a concept's members carry each label (the 6 most common, then "other").</summary>
+    public static string LabelHistogram(SampleLabels labels, IReadOnlyDictionary<string, int> counts)
     {
-        if (members.Length == 0) return "";
-        var counts = members.GroupBy(i => labels.Codes[i]).Select(g => (Code: g.Key, Count: g.Count()))
-            .OrderByDescending(c => c.Count).ThenBy(c => c.Code).ToList();
-        var shown = counts.Take(6).ToList();
-        int other = counts.Skip(6).Sum(c => c.Count);
-        int max = counts[0].Count;
+        int total = counts.Values.Sum();
+        if (total == 0) return "";
+        var ordered = counts.OrderByDescending(kv => kv.Value).ToList();
+        int other = ordered.Skip(6).Sum(kv => kv.Value);
+        int max = ordered[0].Value;
         var html = new StringBuilder("<div class=\"hist\">");
-        foreach (var (code, count) in shown)
-            Bar(html, WebUtility.HtmlEncode(labels.Names[code]), count, max, members.Length, $"c{Math.Min(code, Palette.Count - 1)}");
-        if (other > 0) Bar(html, "other", other, max, members.Length, "cx");
+        foreach (var (name, count) in ordered.Take(6))
+        {
+            int code = Array.IndexOf(labels.Names, name);
+            Bar(html, WebUtility.HtmlEncode(name), count, max, total, code < 0 ? "cx" : $"c{Math.Min(code, Palette.Count - 1)}");
+        }
+        if (other > 0) Bar(html, "other", other, max, total, "cx");
         return html.Append("</div>").ToString();
     }
 
@@ -95,40 +96,17 @@ public static class Charts
     }
 
     /// <summary>
-    /// The difference matrix of a direction on a subsample ordered by cluster (strongest cluster first,
-    /// the null cluster 0 last; every cluster keeps up to `perCluster` members, the null cluster fills the
-    /// rest up to `maxSamples`): G(i,j) = tanh(γ (N_O(i,j) − N_E(i,j)) / (min(N_E, N_O) + 1)), γ = 80/n,
-    /// with N the neighbourhood rank of j among all samples (among an even subsample of at most
-    /// `rankReference` samples, scaled to n, when n is larger), E the explained representation.
-    /// Red: closer in the explained representation than in the other; blue: the reverse; colours saturate
-    /// at the 98th percentile of |G|. Returns the PNG and the cluster blocks (positions in the ordered subsample).
+    /// A method's difference matrix (<see cref="RepDiff.Heatmap"/>: its own values on a subsample ordered by
+    /// cluster) as a PNG: red where the pair is closer in the explained representation, blue the reverse,
+    /// colours saturating at the 98th percentile of |value|; dark lines at the cluster boundaries.
+    /// Returns the PNG, its size and the cluster blocks (positions in the ordered subsample).
     /// </summary>
-    public static (byte[] Png, int Size, List<(int Label, int Start, int Count)> Blocks) DifferenceHeatmap(
-        Matrix explained, Matrix other, int[] clusterLabels, int maxSamples = 200, int perCluster = 40, int rankReference = 5000)
+    public static (byte[] Png, int Size, List<(int Label, int Start, int Count)> Blocks) DifferenceHeatmap(Heatmap heatmap)
     {
-        int n = clusterLabels.Length;
-        var picked = new List<int>();
-        var clusters = clusterLabels.Where(l => l > 0).Distinct().OrderDescending().ToList();
-        foreach (int label in clusters)
-            picked.AddRange(Spread(Enumerable.Range(0, n).Where(i => clusterLabels[i] == label).ToArray(), perCluster));
-        picked.AddRange(Spread(Enumerable.Range(0, n).Where(i => clusterLabels[i] == 0).ToArray(), Math.Max(0, maxSamples - picked.Count)));
-        int m = picked.Count;
-        var reference = Spread(Enumerable.Range(0, n).ToArray(), rankReference);
-        var rankE = NeighbourhoodRanks(explained, picked, reference, n);
-        var rankO = NeighbourhoodRanks(other, picked, reference, n);
-        double gamma = 80.0 / n;
-
-        var g = new double[m * m];
-        for (int a = 0; a < m; a++)
-            for (int b = 0; b < m; b++)
-            {
-                double ne = rankE[a * m + b], no = rankO[a * m + b];
-                g[a * m + b] = a == b ? 0 : Math.Tanh(gamma * (no - ne) / (Math.Min(ne, no) + 1));
-            }
-        // Colours saturate at the 98th percentile of |G| so the structure shows whatever γ's scale.
-        var magnitudes = g.Select(Math.Abs).Order().ToArray();
+        int m = heatmap.Samples.Length;
+        var g = heatmap.Values;
+        var magnitudes = g.Select(MathF.Abs).Order().ToArray();
         double saturation = Math.Max(magnitudes[(int)(0.98 * (magnitudes.Length - 1))], 1e-12);
-
         int scale = m <= 100 ? 4 : 2;
         int size = m * scale;
         var rgb = new byte[size * size * 3];
@@ -146,11 +124,10 @@ public static class Charts
         var blocks = new List<(int Label, int Start, int Count)>();
         for (int k = 0; k < m;)
         {
-            int label = clusterLabels[picked[k]], start = k;
-            while (k < m && clusterLabels[picked[k]] == label) k++;
+            int label = heatmap.Clusters[k], start = k;
+            while (k < m && heatmap.Clusters[k] == label) k++;
             blocks.Add((label, start, k - start));
         }
-        // Dark lines at the cluster boundaries.
         foreach (var block in blocks.Skip(1))
             for (int t = 0; t < size; t++)
             {
@@ -159,13 +136,6 @@ public static class Charts
                 SetDark(rgb, size, t, edge);
             }
         return (Png.Encode(rgb, size, size, 3), size, blocks);
-    }
-
-    /// <summary>At most `count` of the items, evenly spaced, in order.</summary>
-    private static int[] Spread(int[] items, int count)
-    {
-        if (items.Length <= count) return items;
-        return Enumerable.Range(0, count).Select(k => items[(int)((long)k * items.Length / count)]).ToArray();
     }
 
     private static void SetDark(byte[] rgb, int size, int row, int col)
@@ -180,36 +150,5 @@ public static class Charts
         double t = Math.Clamp(Math.Abs(g), 0, 1);
         var (r, gr, b) = g >= 0 ? (178.0, 24.0, 43.0) : (33.0, 102.0, 172.0);
         return ((byte)(255 + (r - 255) * t), (byte)(255 + (gr - 255) * t), (byte)(255 + (b - 255) * t));
-    }
-
-    /// <summary>
-    /// ranks[a·m + b] = neighbourhood rank of sample rows[b] in the row of rows[a]: how many reference
-    /// samples are closer to rows[a] than rows[b] is, scaled to all n samples (at least 1; self would be 0).
-    /// </summary>
-    private static double[] NeighbourhoodRanks(Matrix x, IReadOnlyList<int> rows, int[] reference, int n)
-    {
-        int m = rows.Count;
-        double scale = (double)n / reference.Length;
-        var picked = x.SelectRows(rows.ToArray());
-        var toReference = Distances.SquaredEuclidean(picked, x.SelectRows(reference));
-        var among = Distances.SquaredEuclidean(picked);
-        var ranks = new double[m * m];
-        Parallel.For(0, m, a =>
-        {
-            var sorted = toReference.Row(a).ToArray();
-            Array.Sort(sorted);
-            for (int b = 0; b < m; b++)
-                // Samples strictly closer (the sample itself, at 0, included: self has rank 0, as in RDX).
-                if (a != b) ranks[a * m + b] = Math.Max(1, LowerBound(sorted, among[a, b]) * scale);
-        });
-        return ranks;
-    }
-
-    /// <summary>Number of entries of the ascending array strictly below v.</summary>
-    private static int LowerBound(float[] sorted, float v)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi) { int mid = (lo + hi) >> 1; if (sorted[mid] < v) lo = mid + 1; else hi = mid; }
-        return lo;
     }
 }

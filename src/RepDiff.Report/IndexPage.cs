@@ -3,9 +3,6 @@ using System.Text;
 
 namespace RepDiff.Report;
 
-/// <summary>One report linked from an index page.</summary>
-public sealed record IndexEntry(string Title, string Description, string Href, Comparison Comparison);
-
 /// <summary>A small page linking several reports (the demo writes one per pair).</summary>
 public static class IndexPage
 {

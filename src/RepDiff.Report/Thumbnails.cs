@@ -10,31 +10,31 @@ public sealed class Thumbnails
     private const int DisplayPixels = 64;
     private const int MaxDisplayPixels = 96;
 
-    private readonly RepresentationPair pair;
+    private readonly SampleInfo samples;
     private readonly bool linkImages;
     private readonly string baseDirectory;
     private readonly Dictionary<int, string> cache = [];
     private readonly List<string> warnings;
     private string? unreadableTile;
 
-    public Thumbnails(RepresentationPair pair, bool linkImages, string? outputDirectory, List<string> warnings)
+    public Thumbnails(SampleInfo samples, bool linkImages, string? outputDirectory, List<string> warnings)
     {
-        this.pair = pair;
+        this.samples = samples;
         this.linkImages = linkImages;
         baseDirectory = Path.GetFullPath(outputDirectory ?? ".");
         this.warnings = warnings;
     }
 
-    public bool HasImages => pair.Samples.Images is not null;
-    public bool HasTexts => pair.Samples.Texts is not null;
+    public bool HasImages => samples.Images is not null;
+    public bool HasTexts => samples.Texts is not null;
 
     /// <summary>True when images are cheap enough to include for every plotted point (hover previews): small pixel arrays, or links.</summary>
-    public bool CheapImages => pair.Samples.Images is { Pixels: not null } images && images.Height * images.Width <= 32 * 32 || linkImages;
+    public bool CheapImages => samples.Images is { Pixels: not null } images && images.Height * images.Width <= 32 * 32 || linkImages;
 
     /// <summary>The image source (data URI or relative URL) of a sample, or null when there are no images.</summary>
     public string? Image(int sample)
     {
-        if (pair.Samples.Images is not { } images) return null;
+        if (samples.Images is not { } images) return null;
         if (cache.TryGetValue(sample, out var uri)) return uri;
         uri = images.Pixels is not null ? FromPixels(images, sample) : FromFile(images.Paths![sample], sample);
         cache[sample] = uri;
@@ -44,12 +44,12 @@ public sealed class Thumbnails
     /// <summary>The text of a sample, shortened for a card.</summary>
     public string? Text(int sample, int maxLength = 160)
     {
-        if (pair.Samples.Texts is not { } texts) return null;
+        if (samples.Texts is not { } texts) return null;
         string t = texts[sample].ReplaceLineEndings(" ");
         return t.Length <= maxLength ? t : t[..(maxLength - 1)] + "…";
     }
 
-    public string? Label(int sample) => pair.Samples.Labels is { } labels ? labels[sample] : null;
+    public string? Label(int sample) => samples.Labels is { } labels ? labels[sample] : null;
 
     /// <summary>
     /// A pixel-array image as a PNG data URI: small images (8×8 digits) enlarged with nearest-neighbour

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RepDiff.Methods;
 using RepDiff.Metrics;
+using RepDiff.Options;
+using RepDiff.Reporting;
 
 namespace RepDiff;
 
@@ -28,32 +30,38 @@ public sealed class Comparison
     public Dictionary<string, double> Timings { get; init; } = [];
 
     /// <summary>
-    /// Runs every method on the pair (in the given order), scores each explanation's grids with
-    /// <see cref="Bsr.Evaluate"/>, and computes linear CKA and mutual k-NN alignment.
+    /// Runs every method on the pair (in the given order) with its options, scores each explanation
+    /// (<see cref="ExplanationScoring"/>), and computes linear CKA and mutual k-NN alignment for context.
     /// </summary>
-    public static Comparison Run(RepresentationPair pair, IReadOnlyList<IDifferenceMethod> methods, int seed, IProgress<ProgressUpdate>? progress = null)
+    public static Comparison Run(RepresentationPair pair, IReadOnlyList<MethodRun> runs, int seed, IProgress<ProgressUpdate>? progress = null)
     {
-        if (methods.Count == 0) throw new RepDiffInputException("no method to run");
+        if (runs.Count == 0) throw new RepDiffInputException("no method to run");
         var timings = new Dictionary<string, double>();
         var total = Stopwatch.StartNew();
         var explanations = new List<Explanation>();
-        foreach (var method in methods)
+        foreach (var (method, options) in runs)
         {
             var clock = Stopwatch.StartNew();
             Explanation explanation;
             try
             {
-                explanation = method.Run(pair, seed, progress);
+                explanation = method.Run(pair, options, progress);
             }
-            catch (RepDiffInputException e)
+            catch (InvalidOptionException e)
+            {
+                throw new InvalidOptionException(e.Property, $"({method.Name}) {e.Problem}");
+            }
+            catch (RepDiffInputException e) when (e is not InvalidOptionException)
             {
                 throw new RepDiffInputException($"{method.Name}: {e.Message}");
             }
-            progress.Report($"scoring {method.Name} (BSR)", 0);
-            Bsr.Evaluate(explanation, pair);
-            progress.Report($"scoring {method.Name} (BSR)", 1);
-            explanations.Add(explanation);
             timings[method.Name] = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            progress.Report($"scoring {method.Name} (BSR)", 0);
+            ExplanationScoring.Score(explanation, pair);
+            progress.Report($"scoring {method.Name} (BSR)", 1);
+            timings[$"{method.Name} scoring"] = clock.Elapsed.TotalSeconds;
+            explanations.Add(explanation);
         }
         var contextClock = Stopwatch.StartNew();
         progress.Report("context metrics (CKA, mutual k-NN)", 0);
@@ -67,37 +75,35 @@ public sealed class Comparison
     /// <summary>Most samples mutual k-NN looks at: its neighbour search is quadratic in the samples.</summary>
     public const int MutualKnnMaxSamples = 5_000;
 
+    /// <summary>Most samples linear CKA reads when the pair is not in memory (a streamed run): it would otherwise load both inputs whole.</summary>
+    public const int StreamedCkaMaxSamples = 50_000;
+
     /// <summary>
-    /// Overall similarity of the pair, for context: linear CKA (all samples) and mutual 10-NN
-    /// alignment (on an evenly spaced subsample of at most <see cref="MutualKnnMaxSamples"/> samples).
+    /// Overall similarity of the pair, for context: linear CKA (all samples, or an evenly spaced subsample
+    /// of <see cref="StreamedCkaMaxSamples"/> when the pair is streamed from disk) and mutual 10-NN alignment
+    /// (on an evenly spaced subsample of at most <see cref="MutualKnnMaxSamples"/> samples).
     /// </summary>
     public static JsonObject ContextMetrics(RepresentationPair pair)
     {
-        var context = new JsonObject { ["linear_cka"] = Cka.Linear(pair.A, pair.B) };
+        var context = new JsonObject();
+        if (!pair.InMemory && pair.N > StreamedCkaMaxSamples)
+        {
+            var rows = EvenlySpaced(pair.N, StreamedCkaMaxSamples);
+            context["linear_cka"] = Cka.Linear(pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
+            context["linear_cka_samples"] = rows.Length;
+        }
+        else context["linear_cka"] = Cka.Linear(pair.A, pair.B);
         if (pair.N > MutualKnnMaxSamples)
         {
-            var rows = Enumerable.Range(0, MutualKnnMaxSamples).Select(k => (int)((long)k * pair.N / MutualKnnMaxSamples)).ToArray();
-            context["mutual_knn"] = MutualKnn.Alignment(pair.A.SelectRows(rows), pair.B.SelectRows(rows));
+            var rows = EvenlySpaced(pair.N, MutualKnnMaxSamples);
+            context["mutual_knn"] = MutualKnn.Alignment(pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
             context["mutual_knn_samples"] = MutualKnnMaxSamples;
         }
-        else context["mutual_knn"] = MutualKnn.Alignment(pair.A, pair.B);
+        else if (pair.N > 10) context["mutual_knn"] = MutualKnn.Alignment(pair.A, pair.B);
         return context;
     }
 
-    /// <summary>The methods compare runs when none are named: every registered method that applies to the pair.</summary>
-    public static IReadOnlyList<IDifferenceMethod> DefaultMethods(RepresentationPair pair)
-        => MethodRegistry.All.Where(m => m.Applies(pair)).ToList();
-
-    /// <summary>Methods named in a comma-separated list (`--methods rdx,spec`), in that order.</summary>
-    public static IReadOnlyList<IDifferenceMethod> ParseMethods(string list, RepresentationPair pair)
-    {
-        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (names.Length == 0) throw new RepDiffInputException("--methods is empty; name at least one method");
-        var methods = names.Select(MethodRegistry.Find).DistinctBy(m => m.Name).ToList();
-        foreach (var m in methods)
-            if (!m.Applies(pair)) throw new RepDiffInputException($"method '{m.Name}' does not apply to these inputs");
-        return methods;
-    }
+    private static int[] EvenlySpaced(int n, int count) => Enumerable.Range(0, count).Select(k => (int)((long)k * n / count)).ToArray();
 
     /// <summary>The BSR comparison table: per method and direction (plus "mean"), SILB, MNED and LSED.</summary>
     public JsonArray BsrTable() => new(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
@@ -122,13 +128,5 @@ public sealed class Comparison
             ["timings"] = timings,
         };
         return document.ToJsonString(Explanation.JsonOptions);
-    }
-
-    /// <summary>Reads the explanations back from a compare results.json.</summary>
-    public static List<Explanation> ExplanationsFromJson(string json)
-    {
-        var root = JsonNode.Parse(json) as JsonObject ?? throw new RepDiffInputException("results.json is not a JSON object");
-        if (root["explanations"] is not JsonArray array) throw new RepDiffInputException("results.json has no 'explanations' (not a compare result)");
-        return array.Select(node => Explanation.FromJson(node!.ToJsonString())).ToList();
     }
 }

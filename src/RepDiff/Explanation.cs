@@ -27,6 +27,13 @@ public sealed class Explanation
     /// <summary>bsr, spec_diff, cka, ...: whatever was computed.</summary>
     public JsonObject Metrics { get; set; } = new();
 
+    /// <summary>
+    /// Arrays the run produced that belong beside results.json (e.g. SPEC's random Fourier frequencies as
+    /// omega_a.npy), by file name; written by the output step, not part of the JSON.
+    /// </summary>
+    [JsonIgnore]
+    public Dictionary<string, Matrix> Artifacts { get; } = [];
+
     /// <summary>Seconds per stage, and "total".</summary>
     public Dictionary<string, double> Timings { get; set; } = [];
 
@@ -48,48 +55,4 @@ public sealed class Explanation
     public static Explanation FromJson(string json) =>
         JsonSerializer.Deserialize(json, ExplanationJsonContext.Default.Explanation)
         ?? throw new RepDiffInputException("results.json is empty");
-}
-
-/// <summary>One side of a comparison, e.g. the groups that A puts together and B pulls apart.</summary>
-public sealed class Direction
-{
-    public string Name { get; set; } = "";
-
-    /// <summary>
-    /// Which representation these concepts are explanations of ("a" or "b"): BSR scores a grid with
-    /// this one's distances against the other's. Null where it does not apply (FINC's sample sets).
-    /// </summary>
-    public string? Explains { get; set; }
-
-    /// <summary>Per-sample cluster label where the method clusters (RDX: 0 = null cluster).</summary>
-    public int[]? Labels { get; set; }
-
-    /// <summary>Concepts, strongest first (rank 1).</summary>
-    public List<Concept> Concepts { get; set; } = [];
-}
-
-public sealed class Concept
-{
-    public int Rank { get; set; }
-    public double Strength { get; set; }
-
-    /// <summary>Sample indices (0-based rows of the inputs), best first.</summary>
-    public int[] Members { get; set; } = [];
-
-    /// <summary>The members to show.</summary>
-    public int[] Grid { get; set; } = [];
-
-    /// <summary>Per-member score, aligned with Members, where the method has one.</summary>
-    public double[]? Scores { get; set; }
-}
-
-/// <summary>The direction names every method uses.</summary>
-public static class DirectionNames
-{
-    public const string MoreSimilarInA = "more_similar_in_a";
-    public const string MoreSimilarInB = "more_similar_in_b";
-    public const string MoreFrequentInTest = "more_frequent_in_test";
-    public const string MoreFrequentInRef = "more_frequent_in_ref";
-    public const string ConceptsOfA = "concepts_of_a";
-    public const string ConceptsOfB = "concepts_of_b";
 }

@@ -51,38 +51,3 @@ public sealed class Matrix : IRowSource
         return m;
     }
 }
-
-/// <summary>
-/// Rows that can be read in batches without holding them all: an in-memory <see cref="Matrix"/>
-/// or a memory-mapped file. Streaming routes (SPEC/FINC features) only need this.
-/// </summary>
-public interface IRowSource
-{
-    int Rows { get; }
-    int Cols { get; }
-
-    /// <summary>Copies rows [first, first + count) into destination (count * Cols values, row-major).</summary>
-    void ReadRows(int first, int count, Span<float> destination);
-}
-
-/// <summary>Bringing rows of any row source into memory, for routes that need them all at once.</summary>
-public static class RowSourceExtensions
-{
-    /// <summary>Every row as one matrix (the matrix itself when the source is one).</summary>
-    public static Matrix ReadAll(this IRowSource source)
-    {
-        if (source is Matrix m) return m;
-        var result = new Matrix(source.Rows, source.Cols);
-        source.ReadRows(0, source.Rows, result.Data);
-        return result;
-    }
-
-    /// <summary>The given rows, in the given order, as a new matrix.</summary>
-    public static Matrix SelectRows(this IRowSource source, int[] rows)
-    {
-        if (source is Matrix m) return m.SelectRows(rows);
-        var result = new Matrix(rows.Length, source.Cols);
-        for (int i = 0; i < rows.Length; i++) source.ReadRows(rows[i], 1, result.Row(i));
-        return result;
-    }
-}

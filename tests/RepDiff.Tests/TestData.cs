@@ -32,6 +32,22 @@ public static class TestData
         throw new DirectoryNotFoundException("RepDiff.slnx not found above the test binaries");
     }
 
+    /// <summary>Writes a matrix to a fresh temporary .npy file and returns its path (options take files, e.g. frequencies).</summary>
+    public static string SaveTemp(Matrix m, string name = "matrix.npy")
+    {
+        string path = Path.Combine(TempDir(), name);
+        Npy.Write(path, m);
+        return path;
+    }
+
+    /// <summary>Writes labels, one per line, to a fresh temporary text file and returns its path.</summary>
+    public static string SaveLabels(int[] labels)
+    {
+        string path = Path.Combine(TempDir(), "labels.txt");
+        File.WriteAllLines(path, labels.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return path;
+    }
+
     /// <summary>A fresh empty directory under the system temp folder.</summary>
     public static string TempDir()
     {

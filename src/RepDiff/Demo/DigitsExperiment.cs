@@ -4,9 +4,6 @@ using RepDiff.Methods.Rdx;
 
 namespace RepDiff.Demo;
 
-/// <summary>One pair of the demo: what it compares, in words, and the representations.</summary>
-public sealed record DemoPair(string Slug, string Title, string Intro, RepresentationPair Pair);
-
 /// <summary>
 /// The RDX authors' digit experiments on the UCI digits, with MLPs trained here:
 /// (1) an early (~90% accuracy) against a late (≥98%) checkpoint of one model on the digits 3, 5 and 8;
@@ -52,17 +49,17 @@ public static class DigitsExperiment
             "The early model still confuses some digits that the late one separates.", pair);
     }
 
-    /// <summary>All ten digits: a model that was taught 3 and 5 are the same class against one taught normally.</summary>
     /// <summary>
     /// The methods to run, with RDX in the configuration its authors published for digit models
     /// (gamma = 0.1 rather than the generic 80/n), as the demo reproduces their experiment.
     /// </summary>
-    public static IReadOnlyList<IDifferenceMethod> WithPublishedRdxConfig(IReadOnlyList<IDifferenceMethod> methods) =>
-        methods.Select(m => m is RdxMethod ? new RdxMethod(new RdxOptions { Gamma = PublishedRdxGamma }) : m).ToList();
+    public static IReadOnlyList<MethodRun> WithPublishedRdxConfig(IReadOnlyList<MethodRun> runs) =>
+        runs.Select(r => r.Options is RdxOptions rdx ? r with { Options = rdx with { Gamma = PublishedRdxGamma } } : r).ToList();
 
-    /// <summary>RDX's gamma in the authors' configuration for digit models (METHODS §1).</summary>
+    /// <summary>RDX's gamma in the authors' configuration for digit models (docs/methods/METHODS.md §1).</summary>
     public const double PublishedRdxGamma = 0.1;
 
+    /// <summary>All ten digits: a model that was taught 3 and 5 are the same class against one taught normally.</summary>
     public static DemoPair MergedLabels(Optdigits digits, int seed, IProgress<ProgressUpdate>? progress = null)
     {
         var merged = digits.Labels.Select(d => d == 5 ? 3 : d).ToArray();

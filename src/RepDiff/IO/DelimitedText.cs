@@ -38,7 +38,7 @@ public static class DelimitedText
                     if (idIndex < 0)
                         throw RepDiffInputException.ForFile(path, header
                             ? $"has no column '{idColumn}' (columns: {string.Join(", ", fields.Take(20).Select(NpyDtype.Truncate))})"
-                            : $"--id-column {idColumn} needs a header row naming the columns");
+                            : $"the id column {idColumn} needs a header row naming the columns");
                 }
                 else if (header && fields[0].Trim().Length == 0)
                     idIndex = 0; // an unnamed first column is an index (pandas writes one by default): ids, not a dimension
@@ -60,7 +60,7 @@ public static class DelimitedText
                 }
                 if (!TryParse(fields[j], out float v))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number" +
-                        (idColumn is null ? " (name an id column with --id-column)" : ""));
+                        (idColumn is null ? " (name it as the id column)" : ""));
                 values.Add(v);
             }
             rows++;

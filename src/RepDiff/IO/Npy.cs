@@ -5,13 +5,6 @@ using System.Text;
 
 namespace RepDiff.IO;
 
-/// <summary>The parsed header of a .npy array: dtype, memory order, shape and where the data starts.</summary>
-public sealed record NpyHeader(NpyDtype Dtype, bool FortranOrder, long[] Shape, long DataOffset)
-{
-    public long Count => Shape.Aggregate(1L, (a, b) => a * b);
-    public long DataBytes => Count * Dtype.Size;
-}
-
 /// <summary>Reads and writes numpy's .npy format (versions 1, 2 and 3).</summary>
 public static class Npy
 {

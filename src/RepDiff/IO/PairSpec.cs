@@ -21,6 +21,34 @@ public sealed record PairSpec(string PathA, string PathB)
     public string? Texts { get; init; }
     public string? TextField { get; init; }
 
+    /// <summary>Whether B is joined to A by sample ids (an id column or ids files) rather than by row position.</summary>
+    public bool JoinsById => IdColumn is not null || Ids is not null || IdsA is not null || IdsB is not null;
+
+    /// <summary>
+    /// The pair without loading it: memory-mapped row files (.npy, .safetensors) that streaming routes read
+    /// in batches and other methods load on first use. Inputs joined by id are loaded (<see cref="Load"/>).
+    /// </summary>
+    public RepresentationPair Open()
+    {
+        if (JoinsById) return Load();
+        var a = Embeddings.OpenRows(PathA, KeyA);
+        try
+        {
+            var b = Embeddings.OpenRows(PathB, KeyB);
+            if (a.Rows != b.Rows)
+            {
+                b.Dispose();
+                throw new RepDiffInputException($"{a.Name} has {a.Rows} rows but {b.Name} has {b.Rows}; both must hold the same samples (or give ids to join them)");
+            }
+            return new RepresentationPair(a, b, LoadSamples(a.Rows)) { NameA = Path.GetFileName(PathA), NameB = Path.GetFileName(PathB) };
+        }
+        catch
+        {
+            a.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Loads and validates both representations and the side information; any problem is a RepDiffInputException.</summary>
     public RepresentationPair Load()
     {

@@ -3,9 +3,6 @@ using System.Text.Json;
 
 namespace RepDiff.IO;
 
-/// <summary>One tensor described by a safetensors header; Offset is from the start of the file.</summary>
-public sealed record SafetensorsTensor(string Name, NpyDtype Dtype, long[] Shape, long Offset, long Length);
-
 /// <summary>
 /// Reads the safetensors format: an 8-byte little-endian header length, a JSON header mapping names to
 /// {dtype, shape, data_offsets}, then the data (always little-endian, C order).

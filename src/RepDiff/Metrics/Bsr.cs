@@ -4,19 +4,8 @@ using RepDiff.Numerics;
 
 namespace RepDiff.Metrics;
 
-/// <summary>The distance BSR compares under (METHODS §2).</summary>
-public enum BsrDistance
-{
-    /// <summary>Neighbourhood rank + 1 (self = 1).</summary>
-    Silb,
-    /// <summary>Euclidean distance over its maximum.</summary>
-    Mned,
-    /// <summary>Local-scaling distance D² / (s_i s_j), s = distance to the 7th neighbour.</summary>
-    Lsed,
-}
-
 /// <summary>
-/// BSR (METHODS §2): over every ordered pair (i, j), i ≠ j, inside a concept grid, how often the
+/// BSR (docs/methods/METHODS.md §2): over every ordered pair (i, j), i ≠ j, inside a concept grid, how often the
 /// explained representation E puts j closer to i than the other representation O does. 0.5 is
 /// chance, 1 perfect. Works on the grids of any method's Explanation, which makes methods comparable.
 /// Only the grid members' rows of distances are computed (exactly, in double), never an n×n matrix;
@@ -40,32 +29,34 @@ public static class Bsr
 
     /// <summary>
     /// Fills e.Metrics["bsr"] (SILB), "bsr_mned" and "bsr_lsed" with one value per direction that
-    /// explains "a" or "b" plus their "mean"; concepts of rank ≥ 1 only (the null cluster is never a concept).
+    /// explains "a" or "b" plus their "mean", and each concept's own SILB BSR (<see cref="Concept.Bsr"/>);
+    /// concepts of rank ≥ 1 only (the null cluster is never a concept). MNED's normalizers come from
+    /// <see cref="RepresentationPair.Statistics"/>, so they are computed once per pair.
     /// </summary>
-    public static void Evaluate(Explanation e, RepresentationPair pair) => Evaluate(e, pair, null, null);
-
-    /// <summary>Evaluate with the representations' largest pairwise distances already known (RDX finds them on its way).</summary>
-    internal static void Evaluate(Explanation e, RepresentationPair pair, double? maxDistanceA, double? maxDistanceB)
+    public static void Evaluate(Explanation e, RepresentationPair pair)
     {
         var scored = e.Directions.Where(d => d.Explains is "a" or "b")
-            .Select(d => (d.Name, Explains: d.Explains!, Grids: d.Concepts.Where(c => c.Rank >= 1 && c.Grid.Length >= 2).Select(c => c.Grid).ToArray()))
-            .Where(d => d.Grids.Length > 0)
+            .Select(d => (Direction: d, Concepts: d.Concepts.Where(c => c.Rank >= 1 && c.Grid.Length >= 2).ToArray()))
+            .Where(d => d.Concepts.Length > 0)
             .ToArray();
         if (scored.Length == 0) return;
-        foreach (var d in scored) CheckIndices(d.Grids, pair.N);
-        var members = scored.SelectMany(d => d.Grids).SelectMany(g => g).Distinct().ToArray();
-        var rowsA = new MemberRows(pair.A, members, maxDistanceA ?? MaxDistance(pair.A));
-        var rowsB = new MemberRows(pair.B, members, maxDistanceB ?? MaxDistance(pair.B));
+        foreach (var d in scored) CheckIndices(d.Concepts.Select(c => c.Grid).ToArray(), pair.N);
+        var members = scored.SelectMany(d => d.Concepts).SelectMany(c => c.Grid).Distinct().ToArray();
+        var rowsA = new MemberRows(pair.A, members, pair.Statistics.MaxDistanceA);
+        var rowsB = new MemberRows(pair.B, members, pair.Statistics.MaxDistanceB);
         foreach (var (key, kind) in new[] { ("bsr", BsrDistance.Silb), ("bsr_mned", BsrDistance.Mned), ("bsr_lsed", BsrDistance.Lsed) })
         {
             var values = new JsonObject();
             double sum = 0;
-            foreach (var d in scored)
+            foreach (var (direction, concepts) in scored)
             {
-                bool a = d.Explains == "a";
-                double v = Score(a ? rowsA : rowsB, a ? rowsB : rowsA, d.Grids, kind);
-                values[d.Name] = v;
+                bool a = direction.Explains == "a";
+                var (explained, other) = a ? (rowsA, rowsB) : (rowsB, rowsA);
+                double v = Score(explained, other, concepts.Select(c => c.Grid).ToArray(), kind);
+                values[direction.Name] = v;
                 sum += v;
+                if (kind == BsrDistance.Silb)
+                    foreach (var concept in concepts) concept.Bsr = Score(explained, other, [concept.Grid], kind);
             }
             values["mean"] = sum / scored.Length;
             e.Metrics[key] = values;

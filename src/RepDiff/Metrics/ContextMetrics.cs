@@ -1,41 +1,9 @@
 using RepDiff.Numerics;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using RepDiff.Options;
 
 namespace RepDiff.Metrics;
-
-public sealed record ContextMetricsOptions
-{
-    /// <summary>Neighbours per sample for mutual k-NN alignment.</summary>
-    public int Neighbours { get; init; } = 10;
-
-    /// <summary>Mutual k-NN is exact O(n²·d): above this many samples it is measured on a seeded random subset.</summary>
-    public int KnnMaxSamples { get; init; } = MutualKnn.DefaultMaxSamples;
-
-    /// <summary>RBF CKA needs n×n Gram matrices: above this many samples it uses a seeded random subset.</summary>
-    public int RbfMaxSamples { get; init; } = Cka.DefaultRbfMaxSamples;
-
-    /// <summary>The probes cost O(n·d·classes) per optimizer step: above this many samples they use a seeded random subset.</summary>
-    public int ProbeMaxSamples { get; init; } = 20000;
-
-    public int Folds { get; init; } = 5;
-    public int ProbeMaxIterations { get; init; } = 100;
-
-    /// <summary>Checks every option before any work starts, so a bad value fails fast with one message.</summary>
-    public void Validate()
-    {
-        if (Neighbours < 1 || Neighbours > 1000) throw new RepDiffInputException($"--neighbours must be between 1 and 1000, got {Neighbours}");
-        if (KnnMaxSamples < 2) throw new RepDiffInputException($"--knn-max-samples must be at least 2, got {KnnMaxSamples}");
-        if (RbfMaxSamples < 2 || RbfMaxSamples > Cka.MaxRbfSamples)
-            throw new RepDiffInputException($"--rbf-max-samples must be between 2 and {Cka.MaxRbfSamples}, got {RbfMaxSamples}");
-        if (ProbeMaxSamples < 2) throw new RepDiffInputException($"--probe-max-samples must be at least 2, got {ProbeMaxSamples}");
-        if (Folds < 2) throw new RepDiffInputException($"--folds must be at least 2, got {Folds}");
-        if (ProbeMaxIterations < 1) throw new RepDiffInputException($"the probe needs at least 1 iteration, got {ProbeMaxIterations}");
-    }
-
-    /// <summary>Whether to fit the linear probes when labels are given (the slowest part for large n).</summary>
-    public bool Probes { get; init; } = true;
-}
 
 /// <summary>
 /// The familiar one-number similarity scores, for context beside the difference methods: linear and
@@ -48,10 +16,10 @@ public static class ContextMetrics
 {
     public const string Method = "metrics";
 
-    public static Explanation Compute(RepresentationPair pair, ContextMetricsOptions options, int seed, IProgress<ProgressUpdate>? progress = null)
+    public static Explanation Compute(RepresentationPair pair, ContextMetricsOptions options, IProgress<ProgressUpdate>? progress = null)
     {
-        if (options.KnnMaxSamples < 2) throw new RepDiffInputException($"the mutual k-NN sample limit must be at least 2, got {options.KnnMaxSamples}");
-        options.Validate();
+        OptionsSchema.Validate(options);
+        int seed = options.Seed;
         var total = Stopwatch.StartNew();
         var e = new Explanation
         {

@@ -4,9 +4,6 @@ using System.Runtime.Intrinsics;
 
 namespace RepDiff.Numerics;
 
-/// <summary>A k-means clustering: labels per row, k×d centroids, and the sum of squared distances to them.</summary>
-public sealed record KMeansResult(int[] Labels, Matrix Centroids, double Inertia);
-
 /// <summary>
 /// k-means: k-means++ seeding (D² sampling), Lloyd iterations, several restarts keeping the lowest inertia.
 /// Distances to centroids come from one GEMM per iteration (row dot products for k ≤ 16) on mean-centred data (centring keeps the

@@ -2,9 +2,6 @@ using System.Numerics.Tensors;
 
 namespace RepDiff.Numerics;
 
-/// <summary>A fitted PCA: the mean, k×d unit components (variance descending) and their variances (divided by n − 1).</summary>
-public sealed record PcaResult(float[] Mean, Matrix Components, double[] ExplainedVariance);
-
 /// <summary>PCA through the d×d covariance (SYRK over centred row batches) and a symmetric eigensolver; never n×n.</summary>
 public static class Pca
 {

@@ -221,7 +221,7 @@ public class BrokenFileTests
     {
         { "two entries of the same name", "emb", "two entries named 'emb.npy'" },
         { "no such key", "other", "has no array 'other' (keys: emb)" },
-        { "several arrays, no key", null, "holds 2 arrays; choose one with --key (a, b)" },
+        { "several arrays, no key", null, "holds 2 arrays; choose one by its key (a, b)" },
         { "empty archive", null, "holds no arrays" },
         { "not a zip", null, "not a valid .npz" },
         { "entry is not npy", null, "not a .npy file" },
@@ -383,7 +383,7 @@ public class BrokenFileTests
         {
             string path = Write(dir, $"broken.{ext}", ext == "npy" ? BrokenNpyBytes(name) : BrokenSafetensorsBytes(name));
             var (stdout, stderr) = (new StringWriter(), new StringWriter());
-            int code = Cli.Cli.Run(Cli.Cli.BuildRoot(), ["inspect", path], stdout, stderr);
+            int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["inspect", path], stdout, stderr);
             Assert.True(code == 2, $"{name}: exit code {code}, stderr {stderr}");
             var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Single(lines);

@@ -82,7 +82,7 @@ public class SampleFileTests
         var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(jsonl, "text"));
         Assert.Equal($"{jsonl}: line 1 has no field 'text'", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(jsonl));
-        Assert.Contains("line 1: records are not strings; name the text field with --text-field (fields: caption, id)", e.Message);
+        Assert.Contains("line 1: records are not strings; name the field that holds the text (fields: caption, id)", e.Message);
         string bad = GoldenFileTests.WriteText(dir, "bad.jsonl", "\"x\"\n{oops\n");
         Assert.Contains("line 2 is not valid JSON", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(bad)).Message);
     }

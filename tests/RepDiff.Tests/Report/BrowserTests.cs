@@ -23,7 +23,7 @@ public sealed class DemoReportFixture
         string dir = TestData.TempDir();
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = RepDiff.Cli.Cli.Run(RepDiff.Cli.Cli.BuildRoot(), ["demo", "--out", dir], stdout, stderr);
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["demo", "--out", dir], stdout, stderr);
         return (dir, code, stdout + "\n" + stderr);
     });
 

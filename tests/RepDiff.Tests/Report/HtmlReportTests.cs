@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RepDiff.Report;
+using RepDiff.Reporting;
 
 namespace RepDiff.Tests.Report;
 
@@ -32,6 +33,7 @@ public class HtmlReportTests
             Directions =
             [
                 new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Labels = clusters,
+                    Heatmap = new Heatmap { Samples = Enumerable.Range(0, n).ToArray(), Clusters = clusters, Values = Enumerable.Range(0, n * n).Select(k => (float)Math.Sin(k)).ToArray(), Meaning = "test values" },
                     Concepts = [new Concept { Rank = 1, Strength = 2.5, Members = first, Grid = first[..9] }, new Concept { Rank = 2, Strength = 1.5, Members = second, Grid = second[..9] }] },
                 new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b",
                     Concepts = [new Concept { Rank = 1, Strength = 1.1, Members = second, Grid = second[..4] }] },
@@ -40,6 +42,10 @@ public class HtmlReportTests
         };
         return (pair, explanation);
     }
+
+    /// <summary>The report model of a pair and one explanation (maps computed from the pair).</summary>
+    internal static ReportModel Model(RepresentationPair pair, Explanation explanation, JsonObject? context = null, string title = "report", string? intro = null)
+        => ReportModel.ForPair(pair, [explanation], context ?? new JsonObject(), title, intro);
 
     private static SampleInfo PixelSamples(int n, string[] labels)
     {
@@ -56,7 +62,7 @@ public class HtmlReportTests
         var texts = Enumerable.Range(0, n).Select(i => $"text {i} </script><b>bold</b>").ToArray();
         var (pair0, explanation) = Synthetic(new SampleInfo { Labels = new SampleLabels(labels), Texts = texts }, n);
         var pair = new RepresentationPair(pair0.A, pair0.B, pair0.Samples) { NameA = "\"><img src=x onerror=alert(2)>.npy", NameB = Evil + ".npy" };
-        string html = HtmlReport.Render(new ReportModel { Pair = pair, Explanations = [explanation], Title = Evil, Intro = Evil });
+        string html = HtmlReport.Render(Model(pair, explanation, title: Evil, intro: Evil));
 
         Assert.DoesNotContain(Evil, html);
         Assert.DoesNotContain("<img src=x", html);
@@ -74,7 +80,7 @@ public class HtmlReportTests
         var labels = Enumerable.Range(0, n).Select(i => (i % 3).ToString()).ToArray();
         var (pair, explanation) = Synthetic(PixelSamples(n, labels), n);
         var context = new JsonObject { ["linear_cka"] = 0.42, ["mutual_knn"] = 0.3 };
-        string html = HtmlReport.Render(new ReportModel { Pair = pair, Explanations = [explanation], Context = context });
+        string html = HtmlReport.Render(Model(pair, explanation, context));
 
         Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);
         Assert.DoesNotContain("<link", html);
@@ -85,12 +91,12 @@ public class HtmlReportTests
         Assert.Contains("class=\"spectrum\"", html);
         Assert.Contains("class=\"heatmap\"", html);
         Assert.Contains("linear CKA <b>0.420</b>", html);
-        Assert.Contains("A (<b>a.npy</b>) puts these samples together; B (<b>b.npy</b>) pulls them apart.", html);
+        Assert.Contains("A (a.npy) puts these samples together; B (b.npy) pulls them apart.", html);
         Assert.Contains(">0.750</td>", html); // BSR table mean
         Assert.DoesNotContain("eigensolver stopped", html);
         explanation.Metrics["eigensolver_converged"] = false;
         Assert.Contains("eigensolver stopped at its product cap",
-            HtmlReport.Render(new ReportModel { Pair = pair, Explanations = [explanation], Context = context }));
+            HtmlReport.Render(Model(pair, explanation, context)));
     }
 
     [Fact]
@@ -103,7 +109,7 @@ public class HtmlReportTests
         for (int i = 1; i < n; i++) File.WriteAllBytes(paths[i], good);
         File.WriteAllText(paths[2], "not a png");        // corrupt content; paths[0] does not exist
         var (pair, explanation) = Synthetic(new SampleInfo { Images = new ImageSet(paths) }, n);
-        var result = HtmlReport.RenderWithWarnings(new ReportModel { Pair = pair, Explanations = [explanation] });
+        var result = HtmlReport.RenderWithWarnings(Model(pair, explanation));
 
         Assert.Equal(2, result.Warnings.Count);
         Assert.Contains(result.Warnings, w => w.Contains("img0.png") && w.Contains("not found"));
@@ -120,7 +126,7 @@ public class HtmlReportTests
         var paths = Enumerable.Range(0, n).Select(i => Path.Combine(dir, "img dir", $"{i}.png")).ToArray();
         foreach (var p in paths) File.WriteAllBytes(p, Png.Encode(new byte[4], 2, 2, 1));
         var (pair, explanation) = Synthetic(new SampleInfo { Images = new ImageSet(paths) }, n);
-        string html = HtmlReport.Render(new ReportModel { Pair = pair, Explanations = [explanation], LinkImages = true, OutputDirectory = Path.Combine(dir, "out") });
+        string html = HtmlReport.Render(Model(pair, explanation), new RenderOptions { LinkImages = true, OutputDirectory = Path.Combine(dir, "out") });
 
         Assert.Contains("<img src=\"../img%20dir/0.png\"", html);
         Assert.DoesNotContain("<img src=\"data:", html);
@@ -134,7 +140,7 @@ public class HtmlReportTests
         {
             var pixels = new float[n * side * side];
             var (pair, explanation) = Synthetic(new SampleInfo { Images = new ImageSet(pixels, n, side, side, 1) }, n);
-            string html = HtmlReport.Render(new ReportModel { Pair = pair, Explanations = [explanation] });
+            string html = HtmlReport.Render(Model(pair, explanation));
             var uri = Regex.Match(html, "<img src=\"data:image/png;base64,([^\"]+)\"").Groups[1].Value;
             var png = Convert.FromBase64String(uri);
             Assert.Equal(expected, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
@@ -142,10 +148,10 @@ public class HtmlReportTests
     }
 
     [Fact]
-    public void PairsWithoutEmbeddingColumnsRenderWithoutMaps()
+    public void SampleSetReportsRenderWithoutMaps()
     {
         // FINC's reports describe two sample sets by index only.
-        var pair = new RepresentationPair(new Matrix(30, 0), new Matrix(30, 0)) { NameA = "test.npy", NameB = "ref.npy" };
+        using var sets = new SampleSets(new Matrix(30, 2), new Matrix(20, 2)) { NameTest = "test.npy", NameRef = "ref.npy" };
         var explanation = new Explanation
         {
             Method = "finc",
@@ -153,9 +159,9 @@ public class HtmlReportTests
             Spectrum = [0.2, -0.1],
             Directions = [new Direction { Name = DirectionNames.MoreFrequentInTest, Concepts = [new Concept { Rank = 1, Strength = 0.2, Members = [1, 2, 3], Grid = [1, 2, 3] }] }],
         };
-        string html = HtmlReport.Render(new ReportModel { Pair = pair, Explanations = [explanation] });
+        string html = HtmlReport.Render(ReportModel.ForSampleSets(sets, explanation, "finc"));
         Assert.DoesNotContain("<svg class=\"map\"", html);
-        Assert.Contains("Modes where the test set (<b>test.npy</b>) has more samples than the reference set (<b>ref.npy</b>).", html);
+        Assert.Contains("Modes where the test set (test.npy) has more samples than the reference set (ref.npy).", html);
         Assert.Contains("#1  #2  #3", html);
     }
 }

@@ -1,23 +1,10 @@
 using RepDiff.Numerics;
 using System.Diagnostics;
+using RepDiff.Options;
 using System.Text.Json.Nodes;
 using RepDiff.Metrics;
 
 namespace RepDiff.Methods.Baselines;
-
-/// <summary>What every baseline shows: how many concepts per representation and how many members in a grid.</summary>
-public record BaselineOptions
-{
-    public int Concepts { get; init; } = 5;
-    public int Grid { get; init; } = 9;
-
-    public virtual void Validate(int n)
-    {
-        if (Concepts < 1) throw new RepDiffInputException($"--concepts must be at least 1, got {Concepts}");
-        if (Concepts > n) throw new RepDiffInputException($"--concepts {Concepts} is more than the {n} samples");
-        if (Grid < 1) throw new RepDiffInputException($"--grid must be at least 1, got {Grid}");
-    }
-}
 
 /// <summary>
 /// The concepts a baseline found in one representation, strongest first. <see cref="Coefficient"/> gives,
@@ -33,18 +20,17 @@ internal sealed record SideResult(List<Concept> Concepts, int[] Labels, Func<int
 /// </summary>
 internal static class Baseline
 {
-    public static Explanation Run(string method, RepresentationPair pair, JsonObject parameters, string coefficientMeaning,
+    public static Explanation Run(string method, RepresentationPair pair, BaselineOptions options, string coefficientMeaning,
         IProgress<ProgressUpdate>? progress, Func<Matrix, string, SideResult> fit)
     {
-        var total = Stopwatch.StartNew();
-        var explanation = new Explanation { Method = method, N = pair.N, Parameters = parameters };
+        var explanation = new Explanation();
         var views = new JsonObject();
         foreach (var (matrix, side, name) in new[] { (pair.A, "a", DirectionNames.ConceptsOfA), (pair.B, "b", DirectionNames.ConceptsOfB) })
         {
             var watch = Stopwatch.StartNew();
             var result = fit(matrix, $"{method} on {(side == "a" ? pair.NameA : pair.NameB)}");
             explanation.Timings[side] = watch.Elapsed.TotalSeconds;
-            result.Metrics["silhouette"] = SampledSilhouette(matrix, result.Labels, parameters["seed"]!.GetValue<int>());
+            result.Metrics["silhouette"] = SampledSilhouette(matrix, result.Labels, options.Seed);
             explanation.Directions.Add(new Direction { Name = name, Explains = side, Labels = result.Labels, Concepts = result.Concepts });
             foreach (var (metric, value) in result.Metrics)
             {
@@ -61,7 +47,6 @@ internal static class Baseline
         AddAgreement(explanation, pair);
         if (views.Count > 0)
             explanation.Metrics["coefficients_by_label"] = new JsonObject { ["coefficient"] = coefficientMeaning, ["directions"] = views };
-        explanation.Timings["total"] = total.Elapsed.TotalSeconds;
         progress.Report(method, 1);
         return explanation;
     }
@@ -114,6 +99,13 @@ internal static class Baseline
     /// positive; members are ordered by coefficient, the grid is the first <paramref name="grid"/> of them.
     /// Labels are the member's concept rank, 0 for samples with no positive coefficient.
     /// </summary>
+    /// <summary>Every baseline needs at least as many samples as concepts.</summary>
+    public static void Validate(RepresentationPair pair, BaselineOptions options)
+    {
+        if (options.Concepts > pair.N)
+            throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} is more than the {pair.N} samples");
+    }
+
     public static (List<Concept> Concepts, int[] Labels) FromCoefficients(Matrix coefficients, double[] strengths, int grid)
     {
         int n = coefficients.Rows, k = coefficients.Cols;

@@ -3,14 +3,6 @@ using RepDiff.Numerics;
 
 namespace RepDiff.Methods.Baselines;
 
-public enum NmfVariant { Auto, Nmf, SemiNmf }
-
-/// <summary>
-/// X (n×d) ≈ W H with coefficients W (n×k) ≥ 0. Rows of H have unit norm (the scale is in W).
-/// <see cref="Variant"/> is Nmf or SemiNmf, never Auto.
-/// </summary>
-public sealed record NmfResult(Matrix Coefficients, Matrix Dictionary, NmfVariant Variant, int Iterations, double RelativeError);
-
 /// <summary>
 /// Non-negative matrix factorization by multiplicative updates.
 /// NMF (Lee &amp; Seung 2001, Frobenius loss; X ≥ 0, H ≥ 0): H ← H ⊙ WᵀX / (WᵀW H), W ← W ⊙ XHᵀ / (W HHᵀ),

@@ -1,41 +1,8 @@
+using RepDiff.Options;
 using System.Numerics.Tensors;
 using RepDiff.Numerics;
 
 namespace RepDiff.Methods.Baselines;
-
-public sealed record SparseAutoencoderOptions
-{
-    /// <summary>Dictionary size m (number of latents).</summary>
-    public int Latents { get; init; } = 32;
-
-    /// <summary>k: latents kept active per sample (TopK activation).</summary>
-    public int Active { get; init; } = 4;
-
-    public int BatchSize { get; init; } = 256;
-
-    /// <summary>Passes over the data; 0 = automatic: at least 10 and enough for 3,000 minibatch steps.</summary>
-    public int Epochs { get; init; }
-
-    public double LearningRate { get; init; } = 1e-3;
-
-    public int ResolvedEpochs(int n)
-    {
-        int batchesPerEpoch = (n + ResolvedBatchSize(n) - 1) / ResolvedBatchSize(n);
-        return Epochs > 0 ? Epochs : Math.Max(10, (3000 + batchesPerEpoch - 1) / batchesPerEpoch);
-    }
-
-    public int ResolvedBatchSize(int n) => Math.Min(BatchSize, n);
-
-    public void Validate(int dim)
-    {
-        if (Latents < 1) throw new RepDiffInputException($"--latents must be at least 1, got {Latents}");
-        if (Active < 1 || Active > Latents) throw new RepDiffInputException($"--active must be between 1 and --latents ({Latents}), got {Active}");
-        if (BatchSize < 1) throw new RepDiffInputException($"--batch-size must be at least 1, got {BatchSize}");
-        if (Epochs < 0) throw new RepDiffInputException($"--epochs must be at least 0 (0 = automatic), got {Epochs}");
-        if (!(LearningRate > 0)) throw new RepDiffInputException($"--learning-rate must be positive, got {LearningRate}");
-        if (dim < 1) throw new RepDiffInputException("the representation has no columns");
-    }
-}
 
 /// <summary>
 /// A TopK sparse autoencoder (Gao et al. 2024, "Scaling and evaluating sparse autoencoders"):
@@ -81,7 +48,7 @@ public sealed class SparseAutoencoder
     public static SparseAutoencoder Train(Matrix x, SparseAutoencoderOptions options, int seed,
         IProgress<ProgressUpdate>? progress = null, string stage = "sparse autoencoder")
     {
-        options.Validate(x.Cols);
+        options.Validate();
         int n = x.Rows, d = x.Cols;
         var mean = KMeans.ColumnMeans(x).Select(v => (double)v).ToArray();
         double meanSquaredNorm = 0;

@@ -53,7 +53,7 @@ internal static class Affinity
 
     /// <summary>
     /// Mean of M over all ordered member pairs of each cluster (the diagonal included) and, per
-    /// sample, the mean of M over its own cluster (how firmly it belongs): METHODS §1.5.
+    /// sample, the mean of M over its own cluster (how firmly it belongs): docs/methods/METHODS.md §1.5.
     /// </summary>
     public static (double[] ClusterMeans, double[] SampleMeans) WithinCluster(Matrix g, float exponent, int[] labels, int clusters)
     {

@@ -2,7 +2,7 @@ using RepDiff.Numerics;
 
 namespace RepDiff.Methods.Rdx;
 
-/// <summary>The clusterings of METHODS §1.4, on the symmetrized affinity S of one direction.</summary>
+/// <summary>The clusterings of docs/methods/METHODS.md §1.4, on the symmetrized affinity S of one direction.</summary>
 internal static class AffinityClustering
 {
     /// <summary>Lanczos residual tolerance (relative to ‖S‖): ample for a k-means embedding.</summary>

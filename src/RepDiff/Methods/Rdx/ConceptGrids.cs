@@ -2,7 +2,7 @@ using RepDiff.Numerics;
 
 namespace RepDiff.Methods.Rdx;
 
-/// <summary>Which g members of a concept to show (METHODS §1.6), chosen in the explained representation.</summary>
+/// <summary>Which g members of a concept to show (docs/methods/METHODS.md §1.6), chosen in the explained representation.</summary>
 internal static class ConceptGrids
 {
     /// <summary>

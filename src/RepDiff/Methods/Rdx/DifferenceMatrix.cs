@@ -6,7 +6,7 @@ using RepDiff.Metrics;
 namespace RepDiff.Methods.Rdx;
 
 /// <summary>
-/// The difference matrix G of METHODS §1.1–1.2 for direction more_similar_in_b (G for
+/// The difference matrix G of docs/methods/METHODS.md §1.1–1.2 for direction more_similar_in_b (G for
 /// more_similar_in_a is −G). Built row block by row block: each block's distances in A and B are
 /// turned into comparable-scale rows (ranks, max-normalized or local-scaling) and combined at once,
 /// so neither distance nor rank matrix is ever held whole; the only n×n array is G itself (float32).
@@ -22,7 +22,7 @@ internal static class DifferenceMatrix
         var scaleA = RowScale.Prepare(a, options.Distance, guide, progress, "distances (A)");
         var scaleB = RowScale.Prepare(b, options.Distance, guide, progress, "distances (B)");
         var g = into ?? new Matrix(n, n);
-        float gamma = (float)options.ResolvedGamma(n);
+        float gamma = (float)(options.Gamma ?? RdxOptions.DefaultGamma(n));
         bool locallyBiased = options.Difference == RdxDifference.LocallyBiased;
         var pool = new ConcurrentBag<RowScratch>();   // per-worker row buffers, reused across blocks
         string stage = options.Distance == RdxDistance.Neighborhood ? "distances and ranks" : "distances";
@@ -77,7 +77,7 @@ internal static class DifferenceMatrix
 }
 
 /// <summary>
-/// One representation's distances brought to the comparable scale of METHODS §1.1, a row at a time.
+/// One representation's distances brought to the comparable scale of docs/methods/METHODS.md §1.1, a row at a time.
 /// Max-normalization needs the global maximum and local scaling every sample's s-th neighbour
 /// distance, so those two make one extra pass over the distances first.
 /// </summary>
@@ -120,7 +120,7 @@ internal sealed class RowScale
         var labels = applyGuide ? guide : null;
         if (labels is not null)
         {
-            // METHODS §1.8: other labels sit at 5× the maximum, so only within-label pairs compare.
+            // docs/methods/METHODS.md §1.8: other labels sit at 5× the maximum, so only within-label pairs compare.
             float far = kind == RdxDistance.Neighborhood ? float.MaxValue : 25f * maxDistance * maxDistance;
             Parallel.For(0, count, r =>
             {

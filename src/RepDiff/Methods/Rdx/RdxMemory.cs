@@ -1,3 +1,5 @@
+using RepDiff.Options;
+
 namespace RepDiff.Methods.Rdx;
 
 /// <summary>RDX holds two n×n float32 matrices (the difference G and one direction's affinity S); refuse what does not fit.</summary>
@@ -33,15 +35,15 @@ public static class RdxMemory
         return total;
     }
 
-    /// <summary>Throws a RepDiffInputException suggesting --max-samples when n samples would not fit in `available` bytes.</summary>
+    /// <summary>Throws a RepDiffInputException naming MaxSamples when n samples would not fit in `available` bytes.</summary>
     public static void Check(int n, int dA, int dB, long available)
     {
         long need = Estimate(n, dA, dB);
         if (need <= available * 0.8 && n <= MaxSamples) return;
         int fits = Math.Min(n, MaxSamples);
         while (fits > 2 && Estimate(fits, dA, dB) > available * 0.8) fits = (int)(fits * 0.9);
-        throw new RepDiffInputException(
+        throw new InvalidOptionException(nameof(RdxOptions.MaxSamples),
             $"RDX on {n} samples needs about {need / 1e9:F1} GB (two {n}×{n} float32 matrices) but about {available / 1e9:F1} GB is available; " +
-            $"run on a seeded subsample with --max-samples {fits}");
+            $"set it to {fits} to run on a seeded subsample");
     }
 }

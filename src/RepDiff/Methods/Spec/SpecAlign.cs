@@ -1,25 +1,9 @@
 using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using RepDiff.Numerics;
+using RepDiff.Spectral;
 
 namespace RepDiff.Methods.Spec;
-
-/// <summary>Options of SPEC-align (METHODS §3).</summary>
-public sealed record SpecAlignOptions
-{
-    /// <summary>Weight of the penalty mu‖W − I‖²_F that keeps the head near the identity.</summary>
-    public double Mu { get; init; } = 1e-2;
-    public double LearningRate { get; init; } = 1e-3;
-    public int Steps { get; init; } = 300;
-    public int BatchSize { get; init; } = 512;
-
-    /// <summary>Fraction of rows held out to measure SPEC-diff before and after.</summary>
-    public double HoldoutFraction { get; init; } = 0.3;
-    public double Eta { get; init; } = 1.0;
-}
-
-/// <summary>The learned head W (d_B × d_B), B W for every row, and SPEC-diff (cosine) on held-out rows before and after.</summary>
-public sealed record SpecAlignResult(Matrix W, Matrix AlignedB, double SpecDiffBefore, double SpecDiffAfter, JsonObject Parameters);
 
 /// <summary>
 /// SPEC-align: a linear head W on B minimizing SPEC-diff(A, B W) under the cosine kernel plus
@@ -32,9 +16,10 @@ public sealed record SpecAlignResult(Matrix W, Matrix AlignedB, double SpecDiffB
 /// </summary>
 public static class SpecAlign
 {
-    public static SpecAlignResult Fit(Matrix a, Matrix b, SpecAlignOptions options, int seed, IProgress<ProgressUpdate>? progress = null)
+    public static SpecAlignResult Fit(Matrix a, Matrix b, SpecAlignOptions options, IProgress<ProgressUpdate>? progress = null)
     {
-        Validate(a, b, options);
+        int seed = options.Seed;
+        CheckRows(b);
         int n = a.Rows, db = b.Cols;
         var rng = Rng.Create(seed);
         var order = Enumerable.Range(0, n).ToArray();
@@ -43,9 +28,9 @@ public static class SpecAlign
         var heldOut = order[..holdout];
         var train = order[holdout..];
         Array.Sort(heldOut);
-        var spec = new SpecOptions { Kernel = SpecKernel.Cosine, Eta = options.Eta, Modes = 1, Members = 1, Grid = 1 };
+        var spec = new SpecOptions { Kernel = KernelKind.Cosine, Eta = options.Eta, Concepts = 1, Members = 1, GridSize = 1, Seed = seed };
         var aHeld = a.SelectRows(heldOut);
-        double before = Spec.Run(new RepresentationPair(aHeld, b.SelectRows(heldOut)), spec, seed).Metrics["spec_diff"]!.GetValue<double>();
+        double before = SpecDiff(aHeld, b.SelectRows(heldOut), spec);
 
         var w = Identity(db);
         var grad = new double[w.Length];
@@ -78,26 +63,17 @@ public static class SpecAlign
         var head = new Matrix(db, db);
         for (int i = 0; i < w.Length; i++) head.Data[i] = (float)w[i];
         var aligned = Gemm.Multiply(b, head);
-        double after = Spec.Run(new RepresentationPair(aHeld, aligned.SelectRows(heldOut)), spec, seed).Metrics["spec_diff"]!.GetValue<double>();
-        var parameters = new JsonObject
-        {
-            ["kernel"] = "cosine",
-            ["eta"] = options.Eta,
-            ["mu"] = options.Mu,
-            ["learning_rate"] = options.LearningRate,
-            ["steps"] = options.Steps,
-            ["batch_size"] = batch,
-            ["holdout_fraction"] = options.HoldoutFraction,
-            ["held_out_rows"] = holdout,
-            ["seed"] = seed,
-        };
-        return new SpecAlignResult(head, aligned, before, after, parameters);
+        double after = SpecDiff(aHeld, aligned.SelectRows(heldOut), spec);
+        return new SpecAlignResult(head, aligned, before, after, holdout);
     }
 
     /// <summary>
     /// Loss ρ(Λ(B W)) + mu‖W − I‖²_F on one minibatch (aHat: m × dA unit rows; b: m × dB; w: dB × dB,
     /// all row-major double) and its gradient with respect to W, written into grad.
     /// </summary>
+    private static double SpecDiff(Matrix a, Matrix b, SpecOptions cosine)
+        => new SpecMethod().Run(new RepresentationPair(a, b), cosine).Metrics["spec_diff"]!.GetValue<double>();
+
     internal static double LossAndGradient(double[] aHat, int da, double[] b, int db, double[] w, double eta, double mu, double[] grad, int seed = 0)
     {
         int m = b.Length / db;
@@ -181,16 +157,9 @@ public static class SpecAlign
         return w;
     }
 
-    private static void Validate(Matrix a, Matrix b, SpecAlignOptions o)
+    /// <summary>The cosine kernel needs a direction for every row of B.</summary>
+    private static void CheckRows(Matrix b)
     {
-        if (a.Rows != b.Rows) throw new RepDiffInputException($"A has {a.Rows} rows but B has {b.Rows}; both must hold the same samples");
-        if (a.Rows < 8) throw new RepDiffInputException($"SPEC-align needs at least 8 samples, got {a.Rows}");
-        if (!(o.Mu >= 0)) throw new RepDiffInputException($"--mu must be non-negative, got {o.Mu}");
-        if (!(o.LearningRate > 0)) throw new RepDiffInputException($"--lr must be positive, got {o.LearningRate}");
-        if (o.Steps < 0) throw new RepDiffInputException($"--steps must be non-negative, got {o.Steps}");
-        if (o.BatchSize < 2) throw new RepDiffInputException($"--batch-size must be at least 2, got {o.BatchSize}");
-        if (!(o.HoldoutFraction > 0 && o.HoldoutFraction < 1)) throw new RepDiffInputException($"--holdout must be between 0 and 1, got {o.HoldoutFraction}");
-        if (!(o.Eta > 0)) throw new RepDiffInputException($"--eta must be positive, got {o.Eta}");
         for (int i = 0; i < b.Rows; i++)
             if (TensorPrimitives.Dot<float>(b.Row(i), b.Row(i)) == 0)
                 throw new RepDiffInputException($"B row {i} has zero norm; the cosine kernel needs every row to be nonzero");

@@ -1,10 +1,107 @@
+using System.Diagnostics;
+using RepDiff.Numerics;
+using RepDiff.Options;
+using RepDiff.Spectral;
+
 namespace RepDiff.Methods.Spec;
 
-/// <summary>SPEC with its default options (Gaussian kernel, median bandwidths, automatic route), for `repdiff compare`.</summary>
-public sealed class SpecMethod : IDifferenceMethod
+/// <summary>
+/// SPEC (docs/methods/METHODS.md §3): eigenmodes of Λ = (K_A − eta K_B)/n. Positive eigenvalues are
+/// groups A clusters more strongly than B (more_similar_in_a), negative ones the reverse; SPEC-diff is
+/// the spectral radius. The feature routes read the rows in batches, so a memory-mapped pair is never
+/// held whole.
+/// </summary>
+public sealed class SpecMethod : PairMethod<SpecOptions>
 {
-    public string Name => "spec";
+    public override string Name => "spec";
+    public override string Description => "SPEC: eigenmodes of the kernel difference (K_A − eta K_B)/n; groups one representation clusters more than the other.";
 
-    public Explanation Run(RepresentationPair pair, int seed, IProgress<ProgressUpdate>? progress) =>
-        Spec.Run(pair, new SpecOptions(), seed, progress);
+    protected override void Validate(RepresentationPair pair, SpecOptions o)
+    {
+        if (pair.N < 2) throw new InvalidOptionException(nameof(o.Concepts), $"SPEC needs at least 2 samples; there is {pair.N}");
+        bool omega = o.OmegaA is not null || o.OmegaB is not null;
+        if (o.Kernel == KernelKind.Cosine && (o.Route == SpecRoute.Rff || omega))
+            throw new InvalidOptionException(o.Route == SpecRoute.Rff ? nameof(o.Route) : nameof(o.OmegaA),
+                "random Fourier features belong to the Gaussian kernel, not the cosine kernel");
+        if (omega && o.Route == SpecRoute.Exact)
+            throw new InvalidOptionException(nameof(o.OmegaA), "gives frequencies for the rff route; it cannot be used with the exact route");
+    }
+
+    protected override SpecOptions Resolve(RepresentationPair pair, SpecOptions o, IProgress<ProgressUpdate>? progress)
+    {
+        var route = ResolvedRoute(o, pair.N);
+        bool gaussian = o.Kernel == KernelKind.Gaussian;
+        bool exact = route == SpecRoute.Exact;
+        double? sigmaA = gaussian && (exact || o.OmegaA is null) ? o.SigmaA ?? Bandwidth.Median(pair.RowsA, o.Seed, pair.NameA, nameof(o.SigmaA)) : null;
+        double? sigmaB = gaussian && (exact || o.OmegaB is null) ? o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed + 1, pair.NameB, nameof(o.SigmaB)) : null;
+        return o with { Route = route, SigmaA = sigmaA, SigmaB = sigmaB };
+    }
+
+    protected override Explanation Explain(RepresentationPair pair, SpecOptions options, IProgress<ProgressUpdate>? progress)
+    {
+        var timings = new Dictionary<string, double>();
+        var clock = Stopwatch.StartNew();
+        IRowSource a = pair.RowsA, b = pair.RowsB;
+        int n = a.Rows;
+        double eta = options.Eta;
+        // Kernels are bounded by 1 and divided by n, so ‖Λ‖ ≤ 1 + eta.
+        var problem = new SignedProblem(options.Concepts, options.Members, SignedEigen.ZeroThreshold(1 + eta), options.Seed);
+        var explanation = new Explanation();
+        SpectralModes found;
+        if (options.Route == SpecRoute.Exact)
+        {
+            found = ExactRoute.Solve(options.Kernel == KernelKind.Gaussian
+                ? [new WeightedKernel(a, KernelKind.Gaussian, options.SigmaA, 1.0 / n), new WeightedKernel(b, KernelKind.Gaussian, options.SigmaB, -eta / n)]
+                : [new WeightedKernel(a, KernelKind.Cosine, null, 1.0 / n), new WeightedKernel(b, KernelKind.Cosine, null, -eta / n)],
+                problem, nameof(options.Route), "rff", progress, timings);
+        }
+        else
+        {
+            IFeatureMap mapA, mapB;
+            if (options.Kernel == KernelKind.Gaussian)
+            {
+                var rffA = Frequencies(options.OmegaA, a, options.RffDim, options.SigmaA, options.Seed);
+                var rffB = Frequencies(options.OmegaB, b, options.RffDim, options.SigmaB, options.Seed + 1);
+                (mapA, mapB) = (new FourierFeatures(rffA), new FourierFeatures(rffB));
+                explanation.Artifacts["omega_a.npy"] = rffA.Omega;
+                explanation.Artifacts["omega_b.npy"] = rffB.Omega;
+                explanation.Metrics["rff_dim_a"] = rffA.Frequencies;
+                explanation.Metrics["rff_dim_b"] = rffB.Frequencies;
+            }
+            else
+            {
+                (mapA, mapB) = (new CosineFeatures(a.Cols, pair.NameA), new CosineFeatures(b.Cols, pair.NameB));
+            }
+            var batches = new FeatureBatches([a, b], [mapA, mapB], options.BatchRows);
+            found = FeatureRoute.Solve(batches, [1.0, -eta], options.CovarianceRidge, problem, nameof(options.RffDim), progress, timings);
+        }
+        var modes = found.Modes;
+        explanation.Directions =
+        [
+            new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = found.Members.Concepts(modes.PositiveValues, options.GridSize, 0) },
+            new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = found.Members.Concepts(modes.NegativeValues.Select(Math.Abs).ToArray(), options.GridSize, modes.PositiveValues.Length) },
+        ];
+        explanation.Spectrum = modes.Spectrum;
+        foreach (var (key, value) in modes.Metrics("spec_diff")) explanation.Metrics[key] = value?.DeepClone();
+        foreach (var (stage, seconds) in timings) explanation.Timings[stage] = seconds;
+        return explanation;
+    }
+
+    /// <summary>The route a run with these options takes on n samples (Auto resolved; Features becomes Rff for the Gaussian kernel).</summary>
+    public static SpecRoute ResolvedRoute(SpecOptions o, int n)
+    {
+        bool gaussian = o.Kernel == KernelKind.Gaussian;
+        bool omega = o.OmegaA is not null || o.OmegaB is not null;
+        return o.Route switch
+        {
+            SpecRoute.Auto when omega => SpecRoute.Rff,
+            SpecRoute.Auto => n <= SpecOptions.AutoExactLimit ? SpecRoute.Exact : gaussian ? SpecRoute.Rff : SpecRoute.Features,
+            SpecRoute.Features => gaussian ? SpecRoute.Rff : SpecRoute.Features,
+            _ => o.Route,
+        };
+    }
+
+    /// <summary>Frequencies read from a file when given, else sampled for the bandwidth.</summary>
+    private static RandomFourierFeatures Frequencies(string? file, IRowSource rows, int count, double? sigma, int seed)
+        => file is not null ? RandomFourierFeatures.Load(file, rows.Cols) : RandomFourierFeatures.Sample(rows.Cols, count, sigma!.Value, seed);
 }

@@ -1,42 +1,39 @@
+using RepDiff.Options;
+using RepDiff.Spectral;
+
 namespace RepDiff.Methods.Spec;
 
-public enum SpecKernel { Gaussian, Cosine }
-
-/// <summary>
-/// How the difference operator is built: exact n×n kernels, or explicit features (normalized rows for
-/// the cosine kernel, random Fourier features for the Gaussian one). Auto picks exact for small n.
-/// </summary>
-public enum SpecRoute { Auto, Exact, Features, Rff }
-
-/// <summary>Options of SPEC (METHODS §3). Null bandwidths mean the median rule.</summary>
-public sealed record SpecOptions
+/// <summary>Options of SPEC (docs/methods/METHODS.md §3). Null bandwidths mean the median rule.</summary>
+public sealed record SpecOptions : ModeOptions
 {
-    public SpecKernel Kernel { get; init; } = SpecKernel.Gaussian;
+    [Option("kernel of both representations")]
+    public KernelKind Kernel { get; init; } = KernelKind.Gaussian;
+
+    [Option("weight of B's kernel in (K_A − eta K_B)/n", Min = 0, MinExclusive = true, Max = 1e6)]
     public double Eta { get; init; } = 1.0;
+
+    [Option("Gaussian bandwidth of A (default: median pairwise distance)", Min = 0, MinExclusive = true)]
     public double? SigmaA { get; init; }
+
+    [Option("Gaussian bandwidth of B (default: median pairwise distance)", Min = 0, MinExclusive = true)]
     public double? SigmaB { get; init; }
 
-    /// <summary>Modes per direction.</summary>
-    public int Modes { get; init; } = 10;
-    public int Members { get; init; } = 50;
-    public int Grid { get; init; } = 9;
+    [Option("auto, exact (n×n kernels), features (cosine) or rff (Gaussian, random Fourier features; streams the rows)")]
     public SpecRoute Route { get; init; } = SpecRoute.Auto;
 
-    /// <summary>Random Fourier frequencies per representation (feature dimension 2r).</summary>
+    [Option("random Fourier frequencies per representation", Min = 1, Max = 100_000)]
     public int RffDim { get; init; } = 3000;
 
-    /// <summary>Given frequencies (d × r, already divided by σ); override sampling and the bandwidths.</summary>
-    public Matrix? OmegaA { get; init; }
-    public Matrix? OmegaB { get; init; }
+    [Option("frequencies for A (.npy, d_A × r, already divided by sigma), e.g. omega_a.npy of an earlier run", IsFile = true)]
+    public string? OmegaA { get; init; }
 
-    /// <summary>
-    /// ε added to the diagonal of the feature covariance before its Cholesky factor, as the authors' code
-    /// does (1e-7 there). 0 (the default) keeps the feature route exactly equal to the exact route.
-    /// A positive value forces the covariance (D×D) form of the feature route.
-    /// </summary>
+    [Option("frequencies for B (.npy, d_B × r, already divided by sigma)", IsFile = true)]
+    public string? OmegaB { get; init; }
+
+    [Option("ε added to the feature covariance before its Cholesky factor; 1e-7 reproduces the authors' code (0: equal to the exact route)", Min = 0, Max = 1)]
     public double CovarianceRidge { get; init; }
 
-    /// <summary>Rows read at a time on the streaming route.</summary>
+    [Option("rows read at a time on the streaming routes", Min = 1, Max = 1_000_000)]
     public int BatchRows { get; init; } = 4096;
 
     /// <summary>Largest n the automatic route computes with exact n×n kernels.</summary>

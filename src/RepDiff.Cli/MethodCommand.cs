@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Diagnostics;
+using RepDiff.IO;
+using RepDiff.Methods;
+using RepDiff.Reporting;
+
+namespace RepDiff.Cli;
+
+/// <summary>
+/// The command of any registered method, built from the method alone: its inputs (a pair, or two sample
+/// sets), its options record's flags, and one body — open the inputs, run with progress, score, write
+/// results.json, report.html and the run's side files, print a summary.
+/// </summary>
+internal static class MethodCommand
+{
+    public static Command Create(IMethod method) => method switch
+    {
+        IPairMethod pairMethod => ForPair(pairMethod),
+        ISampleSetMethod setMethod => ForSampleSets(setMethod),
+        _ => throw new InvalidOperationException($"{method.Name} takes neither a pair nor two sample sets"),
+    };
+
+    private static Command ForPair(IPairMethod method)
+    {
+        var inputs = new PairInputOptions();
+        var command = new Command(method.Name, method.Description);
+        inputs.AddTo(command);
+        var binder = new OptionBinder(method.OptionsType, command);
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            var options = binder.Bind(parse, method.DefaultOptions());
+            string dir = parse.GetValue(inputs.Out)!;
+            var clock = Stopwatch.StartNew();
+            using var pair = inputs.Spec(parse).Open();
+            double opening = clock.Elapsed.TotalSeconds;
+            var explanation = ProgressDisplay.Run(progress => method.Run(pair, options, progress));
+            explanation.Timings["open_inputs"] = opening;
+            var model = Time(explanation, "scoring", () =>
+            {
+                ExplanationScoring.Score(explanation, pair);
+                var context = Comparison.ContextMetrics(pair);
+                return ReportModel.ForPair(pair, [explanation], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}");
+            });
+            Time(explanation, "writing", () => Outputs.Write(dir, model, explanation.ToJson, explanation.Artifacts));
+            Summary.Print(model, explanation);
+            Outputs.Announce(dir, explanation.Artifacts.Keys);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command ForSampleSets(ISampleSetMethod method)
+    {
+        var test = new Argument<string>("TEST") { Description = "embeddings of the test set, e.g. generated samples (.npy, .npz, .safetensors, .csv, .tsv)" };
+        var reference = new Argument<string>("REF") { Description = "embeddings of the reference set, same model and dimension; the row count may differ" };
+        var key = new Option<string?>("--key") { Description = "array name inside .npz/.safetensors files (both inputs)" };
+        var outDir = new Option<string>("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
+        var command = new Command(method.Name, method.Description) { test, reference, key, outDir };
+        var binder = new OptionBinder(method.OptionsType, command);
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            var options = binder.Bind(parse, method.DefaultOptions());
+            string testPath = parse.GetValue(test)!, refPath = parse.GetValue(reference)!, dir = parse.GetValue(outDir)!;
+            var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
+            using var sets = new SampleSets(testRows, Embeddings.OpenRows(refPath, parse.GetValue(key)))
+            {
+                NameTest = Path.GetFileName(testPath),
+                NameRef = Path.GetFileName(refPath),
+            };
+            var explanation = ProgressDisplay.Run(progress => method.Run(sets, options, progress));
+            var model = ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}");
+            Time(explanation, "writing", () => Outputs.Write(dir, model, explanation.ToJson, explanation.Artifacts));
+            Summary.Print(model, explanation);
+            Outputs.Announce(dir, explanation.Artifacts.Keys);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static T Time<T>(Explanation explanation, string stage, Func<T> work)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = work();
+        explanation.Timings[stage] = clock.Elapsed.TotalSeconds;
+        return result;
+    }
+
+    private static void Time(Explanation explanation, string stage, Action work) => Time<int>(explanation, stage, () => { work(); return 0; });
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using RepDiff.Options;
+
+namespace RepDiff.Cli;
+
+/// <summary>
+/// Turns a method's options record into command-line options (one flag per property: its description,
+/// allowed values or range, and default in --help) and binds the flags given back into a record. Every
+/// value is parsed and checked by <see cref="OptionSpec"/>, so a bad value reads the same in every command.
+/// </summary>
+internal sealed class OptionBinder
+{
+    private readonly List<(OptionSpec Spec, Option Option)> bound = [];
+
+    public OptionBinder(Type optionsType, Command command)
+    {
+        foreach (var spec in OptionsSchema.Of(optionsType))
+        {
+            if (command.Options.Any(o => o.Name == spec.Flag))
+                throw new InvalidOperationException($"{optionsType.Name}.{spec.Name} would reuse {spec.Flag}, which the command already has");
+            Option option = spec.IsBool
+                ? new Option<bool>(spec.Flag) { Description = spec.Help }
+                : new Option<string>(spec.Flag) { Description = spec.Help, HelpName = HelpName(spec) };
+            command.Options.Add(option);
+            bound.Add((spec, option));
+        }
+    }
+
+    /// <summary>The defaults with every flag given on the command line; ranges checked, naming the flag.</summary>
+    public T Bind<T>(ParseResult parse, T defaults) where T : notnull
+    {
+        var values = new Dictionary<OptionSpec, object?>();
+        foreach (var (spec, option) in bound)
+        {
+            if (parse.GetResult(option) is not { Implicit: false }) continue;  // not given: the record keeps its default
+            values[spec] = option is Option<bool> flag ? parse.GetValue(flag) : spec.Parse(parse.GetValue((Option<string>)option) ?? "");
+        }
+        var options = (T)OptionsSchema.With(defaults, values);
+        OptionsSchema.Validate(options);
+        return options;
+    }
+
+    private static string HelpName(OptionSpec spec) => spec.Choices is { } choices ? string.Join('|', choices)
+        : spec.Declaration.IsFile ? "FILE"
+        : spec.ValueType == typeof(int) ? "N"
+        : spec.ValueType == typeof(double) ? "X"
+        : "VALUE";
+}

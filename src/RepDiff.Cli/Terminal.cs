@@ -1,0 +1,31 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace RepDiff.Cli;
+
+/// <summary>
+/// What the commands print: tables go to <see cref="Cli.Out"/> (so tests and pipes get them), as plain
+/// text without colour codes unless stdout is a terminal; text from input files is stripped of control
+/// characters, so a file cannot drive the terminal.
+/// </summary>
+internal static class Terminal
+{
+    public static string Clean(string text) => string.Create(text.Length, text, (span, source) =>
+    {
+        for (int i = 0; i < source.Length; i++) span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+    });
+
+    public static void Write(IRenderable renderable)
+    {
+        bool terminal = ReferenceEquals(Cli.Out, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Cli.Out),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!terminal) console.Profile.Width = 120;
+        console.Write(renderable);
+    }
+}

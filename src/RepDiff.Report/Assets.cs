@@ -1,0 +1,15 @@
+namespace RepDiff.Report;
+
+/// <summary>The report page's stylesheet and script, embedded resource files (Assets/report.css, report.js).</summary>
+internal static class Assets
+{
+    public static string Css { get; } = Read("report.css") + Palette.Css();
+    public static string Script { get; } = Read("report.js");
+
+    private static string Read(string name)
+    {
+        using var stream = typeof(Assets).Assembly.GetManifestResourceStream($"RepDiff.Report.Assets.{name}")
+            ?? throw new InvalidOperationException($"the report asset {name} is not embedded");
+        return new StreamReader(stream).ReadToEnd();
+    }
+}

@@ -1,0 +1,23 @@
+namespace RepDiff;
+
+/// <summary>One group of samples a method found, with the members to show.</summary>
+public sealed class Concept
+{
+    public int Rank { get; set; }
+    public double Strength { get; set; }
+
+    /// <summary>Sample indices (0-based rows of the inputs), best first.</summary>
+    public int[] Members { get; set; } = [];
+
+    /// <summary>The members to show.</summary>
+    public int[] Grid { get; set; } = [];
+
+    /// <summary>Per-member score, aligned with Members, where the method has one.</summary>
+    public double[]? Scores { get; set; }
+
+    /// <summary>BSR (SILB) of this concept's grid alone, where the direction explains A or B.</summary>
+    public double? Bsr { get; set; }
+
+    /// <summary>How many members carry each label, most frequent first, when the samples have labels.</summary>
+    public Dictionary<string, int>? LabelCounts { get; set; }
+}

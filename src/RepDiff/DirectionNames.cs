@@ -1,0 +1,36 @@
+namespace RepDiff;
+
+/// <summary>The direction names every method uses, with their titles and plain readings for reports and terminals.</summary>
+public static class DirectionNames
+{
+    public const string MoreSimilarInA = "more_similar_in_a";
+    public const string MoreSimilarInB = "more_similar_in_b";
+    public const string MoreFrequentInTest = "more_frequent_in_test";
+    public const string MoreFrequentInRef = "more_frequent_in_ref";
+    public const string ConceptsOfA = "concepts_of_a";
+    public const string ConceptsOfB = "concepts_of_b";
+
+    /// <summary>A heading for the direction ("More similar in A"); unknown names read as their words.</summary>
+    public static string Title(string name) => name switch
+    {
+        MoreSimilarInA => "More similar in A",
+        MoreSimilarInB => "More similar in B",
+        ConceptsOfA => "Concepts of A",
+        ConceptsOfB => "Concepts of B",
+        MoreFrequentInTest => "More frequent in the test set",
+        MoreFrequentInRef => "More frequent in the reference set",
+        _ => name.Replace('_', ' '),
+    };
+
+    /// <summary>What the direction's concepts mean, with the inputs' names (A and B; FINC's test and reference sets).</summary>
+    public static string Reading(string name, string nameA, string nameB) => name switch
+    {
+        MoreSimilarInA => $"A ({nameA}) puts these samples together; B ({nameB}) pulls them apart.",
+        MoreSimilarInB => $"B ({nameB}) puts these samples together; A ({nameA}) pulls them apart.",
+        ConceptsOfA => $"What A ({nameA}) groups on its own (a baseline: not a difference by itself).",
+        ConceptsOfB => $"What B ({nameB}) groups on its own (a baseline: not a difference by itself).",
+        MoreFrequentInTest => $"Modes where the test set ({nameA}) has more samples than the reference set ({nameB}).",
+        MoreFrequentInRef => $"Modes where the reference set ({nameB}) has more samples than the test set ({nameA}).",
+        _ => Title(name) + ".",
+    };
+}

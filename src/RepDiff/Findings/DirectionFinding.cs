@@ -1,0 +1,22 @@
+namespace RepDiff.Findings;
+
+/// <summary>
+/// What one direction of an explanation shows, in one sentence, with the concept profiles the sentence
+/// was read from. Headline is the sentence's main clause (without the tally of concept kinds); Lead
+/// the concept it names.
+/// </summary>
+public sealed record DirectionFinding(string Direction, string Text, string Headline, IReadOnlyList<ConceptProfile> Concepts, ConceptProfile? Lead)
+{
+    /// <summary>
+    /// Mean share of the largest label over the concepts, each concept counting once (as each has one
+    /// card, and one huge concept should not outweigh the rest); null without labels or concepts.
+    /// </summary>
+    public double? MeanPurity
+    {
+        get
+        {
+            var labelled = Concepts.Where(c => c.Mix != ConceptMix.Unlabelled).ToList();
+            return labelled.Count == 0 ? null : labelled.Average(c => c.Purity);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// Reads any results.json RepDiff writes: a single method's explanation, or compare's document with its
+/// "explanations" array. Both are read into the same list; <see cref="Write"/> puts them back in the
+/// shape they came in, so tools like `evaluate` can update either.
+/// </summary>
+public sealed class ResultsFile
+{
+    /// <summary>The whole document (compare's keeps its inputs, context and timings).</summary>
+    public JsonObject Root { get; }
+    public IReadOnlyList<Explanation> Explanations { get; }
+
+    /// <summary>Whether this is compare's document (kind "comparison") rather than one method's explanation.</summary>
+    public bool IsComparison { get; }
+
+    private ResultsFile(JsonObject root, IReadOnlyList<Explanation> explanations, bool isComparison)
+        => (Root, Explanations, IsComparison) = (root, explanations, isComparison);
+
+    public static ResultsFile Read(string path)
+    {
+        using var stream = InputFile.OpenRead(path);
+        try
+        {
+            return Parse(new StreamReader(stream).ReadToEnd());
+        }
+        catch (JsonException e)
+        {
+            throw RepDiffInputException.ForFile(path, $"is not a RepDiff results.json ({e.Message})");
+        }
+        catch (RepDiffInputException e)
+        {
+            throw RepDiffInputException.ForFile(path, e.Message);
+        }
+    }
+
+    public static ResultsFile Parse(string json)
+    {
+        if (JsonNode.Parse(json) is not JsonObject root) throw new RepDiffInputException("is not a JSON object");
+        if (root["explanations"] is JsonArray array)
+            return new ResultsFile(root, array.Select(node => node is JsonObject o ? Deserialize(o) : throw new RepDiffInputException("has an explanation that is not an object")).ToList(), true);
+        if (root["method"] is not JsonValue) throw new RepDiffInputException("has neither 'method' (one method's results) nor 'explanations' (compare's)");
+        return new ResultsFile(root, [Deserialize(root)], false);
+    }
+
+    /// <summary>The document with the (possibly updated) explanations, in its original shape.</summary>
+    public string ToJson()
+    {
+        if (!IsComparison) return Explanations[0].ToJson();
+        var root = (JsonObject)Root.DeepClone();
+        root["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray());
+        root["bsr_table"] = new JsonArray(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
+        return root.ToJsonString(Explanation.JsonOptions);
+    }
+
+    private static Explanation Deserialize(JsonObject node)
+        => node.Deserialize<Explanation>(Explanation.JsonOptions) ?? throw new RepDiffInputException("has an empty explanation");
+}

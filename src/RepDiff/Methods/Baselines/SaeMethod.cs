@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using RepDiff.Options;
+
+namespace RepDiff.Methods.Baselines;
+
+/// <summary>
+/// A TopK sparse autoencoder trained on each representation alone. The concepts shown are the
+/// <see cref="BaselineOptions.Concepts"/> latents of largest strength, the mean squared activation
+/// (the energy a latent adds to the reconstructions, decoder rows having unit norm). Coefficients are the
+/// activations; members and grid follow <see cref="Baseline.FromCoefficients"/> (grid = largest activations).
+/// </summary>
+public sealed class SaeMethod : PairMethod<SaeOptions>
+{
+    public override string Name => "sae";
+    public override string Description => "TopK sparse autoencoder of A and of B separately: concepts are the strongest latents, grids the largest activations.";
+
+    protected override void Validate(RepresentationPair pair, SaeOptions options)
+    {
+        Baseline.Validate(pair, options);
+        if (options.Concepts > options.Latents)
+            throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} is more than the autoencoder's {options.Latents} latents");
+        options.Autoencoder.Validate();
+    }
+
+    protected override SaeOptions Resolve(RepresentationPair pair, SaeOptions options, IProgress<ProgressUpdate>? progress)
+    {
+        var sae = options.Autoencoder;
+        return options with { BatchSize = sae.ResolvedBatchSize(pair.N), Epochs = sae.ResolvedEpochs(pair.N) };
+    }
+
+    protected override Explanation Explain(RepresentationPair pair, SaeOptions options, IProgress<ProgressUpdate>? progress)
+    {
+        var sae = options.Autoencoder;
+        return Baseline.Run(Name, pair, options, "latent activation", progress, (x, stage) =>
+        {
+            var model = SparseAutoencoder.Train(x, sae, options.Seed, progress, stage);
+            var activations = model.Encode(x);
+            var energy = new double[model.Latents];
+            for (int i = 0; i < x.Rows; i++)
+                for (int j = 0; j < model.Latents; j++) energy[j] += (double)activations[i, j] * activations[i, j];
+            for (int j = 0; j < model.Latents; j++) energy[j] /= x.Rows;
+            var shown = Baseline.OrderByStrength(energy).Take(options.Concepts).ToArray();
+            var coefficients = new Matrix(x.Rows, shown.Length);
+            for (int i = 0; i < x.Rows; i++)
+                for (int r = 0; r < shown.Length; r++) coefficients[i, r] = activations[i, shown[r]];
+            var (concepts, labels) = Baseline.FromCoefficients(coefficients, shown.Select(j => energy[j]).ToArray(), options.GridSize);
+            var metrics = new JsonObject
+            {
+                ["normalized_mse"] = model.MeanSquaredError(x),
+                ["dead_latents"] = energy.Count(e => e == 0),
+                ["latent_indices"] = new JsonArray(shown.Select(j => (JsonNode)j).ToArray()),
+            };
+            return new SideResult(concepts, labels, c => Baseline.Column(coefficients, c), metrics);
+        });
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using RepDiff.Numerics;
+using RepDiff.Options;
+using RepDiff.Spectral;
+
+namespace RepDiff.Methods.Finc;
+
+/// <summary>
+/// FINC (docs/methods/METHODS.md §4): one representation, two sample sets. Eigenmodes of C_test − eta C_ref:
+/// positive ones are modes more frequent in TEST (members are rows of TEST), negative ones more frequent
+/// in REF (members are rows of REF).
+/// </summary>
+public sealed class FincMethod : SampleSetMethod<FincOptions>
+{
+    public override string Name => "finc";
+    public override string Description => "FINC: modes more frequent in TEST than in REF and the reverse, in one representation.";
+
+    protected override void Validate(SampleSets sets, FincOptions o)
+    {
+        if (sets.Test.Cols != sets.Reference.Cols)
+            throw new RepDiffInputException($"{sets.NameTest} has dimension {sets.Test.Cols} but {sets.NameRef} has {sets.Reference.Cols}; FINC compares two sample sets in one representation");
+        if (sets.Test.Rows < 1 || sets.Reference.Rows < 1) throw new RepDiffInputException("FINC needs at least one row in each set");
+        if (o.Omega is not null && o.Route == FincRoute.Exact)
+            throw new InvalidOptionException(nameof(o.Omega), "gives frequencies for the rff route; it cannot be used with the exact route");
+    }
+
+    protected override FincOptions Resolve(SampleSets sets, FincOptions o, IProgress<ProgressUpdate>? progress)
+    {
+        var route = o.Route switch
+        {
+            FincRoute.Auto when o.Omega is not null => FincRoute.Rff,
+            FincRoute.Auto => (long)sets.Test.Rows + sets.Reference.Rows <= FincOptions.AutoExactLimit ? FincRoute.Exact : FincRoute.Rff,
+            _ => o.Route,
+        };
+        double? sigma = o.Omega is null
+            ? o.Sigma ?? Bandwidth.Median(new StackedRows(sets.Test, sets.Reference), o.Seed, $"{sets.NameTest} and {sets.NameRef}", nameof(o.Sigma))
+            : null;
+        return o with { Route = route, Sigma = sigma };
+    }
+
+    protected override Explanation Explain(SampleSets sets, FincOptions options, IProgress<ProgressUpdate>? progress)
+    {
+        var clock = Stopwatch.StartNew();
+        var timings = new Dictionary<string, double>();
+        IRowSource test = sets.Test, reference = sets.Reference;
+        int nx = test.Rows, ny = reference.Rows;
+        double eta = options.Eta;
+        double zero = SignedEigen.ZeroThreshold(1 + eta);
+        int k = options.Concepts;
+        var explanation = new Explanation { N = Math.Max(nx, ny) };
+        SignedModes modes;
+        ModeMembers testMembers, refMembers;
+
+        if (options.Route == FincRoute.Exact)
+        {
+            // Sample-space operator on the pooled sets: eigenpairs of W K (W = diag(1/n_x, −eta/n_y)) via K = L Lᵀ.
+            int n = checked(nx + ny);
+            SampleKernels.CheckMemory(n, nameof(options.Route), "rff");
+            var pooled = new StackedRows(test, reference).ReadAll();
+            var kernel = DenseMemory.Zeroed((long)n * n);
+            SampleKernels.AddGaussian(pooled, options.Sigma!.Value, 1, kernel);
+            timings["kernels"] = Lap(clock);
+            (modes, testMembers, refMembers) = SampleSpaceModes(kernel, nx, ny, eta, k, options.Members, zero, options.Seed, progress);
+            timings["eigen"] = Lap(clock);
+        }
+        else
+        {
+            var rff = options.Omega is { } file ? RandomFourierFeatures.Load(file, test.Cols) : RandomFourierFeatures.Sample(test.Cols, options.RffDim, options.Sigma!.Value, options.Seed);
+            explanation.Artifacts["omega.npy"] = rff.Omega;
+            explanation.Metrics["rff_dim"] = rff.Frequencies;
+            var map = new FourierFeatures(rff);
+            var testBatches = new FeatureBatches([test], [map], options.BatchRows);
+            var refBatches = new FeatureBatches([reference], [map], options.BatchRows);
+            int d = map.Dim;
+            SampleKernels.CheckFeatureMemory(d, 3, nameof(options.RffDim));
+            var cx = new CovarianceAccumulator(d);
+            var cy = new CovarianceAccumulator(d);
+            testBatches.ForEach((f, _) => cx.Add(f), progress, "test covariance");
+            refBatches.ForEach((f, _) => cy.Add(f), progress, "reference covariance");
+            var lambda = new double[(long)d * d];
+            for (long i = 0; i < lambda.LongLength; i++) lambda[i] = cx.Sum[i] / nx - eta * cy.Sum[i] / ny;
+            timings["features"] = Lap(clock);
+            modes = SignedEigen.Solve(lambda, d, k, zero, options.Seed, progress);
+            timings["eigen"] = Lap(clock);
+            // Mode scores s = Φ u: positive modes on TEST's rows, negative ones on REF's.
+            testMembers = ModeMembers.Score(testBatches, modes.PositiveVectors, Ones(modes.PositiveVectors.Length), options.Members, progress);
+            refMembers = ModeMembers.Score(refBatches, modes.NegativeVectors, Ones(modes.NegativeVectors.Length), options.Members, progress);
+            timings["members"] = Lap(clock);
+        }
+
+        explanation.Directions =
+        [
+            new Direction { Name = DirectionNames.MoreFrequentInTest, Rows = "test", Concepts = testMembers.Concepts(modes.PositiveValues, options.GridSize, 0) },
+            new Direction { Name = DirectionNames.MoreFrequentInRef, Rows = "ref", Concepts = refMembers.Concepts(modes.NegativeValues.Select(Math.Abs).ToArray(), options.GridSize, 0) },
+        ];
+        explanation.Spectrum = modes.Spectrum;
+        foreach (var (key, value) in modes.Metrics("finc_diff")) explanation.Metrics[key] = value?.DeepClone();
+        explanation.Metrics["test_rows"] = nx;
+        explanation.Metrics["ref_rows"] = ny;
+        foreach (var (stage, seconds) in timings) explanation.Timings[stage] = seconds;
+        return explanation;
+    }
+
+    /// <summary>
+    /// The exact route's eigenproblem on a pooled kernel K (TEST rows first): with K = L Lᵀ the nonzero
+    /// eigenvalues of W K are those of Θ = Lᵀ W L, and a mode's scores on the samples are s = L u.
+    /// </summary>
+    internal static (SignedModes Modes, ModeMembers Test, ModeMembers Ref) SampleSpaceModes(
+        double[] kernel, int nx, int ny, double eta, int k, int members, double zero, int seed, IProgress<ProgressUpdate>? progress)
+    {
+        var weights = new double[nx + ny];
+        for (int i = 0; i < weights.Length; i++) weights[i] = i < nx ? 1.0 / nx : -eta / ny;
+        var (modes, wPos, wNeg) = FeatureGram.Solve(kernel, weights, k, zero, seed, progress);
+        // FeatureGram returns W L u; dividing by the weights gives L u.
+        var test = new ModeMembers(wPos.Length, members);
+        for (int m = 0; m < wPos.Length; m++)
+            for (int i = 0; i < nx; i++) test.Add(m, i, wPos[m][i] / weights[i]);
+        var reference = new ModeMembers(wNeg.Length, members);
+        for (int m = 0; m < wNeg.Length; m++)
+            for (int i = 0; i < ny; i++) reference.Add(m, i, wNeg[m][nx + i] / weights[nx + i]);
+        return (modes, test, reference);
+    }
+
+    private static double[] Ones(int count) => Enumerable.Repeat(1.0, count).ToArray();
+
+    private static double Lap(Stopwatch clock)
+    {
+        double s = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        return s;
+    }
+
+    /// <summary>Two row sources of the same dimension read as one: the first's rows, then the second's.</summary>
+    private sealed class StackedRows(IRowSource first, IRowSource second) : IRowSource
+    {
+        public int Rows => checked(first.Rows + second.Rows);
+        public int Cols => first.Cols;
+
+        public void ReadRows(int start, int count, Span<float> destination)
+        {
+            int fromFirst = Math.Clamp(first.Rows - start, 0, count);
+            if (fromFirst > 0) first.ReadRows(start, fromFirst, destination[..(fromFirst * Cols)]);
+            if (count > fromFirst) second.ReadRows(start + fromFirst - first.Rows, count - fromFirst, destination[(fromFirst * Cols)..]);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using RepDiff.Options;
+
+namespace RepDiff.Methods.Finc;
+
+/// <summary>Options of FINC (docs/methods/METHODS.md §4). A null sigma means the median rule on both sets pooled.</summary>
+public sealed record FincOptions : ModeOptions
+{
+    [Option("weight of the reference covariance in C_test − eta C_ref", Min = 0, MinExclusive = true, Max = 1e6)]
+    public double Eta { get; init; } = 1.0;
+
+    [Option("Gaussian bandwidth shared by both sets (default: median pairwise distance of the pooled rows)", Min = 0, MinExclusive = true)]
+    public double? Sigma { get; init; }
+
+    [Option("random Fourier frequencies", Min = 1, Max = 100_000)]
+    public int RffDim { get; init; } = 3000;
+
+    [Option("shared frequencies (.npy, d × r, already divided by sigma), e.g. omega.npy of an earlier run", IsFile = true)]
+    public string? Omega { get; init; }
+
+    [Option("auto, exact (pooled n×n kernel) or rff (streams the rows)")]
+    public FincRoute Route { get; init; } = FincRoute.Auto;
+
+    [Option("rows read at a time on the rff route", Min = 1, Max = 1_000_000)]
+    public int BatchRows { get; init; } = 4096;
+
+    /// <summary>Largest n_test + n_ref the automatic route computes with the exact kernel.</summary>
+    public const int AutoExactLimit = 3000;
+}

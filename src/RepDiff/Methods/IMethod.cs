@@ -1,0 +1,17 @@
+namespace RepDiff.Methods;
+
+/// <summary>What every method declares: its name, a one-line description and its options record.</summary>
+public interface IMethod
+{
+    /// <summary>The command name and results.json "method" ("rdx", "spec", ...).</summary>
+    string Name { get; }
+
+    /// <summary>One line for --help and the report.</summary>
+    string Description { get; }
+
+    /// <summary>The options record type (a <see cref="MethodOptions"/> with a parameterless constructor).</summary>
+    Type OptionsType { get; }
+
+    /// <summary>A new options record holding every default.</summary>
+    MethodOptions DefaultOptions();
+}

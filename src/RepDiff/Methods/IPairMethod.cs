@@ -1,0 +1,14 @@
+namespace RepDiff.Methods;
+
+/// <summary>A method on two representations of the same samples (A and B): every method but FINC.</summary>
+public interface IPairMethod : IMethod
+{
+    /// <summary>Whether `repdiff compare` runs it when no --methods are named.</summary>
+    bool InCompareByDefault => true;
+
+    /// <summary>Whether the method can run on this pair at all (compare skips it otherwise).</summary>
+    bool Applies(RepresentationPair pair) => true;
+
+    /// <summary>Validates the options, runs, and returns the explanation with the resolved options as its parameters.</summary>
+    Explanation Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
+}

@@ -1,0 +1,7 @@
+namespace RepDiff.Methods;
+
+/// <summary>A method on one representation of two sample sets (TEST and REF), as FINC.</summary>
+public interface ISampleSetMethod : IMethod
+{
+    Explanation Run(SampleSets sets, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
+}

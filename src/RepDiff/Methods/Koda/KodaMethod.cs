@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Text.Json.Nodes;
+using RepDiff.Numerics;
+using RepDiff.Options;
+using RepDiff.Spectral;
+
+namespace RepDiff.Methods.Koda;
+
+/// <summary>
+/// KODA (docs/methods/METHODS.md §5), exact route: for `more_similar_in_a`, maximize xᵀK_A x subject to
+/// xᵀK_B x ≤ ε, ‖x‖ = 1 (kernels / n). x_λ = top eigenvector of K_A − λ K_B; g(λ) = x_λᵀ K_B x_λ does not
+/// increase with λ; the answer is x_λ at the smallest λ with g(λ) ≤ ε. Further modes are orthogonal to
+/// the earlier ones (K ← P K P). `more_similar_in_b` swaps A and B.
+/// </summary>
+/// <remarks>
+/// Each λ of the search is an eigensolve on n×n kernels, so compare runs it only up to n = 1,000
+/// (`repdiff koda` takes up to 1,500, more with an explicit epsilon).
+/// </remarks>
+public sealed class KodaMethod : PairMethod<KodaOptions>
+{
+    public override string Name => "koda";
+    public override string Description => "KODA: modes one kernel clusters strongly while the other's quadratic form stays below epsilon.";
+    public override bool Applies(RepresentationPair pair) => pair.N <= 1000;
+
+    protected override void Validate(RepresentationPair pair, KodaOptions o)
+    {
+        if (o.Epsilon is null && pair.N > SignedEigen.DenseLimit)
+            throw new InvalidOptionException(nameof(o.Epsilon),
+                $"not given, and its default needs every eigenvalue of an n×n kernel; with n = {pair.N} > {SignedEigen.DenseLimit} give a value");
+        if (SampleKernels.Bytes(pair.N) > SampleKernels.MaxBytes)
+            throw new RepDiffInputException($"KODA holds n×n kernels: n = {pair.N} needs {SampleKernels.Bytes(pair.N) / 1e9:F1} GB (limit {SampleKernels.MaxBytes / 1e9:F1} GB); "
+                + "KODA has no feature route yet, so run SPEC with its rff route, which stays linear in n");
+    }
+
+    protected override KodaOptions Resolve(RepresentationPair pair, KodaOptions o, IProgress<ProgressUpdate>? progress)
+    {
+        if (o.Kernel != KernelKind.Gaussian) return o with { SigmaA = null, SigmaB = null };
+        return o with
+        {
+            SigmaA = o.SigmaA ?? Bandwidth.Median(pair.RowsA, o.Seed, pair.NameA, nameof(o.SigmaA)),
+            SigmaB = o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed + 1, pair.NameB, nameof(o.SigmaB)),
+        };
+    }
+
+    protected override Explanation Explain(RepresentationPair pair, KodaOptions options, IProgress<ProgressUpdate>? progress)
+    {
+        var clock = Stopwatch.StartNew();
+        int n = pair.N;
+        var ka = Kernel(pair.A, options.SigmaA, n, pair.NameA);
+        var kb = Kernel(pair.B, options.SigmaB, n, pair.NameB);
+        double epsA = options.Epsilon ?? MedianNonzeroEigenvalue(kb, n);  // direction a constrains B's kernel
+        double epsB = options.Epsilon ?? MedianNonzeroEigenvalue(ka, n);
+        double kernels = clock.Elapsed.TotalSeconds;
+        var (conceptsA, lambdasA) = Direction(ka, kb, n, epsA, options, options.Seed, progress, "modes (A)");
+        var (conceptsB, lambdasB) = Direction(kb, ka, n, epsB, options, options.Seed, progress, "modes (B)");
+        var explanation = new Explanation
+        {
+            Directions =
+            [
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = conceptsA },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = conceptsB },
+            ],
+            Metrics = new JsonObject
+            {
+                ["epsilon_a"] = epsA,
+                ["epsilon_b"] = epsB,
+                ["koda_lambda"] = new JsonObject
+                {
+                    [DirectionNames.MoreSimilarInA] = new JsonArray(lambdasA.Select(l => (JsonNode)l).ToArray()),
+                    [DirectionNames.MoreSimilarInB] = new JsonArray(lambdasB.Select(l => (JsonNode)l).ToArray()),
+                },
+            },
+        };
+        explanation.Timings["kernels"] = kernels;
+        explanation.Timings["modes"] = clock.Elapsed.TotalSeconds - kernels;
+        return explanation;
+    }
+
+    /// <summary>
+    /// One constrained mode: the unit x maximizing xᵀ kx x with xᵀ ky x ≤ eps, orthogonal to found.
+    /// Returns x, the λ used and g(λ) = xᵀ ky x.
+    /// </summary>
+    /// <param name="guess">A λ likely to be feasible (the previous mode's), where the bracket search starts; 1 when null.</param>
+    /// <remarks>
+    /// g does not increase with λ, so the smallest feasible λ is bracketed by an infeasible lo and a feasible hi and
+    /// the bracket is shrunk until it is <paramref name="tolerance"/>·hi wide, keeping hi's vector: the bisection of
+    /// docs/methods/METHODS.md §5, but each new λ is where the line through (lo, ln g(lo)) and (hi, ln g(hi)) crosses ln ε (regula
+    /// falsi with the Illinois rule), with a plain halving whenever the last two steps did not halve the bracket.
+    /// It ends at the same λ within the tolerance in fewer eigensolves.
+    /// </remarks>
+    internal static (double[] X, double Lambda, double G) ConstrainedMode(double[] kx, double[] ky, int n, double eps,
+        IReadOnlyList<double[]> found, int steps, double tolerance, int seed, double? guess = null)
+    {
+        // Each λ starts Lanczos from the previous λ's vector: the search moves λ a little at a time, so
+        // the top eigenvector barely changes and a warm start saves most of the operator products.
+        double[]? previous = null;
+        (double[] X, double G) At(double lambda)
+        {
+            var x = Lanczos.Solve(new ProjectedDifference(kx, ky, n, lambda, found), 1, EigenTarget.Largest, seed, tolerance: 1e-9, start: previous).Vectors[0];
+            previous = x;
+            return (x, Quadratic(ky, n, x));
+        }
+        // Bracket the smallest feasible λ: an infeasible lo below a feasible hi. The first mode checks λ = 0 (the
+        // unconstrained answer) and starts at 1; later ones start at the previous mode's λ. From a feasible start the
+        // search walks down (once far below the start, λ = 0 decides), from an infeasible one it grows ×4.
+        double lo = 0, gLo = double.NaN;
+        if (guess is not > 0)
+        {
+            var atZero = At(0);
+            if (atZero.G <= eps) return (atZero.X, 0, atZero.G);
+            gLo = atZero.G;
+        }
+        double start = guess is > 0 ? guess.Value : 1, hi = start;
+        var best = At(start);
+        if (best.G <= eps)
+        {
+            for (double next = 0.7 * start; ; next *= 0.25)
+            {
+                if (next < 1e-6 * start)
+                {
+                    if (!double.IsNaN(gLo)) break;  // g(0) is known to be infeasible: lo = 0
+                    var atZero = At(0);
+                    if (atZero.G <= eps) return (atZero.X, 0, atZero.G);
+                    gLo = atZero.G;
+                    break;
+                }
+                var at = At(next);
+                if (at.G > eps)
+                {
+                    (lo, gLo) = (next, at.G);
+                    break;
+                }
+                (hi, best) = (next, at);
+            }
+        }
+        else
+        {
+            (lo, gLo) = (start, best.G);
+            for (hi = 4 * start, best = At(hi); best.G > eps && hi < 1e12; hi *= 4, best = At(hi)) (lo, gLo) = (hi, best.G);
+        }
+        double logEps = Math.Log(eps);
+        double fLo = Math.Log(gLo) - logEps, fHi = Math.Log(Math.Max(best.G, double.Epsilon)) - logEps;  // fLo > 0 ≥ fHi
+        int kept = 0;  // +1: hi moved last step, −1: lo moved; two moves of one end in a row halve the other's f
+        double widthTwoStepsAgo = double.PositiveInfinity, widthOneStepAgo = hi - lo;
+        for (int s = 0; s < steps && hi - lo > tolerance * hi; s++)
+        {
+            double width = hi - lo, near = 0.45 * tolerance * hi;
+            double mid = hi - fHi * width / (fHi - fLo);
+            // A root predicted within reach of an end is confirmed by one λ just past it, which ends the search
+            // when it lands on the other side; otherwise a step that did not halve the bracket is followed by a halving.
+            if (mid > hi - near) mid = hi - 2 * near;
+            else if (mid < lo + near) mid = lo + 2 * near;
+            else if (width > 0.5 * widthTwoStepsAgo) mid = lo + 0.5 * width;
+            if (!(mid > lo && mid < hi)) mid = lo + 0.5 * width;
+            (widthTwoStepsAgo, widthOneStepAgo) = (widthOneStepAgo, width);
+            var candidate = At(mid);
+            double f = Math.Log(Math.Max(candidate.G, double.Epsilon)) - logEps;
+            if (candidate.G <= eps)
+            {
+                (hi, fHi, best) = (mid, f, candidate);
+                if (kept == 1) fLo /= 2;
+                kept = 1;
+            }
+            else
+            {
+                (lo, fLo) = (mid, f);
+                if (kept == -1) fHi /= 2;
+                kept = -1;
+            }
+        }
+        return (best.X, hi, best.G);
+    }
+
+    private static (List<Concept> Concepts, double[] Lambdas) Direction(double[] kx, double[] ky, int n, double eps, KodaOptions o,
+        int seed, IProgress<ProgressUpdate>? progress, string stage)
+    {
+        var found = new List<double[]>();
+        var lambdas = new List<double>();
+        var strengths = new List<double>();
+        int modes = Math.Min(o.Concepts, n);
+        for (int k = 0; k < modes; k++)
+        {
+            // Each mode's λ is near the previous one's, which starts its bracket.
+            var (x, lambda, _) = ConstrainedMode(kx, ky, n, eps, found, o.BisectionSteps, o.LambdaTolerance, seed, lambdas.LastOrDefault());
+            found.Add(x);
+            lambdas.Add(lambda);
+            strengths.Add(Quadratic(kx, n, x));
+            progress.Report(stage, (k + 1.0) / modes);
+        }
+        var members = ModeMembers.FromVectors(found.ToArray(), o.Members);
+        return (members.Concepts(strengths, o.GridSize, 0), lambdas.ToArray());
+    }
+
+    private static double[] Kernel(Matrix x, double? sigma, int n, string name)
+    {
+        var k = DenseMemory.Zeroed((long)n * n);
+        if (sigma is { } s) SampleKernels.AddGaussian(x, s, 1.0 / n, k);
+        else
+        {
+            var unit = new Matrix(n, x.Cols);
+            new CosineFeatures(x.Cols, name).Map(x, unit, 0, 0);
+            SampleKernels.AddGram(unit, 1.0 / n, k);
+        }
+        return k;
+    }
+
+    /// <summary>numpy's median of the eigenvalues above 1e-10 of the largest (a PSD kernel's numerical zeros excluded).</summary>
+    internal static double MedianNonzeroEigenvalue(double[] k, int n)
+    {
+        var values = SymmetricEigen.Decompose((double[])k.Clone(), n).Values;
+        var nonzero = values.Where(v => v > 1e-10 * values[0]).OrderBy(v => v).ToArray();
+        int c = nonzero.Length;
+        return c % 2 == 1 ? nonzero[c / 2] : 0.5 * (nonzero[c / 2 - 1] + nonzero[c / 2]);
+    }
+
+    private static double Quadratic(double[] k, int n, double[] x)
+    {
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += x[i] * TensorPrimitives.Dot<double>(k.AsSpan(i * n, n), x);
+        return sum;
+    }
+
+    /// <summary>
+    /// y = P (kx − λ ky) P x − c U Uᵀ x with P = I − U Uᵀ: the found modes' span gets eigenvalue −c, below
+    /// everything else (c exceeds the norm 1 + λ of the difference), so the top eigenvector is a new mode.
+    /// </summary>
+    private sealed class ProjectedDifference(double[] kx, double[] ky, int n, double lambda, IReadOnlyList<double[]> found) : ISymmetricOperator
+    {
+        private readonly double[] px = new double[n], ay = new double[n], by = new double[n];
+        private readonly double c = 2 * (1 + lambda);
+        public int Size => n;
+
+        public void Multiply(double[] x, double[] y)
+        {
+            x.AsSpan().CopyTo(px);
+            var coefficients = found.Select(u => TensorPrimitives.Dot<double>(u, x)).ToArray();
+            for (int k = 0; k < found.Count; k++) TensorPrimitives.MultiplyAdd(found[k], -coefficients[k], px, px);
+            Parallel.For(0, n, i =>
+            {
+                ay[i] = TensorPrimitives.Dot<double>(kx.AsSpan(i * n, n), px);
+                by[i] = TensorPrimitives.Dot<double>(ky.AsSpan(i * n, n), px);
+            });
+            for (int i = 0; i < n; i++) y[i] = ay[i] - lambda * by[i];
+            var back = found.Select(u => TensorPrimitives.Dot<double>(u, y)).ToArray();
+            for (int k = 0; k < found.Count; k++) TensorPrimitives.MultiplyAdd(found[k], -back[k] - c * coefficients[k], y, y);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using RepDiff.Options;
+
+namespace RepDiff.Methods;
+
+/// <summary>
+/// The base of every method's options record. Each property is one option, declared with
+/// <see cref="OptionAttribute"/> (description, range) and its default as initializer; the CLI binds
+/// flags from it, validation checks it, and results.json's "parameters" is the resolved record.
+/// </summary>
+public abstract record MethodOptions
+{
+    [Option("random seed; same inputs, options and seed give the same results")]
+    public int Seed { get; init; }
+}

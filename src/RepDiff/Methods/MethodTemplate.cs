@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using RepDiff.Options;
+
+namespace RepDiff.Methods;
+
+/// <summary>
+/// The steps every method run takes, whatever its input: check the declared ranges, let the method
+/// check what depends on the input, resolve options decided at run time (a median bandwidth, 80/n),
+/// explain, and record the resolved options as parameters plus the total time.
+/// </summary>
+internal static class MethodTemplate
+{
+    public static Explanation Run<TOptions>(IMethod method, TOptions options, Action validate, Func<TOptions> resolve,
+        Func<TOptions, Explanation> explain) where TOptions : MethodOptions
+    {
+        var total = Stopwatch.StartNew();
+        OptionsSchema.Validate(options);
+        validate();
+        var clock = Stopwatch.StartNew();
+        var resolved = resolve();
+        double resolving = clock.Elapsed.TotalSeconds;
+        var explanation = explain(resolved);
+        explanation.Method = method.Name;
+        explanation.Parameters = OptionsSchema.ToJson(resolved);
+        if (resolving >= 1e-3) explanation.Timings["resolve_options"] = resolving;
+        explanation.Timings["total"] = total.Elapsed.TotalSeconds;
+        return explanation;
+    }
+
+    public static TOptions Cast<TOptions>(IMethod method, MethodOptions options) => options is TOptions typed ? typed
+        : throw new ArgumentException($"{method.Name} takes {typeof(TOptions).Name}, not {options.GetType().Name}");
+}

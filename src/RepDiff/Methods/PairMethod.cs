@@ -1,0 +1,35 @@
+namespace RepDiff.Methods;
+
+/// <summary>
+/// The base of a method on two representations of the same samples. A method is its options record and
+/// <see cref="Explain"/>; <see cref="Run"/> validates, resolves and records the parameters around it.
+/// </summary>
+public abstract class PairMethod<TOptions> : IPairMethod where TOptions : MethodOptions, new()
+{
+    public abstract string Name { get; }
+    public abstract string Description { get; }
+    public Type OptionsType => typeof(TOptions);
+    public MethodOptions DefaultOptions() => new TOptions();
+    public virtual bool InCompareByDefault => true;
+    public virtual bool Applies(RepresentationPair pair) => true;
+
+    public Explanation Run(RepresentationPair pair, TOptions options, IProgress<ProgressUpdate>? progress = null)
+        => MethodTemplate.Run(this, options, () => Validate(pair, options), () => Resolve(pair, options, progress), o =>
+        {
+            var explanation = Explain(pair, o, progress);
+            explanation.N = pair.N;
+            return explanation;
+        });
+
+    Explanation IPairMethod.Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress)
+        => Run(pair, MethodTemplate.Cast<TOptions>(this, options), progress);
+
+    /// <summary>Checks what the declared ranges cannot (options against the input, options against each other).</summary>
+    protected virtual void Validate(RepresentationPair pair, TOptions options) { }
+
+    /// <summary>Fills in what is decided at run time; the returned record is what results.json records.</summary>
+    protected virtual TOptions Resolve(RepresentationPair pair, TOptions options, IProgress<ProgressUpdate>? progress) => options;
+
+    /// <summary>The method itself: concepts for both directions, with its own stage timings and metrics.</summary>
+    protected abstract Explanation Explain(RepresentationPair pair, TOptions options, IProgress<ProgressUpdate>? progress);
+}

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RepDiff.IO;
+using RepDiff.Numerics;
+using RepDiff.Options;
+
+namespace RepDiff.Methods.Rdx;
+
+/// <summary>
+/// RDX (docs/methods/METHODS.md §1): groups of samples one representation puts together and the other
+/// pulls apart, found by clustering the affinity of their neighbourhood differences, both directions.
+/// </summary>
+public sealed class RdxMethod : PairMethod<RdxOptions>
+{
+    public override string Name => "rdx";
+    public override string Description => "Representational difference explanations: groups one model puts together that the other pulls apart.";
+
+    protected override void Validate(RepresentationPair pair, RdxOptions o)
+    {
+        int used = o.MaxSamples is int cap ? Math.Min(cap, pair.N) : pair.N;
+        int groups = o.Clustering == RdxClustering.Spectral && o.NullCluster ? o.Concepts + 1 : o.Concepts;
+        if (groups > used)
+            throw new InvalidOptionException(nameof(o.Concepts),
+                $"{groups} clusters ({o.Concepts}{(groups > o.Concepts ? " plus the null cluster" : "")}) need at least as many samples, but there are {used}");
+        if (o.Clustering != RdxClustering.Spectral && (long)o.Concepts * o.GridSize > used)
+            throw new InvalidOptionException(nameof(o.Concepts),
+                $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}");
+        if (o.Clustering != RdxClustering.Spectral && !o.NullCluster)
+            throw new InvalidOptionException(nameof(o.NullCluster), "applies to spectral clustering only; pagerank and eigencentrality always leave the unassigned samples in the null cluster");
+    }
+
+    protected override RdxOptions Resolve(RepresentationPair pair, RdxOptions o, IProgress<ProgressUpdate>? progress)
+        => o with { Gamma = o.Gamma ?? RdxOptions.DefaultGamma(o.MaxSamples is int cap ? Math.Min(cap, pair.N) : pair.N) };
+
+    protected override Explanation Explain(RepresentationPair pair, RdxOptions options, IProgress<ProgressUpdate>? progress)
+    {
+        var timings = new Dictionary<string, double>();
+        int fullN = pair.N;
+        int[]? guideLabels = options.GuideLabels is { } guidePath ? LoadGuide(guidePath, fullN) : null;
+
+        // MaxSamples: work on a seeded subsample; indices are mapped back at the end.
+        int[]? rows = null;
+        if (options.MaxSamples is int cap && cap < fullN)
+            rows = Sampling.Stratified(fullN, cap, options.Seed, guideLabels ?? pair.Samples.Labels?.Codes);
+        var a = rows is null ? pair.A : pair.A.SelectRows(rows);
+        var b = rows is null ? pair.B : pair.B.SelectRows(rows);
+        var guide = guideLabels is { } labels && rows is not null ? rows.Select(i => labels[i]).ToArray() : guideLabels;
+        int n = a.Rows;
+        RdxMemory.Check(n, a.Cols, b.Cols, RdxMemory.Available());
+
+        Matrix? mappedA = null, mappedB = null;
+        JsonObject? alignment = null;
+        if (options.Align)
+        {
+            var sw = Stopwatch.StartNew();
+            var toB = CkaAlignment.Fit(a, b, options.Seed, progress, "alignment (A → B)");
+            var toA = CkaAlignment.Fit(b, a, options.Seed, progress, "alignment (B → A)");
+            (mappedA, mappedB) = (toB.Mapped, toA.Mapped);
+            alignment = new JsonObject { ["a_to_b"] = Summary(toB), ["b_to_a"] = Summary(toA) };
+            timings["alignment"] = sw.Elapsed.TotalSeconds;
+        }
+
+        float beta = (float)options.Beta;
+        var sw2 = Stopwatch.StartNew();
+        // more_similar_in_a: M = exp(+beta G) with G from (A, mapped B); more_similar_in_b: exp(−beta G) with G from (mapped A, B).
+        var g = DifferenceMatrix.Compute(a, mappedB ?? b, options, guide, progress, out var farthest);
+        // The difference pass saw every pair of the full input (unless subsampled or aligned): BSR reuses its largest distances.
+        if (rows is null) pair.Statistics.SetMaxDistanceA(farthest.A);
+        if (rows is null && mappedB is null) pair.Statistics.SetMaxDistanceB(farthest.B);
+        timings["difference"] = sw2.Elapsed.TotalSeconds;
+        var s = new Matrix(n, n);
+        var inA = BuildDirection(DirectionNames.MoreSimilarInA, "a", g, beta, s, a, options, progress, timings);
+        if (options.Align)
+        {
+            sw2.Restart();
+            g = DifferenceMatrix.Compute(mappedA!, b, options, guide, progress, out farthest, into: g);
+            if (rows is null) pair.Statistics.SetMaxDistanceB(farthest.B);
+            timings["difference"] += sw2.Elapsed.TotalSeconds;
+        }
+        var inB = BuildDirection(DirectionNames.MoreSimilarInB, "b", g, -beta, s, b, options, progress, timings);
+
+        var explanation = new Explanation { Directions = [inA.Direction, inB.Direction], Timings = timings };
+        explanation.Metrics["samples_used"] = n;
+        explanation.Metrics["mean_affinity"] = new JsonObject
+        {
+            [inA.Direction.Name] = new JsonArray(inA.MeanAffinity.Select(v => (JsonNode?)v).ToArray()),
+            [inB.Direction.Name] = new JsonArray(inB.MeanAffinity.Select(v => (JsonNode?)v).ToArray()),
+        };
+        if (alignment is not null) explanation.Metrics["alignment"] = alignment;
+        if (rows is not null) MapToOriginalRows(explanation, rows, fullN);
+        return explanation;
+    }
+
+    private static int[] LoadGuide(string path, int n)
+    {
+        var codes = SampleFiles.LoadLabels(path).Codes;
+        if (codes.Length != n)
+            throw new InvalidOptionException(nameof(RdxOptions.GuideLabels), $"{path} has {codes.Length} labels for {n} samples; there must be one per sample");
+        return codes;
+    }
+
+    /// <summary>Held-out debiased CKA before and after an alignment map, and the Adam step it was taken at.</summary>
+    private static JsonObject Summary(AlignmentResult fit) => new()
+    {
+        ["held_out_cka_before"] = fit.InitialHeldOutCka,
+        ["held_out_cka_after"] = fit.HeldOutCka,
+        ["best_step"] = fit.BestStep,
+    };
+
+    private sealed record DirectionResult(Direction Direction, double?[] MeanAffinity);
+
+    /// <summary>Cluster one direction's affinity, order the clusters by coherence and pick their grids.</summary>
+    private static DirectionResult BuildDirection(string name, string explains, Matrix g, float exponent, Matrix s,
+        Matrix explained, RdxOptions options, IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings)
+    {
+        var sw = Stopwatch.StartNew();
+        bool spectral = options.Clustering == RdxClustering.Spectral;
+        Affinity.Symmetrized(g, exponent, s, zeroDiagonal: spectral, progress);
+        Add(timings, "affinities", sw);
+
+        int groups;
+        int[] raw;
+        if (spectral)
+        {
+            groups = options.Concepts + (options.NullCluster ? 1 : 0);
+            raw = AffinityClustering.Spectral(s, groups, options.Seed, progress).Labels;
+        }
+        else
+        {
+            groups = options.Concepts;
+            raw = AffinityClustering.Centrality(s, groups, options.GridSize, options.Clustering == RdxClustering.PageRank, options.Seed, progress);
+        }
+        Add(timings, "clustering", sw);
+
+        // docs/methods/METHODS.md §1.5: ascending mean affinity; with a null cluster the least coherent becomes label 0.
+        var (means, sampleMeans) = Affinity.WithinCluster(g, exponent, raw, groups);
+        var order = Enumerable.Range(0, groups).OrderBy(c => means[c]).ThenBy(c => c).ToArray();
+        int offset = spectral && options.NullCluster ? 0 : 1;
+        var newLabel = new int[groups];
+        for (int p = 0; p < groups; p++) newLabel[order[p]] = p + offset;
+        var labels = raw.Select(c => c < 0 ? 0 : newLabel[c]).ToArray();
+        int top = groups - 1 + offset;
+        // Per label 0..k; label 0 has no mean when spectral clustering runs without a null cluster.
+        var meanAffinity = new double?[top + 1];
+        if (!spectral) meanAffinity[0] = NullMean(g, exponent, labels);
+        for (int c = 0; c < groups; c++) meanAffinity[newLabel[c]] = means[c];
+
+        var rng = Rng.Create(options.Seed);
+        var concepts = new List<Concept>();
+        for (int label = top; label >= 1; label--)
+        {
+            var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == label)
+                .OrderByDescending(i => sampleMeans[i]).ThenBy(i => i).ToArray();
+            if (members.Length == 0) continue;
+            var grid = options.Grid switch
+            {
+                RdxGrid.MaxAffinity => ConceptGrids.MaxAffinity(members.Order().ToArray(), explained, options.GridSize, g, exponent),
+                RdxGrid.Centroid => ConceptGrids.Centroid(members, explained, options.GridSize),
+                _ => ConceptGrids.Random(members, options.GridSize, rng),
+            };
+            concepts.Add(new Concept
+            {
+                Rank = concepts.Count + 1,
+                Strength = meanAffinity[label]!.Value,
+                Members = members,
+                Grid = grid,
+                Scores = members.Select(i => sampleMeans[i]).ToArray(),
+            });
+        }
+        var heatmap = DifferenceHeatmap.Sample(g, Math.Sign(exponent), labels, HeatmapMeaning(options, explains));
+        Add(timings, "grids", sw);
+        return new DirectionResult(new Direction { Name = name, Explains = explains, Labels = labels, Concepts = concepts, Heatmap = heatmap }, meanAffinity);
+    }
+
+    /// <summary>The entry of this run's difference matrix in words, with its own distance, difference and gamma.</summary>
+    private static string HeatmapMeaning(RdxOptions o, string explains)
+    {
+        var (e, other) = explains == "a" ? ("A", "B") : ("B", "A");
+        string scale = o.Distance switch
+        {
+            RdxDistance.Neighborhood => "N the neighbourhood rank",
+            RdxDistance.MaxNormalized => "N the distance over its maximum",
+            _ => "N the local-scaling distance (s = 7)",
+        };
+        string value = o.Difference == RdxDifference.LocallyBiased
+            ? string.Create(CultureInfo.InvariantCulture, $"tanh(γ (N_{other} − N_{e}) / (min(N_{e}, N_{other}) + 1)), γ = {o.Gamma:G4}")
+            : $"N_{other} − N_{e}{(o.NormalizeDifference ? ", divided by its largest magnitude" : "")}";
+        return $"{value}; {scale}{(o.Align ? ", after CKA alignment" : "")}{(o.GuideLabels is null ? "" : ", within guide labels")}. Positive: closer in {e} than in {other}.";
+    }
+
+    /// <summary>Mean affinity of the unassigned samples (centrality clustering's null cluster).</summary>
+    private static double NullMean(Matrix g, float exponent, int[] labels)
+    {
+        var rest = labels.Select(l => l == 0 ? 0 : -1).ToArray();
+        return Affinity.WithinCluster(g, exponent, rest, 1).ClusterMeans[0];
+    }
+
+    private static void Add(Dictionary<string, double> timings, string stage, Stopwatch sw)
+    {
+        timings[stage] = timings.GetValueOrDefault(stage) + sw.Elapsed.TotalSeconds;
+        sw.Restart();
+    }
+
+    /// <summary>Subsample positions → original row numbers; rows outside the subsample get label −1.</summary>
+    private static void MapToOriginalRows(Explanation explanation, int[] rows, int fullN)
+    {
+        foreach (var direction in explanation.Directions)
+        {
+            var labels = new int[fullN];
+            Array.Fill(labels, -1);
+            for (int p = 0; p < rows.Length; p++) labels[rows[p]] = direction.Labels![p];
+            direction.Labels = labels;
+            foreach (var concept in direction.Concepts)
+            {
+                concept.Members = concept.Members.Select(p => rows[p]).ToArray();
+                concept.Grid = concept.Grid.Select(p => rows[p]).ToArray();
+            }
+            if (direction.Heatmap is { } heatmap) heatmap.Samples = heatmap.Samples.Select(p => rows[p]).ToArray();
+        }
+    }
+}

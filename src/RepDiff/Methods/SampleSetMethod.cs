@@ -1,0 +1,20 @@
+namespace RepDiff.Methods;
+
+/// <summary>The base of a method on one representation of two sample sets (see <see cref="PairMethod{TOptions}"/>).</summary>
+public abstract class SampleSetMethod<TOptions> : ISampleSetMethod where TOptions : MethodOptions, new()
+{
+    public abstract string Name { get; }
+    public abstract string Description { get; }
+    public Type OptionsType => typeof(TOptions);
+    public MethodOptions DefaultOptions() => new TOptions();
+
+    public Explanation Run(SampleSets sets, TOptions options, IProgress<ProgressUpdate>? progress = null)
+        => MethodTemplate.Run(this, options, () => Validate(sets, options), () => Resolve(sets, options, progress), o => Explain(sets, o, progress));
+
+    Explanation ISampleSetMethod.Run(SampleSets sets, MethodOptions options, IProgress<ProgressUpdate>? progress)
+        => Run(sets, MethodTemplate.Cast<TOptions>(this, options), progress);
+
+    protected virtual void Validate(SampleSets sets, TOptions options) { }
+    protected virtual TOptions Resolve(SampleSets sets, TOptions options, IProgress<ProgressUpdate>? progress) => options;
+    protected abstract Explanation Explain(SampleSets sets, TOptions options, IProgress<ProgressUpdate>? progress);
+}

@@ -1,0 +1,37 @@
+using RepDiff.Spectral;
+
+namespace RepDiff.Methods.Spec;
+
+/// <summary>
+/// SPEC-align as a method: learns the head W on B (<see cref="SpecAlign"/>), then explains what still
+/// differs between A and the aligned B W with SPEC's cosine kernel. Writes W and B W beside results.json.
+/// </summary>
+public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
+{
+    public override string Name => "spec-align";
+    public override string Description => "SPEC-align: learn W (d_B × d_B, from the identity) minimizing SPEC-diff(A, B W) with the cosine kernel, then show what still differs.";
+
+    /// <summary>It learns a map rather than explaining the pair as given, so compare runs it only when named.</summary>
+    public override bool InCompareByDefault => false;
+
+    protected override void Validate(RepresentationPair pair, SpecAlignOptions options)
+    {
+        if (pair.N < 8) throw new RepDiffInputException($"SPEC-align needs at least 8 samples, got {pair.N}");
+    }
+
+    protected override Explanation Explain(RepresentationPair pair, SpecAlignOptions options, IProgress<ProgressUpdate>? progress)
+    {
+        var fit = SpecAlign.Fit(pair.A, pair.B, options, progress);
+        var remaining = new SpecMethod().Run(new RepresentationPair(pair.A, fit.AlignedB, pair.Samples) { NameA = pair.NameA, NameB = pair.NameB + " · W" },
+            new SpecOptions { Kernel = KernelKind.Cosine, Eta = options.Eta, Concepts = options.Concepts, Members = options.Members, GridSize = options.GridSize, Seed = options.Seed },
+            progress);
+        var explanation = new Explanation { Directions = remaining.Directions, Spectrum = remaining.Spectrum, Metrics = remaining.Metrics };
+        explanation.Metrics["spec_diff_before"] = fit.SpecDiffBefore;
+        explanation.Metrics["spec_diff_after"] = fit.SpecDiffAfter;
+        explanation.Metrics["held_out_rows"] = fit.HeldOutRows;
+        explanation.Artifacts["w.npy"] = fit.W;
+        explanation.Artifacts["aligned_b.npy"] = fit.AlignedB;
+        foreach (var (stage, seconds) in remaining.Timings) explanation.Timings["spec " + stage] = seconds;
+        return explanation;
+    }
+}

@@ -1,0 +1,4 @@
+namespace RepDiff.Methods.Spec;
+
+/// <summary>The learned head W (d_B × d_B), B W for every row, and SPEC-diff (cosine) on the held-out rows before and after.</summary>
+public sealed record SpecAlignResult(Matrix W, Matrix AlignedB, double SpecDiffBefore, double SpecDiffAfter, int HeldOutRows);

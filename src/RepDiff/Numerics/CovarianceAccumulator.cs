@@ -1,0 +1,55 @@
+using System.Runtime.Intrinsics;
+
+namespace RepDiff.Numerics;
+
+/// <summary>
+/// Streaming Σ φφᵀ over row batches (double sums of float features); two accumulators merge by adding.
+/// Batches update the upper triangle only, with one float work matrix for all of them; the lower triangle is
+/// filled when <see cref="Sum"/> is read.
+/// </summary>
+public sealed class CovarianceAccumulator
+{
+    private readonly double[] sum;
+    private float[]? partial;
+    private bool mirrored = true;
+
+    public CovarianceAccumulator(int dim)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(dim);
+        Dim = dim;
+        sum = DenseMemory.Zeroed(checked(dim * dim));
+    }
+
+    public int Dim { get; }
+
+    /// <summary>Rows added so far.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Σ φφᵀ, dim×dim row-major, both triangles.</summary>
+    public double[] Sum
+    {
+        get
+        {
+            if (!mirrored) Syrk.MirrorUpper(sum, Dim);
+            mirrored = true;
+            return sum;
+        }
+    }
+
+    public void Add(Matrix batch)
+    {
+        if (batch.Cols != Dim) throw new ArgumentException($"batch has {batch.Cols} columns, the accumulator {Dim}");
+        if (batch.Rows == 0 || Dim == 0) return;
+        Syrk.AddUpperTransposeProduct(batch, sum, 1, partial ??= new float[Dim * Dim]);
+        mirrored = false;
+        Count += batch.Rows;
+    }
+
+    public void Merge(CovarianceAccumulator other)
+    {
+        if (other.Dim != Dim) throw new ArgumentException($"cannot merge a {other.Dim}-dim accumulator into a {Dim}-dim one");
+        System.Numerics.Tensors.TensorPrimitives.Add(sum, other.Sum, sum);
+        mirrored = false;  // the upper triangle is right; the lower is refreshed from it on the next read
+        Count += other.Count;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+
+namespace RepDiff.Reporting;
+
+/// <summary>
+/// Everything a report shows, computed in the library with the run's own parameters: the explanations
+/// (scored: BSR per direction and concept, label counts, heatmaps, spectra), the samples' side
+/// information, context numbers and the map coordinates. A renderer only draws it; results.json and
+/// maps.npy carry the same data for other tools.
+/// </summary>
+public sealed class ReportModel
+{
+    public required string Title { get; init; }
+
+    /// <summary>A paragraph of plain text shown under the title (e.g. what the demo compares).</summary>
+    public string? Intro { get; init; }
+
+    public required IReadOnlyList<Explanation> Explanations { get; init; }
+
+    /// <summary>Display names of the two inputs (A and B; FINC's TEST and REF).</summary>
+    public required string NameA { get; init; }
+    public required string NameB { get; init; }
+
+    /// <summary>Their dimensions, where the inputs are two representations.</summary>
+    public int? DimensionsA { get; init; }
+    public int? DimensionsB { get; init; }
+
+    /// <summary>Number of samples member indices refer to.</summary>
+    public required int N { get; init; }
+
+    /// <summary>Ids, labels, images and texts of the samples (empty for FINC's two sample sets).</summary>
+    public SampleInfo Samples { get; init; } = new();
+
+    /// <summary>Pair-level numbers shown in the header (linear CKA, mutual k-NN, ...).</summary>
+    public JsonObject Context { get; init; } = new();
+
+    /// <summary>Seconds per stage of the whole run (loading, each method, total).</summary>
+    public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>2-D maps of both representations; null where there are none (FINC).</summary>
+    public SampleMaps? Maps { get; init; }
+
+    /// <summary>
+    /// The model of a report on a pair: the explanations must already be scored (<see cref="ExplanationScoring"/>);
+    /// the maps are computed here, with every shown concept's grid among the plotted points.
+    /// </summary>
+    public static ReportModel ForPair(RepresentationPair pair, IReadOnlyList<Explanation> explanations, JsonObject context, string title,
+        string? intro = null, IReadOnlyDictionary<string, double>? timings = null) => new()
+    {
+        Title = title,
+        Intro = intro,
+        Explanations = explanations,
+        NameA = pair.NameA,
+        NameB = pair.NameB,
+        DimensionsA = pair.RowsA.Cols,
+        DimensionsB = pair.RowsB.Cols,
+        N = pair.N,
+        Samples = pair.Samples,
+        Context = context,
+        Timings = timings ?? new Dictionary<string, double>(),
+        Maps = SampleMaps.Pca(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Grid)),
+    };
+
+    /// <summary>The model of a report on two sample sets of one representation (FINC): no shared samples, no maps.</summary>
+    public static ReportModel ForSampleSets(SampleSets sets, Explanation explanation, string title) => new()
+    {
+        Title = title,
+        Explanations = [explanation],
+        NameA = sets.NameTest,
+        NameB = sets.NameRef,
+        N = explanation.N,
+        Timings = explanation.Timings,
+    };
+
+    /// <summary>Concepts per direction a report shows as cards (the rest are in results.json).</summary>
+    public const int MaxConceptsShown = 12;
+}

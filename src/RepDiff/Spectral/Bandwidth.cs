@@ -1,0 +1,32 @@
+using RepDiff.Numerics;
+using RepDiff.Options;
+
+namespace RepDiff.Spectral;
+
+/// <summary>The median rule for Gaussian bandwidths (docs/methods/METHODS.md §3).</summary>
+public static class Bandwidth
+{
+    /// <summary>Rows used when n is larger: the median of all pairs of a seeded subsample.</summary>
+    public const int SubsampleRows = 5000;
+
+    /// <summary>
+    /// Median Euclidean distance over all pairs i &lt; j (numpy's median: the mean of the two middle
+    /// values for an even count), or over a seeded subsample of <see cref="SubsampleRows"/> rows.
+    /// A median of 0 (mostly identical rows) gives no bandwidth: an error naming the option (the
+    /// options-record property <paramref name="property"/>) to set instead.
+    /// </summary>
+    public static double Median(IRowSource x, int seed, string name, string property)
+    {
+        double median = MedianDistance(x, seed, property);
+        if (!(median > 0))
+            throw new InvalidOptionException(property, $"not given, and the median pairwise distance of {name} is 0 (most rows are identical), so the median rule gives no bandwidth; give one");
+        return median;
+    }
+
+    private static double MedianDistance(IRowSource x, int seed, string property)
+    {
+        var rows = x.Rows > SubsampleRows ? x.SelectRows(Sampling.Uniform(x.Rows, SubsampleRows, seed)) : x.ReadAll();
+        if (rows.Rows < 2) throw new InvalidOptionException(property, "not given, and the median rule needs at least 2 rows; give a bandwidth");
+        return Selection.MedianAboveDiagonal(Distances.SquaredEuclideanAboveDiagonal(rows), v => Math.Sqrt(Math.Max(0, v)));
+    }
+}

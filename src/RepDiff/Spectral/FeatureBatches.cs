@@ -1,0 +1,63 @@
+using RepDiff.Numerics;
+
+namespace RepDiff.Spectral;
+
+/// <summary>
+/// Reads row batches from sources that describe the same rows and maps them side by side:
+/// batch row i is [φ_1(x_i) | φ_2(y_i) | ...]. Memory is O(batch × total feature dimension).
+/// </summary>
+internal sealed class FeatureBatches
+{
+    private readonly IRowSource[] sources;
+    private readonly IFeatureMap[] maps;
+    private readonly int batchRows;
+
+    public FeatureBatches(IRowSource[] sources, IFeatureMap[] maps, int batchRows)
+    {
+        this.sources = sources;
+        this.maps = maps;
+        this.batchRows = Math.Max(1, batchRows);
+        Dim = maps.Sum(m => m.Dim);
+        Rows = sources[0].Rows;
+    }
+
+    public int Rows { get; }
+    public int Dim { get; }
+
+    /// <summary>The feature dimension of one map (its block of columns in a batch).</summary>
+    public int MapDim(int map) => maps[map].Dim;
+
+    /// <summary>Calls body(features, firstRow) for each batch in order; features is reused between calls.</summary>
+    public void ForEach(Action<Matrix, int> body, IProgress<ProgressUpdate>? progress, string stage)
+    {
+        Matrix? fullFeatures = null;
+        var rawFull = new Matrix?[maps.Length];
+        for (int first = 0; first < Rows; first += batchRows)
+        {
+            int count = Math.Min(batchRows, Rows - first);
+            var features = count == batchRows ? (fullFeatures ??= new Matrix(count, Dim)) : new Matrix(count, Dim);
+            // Each map writes its own columns of the batch directly: [φ_1(x_i) | φ_2(y_i) | ...].
+            for (int s = 0, column = 0; s < maps.Length; column += maps[s].Dim, s++)
+            {
+                var raw = count == batchRows ? (rawFull[s] ??= new Matrix(count, sources[s].Cols)) : new Matrix(count, sources[s].Cols);
+                sources[s].ReadRows(first, count, raw.Data);
+                maps[s].Map(raw, features, column, first);
+            }
+            body(features, first);
+            progress.Report(stage, (double)(first + count) / Rows);
+        }
+    }
+
+    /// <summary>All rows' features in one matrix (for the n ≤ D routes, where n × D is small).</summary>
+    public Matrix[] MapAll()
+    {
+        var result = new Matrix[maps.Length];
+        for (int s = 0; s < maps.Length; s++)
+        {
+            var raw = sources[s].ReadAll();
+            result[s] = new Matrix(Rows, maps[s].Dim);
+            maps[s].Map(raw, result[s], 0, 0);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using RepDiff.Numerics;
+
+namespace RepDiff.Spectral;
+
+/// <summary>
+/// The feature route of the spectral methods (docs/methods/METHODS.md §3): Λ = Φ S Φᵀ / n with
+/// Φ = [Φ_1 | Φ_2 | ...] and S = diag(w_1 I, w_2 I, ...). With fewer samples than features it solves the
+/// n×n operator; otherwise the (ΣD)² covariance form, streaming the rows once for the covariance and once
+/// more to score the members, so memory stays O(batch × D + D²).
+/// </summary>
+internal static class FeatureRoute
+{
+    /// <param name="weights">The weight of each feature map's block (SPEC: 1 and −eta).</param>
+    /// <param name="ridge">ε added to the covariance's diagonal before factorizing (forces the covariance form).</param>
+    /// <param name="dimensionProperty">The option that sets the feature dimension, named when D×D does not fit.</param>
+    public static SpectralModes Solve(FeatureBatches batches, double[] weights, double ridge, SignedProblem problem, string dimensionProperty,
+        IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings)
+    {
+        var clock = Stopwatch.StartNew();
+        int n = batches.Rows, d = batches.Dim;
+        if (n <= d && ridge == 0)
+        {
+            // Fewer samples than features: the n×n operator Φ S Φᵀ / n is the smaller eigenproblem.
+            SampleKernels.CheckMemory(n, dimensionProperty, "a smaller value");
+            var phi = batches.MapAll();
+            var lambda = DenseMemory.Zeroed((long)n * n);
+            for (int k = 0; k < phi.Length; k++) SampleKernels.AddGram(phi[k], weights[k] / n, lambda);
+            timings["features"] = Lap(clock);
+            var dense = SignedEigen.Solve(lambda, n, problem.Concepts, problem.Zero, problem.Seed, progress);
+            timings["eigen"] = Lap(clock);
+            return new SpectralModes(dense, ModeMembers.FromVectors([.. dense.PositiveVectors, .. dense.NegativeVectors], problem.Members));
+        }
+        SampleKernels.CheckFeatureMemory(d, 3, dimensionProperty);
+        var covariance = new CovarianceAccumulator(d);
+        batches.ForEach((features, _) => covariance.Add(features), progress, "feature covariance");
+        var gram = covariance.Sum;
+        TensorPrimitives.Divide(gram, (double)n, gram);
+        for (int i = 0; i < d; i++) gram[(long)i * d + i] += ridge;
+        timings["features"] = Lap(clock);
+        var signs = new double[d];
+        for (int block = 0, first = 0; block < weights.Length; first += batches.MapDim(block), block++)
+            Array.Fill(signs, weights[block], first, batches.MapDim(block));
+        var (modes, wPos, wNeg) = FeatureGram.Solve(gram, signs, problem.Concepts, problem.Zero, problem.Seed, progress, timings);
+        timings["eigen"] = Lap(clock);  // includes the Cholesky factorization
+        // s = Φ w has norm √n |λ|; dividing gives the unit eigenvector of Λ the exact route reports.
+        var scales = modes.PositiveValues.Concat(modes.NegativeValues).Select(l => 1 / (Math.Sqrt(n) * Math.Abs(l))).ToArray();
+        var members = ModeMembers.Score(batches, [.. wPos, .. wNeg], scales, problem.Members, progress);
+        timings["members"] = Lap(clock);
+        return new SpectralModes(modes, members);
+    }
+
+    private static double Lap(Stopwatch clock)
+    {
+        double s = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        return s;
+    }
+}

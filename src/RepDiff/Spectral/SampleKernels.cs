@@ -1,0 +1,68 @@
+using System.Numerics.Tensors;
+using RepDiff.Numerics;
+using RepDiff.Options;
+
+namespace RepDiff.Spectral;
+
+/// <summary>Sample-space (n×n) kernel matrices, accumulated in float64 with a weight.</summary>
+internal static class SampleKernels
+{
+    /// <summary>dest += weight · exp(−‖x_i − x_j‖² / (2σ²)).</summary>
+    public static void AddGaussian(Matrix x, double sigma, double weight, double[] dest)
+    {
+        int n = x.Rows;
+        var d2 = Distances.SquaredEuclidean(x);
+        double scale = -1 / (2 * sigma * sigma);
+        Parallel.For(0, n, () => new double[n], (i, _, row) =>
+        {
+            var distances = d2.Row(i);
+            for (int j = 0; j < n; j++) row[j] = scale * distances[j];
+            TensorPrimitives.Exp(row, row);
+            var target = dest.AsSpan(i * n, n);
+            TensorPrimitives.MultiplyAdd(row, weight, target, target);
+            return row;
+        }, _ => { });
+    }
+
+    /// <summary>dest += weight · Φ Φᵀ (the kernel of explicit features, one row per sample).</summary>
+    public static void AddGram(Matrix features, double weight, double[] dest) =>
+        Syrk.AddTransposeProduct(Transpose(features), dest, weight);
+
+    public static Matrix Transpose(Matrix m)
+    {
+        var t = new Matrix(m.Cols, m.Rows);
+        const int block = 64;
+        Parallel.For(0, (m.Rows + block - 1) / block, b =>
+        {
+            int i0 = b * block, i1 = Math.Min(m.Rows, i0 + block);
+            for (int j0 = 0; j0 < m.Cols; j0 += block)
+                for (int i = i0; i < i1; i++)
+                    for (int j = j0, j1 = Math.Min(m.Cols, j0 + block); j < j1; j++)
+                        t.Data[(long)j * m.Rows + i] = m.Data[(long)i * m.Cols + j];
+        });
+        return t;
+    }
+
+    /// <summary>Bytes the n×n routes hold at once: the float64 operator plus a float32 work matrix.</summary>
+    public static long Bytes(long n) => n * n * 12;
+
+    /// <summary>The most the n×n routes may use before they refuse and point to the streaming route.</summary>
+    public const long MaxBytes = 8L << 30;
+
+    /// <summary>The covariance routes hold a few D×D float64 matrices (covariance, factor, its transpose).</summary>
+    public static void CheckFeatureMemory(long d, int matrices, string property)
+    {
+        long bytes = d * d * 8 * matrices;
+        if (bytes > MaxBytes)
+            throw new InvalidOptionException(property,
+                $"a feature dimension of {d} needs {bytes / 1e9:F1} GB for its {d}×{d} covariance matrices (limit {MaxBytes / 1e9:F1} GB); make it smaller");
+    }
+
+    /// <summary>Refuses n×n kernels past <see cref="MaxBytes"/>, naming the option and value that stay linear in n.</summary>
+    public static void CheckMemory(int n, string property, string scalableValue)
+    {
+        if (Bytes(n) > MaxBytes)
+            throw new InvalidOptionException(property,
+                $"n = {n} needs {Bytes(n) / 1e9:F1} GB for n×n kernels (limit {MaxBytes / 1e9:F1} GB); set it to {scalableValue}, which stays linear in n");
+    }
+}

@@ -1,0 +1,57 @@
+using RepDiff.Numerics;
+
+namespace RepDiff.Spectral;
+
+internal static class SignedEigen
+{
+    /// <summary>Matrices up to this size are decomposed densely; larger ones use Lanczos for the needed pairs only.</summary>
+    public const int DenseLimit = 1500;
+
+    /// <summary>
+    /// Eigenvalues are classed by sign; those within <paramref name="zero"/> of 0 are numerical zeros,
+    /// not modes (so exact cancellation, A == B, gives none).
+    /// </summary>
+    public static SignedModes Solve(double[] a, int n, int k, double zero, int seed, IProgress<ProgressUpdate>? progress)
+    {
+        k = Math.Min(k, n);
+        if (n <= DenseLimit)
+        {
+            progress.Report("eigendecomposition", 0);
+            var all = SymmetricEigen.Decompose(a, n);
+            progress.Report("eigendecomposition", 1);
+            // The k largest and k smallest, without counting an index twice when n < 2k.
+            var computed = Enumerable.Range(0, k).Concat(Enumerable.Range(Math.Max(k, n - k), n - Math.Max(k, n - k))).ToArray();
+            var pos = computed.Where(i => all.Values[i] > zero).ToArray();
+            var neg = computed.Reverse().Where(i => all.Values[i] < -zero).ToArray();
+            return new SignedModes(pos.Select(i => all.Values[i]).ToArray(), pos.Select(i => all.Vectors[i]).ToArray(),
+                neg.Select(i => all.Values[i]).ToArray(), neg.Select(i => all.Vectors[i]).ToArray(),
+                computed.Select(i => all.Values[i]).ToArray());
+        }
+        return Solve(new DenseSymmetricOperator(a, n), k, zero, seed, progress);
+    }
+
+    public static SignedModes Solve(ISymmetricOperator op, int k, double zero, int seed, IProgress<ProgressUpdate>? progress)
+    {
+        k = Math.Min(k, op.Size);
+        var (top, bottom) = op is IBlockSymmetricOperator { BlocksPayOff: true } block
+            ? BlockLanczos.SolveBothEnds(block, k, seed, progress: Stage(progress, "eigenpairs"))
+            : Lanczos.SolveBothEnds(op, k, seed, progress: Stage(progress, "eigenpairs"));
+        var pos = Enumerable.Range(0, top.Values.Length).Where(i => top.Values[i] > zero).ToArray();
+        var neg = Enumerable.Range(0, bottom.Values.Length).Where(i => bottom.Values[i] < -zero).ToArray();
+        return new SignedModes(pos.Select(i => top.Values[i]).ToArray(), pos.Select(i => top.Vectors[i]).ToArray(),
+            neg.Select(i => bottom.Values[i]).ToArray(), neg.Select(i => bottom.Vectors[i]).ToArray(),
+            top.Values.Concat(bottom.Values.Reverse()).ToArray())
+        {
+            Converged = top.Converged && bottom.Converged,
+        };
+    }
+
+    /// <summary>
+    /// The numerical-zero threshold for an operator W1·K1 − W2·K2 whose kernels are bounded by 1
+    /// (Gaussian, cosine, Fourier features), so its norm is at most w1 + w2.
+    /// </summary>
+    public static double ZeroThreshold(double weights) => 1e-12 * weights;
+
+    private static IProgress<ProgressUpdate>? Stage(IProgress<ProgressUpdate>? progress, string stage) =>
+        progress is null ? null : new StageProgress(progress, stage);
+}

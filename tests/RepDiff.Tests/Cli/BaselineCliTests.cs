@@ -1,0 +1,60 @@
+using RepDiff.Methods;
+using RepDiff.Cli;
+
+namespace RepDiff.Tests.Cli;
+
+public class BaselineCliTests
+{
+    private static readonly string A = TestData.Fixture("planted_a.npy"), B = TestData.Fixture("planted_b.npy");
+
+    [Theory]
+    [InlineData("kmeans")]
+    [InlineData("pca")]
+    [InlineData("nmf")]
+    [InlineData("sae", "--epochs", "3")]
+    public void BaselineCommandWritesBothDirections(string method, params string[] extra)
+    {
+        string dir = TestData.TempDir();
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), [method, A, B, "--concepts", "3", "--grid-size", "4", "--out", dir, .. extra]);
+        Assert.Equal(0, code);
+        var e = Explanation.FromJson(File.ReadAllText(Path.Combine(dir, "results.json")));
+        Assert.Equal(method, e.Method);
+        Assert.Equal([DirectionNames.ConceptsOfA, DirectionNames.ConceptsOfB], e.Directions.Select(d => d.Name));
+        Assert.All(e.Directions, d => Assert.Equal(3, d.Concepts.Count));
+        Assert.All(e.Directions.SelectMany(d => d.Concepts), c => Assert.True(c.Grid.Length <= 4));
+        Assert.Equal(3, e.Parameters["concepts"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void BadOptionsExitWithCodeTwo()
+    {
+        string dir = TestData.TempDir();
+        Assert.Equal(2, global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["kmeans", A, B, "--concepts", "0", "--out", dir]));
+        Assert.Equal(2, global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["nmf", A, B, "--variant", "nmf", "--out", dir]));
+        Assert.Equal(2, global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["metrics", A, B, "--folds", "1", "--out", dir]));
+        Assert.Equal(2, global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["metrics", A, B, "--rbf-max-samples", "50000", "--out", dir]));
+        Assert.False(File.Exists(Path.Combine(dir, "results.json")));
+    }
+
+    [Fact]
+    public void MetricsCommandWritesTheMeasures()
+    {
+        string dir = TestData.TempDir();
+        string labels = TestData.Fixture("planted_groups.npy");
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["metrics", A, B, "--labels", labels, "--folds", "3", "--probe-max-samples", "300", "--out", dir]);
+        Assert.Equal(0, code);
+        var e = Explanation.FromJson(File.ReadAllText(Path.Combine(dir, "results.json")));
+        Assert.Equal("metrics", e.Method);
+        foreach (var key in new[] { "linear_cka", "debiased_linear_cka", "rbf_cka", "mutual_knn", "probe_accuracy_a", "probe_accuracy_b", "probe_agreement" })
+            Assert.InRange(e.Metrics[key]!.GetValue<double>(), -0.1, 1.0);
+        Assert.Equal(600, e.Metrics["rbf_cka_samples"]!.GetValue<int>());
+        Assert.Equal(300, e.Metrics["probe_samples"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void BaselinesAreRegisteredForCompare()
+    {
+        foreach (var name in new[] { "kmeans", "pca", "nmf", "sae" })
+            Assert.Equal(name, MethodRegistry.Default.Find(name)!.Name);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using RepDiff.Demo;
+using RepDiff.IO;
+using RepDiff.Methods;
+
+namespace RepDiff.Tests.Cli;
+
+public class CompareCommandTests
+{
+    private static readonly Lazy<Optdigits> Digits = new(() => Optdigits.Load(Optdigits.FindDataFile()));
+
+    /// <summary>Writes a small digits pair (A = pixels, B = pixels squared) with labels and pixel images.</summary>
+    private static (string A, string B, string Labels, string Images, int N) WriteInputs(string dir)
+    {
+        var digits = Digits.Value.Where(d => d is 0 or 1 or 7);
+        var subset = Enumerable.Range(0, 150).ToArray();
+        var a = digits.AsMatrix().SelectRows(subset);
+        var b = new Matrix(a.Rows, a.Cols);
+        for (int i = 0; i < a.Data.Length; i++) b.Data[i] = a.Data[i] * a.Data[i];
+        string pathA = Path.Combine(dir, "a.npy"), pathB = Path.Combine(dir, "b.npy");
+        Npy.Write(pathA, a);
+        Npy.Write(pathB, b);
+        string labels = Path.Combine(dir, "labels.txt");
+        File.WriteAllLines(labels, subset.Select(i => digits.Labels[i].ToString()));
+        var pixels = new Matrix(subset.Length, 64, digits.AsMatrix().SelectRows(subset).Data);
+        string images = Path.Combine(dir, "images.npy");
+        Npy.Write(images, pixels);
+        return (pathA, pathB, labels, images, subset.Length);
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void CompareWritesTheComparisonDocumentAndReport()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels, _, n) = WriteInputs(dir);
+        string method = MethodRegistry.Default.PairMethods.First().Name;
+        string outDir = Path.Combine(dir, "out");
+        var (code, stdout, stderr) = Run("compare", a, b, "--labels", labels, "--methods", method, "--out", outDir);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("report.html", stdout);
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!.AsObject();
+        Assert.Equal("comparison", json["kind"]!.GetValue<string>());
+        Assert.Equal(n, json["n"]!.GetValue<int>());
+        Assert.Equal(64, json["dimensions"]!["a"]!.GetValue<int>());
+        Assert.Equal("a.npy", json["inputs"]!["a"]!.GetValue<string>());
+        Assert.InRange(json["context"]!["linear_cka"]!.GetValue<double>(), 0, 1);
+        Assert.InRange(json["context"]!["mutual_knn"]!.GetValue<double>(), 0, 1);
+        var explanations = ResultsFile.Read(Path.Combine(outDir, "results.json")).Explanations;
+        Assert.Equal(method, Assert.Single(explanations).Method);
+        var table = json["bsr_table"]!.AsArray();
+        Assert.Contains(table, row => row!["direction"]!.GetValue<string>() == "mean" && row["silb"] is not null);
+        Assert.Contains("<article class=\"card\"", File.ReadAllText(Path.Combine(outDir, "report.html")));
+    }
+
+    [Fact]
+    public void UnknownMethodIsBadInput()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _, _, _) = WriteInputs(dir);
+        var (code, _, stderr) = Run("compare", a, b, "--methods", "nosuchmethod", "--out", Path.Combine(dir, "out"));
+        Assert.Equal(2, code);
+        Assert.Contains("unknown method 'nosuchmethod'", stderr);
+    }
+
+    [Fact]
+    public void SideInformationOfTheWrongLengthIsBadInputAndWritesNothing()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _, _, n) = WriteInputs(dir);
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllLines(texts, Enumerable.Range(0, n - 3).Select(i => $"text {i}"));
+        string manifest = Path.Combine(dir, "images.txt");
+        var png = RepDiff.Report.Png.Encode(new byte[4], 2, 2, 1);
+        for (int i = 0; i < n - 1; i++) File.WriteAllBytes(Path.Combine(dir, $"{i}.png"), png);
+        File.WriteAllLines(manifest, Enumerable.Range(0, n - 1).Select(i => $"{i}.png"));
+        foreach (var side in new[] { new[] { "--texts", texts }, ["--images", manifest] })
+        {
+            string outDir = Path.Combine(dir, "out" + side[0]);
+            var (code, _, stderr) = Run(["compare", a, b, .. side, "--out", outDir]);
+            Assert.Equal(2, code);
+            Assert.Contains(Path.GetFileName(side[1]), stderr);
+            Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
+        }
+    }
+
+    [Fact]
+    public void UnreadableImageFilesGiveAPlaceholderAndAWarningNotACrash()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _, _, n) = WriteInputs(dir);
+        for (int i = 0; i < n; i++) File.WriteAllText(Path.Combine(dir, $"{i}.png"), "truncated, not a PNG");
+        string manifest = Path.Combine(dir, "images.txt");
+        File.WriteAllLines(manifest, Enumerable.Range(0, n).Select(i => $"{i}.png"));
+        string method = MethodRegistry.Default.PairMethods.First().Name;
+        var (code, _, stderr) = Run("compare", a, b, "--images", manifest, "--methods", method, "--out", Path.Combine(dir, "out"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("warning: image of sample", stderr);
+        string html = File.ReadAllText(Path.Combine(dir, "out", "report.html"));
+        Assert.Contains("content does not match its extension", html);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using RepDiff.Cli;
+using static RepDiff.Tests.IO.GoldenFileTests;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>`repdiff inspect` through the command line, and the plain progress lines.</summary>
+public class InspectCommandTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("le_f4.npy")]
+    [InlineData("nan_row2_f4.npy")]
+    [InlineData("be_i8.npy")]
+    public void JsonHasNumpysStatistics(string file)
+    {
+        var (code, output, error) = Run("inspect", Golden(file), "--json");
+        Assert.Equal((0, ""), (code, error));
+        var json = JsonNode.Parse(output)!.AsObject();
+        var want = Expected["inspect"]![file]!;
+        Assert.Equal(want["shape"]!.ToJsonString(), json["shape"]!.ToJsonString());
+        Assert.Equal(want["dtype"]!.GetValue<string>(), json["dtype"]!.GetValue<string>());
+        Assert.Equal(want["mean"]!.GetValue<double>(), json["mean"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(want["mean_row_norm"]!.GetValue<double>(), json["mean_row_norm"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(want["nan"]!.GetValue<int>(), json["nan"]!.GetValue<int>());
+        Assert.Equal(want["inf"]!.GetValue<int>(), json["inf"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void EveryFormatCanBeInspected()
+    {
+        foreach (var (args, mean) in new[]
+        {
+            (new[] { Golden("stored.npz"), "--key", "labels" }, 1.8), // labels 3, 1, 3, 0, 2
+            ([Golden("deflated.npz")], 0.75),
+            ([Golden("all_dtypes.safetensors"), "--key", "bf16"], 0.75),
+            ([Golden("with_ids.csv"), "--id-column", "id"], 0.75),
+            ([Golden("plain.tsv")], 0.75),
+        })
+        {
+            var (code, output, error) = Run(["inspect", .. args, "--json"]);
+            Assert.True(code == 0, error);
+            var json = JsonNode.Parse(output)!.AsObject();
+            Assert.Equal(mean, json["mean"]!.GetValue<double>(), 1e-12);
+            Assert.Equal(5, json["shape"]![0]!.GetValue<int>());
+        }
+    }
+
+    [Fact]
+    public void TableShowsTheSameNumbers()
+    {
+        var (code, output, _) = Run("inspect", Golden("le_f4.npy"));
+        Assert.Equal(0, code);
+        Assert.Contains("(5, 3)", output);
+        Assert.Contains("float32", output);
+        Assert.Contains("5.10455", output);
+    }
+
+    [Fact]
+    public void SeveralArraysWithoutKeyIsExitCode2WithTheKeys()
+    {
+        var (code, output, error) = Run("inspect", Golden("stored.npz"));
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"error: {Golden("stored.npz")}: holds 2 arrays; choose one by its key (emb, labels){Environment.NewLine}", error);
+    }
+
+    [Fact]
+    public void HelpWorks()
+    {
+        var (code, output, _) = Run("inspect", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--json", output);
+    }
+
+    [Fact]
+    public void PlainProgressPrintsEachStageAndEveryQuarter()
+    {
+        var lines = new StringWriter();
+        var progress = new ProgressDisplay.PlainProgress(lines);
+        foreach (double f in new[] { 0, 0.1, 0.2, 0.3, 0.6, 0.7, 1.0 }) progress.Report(new ProgressUpdate("kernel", f));
+        progress.Report(new ProgressUpdate("eigen", 0.5));
+        var n = Environment.NewLine;
+        Assert.Equal($"kernel: 0%{n}kernel: 30%{n}kernel: 60%{n}kernel: 100%{n}eigen: 50%{n}", lines.ToString());
+    }
+}

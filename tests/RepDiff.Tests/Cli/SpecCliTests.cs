@@ -1,0 +1,170 @@
+using RepDiff.Options;
+using RepDiff.Cli;
+using RepDiff.IO;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>The spec/finc commands end to end: outputs on success, exit code 2 and nothing written on bad input.</summary>
+public class SpecCliTests
+{
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string Fixture(string name) => TestData.Fixture(name);
+
+    private static void AssertBadInput(string outDir, string expectedInMessage, params string[] args)
+    {
+        var (code, _, error) = Run([.. args, "--out", outDir]);
+        Assert.Equal(2, code);
+        Assert.Contains(expectedInMessage, error);
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "nothing may be written on bad input");
+    }
+
+    [Fact]
+    public void SpecWritesResultsAndTheFrequenciesItUsed()
+    {
+        string dir = Path.Combine(TestData.TempDir(), "out");
+        var (code, _, error) = Run("spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--route", "rff", "--rff-dim", "300", "--out", dir);
+        Assert.True(code == 0, error);
+        var e = Explanation.FromJson(File.ReadAllText(Path.Combine(dir, "results.json")));
+        Assert.Equal("spec", e.Method);
+        Assert.Equal("rff", e.Parameters["route"]!.GetValue<string>());
+        Assert.True(File.Exists(Path.Combine(dir, "report.html")));
+        // Feeding the written frequencies back reproduces the run exactly.
+        string again = Path.Combine(TestData.TempDir(), "again");
+        Assert.Equal(0, Run("spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--omega-a", Path.Combine(dir, "omega_a.npy"),
+            "--omega-b", Path.Combine(dir, "omega_b.npy"), "--out", again).Code);
+        Assert.Equal(e.Spectrum, Explanation.FromJson(File.ReadAllText(Path.Combine(again, "results.json"))).Spectrum);
+    }
+
+    [Fact]
+    public void DifferentRowCountsAreRejected()
+    {
+        string dir = Path.Combine(TestData.TempDir(), "out");
+        AssertBadInput(dir, "rows", "spec", Fixture("planted_a.npy"), Fixture("digits_m49_b.npy"));
+    }
+
+    [Fact]
+    public void AZeroRowUnderTheCosineKernelIsNamed()
+    {
+        string tmp = TestData.TempDir();
+        var a = TestData.LoadFixture("planted_a.npy");
+        a.Row(17).Clear();
+        string path = Path.Combine(tmp, "a_zero.npy");
+        Npy.Write(path, a);
+        AssertBadInput(Path.Combine(tmp, "out"), "row 17 has zero norm", "spec", path, Fixture("planted_b.npy"), "--kernel", "cosine");
+        AssertBadInput(Path.Combine(tmp, "out"), "row 17 has zero norm", "spec", path, Fixture("planted_b.npy"), "--kernel", "cosine", "--route", "features");
+    }
+
+    [Theory]
+    [InlineData("--sigma-a", "0")]
+    [InlineData("--sigma-b", "-1.5")]
+    public void NonPositiveBandwidthsAreRejected(string option, string value)
+    {
+        AssertBadInput(Path.Combine(TestData.TempDir(), "out"), option, "spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), option, value);
+    }
+
+    [Fact]
+    public void FrequenciesOfTheWrongDimensionAreRejected()
+    {
+        // planted_omega_b is 40 × 300 but A has 24 dimensions.
+        AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "24", "spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"),
+            "--omega-a", Fixture("planted_omega_b.npy"), "--omega-b", Fixture("planted_omega_b.npy"));
+        AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "16", "finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"),
+            "--omega", Fixture("planted_omega_a.npy"));
+    }
+
+    [Fact]
+    public void FincRejectsANonPositiveSigmaAndDifferentDimensions()
+    {
+        AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "--sigma", "finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"), "--sigma", "0");
+        AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "dimension", "finc", Fixture("finc_test.npy"), Fixture("planted_a.npy"));
+    }
+
+    [Fact]
+    public void FincWritesResultsWithMembersFromEachSet()
+    {
+        string dir = Path.Combine(TestData.TempDir(), "out");
+        var (code, _, error) = Run("finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"), "--omega", Fixture("finc_omega.npy"), "--out", dir);
+        Assert.True(code == 0, error);
+        var e = Explanation.FromJson(File.ReadAllText(Path.Combine(dir, "results.json")));
+        Assert.Equal(["more_frequent_in_test", "more_frequent_in_ref"], e.Directions.Select(d => d.Name));
+        Assert.True(File.Exists(Path.Combine(dir, "omega.npy")));
+    }
+
+    [Fact]
+    public void SpecAlignWritesTheHeadAndAlignedB()
+    {
+        string dir = Path.Combine(TestData.TempDir(), "out");
+        var (code, stdout, error) = Run("spec-align", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--steps", "20", "--out", dir);
+        Assert.True(code == 0, error);
+        Assert.Contains("before", stdout);
+        Assert.Equal(40, Npy.ReadMatrix(Path.Combine(dir, "w.npy")).Rows);
+        Assert.Equal(600, Npy.ReadMatrix(Path.Combine(dir, "aligned_b.npy")).Rows);
+        // Like every method command, spec-align writes results.json and report.html, with SPEC-diff before and after.
+        var e = Explanation.FromJson(File.ReadAllText(Path.Combine(dir, "results.json")));
+        Assert.Equal("spec-align", e.Method);
+        Assert.True(e.Metrics["spec_diff_after"]!.GetValue<double>() < e.Metrics["spec_diff_before"]!.GetValue<double>());
+        Assert.True(File.Exists(Path.Combine(dir, "report.html")));
+        AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "rows", "spec-align", Fixture("planted_a.npy"), Fixture("digits_m49_b.npy"));
+    }
+
+    [Fact]
+    public void IdenticalRowsGiveNoMedianBandwidthAndSayWhichOptionToSet()
+    {
+        string tmp = TestData.TempDir();
+        var a = new Matrix(50, 3);
+        Array.Fill(a.Data, 1f);
+        string path = Path.Combine(tmp, "same.npy");
+        Npy.Write(path, a);
+        var b = TestData.LoadFixture("planted_b.npy").SelectRows(Enumerable.Range(0, 50).ToArray());
+        string pathB = Path.Combine(tmp, "b.npy");
+        Npy.Write(pathB, b);
+        AssertBadInput(Path.Combine(tmp, "out"), "--sigma-a", "spec", path, pathB);
+    }
+
+    [Fact]
+    public void AFeatureCovarianceTooLargeForMemoryIsRefusedBeforeAllocating()
+    {
+        var rng = new Random(1);
+        var a = new Matrix(40_001, 2);
+        for (int i = 0; i < a.Data.Length; i++) a.Data[i] = (float)rng.NextDouble();
+        var options = new RepDiff.Methods.Spec.SpecOptions { Route = RepDiff.Methods.Spec.SpecRoute.Rff, RffDim = 10_000 };
+        var e = Assert.Throws<InvalidOptionException>(() => new RepDiff.Methods.Spec.SpecMethod().Run(new RepresentationPair(a, a), options));
+        Assert.Equal(nameof(options.RffDim), e.Property);
+    }
+
+    [Fact]
+    public void LargeInputsAreStreamedWithTheirSideInformation()
+    {
+        // n > 5,000 on the rff route: the command streams the memory-mapped files and loads only the labels.
+        string tmp = TestData.TempDir();
+        var rng = new Random(3);
+        var a = new Matrix(6000, 4);
+        var b = new Matrix(6000, 6);
+        foreach (var m in new[] { a, b })
+            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)rng.NextDouble();
+        Npy.Write(Path.Combine(tmp, "a.npy"), a);
+        Npy.Write(Path.Combine(tmp, "b.npy"), b);
+        Npy.Write(Path.Combine(tmp, "labels.npy"), Enumerable.Range(0, 6000).Select(i => i % 7).ToArray());
+        string dir = Path.Combine(tmp, "out");
+        var (code, _, error) = Run("spec", Path.Combine(tmp, "a.npy"), Path.Combine(tmp, "b.npy"), "--labels", Path.Combine(tmp, "labels.npy"),
+            "--rff-dim", "50", "--concepts", "3", "--out", dir);
+        Assert.True(code == 0, error);
+        var e = Explanation.FromJson(File.ReadAllText(Path.Combine(dir, "results.json")));
+        Assert.Equal("rff", e.Parameters["route"]!.GetValue<string>());
+        Assert.Equal(6000, e.N);
+        Assert.All(e.Directions, d => Assert.Equal(3, d.Concepts.Count));
+        Assert.True(File.Exists(Path.Combine(dir, "report.html")));
+        // A streamed run is scored on its grids' rows like any other (it used to report BSR 0 from placeholder embeddings).
+        Assert.InRange(e.Metrics["bsr"]!["mean"]!.GetValue<double>(), 0.2, 1.0);
+        Assert.All(e.Directions.SelectMany(d => d.Concepts), c => Assert.InRange(c.Bsr!.Value, 0.0, 1.0));
+        AssertBadInput(Path.Combine(tmp, "bad"), "planted_groups.npy", "spec", Path.Combine(tmp, "a.npy"), Path.Combine(tmp, "b.npy"),
+            "--labels", Fixture("planted_groups.npy"), "--rff-dim", "50");
+    }
+}

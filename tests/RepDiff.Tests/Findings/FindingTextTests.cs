@@ -1,0 +1,157 @@
+using System.Globalization;
+using RepDiff.Demo;
+using RepDiff.Findings;
+using RepDiff.Methods;
+using RepDiff.Methods.Rdx;
+
+namespace RepDiff.Tests.Findings;
+
+public class FindingTextTests
+{
+    private static readonly Lazy<(DemoPair Demo, Explanation Rdx)> MergedDigits = new(() =>
+    {
+        var demo = DigitsExperiment.MergedLabels(Optdigits.Load(Optdigits.FindDataFile()), seed: 0);
+        var run = DigitsExperiment.WithPublishedRdxConfig([MethodRun.WithDefaults(new RdxMethod(), 0)])[0];
+        var rdx = run.Method.Run(demo.Pair, run.Options);
+        return (demo, rdx);
+    });
+
+    private static string Percent(int count, int total) => ((double)count / total * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
+
+    [Fact]
+    public void MergedLabelModelFindingNamesThreeAndFiveFromTheConceptMembers()
+    {
+        var (demo, rdx) = MergedDigits.Value;
+        var findings = FindingText.Describe(rdx, demo.Pair, "images");
+        var merged = findings.For(DirectionNames.MoreSimilarInA);
+        var lead = merged.Lead!;
+        Assert.Equal(ConceptMix.Mixed, lead.Mix);
+        Assert.Equal(["3", "5"], lead.Leading.Select(s => s.Label).Order());
+
+        // The sentence's numbers are the lead concept's own counts.
+        var concept = rdx.GetDirection(DirectionNames.MoreSimilarInA).Concepts.Single(c => c.Rank == lead.Rank);
+        var labels = demo.Pair.Samples.Labels!;
+        foreach (string digit in new[] { "3", "5" })
+            Assert.Contains($"{Percent(concept.Members.Count(i => labels[i] == digit), concept.Members.Length)} {digit}", merged.Text);
+        Assert.StartsWith($"{demo.Pair.NameA} keeps ", merged.Text);
+        Assert.Contains($"together where {demo.Pair.NameB} separates them", merged.Text);
+
+        // The standard model's groups are purer; the report's one line leads with the merged model's mixture.
+        var standard = findings.For(DirectionNames.MoreSimilarInB);
+        Assert.True(merged.MeanPurity < standard.MeanPurity, $"{merged.MeanPurity} vs {standard.MeanPurity}");
+        double expectedPurity = merged.Concepts.Average(c => c.Labels.Max(s => s.Count) / (double)c.Size);
+        Assert.Equal(expectedPurity, merged.MeanPurity!.Value, 12);
+        Assert.StartsWith(merged.Headline.TrimEnd('.'), findings.Summary);
+        Assert.Contains($"label purity of its concepts {Percent((int)Math.Round(merged.MeanPurity.Value * 1000), 1000)}", findings.Summary);
+    }
+
+    [Fact]
+    public void EveryMethodOnTheDigitsGetsASentencePerDirection()
+    {
+        var (demo, _) = MergedDigits.Value;
+        foreach (var method in MethodRegistry.Default.PairMethods.Where(m => m.Applies(demo.Pair) && m.Name is "kmeans" or "spec"))
+        {
+            var explanation = method.Run(demo.Pair, MethodRun.WithDefaults(method, 0).Options);
+            var findings = FindingText.Describe(explanation, demo.Pair, "images");
+            Assert.Equal(explanation.Directions.Select(d => d.Name), findings.Directions.Select(d => d.Direction));
+            Assert.All(findings.Directions, d =>
+            {
+                Assert.EndsWith(".", d.Text);
+                Assert.Contains(d.Lead!.Detail("images"), d.Text);
+                Assert.All(d.Lead.Leading, s => Assert.Contains(s.Label, d.Text));
+            });
+            Assert.DoesNotContain("\n", findings.Summary);
+        }
+    }
+
+    private static Explanation Hand(params int[][] concepts) => new()
+    {
+        Method = "hand",
+        Directions =
+        [
+            new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = concepts.Select((m, k) => new Concept { Rank = k + 1, Members = m }).ToList() },
+            new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b" },
+        ],
+    };
+
+    private static SampleLabels Labels(params (string Label, int Count)[] runs) =>
+        new(runs.SelectMany(r => Enumerable.Repeat(r.Label, r.Count)).ToList());
+
+    [Fact]
+    public void NoConceptsSaysSo()
+    {
+        var findings = FindingText.Describe(Hand(), Labels(("cat", 5)), "ResNet-18", "all-MiniLM-L6-v2", "emoji");
+        Assert.Equal("ResNet-18 puts no group of emoji together that all-MiniLM-L6-v2 pulls apart (the method found no concept in this direction).",
+            findings.For(DirectionNames.MoreSimilarInA).Text);
+        Assert.Null(findings.For(DirectionNames.MoreSimilarInA).Lead);
+        Assert.Equal("hand finds no group of emoji that one representation keeps together and the other pulls apart.", findings.Summary);
+    }
+
+    [Fact]
+    public void UnlabelledDataGivesGroupSizesAndNoLabelClaims()
+    {
+        var findings = FindingText.Describe(Hand([0, 1, 2, 3], [4, 5]), labels: null, "A", "B", "sentences");
+        var a = findings.For(DirectionNames.MoreSimilarInA);
+        Assert.Equal("A keeps two groups (4 and 2 sentences) together that B pulls apart (there are no labels to name them: see the concept cards).", a.Text);
+        Assert.All(a.Concepts, c => Assert.Equal(ConceptMix.Unlabelled, c.Mix));
+        Assert.Null(a.MeanPurity);
+        Assert.Equal("hand finds two groups of sentences that A keeps together and B pulls apart (no labels to name them).", findings.Summary);
+    }
+
+    [Fact]
+    public void ALabelThatFillsTheDataSetIsNotPresentedAsAFinding()
+    {
+        // 95 cats and 5 dogs: a concept of cats is "mostly one label" only because nearly everything is a cat.
+        var labels = Labels(("cat", 95), ("dog", 5));
+        var findings = FindingText.Describe(Hand(Enumerable.Range(0, 20).ToArray()), labels, "A", "B", "images");
+        var a = findings.For(DirectionNames.MoreSimilarInA);
+        Assert.Equal(ConceptMix.OneLabel, a.Lead!.Mix);
+        Assert.Equal("What A keeps together and B pulls apart lies within single labels (cat; concept 1: 100% cat, as are 95% of all images).", a.Text);
+        Assert.Equal(1.0, a.MeanPurity);
+    }
+
+    [Fact]
+    public void MixturesAreFoundEvenWithFewLabels()
+    {
+        // Three labels of 30 each; a concept of 18 threes and 12 fives is a mixture although neither is rare.
+        var labels = Labels(("3", 30), ("5", 30), ("8", 30));
+        var members = Enumerable.Range(0, 18).Concat(Enumerable.Range(30, 12)).ToArray();
+        var a = FindingText.Describe(Hand(members), labels, "early", "late").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal(ConceptMix.Mixed, a.Lead!.Mix);
+        Assert.Equal("early keeps 3 and 5 together where late separates them (concept 1: 60% 3, 40% 5).", a.Text);
+    }
+
+    [Fact]
+    public void ConceptsThatCutAcrossLabelsAreSaidToAndInvalidMembersAreSkipped()
+    {
+        // Ten labels of 10; the concept takes two of each of five labels, plus indices outside the data.
+        var labels = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 10)).ToArray());
+        var members = Enumerable.Range(0, 5).SelectMany(k => new[] { k * 10, k * 10 + 1 }).Append(-1).Append(500).ToArray();
+        var pure = Enumerable.Range(90, 10).ToArray();
+        var a = FindingText.Describe(Hand(members, pure, members), labels, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal([ConceptMix.Spread, ConceptMix.OneLabel, ConceptMix.Spread], a.Concepts.Select(c => c.Mix));
+        Assert.Equal(10, a.Concepts[0].Size);
+        Assert.Equal("A keeps together images of many labels that B separates (concept 1 spreads over 5 labels, the largest L0 at 20%); "
+            + "of its first three concepts, one is mostly one label and two cut across labels.", a.Text);
+    }
+
+    [Fact]
+    public void BaselineAndFincDirectionsAreWordedForWhatTheyAre()
+    {
+        var labels = Labels(("Shirt", 10), ("Coat", 10), ("Bag", 10));
+        var explanation = new Explanation
+        {
+            Method = "mixed",
+            Directions =
+            [
+                new Direction { Name = DirectionNames.ConceptsOfA, Concepts = [new Concept { Rank = 1, Members = [0, 1, 2, 10, 11] }] },
+                new Direction { Name = DirectionNames.MoreFrequentInTest, Concepts = [new Concept { Rank = 1, Members = [20, 21, 22, 23] }] },
+            ],
+        };
+        var findings = FindingText.Describe(explanation, labels, "pixels", "reference", "images");
+        Assert.Equal("On its own, pixels groups Shirt and Coat together (concept 1: 60% Shirt, 40% Coat; a baseline, not a difference by itself).",
+            findings.For(DirectionNames.ConceptsOfA).Text);
+        Assert.Equal("The test set (pixels) has more images of Bag than the reference set (reference) (concept 1: 100% Bag).",
+            findings.For(DirectionNames.MoreFrequentInTest).Text);
+    }
+}

@@ -1,0 +1,81 @@
+using RepDiff.Tests.Methods.Spec;
+using RepDiff.Methods.Finc;
+using RepDiff.Methods.Spec;
+using RepDiff.Numerics;
+
+namespace RepDiff.Tests.Methods.Finc;
+
+public class FincTests
+{
+    private static readonly Matrix Test = TestData.LoadFixture("finc_test.npy");
+    private static readonly Matrix Ref = TestData.LoadFixture("finc_ref.npy");
+
+    private static int[] Groups(string name) => TestData.LoadFixture(name).Data.Select(v => (int)v).ToArray();
+
+    [Fact]
+    public void EigenvaluesMatchReferenceWithTheGivenFrequencies()
+    {
+        var e = new FincMethod().Run(new SampleSets(Test, Ref), new FincOptions { Omega = TestData.Fixture("finc_omega.npy") });
+        var reference = TestData.Reference["finc"]!["finc"]!;
+        SpecFixtureTests.AssertClose(TestData.Doubles(reference["top"]!), e.Spectrum!.Take(10).ToArray());
+        SpecFixtureTests.AssertClose(TestData.Doubles(reference["bottom"]!), e.Spectrum!.Reverse().Take(10).ToArray());
+        Assert.Equal("rff", e.Parameters["route"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(FincRoute.Rff)]
+    [InlineData(FincRoute.Exact)]
+    public void TopModesFindTheGroupPresentInOnlyOneSet(FincRoute route)
+    {
+        // Truth (fixtures.json): group 4 exists only in TEST, group 5 only in REF.
+        var e = new FincMethod().Run(new SampleSets(Test, Ref), new FincOptions { Sigma = 6, Route = route, RffDim = 400 });
+        var inTest = e.GetDirection(DirectionNames.MoreFrequentInTest).Concepts[0];
+        var inRef = e.GetDirection(DirectionNames.MoreFrequentInRef).Concepts[0];
+        var testGroups = Groups("finc_test_groups.npy");
+        var refGroups = Groups("finc_ref_groups.npy");
+        Assert.All(inTest.Members, i => Assert.Equal(4, testGroups[i]));
+        Assert.All(inRef.Members, i => Assert.Equal(5, refGroups[i]));
+        Assert.Null(e.GetDirection(DirectionNames.MoreFrequentInTest).Explains);
+        Assert.Equal("ref", e.GetDirection(DirectionNames.MoreFrequentInRef).Rows);
+    }
+
+    [Fact]
+    public void ExactRouteOnTheFeatureKernelEqualsTheCovarianceRoute()
+    {
+        // The sample-space operator with K = Φ Φᵀ (pooled Fourier features) has the covariance route's nonzero eigenvalues.
+        var omega = TestData.LoadFixture("finc_omega.npy");
+        var tx = Test.SelectRows(Enumerable.Range(0, 300).ToArray());
+        var ty = Ref.SelectRows(Enumerable.Range(0, 250).ToArray());
+        var covariance = new FincMethod().Run(new SampleSets(tx, ty), new FincOptions { Omega = TestData.SaveTemp(omega), Eta = 0.8 });
+        var rff = new RandomFourierFeatures(omega);
+        var phi = new Matrix(550, 2 * rff.Frequencies);
+        var pooled = new Matrix(550, tx.Cols);
+        tx.Data.CopyTo(pooled.Data, 0);
+        ty.Data.CopyTo(pooled.Data, tx.Data.Length);
+        rff.Map(pooled, phi);
+        var kernel = new double[550 * 550];
+        for (int i = 0; i < 550; i++)
+            for (int j = 0; j < 550; j++)
+            {
+                double s = 0;
+                for (int c = 0; c < phi.Cols; c++) s += (double)phi[i, c] * phi[j, c];
+                kernel[i * 550 + j] = s;
+            }
+        var (modes, testMembers, _) = FincMethod.SampleSpaceModes(kernel, 300, 250, 0.8, 10, 50, 1e-12, 0, null);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.True(Math.Abs(modes.Spectrum[i] - covariance.Spectrum![i]) <= 1e-6 * modes.Spectrum[0], $"eigenvalue {i}: {modes.Spectrum[i]} vs {covariance.Spectrum![i]}");
+            Assert.True(Math.Abs(modes.Spectrum[^(i + 1)] - covariance.Spectrum![^(i + 1)]) <= 1e-6 * modes.Spectrum[0]);
+        }
+        Assert.Equal(testMembers.Concepts(modes.PositiveValues, 9, 0)[0].Members.Take(20),
+            covariance.GetDirection(DirectionNames.MoreFrequentInTest).Concepts[0].Members.Take(20));
+    }
+
+    [Fact]
+    public void DifferentDimensionsAreAnInputError()
+    {
+        var other = new Matrix(10, 5);
+        var e = Assert.Throws<RepDiffInputException>(() => new FincMethod().Run(new SampleSets(Test, other), new FincOptions()));
+        Assert.Contains("dimension", e.Message);
+    }
+}

@@ -1,0 +1,93 @@
+using RepDiff.Spectral;
+using RepDiff.Methods.Koda;
+using RepDiff.Methods.Spec;
+using RepDiff.Numerics;
+
+namespace RepDiff.Tests.Methods.Koda;
+
+public class KodaTests
+{
+    private static readonly int[] Rows = Enumerable.Range(0, 600).Where(i => i % 3 == 0).ToArray();
+
+    private static RepresentationPair Pair() =>
+        new(TestData.LoadFixture("planted_a.npy").SelectRows(Rows), TestData.LoadFixture("planted_b.npy").SelectRows(Rows));
+
+    /// <summary>The planted pair's Gaussian kernels (median bandwidths, divided by n) and n.</summary>
+    private static (double[] Ka, double[] Kb, int N) Kernels()
+    {
+        var pair = Pair();
+        return (Kernel(pair.A), Kernel(pair.B), pair.N);
+    }
+
+    private static double[] Kernel(Matrix x)
+    {
+        int n = x.Rows;
+        var k = new double[n * n];
+        SampleKernels.AddGaussian(x, Bandwidth.Median(x, 0, "x", "SigmaA"), 1.0 / n, k);
+        return k;
+    }
+
+    private static double Quadratic(double[] k, int n, double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) s += x[i] * k[i * n + j] * x[j];
+        return s;
+    }
+
+    [Fact]
+    public void ModeMeetsTheConstraintAtTheSmallestFeasibleLambda()
+    {
+        var (ka, kb, n) = Kernels();
+        double eps = KodaMethod.MedianNonzeroEigenvalue(kb, n);
+        var (x, lambda, g) = KodaMethod.ConstrainedMode(ka, kb, n, eps, [], 20, 1e-3, 0);
+        Assert.True(lambda > 0, "the unconstrained top mode of K_A should violate the median constraint here");
+        Assert.True(g <= eps, $"g {g} > eps {eps}");
+        Assert.Equal(g, Quadratic(kb, n, x), 10);
+        // Slightly below λ the constraint is violated (λ is the smallest feasible one).
+        var below = Lanczos.Solve(new DenseSymmetricOperator(Difference(ka, kb, lambda * 0.99), n), 1, EigenTarget.Largest).Vectors[0];
+        Assert.True(Quadratic(kb, n, below) > eps);
+        // Later modes are orthogonal to earlier ones and meet the constraint too.
+        var (x2, _, g2) = KodaMethod.ConstrainedMode(ka, kb, n, eps, [x], 20, 1e-3, 0);
+        Assert.True(Math.Abs(x.Zip(x2, (p, q) => p * q).Sum()) < 1e-8);
+        Assert.True(g2 <= eps);
+    }
+
+    [Fact]
+    public void ALooseConstraintGivesTheTopEigenvectorOfTheExplainedKernel()
+    {
+        var (ka, kb, n) = Kernels();
+        var (x, lambda, _) = KodaMethod.ConstrainedMode(ka, kb, n, 10, [], 20, 1e-3, 0);
+        Assert.Equal(0, lambda);
+        var top = SymmetricEigen.Decompose((double[])ka.Clone(), n).Vectors[0];
+        Assert.True(Math.Abs(Math.Abs(x.Zip(top, (p, q) => p * q).Sum()) - 1) < 1e-8);
+    }
+
+    [Theory]
+    [InlineData(0.2)]    // an infeasible start: the bracket grows
+    [InlineData(3.0)]    // a feasible start far above: the bracket walks down
+    [InlineData(1.0005)] // a start inside the tolerance
+    public void AStartingGuessFindsTheSameSmallestFeasibleLambda(double guessOverLambda)
+    {
+        var (ka, kb, n) = Kernels();
+        double eps = KodaMethod.MedianNonzeroEigenvalue(kb, n);
+        var (_, lambda, _) = KodaMethod.ConstrainedMode(ka, kb, n, eps, [], 40, 1e-4, 0);
+        var (x, fromGuess, g) = KodaMethod.ConstrainedMode(ka, kb, n, eps, [], 40, 1e-4, 0, guess: guessOverLambda * lambda);
+        Assert.True(g <= eps);
+        Assert.True(Math.Abs(fromGuess - lambda) <= 2e-4 * lambda, $"λ {fromGuess} from the guess, {lambda} without");
+        Assert.Equal(g, Quadratic(kb, n, x), 10);
+        // A loose constraint still gives λ = 0 from any start.
+        Assert.Equal(0, KodaMethod.ConstrainedMode(ka, kb, n, 10, [], 20, 1e-3, 0, guess: guessOverLambda * lambda).Lambda);
+    }
+
+    [Fact]
+    public void RunReportsBothDirectionsWithEpsilons()
+    {
+        var e = new KodaMethod().Run(Pair(), new KodaOptions { Concepts = 3 });
+        Assert.Equal("koda", e.Method);
+        Assert.All(e.Directions, d => Assert.Equal(3, d.Concepts.Count));
+        Assert.True(e.Metrics["epsilon_a"]!.GetValue<double>() > 0);
+        Assert.Equal(3, e.Metrics["koda_lambda"]![DirectionNames.MoreSimilarInA]!.AsArray().Count);
+    }
+
+    private static double[] Difference(double[] ka, double[] kb, double lambda) => ka.Zip(kb, (p, q) => p - lambda * q).ToArray();
+}

@@ -1,0 +1,120 @@
+using RepDiff.Metrics;
+
+namespace RepDiff.Tests.Metrics;
+
+public class BsrTests
+{
+    /// <summary>
+    /// 200 samples. In E the 9 grid members form a tight clump away from random points; in O each
+    /// grid member sits 100 apart from the next, inside its own halo of 20 other samples. Every
+    /// ordered grid pair is then closer in E than in O under every distance.
+    /// </summary>
+    private static (Matrix E, Matrix O, int[] Grid) PerfectCase()
+    {
+        var rng = new Random(3);
+        var e = new Matrix(200, 5);
+        var o = new Matrix(200, 5);
+        int[] grid = [3, 17, 40, 41, 77, 100, 150, 151, 199];
+        var others = Enumerable.Range(0, 200).Except(grid).ToArray();
+        for (int i = 0; i < 200; i++)
+            for (int c = 0; c < 5; c++) e[i, c] = (float)rng.NextDouble() * 10;
+        foreach (int i in grid)
+            for (int c = 0; c < 5; c++) e[i, c] = 20 + 0.01f * (float)rng.NextDouble();
+        for (int p = 0; p < grid.Length; p++)
+        {
+            o[grid[p], 0] = 100 * p;
+            for (int h = 0; h < 20; h++)
+            {
+                int i = others[p * 20 + h];
+                o[i, 0] = 100 * p + (float)rng.NextDouble() - 0.5f;
+                for (int c = 1; c < 5; c++) o[i, c] = (float)rng.NextDouble() - 0.5f;
+            }
+        }
+        foreach (int i in others.Skip(grid.Length * 20))
+            for (int c = 0; c < 5; c++) o[i, c] = 5000 + (float)rng.NextDouble();
+        return (e, o, grid);
+    }
+
+    [Theory]
+    [InlineData(BsrDistance.Silb)]
+    [InlineData(BsrDistance.Mned)]
+    [InlineData(BsrDistance.Lsed)]
+    public void PerfectExplanationScoresOne(BsrDistance distance)
+    {
+        var (e, o, grid) = PerfectCase();
+        Assert.Equal(1.0, Bsr.Score(e, o, [grid], distance));
+        Assert.Equal(0.0, Bsr.Score(o, e, [grid], distance));
+    }
+
+    [Theory]
+    [InlineData(BsrDistance.Silb)]
+    [InlineData(BsrDistance.Mned)]
+    [InlineData(BsrDistance.Lsed)]
+    public void RepresentationAgainstItselfNeverSucceeds(BsrDistance distance)
+    {
+        var (e, _, grid) = PerfectCase();
+        Assert.Equal(0.0, Bsr.Score(e, e, [grid, [0, 1, 2]], distance));
+    }
+
+    [Fact]
+    public void SilbIsNeighbourhoodRankPlusOne()
+    {
+        // Points on a line; ranks counted by sorting each row, as in the definition.
+        var e = Matrix.FromRows([[0], [1], [3], [7], [4], [12]]);
+        var o = Matrix.FromRows([[0], [10], [1], [2], [9], [5]]);
+        int[] grid = [0, 1, 2, 3];
+        // By hand: from 0, e ranks 1→1, 2→2, 3→4 and o ranks 1→5, 2→1, 3→2: only (0,1) succeeds among these three.
+        double expected = BruteForce(e, o, grid);
+        Assert.Equal(expected, Bsr.Score(e, o, [grid], BsrDistance.Silb));
+        Assert.InRange(expected, 0.01, 0.99);
+    }
+
+    private static double BruteForce(Matrix e, Matrix o, int[] grid)
+    {
+        static int Rank(Matrix x, int i, int j)
+        {
+            var order = Enumerable.Range(0, x.Rows).OrderBy(l => l == i ? -1 : Math.Abs(x[l, 0] - x[i, 0])).ThenBy(l => l).ToList();
+            return order.IndexOf(j) + 1;
+        }
+        int success = 0, pairs = 0;
+        foreach (int i in grid)
+            foreach (int j in grid)
+            {
+                if (i == j) continue;
+                pairs++;
+                if (Rank(e, i, j) < Rank(o, i, j)) success++;
+            }
+        return (double)success / pairs;
+    }
+
+    [Fact]
+    public void EvaluateScoresEveryDirectionExplainingARepresentation()
+    {
+        var (e, o, grid) = PerfectCase();
+        var explanation = new Explanation
+        {
+            Method = "any",
+            N = 200,
+            Directions =
+            [
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Grid = grid, Members = grid }] },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = [new Concept { Rank = 1, Grid = grid, Members = grid }] },
+                new Direction { Name = DirectionNames.MoreFrequentInTest, Concepts = [new Concept { Rank = 1, Grid = grid, Members = grid }] },
+            ],
+        };
+        Bsr.Evaluate(explanation, new RepresentationPair(e, o));
+        var bsr = explanation.Metrics["bsr"]!.AsObject();
+        Assert.Equal(1.0, bsr[DirectionNames.MoreSimilarInA]!.GetValue<double>());
+        Assert.Equal(0.0, bsr[DirectionNames.MoreSimilarInB]!.GetValue<double>());
+        Assert.Equal(0.5, bsr["mean"]!.GetValue<double>());
+        Assert.False(bsr.ContainsKey(DirectionNames.MoreFrequentInTest));
+        Assert.True(explanation.Metrics.ContainsKey("bsr_mned") && explanation.Metrics.ContainsKey("bsr_lsed"));
+    }
+
+    [Fact]
+    public void GridOutsideTheRepresentationsIsBadInput()
+    {
+        var (e, o, _) = PerfectCase();
+        Assert.Throws<RepDiffInputException>(() => Bsr.Score(e, o, [[0, 1, 200]], BsrDistance.Silb));
+    }
+}
