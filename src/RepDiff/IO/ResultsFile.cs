@@ -57,5 +57,5 @@ public sealed class ResultsFile
     }
 
     private static Explanation Deserialize(JsonObject node)
-        => node.Deserialize<Explanation>(Explanation.JsonOptions) ?? throw new RepDiffInputException("has an empty explanation");
+        => node.Deserialize(ExplanationJsonContext.Default.Explanation) ?? throw new RepDiffInputException("has an empty explanation");
 }
