@@ -27,6 +27,7 @@ internal static class Cli
         foreach (var method in registry.Methods) root.Subcommands.Add(MethodCommand.Create(method));
         root.Subcommands.Add(CompareCommand.Create(registry));
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create(registry));
         root.Subcommands.Add(InfoCommand.Create());

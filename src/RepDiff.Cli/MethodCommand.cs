@@ -41,7 +41,7 @@ internal static class MethodCommand
                 var context = Comparison.ContextMetrics(pair);
                 return ReportModel.ForPair(pair, [explanation], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}");
             });
-            Time(explanation, "writing", () => Outputs.Write(dir, model, explanation.ToJson, explanation.Artifacts));
+            Time(explanation, "writing", () => Outputs.Write(dir, model, () => SampleJson.AddTo(explanation.ToJson(), pair.Samples), explanation.Artifacts));
             Summary.Print(model, explanation);
             Outputs.Announce(dir, explanation.Artifacts.Keys);
             return 0;
@@ -51,9 +51,9 @@ internal static class MethodCommand
 
     private static Command ForSampleSets(ISampleSetMethod method)
     {
-        var test = new Argument<string>("TEST") { Description = "embeddings of the test set, e.g. generated samples (.npy, .npz, .safetensors, .csv, .tsv)" };
+        var test = new Argument<string>("TEST") { Description = "embeddings of the test set, e.g. generated samples (.npy, .npz, .safetensors, .csv, .tsv, .parquet, .arrow, .feather)" };
         var reference = new Argument<string>("REF") { Description = "embeddings of the reference set, same model and dimension; the row count may differ" };
-        var key = new Option<string?>("--key") { Description = "array name inside .npz/.safetensors files (both inputs)" };
+        var key = new Option<string?>("--key", "--column") { Description = "array inside .npz/.safetensors files, or float-list column of .parquet/.arrow/.feather tables (both inputs)" };
         var outDir = new Option<string>("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
         var command = new Command(method.Name, method.Description) { test, reference, key, outDir };
         var binder = new OptionBinder(method.OptionsType, command);

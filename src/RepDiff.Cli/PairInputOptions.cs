@@ -6,12 +6,12 @@ namespace RepDiff.Cli;
 /// <summary>The inputs every command on two representations takes: the two files, how to join them, side information, where to write.</summary>
 internal sealed class PairInputOptions
 {
-    public Argument<string> A { get; } = new("A") { Description = "embeddings of model A (.npy, .npz, .safetensors, .csv, .tsv)" };
+    public Argument<string> A { get; } = new("A") { Description = "embeddings of model A (.npy, .npz, .safetensors, .csv, .tsv, .parquet, .arrow, .feather)" };
     public Argument<string> B { get; } = new("B") { Description = "embeddings of model B, same samples in the same order (or joined by id)" };
-    public Option<string?> Key { get; } = new("--key") { Description = "array name inside .npz/.safetensors files (both inputs)" };
-    public Option<string?> KeyA { get; } = new("--key-a") { Description = "array name inside A (overrides --key)" };
-    public Option<string?> KeyB { get; } = new("--key-b") { Description = "array name inside B (overrides --key)" };
-    public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV/TSV column holding sample ids; A and B are joined by id" };
+    public Option<string?> Key { get; } = new("--key", "--column") { Description = "array inside .npz/.safetensors files, or float-list column of .parquet/.arrow/.feather tables (both inputs)" };
+    public Option<string?> KeyA { get; } = new("--key-a", "--column-a") { Description = "array or column of A (overrides --key/--column)" };
+    public Option<string?> KeyB { get; } = new("--key-b", "--column-b") { Description = "array or column of B (overrides --key/--column)" };
+    public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids; A and B are joined by id" };
     public Option<string?> Ids { get; } = new("--ids") { Description = "sample ids, one per line or a 1-D .npy, for inputs that carry none themselves" };
     public Option<string?> IdsA { get; } = new("--ids-a") { Description = "ids of A's rows (overrides --ids and A's id column)" };
     public Option<string?> IdsB { get; } = new("--ids-b") { Description = "ids of B's rows (overrides --ids and B's id column); when A and B both have ids they are joined by id" };
@@ -19,13 +19,15 @@ internal sealed class PairInputOptions
     public Option<string?> Images { get; } = new("--images") { Description = "per-sample images: a manifest of paths (relative to its folder), a directory (natural sort order), or a .npy of pixel arrays N×H×W(×C)" };
     public Option<string?> Texts { get; } = new("--texts") { Description = "per-sample texts: one per line, or JSONL (see --text-field)" };
     public Option<string?> TextField { get; } = new("--text-field") { Description = "field of each JSONL record that holds the text" };
+    public Option<string?> Metadata { get; } = new("--metadata") { Description = "per-sample columns (.csv/.tsv with a header, .parquet, .arrow): joined by id (--metadata-id-column, else a column named like --id-column or 'id') or matched by row" };
+    public Option<string?> MetadataIdColumn { get; } = new("--metadata-id-column") { Description = "the metadata column holding sample ids" };
     public Option<string> Out { get; } = new("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(A);
         command.Arguments.Add(B);
-        foreach (var o in new Option[] { Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, Labels, Images, Texts, TextField, Out })
+        foreach (var o in new Option[] { Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, Labels, Images, Texts, TextField, Metadata, MetadataIdColumn, Out })
             command.Options.Add(o);
     }
 
@@ -41,5 +43,7 @@ internal sealed class PairInputOptions
         Images = parse.GetValue(Images),
         Texts = parse.GetValue(Texts),
         TextField = parse.GetValue(TextField),
+        Metadata = parse.GetValue(Metadata),
+        MetadataIdColumn = parse.GetValue(MetadataIdColumn),
     };
 }

@@ -125,8 +125,10 @@ public sealed class Comparison
             ["context"] = Context.DeepClone(),
             ["bsr_table"] = BsrTable(),
             ["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray()),
+            ["consensus"] = Consensus.Of(Explanations).ToJson(),
             ["timings"] = timings,
         };
+        if (IO.SampleJson.ToJson(Pair.Samples) is { } samples) document["samples"] = samples;
         return document.ToJsonString(Explanation.JsonOptions);
     }
 }

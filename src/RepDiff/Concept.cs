@@ -20,4 +20,7 @@ public sealed class Concept
 
     /// <summary>How many members carry each label, most frequent first, when the samples have labels.</summary>
     public Dictionary<string, int>? LabelCounts { get; set; }
+
+    /// <summary>Label and metadata values over-represented among the members (Metrics.Enrichment), when the samples have any.</summary>
+    public List<Metrics.EnrichedValue>? Enrichment { get; set; }
 }

@@ -1,6 +1,6 @@
 namespace RepDiff;
 
-/// <summary>What is known about each sample besides its embeddings. Every array has one entry per sample.</summary>
+/// <summary>What is known about each sample besides its embeddings. Every array (and metadata column) has one entry per sample.</summary>
 public sealed class SampleInfo
 {
     public string[]? Ids { get; init; }
@@ -8,12 +8,16 @@ public sealed class SampleInfo
     public ImageSet? Images { get; init; }
     public string[]? Texts { get; init; }
 
+    /// <summary>Further per-sample columns (`--metadata`), in the samples' order.</summary>
+    public SampleMetadata? Metadata { get; init; }
+
     public void CheckCount(int n)
     {
         Check("ids", Ids?.Length, n);
         Check("labels", Labels?.Codes.Length, n);
         Check("images", Images?.Count, n);
         Check("texts", Texts?.Length, n);
+        Check("metadata", Metadata?.Count, n);
     }
 
     private static void Check(string what, int? count, int n)

@@ -95,7 +95,7 @@ public static class DelimitedText
     }
 
     /// <summary>Splits one line into fields; a field in double quotes may hold the delimiter, and "" stands for a quote.</summary>
-    private static List<string> Split(string line, char delimiter, string path, int lineNumber)
+    internal static List<string> Split(string line, char delimiter, string path, int lineNumber)
     {
         var fields = new List<string>();
         var field = new StringBuilder();

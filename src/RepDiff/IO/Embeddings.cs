@@ -3,7 +3,7 @@ namespace RepDiff.IO;
 /// <summary>Opens an embedding matrix from any supported file, chosen by extension, and validates it.</summary>
 public static class Embeddings
 {
-    public const string Formats = ".npy, .npz, .safetensors, .csv or .tsv";
+    public const string Formats = ".npy, .npz, .safetensors, .csv, .tsv, .parquet, .arrow or .feather";
 
     /// <summary>
     /// Rows of an embedding file (n × d, read as float32): memory-mapped for .npy and .safetensors, in
@@ -12,8 +12,9 @@ public static class Embeddings
     public static RowFile OpenRows(string path, string? key = null) => Open(path, key, idColumn: null, validate: true);
 
     /// <summary>
-    /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors (ignored
-    /// by single-array formats); <paramref name="idColumn"/> names the id column of a .csv/.tsv. Without
+    /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors or the
+    /// float-list column of a .parquet/.arrow/.feather (ignored by single-array formats);
+    /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather. Without
     /// <paramref name="validate"/>, zero rows and non-finite values are accepted (inspect counts them).
     /// </summary>
     public static RowFile Open(string path, string? key, string? idColumn, bool validate)
@@ -25,6 +26,8 @@ public static class Embeddings
             ".npz" => Npz.OpenRows(path, key, validate),
             ".safetensors" => Safetensors.OpenRows(path, key, validate),
             ".csv" or ".tsv" => DelimitedText.OpenRows(path, idColumn, validate),
+            ".parquet" => new RowFile(ParquetColumn.Open(path, key, idColumn), validate),
+            ".arrow" or ".feather" or ".arrows" or ".ipc" => new RowFile(ArrowColumn.Open(path, key, idColumn), validate),
             _ => throw RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats})"),
         };
         if (validate && rows.Rows == 0)

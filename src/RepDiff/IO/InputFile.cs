@@ -3,10 +3,11 @@ namespace RepDiff.IO;
 /// <summary>Opening and reading input files, with every failure turned into a RepDiffInputException naming the file.</summary>
 internal static class InputFile
 {
-    public static FileStream OpenRead(string path)
+    /// <param name="bufferSize">The stream's buffer: small for headers read once, larger for libraries that read in many small pieces.</param>
+    public static FileStream OpenRead(string path, int bufferSize = 1 << 12)
     {
         if (Directory.Exists(path)) throw RepDiffInputException.ForFile(path, "is a directory, not a file");
-        try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12); }
+        try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         { throw RepDiffInputException.ForFile(path, "file not found"); }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException or ArgumentException or NotSupportedException)

@@ -9,7 +9,7 @@ public sealed record PairSpec(string PathA, string PathB)
 {
     public string? KeyA { get; init; }
     public string? KeyB { get; init; }
-    /// <summary>Name of the id column of .csv/.tsv inputs.</summary>
+    /// <summary>Name of the id column of .csv/.tsv/.parquet/.arrow inputs.</summary>
     public string? IdColumn { get; init; }
     /// <summary>Ids of the rows of any input that carries none itself (one per line, or a 1-D .npy).</summary>
     public string? Ids { get; init; }
@@ -20,6 +20,10 @@ public sealed record PairSpec(string PathA, string PathB)
     public string? Images { get; init; }
     public string? Texts { get; init; }
     public string? TextField { get; init; }
+    /// <summary>Per-sample metadata columns (.csv/.tsv/.parquet/.arrow), keyed by id or by row (see <see cref="MetadataFile"/>).</summary>
+    public string? Metadata { get; init; }
+    /// <summary>The metadata's id column; without it, the column named like <see cref="IdColumn"/> or "id" when the samples have ids.</summary>
+    public string? MetadataIdColumn { get; init; }
 
     /// <summary>Whether B is joined to A by sample ids (an id column or ids files) rather than by row position.</summary>
     public bool JoinsById => IdColumn is not null || Ids is not null || IdsA is not null || IdsB is not null;
@@ -63,7 +67,7 @@ public sealed record PairSpec(string PathA, string PathB)
     }
 
     /// <summary>
-    /// The side information (labels, images, texts) for n samples, each count checked against n; for
+    /// The side information (labels, images, texts, metadata) for n samples, each count checked against n; for
     /// callers that stream the rows themselves instead of calling <see cref="Load"/>.
     /// </summary>
     public SampleInfo LoadSamples(int n, string[]? ids = null)
@@ -74,6 +78,7 @@ public sealed record PairSpec(string PathA, string PathB)
             Labels = Labels is null ? null : SampleFiles.LoadLabels(Labels),
             Images = Images is null ? null : SampleFiles.LoadImages(Images),
             Texts = Texts is null ? null : SampleFiles.LoadTexts(Texts, TextField),
+            Metadata = Metadata is null ? null : MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"]),
         };
         CheckCount(Labels, samples.Labels?.Codes.Length, n);
         CheckCount(Images, samples.Images?.Count, n);

@@ -49,11 +49,36 @@ public sealed class ResultsFile
     /// <summary>The document with the (possibly updated) explanations, in its original shape.</summary>
     public string ToJson()
     {
-        if (!IsComparison) return Explanations[0].ToJson();
+        if (!IsComparison) return Root["samples"] is { } samples ? WithSamples(Explanations[0].ToJson(), samples) : Explanations[0].ToJson();
         var root = (JsonObject)Root.DeepClone();
         root["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray());
         root["bsr_table"] = new JsonArray(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
         return root.ToJsonString(Explanation.JsonOptions);
+    }
+
+    private static string WithSamples(string json, JsonNode samples)
+    {
+        var document = JsonNode.Parse(json)!.AsObject();
+        document["samples"] = samples.DeepClone();
+        return document.ToJsonString(Explanation.JsonOptions);
+    }
+
+    /// <summary>The document's "samples" block (ids, labels, metadata), or null; <paramref name="path"/> names the file in errors.</summary>
+    public SampleInfo? Samples(string path) =>
+        Explanations.Count == 0 ? null : SampleJson.FromJson(Root, Explanations.Max(e => e.N), path);
+
+    /// <summary>Every member index within 0..N-1 and every score list as long as its members; else an error naming the concept.</summary>
+    public void CheckMembers(string path)
+    {
+        foreach (var e in Explanations)
+            foreach (var d in e.Directions)
+                foreach (var c in d.Concepts)
+                {
+                    int bad = Array.FindIndex(c.Members, m => m < 0 || m >= e.N);
+                    if (bad >= 0) throw RepDiffInputException.ForFile(path, $"{e.Method} {d.Name} concept {c.Rank}: member {c.Members[bad]} is outside 0..{e.N - 1}");
+                    if (c.Scores is not null && c.Scores.Length != c.Members.Length)
+                        throw RepDiffInputException.ForFile(path, $"{e.Method} {d.Name} concept {c.Rank}: {c.Scores.Length} scores for {c.Members.Length} members");
+                }
     }
 
     private static Explanation Deserialize(JsonObject node)

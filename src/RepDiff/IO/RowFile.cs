@@ -5,7 +5,8 @@ namespace RepDiff.IO;
 
 /// <summary>
 /// The rows of an embedding file, read in batches as float32: memory-mapped for .npy and .safetensors
-/// (so files larger than memory can be streamed), held in memory for .npz and text formats.
+/// (so files larger than memory can be streamed), decoded one row group / record batch at a time for
+/// .parquet and Arrow IPC files, held in memory for .npz and text formats.
 /// Unless opened for inspection, reading a row that holds NaN or Inf throws a RepDiffInputException
 /// naming that row.
 /// </summary>
@@ -15,6 +16,7 @@ public sealed class RowFile : IRowSource, IDisposable
 
     private readonly ArrayBytes? bytes;
     private readonly Matrix? values;
+    private readonly TableColumn? table;
     private readonly NpyDtype dtype;
     private readonly bool fortranOrder;
     private readonly bool checkFinite;
@@ -56,6 +58,19 @@ public sealed class RowFile : IRowSource, IDisposable
         Cols = values.Cols;
     }
 
+    /// <summary>A float-list column of a table file; the table's own ids become <see cref="Ids"/>.</summary>
+    internal RowFile(TableColumn table, bool checkFinite)
+    {
+        Name = table.Name;
+        this.table = table;
+        dtype = new NpyDtype('f', table.ValueSize, false);
+        this.checkFinite = checkFinite;
+        Rows = table.Rows;
+        Cols = table.Cols;
+        Shape = [Rows, Cols];
+        Ids = table.Ids;
+    }
+
     /// <summary>Rows and columns of an embedding array: 1-D is one column, 2-D as is, anything else is an error.</summary>
     private static (int, int) RowsAndCols(string name, long[] shape, bool fortranOrder, bool flatten)
     {
@@ -80,6 +95,8 @@ public sealed class RowFile : IRowSource, IDisposable
         var dest = destination[..checked(count * Cols)];
         if (values is not null)
             values.Data.AsSpan(first * Cols, dest.Length).CopyTo(dest);
+        else if (table is not null)
+            table.ReadRows(first, count, dest);
         else if (!fortranOrder || Cols == 1)
             ReadContiguous((long)first * Cols * dtype.Size, dest);
         else
@@ -152,5 +169,9 @@ public sealed class RowFile : IRowSource, IDisposable
         return -1;
     }
 
-    public void Dispose() => bytes?.Dispose();
+    public void Dispose()
+    {
+        bytes?.Dispose();
+        table?.Dispose();
+    }
 }

@@ -22,8 +22,8 @@ public static class Bsr
         CheckIndices(grids, explained.Rows);
         var members = grids.SelectMany(g => g).Distinct().ToArray();
         bool mned = distance == BsrDistance.Mned;
-        var e = new MemberRows(explained, members, mned ? MaxDistance(explained) : 0);
-        var o = new MemberRows(other, members, mned ? MaxDistance(other) : 0);
+        var e = new MemberRows(explained, members, grids, mned ? MaxDistance(explained) : 0);
+        var o = new MemberRows(other, members, grids, mned ? MaxDistance(other) : 0);
         return Score(e, o, grids, distance);
     }
 
@@ -42,8 +42,9 @@ public static class Bsr
         if (scored.Length == 0) return;
         foreach (var d in scored) CheckIndices(d.Concepts.Select(c => c.Grid).ToArray(), pair.N);
         var members = scored.SelectMany(d => d.Concepts).SelectMany(c => c.Grid).Distinct().ToArray();
-        var rowsA = new MemberRows(pair.A, members, pair.Statistics.MaxDistanceA);
-        var rowsB = new MemberRows(pair.B, members, pair.Statistics.MaxDistanceB);
+        var grids = scored.SelectMany(d => d.Concepts).Select(c => c.Grid).ToArray();
+        var rowsA = new MemberRows(pair.RowsA, members, grids, pair.Statistics.MaxDistanceA);
+        var rowsB = new MemberRows(pair.RowsB, members, grids, pair.Statistics.MaxDistanceB);
         foreach (var (key, kind) in new[] { ("bsr", BsrDistance.Silb), ("bsr_mned", BsrDistance.Mned), ("bsr_lsed", BsrDistance.Lsed) })
         {
             var values = new JsonObject();
@@ -61,6 +62,8 @@ public static class Bsr
             values["mean"] = sum / scored.Length;
             e.Metrics[key] = values;
         }
+        e.Metrics["bsr_mned_normalizer"] = pair.Statistics.MaxDistanceA is null || pair.Statistics.MaxDistanceB is null
+            ? "largest distance from a grid member (n above the all-pairs limit)" : "largest distance over all pairs";
     }
 
     private static double Score(MemberRows explained, MemberRows other, IReadOnlyList<int[]> grids, BsrDistance distance)
@@ -78,80 +81,109 @@ public static class Bsr
     }
 
     /// <summary>
-    /// One representation's exact (double) squared distances from each grid member to every sample:
-    /// all three BSR distances between members follow from these rows (and, for MNED, the largest distance).
+    /// What BSR needs of one representation about the grid members, from one streamed pass over its rows
+    /// (O(n·m·d) time, O(m² + batch·d) memory; never n×n, never all rows at once): the exact (double)
+    /// squared distances between members, each member's SILB rank of each grid-mate (how many samples are
+    /// closer, ties by index), and its local scale (distance to its 7th nearest neighbour).
     /// </summary>
     private sealed class MemberRows
     {
-        private readonly Dictionary<int, double[]> rows = [];
-        private readonly Dictionary<int, double> localScale = [];
+        private readonly Dictionary<int, int> position = [];
+        private readonly double[] between;   // m × m squared distances
+        private readonly Dictionary<(int, int), int> ranks = [];
+        private readonly double[] localScale;
         private readonly double max;
+        private readonly int m;
 
-        public MemberRows(Matrix x, int[] members, double maxDistance)
+        /// <param name="maxDistance">MNED's normalizer; null: the largest distance from a member to any sample (the grids' own rows).</param>
+        public MemberRows(IRowSource x, int[] members, IReadOnlyList<int[]> grids, double? maxDistance)
         {
-            max = maxDistance;
+            m = members.Length;
+            for (int p = 0; p < m; p++) position[members[p]] = p;
             int n = x.Rows, d = x.Cols, s = Math.Min(LocalScalingNeighbor, n - 1);
-            var wide = new double[x.Data.Length];
-            TensorPrimitives.ConvertChecked<float, double>(x.Data, wide);
-            var computed = new double[members.Length][];
-            var scales = new double[members.Length];
-            Parallel.For(0, members.Length, p =>
+            var memberRows = Widen(x.SelectRows(members));
+            between = new double[m * m];
+            Parallel.For(0, m, p =>
             {
-                computed[p] = SquaredDistancesFrom(wide, n, d, members[p]);
-                scales[p] = Math.Sqrt(NeighbourSquaredDistance(computed[p], members[p], s));
+                for (int q = 0; q < m; q++) between[p * m + q] = p == q ? 0 : SquaredDistance(memberRows, p, memberRows, q, d);
             });
-            for (int p = 0; p < members.Length; p++)
+            // Each member's grid-mates, whose rank in the member's row SILB needs.
+            var mates = new HashSet<int>[m];
+            for (int p = 0; p < m; p++) mates[p] = [];
+            foreach (var grid in grids)
+                foreach (int i in grid)
+                    foreach (int j in grid)
+                        if (i != j) mates[position[i]].Add(j);
+            var mateList = mates.Select(set => set.Order().ToArray()).ToArray();
+            var closer = mateList.Select(list => new long[list.Length]).ToArray();
+            var nearest = Enumerable.Range(0, m).Select(_ => new PriorityQueue<double, double>()).ToArray();  // the s smallest, largest first
+            var farthest = new double[m];
+
+            int batch = Math.Clamp((1 << 21) / Math.Max(d, 1), 1, Math.Max(n, 1));
+            var raw = new float[batch * d];
+            var rows = new double[batch * d];
+            for (int first = 0; first < n; first += batch)
             {
-                rows[members[p]] = computed[p];
-                localScale[members[p]] = scales[p];
+                int count = Math.Min(batch, n - first);
+                x.ReadRows(first, count, raw.AsSpan(0, count * d));
+                TensorPrimitives.ConvertChecked<float, double>(raw.AsSpan(0, count * d), rows.AsSpan(0, count * d));
+                Parallel.For(0, m, p =>
+                {
+                    int self = members[p];
+                    var list = mateList[p];
+                    for (int k = 0; k < count; k++)
+                    {
+                        int l = first + k;
+                        if (l == self) continue;
+                        double v = SquaredDistance(rows, k, memberRows, p, d);
+                        if (v > farthest[p]) farthest[p] = v;
+                        var heap = nearest[p];
+                        if (heap.Count < s) heap.Enqueue(v, -v);
+                        else if (s > 0 && v < heap.Peek()) heap.EnqueueDequeue(v, -v);
+                        for (int t = 0; t < list.Length; t++)
+                        {
+                            int j = list[t];
+                            double target = between[p * m + position[j]];
+                            if (l != j && (v < target || (v == target && l < j))) closer[p][t]++;
+                        }
+                    }
+                });
             }
+            for (int p = 0; p < m; p++)
+                for (int t = 0; t < mateList[p].Length; t++) ranks[(members[p], mateList[p][t])] = (int)closer[p][t] + 1;
+            localScale = nearest.Select(heap => s == 0 ? 0 : Math.Sqrt(heap.Peek())).ToArray();
+            max = maxDistance ?? Math.Sqrt(farthest.DefaultIfEmpty(0).Max());
         }
 
         public double Distance(int i, int j, BsrDistance kind)
         {
-            var row = rows[i];
+            int p = position[i], q = position[j];
+            double squared = between[p * m + q];
             return kind switch
             {
-                BsrDistance.Silb => Rank(row, i, j) + 1,
-                BsrDistance.Mned => max > 0 ? Math.Sqrt(row[j]) / max : 0,
-                _ => row[j] / (localScale[i] * localScale[j]),
+                BsrDistance.Silb => (i == j ? 0 : ranks[(i, j)]) + 1,
+                BsrDistance.Mned => max > 0 ? Math.Sqrt(squared) / max : 0,
+                _ => squared / (localScale[p] * localScale[q]),
             };
         }
-    }
 
-    /// <summary>Position of j in row i sorted ascending: self at 0, ties by index.</summary>
-    private static int Rank(double[] row, int i, int j)
-    {
-        if (i == j) return 0;
-        double v = row[j];
-        int rank = 1;
-        for (int l = 0; l < row.Length; l++)
-            if (l != i && l != j && (row[l] < v || (row[l] == v && l < j))) rank++;
-        return rank;
-    }
-
-    /// <summary>Exact squared distances from row i to every row, in double (SIMD over a double copy of x).</summary>
-    private static double[] SquaredDistancesFrom(double[] x, int n, int d, int i)
-    {
-        var xi = x.AsSpan(i * d, d);
-        var diff = new double[d];
-        var row = new double[n];
-        for (int l = 0; l < n; l++)
+        private static double[] Widen(Matrix x)
         {
-            TensorPrimitives.Subtract(x.AsSpan(l * d, d), xi, diff);
-            row[l] = TensorPrimitives.SumOfSquares<double>(diff);
+            var wide = new double[x.Data.Length];
+            TensorPrimitives.ConvertChecked<float, double>(x.Data, wide);
+            return wide;
         }
-        row[i] = 0;
-        return row;
-    }
 
-    /// <summary>Squared distance from i to its s-th nearest neighbour (self at index 0).</summary>
-    private static double NeighbourSquaredDistance(double[] row, int i, int s)
-    {
-        var copy = (double[])row.Clone();
-        copy[i] = double.NegativeInfinity;
-        Array.Sort(copy);
-        return copy[s];
+        [ThreadStatic] private static double[]? difference;
+
+        /// <summary>Exact squared distance between row a of x and row b of y, in double.</summary>
+        private static double SquaredDistance(double[] x, int a, double[] y, int b, int d)
+        {
+            if (difference is null || difference.Length < d) difference = new double[d];
+            var diff = difference.AsSpan(0, d);
+            TensorPrimitives.Subtract(x.AsSpan(a * d, d), y.AsSpan(b * d, d), diff);
+            return TensorPrimitives.SumOfSquares<double>(diff);
+        }
     }
 
     /// <summary>The largest Euclidean distance between two rows over all pairs (one blocked pass, never n×n).</summary>

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Text;
+using RepDiff;
+using RepDiff.IO;
+
+namespace RepDiff.Cli;
+
+/// <summary>
+/// `repdiff export RESULTS --format csv|jsonl [--out FILE]`: every member of every concept of any
+/// results.json (a single method's or compare's) as a table. Ids, labels and metadata come from the
+/// results.json's "samples" block; `--ids`, `--labels`, `--metadata` give them for older results or
+/// replace them.
+/// </summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var results = new Argument<string>("RESULTS") { Description = "results.json written by any RepDiff command (single method or compare)" };
+        var format = new Option<string?>("--format") { Description = "csv or jsonl (default: from --out's extension, else csv)" };
+        var output = new Option<string?>("--out") { Description = "file to write (default: standard output)" };
+        var ids = new Option<string?>("--ids") { Description = "sample ids, one per line or a 1-D .npy (replaces the results' ids)" };
+        var labels = new Option<string?>("--labels") { Description = "per-sample labels, as other commands take them (replaces the results' labels)" };
+        var metadata = new Option<string?>("--metadata") { Description = "per-sample columns (.csv/.tsv/.parquet/.arrow), joined by id or matched by row (replaces the results' metadata)" };
+        var metadataId = new Option<string?>("--metadata-id-column") { Description = "the metadata column holding sample ids (default: 'id' when the samples have ids and the file has it)" };
+        var command = new Command("export", "Write every concept's members (method, direction, rank, row, id, label, score, metadata) as CSV or JSON Lines.")
+        {
+            results, format, output, ids, labels, metadata, metadataId,
+        };
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            string path = parse.GetValue(results)!;
+            string? outPath = parse.GetValue(output);
+            string kind = (parse.GetValue(format) ?? (outPath is not null && Path.GetExtension(outPath).ToLowerInvariant() is ".jsonl" or ".ndjson" ? "jsonl" : "csv")).ToLowerInvariant();
+            if (kind is not ("csv" or "jsonl")) throw new RepDiffInputException($"--format {kind}: expected csv or jsonl");
+            var file = ResultsFile.Read(path);
+            file.CheckMembers(path);
+            var explanations = file.Explanations;
+            var stored = file.Samples(path);
+            int n = explanations.Max(e => e.N);
+            var samples = Samples(stored, n, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata), parse.GetValue(metadataId));
+            Action<TextWriter> write = kind == "csv"
+                ? w => MemberExport.WriteCsv(w, explanations, samples)
+                : w => MemberExport.WriteJsonLines(w, explanations, samples);
+            if (outPath is null)
+                write(Cli.Out);
+            else
+            {
+                AtomicFile.Write(outPath, stream => { using var w = new StreamWriter(stream, new UTF8Encoding(false)); write(w); });
+                Cli.Error.WriteLine($"Wrote {outPath}");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The results' own samples block, with whatever the flags give in its place.</summary>
+    private static SampleInfo Samples(SampleInfo? stored, int n, string? idsPath, string? labelsPath, string? metadataPath, string? metadataId)
+    {
+        var ids = idsPath is null ? stored?.Ids : SampleFiles.LoadIds(idsPath);
+        if (idsPath is not null && ids!.Length != n) throw RepDiffInputException.ForFile(idsPath, $"has {ids.Length} ids but the results describe {n} samples");
+        var labels = labelsPath is null ? stored?.Labels : SampleFiles.LoadLabels(labelsPath);
+        if (labelsPath is not null && labels!.Codes.Length != n) throw RepDiffInputException.ForFile(labelsPath, $"has {labels.Codes.Length} labels but the results describe {n} samples");
+        var metadata = metadataPath is null ? stored?.Metadata : MetadataFile.Load(metadataPath, n, ids, metadataId, ["id"]);
+        return new SampleInfo { Ids = ids, Labels = labels, Metadata = metadata };
+    }
+}

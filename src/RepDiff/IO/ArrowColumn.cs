@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using Apache.Arrow;
+using Apache.Arrow.Compression;
+using Apache.Arrow.Ipc;
+using Apache.Arrow.Types;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// A list, large-list or fixed-size-list column of float16/32/64 values in an Arrow IPC file (.arrow,
+/// .feather: the random-access file format) or stream (what Hugging Face datasets cache), decoded one
+/// record batch at a time. Opening reads each batch once to count its rows (the IPC footer does not
+/// say), collects the ids and the width; the stream format is re-read from the start when a caller
+/// goes back to an earlier batch. LZ4- and Zstandard-compressed bodies (pyarrow's Feather default) are read.
+/// </summary>
+internal sealed class ArrowColumn : TableColumn
+{
+    private static readonly CompressionCodecFactory Codecs = new();
+
+    private readonly bool fileFormat;
+    private readonly int columnIndex;
+    private ArrowStreamReader reader;
+    private int nextBatch;
+
+    private ArrowColumn(string path, string column, ArrowStreamReader reader, bool fileFormat, int columnIndex) : base(path, column)
+    {
+        this.reader = reader;
+        this.fileFormat = fileFormat;
+        this.columnIndex = columnIndex;
+    }
+
+    public static ArrowColumn Open(string path, string? column, string? idColumn)
+    {
+        bool fileFormat = IsFileFormat(path);
+        var reader = OpenReader(path, fileFormat);
+        try
+        {
+            var schema = Run(path, () => reader.GetSchema(default).AsTask());
+            var fields = schema.FieldsList;
+            var lists = fields.Where(f => FloatValueType(f.DataType) is not null).Select(f => f.Name).ToList();
+            string name = TableColumnChoice.Pick(path, column, lists, fields.Select(f => f.Name));
+            int index = fields.ToList().FindIndex(f => f.Name == name);
+            int idIndex = idColumn is null ? -1 : fields.ToList().FindIndex(f => f.Name == idColumn);
+            if (idColumn is not null && idIndex < 0)
+                throw RepDiffInputException.ForFile(path, $"has no column '{NpyDtype.Truncate(idColumn)}' for ids (columns: {string.Join(", ", fields.Take(20).Select(f => NpyDtype.Truncate(f.Name)))})");
+            var table = new ArrowColumn(path, name, reader, fileFormat, index)
+            {
+                ValueSize = FloatValueType(fields[index].DataType) switch { HalfFloatType => 2, DoubleType => 8, _ => 4 },
+            };
+            table.Cols = fields[index].DataType is FixedSizeListType fixedSize ? fixedSize.ListSize : -1;
+            table.Scan(idIndex, idColumn);
+            return table;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The IPC file format starts with "ARROW1"; Feather version 1 with "FEA1"; anything else is read as a stream.</summary>
+    private static bool IsFileFormat(string path)
+    {
+        Span<byte> magic = stackalloc byte[6];
+        using (var stream = InputFile.OpenRead(path))
+        {
+            int read = InputFile.ReadFully(stream, magic);
+            if (read < 6) throw RepDiffInputException.ForFile(path, "is too short to be an Arrow file");
+        }
+        if (magic[..4].SequenceEqual("FEA1"u8))
+            throw RepDiffInputException.ForFile(path, "is Feather version 1, which is not read; re-save it with pyarrow.feather.write_feather (version 2)");
+        return magic.SequenceEqual("ARROW1"u8);
+    }
+
+    private static ArrowStreamReader OpenReader(string path, bool fileFormat)
+    {
+        var stream = InputFile.OpenRead(path, 1 << 20);
+        return fileFormat ? new ArrowFileReader(stream, (Apache.Arrow.Memory.MemoryAllocator?)null, Codecs, leaveOpen: false) : new ArrowStreamReader(stream, Codecs, leaveOpen: false);
+    }
+
+    /// <summary>The float element type of a list column, or null when the column is something else.</summary>
+    private static IArrowType? FloatValueType(IArrowType type)
+    {
+        var value = type switch
+        {
+            ListType l => l.ValueDataType,
+            LargeListType l => l.ValueDataType,
+            FixedSizeListType l => l.ValueDataType,
+            _ => null,
+        };
+        return value is HalfFloatType or FloatType or DoubleType ? value : null;
+    }
+
+    private static T Run<T>(string path, Func<Task<T>> call)
+    {
+        try
+        {
+            return call().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not (RepDiffInputException or OutOfMemoryException))
+        {
+            throw RepDiffInputException.ForFile(path, $"is not a readable Arrow IPC file ({e.Message.ReplaceLineEndings(" ")})");
+        }
+    }
+
+    /// <summary>One pass over every batch: rows per batch, the width (first row) and the ids.</summary>
+    private void Scan(int idIndex, string? idColumn)
+    {
+        var rows = new List<long>();
+        var ids = idIndex >= 0 ? new List<string?>() : null;
+        long seen = 0;
+        while (NextBatch() is { } batch)
+        {
+            using (batch)
+            {
+                if (Cols < 0 && batch.Length > 0) Cols = RowLength(batch.Column(columnIndex), 0, seen);
+                if (ids is not null)
+                {
+                    var idArray = batch.Column(idIndex);
+                    for (int i = 0; i < batch.Length; i++) ids.Add(Text(idArray, i, Path));
+                }
+                rows.Add(batch.Length);
+                seen += batch.Length;
+            }
+        }
+        if (Cols < 0) Cols = 0;
+        SetChunks(rows);
+        if (ids is not null) Ids = TableColumnChoice.CheckIds(Path, idColumn!, ids.ToArray());
+    }
+
+    /// <summary>The next record batch in order (null at the end).</summary>
+    private RecordBatch? NextBatch()
+    {
+        if (reader is ArrowFileReader file)
+        {
+            int count = Run(Path, () => file.RecordBatchCountAsync().AsTask());
+            if (nextBatch >= count) return null;
+            int index = nextBatch++;
+            return Run(Path, () => file.ReadRecordBatchAsync(index, default).AsTask());
+        }
+        nextBatch++;
+        return Run(Path, () => reader.ReadNextRecordBatchAsync(default).AsTask());
+    }
+
+    private RecordBatch Batch(int chunk)
+    {
+        if (reader is ArrowFileReader file) return Run(Path, () => file.ReadRecordBatchAsync(chunk, default).AsTask());
+        if (chunk < nextBatch)
+        {
+            reader.Dispose();
+            reader = OpenReader(Path, fileFormat);
+            nextBatch = 0;
+        }
+        while (true)
+        {
+            var batch = NextBatch() ?? throw RepDiffInputException.ForFile(Path, $"ended before record batch {chunk}; was it changed while being read?");
+            if (nextBatch - 1 == chunk) return batch;
+            batch.Dispose();
+        }
+    }
+
+    protected override void Decode(int chunk, float[] destination)
+    {
+        using var batch = Batch(chunk);
+        if (batch.Length != ChunkRows(chunk))
+            throw RepDiffInputException.ForFile(Path, $"record batch {chunk} has {batch.Length} rows, not the {ChunkRows(chunk)} it had when opened");
+        var column = batch.Column(columnIndex);
+        int firstRow = ChunkFirstRow(chunk);
+        var values = column switch
+        {
+            ListArray l => l.Values,
+            LargeListArray l => l.Values,
+            FixedSizeListArray l => l.Values,
+            _ => throw new InvalidOperationException($"{Name}: unexpected array {column.GetType().Name}"),
+        };
+        for (int r = 0; r < batch.Length; r++)
+        {
+            long start = Start(column, r);
+            int length = RowLength(column, r, firstRow);
+            if (length != Cols) throw WrongLength(firstRow + r, length);
+            CopyValues(values, start, destination.AsSpan(r * Cols, Cols), firstRow + r);
+        }
+    }
+
+    /// <summary>Length of row r of a list column; a null row is an error naming its row in the file.</summary>
+    private int RowLength(IArrowArray column, int r, long firstRow)
+    {
+        if (column.IsNull(r)) throw BadRow(firstRow + r, "is null; every row needs a list of numbers");
+        long length = column switch
+        {
+            ListArray l => l.GetValueLength(r),
+            LargeListArray l => l.ValueOffsets[r + 1] - l.ValueOffsets[r],
+            FixedSizeListArray l => ((FixedSizeListType)l.Data.DataType).ListSize,
+            _ => throw new InvalidOperationException($"{Name}: unexpected array {column.GetType().Name}"),
+        };
+        if (length == 0 || length > int.MaxValue) throw WrongLength(firstRow + r, length);
+        return (int)length;
+    }
+
+    private static long Start(IArrowArray column, int r) => column switch
+    {
+        ListArray l => l.ValueOffsets[r],
+        LargeListArray l => l.ValueOffsets[r],
+        FixedSizeListArray l => (long)(l.Offset + r) * ((FixedSizeListType)l.Data.DataType).ListSize,
+        _ => 0,
+    };
+
+    private void CopyValues(IArrowArray values, long start, Span<float> destination, long row)
+    {
+        if (start < 0 || start + destination.Length > values.Length)
+            throw BadRow(row, "points outside its batch's values; the file is corrupt");
+        int first = (int)start;
+        if (values.NullCount > 0)
+            for (int k = 0; k < destination.Length; k++)
+                if (values.IsNull(first + k)) throw BadRow(row, $"has a null at position {k}; values must be numbers");
+        switch (values)
+        {
+            case FloatArray f: f.Values.Slice(first, destination.Length).CopyTo(destination); break;
+            case HalfFloatArray h: TensorPrimitives.ConvertToSingle(h.Values.Slice(first, destination.Length), destination); break;
+            case DoubleArray d:
+                var source = d.Values.Slice(first, destination.Length);
+                for (int k = 0; k < source.Length; k++) destination[k] = (float)source[k];
+                break;
+            default: throw new InvalidOperationException($"{Name}: unexpected values {values.GetType().Name}");
+        }
+    }
+
+    /// <summary>A scalar cell as text (ids, metadata): strings, integers, dictionary-encoded strings; null when null.</summary>
+    internal static string? Text(IArrowArray array, int i, string path)
+    {
+        if (array.IsNull(i)) return null;
+        var c = CultureInfo.InvariantCulture;
+        return array switch
+        {
+            StringArray s => s.GetString(i),
+            LargeStringArray s => s.GetString(i),
+            Int8Array x => x.GetValue(i)!.Value.ToString(c),
+            Int16Array x => x.GetValue(i)!.Value.ToString(c),
+            Int32Array x => x.GetValue(i)!.Value.ToString(c),
+            Int64Array x => x.GetValue(i)!.Value.ToString(c),
+            UInt8Array x => x.GetValue(i)!.Value.ToString(c),
+            UInt16Array x => x.GetValue(i)!.Value.ToString(c),
+            UInt32Array x => x.GetValue(i)!.Value.ToString(c),
+            UInt64Array x => x.GetValue(i)!.Value.ToString(c),
+            FloatArray x => x.GetValue(i)!.Value.ToString("R", c),
+            DoubleArray x => x.GetValue(i)!.Value.ToString("R", c),
+            BooleanArray x => x.GetValue(i)!.Value ? "true" : "false",
+            DictionaryArray d => Text(d.Dictionary, int.Parse(Text(d.Indices, i, path)!, c), path),
+            _ => throw RepDiffInputException.ForFile(path, $"a column of type {array.Data.DataType.Name} cannot hold ids (strings and integers can)"),
+        };
+    }
+
+    /// <summary>Types <see cref="Text"/> reads: strings, integers, floats, booleans and dictionary-encoded strings (categoricals).</summary>
+    private static bool IsScalar(IArrowType type) => type switch
+    {
+        StringType or LargeStringType or FloatType or DoubleType or BooleanType => true,
+        Int8Type or Int16Type or Int32Type or Int64Type or UInt8Type or UInt16Type or UInt32Type or UInt64Type => true,
+        DictionaryType d => IsScalar(d.ValueType),
+        _ => false,
+    };
+
+    /// <summary>Every scalar column of an Arrow file or stream as text (metadata); other columns are left out.</summary>
+    internal static (string[] Names, List<string?[]> Columns) ReadScalars(string path)
+    {
+        bool fileFormat = IsFileFormat(path);
+        using var table = new ArrowColumn(path, "", OpenReader(path, fileFormat), fileFormat, -1);
+        var schema = Run(path, () => table.reader.GetSchema(default).AsTask());
+        var indices = Enumerable.Range(0, schema.FieldsList.Count).Where(j => IsScalar(schema.FieldsList[j].DataType)).ToArray();
+        var columns = indices.Select(_ => new List<string?>()).ToList();
+        while (table.NextBatch() is { } batch)
+        {
+            using (batch)
+                for (int k = 0; k < indices.Length; k++)
+                {
+                    var array = batch.Column(indices[k]);
+                    for (int i = 0; i < batch.Length; i++) columns[k].Add(Text(array, i, path));
+                }
+        }
+        return (indices.Select(j => schema.FieldsList[j].Name).ToArray(), columns.Select(c => c.ToArray()).ToList());
+    }
+
+    public override void Dispose() => reader.Dispose();
+}

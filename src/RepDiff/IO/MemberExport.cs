@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// Every member of every concept as one table row, for `repdiff export`: method, direction, rank,
+/// strength, the member's position in its concept (0 = best), whether the report's grid shows it, its
+/// row in the inputs, id, label, score, then one column per metadata column (prefixed "metadata_" where
+/// a name is taken by a fixed column). Written as CSV (RFC 4180 quoting) or JSON Lines (one object per
+/// member, nulls where a value is unknown).
+/// </summary>
+public static class MemberExport
+{
+    private static readonly string[] FixedColumns = ["method", "direction", "rank", "strength", "position", "in_grid", "row", "id", "label", "score"];
+
+    /// <summary>Column names: the fixed ones, then the metadata columns.</summary>
+    public static string[] Header(SampleInfo samples) =>
+        [.. FixedColumns, .. (samples.Metadata?.Columns ?? []).Select(c => FixedColumns.Contains(c.Name) ? "metadata_" + c.Name : c.Name)];
+
+    /// <summary>The rows, values aligned with <see cref="Header"/>: strings, ints, doubles, bools or null.</summary>
+    public static IEnumerable<object?[]> Rows(IReadOnlyList<Explanation> explanations, SampleInfo samples)
+    {
+        var metadata = samples.Metadata?.Columns ?? [];
+        foreach (var explanation in explanations)
+            foreach (var direction in explanation.Directions)
+                foreach (var concept in direction.Concepts)
+                {
+                    var grid = concept.Grid.ToHashSet();
+                    for (int p = 0; p < concept.Members.Length; p++)
+                    {
+                        int row = concept.Members[p];
+                        var values = new object?[FixedColumns.Length + metadata.Count];
+                        values[0] = explanation.Method;
+                        values[1] = direction.Name;
+                        values[2] = concept.Rank;
+                        values[3] = concept.Strength;
+                        values[4] = p;
+                        values[5] = grid.Contains(row);
+                        values[6] = row;
+                        values[7] = samples.Ids is { } ids && row < ids.Length ? ids[row] : null;
+                        values[8] = samples.Labels is { } labels && row < labels.Codes.Length ? labels[row] : null;
+                        values[9] = concept.Scores is { } scores ? scores[p] : null;
+                        for (int j = 0; j < metadata.Count; j++)
+                            values[FixedColumns.Length + j] = row < metadata[j].Values.Length ? metadata[j].Values[row] : null;
+                        yield return values;
+                    }
+                }
+    }
+
+    public static void WriteCsv(TextWriter writer, IReadOnlyList<Explanation> explanations, SampleInfo samples)
+    {
+        writer.Write(string.Join(",", Header(samples).Select(Quote)) + "\n");
+        foreach (var row in Rows(explanations, samples))
+            writer.Write(string.Join(",", row.Select(v => Quote(Text(v)))) + "\n");
+    }
+
+    public static void WriteJsonLines(TextWriter writer, IReadOnlyList<Explanation> explanations, SampleInfo samples)
+    {
+        var header = Header(samples);
+        var buffer = new MemoryStream();
+        foreach (var row in Rows(explanations, samples))
+        {
+            buffer.SetLength(0);
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                for (int j = 0; j < header.Length; j++)
+                {
+                    switch (row[j])
+                    {
+                        case null: json.WriteNull(header[j]); break;
+                        case string s: json.WriteString(header[j], s); break;
+                        case int i: json.WriteNumber(header[j], i); break;
+                        case bool b: json.WriteBoolean(header[j], b); break;
+                        case double d when double.IsFinite(d): json.WriteNumber(header[j], d); break;
+                        case double d: json.WriteString(header[j], d.ToString(CultureInfo.InvariantCulture)); break;
+                    }
+                }
+                json.WriteEndObject();
+            }
+            writer.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length) + "\n");
+        }
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>Quotes a CSV field when it holds a comma, quote, line break or edge whitespace.</summary>
+    private static string Quote(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 || field.Length > 0 && (char.IsWhiteSpace(field[0]) || char.IsWhiteSpace(field[^1]))
+            ? "\"" + field.Replace("\"", "\"\"") + "\""
+            : field;
+}

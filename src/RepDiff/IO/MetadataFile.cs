@@ -1,0 +1,137 @@
+using System.Text;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// Reads `--metadata FILE`: a .csv/.tsv with a header row, or a .parquet/.arrow/.feather table, whose
+/// columns describe the samples. Rows are matched to the samples by an id column (every sample's id must
+/// be there once; rows for other ids are ignored, so one table can describe a larger dataset) or, without
+/// one, by position (the row count must equal the number of samples). Empty CSV fields and table nulls
+/// are missing values.
+/// </summary>
+public static class MetadataFile
+{
+    public const string Formats = ".csv, .tsv, .parquet, .arrow or .feather";
+
+    /// <summary>
+    /// The metadata of n samples. <paramref name="idColumn"/> names the column to join on; without it, the
+    /// first of <paramref name="guessIdColumns"/> the file has is used when the samples have ids, else rows
+    /// match samples by position. Every problem is a RepDiffInputException naming the file and the first bad row.
+    /// </summary>
+    public static SampleMetadata Load(string path, int n, string[]? sampleIds, string? idColumn = null, IEnumerable<string?>? guessIdColumns = null)
+    {
+        var (names, columns, rowName) = ReadColumns(path);
+        if (idColumn is null && sampleIds is not null)
+            idColumn = (guessIdColumns ?? []).FirstOrDefault(g => g is not null && names.Contains(g));
+        int[] rows;
+        if (idColumn is not null)
+        {
+            int key = Array.IndexOf(names, idColumn);
+            if (key < 0) throw RepDiffInputException.ForFile(path, $"has no column '{NpyDtype.Truncate(idColumn)}' to join on (columns: {ColumnList(names)})");
+            if (sampleIds is null)
+                throw RepDiffInputException.ForFile(path, $"is keyed by '{idColumn}', but the samples have no ids (give A and B ids to join on)");
+            rows = JoinRows(path, columns[key], sampleIds, rowName);
+            names = names.Where((_, j) => j != key).ToArray();
+            columns = columns.Where((_, j) => j != key).ToList();
+        }
+        else
+        {
+            int count = columns.Count == 0 ? 0 : columns[0].Length;
+            if (count != n)
+                throw RepDiffInputException.ForFile(path, count < n
+                    ? $"has {count} rows but there are {n} samples: sample {count} has no row (name its id column to join by id)"
+                    : $"has {count} rows but there are {n} samples: {rowName(n)} has no sample (name its id column to join by id)");
+            rows = Enumerable.Range(0, n).ToArray();
+        }
+        if (names.Length == 0) throw RepDiffInputException.ForFile(path, "has no columns besides the ids");
+        var result = names.Select((name, j) => new MetadataColumn(name, rows.Select(r => columns[j][r]).ToArray())).ToList();
+        return new SampleMetadata(result, rows.Length) { Source = Path.GetFileName(path) };
+    }
+
+    /// <summary>For each sample, its row in the file: ids must be present, non-empty and unique.</summary>
+    private static int[] JoinRows(string path, string?[] keys, string[] sampleIds, Func<int, string> rowName)
+    {
+        var rowOf = new Dictionary<string, int>(keys.Length, StringComparer.Ordinal);
+        for (int r = 0; r < keys.Length; r++)
+        {
+            string key = keys[r] ?? throw RepDiffInputException.ForFile(path, $"{rowName(r)} has no id");
+            if (!rowOf.TryAdd(key, r))
+                throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(key)}' appears on {rowName(rowOf[key])} and {rowName(r)}; ids must be unique");
+        }
+        var rows = new int[sampleIds.Length];
+        for (int i = 0; i < sampleIds.Length; i++)
+            if (!rowOf.TryGetValue(sampleIds[i], out rows[i]))
+                throw RepDiffInputException.ForFile(path, $"has no row for id '{NpyDtype.Truncate(sampleIds[i])}' (sample {i}); every sample needs one");
+        return rows;
+    }
+
+    private static string ColumnList(IEnumerable<string> names) => string.Join(", ", names.Take(20).Select(NpyDtype.Truncate));
+
+    /// <summary>Column names, each column's values, and how messages name a data row (line of a text file, row of a table).</summary>
+    private static (string[] Names, List<string?[]> Columns, Func<int, string> RowName) ReadColumns(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        return ext switch
+        {
+            ".csv" or ".tsv" => ReadDelimited(path, ext == ".tsv" ? '\t' : ','),
+            ".parquet" => ReadParquet(path),
+            ".arrow" or ".feather" or ".arrows" or ".ipc" => ReadArrow(path),
+            _ => throw RepDiffInputException.ForFile(path, $"unsupported metadata file type '{ext}' (expected {Formats})"),
+        };
+    }
+
+    private static (string[], List<string?[]>, Func<int, string>) ReadDelimited(string path, char delimiter)
+    {
+        using var stream = InputFile.OpenRead(path);
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        string[]? names = null;
+        var rows = new List<List<string>>();
+        var lines = new List<int>();
+        int lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var fields = DelimitedText.Split(line, delimiter, path, lineNumber);
+            if (names is null)
+            {
+                names = fields.Select(f => f.Trim()).ToArray();
+                for (int j = 0; j < names.Length; j++)
+                {
+                    if (names[j].Length == 0 && j == 0) names[j] = "index"; // pandas' unnamed index column
+                    else if (names[j].Length == 0) throw RepDiffInputException.ForFile(path, $"line {lineNumber}: column {j + 1} of the header has no name");
+                    if (Array.IndexOf(names, names[j]) < j) throw RepDiffInputException.ForFile(path, $"line {lineNumber}: column name '{NpyDtype.Truncate(names[j])}' appears twice");
+                }
+                continue;
+            }
+            if (fields.Count != names.Length)
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber} has {fields.Count} fields but the header has {names.Length}");
+            rows.Add(fields);
+            lines.Add(lineNumber);
+        }
+        if (names is null) throw RepDiffInputException.ForFile(path, "is empty; metadata needs a header row naming the columns");
+        var columns = names.Select((_, j) => rows.Select(r => r[j].Length == 0 ? null : r[j]).ToArray()).ToList();
+        return (names, columns, r => $"line {lines[r]}");
+    }
+
+    private static (string[], List<string?[]>, Func<int, string>) ReadParquet(string path)
+    {
+        var reader = ParquetFile.Open(path);
+        try
+        {
+            var fields = ParquetFile.ScalarColumns(reader.Schema);
+            var columns = fields.Select(f => ParquetFile.ReadScalar(path, reader, f).Text).ToList();
+            return (fields.Select(f => f.Name).ToArray(), columns, r => $"row {r}");
+        }
+        finally
+        {
+            ParquetFile.Close(reader);
+        }
+    }
+
+    private static (string[], List<string?[]>, Func<int, string>) ReadArrow(string path)
+    {
+        var (names, columns) = ArrowColumn.ReadScalars(path);
+        return (names, columns, r => $"row {r}");
+    }
+}

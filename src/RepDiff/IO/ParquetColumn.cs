@@ -1,0 +1,126 @@
+using Parquet;
+using Parquet.Data;
+using Parquet.Schema;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// A list column of float32/float64 values in a Parquet file, one embedding per row, decoded one row
+/// group at a time. Row lengths come from the repetition levels (0 starts a row), nulls from the
+/// definition levels. Parquet has no fixed-size list (pyarrow writes one as a plain list), so the width
+/// is the first row's length and every other row is checked against it.
+/// </summary>
+internal sealed class ParquetColumn : TableColumn
+{
+    private readonly ParquetReader reader;
+    private readonly DataField leaf;
+
+    private ParquetColumn(string path, string column, ParquetReader reader, DataField leaf) : base(path, column)
+    {
+        this.reader = reader;
+        this.leaf = leaf;
+        ValueSize = leaf.ClrType == typeof(double) ? 8 : 4;
+    }
+
+    public static ParquetColumn Open(string path, string? column, string? idColumn)
+    {
+        var reader = ParquetFile.Open(path);
+        try
+        {
+            var lists = ParquetFile.FloatListColumns(reader.Schema);
+            string name = TableColumnChoice.Pick(path, column, lists.Select(l => l.Column).ToList(), reader.Schema.Fields.Select(f => f.Name));
+            var table = new ParquetColumn(path, name, reader, lists.First(l => l.Column == name).Leaf);
+            table.SetChunks(Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.RowGroups[g].RowCount).ToList());
+            table.Cols = table.FirstRowLength();
+            if (idColumn is not null) table.Ids = table.ReadIds(idColumn);
+            return table;
+        }
+        catch
+        {
+            ParquetFile.Close(reader);
+            throw;
+        }
+    }
+
+    private string[] ReadIds(string idColumn)
+    {
+        var field = ParquetFile.ScalarColumns(reader.Schema).FirstOrDefault(f => f.Name == idColumn)
+            ?? throw RepDiffInputException.ForFile(Path, $"has no scalar column '{idColumn}' for ids (columns: {string.Join(", ", ParquetFile.ScalarColumns(reader.Schema).Take(20).Select(f => f.Name))})");
+        var (text, _) = ParquetFile.ReadScalar(Path, reader, field);
+        return TableColumnChoice.CheckIds(Path, idColumn, text);
+    }
+
+    /// <summary>Length of the first non-empty row group's first row (0 when the file has no rows).</summary>
+    private int FirstRowLength()
+    {
+        for (int g = 0; g < ChunkCount; g++)
+        {
+            if (ChunkRows(g) == 0) continue;
+            using var raw = ReadRaw(g);
+            var rep = raw.RepetitionLevels;
+            var def = raw.DefinitionLevels;
+            if (def.Length == 0) throw BadRow(0, "is missing (the row group holds no values)");
+            if (def[0] < leaf.MaxDefinitionLevel - (leaf.IsNullable ? 1 : 0))
+                throw BadRow(0, def[0] == 0 && ListIsNullable ? "is null; every row needs a list of numbers" : "is an empty list; every row needs a list of numbers");
+            int length = 1;
+            while (length < rep.Length && rep[length] != 0) length++;
+            return length;
+        }
+        return 0;
+    }
+
+    private bool ListIsNullable => leaf.MaxDefinitionLevel - (leaf.IsNullable ? 1 : 0) >= 2;
+
+    private RawColumnData ReadRaw(int group)
+    {
+        var rowGroup = reader.RowGroups[group];
+        return ParquetFile.Run(Path, () => rowGroup.ReadRawColumnDataBaseAsync(leaf).AsTask());
+    }
+
+    protected override void Decode(int chunk, float[] destination)
+    {
+        using var raw = ReadRaw(chunk);
+        switch (raw)
+        {
+            case RawColumnData<float> f: Fill(chunk, f.Values, f.DefinitionLevels, f.RepetitionLevels, destination, v => v); break;
+            case RawColumnData<double> d: Fill(chunk, d.Values, d.DefinitionLevels, d.RepetitionLevels, destination, v => (float)v); break;
+            default: throw new InvalidOperationException($"{Name}: unexpected raw column type {raw.GetType().Name}");
+        }
+    }
+
+    /// <summary>Walks the levels of one row group: each row must be a list of Cols present values.</summary>
+    private void Fill<T>(int chunk, Span<T> values, Span<int> def, Span<int> rep, float[] destination, Func<T, float> convert)
+    {
+        int maxDef = leaf.MaxDefinitionLevel, presentList = maxDef - (leaf.IsNullable ? 1 : 0);
+        int rows = ChunkRows(chunk), firstRow = ChunkFirstRow(chunk);
+        int row = -1, inRow = 0, next = 0;
+        for (int i = 0; i < def.Length; i++)
+        {
+            if (rep[i] == 0)
+            {
+                if (row >= 0 && inRow != Cols) throw WrongLength(firstRow + row, inRow);
+                row++;
+                inRow = 0;
+                if (row >= rows) throw RepDiffInputException.ForFile(Path, $"row group {chunk} holds more rows than its declared {rows}");
+            }
+            if (def[i] < presentList)
+                throw BadRow(firstRow + row, def[i] == 0 && ListIsNullable ? "is null; every row needs a list of numbers" : "is an empty list; every row needs a list of numbers");
+            if (def[i] < maxDef) throw BadRow(firstRow + row, $"has a null at position {inRow}; values must be numbers");
+            if (inRow >= Cols) throw WrongLength(firstRow + row, CountRow(rep, i - inRow));
+            destination[(long)row * Cols + inRow] = convert(values[next++]);
+            inRow++;
+        }
+        if (row >= 0 && inRow != Cols) throw WrongLength(firstRow + row, inRow);
+        if (row + 1 != rows) throw RepDiffInputException.ForFile(Path, $"row group {chunk} holds {row + 1} rows but declares {rows}");
+    }
+
+    /// <summary>The full length of the row that starts at entry <paramref name="start"/>, for the error message.</summary>
+    private static int CountRow(Span<int> rep, int start)
+    {
+        int end = start + 1;
+        while (end < rep.Length && rep[end] != 0) end++;
+        return end - start;
+    }
+
+    public override void Dispose() => ParquetFile.Close(reader);
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Parquet;
+using Parquet.Data;
+using Parquet.Schema;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// Parquet access through Parquet.Net: opening (any failure of the library on a broken file becomes a
+/// RepDiffInputException naming the file), the float-list columns embeddings can come from, and scalar
+/// columns as text (ids, metadata). Parquet.Net is asynchronous only; a command line has no
+/// synchronization context, so waiting on it here cannot deadlock.
+/// </summary>
+internal static class ParquetFile
+{
+    public static ParquetReader Open(string path)
+    {
+        var stream = InputFile.OpenRead(path, 1 << 20);
+        try
+        {
+            return Run(path, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: false));
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    public static void Close(ParquetReader reader) => reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Runs one library call; anything it throws on a malformed file becomes one line naming the file.</summary>
+    public static T Run<T>(string path, Func<Task<T>> call)
+    {
+        try
+        {
+            return call().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not (RepDiffInputException or OutOfMemoryException))
+        {
+            throw RepDiffInputException.ForFile(path, $"is not a readable Parquet file ({e.Message.ReplaceLineEndings(" ")})");
+        }
+    }
+
+    /// <summary>Top-level columns whose values are lists of float32/float64 (the leaf of a one-level list).</summary>
+    public static List<(string Column, DataField Leaf)> FloatListColumns(ParquetSchema schema) =>
+        schema.DataFields
+            .Where(f => f.MaxRepetitionLevel == 1 && (f.ClrType == typeof(float) || f.ClrType == typeof(double)))
+            .Where(f => schema.Fields.Any(top => top.Name == f.Path.FirstPart && (top is ListField || top == f)))
+            .Select(f => (f.Path.FirstPart!, f))
+            .ToList();
+
+    /// <summary>Top-level scalar (not repeated, not nested) columns.</summary>
+    public static List<DataField> ScalarColumns(ParquetSchema schema) =>
+        schema.Fields.OfType<DataField>().Where(f => f.MaxRepetitionLevel == 0).ToList();
+
+    /// <summary>
+    /// One scalar column of every row group, as text (null where the value is null) and, for numeric
+    /// columns, as numbers (NaN where null).
+    /// </summary>
+    public static (string?[] Text, double[]? Numbers) ReadScalar(string path, ParquetReader reader, DataField field)
+    {
+        long total = 0;
+        for (int g = 0; g < reader.RowGroupCount; g++) total += reader.RowGroups[g].RowCount;
+        if (total > Array.MaxLength) throw RepDiffInputException.ForFile(path, $"has {total} rows; too many to read");
+        var text = new string?[total];
+        double[]? numbers = null;
+        int start = 0;
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            var group = reader.RowGroups[g];
+            int rows = (int)group.RowCount;
+            if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
+            {
+                var values = new string?[rows];
+                Run(path, async () => { await group.ReadAsync(field, values.AsMemory(), null); return 0; });
+                values.CopyTo(text, start);
+            }
+            else
+            {
+                using var raw = Run(path, () => group.ReadRawColumnDataBaseAsync(field).AsTask());
+                bool numeric = Spread(raw, field, text.AsSpan(start, rows), out var groupNumbers, path);
+                if (numeric)
+                {
+                    numbers ??= new double[total];
+                    groupNumbers.CopyTo(numbers, start);
+                }
+            }
+            start += rows;
+        }
+        return (text, numbers);
+    }
+
+    /// <summary>Places the compact values of a raw column at the rows whose definition level says they are present.</summary>
+    private static bool Spread(RawColumnData raw, DataField field, Span<string?> text, out double[] numbers, string path)
+    {
+        numbers = [];
+        return raw switch
+        {
+            RawColumnData<double> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<float> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<int> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<long> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<short> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<sbyte> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<byte> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<ushort> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<uint> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<ulong> r => Spread(r, field, text, ref numbers, v => v),
+            RawColumnData<decimal> r => Spread(r, field, text, ref numbers, v => (double)v),
+            RawColumnData<bool> r => Spread<bool>(r, field, text, ref numbers, null),
+            RawColumnData<DateTime> r => Spread<DateTime>(r, field, text, ref numbers, null),
+            RawColumnData<DateOnly> r => Spread<DateOnly>(r, field, text, ref numbers, null),
+            _ => throw RepDiffInputException.ForFile(path, $"column '{field.Name}' has type {field.ClrType.Name}, which is not read (strings, numbers, booleans and dates are)"),
+        };
+    }
+
+    private static bool Spread<T>(RawColumnData<T> raw, DataField field, Span<string?> text, ref double[] numbers, Func<T, double>? number)
+        where T : struct
+    {
+        var values = raw.Values;
+        if (number is not null) numbers = new double[text.Length];
+        int next = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            bool present = field.MaxDefinitionLevel == 0 || raw.DefinitionLevels[i] == field.MaxDefinitionLevel;
+            if (!present)
+            {
+                text[i] = null;
+                if (number is not null) numbers[i] = double.NaN;
+                continue;
+            }
+            T value = values[next++];
+            text[i] = value is IFormattable f ? f.ToString(value is DateTime or DateOnly ? "o" : null, CultureInfo.InvariantCulture) : value.ToString();
+            if (number is not null) numbers[i] = number(value);
+        }
+        return number is not null;
+    }
+}

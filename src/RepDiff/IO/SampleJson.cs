@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// The "samples" block of a results.json: per-sample ids, labels and metadata columns (as text, null
+/// where missing), so that `repdiff export` and other tools can name members without the input files.
+/// Images and texts are not copied (they can be large; the report embeds what it shows).
+/// </summary>
+public static class SampleJson
+{
+    /// <summary>The block for these samples, or null when there are no ids, labels or metadata.</summary>
+    public static JsonObject? ToJson(SampleInfo samples)
+    {
+        if (samples.Ids is null && samples.Labels is null && samples.Metadata is null) return null;
+        var block = new JsonObject();
+        if (samples.Ids is { } ids) block["ids"] = Strings(ids);
+        if (samples.Labels is { } labels) block["labels"] = Strings(Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]));
+        if (samples.Metadata is { } metadata)
+        {
+            var columns = new JsonObject();
+            foreach (var column in metadata.Columns) columns[column.Name] = Strings(column.Values);
+            block["metadata"] = columns;
+        }
+        return block;
+    }
+
+    /// <summary>Adds the block to a results document (a no-op when there is nothing to add).</summary>
+    public static string AddTo(string resultsJson, SampleInfo samples)
+    {
+        if (ToJson(samples) is not { } block) return resultsJson;
+        var document = JsonNode.Parse(resultsJson)!.AsObject();
+        document["samples"] = block;
+        return document.ToJsonString(Explanation.JsonOptions);
+    }
+
+    /// <summary>Reads the block of a results document; null when it has none. n is the number of samples the results describe.</summary>
+    public static SampleInfo? FromJson(JsonObject document, int n, string path)
+    {
+        if (document["samples"] is not JsonObject block) return null;
+        string?[]? Read(JsonNode? node, string what)
+        {
+            if (node is null) return null;
+            if (node is not JsonArray array) throw RepDiffInputException.ForFile(path, $"samples.{what} is not an array");
+            if (array.Count != n) throw RepDiffInputException.ForFile(path, $"samples.{what} has {array.Count} entries for {n} samples");
+            return array.Select(v => v is null ? null : v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString()).ToArray();
+        }
+        var ids = Read(block["ids"], "ids");
+        var labels = Read(block["labels"], "labels");
+        SampleMetadata? metadata = null;
+        if (block["metadata"] is JsonObject columns)
+            metadata = new SampleMetadata(columns.Select(c => new MetadataColumn(c.Key, Read(c.Value, "metadata." + c.Key)!)).ToList(), n) { Source = Path.GetFileName(path) };
+        return new SampleInfo
+        {
+            Ids = ids?.Select(i => i ?? "").ToArray(),
+            Labels = labels is null ? null : new SampleLabels(labels.Select(l => l ?? "").ToArray()),
+            Metadata = metadata,
+        };
+    }
+
+    private static JsonArray Strings(IEnumerable<string?> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+}

@@ -1,0 +1,109 @@
+namespace RepDiff.IO;
+
+/// <summary>
+/// One list-of-floats column of a table file (Parquet, Arrow IPC), stored in chunks (row groups, record
+/// batches) that are decoded one at a time: reading rows decodes only the chunks they fall in and keeps
+/// the last one, so a file is streamed with memory bounded by its largest chunk. Every row must be a
+/// list of <see cref="Cols"/> non-null values; a null, empty or differently sized row is a
+/// RepDiffInputException naming the file and the row.
+/// </summary>
+internal abstract class TableColumn : IDisposable
+{
+    private float[]? cached;
+    private int cachedChunk = -1;
+    private long[] chunkStarts = [0];
+
+    /// <summary>What error messages name: the file and the column.</summary>
+    public string Name { get; }
+    public string Path { get; }
+    public string Column { get; }
+
+    /// <summary>Bytes per stored value: 2, 4 or 8 (float16, float32, float64).</summary>
+    public int ValueSize { get; protected set; } = 4;
+    public int Rows { get; private set; }
+    public int Cols { get; protected set; }
+    public string[]? Ids { get; protected set; }
+
+    protected TableColumn(string path, string column)
+    {
+        Path = path;
+        Column = column;
+        Name = $"{path} (column '{column}')";
+    }
+
+    /// <summary>Sets the rows of each chunk; checks the total and each chunk's decoded size against the limits.</summary>
+    protected void SetChunks(IReadOnlyList<long> chunkRows)
+    {
+        var starts = new long[chunkRows.Count + 1];
+        for (int i = 0; i < chunkRows.Count; i++)
+        {
+            if (chunkRows[i] < 0) throw RepDiffInputException.ForFile(Path, $"chunk {i} declares {chunkRows[i]} rows");
+            starts[i + 1] = starts[i] + chunkRows[i];
+            if (starts[i + 1] > int.MaxValue)
+                throw RepDiffInputException.ForFile(Path, $"has more than {int.MaxValue} rows");
+        }
+        chunkStarts = starts;
+        Rows = (int)starts[^1];
+    }
+
+    /// <summary>Checks that one decoded chunk fits in one array before the library allocates it.</summary>
+    protected void CheckChunkSize(int chunk)
+    {
+        long values = (chunkStarts[chunk + 1] - chunkStarts[chunk]) * Math.Max(1, Cols);
+        if (values > Array.MaxLength)
+            throw RepDiffInputException.ForFile(Path, $"row group/batch {chunk} holds {values} values, more than one array can hold; write the file with smaller row groups");
+    }
+
+    protected int ChunkCount => chunkStarts.Length - 1;
+    protected int ChunkFirstRow(int chunk) => (int)chunkStarts[chunk];
+    protected int ChunkRows(int chunk) => (int)(chunkStarts[chunk + 1] - chunkStarts[chunk]);
+
+    /// <summary>Decodes chunk <paramref name="chunk"/> into rows × Cols floats (row-major), validating every row.</summary>
+    protected abstract void Decode(int chunk, float[] destination);
+
+    /// <summary>Copies rows [first, first + count) into destination, decoding the chunks they lie in.</summary>
+    public void ReadRows(int first, int count, Span<float> destination)
+    {
+        int done = 0;
+        while (done < count)
+        {
+            int row = first + done;
+            int chunk = ChunkOf(row);
+            var values = Chunk(chunk);
+            int offset = row - ChunkFirstRow(chunk);
+            int n = Math.Min(count - done, ChunkRows(chunk) - offset);
+            values.AsSpan(offset * Cols, n * Cols).CopyTo(destination.Slice(done * Cols, n * Cols));
+            done += n;
+        }
+    }
+
+    private int ChunkOf(int row)
+    {
+        int index = Array.BinarySearch(chunkStarts, row);
+        if (index < 0) index = ~index - 1;
+        // Empty chunks share their start with the next one; move to the chunk that holds the row.
+        while (index < ChunkCount - 1 && chunkStarts[index + 1] <= row) index++;
+        return index;
+    }
+
+    private float[] Chunk(int chunk)
+    {
+        if (chunk == cachedChunk) return cached!;
+        CheckChunkSize(chunk);
+        cached = null; // let the previous chunk go before the next is allocated
+        var values = new float[(long)ChunkRows(chunk) * Cols];
+        Decode(chunk, values);
+        (cached, cachedChunk) = (values, chunk);
+        return values;
+    }
+
+    /// <summary>The error for a row that is not a list of Cols values.</summary>
+    protected RepDiffInputException BadRow(long row, string problem) =>
+        RepDiffInputException.ForFile(Name, $"row {row} {problem}");
+
+    protected RepDiffInputException WrongLength(long row, long length) => length == 0
+        ? BadRow(row, "is an empty list; every row needs the same number of values")
+        : BadRow(row, $"has {length} values but row 0 has {Cols}; every row needs the same number of values (ragged lists are not embeddings)");
+
+    public virtual void Dispose() { }
+}

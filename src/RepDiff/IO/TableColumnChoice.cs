@@ -1,0 +1,39 @@
+namespace RepDiff.IO;
+
+/// <summary>The checks Parquet and Arrow inputs share: which column holds the embeddings, and the ids.</summary>
+internal static class TableColumnChoice
+{
+    /// <summary>
+    /// The embedding column: <paramref name="column"/> when it is one of the float-list columns; without
+    /// it, the only float-list column. Anything else is an error listing the float-list columns there are.
+    /// </summary>
+    public static string Pick(string path, string? column, IReadOnlyList<string> floatLists, IEnumerable<string> allColumns)
+    {
+        string lists = floatLists.Count == 0 ? "none" : string.Join(", ", floatLists.Take(20).Select(NpyDtype.Truncate));
+        if (column is null)
+        {
+            if (floatLists.Count == 1) return floatLists[0];
+            throw RepDiffInputException.ForFile(path, floatLists.Count == 0
+                ? $"has no column of float lists to read embeddings from (columns: {string.Join(", ", allColumns.Take(20).Select(NpyDtype.Truncate))})"
+                : $"has several float-list columns; choose one by its name (float-list columns: {lists})");
+        }
+        if (floatLists.Contains(column)) return column;
+        string problem = allColumns.Contains(column)
+            ? $"column '{NpyDtype.Truncate(column)}' is not a list of floating-point values"
+            : $"has no column '{NpyDtype.Truncate(column)}'";
+        throw RepDiffInputException.ForFile(path, $"{problem} (float-list columns: {lists})");
+    }
+
+    /// <summary>Ids read from an id column: none null, none repeated.</summary>
+    public static string[] CheckIds(string path, string idColumn, string?[] ids)
+    {
+        var seen = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            string id = ids[i] ?? throw RepDiffInputException.ForFile(path, $"id column '{idColumn}' is null at row {i}; every row needs an id");
+            if (!seen.TryAdd(id, i))
+                throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(id)}' appears at row {seen[id]} and row {i}; ids must be unique");
+        }
+        return ids!;
+    }
+}

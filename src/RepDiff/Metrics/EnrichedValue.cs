@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace RepDiff.Metrics;
+
+/// <summary>
+/// A metadata value over-represented among a concept's members (categorical column), or a numeric
+/// column whose members rank differently from the rest. Counts leave out samples whose value is missing.
+/// </summary>
+public sealed record EnrichedValue
+{
+    public required string Column { get; init; }
+
+    /// <summary>The value (categorical columns); null for a numeric column.</summary>
+    public string? Value { get; init; }
+
+    /// <summary>Members with a value in this column, and of them those with <see cref="Value"/>.</summary>
+    public required int Members { get; init; }
+    public int MembersWithValue { get; init; }
+
+    /// <summary>All samples with a value in this column, and of them those with <see cref="Value"/>.</summary>
+    public required int Total { get; init; }
+    public int TotalWithValue { get; init; }
+
+    /// <summary>ln of the odds ratio, members against the other samples, with 0.5 added to each cell (categorical).</summary>
+    public double? LogOddsRatio { get; init; }
+
+    /// <summary>Mean among members and among all samples, and the rank-sum z-score (numeric columns).</summary>
+    public double? MemberMean { get; init; }
+    public double? Mean { get; init; }
+    public double? Z { get; init; }
+
+    /// <summary>One-sided hypergeometric p-value (categorical) or two-sided rank-sum p-value (numeric).</summary>
+    public required double PValue { get; init; }
+
+    /// <summary>Benjamini–Hochberg adjusted p-value over every test made for the concept.</summary>
+    public required double QValue { get; init; }
+
+    /// <summary>"73% 'romance' (whole set 6%)", or "year: mean 1994 (whole set 1987)".</summary>
+    public string Phrase => Value is not null
+        ? $"{Percent(MembersWithValue, Members)} '{Value}' (whole set {Percent(TotalWithValue, Total)})"
+        : $"{Column}: mean {Number(MemberMean!.Value)} (whole set {Number(Mean!.Value)})";
+
+    /// <summary>Whole percents, or one significant digit below 1% (never "0%" for a value that occurs).</summary>
+    internal static string Percent(int part, int whole)
+    {
+        double p = whole == 0 ? 0 : 100.0 * part / whole;
+        return p == 0 || p >= 1 ? $"{Math.Round(p).ToString(CultureInfo.InvariantCulture)}%" : $"{p.ToString("G1", CultureInfo.InvariantCulture)}%";
+    }
+
+    private static string Number(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,18 @@
+namespace RepDiff.Numerics;
+
+/// <summary>
+/// What <see cref="MapLayouts.Compute"/> draws. PCA maps always; UMAP maps unless Umap is null. With
+/// UmapBFromA (the default) B's UMAP descent starts from A's finished layout, so the same region holds the same
+/// samples from the start; without it B starts from its own spectral layout and only the Procrustes fit aligns it.
+/// B's descent is then also anchored to A's layout with UmapAnchor (see <see cref="UmapOptions.AnchorStrength"/>):
+/// without it a full re-run of the descent can still move whole groups (measured: from A's start alone, B's
+/// samples ended 0.24–0.72 of the map's spread from their place in A's map on a pair with identical geometry).
+/// PCA is fitted on a seeded subset of at most PcaFitRows rows (the projection is then applied to every row).
+/// </summary>
+public sealed record MapLayoutOptions
+{
+    public UmapOptions? Umap { get; init; } = new();
+    public bool UmapBFromA { get; init; } = true;
+    public double UmapAnchor { get; init; } = 0.01;
+    public int PcaFitRows { get; init; } = 20_000;
+}

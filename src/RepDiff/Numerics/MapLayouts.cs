@@ -1,0 +1,87 @@
+using RepDiff.IO;
+
+namespace RepDiff.Numerics;
+
+/// <summary>
+/// The 2-D maps of a representation pair, aligned so that the same region of A's and B's map holds the same
+/// samples: PCA of each (B rotated/reflected, scaled and shifted onto A by <see cref="Procrustes"/>), and UMAP of
+/// each (B's descent started from A's layout, then the same Procrustes fit). Written beside results.json as
+/// maps.npy: n × 8 float32, columns <see cref="Columns"/> (n × 4, the PCA columns, when UMAP is off).
+/// </summary>
+public sealed class MapLayouts
+{
+    public static readonly string[] Columns =
+        ["pca_a_x", "pca_a_y", "pca_b_x", "pca_b_y", "umap_a_x", "umap_a_y", "umap_b_x", "umap_b_y"];
+
+    public MapLayout Pca { get; }
+    public MapLayout? Umap { get; }
+
+    /// <summary>How each UMAP layout was started (e.g. "spectral", "given layout"), when there is one.</summary>
+    public string? UmapInitialization { get; }
+
+    private MapLayouts(MapLayout pca, MapLayout? umap, string? umapInitialization)
+    {
+        Pca = pca;
+        Umap = umap;
+        UmapInitialization = umapInitialization;
+    }
+
+    public int N => Pca.AX.Length;
+
+    public static MapLayouts Compute(RepresentationPair pair, MapLayoutOptions options, int seed, IProgress<ProgressUpdate>? progress = null)
+    {
+        options.Umap?.Validate();
+        if (options.PcaFitRows < 2) throw new RepDiffInputException($"PCA maps need at least 2 fitting rows; got {options.PcaFitRows}");
+        var pca = Aligned(PcaMap(pair.A, options.PcaFitRows, seed), PcaMap(pair.B, options.PcaFitRows, seed));
+        progress.Report("maps", 0.05);
+        if (options.Umap is not { } umapOptions) return new MapLayouts(pca, null, null);
+        var a = Numerics.Umap.Embed(pair.A, umapOptions, seed, progress: progress);
+        var b = options.UmapBFromA
+            ? Numerics.Umap.Embed(pair.B, umapOptions with { AnchorStrength = options.UmapAnchor }, seed, (a.X, a.Y), progress)
+            : Numerics.Umap.Embed(pair.B, umapOptions, seed, null, progress);
+        var umap = Aligned((a.X, a.Y), (b.X, b.Y));
+        progress.Report("maps", 1);
+        return new MapLayouts(pca, umap, $"A: {a.Initialization}; B: {b.Initialization}");
+    }
+
+    /// <summary>The maps as one n × 8 (or n × 4) float32 matrix in <see cref="Columns"/> order.</summary>
+    public Matrix ToMatrix()
+    {
+        int n = N, cols = Umap is null ? 4 : 8;
+        var m = new Matrix(n, cols);
+        var sources = new List<float[]> { Pca.AX, Pca.AY, Pca.BX, Pca.BY };
+        if (Umap is { } u) sources.AddRange([u.AX, u.AY, u.BX, u.BY]);
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < cols; c++) m[i, c] = sources[c][i];
+        return m;
+    }
+
+    /// <summary>Writes maps.npy (atomically: a reader never sees half a file).</summary>
+    public void WriteNpy(string path) => Npy.Write(path, ToMatrix());
+
+    private static MapLayout Aligned((float[] X, float[] Y) a, (float[] X, float[] Y) b)
+    {
+        var fit = Procrustes.Fit(b.X, b.Y, a.X, a.Y);
+        var (bx, by) = fit.Apply(b.X, b.Y);
+        return new MapLayout(a.X, a.Y, bx, by, fit);
+    }
+
+    /// <summary>First two principal-component scores of every row (one column of zeros for 1-D data).</summary>
+    private static (float[] X, float[] Y) PcaMap(Matrix x, int fitRows, int seed)
+    {
+        int n = x.Rows;
+        var xs = new float[n];
+        var ys = new float[n];
+        int components = Math.Min(2, Math.Min(n, x.Cols));
+        if (components == 0 || n < 2) return (xs, ys);
+        var fit = n <= fitRows ? x : x.SelectRows(Sampling.Uniform(n, fitRows, seed));
+        var model = Numerics.Pca.Fit(fit, Math.Min(components, fit.Rows));
+        var scores = Numerics.Pca.Transform(model, x);
+        for (int i = 0; i < n; i++)
+        {
+            xs[i] = scores[i, 0];
+            ys[i] = scores.Cols > 1 ? scores[i, 1] : 0;
+        }
+        return (xs, ys);
+    }
+}

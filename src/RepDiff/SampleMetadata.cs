@@ -1,0 +1,41 @@
+namespace RepDiff;
+
+/// <summary>
+/// Per-sample metadata columns in the samples' order (from `--metadata`), every column one value per
+/// sample. Labels are one more such column: <see cref="WithLabels"/> puts them first, named "label".
+/// </summary>
+public sealed class SampleMetadata
+{
+    public IReadOnlyList<MetadataColumn> Columns { get; }
+    public int Count { get; }
+
+    /// <summary>The file the columns came from, for messages and results.json ("labels" when only labels).</summary>
+    public string Source { get; init; } = "";
+
+    public SampleMetadata(IReadOnlyList<MetadataColumn> columns, int count)
+    {
+        foreach (var column in columns)
+            if (column.Values.Length != count)
+                throw new ArgumentException($"metadata column '{column.Name}' has {column.Values.Length} values for {count} samples");
+        if (columns.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count() != columns.Count)
+            throw new ArgumentException("metadata column names must be unique");
+        Columns = columns;
+        Count = count;
+    }
+
+    public MetadataColumn? this[string name] => Columns.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>
+    /// Every per-sample column of the samples: the labels as "label" (unless the metadata has a column of
+    /// that name), then the metadata's columns. Null when there are neither.
+    /// </summary>
+    public static SampleMetadata? WithLabels(SampleInfo samples)
+    {
+        var columns = new List<MetadataColumn>();
+        if (samples.Labels is { } labels && samples.Metadata?["label"] is null)
+            columns.Add(new MetadataColumn("label", Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]).ToArray()));
+        if (samples.Metadata is { } metadata) columns.AddRange(metadata.Columns);
+        if (columns.Count == 0) return null;
+        return new SampleMetadata(columns, columns[0].Values.Length) { Source = samples.Metadata?.Source ?? "labels" };
+    }
+}

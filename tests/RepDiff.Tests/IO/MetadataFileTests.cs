@@ -1,0 +1,74 @@
+using RepDiff.IO;
+
+namespace RepDiff.Tests.IO;
+
+/// <summary>`--metadata`: per-sample columns from CSV/TSV/Parquet/Arrow, joined by id or matched by row.</summary>
+public class MetadataFileTests
+{
+    [Fact]
+    public void CsvByRowKeepsEveryColumnAndMissingValues()
+    {
+        string dir = TestData.TempDir();
+        string path = GoldenFileTests.WriteText(dir, "meta.csv", "genre,year,\"note, quoted\"\nromance,1994,a\ndrama,,b\nromance,2001,\n");
+        var metadata = MetadataFile.Load(path, 3, sampleIds: null);
+        Assert.Equal(["genre", "year", "note, quoted"], metadata.Columns.Select(c => c.Name));
+        Assert.Equal(new string?[] { "romance", "drama", "romance" }, metadata["genre"]!.Values.AsEnumerable());
+        Assert.Equal([1994, double.NaN, 2001], metadata["year"]!.Numbers!);
+        Assert.Null(metadata["genre"]!.Numbers);
+        Assert.Null(metadata["note, quoted"]!.Values[2]);
+    }
+
+    [Fact]
+    public void TsvJoinsByTheIdColumnAndIgnoresOtherIds()
+    {
+        string dir = TestData.TempDir();
+        string path = GoldenFileTests.WriteText(dir, "meta.tsv", "id\tgenre\nc\tdrama\nextra\tnone\na\tromance\nb\tcomedy\n");
+        var metadata = MetadataFile.Load(path, 3, ["a", "b", "c"], guessIdColumns: [null, "id"]);
+        Assert.Equal(["genre"], metadata.Columns.Select(c => c.Name));
+        Assert.Equal(new string?[] { "romance", "comedy", "drama" }, metadata["genre"]!.Values.AsEnumerable());
+    }
+
+    [Fact]
+    public void ParquetAndArrowMetadataJoinThroughPairSpec()
+    {
+        string dir = TestData.TempDir();
+        string a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy");
+        Npy.Write(a, new float[] { 0, 1, 2 }, 3, 1);
+        Npy.Write(b, new float[] { 0, 1, 2 }, 3, 1);
+        // Columns id (string), emb (list: not metadata), score (double).
+        string parquet = TableWriter.Parquet(Path.Combine(dir, "meta.parquet"), ["z", "y", "x"], [[1f], [2f], [3f]], groupRows: 2);
+        var pair = new PairSpec(a, b) { Ids = GoldenFileTests.WriteText(dir, "ids.txt", "x\ny\nz\n"), Metadata = parquet }.Load();
+        Assert.Equal(["score"], pair.Samples.Metadata!.Columns.Select(c => c.Name));
+        Assert.Equal([1.0, 0.5, 0], pair.Samples.Metadata["score"]!.Numbers!);
+
+        string arrow = TableWriter.Arrow(Path.Combine(dir, "meta.arrow"), [10, 11, 12], [[1f], [2f], [3f]], TableWriter.ListKind.List, Apache.Arrow.Types.FloatType.Default);
+        var byRow = new PairSpec(a, b) { Metadata = arrow }.Load();
+        Assert.Equal(new string?[] { "10", "11", "12" }, byRow.Samples.Metadata!["id"]!.Values.AsEnumerable());
+    }
+
+    [Fact]
+    public void BadMetadataNamesTheFileAndTheFirstBadRow()
+    {
+        string dir = TestData.TempDir();
+        string Write(string name, string text) => GoldenFileTests.WriteText(dir, name, text);
+        string[] ids = ["a", "b", "c"];
+        void Fails(string path, string[]? sampleIds, string message, string? idColumn = "id")
+        {
+            var e = Assert.Throws<RepDiffInputException>(() => MetadataFile.Load(path, 3, sampleIds, idColumn));
+            Assert.StartsWith(path + ": ", e.Message);
+            Assert.Contains(message, e.Message);
+        }
+        Fails(Write("missing.csv", "id,g\na,1\nc,3\n"), ids, "has no row for id 'b' (sample 1)");
+        Fails(Write("dup.csv", "id,g\na,1\nb,2\na,3\nc,4\n"), ids, "id 'a' appears on line 2 and line 4");
+        Fails(Write("noid.csv", "id,g\na,1\n,2\nc,3\n"), ids, "line 3 has no id");
+        Fails(Write("short.csv", "g\n1\n2\n"), null, "has 2 rows but there are 3 samples: sample 2 has no row", idColumn: null);
+        Fails(Write("long.csv", "g\n1\n2\n3\n4\n"), null, "has 4 rows but there are 3 samples: line 5 has no sample", idColumn: null);
+        Fails(Write("ragged.csv", "id,g\na,1\nb\n"), ids, "line 3 has 1 fields but the header has 2");
+        Fails(Write("nokey.csv", "g\n1\n2\n3\n"), ids, "has no column 'id' to join on (columns: g)");
+        Fails(Write("idsneeded.csv", "id,g\na,1\nb,2\nc,3\n"), null, "the samples have no ids");
+        Fails(Write("empty.csv", ""), ids, "is empty");
+        Fails(Write("meta.json", "{}"), ids, "unsupported metadata file type '.json'");
+        string parquet = TableWriter.Parquet(Path.Combine(dir, "dup.parquet"), ["a", "b", "a", "c"], [[1f], [2f], [3f], [4f]]);
+        Fails(parquet, ids, "id 'a' appears on row 0 and row 2");
+    }
+}

@@ -1,0 +1,189 @@
+using Apache.Arrow.Ipc;
+using Apache.Arrow.Types;
+using RepDiff.IO;
+using static RepDiff.Tests.IO.TableWriter;
+
+namespace RepDiff.Tests.IO;
+
+/// <summary>Embeddings stored as a float-list column of a Parquet or Arrow IPC table (files written by the libraries).</summary>
+public class TableFileTests
+{
+    /// <summary>n rows of width d with distinct values: row i, column j holds i + j/8 (exact in float16 for small i).</summary>
+    private static float?[]?[] Rows(int n, int d) =>
+        Enumerable.Range(0, n).Select(i => Enumerable.Range(0, d).Select(j => (float?)(i + j / 8f)).ToArray()).ToArray();
+
+    private static string[] TextIds(int n) => Enumerable.Range(0, n).Select(i => $"s{i}").ToArray();
+
+    private static void AssertRows(RowFile file, float?[]?[] rows)
+    {
+        var all = file.ReadAll();
+        Assert.Equal((rows.Length, rows[0]!.Length), (all.Rows, all.Cols));
+        for (int i = 0; i < rows.Length; i++)
+            for (int j = 0; j < all.Cols; j++) Assert.Equal(rows[i]![j]!.Value, all[i, j]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ParquetListColumnReadsAcrossRowGroupsWithIds(bool doubles)
+    {
+        string dir = TestData.TempDir();
+        var rows = Rows(10, 3);
+        string path = TableWriter.Parquet(Path.Combine(dir, "e.parquet"), TextIds(10), rows, groupRows: 4, doubles: doubles);
+        using var file = Embeddings.Open(path, key: null, idColumn: "id", validate: true);
+        Assert.Equal(doubles ? "float64" : "float32", file.Dtype);
+        Assert.Equal([10L, 3], file.Shape);
+        Assert.Equal(TextIds(10), file.Ids!);
+        AssertRows(file, rows);
+        // Rows 3..6 span the first two row groups; reading back and forth re-decodes the right group.
+        var part = new float[4 * 3];
+        file.ReadRows(3, 4, part);
+        Assert.Equal([3f, 3.125f, 3.25f, 4, 4.125f, 4.25f, 5, 5.125f, 5.25f, 6, 6.125f, 6.25f], part);
+        file.ReadRows(0, 1, part);
+        Assert.Equal([0f, 0.125f, 0.25f], part[..3]);
+    }
+
+    [Theory]
+    [InlineData(ListKind.FixedSize, "float32", false, null)]
+    [InlineData(ListKind.List, "float16", true, null)]
+    [InlineData(ListKind.LargeList, "float64", false, CompressionCodecType.Lz4Frame)]
+    [InlineData(ListKind.FixedSize, "float32", true, CompressionCodecType.Zstd)]
+    public void ArrowListColumnsOfEveryKindRead(ListKind kind, string dtype, bool stream, CompressionCodecType? compression)
+    {
+        IArrowType type = dtype switch { "float16" => HalfFloatType.Default, "float64" => DoubleType.Default, _ => FloatType.Default };
+        string dir = TestData.TempDir();
+        var rows = Rows(9, 4);
+        long[] ids = Enumerable.Range(0, 9).Select(i => 100L - i).ToArray();
+        string path = Arrow(Path.Combine(dir, stream ? "e.arrows" : "e.arrow"), ids, rows, kind, type, batchRows: 4, stream, compression);
+        using var file = Embeddings.Open(path, key: "emb", idColumn: "id", validate: true);
+        Assert.Equal(dtype, file.Dtype);
+        Assert.Equal(ids.Select(i => i.ToString()), file.Ids!);
+        AssertRows(file, rows);
+        var last = new float[4];
+        file.ReadRows(8, 1, last); // the last batch, then back to the first (a stream is re-read from its start)
+        Assert.Equal([8f, 8.125f, 8.25f, 8.375f], last);
+        file.ReadRows(1, 1, last);
+        Assert.Equal([1f, 1.125f, 1.25f, 1.375f], last);
+    }
+
+    [Fact]
+    public void FeatherExtensionIsTheArrowFileFormat()
+    {
+        string dir = TestData.TempDir();
+        var rows = Rows(3, 2);
+        string path = Arrow(Path.Combine(dir, "e.feather"), [1, 2, 3], rows, ListKind.List, FloatType.Default, compression: CompressionCodecType.Lz4Frame);
+        using var file = Embeddings.OpenRows(path);
+        AssertRows(file, rows);
+        Assert.Null(file.Ids);
+    }
+
+    [Fact]
+    public void PairJoinsAParquetAndAnArrowFileById()
+    {
+        string dir = TestData.TempDir();
+        var rows = Rows(5, 2);
+        string a = TableWriter.Parquet(Path.Combine(dir, "a.parquet"), ["3", "1", "4", "0", "2"], [rows[3], rows[1], rows[4], rows[0], rows[2]]);
+        string b = Arrow(Path.Combine(dir, "b.arrow"), [0, 1, 2, 3, 4], rows, ListKind.FixedSize, FloatType.Default);
+        var pair = new PairSpec(a, b) { IdColumn = "id" }.Load();
+        Assert.Equal(["3", "1", "4", "0", "2"], pair.Samples.Ids!);
+        Assert.Equal(pair.A.Data, pair.B.Data);
+    }
+
+    public static TheoryData<string, float?[]?[], string> BadParquet => new()
+    {
+        { "ragged", [[1, 2], [3, 4], [5, 6, 7]], "row 2 has 3 values but row 0 has 2" },
+        { "short", [[1, 2], [3], [5, 6]], "row 1 has 1 values but row 0 has 2" },
+        { "nullrow", [[1, 2], null, [5, 6]], "row 1 is null" },
+        { "empty", [[1, 2], [], [5, 6]], "row 1 is an empty list" },
+        { "nullvalue", [[1, 2], [3, 4], [5, null]], "row 2 has a null at position 1" },
+        { "nan", [[1, 2], [3, 4], [float.NaN, 6]], "row 2 column 0 is NaN" },
+        { "inf", [[1, 2], [3, float.NegativeInfinity], [5, 6]], "row 1 column 1 is -Inf" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadParquet))]
+    public void BadParquetRowsNameTheFirstBadRow(string name, float?[]?[] rows, string message)
+    {
+        string dir = TestData.TempDir();
+        string path = TableWriter.Parquet(Path.Combine(dir, name + ".parquet"), TextIds(rows.Length), rows, groupRows: 2);
+        var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadParquet))]
+    public void BadArrowRowsNameTheFirstBadRow(string name, float?[]?[] rows, string message)
+    {
+        string dir = TestData.TempDir();
+        string path = Arrow(Path.Combine(dir, name + ".arrow"), [0, 1, 2], rows, ListKind.List, FloatType.Default, batchRows: 2);
+        var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void ColumnChoiceListsTheFloatListColumns()
+    {
+        string dir = TestData.TempDir();
+        string path = TableWriter.Parquet(Path.Combine(dir, "e.parquet"), TextIds(2), Rows(2, 2), listName: "vector");
+        Assert.Contains("has no column 'emb' (float-list columns: vector)", Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path, "emb")).Message);
+        Assert.Contains("column 'score' is not a list of floating-point values (float-list columns: vector)",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path, "score")).Message);
+        Assert.Equal(2, Embeddings.Load(path).Rows); // the only float-list column needs no --column
+        Assert.Contains("has no scalar column 'key' for ids (columns: id, score)",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.Open(path, null, "key", validate: true)).Message);
+    }
+
+    [Fact]
+    public void DuplicateIdsAndBrokenFilesAreInputErrors()
+    {
+        string dir = TestData.TempDir();
+        string dup = TableWriter.Parquet(Path.Combine(dir, "dup.parquet"), ["a", "b", "a"], Rows(3, 2));
+        Assert.Contains("id 'a' appears at row 0 and row 2", Assert.Throws<RepDiffInputException>(() => Embeddings.Open(dup, null, "id", validate: true)).Message);
+        string arrowDup = Arrow(Path.Combine(dir, "dup.arrow"), [7, 7], Rows(2, 2), ListKind.FixedSize, FloatType.Default);
+        Assert.Contains("id '7' appears at row 0 and row 1", Assert.Throws<RepDiffInputException>(() => Embeddings.Open(arrowDup, null, "id", validate: true)).Message);
+
+        // Truncated copies: one line naming the file, never a crash.
+        foreach (string good in new[] { dup, arrowDup })
+        {
+            byte[] bytes = File.ReadAllBytes(good);
+            foreach (int length in new[] { 3, bytes.Length / 2, bytes.Length - 7 })
+            {
+                string cut = Path.Combine(dir, $"cut{length}" + Path.GetExtension(good));
+                File.WriteAllBytes(cut, bytes[..length]);
+                var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Load(cut));
+                Assert.StartsWith(cut, e.Message);
+            }
+        }
+    }
+
+    [Fact]
+    public void ZeroRowsIsAnError()
+    {
+        string dir = TestData.TempDir();
+        string path = Arrow(Path.Combine(dir, "empty.arrow"), [], [], ListKind.List, FloatType.Default);
+        Assert.Contains("has zero rows", Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path)).Message);
+    }
+
+    [Fact]
+    public void InspectAndMetricsTakeTablesWithColumnAndIdColumn()
+    {
+        string dir = TestData.TempDir();
+        var rows = Rows(6, 3);
+        string a = TableWriter.Parquet(Path.Combine(dir, "a.parquet"), TextIds(6), rows, groupRows: 4);
+        string b = Arrow(Path.Combine(dir, "b.feather"), [0, 1, 2, 3, 4, 5], rows, ListKind.FixedSize, FloatType.Default, compression: CompressionCodecType.Lz4Frame);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["inspect", a, "--column", "emb", "--id-column", "id", "--json"], stdout, stderr);
+        Assert.Equal((0, ""), (code, stderr.ToString()));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(stdout.ToString())!;
+        Assert.Equal("[6,3]", json["shape"]!.ToJsonString());
+        Assert.Equal("float32", json["dtype"]!.GetValue<string>());
+        Assert.Equal(rows.SelectMany(r => r!).Average(v => (double)v!.Value), json["mean"]!.GetValue<double>(), 1e-6);
+
+        stderr = new StringWriter();
+        code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["metrics", a, b, "--column-a", "nope", "--out", Path.Combine(dir, "out")], new StringWriter(), stderr);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {a}: has no column 'nope' (float-list columns: emb)", stderr.ToString().Trim());
+    }
+}

@@ -1,0 +1,132 @@
+using Apache.Arrow;
+using Apache.Arrow.Compression;
+using Apache.Arrow.Ipc;
+using Apache.Arrow.Types;
+using Parquet;
+using Parquet.Schema;
+
+namespace RepDiff.Tests.IO;
+
+/// <summary>
+/// Writes small Parquet and Arrow files with Parquet.Net and Apache.Arrow themselves, the way pyarrow
+/// lays out embedding tables: an id column and a list column of floats. A null row is null; a row may be
+/// shorter or longer than the others (ragged) or hold null elements, to test the reader's checks.
+/// </summary>
+public static class TableWriter
+{
+    /// <summary>
+    /// A Parquet file with columns "id" (string), "emb" (list of nullable float or double, nullable) and
+    /// "score" (double), split into row groups of <paramref name="groupRows"/> rows.
+    /// </summary>
+    public static string Parquet(string path, string[] ids, float?[]?[] rows, int groupRows = int.MaxValue, bool doubles = false, string listName = "emb")
+    {
+        var id = new DataField<string>("id", true);
+        var leaf = doubles ? (DataField)new DataField<double?>("element") : new DataField<float?>("element");
+        var list = new ListField(listName, leaf);
+        var score = new DataField<double>("score");
+        using var stream = File.Create(path);
+        var writer = ParquetWriter.CreateAsync(new ParquetSchema(id, list, score), stream).GetAwaiter().GetResult();
+        try
+        {
+            for (int first = 0; first < rows.Length; first += groupRows)
+            {
+                int count = Math.Min(groupRows, rows.Length - first);
+                using var group = writer.CreateRowGroup();
+                group.WriteAsync(id, ids[first..(first + count)], null).GetAwaiter().GetResult();
+                // Levels as pyarrow writes an optional list of optional values: 0 null list, 1 empty, 2 null value, 3 value.
+                var values = new List<float>();
+                var def = new List<int>();
+                var rep = new List<int>();
+                foreach (var row in rows[first..(first + count)])
+                {
+                    if (row is null || row.Length == 0) { def.Add(row is null ? 0 : 1); rep.Add(0); continue; }
+                    for (int k = 0; k < row.Length; k++)
+                    {
+                        def.Add(row[k] is null ? 2 : 3);
+                        rep.Add(k == 0 ? 0 : 1);
+                        if (row[k] is float v) values.Add(v);
+                    }
+                }
+                if (doubles)
+                    group.WriteAllPartsAsync<double>(leaf, values.Select(v => (double)v).ToArray(), def.ToArray(), rep.ToArray(), default).GetAwaiter().GetResult();
+                else
+                    group.WriteAllPartsAsync<float>(leaf, values.ToArray(), def.ToArray(), rep.ToArray(), default).GetAwaiter().GetResult();
+                group.WriteAsync<double>(score, Enumerable.Range(first, count).Select(i => i * 0.5).ToArray()).GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        return path;
+    }
+
+    public enum ListKind { List, LargeList, FixedSize }
+
+    /// <summary>
+    /// An Arrow IPC file (<paramref name="stream"/> false) or stream with columns "id" (int64) and "emb"
+    /// (a list of <paramref name="valueType"/>), in record batches of <paramref name="batchRows"/> rows.
+    /// </summary>
+    public static string Arrow(string path, long[] ids, float?[]?[] rows, ListKind kind, IArrowType valueType, int batchRows = int.MaxValue,
+        bool stream = false, CompressionCodecType? compression = null)
+    {
+        int width = rows.FirstOrDefault(r => r is not null)?.Length ?? 0;
+        IArrowType listType = kind switch
+        {
+            ListKind.List => new ListType(valueType),
+            ListKind.LargeList => new LargeListType(valueType),
+            _ => new FixedSizeListType(valueType, width),
+        };
+        var schema = new Schema([new Apache.Arrow.Field("id", Int64Type.Default, false), new Apache.Arrow.Field("emb", listType, true)], null);
+        var options = new IpcOptions { CompressionCodec = compression, CompressionCodecFactory = new CompressionCodecFactory() };
+        using var file = File.Create(path);
+        using var writer = stream ? new ArrowStreamWriter(file, schema, false, options) : new ArrowFileWriter(file, schema, false, options);
+        for (int first = 0; first < Math.Max(1, rows.Length); first += batchRows)
+        {
+            int count = Math.Min(batchRows, rows.Length - first);
+            var idArray = new Int64Array.Builder().AppendRange(ids[first..(first + count)]).Build();
+            var list = ListArray(rows[first..(first + count)], kind, valueType, listType);
+            writer.WriteRecordBatch(new RecordBatch(schema, [idArray, list], count));
+        }
+        writer.WriteEnd();
+        return path;
+    }
+
+    private static IArrowArray Build<T, TArray, TBuilder>(PrimitiveArrayBuilder<T, TArray, TBuilder> builder, List<float?> values, Func<float, T> convert)
+        where T : struct, IEquatable<T> where TArray : IArrowArray where TBuilder : class, IArrowArrayBuilder<TArray>
+    {
+        foreach (var v in values)
+        {
+            if (v is float f) builder.Append(convert(f));
+            else builder.AppendNull();
+        }
+        return builder.Build(null);
+    }
+
+    private static IArrowArray ListArray(float?[]?[] rows, ListKind kind, IArrowType valueType, IArrowType listType)
+    {
+        var values = rows.Where(r => r is not null).SelectMany(r => r!).ToList();
+        var offsets = new List<long> { 0 };
+        var valid = new ArrowBuffer.BitmapBuilder();
+        foreach (var row in rows)
+        {
+            offsets.Add(offsets[^1] + (row?.Length ?? (kind == ListKind.FixedSize ? ((FixedSizeListType)listType).ListSize : 0)));
+            valid.Append(row is not null);
+            if (row is null && kind == ListKind.FixedSize) values.AddRange(new float?[((FixedSizeListType)listType).ListSize]);
+        }
+        IArrowArray child = valueType switch
+        {
+            HalfFloatType => Build(new HalfFloatArray.Builder(), values, v => (Half)v),
+            DoubleType => Build(new DoubleArray.Builder(), values, v => (double)v),
+            _ => Build(new FloatArray.Builder(), values, v => v),
+        };
+        int nulls = rows.Count(r => r is null);
+        var bitmap = valid.Build();
+        return kind switch
+        {
+            ListKind.List => new ListArray(listType, rows.Length, new ArrowBuffer.Builder<int>().AppendRange(offsets.Select(o => (int)o)).Build(), child, bitmap, nulls, 0),
+            ListKind.LargeList => new LargeListArray(listType, rows.Length, new ArrowBuffer.Builder<long>().AppendRange(offsets).Build(), child, bitmap, nulls, 0),
+            _ => new FixedSizeListArray(listType, rows.Length, child, bitmap, nulls, 0),
+        };
+    }
+}
