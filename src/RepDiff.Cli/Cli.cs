@@ -10,6 +10,8 @@ internal static class Cli
 {
     public const int BadInput = 2;
     public const int InternalError = 1;
+    /// <summary>Stopped by SIGINT (130) or SIGTERM (143), as shells report a process killed by those signals.</summary>
+    public const int Interrupted = 130, Terminated = 143;
 
     /// <summary>
     /// The `repdiff` command with every subcommand. A plain Command named "repdiff" (not RootCommand,
@@ -81,6 +83,10 @@ internal static class Cli
             Error.WriteLine($"error: {Terminal.Clean(e.Message.ReplaceLineEndings(" "))}");
             return BadInput;
         }
+        catch (OperationCanceledException)
+        {
+            return Interrupted; // stopped by a signal; its handler exits the process with its own code
+        }
         catch (OutOfMemoryException)
         {
             Error.WriteLine("error: out of memory; try a smaller input or --max-samples");
@@ -88,7 +94,7 @@ internal static class Cli
         }
         catch (Exception e)
         {
-            Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            Error.WriteLine($"internal error: {e.GetType().Name}: {Terminal.Clean(e.Message.ReplaceLineEndings(" "))}");
             if (Environment.GetEnvironmentVariable("REPDIFF_DEBUG") is not null) Error.WriteLine(e);
             return InternalError;
         }

@@ -26,11 +26,13 @@ internal static class CompareCommand
         command.Options.Add(linkImages);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            Outputs.Check(parse.GetValue(pairOptions.Out)!);
             var spec = pairOptions.Spec(parse);
             int s = parse.GetValue(seed);
             string? list = parse.GetValue(methods);
             var clock = Stopwatch.StartNew();
-            using var pair = spec.Open();
+            using var opened = spec.Open();
+            var pair = MethodCommand.FitValueRange(opened, null);
             double openSeconds = clock.Elapsed.TotalSeconds;
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");

@@ -25,12 +25,15 @@ internal static class EvaluateCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string path = parse.GetValue(results)!;
+            if (parse.GetValue(output) is { } outPath) OutputFolder.CheckTarget(outPath);
             var file = ResultsFile.Read(path);
-            using var pair = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
+            using var opened = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
             {
                 KeyA = parse.GetValue(keyA) ?? parse.GetValue(key),
                 KeyB = parse.GetValue(keyB) ?? parse.GetValue(key),
             }.Open();
+            var pair = ValueRange.Fit(opened, null, null, out var notes);
+            foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
             foreach (var explanation in file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")))
             {
                 if (explanation.N != pair.N)

@@ -20,7 +20,7 @@ internal static class InspectCommand
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
             else
-                AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Cli.Out) }).Write(stats.ToTable());
+                Terminal.Write(stats.ToTable());
             return 0;
         }));
         return command;

@@ -30,8 +30,10 @@ internal static class MethodCommand
         {
             var options = binder.Bind(parse, method.DefaultOptions());
             string dir = parse.GetValue(inputs.Out)!;
+            Outputs.Check(dir);
             var clock = Stopwatch.StartNew();
-            using var pair = inputs.Spec(parse).Open();
+            using var opened = inputs.Spec(parse).Open();
+            var pair = FitValueRange(opened, options);
             double opening = clock.Elapsed.TotalSeconds;
             var explanation = ProgressDisplay.Run(progress => method.Run(pair, options, progress));
             explanation.Timings["open_inputs"] = opening;
@@ -61,8 +63,14 @@ internal static class MethodCommand
         {
             var options = binder.Bind(parse, method.DefaultOptions());
             string testPath = parse.GetValue(test)!, refPath = parse.GetValue(reference)!, dir = parse.GetValue(outDir)!;
-            var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
-            using var sets = new SampleSets(testRows, Embeddings.OpenRows(refPath, parse.GetValue(key)))
+            Outputs.Check(dir);
+            using var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
+            using var refRows = Embeddings.OpenRows(refPath, parse.GetValue(key));
+            var notes = new List<string>();
+            var (fixedScale, _) = FixedScale(options);
+            var rows = ValueRange.Fit([testRows, refRows], [testRows.Name, refRows.Name], joint: true, fixedScale, notes);
+            foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
+            var sets = new SampleSets(rows[0], rows[1])
             {
                 NameTest = Path.GetFileName(testPath),
                 NameRef = Path.GetFileName(refPath),
@@ -75,6 +83,34 @@ internal static class MethodCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The pair with out-of-range values rescaled (<see cref="ValueRange"/>; the same pair when none are),
+    /// a warning per rescaled input. Options in the data's units (a bandwidth, frequencies) forbid rescaling.
+    /// </summary>
+    public static RepresentationPair FitValueRange(RepresentationPair pair, object? options)
+    {
+        var (fixedA, fixedB) = FixedScale(options);
+        var result = ValueRange.Fit(pair, fixedA, fixedB, out var notes);
+        foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
+        return result;
+    }
+
+    /// <summary>
+    /// The flags of an options record given in the data's own units, which tie a method's answer to the
+    /// scale: Gaussian bandwidths and frequency files (for the cosine kernel they do not matter).
+    /// </summary>
+    private static (string? A, string? B) FixedScale(object? options)
+    {
+        if (options is null) return (null, null);
+        var type = options.GetType();
+        if (type.GetProperty("Kernel")?.GetValue(options)?.ToString() == "Cosine") return (null, null);
+        string? Given(params string[] names) => names.FirstOrDefault(n => type.GetProperty(n)?.GetValue(options) is not null) is { } name
+            ? "--" + string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()))
+            : null;
+        string? shared = Given("Sigma", "Omega");
+        return (Given("SigmaA", "OmegaA") ?? shared, Given("SigmaB", "OmegaB") ?? shared);
     }
 
     private static T Time<T>(Explanation explanation, string stage, Func<T> work)

@@ -18,10 +18,17 @@ internal static class MetricsCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             var options = binder.Bind(parse, new ContextMetricsOptions());
-            using var pair = pairOptions.Spec(parse).Open();
+            string dir = parse.GetValue(pairOptions.Out)!;
+            OutputFolder.Check(dir, "results.json");
+            using var opened = pairOptions.Spec(parse).Open();
+            var pair = MethodCommand.FitValueRange(opened, options);
             var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, progress));
-            string path = Path.Combine(parse.GetValue(pairOptions.Out)!, "results.json");
-            AtomicFile.WriteAllText(path, result.ToJson());
+            string path = Path.Combine(dir, "results.json");
+            using (var folder = OutputFolder.Begin(dir, "results.json"))
+            {
+                folder.WriteText("results.json", result.ToJson());
+                folder.Commit();
+            }
             Terminal.Write(Table(pair, result));
             Cli.Out.WriteLine($"Wrote {path}");
             return 0;

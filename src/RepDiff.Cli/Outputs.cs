@@ -6,21 +6,36 @@ namespace RepDiff.Cli;
 
 /// <summary>
 /// Writes a command's results into its output folder: results.json, report.html, maps.npy (the map
-/// coordinates) and the run's side files (e.g. omega_a.npy). Everything is rendered in memory first and
-/// each file is written atomically, so a failure leaves no half-written file.
+/// coordinates) and the run's side files (e.g. omega_a.npy). Everything is rendered in memory first,
+/// written into a staging folder beside the output folder and swapped into place as one step
+/// (<see cref="OutputFolder"/>), so a failure or a stop leaves the folder as it was.
 /// </summary>
 internal static class Outputs
 {
+    /// <summary>The files every method command writes; checked before the run so that a bad --out fails first.</summary>
+    public static readonly string[] Files = ["results.json", "report.html", "maps.npy"];
+
+    /// <summary>Checks --out before any work: exit code 2 and one line for a path that cannot hold the results.</summary>
+    public static void Check(string dir) => OutputFolder.Check(dir, Files);
+
     /// <param name="resultsJson">Produces results.json's text (called after the report is rendered, so it can hold render timings).</param>
     public static void Write(string dir, ReportModel model, Func<string> resultsJson, IReadOnlyDictionary<string, Matrix> sideFiles, bool linkImages = false)
     {
         var report = HtmlReport.RenderWithWarnings(model, new RenderOptions { LinkImages = linkImages, OutputDirectory = dir });
         foreach (var warning in report.Warnings.Take(20)) Cli.Error.WriteLine($"warning: {Terminal.Clean(warning)}");
         if (report.Warnings.Count > 20) Cli.Error.WriteLine($"warning: ... and {report.Warnings.Count - 20} more image warnings (listed in the report)");
-        AtomicFile.WriteAllText(Path.Combine(dir, "results.json"), resultsJson());
-        AtomicFile.WriteAllText(Path.Combine(dir, "report.html"), report.Html);
-        if (model.Maps is { } maps) Npy.Write(Path.Combine(dir, "maps.npy"), maps.ToMatrix());
-        foreach (var (name, values) in sideFiles) Npy.Write(Path.Combine(dir, name), values);
+        using var folder = OutputFolder.Begin(dir, [.. Files, .. sideFiles.Keys]);
+        Stage(folder, "", resultsJson(), report.Html, model, sideFiles);
+        folder.Commit();
+    }
+
+    /// <summary>Writes one result's files under <paramref name="subfolder"/> of a staged output folder (the demo stages several).</summary>
+    public static void Stage(OutputFolder folder, string subfolder, string resultsJson, string reportHtml, ReportModel model, IReadOnlyDictionary<string, Matrix> sideFiles)
+    {
+        folder.WriteText(Path.Combine(subfolder, "results.json"), resultsJson);
+        folder.WriteText(Path.Combine(subfolder, "report.html"), reportHtml);
+        if (model.Maps is { } maps) folder.Write(Path.Combine(subfolder, "maps.npy"), path => Npy.Write(path, maps.ToMatrix()));
+        foreach (var (name, values) in sideFiles) folder.Write(Path.Combine(subfolder, name), path => Npy.Write(path, values));
     }
 
     /// <summary>Tells the user what was written where.</summary>

@@ -7,18 +7,37 @@ public static class AtomicFile
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string name = Path.GetFileName(full);
+        OutputFolder.CheckTarget(full, "the output file");
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RepDiffInputException($"{path}: cannot create its folder ({e.Message})");
+        }
+        OutputFolder.CleanLeftovers(dir, name);
+        string temp = Path.Combine(dir, OutputFolder.TemporaryName(name));
+        TemporaryPaths.Add(temp);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
                 write(stream);
-            File.Move(temp, full, overwrite: true);
+            lock (TemporaryPaths.Gate)
+            {
+                TemporaryPaths.ThrowIfStopping();
+                File.Move(temp, full, overwrite: true);
+            }
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
-            throw;
+            throw new RepDiffInputException($"{path}: cannot be written ({e.Message})");
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+            TemporaryPaths.Remove(temp);
         }
     }
 

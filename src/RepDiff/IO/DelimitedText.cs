@@ -11,18 +11,24 @@ namespace RepDiff.IO;
 /// </summary>
 public static class DelimitedText
 {
+    /// <summary>
+    /// Longest line read: a row of 100,000 dimensions written with numpy's full precision ("%.18e", 25
+    /// characters) is 2.6 million characters; a line beyond this is not a row of embeddings.
+    /// </summary>
+    public const int MaxLineChars = 1 << 23;
+
     internal static RowFile OpenRows(string path, string? idColumn, bool checkFinite)
     {
         char delimiter = Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
-        using var stream = InputFile.OpenRead(path);
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        // The values are at most one float32 per two characters of text: 2 bytes per file byte, twice while the list grows.
+        using var reader = new TextLines(path, MaxLineChars, memoryFactor: 4);
         var values = new List<float>();
         List<string>? ids = null;
         var idLines = new Dictionary<string, int>(StringComparer.Ordinal);
         int idIndex = -1, width = -1, lineNumber = 0, rows = 0;
         bool first = true;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = reader.Next()) is not null)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -61,11 +67,14 @@ public static class DelimitedText
                 if (!TryParse(fields[j], out float v))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number" +
                         (idColumn is null ? " (name it as the id column)" : ""));
+                if (float.IsInfinity(v) && !IsInfinityWord(fields[j]))
+                    throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is beyond the float32 range (±3.4e38)");
                 values.Add(v);
             }
             rows++;
         }
         if (width < 0) throw RepDiffInputException.ForFile(path, "is empty");
+        if (rows == 0) throw RepDiffInputException.ForFile(path, "has a header row but no data rows");
         int cols = width - (idIndex >= 0 ? 1 : 0);
         return new RowFile(path, new Matrix(rows, cols, values.ToArray()), checkFinite) { Ids = ids?.ToArray() };
     }
@@ -92,6 +101,12 @@ public static class DelimitedText
         }
         value = 0;
         return false;
+    }
+
+    private static bool IsInfinityWord(string field)
+    {
+        var word = field.AsSpan().Trim().TrimStart("+-");
+        return word.Equals("inf", StringComparison.OrdinalIgnoreCase) || word.Equals("infinity", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Splits one line into fields; a field in double quotes may hold the delimiter, and "" stands for a quote.</summary>

@@ -1,17 +1,27 @@
 namespace RepDiff.IO;
 
 /// <summary>Opening and reading input files, with every failure turned into a RepDiffInputException naming the file.</summary>
-internal static class InputFile
+public static class InputFile
 {
     /// <param name="bufferSize">The stream's buffer: small for headers read once, larger for libraries that read in many small pieces.</param>
     public static FileStream OpenRead(string path, int bufferSize = 1 << 12)
     {
-        if (Directory.Exists(path)) throw RepDiffInputException.ForFile(path, "is a directory, not a file");
+        FileKind.RequireRegular(path);
         try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         { throw RepDiffInputException.ForFile(path, "file not found"); }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException or ArgumentException or NotSupportedException)
         { throw RepDiffInputException.ForFile(path, $"cannot be read ({e.Message})"); }
+    }
+
+    /// <summary>A whole text file (e.g. a results.json), refused beyond maxBytes before anything is read.</summary>
+    public static string ReadAllText(string path, long maxBytes, string what)
+    {
+        using var stream = OpenRead(path);
+        if (stream.Length > maxBytes)
+            throw RepDiffInputException.ForFile(path, $"is {MemoryBudget.Megabytes(stream.Length)}; {what} is at most {MemoryBudget.Megabytes(maxBytes)}");
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     /// <summary>Reads until the buffer is full or the stream ends; returns the bytes read.</summary>

@@ -30,8 +30,8 @@ public static class Npy
         if (InputFile.ReadFully(stream, pre[..8]) < 8 || !pre[..6].SequenceEqual(Magic))
             throw RepDiffInputException.ForFile(name, "not a .npy file (wrong magic bytes)");
         byte major = pre[6];
-        if (major is < 1 or > 3)
-            throw RepDiffInputException.ForFile(name, $"unsupported .npy format version {major}.{pre[7]}");
+        if (major is < 1 or > 3 || pre[7] != 0)
+            throw RepDiffInputException.ForFile(name, $"unsupported .npy format version {major}.{pre[7]} (1.0, 2.0 and 3.0 are read)");
         int lengthBytes = major == 1 ? 2 : 4;
         if (InputFile.ReadFully(stream, pre.Slice(8, lengthBytes)) < lengthBytes)
             throw RepDiffInputException.ForFile(name, "truncated .npy header");
@@ -100,6 +100,8 @@ public static class Npy
         var header = ReadHeader(stream, path);
         if (header.DataBytes > Array.MaxLength)
             throw RepDiffInputException.ForFile(path, $"array of {header.DataBytes} bytes is too large to load at once");
+        // Each element becomes a string: a few dozen bytes whatever its size in the file.
+        MemoryBudget.EnsureFits(path, header.DataBytes + header.Count * 48, "reading this array");
         var data = new byte[header.DataBytes];
         if (InputFile.ReadFully(stream, data) < data.Length) throw RepDiffInputException.ForFile(path, "truncated data");
         return (header, data);

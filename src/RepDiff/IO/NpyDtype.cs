@@ -75,7 +75,7 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
         _ => throw RepDiffInputException.ForFile(name, $"unsupported safetensors dtype '{Truncate(dtype)}' (F16, BF16, F32, F64, I8-I64, U8-U64 and BOOL are read)"),
     };
 
-    internal static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
+    public static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     /// <summary>Converts dest.Length elements from bytes (dest.Length * Size of them) to float32.</summary>
     public void Convert(ReadOnlySpan<byte> bytes, Span<float> dest)

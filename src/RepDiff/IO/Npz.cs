@@ -5,6 +5,10 @@ namespace RepDiff.IO;
 /// <summary>Reads numpy's .npz archives (a zip of .npy files, stored or deflated, zip64 included).</summary>
 public static class Npz
 {
+    /// <summary>Deflated entries may expand at most this much when they hold more than <see cref="MaxExpandedBytes"/>.</summary>
+    public const int MaxExpansion = 100;
+    public const long MaxExpandedBytes = 256L << 20;
+
     /// <summary>The array names in the archive (entry names without ".npy").</summary>
     public static IReadOnlyList<string> Keys(string path)
     {
@@ -36,7 +40,15 @@ public static class Npz
         {
             using var entryStream = entry.Open();
             var header = Npy.ReadHeader(entryStream, name, entry.Length);
-            return (name, header, ReadData(entryStream, header.DataBytes, name));
+            // Embeddings are dense floats that deflate barely at all: an entry expanding a hundredfold to
+            // hundreds of MB is a decompression bomb (or an array better stored uncompressed), refused before inflating it.
+            if (header.DataBytes > MaxExpandedBytes && header.DataBytes > MaxExpansion * Math.Max(1, entry.CompressedLength))
+                throw RepDiffInputException.ForFile(name, $"expands from {MemoryBudget.Megabytes(entry.CompressedLength)} to {MemoryBudget.Megabytes(header.DataBytes)} " +
+                    $"(more than {MaxExpansion}-fold), which no embedding does; save it uncompressed (numpy.savez or .npy)");
+            // The data stays in memory as bytes, and the caller's rows are converted to float32 from them.
+            MemoryBudget.EnsureFits(name, header.DataBytes + header.Count * sizeof(float), $"the {RowFile.ShapeText(header.Shape)} {header.Dtype.Name} array");
+            long declared = entry.Length - header.DataOffset;
+            return (name, header, ReadData(entryStream, header.DataBytes, declared == header.DataBytes, name));
         }
         catch (InvalidDataException e)
         {
@@ -45,14 +57,16 @@ public static class Npz
     }
 
     /// <summary>
-    /// Reads exactly `needed` bytes, growing the buffer as data actually arrives, so that a deflated entry
-    /// whose header lies about its size costs no more memory than the data it really holds.
+    /// Reads exactly `needed` bytes. When the zip entry's size agrees with the header, the buffer is
+    /// allocated at once (uninitialized: pages the data never reaches are never touched); otherwise it
+    /// grows as data actually arrives, so that an entry whose sizes lie costs no more memory than the data
+    /// it really holds.
     /// </summary>
-    private static byte[] ReadData(Stream stream, long needed, string name)
+    private static byte[] ReadData(Stream stream, long needed, bool sizesAgree, string name)
     {
         if (needed > Array.MaxLength)
             throw RepDiffInputException.ForFile(name, $"array of {needed} bytes is too large to load at once");
-        var buffer = new byte[Math.Min(needed, 1 << 16)];
+        var buffer = sizesAgree ? GC.AllocateUninitializedArray<byte>((int)needed) : new byte[Math.Min(needed, 1 << 16)];
         long filled = 0;
         while (true)
         {

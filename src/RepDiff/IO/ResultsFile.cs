@@ -22,18 +22,41 @@ public sealed class ResultsFile
 
     public static ResultsFile Read(string path)
     {
-        using var stream = InputFile.OpenRead(path);
+        string text = InputFile.ReadAllText(path, MaxBytes, "a results.json");
         try
         {
-            return Parse(new StreamReader(stream).ReadToEnd());
+            var file = Parse(text);
+            foreach (var explanation in file.Explanations) CheckIndices(explanation);
+            return file;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
         {
             throw RepDiffInputException.ForFile(path, $"is not a RepDiff results.json ({e.Message})");
         }
         catch (RepDiffInputException e)
         {
             throw RepDiffInputException.ForFile(path, e.Message);
+        }
+    }
+
+    /// <summary>Largest results.json read: its grids and members are a few numbers per sample.</summary>
+    public const long MaxBytes = 1L << 30;
+
+    /// <summary>Every member and grid index must be a row of the inputs: a hand-edited or corrupted file is an input error.</summary>
+    private static void CheckIndices(Explanation explanation)
+    {
+        if (explanation.N <= 0) throw new RepDiffInputException($"{explanation.Method} gives n = {explanation.N}; it must be the number of samples");
+        foreach (var direction in explanation.Directions ?? [])
+        {
+            if (direction?.Concepts is null) throw new RepDiffInputException($"{explanation.Method} has a direction without concepts");
+            foreach (var concept in direction.Concepts)
+            {
+                if (concept?.Grid is null || concept.Members is null)
+                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' has a concept without members or grid");
+                foreach (int i in concept.Grid.Concat(concept.Members))
+                    if (i < 0 || i >= explanation.N)
+                        throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' names sample {i}, outside 0..{explanation.N - 1}");
+            }
         }
     }
 

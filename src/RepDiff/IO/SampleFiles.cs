@@ -9,6 +9,12 @@ public static class SampleFiles
     private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
         { ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".svg" };
 
+    /// <summary>Longest line of a labels, ids or manifest file: a label, an id or a path (PATH_MAX is 4096 bytes).</summary>
+    public const int MaxShortLine = 1 << 16;
+
+    /// <summary>Longest line of a texts file: one sample's text (a long document), or one JSON Lines record.</summary>
+    public const int MaxTextLine = 1 << 24;
+
     /// <summary>Labels from a 1-D .npy (numbers or strings) or a text file with one label per line (any strings).</summary>
     public static SampleLabels LoadLabels(string path) => new(LoadStrings(path));
 
@@ -23,7 +29,7 @@ public static class SampleFiles
     /// <summary>One string per element of a 1-D .npy, or per line of a text file.</summary>
     public static string[] LoadStrings(string path)
     {
-        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return ReadLines(path);
+        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return TextLines.ReadAll(path, MaxShortLine);
         var (header, data) = Npy.ReadRaw(path);
         if (!(header.Shape.Length == 1 || header.Shape.Length == 2 && header.Shape[1] == 1))
             throw RepDiffInputException.ForFile(path, $"expected a 1-D array (one entry per sample), found shape {RowFile.ShapeText(header.Shape)}");
@@ -40,10 +46,10 @@ public static class SampleFiles
     public static string[] LoadTexts(string path, string? textField = null)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (textField is null && ext is not (".jsonl" or ".ndjson")) return ReadLines(path);
+        if (textField is null && ext is not (".jsonl" or ".ndjson")) return TextLines.ReadAll(path, MaxTextLine);
         var texts = new List<string>();
         int lineNumber = 0;
-        foreach (string line in ReadLines(path))
+        foreach (string line in TextLines.ReadAll(path, MaxTextLine))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -84,22 +90,30 @@ public static class SampleFiles
             var files = Directory.EnumerateFiles(Path.GetFullPath(path)).Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
                 .Order(NaturalComparer.Instance).ToArray();
             if (files.Length == 0) throw RepDiffInputException.ForFile(path, $"directory holds no image files ({string.Join(", ", ImageExtensions)})");
+            foreach (string file in files) FileKind.RequireRegular(file);
             return new ImageSet(files);
         }
         if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return LoadPixels(path);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var lines = ReadLines(path);
+        var lines = TextLines.ReadAll(path, MaxShortLine);
         var paths = new string[lines.Length];
         for (int i = 0; i < lines.Length; i++)
         {
             string entry = lines[i].Trim();
             if (entry.Length == 0) throw RepDiffInputException.ForFile(path, $"line {i + 1} is empty; the manifest needs one image path per sample");
+            if (entry.Contains('\0')) throw RepDiffInputException.ForFile(path, $"line {i + 1} holds a NUL character; not a valid path");
             paths[i] = Path.IsPathRooted(entry) ? entry : Path.GetFullPath(Path.Combine(folder, entry));
-            if (!File.Exists(paths[i])) throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{entry}' not found");
+            string kind = FileKind.Of(paths[i]);
+            if (kind == FileKind.Missing) throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{PathEnd(entry)}' not found");
+            if (kind != FileKind.Regular && kind != FileKind.Unknown)
+                throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{PathEnd(entry)}' is a {kind}, not a regular file");
         }
         if (paths.Length == 0) throw RepDiffInputException.ForFile(path, "manifest lists no images");
         return new ImageSet(paths);
     }
+
+    /// <summary>A long path shortened from the front, so the file name stays in the message.</summary>
+    private static string PathEnd(string path) => path.Length <= 80 ? path : "…" + path[^79..];
 
     private static ImageSet LoadPixels(string path)
     {
@@ -144,17 +158,5 @@ public static class SampleFiles
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string id in ids)
             if (!seen.Add(id)) throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(id)}' appears twice; ids must be unique");
-    }
-
-    /// <summary>The lines of a text file (UTF-8), without the empty lines at its end.</summary>
-    private static string[] ReadLines(string path)
-    {
-        using var stream = InputFile.OpenRead(path);
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var lines = new List<string>();
-        while (reader.ReadLine() is { } line) lines.Add(line);
-        int count = lines.Count;
-        while (count > 0 && lines[count - 1].Length == 0) count--;
-        return lines.GetRange(0, count).ToArray();
     }
 }

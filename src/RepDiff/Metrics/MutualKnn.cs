@@ -15,7 +15,7 @@ public static class MutualKnn
     public static double Alignment(Matrix a, Matrix b, int k = 10)
     {
         if (a.Rows != b.Rows) throw new ArgumentException("A and B must have the same rows");
-        if (k < 1 || k >= a.Rows || k > 1000) throw new RepDiffInputException($"mutual k-NN needs 1 ≤ k < n and k ≤ 1000; k = {k}, n = {a.Rows}");
+        if (k < 1 || k >= a.Rows || k > 1000) throw new RepDiffInputException($"mutual k-NN with k = {k} neighbours (--neighbours) needs more than k samples and k ≤ 1000; the inputs have {a.Rows}");
         var na = Neighbours(a, k);
         var nb = Neighbours(b, k);
         double total = 0;

@@ -31,10 +31,23 @@ public sealed class RandomFourierFeatures
         ArgumentOutOfRangeException.ThrowIfLessThan(inputDim, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(frequencies, 1);
         if (!(sigma > 0) || !double.IsFinite(sigma)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "the kernel bandwidth must be positive and finite");
+        CheckSize(inputDim, frequencies);
         var rng = Rng.Create(seed);
         var omega = new Matrix(inputDim, frequencies);
         for (int i = 0; i < omega.Data.Length; i++) omega.Data[i] = (float)(Rng.Normal(rng) / sigma);
         return new RandomFourierFeatures(omega);
+    }
+
+    /// <summary>
+    /// Refuses frequency counts whose arrays cannot fit before anything is allocated: the d × r frequencies,
+    /// and 2r feature columns per map (kept below 2^28 so feature counts and their squares stay in range).
+    /// </summary>
+    public static void CheckSize(long inputDim, long frequencies)
+    {
+        const long maxFrequencies = 1 << 28;
+        if (frequencies > maxFrequencies)
+            throw new RepDiffInputException($"--rff-dim {frequencies} asks for {2 * frequencies} features per representation, more than any machine can hold (at most {maxFrequencies}); lower --rff-dim (default 3000)");
+        DenseMemory.EnsureFits(inputDim, frequencies, $"--rff-dim {frequencies}: the random frequencies", "lower --rff-dim (default 3000)");
     }
 
     /// <summary>features (batch × 2r) = [cos(xΩ), sin(xΩ)] / √r, one row per row of xBatch.</summary>
@@ -123,6 +136,9 @@ public sealed class RandomFourierFeatures
     }
 
     /// <summary>Loads Ω from .npy; the file must have one row per input dimension.</summary>
+    /// <summary>Largest frequency read from a file: with inputs below 1e15 (<see cref="IO.ValueRange"/>) phases stay below 1e37.</summary>
+    public const double MaxFrequency = 1e16;
+
     public static RandomFourierFeatures Load(string npyPath, int expectedInputDim)
     {
         var omega = Npy.ReadMatrix(npyPath);
@@ -131,7 +147,12 @@ public sealed class RandomFourierFeatures
                 $"frequency matrix is {omega.Rows}×{omega.Cols} but the representation has {expectedInputDim} dimensions (expected {expectedInputDim}×r)");
         if (omega.Cols == 0) throw RepDiffInputException.ForFile(npyPath, "frequency matrix has no columns");
         foreach (float v in omega.Data)
+        {
             if (!float.IsFinite(v)) throw RepDiffInputException.ForFile(npyPath, "frequency matrix contains NaN or infinite values");
+            // Frequencies are about 1/sigma; beyond this the phases x·ω of in-range data overflow float32.
+            if (Math.Abs(v) > MaxFrequency)
+                throw RepDiffInputException.ForFile(npyPath, $"frequency {v:G3} is beyond {MaxFrequency:G0}; frequencies are of order 1/sigma (is this an omega file of an earlier run?)");
+        }
         return new RandomFourierFeatures(omega);
     }
 

@@ -17,6 +17,9 @@ public sealed class KMeansMethod : PairMethod<KMeansOptions>
     public override string Name => "kmeans";
     public override string Description => "k-means of A and of B separately: concepts are clusters, grids the members nearest the centroid.";
 
+    /// <summary>Strength of a cluster of identical samples: tighter than anything float32 rounding can measure.</summary>
+    public const double MaxCompactness = 1e12;
+
     protected override void Validate(RepresentationPair pair, KMeansOptions options) => Baseline.Validate(pair, options);
 
     protected override Explanation Explain(RepresentationPair pair, KMeansOptions options, IProgress<ProgressUpdate>? progress)
@@ -41,7 +44,9 @@ public sealed class KMeansMethod : PairMethod<KMeansOptions>
         {
             var members = Enumerable.Range(0, x.Rows).Where(i => fit.Labels[i] == c).ToArray();
             double spread = members.Length == 0 ? 0 : members.Average(i => distance[i] * distance[i]);
-            compactness[c] = members.Length == 0 ? 0 : spread > 0 ? overall / spread : double.MaxValue;
+            // A single sample is no group (its spread is rounding error), and constant data has no structure: both 0.
+            // Identical members cap at MaxCompactness rather than dividing by zero.
+            compactness[c] = members.Length < 2 || overall == 0 ? 0 : overall / Math.Max(spread, overall / MaxCompactness);
         }
         var order = Baseline.OrderByStrength(compactness);
         var rankOf = new int[k];

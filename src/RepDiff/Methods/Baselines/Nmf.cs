@@ -22,6 +22,10 @@ public static class Nmf
         if (variant == NmfVariant.Auto) variant = nonNegative ? NmfVariant.Nmf : NmfVariant.SemiNmf;
         if (variant == NmfVariant.Nmf && !nonNegative)
             throw new RepDiffInputException("NMF needs non-negative inputs; this representation has negative values (use the semi-NMF variant)");
+        // k atoms of fewer than k distinct rows leave atoms with nothing to explain, whose updates diverge.
+        int distinct = DistinctRows(x, k);
+        if (distinct < k)
+            throw new RepDiffInputException($"{stage}: the representation has only {distinct} distinct rows, fewer than the {k} concepts asked for; use --concepts {Math.Max(1, distinct)} or fewer");
         double squaredNorm = 0;
         foreach (float v in x.Data) squaredNorm += (double)v * v;
         var (w, h) = variant == NmfVariant.Nmf ? RandomStart(x, k, seed) : (KMeansStart(x, k, seed), new Matrix(k, x.Cols));
@@ -35,8 +39,31 @@ public static class Nmf
             if (!double.IsInfinity(previous) && Math.Abs(previous - loss) <= tolerance * Math.Max(previous, Epsilon)) break;
             previous = loss;
         }
+        if (!double.IsFinite(loss))
+            throw new RepDiffInputException($"{stage}: the factorization diverged (non-finite loss); try fewer --concepts");
         NormalizeDictionary(w, h);
         return new NmfResult(w, h, variant, iteration, Math.Sqrt(Math.Max(loss, 0) / Math.Max(squaredNorm, Epsilon)));
+    }
+
+    /// <summary>How many distinct rows x has, counting no further than <paramref name="enough"/>.</summary>
+    private static int DistinctRows(Matrix x, int enough)
+    {
+        var firstOf = new Dictionary<int, List<int>>();
+        int distinct = 0;
+        for (int i = 0; i < x.Rows && distinct < enough; i++)
+        {
+            var row = x.Row(i);
+            int hash = 0;
+            foreach (float v in row) hash = HashCode.Combine(hash, v);
+            if (!firstOf.TryGetValue(hash, out var rows)) firstOf[hash] = rows = [];
+            bool isNew = true;
+            foreach (int r in rows)
+                if (x.Row(r).SequenceEqual(row)) { isNew = false; break; }
+            if (!isNew) continue;
+            rows.Add(i);
+            distinct++;
+        }
+        return distinct;
     }
 
     /// <summary>One round of Lee–Seung updates (H, then W); returns ‖X − WH‖² after it.</summary>

@@ -30,7 +30,8 @@ public sealed class PcaMethod : PairMethod<PcaOptions>
             double totalVariance = TotalVariance(x);
             var metrics = new JsonObject
             {
-                ["explained_variance_ratio"] = new JsonArray(fit.ExplainedVariance.Select(v => (JsonNode)(v / totalVariance)).ToArray()),
+                // Constant data has no variance to explain: every ratio is 0.
+                ["explained_variance_ratio"] = new JsonArray(fit.ExplainedVariance.Select(v => (JsonNode)(totalVariance > 0 ? v / totalVariance : 0)).ToArray()),
             };
             progress.Report(stage, 1);
             return new SideResult(concepts, labels, c => Baseline.Column(scores, c), metrics);

@@ -39,6 +39,8 @@ public sealed class SaeMethod : PairMethod<SaeOptions>
             for (int i = 0; i < x.Rows; i++)
                 for (int j = 0; j < model.Latents; j++) energy[j] += (double)activations[i, j] * activations[i, j];
             for (int j = 0; j < model.Latents; j++) energy[j] /= x.Rows;
+            if (!energy.All(double.IsFinite))
+                throw new RepDiffInputException($"{stage}: training diverged (activations overflow) with --learning-rate {sae.LearningRate:G3}; use a smaller --learning-rate (default 1e-3)");
             var shown = Baseline.OrderByStrength(energy).Take(options.Concepts).ToArray();
             var coefficients = new Matrix(x.Rows, shown.Length);
             for (int i = 0; i < x.Rows; i++)

@@ -81,6 +81,8 @@ public sealed class SparseAutoencoder
             }
             progress.Report(stage, (epoch + 1.0) / epochs);
         }
+        if (!double.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<double>(sae.Parameters)))
+            throw new RepDiffInputException($"{stage}: training diverged (non-finite weights) with --learning-rate {options.LearningRate:G3}; use a smaller --learning-rate (default 1e-3)");
         return sae;
     }
 

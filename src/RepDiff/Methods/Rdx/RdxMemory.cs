@@ -18,22 +18,7 @@ public static class RdxMemory
     }
 
     /// <summary>What this process may use: physical memory (or the container limit), and what the system has free now.</summary>
-    public static long Available()
-    {
-        long total = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
-                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
-                {
-                    long kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-                    total = Math.Min(total, kb * 1024);
-                }
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return total;
-    }
+    public static long Available() => IO.MemoryBudget.Available();
 
     /// <summary>Throws a RepDiffInputException naming MaxSamples when n samples would not fit in `available` bytes.</summary>
     public static void Check(int n, int dA, int dB, long available)

@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// What a path names once symbolic links are followed: a regular file, a directory, or something that
+/// must never be read as input (a FIFO blocks forever, /dev/zero never ends). .NET does not expose the
+/// file type, so on Linux it is read with statx(2), whose layout is the same on every architecture.
+/// </summary>
+public static class FileKind
+{
+    public const string Regular = "regular file", Directory = "directory", Missing = "missing", Unknown = "unknown";
+
+    private const int AtFdCwd = -100, StatxType = 0x1;
+    private const int ModeOffset = 28, StatxSize = 256;
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static extern unsafe int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte* buffer);
+
+    private static bool statxMissing = !OperatingSystem.IsLinux();
+
+    /// <summary>The kind of file at path: <see cref="Regular"/>, <see cref="Directory"/>, <see cref="Missing"/>, or a word such as "FIFO".</summary>
+    public static unsafe string Of(string path)
+    {
+        if (path.Contains('\0')) return Missing;
+        if (!statxMissing)
+        {
+            try
+            {
+                byte* buffer = stackalloc byte[StatxSize];
+                if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+                    return Marshal.GetLastPInvokeError() is 2 or 20 ? Missing : Unknown; // ENOENT, ENOTDIR; else let opening report it
+                int type = *(ushort*)(buffer + ModeOffset) & 0xF000;
+                return type switch
+                {
+                    0x8000 => Regular,
+                    0x4000 => Directory,
+                    0x1000 => "FIFO (named pipe)",
+                    0x2000 => "character device",
+                    0x6000 => "block device",
+                    0xC000 => "socket",
+                    _ => "special file",
+                };
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                statxMissing = true;
+            }
+        }
+        if (System.IO.Directory.Exists(path)) return Directory;
+        return File.Exists(path) ? Regular : Missing;
+    }
+
+    /// <summary>Throws naming the file unless path is a regular file (after following links).</summary>
+    public static void RequireRegular(string path)
+    {
+        string kind = Of(path);
+        if (kind is Regular or Unknown) return;
+        if (kind == Missing)
+            throw RepDiffInputException.ForFile(path, path.Contains('\0') ? "contains a NUL character; not a valid path" : "file not found");
+        if (kind == Directory) throw RepDiffInputException.ForFile(path, "is a directory, not a file");
+        throw RepDiffInputException.ForFile(path, $"is a {kind}, not a regular file; only regular files are read");
+    }
+}

@@ -1,0 +1,33 @@
+namespace RepDiff.IO;
+
+/// <summary>How much memory a reader may take: what the process may use and the system has free now.</summary>
+public static class MemoryBudget
+{
+    /// <summary>Physical memory (or the container limit), capped by what /proc/meminfo says is available now.</summary>
+    public static long Available()
+    {
+        long total = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
+                {
+                    long kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+                    total = Math.Min(total, kb * 1024);
+                }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return total;
+    }
+
+    /// <summary>Throws naming the file when holding `bytes` in memory would take more than 3/4 of what is available.</summary>
+    public static void EnsureFits(string name, long bytes, string what)
+    {
+        long available = Available();
+        if (bytes < 0 || available > 0 && bytes > available / 4 * 3)
+            throw RepDiffInputException.ForFile(name, $"{what} would take {Megabytes(bytes)} in memory; about {Megabytes(available)} is available");
+    }
+
+    public static string Megabytes(long bytes) => bytes < 0 ? "more than 8 EB" : $"{bytes / 1e6:#,0} MB";
+}

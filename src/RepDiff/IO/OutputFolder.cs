@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// A run's output folder (--out), written as one step: every file goes into a staging folder beside it
+/// (inside --out's parent, so the final move is a rename on one file system), and <see cref="Commit"/>
+/// swaps the staging folder with --out. On Linux the swap is one renameat2(RENAME_EXCHANGE), so at every
+/// instant --out holds either the old outputs or all of the new ones; elsewhere it is two renames. Files
+/// in --out that the run does not write (the user's own, or side files of an earlier run) are moved back
+/// into the new folder. A run killed before it finishes leaves a staging folder named for its process,
+/// which the next run writing beside it removes (or, if the swap had happened, finishes).
+/// </summary>
+public sealed class OutputFolder : IDisposable
+{
+    private const string StagingPrefix = ".repdiff-staging.";
+    /// <summary>Inside a staging folder until its contents are complete and swapped into place.</summary>
+    private const string IncompleteMarker = ".repdiff-incomplete";
+
+    private readonly string staging;
+    private bool committed;
+
+    /// <summary>The folder the user named (full path).</summary>
+    public string Final { get; }
+
+    private OutputFolder(string final, string staging)
+    {
+        Final = final;
+        this.staging = staging;
+    }
+
+    /// <summary>
+    /// Checks --out before any work is done: not empty, not a file or device, its parent a folder (or
+    /// creatable), and none of <paramref name="files"/> inside it a folder. Every problem is one line naming --out.
+    /// </summary>
+    public static string Check(string dir, params string[] files)
+    {
+        if (string.IsNullOrWhiteSpace(dir)) throw new RepDiffInputException("--out is empty; name the output folder");
+        if (dir.Contains('\0')) throw new RepDiffInputException("--out contains a NUL character; not a valid path");
+        string full;
+        try { full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)); }
+        catch (Exception e) when (e is ArgumentException or PathTooLongException or NotSupportedException)
+        { throw new RepDiffInputException($"--out {dir}: not a valid path ({e.Message})"); }
+        if (Path.GetDirectoryName(full) is null) throw new RepDiffInputException($"--out {dir}: the root folder cannot be replaced; name a folder inside it");
+        string kind = FileKind.Of(full);
+        if (kind != FileKind.Directory && kind != FileKind.Missing && kind != FileKind.Unknown)
+            throw new RepDiffInputException($"--out {dir}: is a {kind}, not a folder; name a folder for the results");
+        for (string? parent = Path.GetDirectoryName(full); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            string parentKind = FileKind.Of(parent);
+            if (parentKind == FileKind.Missing) continue;
+            if (parentKind != FileKind.Directory && parentKind != FileKind.Unknown)
+                throw new RepDiffInputException($"--out {dir}: {parent} is a {parentKind}, not a folder");
+            break;
+        }
+        foreach (string file in files) CheckTarget(Path.Combine(full, file), "--out " + dir);
+        return full;
+    }
+
+    /// <summary>Refuses to replace a folder (or a device) with an output file.</summary>
+    public static void CheckTarget(string path, string what = "--out")
+    {
+        string kind = FileKind.Of(path);
+        if (kind != FileKind.Regular && kind != FileKind.Missing && kind != FileKind.Unknown)
+            throw new RepDiffInputException($"{what}: {path} is a {kind}; RepDiff will not replace it with a file");
+    }
+
+    /// <summary>Checks --out, removes what killed runs left beside it, and creates the staging folder.</summary>
+    public static OutputFolder Begin(string dir, params string[] files)
+    {
+        string final = Check(dir, files);
+        string parent = Path.GetDirectoryName(final)!, name = Path.GetFileName(final);
+        try
+        {
+            Directory.CreateDirectory(parent);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RepDiffInputException($"--out {dir}: cannot create {parent} ({e.Message})");
+        }
+        CleanLeftovers(parent, name);
+        string staging = Path.Combine(parent, TemporaryName(name, StagingPrefix));
+        TemporaryPaths.Add(staging);
+        try
+        {
+            Directory.CreateDirectory(staging);
+            File.WriteAllBytes(Path.Combine(staging, IncompleteMarker), []);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(staging);
+            TemporaryPaths.Remove(staging);
+            throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
+        }
+        return new OutputFolder(final, staging);
+    }
+
+    /// <summary>Where to write the output file <paramref name="relative"/> (e.g. "results.json") before the commit.</summary>
+    public string PathOf(string relative) => Path.Combine(staging, relative);
+
+    /// <summary>Writes one output file into the staging folder; a failure (disk full, permissions) is an error naming --out.</summary>
+    public void Write(string relative, Action<string> write)
+    {
+        try
+        {
+            string path = PathOf(relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            write(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RepDiffInputException($"--out {Final}: cannot write {relative} ({e.Message})");
+        }
+    }
+
+    public void WriteText(string relative, string text) => Write(relative, path => File.WriteAllText(path, text, new System.Text.UTF8Encoding(false)));
+
+    /// <summary>Puts every written file into place at once.</summary>
+    public void Commit()
+    {
+        lock (TemporaryPaths.Gate)
+        {
+            TemporaryPaths.ThrowIfStopping();
+            try
+            {
+                foreach (string entry in Directory.EnumerateFileSystemEntries(staging))
+                    if (Path.GetFileName(entry) != IncompleteMarker) CheckReplaceable(entry);
+                if (!Directory.Exists(Final))
+                {
+                    File.Delete(Path.Combine(staging, IncompleteMarker));
+                    Directory.Move(staging, Final);
+                }
+                else
+                {
+                    Swap();
+                    // The staging name now holds the old contents (no marker): restore what the run did not replace.
+                    File.Delete(Path.Combine(Final, IncompleteMarker));
+                    FinishSwap(staging, Final);
+                }
+                committed = true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RepDiffInputException($"--out {Final}: cannot move the results into place ({e.Message})");
+            }
+            finally
+            {
+                TemporaryPaths.Remove(staging);
+            }
+        }
+    }
+
+    private void CheckReplaceable(string entry)
+    {
+        string target = Path.Combine(Final, Path.GetFileName(entry));
+        string kind = FileKind.Of(target);
+        bool isFolder = Directory.Exists(entry);
+        if (kind == FileKind.Missing || kind == (isFolder ? FileKind.Directory : FileKind.Regular)) return;
+        throw new RepDiffInputException($"--out {Final}: {target} is a {kind}; RepDiff will not replace it");
+    }
+
+    [DllImport("libc", EntryPoint = "renameat2", SetLastError = true)]
+    private static extern int RenameAt2(int oldDir, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, int newDir,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath, uint flags);
+
+    /// <summary>Exchanges the staging folder and --out: atomically where the system can, else by two renames.</summary>
+    private void Swap()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                if (RenameAt2(-100, staging, -100, Final, 2) == 0) return; // AT_FDCWD, RENAME_EXCHANGE
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { }
+        }
+        // Without an exchange: move the old folder aside under the staging name's twin, then the new one in.
+        string aside = staging + ".old";
+        Directory.Move(Final, aside);
+        Directory.Move(staging, Final);
+        Directory.Move(aside, staging);
+    }
+
+    /// <summary>Moves entries of the old folder that the new one lacks into it, then deletes the old folder.</summary>
+    private static void FinishSwap(string old, string final)
+    {
+        foreach (string entry in Directory.EnumerateFileSystemEntries(old))
+        {
+            string name = Path.GetFileName(entry);
+            if (name == IncompleteMarker) continue;
+            string target = Path.Combine(final, name);
+            if (Path.Exists(target)) continue;
+            if (Directory.Exists(entry)) Directory.Move(entry, target);
+            else File.Move(entry, target);
+        }
+        TryDelete(old);
+    }
+
+    /// <summary>
+    /// Removes what killed runs left beside <paramref name="name"/> in <paramref name="parent"/>: staging
+    /// folders and temporary files of processes that no longer run. A staging folder without its marker was
+    /// already swapped in; its run is finished instead (entries the new folder lacks are moved into it).
+    /// </summary>
+    public static void CleanLeftovers(string parent, string name)
+    {
+        IEnumerable<string> entries;
+        try { entries = Directory.EnumerateFileSystemEntries(parent, $".{name}.*.tmp").Concat(Directory.EnumerateFileSystemEntries(parent, $"{StagingPrefix}{name}.*")).ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        foreach (string entry in entries)
+        {
+            if (OwnerIsRunning(entry)) continue;
+            try
+            {
+                string final = Path.Combine(parent, name);
+                bool swapped = Directory.Exists(entry) && !File.Exists(Path.Combine(entry, IncompleteMarker));
+                if (entry.EndsWith(".old", StringComparison.Ordinal) && !Directory.Exists(final))
+                    Directory.Move(entry, final); // killed between the two renames of the fallback swap
+                else if (swapped && Directory.Exists(final))
+                {
+                    File.Delete(Path.Combine(final, IncompleteMarker));
+                    FinishSwap(entry, final);
+                }
+                else TryDelete(entry);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>Temporary names carry the writing process's id: ".NAME.PID.GUID.tmp" or "PREFIX NAME.PID.GUID".</summary>
+    internal static string TemporaryName(string name, string? prefix = null) =>
+        prefix is null ? $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp" : $"{prefix}{name}.{Environment.ProcessId}.{Guid.NewGuid():N}";
+
+    private static bool OwnerIsRunning(string entry)
+    {
+        var parts = Path.GetFileName(entry).Split('.');
+        // The process id is the part before the 32-digit guid.
+        int guid = Array.FindLastIndex(parts, p => p.Length == 32 && p.All(char.IsAsciiHexDigit));
+        if (guid < 1 || !int.TryParse(parts[guid - 1], out int pid)) return true; // not ours: leave it
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Without a commit (an error, a stop), the staging folder is removed and --out stays as it was.</summary>
+    public void Dispose()
+    {
+        if (committed) return;
+        lock (TemporaryPaths.Gate)
+        {
+            TryDelete(staging);
+            TemporaryPaths.Remove(staging);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using RepDiff.IO;
+using Xunit.Abstractions;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Robustness;
+
+/// <summary>
+/// Every command over a corpus of degenerate inputs (constant data, a constant column, two distinct rows,
+/// two and three samples, one dimension, huge and denormal values, A equal to B): exit code 0 with finite
+/// numbers everywhere, or exit code 2 with one line. Never exit 1, never NaN or Infinity in results.json
+/// or on the terminal.
+/// </summary>
+[Collection(HostileInputTests.Name)]
+public class DegenerateInputTests(ITestOutputHelper output)
+{
+    private readonly string dir = TestData.TempDir();
+
+    public static TheoryData<string> Commands() => new() { "rdx", "spec", "koda", "finc", "kmeans", "pca", "nmf", "sae", "metrics", "evaluate" };
+
+    /// <summary>Degenerate versions of the first rows of the planted pair (A's and B's values transformed alike).</summary>
+    private static Dictionary<string, Func<Matrix, Matrix>> Corpus(int n) => new()
+    {
+        ["constant"] = m => Fill(m, (i, j, v) => 1f),
+        ["constant column"] = m => Fill(m, (i, j, v) => j == 0 ? 3f : v),
+        ["two distinct rows"] = m => m.SelectRows(Enumerable.Range(0, n).Select(i => i % 2).ToArray()),
+        ["two samples"] = m => m.SelectRows([0, 1]),
+        ["three samples"] = m => m.SelectRows([0, 1, 2]),
+        ["one dimension"] = m => Fill(new Matrix(m.Rows, 1), (i, j, v) => m[i, 0]),
+        ["values near 1e19"] = m => Fill(m, (i, j, v) => v * 1e19f),
+        ["denormal values"] = m => Fill(m, (i, j, v) => v * 1e-40f),
+        ["all zero"] = m => Fill(m, (i, j, v) => 0f),
+    };
+
+    private static Matrix Fill(Matrix m, Func<int, int, float, float> value)
+    {
+        var result = new Matrix(m.Rows, m.Cols);
+        for (int i = 0; i < m.Rows; i++)
+            for (int j = 0; j < m.Cols; j++) result[i, j] = value(i, j, m[i, j]);
+        return result;
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void EveryOutcomeIsFiniteOrOneLine(string command)
+    {
+        const int n = 24;
+        var (a, b, _) = SmallPair(dir, rows: n);
+        var (baseA, baseB) = (Npy.ReadMatrix(a), Npy.ReadMatrix(b));
+        var tally = new List<string>();
+        foreach (var (name, transform) in Corpus(n).Append(new("A equal to B", m => m)))
+        {
+            string caseDir = Path.Combine(dir, name.Replace(' ', '-'));
+            Directory.CreateDirectory(caseDir);
+            string pa = Path.Combine(caseDir, "a.npy"), pb = Path.Combine(caseDir, "b.npy");
+            Npy.Write(pa, transform(baseA));
+            Npy.Write(pb, name == "A equal to B" ? baseA : transform(baseB));
+            string outDir = Path.Combine(caseDir, "out");
+            var outcome = command switch
+            {
+                "finc" => Run("finc", pa, pa, "--concepts", "2", "--out", outDir),
+                "sae" => Run("sae", pa, pb, "--epochs", "3", "--concepts", "2", "--out", outDir),
+                "koda" or "spec" => Run(command, pa, pb, "--concepts", "2", "--out", outDir),
+                "evaluate" => Evaluate(caseDir, pa, pb),
+                _ => Run(command, pa, pb, "--out", outDir),
+            };
+            tally.Add($"{name}: {outcome.Code}");
+            Assert.True(outcome.Code is 0 or 2, $"{command} on {name}: exit {outcome.Code}: {outcome.Stderr}");
+            if (outcome.Code == 2) { outcome.AssertBadInput(""); continue; }
+            string results = command == "evaluate" ? Path.Combine(caseDir, "evaluated.json") : Path.Combine(outDir, "results.json");
+            string json = File.ReadAllText(results);
+            Assert.False(json.Contains("NaN") || json.Contains("Infinity"), $"{command} on {name} wrote a non-finite number");
+            Assert.DoesNotContain("NaN", outcome.Stdout);
+            Assert.DoesNotContain("∞", outcome.Stdout);
+        }
+        output.WriteLine($"{command}: {string.Join("; ", tally)}");
+    }
+
+    /// <summary>evaluate scores a k-means result of the healthy pair against the degenerate one.</summary>
+    private Outcome Evaluate(string caseDir, string a, string b)
+    {
+        var (ha, hb, _) = SmallPair(Directory.CreateDirectory(Path.Combine(caseDir, "healthy")).FullName, rows: Npy.ReadMatrix(a).Rows);
+        string fitted = Path.Combine(caseDir, "fitted");
+        var fit = Run("kmeans", ha, hb, "--concepts", "2", "--grid-size", "2", "--out", fitted);
+        if (fit.Code != 0) return fit;
+        return Run("evaluate", Path.Combine(fitted, "results.json"), a, b, "--out", Path.Combine(caseDir, "evaluated.json"));
+    }
+}

@@ -1,0 +1,282 @@
+using System.IO.Compression;
+using System.Text;
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Robustness;
+
+/// <summary>
+/// The reproducers of issue 13, each through the CLI as a user would type it: every one is exit code 2
+/// with one line naming the file or option (or a correct exit 0), never a hang, a crash or a NaN.
+/// Runs alone: some cases measure what reading allocates.
+/// </summary>
+[Collection(Name)]
+public class HostileInputTests
+{
+    public const string Name = "hostile inputs (alone)";
+
+    private readonly string dir = TestData.TempDir();
+
+    // 1 and 2: special files as any input. A FIFO blocks forever when opened; /dev/zero never ends.
+    [Theory]
+    [InlineData("A")]
+    [InlineData("--labels")]
+    [InlineData("--texts")]
+    [InlineData("--ids")]
+    [InlineData("--images")]
+    [InlineData("manifest entry")]
+    [InlineData("image in a directory")]
+    public void FifosAndDevicesAreRefusedAsAnyInput(string slot)
+    {
+        var (a, b, _) = SmallPair(dir);
+        foreach (var special in new[] { "fifo", "/dev/zero", "/dev/urandom" })
+        {
+            string ext = slot == "A" ? ".csv" : slot.Contains("image") || slot == "manifest entry" ? ".png" : ".txt";
+            string path = Path.Combine(dir, $"special-{Guid.NewGuid():N}{ext}");
+            if (special == "fifo") Fifo(path); else LinkTo(path, special);
+            string[] args = slot switch
+            {
+                "A" => ["kmeans", path, b],
+                "manifest entry" => ["kmeans", a, b, "--images", Manifest(path)],
+                "image in a directory" => ["kmeans", a, b, "--images", FolderWith(path)],
+                _ => ["kmeans", a, b, slot, path],
+            };
+            var outcome = Run([.. args, "--out", Path.Combine(dir, "out")]);
+            outcome.AssertBadInput(Path.GetFileName(path));
+            Assert.Contains(special == "fifo" ? "FIFO" : "character device", outcome.Stderr);
+        }
+    }
+
+    [Fact]
+    public void InspectOfAFifoOrDeviceIsOneLine()
+    {
+        Run("inspect", Fifo(Path.Combine(dir, "f.npy"))).AssertBadInput("f.npy: is a FIFO");
+        Run("inspect", LinkTo(Path.Combine(dir, "z.csv"), "/dev/zero")).AssertBadInput("z.csv: is a character device");
+    }
+
+    private string Manifest(string image)
+    {
+        string manifest = Path.Combine(dir, $"manifest-{Guid.NewGuid():N}.txt");
+        File.WriteAllLines(manifest, Enumerable.Repeat(image, 60));
+        return manifest;
+    }
+
+    private string FolderWith(string image)
+    {
+        string folder = Path.Combine(dir, $"images-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        File.Move(image, Path.Combine(folder, Path.GetFileName(image)));
+        return folder;
+    }
+
+    // 3: a text file without line breaks costs at most the line cap, not its size.
+    [Fact]
+    public void ASingleLineCsvBeyondTheLineCapIsRefused()
+    {
+        string path = Path.Combine(dir, "one-line.csv");
+        using (var w = new StreamWriter(path))
+            for (int i = 0; i < DelimitedText.MaxLineChars / 4 + 10; i++) w.Write("1.5,");
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        Run("inspect", path).AssertBadInput("one-line.csv: line 1 is longer than");
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated < 200L << 20, $"allocated {allocated >> 20} MB");
+    }
+
+    [Fact]
+    public void ASideFileWithoutLineBreaksIsRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string labels = Path.Combine(dir, "labels.bin");
+        File.WriteAllBytes(labels, new byte[SampleFiles.MaxShortLine + 10]);
+        Run("kmeans", a, b, "--labels", labels, "--out", Path.Combine(dir, "out")).AssertBadInput("labels.bin: line 1 is longer than");
+    }
+
+    [Fact]
+    public void ANumberBeyondFloat32IsNamed()
+    {
+        string path = Path.Combine(dir, "big.csv");
+        File.WriteAllText(path, "1,2\n3," + new string('9', 60) + "\n");
+        Run("inspect", path).AssertBadInput("line 2 column 2");
+        Assert.Contains("beyond the float32 range", Run("inspect", path).Stderr);
+    }
+
+    /// <summary>An honest deflated .npz of zeros is read at the cost of its declared array, once (no doubling buffer).</summary>
+    [Fact]
+    public void AHighlyCompressedNpzCostsItsDeclaredArrayOnce()
+    {
+        string path = Path.Combine(dir, "zeros.npz");
+        const int rows = 20_000, cols = 768;
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var entry = zip.CreateEntry("emb.npy", CompressionLevel.Optimal).Open())
+        {
+            Npy.WriteRaw(entry, "<f4", [rows, cols], []);
+            entry.Write(new byte[(long)rows * cols * 4]);
+        }
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var outcome = Run("inspect", path, "--json");
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.Equal(0, outcome.Code);
+        Assert.Contains("\"shape\":[20000,768]", outcome.Stdout);
+        Assert.True(allocated < (long)rows * cols * 4 + (16 << 20), $"allocated {allocated >> 20} MB for a {rows * cols * 4 >> 20} MB array");
+    }
+
+    /// <summary>The issue's bomb: 0.9 MB of deflated zeros that honestly declare 300000×768 float32 (921 MB).</summary>
+    [Fact]
+    public void ADecompressionBombIsRefusedBeforeInflating()
+    {
+        string path = Path.Combine(dir, "bomb.npz");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var entry = zip.CreateEntry("emb.npy", CompressionLevel.Optimal).Open())
+        {
+            Npy.WriteRaw(entry, "<f4", [300_000, 768], []);
+            var zeros = new byte[1 << 20];
+            for (long left = 300_000L * 768 * 4; left > 0; left -= zeros.Length) entry.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+        }
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        Run("inspect", path).AssertBadInput("bomb.npz[emb]: expands from");
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64 << 20);
+    }
+
+    /// <summary>A declared array larger than the machine's memory is refused before anything is decompressed.</summary>
+    [Fact]
+    public void AnNpzDeclaringMoreThanMemoryIsRefused()
+    {
+        string path = Path.Combine(dir, "huge.npz");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var entry = zip.CreateEntry("emb.npy", CompressionLevel.Optimal).Open())
+        {
+            Npy.WriteRaw(entry, "<f4", [4_000_000_000L, 1000], []);
+            entry.Write(new byte[1 << 20]);
+        }
+        Run("inspect", path).AssertBadInput("huge.npz[emb]");
+    }
+
+    // 7: a NUL byte in a manifest path.
+    [Fact]
+    public void ANulInAManifestPathIsNamed()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string manifest = Path.Combine(dir, "manifest.txt");
+        File.WriteAllText(manifest, string.Concat(Enumerable.Repeat("img\0.png\n", 60)));
+        Run("kmeans", a, b, "--images", manifest, "--out", Path.Combine(dir, "out")).AssertBadInput("manifest.txt: line 1 holds a NUL character");
+    }
+
+    // 12: messages that name the real problem.
+    [Fact]
+    public void HeaderOnlyCsvAndNpyVersion11AreRefusedByInspect()
+    {
+        string csv = Path.Combine(dir, "header.csv");
+        File.WriteAllText(csv, "a,b,c\n");
+        Run("inspect", csv).AssertBadInput("header.csv: has a header row but no data rows");
+        string npy = Path.Combine(dir, "v11.npy");
+        var stream = new MemoryStream();
+        Npy.WriteRaw(stream, "<f4", [1, 2], new byte[8]);
+        var bytes = stream.ToArray();
+        bytes[7] = 1;
+        File.WriteAllBytes(npy, bytes);
+        Run("inspect", npy).AssertBadInput("v11.npy: unsupported .npy format version 1.1");
+    }
+
+    [Fact]
+    public void ParseErrorsAreOneLine()
+    {
+        Run("kmeans", "a.npy", "b.npy", "--concepts", "x").AssertBadInput("--concepts");
+        Run("kmeans", "a.npy", "b.npy", "--concepts", "x", "--bogus").AssertBadInput("");
+        Run("nosuchcommand", "a", "b").AssertBadInput("");
+    }
+
+    [Fact]
+    public void TinyInputsGetMethodsAndContextWithFewerNeighbours()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 8);
+        var outcome = Run("kmeans", a, b, "--concepts", "2", "--grid-size", "3", "--out", Path.Combine(dir, "out"));
+        Assert.Equal(0, outcome.Code);
+        Assert.Equal(0, Run("metrics", a, b, "--out", Path.Combine(dir, "m")).Code);
+    }
+
+    // 10: control sequences from input files never reach the terminal.
+    [Fact]
+    public void ControlSequencesFromInputsAreStripped()
+    {
+        string csv = Path.Combine(dir, "evil.csv");
+        File.WriteAllText(csv, "1,2\n3,\u001b]0;PWNED\u0007\u001b[2J\n");
+        var outcome = Run("inspect", csv);
+        outcome.AssertBadInput("PWNED");
+        Assert.DoesNotContain('\u001b', outcome.Stderr);
+        Assert.DoesNotContain('\u0007', outcome.Stderr);
+
+        var (a, b, _) = SmallPair(dir);
+        string labels = Path.Combine(dir, "evil-labels.txt");
+        File.WriteAllLines(labels, Enumerable.Range(0, 60).Select(i => $"\u001b[31mred{i % 3}\u202E"));
+        var run = Run("kmeans", a, b, "--labels", labels, "--concepts", "2", "--out", Path.Combine(dir, "out"));
+        Assert.Equal(0, run.Code);
+        Assert.Contains("red", run.Stdout);
+        Assert.DoesNotContain('\u001b', run.Stdout + run.Stderr);
+        Assert.DoesNotContain('\u202E', run.Stdout + run.Stderr);
+    }
+
+    // 4, 5, 11, 12: values whose squared distances overflow or underflow float32.
+    [Theory]
+    [InlineData(1e19)]
+    [InlineData(1e-30)]
+    [InlineData(1e-40)]
+    public void OutOfRangeValuesAreRescaledForScaleInvariantMethods(double scale)
+    {
+        var (a, b, _) = SmallPair(dir);
+        foreach (var path in new[] { a, b })
+        {
+            var m = Npy.ReadMatrix(path);
+            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)(m.Data[i] * scale);
+            Npy.Write(path, m);
+        }
+        foreach (var method in new[] { "kmeans", "pca", "nmf", "spec", "rdx", "metrics" })
+        {
+            string outDir = Path.Combine(dir, method + scale);
+            var outcome = Run(method, a, b, "--out", outDir);
+            Assert.True(outcome.Code == 0, $"{method} ×{scale}: {outcome.Stderr}");
+            Assert.Contains("multiplied by 2^", outcome.Stderr);
+            string json = File.ReadAllText(Path.Combine(outDir, "results.json"));
+            Assert.DoesNotContain("NaN", json);
+            Assert.DoesNotContain("Infinity", json);
+        }
+        // A bandwidth in the data's units forbids rescaling: refused, naming the option.
+        Run("spec", a, b, "--sigma-a", "1", "--out", Path.Combine(dir, "sigma")).AssertBadInput("--sigma-a");
+    }
+
+    [Fact]
+    public void DegenerateBaselineInputsGiveAnErrorOrAFiniteAnswer()
+    {
+        var (a, b, _) = SmallPair(dir);
+        var m = Npy.ReadMatrix(a);
+        var three = m.SelectRows(Enumerable.Range(0, m.Rows).Select(i => i % 3).ToArray());
+        Npy.Write(a, three);
+        Run("nmf", a, b, "--concepts", "5", "--out", Path.Combine(dir, "nmf")).AssertBadInput("--concepts 3");
+        Npy.Write(a, new Matrix(m.Rows, m.Cols, Enumerable.Repeat(1f, m.Data.Length).ToArray()));
+        var pca = Run("pca", a, b, "--out", Path.Combine(dir, "pca"));
+        Assert.Equal(0, pca.Code);
+        Assert.DoesNotContain("NaN", File.ReadAllText(Path.Combine(dir, "pca", "results.json")));
+    }
+
+    // 6: options whose values are in no sensible range, or make a method's arithmetic overflow.
+    [Theory]
+    [InlineData("--batch-size", "sae", "--batch-size", "0")]
+    [InlineData("--learning-rate", "sae", "--learning-rate", "1e30", "--epochs", "2")]
+    [InlineData("--rff-dim", "spec", "--route", "rff", "--rff-dim", "2000000000")]
+    [InlineData("--beta", "rdx", "--beta", "1e300")]
+    public void ExtremeOptionValuesNameTheOption(string option, string method, params string[] extra)
+    {
+        var (a, b, _) = SmallPair(dir);
+        Run([method, a, b, .. extra, "--out", Path.Combine(dir, "out")]).AssertBadInput(option);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    [Fact]
+    public void FincRffDimIsCheckedBeforeAllocating()
+    {
+        var (a, _, _) = SmallPair(dir);
+        Run("finc", a, a, "--route", "rff", "--rff-dim", "2000000000", "--out", Path.Combine(dir, "out")).AssertBadInput("--rff-dim");
+    }
+}
+
+[CollectionDefinition(HostileInputTests.Name, DisableParallelization = true)]
+public class HostileInputCollection;

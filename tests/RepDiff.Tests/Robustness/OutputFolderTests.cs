@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Robustness;
+
+/// <summary>
+/// A run's outputs appear together or not at all: path problems are one line before any work, a failed
+/// or stopped run leaves --out as it was, and what killed runs leave behind is cleaned by the next run.
+/// </summary>
+public class OutputFolderTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    [Fact]
+    public void OutputPathProblemsAreOneLine()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string file = Path.Combine(dir, "a-file");
+        File.WriteAllText(file, "x");
+        string reportIsFolder = Path.Combine(dir, "taken");
+        Directory.CreateDirectory(Path.Combine(reportIsFolder, "report.html"));
+        foreach (var (outDir, expected) in new[]
+        {
+            (file, "is a regular file, not a folder"),
+            ("/dev/null", "is a character device, not a folder"),
+            ("", "--out is empty"),
+            (Path.Combine(file, "sub"), "is a regular file, not a folder"),
+            (reportIsFolder, "report.html is a directory"),
+        })
+        {
+            Run("kmeans", a, b, "--out", outDir).AssertBadInput(expected);
+        }
+        Assert.Equal("x", File.ReadAllText(file));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-staging*"));
+    }
+
+    [Fact]
+    public void ARunReplacesItsOwnOutputsAndKeepsTheUsersFiles()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+        File.WriteAllText(Path.Combine(outDir, "results.json"), "old");
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+        Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
+        Assert.Equal(["maps.npy", "notes.txt", "report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>A write that fails part-way (a full disk, here a failing side file) changes nothing in --out.</summary>
+    [Fact]
+    public void AFailedWriteLeavesTheFolderAsItWas()
+    {
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "results.json"), "old results");
+        File.WriteAllText(Path.Combine(outDir, "report.html"), "old report");
+        var error = Assert.Throws<RepDiffInputException>(() =>
+        {
+            using var folder = OutputFolder.Begin(outDir, "results.json", "report.html");
+            folder.WriteText("results.json", "new results");
+            folder.Write("omega.npy", path =>
+            {
+                // The kernel's own "No space left on device": /dev/full accepts opening and fails every write.
+                using var full = new FileStream("/dev/full", FileMode.Open, FileAccess.Write);
+                full.Write(new byte[1 << 16]);
+                full.Flush();
+            });
+            folder.Commit();
+        });
+        Assert.Contains("omega.npy", error.Message);
+        Assert.Equal("old results", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Equal("old report", File.ReadAllText(Path.Combine(outDir, "report.html")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>A process id that cannot be running (Linux pids stay below 2^22).</summary>
+    private const int DeadPid = 99_999_999;
+
+    [Fact]
+    public void LeftoversOfKilledRunsAreCleanedByTheNextRun()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+        // Killed while staging: the staging folder still holds its marker.
+        string staging = Path.Combine(dir, $".repdiff-staging.out.{DeadPid}.{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        File.WriteAllText(Path.Combine(staging, ".repdiff-incomplete"), "");
+        File.WriteAllText(Path.Combine(staging, "results.json"), "half");
+        // Killed right after swapping: the old contents (no marker) hold a user's file not yet moved back.
+        string swapped = Path.Combine(dir, $".repdiff-staging.out.{DeadPid}.{Guid.NewGuid():N}");
+        Directory.CreateDirectory(swapped);
+        File.WriteAllText(Path.Combine(swapped, "draft.txt"), "also mine");
+        // Killed while writing a single file atomically.
+        string temp = Path.Combine(dir, $".out.{DeadPid}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(temp, "half");
+
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+        Assert.False(File.Exists(temp));
+        Assert.Equal("also mine", File.ReadAllText(Path.Combine(outDir, "draft.txt")));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    /// <summary>
+    /// The real process, stopped by SIGINT and SIGTERM mid-run: exit codes 130 and 143, --out exactly as
+    /// before, no temporary files. (The only test that starts processes: signals need a process of their own.)
+    /// </summary>
+    [Theory]
+    [InlineData(2, 130)]
+    [InlineData(15, 143)]
+    public void SignalsStopARunCleanly(int signal, int expectedCode)
+    {
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "results.json"), "old results");
+        string cli = Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { cli, "sae", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--epochs", "100000", "--out", outDir },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        // Plain progress lines go to stderr when it is redirected: the first one says the run is under way.
+        string? line;
+        while ((line = process.StandardError.ReadLine()) is not null && !line.EndsWith('%')) { }
+        Assert.NotNull(line);
+        Assert.Equal(0, Kill(process.Id, signal));
+        Assert.True(process.WaitForExit(60_000), "the process did not stop");
+        Assert.Equal(expectedCode, process.ExitCode);
+        Assert.Equal(["results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
+        Assert.Equal("old results", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+}
