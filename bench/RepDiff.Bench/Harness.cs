@@ -35,11 +35,21 @@ public static class Harness
     public static double Measure(string name, Dictionary<string, object> sizes, Action work, double flops = 0, bool warmUp = true)
     {
         if (warmUp) work();
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         work();
         double seconds = sw.Elapsed.TotalSeconds;
-        var record = new Dictionary<string, object> { ["name"] = name, ["sizes"] = sizes, ["seconds"] = seconds };
-        if (flops > 0) record["gflops"] = flops / seconds / 1e9;
+        process.Refresh();
+        // CPU seconds of the whole process: on a machine shared with other jobs the wall clock measures the share the
+        // scheduler gave, while GFLOP per CPU-second (× cores) still compares kernels run in the same process.
+        double cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var record = new Dictionary<string, object> { ["name"] = name, ["sizes"] = sizes, ["seconds"] = seconds, ["cpu_seconds"] = cpuSeconds };
+        if (flops > 0)
+        {
+            record["gflops"] = flops / seconds / 1e9;
+            record["gflops_per_cpu_second"] = flops / cpuSeconds / 1e9;
+        }
         record["peak_working_set_mb"] = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
         Console.WriteLine(JsonSerializer.Serialize(record));
         return seconds;

@@ -22,6 +22,7 @@ public static class NumericsBenchmarks
     private static IEnumerable<(string Provider, bool Native)> Providers()
     {
         if (!NativeBlas.IsAvailable) Console.Error.WriteLine($"openblas skipped: {NativeBlas.UnavailableReason}");
+        Console.Error.WriteLine($"OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}");
         for (int round = 0; round < 3; round++)
         {
             yield return ("managed", false);
@@ -85,6 +86,13 @@ public static class NumericsBenchmarks
                 NativeBlas.Enabled = native;
                 Harness.Measure($"syrk.{provider}", new() { ["n"] = n, ["d"] = d },
                     () => Syrk.AddTransposeProduct(x, c), 1.0 * n * d * d);
+                if (provider == "managed" && d <= Syrk.ChunkParallelMaxCols)
+                {
+                    Syrk.ChunksInParallel = false; // each chunk spread over the cores, as before
+                    Harness.Measure("syrk.managed-blocks-parallel", new() { ["n"] = n, ["d"] = d },
+                        () => Syrk.AddTransposeProduct(x, c), 1.0 * n * d * d);
+                    Syrk.ChunksInParallel = true;
+                }
             }
             NativeBlas.Enabled = false;
         }

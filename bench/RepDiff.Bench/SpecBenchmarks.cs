@@ -11,7 +11,7 @@ namespace RepDiff.Bench;
 /// </summary>
 public static class SpecBenchmarks
 {
-    private static Matrix Random(int rows, int cols, int seed)
+    internal static Matrix Random(int rows, int cols, int seed)
     {
         var rng = new Random(seed);
         var m = new Matrix(rows, cols);

@@ -33,6 +33,7 @@ internal static class Cli
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(DemoCommand.Create(registry));
+        root.Subcommands.Add(InfoCommand.Create());
         return root;
     }
 

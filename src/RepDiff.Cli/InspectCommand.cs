@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using RepDiff.IO;
 using Spectre.Console;
 
@@ -21,7 +20,7 @@ internal static class InspectCommand
                 return InspectModel(parse.GetValue(file)!, parse.GetValue(json));
             var stats = FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
             if (parse.GetValue(json))
-                Cli.Out.WriteLine(JsonSerializer.Serialize(stats.ToJsonObject()));
+                Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
             else
                 Terminal.Write(stats.ToTable());
             return 0;
@@ -35,7 +34,7 @@ internal static class InspectCommand
         var info = RepDiff.Embedding.OnnxModelInfo.Read(path);
         if (json)
         {
-            Cli.Out.WriteLine(JsonSerializer.Serialize(info));
+            Cli.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(info));
             return 0;
         }
         var table = new Table().AddColumns("", "name", "type", "shape");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using RepDiff.Reporting;
 
 namespace RepDiff.Report;
@@ -12,7 +13,7 @@ namespace RepDiff.Report;
 /// data URIs), no network, works from file://. It computes nothing about the data: every number, map
 /// coordinate and matrix comes from the model. Every user-supplied string goes through <see cref="E"/>.
 /// </summary>
-public static class HtmlReport
+public static partial class HtmlReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private const int MaxConceptsShown = ReportModel.MaxConceptsShown;
@@ -318,8 +319,19 @@ public static class HtmlReport
 
         // Relaxed escaping keeps base64 compact ('+' stays '+'); <, > and & (which occur only inside
         // strings) are then escaped by hand so the JSON can never close the script element.
-        public string ToJson() => JsonSerializer.Serialize(new { concepts = Concepts, names = Names, thumbs = Thumbs, labels = Labels, texts = Texts },
-                new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+        public string ToJson() => JsonSerializer.Serialize(this, ClientDataJson.Relaxed.ClientData)
             .Replace("<", "\\u003c", StringComparison.Ordinal).Replace(">", "\\u003e", StringComparison.Ordinal).Replace("&", "\\u0026", StringComparison.Ordinal);
+    }
+
+    // Source-generated, so the Native AOT build needs no reflection; camelCase gives the names the page script reads
+    // (options given to the constructor replace the attribute's, so the naming policy is set there).
+    [JsonSerializable(typeof(ClientData))]
+    private sealed partial class ClientDataJson : JsonSerializerContext
+    {
+        public static readonly ClientDataJson Relaxed = new(new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
     }
 }

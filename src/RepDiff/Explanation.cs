@@ -47,11 +47,12 @@ public sealed class Explanation
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         WriteIndented = true,
+        TypeInfoResolver = ExplanationJsonContext.Default,
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, ExplanationJsonContext.Default.Explanation);
 
     public static Explanation FromJson(string json) =>
-        JsonSerializer.Deserialize<Explanation>(json, JsonOptions)
+        JsonSerializer.Deserialize(json, ExplanationJsonContext.Default.Explanation)
         ?? throw new RepDiffInputException("results.json is empty");
 }

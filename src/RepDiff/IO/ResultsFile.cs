@@ -93,5 +93,5 @@ public sealed class ResultsFile
         Explanations.Count == 0 ? null : SampleJson.FromJson(Root, Explanations.Max(e => e.N), path);
 
     private static Explanation Deserialize(JsonObject node)
-        => node.Deserialize<Explanation>(Explanation.JsonOptions) ?? throw new RepDiffInputException("has an empty explanation");
+        => node.Deserialize(ExplanationJsonContext.Default.Explanation) ?? throw new RepDiffInputException("has an empty explanation");
 }

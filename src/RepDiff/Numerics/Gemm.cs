@@ -40,29 +40,29 @@ public static class Gemm
     /// </summary>
     internal static void Compute(int m, int n, int k, float alpha,
         float[] a, long aOff, int lda, bool tA, float[] b, long bOff, int ldb, bool tB,
-        float beta, float[] c, long cOff, int ldc, bool upperOnly = false)
+        float beta, float[] c, long cOff, int ldc, bool upperOnly = false, bool singleThreaded = false)
     {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0)
         {
-            ScaleC(m, n, beta, c, cOff, ldc);
+            ScaleC(m, n, beta, c, cOff, ldc, singleThreaded ? 1 : Environment.ProcessorCount);
             return;
         }
         if (!upperOnly && NativeBlas.Enabled && NativeBlas.TrySgemm(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, beta, c, cOff, ldc)) return;
         // beta = 0: the first depth block overwrites C (BLAS semantics: whatever C held, even NaN, is ignored),
         // which saves a clearing pass and a read of C — most of the cost when k is small.
         bool overwrite = beta == 0;
-        if (!overwrite) ScaleC(m, n, beta, c, cOff, ldc);
+        if (!overwrite) ScaleC(m, n, beta, c, cOff, ldc, singleThreaded ? 1 : Environment.ProcessorCount);
         if (UseVector512)
-            new Blocked<Tile512>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run();
+            new Blocked<Tile512>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run(singleThreaded);
         else
-            new Blocked<Tile256>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run();
+            new Blocked<Tile256>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run(singleThreaded);
     }
 
-    private static void ScaleC(int m, int n, float beta, float[] c, long cOff, int ldc)
+    private static void ScaleC(int m, int n, float beta, float[] c, long cOff, int ldc, int threads)
     {
         if (beta == 1) return;
-        ParallelFor(m, Environment.ProcessorCount, i =>
+        ParallelFor(m, threads, i =>
         {
             var row = c.AsSpan((int)(cOff + (long)i * ldc), n);
             if (beta == 0) row.Clear();
@@ -72,6 +72,10 @@ public static class Gemm
 
     /// <summary>Which micro-kernel runs; tests turn it off to exercise the AVX2 kernel on AVX-512 machines.</summary>
     internal static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
+
+    /// <summary>The micro-kernel in use, for `repdiff info` and benchmark records.</summary>
+    public static string KernelName => NativeBlas.Enabled && NativeBlas.IsAvailable ? "OpenBLAS"
+        : UseVector512 ? $"managed {Tile512.MR}x{Tile512.NR} Vector512" : $"managed {Tile256.MR}x{Tile256.NR} Vector256";
 
     internal const int KC = 256; // depth of a packed block: one B micro-panel (KC×NR) fits in L1
     internal const int MC = 192; // rows of a packed A block (MC×KC floats = 192 KB, in L2); multiple of both MRs
@@ -90,11 +94,11 @@ public static class Gemm
         float[] a, long aOff, int lda, bool tA, float[] b, long bOff, int ldb, bool tB,
         float[] c, long cOff, int ldc, bool overwrite, bool upperOnly) where T : ITile
     {
-        public void Run()
+        public void Run(bool singleThreaded)
         {
             int mr = T.MR, nr = T.NR;
             int icBlocks = (m + MC - 1) / MC;
-            int threads = Environment.ProcessorCount;
+            int threads = singleThreaded ? 1 : Environment.ProcessorCount;
             var bPack = ArrayPool<float>.Shared.Rent(KC * (Math.Min(n, NC) + nr));
             try
             {

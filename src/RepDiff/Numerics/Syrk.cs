@@ -27,6 +27,13 @@ public static class Syrk
     {
         int d = x.Cols;
         int chunk = Math.Clamp((1 << 21) / Math.Max(d, 1), 1024, 8192); // long enough that the per-chunk overhead is small
+        int chunks = (x.Rows + chunk - 1) / chunk;
+        int workers = Math.Min(Environment.ProcessorCount, chunks);
+        if (ChunksInParallel && workers > 1 && d <= ChunkParallelMaxCols && !NativeBlas.Enabled)
+        {
+            AddUpperChunksInParallel(x, c, alpha, partial, chunk, workers);
+            return;
+        }
         for (int r0 = 0; r0 < x.Rows; r0 += chunk)
         {
             int rows = Math.Min(chunk, x.Rows - r0);
@@ -34,6 +41,34 @@ public static class Syrk
             if (!(NativeBlas.Enabled && NativeBlas.TrySsyrkTranspose(d, rows, 1f, x.Data, off, d, 0f, partial)))
                 Gemm.Compute(d, d, rows, 1f, x.Data, off, d, true, x.Data, off, d, false, 0f, partial, 0, d, upperOnly: true);
             AddUpper(partial, c, d, alpha);
+        }
+    }
+
+    /// <summary>Narrow X (d ≤ this) takes whole chunks per core; the benchmark turns it off to compare.</summary>
+    internal const int ChunkParallelMaxCols = 512;
+
+    internal static bool ChunksInParallel { get; set; } = true;
+
+    // For narrow X a chunk's product is small (d = 256: ~0.5 GFLOP), so spreading each 256-deep block of it over the
+    // cores costs two barriers per block; each core instead takes a whole chunk, single-threaded, and the chunks are
+    // added to c in row order: the same sums, in the same order, as one chunk after another.
+    private static void AddUpperChunksInParallel(Matrix x, double[] c, double alpha, float[] partial, int chunk, int workers)
+    {
+        int d = x.Cols;
+        var partials = new float[workers][];
+        partials[0] = partial;
+        for (int w = 1; w < workers; w++) partials[w] = new float[d * d];
+        for (int first = 0; first < x.Rows; first += chunk * workers)
+        {
+            int start = first;
+            int active = Math.Min(workers, (x.Rows - start + chunk - 1) / chunk);
+            Parallel.For(0, active, w =>
+            {
+                int r0 = start + w * chunk, rows = Math.Min(chunk, x.Rows - r0);
+                long off = (long)r0 * d;
+                Gemm.Compute(d, d, rows, 1f, x.Data, off, d, true, x.Data, off, d, false, 0f, partials[w], 0, d, upperOnly: true, singleThreaded: true);
+            });
+            for (int w = 0; w < active; w++) AddUpper(partials[w], c, d, alpha);
         }
     }
 

@@ -1,0 +1,40 @@
+using RepDiff.Numerics;
+using static RepDiff.Tests.Numerics.NumericsTestData;
+
+namespace RepDiff.Tests.Numerics;
+
+/// <summary>
+/// Narrow X (d ≤ 512) is summed one whole chunk per core, the chunks added in row order; that must give exactly
+/// the sums of one chunk after another, each spread over the cores.
+/// </summary>
+[Collection(NativeBlasCollection.Name)]
+public class SyrkChunkTests
+{
+    [Fact]
+    public void ChunksOnSeparateCoresGiveTheSameBitsAsChunksInTurn()
+    {
+        // 200 columns: chunks of 8,192 rows, so 30,000 rows make three full chunks and a partial one.
+        var x = RandomMatrix(30_000, 200, 7);
+        bool was = Syrk.ChunksInParallel;
+        try
+        {
+            Syrk.ChunksInParallel = true;
+            var parallel = new double[200 * 200];
+            Syrk.AddTransposeProduct(x, parallel, 0.5);
+            Syrk.ChunksInParallel = false;
+            var inTurn = new double[200 * 200];
+            Syrk.AddTransposeProduct(x, inTurn, 0.5);
+            Assert.Equal(inTurn, parallel);
+            Assert.Equal(0.5 * NaiveDot(x, 3, 17), parallel[3 * 200 + 17], 1e-6 * x.Rows);
+            Assert.Equal(parallel[3 * 200 + 17], parallel[17 * 200 + 3]);
+        }
+        finally { Syrk.ChunksInParallel = was; }
+    }
+
+    private static double NaiveDot(Matrix x, int i, int j)
+    {
+        double sum = 0;
+        for (int r = 0; r < x.Rows; r++) sum += (double)x[r, i] * x[r, j];
+        return sum;
+    }
+}
