@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using RepDiff.Numerics;
 using RepDiff.Reporting;
 
 namespace RepDiff.Report;
@@ -69,10 +70,10 @@ public static partial class HtmlReport
         {
             html.Append("<aside class=\"maps\"><div class=\"sticky\"><h2>Where the concept lies in each model</h2>");
             html.Append("<p id=\"map-caption\" class=\"caption\">Hover or click a concept card to highlight its members in both maps.</p>");
-            html.Append("<figure><figcaption>A: ").Append(E(model.NameA)).Append(" <small>(PCA, first two components)</small></figcaption>")
-                .Append(Maps.Svg("a", maps!.Samples, maps.A, codes)).Append("</figure>");
-            html.Append("<figure><figcaption>B: ").Append(E(model.NameB)).Append(" <small>(PCA, first two components)</small></figcaption>")
-                .Append(Maps.Svg("b", maps.Samples, maps.B, codes)).Append("</figure>");
+            if (maps!.Umap is not null)
+                html.Append("<div class=\"maptabs\" role=\"tablist\"><button type=\"button\" data-kind=\"pca\" class=\"on\">PCA</button><button type=\"button\" data-kind=\"umap\">UMAP</button></div>");
+            html.Append(MapSet("pca", "PCA, first two components", maps.Samples, maps.Pca, model, codes, hidden: false));
+            if (maps.Umap is { } umap) html.Append(MapSet("umap", "UMAP, 15 neighbours, B's layout started from A's", maps.Samples, umap, model, codes, hidden: true));
             if (maps.Subsampled(model.N))
                 html.Append(Inv, $"<p class=\"note\">The maps show {maps.Samples.Length:N0} of the {model.N:N0} samples (an even stride plus every member of the shown concepts' grids).</p>");
             if (model.Samples.Labels is { } labels) html.Append(Legend(labels));
@@ -83,6 +84,17 @@ public static partial class HtmlReport
         html.Append("<script type=\"application/json\" id=\"rd-data\">").Append(data.ToJson()).Append("</script>");
         html.Append("<script>").Append(Assets.Script).Append("</script></body></html>");
         return new Result(html.ToString(), warnings);
+    }
+
+    /// <summary>One kind of map (PCA or UMAP) of both models; B's map is aligned onto A's, so the same region holds the same samples.</summary>
+    private static string MapSet(string kind, string caption, int[] samples, MapLayout layout, ReportModel model, int[]? codes, bool hidden)
+    {
+        var s = new StringBuilder($"<div class=\"mapset\" data-kind=\"{kind}\"{(hidden ? " hidden" : "")}>");
+        s.Append("<figure><figcaption>A: ").Append(E(model.NameA)).Append(" <small>(").Append(E(caption)).Append(")</small></figcaption>")
+            .Append(Maps.Svg("a", samples, layout.AX, layout.AY, codes)).Append("</figure>");
+        s.Append("<figure><figcaption>B: ").Append(E(model.NameB)).Append(" <small>(").Append(E(caption)).Append(", aligned to A)</small></figcaption>")
+            .Append(Maps.Svg("b", samples, layout.BX, layout.BY, codes)).Append("</figure>");
+        return s.Append("</div>").ToString();
     }
 
     /// <summary>HTML-escapes a user-supplied string (also safe inside double-quoted attributes).</summary>

@@ -53,3 +53,11 @@
     svg.addEventListener('mouseleave', () => { tip.hidden = true; unpick(); });
   });
 })();
+(function () {
+  // PCA / UMAP switch: one map set shown at a time; highlights apply to both, so a selection survives a switch.
+  const tabs = Array.from(document.querySelectorAll('.maptabs button'));
+  tabs.forEach(tab => tab.addEventListener('click', () => {
+    tabs.forEach(t => t.classList.toggle('on', t === tab));
+    document.querySelectorAll('.mapset').forEach(set => { set.hidden = set.dataset.kind !== tab.dataset.kind; });
+  }));
+})();

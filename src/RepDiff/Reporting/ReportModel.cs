@@ -58,7 +58,7 @@ public sealed class ReportModel
         Samples = pair.Samples,
         Context = context,
         Timings = timings ?? new Dictionary<string, double>(),
-        Maps = SampleMaps.Pca(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Grid)),
+        Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Grid)),
     };
 
     /// <summary>The model of a report on two sample sets of one representation (FINC): no shared samples, no maps.</summary>

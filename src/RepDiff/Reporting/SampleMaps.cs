@@ -3,8 +3,9 @@ using RepDiff.Numerics;
 namespace RepDiff.Reporting;
 
 /// <summary>
-/// 2-D coordinates of the same samples in both representations (first two principal components of
-/// each), for the report's linked maps and for other tools (maps.npy).
+/// 2-D maps of the same samples in both representations, PCA and UMAP, each with B's map aligned onto A's
+/// (<see cref="MapLayouts"/>) so that the same region of both maps holds the same samples; for the report's
+/// linked maps and for other tools (maps.npy).
 /// </summary>
 public sealed class SampleMaps
 {
@@ -14,32 +15,43 @@ public sealed class SampleMaps
     /// <summary>Rows of PCA fitting at most (the projection itself covers every plotted sample).</summary>
     public const int MaxFitRows = 2000;
 
-    public required string Kind { get; init; }
+    /// <summary>Fewest plotted samples for a UMAP map (its 15-neighbour graph needs a few times that).</summary>
+    public const int UmapMinSamples = 50;
 
-    /// <summary>The plotted samples, ascending.</summary>
+    /// <summary>maps.npy's columns.</summary>
+    public static readonly string[] Columns = ["sample", .. MapLayouts.Columns];
+
+    /// <summary>The plotted samples, ascending; entry k of each layout is sample Samples[k].</summary>
     public required int[] Samples { get; init; }
 
-    /// <summary>x, y of each plotted sample in A's map (2 values per sample), and in B's.</summary>
-    public required float[] A { get; init; }
-    public required float[] B { get; init; }
+    public required MapLayout Pca { get; init; }
+
+    /// <summary>Null when there are too few samples for UMAP.</summary>
+    public MapLayout? Umap { get; init; }
 
     /// <summary>Whether some samples are left out of the maps (they hold <see cref="MaxPoints"/> plus every grid member).</summary>
     public bool Subsampled(int n) => Samples.Length < n;
 
-    public static SampleMaps Pca(RepresentationPair pair, IEnumerable<int> mustShow)
+    /// <summary>The maps of the plotted samples (seeded, so the same pair gives the same maps).</summary>
+    public static SampleMaps Compute(RepresentationPair pair, IEnumerable<int> mustShow, int seed = 0)
     {
         var samples = PlottedSamples(pair.N, mustShow);
-        return new SampleMaps { Kind = "pca", Samples = samples, A = Project(pair.RowsA, samples), B = Project(pair.RowsB, samples) };
+        var plotted = new RepresentationPair(pair.RowsA.SelectRows(samples), pair.RowsB.SelectRows(samples));
+        var options = new MapLayoutOptions { PcaFitRows = MaxFitRows, Umap = samples.Length >= UmapMinSamples ? new UmapOptions() : null };
+        var layouts = MapLayouts.Compute(plotted, options, seed);
+        return new SampleMaps { Samples = samples, Pca = layouts.Pca, Umap = layouts.Umap };
     }
 
-    /// <summary>maps.npy: one row per plotted sample, columns sample index, A's x and y, B's x and y.</summary>
+    /// <summary>maps.npy: one row per plotted sample, columns <see cref="Columns"/> (the UMAP ones only when there is a UMAP map).</summary>
     public Matrix ToMatrix()
     {
-        var m = new Matrix(Samples.Length, 5);
+        var sources = new List<float[]> { Pca.AX, Pca.AY, Pca.BX, Pca.BY };
+        if (Umap is { } u) sources.AddRange([u.AX, u.AY, u.BX, u.BY]);
+        var m = new Matrix(Samples.Length, 1 + sources.Count);
         for (int k = 0; k < Samples.Length; k++)
         {
-            var row = m.Row(k);
-            (row[0], row[1], row[2], row[3], row[4]) = (Samples[k], A[2 * k], A[2 * k + 1], B[2 * k], B[2 * k + 1]);
+            m[k, 0] = Samples[k];
+            for (int c = 0; c < sources.Count; c++) m[k, c + 1] = sources[c][k];
         }
         return m;
     }
@@ -52,21 +64,5 @@ public sealed class SampleMaps
         double step = (double)n / MaxPoints;
         for (int k = 0; k < MaxPoints; k++) set.Add((int)(k * step));
         return set.ToArray();
-    }
-
-    /// <summary>First two principal-component scores of the given rows (PCA fitted on at most <see cref="MaxFitRows"/> of them).</summary>
-    private static float[] Project(IRowSource x, int[] samples)
-    {
-        int fitCount = Math.Min(samples.Length, MaxFitRows);
-        var fitRows = Enumerable.Range(0, fitCount).Select(k => samples[(int)((long)k * samples.Length / fitCount)]).ToArray();
-        var pca = Numerics.Pca.Fit(x.SelectRows(fitRows), Math.Min(2, x.Cols));
-        var scores = Numerics.Pca.Transform(pca, x.SelectRows(samples));
-        var xy = new float[2 * samples.Length];
-        for (int k = 0; k < samples.Length; k++)
-        {
-            xy[2 * k] = scores[k, 0];
-            xy[2 * k + 1] = scores.Cols > 1 ? scores[k, 1] : 0;
-        }
-        return xy;
     }
 }

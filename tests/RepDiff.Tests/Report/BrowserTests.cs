@@ -85,6 +85,17 @@ public class BrowserTests(DemoReportFixture demo) : IClassFixture<DemoReportFixt
             Assert.True(await page.Locator("#tip").IsVisibleAsync(), $"{slug}: no tooltip on a point");
             Assert.Matches(@"^#\d+ · \d$", (await page.Locator("#tip div").First.TextContentAsync())!);
 
+            // The UMAP switch shows the UMAP maps, with the hovered card's members lit in both, and hides the PCA ones.
+            await page.Locator(".card").First.ClickAsync();
+            await page.Locator(".maptabs button[data-kind=umap]").ClickAsync();
+            Assert.True(await page.Locator(".mapset[data-kind=umap]").IsVisibleAsync(), $"{slug}: UMAP maps not shown");
+            Assert.False(await page.Locator(".mapset[data-kind=pca]").IsVisibleAsync(), $"{slug}: PCA maps still shown");
+            int umapA = await page.Locator(".mapset[data-kind=umap] svg.map[data-side=a] circle.on").CountAsync();
+            int umapB = await page.Locator(".mapset[data-kind=umap] svg.map[data-side=b] circle.on").CountAsync();
+            Assert.True(umapA > 0 && umapA == umapB, $"{slug}: the selected card lit {umapA} UMAP points in A and {umapB} in B");
+            await page.Locator(".maptabs button[data-kind=pca]").ClickAsync();
+            await page.Locator(".card").First.ClickAsync();
+
             // REPDIFF_SCREENSHOT=path: the README's screenshot (docs/report.png), the largest concept of the first direction hovered.
             if (Environment.GetEnvironmentVariable("REPDIFF_SCREENSHOT") is { Length: > 0 } shot && slug == "checkpoints")
             {
