@@ -1,12 +1,10 @@
-using RepDiff.IO;
-
 namespace RepDiff.Numerics;
 
 /// <summary>
 /// The 2-D maps of a representation pair, aligned so that the same region of A's and B's map holds the same
 /// samples: PCA of each (B rotated/reflected, scaled and shifted onto A by <see cref="Procrustes"/>), and UMAP of
-/// each (B's descent started from A's layout, then the same Procrustes fit). Written beside results.json as
-/// maps.npy: n × 8 float32, columns <see cref="Columns"/> (n × 4, the PCA columns, when UMAP is off).
+/// each (B's descent started from A's layout, then the same Procrustes fit). The report draws them and
+/// <see cref="Reporting.SampleMaps"/> writes them beside results.json as maps.npy, in <see cref="Columns"/> order.
 /// </summary>
 public sealed class MapLayouts
 {
@@ -43,21 +41,6 @@ public sealed class MapLayouts
         progress.Report("maps", 1);
         return new MapLayouts(pca, umap, $"A: {a.Initialization}; B: {b.Initialization}");
     }
-
-    /// <summary>The maps as one n × 8 (or n × 4) float32 matrix in <see cref="Columns"/> order.</summary>
-    public Matrix ToMatrix()
-    {
-        int n = N, cols = Umap is null ? 4 : 8;
-        var m = new Matrix(n, cols);
-        var sources = new List<float[]> { Pca.AX, Pca.AY, Pca.BX, Pca.BY };
-        if (Umap is { } u) sources.AddRange([u.AX, u.AY, u.BX, u.BY]);
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < cols; c++) m[i, c] = sources[c][i];
-        return m;
-    }
-
-    /// <summary>Writes maps.npy (atomically: a reader never sees half a file).</summary>
-    public void WriteNpy(string path) => Npy.Write(path, ToMatrix());
 
     private static MapLayout Aligned((float[] X, float[] Y) a, (float[] X, float[] Y) b)
     {
