@@ -1,3 +1,4 @@
+using RepDiff.IO;
 using System.Text;
 using FastBertTokenizer;
 using RepDiff;
@@ -72,8 +73,11 @@ internal sealed class TextTokenizer
     /// <summary>The lines of a UTF-8 file; invalid UTF-8 is an error naming the line.</summary>
     public static List<string> ReadStrictUtf8Lines(string path)
     {
-        if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "file not found");
-        var bytes = File.ReadAllBytes(path);
+        // Through the shared reader: regular files only, and the whole text must fit in memory (as UTF-16, ~3× the bytes).
+        using var stream = InputFile.OpenRead(path);
+        MemoryBudget.EnsureFits(path, 3 * stream.Length, "its text");
+        var bytes = new byte[stream.Length];
+        if (InputFile.ReadFully(stream, bytes) != bytes.Length) throw RepDiffInputException.ForFile(path, "changed while it was read");
         var text = DecodeStrict(bytes, path);
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);

@@ -60,6 +60,23 @@ public class EmbedCliTests
     }
 
     [Fact]
+    public void ATextsFifoOrVocabularyFifoIsRefusedNotWaitedOn()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
+        string model = TinyOnnx.TokenEcho(dir);
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllText(texts, "the cat\n");
+        string fifo = Robustness.CliHarness.Fifo(Path.Combine(dir, "pipe.txt"));
+        foreach (var args in new[] { new[] { "--texts", fifo, "--vocab", vocab }, ["--texts", texts, "--vocab", fifo] })
+        {
+            var (code, _, error) = Run(["embed", model, .. args, "--out", Path.Combine(dir, "t.npy")]);
+            Assert.Equal(2, code);
+            Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read", error.TrimEnd());
+        }
+    }
+
+    [Fact]
     public void InspectListsAModelsInputsAndOutputs()
     {
         var (_, _, model) = Setup();
