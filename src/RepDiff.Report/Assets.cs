@@ -1,10 +1,13 @@
 namespace RepDiff.Report;
 
-/// <summary>The report page's stylesheet and script, embedded resource files (Assets/report.css, report.js).</summary>
+/// <summary>The report page's stylesheet and script, embedded resource files (Assets/report.css, report.js, maps.js).</summary>
 internal static class Assets
 {
     public static string Css { get; } = Read("report.css") + Palette.Css();
     public static string Script { get; } = Read("report.js");
+
+    /// <summary>The linked maps (canvas drawing, hover, selection, colouring); talks to the cards only through DOM events.</summary>
+    public static string MapsScript { get; } = Read("maps.js");
 
     private static string Read(string name)
     {

@@ -18,7 +18,7 @@ public static partial class HtmlReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private const int MaxConceptsShown = ReportModel.MaxConceptsShown;
-    private const int MaxHighlighted = 5000;
+    private const int MaxHighlighted = SampleMaps.MaxPoints; // every member of a concept lights up in the maps
 
     /// <summary>The HTML text and the warnings raised while rendering (e.g. unreadable image files).</summary>
     public sealed record Result(string Html, IReadOnlyList<string> Warnings);
@@ -41,14 +41,16 @@ public static partial class HtmlReport
 
         var maps = model.Maps;
         bool hasMaps = maps is not null;
-        var codes = model.Samples.Labels?.Codes;
-        foreach (int i in maps?.Samples ?? [])
+        if (maps is not null)
         {
-            string key = i.ToString(Inv);
-            if (thumbs.Label(i) is { } label) data.Labels[key] = label;
-            if (thumbs.HasTexts) data.Texts[key] = thumbs.Text(i, 200)!;
-            // Grid members already have their thumbnail; other points only when images are cheap.
-            if (thumbs.HasImages && thumbs.CheapImages) data.Thumbs[key] = thumbs.Image(i)!;
+            data.Maps = MapData.Build(model, maps);
+            foreach (int i in maps.Samples)
+            {
+                string key = i.ToString(Inv);
+                if (thumbs.HasTexts) data.Texts[key] = thumbs.Text(i, 200)!;
+                // Grid members already have their thumbnail; other points only when images are cheap.
+                if (thumbs.HasImages && thumbs.CheapImages) data.Thumbs[key] = thumbs.Image(i)!;
+            }
         }
 
         var html = new StringBuilder();
@@ -68,34 +70,54 @@ public static partial class HtmlReport
         html.Append("</main>");
         if (hasMaps)
         {
-            html.Append("<aside class=\"maps\"><div class=\"sticky\"><h2>Where the concept lies in each model</h2>");
-            html.Append("<p id=\"map-caption\" class=\"caption\">Hover or click a concept card to highlight its members in both maps.</p>");
-            if (maps!.Umap is not null)
-                html.Append("<div class=\"maptabs\" role=\"tablist\"><button type=\"button\" data-kind=\"pca\" class=\"on\">PCA</button><button type=\"button\" data-kind=\"umap\">UMAP</button></div>");
-            html.Append(MapSet("pca", "PCA, first two components", maps.Samples, maps.Pca, model, codes, hidden: false));
-            if (maps.Umap is { } umap) html.Append(MapSet("umap", "UMAP, 15 neighbours, B's layout started from A's", maps.Samples, umap, model, codes, hidden: true));
-            if (maps.Subsampled(model.N))
-                html.Append(Inv, $"<p class=\"note\">The maps show {maps.Samples.Length:N0} of the {model.N:N0} samples (an even stride plus every member of the shown concepts' grids).</p>");
-            if (model.Samples.Labels is { } labels) html.Append(Legend(labels));
-            html.Append("</div></aside>");
+            html.Append(MapsAside(model, maps!));
         }
         html.Append("</div><div id=\"tip\" class=\"tip\" hidden></div>");
         html.Append("<footer>RepDiff ").Append(E(RepDiffInfo.Version)).Append(" · self-contained report, no network needed</footer>");
         html.Append("<script type=\"application/json\" id=\"rd-data\">").Append(data.ToJson()).Append("</script>");
-        html.Append("<script>").Append(Assets.Script).Append("</script></body></html>");
+        html.Append("<script>").Append(Assets.Script).Append('\n').Append(Assets.MapsScript).Append("</script></body></html>");
         return new Result(html.ToString(), warnings);
     }
 
+    /// <summary>
+    /// The linked maps: PCA (and UMAP) of both models on canvases drawn by Assets/maps.js from the page data, a switch
+    /// between them, the colouring choice (labels and every metadata column) and what the maps leave out or place.
+    /// </summary>
+    private static string MapsAside(ReportModel model, SampleMaps maps)
+    {
+        var s = new StringBuilder("<aside class=\"maps\"><div class=\"sticky\"><h2>Where the concept lies in each model</h2>");
+        s.Append("<p id=\"map-caption\" class=\"caption\">Hover or click a concept card to highlight its members in both maps; drag on a map to select samples.</p>");
+        s.Append("<div class=\"mapbar\">");
+        if (maps.Umap is not null)
+            s.Append("<div class=\"maptabs\" role=\"tablist\"><button type=\"button\" data-kind=\"pca\" class=\"on\">PCA</button><button type=\"button\" data-kind=\"umap\">UMAP</button></div>");
+        var columns = MapData.ColumnNames(model.Samples).ToList();
+        s.Append("<label class=\"colour\">colour <select id=\"map-colour\"><option value=\"-1\">none</option>");
+        for (int c = 0; c < columns.Count; c++)
+            s.Append(Inv, $"<option value=\"{c}\"{(c == 0 ? " selected" : "")}>").Append(E(columns[c])).Append("</option>");
+        s.Append("</select></label><button type=\"button\" id=\"map-clear\" hidden>clear selection</button></div>");
+        s.Append(MapSet("pca", "PCA, first two components", model, hidden: false));
+        if (maps.Umap is not null) s.Append(MapSet("umap", "UMAP, 15 neighbours, B's layout started from A's", model, hidden: true));
+        if (maps.Subsampled(model.N))
+            s.Append(Inv, $"<p class=\"note\">The maps show {maps.Samples.Length:N0} of the {model.N:N0} samples (an even stride plus every member of the shown concepts).</p>");
+        if (maps.UmapPlaced)
+            s.Append(Inv, $"<p class=\"note umap-note\">UMAP laid out a seeded subset of {maps.UmapDescentPoints:N0} samples; the other {maps.Samples.Length - maps.UmapDescentPoints:N0} are placed at the weighted mean of their 15 nearest subset samples.</p>");
+        s.Append("<div id=\"map-legend\" class=\"legend\"></div>");
+        return s.Append("</div></aside>").ToString();
+    }
+
     /// <summary>One kind of map (PCA or UMAP) of both models; B's map is aligned onto A's, so the same region holds the same samples.</summary>
-    private static string MapSet(string kind, string caption, int[] samples, MapLayout layout, ReportModel model, int[]? codes, bool hidden)
+    private static string MapSet(string kind, string caption, ReportModel model, bool hidden)
     {
         var s = new StringBuilder($"<div class=\"mapset\" data-kind=\"{kind}\"{(hidden ? " hidden" : "")}>");
         s.Append("<figure><figcaption>A: ").Append(E(model.NameA)).Append(" <small>(").Append(E(caption)).Append(")</small></figcaption>")
-            .Append(Maps.Svg("a", samples, layout.AX, layout.AY, codes)).Append("</figure>");
+            .Append(Canvas(kind, "a")).Append("</figure>");
         s.Append("<figure><figcaption>B: ").Append(E(model.NameB)).Append(" <small>(").Append(E(caption)).Append(", aligned to A)</small></figcaption>")
-            .Append(Maps.Svg("b", samples, layout.BX, layout.BY, codes)).Append("</figure>");
+            .Append(Canvas(kind, "b")).Append("</figure>");
         return s.Append("</div>").ToString();
     }
+
+    private static string Canvas(string kind, string side)
+        => $"<div class=\"mapbox\"><canvas class=\"map\" data-kind=\"{kind}\" data-side=\"{side}\" role=\"img\" aria-label=\"{kind.ToUpperInvariant()} map of {side.ToUpperInvariant()}\"></canvas><canvas class=\"overlay\" data-kind=\"{kind}\" data-side=\"{side}\"></canvas></div>";
 
     /// <summary>HTML-escapes a user-supplied string (also safe inside double-quoted attributes).</summary>
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
@@ -311,23 +333,16 @@ public static partial class HtmlReport
         return s.Append("</ol></div></div></details>").ToString();
     }
 
-    private static string Legend(SampleLabels labels)
-    {
-        var s = new StringBuilder("<div class=\"legend\">");
-        for (int code = 0; code < Math.Min(labels.Names.Length, Palette.Count - 1); code++)
-            s.Append(Inv, $"<span><i class=\"c{code}\"></i>").Append(E(labels.Names[code])).Append("</span>");
-        if (labels.Names.Length >= Palette.Count) s.Append(Inv, $"<span><i class=\"c{Palette.Count - 1}\"></i>other</span>");
-        return s.Append("</div>").ToString();
-    }
-
     /// <summary>What the page script needs: concept members, display names, and per-sample hover data.</summary>
     private sealed class ClientData
     {
         public Dictionary<string, int[]> Concepts { get; } = [];
         public Dictionary<string, string> Names { get; } = [];
         public Dictionary<string, string> Thumbs { get; } = [];
-        public Dictionary<string, string> Labels { get; } = [];
         public Dictionary<string, string> Texts { get; } = [];
+
+        /// <summary>The maps' coordinates and colouring columns (<see cref="MapData"/>), null without maps.</summary>
+        public JsonObject? Maps { get; set; }
 
         // Relaxed escaping keeps base64 compact ('+' stays '+'); <, > and & (which occur only inside
         // strings) are then escaped by hand so the JSON can never close the script element.

@@ -8,6 +8,9 @@ namespace RepDiff.Numerics;
 /// without it a full re-run of the descent can still move whole groups (measured: from A's start alone, B's
 /// samples ended 0.24–0.72 of the map's spread from their place in A's map on a pair with identical geometry).
 /// PCA is fitted on a seeded subset of at most PcaFitRows rows (the projection is then applied to every row).
+/// Above UmapDescentRows points, UMAP's descent runs on a seeded subset of that many and every other point is placed
+/// from its nearest subset points (<see cref="UmapPlacement"/>), so the maps of 100,000 samples cost O(n), not a full
+/// descent over every point (measured in docs/benchmarks.md).
 /// </summary>
 public sealed record MapLayoutOptions
 {
@@ -15,4 +18,5 @@ public sealed record MapLayoutOptions
     public bool UmapBFromA { get; init; } = true;
     public double UmapAnchor { get; init; } = 0.01;
     public int PcaFitRows { get; init; } = 20_000;
+    public int UmapDescentRows { get; init; } = 20_000;
 }

@@ -17,11 +17,15 @@ public sealed class MapLayouts
     /// <summary>How each UMAP layout was started (e.g. "spectral", "given layout"), when there is one.</summary>
     public string? UmapInitialization { get; }
 
-    private MapLayouts(MapLayout pca, MapLayout? umap, string? umapInitialization)
+    /// <summary>How many points UMAP's descent laid out (the rest were placed from them); all of them when not subsampled.</summary>
+    public int UmapDescentPoints { get; }
+
+    private MapLayouts(MapLayout pca, MapLayout? umap, string? umapInitialization, int umapDescentPoints)
     {
         Pca = pca;
         Umap = umap;
         UmapInitialization = umapInitialization;
+        UmapDescentPoints = umapDescentPoints;
     }
 
     public int N => Pca.AX.Length;
@@ -32,14 +36,24 @@ public sealed class MapLayouts
         if (options.PcaFitRows < 2) throw new RepDiffInputException($"PCA maps need at least 2 fitting rows; got {options.PcaFitRows}");
         var pca = Aligned(PcaMap(pair.A, options.PcaFitRows, seed), PcaMap(pair.B, options.PcaFitRows, seed));
         progress.Report("maps", 0.05);
-        if (options.Umap is not { } umapOptions) return new MapLayouts(pca, null, null);
-        var a = Numerics.Umap.Embed(pair.A, umapOptions, seed, progress: progress);
+        if (options.Umap is not { } umapOptions) return new MapLayouts(pca, null, null, 0);
+        int n = pair.A.Rows;
+        if (options.UmapDescentRows < 2) throw new RepDiffInputException($"UMAP maps need at least 2 descent rows; got {options.UmapDescentRows}");
+        var subset = n > options.UmapDescentRows ? Sampling.Uniform(n, options.UmapDescentRows, Rng.Derive(seed, 16)) : null;
+        var (xa, xb) = subset is null ? (pair.A, pair.B) : (pair.A.SelectRows(subset), pair.B.SelectRows(subset));
+        var a = Numerics.Umap.Embed(xa, umapOptions, seed, progress: progress);
         var b = options.UmapBFromA
-            ? Numerics.Umap.Embed(pair.B, umapOptions with { AnchorStrength = options.UmapAnchor }, seed, (a.X, a.Y), progress)
-            : Numerics.Umap.Embed(pair.B, umapOptions, seed, null, progress);
-        var umap = Aligned((a.X, a.Y), (b.X, b.Y));
+            ? Numerics.Umap.Embed(xb, umapOptions with { AnchorStrength = options.UmapAnchor }, seed, (a.X, a.Y), progress)
+            : Numerics.Umap.Embed(xb, umapOptions, seed, null, progress);
+        (float[] X, float[] Y) placedA = (a.X, a.Y), placedB = (b.X, b.Y);
+        if (subset is not null)
+        {
+            placedA = UmapPlacement.Place(pair.A, subset, a.X, a.Y, umapOptions.Neighbours, seed);
+            placedB = UmapPlacement.Place(pair.B, subset, b.X, b.Y, umapOptions.Neighbours, seed);
+        }
+        var umap = Aligned(placedA, placedB);
         progress.Report("maps", 1);
-        return new MapLayouts(pca, umap, $"A: {a.Initialization}; B: {b.Initialization}");
+        return new MapLayouts(pca, umap, $"A: {a.Initialization}; B: {b.Initialization}", subset?.Length ?? n);
     }
 
     private static MapLayout Aligned((float[] X, float[] Y) a, (float[] X, float[] Y) b)

@@ -30,6 +30,14 @@ internal sealed class RandomProjectionForest
         return _order[t].AsSpan(_leafStart[t][leaf], _leafStart[t][leaf + 1] - _leafStart[t][leaf]);
     }
 
+    /// <summary>The leaf of tree t that holds point i.</summary>
+    public int LeafIndex(int t, int i) => _leafOf[t][i];
+
+    public int LeafCount(int t) => _leafStart[t].Length - 1;
+
+    /// <summary>The points of leaf l of tree t.</summary>
+    public ReadOnlySpan<int> Leaf(int t, int l) => _order[t].AsSpan(_leafStart[t][l], _leafStart[t][l + 1] - _leafStart[t][l]);
+
     public static RandomProjectionForest Build(Matrix x, int trees, int leafSize, int seed)
     {
         var order = new int[trees][];

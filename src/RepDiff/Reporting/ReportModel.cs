@@ -42,7 +42,7 @@ public sealed class ReportModel
 
     /// <summary>
     /// The model of a report on a pair: the explanations must already be scored (<see cref="ExplanationScoring"/>);
-    /// the maps are computed here, with every shown concept's grid among the plotted points.
+    /// the maps are computed here, with every shown concept's members among the plotted points.
     /// </summary>
     public static ReportModel ForPair(RepresentationPair pair, IReadOnlyList<Explanation> explanations, JsonObject context, string title,
         string? intro = null, IReadOnlyDictionary<string, double>? timings = null) => new()
@@ -58,7 +58,7 @@ public sealed class ReportModel
         Samples = pair.Samples,
         Context = context,
         Timings = timings ?? new Dictionary<string, double>(),
-        Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Grid)),
+        Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid))),
     };
 
     /// <summary>The model of a report on two sample sets of one representation (FINC): no shared samples, no maps.</summary>

@@ -9,8 +9,12 @@ namespace RepDiff.Reporting;
 /// </summary>
 public sealed class SampleMaps
 {
-    /// <summary>Most points a map plots; above it, an even stride plus every shown concept's grid.</summary>
-    public const int MaxPoints = 3000;
+    /// <summary>
+    /// Most points a map plots; above it, an even stride plus every member of the shown concepts. The report draws
+    /// points on a canvas from 2-byte coordinates, so 100,000 samples cost about 2 MB of page data per map kind
+    /// and open in well under 3 s (docs/benchmarks.md); beyond that the page data, not the drawing, becomes the limit.
+    /// </summary>
+    public const int MaxPoints = 100_000;
 
     /// <summary>Rows of PCA fitting at most (the projection itself covers every plotted sample).</summary>
     public const int MaxFitRows = 2000;
@@ -29,17 +33,23 @@ public sealed class SampleMaps
     /// <summary>Null when there are too few samples for UMAP.</summary>
     public MapLayout? Umap { get; init; }
 
-    /// <summary>Whether some samples are left out of the maps (they hold <see cref="MaxPoints"/> plus every grid member).</summary>
+    /// <summary>How many plotted samples UMAP's descent laid out; the others were placed from their nearest of them.</summary>
+    public int UmapDescentPoints { get; init; }
+
+    /// <summary>Whether the UMAP maps place some points from a subset's layout instead of laying them out (see <see cref="MapLayoutOptions"/>).</summary>
+    public bool UmapPlaced => Umap is not null && UmapDescentPoints < Samples.Length;
+
+    /// <summary>Whether some samples are left out of the maps (they hold <see cref="MaxPoints"/> plus every shown concept's members).</summary>
     public bool Subsampled(int n) => Samples.Length < n;
 
-    /// <summary>The maps of the plotted samples (seeded, so the same pair gives the same maps).</summary>
-    public static SampleMaps Compute(RepresentationPair pair, IEnumerable<int> mustShow, int seed = 0)
+    /// <summary>The maps of the plotted samples (seeded, so the same pair gives the same maps); umap false draws PCA only.</summary>
+    public static SampleMaps Compute(RepresentationPair pair, IEnumerable<int> mustShow, int seed = 0, bool umap = true)
     {
         var samples = PlottedSamples(pair.N, mustShow);
-        var plotted = new RepresentationPair(pair.RowsA.SelectRows(samples), pair.RowsB.SelectRows(samples));
-        var options = new MapLayoutOptions { PcaFitRows = MaxFitRows, Umap = samples.Length >= UmapMinSamples ? new UmapOptions() : null };
+        var plotted = samples.Length == pair.N ? pair : new RepresentationPair(pair.RowsA.SelectRows(samples), pair.RowsB.SelectRows(samples));
+        var options = new MapLayoutOptions { PcaFitRows = MaxFitRows, Umap = umap && samples.Length >= UmapMinSamples ? new UmapOptions() : null };
         var layouts = MapLayouts.Compute(plotted, options, seed);
-        return new SampleMaps { Samples = samples, Pca = layouts.Pca, Umap = layouts.Umap };
+        return new SampleMaps { Samples = samples, Pca = layouts.Pca, Umap = layouts.Umap, UmapDescentPoints = layouts.UmapDescentPoints };
     }
 
     /// <summary>maps.npy: one row per plotted sample, columns <see cref="Columns"/> (the UMAP ones only when there is a UMAP map).</summary>

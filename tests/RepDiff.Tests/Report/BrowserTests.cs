@@ -74,24 +74,26 @@ public class BrowserTests(DemoReportFixture demo) : IClassFixture<DemoReportFixt
             Assert.True(images >= cards, $"{slug}: {images} images for {cards} cards");
             Assert.Equal(0, broken);
 
-            Assert.Equal(0, await page.Locator("svg.map circle.on").CountAsync());
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
             await page.Locator(".card").First.HoverAsync();
-            int litA = await page.Locator("svg.map[data-side=a] circle.on").CountAsync();
-            int litB = await page.Locator("svg.map[data-side=b] circle.on").CountAsync();
+            int litA = await page.EvaluateAsync<int>("() => rdMaps.lit().a");
+            int litB = await page.EvaluateAsync<int>("() => rdMaps.lit().b");
             Assert.True(litA > 0 && litA == litB, $"{slug}: hovering a card lit {litA} points in A and {litB} in B");
 
             // Hovering a point shows its tooltip with the sample's label.
-            await page.Locator("svg.map[data-side=a] circle.on").First.HoverAsync(new LocatorHoverOptions { Force = true });
+            int first = await page.EvaluateAsync<int>("() => JSON.parse(document.getElementById('rd-data').textContent).concepts[document.querySelector('.card').dataset.key][0]");
+            var point = await page.EvaluateAsync<float[]>($"() => {{ const p = rdMaps.point('a', {first}); return [p.x, p.y]; }}");
+            await page.Mouse.MoveAsync(point[0], point[1]);
             Assert.True(await page.Locator("#tip").IsVisibleAsync(), $"{slug}: no tooltip on a point");
             Assert.Matches(@"^#\d+ · \d$", (await page.Locator("#tip div").First.TextContentAsync())!);
 
-            // The UMAP switch shows the UMAP maps, with the hovered card's members lit in both, and hides the PCA ones.
+            // The UMAP switch shows the UMAP maps, with the clicked card's members lit in both, and hides the PCA ones.
             await page.Locator(".card").First.ClickAsync();
             await page.Locator(".maptabs button[data-kind=umap]").ClickAsync();
             Assert.True(await page.Locator(".mapset[data-kind=umap]").IsVisibleAsync(), $"{slug}: UMAP maps not shown");
             Assert.False(await page.Locator(".mapset[data-kind=pca]").IsVisibleAsync(), $"{slug}: PCA maps still shown");
-            int umapA = await page.Locator(".mapset[data-kind=umap] svg.map[data-side=a] circle.on").CountAsync();
-            int umapB = await page.Locator(".mapset[data-kind=umap] svg.map[data-side=b] circle.on").CountAsync();
+            int umapA = await page.EvaluateAsync<int>("() => rdMaps.lit().a");
+            int umapB = await page.EvaluateAsync<int>("() => rdMaps.lit().b");
             Assert.True(umapA > 0 && umapA == umapB, $"{slug}: the selected card lit {umapA} UMAP points in A and {umapB} in B");
             await page.Locator(".maptabs button[data-kind=pca]").ClickAsync();
             await page.Locator(".card").First.ClickAsync();

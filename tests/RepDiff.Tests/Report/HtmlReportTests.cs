@@ -86,8 +86,7 @@ public class HtmlReportTests
         Assert.DoesNotContain("<link", html);
         Assert.Equal(3, Regex.Matches(html, "<article class=\"card\"").Count);
         Assert.Equal(9 + 9 + 4, Regex.Matches(html, "<img src=\"data:image/png;base64,").Count);
-        Assert.Equal(2, Regex.Matches(html, "<svg class=\"map\"").Count);
-        Assert.Equal(n, Regex.Matches(html, "<circle data-i=").Count / 2);
+        Assert.Equal(2, Regex.Matches(html, "<canvas class=\"map\" data-kind=\"pca\"").Count);
         Assert.Contains("class=\"spectrum\"", html);
         Assert.Contains("class=\"heatmap\"", html);
         Assert.Contains("linear CKA <b>0.420</b>", html);

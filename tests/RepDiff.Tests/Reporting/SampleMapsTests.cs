@@ -42,4 +42,16 @@ public class SampleMapsTests
         Assert.Null(maps.Umap);
         Assert.Equal(5, maps.ToMatrix().Cols);
     }
+
+    [Fact]
+    public void EverySampleIsPlottedUpToTheBoundThenAStridePlusEveryMember()
+    {
+        Assert.Equal(Enumerable.Range(0, SampleMaps.MaxPoints), SampleMaps.PlottedSamples(SampleMaps.MaxPoints, []));
+        int n = 3 * SampleMaps.MaxPoints;
+        var members = new[] { 1, 2, 4, n - 1 };
+        var plotted = SampleMaps.PlottedSamples(n, members);
+        Assert.Subset(plotted.ToHashSet(), members.ToHashSet());
+        Assert.InRange(plotted.Length, SampleMaps.MaxPoints, SampleMaps.MaxPoints + members.Length);
+        Assert.Equal(plotted.Order(), plotted);
+    }
 }

@@ -1,0 +1,345 @@
+(function () {
+  // The linked maps: PCA / UMAP of A and B on canvases, drawn from compact page data (MapData.cs).
+  // They listen to `rd-highlight` {indices, caption} on document and dispatch `rd-selection` {indices} when the
+  // user's lasso selection changes (also kept in window.rdSelection); they know nothing else about the cards.
+  const data = JSON.parse(document.getElementById('rd-data').textContent);
+  const M = data.maps;
+  if (!M) return;
+
+  function bytes(b64) {
+    if (!b64) return new Uint8Array(0);
+    const s = atob(b64), u = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    return u;
+  }
+  const n = M.n;
+  const samples = M.samples ? new Int32Array(bytes(M.samples).buffer) : null;
+  const sampleOf = k => samples ? samples[k] : k;
+  let slotMap = null;
+  if (samples) { slotMap = new Map(); for (let k = 0; k < n; k++) slotMap.set(samples[k], k); }
+  const slotOf = i => samples ? slotMap.get(i) : (Number.isInteger(i) && i >= 0 && i < n ? i : undefined);
+  const columns = M.columns.map(c => c.type === 'numeric'
+    ? Object.assign({}, c, { values: new Float32Array(bytes(c.values).buffer) })
+    : Object.assign({}, c, { codes: bytes(c.codes) }));
+  const MISSING = 255, RAMP_BINS = 32;
+  const RAMP = ['#440154', '#414487', '#2a788e', '#22a884', '#7ad151', '#fde725'];
+  const labelColumn = columns.find(c => c.name === 'label');
+
+  // One view per canvas; coordinates are Uint16 on one scale per map, placed on the canvas at layout time.
+  const views = [];
+  M.kinds.forEach(kindData => ['a', 'b'].forEach(side => {
+    const canvas = document.querySelector(`canvas.map[data-kind="${kindData.kind}"][data-side="${side}"]`);
+    const overlay = document.querySelector(`canvas.overlay[data-kind="${kindData.kind}"][data-side="${side}"]`);
+    if (!canvas || !overlay) return;
+    const qx = new Uint16Array(bytes(kindData[side].x).buffer), qy = new Uint16Array(bytes(kindData[side].y).buffer);
+    let mx = 1, my = 1;
+    for (let k = 0; k < n; k++) { if (qx[k] > mx) mx = qx[k]; if (qy[k] > my) my = qy[k]; }
+    views.push({ kind: kindData.kind, side, canvas, overlay, qx, qy, mx, my, px: new Float32Array(n), py: new Float32Array(n), W: 0, H: 0, drawnLit: 0 });
+  }));
+  let kind = 'pca';
+  const visible = () => views.filter(v => v.kind === kind);
+
+  // Colouring: a colour index per point and the CSS colour of each index; the last index is "missing".
+  let colouring = null;
+  const select = document.getElementById('map-colour');
+  function makeColouring(c) {
+    const column = c >= 0 ? columns[c] : null;
+    const index = new Uint8Array(n);
+    let styles;
+    if (!column) styles = ['#4e79a7', '#c8ced8'].map(hex);
+    else if (column.type === 'categorical') {
+      styles = M.palette.concat(['#c8ced8']).map(hex);
+      const missing = styles.length - 1;
+      for (let k = 0; k < n; k++) { const code = column.codes[k]; index[k] = code === MISSING ? missing : code; }
+    } else {
+      styles = [];
+      for (let b = 0; b < RAMP_BINS; b++) styles.push(ramp(b / (RAMP_BINS - 1)));
+      styles.push(hex('#c8ced8'));
+      const span = column.max - column.min || 1;
+      for (let k = 0; k < n; k++) {
+        const v = column.values[k];
+        index[k] = Number.isFinite(v) ? Math.min(RAMP_BINS - 1, Math.max(0, Math.floor((v - column.min) / span * RAMP_BINS))) : RAMP_BINS;
+      }
+    }
+    // Points grouped by colour (a counting sort), so each colour is set once per draw; missing values drawn first.
+    const groups = styles.length, count = new Int32Array(groups + 1);
+    for (let k = 0; k < n; k++) count[index[k] + 1]++;
+    const drawOrder = [groups - 1].concat(Array.from({ length: groups - 1 }, (_, g) => g));
+    const start = new Int32Array(groups);
+    let at = 0;
+    for (const g of drawOrder) { start[g] = at; at += count[g + 1]; }
+    const order = new Int32Array(n), fill = start.slice();
+    for (let k = 0; k < n; k++) order[fill[index[k]]++] = k;
+    return { column, index, styles, order, start, drawOrder, count };
+  }
+  function ramp(t) {
+    const x = t * (RAMP.length - 1), i = Math.min(RAMP.length - 2, Math.floor(x)), f = x - i;
+    const a = hex(RAMP[i]), b = hex(RAMP[i + 1]);
+    return a.map((v, j) => Math.round(v + (b[j] - v) * f));
+  }
+  function hex(h) { return [1, 3, 5].map(i => parseInt(h.slice(i, i + 2), 16)); }
+
+  function legend() {
+    const box = document.getElementById('map-legend');
+    if (!box) return;
+    box.replaceChildren();
+    const column = colouring.column;
+    if (!column) return;
+    const item = (colour, text) => {
+      const span = document.createElement('span'), swatch = document.createElement('i');
+      swatch.style.background = colour; span.appendChild(swatch); span.appendChild(document.createTextNode(text)); box.appendChild(span);
+    };
+    if (column.type === 'categorical') {
+      column.categories.forEach((name, c) => item(M.palette[c], name));
+      if (column.others > 0) item(M.palette[M.palette.length - 1], `other (${column.others} more values)`);
+    } else {
+      const bar = document.createElement('span'); bar.className = 'ramp';
+      const lo = document.createElement('span'), hi = document.createElement('span'), g = document.createElement('i');
+      lo.textContent = fmt(column.min); hi.textContent = fmt(column.max);
+      g.style.background = `linear-gradient(90deg,${RAMP.join(',')})`;
+      bar.append(lo, g, hi); box.appendChild(bar);
+    }
+    if (colouring.count[colouring.styles.length] > 0) item('#c8ced8', 'missing');
+  }
+  const fmt = v => Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-2) ? v.toExponential(2) : +v.toFixed(3) + '';
+
+  // Canvas geometry and a uniform grid over the points for hover and lasso.
+  function layout(v) {
+    const r = v.canvas.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    const W = Math.round(r.width * dpr), H = Math.round(r.height * dpr);
+    if (W < 2 || H < 2) return false;
+    if (W === v.W && H === v.H) return true;
+    v.W = W; v.H = H; v.dpr = dpr;
+    v.canvas.width = v.overlay.width = W; v.canvas.height = v.overlay.height = H;
+    const pad = 8 * dpr, scale = Math.min((W - 2 * pad) / v.mx, (H - 2 * pad) / v.my);
+    const ox = (W - scale * v.mx) / 2, oy = (H - scale * v.my) / 2;
+    for (let k = 0; k < n; k++) { v.px[k] = ox + scale * v.qx[k]; v.py[k] = H - (oy + scale * v.qy[k]); }
+    const cell = v.cell = 12 * dpr, gw = v.gw = Math.ceil(W / cell) + 1, gh = v.gh = Math.ceil(H / cell) + 1;
+    const cellOf = new Int32Array(n), start = new Int32Array(gw * gh + 1);
+    for (let k = 0; k < n; k++) { const c = Math.floor(v.px[k] / cell) + gw * Math.floor(v.py[k] / cell); cellOf[k] = c; start[c + 1]++; }
+    for (let c = 0; c < gw * gh; c++) start[c + 1] += start[c];
+    const items = new Int32Array(n), fill = start.slice(0, gw * gh);
+    for (let k = 0; k < n; k++) items[fill[cellOf[k]]++] = k;
+    v.gridStart = start; v.gridItems = items;
+    return true;
+  }
+  function cellsIn(v, x0, y0, x1, y1, visit) {
+    const c0 = Math.max(0, Math.floor(x0 / v.cell)), c1 = Math.min(v.gw - 1, Math.floor(x1 / v.cell));
+    const r0 = Math.max(0, Math.floor(y0 / v.cell)), r1 = Math.min(v.gh - 1, Math.floor(y1 / v.cell));
+    for (let r = r0; r <= r1; r++)
+      for (let c = c0; c <= c1; c++) {
+        const cell = c + v.gw * r;
+        for (let e = v.gridStart[cell]; e < v.gridStart[cell + 1]; e++) visit(v.gridItems[e]);
+      }
+  }
+  function nearest(v, x, y, radius) {
+    let best = -1, bestD = radius * radius;
+    cellsIn(v, x - radius, y - radius, x + radius, y + radius, k => {
+      const dx = v.px[k] - x, dy = v.py[k] - y, d = dx * dx + dy * dy;
+      if (d <= bestD) { bestD = d; best = k; }
+    });
+    return best;
+  }
+
+  // What is lit: a card's highlight while there is one, else the user's selection.
+  let highlight = null, highlightCaption = '', selection = null;
+  const litOf = () => highlight || selection;
+  function mask(ks) { const m = new Uint8Array(n); for (const k of ks) m[k] = 1; return m; }
+
+  // Points are written straight into the canvas's pixels (alpha-blended squares, corners cut when large): a
+  // fillRect per point costs microseconds in a software canvas, a pixel write nanoseconds, and 100,000 points must stay interactive.
+  function square(d, W, H, cx, cy, size, rgb, a) {
+    const x0 = Math.max(0, Math.round(cx - size / 2)), y0 = Math.max(0, Math.round(cy - size / 2));
+    const x1 = Math.min(W, x0 + size), y1 = Math.min(H, y0 + size), round = size >= 4;
+    const [r, g, b] = rgb;
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++) {
+        if (round && (x === x0 || x === x1 - 1) && (y === y0 || y === y1 - 1)) continue;
+        const i = (y * W + x) * 4;
+        d[i] += (r - d[i]) * a; d[i + 1] += (g - d[i + 1]) * a; d[i + 2] += (b - d[i + 2]) * a;
+      }
+  }
+  const BACKGROUND = hex('#fbfcfe'), OUTLINE = hex('#111111');
+  function draw(v) {
+    if (!layout(v)) return;
+    const ctx = v.canvas.getContext('2d'), dpr = v.dpr, W = v.W, H = v.H;
+    if (!v.image || v.image.width !== W || v.image.height !== H) v.image = ctx.createImageData(W, H);
+    const d = v.image.data;
+    for (let i = 0; i < d.length; i += 4) { d[i] = BACKGROUND[0]; d[i + 1] = BACKGROUND[1]; d[i + 2] = BACKGROUND[2]; d[i + 3] = 255; }
+    const lit = litOf();
+    const size = Math.max(1, Math.round((n > 20000 ? 1.6 : n > 3000 ? 2.4 : 4.4) * dpr));
+    const alpha = lit ? 0.15 : n > 20000 ? 0.6 : 0.8;
+    const { order, start, styles, count, drawOrder, index } = colouring;
+    for (const g of drawOrder)
+      for (let e = start[g], end = start[g] + count[g + 1]; e < end; e++) { const k = order[e]; square(d, W, H, v.px[k], v.py[k], size, styles[g], alpha); }
+    v.drawnLit = 0;
+    if (lit) {
+      const big = Math.max(size + Math.round(dpr), Math.round(4 * dpr)), ring = Math.max(1, Math.round(dpr));
+      for (const k of lit.list) square(d, W, H, v.px[k], v.py[k], big + 2 * ring, OUTLINE, 1);
+      for (const k of lit.list) square(d, W, H, v.px[k], v.py[k], big, styles[index[k]], 1);
+      v.drawnLit = lit.list.length;
+    }
+    ctx.putImageData(v.image, 0, 0);
+    drawOverlay(v);
+  }
+  function drawAll() { visible().forEach(draw); }
+
+  // Overlay: the hovered sample's ring in both maps and the lasso being drawn.
+  let hovered = -1, lasso = null;
+  function drawOverlay(v) {
+    if (!v.W) return;
+    const ctx = v.overlay.getContext('2d');
+    ctx.clearRect(0, 0, v.W, v.H);
+    if (hovered >= 0) {
+      ctx.strokeStyle = '#d6452f'; ctx.lineWidth = 2 * v.dpr;
+      ctx.beginPath(); ctx.arc(v.px[hovered], v.py[hovered], 5.5 * v.dpr, 0, 2 * Math.PI); ctx.stroke();
+    }
+    if (lasso && lasso.view === v && lasso.points.length > 1) {
+      ctx.strokeStyle = '#2f6fdb'; ctx.fillStyle = 'rgba(47,111,219,.08)'; ctx.lineWidth = 1.5 * v.dpr;
+      ctx.beginPath(); lasso.points.forEach(([x, y], i) => i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)); ctx.closePath(); ctx.fill(); ctx.stroke();
+    }
+  }
+
+  const caption = document.getElementById('map-caption') || document.createElement('p');
+  const defaultCaption = caption.textContent;
+  const clear = document.getElementById('map-clear');
+  function updateCaption() {
+    if (highlight) caption.textContent = highlightCaption + (highlight.missing ? ` (${highlight.missing.toLocaleString('en')} of them not in the maps)` : '');
+    else if (selection) caption.textContent = `Selection: ${selection.list.length.toLocaleString('en')} samples (click an empty spot of a map to clear).`;
+    else caption.textContent = defaultCaption;
+    if (clear) clear.hidden = !selection;
+  }
+
+  document.addEventListener('rd-highlight', e => {
+    const d = e.detail || {};
+    if (!d.indices) highlight = null;
+    else {
+      const list = [];
+      let missing = 0;
+      for (const i of d.indices) { const k = slotOf(i); if (k === undefined) missing++; else list.push(k); }
+      highlight = { list, mask: mask(list), missing };
+    }
+    highlightCaption = d.caption || '';
+    updateCaption();
+    drawAll();
+  });
+
+  function setSelection(list) {
+    selection = list && list.length ? { list, mask: mask(list) } : null;
+    const indices = selection ? selection.list.map(sampleOf) : [];
+    window.rdSelection = indices;
+    document.dispatchEvent(new CustomEvent('rd-selection', { detail: { indices } }));
+    updateCaption();
+    drawAll();
+  }
+  window.rdSelection = [];
+  if (clear) clear.addEventListener('click', () => setSelection(null));
+
+  function inside(points, x, y) {
+    let hit = false;
+    for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+      const [xi, yi] = points[i], [xj, yj] = points[j];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) hit = !hit;
+    }
+    return hit;
+  }
+  function lassoSelect(v, points) {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const [x, y] of points) { x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
+    const list = [];
+    cellsIn(v, x0, y0, x1, y1, k => { if (inside(points, v.px[k], v.py[k])) list.push(k); });
+    return list.sort((p, q) => p - q);
+  }
+
+  const tip = document.getElementById('tip');
+  function showTip(k, e) {
+    if (!tip) return;
+    const i = sampleOf(k);
+    tip.replaceChildren();
+    const thumb = data.thumbs && data.thumbs[i];
+    if (thumb) { const img = document.createElement('img'); img.src = thumb; img.alt = ''; tip.appendChild(img); }
+    const line = document.createElement('div');
+    line.textContent = '#' + i + (labelColumn ? ' · ' + valueOf(labelColumn, k) : '');
+    tip.appendChild(line);
+    const column = colouring.column;
+    if (column && column !== labelColumn) { const c = document.createElement('div'); c.textContent = column.name + ': ' + valueOf(column, k); tip.appendChild(c); }
+    if (data.texts && data.texts[i]) { const t = document.createElement('div'); t.textContent = data.texts[i]; tip.appendChild(t); }
+    tip.hidden = false;
+    const w = tip.offsetWidth, h = tip.offsetHeight;
+    tip.style.left = (e.clientX + 14 + w > innerWidth ? e.clientX - 14 - w : e.clientX + 14) + 'px';
+    tip.style.top = (e.clientY + 14 + h > innerHeight ? e.clientY - 14 - h : e.clientY + 14) + 'px';
+  }
+  function valueOf(column, k) {
+    if (column.type === 'numeric') { const v = column.values[k]; return Number.isFinite(v) ? fmt(v) : 'missing'; }
+    const code = column.codes[k];
+    return code === MISSING ? 'missing' : code < column.categories.length ? column.categories[code] : 'other';
+  }
+
+  const local = (v, e) => { const r = v.overlay.getBoundingClientRect(); return [(e.clientX - r.left) * v.dpr, (e.clientY - r.top) * v.dpr]; };
+  views.forEach(v => {
+    const o = v.overlay;
+    o.addEventListener('mousedown', e => {
+      if (e.button !== 0 || !v.W) return;
+      e.preventDefault();
+      lasso = { view: v, points: [local(v, e)] };
+    });
+    o.addEventListener('mousemove', e => {
+      if (!v.W) return;
+      if (lasso) return;
+      const [x, y] = local(v, e);
+      const k = nearest(v, x, y, 8 * v.dpr);
+      if (k !== hovered) { hovered = k; visible().forEach(drawOverlay); }
+      if (k >= 0) showTip(k, e); else if (tip) tip.hidden = true;
+    });
+    o.addEventListener('mouseleave', () => { hovered = -1; if (tip) tip.hidden = true; visible().forEach(drawOverlay); });
+  });
+  // While a lasso is drawn the whole window follows the mouse, so a drag may leave the map and come back.
+  window.addEventListener('mousemove', e => {
+    if (!lasso) return;
+    lasso.points.push(local(lasso.view, e));
+    drawOverlay(lasso.view);
+  });
+  window.addEventListener('mouseup', e => {
+    if (!lasso) return;
+    const { view: v, points } = lasso;
+    points.push(local(v, e));
+    lasso = null;
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const [x, y] of points) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+    if (x1 - x0 < 4 * v.dpr && y1 - y0 < 4 * v.dpr) {
+      // A click: on a point, select that sample; elsewhere, clear the selection.
+      const [x, y] = points[0], k = nearest(v, x, y, 8 * v.dpr);
+      setSelection(k >= 0 ? [k] : null);
+    } else setSelection(lassoSelect(v, points));
+    drawOverlay(v);
+  });
+
+  const tabs = Array.from(document.querySelectorAll('.maptabs button'));
+  tabs.forEach(tab => tab.addEventListener('click', () => {
+    kind = tab.dataset.kind;
+    tabs.forEach(t => t.classList.toggle('on', t === tab));
+    document.querySelectorAll('.mapset').forEach(set => { set.hidden = set.dataset.kind !== kind; });
+    hovered = -1;
+    drawAll();
+  }));
+  if (select) select.addEventListener('change', () => { colouring = makeColouring(+select.value); legend(); drawAll(); });
+  let resizing = 0;
+  window.addEventListener('resize', () => { cancelAnimationFrame(resizing); resizing = requestAnimationFrame(drawAll); });
+
+  colouring = makeColouring(select ? +select.value : -1);
+  legend();
+  drawAll();
+  // For tests and tools: what each visible map drew, and when the maps were first ready.
+  window.rdMaps = {
+    kind: () => kind,
+    lit: () => Object.fromEntries(views.filter(v => v.kind === kind).map(v => [v.side, v.drawnLit])),
+    point: (side, i) => {
+      const v = views.find(w => w.kind === kind && w.side === side), k = slotOf(i);
+      if (!v || k === undefined || !v.W) return null;
+      const r = v.overlay.getBoundingClientRect();
+      return { x: r.left + v.px[k] / v.dpr, y: r.top + v.py[k] / v.dpr };
+    },
+    colour: (k) => 'rgb(' + colouring.styles[colouring.index[k]].join(',') + ')',
+    ready: performance.now(),
+  };
+})();

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using RepDiff.Report;
+using RepDiff.Reporting;
+using RepDiff.Tests.Numerics;
+using Xunit.Abstractions;
+
+namespace RepDiff.Tests.Report;
+
+/// <summary>
+/// The canvas maps in headless Chromium (Debian's, from file://): the PCA/UMAP switch, colouring by labels and
+/// metadata, a lasso selection lighting the same samples in both maps, the rd-highlight / rd-selection events, and
+/// a 100,000-sample report (its load time is printed for docs/benchmarks.md, never asserted).
+/// </summary>
+public class MapsBrowserTests(ITestOutputHelper output)
+{
+    private static readonly string[] ChromiumArgs =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    /// <summary>Three Gaussian blobs in A, B a linear image of A; labels are the blobs, metadata a text and a number column.</summary>
+    private static (RepresentationPair Pair, Explanation Explanation) Blobs(int perCluster, int dims)
+    {
+        var (a, blob) = UmapTestData.Blobs(3, perCluster, dims, seed: 4, separation: 6);
+        var b = new Matrix(a.Rows, dims, a.Data.Select((v, k) => 2 * v + (k % dims == 0 ? 1 : 0)).ToArray());
+        int n = a.Rows;
+        var metadata = new SampleMetadata(
+        [
+            new MetadataColumn("genre", Enumerable.Range(0, n).Select(i => i % 5 == 0 ? null : (i % 2 == 0 ? "romance" : "news")).ToArray()),
+            new MetadataColumn("score", Enumerable.Range(0, n).Select(i => (i * 0.37 % 100).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
+        ], n);
+        var samples = new SampleInfo { Labels = new SampleLabels(blob.Select(c => "blob" + c).ToArray()), Metadata = metadata };
+        var pair = new RepresentationPair(a, b, samples) { NameA = "a.npy", NameB = "b.npy" };
+        Concept Blob(int c, int rank)
+        {
+            var members = Enumerable.Range(0, n).Where(i => blob[i] == c).ToArray();
+            return new Concept { Rank = rank, Strength = 1.0 / rank, Members = members, Grid = members[..9] };
+        }
+        var explanation = new Explanation
+        {
+            Method = "blobs",
+            N = n,
+            Parameters = new JsonObject { ["seed"] = 0 },
+            Directions =
+            [
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [Blob(0, 1), Blob(1, 2)] },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = [Blob(2, 1)] },
+            ],
+        };
+        return (pair, explanation);
+    }
+
+    private static async Task<IBrowser> Launch(IPlaywright playwright) => await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = ChromiumFactAttribute.Executable,
+        Headless = true,
+        Args = ChromiumArgs,
+    });
+
+    private static string Write(string html)
+    {
+        string path = Path.Combine(TestData.TempDir(), "report.html");
+        File.WriteAllText(path, html);
+        return new Uri(path).AbsoluteUri;
+    }
+
+    [ChromiumFact]
+    public async Task MapsSwitchColourAndSelectInBothMaps()
+    {
+        var (pair, explanation) = Blobs(100, 5);
+        int n = pair.N;
+        string url = Write(HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "maps")));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Launch(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        await page.EvaluateAsync("() => { window.events = []; document.addEventListener('rd-highlight', e => events.push(['h', e.detail.indices ? e.detail.indices.length : null])); document.addEventListener('rd-selection', e => events.push(['s', e.detail.indices.length])); }");
+
+        // Hovering a card dispatches rd-highlight with its members; both maps light them.
+        await page.Locator(".card").First.HoverAsync();
+        int members = explanation.Directions[0].Concepts[0].Members.Length;
+        Assert.Equal(members, await page.EvaluateAsync<int>("() => events.filter(e => e[0] === 'h').pop()[1]"));
+        Assert.Equal(members, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        Assert.Equal(members, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+        await page.Mouse.MoveAsync(1, 1);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+
+        // Any code can highlight through the event; indices outside the maps are counted in the caption.
+        await page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: [0, 1, 2, 99999], caption: 'three' } }))");
+        Assert.Equal(3, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+        Assert.StartsWith("three (1 of them not in the maps)", await page.Locator("#map-caption").TextContentAsync());
+        await page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: null, caption: '' } }))");
+
+        // A lasso around the whole of A's map selects every sample; B lights the same ones; rd-selection says so.
+        var box = (await page.Locator("canvas.overlay[data-kind=pca][data-side=a]").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + 1, box.Y + 1);
+        await page.Mouse.DownAsync();
+        foreach (var (x, y) in new[] { (box.Width - 1, 1f), (box.Width - 1, box.Height - 1), (1f, box.Height - 1), (1f, 2f) })
+            await page.Mouse.MoveAsync(box.X + x, box.Y + y, new MouseMoveOptions { Steps = 3 });
+        await page.Mouse.UpAsync();
+        Assert.Equal(n, await page.EvaluateAsync<int>("() => window.rdSelection.length"));
+        Assert.Equal(n, await page.EvaluateAsync<int>("() => events.filter(e => e[0] === 's').pop()[1]"));
+        Assert.Equal(n, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+
+        // A lasso around one blob in B's map selects exactly that blob's samples (B is a linear image of A).
+        var blob = explanation.Directions[1].Concepts[0].Members;
+        var bounds = await page.EvaluateAsync<float[]>($"() => {{ const ps = [{string.Join(",", blob)}].map(i => rdMaps.point('b', i)), xs = ps.map(p => p.x), ys = ps.map(p => p.y); return [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)]; }}");
+        var centre = new[] { (bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2, bounds[1] - bounds[0], bounds[3] - bounds[2] };
+        float rx = centre[2] / 2 + 4, ry = centre[3] / 2 + 4;
+        await page.Mouse.MoveAsync(centre[0] - rx, centre[1] - ry);
+        await page.Mouse.DownAsync();
+        foreach (var (x, y) in new[] { (rx, -ry), (rx, ry), (-rx, ry), (-rx, -ry + 1) })
+            await page.Mouse.MoveAsync(centre[0] + x, centre[1] + y, new MouseMoveOptions { Steps = 3 });
+        await page.Mouse.UpAsync();
+        Assert.Equal(blob, await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+        Assert.Equal(blob.Length, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+
+        // Clicking an empty corner clears the selection.
+        await page.Mouse.ClickAsync(box.X + 2, box.Y + 2);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.rdSelection.length"));
+        Assert.False(await page.Locator("#map-clear").IsVisibleAsync());
+
+        // Colouring: labels by default (three blobs), a text column by its values, a number column as a ramp.
+        Assert.Equal(["blob0", "blob1", "blob2"], await page.Locator("#map-legend span").AllTextContentsAsync());
+        await page.Locator("#map-colour").SelectOptionAsync(new SelectOptionValue { Label = "genre" });
+        Assert.Equal(["news", "romance", "missing"], await page.Locator("#map-legend span").AllTextContentsAsync());
+        Assert.NotEqual(await page.EvaluateAsync<string>("() => rdMaps.colour(1)"), await page.EvaluateAsync<string>("() => rdMaps.colour(2)"));
+        await page.Locator("#map-colour").SelectOptionAsync(new SelectOptionValue { Label = "score" });
+        Assert.Equal(1, await page.Locator("#map-legend .ramp").CountAsync());
+        Assert.Equal("0", await page.Locator("#map-legend .ramp span").First.TextContentAsync());
+        Assert.NotEqual(await page.EvaluateAsync<string>("() => rdMaps.colour(1)"), await page.EvaluateAsync<string>("() => rdMaps.colour(200)"));
+
+        // The UMAP switch shows UMAP maps of both models and keeps the card's highlight.
+        await page.Locator(".card").Nth(2).ClickAsync();
+        await page.Locator(".maptabs button[data-kind=umap]").ClickAsync();
+        Assert.True(await page.Locator(".mapset[data-kind=umap]").IsVisibleAsync());
+        Assert.False(await page.Locator(".mapset[data-kind=pca]").IsVisibleAsync());
+        Assert.Equal("umap", await page.EvaluateAsync<string>("() => rdMaps.kind()"));
+        Assert.Equal(blob.Length, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        Assert.Equal(blob.Length, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+
+        // Hovering a point shows its label and the colouring column's value.
+        var p = await page.EvaluateAsync<float[]>("() => { const p = rdMaps.point('a', 7); return [p.x, p.y]; }");
+        await page.Mouse.MoveAsync(p[0], p[1]);
+        Assert.True(await page.Locator("#tip").IsVisibleAsync());
+        var lines = await page.Locator("#tip div").AllTextContentsAsync();
+        Assert.Matches(@"^#\d+ · blob\d$", lines[0]);
+        Assert.StartsWith("score: ", lines[1]);
+        Assert.Empty(errors);
+    }
+
+    [ChromiumFact]
+    public async Task HundredThousandSamplesOpenWithEveryPoint()
+    {
+        const int perCluster = 33_334;
+        var (pair, explanation) = Blobs(perCluster, 8);
+        int n = pair.N;
+        var clock = Stopwatch.StartNew();
+        var members = explanation.Directions.SelectMany(d => d.Concepts).SelectMany(c => c.Members);
+        // PCA only: UMAP of 100,000 points is measured in docs/benchmarks.md, not in a test.
+        var model = new ReportModel
+        {
+            Title = "100k", Explanations = [explanation], NameA = "a", NameB = "b", N = n, Samples = pair.Samples,
+            Maps = SampleMaps.Compute(pair, members, umap: false),
+        };
+        string html = HtmlReport.Render(model);
+        double renderSeconds = clock.Elapsed.TotalSeconds;
+        string url = Write(html);
+        Assert.Equal(n, model.Maps!.Samples.Length);
+        Assert.DoesNotContain("The maps show", html);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Launch(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        clock.Restart();
+        await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        double wall = clock.Elapsed.TotalSeconds;
+        var timing = await page.EvaluateAsync<double[]>("() => { const t = performance.getEntriesByType('navigation')[0]; return [t.domContentLoadedEventEnd, t.loadEventEnd, rdMaps.ready]; }");
+
+        // Responsive: highlighting a third of the samples and a lasso over everything, each timed in the page.
+        double highlightMs = await page.EvaluateAsync<double>("() => { const ids = Array.from({ length: 33334 }, (_, i) => 3 * i); const t = performance.now(); document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: ids, caption: 'a third' } })); return performance.now() - t; }");
+        Assert.Equal(33_334, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+        await page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: null } }))");
+        var box = (await page.Locator("canvas.overlay[data-kind=pca][data-side=a]").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + 1, box.Y + 1);
+        await page.Mouse.DownAsync();
+        foreach (var (x, y) in new[] { (box.Width - 1, 1f), (box.Width - 1, box.Height - 1), (1f, box.Height - 1), (1f, 2f) })
+            await page.Mouse.MoveAsync(box.X + x, box.Y + y);
+        clock.Restart();
+        await page.Mouse.UpAsync();
+        Assert.Equal(n, await page.EvaluateAsync<int>("() => window.rdSelection.length"));
+        double lassoSeconds = clock.Elapsed.TotalSeconds;
+        await page.Locator("#map-colour").SelectOptionAsync(new SelectOptionValue { Label = "score" });
+        Assert.Empty(errors);
+        output.WriteLine($"100k report: {html.Length / 1e6:F2} MB, rendered in {renderSeconds:F2} s (maps included); " +
+            $"goto→load {wall:F2} s; DOMContentLoaded {timing[0]:F0} ms, load {timing[1]:F0} ms, maps drawn at {timing[2]:F0} ms; " +
+            $"highlight of 33,334 {highlightMs:F0} ms; lasso of all (mouse up → selection read) {lassoSeconds * 1000:F0} ms");
+    }
+}
