@@ -10,7 +10,7 @@ public static class BaselineBenchmarks
         (args.Length > 0 ? int.Parse(args[0]) : 100_000, args.Length > 1 ? int.Parse(args[1]) : 768);
 
     /// <summary>Ten Gaussian clusters in d dimensions (A), and B = a fixed mix of A's coordinates plus noise.</summary>
-    private static RepresentationPair Data(int n, int d)
+    internal static RepresentationPair Data(int n, int d)
     {
         var rng = new Random(1);
         var centres = new float[10 * d];

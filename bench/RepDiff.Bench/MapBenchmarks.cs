@@ -88,6 +88,41 @@ public static class MapBenchmarks
         }
     }
 
+    /// <summary>
+    /// `-- maps-scale A.npy B.npy N1,N2,... [full]`: the report's aligned maps (PCA + UMAP, defaults) of the first N rows of
+    /// a pair, wall and CPU seconds, and the trustworthiness (k = 10) of A's UMAP and PCA maps on a seeded 5,000-row
+    /// sample. Above 20,000 rows UMAP's descent runs on a subset and places the rest; `full` lays out every row instead.
+    /// A.npy = `synthetic` uses ten Gaussian clusters in 768 dimensions (B a mix of A's coordinates plus noise).
+    /// </summary>
+    [Bench("maps-scale")]
+    public static void MapsScale(string[] args)
+    {
+        var sizes = args[2].Split(',').Select(int.Parse).ToArray();
+        bool full = args.Length > 3 && args[3] == "full";
+        RepresentationPair all = args[0] == "synthetic"
+            ? BaselineBenchmarks.Data(sizes.Max(), 768)
+            : new RepresentationPair(Npy.ReadMatrix(args[0]), Npy.ReadMatrix(args[1]));
+        foreach (int n in sizes)
+        {
+            var rows = Enumerable.Range(0, Math.Min(n, all.N)).ToArray();
+            var pair = rows.Length == all.N ? all : new RepresentationPair(all.A.SelectRows(rows), all.B.SelectRows(rows));
+            var options = new MapLayoutOptions { PcaFitRows = 2000, UmapDescentRows = full ? int.MaxValue : 20_000 };
+            var watch = Stopwatch.StartNew();
+            double cpu = Cpu();
+            var maps = MapLayouts.Compute(pair, options, 0);
+            double seconds = watch.Elapsed.TotalSeconds, cpuSeconds = Cpu() - cpu;
+            var sample = Sampling.Uniform(pair.N, 5000, 3);
+            var u = maps.Umap!;
+            Print("maps-scale", new() { ["n"] = pair.N, ["d_a"] = pair.A.Cols, ["d_b"] = pair.B.Cols }, new()
+            {
+                ["umap_descent_rows"] = maps.UmapDescentPoints, ["seconds"] = seconds, ["cpu_seconds"] = cpuSeconds,
+                ["trust_umap_a_sample5000"] = Trustworthiness.Compute(pair.A.SelectRows(sample), Embedding(sample.Select(i => u.AX[i]).ToArray(), sample.Select(i => u.AY[i]).ToArray())),
+                ["trust_pca_a_sample5000"] = Trustworthiness.Compute(pair.A.SelectRows(sample), Embedding(sample.Select(i => maps.Pca.AX[i]).ToArray(), sample.Select(i => maps.Pca.AY[i]).ToArray())),
+                ["aligned_rms"] = Rms(u),
+            });
+        }
+    }
+
     /// <summary>CPU seconds this process has used (all threads): under a loaded machine, closer to the idle wall time than the wall clock.</summary>
     private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 

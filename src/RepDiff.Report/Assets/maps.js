@@ -2,9 +2,11 @@
   // The linked maps: PCA / UMAP of A and B on canvases, drawn from compact page data (MapData.cs).
   // They listen to `rd-highlight` {indices, caption} on document and dispatch `rd-selection` {indices} when the
   // user's lasso selection changes (also kept in window.rdSelection); they know nothing else about the cards.
-  const data = JSON.parse(document.getElementById('rd-data').textContent);
+  // The page data is parsed once and shared with the other page scripts (window.rdData).
+  const data = window.rdData || (window.rdData = JSON.parse(document.getElementById('rd-data').textContent));
   const M = data.maps;
   if (!M) return;
+  const started = performance.now();
 
   function bytes(b64) {
     if (!b64) return new Uint8Array(0);
@@ -161,6 +163,7 @@
   }
   const BACKGROUND = hex('#fbfcfe'), OUTLINE = hex('#111111');
   function draw(v) {
+    const began = performance.now();
     if (!layout(v)) return;
     const ctx = v.canvas.getContext('2d'), dpr = v.dpr, W = v.W, H = v.H;
     if (!v.image || v.image.width !== W || v.image.height !== H) v.image = ctx.createImageData(W, H);
@@ -181,6 +184,7 @@
     }
     ctx.putImageData(v.image, 0, 0);
     drawOverlay(v);
+    v.drawMs = performance.now() - began;
   }
   function drawAll() { visible().forEach(draw); }
 
@@ -326,6 +330,7 @@
   let resizing = 0;
   window.addEventListener('resize', () => { cancelAnimationFrame(resizing); resizing = requestAnimationFrame(drawAll); });
 
+  const decoded = performance.now();
   colouring = makeColouring(select ? +select.value : -1);
   legend();
   drawAll();
@@ -340,6 +345,9 @@
       return { x: r.left + v.px[k] / v.dpr, y: r.top + v.py[k] / v.dpr };
     },
     colour: (k) => 'rgb(' + colouring.styles[colouring.index[k]].join(',') + ')',
+    started,
+    decoded,
+    drawMs: () => views.filter(v => v.kind === kind).map(v => v.drawMs),
     ready: performance.now(),
   };
 })();

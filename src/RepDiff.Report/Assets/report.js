@@ -1,6 +1,6 @@
 (function () {
   // Cards tell the maps what to highlight through a document event (rd-highlight); the maps (maps.js) listen.
-  const data = JSON.parse(document.getElementById('rd-data').textContent);
+  const data = window.rdData || (window.rdData = JSON.parse(document.getElementById('rd-data').textContent));
   let selected = null;
   function show(key) {
     document.dispatchEvent(new CustomEvent('rd-highlight', {

@@ -180,11 +180,13 @@ public class MapsBrowserTests(ITestOutputHelper output)
         clock.Restart();
         await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         double wall = clock.Elapsed.TotalSeconds;
-        var timing = await page.EvaluateAsync<double[]>("() => { const t = performance.getEntriesByType('navigation')[0]; return [t.domContentLoadedEventEnd, t.loadEventEnd, rdMaps.ready]; }");
+        var timing = await page.EvaluateAsync<double[]>("() => { const t = performance.getEntriesByType('navigation')[0]; return [t.domContentLoadedEventEnd, t.loadEventEnd, rdMaps.ready, rdMaps.started, t.responseEnd, rdMaps.decoded]; }");
 
         // Responsive: highlighting a third of the samples and a lasso over everything, each timed in the page.
         double highlightMs = await page.EvaluateAsync<double>("() => { const ids = Array.from({ length: 33334 }, (_, i) => 3 * i); const t = performance.now(); document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: ids, caption: 'a third' } })); return performance.now() - t; }");
         Assert.Equal(33_334, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+        var drawMs = await page.EvaluateAsync<double[]>("() => rdMaps.drawMs()");
+        double againMs = await page.EvaluateAsync<double>("() => { const ids = Array.from({ length: 33334 }, (_, i) => 3 * i + 1); const t = performance.now(); document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: ids, caption: 'a third' } })); return performance.now() - t; }");
         await page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: null } }))");
         var box = (await page.Locator("canvas.overlay[data-kind=pca][data-side=a]").BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + 1, box.Y + 1);
@@ -198,7 +200,7 @@ public class MapsBrowserTests(ITestOutputHelper output)
         await page.Locator("#map-colour").SelectOptionAsync(new SelectOptionValue { Label = "score" });
         Assert.Empty(errors);
         output.WriteLine($"100k report: {html.Length / 1e6:F2} MB, rendered in {renderSeconds:F2} s (maps included); " +
-            $"goto→load {wall:F2} s; DOMContentLoaded {timing[0]:F0} ms, load {timing[1]:F0} ms, maps drawn at {timing[2]:F0} ms; " +
-            $"highlight of 33,334 {highlightMs:F0} ms; lasso of all (mouse up → selection read) {lassoSeconds * 1000:F0} ms");
+            $"goto→load {wall:F2} s; DOMContentLoaded {timing[0]:F0} ms, load {timing[1]:F0} ms, maps script started at {timing[3]:F0} ms (file read by {timing[4]:F0} ms), data decoded at {timing[5]:F0} ms, maps drawn at {timing[2]:F0} ms; " +
+            $"highlight of 33,334 {highlightMs:F0} ms (again {againMs:F0} ms; drawing A and B {drawMs[0]:F0} and {drawMs[1]:F0} ms); lasso of all (mouse up → selection read) {lassoSeconds * 1000:F0} ms");
     }
 }
