@@ -159,7 +159,7 @@ public class HtmlReportTests
             Directions = [new Direction { Name = DirectionNames.MoreFrequentInTest, Concepts = [new Concept { Rank = 1, Strength = 0.2, Members = [1, 2, 3], Grid = [1, 2, 3] }] }],
         };
         string html = HtmlReport.Render(ReportModel.ForSampleSets(sets, explanation, "finc"));
-        Assert.DoesNotContain("<svg class=\"map\"", html);
+        Assert.DoesNotContain("<canvas class=\"map\"", html);
         Assert.Contains("Modes where the test set (test.npy) has more samples than the reference set (ref.npy).", html);
         Assert.Contains("#1  #2  #3", html);
     }
