@@ -170,7 +170,7 @@
     const d = v.image.data;
     for (let i = 0; i < d.length; i += 4) { d[i] = BACKGROUND[0]; d[i + 1] = BACKGROUND[1]; d[i + 2] = BACKGROUND[2]; d[i + 3] = 255; }
     const lit = litOf();
-    const size = Math.max(1, Math.round((n > 20000 ? 1.6 : n > 3000 ? 2.4 : 4.4) * dpr));
+    const size = Math.max(1, Math.round((n > 20000 ? 1.6 : n > 3000 ? 2.4 : 5) * dpr));
     const alpha = lit ? 0.15 : n > 20000 ? 0.6 : 0.8;
     const { order, start, styles, count, drawOrder, index } = colouring;
     for (const g of drawOrder)
