@@ -164,8 +164,8 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Equal(concept.Members.Order().ToArray(), (await Highlighted(page))!.Order().ToArray());
         if (await page.Locator("svg.map").CountAsync() > 0)
         {
-            Assert.Equal(concept.Members.Length, await page.Locator("svg.map[data-side=a] circle.hl").CountAsync());
-            Assert.Equal(concept.Members.Length, await page.Locator("svg.map[data-side=b] circle.hl").CountAsync());
+            Assert.Equal(concept.Members.Length, await page.Locator(".mapset[data-kind=pca] svg.map[data-side=a] circle.hl").CountAsync());
+            Assert.Equal(concept.Members.Length, await page.Locator(".mapset[data-kind=pca] svg.map[data-side=b] circle.hl").CountAsync());
         }
 
         // Paged, in the method's order, with scores: every page together lists every member once. A long
@@ -193,6 +193,13 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Equal(concept.Members, seen);
         Assert.True(concept.Members.Length > 20, "the concept should span pages");
         Assert.True(fullTextSeen, "no long sentence among the members");
+
+        // REPDIFF_CARDS_SCREENSHOT=path: a picture of the open member list, to look at.
+        if (Environment.GetEnvironmentVariable("REPDIFF_CARDS_SCREENSHOT") is { Length: > 0 } shot)
+        {
+            await panel.ScrollIntoViewIfNeededAsync();
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot });
+        }
 
         // A member's line: row, id, label and score; hovering it lights that one sample.
         while (!await panel.Locator("button.prev").First.IsDisabledAsync()) await panel.Locator("button.prev").First.ClickAsync();
