@@ -85,7 +85,7 @@ public static partial class HtmlReport
         html.Append("</div><div id=\"tip\" class=\"tip\" hidden></div>");
         html.Append("<footer>RepDiff ").Append(E(RepDiffInfo.Version)).Append(" · self-contained report, no network needed</footer>");
         html.Append("<script type=\"application/json\" id=\"rd-data\">").Append(data.ToJson()).Append("</script>");
-        html.Append("<script>").Append(Assets.Script).Append("</script><script>").Append(Assets.CardsScript).Append("</script></body></html>");
+        html.Append("<script>").Append(Assets.Script).Append('\n').Append(Assets.CardsScript).Append("</script></body></html>");
         return new Result(html.ToString(), warnings);
     }
 
