@@ -21,7 +21,7 @@ internal static class Outputs
     /// <param name="resultsJson">Produces results.json's text (called after the report is rendered, so it can hold render timings).</param>
     public static void Write(string dir, ReportModel model, Func<string> resultsJson, IReadOnlyDictionary<string, Matrix> sideFiles, bool linkImages = false)
     {
-        var report = HtmlReport.RenderWithWarnings(model, new RenderOptions { LinkImages = linkImages, OutputDirectory = dir });
+        var report = HtmlReport.RenderWithWarnings(model, new RenderOptions { LinkImages = linkImages, OutputDirectory = dir, Thumbnailer = new RepDiff.Embedding.ImageThumbnailer() });
         foreach (var warning in report.Warnings.Take(20)) Cli.Error.WriteLine($"warning: {Terminal.Clean(warning)}");
         if (report.Warnings.Count > 20) Cli.Error.WriteLine($"warning: ... and {report.Warnings.Count - 20} more image warnings (listed in the report)");
         using var folder = OutputFolder.Begin(dir, [.. Files, .. sideFiles.Keys]);

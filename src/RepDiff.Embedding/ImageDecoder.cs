@@ -75,7 +75,7 @@ internal static class ImageDecoder
     }
 
     /// <summary>Turns the stored pixels upright as the EXIF orientation says (origins 5-8 swap width and height).</summary>
-    private static (int Width, int Height, byte[] Pixels) Orient(byte[] src, int w, int h, SKEncodedOrigin origin)
+    internal static (int Width, int Height, byte[] Pixels) Orient(byte[] src, int w, int h, SKEncodedOrigin origin)
     {
         if (origin is SKEncodedOrigin.TopLeft or 0) return (w, h, src);
         bool swap = (int)origin >= 5;
@@ -101,7 +101,7 @@ internal static class ImageDecoder
         return (ow, oh, dst);
     }
 
-    private static string Describe(SKCodecResult result) => result switch
+    internal static string Describe(SKCodecResult result) => result switch
     {
         SKCodecResult.Unimplemented => "unsupported format",
         SKCodecResult.IncompleteInput => "truncated",

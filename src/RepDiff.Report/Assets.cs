@@ -3,11 +3,13 @@ namespace RepDiff.Report;
 /// <summary>The report page's stylesheet and script, embedded resource files (Assets/report.css, report.js, maps.js).</summary>
 internal static class Assets
 {
-    public static string Css { get; } = Read("report.css") + Palette.Css();
+    public static string Css { get; } = Read("report.css") + Palette.Css() + Read("cards.css");
     public static string Script { get; } = Read("report.js");
 
     /// <summary>The linked maps (canvas drawing, hover, selection, colouring); talks to the cards only through DOM events.</summary>
     public static string MapsScript { get; } = Read("maps.js");
+    /// <summary>The member lists, consensus rows and downloads of the cards; talks to the maps only through DOM events.</summary>
+    public static string CardsScript { get; } = Read("cards.js");
 
     private static string Read(string name)
     {

@@ -29,16 +29,19 @@ public static partial class HtmlReport
     {
         options ??= new RenderOptions();
         var warnings = new List<string>();
-        var thumbs = new Thumbnails(model.Samples, options.LinkImages, options.OutputDirectory, warnings);
-        var data = new ClientData();
+        var thumbs = new Thumbnails(model.Samples, options.LinkImages, options.OutputDirectory, warnings, options.Thumbnailer);
+        var shown = ShownConcept.All(model.Explanations, MaxConceptsShown, model.Consensus is not null);
+        var data = new ClientData { Shown = shown.ToDictionary(c => c.Key) };
 
         var body = new StringBuilder();
         body.Append(BsrSection(model.Explanations));
+        body.Append(ConsensusView.Section(model.Consensus, shown)).Append(ExportBar(shown));
         if (model.Explanations.Count > 1)
             body.Append("<nav class=\"methods\">Methods: ").Append(string.Join(" ", model.Explanations.Select((e, m) => $"<a href=\"#method-{m}\">{E(e.Method)}</a>"))).Append("</nav>");
         for (int m = 0; m < model.Explanations.Count; m++)
             body.Append(MethodSection(model, model.Explanations[m], m, thumbs, data));
 
+        data.Cards = CardData.Build(model, shown, thumbs, data.Thumbs);
         var maps = model.Maps;
         bool hasMaps = maps is not null;
         if (maps is not null)
@@ -75,7 +78,7 @@ public static partial class HtmlReport
         html.Append("</div><div id=\"tip\" class=\"tip\" hidden></div>");
         html.Append("<footer>RepDiff ").Append(E(RepDiffInfo.Version)).Append(" · self-contained report, no network needed</footer>");
         html.Append("<script type=\"application/json\" id=\"rd-data\">").Append(data.ToJson()).Append("</script>");
-        html.Append("<script>").Append(Assets.Script).Append('\n').Append(Assets.MapsScript).Append("</script></body></html>");
+        html.Append("<script>").Append(Assets.Script).Append('\n').Append(Assets.MapsScript).Append('\n').Append(Assets.CardsScript).Append("</script></body></html>");
         return new Result(html.ToString(), warnings);
     }
 
@@ -274,6 +277,18 @@ public static partial class HtmlReport
         => (e.Metrics["coefficients_by_label"]?["directions"]?[direction] as JsonArray)?
             .OfType<JsonObject>().FirstOrDefault(v => v["rank"] is JsonValue r && r.TryGetValue(out int x) && x == rank)?["by_label"] as JsonObject;
 
+    /// <summary>
+    /// Downloads of members (Assets/cards.js makes the files in the page): every shown concept, or the current
+    /// selection (the selected card, or the samples selected on a map), as CSV or JSON.
+    /// </summary>
+    private static string ExportBar(IReadOnlyList<ShownConcept> shown)
+    {
+        if (shown.Count == 0) return "";
+        return "<section class=\"export\" id=\"export\"><h2>Export members</h2><p class=\"note\">Each row is one member: method, direction, rank, strength, position, in_grid, row, id, label, score and the metadata columns, as <code>repdiff export</code> writes them. A concept's own list opens from its card.</p>"
+            + "<div class=\"exportbar\"><span>every shown concept</span><button type=\"button\" data-export=\"all\" data-format=\"csv\">CSV</button><button type=\"button\" data-export=\"all\" data-format=\"json\">JSON</button>"
+            + "<span>current selection: <b id=\"export-selection\">none (select a card, or drag on a map)</b></span><button type=\"button\" data-export=\"selection\" data-format=\"csv\" disabled>CSV</button><button type=\"button\" data-export=\"selection\" data-format=\"json\" disabled>JSON</button></div></section>";
+    }
+
     /// <summary>"x", "x and y", "x, y and z".</summary>
     private static string JoinWords(IReadOnlyList<string> items)
         => items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
@@ -282,7 +297,7 @@ public static partial class HtmlReport
     {
         var c = new StringBuilder();
         var grid = concept.Grid.Where(i => i >= 0 && i < model.N).ToArray();
-        c.Append(Inv, $"<article class=\"card\" data-key=\"{key}\" tabindex=\"0\"><header><span class=\"rank\">{concept.Rank}</span>");
+        c.Append(Inv, $"<article class=\"card\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\"><header><span class=\"rank\">{concept.Rank}</span>");
         c.Append(Inv, $"<span>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\">{concept.Members.Length:N0} members");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
             c.Append(Inv, $" · <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{bsr:F2}</b></span>");
@@ -303,7 +318,7 @@ public static partial class HtmlReport
         else if (thumbs.HasTexts)
         {
             c.Append("<ol class=\"texts\">");
-            foreach (int i in grid.Take(5)) c.Append("<li title=\"").Append(E(thumbs.Text(i, 400))).Append("\"><span>").Append(E(thumbs.Text(i, 140))).Append("</span></li>");
+            foreach (int i in grid.Take(5)) c.Append("<li title=\"").Append(E(thumbs.Text(i, 0))).Append("\"><span>").Append(E(thumbs.Text(i, 140))).Append("</span></li>");
             c.Append("</ol>");
         }
         else
@@ -314,6 +329,7 @@ public static partial class HtmlReport
             c.Append(Charts.LabelHistogram(labels, counts));
         if (coefficients is not null && Charts.CoefficientBoxes(coefficients, model.Samples.Labels) is { Length: > 0 } boxes)
             c.Append("<details class=\"coef\"><summary>coefficient by label</summary>").Append(boxes).Append("</details>");
+        c.Append(CardParts.Enrichment(concept)).Append(CardParts.Closest(data.Shown[key], model.Consensus, data.ShownByConsensusIndex)).Append(CardParts.MembersButton(data.Shown[key]));
         return c.Append("</article>").ToString();
     }
 
@@ -337,6 +353,14 @@ public static partial class HtmlReport
     private sealed class ClientData
     {
         public Dictionary<string, int[]> Concepts { get; } = [];
+
+        /// <summary>Every shown concept's members, scores and enrichment, and the samples' values, for Assets/cards.js (<see cref="CardData"/>).</summary>
+        public JsonObject? Cards { get; set; }
+
+        [JsonIgnore] public Dictionary<string, ShownConcept> Shown { get; init; } = [];
+
+        [JsonIgnore] public Dictionary<int, ShownConcept> ShownByConsensusIndex => shownByIndex ??= Shown.Values.Where(c => c.ConsensusIndex is not null).ToDictionary(c => c.ConsensusIndex!.Value);
+        private Dictionary<int, ShownConcept>? shownByIndex;
         public Dictionary<string, string> Names { get; } = [];
         public Dictionary<string, string> Thumbs { get; } = [];
         public Dictionary<string, string> Texts { get; } = [];

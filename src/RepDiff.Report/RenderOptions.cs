@@ -8,4 +8,7 @@ public sealed record RenderOptions
 
     /// <summary>Where report.html will be written; linked image paths are made relative to it.</summary>
     public string? OutputDirectory { get; init; }
+
+    /// <summary>Reduces embedded image files to thumbnails (RepDiff.Embedding's Skia one); without it they are embedded whole.</summary>
+    public Reporting.IImageThumbnailer? Thumbnailer { get; init; }
 }

@@ -1,8 +1,12 @@
+using RepDiff.Reporting;
+
 namespace RepDiff.Report;
 
 /// <summary>
 /// What the report shows for one sample: an image (a data URI, or a relative link with
-/// --link-images) or a text snippet. Images that cannot be read become a crossed-out tile and a warning.
+/// --link-images) or a text snippet. Image files are reduced once to a <see cref="FilePixels"/>-pixel
+/// thumbnail when a thumbnailer is given (else embedded as they are, up to 4 MB each). Images that cannot
+/// be read become a crossed-out tile and a warning.
 /// </summary>
 public sealed class Thumbnails
 {
@@ -10,23 +14,34 @@ public sealed class Thumbnails
     private const int DisplayPixels = 64;
     private const int MaxDisplayPixels = 96;
 
+    /// <summary>The box an image file's thumbnail fits in: sharp in a card's grid and the member list, a few kB as JPEG.</summary>
+    public const int FilePixels = 96;
+
     private readonly SampleInfo samples;
     private readonly bool linkImages;
     private readonly string baseDirectory;
     private readonly Dictionary<int, string> cache = [];
     private readonly List<string> warnings;
+    private readonly IImageThumbnailer? thumbnailer;
     private string? unreadableTile;
 
-    public Thumbnails(SampleInfo samples, bool linkImages, string? outputDirectory, List<string> warnings)
+    public Thumbnails(SampleInfo samples, bool linkImages, string? outputDirectory, List<string> warnings, IImageThumbnailer? thumbnailer = null)
     {
         this.samples = samples;
         this.linkImages = linkImages;
+        this.thumbnailer = thumbnailer;
         baseDirectory = Path.GetFullPath(outputDirectory ?? ".");
         this.warnings = warnings;
     }
 
     public bool HasImages => samples.Images is not null;
     public bool HasTexts => samples.Texts is not null;
+
+    /// <summary>Characters of the distinct image sources made so far (what they add to the page at most).</summary>
+    public long ImageChars { get; private set; }
+
+    /// <summary>Whether <paramref name="sample"/>'s image source has been made already (it then costs the page nothing new).</summary>
+    public bool HasImage(int sample) => cache.ContainsKey(sample);
 
     /// <summary>True when images are cheap enough to include for every plotted point (hover previews): small pixel arrays, or links.</summary>
     public bool CheapImages => samples.Images is { Pixels: not null } images && images.Height * images.Width <= 32 * 32 || linkImages;
@@ -38,14 +53,16 @@ public sealed class Thumbnails
         if (cache.TryGetValue(sample, out var uri)) return uri;
         uri = images.Pixels is not null ? FromPixels(images, sample) : FromFile(images.Paths![sample], sample);
         cache[sample] = uri;
+        ImageChars += uri.Length;
         return uri;
     }
 
-    /// <summary>The text of a sample, shortened for a card.</summary>
+    /// <summary>The text of a sample, shortened for a card (whole, with line breaks as spaces, when <paramref name="maxLength"/> is 0).</summary>
     public string? Text(int sample, int maxLength = 160)
     {
         if (samples.Texts is not { } texts) return null;
         string t = texts[sample].ReplaceLineEndings(" ");
+        if (maxLength <= 0) return t;
         return t.Length <= maxLength ? t : t[..(maxLength - 1)] + "…";
     }
 
@@ -89,6 +106,18 @@ public sealed class Thumbnails
             if (linkImages)
                 return string.Join('/', Path.GetRelativePath(baseDirectory, info.FullName)
                     .Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString));
+            if (thumbnailer is not null)
+            {
+                try
+                {
+                    var (small, type) = thumbnailer.Thumbnail(info.FullName, FilePixels);
+                    return $"data:{type};base64,{Convert.ToBase64String(small)}";
+                }
+                catch (RepDiffInputException e)
+                {
+                    return Unreadable(sample, path, e.Message);
+                }
+            }
             if (info.Length > MaxEmbeddedBytes) return Unreadable(sample, path, $"larger than {MaxEmbeddedBytes >> 20} MB; use --link-images");
             var bytes = File.ReadAllBytes(path);
             if (!LooksLike(mime, bytes)) return Unreadable(sample, path, "content does not match its extension");

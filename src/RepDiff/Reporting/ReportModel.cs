@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using RepDiff.Metrics;
 
 namespace RepDiff.Reporting;
 
@@ -49,6 +50,7 @@ public sealed class ReportModel
     {
         Title = title,
         Intro = intro,
+        Consensus = explanations.Count > 1 ? Consensus.Of(explanations) : null,
         Explanations = explanations,
         NameA = pair.NameA,
         NameB = pair.NameB,
@@ -71,6 +73,9 @@ public sealed class ReportModel
         N = explanation.N,
         Timings = explanation.Timings,
     };
+
+    /// <summary>Jaccard overlaps of the members of every concept across the methods (docs/metadata.md); null with one method.</summary>
+    public Consensus? Consensus { get; init; }
 
     /// <summary>Concepts per direction a report shows as cards (the rest are in results.json).</summary>
     public const int MaxConceptsShown = 12;

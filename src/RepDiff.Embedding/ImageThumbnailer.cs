@@ -1,0 +1,92 @@
+using RepDiff;
+using RepDiff.Reporting;
+using SkiaSharp;
+
+namespace RepDiff.Embedding;
+
+/// <summary>
+/// Report thumbnails of image files with Skia: the file is decoded once at the smallest scale its codec offers
+/// that still covers the box (JPEG decodes at 1/2 to 1/8 directly), halved with linear filtering while
+/// twice the box or more, finished with a Mitchell cubic, turned upright by its EXIF orientation, and encoded
+/// as JPEG (quality <see cref="JpegQuality"/>) or, when it has transparent pixels, as PNG. A photograph of
+/// any size becomes a few kilobytes, so a report of thousands of them stays small.
+/// </summary>
+public sealed class ImageThumbnailer : IImageThumbnailer
+{
+    public const int JpegQuality = 80;
+
+    /// <summary>Larger files are refused rather than read (the report notes them as unreadable).</summary>
+    public const long MaxFileBytes = 256L << 20;
+
+    public (byte[] Bytes, string MimeType) Thumbnail(string path, int size)
+    {
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size));
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > MaxFileBytes) throw RepDiffInputException.ForFile(path, $"larger than {MaxFileBytes >> 20} MB");
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot read ({e.Message})"); }
+
+        using var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var created)
+            ?? throw RepDiffInputException.ForFile(path, $"not a readable image ({ImageDecoder.Describe(created)})");
+        var full = codec.Info;
+        if (full.Width <= 0 || full.Height <= 0 || (long)full.Width * full.Height > ImageDecoder.MaxPixels)
+            throw RepDiffInputException.ForFile(path, $"image of {full.Width}x{full.Height} pixels is empty or too large");
+
+        // The box is square, so it fits the stored image exactly when it fits the upright one.
+        double fit = Math.Min(1.0, (double)size / Math.Max(full.Width, full.Height));
+        int targetW = Math.Max(1, (int)Math.Round(full.Width * fit)), targetH = Math.Max(1, (int)Math.Round(full.Height * fit));
+
+        var decodeSize = codec.GetScaledDimensions((float)Math.Min(1.0, fit * 2));
+        if (decodeSize.Width < targetW || decodeSize.Height < targetH) decodeSize = new SKSizeI(full.Width, full.Height);
+        var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var decoded = new SKBitmap(decodeInfo);
+        var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
+        if (result != SKCodecResult.Success)
+            throw RepDiffInputException.ForFile(path, result == SKCodecResult.IncompleteInput ? "truncated image (its data ends early)" : $"corrupt image ({ImageDecoder.Describe(result)})");
+
+        var current = decoded;
+        var owned = new List<SKBitmap>();
+        try
+        {
+            // Each halving averages 2×2 pixels; the cubic then reduces by less than 2, where it does not alias.
+            while (current.Width >= 2 * targetW && current.Height >= 2 * targetH)
+            {
+                var half = current.Resize(new SKImageInfo(current.Width / 2, current.Height / 2, SKColorType.Rgba8888, SKAlphaType.Premul),
+                    new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None)) ?? throw new InvalidOperationException("Skia could not halve the image");
+                owned.Add(half);
+                current = half;
+            }
+            if (current.Width != targetW || current.Height != targetH)
+            {
+                var final = current.Resize(new SKImageInfo(targetW, targetH, SKColorType.Rgba8888, SKAlphaType.Premul),
+                    new SKSamplingOptions(SKCubicResampler.Mitchell)) ?? throw new InvalidOperationException("Skia could not resize the image");
+                owned.Add(final);
+                current = final;
+            }
+            // Unpremultiplied bytes, so the orientation and the alpha test work on plain RGBA.
+            var rgba = new byte[targetW * targetH * 4];
+            var plainInfo = new SKImageInfo(targetW, targetH, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            unsafe
+            {
+                fixed (byte* p = rgba)
+                    if (!current.PeekPixels().ReadPixels(plainInfo, (IntPtr)p, plainInfo.RowBytes, 0, 0))
+                        throw new InvalidOperationException("Skia could not read the thumbnail's pixels");
+            }
+            var (w, h, upright) = ImageDecoder.Orient(rgba, targetW, targetH, codec.EncodedOrigin);
+            bool transparent = false;
+            for (int i = 3; i < upright.Length && !transparent; i += 4) transparent = upright[i] != 255;
+            using var image = SKImage.FromPixelCopy(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul), upright)
+                ?? throw new InvalidOperationException("Skia could not wrap the thumbnail");
+            using var encoded = transparent ? image.Encode(SKEncodedImageFormat.Png, 100) : image.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
+            return (encoded.ToArray(), transparent ? "image/png" : "image/jpeg");
+        }
+        finally
+        {
+            foreach (var b in owned) b.Dispose();
+        }
+    }
+}

@@ -1,0 +1,267 @@
+(function () {
+  // Concept cards: every member (paged), what is over-represented among them, the closest concepts of other
+  // methods, the consensus rows, and downloads. The maps are reached only through document events:
+  // 'rd-highlight' {indices, caption} asks both maps to highlight samples; 'rd-selection' {indices} (also
+  // window.rdSelection) tells what the user selected on a map.
+  const page = JSON.parse(document.getElementById('rd-data').textContent);
+  const data = page.cards;
+  if (!data) return;
+  const thumbs = page.thumbs || {};
+  const rowIndex = data.rows ? new Map(data.rows.map((r, k) => [r, k])) : null;
+  const slot = row => rowIndex ? rowIndex.get(row) : row;
+  const labelColumn = data.columns.findIndex(c => c.name === 'label');
+  const metaColumns = data.columns.filter((c, j) => j !== labelColumn);
+  const pageSize = thumbs && Object.keys(thumbs).length ? 48 : 20;
+
+  function columnValue(column, row) {
+    const k = slot(row);
+    if (k === undefined || k >= column.codes.length) return null;
+    const code = column.codes[k];
+    return code < 0 ? null : column.names[code];
+  }
+  const idOf = row => { const k = slot(row); return data.ids && k !== undefined ? data.ids[k] : null; };
+  const labelOf = row => labelColumn < 0 ? null : columnValue(data.columns[labelColumn], row);
+
+  function highlight(indices, caption) {
+    document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: indices, caption: caption || '' } }));
+  }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  const fmt = x => x === null || x === undefined ? '' : (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : +x.toPrecision(4) + '');
+
+  // ---- export rows: the columns of `repdiff export` ----
+  function conceptRows(key) {
+    const c = data.concepts[key];
+    const grid = new Set(c.grid);
+    return c.members.map((row, p) => [c.method, c.direction, c.rank, c.strength, p, grid.has(row), row, idOf(row), labelOf(row),
+      c.scores ? c.scores[p] : null, ...metaColumns.map(col => columnValue(col, row))]);
+  }
+  const selectionHeader = () => ['row', 'id', 'label', ...metaColumns.map(c => c.name)];
+  const selectionRows = indices => indices.map(row => [row, idOf(row), labelOf(row), ...metaColumns.map(col => columnValue(col, row))]);
+
+  function csvField(v) {
+    if (v === null || v === undefined) return '';
+    const s = typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);
+    return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function toCsv(header, rows) {
+    return [header, ...rows].map(r => r.map(csvField).join(',')).join('\n') + '\n';
+  }
+  function toJson(header, rows) {
+    return JSON.stringify(rows.map(r => Object.fromEntries(header.map((h, j) => [h, r[j] === undefined ? null : r[j]]))), null, 1) + '\n';
+  }
+  function download(name, header, rows, format) {
+    const text = format === 'json' ? toJson(header, rows) : toCsv(header, rows);
+    const blob = new Blob([text], { type: format === 'json' ? 'application/json' : 'text/csv' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name.replace(/[^A-Za-z0-9._-]+/g, '-') + '.' + format;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+  const conceptFile = key => { const c = data.concepts[key]; return c.method + '-' + c.direction + '-' + c.rank; };
+
+  // ---- the member list: one panel under each direction's cards ----
+  const panels = new Map();
+  function panelFor(card) {
+    const cards = card.closest('.cards');
+    if (!panels.has(cards)) {
+      const panel = el('section', 'members');
+      panel.hidden = true;
+      cards.after(panel);
+      panels.set(cards, panel);
+    }
+    return panels.get(cards);
+  }
+
+  function memberItem(c, row, p) {
+    const li = el('li', 'member');
+    li.dataset.row = row;
+    const thumb = thumbs[row];
+    if (thumb) { const img = el('img'); img.src = thumb; img.alt = '#' + row; li.appendChild(img); }
+    else if (Object.keys(thumbs).length) li.appendChild(el('span', 'nothumb', '#' + row));
+    const line = el('div', 'mline');
+    const label = labelOf(row), id = idOf(row);
+    line.append(el('b', null, '#' + row));
+    if (id !== null && id !== undefined) line.append(' ', el('span', 'mid', id));
+    if (label !== null) line.append(' · ', el('span', 'mlabel', label));
+    if (c.scores && c.scores[p] !== null) line.append(' · ', el('span', 'mscore', 'score ' + fmt(c.scores[p])));
+    li.appendChild(line);
+    const text = data.texts && data.texts[row];
+    if (text !== undefined) {
+      const t = el('div', 'mtext', text.length > 160 ? text.slice(0, 159) + '…' : text);
+      li.appendChild(t);
+      if (text.length > 160) {
+        const more = el('button', 'more', 'full text');
+        more.type = 'button';
+        more.addEventListener('click', () => {
+          const full = t.classList.toggle('full');
+          t.textContent = full ? text : text.slice(0, 159) + '…';
+          more.textContent = full ? 'shorter' : 'full text';
+        });
+        li.appendChild(more);
+      }
+    }
+    return li;
+  }
+
+  function renderPage(panel, key, pageNo) {
+    const c = data.concepts[key];
+    const pages = Math.max(1, Math.ceil(c.members.length / pageSize));
+    pageNo = Math.max(0, Math.min(pages - 1, pageNo));
+    panel.dataset.page = pageNo;
+    const list = panel.querySelector('ol.memberlist');
+    list.replaceChildren();
+    const from = pageNo * pageSize, to = Math.min(c.members.length, from + pageSize);
+    list.start = from + 1;
+    for (let p = from; p < to; p++) list.appendChild(memberItem(c, c.members[p], p));
+    panel.querySelectorAll('.pagepos').forEach(s => { s.textContent = 'members ' + (from + 1).toLocaleString('en') + '–' + to.toLocaleString('en') + ' of ' + c.members.length.toLocaleString('en') + ' (page ' + (pageNo + 1) + ' of ' + pages + ')'; });
+    panel.querySelectorAll('button.prev').forEach(b => { b.disabled = pageNo === 0; });
+    panel.querySelectorAll('button.next').forEach(b => { b.disabled = pageNo >= pages - 1; });
+  }
+
+  function pager(panel, key) {
+    const bar = el('div', 'pager');
+    const prev = el('button', 'prev', '◂ previous'), next = el('button', 'next', 'next ▸');
+    prev.type = next.type = 'button';
+    prev.addEventListener('click', () => renderPage(panel, key, +panel.dataset.page - 1));
+    next.addEventListener('click', () => renderPage(panel, key, +panel.dataset.page + 1));
+    bar.append(prev, el('span', 'pagepos'), next);
+    return bar;
+  }
+
+  let openKey = null;
+  function open(card) {
+    const key = card.dataset.key, c = data.concepts[key];
+    const panel = panelFor(card);
+    document.querySelectorAll('.card.open').forEach(x => x.classList.remove('open'));
+    card.classList.add('open');
+    openKey = key;
+    panel.dataset.key = key;
+    panel.replaceChildren();
+    const head = el('header', 'mhead');
+    head.append(el('h4', null, c.title + ' — ' + c.members.length.toLocaleString('en') + ' members'));
+    const close = el('button', 'close', '×');
+    close.type = 'button';
+    close.title = 'close the member list';
+    close.addEventListener('click', () => { panel.hidden = true; card.classList.remove('open'); openKey = null; });
+    const tools = el('span', 'mtools');
+    for (const format of ['csv', 'json']) {
+      const b = el('button', 'dl', format.toUpperCase());
+      b.type = 'button';
+      b.dataset.format = format;
+      b.title = 'download every member of this concept as ' + format.toUpperCase();
+      b.addEventListener('click', () => download(conceptFile(key), data.header, conceptRows(key), format));
+      tools.append(b);
+    }
+    head.append(tools, close);
+    panel.append(head);
+
+    if (c.enrichment.length) {
+      const t = el('table', 'enrichment');
+      const hr = t.createTHead().insertRow();
+      for (const h of ['over-represented among the members', 'log odds / z', 'p', 'q (corrected)']) hr.appendChild(el('th', null, h));
+      const body = t.createTBody();
+      for (const v of c.enrichment) {
+        const r = body.insertRow();
+        r.insertCell().textContent = v.phrase;
+        r.insertCell().textContent = v.logOdds !== null ? 'log odds ' + v.logOdds.toFixed(2) : 'z ' + v.z.toFixed(2);
+        r.insertCell().textContent = v.p;
+        r.insertCell().textContent = v.q;
+      }
+      panel.append(t);
+    } else if (data.columns.length) {
+      panel.append(el('p', 'note', 'No label or metadata value is over-represented among the members (Benjamini–Hochberg q ≤ 0.05).'));
+    }
+    if (c.closest.length) {
+      const p = el('p', 'closestall', 'Closest concept in each other method: ');
+      c.closest.forEach((x, k) => {
+        if (k) p.append('; ');
+        if (x.key) { const a = el('a', null, x.name); a.href = '#card-' + x.key; p.append(a); } else p.append(x.name);
+        p.append(' (Jaccard ' + x.jaccard.toFixed(2) + ', ' + x.shared.toLocaleString('en') + ' shared)');
+      });
+      panel.append(p);
+    }
+    if (data.thumbsComplete === false)
+      panel.append(el('p', 'note', 'The report holds thumbnails of each concept\'s best members only (the page keeps to a size budget); the others are listed by row, id and label.'));
+    panel.append(pager(panel, key), el('ol', 'memberlist'), pager(panel, key));
+    const list = panel.querySelector('ol.memberlist');
+    list.addEventListener('mouseover', e => {
+      const li = e.target.closest('li.member'); if (!li) return;
+      const row = +li.dataset.row, label = labelOf(row);
+      highlight([row], '#' + row + (label !== null ? ' · ' + label : '') + ' (member of ' + c.title + ')');
+    });
+    list.addEventListener('mouseleave', () => { if (openKey === key) highlight(c.members, c.title); });
+    panel.hidden = false;
+    renderPage(panel, key, 0);
+    highlight(c.members, c.title + ' (' + c.members.length.toLocaleString('en') + ' members)');
+  }
+
+  // Opening the list also selects the card (the card's own click, which runs first, does that); a card that is
+  // already selected stays selected, so its button keeps the click to itself.
+  document.querySelectorAll('button.open-members').forEach(button => button.addEventListener('click', e => {
+    const card = button.closest('.card');
+    if (card.classList.contains('selected')) { e.stopPropagation(); open(card); noteSelection('card'); }
+  }));
+  document.querySelectorAll('.card').forEach(card => card.addEventListener('click', e => {
+    if (e.target.closest('button.open-members')) open(card);
+    noteSelection('card');
+  }));
+  // A link to the closest concept only moves the page; it does not change which card is selected.
+  document.querySelectorAll('.card .closest a').forEach(a => a.addEventListener('click', e => e.stopPropagation()));
+
+  // ---- downloads of every concept, and of the current selection ----
+  let lastSource = null;
+  const selectionLabel = document.getElementById('export-selection');
+  function currentSelection() {
+    const mapSel = window.rdSelection || [];
+    const card = document.querySelector('.card.selected');
+    if ((lastSource === 'map' || !card) && mapSel.length) return { kind: 'map', indices: mapSel };
+    if (card && data.concepts[card.dataset.key]) return { kind: 'card', key: card.dataset.key };
+    return null;
+  }
+  function noteSelection(source) {
+    if (source) lastSource = source;
+    const sel = currentSelection();
+    document.querySelectorAll('button[data-export=selection]').forEach(b => { b.disabled = !sel; });
+    if (selectionLabel) selectionLabel.textContent = !sel ? 'none (select a card, or drag on a map)'
+      : sel.kind === 'card' ? data.concepts[sel.key].title + ' (' + data.concepts[sel.key].members.length.toLocaleString('en') + ' members)'
+      : sel.indices.length.toLocaleString('en') + ' samples selected on the map';
+  }
+  document.addEventListener('rd-selection', e => noteSelection(e.detail && e.detail.indices && e.detail.indices.length ? 'map' : null));
+  document.querySelectorAll('button[data-export]').forEach(b => b.addEventListener('click', () => {
+    const format = b.dataset.format;
+    if (b.dataset.export === 'all') {
+      download('members', data.header, Object.keys(data.concepts).flatMap(conceptRows), format);
+      return;
+    }
+    const sel = currentSelection();
+    if (!sel) return;
+    if (sel.kind === 'card') download(conceptFile(sel.key), data.header, conceptRows(sel.key), format);
+    else download('selection', selectionHeader(), selectionRows(sel.indices), format);
+  }));
+  noteSelection(null);
+
+  // ---- consensus rows: the samples two concepts share ----
+  document.querySelectorAll('tr.pair').forEach(tr => {
+    const a = data.concepts[tr.dataset.a], b = data.concepts[tr.dataset.b];
+    if (!a || !b) return;
+    const inB = new Set(b.members);
+    const shared = a.members.filter(i => inB.has(i));
+    const caption = shared.length.toLocaleString('en') + ' samples in both ' + a.title + ' and ' + b.title;
+    const lit = () => highlight(shared, caption);
+    tr.addEventListener('mouseenter', lit);
+    tr.addEventListener('focus', lit);
+    tr.addEventListener('click', () => {
+      document.querySelectorAll('tr.pair.on').forEach(x => x.classList.remove('on'));
+      tr.classList.add('on');
+      lit();
+    });
+  });
+})();

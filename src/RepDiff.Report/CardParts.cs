@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using RepDiff.Metrics;
+
+namespace RepDiff.Report;
+
+/// <summary>
+/// What a concept card says beyond its grid, each part rendered on its own so cards stay easy to extend:
+/// the values over-represented among its members (docs/metadata.md), its closest concept in another method,
+/// and the button that opens every member (the list itself is drawn by Assets/cards.js).
+/// </summary>
+internal static class CardParts
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Enriched values a card lists; the member list shows them all.</summary>
+    public const int EnrichedOnCard = 3;
+
+    /// <summary>"label: 73% '3' (whole set 10%)", strongest first, with the test's numbers on hover.</summary>
+    public static string Enrichment(Concept concept)
+    {
+        if (concept.Enrichment is not { Count: > 0 } values) return "";
+        var s = new StringBuilder("<ul class=\"enriched\">");
+        foreach (var v in values.Take(EnrichedOnCard))
+            s.Append("<li title=\"").Append(HtmlReport.E(Evidence(v))).Append("\">").Append(HtmlReport.E(Phrase(v))).Append("</li>");
+        if (values.Count > EnrichedOnCard)
+            s.Append(Inv, $"<li class=\"more\">and {values.Count - EnrichedOnCard} more over-represented values</li>");
+        return s.Append("</ul>").ToString();
+    }
+
+    /// <summary>The phrase with its column named ("genre: 73% 'romance' (whole set 6%)"); numeric phrases name it already.</summary>
+    public static string Phrase(EnrichedValue v) => v.Value is null ? v.Phrase : $"{v.Column}: {v.Phrase}";
+
+    /// <summary>The numbers behind a phrase: log odds ratio or rank-sum z, the test's p-value and the corrected one.</summary>
+    public static string Evidence(EnrichedValue v)
+    {
+        string effect = v.LogOddsRatio is double lor
+            ? string.Create(Inv, $"log odds ratio {lor:F2} ({v.MembersWithValue:N0} of {v.Members:N0} members, {v.TotalWithValue:N0} of {v.Total:N0} samples); hypergeometric p = {Small(v.PValue)}")
+            : string.Create(Inv, $"rank-sum z = {v.Z:F2}; p = {Small(v.PValue)}");
+        return effect + $"; Benjamini–Hochberg q = {Small(v.QValue)} over this concept's tests";
+    }
+
+    /// <summary>A p-value to 2 significant digits, "< 1e-300" past what a double holds.</summary>
+    public static string Small(double p) => p <= 0 ? "< 1e-300" : p.ToString(p < 1e-3 ? "0.0e+0" : "G2", Inv);
+
+    /// <summary>
+    /// "closest in SPEC: more similar in A #2 (Jaccard 0.41)": the concept of another method sharing most members,
+    /// linked to its card when that card is shown.
+    /// </summary>
+    public static string Closest(ShownConcept card, Consensus? consensus, IReadOnlyDictionary<int, ShownConcept> byIndex)
+    {
+        if (consensus is null || card.ConsensusIndex is not int index) return "";
+        if (consensus.Closest(index) is not { } closest)
+            return "<div class=\"closest none\">no concept of another method shares a member</div>";
+        var other = consensus.Concepts[closest.Index];
+        string name = $"{DirectionNames.Title(other.Direction)} #{other.Rank}";
+        var s = new StringBuilder("<div class=\"closest\" title=\"the concept of another method whose members overlap this one's most (Jaccard: shared members / members of either)\">closest in ");
+        s.Append(HtmlReport.E(other.Method)).Append(": ");
+        if (byIndex.TryGetValue(closest.Index, out var shown))
+            s.Append("<a href=\"#card-").Append(shown.Key).Append("\" data-key=\"").Append(shown.Key).Append("\">").Append(HtmlReport.E(name)).Append("</a>");
+        else s.Append(HtmlReport.E(name));
+        return s.Append(Inv, $" <span class=\"jac\">(Jaccard {closest.Jaccard:F2})</span></div>").ToString();
+    }
+
+    public static string MembersButton(ShownConcept card) =>
+        string.Create(Inv, $"<button type=\"button\" class=\"open-members\" data-key=\"{card.Key}\">all {card.Concept.Members.Length:N0} members ▸</button>");
+}

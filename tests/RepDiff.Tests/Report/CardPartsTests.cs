@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using RepDiff.IO;
+using RepDiff.Report;
+using RepDiff.Reporting;
+
+namespace RepDiff.Tests.Report;
+
+/// <summary>What the cards say beyond their grids, read from the rendered HTML and page data (the browser tests check the page in Chromium).</summary>
+public class CardPartsTests
+{
+    /// <summary>40 samples labelled by halves, the synthetic explanation and a second method whose first concept holds 15 of the first half.</summary>
+    private static (ReportModel Model, Explanation First, Explanation Second) TwoMethods()
+    {
+        var labels = new SampleLabels(Enumerable.Range(0, 40).Select(i => i < 20 ? "left" : "right").ToArray());
+        var (pair, first) = HtmlReportTests.Synthetic(new SampleInfo { Labels = labels, Ids = Enumerable.Range(0, 40).Select(i => $"s{i}").ToArray() });
+        var second = new Explanation
+        {
+            Method = "other", N = 40, Parameters = new JsonObject { ["seed"] = 0 },
+            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a",
+                Concepts = [new Concept { Rank = 1, Strength = 1, Members = Enumerable.Range(0, 15).ToArray(), Grid = [0, 1, 2], Scores = Enumerable.Range(0, 15).Select(i => 1.0 / (i + 1)).ToArray() }] }],
+        };
+        ExplanationScoring.Score(first, pair);
+        ExplanationScoring.Score(second, pair);
+        return (ReportModel.ForPair(pair, [first, second], new JsonObject(), "two"), first, second);
+    }
+
+    private static JsonObject PageData(string html) =>
+        JsonNode.Parse(Regex.Match(html, "<script type=\"application/json\" id=\"rd-data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value)!.AsObject();
+
+    [Fact]
+    public void CardsListEnrichedValuesAndTheirClosestConcept()
+    {
+        var (model, _, _) = TwoMethods();
+        string html = HtmlReport.Render(model);
+        // The first concept is the whole left half: every member 'left', against half of all samples.
+        Assert.Matches("<article class=\"card\" id=\"card-m0d0c1\"[^>]*>.*?<ul class=\"enriched\"><li title=\"log odds ratio [0-9.]+ \\(20 of 20 members, 20 of 40 samples\\); hypergeometric p = [0-9.e+-]+; Benjamini.Hochberg q = [^\"]+\">label: 100% &#39;left&#39; \\(whole set 50%\\)</li>", html);
+        // Its closest concept in the other method shares 15 of 20 members: Jaccard 0.75, linked to that card.
+        Assert.Contains("closest in other: <a href=\"#card-m1d0c1\" data-key=\"m1d0c1\">More similar in A #1</a> <span class=\"jac\">(Jaccard 0.75)</span>", html);
+        Assert.Contains("<button type=\"button\" class=\"open-members\" data-key=\"m0d0c1\">all 20 members ▸</button>", html);
+    }
+
+    [Fact]
+    public void TheConsensusSectionTabulatesEveryMethodAndDirection()
+    {
+        var (model, _, _) = TwoMethods();
+        string html = HtmlReport.Render(model);
+        string section = Regex.Match(html, "<section class=\"consensus\".*?</section>", RegexOptions.Singleline).Value;
+        Assert.Equal(3, Regex.Matches(Regex.Match(section, "<tbody>.*?</tbody>", RegexOptions.Singleline).Value, "<tr>").Count);
+        // The pairs of different methods that share members, largest Jaccard first: (test A#1, other #1) 15/20.
+        var pairs = Regex.Matches(section, "<tr class=\"pair\" tabindex=\"0\" data-a=\"(\\w+)\" data-b=\"(\\w+)\">.*?<td class=\"num\">(\\d+)</td><td class=\"num\"[^>]*>([0-9.]+)</td>");
+        Assert.Equal(("m0d0c1", "m1d0c1", "15", "0.75"), (pairs[0].Groups[1].Value, pairs[0].Groups[2].Value, pairs[0].Groups[3].Value, pairs[0].Groups[4].Value));
+        // One method alone has no consensus and no closest concept.
+        var (singlePair, singleExplanation) = HtmlReportTests.Synthetic();
+        string alone = HtmlReport.Render(HtmlReportTests.Model(singlePair, singleExplanation));
+        Assert.DoesNotContain("class=\"consensus\"", alone);
+        Assert.DoesNotContain("class=\"closest", alone);
+    }
+
+    [Fact]
+    public void ThePageDataHoldsEveryMemberWithScoresAndTheExportColumns()
+    {
+        var (model, first, second) = TwoMethods();
+        var cards = PageData(HtmlReport.Render(model))["cards"]!.AsObject();
+        Assert.Equal(MemberExport.Header(model.Samples), cards["header"]!.AsArray().Select(h => (string)h!));
+        var concept = cards["concepts"]!["m1d0c1"]!;
+        Assert.Equal(second.Directions[0].Concepts[0].Members, concept["members"]!.AsArray().Select(v => (int)v!));
+        Assert.Equal(second.Directions[0].Concepts[0].Scores!.Select(s => (double)(float)s), concept["scores"]!.AsArray().Select(v => (double)(float)v!));
+        Assert.Equal(first.Directions[0].Concepts[0].Members.Length, cards["concepts"]!["m0d0c1"]!["members"]!.AsArray().Count);
+        // Every sample is plotted here, so values are given for all of them in order ("rows": null).
+        Assert.Null(cards["rows"]);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"s{i}"), cards["ids"]!.AsArray().Select(v => (string)v!));
+        var label = cards["columns"]![0]!;
+        Assert.Equal("label", (string)label["name"]!);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => i < 20 ? "left" : "right"), label["codes"]!.AsArray().Select(c => (string)label["names"]![(int)c!]!));
+    }
+}

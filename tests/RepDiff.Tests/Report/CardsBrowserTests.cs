@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using RepDiff.IO;
+using RepDiff.Metrics;
+using RepDiff.Tests.Embedding;
+
+namespace RepDiff.Tests.Report;
+
+/// <summary>
+/// `repdiff compare` of the planted fixture with three methods, ids, labels (by thirds), metadata (genre,
+/// year) and texts (some longer than a card shows), run once when a card browser test first needs it.
+/// </summary>
+public sealed class CardReportFixture
+{
+    private readonly Lazy<(string Results, string Report)> run = new(() =>
+    {
+        string dir = TestData.TempDir();
+        const int n = 600;
+        File.WriteAllLines(Path.Combine(dir, "ids.txt"), Enumerable.Range(0, n).Select(i => $"p{i}"));
+        File.WriteAllLines(Path.Combine(dir, "labels.txt"), Enumerable.Range(0, n).Select(i => i < 200 ? "low" : i < 400 ? "mid" : "high"));
+        File.WriteAllLines(Path.Combine(dir, "meta.csv"), ["id,genre,year", .. Enumerable.Range(0, n).Select(i => $"p{i},{Genre(i)},{1950 + i * 7 % 60}")]);
+        File.WriteAllLines(Path.Combine(dir, "texts.txt"), Enumerable.Range(0, n).Select(Text));
+        string outDir = Path.Combine(dir, "out");
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(),
+            ["compare", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--methods", "kmeans,rdx,pca", "--ids", Path.Combine(dir, "ids.txt"),
+             "--labels", Path.Combine(dir, "labels.txt"), "--metadata", Path.Combine(dir, "meta.csv"), "--texts", Path.Combine(dir, "texts.txt"), "--out", outDir], stdout, stderr);
+        Assert.True(code == 0, stdout + "\n" + stderr);
+        return (Path.Combine(outDir, "results.json"), Path.Combine(outDir, "report.html"));
+    });
+
+    /// <summary>"romance" for most of the first third, so the first group's concepts are enriched for it.</summary>
+    public static string Genre(int i) => i < 200 && i % 5 != 0 ? "romance" : (i % 3) switch { 0 => "news", 1 => "fiction", _ => "romance" };
+
+    /// <summary>Sample i's sentence: every seventh one long enough to be shortened in the list.</summary>
+    public static string Text(int i) => i % 7 == 0
+        ? $"Sample {i} is a long sentence that goes on, " + string.Concat(Enumerable.Repeat($"and on about sample {i}, ", 12)) + "until it ends."
+        : $"Sample {i} is short.";
+
+    public string Results => run.Value.Results;
+    public string Report => run.Value.Report;
+}
+
+/// <summary>
+/// The concept cards in headless Chromium: each card's over-represented values and closest concept, the
+/// consensus table, every member in pages (highlighted in both maps), the full text on demand, and the
+/// downloads of a concept and of the current selection, checked against `repdiff export`.
+/// </summary>
+public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardReportFixture>
+{
+    private static readonly string[] ChromiumArgs =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private static async Task<(IBrowser Browser, IPlaywright Playwright)> Launch()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = ChromiumArgs });
+        return (browser, playwright);
+    }
+
+    /// <summary>A page that records the last 'rd-highlight' request (what the maps are asked to light) in window.__hl.</summary>
+    private static async Task<(IPage Page, List<string> Errors)> Open(IBrowser browser, string path)
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, AcceptDownloads = true });
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.AddInitScriptAsync("document.addEventListener('rd-highlight', e => { window.__hl = e.detail; });");
+        await page.GotoAsync(new Uri(path).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        return (page, errors);
+    }
+
+    private static async Task<int[]?> Highlighted(IPage page) =>
+        await page.EvaluateAsync<int[]?>("() => window.__hl && window.__hl.indices ? Array.from(window.__hl.indices) : null");
+
+    /// <summary>The key m{method}d{direction}c{rank} of a concept, as the page names its card.</summary>
+    private static string Key(IReadOnlyList<Explanation> explanations, Concept concept)
+    {
+        for (int m = 0; m < explanations.Count; m++)
+            for (int d = 0; d < explanations[m].Directions.Count; d++)
+                if (explanations[m].Directions[d].Concepts.Contains(concept)) return FormattableString.Invariant($"m{m}d{d}c{concept.Rank}");
+        throw new InvalidOperationException("concept not found");
+    }
+
+    [ChromiumFact]
+    public async Task CardsShowEnrichmentClosestConceptsAndConsensus()
+    {
+        var file = ResultsFile.Read(report.Results);
+        var explanations = file.Explanations;
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+
+        // Every card lists its concept's over-represented values, strongest first, as results.json has them.
+        var concepts = explanations.SelectMany(e => e.Directions.SelectMany(d => d.Concepts.Take(12))).ToList();
+        Assert.Equal(concepts.Count, await page.Locator(".card").CountAsync());
+        int enriched = 0;
+        foreach (var concept in concepts)
+        {
+            var lines = await page.Locator($"#card-{Key(explanations, concept)} .enriched li:not(.more)").AllTextContentsAsync();
+            var expected = (concept.Enrichment ?? []).Take(3).Select(v => v.Value is null ? v.Phrase : $"{v.Column}: {v.Phrase}").ToList();
+            Assert.Equal(expected, lines);
+            enriched += lines.Count;
+        }
+        Assert.True(enriched > 0, "no card lists an over-represented value");
+        // The planted groups are the label thirds, and most of the first third is 'romance'.
+        Assert.True(await page.Locator(".card .enriched li", new PageLocatorOptions { HasTextRegex = new System.Text.RegularExpressions.Regex(@"^label: 100% '(low|mid|high)' \(whole set 33%\)$") }).CountAsync() > 0);
+        Assert.True(await page.Locator(".card .enriched li", new PageLocatorOptions { HasTextRegex = new System.Text.RegularExpressions.Regex(@"^genre: \d+% 'romance' \(whole set \d+%\)$") }).CountAsync() > 0);
+
+        // Each card names the concept of another method it overlaps most, with the Jaccard the library computes.
+        var consensus = Consensus.Of(explanations);
+        for (int i = 0; i < consensus.Concepts.Count; i++)
+        {
+            var key = consensus.Concepts[i];
+            if (key.Rank > 12) continue;
+            int m = explanations.ToList().FindIndex(e => e.Method == key.Method);
+            int d = explanations[m].Directions.ToList().FindIndex(x => x.Name == key.Direction);
+            string text = (await page.Locator($"#card-m{m}d{d}c{key.Rank} .closest").TextContentAsync())!;
+            if (consensus.Closest(i) is not { } closest) { Assert.Equal("no concept of another method shares a member", text); continue; }
+            var other = consensus.Concepts[closest.Index];
+            Assert.Equal($"closest in {other.Method}: {DirectionNames.Title(other.Direction)} #{other.Rank} (Jaccard {closest.Jaccard.ToString("F2", CultureInfo.InvariantCulture)})", text);
+        }
+
+        // The consensus table: one row and column per method and direction, and the overlapping pairs; selecting a
+        // pair asks the maps to light exactly the samples both concepts hold.
+        int groups = explanations.Sum(e => e.Directions.Count);
+        Assert.Equal(groups, await page.Locator("table.overlap tbody tr").CountAsync());
+        Assert.Equal(groups + 1, await page.Locator("table.overlap thead th").CountAsync());
+        var pair = page.Locator("tr.pair").First;
+        string a = (await pair.GetAttributeAsync("data-a"))!, b = (await pair.GetAttributeAsync("data-b"))!;
+        await pair.ClickAsync();
+        var conceptOf = concepts.ToDictionary(c => Key(explanations, c));
+        var shared = conceptOf[a].Members.Intersect(conceptOf[b].Members).Order().ToArray();
+        Assert.Equal(shared, (await Highlighted(page))!.Order().ToArray());
+        double jaccard = (double)shared.Length / conceptOf[a].Members.Union(conceptOf[b].Members).Count();
+        Assert.Equal(jaccard.ToString("F2", CultureInfo.InvariantCulture), await pair.Locator("td").Nth(3).TextContentAsync());
+        Assert.Empty(errors);
+    }
+
+    [ChromiumFact]
+    public async Task ACardOpensToEveryMemberHighlightedAndExportable()
+    {
+        string results = report.Results;
+        var explanations = ResultsFile.Read(results).Explanations;
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+
+        // The largest shown concept of RDX (it has per-member scores).
+        var rdx = explanations.Single(e => e.Method == "rdx");
+        var concept = rdx.Directions.SelectMany(d => d.Concepts.Take(12)).MaxBy(c => c.Members.Length)!;
+        string key = Key(explanations, concept);
+        string direction = rdx.Directions.First(d => d.Concepts.Contains(concept)).Name;
+        var card = page.Locator($"#card-{key}");
+        await card.Locator("button.open-members").ClickAsync();
+        var panel = page.Locator($"section.members[data-key={key}]");
+        Assert.True(await panel.IsVisibleAsync());
+        Assert.Contains("selected", (await card.GetAttributeAsync("class"))!);
+
+        // Opening highlights every member in both maps.
+        Assert.Equal(concept.Members.Order().ToArray(), (await Highlighted(page))!.Order().ToArray());
+        if (await page.Locator("svg.map").CountAsync() > 0)
+        {
+            Assert.Equal(concept.Members.Length, await page.Locator(".mapset[data-kind=pca] svg.map[data-side=a] circle.hl").CountAsync());
+            Assert.Equal(concept.Members.Length, await page.Locator(".mapset[data-kind=pca] svg.map[data-side=b] circle.hl").CountAsync());
+        }
+
+        // Paged, in the method's order, with scores: every page together lists every member once. A long
+        // sentence is shortened, and its full text shows on demand.
+        var seen = new List<int>();
+        bool fullTextSeen = false;
+        while (true)
+        {
+            var rows = await panel.Locator("li.member").EvaluateAllAsync<int[]>("items => items.map(li => +li.dataset.row)");
+            Assert.InRange(rows.Length, 1, 48);
+            seen.AddRange(rows);
+            var longItem = panel.Locator("li.member:has(button.more)").First;
+            if (!fullTextSeen && await panel.Locator("li.member:has(button.more)").CountAsync() > 0)
+            {
+                int longRow = int.Parse((await longItem.GetAttributeAsync("data-row"))!, CultureInfo.InvariantCulture);
+                Assert.EndsWith("…", (await longItem.Locator(".mtext").TextContentAsync())!);
+                await longItem.Locator("button.more").ClickAsync();
+                Assert.Equal(CardReportFixture.Text(longRow), await longItem.Locator(".mtext").TextContentAsync());
+                fullTextSeen = true;
+            }
+            var next = panel.Locator("button.next").First;
+            if (await next.IsDisabledAsync()) break;
+            await next.ClickAsync();
+        }
+        Assert.Equal(concept.Members, seen);
+        Assert.True(concept.Members.Length > 20, "the concept should span pages");
+        Assert.True(fullTextSeen, "no long sentence among the members");
+
+        // REPDIFF_CARDS_SCREENSHOT=path: a picture of the open member list, to look at.
+        if (Environment.GetEnvironmentVariable("REPDIFF_CARDS_SCREENSHOT") is { Length: > 0 } shot)
+        {
+            await panel.ScrollIntoViewIfNeededAsync();
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot });
+        }
+
+        // A member's line: row, id, label and score; hovering it lights that one sample.
+        while (!await panel.Locator("button.prev").First.IsDisabledAsync()) await panel.Locator("button.prev").First.ClickAsync();
+        var first = panel.Locator("li.member").First;
+        int row0 = concept.Members[0];
+        string label0 = row0 < 200 ? "low" : row0 < 400 ? "mid" : "high";
+        Assert.Equal($"#{row0} p{row0} · {label0} · score {Score(concept.Scores![0])}", await first.Locator(".mline").TextContentAsync());
+        await first.HoverAsync();
+        Assert.Equal(new[] { row0 }, await Highlighted(page));
+
+        // The concept's download is exactly its rows of `repdiff export`, as CSV and as JSON.
+        var (code, cliCsv, cliErr) = Export(results, "csv");
+        Assert.True(code == 0, cliErr);
+        var cliLines = cliCsv.TrimEnd('\n').Split('\n');
+        var expected = cliLines.Skip(1).Select(l => l.Split(',')).Where(f => f[0] == "rdx" && f[1] == direction && f[2] == concept.Rank.ToString(CultureInfo.InvariantCulture)).ToList();
+        string csv = await Download(page, panel.Locator("button.dl[data-format=csv]"));
+        var lines = csv.TrimEnd('\n').Split('\n');
+        Assert.Equal(cliLines[0], lines[0]);
+        AssertSameRows(cliLines[0].Split(','), expected, lines.Skip(1).Select(l => l.Split(',')).ToList());
+
+        var (jcode, cliJsonl, _) = Export(results, "jsonl");
+        Assert.Equal(0, jcode);
+        var expectedJson = cliJsonl.TrimEnd('\n').Split('\n').Select(l => JsonNode.Parse(l)!.AsObject())
+            .Where(o => (string)o["method"]! == "rdx" && (string)o["direction"]! == direction && (int)o["rank"]! == concept.Rank).ToList();
+        var json = JsonNode.Parse(await Download(page, panel.Locator("button.dl[data-format=json]")))!.AsArray().Select(o => o!.AsObject()).ToList();
+        Assert.Equal(expectedJson.Count, json.Count);
+        for (int r = 0; r < json.Count; r++)
+        {
+            Assert.Equal(expectedJson[r].Select(p => p.Key), json[r].Select(p => p.Key));
+            foreach (var (name, value) in expectedJson[r])
+                if (name is "score" or "strength") Assert.Equal((double)value!, (double)json[r][name]!, 1e-6 * Math.Max(1, Math.Abs((double)value!)));
+                else Assert.Equal(value?.ToJsonString(), json[r][name]?.ToJsonString());
+        }
+
+        // The current selection: the selected card, then (once the maps report one) the samples selected on a map.
+        Assert.Equal(csv, await Download(page, page.Locator("button[data-export=selection][data-format=csv]")));
+        await page.EvaluateAsync("() => { window.rdSelection = [5, 250, 599]; document.dispatchEvent(new CustomEvent('rd-selection', { detail: { indices: [5, 250, 599] } })); }");
+        Assert.Equal("3 samples selected on the map", await page.Locator("#export-selection").TextContentAsync());
+        string selection = await Download(page, page.Locator("button[data-export=selection][data-format=csv]"));
+        Assert.Equal(
+            "row,id,label,genre,year\n" + string.Concat(new[] { 5, 250, 599 }.Select(i => $"{i},p{i},{(i < 200 ? "low" : i < 400 ? "mid" : "high")},{CardReportFixture.Genre(i)},{1950 + i * 7 % 60}\n")),
+            selection);
+        Assert.Empty(errors);
+    }
+
+    /// <summary>The score as the member list prints it (4 significant digits, exponent outside 1e-3..1e4).</summary>
+    private static string Score(double x)
+    {
+        double f = (float)x;
+        if (f != 0 && (Math.Abs(f) >= 1e4 || Math.Abs(f) < 1e-3)) return f.ToString("0.000e+0", CultureInfo.InvariantCulture);
+        return double.Parse(f.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static void AssertSameRows(string[] header, List<string[]> expected, List<string[]> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (int r = 0; r < expected.Count; r++)
+            for (int j = 0; j < header.Length; j++)
+                if (header[j] is "score" or "strength")
+                    Assert.Equal(double.Parse(expected[r][j], CultureInfo.InvariantCulture), double.Parse(actual[r][j], CultureInfo.InvariantCulture), 1e-6 * Math.Max(1, Math.Abs(double.Parse(expected[r][j], CultureInfo.InvariantCulture))));
+                else Assert.Equal(expected[r][j], actual[r][j]);
+    }
+
+    private static (int Code, string Out, string Err) Export(string results, string format)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["export", results, "--format", format], stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static async Task<string> Download(IPage page, ILocator button)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => button.ClickAsync());
+        return await File.ReadAllTextAsync((await download.PathAsync())!);
+    }
+
+    [ChromiumFact]
+    public async Task ImageFilesBecomeSmallThumbnailsForEveryMember()
+    {
+        // Pictures of 640×480 as JPEG files, one per sample of the planted fixture (30 pictures, each used by 20 samples), in a manifest.
+        string dir = TestData.TempDir();
+        var scenes = TestImages.Scenes(dir, 30, 640, 480);
+        var jpegs = scenes.Select((png, i) =>
+        {
+            using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 90);
+            string path = Path.Combine(dir, $"photo{i}.jpg");
+            File.WriteAllBytes(path, data.ToArray());
+            return Path.GetFileName(path);
+        }).ToArray();
+        File.WriteAllLines(Path.Combine(dir, "images.txt"), Enumerable.Range(0, 600).Select(i => jpegs[i % jpegs.Length]));
+        string outDir = Path.Combine(dir, "out");
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(),
+            ["kmeans", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--images", Path.Combine(dir, "images.txt"), "--out", outDir], stdout, stderr);
+        Assert.True(code == 0, stdout + "\n" + stderr);
+        long photoBytes = Enumerable.Range(0, 600).Sum(i => new FileInfo(Path.Combine(dir, jpegs[i % jpegs.Length])).Length);
+        long reportBytes = new FileInfo(Path.Combine(outDir, "report.html")).Length;
+        Assert.True(reportBytes < photoBytes / 4, $"report {reportBytes} bytes for {photoBytes} bytes of photos");
+
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
+        // Grid images are thumbnails that fit 96×96, and decode.
+        var sizes = await page.EvaluateAsync<int[][]>("() => Array.from(document.querySelectorAll('.card .grid img')).map(i => [i.naturalWidth, i.naturalHeight, i.src.startsWith('data:image/jpeg') ? 1 : 0])");
+        Assert.NotEmpty(sizes);
+        Assert.All(sizes, s => Assert.Equal([96, 72, 1], s));
+        // A concept's member list shows a thumbnail for every member on the page.
+        var card = page.Locator(".card").First;
+        await card.Locator("button.open-members").ClickAsync();
+        var items = page.Locator("section.members li.member");
+        int count = await items.CountAsync();
+        Assert.True(count > 0);
+        Assert.Equal(count, await page.Locator("section.members li.member img").CountAsync());
+        await page.WaitForFunctionAsync("() => Array.from(document.querySelectorAll('section.members li.member img')).every(i => i.complete)");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => Array.from(document.querySelectorAll('section.members li.member img')).filter(i => i.naturalWidth !== 96).length"));
+        Assert.Empty(errors);
+    }
+}
