@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using RepDiff.IO;
 using RepDiff.Methods;
+using RepDiff.Options;
 using RepDiff.Reporting;
 
 namespace RepDiff.Cli;
@@ -104,11 +105,11 @@ internal static class MethodCommand
     private static (string? A, string? B) FixedScale(object? options)
     {
         if (options is null) return (null, null);
-        var type = options.GetType();
-        if (type.GetProperty("Kernel")?.GetValue(options)?.ToString() == "Cosine") return (null, null);
-        string? Given(params string[] names) => names.FirstOrDefault(n => type.GetProperty(n)?.GetValue(options) is not null) is { } name
-            ? "--" + string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()))
-            : null;
+        // The record's own schema (cached when its command was built), not reflection on its runtime type.
+        var specs = OptionsSchema.Bound(options);
+        object? ValueOf(string name) => specs.FirstOrDefault(s => s.Name == name)?.Property.GetValue(options);
+        if (ValueOf("Kernel")?.ToString() == "Cosine") return (null, null);
+        string? Given(params string[] names) => names.FirstOrDefault(n => ValueOf(n) is not null) is { } name ? OptionSpec.FlagOf(name) : null;
         string? shared = Given("Sigma", "Omega");
         return (Given("SigmaA", "OmegaA") ?? shared, Given("SigmaB", "OmegaB") ?? shared);
     }
