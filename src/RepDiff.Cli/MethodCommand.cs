@@ -38,12 +38,11 @@ internal static class MethodCommand
             double opening = clock.Elapsed.TotalSeconds;
             var explanation = ProgressDisplay.Run(progress => method.Run(pair, options, progress));
             explanation.Timings["open_inputs"] = opening;
-            var model = Time(explanation, "scoring", () =>
-            {
-                ExplanationScoring.Score(explanation, pair);
-                var context = Comparison.ContextMetrics(pair);
-                return ReportModel.ForPair(pair, [explanation], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}");
-            });
+            // The stages around the method, each timed on its own (as compare does), so a slow one shows by name.
+            Time(explanation, "scoring", () => ExplanationScoring.Score(explanation, pair));
+            var context = Time(explanation, "context", () => Comparison.ContextMetrics(pair));
+            var model = Time(explanation, "report_model",
+                () => ReportModel.ForPair(pair, [explanation], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}"));
             Time(explanation, "writing", () => Outputs.Write(dir, model, () => SampleJson.AddTo(explanation.ToJson(), pair.Samples), explanation.Artifacts));
             Summary.Print(model, explanation);
             Outputs.Announce(dir, explanation.Artifacts.Keys);
