@@ -45,7 +45,7 @@ run)
       jit-nopgo) echo "env DOTNET_TieredPGO=0 $work/jit/RepDiff.Cli" ;;
       r2r) echo "$work/r2r/RepDiff.Cli" ;;
       r2r-nopgo) echo "env DOTNET_TieredPGO=0 $work/r2r/RepDiff.Cli" ;;
-      aot) echo "$work/aot/repdiff" ;;
+      aot) echo "${AOT:-$work/aot/repdiff}" ;;
     esac
   }
   # One timed command: wall, user, sys, peak RSS, and the peak of anonymous (non-file) memory sampled from /proc.
