@@ -46,8 +46,16 @@ else
   single_file
 fi
 
-mkdir -p "$out"
-mv "$work/bin/RepDiff.Cli" "$work/repdiff"
-mv -f "$work/repdiff" "$out/repdiff"
-echo "built $out/repdiff: $kind, $(du -h "$out/repdiff" | cut -f1)"
+# The binary and the native libraries it loads beside it (ONNX Runtime, Skia for `repdiff embed`); no symbols or
+# debug files. The folder is assembled aside and swapped in, so a failed build leaves the previous one whole.
+staged="$work/dist"
+mkdir -p "$staged"
+mv "$work/bin/RepDiff.Cli" "$staged/repdiff"
+find "$work/bin" -maxdepth 1 -name '*.so' -exec mv {} "$staged/" \;
+"$staged/repdiff" --version >/dev/null || { echo "error: the built binary does not start" >&2; exit 1; }
+rm -rf "$out.old"
+[ -e "$out" ] && mv "$out" "$out.old"
+mv "$staged" "$out"
+rm -rf "$out.old"
+echo "built $out/repdiff: $kind, $(du -h "$out/repdiff" | cut -f1) (+ $(ls "$out" | grep -c '\.so$') native libraries beside it)"
 "$out/repdiff" --version

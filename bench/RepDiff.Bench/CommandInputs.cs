@@ -29,4 +29,17 @@ public static class CommandInputs
         Npy.Write(Path.Combine(dir, "b.npy"), pair.B);
         Console.WriteLine($"wrote {dir}/a.npy ({pair.A.Rows}x{pair.A.Cols}) and {dir}/b.npy ({pair.B.Rows}x{pair.B.Cols})");
     }
+
+    /// <summary>
+    /// `write-npy n d PATH [seed]`: an n × d float32 .npy of uniform(−1, 1) values written in chunks (never whole in
+    /// memory), for the streaming and compare commands at sizes the in-memory pairs above would not fit.
+    /// </summary>
+    [Bench("write-npy")]
+    public static void WriteNpy(string[] args)
+    {
+        int n = int.Parse(args[0]), d = int.Parse(args[1]);
+        int seed = args.Length > 3 ? int.Parse(args[3]) : 7;
+        SpecBenchmarks.EnsureFile(args[2], n, d, seed);
+        Console.WriteLine($"wrote {args[2]} ({n}x{d})");
+    }
 }

@@ -81,14 +81,14 @@ public static class SpecBenchmarks
     }
 
     /// <summary>Writes an n × d float32 .npy of uniform(−1, 1) values in chunks, unless a file of that shape exists.</summary>
-    private static void EnsureFile(string path, int n, int d)
+    internal static void EnsureFile(string path, int n, int d, int seed = 7)
     {
         if (File.Exists(path))
         {
             using var existing = Embeddings.OpenRows(path);
             if (existing.Rows >= n && existing.Cols == d) return;
         }
-        var rng = new Random(7);
+        var rng = new Random(seed);
         AtomicFile.Write(path, stream =>
         {
             Npy.WriteRaw(stream, "<f4", [n, d], []);

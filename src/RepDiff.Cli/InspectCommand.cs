@@ -34,7 +34,7 @@ internal static class InspectCommand
         var info = RepDiff.Embedding.OnnxModelInfo.Read(path);
         if (json)
         {
-            Cli.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(info));
+            Cli.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(info, RepDiff.Embedding.OnnxModelInfoJson.Default.OnnxModelInfo));
             return 0;
         }
         var table = new Table().AddColumns("", "name", "type", "shape");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using RepDiff.IO;
 using RepDiff.Methods;
+using RepDiff.Options;
 using RepDiff.Reporting;
 
 namespace RepDiff.Cli;
@@ -37,12 +38,11 @@ internal static class MethodCommand
             double opening = clock.Elapsed.TotalSeconds;
             var explanation = ProgressDisplay.Run(progress => method.Run(pair, options, progress));
             explanation.Timings["open_inputs"] = opening;
-            var model = Time(explanation, "scoring", () =>
-            {
-                ExplanationScoring.Score(explanation, pair);
-                var context = Comparison.ContextMetrics(pair);
-                return ReportModel.ForPair(pair, [explanation], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}");
-            });
+            // The stages around the method, each timed on its own (as compare does), so a slow one shows by name.
+            Time(explanation, "scoring", () => ExplanationScoring.Score(explanation, pair));
+            var context = Time(explanation, "context", () => Comparison.ContextMetrics(pair));
+            var model = Time(explanation, "report_model",
+                () => ReportModel.ForPair(pair, [explanation], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}"));
             Time(explanation, "writing", () => Outputs.Write(dir, model, () => SampleJson.AddTo(explanation.ToJson(), pair.Samples), explanation.Artifacts));
             Summary.Print(model, explanation);
             Outputs.Announce(dir, explanation.Artifacts.Keys);
@@ -104,11 +104,11 @@ internal static class MethodCommand
     private static (string? A, string? B) FixedScale(object? options)
     {
         if (options is null) return (null, null);
-        var type = options.GetType();
-        if (type.GetProperty("Kernel")?.GetValue(options)?.ToString() == "Cosine") return (null, null);
-        string? Given(params string[] names) => names.FirstOrDefault(n => type.GetProperty(n)?.GetValue(options) is not null) is { } name
-            ? "--" + string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()))
-            : null;
+        // The record's own schema (cached when its command was built), not reflection on its runtime type.
+        var specs = OptionsSchema.Bound(options);
+        object? ValueOf(string name) => specs.FirstOrDefault(s => s.Name == name)?.Property.GetValue(options);
+        if (ValueOf("Kernel")?.ToString() == "Cosine") return (null, null);
+        string? Given(params string[] names) => names.FirstOrDefault(n => ValueOf(n) is not null) is { } name ? OptionSpec.FlagOf(name) : null;
         string? shared = Given("Sigma", "Omega");
         return (Given("SigmaA", "OmegaA") ?? shared, Given("SigmaB", "OmegaB") ?? shared);
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using RepDiff.Options;
 
 namespace RepDiff.Cli;
@@ -12,8 +13,12 @@ internal sealed class OptionBinder
 {
     private readonly List<(OptionSpec Spec, Option Option)> bound = [];
 
-    public OptionBinder(Type optionsType, Command command)
+    [DynamicallyAccessedMembers(OptionsSchema.Members)]
+    private readonly Type optionsType;
+
+    public OptionBinder([DynamicallyAccessedMembers(OptionsSchema.Members)] Type optionsType, Command command)
     {
+        this.optionsType = optionsType;
         foreach (var spec in OptionsSchema.Of(optionsType))
         {
             if (command.Options.Any(o => o.Name == spec.Flag))
@@ -35,8 +40,8 @@ internal sealed class OptionBinder
             if (parse.GetResult(option) is not { Implicit: false }) continue;  // not given: the record keeps its default
             values[spec] = option is Option<bool> flag ? parse.GetValue(flag) : spec.Parse(parse.GetValue((Option<string>)option) ?? "");
         }
-        var options = (T)OptionsSchema.With(defaults, values);
-        OptionsSchema.Validate(options);
+        var options = (T)OptionsSchema.With(optionsType, defaults, values);
+        OptionsSchema.Validate(optionsType, options);
         return options;
     }
 

@@ -52,15 +52,6 @@ public sealed record ModelDescription
 
     public static readonly IReadOnlyList<string> PoolingModes = ["auto", "cls", "mean", "none"];
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>Reads a description file; relative paths in it are relative to its folder.</summary>
     public static ModelDescription Load(string path) => Read(path).Resolved(path);
 
@@ -80,13 +71,13 @@ public sealed record ModelDescription
     private static ModelDescription Deserialize(string json, string name)
     {
         ModelDescription? description;
-        try { description = JsonSerializer.Deserialize<ModelDescription>(json, JsonOptions); }
+        try { description = JsonSerializer.Deserialize(json, ModelDescriptionJson.Default.ModelDescription); }
         catch (JsonException e) { throw RepDiffInputException.ForFile(name, $"not a valid model description ({e.Message})"); }
         if (description is null) throw RepDiffInputException.ForFile(name, "not a valid model description (null)");
         return description;
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, ModelDescriptionJson.Default.ModelDescription);
 
     /// <summary>The preset applied, defaults filled and every value checked; errors name <paramref name="name"/>.</summary>
     public ModelDescription Resolved(string name)

@@ -9,11 +9,22 @@ internal sealed class SizeConverter : JsonConverter<int[]>
     public override int[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Number) { int side = reader.GetInt32(); return [side, side]; }
-        var values = JsonSerializer.Deserialize<int[]>(ref reader) ?? throw new JsonException("size is null");
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("size must be one number or [height, width]");
+        var list = new List<int>(2);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || list.Count == 2) throw new JsonException("size must be one number or [height, width]");
+            list.Add(reader.GetInt32());
+        }
+        var values = list.ToArray();
         if (values.Length != 2) throw new JsonException("size must be one number or [height, width]");
         return values;
     }
 
     public override void Write(Utf8JsonWriter writer, int[] value, JsonSerializerOptions options)
-        => JsonSerializer.Serialize(writer, value);
+    {
+        writer.WriteStartArray();
+        foreach (int side in value) writer.WriteNumberValue(side);
+        writer.WriteEndArray();
+    }
 }

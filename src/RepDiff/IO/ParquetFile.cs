@@ -15,6 +15,11 @@ internal static class ParquetFile
 {
     public static ParquetReader Open(string path)
     {
+        // Parquet.Net decodes columns through `dynamic` and MakeGenericMethod, which a Native AOT binary has no code
+        // for: say so up front instead of failing on the first row group.
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            throw RepDiffInputException.ForFile(path, "the Native AOT binary does not read Parquet files; use the .NET tool build "
+                + "(`dotnet tool install --global --add-source ./nupkg repdiff`, README) or convert the column to .npy or Arrow");
         var stream = InputFile.OpenRead(path, 1 << 20);
         try
         {

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using RepDiff.Options;
+
 namespace RepDiff.Methods;
 
 /// <summary>What every method declares: its name, a one-line description and its options record.</summary>
@@ -10,6 +13,7 @@ public interface IMethod
     string Description { get; }
 
     /// <summary>The options record type (a <see cref="MethodOptions"/> with a parameterless constructor).</summary>
+    [DynamicallyAccessedMembers(OptionsSchema.Members)]
     Type OptionsType { get; }
 
     /// <summary>A new options record holding every default.</summary>

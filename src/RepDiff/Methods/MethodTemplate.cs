@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using RepDiff.Options;
 
 namespace RepDiff.Methods;
@@ -10,7 +11,7 @@ namespace RepDiff.Methods;
 /// </summary>
 internal static class MethodTemplate
 {
-    public static Explanation Run<TOptions>(IMethod method, TOptions options, Action validate, Func<TOptions> resolve,
+    public static Explanation Run<[DynamicallyAccessedMembers(OptionsSchema.Members)] TOptions>(IMethod method, TOptions options, Action validate, Func<TOptions> resolve,
         Func<TOptions, Explanation> explain) where TOptions : MethodOptions
     {
         var total = Stopwatch.StartNew();

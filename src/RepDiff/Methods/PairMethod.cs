@@ -1,13 +1,17 @@
+using System.Diagnostics.CodeAnalysis;
+using RepDiff.Options;
+
 namespace RepDiff.Methods;
 
 /// <summary>
 /// The base of a method on two representations of the same samples. A method is its options record and
 /// <see cref="Explain"/>; <see cref="Run"/> validates, resolves and records the parameters around it.
 /// </summary>
-public abstract class PairMethod<TOptions> : IPairMethod where TOptions : MethodOptions, new()
+public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Members)] TOptions> : IPairMethod where TOptions : MethodOptions, new()
 {
     public abstract string Name { get; }
     public abstract string Description { get; }
+    [DynamicallyAccessedMembers(OptionsSchema.Members)]
     public Type OptionsType => typeof(TOptions);
     public MethodOptions DefaultOptions() => new TOptions();
     public virtual bool InCompareByDefault => true;

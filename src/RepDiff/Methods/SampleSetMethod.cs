@@ -1,10 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
+using RepDiff.Options;
+
 namespace RepDiff.Methods;
 
 /// <summary>The base of a method on one representation of two sample sets (see <see cref="PairMethod{TOptions}"/>).</summary>
-public abstract class SampleSetMethod<TOptions> : ISampleSetMethod where TOptions : MethodOptions, new()
+public abstract class SampleSetMethod<[DynamicallyAccessedMembers(OptionsSchema.Members)] TOptions> : ISampleSetMethod where TOptions : MethodOptions, new()
 {
     public abstract string Name { get; }
     public abstract string Description { get; }
+    [DynamicallyAccessedMembers(OptionsSchema.Members)]
     public Type OptionsType => typeof(TOptions);
     public MethodOptions DefaultOptions() => new TOptions();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -41,7 +42,7 @@ public sealed class OptionSpec
     public bool IsBool => ValueType == typeof(bool);
 
     /// <summary>The allowed values of an enum option, as written on the command line and in results.json.</summary>
-    public IReadOnlyList<string>? Choices => ValueType.IsEnum ? Enum.GetValues(ValueType).Cast<Enum>().Select(EnumName).ToArray() : null;
+    public IReadOnlyList<string>? Choices => ValueType.IsEnum ? EnumValues(ValueType).Select(EnumName).ToArray() : null;
 
     /// <summary>The description, the allowed values or range, and the default: one line for --help.</summary>
     public string Help
@@ -64,7 +65,7 @@ public sealed class OptionSpec
         if (type == typeof(string)) return text;
         if (type.IsEnum)
         {
-            foreach (Enum value in Enum.GetValues(type))
+            foreach (Enum value in EnumValues(type))
                 if (string.Equals(EnumName(value), text, StringComparison.OrdinalIgnoreCase)) return value;
             throw new InvalidOptionException(Name, $"'{Printable(text)}' is not one of: {string.Join(", ", Choices!)}");
         }
@@ -118,13 +119,24 @@ public sealed class OptionSpec
         _ => value.ToString() ?? "",
     };
 
+    /// <summary>The values of an enum type, boxed as that enum (without Enum.GetValues(Type), which needs run-time code).</summary>
+    private static IEnumerable<Enum> EnumValues(Type enumType)
+    {
+        foreach (object raw in Enum.GetValuesAsUnderlyingType(enumType)) yield return (Enum)Enum.ToObject(enumType, raw);
+    }
+
     /// <summary>An enum value's name on the command line and in results.json: its [JsonStringEnumMemberName], else kebab-case.</summary>
     public static string EnumName(Enum value)
     {
-        var field = value.GetType().GetField(value.ToString());
-        return field?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
-            ?? JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+        string name = value.ToString();
+        return MemberName(value.GetType(), name) ?? JsonNamingPolicy.KebabCaseLower.ConvertName(name);
     }
+
+    // The trimmer keeps every field of an enum it keeps (Enum.ToString and parsing read them), attributes included;
+    // the Native AOT binary's `rdx --help` lists "pagerank" from this attribute.
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Enum types keep all their fields when trimmed.")]
+    private static string? MemberName(Type enumType, string name)
+        => enumType.GetField(name, BindingFlags.Public | BindingFlags.Static)?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name;
 
     /// <summary>Input echoed in a message, without control characters (they could drive the terminal).</summary>
     private static string Printable(string text)

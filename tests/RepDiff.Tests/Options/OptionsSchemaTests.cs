@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using RepDiff.Methods;
+using RepDiff.Methods.Rdx;
+using RepDiff.Metrics;
+using RepDiff.Options;
+
+namespace RepDiff.Tests.Options;
+
+/// <summary>
+/// The options schema without run-time reflection over arbitrary types (what makes the Native AOT binary possible)
+/// must read, copy and write option records exactly as the reflection-based serializer did.
+/// </summary>
+public class OptionsSchemaTests
+{
+    // What results.json's "parameters" was before: the record serialized by System.Text.Json's reflection.
+    private static readonly JsonSerializerOptions ReflectionJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public static TheoryData<string> MethodNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var method in MethodRegistry.Default.Methods) data.Add(method.Name);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(MethodNames))]
+    public void ParametersAreWhatTheReflectionSerializerWrote(string name)
+    {
+        var method = MethodRegistry.Default.Find(name)!;
+        var defaults = method.DefaultOptions();
+        var specs = OptionsSchema.Of(method.OptionsType);
+        // Every option set away from its default (numbers nudged, enums to their last value, booleans flipped).
+        var changed = new Dictionary<OptionSpec, object?>();
+        foreach (var spec in specs)
+        {
+            object? value = spec.Default switch
+            {
+                int i => i + 1,
+                double d => d * 1.5 + 0.25,
+                bool b => !b,
+                Enum => spec.Parse(spec.Choices![^1]),
+                _ => spec.Default,
+            };
+            changed[spec] = value;
+        }
+        var options = OptionsSchema.With(method.OptionsType, defaults, changed);
+
+        var written = typeof(OptionsSchema).GetMethod(nameof(OptionsSchema.ToJson))!.MakeGenericMethod(method.OptionsType)
+            .Invoke(null, [options]) as JsonObject;
+        var expected = JsonSerializer.SerializeToNode(options, method.OptionsType, ReflectionJson)!.AsObject();
+
+        Assert.True(JsonNode.DeepEquals(expected, written), $"{name}: {written!.ToJsonString()} vs {expected.ToJsonString()}");
+        Assert.Equal(expected.Select(p => p.Key).Order(), written!.Select(p => p.Key).Order());
+    }
+
+    [Fact]
+    public void WithCopiesTheRecordAndLeavesTheDefaultsAlone()
+    {
+        var defaults = new RdxOptions();
+        var beta = OptionsSchema.Of(typeof(RdxOptions)).Single(s => s.Name == nameof(RdxOptions.Beta));
+
+        var copy = (RdxOptions)OptionsSchema.With(typeof(RdxOptions), defaults, new Dictionary<OptionSpec, object?> { [beta] = 7.5 });
+
+        Assert.Equal(7.5, copy.Beta);
+        Assert.Equal(new RdxOptions().Beta, defaults.Beta);
+        Assert.Equal(defaults with { Beta = 7.5 }, copy);
+    }
+
+    [Fact]
+    public void OptionsAreInDeclarationOrderBaseRecordFirst()
+    {
+        var names = OptionsSchema.Of(typeof(ContextMetricsOptions)).Select(s => s.Name).ToList();
+        Assert.Equal(nameof(ContextMetricsOptions.Seed), names[0]);
+        Assert.Equal(nameof(ContextMetricsOptions.Neighbours), names[1]);
+
+        Assert.Equal(nameof(MethodOptions.Seed), OptionsSchema.Of(typeof(RdxOptions))[0].Name);
+    }
+
+    [Fact]
+    public void EnumNamesComeFromTheirAttributeOrKebabCase()
+    {
+        var clustering = OptionsSchema.Of(typeof(RdxOptions)).Single(s => s.Name == nameof(RdxOptions.Clustering));
+
+        Assert.Contains("pagerank", clustering.Choices!);
+        Assert.Equal(RdxClustering.PageRank, clustering.Parse("PageRank"));
+        Assert.Equal("eigencentrality", OptionSpec.EnumName(RdxClustering.EigenCentrality));
+    }
+
+    [Fact]
+    public void ARecordWhoseSchemaWasNotReadIsNamed()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => OptionsSchema.Bound(new UnreadOptions()));
+        Assert.Contains(nameof(UnreadOptions), error.Message);
+    }
+
+    private sealed record UnreadOptions
+    {
+        [Option("never read by a schema")]
+        public int Value { get; init; }
+    }
+}
