@@ -14,7 +14,7 @@ public sealed record DemoSampleCounts(int SentencesPerGenre, int ImagesPerClass,
     public static DemoSampleCounts All { get; } = new(200, 200, 400);
 
     /// <summary>A quick look (and the tests): a few hundred samples of each set.</summary>
-    public static DemoSampleCounts Small { get; } = new(20, 20, 20);
+    public static DemoSampleCounts Small { get; } = new(20, 20, 40);
 
     public static IReadOnlyList<string> Names { get; } = ["small", "standard", "all"];
 
