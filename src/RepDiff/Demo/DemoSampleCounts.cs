@@ -3,7 +3,8 @@ namespace RepDiff.Demo;
 /// <summary>
 /// How many of the bundled samples the real-model pairs use, per label: sentences per Brown genre, test
 /// images per Fashion-MNIST class, emoji per category (smaller categories give all they have). ResNet-18
-/// embeds about 12 to 25 images a second on two cores, so the image counts decide how long a first demo run takes.
+/// embeds about 9 to 14 images a second on this 2-core machine, so the image counts weigh most in a first run;
+/// the standard garment count is above 1,000 because KODA, which runs up to n = 1,000, took minutes there.
 /// </summary>
 public sealed record DemoSampleCounts(int SentencesPerGenre, int ImagesPerClass, int EmojiPerCategory)
 {

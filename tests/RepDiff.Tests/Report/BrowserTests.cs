@@ -77,67 +77,76 @@ public class BrowserTests(DemoReportFixture demo) : IClassFixture<DemoReportFixt
 
         foreach (var (slug, pictures) in Reports)
         {
-            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-            var errors = new List<string>();
-            page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
-            page.PageError += (_, error) => errors.Add(error);
-            string path = Path.Combine(demo.Directory, slug, "report.html");
-            await page.GotoAsync(new Uri(path).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-
-            int cards = await page.Locator(".card").CountAsync();
-            Assert.True(cards > 0, $"{slug}: no concept cards");
-            // Every card shows its members: a grid of pictures, or a list of sentences.
-            string shown = pictures ? ".grid img" : "ol.texts li";
-            int bare = await page.EvaluateAsync<int>($"() => Array.from(document.querySelectorAll('.card')).filter(c => c.querySelectorAll('{shown}').length === 0).length");
-            Assert.True(bare == 0, $"{slug}: {bare} of {cards} cards show no {(pictures ? "pictures" : "sentences")}");
-            int images = await page.EvaluateAsync<int>("() => document.images.length");
-            int broken = await page.EvaluateAsync<int>("() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length");
-            if (pictures) Assert.True(images >= cards, $"{slug}: {images} images for {cards} cards");
-            Assert.Equal(0, broken);
-            // The finding in words, for each labelled direction.
-            Assert.True(await page.Locator(".statement .finding").CountAsync() > 0, $"{slug}: no finding in words");
-
-            Assert.Equal(0, await page.Locator("svg.map circle.on").CountAsync());
-            await page.Locator(".card").First.HoverAsync();
-            int litA = await page.Locator("svg.map[data-side=a] circle.on").CountAsync();
-            int litB = await page.Locator("svg.map[data-side=b] circle.on").CountAsync();
-            Assert.True(litA > 0 && litA == litB, $"{slug}: hovering a card lit {litA} points in A and {litB} in B");
-
-            // Hovering a point shows its tooltip with the sample's label.
-            await page.Locator("svg.map[data-side=a] circle.on").First.HoverAsync(new LocatorHoverOptions { Force = true });
-            Assert.True(await page.Locator("#tip").IsVisibleAsync(), $"{slug}: no tooltip on a point");
-            Assert.Matches(@"^#\d+ · \S.*$", (await page.Locator("#tip div").First.TextContentAsync())!);
-
-            // The UMAP switch shows the UMAP maps, with the hovered card's members lit in both, and hides the PCA ones.
-            await page.Locator(".card").First.ClickAsync();
-            await page.Locator(".maptabs button[data-kind=umap]").ClickAsync();
-            Assert.True(await page.Locator(".mapset[data-kind=umap]").IsVisibleAsync(), $"{slug}: UMAP maps not shown");
-            Assert.False(await page.Locator(".mapset[data-kind=pca]").IsVisibleAsync(), $"{slug}: PCA maps still shown");
-            int umapA = await page.Locator(".mapset[data-kind=umap] svg.map[data-side=a] circle.on").CountAsync();
-            int umapB = await page.Locator(".mapset[data-kind=umap] svg.map[data-side=b] circle.on").CountAsync();
-            Assert.True(umapA > 0 && umapA == umapB, $"{slug}: the selected card lit {umapA} UMAP points in A and {umapB} in B");
-            await page.Locator(".maptabs button[data-kind=pca]").ClickAsync();
-            await page.Locator(".card").First.ClickAsync();
-
-            // REPDIFF_SCREENSHOT=path: the README's screenshot (docs/report.png), the largest concept of the first direction selected.
-            if (Environment.GetEnvironmentVariable("REPDIFF_SCREENSHOT") is { Length: > 0 } shot && slug == ScreenshotSlug)
-            {
-                await page.SetViewportSizeAsync(1400, 1150);
-                string key = await page.EvaluateAsync<string>("""
-                    () => {
-                      const data = JSON.parse(document.getElementById('rd-data').textContent);
-                      const cards = Array.from(document.querySelector('.direction').querySelectorAll('.card'));
-                      cards.sort((x, y) => data.concepts[y.dataset.key].length - data.concepts[x.dataset.key].length);
-                      return cards[0].dataset.key;
-                    }
-                    """);
-                await page.Locator($".card[data-key='{key}']").ClickAsync();
-                await page.Mouse.MoveAsync(1, 1);
-                await page.EvaluateAsync("() => window.scrollTo(0, 0)");
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot });
-            }
-            Assert.Empty(errors);
-            await page.CloseAsync();
+            try { await CheckReport(browser, slug, pictures); }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException) { throw new InvalidOperationException($"{slug}: {e.Message}", e); }
         }
+    }
+
+    private async Task CheckReport(IBrowser browser, string slug, bool pictures)
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        // Playwright's 30 s per action is too short on a 2-core machine under a load average of 40-60 (a UMAP
+        // switch of 1,797 points timed out there); a broken page still fails, only later.
+        page.SetDefaultTimeout(120_000);
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.PageError += (_, error) => errors.Add(error);
+        string path = Path.Combine(demo.Directory, slug, "report.html");
+        await page.GotoAsync(new Uri(path).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+
+        int cards = await page.Locator(".card").CountAsync();
+        Assert.True(cards > 0, $"{slug}: no concept cards");
+        // Every card shows its members: a grid of pictures, or a list of sentences.
+        string shown = pictures ? ".grid img" : "ol.texts li";
+        int bare = await page.EvaluateAsync<int>($"() => Array.from(document.querySelectorAll('.card')).filter(c => c.querySelectorAll('{shown}').length === 0).length");
+        Assert.True(bare == 0, $"{slug}: {bare} of {cards} cards show no {(pictures ? "pictures" : "sentences")}");
+        int images = await page.EvaluateAsync<int>("() => document.images.length");
+        int broken = await page.EvaluateAsync<int>("() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length");
+        if (pictures) Assert.True(images >= cards, $"{slug}: {images} images for {cards} cards");
+        Assert.Equal(0, broken);
+        // The finding in words, for each labelled direction.
+        Assert.True(await page.Locator(".statement .finding").CountAsync() > 0, $"{slug}: no finding in words");
+
+        Assert.Equal(0, await page.Locator("svg.map circle.on").CountAsync());
+        await page.Locator(".card").First.HoverAsync();
+        int litA = await page.Locator("svg.map[data-side=a] circle.on").CountAsync();
+        int litB = await page.Locator("svg.map[data-side=b] circle.on").CountAsync();
+        Assert.True(litA > 0 && litA == litB, $"{slug}: hovering a card lit {litA} points in A and {litB} in B");
+
+        // Hovering a point shows its tooltip with the sample's label.
+        await page.Locator("svg.map[data-side=a] circle.on").First.HoverAsync(new LocatorHoverOptions { Force = true });
+        Assert.True(await page.Locator("#tip").IsVisibleAsync(), $"{slug}: no tooltip on a point");
+        Assert.Matches(@"^#\d+ · \S.*$", (await page.Locator("#tip div").First.TextContentAsync())!);
+
+        // The UMAP switch shows the UMAP maps, with the hovered card's members lit in both, and hides the PCA ones.
+        await page.Locator(".card").First.ClickAsync();
+        await page.Locator(".maptabs button[data-kind=umap]").ClickAsync();
+        Assert.True(await page.Locator(".mapset[data-kind=umap]").IsVisibleAsync(), $"{slug}: UMAP maps not shown");
+        Assert.False(await page.Locator(".mapset[data-kind=pca]").IsVisibleAsync(), $"{slug}: PCA maps still shown");
+        int umapA = await page.Locator(".mapset[data-kind=umap] svg.map[data-side=a] circle.on").CountAsync();
+        int umapB = await page.Locator(".mapset[data-kind=umap] svg.map[data-side=b] circle.on").CountAsync();
+        Assert.True(umapA > 0 && umapA == umapB, $"{slug}: the selected card lit {umapA} UMAP points in A and {umapB} in B");
+        await page.Locator(".maptabs button[data-kind=pca]").ClickAsync();
+        await page.Locator(".card").First.ClickAsync();
+
+        // REPDIFF_SCREENSHOT=path: the README's screenshot (docs/report.png), the largest concept of the first direction selected.
+        if (Environment.GetEnvironmentVariable("REPDIFF_SCREENSHOT") is { Length: > 0 } shot && slug == ScreenshotSlug)
+        {
+            await page.SetViewportSizeAsync(1400, 1150);
+            string key = await page.EvaluateAsync<string>("""
+                () => {
+                  const data = JSON.parse(document.getElementById('rd-data').textContent);
+                  const cards = Array.from(document.querySelector('.direction').querySelectorAll('.card'));
+                  cards.sort((x, y) => data.concepts[y.dataset.key].length - data.concepts[x.dataset.key].length);
+                  return cards[0].dataset.key;
+                }
+                """);
+            await page.Locator($".card[data-key='{key}']").ClickAsync();
+            await page.Mouse.MoveAsync(1, 1);
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot });
+        }
+        Assert.Empty(errors);
+        await page.CloseAsync();
     }
 }
