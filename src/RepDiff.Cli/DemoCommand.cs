@@ -66,8 +66,9 @@ internal static class DemoCommand
                 progress.Report(stage, 1);
                 return done;
             });
-            // The whole demo folder (every pair's report, results and inputs, and the index) appears in one step.
-            using var folder = OutputFolder.Begin(dir, [.. results.Select(r => r.Demo.Slug), "index.html"]);
+            // The whole demo folder (every pair's report, results and inputs, and the index) appears in one step,
+            // replacing an earlier run's (its pair folders are folders: only the files in them are checked).
+            using var folder = OutputFolder.Begin(dir, [.. results.SelectMany(r => Outputs.Files.Select(f => Path.Combine(r.Demo.Slug, f))), "index.html"]);
             var entries = new List<IndexEntry>();
             foreach (var (demo, comparison) in results)
             {

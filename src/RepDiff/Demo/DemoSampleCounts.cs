@@ -8,7 +8,7 @@ namespace RepDiff.Demo;
 /// </summary>
 public sealed record DemoSampleCounts(int SentencesPerGenre, int ImagesPerClass, int EmojiPerCategory)
 {
-    /// <summary>What `repdiff demo` uses: within the five-minute budget of a first run on two cores.</summary>
+    /// <summary>What `repdiff demo` uses: chosen for the five-minute budget of a first run on two cores (docs/benchmarks.md).</summary>
     public static DemoSampleCounts Standard { get; } = new(200, 120, 60);
 
     /// <summary>Every bundled sample: 3,000 sentences, 2,000 images, 1,600 emoji.</summary>
