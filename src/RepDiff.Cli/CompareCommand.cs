@@ -55,10 +55,10 @@ internal static class CompareCommand
         => Outputs.Write(dir, Model(comparison, title, intro), comparison.ToJson, new Dictionary<string, Matrix>(), linkImages);
 
     /// <summary>The report model of a comparison; its time goes into the comparison's timings.</summary>
-    public static ReportModel Model(Comparison comparison, string title, string? intro = null)
+    public static ReportModel Model(Comparison comparison, string title, string? intro = null, string sampleNoun = "samples")
     {
         var clock = Stopwatch.StartNew();
-        var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings);
+        var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun);
         comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;
         return model;
     }

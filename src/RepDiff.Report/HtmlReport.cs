@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using RepDiff.Numerics;
+using RepDiff.Findings;
 using RepDiff.Reporting;
 
 namespace RepDiff.Report;
@@ -228,7 +229,7 @@ public static partial class HtmlReport
         {
             var direction = e.Directions[d];
             s.Append("<div class=\"direction\"><h3>").Append(E(DirectionNames.Title(direction.Name))).Append("</h3>");
-            s.Append("<p class=\"statement\">").Append(Statement(model, direction));
+            s.Append("<p class=\"statement\">").Append(Statement(model, e, direction));
             if (BsrRow.Read(e.Metrics, "bsr", direction.Name) is double bsr)
                 s.Append(Inv, $" <span class=\"chip\">BSR {bsr:F3}</span>");
             s.Append("</p>");
@@ -254,10 +255,15 @@ public static partial class HtmlReport
     private static string Short(JsonValue value)
         => value.TryGetValue(out double x) ? x.ToString("G4", Inv) : value.TryGetValue(out string? text) ? text : value.ToJsonString();
 
-    /// <summary>The plain-language reading of a direction, with the label mix of its concepts when labels are given.</summary>
-    private static string Statement(ReportModel model, Direction direction)
+    /// <summary>
+    /// The plain-language reading of a direction, with what its concepts' labels show: the finding read from
+    /// them (<see cref="ReportModel.Findings"/>), else the label mix of its concepts.
+    /// </summary>
+    private static string Statement(ReportModel model, Explanation e, Direction direction)
     {
         string text = E(DirectionNames.Reading(direction.Name, model.NameA, model.NameB));
+        if (model.FindingOf(e.Method, direction.Name) is { Lead: { Mix: not ConceptMix.Unlabelled } } finding)
+            return text + " <span class=\"finding\">" + E(finding.Text) + "</span>";
         // The label mix across the direction's concepts, each concept weighted equally.
         var counts = direction.Concepts.Take(MaxConceptsShown).Select(c => c.LabelCounts).OfType<Dictionary<string, int>>().Where(c => c.Count > 0).ToList();
         if (counts.Count > 0)

@@ -41,6 +41,17 @@ public sealed class BrownSentences
         };
     }
 
+    /// <summary>At most <paramref name="perGenre"/> sentences of each genre, spread evenly over the genre's documents.</summary>
+    public BrownSentences PerGenre(int perGenre)
+    {
+        var rows = BundledData.EvenlyPerLabel(Genres, perGenre);
+        return new BrownSentences
+        {
+            Ids = [.. rows.Select(i => Ids[i])], Documents = [.. rows.Select(i => Documents[i])],
+            Genres = [.. rows.Select(i => Genres[i])], Texts = [.. rows.Select(i => Texts[i])],
+        };
+    }
+
     /// <summary>Ids, genre labels (as <see cref="GenreLabel"/> writes them) and the sentences, for a RepresentationPair.</summary>
     public SampleInfo Samples() => new() { Ids = Ids, Labels = new SampleLabels(Genres.Select(GenreLabel).ToArray()), Texts = Texts };
 

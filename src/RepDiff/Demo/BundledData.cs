@@ -25,6 +25,24 @@ internal static class BundledData
         throw new RepDiffInputException($"data/{folder} not found; run the demo from the RepDiff repository");
     }
 
+    /// <summary>
+    /// Rows of a labelled data set, at most <paramref name="perLabel"/> of each label, evenly spaced over
+    /// that label's rows (so a smaller sample still spans every document or source), in the original order.
+    /// </summary>
+    public static int[] EvenlyPerLabel<T>(IReadOnlyList<T> labels, int perLabel) where T : notnull
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(perLabel, 1);
+        var chosen = new List<int>();
+        foreach (var group in Enumerable.Range(0, labels.Count).GroupBy(i => labels[i]))
+        {
+            var rows = group.ToArray();
+            int take = Math.Min(perLabel, rows.Length);
+            for (int k = 0; k < take; k++) chosen.Add(rows[(int)((long)k * rows.Length / take)]);
+        }
+        chosen.Sort();
+        return [.. chosen];
+    }
+
     /// <summary>A gzip'd .npy of uint8 whose shape must be (any n) × trailing.</summary>
     public static (byte[] Data, int Count) ReadUInt8Npy(string path, params int[] trailing)
     {

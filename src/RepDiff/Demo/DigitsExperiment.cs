@@ -46,7 +46,7 @@ public static class DigitsExperiment
         return new DemoPair("checkpoints", "Digits 3, 5, 8: early vs late checkpoint",
             $"One MLP ({Optdigits.Pixels}→{HiddenUnits} tanh→3, Adam, seed {seed}) trained on the {subset.Count} images of 3, 5 and 8 from the UCI digits. " +
             $"A is its hidden layer when it first reached {Percent(earlyAccuracy)} training accuracy, B after {epochs} epochs ({Percent(lateAccuracy)}). " +
-            "The early model still confuses some digits that the late one separates.", pair);
+            "The early model still confuses some digits that the late one separates.", pair, "images");
     }
 
     /// <summary>
@@ -75,7 +75,7 @@ public static class DigitsExperiment
         return new DemoPair("merged-labels", "All digits: 3 and 5 merged vs standard labels",
             $"Two MLPs ({Optdigits.Pixels}→{HiddenUnits} tanh→10, Adam, same seed {seed}, {epochs} epochs) on all {digits.Count} UCI digits. " +
             "A was trained with every 5 labelled as 3, B with the true labels. A has no reason to separate 3s from 5s, " +
-            "so its concepts that B pulls apart should mix the two.", pair);
+            "so its concepts that B pulls apart should mix the two.", pair, "images");
     }
 
     private static Mlp Train(Optdigits digits, int[] targets, int seed, int epochs, Action<double> report)

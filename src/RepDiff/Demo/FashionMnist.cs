@@ -57,6 +57,15 @@ public sealed class FashionMnist
         return new FashionMnist { Split = split, Images = images, Labels = labels, SourceRows = sourceRows };
     }
 
+    /// <summary>At most <paramref name="perClass"/> images of each class, evenly spaced, in the original order.</summary>
+    public FashionMnist PerClass(int perClass)
+    {
+        var rows = BundledData.EvenlyPerLabel(Labels, perClass);
+        var images = new byte[rows.Length * Pixels];
+        for (int k = 0; k < rows.Length; k++) Images.AsSpan(rows[k] * Pixels, Pixels).CopyTo(images.AsSpan(k * Pixels));
+        return new FashionMnist { Split = Split, Images = images, Labels = [.. rows.Select(i => Labels[i])], SourceRows = [.. rows.Select(i => SourceRows[i])] };
+    }
+
     /// <summary>Pixels scaled to 0..1, one image per row (n × 784): the input of the task model.</summary>
     public Matrix AsMatrix()
     {

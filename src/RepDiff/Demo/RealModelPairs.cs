@@ -26,7 +26,7 @@ public static class RealModelPairs
             $"{MiniLm} (mean-pooled sentence embeddings) against {ArcticXs}, a retrieval fine-tune of the same architecture (CLS pooling), " +
             $"on {Count(brown.Count)} sentences of the Brown corpus, {Count(brown.Count / Math.Max(1, brown.Genres.Distinct().Count()))} from each of its " +
             $"{brown.Genres.Distinct().Count()} genres. Which sentences does fine-tuning for search bring together, and which does it pull apart? " +
-            $"Data: {BrownSentences.Attribution}.", pair);
+            $"Data: {BrownSentences.Attribution}.", pair, SentencesNoun);
     }
 
     /// <summary>Images: an ImageNet backbone against the task model trained here, on Fashion-MNIST test images labelled by class.</summary>
@@ -39,7 +39,7 @@ public static class RealModelPairs
         return new DemoPair("fashion-resnet-task", "Garments: a generic ImageNet backbone against a task-trained model",
             $"{ResNet18}'s pooled features against the last hidden layer of the task model ({model.Description}), on {Count(test.Count)} Fashion-MNIST test images " +
             $"({Count(test.Count / FashionMnist.ClassNames.Count)} per class, none seen in training). Which garments does the ImageNet model keep together " +
-            $"that the task model separates, and what does the task model group that ImageNet features split? Data: {FashionMnist.Attribution}.", pair);
+            $"that the task model separates, and what does the task model group that ImageNet features split? Data: {FashionMnist.Attribution}.", pair, ImagesNoun);
     }
 
     /// <summary>Pictures against words: emoji pictures through an image model against their names through a text model, labelled by category.</summary>
@@ -51,7 +51,7 @@ public static class RealModelPairs
         return new DemoPair("twemoji-pictures-names", "Emoji: what they look like against what they are called",
             $"{Count(emoji.Count)} Twemoji pictures (32×32, over white) through {ResNet18} against their Unicode names (\"grinning face\") through {MiniLm}, " +
             $"labelled by emoji category. Which emoji look alike but mean different things, and which mean alike but look different? " +
-            $"{Twemoji.Attribution}.", pair);
+            $"{Twemoji.Attribution}.", pair, EmojiNoun);
     }
 
     private static void Check(int n, string what, params (Matrix Rows, string Name)[] inputs)

@@ -55,6 +55,21 @@ public sealed class Twemoji
         };
     }
 
+    /// <summary>At most <paramref name="perCategory"/> emoji of each category, evenly spaced over its subcategories, in Unicode's order.</summary>
+    public Twemoji PerCategory(int perCategory)
+    {
+        var rows = BundledData.EvenlyPerLabel(Categories, perCategory);
+        int bytes = Side * Side * 4;
+        var rgba = new byte[rows.Length * bytes];
+        for (int k = 0; k < rows.Length; k++) Rgba.AsSpan(rows[k] * bytes, bytes).CopyTo(rgba.AsSpan(k * bytes));
+        string[] Pick(string[] values) => [.. rows.Select(i => values[i])];
+        return new Twemoji
+        {
+            Rgba = rgba, CodePoints = Pick(CodePoints), Names = Pick(Names), ShortNames = Pick(ShortNames),
+            Categories = Pick(Categories), Subcategories = Pick(Subcategories),
+        };
+    }
+
     /// <summary>
     /// RGB over a white background, 0..1, n × 32 × 32 × 3: how the pictures look on a page, and what an
     /// image model sees.

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using RepDiff.Metrics;
+using RepDiff.Findings;
 
 namespace RepDiff.Reporting;
 
@@ -38,15 +39,23 @@ public sealed class ReportModel
     /// <summary>Seconds per stage of the whole run (loading, each method, total).</summary>
     public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>What each explanation found, in plain words per direction, read from its concepts' labels (<see cref="FindingText"/>); empty for FINC.</summary>
+    public IReadOnlyList<ExplanationFindings> Findings { get; init; } = [];
+
+    /// <summary>The finding of one method's direction, if there is one.</summary>
+    public DirectionFinding? FindingOf(string method, string direction) =>
+        Findings.FirstOrDefault(f => f.Method == method)?.Directions.FirstOrDefault(d => d.Direction == direction);
+
     /// <summary>2-D maps of both representations; null where there are none (FINC).</summary>
     public SampleMaps? Maps { get; init; }
 
     /// <summary>
     /// The model of a report on a pair: the explanations must already be scored (<see cref="ExplanationScoring"/>);
-    /// the maps are computed here, with every shown concept's members among the plotted points.
+    /// the maps are computed here, with every shown concept's members among the plotted points, and the findings,
+    /// whose sentences call the samples <paramref name="sampleNoun"/> ("images", "sentences").
     /// </summary>
     public static ReportModel ForPair(RepresentationPair pair, IReadOnlyList<Explanation> explanations, JsonObject context, string title,
-        string? intro = null, IReadOnlyDictionary<string, double>? timings = null) => new()
+        string? intro = null, IReadOnlyDictionary<string, double>? timings = null, string sampleNoun = "samples") => new()
     {
         Title = title,
         Intro = intro,
@@ -60,6 +69,7 @@ public sealed class ReportModel
         Samples = pair.Samples,
         Context = context,
         Timings = timings ?? new Dictionary<string, double>(),
+        Findings = explanations.Select(e => FindingText.Describe(e, pair, sampleNoun, Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown))).ToList(),
         Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid))),
     };
 

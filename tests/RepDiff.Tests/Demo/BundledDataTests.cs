@@ -111,6 +111,36 @@ public class BundledDataTests
     }
 
     [Fact]
+    public void SmallerSamplesTakeEvenlySpacedRowsOfEveryLabel()
+    {
+        var brown = BrownSentences.Load();
+        var few = brown.PerGenre(20);
+        Assert.Equal(15 * 20, few.Count);
+        Assert.All(few.Genres.GroupBy(g => g), g => Assert.Equal(20, g.Count()));
+        // Spread over each genre's documents, in the original order, each sentence with its own id, genre and text.
+        Assert.True(few.Documents.Distinct().Count() > 15 * 5);
+        var rows = few.Ids.Select(id => Array.IndexOf(brown.Ids, id)).ToArray();
+        Assert.Equal(rows.Order(), rows);
+        Assert.All(Enumerable.Range(0, few.Count), k => Assert.Equal((brown.Texts[rows[k]], brown.Genres[rows[k]]), (few.Texts[k], few.Genres[k])));
+
+        var test = FashionMnist.Load(FashionMnist.TestSplit);
+        var garments = test.PerClass(30);
+        Assert.Equal(300, garments.Count);
+        int row = Array.IndexOf(test.SourceRows, garments.SourceRows[7]);
+        Assert.Equal(test.Labels[row], garments.Labels[7]);
+        Assert.Equal(test.Images.AsSpan(row * FashionMnist.Pixels, FashionMnist.Pixels).ToArray(), garments.Images.AsSpan(7 * FashionMnist.Pixels, FashionMnist.Pixels).ToArray());
+
+        var emoji = Twemoji.Load();
+        var some = emoji.PerCategory(100);
+        // Activities has only 85: all of them; every other category gives 100.
+        Assert.Equal(85 + 7 * 100, some.Count);
+        int at = Array.IndexOf(emoji.CodePoints, some.CodePoints[^1]);
+        Assert.Equal((emoji.Names[at], emoji.Categories[at]), (some.Names[^1], some.Categories[^1]));
+        Assert.Equal(emoji.Rgba.AsSpan(at * 32 * 32 * 4, 32 * 32 * 4).ToArray(), some.Rgba.AsSpan((some.Count - 1) * 32 * 32 * 4, 32 * 32 * 4).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => brown.PerGenre(0));
+    }
+
+    [Fact]
     public void ADamagedFileIsAnInputErrorNamingIt()
     {
         string dir = TestData.TempDir();

@@ -1,0 +1,23 @@
+namespace RepDiff.Tests.Cli;
+
+/// <summary>`repdiff demo` into a folder an earlier demo run wrote: the new run replaces it (the digit pairs only, RDX only, to stay quick).</summary>
+public class DemoCommandTests
+{
+    [Fact]
+    public void ASecondRunReplacesTheFirstRunsFolder()
+    {
+        string dir = Path.Combine(TestData.TempDir(), "demo");
+        string[] args = ["demo", "--out", dir, "--digits-only", "--methods", "rdx"];
+        for (int run = 0; run < 2; run++)
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
+            Assert.True(code == 0, $"run {run + 1}: exit {code}: {stderr}");
+            Assert.Contains("finding: rdx: ", stdout.ToString());
+        }
+        Assert.Equal(["checkpoints", "index.html", "merged-labels"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order());
+        Assert.True(File.Exists(Path.Combine(dir, "merged-labels", "report.html")));
+        Assert.Contains("class=\"finding\"", File.ReadAllText(Path.Combine(dir, "index.html")));
+    }
+}
