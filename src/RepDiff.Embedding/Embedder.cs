@@ -36,7 +36,7 @@ public sealed class Embedder : IDisposable
         if (options.BatchSize < 1) throw new RepDiffInputException($"--batch-size {options.BatchSize} must be at least 1");
         if (options.Threads < 1) throw new RepDiffInputException($"--threads {options.Threads} must be at least 1");
         modelPath = description.PathOf(description.Model) ?? throw new RepDiffInputException("the model description names no model file (\"model\")");
-        model = ModelSession.Open(modelPath, description.Output, description.Layer, options.Threads, options.BatchSize);
+        model = ModelSession.Open(modelPath, description.Output, description.Layer, options.Threads);
         try
         {
             var inputs = model.Session.InputMetadata;
@@ -133,7 +133,8 @@ public sealed class Embedder : IDisposable
 
     private IEnumerable<EmbeddingBatch> ImageBatches(ImageSet images)
     {
-        int values = tensorizer!.Values, batchSize = Math.Min(options.BatchSize, model.MaxBatch == 1 ? options.BatchSize : model.MaxBatch);
+        // Decoding goes batch by batch even when the model takes one image per call: the next batch is decoded while this one runs.
+        int values = tensorizer!.Values, batchSize = options.BatchSize;
         for (int start = 0; start < images.Count; start += batchSize)
         {
             int n = Math.Min(batchSize, images.Count - start);
@@ -271,12 +272,6 @@ public sealed class Embedder : IDisposable
             try
             {
                 pooled = InferSlice(batch, first, count);
-                if (model.BatchUnproven && count > 1) model.BatchProven();
-            }
-            catch (OnnxRuntimeException) when (model.BatchUnproven && count > 1)
-            {
-                model.FallBackToBatchOne();
-                continue;
             }
             catch (OnnxRuntimeException e)
             {

@@ -79,7 +79,8 @@ internal sealed class TextTokenizer
         var bytes = new byte[stream.Length];
         if (InputFile.ReadFully(stream, bytes) != bytes.Length) throw RepDiffInputException.ForFile(path, "changed while it was read");
         var text = DecodeStrict(bytes, path);
-        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        // Line ends as the shared text reader takes them: \n, \r\n or a lone \r (not ReplaceLineEndings, which also breaks at U+2028 and others).
+        var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').ToList();
         while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
         return lines;
     }
