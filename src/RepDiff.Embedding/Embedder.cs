@@ -23,6 +23,7 @@ public sealed class Embedder : IDisposable
     private readonly TextTokenizer? tokenizer;
     private readonly string? imageInput;
     private readonly TextInput? idsInput, maskInput, typesInput;
+    private readonly int concurrentRuns;
 
     private sealed record TextInput(string Name, bool Int32);
 
@@ -36,7 +37,11 @@ public sealed class Embedder : IDisposable
         if (options.BatchSize < 1) throw new RepDiffInputException($"--batch-size {options.BatchSize} must be at least 1");
         if (options.Threads < 1) throw new RepDiffInputException($"--threads {options.Threads} must be at least 1");
         modelPath = description.PathOf(description.Model) ?? throw new RepDiffInputException("the model description names no model file (\"model\")");
-        model = ModelSession.Open(modelPath, description.Output, description.Layer, options.Threads, options.BatchSize);
+        // Texts: one single-threaded model call per core, each on its own batch. A small encoder's operators are
+        // too short to split across cores without the threads waiting on each other at every one (worse on a
+        // shared machine). Images: one call at a time, each split across the cores (convolutions split well).
+        concurrentRuns = Math.Clamp(options.ConcurrentRuns ?? (description.Text is not null ? options.Threads : 1), 1, options.Threads);
+        model = ModelSession.Open(modelPath, description.Output, description.Layer, options.Threads / concurrentRuns);
         try
         {
             var inputs = model.Session.InputMetadata;
@@ -133,7 +138,8 @@ public sealed class Embedder : IDisposable
 
     private IEnumerable<EmbeddingBatch> ImageBatches(ImageSet images)
     {
-        int values = tensorizer!.Values, batchSize = Math.Min(options.BatchSize, model.MaxBatch == 1 ? options.BatchSize : model.MaxBatch);
+        // Decoding goes batch by batch even when the model takes one image per call: the next batch is decoded while this one runs.
+        int values = tensorizer!.Values, batchSize = options.BatchSize;
         for (int start = 0; start < images.Count; start += batchSize)
         {
             int n = Math.Min(batchSize, images.Count - start);
@@ -202,10 +208,13 @@ public sealed class Embedder : IDisposable
         }
     }
 
-    /// <summary>Runs prepared batches through the model while the next ones are prepared on another thread.</summary>
+    /// <summary>
+    /// Runs prepared batches through the model while the next ones are prepared on another thread; with
+    /// several concurrent runs, that many batches at a time, their rows handed on in order.
+    /// </summary>
     private EmbeddingRun Run(int total, IEnumerable<EmbeddingBatch> batches, Action<float[], int, int> sink, IProgress<ProgressUpdate>? progress)
     {
-        using var queue = new BlockingCollection<EmbeddingBatch>(boundedCapacity: 2);
+        using var queue = new BlockingCollection<EmbeddingBatch>(boundedCapacity: 2 * concurrentRuns);
         using var stop = new CancellationTokenSource();
         var producer = Task.Run(() =>
         {
@@ -216,38 +225,60 @@ public sealed class Embedder : IDisposable
         var skipped = new List<SkippedSample>();
         int cols = -1, done = 0, rows = 0;
         float[]? window = null;
-        try
+        var group = new List<EmbeddingBatch>(concurrentRuns);
+        void Flush()
         {
-            progress.Report("embedding", 0);
-            foreach (var batch in queue.GetConsumingEnumerable())
+            var pooled = new float[]?[group.Count];
+            if (group.Count == 1) pooled[0] = group[0].Count > 0 ? Infer(group[0]) : null;
+            else Parallel.For(0, group.Count, new ParallelOptions { MaxDegreeOfParallelism = concurrentRuns }, g => pooled[g] = group[g].Count > 0 ? Infer(group[g]) : null);
+            for (int g = 0; g < group.Count; g++)
             {
+                var batch = group[g];
                 skipped.AddRange(batch.Skipped);
-                if (batch.Count > 0)
+                if (pooled[g] is { } values)
                 {
-                    var pooled = Infer(batch, ref cols);
+                    int sampleCols = values.Length / batch.Count;
+                    if (cols < 0) cols = sampleCols;
+                    else if (cols != sampleCols) throw VaryingWidth(sampleCols, cols);
                     if (batch.WindowSlots is null)
                     {
-                        sink(pooled, batch.Count, cols);
-                        kept.AddRange(batch.Samples);
+                        sink(values, batch.Count, cols);
                         rows += batch.Count;
                     }
                     else
                     {
                         window ??= new float[batch.WindowSize * cols];
                         if (window.Length < batch.WindowSize * cols) window = new float[batch.WindowSize * cols];
-                        for (int r = 0; r < batch.Count; r++) pooled.AsSpan(r * cols, cols).CopyTo(window.AsSpan(batch.WindowSlots[r] * cols));
+                        for (int r = 0; r < batch.Count; r++) values.AsSpan(r * cols, cols).CopyTo(window.AsSpan(batch.WindowSlots[r] * cols));
                         if (batch.EndsWindow)
                         {
                             sink(window, batch.WindowSize, cols);
                             rows += batch.WindowSize;
                         }
-                        kept.AddRange(batch.Samples);
                     }
+                    kept.AddRange(batch.Samples);
                 }
                 done += batch.Consumed;
                 progress.Report("embedding", (double)done / total);
             }
+            group.Clear();
+        }
+        try
+        {
+            progress.Report("embedding", 0);
+            foreach (var batch in queue.GetConsumingEnumerable())
+            {
+                group.Add(batch);
+                if (group.Count == concurrentRuns) Flush();
+            }
+            Flush();
             producer.GetAwaiter().GetResult();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerExceptions.All(x => x is RepDiffInputException))
+        {
+            stop.Cancel();
+            try { producer.Wait(); } catch (AggregateException) { }
+            throw e.InnerExceptions[0];
         }
         catch
         {
@@ -260,10 +291,14 @@ public sealed class Embedder : IDisposable
         return new EmbeddingRun(rows, cols, kept.ToArray(), skipped);
     }
 
+    private RepDiffInputException VaryingWidth(int sampleCols, int cols)
+        => RepDiffInputException.ForFile(modelPath, $"output '{model.OutputName}' gives {sampleCols} values per sample in one batch and {cols} in another; choose a pooling that removes the varying axis");
+
     /// <summary>Runs one batch (in slices when the graph takes one sample per call) and pools its output rows.</summary>
-    private float[] Infer(EmbeddingBatch batch, ref int cols)
+    private float[] Infer(EmbeddingBatch batch)
     {
         float[]? result = null;
+        int cols = -1;
         for (int first = 0; first < batch.Count;)
         {
             int count = Math.Min(batch.Count - first, model.MaxBatch);
@@ -271,12 +306,6 @@ public sealed class Embedder : IDisposable
             try
             {
                 pooled = InferSlice(batch, first, count);
-                if (model.BatchUnproven && count > 1) model.BatchProven();
-            }
-            catch (OnnxRuntimeException) when (model.BatchUnproven && count > 1)
-            {
-                model.FallBackToBatchOne();
-                continue;
             }
             catch (OnnxRuntimeException e)
             {
@@ -284,7 +313,7 @@ public sealed class Embedder : IDisposable
             }
             int sampleCols = pooled.Length / count;
             if (cols < 0) cols = sampleCols;
-            else if (cols != sampleCols) throw RepDiffInputException.ForFile(modelPath, $"output '{model.OutputName}' gives {sampleCols} values per sample in one batch and {cols} in another; choose a pooling that removes the varying axis");
+            else if (cols != sampleCols) throw VaryingWidth(sampleCols, cols);
             result ??= new float[batch.Count * cols];
             pooled.CopyTo(result.AsSpan(first * cols));
             first += count;

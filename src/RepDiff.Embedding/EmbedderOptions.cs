@@ -8,4 +8,6 @@ public sealed record EmbedderOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Drop images that cannot be decoded (listed in <see cref="EmbeddingRun.Skipped"/>) instead of failing.</summary>
     public bool SkipUnreadable { get; init; }
+    /// <summary>Model calls run at once (each with Threads / this many ONNX Runtime threads); default: one per thread for texts, one for images.</summary>
+    internal int? ConcurrentRuns { get; init; }
 }

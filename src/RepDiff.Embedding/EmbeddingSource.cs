@@ -22,14 +22,20 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
     public (string[] Texts, string[] Ids) LoadTexts()
     {
         if (!File.Exists(Path)) throw RepDiffInputException.ForFile(Path, "not found");
+        // Read once, strictly (invalid UTF-8 is an error naming the line); the line numbers are the ids.
         var lines = TextTokenizer.ReadStrictUtf8Lines(Path);
-        var texts = SampleFiles.LoadTexts(Path, TextField);
+        string[] texts, ids;
+        if (SampleFiles.IsJsonLines(Path, TextField))
+        {
+            var (records, numbers) = SampleFiles.TextsOfLines(lines, Path, TextField);
+            (texts, ids) = (records, numbers.Select(n => n.ToString()).ToArray());
+        }
+        else
+        {
+            texts = lines.ToArray();
+            ids = Enumerable.Range(1, texts.Length).Select(i => i.ToString()).ToArray();
+        }
         if (texts.Length == 0) throw RepDiffInputException.ForFile(Path, "holds no texts");
-        bool jsonLines = TextField is not null || System.IO.Path.GetExtension(Path).ToLowerInvariant() is ".jsonl" or ".ndjson";
-        var ids = jsonLines
-            ? Enumerable.Range(0, lines.Count).Where(i => !string.IsNullOrWhiteSpace(lines[i])).Select(i => (i + 1).ToString()).ToArray()
-            : Enumerable.Range(1, texts.Length).Select(i => i.ToString()).ToArray();
-        if (ids.Length != texts.Length) throw RepDiffInputException.ForFile(Path, "line endings that split lines differently from the text reader; save it with \\n line endings");
         return (texts, ids);
     }
 }

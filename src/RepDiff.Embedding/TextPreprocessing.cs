@@ -4,7 +4,7 @@ namespace RepDiff.Embedding;
 
 /// <summary>
 /// How a text becomes token ids: a WordPiece vocabulary (vocab.txt) or a Hugging Face tokenizer.json
-/// (WordPiece models), lower-casing, truncation to <see cref="MaxLength"/> tokens, and the names of the
+/// (WordPiece or BPE models), lower-casing, truncation to <see cref="MaxLength"/> tokens, and the names of the
 /// model inputs that take the ids, the attention mask and the token type ids.
 /// </summary>
 public sealed record TextPreprocessing

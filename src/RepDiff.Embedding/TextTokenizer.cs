@@ -6,9 +6,11 @@ using RepDiff;
 namespace RepDiff.Embedding;
 
 /// <summary>
-/// WordPiece tokenization with FastBertTokenizer: a vocab.txt (one token per line, with [UNK], [CLS] and
-/// [SEP]) or a Hugging Face tokenizer.json whose model is WordPiece. Texts become [CLS] … [SEP], truncated
-/// to the maximum length. Not thread-safe: one instance per producing thread.
+/// Tokenization of texts: WordPiece with FastBertTokenizer (a vocab.txt, one token per line with [UNK], [CLS]
+/// and [SEP], or a Hugging Face tokenizer.json whose model is WordPiece; texts become [CLS] … [SEP]), or a
+/// tokenizer.json whose model is BPE with Microsoft.ML.Tokenizers (<see cref="BpeTextTokenizer"/>; the
+/// special tokens are the post-processor's). Truncated to the maximum length. Not thread-safe: one instance
+/// per producing thread.
 /// </summary>
 internal sealed class TextTokenizer
 {
@@ -16,6 +18,7 @@ internal sealed class TextTokenizer
     private readonly long[] maskScratch, typesScratch;
 
     private readonly bool stripAccents;
+    private readonly BpeTextTokenizer? bpe;
 
     public int MaxLength { get; }
     public long PadId { get; }
@@ -40,23 +43,65 @@ internal sealed class TextTokenizer
         {
             string path = description.PathOf(spec.Tokenizer)!;
             if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "tokenizer file not found");
-            try
+            byte[] bytes;
+            using (var stream = InputFile.OpenRead(path))
             {
-                using (var stream = File.OpenRead(path)) tokenizer.LoadTokenizerJson(stream);
-                stripAccents = StripsAccents(path);
+                MemoryBudget.EnsureFits(path, 4 * stream.Length, "its tokenizer");
+                bytes = new byte[stream.Length];
+                if (InputFile.ReadFully(stream, bytes) != bytes.Length) throw RepDiffInputException.ForFile(path, "changed while it was read");
             }
-            catch (Exception e) when (e is not OutOfMemoryException and not IOException)
+            System.Text.Json.JsonDocument json;
+            try { json = System.Text.Json.JsonDocument.Parse(bytes, new System.Text.Json.JsonDocumentOptions { MaxDepth = 64 }); }
+            catch (System.Text.Json.JsonException e) { throw RepDiffInputException.ForFile(path, $"not a tokenizer.json: not valid JSON ({ModelSession.FirstLine(e.Message)})"); }
+            using (json)
             {
-                throw RepDiffInputException.ForFile(path, $"not a WordPiece tokenizer.json that FastBertTokenizer reads ({ModelSession.FirstLine(e.Message)}); other kinds (BPE, Unigram) are not supported yet");
+                string kind = ModelKind(json.RootElement, path);
+                try
+                {
+                    if (kind == "BPE")
+                    {
+                        bpe = BpeTextTokenizer.Load(json.RootElement, path);
+                        PadId = bpe.PadId;
+                        if (bpe.SpecialCount >= MaxLength) throw RepDiffInputException.ForFile(path, $"puts {bpe.SpecialCount} special tokens around each text, leaving no room within max_length {MaxLength}");
+                    }
+                    else
+                    {
+                        using (var stream = new MemoryStream(bytes, writable: false)) tokenizer.LoadTokenizerJson(stream);
+                        stripAccents = StripsAccents(json.RootElement);
+                    }
+                }
+                catch (Exception e) when (e is not (RepDiffInputException or OutOfMemoryException or IOException))
+                {
+                    throw RepDiffInputException.ForFile(path, $"not a {kind} tokenizer.json RepDiff can read ({ModelSession.FirstLine(e.Message)})");
+                }
             }
         }
     }
 
-    /// <summary>A BertNormalizer strips accents when it says so, or (strip_accents null) when it lower-cases.</summary>
-    private static bool StripsAccents(string path)
+    /// <summary>
+    /// The tokenizer.json model kind RepDiff runs: WordPiece (FastBertTokenizer) or BPE (Microsoft.ML.Tokenizers);
+    /// older files without "type" are recognized by their fields. Other kinds are refused.
+    /// </summary>
+    private static string ModelKind(System.Text.Json.JsonElement root, string path)
     {
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
-        if (!json.RootElement.TryGetProperty("normalizer", out var normalizer) || normalizer.ValueKind != System.Text.Json.JsonValueKind.Object) return false;
+        if (root.ValueKind != System.Text.Json.JsonValueKind.Object || !root.TryGetProperty("model", out var model) || model.ValueKind != System.Text.Json.JsonValueKind.Object)
+            throw RepDiffInputException.ForFile(path, "not a tokenizer.json: it has no \"model\" object");
+        string? type = model.TryGetProperty("type", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString()
+            : model.TryGetProperty("merges", out _) ? "BPE"
+            : model.TryGetProperty("max_input_chars_per_word", out _) ? "WordPiece"
+            : model.TryGetProperty("vocab", out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Array ? "Unigram" : null;
+        return type switch
+        {
+            "WordPiece" or "BPE" => type,
+            null => throw RepDiffInputException.ForFile(path, "tokenizer.json model has no \"type\" and is not recognizable; RepDiff reads WordPiece and BPE tokenizers"),
+            _ => throw RepDiffInputException.ForFile(path, $"is a Hugging Face {type} tokenizer; RepDiff reads WordPiece and BPE tokenizer.json files (and WordPiece vocab.txt)"),
+        };
+    }
+
+    /// <summary>A BertNormalizer strips accents when it says so, or (strip_accents null) when it lower-cases.</summary>
+    private static bool StripsAccents(System.Text.Json.JsonElement root)
+    {
+        if (!root.TryGetProperty("normalizer", out var normalizer) || normalizer.ValueKind != System.Text.Json.JsonValueKind.Object) return false;
         bool lowercase = normalizer.TryGetProperty("lowercase", out var l) && l.ValueKind == System.Text.Json.JsonValueKind.True;
         if (normalizer.TryGetProperty("strip_accents", out var s) && s.ValueKind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
             return s.ValueKind == System.Text.Json.JsonValueKind.True;
@@ -66,6 +111,7 @@ internal sealed class TextTokenizer
     /// <summary>Writes the ids of one text (at most MaxLength) into <paramref name="ids"/> and returns how many.</summary>
     public int Encode(string text, Span<long> ids)
     {
+        if (bpe is not null) return bpe.Encode(text, ids[..MaxLength]);
         if (stripAccents) text = AccentFolding.Fold(text);
         return tokenizer.Encode(text, ids[..MaxLength], maskScratch, typesScratch, padTo: null);
     }
@@ -79,7 +125,8 @@ internal sealed class TextTokenizer
         var bytes = new byte[stream.Length];
         if (InputFile.ReadFully(stream, bytes) != bytes.Length) throw RepDiffInputException.ForFile(path, "changed while it was read");
         var text = DecodeStrict(bytes, path);
-        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        // Line ends as the shared text reader takes them: \n, \r\n or a lone \r (not ReplaceLineEndings, which also breaks at U+2028 and others).
+        var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').ToList();
         while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
         return lines;
     }

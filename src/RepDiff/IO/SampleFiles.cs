@@ -45,17 +45,29 @@ public static class SampleFiles
     /// </summary>
     public static string[] LoadTexts(string path, string? textField = null)
     {
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (textField is null && ext is not (".jsonl" or ".ndjson")) return TextLines.ReadAll(path, MaxTextLine);
+        if (!IsJsonLines(path, textField)) return TextLines.ReadAll(path, MaxTextLine);
+        return TextsOfLines(TextLines.ReadAll(path, MaxTextLine), path, textField).Texts;
+    }
+
+    /// <summary>Whether <see cref="LoadTexts"/> reads <paramref name="path"/> as JSON Lines rather than one text per line.</summary>
+    public static bool IsJsonLines(string path, string? textField)
+        => textField is not null || Path.GetExtension(path).ToLowerInvariant() is ".jsonl" or ".ndjson";
+
+    /// <summary>
+    /// The texts of JSON Lines already read (for callers that read the file themselves), with the line
+    /// number (from 1) each came from; blank lines hold no record.
+    /// </summary>
+    public static (string[] Texts, int[] LineNumbers) TextsOfLines(IReadOnlyList<string> lines, string path, string? textField)
+    {
         var texts = new List<string>();
-        int lineNumber = 0;
-        foreach (string line in TextLines.ReadAll(path, MaxTextLine))
+        var numbers = new List<int>();
+        for (int i = 0; i < lines.Count; i++)
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            texts.Add(TextOfRecord(line, textField, path, lineNumber));
+            if (string.IsNullOrWhiteSpace(lines[i])) continue;
+            texts.Add(TextOfRecord(lines[i], textField, path, i + 1));
+            numbers.Add(i + 1);
         }
-        return texts.ToArray();
+        return (texts.ToArray(), numbers.ToArray());
     }
 
     private static string TextOfRecord(string line, string? field, string path, int lineNumber)

@@ -69,14 +69,23 @@ public class BuiltInModelTests
     }
 
     [Fact]
-    public void ResNet18AgreesWithThePackagesPreprocessAndModel()
+    public void ResNet18AgreesWithThePackagesPreprocessAndModel() => ResNet18Agrees(TestImages.Scenes(TestData.TempDir(), 8));
+
+    /// <summary>The same on real photographs (JPEGs, data/photos: a cat, a coffee cup, a rocket launch, an astronaut).</summary>
+    [Fact]
+    public void ResNet18AgreesOnRealPhotographs()
     {
-        string dir = TestData.TempDir();
-        var scenes = TestImages.Scenes(dir, 8);
+        var photos = Directory.GetFiles(Path.Combine(TestData.RepoRoot, "data", "photos"), "*.jpg").Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(4, photos.Length);
+        ResNet18Agrees(photos);
+    }
+
+    private static void ResNet18Agrees(string[] scenes)
+    {
         var description = BuiltInModels.Resolve("resnet18");
         using var embedder = Embedder.Open(description, new EmbedderOptions { BatchSize = 4 });
         var ours = embedder.EmbedImages(scenes);
-        Assert.Equal((8, 512), (ours.Rows, ours.Cols));
+        Assert.Equal((scenes.Length, 512), (ours.Rows, ours.Cols));
 
         // The package's pipeline: RGB 0..255 planes → ResNetPreprocess.onnx (BGR, minus the mean image) → ResNet18.onnx, one image per call.
         string models = Path.GetDirectoryName(Path.GetDirectoryName(description.Model!)!)!;
@@ -99,7 +108,7 @@ public class BuiltInModelTests
             using var features = resnet.Run(new RunOptions(), ["Input247"], [prepared[0]], ["Pooling395_Output_0"]);
             var reference = features[0].GetTensorDataAsSpan<float>();
             double cosine = Cosine(ours.Row(i), reference);
-            Assert.True(cosine >= 0.99999, $"scene {i}: cosine {cosine}");
+            Assert.True(cosine >= 0.99999, $"{Path.GetFileName(scenes[i])}: cosine {cosine}");
         }
     }
 }

@@ -122,6 +122,7 @@ public class EmbedCliTests
         { "invalid-utf8", "line 2 is not valid UTF-8" },
         { "text-for-image-model", "is an image model" },
         { "unknown-layer", "has no tensor named 'nowhere'" },
+        { "unigram-tokenizer", "is a Hugging Face Unigram tokenizer; RepDiff reads WordPiece and BPE" },
     };
 
     [Theory]
@@ -143,6 +144,7 @@ public class EmbedCliTests
             "malformed-vocab" => [TinyOnnx.TokenEcho(dir), "--texts", texts, "--vocab", Write(dir, "bad-vocab.txt", "cat\ndog\n")],
             "invalid-utf8" => [TinyOnnx.TokenEcho(dir), "--texts", WriteBytes(dir, "bad.txt", [.. "cat\n"u8, 0xC3, 0x28, (byte)'\n']), "--vocab", vocab],
             "text-for-image-model" => [model, "--texts", texts],
+            "unigram-tokenizer" => [TinyOnnx.TokenEcho(dir), "--texts", texts, "--tokenizer", Write(dir, "tokenizer.json", """{ "model": { "type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["cat", -1.0]] } }""")],
             _ => [model, "--images", images, "--layer", "nowhere"],
         };
         string output = Path.Combine(dir, "out", "e.npy");

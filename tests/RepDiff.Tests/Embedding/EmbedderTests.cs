@@ -156,7 +156,7 @@ public class EmbedderTests
     }
 
     [Fact]
-    public void GraphWithBatchFixedAtOneRunsBatches()
+    public void GraphWithBatchFixedAtOneRunsOneSamplePerCall()
     {
         var (set, _) = Pixels(5, 2, 2, 3);
         var image = new ImagePreprocessing { Size = [2, 2], Resize = "none" };
