@@ -3,6 +3,7 @@ using System.Diagnostics;
 using RepDiff;
 using RepDiff.Methods;
 using RepDiff.Reporting;
+using RepDiff.Trust;
 using Spectre.Console;
 
 namespace RepDiff.Cli;
@@ -25,8 +26,10 @@ internal static class CompareCommand
         command.Options.Add(methods);
         command.Options.Add(seed);
         command.Options.Add(linkImages);
+        var trustBinder = new OptionBinder(typeof(TrustOptions), command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            var trust = trustBinder.Bind(parse, new TrustOptions());
             Outputs.Check(parse.GetValue(pairOptions.Out)!);
             var spec = ModelPair.Resolve(parse, pairOptions.Spec(parse), parse.GetValue(pairOptions.Out)!);
             int s = parse.GetValue(seed);

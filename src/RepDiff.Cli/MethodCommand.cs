@@ -3,6 +3,7 @@ using System.Diagnostics;
 using RepDiff.IO;
 using RepDiff.Methods;
 using RepDiff.Reporting;
+using RepDiff.Trust;
 
 namespace RepDiff.Cli;
 
@@ -26,9 +27,11 @@ internal static class MethodCommand
         var command = new Command(method.Name, method.Description);
         inputs.AddTo(command);
         var binder = new OptionBinder(method.OptionsType, command);
+        var trustBinder = new OptionBinder(typeof(TrustOptions), command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             var options = binder.Bind(parse, method.DefaultOptions());
+            var trust = trustBinder.Bind(parse, new TrustOptions());
             string dir = parse.GetValue(inputs.Out)!;
             Outputs.Check(dir);
             var clock = Stopwatch.StartNew();
@@ -59,9 +62,11 @@ internal static class MethodCommand
         var outDir = new Option<string>("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
         var command = new Command(method.Name, method.Description) { test, reference, key, outDir };
         var binder = new OptionBinder(method.OptionsType, command);
+        var trustBinder = new OptionBinder(typeof(TrustOptions), command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             var options = binder.Bind(parse, method.DefaultOptions());
+            var trust = trustBinder.Bind(parse, new TrustOptions());
             string testPath = parse.GetValue(test)!, refPath = parse.GetValue(reference)!, dir = parse.GetValue(outDir)!;
             Outputs.Check(dir);
             using var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
