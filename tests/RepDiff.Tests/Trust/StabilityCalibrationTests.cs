@@ -38,22 +38,30 @@ public class StabilityCalibrationTests(ITestOutputHelper output)
             : (new SpecMethod(), new SpecOptions { Members = 100 });
         var groups = StabilityFixtures.PlantedGroups();
         var e = Measured(method, options, StabilityFixtures.Planted());
-        var keptTogether = StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInA, groups, 2);
-        var merged = StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInB, groups, 3, 4);
+        var keptTogether = StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInA, groups, [2]);
+        var merged = StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInB, groups, [3, 4]);
         Assert.NotNull(keptTogether);
         Assert.NotNull(merged);
         Assert.True(keptTogether.Stability >= 0.8, $"group 2 in A: {keptTogether.Stability}");
         Assert.True(merged.Stability >= 0.8, $"groups 3 and 4 in B: {merged.Stability}");
     }
 
-    /// <summary>The digits pair: B's model was taught that 4 and 9 are one class, so B puts 4s with 9s.</summary>
+    /// <summary>
+    /// The digits pair (first 1,000 samples): B's model was taught that 4 and 9 are one class. SPEC's strongest mode
+    /// of B lies on 4s and 9s (its top 50 scores are 4s) and comes back in resamples. (RDX's 4-and-9 cluster in the
+    /// authors' configuration, k = 3 and gamma = 0.1, does not: 0.50 on all 1,797 samples, as its 4s are split
+    /// differently between a 4-and-9 and a 4-and-7 cluster from one resample to the next.)
+    /// </summary>
     [Fact]
-    public void DigitsFourNineConceptIsStable()
+    public void DigitsFourNineModeIsStable()
     {
-        var e = Measured(new RdxMethod(), new RdxOptions(), StabilityFixtures.Digits(), resamples: 5);
-        var fourNine = StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInB, StabilityFixtures.DigitLabels(), 4, 9);
-        Assert.NotNull(fourNine);
-        Assert.True(fourNine.Stability >= 0.8, $"4s with 9s in B: {fourNine.Stability}");
+        var e = Measured(new SpecMethod(), new SpecOptions { Concepts = 3 }, StabilityFixtures.Digits(1000), resamples: 5);
+        var labels = StabilityFixtures.DigitLabels();
+        foreach (var c in e.GetDirection(DirectionNames.MoreSimilarInB).Concepts)
+            output.WriteLine($"  #{c.Rank}: " + string.Join(", ", c.Members.GroupBy(i => labels[i]).OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}")));
+        var top = e.GetDirection(DirectionNames.MoreSimilarInB).Concepts[0];
+        Assert.Same(top, StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInB, labels, [4, 9], each: false));
+        Assert.True(top.Stability >= 0.8, $"4s and 9s in B: {top.Stability}");
     }
 
     public static TheoryData<int, int> NullPairs => new() { { 500, 1 }, { 500, 2 }, { 1000, 1 }, { 1000, 3 }, { 1500, 2 } };

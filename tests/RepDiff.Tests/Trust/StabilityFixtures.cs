@@ -10,7 +10,12 @@ internal static class StabilityFixtures
 
     public static int[] PlantedGroups() => TestData.LoadFixture("planted_groups.npy").Data.Select(v => (int)v).ToArray();
 
-    public static RepresentationPair Digits() => new(TestData.LoadFixture("digits_m49_a.npy"), TestData.LoadFixture("digits_m49_b.npy"));
+    /// <summary>The first n samples of the digits pair (all 1,797 by default).</summary>
+    public static RepresentationPair Digits(int n = 1797)
+    {
+        var rows = Enumerable.Range(0, n).ToArray();
+        return new(TestData.LoadFixture("digits_m49_a.npy").SelectRows(rows), TestData.LoadFixture("digits_m49_b.npy").SelectRows(rows));
+    }
 
     public static int[] DigitLabels() => TestData.LoadFixture("digits_labels.npy").Data.Select(v => (int)v).ToArray();
 
@@ -38,12 +43,15 @@ internal static class StabilityFixtures
         return new RepresentationPair(a, b);
     }
 
-    /// <summary>The concept of a direction whose members fall mostly (≥ 80%) in the given groups, strongest first; null when none.</summary>
-    public static Concept? Matching(Explanation e, string direction, int[] groups, params int[] wanted)
+    /// <summary>
+    /// The first concept of a direction with at least 20 members that fall mostly (≥ 80%) in the given groups, each
+    /// group holding at least a fifth of them unless <paramref name="each"/> is false; null when none.
+    /// </summary>
+    public static Concept? Matching(Explanation e, string direction, int[] groups, int[] wanted, bool each = true)
     {
         var set = wanted.ToHashSet();
-        return e.GetDirection(direction).Concepts.FirstOrDefault(c =>
-            c.Members.Count(i => set.Contains(groups[i])) >= 0.8 * c.Members.Length
-            && wanted.All(w => c.Members.Count(i => groups[i] == w) >= 0.2 * c.Members.Length));
+        return e.GetDirection(direction).Concepts.FirstOrDefault(c => c.Members.Length >= 20
+            && c.Members.Count(i => set.Contains(groups[i])) >= 0.8 * c.Members.Length
+            && (!each || wanted.All(w => c.Members.Count(i => groups[i] == w) >= 0.2 * c.Members.Length)));
     }
 }

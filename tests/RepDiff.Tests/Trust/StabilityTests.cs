@@ -64,7 +64,7 @@ public class StabilityTests
         var method = new FincMethod();
         var e = method.Run(sets, new FincOptions());
         Stability.Measure(method, sets, e, 5);
-        var onlyInTest = StabilityFixtures.Matching(e, DirectionNames.MoreFrequentInTest, groups, 4);
+        var onlyInTest = StabilityFixtures.Matching(e, DirectionNames.MoreFrequentInTest, groups, [4]);
         Assert.NotNull(onlyInTest);
         Assert.True(onlyInTest.Stability >= 0.8, $"group 4: {onlyInTest.Stability}");
     }

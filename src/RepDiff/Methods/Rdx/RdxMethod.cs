@@ -123,8 +123,10 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         var ordersB = DifferenceMatrix.NeighbourOrders(pair.B, guide, progress, "neighbour orders (B)");
         return rows =>
         {
+            var clock = Stopwatch.StartNew();
             var g = DifferenceMatrix.FromOrders(ordersA, ordersB, n, rows, options);
-            var explanation = FromDifference(g, pair.A.SelectRows(rows), pair.B.SelectRows(rows), options, null, null, []);
+            var timings = new Dictionary<string, double> { ["difference"] = clock.Elapsed.TotalSeconds };
+            var explanation = FromDifference(g, pair.A.SelectRows(rows), pair.B.SelectRows(rows), options, null, null, timings);
             explanation.N = rows.Length;
             return explanation;
         };
