@@ -3,6 +3,7 @@ using System.Diagnostics;
 using RepDiff;
 using RepDiff.Methods;
 using RepDiff.Reporting;
+using RepDiff.Trust;
 using Spectre.Console;
 
 namespace RepDiff.Cli;
@@ -25,8 +26,10 @@ internal static class CompareCommand
         command.Options.Add(methods);
         command.Options.Add(seed);
         command.Options.Add(linkImages);
+        var trustBinder = new OptionBinder(typeof(TrustOptions), command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            var trust = trustBinder.Bind(parse, new TrustOptions());
             Outputs.Check(parse.GetValue(pairOptions.Out)!);
             var spec = ModelPair.Resolve(parse, pairOptions.Spec(parse), parse.GetValue(pairOptions.Out)!);
             int s = parse.GetValue(seed);
@@ -37,7 +40,12 @@ internal static class CompareCommand
             double openSeconds = clock.Elapsed.TotalSeconds;
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
-            var comparison = ProgressDisplay.Run(progress => Comparison.Run(pair, runs, s, progress));
+            var comparison = ProgressDisplay.Run(progress =>
+            {
+                var result = Comparison.Run(pair, runs, s, progress);
+                Stability.Measure(result, runs, trust.Stability, progress);
+                return result;
+            });
             comparison.Timings["open_inputs"] = openSeconds;
             foreach (var (key, path) in new[] { ("a", spec.PathA), ("b", spec.PathB), ("labels", spec.Labels), ("images", spec.Images), ("texts", spec.Texts) })
                 if (path is not null) comparison.Inputs[key] = Path.GetFileName(path);

@@ -4,6 +4,7 @@ using RepDiff.IO;
 using RepDiff.Methods;
 using RepDiff.Options;
 using RepDiff.Reporting;
+using RepDiff.Trust;
 
 namespace RepDiff.Cli;
 
@@ -27,16 +28,23 @@ internal static class MethodCommand
         var command = new Command(method.Name, method.Description);
         inputs.AddTo(command);
         var binder = new OptionBinder(method.OptionsType, command);
+        var trustBinder = new OptionBinder(typeof(TrustOptions), command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             var options = binder.Bind(parse, method.DefaultOptions());
+            var trust = trustBinder.Bind(parse, new TrustOptions());
             string dir = parse.GetValue(inputs.Out)!;
             Outputs.Check(dir);
             var clock = Stopwatch.StartNew();
             using var opened = inputs.Spec(parse).Open();
             var pair = FitValueRange(opened, options);
             double opening = clock.Elapsed.TotalSeconds;
-            var explanation = ProgressDisplay.Run(progress => method.Run(pair, options, progress));
+            var explanation = ProgressDisplay.Run(progress =>
+            {
+                var result = method.Run(pair, options, progress);
+                Stability.Measure(method, pair, result, trust.Stability, progress);
+                return result;
+            });
             explanation.Timings["open_inputs"] = opening;
             // The stages around the method, each timed on its own (as compare does), so a slow one shows by name.
             Time(explanation, "scoring", () => ExplanationScoring.Score(explanation, pair));
@@ -59,9 +67,11 @@ internal static class MethodCommand
         var outDir = new Option<string>("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
         var command = new Command(method.Name, method.Description) { test, reference, key, outDir };
         var binder = new OptionBinder(method.OptionsType, command);
+        var trustBinder = new OptionBinder(typeof(TrustOptions), command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             var options = binder.Bind(parse, method.DefaultOptions());
+            var trust = trustBinder.Bind(parse, new TrustOptions());
             string testPath = parse.GetValue(test)!, refPath = parse.GetValue(reference)!, dir = parse.GetValue(outDir)!;
             Outputs.Check(dir);
             using var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
@@ -75,7 +85,12 @@ internal static class MethodCommand
                 NameTest = Path.GetFileName(testPath),
                 NameRef = Path.GetFileName(refPath),
             };
-            var explanation = ProgressDisplay.Run(progress => method.Run(sets, options, progress));
+            var explanation = ProgressDisplay.Run(progress =>
+            {
+                var result = method.Run(sets, options, progress);
+                Stability.Measure(method, sets, result, trust.Stability, progress);
+                return result;
+            });
             var model = ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}");
             Time(explanation, "writing", () => Outputs.Write(dir, model, explanation.ToJson, explanation.Artifacts));
             Summary.Print(model, explanation);

@@ -307,7 +307,7 @@ public static partial class HtmlReport
         c.Append(Inv, $"<span>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\">{concept.Members.Length:N0} members");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
             c.Append(Inv, $" · <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{bsr:F2}</b></span>");
-        c.Append("</div>");
+        c.Append("</div>").Append(StabilityNote(concept));
         if (thumbs.HasImages)
         {
             int columns = grid.Length <= 9 ? 3 : 4;
@@ -337,6 +337,14 @@ public static partial class HtmlReport
             c.Append("<details class=\"coef\"><summary>coefficient by label</summary>").Append(boxes).Append("</details>");
         c.Append(CardParts.Enrichment(concept)).Append(CardParts.Closest(data.Shown[key], model.Consensus, data.ShownByConsensusIndex)).Append(CardParts.MembersButton(data.Shown[key]));
         return c.Append("</article>").ToString();
+    }
+
+    /// <summary>A concept's stability (docs/methods/METHODS.md §7) in words, when it was measured.</summary>
+    private static string StabilityNote(Concept concept)
+    {
+        if (concept.Stability is not double s || !double.IsFinite(s)) return "";
+        string found = s >= 0.75 ? "found again" : s >= 0.4 ? "partly found again" : "not found again";
+        return string.Create(Inv, $"<div class=\"sub stability\" title=\"mean best overlap (Jaccard) with a concept of the same direction when the method reruns on 80% subsamples\">{found} when rerun on 80% of the samples: {s * 100:F0}% overlap (stability {s:F2})</div>");
     }
 
     private static string Heatmap(Direction direction, Heatmap heatmap)

@@ -21,6 +21,12 @@ public sealed class Concept
     /// <summary>How many members carry each label, most frequent first, when the samples have labels.</summary>
     public Dictionary<string, int>? LabelCounts { get; set; }
 
+    /// <summary>
+    /// Mean best Jaccard overlap with a concept of the same direction when the method reruns on seeded 80%
+    /// subsamples (docs/methods/METHODS.md §7, `--stability R`); null when not measured.
+    /// </summary>
+    public double? Stability { get; set; }
+
     /// <summary>Label and metadata values over-represented among the members (Metrics.Enrichment), when the samples have any.</summary>
     public List<Metrics.EnrichedValue>? Enrichment { get; set; }
 }

@@ -34,6 +34,10 @@ public sealed class Explanation
     [JsonIgnore]
     public Dictionary<string, Matrix> Artifacts { get; } = [];
 
+    /// <summary>The options record the run used, every run-time value resolved (what reruns of the method repeat).</summary>
+    [JsonIgnore]
+    public Methods.MethodOptions? ResolvedOptions { get; set; }
+
     /// <summary>Seconds per stage, and "total".</summary>
     public Dictionary<string, double> Timings { get; set; } = [];
 

@@ -23,6 +23,7 @@ internal static class MethodTemplate
         var explanation = explain(resolved);
         explanation.Method = method.Name;
         explanation.Parameters = OptionsSchema.ToJson(resolved);
+        explanation.ResolvedOptions = resolved;
         if (resolving >= 1e-3) explanation.Timings["resolve_options"] = resolving;
         explanation.Timings["total"] = total.Elapsed.TotalSeconds;
         return explanation;

@@ -17,6 +17,18 @@ internal static class ExactRoute
         int n = kernels[0].Rows.Rows;
         SampleKernels.CheckMemory(n, property, scalableValue);
         var clock = Stopwatch.StartNew();
+        var lambda = Operator(kernels, progress);
+        timings["kernels"] = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var modes = Solve(lambda, n, problem, progress);
+        timings["eigen"] = clock.Elapsed.TotalSeconds;
+        return modes;
+    }
+
+    /// <summary>Λ = Σ w_k K_k, n×n float64, row-major.</summary>
+    public static double[] Operator(IReadOnlyList<WeightedKernel> kernels, IProgress<ProgressUpdate>? progress)
+    {
+        int n = kernels[0].Rows.Rows;
         var lambda = DenseMemory.Zeroed((long)n * n);
         for (int k = 0; k < kernels.Count; k++)
         {
@@ -24,10 +36,29 @@ internal static class ExactRoute
             kernels[k].AddTo(lambda);
         }
         progress.Report("kernels", 1);
-        timings["kernels"] = clock.Elapsed.TotalSeconds;
-        clock.Restart();
+        return lambda;
+    }
+
+    /// <summary>The signed modes of an n×n operator and their members.</summary>
+    public static SpectralModes Solve(double[] lambda, int n, SignedProblem problem, IProgress<ProgressUpdate>? progress)
+    {
         var modes = SignedEigen.Solve(lambda, n, problem.Concepts, problem.Zero, problem.Seed, progress);
-        timings["eigen"] = clock.Elapsed.TotalSeconds;
         return new SpectralModes(modes, ModeMembers.FromVectors([.. modes.PositiveVectors, .. modes.NegativeVectors], problem.Members));
+    }
+
+    /// <summary>
+    /// The operator of the given rows (ascending) of an n×n one, times <paramref name="scale"/>: a kernel restricted to a
+    /// subsample is the subsample's kernel, so reruns on subsets reuse the full run's kernels (scale n/m moves 1/n to 1/m).
+    /// </summary>
+    public static double[] Restrict(double[] lambda, int n, int[] rows, double scale)
+    {
+        int m = rows.Length;
+        var result = DenseMemory.Zeroed((long)m * m);
+        Parallel.For(0, m, p =>
+        {
+            long from = (long)rows[p] * n, to = (long)p * m;
+            for (int q = 0; q < m; q++) result[to + q] = lambda[from + rows[q]] * scale;
+        });
+        return result;
     }
 }

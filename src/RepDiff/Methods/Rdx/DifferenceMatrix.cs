@@ -40,29 +40,93 @@ internal static class DifferenceMatrix
                 var nb = scratch.B;
                 scaleA.ComparableRow(i, distA.Row(r), na, scratch);
                 scaleB.ComparableRow(i, distB.Row(r), nb, scratch);
-                var row = g.Row(i);
-                TensorPrimitives.Subtract(nb, na, row);
-                if (locallyBiased)
-                {
-                    // tanh(gamma (N_B − N_A) / (min(N_A, N_B) + 1))
-                    TensorPrimitives.Min(na, nb, na);
-                    TensorPrimitives.Add(na, 1f, na);
-                    TensorPrimitives.Divide(row, na, row);
-                    TensorPrimitives.Multiply(row, gamma, row);
-                    TensorPrimitives.Tanh(row, row);
-                }
+                Combine(na, nb, g.Row(i), gamma, locallyBiased);
                 return scratch;
             }, pool.Add);
             progress.Report(stage, (double)(first + count) / n);
         }
 
         farthest = (scaleA.FarthestDistance, scaleB.FarthestDistance);
-        if (!locallyBiased && options.NormalizeDifference)
-        {
-            float max = TensorPrimitives.MaxMagnitude(g.Data);
-            if (max > 0) TensorPrimitives.Divide(g.Data, max, g.Data);
-        }
+        if (!locallyBiased && options.NormalizeDifference) Normalize(g);
         return g;
+    }
+
+    /// <summary>
+    /// Every row's neighbours in ascending distance (self first, ties by index), n×n row-major: what the
+    /// neighbourhood ranks of any subset of the rows are read from (<see cref="FromOrders"/>).
+    /// </summary>
+    public static int[] NeighbourOrders(Matrix x, int[]? guide, IProgress<ProgressUpdate>? progress, string stage)
+    {
+        int n = x.Rows;
+        var scale = RowScale.Prepare(x, RdxDistance.Neighborhood, guide, progress, stage);
+        var orders = new int[(long)n * n];
+        var pool = new ConcurrentBag<RowScratch>();
+        int block = SquaredDistanceBlocks.BlockRows(n);
+        for (int first = 0; first < n; first += block)
+        {
+            int count = Math.Min(block, n - first);
+            var dist = scale.SquaredDistances(first, count);
+            Parallel.For(0, count, () => pool.TryTake(out var s) ? s : new RowScratch(n), (r, _, scratch) =>
+            {
+                int i = first + r;
+                RowScale.RowOrder(i, dist.Row(r), scratch).AsSpan(0, n).CopyTo(orders.AsSpan(i * n, n));
+                return scratch;
+            }, pool.Add);
+            progress.Report(stage, (double)(first + count) / n);
+        }
+        return orders;
+    }
+
+    /// <summary>
+    /// G of the given rows (ascending) of a pair with the neighbourhood distance, from the full pair's neighbour orders:
+    /// walking row i's full order and counting only kept rows gives exactly the ranks within the subset, with no
+    /// distance or sort (docs/methods/METHODS.md §7: reruns share the full run's ranks).
+    /// </summary>
+    public static Matrix FromOrders(int[] ordersA, int[] ordersB, int n, int[] rows, RdxOptions options)
+    {
+        int m = rows.Length;
+        var position = new int[n];
+        Array.Fill(position, -1);
+        for (int p = 0; p < m; p++) position[rows[p]] = p;
+        var g = new Matrix(m, m);
+        float gamma = (float)(options.Gamma ?? RdxOptions.DefaultGamma(m));
+        bool locallyBiased = options.Difference == RdxDifference.LocallyBiased;
+        Parallel.For(0, m, () => (new float[m], new float[m]), (p, _, scratch) =>
+        {
+            var (na, nb) = scratch;
+            int i = rows[p];
+            SubsetRanks(ordersA.AsSpan(i * n, n), position, na);
+            SubsetRanks(ordersB.AsSpan(i * n, n), position, nb);
+            Combine(na, nb, g.Row(p), gamma, locallyBiased);
+            return scratch;
+        }, _ => { });
+        if (!locallyBiased && options.NormalizeDifference) Normalize(g);
+        return g;
+    }
+
+    private static void SubsetRanks(ReadOnlySpan<int> order, int[] position, Span<float> dest)
+    {
+        int rank = 0;
+        foreach (int j in order)
+            if (position[j] is int q and >= 0) dest[q] = rank++;
+    }
+
+    /// <summary>row = N_B − N_A, or tanh(gamma (N_B − N_A) / (min(N_A, N_B) + 1)) when locally biased; na is overwritten.</summary>
+    private static void Combine(Span<float> na, ReadOnlySpan<float> nb, Span<float> row, float gamma, bool locallyBiased)
+    {
+        TensorPrimitives.Subtract(nb, na, row);
+        if (!locallyBiased) return;
+        TensorPrimitives.Min(na, nb, na);
+        TensorPrimitives.Add(na, 1f, na);
+        TensorPrimitives.Divide(row, na, row);
+        TensorPrimitives.Multiply(row, gamma, row);
+        TensorPrimitives.Tanh(row, row);
+    }
+
+    private static void Normalize(Matrix g)
+    {
+        float max = TensorPrimitives.MaxMagnitude(g.Data);
+        if (max > 0) TensorPrimitives.Divide(g.Data, max, g.Data);
     }
 
     /// <summary>Per-thread buffers for one row: comparable-scale rows of A and B and the sort keys.</summary>
@@ -161,6 +225,13 @@ internal sealed class RowScale
     /// </summary>
     public static void RowRanks(int self, ReadOnlySpan<float> squared, Span<float> dest, DifferenceMatrix.RowScratch scratch)
     {
+        var order = RowOrder(self, squared, scratch);
+        for (int p = 0; p < squared.Length; p++) dest[order[p]] = p;
+    }
+
+    /// <summary>Row i's indices sorted by distance (self first, ties by index); the array is one of the scratch's, valid until its next use.</summary>
+    public static int[] RowOrder(int self, ReadOnlySpan<float> squared, DifferenceMatrix.RowScratch scratch)
+    {
         int n = squared.Length;
         uint[] keys = scratch.Keys, sortedKeys = scratch.SortedKeys;
         int[] order = scratch.Order, sortedOrder = scratch.SortedOrder, counts = scratch.Counts;
@@ -186,7 +257,7 @@ internal sealed class RowScale
             (keys, sortedKeys) = (sortedKeys, keys);
             (order, sortedOrder) = (sortedOrder, order);
         }
-        for (int p = 0; p < n; p++) dest[order[p]] = p;
+        return order;
     }
 
     private void FirstPass(IProgress<ProgressUpdate>? progress, string stage)

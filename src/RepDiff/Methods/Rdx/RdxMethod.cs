@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using RepDiff.IO;
 using RepDiff.Numerics;
 using RepDiff.Options;
+using RepDiff.Trust;
 
 namespace RepDiff.Methods.Rdx;
 
@@ -11,7 +12,7 @@ namespace RepDiff.Methods.Rdx;
 /// RDX (docs/methods/METHODS.md §1): groups of samples one representation puts together and the other
 /// pulls apart, found by clustering the affinity of their neighbourhood differences, both directions.
 /// </summary>
-public sealed class RdxMethod : PairMethod<RdxOptions>
+public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
 {
     public override string Name => "rdx";
     public override string Description => "Representational difference explanations: groups one model puts together that the other pulls apart.";
@@ -61,7 +62,6 @@ public sealed class RdxMethod : PairMethod<RdxOptions>
             timings["alignment"] = sw.Elapsed.TotalSeconds;
         }
 
-        float beta = (float)options.Beta;
         var sw2 = Stopwatch.StartNew();
         // more_similar_in_a: M = exp(+beta G) with G from (A, mapped B); more_similar_in_b: exp(−beta G) with G from (mapped A, B).
         var g = DifferenceMatrix.Compute(a, mappedB ?? b, options, guide, progress, out var farthest);
@@ -69,16 +69,32 @@ public sealed class RdxMethod : PairMethod<RdxOptions>
         if (rows is null) pair.Statistics.SetMaxDistanceA(farthest.A);
         if (rows is null && mappedB is null) pair.Statistics.SetMaxDistanceB(farthest.B);
         timings["difference"] = sw2.Elapsed.TotalSeconds;
+        Func<Matrix, Matrix>? differenceForB = null;
+        if (options.Align)
+            differenceForB = into =>
+            {
+                sw2.Restart();
+                var forB = DifferenceMatrix.Compute(mappedA!, b, options, guide, progress, out farthest, into: into);
+                if (rows is null) pair.Statistics.SetMaxDistanceB(farthest.B);
+                timings["difference"] += sw2.Elapsed.TotalSeconds;
+                return forB;
+            };
+        var explanation = FromDifference(g, a, b, options, differenceForB, progress, timings);
+        if (alignment is not null) explanation.Metrics["alignment"] = alignment;
+        if (rows is not null) MapToOriginalRows(explanation, rows, fullN);
+        return explanation;
+    }
+
+    /// <summary>Both directions from the difference matrix of (a, b); with alignment B's direction has its own difference matrix.</summary>
+    private static Explanation FromDifference(Matrix g, Matrix a, Matrix b, RdxOptions options, Func<Matrix, Matrix>? differenceForB,
+        IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings)
+    {
+        int n = a.Rows;
+        float beta = (float)options.Beta;
         CheckAffinityRange(g, options.Beta);
         var s = new Matrix(n, n);
         var inA = BuildDirection(DirectionNames.MoreSimilarInA, "a", g, beta, s, a, options, progress, timings);
-        if (options.Align)
-        {
-            sw2.Restart();
-            g = DifferenceMatrix.Compute(mappedA!, b, options, guide, progress, out farthest, into: g);
-            if (rows is null) pair.Statistics.SetMaxDistanceB(farthest.B);
-            timings["difference"] += sw2.Elapsed.TotalSeconds;
-        }
+        if (differenceForB is not null) g = differenceForB(g);
         var inB = BuildDirection(DirectionNames.MoreSimilarInB, "b", g, -beta, s, b, options, progress, timings);
 
         var explanation = new Explanation { Directions = [inA.Direction, inB.Direction], Timings = timings };
@@ -88,9 +104,32 @@ public sealed class RdxMethod : PairMethod<RdxOptions>
             [inA.Direction.Name] = new JsonArray(inA.MeanAffinity.Select(v => (JsonNode?)v).ToArray()),
             [inB.Direction.Name] = new JsonArray(inB.MeanAffinity.Select(v => (JsonNode?)v).ToArray()),
         };
-        if (alignment is not null) explanation.Metrics["alignment"] = alignment;
-        if (rows is not null) MapToOriginalRows(explanation, rows, fullN);
         return explanation;
+    }
+
+    /// <summary>
+    /// With the neighbourhood distance, reruns on subsets read their ranks off the full pair's neighbour orders
+    /// (two n×n int arrays, kept when they fit in a quarter of the memory available) instead of recomputing
+    /// distances and sorting; alignment and --max-samples below n change the input itself, so they rerun afresh.
+    /// </summary>
+    SubsetRun? ISubsetRerun.PrepareSubsetRuns(RepresentationPair pair, MethodOptions resolved, IProgress<ProgressUpdate>? progress)
+    {
+        var options = MethodTemplate.Cast<RdxOptions>(this, resolved);
+        int n = pair.N;
+        if (options.Distance != RdxDistance.Neighborhood || options.Align || options.MaxSamples is int cap && cap < n) return null;
+        if (2L * n * n * sizeof(int) > RdxMemory.Available() / 4) return null;
+        int[]? guide = options.GuideLabels is { } guidePath ? LoadGuide(guidePath, n) : null;
+        var ordersA = DifferenceMatrix.NeighbourOrders(pair.A, guide, progress, "neighbour orders (A)");
+        var ordersB = DifferenceMatrix.NeighbourOrders(pair.B, guide, progress, "neighbour orders (B)");
+        return rows =>
+        {
+            var clock = Stopwatch.StartNew();
+            var g = DifferenceMatrix.FromOrders(ordersA, ordersB, n, rows, options);
+            var timings = new Dictionary<string, double> { ["difference"] = clock.Elapsed.TotalSeconds };
+            var explanation = FromDifference(g, pair.A.SelectRows(rows), pair.B.SelectRows(rows), options, null, null, timings);
+            explanation.N = rows.Length;
+            return explanation;
+        };
     }
 
     private static int[] LoadGuide(string path, int n)

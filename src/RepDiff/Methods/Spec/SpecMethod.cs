@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RepDiff.Numerics;
 using RepDiff.Options;
 using RepDiff.Spectral;
+using RepDiff.Trust;
 
 namespace RepDiff.Methods.Spec;
 
@@ -11,7 +12,7 @@ namespace RepDiff.Methods.Spec;
 /// the spectral radius. The feature routes read the rows in batches, so a memory-mapped pair is never
 /// held whole.
 /// </summary>
-public sealed class SpecMethod : PairMethod<SpecOptions>
+public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
 {
     public override string Name => "spec";
     public override string Description => "SPEC: eigenmodes of the kernel difference (K_A − eta K_B)/n; groups one representation clusters more than the other.";
@@ -44,16 +45,12 @@ public sealed class SpecMethod : PairMethod<SpecOptions>
         IRowSource a = pair.RowsA, b = pair.RowsB;
         int n = a.Rows;
         double eta = options.Eta;
-        // Kernels are bounded by 1 and divided by n, so ‖Λ‖ ≤ 1 + eta.
-        var problem = new SignedProblem(options.Concepts, options.Members, SignedEigen.ZeroThreshold(1 + eta), options.Seed);
+        var problem = Problem(options);
         var explanation = new Explanation();
         SpectralModes found;
         if (options.Route == SpecRoute.Exact)
         {
-            found = ExactRoute.Solve(options.Kernel == KernelKind.Gaussian
-                ? [new WeightedKernel(a, KernelKind.Gaussian, options.SigmaA, 1.0 / n), new WeightedKernel(b, KernelKind.Gaussian, options.SigmaB, -eta / n)]
-                : [new WeightedKernel(a, KernelKind.Cosine, null, 1.0 / n), new WeightedKernel(b, KernelKind.Cosine, null, -eta / n)],
-                problem, nameof(options.Route), "rff", progress, timings);
+            found = ExactRoute.Solve(ExactKernels(a, b, options), problem, nameof(options.Route), "rff", progress, timings);
         }
         else
         {
@@ -75,6 +72,44 @@ public sealed class SpecMethod : PairMethod<SpecOptions>
             var batches = new FeatureBatches([a, b], [mapA, mapB], options.BatchRows);
             found = FeatureRoute.Solve(batches, [1.0, -eta], options.CovarianceRidge, problem, nameof(options.RffDim), progress, timings);
         }
+        Describe(found, options, explanation);
+        foreach (var (stage, seconds) in timings) explanation.Timings[stage] = seconds;
+        return explanation;
+    }
+
+    /// <summary>Reruns on subsets of the exact route restrict the full run's kernel difference instead of recomputing it.</summary>
+    SubsetRun? ISubsetRerun.PrepareSubsetRuns(RepresentationPair pair, MethodOptions resolved, IProgress<ProgressUpdate>? progress)
+    {
+        var options = MethodTemplate.Cast<SpecOptions>(this, resolved);
+        int n = pair.N;
+        if (options.Route != SpecRoute.Exact || 2 * SampleKernels.Bytes(n) > SampleKernels.MaxBytes) return null;
+        var lambda = ExactRoute.Operator(ExactKernels(pair.RowsA, pair.RowsB, options), progress);
+        return rows =>
+        {
+            var found = ExactRoute.Solve(ExactRoute.Restrict(lambda, n, rows, (double)n / rows.Length), rows.Length, Problem(options), null);
+            var explanation = new Explanation { N = rows.Length };
+            Describe(found, options, explanation);
+            return explanation;
+        };
+    }
+
+    /// <summary>The two terms of Λ = (K_A − eta K_B)/n on the exact route.</summary>
+    private static WeightedKernel[] ExactKernels(IRowSource a, IRowSource b, SpecOptions options)
+    {
+        int n = a.Rows;
+        double eta = options.Eta;
+        return options.Kernel == KernelKind.Gaussian
+            ? [new WeightedKernel(a, KernelKind.Gaussian, options.SigmaA, 1.0 / n), new WeightedKernel(b, KernelKind.Gaussian, options.SigmaB, -eta / n)]
+            : [new WeightedKernel(a, KernelKind.Cosine, null, 1.0 / n), new WeightedKernel(b, KernelKind.Cosine, null, -eta / n)];
+    }
+
+    // Kernels are bounded by 1 and divided by n, so ‖Λ‖ ≤ 1 + eta.
+    private static SignedProblem Problem(SpecOptions options)
+        => new(options.Concepts, options.Members, SignedEigen.ZeroThreshold(1 + options.Eta), options.Seed);
+
+    /// <summary>Positive modes explain A, negative ones B; the spectrum and SPEC-diff go to the metrics.</summary>
+    private static void Describe(SpectralModes found, SpecOptions options, Explanation explanation)
+    {
         var modes = found.Modes;
         explanation.Directions =
         [
@@ -83,8 +118,6 @@ public sealed class SpecMethod : PairMethod<SpecOptions>
         ];
         explanation.Spectrum = modes.Spectrum;
         foreach (var (key, value) in modes.Metrics("spec_diff")) explanation.Metrics[key] = value?.DeepClone();
-        foreach (var (stage, seconds) in timings) explanation.Timings[stage] = seconds;
-        return explanation;
     }
 
     /// <summary>The route a run with these options takes on n samples (Auto resolved; Features becomes Rff for the Gaussian kernel).</summary>

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using RepDiff.Methods;
+
+namespace RepDiff.Trust;
+
+/// <summary>
+/// The stability of every concept (docs/methods/METHODS.md §7): the method reruns with the full run's resolved
+/// options on R seeded subsamples of ⌊0.8 n⌋ rows, and each concept's stability is the mean over resamples of its
+/// best Jaccard overlap with a concept of the same direction there. Writes concepts[].stability.
+/// </summary>
+public static class Stability
+{
+    /// <summary>Stability of the concepts of <paramref name="full"/>, a run of <paramref name="method"/> on <paramref name="pair"/>.</summary>
+    /// <param name="fraction">Share of rows each resample keeps (1: every row, which reproduces the full run).</param>
+    public static void Measure(IPairMethod method, RepresentationPair pair, Explanation full, int resamples,
+        IProgress<ProgressUpdate>? progress = null, double fraction = StabilityResamples.DefaultFraction)
+    {
+        if (resamples <= 0) return;
+        var clock = Stopwatch.StartNew();
+        var options = ForSubsets(OptionsOf(method, full), StabilityResamples.Draw(pair.N, 0, 0, fraction).Length / (double)pair.N);
+        string stage = $"stability of {method.Name} ({resamples} resamples)";
+        progress.Report(stage, 0);
+        SubsetRun rerun = (method as ISubsetRerun)?.PrepareSubsetRuns(pair, options, progress)
+            ?? (rows => method.Run(Subset(pair, rows), options));
+        var sums = new Sums(full);
+        for (int r = 0; r < resamples; r++)
+        {
+            var rows = StabilityResamples.Draw(pair.N, r, options.Seed, fraction);
+            var again = rerun(rows);
+            sums.Add(again, _ => rows, pair.N);
+            progress.Report(stage, (r + 1.0) / resamples);
+        }
+        sums.Write(resamples);
+        Record(full, resamples, fraction, clock);
+    }
+
+    /// <summary>Stability of every explanation of a comparison (runs in the order they ran), with each method's time in its timings.</summary>
+    public static void Measure(Comparison comparison, IReadOnlyList<MethodRun> runs, int resamples, IProgress<ProgressUpdate>? progress = null)
+    {
+        if (resamples <= 0) return;
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var explanation = comparison.Explanations[i];
+            Measure(runs[i].Method, comparison.Pair, explanation, resamples, progress);
+            comparison.Timings[$"{runs[i].Method.Name} stability"] = explanation.Timings["stability"];
+        }
+    }
+
+    /// <summary>The same for a method on two sample sets (FINC): each set is resampled on its own.</summary>
+    public static void Measure(ISampleSetMethod method, SampleSets sets, Explanation full, int resamples,
+        IProgress<ProgressUpdate>? progress = null, double fraction = StabilityResamples.DefaultFraction)
+    {
+        if (resamples <= 0) return;
+        var clock = Stopwatch.StartNew();
+        var options = ForSubsets(OptionsOf(method, full), fraction);
+        string stage = $"stability of {method.Name} ({resamples} resamples)";
+        progress.Report(stage, 0);
+        var sums = new Sums(full);
+        int nTest = sets.Test.Rows, nRef = sets.Reference.Rows;
+        for (int r = 0; r < resamples; r++)
+        {
+            var testRows = StabilityResamples.Draw(nTest, r, options.Seed, fraction, stream: 0);
+            var refRows = StabilityResamples.Draw(nRef, r, options.Seed, fraction, stream: 1);
+            var subsets = new SampleSets(sets.Test.SelectRows(testRows), sets.Reference.SelectRows(refRows)) { NameTest = sets.NameTest, NameRef = sets.NameRef };
+            var again = method.Run(subsets, options);
+            sums.Add(again, direction => direction.Rows == "ref" ? refRows : testRows, Math.Max(nTest, nRef));
+            progress.Report(stage, (r + 1.0) / resamples);
+        }
+        sums.Write(resamples);
+        Record(full, resamples, fraction, clock);
+    }
+
+    /// <summary>The pair restricted to the given rows, as a fresh input (side information is not needed to rerun).</summary>
+    public static RepresentationPair Subset(RepresentationPair pair, int[] rows)
+        => new(pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows)) { NameA = pair.NameA, NameB = pair.NameB };
+
+    private static MethodOptions OptionsOf(IMethod method, Explanation full)
+        => full.ResolvedOptions ?? throw new ArgumentException($"the {method.Name} explanation carries no resolved options; stability needs the run's own");
+
+    /// <summary>
+    /// The options reruns take: the full run's, except that a fixed number of members per mode (the spectral
+    /// methods' --members) keeps its share of the samples. With m members on n rows and m again on 0.8 n, a mode
+    /// found perfectly again would overlap at most 0.8 m / m = 0.8 (its kept members against m new ones), so
+    /// stability could never tell a stable mode from a fairly stable one.
+    /// </summary>
+    private static MethodOptions ForSubsets(MethodOptions options, double share)
+        => options is ModeOptions modes ? modes with { Members = Math.Max(1, (int)Math.Round(modes.Members * share)) } : options;
+
+    private static void Record(Explanation full, int resamples, double fraction, Stopwatch clock)
+    {
+        full.Metrics["stability_resamples"] = resamples;
+        full.Metrics["stability_fraction"] = fraction;
+        full.Timings["stability"] = clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Σ_r J_r(c) for every concept of the full run, by direction.</summary>
+    private sealed class Sums(Explanation full)
+    {
+        private readonly double[][] totals = full.Directions.Select(d => new double[d.Concepts.Count]).ToArray();
+
+        /// <param name="rowsOf">The full-run rows the resample kept for the rows a direction is about (positions → rows).</param>
+        public void Add(Explanation again, Func<Direction, int[]> rowsOf, int n)
+        {
+            for (int d = 0; d < full.Directions.Count; d++)
+            {
+                var direction = full.Directions[d];
+                var rows = rowsOf(direction);
+                var kept = new bool[n];
+                foreach (int i in rows) kept[i] = true;
+                var candidates = again.Directions.FirstOrDefault(x => x.Name == direction.Name)?.Concepts
+                    .Select(c => c.Members.Select(p => rows[p]).ToArray()).ToList() ?? [];
+                for (int c = 0; c < direction.Concepts.Count; c++)
+                    totals[d][c] += StabilityScore.Best(direction.Concepts[c].Members, kept, candidates);
+            }
+        }
+
+        public void Write(int resamples)
+        {
+            for (int d = 0; d < full.Directions.Count; d++)
+                for (int c = 0; c < totals[d].Length; c++)
+                    full.Directions[d].Concepts[c].Stability = Math.Round(totals[d][c] / resamples, 4);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using RepDiff.Methods;
+using RepDiff.Methods.Rdx;
+using RepDiff.Methods.Spec;
+using RepDiff.Trust;
+using Xunit.Abstractions;
+
+namespace RepDiff.Tests.Trust;
+
+/// <summary>
+/// The calibration of docs/methods/METHODS.md §7 for stability: the planted and known concepts come back in
+/// resamples (≥ 0.8), the top concepts RDX finds on null pairs do not reach that.
+/// </summary>
+public class StabilityCalibrationTests(ITestOutputHelper output)
+{
+    private const int Resamples = 10;
+
+    private Explanation Measured(IPairMethod method, MethodOptions options, RepresentationPair pair, int resamples = Resamples)
+    {
+        var e = method.Run(pair, options);
+        Stability.Measure(method, pair, e, resamples);
+        foreach (var d in e.Directions)
+            output.WriteLine($"{method.Name} {d.Name}: " + string.Join(" ", d.Concepts.Select(c => $"#{c.Rank} {c.Members.Length} members {c.Stability:F2}")));
+        return e;
+    }
+
+    /// <summary>Planted truth: A keeps group 2 together (B splits it); B puts groups 3 and 4 together (A separates them).</summary>
+    public static TheoryData<string> PlantedMethods => new() { "rdx", "spec" };
+
+    [Theory]
+    [MemberData(nameof(PlantedMethods))]
+    public void PlantedConceptsAreStable(string name)
+    {
+        // SPEC's members are each mode's top m scores: with m below a group's size (--members 50 of 120), which
+        // part of the group makes the top changes between resamples, so the mode is found again but only about
+        // three quarters of its members; with as many members as a planted group has, its stability is the mode's.
+        var (method, options) = name == "rdx"
+            ? ((IPairMethod)new RdxMethod(), (MethodOptions)new RdxOptions())
+            : (new SpecMethod(), new SpecOptions { Members = 100 });
+        var groups = StabilityFixtures.PlantedGroups();
+        var e = Measured(method, options, StabilityFixtures.Planted());
+        var keptTogether = StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInA, groups, [2]);
+        var merged = StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInB, groups, [3, 4]);
+        Assert.NotNull(keptTogether);
+        Assert.NotNull(merged);
+        Assert.True(keptTogether.Stability >= 0.8, $"group 2 in A: {keptTogether.Stability}");
+        Assert.True(merged.Stability >= 0.8, $"groups 3 and 4 in B: {merged.Stability}");
+    }
+
+    /// <summary>
+    /// The digits pair (first 1,000 samples): B's model was taught that 4 and 9 are one class. SPEC's strongest mode
+    /// of B lies on 4s and 9s (its top 50 scores are 4s) and comes back in resamples. (RDX's 4-and-9 cluster in the
+    /// authors' configuration, k = 3 and gamma = 0.1, does not: 0.50 on all 1,797 samples, as its 4s are split
+    /// differently between a 4-and-9 and a 4-and-7 cluster from one resample to the next.)
+    /// </summary>
+    [Fact]
+    public void DigitsFourNineModeIsStable()
+    {
+        var e = Measured(new SpecMethod(), new SpecOptions { Concepts = 3 }, StabilityFixtures.Digits(1000), resamples: 5);
+        var labels = StabilityFixtures.DigitLabels();
+        foreach (var c in e.GetDirection(DirectionNames.MoreSimilarInB).Concepts)
+            output.WriteLine($"  #{c.Rank}: " + string.Join(", ", c.Members.GroupBy(i => labels[i]).OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}")));
+        var top = e.GetDirection(DirectionNames.MoreSimilarInB).Concepts[0];
+        Assert.Same(top, StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInB, labels, [4, 9], each: false));
+        Assert.True(top.Stability >= 0.8, $"4s and 9s in B: {top.Stability}");
+    }
+
+    public static TheoryData<int, int> NullPairs => new() { { 500, 1 }, { 500, 2 }, { 1000, 1 }, { 1000, 3 }, { 1500, 2 } };
+
+    /// <summary>B = A·Q + 1% noise: RDX's strongest concept in each direction is not found again the way planted ones are (≥ 0.97 there).</summary>
+    [Theory]
+    [MemberData(nameof(NullPairs))]
+    public void RdxTopConceptsOnNullPairsAreUnstable(int n, int seed)
+    {
+        var e = Measured(new RdxMethod(), new RdxOptions { Seed = seed }, StabilityFixtures.Null(n, seed));
+        var top = e.Directions.Select(d => d.Concepts[0].Stability!.Value).ToArray();
+        Assert.All(top, s => Assert.True(s < 0.8, $"top concept stability {s:F2} on a null pair"));
+    }
+}

@@ -1,0 +1,106 @@
+using RepDiff.Methods;
+using RepDiff.Methods.Baselines;
+using RepDiff.Methods.Finc;
+using RepDiff.Methods.Rdx;
+using RepDiff.Methods.Spec;
+using RepDiff.Trust;
+
+namespace RepDiff.Tests.Trust;
+
+/// <summary>What stability must be whatever the data: reproducible, 1 on the full set, and the same with or without reuse.</summary>
+public class StabilityTests
+{
+    public static TheoryData<string> Methods => new() { "rdx", "spec", "kmeans" };
+
+    private static IPairMethod Method(string name) => (IPairMethod)MethodRegistry.Default.Find(name)!;
+
+    private static double?[] Stabilities(Explanation e) => e.Directions.SelectMany(d => d.Concepts.Select(c => c.Stability)).ToArray();
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void SameSeedSameNumbers(string name)
+    {
+        var method = Method(name);
+        double?[] Once()
+        {
+            var pair = StabilityFixtures.Planted();
+            var e = method.Run(pair, method.DefaultOptions() with { Seed = 3 });
+            Stability.Measure(method, pair, e, 3);
+            return Stabilities(e);
+        }
+        var first = Once();
+        Assert.All(first, s => Assert.InRange(s!.Value, 0, 1));
+        Assert.Equal(first, Once());
+    }
+
+    /// <summary>Resamples that keep every row rerun the method on its own input: a deterministic method finds every concept again.</summary>
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void ResamplesOfTheFullSetGiveStabilityOne(string name)
+    {
+        var method = Method(name);
+        var pair = StabilityFixtures.Planted();
+        var e = method.Run(pair, method.DefaultOptions());
+        Stability.Measure(method, pair, e, 2, fraction: 1);
+        Assert.All(Stabilities(e), s => Assert.Equal(1.0, s!.Value, 12));
+    }
+
+    [Fact]
+    public void FincResamplesOfTheFullSetsGiveStabilityOne()
+    {
+        var sets = new SampleSets(TestData.LoadFixture("finc_test.npy"), TestData.LoadFixture("finc_ref.npy"));
+        var method = new FincMethod();
+        var e = method.Run(sets, new FincOptions());
+        Stability.Measure(method, sets, e, 2, fraction: 1);
+        Assert.All(Stabilities(e), s => Assert.Equal(1.0, s!.Value, 12));
+    }
+
+    /// <summary>FINC resamples both sets; the group that exists only in TEST (4) is found again.</summary>
+    [Fact]
+    public void FincPlantedModeIsStable()
+    {
+        var sets = new SampleSets(TestData.LoadFixture("finc_test.npy"), TestData.LoadFixture("finc_ref.npy"));
+        var groups = TestData.LoadFixture("finc_test_groups.npy").Data.Select(v => (int)v).ToArray();
+        var method = new FincMethod();
+        var e = method.Run(sets, new FincOptions());
+        Stability.Measure(method, sets, e, 5);
+        var onlyInTest = StabilityFixtures.Matching(e, DirectionNames.MoreFrequentInTest, groups, [4]);
+        Assert.NotNull(onlyInTest);
+        Assert.True(onlyInTest.Stability >= 0.8, $"group 4: {onlyInTest.Stability}");
+    }
+
+    /// <summary>Reruns that share the full run's ranks (RDX) or kernels (SPEC) find exactly what a fresh run on the subset finds.</summary>
+    [Theory]
+    [InlineData("rdx")]
+    [InlineData("spec")]
+    public void SharedRerunsMatchFreshRuns(string name)
+    {
+        var method = Method(name);
+        var pair = StabilityFixtures.Planted();
+        var options = method.Run(pair, method.DefaultOptions()).ResolvedOptions!;
+        var rows = StabilityResamples.Draw(pair.N, 0, 5);
+        var shared = ((ISubsetRerun)method).PrepareSubsetRuns(pair, options, null);
+        Assert.NotNull(shared);
+        var reused = shared(rows);
+        var fresh = method.Run(Stability.Subset(pair, rows), options);
+        foreach (var direction in fresh.Directions)
+        {
+            var again = reused.GetDirection(direction.Name);
+            Assert.Equal(direction.Concepts.Count, again.Concepts.Count);
+            for (int c = 0; c < direction.Concepts.Count; c++)
+                Assert.Equal(direction.Concepts[c].Members.Order(), again.Concepts[c].Members.Order());
+        }
+    }
+
+    [Fact]
+    public void StabilityIsWrittenToResultsJson()
+    {
+        var method = new RdxMethod();
+        var pair = StabilityFixtures.Planted();
+        var e = method.Run(pair, new RdxOptions());
+        Stability.Measure(method, pair, e, 2);
+        var read = Explanation.FromJson(e.ToJson());
+        Assert.Equal(Stabilities(e), Stabilities(read));
+        Assert.Contains("\"stability\":", e.ToJson());
+    }
+}
