@@ -38,7 +38,12 @@ internal static class MethodCommand
             using var opened = inputs.Spec(parse).Open();
             var pair = FitValueRange(opened, options);
             double opening = clock.Elapsed.TotalSeconds;
-            var explanation = ProgressDisplay.Run(progress => method.Run(pair, options, progress));
+            var explanation = ProgressDisplay.Run(progress =>
+            {
+                var result = method.Run(pair, options, progress);
+                if (trust.Validates()) HeldOutValidation.Run(method, options, pair, result, progress);
+                return result;
+            });
             explanation.Timings["open_inputs"] = opening;
             var model = Time(explanation, "scoring", () =>
             {
@@ -80,7 +85,12 @@ internal static class MethodCommand
                 NameTest = Path.GetFileName(testPath),
                 NameRef = Path.GetFileName(refPath),
             };
-            var explanation = ProgressDisplay.Run(progress => method.Run(sets, options, progress));
+            var explanation = ProgressDisplay.Run(progress =>
+            {
+                var result = method.Run(sets, options, progress);
+                if (trust.Validates()) HeldOutValidation.Run(method, options, sets, result, progress);
+                return result;
+            });
             var model = ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}");
             Time(explanation, "writing", () => Outputs.Write(dir, model, explanation.ToJson, explanation.Artifacts));
             Summary.Print(model, explanation);

@@ -28,6 +28,8 @@ internal static class ExactRoute
         clock.Restart();
         var modes = SignedEigen.Solve(lambda, n, problem.Concepts, problem.Zero, problem.Seed, progress);
         timings["eigen"] = clock.Elapsed.TotalSeconds;
-        return new SpectralModes(modes, ModeMembers.FromVectors([.. modes.PositiveVectors, .. modes.NegativeVectors], problem.Members));
+        double[][] vectors = [.. modes.PositiveVectors, .. modes.NegativeVectors];
+        var function = KernelExpansion.Of(kernels, kernels.Select(k => k.Rows.ReadAll()).ToArray(), vectors, [.. modes.PositiveValues, .. modes.NegativeValues]);
+        return new SpectralModes(modes, ModeMembers.FromVectors(vectors, problem.Members), function);
     }
 }

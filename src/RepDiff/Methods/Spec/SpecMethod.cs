@@ -81,6 +81,10 @@ public sealed class SpecMethod : PairMethod<SpecOptions>
             new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = found.Members.Concepts(modes.PositiveValues, options.GridSize, 0) },
             new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = found.Members.Concepts(modes.NegativeValues.Select(Math.Abs).ToArray(), options.GridSize, modes.PositiveValues.Length) },
         ];
+        int positive = modes.PositiveValues.Length;
+        explanation.Extension = new ModeExtension(found.Function,
+            new ModeExtension.Side(DirectionNames.MoreSimilarInA, 0, found.Members, 0, Input: 0),
+            new ModeExtension.Side(DirectionNames.MoreSimilarInB, positive, found.Members, positive, Input: 1));
         explanation.Spectrum = modes.Spectrum;
         foreach (var (key, value) in modes.Metrics("spec_diff")) explanation.Metrics[key] = value?.DeepClone();
         foreach (var (stage, seconds) in timings) explanation.Timings[stage] = seconds;
