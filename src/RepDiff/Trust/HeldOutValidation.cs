@@ -66,18 +66,20 @@ public static class HeldOutValidation
         foreach (var direction in found.Directions.Where(d => d.Explains is "a" or "b"))
             foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1 && c.Members.Length > 0))
             {
-                int[] members;
+                int size = Math.Max(2, concept.Grid.Length);
                 if (found.Extension?.Score(direction.Name, concept.Rank, [heldA, heldB]) is { } scores)
                 {
-                    members = Top(scores, concept.Members.Length);
+                    // The mode's own rule: its grid is its best-scoring members.
+                    grids.Add((direction, concept, Top(scores, size)));
                     extended = true;
                 }
                 else
                 {
-                    members = Vote(direction.Explains!).Members(concept.Members);
+                    bool a = direction.Explains == "a";
+                    var members = Vote(direction.Explains!).Members(concept.Members);
+                    grids.Add((direction, concept, Mirror(concept.Grid, members, a ? discoveryPair.A : discoveryPair.B, a ? heldA : heldB, size)));
                     voted = true;
                 }
-                grids.Add((direction, concept, members.Take(Math.Max(2, concept.Grid.Length)).ToArray()));
             }
 
         var heldPair = (A: heldA, B: heldB);
@@ -224,6 +226,29 @@ public static class HeldOutValidation
             ["concepts"] = concepts.Count,
             ["confirmed"] = concepts.Count(c => c.Confirmed == true),
         };
+    }
+
+    /// <summary>
+    /// The held-out grid of a voted concept: for each member of the method's own grid in turn, the nearest held-out
+    /// member not yet taken (explained representation), so the held-out grid stands where the method's grid stood
+    /// rather than anywhere in the concept; all held-out members when there are no more than the grid's size.
+    /// </summary>
+    private static int[] Mirror(int[] grid, int[] members, Matrix discovery, Matrix heldOut, int size)
+    {
+        if (members.Length <= size || grid.Length == 0) return members;
+        var d = Distances.SquaredEuclidean(discovery.SelectRows(grid), heldOut.SelectRows(members));
+        var taken = new bool[members.Length];
+        var mirrored = new List<int>();
+        for (int g = 0; mirrored.Count < size; g = (g + 1) % grid.Length)
+        {
+            var row = d.Row(g);
+            int best = -1;
+            for (int j = 0; j < members.Length; j++)
+                if (!taken[j] && (best < 0 || row[j] < row[best])) best = j;
+            taken[best] = true;
+            mirrored.Add(members[best]);
+        }
+        return mirrored.ToArray();
     }
 
     /// <summary>Indices of the m largest scores, largest first (ties by index).</summary>
