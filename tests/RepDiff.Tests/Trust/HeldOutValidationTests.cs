@@ -152,4 +152,22 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => HeldOutValidation.Run(method, method.DefaultOptions(), pair, e));
         Assert.Equal(nameof(TrustOptions.Validate), error.Property);
     }
+
+    [Fact]
+    public void FindingsSpeakOnlyOfConfirmedConceptsAndSayWhenNoneWas()
+    {
+        var labels = new SampleLabels(Enumerable.Range(0, 40).Select(i => i < 20 ? "cat" : "dog").ToArray());
+        Concept Of(int first, double q) => new() { Rank = first / 20 + 1, Members = Enumerable.Range(first, 20).ToArray(), Grid = Enumerable.Range(first, 9).ToArray(), PValue = q, PAdjusted = q };
+        Explanation With(params Concept[] concepts) => new()
+        {
+            Method = "test",
+            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [.. concepts] }],
+        };
+        var none = RepDiff.Findings.FindingText.Describe(With(Of(0, 0.5), Of(20, 0.9)), labels, "early", "late");
+        Assert.Contains("none of the two concepts", none.Directions[0].Text);
+        Assert.Contains("held-out", none.Summary);
+        var one = RepDiff.Findings.FindingText.Describe(With(Of(0, 0.9), Of(20, 0.01)), labels, "early", "late");
+        Assert.Contains("dog", one.Directions[0].Text);
+        Assert.DoesNotContain("cat", one.Directions[0].Text);
+    }
 }
