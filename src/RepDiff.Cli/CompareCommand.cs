@@ -42,8 +42,8 @@ internal static class CompareCommand
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
             var comparison = ProgressDisplay.Run(progress =>
             {
-                var result = Comparison.Run(pair, runs, s, progress);
-                Stability.Measure(result, runs, trust.Stability, progress);
+                var result = Comparison.Run(pair, runs, s, progress, trust);
+                Stability.Measure(result, runs, trust.Resamples(), progress);
                 return result;
             });
             comparison.Timings["open_inputs"] = openSeconds;

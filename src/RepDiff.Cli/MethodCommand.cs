@@ -42,7 +42,8 @@ internal static class MethodCommand
             var explanation = ProgressDisplay.Run(progress =>
             {
                 var result = method.Run(pair, options, progress);
-                Stability.Measure(method, pair, result, trust.Stability, progress);
+                Stability.Measure(method, pair, result, trust.Resamples(), progress);
+                if (trust.Validates()) HeldOutValidation.Run(method, options, pair, result, progress);
                 return result;
             });
             explanation.Timings["open_inputs"] = opening;
@@ -88,7 +89,8 @@ internal static class MethodCommand
             var explanation = ProgressDisplay.Run(progress =>
             {
                 var result = method.Run(sets, options, progress);
-                Stability.Measure(method, sets, result, trust.Stability, progress);
+                Stability.Measure(method, sets, result, trust.Resamples(), progress);
+                if (trust.Validates()) HeldOutValidation.Run(method, options, sets, result, progress);
                 return result;
             });
             var model = ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}");

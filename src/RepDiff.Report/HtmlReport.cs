@@ -182,7 +182,7 @@ public static partial class HtmlReport
         var rows = BsrRow.From(explanations);
         if (rows.Count == 0) return "";
         var s = new StringBuilder("<section class=\"bsr\"><h2>How well each method explains the difference</h2>");
-        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (0.5 is chance, 1 is perfect). Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
+        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Beside each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's is not when the two models' distances are spread differently, so read MNED against it). Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
         s.Append("<table><thead><tr><th rowspan=\"2\">method</th><th colspan=\"3\" class=\"group\">SILB</th><th colspan=\"3\" class=\"group\">MNED</th><th colspan=\"3\" class=\"group\">LSED</th></tr><tr>");
         for (int k = 0; k < 3; k++) s.Append("<th class=\"sub\">A</th><th class=\"sub\">B</th><th class=\"sub\">mean</th>");
         s.Append("</tr></thead><tbody>");
@@ -195,17 +195,22 @@ public static partial class HtmlReport
             BsrRow? Side(string side) => e.Directions.FirstOrDefault(d => d.Explains == side) is { } d ? mine.FirstOrDefault(r => r.Direction == d.Name) : null;
             var (a, b, mean) = (Side("a"), Side("b"), mine.FirstOrDefault(r => r.Direction == "mean"));
             s.Append(Inv, $"<tr><td><a href=\"#method-{m}\">").Append(E(e.Method)).Append("</a></td>");
-            s.Append(BsrCell(a?.Silb)).Append(BsrCell(b?.Silb)).Append(BsrCell(mean?.Silb, mean: true, best: mean?.Silb == best));
-            s.Append(BsrCell(a?.Mned)).Append(BsrCell(b?.Mned)).Append(BsrCell(mean?.Mned, mean: true));
-            s.Append(BsrCell(a?.Lsed)).Append(BsrCell(b?.Lsed)).Append(BsrCell(mean?.Lsed, mean: true));
+            s.Append(BsrCell(a?.Silb, a?.SilbChance)).Append(BsrCell(b?.Silb, b?.SilbChance)).Append(BsrCell(mean?.Silb, mean?.SilbChance, mean: true, best: mean?.Silb == best));
+            s.Append(BsrCell(a?.Mned, a?.MnedChance)).Append(BsrCell(b?.Mned, b?.MnedChance)).Append(BsrCell(mean?.Mned, mean?.MnedChance, mean: true));
+            s.Append(BsrCell(a?.Lsed, a?.LsedChance)).Append(BsrCell(b?.Lsed, b?.LsedChance)).Append(BsrCell(mean?.Lsed, mean?.LsedChance, mean: true));
             s.Append("</tr>");
         }
         return s.Append("</tbody></table></section>").ToString();
     }
 
-    private static string BsrCell(double? v, bool mean = false, bool best = false) => v is double x
-        ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - 0.5) * 2, 0, 1):F2}\">{x:F3}</td>")
+    private static string BsrCell(double? v, double? chance, bool mean = false, bool best = false) => v is double x
+        ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">{x:F3}{ChanceNote(chance)}</td>")
         : "<td class=\"num\">–</td>";
+
+    /// <summary>A BSR figure's chance level in small type beside it (Metrics.BsrChance), or nothing where there is none.</summary>
+    private static string ChanceNote(double? chance, string format = "F2") => chance is double c
+        ? $"<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {c.ToString(format, Inv)}</small>"
+        : "";
 
     private static string MethodSection(ReportModel model, Explanation e, int m, Thumbnails thumbs, ClientData data)
     {
@@ -231,7 +236,8 @@ public static partial class HtmlReport
             s.Append("<div class=\"direction\"><h3>").Append(E(DirectionNames.Title(direction.Name))).Append("</h3>");
             s.Append("<p class=\"statement\">").Append(Statement(model, e, direction));
             if (BsrRow.Read(e.Metrics, "bsr", direction.Name) is double bsr)
-                s.Append(Inv, $" <span class=\"chip\">BSR {bsr:F3}</span>");
+                s.Append(Inv, $" <span class=\"chip\">BSR {bsr:F3}{ChanceNote(BsrRow.Read(e.Metrics, "bsr_chance", direction.Name), "F3")}</span>");
+            s.Append(ValidationTally(direction));
             s.Append("</p>");
             if (direction.Concepts.Count == 0) s.Append("<p class=\"note\">No concepts in this direction.</p>");
             s.Append("<div class=\"cards\">");
@@ -265,7 +271,7 @@ public static partial class HtmlReport
         if (model.FindingOf(e.Method, direction.Name) is { Lead: { Mix: not ConceptMix.Unlabelled } } finding)
             return text + " <span class=\"finding\">" + E(finding.Text) + "</span>";
         // The label mix across the direction's concepts, each concept weighted equally.
-        var counts = direction.Concepts.Take(MaxConceptsShown).Select(c => c.LabelCounts).OfType<Dictionary<string, int>>().Where(c => c.Count > 0).ToList();
+        var counts = Described(direction).Take(MaxConceptsShown).Select(c => c.LabelCounts).OfType<Dictionary<string, int>>().Where(c => c.Count > 0).ToList();
         if (counts.Count > 0)
         {
             var mix = counts.SelectMany(c => c.Select(kv => (Label: kv.Key, Share: (double)kv.Value / c.Values.Sum() / counts.Count)))
@@ -277,6 +283,10 @@ public static partial class HtmlReport
         }
         return text;
     }
+
+    /// <summary>The concepts a direction's statement speaks of: after held-out validation, the confirmed ones only.</summary>
+    private static IEnumerable<Concept> Described(Direction direction)
+        => direction.Concepts.Any(c => c.Confirmed is not null) ? direction.Concepts.Where(c => c.Confirmed == true) : direction.Concepts;
 
     /// <summary>The per-label coefficient distribution of a concept, where the method provides one (metrics.coefficients_by_label).</summary>
     private static JsonObject? CoefficientView(Explanation e, string direction, int rank)
@@ -303,11 +313,11 @@ public static partial class HtmlReport
     {
         var c = new StringBuilder();
         var grid = concept.Grid.Where(i => i >= 0 && i < model.N).ToArray();
-        c.Append(Inv, $"<article class=\"card\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\"><header><span class=\"rank\">{concept.Rank}</span>");
+        c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\"><header><span class=\"rank\">{concept.Rank}</span>");
         c.Append(Inv, $"<span>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\">{concept.Members.Length:N0} members");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
-            c.Append(Inv, $" · <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{bsr:F2}</b></span>");
-        c.Append("</div>").Append(StabilityNote(concept));
+            c.Append(Inv, $" · <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
+        c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept));
         if (thumbs.HasImages)
         {
             int columns = grid.Length <= 9 ? 3 : 4;
@@ -346,6 +356,32 @@ public static partial class HtmlReport
         string found = s >= 0.75 ? "found again" : s >= 0.4 ? "partly found again" : "not found again";
         return string.Create(Inv, $"<div class=\"sub stability\" title=\"mean best overlap (Jaccard) with a concept of the same direction when the method reruns on 80% subsamples\">{found} when rerun on 80% of the samples: {s * 100:F0}% overlap (stability {s:F2})</div>");
     }
+
+    /// <summary>" unconfirmed" for a concept held-out validation did not confirm: it stays in the report, marked.</summary>
+    private static string TrustClass(Concept concept) => concept.Confirmed == false ? " unconfirmed" : "";
+
+    /// <summary>The card's line on held-out validation, in words (docs/methods/METHODS.md §7); nothing where it did not run.</summary>
+    private static string ValidationLine(Concept concept)
+    {
+        if (concept.PValue is not double p) return "";
+        string held = concept.HeldOutScore is double score ? string.Create(Inv, $"; held-out statistic {score:F2}") : "; not found again on the discovery half, or too few held-out members";
+        string title = E(string.Create(Inv, $"p = {p:G3}, Benjamini–Hochberg adjusted {concept.PAdjusted:G3}") + held);
+        return concept.Confirmed == true
+            ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples, p = {PText(p)}</div>"
+            : $"<div class=\"trust unconfirmed\" title=\"{title}\">not confirmed on held-out samples{(concept.HeldOutScore is null ? "" : $" (p = {PText(p)})")}</div>";
+    }
+
+    /// <summary>How many of a direction's concepts held-out validation confirmed, after its statement; nothing where it did not run.</summary>
+    private static string ValidationTally(Direction direction)
+    {
+        var validated = direction.Concepts.Where(c => c.Confirmed is not null).ToList();
+        if (validated.Count == 0) return "";
+        int confirmed = validated.Count(c => c.Confirmed == true);
+        return string.Create(Inv, $" <span class=\"chip\" title=\"Held-out validation: each concept found again on half the samples and tested on the other half; unconfirmed concepts stay below, marked\">{confirmed} of {validated.Count} confirmed on held-out samples</span>");
+    }
+
+    /// <summary>A p-value to three decimals, or "&lt; 0.001".</summary>
+    private static string PText(double p) => p < 0.001 ? "&lt; 0.001" : p.ToString("F3", Inv);
 
     private static string Heatmap(Direction direction, Heatmap heatmap)
     {

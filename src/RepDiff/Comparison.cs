@@ -5,6 +5,7 @@ using RepDiff.Methods;
 using RepDiff.Metrics;
 using RepDiff.Options;
 using RepDiff.Reporting;
+using RepDiff.Trust;
 
 namespace RepDiff;
 
@@ -31,9 +32,11 @@ public sealed class Comparison
 
     /// <summary>
     /// Runs every method on the pair (in the given order) with its options, scores each explanation
-    /// (<see cref="ExplanationScoring"/>), and computes linear CKA and mutual k-NN alignment for context.
+    /// (<see cref="ExplanationScoring"/>), validates every concept on held-out samples when <paramref name="trust"/>
+    /// asks for it (<see cref="HeldOutValidation"/>), and computes linear CKA and mutual k-NN alignment for context.
     /// </summary>
-    public static Comparison Run(RepresentationPair pair, IReadOnlyList<MethodRun> runs, int seed, IProgress<ProgressUpdate>? progress = null)
+    public static Comparison Run(RepresentationPair pair, IReadOnlyList<MethodRun> runs, int seed, IProgress<ProgressUpdate>? progress = null,
+        TrustOptions? trust = null)
     {
         if (runs.Count == 0) throw new RepDiffInputException("no method to run");
         var timings = new Dictionary<string, double>();
@@ -61,6 +64,12 @@ public sealed class Comparison
             ExplanationScoring.Score(explanation, pair);
             progress.Report($"scoring {method.Name} (BSR)", 1);
             timings[$"{method.Name} scoring"] = clock.Elapsed.TotalSeconds;
+            if (trust?.Validates() == true)
+            {
+                clock.Restart();
+                Validate(method, options, pair, explanation, progress);
+                timings[$"{method.Name} validation"] = clock.Elapsed.TotalSeconds;
+            }
             explanations.Add(explanation);
         }
         var contextClock = Stopwatch.StartNew();
@@ -70,6 +79,22 @@ public sealed class Comparison
         timings["context"] = contextClock.Elapsed.TotalSeconds;
         timings["total"] = total.Elapsed.TotalSeconds;
         return new Comparison { Pair = pair, Explanations = explanations, Context = context, Seed = seed, Timings = timings };
+    }
+
+    private static void Validate(IPairMethod method, MethodOptions options, RepresentationPair pair, Explanation explanation, IProgress<ProgressUpdate>? progress)
+    {
+        try
+        {
+            HeldOutValidation.Run(method, options, pair, explanation, progress);
+        }
+        catch (InvalidOptionException e)
+        {
+            throw new InvalidOptionException(e.Property, $"({method.Name}, validation) {e.Problem}");
+        }
+        catch (RepDiffInputException e) when (e is not InvalidOptionException)
+        {
+            throw new RepDiffInputException($"{method.Name} (validation on half the samples): {e.Message}");
+        }
     }
 
     /// <summary>Most samples mutual k-NN looks at: its neighbour search is quadratic in the samples.</summary>

@@ -18,6 +18,26 @@ public sealed class Concept
     /// <summary>BSR (SILB) of this concept's grid alone, where the direction explains A or B.</summary>
     public double? Bsr { get; set; }
 
+    /// <summary>Chance level of <see cref="Bsr"/>: mean SILB BSR of random groups of the grid's size (Metrics.BsrChance).</summary>
+    public double? BsrChance { get; set; }
+
+    /// <summary>
+    /// Held-out validation (docs/methods/METHODS.md §7, `--validate`): the p-value of the concept found again on
+    /// the discovery half and extended to the validation half; 1 when it was not found again or reached
+    /// fewer than two held-out samples.
+    /// </summary>
+    public double? PValue { get; set; }
+
+    /// <summary>Benjamini–Hochberg adjusted <see cref="PValue"/> over the explanation's concepts; ≤ 0.05 counts as confirmed.</summary>
+    public double? PAdjusted { get; set; }
+
+    /// <summary>The held-out statistic the p-value tests: BSR (SILB) of the held-out grid (FINC: share of the held-out members from the direction's own set).</summary>
+    public double? HeldOutScore { get; set; }
+
+    /// <summary>Whether held-out validation confirmed the concept (null where it did not run).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool? Confirmed => PAdjusted is double q ? q <= Trust.HeldOutValidation.ConfirmedBelow : null;
+
     /// <summary>How many members carry each label, most frequent first, when the samples have labels.</summary>
     public Dictionary<string, int>? LabelCounts { get; set; }
 

@@ -38,6 +38,13 @@ public sealed class Explanation
     [JsonIgnore]
     public Methods.MethodOptions? ResolvedOptions { get; set; }
 
+    /// <summary>
+    /// How the concepts reach samples the method did not see (spectral methods: their mode functions), for
+    /// held-out validation; null: they are extended by a vote of nearest neighbours (Trust.HeldOutValidation).
+    /// </summary>
+    [JsonIgnore]
+    public Trust.IConceptExtension? Extension { get; set; }
+
     /// <summary>Seconds per stage, and "total".</summary>
     public Dictionary<string, double> Timings { get; set; } = [];
 

@@ -6,7 +6,8 @@ namespace RepDiff.Findings;
 /// Says in plain words what an explanation found, per direction, from the labels of its concepts'
 /// members: which labels one model keeps together that the other separates (a concept mixing labels),
 /// or that the difference lies within labels (concepts of one label each), or that it cuts across
-/// labels. Every name and number in a sentence comes from the concept profiles returned with it.
+/// labels. Every name and number in a sentence comes from the concept profiles returned with it. After
+/// held-out validation (docs/methods/METHODS.md §7) only confirmed concepts are spoken of.
 /// </summary>
 public static class FindingText
 {
@@ -26,7 +27,8 @@ public static class FindingText
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcepts, 1);
         var directions = explanation.Directions.Select(d => DescribeDirection(d, labels, nameA, nameB, sampleNoun, maxConcepts)).ToList();
-        return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun));
+        bool validated = explanation.Directions.SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
+        return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated));
     }
 
     private sealed record Framing(string Subject, string Other, string Together, string Within, string Across, string Nothing);
@@ -64,9 +66,17 @@ public static class FindingText
     private static DirectionFinding DescribeDirection(Direction direction, SampleLabels? labels, string nameA, string nameB, string noun, int maxConcepts)
     {
         var frame = FramingOf(direction.Name, nameA, nameB, noun);
-        var profiles = direction.Concepts.Take(maxConcepts).Select(c => ConceptProfile.Of(c, labels)).Where(p => p.Size > 0).ToList();
+        // After held-out validation a direction speaks only of the concepts it confirmed (the report still shows the rest, marked).
+        var validated = direction.Concepts.Where(c => c.Confirmed is not null).ToList();
+        var described = validated.Count > 0 ? validated.Where(c => c.Confirmed == true) : direction.Concepts;
+        var profiles = described.Take(maxConcepts).Select(c => ConceptProfile.Of(c, labels)).Where(p => p.Size > 0).ToList();
         string Fill(string template, string what, string detail) => string.Format(CultureInfo.InvariantCulture, template, frame.Subject, what, detail, frame.Other);
 
+        if (profiles.Count == 0 && validated.Count > 0)
+        {
+            string none = Sentence($"{frame.Subject}: none of the {Count(validated.Count)} {(validated.Count == 1 ? "concept" : "concepts")} found in this direction was confirmed on held-out samples", nameA, nameB);
+            return new DirectionFinding(direction.Name, none, none, profiles, null);
+        }
         if (profiles.Count == 0)
         {
             string nothing = Sentence(Fill(frame.Nothing, "", ""), nameA, nameB);
@@ -117,9 +127,11 @@ public static class FindingText
     /// One line for an index page: the direction whose concepts mix labels most, against the label
     /// purity of the opposite direction; without labels, how many groups each direction has.
     /// </summary>
-    private static string Summary(string method, IReadOnlyList<DirectionFinding> directions, string nameA, string nameB, string noun)
+    private static string Summary(string method, IReadOnlyList<DirectionFinding> directions, string nameA, string nameB, string noun, bool validated)
     {
         var withConcepts = directions.Where(d => d.Concepts.Count > 0).ToList();
+        if (withConcepts.Count == 0 && validated)
+            return Sentence($"{method} finds no group of {noun} that holds on held-out samples: none of its concepts was confirmed", method, nameA, nameB);
         if (withConcepts.Count == 0)
             return Sentence($"{method} finds no group of {noun} that one representation keeps together and the other pulls apart", method, nameA, nameB);
         var labelled = withConcepts.Where(d => d.MeanPurity is not null).ToList();

@@ -4,7 +4,7 @@ namespace RepDiff.Reporting;
 
 /// <summary>
 /// What every explanation of a pair gets after its method ran, once, whoever shows it: BSR per direction
-/// and per concept (docs/methods/METHODS.md §2), the label and metadata values over-represented among
+/// and per concept (docs/methods/METHODS.md §2) with its chance level, the label and metadata values over-represented among
 /// each concept's members (docs/metadata.md) and, with labels, each concept's label counts.
 /// </summary>
 public static class ExplanationScoring
@@ -12,6 +12,7 @@ public static class ExplanationScoring
     public static void Score(Explanation explanation, RepresentationPair pair)
     {
         Bsr.Evaluate(explanation, pair);
+        BsrChance.Evaluate(explanation, pair);
         Enrichment.Annotate(explanation, pair.Samples);
         if (pair.Samples.Labels is not { } labels) return;
         foreach (var concept in explanation.Directions.SelectMany(d => d.Concepts))

@@ -20,9 +20,11 @@ internal static class ExactRoute
         var lambda = Operator(kernels, progress);
         timings["kernels"] = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var modes = Solve(lambda, n, problem, progress);
+        var modes = SignedEigen.Solve(lambda, n, problem.Concepts, problem.Zero, problem.Seed, progress);
         timings["eigen"] = clock.Elapsed.TotalSeconds;
-        return modes;
+        double[][] vectors = [.. modes.PositiveVectors, .. modes.NegativeVectors];
+        var function = KernelExpansion.Of(kernels, kernels.Select(k => k.Rows.ReadAll()).ToArray(), vectors, [.. modes.PositiveValues, .. modes.NegativeValues]);
+        return new SpectralModes(modes, ModeMembers.FromVectors(vectors, problem.Members), function);
     }
 
     /// <summary>Λ = Σ w_k K_k, n×n float64, row-major.</summary>
@@ -39,11 +41,11 @@ internal static class ExactRoute
         return lambda;
     }
 
-    /// <summary>The signed modes of an n×n operator and their members.</summary>
+    /// <summary>The signed modes of an n×n operator and their members, without mode functions (stability reruns are never extended).</summary>
     public static SpectralModes Solve(double[] lambda, int n, SignedProblem problem, IProgress<ProgressUpdate>? progress)
     {
         var modes = SignedEigen.Solve(lambda, n, problem.Concepts, problem.Zero, problem.Seed, progress);
-        return new SpectralModes(modes, ModeMembers.FromVectors([.. modes.PositiveVectors, .. modes.NegativeVectors], problem.Members));
+        return new SpectralModes(modes, ModeMembers.FromVectors([.. modes.PositiveVectors, .. modes.NegativeVectors], problem.Members), null);
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ internal sealed class FeatureBatches
     public int Rows { get; }
     public int Dim { get; }
 
+    /// <summary>The feature maps, in the order of their blocks of columns.</summary>
+    public IReadOnlyList<IFeatureMap> Maps => maps;
+
     /// <summary>The feature dimension of one map (its block of columns in a batch).</summary>
     public int MapDim(int map) => maps[map].Dim;
 

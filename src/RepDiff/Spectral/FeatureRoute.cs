@@ -30,7 +30,12 @@ internal static class FeatureRoute
             timings["features"] = Lap(clock);
             var dense = SignedEigen.Solve(lambda, n, problem.Concepts, problem.Zero, problem.Seed, progress);
             timings["eigen"] = Lap(clock);
-            return new SpectralModes(dense, ModeMembers.FromVectors([.. dense.PositiveVectors, .. dense.NegativeVectors], problem.Members));
+            double[][] vectors = [.. dense.PositiveVectors, .. dense.NegativeVectors];
+            double[] values = [.. dense.PositiveValues, .. dense.NegativeValues];
+            // s_k(x) = Σ_t w_t φ_t(x)·Φ_tᵀ v_k / (n λ_k): the eigenfunction whose values on the samples are v_k.
+            var featureWeights = vectors.Select((v, k) => Enumerable.Range(0, phi.Length).SelectMany(t =>
+                TransposeTimes(phi[t], v).Select(x => x * weights[t] / (n * values[k]))).ToArray()).ToArray();
+            return new SpectralModes(dense, ModeMembers.FromVectors(vectors, problem.Members), new FeatureExpansion(batches.Maps, featureWeights));
         }
         SampleKernels.CheckFeatureMemory(d, 3, dimensionProperty);
         var covariance = new CovarianceAccumulator(d);
@@ -48,7 +53,20 @@ internal static class FeatureRoute
         var scales = modes.PositiveValues.Concat(modes.NegativeValues).Select(l => 1 / (Math.Sqrt(n) * Math.Abs(l))).ToArray();
         var members = ModeMembers.Score(batches, [.. wPos, .. wNeg], scales, problem.Members, progress);
         timings["members"] = Lap(clock);
-        return new SpectralModes(modes, members);
+        double[][] scaled = [.. wPos.Concat(wNeg).Select((w, k) => w.Select(x => x * scales[k]).ToArray())];
+        return new SpectralModes(modes, members, new FeatureExpansion(batches.Maps, scaled));
+    }
+
+    /// <summary>Φᵀ v for features Φ (n × D) and a sample-space vector v.</summary>
+    private static double[] TransposeTimes(Matrix phi, double[] v)
+    {
+        var result = new double[phi.Cols];
+        for (int i = 0; i < phi.Rows; i++)
+        {
+            var row = phi.Row(i);
+            for (int j = 0; j < row.Length; j++) result[j] += row[j] * v[i];
+        }
+        return result;
     }
 
     private static double Lap(Stopwatch clock)

@@ -18,6 +18,9 @@ internal sealed class ModeMembers
 
     public int Modes => sums.Length;
 
+    /// <summary>The sign mode k's scores are read with (members are the largest of sign · s).</summary>
+    public double Sign(int mode) => sums[mode] >= 0 ? 1 : -1;
+
     public void Add(int mode, int row, double score)
     {
         sums[mode] += score;

@@ -8,9 +8,21 @@ namespace RepDiff.Trust;
 /// </summary>
 public sealed record TrustOptions
 {
+    /// <summary>The resamples `--trust` asks for when --stability is not given.</summary>
+    public const int TrustResamples = 5;
+
     [Option("resamples for the stability of every concept (0 = off); each reruns the method on 80% of the samples", Min = 0, Max = 200)]
     public int Stability { get; init; }
 
     [Option("validate every concept on held-out samples and give it a p-value")]
     public bool Validate { get; init; }
+
+    [Option("check every concept both ways: --validate and, unless --stability is given, --stability 5")]
+    public bool Trust { get; init; }
+
+    /// <summary>Whether held-out validation runs (--validate or --trust).</summary>
+    public bool Validates() => Validate || Trust;
+
+    /// <summary>The stability resamples to run: --stability, else <see cref="TrustResamples"/> with --trust, else 0.</summary>
+    public int Resamples() => Stability > 0 ? Stability : Trust ? TrustResamples : 0;
 }

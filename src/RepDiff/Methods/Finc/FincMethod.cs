@@ -50,6 +50,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
         var explanation = new Explanation { N = Math.Max(nx, ny) };
         SignedModes modes;
         ModeMembers testMembers, refMembers;
+        IModeFunction function;
 
         if (options.Route == FincRoute.Exact)
         {
@@ -60,7 +61,12 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             var kernel = DenseMemory.Zeroed((long)n * n);
             SampleKernels.AddGaussian(pooled, options.Sigma!.Value, 1, kernel);
             timings["kernels"] = Lap(clock);
-            (modes, testMembers, refMembers) = SampleSpaceModes(kernel, nx, ny, eta, k, options.Members, zero, options.Seed, progress);
+            var solved = SampleSpaceSolve(kernel, nx, ny, eta, k, zero, options.Seed, progress);
+            (modes, testMembers, refMembers) = Members(solved, nx, ny, options.Members);
+            // The eigenfunction of C_test − eta C_ref: s(x) = Σ_i w_i s_i k(x, x_i) / λ, with w_i s_i what the solver returns.
+            double[] values = [.. modes.PositiveValues, .. modes.NegativeValues];
+            var coefficients = solved.Positive.Concat(solved.Negative).Select((w, m) => w.Select(x => x / values[m]).ToArray()).ToArray();
+            function = new KernelExpansion([new KernelExpansion.Term(0, pooled, KernelKind.Gaussian, options.Sigma, coefficients)]);
             timings["eigen"] = Lap(clock);
         }
         else
@@ -85,6 +91,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             // Mode scores s = Φ u: positive modes on TEST's rows, negative ones on REF's.
             testMembers = ModeMembers.Score(testBatches, modes.PositiveVectors, Ones(modes.PositiveVectors.Length), options.Members, progress);
             refMembers = ModeMembers.Score(refBatches, modes.NegativeVectors, Ones(modes.NegativeVectors.Length), options.Members, progress);
+            function = new FeatureExpansion([map], [.. modes.PositiveVectors, .. modes.NegativeVectors]);
             timings["members"] = Lap(clock);
         }
 
@@ -93,6 +100,9 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             new Direction { Name = DirectionNames.MoreFrequentInTest, Rows = "test", Concepts = testMembers.Concepts(modes.PositiveValues, options.GridSize, 0) },
             new Direction { Name = DirectionNames.MoreFrequentInRef, Rows = "ref", Concepts = refMembers.Concepts(modes.NegativeValues.Select(Math.Abs).ToArray(), options.GridSize, 0) },
         ];
+        explanation.Extension = new ModeExtension(function,
+            new ModeExtension.Side(DirectionNames.MoreFrequentInTest, 0, testMembers, 0),
+            new ModeExtension.Side(DirectionNames.MoreFrequentInRef, modes.PositiveValues.Length, refMembers, 0));
         explanation.Spectrum = modes.Spectrum;
         foreach (var (key, value) in modes.Metrics("finc_diff")) explanation.Metrics[key] = value?.DeepClone();
         explanation.Metrics["test_rows"] = nx;
@@ -107,10 +117,22 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
     /// </summary>
     internal static (SignedModes Modes, ModeMembers Test, ModeMembers Ref) SampleSpaceModes(
         double[] kernel, int nx, int ny, double eta, int k, int members, double zero, int seed, IProgress<ProgressUpdate>? progress)
+        => Members(SampleSpaceSolve(kernel, nx, ny, eta, k, zero, seed, progress), nx, ny, members);
+
+    /// <summary>The eigenpairs of W K with W = diag(1/n_x, −eta/n_y); Positive and Negative hold W L u per mode (over the pooled rows).</summary>
+    private static (SignedModes Modes, double[][] Positive, double[][] Negative, double[] Weights) SampleSpaceSolve(
+        double[] kernel, int nx, int ny, double eta, int k, double zero, int seed, IProgress<ProgressUpdate>? progress)
     {
         var weights = new double[nx + ny];
         for (int i = 0; i < weights.Length; i++) weights[i] = i < nx ? 1.0 / nx : -eta / ny;
         var (modes, wPos, wNeg) = FeatureGram.Solve(kernel, weights, k, zero, seed, progress);
+        return (modes, wPos, wNeg, weights);
+    }
+
+    private static (SignedModes Modes, ModeMembers Test, ModeMembers Ref) Members(
+        (SignedModes Modes, double[][] Positive, double[][] Negative, double[] Weights) solved, int nx, int ny, int members)
+    {
+        var (modes, wPos, wNeg, weights) = solved;
         // FeatureGram returns W L u; dividing by the weights gives L u.
         var test = new ModeMembers(wPos.Length, members);
         for (int m = 0; m < wPos.Length; m++)

@@ -52,8 +52,8 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         double epsA = options.Epsilon ?? MedianNonzeroEigenvalue(kb, n);  // direction a constrains B's kernel
         double epsB = options.Epsilon ?? MedianNonzeroEigenvalue(ka, n);
         double kernels = clock.Elapsed.TotalSeconds;
-        var (conceptsA, lambdasA) = Direction(ka, kb, n, epsA, options, options.Seed, progress, "modes (A)");
-        var (conceptsB, lambdasB) = Direction(kb, ka, n, epsB, options, options.Seed, progress, "modes (B)");
+        var (conceptsA, lambdasA, modesA, membersA) = Direction(ka, kb, n, epsA, options, options.Seed, progress, "modes (A)");
+        var (conceptsB, lambdasB, modesB, membersB) = Direction(kb, ka, n, epsB, options, options.Seed, progress, "modes (B)");
         var explanation = new Explanation
         {
             Directions =
@@ -72,6 +72,9 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
                 },
             },
         };
+        explanation.Extension = new ModeExtension(ModeFunction(pair, options, modesA, lambdasA, modesB, lambdasB),
+            new ModeExtension.Side(DirectionNames.MoreSimilarInA, 0, membersA, 0, Input: 0),
+            new ModeExtension.Side(DirectionNames.MoreSimilarInB, modesA.Length, membersB, 0, Input: 1));
         explanation.Timings["kernels"] = kernels;
         explanation.Timings["modes"] = clock.Elapsed.TotalSeconds - kernels;
         return explanation;
@@ -172,7 +175,26 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         return (best.X, hi, best.G);
     }
 
-    private static (List<Concept> Concepts, double[] Lambdas) Direction(double[] kx, double[] ky, int n, double eps, KodaOptions o,
+    /// <summary>
+    /// The modes as functions of the input, for held-out validation (docs/methods/METHODS.md §7): mode x of a direction is the
+    /// top eigenvector of (K_x − λ K_y)/n (the projection onto earlier modes left out), extended as its eigenfunction
+    /// s(z) = Σ_i x_i (k_x(z, x_i) − λ k_y(z, y_i)) / n up to a positive factor. Direction a's modes first, then b's.
+    /// </summary>
+    private static KernelExpansion ModeFunction(RepresentationPair pair, KodaOptions o, double[][] modesA, double[] lambdasA, double[][] modesB, double[] lambdasB)
+    {
+        int n = pair.N;
+        double[][] Coefficients(double[][] modes, double[]? lambdas) =>
+            modes.Select((x, k) => x.Select(v => (lambdas is null ? 1 : -lambdas[k]) * v / n).ToArray()).ToArray();
+        var onA = Coefficients(modesA, null).Concat(Coefficients(modesB, lambdasB)).ToArray();
+        var onB = Coefficients(modesA, lambdasA).Concat(Coefficients(modesB, null)).ToArray();
+        return new KernelExpansion(
+        [
+            new KernelExpansion.Term(0, pair.A, o.Kernel, o.SigmaA, onA),
+            new KernelExpansion.Term(1, pair.B, o.Kernel, o.SigmaB, onB),
+        ]);
+    }
+
+    private static (List<Concept> Concepts, double[] Lambdas, double[][] Modes, ModeMembers Members) Direction(double[] kx, double[] ky, int n, double eps, KodaOptions o,
         int seed, IProgress<ProgressUpdate>? progress, string stage)
     {
         var found = new List<double[]>();
@@ -189,7 +211,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
             progress.Report(stage, (k + 1.0) / modes);
         }
         var members = ModeMembers.FromVectors(found.ToArray(), o.Members);
-        return (members.Concepts(strengths, o.GridSize, 0), lambdas.ToArray());
+        return (members.Concepts(strengths, o.GridSize, 0), lambdas.ToArray(), found.ToArray(), members);
     }
 
     private static double[] Kernel(Matrix x, double? sigma, int n, string name)

@@ -116,6 +116,11 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
             new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = found.Members.Concepts(modes.PositiveValues, options.GridSize, 0) },
             new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = found.Members.Concepts(modes.NegativeValues.Select(Math.Abs).ToArray(), options.GridSize, modes.PositiveValues.Length) },
         ];
+        int positive = modes.PositiveValues.Length;
+        if (found.Function is not null)
+            explanation.Extension = new ModeExtension(found.Function,
+                new ModeExtension.Side(DirectionNames.MoreSimilarInA, 0, found.Members, 0, Input: 0),
+                new ModeExtension.Side(DirectionNames.MoreSimilarInB, positive, found.Members, positive, Input: 1));
         explanation.Spectrum = modes.Spectrum;
         foreach (var (key, value) in modes.Metrics("spec_diff")) explanation.Metrics[key] = value?.DeepClone();
     }

@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using RepDiff.Numerics;
+
+namespace RepDiff.Metrics;
+
+/// <summary>
+/// The chance level beside every BSR figure: the BSR of random groups of the same sizes under the same
+/// distance, averaged over <see cref="Draws"/> seeded draws, with its spread. SILB is near 0.5 on any pair,
+/// but MNED is not: when one model's distances are spread wider than the other's, random groups already
+/// score near 0 or 1, and only the distance from chance says anything (issue 17, item 4).
+/// </summary>
+/// <remarks>
+/// The random groups come from one seeded pool of samples per pair (<see cref="PoolSize"/>, fewer on very
+/// large pairs), whose distance rows are computed once and shared by every method of a comparison; each
+/// random group is a uniform random subset of all samples, as the pool is.
+/// </remarks>
+public static class BsrChance
+{
+    /// <summary>Random draws per chance figure.</summary>
+    public const int Draws = 100;
+
+    /// <summary>Samples random groups are drawn from (all of them on smaller pairs).</summary>
+    public const int PoolSize = 256;
+
+    private const int Seed = 2017;
+    private static readonly ConditionalWeakTable<RepresentationPair, Pool> pools = new();
+
+    private sealed record Pool(int[] Samples, FocusRows A, FocusRows B);
+
+    /// <summary>
+    /// Fills e.Metrics["bsr_chance"], "bsr_mned_chance", "bsr_lsed_chance" (per direction and "mean", as
+    /// <see cref="Bsr.Evaluate"/> fills "bsr"...) with "_sd" spreads beside them, and each scored concept's
+    /// <see cref="Concept.BsrChance"/> (SILB, a random group of its grid's size).
+    /// </summary>
+    public static void Evaluate(Explanation e, RepresentationPair pair)
+    {
+        var scored = e.Directions.Where(d => d.Explains is "a" or "b")
+            .Select(d => (Direction: d, Sizes: d.Concepts.Where(c => c.Rank >= 1 && c.Grid.Length >= 2).Select(c => c.Grid.Length).ToArray()))
+            .Where(d => d.Sizes.Length > 0)
+            .ToArray();
+        if (scored.Length == 0) return;
+        var pool = PoolFor(pair, scored.Max(d => d.Sizes.Max()));
+        foreach (var (key, kind) in new[] { ("bsr", BsrDistance.Silb), ("bsr_mned", BsrDistance.Mned), ("bsr_lsed", BsrDistance.Lsed) })
+        {
+            var rng = Rng.Create(Seed);
+            var draws = new double[scored.Length + 1][];
+            for (int k = 0; k <= scored.Length; k++) draws[k] = new double[Draws];
+            for (int t = 0; t < Draws; t++)
+            {
+                double sum = 0;
+                for (int k = 0; k < scored.Length; k++)
+                {
+                    var groups = scored[k].Sizes.Select(g => RandomGroup(pool.Samples, g, rng)).ToArray();
+                    bool a = scored[k].Direction.Explains == "a";
+                    double v = FocusRows.Score(a ? pool.A : pool.B, a ? pool.B : pool.A, groups, kind);
+                    draws[k][t] = v;
+                    sum += v;
+                }
+                draws[scored.Length][t] = sum / scored.Length;
+            }
+            var means = new JsonObject();
+            var spreads = new JsonObject();
+            for (int k = 0; k <= scored.Length; k++)
+            {
+                string name = k < scored.Length ? scored[k].Direction.Name : "mean";
+                means[name] = Round(draws[k].Average());
+                spreads[name] = Round(StandardDeviation(draws[k]));
+            }
+            e.Metrics[key + "_chance"] = means;
+            e.Metrics[key + "_chance_sd"] = spreads;
+        }
+        var bySize = new Dictionary<(string, int), double>();
+        foreach (var (direction, _) in scored)
+        {
+            bool a = direction.Explains == "a";
+            foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1 && c.Grid.Length >= 2))
+            {
+                if (!bySize.TryGetValue((direction.Explains!, concept.Grid.Length), out double chance))
+                {
+                    var rng = Rng.Create(Rng.Derive(Seed, concept.Grid.Length));
+                    chance = Round(Enumerable.Range(0, Draws).Average(_ =>
+                        FocusRows.Score(a ? pool.A : pool.B, a ? pool.B : pool.A, [RandomGroup(pool.Samples, concept.Grid.Length, rng)], BsrDistance.Silb)));
+                    bySize[(direction.Explains!, concept.Grid.Length)] = chance;
+                }
+                concept.BsrChance = chance;
+            }
+        }
+        e.Metrics["bsr_chance_draws"] = Draws;
+        e.Metrics["bsr_chance_pool"] = pool.Samples.Length;
+    }
+
+    /// <summary>A uniform random subset of the pool of the given size (the whole pool when it is smaller).</summary>
+    internal static int[] RandomGroup(int[] pool, int size, Random rng)
+    {
+        size = Math.Min(size, pool.Length);
+        var chosen = new int[size];
+        var taken = new HashSet<int>();
+        for (int k = 0; k < size;)
+        {
+            int i = pool[rng.Next(pool.Length)];
+            if (taken.Add(i)) chosen[k++] = i;
+        }
+        return chosen;
+    }
+
+    internal static double StandardDeviation(IReadOnlyCollection<double> values)
+    {
+        if (values.Count < 2) return 0;
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    /// <summary>Six decimals: the chance figures are estimates, and a shorter results.json reads better.</summary>
+    private static double Round(double v) => double.IsFinite(v) ? Math.Round(v, 6) : 0.5;
+
+    private static Pool PoolFor(RepresentationPair pair, int largestGroup)
+    {
+        lock (pools)
+        {
+            int size = Math.Min(pair.N, Math.Max(PoolSize, 2 * largestGroup));
+            size = Math.Min(size, Math.Max(FocusRows.MaxFocus(pair.N), Math.Min(pair.N, largestGroup)));
+            if (pools.TryGetValue(pair, out var cached) && cached.Samples.Length >= Math.Min(size, pair.N)) return cached;
+            var samples = Sampling.Uniform(pair.N, size, Seed);
+            var pool = new Pool(samples,
+                new FocusRows(pair.RowsA, samples, pair.Statistics.MaxDistanceA),
+                new FocusRows(pair.RowsB, samples, pair.Statistics.MaxDistanceB));
+            pools.AddOrUpdate(pair, pool);
+            return pool;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using RepDiff.Numerics;
+
+namespace RepDiff.Metrics;
+
+/// <summary>
+/// What BSR (docs/methods/METHODS.md §2) needs of one representation about a fixed set of focus samples, from
+/// which many groups are then drawn: between every two focus samples their squared distance, the SILB rank
+/// of one in the other's row (over all samples of the representation), and each focus sample's local scale.
+/// Built for scoring hundreds of random groups (chance levels, held-out p-values) at the cost of one
+/// F×n distance pass, where <see cref="Bsr"/> would take one pass per group.
+/// </summary>
+/// <remarks>
+/// Distances are float GEMM distances, and SILB ties count as not closer; the held-out grid and the random
+/// groups it is compared with are scored by this same code, so they stay comparable with each other.
+/// </remarks>
+internal sealed class FocusRows
+{
+    private const int LocalScalingNeighbor = 7;
+    private readonly Dictionary<int, int> position = [];
+    private readonly double[] squared;   // F × F
+    private readonly int[] ranks;        // F × F: rank of focus q in focus p's row (self = 0)
+    private readonly double[] localScale;
+    private readonly int f;
+
+    /// <summary>Largest Euclidean distance MNED divides by.</summary>
+    public double MaxDistance { get; }
+
+    /// <param name="focus">Distinct sample indices of x.</param>
+    /// <param name="maxDistance">MNED's normalizer; null: the largest distance from a focus sample to any sample.</param>
+    public FocusRows(IRowSource x, int[] focus, double? maxDistance)
+    {
+        f = focus.Length;
+        for (int p = 0; p < f; p++) position.Add(focus[p], p);
+        int n = x.Rows;
+        var focusRows = x.SelectRows(focus);
+        squared = new double[f * f];
+        ranks = new int[f * f];
+        localScale = new double[f];
+        var farthest = new double[f];
+        // Rows of the F×n distance matrix, a block of samples at a time, kept whole per focus row for ranking.
+        var rows = new float[f][];
+        for (int p = 0; p < f; p++) rows[p] = new float[n];
+        int block = Math.Clamp((1 << 22) / Math.Max(1, f), 256, Math.Max(256, n));
+        for (int first = 0; first < n; first += block)
+        {
+            int count = Math.Min(block, n - first);
+            var part = new Matrix(count, x.Cols);
+            x.ReadRows(first, count, part.Data);
+            var d = Distances.SquaredEuclidean(focusRows, part);
+            for (int p = 0; p < f; p++) d.Row(p).CopyTo(rows[p].AsSpan(first, count));
+        }
+        Parallel.For(0, f, p =>
+        {
+            var row = rows[p];
+            row[focus[p]] = 0;
+            for (int q = 0; q < f; q++) squared[p * f + q] = p == q ? 0 : row[focus[q]];
+            var sorted = (float[])row.Clone();
+            Array.Sort(sorted);
+            farthest[p] = sorted[^1];
+            // sorted[0] is the sample itself (distance 0); the 7th neighbour follows it.
+            localScale[p] = n > 1 ? Math.Sqrt(sorted[Math.Min(LocalScalingNeighbor, n - 1)]) : 0;
+            for (int q = 0; q < f; q++)
+            {
+                if (q == p) continue;
+                // Samples strictly closer than q, less the sample itself (distance 0 < target unless q is a duplicate).
+                float target = row[focus[q]];
+                int closer = LowerBound(sorted, target);
+                if (target > 0) closer--;
+                ranks[p * f + q] = closer + 1;
+            }
+        });
+        MaxDistance = maxDistance ?? Math.Sqrt(farthest.DefaultIfEmpty(0).Max());
+    }
+
+    /// <summary>Most focus samples for n samples: the F×n distance rows stay within 64 M floats (256 MB), and at most 512.</summary>
+    public static int MaxFocus(int n) => (int)Math.Clamp((1L << 26) / Math.Max(1, n), 32, 512);
+
+    private double Distance(int i, int j, BsrDistance kind)
+    {
+        int p = position[i], q = position[j];
+        return kind switch
+        {
+            BsrDistance.Silb => ranks[p * f + q] + 1,
+            BsrDistance.Mned => MaxDistance > 0 ? Math.Sqrt(squared[p * f + q]) / MaxDistance : 0,
+            _ => squared[p * f + q] / (localScale[p] * localScale[q]),
+        };
+    }
+
+    /// <summary>
+    /// BSR pooled over the ordered pairs inside each group (every group's members must be focus samples of
+    /// both representations): the share of pairs closer in <paramref name="explained"/> than in <paramref name="other"/>.
+    /// </summary>
+    public static double Score(FocusRows explained, FocusRows other, IEnumerable<int[]> groups, BsrDistance distance)
+    {
+        long successes = 0, pairs = 0;
+        foreach (var group in groups)
+            for (int p = 0; p < group.Length; p++)
+                for (int q = 0; q < group.Length; q++)
+                {
+                    if (p == q) continue;
+                    pairs++;
+                    if (explained.Distance(group[p], group[q], distance) < other.Distance(group[p], group[q], distance)) successes++;
+                }
+        return pairs == 0 ? double.NaN : (double)successes / pairs;
+    }
+
+    private static int LowerBound(float[] sorted, float value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+}

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using RepDiff.Methods;
+using RepDiff.Metrics;
+using RepDiff.Numerics;
+using RepDiff.Options;
+
+namespace RepDiff.Trust;
+
+/// <summary>
+/// Held-out validation of every concept (docs/methods/METHODS.md §7): one seeded split of the samples
+/// (stratified by labels when given) into a discovery half D and a validation half V; the method runs on D
+/// with the same options; each concept it finds is extended to V (<see cref="IConceptExtension"/>, or a vote
+/// of its 10 nearest D samples), and the held-out grid's BSR is compared with that of
+/// <see cref="RandomGroups"/> random groups of V of the same size: p = (1 + #{random ≥ observed}) / (N + 1).
+/// Each concept of the full run gets the p-value of the discovery concept it matches (most of the smaller
+/// of the two member sets shared), 1 when none matches; Benjamini–Hochberg adjusts over the explanation.
+/// </summary>
+public static class HeldOutValidation
+{
+    /// <summary>Random groups each held-out statistic is compared with (N of §7).</summary>
+    public const int RandomGroups = 200;
+
+    /// <summary>Discovery neighbours that vote on each held-out sample (k of §7).</summary>
+    public const int Neighbours = 10;
+
+    /// <summary>A concept is confirmed when its adjusted p-value is at most this.</summary>
+    public const double ConfirmedBelow = 0.05;
+
+    /// <summary>Fewest samples to split: each half must still hold concepts and random groups.</summary>
+    public const int MinSamples = 40;
+
+    /// <summary>Share of the smaller member set two concepts must have in common to be the same concept.</summary>
+    public const double MatchOverlap = 0.5;
+
+    private const int SplitStream = 170;
+
+    /// <summary>A concept of the discovery run, extended to V: its members there (indices into V, best first), its grid, and its p-value.</summary>
+    private sealed record Tested(string Direction, int[] DiscoveryMembers, double? Score, double PValue);
+
+    /// <summary>Validates every concept of <paramref name="full"/>, the method's run on the whole pair with these options.</summary>
+    public static void Run(IPairMethod method, MethodOptions options, RepresentationPair pair, Explanation full, IProgress<ProgressUpdate>? progress = null)
+    {
+        CheckSize(pair.N);
+        var clock = Stopwatch.StartNew();
+        int seed = Rng.Derive(options.Seed, SplitStream);
+        var discovery = Sampling.Stratified(pair.N, pair.N / 2, seed, pair.Samples.Labels?.Codes);
+        var validation = Complement(discovery, pair.N);
+        progress.Report("validation: discovery run", 0);
+        using var discoveryPair = new RepresentationPair(pair.RowsA.SelectRows(discovery), pair.RowsB.SelectRows(discovery), Restrict(pair.Samples, discovery))
+        {
+            NameA = pair.NameA,
+            NameB = pair.NameB,
+        };
+        var found = method.Run(discoveryPair, options);
+        progress.Report("validation: held-out groups", 0.5);
+        var heldA = pair.RowsA.SelectRows(validation);
+        var heldB = pair.RowsB.SelectRows(validation);
+        var votes = new Dictionary<string, NeighbourVote>();
+        NeighbourVote Vote(string side) => votes.TryGetValue(side, out var v) ? v
+            : votes[side] = new NeighbourVote(side == "a" ? heldA : heldB, side == "a" ? discoveryPair.A : discoveryPair.B, Neighbours);
+
+        // Each discovery concept's held-out grid (indices into V).
+        var grids = new List<(Direction Direction, Concept Concept, int[] Grid)>();
+        bool voted = false, extended = false;
+        foreach (var direction in found.Directions.Where(d => d.Explains is "a" or "b"))
+            foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1 && c.Members.Length > 0))
+            {
+                int size = Math.Max(2, concept.Grid.Length);
+                if (found.Extension?.Score(direction.Name, concept.Rank, [heldA, heldB]) is { } scores)
+                {
+                    // The mode's own rule: its grid is its best-scoring members.
+                    grids.Add((direction, concept, Top(scores, size)));
+                    extended = true;
+                }
+                else
+                {
+                    bool a = direction.Explains == "a";
+                    var members = Vote(direction.Explains!).Members(concept.Members);
+                    grids.Add((direction, concept, Mirror(concept.Grid, members, a ? discoveryPair.A : discoveryPair.B, a ? heldA : heldB, size)));
+                    voted = true;
+                }
+            }
+
+        var heldPair = (A: heldA, B: heldB);
+        var pool = Sampling.Uniform(validation.Length, Math.Min(validation.Length, Math.Min(BsrChance.PoolSize, FocusRows.MaxFocus(validation.Length))), seed + 1);
+        var focus = pool.Concat(grids.SelectMany(g => g.Grid)).Distinct().Order().ToArray();
+        var rowsA = new FocusRows(heldPair.A, focus, null);
+        var rowsB = new FocusRows(heldPair.B, focus, null);
+        var tested = new List<Tested>();
+        for (int t = 0; t < grids.Count; t++)
+        {
+            var (direction, concept, grid) = grids[t];
+            var mapped = concept.Members.Select(i => discovery[i]).ToArray();
+            if (grid.Length < 2)
+            {
+                tested.Add(new Tested(direction.Name, mapped, null, 1));
+                continue;
+            }
+            bool a = direction.Explains == "a";
+            var (explained, other) = a ? (rowsA, rowsB) : (rowsB, rowsA);
+            double observed = FocusRows.Score(explained, other, [grid], BsrDistance.Silb);
+            var rng = Rng.Create(Rng.Derive(seed, t));
+            int atLeast = 0;
+            for (int r = 0; r < RandomGroups; r++)
+                if (FocusRows.Score(explained, other, [BsrChance.RandomGroup(pool, grid.Length, rng)], BsrDistance.Silb) >= observed) atLeast++;
+            tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (RandomGroups + 1)));
+        }
+        var discoverySet = new HashSet<int>(discovery);
+        Attach(full, tested, direction => direction.Explains is "a" or "b", (_, i) => discoverySet.Contains(i));
+        full.Metrics["validation"] = Summary(full, discovery.Length, validation.Length,
+            statistic: "BSR (SILB) of the held-out grid, within the validation half",
+            extension: (extended, voted) switch
+            {
+                (true, false) => "the method's mode functions",
+                (false, true) => $"a vote of the {Neighbours} nearest discovery samples in the explained representation",
+                (true, true) => "mode functions, else a vote of nearest discovery samples",
+                _ => "none (no concepts)",
+            });
+        full.Timings["validation"] = clock.Elapsed.TotalSeconds;
+        progress.Report("validation: held-out groups", 1);
+    }
+
+    /// <summary>
+    /// FINC's validation: each sample set is split in two; the method runs on the discovery halves; each mode
+    /// scores the pooled held-out samples of both sets, and the statistic is the share of its top m held-out
+    /// samples that come from the set the mode is more frequent in, against random groups of the pool.
+    /// BSR does not apply: there is one representation, and FINC claims a difference of frequency, not of distance.
+    /// </summary>
+    public static void Run(ISampleSetMethod method, MethodOptions options, SampleSets sets, Explanation full, IProgress<ProgressUpdate>? progress = null)
+    {
+        CheckSize(Math.Min(sets.Test.Rows, sets.Reference.Rows) * 2);
+        var clock = Stopwatch.StartNew();
+        int seed = Rng.Derive(options.Seed, SplitStream);
+        int nt = sets.Test.Rows, nr = sets.Reference.Rows;
+        var discoveryTest = Sampling.Uniform(nt, nt / 2, seed);
+        var discoveryRef = Sampling.Uniform(nr, nr / 2, seed + 1);
+        var heldTest = Complement(discoveryTest, nt);
+        var heldRef = Complement(discoveryRef, nr);
+        progress.Report("validation: discovery run", 0);
+        var found = method.Run(new SampleSets(sets.Test.SelectRows(discoveryTest), sets.Reference.SelectRows(discoveryRef)), options);
+        var pooled = Stack(sets.Test.SelectRows(heldTest), sets.Reference.SelectRows(heldRef));
+        var all = Enumerable.Range(0, pooled.Rows).ToArray();
+        var tested = new List<Tested>();
+        int t = 0;
+        foreach (var direction in found.Directions.Where(d => d.Rows is "test" or "ref"))
+        {
+            bool test = direction.Rows == "test";
+            var discoveryRows = test ? discoveryTest : discoveryRef;
+            foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1 && c.Members.Length > 0))
+            {
+                var mapped = concept.Members.Select(i => discoveryRows[i]).ToArray();
+                if (found.Extension?.Score(direction.Name, concept.Rank, [pooled]) is not { } scores)
+                {
+                    tested.Add(new Tested(direction.Name, mapped, null, 1));
+                    continue;
+                }
+                var top = Top(scores, concept.Members.Length);
+                double Own(IEnumerable<int> rows) => rows.Count(i => (i < heldTest.Length) == test) / (double)top.Length;
+                double observed = Own(top);
+                var rng = Rng.Create(Rng.Derive(seed, t++));
+                int atLeast = 0;
+                for (int r = 0; r < RandomGroups; r++)
+                    if (Own(BsrChance.RandomGroup(all, top.Length, rng)) >= observed) atLeast++;
+                tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (RandomGroups + 1)));
+            }
+        }
+        var inTest = new HashSet<int>(discoveryTest);
+        var inRef = new HashSet<int>(discoveryRef);
+        Attach(full, tested, direction => direction.Rows is "test" or "ref", (direction, i) => (direction.Rows == "test" ? inTest : inRef).Contains(i));
+        full.Metrics["validation"] = Summary(full, discoveryTest.Length + discoveryRef.Length, pooled.Rows,
+            statistic: "share of the mode's top held-out samples (pooled from both sets) that come from the set it is more frequent in",
+            extension: "the method's mode functions");
+        full.Timings["validation"] = clock.Elapsed.TotalSeconds;
+        progress.Report("validation: held-out groups", 1);
+    }
+
+    private static void CheckSize(int n)
+    {
+        if (n < MinSamples)
+            throw new InvalidOptionException(nameof(TrustOptions.Validate), $"needs at least {MinSamples} samples to split into a discovery and a validation half; there are {n}");
+    }
+
+    /// <summary>
+    /// Gives each concept of the full run the p-value of the discovery concept of its direction that shares most
+    /// of its members (Jaccard, among those sharing at least <see cref="MatchOverlap"/> of the smaller set), or 1,
+    /// then the Benjamini–Hochberg adjusted values over every concept of the explanation.
+    /// </summary>
+    private static void Attach(Explanation full, List<Tested> tested, Func<Direction, bool> validated, Func<Direction, int, bool> inDiscovery)
+    {
+        var concepts = new List<Concept>();
+        foreach (var direction in full.Directions.Where(validated))
+            foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1))
+            {
+                var seen = concept.Members.Where(i => inDiscovery(direction, i)).ToHashSet();
+                Tested? best = null;
+                double bestJaccard = 0;
+                foreach (var candidate in tested.Where(x => x.Direction == direction.Name))
+                {
+                    int shared = candidate.DiscoveryMembers.Count(seen.Contains);
+                    int smaller = Math.Min(seen.Count, candidate.DiscoveryMembers.Length);
+                    if (smaller == 0 || shared < MatchOverlap * smaller) continue;
+                    double jaccard = shared / (double)(seen.Count + candidate.DiscoveryMembers.Length - shared);
+                    if (jaccard > bestJaccard) (best, bestJaccard) = (candidate, jaccard);
+                }
+                concept.PValue = best?.PValue ?? 1;
+                concept.HeldOutScore = best?.Score;
+                concepts.Add(concept);
+            }
+        if (concepts.Count == 0) return;
+        var adjusted = Statistics.BenjaminiHochberg(concepts.Select(c => c.PValue!.Value).ToArray());
+        for (int k = 0; k < concepts.Count; k++) concepts[k].PAdjusted = adjusted[k];
+    }
+
+    private static JsonObject Summary(Explanation full, int discovery, int validation, string statistic, string extension)
+    {
+        var concepts = full.Directions.SelectMany(d => d.Concepts).Where(c => c.PValue is not null).ToList();
+        return new JsonObject
+        {
+            ["discovery_samples"] = discovery,
+            ["validation_samples"] = validation,
+            ["random_groups"] = RandomGroups,
+            ["extension"] = extension,
+            ["statistic"] = statistic,
+            ["confirmed_below"] = ConfirmedBelow,
+            ["concepts"] = concepts.Count,
+            ["confirmed"] = concepts.Count(c => c.Confirmed == true),
+        };
+    }
+
+    /// <summary>
+    /// The held-out grid of a voted concept: for each member of the method's own grid in turn, the nearest held-out
+    /// member not yet taken (explained representation), so the held-out grid stands where the method's grid stood
+    /// rather than anywhere in the concept; all held-out members when there are no more than the grid's size.
+    /// </summary>
+    private static int[] Mirror(int[] grid, int[] members, Matrix discovery, Matrix heldOut, int size)
+    {
+        if (members.Length <= size || grid.Length == 0) return members;
+        var d = Distances.SquaredEuclidean(discovery.SelectRows(grid), heldOut.SelectRows(members));
+        var taken = new bool[members.Length];
+        var mirrored = new List<int>();
+        for (int g = 0; mirrored.Count < size; g = (g + 1) % grid.Length)
+        {
+            var row = d.Row(g);
+            int best = -1;
+            for (int j = 0; j < members.Length; j++)
+                if (!taken[j] && (best < 0 || row[j] < row[best])) best = j;
+            taken[best] = true;
+            mirrored.Add(members[best]);
+        }
+        return mirrored.ToArray();
+    }
+
+    /// <summary>Indices of the m largest scores, largest first (ties by index).</summary>
+    private static int[] Top(double[] scores, int m) => Enumerable.Range(0, scores.Length)
+        .OrderByDescending(i => scores[i]).ThenBy(i => i).Take(Math.Min(m, scores.Length)).ToArray();
+
+    private static int[] Complement(int[] chosen, int n)
+    {
+        var taken = new bool[n];
+        foreach (int i in chosen) taken[i] = true;
+        return Enumerable.Range(0, n).Where(i => !taken[i]).ToArray();
+    }
+
+    /// <summary>The side information of some samples (labels only: what methods may read, e.g. RDX's guide labels).</summary>
+    private static SampleInfo Restrict(SampleInfo samples, int[] rows) => new()
+    {
+        Labels = samples.Labels is { } labels ? new SampleLabels(rows.Select(i => labels[i]).ToArray()) : null,
+    };
+
+    private static Matrix Stack(Matrix first, Matrix second)
+    {
+        var stacked = new Matrix(first.Rows + second.Rows, first.Cols);
+        first.Data.CopyTo(stacked.Data, 0);
+        second.Data.CopyTo(stacked.Data, first.Data.Length);
+        return stacked;
+    }
+}
