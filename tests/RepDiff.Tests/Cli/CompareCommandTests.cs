@@ -105,6 +105,7 @@ public class CompareCommandTests
         Assert.True(code == 0, stderr);
         Assert.Contains("warning: image of sample", stderr);
         string html = File.ReadAllText(Path.Combine(dir, "out", "report.html"));
-        Assert.Contains("content does not match its extension", html);
+        // The CLI thumbnails image files with Skia, whose decoder names the problem.
+        Assert.Contains("not a readable image", html);
     }
 }
