@@ -43,7 +43,7 @@ internal static class CompareCommand
             var comparison = ProgressDisplay.Run(progress =>
             {
                 var result = Comparison.Run(pair, runs, s, progress, trust);
-                Stability.Measure(result, runs, trust.Resamples(), progress);
+                Stability.Measure(result, runs, trust, progress);
                 return result;
             });
             comparison.Timings["open_inputs"] = openSeconds;

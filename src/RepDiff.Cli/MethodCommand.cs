@@ -42,7 +42,8 @@ internal static class MethodCommand
             var explanation = ProgressDisplay.Run(progress =>
             {
                 var result = method.Run(pair, options, progress);
-                Stability.Measure(method, pair, result, trust.Resamples(), progress);
+                Stability.Measure(method, pair, result, trust.ResamplesFor(method), progress);
+                Stability.NoteLeftOut(result, trust.StabilityLeftOut(method));
                 if (trust.Validates()) HeldOutValidation.Run(method, options, pair, result, progress);
                 return result;
             });
@@ -89,7 +90,7 @@ internal static class MethodCommand
             var explanation = ProgressDisplay.Run(progress =>
             {
                 var result = method.Run(sets, options, progress);
-                Stability.Measure(method, sets, result, trust.Resamples(), progress);
+                Stability.Measure(method, sets, result, trust.ResamplesFor(method), progress);
                 if (trust.Validates()) HeldOutValidation.Run(method, options, sets, result, progress);
                 return result;
             });

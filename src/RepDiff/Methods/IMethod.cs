@@ -18,4 +18,11 @@ public interface IMethod
 
     /// <summary>A new options record holding every default.</summary>
     MethodOptions DefaultOptions();
+
+    /// <summary>
+    /// Whether every stability rerun trains a model from scratch at the cost of a full run, with nothing to share
+    /// (the sparse autoencoder). `--trust` then leaves its stability to an explicit --stability R, so that
+    /// compare --trust stays within about twice compare's time (docs/benchmarks.md).
+    /// </summary>
+    bool RetrainsOnEveryRerun => false;
 }

@@ -34,16 +34,27 @@ public static class Stability
         Record(full, resamples, fraction, clock);
     }
 
-    /// <summary>Stability of every explanation of a comparison (runs in the order they ran), with each method's time in its timings.</summary>
-    public static void Measure(Comparison comparison, IReadOnlyList<MethodRun> runs, int resamples, IProgress<ProgressUpdate>? progress = null)
+    /// <summary>
+    /// Stability of every explanation of a comparison (runs in the order they ran) with the resamples
+    /// <paramref name="trust"/> gives each method, and each method's time in the comparison's timings.
+    /// </summary>
+    public static void Measure(Comparison comparison, IReadOnlyList<MethodRun> runs, TrustOptions trust, IProgress<ProgressUpdate>? progress = null)
     {
-        if (resamples <= 0) return;
         for (int i = 0; i < runs.Count; i++)
         {
-            var explanation = comparison.Explanations[i];
-            Measure(runs[i].Method, comparison.Pair, explanation, resamples, progress);
-            comparison.Timings[$"{runs[i].Method.Name} stability"] = explanation.Timings["stability"];
+            var (method, explanation) = (runs[i].Method, comparison.Explanations[i]);
+            NoteLeftOut(explanation, trust.StabilityLeftOut(method));
+            int resamples = trust.ResamplesFor(method);
+            if (resamples <= 0) continue;
+            Measure(method, comparison.Pair, explanation, resamples, progress);
+            comparison.Timings[$"{method.Name} stability"] = explanation.Timings["stability"];
         }
+    }
+
+    /// <summary>Says in results.json (metrics.stability_note) and the report why a method's stability was not measured.</summary>
+    public static void NoteLeftOut(Explanation explanation, string? note)
+    {
+        if (note is not null) explanation.Metrics["stability_note"] = note;
     }
 
     /// <summary>The same for a method on two sample sets (FINC): each set is resampled on its own.</summary>

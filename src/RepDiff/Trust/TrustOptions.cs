@@ -1,3 +1,4 @@
+using RepDiff.Methods;
 using RepDiff.Options;
 
 namespace RepDiff.Trust;
@@ -17,12 +18,20 @@ public sealed record TrustOptions
     [Option("validate every concept on held-out samples and give it a p-value")]
     public bool Validate { get; init; }
 
-    [Option("check every concept both ways: --validate and, unless --stability is given, --stability 5")]
+    [Option("check every concept both ways: --validate and, unless --stability is given, --stability 5 (not for sae, whose every rerun retrains it: give --stability R)")]
     public bool Trust { get; init; }
 
     /// <summary>Whether held-out validation runs (--validate or --trust).</summary>
     public bool Validates() => Validate || Trust;
 
-    /// <summary>The stability resamples to run: --stability, else <see cref="TrustResamples"/> with --trust, else 0.</summary>
-    public int Resamples() => Stability > 0 ? Stability : Trust ? TrustResamples : 0;
+    /// <summary>
+    /// The stability resamples to run for <paramref name="method"/>: --stability, else <see cref="TrustResamples"/> with
+    /// --trust unless each of the method's reruns is a full training (<see cref="IMethod.RetrainsOnEveryRerun"/>), else 0.
+    /// </summary>
+    public int ResamplesFor(IMethod method) => Stability > 0 ? Stability : Trust && !method.RetrainsOnEveryRerun ? TrustResamples : 0;
+
+    /// <summary>Why --trust measured no stability for <paramref name="method"/>, or null when it did or was not asked to.</summary>
+    public string? StabilityLeftOut(IMethod method) => Stability == 0 && Trust && method.RetrainsOnEveryRerun
+        ? $"stability not measured: each {method.Name} rerun retrains it from scratch, so --trust leaves it out; give --stability R to measure it"
+        : null;
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using RepDiff.Demo;
 using RepDiff.IO;
 using RepDiff.Methods;
+using RepDiff.Trust;
 
 namespace RepDiff.Tests.Cli;
 
@@ -90,6 +91,35 @@ public class CompareCommandTests
             Assert.Contains(Path.GetFileName(side[1]), stderr);
             Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
         }
+    }
+
+    [Fact]
+    public void TrustValidatesEveryConceptAndMeasuresStabilityWhereAResampleIsNotAFullTraining()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels, _, _) = WriteInputs(dir);
+        string outDir = Path.Combine(dir, "out");
+        var (code, _, stderr) = Run("compare", a, b, "--labels", labels, "--methods", "kmeans,sae", "--trust", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        var explanations = ResultsFile.Read(Path.Combine(outDir, "results.json")).Explanations.ToDictionary(e => e.Method);
+        var concepts = explanations.Values.SelectMany(e => e.Directions).SelectMany(d => d.Concepts).ToList();
+        Assert.NotEmpty(concepts);
+        Assert.All(concepts, c => { Assert.InRange(c.PValue!.Value, 0, 1); Assert.InRange(c.PAdjusted!.Value, c.PValue.Value, 1); });
+        // k-means reruns on TrustResamples subsamples; the autoencoder, which would retrain on each, is left out and says so.
+        Assert.Equal(TrustOptions.TrustResamples, explanations["kmeans"].Metrics["stability_resamples"]!.GetValue<int>());
+        Assert.All(explanations["kmeans"].Directions.SelectMany(d => d.Concepts), c => Assert.InRange(c.Stability!.Value, 0, 1));
+        Assert.All(explanations["sae"].Directions.SelectMany(d => d.Concepts), c => Assert.Null(c.Stability));
+        Assert.Contains("--stability R", explanations["sae"].Metrics["stability_note"]!.GetValue<string>());
+        Assert.Contains("each sae rerun retrains it from scratch", File.ReadAllText(Path.Combine(outDir, "report.html")));
+
+        // An explicit --stability measures every method, the autoencoder included.
+        string again = Path.Combine(dir, "again");
+        (code, _, stderr) = Run("compare", a, b, "--methods", "sae", "--trust", "--stability", "2", "--out", again);
+        Assert.True(code == 0, stderr);
+        var sae = Assert.Single(ResultsFile.Read(Path.Combine(again, "results.json")).Explanations);
+        Assert.Equal(2, sae.Metrics["stability_resamples"]!.GetValue<int>());
+        Assert.All(sae.Directions.SelectMany(d => d.Concepts), c => Assert.InRange(c.Stability!.Value, 0, 1));
+        Assert.Null(sae.Metrics["stability_note"]);
     }
 
     [Fact]

@@ -96,11 +96,12 @@ public sealed class SparseAutoencoder
     public Matrix Encode(Matrix x)
     {
         var result = new Matrix(x.Rows, Latents);
+        var shift = EncodedPreBias();
         Parallel.For(0, x.Rows, () => (new double[Dim], new double[Latents], new int[Active]), (i, _, buffers) =>
         {
             var (input, pre, active) = buffers;
             Normalize(x.Row(i), input);
-            int count = Forward(input, pre, active);
+            int count = Forward(input, shift, pre, active);
             var row = result.Row(i);
             for (int a = 0; a < count; a++) row[active[a]] = (float)pre[active[a]];
             return buffers;
@@ -112,40 +113,47 @@ public sealed class SparseAutoencoder
     public double MeanSquaredError(Matrix x)
     {
         var errors = new double[x.Rows];
+        var shift = EncodedPreBias();
         Parallel.For(0, x.Rows, () => (new double[Dim], new double[Latents], new int[Active], new double[Dim]), (i, _, buffers) =>
         {
             var (input, pre, active, residual) = buffers;
             Normalize(x.Row(i), input);
-            errors[i] = Residual(input, pre, active, residual, out int _);
+            errors[i] = Residual(input, shift, pre, active, residual, out int _);
             return buffers;
         }, _ => { });
         return errors.Average();
     }
 
     /// <summary>residual = x̂ − x for one normalized row; returns ‖residual‖² and the number of active latents.</summary>
-    private double Residual(ReadOnlySpan<double> x, Span<double> pre, Span<int> active, Span<double> residual, out int count)
+    private double Residual(ReadOnlySpan<double> x, ReadOnlySpan<double> shift, Span<double> pre, Span<int> active, Span<double> residual, out int count)
     {
-        count = Forward(x, pre, active);
+        count = Forward(x, shift, pre, active);
         TensorPrimitives.Subtract(Parameters.AsSpan(PreBiasOffset, Dim), x, residual);
         for (int a = 0; a < count; a++)
             TensorPrimitives.MultiplyAdd(Parameters.AsSpan(DecoderOffset + active[a] * Dim, Dim), pre[active[a]], residual, residual);
         return TensorPrimitives.Dot<double>(residual, residual);
     }
 
+    /// <summary>W_enc b_pre, one value per latent: the same for every row while the parameters stay, so computed once per pass.</summary>
+    private double[] EncodedPreBias()
+    {
+        var preBias = Parameters.AsSpan(PreBiasOffset, Dim);
+        var shift = new double[Latents];
+        for (int j = 0; j < Latents; j++) shift[j] = TensorPrimitives.Dot<double>(Parameters.AsSpan(j * Dim, Dim), preBias);
+        return shift;
+    }
+
     /// <summary>
     /// Pre-activations into pre, and the indices of the active latents (the k largest pre-activations,
     /// ties to the lower index, those ≤ 0 dropped by the ReLU) into active; returns how many are active.
     /// </summary>
-    private int Forward(ReadOnlySpan<double> x, Span<double> pre, Span<int> active)
+    /// <param name="shift">W_enc b_pre (<see cref="EncodedPreBias"/>).</param>
+    private int Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> shift, Span<double> pre, Span<int> active)
     {
         var encoder = Parameters.AsSpan(0, Latents * Dim);
-        var preBias = Parameters.AsSpan(PreBiasOffset, Dim);
         for (int j = 0; j < Latents; j++)
-        {
             // W_enc (x − b_pre) = W_enc x − W_enc b_pre, without a temporary.
-            var w = encoder.Slice(j * Dim, Dim);
-            pre[j] = TensorPrimitives.Dot<double>(w, x) - TensorPrimitives.Dot<double>(w, preBias) + Parameters[EncoderBiasOffset + j];
-        }
+            pre[j] = TensorPrimitives.Dot<double>(encoder.Slice(j * Dim, Dim), x) - shift[j] + Parameters[EncoderBiasOffset + j];
         int count = 0;
         for (int j = 0; j < Latents; j++)
         {
@@ -172,6 +180,7 @@ public sealed class SparseAutoencoder
         partialGradients ??= Enumerable.Range(0, Chunks).Select(_ => new double[Parameters.Length]).ToArray();
         var partialLosses = new double[Chunks];
         double factor = 2.0 / count;
+        var shift = EncodedPreBias();
         Parallel.For(0, Chunks, chunk =>
         {
             var g = partialGradients[chunk];
@@ -185,7 +194,7 @@ public sealed class SparseAutoencoder
             for (int b = count * chunk / Chunks; b < count * (chunk + 1) / Chunks; b++)
             {
                 var x = batch.AsSpan(b * Dim, Dim);
-                loss += Residual(x, pre, active, residual, out int k);
+                loss += Residual(x, shift, pre, active, residual, out int k);
                 TensorPrimitives.Multiply(residual, factor, residual);    // now g = ∂loss/∂x̂
                 TensorPrimitives.Subtract(x, preBias, centered);
                 var gPreBias = g.AsSpan(PreBiasOffset, Dim);
