@@ -52,30 +52,35 @@ internal static class DemoCommand
                 var demos = DigitsExperiment.Build(digits, s, progress).Select(d => (Demo: d, Digits: true)).ToList();
                 if (models is not null)
                     demos.AddRange(RealModelDemo.Build(models, counts, cacheDir, s, progress, r => { if (r) reused++; else embedded++; }).Select(d => (Demo: d, Digits: false)));
-                var done = new List<(DemoPair Demo, Comparison Comparison)>();
+                var done = new (DemoPair Demo, Comparison Comparison, ReportModel Model)[demos.Count];
                 string stage = $"demo: comparing {demos.Count} pairs";
-                foreach (var (demo, isDigits) in demos)
+                int finished = 0;
+                progress.Report(stage, 0);
+                // Two pairs at a time: much of a pair's work (KODA's eigensolves on a few hundred samples, the small
+                // autoencoders' steps, the maps' layout) keeps one core busy, so the other core takes the next pair.
+                // Every method is deterministic whatever the thread count, so the results do not depend on the order.
+                Parallel.For(0, demos.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, p =>
                 {
-                    progress.Report(stage, (double)done.Count / demos.Count);
+                    var (demo, isDigits) = demos[p];
                     var runs = (list is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.ParseMethods(list, registry, demo.Pair))
                         .Select(m => MethodRun.WithDefaults(m, s)).ToList();
-                    var comparison = Comparison.Run(demo.Pair, isDigits ? DigitsExperiment.WithPublishedRdxConfig(runs) : runs, s, progress);
+                    var comparison = Comparison.Run(demo.Pair, isDigits ? DigitsExperiment.WithPublishedRdxConfig(runs) : runs, s,
+                        new RenamedProgress(progress, stageName => $"{demo.Slug}: {stageName}"));
                     if (isDigits) comparison.Inputs["images"] = "data/optdigits/optdigits.csv.gz";
-                    done.Add((demo, comparison));
-                }
-                progress.Report(stage, 1);
+                    // The representations are made here, not read: name them by model.
+                    comparison.Inputs["a"] = demo.Pair.NameA;
+                    comparison.Inputs["b"] = demo.Pair.NameB;
+                    done[p] = (demo, comparison, CompareCommand.Model(comparison, demo.Title, demo.Intro, demo.SampleNoun));
+                    progress.Report(stage, (double)Interlocked.Increment(ref finished) / demos.Count);
+                });
                 return done;
             });
             // The whole demo folder (every pair's report, results and inputs, and the index) appears in one step,
             // replacing an earlier run's (its pair folders are folders: only the files in them are checked).
             using var folder = OutputFolder.Begin(dir, [.. results.SelectMany(r => Outputs.Files.Select(f => Path.Combine(r.Demo.Slug, f))), "index.html"]);
             var entries = new List<IndexEntry>();
-            foreach (var (demo, comparison) in results)
+            foreach (var (demo, comparison, model) in results)
             {
-                // The representations are made here, not read: name them by model.
-                comparison.Inputs["a"] = demo.Pair.NameA;
-                comparison.Inputs["b"] = demo.Pair.NameB;
-                var model = CompareCommand.Model(comparison, demo.Title, demo.Intro, demo.SampleNoun);
                 string html = HtmlReport.Render(model, new RenderOptions { OutputDirectory = Path.Combine(dir, demo.Slug) });
                 Outputs.Stage(folder, demo.Slug, comparison.ToJson(), html, model, new Dictionary<string, Matrix>());
                 SaveInputs(folder, demo.Slug, demo.Pair);
@@ -87,7 +92,7 @@ internal static class DemoCommand
                 "found by every method and ranked by how well each explains the difference (BSR). The digit pairs reproduce the RDX authors' experiments with small networks trained here; " +
                 "the others compare real pretrained models on real data. Each line in bold is what the best-ranked method found, read from the labels of its concepts' members.", entries));
             folder.Commit();
-            foreach (var ((demo, comparison), entry) in results.Zip(entries))
+            foreach (var ((demo, comparison, _), entry) in results.Zip(entries))
             {
                 Cli.Out.WriteLine(demo.Title);
                 ComparisonSummary.Print(comparison);
