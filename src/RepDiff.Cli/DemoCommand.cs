@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using RepDiff;
 using RepDiff.Demo;
 using RepDiff.IO;
@@ -59,7 +60,18 @@ internal static class DemoCommand
                 // Two pairs at a time: much of a pair's work (KODA's eigensolves on a few hundred samples, the small
                 // autoencoders' steps, the maps' layout) keeps one core busy, so the other core takes the next pair.
                 // Every method is deterministic whatever the thread count, so the results do not depend on the order.
-                Parallel.For(0, demos.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, p =>
+                try
+                {
+                    Parallel.For(0, demos.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, Compare);
+                }
+                catch (AggregateException e)
+                {
+                    // A bad --methods or option fails in every pair alike: report it as the one error it is.
+                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
+                return done;
+
+                void Compare(int p)
                 {
                     var (demo, isDigits) = demos[p];
                     var runs = (list is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.ParseMethods(list, registry, demo.Pair))
@@ -72,8 +84,7 @@ internal static class DemoCommand
                     comparison.Inputs["b"] = demo.Pair.NameB;
                     done[p] = (demo, comparison, CompareCommand.Model(comparison, demo.Title, demo.Intro, demo.SampleNoun));
                     progress.Report(stage, (double)Interlocked.Increment(ref finished) / demos.Count);
-                });
-                return done;
+                }
             });
             // The whole demo folder (every pair's report, results and inputs, and the index) appears in one step,
             // replacing an earlier run's (its pair folders are folders: only the files in them are checked).

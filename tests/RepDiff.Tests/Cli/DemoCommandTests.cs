@@ -20,4 +20,18 @@ public class DemoCommandTests
         Assert.True(File.Exists(Path.Combine(dir, "merged-labels", "report.html")));
         Assert.Contains("class=\"finding\"", File.ReadAllText(Path.Combine(dir, "index.html")));
     }
+
+    [Fact]
+    public void AnUnknownMethodIsOneLineAndExitTwoThoughThePairsRunTogether()
+    {
+        string dir = Path.Combine(TestData.TempDir(), "demo");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["demo", "--out", dir, "--digits-only", "--methods", "rdx,bogus"], stdout, stderr);
+        Assert.Equal(2, code);
+        var errors = stderr.ToString().Split('\n').Where(l => l.StartsWith("error", StringComparison.Ordinal)).ToList();
+        Assert.Contains("unknown method 'bogus'", Assert.Single(errors));
+        Assert.DoesNotContain("AggregateException", stderr.ToString());
+        Assert.False(Directory.Exists(dir));
+    }
 }
