@@ -356,7 +356,8 @@ public static partial class HtmlReport
     {
         if (concept.Stability is not double s || !double.IsFinite(s)) return "";
         string found = s >= 0.75 ? "found again" : s >= 0.4 ? "partly found again" : "not found again";
-        return string.Create(Inv, $"<div class=\"sub stability\" title=\"mean best overlap (Jaccard) with a concept of the same direction when the method reruns on 80% subsamples\">{found} when rerun on 80% of the samples: {s * 100:F0}% overlap (stability {s:F2})</div>");
+        // The number first, on a line that wraps, so a narrow card never cuts it off.
+        return string.Create(Inv, $"<div class=\"trust stability\" title=\"mean best overlap (Jaccard) with a concept of the same direction when the method reruns on 80% subsamples: {s * 100:F0}%\">stability {s:F2}: {found} when rerun on 80% of the samples</div>");
     }
 
     /// <summary>" unconfirmed" for a concept held-out validation did not confirm: it stays in the report, marked.</summary>

@@ -110,7 +110,11 @@ public class CompareCommandTests
         Assert.All(explanations["kmeans"].Directions.SelectMany(d => d.Concepts), c => Assert.InRange(c.Stability!.Value, 0, 1));
         Assert.All(explanations["sae"].Directions.SelectMany(d => d.Concepts), c => Assert.Null(c.Stability));
         Assert.Contains("--stability R", explanations["sae"].Metrics["stability_note"]!.GetValue<string>());
-        Assert.Contains("each sae rerun retrains it from scratch", File.ReadAllText(Path.Combine(outDir, "report.html")));
+        // The cards say both in words, the stability's number first.
+        string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains("each sae rerun retrains it from scratch", html);
+        Assert.Matches(@"stability \d\.\d\d: (found again|partly found again|not found again) when rerun on 80% of the samples", html);
+        Assert.Matches("holds on held-out samples|not confirmed on held-out samples", html);
 
         // An explicit --stability measures every method, the autoencoder included.
         string again = Path.Combine(dir, "again");
