@@ -25,8 +25,8 @@ internal static class EmbedCommand
         public Option<string?> Vocab { get; } = new("--vocab") { Description = "WordPiece vocab.txt of a text model" };
         public Option<string?> Tokenizer { get; } = new("--tokenizer") { Description = "Hugging Face tokenizer.json (WordPiece) of a text model" };
         public Option<int?> MaxLength { get; } = new("--max-length") { Description = "tokens per text, longer texts are truncated" };
-        public Option<int> BatchSize { get; } = new("--batch-size") { Description = "samples per model call", DefaultValueFactory = _ => 32 };
-        public Option<int> Threads { get; } = new("--threads") { Description = "threads for the model and for image decoding", DefaultValueFactory = _ => Environment.ProcessorCount };
+        public Option<int> BatchSize { get; } = new("--batch-size") { Description = "samples per model call (1 to 4,096)", DefaultValueFactory = _ => 32 };
+        public Option<int> Threads { get; } = new("--threads") { Description = "threads for the model and for image decoding (1 to 256)", DefaultValueFactory = _ => Environment.ProcessorCount };
 
         public IEnumerable<Option> All => [Description, Preset, Input, Output, Layer, Pooling, Normalize, Vocab, Tokenizer, MaxLength, BatchSize, Threads];
 

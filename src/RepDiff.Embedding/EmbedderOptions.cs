@@ -3,6 +3,9 @@ namespace RepDiff.Embedding;
 /// <summary>How an <see cref="Embedder"/> runs: samples per model call, threads, and what to do with unreadable images.</summary>
 public sealed record EmbedderOptions
 {
+    /// <summary>Bounds that keep a batch's tensors (samples × tokens or pixels) and the thread pools allocatable.</summary>
+    public const int MaxBatchSize = 4096, MaxThreads = 256;
+
     public int BatchSize { get; init; } = 32;
     /// <summary>ONNX Runtime intra-op threads and image decoding workers; default: every core.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

@@ -35,7 +35,7 @@ public static class EmbeddingCache
         void Content(string? path)
         {
             if (path is null || !File.Exists(path)) { Text("-"); return; }
-            using var stream = File.OpenRead(path);
+            using var stream = InputFile.OpenRead(path, 1 << 16);  // refuses a FIFO or device instead of waiting on it
             hash.AppendData(SHA256.HashData(stream));
         }
         Text(model.ToJson());

@@ -74,6 +74,11 @@ public class EmbedCliTests
             Assert.Equal(2, code);
             Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read", error.TrimEnd());
         }
+        // compare --model-a/-b keys its cache on the texts' contents: that read refuses the FIFO too.
+        var (compareCode, _, compareError) = Run("compare", "--model-a", "minilm-l6", "--model-b", "minilm-l6", "--texts", fifo, "--out", Path.Combine(dir, "cmp"));
+        Assert.Equal(2, compareCode);
+        Assert.Contains($"error: {fifo}: is a FIFO (named pipe)", compareError);
+        Assert.False(Directory.Exists(Path.Combine(dir, "cmp")));
     }
 
     [Fact]
@@ -123,6 +128,8 @@ public class EmbedCliTests
         { "text-for-image-model", "is an image model" },
         { "unknown-layer", "has no tensor named 'nowhere'" },
         { "unigram-tokenizer", "is a Hugging Face Unigram tokenizer; RepDiff reads WordPiece and BPE" },
+        { "huge-batch", "--batch-size 1000000000 must be from 1 to 4,096" },
+        { "huge-threads", "--threads 100000 must be from 1 to 256" },
     };
 
     [Theory]
@@ -145,6 +152,8 @@ public class EmbedCliTests
             "invalid-utf8" => [TinyOnnx.TokenEcho(dir), "--texts", WriteBytes(dir, "bad.txt", [.. "cat\n"u8, 0xC3, 0x28, (byte)'\n']), "--vocab", vocab],
             "text-for-image-model" => [model, "--texts", texts],
             "unigram-tokenizer" => [TinyOnnx.TokenEcho(dir), "--texts", texts, "--tokenizer", Write(dir, "tokenizer.json", """{ "model": { "type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["cat", -1.0]] } }""")],
+            "huge-batch" => [model, "--images", images, "--batch-size", "1000000000"],
+            "huge-threads" => [model, "--images", images, "--threads", "100000"],
             _ => [model, "--images", images, "--layer", "nowhere"],
         };
         string output = Path.Combine(dir, "out", "e.npy");
