@@ -3,7 +3,8 @@
   // methods, the consensus rows, and downloads. The maps are reached only through document events:
   // 'rd-highlight' {indices, caption} asks both maps to highlight samples; 'rd-selection' {indices} (also
   // window.rdSelection) tells what the user selected on a map.
-  const page = JSON.parse(document.getElementById('rd-data').textContent);
+  // The page data is parsed once and shared (report.js and maps.js read window.rdData too).
+  const page = window.rdData || (window.rdData = JSON.parse(document.getElementById('rd-data').textContent));
   const data = page.cards;
   if (!data) return;
   const thumbs = page.thumbs || {};

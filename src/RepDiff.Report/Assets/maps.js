@@ -146,7 +146,6 @@
   // What is lit: a card's highlight while there is one, else the user's selection.
   let highlight = null, highlightCaption = '', selection = null;
   const litOf = () => highlight || selection;
-  function mask(ks) { const m = new Uint8Array(n); for (const k of ks) m[k] = 1; return m; }
 
   // Points are written straight into the canvas's pixels (alpha-blended squares, corners cut when large): a
   // fillRect per point costs microseconds in a software canvas, a pixel write nanoseconds, and 100,000 points must stay interactive.
@@ -221,7 +220,7 @@
       const list = [];
       let missing = 0;
       for (const i of d.indices) { const k = slotOf(i); if (k === undefined) missing++; else list.push(k); }
-      highlight = { list, mask: mask(list), missing };
+      highlight = { list, missing };
     }
     highlightCaption = d.caption || '';
     updateCaption();
@@ -229,7 +228,7 @@
   });
 
   function setSelection(list) {
-    selection = list && list.length ? { list, mask: mask(list) } : null;
+    selection = list && list.length ? { list } : null;
     const indices = selection ? selection.list.map(sampleOf) : [];
     window.rdSelection = indices;
     document.dispatchEvent(new CustomEvent('rd-selection', { detail: { indices } }));
