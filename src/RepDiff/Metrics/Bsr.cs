@@ -86,6 +86,12 @@ public static class Bsr
     /// squared distances between members, each member's SILB rank of each grid-mate (how many samples are
     /// closer, ties by index), and its local scale (distance to its 7th nearest neighbour).
     /// </summary>
+    /// <remarks>
+    /// Every sample's distance to every member is first estimated by one float GEMM per batch, with a proven
+    /// bound on its error. Only where that interval could change a decision (a grid-mate's distance inside it,
+    /// a nearest-neighbour candidate, a new farthest sample) is the exact double distance computed; elsewhere
+    /// the interval decides alike, so ranks, scales and the farthest distance equal the all-exact pass bit for bit.
+    /// </remarks>
     private sealed class MemberRows
     {
         private readonly Dictionary<int, int> position = [];
@@ -101,13 +107,14 @@ public static class Bsr
             m = members.Length;
             for (int p = 0; p < m; p++) position[members[p]] = p;
             int n = x.Rows, d = x.Cols, s = Math.Min(LocalScalingNeighbor, n - 1);
-            var memberRows = Widen(x.SelectRows(members));
+            var memberMatrix = x.SelectRows(members);
+            var memberRows = Widen(memberMatrix);
             between = new double[m * m];
             Parallel.For(0, m, p =>
             {
                 for (int q = 0; q < m; q++) between[p * m + q] = p == q ? 0 : SquaredDistance(memberRows, p, memberRows, q, d);
             });
-            // Each member's grid-mates, whose rank in the member's row SILB needs.
+            // Each member's grid-mates, whose rank in the member's row SILB needs, and their distances from it.
             var mates = new HashSet<int>[m];
             for (int p = 0; p < m; p++) mates[p] = [];
             foreach (var grid in grids)
@@ -115,44 +122,129 @@ public static class Bsr
                     foreach (int j in grid)
                         if (i != j) mates[position[i]].Add(j);
             var mateList = mates.Select(set => set.Order().ToArray()).ToArray();
+            var targets = mateList.Select((list, p) => list.Select(j => between[p * m + position[j]]).ToArray()).ToArray();
+            var sortedTargets = targets.Select(t => t.Order().ToArray()).ToArray();
             var closer = mateList.Select(list => new long[list.Length]).ToArray();
+            // Samples certainly closer than exactly the sorted targets from index i on, counted at i (prefix sums later).
+            var certainCloser = mateList.Select(list => new long[list.Length + 1]).ToArray();
             var nearest = Enumerable.Range(0, m).Select(_ => new PriorityQueue<double, double>()).ToArray();  // the s smallest, largest first
             var farthest = new double[m];
 
+            var centre = ColumnMeans(memberMatrix);
+            var centredMembers = new Matrix(m, d);
+            Centre(memberMatrix, centre, centredMembers);
+            var memberNorms = Enumerable.Range(0, m).Select(p => SquaredNorm(centredMembers.Row(p))).ToArray();
             int batch = Math.Clamp((1 << 21) / Math.Max(d, 1), 1, Math.Max(n, 1));
-            var raw = new float[batch * d];
-            var rows = new double[batch * d];
+            var raw = new Matrix(Math.Min(batch, n), d);
+            var centredFull = new Matrix(raw.Rows, d);
+            var dotsFull = new Matrix(raw.Rows, m);
+            var batchNorms = new double[batch];
             for (int first = 0; first < n; first += batch)
             {
                 int count = Math.Min(batch, n - first);
-                x.ReadRows(first, count, raw.AsSpan(0, count * d));
-                TensorPrimitives.ConvertChecked<float, double>(raw.AsSpan(0, count * d), rows.AsSpan(0, count * d));
+                bool full = count == raw.Rows;
+                var block = full ? raw : new Matrix(count, d);
+                x.ReadRows(first, count, block.Data);
+                var centred = full ? centredFull : new Matrix(count, d);
+                Centre(block, centre, centred);
+                for (int k = 0; k < count; k++) batchNorms[k] = SquaredNorm(centred.Row(k));
+                var dots = full ? dotsFull : new Matrix(count, m);
+                Gemm.Multiply(centred, false, centredMembers, true, dots);
                 Parallel.For(0, m, p =>
                 {
                     int self = members[p];
                     var list = mateList[p];
+                    var mateTargets = targets[p];
+                    var sorted = sortedTargets[p];
+                    var heap = nearest[p];
                     for (int k = 0; k < count; k++)
                     {
                         int l = first + k;
                         if (l == self) continue;
-                        double v = SquaredDistance(rows, k, memberRows, p, d);
+                        double slack = EstimateError(batchNorms[k], memberNorms[p], d);
+                        double estimate = batchNorms[k] + memberNorms[p] - 2.0 * dots[k, p];
+                        double low = estimate - slack, high = estimate + slack;
+                        int above = LowerBound(sorted, low);
+                        bool decided = high <= farthest[p] && (above == sorted.Length || sorted[above] > high)
+                            && (s == 0 || heap.Count == s && low >= heap.Peek());
+                        if (decided)
+                        {
+                            certainCloser[p][above]++;
+                            continue;
+                        }
+                        double v = SquaredDistance(block.Row(k), memberRows, p);
                         if (v > farthest[p]) farthest[p] = v;
-                        var heap = nearest[p];
                         if (heap.Count < s) heap.Enqueue(v, -v);
                         else if (s > 0 && v < heap.Peek()) heap.EnqueueDequeue(v, -v);
                         for (int t = 0; t < list.Length; t++)
                         {
                             int j = list[t];
-                            double target = between[p * m + position[j]];
+                            double target = mateTargets[t];
                             if (l != j && (v < target || (v == target && l < j))) closer[p][t]++;
                         }
                     }
                 });
             }
             for (int p = 0; p < m; p++)
-                for (int t = 0; t < mateList[p].Length; t++) ranks[(members[p], mateList[p][t])] = (int)closer[p][t] + 1;
+            {
+                // A sample counted at sorted index i is closer than every target from i on: add the prefix sums back
+                // to the mates, whose targets are the sorted values in some order (equal targets get equal counts).
+                var sorted = sortedTargets[p];
+                var cumulative = new long[sorted.Length];
+                long running = 0;
+                for (int i = 0; i < sorted.Length; i++) cumulative[i] = running += certainCloser[p][i];
+                for (int t = 0; t < mateList[p].Length; t++)
+                {
+                    int i = Array.LastIndexOf(sorted, targets[p][t]);
+                    ranks[(members[p], mateList[p][t])] = (int)(closer[p][t] + cumulative[i]) + 1;
+                }
+            }
             localScale = nearest.Select(heap => s == 0 ? 0 : Math.Sqrt(heap.Peek())).ToArray();
             max = maxDistance ?? Math.Sqrt(farthest.DefaultIfEmpty(0).Max());
+        }
+
+        /// <summary>
+        /// A bound on |estimate − exact| for rows whose centred float copies have squared norms a and b: the float
+        /// dot product's error (d + 2 roundings of |x|·|y|, Cauchy–Schwarz), the rounding of the centring
+        /// (one per value), the double arithmetic of both sides, doubled for safety, plus float underflow.
+        /// </summary>
+        private static double EstimateError(double a, double b, int d)
+        {
+            const double unit = 1.0 / (1 << 24);
+            double na = Math.Sqrt(a), nb = Math.Sqrt(b);
+            return 2 * (2 * (d + 2) * unit * na * nb + 3 * unit * (na + nb) * (na + nb) + 1e-12 * (a + b)) + 1e-30;
+        }
+
+        /// <summary>Index of the first value ≥ <paramref name="value"/> in ascending values.</summary>
+        private static int LowerBound(double[] sorted, double value)
+        {
+            int i = 0;
+            while (i < sorted.Length && sorted[i] < value) i++;
+            return i;
+        }
+
+        private static float[] ColumnMeans(Matrix x)
+        {
+            var sums = new double[x.Cols];
+            for (int i = 0; i < x.Rows; i++)
+            {
+                var row = x.Row(i);
+                for (int j = 0; j < row.Length; j++) sums[j] += row[j];
+            }
+            return sums.Select(v => (float)(v / Math.Max(1, x.Rows))).ToArray();
+        }
+
+        private static void Centre(Matrix x, float[] centre, Matrix destination)
+        {
+            for (int i = 0; i < x.Rows; i++) TensorPrimitives.Subtract(x.Row(i), centre, destination.Row(i));
+        }
+
+        /// <summary>Σ x² accumulated in double (only bounds the estimate's error, so its own rounding is covered there).</summary>
+        private static double SquaredNorm(ReadOnlySpan<float> x)
+        {
+            double sum = 0;
+            foreach (float v in x) sum += (double)v * v;
+            return sum;
         }
 
         public double Distance(int i, int j, BsrDistance kind)
@@ -175,6 +267,15 @@ public static class Bsr
         }
 
         [ThreadStatic] private static double[]? difference;
+        [ThreadStatic] private static double[]? wideRow;
+
+        /// <summary>The same exact distance for a float row, widened first (only where the estimate cannot decide).</summary>
+        private static double SquaredDistance(ReadOnlySpan<float> x, double[] y, int b)
+        {
+            if (wideRow is null || wideRow.Length < x.Length) wideRow = new double[x.Length];
+            TensorPrimitives.ConvertChecked<float, double>(x, wideRow);
+            return SquaredDistance(wideRow, 0, y, b, x.Length);
+        }
 
         /// <summary>Exact squared distance between row a of x and row b of y, in double.</summary>
         private static double SquaredDistance(double[] x, int a, double[] y, int b, int d)

@@ -49,24 +49,36 @@ internal sealed class FocusRows
             var d = Distances.SquaredEuclidean(focusRows, part);
             for (int p = 0; p < f; p++) d.Row(p).CopyTo(rows[p].AsSpan(first, count));
         }
+        int neighbour = Math.Min(LocalScalingNeighbor, n - 1);
         Parallel.For(0, f, p =>
         {
             var row = rows[p];
             row[focus[p]] = 0;
             for (int q = 0; q < f; q++) squared[p * f + q] = p == q ? 0 : row[focus[q]];
-            var sorted = (float[])row.Clone();
-            Array.Sort(sorted);
-            farthest[p] = sorted[^1];
-            // sorted[0] is the sample itself (distance 0); the 7th neighbour follows it.
-            localScale[p] = n > 1 ? Math.Sqrt(sorted[Math.Min(LocalScalingNeighbor, n - 1)]) : 0;
-            for (int q = 0; q < f; q++)
+            // One pass over the row instead of sorting it: the largest value, the smallest neighbour + 1 values
+            // (the sample itself, at 0, first), and for each other focus sample how many values lie below its own.
+            var others = Enumerable.Range(0, f).Where(q => q != p).OrderBy(q => row[focus[q]]).ToArray();
+            var targets = others.Select(q => row[focus[q]]).ToArray();
+            var below = new long[targets.Length + 1];   // values that are below exactly the targets from index i on
+            var smallest = new float[neighbour + 1];
+            int kept = 0;
+            float largest = float.NegativeInfinity;
+            foreach (float v in row)
             {
-                if (q == p) continue;
+                if (v > largest) largest = v;
+                below[UpperBound(targets, v)]++;
+                if (kept < smallest.Length) Insert(smallest, kept++, v);
+                else if (v < smallest[^1]) Insert(smallest, smallest.Length - 1, v);
+            }
+            farthest[p] = largest;
+            // smallest[0] is the sample itself (distance 0); the 7th neighbour follows it.
+            localScale[p] = n > 1 ? Math.Sqrt(smallest[neighbour]) : 0;
+            long closer = 0;
+            for (int i = 0; i < targets.Length; i++)
+            {
+                closer += below[i];
                 // Samples strictly closer than q, less the sample itself (distance 0 < target unless q is a duplicate).
-                float target = row[focus[q]];
-                int closer = LowerBound(sorted, target);
-                if (target > 0) closer--;
-                ranks[p * f + q] = closer + 1;
+                ranks[p * f + others[i]] = (int)(targets[i] > 0 ? closer - 1 : closer) + 1;
             }
         });
         MaxDistance = maxDistance ?? Math.Sqrt(farthest.DefaultIfEmpty(0).Max());
@@ -104,15 +116,24 @@ internal sealed class FocusRows
         return pairs == 0 ? double.NaN : (double)successes / pairs;
     }
 
-    private static int LowerBound(float[] sorted, float value)
+    /// <summary>How many of the ascending values are ≤ value.</summary>
+    private static int UpperBound(float[] sorted, float value)
     {
         int lo = 0, hi = sorted.Length;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value) lo = mid + 1;
+            if (sorted[mid] <= value) lo = mid + 1;
             else hi = mid;
         }
         return lo;
+    }
+
+    /// <summary>Puts value into ascending values[0..count] (dropping what was at index count), keeping them ascending.</summary>
+    private static void Insert(float[] values, int count, float value)
+    {
+        int i = count;
+        for (; i > 0 && values[i - 1] > value; i--) values[i] = values[i - 1];
+        values[i] = value;
     }
 }
