@@ -28,6 +28,9 @@ public sealed class RowFile : IRowSource, IDisposable
     public int Rows { get; }
     public int Cols { get; }
 
+    /// <summary>Whether rows may be read from several threads at once (memory-mapped or in-memory values, not a table decoder).</summary>
+    internal bool ReadsConcurrently => table is null && (values is not null || bytes is MappedBytes);
+
     /// <summary>Sample ids the file itself carries (a CSV id column), else null.</summary>
     public string[]? Ids { get; init; }
 

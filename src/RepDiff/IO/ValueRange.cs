@@ -109,21 +109,41 @@ public static class ValueRange
     }
 
     private static double MaxAbs(ReadOnlySpan<float> values) =>
-        values.Length == 0 ? 0 : Math.Max(Math.Abs((double)TensorPrimitives.Max(values)), Math.Abs((double)TensorPrimitives.Min(values)));
+        values.Length == 0 ? 0 : Math.Abs((double)TensorPrimitives.MaxMagnitude(values));
 
+    /// <summary>
+    /// The largest magnitude of a source's values, read in batches: a memory-mapped file on every core (its
+    /// rows are read without shared state), anything else in order. A bad value (NaN, Inf) found by several
+    /// batches is reported for the first of them, as a scan in order would.
+    /// </summary>
     private static double MaxAbs(IRowSource source)
     {
         if (source is Matrix m) return MaxAbs(m.Data);
         int batch = Math.Max(1, (1 << 20) / Math.Max(1, source.Cols));
-        var buffer = new float[(long)Math.Min(batch, Math.Max(1, source.Rows)) * source.Cols];
-        double max = 0;
-        for (int first = 0; first < source.Rows; first += batch)
+        int batches = (source.Rows + batch - 1) / batch;
+        var maxima = new double[batches];
+        var errors = new Exception?[batches];
+        var buffer = new ThreadLocal<float[]>(() => new float[(long)Math.Min(batch, Math.Max(1, source.Rows)) * source.Cols]);
+        void Scan(int b)
         {
-            int count = Math.Min(batch, source.Rows - first);
-            source.ReadRows(first, count, buffer);
-            max = Math.Max(max, MaxAbs(buffer.AsSpan(0, count * source.Cols)));
+            int first = b * batch, count = Math.Min(batch, source.Rows - first);
+            try
+            {
+                source.ReadRows(first, count, buffer.Value);
+                maxima[b] = MaxAbs(buffer.Value.AsSpan(0, count * source.Cols));
+            }
+            catch (Exception e) when (e is RepDiffInputException)
+            {
+                errors[b] = e;
+            }
         }
-        return max;
+        if (source is RowFile { ReadsConcurrently: true })
+            Parallel.For(0, batches, Scan);
+        else
+            for (int b = 0; b < batches && errors[Math.Max(0, b - 1)] is null; b++) Scan(b);
+        buffer.Dispose();
+        if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
+        return maxima.DefaultIfEmpty(0).Max();
     }
 
     /// <summary>A row source whose rows are multiplied by a power of two as they are read.</summary>
