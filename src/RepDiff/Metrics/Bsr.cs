@@ -130,7 +130,7 @@ public static class Bsr
             var nearest = Enumerable.Range(0, m).Select(_ => new PriorityQueue<double, double>()).ToArray();  // the s smallest, largest first
             var farthest = new double[m];
 
-            var centre = ColumnMeans(memberMatrix);
+            var centre = KMeans.ColumnMeans(memberMatrix);
             var centredMembers = new Matrix(m, d);
             Centre(memberMatrix, centre, centredMembers);
             var memberNorms = Enumerable.Range(0, m).Select(p => SquaredNorm(centredMembers.Row(p))).ToArray();
@@ -221,17 +221,6 @@ public static class Bsr
             int i = 0;
             while (i < sorted.Length && sorted[i] < value) i++;
             return i;
-        }
-
-        private static float[] ColumnMeans(Matrix x)
-        {
-            var sums = new double[x.Cols];
-            for (int i = 0; i < x.Rows; i++)
-            {
-                var row = x.Row(i);
-                for (int j = 0; j < row.Length; j++) sums[j] += row[j];
-            }
-            return sums.Select(v => (float)(v / Math.Max(1, x.Rows))).ToArray();
         }
 
         private static void Centre(Matrix x, float[] centre, Matrix destination)
