@@ -80,6 +80,7 @@ internal static class ImageDecoder
     private static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f);
 
     /// <summary>c·a + 255·(1 − a) per channel, rounded; opaque pixels are left exactly as they are.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every pixel of the first images too
     private static void ComposeOverWhite(byte[] rgba)
     {
         for (int i = 0; i < rgba.Length; i += 4)
