@@ -6,8 +6,10 @@ using RepDiff.Embedding;
 namespace RepDiff.Bench;
 
 /// <summary>
-/// Where a process's first ResNet-18 round spends its time (`embed-phases`): ONNX Runtime's start, session
-/// creation, the mean image, decoding and tensorizing each image, and each model call, timed one by one.
+/// Where a process's first ResNet-18 round spends its time (`embed-phases`): ONNX Runtime's start, hashing the
+/// model, session creation, the mean image, decoding and tensorizing each image, and each model call, timed one by
+/// one; and what session creation costs from the original model against ONNX Runtime's saved optimized graph
+/// (`embed-session`), with the outputs compared bit for bit.
 /// </summary>
 public static class EmbedPhases
 {
