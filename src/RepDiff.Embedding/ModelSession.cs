@@ -48,17 +48,22 @@ internal sealed class ModelSession : IDisposable
         string? saveTo = cache?.Reserve();
         try
         {
+            InferenceSession session;
             try
             {
-                return Create(bytes, path, threads, saveTo);
+                session = Create(bytes, path, threads, saveTo);
             }
             catch (OnnxRuntimeException) when (saveTo is not null)
             {
                 // Saving the optimized graph may be what failed (a graph too large to save inline): open it without.
                 OptimizedModelCache.Discard(saveTo);
                 saveTo = null;
-                return Create(bytes, path, threads, null);
+                session = Create(bytes, path, threads, null);
             }
+            // Only a session that opened commits what it saved.
+            if (saveTo is not null) cache!.Commit(saveTo);
+            saveTo = null;
+            return session;
         }
         catch (OnnxRuntimeException e)
         {
@@ -67,7 +72,7 @@ internal sealed class ModelSession : IDisposable
         }
         finally
         {
-            if (saveTo is not null) cache!.Commit(saveTo);
+            if (saveTo is not null) OptimizedModelCache.Discard(saveTo);
         }
     }
 

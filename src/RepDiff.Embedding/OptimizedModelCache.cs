@@ -51,7 +51,14 @@ internal sealed class OptimizedModelCache
             using var stream = InputFile.OpenRead(path, 1 << 20);
             if (!Cached(stream.Length)) return null;
             var buffer = new byte[1 << 20];
-            for (int read; (read = stream.Read(buffer)) > 0;) hash.AppendData(buffer, 0, read);
+            try
+            {
+                for (int read; (read = stream.Read(buffer)) > 0;) hash.AppendData(buffer, 0, read);
+            }
+            catch (IOException)
+            {
+                return null; // not cached; opening the model reports what is wrong with it
+            }
         }
         return new OptimizedModelCache(folder, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
@@ -80,7 +87,8 @@ internal sealed class OptimizedModelCache
         {
             if (!File.Exists(entry) || new FileInfo(entry).Length == 0) return null;
             var session = new InferenceSession(entry, options);
-            File.SetLastWriteTimeUtc(entry, DateTime.UtcNow); // most recently used
+            try { File.SetLastWriteTimeUtc(entry, DateTime.UtcNow); } // most recently used
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             return session;
         }
         catch (OnnxRuntimeException)
