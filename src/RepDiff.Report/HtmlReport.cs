@@ -238,7 +238,7 @@ public static partial class HtmlReport
             s.Append("<div class=\"cards\">");
             foreach (var concept in direction.Concepts.Take(MaxConceptsShown))
             {
-                string key = $"m{m}d{d}c{concept.Rank}";
+                string key = ShownConcept.KeyOf(m, d, concept);
                 s.Append(Card(model, concept, key, thumbs, data, CoefficientView(e, direction.Name, concept.Rank)));
             }
             s.Append("</div>");
