@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using RepDiff.Numerics;
@@ -61,7 +60,4 @@ internal static class MapData
     }
 
     private static string Base64(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes);
-
-    /// <summary>Plain-number text for notes.</summary>
-    public static string Count(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }
