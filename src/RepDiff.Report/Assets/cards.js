@@ -11,7 +11,8 @@
   const labelColumn = S.columns.findIndex(c => c.labels);
   const metaColumns = S.columns.filter((c, j) => j !== labelColumn);
   const metaNames = data.header.slice(data.header.length - metaColumns.length); // as `repdiff export` names them
-  const pageSize = thumbs && Object.keys(thumbs).length ? 48 : 20;
+  const hasThumbs = Object.keys(thumbs).length > 0; // counted once, not for every listed member
+  const pageSize = hasThumbs ? 48 : 20;
 
   function columnValue(column, row) {
     const k = S.slot(row);
@@ -85,7 +86,7 @@
     li.dataset.row = row;
     const thumb = thumbs[row];
     if (thumb) { const img = el('img'); img.src = thumb; img.alt = '#' + row; li.appendChild(img); }
-    else if (Object.keys(thumbs).length) li.appendChild(el('span', 'nothumb', '#' + row));
+    else if (hasThumbs) li.appendChild(el('span', 'nothumb', '#' + row));
     const line = el('div', 'mline');
     const label = labelOf(row), id = idOf(row);
     line.append(el('b', null, '#' + row));
