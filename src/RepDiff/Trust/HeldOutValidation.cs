@@ -56,11 +56,7 @@ public static class HeldOutValidation
         var discovery = Sampling.Stratified(pair.N, pair.N / 2, seed, pair.Samples.Labels?.Codes);
         var validation = Complement(discovery, pair.N);
         progress.Report("validation: discovery run", 0);
-        using var discoveryPair = new RepresentationPair(pair.RowsA.SelectRows(discovery), pair.RowsB.SelectRows(discovery), Restrict(pair.Samples, discovery))
-        {
-            NameA = pair.NameA,
-            NameB = pair.NameB,
-        };
+        using var discoveryPair = pair.SelectRows(discovery);
         var found = method.Run(discoveryPair, options);
         progress.Report("validation: held-out groups", 0.5);
         var heldA = pair.RowsA.SelectRows(validation);
@@ -257,12 +253,6 @@ public static class HeldOutValidation
         foreach (int i in chosen) taken[i] = true;
         return Enumerable.Range(0, n).Where(i => !taken[i]).ToArray();
     }
-
-    /// <summary>The side information of some samples (labels only: what methods may read, e.g. RDX's guide labels).</summary>
-    private static SampleInfo Restrict(SampleInfo samples, int[] rows) => new()
-    {
-        Labels = samples.Labels is { } labels ? new SampleLabels(rows.Select(i => labels[i]).ToArray()) : null,
-    };
 
     private static Matrix Stack(Matrix first, Matrix second)
     {

@@ -21,7 +21,7 @@ public static class Stability
         string stage = $"stability of {method.Name} ({resamples} resamples)";
         progress.Report(stage, 0);
         SubsetRun rerun = (method as ISubsetRerun)?.PrepareSubsetRuns(pair, options, progress)
-            ?? (rows => method.Run(Subset(pair, rows), options));
+            ?? (rows => method.Run(pair.SelectRows(rows), options));
         var sums = new Sums(full);
         for (int r = 0; r < resamples; r++)
         {
@@ -74,10 +74,6 @@ public static class Stability
         sums.Write(resamples);
         Record(full, resamples, fraction, clock);
     }
-
-    /// <summary>The pair restricted to the given rows, as a fresh input (side information is not needed to rerun).</summary>
-    public static RepresentationPair Subset(RepresentationPair pair, int[] rows)
-        => new(pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows)) { NameA = pair.NameA, NameB = pair.NameB };
 
     private static MethodOptions OptionsOf(IMethod method, Explanation full)
         => full.ResolvedOptions ?? throw new ArgumentException($"the {method.Name} explanation carries no resolved options; stability needs the run's own");
