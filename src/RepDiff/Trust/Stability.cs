@@ -17,7 +17,7 @@ public static class Stability
     {
         if (resamples <= 0) return;
         var clock = Stopwatch.StartNew();
-        var options = ForSubsets(OptionsOf(method, full), StabilityResamples.Draw(pair.N, 0, 0, fraction).Length / (double)pair.N);
+        var options = ForSubsets(OptionsOf(method, full), StabilityResamples.Count(pair.N, fraction) / (double)pair.N);
         string stage = $"stability of {method.Name} ({resamples} resamples)";
         progress.Report(stage, 0);
         SubsetRun rerun = (method as ISubsetRerun)?.PrepareSubsetRuns(pair, options, progress)
