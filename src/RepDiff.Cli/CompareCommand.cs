@@ -40,12 +40,7 @@ internal static class CompareCommand
             double openSeconds = clock.Elapsed.TotalSeconds;
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
-            var comparison = ProgressDisplay.Run(progress =>
-            {
-                var result = Comparison.Run(pair, runs, s, progress, trust);
-                Stability.Measure(result, runs, trust, progress);
-                return result;
-            });
+            var comparison = ProgressDisplay.Run(progress => Comparison.Run(pair, runs, s, progress, trust));
             comparison.Timings["open_inputs"] = openSeconds;
             foreach (var (key, path) in new[] { ("a", spec.PathA), ("b", spec.PathB), ("labels", spec.Labels), ("images", spec.Images), ("texts", spec.Texts) })
                 if (path is not null) comparison.Inputs[key] = Path.GetFileName(path);
