@@ -199,11 +199,7 @@ public static class Gemm
                     else
                     {
                         float* src = ap + aOff + (long)pc * lda + ic + i0;
-                        for (int p = 0; p < kcur; p++, src += lda)
-                        {
-                            new ReadOnlySpan<float>(src, rows).CopyTo(new Span<float>(d + p * mr, rows));
-                            new Span<float>(d + p * mr + rows, mr - rows).Clear();
-                        }
+                        for (int p = 0; p < kcur; p++, src += lda) CopyPadded(src, d + p * mr, rows, mr);
                     }
                 }
             }
@@ -220,11 +216,7 @@ public static class Gemm
                 if (!tB)
                 {
                     float* src = bp + bOff + (long)pc * ldb + jc + j0;
-                    for (int p = 0; p < kcur; p++, src += ldb)
-                    {
-                        new ReadOnlySpan<float>(src, cols).CopyTo(new Span<float>(d + p * nr, cols));
-                        new Span<float>(d + p * nr + cols, nr - cols).Clear();
-                    }
+                    for (int p = 0; p < kcur; p++, src += ldb) CopyPadded(src, d + p * nr, cols, nr);
                     return;
                 }
                 float* s0 = bp + bOff + (long)(jc + j0) * ldb + pc;
@@ -243,6 +235,17 @@ public static class Gemm
                     for (int p = 0; p < kcur; p++) d[p * nr + j] = 0;
             }
         }
+    }
+
+    // count floats, then zeros up to width. Inline vector moves: a call to a general copy per 8 or 32 floats cost as
+    // much as the packing itself (SYRK of narrow X packs one value for every 128 flops).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyPadded(float* src, float* dst, int count, int width)
+    {
+        int j = 0;
+        for (; j <= count - 8; j += 8) Vector256.Load(src + j).Store(dst + j);
+        for (; j < count; j++) dst[j] = src[j];
+        for (; j < width; j++) dst[j] = 0;
     }
 
     // dst[q·dstStride + r] = src[r·srcStride + q] for an 8×8 block: eight row loads, three shuffle stages, eight stores.
