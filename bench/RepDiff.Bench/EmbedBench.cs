@@ -44,6 +44,78 @@ public static class EmbedBench
         Directory.Delete(dir, recursive: true);
     }
 
+    /// <summary>
+    /// args: [images (default 96)] [rounds (default 3)]. The first round of a process, as one command runs it: every
+    /// round starts a fresh process per side (RepDiff with an empty optimized-graph cache, as on a first use ever;
+    /// RepDiff with the cache filled; ML.NET's featurizer), each timed from model load to the last vector inside the
+    /// process, and as the whole process.
+    /// </summary>
+    [Bench("embed-images-cold")]
+    public static void ImagesCold(string[] args)
+    {
+        int n = args.Length > 0 ? int.Parse(args[0]) : 96, rounds = args.Length > 1 ? int.Parse(args[1]) : 3;
+        string dir = Path.Combine(Path.GetTempPath(), $"repdiff-embed-cold-{Environment.ProcessId}");
+        WriteImages(dir, n);
+        string warm = Path.Combine(dir, "cache-warm");
+        RunOnce("repdiff", dir, n, warm);   // fills the cache, untimed
+        for (int round = 0; round < rounds; round++)
+            foreach (string side in new[] { "repdiff-first-use", "repdiff", "mlnet" })
+            {
+                string cache = side == "repdiff-first-use" ? Path.Combine(dir, $"cache-empty-{round}") : warm;
+                var clock = Stopwatch.StartNew();
+                var inner = RunOnce(side == "mlnet" ? "mlnet" : "repdiff", dir, n, cache);
+                double process = clock.Elapsed.TotalSeconds;
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    name = $"embed-images-cold-{side}", n, round, seconds = inner.GetProperty("seconds").GetDouble(), per_second = n / inner.GetProperty("seconds").GetDouble(),
+                    cpu_seconds = inner.GetProperty("cpu_seconds").GetDouble(), process_seconds = process, per_process_second = n / process,
+                }));
+            }
+        Directory.Delete(dir, recursive: true);
+    }
+
+    private static JsonElement RunOnce(string side, string dir, int n, string cache)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(EmbedBench).Assembly.Location, "embed-images-once", side, dir, n.ToString(), cache])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"embed-images-once {side} exited {process.ExitCode}: {output}");
+        return JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement.Clone();
+    }
+
+    /// <summary>args: side (repdiff or mlnet), folder of img{i}.png, images, optimized-graph cache folder: one side once, in this process.</summary>
+    [Bench("embed-images-once")]
+    public static void ImagesOnce(string[] args)
+    {
+        string side = args[0], dir = args[1], cache = args[3];
+        int n = int.Parse(args[2]);
+        var paths = Enumerable.Range(0, n).Select(i => Path.Combine(dir, $"img{i}.png")).ToArray();
+        // As in embed-images: the model description and ML.NET's context are made before the clock starts.
+        var description = BuiltInModels.Resolve("resnet18");
+        var ml = new MLContext(seed: 0);
+        var time = Time(() =>
+        {
+            if (side == "repdiff")
+            {
+                using var embedder = Embedder.Open(description, new EmbedderOptions { OptimizedModels = cache });
+                embedder.EmbedImages(paths);
+            }
+            else
+            {
+                var rows = paths.Select(p => new PixelRow { Pixels = Planes(p) }).ToList();
+                var data = ml.Data.LoadFromEnumerable(rows);
+                var pipeline = ml.Transforms.DnnFeaturizeImage("Features", m => m.ModelSelector.ResNet18(ml, m.OutputColumn, m.InputColumn), nameof(PixelRow.Pixels));
+                pipeline.Fit(data).Transform(data).GetColumn<float[]>("Features").ToArray();
+            }
+        });
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds = time.Wall, cpu_seconds = time.Cpu }));
+    }
+
     /// <summary>args: [sentences (default 1000)] [rounds (default 3)].</summary>
     [Bench("embed-texts")]
     public static void Texts(string[] args)

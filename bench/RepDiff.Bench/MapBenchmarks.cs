@@ -70,16 +70,17 @@ public static class MapBenchmarks
     {
         var pair = new RepresentationPair(Npy.ReadMatrix(args[0]), Npy.ReadMatrix(args[1]));
         var sizes = new Dictionary<string, object> { ["n"] = pair.N, ["d_a"] = pair.A.Cols, ["d_b"] = pair.B.Cols };
-        bool[] variants = args.Length > 2 && args[2] == "from-a" ? [true] : [true, false];
-        foreach (bool fromA in variants)
+        // B from A with the default share of epochs, with every epoch, and (unless from-a) B on its own.
+        (bool FromA, double Share)[] variants = args.Length > 2 && args[2] == "from-a" ? [(true, 1.0 / 3), (true, 1)] : [(true, 1.0 / 3), (true, 1), (false, 1)];
+        foreach (var (fromA, share) in variants)
         {
             var watch = Stopwatch.StartNew();
-            var maps = MapLayouts.Compute(pair, new MapLayoutOptions { UmapBFromA = fromA }, 0);
+            var maps = MapLayouts.Compute(pair, new MapLayoutOptions { UmapBFromA = fromA, UmapBEpochShare = share }, 0);
             double seconds = watch.Elapsed.TotalSeconds;
             var u = maps.Umap!;
             Print("maps", sizes, new()
             {
-                ["b_from_a"] = fromA, ["seconds"] = seconds, ["init"] = maps.UmapInitialization!,
+                ["b_from_a"] = fromA, ["b_epoch_share"] = share, ["seconds"] = seconds, ["init"] = maps.UmapInitialization!,
                 ["trust_a"] = Trustworthiness.Compute(pair.A, Embedding(u.AX, u.AY)),
                 ["trust_b"] = Trustworthiness.Compute(pair.B, Embedding(u.BX, u.BY)),
                 ["procrustes_scale"] = u.BAlignment.Scale, ["reflection"] = u.BAlignment.IsReflection,

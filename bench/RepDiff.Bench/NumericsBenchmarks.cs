@@ -49,12 +49,16 @@ public static class NumericsBenchmarks
         }
     }
 
-    /// <summary>Shapes the methods use: distances (n×d·d×n), RFF projection (n×d·d×r), transposed products.</summary>
+    /// <summary>
+    /// Shapes the methods use: distances (n×d·d×n), RFF projection (n×d·d×r), transposed products; or the shapes given
+    /// as MxNxK with an optional ":ta", ":tb" or ":tatb" (20000x768x768: n×d rows times a d×d matrix).
+    /// </summary>
     [Bench("gemm-shapes")]
     public static void GemmShapes(string[] args)
     {
-        (int M, int N, int K, bool TA, bool TB)[] shapes =
-            [(10000, 10000, 128, false, true), (20000, 2000, 512, false, false), (2000, 2000, 20000, true, false), (4000, 4000, 4000, true, true)];
+        (int M, int N, int K, bool TA, bool TB)[] shapes = args.Length > 0
+            ? args.Select(ParseShape).ToArray()
+            : [(10000, 10000, 128, false, true), (20000, 2000, 512, false, false), (2000, 2000, 20000, true, false), (4000, 4000, 4000, true, true)];
         foreach (var (m, n, k, ta, tb) in shapes)
         {
             var a = ta ? Random(k, m, 1) : Random(m, k, 1);
@@ -68,6 +72,14 @@ public static class NumericsBenchmarks
             }
             NativeBlas.Enabled = false;
         }
+    }
+
+    private static (int, int, int, bool, bool) ParseShape(string arg)
+    {
+        string[] parts = arg.Split(':');
+        int[] sizes = parts[0].Split('x').Select(int.Parse).ToArray();
+        string flags = parts.Length > 1 ? parts[1] : "";
+        return (sizes[0], sizes[1], sizes[2], flags.Contains("ta"), flags.Contains("tb"));
     }
 
     /// <summary>c += XᵀX into double for X n×d (args: pairs n d; default 100000×256, 20000×1024, 50000×2048).</summary>

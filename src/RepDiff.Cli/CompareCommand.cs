@@ -40,12 +40,7 @@ internal static class CompareCommand
             double openSeconds = clock.Elapsed.TotalSeconds;
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
-            var comparison = ProgressDisplay.Run(progress =>
-            {
-                var result = Comparison.Run(pair, runs, s, progress, trust);
-                Stability.Measure(result, runs, trust, progress);
-                return result;
-            });
+            var comparison = ProgressDisplay.Run(progress => Comparison.Run(pair, runs, s, progress, trust));
             comparison.Timings["open_inputs"] = openSeconds;
             foreach (var (key, path) in new[] { ("a", spec.PathA), ("b", spec.PathB), ("labels", spec.Labels), ("images", spec.Images), ("texts", spec.Texts) })
                 if (path is not null) comparison.Inputs[key] = Path.GetFileName(path);
@@ -71,8 +66,15 @@ internal static class CompareCommand
         return model;
     }
 
-    /// <summary>The methods named in a comma-separated list (`--methods rdx,spec`), in that order.</summary>
+    /// <summary>The methods named in a comma-separated list (`--methods rdx,spec`), in that order, each applying to the pair.</summary>
     public static IReadOnlyList<IPairMethod> ParseMethods(string list, MethodRegistry registry, RepresentationPair pair)
+        => Applying(ParseMethods(list, registry), pair);
+
+    /// <summary>
+    /// The methods named in a comma-separated list, in that order, checked as far as that needs no inputs: each is
+    /// known and compares two representations (the demo checks this once, before it makes any pair).
+    /// </summary>
+    public static IReadOnlyList<IPairMethod> ParseMethods(string list, MethodRegistry registry)
     {
         var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (names.Length == 0) throw new RepDiffInputException("--methods is empty; name at least one method");
@@ -83,9 +85,16 @@ internal static class CompareCommand
                 $"--methods: unknown method '{Terminal.Clean(name)}'; available: {string.Join(", ", registry.PairMethods.Select(m => m.Name))}");
             if (method is not IPairMethod pairMethod)
                 throw new RepDiffInputException($"--methods: {method.Name} compares two sample sets, not two representations of the same samples; run `repdiff {method.Name}`");
-            if (!pairMethod.Applies(pair)) throw new RepDiffInputException($"--methods: {method.Name} does not apply to these inputs");
             chosen.Add(pairMethod);
         }
+        return chosen;
+    }
+
+    /// <summary>The chosen methods, once each is known to apply to the pair (whether one does can depend on the pair's size).</summary>
+    public static IReadOnlyList<IPairMethod> Applying(IReadOnlyList<IPairMethod> chosen, RepresentationPair pair)
+    {
+        foreach (var method in chosen)
+            if (!method.Applies(pair)) throw new RepDiffInputException($"--methods: {method.Name} does not apply to these inputs");
         return chosen;
     }
 }

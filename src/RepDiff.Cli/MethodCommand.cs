@@ -42,8 +42,7 @@ internal static class MethodCommand
             var explanation = ProgressDisplay.Run(progress =>
             {
                 var result = method.Run(pair, options, progress);
-                Stability.Measure(method, pair, result, trust.ResamplesFor(method), progress);
-                Stability.NoteLeftOut(result, trust.StabilityLeftOut(method));
+                Stability.Measure(method, pair, result, trust, progress);
                 if (trust.Validates()) HeldOutValidation.Run(method, options, pair, result, progress);
                 return result;
             });

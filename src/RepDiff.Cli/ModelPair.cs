@@ -47,5 +47,6 @@ internal static class ModelPair
         return spec with { PathA = entryA.Path, PathB = entryB.Path, IdsA = entryA.IdsPath, IdsB = entryB.IdsPath };
     }
 
-    private static string Stem(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+    /// <summary>A model's name as part of a file name: letters, digits, '-', '_' and '.' kept, anything else '_'.</summary>
+    internal static string Stem(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 }

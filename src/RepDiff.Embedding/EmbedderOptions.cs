@@ -13,4 +13,6 @@ public sealed record EmbedderOptions
     public bool SkipUnreadable { get; init; }
     /// <summary>Model calls run at once (each with Threads / this many ONNX Runtime threads); default: one per thread for texts, one for images.</summary>
     internal int? ConcurrentRuns { get; init; }
+    /// <summary>Folder where ONNX Runtime's optimized graphs are kept between runs (<see cref="OptimizedModelCache"/>); null: optimize every time.</summary>
+    internal string? OptimizedModels { get; init; } = OptimizedModelCache.DefaultFolder;
 }

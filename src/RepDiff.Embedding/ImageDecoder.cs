@@ -1,4 +1,5 @@
 using RepDiff;
+using RepDiff.IO;
 using SkiaSharp;
 
 namespace RepDiff.Embedding;
@@ -13,31 +14,47 @@ internal static class ImageDecoder
     /// <summary>More pixels than this is refused rather than allocated (a 16k × 16k photo is 268M).</summary>
     public const long MaxPixels = 200_000_000;
 
-    public static DecodedImage Decode(string path)
+    public static DecodedImage Decode(string path) => Decode(ReadFile(path), path);
+
+    /// <summary>An image file's bytes through the shared input reader (regular files only), at most <paramref name="maxBytes"/>.</summary>
+    public static byte[] ReadFile(string path, long maxBytes = long.MaxValue) => InputFile.ReadAllBytes(path, "an image file", maxBytes);
+
+    /// <summary>
+    /// Skia's codec for an encoded image, refused (naming the image) when no codec reads it or when it is
+    /// empty or larger than <see cref="MaxPixels"/>. The caller disposes it.
+    /// </summary>
+    public static SKCodec OpenCodec(byte[] bytes, string name)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot read ({e.Message})"); }
-        return Decode(bytes, path);
+        var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var created)
+            ?? throw RepDiffInputException.ForFile(name, $"not a readable image ({Describe(created)})");
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > MaxPixels)
+        {
+            codec.Dispose();
+            throw RepDiffInputException.ForFile(name, $"image of {info.Width}x{info.Height} pixels is empty or too large");
+        }
+        return codec;
+    }
+
+    /// <summary>Decodes the codec's image into <paramref name="pixels"/> as <paramref name="target"/> says; a failure names the image.</summary>
+    public static void GetPixels(SKCodec codec, SKImageInfo target, IntPtr pixels, string name)
+    {
+        var result = codec.GetPixels(target, pixels);
+        if (result != SKCodecResult.Success)
+            throw RepDiffInputException.ForFile(name, result == SKCodecResult.IncompleteInput ? "truncated image (its data ends early)" : $"corrupt image ({Describe(result)})");
     }
 
     public static DecodedImage Decode(byte[] bytes, string name)
     {
-        using var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var created);
-        if (codec is null) throw RepDiffInputException.ForFile(name, $"not a readable image ({Describe(created)})");
+        using var codec = OpenCodec(bytes, name);
         var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > MaxPixels)
-            throw RepDiffInputException.ForFile(name, $"image of {info.Width}x{info.Height} pixels is empty or too large");
         var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var pixels = new byte[(long)info.Width * info.Height * 4];
-        SKCodecResult result;
         unsafe
         {
             fixed (byte* p = pixels)
-                result = codec.GetPixels(target, (IntPtr)p);
+                GetPixels(codec, target, (IntPtr)p, name);
         }
-        if (result != SKCodecResult.Success)
-            throw RepDiffInputException.ForFile(name, result == SKCodecResult.IncompleteInput ? "truncated image (its data ends early)" : $"corrupt image ({Describe(result)})");
         var (width, height, oriented) = Orient(pixels, info.Width, info.Height, codec.EncodedOrigin);
         ComposeOverWhite(oriented);
         return new DecodedImage(width, height, oriented);
@@ -63,6 +80,7 @@ internal static class ImageDecoder
     private static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f);
 
     /// <summary>c·a + 255·(1 − a) per channel, rounded; opaque pixels are left exactly as they are.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every pixel of the first images too
     private static void ComposeOverWhite(byte[] rgba)
     {
         for (int i = 0; i < rgba.Length; i += 4)
@@ -101,7 +119,7 @@ internal static class ImageDecoder
         return (ow, oh, dst);
     }
 
-    internal static string Describe(SKCodecResult result) => result switch
+    private static string Describe(SKCodecResult result) => result switch
     {
         SKCodecResult.Unimplemented => "unsupported format",
         SKCodecResult.IncompleteInput => "truncated",

@@ -21,20 +21,9 @@ public sealed class ImageThumbnailer : IImageThumbnailer
     public (byte[] Bytes, string MimeType) Thumbnail(string path, int size)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size));
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Length > MaxFileBytes) throw RepDiffInputException.ForFile(path, $"larger than {MaxFileBytes >> 20} MB");
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot read ({e.Message})"); }
-
-        using var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var created)
-            ?? throw RepDiffInputException.ForFile(path, $"not a readable image ({ImageDecoder.Describe(created)})");
+        var bytes = ImageDecoder.ReadFile(path, MaxFileBytes);
+        using var codec = ImageDecoder.OpenCodec(bytes, path);
         var full = codec.Info;
-        if (full.Width <= 0 || full.Height <= 0 || (long)full.Width * full.Height > ImageDecoder.MaxPixels)
-            throw RepDiffInputException.ForFile(path, $"image of {full.Width}x{full.Height} pixels is empty or too large");
 
         // The box is square, so it fits the stored image exactly when it fits the upright one.
         double fit = Math.Min(1.0, (double)size / Math.Max(full.Width, full.Height));
@@ -44,9 +33,7 @@ public sealed class ImageThumbnailer : IImageThumbnailer
         if (decodeSize.Width < targetW || decodeSize.Height < targetH) decodeSize = new SKSizeI(full.Width, full.Height);
         var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var decoded = new SKBitmap(decodeInfo);
-        var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
-        if (result != SKCodecResult.Success)
-            throw RepDiffInputException.ForFile(path, result == SKCodecResult.IncompleteInput ? "truncated image (its data ends early)" : $"corrupt image ({ImageDecoder.Describe(result)})");
+        ImageDecoder.GetPixels(codec, decodeInfo, decoded.GetPixels(), path);
 
         var current = decoded;
         var owned = new List<SKBitmap>();

@@ -20,13 +20,14 @@ internal sealed class ModelSession : IDisposable
 
     private ModelSession(InferenceSession session, string output, int maxBatch) => (Session, OutputName, MaxBatch) = (session, output, maxBatch);
 
-    public static ModelSession Open(string path, string? output, string? layer, int threads)
+    /// <param name="optimizedModels">Folder of the optimized-graph cache (<see cref="OptimizedModelCache"/>); null: none.</param>
+    public static ModelSession Open(string path, string? output, string? layer, int threads, string? optimizedModels = null)
     {
         if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "model file not found");
         // The graph is parsed only to expose a layer; otherwise the session reads the file itself.
         ModelProto? graph = null;
         if (layer is not null) { graph = OnnxFile.Parse(path); ExposeLayer(graph, layer, path); }
-        var session = Create(graph, path, threads);
+        var session = Create(graph, path, threads, optimizedModels);
         // A batch axis fixed at 1 (CNTK and many TensorFlow exports) means one sample per call.
         bool fixedOne = session.InputMetadata.Values.Any(m => m.Dimensions is { Length: > 0 } dims && dims[0] == 1);
         string outputName = layer ?? output ?? session.OutputMetadata.Keys.First();
@@ -38,7 +39,51 @@ internal sealed class ModelSession : IDisposable
         return new ModelSession(session, outputName, fixedOne ? 1 : int.MaxValue);
     }
 
-    private static InferenceSession Create(ModelProto? model, string path, int threads)
+    private static InferenceSession Create(ModelProto? model, string path, int threads, string? optimizedModels)
+    {
+        byte[]? bytes = model?.ToByteArray();
+        var cache = optimizedModels is null ? null : OptimizedModelCache.For(optimizedModels, path, bytes);
+        using (var options = Options(threads))
+            if (cache?.Load(options) is { } cached) return cached;
+        string? saveTo = cache?.Reserve();
+        try
+        {
+            InferenceSession session;
+            try
+            {
+                session = Create(bytes, path, threads, saveTo);
+            }
+            catch (OnnxRuntimeException) when (saveTo is not null)
+            {
+                // Saving the optimized graph may be what failed (a graph too large to save inline): open it without.
+                OptimizedModelCache.Discard(saveTo);
+                saveTo = null;
+                session = Create(bytes, path, threads, null);
+            }
+            // Only a session that opened commits what it saved.
+            if (saveTo is not null) cache!.Commit(saveTo);
+            saveTo = null;
+            return session;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw RepDiffInputException.ForFile(path, e.Message.Contains("InvalidProtobuf") ? "not an ONNX model (its protobuf does not parse)"
+                : $"ONNX Runtime cannot load it ({FirstLine(e.Message)})");
+        }
+        finally
+        {
+            if (saveTo is not null) OptimizedModelCache.Discard(saveTo);
+        }
+    }
+
+    private static InferenceSession Create(byte[]? bytes, string path, int threads, string? saveTo)
+    {
+        using var options = Options(threads);
+        if (saveTo is not null) options.OptimizedModelFilePath = saveTo;
+        return bytes is null ? new InferenceSession(path, options) : new InferenceSession(bytes, options);
+    }
+
+    private static SessionOptions Options(int threads)
     {
         var options = new SessionOptions
         {
@@ -50,19 +95,7 @@ internal sealed class ModelSession : IDisposable
         };
         // Idle pool threads sleep instead of spinning: the decoding thread runs beside inference, and cores are often shared.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        try
-        {
-            return model is null ? new InferenceSession(path, options) : new InferenceSession(model.ToByteArray(), options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw RepDiffInputException.ForFile(path, e.Message.Contains("InvalidProtobuf") ? "not an ONNX model (its protobuf does not parse)"
-                : $"ONNX Runtime cannot load it ({FirstLine(e.Message)})");
-        }
-        finally
-        {
-            options.Dispose();
-        }
+        return options;
     }
 
     internal static string FirstLine(string message) => message.ReplaceLineEndings(" ").Trim();

@@ -1,19 +1,14 @@
 using Google.Protobuf;
 using Onnx;
 using RepDiff;
+using RepDiff.IO;
 
 namespace RepDiff.Embedding;
 
 /// <summary>Reads an ONNX model's protobuf, turning anything that is not one into a one-line input error.</summary>
 internal static class OnnxFile
 {
-    public static ModelProto Parse(string path)
-    {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot read ({e.Message})"); }
-        return Parse(bytes, path);
-    }
+    public static ModelProto Parse(string path) => Parse(InputFile.ReadAllBytes(path, "an ONNX model"), path);
 
     public static ModelProto Parse(byte[] bytes, string name)
     {

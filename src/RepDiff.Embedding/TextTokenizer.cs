@@ -43,13 +43,7 @@ internal sealed class TextTokenizer
         {
             string path = description.PathOf(spec.Tokenizer)!;
             if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "tokenizer file not found");
-            byte[] bytes;
-            using (var stream = InputFile.OpenRead(path))
-            {
-                MemoryBudget.EnsureFits(path, 4 * stream.Length, "its tokenizer");
-                bytes = new byte[stream.Length];
-                if (InputFile.ReadFully(stream, bytes) != bytes.Length) throw RepDiffInputException.ForFile(path, "changed while it was read");
-            }
+            var bytes = InputFile.ReadAllBytes(path, "its tokenizer", memoryFactor: 4);
             System.Text.Json.JsonDocument json;
             try { json = System.Text.Json.JsonDocument.Parse(bytes, new System.Text.Json.JsonDocumentOptions { MaxDepth = 64 }); }
             catch (System.Text.Json.JsonException e) { throw RepDiffInputException.ForFile(path, $"not a tokenizer.json: not valid JSON ({ModelSession.FirstLine(e.Message)})"); }
@@ -120,11 +114,7 @@ internal sealed class TextTokenizer
     public static List<string> ReadStrictUtf8Lines(string path)
     {
         // Through the shared reader: regular files only, and the whole text must fit in memory (as UTF-16, ~3× the bytes).
-        using var stream = InputFile.OpenRead(path);
-        MemoryBudget.EnsureFits(path, 3 * stream.Length, "its text");
-        var bytes = new byte[stream.Length];
-        if (InputFile.ReadFully(stream, bytes) != bytes.Length) throw RepDiffInputException.ForFile(path, "changed while it was read");
-        var text = DecodeStrict(bytes, path);
+        var text = DecodeStrict(InputFile.ReadAllBytes(path, "its text", memoryFactor: 3), path);
         // Line ends as the shared text reader takes them: \n, \r\n or a lone \r (not ReplaceLineEndings, which also breaks at U+2028 and others).
         var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').ToList();
         while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);

@@ -19,7 +19,6 @@ public static partial class HtmlReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private const int MaxConceptsShown = ReportModel.MaxConceptsShown;
-    private const int MaxHighlighted = SampleMaps.MaxPoints; // every member of a concept lights up in the maps
 
     /// <summary>The HTML text and the warnings raised while rendering (e.g. unreadable image files).</summary>
     public sealed record Result(string Html, IReadOnlyList<string> Warnings);
@@ -42,20 +41,12 @@ public static partial class HtmlReport
         for (int m = 0; m < model.Explanations.Count; m++)
             body.Append(MethodSection(model, model.Explanations[m], m, thumbs, data));
 
-        data.Cards = CardData.Build(model, shown, thumbs, data.Thumbs);
+        var rows = SampleData.Rows(model, shown);
+        data.Samples = SampleData.Build(model, shown, rows, thumbs);
+        data.Cards = CardData.Build(model, shown);
         var maps = model.Maps;
         bool hasMaps = maps is not null;
-        if (maps is not null)
-        {
-            data.Maps = MapData.Build(model, maps);
-            foreach (int i in maps.Samples)
-            {
-                string key = i.ToString(Inv);
-                if (thumbs.HasTexts) data.Texts[key] = thumbs.Text(i, 200)!;
-                // Grid members already have their thumbnail; other points only when images are cheap.
-                if (thumbs.HasImages && thumbs.CheapImages) data.Thumbs[key] = thumbs.Image(i)!;
-            }
-        }
+        if (maps is not null) data.Maps = MapData.Build(maps, rows);
 
         var html = new StringBuilder();
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -94,10 +85,12 @@ public static partial class HtmlReport
         s.Append("<div class=\"mapbar\">");
         if (maps.Umap is not null)
             s.Append("<div class=\"maptabs\" role=\"tablist\"><button type=\"button\" data-kind=\"pca\" class=\"on\">PCA</button><button type=\"button\" data-kind=\"umap\">UMAP</button></div>");
-        var columns = MapData.ColumnNames(model.Samples).ToList();
+        var columns = SampleData.ColumnNames(model.Samples).ToList();
+        // A metadata column named "label" colours the maps in place of the labels, so the choice never names two "label"s.
+        int first = model.Samples.Labels is not null && model.Samples.Metadata?["label"] is not null ? 1 : 0;
         s.Append("<label class=\"colour\">colour <select id=\"map-colour\"><option value=\"-1\">none</option>");
-        for (int c = 0; c < columns.Count; c++)
-            s.Append(Inv, $"<option value=\"{c}\"{(c == 0 ? " selected" : "")}>").Append(E(columns[c])).Append("</option>");
+        for (int c = first; c < columns.Count; c++)
+            s.Append(Inv, $"<option value=\"{c}\"{(c == first ? " selected" : "")}>").Append(E(columns[c])).Append("</option>");
         s.Append("</select></label><button type=\"button\" id=\"map-clear\" hidden>clear selection</button></div>");
         s.Append(MapSet("pca", "PCA, first two components", model, hidden: false));
         if (maps.Umap is not null) s.Append(MapSet("umap", "UMAP, 15 neighbours, B's layout started from A's", model, hidden: true));
@@ -245,9 +238,7 @@ public static partial class HtmlReport
             s.Append("<div class=\"cards\">");
             foreach (var concept in direction.Concepts.Take(MaxConceptsShown))
             {
-                string key = $"m{m}d{d}c{concept.Rank}";
-                data.Concepts[key] = concept.Members.Where(i => i >= 0 && i < model.N).Take(MaxHighlighted).ToArray();
-                data.Names[key] = $"{e.Method} · {DirectionNames.Title(direction.Name)} · concept {concept.Rank} ({concept.Members.Length} members)";
+                string key = ShownConcept.KeyOf(m, d, concept);
                 s.Append(Card(model, concept, key, thumbs, data, CoefficientView(e, direction.Name, concept.Rank)));
             }
             s.Append("</div>");
@@ -327,7 +318,6 @@ public static partial class HtmlReport
             foreach (int i in grid)
             {
                 string src = thumbs.Image(i)!;
-                data.Thumbs[i.ToString(Inv)] = src;
                 string caption = thumbs.Label(i) is { } l ? $"#{i} · {l}" : $"#{i}";
                 c.Append("<img src=\"").Append(E(src)).Append("\" alt=\"").Append(E(caption)).Append("\" title=\"").Append(E(caption)).Append("\">");
             }
@@ -402,23 +392,21 @@ public static partial class HtmlReport
         return s.Append("</ol></div></div></details>").ToString();
     }
 
-    /// <summary>What the page script needs: concept members, display names, and per-sample hover data.</summary>
+    /// <summary>What the page scripts need, each piece once: the samples' values, the shown concepts, the maps.</summary>
     private sealed class ClientData
     {
-        public Dictionary<string, int[]> Concepts { get; } = [];
+        /// <summary>Ids, labels, metadata, texts and thumbnails of the members and plotted samples (<see cref="SampleData"/>).</summary>
+        public JsonObject? Samples { get; set; }
 
-        /// <summary>Every shown concept's members, scores and enrichment, and the samples' values, for Assets/cards.js (<see cref="CardData"/>).</summary>
+        /// <summary>Every shown concept's title, members, scores and enrichment, for the cards and their downloads (<see cref="CardData"/>).</summary>
         public JsonObject? Cards { get; set; }
 
         [JsonIgnore] public Dictionary<string, ShownConcept> Shown { get; init; } = [];
 
         [JsonIgnore] public Dictionary<int, ShownConcept> ShownByConsensusIndex => shownByIndex ??= Shown.Values.Where(c => c.ConsensusIndex is not null).ToDictionary(c => c.ConsensusIndex!.Value);
         private Dictionary<int, ShownConcept>? shownByIndex;
-        public Dictionary<string, string> Names { get; } = [];
-        public Dictionary<string, string> Thumbs { get; } = [];
-        public Dictionary<string, string> Texts { get; } = [];
 
-        /// <summary>The maps' coordinates and colouring columns (<see cref="MapData"/>), null without maps.</summary>
+        /// <summary>The maps' coordinates (<see cref="MapData"/>), null without maps.</summary>
         public JsonObject? Maps { get; set; }
 
         // Relaxed escaping keeps base64 compact ('+' stays '+'); <, > and & (which occur only inside

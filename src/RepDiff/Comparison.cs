@@ -32,8 +32,8 @@ public sealed class Comparison
 
     /// <summary>
     /// Runs every method on the pair (in the given order) with its options, scores each explanation
-    /// (<see cref="ExplanationScoring"/>), validates every concept on held-out samples when <paramref name="trust"/>
-    /// asks for it (<see cref="HeldOutValidation"/>), and computes linear CKA and mutual k-NN alignment for context.
+    /// (<see cref="ExplanationScoring"/>), validates every concept on held-out samples and measures its stability when
+    /// <paramref name="trust"/> asks for it (<see cref="HeldOutValidation"/>, <see cref="Stability"/>), and computes linear CKA and mutual k-NN alignment for context.
     /// </summary>
     public static Comparison Run(RepresentationPair pair, IReadOnlyList<MethodRun> runs, int seed, IProgress<ProgressUpdate>? progress = null,
         TrustOptions? trust = null)
@@ -67,8 +67,13 @@ public sealed class Comparison
             if (trust?.Validates() == true)
             {
                 clock.Restart();
-                Validate(method, options, pair, explanation, progress);
+                Checked(method, "validation", "validation on half the samples", () => HeldOutValidation.Run(method, options, pair, explanation, progress));
                 timings[$"{method.Name} validation"] = clock.Elapsed.TotalSeconds;
+            }
+            if (trust is not null)
+            {
+                Checked(method, "stability", "stability on 80% of the samples", () => Stability.Measure(method, pair, explanation, trust, progress));
+                if (explanation.Timings.TryGetValue("stability", out double seconds)) timings[$"{method.Name} stability"] = seconds;
             }
             explanations.Add(explanation);
         }
@@ -81,19 +86,20 @@ public sealed class Comparison
         return new Comparison { Pair = pair, Explanations = explanations, Context = context, Seed = seed, Timings = timings };
     }
 
-    private static void Validate(IPairMethod method, MethodOptions options, RepresentationPair pair, Explanation explanation, IProgress<ProgressUpdate>? progress)
+    /// <summary>Runs a trust stage of one method, naming the method and the stage in any input error it raises.</summary>
+    private static void Checked(IPairMethod method, string stage, string what, Action run)
     {
         try
         {
-            HeldOutValidation.Run(method, options, pair, explanation, progress);
+            run();
         }
         catch (InvalidOptionException e)
         {
-            throw new InvalidOptionException(e.Property, $"({method.Name}, validation) {e.Problem}");
+            throw new InvalidOptionException(e.Property, $"({method.Name}, {stage}) {e.Problem}");
         }
         catch (RepDiffInputException e) when (e is not InvalidOptionException)
         {
-            throw new RepDiffInputException($"{method.Name} (validation on half the samples): {e.Message}");
+            throw new RepDiffInputException($"{method.Name} ({what}): {e.Message}");
         }
     }
 

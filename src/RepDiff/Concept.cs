@@ -31,7 +31,7 @@ public sealed class Concept
     /// <summary>Benjamini–Hochberg adjusted <see cref="PValue"/> over the explanation's concepts; ≤ 0.05 counts as confirmed.</summary>
     public double? PAdjusted { get; set; }
 
-    /// <summary>The held-out statistic the p-value tests: BSR (SILB) of the held-out grid (FINC: share of the held-out members from the direction's own set).</summary>
+    /// <summary>The held-out statistic the p-value tests: BSR (SILB) of the concept's held-out members (FINC: share of the held-out members from the direction's own set).</summary>
     public double? HeldOutScore { get; set; }
 
     /// <summary>Whether held-out validation confirmed the concept (null where it did not run).</summary>

@@ -8,16 +8,25 @@ namespace RepDiff;
 /// </summary>
 public sealed class PairStatistics(RepresentationPair pair)
 {
-    /// <summary>Most samples for which the largest distance is found over all pairs (an O(n²·d) pass, ~1 s at this size).</summary>
+    /// <summary>
+    /// Most samples for which the largest distance is found from the loaded rows: over all pairs up to
+    /// <see cref="MnedNormalizer.ExactRowsLimit"/>, from seeded rows above (linear in n). Beyond this BSR uses its grids' rows.
+    /// </summary>
     public const int AllPairsLimit = 20_000;
 
-    private double? maxDistanceA, maxDistanceB;
+    private (double Value, bool Exact)? maxDistanceA, maxDistanceB;
 
-    /// <summary>A's largest distance over all pairs; null above <see cref="AllPairsLimit"/> unless another step found it.</summary>
-    public double? MaxDistanceA => maxDistanceA ??= pair.N <= AllPairsLimit ? Bsr.MaxDistance(pair.A) : null;
-    public double? MaxDistanceB => maxDistanceB ??= pair.N <= AllPairsLimit ? Bsr.MaxDistance(pair.B) : null;
+    /// <summary>A's largest distance (exact, or the sampled lower bound: <see cref="MaxDistancesExact"/>); null above <see cref="AllPairsLimit"/> unless another step found it.</summary>
+    public double? MaxDistanceA => (maxDistanceA ??= Find(() => pair.A))?.Value;
+    public double? MaxDistanceB => (maxDistanceB ??= Find(() => pair.B))?.Value;
+
+    /// <summary>Whether both largest distances are exact (over all pairs) rather than sampled.</summary>
+    public bool MaxDistancesExact => MaxDistanceA is not null && MaxDistanceB is not null && maxDistanceA!.Value.Exact && maxDistanceB!.Value.Exact;
 
     /// <summary>Records a largest distance found over every pair of A's rows by another computation.</summary>
-    public void SetMaxDistanceA(double value) => maxDistanceA = value;
-    public void SetMaxDistanceB(double value) => maxDistanceB = value;
+    public void SetMaxDistanceA(double value) => maxDistanceA = (value, true);
+    public void SetMaxDistanceB(double value) => maxDistanceB = (value, true);
+
+    /// <summary>Loads the rows only when they are searched (a mapped file above the limit is never read whole).</summary>
+    private (double, bool)? Find(Func<Matrix> rows) => pair.N <= AllPairsLimit ? MnedNormalizer.Compute(rows()) : null;
 }

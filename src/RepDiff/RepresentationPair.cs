@@ -27,6 +27,38 @@ public sealed class RepresentationPair : IDisposable
 
     public int N => RowsA.Rows;
 
+    /// <summary>
+    /// For a pair made by <see cref="SelectRows"/>: which rows of the pair that was opened (<see cref="SourceCount"/>
+    /// rows) these rows are; null for the opened pair itself. A method that reads a per-sample file of its own
+    /// (RDX's --guide-labels) reads these lines of it.
+    /// </summary>
+    public int[]? SourceRows { get; private init; }
+
+    /// <summary>Rows of the pair that was opened (<see cref="N"/> unless this pair is a selection of its rows).</summary>
+    public int SourceCount => sourceCount ?? N;
+
+    private int? sourceCount;
+
+    /// <summary>
+    /// These representations restricted to some rows, as a fresh input for reruns on them (stability, held-out
+    /// validation): the same names, the labels of those rows (what methods may read: RDX's guide labels, stratified
+    /// subsamples), and <see cref="SourceRows"/> composed through any earlier selection.
+    /// </summary>
+    public RepresentationPair SelectRows(int[] rows)
+    {
+        var samples = new SampleInfo { Labels = Samples.Labels is { } labels ? new SampleLabels(rows.Select(i => labels[i]).ToArray()) : null };
+        return new RepresentationPair(RowsA.SelectRows(rows), RowsB.SelectRows(rows), samples)
+        {
+            NameA = NameA,
+            NameB = NameB,
+            SourceRows = SourceRows is { } source ? rows.Select(i => source[i]).ToArray() : rows,
+            sourceCount = SourceCount,
+        };
+    }
+
+    /// <summary>The lines of a per-sample file (one entry per row of the opened pair) that belong to this pair's rows.</summary>
+    public T[] OwnRows<T>(T[] perSourceRow) => SourceRows is { } source ? source.Select(i => perSourceRow[i]).ToArray() : perSourceRow;
+
     /// <summary>Whether both representations are already in memory (nothing is read by <see cref="A"/> and <see cref="B"/>).</summary>
     public bool InMemory => (a ?? RowsA as Matrix) is not null && (b ?? RowsB as Matrix) is not null;
 

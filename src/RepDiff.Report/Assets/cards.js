@@ -3,25 +3,25 @@
   // methods, the consensus rows, and downloads. The maps are reached only through document events:
   // 'rd-highlight' {indices, caption} asks both maps to highlight samples; 'rd-selection' {indices} (also
   // window.rdSelection) tells what the user selected on a map.
-  // The page data is parsed once and shared (report.js and maps.js read window.rdData too).
-  const page = window.rdData || (window.rdData = JSON.parse(document.getElementById('rd-data').textContent));
+  // The page data is parsed once (report.js); the members' ids, labels, metadata, texts and thumbnails are its samples.
+  const page = window.rdData, S = page.samples;
   const data = page.cards;
   if (!data) return;
-  const thumbs = page.thumbs || {};
-  const rowIndex = data.rows ? new Map(data.rows.map((r, k) => [r, k])) : null;
-  const slot = row => rowIndex ? rowIndex.get(row) : row;
-  const labelColumn = data.columns.findIndex(c => c.name === 'label');
-  const metaColumns = data.columns.filter((c, j) => j !== labelColumn);
-  const pageSize = thumbs && Object.keys(thumbs).length ? 48 : 20;
+  const thumbs = S.thumbs || {};
+  const labelColumn = S.columns.findIndex(c => c.labels);
+  const metaColumns = S.columns.filter((c, j) => j !== labelColumn);
+  const metaNames = data.header.slice(data.header.length - metaColumns.length); // as `repdiff export` names them
+  const hasThumbs = Object.keys(thumbs).length > 0; // counted once, not for every listed member
+  const pageSize = hasThumbs ? 48 : 20;
 
   function columnValue(column, row) {
-    const k = slot(row);
-    if (k === undefined || k >= column.codes.length) return null;
+    const k = S.slot(row);
+    if (k === undefined) return null;
     const code = column.codes[k];
     return code < 0 ? null : column.names[code];
   }
-  const idOf = row => { const k = slot(row); return data.ids && k !== undefined ? data.ids[k] : null; };
-  const labelOf = row => labelColumn < 0 ? null : columnValue(data.columns[labelColumn], row);
+  const idOf = row => { const k = S.slot(row); return S.ids && k !== undefined ? S.ids[k] : null; };
+  const labelOf = row => labelColumn < 0 ? null : columnValue(S.columns[labelColumn], row);
 
   function highlight(indices, caption) {
     document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: indices, caption: caption || '' } }));
@@ -42,7 +42,7 @@
     return c.members.map((row, p) => [c.method, c.direction, c.rank, c.strength, p, grid.has(row), row, idOf(row), labelOf(row),
       c.scores ? c.scores[p] : null, ...metaColumns.map(col => columnValue(col, row))]);
   }
-  const selectionHeader = () => ['row', 'id', 'label', ...metaColumns.map(c => c.name)];
+  const selectionHeader = () => ['row', 'id', 'label', ...metaNames];
   const selectionRows = indices => indices.map(row => [row, idOf(row), labelOf(row), ...metaColumns.map(col => columnValue(col, row))]);
 
   function csvField(v) {
@@ -86,7 +86,7 @@
     li.dataset.row = row;
     const thumb = thumbs[row];
     if (thumb) { const img = el('img'); img.src = thumb; img.alt = '#' + row; li.appendChild(img); }
-    else if (Object.keys(thumbs).length) li.appendChild(el('span', 'nothumb', '#' + row));
+    else if (hasThumbs) li.appendChild(el('span', 'nothumb', '#' + row));
     const line = el('div', 'mline');
     const label = labelOf(row), id = idOf(row);
     line.append(el('b', null, '#' + row));
@@ -94,7 +94,7 @@
     if (label !== null) line.append(' · ', el('span', 'mlabel', label));
     if (c.scores && c.scores[p] !== null) line.append(' · ', el('span', 'mscore', 'score ' + fmt(c.scores[p])));
     li.appendChild(line);
-    const text = data.texts && data.texts[row];
+    const text = S.texts ? S.texts[S.slot(row)] : undefined;
     if (text !== undefined) {
       const t = el('div', 'mtext', text.length > 160 ? text.slice(0, 159) + '…' : text);
       li.appendChild(t);
@@ -177,7 +177,7 @@
         r.insertCell().textContent = v.q;
       }
       panel.append(t);
-    } else if (data.columns.length) {
+    } else if (S.columns.length) {
       panel.append(el('p', 'note', 'No label or metadata value is over-represented among the members (Benjamini–Hochberg q ≤ 0.05).'));
     }
     if (c.closest.length) {
@@ -189,7 +189,7 @@
       });
       panel.append(p);
     }
-    if (data.thumbsComplete === false)
+    if (S.thumbsComplete === false)
       panel.append(el('p', 'note', 'The report holds thumbnails of each concept\'s best members only (the page keeps to a size budget); the others are listed by row, id and label.'));
     panel.append(pager(panel, key), el('ol', 'memberlist'), pager(panel, key));
     const list = panel.querySelector('ol.memberlist');

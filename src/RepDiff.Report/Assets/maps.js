@@ -2,30 +2,28 @@
   // The linked maps: PCA / UMAP of A and B on canvases, drawn from compact page data (MapData.cs).
   // They listen to `rd-highlight` {indices, caption} on document and dispatch `rd-selection` {indices} when the
   // user's lasso selection changes (also kept in window.rdSelection); they know nothing else about the cards.
-  // The page data is parsed once and shared with the other page scripts (window.rdData).
-  const data = window.rdData || (window.rdData = JSON.parse(document.getElementById('rd-data').textContent));
+  // The page data is parsed once (report.js): the maps' own part is the coordinates; what they show of each sample
+  // (colouring columns, texts, thumbnails) is the page's samples, which hold every plotted sample.
+  const data = window.rdData, S = data.samples;
   const M = data.maps;
   if (!M) return;
   const started = performance.now();
 
-  function bytes(b64) {
-    if (!b64) return new Uint8Array(0);
-    const s = atob(b64), u = new Uint8Array(s.length);
-    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
-    return u;
-  }
-  const n = M.n;
-  const samples = M.samples ? new Int32Array(bytes(M.samples).buffer) : null;
-  const sampleOf = k => samples ? samples[k] : k;
-  let slotMap = null;
-  if (samples) { slotMap = new Map(); for (let k = 0; k < n; k++) slotMap.set(samples[k], k); }
-  const slotOf = i => samples ? slotMap.get(i) : (Number.isInteger(i) && i >= 0 && i < n ? i : undefined);
-  const columns = M.columns.map(c => c.type === 'numeric'
-    ? Object.assign({}, c, { values: new Float32Array(bytes(c.values).buffer) })
-    : Object.assign({}, c, { codes: bytes(c.codes) }));
-  const MISSING = 255, RAMP_BINS = 32;
+  const bytes = data.bytes;
+  // Plotted point k is row rowOf(k) of the samples.
+  const slots = M.slots ? new Int32Array(bytes(M.slots).buffer) : null;
+  const n = slots ? slots.length : S.n;
+  const rowOf = k => slots ? slots[k] : k;
+  const sampleOf = k => S.rows ? S.rows[rowOf(k)] : rowOf(k);
+  let pointOf = null;
+  if (slots) { pointOf = new Int32Array(S.n).fill(-1); for (let k = 0; k < n; k++) pointOf[slots[k]] = k; }
+  const slotOf = i => { const r = S.slot(i); return r === undefined || !pointOf ? r : pointOf[r] < 0 ? undefined : pointOf[r]; };
+  const columns = S.columns;
+  const COLOURED = M.palette.length - 1; // categories past these share the last colour, "other"
+  const RAMP_BINS = 32;
   const RAMP = ['#440154', '#414487', '#2a788e', '#22a884', '#7ad151', '#fde725'];
-  const labelColumn = columns.find(c => c.name === 'label');
+  // The tooltip's label: the labels, else a metadata column named "label".
+  const labelColumn = columns.find(c => c.labels) || columns.find(c => c.name === 'label');
 
   // One view per canvas; coordinates are Uint16 on one scale per map, placed on the canvas at layout time.
   const views = [];
@@ -52,14 +50,14 @@
     else if (column.type === 'categorical') {
       styles = M.palette.concat(['#c8ced8']).map(hex);
       const missing = styles.length - 1;
-      for (let k = 0; k < n; k++) { const code = column.codes[k]; index[k] = code === MISSING ? missing : code; }
+      for (let k = 0; k < n; k++) { const code = column.codes[rowOf(k)]; index[k] = code < 0 ? missing : Math.min(code, COLOURED); }
     } else {
       styles = [];
       for (let b = 0; b < RAMP_BINS; b++) styles.push(ramp(b / (RAMP_BINS - 1)));
       styles.push(hex('#c8ced8'));
       const span = column.max - column.min || 1;
       for (let k = 0; k < n; k++) {
-        const v = column.values[k];
+        const v = numberAt(column, k);
         index[k] = Number.isFinite(v) ? Math.min(RAMP_BINS - 1, Math.max(0, Math.floor((v - column.min) / span * RAMP_BINS))) : RAMP_BINS;
       }
     }
@@ -92,8 +90,9 @@
       swatch.style.background = colour; span.appendChild(swatch); span.appendChild(document.createTextNode(text)); box.appendChild(span);
     };
     if (column.type === 'categorical') {
-      column.categories.forEach((name, c) => item(M.palette[c], name));
-      if (column.others > 0) item(M.palette[M.palette.length - 1], `other (${column.others} more values)`);
+      column.names.slice(0, COLOURED).forEach((name, c) => item(M.palette[c], name));
+      const others = column.distinct - COLOURED;
+      if (others > 0) item(M.palette[COLOURED], `other (${others} more values)`);
     } else {
       const bar = document.createElement('span'); bar.className = 'ramp';
       const lo = document.createElement('span'), hi = document.createElement('span'), g = document.createElement('i');
@@ -259,24 +258,26 @@
     if (!tip) return;
     const i = sampleOf(k);
     tip.replaceChildren();
-    const thumb = data.thumbs && data.thumbs[i];
+    const thumb = S.thumbs && S.thumbs[i];
     if (thumb) { const img = document.createElement('img'); img.src = thumb; img.alt = ''; tip.appendChild(img); }
     const line = document.createElement('div');
     line.textContent = '#' + i + (labelColumn ? ' · ' + valueOf(labelColumn, k) : '');
     tip.appendChild(line);
     const column = colouring.column;
     if (column && column !== labelColumn) { const c = document.createElement('div'); c.textContent = column.name + ': ' + valueOf(column, k); tip.appendChild(c); }
-    if (data.texts && data.texts[i]) { const t = document.createElement('div'); t.textContent = data.texts[i]; tip.appendChild(t); }
+    const text = S.texts && S.texts[rowOf(k)];
+    if (text) { const t = document.createElement('div'); t.textContent = text.length > 200 ? text.slice(0, 199) + '…' : text; tip.appendChild(t); }
     tip.hidden = false;
     const w = tip.offsetWidth, h = tip.offsetHeight;
     tip.style.left = (e.clientX + 14 + w > innerWidth ? e.clientX - 14 - w : e.clientX + 14) + 'px';
     tip.style.top = (e.clientY + 14 + h > innerHeight ? e.clientY - 14 - h : e.clientY + 14) + 'px';
   }
   function valueOf(column, k) {
-    if (column.type === 'numeric') { const v = column.values[k]; return Number.isFinite(v) ? fmt(v) : 'missing'; }
-    const code = column.codes[k];
-    return code === MISSING ? 'missing' : code < column.categories.length ? column.categories[code] : 'other';
+    if (column.type === 'numeric') { const v = numberAt(column, k); return Number.isFinite(v) ? fmt(v) : 'missing'; }
+    const code = column.codes[rowOf(k)];
+    return code < 0 ? 'missing' : code < COLOURED ? column.names[code] : 'other';
   }
+  function numberAt(column, k) { const code = column.codes[rowOf(k)]; return code < 0 ? NaN : column.numbers[code]; }
 
   const local = (v, e) => { const r = v.overlay.getBoundingClientRect(); return [(e.clientX - r.left) * v.dpr, (e.clientY - r.top) * v.dpr]; };
   views.forEach(v => {

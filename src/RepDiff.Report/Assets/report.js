@@ -1,10 +1,37 @@
 (function () {
+  // The page data is parsed here once and every page script reads it from window.rdData; the samples' base64 arrays
+  // (SampleData.cs) are decoded here too: rows, and per column a code per row (-1 where missing) and, for numeric
+  // columns, each value's number. rdData.samples.slot(sample) is a sample's place among the rows (undefined if none).
+  const data = window.rdData = JSON.parse(document.getElementById('rd-data').textContent);
+  function bytes(b64) {
+    if (!b64) return new Uint8Array(0);
+    const s = atob(b64), u = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    return u;
+  }
+  data.bytes = bytes;
+  const S = data.samples;
+  S.rows = S.rows ? new Int32Array(bytes(S.rows).buffer) : null;
+  let slots = null;
+  if (S.rows) { slots = new Map(); S.rows.forEach((r, k) => slots.set(r, k)); }
+  S.slot = i => slots ? slots.get(i) : (Number.isInteger(i) && i >= 0 && i < S.n ? i : undefined);
+  for (const c of S.columns) {
+    const raw = bytes(c.codes), codes = new Int32Array(S.n);
+    if (c.bytes === 4) codes.set(new Int32Array(raw.buffer));
+    else {
+      const wide = c.bytes === 2 ? new Uint16Array(raw.buffer) : raw, missing = c.bytes === 2 ? 65535 : 255;
+      for (let k = 0; k < S.n; k++) codes[k] = wide[k] === missing ? -1 : wide[k];
+    }
+    c.codes = codes;
+    if (c.numbers !== undefined) c.numbers = new Float32Array(bytes(c.numbers).buffer);
+  }
+
   // Cards tell the maps what to highlight through a document event (rd-highlight); the maps (maps.js) listen.
-  const data = window.rdData || (window.rdData = JSON.parse(document.getElementById('rd-data').textContent));
   let selected = null;
   function show(key) {
+    const c = key ? data.cards.concepts[key] : null;
     document.dispatchEvent(new CustomEvent('rd-highlight', {
-      detail: { indices: key ? data.concepts[key] : null, caption: key ? data.names[key] : '' }
+      detail: { indices: c ? c.members : null, caption: c ? c.title + ' (' + c.members.length + ' members)' : '' }
     }));
   }
   document.querySelectorAll('.card').forEach(card => {

@@ -18,10 +18,30 @@ public static class InputFile
     public static string ReadAllText(string path, long maxBytes, string what)
     {
         using var stream = OpenRead(path);
-        if (stream.Length > maxBytes)
-            throw RepDiffInputException.ForFile(path, $"is {MemoryBudget.Megabytes(stream.Length)}; {what} is at most {MemoryBudget.Megabytes(maxBytes)}");
+        CheckSize(stream, path, maxBytes, what);
         using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// A whole file's bytes, refused before anything is read when it is larger than maxBytes or when
+    /// <paramref name="memoryFactor"/> times its size (what the caller builds from it) would not fit in memory.
+    /// A file that shrinks while it is read is refused too.
+    /// </summary>
+    public static byte[] ReadAllBytes(string path, string what, long maxBytes = long.MaxValue, int memoryFactor = 1)
+    {
+        using var stream = OpenRead(path);
+        CheckSize(stream, path, Math.Min(maxBytes, Array.MaxLength), what);
+        MemoryBudget.EnsureFits(path, memoryFactor * stream.Length, what);
+        var bytes = new byte[stream.Length];
+        if (ReadFully(stream, bytes) != bytes.Length) throw RepDiffInputException.ForFile(path, "changed while it was read");
+        return bytes;
+    }
+
+    private static void CheckSize(FileStream stream, string path, long maxBytes, string what)
+    {
+        if (stream.Length > maxBytes)
+            throw RepDiffInputException.ForFile(path, $"is {MemoryBudget.Megabytes(stream.Length)}; {what} is at most {MemoryBudget.Megabytes(maxBytes)}");
     }
 
     /// <summary>Reads until the buffer is full or the stream ends; returns the bytes read.</summary>

@@ -63,7 +63,9 @@ public static class Bsr
             e.Metrics[key] = values;
         }
         e.Metrics["bsr_mned_normalizer"] = pair.Statistics.MaxDistanceA is null || pair.Statistics.MaxDistanceB is null
-            ? "largest distance from a grid member (n above the all-pairs limit)" : "largest distance over all pairs";
+            ? "largest distance from a grid member (n above the all-pairs limit)"
+            : pair.Statistics.MaxDistancesExact ? "largest distance over all pairs"
+            : "largest distance found from 1,024 seeded rows and farthest-first steps (a lower bound of the largest over all pairs)";
     }
 
     private static double Score(MemberRows explained, MemberRows other, IReadOnlyList<int[]> grids, BsrDistance distance)

@@ -10,7 +10,7 @@ namespace RepDiff.Metrics;
 /// F×n distance pass, where <see cref="Bsr"/> would take one pass per group.
 /// </summary>
 /// <remarks>
-/// Distances are float GEMM distances, and SILB ties count as not closer; the held-out grid and the random
+/// Distances are float GEMM distances, and SILB ties count as not closer; a held-out group and the random
 /// groups it is compared with are scored by this same code, so they stay comparable with each other.
 /// </remarks>
 internal sealed class FocusRows

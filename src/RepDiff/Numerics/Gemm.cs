@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RepDiff.Numerics;
 
@@ -43,6 +44,10 @@ public static class Gemm
         float beta, float[] c, long cOff, int ldc, bool upperOnly = false, bool singleThreaded = false)
     {
         if (m == 0 || n == 0) return;
+        // The packing and the kernels read and write through pointers: check once that every index stays inside.
+        CheckExtent(a, aOff, lda, tA ? k : m, tA ? m : k, "A");
+        CheckExtent(b, bOff, ldb, tB ? n : k, tB ? k : n, "B");
+        CheckExtent(c, cOff, ldc, m, n, "C");
         if (k == 0 || alpha == 0)
         {
             ScaleC(m, n, beta, c, cOff, ldc, singleThreaded ? 1 : Environment.ProcessorCount);
@@ -57,6 +62,14 @@ public static class Gemm
             new Blocked<Tile512>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run(singleThreaded);
         else
             new Blocked<Tile256>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run(singleThreaded);
+    }
+
+    // rows×cols values at off with leading dimension ld (row-major) must lie inside the array.
+    private static void CheckExtent(float[] x, long off, int ld, int rows, int cols, string name)
+    {
+        if (rows == 0 || cols == 0) return;
+        if (off < 0 || cols > ld || off + (long)(rows - 1) * ld + cols > x.Length)
+            throw new ArgumentException($"{name}: {rows}x{cols} values at offset {off} with stride {ld} do not fit its {x.Length} values");
     }
 
     private static void ScaleC(int m, int n, float beta, float[] c, long cOff, int ldc, int threads)
@@ -97,8 +110,14 @@ public static class Gemm
         public void Run(bool singleThreaded)
         {
             int mr = T.MR, nr = T.NR;
-            int icBlocks = (m + MC - 1) / MC;
             int threads = singleThreaded ? 1 : Environment.ProcessorCount;
+            // Row parts of at most MC rows, their count a multiple of the thread count and their sizes equal to a
+            // panel, so every core gets the same work per depth block (21 blocks of 192 rows on 2 cores left one
+            // core idle for a twenty-first of each block). SYRK's upper triangle gives rows unequal work: there
+            // MC blocks are handed out as cores free up.
+            int aPanels = (m + mr - 1) / mr, panelsPerBlock = MC / mr;
+            int rowParts = (aPanels + panelsPerBlock - 1) / panelsPerBlock;
+            if (!upperOnly && threads > 1) rowParts = Math.Min(aPanels, (rowParts + threads - 1) / threads * threads);
             var bPack = ArrayPool<float>.Shared.Rent(KC * (Math.Min(n, NC) + nr));
             try
             {
@@ -106,17 +125,20 @@ public static class Gemm
                 {
                     int ncur = Math.Min(NC, n - jc);
                     int panels = (ncur + nr - 1) / nr;
-                    // Split columns too when there are fewer row blocks than cores (tall-thin work is rare, short-wide is common).
-                    int jParts = Math.Clamp((2 * threads + icBlocks - 1) / icBlocks, 1, panels);
+                    // Split columns too when there are fewer row parts than cores (tall-thin work is rare, short-wide is common).
+                    int jParts = Math.Clamp((2 * threads + rowParts - 1) / rowParts, 1, panels);
+                    if (!upperOnly && rowParts >= threads) jParts = 1;
                     for (int pc = 0; pc < k; pc += KC)
                     {
                         int kcur = Math.Min(KC, k - pc);
                         ParallelFor(panels, threads, jr => PackB(bPack, jr, jc, ncur, pc, kcur));
-                        ParallelFor(icBlocks * jParts, threads, item =>
+                        ParallelFor(rowParts * jParts, threads, item =>
                         {
-                            int ic = item / jParts * MC, part = item % jParts;
-                            int p0 = (int)((long)panels * part / jParts), p1 = (int)((long)panels * (part + 1) / jParts);
-                            Compute(bPack, ic, Math.Min(MC, m - ic), jc, ncur, p0, p1, pc, kcur);
+                            int part = item / jParts, colPart = item % jParts;
+                            int r0 = (int)((long)aPanels * part / rowParts) * mr;
+                            int r1 = Math.Min(m, (int)((long)aPanels * (part + 1) / rowParts) * mr);
+                            int p0 = (int)((long)panels * colPart / jParts), p1 = (int)((long)panels * (colPart + 1) / jParts);
+                            Compute(bPack, r0, r1 - r0, jc, ncur, p0, p1, pc, kcur);
                         });
                     }
                 }
@@ -153,64 +175,103 @@ public static class Gemm
         }
 
         // A micro-panel: for each depth p, MR consecutive values op(A)(ic+ir·MR+r, pc+p), zero-padded past m.
-        private void PackA(float[] dest, int ic, int mcur, int pc, int kcur)
+        private unsafe void PackA(float[] dest, int ic, int mcur, int pc, int kcur)
         {
             int mr = T.MR;
-            int o = 0;
-            for (int i0 = 0; i0 < mcur; i0 += mr)
+            fixed (float* ap = a, dp = dest)
             {
-                int rows = Math.Min(mr, mcur - i0);
-                if (!tA)
+                float* d = dp;
+                for (int i0 = 0; i0 < mcur; i0 += mr, d += mr * kcur)
                 {
-                    for (int r = 0; r < rows; r++)
+                    int rows = Math.Min(mr, mcur - i0);
+                    if (!tA)
                     {
-                        var src = a.AsSpan((int)(aOff + (long)(ic + i0 + r) * lda + pc), kcur);
-                        for (int p = 0; p < kcur; p++) dest[o + p * mr + r] = src[p];
+                        float* src = ap + aOff + (long)(ic + i0) * lda + pc;
+                        int p = 0;
+                        if (mr == 8 && rows == 8 && Avx.IsSupported)
+                            for (; p <= kcur - 8; p += 8) Transpose8x8(src + p, lda, d + p * 8, 8);
+                        for (; p < kcur; p++)
+                        {
+                            for (int r = 0; r < rows; r++) d[p * mr + r] = src[(long)r * lda + p];
+                            for (int r = rows; r < mr; r++) d[p * mr + r] = 0;
+                        }
                     }
-                    for (int r = rows; r < mr; r++)
-                        for (int p = 0; p < kcur; p++) dest[o + p * mr + r] = 0;
-                }
-                else
-                {
-                    for (int p = 0; p < kcur; p++)
+                    else
                     {
-                        var src = a.AsSpan((int)(aOff + (long)(pc + p) * lda + ic + i0), rows);
-                        var d = dest.AsSpan(o + p * mr, mr);
-                        src.CopyTo(d);
-                        d[rows..].Clear();
+                        float* src = ap + aOff + (long)pc * lda + ic + i0;
+                        for (int p = 0; p < kcur; p++, src += lda) CopyPadded(src, d + p * mr, rows, mr);
                     }
                 }
-                o += mr * kcur;
             }
         }
 
         // A B micro-panel: for each depth p, NR consecutive values op(B)(pc+p, jc+jr·NR+j), zero-padded past n.
-        private void PackB(float[] dest, int jr, int jc, int ncur, int pc, int kcur)
+        private unsafe void PackB(float[] dest, int jr, int jc, int ncur, int pc, int kcur)
         {
             int nr = T.NR;
             int j0 = jr * nr, cols = Math.Min(nr, ncur - j0);
-            int o = jr * nr * kcur;
-            if (!tB)
+            fixed (float* bp = b, dp = dest)
             {
-                for (int p = 0; p < kcur; p++)
+                float* d = dp + (long)jr * nr * kcur;
+                if (!tB)
                 {
-                    var src = b.AsSpan((int)(bOff + (long)(pc + p) * ldb + jc + j0), cols);
-                    var d = dest.AsSpan(o + p * nr, nr);
-                    src.CopyTo(d);
-                    d[cols..].Clear();
+                    float* src = bp + bOff + (long)pc * ldb + jc + j0;
+                    for (int p = 0; p < kcur; p++, src += ldb) CopyPadded(src, d + p * nr, cols, nr);
+                    return;
                 }
-            }
-            else
-            {
-                for (int j = 0; j < cols; j++)
-                {
-                    var src = b.AsSpan((int)(bOff + (long)(jc + j0 + j) * ldb + pc), kcur);
-                    for (int p = 0; p < kcur; p++) dest[o + p * nr + j] = src[p];
-                }
-                for (int j = cols; j < nr; j++)
-                    for (int p = 0; p < kcur; p++) dest[o + p * nr + j] = 0;
+                float* s0 = bp + bOff + (long)(jc + j0) * ldb + pc;
+                int j = 0;
+                if (Avx.IsSupported)
+                    for (; j <= cols - 8; j += 8)
+                    {
+                        int p = 0;
+                        for (; p <= kcur - 8; p += 8) Transpose8x8(s0 + (long)j * ldb + p, ldb, d + p * nr + j, nr);
+                        for (; p < kcur; p++)
+                            for (int q = j; q < j + 8; q++) d[p * nr + q] = s0[(long)q * ldb + p];
+                    }
+                for (; j < cols; j++)
+                    for (int p = 0; p < kcur; p++) d[p * nr + j] = s0[(long)j * ldb + p];
+                for (; j < nr; j++)
+                    for (int p = 0; p < kcur; p++) d[p * nr + j] = 0;
             }
         }
+    }
+
+    // count floats, then zeros up to width. Inline vector moves: a call to a general copy per 8 or 32 floats cost as
+    // much as the packing itself (SYRK of narrow X packs one value for every 128 flops).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyPadded(float* src, float* dst, int count, int width)
+    {
+        int j = 0;
+        for (; j <= count - 8; j += 8) Vector256.Load(src + j).Store(dst + j);
+        for (; j < count; j++) dst[j] = src[j];
+        for (; j < width; j++) dst[j] = 0;
+    }
+
+    // dst[q·dstStride + r] = src[r·srcStride + q] for an 8×8 block: eight row loads, three shuffle stages, eight stores.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Transpose8x8(float* src, long srcStride, float* dst, long dstStride)
+    {
+        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + srcStride);
+        var r2 = Avx.LoadVector256(src + 2 * srcStride); var r3 = Avx.LoadVector256(src + 3 * srcStride);
+        var r4 = Avx.LoadVector256(src + 4 * srcStride); var r5 = Avx.LoadVector256(src + 5 * srcStride);
+        var r6 = Avx.LoadVector256(src + 6 * srcStride); var r7 = Avx.LoadVector256(src + 7 * srcStride);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     /// <summary>Parallel.For that stays on the calling thread for a single item or a single core.</summary>
@@ -234,6 +295,7 @@ public static class Gemm
             Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
                 c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
                 c60 = default, c61 = default, c70 = default, c71 = default;
+            PrefetchTile(c, ldc, rows, cols);
             for (int p = 0; p < kc; p++)
             {
                 var b0 = Vector512.Load(b);
@@ -291,6 +353,7 @@ public static class Gemm
         {
             Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
                 c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+            PrefetchTile(c, ldc, rows, cols);
             for (int p = 0; p < kc; p++)
             {
                 var b0 = Vector256.Load(b);
@@ -315,6 +378,19 @@ public static class Gemm
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<float> Fma(Vector256<float> x, Vector256<float> y, Vector256<float> z) =>
             System.Runtime.Intrinsics.X86.Fma.IsSupported ? Vector256.FusedMultiplyAdd(x, y, z) : x * y + z;
+    }
+
+    // Fetch the C tile when a kernel starts: its rows are needed only after the depth loop, and coming from memory
+    // then they would stall it (about 10% of a large product on one core).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchTile(float* c, int ldc, int rows, int cols)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++)
+        {
+            Sse.Prefetch0(c + (long)r * ldc);
+            Sse.Prefetch0(c + (long)r * ldc + cols - 1);
+        }
     }
 
     private static unsafe void AddPartial(float* t, int nr, float* c, int ldc, int rows, int cols, float alpha, bool overwrite)

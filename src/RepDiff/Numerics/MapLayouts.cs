@@ -38,12 +38,15 @@ public sealed class MapLayouts
         progress.Report("maps", 0.05);
         if (options.Umap is not { } umapOptions) return new MapLayouts(pca, null, null, 0);
         int n = pair.A.Rows;
+        if (!(options.UmapBEpochShare > 0 && options.UmapBEpochShare <= 1))
+            throw new RepDiffInputException($"the share of UMAP epochs for B's map must be in (0, 1]; got {options.UmapBEpochShare}");
         if (options.UmapDescentRows < 2) throw new RepDiffInputException($"UMAP maps need at least 2 descent rows; got {options.UmapDescentRows}");
         var subset = n > options.UmapDescentRows ? Sampling.Uniform(n, options.UmapDescentRows, Rng.Derive(seed, 16)) : null;
         var (xa, xb) = subset is null ? (pair.A, pair.B) : (pair.A.SelectRows(subset), pair.B.SelectRows(subset));
         var a = Numerics.Umap.Embed(xa, umapOptions, seed, progress: progress);
         var b = options.UmapBFromA
-            ? Numerics.Umap.Embed(xb, umapOptions with { AnchorStrength = options.UmapAnchor }, seed, (a.X, a.Y), progress)
+            ? Numerics.Umap.Embed(xb, umapOptions with { AnchorStrength = options.UmapAnchor, Epochs = RefiningEpochs(umapOptions, xb.Rows, options.UmapBEpochShare) },
+                seed, (a.X, a.Y), progress)
             : Numerics.Umap.Embed(xb, umapOptions, seed, null, progress);
         (float[] X, float[] Y) placedA = (a.X, a.Y), placedB = (b.X, b.Y);
         if (subset is not null)
@@ -55,6 +58,9 @@ public sealed class MapLayouts
         progress.Report("maps", 1);
         return new MapLayouts(pca, umap, $"A: {a.Initialization}; B: {b.Initialization}", subset?.Length ?? n);
     }
+
+    /// <summary>Epochs of a descent that starts from a finished layout: a share of a fresh layout's, at least one.</summary>
+    private static int RefiningEpochs(UmapOptions options, int n, double share) => Math.Max(1, (int)Math.Round(options.EpochsFor(n) * share));
 
     private static MapLayout Aligned((float[] X, float[] Y) a, (float[] X, float[] Y) b)
     {

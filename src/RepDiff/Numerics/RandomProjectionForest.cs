@@ -24,11 +24,7 @@ internal sealed class RandomProjectionForest
     }
 
     /// <summary>The points sharing point i's leaf in tree t (i included).</summary>
-    public ReadOnlySpan<int> LeafOf(int t, int i)
-    {
-        int leaf = _leafOf[t][i];
-        return _order[t].AsSpan(_leafStart[t][leaf], _leafStart[t][leaf + 1] - _leafStart[t][leaf]);
-    }
+    public ReadOnlySpan<int> LeafOf(int t, int i) => Leaf(t, LeafIndex(t, i));
 
     /// <summary>The leaf of tree t that holds point i.</summary>
     public int LeafIndex(int t, int i) => _leafOf[t][i];

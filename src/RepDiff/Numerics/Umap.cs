@@ -5,7 +5,8 @@ namespace RepDiff.Numerics;
 /// k-NN graph (<see cref="NearestNeighbours"/>), fuzzy simplicial set (<see cref="FuzzyGraph"/>), spectral
 /// initialization, then stochastic gradient descent on the fuzzy cross-entropy with negative sampling and the
 /// a/b curve from min_dist (<see cref="UmapCurve"/>). Deterministic for a seed: the graph is built in parallel in
-/// fixed chunks, the gradient descent runs on one thread (umap-learn's parallel descent is not reproducible).
+/// fixed chunks, the gradient descent in parallel over fixed blocks of points (<see cref="UmapDescent"/>; umap-learn's
+/// parallel descent is not reproducible).
 /// </summary>
 public static class Umap
 {
@@ -53,7 +54,7 @@ public static class Umap
         var embedding = init is null ? Rescale(start, seed) : start.Select(v => (float)v).ToArray();
         var (a, b) = UmapCurve.Fit(options.MinDist, options.Spread);
         var anchor = init is not null && options.AnchorStrength > 0 ? (float[])embedding.Clone() : null;
-        Optimize(graph, embedding, anchor, options, (float)a, (float)b, seed, progress);
+        UmapDescent.Run(graph, embedding, anchor, options, (float)a, (float)b, seed, progress);
         var xs = new float[n];
         var ys = new float[n];
         for (int i = 0; i < n; i++)
@@ -154,102 +155,6 @@ public static class Umap
             }
         return components;
     }
-
-    /// <summary>
-    /// umap-learn's optimize_layout_euclidean on one thread: each edge is sampled every max_w/w epochs; a sample
-    /// pulls both ends together along the curve's gradient and pushes the head away from negative_sample_rate random
-    /// points; gradients clipped to ±4, learning rate decaying linearly to 0. Edges weaker than max_w/epochs never
-    /// get a sample and are dropped first, as there.
-    /// </summary>
-    private static void Optimize(FuzzyGraph graph, float[] embedding, float[]? anchor, UmapOptions options, float a, float b, int seed,
-        IProgress<ProgressUpdate>? progress)
-    {
-        int n = graph.N, epochs = options.EpochsFor(n);
-        float maxWeight = graph.Weights.Length == 0 ? 0 : graph.Weights.Max();
-        var head = new List<int>();
-        var tail = new List<int>();
-        var period = new List<double>();
-        for (int i = 0; i < n; i++)
-            for (int e = graph.RowStart[i]; e < graph.RowStart[i + 1]; e++)
-            {
-                float w = graph.Weights[e];
-                if (w < maxWeight / epochs || w <= 0) continue;
-                head.Add(i);
-                tail.Add(graph.Columns[e]);
-                period.Add(maxWeight / w);
-            }
-        int edges = head.Count;
-        var heads = head.ToArray();
-        var tails = tail.ToArray();
-        var perSample = period.ToArray();
-        var perNegative = new double[edges];
-        var nextSample = new double[edges];
-        var nextNegative = new double[edges];
-        int rate = options.NegativeSampleRate;
-        for (int e = 0; e < edges; e++)
-        {
-            nextSample[e] = perSample[e];
-            perNegative[e] = rate > 0 ? perSample[e] / rate : double.PositiveInfinity;
-            nextNegative[e] = perNegative[e];
-        }
-        float gamma = (float)options.RepulsionStrength, anchorStrength = (float)options.AnchorStrength;
-        float attract = -2f * a * b, repel = 2f * gamma * b;
-        ulong state = (ulong)(uint)Rng.Derive(seed, 11) * 0x9E3779B97F4A7C15UL | 1;
-        for (int epoch = 0; epoch < epochs; epoch++)
-        {
-            float alpha = (float)(options.LearningRate * (1 - (double)epoch / epochs));
-            for (int e = 0; e < edges; e++)
-            {
-                if (nextSample[e] > epoch) continue;
-                int j = heads[e], k = tails[e];
-                float cx = embedding[2 * j], cy = embedding[2 * j + 1];
-                float dx = cx - embedding[2 * k], dy = cy - embedding[2 * k + 1];
-                float d2 = dx * dx + dy * dy;
-                if (d2 > 0)
-                {
-                    float powB = MathF.Pow(d2, b);
-                    float coefficient = attract * powB / d2 / (a * powB + 1f);
-                    float gx = Clip(coefficient * dx) * alpha, gy = Clip(coefficient * dy) * alpha;
-                    cx += gx;
-                    cy += gy;
-                    embedding[2 * k] -= gx;
-                    embedding[2 * k + 1] -= gy;
-                }
-                if (anchor is not null)
-                {
-                    float pull = alpha * anchorStrength;
-                    cx += pull * (anchor[2 * j] - cx);
-                    cy += pull * (anchor[2 * j + 1] - cy);
-                    embedding[2 * k] += pull * (anchor[2 * k] - embedding[2 * k]);
-                    embedding[2 * k + 1] += pull * (anchor[2 * k + 1] - embedding[2 * k + 1]);
-                }
-                nextSample[e] += perSample[e];
-                int negatives = (int)((epoch - nextNegative[e]) / perNegative[e]);
-                for (int p = 0; p < negatives; p++)
-                {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    // Multiply-shift instead of a modulo: a 64-bit division per negative sample cost more than the pow.
-                    int other = (int)(((state >> 32) * (ulong)n) >> 32);
-                    if (other == j) continue;
-                    float ox = cx - embedding[2 * other], oy = cy - embedding[2 * other + 1];
-                    float o2 = ox * ox + oy * oy;
-                    if (o2 <= 0) continue;
-                    float coefficient = repel / ((0.001f + o2) * (a * MathF.Pow(o2, b) + 1f));
-                    cx += Clip(coefficient * ox) * alpha;
-                    cy += Clip(coefficient * oy) * alpha;
-                }
-                embedding[2 * j] = cx;
-                embedding[2 * j + 1] = cy;
-                nextNegative[e] += negatives * perNegative[e];
-            }
-            if (epoch % 10 == 0) progress.Report("umap layout", (double)epoch / epochs);
-        }
-        progress.Report("umap layout", 1);
-    }
-
-    private static float Clip(float v) => v > 4f ? 4f : v < -4f ? -4f : v;
 
     /// <summary>D^−½ W D^−½ of the fuzzy graph: its top eigenvectors are the normalized Laplacian's bottom ones.</summary>
     private sealed class NormalizedAdjacency : ISymmetricOperator

@@ -20,11 +20,11 @@ internal static class ExactRoute
         var lambda = Operator(kernels, progress);
         timings["kernels"] = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var modes = SignedEigen.Solve(lambda, n, problem.Concepts, problem.Zero, problem.Seed, progress);
+        var found = Solve(lambda, n, problem, progress);
         timings["eigen"] = clock.Elapsed.TotalSeconds;
+        var modes = found.Modes;
         double[][] vectors = [.. modes.PositiveVectors, .. modes.NegativeVectors];
-        var function = KernelExpansion.Of(kernels, kernels.Select(k => k.Rows.ReadAll()).ToArray(), vectors, [.. modes.PositiveValues, .. modes.NegativeValues]);
-        return new SpectralModes(modes, ModeMembers.FromVectors(vectors, problem.Members), function);
+        return found with { Function = KernelExpansion.Of(kernels, kernels.Select(k => k.Rows.ReadAll()).ToArray(), vectors, [.. modes.PositiveValues, .. modes.NegativeValues]) };
     }
 
     /// <summary>Λ = Σ w_k K_k, n×n float64, row-major.</summary>

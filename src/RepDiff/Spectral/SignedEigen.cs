@@ -53,5 +53,5 @@ internal static class SignedEigen
     public static double ZeroThreshold(double weights) => 1e-12 * weights;
 
     private static IProgress<ProgressUpdate>? Stage(IProgress<ProgressUpdate>? progress, string stage) =>
-        progress is null ? null : new StageProgress(progress, stage);
+        progress is null ? null : new RenamedProgress(progress, _ => stage);
 }

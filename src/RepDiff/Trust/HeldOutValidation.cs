@@ -11,8 +11,9 @@ namespace RepDiff.Trust;
 /// Held-out validation of every concept (docs/methods/METHODS.md §7): one seeded split of the samples
 /// (stratified by labels when given) into a discovery half D and a validation half V; the method runs on D
 /// with the same options; each concept it finds is extended to V (<see cref="IConceptExtension"/>, or a vote
-/// of its 10 nearest D samples), and the held-out grid's BSR is compared with that of
-/// <see cref="RandomGroups"/> random groups of V of the same size: p = (1 + #{random ≥ observed}) / (N + 1).
+/// of its 10 nearest D samples), and the BSR of its held-out members (at most <see cref="TestedMembers"/>) is
+/// compared with that of <see cref="RandomGroups"/> random groups of V of the same size:
+/// p = (1 + #{random ≥ observed}) / (N + 1).
 /// Each concept of the full run gets the p-value of the discovery concept it matches (most of the smaller
 /// of the two member sets shared), 1 when none matches; Benjamini–Hochberg adjusts over the explanation.
 /// </summary>
@@ -30,12 +31,20 @@ public static class HeldOutValidation
     /// <summary>Fewest samples to split: each half must still hold concepts and random groups.</summary>
     public const int MinSamples = 40;
 
+    /// <summary>
+    /// Most held-out members of a concept whose BSR is tested. Not the 9-member grid the report shows: the BSR of 9
+    /// random samples spreads by ±0.10 (sd) around 0.5, so a concept only part of whose pairs differ (a planted
+    /// merge of two groups: held-out BSR ≈ 0.75) sits 2.5 sd above chance and cannot reach p &lt; 0.01; with 50
+    /// members the spread is about ±0.04 (docs/methods/METHODS.md §7).
+    /// </summary>
+    public const int TestedMembers = 50;
+
     /// <summary>Share of the smaller member set two concepts must have in common to be the same concept.</summary>
     public const double MatchOverlap = 0.5;
 
     private const int SplitStream = 170;
 
-    /// <summary>A concept of the discovery run, extended to V: its members there (indices into V, best first), its grid, and its p-value.</summary>
+    /// <summary>A concept of the discovery run (its members as full-run rows), the BSR of its held-out group and its p-value.</summary>
     private sealed record Tested(string Direction, int[] DiscoveryMembers, double? Score, double PValue);
 
     /// <summary>Validates every concept of <paramref name="full"/>, the method's run on the whole pair with these options.</summary>
@@ -47,11 +56,7 @@ public static class HeldOutValidation
         var discovery = Sampling.Stratified(pair.N, pair.N / 2, seed, pair.Samples.Labels?.Codes);
         var validation = Complement(discovery, pair.N);
         progress.Report("validation: discovery run", 0);
-        using var discoveryPair = new RepresentationPair(pair.RowsA.SelectRows(discovery), pair.RowsB.SelectRows(discovery), Restrict(pair.Samples, discovery))
-        {
-            NameA = pair.NameA,
-            NameB = pair.NameB,
-        };
+        using var discoveryPair = pair.SelectRows(discovery);
         var found = method.Run(discoveryPair, options);
         progress.Report("validation: held-out groups", 0.5);
         var heldA = pair.RowsA.SelectRows(validation);
@@ -60,56 +65,58 @@ public static class HeldOutValidation
         NeighbourVote Vote(string side) => votes.TryGetValue(side, out var v) ? v
             : votes[side] = new NeighbourVote(side == "a" ? heldA : heldB, side == "a" ? discoveryPair.A : discoveryPair.B, Neighbours);
 
-        // Each discovery concept's held-out grid (indices into V).
-        var grids = new List<(Direction Direction, Concept Concept, int[] Grid)>();
+        // Each discovery concept's held-out group (indices into V): its held-out members, at most TestedMembers of them.
+        var groups = new List<(Direction Direction, Concept Concept, int[] Group)>();
         bool voted = false, extended = false;
         foreach (var direction in found.Directions.Where(d => d.Explains is "a" or "b"))
             foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1 && c.Members.Length > 0))
             {
-                int size = Math.Max(2, concept.Grid.Length);
+                int[] members;
                 if (found.Extension?.Score(direction.Name, concept.Rank, [heldA, heldB]) is { } scores)
                 {
-                    // The mode's own rule: its grid is its best-scoring members.
-                    grids.Add((direction, concept, Top(scores, size)));
+                    // The mode's own rule: its m best-scoring held-out samples, as many as it has on the discovery half.
+                    members = Top(scores, concept.Members.Length);
                     extended = true;
                 }
                 else
                 {
-                    bool a = direction.Explains == "a";
-                    var members = Vote(direction.Explains!).Members(concept.Members);
-                    grids.Add((direction, concept, Mirror(concept.Grid, members, a ? discoveryPair.A : discoveryPair.B, a ? heldA : heldB, size)));
+                    members = Vote(direction.Explains!).Members(concept.Members);
                     voted = true;
                 }
+                groups.Add((direction, concept, TestedGroup(members, Rng.Derive(seed, 1000 + groups.Count))));
             }
 
-        var heldPair = (A: heldA, B: heldB);
-        var pool = Sampling.Uniform(validation.Length, Math.Min(validation.Length, Math.Min(BsrChance.PoolSize, FocusRows.MaxFocus(validation.Length))), seed + 1);
-        var focus = pool.Concat(grids.SelectMany(g => g.Grid)).Distinct().Order().ToArray();
-        var rowsA = new FocusRows(heldPair.A, focus, null);
-        var rowsB = new FocusRows(heldPair.B, focus, null);
+        // Random groups are drawn from a seeded pool of V, large enough for groups of TestedMembers.
+        int poolSize = Math.Min(validation.Length, Math.Max(2 * TestedMembers, Math.Min(BsrChance.PoolSize, FocusRows.MaxFocus(validation.Length))));
+        var pool = Sampling.Uniform(validation.Length, poolSize, seed + 1);
+        var poolA = new FocusRows(heldA, pool, null);
+        var poolB = new FocusRows(heldB, pool, null);
         var tested = new List<Tested>();
-        for (int t = 0; t < grids.Count; t++)
+        for (int t = 0; t < groups.Count; t++)
         {
-            var (direction, concept, grid) = grids[t];
+            var (direction, concept, group) = groups[t];
             var mapped = concept.Members.Select(i => discovery[i]).ToArray();
-            if (grid.Length < 2)
+            if (group.Length < 2)
             {
                 tested.Add(new Tested(direction.Name, mapped, null, 1));
                 continue;
             }
             bool a = direction.Explains == "a";
-            var (explained, other) = a ? (rowsA, rowsB) : (rowsB, rowsA);
-            double observed = FocusRows.Score(explained, other, [grid], BsrDistance.Silb);
+            // The group's own distance rows (its ranks are over all of V, as the pool's are): one |group|×|V| pass each,
+            // so memory does not grow with the number of concepts.
+            var (groupA, groupB) = (new FocusRows(heldA, group, null), new FocusRows(heldB, group, null));
+            double observed = a ? FocusRows.Score(groupA, groupB, [group], BsrDistance.Silb) : FocusRows.Score(groupB, groupA, [group], BsrDistance.Silb);
+            var (explained, other) = a ? (poolA, poolB) : (poolB, poolA);
             var rng = Rng.Create(Rng.Derive(seed, t));
             int atLeast = 0;
             for (int r = 0; r < RandomGroups; r++)
-                if (FocusRows.Score(explained, other, [BsrChance.RandomGroup(pool, grid.Length, rng)], BsrDistance.Silb) >= observed) atLeast++;
+                if (FocusRows.Score(explained, other, [BsrChance.RandomGroup(pool, group.Length, rng)], BsrDistance.Silb) >= observed) atLeast++;
             tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (RandomGroups + 1)));
         }
         var discoverySet = new HashSet<int>(discovery);
         Attach(full, tested, direction => direction.Explains is "a" or "b", (_, i) => discoverySet.Contains(i));
         full.Metrics["validation"] = Summary(full, discovery.Length, validation.Length,
-            statistic: "BSR (SILB) of the held-out grid, within the validation half",
+            statistic: $"BSR (SILB) of the concept's held-out members (a seeded draw of {TestedMembers} when there are more), within the validation half",
             extension: (extended, voted) switch
             {
                 (true, false) => "the method's mode functions",
@@ -229,27 +236,12 @@ public static class HeldOutValidation
     }
 
     /// <summary>
-    /// The held-out grid of a voted concept: for each member of the method's own grid in turn, the nearest held-out
-    /// member not yet taken (explained representation), so the held-out grid stands where the method's grid stood
-    /// rather than anywhere in the concept; all held-out members when there are no more than the grid's size.
+    /// The held-out group whose BSR is tested: the concept's held-out members, or a seeded uniform draw of
+    /// <see cref="TestedMembers"/> of them when there are more. The draw reads no distances, so it cannot favour
+    /// pairs that happen to differ in V.
     /// </summary>
-    private static int[] Mirror(int[] grid, int[] members, Matrix discovery, Matrix heldOut, int size)
-    {
-        if (members.Length <= size || grid.Length == 0) return members;
-        var d = Distances.SquaredEuclidean(discovery.SelectRows(grid), heldOut.SelectRows(members));
-        var taken = new bool[members.Length];
-        var mirrored = new List<int>();
-        for (int g = 0; mirrored.Count < size; g = (g + 1) % grid.Length)
-        {
-            var row = d.Row(g);
-            int best = -1;
-            for (int j = 0; j < members.Length; j++)
-                if (!taken[j] && (best < 0 || row[j] < row[best])) best = j;
-            taken[best] = true;
-            mirrored.Add(members[best]);
-        }
-        return mirrored.ToArray();
-    }
+    private static int[] TestedGroup(int[] members, int seed)
+        => members.Length <= TestedMembers ? members : Sampling.Uniform(members.Length, TestedMembers, seed).Select(i => members[i]).ToArray();
 
     /// <summary>Indices of the m largest scores, largest first (ties by index).</summary>
     private static int[] Top(double[] scores, int m) => Enumerable.Range(0, scores.Length)
@@ -261,12 +253,6 @@ public static class HeldOutValidation
         foreach (int i in chosen) taken[i] = true;
         return Enumerable.Range(0, n).Where(i => !taken[i]).ToArray();
     }
-
-    /// <summary>The side information of some samples (labels only: what methods may read, e.g. RDX's guide labels).</summary>
-    private static SampleInfo Restrict(SampleInfo samples, int[] rows) => new()
-    {
-        Labels = samples.Labels is { } labels ? new SampleLabels(rows.Select(i => labels[i]).ToArray()) : null,
-    };
 
     private static Matrix Stack(Matrix first, Matrix second)
     {

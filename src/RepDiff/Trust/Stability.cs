@@ -17,11 +17,11 @@ public static class Stability
     {
         if (resamples <= 0) return;
         var clock = Stopwatch.StartNew();
-        var options = ForSubsets(OptionsOf(method, full), StabilityResamples.Draw(pair.N, 0, 0, fraction).Length / (double)pair.N);
+        var options = ForSubsets(OptionsOf(method, full), StabilityResamples.Count(pair.N, fraction) / (double)pair.N);
         string stage = $"stability of {method.Name} ({resamples} resamples)";
         progress.Report(stage, 0);
         SubsetRun rerun = (method as ISubsetRerun)?.PrepareSubsetRuns(pair, options, progress)
-            ?? (rows => method.Run(Subset(pair, rows), options));
+            ?? (rows => method.Run(pair.SelectRows(rows), options));
         var sums = new Sums(full);
         for (int r = 0; r < resamples; r++)
         {
@@ -35,24 +35,18 @@ public static class Stability
     }
 
     /// <summary>
-    /// Stability of every explanation of a comparison (runs in the order they ran) with the resamples
-    /// <paramref name="trust"/> gives each method, and each method's time in the comparison's timings.
+    /// What <paramref name="trust"/> asks of one method's explanation: its stability with the resamples the options give
+    /// the method (<see cref="TrustOptions.ResamplesFor"/>), or a note in results.json saying why it was left out.
+    /// The one entry point of method commands and <see cref="Comparison.Run"/>.
     /// </summary>
-    public static void Measure(Comparison comparison, IReadOnlyList<MethodRun> runs, TrustOptions trust, IProgress<ProgressUpdate>? progress = null)
+    public static void Measure(IPairMethod method, RepresentationPair pair, Explanation full, TrustOptions trust, IProgress<ProgressUpdate>? progress = null)
     {
-        for (int i = 0; i < runs.Count; i++)
-        {
-            var (method, explanation) = (runs[i].Method, comparison.Explanations[i]);
-            NoteLeftOut(explanation, trust.StabilityLeftOut(method));
-            int resamples = trust.ResamplesFor(method);
-            if (resamples <= 0) continue;
-            Measure(method, comparison.Pair, explanation, resamples, progress);
-            comparison.Timings[$"{method.Name} stability"] = explanation.Timings["stability"];
-        }
+        NoteLeftOut(full, trust.StabilityLeftOut(method));
+        Measure(method, pair, full, trust.ResamplesFor(method), progress);
     }
 
     /// <summary>Says in results.json (metrics.stability_note) and the report why a method's stability was not measured.</summary>
-    public static void NoteLeftOut(Explanation explanation, string? note)
+    private static void NoteLeftOut(Explanation explanation, string? note)
     {
         if (note is not null) explanation.Metrics["stability_note"] = note;
     }
@@ -80,10 +74,6 @@ public static class Stability
         sums.Write(resamples);
         Record(full, resamples, fraction, clock);
     }
-
-    /// <summary>The pair restricted to the given rows, as a fresh input (side information is not needed to rerun).</summary>
-    public static RepresentationPair Subset(RepresentationPair pair, int[] rows)
-        => new(pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows)) { NameA = pair.NameA, NameB = pair.NameB };
 
     private static MethodOptions OptionsOf(IMethod method, Explanation full)
         => full.ResolvedOptions ?? throw new ArgumentException($"the {method.Name} explanation carries no resolved options; stability needs the run's own");

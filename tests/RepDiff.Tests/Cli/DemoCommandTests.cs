@@ -22,9 +22,10 @@ public class DemoCommandTests
     }
 
     [Fact]
-    public void AnUnknownMethodIsOneLineAndExitTwoThoughThePairsRunTogether()
+    public void AnUnknownMethodIsOneLineAndExitTwoBeforeAnyWork()
     {
-        string dir = Path.Combine(TestData.TempDir(), "demo");
+        string parent = TestData.TempDir();
+        string dir = Path.Combine(parent, "demo");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["demo", "--out", dir, "--digits-only", "--methods", "rdx,bogus"], stdout, stderr);
@@ -33,5 +34,9 @@ public class DemoCommandTests
         Assert.Contains("unknown method 'bogus'", Assert.Single(errors));
         Assert.DoesNotContain("AggregateException", stderr.ToString());
         Assert.False(Directory.Exists(dir));
+        // It fails before any work: no model trained or pair compared (no progress line), nothing staged beside --out.
+        Assert.Equal(errors, stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(stdout.ToString());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(parent));
     }
 }

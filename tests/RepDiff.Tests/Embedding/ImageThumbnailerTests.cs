@@ -49,6 +49,21 @@ public class ImageThumbnailerTests
         Assert.StartsWith(path + ": ", e.Message);
     }
 
+    /// <summary>Both image readers go through the shared input reader: a named pipe is refused at once instead of blocking.</summary>
+    [Fact]
+    public void ANamedPipeOrAFolderIsRefusedByTheThumbnailerAndTheDecoder()
+    {
+        string dir = TestData.TempDir();
+        string fifo = Robustness.CliHarness.Fifo(Path.Combine(dir, "pipe.jpg"));
+        foreach (string path in new[] { fifo, dir })
+        {
+            var thumb = Assert.ThrowsAny<RepDiffInputException>(() => new ImageThumbnailer().Thumbnail(path, 96));
+            Assert.StartsWith(path + ": ", thumb.Message);
+            var decode = Assert.ThrowsAny<RepDiffInputException>(() => ImageDecoder.Decode(path));
+            Assert.Equal(thumb.Message, decode.Message);
+        }
+    }
+
     private static double MeanRed(SKBitmap bitmap)
     {
         double sum = 0;

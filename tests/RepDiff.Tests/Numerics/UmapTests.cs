@@ -43,6 +43,29 @@ public class UmapTests
     }
 
     [Fact]
+    public void BlockParallelDescentGivesTheSameBytesHoweverTheThreadsRun()
+    {
+        // 1,600 points: the descent runs in several blocks on all cores; two runs at once see other thread timings
+        // than one alone, and must still agree to the bit (anchored to a start too, as B's map is).
+        var (x, _) = UmapTestData.Blobs(4, 400, 12, seed: 8, separation: 2);
+        Assert.True(UmapDescent.BlockCount(x.Rows) > 1);
+        var options = new UmapOptions { Epochs = 60 };
+        var alone = Umap.Embed(x, options, seed: 9);
+        var together = Enumerable.Range(0, 2).AsParallel().Select(_ => Umap.Embed(x, options, seed: 9)).ToArray();
+        foreach (var layout in together)
+        {
+            Assert.Equal(alone.X, layout.X);
+            Assert.Equal(alone.Y, layout.Y);
+        }
+        var anchored = options with { AnchorStrength = 0.01 };
+        var first = Umap.Embed(x, anchored, seed: 9, (alone.X, alone.Y));
+        var again = Umap.Embed(x, anchored, seed: 9, (alone.X, alone.Y));
+        Assert.Equal(first.X, again.X);
+        Assert.Equal(first.Y, again.Y);
+        Assert.All(first.X.Concat(first.Y), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
     public void ApproximateGraphRouteIsDeterministicToo()
     {
         var (x, _) = UmapTestData.Blobs(5, 300, 16, seed: 4, separation: 1);

@@ -114,7 +114,7 @@ public class BrowserTests(DemoReportFixture demo) : IClassFixture<DemoReportFixt
         Assert.True(litA > 0 && litA == litB, $"{slug}: hovering a card lit {litA} points in A and {litB} in B");
 
         // Hovering a point shows its tooltip with the sample's label.
-        int first = await page.EvaluateAsync<int>("() => JSON.parse(document.getElementById('rd-data').textContent).concepts[document.querySelector('.card').dataset.key][0]");
+        int first = await page.EvaluateAsync<int>("() => JSON.parse(document.getElementById('rd-data').textContent).cards.concepts[document.querySelector('.card').dataset.key].members[0]");
         var point = await page.EvaluateAsync<float[]>($"() => {{ const p = rdMaps.point('a', {first}); return [p.x, p.y]; }}");
         await page.Mouse.MoveAsync(point[0], point[1]);
         Assert.True(await page.Locator("#tip").IsVisibleAsync(), $"{slug}: no tooltip on a point");
@@ -139,7 +139,7 @@ public class BrowserTests(DemoReportFixture demo) : IClassFixture<DemoReportFixt
                 () => {
                   const data = JSON.parse(document.getElementById('rd-data').textContent);
                   const cards = Array.from(document.querySelector('.direction').querySelectorAll('.card'));
-                  cards.sort((x, y) => data.concepts[y.dataset.key].length - data.concepts[x.dataset.key].length);
+                  cards.sort((x, y) => data.cards.concepts[y.dataset.key].members.length - data.cards.concepts[x.dataset.key].members.length);
                   return cards[0].dataset.key;
                 }
                 """);

@@ -61,17 +61,20 @@ public class CardPartsTests
     public void ThePageDataHoldsEveryMemberWithScoresAndTheExportColumns()
     {
         var (model, first, second) = TwoMethods();
-        var cards = PageData(HtmlReport.Render(model))["cards"]!.AsObject();
+        var page = PageData(HtmlReport.Render(model));
+        var cards = page["cards"]!.AsObject();
+        var samples = page["samples"]!.AsObject();
         Assert.Equal(MemberExport.Header(model.Samples), cards["header"]!.AsArray().Select(h => (string)h!));
         var concept = cards["concepts"]!["m1d0c1"]!;
         Assert.Equal(second.Directions[0].Concepts[0].Members, concept["members"]!.AsArray().Select(v => (int)v!));
         Assert.Equal(second.Directions[0].Concepts[0].Scores!.Select(s => (double)(float)s), concept["scores"]!.AsArray().Select(v => (double)(float)v!));
         Assert.Equal(first.Directions[0].Concepts[0].Members.Length, cards["concepts"]!["m0d0c1"]!["members"]!.AsArray().Count);
         // Every sample is plotted here, so values are given for all of them in order ("rows": null).
-        Assert.Null(cards["rows"]);
-        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"s{i}"), cards["ids"]!.AsArray().Select(v => (string)v!));
-        var label = cards["columns"]![0]!;
+        Assert.Null(samples["rows"]);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"s{i}"), samples["ids"]!.AsArray().Select(v => (string)v!));
+        var label = samples["columns"]![0]!;
         Assert.Equal("label", (string)label["name"]!);
-        Assert.Equal(Enumerable.Range(0, 40).Select(i => i < 20 ? "left" : "right"), label["codes"]!.AsArray().Select(c => (string)label["names"]![(int)c!]!));
+        Assert.Equal(1, (int)label["bytes"]!);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => i < 20 ? "left" : "right"), Convert.FromBase64String((string)label["codes"]!).Select(c => (string)label["names"]![(int)c]!));
     }
 }

@@ -6,7 +6,7 @@ using RepDiff.Reporting;
 
 namespace RepDiff.Tests.Report;
 
-/// <summary>The maps' page data: every plotted sample's coordinates and every colouring column, compactly encoded.</summary>
+/// <summary>The maps' page data: every plotted sample's coordinates, and the page's colouring columns, compactly encoded.</summary>
 public class MapDataTests
 {
     private static JsonObject PageData(string html)
@@ -25,10 +25,13 @@ public class MapDataTests
         var (pair, explanation) = HtmlReportTests.Synthetic(new SampleInfo { Labels = new SampleLabels(labels), Metadata = metadata }, n);
         var model = HtmlReportTests.Model(pair, explanation);
         string html = HtmlReport.Render(model);
-        var maps = PageData(html)["maps"]!.AsObject();
+        var page = PageData(html);
+        var maps = page["maps"]!.AsObject();
+        var samples = page["samples"]!.AsObject();
 
-        Assert.Equal(n, (int)maps["n"]!);
-        Assert.Null(maps["samples"]); // every sample, in order
+        Assert.Equal(n, (int)samples["n"]!);
+        Assert.Null(samples["rows"]); // every sample, in order
+        Assert.Null(maps["slots"]); // the maps plot those rows
         var pca = maps["kinds"]![0]!;
         Assert.Equal("pca", (string)pca["kind"]!);
         var x = Convert.FromBase64String((string)pca["a"]!["x"]!);
@@ -43,15 +46,16 @@ public class MapDataTests
         int left = Array.IndexOf(ax, ax.Min()), right = Array.IndexOf(ax, ax.Max());
         Assert.Equal((0, qx.Max()), (qx[left], qx[right]));
 
-        var columns = maps["columns"]!.AsArray();
+        var columns = samples["columns"]!.AsArray();
         Assert.Equal(["label", "genre", "year"], columns.Select(c => (string)c!["name"]!));
-        Assert.Equal(["x", "y"], columns[0]!["categories"]!.AsArray().Select(c => (string)c!));
+        Assert.Equal(["x", "y"], columns[0]!["names"]!.AsArray().Select(c => (string)c!));
         var genre = Convert.FromBase64String((string)columns[1]!["codes"]!);
-        Assert.Equal(["news", "poem"], columns[1]!["categories"]!.AsArray().Select(c => (string)c!)); // most frequent first
+        Assert.Equal(["news", "poem"], columns[1]!["names"]!.AsArray().Select(c => (string)c!)); // most frequent first
         Assert.Equal([255, 1, 0, 0, 255], genre[..5].Select(b => (int)b));
         Assert.Equal("numeric", (string)columns[2]!["type"]!);
-        var years = Convert.FromBase64String((string)columns[2]!["values"]!);
-        Assert.Equal(1903f, BitConverter.ToSingle(years, 4));
+        var yearCodes = Convert.FromBase64String((string)columns[2]!["codes"]!);
+        var years = Convert.FromBase64String((string)columns[2]!["numbers"]!);
+        Assert.Equal(1903f, BitConverter.ToSingle(years, 4 * yearCodes[1]));
         Assert.Equal((1900.0, 2017.0), ((double)columns[2]!["min"]!, (double)columns[2]!["max"]!));
 
         // The colour choice lists the same columns; the page script is the cards' plus the maps'.
@@ -74,8 +78,13 @@ public class MapDataTests
         string html = HtmlReport.Render(subsampled);
         Assert.Contains("The maps show 30 of the 60 samples", html);
         Assert.Contains("UMAP laid out a seeded subset of 20 samples; the other 10 are placed", html);
-        var data = PageData(html)["maps"]!;
-        var samples = Convert.FromBase64String((string)data["samples"]!);
-        Assert.Equal(plotted, Enumerable.Range(0, 30).Select(k => BitConverter.ToInt32(samples, 4 * k)));
+        var page = PageData(html);
+        // The page's samples are every member and every plotted sample (here every sample: "rows" null); the maps give
+        // each plotted point's place among them.
+        var rows = page["samples"]!["rows"] is JsonValue r ? Convert.FromBase64String((string)r!) : null;
+        var slots = Convert.FromBase64String((string)page["maps"]!["slots"]!);
+        int Sample(int k) { int slot = BitConverter.ToInt32(slots, 4 * k); return rows is null ? slot : BitConverter.ToInt32(rows, 4 * slot); }
+        Assert.Equal(30, slots.Length / 4);
+        Assert.Equal(plotted, Enumerable.Range(0, 30).Select(Sample));
     }
 }

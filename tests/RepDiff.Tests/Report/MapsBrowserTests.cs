@@ -118,6 +118,8 @@ public class MapsBrowserTests(ITestOutputHelper output)
         Assert.Equal(blob, await page.EvaluateAsync<int[]>("() => window.rdSelection"));
         Assert.Equal(blob.Length, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
 
+        Assert.Empty(errors);
+
         // Clicking an empty corner clears the selection.
         await page.Mouse.ClickAsync(box.X + 2, box.Y + 2);
         Assert.Equal(0, await page.EvaluateAsync<int>("() => window.rdSelection.length"));

@@ -38,7 +38,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
     {
         var timings = new Dictionary<string, double>();
         int fullN = pair.N;
-        int[]? guideLabels = options.GuideLabels is { } guidePath ? LoadGuide(guidePath, fullN) : null;
+        int[]? guideLabels = options.GuideLabels is { } guidePath ? LoadGuide(guidePath, pair) : null;
 
         // MaxSamples: work on a seeded subsample; indices are mapped back at the end.
         int[]? rows = null;
@@ -118,7 +118,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         int n = pair.N;
         if (options.Distance != RdxDistance.Neighborhood || options.Align || options.MaxSamples is int cap && cap < n) return null;
         if (2L * n * n * sizeof(int) > RdxMemory.Available() / 4) return null;
-        int[]? guide = options.GuideLabels is { } guidePath ? LoadGuide(guidePath, n) : null;
+        int[]? guide = options.GuideLabels is { } guidePath ? LoadGuide(guidePath, pair) : null;
         var ordersA = DifferenceMatrix.NeighbourOrders(pair.A, guide, progress, "neighbour orders (A)");
         var ordersB = DifferenceMatrix.NeighbourOrders(pair.B, guide, progress, "neighbour orders (B)");
         return rows =>
@@ -132,12 +132,13 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         };
     }
 
-    private static int[] LoadGuide(string path, int n)
+    /// <summary>The guide label of each of the pair's rows: on a selection of rows (stability, validation), the file's lines for those rows.</summary>
+    private static int[] LoadGuide(string path, RepresentationPair pair)
     {
         var codes = SampleFiles.LoadLabels(path).Codes;
-        if (codes.Length != n)
-            throw new InvalidOptionException(nameof(RdxOptions.GuideLabels), $"{path} has {codes.Length} labels for {n} samples; there must be one per sample");
-        return codes;
+        if (codes.Length != pair.SourceCount)
+            throw new InvalidOptionException(nameof(RdxOptions.GuideLabels), $"{path} has {codes.Length} labels for {pair.SourceCount} samples; there must be one per sample");
+        return pair.OwnRows(codes);
     }
 
     /// <summary>Held-out debiased CKA before and after an alignment map, and the Adam step it was taken at.</summary>

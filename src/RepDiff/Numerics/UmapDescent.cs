@@ -1,0 +1,276 @@
+using System.Runtime.Intrinsics;
+
+namespace RepDiff.Numerics;
+
+/// <summary>
+/// UMAP's stochastic gradient descent (umap-learn's optimize_layout_euclidean) on both cores, with a result that does
+/// not depend on thread timing. The points are cut into a fixed number of blocks of consecutive points (about equal
+/// edge counts; the number depends on n only, never on the core count), and each block's edges (grouped by head
+/// point) are sampled by one task with its own seeded random stream. An epoch has two parallel phases. First each
+/// block samples its edges, moving its own points at once as the one-thread descent does and seeing every other point
+/// where it stood when the epoch began; a sampled edge whose tail lies in another block is only recorded. Then each
+/// block pulls its own tail points of the recorded edges toward their heads (read where phase one left them), one edge
+/// after another in block order, so a point that is the tail of many edges moves step by step, as in the one-thread
+/// descent, rather than by a sum of stale pulls (which diverged on a hub). Each epoch is a fixed function of the
+/// previous one. docs/methods/maps.md ("Layout") gives the reasoning and the measured cost.
+/// </summary>
+internal sealed class UmapDescent
+{
+    /// <summary>Most blocks: enough for two cores to balance, few enough that most moves stay inside a block's epoch.</summary>
+    internal const int MaxBlocks = 8;
+
+    /// <summary>Fewest points per block: below this the stale view of other blocks would be most of what a point sees.</summary>
+    private const int MinBlockPoints = 512;
+
+    private const int Lanes = 8;
+
+    private readonly int[] heads, tails, edgeStart, pointStart;
+    private readonly double[] perSample, perNegative, nextSample, nextNegative;
+    private readonly float[] embedding, snapshot;
+    private readonly float[]? anchor;
+    private readonly ulong[] states;
+    /// <summary>[head block × blocks + tail block]: the sampled edges (head, tail) whose tail another block moves.</summary>
+    private readonly List<(int Head, int Tail)>[] crossing;
+    private readonly int n;
+    private readonly float a, b, attract, repel, anchorStrength;
+
+    private UmapDescent(FuzzyGraph graph, float[] embedding, float[]? anchor, UmapOptions options, float a, float b, int epochs, int seed)
+    {
+        n = graph.N;
+        this.embedding = embedding;
+        this.anchor = anchor;
+        this.a = a;
+        this.b = b;
+        float gamma = (float)options.RepulsionStrength;
+        attract = -2f * a * b;
+        repel = 2f * gamma * b;
+        anchorStrength = (float)options.AnchorStrength;
+
+        // Edges weaker than max_w/epochs would never be sampled: dropped first, as umap-learn does. The graph's rows
+        // are in point order, so the edges stay grouped by head point.
+        float maxWeight = graph.Weights.Length == 0 ? 0 : graph.Weights.Max();
+        var head = new List<int>();
+        var tail = new List<int>();
+        var period = new List<double>();
+        for (int i = 0; i < n; i++)
+            for (int e = graph.RowStart[i]; e < graph.RowStart[i + 1]; e++)
+            {
+                float w = graph.Weights[e];
+                if (w < maxWeight / epochs || w <= 0) continue;
+                head.Add(i);
+                tail.Add(graph.Columns[e]);
+                period.Add(maxWeight / w);
+            }
+        heads = head.ToArray();
+        tails = tail.ToArray();
+        perSample = period.ToArray();
+        int edges = heads.Length;
+        perNegative = new double[edges];
+        nextSample = (double[])perSample.Clone();
+        nextNegative = new double[edges];
+        int rate = options.NegativeSampleRate;
+        for (int e = 0; e < edges; e++)
+        {
+            perNegative[e] = rate > 0 ? perSample[e] / rate : double.PositiveInfinity;
+            nextNegative[e] = perNegative[e];
+        }
+
+        int blocks = BlockCount(n);
+        pointStart = new int[blocks + 1];
+        edgeStart = new int[blocks + 1];
+        pointStart[blocks] = n;
+        edgeStart[blocks] = edges;
+        for (int k = 1; k < blocks; k++)
+        {
+            // The block boundary is the head point of the edge at the k-th share of the edges (never before the previous one).
+            long target = (long)edges * k / blocks;
+            int point = target < edges ? heads[target] : n;
+            pointStart[k] = Math.Max(point, pointStart[k - 1]);
+            int first = edgeStart[k - 1];
+            while (first < edges && heads[first] < pointStart[k]) first++;
+            edgeStart[k] = first;
+        }
+        states = new ulong[blocks];
+        for (int k = 0; k < blocks; k++) states[k] = ((ulong)(uint)Rng.Derive(Rng.Derive(seed, 11), k) * 0x9E3779B97F4A7C15UL) | 1;
+        crossing = new List<(int, int)>[blocks * blocks];
+        for (int k = 0; k < crossing.Length; k++) crossing[k] = [];
+        snapshot = (float[])embedding.Clone();
+    }
+
+    /// <summary>How many blocks n points are cut into: a function of n alone, so the layout is the same on any machine.</summary>
+    internal static int BlockCount(int n) => Math.Clamp(n / MinBlockPoints, 1, MaxBlocks);
+
+    /// <summary>
+    /// Runs the descent on embedding (x, y interleaved) in place: each edge sampled every max_w/w epochs, pulling both
+    /// ends together along the curve's gradient and pushing the head from negative_sample_rate random points;
+    /// gradients clipped to ±4, learning rate falling linearly to 0; with anchor, both ends of a sample are also pulled
+    /// anchorStrength × the learning rate of the way back to their start.
+    /// </summary>
+    public static void Run(FuzzyGraph graph, float[] embedding, float[]? anchor, UmapOptions options, float a, float b, int seed,
+        IProgress<ProgressUpdate>? progress)
+    {
+        int epochs = options.EpochsFor(graph.N);
+        var descent = new UmapDescent(graph, embedding, anchor, options, a, b, epochs, seed);
+        int blocks = descent.states.Length;
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            float alpha = (float)(options.LearningRate * (1 - (double)epoch / epochs));
+            int current = epoch;
+            if (blocks == 1) descent.Block(0, current, alpha);
+            else
+            {
+                int threads = Math.Min(blocks, Environment.ProcessorCount);
+                Gemm.ParallelFor(blocks, threads, block => descent.Block(block, current, alpha));
+                Array.Copy(descent.embedding, descent.snapshot, descent.embedding.Length);
+                Gemm.ParallelFor(blocks, threads, block => descent.PullTails(block, alpha));
+                Array.Copy(descent.embedding, descent.snapshot, descent.embedding.Length);
+            }
+            if (epoch % 10 == 0) progress.Report("umap layout", (double)epoch / epochs);
+        }
+        progress.Report("umap layout", 1);
+    }
+
+    /// <summary>
+    /// Phase two of an epoch for one block: its points that are tails of edges sampled by other blocks are pulled toward
+    /// those heads (as they stand after phase one, in the snapshot), edge by edge, head blocks in order.
+    /// </summary>
+    private void PullTails(int block, float alpha)
+    {
+        int blocks = states.Length;
+        float pull = anchor is null ? 0 : alpha * anchorStrength;
+        var live = embedding;
+        for (int from = 0; from < blocks; from++)
+        {
+            var edges = crossing[from * blocks + block];
+            foreach (var (j, k) in edges)
+            {
+                float tx = live[2 * k], ty = live[2 * k + 1];
+                float dx = snapshot[2 * j] - tx, dy = snapshot[2 * j + 1] - ty;
+                float d2 = dx * dx + dy * dy;
+                if (d2 > 0)
+                {
+                    float powB = MathF.Pow(d2, b);
+                    float coefficient = attract * powB / d2 / (a * powB + 1f);
+                    tx -= Clip(coefficient * dx) * alpha;
+                    ty -= Clip(coefficient * dy) * alpha;
+                }
+                if (anchor is not null)
+                {
+                    tx += pull * (anchor[2 * k] - tx);
+                    ty += pull * (anchor[2 * k + 1] - ty);
+                }
+                live[2 * k] = tx;
+                live[2 * k + 1] = ty;
+            }
+            edges.Clear();
+        }
+    }
+
+    /// <summary>One epoch of one block's edges: its own points move at once, other points are read from the snapshot.</summary>
+    private void Block(int block, int epoch, float alpha)
+    {
+        int lo = pointStart[block];
+        uint own = (uint)(pointStart[block + 1] - lo);
+        var live = embedding;
+        var start = snapshot;
+        int blocks = states.Length;
+        ulong state = states[block];
+        float pull = anchor is null ? 0 : alpha * anchorStrength;
+        Span<float> pushX = stackalloc float[Lanes], pushY = stackalloc float[Lanes];
+        for (int e = edgeStart[block]; e < edgeStart[block + 1]; e++)
+        {
+            if (nextSample[e] > epoch) continue;
+            int j = heads[e], k = tails[e];
+            bool tailOwn = (uint)(k - lo) < own;
+            float cx = live[2 * j], cy = live[2 * j + 1];
+            float tx = tailOwn ? live[2 * k] : start[2 * k], ty = tailOwn ? live[2 * k + 1] : start[2 * k + 1];
+            float dx = cx - tx, dy = cy - ty;
+            float d2 = dx * dx + dy * dy;
+            if (d2 > 0)
+            {
+                float powB = MathF.Pow(d2, b);
+                float coefficient = attract * powB / d2 / (a * powB + 1f);
+                float gx = Clip(coefficient * dx) * alpha, gy = Clip(coefficient * dy) * alpha;
+                cx += gx;
+                cy += gy;
+                tx -= gx;
+                ty -= gy;
+            }
+            if (anchor is not null)
+            {
+                cx += pull * (anchor[2 * j] - cx);
+                cy += pull * (anchor[2 * j + 1] - cy);
+                tx += pull * (anchor[2 * k] - tx);
+                ty += pull * (anchor[2 * k + 1] - ty);
+            }
+            if (tailOwn)
+            {
+                live[2 * k] = tx;
+                live[2 * k + 1] = ty;
+            }
+            else crossing[block * blocks + BlockOf(k)].Add((j, k));
+            nextSample[e] += perSample[e];
+            int negatives = (int)((epoch - nextNegative[e]) / perNegative[e]);
+            for (int done = 0; done < negatives; done += Lanes)
+            {
+                // Up to eight negative samples at once, all pushing from where the head stands after its pull: one
+                // vector x^b (exp of b·log) instead of a powf call each, which was most of the descent's time.
+                int lanes = Math.Min(Lanes, negatives - done);
+                for (int p = 0; p < lanes; p++)
+                {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Multiply-shift instead of a modulo: a 64-bit division per negative sample cost more than the pow.
+                    int other = (int)(((state >> 32) * (ulong)n) >> 32);
+                    var source = (uint)(other - lo) < own ? live : start;
+                    // The head itself is no negative sample: a zero offset is skipped below, as a coincident point is.
+                    pushX[p] = other == j ? 0 : cx - source[2 * other];
+                    pushY[p] = other == j ? 0 : cy - source[2 * other + 1];
+                }
+                for (int p = lanes; p < Lanes; p++) pushX[p] = pushY[p] = 0;
+                var (sx, sy) = Repulsion(Vector256.Create(pushX), Vector256.Create(pushY));
+                cx += sx * alpha;
+                cy += sy * alpha;
+            }
+            live[2 * j] = cx;
+            live[2 * j + 1] = cy;
+            nextNegative[e] += negatives * perNegative[e];
+        }
+        states[block] = state;
+    }
+
+    /// <summary>
+    /// The summed, clipped repulsion of up to eight offsets (head − sample) on the head: 2γb / ((0.001 + d²)(1 + a·d^2b))
+    /// times the offset per axis, clipped to ±4; lanes with a zero offset (padding, the head itself, a coincident point)
+    /// add nothing.
+    /// </summary>
+    private (float X, float Y) Repulsion(Vector256<float> ox, Vector256<float> oy)
+    {
+        var o2 = ox * ox + oy * oy;
+        var valid = Vector256.GreaterThan(o2, Vector256<float>.Zero);
+        var safe = Vector256.ConditionalSelect(valid, o2, Vector256<float>.One);
+        var powB = Vector256.Exp(Vector256.Create(b) * Vector256.Log(safe));
+        var coefficient = Vector256.Create(repel) / ((Vector256.Create(0.001f) + safe) * (Vector256.Create(a) * powB + Vector256<float>.One));
+        coefficient = Vector256.ConditionalSelect(valid, coefficient, Vector256<float>.Zero);
+        var four = Vector256.Create(4f);
+        var gx = Vector256.Min(Vector256.Max(coefficient * ox, -four), four);
+        var gy = Vector256.Min(Vector256.Max(coefficient * oy, -four), four);
+        return (Vector256.Sum(gx), Vector256.Sum(gy));
+    }
+
+    /// <summary>The block that owns point i (binary search over the block starts).</summary>
+    private int BlockOf(int i)
+    {
+        int lo = 0, hi = states.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) / 2;
+            if (pointStart[mid] <= i) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    private static float Clip(float v) => v > 4f ? 4f : v < -4f ? -4f : v;
+}
