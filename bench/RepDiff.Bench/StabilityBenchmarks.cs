@@ -32,7 +32,7 @@ public static class StabilityBenchmarks
             var resolved = full.ResolvedOptions!;
             clock.Restart();
             for (int r = 0; r < resamples; r++)
-                method.Run(Stability.Subset(pair, StabilityResamples.Draw(n, r, resolved.Seed)), resolved);
+                method.Run(pair.SelectRows(StabilityResamples.Draw(n, r, resolved.Seed)), resolved);
             double independent = clock.Elapsed.TotalSeconds;
             var record = new Dictionary<string, object>
             {
@@ -48,7 +48,7 @@ public static class StabilityBenchmarks
             if (method is ISubsetRerun sharing && sharing.PrepareSubsetRuns(pair, resolved, null) is { } rerun)
             {
                 var rerunTimings = rerun(StabilityResamples.Draw(n, 0, resolved.Seed)).Timings;
-                var fresh = method.Run(Stability.Subset(pair, StabilityResamples.Draw(n, 0, resolved.Seed)), resolved).Timings;
+                var fresh = method.Run(pair.SelectRows(StabilityResamples.Draw(n, 0, resolved.Seed)), resolved).Timings;
                 Console.WriteLine("  shared rerun: " + string.Join(", ", rerunTimings.Select(t => $"{t.Key} {t.Value:F2}s")));
                 Console.WriteLine("  fresh rerun: " + string.Join(", ", fresh.Select(t => $"{t.Key} {t.Value:F2}s")));
             }
