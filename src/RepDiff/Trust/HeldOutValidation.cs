@@ -91,6 +91,20 @@ public static class HeldOutValidation
         var pool = Sampling.Uniform(validation.Length, poolSize, seed + 1);
         var poolA = new FocusRows(heldA, pool, null);
         var poolB = new FocusRows(heldB, pool, null);
+        // The random groups' BSR depends only on the explained side and the group size, not on the concept, so concepts
+        // of one side and size are compared with the same N random groups (BH stays valid: the p-values are positively
+        // dependent) and the random groups are scored once per side and size instead of once per concept.
+        var nulls = new Dictionary<(bool A, int Size), double[]>();
+        double[] NullScores(bool a, int size)
+        {
+            if (nulls.TryGetValue((a, size), out var known)) return known;
+            var (explained, other) = a ? (poolA, poolB) : (poolB, poolA);
+            var rng = Rng.Create(Rng.Derive(seed, 2 * size + (a ? 0 : 1)));
+            var scores = new double[RandomGroups];
+            for (int r = 0; r < RandomGroups; r++)
+                scores[r] = FocusRows.Score(explained, other, [BsrChance.RandomGroup(pool, size, rng)], BsrDistance.Silb);
+            return nulls[(a, size)] = scores;
+        }
         var tested = new List<Tested>();
         for (int t = 0; t < groups.Count; t++)
         {
@@ -106,11 +120,7 @@ public static class HeldOutValidation
             // so memory does not grow with the number of concepts.
             var (groupA, groupB) = (new FocusRows(heldA, group, null), new FocusRows(heldB, group, null));
             double observed = a ? FocusRows.Score(groupA, groupB, [group], BsrDistance.Silb) : FocusRows.Score(groupB, groupA, [group], BsrDistance.Silb);
-            var (explained, other) = a ? (poolA, poolB) : (poolB, poolA);
-            var rng = Rng.Create(Rng.Derive(seed, t));
-            int atLeast = 0;
-            for (int r = 0; r < RandomGroups; r++)
-                if (FocusRows.Score(explained, other, [BsrChance.RandomGroup(pool, group.Length, rng)], BsrDistance.Silb) >= observed) atLeast++;
+            int atLeast = NullScores(a, group.Length).Count(x => x >= observed);
             tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (RandomGroups + 1)));
         }
         var discoverySet = new HashSet<int>(discovery);

@@ -116,6 +116,8 @@ public class StabilityCalibrationTests(ITestOutputHelper output)
         var top = e.Directions.Select(d => d.Concepts[0]).ToArray();
         output.WriteLine("top modes: " + string.Join("; ", top.Select(c => $"stability {c.Stability:F2} p {c.PValue:F3}")));
         Assert.All(top, c => Assert.True(c.Stability >= 0.8, $"stability {c.Stability:F2}: stability separates SPEC's null modes now; update docs/methods/stability.md"));
-        Assert.All(top, c => Assert.True(c.PValue >= 0.05, $"a null mode has p = {c.PValue:F3}"));
+        // "Confirmed" is the Benjamini–Hochberg adjusted value ≤ 0.05; a single raw p below 0.05 happens to one null mode
+        // in twenty by construction (the rate over many null concepts is HeldOutValidationTests' calibration).
+        Assert.All(top, c => Assert.True(c.Confirmed == false, $"a null mode is confirmed: p = {c.PValue:F3}, adjusted {c.PAdjusted:F3}"));
     }
 }
