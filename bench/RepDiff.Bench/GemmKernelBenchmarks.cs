@@ -36,7 +36,7 @@ public static class GemmKernelBenchmarks
                 for (int i = 0; i < a.Length; i++) a[i] = 1e-3f * (i % 7);
                 for (int i = 0; i < b.Length; i++) b[i] = 1e-3f * (i % 5);
                 fixed (float* ap = a, bp = b, cp = c)
-                    for (int call = 0; call < calls; call++) T.Kernel(kc, ap, bp, cp, nr, mr, nr, 1f, false);
+                    for (int call = 0; call < calls; call++) T.Kernel(kc, ap, bp, cp, nr, 1f, false);
             });
             double gflops = 2.0 * mr * nr * kc * calls * threads / watch.Elapsed.TotalSeconds / 1e9;
             best = Math.Max(best, gflops);

@@ -80,6 +80,37 @@ public class GemmPackingTests
         finally { Gemm.UseVector512 = was; }
     }
 
+    // Full tiles are written from registers, edge tiles (rows past a multiple of 8 or 6, columns past 32 or 16) through
+    // a scratch tile; both tiles sum each element in the same order and add alpha·sum with one fused step, so they give
+    // the same bits on any CPU (Vector512 runs in software where it is not accelerated), with beta ≠ 0 as well.
+    [Fact]
+    public void BothTilesGiveTheSameBitsOnFullAndEdgeTiles()
+    {
+        bool was = Gemm.UseVector512;
+        try
+        {
+            foreach (var (m, n, k, ta, tb) in new[] { (48, 96, 300, false, false), (53, 101, 259, true, false), (7, 35, 9, false, true) })
+            {
+                var a = ta ? RandomMatrix(k, m, 27) : RandomMatrix(m, k, 27);
+                var b = tb ? RandomMatrix(n, k, 28) : RandomMatrix(k, n, 28);
+                var start = RandomMatrix(m, n, 29).Data;
+                float[] Product(bool wide)
+                {
+                    Gemm.UseVector512 = wide;
+                    var c = (float[])start.Clone();
+                    Gemm.Compute(m, n, k, 0.75f, a.Data, 0, a.Cols, ta, b.Data, 0, b.Cols, tb, 0.5f, c, 0, n);
+                    return c;
+                }
+                var narrow = Product(false);
+                Assert.Equal(narrow, Product(true));
+                var expected = NaiveProduct(a, ta, b, tb, out _, out _);
+                for (int i = 0; i < expected.Length; i++)
+                    Assert.Equal(0.75 * expected[i] + 0.5 * start[i], narrow[i], 2e-6 * Math.Sqrt(k) * 8);
+            }
+        }
+        finally { Gemm.UseVector512 = was; }
+    }
+
     [Fact]
     public void RefusesOperandsThatDoNotFitTheirArrays()
     {
