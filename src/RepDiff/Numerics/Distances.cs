@@ -96,7 +96,8 @@ public static class Distances
         return (float)Math.Max(0, v);
     }
 
-    private static Matrix Centre(Matrix x, float[] mean)
+    /// <summary>x minus mean, row by row (a copy).</summary>
+    internal static Matrix Centre(Matrix x, float[] mean)
     {
         var c = new Matrix(x.Rows, x.Cols);
         Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i => TensorPrimitives.Subtract(x.Row(i), mean, c.Row(i)));

@@ -300,6 +300,38 @@ public class ClusterAgreementMeasuresTests
         Assert.Throws<ArgumentException>(() => ClusterAgreement.Silhouette(x, [0, 0, 0, 0]));
     }
 
+    // Four clusters with a large common offset (the distances' expansion would cancel without centring), against
+    // the definition with double distances pair by pair, over more rows than one distance block.
+    [Fact]
+    public void SilhouetteMatchesTheDefinitionOnClusteredData()
+    {
+        var rng = new Random(5);
+        int n = 2500, d = 24;
+        var x = new Matrix(n, d);
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = i % 4;
+            for (int j = 0; j < d; j++) x[i, j] = 1000f + 3f * (j == labels[i] ? 1 : 0) + (float)rng.NextDouble();
+        }
+        double total = 0;
+        var sizes = labels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        for (int i = 0; i < n; i++)
+        {
+            var sums = new double[4];
+            for (int j = 0; j < n; j++)
+            {
+                double s2 = 0;
+                for (int t = 0; t < d; t++) s2 += ((double)x[i, t] - x[j, t]) * ((double)x[i, t] - x[j, t]);
+                sums[labels[j]] += Math.Sqrt(s2);
+            }
+            double a = sums[labels[i]] / (sizes[labels[i]] - 1);
+            double b = Enumerable.Range(0, 4).Where(c => c != labels[i]).Min(c => sums[c] / sizes[c]);
+            total += (b - a) / Math.Max(a, b);
+        }
+        Assert.Equal(total / n, ClusterAgreement.Silhouette(x, labels), 5);
+    }
+
     private static IEnumerable<int[]> Permutations(int[] items)
     {
         if (items.Length <= 1) { yield return items; yield break; }
