@@ -90,7 +90,7 @@ internal static class FeatureGram
 
         public int Size { get; }
 
-        // Above the dense limit L is at least 1,500² doubles read twice per product; blocks win from there.
+        // Above the dense limit L is D² doubles read twice per product; a block of vectors reads it once.
         public bool BlocksPayOff => true;
 
         // A single vector is a block of one: only fallback solves (none above the dense limit) multiply one at a time.

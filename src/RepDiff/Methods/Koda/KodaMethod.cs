@@ -23,11 +23,14 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     public override string Description => "KODA: modes one kernel clusters strongly while the other's quadratic form stays below epsilon.";
     public override bool Applies(RepresentationPair pair) => pair.N <= 1000;
 
+    /// <summary>Largest n whose kernel the default epsilon decomposes fully (every eigenvalue, O(n³)).</summary>
+    private const int AllEigenvaluesLimit = 1500;
+
     protected override void Validate(RepresentationPair pair, KodaOptions o)
     {
-        if (o.Epsilon is null && pair.N > SignedEigen.DenseLimit)
+        if (o.Epsilon is null && pair.N > AllEigenvaluesLimit)
             throw new InvalidOptionException(nameof(o.Epsilon),
-                $"not given, and its default needs every eigenvalue of an n×n kernel; with n = {pair.N} > {SignedEigen.DenseLimit} give a value");
+                $"not given, and its default needs every eigenvalue of an n×n kernel; with n = {pair.N} > {AllEigenvaluesLimit} give a value");
         if (SampleKernels.Bytes(pair.N) > SampleKernels.MaxBytes)
             throw new RepDiffInputException($"KODA holds n×n kernels: n = {pair.N} needs {SampleKernels.Bytes(pair.N) / 1e9:F1} GB (limit {SampleKernels.MaxBytes / 1e9:F1} GB); "
                 + "KODA has no feature route yet, so run SPEC with its rff route, which stays linear in n");
