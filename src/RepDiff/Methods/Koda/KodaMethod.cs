@@ -101,9 +101,10 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         // Each λ starts Lanczos from the previous λ's vector: the search moves λ a little at a time, so
         // the top eigenvector barely changes and a warm start saves most of the operator products.
         double[]? previous = null;
+        var difference = new double[(long)n * n];
         (double[] X, double G) At(double lambda)
         {
-            var x = Lanczos.Solve(new ProjectedDifference(kx, ky, n, lambda, found), 1, EigenTarget.Largest, seed, tolerance: 1e-9, start: previous).Vectors[0];
+            var x = Lanczos.Solve(new ProjectedDifference(kx, ky, n, lambda, found, difference), 1, EigenTarget.Largest, seed, tolerance: 1e-9, start: previous).Vectors[0];
             previous = x;
             return (x, Quadratic(ky, n, x));
         }
@@ -250,23 +251,28 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     /// y = P (kx − λ ky) P x − c U Uᵀ x with P = I − U Uᵀ: the found modes' span gets eigenvalue −c, below
     /// everything else (c exceeds the norm 1 + λ of the difference), so the top eigenvector is a new mode.
     /// </summary>
-    private sealed class ProjectedDifference(double[] kx, double[] ky, int n, double lambda, IReadOnlyList<double[]> found) : ISymmetricOperator
+    /// <param name="difference">n² doubles to hold K_x − λK_y (reused from one λ to the next).</param>
+    private sealed class ProjectedDifference : ISymmetricOperator
     {
-        private readonly double[] px = new double[n], ay = new double[n], by = new double[n];
-        private readonly double c = 2 * (1 + lambda);
+        private readonly double[] difference, px;
+        private readonly IReadOnlyList<double[]> found;
+        private readonly int n;
+        private readonly double c;
         public int Size => n;
+
+        public ProjectedDifference(double[] kx, double[] ky, int n, double lambda, IReadOnlyList<double[]> found, double[] difference)
+        {
+            // One matrix per λ, so each of the eigensolver's many products reads n² values instead of 2n².
+            TensorPrimitives.MultiplyAdd(ky, -lambda, kx, difference);
+            (this.difference, this.found, this.n, c, px) = (difference, found, n, 2 * (1 + lambda), new double[n]);
+        }
 
         public void Multiply(double[] x, double[] y)
         {
             x.AsSpan().CopyTo(px);
             var coefficients = found.Select(u => TensorPrimitives.Dot<double>(u, x)).ToArray();
             for (int k = 0; k < found.Count; k++) TensorPrimitives.MultiplyAdd(found[k], -coefficients[k], px, px);
-            Parallel.For(0, n, i =>
-            {
-                ay[i] = TensorPrimitives.Dot<double>(kx.AsSpan(i * n, n), px);
-                by[i] = TensorPrimitives.Dot<double>(ky.AsSpan(i * n, n), px);
-            });
-            for (int i = 0; i < n; i++) y[i] = ay[i] - lambda * by[i];
+            Parallel.For(0, n, i => y[i] = TensorPrimitives.Dot<double>(difference.AsSpan(i * n, n), px));
             var back = found.Select(u => TensorPrimitives.Dot<double>(u, y)).ToArray();
             for (int k = 0; k < found.Count; k++) TensorPrimitives.MultiplyAdd(found[k], -back[k] - c * coefficients[k], y, y);
         }
