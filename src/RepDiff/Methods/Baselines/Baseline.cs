@@ -14,22 +14,36 @@ namespace RepDiff.Methods.Baselines;
 internal sealed record SideResult(List<Concept> Concepts, int[] Labels, Func<int, double[]> Coefficient, JsonObject Metrics);
 
 /// <summary>
-/// The shared frame of the baselines: fit one representation at a time (A, then B), return the common
+/// The shared frame of the baselines: fit each representation alone (A, then B, or the two at once), return the common
 /// Explanation with directions concepts_of_a (Explains "a") and concepts_of_b (Explains "b"), per-side
 /// metrics under metrics[&lt;metric&gt;][&lt;direction&gt;], and, when labels are given, the coefficient view.
 /// </summary>
 internal static class Baseline
 {
+    /// <param name="sidesAtOnce">Fit A and B at the same time, for fits that cannot keep the cores busy alone (each side's
+    /// time is then its own, and the two overlap).</param>
     public static Explanation Run(string method, RepresentationPair pair, BaselineOptions options, string coefficientMeaning,
-        IProgress<ProgressUpdate>? progress, Func<Matrix, string, SideResult> fit)
+        IProgress<ProgressUpdate>? progress, Func<Matrix, string, SideResult> fit, bool sidesAtOnce = false)
     {
         var explanation = new Explanation();
         var views = new JsonObject();
-        foreach (var (matrix, side, name) in new[] { (pair.A, "a", DirectionNames.ConceptsOfA), (pair.B, "b", DirectionNames.ConceptsOfB) })
+        var sides = new[] { (pair.A, "a", DirectionNames.ConceptsOfA), (pair.B, "b", DirectionNames.ConceptsOfB) };
+        var results = new SideResult[2];
+        var seconds = new double[2];
+        void Fit(int s)
         {
+            var (matrix, side, _) = sides[s];
             var watch = Stopwatch.StartNew();
-            var result = fit(matrix, $"{method} on {(side == "a" ? pair.NameA : pair.NameB)}");
-            explanation.Timings[side] = watch.Elapsed.TotalSeconds;
+            results[s] = fit(matrix, $"{method} on {(side == "a" ? pair.NameA : pair.NameB)}");
+            seconds[s] = watch.Elapsed.TotalSeconds;
+        }
+        if (sidesAtOnce) Parallel.Invoke(() => Fit(0), () => Fit(1));
+        else { Fit(0); Fit(1); }
+        for (int s = 0; s < 2; s++)
+        {
+            var (matrix, side, name) = sides[s];
+            var result = results[s];
+            explanation.Timings[side] = seconds[s];
             result.Metrics["silhouette"] = SampledSilhouette(matrix, result.Labels, options.Seed);
             explanation.Directions.Add(new Direction { Name = name, Explains = side, Labels = result.Labels, Concepts = result.Concepts });
             foreach (var (metric, value) in result.Metrics)

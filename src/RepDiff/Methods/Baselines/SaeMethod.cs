@@ -34,7 +34,7 @@ public sealed class SaeMethod : PairMethod<SaeOptions>
         var sae = options.Autoencoder;
         return Baseline.Run(Name, pair, options, "latent activation", progress, (x, stage) =>
         {
-            var model = SparseAutoencoder.Train(x, sae, options.Seed, progress, stage);
+            var model = SparseAutoencoder.Train(x, sae, options.Seed, progress, stage, parallel: false);
             var activations = model.Encode(x);
             var energy = new double[model.Latents];
             for (int i = 0; i < x.Rows; i++)
@@ -54,6 +54,6 @@ public sealed class SaeMethod : PairMethod<SaeOptions>
                 ["latent_indices"] = new JsonArray(shown.Select(j => (JsonNode)j).ToArray()),
             };
             return new SideResult(concepts, labels, c => Baseline.Column(coefficients, c), metrics);
-        });
+        }, sidesAtOnce: true);
     }
 }

@@ -46,8 +46,10 @@ public sealed class SparseAutoencoder
         decoder.CopyTo(Parameters.AsSpan(0, latents * dim));
     }
 
+    /// <param name="parallel">Spread each minibatch's gradient over the cores; false when the caller trains several
+    /// autoencoders at once (a minibatch's work is too small for two levels of threads). The result is the same.</param>
     public static SparseAutoencoder Train(Matrix x, SparseAutoencoderOptions options, int seed,
-        IProgress<ProgressUpdate>? progress = null, string stage = "sparse autoencoder")
+        IProgress<ProgressUpdate>? progress = null, string stage = "sparse autoencoder", bool parallel = true)
     {
         options.Validate();
         int n = x.Rows, d = x.Cols;
@@ -76,7 +78,7 @@ public sealed class SparseAutoencoder
             {
                 int count = Math.Min(batchSize, n - first);
                 for (int b = 0; b < count; b++) sae.Normalize(x.Row(order[first + b]), batch.AsSpan(b * d, d));
-                sae.LossAndGradient(batch, count, gradient);
+                sae.LossAndGradient(batch, count, gradient, parallel);
                 adam.Step(sae.Parameters, gradient);
                 sae.NormalizeDecoder();
             }
@@ -90,27 +92,31 @@ public sealed class SparseAutoencoder
     /// <summary>x' = (x − mean) · scale, the space the autoencoder works in.</summary>
     public void Normalize(ReadOnlySpan<float> x, Span<double> destination)
     {
-        // The same two roundings per element as (x_j − mean_j) · scale, vectorized.
+        // The same two roundings per element as (x_j − mean_j) · scale (widening to double is exact), four at a time:
+        // TensorPrimitives' float-to-double conversion is not vectorized and took a tenth of the training.
+        x = x[..Dim];
         destination = destination[..Dim];
-        TensorPrimitives.ConvertChecked<float, double>(x[..Dim], destination);
-        TensorPrimitives.Subtract(destination, Mean, destination);
-        TensorPrimitives.Multiply(destination, Scale, destination);
+        ReadOnlySpan<double> mean = Mean;
+        var scale = Vector256.Create(Scale);
+        int j = 0;
+        for (; j + 8 <= Dim; j += 8)
+        {
+            var (low, high) = Vector256.Widen(Vector256.Create(x.Slice(j, 8)));
+            ((low - Vector256.Create(mean.Slice(j, 4))) * scale).CopyTo(destination.Slice(j, 4));
+            ((high - Vector256.Create(mean.Slice(j + 4, 4))) * scale).CopyTo(destination.Slice(j + 4, 4));
+        }
+        for (; j < Dim; j++) destination[j] = (x[j] - mean[j]) * Scale;
     }
 
     /// <summary>The activations z (n×m) of every row of x; at most <see cref="Active"/> nonzero per row.</summary>
     public Matrix Encode(Matrix x)
     {
         var result = new Matrix(x.Rows, Latents);
-        var shift = EncodedPreBias();
-        Parallel.For(0, x.Rows, () => (new double[Dim], new double[Latents], new int[Active]), (i, _, buffers) =>
+        ForEachRow(x, (i, pre, active, count, _) =>
         {
-            var (input, pre, active) = buffers;
-            Normalize(x.Row(i), input);
-            int count = Forward(input, shift, pre, active);
             var row = result.Row(i);
             for (int a = 0; a < count; a++) row[active[a]] = (float)pre[active[a]];
-            return buffers;
-        }, _ => { });
+        });
         return result;
     }
 
@@ -118,47 +124,76 @@ public sealed class SparseAutoencoder
     public double MeanSquaredError(Matrix x)
     {
         var errors = new double[x.Rows];
-        var shift = EncodedPreBias();
-        Parallel.For(0, x.Rows, () => (new double[Dim], new double[Latents], new int[Active], new double[Dim]), (i, _, buffers) =>
-        {
-            var (input, pre, active, residual) = buffers;
-            Normalize(x.Row(i), input);
-            errors[i] = Residual(input, shift, pre, active, residual, out int _);
-            return buffers;
-        }, _ => { });
+        var residual = new ThreadLocal<double[]>(() => new double[Dim]);
+        ForEachRow(x, (i, pre, active, count, input) => errors[i] = Residual(input, pre, active[..count], residual.Value!));
         return errors.Average();
     }
 
-    /// <summary>residual = x̂ − x for one normalized row; returns ‖residual‖² and the number of active latents.</summary>
-    private double Residual(ReadOnlySpan<double> x, ReadOnlySpan<double> shift, Span<double> pre, Span<int> active, Span<double> residual, out int count)
+    private delegate void RowAction(int row, ReadOnlySpan<double> pre, ReadOnlySpan<int> active, int count, ReadOnlySpan<double> input);
+
+    /// <summary>The forward pass of every row of x, in blocks of <see cref="BlockProduct.TileRows"/> rows spread over the cores.</summary>
+    private void ForEachRow(Matrix x, RowAction action)
     {
-        count = Forward(x, shift, pre, active);
-        TensorPrimitives.Subtract(Parameters.AsSpan(PreBiasOffset, Dim), x, residual);
-        for (int a = 0; a < count; a++)
-            TensorPrimitives.MultiplyAdd(Parameters.AsSpan(DecoderOffset + active[a] * Dim, Dim), pre[active[a]], residual, residual);
-        return TensorPrimitives.Dot<double>(residual, residual);
+        var encoder = PackedEncoder();
+        int rowsPerTile = BlockProduct.TileRows, tiles = (x.Rows + rowsPerTile - 1) / rowsPerTile;
+        Parallel.For(0, tiles, () => (new double[rowsPerTile * Dim], new double[rowsPerTile * encoder.Width], new int[Active]), (tile, _, buffers) =>
+        {
+            var (inputs, pre, active) = buffers;
+            int first = tile * rowsPerTile, rows = Math.Min(rowsPerTile, x.Rows - first);
+            for (int t = 0; t < rows; t++) Normalize(x.Row(first + t), inputs.AsSpan(t * Dim, Dim));
+            PreActivations(inputs, 0, rows, encoder, pre);
+            for (int t = 0; t < rows; t++)
+            {
+                var rowPre = pre.AsSpan(t * encoder.Width, Latents);
+                int count = SelectActive(rowPre, active);
+                action(first + t, rowPre, active, count, inputs.AsSpan(t * Dim, Dim));
+            }
+            return buffers;
+        }, _ => { });
     }
 
-    /// <summary>W_enc b_pre, one value per latent: the same for every row while the parameters stay, so computed once per pass.</summary>
-    private double[] EncodedPreBias()
+    /// <summary>What every forward pass with the current parameters shares: W_encᵀ packed for <see cref="BlockProduct"/> (d × Width, zero-padded) and W_enc b_pre.</summary>
+    private sealed record EncoderPack(double[] Transposed, int Width, double[] EncodedPreBias);
+
+    private EncoderPack PackedEncoder()
     {
+        int width = (Latents + BlockProduct.TileCols - 1) / BlockProduct.TileCols * BlockProduct.TileCols;
+        var transposed = new double[Dim * width];
+        var encodedPreBias = new double[Latents];
         var preBias = Parameters.AsSpan(PreBiasOffset, Dim);
-        var shift = new double[Latents];
-        for (int j = 0; j < Latents; j++) shift[j] = TensorPrimitives.Dot<double>(Parameters.AsSpan(j * Dim, Dim), preBias);
-        return shift;
+        for (int j = 0; j < Latents; j++)
+        {
+            var row = Parameters.AsSpan(j * Dim, Dim);
+            for (int t = 0; t < Dim; t++) transposed[t * width + j] = row[t];
+            encodedPreBias[j] = TensorPrimitives.Dot<double>(row, preBias);
+        }
+        return new EncoderPack(transposed, width, encodedPreBias);
     }
 
     /// <summary>
-    /// Pre-activations into pre, and the indices of the active latents (the k largest pre-activations,
-    /// ties to the lower index, those ≤ 0 dropped by the ReLU) into active; returns how many are active.
+    /// Pre-activations W_enc (x − b_pre) + b_enc of rows [first, first + rows) of the row-major normalized inputs,
+    /// into the same rows of pre (Width values per row). W_enc (x − b_pre) = W_enc x − W_enc b_pre, without a
+    /// temporary; W_enc x runs as register tiles (most of training is here: row by row, it was bound by reading W_enc).
     /// </summary>
-    /// <param name="shift">W_enc b_pre (<see cref="EncodedPreBias"/>).</param>
-    private int Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> shift, Span<double> pre, Span<int> active)
+    private void PreActivations(double[] inputs, int first, int rows, EncoderPack encoder, double[] pre)
     {
-        var encoder = Parameters.AsSpan(0, Latents * Dim);
-        for (int j = 0; j < Latents; j++)
-            // W_enc (x − b_pre) = W_enc x − W_enc b_pre, without a temporary.
-            pre[j] = TensorPrimitives.Dot<double>(encoder.Slice(j * Dim, Dim), x) - shift[j] + Parameters[EncoderBiasOffset + j];
+        for (int g = first; g < first + rows; g += BlockProduct.TileRows)
+            BlockProduct.Rows(inputs, Dim, g, Math.Min(BlockProduct.TileRows, first + rows - g), 0, Dim, encoder.Transposed, pre, encoder.Width);
+        var bias = Parameters.AsSpan(EncoderBiasOffset, Latents);
+        for (int i = first; i < first + rows; i++)
+        {
+            var row = pre.AsSpan(i * encoder.Width, Latents);
+            TensorPrimitives.Subtract(row, encoder.EncodedPreBias, row);
+            TensorPrimitives.Add(row, bias, row);
+        }
+    }
+
+    /// <summary>
+    /// The indices of the active latents (the k largest pre-activations, ties to the lower index, those ≤ 0
+    /// dropped by the ReLU) into active, largest first; returns how many are active.
+    /// </summary>
+    private int SelectActive(ReadOnlySpan<double> pre, Span<int> active)
+    {
         int count = 0;
         for (int j = 0; j < Latents; j++)
         {
@@ -171,90 +206,107 @@ public sealed class SparseAutoencoder
         return count;
     }
 
-    private const int Chunks = 8;
-    private double[][]? partialGradients;
-    private bool[][]? touchedLatents;   // per chunk: the latents whose rows its partial gradient holds (the rest are 0)
+    /// <summary>residual = x̂ − x for one normalized row given its pre-activations and active latents; returns ‖residual‖².</summary>
+    private double Residual(ReadOnlySpan<double> x, ReadOnlySpan<double> pre, ReadOnlySpan<int> active, Span<double> residual)
+    {
+        TensorPrimitives.Subtract(Parameters.AsSpan(PreBiasOffset, Dim), x, residual);
+        foreach (int j in active)
+            TensorPrimitives.MultiplyAdd(Parameters.AsSpan(DecoderOffset + j * Dim, Dim), pre[j], residual, residual);
+        return TensorPrimitives.Dot<double>(residual, residual);
+    }
+
+
+    private const int RowBlocks = 8;
+    // Pass 1's results, one slot per batch row (and per active latent of a row), reused from step to step.
+    private double[] rowPre = [], rowGradient = [], rowCentered = [], rowLoss = [], activePre = [], activeGate = [];
+    private int[] activeLatent = [], activeCount = [], entriesOfLatent = [], latentStart = [];
 
     /// <summary>
     /// The loss (1/B) Σ_i ‖x̂_i − x_i‖² of a batch of normalized rows (B×d, row-major) and its gradient with
     /// respect to <see cref="Parameters"/> (overwritten). With r = x̂ − x and g = 2r/B:
-    /// ∂/∂D_j = z_j g; ∂/∂b_pre = g − Σ_{j active} g_j W_enc,j; for active j, g_j = D_j·g,
-    /// ∂/∂W_enc,j = g_j (x − b_pre), ∂/∂b_enc,j = g_j. Inactive latents get no gradient (TopK and ReLU).
+    /// ∂/∂D_j = Σ_i z_ij g_i; ∂/∂b_pre = Σ_i g_i − Σ_j (Σ_i g_ij) W_enc,j; for j active in row i, g_ij = D_j·g_i,
+    /// ∂/∂W_enc,j = Σ_i g_ij (x_i − b_pre), ∂/∂b_enc,j = Σ_i g_ij. Inactive latents get no gradient (TopK and ReLU).
     /// </summary>
-    public double LossAndGradient(double[] batch, int count, double[] gradient)
+    /// <remarks>
+    /// Two passes, each writing only its own slots, so the sums run in one fixed order whatever the threads: per row
+    /// (forward pass, g_i, x_i − b_pre, g_ij), then per latent (its sums over the rows it was active in, in row order).
+    /// Only k of the m latents are active in a row, so the second pass reads each row k times and writes each
+    /// parameter once; per-thread copies of the whole gradient, cleared and added up at every step, had cost a third
+    /// of the training.
+    /// </remarks>
+    public double LossAndGradient(double[] batch, int count, double[] gradient, bool parallel = true)
     {
-        partialGradients ??= Enumerable.Range(0, Chunks).Select(_ => new double[Parameters.Length]).ToArray();
-        touchedLatents ??= Enumerable.Range(0, Chunks).Select(_ => new bool[Latents]).ToArray();
-        var partialLosses = new double[Chunks];
-        double factor = 2.0 / count;
-        var shift = EncodedPreBias();
-        Parallel.For(0, Chunks, chunk =>
+        if (rowLoss.Length < count)
         {
-            var g = partialGradients[chunk];
-            // Only active latents get gradient (TopK), a few per row: clearing just their rows instead of the whole
-            // vector took a tenth of the training.
-            var touched = touchedLatents[chunk];
-            for (int j = 0; j < Latents; j++)
-                if (touched[j]) ClearLatent(g, j);
-            Array.Clear(touched);
-            g.AsSpan(PreBiasOffset, Dim).Clear();
-            var pre = new double[Latents];
+            (rowGradient, rowCentered, rowLoss) = (new double[count * Dim], new double[count * Dim], new double[count]);
+            (activePre, activeGate, activeLatent, entriesOfLatent) = (new double[count * Active], new double[count * Active], new int[count * Active], new int[count * Active]);
+            (activeCount, latentStart) = (new int[count], new int[Latents + 1]);
+        }
+        double factor = 2.0 / count;
+        var encoder = PackedEncoder();
+        if (rowPre.Length < count * encoder.Width) rowPre = new double[count * encoder.Width];
+        void Rows(int block)
+        {
             var active = new int[Active];
-            var residual = new double[Dim];
-            var centered = new double[Dim];
             var preBias = Parameters.AsSpan(PreBiasOffset, Dim);
-            double loss = 0;
-            for (int b = count * chunk / Chunks; b < count * (chunk + 1) / Chunks; b++)
+            int first = count * block / RowBlocks, last = count * (block + 1) / RowBlocks;
+            PreActivations(batch, first, last - first, encoder, rowPre);
+            for (int i = first; i < last; i++)
             {
-                var x = batch.AsSpan(b * Dim, Dim);
-                loss += Residual(x, shift, pre, active, residual, out int k);
-                TensorPrimitives.Multiply(residual, factor, residual);    // now g = ∂loss/∂x̂
-                TensorPrimitives.Subtract(x, preBias, centered);
-                var gPreBias = g.AsSpan(PreBiasOffset, Dim);
-                TensorPrimitives.Add(gPreBias, residual, gPreBias);
+                var x = batch.AsSpan(i * Dim, Dim);
+                var g = rowGradient.AsSpan(i * Dim, Dim);
+                var pre = rowPre.AsSpan(i * encoder.Width, Latents);
+                int k = SelectActive(pre, active);
+                rowLoss[i] = Residual(x, pre, active[..k], g);
+                TensorPrimitives.Multiply(g, factor, g);    // now g = ∂loss/∂x̂
+                TensorPrimitives.Subtract(x, preBias, rowCentered.AsSpan(i * Dim, Dim));
+                activeCount[i] = k;
                 for (int a = 0; a < k; a++)
                 {
-                    int j = active[a];
-                    touched[j] = true;
-                    var decoder = Parameters.AsSpan(DecoderOffset + j * Dim, Dim);
-                    var gDecoder = g.AsSpan(DecoderOffset + j * Dim, Dim);
-                    TensorPrimitives.MultiplyAdd(residual, pre[j], gDecoder, gDecoder);
-                    double gj = TensorPrimitives.Dot<double>(decoder, residual);
-                    var gEncoder = g.AsSpan(j * Dim, Dim);
-                    TensorPrimitives.MultiplyAdd(centered, gj, gEncoder, gEncoder);
-                    g[EncoderBiasOffset + j] += gj;
-                    TensorPrimitives.MultiplyAdd(Parameters.AsSpan(j * Dim, Dim), -gj, gPreBias, gPreBias);
+                    int j = active[a], slot = i * Active + a;
+                    activeLatent[slot] = j;
+                    activePre[slot] = pre[j];
+                    activeGate[slot] = TensorPrimitives.Dot<double>(Parameters.AsSpan(DecoderOffset + j * Dim, Dim), g);
                 }
             }
-            partialLosses[chunk] = loss;
-        });
-        // The sum over chunks in chunk order, element by element; a chunk's untouched rows are +0 and would not change it.
-        Array.Clear(gradient);
-        double total = 0;
-        for (int chunk = 0; chunk < Chunks; chunk++)
-        {
-            var g = partialGradients[chunk];
-            for (int j = 0; j < Latents; j++)
-                if (touchedLatents[chunk][j]) AddLatent(g, j, gradient);
-            TensorPrimitives.Add(gradient.AsSpan(PreBiasOffset, Dim), g.AsSpan(PreBiasOffset, Dim), gradient.AsSpan(PreBiasOffset, Dim));
-            total += partialLosses[chunk];
         }
-        return total / count;
-    }
+        if (parallel) Parallel.For(0, RowBlocks, Rows);
+        else for (int block = 0; block < RowBlocks; block++) Rows(block);
 
-    // Latent j's parameters: its encoder row, its encoder bias, its decoder row.
-    private void ClearLatent(double[] g, int j)
-    {
-        g.AsSpan(j * Dim, Dim).Clear();
-        g[EncoderBiasOffset + j] = 0;
-        g.AsSpan(DecoderOffset + j * Dim, Dim).Clear();
-    }
+        // Each latent's active slots in row order (a counting sort).
+        Array.Clear(latentStart);
+        for (int i = 0; i < count; i++)
+            for (int a = 0; a < activeCount[i]; a++) latentStart[activeLatent[i * Active + a] + 1]++;
+        for (int j = 0; j < Latents; j++) latentStart[j + 1] += latentStart[j];
+        var next = latentStart[..Latents];
+        for (int i = 0; i < count; i++)
+            for (int a = 0; a < activeCount[i]; a++) entriesOfLatent[next[activeLatent[i * Active + a]]++] = i * Active + a;
 
-    private void AddLatent(double[] source, int j, double[] target)
-    {
-        foreach (int start in (ReadOnlySpan<int>)[j * Dim, DecoderOffset + j * Dim])
-            TensorPrimitives.Add(target.AsSpan(start, Dim), source.AsSpan(start, Dim), target.AsSpan(start, Dim));
-        target[EncoderBiasOffset + j] += source[EncoderBiasOffset + j];
+        void Latent(int j)
+        {
+            var gEncoder = gradient.AsSpan(j * Dim, Dim);
+            var gDecoder = gradient.AsSpan(DecoderOffset + j * Dim, Dim);
+            gEncoder.Clear();
+            gDecoder.Clear();
+            double gBias = 0;
+            for (int e = latentStart[j]; e < latentStart[j + 1]; e++)
+            {
+                int slot = entriesOfLatent[e], i = slot / Active;
+                TensorPrimitives.MultiplyAdd(rowGradient.AsSpan(i * Dim, Dim), activePre[slot], gDecoder, gDecoder);
+                TensorPrimitives.MultiplyAdd(rowCentered.AsSpan(i * Dim, Dim), activeGate[slot], gEncoder, gEncoder);
+                gBias += activeGate[slot];
+            }
+            gradient[EncoderBiasOffset + j] = gBias;
+        }
+        if (parallel) Parallel.For(0, Latents, Latent);
+        else for (int j = 0; j < Latents; j++) Latent(j);
+
+        var gPreBias = gradient.AsSpan(PreBiasOffset, Dim);
+        gPreBias.Clear();
+        for (int i = 0; i < count; i++) TensorPrimitives.Add(gPreBias, rowGradient.AsSpan(i * Dim, Dim), gPreBias);
+        for (int j = 0; j < Latents; j++)
+            TensorPrimitives.MultiplyAdd(Parameters.AsSpan(j * Dim, Dim), -gradient[EncoderBiasOffset + j], gPreBias, gPreBias);
+        return TensorPrimitives.Sum<double>(rowLoss.AsSpan(0, count)) / count;
     }
 
     /// <summary>Rescales every decoder row to unit norm (zero rows stay zero).</summary>

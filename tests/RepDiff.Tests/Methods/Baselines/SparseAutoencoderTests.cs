@@ -37,6 +37,52 @@ public class SparseAutoencoderTests
     }
 
     [Fact]
+    public void LossAndActivationsFollowTheDefinition()
+    {
+        // Sizes that are not multiples of the register tiles (8 rows, 4 or 8 values), so full and edge tiles both run.
+        const int dim = 19, latents = 11, active = 3, rows = 21;
+        var rng = new Random(5);
+        var mean = Enumerable.Range(0, dim).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var sae = new SparseAutoencoder(dim, latents, active, mean, 0.7, seed: 2);
+        for (int j = 0; j < sae.Parameters.Length; j++) sae.Parameters[j] += 0.3 * (rng.NextDouble() - 0.5);
+        var x = new Matrix(rows, dim);
+        for (int i = 0; i < rows; i++)
+            for (int t = 0; t < dim; t++) x[i, t] = (float)(rng.NextDouble() * 2 - 1);
+        var p = sae.Parameters;
+        int encoderBias = latents * dim, decoder = encoderBias + latents, preBias = decoder + latents * dim;
+
+        // z = ReLU(TopK_k(W_enc (x' − b_pre) + b_enc)), x̂ = W_decᵀ z + b_pre, x' = (x − mean) · scale: written out.
+        var batch = new double[rows * dim];
+        var expectedZ = new double[rows, latents];
+        double expectedLoss = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            var xi = Enumerable.Range(0, dim).Select(t => ((double)x[i, t] - mean[t]) * 0.7).ToArray();
+            xi.CopyTo(batch, i * dim);
+            var pre = Enumerable.Range(0, latents).Select(j =>
+                Enumerable.Range(0, dim).Sum(t => p[j * dim + t] * (xi[t] - p[preBias + t])) + p[encoderBias + j]).ToArray();
+            foreach (int j in Enumerable.Range(0, latents).OrderByDescending(j => pre[j]).Take(active).Where(j => pre[j] > 0))
+                expectedZ[i, j] = pre[j];
+            for (int t = 0; t < dim; t++)
+            {
+                double reconstruction = p[preBias + t] + Enumerable.Range(0, latents).Sum(j => expectedZ[i, j] * p[decoder + j * dim + t]);
+                expectedLoss += (reconstruction - xi[t]) * (reconstruction - xi[t]) / rows;
+            }
+        }
+
+        var z = sae.Encode(x);
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < latents; j++) Assert.Equal((float)expectedZ[i, j], z[i, j], 1e-5f);
+        var gradient = new double[p.Length];
+        Assert.Equal(expectedLoss, sae.LossAndGradient(batch, rows, gradient), 1e-12);
+        Assert.Equal(expectedLoss, sae.MeanSquaredError(x), 1e-12);
+        // One thread or many, the same bits.
+        var sequential = new double[p.Length];
+        sae.LossAndGradient(batch, rows, sequential, parallel: false);
+        Assert.Equal(gradient, sequential);
+    }
+
+    [Fact]
     public void ActivationsAreTopKAndNonNegative()
     {
         var x = TestData.LoadFixture("planted_a.npy");
