@@ -11,7 +11,7 @@ namespace RepDiff.Methods.Baselines;
 /// Inputs are centered and scaled so that the mean ‖x‖² is 1 (the loss is then the fraction of variance
 /// left unexplained). Decoder rows are kept at unit norm after every Adam step; the encoder starts as the
 /// decoder (tied initialization). Gradients are written by hand (<see cref="LossAndGradient"/>, checked against finite differences in the tests). Parameters
-/// and arithmetic are double; minibatch gradients are summed over a fixed split of the batch, so training
+/// and arithmetic are double; every minibatch gradient is summed in one fixed order, so training
 /// is deterministic for a seed whatever the thread count.
 /// </summary>
 public sealed class SparseAutoencoder
