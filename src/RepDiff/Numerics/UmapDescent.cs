@@ -97,8 +97,16 @@ internal sealed class UmapDescent
         snapshot = (float[])embedding.Clone();
     }
 
-    /// <summary>How many blocks n points are cut into: a function of n alone, so the layout is the same on any machine.</summary>
-    internal static int BlockCount(int n) => Math.Clamp(n / MinBlockPoints, 1, MaxBlocks);
+    /// <summary>
+    /// How many blocks n points are cut into: a function of n alone, so the layout is the same on any machine; an even
+    /// count, so two cores get equal shares (3 blocks at n = 2,000 left one core idle a third of every epoch: its maps
+    /// took 2.0–2.1 s against 1.5–1.8 s with 2 blocks).
+    /// </summary>
+    internal static int BlockCount(int n)
+    {
+        int blocks = Math.Clamp(n / MinBlockPoints, 1, MaxBlocks);
+        return blocks > 1 ? blocks / 2 * 2 : 1;
+    }
 
     /// <summary>
     /// Runs the descent on embedding (x, y interleaved) in place: each edge sampled every max_w/w epochs, pulling both
