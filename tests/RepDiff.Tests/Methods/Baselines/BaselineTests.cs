@@ -161,4 +161,22 @@ public class BaselineTests
         Assert.Equal(0.5, CoefficientView.Quantile([0, 0.5, 1], 0.5), 12);
         Assert.Equal(0.25, CoefficientView.Quantile([0, 0.5, 1], 0.25), 12);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AFailingSideThrowsItsOwnException(bool sidesAtOnce)
+    {
+        // Fitted at once, the sides must still fail with the side's own exception (bad input ends as one line and
+        // exit code 2), and with A's when both fail, as when they run one after the other.
+        var pair = Planted();
+        var error = Assert.Throws<RepDiffInputException>(() => Baseline.Run("test", pair, new PcaOptions(), "coefficient", null,
+            (x, stage) => throw new RepDiffInputException($"{stage} failed"), sidesAtOnce));
+        Assert.Equal($"test on {pair.NameA} failed", error.Message);
+        error = Assert.Throws<RepDiffInputException>(() => Baseline.Run("test", pair, new PcaOptions(), "coefficient", null,
+            (x, stage) => ReferenceEquals(x, pair.B) ? throw new RepDiffInputException($"{stage} failed") : Fit(x), sidesAtOnce));
+        Assert.Equal($"test on {pair.NameB} failed", error.Message);
+
+        SideResult Fit(Matrix x) => new([], new int[x.Rows], _ => new double[x.Rows], []);
+    }
 }
