@@ -124,7 +124,7 @@ public sealed class SparseAutoencoder
     public double MeanSquaredError(Matrix x)
     {
         var errors = new double[x.Rows];
-        var residual = new ThreadLocal<double[]>(() => new double[Dim]);
+        using var residual = new ThreadLocal<double[]>(() => new double[Dim]);
         ForEachRow(x, (i, pre, active, count, input) => errors[i] = Residual(input, pre, active[..count], residual.Value!));
         return errors.Average();
     }
