@@ -218,7 +218,6 @@ public sealed class SparseAutoencoder
         return TensorPrimitives.Dot<double>(residual, residual);
     }
 
-
     private const int RowBlocks = 8;
     // Pass 1's results, one slot per batch row (and per active latent of a row), reused from step to step.
     private double[] rowPre = [], rowGradient = [], rowCentered = [], rowLoss = [], activePre = [], activeGate = [];
@@ -281,7 +280,7 @@ public sealed class SparseAutoencoder
         for (int i = 0; i < count; i++)
             for (int a = 0; a < activeCount[i]; a++) latentStart[activeLatent[i * Active + a] + 1]++;
         for (int j = 0; j < Latents; j++) latentStart[j + 1] += latentStart[j];
-        var next = latentStart[..Latents];
+        var next = latentStart[..Latents];  // a copy: each latent's next free entry
         for (int i = 0; i < count; i++)
             for (int a = 0; a < activeCount[i]; a++) entriesOfLatent[next[activeLatent[i * Active + a]]++] = i * Active + a;
 
