@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using RepDiff;
 using RepDiff.Demo;
 using RepDiff.IO;
@@ -62,16 +61,9 @@ internal static class DemoCommand
                 // Two pairs at a time: much of a pair's work (KODA's eigensolves on a few hundred samples, the small
                 // autoencoders' steps, the maps' layout) keeps one core busy, so the other core takes the next pair.
                 // Every method is deterministic whatever the thread count, so the results do not depend on the order.
-                try
-                {
-                    Parallel.For(0, demos.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, Compare);
-                }
-                catch (AggregateException e)
-                {
-                    // A method that does not apply to a pair (--methods koda on more than 1,000 samples) can only be
-                    // told once the pair is made, and may fail in both pairs running: report the first error alone.
-                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-                }
+                // A method that does not apply to a pair (--methods koda on more than 1,000 samples) can only be told
+                // once the pair is made, and may fail in both pairs running: the first pair's error is reported alone.
+                ParallelRuns.For(demos.Count, 2, Compare);
                 return done;
 
                 void Compare(int p)

@@ -17,10 +17,13 @@ internal static class BlockProduct
     /// <summary>Block columns per register tile: one Vector512 (or two Vector256) per row.</summary>
     public const int TileCols = 8;
 
+    /// <summary>The width of a packed block of that many vectors: whole tiles.</summary>
+    public static int PackedWidth(int vectors) => (vectors + TileCols - 1) / TileCols * TileCols;
+
     /// <summary>The vectors as a row-major n × width block, width = their count rounded up to whole tiles (zero-padded).</summary>
     public static double[] Pack(double[][] x, out int width)
     {
-        int n = x[0].Length, b = x.Length, w = (b + TileCols - 1) / TileCols * TileCols;
+        int n = x[0].Length, b = x.Length, w = PackedWidth(b);
         var packed = new double[(long)n * w];
         Parallel.For(0, n, i => { for (int c = 0; c < b; c++) packed[(long)i * w + c] = x[c][i]; });
         width = w;

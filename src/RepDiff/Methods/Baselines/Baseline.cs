@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using RepDiff.Numerics;
 using System.Diagnostics;
 using RepDiff.Options;
@@ -38,19 +37,8 @@ internal static class Baseline
             results[s] = fit(matrix, $"{method} on {(side == "a" ? pair.NameA : pair.NameB)}");
             seconds[s] = watch.Elapsed.TotalSeconds;
         }
-        if (sidesAtOnce)
-        {
-            // A side's own exception, not an AggregateException, so that bad input still ends as one line and exit
-            // code 2; A's when both fail, as when the sides run one after the other.
-            var errors = new Exception?[2];
-            Parallel.Invoke(() => Capture(0), () => Capture(1));
-            if (errors.FirstOrDefault(e => e is not null) is { } error) ExceptionDispatchInfo.Capture(error).Throw();
-            void Capture(int s)
-            {
-                try { Fit(s); }
-                catch (Exception e) { errors[s] = e; }
-            }
-        }
+        // At once, a failing side still throws its own exception, A's when both fail.
+        if (sidesAtOnce) ParallelRuns.For(2, 2, Fit);
         else { Fit(0); Fit(1); }
         for (int s = 0; s < 2; s++)
         {

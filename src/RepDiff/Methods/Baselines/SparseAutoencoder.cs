@@ -112,7 +112,7 @@ public sealed class SparseAutoencoder
     public Matrix Encode(Matrix x)
     {
         var result = new Matrix(x.Rows, Latents);
-        ForEachRow(x, (i, pre, active, count, _) =>
+        ForEachRow(x, (i, pre, active, count, _, _) =>
         {
             var row = result.Row(i);
             for (int a = 0; a < count; a++) row[active[a]] = (float)pre[active[a]];
@@ -124,21 +124,21 @@ public sealed class SparseAutoencoder
     public double MeanSquaredError(Matrix x)
     {
         var errors = new double[x.Rows];
-        using var residual = new ThreadLocal<double[]>(() => new double[Dim]);
-        ForEachRow(x, (i, pre, active, count, input) => errors[i] = Residual(input, pre, active[..count], residual.Value!));
+        ForEachRow(x, (i, pre, active, count, input, residual) => errors[i] = Residual(input, pre, active[..count], residual));
         return errors.Average();
     }
 
-    private delegate void RowAction(int row, ReadOnlySpan<double> pre, ReadOnlySpan<int> active, int count, ReadOnlySpan<double> input);
+    /// <param name="scratch">Dim doubles of the calling thread's own, free to overwrite.</param>
+    private delegate void RowAction(int row, ReadOnlySpan<double> pre, ReadOnlySpan<int> active, int count, ReadOnlySpan<double> input, Span<double> scratch);
 
     /// <summary>The forward pass of every row of x, in blocks of <see cref="BlockProduct.TileRows"/> rows spread over the cores.</summary>
     private void ForEachRow(Matrix x, RowAction action)
     {
         var encoder = PackedEncoder();
         int rowsPerTile = BlockProduct.TileRows, tiles = (x.Rows + rowsPerTile - 1) / rowsPerTile;
-        Parallel.For(0, tiles, () => (new double[rowsPerTile * Dim], new double[rowsPerTile * encoder.Width], new int[Active]), (tile, _, buffers) =>
+        Parallel.For(0, tiles, () => (new double[rowsPerTile * Dim], new double[rowsPerTile * encoder.Width], new int[Active], new double[Dim]), (tile, _, buffers) =>
         {
-            var (inputs, pre, active) = buffers;
+            var (inputs, pre, active, scratch) = buffers;
             int first = tile * rowsPerTile, rows = Math.Min(rowsPerTile, x.Rows - first);
             for (int t = 0; t < rows; t++) Normalize(x.Row(first + t), inputs.AsSpan(t * Dim, Dim));
             PreActivations(inputs, 0, rows, encoder, pre);
@@ -146,7 +146,7 @@ public sealed class SparseAutoencoder
             {
                 var rowPre = pre.AsSpan(t * encoder.Width, Latents);
                 int count = SelectActive(rowPre, active);
-                action(first + t, rowPre, active, count, inputs.AsSpan(t * Dim, Dim));
+                action(first + t, rowPre, active, count, inputs.AsSpan(t * Dim, Dim), scratch);
             }
             return buffers;
         }, _ => { });
@@ -161,7 +161,7 @@ public sealed class SparseAutoencoder
 
     private EncoderPack PackedEncoder()
     {
-        int width = (Latents + BlockProduct.TileCols - 1) / BlockProduct.TileCols * BlockProduct.TileCols;
+        int width = BlockProduct.PackedWidth(Latents);
         var pack = encoderPack ??= new EncoderPack(new double[Dim * width], width, new double[Latents]);
         var preBias = Parameters.AsSpan(PreBiasOffset, Dim);
         for (int j = 0; j < Latents; j++)
