@@ -17,6 +17,7 @@ public static class UmapPlacement
     public static (float[] X, float[] Y) Place(Matrix x, int[] subset, float[] subsetX, float[] subsetY, int neighbours, int seed)
     {
         int n = x.Rows, m = subset.Length;
+        ArgumentOutOfRangeException.ThrowIfLessThan(neighbours, 1);
         if (m == 0 || subsetX.Length != m || subsetY.Length != m) throw new ArgumentException("the subset and its layout must be non-empty and of one length");
         var slot = new int[n];
         Array.Fill(slot, -1);
@@ -47,39 +48,85 @@ public static class UmapPlacement
             members[t] = items.ToArray();
         }
 
-        Parallel.For(0, n, () => (new HashSet<int>(), new List<(float D, int S)>()), (i, _, scratch) =>
+        // Tree by tree and leaf by leaf: the leaf's subset rows stay in cache while its points are compared with
+        // them. (Point by point, each of a point's ~150 candidate rows was a fresh read from memory, and placing
+        // cost ten times its arithmetic.) Each point keeps its nearest candidates so far; a point lies in one leaf
+        // per tree, so no two threads touch the same point's list.
+        var nearest = new NearestCandidates(n, neighbours);
+        for (int t = 0; t < Trees; t++)
         {
-            if (slot[i] >= 0) return scratch;
-            var (seen, near) = scratch;
-            seen.Clear();
-            near.Clear();
-            var row = x.Row(i);
-            for (int t = 0; t < Trees; t++)
+            int tree = t;
+            Parallel.For(0, forest.LeafCount(tree), leaf =>
             {
-                int leaf = forest.LeafIndex(t, i);
-                for (int e = starts[t][leaf]; e < starts[t][leaf + 1]; e++)
-                    if (seen.Add(members[t][e])) near.Add((NearestNeighbours.SquaredDistance(row, x.Row(subset[members[t][e]])), members[t][e]));
-            }
+                var candidates = members[tree].AsSpan(starts[tree][leaf], starts[tree][leaf + 1] - starts[tree][leaf]);
+                if (candidates.IsEmpty) return;
+                foreach (int i in forest.Leaf(tree, leaf))
+                {
+                    if (slot[i] >= 0) continue;
+                    var row = x.Row(i);
+                    foreach (int s in candidates) nearest.Offer(i, NearestNeighbours.SquaredDistance(row, x.Row(subset[s])), s);
+                }
+            });
+        }
+        Parallel.For(0, n, i =>
+        {
+            if (slot[i] >= 0) return;
             // No subset point in any of its leaves (rare): every subset point is a candidate.
-            if (near.Count == 0)
-                for (int s = 0; s < m; s++) near.Add((NearestNeighbours.SquaredDistance(row, x.Row(subset[s])), s));
-            near.Sort();
-            int k = Math.Min(neighbours, near.Count);
-            double nearest = Math.Sqrt(near[0].D), spread = 0;
-            for (int j = 0; j < k; j++) spread += Math.Sqrt(near[j].D) - nearest;
-            double sigma = Math.Max(spread / k, 1e-6 * (nearest + 1e-12));
-            double wx = 0, wy = 0, total = 0;
-            for (int j = 0; j < k; j++)
-            {
-                double w = Math.Exp(-(Math.Sqrt(near[j].D) - nearest) / sigma);
-                wx += w * subsetX[near[j].S];
-                wy += w * subsetY[near[j].S];
-                total += w;
-            }
-            xs[i] = (float)(wx / total);
-            ys[i] = (float)(wy / total);
-            return scratch;
-        }, _ => { });
+            if (nearest.Count(i) == 0)
+                for (int s = 0; s < m; s++) nearest.Offer(i, NearestNeighbours.SquaredDistance(x.Row(i), x.Row(subset[s])), s);
+            (xs[i], ys[i]) = WeightedMean(nearest.Distances(i), nearest.Slots(i), subsetX, subsetY);
+        });
         return (xs, ys);
+    }
+
+    // The membership-weighted mean of the positions of the nearest candidates (squared distances ascending):
+    // weights exp(−(d − d₁)/σ), σ the mean of d − d₁ over them.
+    private static (float X, float Y) WeightedMean(ReadOnlySpan<float> squared, ReadOnlySpan<int> slots, float[] subsetX, float[] subsetY)
+    {
+        int k = squared.Length;
+        double nearest = Math.Sqrt(squared[0]), spread = 0;
+        for (int j = 0; j < k; j++) spread += Math.Sqrt(squared[j]) - nearest;
+        double sigma = Math.Max(spread / k, 1e-6 * (nearest + 1e-12));
+        double wx = 0, wy = 0, total = 0;
+        for (int j = 0; j < k; j++)
+        {
+            double w = Math.Exp(-(Math.Sqrt(squared[j]) - nearest) / sigma);
+            wx += w * subsetX[slots[j]];
+            wy += w * subsetY[slots[j]];
+            total += w;
+        }
+        return ((float)(wx / total), (float)(wy / total));
+    }
+
+    /// <summary>
+    /// Each point's (up to) k nearest distinct candidates offered so far, ascending by (squared distance, slot): the
+    /// first k of all its candidates sorted, whatever the order they are offered in.
+    /// </summary>
+    private sealed class NearestCandidates(int points, int k)
+    {
+        private readonly float[] distances = new float[checked(points * k)];
+        private readonly int[] slots = new int[checked(points * k)];
+        private readonly int[] counts = new int[points];
+
+        public int Count(int point) => counts[point];
+
+        public ReadOnlySpan<float> Distances(int point) => distances.AsSpan(point * k, counts[point]);
+
+        public ReadOnlySpan<int> Slots(int point) => slots.AsSpan(point * k, counts[point]);
+
+        public void Offer(int point, float distance, int slot)
+        {
+            int count = counts[point], first = point * k;
+            if (count == k && !Before(distance, slot, distances[first + k - 1], slots[first + k - 1])) return;
+            for (int j = first; j < first + count; j++)
+                if (slots[j] == slot) return;  // the same candidate from another tree: the same distance
+            int at = first + (count == k ? k - 1 : count);
+            for (; at > first && Before(distance, slot, distances[at - 1], slots[at - 1]); at--)
+                (distances[at], slots[at]) = (distances[at - 1], slots[at - 1]);
+            (distances[at], slots[at]) = (distance, slot);
+            if (count < k) counts[point] = count + 1;
+        }
+
+        private static bool Before(float d1, int s1, float d2, int s2) => d1 < d2 || (d1 == d2 && s1 < s2);
     }
 }

@@ -22,6 +22,30 @@ public class UmapPlacementTests
         Assert.Equal(px, again);
     }
 
+    [Theory]
+    [InlineData(20)]  // more candidates than neighbours: the 15 nearest count
+    [InlineData(10)]  // fewer: all of them count
+    public void APlacedPointIsTheMembershipWeightedMeanOfItsNearestSubsetPoints(int subsetSize)
+    {
+        // With a subset of at most 2·15 points each leaf holds every point, so every subset point is a candidate
+        // (offered once per tree) and the placement can be written out from its definition.
+        var (x, _) = UmapTestData.Blobs(3, 100, 5, seed: 2, separation: 2);
+        var subset = Sampling.Uniform(x.Rows, subsetSize, seed: 4);
+        var sx = subset.Select((_, s) => (float)Math.Sin(s)).ToArray();
+        var sy = subset.Select((_, s) => (float)Math.Cos(3 * s)).ToArray();
+        var (px, py) = UmapPlacement.Place(x, subset, sx, sy, neighbours: 15, seed: 0);
+        for (int i = 0; i < x.Rows; i++)
+        {
+            if (subset.Contains(i)) continue;
+            var near = subset.Select((row, s) => (D: Math.Sqrt(Enumerable.Range(0, x.Cols).Sum(c => Math.Pow(x[i, c] - x[row, c], 2))), S: s))
+                .OrderBy(p => p.D).Take(15).ToArray();
+            double sigma = near.Average(p => p.D - near[0].D);
+            var w = near.Select(p => Math.Exp(-(p.D - near[0].D) / sigma)).ToArray();
+            Assert.Equal(near.Select((p, j) => w[j] * sx[p.S]).Sum() / w.Sum(), px[i], 4);
+            Assert.Equal(near.Select((p, j) => w[j] * sy[p.S]).Sum() / w.Sum(), py[i], 4);
+        }
+    }
+
     [Fact]
     public void LargeSetsLayOutASubsetAndPlaceTheRest()
     {
