@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using RepDiff;
@@ -222,83 +223,86 @@ public sealed class Embedder : IDisposable
     }
 
     /// <summary>
-    /// Runs prepared batches through the model while the next ones are prepared on another thread; with
-    /// several concurrent runs, that many batches at a time, their rows handed on in order.
+    /// Runs prepared batches through the model while the next ones are prepared on another thread; with several
+    /// concurrent runs, each takes the next batch as soon as it is free, and rows are handed on in input order.
     /// </summary>
     private EmbeddingRun Run(int total, IEnumerable<EmbeddingBatch> batches, Action<float[], int, int> sink, IProgress<ProgressUpdate>? progress)
     {
-        using var queue = new BlockingCollection<EmbeddingBatch>(boundedCapacity: 2 * concurrentRuns);
+        using var queue = new BlockingCollection<(int Index, EmbeddingBatch Batch)>(boundedCapacity: 2 * concurrentRuns);
         using var stop = new CancellationTokenSource();
         var producer = Task.Run(() =>
         {
-            try { foreach (var batch in batches) queue.Add(batch, stop.Token); }
+            try
+            {
+                int index = 0;
+                foreach (var batch in batches) queue.Add((index++, batch), stop.Token);
+            }
             finally { queue.CompleteAdding(); }
         });
         var kept = new List<int>(total);
         var skipped = new List<SkippedSample>();
         int cols = -1, done = 0, rows = 0;
         float[]? window = null;
-        var group = new List<EmbeddingBatch>(concurrentRuns);
-        void Flush()
+        void HandOn(EmbeddingBatch batch, float[]? values)
         {
-            var pooled = new float[]?[group.Count];
-            if (group.Count == 1) pooled[0] = group[0].Count > 0 ? Infer(group[0]) : null;
-            else Parallel.For(0, group.Count, new ParallelOptions { MaxDegreeOfParallelism = concurrentRuns }, g => pooled[g] = group[g].Count > 0 ? Infer(group[g]) : null);
-            for (int g = 0; g < group.Count; g++)
+            skipped.AddRange(batch.Skipped);
+            if (values is not null)
             {
-                var batch = group[g];
-                skipped.AddRange(batch.Skipped);
-                if (pooled[g] is { } values)
+                int sampleCols = values.Length / batch.Count;
+                if (cols < 0) cols = sampleCols;
+                else if (cols != sampleCols) throw VaryingWidth(sampleCols, cols);
+                if (batch.WindowSlots is null)
                 {
-                    int sampleCols = values.Length / batch.Count;
-                    if (cols < 0) cols = sampleCols;
-                    else if (cols != sampleCols) throw VaryingWidth(sampleCols, cols);
-                    if (batch.WindowSlots is null)
-                    {
-                        sink(values, batch.Count, cols);
-                        rows += batch.Count;
-                    }
-                    else
-                    {
-                        window ??= new float[batch.WindowSize * cols];
-                        if (window.Length < batch.WindowSize * cols) window = new float[batch.WindowSize * cols];
-                        for (int r = 0; r < batch.Count; r++) values.AsSpan(r * cols, cols).CopyTo(window.AsSpan(batch.WindowSlots[r] * cols));
-                        if (batch.EndsWindow)
-                        {
-                            sink(window, batch.WindowSize, cols);
-                            rows += batch.WindowSize;
-                        }
-                    }
-                    kept.AddRange(batch.Samples);
+                    sink(values, batch.Count, cols);
+                    rows += batch.Count;
                 }
-                done += batch.Consumed;
-                progress.Report("embedding", (double)done / total);
+                else
+                {
+                    window ??= new float[batch.WindowSize * cols];
+                    if (window.Length < batch.WindowSize * cols) window = new float[batch.WindowSize * cols];
+                    for (int r = 0; r < batch.Count; r++) values.AsSpan(r * cols, cols).CopyTo(window.AsSpan(batch.WindowSlots[r] * cols));
+                    if (batch.EndsWindow)
+                    {
+                        sink(window, batch.WindowSize, cols);
+                        rows += batch.WindowSize;
+                    }
+                }
+                kept.AddRange(batch.Samples);
             }
-            group.Clear();
+            done += batch.Consumed;
+            progress.Report("embedding", (double)done / total);
         }
-        try
+        // Each run takes the next batch as soon as it is free. (Running the batches in pairs left a core idle
+        // whenever one of the pair took longer: text batches differ in length.)
+        var handOff = new InOrderHandOff<(EmbeddingBatch Batch, float[]? Values)>(ready => HandOn(ready.Batch, ready.Values));
+        var failures = new SortedList<int, Exception>();
+        void Work()
         {
-            progress.Report("embedding", 0);
-            foreach (var batch in queue.GetConsumingEnumerable())
+            int index = -1;
+            try
             {
-                group.Add(batch);
-                if (group.Count == concurrentRuns) Flush();
+                foreach (var item in queue.GetConsumingEnumerable(stop.Token))
+                {
+                    index = item.Index;
+                    handOff.Finished(index, (item.Batch, item.Batch.Count > 0 ? Infer(item.Batch) : null));
+                }
             }
-            Flush();
-            producer.GetAwaiter().GetResult();
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                // Batches are taken in order and a running one is never interrupted, so every batch before a
+                // failing one finishes: the lowest failing index is the first failure in input order.
+                lock (failures) failures[index] = e;
+                stop.Cancel();
+            }
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerExceptions.All(x => x is RepDiffInputException))
-        {
-            stop.Cancel();
-            try { producer.Wait(); } catch (AggregateException) { }
-            throw e.InnerExceptions[0];
-        }
-        catch
-        {
-            stop.Cancel();
-            try { producer.Wait(); } catch (AggregateException) { }
-            throw;
-        }
+        progress.Report("embedding", 0);
+        var workers = Enumerable.Range(0, concurrentRuns).Select(_ => Task.Run(Work)).ToArray();
+        Task.WaitAll(workers);
+        try { producer.Wait(); }
+        catch (AggregateException e) when (failures.Count == 0) { ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
+        catch (AggregateException) { }  // cancelled after a failure reported below
+        if (failures.Count > 0) ExceptionDispatchInfo.Capture(failures.Values[0]).Throw();
         if (rows == 0) throw new RepDiffInputException($"no input could be read ({skipped.Count} skipped as unreadable)");
         kept.Sort();
         return new EmbeddingRun(rows, cols, kept.ToArray(), skipped);

@@ -165,7 +165,7 @@ public class EmbedderTests
         Assert.Equal(dynamic.Data, fixedOne.Data);
     }
 
-    private static Matrix EmbedTexts(string[] texts, string pooling, bool normalize = false, int maxLength = 16, bool withTypes = true, bool lowercase = true)
+    private static Matrix EmbedTexts(string[] texts, string pooling, bool normalize = false, int maxLength = 16, bool withTypes = true, bool lowercase = true, int threads = 1)
     {
         string vocab = TinyOnnx.Vocab(Dir, "the", "cat", "sat", "on", "mat");
         var description = new ModelDescription
@@ -173,8 +173,26 @@ public class EmbedderTests
             Model = TinyOnnx.TokenEcho(Dir, withTypes), Pooling = pooling, Normalize = normalize,
             Text = new() { Vocab = vocab, MaxLength = maxLength, Lowercase = lowercase },
         };
-        using var embedder = Embedder.Open(description, new EmbedderOptions { BatchSize = 2, Threads = 1 });
+        using var embedder = Embedder.Open(description, new EmbedderOptions { BatchSize = 2, Threads = threads });
         return embedder.EmbedTexts(texts);
+    }
+
+    [Fact]
+    public void ConcurrentRunsHandRowsOnInInputOrder()
+    {
+        // Texts of 1 to 12 words over several length-sorted windows: three concurrent runs finish their batches out
+        // of order, and every row must still be its own text's mean token id.
+        string[] words = ["the", "cat", "sat", "on", "mat"];
+        var random = new Random(3);
+        var texts = Enumerable.Range(0, 300).Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(1, 13)).Select(_ => words[random.Next(words.Length)]))).ToArray();
+        var one = EmbedTexts(texts, "mean");
+        var three = EmbedTexts(texts, "mean", threads: 3);
+        Assert.Equal(one.Data, three.Data);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var ids = texts[i].Split(' ').Select(w => 5f + Array.IndexOf(words, w)).Prepend(2f).Append(3f).ToArray();
+            Assert.Equal(ids.Sum() / ids.Length, three[i, 0], 5);
+        }
     }
 
     [Fact]
@@ -209,8 +227,11 @@ public class EmbedderTests
     [Fact]
     public void TokenAxisThatVariesCannotBeFlattened()
     {
-        var e = Assert.Throws<RepDiffInputException>(() => EmbedTexts(["cat", "the cat sat on the mat", "cat", "cat"], "none"));
-        Assert.Contains("values per sample", e.Message);
+        foreach (int threads in new[] { 1, 3 })
+        {
+            var e = Assert.Throws<RepDiffInputException>(() => EmbedTexts(["cat", "the cat sat on the mat", "cat", "cat"], "none", threads: threads));
+            Assert.Contains("values per sample", e.Message);
+        }
     }
 
     /// <summary>A Hugging Face tokenizer.json with a WordPiece model gives the same ids as the vocab.txt it was made from.</summary>
