@@ -1,9 +1,10 @@
 namespace RepDiff.Numerics;
 
 /// <summary>
-/// NN-descent's working state: per point a max-heap of its k best neighbours so far (squared distances, the worst
-/// at the root, so a candidate is rejected with one comparison) with a "new" flag per entry. Each row is written
-/// only by the thread that owns that point or by the single-threaded apply step.
+/// Per point a max-heap of its k best neighbours so far (squared distances, the worst at the root, so a candidate is
+/// rejected with one comparison) with a "new" flag per entry: NN-descent's working state, and the nearest subset
+/// points of each point <see cref="UmapPlacement"/> places. Each row is written only by the thread that owns that
+/// point or by a single-threaded apply step.
 /// </summary>
 internal sealed class NeighbourHeaps
 {
@@ -34,11 +35,15 @@ internal sealed class NeighbourHeaps
 
     public bool Contains(int i, int j) => _index.AsSpan(i * K, K).Contains(j);
 
-    /// <summary>Adds j to i's heap if it is nearer than the worst entry and not already there.</summary>
+    /// <summary>
+    /// Adds j to i's heap if it comes before the worst entry (nearer, or as near with a lower index) and is not
+    /// already there. With that order the heap ends as the first k of all candidates offered, sorted by
+    /// (distance, index), whatever order they were offered in.
+    /// </summary>
     public bool Push(int i, int j, float distance, bool isNew)
     {
         int b = i * K;
-        if (!(distance < _distance[b])) return false;
+        if (!Before(distance, j, _distance[b], _index[b])) return false;
         if (_index.AsSpan(b, K).Contains(j)) return false;
         // Replace the root and sift it down.
         int pos = 0;
@@ -46,8 +51,9 @@ internal sealed class NeighbourHeaps
         {
             int left = 2 * pos + 1, right = left + 1, larger = pos;
             float largest = distance;
-            if (left < K && _distance[b + left] > largest) { larger = left; largest = _distance[b + left]; }
-            if (right < K && _distance[b + right] > largest) larger = right;
+            int largestIndex = j;
+            if (left < K && Before(largest, largestIndex, _distance[b + left], _index[b + left])) { larger = left; largest = _distance[b + left]; largestIndex = _index[b + left]; }
+            if (right < K && Before(largest, largestIndex, _distance[b + right], _index[b + right])) larger = right;
             if (larger == pos) break;
             _distance[b + pos] = _distance[b + larger];
             _index[b + pos] = _index[b + larger];
@@ -60,22 +66,41 @@ internal sealed class NeighbourHeaps
         return true;
     }
 
-    /// <summary>Each heap sorted nearest first (ties by index), distances square-rooted.</summary>
+    // (d1, i1) before (d2, i2): nearer, or as near with a lower index. A free slot is (+∞, −1) and comes after any
+    // real entry; NaN comes before nothing.
+    private static bool Before(float d1, int i1, float d2, int i2) => d1 < d2 || (d1 == d2 && i1 < i2);
+
+    /// <summary>i's filled entries nearest first (ties by index) into indices and squared; returns how many.</summary>
+    public int Sorted(int i, Span<int> indices, Span<float> squared)
+    {
+        int b = i * K, count = 0;
+        for (int s = 0; s < K; s++)
+        {
+            int j = _index[b + s];
+            if (j < 0) continue;
+            float d = _distance[b + s];
+            int at = count++;
+            for (; at > 0 && Before(d, j, squared[at - 1], indices[at - 1]); at--)
+                (indices[at], squared[at]) = (indices[at - 1], squared[at - 1]);
+            (indices[at], squared[at]) = (j, d);
+        }
+        return count;
+    }
+
+    /// <summary>Each heap sorted nearest first (ties by index), distances square-rooted; free slots last (−1, +∞).</summary>
     public NeighbourGraph ToGraph()
     {
         var indices = new int[_index.Length];
         var distances = new float[_distance.Length];
         Parallel.For(0, N, i =>
         {
-            var order = new int[K];
-            for (int s = 0; s < K; s++) order[s] = s;
             int b = i * K;
-            Array.Sort(order, (p, q) => _distance[b + p] != _distance[b + q] ? _distance[b + p].CompareTo(_distance[b + q]) : _index[b + p].CompareTo(_index[b + q]));
-            for (int s = 0; s < K; s++)
-            {
-                indices[b + s] = _index[b + order[s]];
-                distances[b + s] = MathF.Sqrt(_distance[b + order[s]]);
-            }
+            var rowIndices = indices.AsSpan(b, K);
+            var rowDistances = distances.AsSpan(b, K);
+            int count = Sorted(i, rowIndices, rowDistances);
+            rowIndices[count..].Fill(-1);
+            rowDistances[count..].Fill(float.PositiveInfinity);
+            for (int s = 0; s < count; s++) rowDistances[s] = MathF.Sqrt(rowDistances[s]);
         });
         return new NeighbourGraph(N, K, indices, distances);
     }

@@ -52,7 +52,7 @@ public static class UmapPlacement
         // them. (Point by point, each of a point's ~150 candidate rows was a fresh read from memory, and placing
         // cost ten times its arithmetic.) Each point keeps its nearest candidates so far; a point lies in one leaf
         // per tree, so no two threads touch the same point's list.
-        var nearest = new NearestCandidates(n, neighbours);
+        var nearest = new NeighbourHeaps(n, neighbours);
         for (int t = 0; t < Trees; t++)
         {
             int tree = t;
@@ -64,17 +64,23 @@ public static class UmapPlacement
                 {
                     if (slot[i] >= 0) continue;
                     var row = x.Row(i);
-                    foreach (int s in candidates) nearest.Offer(i, NearestNeighbours.SquaredDistance(row, x.Row(subset[s])), s);
+                    foreach (int s in candidates) nearest.Push(i, s, NearestNeighbours.SquaredDistance(row, x.Row(subset[s])), false);
                 }
             });
         }
         Parallel.For(0, n, i =>
         {
             if (slot[i] >= 0) return;
+            Span<int> near = stackalloc int[neighbours];
+            Span<float> squared = stackalloc float[neighbours];
+            int count = nearest.Sorted(i, near, squared);
             // No subset point in any of its leaves (rare): every subset point is a candidate.
-            if (nearest.Count(i) == 0)
-                for (int s = 0; s < m; s++) nearest.Offer(i, NearestNeighbours.SquaredDistance(x.Row(i), x.Row(subset[s])), s);
-            (xs[i], ys[i]) = WeightedMean(nearest.Distances(i), nearest.Slots(i), subsetX, subsetY);
+            if (count == 0)
+            {
+                for (int s = 0; s < m; s++) nearest.Push(i, s, NearestNeighbours.SquaredDistance(x.Row(i), x.Row(subset[s])), false);
+                count = nearest.Sorted(i, near, squared);
+            }
+            (xs[i], ys[i]) = WeightedMean(squared[..count], near[..count], subsetX, subsetY);
         });
         return (xs, ys);
     }
@@ -96,37 +102,5 @@ public static class UmapPlacement
             total += w;
         }
         return ((float)(wx / total), (float)(wy / total));
-    }
-
-    /// <summary>
-    /// Each point's (up to) k nearest distinct candidates offered so far, ascending by (squared distance, slot): the
-    /// first k of all its candidates sorted, whatever the order they are offered in.
-    /// </summary>
-    private sealed class NearestCandidates(int points, int k)
-    {
-        private readonly float[] distances = new float[checked(points * k)];
-        private readonly int[] slots = new int[checked(points * k)];
-        private readonly int[] counts = new int[points];
-
-        public int Count(int point) => counts[point];
-
-        public ReadOnlySpan<float> Distances(int point) => distances.AsSpan(point * k, counts[point]);
-
-        public ReadOnlySpan<int> Slots(int point) => slots.AsSpan(point * k, counts[point]);
-
-        public void Offer(int point, float distance, int slot)
-        {
-            int count = counts[point], first = point * k;
-            if (count == k && !Before(distance, slot, distances[first + k - 1], slots[first + k - 1])) return;
-            for (int j = first; j < first + count; j++)
-                if (slots[j] == slot) return;  // the same candidate from another tree: the same distance
-            int at = first + (count == k ? k - 1 : count);
-            for (; at > first && Before(distance, slot, distances[at - 1], slots[at - 1]); at--)
-                (distances[at], slots[at]) = (distances[at - 1], slots[at - 1]);
-            (distances[at], slots[at]) = (distance, slot);
-            if (count < k) counts[point] = count + 1;
-        }
-
-        private static bool Before(float d1, int s1, float d2, int s2) => d1 < d2 || (d1 == d2 && s1 < s2);
     }
 }
