@@ -21,21 +21,24 @@ internal static class ProgressDisplay
         return result;
     }
 
-    /// <summary>One line per stage start and per 25% step, so logs show where time went without flooding.</summary>
+    /// <summary>
+    /// One line per stage start and per 25% step, so logs show where time went without flooding. The last step is
+    /// kept per stage: A's and B's stages run at once and interleave (remembering only the latest stage printed a
+    /// line at every alternation, about 2,000 lines for one `sae`). A stage that falls back below its last step has
+    /// started again (a rerun) and is shown again.
+    /// </summary>
     internal sealed class PlainProgress(TextWriter output) : IProgress<ProgressUpdate>
     {
         private readonly Lock gate = new();
-        private string? stage;
-        private int quarter = -1;
+        private readonly Dictionary<string, int> quarters = [];
 
         public void Report(ProgressUpdate value)
         {
             lock (gate)
             {
-                if (value.Stage != stage) { stage = value.Stage; quarter = -1; }
                 int q = (int)(value.Fraction * 4);
-                if (q <= quarter) return;
-                quarter = q;
+                if (quarters.TryGetValue(value.Stage, out int last) && q == last) return;
+                quarters[value.Stage] = q;
                 output.WriteLine($"{value.Stage}: {Math.Floor(value.Fraction * 100)}%");
             }
         }

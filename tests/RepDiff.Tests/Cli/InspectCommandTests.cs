@@ -89,4 +89,20 @@ public class InspectCommandTests
         var n = Environment.NewLine;
         Assert.Equal($"kernel: 0%{n}kernel: 30%{n}kernel: 60%{n}kernel: 100%{n}eigen: 50%{n}", lines.ToString());
     }
+
+    [Fact]
+    public void PlainProgressOfInterleavedStagesPrintsEachQuarterOnceAndARestartAgain()
+    {
+        var lines = new StringWriter();
+        var progress = new ProgressDisplay.PlainProgress(lines);
+        // A's and B's stages report alternately, as when both run at once, then A's stage starts again.
+        foreach (double f in new[] { 0, 0.01, 0.02, 0.3, 0.31 })
+        {
+            progress.Report(new ProgressUpdate("sae on a", f));
+            progress.Report(new ProgressUpdate("sae on b", f));
+        }
+        progress.Report(new ProgressUpdate("sae on a", 0));
+        var n = Environment.NewLine;
+        Assert.Equal($"sae on a: 0%{n}sae on b: 0%{n}sae on a: 30%{n}sae on b: 30%{n}sae on a: 0%{n}", lines.ToString());
+    }
 }
