@@ -45,17 +45,21 @@ internal static class CompareCommand
             foreach (var (key, path) in new[] { ("a", spec.PathA), ("b", spec.PathB), ("labels", spec.Labels), ("images", spec.Images), ("texts", spec.Texts) })
                 if (path is not null) comparison.Inputs[key] = Path.GetFileName(path);
             string dir = parse.GetValue(pairOptions.Out)!;
-            Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages));
-            ComparisonSummary.Print(comparison);
+            var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages));
+            ComparisonSummary.Print(comparison, model);
             Outputs.Announce(dir, []);
             return 0;
         }));
         return command;
     }
 
-    /// <summary>Writes a comparison's results.json (with the report model's stage times) and its report.</summary>
-    public static void Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false)
-        => Outputs.Write(dir, Model(comparison, title, intro), comparison.ToJson, new Dictionary<string, Matrix>(), linkImages);
+    /// <summary>Writes a comparison's results.json (with the report model's stage times) and its report; returns the report model.</summary>
+    public static ReportModel Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false)
+    {
+        var model = Model(comparison, title, intro);
+        Outputs.Write(dir, model, comparison.ToJson, new Dictionary<string, Matrix>(), linkImages);
+        return model;
+    }
 
     /// <summary>The report model of a comparison; its time goes into the comparison's timings.</summary>
     public static ReportModel Model(Comparison comparison, string title, string? intro = null, string sampleNoun = "samples")

@@ -1,25 +1,48 @@
 using RepDiff;
+using RepDiff.Reporting;
 using Spectre.Console;
 
 namespace RepDiff.Cli;
 
-/// <summary>The terminal summary of a comparison: per method and direction, the strongest concept and the BSR.</summary>
+/// <summary>
+/// The terminal summary of a comparison: per method and direction, the strongest concept and the BSR beside its
+/// chance level (and, after held-out validation, how many concepts it confirmed); then the best-ranked difference
+/// method's finding in plain words.
+/// </summary>
 internal static class ComparisonSummary
 {
-    public static void Print(Comparison comparison)
+    public static void Print(Comparison comparison, ReportModel model)
     {
         var pair = comparison.Pair;
-        var table = new Table().AddColumns("method", "direction", "concepts", "strongest concept", "BSR (SILB)");
+        bool validated = comparison.Explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
+        var table = new Table().AddColumns("method", "direction", "concepts", "strongest concept", "BSR, SILB (chance)");
+        if (validated) table.AddColumn("held-out confirmed");
         table.Title = new TableTitle(Summary.Text($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
         foreach (var e in comparison.Explanations)
             foreach (var d in e.Directions)
             {
-                double? bsr = BsrRow.Read(e.Metrics, "bsr", d.Name);
+                string bsr = Summary.WithChance(BsrRow.Read(e.Metrics, "bsr", d.Name), BsrRow.Read(e.Metrics, "bsr_chance", d.Name));
                 string top = d.Concepts.FirstOrDefault() is { } c ? $"{c.Members.Length} members {Summary.TopLabels(c)}".Trim() : "";
-                table.AddRow(Summary.Text(e.Method), Summary.Text(d.Name), d.Concepts.Count.ToString(), Summary.Text(top), bsr?.ToString("F3") ?? "–");
+                var cells = new List<string> { Summary.Text(e.Method), Summary.Text(d.Name), d.Concepts.Count.ToString(), Summary.Text(top), bsr };
+                if (validated) cells.Add($"{d.Concepts.Count(c => c.Confirmed == true)} of {d.Concepts.Count}");
+                table.AddRow([.. cells]);
             }
         Terminal.Write(table);
         var context = string.Join(", ", comparison.Context.Where(kv => !kv.Key.EndsWith("_samples")).Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F3}"));
         Cli.Out.WriteLine($"context: {context}");
+        if (Finding(model) is { } finding) Cli.Out.WriteLine(Terminal.Clean($"finding: {finding}"));
+    }
+
+    /// <summary>
+    /// What the best-ranked difference method (highest mean BSR) found, in plain words, prefixed with its name; null
+    /// when no method explains a difference.
+    /// </summary>
+    internal static string? Finding(ReportModel model)
+    {
+        var best = model.Explanations
+            .Where(e => e.Directions.Any(d => d.Name is DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB))
+            .OrderByDescending(e => BsrRow.Read(e.Metrics, "bsr", "mean") ?? double.NegativeInfinity)
+            .FirstOrDefault();
+        return best is null ? null : model.Findings.FirstOrDefault(f => f.Method == best.Method) is { } findings ? $"{best.Method}: {findings.Summary}" : null;
     }
 }

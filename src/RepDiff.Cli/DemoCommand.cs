@@ -90,7 +90,7 @@ internal static class DemoCommand
                 string html = HtmlReport.Render(model, new RenderOptions { OutputDirectory = Path.Combine(dir, demo.Slug) });
                 Outputs.Stage(folder, demo.Slug, comparison.ToJson(), html, model, new Dictionary<string, Matrix>());
                 SaveInputs(folder, demo.Slug, demo.Pair);
-                entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, IndexFinding(model)));
+                entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, ComparisonSummary.Finding(model)));
             }
             string index = Path.Combine(dir, "index.html");
             folder.WriteText("index.html", IndexPage.Render(IndexTitle,
@@ -98,11 +98,10 @@ internal static class DemoCommand
                 "found by every method and ranked by how well each explains the difference (BSR). The digit pairs reproduce the RDX authors' experiments with small networks trained here; " +
                 "the others compare real pretrained models on real data. Each line in bold is what the best-ranked method found, read from the labels of its concepts' members.", entries));
             folder.Commit();
-            foreach (var ((demo, comparison, _), entry) in results.Zip(entries))
+            foreach (var (demo, comparison, model) in results)
             {
                 Cli.Out.WriteLine(demo.Title);
-                ComparisonSummary.Print(comparison);
-                if (entry.Finding is { } finding) Cli.Out.WriteLine($"finding: {finding}");
+                ComparisonSummary.Print(comparison, model);
             }
             if (models is not null)
                 Cli.Out.WriteLine($"Embeddings: {embedded} computed, {reused} reused from {cacheDir}.");
@@ -113,19 +112,6 @@ internal static class DemoCommand
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>
-    /// The index page's line for a report: the finding of the difference method the BSR ranks best (the one
-    /// whose concepts most clearly are closer in one model than in the other), named.
-    /// </summary>
-    internal static string? IndexFinding(ReportModel model)
-    {
-        var best = model.Explanations
-            .Where(e => e.Directions.Any(d => d.Name is DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB))
-            .OrderByDescending(e => BsrRow.Read(e.Metrics, "bsr", "mean") ?? double.NegativeInfinity)
-            .FirstOrDefault();
-        return best is null ? null : model.Findings.FirstOrDefault(f => f.Method == best.Method) is { } findings ? $"{best.Method}: {findings.Summary}" : null;
     }
 
     /// <summary>The demo's representations and sample information as files, so any command can be run on them.</summary>

@@ -10,19 +10,47 @@ internal static class Summary
 {
     public static void Print(ReportModel model, Explanation explanation)
     {
-        var table = new Table().AddColumns("direction", "rank", "strength", "members", "BSR", "top labels");
+        var concepts = explanation.Directions.SelectMany(d => d.Concepts).ToList();
+        bool stability = concepts.Any(c => c.Stability is not null), validated = concepts.Any(c => c.Confirmed is not null);
+        var table = new Table().AddColumns("direction", "rank", "strength", "members", "BSR (chance)");
+        if (stability) table.AddColumn("stability");
+        if (validated) table.AddColumn("held out");
+        table.AddColumn("top labels");
         table.Title = new TableTitle(Text($"{explanation.Method}: {model.NameA} (A) vs {model.NameB} (B)"));
         foreach (var direction in explanation.Directions)
             foreach (var concept in direction.Concepts.Take(5))
-                table.AddRow(Text(direction.Name), concept.Rank.ToString(CultureInfo.InvariantCulture), concept.Strength.ToString("G4", CultureInfo.InvariantCulture),
-                    concept.Members.Length.ToString(CultureInfo.InvariantCulture), concept.Bsr?.ToString("F3", CultureInfo.InvariantCulture) ?? "–", Text(TopLabels(concept)));
+            {
+                var cells = new List<string> { Text(direction.Name), concept.Rank.ToString(CultureInfo.InvariantCulture), concept.Strength.ToString("G4", CultureInfo.InvariantCulture),
+                    concept.Members.Length.ToString(CultureInfo.InvariantCulture), WithChance(concept.Bsr, concept.BsrChance) };
+                if (stability) cells.Add(concept.Stability?.ToString("F2", CultureInfo.InvariantCulture) ?? "–");
+                if (validated) cells.Add(HeldOut(concept));
+                cells.Add(Text(TopLabels(concept)));
+                table.AddRow([.. cells]);
+            }
         Terminal.Write(table);
         var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal))
             .Select(m => $"{m.Key} {m.Value!.GetValue<double>():G6}").ToList();
         if (headline.Count > 0) Cli.Out.WriteLine(string.Join(", ", headline));
+        // The plain-language finding of each direction, as the report's summary gives it (only confirmed concepts after --validate).
+        foreach (var finding in model.Findings.Where(f => f.Method == explanation.Method).SelectMany(f => f.Directions))
+            Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));
         if (explanation.Metrics["eigensolver_converged"]?.GetValue<bool>() == false)
             Cli.Error.WriteLine("warning: the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
     }
+
+    /// <summary>"0.847 (0.48)": a BSR beside its chance level, the BSR of random groups of the same size (issue 17).</summary>
+    public static string WithChance(double? bsr, double? chance)
+        => bsr is not double b ? "–" : chance is double c ? string.Create(CultureInfo.InvariantCulture, $"{b:F3} ({c:F2})") : b.ToString("F3", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Held-out validation in words, as the concept card gives it: "yes, p = 0.003 (adjusted 0.015)"; a concept counts
+    /// as confirmed by its Benjamini–Hochberg adjusted value, so a p below 0.05 can still read "no".
+    /// </summary>
+    private static string HeldOut(Concept concept)
+        => concept.Confirmed is not bool confirmed ? "–"
+            : $"{(confirmed ? "yes" : "no")}, p = {PText(concept.PValue)} (adjusted {PText(concept.PAdjusted)})";
+
+    private static string PText(double? p) => p is not double v ? "–" : v < 0.001 ? "< 0.001" : v.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>The most common labels among a concept's members, e.g. "4 ×5, 9 ×4".</summary>
     public static string TopLabels(Concept concept)

@@ -52,9 +52,13 @@ public sealed class Comparison
             }
             catch (InvalidOptionException e)
             {
-                throw new InvalidOptionException(e.Property, $"({method.Name}) {e.Problem}");
+                // A comparison sets no method's options, so say where the option can be given, or how to leave the method out.
+                string others = string.Join(",", runs.Select(r => r.Method.Name).Where(name => name != method.Name));
+                string flag = OptionSpec.FlagOf(e.Property);
+                throw new RepDiffInputException($"{method.Name} cannot run on these inputs ({flag}: {e.Problem}); " +
+                    $"run `repdiff {method.Name}` to set {flag}{(others.Length == 0 ? "" : $", or leave {method.Name} out with --methods {others}")}");
             }
-            catch (RepDiffInputException e) when (e is not InvalidOptionException)
+            catch (RepDiffInputException e)
             {
                 throw new RepDiffInputException($"{method.Name}: {e.Message}");
             }

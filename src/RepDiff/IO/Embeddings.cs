@@ -35,6 +35,12 @@ public static class Embeddings
             rows.Dispose();
             throw RepDiffInputException.ForFile(rows.Name, $"has zero rows (shape {RowFile.ShapeText(rows.Shape)})");
         }
+        if (validate && rows.Cols == 0)
+        {
+            // Every sample would be the same empty vector: no method can tell samples apart.
+            rows.Dispose();
+            throw RepDiffInputException.ForFile(rows.Name, $"has zero columns (shape {RowFile.ShapeText(rows.Shape)}): each sample's embedding is empty");
+        }
         return rows;
     }
 

@@ -26,6 +26,26 @@ public class BaselineCliTests
     }
 
     [Fact]
+    public void StabilityAndValidationOfAMethodCommandReachResultsAndTheTerminal()
+    {
+        string dir = TestData.TempDir();
+        var stdout = new StringWriter();
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(),
+            ["kmeans", A, B, "--concepts", "3", "--stability", "2", "--validate", "--out", dir], stdout, new StringWriter());
+        Assert.Equal(0, code);
+        var e = Explanation.FromJson(File.ReadAllText(Path.Combine(dir, "results.json")));
+        var concepts = e.Directions.SelectMany(d => d.Concepts).ToList();
+        Assert.All(concepts, c => { Assert.InRange(c.Stability!.Value, 0, 1); Assert.InRange(c.PValue!.Value, 0, 1); });
+        // One row per concept in the terminal, with its stability and its held-out verdict in words.
+        string text = stdout.ToString();
+        foreach (var c in concepts)
+        {
+            Assert.Contains(c.Stability!.Value.ToString("F2", System.Globalization.CultureInfo.InvariantCulture), text);
+            Assert.Contains(c.Confirmed == true ? "yes, p = " : "no, p = ", text);
+        }
+    }
+
+    [Fact]
     public void BadOptionsExitWithCodeTwo()
     {
         string dir = TestData.TempDir();

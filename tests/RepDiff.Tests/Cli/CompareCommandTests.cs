@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using RepDiff.Demo;
 using RepDiff.IO;
@@ -60,6 +61,10 @@ public class CompareCommandTests
         var table = json["bsr_table"]!.AsArray();
         Assert.Contains(table, row => row!["direction"]!.GetValue<string>() == "mean" && row["silb"] is not null);
         Assert.Contains("<article class=\"card\"", File.ReadAllText(Path.Combine(outDir, "report.html")));
+        // The terminal gives each direction's BSR beside its chance level, and the finding in words.
+        foreach (var row in table.Where(r => r!["direction"]!.GetValue<string>() != "mean"))
+            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{row!["silb"]!.GetValue<double>():F3} ({row["silb_chance"]!.GetValue<double>():F2})"), stdout);
+        Assert.Contains($"finding: {method}: ", stdout);
     }
 
     [Fact]
@@ -70,6 +75,28 @@ public class CompareCommandTests
         var (code, _, stderr) = Run("compare", a, b, "--methods", "nosuchmethod", "--out", Path.Combine(dir, "out"));
         Assert.Equal(2, code);
         Assert.Contains("unknown method 'nosuchmethod'", stderr);
+    }
+
+    [Fact]
+    public void AMethodThatCannotRunWithItsDefaultsIsNamedWithTheWayAround()
+    {
+        // Most rows identical: the median rule gives SPEC no bandwidth, an option compare does not take.
+        string dir = TestData.TempDir();
+        var a = new Matrix(60, 4);
+        for (int i = 0; i < 4; i++) a[i, i] = 1;
+        var b = new Matrix(60, 4);
+        for (int i = 0; i < a.Data.Length; i++) b.Data[i] = 2 * a.Data[i];
+        string pathA = Path.Combine(dir, "a.npy"), pathB = Path.Combine(dir, "b.npy"), outDir = Path.Combine(dir, "out");
+        Npy.Write(pathA, a);
+        Npy.Write(pathB, b);
+        var (code, _, stderr) = Run("compare", pathA, pathB, "--methods", "pca,spec", "--out", outDir);
+        Assert.Equal(2, code);
+        Assert.Equal("error: spec cannot run on these inputs (--sigma-a: not given, and the median pairwise distance of a.npy is 0 " +
+            "(most rows are identical), so the median rule gives no bandwidth; give one); run `repdiff spec` to set --sigma-a, or leave spec out with --methods pca",
+            stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last());
+        Assert.False(Directory.Exists(outDir));
+        // Left out as the message says, the comparison runs.
+        Assert.Equal(0, Run("compare", pathA, pathB, "--methods", "pca", "--out", outDir).Code);
     }
 
     [Fact]
@@ -99,11 +126,14 @@ public class CompareCommandTests
         string dir = TestData.TempDir();
         var (a, b, labels, _, _) = WriteInputs(dir);
         string outDir = Path.Combine(dir, "out");
-        var (code, _, stderr) = Run("compare", a, b, "--labels", labels, "--methods", "kmeans,sae", "--trust", "--out", outDir);
+        var (code, stdout, stderr) = Run("compare", a, b, "--labels", labels, "--methods", "kmeans,sae", "--trust", "--out", outDir);
         Assert.True(code == 0, stderr);
         var explanations = ResultsFile.Read(Path.Combine(outDir, "results.json")).Explanations.ToDictionary(e => e.Method);
         var concepts = explanations.Values.SelectMany(e => e.Directions).SelectMany(d => d.Concepts).ToList();
         Assert.NotEmpty(concepts);
+        // The terminal table counts each direction's confirmed concepts.
+        foreach (var direction in explanations.Values.SelectMany(e => e.Directions))
+            Assert.Contains($"{direction.Concepts.Count(c => c.Confirmed == true)} of {direction.Concepts.Count}", stdout);
         Assert.All(concepts, c => { Assert.InRange(c.PValue!.Value, 0, 1); Assert.InRange(c.PAdjusted!.Value, c.PValue.Value, 1); });
         // k-means reruns on TrustResamples subsamples; the autoencoder, which would retrain on each, is left out and says so.
         Assert.Equal(TrustOptions.TrustResamples, explanations["kmeans"].Metrics["stability_resamples"]!.GetValue<int>());

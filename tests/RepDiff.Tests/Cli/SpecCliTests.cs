@@ -29,10 +29,14 @@ public class SpecCliTests
     public void SpecWritesResultsAndTheFrequenciesItUsed()
     {
         string dir = Path.Combine(TestData.TempDir(), "out");
-        var (code, _, error) = Run("spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--route", "rff", "--rff-dim", "300", "--out", dir);
+        var (code, stdout, error) = Run("spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--route", "rff", "--rff-dim", "300", "--out", dir);
         Assert.True(code == 0, error);
         var e = Explanation.FromJson(File.ReadAllText(Path.Combine(dir, "results.json")));
         Assert.Equal("spec", e.Method);
+        // The terminal shows each concept's BSR beside its chance level, and each direction's finding in words.
+        var strongest = e.Directions[0].Concepts[0];
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{strongest.Bsr:F3} ({strongest.BsrChance:F2})"), stdout);
+        foreach (var direction in e.Directions) Assert.Contains($"{direction.Name}: ", stdout);
         Assert.Equal("rff", e.Parameters["route"]!.GetValue<string>());
         Assert.True(File.Exists(Path.Combine(dir, "report.html")));
         // Feeding the written frequencies back reproduces the run exactly.
