@@ -23,7 +23,7 @@ internal sealed class CosineFeatures(int inputDim, string sourceName) : IFeature
             System.Numerics.Tensors.TensorPrimitives.Multiply(row, (float)(1 / norm), dest.Row(i).Slice(column, inputDim));
         });
         if (zeroRow != int.MaxValue)
-            throw new RepDiffInputException($"{sourceName} row {firstRow + zeroRow} has zero norm; the cosine kernel needs every row to be nonzero (use the Gaussian kernel or drop the row)");
+            throw new RepDiffInputException($"row {firstRow + zeroRow} of {sourceName} has zero norm; the cosine kernel needs every row to be nonzero (use the Gaussian kernel or drop the row)");
     }
 
     private static void InterlockedMin(ref int target, int value)

@@ -47,7 +47,7 @@ internal sealed class KernelExpansion(IReadOnlyList<KernelExpansion.Term> terms)
         var unitX = new Matrix(x.Rows, x.Cols);
         new CosineFeatures(x.Cols, "the held-out rows").Map(x, unitX, 0, 0);
         var unitAnchors = new Matrix(term.Anchors.Rows, term.Anchors.Cols);
-        new CosineFeatures(x.Cols, "the rows").Map(term.Anchors, unitAnchors, 0, 0);
+        new CosineFeatures(x.Cols, "the discovery rows").Map(term.Anchors, unitAnchors, 0, 0);
         return Gemm.Multiply(unitX, unitAnchors, transposeB: true);
     }
 

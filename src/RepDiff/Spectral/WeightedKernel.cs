@@ -1,7 +1,7 @@
 namespace RepDiff.Spectral;
 
 /// <summary>One term w·K of a sample-space operator: a kernel of some rows (Gaussian with σ, or cosine) and its weight.</summary>
-internal sealed record WeightedKernel(IRowSource Rows, KernelKind Kind, double? Sigma, double Weight, string Name = "the rows")
+internal sealed record WeightedKernel(IRowSource Rows, KernelKind Kind, double? Sigma, double Weight, string Name)
 {
     /// <summary>Adds Weight·K into the n×n float64 operator.</summary>
     public void AddTo(double[] operatorValues)

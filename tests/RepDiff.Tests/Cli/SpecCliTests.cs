@@ -61,8 +61,11 @@ public class SpecCliTests
         a.Row(17).Clear();
         string path = Path.Combine(tmp, "a_zero.npy");
         Npy.Write(path, a);
-        AssertBadInput(Path.Combine(tmp, "out"), "row 17 has zero norm", "spec", path, Fixture("planted_b.npy"), "--kernel", "cosine");
-        AssertBadInput(Path.Combine(tmp, "out"), "row 17 has zero norm", "spec", path, Fixture("planted_b.npy"), "--kernel", "cosine", "--route", "features");
+        AssertBadInput(Path.Combine(tmp, "out"), "row 17 of a_zero.npy has zero norm", "spec", path, Fixture("planted_b.npy"), "--kernel", "cosine");
+        AssertBadInput(Path.Combine(tmp, "out"), "row 17 of a_zero.npy has zero norm", "spec", path, Fixture("planted_b.npy"), "--kernel", "cosine", "--route", "features");
+        // SPEC-align always uses the cosine kernel; its message names the input's row, as B or as A.
+        AssertBadInput(Path.Combine(tmp, "out"), "row 17 of a_zero.npy has zero norm", "spec-align", path, Fixture("planted_b.npy"));
+        AssertBadInput(Path.Combine(tmp, "out"), "row 17 of a_zero.npy has zero norm", "spec-align", Fixture("planted_b.npy"), path);
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public class DegenerateInputTests(ITestOutputHelper output)
 {
     private readonly string dir = TestData.TempDir();
 
-    public static TheoryData<string> Commands() => new() { "rdx", "spec", "koda", "finc", "kmeans", "pca", "nmf", "sae", "metrics", "evaluate" };
+    public static TheoryData<string> Commands() => new() { "rdx", "spec", "koda", "finc", "kmeans", "pca", "nmf", "sae", "metrics", "evaluate", "compare" };
 
     /// <summary>Degenerate versions of the first rows of the planted pair (A's and B's values transformed alike).</summary>
     private static Dictionary<string, Func<Matrix, Matrix>> Corpus(int n) => new()
@@ -59,6 +59,7 @@ public class DegenerateInputTests(ITestOutputHelper output)
             {
                 "finc" => Run("finc", pa, pa, "--concepts", "2", "--out", outDir),
                 "sae" => Run("sae", pa, pb, "--epochs", "3", "--concepts", "2", "--out", outDir),
+                "compare" => Run("compare", pa, pb, "--methods", "rdx,spec,kmeans,nmf", "--out", outDir),
                 "koda" or "spec" => Run(command, pa, pb, "--concepts", "2", "--out", outDir),
                 "evaluate" => Evaluate(caseDir, pa, pb),
                 _ => Run(command, pa, pb, "--out", outDir),

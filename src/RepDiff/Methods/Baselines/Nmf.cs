@@ -25,7 +25,7 @@ public static class Nmf
         // k atoms of fewer than k distinct rows leave atoms with nothing to explain, whose updates diverge.
         int distinct = DistinctRows(x, k);
         if (distinct < k)
-            throw new RepDiffInputException($"{stage}: the representation has only {distinct} distinct rows, fewer than the {k} concepts asked for; use --concepts {Math.Max(1, distinct)} or fewer");
+            throw new Options.InvalidOptionException(nameof(BaselineOptions.Concepts), $"{stage}: the representation has only {distinct} distinct rows, fewer than the {k} concepts asked for; use --concepts {Math.Max(1, distinct)} or fewer");
         double squaredNorm = 0;
         foreach (float v in x.Data) squaredNorm += (double)v * v;
         var (w, h) = variant == NmfVariant.Nmf ? RandomStart(x, k, seed) : (KMeansStart(x, k, seed), new Matrix(k, x.Cols));

@@ -16,10 +16,11 @@ namespace RepDiff.Methods.Spec;
 /// </summary>
 public static class SpecAlign
 {
-    public static SpecAlignResult Fit(Matrix a, Matrix b, SpecAlignOptions options, IProgress<ProgressUpdate>? progress = null)
+    public static SpecAlignResult Fit(Matrix a, Matrix b, SpecAlignOptions options, IProgress<ProgressUpdate>? progress = null, string nameA = "A", string nameB = "B")
     {
         int seed = options.Seed;
-        CheckRows(b);
+        CheckRows(a, nameA);
+        CheckRows(b, nameB);
         int n = a.Rows, db = b.Cols;
         var rng = Rng.Create(seed);
         var order = Enumerable.Range(0, n).ToArray();
@@ -158,10 +159,11 @@ public static class SpecAlign
     }
 
     /// <summary>The cosine kernel needs a direction for every row of B.</summary>
-    private static void CheckRows(Matrix b)
+    /// <summary>The cosine kernel needs every row nonzero; checked up front so the message names the input's own row, not a held-out subset's.</summary>
+    private static void CheckRows(Matrix x, string name)
     {
-        for (int i = 0; i < b.Rows; i++)
-            if (TensorPrimitives.Dot<float>(b.Row(i), b.Row(i)) == 0)
-                throw new RepDiffInputException($"B row {i} has zero norm; the cosine kernel needs every row to be nonzero");
+        for (int i = 0; i < x.Rows; i++)
+            if (TensorPrimitives.Dot<float>(x.Row(i), x.Row(i)) == 0)
+                throw new RepDiffInputException($"row {i} of {name} has zero norm; SPEC-align's cosine kernel needs every row to be nonzero (drop the row)");
     }
 }

@@ -21,7 +21,7 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
 
     protected override Explanation Explain(RepresentationPair pair, SpecAlignOptions options, IProgress<ProgressUpdate>? progress)
     {
-        var fit = SpecAlign.Fit(pair.A, pair.B, options, progress);
+        var fit = SpecAlign.Fit(pair.A, pair.B, options, progress, pair.NameA, pair.NameB);
         var remaining = new SpecMethod().Run(new RepresentationPair(pair.A, fit.AlignedB, pair.Samples) { NameA = pair.NameA, NameB = pair.NameB + " · W" },
             new SpecOptions { Kernel = KernelKind.Cosine, Eta = options.Eta, Concepts = options.Concepts, Members = options.Members, GridSize = options.GridSize, Seed = options.Seed },
             progress);

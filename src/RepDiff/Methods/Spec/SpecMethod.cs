@@ -50,7 +50,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         SpectralModes found;
         if (options.Route == SpecRoute.Exact)
         {
-            found = ExactRoute.Solve(ExactKernels(a, b, options), problem, nameof(options.Route), "rff", progress, timings);
+            found = ExactRoute.Solve(ExactKernels(a, b, pair.NameA, pair.NameB, options), problem, nameof(options.Route), "rff", progress, timings);
         }
         else
         {
@@ -83,7 +83,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         var options = MethodTemplate.Cast<SpecOptions>(this, resolved);
         int n = pair.N;
         if (options.Route != SpecRoute.Exact || 2 * SampleKernels.Bytes(n) > SampleKernels.MaxBytes) return null;
-        var lambda = ExactRoute.Operator(ExactKernels(pair.RowsA, pair.RowsB, options), progress);
+        var lambda = ExactRoute.Operator(ExactKernels(pair.RowsA, pair.RowsB, pair.NameA, pair.NameB, options), progress);
         return rows =>
         {
             var found = ExactRoute.Solve(ExactRoute.Restrict(lambda, n, rows, (double)n / rows.Length), rows.Length, Problem(options), null);
@@ -94,13 +94,13 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     }
 
     /// <summary>The two terms of Λ = (K_A − eta K_B)/n on the exact route.</summary>
-    private static WeightedKernel[] ExactKernels(IRowSource a, IRowSource b, SpecOptions options)
+    private static WeightedKernel[] ExactKernels(IRowSource a, IRowSource b, string nameA, string nameB, SpecOptions options)
     {
         int n = a.Rows;
         double eta = options.Eta;
         return options.Kernel == KernelKind.Gaussian
-            ? [new WeightedKernel(a, KernelKind.Gaussian, options.SigmaA, 1.0 / n), new WeightedKernel(b, KernelKind.Gaussian, options.SigmaB, -eta / n)]
-            : [new WeightedKernel(a, KernelKind.Cosine, null, 1.0 / n), new WeightedKernel(b, KernelKind.Cosine, null, -eta / n)];
+            ? [new WeightedKernel(a, KernelKind.Gaussian, options.SigmaA, 1.0 / n, nameA), new WeightedKernel(b, KernelKind.Gaussian, options.SigmaB, -eta / n, nameB)]
+            : [new WeightedKernel(a, KernelKind.Cosine, null, 1.0 / n, nameA), new WeightedKernel(b, KernelKind.Cosine, null, -eta / n, nameB)];
     }
 
     // Kernels are bounded by 1 and divided by n, so ‖Λ‖ ≤ 1 + eta.
