@@ -42,6 +42,8 @@ public sealed class Comparison
         var timings = new Dictionary<string, double>();
         var total = Stopwatch.StartNew();
         var explanations = new List<Explanation>();
+        // Every method is validated on one split, so what validation computes apart from the method is computed once.
+        using var split = trust?.Validates() == true && pair.N >= HeldOutValidation.MinSamples ? HeldOutSplit.Of(pair, seed) : null;
         foreach (var (method, options) in runs)
         {
             var clock = Stopwatch.StartNew();
@@ -71,7 +73,7 @@ public sealed class Comparison
             if (trust?.Validates() == true)
             {
                 clock.Restart();
-                Checked(method, "validation", "validation on half the samples", () => HeldOutValidation.Run(method, options, pair, explanation, progress));
+                Checked(method, "validation", "validation on half the samples", () => HeldOutValidation.Run(method, options, pair, explanation, progress, split));
                 timings[$"{method.Name} validation"] = clock.Elapsed.TotalSeconds;
             }
             if (trust is not null)

@@ -42,28 +42,39 @@ public static class HeldOutValidation
     /// <summary>Share of the smaller member set two concepts must have in common to be the same concept.</summary>
     public const double MatchOverlap = 0.5;
 
-    private const int SplitStream = 170;
-
     /// <summary>A concept of the discovery run (its members as full-run rows), the BSR of its held-out group and its p-value.</summary>
     private sealed record Tested(string Direction, int[] DiscoveryMembers, double? Score, double PValue);
 
     /// <summary>Validates every concept of <paramref name="full"/>, the method's run on the whole pair with these options.</summary>
-    public static void Run(IPairMethod method, MethodOptions options, RepresentationPair pair, Explanation full, IProgress<ProgressUpdate>? progress = null)
+    /// <param name="split">
+    /// The split to validate on, shared by the methods of one comparison (<see cref="HeldOutSplit"/>); when null, or
+    /// made for another pair or seed, the run makes its own.
+    /// </param>
+    public static void Run(IPairMethod method, MethodOptions options, RepresentationPair pair, Explanation full, IProgress<ProgressUpdate>? progress = null,
+        HeldOutSplit? split = null)
     {
         CheckSize(pair.N);
         var clock = Stopwatch.StartNew();
-        int seed = Rng.Derive(options.Seed, SplitStream);
-        var discovery = Sampling.Stratified(pair.N, pair.N / 2, seed, pair.Samples.Labels?.Codes);
-        var validation = Complement(discovery, pair.N);
+        HeldOutSplit? own = split is not null && split.Serves(pair, options.Seed) ? null : HeldOutSplit.Of(pair, options.Seed);
+        try
+        {
+            Validate(method, options, own ?? split!, full, progress);
+        }
+        finally
+        {
+            own?.Dispose();
+        }
+        full.Timings["validation"] = clock.Elapsed.TotalSeconds;
+        progress.Report("validation: held-out groups", 1);
+    }
+
+    private static void Validate(IPairMethod method, MethodOptions options, HeldOutSplit split, Explanation full, IProgress<ProgressUpdate>? progress)
+    {
+        int seed = split.Seed;
+        var (discovery, heldA, heldB) = (split.Discovery, split.HeldA, split.HeldB);
         progress.Report("validation: discovery run", 0);
-        using var discoveryPair = pair.SelectRows(discovery);
-        var found = method.Run(discoveryPair, options);
+        var found = method.Run(split.DiscoveryPair, options);
         progress.Report("validation: held-out groups", 0.5);
-        var heldA = pair.RowsA.SelectRows(validation);
-        var heldB = pair.RowsB.SelectRows(validation);
-        var votes = new Dictionary<string, NeighbourVote>();
-        NeighbourVote Vote(string side) => votes.TryGetValue(side, out var v) ? v
-            : votes[side] = new NeighbourVote(side == "a" ? heldA : heldB, side == "a" ? discoveryPair.A : discoveryPair.B, Neighbours);
 
         // Each discovery concept's held-out group (indices into V): its held-out members, at most TestedMembers of them.
         var groups = new List<(Direction Direction, Concept Concept, int[] Group)>();
@@ -80,31 +91,15 @@ public static class HeldOutValidation
                 }
                 else
                 {
-                    members = Vote(direction.Explains!).Members(concept.Members);
+                    members = split.Vote(direction.Explains!, Neighbours).Members(concept.Members);
                     voted = true;
                 }
                 groups.Add((direction, concept, TestedGroup(members, Rng.Derive(seed, 1000 + groups.Count))));
             }
 
-        // Random groups are drawn from a seeded pool of V, large enough for groups of TestedMembers.
-        int poolSize = Math.Min(validation.Length, Math.Max(2 * TestedMembers, Math.Min(BsrChance.PoolSize, FocusRows.MaxFocus(validation.Length))));
-        var pool = Sampling.Uniform(validation.Length, poolSize, seed + 1);
-        var poolA = new FocusRows(heldA, pool, null);
-        var poolB = new FocusRows(heldB, pool, null);
         // The random groups' BSR depends only on the explained side and the group size, not on the concept, so concepts
         // of one side and size are compared with the same N random groups (BH stays valid: the p-values are positively
-        // dependent) and the random groups are scored once per side and size instead of once per concept.
-        var nulls = new Dictionary<(bool A, int Size), double[]>();
-        double[] NullScores(bool a, int size)
-        {
-            if (nulls.TryGetValue((a, size), out var known)) return known;
-            var (explained, other) = a ? (poolA, poolB) : (poolB, poolA);
-            var rng = Rng.Create(Rng.Derive(seed, 2 * size + (a ? 0 : 1)));
-            var scores = new double[RandomGroups];
-            for (int r = 0; r < RandomGroups; r++)
-                scores[r] = FocusRows.Score(explained, other, [BsrChance.RandomGroup(pool, size, rng)], BsrDistance.Silb);
-            return nulls[(a, size)] = scores;
-        }
+        // dependent), scored once per split, side and size (HeldOutSplit.NullScores).
         var tested = new List<Tested>();
         for (int t = 0; t < groups.Count; t++)
         {
@@ -120,12 +115,12 @@ public static class HeldOutValidation
             // so memory does not grow with the number of concepts.
             var (groupA, groupB) = (new FocusRows(heldA, group, null), new FocusRows(heldB, group, null));
             double observed = a ? FocusRows.Score(groupA, groupB, [group], BsrDistance.Silb) : FocusRows.Score(groupB, groupA, [group], BsrDistance.Silb);
-            int atLeast = NullScores(a, group.Length).Count(x => x >= observed);
+            int atLeast = split.NullScores(a, group.Length).Count(x => x >= observed);
             tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (RandomGroups + 1)));
         }
         var discoverySet = new HashSet<int>(discovery);
         Attach(full, tested, direction => direction.Explains is "a" or "b", (_, i) => discoverySet.Contains(i));
-        full.Metrics["validation"] = Summary(full, discovery.Length, validation.Length,
+        full.Metrics["validation"] = Summary(full, discovery.Length, split.Validation.Length,
             statistic: $"BSR (SILB) of the concept's held-out members (a seeded draw of {TestedMembers} when there are more), within the validation half",
             extension: (extended, voted) switch
             {
@@ -134,8 +129,6 @@ public static class HeldOutValidation
                 (true, true) => "mode functions, else a vote of nearest discovery samples",
                 _ => "none (no concepts)",
             });
-        full.Timings["validation"] = clock.Elapsed.TotalSeconds;
-        progress.Report("validation: held-out groups", 1);
     }
 
     /// <summary>
@@ -148,7 +141,7 @@ public static class HeldOutValidation
     {
         CheckSize(Math.Min(sets.Test.Rows, sets.Reference.Rows) * 2);
         var clock = Stopwatch.StartNew();
-        int seed = Rng.Derive(options.Seed, SplitStream);
+        int seed = HeldOutSplit.SeedFor(options.Seed);
         int nt = sets.Test.Rows, nr = sets.Reference.Rows;
         var discoveryTest = Sampling.Uniform(nt, nt / 2, seed);
         var discoveryRef = Sampling.Uniform(nr, nr / 2, seed + 1);
@@ -257,7 +250,7 @@ public static class HeldOutValidation
     private static int[] Top(double[] scores, int m) => Enumerable.Range(0, scores.Length)
         .OrderByDescending(i => scores[i]).ThenBy(i => i).Take(Math.Min(m, scores.Length)).ToArray();
 
-    private static int[] Complement(int[] chosen, int n)
+    internal static int[] Complement(int[] chosen, int n)
     {
         var taken = new bool[n];
         foreach (int i in chosen) taken[i] = true;

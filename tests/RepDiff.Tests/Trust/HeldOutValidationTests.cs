@@ -74,6 +74,37 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         Assert.True(significant <= 0.1 * concepts, $"{significant} of {concepts} concepts of {name} have p < 0.05 on null pairs");
     }
 
+    [Fact]
+    public void MethodsValidatedOnOneSharedSplitGetTheValuesTheirOwnSplitsGive()
+    {
+        using var pair = NullPair(300, 12, 4);
+        var methods = new[] { "kmeans", "pca", "spec", "rdx" }.Select(n => (IPairMethod)MethodRegistry.Default.Find(n)!).ToList();
+        using var split = HeldOutSplit.Of(pair, 4);
+        foreach (var method in methods)
+        {
+            var options = Options(method, 4);
+            var alone = method.Run(pair, options);
+            HeldOutValidation.Run(method, options, pair, alone);
+            var shared = method.Run(pair, options);
+            HeldOutValidation.Run(method, options, pair, shared, split: split);
+            var concepts = alone.Directions.SelectMany(d => d.Concepts).Zip(shared.Directions.SelectMany(d => d.Concepts)).ToList();
+            Assert.NotEmpty(concepts);
+            Assert.All(concepts, c => Assert.Equal((c.First.PValue, c.First.PAdjusted, c.First.HeldOutScore), (c.Second.PValue, c.Second.PAdjusted, c.Second.HeldOutScore)));
+        }
+        // The random groups' scores are kept per side and size: asked in another order, a fresh split gives the same ones.
+        using (var fresh = HeldOutSplit.Of(pair, 4))
+            foreach (var (a, size) in new[] { (false, 12), (true, 12), (false, 30), (true, 30) })
+                Assert.Equal(fresh.NullScores(a, size), split.NullScores(a, size));
+        // A split made for another seed is not used: the run makes its own, so the values are still those of its seed.
+        var kmeans = methods[0];
+        var other = Options(kmeans, 5);
+        var expected = kmeans.Run(pair, other);
+        HeldOutValidation.Run(kmeans, other, pair, expected);
+        var actual = kmeans.Run(pair, other);
+        HeldOutValidation.Run(kmeans, other, pair, actual, split: split);
+        Assert.Equal(expected.Directions.SelectMany(d => d.Concepts).Select(c => c.PValue), actual.Directions.SelectMany(d => d.Concepts).Select(c => c.PValue));
+    }
+
     private static int[] Groups(string file) => TestData.LoadFixture(file).Data.Select(v => (int)v).ToArray();
 
     /// <summary>The smallest p-value among concepts of a direction whose members are mostly (60%) of the given groups, each of them well represented.</summary>
