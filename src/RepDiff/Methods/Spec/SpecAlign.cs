@@ -158,7 +158,6 @@ public static class SpecAlign
         return w;
     }
 
-    /// <summary>The cosine kernel needs a direction for every row of B.</summary>
     /// <summary>The cosine kernel needs every row nonzero; checked up front so the message names the input's own row, not a held-out subset's.</summary>
     private static void CheckRows(Matrix x, string name)
     {
