@@ -73,7 +73,7 @@ internal sealed class ImageTensorizer
         var resized = spec.Resize switch
         {
             "stretch" => Resize(image, width, height),
-            "shorter-side" => ResizeShorterSide(image),
+            "shorter-side" => ResizeShorterSide(image, name),
             _ => image,
         };
         if (resized.Width < width || resized.Height < height)
@@ -81,14 +81,23 @@ internal sealed class ImageTensorizer
         return CenterCrop(resized);
     }
 
-    private DecodedImage ResizeShorterSide(DecodedImage image)
+    /// <summary>
+    /// Most pixels of an image resized by its shorter side (256 MB of RGBA). Only an extreme aspect ratio reaches it: a
+    /// 5,000 × 1 strip scaled to a shorter side of 256 would be 1,280,000 × 256 pixels (1.3 GB) before its centre is cropped.
+    /// </summary>
+    internal const long MaxResizedPixels = 1L << 26;
+
+    private DecodedImage ResizeShorterSide(DecodedImage image, string name)
     {
         int target = spec.ResizeTo ?? Math.Max(height, width);
         // As torchvision: the shorter side becomes target, the longer one scales with it (truncated).
-        var (w, h) = image.Width <= image.Height
-            ? (target, (int)((long)target * image.Height / image.Width))
-            : ((int)((long)target * image.Width / image.Height), target);
-        return Resize(image, w, h);
+        (long w, long h) = image.Width <= image.Height
+            ? (target, (long)target * image.Height / image.Width)
+            : ((long)target * image.Width / image.Height, (long)target);
+        if (w * h > MaxResizedPixels)
+            throw RepDiffInputException.ForFile(name, $"image of {image.Width}x{image.Height} pixels would be {w}x{h} with its shorter side resized to {target} " +
+                $"(more than {MaxResizedPixels:N0} pixels): crop it, or use resize \"stretch\" in the model description");
+        return Resize(image, (int)w, (int)h);
     }
 
     private DecodedImage Resize(DecodedImage image, int w, int h)

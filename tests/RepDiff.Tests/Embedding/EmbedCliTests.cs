@@ -115,6 +115,23 @@ public class EmbedCliTests
         Assert.Equal(4, Npy.ReadMatrix(output).Rows);
     }
 
+    [Fact]
+    public void AnImageOfExtremeAspectRatioIsRefusedBeforeItsResizeIsAllocated()
+    {
+        // A 5,000 × 1 strip with its shorter side resized to 224 would be 1,120,000 × 224 pixels (1 GB) before the crop.
+        var (dir, images, model) = Setup();
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32, "resize": "shorter-side", "resize_to": 224 } }""");
+        File.WriteAllBytes(Path.Combine(images, "strip.png"), RepDiff.Report.Png.Encode(new byte[5000], 5000, 1, 1));
+        string output = Path.Combine(dir, "out", "e.npy");
+        var (code, _, error) = Run("embed", model, "--images", images, "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("strip.png: image of 5000x1 pixels would be 1120000x224", error);
+        var (skipCode, _, skipError) = Run("embed", model, "--images", images, "--out", output, "--skip-unreadable");
+        Assert.True(skipCode == 0, skipError);
+        Assert.Contains("strip.png", Assert.Single(File.ReadAllLines(Path.Combine(dir, "out", "e.skipped.txt"))));
+        Assert.Equal(5, Npy.ReadMatrix(output).Rows);
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         { "not-onnx", "not an ONNX model" },
