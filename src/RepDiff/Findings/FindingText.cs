@@ -31,7 +31,8 @@ public static class FindingText
         return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated));
     }
 
-    private sealed record Framing(string Subject, string Other, string Together, string Within, string Across, string Nothing);
+    // Unlabelled: the sentence when no member has a label ({1} counts the groups and their sizes).
+    private sealed record Framing(string Subject, string Other, string Together, string Within, string Across, string Nothing, string Unlabelled);
 
     /// <summary>The wording of each kind of direction: who is the subject and what its concepts mean.</summary>
     private static Framing FramingOf(string direction, string nameA, string nameB, string noun) => direction switch
@@ -41,7 +42,7 @@ public static class FindingText
         DirectionNames.MoreFrequentInTest => Frequency($"the test set ({nameA})", $"the reference set ({nameB})", noun),
         DirectionNames.MoreFrequentInRef => Frequency($"the reference set ({nameB})", $"the test set ({nameA})", noun),
         _ => new Framing(direction.Replace('_', ' '), "", "{0} groups {1} together ({2})", "{0} groups " + noun + " within single labels ({1}; {2})",
-            "{0} groups {1} across labels ({2})", "{0} has no concept"),
+            "{0} groups {1} across labels ({2})", "{0} has no concept", "{0} forms {1} ({2})"),
     };
 
     // {0} subject, {1} labels or noun, {2} the lead concept's detail, {3} the other model.
@@ -49,19 +50,22 @@ public static class FindingText
         "{0} keeps {1} together where {3} separates them ({2})",
         "what {0} keeps together and {3} pulls apart lies within single labels ({1}; {2})",
         "{0} keeps together " + noun + " of many labels that {3} separates ({2})",
-        "{0} puts no group of " + noun + " together that {3} pulls apart (the method found no concept in this direction)");
+        "{0} puts no group of " + noun + " together that {3} pulls apart (the method found no concept in this direction)",
+        "{0} keeps {1} together that {3} pulls apart ({2})");
 
     private static Framing OwnGroups(string subject, string noun) => new(subject, "",
         "on its own, {0} groups {1} together ({2}; a baseline, not a difference by itself)",
         "on its own, {0} groups " + noun + " by label ({1}; {2}; a baseline, not a difference by itself)",
         "on its own, {0} groups " + noun + " across labels ({2}; a baseline, not a difference by itself)",
-        "{0} has no concept of its own here");
+        "{0} has no concept of its own here",
+        "on its own, {0} forms {1} ({2}; a baseline, not a difference by itself)");
 
     private static Framing Frequency(string subject, string other, string noun) => new(subject, other,
         "{0} has more " + noun + " than {3} where {1} meet ({2})",
         "{0} has more " + noun + " of {1} than {3} ({2})",
         "{0} has more " + noun + " than {3} in modes that cut across labels ({2})",
-        "no mode has more " + noun + " in {0} than in {3}");
+        "no mode has more " + noun + " in {0} than in {3}",
+        "{0} has more " + noun + " than {3} in {1} ({2})");
 
     private static DirectionFinding DescribeDirection(Direction direction, SampleLabels? labels, string nameA, string nameB, string noun, int maxConcepts)
     {
@@ -87,7 +91,7 @@ public static class FindingText
         {
             string sizes = JoinWords(profiles.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
             string groups = profiles.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(profiles.Count)} groups ({sizes} {noun})";
-            string text = Fill(frame.Together, groups, "there are no labels to name them: see the concept cards").Replace($" together where {frame.Other} separates them", $" together that {frame.Other} pulls apart", StringComparison.Ordinal);
+            string text = Fill(frame.Unlabelled, groups, "there are no labels to name them: see the concept cards");
             return new DirectionFinding(direction.Name, Sentence(text, nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0]);
         }
 

@@ -153,5 +153,12 @@ public class FindingTextTests
             findings.For(DirectionNames.ConceptsOfA).Text);
         Assert.Equal("The test set (pixels) has more images of Bag than the reference set (reference) (concept 1: 100% Bag).",
             findings.For(DirectionNames.MoreFrequentInTest).Text);
+
+        // Without labels each kind of direction says what its groups are in its own words.
+        var unlabelled = FindingText.Describe(explanation, labels: null, "pixels", "reference", "images");
+        Assert.Equal("On its own, pixels forms one group of 5 images (there are no labels to name them: see the concept cards; a baseline, not a difference by itself).",
+            unlabelled.For(DirectionNames.ConceptsOfA).Text);
+        Assert.Equal("The test set (pixels) has more images than the reference set (reference) in one group of 4 images (there are no labels to name them: see the concept cards).",
+            unlabelled.For(DirectionNames.MoreFrequentInTest).Text);
     }
 }
