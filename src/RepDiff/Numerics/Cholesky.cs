@@ -154,63 +154,80 @@ public static class Cholesky
             }
         });
         int groups = (m + TileRows - 1) / TileRows;
-        // Later row groups have longer rows; handing them out first balances the cores.
-        Parallel.For(0, groups, g =>
+        int bands = (groups + GroupsPerBand - 1) / GroupsPerBand;
+        // Each row group covers its columns [k1, its diagonal) with 4×32 tiles (AVX-512), then 4×16 tiles, then dot products.
+        // The groups of a band take their tiles column by column, so each packed panel block (16·nb doubles) is read from
+        // cache by all of them instead of streaming the whole panel (D·nb doubles, past L2) once per group. Every entry still
+        // gets the same sum. Later bands have longer rows; handing them out first balances the cores.
+        Parallel.For(0, bands, band =>
         {
-            int i0 = k1 + (groups - 1 - g) * TileRows;
-            int rows = Math.Min(TileRows, n - i0);
-            int jEnd = i0 + rows; // columns [k1, jEnd) cover the lower triangle of these rows
-            int j0 = k1;
-            if (rows == TileRows)
+            int last = groups - 1 - band * GroupsPerBand, count = Math.Min(GroupsPerBand, last + 1);
+            Span<int> first = stackalloc int[GroupsPerBand], wideEnd = stackalloc int[GroupsPerBand], tileEnd = stackalloc int[GroupsPerBand];
+            int maxEnd = k1;
+            for (int t = 0; t < count; t++)
             {
-                if (Vector512.IsHardwareAccelerated)
-                    for (; j0 + 2 * TileCols <= jEnd; j0 += 2 * TileCols) Tile512(l, n, k0, nb, panelT, m, i0, j0 - k1);
-                for (; j0 + TileCols <= jEnd; j0 += TileCols) Tile(l, n, k0, nb, panelT, m, i0, j0 - k1);
+                first[t] = k1 + (last - t) * TileRows;
+                int rows = Math.Min(TileRows, n - first[t]), jEnd = first[t] + rows; // columns [k1, jEnd) cover these rows' lower triangle
+                bool full = rows == TileRows;
+                wideEnd[t] = full && Vector512.IsHardwareAccelerated ? k1 + (jEnd - k1) / (2 * TileCols) * (2 * TileCols) : k1;
+                tileEnd[t] = full ? wideEnd[t] + (jEnd - wideEnd[t]) / TileCols * TileCols : k1;
+                maxEnd = Math.Max(maxEnd, tileEnd[t]);
             }
-            for (int i = i0; i < i0 + rows; i++)
-            {
-                long r = (long)i * n;
-                var li = l.AsSpan((int)(r + k0), nb);
-                for (int j = j0; j <= i; j++) l[r + j] -= TensorPrimitives.Dot<double>(li, l.AsSpan((int)((long)j * n + k0), nb));
-            }
+            for (int j0 = k1; j0 < maxEnd; j0 += TileCols)
+                for (int t = 0; t < count; t++)
+                {
+                    if (j0 < wideEnd[t]) { if ((j0 - k1) % (2 * TileCols) == 0) Tile512(l, n, k0, nb, panelT, m, first[t], j0 - k1); }
+                    else if (j0 < tileEnd[t]) Tile(l, n, k0, nb, panelT, m, first[t], j0 - k1);
+                }
+            for (int t = 0; t < count; t++)
+                for (int i = first[t], end = Math.Min(n, first[t] + TileRows); i < end; i++)
+                {
+                    long r = (long)i * n;
+                    var li = l.AsSpan((int)(r + k0), nb);
+                    for (int j = tileEnd[t]; j <= i; j++) l[r + j] -= TensorPrimitives.Dot<double>(li, l.AsSpan((int)((long)j * n + k0), nb));
+                }
         });
     }
 
-    /// <summary>The 4×16 block at rows i0.., trailing columns c0.. (relative to k1): 16 vector accumulators, one pass over the panel.</summary>
+    /// <summary>Row groups (of <see cref="TileRows"/>) that share each panel block while it is in cache.</summary>
+    private const int GroupsPerBand = 8;
+
+    /// <summary>
+    /// The 4×16 block at rows i0.., trailing columns c0.. (relative to k1), as two 4×8 halves: each half's 8 vector
+    /// accumulators, two panel loads and a broadcast fit AVX2's 16 registers, where one 4×16 pass (16 accumulators)
+    /// spilled to the stack on every step. Each entry sums the same products in the same order either way.
+    /// </summary>
     private static void Tile(double[] l, int n, int k0, int nb, double[] panelT, int m, int i0, int c0)
     {
-        var a00 = Vector256<double>.Zero; var a01 = a00; var a02 = a00; var a03 = a00;
-        var a10 = a00; var a11 = a00; var a12 = a00; var a13 = a00;
-        var a20 = a00; var a21 = a00; var a22 = a00; var a23 = a00;
-        var a30 = a00; var a31 = a00; var a32 = a00; var a33 = a00;
         long r0 = (long)i0 * n + k0, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-        ref double pt = ref panelT[0];
         ref double lr = ref l[0];
-        for (int p = 0; p < nb; p++)
-        {
-            ref double q = ref System.Runtime.CompilerServices.Unsafe.Add(ref pt, (nint)(((long)(c0 / TileCols) * nb + p) * TileCols));
-            var b0 = Vector256.LoadUnsafe(ref q);
-            var b1 = Vector256.LoadUnsafe(ref q, 4);
-            var b2 = Vector256.LoadUnsafe(ref q, 8);
-            var b3 = Vector256.LoadUnsafe(ref q, 12);
-            var x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r0 + p)));
-            a00 = Vector256.FusedMultiplyAdd(x, b0, a00); a01 = Vector256.FusedMultiplyAdd(x, b1, a01);
-            a02 = Vector256.FusedMultiplyAdd(x, b2, a02); a03 = Vector256.FusedMultiplyAdd(x, b3, a03);
-            x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r1 + p)));
-            a10 = Vector256.FusedMultiplyAdd(x, b0, a10); a11 = Vector256.FusedMultiplyAdd(x, b1, a11);
-            a12 = Vector256.FusedMultiplyAdd(x, b2, a12); a13 = Vector256.FusedMultiplyAdd(x, b3, a13);
-            x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r2 + p)));
-            a20 = Vector256.FusedMultiplyAdd(x, b0, a20); a21 = Vector256.FusedMultiplyAdd(x, b1, a21);
-            a22 = Vector256.FusedMultiplyAdd(x, b2, a22); a23 = Vector256.FusedMultiplyAdd(x, b3, a23);
-            x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r3 + p)));
-            a30 = Vector256.FusedMultiplyAdd(x, b0, a30); a31 = Vector256.FusedMultiplyAdd(x, b1, a31);
-            a32 = Vector256.FusedMultiplyAdd(x, b2, a32); a33 = Vector256.FusedMultiplyAdd(x, b3, a33);
-        }
         long c = (long)i0 * n + (c0 + (n - m)); // column k1 + c0
-        Subtract(l, c, a00, a01, a02, a03);
-        Subtract(l, c + n, a10, a11, a12, a13);
-        Subtract(l, c + 2L * n, a20, a21, a22, a23);
-        Subtract(l, c + 3L * n, a30, a31, a32, a33);
+        for (int half = 0; half < TileCols; half += 8)
+        {
+            var a00 = Vector256<double>.Zero; var a01 = a00;
+            var a10 = a00; var a11 = a00;
+            var a20 = a00; var a21 = a00;
+            var a30 = a00; var a31 = a00;
+            ref double block = ref System.Runtime.CompilerServices.Unsafe.Add(ref panelT[0], (nint)((long)(c0 / TileCols) * nb * TileCols + half));
+            for (int p = 0; p < nb; p++)
+            {
+                ref double q = ref System.Runtime.CompilerServices.Unsafe.Add(ref block, (nint)((long)p * TileCols));
+                var b0 = Vector256.LoadUnsafe(ref q);
+                var b1 = Vector256.LoadUnsafe(ref q, 4);
+                var x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r0 + p)));
+                a00 = Vector256.FusedMultiplyAdd(x, b0, a00); a01 = Vector256.FusedMultiplyAdd(x, b1, a01);
+                x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r1 + p)));
+                a10 = Vector256.FusedMultiplyAdd(x, b0, a10); a11 = Vector256.FusedMultiplyAdd(x, b1, a11);
+                x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r2 + p)));
+                a20 = Vector256.FusedMultiplyAdd(x, b0, a20); a21 = Vector256.FusedMultiplyAdd(x, b1, a21);
+                x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref lr, (nint)(r3 + p)));
+                a30 = Vector256.FusedMultiplyAdd(x, b0, a30); a31 = Vector256.FusedMultiplyAdd(x, b1, a31);
+            }
+            Subtract(l, c + half, a00, a01);
+            Subtract(l, c + n + half, a10, a11);
+            Subtract(l, c + 2L * n + half, a20, a21);
+            Subtract(l, c + 3L * n + half, a30, a31);
+        }
     }
 
     /// <summary>The 4×32 block at rows i0.., trailing columns c0.. (two packed 16-column blocks) with Vector512.</summary>
@@ -259,13 +276,11 @@ public static class Cholesky
         (Vector512.LoadUnsafe(ref d, 24) - v3).StoreUnsafe(ref d, 24);
     }
 
-    private static void Subtract(double[] l, long at, Vector256<double> v0, Vector256<double> v1, Vector256<double> v2, Vector256<double> v3)
+    private static void Subtract(double[] l, long at, Vector256<double> v0, Vector256<double> v1)
     {
         ref double d = ref l[at];
         (Vector256.LoadUnsafe(ref d) - v0).StoreUnsafe(ref d);
         (Vector256.LoadUnsafe(ref d, 4) - v1).StoreUnsafe(ref d, 4);
-        (Vector256.LoadUnsafe(ref d, 8) - v2).StoreUnsafe(ref d, 8);
-        (Vector256.LoadUnsafe(ref d, 12) - v3).StoreUnsafe(ref d, 12);
     }
 
     private static void ClearUpper(double[] l, int n) =>
