@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using RepDiff.Numerics;
+using RepDiff.Options;
 
 namespace RepDiff.Methods.Baselines;
 
@@ -25,7 +26,7 @@ public static class Nmf
         // k atoms of fewer than k distinct rows leave atoms with nothing to explain, whose updates diverge.
         int distinct = DistinctRows(x, k);
         if (distinct < k)
-            throw new Options.InvalidOptionException(nameof(BaselineOptions.Concepts), $"{stage}: the representation has only {distinct} distinct rows, fewer than the {k} concepts asked for; use --concepts {Math.Max(1, distinct)} or fewer");
+            throw new InvalidOptionException(nameof(BaselineOptions.Concepts), $"{stage}: the representation has only {distinct} distinct rows, fewer than the {k} concepts asked for; use --concepts {Math.Max(1, distinct)} or fewer");
         double squaredNorm = 0;
         foreach (float v in x.Data) squaredNorm += (double)v * v;
         var (w, h) = variant == NmfVariant.Nmf ? RandomStart(x, k, seed) : (KMeansStart(x, k, seed), new Matrix(k, x.Cols));
