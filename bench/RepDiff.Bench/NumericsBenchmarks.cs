@@ -224,3 +224,26 @@ public static class CholeskyBenchmarks
         }
     }
 }
+
+public static class BlockProductBenchmarks
+{
+    /// <summary>
+    /// A dense float64 n×n matrix times a packed block of 8 vectors (args: sizes, default 4000 12000), as SPEC's
+    /// block Lanczos runs it; GB/s of the matrix read once per product, the bound of this product.
+    /// </summary>
+    [Bench("block-product")]
+    public static void BlockProductBench(string[] args)
+    {
+        foreach (int n in args.Length > 0 ? args.Select(int.Parse) : [4000, 12000])
+        {
+            var rng = new Random(2);
+            var a = new double[(long)n * n];
+            for (long i = 0; i < a.Length; i++) a[i] = rng.NextDouble() - 0.5;
+            var op = new DenseSymmetricOperator(a, n);
+            var x = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray()).ToArray();
+            var y = x.Select(v => new double[n]).ToArray();
+            var seconds = Harness.Measure("block-product", new() { ["n"] = n, ["vectors"] = 8 }, () => op.Multiply(x, y), 2.0 * 8 * n * n);
+            Console.WriteLine($"{{\"name\":\"block-product.bandwidth\",\"n\":{n},\"gb_per_s\":{(double)n * n * sizeof(double) / seconds / 1e9:0.0}}}");
+        }
+    }
+}

@@ -17,6 +17,10 @@ internal static class BlockProduct
     /// <summary>Block columns per register tile: one Vector512 (or two Vector256) per row.</summary>
     public const int TileCols = 8;
 
+    /// <summary>Columns of the matrix per chunk of the Vector256 tile: eight rows of them (8 KB) and the block's
+    /// rows they meet (8 KB) stay in L1 cache between the tile's two passes.</summary>
+    private const int ChunkColumns = 128;
+
     /// <summary>The width of a packed block of that many vectors: whole tiles.</summary>
     public static int PackedWidth(int vectors) => (vectors + TileCols - 1) / TileCols * TileCols;
 
@@ -82,23 +86,38 @@ internal static class BlockProduct
             c4.Store(dest + 4L * width); c5.Store(dest + 5L * width); c6.Store(dest + 6L * width); c7.Store(dest + 7L * width);
             return;
         }
-        for (int half = 0; half < TileCols; half += 4)  // Vector256: two passes of 4 columns
+        // Vector256: two passes of 4 columns each (eight accumulators; sixteen would spill), over chunks of the
+        // columns of a small enough that a chunk of the eight rows is still in L1 cache for the second pass: the
+        // whole range in one pass per half read the rows twice from memory, the bound of a product with a large matrix.
+        for (int start = from; start < to || start == from; start += ChunkColumns)  // an empty range still writes zeros
         {
-            Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-            for (int j = from; j < to; j++)
+            int end = Math.Min(to, start + ChunkColumns);
+            bool first = start == from;
+            for (int half = 0; half < TileCols; half += 4)
             {
-                var s = Vector256.Load(source + (long)j * width + half);
-                c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[j]), s, c0);
-                c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[j]), s, c1);
-                c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[j]), s, c2);
-                c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[j]), s, c3);
-                c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a4[j]), s, c4);
-                c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a5[j]), s, c5);
-                c6 = Vector256.FusedMultiplyAdd(Vector256.Create(a6[j]), s, c6);
-                c7 = Vector256.FusedMultiplyAdd(Vector256.Create(a7[j]), s, c7);
+                double* d0 = dest + half, d1 = d0 + width, d2 = d0 + 2L * width, d3 = d0 + 3L * width;
+                double* d4 = d0 + 4L * width, d5 = d0 + 5L * width, d6 = d0 + 6L * width, d7 = d0 + 7L * width;
+                // Each sum goes on from where the previous chunk left it (stored and reloaded exactly): the same
+                // sequence of fused multiply-adds per entry as one pass over the whole range.
+                Vector256<double> c0 = first ? default : Vector256.Load(d0), c1 = first ? default : Vector256.Load(d1);
+                Vector256<double> c2 = first ? default : Vector256.Load(d2), c3 = first ? default : Vector256.Load(d3);
+                Vector256<double> c4 = first ? default : Vector256.Load(d4), c5 = first ? default : Vector256.Load(d5);
+                Vector256<double> c6 = first ? default : Vector256.Load(d6), c7 = first ? default : Vector256.Load(d7);
+                for (int j = start; j < end; j++)
+                {
+                    var s = Vector256.Load(source + (long)j * width + half);
+                    c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[j]), s, c0);
+                    c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[j]), s, c1);
+                    c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[j]), s, c2);
+                    c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[j]), s, c3);
+                    c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a4[j]), s, c4);
+                    c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a5[j]), s, c5);
+                    c6 = Vector256.FusedMultiplyAdd(Vector256.Create(a6[j]), s, c6);
+                    c7 = Vector256.FusedMultiplyAdd(Vector256.Create(a7[j]), s, c7);
+                }
+                c0.Store(d0); c1.Store(d1); c2.Store(d2); c3.Store(d3);
+                c4.Store(d4); c5.Store(d5); c6.Store(d6); c7.Store(d7);
             }
-            c0.Store(dest + half); c1.Store(dest + width + half); c2.Store(dest + 2L * width + half); c3.Store(dest + 3L * width + half);
-            c4.Store(dest + 4L * width + half); c5.Store(dest + 5L * width + half); c6.Store(dest + 6L * width + half); c7.Store(dest + 7L * width + half);
         }
     }
 }
