@@ -73,6 +73,16 @@ public class NumericsClusteringTests
         Assert.Equal(0, identical.Inertia);
     }
 
+    /// <summary>Rows of no columns are all the same point: k-means is defined there as on any identical rows.</summary>
+    [Fact]
+    public void RowsWithoutColumnsAreOnePoint()
+    {
+        var result = KMeans.Fit(new Matrix(10, 0), 3);
+        Assert.Equal(0, result.Inertia);
+        Assert.Equal((3, 0), (result.Centroids.Rows, result.Centroids.Cols));
+        Assert.All(result.Labels, label => Assert.InRange(label, 0, 2));
+    }
+
     [Fact]
     public void ArgsortAndRanksMatchAStableSortWithTiesByIndex()
     {
