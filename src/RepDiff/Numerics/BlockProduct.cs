@@ -86,9 +86,9 @@ internal static class BlockProduct
             c4.Store(dest + 4L * width); c5.Store(dest + 5L * width); c6.Store(dest + 6L * width); c7.Store(dest + 7L * width);
             return;
         }
-        // Vector256: two passes of 4 columns each (eight accumulators; sixteen would spill), over chunks of the
-        // columns of a small enough that a chunk of the eight rows is still in L1 cache for the second pass: the
-        // whole range in one pass per half read the rows twice from memory, the bound of a product with a large matrix.
+        // Vector256: two passes of 4 columns each (eight accumulators; sixteen would spill), chunk by chunk of a's
+        // columns, so the eight rows' chunk is still in L1 cache for the second pass: one pass per half over the
+        // whole range read the rows twice from memory, the bound of a product with a large matrix.
         for (int start = from; start < to || start == from; start += ChunkColumns)  // an empty range still writes zeros
         {
             int end = Math.Min(to, start + ChunkColumns);

@@ -1,0 +1,45 @@
+using RepDiff.Numerics;
+
+namespace RepDiff.Tests.Numerics;
+
+/// <summary>The register-tiled block product against its definition, summed in the same order.</summary>
+public class BlockProductTests
+{
+    /// <summary>
+    /// Every entry is the chain of multiply-adds over j = from..to−1 in order (fused in whole tiles of rows), whatever the
+    /// vector width and however the range is cut into chunks: bit for bit, for ranges shorter than a chunk, across
+    /// several chunks, and empty.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(3, 40)]
+    [InlineData(0, 300)]
+    [InlineData(128, 256)]
+    [InlineData(17, 17)]
+    public void RowsAreTheOrderedSumsOfTheirDefinition(int from, int to)
+    {
+        const int d = 300, rows = 8, vectors = 11;
+        var rng = Rng.Create(4);
+        var a = Enumerable.Range(0, 12 * d).Select(_ => Rng.Normal(rng)).ToArray();
+        var x = Enumerable.Range(0, vectors).Select(_ => Enumerable.Range(0, d).Select(_ => Rng.Normal(rng)).ToArray()).ToArray();
+        var source = BlockProduct.Pack(x, out int width);
+        foreach (int r0 in new[] { 0, 3 })
+            foreach (int count in new[] { rows, 5 })
+            {
+                var dest = Enumerable.Repeat(double.NaN, 12 * width).ToArray();  // every entry must be written
+                BlockProduct.Rows(a, d, r0, count, from, to, source, dest, width);
+                for (int t = 0; t < count; t++)
+                    for (int c = 0; c < width; c++)
+                    {
+                        double sum = 0;
+                        for (int j = from; j < to; j++)
+                        {
+                            double product = a[(r0 + t) * d + j] * source[j * width + c];
+                            // A whole tile of rows runs fused multiply-adds; a partial one, the plain loop.
+                            sum = count == rows ? Math.FusedMultiplyAdd(a[(r0 + t) * d + j], source[j * width + c], sum) : sum + product;
+                        }
+                        Assert.Equal(sum, dest[(r0 + t) * width + c]);
+                    }
+            }
+    }
+}
