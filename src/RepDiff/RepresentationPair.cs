@@ -34,6 +34,13 @@ public sealed class RepresentationPair : IDisposable
     /// </summary>
     public int[]? SourceRows { get; private init; }
 
+    /// <summary>
+    /// Whether this pair is a selection of rows made by <see cref="SelectRows"/>, i.e. the input of a rerun (stability,
+    /// held-out validation) of which only the concepts are read: a method may leave out metrics that only the full
+    /// run's report shows (the baselines' silhouettes were most of each of their reruns).
+    /// </summary>
+    public bool IsRerun => SourceRows is not null;
+
     /// <summary>Rows of the pair that was opened (<see cref="N"/> unless this pair is a selection of its rows).</summary>
     public int SourceCount => sourceCount ?? N;
 

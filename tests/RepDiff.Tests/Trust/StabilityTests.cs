@@ -149,4 +149,31 @@ public class StabilityTests
             File.Delete(guide);
         }
     }
+
+    /// <summary>
+    /// A baseline rerun on a selection of rows (stability, validation) finds the concepts a fresh pair of those rows
+    /// gives, and leaves out what only the full run's report shows (silhouettes, agreement), most of a rerun's time.
+    /// </summary>
+    [Theory]
+    [InlineData("kmeans")]
+    [InlineData("pca")]
+    [InlineData("nmf")]
+    public void BaselineRerunsFindTheConceptsOfAFreshRunWithoutTheReportMetrics(string name)
+    {
+        var method = Method(name);
+        var pair = StabilityFixtures.Planted();
+        var options = method.DefaultOptions() with { Seed = 2 };
+        var rows = StabilityResamples.Draw(pair.N, 0, 2);
+        var rerun = method.Run(pair.SelectRows(rows), options);
+        var fresh = method.Run(new RepresentationPair(pair.A.SelectRows(rows), pair.B.SelectRows(rows)), options);
+        Assert.True(pair.SelectRows(rows).IsRerun);
+        Assert.False(pair.IsRerun);
+        Assert.Equal(fresh.Directions.Select(d => d.Name), rerun.Directions.Select(d => d.Name));
+        for (int d = 0; d < fresh.Directions.Count; d++)
+            Assert.Equal(fresh.Directions[d].Concepts.Select(c => c.Members), rerun.Directions[d].Concepts.Select(c => c.Members));
+        Assert.NotNull(fresh.Metrics["silhouette"]);
+        Assert.NotNull(fresh.Metrics["agreement_a_b"]);
+        Assert.Null(rerun.Metrics["silhouette"]);
+        Assert.Null(rerun.Metrics["agreement_a_b"]);
+    }
 }

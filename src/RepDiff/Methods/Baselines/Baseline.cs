@@ -16,7 +16,8 @@ internal sealed record SideResult(List<Concept> Concepts, int[] Labels, Func<int
 /// <summary>
 /// The shared frame of the baselines: fit each representation alone (A, then B, or the two at once), return the common
 /// Explanation with directions concepts_of_a (Explains "a") and concepts_of_b (Explains "b"), per-side
-/// metrics under metrics[&lt;metric&gt;][&lt;direction&gt;], and, when labels are given, the coefficient view.
+/// metrics under metrics[&lt;metric&gt;][&lt;direction&gt;], and, when labels are given, the coefficient view
+/// (the concepts alone on a rerun's pair, <see cref="RepresentationPair.IsRerun"/>).
 /// </summary>
 internal static class Baseline
 {
@@ -45,8 +46,9 @@ internal static class Baseline
             var (matrix, side, name) = sides[s];
             var result = results[s];
             explanation.Timings[side] = seconds[s];
-            result.Metrics["silhouette"] = SampledSilhouette(matrix, result.Labels, options.Seed);
             explanation.Directions.Add(new Direction { Name = name, Explains = side, Labels = result.Labels, Concepts = result.Concepts });
+            if (pair.IsRerun) continue;  // only the concepts of a rerun are read
+            result.Metrics["silhouette"] = SampledSilhouette(matrix, result.Labels, options.Seed);
             foreach (var (metric, value) in result.Metrics)
             {
                 if (explanation.Metrics[metric] is not JsonObject perSide) explanation.Metrics[metric] = perSide = new JsonObject();
@@ -59,7 +61,7 @@ internal static class Baseline
                     ["by_label"] = CoefficientView.ByLabel(result.Coefficient(i), labels),
                 }).ToArray());
         }
-        AddAgreement(explanation, pair);
+        if (!pair.IsRerun) AddAgreement(explanation, pair);
         if (views.Count > 0)
             explanation.Metrics["coefficients_by_label"] = new JsonObject { ["coefficient"] = coefficientMeaning, ["directions"] = views };
         progress.Report(method, 1);
