@@ -73,7 +73,7 @@ public static class HeldOutValidation
         int seed = split.Seed;
         var (discovery, heldA, heldB) = (split.Discovery, split.HeldA, split.HeldB);
         progress.Report("validation: discovery run", 0);
-        var found = method.Run(split.DiscoveryPair, options);
+        var found = RerunSize.Explained("held-out validation runs the method", discovery.Length, split.Pair.N, () => method.Run(split.DiscoveryPair, options));
         progress.Report("validation: held-out groups", 0.5);
 
         // Each discovery concept's held-out group (indices into V): its held-out members, at most TestedMembers of them.
@@ -148,7 +148,8 @@ public static class HeldOutValidation
         var heldTest = Complement(discoveryTest, nt);
         var heldRef = Complement(discoveryRef, nr);
         progress.Report("validation: discovery run", 0);
-        var found = method.Run(new SampleSets(sets.Test.SelectRows(discoveryTest), sets.Reference.SelectRows(discoveryRef)), options);
+        var found = RerunSize.Explained("held-out validation runs the method", discoveryTest.Length + discoveryRef.Length, nt + nr,
+            () => method.Run(new SampleSets(sets.Test.SelectRows(discoveryTest), sets.Reference.SelectRows(discoveryRef)), options));
         var pooled = Stack(sets.Test.SelectRows(heldTest), sets.Reference.SelectRows(heldRef));
         var all = Enumerable.Range(0, pooled.Rows).ToArray();
         var tested = new List<Tested>();

@@ -26,7 +26,7 @@ public static class Stability
         for (int r = 0; r < resamples; r++)
         {
             var rows = StabilityResamples.Draw(pair.N, r, options.Seed, fraction);
-            var again = rerun(rows);
+            var again = RerunSize.Explained("stability reruns the method", rows.Length, pair.N, () => rerun(rows));
             sums.Add(again, _ => rows, pair.N);
             progress.Report(stage, (r + 1.0) / resamples);
         }
@@ -67,7 +67,7 @@ public static class Stability
             var testRows = StabilityResamples.Draw(nTest, r, options.Seed, fraction, stream: 0);
             var refRows = StabilityResamples.Draw(nRef, r, options.Seed, fraction, stream: 1);
             var subsets = new SampleSets(sets.Test.SelectRows(testRows), sets.Reference.SelectRows(refRows)) { NameTest = sets.NameTest, NameRef = sets.NameRef };
-            var again = method.Run(subsets, options);
+            var again = RerunSize.Explained("stability reruns the method", testRows.Length + refRows.Length, nTest + nRef, () => method.Run(subsets, options));
             sums.Add(again, direction => direction.Rows == "ref" ? refRows : testRows, Math.Max(nTest, nRef));
             progress.Report(stage, (r + 1.0) / resamples);
         }

@@ -3,6 +3,8 @@ using RepDiff.Methods.Baselines;
 using RepDiff.Methods.Finc;
 using RepDiff.Methods.Rdx;
 using RepDiff.Methods.Spec;
+using RepDiff.Numerics;
+using RepDiff.Options;
 using RepDiff.Trust;
 
 namespace RepDiff.Tests.Trust;
@@ -175,5 +177,24 @@ public class StabilityTests
         Assert.NotNull(fresh.Metrics["agreement_a_b"]);
         Assert.Null(rerun.Metrics["silhouette"]);
         Assert.Null(rerun.Metrics["agreement_a_b"]);
+    }
+
+    /// <summary>An option that fits the samples given but not a rerun's share of them is reported with that share.</summary>
+    [Fact]
+    public void AnOptionTooLargeForTheRerunsNamesTheirShareOfTheSamples()
+    {
+        var rng = Rng.Create(1);
+        Matrix Random() => new(50, 4, Enumerable.Range(0, 200).Select(_ => (float)Rng.Normal(rng)).ToArray());
+        var pair = new RepresentationPair(Random(), Random());
+        var method = new KMeansMethod();
+        var forStability = new KMeansOptions { Concepts = 45 };
+        var stable = method.Run(pair, forStability);
+        var error = Assert.Throws<InvalidOptionException>(() => Stability.Measure(method, pair, stable, 2));
+        Assert.Equal("Concepts: 45 is more than the 40 samples (stability reruns the method on 40 of the 50 samples)", error.Message);
+
+        var forValidation = new KMeansOptions { Concepts = 30 };
+        var validated = method.Run(pair, forValidation);
+        error = Assert.Throws<InvalidOptionException>(() => HeldOutValidation.Run(method, forValidation, pair, validated));
+        Assert.Equal("Concepts: 30 is more than the 25 samples (held-out validation runs the method on 25 of the 50 samples)", error.Message);
     }
 }
