@@ -23,7 +23,7 @@ internal static class EmbedCommand
         public Option<string?> Pooling { get; } = new("--pooling") { Description = "auto, cls, mean or none" };
         public Option<bool?> Normalize { get; } = new("--normalize") { Description = "scale embeddings to unit L2 norm (true/false)" };
         public Option<string?> Vocab { get; } = new("--vocab") { Description = "WordPiece vocab.txt of a text model" };
-        public Option<string?> Tokenizer { get; } = new("--tokenizer") { Description = "Hugging Face tokenizer.json (WordPiece) of a text model" };
+        public Option<string?> Tokenizer { get; } = new("--tokenizer") { Description = "Hugging Face tokenizer.json (WordPiece or BPE) of a text model" };
         public Option<int?> MaxLength { get; } = new("--max-length") { Description = "tokens per text, longer texts are truncated" };
         public Option<int> BatchSize { get; } = new("--batch-size") { Description = "samples per model call (1 to 4,096)", DefaultValueFactory = _ => 32 };
         public Option<int> Threads { get; } = new("--threads") { Description = "threads for the model and for image decoding (1 to 256)", DefaultValueFactory = _ => Environment.ProcessorCount };
