@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using RepDiff;
+using RepDiff.IO;
 using RepDiff.Methods;
 using RepDiff.Reporting;
 using RepDiff.Trust;
@@ -30,8 +31,11 @@ internal static class CompareCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             var trust = trustBinder.Bind(parse, new TrustOptions());
-            Outputs.Check(parse.GetValue(pairOptions.Out)!);
-            var spec = ModelPair.Resolve(parse, pairOptions.Spec(parse), parse.GetValue(pairOptions.Out)!);
+            string dir = parse.GetValue(pairOptions.Out)!;
+            Outputs.Check(dir);
+            // With --model-a/-b the output folder is staged from here: new embeddings go there and reach --out with the results.
+            var (spec, staged) = ModelPair.Resolve(parse, pairOptions.Spec(parse), dir, Outputs.Files);
+            using var stagedFolder = staged;
             int s = parse.GetValue(seed);
             string? list = parse.GetValue(methods);
             var clock = Stopwatch.StartNew();
@@ -44,8 +48,7 @@ internal static class CompareCommand
             comparison.Timings["open_inputs"] = openSeconds;
             foreach (var (key, path) in new[] { ("a", spec.PathA), ("b", spec.PathB), ("labels", spec.Labels), ("images", spec.Images), ("texts", spec.Texts) })
                 if (path is not null) comparison.Inputs[key] = Path.GetFileName(path);
-            string dir = parse.GetValue(pairOptions.Out)!;
-            var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages));
+            var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged);
             ComparisonSummary.Print(comparison, model);
             Outputs.Announce(dir, []);
             return 0;
@@ -54,10 +57,11 @@ internal static class CompareCommand
     }
 
     /// <summary>Writes a comparison's results.json (with the report model's stage times) and its report; returns the report model.</summary>
-    public static ReportModel Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false)
+    /// <param name="staged">The output folder when it was staged before the run (compare --model-a/-b); else one is staged here.</param>
+    public static ReportModel Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false, OutputFolder? staged = null)
     {
         var model = Model(comparison, title, intro);
-        Outputs.Write(dir, model, comparison.ToJson, new Dictionary<string, Matrix>(), linkImages);
+        Outputs.Write(dir, model, comparison.ToJson, new Dictionary<string, Matrix>(), linkImages, staged);
         return model;
     }
 

@@ -8,11 +8,15 @@ namespace RepDiff.Cli;
 /// <summary>
 /// `compare --model-a X --model-b Y (--images|--texts) SRC`: embeds SRC with both models into OUT/embeddings
 /// (reused while inputs and model files are unchanged) and points the pair at those files, joined by id.
+/// New embeddings are made in the run's staging folder and reach OUT with the results, so a failed run
+/// leaves OUT as it was; an earlier run's OUT/embeddings is read from where it is.
 /// </summary>
 internal static class ModelPair
 {
     public static Option<string?> ModelA { get; } = new("--model-a") { Description = "embed --images/--texts with this model (.onnx, description .json or built-in name) as A, instead of giving A" };
     public static Option<string?> ModelB { get; } = new("--model-b") { Description = "the model for B (with --model-a)" };
+
+    private const string Folder = "embeddings";
 
     public static void AddTo(Command command, PairInputOptions pair)
     {
@@ -22,29 +26,76 @@ internal static class ModelPair
         command.Options.Add(ModelB);
     }
 
-    /// <summary>The pair to compare: as given, or the two models' cached embeddings of SRC.</summary>
-    public static PairSpec Resolve(ParseResult parse, PairSpec spec, string outDir)
+    /// <summary>
+    /// The pair to compare: as given (no staging), or the two models' cached embeddings of SRC, with the
+    /// output folder staged for them (the caller writes the results into it and commits, or disposes it).
+    /// </summary>
+    public static (PairSpec Spec, OutputFolder? Staged) Resolve(ParseResult parse, PairSpec spec, string outDir, string[] outputFiles)
     {
         string? modelA = parse.GetValue(ModelA), modelB = parse.GetValue(ModelB);
         if (modelA is null && modelB is null)
         {
             if (spec.PathA is null || spec.PathB is null) throw new RepDiffInputException("give the embeddings A and B, or --model-a and --model-b with --images or --texts");
-            return spec;
+            return (spec, null);
         }
         if (modelA is null || modelB is null) throw new RepDiffInputException("--model-a and --model-b go together");
         if (spec.PathA is not null || spec.PathB is not null) throw new RepDiffInputException("give either embeddings A and B or --model-a/--model-b, not both");
         if (spec.Images is null == spec.Texts is null) throw new RepDiffInputException("--model-a/--model-b embed exactly one of --images SRC or --texts SRC");
+        string previous = Path.Combine(outDir, Folder);
+        string kind = FileKind.Of(previous);
+        if (kind is not (FileKind.Directory or FileKind.Missing or FileKind.Unknown))
+            throw new RepDiffInputException($"--out {outDir}: {previous} is a {kind}; compare keeps the models' embeddings in that folder");
         var source = new EmbeddingSource(spec.Texts ?? spec.Images!, spec.Texts is not null, spec.TextField);
         var a = ModelResolver.Resolve(modelA, new ModelOverrides(), source.Texts, Cli.Error);
         var b = ModelResolver.Resolve(modelB, new ModelOverrides(), source.Texts, Cli.Error);
         string nameA = Stem(a.DisplayName), nameB = Stem(b.DisplayName);
         if (nameA == nameB) (nameA, nameB) = (nameA + "-a", nameB + "-b");
-        string dir = Path.Combine(outDir, "embeddings");
-        var entryA = EmbedCommand.RunWithProgress((p, started) => EmbeddingCache.Embed(a, source, dir, nameA, new EmbedderOptions(), p, started));
-        var entryB = EmbedCommand.RunWithProgress((p, started) => EmbeddingCache.Embed(b, source, dir, nameB, new EmbedderOptions(), p, started));
-        foreach (var e in new[] { entryA, entryB })
-            Cli.Error.WriteLine($"{e.ModelName}: {(e.Reused ? "reusing" : "wrote")} {e.Path}");
-        return spec with { PathA = entryA.Path, PathB = entryB.Path, IdsA = entryA.IdsPath, IdsB = entryB.IdsPath };
+        var staged = OutputFolder.Begin(outDir, outputFiles);
+        try
+        {
+            var entries = Embed([(a, nameA), (b, nameB)], source, previous, staged);
+            return (spec with { PathA = entries[0].Path, PathB = entries[1].Path, IdsA = entries[0].IdsPath, IdsB = entries[1].IdsPath }, staged);
+        }
+        catch
+        {
+            staged.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Each model's embeddings: an earlier run's from <paramref name="previous"/> when their key is unchanged,
+    /// else made in the staging folder. The inputs are read and every model that has to embed is opened and
+    /// checked against them before any of them embeds, so a bad model B fails before A's work.
+    /// </summary>
+    private static List<EmbeddingCache.Entry> Embed(IReadOnlyList<(ModelDescription Model, string Stem)> models, EmbeddingSource source, string previous, OutputFolder staged)
+    {
+        var keys = models.Select(m => EmbeddingCache.Key(m.Model, source)).ToList();
+        var found = models.Select((m, i) => EmbeddingCache.Find(m.Model, previous, m.Stem, keys[i])).ToList();
+        var embedders = new Embedder?[models.Count];
+        try
+        {
+            EmbedJob.Inputs? inputs = found.Contains(null) ? EmbedJob.Load(source) : null;
+            for (int i = 0; i < models.Count; i++)
+                if (found[i] is null) embedders[i] = Embedder.Open(models[i].Model, new EmbedderOptions());
+            string dir = staged.PathOf(Folder);
+            var entries = new List<EmbeddingCache.Entry>();
+            for (int i = 0; i < models.Count; i++)
+            {
+                var entry = found[i] ?? EmbedCommand.RunWithProgress((p, started) => EmbeddingCache.Embed(embedders[i]!, inputs!, dir, models[i].Stem, keys[i], p, started));
+                embedders[i]?.Dispose();
+                embedders[i] = null;
+                // Where the file is once the run succeeds (a new one is in the staging folder until then).
+                string final = entry.Reused ? entry.Path : Path.Combine(previous, Path.GetFileName(entry.Path));
+                Cli.Error.WriteLine(entry.Reused ? $"{entry.ModelName}: reusing {final}" : $"{entry.ModelName}: embedded, kept in {final} with the results");
+                entries.Add(entry);
+            }
+            return entries;
+        }
+        finally
+        {
+            foreach (var embedder in embedders) embedder?.Dispose();
+        }
     }
 
     /// <summary>A model's name as part of a file name: letters, digits, '-', '_' and '.' kept, anything else '_'.</summary>

@@ -19,12 +19,14 @@ internal static class Outputs
     public static void Check(string dir) => OutputFolder.Check(dir, Files);
 
     /// <param name="resultsJson">Produces results.json's text (called after the report is rendered, so it can hold render timings).</param>
-    public static void Write(string dir, ReportModel model, Func<string> resultsJson, IReadOnlyDictionary<string, Matrix> sideFiles, bool linkImages = false)
+    /// <param name="staged">An output folder staged before the run (holding files the run made on the way), committed here; null: one is staged here.</param>
+    public static void Write(string dir, ReportModel model, Func<string> resultsJson, IReadOnlyDictionary<string, Matrix> sideFiles, bool linkImages = false, OutputFolder? staged = null)
     {
         var report = HtmlReport.RenderWithWarnings(model, new RenderOptions { LinkImages = linkImages, OutputDirectory = dir, Thumbnailer = new RepDiff.Embedding.ImageThumbnailer() });
         foreach (var warning in report.Warnings.Take(20)) Cli.Error.WriteLine($"warning: {Terminal.Clean(warning)}");
         if (report.Warnings.Count > 20) Cli.Error.WriteLine($"warning: ... and {report.Warnings.Count - 20} more image warnings (listed in the report)");
-        using var folder = OutputFolder.Begin(dir, [.. Files, .. sideFiles.Keys]);
+        using var own = staged is null ? OutputFolder.Begin(dir, [.. Files, .. sideFiles.Keys]) : null;
+        var folder = staged ?? own!;
         Stage(folder, "", resultsJson(), report.Html, model, sideFiles);
         folder.Commit();
     }

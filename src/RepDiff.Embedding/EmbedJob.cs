@@ -8,19 +8,40 @@ public static class EmbedJob
 {
     public sealed record Summary(string Output, string Model, int Rows, int Cols, IReadOnlyList<SkippedSample> Skipped, double Seconds);
 
+    /// <summary>A source read and checked: its images or texts, one id each.</summary>
+    public sealed record Inputs(ImageSet? Images, string[]? Texts, string[] Ids)
+    {
+        public int Count => Ids.Length;
+    }
+
     public static Summary Run(ModelDescription description, EmbeddingSource source, string output, EmbedderOptions options, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
     {
         var clock = Stopwatch.StartNew();
         // Inputs are read and checked before the model loads, so a bad SRC fails fast.
-        ImageSet? images = null;
-        string[]? texts = null, ids;
-        if (source.Texts) (texts, ids) = source.LoadTexts();
-        else (images, ids) = source.LoadImages();
+        var inputs = Load(source);
         using var embedder = Embedder.Open(description, options);
-        started?.Invoke(texts?.Length ?? images!.Count);
+        return Run(embedder, inputs, output, progress, started, clock);
+    }
+
+    public static Inputs Load(EmbeddingSource source)
+    {
+        if (source.Texts)
+        {
+            var (texts, ids) = source.LoadTexts();
+            return new Inputs(null, texts, ids);
+        }
+        var (images, imageIds) = source.LoadImages();
+        return new Inputs(images, null, imageIds);
+    }
+
+    /// <summary>Embeds inputs already read with a model already open (compare opens both models before either embeds).</summary>
+    public static Summary Run(Embedder embedder, Inputs inputs, string output, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null, Stopwatch? clock = null)
+    {
+        clock ??= Stopwatch.StartNew();
+        started?.Invoke(inputs.Count);
         using var writer = new EmbeddingFileWriter(output);
-        var run = texts is not null ? embedder.RunTexts(texts, writer.Append, progress) : embedder.RunImages(images!, writer.Append, progress);
-        writer.Commit(run.Kept.Select(i => ids[i]).ToArray(), run.Skipped);
+        var run = inputs.Texts is not null ? embedder.RunTexts(inputs.Texts, writer.Append, progress) : embedder.RunImages(inputs.Images!, writer.Append, progress);
+        writer.Commit(run.Kept.Select(i => inputs.Ids[i]).ToArray(), run.Skipped);
         return new Summary(output, embedder.Name, run.Rows, run.Cols, run.Skipped, clock.Elapsed.TotalSeconds);
     }
 }

@@ -17,15 +17,41 @@ public static class EmbeddingCache
     public static Entry Embed(ModelDescription model, EmbeddingSource source, string dir, string stem, EmbedderOptions options,
         IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
     {
-        string output = System.IO.Path.Combine(dir, stem + ".npy");
-        string ids = EmbeddingFileWriter.IdsPath(output), keyPath = System.IO.Path.Combine(dir, stem + ".key");
         string key = Key(model, source);
-        if (File.Exists(output) && File.Exists(ids) && File.Exists(keyPath) && File.ReadAllText(keyPath).Trim() == key)
-            return new Entry(output, ids, model.DisplayName, true);
-        EmbedJob.Run(model, source, output, options, progress, started);
-        AtomicFile.WriteAllText(keyPath, key + "\n");
-        return new Entry(output, ids, model.DisplayName, false);
+        if (Find(model, dir, stem, key) is { } cached) return cached;
+        EmbedJob.Run(model, source, NpyPath(dir, stem), options, progress, started);
+        return Keep(model.DisplayName, dir, stem, key);
     }
+
+    /// <summary>DIR/STEM's embeddings when they exist and were made with this <paramref name="key"/> (<see cref="Key"/>); else null.</summary>
+    public static Entry? Find(ModelDescription model, string dir, string stem, string key)
+    {
+        string output = NpyPath(dir, stem), ids = EmbeddingFileWriter.IdsPath(output), keyPath = KeyPath(dir, stem);
+        return File.Exists(output) && File.Exists(ids) && File.Exists(keyPath) && File.ReadAllText(keyPath).Trim() == key
+            ? new Entry(output, ids, model.DisplayName, true) : null;
+    }
+
+    /// <summary>
+    /// Embeds inputs already read with a model already open into DIR/STEM and records the key, for a caller
+    /// that opens every model it needs (checking each against the inputs) before any of them embeds.
+    /// </summary>
+    public static Entry Embed(Embedder embedder, EmbedJob.Inputs inputs, string dir, string stem, string key,
+        IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
+    {
+        EmbedJob.Run(embedder, inputs, NpyPath(dir, stem), progress, started);
+        return Keep(embedder.Name, dir, stem, key);
+    }
+
+    private static Entry Keep(string modelName, string dir, string stem, string key)
+    {
+        string output = NpyPath(dir, stem);
+        // The key goes last: embeddings without it are never taken for a finished entry.
+        AtomicFile.WriteAllText(KeyPath(dir, stem), key + "\n");
+        return new Entry(output, EmbeddingFileWriter.IdsPath(output), modelName, false);
+    }
+
+    private static string NpyPath(string dir, string stem) => System.IO.Path.Combine(dir, stem + ".npy");
+    private static string KeyPath(string dir, string stem) => System.IO.Path.Combine(dir, stem + ".key");
 
     /// <summary>SHA-256 over everything the embeddings depend on.</summary>
     public static string Key(ModelDescription model, EmbeddingSource source)

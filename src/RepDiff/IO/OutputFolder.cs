@@ -19,6 +19,8 @@ public sealed class OutputFolder : IDisposable
     private const string IncompleteMarker = ".repdiff-incomplete";
 
     private readonly string staging;
+    /// <summary>The outermost folder above --out that Begin created (removed again, when empty, if the run fails).</summary>
+    private string? createdParent;
     private bool committed;
 
     /// <summary>The folder the user named (full path).</summary>
@@ -71,6 +73,8 @@ public sealed class OutputFolder : IDisposable
     {
         string final = Check(dir, files);
         string parent = Path.GetDirectoryName(final)!, name = Path.GetFileName(final);
+        string? createdParent = null;
+        for (string? folder = parent; folder is not null && !Path.Exists(folder); folder = Path.GetDirectoryName(folder)) createdParent = folder;
         try
         {
             Directory.CreateDirectory(parent);
@@ -93,7 +97,7 @@ public sealed class OutputFolder : IDisposable
             TemporaryPaths.Remove(staging);
             throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
         }
-        return new OutputFolder(final, staging);
+        return new OutputFolder(final, staging) { createdParent = createdParent };
     }
 
     /// <summary>Where to write the output file <paramref name="relative"/> (e.g. "results.json") before the commit.</summary>
@@ -185,17 +189,30 @@ public sealed class OutputFolder : IDisposable
     /// <summary>Moves entries of the old folder that the new one lacks into it, then deletes the old folder.</summary>
     private static void FinishSwap(string old, string final)
     {
+        MoveMissing(old, final);
+        TryDelete(old);
+    }
+
+    /// <summary>
+    /// Moves what <paramref name="old"/> holds and <paramref name="final"/> lacks into it, within subfolders both
+    /// have too (compare's embeddings/ keeps an earlier run's files beside the ones this run wrote).
+    /// </summary>
+    private static void MoveMissing(string old, string final)
+    {
         foreach (string entry in Directory.EnumerateFileSystemEntries(old))
         {
             string name = Path.GetFileName(entry);
             if (name == IncompleteMarker) continue;
             string target = Path.Combine(final, name);
-            if (Path.Exists(target)) continue;
-            if (Directory.Exists(entry)) Directory.Move(entry, target);
+            if (IsRealFolder(entry) && IsRealFolder(target)) MoveMissing(entry, target);
+            else if (Path.Exists(target)) continue;
+            else if (Directory.Exists(entry)) Directory.Move(entry, target);
             else File.Move(entry, target);
         }
-        TryDelete(old);
     }
+
+    /// <summary>A folder itself, not a link to one (a link's target is not the run's to move things out of).</summary>
+    private static bool IsRealFolder(string path) => new DirectoryInfo(path) is { Exists: true, LinkTarget: null };
 
     /// <summary>
     /// Removes what killed runs left beside <paramref name="name"/> in <paramref name="parent"/>: staging
@@ -267,6 +284,14 @@ public sealed class OutputFolder : IDisposable
         {
             TryDelete(staging);
             TemporaryPaths.Remove(staging);
+        }
+        if (createdParent is null) return;
+        // A failed run leaves no folder it made: the parents of --out it created go too, while nothing else is in them.
+        for (string? folder = Path.GetDirectoryName(Final); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            try { Directory.Delete(folder); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { break; }
+            if (folder == createdParent) break;
         }
     }
 }

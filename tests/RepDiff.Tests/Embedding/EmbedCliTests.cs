@@ -224,11 +224,95 @@ public class EmbedCliTests
         var (code, _, error) = Run(args);
         Assert.True(code == 0, error);
         Assert.True(File.Exists(Path.Combine(output, "report.html")));
-        Assert.Contains("wrote", error);
+        Assert.Contains("embedded", error);
         Assert.True(File.Exists(Path.Combine(output, "embeddings", "doubled.npy")));
         var (again, _, errorAgain) = Run(args);
         Assert.Equal(0, again);
         Assert.Contains("reusing", errorAgain);
-        Assert.DoesNotContain("wrote", errorAgain);
+        Assert.DoesNotContain("embedded", errorAgain);
+    }
+
+    /// <summary>Every file and folder under <paramref name="folder"/> with a hash of its bytes.</summary>
+    private static Dictionary<string, string> Snapshot(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).ToDictionary(
+            entry => Path.GetRelativePath(folder, entry),
+            entry => Directory.Exists(entry) ? "folder" : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(entry))));
+
+    /// <summary>
+    /// compare --model-a/-b that fails (a model B that cannot open or cannot take the images; too few samples
+    /// for the methods, found after both embedded) leaves --out as it was: absent, or every file the same bytes.
+    /// </summary>
+    [Fact]
+    public void AFailedCompareWithModelsLeavesTheOutputFolderAsItWas()
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string few = Path.Combine(dir, "few");
+        Directory.CreateDirectory(few);
+        TestImages.Scenes(few, 5, 64, 48); // rdx, run by default, needs more than 5
+        string garbage = WriteBytes(dir, "garbage.onnx", Enumerable.Range(0, 4096).Select(i => (byte)(i * 131 + 7)).ToArray());
+        string small = TinyOnnx.ImageIdentity(dir, 16, 16);
+        string misfit = Path.Combine(dir, "misfit.json"); // a 16x16 model described as taking 32x32 images
+        File.WriteAllText(misfit, $$"""{ "name": "misfit", "model": "{{Path.GetFileName(small)}}", "pooling": "mean", "image": { "size": 32 } }""");
+        string output = Path.Combine(dir, "nested", "report");
+        (string[] Args, string Error)[] failing =
+        [
+            (["--model-b", garbage, "--images", images, "--methods", "kmeans"], "garbage.onnx: not an ONNX model"),
+            (["--model-b", misfit, "--images", images, "--methods", "kmeans"], "but the description makes 32x32 images"),
+            (["--model-b", model, "--images", few], "rdx cannot run on these inputs"),
+        ];
+        foreach (var (args, expected) in failing)
+        {
+            var (code, _, error) = Run(["compare", "--model-a", model, .. args, "--out", output]);
+            Assert.True(code == 2, error);
+            Assert.Contains(expected, error);
+            Assert.False(Path.Exists(Path.Combine(dir, "nested")), error); // neither --out nor the parent it would have made
+            if (args[1] != model) Assert.DoesNotContain("embedded", error); // model B failed before A embedded anything
+        }
+
+        // An existing results folder with an earlier run's embeddings and a file of the user's.
+        string[] good = ["compare", "--model-a", model, "--model-b", Path.Combine(dir, "doubled.json"), "--images", images, "--methods", "kmeans", "--out", output];
+        File.WriteAllText(good[4], $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
+        Assert.Equal(0, Run(good).Code);
+        File.WriteAllText(Path.Combine(output, "notes.txt"), "mine");
+        var before = Snapshot(output);
+        Assert.Contains(Path.Combine("embeddings", "doubled.npy"), before.Keys);
+        TestImages.Scenes(images, 13, 64, 48); // the cached embeddings are stale: a failing run would have to embed again
+        foreach (var (args, expected) in failing)
+        {
+            var (code, _, error) = Run(["compare", "--model-a", model, .. args, "--out", output]);
+            Assert.True(code == 2, error);
+            Assert.Contains(expected, error);
+            Assert.Equal(before, Snapshot(output));
+        }
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(output)!, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// A run reuses what an earlier run left in --out/embeddings, makes the rest, and --out ends with both:
+    /// the new files, the reused ones, and the earlier run's embeddings of another model.
+    /// </summary>
+    [Fact]
+    public void CompareReusesEmbeddingsFromTheOutputFolderAndKeepsTheOthers()
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string doubled = Path.Combine(dir, "doubled.json"), normalized = Path.Combine(dir, "normalized.json");
+        File.WriteAllText(doubled, $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
+        File.WriteAllText(normalized, $$"""{ "name": "normalized", "model": "{{Path.GetFileName(model)}}", "pooling": "mean", "normalize": true, "image": { "size": 32 } }""");
+        string output = Path.Combine(dir, "report"), embeddings = Path.Combine(output, "embeddings");
+        var (code, _, error) = Run("compare", "--model-a", model, "--model-b", doubled, "--images", images, "--methods", "kmeans", "--out", output);
+        Assert.True(code == 0, error);
+        var first = Snapshot(embeddings);
+        (code, _, error) = Run("compare", "--model-a", model, "--model-b", normalized, "--images", images, "--methods", "kmeans", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains($"reusing {Path.Combine(embeddings, Path.GetFileNameWithoutExtension(model))}.npy", error);
+        Assert.Contains($"normalized: embedded, kept in {Path.Combine(embeddings, "normalized.npy")}", error);
+        var second = Snapshot(embeddings);
+        foreach (var (file, hash) in first) Assert.Equal(hash, second[file]); // A reused in place, doubled kept
+        Assert.Contains("normalized.npy", second.Keys);
+        Assert.Contains("normalized.key", second.Keys);
+        Assert.Contains("\"normalized.npy\"", File.ReadAllText(Path.Combine(output, "results.json")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 }
