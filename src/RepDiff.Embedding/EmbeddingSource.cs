@@ -22,20 +22,9 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
     public (string[] Texts, string[] Ids) LoadTexts()
     {
         if (!File.Exists(Path)) throw RepDiffInputException.ForFile(Path, "not found");
-        // Read once, strictly (invalid UTF-8 is an error naming the line); the line numbers are the ids.
-        var lines = TextTokenizer.ReadStrictUtf8Lines(Path);
-        string[] texts, ids;
-        if (SampleFiles.IsJsonLines(Path, TextField))
-        {
-            var (records, numbers) = SampleFiles.TextsOfLines(lines, Path, TextField);
-            (texts, ids) = (records, numbers.Select(n => n.ToString()).ToArray());
-        }
-        else
-        {
-            texts = lines.ToArray();
-            ids = Enumerable.Range(1, texts.Length).Select(i => i.ToString()).ToArray();
-        }
+        // Through the shared reader (a line's length capped), strictly: invalid UTF-8 is an error naming the line. The line numbers are the ids.
+        var (texts, numbers) = SampleFiles.LoadNumberedTexts(Path, TextField, strictUtf8: true);
         if (texts.Length == 0) throw RepDiffInputException.ForFile(Path, "holds no texts");
-        return (texts, ids);
+        return (texts, numbers.Select(n => n.ToString()).ToArray());
     }
 }

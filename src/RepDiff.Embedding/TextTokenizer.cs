@@ -30,7 +30,7 @@ internal sealed class TextTokenizer
         if (spec.Vocab is not null)
         {
             string path = description.PathOf(spec.Vocab)!;
-            var lines = ReadStrictUtf8Lines(path);
+            var lines = SampleFiles.ReadStrictUtf8Lines(path).ToList();
             foreach (string required in new[] { "[UNK]", "[CLS]", "[SEP]" })
                 if (!lines.Contains(required)) throw RepDiffInputException.ForFile(path, $"not a WordPiece vocabulary: it has no {required} token");
             if (lines.Count(l => l.Length > 0) < 5) throw RepDiffInputException.ForFile(path, "not a WordPiece vocabulary: fewer than 5 tokens");
@@ -108,32 +108,5 @@ internal sealed class TextTokenizer
         if (bpe is not null) return bpe.Encode(text, ids[..MaxLength]);
         if (stripAccents) text = AccentFolding.Fold(text);
         return tokenizer.Encode(text, ids[..MaxLength], maskScratch, typesScratch, padTo: null);
-    }
-
-    /// <summary>The lines of a UTF-8 file; invalid UTF-8 is an error naming the line.</summary>
-    public static List<string> ReadStrictUtf8Lines(string path)
-    {
-        // Through the shared reader: regular files only, and the whole text must fit in memory (as UTF-16, ~3× the bytes).
-        var text = DecodeStrict(InputFile.ReadAllBytes(path, "its text", memoryFactor: 3), path);
-        // Line ends as the shared text reader takes them: \n, \r\n or a lone \r (not ReplaceLineEndings, which also breaks at U+2028 and others).
-        var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n').ToList();
-        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
-        return lines;
-    }
-
-    /// <summary>Decodes UTF-8 (a BOM is dropped); the first invalid byte is an error naming its line.</summary>
-    public static string DecodeStrict(byte[] bytes, string path)
-    {
-        var span = bytes.AsSpan();
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(span);
-        }
-        catch (DecoderFallbackException e)
-        {
-            int line = 1 + span[..Math.Clamp(e.Index, 0, span.Length)].Count((byte)'\n');
-            throw RepDiffInputException.ForFile(path, $"line {line} is not valid UTF-8");
-        }
     }
 }

@@ -43,21 +43,28 @@ public static class SampleFiles
     /// Texts: one per line, or JSON Lines (a .jsonl/.ndjson file, or whenever <paramref name="textField"/>
     /// is given) where each record is a string or an object whose <paramref name="textField"/> holds the text.
     /// </summary>
-    public static string[] LoadTexts(string path, string? textField = null)
+    public static string[] LoadTexts(string path, string? textField = null) => LoadNumberedTexts(path, textField).Texts;
+
+    /// <summary>
+    /// <see cref="LoadTexts"/> with the line number (from 1) each text came from. <paramref name="strictUtf8"/>:
+    /// invalid UTF-8 is an error naming its line (texts to embed) instead of becoming U+FFFD.
+    /// </summary>
+    public static (string[] Texts, int[] LineNumbers) LoadNumberedTexts(string path, string? textField = null, bool strictUtf8 = false)
     {
-        if (!IsJsonLines(path, textField)) return TextLines.ReadAll(path, MaxTextLine);
-        return TextsOfLines(TextLines.ReadAll(path, MaxTextLine), path, textField).Texts;
+        var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8);
+        if (IsJsonLines(path, textField)) return TextsOfLines(lines, path, textField);
+        return (lines, Enumerable.Range(1, lines.Length).ToArray());
     }
+
+    /// <summary>Every line of a text file (without the empty lines at its end), strictly UTF-8, each at most <see cref="MaxShortLine"/> characters.</summary>
+    public static string[] ReadStrictUtf8Lines(string path) => TextLines.ReadAll(path, MaxShortLine, strictUtf8: true);
 
     /// <summary>Whether <see cref="LoadTexts"/> reads <paramref name="path"/> as JSON Lines rather than one text per line.</summary>
     public static bool IsJsonLines(string path, string? textField)
         => textField is not null || Path.GetExtension(path).ToLowerInvariant() is ".jsonl" or ".ndjson";
 
-    /// <summary>
-    /// The texts of JSON Lines already read (for callers that read the file themselves), with the line
-    /// number (from 1) each came from; blank lines hold no record.
-    /// </summary>
-    public static (string[] Texts, int[] LineNumbers) TextsOfLines(IReadOnlyList<string> lines, string path, string? textField)
+    /// <summary>The texts of JSON Lines already read, with the line number (from 1) each came from; blank lines hold no record.</summary>
+    private static (string[] Texts, int[] LineNumbers) TextsOfLines(IReadOnlyList<string> lines, string path, string? textField)
     {
         var texts = new List<string>();
         var numbers = new List<int>();

@@ -6,6 +6,7 @@ namespace RepDiff.IO;
 /// Reads the lines of a text input with a cap on each line's length, so that a file without line
 /// breaks (a binary file, a corrupted export) costs at most the cap, not its whole size, and the error
 /// names the file and the line. Line ends are \n, \r\n or \r, as <see cref="StreamReader.ReadLine"/>.
+/// Invalid UTF-8 becomes U+FFFD, or, strictly (texts to embed, vocabularies), is an error naming its line.
 /// </summary>
 internal sealed class TextLines : IDisposable
 {
@@ -21,11 +22,12 @@ internal sealed class TextLines : IDisposable
     public int LineNumber { get; private set; }
 
     /// <param name="memoryFactor">In-memory bytes per file byte the caller will hold (UTF-16 strings: 2, plus what it builds).</param>
-    public TextLines(string path, int maxChars, int memoryFactor = 3)
+    /// <param name="strictUtf8">Invalid UTF-8 is an error naming its line instead of becoming U+FFFD.</param>
+    public TextLines(string path, int maxChars, int memoryFactor = 3, bool strictUtf8 = false)
     {
         var stream = InputFile.OpenRead(path);
         MemoryBudget.EnsureFits(path, stream.Length * memoryFactor, $"reading this {MemoryBudget.Megabytes(stream.Length)} text file");
-        reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        reader = new StreamReader(strictUtf8 ? new Utf8Check(stream, path) : stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         this.path = path;
         this.maxChars = maxChars;
     }
@@ -74,9 +76,9 @@ internal sealed class TextLines : IDisposable
     }
 
     /// <summary>Every line, without the empty lines at the end of the file.</summary>
-    public static string[] ReadAll(string path, int maxChars)
+    public static string[] ReadAll(string path, int maxChars, bool strictUtf8 = false)
     {
-        using var lines = new TextLines(path, maxChars);
+        using var lines = new TextLines(path, maxChars, strictUtf8: strictUtf8);
         var result = new List<string>();
         while (lines.Next() is { } text) result.Add(text);
         int count = result.Count;
@@ -85,4 +87,61 @@ internal sealed class TextLines : IDisposable
     }
 
     public void Dispose() => reader.Dispose();
+
+    /// <summary>
+    /// Passes a file's bytes on to the reader, checking as they go that they are UTF-8 (which a
+    /// StreamReader would replace silently); the first invalid byte is an error naming its line.
+    /// </summary>
+    private sealed class Utf8Check(Stream inner, string path) : Stream
+    {
+        private readonly Decoder decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        private char[] chars = [];
+        private int line = 1;
+        private bool afterCr;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            var bytes = buffer[..n];
+            // The decoder keeps a sequence split across reads for the next one; at the end an unfinished one is an error.
+            if (chars.Length < n + 4) chars = new char[n + 4];
+            try
+            {
+                decoder.GetChars(bytes, chars, flush: n == 0);
+            }
+            catch (DecoderFallbackException e)
+            {
+                int at = Math.Clamp(e.Index, 0, n);
+                throw RepDiffInputException.ForFile(path, $"line {line + LineEnds(bytes[..at], afterCr)} is not valid UTF-8");
+            }
+            line += LineEnds(bytes, afterCr);
+            if (n > 0) afterCr = bytes[^1] == '\r';
+            return n;
+        }
+
+        /// <summary>Line ends as the reader counts them: \n, \r\n (one) or a lone \r; a \n right after a \r that ended the previous read is not one.</summary>
+        private static int LineEnds(ReadOnlySpan<byte> bytes, bool afterCr)
+        {
+            int count = bytes.Count((byte)'\n') + bytes.Count((byte)'\r') - bytes.Count("\r\n"u8);
+            return afterCr && bytes.Length > 0 && bytes[0] == '\n' ? count - 1 : count;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }

@@ -181,6 +181,43 @@ public class EmbedCliTests
         Assert.False(Directory.Exists(Path.GetDirectoryName(output)) && Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(output)!).Any(), "nothing may be written");
     }
 
+    /// <summary>
+    /// A line one character over the texts' cap (2^24) is refused by embed and by compare --model-a/-b through the
+    /// reader `rdx --texts` uses, naming the file and the line, before anything is embedded or written.
+    /// </summary>
+    [Fact]
+    public void ATextLineOverTheCapIsOneLineNamingIt()
+    {
+        string dir = TestData.TempDir();
+        try
+        {
+            string vocab = TinyOnnx.Vocab(dir, "cat");
+            string model = TinyOnnx.TokenEcho(dir);
+            File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "cls", "text": { "vocab": "vocab.txt" } }""");
+            string texts = Path.Combine(dir, "long.txt");
+            using (var writer = new StreamWriter(texts))
+            {
+                writer.Write("cat\n");
+                writer.Write(new string('a', SampleFiles.MaxTextLine + 1));
+                writer.Write("\ncat\n");
+            }
+            string expected = $"long.txt: line 2 is longer than {SampleFiles.MaxTextLine:N0} characters";
+            string output = Path.Combine(dir, "out");
+            var (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--out", Path.Combine(output, "e.npy"));
+            Assert.True(code == 2, error);
+            Assert.Contains(expected, Assert.Single(error.Split('\n'), l => l.StartsWith("error")));
+            (code, _, error) = Run("compare", "--model-a", model, "--model-b", model, "--texts", texts, "--out", output);
+            Assert.True(code == 2, error);
+            Assert.Contains(expected, error);
+            Assert.DoesNotContain("embedded", error);
+            Assert.False(Path.Exists(output));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static string Write(string dir, string name, string text)
     {
         string path = Path.Combine(dir, name);

@@ -87,6 +87,32 @@ public class SampleFileTests
         Assert.Contains("line 2 is not valid JSON", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(bad)).Message);
     }
 
+    /// <summary>
+    /// Read strictly, invalid UTF-8 is an error naming its line, counted as the reader counts lines (\n, \r\n, lone \r)
+    /// over many buffer refills; a character split across two refills is not an error.
+    /// </summary>
+    [Fact]
+    public void StrictTextsNameTheLineOfInvalidUtf8()
+    {
+        string dir = TestData.TempDir();
+        var bytes = new List<byte>();
+        for (int i = 0; i < 30_000; i++) bytes.AddRange(i % 3 == 0 ? "é\r\n"u8.ToArray() : i % 3 == 1 ? "ab\r"u8.ToArray() : "€\n"u8.ToArray());
+        string good = Path.Combine(dir, "good.txt");
+        File.WriteAllBytes(good, [.. bytes]);
+        var (texts, lines) = SampleFiles.LoadNumberedTexts(good, strictUtf8: true);
+        Assert.Equal(30_000, texts.Length);
+        Assert.Equal(["é", "ab", "€"], texts[^3..]);
+        Assert.Equal(30_000, lines[^1]);
+        bytes.AddRange([(byte)'x', 0xC3, 0x28, (byte)'\n']);
+        string bad = Path.Combine(dir, "bad.txt");
+        File.WriteAllBytes(bad, [.. bytes]);
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(bad, strictUtf8: true));
+        Assert.Equal($"{bad}: line 30001 is not valid UTF-8", e.Message);
+        Assert.Equal("x\uFFFD(", SampleFiles.LoadTexts(bad)[^1]); // not strictly: replaced, as before
+        File.WriteAllBytes(bad, [.. "ok\n"u8, 0xE2, 0x82]); // a character cut off by the end of the file
+        Assert.Contains("line 2 is not valid UTF-8", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(bad, strictUtf8: true)).Message);
+    }
+
     [Fact]
     public void NaturalOrderComparesDigitRunsAsNumbers()
     {
