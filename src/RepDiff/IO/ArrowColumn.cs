@@ -1,8 +1,11 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Apache.Arrow;
 using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
+using Apache.Arrow.Memory;
 using Apache.Arrow.Types;
 
 namespace RepDiff.IO;
@@ -76,7 +79,62 @@ internal sealed class ArrowColumn : TableColumn
     private static ArrowStreamReader OpenReader(string path, bool fileFormat)
     {
         var stream = InputFile.OpenRead(path, 1 << 20);
-        return fileFormat ? new ArrowFileReader(stream, (Apache.Arrow.Memory.MemoryAllocator?)null, Codecs, leaveOpen: false) : new ArrowStreamReader(stream, Codecs, leaveOpen: false);
+        try
+        {
+            CheckFirstLength(path, stream, fileFormat);
+            var allocator = new BoundedAllocator(path, stream.Length);
+            return fileFormat ? new ArrowFileReader(stream, allocator, Codecs, leaveOpen: false) : new ArrowStreamReader(stream, allocator, Codecs, leaveOpen: false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The first length Apache.Arrow allocates by, checked against the file before it reads: the file format's
+    /// footer length (before the closing "ARROW1"), or the stream's first message (the schema) length. Files whose
+    /// magic is wrong are left to the library, which says so.
+    /// </summary>
+    private static void CheckFirstLength(string path, FileStream stream, bool fileFormat)
+    {
+        long size = stream.Length;
+        Span<byte> bytes = stackalloc byte[10];
+        if (fileFormat)
+        {
+            // "ARROW1", two bytes of padding, messages, the footer, its int32 length, "ARROW1".
+            if (size < 18) return;
+            stream.Position = size - 10;
+            InputFile.ReadFully(stream, bytes);
+            stream.Position = 0;
+            if (!bytes[4..].SequenceEqual("ARROW1"u8)) return;
+            CheckDeclaredLength(path, "footer length", BinaryPrimitives.ReadInt32LittleEndian(bytes), size - 18, size, "not an Arrow IPC file");
+            return;
+        }
+        int read = InputFile.ReadFully(stream, bytes[..8]);
+        stream.Position = 0;
+        if (read < 8) return;
+        // A message is its length (after the continuation marker 0xFFFFFFFF, or alone in the old format), then as many bytes.
+        bool continued = BinaryPrimitives.ReadUInt32LittleEndian(bytes) == 0xFFFFFFFF;
+        int length = BinaryPrimitives.ReadInt32LittleEndian(continued ? bytes[4..] : bytes);
+        CheckDeclaredLength(path, "first message length", length, size - (continued ? 8 : 4), size, "not an Arrow IPC stream");
+    }
+
+    /// <summary>
+    /// Apache.Arrow's allocator, which it calls with lengths read from the file (a message's body, a buffer's
+    /// decompressed size) and zero-fills: a buffer more than <see cref="Npz.MaxExpansion"/> times the file and
+    /// over <see cref="Npz.MaxExpandedBytes"/> (the rule for .npz entries) is refused before it is allocated.
+    /// </summary>
+    private sealed class BoundedAllocator(string path, long fileSize) : NativeMemoryAllocator
+    {
+        protected override IMemoryOwner<byte> AllocateInternal(int length, out int bytesAllocated)
+        {
+            if (length > Npz.MaxExpandedBytes && length > Npz.MaxExpansion * Math.Max(1, fileSize))
+                throw RepDiffInputException.ForFile(path, $"declares a buffer of {length:N0} bytes, more than {Npz.MaxExpansion} times the file's "
+                    + $"{fileSize:N0}: the file is corrupt (or a decompression bomb)");
+            return base.AllocateInternal(length, out bytesAllocated);
+        }
     }
 
     /// <summary>The float element type of a list column, or null when the column is something else.</summary>

@@ -23,6 +23,7 @@ internal static class ParquetFile
         var stream = InputFile.OpenRead(path, 1 << 20);
         try
         {
+            CheckFooterLength(path, stream);
             return Run(path, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: false));
         }
         catch
@@ -30,6 +31,25 @@ internal static class ParquetFile
             stream.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A Parquet file ends with its footer's length and "PAR1". Parquet.Net allocates whatever length is
+    /// declared before it reads, so a fake or truncated file declaring 2^31 − 1 bytes was "out of memory"
+    /// without the file's name; the length must leave room in the file for the leading "PAR1" too. Files not
+    /// ending in "PAR1" are left to the library, which says so.
+    /// </summary>
+    private static void CheckFooterLength(string path, FileStream stream)
+    {
+        long size = stream.Length;
+        if (size < 8) return;
+        Span<byte> tail = stackalloc byte[8];
+        stream.Position = size - 8;
+        int read = InputFile.ReadFully(stream, tail);
+        stream.Position = 0;
+        if (read < 8 || !tail[4..].SequenceEqual("PAR1"u8)) return;
+        uint footer = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail);
+        TableColumn.CheckDeclaredLength(path, "footer length", footer, size - 12, size, "not a Parquet file");
     }
 
     public static void Close(ParquetReader reader) => reader.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -97,6 +97,19 @@ internal abstract class TableColumn : IDisposable
         return values;
     }
 
+    /// <summary>
+    /// Checks a length read from a table file before its library allocates by it: it must fit in the
+    /// <paramref name="room"/> the file leaves for it (a fake file declaring 2^31 − 1 bytes was "out of memory").
+    /// </summary>
+    internal static void CheckDeclaredLength(string path, string what, long declared, long room, long size, string notFormat)
+    {
+        if (declared >= 0 && declared <= room) return;
+        string problem = declared < 0 ? "is negative"
+            : declared > size ? $"is larger than the file ({size:N0} bytes)"
+            : $"leaves no room for the rest of the file ({size:N0} bytes)";
+        throw RepDiffInputException.ForFile(path, $"{what} {declared} {problem}: {notFormat} or truncated");
+    }
+
     /// <summary>The error for a row that is not a list of Cols values.</summary>
     protected RepDiffInputException BadRow(long row, string problem) =>
         RepDiffInputException.ForFile(Name, $"row {row} {problem}");

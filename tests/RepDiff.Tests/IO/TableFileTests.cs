@@ -158,6 +158,47 @@ public class TableFileTests
         }
     }
 
+    /// <summary>
+    /// Lengths the libraries allocate by are checked against the file first: a fake Parquet or Arrow file whose
+    /// footer or first message declares 2^31 − 1 bytes is one line naming the file and the length (it was
+    /// "out of memory" without a name), and an Arrow body declared far beyond the file is refused before
+    /// Apache.Arrow zero-fills it (1.5 GB here).
+    /// </summary>
+    [Fact]
+    public void DeclaredLengthsBeyondTheFileAreNamed()
+    {
+        string dir = TestData.TempDir();
+        byte[] noise = Enumerable.Range(0, 20_000).Select(i => (byte)(i * 151 + 3)).ToArray();
+        byte[] huge = BitConverter.GetBytes(int.MaxValue);
+        string Write(string name, byte[] bytes)
+        {
+            string path = Path.Combine(dir, name);
+            File.WriteAllBytes(path, bytes);
+            return path;
+        }
+        foreach (var (path, message) in new[]
+        {
+            (Write("fake.parquet", [.. "PAR1"u8, .. noise, .. huge, .. "PAR1"u8]), "footer length 2147483647 is larger than the file (20,012 bytes): not a Parquet file or truncated"),
+            (Write("fake.arrow", [.. "ARROW1\0\0"u8, .. noise, .. huge, .. "ARROW1"u8]), "footer length 2147483647 is larger than the file (20,018 bytes): not an Arrow IPC file or truncated"),
+            (Write("fake-stream.arrow", [0xFF, 0xFF, 0xFF, 0xFF, .. huge, .. noise]), "first message length 2147483647 is larger than the file (20,008 bytes): not an Arrow IPC stream or truncated"),
+        })
+        {
+            var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(path, null, null, validate: true));
+            Assert.Equal($"{path}: {message}", e.Message);
+        }
+
+        // A real stream (schema, one record batch, end marker) whose batch declares a 1.5 GB body.
+        string stream = Arrow(Path.Combine(dir, "body.arrow"), [1, 2, 3], Rows(3, 4), ListKind.List, FloatType.Default, stream: true);
+        byte[] bytes = File.ReadAllBytes(stream);
+        int schemaEnd = 8 + BitConverter.ToInt32(bytes, 4), metadata = schemaEnd + 8, metadataLength = BitConverter.ToInt32(bytes, schemaEnd + 4);
+        long body = bytes.Length - (metadata + metadataLength) - 8;
+        var at = Enumerable.Range(metadata, metadataLength - 7).Where(i => BitConverter.ToInt64(bytes, i) == body).ToList();
+        BitConverter.GetBytes(1_500_000_000L).CopyTo(bytes, Assert.Single(at));
+        File.WriteAllBytes(stream, bytes);
+        var error = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(stream, null, null, validate: true));
+        Assert.StartsWith($"{stream}: declares a buffer of 1,500,000,000 bytes, more than 100 times the file's", error.Message);
+    }
+
     [Fact]
     public void ZeroRowsIsAnError()
     {
