@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using RepDiff.Numerics;
+using RepDiff.Spectral;
 
 namespace RepDiff.Metrics;
 
@@ -11,7 +12,8 @@ public static class Cka
 {
     /// <summary>
     /// Linear CKA = ‖AᶜᵀBᶜ‖²_F / (‖AᶜᵀAᶜ‖_F ‖BᶜᵀBᶜ‖_F), Aᶜ, Bᶜ column-centered. Computed through the
-    /// d×d cross-covariances, never n×n, so it scales to any n. In [0, 1].
+    /// d×d cross-covariances, so it scales to any n, or through the n×n Gram matrices when they are smaller
+    /// (more dimensions than samples). In [0, 1].
     /// </summary>
     public static double Linear(Matrix a, Matrix b)
     {
@@ -120,19 +122,33 @@ public static class Cka
 
     /// <summary>
     /// The sums linear and debiased CKA need, over column-centered A and B: ‖AᶜᵀBᶜ‖²_F, ‖AᶜᵀAᶜ‖²_F, ‖BᶜᵀBᶜ‖²_F
-    /// and the rows' squared norms. Rows are centered and multiplied in chunks whose float products are
-    /// summed in double (as SYRK does), so precision does not degrade with n and memory stays at d×d.
+    /// and the rows' squared norms. Through the feature route, rows are centered and multiplied in chunks whose
+    /// float products are summed in double (as SYRK does), so precision does not degrade with n and memory stays
+    /// at d×d. With more dimensions than samples the n×n Gram matrices K = AᶜAᶜᵀ, L = BᶜBᶜᵀ are smaller and give the
+    /// same sums: ‖AᶜᵀBᶜ‖²_F = tr(KL) = ⟨K, L⟩_F, ‖AᶜᵀAᶜ‖²_F = ‖K‖²_F, and the row norms are K's diagonal.
     /// </summary>
-    private sealed record Sums(double NormAB, double NormAA, double NormBB, double[] RowNormsA, double[] RowNormsB)
+    internal sealed record Sums(double NormAB, double NormAA, double NormBB, double[] RowNormsA, double[] RowNormsB)
     {
         private const int Chunk = 1024;
 
-        public static Sums Of(Matrix a, Matrix b)
+        public static Sums Of(Matrix a, Matrix b, bool? throughSamples = null)
         {
             if (a.Rows != b.Rows) throw new ArgumentException($"A has {a.Rows} rows and B {b.Rows}; they must describe the same samples");
             int n = a.Rows, da = a.Cols, db = b.Cols;
+            // The feature route holds two d×d Gram sums and the cross product (a double sum and a float work matrix each).
+            long featureBytes = 12 * ((long)da * da + (long)db * db + (long)da * db), sampleBytes = 2 * CenteredGram.Bytes(n);
+            if (Math.Min(featureBytes, sampleBytes) > SampleKernels.MaxBytes)
+                throw new RepDiffInputException($"linear CKA of {n} samples of {da} and {db} dimensions needs {Math.Min(featureBytes, sampleBytes) / 1e9:F1} GB "
+                    + $"(d×d or n×n sums, whichever is smaller; limit {SampleKernels.MaxBytes / 1e9:F1} GB); reduce the dimensions (e.g. with PCA) or the samples first");
             var meanA = KMeans.ColumnMeans(a);
             var meanB = KMeans.ColumnMeans(b);
+            if (throughSamples ?? sampleBytes < featureBytes)
+            {
+                var k = CenteredGram.Of(a, meanA);
+                var l = CenteredGram.Of(b, meanB);
+                var diagonal = (double[] g) => Enumerable.Range(0, n).Select(i => g[(long)i * n + i]).ToArray();
+                return new Sums(Dot(k, l), Dot(k, k), Dot(l, l), diagonal(k), diagonal(l));
+            }
             var gramA = new CovarianceAccumulator(da);
             var gramB = new CovarianceAccumulator(db);
             var cross = new double[(long)da * db];

@@ -191,6 +191,28 @@ public class CkaTests
     }
 
     [Fact]
+    public void CkaOfWideDataThroughTheGramMatricesAgreesWithTheDirectFormulasAndTheFeatureRoute()
+    {
+        // Far more dimensions than samples (over one column chunk): the n×n route is taken, and it must give the
+        // same sums as the d×d one and the definitions' values.
+        var a = Random(40, 1500, 31, shift: 3);
+        var b = new Matrix(40, 1100);
+        var noise = Random(40, 1100, 32);
+        for (int i = 0; i < 40; i++)
+            for (int j = 0; j < 1100; j++) b[i, j] = a[i, j] - 0.5f * a[i, j + 300] + noise[i, j];
+        var ka = LinearGram(a);
+        var kb = LinearGram(b);
+        Assert.Equal(BiasedHsic(ka, kb) / Math.Sqrt(BiasedHsic(ka, ka) * BiasedHsic(kb, kb)), Cka.Linear(a, b), 5);
+        Assert.Equal(UnbiasedHsic(ka, kb) / Math.Sqrt(UnbiasedHsic(ka, ka) * UnbiasedHsic(kb, kb)), Cka.LinearDebiased(a, b), 4);
+        var bySamples = Cka.Sums.Of(a, b, throughSamples: true);
+        var byFeatures = Cka.Sums.Of(a, b, throughSamples: false);
+        Assert.Equal(byFeatures.NormAB, bySamples.NormAB, 1e-6 * byFeatures.NormAB);
+        Assert.Equal(byFeatures.NormAA, bySamples.NormAA, 1e-6 * byFeatures.NormAA);
+        Assert.Equal(byFeatures.NormBB, bySamples.NormBB, 1e-6 * byFeatures.NormBB);
+        for (int i = 0; i < 40; i++) Assert.Equal(byFeatures.RowNormsA[i], bySamples.RowNormsA[i], 1e-5 * byFeatures.RowNormsA[i]);
+    }
+
+    [Fact]
     public void LinearCkaOverManyChunksMatchesADoubleReference()
     {
         // 3,000 rows (three row chunks) far from the origin: centering and chunked sums must keep precision.

@@ -147,6 +147,27 @@ public class NumericsFeatureTests
     }
 
     [Fact]
+    public void PcaOfWideDataThroughTheGramMatrixMatchesTheCovarianceRoute()
+    {
+        // More dimensions than samples (two column chunks), far from the origin: the n×n route must give the same
+        // variances, components (signed alike) and scores as the d×d one.
+        var rng = Rng.Create(8);
+        var x = new Matrix(30, 1500);
+        for (int i = 0; i < 30; i++)
+            for (int j = 0; j < 1500; j++) x[i, j] = (float)(50 + (j % 7 + 1) * Rng.Normal(rng));
+        var byFeatures = Pca.Fit(x, 4, throughSamples: false);
+        var bySamples = Pca.Fit(x, 4, throughSamples: true);
+        var scoresF = Pca.Transform(byFeatures, x);
+        var scoresS = Pca.Transform(bySamples, x);
+        for (int c = 0; c < 4; c++)
+        {
+            Assert.Equal(byFeatures.ExplainedVariance[c], bySamples.ExplainedVariance[c], 1e-6 * byFeatures.ExplainedVariance[0]);
+            for (int j = 0; j < 1500; j++) Assert.Equal(byFeatures.Components[c, j], bySamples.Components[c, j], 1e-4);
+            for (int i = 0; i < 30; i++) Assert.Equal(scoresF[i, c], scoresS[i, c], 1e-3 * Math.Sqrt(byFeatures.ExplainedVariance[0]));
+        }
+    }
+
+    [Fact]
     public void RngIsSeededAndNormal()
     {
         var a = Rng.Create(5);
