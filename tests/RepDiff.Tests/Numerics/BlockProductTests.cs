@@ -6,7 +6,7 @@ namespace RepDiff.Tests.Numerics;
 public class BlockProductTests
 {
     /// <summary>
-    /// Every entry is the chain of multiply-adds over j = from..to−1 in order (fused in whole tiles of rows), whatever the
+    /// Every entry is the chain of fused multiply-adds over j = from..to−1 in order, for whole and partial tiles of rows, whatever the
     /// vector width and however the range is cut into chunks: bit for bit, for ranges shorter than a chunk, across
     /// several chunks, and empty.
     /// </summary>
@@ -32,14 +32,14 @@ public class BlockProductTests
                     for (int c = 0; c < width; c++)
                     {
                         double sum = 0;
-                        for (int j = from; j < to; j++)
-                        {
-                            double product = a[(r0 + t) * d + j] * source[j * width + c];
-                            // A whole tile of rows runs fused multiply-adds; a partial one, the plain loop.
-                            sum = count == rows ? Math.FusedMultiplyAdd(a[(r0 + t) * d + j], source[j * width + c], sum) : sum + product;
-                        }
+                        // Whole and partial tiles alike run one fused multiply-add per term, in column order.
+                        for (int j = from; j < to; j++) sum = Math.FusedMultiplyAdd(a[(r0 + t) * d + j], source[j * width + c], sum);
                         Assert.Equal(sum, dest[(r0 + t) * width + c]);
                     }
+                // Rows outside [r0, r0 + count) are not this call's: a partial tile's padding must not reach them.
+                for (int i = 0; i < 12; i++)
+                    if (i < r0 || i >= r0 + count)
+                        Assert.All(dest.AsSpan(i * width, width).ToArray(), v => Assert.True(double.IsNaN(v)));
             }
     }
 }
