@@ -139,6 +139,17 @@ public sealed class RandomFourierFeatures
     /// <summary>Largest frequency read from a file: with inputs below 1e15 (<see cref="IO.ValueRange"/>) phases stay below 1e37.</summary>
     public const double MaxFrequency = 1e16;
 
+    /// <summary>Smallest bandwidth the sampled frequencies (of order 1/sigma) allow: see <see cref="MaxFrequency"/>.</summary>
+    public const double MinSigma = 1 / MaxFrequency;
+
+    /// <summary>Refuses a bandwidth whose frequencies would overflow the features' phases, naming the option.</summary>
+    public static void CheckSigma(double sigma, string property)
+    {
+        if (sigma < MinSigma)
+            throw new Options.InvalidOptionException(property,
+                $"{sigma:G3} is below {MinSigma:0e0}: random Fourier frequencies are of order 1/sigma and beyond {MaxFrequency:0e0} their phases overflow; the exact route takes it");
+    }
+
     public static RandomFourierFeatures Load(string npyPath, int expectedInputDim)
     {
         var omega = Npy.ReadMatrix(npyPath);

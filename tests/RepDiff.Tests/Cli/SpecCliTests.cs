@@ -77,6 +77,29 @@ public class SpecCliTests
     }
 
     [Fact]
+    public void BandwidthsTooSmallForRandomFeaturesAreRejected()
+    {
+        // Frequencies of order 1/sigma beyond 1e16 overflow the features' phases (this was exit 1, "non-finite entries").
+        AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "--sigma-a: 1E-20 is below 1e-16", "spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"),
+            "--route", "rff", "--sigma-a", "1e-20");
+        AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "--sigma: 1E-30 is below 1e-16", "finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"),
+            "--route", "rff", "--sigma", "1e-30");
+    }
+
+    [Fact]
+    public void SpecAlignRefusesAMapTooLargeForMemoryBeforeAllocating()
+    {
+        // 17,000 dimensions: W and its Adam state would take 9.2 GB (it was "out of memory", naming nothing).
+        string tmp = TestData.TempDir();
+        var rng = new Random(3);
+        var wide = new Matrix(10, 17_000);
+        for (int i = 0; i < wide.Data.Length; i++) wide.Data[i] = (float)rng.NextDouble();
+        string path = Path.Combine(tmp, "wide.npy");
+        Npy.Write(path, wide);
+        AssertBadInput(Path.Combine(tmp, "out"), "wide.npy's 17000 dimensions need 9.2 GB", "spec-align", path, path);
+    }
+
+    [Fact]
     public void FrequenciesOfTheWrongDimensionAreRejected()
     {
         // planted_omega_b is 40 × 300 but A has 24 dimensions.

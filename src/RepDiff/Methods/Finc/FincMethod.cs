@@ -35,6 +35,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
         double? sigma = o.Omega is null
             ? o.Sigma ?? Bandwidth.Median(new StackedRows(sets.Test, sets.Reference), o.Seed, $"{sets.NameTest} and {sets.NameRef}", nameof(o.Sigma))
             : null;
+        if (route == FincRoute.Rff && sigma is { } given) RandomFourierFeatures.CheckSigma(given, nameof(o.Sigma));
         return o with { Route = route, Sigma = sigma };
     }
 

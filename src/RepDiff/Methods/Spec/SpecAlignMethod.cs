@@ -17,6 +17,11 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
     protected override void Validate(RepresentationPair pair, SpecAlignOptions options)
     {
         if (pair.N < 8) throw new RepDiffInputException($"SPEC-align needs at least 8 samples, got {pair.N}");
+        // W, its gradient and Adam's two moments: four d_B × d_B double matrices.
+        long bytes = 32L * pair.B.Cols * pair.B.Cols;
+        if (bytes > SampleKernels.MaxBytes)
+            throw new RepDiffInputException($"SPEC-align learns a d_B × d_B map: {pair.NameB}'s {pair.B.Cols} dimensions need {bytes / 1e9:F1} GB "
+                + $"(limit {SampleKernels.MaxBytes / 1e9:F1} GB); reduce them first (e.g. with PCA)");
     }
 
     protected override Explanation Explain(RepresentationPair pair, SpecAlignOptions options, IProgress<ProgressUpdate>? progress)
