@@ -38,6 +38,7 @@ internal static class MethodCommand
             var clock = Stopwatch.StartNew();
             using var opened = inputs.Spec(parse).Open();
             var pair = FitValueRange(opened, options);
+            if (trust.Validates()) HeldOutValidation.CheckSize(pair);
             double opening = clock.Elapsed.TotalSeconds;
             var explanation = ProgressDisplay.Run(progress =>
             {
@@ -86,6 +87,7 @@ internal static class MethodCommand
                 NameTest = Path.GetFileName(testPath),
                 NameRef = Path.GetFileName(refPath),
             };
+            if (trust.Validates()) HeldOutValidation.CheckSize(sets);
             var explanation = ProgressDisplay.Run(progress =>
             {
                 var result = method.Run(sets, options, progress);

@@ -39,11 +39,12 @@ public sealed class Comparison
         TrustOptions? trust = null)
     {
         if (runs.Count == 0) throw new RepDiffInputException("no method to run");
+        if (trust?.Validates() == true) HeldOutValidation.CheckSize(pair);
         var timings = new Dictionary<string, double>();
         var total = Stopwatch.StartNew();
         var explanations = new List<Explanation>();
         // Every method is validated on one split, so what validation computes apart from the method is computed once.
-        using var split = trust?.Validates() == true && pair.N >= HeldOutValidation.MinSamples ? HeldOutSplit.Of(pair, seed) : null;
+        using var split = trust?.Validates() == true ? HeldOutSplit.Of(pair, seed) : null;
         foreach (var (method, options) in runs)
         {
             var clock = Stopwatch.StartNew();

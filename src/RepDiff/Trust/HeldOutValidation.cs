@@ -53,7 +53,7 @@ public static class HeldOutValidation
     public static void Run(IPairMethod method, MethodOptions options, RepresentationPair pair, Explanation full, IProgress<ProgressUpdate>? progress = null,
         HeldOutSplit? split = null)
     {
-        CheckSize(pair.N);
+        CheckSize(pair);
         var clock = Stopwatch.StartNew();
         HeldOutSplit? own = split is not null && split.Serves(pair, options.Seed) ? null : HeldOutSplit.Of(pair, options.Seed);
         try
@@ -139,7 +139,7 @@ public static class HeldOutValidation
     /// </summary>
     public static void Run(ISampleSetMethod method, MethodOptions options, SampleSets sets, Explanation full, IProgress<ProgressUpdate>? progress = null)
     {
-        CheckSize(Math.Min(sets.Test.Rows, sets.Reference.Rows) * 2);
+        CheckSize(sets);
         var clock = Stopwatch.StartNew();
         int seed = HeldOutSplit.SeedFor(options.Seed);
         int nt = sets.Test.Rows, nr = sets.Reference.Rows;
@@ -185,6 +185,12 @@ public static class HeldOutValidation
         full.Timings["validation"] = clock.Elapsed.TotalSeconds;
         progress.Report("validation: held-out groups", 1);
     }
+
+    /// <summary>Refuses a pair too small to split; callers check before the method runs, so the refusal costs no work.</summary>
+    public static void CheckSize(RepresentationPair pair) => CheckSize(pair.N);
+
+    /// <summary>Refuses sample sets whose smaller set is too small to split in two.</summary>
+    public static void CheckSize(SampleSets sets) => CheckSize(Math.Min(sets.Test.Rows, sets.Reference.Rows) * 2);
 
     private static void CheckSize(int n)
     {

@@ -45,6 +45,25 @@ public class BaselineCliTests
         }
     }
 
+    [Theory]
+    [InlineData("rdx", "--validate")]
+    [InlineData("compare", "--trust")]
+    public void TooFewSamplesToValidateAreRefusedBeforeAnyMethodRuns(string command, string flag)
+    {
+        // 30 samples cannot be split into halves to validate on: one line, before any work (no progress lines first).
+        string tmp = TestData.TempDir();
+        string a = Path.Combine(tmp, "a30.npy"), b = Path.Combine(tmp, "b30.npy");
+        global::RepDiff.IO.Npy.Write(a, TestData.LoadFixture("planted_a.npy").SelectRows(Enumerable.Range(0, 30).ToArray()));
+        global::RepDiff.IO.Npy.Write(b, TestData.LoadFixture("planted_b.npy").SelectRows(Enumerable.Range(0, 30).ToArray()));
+        var stderr = new StringWriter();
+        string dir = Path.Combine(tmp, "out");
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), [command, a, b, flag, "--out", dir], new StringWriter(), stderr);
+        Assert.Equal(2, code);
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("error: --validate: needs at least 40 samples to split into a discovery and a validation half; there are 30", Assert.Single(lines));
+        Assert.False(Directory.Exists(dir));
+    }
+
     [Fact]
     public void BadOptionsExitWithCodeTwo()
     {
