@@ -47,10 +47,7 @@ public sealed class DenseSymmetricOperator : IBlockSymmetricOperator
         int blocks = (n + Block - 1) / Block;
         int lanes = Math.Min(Lanes, blocks);
         partial ??= Enumerable.Range(0, Lanes).Select(_ => new double[n]).ToArray();
-        // Two blocks of the triangle split its work 3:1, so a second thread could save a quarter at most, less than
-        // waking it costs when products come one after another (KODA at n = 500: 3.5 s of modes on one thread, 4.1–4.8 on two).
-        int threads = blocks <= 2 ? 1 : Environment.ProcessorCount;
-        Gemm.ParallelFor(lanes, threads, lane =>
+        Gemm.ParallelFor(lanes, Environment.ProcessorCount, lane =>
         {
             var acc = partial[lane];
             Array.Clear(acc);

@@ -254,7 +254,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     /// </summary>
     /// <param name="difference">n² doubles to hold K_x − λK_y (reused from one λ to the next).</param>
     /// <param name="product">The dense operator over <paramref name="difference"/>: it reads one triangle per product, half
-    /// the bytes of whole rows, and a search makes thousands of products (at n = 500 they were most of KODA's time).</param>
+    /// the bytes of whole rows, and a search makes thousands of products.</param>
     private sealed class ProjectedDifference : ISymmetricOperator
     {
         private readonly DenseSymmetricOperator product;
