@@ -102,7 +102,7 @@ internal static class CompareCommand
     public static IReadOnlyList<IPairMethod> Applying(IReadOnlyList<IPairMethod> chosen, RepresentationPair pair)
     {
         foreach (var method in chosen)
-            if (!method.Applies(pair)) throw new RepDiffInputException($"--methods: {method.Name} does not apply to these inputs");
+            if (!method.Applies(pair)) throw new RepDiffInputException($"--methods: {method.Name}: {method.WhyNotApplicable(pair)}");
         return chosen;
     }
 }

@@ -9,6 +9,9 @@ public interface IPairMethod : IMethod
     /// <summary>Whether the method can run on this pair at all (compare skips it otherwise).</summary>
     bool Applies(RepresentationPair pair) => true;
 
+    /// <summary>Why it does not apply to this pair, for the error when --methods names it anyway.</summary>
+    string WhyNotApplicable(RepresentationPair pair) => "it does not apply to these inputs";
+
     /// <summary>Validates the options, runs, and returns the explanation with the resolved options as its parameters.</summary>
     Explanation Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
 }

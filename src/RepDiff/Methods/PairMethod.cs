@@ -16,6 +16,7 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
     public MethodOptions DefaultOptions() => new TOptions();
     public virtual bool InCompareByDefault => true;
     public virtual bool Applies(RepresentationPair pair) => true;
+    public virtual string WhyNotApplicable(RepresentationPair pair) => "it does not apply to these inputs";
     public virtual bool RetrainsOnEveryRerun => false;
 
     public Explanation Run(RepresentationPair pair, TOptions options, IProgress<ProgressUpdate>? progress = null)

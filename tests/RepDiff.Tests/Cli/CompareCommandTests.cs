@@ -78,6 +78,27 @@ public class CompareCommandTests
     }
 
     [Fact]
+    public void AMethodNamedForAPairItDoesNotApplyToSaysWhy()
+    {
+        // KODA runs in compare up to 1,000 samples: naming it for 1,100 says so and where to go, before any work.
+        string dir = TestData.TempDir();
+        var rng = new Random(6);
+        string Write(string name)
+        {
+            var m = new Matrix(1100, 4);
+            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)rng.NextDouble();
+            string path = Path.Combine(dir, name);
+            global::RepDiff.IO.Npy.Write(path, m);
+            return path;
+        }
+        var (code, _, stderr) = Run("compare", Write("a.npy"), Write("b.npy"), "--methods", "rdx,koda", "--out", Path.Combine(dir, "out"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: --methods: koda: compare runs it on at most 1,000 samples (an n×n eigensolve for every λ of its search), "
+            + "and there are 1,100; run `repdiff koda` (up to 1,500 samples, more with --epsilon)", stderr.Trim());
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    [Fact]
     public void AMethodThatCannotRunWithItsDefaultsIsNamedWithTheWayAround()
     {
         // Most rows identical: the median rule gives SPEC no bandwidth, an option compare does not take.

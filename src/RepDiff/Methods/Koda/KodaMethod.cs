@@ -21,7 +21,14 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
 {
     public override string Name => "koda";
     public override string Description => "KODA: modes one kernel clusters strongly while the other's quadratic form stays below epsilon.";
-    public override bool Applies(RepresentationPair pair) => pair.N <= 1000;
+    public override bool Applies(RepresentationPair pair) => pair.N <= CompareLimit;
+
+    public override string WhyNotApplicable(RepresentationPair pair) =>
+        $"compare runs it on at most {CompareLimit:N0} samples (an n×n eigensolve for every λ of its search), and there are {pair.N:N0}; "
+        + $"run `repdiff koda` (up to {AllEigenvaluesLimit:N0} samples, more with --epsilon)";
+
+    /// <summary>Most samples compare gives KODA.</summary>
+    private const int CompareLimit = 1000;
 
     /// <summary>Largest n whose kernel the default epsilon decomposes fully (every eigenvalue, O(n³)).</summary>
     private const int AllEigenvaluesLimit = 1500;
