@@ -136,7 +136,7 @@ public static class Cka
             if (a.Rows != b.Rows) throw new ArgumentException($"A has {a.Rows} rows and B {b.Rows}; they must describe the same samples");
             int n = a.Rows, da = a.Cols, db = b.Cols;
             // The feature route holds two d×d Gram sums and the cross product (a double sum and a float work matrix each).
-            long featureBytes = 12 * ((long)da * da + (long)db * db + (long)da * db), sampleBytes = 2 * CenteredGram.Bytes(n);
+            long featureBytes = 12 * ((long)da * da + (long)db * db + (long)da * db), sampleBytes = 2 * SampleKernels.Bytes(n);
             if (Math.Min(featureBytes, sampleBytes) > SampleKernels.MaxBytes)
                 throw new RepDiffInputException($"linear CKA of {n} samples of {da} and {db} dimensions needs {Math.Min(featureBytes, sampleBytes) / 1e9:F1} GB "
                     + $"(d×d or n×n sums, whichever is smaller; limit {SampleKernels.MaxBytes / 1e9:F1} GB); reduce the dimensions (e.g. with PCA) or the samples first");
@@ -144,8 +144,10 @@ public static class Cka
             var meanB = KMeans.ColumnMeans(b);
             if (throughSamples ?? sampleBytes < featureBytes)
             {
-                var k = CenteredGram.Of(a, meanA);
-                var l = CenteredGram.Of(b, meanB);
+                // The kernel of explicit features: here the centred rows themselves.
+                double[] k = new double[(long)n * n], l = new double[(long)n * n];
+                SampleKernels.AddGram(Distances.Centre(a, meanA), 1, k);
+                SampleKernels.AddGram(Distances.Centre(b, meanB), 1, l);
                 var diagonal = (double[] g) => Enumerable.Range(0, n).Select(i => g[(long)i * n + i]).ToArray();
                 return new Sums(Dot(k, l), Dot(k, k), Dot(l, l), diagonal(k), diagonal(l));
             }

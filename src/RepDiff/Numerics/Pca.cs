@@ -19,7 +19,7 @@ public static class Pca
         int n = x.Rows, d = x.Cols;
         if (components < 1 || components > Math.Min(n, d))
             throw new RepDiffInputException($"cannot fit {components} principal components to {n} samples of {d} dimensions (at most {Math.Min(n, d)})");
-        long bytes = CenteredGram.Bytes(Math.Min(n, d));
+        long bytes = SampleKernels.Bytes(Math.Min(n, d));
         if (bytes > SampleKernels.MaxBytes)
             throw new RepDiffInputException($"PCA of {n} samples of {d} dimensions needs {bytes / 1e9:F1} GB (a d×d or n×n matrix, whichever is smaller; "
                 + $"limit {SampleKernels.MaxBytes / 1e9:F1} GB); reduce the dimensions or the samples first");
@@ -56,7 +56,8 @@ public static class Pca
     private static PcaResult ThroughSamples(Matrix x, float[] mean, int components)
     {
         int n = x.Rows, d = x.Cols;
-        var gram = CenteredGram.Of(x, mean);
+        var gram = new double[(long)n * n];
+        SampleKernels.AddGram(Distances.Centre(x, mean), 1, gram);
         TensorPrimitives.Divide(gram, Math.Max(1, n - 1), gram);
         var eig = Lanczos.Solve(new DenseSymmetricOperator(gram, n), components, EigenTarget.Largest);
         var result = new Matrix(components, d);
