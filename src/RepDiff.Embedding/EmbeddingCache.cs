@@ -19,6 +19,8 @@ public static class EmbeddingCache
     {
         string key = Key(model, source);
         if (Find(model, dir, stem, key) is { } cached) return cached;
+        // A folder or device where the key goes cannot be replaced: say so before embedding, not after.
+        OutputFolder.CheckTarget(KeyPath(dir, stem), "the embedding cache");
         EmbedJob.Run(model, source, NpyPath(dir, stem), options, progress, started);
         return Keep(model.DisplayName, dir, stem, key);
     }
@@ -26,10 +28,24 @@ public static class EmbeddingCache
     /// <summary>DIR/STEM's embeddings when they exist and were made with this <paramref name="key"/> (<see cref="Key"/>); else null.</summary>
     public static Entry? Find(ModelDescription model, string dir, string stem, string key)
     {
-        string output = NpyPath(dir, stem), ids = EmbeddingFileWriter.IdsPath(output), keyPath = KeyPath(dir, stem);
-        return File.Exists(output) && File.Exists(ids) && File.Exists(keyPath) && File.ReadAllText(keyPath).Trim() == key
+        string output = NpyPath(dir, stem), ids = EmbeddingFileWriter.IdsPath(output);
+        return File.Exists(output) && File.Exists(ids) && ReadKey(KeyPath(dir, stem)) == key
             ? new Entry(output, ids, model.DisplayName, true) : null;
     }
+
+    /// <summary>
+    /// The key recorded in a cache entry, or null when there is none to trust. Only a short regular file is read:
+    /// a FIFO there made File.ReadAllText wait forever, and a huge file was read whole; either is simply not a hit
+    /// (the embeddings are made again and the key rewritten, or refused by <see cref="Keep"/> if it cannot be).
+    /// </summary>
+    private static string? ReadKey(string path)
+    {
+        try { return InputFile.ReadAllText(path, MaxKeyBytes, "a cache key").Trim(); }
+        catch (RepDiffInputException) { return null; }
+    }
+
+    /// <summary>A key is 64 hex digits and a line end; anything much larger was not written here.</summary>
+    private const int MaxKeyBytes = 4096;
 
     /// <summary>
     /// Embeds inputs already read with a model already open into DIR/STEM and records the key, for a caller

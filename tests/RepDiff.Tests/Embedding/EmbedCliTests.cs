@@ -249,6 +249,46 @@ public class EmbedCliTests
         Assert.Equal(6, Npy.ReadMatrix(changed.Path).Rows);
     }
 
+    /// <summary>
+    /// A cache key that is not a short regular file is no hit: a FIFO made Find wait forever in File.ReadAllText and a
+    /// huge file was read whole. compare embeds again and its new key replaces it; the cache folder of the demo, which
+    /// cannot replace a FIFO, says so before embedding anything.
+    /// </summary>
+    [Fact]
+    public async Task ACacheKeyThatIsAFifoOrHugeIsNoHit()
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string output = Path.Combine(dir, "report");
+        string[] args = ["compare", "--model-a", model, "--model-b", model, "--images", images, "--methods", "kmeans", "--out", output];
+        Assert.Equal(0, Run(args).Code);
+        string keyPath = Directory.GetFiles(Path.Combine(output, "embeddings"), "*.key").Order().First();
+        string key = File.ReadAllText(keyPath);
+        File.Delete(keyPath);
+        RepDiff.Tests.Robustness.CliHarness.Fifo(keyPath);
+        // Before, this run never returned: WaitAsync fails the test after a minute instead of hanging it.
+        var (code, _, error) = await Task.Run(() => Run(args)).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, error);
+        Assert.Contains("embedded", error);
+        Assert.Equal(FileKind.Regular, FileKind.Of(keyPath));
+        Assert.Equal(key, File.ReadAllText(keyPath));
+
+        // A sparse 1 GB file holding the right key first is not read whole, and not taken for the key.
+        using (var huge = File.OpenWrite(keyPath)) huge.SetLength(1L << 30);
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains("embedded", error);
+        Assert.Equal(key, File.ReadAllText(keyPath));
+
+        var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
+        string cache = Path.Combine(dir, "cache");
+        Directory.CreateDirectory(cache);
+        RepDiff.Tests.Robustness.CliHarness.Fifo(Path.Combine(cache, "a.key"));
+        var e = Assert.Throws<RepDiffInputException>(() => EmbeddingCache.Embed(description, new EmbeddingSource(images, Texts: false), cache, "a", new EmbedderOptions()));
+        Assert.Equal($"the embedding cache: {Path.Combine(cache, "a.key")} is a FIFO (named pipe); RepDiff will not replace it with a file", e.Message);
+        Assert.False(File.Exists(Path.Combine(cache, "a.npy")));
+    }
+
     [Fact]
     public void CompareEmbedsWithBothModelsAndReusesTheirEmbeddings()
     {
