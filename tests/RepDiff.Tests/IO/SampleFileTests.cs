@@ -88,6 +88,27 @@ public class SampleFileTests
     }
 
     /// <summary>
+    /// A text field holding anything but a string is an error naming the line, the field and what it holds: it was
+    /// embedded as its raw JSON ("null", "42", "[1, 2]"). A string that looks like one of them is still a text.
+    /// </summary>
+    [Fact]
+    public void JsonLinesTextFieldsThatAreNotStringsAreNamed()
+    {
+        string dir = TestData.TempDir();
+        string valid = "{\"text\": \"a cat\"}\n{\"text\": \"null\"}\n";
+        string good = GoldenFileTests.WriteText(dir, "good.jsonl", valid);
+        Assert.Equal(["a cat", "null"], SampleFiles.LoadTexts(good, "text"));
+        foreach (var (json, kind) in new[] { ("42", "a number"), ("-1.5e3", "a number"), ("true", "a boolean"), ("false", "a boolean"),
+            ("null", "null"), ("{\"en\": \"a dog\"}", "an object"), ("[\"a\", \"dog\"]", "an array") })
+        {
+            // Line 4: after the two valid records and a blank line, which holds no record but is counted.
+            string path = GoldenFileTests.WriteText(dir, "texts.jsonl", valid + "\n{\"id\": 3, \"text\": " + json + "}\n{\"text\": \"b\"}\n");
+            var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(path, "text"));
+            Assert.Equal($"{path}: line 4: field 'text' is {kind}, not a string", e.Message);
+        }
+    }
+
+    /// <summary>
     /// Read strictly, invalid UTF-8 is an error naming its line, counted as the reader counts lines (\n, \r\n, lone \r)
     /// over many buffer refills; a character split across two refills is not an error.
     /// </summary>
