@@ -45,27 +45,28 @@ public sealed class Comparison
         var explanations = new List<Explanation>();
         // Every method is validated on one split, so what validation computes apart from the method is computed once.
         using var split = trust?.Validates() == true ? HeldOutSplit.Of(pair, seed) : null;
-        foreach (var (method, options) in runs)
+        // Every method's options are checked and resolved before any method runs: a bandwidth that cannot be found
+        // for the third method stops the comparison at once, not after the first two have run.
+        var prepared = new MethodOptions[runs.Count];
+        var preparing = new double[runs.Count];
+        for (int m = 0; m < runs.Count; m++)
         {
             var clock = Stopwatch.StartNew();
-            Explanation explanation;
-            try
+            var (method, options) = runs[m];
+            prepared[m] = ForMethod(method, runs, () => method.Prepare(pair, options, progress));
+            preparing[m] = clock.Elapsed.TotalSeconds;
+        }
+        for (int m = 0; m < runs.Count; m++)
+        {
+            var (method, options) = runs[m];
+            var clock = Stopwatch.StartNew();
+            var explanation = ForMethod(method, runs, () => method.Run(pair, prepared[m], progress));
+            if (preparing[m] >= 1e-3)
             {
-                explanation = method.Run(pair, options, progress);
+                explanation.Timings["resolve_options"] = preparing[m];
+                explanation.Timings["total"] += preparing[m];
             }
-            catch (InvalidOptionException e)
-            {
-                // A comparison sets no method's options, so say where the option can be given, or how to leave the method out.
-                string others = string.Join(",", runs.Select(r => r.Method.Name).Where(name => name != method.Name));
-                string flag = OptionSpec.FlagOf(e.Property);
-                throw new RepDiffInputException($"{method.Name} cannot run on these inputs ({flag}: {e.Problem}); " +
-                    $"run `repdiff {method.Name}` to set {flag}{(others.Length == 0 ? "" : $", or leave {method.Name} out with --methods {others}")}");
-            }
-            catch (RepDiffInputException e)
-            {
-                throw new RepDiffInputException($"{method.Name}: {e.Message}");
-            }
-            timings[method.Name] = clock.Elapsed.TotalSeconds;
+            timings[method.Name] = preparing[m] + clock.Elapsed.TotalSeconds;
             clock.Restart();
             progress.Report($"scoring {method.Name} (BSR)", 0);
             ExplanationScoring.Score(explanation, pair);
@@ -91,6 +92,27 @@ public sealed class Comparison
         timings["context"] = contextClock.Elapsed.TotalSeconds;
         timings["total"] = total.Elapsed.TotalSeconds;
         return new Comparison { Pair = pair, Explanations = explanations, Context = context, Seed = seed, Timings = timings };
+    }
+
+    /// <summary>Prepares or runs one method of a comparison, naming the method, and the flag and how to leave it out, in any input error.</summary>
+    private static T ForMethod<T>(IPairMethod method, IReadOnlyList<MethodRun> runs, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (InvalidOptionException e)
+        {
+            // A comparison sets no method's options, so say where the option can be given, or how to leave the method out.
+            string others = string.Join(",", runs.Select(r => r.Method.Name).Where(name => name != method.Name));
+            string flag = OptionSpec.FlagOf(e.Property);
+            throw new RepDiffInputException($"{method.Name} cannot run on these inputs ({flag}: {e.Problem}); " +
+                $"run `repdiff {method.Name}` to set {flag}{(others.Length == 0 ? "" : $", or leave {method.Name} out with --methods {others}")}");
+        }
+        catch (RepDiffInputException e)
+        {
+            throw new RepDiffInputException($"{method.Name}: {e.Message}");
+        }
     }
 
     /// <summary>Runs a trust stage of one method, naming the method and the stage in any input error it raises.</summary>

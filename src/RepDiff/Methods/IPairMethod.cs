@@ -12,6 +12,13 @@ public interface IPairMethod : IMethod
     /// <summary>Why it does not apply to this pair, for the error when --methods names it anyway.</summary>
     string WhyNotApplicable(RepresentationPair pair) => "it does not apply to these inputs";
 
+    /// <summary>
+    /// What <see cref="Run"/> does before the method itself: checks the options against the pair and resolves what is
+    /// decided at run time (a median bandwidth, a default gamma). Resolved options resolve to themselves, so running with
+    /// them repeats none of this; `compare` prepares every method first, so a bad option stops it before any method runs.
+    /// </summary>
+    MethodOptions Prepare(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
+
     /// <summary>Validates the options, runs, and returns the explanation with the resolved options as its parameters.</summary>
     Explanation Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
 }

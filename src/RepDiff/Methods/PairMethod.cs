@@ -27,6 +27,14 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
             return explanation;
         });
 
+    MethodOptions IPairMethod.Prepare(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress)
+    {
+        var typed = MethodTemplate.Cast<TOptions>(this, options);
+        OptionsSchema.Validate(typed);
+        Validate(pair, typed);
+        return Resolve(pair, typed, progress);
+    }
+
     Explanation IPairMethod.Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress)
         => Run(pair, MethodTemplate.Cast<TOptions>(this, options), progress);
 

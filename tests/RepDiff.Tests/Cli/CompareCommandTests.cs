@@ -115,6 +115,8 @@ public class CompareCommandTests
         Assert.Equal("error: spec cannot run on these inputs (--sigma-a: not given, and the median pairwise distance of a.npy is 0 " +
             "(most rows are identical), so the median rule gives no bandwidth; give one); run `repdiff spec` to set --sigma-a, or leave spec out with --methods pca",
             stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last());
+        // Found before any method ran: pca, first in the list, reported no progress.
+        Assert.DoesNotContain(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipLast(1), line => line.Contains("pca"));
         Assert.False(Directory.Exists(outDir));
         // Left out as the message says, the comparison runs.
         Assert.Equal(0, Run("compare", pathA, pathB, "--methods", "pca", "--out", outDir).Code);
