@@ -56,6 +56,7 @@ internal sealed class ParquetColumn : TableColumn
         for (int g = 0; g < ChunkCount; g++)
         {
             if (ChunkRows(g) == 0) continue;
+            CheckLayout(g);
             using var raw = ReadRaw(g);
             var rep = raw.RepetitionLevels;
             var def = raw.DefinitionLevels;
@@ -70,6 +71,15 @@ internal sealed class ParquetColumn : TableColumn
     }
 
     private bool ListIsNullable => leaf.MaxDefinitionLevel - (leaf.IsNullable ? 1 : 0) >= 2;
+
+    /// <summary>A row group's declared sizes, before Parquet.Net allocates by them and before its rows × Cols floats are.</summary>
+    private void CheckLayout(int group) => ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, leaf, scalar: false, bytesPerRow: 4L * Cols);
+
+    protected override void CheckChunkSize(int chunk)
+    {
+        base.CheckChunkSize(chunk);
+        CheckLayout(chunk);
+    }
 
     private RawColumnData ReadRaw(int group)
     {

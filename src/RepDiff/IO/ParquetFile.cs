@@ -50,6 +50,7 @@ internal static class ParquetFile
         if (read < 8 || !tail[4..].SequenceEqual("PAR1"u8)) return;
         uint footer = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail);
         TableColumn.CheckDeclaredLength(path, "footer length", footer, size - 12, size, "not a Parquet file");
+        ParquetLayout.CheckFooter(path, stream, footer);
     }
 
     public static void Close(ParquetReader reader) => reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -86,8 +87,14 @@ internal static class ParquetFile
     public static (string?[] Text, double[]? Numbers) ReadScalar(string path, ParquetReader reader, DataField field)
     {
         long total = 0;
-        for (int g = 0; g < reader.RowGroupCount; g++) total += reader.RowGroups[g].RowCount;
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            // Each value becomes a string and a number (16 bytes), before and after Parquet.Net has decoded it.
+            ParquetLayout.CheckChunk(path, reader.RowGroups[g], g, field, scalar: true, bytesPerRow: 16);
+            total += reader.RowGroups[g].RowCount;
+        }
         if (total > Array.MaxLength) throw RepDiffInputException.ForFile(path, $"has {total} rows; too many to read");
+        MemoryBudget.EnsureFits(path, total * 16, $"column '{field.Name}' of {total:N0} rows");
         var text = new string?[total];
         double[]? numbers = null;
         int start = 0;

@@ -46,8 +46,8 @@ internal abstract class TableColumn : IDisposable
         Rows = (int)starts[^1];
     }
 
-    /// <summary>Checks that one decoded chunk fits in one array before the library allocates it.</summary>
-    protected void CheckChunkSize(int chunk)
+    /// <summary>Checks that one decoded chunk fits in one array before it is allocated (and what the format declares, where it overrides this).</summary>
+    protected virtual void CheckChunkSize(int chunk)
     {
         long values = (chunkStarts[chunk + 1] - chunkStarts[chunk]) * Math.Max(1, Cols);
         if (values > Array.MaxLength)

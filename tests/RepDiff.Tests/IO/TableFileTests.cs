@@ -199,6 +199,82 @@ public class TableFileTests
         Assert.StartsWith($"{stream}: declares a buffer of 1,500,000,000 bytes, more than 100 times the file's", error.Message);
     }
 
+    /// <summary>
+    /// Every size and count Parquet.Net allocates by is checked before it reads, on a real file (300 rows of 1,000
+    /// floats, uncompressed: one 1.2 MB page, whose header sizes take 4-byte varints) patched in place: a page's
+    /// compressed or uncompressed size of 134 MB (the uncompressed one made Parquet.Net allocate 134 MB for this
+    /// uncompressed page), a row group declaring 2,000,000 rows (an 8 GB float buffer for 300 rows), and a footer
+    /// listing 2^28 − 1 row groups (Parquet.Net sizes the list by the count: 2 GB).
+    /// </summary>
+    [Fact]
+    public async Task ParquetPageSizesAndRowCountsBeyondTheFileAreNamed()
+    {
+        string dir = TestData.TempDir();
+        string path = TableWriter.Parquet(Path.Combine(dir, "e.parquet"), TextIds(300), Rows(300, 1000), compression: Parquet.CompressionMethod.None);
+        byte[] original = File.ReadAllBytes(path);
+        int page;
+        await using (var reader = await global::Parquet.ParquetReader.CreateAsync(path))
+            page = (int)reader.RowGroups[0].GetMetadata(reader.Schema.DataFields[1])!.MetaData!.DataPageOffset;
+        // The page header opens with its type, uncompressed size and compressed size: 0x15 and a zigzag varint each.
+        Assert.Equal([0x15, 0x00, 0x15], original[page..(page + 3)]);
+        Assert.Equal(0x15, original[page + 7]);
+        byte[] huge = ZigZag(134_217_727);
+        Assert.Equal(4, huge.Length);
+        string Write(string name, byte[] bytes)
+        {
+            string file = Path.Combine(dir, name);
+            File.WriteAllBytes(file, bytes);
+            return file;
+        }
+        byte[] Patched(int at, byte[] value)
+        {
+            byte[] bytes = [.. original];
+            value.CopyTo(bytes, at);
+            return bytes;
+        }
+        // The footer is self-contained: a field may grow there when the footer's length grows with it.
+        byte[] InFooter(byte[] find, byte[] replacement)
+        {
+            int at = original.AsSpan().LastIndexOf(find);
+            Assert.True(at > original.Length - 8 - BitConverter.ToInt32(original, original.Length - 8));
+            byte[] bytes = [.. original[..at], .. replacement, .. original[(at + find.Length)..]];
+            BitConverter.GetBytes(BitConverter.ToInt32(original, original.Length - 8) + replacement.Length - find.Length).CopyTo(bytes, bytes.Length - 8);
+            return bytes;
+        }
+        string leaf = "row group 0 column 'emb/list/element'";
+        foreach (var (file, message) in new[]
+        {
+            (Write("compressed.parquet", Patched(page + 8, huge)),
+                $"{leaf} page 0 compressed size 134217727 is larger than the file ({original.Length:N0} bytes): not a Parquet file or truncated"),
+            (Write("uncompressed.parquet", Patched(page + 3, huge)),
+                $"{leaf} page 0 uncompressed size 134217727 is more than its 300000 values can take (3,601,024 bytes): the file is corrupt"),
+            // RowGroup.num_rows (field 3, i64, after total_byte_size) is the last 300 in the footer.
+            (Write("rows.parquet", InFooter([0x16, .. ZigZag(300)], [0x16, .. ZigZag(2_000_000)])),
+                $"{leaf} declares 300000 values for 2000000 rows: the file is corrupt"),
+            // FileMetaData.row_groups (field 4, a list of structs) follows num_rows: one element, 0x1C; 15 and more take a varint.
+            (Write("groups.parquet", InFooter([0x16, .. ZigZag(300), 0x19, 0x1C], [0x16, .. ZigZag(300), 0x19, 0xFC, .. Varint(268_435_455)])),
+                $"footer list length 268435455 is larger than the file ({original.Length + 4:N0} bytes): not a Parquet file or truncated"),
+        })
+        {
+            var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(file, null, null, validate: true));
+            Assert.Equal($"{file}: {message}", e.Message);
+        }
+        await using (var reader = await global::Parquet.ParquetReader.CreateAsync(Path.Combine(dir, "rows.parquet")))
+            Assert.Equal(2_000_000, reader.RowGroups[0].RowCount); // the patch hit the row group's count
+    }
+
+    private static byte[] Varint(long value)
+    {
+        var bytes = new List<byte>();
+        for (ulong v = (ulong)value; ; v >>= 7)
+        {
+            if (v < 0x80) return [.. bytes, (byte)v];
+            bytes.Add((byte)(v | 0x80));
+        }
+    }
+
+    private static byte[] ZigZag(long value) => Varint((value << 1) ^ (value >> 63));
+
     [Fact]
     public void ZeroRowsIsAnError()
     {

@@ -18,14 +18,16 @@ public static class TableWriter
     /// A Parquet file with columns "id" (string), "emb" (list of nullable float or double, nullable) and
     /// "score" (double), split into row groups of <paramref name="groupRows"/> rows.
     /// </summary>
-    public static string Parquet(string path, string[] ids, float?[]?[] rows, int groupRows = int.MaxValue, bool doubles = false, string listName = "emb")
+    public static string Parquet(string path, string[] ids, float?[]?[] rows, int groupRows = int.MaxValue, bool doubles = false, string listName = "emb",
+        CompressionMethod? compression = null)
     {
         var id = new DataField<string>("id", true);
         var leaf = doubles ? (DataField)new DataField<double?>("element") : new DataField<float?>("element");
         var list = new ListField(listName, leaf);
         var score = new DataField<double>("score");
         using var stream = File.Create(path);
-        var writer = ParquetWriter.CreateAsync(new ParquetSchema(id, list, score), stream).GetAwaiter().GetResult();
+        var options = compression is { } method ? new ParquetOptions { CompressionMethod = method } : null;
+        var writer = ParquetWriter.CreateAsync(new ParquetSchema(id, list, score), stream, options).GetAwaiter().GetResult();
         try
         {
             for (int first = 0; first < rows.Length; first += groupRows)

@@ -1,0 +1,196 @@
+using Parquet;
+using Parquet.Meta;
+using Parquet.Schema;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// What Parquet.Net allocates by, checked against the file before it reads. It sizes lists by the count the footer
+/// declares (a footer declaring 2^28 row groups asks for 2 GB), reads a column chunk's values, levels and dictionary
+/// into arrays of the declared value counts, and a page into a buffer of its declared uncompressed size, even on
+/// uncompressed pages (134 MB from a 1.2 MB file). So the footer is walked once at open, every count and byte length
+/// in it against the bytes left; and before a column chunk is read, its place in the file, its value count against
+/// the row group's rows and the memory budget, and every page header's sizes against the chunk and the page's values.
+/// </summary>
+internal static class ParquetLayout
+{
+    private const string NotParquet = "not a Parquet file";
+
+    /// <summary>Walks the footer, the <paramref name="length"/> bytes before its length and the closing "PAR1".</summary>
+    public static void CheckFooter(string path, FileStream stream, long length)
+    {
+        long start = stream.Length - 8 - length;
+        stream.Position = start;
+        new Thrift(path, stream, start + length, "footer").Struct(null);
+        stream.Position = 0;
+    }
+
+    /// <summary>
+    /// Checks one column chunk before Parquet.Net reads it. A <paramref name="scalar"/> column holds one value per row
+    /// (nulls included); a list column at least one (a null or empty row is one level entry), and its rows decode to
+    /// <paramref name="bytesPerRow"/> bytes each (0 while the width is not known yet).
+    /// </summary>
+    public static void CheckChunk(string path, ParquetRowGroupReader rowGroup, int group, DataField field, bool scalar, long bytesPerRow)
+    {
+        string what = $"row group {group} column '{field.Path}'";
+        var meta = rowGroup.GetMetadata(field)?.MetaData ?? throw RepDiffInputException.ForFile(path, $"{what} has no metadata: the file is corrupt");
+        long rows = rowGroup.RowCount, values = meta.NumValues;
+        if (rows < 0 || values < rows || scalar && values != rows)
+            throw RepDiffInputException.ForFile(path, $"{what} declares {values} values for {rows} rows: the file is corrupt");
+        // Decoded, each value takes its element (a reference for byte arrays) and two int levels in Parquet.Net's arrays.
+        int? element = meta.Type switch
+        {
+            Parquet.Meta.Type.BOOLEAN => 1,
+            Parquet.Meta.Type.INT32 or Parquet.Meta.Type.FLOAT => 4,
+            Parquet.Meta.Type.INT96 => 12,
+            Parquet.Meta.Type.INT64 or Parquet.Meta.Type.DOUBLE => 8,
+            _ => null,
+        };
+        long decoded = Math.Max(values * ((element ?? 8) + 8), rows * bytesPerRow);
+        if (decoded > Npz.MaxExpandedBytes && decoded > Npz.MaxExpansion * Math.Max(1, meta.TotalCompressedSize))
+            throw RepDiffInputException.ForFile(path, $"{what} expands from {meta.TotalCompressedSize:N0} bytes to {values:N0} values "
+                + $"({MemoryBudget.Megabytes(decoded)}, more than {Npz.MaxExpansion}-fold): the file is corrupt (or a decompression bomb)");
+        MemoryBudget.EnsureFits(path, decoded, $"{what}'s {values:N0} values");
+
+        using var stream = InputFile.OpenRead(path);
+        // Pages are read from the lower of the two offsets, as Parquet.Net does; they lie between "PAR1" and the footer.
+        long size = stream.Length, start = meta.DictionaryPageOffset is long d && d > 0 && d < meta.DataPageOffset ? d : meta.DataPageOffset;
+        if (start < 4) throw RepDiffInputException.ForFile(path, $"{what} offset {start} is before the data: {NotParquet} or corrupt");
+        TableColumn.CheckDeclaredLength(path, $"{what} offset", start, size - 8, size, NotParquet);
+        TableColumn.CheckDeclaredLength(path, $"{what} size", meta.TotalCompressedSize, size - 8 - start, size, NotParquet);
+        long end = start + meta.TotalCompressedSize, seen = 0;
+        for (int page = 0; seen < values; page++)
+        {
+            if (start >= end) throw RepDiffInputException.ForFile(path, $"{what}'s pages hold {seen} of its {values} values: the file is corrupt");
+            stream.Position = start;
+            string name = $"{what} page {page}";
+            var (type, uncompressed, compressed, pageValues) = PageHeader(new Thrift(path, stream, end, $"{name} header"));
+            start = stream.Position;
+            TableColumn.CheckDeclaredLength(path, $"{name} compressed size", compressed, end - start, size, NotParquet);
+            // A page holds at most the chunk's values; uncompressed, each takes its element and its levels (RLE runs of
+            // one, 2 bytes a level at worst), plus the levels' length prefixes. Byte arrays have no fixed size: the
+            // .npz rule for what a compressed page may expand to applies instead.
+            if (pageValues < 0 || pageValues > values)
+                throw RepDiffInputException.ForFile(path, $"{name} declares {pageValues} values, but the column chunk holds {values}: the file is corrupt");
+            long limit = element is { } bytes ? pageValues * (bytes + 8) + 1024 : Math.Max(Npz.MaxExpandedBytes, Npz.MaxExpansion * compressed);
+            if (uncompressed < 0 || uncompressed > limit)
+                throw RepDiffInputException.ForFile(path, $"{name} uncompressed size {uncompressed} is more than its {pageValues} values can take ({limit:N0} bytes): the file is corrupt");
+            MemoryBudget.EnsureFits(path, uncompressed, $"{name}");
+            if (type is (int)PageType.DATA_PAGE or (int)PageType.DATA_PAGE_V2) seen += pageValues;
+            start += compressed;
+        }
+        if (seen != values) throw RepDiffInputException.ForFile(path, $"{what}'s pages hold {seen} values, not the {values} it declares: the file is corrupt");
+    }
+
+    /// <summary>A page header's type, sizes and value count (num_values of its data, dictionary or v2 header).</summary>
+    private static (int Type, long Uncompressed, long Compressed, long Values) PageHeader(Thrift thrift)
+    {
+        int type = -1;
+        long uncompressed = -1, compressed = -1, values = 0;
+        thrift.Struct((id, kind) =>
+        {
+            if (id is >= 1 and <= 3 && kind == Thrift.I32)
+            {
+                long value = thrift.Integer();
+                if (id == 1) type = (int)value;
+                else if (id == 2) uncompressed = value;
+                else compressed = value;
+                return true;
+            }
+            if (id is not (5 or 7 or 8) || kind != Thrift.StructType) return false;
+            thrift.Struct((inner, innerKind) =>
+            {
+                if (inner != 1 || innerKind != Thrift.I32) return false;
+                values = thrift.Integer();
+                return true;
+            }, 1);
+            return true;
+        });
+        return (type, uncompressed, compressed, values);
+    }
+
+    /// <summary>
+    /// Just enough of the Thrift compact protocol, in which Parquet's footer and page headers are written, to visit
+    /// every field of a struct, with each byte length and element count checked against the bytes left before end.
+    /// </summary>
+    private sealed class Thrift(string path, Stream stream, long end, string what)
+    {
+        public const int I32 = 5, StructType = 12;
+        private const int MaxDepth = 32; // Parquet nests structs a few levels deep; far deeper only exhausts the stack
+
+        private int Byte()
+        {
+            int b = stream.Position < end ? stream.ReadByte() : -1;
+            return b >= 0 ? b : throw RepDiffInputException.ForFile(path, $"{what} runs past its end: {NotParquet} or truncated");
+        }
+
+        private long Varint()
+        {
+            long value = 0;
+            for (int shift = 0; shift < 64; shift += 7)
+            {
+                int b = Byte();
+                value |= (long)(b & 0x7F) << shift;
+                if (b < 0x80) return value;
+            }
+            throw RepDiffInputException.ForFile(path, $"{what} holds a number longer than 64 bits: {NotParquet} or corrupt");
+        }
+
+        /// <summary>An i16, i32 or i64 (zigzag varint).</summary>
+        public long Integer()
+        {
+            long v = Varint();
+            return (long)((ulong)v >> 1) ^ -(v & 1);
+        }
+
+        /// <summary>A count of elements that take at least a byte each, against the bytes left.</summary>
+        private long Count(long n, string of)
+        {
+            TableColumn.CheckDeclaredLength(path, $"{what} {of}", n, end - stream.Position, stream.Length, NotParquet);
+            return n;
+        }
+
+        // Not `stream.Position += Count(Varint(), ...)`: that reads Position before the varint moves it.
+        private void Advance(long bytes) => stream.Position += bytes;
+
+        /// <summary>Visits the fields of a struct: <paramref name="read"/> reads those it wants (returning true); the others are skipped.</summary>
+        public void Struct(Func<int, int, bool>? read, int depth = 0)
+        {
+            if (depth > MaxDepth) throw RepDiffInputException.ForFile(path, $"{what} nests more than {MaxDepth} levels: {NotParquet} or corrupt");
+            int id = 0;
+            for (int header = Byte(); header != 0; header = Byte())
+            {
+                int type = header & 0x0F;
+                id = header >> 4 == 0 ? (int)Integer() : id + (header >> 4);
+                if (read?.Invoke(id, type) != true) Skip(type, depth, inList: false);
+            }
+        }
+
+        private void Skip(int type, int depth, bool inList)
+        {
+            switch (type)
+            {
+                case 1 or 2: if (inList) Byte(); break; // a boolean field is its header; in a list, a byte
+                case 3: Byte(); break;
+                case 4 or 5 or 6: Varint(); break;
+                case 7: Advance(Count(8, "double")); break;
+                case 8: Advance(Count(Varint(), "byte length")); break;
+                case 9 or 10:
+                    int list = Byte();
+                    for (long i = Count(list >> 4 == 15 ? Varint() : list >> 4, "list length"); i > 0; i--) Skip(list & 0x0F, depth + 1, inList: true);
+                    break;
+                case 11:
+                    long pairs = Count(Varint(), "map size");
+                    int kinds = pairs > 0 ? Byte() : 0;
+                    for (; pairs > 0; pairs--)
+                    {
+                        Skip(kinds >> 4, depth + 1, inList: true);
+                        Skip(kinds & 0x0F, depth + 1, inList: true);
+                    }
+                    break;
+                case 12: Struct(null, depth + 1); break;
+                default: throw RepDiffInputException.ForFile(path, $"{what} holds a field of unknown type {type}: {NotParquet} or corrupt");
+            }
+        }
+    }
+}
