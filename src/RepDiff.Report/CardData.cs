@@ -6,7 +6,7 @@ namespace RepDiff.Report;
 
 /// <summary>
 /// What Assets/cards.js needs to list, highlight and export every member of every shown concept, as the
-/// page data's "cards" object: <c>concepts</c>, per card key its title, method, direction, rank, strength, members
+/// page data's "cards" object: <c>concepts</c>, per card key its title, method, direction, rank, strength, trust, members
 /// (best first), scores (aligned, or null), grid, enriched values and closest concept per other method; and
 /// <c>header</c>, the export's column names, the same as `repdiff export` (<see cref="MemberExport"/>). The members'
 /// ids, labels, metadata, texts and thumbnails are the page's "samples" (<see cref="SampleData"/>).
@@ -28,6 +28,11 @@ internal static class CardData
                 ["direction"] = card.Direction.Name,
                 ["rank"] = concept.Rank,
                 ["strength"] = (float)concept.Strength,
+                // The concept's trust, exported beside every member as `repdiff export` does (null where not measured).
+                ["stability"] = concept.Stability,
+                ["pValue"] = concept.PValue,
+                ["pAdjusted"] = concept.PAdjusted,
+                ["confirmed"] = concept.Confirmed,
                 // Members exactly as the method lists them (export positions count every one).
                 ["members"] = Ints(concept.Members),
                 ["scores"] = concept.Scores is { } scores ? new JsonArray(scores.Select(v => (JsonNode?)(double.IsFinite(v) ? JsonValue.Create((float)v) : null)).ToArray()) : null,
