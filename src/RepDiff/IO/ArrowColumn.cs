@@ -81,7 +81,7 @@ internal sealed class ArrowColumn : TableColumn
         var stream = InputFile.OpenRead(path, 1 << 20);
         try
         {
-            CheckFirstLength(path, stream, fileFormat);
+            CheckMessages(path, stream, fileFormat);
             var allocator = new BoundedAllocator(path, stream.Length);
             return fileFormat ? new ArrowFileReader(stream, allocator, Codecs, leaveOpen: false) : new ArrowStreamReader(stream, allocator, Codecs, leaveOpen: false);
         }
@@ -93,32 +93,97 @@ internal sealed class ArrowColumn : TableColumn
     }
 
     /// <summary>
-    /// The first length Apache.Arrow allocates by, checked against the file before it reads: the file format's
-    /// footer length (before the closing "ARROW1"), or the stream's first message (the schema) length. Files whose
-    /// magic is wrong are left to the library, which says so.
+    /// The lengths Apache.Arrow allocates by, checked against the file before it reads: the file format's footer length
+    /// (before the closing "ARROW1"), then every message's metadata length (it rents a buffer of that size) and body length
+    /// (it allocates and zero-fills that much) against the bytes that remain. A stream's messages are walked from its
+    /// start; a file's are those its footer's blocks point to, before the footer. Files whose magic is wrong are left
+    /// to the library, which says so.
     /// </summary>
-    private static void CheckFirstLength(string path, FileStream stream, bool fileFormat)
+    private static void CheckMessages(string path, FileStream stream, bool fileFormat)
     {
         long size = stream.Length;
-        Span<byte> bytes = stackalloc byte[10];
-        if (fileFormat)
+        try
         {
+            if (!fileFormat)
+            {
+                for (long at = 0, i = 0; at >= 0; i++)
+                    at = CheckMessage(path, stream, at, size, i == 0 ? "first message" : $"message {i + 1}", "not an Arrow IPC stream");
+                return;
+            }
             // "ARROW1", two bytes of padding, messages, the footer, its int32 length, "ARROW1".
+            Span<byte> bytes = stackalloc byte[10];
             if (size < 18) return;
             stream.Position = size - 10;
             InputFile.ReadFully(stream, bytes);
-            stream.Position = 0;
             if (!bytes[4..].SequenceEqual("ARROW1"u8)) return;
-            CheckDeclaredLength(path, "footer length", BinaryPrimitives.ReadInt32LittleEndian(bytes), size - 18, size, "not an Arrow IPC file");
-            return;
+            int length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+            CheckDeclaredLength(path, "footer length", length, size - 18, size, "not an Arrow IPC file");
+            long footerStart = size - 10 - length;
+            var footer = new byte[length];
+            stream.Position = footerStart;
+            InputFile.ReadFully(stream, footer);
+            // Footer: version, schema, dictionaries and record batches, each a vector of 24-byte blocks (offset, metadata and body length).
+            foreach (var (index, name) in new[] { (2, "dictionary batch"), (3, "record batch") })
+            {
+                long field = Field(path, footer, index);
+                if (field == 0) continue;
+                long vector = field + Read(path, footer, field, 4);
+                long count = Read(path, footer, vector, 4);
+                CheckDeclaredLength(path, $"footer's {name} count", count, (footer.Length - vector - 4) / 24, size, "not an Arrow IPC file");
+                for (int k = 0; k < count; k++)
+                {
+                    long offset = Read(path, footer, vector + 4 + 24L * k, 8);
+                    if (offset < 8 || offset > footerStart)
+                        throw RepDiffInputException.ForFile(path, $"{name} {k} offset {offset} is outside the messages (bytes 8 to {footerStart:N0}): not an Arrow IPC file or corrupt");
+                    CheckMessage(path, stream, offset, footerStart, $"{name} {k}", "not an Arrow IPC file");
+                }
+            }
         }
-        int read = InputFile.ReadFully(stream, bytes[..8]);
-        stream.Position = 0;
-        if (read < 8) return;
-        // A message is its length (after the continuation marker 0xFFFFFFFF, or alone in the old format), then as many bytes.
-        bool continued = BinaryPrimitives.ReadUInt32LittleEndian(bytes) == 0xFFFFFFFF;
-        int length = BinaryPrimitives.ReadInt32LittleEndian(continued ? bytes[4..] : bytes);
-        CheckDeclaredLength(path, "first message length", length, size - (continued ? 8 : 4), size, "not an Arrow IPC stream");
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
+    /// <summary>
+    /// Checks the message at <paramref name="at"/> (its length, after the continuation marker 0xFFFFFFFF or alone in the
+    /// old format, the metadata, then the body) against <paramref name="end"/>; returns where the next message starts,
+    /// or -1 at the end marker or the end of the data.
+    /// </summary>
+    private static long CheckMessage(string path, FileStream stream, long at, long end, string name, string notFormat)
+    {
+        Span<byte> prefix = stackalloc byte[8];
+        stream.Position = at;
+        int read = InputFile.ReadFully(stream, prefix[..(int)Math.Clamp(end - at, 0, 8)]);
+        bool continued = read >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(prefix) == 0xFFFFFFFF;
+        if (read < (continued ? 8 : 4)) return -1;
+        int length = BinaryPrimitives.ReadInt32LittleEndian(continued ? prefix[4..] : prefix);
+        if (length == 0) return -1;
+        long start = at + (continued ? 8 : 4);
+        CheckDeclaredLength(path, $"{name} length", length, end - start, stream.Length, notFormat);
+        var metadata = new byte[length]; // no more than the file holds, as checked; Apache.Arrow rents as much next
+        InputFile.ReadFully(stream, metadata);
+        // Message: version, header type, header, body length (an int64), custom metadata.
+        long field = Field(path, metadata, 3), body = field == 0 ? 0 : Read(path, metadata, field, 8);
+        CheckDeclaredLength(path, $"{name} body length", body, end - start - length, stream.Length, notFormat);
+        return start + length + body;
+    }
+
+    /// <summary>Where field <paramref name="index"/> of a flatbuffer's root table lies in it (0 when the field is absent).</summary>
+    private static long Field(string path, byte[] buffer, int index)
+    {
+        long table = Read(path, buffer, 0, 4), vtable = table - Read(path, buffer, table, 4);
+        long slot = 4 + 2 * index, offset = slot < Read(path, buffer, vtable, 2) ? Read(path, buffer, vtable + slot, 2) : 0;
+        return offset == 0 ? 0 : table + offset;
+    }
+
+    /// <summary>A little-endian integer of 2 (unsigned), 4 or 8 bytes inside a flatbuffer, which must hold it.</summary>
+    private static long Read(string path, byte[] buffer, long at, int bytes)
+    {
+        if (at < 0 || at > buffer.Length - bytes)
+            throw RepDiffInputException.ForFile(path, $"holds an Arrow message or footer that points outside itself (byte {at} of {buffer.Length}): the file is corrupt");
+        var span = buffer.AsSpan((int)at, bytes);
+        return bytes switch { 2 => BinaryPrimitives.ReadUInt16LittleEndian(span), 4 => BinaryPrimitives.ReadInt32LittleEndian(span), _ => BinaryPrimitives.ReadInt64LittleEndian(span) };
     }
 
     /// <summary>

@@ -196,7 +196,47 @@ public class TableFileTests
         BitConverter.GetBytes(1_500_000_000L).CopyTo(bytes, Assert.Single(at));
         File.WriteAllBytes(stream, bytes);
         var error = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(stream, null, null, validate: true));
-        Assert.StartsWith($"{stream}: declares a buffer of 1,500,000,000 bytes, more than 100 times the file's", error.Message);
+        // Since every message is checked against the bytes that remain, the body is refused before the allocator sees it.
+        Assert.Equal($"{stream}: message 2 body length 1500000000 is larger than the file ({bytes.Length:N0} bytes): not an Arrow IPC stream or truncated", error.Message);
+    }
+
+    /// <summary>
+    /// Messages after the first are checked as the first is: in a stream and in a file of three record batches (written
+    /// by Apache.Arrow), the third batch's metadata length and body length are patched to 200 MB, under the 256 MB that
+    /// the allocator lets through, so Apache.Arrow rented, or allocated and zero-filled, 200 MB for a file of 2 KB.
+    /// Each is now one line naming the message and the field.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LaterArrowMessagesBeyondTheFileAreNamed(bool stream)
+    {
+        string dir = TestData.TempDir();
+        string path = Arrow(Path.Combine(dir, "e.arrow"), [1, 2, 3, 4, 5, 6], Rows(6, 4), ListKind.List, FloatType.Default, batchRows: 2, stream: stream);
+        byte[] original = File.ReadAllBytes(path);
+        // Messages follow "ARROW1" and its padding in a file: each is 0xFFFFFFFF, its metadata length, the metadata
+        // (holding the int64 body length) and the body, in which these small values never put 0xFFFFFFFF.
+        int third = stream ? 0 : 8, next = third;
+        for (int m = 0; m < 4; m++)
+        {
+            third = next;
+            next = original.AsSpan(third + 8 + BitConverter.ToInt32(original, third + 4)).IndexOf((ReadOnlySpan<byte>)[0xFF, 0xFF, 0xFF, 0xFF]) + third + 8 + BitConverter.ToInt32(original, third + 4);
+        }
+        // third is now the third record batch (message 4, after the schema and two batches), next the message after it.
+        int metadataLength = BitConverter.ToInt32(original, third + 4);
+        long body = next - (third + 8 + metadataLength);
+        int bodyAt = Enumerable.Range(third + 8, metadataLength - 7).Last(i => BitConverter.ToInt64(original, i) == body);
+        string format = stream ? "not an Arrow IPC stream" : "not an Arrow IPC file";
+        string name = stream ? "message 4" : "record batch 2";
+        foreach (var (at, value, field) in new[] { (third + 4, 200_000_000L, "length"), (bodyAt, 200_000_000L, "body length") })
+        {
+            byte[] bytes = [.. original];
+            (field == "length" ? BitConverter.GetBytes((int)value) : BitConverter.GetBytes(value)).CopyTo(bytes, at);
+            string file = Path.Combine(dir, $"{field.Replace(' ', '-')}.arrow");
+            File.WriteAllBytes(file, bytes);
+            var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(file, null, null, validate: true));
+            Assert.Equal($"{file}: {name} {field} {value} is larger than the file ({bytes.Length:N0} bytes): {format} or truncated", e.Message);
+        }
     }
 
     /// <summary>
