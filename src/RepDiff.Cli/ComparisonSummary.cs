@@ -17,7 +17,6 @@ internal static class ComparisonSummary
         bool validated = comparison.Explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
         var table = new Table().AddColumns("method", "direction", "concepts", "strongest concept", "BSR, SILB (chance)");
         if (validated) table.AddColumn("held-out confirmed");
-        table.Title = new TableTitle(Summary.Text($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
         foreach (var e in comparison.Explanations)
             foreach (var d in e.Directions)
             {
@@ -27,7 +26,7 @@ internal static class ComparisonSummary
                 if (validated) cells.Add($"{d.Concepts.Count(c => c.Confirmed == true)} of {d.Concepts.Count}");
                 table.AddRow([.. cells]);
             }
-        Terminal.Write(table);
+        Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", table);
         var context = string.Join(", ", comparison.Context.Where(kv => !kv.Key.EndsWith("_samples")).Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F3}"));
         Cli.Out.WriteLine($"context: {context}");
         if (Finding(model) is { } finding) Cli.Out.WriteLine(Terminal.Clean($"finding: {finding}"));

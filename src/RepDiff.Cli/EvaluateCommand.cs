@@ -55,11 +55,10 @@ internal static class EvaluateCommand
     private static void Print(Explanation explanation)
     {
         var table = new Table().AddColumns("direction", "BSR (SILB)", "BSR (MNED)", "BSR (LSED)");
-        table.Title = new TableTitle(Summary.Text($"{explanation.Method}: BSR of the concept grids"));
         var silb = explanation.Metrics["bsr"]!.AsObject();
         foreach (var (name, value) in silb)
             table.AddRow(Summary.Text(name), Format(value), Format(explanation.Metrics["bsr_mned"]?[name]), Format(explanation.Metrics["bsr_lsed"]?[name]));
-        Terminal.Write(table);
+        Terminal.Write($"{explanation.Method}: BSR of the concept grids", table);
     }
 
     private static string Format(System.Text.Json.Nodes.JsonNode? value) => value is null ? "" : value.GetValue<double>().ToString("F4");

@@ -51,7 +51,6 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
     public Table ToTable()
     {
         var table = new Table().AddColumn("property").AddColumn("value");
-        table.Title = new TableTitle(Markup.Escape(Terminal.Clean(File)));
         table.AddRow("shape", $"({string.Join(", ", Shape)})");
         table.AddRow("dtype", Dtype);
         table.AddRow("mean", Mean.ToString("G6"));

@@ -22,7 +22,7 @@ internal static class InspectCommand
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
             else
-                Terminal.Write(stats.ToTable());
+                Terminal.Write(stats.File, stats.ToTable());
             return 0;
         }));
         return command;
@@ -38,11 +38,10 @@ internal static class InspectCommand
             return 0;
         }
         var table = new Table().AddColumns("", "name", "type", "shape");
-        table.Title = new TableTitle(Markup.Escape($"{Path.GetFileName(path)}: {info.Producer}, IR {info.IrVersion}, opset {info.Opset}, {info.Nodes} nodes"));
         foreach (var (kind, list) in new[] { ("input", info.Inputs), ("output", info.Outputs) })
             foreach (var t in list)
                 table.AddRow(kind, Markup.Escape(t.Name), t.ElementType, Markup.Escape("[" + string.Join(", ", t.Shape) + "]"));
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Cli.Out) }).Write(table);
+        Terminal.Write($"{Path.GetFileName(path)}: {info.Producer}, IR {info.IrVersion}, opset {info.Opset}, {info.Nodes} nodes", table);
         return 0;
     }
 }

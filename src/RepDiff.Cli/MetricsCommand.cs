@@ -30,7 +30,7 @@ internal static class MetricsCommand
                 folder.WriteText("results.json", result.ToJson());
                 folder.Commit();
             }
-            Terminal.Write(Table(pair, result));
+            Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", Table(pair, result));
             Cli.Out.WriteLine($"Wrote {path}");
             return 0;
         }));
@@ -40,7 +40,6 @@ internal static class MetricsCommand
     private static Table Table(RepresentationPair pair, Explanation result)
     {
         var table = new Table().AddColumns("measure", "value", "note");
-        table.Title = new TableTitle(Summary.Text($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}"));
         var m = result.Metrics;
         string Value(string key) => m[key] is { } v ? v.GetValue<double>().ToString("F4", CultureInfo.InvariantCulture) : "n/a";
         string Count(string key) => m[key]!.GetValue<int>().ToString("N0", CultureInfo.InvariantCulture);

@@ -16,7 +16,6 @@ internal static class Summary
         if (stability) table.AddColumn("stability");
         if (validated) table.AddColumn("held out");
         table.AddColumn("top labels");
-        table.Title = new TableTitle(Text($"{explanation.Method}: {model.NameA} (A) vs {model.NameB} (B)"));
         foreach (var direction in explanation.Directions)
             foreach (var concept in direction.Concepts.Take(5))
             {
@@ -27,7 +26,7 @@ internal static class Summary
                 cells.Add(Text(TopLabels(concept)));
                 table.AddRow([.. cells]);
             }
-        Terminal.Write(table);
+        Terminal.Write($"{explanation.Method}: {model.NameA} (A) vs {model.NameB} (B)", table);
         var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal))
             .Select(m => $"{m.Key} {m.Value!.GetValue<double>():G6}").ToList();
         if (headline.Count > 0) Cli.Out.WriteLine(string.Join(", ", headline));

@@ -18,6 +18,16 @@ internal static class Terminal
     /// <summary>Bidirectional embeddings, overrides and isolates reorder what the terminal shows.</summary>
     private static bool IsBidiOverride(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
 
+    /// <summary>
+    /// A table under its title, written as a plain line of its own: Spectre cuts a table's own title to the table's width
+    /// ("a.npy (A) vs b.npy (B), n = ⏎ 1797", "/data/run-3/f…"), and a path or two model names are often wider than the table.
+    /// </summary>
+    public static void Write(string title, IRenderable table)
+    {
+        Cli.Out.WriteLine(Clean(title));
+        Write(table);
+    }
+
     public static void Write(IRenderable renderable)
     {
         bool terminal = ReferenceEquals(Cli.Out, Console.Out) && !Console.IsOutputRedirected;

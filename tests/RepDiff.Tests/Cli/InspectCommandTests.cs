@@ -63,6 +63,19 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void ALongPathIsPrintedWholeAboveTheTable()
+    {
+        // A table's own title is cut to the table's width ("/data/run-3/f…"), and this table is narrow.
+        string dir = Path.Combine(TestData.TempDir(), "a-folder-name-longer-than-the-table-of-numbers", "and-another-one");
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, "embeddings-of-model-a.npy");
+        File.Copy(Golden("le_f4.npy"), path);
+        var (code, output, _) = Run("inspect", path);
+        Assert.Equal(0, code);
+        Assert.Equal(path, output.Split('\n')[0].TrimEnd());
+    }
+
+    [Fact]
     public void SeveralArraysWithoutKeyIsExitCode2WithTheKeys()
     {
         var (code, output, error) = Run("inspect", Golden("stored.npz"));
