@@ -105,14 +105,19 @@ internal static class DemoCommand
             }
             if (models is not null)
                 Cli.Out.WriteLine($"Embeddings: {embedded} computed, {reused} reused from {cacheDir}.");
-            string example = Path.Combine(dir, results.First(r => r.Demo.Pair.Samples.Images is { Pixels: not null }).Demo.Slug);
+            var shown = results.First(r => r.Demo.Pair.Samples.Images is { Pixels: not null }).Demo;
+            string example = Path.Combine(dir, shown.Slug);
             Cli.Out.WriteLine($"Each pair's inputs are saved beside its report; try another method or option on them, e.g. " +
-                $"repdiff rdx {Path.Combine(example, "a.npy")} {Path.Combine(example, "b.npy")} --labels {Path.Combine(example, "labels.txt")} --images {Path.Combine(example, "images.npy")} --gamma 0.1 --out rdx-gamma-0.1");
+                $"repdiff rdx {Path.Combine(example, "a.npy")} {Path.Combine(example, "b.npy")} --labels {Path.Combine(example, "labels.txt")} --images {Path.Combine(example, "images.npy")} " +
+                $"--name-a {ShellWord(shown.Pair.NameA)} --name-b {ShellWord(shown.Pair.NameB)} --gamma 0.1 --out rdx-gamma-0.1");
             Cli.Out.WriteLine($"Open {Path.GetFullPath(index)} in a browser (reports: {string.Join(", ", entries.Select(e => Path.Combine(dir, e.Href)))}). Took {clock.Elapsed.TotalSeconds:F0} s.");
             return 0;
         }));
         return command;
     }
+
+    /// <summary>A name as one word of a POSIX shell command (single-quoted; a quote inside closes, escapes and reopens).</summary>
+    private static string ShellWord(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
     /// <summary>The demo's representations and sample information as files, so any command can be run on them.</summary>
     private static void SaveInputs(OutputFolder folder, string slug, RepresentationPair pair)

@@ -54,7 +54,11 @@ internal static class ModelPair
         try
         {
             var entries = Embed([(a, nameA), (b, nameB)], source, previous, staged);
-            return (spec with { PathA = entries[0].Path, PathB = entries[1].Path, IdsA = entries[0].IdsPath, IdsB = entries[1].IdsPath }, staged);
+            return (spec with
+            {
+                PathA = entries[0].Path, PathB = entries[1].Path, IdsA = entries[0].IdsPath, IdsB = entries[1].IdsPath,
+                NameA = spec.NameA ?? a.DisplayName, NameB = spec.NameB ?? b.DisplayName,
+            }, staged);
         }
         catch
         {

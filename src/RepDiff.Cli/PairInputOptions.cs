@@ -21,13 +21,15 @@ internal sealed class PairInputOptions
     public Option<string?> TextField { get; } = new("--text-field") { Description = "field of each JSONL record that holds the text" };
     public Option<string?> Metadata { get; } = new("--metadata") { Description = "per-sample columns (.csv/.tsv with a header, .parquet, .arrow): joined by id (--metadata-id-column, else a column named like --id-column or 'id') or matched by row" };
     public Option<string?> MetadataIdColumn { get; } = new("--metadata-id-column") { Description = "the metadata column holding sample ids" };
+    public Option<string?> NameA { get; } = new("--name-a") { Description = "what the summary and the report call A, e.g. the model's name (default: A's file name)" };
+    public Option<string?> NameB { get; } = new("--name-b") { Description = "what the summary and the report call B (default: B's file name)" };
     public Option<string> Out { get; } = new("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(A);
         command.Arguments.Add(B);
-        foreach (var o in new Option[] { Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, Labels, Images, Texts, TextField, Metadata, MetadataIdColumn, Out })
+        foreach (var o in new Option[] { Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, Labels, Images, Texts, TextField, Metadata, MetadataIdColumn, NameA, NameB, Out })
             command.Options.Add(o);
     }
 
@@ -45,5 +47,14 @@ internal sealed class PairInputOptions
         TextField = parse.GetValue(TextField),
         Metadata = parse.GetValue(Metadata),
         MetadataIdColumn = parse.GetValue(MetadataIdColumn),
+        NameA = Name(parse, NameA),
+        NameB = Name(parse, NameB),
+    };
+
+    private static string? Name(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
+    {
+        null => null,
+        { } name when string.IsNullOrWhiteSpace(name) => throw new RepDiffInputException($"{option.Name}: give a name, not an empty one"),
+        { } name => name.Trim(),
     };
 }

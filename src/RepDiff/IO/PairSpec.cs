@@ -24,6 +24,9 @@ public sealed record PairSpec(string PathA, string PathB)
     public string? Metadata { get; init; }
     /// <summary>The metadata's id column; without it, the column named like <see cref="IdColumn"/> or "id" when the samples have ids.</summary>
     public string? MetadataIdColumn { get; init; }
+    /// <summary>What summaries and the report call A and B (the models' names); the file names when not given.</summary>
+    public string? NameA { get; init; }
+    public string? NameB { get; init; }
 
     /// <summary>Whether B is joined to A by sample ids (an id column or ids files) rather than by row position.</summary>
     public bool JoinsById => IdColumn is not null || Ids is not null || IdsA is not null || IdsB is not null;
@@ -44,7 +47,7 @@ public sealed record PairSpec(string PathA, string PathB)
                 b.Dispose();
                 throw new RepDiffInputException($"{a.Name} has {a.Rows} rows but {b.Name} has {b.Rows}; both must hold the same samples (or give ids to join them)");
             }
-            return new RepresentationPair(a, b, LoadSamples(a.Rows)) { NameA = Path.GetFileName(PathA), NameB = Path.GetFileName(PathB) };
+            return new RepresentationPair(a, b, LoadSamples(a.Rows)) { NameA = NameA ?? Path.GetFileName(PathA), NameB = NameB ?? Path.GetFileName(PathB) };
         }
         catch
         {
@@ -63,7 +66,7 @@ public sealed record PairSpec(string PathA, string PathB)
             b = b.SelectRows(SampleFiles.JoinById(idsA, nameA, idsB, nameB));
         else if (a.Rows != b.Rows)
             throw new RepDiffInputException($"{nameA} has {a.Rows} rows but {nameB} has {b.Rows}; both must hold the same samples (or give ids to join them)");
-        return new RepresentationPair(a, b, LoadSamples(a.Rows, ids)) { NameA = Path.GetFileName(PathA), NameB = Path.GetFileName(PathB) };
+        return new RepresentationPair(a, b, LoadSamples(a.Rows, ids)) { NameA = NameA ?? Path.GetFileName(PathA), NameB = NameB ?? Path.GetFileName(PathB) };
     }
 
     /// <summary>

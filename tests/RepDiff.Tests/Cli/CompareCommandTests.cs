@@ -99,6 +99,27 @@ public class CompareCommandTests
     }
 
     [Fact]
+    public void NamesGivenForTheModelsReplaceTheFileNamesInTheSummaryAndTheReport()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels, _, _) = WriteInputs(dir);
+        string outDir = Path.Combine(dir, "out");
+        var (code, output, error) = Run("compare", a, b, "--labels", labels, "--methods", "pca", "--name-a", "pixels", "--name-b", "squared pixels", "--out", outDir);
+        Assert.True(code == 0, error);
+        Assert.Contains("pixels (A) vs squared pixels (B), n = 150", output);
+        Assert.DoesNotContain("a.npy", output);
+        string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains("RepDiff: pixels vs squared pixels", html);
+        Assert.DoesNotContain("a.npy (A)", html);
+
+        // An empty name is bad input, and nothing is written.
+        string other = Path.Combine(dir, "other");
+        (code, _, error) = Run("compare", a, b, "--methods", "pca", "--name-a", " ", "--out", other);
+        Assert.Equal((2, "error: --name-a: give a name, not an empty one"), (code, error.Trim()));
+        Assert.False(Directory.Exists(other));
+    }
+
+    [Fact]
     public void AMethodThatCannotRunWithItsDefaultsIsNamedWithTheWayAround()
     {
         // Most rows identical: the median rule gives SPEC no bandwidth, an option compare does not take.
