@@ -38,10 +38,13 @@ internal static class ComparisonSummary
     /// </summary>
     internal static string? Finding(ReportModel model)
     {
-        var best = model.Explanations
-            .Where(e => e.Directions.Any(d => d.Name is DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB))
-            .OrderByDescending(e => BsrRow.Read(e.Metrics, "bsr", "mean") ?? double.NegativeInfinity)
-            .FirstOrDefault();
+        var best = Headline(model.Explanations);
         return best is null ? null : model.Findings.FirstOrDefault(f => f.Method == best.Method) is { } findings ? $"{best.Method}: {findings.Summary}" : null;
     }
+
+    /// <summary>The best-ranked difference method's explanation (highest mean BSR), whose finding a comparison leads with.</summary>
+    internal static Explanation? Headline(IEnumerable<Explanation> explanations) => explanations
+        .Where(e => e.Directions.Any(d => d.Name is DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB))
+        .OrderByDescending(e => BsrRow.Read(e.Metrics, "bsr", "mean") ?? double.NegativeInfinity)
+        .FirstOrDefault();
 }

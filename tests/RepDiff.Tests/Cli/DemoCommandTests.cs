@@ -19,6 +19,13 @@ public class DemoCommandTests
         Assert.Equal(["checkpoints", "index.html", "merged-labels"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order());
         Assert.True(File.Exists(Path.Combine(dir, "merged-labels", "report.html")));
         Assert.Contains("class=\"finding\"", File.ReadAllText(Path.Combine(dir, "index.html")));
+        // The headline method's concepts were tested on held-out samples, so its finding speaks only of confirmed ones.
+        foreach (string pair in new[] { "checkpoints", "merged-labels" })
+        {
+            var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, pair, "results.json")))!;
+            var rdx = results["explanations"]!.AsArray().Single(m => (string)m!["method"]! == "rdx")!;
+            Assert.All(rdx["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray()), c => Assert.NotNull(c!["p_adjusted"]));
+        }
     }
 
     [Fact]
