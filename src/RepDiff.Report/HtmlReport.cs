@@ -353,15 +353,25 @@ public static partial class HtmlReport
     /// <summary>" unconfirmed" for a concept held-out validation did not confirm: it stays in the report, marked.</summary>
     private static string TrustClass(Concept concept) => concept.Confirmed == false ? " unconfirmed" : "";
 
-    /// <summary>The card's line on held-out validation, in words (docs/methods/METHODS.md §7); nothing where it did not run.</summary>
+    /// <summary>
+    /// The card's line on held-out validation, in words (docs/methods/METHODS.md §7); nothing where it did not run. It gives
+    /// the Benjamini–Hochberg adjusted p, the value the verdict reads (a raw p of 0.045 is not confirmed when its adjusted
+    /// value is 0.083), and instead of a p says why there is none: p = 1 is then a convention (Concept.FoundAgain), not a test.
+    /// </summary>
     private static string ValidationLine(Concept concept)
     {
         if (concept.PValue is not double p) return "";
-        string held = concept.HeldOutScore is double score ? string.Create(Inv, $"; held-out statistic {score:F2}") : "; not found again on the discovery half, or too few held-out members";
-        string title = E(string.Create(Inv, $"p = {p:G3}, Benjamini–Hochberg adjusted {concept.PAdjusted:G3}") + held);
+        string held = concept.HeldOutScore is double score ? string.Create(Inv, $"; held-out statistic {score:F2}")
+            : concept.FoundAgain is null ? "; not found again on the discovery half, or too few held-out members" : "";
+        string title = E(string.Create(Inv, $"p = {p:G3}, Benjamini–Hochberg adjusted over the method's concepts {concept.PAdjusted:G3} (confirmed at ≤ {Trust.HeldOutValidation.ConfirmedBelow})") + held);
+        // A results.json written before found_again existed cannot tell the two reasons apart: it gives neither.
+        string why = concept.FoundAgain == false ? "not found again on half the samples"
+            : concept.HeldOutScore is null ? (concept.FoundAgain == true ? "too few held-out members to test" : "")
+            : concept.PAdjusted is double q ? $"adjusted p = {PText(q)}" : "";
+        string reason = why.Length > 0 ? $" ({why})" : "";
         return concept.Confirmed == true
-            ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples, p = {PText(p)}</div>"
-            : $"<div class=\"trust unconfirmed\" title=\"{title}\">not confirmed on held-out samples{(concept.HeldOutScore is null ? "" : $" (p = {PText(p)})")}</div>";
+            ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples{reason}</div>"
+            : $"<div class=\"trust unconfirmed\" title=\"{title}\">not confirmed on held-out samples{reason}</div>";
     }
 
     /// <summary>How many of a direction's concepts held-out validation confirmed, after its statement; nothing where it did not run.</summary>
