@@ -261,7 +261,9 @@ public static partial class HtmlReport
     private static string Statement(ReportModel model, Explanation e, Direction direction)
     {
         string text = E(DirectionNames.Reading(direction.Name, model.NameA, model.NameB));
-        if (model.FindingOf(e.Method, direction.Name) is { Lead: { Mix: not ConceptMix.Unlabelled } } finding)
+        // A finding with no lead concept is the sentence for a direction with nothing to describe (after validation: none
+        // confirmed), the one the terminal prints; it is shown as it is, not replaced by a label mix of unconfirmed concepts.
+        if (model.FindingOf(e.Method, direction.Name) is { Lead: null or { Mix: not ConceptMix.Unlabelled } } finding)
             return text + " <span class=\"finding\">" + E(finding.Text) + "</span>";
         // The label mix across the direction's concepts, each concept weighted equally.
         var counts = Described(direction).Take(MaxConceptsShown).Select(c => c.LabelCounts).OfType<Dictionary<string, int>>().Where(c => c.Count > 0).ToList();

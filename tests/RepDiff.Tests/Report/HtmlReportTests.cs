@@ -163,4 +163,25 @@ public class HtmlReportTests
         Assert.Contains("Modes where the test set (test.npy) has more samples than the reference set (ref.npy).", html);
         Assert.Contains("#1  #2  #3", html);
     }
+
+    [Fact]
+    public void WhenNoConceptIsConfirmedTheDirectionSaysSoInTheTerminalsSentence()
+    {
+        const int n = 40;
+        var labels = Enumerable.Range(0, n).Select(i => (i % 3).ToString()).ToArray();
+        var (pair, explanation) = Synthetic(new SampleInfo { Labels = new SampleLabels(labels) }, n);
+        ExplanationScoring.Score(explanation, pair);
+        foreach (var c in explanation.Directions[0].Concepts) (c.PValue, c.PAdjusted, c.FoundAgain, c.HeldOutScore) = (0.4, 0.6, true, 0.5);
+        foreach (var c in explanation.Directions[1].Concepts) (c.PValue, c.PAdjusted, c.FoundAgain, c.HeldOutScore) = (0.001, 0.002, true, 0.9);
+        var model = Model(pair, explanation);
+        string html = HtmlReport.Render(model);
+        // The sentence Findings writes for it (the terminal prints the same), not a label mix of concepts that did not hold.
+        var none = model.FindingOf("test", DirectionNames.MoreSimilarInA)!;
+        Assert.Null(none.Lead);
+        Assert.Contains("confirmed", none.Text);
+        var statement = Regex.Match(html, "<h3>More similar in A</h3><p class=\"statement\">(.*?)</p>").Groups[1].Value;
+        Assert.Contains("<span class=\"finding\">" + HtmlReport.E(none.Text) + "</span>", statement);
+        Assert.DoesNotContain("Across its", statement);
+        Assert.Contains("0 of 2 confirmed on held-out samples", statement);
+    }
 }
