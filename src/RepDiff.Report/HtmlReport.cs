@@ -309,9 +309,9 @@ public static partial class HtmlReport
         var c = new StringBuilder();
         var grid = concept.Grid.Where(i => i >= 0 && i < model.N).ToArray();
         c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\"><header><span class=\"rank\">{concept.Rank}</span>");
-        c.Append(Inv, $"<span>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\">{concept.Members.Length:N0} members");
+        c.Append(Inv, $"<span>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\"><span>{concept.Members.Length:N0} members</span>");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
-            c.Append(Inv, $" · <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
+            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept));
         if (thumbs.HasImages)
         {
