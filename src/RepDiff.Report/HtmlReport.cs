@@ -223,7 +223,11 @@ public static partial class HtmlReport
 
         if (e.Spectrum is { Length: > 0 } spectrum)
             s.Append("<figure class=\"plot\">").Append(Charts.Spectrum(spectrum))
-                .Append("<figcaption>Eigenvalue spectrum of the difference, in the method's order: positive eigenvalues (blue) are structure stronger in one model, negative (red) stronger in the other.</figcaption></figure>");
+                .Append("<figcaption>Eigenvalue spectrum of the difference, in the method's order: ").Append(SpectrumSigns(model, e)).Append("</figcaption></figure>");
+        // Each method's strength is on its own scale, so it is named once here and on every card's figure.
+        string? strength = StrengthText.Of(e.Method);
+        if (strength is not null)
+            s.Append("<p class=\"note strength\"><b>Strength</b> (on each card): ").Append(E(strength)).Append(". It ranks this method's concepts; it is not comparable across methods.</p>");
 
         for (int d = 0; d < e.Directions.Count; d++)
         {
@@ -239,7 +243,7 @@ public static partial class HtmlReport
             foreach (var concept in direction.Concepts.Take(MaxConceptsShown))
             {
                 string key = ShownConcept.KeyOf(m, d, concept);
-                s.Append(Card(model, concept, key, thumbs, data, CoefficientView(e, direction.Name, concept.Rank)));
+                s.Append(Card(model, concept, key, thumbs, data, CoefficientView(e, direction.Name, concept.Rank), strength));
             }
             s.Append("</div>");
             if (direction.Concepts.Count > MaxConceptsShown)
@@ -249,6 +253,15 @@ public static partial class HtmlReport
         }
         return s.Append("</section>").ToString();
     }
+
+    /// <summary>
+    /// Which model each sign of a spectrum belongs to, by name: positive eigenvalues are the modes of the direction that
+    /// explains A (more similar in A; FINC: more frequent in the test set), negative those of B (the reference set).
+    /// </summary>
+    private static string SpectrumSigns(ReportModel model, Explanation e)
+        => e.Directions.Any(d => d.Rows is not null)
+            ? $"positive eigenvalues (blue) are modes more frequent in the test set ({E(model.NameA)}), negative (red) modes more frequent in the reference set ({E(model.NameB)})."
+            : $"positive eigenvalues (blue) are modes more similar in A ({E(model.NameA)}), samples A keeps together and B pulls apart; negative (red) are modes more similar in B ({E(model.NameB)}).";
 
     /// <summary>A parameter for the one-line summary: numbers to 4 significant digits, strings unquoted (all of them are in the table below).</summary>
     private static string Short(JsonValue value)
@@ -304,12 +317,12 @@ public static partial class HtmlReport
     private static string JoinWords(IReadOnlyList<string> items)
         => items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
-    private static string Card(ReportModel model, Concept concept, string key, Thumbnails thumbs, ClientData data, JsonObject? coefficients)
+    private static string Card(ReportModel model, Concept concept, string key, Thumbnails thumbs, ClientData data, JsonObject? coefficients, string? strength)
     {
         var c = new StringBuilder();
         var grid = concept.Grid.Where(i => i >= 0 && i < model.N).ToArray();
         c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\"><header><span class=\"rank\">{concept.Rank}</span>");
-        c.Append(Inv, $"<span>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\"><span>{concept.Members.Length:N0} members</span>");
+        c.Append(Inv, $"<span{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\"><span>{concept.Members.Length:N0} members</span>");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
             c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept));

@@ -184,4 +184,27 @@ public class HtmlReportTests
         Assert.DoesNotContain("Across its", statement);
         Assert.Contains("0 of 2 confirmed on held-out samples", statement);
     }
+
+    [Fact]
+    public void StrengthIsExplainedOncePerMethodAndOnEveryCardFigure()
+    {
+        var (pair, explanation) = Synthetic();
+        explanation.Method = "spec";
+        string html = HtmlReport.Render(Model(pair, explanation));
+        Assert.Single(Regex.Matches(html, Regex.Escape("<p class=\"note strength\"><b>Strength</b> (on each card): " + HtmlReport.E("|eigenvalue| of the kernel difference (K_A − eta·K_B)/n"))));
+        Assert.Equal(3, Regex.Matches(html, "<span title=\"strength: \\|eigenvalue\\| of the kernel difference[^\"]*\">strength <b>").Count);
+        // Each method names its own measure; a method the report does not know gets no invented one.
+        explanation.Method = "rdx";
+        Assert.Contains("<b>Strength</b> (on each card): " + HtmlReport.E("mean affinity exp(−beta·G)"), HtmlReport.Render(Model(pair, explanation)));
+        explanation.Method = "test";
+        Assert.DoesNotContain("class=\"note strength\"", HtmlReport.Render(Model(pair, explanation)));
+    }
+
+    [Fact]
+    public void TheSpectrumCaptionNamesTheModelOfEachSign()
+    {
+        var (pair, explanation) = Synthetic();
+        string html = HtmlReport.Render(Model(pair, explanation));
+        Assert.Contains("positive eigenvalues (blue) are modes more similar in A (a.npy), samples A keeps together and B pulls apart; negative (red) are modes more similar in B (b.npy).</figcaption>", html);
+    }
 }
