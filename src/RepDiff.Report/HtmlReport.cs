@@ -142,8 +142,8 @@ public static partial class HtmlReport
             h.Append("<div class=\"context\"><span class=\"ctx-title\">How similar overall</span>");
             foreach (var (key, value) in model.Context)
                 if (!key.EndsWith("_samples", StringComparison.Ordinal) && value is JsonValue v && v.TryGetValue(out double x))
-                    h.Append("<span class=\"chip\" title=\"").Append(E(ContextHelp(key))).Append("\">").Append(E(ContextName(key)))
-                        .Append(Inv, $" <b>{x:F3}</b></span>");
+                    h.Append("<span class=\"chip\" title=\"").Append(E(ContextHelp(key))).Append("\">").Append(E(ContextName(key, model.Context)))
+                        .Append(Inv, $" <b>{x:F3}</b>").Append(key == "mutual_knn" ? KnnChance(model) : "").Append("</span>");
             h.Append("<span class=\"ctx-note\">One-number scores say how much the models agree overall; the concepts below say where they differ.</span></div>");
         }
         return h.Append("</header>").ToString();
@@ -152,17 +152,31 @@ public static partial class HtmlReport
     private static void Fact(StringBuilder h, string name, string valueHtml)
         => h.Append("<div><dt>").Append(name).Append("</dt><dd>").Append(valueHtml).Append("</dd></div>");
 
-    private static string ContextName(string key) => key switch
+    /// <summary>The k mutual k-NN was measured with: `mutual_knn_k` where the run records it (repdiff metrics), else compare's default.</summary>
+    private static int KnnK(JsonObject context) => context["mutual_knn_k"] is JsonValue v && v.TryGetValue(out int k) ? k : Metrics.MutualKnn.DefaultNeighbours;
+
+    /// <summary>
+    /// Mutual k-NN's chance level beside it, as every BSR has its own: k/(n − 1), the overlap of random neighbours, with n the
+    /// samples it was measured on (an evenly spaced subsample above 5,000 samples: `mutual_knn_samples`), not all samples.
+    /// </summary>
+    private static string KnnChance(ReportModel model)
+    {
+        int n = model.Context["mutual_knn_samples"] is JsonValue v && v.TryGetValue(out int used) ? used : model.N;
+        int k = KnnK(model.Context);
+        return string.Create(Inv, $"<small class=\"chance\" title=\"chance level: random neighbours share k/(n − 1) = {k}/{n - 1:N0} of each sample's {k} neighbours ({n:N0} samples measured)\"> / {Metrics.MutualKnn.Chance(k, n):F3}</small>");
+    }
+
+    private static string ContextName(string key, JsonObject context) => key switch
     {
         "linear_cka" => "linear CKA",
-        "mutual_knn" => "mutual k-NN (k = 10)",
+        "mutual_knn" => $"mutual k-NN (k = {KnnK(context)})",
         _ => key.Replace('_', ' '),
     };
 
     private static string ContextHelp(string key) => key switch
     {
         "linear_cka" => "Linear centred kernel alignment of A and B: 1 = identical up to rotation and scale.",
-        "mutual_knn" => "Mean overlap of each sample's 10 nearest neighbours in A and in B.",
+        "mutual_knn" => "Mean overlap of each sample's nearest neighbours in A and in B; beside it, the overlap random neighbours would have.",
         _ => key,
     };
 
@@ -201,7 +215,7 @@ public static partial class HtmlReport
         : "<td class=\"num\">–</td>";
 
     /// <summary>A BSR figure's chance level in small type beside it (Metrics.BsrChance), or nothing where there is none.</summary>
-    private static string ChanceNote(double? chance, string format = "F2") => chance is double c
+    internal static string ChanceNote(double? chance, string format = "F2") => chance is double c
         ? $"<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {c.ToString(format, Inv)}</small>"
         : "";
 
