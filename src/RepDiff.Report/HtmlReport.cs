@@ -142,8 +142,8 @@ public static partial class HtmlReport
             h.Append("<div class=\"context\"><span class=\"ctx-title\">How similar overall</span>");
             foreach (var (key, value) in model.Context)
                 if (!key.EndsWith("_samples", StringComparison.Ordinal) && value is JsonValue v && v.TryGetValue(out double x))
-                    h.Append("<span class=\"chip\" title=\"").Append(E(ContextHelp(key))).Append("\">").Append(E(ContextName(key)))
-                        .Append(Inv, $" <b>{x:F3}</b></span>");
+                    h.Append("<span class=\"chip\" title=\"").Append(E(ContextHelp(key))).Append("\">").Append(E(ContextName(key, model.Context)))
+                        .Append(Inv, $" <b>{x:F3}</b>").Append(key == "mutual_knn" ? KnnChance(model) : "").Append("</span>");
             h.Append("<span class=\"ctx-note\">One-number scores say how much the models agree overall; the concepts below say where they differ.</span></div>");
         }
         return h.Append("</header>").ToString();
@@ -152,17 +152,31 @@ public static partial class HtmlReport
     private static void Fact(StringBuilder h, string name, string valueHtml)
         => h.Append("<div><dt>").Append(name).Append("</dt><dd>").Append(valueHtml).Append("</dd></div>");
 
-    private static string ContextName(string key) => key switch
+    /// <summary>The k mutual k-NN was measured with: `mutual_knn_k` where the run records it (repdiff metrics), else compare's default.</summary>
+    private static int KnnK(JsonObject context) => context["mutual_knn_k"] is JsonValue v && v.TryGetValue(out int k) ? k : Metrics.MutualKnn.DefaultNeighbours;
+
+    /// <summary>
+    /// Mutual k-NN's chance level beside it, as every BSR has its own: k/(n − 1), the overlap of random neighbours, with n the
+    /// samples it was measured on (an evenly spaced subsample above 5,000 samples: `mutual_knn_samples`), not all samples.
+    /// </summary>
+    private static string KnnChance(ReportModel model)
+    {
+        int n = model.Context["mutual_knn_samples"] is JsonValue v && v.TryGetValue(out int used) ? used : model.N;
+        int k = KnnK(model.Context);
+        return string.Create(Inv, $"<small class=\"chance\" title=\"chance level: random neighbours share k/(n − 1) = {k}/{n - 1:N0} of each sample's {k} neighbours ({n:N0} samples measured)\"> / {Metrics.MutualKnn.Chance(k, n):F3}</small>");
+    }
+
+    private static string ContextName(string key, JsonObject context) => key switch
     {
         "linear_cka" => "linear CKA",
-        "mutual_knn" => "mutual k-NN (k = 10)",
+        "mutual_knn" => $"mutual k-NN (k = {KnnK(context)})",
         _ => key.Replace('_', ' '),
     };
 
     private static string ContextHelp(string key) => key switch
     {
         "linear_cka" => "Linear centred kernel alignment of A and B: 1 = identical up to rotation and scale.",
-        "mutual_knn" => "Mean overlap of each sample's 10 nearest neighbours in A and in B.",
+        "mutual_knn" => "Mean overlap of each sample's nearest neighbours in A and in B; beside it, the overlap random neighbours would have.",
         _ => key,
     };
 
@@ -201,7 +215,7 @@ public static partial class HtmlReport
         : "<td class=\"num\">–</td>";
 
     /// <summary>A BSR figure's chance level in small type beside it (Metrics.BsrChance), or nothing where there is none.</summary>
-    private static string ChanceNote(double? chance, string format = "F2") => chance is double c
+    internal static string ChanceNote(double? chance, string format = "F2") => chance is double c
         ? $"<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {c.ToString(format, Inv)}</small>"
         : "";
 
@@ -223,7 +237,11 @@ public static partial class HtmlReport
 
         if (e.Spectrum is { Length: > 0 } spectrum)
             s.Append("<figure class=\"plot\">").Append(Charts.Spectrum(spectrum))
-                .Append("<figcaption>Eigenvalue spectrum of the difference, in the method's order: positive eigenvalues (blue) are structure stronger in one model, negative (red) stronger in the other.</figcaption></figure>");
+                .Append("<figcaption>Eigenvalue spectrum of the difference, in the method's order: ").Append(SpectrumSigns(model, e)).Append("</figcaption></figure>");
+        // Each method's strength is on its own scale, so it is named once here and on every card's figure.
+        string? strength = StrengthText.Of(e.Method);
+        if (strength is not null)
+            s.Append("<p class=\"note strength\"><b>Strength</b> (on each card): ").Append(E(strength)).Append(". It ranks this method's concepts; it is not comparable across methods.</p>");
 
         for (int d = 0; d < e.Directions.Count; d++)
         {
@@ -239,7 +257,7 @@ public static partial class HtmlReport
             foreach (var concept in direction.Concepts.Take(MaxConceptsShown))
             {
                 string key = ShownConcept.KeyOf(m, d, concept);
-                s.Append(Card(model, concept, key, thumbs, data, CoefficientView(e, direction.Name, concept.Rank)));
+                s.Append(Card(model, concept, key, thumbs, data, CoefficientView(e, direction.Name, concept.Rank), strength));
             }
             s.Append("</div>");
             if (direction.Concepts.Count > MaxConceptsShown)
@@ -249,6 +267,15 @@ public static partial class HtmlReport
         }
         return s.Append("</section>").ToString();
     }
+
+    /// <summary>
+    /// Which model each sign of a spectrum belongs to, by name: positive eigenvalues are the modes of the direction that
+    /// explains A (more similar in A; FINC: more frequent in the test set), negative those of B (the reference set).
+    /// </summary>
+    private static string SpectrumSigns(ReportModel model, Explanation e)
+        => e.Directions.Any(d => d.Rows is not null)
+            ? $"positive eigenvalues (blue) are modes more frequent in the test set ({E(model.NameA)}), negative (red) modes more frequent in the reference set ({E(model.NameB)})."
+            : $"positive eigenvalues (blue) are modes more similar in A ({E(model.NameA)}), samples A keeps together and B pulls apart; negative (red) are modes more similar in B ({E(model.NameB)}).";
 
     /// <summary>A parameter for the one-line summary: numbers to 4 significant digits, strings unquoted (all of them are in the table below).</summary>
     private static string Short(JsonValue value)
@@ -261,7 +288,9 @@ public static partial class HtmlReport
     private static string Statement(ReportModel model, Explanation e, Direction direction)
     {
         string text = E(DirectionNames.Reading(direction.Name, model.NameA, model.NameB));
-        if (model.FindingOf(e.Method, direction.Name) is { Lead: { Mix: not ConceptMix.Unlabelled } } finding)
+        // A finding with no lead concept is the sentence for a direction with nothing to describe (after validation: none
+        // confirmed), the one the terminal prints; it is shown as it is, not replaced by a label mix of unconfirmed concepts.
+        if (model.FindingOf(e.Method, direction.Name) is { Lead: null or { Mix: not ConceptMix.Unlabelled } } finding)
             return text + " <span class=\"finding\">" + E(finding.Text) + "</span>";
         // The label mix across the direction's concepts, each concept weighted equally.
         var counts = Described(direction).Take(MaxConceptsShown).Select(c => c.LabelCounts).OfType<Dictionary<string, int>>().Where(c => c.Count > 0).ToList();
@@ -302,14 +331,14 @@ public static partial class HtmlReport
     private static string JoinWords(IReadOnlyList<string> items)
         => items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
-    private static string Card(ReportModel model, Concept concept, string key, Thumbnails thumbs, ClientData data, JsonObject? coefficients)
+    private static string Card(ReportModel model, Concept concept, string key, Thumbnails thumbs, ClientData data, JsonObject? coefficients, string? strength)
     {
         var c = new StringBuilder();
         var grid = concept.Grid.Where(i => i >= 0 && i < model.N).ToArray();
         c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\"><header><span class=\"rank\">{concept.Rank}</span>");
-        c.Append(Inv, $"<span>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\">{concept.Members.Length:N0} members");
+        c.Append(Inv, $"<span{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\"><span>{concept.Members.Length:N0} members</span>");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
-            c.Append(Inv, $" · <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
+            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept));
         if (thumbs.HasImages)
         {
@@ -353,15 +382,25 @@ public static partial class HtmlReport
     /// <summary>" unconfirmed" for a concept held-out validation did not confirm: it stays in the report, marked.</summary>
     private static string TrustClass(Concept concept) => concept.Confirmed == false ? " unconfirmed" : "";
 
-    /// <summary>The card's line on held-out validation, in words (docs/methods/METHODS.md §7); nothing where it did not run.</summary>
+    /// <summary>
+    /// The card's line on held-out validation, in words (docs/methods/METHODS.md §7); nothing where it did not run. It gives
+    /// the Benjamini–Hochberg adjusted p, the value the verdict reads (a raw p of 0.045 is not confirmed when its adjusted
+    /// value is 0.083), and instead of a p says why there is none: p = 1 is then a convention (Concept.FoundAgain), not a test.
+    /// </summary>
     private static string ValidationLine(Concept concept)
     {
         if (concept.PValue is not double p) return "";
-        string held = concept.HeldOutScore is double score ? string.Create(Inv, $"; held-out statistic {score:F2}") : "; not found again on the discovery half, or too few held-out members";
-        string title = E(string.Create(Inv, $"p = {p:G3}, Benjamini–Hochberg adjusted {concept.PAdjusted:G3}") + held);
+        string held = concept.HeldOutScore is double score ? string.Create(Inv, $"; held-out statistic {score:F2}")
+            : concept.FoundAgain is null ? "; not found again on the discovery half, or too few held-out members" : "";
+        string title = E(string.Create(Inv, $"p = {p:G3}, Benjamini–Hochberg adjusted over the method's concepts {concept.PAdjusted:G3} (confirmed at ≤ {Trust.HeldOutValidation.ConfirmedBelow})") + held);
+        // A results.json written before found_again existed cannot tell the two reasons apart: it gives neither.
+        string why = concept.FoundAgain == false ? "not found again on half the samples"
+            : concept.HeldOutScore is null ? (concept.FoundAgain == true ? "too few held-out members to test" : "")
+            : concept.PAdjusted is double q ? $"adjusted p = {PText(q)}" : "";
+        string reason = why.Length > 0 ? $" ({why})" : "";
         return concept.Confirmed == true
-            ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples, p = {PText(p)}</div>"
-            : $"<div class=\"trust unconfirmed\" title=\"{title}\">not confirmed on held-out samples{(concept.HeldOutScore is null ? "" : $" (p = {PText(p)})")}</div>";
+            ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples{reason}</div>"
+            : $"<div class=\"trust unconfirmed\" title=\"{title}\">not confirmed on held-out samples{reason}</div>";
     }
 
     /// <summary>How many of a direction's concepts held-out validation confirmed, after its statement; nothing where it did not run.</summary>

@@ -31,6 +31,13 @@ public sealed class Concept
     /// <summary>Benjamini–Hochberg adjusted <see cref="PValue"/> over the explanation's concepts; ≤ 0.05 counts as confirmed.</summary>
     public double? PAdjusted { get; set; }
 
+    /// <summary>
+    /// Held-out validation: whether the discovery run found a concept matching this one (null where validation did not
+    /// run). Its p-value of 1 when false is a convention, not a measurement, and a real p can be 1 too, so the report
+    /// reads this rather than the number to say "not found again".
+    /// </summary>
+    public bool? FoundAgain { get; set; }
+
     /// <summary>The held-out statistic the p-value tests: BSR (SILB) of the concept's held-out members (FINC: share of the held-out members from the direction's own set).</summary>
     public double? HeldOutScore { get; set; }
 

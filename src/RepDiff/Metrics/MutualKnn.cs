@@ -12,7 +12,16 @@ public static class MutualKnn
     /// <summary>Default size above which the CLI measures on a seeded random subset (exact k-NN is O(n²·d)).</summary>
     public const int DefaultMaxSamples = 10000;
 
-    public static double Alignment(Matrix a, Matrix b, int k = 10)
+    /// <summary>The k of the context figure compare and the reports give (the report states its chance level from it).</summary>
+    public const int DefaultNeighbours = 10;
+
+    /// <summary>
+    /// Expected alignment of random neighbours: each sample's k neighbours drawn at random from the n − 1 others in A and
+    /// again in B share k/(n − 1) of them on average, the level a measured alignment is read against.
+    /// </summary>
+    public static double Chance(int k, int n) => n > 1 ? Math.Min(1, (double)k / (n - 1)) : double.NaN;
+
+    public static double Alignment(Matrix a, Matrix b, int k = DefaultNeighbours)
     {
         if (a.Rows != b.Rows) throw new ArgumentException("A and B must have the same rows");
         if (k < 1 || k >= a.Rows || k > 1000) throw new RepDiffInputException($"mutual k-NN with k = {k} neighbours (--neighbours) needs more than k samples and k ≤ 1000; the inputs have {a.Rows}");

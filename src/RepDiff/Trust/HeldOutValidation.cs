@@ -221,6 +221,7 @@ public static class HeldOutValidation
                     if (jaccard > bestJaccard) (best, bestJaccard) = (candidate, jaccard);
                 }
                 concept.PValue = best?.PValue ?? 1;
+                concept.FoundAgain = best is not null;
                 concept.HeldOutScore = best?.Score;
                 concepts.Add(concept);
             }

@@ -77,4 +77,25 @@ public class CardPartsTests
         Assert.Equal(1, (int)label["bytes"]!);
         Assert.Equal(Enumerable.Range(0, 40).Select(i => i < 20 ? "left" : "right"), Convert.FromBase64String((string)label["codes"]!).Select(c => (string)label["names"]![(int)c]!));
     }
+
+    [Fact]
+    public void CardsGiveTheAdjustedPTheVerdictReadsAndSayWhenAConceptWasNotFoundAgain()
+    {
+        var (pair, e) = HtmlReportTests.Synthetic();
+        var (first, second) = (e.Directions[0].Concepts[0], e.Directions[0].Concepts[1]);
+        var third = e.Directions[1].Concepts[0];
+        (first.PValue, first.PAdjusted, first.FoundAgain, first.HeldOutScore) = (0.001, 0.003, true, 0.81);
+        // p = 0.045 alone would pass 0.05; adjusted over the method's concepts it is 0.083, and the card must not read as confirmed.
+        (second.PValue, second.PAdjusted, second.FoundAgain, second.HeldOutScore) = (0.045, 0.083, true, 0.58);
+        // p = 1 by convention: the discovery half had no matching concept, so there is no p to give.
+        (third.PValue, third.PAdjusted, third.FoundAgain, third.HeldOutScore) = (1, 1, false, null);
+        string html = HtmlReport.Render(HtmlReportTests.Model(pair, e));
+
+        string Line(string key) => Regex.Match(html, $"<article class=\"card[^\"]*\" id=\"card-{key}\".*?<div class=\"trust (held|unconfirmed)\"[^>]*>([^<]*)</div>").Groups[2].Value;
+        Assert.Equal("holds on held-out samples (adjusted p = 0.003)", Line("m0d0c1"));
+        Assert.Equal("not confirmed on held-out samples (adjusted p = 0.083)", Line("m0d0c2"));
+        Assert.Equal("not confirmed on held-out samples (not found again on half the samples)", Line("m0d1c1"));
+        // The raw p stays on hover.
+        Assert.Contains("title=\"p = 0.045, Benjamini–Hochberg adjusted over the method&#39;s concepts 0.083 (confirmed at ≤ 0.05); held-out statistic 0.58\"", html);
+    }
 }

@@ -318,4 +318,31 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Equal(0, await page.EvaluateAsync<int>("() => Array.from(document.querySelectorAll('section.members li.member img')).filter(i => i.naturalWidth !== 96).length"));
         Assert.Empty(errors);
     }
+
+    [ChromiumFact]
+    public async Task EveryCardShowsItsBsrAndChanceLevelWholeOnWideAndNarrowWindows()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        // 1400 px: five cards a row, about 150 px inside each, where "100 members · BSR 0.93 / 0.50" used to end in "BSR 0.…".
+        foreach (int width in new[] { 1400, 390 })
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+            await page.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+            // Per card line: whether it overflows its box, and whether the BSR part with its chance level lies wholly inside the card.
+            var lines = await page.EvaluateAsync<string[]>(@"() => Array.from(document.querySelectorAll('.card .sub')).map(sub => {
+                const card = sub.closest('.card').getBoundingClientRect();
+                const bsr = Array.from(sub.querySelectorAll('span')).find(s => s.textContent.startsWith('· BSR'));
+                const r = bsr ? bsr.getBoundingClientRect() : null;
+                return [sub.scrollWidth > sub.clientWidth ? 'overflows' : 'fits',
+                        !bsr ? 'no BSR' : bsr.querySelector('small.chance') === null ? 'no chance' : r.left >= card.left && r.right <= card.right ? 'inside' : 'cut',
+                        sub.textContent].join(' | ');
+            })");
+            Assert.NotEmpty(lines);
+            Assert.All(lines, line => Assert.StartsWith("fits | inside | ", line));
+            Assert.All(lines, line => Assert.Matches(@"BSR \d\.\d\d / \d\.\d\d$", line));
+            await page.CloseAsync();
+        }
+    }
 }

@@ -163,4 +163,73 @@ public class HtmlReportTests
         Assert.Contains("Modes where the test set (test.npy) has more samples than the reference set (ref.npy).", html);
         Assert.Contains("#1  #2  #3", html);
     }
+
+    [Fact]
+    public void StrengthIsExplainedOncePerMethodAndOnEveryCardFigure()
+    {
+        var (pair, explanation) = Synthetic();
+        explanation.Method = "spec";
+        string html = HtmlReport.Render(Model(pair, explanation));
+        Assert.Single(Regex.Matches(html, Regex.Escape("<p class=\"note strength\"><b>Strength</b> (on each card): " + HtmlReport.E("|eigenvalue| of the kernel difference (K_A − eta·K_B)/n"))));
+        Assert.Equal(3, Regex.Matches(html, "<span title=\"strength: \\|eigenvalue\\| of the kernel difference[^\"]*\">strength <b>").Count);
+        // Each method names its own measure; a method the report does not know gets no invented one.
+        explanation.Method = "rdx";
+        Assert.Contains("<b>Strength</b> (on each card): " + HtmlReport.E("mean affinity exp(−beta·G)"), HtmlReport.Render(Model(pair, explanation)));
+        explanation.Method = "test";
+        Assert.DoesNotContain("class=\"note strength\"", HtmlReport.Render(Model(pair, explanation)));
+    }
+
+    [Fact]
+    public void TheSpectrumCaptionNamesTheModelOfEachSign()
+    {
+        var (pair, explanation) = Synthetic();
+        string html = HtmlReport.Render(Model(pair, explanation));
+        Assert.Contains("positive eigenvalues (blue) are modes more similar in A (a.npy), samples A keeps together and B pulls apart; negative (red) are modes more similar in B (b.npy).</figcaption>", html);
+    }
+
+    [Fact]
+    public void MutualKnnStandsBesideTheOverlapOfRandomNeighboursOnTheSamplesItWasMeasuredOn()
+    {
+        var (pair, explanation) = Synthetic();
+        // 40 samples: random 10-neighbour sets share 10/39 = 0.256 of their members.
+        string html = HtmlReport.Render(Model(pair, explanation, new JsonObject { ["mutual_knn"] = 0.3 }));
+        Assert.Matches("mutual k-NN \\(k = 10\\) <b>0.300</b><small class=\"chance\" title=\"chance level: random neighbours share k/\\(n − 1\\) = 10/39 [^\"]*\"> / 0.256</small>", html);
+        // Measured on a subsample of 5,000 (compare above 5,000 samples), the chance level is that of 5,000, not of n.
+        string sub = HtmlReport.Render(Model(pair, explanation, new JsonObject { ["mutual_knn"] = 0.3, ["mutual_knn_samples"] = 5000 }));
+        Assert.Contains("> / 0.002</small>", sub);
+    }
+
+    [Fact]
+    public void WhenNoConceptIsConfirmedTheDirectionSaysSoInTheTerminalsSentence()
+    {
+        const int n = 40;
+        var labels = Enumerable.Range(0, n).Select(i => (i % 3).ToString()).ToArray();
+        var (pair, explanation) = Synthetic(new SampleInfo { Labels = new SampleLabels(labels) }, n);
+        ExplanationScoring.Score(explanation, pair);
+        foreach (var c in explanation.Directions[0].Concepts) (c.PValue, c.PAdjusted, c.FoundAgain, c.HeldOutScore) = (0.4, 0.6, true, 0.5);
+        foreach (var c in explanation.Directions[1].Concepts) (c.PValue, c.PAdjusted, c.FoundAgain, c.HeldOutScore) = (0.001, 0.002, true, 0.9);
+        var model = Model(pair, explanation);
+        string html = HtmlReport.Render(model);
+        // The sentence Findings writes for it (the terminal prints the same), not a label mix of concepts that did not hold.
+        var none = model.FindingOf("test", DirectionNames.MoreSimilarInA)!;
+        Assert.Null(none.Lead);
+        Assert.Contains("confirmed", none.Text);
+        var statement = Regex.Match(html, "<h3>More similar in A</h3><p class=\"statement\">(.*?)</p>").Groups[1].Value;
+        Assert.Contains("<span class=\"finding\">" + HtmlReport.E(none.Text) + "</span>", statement);
+        Assert.DoesNotContain("Across its", statement);
+        Assert.Contains("0 of 2 confirmed on held-out samples", statement);
+    }
+
+    [Fact]
+    public void TheIndexGivesEachMeanBsrWithItsChanceLevel()
+    {
+        var (pair, explanation) = Synthetic();
+        ExplanationScoring.Score(explanation, pair);
+        var comparison = new Comparison { Pair = pair, Explanations = [explanation], Context = new JsonObject { ["linear_cka"] = 0.5 } };
+        string html = IndexPage.Render("demo", "intro", [new IndexEntry("pair", "about", "pair/report.html", comparison)]);
+        var mean = BsrRow.From([explanation]).Single(r => r.Direction == "mean");
+        Assert.NotNull(mean.SilbChance);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"test {mean.Silb:F3}<small class=\"chance\""), html);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"> / {mean.SilbChance:F2}</small>"), html);
+    }
 }

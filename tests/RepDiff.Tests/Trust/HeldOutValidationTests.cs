@@ -105,6 +105,29 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         Assert.Equal(expected.Directions.SelectMany(d => d.Concepts).Select(c => c.PValue), actual.Directions.SelectMany(d => d.Concepts).Select(c => c.PValue));
     }
 
+    [Fact]
+    public void AConceptNotFoundAgainIsMarkedAsSuchNotOnlyByItsPValueOfOne()
+    {
+        // A real p can be 1 too (every random group at least as good), so results.json says "not found again" in its own field.
+        using var pair = NullPair(300, 12, 4);
+        var method = (IPairMethod)MethodRegistry.Default.Find("kmeans")!;
+        var options = Options(method, 4);
+        using var split = HeldOutSplit.Of(pair, 4);
+        var e = method.Run(pair, options);
+        // Made only of validation rows, this concept has no member the discovery run saw, so nothing there can match it.
+        var heldOut = split.Validation.Take(20).ToArray();
+        var direction = e.Directions[0];
+        direction.Concepts.Add(new Concept { Rank = direction.Concepts.Count + 1, Members = heldOut, Grid = heldOut[..9] });
+        HeldOutValidation.Run(method, options, pair, e, split: split);
+
+        var added = direction.Concepts[^1];
+        Assert.Equal((false, 1.0, (double?)null), (added.FoundAgain, added.PValue!.Value, added.HeldOutScore));
+        Assert.Contains(e.Directions.SelectMany(d => d.Concepts), c => c.FoundAgain == true);
+        Assert.All(e.Directions.SelectMany(d => d.Concepts), c => Assert.NotNull(c.FoundAgain));
+        var read = Explanation.FromJson(e.ToJson()).Directions[0].Concepts[^1];
+        Assert.False(read.FoundAgain);
+    }
+
     private static int[] Groups(string file) => TestData.LoadFixture(file).Data.Select(v => (int)v).ToArray();
 
     /// <summary>The smallest p-value among concepts of a direction whose members are mostly (60%) of the given groups, each of them well represented.</summary>
