@@ -30,6 +30,7 @@ internal static class CardData
                 ["strength"] = (float)concept.Strength,
                 // The concept's trust, exported beside every member as `repdiff export` does (null where not measured).
                 ["stability"] = concept.Stability,
+                ["foundAgain"] = concept.FoundAgain,
                 ["pValue"] = concept.PValue,
                 ["pAdjusted"] = concept.PAdjusted,
                 ["confirmed"] = concept.Confirmed,

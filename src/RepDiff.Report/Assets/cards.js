@@ -39,7 +39,7 @@
   function conceptRows(key) {
     const c = data.concepts[key];
     const grid = new Set(c.grid);
-    return c.members.map((row, p) => [c.method, c.direction, c.rank, c.strength, c.stability, c.pValue, c.pAdjusted, c.confirmed,
+    return c.members.map((row, p) => [c.method, c.direction, c.rank, c.strength, c.stability, c.foundAgain, c.pValue, c.pAdjusted, c.confirmed,
       p, grid.has(row), row, idOf(row), labelOf(row),
       c.scores ? c.scores[p] : null, ...metaColumns.map(col => columnValue(col, row))]);
   }

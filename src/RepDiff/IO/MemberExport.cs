@@ -6,15 +6,15 @@ namespace RepDiff.IO;
 
 /// <summary>
 /// Every member of every concept as one table row, for `repdiff export`: method, direction, rank,
-/// strength, the concept's trust (stability, held-out p and its adjusted value, confirmed; empty where not
-/// measured), the member's position in its concept (0 = best), whether the report's grid shows it, its
+/// strength, the concept's trust (stability; found again on the discovery half, held-out p and its adjusted
+/// value, confirmed; empty where not measured), the member's position in its concept (0 = best), whether the report's grid shows it, its
 /// row in the inputs, id, label, score, then one column per metadata column (prefixed "metadata_" where
 /// a name is taken by a fixed column). Written as CSV (RFC 4180 quoting) or JSON Lines (one object per
 /// member, nulls where a value is unknown).
 /// </summary>
 public static class MemberExport
 {
-    private static readonly string[] FixedColumns = ["method", "direction", "rank", "strength", "stability", "p_value", "p_adjusted", "confirmed", "position", "in_grid", "row", "id", "label", "score"];
+    private static readonly string[] FixedColumns = ["method", "direction", "rank", "strength", "stability", "found_again", "p_value", "p_adjusted", "confirmed", "position", "in_grid", "row", "id", "label", "score"];
 
     /// <summary>Column names: the fixed ones, then the metadata columns.</summary>
     public static string[] Header(SampleInfo samples) =>
@@ -38,15 +38,16 @@ public static class MemberExport
                         values[2] = concept.Rank;
                         values[3] = concept.Strength;
                         values[4] = concept.Stability;
-                        values[5] = concept.PValue;
-                        values[6] = concept.PAdjusted;
-                        values[7] = concept.Confirmed;
-                        values[8] = p;
-                        values[9] = grid.Contains(row);
-                        values[10] = row;
-                        values[11] = samples.Ids is { } ids && row < ids.Length ? ids[row] : null;
-                        values[12] = samples.Labels is { } labels && row < labels.Codes.Length ? labels[row] : null;
-                        values[13] = concept.Scores is { } scores ? scores[p] : null;
+                        values[5] = concept.FoundAgain;
+                        values[6] = concept.PValue;
+                        values[7] = concept.PAdjusted;
+                        values[8] = concept.Confirmed;
+                        values[9] = p;
+                        values[10] = grid.Contains(row);
+                        values[11] = row;
+                        values[12] = samples.Ids is { } ids && row < ids.Length ? ids[row] : null;
+                        values[13] = samples.Labels is { } labels && row < labels.Codes.Length ? labels[row] : null;
+                        values[14] = concept.Scores is { } scores ? scores[p] : null;
                         for (int j = 0; j < metadata.Count; j++)
                             values[FixedColumns.Length + j] = row < metadata[j].Values.Length ? metadata[j].Values[row] : null;
                         yield return values;

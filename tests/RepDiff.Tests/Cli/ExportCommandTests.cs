@@ -50,13 +50,13 @@ public class ExportCommandTests
         Assert.Equal(0, code);
         Assert.Contains("Wrote", error);
         var lines = File.ReadAllLines(csv);
-        Assert.Equal("method,direction,rank,strength,stability,p_value,p_adjusted,confirmed,position,in_grid,row,id,label,score,metadata_id,note", lines[0]);
+        Assert.Equal("method,direction,rank,strength,stability,found_again,p_value,p_adjusted,confirmed,position,in_grid,row,id,label,score,metadata_id,note", lines[0]);
         var kmeans = explanations.Single();
         Assert.Equal(kmeans.Directions.Sum(d => d.Concepts.Sum(c => c.Members.Length)), lines.Length - 1);
         var first = kmeans.Directions[0].Concepts[0];
         int row = first.Members[0];
         string label = row < 200 ? "low" : row < 400 ? "mid" : "high";
-        Assert.StartsWith($"kmeans,concepts_of_a,1,{first.Strength.ToString("R", System.Globalization.CultureInfo.InvariantCulture)},,,,,0,{(first.Grid.Contains(row) ? "true" : "false")},{row},p{row},{label},", lines[1]);
+        Assert.StartsWith($"kmeans,concepts_of_a,1,{first.Strength.ToString("R", System.Globalization.CultureInfo.InvariantCulture)},,,,,,0,{(first.Grid.Contains(row) ? "true" : "false")},{row},p{row},{label},", lines[1]);
         Assert.EndsWith($",x{row},\"a, {row % 2}\"", lines[1]);
     }
 
@@ -70,7 +70,7 @@ public class ExportCommandTests
         {
             Method = "rdx", N = 600,
             Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Strength = 0.5, Members = [7, 3, 599], Grid = [7], Scores = [0.9, 0.8, double.NaN],
-                Stability = 0.75, PValue = 0.004, PAdjusted = 0.012 }] }],
+                Stability = 0.75, FoundAgain = true, PValue = 0.004, PAdjusted = 0.012 }] }],
         };
         var spec = new Explanation
         {
@@ -95,16 +95,16 @@ public class ExportCommandTests
         Assert.True(rows[0]["in_grid"]!.GetValue<bool>());
         Assert.Equal(2, rows[3]["rank"]!.GetValue<int>());
         // The concept's trust beside each of its members, null where it was not measured.
-        Assert.Equal((0.75, 0.004, 0.012, true), (rows[1]["stability"]!.GetValue<double>(), rows[1]["p_value"]!.GetValue<double>(),
-            rows[1]["p_adjusted"]!.GetValue<double>(), rows[1]["confirmed"]!.GetValue<bool>()));
-        Assert.All(["stability", "p_value", "p_adjusted", "confirmed"], name => Assert.Null(rows[3][name]));
+        Assert.Equal((0.75, true, 0.004, 0.012, true), (rows[1]["stability"]!.GetValue<double>(), rows[1]["found_again"]!.GetValue<bool>(),
+            rows[1]["p_value"]!.GetValue<double>(), rows[1]["p_adjusted"]!.GetValue<double>(), rows[1]["confirmed"]!.GetValue<bool>()));
+        Assert.All(["stability", "found_again", "p_value", "p_adjusted", "confirmed"], name => Assert.Null(rows[3][name]));
 
         // Without flags the same results export with empty id, label and no metadata columns.
         (code, output, _) = Run("export", results);
         Assert.Equal(0, code);
-        Assert.Equal("method,direction,rank,strength,stability,p_value,p_adjusted,confirmed,position,in_grid,row,id,label,score", output.Split('\n')[0]);
-        Assert.Equal("rdx,more_similar_in_a,1,0.5,0.75,0.004,0.012,true,1,false,3,,,0.8", output.Split('\n')[2]);
-        Assert.Equal("spec,more_similar_in_b,2,1.5,,,,,0,true,1,,,", output.Split('\n')[4]);
+        Assert.Equal("method,direction,rank,strength,stability,found_again,p_value,p_adjusted,confirmed,position,in_grid,row,id,label,score", output.Split('\n')[0]);
+        Assert.Equal("rdx,more_similar_in_a,1,0.5,0.75,true,0.004,0.012,true,1,false,3,,,0.8", output.Split('\n')[2]);
+        Assert.Equal("spec,more_similar_in_b,2,1.5,,,,,,0,true,1,,,", output.Split('\n')[4]);
     }
 
     [Fact]
