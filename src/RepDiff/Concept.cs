@@ -38,6 +38,14 @@ public sealed class Concept
     [System.Text.Json.Serialization.JsonIgnore]
     public bool? Confirmed => PAdjusted is double q ? q <= Trust.HeldOutValidation.ConfirmedBelow : null;
 
+    /// <summary>
+    /// Held-out validation gave the concept no p-value of its own: no concept of the discovery half matched it (or the one
+    /// that did reached fewer than two held-out samples), so <see cref="PValue"/> is 1 by convention. A tested concept always
+    /// has a <see cref="HeldOutScore"/>, so results.json tells this apart from a tested p of 1 by that field's absence.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool NotFoundAgain => PValue is 1.0 && HeldOutScore is null;
+
     /// <summary>How many members carry each label, most frequent first, when the samples have labels.</summary>
     public Dictionary<string, int>? LabelCounts { get; set; }
 
