@@ -37,13 +37,18 @@ public class BaseRateTests
         Assert.DoesNotContain("single labels", a.Text);
     }
 
+    /// <summary>Brown: 15 genres of 200 sentences; a concept of 39% reviews and 15% news (7% each in the whole set), the rest 3 or 4 of each other genre.</summary>
+    private static (SampleLabels Labels, int[] Members) Brown()
+    {
+        var genres = new[] { "reviews", "news" }.Concat(Enumerable.Range(0, 13).Select(k => $"genre{k:D2}")).ToArray();
+        var labels = Labels(genres.Select(g => (g, 200)).ToArray());
+        return (labels, Take(labels, [("reviews", 39), ("news", 15), .. genres[2..].Select((g, k) => (g, k < 7 ? 4 : 3))]));
+    }
+
     [Fact]
     public void WithFifteenGenresAConceptLeaningToOneIsNotSaidToSpreadOverAll()
     {
-        // Brown: 15 genres of 200 sentences. 39% reviews and 15% news (7% each in the whole set); the rest 3 or 4 of each other genre.
-        var genres = new[] { "reviews", "news" }.Concat(Enumerable.Range(0, 13).Select(k => $"genre{k:D2}")).ToArray();
-        var labels = Labels(genres.Select(g => (g, 200)).ToArray());
-        var members = Take(labels, [("reviews", 39), ("news", 15), .. genres[2..].Select((g, k) => (g, k < 7 ? 4 : 3))]);
+        var (labels, members) = Brown();
         var a = FindingText.Describe(Hand(members), labels, "MiniLM", "arctic", "sentences").For(DirectionNames.MoreSimilarInA);
 
         Assert.Equal(ConceptMix.Leaning, a.Lead!.Mix);
@@ -60,9 +65,7 @@ public class BaseRateTests
     {
         // A scored concept carries the card's enrichment (tested with the metadata columns too, so its q-values can be
         // larger than a test of the labels alone): the sentence follows the card, not a test of its own.
-        var genres = new[] { "reviews", "news" }.Concat(Enumerable.Range(0, 13).Select(k => $"genre{k:D2}")).ToArray();
-        var labels = Labels(genres.Select(g => (g, 200)).ToArray());
-        var members = Take(labels, [("reviews", 39), ("news", 15), .. genres[2..].Select((g, k) => (g, k < 7 ? 4 : 3))]);
+        var (labels, members) = Brown();
         var explanation = Hand(members);
         var card = new Enrichment(SampleMetadata.WithLabels(new SampleInfo { Labels = labels })!).Of(members);
         explanation.Directions[0].Concepts[0].Enrichment = card.Where(e => e.Value == "reviews").ToList();
