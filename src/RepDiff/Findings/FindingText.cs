@@ -107,7 +107,7 @@ public static class FindingText
         if (confirmed.Count == 0 && ChanceLevel(explanation, direction) is { } chance)
         {
             string text = Sentence($"{frame.Subject}: the groups found here are no better than random groups ({chance}), "
-                + $"so they show nothing that {frame.Subject} keeps together and {frame.Other} pulls apart", nameA, nameB);
+                + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
             return new DirectionFinding(direction.Name, text, text, profiles, profiles[0]) { NoBetterThanChance = true };
         }
 

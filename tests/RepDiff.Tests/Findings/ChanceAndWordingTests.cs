@@ -40,7 +40,7 @@ public class ChanceAndWordingTests
         var a = findings.For(DirectionNames.MoreSimilarInA);
         Assert.True(a.NoBetterThanChance);
         Assert.Equal("late checkpoint: the groups found here are no better than random groups (BSR 0.422, random groups of the same sizes 0.483 ± 0.030), "
-            + "so they show nothing that late checkpoint keeps together and early checkpoint pulls apart.", a.Text);
+            + "so they show nothing it keeps together that early checkpoint pulls apart.", a.Text);
         Assert.DoesNotContain("5 and 8", a.Text);
         // The index line speaks of the direction above chance and says what the other one is.
         var b = findings.For(DirectionNames.MoreSimilarInB);
