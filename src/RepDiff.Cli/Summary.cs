@@ -43,10 +43,12 @@ internal static class Summary
 
     /// <summary>
     /// Held-out validation in words, as the concept card gives it: "yes, p = 0.003 (adjusted 0.015)"; a concept counts
-    /// as confirmed by its Benjamini–Hochberg adjusted value, so a p below 0.05 can still read "no".
+    /// as confirmed by its Benjamini–Hochberg adjusted value, so a p below 0.05 can still read "no". A concept that has no
+    /// tested p (its 1 is a placeholder) gets the reason instead, as on its card.
     /// </summary>
-    private static string HeldOut(Concept concept)
+    internal static string HeldOut(Concept concept)
         => concept.Confirmed is not bool confirmed ? "–"
+            : concept.Untested is { } why ? $"no, {why}"
             : $"{(confirmed ? "yes" : "no")}, p = {PText(concept.PValue)} (adjusted {PText(concept.PAdjusted)})";
 
     private static string PText(double? p) => p is not double v ? "–" : v < 0.001 ? "< 0.001" : v.ToString("F3", CultureInfo.InvariantCulture);

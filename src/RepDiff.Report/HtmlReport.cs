@@ -390,13 +390,9 @@ public static partial class HtmlReport
     private static string ValidationLine(Concept concept)
     {
         if (concept.PValue is not double p) return "";
-        string held = concept.HeldOutScore is double score ? string.Create(Inv, $"; held-out statistic {score:F2}")
-            : concept.FoundAgain is null ? "; not found again on the discovery half, or too few held-out members" : "";
+        string held = concept.HeldOutScore is double score ? string.Create(Inv, $"; held-out statistic {score:F2}") : "";
         string title = E(string.Create(Inv, $"p = {p:G3}, Benjamini–Hochberg adjusted over the method's concepts {concept.PAdjusted:G3} (confirmed at ≤ {Trust.HeldOutValidation.ConfirmedBelow})") + held);
-        // A results.json written before found_again existed cannot tell the two reasons apart: it gives neither.
-        string why = concept.FoundAgain == false ? "not found again on half the samples"
-            : concept.HeldOutScore is null ? (concept.FoundAgain == true ? "too few held-out members to test" : "")
-            : concept.PAdjusted is double q ? $"adjusted p = {PText(q)}" : "";
+        string why = concept.Untested ?? (concept.PAdjusted is double q ? $"adjusted p = {PText(q)}" : "");
         string reason = why.Length > 0 ? $" ({why})" : "";
         return concept.Confirmed == true
             ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples{reason}</div>"

@@ -45,6 +45,20 @@ public sealed class Concept
     [System.Text.Json.Serialization.JsonIgnore]
     public bool? Confirmed => PAdjusted is double q ? q <= Trust.HeldOutValidation.ConfirmedBelow : null;
 
+    /// <summary>
+    /// Why held-out validation gave the concept no p-value of its own (its <see cref="PValue"/> of 1 is then a convention),
+    /// in words for the card and the terminal; null when it was tested (a tested concept always has a <see cref="HeldOutScore"/>)
+    /// or validation did not run. A results.json from before <see cref="FoundAgain"/> existed cannot tell the two reasons apart.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Untested => PValue is null || HeldOutScore is not null ? null
+        : FoundAgain switch
+        {
+            false => "not found again on half the samples",
+            true => "too few held-out members to test",
+            null => "not found again on half the samples, or too few held-out members to test",
+        };
+
     /// <summary>How many members carry each label, most frequent first, when the samples have labels.</summary>
     public Dictionary<string, int>? LabelCounts { get; set; }
 

@@ -23,6 +23,9 @@ public sealed class SampleMetadata
         Count = count;
     }
 
+    /// <summary>The name the labels' column takes (<see cref="WithLabels"/>): concepts' enrichment lists labels under it.</summary>
+    public const string LabelColumn = "label";
+
     public MetadataColumn? this[string name] => Columns.FirstOrDefault(c => c.Name == name);
 
     /// <summary>
@@ -32,8 +35,8 @@ public sealed class SampleMetadata
     public static SampleMetadata? WithLabels(SampleInfo samples)
     {
         var columns = new List<MetadataColumn>();
-        if (samples.Labels is { } labels && samples.Metadata?["label"] is null)
-            columns.Add(new MetadataColumn("label", Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]).ToArray()));
+        if (samples.Labels is { } labels && samples.Metadata?[LabelColumn] is null)
+            columns.Add(new MetadataColumn(LabelColumn, Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]).ToArray()));
         if (samples.Metadata is { } metadata) columns.AddRange(metadata.Columns);
         if (columns.Count == 0) return null;
         return new SampleMetadata(columns, columns[0].Values.Length) { Source = samples.Metadata?.Source ?? "labels" };

@@ -1,58 +1,55 @@
 using System.Globalization;
+using RepDiff.Metrics;
 
 namespace RepDiff.Findings;
 
 /// <summary>
-/// The labels of one concept's members, counted: the numbers a finding is read from, kept so a test
-/// can lock a sentence to them.
+/// The labels of one concept's members, counted and compared with the whole set: the numbers a finding
+/// is read from, kept so a test can lock a sentence to them. <see cref="Leading"/> holds the labels the
+/// finding names (see <see cref="ConceptMix"/> for the rules).
 /// </summary>
 public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare> Labels, ConceptMix Mix)
 {
-    /// <summary>A concept is "one label" when its largest label holds this share of its members ...</summary>
+    /// <summary>A concept is "one label" when its largest label holds this share of its members.</summary>
     public const double OneLabelShare = 0.7;
 
-    /// <summary>... or holds a majority and no second label stands out.</summary>
-    public const double MajorityShare = 0.5;
-
-    /// <summary>A label counts in a mixture when it holds this share of the members ...</summary>
+    /// <summary>Each label named in a mixture holds at least this share of the members.</summary>
     public const double NotableShare = 0.15;
 
-    /// <summary>
-    /// ... and is at least this many times as frequent as in the whole data set (more than its share,
-    /// so a label that fills the data set is not named for being everywhere; no more, so that with
-    /// three labels of a third each a 60/40 concept still counts as a mixture).
-    /// </summary>
-    public const double NotableEnrichment = 1.0;
+    /// <summary>A mixture's labels are the fewest largest ones that together hold this share of the members.</summary>
+    public const double MixtureCoverage = 0.8;
 
-    /// <summary>The notable labels of a mixture must together hold this share of the members.</summary>
-    public const double MixtureCoverage = 0.6;
-
-    /// <summary>A mixture has two to this many notable labels (more is a concept that cuts across labels).</summary>
+    /// <summary>A mixture has two to this many labels; at most this many over-represented labels are named.</summary>
     public const int MaxLabelsNamed = 4;
+
+    /// <summary>
+    /// A concept with fewer members is small: a finding leads with it only when no larger concept of its
+    /// kind exists, and then says "only N". Ten keeps a few stray samples (an RDX cluster of 3 or 7) from
+    /// standing for a direction whose other concepts hold dozens, while no label share is quoted of fewer.
+    /// </summary>
+    public const int SmallConcept = 10;
 
     /// <summary>Share of the largest label (0 when unlabelled).</summary>
     public double Purity => Labels.Count > 0 ? Labels[0].Share : 0;
 
     /// <summary>
-    /// The labels that describe the concept: the largest for one label; the notable ones (largest
-    /// first) for a mixture; none otherwise.
+    /// The labels that describe the concept, largest first: the largest for one label, a mixture's labels,
+    /// the over-represented labels of a concept that leans to them; none otherwise.
     /// </summary>
-    public IReadOnlyList<LabelShare> Leading => Mix switch
-    {
-        ConceptMix.OneLabel => [Labels[0]],
-        ConceptMix.Mixed => Notable(Labels),
-        _ => [],
-    };
+    public IReadOnlyList<LabelShare> Leading { get; init; } = [];
+
+    /// <summary>Fewer than <see cref="SmallConcept"/> members.</summary>
+    public bool IsSmall => Size < SmallConcept;
 
     /// <summary>
     /// Counts the labels of the members (indices outside 0..labels-1 or without a label are skipped)
-    /// and classifies the concept.
+    /// and classifies the concept against the labels' shares of the whole set.
     /// </summary>
     public static ConceptProfile Of(Concept concept, SampleLabels? labels)
     {
         if (labels is null || labels.Codes.Length == 0)
             return new ConceptProfile(concept.Rank, concept.Members.Length, [], ConceptMix.Unlabelled);
-        var members = concept.Members.Where(i => i >= 0 && i < labels.Codes.Length).ToArray();
+        var members = concept.Members.Where(i => i >= 0 && i < labels.Codes.Length).Distinct().ToArray();
         if (members.Length == 0)
             return new ConceptProfile(concept.Rank, concept.Members.Length, [], ConceptMix.Unlabelled);
         var totals = new int[labels.Names.Length];
@@ -63,36 +60,86 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
             .Select(c => new LabelShare(labels.Names[c], counts[c], (double)counts[c] / members.Length, (double)totals[c] / labels.Codes.Length))
             .OrderByDescending(s => s.Count).ThenBy(s => s.Label, StringComparer.Ordinal)
             .ToList();
-        var notable = Notable(shares);
-        var mix = shares[0].Share >= OneLabelShare ? ConceptMix.OneLabel
-            : notable.Count is >= 2 and <= MaxLabelsNamed && notable.Sum(s => s.Share) >= MixtureCoverage ? ConceptMix.Mixed
-            : shares[0].Share >= MajorityShare ? ConceptMix.OneLabel
-            : ConceptMix.Spread;
-        return new ConceptProfile(concept.Rank, members.Length, shares, mix);
+        int Total(LabelShare s) => totals[Array.IndexOf(labels.Names, s.Label)];
+
+        if (shares[0].Share >= OneLabelShare)
+            return new ConceptProfile(concept.Rank, members.Length, shares, ConceptMix.OneLabel) { Leading = [shares[0]] };
+        if (Mixture(shares, Total, labels.Codes.Length, labels.Names.Length, members.Length) is { } mixture)
+            return new ConceptProfile(concept.Rank, members.Length, shares, ConceptMix.Mixed) { Leading = mixture };
+        var over = OverRepresented(concept, members, labels);
+        var leaning = shares.Where(s => over.Contains(s.Label)).Take(MaxLabelsNamed).ToList();
+        return leaning.Count > 0
+            ? new ConceptProfile(concept.Rank, members.Length, shares, ConceptMix.Leaning) { Leading = leaning }
+            : new ConceptProfile(concept.Rank, members.Length, shares, ConceptMix.Spread);
     }
 
-    private static List<LabelShare> Notable(IReadOnlyList<LabelShare> shares) =>
-        shares.Where(s => s.Share >= NotableShare && s.Enrichment > NotableEnrichment).ToList();
+    /// <summary>
+    /// The labels of a mixture, or null: the fewest largest labels holding <see cref="MixtureCoverage"/> of the
+    /// members (a label tied with the last one joins it, so ties do not pick labels arbitrarily), two to
+    /// <see cref="MaxLabelsNamed"/> of them, each at least <see cref="NotableShare"/> of the members and more than
+    /// its share of the whole set, and over-represented together: the cards' enrichment test (one-sided
+    /// hypergeometric) on the members carrying any of them, Bonferroni-corrected for picking the set after
+    /// seeing the counts (any of the C(labels, size) sets could have been picked). Without the test, three
+    /// balanced classes would make any concept lacking one class a "mixture" of the other two; with it,
+    /// 62% 3 + 35% 8 (whole set a third each) is one, and 58% 8 + 28% 3 is not (fewer 3s than chance).
+    /// </summary>
+    private static List<LabelShare>? Mixture(List<LabelShare> shares, Func<LabelShare, int> total, int n, int labelCount, int size)
+    {
+        var named = new List<LabelShare>();
+        foreach (var s in shares)
+        {
+            if (named.Sum(x => x.Share) >= MixtureCoverage && s.Count < named[^1].Count) break;
+            named.Add(s);
+        }
+        if (named.Count is < 2 or > MaxLabelsNamed || named.Any(s => s.Share < NotableShare || s.Enrichment <= 1)) return null;
+        double logP = Statistics.LogHypergeometricUpperTail(n, named.Sum(total), size, named.Sum(s => s.Count));
+        double logSets = Statistics.LogChoose(labelCount, named.Count);
+        return logP + logSets <= Math.Log(Enrichment.DefaultAlpha) ? named : null;
+    }
 
-    /// <summary>"concept 2: 62% Shirt, 21% Pullover", with what the data set holds where that explains a high share.</summary>
+    /// <summary>
+    /// Labels over-represented among the members: the concept's own enrichment, as its card shows it
+    /// (q ≤ 0.05 over the concept's tests, share above the whole set's); a concept that was not scored
+    /// (a hand-made explanation) gets the same test on its labels here.
+    /// </summary>
+    private static HashSet<string> OverRepresented(Concept concept, int[] members, SampleLabels labels)
+    {
+        var enriched = concept.Enrichment ?? new Enrichment(SampleMetadata.WithLabels(new SampleInfo { Labels = labels })!).Of(members);
+        return enriched.Where(e => e.Column == SampleMetadata.LabelColumn && e.Value is not null).Select(e => e.Value!).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// "concept 2, 53 images: 58% 8, 28% 3", with what the whole set holds where that explains a share or
+    /// the share is read against it; "only 3 images" for a small concept.
+    /// </summary>
     public string Detail(string sampleNoun)
     {
-        string head = $"concept {Rank.ToString(CultureInfo.InvariantCulture)}";
+        string size = Size.ToString("N0", CultureInfo.InvariantCulture) + " " + (Size == 1 && sampleNoun.EndsWith('s') ? sampleNoun[..^1] : sampleNoun);
+        string head = $"concept {Rank.ToString(CultureInfo.InvariantCulture)}, {(IsSmall ? "only " : "")}{size}";
         switch (Mix)
         {
             case ConceptMix.OneLabel:
                 var top = Labels[0];
                 // A label that dominates the whole data set dominates its concepts too; say so rather than imply a finding.
                 string baseNote = top.Enrichment < 1.2 ? $", as are {Percent(top.BaseShare)} of all {sampleNoun}" : "";
-                return $"{head}: {Percent(top.Share)} {top.Label}{baseNote}";
+                return $"{head}: {Share(top)}{baseNote}";
             case ConceptMix.Mixed:
-                return $"{head}: {string.Join(", ", Leading.Select(s => $"{Percent(s.Share)} {s.Label}"))}";
+                return $"{head}: {string.Join(", ", Leading.Select(Share))}";
+            case ConceptMix.Leaning:
+                int rest = Labels.Count - Leading.Count;
+                string others = rest == 0 ? "" : $", the rest from {rest.ToString(CultureInfo.InvariantCulture)} other {(rest == 1 ? "label" : "labels")}";
+                return $"{head}: {string.Join(", ", Leading.Select(s => $"{Share(s)} (whole set {Percent(s.BaseShare)})"))}{others}";
             case ConceptMix.Spread:
-                return $"{head} spreads over {Labels.Count.ToString(CultureInfo.InvariantCulture)} labels, the largest {Labels[0].Label} at {Percent(Labels[0].Share)}";
+                return $"{head}: spread over {Labels.Count.ToString(CultureInfo.InvariantCulture)} labels, none over-represented, the largest {Labels[0].Label} at {Percent(Labels[0].Share)}";
             default:
-                return $"{head}: {Size.ToString(CultureInfo.InvariantCulture)} {sampleNoun}";
+                return head;
         }
     }
 
-    internal static string Percent(double share) => (share * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
+    /// <summary>"62% 3", or "all 5" when every member carries the label.</summary>
+    private static string Share(LabelShare s) => s.Share >= 1 ? $"all {s.Label}" : $"{Percent(s.Share)} {s.Label}";
+
+    /// <summary>Whole percents, or one significant digit below 1% (a label of 0.3% of the set is not "0%").</summary>
+    internal static string Percent(double share) =>
+        (share is > 0 and < 0.01 ? (share * 100).ToString("G1", CultureInfo.InvariantCulture) : (share * 100).ToString("F0", CultureInfo.InvariantCulture)) + "%";
 }

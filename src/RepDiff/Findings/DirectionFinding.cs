@@ -3,10 +3,17 @@ namespace RepDiff.Findings;
 /// <summary>
 /// What one direction of an explanation shows, in one sentence, with the concept profiles the sentence
 /// was read from. Headline is the sentence's main clause (without the tally of concept kinds); Lead
-/// the concept it names.
+/// the concept it names (for a direction <see cref="NoBetterThanChance"/>, its strongest concept, which
+/// the sentence does not name: the report shows a direction's sentence only where it has a labelled lead).
 /// </summary>
 public sealed record DirectionFinding(string Direction, string Text, string Headline, IReadOnlyList<ConceptProfile> Concepts, ConceptProfile? Lead)
 {
+    /// <summary>
+    /// The direction's BSR is not above its chance level (<see cref="FindingText.ChanceMargin"/>), so the
+    /// sentence says its concepts are no better than random groups instead of naming labels.
+    /// </summary>
+    public bool NoBetterThanChance { get; init; }
+
     /// <summary>
     /// Mean share of the largest label over the concepts, each concept counting once (as each has one
     /// card, and one huge concept should not outweigh the rest); null without labels or concepts.

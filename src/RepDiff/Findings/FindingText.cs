@@ -7,12 +7,22 @@ namespace RepDiff.Findings;
 /// members: which labels one model keeps together that the other separates (a concept mixing labels),
 /// or that the difference lies within labels (concepts of one label each), or that it cuts across
 /// labels. Every name and number in a sentence comes from the concept profiles returned with it. After
-/// held-out validation (docs/methods/METHODS.md §7) only confirmed concepts are spoken of.
+/// held-out validation (docs/methods/METHODS.md §7) only confirmed concepts are spoken of; a difference
+/// direction whose BSR is not above its chance level is said to be no better than random groups.
 /// </summary>
 public static class FindingText
 {
     /// <summary>Concepts read per direction, strongest first (the report shows as many cards).</summary>
     public const int DefaultMaxConcepts = 5;
+
+    /// <summary>
+    /// A difference direction counts as no better than chance when its BSR is at most its chance level plus
+    /// this many standard deviations of the chance distribution (metrics.bsr_chance, bsr_chance_sd: the mean BSR
+    /// of random groups of the direction's grid sizes, over 100 draws). Two keeps a direction that random groups
+    /// reach about one time in forty from reading as a finding; the checkpoints' KODA directions (0.529 against
+    /// 0.507 ± 0.027, 0.422 against 0.483) are within it, every RDX and SPEC direction of the demo far above.
+    /// </summary>
+    public const double ChanceMargin = 2;
 
     /// <summary>The findings for a pair's explanation: its names, labels and a noun for its samples ("images").</summary>
     public static ExplanationFindings Describe(Explanation explanation, RepresentationPair pair, string sampleNoun = "samples", int maxConcepts = DefaultMaxConcepts)
@@ -26,13 +36,13 @@ public static class FindingText
         string sampleNoun = "samples", int maxConcepts = DefaultMaxConcepts)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcepts, 1);
-        var directions = explanation.Directions.Select(d => DescribeDirection(d, labels, nameA, nameB, sampleNoun, maxConcepts)).ToList();
+        var directions = explanation.Directions.Select(d => DescribeDirection(explanation, d, labels, nameA, nameB, sampleNoun, maxConcepts)).ToList();
         bool validated = explanation.Directions.SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
         return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated));
     }
 
-    // Unlabelled: the sentence when no member has a label ({1} counts the groups and their sizes).
-    private sealed record Framing(string Subject, string Other, string Together, string Within, string Across, string Nothing, string Unlabelled);
+    // Unlabelled: the sentence when no member has a label ({1} counts the groups and their sizes); Leaning: {1} the over-represented labels.
+    private sealed record Framing(string Subject, string Other, string Together, string Within, string Across, string Nothing, string Unlabelled, string Leaning);
 
     /// <summary>The wording of each kind of direction: who is the subject and what its concepts mean.</summary>
     private static Framing FramingOf(string direction, string nameA, string nameB, string noun) => direction switch
@@ -42,7 +52,7 @@ public static class FindingText
         DirectionNames.MoreFrequentInTest => Frequency($"the test set ({nameA})", $"the reference set ({nameB})", noun),
         DirectionNames.MoreFrequentInRef => Frequency($"the reference set ({nameB})", $"the test set ({nameA})", noun),
         _ => new Framing(direction.Replace('_', ' '), "", "{0} groups {1} together ({2})", "{0} groups " + noun + " within single labels ({1}; {2})",
-            "{0} groups {1} across labels ({2})", "{0} has no concept", "{0} forms {1} ({2})"),
+            "{0} groups {1} across labels ({2})", "{0} has no concept", "{0} forms {1} ({2})", "{0} groups " + noun + " of several labels, above all {1} ({2})"),
     };
 
     // {0} subject, {1} labels or noun, {2} the lead concept's detail, {3} the other model.
@@ -51,40 +61,54 @@ public static class FindingText
         "what {0} keeps together and {3} pulls apart lies within single labels ({1}; {2})",
         "{0} keeps together " + noun + " of many labels that {3} separates ({2})",
         "{0} puts no group of " + noun + " together that {3} pulls apart (the method found no concept in this direction)",
-        "{0} keeps {1} together that {3} pulls apart ({2})");
+        "{0} keeps {1} together that {3} pulls apart ({2})",
+        "{0} keeps together " + noun + " of several labels, above all {1}, that {3} separates ({2})");
 
     private static Framing OwnGroups(string subject, string noun) => new(subject, "",
         "on its own, {0} groups {1} together ({2}; a baseline, not a difference by itself)",
         "on its own, {0} groups " + noun + " by label ({1}; {2}; a baseline, not a difference by itself)",
         "on its own, {0} groups " + noun + " across labels ({2}; a baseline, not a difference by itself)",
         "{0} has no concept of its own here",
-        "on its own, {0} forms {1} ({2}; a baseline, not a difference by itself)");
+        "on its own, {0} forms {1} ({2}; a baseline, not a difference by itself)",
+        "on its own, {0} groups " + noun + " of several labels, above all {1} ({2}; a baseline, not a difference by itself)");
 
     private static Framing Frequency(string subject, string other, string noun) => new(subject, other,
         "{0} has more " + noun + " than {3} where {1} meet ({2})",
         "{0} has more " + noun + " of {1} than {3} ({2})",
         "{0} has more " + noun + " than {3} in modes that cut across labels ({2})",
         "no mode has more " + noun + " in {0} than in {3}",
-        "{0} has more " + noun + " than {3} in {1} ({2})");
+        "{0} has more " + noun + " than {3} in {1} ({2})",
+        "{0} has more " + noun + " than {3} in modes that lean to {1} ({2})");
 
-    private static DirectionFinding DescribeDirection(Direction direction, SampleLabels? labels, string nameA, string nameB, string noun, int maxConcepts)
+    private static DirectionFinding DescribeDirection(Explanation explanation, Direction direction, SampleLabels? labels, string nameA, string nameB, string noun, int maxConcepts)
     {
         var frame = FramingOf(direction.Name, nameA, nameB, noun);
         // After held-out validation a direction speaks only of the concepts it confirmed (the report still shows the rest, marked).
         var validated = direction.Concepts.Where(c => c.Confirmed is not null).ToList();
-        var described = validated.Count > 0 ? validated.Where(c => c.Confirmed == true) : direction.Concepts;
+        var confirmed = validated.Where(c => c.Confirmed == true).ToList();
+        var described = validated.Count > 0 ? confirmed : direction.Concepts;
         var profiles = described.Take(maxConcepts).Select(c => ConceptProfile.Of(c, labels)).Where(p => p.Size > 0).ToList();
         string Fill(string template, string what, string detail) => string.Format(CultureInfo.InvariantCulture, template, frame.Subject, what, detail, frame.Other);
 
         if (profiles.Count == 0 && validated.Count > 0)
         {
-            string none = Sentence($"{frame.Subject}: none of the {Count(validated.Count)} {(validated.Count == 1 ? "concept" : "concepts")} found in this direction was confirmed on held-out samples", nameA, nameB);
+            string all = validated.Count == 2 ? "neither of the two concepts" : validated.Count == 1 ? "the one concept" : $"none of the {Count(validated.Count)} concepts";
+            string none = Sentence($"{frame.Subject}: {all} found in this direction {(validated.Count == 1 ? "was not" : "was")} confirmed on held-out samples", nameA, nameB);
             return new DirectionFinding(direction.Name, none, none, profiles, null);
         }
         if (profiles.Count == 0)
         {
             string nothing = Sentence(Fill(frame.Nothing, "", ""), nameA, nameB);
             return new DirectionFinding(direction.Name, nothing, nothing, profiles, null);
+        }
+
+        // Held-out confirmation is the stronger test (unseen samples, up to 50 members per concept against the 9 of a
+        // grid), so a direction with confirmed concepts speaks of them even when its grids' BSR is near chance.
+        if (confirmed.Count == 0 && ChanceLevel(explanation, direction) is { } chance)
+        {
+            string text = Sentence($"{frame.Subject}: the groups found here are no better than random groups ({chance}), "
+                + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
+            return new DirectionFinding(direction.Name, text, text, profiles, profiles[0]) { NoBetterThanChance = true };
         }
 
         if (profiles.All(p => p.Mix == ConceptMix.Unlabelled))
@@ -96,44 +120,82 @@ public static class FindingText
         }
 
         // The headline says what most of the concepts are (a tie goes to mixtures, what one model confuses
-        // and the other tells apart, then to single labels), led by the strongest concept of that kind.
-        var kind = new[] { ConceptMix.Mixed, ConceptMix.OneLabel, ConceptMix.Spread }
-            .OrderByDescending(k => profiles.Count(p => p.Mix == k)).First();
-        var lead = profiles.First(p => p.Mix == kind);
+        // and the other tells apart, then to single labels, then to concepts leaning to a few labels), led by the
+        // strongest concept of that kind. A few stray samples do not speak for the direction: small concepts
+        // lead only when every concept is small (and the detail then says "only N").
+        var labelled = profiles.Where(p => p.Mix != ConceptMix.Unlabelled).ToList();
+        var candidates = labelled.Any(p => !p.IsSmall) ? labelled.Where(p => !p.IsSmall).ToList() : labelled;
+        var kind = new[] { ConceptMix.Mixed, ConceptMix.OneLabel, ConceptMix.Leaning, ConceptMix.Spread }
+            .OrderByDescending(k => candidates.Count(p => p.Mix == k)).First();
+        var lead = candidates.First(p => p.Mix == kind);
         string headline = lead.Mix switch
         {
             ConceptMix.Mixed => Fill(frame.Together, JoinWords(lead.Leading.Select(s => s.Label).ToList()), lead.Detail(noun)),
-            ConceptMix.OneLabel => Fill(frame.Within, JoinWords(profiles.Where(p => p.Mix == ConceptMix.OneLabel).Select(p => p.Labels[0].Label).Distinct().Take(ConceptProfile.MaxLabelsNamed).ToList()), lead.Detail(noun)),
+            ConceptMix.OneLabel => Fill(frame.Within, JoinWords(candidates.Where(p => p.Mix == ConceptMix.OneLabel).Select(p => p.Labels[0].Label).Distinct().Take(ConceptProfile.MaxLabelsNamed).ToList()), lead.Detail(noun)),
+            ConceptMix.Leaning => Fill(frame.Leaning, JoinWords(lead.Leading.Select(s => s.Label).ToList()), lead.Detail(noun)),
             _ => Fill(frame.Across, "", lead.Detail(noun)),
         };
-        return new DirectionFinding(direction.Name, Sentence(headline + Tally(profiles), nameA, nameB), Sentence(headline, nameA, nameB), profiles, lead);
+        string tally = Tally(profiles, validated.Count > 0, validated.Count > 0 ? confirmed.Count : direction.Concepts.Count);
+        return new DirectionFinding(direction.Name, Sentence(headline + tally, nameA, nameB), Sentence(headline, nameA, nameB), profiles, lead);
     }
 
-    /// <summary>"; of its first five concepts, three mix a few labels and two are mostly one label": the kinds, when there are several.</summary>
-    private static string Tally(IReadOnlyList<ConceptProfile> profiles)
+    /// <summary>
+    /// "BSR 0.422, random groups of the same sizes 0.483 ± 0.030" when a difference direction's BSR is not above its
+    /// chance level by <see cref="ChanceMargin"/> spreads (without a spread in the metrics, not above the level itself);
+    /// null when it is above, or when the explanation holds no chance level (not scored, or another kind of direction:
+    /// a baseline's own groups claim no difference, and FINC's modes are not scored by BSR).
+    /// </summary>
+    private static string? ChanceLevel(Explanation explanation, Direction direction)
+    {
+        if (direction.Name is not (DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB)) return null;
+        if (BsrRow.Read(explanation.Metrics, "bsr", direction.Name) is not double bsr
+            || BsrRow.Read(explanation.Metrics, "bsr_chance", direction.Name) is not double chance) return null;
+        double? sd = BsrRow.Read(explanation.Metrics, "bsr_chance_sd", direction.Name);
+        if (bsr > chance + ChanceMargin * (sd ?? 0)) return null;
+        return string.Create(CultureInfo.InvariantCulture, $"BSR {bsr:F3}, random groups of the same sizes {chance:F3}") + (sd is double s ? string.Create(CultureInfo.InvariantCulture, $" ± {s:F3}") : "");
+    }
+
+    /// <summary>
+    /// "; of its first five concepts, three mix a few labels and two are mostly one label": the kinds, when there are
+    /// several. After validation the concepts spoken of are the confirmed ones, whatever their ranks: "of its four
+    /// confirmed concepts" (<paramref name="available"/>: how many the direction has of those it could speak of).
+    /// </summary>
+    private static string Tally(IReadOnlyList<ConceptProfile> profiles, bool confirmedOnly, int available)
     {
         var labelled = profiles.Where(p => p.Mix != ConceptMix.Unlabelled).ToList();
         if (labelled.Count < 2) return "";
-        var kinds = new[] { ConceptMix.Mixed, ConceptMix.OneLabel, ConceptMix.Spread }
+        int n = labelled.Count;
+        var kinds = new[] { ConceptMix.Mixed, ConceptMix.OneLabel, ConceptMix.Leaning, ConceptMix.Spread }
             .Select(kind => (Kind: kind, Count: labelled.Count(p => p.Mix == kind))).Where(k => k.Count > 0).ToList();
-        if (kinds.Count == 1) return $"; all {Count(labelled.Count)} of its first concepts {KindPhrase(kinds[0].Kind, plural: true)}";
-        return $"; of its first {Count(labelled.Count)} concepts, {JoinWords(kinds.Select(k => $"{Count(k.Count)} {KindPhrase(k.Kind, k.Count > 1)}").ToList())}";
+        // "its four confirmed concepts" when those are all of them, "its first five confirmed concepts" when more were confirmed.
+        string confirmedGroup = available > n ? $"its first {Count(n)} confirmed concepts" : $"its {Count(n)} confirmed concepts";
+        if (kinds.Count == 1)
+        {
+            string all = n == 2 ? "both" : $"all {Count(n)}";
+            string group = confirmedOnly ? (available > n ? confirmedGroup : "its confirmed concepts") : n == 2 ? "its first two concepts" : "its first concepts";
+            return $"; {all} of {group} {KindPhrase(kinds[0].Kind, plural: true)}";
+        }
+        return $"; of {(confirmedOnly ? confirmedGroup : $"its first {Count(n)} concepts")}, {JoinWords(kinds.Select(k => $"{Count(k.Count)} {KindPhrase(k.Kind, k.Count > 1)}").ToList())}";
     }
 
     private static string KindPhrase(ConceptMix kind, bool plural) => kind switch
     {
         ConceptMix.Mixed => plural ? "mix a few labels" : "mixes a few labels",
         ConceptMix.OneLabel => plural ? "are mostly one label" : "is mostly one label",
+        ConceptMix.Leaning => plural ? "lean to a few labels" : "leans to a few labels",
         _ => plural ? "cut across labels" : "cuts across labels",
     };
 
     /// <summary>
     /// One line for an index page: the direction whose concepts mix labels most, against the label
-    /// purity of the opposite direction; without labels, how many groups each direction has.
+    /// purity of the opposite direction; without labels, how many groups each direction has. A direction no
+    /// better than random groups is never the line, and is said to be so where the other's purity would stand.
     /// </summary>
     private static string Summary(string method, IReadOnlyList<DirectionFinding> directions, string nameA, string nameB, string noun, bool validated)
     {
-        var withConcepts = directions.Where(d => d.Concepts.Count > 0).ToList();
+        var withConcepts = directions.Where(d => d.Concepts.Count > 0 && !d.NoBetterThanChance).ToList();
+        if (withConcepts.Count == 0 && directions.Any(d => d.NoBetterThanChance))
+            return Sentence($"{method}'s groups of {noun} are no better than random groups: it shows no difference between {nameA} and {nameB}", method, nameA, nameB);
         if (withConcepts.Count == 0 && validated)
             return Sentence($"{method} finds no group of {noun} that holds on held-out samples: none of its concepts was confirmed", method, nameA, nameB);
         if (withConcepts.Count == 0)
@@ -149,6 +211,7 @@ public static class FindingText
         string purity = $"label purity of its concepts {ConceptProfile.Percent(mixing.MeanPurity!.Value)}";
         var opposite = labelled.FirstOrDefault(d => d != mixing);
         if (opposite is not null) purity += $" against {ConceptProfile.Percent(opposite.MeanPurity!.Value)} the other way";
+        else if (directions.Any(d => d.NoBetterThanChance)) purity += "; the other way no better than random groups";
         return Sentence($"{line}; {purity}", nameA, nameB);
     }
 

@@ -14,7 +14,7 @@ namespace RepDiff.Tests.Demo;
 /// them once), and explained by RDX as the demo runs it. A change to the data, the embedding, the task model
 /// or RDX that breaks a finding fails here.
 /// </summary>
-public class RealModelFindingsTests
+public class RealModelFindingsTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private sealed record Explained(DemoPair Demo, Explanation Rdx, ExplanationFindings Findings);
 
@@ -55,12 +55,21 @@ public class RealModelFindingsTests
             var concept = pair.Rdx.GetDirection(finding.Direction).Concepts.Single(c => c.Rank == lead.Rank);
             var counts = CountLabels(pair, concept);
             Assert.Equal(counts.OrderByDescending(kv => kv.Value).First().Value, lead.Labels[0].Count);
-            Assert.Contains($"concept {lead.Rank}", finding.Text);
+            output.WriteLine($"{slug} {finding.Direction}: {finding.Text}");
+            // The headline gives the concept's size with its rank (and flags a small one).
+            Assert.Contains($"concept {lead.Rank}, {(concept.Members.Length < ConceptProfile.SmallConcept ? "only " : "")}{concept.Members.Length} {pair.Demo.SampleNoun}", finding.Text);
             if (lead.Mix is ConceptMix.Spread)
-                Assert.Contains($"spreads over {counts.Count} labels, the largest {lead.Labels[0].Label} at {Percent((double)counts[lead.Labels[0].Label] / concept.Members.Length)}", finding.Text);
+                Assert.Contains($"spread over {counts.Count} labels, none over-represented, the largest {lead.Labels[0].Label} at {Percent((double)counts[lead.Labels[0].Label] / concept.Members.Length)}", finding.Text);
             else
                 foreach (var share in lead.Leading)
                     Assert.Contains($"{Percent((double)counts[share.Label] / concept.Members.Length)} {share.Label}", finding.Text);
+            // A concept leaning to labels names those its card's enrichment test finds over-represented.
+            if (lead.Mix is ConceptMix.Leaning)
+            {
+                var enriched = concept.Enrichment!.Where(e => e.Column == "label").Select(e => e.Value!).ToList();
+                Assert.Subset(enriched.ToHashSet(), lead.Leading.Select(s => s.Label).ToHashSet());
+                Assert.Equal(Math.Min(enriched.Count, ConceptProfile.MaxLabelsNamed), lead.Leading.Count);
+            }
             Assert.Equal(MeanPurity(pair, finding.Direction), finding.MeanPurity!.Value, 12);
         }
         // The index line is the direction whose concepts mix labels most, with both purities.

@@ -64,7 +64,7 @@ public class FindingTextTests
         }
     }
 
-    private static Explanation Hand(params int[][] concepts) => new()
+    internal static Explanation Hand(params int[][] concepts) => new()
     {
         Method = "hand",
         Directions =
@@ -74,7 +74,7 @@ public class FindingTextTests
         ],
     };
 
-    private static SampleLabels Labels(params (string Label, int Count)[] runs) =>
+    internal static SampleLabels Labels(params (string Label, int Count)[] runs) =>
         new(runs.SelectMany(r => Enumerable.Repeat(r.Label, r.Count)).ToList());
 
     [Fact]
@@ -106,19 +106,20 @@ public class FindingTextTests
         var findings = FindingText.Describe(Hand(Enumerable.Range(0, 20).ToArray()), labels, "A", "B", "images");
         var a = findings.For(DirectionNames.MoreSimilarInA);
         Assert.Equal(ConceptMix.OneLabel, a.Lead!.Mix);
-        Assert.Equal("What A keeps together and B pulls apart lies within single labels (cat; concept 1: 100% cat, as are 95% of all images).", a.Text);
+        Assert.Equal("What A keeps together and B pulls apart lies within single labels (cat; concept 1, 20 images: all cat, as are 95% of all images).", a.Text);
         Assert.Equal(1.0, a.MeanPurity);
     }
 
     [Fact]
     public void MixturesAreFoundEvenWithFewLabels()
     {
-        // Three labels of 30 each; a concept of 18 threes and 12 fives is a mixture although neither is rare.
+        // Three labels of 30 each; a concept of 18 threes and 12 fives is a mixture although neither is rare: together
+        // they hold every member where the whole set has two thirds.
         var labels = Labels(("3", 30), ("5", 30), ("8", 30));
         var members = Enumerable.Range(0, 18).Concat(Enumerable.Range(30, 12)).ToArray();
         var a = FindingText.Describe(Hand(members), labels, "early", "late").For(DirectionNames.MoreSimilarInA);
         Assert.Equal(ConceptMix.Mixed, a.Lead!.Mix);
-        Assert.Equal("early keeps 3 and 5 together where late separates them (concept 1: 60% 3, 40% 5).", a.Text);
+        Assert.Equal("early keeps 3 and 5 together where late separates them (concept 1, 30 samples: 60% 3, 40% 5).", a.Text);
     }
 
     [Fact]
@@ -131,34 +132,34 @@ public class FindingTextTests
         var a = FindingText.Describe(Hand(members, pure, members), labels, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
         Assert.Equal([ConceptMix.Spread, ConceptMix.OneLabel, ConceptMix.Spread], a.Concepts.Select(c => c.Mix));
         Assert.Equal(10, a.Concepts[0].Size);
-        Assert.Equal("A keeps together images of many labels that B separates (concept 1 spreads over 5 labels, the largest L0 at 20%); "
-            + "of its first three concepts, one is mostly one label and two cut across labels.", a.Text);
+        Assert.Equal("A keeps together images of many labels that B separates (concept 1, 10 images: spread over 5 labels, none over-represented, "
+            + "the largest L0 at 20%); of its first three concepts, one is mostly one label and two cut across labels.", a.Text);
     }
 
     [Fact]
     public void BaselineAndFincDirectionsAreWordedForWhatTheyAre()
     {
-        var labels = Labels(("Shirt", 10), ("Coat", 10), ("Bag", 10));
+        var labels = Labels(("Shirt", 30), ("Coat", 30), ("Bag", 30));
         var explanation = new Explanation
         {
             Method = "mixed",
             Directions =
             [
-                new Direction { Name = DirectionNames.ConceptsOfA, Concepts = [new Concept { Rank = 1, Members = [0, 1, 2, 10, 11] }] },
-                new Direction { Name = DirectionNames.MoreFrequentInTest, Concepts = [new Concept { Rank = 1, Members = [20, 21, 22, 23] }] },
+                new Direction { Name = DirectionNames.ConceptsOfA, Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 12), .. Enumerable.Range(30, 8)] }] },
+                new Direction { Name = DirectionNames.MoreFrequentInTest, Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(60, 12)] }] },
             ],
         };
         var findings = FindingText.Describe(explanation, labels, "pixels", "reference", "images");
-        Assert.Equal("On its own, pixels groups Shirt and Coat together (concept 1: 60% Shirt, 40% Coat; a baseline, not a difference by itself).",
+        Assert.Equal("On its own, pixels groups Shirt and Coat together (concept 1, 20 images: 60% Shirt, 40% Coat; a baseline, not a difference by itself).",
             findings.For(DirectionNames.ConceptsOfA).Text);
-        Assert.Equal("The test set (pixels) has more images of Bag than the reference set (reference) (concept 1: 100% Bag).",
+        Assert.Equal("The test set (pixels) has more images of Bag than the reference set (reference) (concept 1, 12 images: all Bag).",
             findings.For(DirectionNames.MoreFrequentInTest).Text);
 
         // Without labels each kind of direction says what its groups are in its own words.
         var unlabelled = FindingText.Describe(explanation, labels: null, "pixels", "reference", "images");
-        Assert.Equal("On its own, pixels forms one group of 5 images (there are no labels to name them: see the concept cards; a baseline, not a difference by itself).",
+        Assert.Equal("On its own, pixels forms one group of 20 images (there are no labels to name them: see the concept cards; a baseline, not a difference by itself).",
             unlabelled.For(DirectionNames.ConceptsOfA).Text);
-        Assert.Equal("The test set (pixels) has more images than the reference set (reference) in one group of 4 images (there are no labels to name them: see the concept cards).",
+        Assert.Equal("The test set (pixels) has more images than the reference set (reference) in one group of 12 images (there are no labels to name them: see the concept cards).",
             unlabelled.For(DirectionNames.MoreFrequentInTest).Text);
     }
 }

@@ -216,7 +216,7 @@ public class HeldOutValidationTests(ITestOutputHelper output)
             Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [.. concepts] }],
         };
         var none = RepDiff.Findings.FindingText.Describe(With(Of(0, 0.5), Of(20, 0.9)), labels, "early", "late");
-        Assert.Contains("none of the two concepts", none.Directions[0].Text);
+        Assert.Contains("neither of the two concepts", none.Directions[0].Text);
         Assert.Contains("held-out", none.Summary);
         var one = RepDiff.Findings.FindingText.Describe(With(Of(0, 0.9), Of(20, 0.01)), labels, "early", "late");
         Assert.Contains("dog", one.Directions[0].Text);

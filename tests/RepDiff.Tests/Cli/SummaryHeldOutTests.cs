@@ -1,0 +1,28 @@
+using System.Text.Json;
+using RepDiff.Cli;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>The terminal's held-out column: a concept without a tested p says why instead of printing its placeholder p = 1.</summary>
+public class SummaryHeldOutTests
+{
+    [Fact]
+    public void AConceptWithoutATestedPSaysWhyInsteadOfPOne()
+    {
+        // HeldOutValidation gives an untested concept p = 1 and no held-out score; a tested concept always has a score.
+        var notFound = new Concept { Rank = 1, PValue = 1, PAdjusted = 1, FoundAgain = false };
+        var tooFew = new Concept { Rank = 2, PValue = 1, PAdjusted = 1, FoundAgain = true };
+        var tested = new Concept { Rank = 3, PValue = 1, PAdjusted = 1, FoundAgain = true, HeldOutScore = 0.41 };
+        Assert.Equal("no, not found again on half the samples", Summary.HeldOut(notFound));
+        Assert.Equal("no, too few held-out members to test", Summary.HeldOut(tooFew));
+        Assert.Equal("no, p = 1.000 (adjusted 1.000)", Summary.HeldOut(tested));
+        Assert.Equal("yes, p = 0.005 (adjusted 0.020)", Summary.HeldOut(new Concept { PValue = 0.005, PAdjusted = 0.02, FoundAgain = true, HeldOutScore = 0.7 }));
+        Assert.Equal("–", Summary.HeldOut(new Concept { Rank = 4 }));
+
+        // results.json keeps the difference, and a file from before found_again existed gives both reasons.
+        string json = JsonSerializer.Serialize(notFound, Explanation.JsonOptions);
+        Assert.Contains("\"found_again\": false", json.Replace("\":false", "\": false"));
+        Assert.Equal(notFound.Untested, JsonSerializer.Deserialize<Concept>(json, Explanation.JsonOptions)!.Untested);
+        Assert.Equal("not found again on half the samples, or too few held-out members to test", new Concept { PValue = 1, PAdjusted = 1 }.Untested);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RepDiff.Findings;
+using static RepDiff.Tests.Findings.BaseRateTests;
+using static RepDiff.Tests.Findings.FindingTextTests;
+
+namespace RepDiff.Tests.Findings;
+
+/// <summary>
+/// Directions no better than random groups (review item 2), the wording after held-out validation (item 7) and
+/// concept sizes in headlines (item 8).
+/// </summary>
+public class ChanceAndWordingTests
+{
+    private static readonly SampleLabels Digits = Labels(("3", 60), ("5", 60), ("8", 60));
+
+    /// <summary>A: a mixture of 5s and 8s; B: 3s. BSR per direction with chance levels as BsrChance writes them.</summary>
+    private static Explanation Scored(double bsrA, double chanceA, double? sdA, string directionA = DirectionNames.MoreSimilarInA)
+    {
+        var e = new Explanation
+        {
+            Method = "koda",
+            Directions =
+            [
+                new Direction { Name = directionA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = Take(Digits, ("5", 20), ("8", 20)) }] },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = [new Concept { Rank = 1, Members = Take(Digits, ("3", 30)) }] },
+            ],
+        };
+        e.Metrics["bsr"] = new JsonObject { [directionA] = bsrA, [DirectionNames.MoreSimilarInB] = 0.9 };
+        e.Metrics["bsr_chance"] = new JsonObject { [directionA] = chanceA, [DirectionNames.MoreSimilarInB] = 0.5 };
+        if (sdA is double sd) e.Metrics["bsr_chance_sd"] = new JsonObject { [directionA] = sd, [DirectionNames.MoreSimilarInB] = 0.03 };
+        return e;
+    }
+
+    [Fact]
+    public void ADirectionAtChanceSaysItsGroupsAreNoBetterThanRandomOnes()
+    {
+        // The checkpoints' KODA direction: BSR 0.422 where random groups of the same sizes reach 0.483 ± 0.030.
+        var findings = FindingText.Describe(Scored(0.422, 0.483, 0.030), Digits, "late checkpoint", "early checkpoint", "images");
+        var a = findings.For(DirectionNames.MoreSimilarInA);
+        Assert.True(a.NoBetterThanChance);
+        Assert.Equal("late checkpoint: the groups found here are no better than random groups (BSR 0.422, random groups of the same sizes 0.483 ± 0.030), "
+            + "so they show nothing it keeps together that early checkpoint pulls apart.", a.Text);
+        Assert.DoesNotContain("5 and 8", a.Text);
+        // The index line speaks of the direction above chance and says what the other one is.
+        var b = findings.For(DirectionNames.MoreSimilarInB);
+        Assert.False(b.NoBetterThanChance);
+        Assert.StartsWith(b.Headline.TrimEnd('.'), findings.Summary);
+        Assert.EndsWith("; the other way no better than random groups.", findings.Summary);
+    }
+
+    [Fact]
+    public void TheRuleIsChancePlusTwoSpreadsOrTheChanceLevelWithoutASpread()
+    {
+        double chance = 0.5, sd = 0.03;
+        bool AtChance(double bsr, double? spread) =>
+            FindingText.Describe(Scored(bsr, chance, spread), Digits, "A", "B").For(DirectionNames.MoreSimilarInA).NoBetterThanChance;
+        Assert.True(AtChance(chance + (FindingText.ChanceMargin - 0.1) * sd, sd));
+        Assert.False(AtChance(chance + (FindingText.ChanceMargin + 0.1) * sd, sd));
+        // Results written before the spreads were: the chance level alone.
+        Assert.True(AtChance(chance - 0.01, null));
+        Assert.False(AtChance(chance + 0.01, null));
+        var plain = FindingText.Describe(Scored(chance - 0.01, chance, null), Digits, "A", "B").For(DirectionNames.MoreSimilarInA);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"random groups of the same sizes {chance:F3})"), plain.Text);
+        Assert.Contains("A keeps 5 and 8 together where B separates them", FindingText.Describe(Scored(chance + 0.1, chance, sd), Digits, "A", "B").For(DirectionNames.MoreSimilarInA).Text);
+    }
+
+    [Fact]
+    public void BothDirectionsAtChanceMakeTheIndexLineSaySo()
+    {
+        var e = Scored(0.45, 0.5, 0.03);
+        e.Metrics["bsr"]![DirectionNames.MoreSimilarInB] = 0.5;
+        var findings = FindingText.Describe(e, Digits, "late", "early", "images");
+        Assert.All(findings.Directions, d => Assert.True(d.NoBetterThanChance));
+        Assert.Equal("koda's groups of images are no better than random groups: it shows no difference between late and early.", findings.Summary);
+    }
+
+    [Fact]
+    public void ConfirmedConceptsAndBaselinesAreNotReadAgainstTheDirectionsChance()
+    {
+        // Held-out confirmation tests more members on unseen samples: a confirmed concept is spoken of.
+        var confirmed = Scored(0.45, 0.5, 0.03);
+        confirmed.Directions[0].Concepts[0].PAdjusted = 0.01;
+        Assert.False(FindingText.Describe(confirmed, Digits, "A", "B").For(DirectionNames.MoreSimilarInA).NoBetterThanChance);
+        // A baseline's own groups claim no difference, so its low BSR does not replace what they are.
+        var baseline = FindingText.Describe(Scored(0.3, 0.5, 0.03, DirectionNames.ConceptsOfA), Digits, "A", "B").For(DirectionNames.ConceptsOfA);
+        Assert.False(baseline.NoBetterThanChance);
+        Assert.StartsWith("On its own, A groups 5 and 8 together", baseline.Text);
+    }
+
+    private static readonly SampleLabels Ten = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 20)).ToArray());
+
+    /// <summary>
+    /// Ten labels of 20; concept r is the 20 samples of label r − 1. With ranks listed, held-out validation ran and
+    /// confirmed those; without, it did not run.
+    /// </summary>
+    private static Explanation Validated(int concepts, params int[] confirmedRanks)
+    {
+        var e = Hand(Enumerable.Range(0, concepts).Select(k => Take(Ten, ($"L{k}", 20))).ToArray());
+        if (confirmedRanks.Length > 0)
+            foreach (var c in e.Directions[0].Concepts) c.PAdjusted = confirmedRanks.Contains(c.Rank) ? 0.01 : 0.6;
+        return e;
+    }
+
+    [Fact]
+    public void AfterValidationTheTallySpeaksOfTheConfirmedConceptsWhateverTheirRanks()
+    {
+        // Ranks 1, 2, 6 and 9 confirmed; rank 6 made a mixture so that the kinds differ.
+        var e = Validated(10, 1, 2, 6, 9);
+        e.Directions[0].Concepts[5].Members = Take(Ten, ("L5", 10), ("L6", 10));
+        var a = FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal([1, 2, 6, 9], a.Concepts.Select(c => c.Rank));
+        Assert.EndsWith("; of its four confirmed concepts, one mixes a few labels and three are mostly one label.", a.Text);
+        Assert.DoesNotContain("first", a.Text);
+
+        // More confirmed than a finding reads: "its first five confirmed concepts".
+        var many = FindingText.Describe(Validated(10, 1, 2, 3, 4, 6, 7, 9), Ten, "A", "B").For(DirectionNames.MoreSimilarInA);
+        Assert.EndsWith("; all five of its first five confirmed concepts are mostly one label.", many.Text);
+    }
+
+    [Fact]
+    public void TwoConceptsAreBothNeverAllTwo()
+    {
+        var confirmed = FindingText.Describe(Validated(10, 3, 8), Ten, "A", "B").For(DirectionNames.MoreSimilarInA);
+        Assert.EndsWith("; both of its confirmed concepts are mostly one label.", confirmed.Text);
+        var first = FindingText.Describe(Validated(2), Ten, "A", "B").For(DirectionNames.MoreSimilarInA);
+        Assert.EndsWith("; both of its first two concepts are mostly one label.", first.Text);
+        var neither = FindingText.Describe(Validated(2, 9), Ten, "A", "B").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal("A: neither of the two concepts found in this direction was confirmed on held-out samples.", neither.Text);
+        Assert.All(new[] { confirmed, first, neither }, d => Assert.DoesNotContain("all two", d.Text));
+    }
+
+    [Fact]
+    public void AHeadlineSaysHowManyMembersItsConceptHasAndASmallOneDoesNotLead()
+    {
+        var labels = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 50)).ToArray());
+        var three = Take(labels, ("L5", 3));
+        var forty = Take(labels, ("L3", 24), ("L5", 16));
+        Assert.True(three.Length < ConceptProfile.SmallConcept && forty.Length >= ConceptProfile.SmallConcept);
+
+        // The strongest concept has three members: the 40-member mixture leads, with its size.
+        var a = FindingText.Describe(Hand(three, forty), labels, "merged", "standard", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal(2, a.Lead!.Rank);
+        Assert.Equal("merged keeps L3 and L5 together where standard separates them (concept 2, 40 images: 60% L3, 40% L5); "
+            + "of its first two concepts, one mixes a few labels and one is mostly one label.", a.Text);
+
+        // With no larger concept the small one leads, flagged; one member is "1 image".
+        var small = FindingText.Describe(Hand(three), labels, "merged", "standard", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal("What merged keeps together and standard pulls apart lies within single labels (L5; concept 1, only 3 images: all L5).", small.Text);
+        Assert.Equal("concept 1, only 1 image: all L5", ConceptProfile.Of(new Concept { Rank = 1, Members = [three[0]] }, labels).Detail("images"));
+    }
+}
