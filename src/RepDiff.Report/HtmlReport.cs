@@ -189,7 +189,7 @@ public static partial class HtmlReport
         var rows = BsrRow.From(explanations);
         if (rows.Count == 0) return "";
         var s = new StringBuilder("<section class=\"bsr\"><h2>How well each method explains the difference</h2>");
-        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Beside each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's is not when the two models' distances are spread differently, so read MNED against it). Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
+        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Beside each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's and LSED's are not when the two models' distances are spread differently, so read them against it). A mean marked † has a side at or below its own chance level: the mean of a side at chance and a side well above it can look strong. Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
         s.Append("<table><thead><tr><th rowspan=\"2\">method</th><th colspan=\"3\" class=\"group\">SILB</th><th colspan=\"3\" class=\"group\">MNED</th><th colspan=\"3\" class=\"group\">LSED</th></tr><tr>");
         for (int k = 0; k < 3; k++) s.Append("<th class=\"sub\">A</th><th class=\"sub\">B</th><th class=\"sub\">mean</th>");
         s.Append("</tr></thead><tbody>");
@@ -202,17 +202,24 @@ public static partial class HtmlReport
             BsrRow? Side(string side) => e.Directions.FirstOrDefault(d => d.Explains == side) is { } d ? mine.FirstOrDefault(r => r.Direction == d.Name) : null;
             var (a, b, mean) = (Side("a"), Side("b"), mine.FirstOrDefault(r => r.Direction == "mean"));
             s.Append(Inv, $"<tr><td><a href=\"#method-{m}\">").Append(E(e.Method)).Append("</a></td>");
-            s.Append(BsrCell(a?.Silb, a?.SilbChance)).Append(BsrCell(b?.Silb, b?.SilbChance)).Append(BsrCell(mean?.Silb, mean?.SilbChance, mean: true, best: mean?.Silb == best));
-            s.Append(BsrCell(a?.Mned, a?.MnedChance)).Append(BsrCell(b?.Mned, b?.MnedChance)).Append(BsrCell(mean?.Mned, mean?.MnedChance, mean: true));
-            s.Append(BsrCell(a?.Lsed, a?.LsedChance)).Append(BsrCell(b?.Lsed, b?.LsedChance)).Append(BsrCell(mean?.Lsed, mean?.LsedChance, mean: true));
+            s.Append(BsrCell(a?.Silb, a?.SilbChance)).Append(BsrCell(b?.Silb, b?.SilbChance))
+                .Append(BsrCell(mean?.Silb, mean?.SilbChance, mean: true, best: mean?.Silb == best, sideAtChance: AtChance(a?.Silb, a?.SilbChance) || AtChance(b?.Silb, b?.SilbChance)));
+            s.Append(BsrCell(a?.Mned, a?.MnedChance)).Append(BsrCell(b?.Mned, b?.MnedChance))
+                .Append(BsrCell(mean?.Mned, mean?.MnedChance, mean: true, sideAtChance: AtChance(a?.Mned, a?.MnedChance) || AtChance(b?.Mned, b?.MnedChance)));
+            s.Append(BsrCell(a?.Lsed, a?.LsedChance)).Append(BsrCell(b?.Lsed, b?.LsedChance))
+                .Append(BsrCell(mean?.Lsed, mean?.LsedChance, mean: true, sideAtChance: AtChance(a?.Lsed, a?.LsedChance) || AtChance(b?.Lsed, b?.LsedChance)));
             s.Append("</tr>");
         }
         return s.Append("</tbody></table></section>").ToString();
     }
 
-    private static string BsrCell(double? v, double? chance, bool mean = false, bool best = false) => v is double x
-        ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">{x:F3}{ChanceNote(chance)}</td>")
+    private static string BsrCell(double? v, double? chance, bool mean = false, bool best = false, bool sideAtChance = false) => v is double x
+        ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">{x:F3}{ChanceNote(chance)}")
+            + (sideAtChance ? "<span class=\"at-chance\" title=\"one side is at or below its chance level\">†</span>" : "") + "</td>"
         : "<td class=\"num\">–</td>";
+
+    /// <summary>Whether a side's BSR is no higher than its chance level (unknown chance: not flagged).</summary>
+    private static bool AtChance(double? bsr, double? chance) => bsr is double b && chance is double c && b <= c;
 
     /// <summary>A BSR figure's chance level in small type beside it (Metrics.BsrChance), or nothing where there is none.</summary>
     internal static string ChanceNote(double? chance, string format = "F2") => chance is double c

@@ -232,4 +232,18 @@ public class HtmlReportTests
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"test {mean.Silb:F3}<small class=\"chance\""), html);
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"> / {mean.SilbChance:F2}</small>"), html);
     }
+
+    [Fact]
+    public void AMeanBsrWithASideAtItsChanceLevelIsMarked()
+    {
+        // A at its chance level, B far above: the mean (0.75) looks strong unless it says that one side is at chance.
+        var (pair, explanation) = Synthetic();
+        explanation.Metrics["bsr_chance"] = new JsonObject { ["more_similar_in_a"] = 0.92, ["more_similar_in_b"] = 0.1, ["mean"] = 0.51 };
+        string marked = HtmlReport.Render(Model(pair, explanation));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(marked, "class=\"at-chance\""));
+        Assert.Contains("0.750<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / 0.51</small><span class=\"at-chance\"", marked);
+
+        explanation.Metrics["bsr_chance"] = new JsonObject { ["more_similar_in_a"] = 0.5, ["more_similar_in_b"] = 0.5, ["mean"] = 0.5 };
+        Assert.DoesNotContain("class=\"at-chance\"", HtmlReport.Render(Model(pair, explanation)));
+    }
 }
