@@ -46,7 +46,10 @@ internal static class MetricsCommand
         table.AddRow("linear CKA", Value("linear_cka"), "all samples");
         table.AddRow("debiased linear CKA", Value("debiased_linear_cka"), "all samples");
         table.AddRow("RBF CKA", Value("rbf_cka"), $"median bandwidth, {Count("rbf_cka_samples")} samples");
-        table.AddRow($"mutual k-NN (k = {m["mutual_knn_k"]})", Value("mutual_knn"), $"{Count("mutual_knn_samples")} samples");
+        // Beside its chance level, the overlap random neighbours would share, as the report gives it.
+        int k = m["mutual_knn_k"]!.GetValue<int>(), knnSamples = m["mutual_knn_samples"]!.GetValue<int>();
+        table.AddRow($"mutual k-NN (k = {k})", Value("mutual_knn"),
+            string.Create(CultureInfo.InvariantCulture, $"{knnSamples:N0} samples; random neighbours {MutualKnn.Chance(k, knnSamples):F4}"));
         if (m.ContainsKey("probe_accuracy_a"))
         {
             string chance = $"{Count("probe_samples")} samples, majority class {Value("probe_majority_rate")}";

@@ -65,6 +65,17 @@ public class BaselineCliTests
     }
 
     [Fact]
+    public void MetricsGiveMutualKnnBesideWhatRandomNeighboursWouldShare()
+    {
+        string dir = TestData.TempDir();
+        var stdout = new StringWriter();
+        Assert.Equal(0, global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["metrics", A, B, "--out", dir], stdout, new StringWriter()));
+        var m = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!["metrics"]!;
+        int k = (int)m["mutual_knn_k"]!, n = (int)m["mutual_knn_samples"]!;
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{n:N0} samples; random neighbours {(double)k / (n - 1):F4}"), stdout.ToString());
+    }
+
+    [Fact]
     public void BadOptionsExitWithCodeTwo()
     {
         string dir = TestData.TempDir();
