@@ -38,6 +38,12 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
     /// </summary>
     public IReadOnlyList<LabelShare> Leading { get; init; } = [];
 
+    /// <summary>
+    /// Share of the whole set's largest label: the purity a concept has by merely drawing from the set (0 when
+    /// unlabelled), beside which a purity figure means something (16% is high among 15 labels of 7% each).
+    /// </summary>
+    public double WholeSetPurity { get; init; }
+
     /// <summary>Fewer than <see cref="SmallConcept"/> members.</summary>
     public bool IsSmall => Size < SmallConcept;
 
@@ -61,16 +67,16 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
             .OrderByDescending(s => s.Count).ThenBy(s => s.Label, StringComparer.Ordinal)
             .ToList();
         int Total(LabelShare s) => totals[Array.IndexOf(labels.Names, s.Label)];
+        double wholeSetPurity = (double)totals.Max() / labels.Codes.Length;
 
-        if (shares[0].Share >= OneLabelShare)
-            return new ConceptProfile(concept.Rank, members.Length, shares, ConceptMix.OneLabel) { Leading = [shares[0]] };
+        ConceptProfile Classified(ConceptMix mix, IReadOnlyList<LabelShare> leading) =>
+            new(concept.Rank, members.Length, shares, mix) { Leading = leading, WholeSetPurity = wholeSetPurity };
+        if (shares[0].Share >= OneLabelShare) return Classified(ConceptMix.OneLabel, [shares[0]]);
         if (Mixture(shares, Total, labels.Codes.Length, labels.Names.Length, members.Length) is { } mixture)
-            return new ConceptProfile(concept.Rank, members.Length, shares, ConceptMix.Mixed) { Leading = mixture };
+            return Classified(ConceptMix.Mixed, mixture);
         var over = OverRepresented(concept, members, labels);
         var leaning = shares.Where(s => over.Contains(s.Label)).Take(MaxLabelsNamed).ToList();
-        return leaning.Count > 0
-            ? new ConceptProfile(concept.Rank, members.Length, shares, ConceptMix.Leaning) { Leading = leaning }
-            : new ConceptProfile(concept.Rank, members.Length, shares, ConceptMix.Spread);
+        return leaning.Count > 0 ? Classified(ConceptMix.Leaning, leaning) : Classified(ConceptMix.Spread, []);
     }
 
     /// <summary>

@@ -211,7 +211,9 @@ public static class FindingText
         string purity = $"label purity of its concepts {ConceptProfile.Percent(mixing.MeanPurity!.Value)}";
         var opposite = labelled.FirstOrDefault(d => d != mixing);
         if (opposite is not null) purity += $" against {ConceptProfile.Percent(opposite.MeanPurity!.Value)} the other way";
-        else if (directions.Any(d => d.NoBetterThanChance)) purity += "; the other way no better than random groups";
+        // What purity a group has by drawing from the set, so the figures can be read (3 classes: a third; 15: 7%).
+        purity += $" (the whole set's largest label {ConceptProfile.Percent(mixing.Concepts.First(c => c.Mix != ConceptMix.Unlabelled).WholeSetPurity)})";
+        if (opposite is null && directions.Any(d => d.NoBetterThanChance)) purity += "; the other way no better than random groups";
         return Sentence($"{line}; {purity}", nameA, nameB);
     }
 
