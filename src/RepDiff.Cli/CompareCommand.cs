@@ -66,7 +66,7 @@ internal static class CompareCommand
     }
 
     /// <summary>The report model of a comparison; its time goes into the comparison's timings.</summary>
-    public static ReportModel Model(Comparison comparison, string title, string? intro = null, string sampleNoun = "samples")
+    public static ReportModel Model(Comparison comparison, string title, string? intro = null, string? sampleNoun = null)
     {
         var clock = Stopwatch.StartNew();
         var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun);

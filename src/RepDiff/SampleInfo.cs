@@ -11,6 +11,9 @@ public sealed class SampleInfo
     /// <summary>Further per-sample columns (`--metadata`), in the samples' order.</summary>
     public SampleMetadata? Metadata { get; init; }
 
+    /// <summary>What findings call the samples: "images" or "texts" when they are shown as such, else "samples".</summary>
+    public string Noun => Images is not null ? "images" : Texts is not null ? "texts" : "samples";
+
     public void CheckCount(int n)
     {
         Check("ids", Ids?.Length, n);

@@ -52,10 +52,11 @@ public sealed class ReportModel
     /// <summary>
     /// The model of a report on a pair: the explanations must already be scored (<see cref="ExplanationScoring"/>);
     /// the maps are computed here, with every shown concept's members among the plotted points, and the findings,
-    /// whose sentences call the samples <paramref name="sampleNoun"/> ("images", "sentences").
+    /// whose sentences call the samples <paramref name="sampleNoun"/> ("images", "sentences"; by default what the samples
+    /// are shown as, <see cref="SampleInfo.Noun"/>).
     /// </summary>
     public static ReportModel ForPair(RepresentationPair pair, IReadOnlyList<Explanation> explanations, JsonObject context, string title,
-        string? intro = null, IReadOnlyDictionary<string, double>? timings = null, string sampleNoun = "samples") => new()
+        string? intro = null, IReadOnlyDictionary<string, double>? timings = null, string? sampleNoun = null) => new()
     {
         Title = title,
         Intro = intro,
@@ -69,7 +70,7 @@ public sealed class ReportModel
         Samples = pair.Samples,
         Context = context,
         Timings = timings ?? new Dictionary<string, double>(),
-        Findings = explanations.Select(e => FindingText.Describe(e, pair, sampleNoun, Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown))).ToList(),
+        Findings = explanations.Select(e => FindingText.Describe(e, pair, sampleNoun ?? pair.Samples.Noun, Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown))).ToList(),
         Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid))),
     };
 

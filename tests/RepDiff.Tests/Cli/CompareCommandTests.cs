@@ -26,7 +26,7 @@ public class CompareCommandTests
         File.WriteAllLines(labels, subset.Select(i => digits.Labels[i].ToString()));
         var pixels = new Matrix(subset.Length, 64, digits.AsMatrix().SelectRows(subset).Data);
         string images = Path.Combine(dir, "images.npy");
-        Npy.Write(images, pixels);
+        Npy.Write(images, pixels.Data, subset.Length, 8, 8);
         return (pathA, pathB, labels, images, subset.Length);
     }
 
@@ -102,11 +102,13 @@ public class CompareCommandTests
     public void NamesGivenForTheModelsReplaceTheFileNamesInTheSummaryAndTheReport()
     {
         string dir = TestData.TempDir();
-        var (a, b, labels, _, _) = WriteInputs(dir);
+        var (a, b, labels, images, _) = WriteInputs(dir);
         string outDir = Path.Combine(dir, "out");
-        var (code, output, error) = Run("compare", a, b, "--labels", labels, "--methods", "pca", "--name-a", "pixels", "--name-b", "squared pixels", "--out", outDir);
+        var (code, output, error) = Run("compare", a, b, "--labels", labels, "--images", images, "--methods", "rdx", "--name-a", "pixels", "--name-b", "squared pixels", "--out", outDir);
         Assert.True(code == 0, error);
         Assert.Contains("pixels (A) vs squared pixels (B), n = 150", output);
+        // With images, the finding counts images, not samples.
+        Assert.Matches(@"finding: rdx: .*concept \d+, \d+ images", output);
         Assert.DoesNotContain("a.npy", output);
         string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
         Assert.Contains("RepDiff: pixels vs squared pixels", html);
