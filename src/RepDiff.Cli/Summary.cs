@@ -44,7 +44,7 @@ internal static class Summary
     /// <summary>
     /// Held-out validation in words, as the concept card gives it: "yes, p = 0.003 (adjusted 0.015)"; a concept counts
     /// as confirmed by its Benjamini–Hochberg adjusted value, so a p below 0.05 can still read "no". A concept that has no
-    /// tested p (its 1 is a placeholder) gets the reason instead, as on its card.
+    /// tested p (its 1 is a convention, not a test) gets the reason instead, as on its card.
     /// </summary>
     internal static string HeldOut(Concept concept)
         => concept.Confirmed is not bool confirmed ? "–"

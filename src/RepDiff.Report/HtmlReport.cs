@@ -295,8 +295,8 @@ public static partial class HtmlReport
     private static string Statement(ReportModel model, Explanation e, Direction direction)
     {
         string text = E(DirectionNames.Reading(direction.Name, model.NameA, model.NameB));
-        // A finding with no lead concept is the sentence for a direction with nothing to describe (after validation: none
-        // confirmed), the one the terminal prints; it is shown as it is, not replaced by a label mix of unconfirmed concepts.
+        // A finding with no lead concept is the sentence for a direction with nothing to describe (none confirmed, or no
+        // better than random groups), the one the terminal prints; it is shown as it is, not replaced by a label mix.
         if (model.FindingOf(e.Method, direction.Name) is { Lead: null or { Mix: not ConceptMix.Unlabelled } } finding)
             return text + " <span class=\"finding\">" + E(finding.Text) + "</span>";
         // The label mix across the direction's concepts, each concept weighted equally.

@@ -3,8 +3,7 @@ namespace RepDiff.Findings;
 /// <summary>
 /// What one direction of an explanation shows, in one sentence, with the concept profiles the sentence
 /// was read from. Headline is the sentence's main clause (without the tally of concept kinds); Lead
-/// the concept it names (for a direction <see cref="NoBetterThanChance"/>, its strongest concept, which
-/// the sentence does not name: the report shows a direction's sentence only where it has a labelled lead).
+/// the concept it names, null when the sentence names none (nothing confirmed, no better than chance).
 /// </summary>
 public sealed record DirectionFinding(string Direction, string Text, string Headline, IReadOnlyList<ConceptProfile> Concepts, ConceptProfile? Lead)
 {

@@ -108,7 +108,7 @@ public static class FindingText
         {
             string text = Sentence($"{frame.Subject}: the groups found here are no better than random groups ({chance}), "
                 + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
-            return new DirectionFinding(direction.Name, text, text, profiles, profiles[0]) { NoBetterThanChance = true };
+            return new DirectionFinding(direction.Name, text, text, profiles, null) { NoBetterThanChance = true };
         }
 
         if (profiles.All(p => p.Mix == ConceptMix.Unlabelled))
