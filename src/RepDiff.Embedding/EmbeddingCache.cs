@@ -25,11 +25,14 @@ public static class EmbeddingCache
         return Keep(model.DisplayName, dir, stem, key);
     }
 
-    /// <summary>DIR/STEM's embeddings when they exist and were made with this <paramref name="key"/> (<see cref="Key"/>); else null.</summary>
+    /// <summary>
+    /// DIR/STEM's embeddings when they are regular files made with this <paramref name="key"/> (<see cref="Key"/>); else null
+    /// (a FIFO or device there is no hit either: the embeddings are made again and replace it).
+    /// </summary>
     public static Entry? Find(ModelDescription model, string dir, string stem, string key)
     {
         string output = NpyPath(dir, stem), ids = EmbeddingFileWriter.IdsPath(output);
-        return File.Exists(output) && File.Exists(ids) && ReadKey(KeyPath(dir, stem)) == key
+        return FileKind.Of(output) == FileKind.Regular && FileKind.Of(ids) == FileKind.Regular && ReadKey(KeyPath(dir, stem)) == key
             ? new Entry(output, ids, model.DisplayName, true) : null;
     }
 

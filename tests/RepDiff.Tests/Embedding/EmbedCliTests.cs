@@ -280,6 +280,15 @@ public class EmbedCliTests
         Assert.Contains("embedded", error);
         Assert.Equal(key, File.ReadAllText(keyPath));
 
+        // A FIFO where the cached embeddings were, under the right key, is no hit either: they are made again and replace it.
+        string npyPath = Path.ChangeExtension(keyPath, ".npy");
+        File.Delete(npyPath);
+        RepDiff.Tests.Robustness.CliHarness.Fifo(npyPath);
+        (code, _, error) = await Task.Run(() => Run(args)).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, error);
+        Assert.Contains("embedded", error);
+        Assert.Equal(FileKind.Regular, FileKind.Of(npyPath));
+
         var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
         string cache = Path.Combine(dir, "cache");
         Directory.CreateDirectory(cache);
