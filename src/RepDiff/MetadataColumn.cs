@@ -6,7 +6,8 @@ namespace RepDiff;
 /// One per-sample column of metadata (genre, source, year, label, ...): a text value per sample (null
 /// where missing) and, when every present value is a number, the numbers too. A column is categorical
 /// when it holds text, or numbers with at most <see cref="MaxNumericCategories"/> distinct values
-/// (class indices, years of a small range); otherwise numeric.
+/// (class indices, years of a small range); otherwise numeric. Labels are categories however many there are
+/// (ImageNet's 1,000 class indices): such a column is made with <c>categories: true</c> and holds no numbers.
 /// </summary>
 public sealed class MetadataColumn
 {
@@ -25,11 +26,12 @@ public sealed class MetadataColumn
 
     public bool IsCategorical => Numbers is null || DistinctValues <= MaxNumericCategories;
 
-    public MetadataColumn(string name, string?[] values)
+    public MetadataColumn(string name, string?[] values, bool categories = false)
     {
         Name = name;
         Values = values;
         DistinctValues = values.Where(v => v is not null).Distinct(StringComparer.Ordinal).Count();
+        if (categories) return;
         var numbers = new double[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
@@ -41,5 +43,5 @@ public sealed class MetadataColumn
     }
 
     /// <summary>The same column for a subset of samples, in the given order (a join by id).</summary>
-    public MetadataColumn Select(IReadOnlyList<int> rows) => new(Name, rows.Select(r => Values[r]).ToArray());
+    public MetadataColumn Select(IReadOnlyList<int> rows) => new(Name, rows.Select(r => Values[r]).ToArray(), categories: Numbers is null);
 }

@@ -36,7 +36,7 @@ public sealed class SampleMetadata
     {
         var columns = new List<MetadataColumn>();
         if (samples.Labels is { } labels && samples.Metadata?[LabelColumn] is null)
-            columns.Add(new MetadataColumn(LabelColumn, Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]).ToArray()));
+            columns.Add(new MetadataColumn(LabelColumn, Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]).ToArray(), categories: true));
         if (samples.Metadata is { } metadata) columns.AddRange(metadata.Columns);
         if (columns.Count == 0) return null;
         return new SampleMetadata(columns, columns[0].Values.Length) { Source = samples.Metadata?.Source ?? "labels" };

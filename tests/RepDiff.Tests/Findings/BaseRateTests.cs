@@ -61,6 +61,22 @@ public class BaseRateTests
     }
 
     [Fact]
+    public void ClassIndicesAreLabelsHoweverManyThereAre()
+    {
+        // ImageNet and CIFAR-100 labels are often stored as class indices: 30 classes of 40, a concept of 25 members of
+        // class 7 and 15 of class 12. Labels are categories whatever they look like; as numbers with more than 20
+        // distinct values they had been tested as a numeric column (a rank test of the class index), so no class was
+        // ever over-represented and the concept read as spread over its labels.
+        var labels = Labels(Enumerable.Range(0, 30).Select(k => (k.ToString(), 40)).ToArray());
+        var members = Take(labels, ("7", 25), ("12", 15));
+        var enriched = new Enrichment(SampleMetadata.WithLabels(new SampleInfo { Labels = labels })!).Of(members);
+        Assert.Equal(["7", "12"], enriched.Select(e => e.Value));
+        var a = FindingText.Describe(Hand(members), labels, "early", "late", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal(ConceptMix.Mixed, a.Lead!.Mix);
+        Assert.Equal(["7", "12"], a.Lead.Leading.Select(s => s.Label));
+    }
+
+    [Fact]
     public void TheCardsEnrichmentDecidesWhichLabelsAreOverRepresented()
     {
         // A scored concept carries the card's enrichment (tested with the metadata columns too, so its q-values can be
