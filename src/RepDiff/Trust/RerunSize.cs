@@ -4,7 +4,7 @@ namespace RepDiff.Trust;
 
 /// <summary>
 /// Runs of a method on a share of the samples (stability's reruns, validation's discovery half): an option that does
-/// not fit that share ("450 is more than the 400 samples") is reported with the share, since the user gave 500.
+/// not fit that share ("450 concepts need at least as many samples, but there are 400") is reported with the share, since the user gave 500.
 /// </summary>
 internal static class RerunSize
 {

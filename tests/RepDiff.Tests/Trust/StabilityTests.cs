@@ -190,11 +190,11 @@ public class StabilityTests
         var forStability = new KMeansOptions { Concepts = 45 };
         var stable = method.Run(pair, forStability);
         var error = Assert.Throws<InvalidOptionException>(() => Stability.Measure(method, pair, stable, 2));
-        Assert.Equal("Concepts: 45 is more than the 40 samples (stability reruns the method on 40 of the 50 samples)", error.Message);
+        Assert.Equal("Concepts: 45 concepts need at least as many samples, but there are 40 (stability reruns the method on 40 of the 50 samples)", error.Message);
 
         var forValidation = new KMeansOptions { Concepts = 30 };
         var validated = method.Run(pair, forValidation);
         error = Assert.Throws<InvalidOptionException>(() => HeldOutValidation.Run(method, forValidation, pair, validated));
-        Assert.Equal("Concepts: 30 is more than the 25 samples (held-out validation runs the method on 25 of the 50 samples)", error.Message);
+        Assert.Equal("Concepts: 30 concepts need at least as many samples, but there are 25 (held-out validation runs the method on 25 of the 50 samples)", error.Message);
     }
 }

@@ -120,7 +120,7 @@ internal static class Baseline
     public static void Validate(RepresentationPair pair, BaselineOptions options)
     {
         if (options.Concepts > pair.N)
-            throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} is more than the {pair.N} samples");
+            throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} concepts need at least as many samples, but there {(pair.N == 1 ? "is" : "are")} {pair.N}");
     }
 
     public static (List<Concept> Concepts, int[] Labels) FromCoefficients(Matrix coefficients, double[] strengths, int grid)

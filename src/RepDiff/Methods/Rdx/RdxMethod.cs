@@ -23,7 +23,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         int groups = o.Clustering == RdxClustering.Spectral && o.NullCluster ? o.Concepts + 1 : o.Concepts;
         if (groups > used)
             throw new InvalidOptionException(nameof(o.Concepts),
-                $"{groups} clusters ({o.Concepts}{(groups > o.Concepts ? " plus the null cluster" : "")}) need at least as many samples, but there are {used}");
+                $"{groups} clusters ({o.Concepts}{(groups > o.Concepts ? " plus the null cluster" : "")}) need at least as many samples, but there {(used == 1 ? "is" : "are")} {used}");
         if (o.Clustering != RdxClustering.Spectral && (long)o.Concepts * o.GridSize > used)
             throw new InvalidOptionException(nameof(o.Concepts),
                 $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}");
