@@ -71,8 +71,19 @@ internal sealed class ParquetColumn : TableColumn
 
     private bool ListIsNullable => leaf.MaxDefinitionLevel - (leaf.IsNullable ? 1 : 0) >= 2;
 
+    /// <summary>
+    /// Row groups whose page headers have been walked. A row group is checked again each time it is decoded, and the
+    /// first one's decoded size again once the width is known (it is first checked with width 0); its pages stay as
+    /// they were, so they are walked once.
+    /// </summary>
+    private readonly HashSet<int> pagesWalked = [];
+
     /// <summary>A row group's declared sizes, before Parquet.Net allocates by them and before its rows × Cols floats are.</summary>
-    private void CheckLayout(int group) => ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, leaf, scalar: false, bytesPerRow: 4L * Cols);
+    private void CheckLayout(int group)
+    {
+        ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, leaf, scalar: false, bytesPerRow: 4L * Cols, walkPages: !pagesWalked.Contains(group));
+        pagesWalked.Add(group); // only once the walk has passed: a chunk that failed it fails again when read again
+    }
 
     protected override void CheckChunkSize(int chunk)
     {

@@ -28,9 +28,10 @@ internal static class ParquetLayout
     /// <summary>
     /// Checks one column chunk before Parquet.Net reads it. A <paramref name="scalar"/> column holds one value per row
     /// (nulls included); a list column at least one (a null or empty row is one level entry), and its rows decode to
-    /// <paramref name="bytesPerRow"/> bytes each (0 while the width is not known yet).
+    /// <paramref name="bytesPerRow"/> bytes each (0 while the width is not known yet). The page headers are walked only
+    /// when <paramref name="walkPages"/>: a caller that has walked them once need not again for the same open file.
     /// </summary>
-    public static void CheckChunk(string path, ParquetRowGroupReader rowGroup, int group, DataField field, bool scalar, long bytesPerRow)
+    public static void CheckChunk(string path, ParquetRowGroupReader rowGroup, int group, DataField field, bool scalar, long bytesPerRow, bool walkPages = true)
     {
         string what = $"row group {group} column '{field.Path}'";
         var meta = rowGroup.GetMetadata(field)?.MetaData ?? throw RepDiffInputException.ForFile(path, $"{what} has no metadata: the file is corrupt");
@@ -51,6 +52,7 @@ internal static class ParquetLayout
             throw RepDiffInputException.ForFile(path, $"{what} expands from {meta.TotalCompressedSize:N0} bytes to {values:N0} values "
                 + $"({MemoryBudget.Megabytes(decoded)}, more than {Npz.MaxExpansion}-fold): the file is corrupt (or a decompression bomb)");
         MemoryBudget.EnsureFits(path, decoded, $"{what}'s {values:N0} values");
+        if (!walkPages) return;
 
         using var stream = InputFile.OpenRead(path);
         // Pages are read from the lower of the two offsets, as Parquet.Net does; they lie between "PAR1" and the footer.
