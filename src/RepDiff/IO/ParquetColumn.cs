@@ -1,5 +1,4 @@
 using Parquet;
-using Parquet.Data;
 using Parquet.Schema;
 
 namespace RepDiff.IO;
@@ -72,8 +71,19 @@ internal sealed class ParquetColumn : TableColumn
 
     private bool ListIsNullable => leaf.MaxDefinitionLevel - (leaf.IsNullable ? 1 : 0) >= 2;
 
+    /// <summary>
+    /// Row groups whose page headers have been walked. A row group is checked again each time it is decoded, and the
+    /// first one's decoded size again once the width is known (it is first checked with width 0); its pages stay as
+    /// they were, so they are walked once.
+    /// </summary>
+    private readonly HashSet<int> pagesWalked = [];
+
     /// <summary>A row group's declared sizes, before Parquet.Net allocates by them and before its rows × Cols floats are.</summary>
-    private void CheckLayout(int group) => ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, leaf, scalar: false, bytesPerRow: 4L * Cols);
+    private void CheckLayout(int group)
+    {
+        ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, leaf, scalar: false, bytesPerRow: 4L * Cols, walkPages: !pagesWalked.Contains(group));
+        pagesWalked.Add(group); // only once the walk has passed: a chunk that failed it fails again when read again
+    }
 
     protected override void CheckChunkSize(int chunk)
     {
@@ -81,24 +91,25 @@ internal sealed class ParquetColumn : TableColumn
         CheckLayout(chunk);
     }
 
-    private RawColumnData ReadRaw(int group)
-    {
-        var rowGroup = reader.RowGroups[group];
-        return ParquetFile.Run(Path, () => rowGroup.ReadRawColumnDataBaseAsync(leaf).AsTask());
-    }
+    private ParquetChunk ReadRaw(int group) => leaf.ClrType == typeof(double)
+        ? ParquetChunk<double>.Read(Path, reader.RowGroups[group], group, leaf)
+        : ParquetChunk<float>.Read(Path, reader.RowGroups[group], group, leaf);
 
     protected override void Decode(int chunk, float[] destination)
     {
         using var raw = ReadRaw(chunk);
         switch (raw)
         {
-            case RawColumnData<float> f: Fill(chunk, f.Values, f.DefinitionLevels, f.RepetitionLevels, destination, v => v); break;
-            case RawColumnData<double> d: Fill(chunk, d.Values, d.DefinitionLevels, d.RepetitionLevels, destination, v => (float)v); break;
-            default: throw new InvalidOperationException($"{Name}: unexpected raw column type {raw.GetType().Name}");
+            case ParquetChunk<float> f: Fill(chunk, f.Values, f.DefinitionLevels, f.RepetitionLevels, destination, v => v); break;
+            case ParquetChunk<double> d: Fill(chunk, d.Values, d.DefinitionLevels, d.RepetitionLevels, destination, v => (float)v); break;
+            default: throw new InvalidOperationException($"{Name}: unexpected chunk type {raw.GetType().Name}");
         }
     }
 
-    /// <summary>Walks the levels of one row group: each row must be a list of Cols present values.</summary>
+    /// <summary>
+    /// Walks the levels of one row group: each row must be a list of Cols present values. ParquetChunk has checked that
+    /// the values reach the last entry the levels mark present, so none is read from before the page was decoded.
+    /// </summary>
     private void Fill<T>(int chunk, Span<T> values, Span<int> def, Span<int> rep, float[] destination, Func<T, float> convert)
     {
         int maxDef = leaf.MaxDefinitionLevel, presentList = maxDef - (leaf.IsNullable ? 1 : 0);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Parquet;
-using Parquet.Data;
 using Parquet.Schema;
 
 namespace RepDiff.IO;
@@ -100,62 +99,54 @@ internal static class ParquetFile
         int start = 0;
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
-            var group = reader.RowGroups[g];
-            int rows = (int)group.RowCount;
-            if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
+            int rows = (int)reader.RowGroups[g].RowCount;
+            if (Spread(path, reader.RowGroups[g], g, field, text.AsSpan(start, rows), out var groupNumbers))
             {
-                var values = new string?[rows];
-                Run(path, async () => { await group.ReadAsync(field, values.AsMemory(), null); return 0; });
-                values.CopyTo(text, start);
-            }
-            else
-            {
-                using var raw = Run(path, () => group.ReadRawColumnDataBaseAsync(field).AsTask());
-                bool numeric = Spread(raw, field, text.AsSpan(start, rows), out var groupNumbers, path);
-                if (numeric)
-                {
-                    numbers ??= new double[total];
-                    groupNumbers.CopyTo(numbers, start);
-                }
+                numbers ??= new double[total];
+                groupNumbers.CopyTo(numbers, start);
             }
             start += rows;
         }
         return (text, numbers);
     }
 
-    /// <summary>Places the compact values of a raw column at the rows whose definition level says they are present.</summary>
-    private static bool Spread(RawColumnData raw, DataField field, Span<string?> text, out double[] numbers, string path)
+    /// <summary>Reads one row group of a scalar column into its rows' text (and numbers, returning true, for a numeric column).</summary>
+    private static bool Spread(string path, ParquetRowGroupReader group, int index, DataField field, Span<string?> text, out double[] numbers)
     {
         numbers = [];
-        return raw switch
+        return Type.GetTypeCode(field.ClrType) switch
         {
-            RawColumnData<double> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<float> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<int> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<long> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<short> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<sbyte> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<byte> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<ushort> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<uint> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<ulong> r => Spread(r, field, text, ref numbers, v => v),
-            RawColumnData<decimal> r => Spread(r, field, text, ref numbers, v => (double)v),
-            RawColumnData<bool> r => Spread<bool>(r, field, text, ref numbers, null),
-            RawColumnData<DateTime> r => Spread<DateTime>(r, field, text, ref numbers, null),
-            RawColumnData<DateOnly> r => Spread<DateOnly>(r, field, text, ref numbers, null),
+            TypeCode.Double => Spread<double>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.Single => Spread<float>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.Int32 => Spread<int>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.Int64 => Spread<long>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.Int16 => Spread<short>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.SByte => Spread<sbyte>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.Byte => Spread<byte>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.UInt16 => Spread<ushort>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.UInt32 => Spread<uint>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.UInt64 => Spread<ulong>(path, group, index, field, text, ref numbers, v => v),
+            TypeCode.Decimal => Spread<decimal>(path, group, index, field, text, ref numbers, v => (double)v),
+            TypeCode.Boolean => Spread<bool>(path, group, index, field, text, ref numbers, null),
+            TypeCode.DateTime => Spread<DateTime>(path, group, index, field, text, ref numbers, null),
+            _ when field.ClrType == typeof(DateOnly) => Spread<DateOnly>(path, group, index, field, text, ref numbers, null),
+            _ when field.ClrType == typeof(ReadOnlyMemory<char>) => Spread<ReadOnlyMemory<char>>(path, group, index, field, text, ref numbers, null),
             _ => throw RepDiffInputException.ForFile(path, $"column '{field.Name}' has type {field.ClrType.Name}, which is not read (strings, numbers, booleans and dates are)"),
         };
     }
 
-    private static bool Spread<T>(RawColumnData<T> raw, DataField field, Span<string?> text, ref double[] numbers, Func<T, double>? number)
-        where T : struct
+    /// <summary>Places the compact values of a column chunk at the rows whose definition level says they are present.</summary>
+    private static bool Spread<T>(string path, ParquetRowGroupReader group, int index, DataField field, Span<string?> text, ref double[] numbers,
+        Func<T, double>? number) where T : struct
     {
-        var values = raw.Values;
+        using var chunk = ParquetChunk<T>.Read(path, group, index, field);
+        Span<T> values = chunk.Values;
+        Span<int> definition = chunk.DefinitionLevels;
         if (number is not null) numbers = new double[text.Length];
         int next = 0;
         for (int i = 0; i < text.Length; i++)
         {
-            bool present = field.MaxDefinitionLevel == 0 || raw.DefinitionLevels[i] == field.MaxDefinitionLevel;
+            bool present = field.MaxDefinitionLevel == 0 || definition[i] == field.MaxDefinitionLevel;
             if (!present)
             {
                 text[i] = null;

@@ -28,9 +28,10 @@ internal static class ParquetLayout
     /// <summary>
     /// Checks one column chunk before Parquet.Net reads it. A <paramref name="scalar"/> column holds one value per row
     /// (nulls included); a list column at least one (a null or empty row is one level entry), and its rows decode to
-    /// <paramref name="bytesPerRow"/> bytes each (0 while the width is not known yet).
+    /// <paramref name="bytesPerRow"/> bytes each (0 while the width is not known yet). The page headers are walked only
+    /// when <paramref name="walkPages"/>: a caller that has walked them once need not again for the same open file.
     /// </summary>
-    public static void CheckChunk(string path, ParquetRowGroupReader rowGroup, int group, DataField field, bool scalar, long bytesPerRow)
+    public static void CheckChunk(string path, ParquetRowGroupReader rowGroup, int group, DataField field, bool scalar, long bytesPerRow, bool walkPages = true)
     {
         string what = $"row group {group} column '{field.Path}'";
         var meta = rowGroup.GetMetadata(field)?.MetaData ?? throw RepDiffInputException.ForFile(path, $"{what} has no metadata: the file is corrupt");
@@ -51,6 +52,7 @@ internal static class ParquetLayout
             throw RepDiffInputException.ForFile(path, $"{what} expands from {meta.TotalCompressedSize:N0} bytes to {values:N0} values "
                 + $"({MemoryBudget.Megabytes(decoded)}, more than {Npz.MaxExpansion}-fold): the file is corrupt (or a decompression bomb)");
         MemoryBudget.EnsureFits(path, decoded, $"{what}'s {values:N0} values");
+        if (!walkPages) return;
 
         using var stream = InputFile.OpenRead(path);
         // Pages are read from the lower of the two offsets, as Parquet.Net does; they lie between "PAR1" and the footer.
@@ -64,7 +66,7 @@ internal static class ParquetLayout
             if (start >= end) throw RepDiffInputException.ForFile(path, $"{what}'s pages hold {seen} of its {values} values: the file is corrupt");
             stream.Position = start;
             string name = $"{what} page {page}";
-            var (type, uncompressed, compressed, pageValues) = PageHeader(new Thrift(path, stream, end, $"{name} header"));
+            var (type, uncompressed, compressed, pageValues, encoding) = PageHeader(new Thrift(path, stream, end, $"{name} header"));
             start = stream.Position;
             TableColumn.CheckDeclaredLength(path, $"{name} compressed size", compressed, end - start, size, NotParquet);
             // A page holds at most the chunk's values; uncompressed, each takes its element and its levels (RLE runs of
@@ -75,6 +77,13 @@ internal static class ParquetLayout
             long limit = element is { } bytes ? pageValues * (bytes + 8) + 1024 : Math.Max(Npz.MaxExpandedBytes, Npz.MaxExpansion * compressed);
             if (uncompressed < 0 || uncompressed > limit)
                 throw RepDiffInputException.ForFile(path, $"{name} uncompressed size {uncompressed} is more than its {pageValues} values can take ({limit:N0} bytes): the file is corrupt");
+            // A dictionary page holds its entries plainly, and so does a PLAIN v1 data page of a column without levels: each
+            // value takes its element. Other pages hold levels, nulls their header does not count, or RLE runs; one of those
+            // too short for its values is found as it is decoded (ParquetChunk). Booleans are bits.
+            bool everyValuePlain = type == (int)PageType.DICTIONARY_PAGE || type == (int)PageType.DATA_PAGE
+                && encoding == (int)Parquet.Meta.Encoding.PLAIN && field.MaxDefinitionLevel == 0 && field.MaxRepetitionLevel == 0;
+            if (everyValuePlain && element is { } each && meta.Type != Parquet.Meta.Type.BOOLEAN && uncompressed < pageValues * each)
+                throw RepDiffInputException.ForFile(path, $"{name} uncompressed size {uncompressed} is less than its {pageValues} values take ({pageValues * each:N0} bytes): the file is corrupt");
             MemoryBudget.EnsureFits(path, uncompressed, $"{name}");
             if (type is (int)PageType.DATA_PAGE or (int)PageType.DATA_PAGE_V2) seen += pageValues;
             start += compressed;
@@ -82,11 +91,14 @@ internal static class ParquetLayout
         if (seen != values) throw RepDiffInputException.ForFile(path, $"{what}'s pages hold {seen} values, not the {values} it declares: the file is corrupt");
     }
 
-    /// <summary>A page header's type, sizes and value count (num_values of its data, dictionary or v2 header).</summary>
-    private static (int Type, long Uncompressed, long Compressed, long Values) PageHeader(Thrift thrift)
+    /// <summary>
+    /// A page header's type, sizes and value count (num_values of its data, dictionary or v2 header), and a v1 data
+    /// page's encoding (-1 for other pages).
+    /// </summary>
+    private static (int Type, long Uncompressed, long Compressed, long Values, long Encoding) PageHeader(Thrift thrift)
     {
         int type = -1;
-        long uncompressed = -1, compressed = -1, values = 0;
+        long uncompressed = -1, compressed = -1, values = 0, encoding = -1;
         thrift.Struct((id, kind) =>
         {
             if (id is >= 1 and <= 3 && kind == Thrift.I32)
@@ -100,13 +112,15 @@ internal static class ParquetLayout
             if (id is not (5 or 7 or 8) || kind != Thrift.StructType) return false;
             thrift.Struct((inner, innerKind) =>
             {
-                if (inner != 1 || innerKind != Thrift.I32) return false;
-                values = thrift.Integer();
+                if (innerKind != Thrift.I32) return false;
+                if (inner == 1) values = thrift.Integer();
+                else if (inner == 2 && id == 5) encoding = thrift.Integer(); // DataPageHeader.encoding
+                else return false;
                 return true;
             }, 1);
             return true;
         });
-        return (type, uncompressed, compressed, values);
+        return (type, uncompressed, compressed, values, encoding);
     }
 
     /// <summary>

@@ -303,6 +303,82 @@ public class TableFileTests
             Assert.Equal(2_000_000, reader.RowGroups[0].RowCount); // the patch hit the row group's count
     }
 
+    /// <summary>
+    /// Pages shorter than their values, in a real file (300 rows of 100 floats, uncompressed, a page a column) whose page
+    /// headers are patched in place. Parquet.Net decodes what a page holds and leaves the rest of its arrays as its pool
+    /// had them, without a word: the last 100 floats were read as zeros or as an earlier read's numbers, and an id cut
+    /// off was "". The decode now checks that the values reach the last one the levels mark present. A required
+    /// column's PLAIN page, and a dictionary page, hold every value at its size, so the page walk names one too short
+    /// for them (the cut score page had Parquet.Net read on into the next page header: "missing data page header").
+    /// </summary>
+    [Fact]
+    public async Task ParquetPagesShorterThanTheirValuesAreNamed()
+    {
+        string dir = TestData.TempDir();
+        string path = TableWriter.Parquet(Path.Combine(dir, "e.parquet"), TextIds(300), Rows(300, 100), compression: Parquet.CompressionMethod.None);
+        byte[] original = File.ReadAllBytes(path);
+        int[] pages;
+        await using (var reader = await global::Parquet.ParquetReader.CreateAsync(path))
+            pages = reader.Schema.DataFields.Select(f => (int)reader.RowGroups[0].GetMetadata(f)!.MetaData!.DataPageOffset).ToArray();
+        // Lowers the zigzag varint at `at` by `by`, in as many bytes; returns where the next field starts.
+        int Lower(byte[] bytes, int at, int by)
+        {
+            int length = Array.FindIndex(bytes, at, b => b < 0x80) - at + 1;
+            long zigzag = 0;
+            for (int i = length - 1; i >= 0; i--) zigzag = zigzag << 7 | (bytes[at + i] & 0x7FL);
+            byte[] lowered = ZigZag((zigzag >> 1) - by);
+            Assert.Equal(length, lowered.Length);
+            lowered.CopyTo(bytes, at);
+            return at + length;
+        }
+        // A page header opens with its type (0x15, data page 0x00), uncompressed size and compressed size (0x15 and a
+        // zigzag varint each), then its data page header (0x2C: field 5, a struct; a dictionary page header is field 7).
+        string Shortened(string name, string column, int by, bool dictionary = false)
+        {
+            byte[] bytes = [.. original];
+            int page = pages[Array.IndexOf(["id", "element", "score"], column)];
+            Assert.Equal([0x15, 0x00, 0x15], bytes[page..(page + 3)]);
+            int next = Lower(bytes, page + 3, by);
+            Assert.Equal(0x15, bytes[next]);
+            next = Lower(bytes, next + 1, by);
+            Assert.Equal(0x2C, bytes[next]);
+            if (dictionary) (bytes[page + 1], bytes[next]) = (0x04, 0x4C);
+            string file = Path.Combine(dir, name);
+            File.WriteAllBytes(file, bytes);
+            return file;
+        }
+        string leaf = "row group 0 column 'emb/list/element'";
+        foreach (var (file, idColumn, message) in new[]
+        {
+            (Shortened("values.parquet", "element", 400), null, $"{leaf} holds fewer values than its levels mark present: the file is corrupt"),
+            (Shortened("ids.parquet", "id", 8), "id", "row group 0 column 'id' holds fewer values than its levels mark present: the file is corrupt"),
+            (Shortened("scores.parquet", "score", 8), "score",
+                "row group 0 column 'score' page 0 uncompressed size 2392 is less than its 300 values take (2,400 bytes): the file is corrupt"),
+            // The float page as a dictionary of its 30,000 entries, 4 bytes short of them (121,512 bytes held 1,512 of levels).
+            (Shortened("dictionary.parquet", "element", 1516, dictionary: true), null,
+                $"{leaf} page 0 uncompressed size 119996 is less than its 30000 values take (120,000 bytes): the file is corrupt"),
+        })
+        {
+            var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(file, null, idColumn, validate: true));
+            Assert.Equal($"{file}: {message}", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A value decoded is told from one left unwritten by a marker the values are filled with first: all ones, then
+    /// zeros. A last value of all ones (a float NaN) is read again with zeros, not taken for a short page.
+    /// </summary>
+    [Fact]
+    public void ParquetLastValueWithTheMarkersBytesIsRead()
+    {
+        float ones = BitConverter.Int32BitsToSingle(-1);
+        string path = TableWriter.Parquet(Path.Combine(TestData.TempDir(), "e.parquet"), TextIds(2), [[1, 2], [3, ones]]);
+        using var file = Embeddings.Open(path, key: null, idColumn: "id", validate: false);
+        var last = new float[2];
+        file.ReadRows(1, 1, last);
+        Assert.Equal((3f, -1), (last[0], BitConverter.SingleToInt32Bits(last[1])));
+    }
+
     private static byte[] Varint(long value)
     {
         var bytes = new List<byte>();
