@@ -17,7 +17,8 @@ public static class EmbedJob
     public static Summary Run(ModelDescription description, EmbeddingSource source, string output, EmbedderOptions options, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
     {
         var clock = Stopwatch.StartNew();
-        // Inputs are read and checked before the model loads, so a bad SRC fails fast.
+        // --out and the inputs are checked before the model loads, so a bad --out or SRC fails fast.
+        EmbeddingFileWriter.Check(output);
         var inputs = Load(source);
         using var embedder = Embedder.Open(description, options);
         return Run(embedder, inputs, output, progress, started, clock);

@@ -132,6 +132,34 @@ public class EmbedCliTests
         Assert.Equal(5, Npy.ReadMatrix(output).Rows);
     }
 
+    /// <summary>
+    /// An --out that is a folder (or whose ids file beside it is one) is refused before the model runs: it failed at the
+    /// final rename, after every sample was embedded, with an internal error and the new ids file left beside the folder.
+    /// </summary>
+    [Fact]
+    public void AnOutputThatIsAFolderIsRefusedBeforeAnythingIsEmbedded()
+    {
+        var (dir, images, model) = Setup();
+        string named = Directory.CreateDirectory(Path.Combine(dir, "named.npy")).FullName;
+        string plain = Directory.CreateDirectory(Path.Combine(dir, "results")).FullName;
+        string besideIds = Path.Combine(dir, "e.npy");
+        Directory.CreateDirectory(Path.Combine(dir, "e.ids.txt"));
+        (string Out, string Message)[] cases =
+        [
+            (named, $"{named}: is a folder; --out names the .npy or .safetensors file to write"),
+            (plain, $"{plain}: is a folder; --out names the .npy or .safetensors file to write"),
+            (besideIds, $"--out: {Path.Combine(dir, "e.ids.txt")} is a directory; RepDiff will not replace it with a file"),
+        ];
+        foreach (var (output, message) in cases)
+        {
+            var (code, _, error) = Run("embed", model, "--images", images, "--out", output);
+            Assert.True(code == 2, error);
+            Assert.Equal($"error: {message}", error.TrimEnd());
+            Assert.False(File.Exists(Path.Combine(dir, "named.ids.txt")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".*.tmp"));
+        }
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         { "not-onnx", "not an ONNX model" },
