@@ -26,6 +26,9 @@ public sealed class EmbeddingFileWriter : IDisposable
     public static string IdsPath(string output) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".ids.txt");
     public static string SkippedPath(string output) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".skipped.txt");
 
+    /// <summary>The outermost folder above the output that this writer created (removed again, when empty, if the run fails).</summary>
+    private readonly string? createdParent;
+
     /// <summary>
     /// Checks --out before any work: a .npy or .safetensors path, and neither it nor the ids or skipped list beside it
     /// a folder or device (found only at the final rename, after every sample was embedded, the ids already replaced).
@@ -43,6 +46,7 @@ public sealed class EmbeddingFileWriter : IDisposable
         this.path = Path.GetFullPath(path);
         safetensors = Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase);
         string dir = Path.GetDirectoryName(this.path)!;
+        for (string? folder = dir; folder is not null && !Path.Exists(folder); folder = Path.GetDirectoryName(folder)) createdParent = folder;
         try { Directory.CreateDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot create its folder ({e.Message})"); }
         temp = Path.Combine(dir, $".{Path.GetFileName(this.path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -104,5 +108,13 @@ public sealed class EmbeddingFileWriter : IDisposable
         if (committed) return;
         stream.Dispose();
         File.Delete(temp);
+        // A failed run leaves no folder it made: the folders above --out it created go too, while nothing else is in them.
+        if (createdParent is null) return;
+        for (string? folder = Path.GetDirectoryName(path); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            try { Directory.Delete(folder); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { break; }
+            if (folder == createdParent) break;
+        }
     }
 }
