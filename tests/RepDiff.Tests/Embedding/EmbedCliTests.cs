@@ -160,6 +160,34 @@ public class EmbedCliTests
         }
     }
 
+    /// <summary>
+    /// A batch of 32 images of the largest size a description allows (8192×8192, 805 MB each as float32) overflowed the
+    /// batch array's length: an internal error (exit 1) once 12 images were there, after compare's model A had embedded.
+    /// It is refused when the model opens, naming the batch size that fits.
+    /// </summary>
+    [Fact]
+    public void ABatchOfImagesTooLargeToHoldIsRefusedWhenTheModelOpens()
+    {
+        var (dir, images, _) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string model = TinyOnnx.Write(Path.Combine(dir, "any-size.onnx"), [TinyOnnx.Value("pixels", TinyOnnx.Float, "b", 3, "h", "w")],
+            [TinyOnnx.Value("out", TinyOnnx.Float, "b", 3, "h", "w")], [TinyOnnx.Node("Identity", ["pixels"], ["out"])]);
+        string huge = Write(dir, "huge.json", """{ "name": "huge", "model": "any-size.onnx", "pooling": "mean", "image": { "size": 8192 } }""");
+        string expected = "any-size.onnx: 8192x8192 images take 805 MB each as float32: a batch of 32 does not fit in memory";
+        var (code, _, error) = Run("embed", huge, "--images", images, "--out", Path.Combine(dir, "out", "e.npy"));
+        Assert.True(code == 2, error);
+        Assert.Contains(expected, Assert.Single(error.Split('\n'), l => l.Length > 0));
+        Assert.Matches("give --batch-size [0-9]+ or less$", error.TrimEnd());
+        Assert.False(Path.Exists(Path.Combine(dir, "out")));
+
+        string tiny = Write(dir, "tiny.json", """{ "name": "tiny", "model": "any-size.onnx", "pooling": "mean", "image": { "size": 8 } }""");
+        (code, _, error) = Run("compare", "--model-a", tiny, "--model-b", huge, "--images", images, "--methods", "kmeans", "--out", Path.Combine(dir, "report"));
+        Assert.True(code == 2, error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("embedded", error); // model B failed before A embedded anything
+        Assert.False(Path.Exists(Path.Combine(dir, "report")));
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         { "not-onnx", "not an ONNX model" },
