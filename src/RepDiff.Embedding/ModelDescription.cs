@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RepDiff;
+using RepDiff.IO;
 
 namespace RepDiff.Embedding;
 
@@ -50,6 +51,9 @@ public sealed record ModelDescription
 
     [JsonIgnore] public string DisplayName => Name ?? (Model is null ? "model" : Path.GetFileNameWithoutExtension(Model));
 
+    /// <summary>Largest description file read: a real one is a few hundred bytes.</summary>
+    public const long MaxBytes = 1 << 20;
+
     public static readonly IReadOnlyList<string> PoolingModes = ["auto", "cls", "mean", "none"];
 
     /// <summary>Reads a description file; relative paths in it are relative to its folder.</summary>
@@ -58,9 +62,9 @@ public sealed record ModelDescription
     /// <summary>A description file as written, neither preset nor defaults applied (flags may still stand over it).</summary>
     internal static ModelDescription Read(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot read ({e.Message})"); }
+        // Through the shared reader: a FIFO there (as MODEL, --description or MODEL.json beside the .onnx) made
+        // File.ReadAllText wait forever, and a file of any size was read whole.
+        string text = InputFile.ReadAllText(path, MaxBytes, "a model description");
         return Deserialize(text, path) with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))! };
     }
 

@@ -188,6 +188,21 @@ public class EmbedCliTests
         Assert.False(Path.Exists(Path.Combine(dir, "report")));
     }
 
+    /// <summary>A model description that is a FIFO (as MODEL, --description, or MODEL.json beside the .onnx) is refused: it was waited on forever.</summary>
+    [Fact]
+    public async Task AModelDescriptionFifoIsRefusedNotWaitedOn()
+    {
+        var (dir, images, model) = Setup();
+        string fifo = Robustness.CliHarness.Fifo(Path.Combine(dir, "pipe.json"));
+        File.Copy(model, Path.Combine(dir, "pipe.onnx"));
+        foreach (var args in new[] { new[] { fifo }, [model, "--description", fifo], [Path.Combine(dir, "pipe.onnx")] })
+        {
+            var (code, _, error) = await Task.Run(() => Run(["embed", .. args, "--images", images, "--out", Path.Combine(dir, "out", "e.npy")])).WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(2, code);
+            Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read", error.TrimEnd());
+        }
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         { "not-onnx", "not an ONNX model" },
