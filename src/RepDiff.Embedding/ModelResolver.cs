@@ -20,7 +20,7 @@ public static class ModelResolver
         else if (ext == ".json") description = Unresolved(model);
         else if (ext == ".onnx")
         {
-            if (!File.Exists(model)) throw RepDiffInputException.ForFile(model, "model file not found");
+            ModelSession.RequireModelFile(model);
             string beside = Path.ChangeExtension(model, ".json");
             description = File.Exists(beside) ? Unresolved(beside) with { Model = Path.GetFullPath(model) } : new ModelDescription { Model = Path.GetFullPath(model) };
         }

@@ -218,6 +218,8 @@ public class EmbedCliTests
         { "unigram-tokenizer", "is a Hugging Face Unigram tokenizer; RepDiff reads WordPiece and BPE" },
         { "huge-batch", "--batch-size 1000000000 must be from 1 to 4,096" },
         { "huge-threads", "--threads 100000 must be from 1 to 256" },
+        { "model-folder", "folder.onnx: is a directory, not a file" },                 // was "model file not found"
+        { "empty-model", "empty.onnx: is empty (0 bytes), not an ONNX model" },       // was ONNX Runtime's message, the path twice
     };
 
     [Theory]
@@ -242,6 +244,8 @@ public class EmbedCliTests
             "unigram-tokenizer" => [TinyOnnx.TokenEcho(dir), "--texts", texts, "--tokenizer", Write(dir, "tokenizer.json", """{ "model": { "type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["cat", -1.0]] } }""")],
             "huge-batch" => [model, "--images", images, "--batch-size", "1000000000"],
             "huge-threads" => [model, "--images", images, "--threads", "100000"],
+            "model-folder" => [Directory.CreateDirectory(Path.Combine(dir, "folder.onnx")).FullName, "--images", images],
+            "empty-model" => [Write(dir, "empty.onnx", ""), "--images", images],
             _ => [model, "--images", images, "--layer", "nowhere"],
         };
         string output = Path.Combine(dir, "out", "e.npy");
