@@ -30,6 +30,9 @@ public static class ModelResolver
 
         if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
         if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");
+        // Said here, where the description file is known: the embedder that found it missing could not name the file.
+        if (description.Model is null)
+            throw RepDiffInputException.ForFile(overrides.Description ?? model, "names no model file (\"model\": the .onnx file, relative to the description's folder)");
         bool textFlags = overrides.Vocab is not null || overrides.Tokenizer is not null || overrides.MaxLength is not null;
         var text = description.Text;
         if (texts && text is null && description.Image is null && (textFlags || overrides.Preset is not null)) text = new TextPreprocessing();

@@ -220,6 +220,7 @@ public class EmbedCliTests
         { "huge-threads", "--threads 100000 must be from 1 to 256" },
         { "model-folder", "folder.onnx: is a directory, not a file" },                 // was "model file not found"
         { "empty-model", "empty.onnx: is empty (0 bytes), not an ONNX model" },       // was ONNX Runtime's message, the path twice
+        { "description-without-model", "nomodel.json: names no model file" },        // named no file at all
     };
 
     [Theory]
@@ -246,6 +247,7 @@ public class EmbedCliTests
             "huge-threads" => [model, "--images", images, "--threads", "100000"],
             "model-folder" => [Directory.CreateDirectory(Path.Combine(dir, "folder.onnx")).FullName, "--images", images],
             "empty-model" => [Write(dir, "empty.onnx", ""), "--images", images],
+            "description-without-model" => [Write(dir, "nomodel.json", """{ "pooling": "mean", "image": { "size": 32 } }"""), "--images", images],
             _ => [model, "--images", images, "--layer", "nowhere"],
         };
         string output = Path.Combine(dir, "out", "e.npy");
