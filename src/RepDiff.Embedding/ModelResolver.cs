@@ -10,6 +10,9 @@ public static class ModelResolver
 {
     public static ModelDescription Resolve(string model, ModelOverrides overrides, bool texts, TextWriter? log = null)
     {
+        // --layer makes the tensor it names the output: --output beside it was silently ignored.
+        if (overrides.Layer is not null && overrides.Output is not null)
+            throw new RepDiffInputException($"give --layer {overrides.Layer} or --output {overrides.Output}, not both: --layer makes the tensor it names the embedding");
         ModelDescription description;
         string ext = Path.GetExtension(model).ToLowerInvariant();
         if (overrides.Description is not null)
@@ -27,12 +30,12 @@ public static class ModelResolver
         else if (BuiltInModels.IsBuiltIn(model)) description = BuiltInModels.Resolve(model, log);
         else if (File.Exists(model)) throw RepDiffInputException.ForFile(model, "MODEL must be an .onnx file, a model description .json or a built-in name");
         else throw new RepDiffInputException($"MODEL '{model}' is not a file, nor a built-in model ({string.Join(", ", BuiltInModels.Names)})");
-
-        if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
-        if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");
         // Said here, where the description file is known: the embedder that found it missing could not name the file.
         if (description.Model is null)
             throw RepDiffInputException.ForFile(overrides.Description ?? model, "names no model file (\"model\": the .onnx file, relative to the description's folder)");
+
+        if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
+        if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");
         bool textFlags = overrides.Vocab is not null || overrides.Tokenizer is not null || overrides.MaxLength is not null;
         var text = description.Text;
         if (texts && text is null && description.Image is null && (textFlags || overrides.Preset is not null)) text = new TextPreprocessing();
