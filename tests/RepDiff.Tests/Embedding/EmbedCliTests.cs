@@ -221,6 +221,7 @@ public class EmbedCliTests
         { "model-folder", "folder.onnx: is a directory, not a file" },                 // was "model file not found"
         { "empty-model", "empty.onnx: is empty (0 bytes), not an ONNX model" },       // was ONNX Runtime's message, the path twice
         { "description-without-model", "nomodel.json: names no model file" },        // named no file at all
+        { "blank-texts", "blank.txt: holds no texts: its 3 texts are all blank" },   // were embedded as three empty texts
         { "layer-and-output", "give --layer mid or --output doubled, not both" },    // --output was silently ignored
     };
 
@@ -249,6 +250,7 @@ public class EmbedCliTests
             "model-folder" => [Directory.CreateDirectory(Path.Combine(dir, "folder.onnx")).FullName, "--images", images],
             "empty-model" => [Write(dir, "empty.onnx", ""), "--images", images],
             "description-without-model" => [Write(dir, "nomodel.json", """{ "pooling": "mean", "image": { "size": 32 } }"""), "--images", images],
+            "blank-texts" => [TinyOnnx.TokenEcho(dir), "--texts", Write(dir, "blank.txt", "\n  \n\t\n"), "--vocab", vocab],
             "layer-and-output" => [model, "--images", images, "--layer", "mid", "--output", "doubled"],
             _ => [model, "--images", images, "--layer", "nowhere"],
         };
