@@ -203,6 +203,22 @@ public class EmbedCliTests
         }
     }
 
+    /// <summary>An --out whose ids file is the texts being embedded is refused: the texts were replaced by their ids.</summary>
+    [Fact]
+    public void AnOutputThatWouldReplaceTheInputIsRefused()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
+        string model = TinyOnnx.TokenEcho(dir);
+        string texts = Write(dir, "e.ids.txt", "the cat\ncat\n");
+        string output = Path.Combine(dir, "e.npy");
+        var (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
+        Assert.True(code == 2, error);
+        Assert.Equal($"error: {output}: --out would replace the input {texts} (with e.ids.txt); write it elsewhere", error.TrimEnd());
+        Assert.Equal("the cat\ncat\n", File.ReadAllText(texts));
+        Assert.False(File.Exists(output));
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         { "not-onnx", "not an ONNX model" },
