@@ -17,7 +17,12 @@ public static class EmbedJob
     public static Summary Run(ModelDescription description, EmbeddingSource source, string output, EmbedderOptions options, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
     {
         var clock = Stopwatch.StartNew();
-        // Inputs are read and checked before the model loads, so a bad SRC fails fast.
+        // --out and the inputs are checked before the model loads, so a bad --out or SRC fails fast.
+        EmbeddingFileWriter.Check(output);
+        // --images pixels.npy --out pixels.npy (or --texts x.ids.txt --out x.npy) replaced the input with the output.
+        string input = Path.GetFullPath(source.Path);
+        foreach (string target in new[] { output, EmbeddingFileWriter.IdsPath(output), EmbeddingFileWriter.SkippedPath(output) })
+            if (Path.GetFullPath(target) == input) throw RepDiffInputException.ForFile(output, $"--out would replace the input {source.Path} (with {Path.GetFileName(target)}); write it elsewhere");
         var inputs = Load(source);
         using var embedder = Embedder.Open(description, options);
         return Run(embedder, inputs, output, progress, started, clock);

@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using RepDiff;
+using RepDiff.IO;
 
 namespace RepDiff.Embedding;
 
@@ -72,6 +73,7 @@ public sealed class Embedder : IDisposable
             {
                 var image = description.Image!;
                 tensorizer = meanImage!.GetAwaiter().GetResult();
+                CheckBatchFits(tensorizer, options.BatchSize);
                 imageInput = description.Input ?? (inputs.Count == 1 ? inputs.Keys.First()
                     : throw RepDiffInputException.ForFile(modelPath, $"has {inputs.Count} inputs ({string.Join(", ", inputs.Keys)}); name the image input (\"input\" / --input)"));
                 if (!inputs.TryGetValue(imageInput, out var meta))
@@ -100,6 +102,23 @@ public sealed class Embedder : IDisposable
         if (meta.ElementDataType is not (TensorElementType.Int64 or TensorElementType.Int32) || meta.Dimensions.Length != 2)
             throw RepDiffInputException.ForFile(modelPath, $"input '{name}' is {meta.ElementDataType} of rank {meta.Dimensions.Length}; token inputs must be int64 or int32 [batch, tokens]");
         return new TextInput(name, meta.ElementDataType == TensorElementType.Int32);
+    }
+
+    /// <summary>
+    /// A batch's pixels are one float array, and up to four batches are alive at once (one being decoded, two queued,
+    /// one running). 32 images at the largest size a description allows (8192×8192) overflowed the array's length
+    /// (an internal error), and smaller batches of such images could ask for more memory than the machine has.
+    /// </summary>
+    private void CheckBatchFits(ImageTensorizer images, int batchSize)
+    {
+        const int InFlight = 4;
+        long perImage = 4L * images.Values, budget = MemoryBudget.Available() / 4 * 3;
+        long fits = Math.Min(Array.MaxLength / images.Values, budget / (InFlight * perImage));
+        if (batchSize <= fits) return;
+        string what = $"{images.Height}x{images.Width} images take {MemoryBudget.Megabytes(perImage)} each as float32";
+        throw fits >= 1
+            ? RepDiffInputException.ForFile(modelPath, $"{what}: a batch of {batchSize} does not fit in memory ({InFlight} batches are held at once, about {MemoryBudget.Megabytes(budget)} may be used); give --batch-size {fits} or less")
+            : RepDiffInputException.ForFile(modelPath, $"{what}: {InFlight} of them (the batches held at once) do not fit in memory (about {MemoryBudget.Megabytes(budget)} may be used); describe a smaller \"size\"");
     }
 
     private void CheckImageInput(NodeMetadata meta, ImagePreprocessing image)

@@ -26,13 +26,27 @@ public sealed class EmbeddingFileWriter : IDisposable
     public static string IdsPath(string output) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".ids.txt");
     public static string SkippedPath(string output) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".skipped.txt");
 
+    /// <summary>The outermost folder above the output that this writer created (removed again, when empty, if the run fails).</summary>
+    private readonly string? createdParent;
+
+    /// <summary>
+    /// Checks --out before any work: a .npy or .safetensors path, and neither it nor the ids or skipped list beside it
+    /// a folder or device (found only at the final rename, after every sample was embedded, the ids already replaced).
+    /// </summary>
+    public static void Check(string path)
+    {
+        if (FileKind.Of(path) == FileKind.Directory) throw RepDiffInputException.ForFile(path, "is a folder; --out names the .npy or .safetensors file to write");
+        if (Path.GetExtension(path).ToLowerInvariant() is not (".npy" or ".safetensors")) throw RepDiffInputException.ForFile(path, "--out must end in .npy or .safetensors");
+        foreach (string target in new[] { path, IdsPath(path), SkippedPath(path) }) OutputFolder.CheckTarget(target);
+    }
+
     public EmbeddingFileWriter(string path)
     {
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext is not (".npy" or ".safetensors")) throw RepDiffInputException.ForFile(path, "--out must end in .npy or .safetensors");
+        Check(path);
         this.path = Path.GetFullPath(path);
-        safetensors = ext == ".safetensors";
+        safetensors = Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase);
         string dir = Path.GetDirectoryName(this.path)!;
+        for (string? folder = dir; folder is not null && !Path.Exists(folder); folder = Path.GetDirectoryName(folder)) createdParent = folder;
         try { Directory.CreateDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot create its folder ({e.Message})"); }
         temp = Path.Combine(dir, $".{Path.GetFileName(this.path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -94,5 +108,13 @@ public sealed class EmbeddingFileWriter : IDisposable
         if (committed) return;
         stream.Dispose();
         File.Delete(temp);
+        // A failed run leaves no folder it made: the folders above --out it created go too, while nothing else is in them.
+        if (createdParent is null) return;
+        for (string? folder = Path.GetDirectoryName(path); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            try { Directory.Delete(folder); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { break; }
+            if (folder == createdParent) break;
+        }
     }
 }

@@ -25,8 +25,11 @@ internal static class ImageDecoder
     /// </summary>
     public static SKCodec OpenCodec(byte[] bytes, string name)
     {
+        // Skia says "truncated" of any file too short to recognise: an empty file, or a few bytes of text.
+        if (bytes.Length == 0) throw RepDiffInputException.ForFile(name, "is empty (0 bytes), not an image");
         var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var created)
-            ?? throw RepDiffInputException.ForFile(name, $"not a readable image ({Describe(created)})");
+            ?? throw RepDiffInputException.ForFile(name, created == SKCodecResult.IncompleteInput && bytes.Length < 64
+                ? $"not a readable image ({bytes.Length} bytes, too short to recognise)" : $"not a readable image ({Describe(created)})");
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > MaxPixels)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RepDiff;
+using RepDiff.IO;
 
 namespace RepDiff.Embedding;
 
@@ -50,6 +51,9 @@ public sealed record ModelDescription
 
     [JsonIgnore] public string DisplayName => Name ?? (Model is null ? "model" : Path.GetFileNameWithoutExtension(Model));
 
+    /// <summary>Largest description file read: a real one is a few hundred bytes.</summary>
+    public const long MaxBytes = 1 << 20;
+
     public static readonly IReadOnlyList<string> PoolingModes = ["auto", "cls", "mean", "none"];
 
     /// <summary>Reads a description file; relative paths in it are relative to its folder.</summary>
@@ -58,9 +62,9 @@ public sealed record ModelDescription
     /// <summary>A description file as written, neither preset nor defaults applied (flags may still stand over it).</summary>
     internal static ModelDescription Read(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot read ({e.Message})"); }
+        // Through the shared reader: a FIFO there (as MODEL, --description or MODEL.json beside the .onnx) made
+        // File.ReadAllText wait forever, and a file of any size was read whole.
+        string text = InputFile.ReadAllText(path, MaxBytes, "a model description");
         return Deserialize(text, path) with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))! };
     }
 
@@ -72,9 +76,53 @@ public sealed record ModelDescription
     {
         ModelDescription? description;
         try { description = JsonSerializer.Deserialize(json, ModelDescriptionJson.Default.ModelDescription); }
-        catch (JsonException e) { throw RepDiffInputException.ForFile(name, $"not a valid model description ({e.Message})"); }
+        catch (JsonException e) { throw RepDiffInputException.ForFile(name, $"not a valid model description ({Describe(e)})"); }
         if (description is null) throw RepDiffInputException.ForFile(name, "not a valid model description (null)");
         return description;
+    }
+
+    /// <summary>
+    /// A JSON error in the description's terms: System.Text.Json's messages name .NET types ("could not be converted to
+    /// RepDiff.Embedding.ModelDescription") and count lines from 0, so they are rewritten to name the field, what it takes
+    /// (or, for an unknown field, the fields there are) and the line and column, from 1.
+    /// </summary>
+    private static string Describe(JsonException e)
+    {
+        string at = e.LineNumber is { } line ? $"line {line + 1}, column {e.BytePositionInLine + 1}: " : "";
+        var unknown = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON property '(.*)' could not be mapped to any .NET member contained in type '(.*)'");
+        if (unknown.Success)
+        {
+            var type = new[] { typeof(ImagePreprocessing), typeof(TextPreprocessing) }.FirstOrDefault(t => t.FullName == unknown.Groups[2].Value) ?? typeof(ModelDescription);
+            var section = ModelDescriptionJson.Default.GetTypeInfo(type);
+            var fields = section?.Properties.Select(p => p.Name).Where(n => n is not (nameof(BaseDirectory) or nameof(IsText) or nameof(DisplayName))) ?? [];
+            return $"{at}unknown field '{unknown.Groups[1].Value}' (fields: {string.Join(", ", fields)})";
+        }
+        string field = System.Text.RegularExpressions.Regex.Replace(e.Path ?? "$", @"\[\d+\]", "").TrimStart('$').TrimStart('.');
+        if (e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+            return field.Length == 0 ? $"{at}a model description is one JSON object" : $"{at}\"{field}\" must be {Expected(field)}";
+        if (e.Message.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal)) return "the file is empty";
+        // A syntax error, or a message of our own (a size converter's): the text without the Path/LineNumber suffix.
+        int suffix = e.Message.IndexOf(" Path: ", StringComparison.Ordinal);
+        return at + (suffix >= 0 ? e.Message[..suffix] : e.Message).TrimEnd('.');
+    }
+
+    /// <summary>What the field at a dotted path ("image.mean") takes, from the description's own types.</summary>
+    private static string Expected(string field)
+    {
+        Type type = typeof(ModelDescription);
+        foreach (string part in field.Split('.'))
+        {
+            var property = ModelDescriptionJson.Default.GetTypeInfo(type)?.Properties.FirstOrDefault(p => p.Name == part);
+            if (property is null) return "of another type";
+            type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        }
+        return type == typeof(string) ? "a string"
+            : type == typeof(bool) ? "true or false"
+            : type == typeof(int) ? "a whole number"
+            : type == typeof(float) ? "a number"
+            : type == typeof(float[]) ? "a list of numbers"
+            : type == typeof(int[]) ? "a whole number or [height, width]"
+            : "an object";
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, ModelDescriptionJson.Default.ModelDescription);

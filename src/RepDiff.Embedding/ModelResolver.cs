@@ -10,6 +10,9 @@ public static class ModelResolver
 {
     public static ModelDescription Resolve(string model, ModelOverrides overrides, bool texts, TextWriter? log = null)
     {
+        // --layer makes the tensor it names the output: --output beside it was silently ignored.
+        if (overrides.Layer is not null && overrides.Output is not null)
+            throw new RepDiffInputException($"give --layer {overrides.Layer} or --output {overrides.Output}, not both: --layer makes the tensor it names the embedding");
         ModelDescription description;
         string ext = Path.GetExtension(model).ToLowerInvariant();
         if (overrides.Description is not null)
@@ -20,13 +23,16 @@ public static class ModelResolver
         else if (ext == ".json") description = Unresolved(model);
         else if (ext == ".onnx")
         {
-            if (!File.Exists(model)) throw RepDiffInputException.ForFile(model, "model file not found");
+            ModelSession.RequireModelFile(model);
             string beside = Path.ChangeExtension(model, ".json");
             description = File.Exists(beside) ? Unresolved(beside) with { Model = Path.GetFullPath(model) } : new ModelDescription { Model = Path.GetFullPath(model) };
         }
         else if (BuiltInModels.IsBuiltIn(model)) description = BuiltInModels.Resolve(model, log);
         else if (File.Exists(model)) throw RepDiffInputException.ForFile(model, "MODEL must be an .onnx file, a model description .json or a built-in name");
         else throw new RepDiffInputException($"MODEL '{model}' is not a file, nor a built-in model ({string.Join(", ", BuiltInModels.Names)})");
+        // Said here, where the description file is known: the embedder that found it missing could not name the file.
+        if (description.Model is null)
+            throw RepDiffInputException.ForFile(overrides.Description ?? model, "names no model file (\"model\": the .onnx file, relative to the description's folder)");
 
         if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
         if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using RepDiff;
+using RepDiff.IO;
 
 namespace RepDiff.Embedding;
 
@@ -23,7 +24,7 @@ internal sealed class ModelSession : IDisposable
     /// <param name="optimizedModels">Folder of the optimized-graph cache (<see cref="OptimizedModelCache"/>); null: none.</param>
     public static ModelSession Open(string path, string? output, string? layer, int threads, string? optimizedModels = null)
     {
-        if (!File.Exists(path)) throw RepDiffInputException.ForFile(path, "model file not found");
+        RequireModelFile(path);
         // The graph is parsed only to expose a layer; otherwise the session reads the file itself.
         ModelProto? graph = null;
         if (layer is not null) { graph = OnnxFile.Parse(path); ExposeLayer(graph, layer, path); }
@@ -37,6 +38,17 @@ internal sealed class ModelSession : IDisposable
             throw RepDiffInputException.ForFile(path, $"has no output named '{outputName}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}); --layer exposes an intermediate tensor");
         }
         return new ModelSession(session, outputName, fixedOne ? 1 : int.MaxValue);
+    }
+
+    /// <summary>
+    /// Refuses what cannot be a model before ONNX Runtime sees it: a folder was "model file not found", and an empty
+    /// file ONNX Runtime's own message, naming the path twice.
+    /// </summary>
+    internal static void RequireModelFile(string path)
+    {
+        if (FileKind.Of(path) == FileKind.Missing) throw RepDiffInputException.ForFile(path, "model file not found");
+        FileKind.RequireRegular(path);
+        if (new FileInfo(path).Length == 0) throw RepDiffInputException.ForFile(path, "is empty (0 bytes), not an ONNX model");
     }
 
     private static InferenceSession Create(ModelProto? model, string path, int threads, string? optimizedModels)

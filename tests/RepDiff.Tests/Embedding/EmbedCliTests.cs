@@ -103,7 +103,7 @@ public class EmbedCliTests
         Assert.Equal(2, code);
         Assert.Contains("scene2.png", error);
         Assert.Single(error.Split('\n'), l => l.StartsWith("error"));
-        Assert.False(Directory.Exists(Path.GetDirectoryName(output)) && Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(output)!).Any(), "nothing may be written");
+        Assert.False(Path.Exists(Path.GetDirectoryName(output)), "nothing may be written, not even the folder --out would be in");
 
         var (skipCode, stdout, skipError) = Run("embed", model, "--images", images, "--out", output, "--skip-unreadable");
         Assert.True(skipCode == 0, skipError);
@@ -132,6 +132,93 @@ public class EmbedCliTests
         Assert.Equal(5, Npy.ReadMatrix(output).Rows);
     }
 
+    /// <summary>
+    /// An --out that is a folder (or whose ids file beside it is one) is refused before the model runs: it failed at the
+    /// final rename, after every sample was embedded, with an internal error and the new ids file left beside the folder.
+    /// </summary>
+    [Fact]
+    public void AnOutputThatIsAFolderIsRefusedBeforeAnythingIsEmbedded()
+    {
+        var (dir, images, model) = Setup();
+        string named = Directory.CreateDirectory(Path.Combine(dir, "named.npy")).FullName;
+        string plain = Directory.CreateDirectory(Path.Combine(dir, "results")).FullName;
+        string besideIds = Path.Combine(dir, "e.npy");
+        Directory.CreateDirectory(Path.Combine(dir, "e.ids.txt"));
+        (string Out, string Message)[] cases =
+        [
+            (named, $"{named}: is a folder; --out names the .npy or .safetensors file to write"),
+            (plain, $"{plain}: is a folder; --out names the .npy or .safetensors file to write"),
+            (besideIds, $"--out: {Path.Combine(dir, "e.ids.txt")} is a directory; RepDiff will not replace it with a file"),
+        ];
+        foreach (var (output, message) in cases)
+        {
+            var (code, _, error) = Run("embed", model, "--images", images, "--out", output);
+            Assert.True(code == 2, error);
+            Assert.Equal($"error: {message}", error.TrimEnd());
+            Assert.False(File.Exists(Path.Combine(dir, "named.ids.txt")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".*.tmp"));
+        }
+    }
+
+    /// <summary>
+    /// A batch of 32 images of the largest size a description allows (8192×8192, 805 MB each as float32) overflowed the
+    /// batch array's length: an internal error (exit 1) once 12 images were there, after compare's model A had embedded.
+    /// It is refused when the model opens, naming the batch size that fits.
+    /// </summary>
+    [Fact]
+    public void ABatchOfImagesTooLargeToHoldIsRefusedWhenTheModelOpens()
+    {
+        var (dir, images, _) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string model = TinyOnnx.Write(Path.Combine(dir, "any-size.onnx"), [TinyOnnx.Value("pixels", TinyOnnx.Float, "b", 3, "h", "w")],
+            [TinyOnnx.Value("out", TinyOnnx.Float, "b", 3, "h", "w")], [TinyOnnx.Node("Identity", ["pixels"], ["out"])]);
+        string huge = Write(dir, "huge.json", """{ "name": "huge", "model": "any-size.onnx", "pooling": "mean", "image": { "size": 8192 } }""");
+        string expected = "any-size.onnx: 8192x8192 images take 805 MB each as float32: a batch of 32 does not fit in memory";
+        var (code, _, error) = Run("embed", huge, "--images", images, "--out", Path.Combine(dir, "out", "e.npy"));
+        Assert.True(code == 2, error);
+        Assert.Contains(expected, Assert.Single(error.Split('\n'), l => l.Length > 0));
+        Assert.Matches("give --batch-size [0-9]+ or less$", error.TrimEnd());
+        Assert.False(Path.Exists(Path.Combine(dir, "out")));
+
+        string tiny = Write(dir, "tiny.json", """{ "name": "tiny", "model": "any-size.onnx", "pooling": "mean", "image": { "size": 8 } }""");
+        (code, _, error) = Run("compare", "--model-a", tiny, "--model-b", huge, "--images", images, "--methods", "kmeans", "--out", Path.Combine(dir, "report"));
+        Assert.True(code == 2, error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("embedded", error); // model B failed before A embedded anything
+        Assert.False(Path.Exists(Path.Combine(dir, "report")));
+    }
+
+    /// <summary>A model description that is a FIFO (as MODEL, --description, or MODEL.json beside the .onnx) is refused: it was waited on forever.</summary>
+    [Fact]
+    public async Task AModelDescriptionFifoIsRefusedNotWaitedOn()
+    {
+        var (dir, images, model) = Setup();
+        string fifo = Robustness.CliHarness.Fifo(Path.Combine(dir, "pipe.json"));
+        File.Copy(model, Path.Combine(dir, "pipe.onnx"));
+        foreach (var args in new[] { new[] { fifo }, [model, "--description", fifo], [Path.Combine(dir, "pipe.onnx")] })
+        {
+            var (code, _, error) = await Task.Run(() => Run(["embed", .. args, "--images", images, "--out", Path.Combine(dir, "out", "e.npy")])).WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(2, code);
+            Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read", error.TrimEnd());
+        }
+    }
+
+    /// <summary>An --out whose ids file is the texts being embedded is refused: the texts were replaced by their ids.</summary>
+    [Fact]
+    public void AnOutputThatWouldReplaceTheInputIsRefused()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
+        string model = TinyOnnx.TokenEcho(dir);
+        string texts = Write(dir, "e.ids.txt", "the cat\ncat\n");
+        string output = Path.Combine(dir, "e.npy");
+        var (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
+        Assert.True(code == 2, error);
+        Assert.Equal($"error: {output}: --out would replace the input {texts} (with e.ids.txt); write it elsewhere", error.TrimEnd());
+        Assert.Equal("the cat\ncat\n", File.ReadAllText(texts));
+        Assert.False(File.Exists(output));
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         { "not-onnx", "not an ONNX model" },
@@ -147,6 +234,11 @@ public class EmbedCliTests
         { "unigram-tokenizer", "is a Hugging Face Unigram tokenizer; RepDiff reads WordPiece and BPE" },
         { "huge-batch", "--batch-size 1000000000 must be from 1 to 4,096" },
         { "huge-threads", "--threads 100000 must be from 1 to 256" },
+        { "model-folder", "folder.onnx: is a directory, not a file" },                 // was "model file not found"
+        { "empty-model", "empty.onnx: is empty (0 bytes), not an ONNX model" },       // was ONNX Runtime's message, the path twice
+        { "description-without-model", "nomodel.json: names no model file" },        // named no file at all
+        { "blank-texts", "blank.txt: holds no texts: its 3 texts are all blank" },   // were embedded as three empty texts
+        { "layer-and-output", "give --layer mid or --output doubled, not both" },    // --output was silently ignored
     };
 
     [Theory]
@@ -171,6 +263,11 @@ public class EmbedCliTests
             "unigram-tokenizer" => [TinyOnnx.TokenEcho(dir), "--texts", texts, "--tokenizer", Write(dir, "tokenizer.json", """{ "model": { "type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["cat", -1.0]] } }""")],
             "huge-batch" => [model, "--images", images, "--batch-size", "1000000000"],
             "huge-threads" => [model, "--images", images, "--threads", "100000"],
+            "model-folder" => [Directory.CreateDirectory(Path.Combine(dir, "folder.onnx")).FullName, "--images", images],
+            "empty-model" => [Write(dir, "empty.onnx", ""), "--images", images],
+            "description-without-model" => [Write(dir, "nomodel.json", """{ "pooling": "mean", "image": { "size": 32 } }"""), "--images", images],
+            "blank-texts" => [TinyOnnx.TokenEcho(dir), "--texts", Write(dir, "blank.txt", "\n  \n\t\n"), "--vocab", vocab],
+            "layer-and-output" => [model, "--images", images, "--layer", "mid", "--output", "doubled"],
             _ => [model, "--images", images, "--layer", "nowhere"],
         };
         string output = Path.Combine(dir, "out", "e.npy");

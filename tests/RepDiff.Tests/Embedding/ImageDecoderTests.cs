@@ -86,7 +86,9 @@ public class ImageDecoderTests
         var (rgb, w, h) = Picture();
         var png = TestImages.Encode(rgb, w, h, SKEncodedImageFormat.Png);
         var corrupt = Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode("not an image at all"u8.ToArray(), "junk.png"));
-        Assert.StartsWith("junk.png: ", corrupt.Message);
+        Assert.Equal("junk.png: not a readable image (19 bytes, too short to recognise)", corrupt.Message); // Skia's word was "truncated"
+        var empty = Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode([], "zero.png"));
+        Assert.Equal("zero.png: is empty (0 bytes), not an image", empty.Message);
         var truncated = Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(png[..(png.Length / 2)], "half.png"));
         Assert.StartsWith("half.png: ", truncated.Message);
     }

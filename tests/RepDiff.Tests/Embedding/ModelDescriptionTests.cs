@@ -39,7 +39,14 @@ public class ModelDescriptionTests
     [InlineData("""{ "image": { "std": [1, 0, 1] } }""", "std values must be positive")]
     [InlineData("""{ "text": { "max_length": 64 } }""", "exactly one of")]
     [InlineData("""{ "preset": "nope" }""", "unknown preset")]
-    [InlineData("""{ "poling": "cls" }""", "not a valid model description")]
+    [InlineData("""{ "poling": "cls" }""", "not a valid model description (line 1, column 12: unknown field 'poling' (fields: name, model, preset, input, output, layer, pooling, normalize, image, text))")]
+    [InlineData("""{ "image": { "meen": [0.5, 0.5, 0.5] } }""", "unknown field 'meen' (fields: size, resize, resize_to,")]
+    [InlineData("""{ "normalize": "yes" }""", "\"normalize\" must be true or false)")]
+    [InlineData("""{ "image": { "mean": ["a", 0, 0] } }""", "\"image.mean\" must be a list of numbers")]
+    [InlineData("""{ "image": { "size": 99999999999999 } }""", "\"image.size\" must be a whole number or [height, width]")]
+    [InlineData("""[1, 2, 3]""", "a model description is one JSON object")]
+    [InlineData("", "not a valid model description (the file is empty)")]
+    [InlineData("""{ "pooling": "mean" "image": {} }""", "not a valid model description (line 1, column 21: '\"' is invalid after a value. Expected either ',', '}', or ']')")]
     [InlineData("""{ "image": {}, "text": { "vocab": "v.txt" } }""", "either an image or a text section")]
     public void BadDescriptionsAreInputErrorsNamingTheFile(string json, string message)
     {
