@@ -184,7 +184,7 @@ public sealed class Embedder : IDisposable
                 string name = images.Paths?[sample] ?? $"image {sample}";
                 try
                 {
-                    var decoded = images.Paths is not null ? ImageDecoder.Decode(name) : ImageDecoder.FromPixels(images.ImagePixels(sample), images.Height, images.Width, images.Channels);
+                    using var decoded = images.Paths is not null ? ImageDecoder.Decode(name, DecodeBudget.Shared) : ImageDecoder.FromPixels(images.ImagePixels(sample), images.Height, images.Width, images.Channels);
                     tensorizer.Write(decoded, pixels.AsSpan(i * values, values), name);
                 }
                 catch (RepDiffInputException e)

@@ -14,7 +14,7 @@ internal static class ImageDecoder
     /// <summary>More pixels than this is refused rather than allocated (a 16k × 16k photo is 268M).</summary>
     public const long MaxPixels = 200_000_000;
 
-    public static DecodedImage Decode(string path) => Decode(ReadFile(path), path);
+    public static DecodedImage Decode(string path, DecodeBudget? budget = null) => Decode(ReadFile(path), path, budget);
 
     /// <summary>An image file's bytes through the shared input reader (regular files only), at most <paramref name="maxBytes"/>.</summary>
     public static byte[] ReadFile(string path, long maxBytes = long.MaxValue) => InputFile.ReadAllBytes(path, "an image file", maxBytes);
@@ -47,20 +47,32 @@ internal static class ImageDecoder
             throw RepDiffInputException.ForFile(name, result == SKCodecResult.IncompleteInput ? "truncated image (its data ends early)" : $"corrupt image ({Describe(result)})");
     }
 
-    public static DecodedImage Decode(byte[] bytes, string name)
+    /// <summary>Decodes an image file's bytes, holding their pixels' share of <paramref name="budget"/> (if given) until the image is disposed.</summary>
+    public static DecodedImage Decode(byte[] bytes, string name, DecodeBudget? budget = null)
     {
         using var codec = OpenCodec(bytes, name);
         var info = codec.Info;
-        var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var pixels = new byte[(long)info.Width * info.Height * 4];
-        unsafe
+        long size = (long)info.Width * info.Height * 4;
+        // The decoded pixels, and a second copy while a rotated image is turned upright.
+        var lease = budget?.Take(codec.EncodedOrigin is SKEncodedOrigin.TopLeft or 0 ? size : 2 * size);
+        try
         {
-            fixed (byte* p = pixels)
-                GetPixels(codec, target, (IntPtr)p, name);
+            var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            var pixels = new byte[size];
+            unsafe
+            {
+                fixed (byte* p = pixels)
+                    GetPixels(codec, target, (IntPtr)p, name);
+            }
+            var (width, height, oriented) = Orient(pixels, info.Width, info.Height, codec.EncodedOrigin);
+            ComposeOverWhite(oriented);
+            return new DecodedImage(width, height, oriented) { Lease = lease };
         }
-        var (width, height, oriented) = Orient(pixels, info.Width, info.Height, codec.EncodedOrigin);
-        ComposeOverWhite(oriented);
-        return new DecodedImage(width, height, oriented);
+        catch
+        {
+            lease?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>One image of a pixel array set: values 0..1 (clamped), C = 1 (grey), 3 (RGB) or 4 (RGBA).</summary>

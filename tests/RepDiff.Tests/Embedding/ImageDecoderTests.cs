@@ -94,6 +94,33 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void DecodedPixelsHoldTheirShareOfTheBudgetUntilDisposed()
+    {
+        var (rgb, w, h) = Picture();
+        var png = TestImages.Encode(rgb, w, h, SKEncodedImageFormat.Png);
+        var budget = new DecodeBudget(capacity: 1 << 20);
+        using (ImageDecoder.Decode(png, "picture.png", budget)) Assert.Equal(w * h * 4, budget.Held);
+        Assert.Equal(0, budget.Held);
+        // A decode that fails gives its share back.
+        Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(png[..(png.Length / 2)], "half.png", budget));
+        Assert.Equal(0, budget.Held);
+    }
+
+    [Fact]
+    public async Task ADecodeWaitsForRoomButOneAloneAlwaysProceeds()
+    {
+        // Tiny files declaring huge images, decoded on every thread at once, had each allocated up to the per-image cap.
+        var budget = new DecodeBudget(capacity: 100);
+        var first = budget.Take(60);
+        var second = Task.Run(() => budget.Take(60));
+        Assert.NotSame(second, await Task.WhenAny(second, Task.Delay(200))); // 120 bytes would not fit in 100
+        first.Dispose();
+        (await second.WaitAsync(TimeSpan.FromSeconds(30))).Dispose();
+        using (budget.Take(500)) Assert.Equal(500, budget.Held); // more than the capacity, but alone
+        Assert.Equal(0, budget.Held);
+    }
+
+    [Fact]
     public void FirstFrameOfAGif()
     {
         // A 2×1 GIF89a with a 4-colour palette (red, green, blue, white) and one frame showing red, blue.
