@@ -213,24 +213,26 @@ public sealed class Embedder : IDisposable
         for (int start = 0; start < texts.Count; start += windowSize)
         {
             int n = Math.Min(windowSize, texts.Count - start);
-            var ids = new long[n * max];
-            var lengths = new int[n];
-            for (int i = 0; i < n; i++) lengths[i] = tokenizer.Encode(texts[start + i], ids.AsSpan(i * max, max));
+            // Each text's ids at their own length: a window of max_length slots per text was batch × 8 × max_length
+            // tokens whatever the texts' lengths (at the flags' limits, more than an array can hold).
+            var ids = new long[n][];
+            var scratch = new long[max];
+            for (int i = 0; i < n; i++) ids[i] = scratch.AsSpan(0, tokenizer.Encode(texts[start + i], scratch)).ToArray();
             // Sorting by length within the window keeps padding (wasted model work) small.
-            var order = Enumerable.Range(0, n).OrderBy(i => lengths[i]).ToArray();
+            var order = Enumerable.Range(0, n).OrderBy(i => ids[i].Length).ToArray();
             for (int first = 0; first < n; first += batchSize)
             {
                 int count = Math.Min(batchSize, n - first);
                 var slots = order.AsSpan(first, count).ToArray();
-                int length = slots.Max(i => lengths[i]);
+                int length = slots.Max(i => ids[i].Length);
                 var batchIds = new long[count * length];
                 var mask = new long[count * length];
                 if (tokenizer.PadId != 0) batchIds.AsSpan().Fill(tokenizer.PadId);
                 for (int r = 0; r < count; r++)
                 {
-                    int len = lengths[slots[r]];
-                    ids.AsSpan(slots[r] * max, len).CopyTo(batchIds.AsSpan(r * length));
-                    mask.AsSpan(r * length, len).Fill(1);
+                    var text = ids[slots[r]];
+                    text.CopyTo(batchIds.AsSpan(r * length));
+                    mask.AsSpan(r * length, text.Length).Fill(1);
                 }
                 yield return new EmbeddingBatch
                 {

@@ -219,6 +219,23 @@ public class EmbedCliTests
         Assert.False(File.Exists(output));
     }
 
+    /// <summary>
+    /// The largest batch at the longest max_length: each window of texts had held batch × 8 × max_length ids whatever
+    /// the texts' lengths, which at 4,096 × 8 × 65,536 overflowed an array's length (an internal error).
+    /// </summary>
+    [Fact]
+    public void TheLargestBatchAtTheLongestMaxLengthHoldsOnlyTheTextsTokens()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
+        string model = TinyOnnx.TokenEcho(dir);
+        string texts = Write(dir, "t.txt", string.Concat(Enumerable.Range(0, 32_768).Select(i => i % 2 == 0 ? "the cat\n" : "cat\n")));
+        string output = Path.Combine(dir, "t.npy");
+        var (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--max-length", "65536", "--batch-size", "4096", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Equal(32_768, Npy.ReadMatrix(output).Rows);
+    }
+
     public static TheoryData<string, string> BadInputs => new()
     {
         { "not-onnx", "not an ONNX model" },
