@@ -17,8 +17,10 @@ public static class ModelResolver
         string ext = Path.GetExtension(model).ToLowerInvariant();
         if (overrides.Description is not null)
         {
-            description = Unresolved(overrides.Description);
-            if (ext == ".onnx") description = description with { Model = Path.GetFullPath(model) };
+            // --description describes an .onnx MODEL; beside a built-in name or another description, one of them was ignored.
+            if (ext != ".onnx")
+                throw new RepDiffInputException($"--description describes an .onnx MODEL, and {model} is not one: give the .onnx file as MODEL, or the description itself");
+            description = Unresolved(overrides.Description) with { Model = Path.GetFullPath(model) };
         }
         else if (ext == ".json") description = Unresolved(model);
         else if (ext == ".onnx")

@@ -203,6 +203,18 @@ public class EmbedCliTests
         }
     }
 
+    /// <summary>--description beside a MODEL that is not an .onnx file: the MODEL had been ignored for the description's own.</summary>
+    [Fact]
+    public void ADescriptionBesideABuiltInModelIsRefused()
+    {
+        var (dir, images, model) = Setup();
+        string description = Path.Combine(dir, "d.json");
+        File.WriteAllText(description, $$"""{ "model": "{{Path.GetFileName(model)}}" }""");
+        var (code, _, error) = Run("embed", "resnet18", "--description", description, "--images", images, "--out", Path.Combine(dir, "e.npy"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: --description describes an .onnx MODEL, and resnet18 is not one: give the .onnx file as MODEL, or the description itself", error.TrimEnd());
+    }
+
     /// <summary>An --out whose ids file is the texts being embedded is refused: the texts were replaced by their ids.</summary>
     [Fact]
     public void AnOutputThatWouldReplaceTheInputIsRefused()
