@@ -88,7 +88,7 @@ public sealed record ModelDescription
     /// </summary>
     private static string Describe(JsonException e)
     {
-        string at = e.LineNumber is { } line ? $"line {line + 1}, column {e.BytePositionInLine + 1}: " : "";
+        string at = JsonErrorText.Place(e);
         var unknown = System.Text.RegularExpressions.Regex.Match(e.Message, "^The JSON property '(.*)' could not be mapped to any .NET member contained in type '(.*)'");
         if (unknown.Success)
         {
@@ -101,9 +101,8 @@ public sealed record ModelDescription
         if (e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
             return field.Length == 0 ? $"{at}a model description is one JSON object" : $"{at}\"{field}\" must be {Expected(field)}";
         if (e.Message.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal)) return "the file is empty";
-        // A syntax error, or a message of our own (a size converter's): the text without the Path/LineNumber suffix.
-        int suffix = e.Message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return at + (suffix >= 0 ? e.Message[..suffix] : e.Message).TrimEnd('.');
+        // A syntax error, or a message of our own (a size converter's).
+        return JsonErrorText.Of(e);
     }
 
     /// <summary>What the field at a dotted path ("image.mean") takes, from the description's own types.</summary>

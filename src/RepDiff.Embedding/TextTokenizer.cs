@@ -46,7 +46,7 @@ internal sealed class TextTokenizer
             var bytes = InputFile.ReadAllBytes(path, "its tokenizer", memoryFactor: 4);
             System.Text.Json.JsonDocument json;
             try { json = System.Text.Json.JsonDocument.Parse(bytes, new System.Text.Json.JsonDocumentOptions { MaxDepth = 64 }); }
-            catch (System.Text.Json.JsonException e) { throw RepDiffInputException.ForFile(path, $"not a tokenizer.json: not valid JSON ({ModelSession.FirstLine(e.Message)})"); }
+            catch (System.Text.Json.JsonException e) { throw RepDiffInputException.ForFile(path, $"not a tokenizer.json: not valid JSON ({RepDiff.IO.JsonErrorText.Of(e)})"); }
             using (json)
             {
                 string kind = ModelKind(json.RootElement, path);

@@ -31,7 +31,7 @@ public sealed class ResultsFile
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
         {
-            throw RepDiffInputException.ForFile(path, $"is not a RepDiff results.json ({e.Message})");
+            throw RepDiffInputException.ForFile(path, $"is not a RepDiff results.json ({(e is JsonException json ? JsonErrorText.Of(json) : e.Message)})");
         }
         catch (RepDiffInputException e)
         {

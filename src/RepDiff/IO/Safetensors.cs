@@ -33,7 +33,7 @@ public static class Safetensors
             throw RepDiffInputException.ForFile(path, "safetensors header is not valid UTF-8");
         JsonDocument document;
         try { document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 }); }
-        catch (JsonException e) { throw RepDiffInputException.ForFile(path, $"safetensors header is not valid JSON ({e.Message})"); }
+        catch (JsonException e) { throw RepDiffInputException.ForFile(path, $"safetensors header is not valid JSON ({JsonErrorText.Of(e)})"); }
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)

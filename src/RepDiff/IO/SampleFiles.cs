@@ -81,7 +81,7 @@ public static class SampleFiles
     {
         JsonDocument record;
         try { record = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 }); }
-        catch (JsonException e) { throw RepDiffInputException.ForFile(path, $"line {lineNumber} is not valid JSON ({e.Message})"); }
+        catch (JsonException e) { throw RepDiffInputException.ForFile(path, $"line {lineNumber} is not valid JSON ({JsonErrorText.Of(e, oneLine: true)})"); }
         using (record)
         {
             var root = record.RootElement;

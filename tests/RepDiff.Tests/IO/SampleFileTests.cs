@@ -84,7 +84,9 @@ public class SampleFileTests
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(jsonl));
         Assert.Contains("line 1: records are not strings; name the field that holds the text (fields: caption, id)", e.Message);
         string bad = GoldenFileTests.WriteText(dir, "bad.jsonl", "\"x\"\n{oops\n");
-        Assert.Contains("line 2 is not valid JSON", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(bad)).Message);
+        // The file's line and the column from 1, not System.Text.Json's "LineNumber: 0 | BytePositionInLine: 1" of the one-line record.
+        Assert.Equal($"{bad}: line 2 is not valid JSON (column 2: 'o' is an invalid start of a property name. Expected a '\"')",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(bad)).Message);
     }
 
     /// <summary>
