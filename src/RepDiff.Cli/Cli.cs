@@ -61,10 +61,26 @@ internal static class Cli
         {
             // One line, whatever the number of problems: the first one, and where to look.
             string more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
-            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(parse.Errors[0].Message)}{more}; see --help");
+            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(ParseError(parse.Errors[0].Message))}{more}; see --help");
             return BadInput;
         }
         return parse.Invoke(config);
+    }
+
+    /// <summary>
+    /// A parse error in the words the method options use: System.CommandLine names .NET types ("Cannot parse argument
+    /// 'abc' for option '--batch-size' as expected type 'System.Int32'.").
+    /// </summary>
+    internal static string ParseError(string message)
+    {
+        var value = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$");
+        if (!value.Success) return message.TrimEnd('.');
+        string type = value.Groups[3].Value;
+        string expected = type.Contains("Int32") || type.Contains("Int64") ? "a whole number"
+            : type.Contains("Double") || type.Contains("Single") ? "a number"
+            : type.Contains("Boolean") ? "true or false"
+            : "a valid value";
+        return $"{value.Groups[2].Value}: '{value.Groups[1].Value}' is not {expected}";
     }
 
     /// <summary>Wraps a command body: one clear line and exit code 2 for bad input, 1 for a bug.</summary>

@@ -268,6 +268,8 @@ public class EmbedCliTests
         { "description-without-model", "nomodel.json: names no model file" },        // named no file at all
         { "blank-texts", "blank.txt: holds no texts: its 3 texts are all blank" },   // were embedded as three empty texts
         { "layer-and-output", "give --layer mid or --output doubled, not both" },    // --output was silently ignored
+        { "batch-not-a-number", "--batch-size: 'abc' is not a whole number; see --help" }, // named 'System.Int32'
+        { "threads-not-whole", "--threads: '1.5' is not a whole number; see --help" },
     };
 
     [Theory]
@@ -297,6 +299,8 @@ public class EmbedCliTests
             "description-without-model" => [Write(dir, "nomodel.json", """{ "pooling": "mean", "image": { "size": 32 } }"""), "--images", images],
             "blank-texts" => [TinyOnnx.TokenEcho(dir), "--texts", Write(dir, "blank.txt", "\n  \n\t\n"), "--vocab", vocab],
             "layer-and-output" => [model, "--images", images, "--layer", "mid", "--output", "doubled"],
+            "batch-not-a-number" => [model, "--images", images, "--batch-size", "abc"],
+            "threads-not-whole" => [model, "--images", images, "--threads", "1.5"],
             _ => [model, "--images", images, "--layer", "nowhere"],
         };
         string output = Path.Combine(dir, "out", "e.npy");
