@@ -12,7 +12,7 @@ namespace RepDiff.Cli;
 /// </summary>
 internal static class EmbedCommand
 {
-    /// <summary>The model flags of `embed` (`compare --model-a/--model-b` takes the same settings from a model description).</summary>
+    /// <summary>The model flags of `embed`. `compare --model-a/--model-b` shares --batch-size and --threads and takes the other settings from a model description.</summary>
     internal sealed class ModelFlags
     {
         public Option<string?> Description { get; } = new("--description") { Description = "model description JSON (default: MODEL.json beside an .onnx MODEL, if present)" };

@@ -16,6 +16,9 @@ internal static class ModelPair
     public static Option<string?> ModelA { get; } = new("--model-a") { Description = "embed --images/--texts with this model (.onnx, description .json or built-in name) as A, instead of giving A" };
     public static Option<string?> ModelB { get; } = new("--model-b") { Description = "the model for B (with --model-a)" };
 
+    /// <summary>embed's --batch-size and --threads, for the two models (the embeddings' bytes do not depend on them).</summary>
+    private static readonly EmbedCommand.ModelFlags Flags = new();
+
     private const string Folder = "embeddings";
 
     public static void AddTo(Command command, PairInputOptions pair)
@@ -24,6 +27,8 @@ internal static class ModelPair
         pair.B.Arity = ArgumentArity.ZeroOrOne;
         command.Options.Add(ModelA);
         command.Options.Add(ModelB);
+        command.Options.Add(Flags.BatchSize);
+        command.Options.Add(Flags.Threads);
     }
 
     /// <summary>
@@ -45,6 +50,8 @@ internal static class ModelPair
         string kind = FileKind.Of(previous);
         if (kind is not (FileKind.Directory or FileKind.Missing or FileKind.Unknown))
             throw new RepDiffInputException($"--out {outDir}: {previous} is a {kind}; compare keeps the models' embeddings in that folder");
+        var options = Flags.Options(parse, skipUnreadable: false);
+        options.Check();
         var source = new EmbeddingSource(spec.Texts ?? spec.Images!, spec.Texts is not null, spec.TextField);
         var a = ModelResolver.Resolve(modelA, new ModelOverrides(), source.Texts, Cli.Error);
         var b = ModelResolver.Resolve(modelB, new ModelOverrides(), source.Texts, Cli.Error);
@@ -53,7 +60,7 @@ internal static class ModelPair
         var staged = OutputFolder.Begin(outDir, outputFiles);
         try
         {
-            var entries = Embed([(a, nameA), (b, nameB)], source, previous, staged);
+            var entries = Embed([(a, nameA), (b, nameB)], source, options, previous, staged);
             return (spec with
             {
                 PathA = entries[0].Path, PathB = entries[1].Path, IdsA = entries[0].IdsPath, IdsB = entries[1].IdsPath,
@@ -72,7 +79,8 @@ internal static class ModelPair
     /// else made in the staging folder. The inputs are read and every model that has to embed is opened and
     /// checked against them before any of them embeds, so a bad model B fails before A's work.
     /// </summary>
-    private static List<EmbeddingCache.Entry> Embed(IReadOnlyList<(ModelDescription Model, string Stem)> models, EmbeddingSource source, string previous, OutputFolder staged)
+    private static List<EmbeddingCache.Entry> Embed(IReadOnlyList<(ModelDescription Model, string Stem)> models, EmbeddingSource source, EmbedderOptions options,
+        string previous, OutputFolder staged)
     {
         var keys = models.Select(m => EmbeddingCache.Key(m.Model, source)).ToList();
         var found = models.Select((m, i) => EmbeddingCache.Find(m.Model, previous, m.Stem, keys[i])).ToList();
@@ -81,7 +89,7 @@ internal static class ModelPair
         {
             EmbedJob.Inputs? inputs = found.Contains(null) ? EmbedJob.Load(source) : null;
             for (int i = 0; i < models.Count; i++)
-                if (found[i] is null) embedders[i] = Embedder.Open(models[i].Model, new EmbedderOptions());
+                if (found[i] is null) embedders[i] = Embedder.Open(models[i].Model, options);
             string dir = staged.PathOf(Folder);
             var entries = new List<EmbeddingCache.Entry>();
             for (int i = 0; i < models.Count; i++)

@@ -36,10 +36,7 @@ public sealed class Embedder : IDisposable
     {
         this.description = description;
         this.options = options;
-        if (options.BatchSize is < 1 or > EmbedderOptions.MaxBatchSize)
-            throw new RepDiffInputException($"--batch-size {options.BatchSize} must be from 1 to {EmbedderOptions.MaxBatchSize:N0}");
-        if (options.Threads is < 1 or > EmbedderOptions.MaxThreads)
-            throw new RepDiffInputException($"--threads {options.Threads} must be from 1 to {EmbedderOptions.MaxThreads}");
+        options.Check();
         modelPath = description.PathOf(description.Model) ?? throw new RepDiffInputException("the model description names no model file (\"model\")");
         // Texts: one single-threaded model call per core, each on its own batch. A small encoder's operators are
         // too short to split across cores without the threads waiting on each other at every one (worse on a

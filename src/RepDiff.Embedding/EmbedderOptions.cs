@@ -1,3 +1,5 @@
+using RepDiff;
+
 namespace RepDiff.Embedding;
 
 /// <summary>How an <see cref="Embedder"/> runs: samples per model call, threads, and what to do with unreadable images.</summary>
@@ -5,6 +7,13 @@ public sealed record EmbedderOptions
 {
     /// <summary>Bounds that keep a batch's tensors (samples × tokens or pixels) and the thread pools allocatable.</summary>
     public const int MaxBatchSize = 4096, MaxThreads = 256;
+
+    /// <summary>Refuses a batch size or thread count out of range, before any model or input is opened.</summary>
+    public void Check()
+    {
+        if (BatchSize is < 1 or > MaxBatchSize) throw new RepDiffInputException($"--batch-size {BatchSize} must be from 1 to {MaxBatchSize:N0}");
+        if (Threads is < 1 or > MaxThreads) throw new RepDiffInputException($"--threads {Threads} must be from 1 to {MaxThreads}");
+    }
 
     public int BatchSize { get; init; } = 32;
     /// <summary>ONNX Runtime intra-op threads and image decoding workers; default: every core.</summary>

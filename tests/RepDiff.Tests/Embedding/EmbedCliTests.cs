@@ -186,6 +186,25 @@ public class EmbedCliTests
         Assert.Contains(expected, error);
         Assert.DoesNotContain("embedded", error); // model B failed before A embedded anything
         Assert.False(Path.Exists(Path.Combine(dir, "report")));
+        Assert.Matches("give --batch-size [0-9]+ or less$", error.TrimEnd()); // compare takes --batch-size too
+    }
+
+    /// <summary>compare --model-a/-b takes embed's --batch-size and --threads (checked first); the bytes do not depend on them.</summary>
+    [Fact]
+    public void CompareTakesTheBatchSizeAndThreadsOfEmbed()
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string embedded = Path.Combine(dir, "e.npy");
+        Assert.Equal(0, Run("embed", model, "--images", images, "--out", embedded).Code);
+        string output = Path.Combine(dir, "report");
+        var (code, _, error) = Run("compare", "--model-a", model, "--model-b", model, "--images", images, "--methods", "kmeans", "--batch-size", "5", "--threads", "1", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.All(Directory.GetFiles(Path.Combine(output, "embeddings"), "*.npy"), f => Assert.Equal(File.ReadAllBytes(embedded), File.ReadAllBytes(f)));
+        (code, _, error) = Run("compare", "--model-a", model, "--model-b", model, "--images", images, "--batch-size", "0", "--out", Path.Combine(dir, "bad"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: --batch-size 0 must be from 1 to 4,096", error.TrimEnd());
+        Assert.False(Path.Exists(Path.Combine(dir, "bad")));
     }
 
     /// <summary>A model description that is a FIFO (as MODEL, --description, or MODEL.json beside the .onnx) is refused: it was waited on forever.</summary>
