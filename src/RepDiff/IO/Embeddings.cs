@@ -17,6 +17,10 @@ public static class Embeddings
     /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather. Without
     /// <paramref name="validate"/>, zero rows and non-finite values are accepted (inspect counts them).
     /// </summary>
+    /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
+    public static bool TakesKey(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
+
     public static RowFile Open(string path, string? key, string? idColumn, bool validate)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();

@@ -22,6 +22,19 @@ public class PairSpecTests
     }
 
     [Fact]
+    public void AKeyForFilesOfOneArrayIsRefusedNotIgnored()
+    {
+        // stored.npz holds 5 × 3 "emb"; le_f4.npy is one array. --key applies to both inputs: it picks A's array, B needs none.
+        string npy = Golden("le_f4.npy"), npz = Golden("stored.npz");
+        var e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npy) { KeyA = "emb", KeyB = "emb" }.Open());
+        Assert.Equal("--key emb: le_f4.npy holds one array; --key picks an array of an .npz or .safetensors file, or a column of a Parquet or Arrow table", e.Message);
+        e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npz) { KeyA = "emb" }.Load());
+        Assert.StartsWith("--key emb: le_f4.npy holds one array;", e.Message);
+        using var mixed = new PairSpec(npz, npy) { KeyA = "emb", KeyB = "emb" }.Open(); // the key picks A's array
+        Assert.Equal((5, 3, 3), (mixed.N, mixed.A.Cols, mixed.B.Cols));
+    }
+
+    [Fact]
     public void CsvIdColumnsJoinBToAsOrder()
     {
         // --id-column names the id column of both inputs: rename shuffled_ids.csv's "sample id" to "id".
