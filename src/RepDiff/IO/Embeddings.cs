@@ -21,6 +21,19 @@ public static class Embeddings
     public static bool TakesKey(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
 
+    /// <summary>
+    /// A key given only for files that hold one array each picks nothing: refused rather than ignored (with an .npz A
+    /// and an .npy B, --key names A's array and B needs none).
+    /// </summary>
+    public static void CheckKey(string? key, IEnumerable<string> files)
+    {
+        var names = files.ToList();
+        if (key is null || names.Count == 0 || names.Any(TakesKey)) return;
+        names = names.Select(f => Path.GetFileName(f)).Distinct().ToList();
+        throw new RepDiffInputException($"--key {key}: {string.Join(" and ", names)} {(names.Count > 1 ? "hold one array each" : "holds one array")}; "
+            + "--key picks an array of an .npz or .safetensors file, or a column of a Parquet or Arrow table");
+    }
+
     public static RowFile Open(string path, string? key, string? idColumn, bool validate)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();

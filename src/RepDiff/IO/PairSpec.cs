@@ -57,18 +57,9 @@ public sealed record PairSpec(string PathA, string PathB)
         }
     }
 
-    /// <summary>
-    /// A key given for files that hold one array each picks nothing: refused rather than ignored (with an .npz A and an
-    /// .npy B, --key names A's array and B needs none).
-    /// </summary>
-    private void CheckKeys()
-    {
-        var keyed = new[] { (File: PathA, Key: KeyA), (File: PathB, Key: KeyB) }.Where(side => side.Key is not null).ToList();
-        if (keyed.Count == 0 || keyed.Any(side => Embeddings.TakesKey(side.File))) return;
-        var files = keyed.Select(side => Path.GetFileName(side.File)).Distinct().ToList();
-        throw new RepDiffInputException($"--key {keyed[0].Key}: {string.Join(" and ", files)} {(files.Count > 1 ? "hold one array each" : "holds one array")}; "
-            + "--key picks an array of an .npz or .safetensors file, or a column of a Parquet or Arrow table");
-    }
+    /// <summary>A key given only for files that hold one array is refused (<see cref="Embeddings.CheckKey"/>).</summary>
+    private void CheckKeys() =>
+        Embeddings.CheckKey(KeyA ?? KeyB, new[] { (File: PathA, Key: KeyA), (File: PathB, Key: KeyB) }.Where(side => side.Key is not null).Select(side => side.File));
 
     /// <summary>Loads and validates both representations and the side information; any problem is a RepDiffInputException.</summary>
     public RepresentationPair Load()

@@ -85,6 +85,14 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void AKeyForAFileOfOneArrayIsExitCode2()
+    {
+        var (code, _, error) = Run("inspect", Golden("le_f4.npy"), "--key", "emb");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --key emb: le_f4.npy holds one array;", error);
+    }
+
+    [Fact]
     public void HelpWorks()
     {
         var (code, output, _) = Run("inspect", "--help");

@@ -100,6 +100,14 @@ public class SpecCliTests
     }
 
     [Fact]
+    public void AKeyForFilesOfOneArrayIsRefused()
+    {
+        // It had been ignored: finc ran on the files' only arrays, as rdx and inspect did.
+        AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "--key emb: finc_test.npy and finc_ref.npy hold one array each", "finc",
+            Fixture("finc_test.npy"), Fixture("finc_ref.npy"), "--key", "emb");
+    }
+
+    [Fact]
     public void FrequenciesOfTheWrongDimensionAreRejected()
     {
         // planted_omega_b is 40 × 300 but A has 24 dimensions.
