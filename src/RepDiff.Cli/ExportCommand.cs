@@ -32,6 +32,7 @@ internal static class ExportCommand
             string? outPath = parse.GetValue(output);
             string kind = (parse.GetValue(format) ?? (outPath is not null && Path.GetExtension(outPath).ToLowerInvariant() is ".jsonl" or ".ndjson" ? "jsonl" : "csv")).ToLowerInvariant();
             if (kind is not ("csv" or "jsonl")) throw new RepDiffInputException($"--format {kind}: expected csv or jsonl");
+            if (outPath is not null) OutputFolder.CheckTarget(outPath);
             var file = ResultsFile.Read(path);
             var explanations = file.Explanations;
             var stored = file.Samples(path);

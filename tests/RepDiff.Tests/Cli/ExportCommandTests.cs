@@ -132,4 +132,15 @@ public class ExportCommandTests
             Assert.Equal("", output);
         }
     }
+
+    [Fact]
+    public void AnEmptyOutIsNamed()
+    {
+        string results = Path.Combine(TestData.TempDir(), "hand.json");
+        File.WriteAllText(results, """{"method":"mytool","n":3,"directions":[]}""");
+        var (code, _, err) = Run("export", results, "--out", "");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --out is empty; name the output file", err.Trim());
+    }
+
 }

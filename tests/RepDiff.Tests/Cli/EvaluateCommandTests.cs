@@ -1,0 +1,29 @@
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>`repdiff evaluate` on results.json files a user wrote by hand, as docs/results-schema.md describes them.</summary>
+public class EvaluateCommandTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    /// <summary>One direction explaining A with one concept whose members and grid are <paramref name="grid"/>; n = 60 (the small pair).</summary>
+    private string HandWritten(string grid, string name = "hand.json")
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllText(path, $$"""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":{{grid}},"grid":{{grid}}}]}]}""");
+        return path;
+    }
+
+    [Fact]
+    public void AnEmptyOutIsNamed()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = HandWritten("[1,2,3,4]");
+        string before = File.ReadAllText(results);
+        Run("evaluate", results, a, b, "--out", "").AssertBadInput("--out");
+        Assert.Equal(before, File.ReadAllText(results));
+    }
+
+}
