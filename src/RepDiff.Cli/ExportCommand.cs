@@ -36,7 +36,8 @@ internal static class ExportCommand
             var file = ResultsFile.Read(path);
             var explanations = file.Explanations;
             var stored = file.Samples(path);
-            int n = explanations.Max(e => e.N);
+            // A comparison may hold no explanations (every method failed, or a hand-written file): a header-only table.
+            int n = explanations.Count == 0 ? 0 : explanations.Max(e => e.N);
             var samples = Samples(stored, n, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata), parse.GetValue(metadataId));
             Action<TextWriter> write = kind == "csv"
                 ? w => MemberExport.WriteCsv(w, explanations, samples)

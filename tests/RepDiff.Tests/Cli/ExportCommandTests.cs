@@ -143,4 +143,14 @@ public class ExportCommandTests
         Assert.Equal("error: --out is empty; name the output file", err.Trim());
     }
 
+    [Fact]
+    public void AComparisonWithoutExplanationsIsAHeaderOnlyTable()
+    {
+        string results = Path.Combine(TestData.TempDir(), "empty.json");
+        File.WriteAllText(results, """{"kind":"comparison","explanations":[]}""");
+        var (code, output, err) = Run("export", results);
+        Assert.True(code == 0, err);
+        Assert.StartsWith("method,direction,rank,", output);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }
