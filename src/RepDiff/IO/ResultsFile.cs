@@ -56,6 +56,11 @@ public sealed class ResultsFile
                 foreach (int i in concept.Grid.Concat(concept.Members))
                     if (i < 0 || i >= explanation.N)
                         throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' names sample {i}, outside 0..{explanation.N - 1}");
+                // A sample twice in a grid is a pair at distance 0 in both models, which BSR counts as a failure (a grid of
+                // one sample repeated scored 0); twice among the members it is counted twice in the label counts and enrichment.
+                foreach (var (list, what) in new[] { (concept.Grid, "grid"), (concept.Members, "members") })
+                    if (list.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+                        throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} lists sample {repeated.Key} {repeated.Count()} times in its {what}");
                 if (concept.Scores is not null && concept.Scores.Length != concept.Members.Length)
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} has {concept.Scores.Length} scores for {concept.Members.Length} members");
             }

@@ -26,4 +26,15 @@ public class EvaluateCommandTests
         Assert.Equal(before, File.ReadAllText(results));
     }
 
+    [Theory]
+    [InlineData("[7,7,7,7]")]
+    [InlineData("[1,2,3,2]")]
+    public void ASampleTwiceInAGridIsRefused(string grid)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = HandWritten(grid);
+        string before = File.ReadAllText(results);
+        Run("evaluate", results, a, b).AssertBadInput("hand.json: direction 'x' concept 1 lists sample");
+        Assert.Equal(before, File.ReadAllText(results));
+    }
 }
