@@ -71,9 +71,9 @@ public sealed class ResultsFile
     {
         if (JsonNode.Parse(json) is not JsonObject root) throw new RepDiffInputException("is not a JSON object");
         if (root["explanations"] is JsonArray array)
-            return new ResultsFile(root, array.Select(node => node is JsonObject o ? Deserialize(o) : throw new RepDiffInputException("has an explanation that is not an object")).ToList(), true);
+            return new ResultsFile(root, array.Select((node, i) => node is JsonObject o ? Deserialize(o, $"$.explanations[{i}]") : throw new RepDiffInputException("has an explanation that is not an object")).ToList(), true);
         if (root["method"] is not JsonValue) throw new RepDiffInputException("has neither 'method' (one method's results) nor 'explanations' (compare's)");
-        return new ResultsFile(root, [Deserialize(root)], false);
+        return new ResultsFile(root, [Deserialize(root, "$")], false);
     }
 
     /// <summary>The document with the (possibly updated) explanations, in its original shape.</summary>
@@ -97,6 +97,30 @@ public sealed class ResultsFile
     public SampleInfo? Samples(string path) =>
         Explanations.Count == 0 ? null : SampleJson.FromJson(Root, Explanations.Max(e => e.N), path);
 
-    private static Explanation Deserialize(JsonObject node)
-        => node.Deserialize(ExplanationJsonContext.Default.Explanation) ?? throw new RepDiffInputException("has an empty explanation");
+    /// <summary>One explanation, <paramref name="at"/> its JSON path in the document.</summary>
+    /// <remarks>
+    /// Deserializing a parsed node reports the line and column of the node written out again, not of the file (a one-line
+    /// file's error was on "line 12"), so a value of the wrong type is named by its path in the document instead.
+    /// </remarks>
+    private static Explanation Deserialize(JsonObject node, string at)
+    {
+        try { return node.Deserialize(ExplanationJsonContext.Default.Explanation) ?? throw new RepDiffInputException("has an empty explanation"); }
+        catch (JsonException e)
+        {
+            string place = at + (e.Path ?? "$")[1..];
+            var type = System.Text.RegularExpressions.Regex.Match(e.Message, @"could not be converted to ([\w.`\[\]]+?)\.? Path:");
+            string expected = !type.Success ? JsonErrorText.Message(e) : type.Groups[1].Value switch
+            {
+                "System.Int32" or "System.Int64" => "expected a whole number",
+                "System.Double" or "System.Nullable`1[System.Double]" => "expected a number",
+                "System.Int32[]" => "expected an array of whole numbers",
+                "System.Double[]" => "expected an array of numbers",
+                "System.String" => "expected a string",
+                "System.Boolean" or "System.Nullable`1[System.Boolean]" => "expected true or false",
+                var other when other.EndsWith("[]", StringComparison.Ordinal) || other.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "expected an array",
+                _ => "expected an object",
+            };
+            throw new RepDiffInputException($"is not a RepDiff results.json ({place}: {expected})");
+        }
+    }
 }

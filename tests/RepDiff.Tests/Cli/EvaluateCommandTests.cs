@@ -37,4 +37,20 @@ public class EvaluateCommandTests
         Run("evaluate", results, a, b).AssertBadInput("hand.json: direction 'x' concept 1 lists sample");
         Assert.Equal(before, File.ReadAllText(results));
     }
+
+    /// <summary>
+    /// A value of the wrong type was placed by the line and column of the explanation written out again: "line 12, column 16"
+    /// in a one-line file, "line 4" for the first explanation of a comparison. Its path in the document is what the user can find.
+    /// </summary>
+    [Fact]
+    public void AValueOfTheWrongTypeIsNamedByItsPathInTheDocument()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = HandWritten("[1.5,2]");
+        Run("evaluate", results, a, b).AssertBadInput("hand.json: is not a RepDiff results.json ($.directions[0].concepts[0].members[0]: expected a whole number)");
+        string comparison = Path.Combine(dir, "comparison.json");
+        File.WriteAllText(comparison, """{"kind":"comparison","explanations":[{"method":"t","n":"60","directions":[]}]}""");
+        Run("evaluate", comparison, a, b).AssertBadInput("comparison.json: is not a RepDiff results.json ($.explanations[0].n: expected a whole number)");
+    }
+
 }
