@@ -53,6 +53,10 @@ public sealed class ResultsFile
             {
                 if (concept?.Grid is null || concept.Members is null)
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' has a concept without members or grid");
+                // Every RepDiff method ranks from 1, and BSR, validation and the report skip rank 0 (RDX's null cluster):
+                // a hand-written concept without "rank" would be left out of the scores without a word.
+                if (concept.Rank < 1)
+                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' has a concept of rank {concept.Rank} (or none); ranks start at 1, the strongest");
                 foreach (int i in concept.Grid.Concat(concept.Members))
                     if (i < 0 || i >= explanation.N)
                         throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' names sample {i}, outside 0..{explanation.N - 1}");

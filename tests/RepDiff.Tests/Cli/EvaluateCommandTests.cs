@@ -53,4 +53,14 @@ public class EvaluateCommandTests
         Run("evaluate", comparison, a, b).AssertBadInput("comparison.json: is not a RepDiff results.json ($.explanations[0].n: expected a whole number)");
     }
 
+    /// <summary>A concept without "rank" (rank 0) was skipped by BSR without a word: a file with only such concepts had "nothing to score".</summary>
+    [Fact]
+    public void AConceptWithoutARankIsRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "unranked.json");
+        File.WriteAllText(results, """{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]},{"members":[4,5,6],"grid":[4,5,6]}]}]}""");
+        Run("evaluate", results, a, b).AssertBadInput("unranked.json: direction 'x' has a concept of rank 0 (or none); ranks start at 1");
+    }
+
 }
