@@ -49,6 +49,9 @@ public sealed class ResultsFile
         foreach (var direction in explanation.Directions ?? [])
         {
             if (direction?.Concepts is null) throw new RepDiffInputException($"{explanation.Method} has a direction without concepts");
+            // Only "a" and "b" are scored: "A" or "model_a" would leave the direction out of BSR without a word.
+            if (direction.Explains is not (null or "a" or "b"))
+                throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' explains '{NpyDtype.Truncate(direction.Explains)}'; expected \"a\", \"b\" or no 'explains'");
             foreach (var concept in direction.Concepts)
             {
                 if (concept?.Grid is null || concept.Members is null)

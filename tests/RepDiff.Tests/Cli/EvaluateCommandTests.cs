@@ -63,4 +63,12 @@ public class EvaluateCommandTests
         Run("evaluate", results, a, b).AssertBadInput("unranked.json: direction 'x' has a concept of rank 0 (or none); ranks start at 1");
     }
 
+    [Fact]
+    public void AnExplainsOtherThanAOrBIsRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "upper.json");
+        File.WriteAllText(results, """{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]}]},{"name":"y","explains":"B","concepts":[{"rank":1,"members":[4,5,6],"grid":[4,5,6]}]}]}""");
+        Run("evaluate", results, a, b).AssertBadInput("upper.json: direction 'y' explains 'B'; expected \"a\", \"b\" or no 'explains'");
+    }
 }
