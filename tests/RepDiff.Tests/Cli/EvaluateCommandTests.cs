@@ -71,4 +71,20 @@ public class EvaluateCommandTests
         File.WriteAllText(results, """{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]}]},{"name":"y","explains":"B","concepts":[{"rank":1,"members":[4,5,6],"grid":[4,5,6]}]}]}""");
         Run("evaluate", results, a, b).AssertBadInput("upper.json: direction 'y' explains 'B'; expected \"a\", \"b\" or no 'explains'");
     }
+
+    /// <summary>
+    /// The JSON tree takes some 20 times the file: a results.json within the 1 GB cap could exhaust memory. One that
+    /// would not fit is refused before it is read (a sparse file: no disk used).
+    /// </summary>
+    [Fact]
+    public void AResultsJsonTooLargeForMemoryIsRefusedBeforeItIsRead()
+    {
+        long fits = MemoryBudget.Available() / 4 * 3 / ResultsFile.MemoryFactor;
+        if (fits >= ResultsFile.MaxBytes) return;   // this machine could hold any results.json within the cap
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "large.json");
+        using (var stream = File.Create(results)) stream.SetLength(fits + (1 << 20));
+        Run("evaluate", results, a, b).AssertBadInput("large.json: a results.json would take");
+    }
+
 }
