@@ -23,6 +23,8 @@ public sealed class ResultsFile
     public static ResultsFile Read(string path)
     {
         var bytes = InputFile.ReadAllBytes(path, "a results.json", MaxBytes, MemoryFactor);
+        // System.Text.Json says of an empty file "does not contain any JSON tokens ... when isFinalBlock is true".
+        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw RepDiffInputException.ForFile(path, "is empty; a results.json is one JSON object");
         try
         {
             var file = Parse(bytes);

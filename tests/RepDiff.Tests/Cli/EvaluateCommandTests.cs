@@ -87,4 +87,12 @@ public class EvaluateCommandTests
         Run("evaluate", results, a, b).AssertBadInput("large.json: a results.json would take");
     }
 
+    [Fact]
+    public void AnEmptyResultsJsonIsNamedEmpty()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "empty.json");
+        File.WriteAllText(results, "\n");
+        Run("evaluate", results, a, b).AssertBadInput("empty.json: is empty; a results.json is one JSON object");
+    }
 }
