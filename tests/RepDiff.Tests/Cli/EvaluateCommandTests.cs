@@ -95,4 +95,12 @@ public class EvaluateCommandTests
         File.WriteAllText(results, "\n");
         Run("evaluate", results, a, b).AssertBadInput("empty.json: is empty; a results.json is one JSON object");
     }
+
+    /// <summary>A one-sample grid left nothing to score, and the message said the file had "no concept grids".</summary>
+    [Fact]
+    public void NothingToScoreSaysWhatBsrNeeds()
+    {
+        var (a, b, _) = SmallPair(dir);
+        Run("evaluate", HandWritten("[7]"), a, b).AssertBadInput("hand.json: has no concept with a grid of two or more samples in a direction whose 'explains' is \"a\" or \"b\"");
+    }
 }
