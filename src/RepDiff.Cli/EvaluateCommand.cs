@@ -42,7 +42,8 @@ internal static class EvaluateCommand
             }
             var scored = file.Explanations.Where(e => e.Metrics.ContainsKey("bsr")).ToList();
             if (scored.Count == 0)
-                throw RepDiffInputException.ForFile(path, "has no concept grids of a direction explaining A or B; nothing to score");
+                // Say what BSR needs, so a hand-written file can be fixed: a one-sample grid or a missing "explains" is otherwise a mystery.
+                throw RepDiffInputException.ForFile(path, "has no concept with a grid of two or more samples in a direction whose 'explains' is \"a\" or \"b\"; nothing to score");
             string target = parse.GetValue(output) ?? path;
             AtomicFile.WriteAllText(target, file.ToJson());
             foreach (var explanation in scored) Print(explanation);

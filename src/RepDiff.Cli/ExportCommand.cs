@@ -32,10 +32,12 @@ internal static class ExportCommand
             string? outPath = parse.GetValue(output);
             string kind = (parse.GetValue(format) ?? (outPath is not null && Path.GetExtension(outPath).ToLowerInvariant() is ".jsonl" or ".ndjson" ? "jsonl" : "csv")).ToLowerInvariant();
             if (kind is not ("csv" or "jsonl")) throw new RepDiffInputException($"--format {kind}: expected csv or jsonl");
+            if (outPath is not null) OutputFolder.CheckTarget(outPath);
             var file = ResultsFile.Read(path);
             var explanations = file.Explanations;
             var stored = file.Samples(path);
-            int n = explanations.Max(e => e.N);
+            // A comparison may hold no explanations (every method failed, or a hand-written file): a header-only table.
+            int n = explanations.Count == 0 ? 0 : explanations.Max(e => e.N);
             var samples = Samples(stored, n, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata), parse.GetValue(metadataId));
             Action<TextWriter> write = kind == "csv"
                 ? w => MemberExport.WriteCsv(w, explanations, samples)

@@ -63,6 +63,8 @@ public sealed class OutputFolder : IDisposable
     /// <summary>Refuses to replace a folder (or a device) with an output file.</summary>
     public static void CheckTarget(string path, string what = "--out")
     {
+        // An empty name would reach Path.GetFullPath, whose ArgumentException is no user's error message.
+        if (string.IsNullOrWhiteSpace(path)) throw new RepDiffInputException($"{what} is empty; name the output file");
         string kind = FileKind.Of(path);
         if (kind != FileKind.Regular && kind != FileKind.Missing && kind != FileKind.Unknown)
             throw new RepDiffInputException($"{what}: {path} is a {kind}; RepDiff will not replace it with a file");

@@ -22,10 +22,12 @@ public sealed class ResultsFile
 
     public static ResultsFile Read(string path)
     {
-        string text = InputFile.ReadAllText(path, MaxBytes, "a results.json");
+        var bytes = InputFile.ReadAllBytes(path, "a results.json", MaxBytes, MemoryFactor);
+        // System.Text.Json says of an empty file "does not contain any JSON tokens ... when isFinalBlock is true".
+        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw RepDiffInputException.ForFile(path, "is empty; a results.json is one JSON object");
         try
         {
-            var file = Parse(text);
+            var file = Parse(bytes);
             foreach (var explanation in file.Explanations) CheckIndices(explanation);
             return file;
         }
@@ -42,6 +44,12 @@ public sealed class ResultsFile
     /// <summary>Largest results.json read: its grids and members are a few numbers per sample.</summary>
     public const long MaxBytes = 1L << 30;
 
+    /// <summary>
+    /// Memory per byte of the file while it is read: the JSON tree takes some 20 times the text (a 214 MB file of member
+    /// indices peaked at 4.8 GB), so a file near <see cref="MaxBytes"/> is refused up front where it would not fit.
+    /// </summary>
+    public const int MemoryFactor = 24;
+
     /// <summary>Every member and grid index must be a row of the inputs: a hand-edited or corrupted file is an input error.</summary>
     private static void CheckIndices(Explanation explanation)
     {
@@ -49,26 +57,47 @@ public sealed class ResultsFile
         foreach (var direction in explanation.Directions ?? [])
         {
             if (direction?.Concepts is null) throw new RepDiffInputException($"{explanation.Method} has a direction without concepts");
+            // Only "a" and "b" are scored: "A" or "model_a" would leave the direction out of BSR without a word.
+            if (direction.Explains is not (null or "a" or "b"))
+                throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' explains '{NpyDtype.Truncate(direction.Explains)}'; expected \"a\", \"b\" or no 'explains'");
             foreach (var concept in direction.Concepts)
             {
                 if (concept?.Grid is null || concept.Members is null)
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' has a concept without members or grid");
+                // Every RepDiff method ranks from 1, and BSR, validation and the report skip rank 0 (RDX's null cluster):
+                // a hand-written concept without "rank" would be left out of the scores without a word.
+                if (concept.Rank < 1)
+                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' has a concept of rank {concept.Rank} (or none); ranks start at 1, the strongest");
                 foreach (int i in concept.Grid.Concat(concept.Members))
                     if (i < 0 || i >= explanation.N)
                         throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' names sample {i}, outside 0..{explanation.N - 1}");
+                // A sample twice in a grid is a pair at distance 0 in both models, which BSR counts as a failure (a grid of
+                // one sample repeated scored 0); twice among the members it is counted twice in the label counts and enrichment.
+                foreach (var (list, what) in new[] { (concept.Grid, "grid"), (concept.Members, "members") })
+                    if (list.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+                        throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} lists sample {repeated.Key} {repeated.Count()} times in its {what}");
                 if (concept.Scores is not null && concept.Scores.Length != concept.Members.Length)
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} has {concept.Scores.Length} scores for {concept.Members.Length} members");
             }
         }
     }
 
-    public static ResultsFile Parse(string json)
+    public static ResultsFile Parse(string json) => Parse(JsonNode.Parse(json));
+
+    /// <summary>The document from its UTF-8 bytes (a byte order mark is skipped), without a copy as text.</summary>
+    public static ResultsFile Parse(ReadOnlySpan<byte> utf8)
     {
-        if (JsonNode.Parse(json) is not JsonObject root) throw new RepDiffInputException("is not a JSON object");
+        if (utf8.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
+        return Parse(JsonNode.Parse(utf8));
+    }
+
+    private static ResultsFile Parse(JsonNode? node)
+    {
+        if (node is not JsonObject root) throw new RepDiffInputException("is not a JSON object");
         if (root["explanations"] is JsonArray array)
-            return new ResultsFile(root, array.Select(node => node is JsonObject o ? Deserialize(o) : throw new RepDiffInputException("has an explanation that is not an object")).ToList(), true);
+            return new ResultsFile(root, array.Select((node, i) => node is JsonObject o ? Deserialize(o, $"$.explanations[{i}]") : throw new RepDiffInputException("has an explanation that is not an object")).ToList(), true);
         if (root["method"] is not JsonValue) throw new RepDiffInputException("has neither 'method' (one method's results) nor 'explanations' (compare's)");
-        return new ResultsFile(root, [Deserialize(root)], false);
+        return new ResultsFile(root, [Deserialize(root, "$")], false);
     }
 
     /// <summary>The document with the (possibly updated) explanations, in its original shape.</summary>
@@ -92,6 +121,30 @@ public sealed class ResultsFile
     public SampleInfo? Samples(string path) =>
         Explanations.Count == 0 ? null : SampleJson.FromJson(Root, Explanations.Max(e => e.N), path);
 
-    private static Explanation Deserialize(JsonObject node)
-        => node.Deserialize(ExplanationJsonContext.Default.Explanation) ?? throw new RepDiffInputException("has an empty explanation");
+    /// <summary>One explanation, <paramref name="at"/> its JSON path in the document.</summary>
+    /// <remarks>
+    /// Deserializing a parsed node reports the line and column of the node written out again, not of the file (a one-line
+    /// file's error was on "line 12"), so a value of the wrong type is named by its path in the document instead.
+    /// </remarks>
+    private static Explanation Deserialize(JsonObject node, string at)
+    {
+        try { return node.Deserialize(ExplanationJsonContext.Default.Explanation) ?? throw new RepDiffInputException("has an empty explanation"); }
+        catch (JsonException e)
+        {
+            string place = at + (e.Path ?? "$")[1..];
+            var type = System.Text.RegularExpressions.Regex.Match(e.Message, @"could not be converted to ([\w.`\[\]]+?)\.? Path:");
+            string expected = !type.Success ? JsonErrorText.Message(e) : type.Groups[1].Value switch
+            {
+                "System.Int32" or "System.Int64" => "expected a whole number",
+                "System.Double" or "System.Nullable`1[System.Double]" => "expected a number",
+                "System.Int32[]" => "expected an array of whole numbers",
+                "System.Double[]" => "expected an array of numbers",
+                "System.String" => "expected a string",
+                "System.Boolean" or "System.Nullable`1[System.Boolean]" => "expected true or false",
+                var other when other.EndsWith("[]", StringComparison.Ordinal) || other.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "expected an array",
+                _ => "expected an object",
+            };
+            throw new RepDiffInputException($"is not a RepDiff results.json ({place}: {expected})");
+        }
+    }
 }

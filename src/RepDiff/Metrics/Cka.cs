@@ -64,7 +64,8 @@ public static class Cka
     /// <summary>
     /// CKA with Gaussian kernels K(i,j) = exp(−‖x_i − x_j‖² / (2σ²)), σ² = the median squared distance
     /// between distinct samples (per representation). Needs n×n: above maxSamples it uses a seeded random
-    /// subset of that many samples (<paramref name="usedSamples"/> says how many were used).
+    /// subset of that many samples (<paramref name="usedSamples"/> says how many were used). Pairs of duplicate rows
+    /// (squared distance 0) do not enter the median.
     /// </summary>
     public static double Rbf(Matrix a, Matrix b, out int usedSamples, int maxSamples = DefaultRbfMaxSamples, int seed = 0)
     {
@@ -91,7 +92,9 @@ public static class Cka
     {
         int n = x.Rows;
         var d2 = Distances.SquaredEuclidean(x);
-        double sigma2 = Selection.MedianAboveDiagonal(d2, v => v);
+        // Over distinct samples: when most rows are duplicates the median of all pairs is 0, which would make K all ones
+        // and CKA 0 even of a representation with itself.
+        double sigma2 = Selection.PositiveMedianAboveDiagonal(d2, v => v);
         double scale = sigma2 > 0 ? -1.0 / (2 * sigma2) : 0;
         var k = new double[(long)n * n];
         Parallel.For(0, n, i =>

@@ -20,6 +20,15 @@ public static class ContextMetrics
     {
         OptionsSchema.Validate(options);
         int seed = options.Seed;
+        // Checked before any work, in the options' terms: LinearProbe's own errors name neither --labels nor --folds.
+        if (options.Probes && pair.Samples.Labels is { } given)
+        {
+            if (given.Codes.Distinct().Count() < 2)
+                throw new RepDiffInputException($"--labels: every sample has the same label ('{RepDiff.IO.NpyDtype.Truncate(given.Names[given.Codes[0]])}'); the linear probe needs at least two");
+            int probed = Math.Min(pair.N, options.ProbeMaxSamples);
+            if (options.Folds > probed)
+                throw new InvalidOptionException(nameof(options.Folds), $"{options.Folds} folds need at least {options.Folds} samples, and the linear probe has {probed}");
+        }
         var total = Stopwatch.StartNew();
         var e = new Explanation
         {

@@ -44,7 +44,32 @@ public static class Selection
         long count = (long)n * (n - 1) / 2;
         if (count == 0) throw new ArgumentException("the matrix has no entries above its diagonal");
         long upperRank = count / 2, lowerRank = count % 2 == 1 ? upperRank : upperRank - 1;
+        return MeanOfRanks(m, lowerRank, upperRank, f);
+    }
 
+    /// <summary>
+    /// <see cref="MedianAboveDiagonal"/> of the positive entries only (e.g. squared distances between samples that are not
+    /// duplicates), or 0 when there are none: the median of all entries is 0 as soon as most of them are.
+    /// </summary>
+    public static double PositiveMedianAboveDiagonal(Matrix m, Func<double, double> f)
+    {
+        int n = m.Rows;
+        long nonPositive = 0;
+        Parallel.For(0, n, () => 0L, (i, _, local) =>
+        {
+            foreach (float v in m.Row(i)[(i + 1)..]) if (!(v > 0)) local++;
+            return local;
+        }, local => Interlocked.Add(ref nonPositive, local));
+        long positive = (long)n * (n - 1) / 2 - nonPositive;
+        if (positive == 0) return 0;
+        // The entries sort non-positive first, so the positive ones' middle ranks are offset by their count.
+        long upperRank = nonPositive + positive / 2, lowerRank = positive % 2 == 1 ? upperRank : upperRank - 1;
+        return MeanOfRanks(m, lowerRank, upperRank, f);
+    }
+
+    // The mean of f at two ranks (0-based, ascending) of the entries above the diagonal.
+    private static double MeanOfRanks(Matrix m, long lowerRank, long upperRank, Func<double, double> f)
+    {
         var high = CountAboveDiagonal(m, (uint)BucketCount, key => (int)(key >> 16));
         int upperBucket = Find(high, ref upperRank), lowerBucket = Find(high, ref lowerRank);
         var low = CountAboveDiagonal(m, 2 * (uint)BucketCount, key =>

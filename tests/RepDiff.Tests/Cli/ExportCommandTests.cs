@@ -132,4 +132,25 @@ public class ExportCommandTests
             Assert.Equal("", output);
         }
     }
+
+    [Fact]
+    public void AnEmptyOutIsNamed()
+    {
+        string results = Path.Combine(TestData.TempDir(), "hand.json");
+        File.WriteAllText(results, """{"method":"mytool","n":3,"directions":[]}""");
+        var (code, _, err) = Run("export", results, "--out", "");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --out is empty; name the output file", err.Trim());
+    }
+
+    [Fact]
+    public void AComparisonWithoutExplanationsIsAHeaderOnlyTable()
+    {
+        string results = Path.Combine(TestData.TempDir(), "empty.json");
+        File.WriteAllText(results, """{"kind":"comparison","explanations":[]}""");
+        var (code, output, err) = Run("export", results);
+        Assert.True(code == 0, err);
+        Assert.StartsWith("method,direction,rank,", output);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }

@@ -147,7 +147,7 @@ public class CkaTests
         Assert.Equal(direct, Cka.Linear(a, b), 5);
     }
 
-    /// <summary>Gaussian Gram matrix with σ² = the median squared distance over distinct pairs, from the definition.</summary>
+    /// <summary>Gaussian Gram matrix with σ² = the median squared distance over pairs of distinct samples (duplicates left out), from the definition.</summary>
     private static double[,] RbfGram(Matrix x)
     {
         int n = x.Rows;
@@ -157,7 +157,7 @@ public class CkaTests
             for (int j = 0; j < n; j++)
             {
                 for (int t = 0; t < x.Cols; t++) d2[i, j] += ((double)x[i, t] - x[j, t]) * ((double)x[i, t] - x[j, t]);
-                if (i < j) offDiagonal.Add(d2[i, j]);
+                if (i < j && d2[i, j] > 0) offDiagonal.Add(d2[i, j]);
             }
         offDiagonal.Sort();
         int m = offDiagonal.Count;
@@ -165,6 +165,22 @@ public class CkaTests
         var k = new double[n, n];
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) k[i, j] = Math.Exp(-d2[i, j] / (2 * median));
         return k;
+    }
+
+    /// <summary>
+    /// With most rows duplicates, the median of all pairwise distances is 0; a bandwidth of 0 made K all ones and
+    /// RBF CKA of a representation with itself 0.
+    /// </summary>
+    [Fact]
+    public void RbfCkaOfMostlyDuplicateRowsIsOneWithItselfAndMatchesTheDefinition()
+    {
+        var (a, b) = RelatedPair(40);
+        var rows = Enumerable.Range(0, 40).Select(i => i < 30 ? 0 : i).ToArray();
+        (a, b) = (a.SelectRows(rows), b.SelectRows(rows));
+        Assert.Equal(1.0, Cka.Rbf(a, a, out _), 5);
+        var (ka, kb) = (RbfGram(a), RbfGram(b));
+        double direct = BiasedHsic(ka, kb) / Math.Sqrt(BiasedHsic(ka, ka) * BiasedHsic(kb, kb));
+        Assert.Equal(direct, Cka.Rbf(a, b, out _), 5);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
         explanation.Metrics["spec_diff_before"] = fit.SpecDiffBefore;
         explanation.Metrics["spec_diff_after"] = fit.SpecDiffAfter;
         explanation.Metrics["held_out_rows"] = fit.HeldOutRows;
+        explanation.Metrics["w_kept_identity"] = fit.KeptIdentity;
         explanation.Artifacts["w.npy"] = fit.W;
         explanation.Artifacts["aligned_b.npy"] = fit.AlignedB;
         foreach (var (stage, seconds) in remaining.Timings) explanation.Timings["spec " + stage] = seconds;

@@ -51,4 +51,21 @@ public class SpecAlignTests
         Assert.Equal(8, result.W.Rows);
         Assert.Equal(b.Rows, result.AlignedB.Rows);
     }
+
+    /// <summary>
+    /// On identical A and B the identity is already optimal: SPEC-diff 0 before, and Adam's normalized steps on round-off
+    /// gradients moved W away to 4e-4 after. A W that does not lower held-out SPEC-diff is not kept.
+    /// </summary>
+    [Fact]
+    public void IdenticalInputsKeepTheIdentity()
+    {
+        var a = Random(200, 16, 7);
+        var result = SpecAlign.Fit(a, a, new SpecAlignOptions());
+        Assert.Equal(0, result.SpecDiffBefore, 9);
+        Assert.Equal(result.SpecDiffBefore, result.SpecDiffAfter);
+        Assert.True(result.KeptIdentity);
+        for (int i = 0; i < 16; i++)
+            for (int j = 0; j < 16; j++) Assert.Equal(i == j ? 1f : 0f, result.W[i, j]);
+        Assert.Equal(a.Data, result.AlignedB.Data);
+    }
 }

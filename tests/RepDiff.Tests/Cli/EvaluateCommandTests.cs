@@ -1,0 +1,106 @@
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>`repdiff evaluate` on results.json files a user wrote by hand, as docs/results-schema.md describes them.</summary>
+public class EvaluateCommandTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    /// <summary>One direction explaining A with one concept whose members and grid are <paramref name="grid"/>; n = 60 (the small pair).</summary>
+    private string HandWritten(string grid, string name = "hand.json")
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllText(path, $$"""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":{{grid}},"grid":{{grid}}}]}]}""");
+        return path;
+    }
+
+    [Fact]
+    public void AnEmptyOutIsNamed()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = HandWritten("[1,2,3,4]");
+        string before = File.ReadAllText(results);
+        Run("evaluate", results, a, b, "--out", "").AssertBadInput("--out");
+        Assert.Equal(before, File.ReadAllText(results));
+    }
+
+    [Theory]
+    [InlineData("[7,7,7,7]")]
+    [InlineData("[1,2,3,2]")]
+    public void ASampleTwiceInAGridIsRefused(string grid)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = HandWritten(grid);
+        string before = File.ReadAllText(results);
+        Run("evaluate", results, a, b).AssertBadInput("hand.json: direction 'x' concept 1 lists sample");
+        Assert.Equal(before, File.ReadAllText(results));
+    }
+
+    /// <summary>
+    /// A value of the wrong type was placed by the line and column of the explanation written out again: "line 12, column 16"
+    /// in a one-line file, "line 4" for the first explanation of a comparison. Its path in the document is what the user can find.
+    /// </summary>
+    [Fact]
+    public void AValueOfTheWrongTypeIsNamedByItsPathInTheDocument()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = HandWritten("[1.5,2]");
+        Run("evaluate", results, a, b).AssertBadInput("hand.json: is not a RepDiff results.json ($.directions[0].concepts[0].members[0]: expected a whole number)");
+        string comparison = Path.Combine(dir, "comparison.json");
+        File.WriteAllText(comparison, """{"kind":"comparison","explanations":[{"method":"t","n":"60","directions":[]}]}""");
+        Run("evaluate", comparison, a, b).AssertBadInput("comparison.json: is not a RepDiff results.json ($.explanations[0].n: expected a whole number)");
+    }
+
+    /// <summary>A concept without "rank" (rank 0) was skipped by BSR without a word: a file with only such concepts had "nothing to score".</summary>
+    [Fact]
+    public void AConceptWithoutARankIsRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "unranked.json");
+        File.WriteAllText(results, """{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]},{"members":[4,5,6],"grid":[4,5,6]}]}]}""");
+        Run("evaluate", results, a, b).AssertBadInput("unranked.json: direction 'x' has a concept of rank 0 (or none); ranks start at 1");
+    }
+
+    [Fact]
+    public void AnExplainsOtherThanAOrBIsRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "upper.json");
+        File.WriteAllText(results, """{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]}]},{"name":"y","explains":"B","concepts":[{"rank":1,"members":[4,5,6],"grid":[4,5,6]}]}]}""");
+        Run("evaluate", results, a, b).AssertBadInput("upper.json: direction 'y' explains 'B'; expected \"a\", \"b\" or no 'explains'");
+    }
+
+    /// <summary>
+    /// The JSON tree takes some 20 times the file: a results.json within the 1 GB cap could exhaust memory. One that
+    /// would not fit is refused before it is read (a sparse file: no disk used).
+    /// </summary>
+    [Fact]
+    public void AResultsJsonTooLargeForMemoryIsRefusedBeforeItIsRead()
+    {
+        long fits = MemoryBudget.Available() / 4 * 3 / ResultsFile.MemoryFactor;
+        if (fits >= ResultsFile.MaxBytes) return;   // this machine could hold any results.json within the cap
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "large.json");
+        using (var stream = File.Create(results)) stream.SetLength(fits + (1 << 20));
+        Run("evaluate", results, a, b).AssertBadInput("large.json: a results.json would take");
+    }
+
+    [Fact]
+    public void AnEmptyResultsJsonIsNamedEmpty()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "empty.json");
+        File.WriteAllText(results, "\n");
+        Run("evaluate", results, a, b).AssertBadInput("empty.json: is empty; a results.json is one JSON object");
+    }
+
+    /// <summary>A one-sample grid left nothing to score, and the message said the file had "no concept grids".</summary>
+    [Fact]
+    public void NothingToScoreSaysWhatBsrNeeds()
+    {
+        var (a, b, _) = SmallPair(dir);
+        Run("evaluate", HandWritten("[7]"), a, b).AssertBadInput("hand.json: has no concept with a grid of two or more samples in a direction whose 'explains' is \"a\" or \"b\"");
+    }
+}
