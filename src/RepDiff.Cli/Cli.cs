@@ -74,13 +74,7 @@ internal static class Cli
     internal static string ParseError(string message)
     {
         var value = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$");
-        if (!value.Success) return message.TrimEnd('.');
-        string type = value.Groups[3].Value;
-        string expected = type.Contains("Int32") || type.Contains("Int64") ? "a whole number"
-            : type.Contains("Double") || type.Contains("Single") ? "a number"
-            : type.Contains("Boolean") ? "true or false"
-            : "a valid value";
-        return $"{value.Groups[2].Value}: '{value.Groups[1].Value}' is not {expected}";
+        return value.Success ? $"{value.Groups[2].Value}: '{value.Groups[1].Value}' is not {TypeNames.InWords(value.Groups[3].Value)}" : message.TrimEnd('.');
     }
 
     /// <summary>Wraps a command body: one clear line and exit code 2 for bad input, 1 for a bug.</summary>

@@ -133,17 +133,7 @@ public sealed class ResultsFile
         {
             string place = at + (e.Path ?? "$")[1..];
             var type = System.Text.RegularExpressions.Regex.Match(e.Message, @"could not be converted to ([\w.`\[\]]+?)\.? Path:");
-            string expected = !type.Success ? JsonErrorText.Message(e) : type.Groups[1].Value switch
-            {
-                "System.Int32" or "System.Int64" => "expected a whole number",
-                "System.Double" or "System.Nullable`1[System.Double]" => "expected a number",
-                "System.Int32[]" => "expected an array of whole numbers",
-                "System.Double[]" => "expected an array of numbers",
-                "System.String" => "expected a string",
-                "System.Boolean" or "System.Nullable`1[System.Boolean]" => "expected true or false",
-                var other when other.EndsWith("[]", StringComparison.Ordinal) || other.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "expected an array",
-                _ => "expected an object",
-            };
+            string expected = type.Success ? "expected " + TypeNames.InWords(type.Groups[1].Value) : JsonErrorText.Message(e);
             throw new RepDiffInputException($"is not a RepDiff results.json ({place}: {expected})");
         }
     }
