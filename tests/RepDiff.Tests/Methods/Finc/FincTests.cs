@@ -39,6 +39,22 @@ public class FincTests
         Assert.Equal("ref", e.GetDirection(DirectionNames.MoreFrequentInRef).Rows);
     }
 
+    /// <summary>
+    /// A set against itself differs only by round-off: the exact route's float32 kernel puts its eigenvalues near 1e-7,
+    /// which the double-precision zero of 1e-12 had reported as five modes a direction, with a warning that the
+    /// eigensolver had not converged on them.
+    /// </summary>
+    [Theory]
+    [InlineData(FincRoute.Rff)]
+    [InlineData(FincRoute.Exact)]
+    public void ASetAgainstItselfHasNoModes(FincRoute route)
+    {
+        var e = new FincMethod().Run(new SampleSets(Test, Test), new FincOptions { Sigma = 6, Route = route, RffDim = 400 });
+        Assert.All(e.Directions, d => Assert.Empty(d.Concepts));
+        Assert.True(e.Metrics["finc_diff"]!.GetValue<double>() < 1e-6);
+        Assert.True(e.Metrics["eigensolver_converged"]!.GetValue<bool>());
+    }
+
     [Fact]
     public void ExactRouteOnTheFeatureKernelEqualsTheCovarianceRoute()
     {
