@@ -115,13 +115,8 @@ public sealed record ModelDescription
             if (property is null) return "of another type";
             type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         }
-        return type == typeof(string) ? "a string"
-            : type == typeof(bool) ? "true or false"
-            : type == typeof(int) ? "a whole number"
-            : type == typeof(float) ? "a number"
-            : type == typeof(float[]) ? "a list of numbers"
-            : type == typeof(int[]) ? "a whole number or [height, width]"
-            : "an object";
+        // "size" is read by a converter that takes either form.
+        return type == typeof(int[]) ? "a whole number or [height, width]" : TypeNames.InWords(type.FullName!);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, ModelDescriptionJson.Default.ModelDescription);

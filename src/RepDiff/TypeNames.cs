@@ -16,9 +16,9 @@ public static class TypeNames
             "System.Double" or "System.Single" => "a number",
             "System.Boolean" => "true or false",
             "System.String" => "a string",
-            "System.Int32[]" => "an array of whole numbers",
-            "System.Double[]" or "System.Single[]" => "an array of numbers",
-            _ when type.EndsWith("[]", StringComparison.Ordinal) || type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "an array",
+            "System.Int32[]" => "a list of whole numbers",
+            "System.Double[]" or "System.Single[]" => "a list of numbers",
+            _ when type.EndsWith("[]", StringComparison.Ordinal) || type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "a list",
             _ => "an object",
         };
     }
