@@ -11,17 +11,26 @@ namespace RepDiff.Metrics;
 /// score near 0 or 1, and only the distance from chance says anything (issue 17, item 4).
 /// </summary>
 /// <remarks>
-/// The random groups come from one seeded pool of samples per pair (<see cref="PoolSize"/>, fewer on very
-/// large pairs), whose distance rows are computed once and shared by every method of a comparison; each
-/// random group is a uniform random subset of all samples, as the pool is.
+/// The random groups come from one seeded pool of samples per pair (<see cref="PoolSamples"/>), whose distance rows
+/// are computed once and shared by every method of a comparison. A pair small enough for the focus rows is its own
+/// pool, so the chance level estimates the BSR of random groups of all samples; a larger pair's pool is a uniform
+/// subset of <see cref="PoolSize"/> samples (fewer on very large pairs), which adds the pool's own sampling error to
+/// the estimate (one or two standard errors of the draws, sometimes more), beyond the spread of the draws.
 /// </remarks>
 public static class BsrChance
 {
     /// <summary>Random draws per chance figure.</summary>
     public const int Draws = 100;
 
-    /// <summary>Samples random groups are drawn from (all of them on smaller pairs).</summary>
+    /// <summary>Samples random groups are drawn from on pairs too large to be their own pool (<see cref="PoolSamples"/>).</summary>
     public const int PoolSize = 256;
+
+    /// <summary>
+    /// Samples a pool of random groups takes from a set of n: all of them while the focus rows can hold them (n at most
+    /// 512): a fixed subset of 256 of 480 samples put a chance level 3 standard errors off the BSR of random groups of
+    /// all samples. Else <see cref="PoolSize"/>, fewer when the focus rows of n samples cannot hold that many.
+    /// </summary>
+    internal static int PoolSamples(int n) => n <= FocusRows.MaxFocus(n) ? n : Math.Min(PoolSize, FocusRows.MaxFocus(n));
 
     private const int Seed = 2017;
     private static readonly ConditionalWeakTable<RepresentationPair, Pool> pools = new();
@@ -118,7 +127,7 @@ public static class BsrChance
     {
         lock (pools)
         {
-            int size = Math.Min(pair.N, Math.Max(PoolSize, 2 * largestGroup));
+            int size = Math.Min(pair.N, Math.Max(PoolSamples(pair.N), 2 * largestGroup));
             size = Math.Min(size, Math.Max(FocusRows.MaxFocus(pair.N), Math.Min(pair.N, largestGroup)));
             if (pools.TryGetValue(pair, out var cached) && cached.Samples.Length >= Math.Min(size, pair.N)) return cached;
             var samples = Sampling.Uniform(pair.N, size, Seed);

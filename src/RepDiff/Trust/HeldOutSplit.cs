@@ -63,8 +63,7 @@ public sealed class HeldOutSplit : IDisposable
         if (nulls.TryGetValue((a, size), out var known)) return known;
         if (pool is null)
         {
-            int poolSize = Math.Min(Validation.Length,
-                Math.Max(2 * HeldOutValidation.TestedMembers, Math.Min(BsrChance.PoolSize, FocusRows.MaxFocus(Validation.Length))));
+            int poolSize = Math.Min(Validation.Length, Math.Max(2 * HeldOutValidation.TestedMembers, BsrChance.PoolSamples(Validation.Length)));
             var rows = Sampling.Uniform(Validation.Length, poolSize, Seed + 1);
             pool = (rows, new FocusRows(HeldA, rows, null), new FocusRows(HeldB, rows, null));
         }
