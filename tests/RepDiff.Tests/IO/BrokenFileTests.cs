@@ -231,6 +231,9 @@ public class BrokenFileTests
         { "deflated entry whose zip sizes lie", null, "truncated data (needs 153600000 bytes, the entry holds 48)" },
         { "stored entry whose zip sizes lie", null, "corrupt .npz entry" },
         { "NaN in a deflated entry", null, "row 0 column 0 is NaN" },
+        { "stored entry with a flipped bit", null, "does not match the zip's CRC-32" },
+        { "deflated entry whose checksum differs", null, "does not match the zip's CRC-32" },
+        { "entry longer than its array", null, "bytes but its .npy array takes 136" },
     };
 
     private static byte[] BrokenNpzBytes(string name) => name switch
@@ -246,8 +249,28 @@ public class BrokenFileTests
         "deflated entry whose zip sizes lie" => LieAboutSizes(Zip(("emb.npy", NpyBytes(Dict("<f4", "(50000, 768)"), TwelveFloats), true))),
         "stored entry whose zip sizes lie" => LieAboutSizes(Zip(("emb.npy", NpyBytes(Dict("<f4", "(100000000, 768)"), TwelveFloats), false))),
         "NaN in a deflated entry" => Zip(("emb.npy", NpyBytes(Dict("<f4", "(1, 2)"), Floats(float.NaN, 1)), true)),
+        // numpy refuses both ("Bad CRC-32"); without the check each read as a valid file with one value changed.
+        "stored entry with a flipped bit" => FlipLastValueBit(Zip(("emb.npy", GoodNpy, false))),
+        "deflated entry whose checksum differs" => WrongChecksum(Zip(("emb.npy", GoodNpy, true))),
+        "entry longer than its array" => Zip(("emb.npy", [.. NpyBytes(Dict("<f4", "(1, 2)"), Floats(1, 2)), 0, 0, 0, 0], true)),
         _ => throw new ArgumentException(name),
     };
+
+    /// <summary>Flips a bit of the last float of the one stored entry (its bytes lie just before the central directory).</summary>
+    private static byte[] FlipLastValueBit(byte[] zip)
+    {
+        int centralDirectory = zip.AsSpan().IndexOf("PK\x01\x02"u8);
+        zip[centralDirectory - 2] ^= 0x40;
+        return zip;
+    }
+
+    /// <summary>A deflated entry whose data no longer matches the CRC-32 the zip records for it (both copies changed alike).</summary>
+    private static byte[] WrongChecksum(byte[] zip)
+    {
+        foreach (int signature in new[] { zip.AsSpan().IndexOf("PK\x03\x04"u8), zip.AsSpan().IndexOf("PK\x01\x02"u8) })
+            zip[signature + (zip[signature + 2] == 3 ? 14 : 16)] ^= 0x01;
+        return zip;
+    }
 
     /// <summary>Sets the uncompressed (and, for stored entries, compressed) size in every zip header to 2 GB.</summary>
     private static byte[] LieAboutSizes(byte[] zip)
