@@ -374,6 +374,9 @@ public class BrokenFileTests
         { "an unterminated quote", "a,b\n\"1,2\n", null, "line 2: unterminated quoted field" },
         { "NaN", "1,2\n3,nan\n", null, "row 1 column 1 is NaN" },
         { "-inf", "1,2\n-inf,4\n", null, "row 1 column 0 is -Inf" },
+        // A first row of numbers with one typo is data with a bad cell, not a header to drop silently.
+        { "a typo in the first row", "0.25,O.5\n1.5,2.5\n", null, "line 1 column 2: 'O.5' is not a number" },
+        { "an empty cell in the first row", "0.25,\n1.5,2.5\n", null, "line 1 column 2: '' is not a number" },
     };
 
     [Theory]
