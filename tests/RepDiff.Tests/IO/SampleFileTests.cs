@@ -62,6 +62,16 @@ public class SampleFileTests
         Assert.Equal([0f, 0.2f, 1f, 0.4f, 0f, 0f], images.ImagePixels(0).ToArray());
     }
 
+    /// <summary>An image of no pixels passed loading and failed drawing the report's thumbnails, after every method had run.</summary>
+    [Fact]
+    public void PixelArraysOfEmptyImagesAreRefused()
+    {
+        string path = Path.Combine(TestData.TempDir(), "empty.npy");
+        AtomicFile.Write(path, s => Npy.WriteRaw(s, "<f4", [3, 0, 8], []));
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(path));
+        Assert.Equal($"{path}: images of 0×8 pixels (shape (3, 0, 8)) have nothing to show", e.Message);
+    }
+
     [Fact]
     public void PixelArraysMustBeImageShaped()
     {
