@@ -62,6 +62,20 @@ public class SampleFileTests
         Assert.Equal([0f, 0.2f, 1f, 0.4f, 0f, 0f], images.ImagePixels(0).ToArray());
     }
 
+    /// <summary>Float labels read as numpy prints them: float32 0.1 was the label "0.10000000149011612" in the summary and report.</summary>
+    [Fact]
+    public void FloatLabelsReadAsTheirStoredType()
+    {
+        string dir = TestData.TempDir();
+        string f4 = Path.Combine(dir, "f4.npy"), f2 = Path.Combine(dir, "f2.npy"), f8 = Path.Combine(dir, "f8.npy");
+        Npy.Write(f4, [0.1f, 0.2f, float.NaN, 3f]);
+        AtomicFile.Write(f2, s => Npy.WriteRaw(s, "<f2", [2], System.Runtime.InteropServices.MemoryMarshal.AsBytes<Half>([(Half)0.1f, (Half)2.5f])));
+        Npy.Write(f8, [0.1, 1e300]);
+        Assert.Equal(["0.1", "0.2", "NaN", "3"], SampleFiles.LoadStrings(f4));
+        Assert.Equal(["0.1", "2.5"], SampleFiles.LoadStrings(f2));
+        Assert.Equal(["0.1", "1E+300"], SampleFiles.LoadStrings(f8));
+    }
+
     /// <summary>An image of no pixels passed loading and failed drawing the report's thumbnails, after every method had run.</summary>
     [Fact]
     public void PixelArraysOfEmptyImagesAreRefused()
