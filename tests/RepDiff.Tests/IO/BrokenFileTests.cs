@@ -160,6 +160,9 @@ public class BrokenFileTests
         { "fortran order not a bool", "True or False" },
         { "NaN in row 1", "row 1 column 2 is NaN" },
         { "Inf in row 3", "row 3 column 0 is Inf" },
+        // The file holds 1e39, not infinity: the error said "is Inf".
+        { "float64 1e39 (Inf as float32)", "row 2 column 1 is 1E+39, beyond the float32 range" },
+        { "Fortran big-endian float64 -1e39 (Inf as float32)", "row 2 column 1 is -1E+39, beyond the float32 range" },
         { "zero rows", "zero rows" },
         { "zero columns", "zero columns" },
     };
@@ -187,6 +190,10 @@ public class BrokenFileTests
         "text after the dictionary" => NpyBytes(Dict("<f4", "(4, 3)") + " x", TwelveFloats),
         "fortran order not a bool" => NpyBytes(Dict("<f4", "(4, 3)", "1"), TwelveFloats),
         "NaN in row 1" => NpyBytes(Dict("<f4", "(4, 3)"), Floats(1, 2, 3, 4, 5, float.NaN, 7, 8, float.NaN, 10, 11, 12)),
+        "float64 1e39 (Inf as float32)" => NpyBytes(Dict("<f8", "(3, 2)"), new double[] { 1, 2, 3, 4, 5, 1e39 }.SelectMany(BitConverter.GetBytes).ToArray()),
+        // Column-major: element (2, 1) is the sixth; big-endian bytes.
+        "Fortran big-endian float64 -1e39 (Inf as float32)" => NpyBytes(Dict(">f8", "(3, 2)", "True"),
+            new double[] { 1, 2, 3, 4, 5, -1e39 }.SelectMany(v => BitConverter.GetBytes(v).Reverse()).ToArray()),
         "Inf in row 3" => NpyBytes(Dict("<f4", "(4, 3)"), Floats(1, 2, 3, 4, 5, 6, 7, 8, 9, float.PositiveInfinity, 11, 12)),
         "zero rows" => NpyBytes(Dict("<f4", "(0, 3)"), []),
         "zero columns" => NpyBytes(Dict("<f4", "(4, 0)"), []),
