@@ -178,7 +178,12 @@ public static class SampleFiles
         var order = new int[idsA.Length];
         for (int i = 0; i < idsA.Length; i++)
             if (!rowOfB.TryGetValue(idsA[i], out order[i]))
-                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}); A and B must hold the same samples");
+            {
+                // Ids are compared exactly; one side written with padding or a stray space is the likely cause, so say so.
+                string? spaced = idsB.FirstOrDefault(id => id.Trim() == idsA[i].Trim());
+                string hint = spaced is null ? "" : $"; it has '{NpyDtype.Truncate(spaced)}', which differs only in spaces";
+                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}){hint}; A and B must hold the same samples");
+            }
         if (idsB.Length != idsA.Length)
         {
             var inA = new HashSet<string>(idsA, StringComparer.Ordinal);

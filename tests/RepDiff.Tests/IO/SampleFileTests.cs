@@ -177,5 +177,8 @@ public class SampleFileTests
         Assert.Contains("has id 'w' that A does not", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", ["y", "y"], "B"));
         Assert.Contains("id 'y' appears twice", e.Message);
+        // Ids that differ only in surrounding spaces are named as such.
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", [" y", "x "], "B"));
+        Assert.Equal("B: has no row with id 'x' (row 0 of A); it has 'x ', which differs only in spaces; A and B must hold the same samples", e.Message);
     }
 }
