@@ -227,6 +227,24 @@ internal sealed class ArrowColumn : TableColumn
         }
     }
 
+    /// <summary>
+    /// Reads cells of record batch <paramref name="batch"/>. Apache.Arrow builds a batch's arrays over its buffers
+    /// without checking that they hold what the lengths declare (pyarrow's Validate does), nor that the batch has every
+    /// column of the schema; its accessors then throw when a cell lies past a buffer. On a corrupt file (a flipped length
+    /// or offset) that is the file's fault, said in one line, not an internal error.
+    /// </summary>
+    private static void ReadCells(string path, int batch, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException or InvalidCastException)
+        {
+            throw RepDiffInputException.ForFile(path, $"record batch {batch} is corrupt: its columns do not hold what its lengths and offsets declare");
+        }
+    }
+
     /// <summary>One pass over every batch: rows per batch, the width (first row) and the ids.</summary>
     private void Scan(int idIndex, string? idColumn)
     {
@@ -237,12 +255,15 @@ internal sealed class ArrowColumn : TableColumn
         {
             using (batch)
             {
-                if (Cols < 0 && batch.Length > 0) Cols = RowLength(batch.Column(columnIndex), 0, seen);
-                if (ids is not null)
+                ReadCells(Path, nextBatch - 1, () =>
                 {
-                    var idArray = batch.Column(idIndex);
-                    for (int i = 0; i < batch.Length; i++) ids.Add(Text(idArray, i, Path));
-                }
+                    if (Cols < 0 && batch.Length > 0) Cols = RowLength(batch.Column(columnIndex), 0, seen);
+                    if (ids is not null)
+                    {
+                        var idArray = batch.Column(idIndex);
+                        for (int i = 0; i < batch.Length; i++) ids.Add(Text(idArray, i, Path));
+                    }
+                });
                 rows.Add(batch.Length);
                 seen += batch.Length;
             }
@@ -288,22 +309,25 @@ internal sealed class ArrowColumn : TableColumn
         using var batch = Batch(chunk);
         if (batch.Length != ChunkRows(chunk))
             throw RepDiffInputException.ForFile(Path, $"record batch {chunk} has {batch.Length} rows, not the {ChunkRows(chunk)} it had when opened");
-        var column = batch.Column(columnIndex);
-        int firstRow = ChunkFirstRow(chunk);
-        var values = column switch
+        ReadCells(Path, chunk, () =>
         {
-            ListArray l => l.Values,
-            LargeListArray l => l.Values,
-            FixedSizeListArray l => l.Values,
-            _ => throw new InvalidOperationException($"{Name}: unexpected array {column.GetType().Name}"),
-        };
-        for (int r = 0; r < batch.Length; r++)
-        {
-            long start = Start(column, r);
-            int length = RowLength(column, r, firstRow);
-            if (length != Cols) throw WrongLength(firstRow + r, length);
-            CopyValues(values, start, destination.AsSpan(r * Cols, Cols), firstRow + r);
-        }
+            var column = batch.Column(columnIndex);
+            int firstRow = ChunkFirstRow(chunk);
+            var values = column switch
+            {
+                ListArray l => l.Values,
+                LargeListArray l => l.Values,
+                FixedSizeListArray l => l.Values,
+                _ => throw new InvalidOperationException($"{Name}: unexpected array {column.GetType().Name}"),
+            };
+            for (int r = 0; r < batch.Length; r++)
+            {
+                long start = Start(column, r);
+                int length = RowLength(column, r, firstRow);
+                if (length != Cols) throw WrongLength(firstRow + r, length);
+                CopyValues(values, start, destination.AsSpan(r * Cols, Cols), firstRow + r);
+            }
+        });
     }
 
     /// <summary>Length of row r of a list column; a null row is an error naming its row in the file.</summary>
@@ -394,11 +418,14 @@ internal sealed class ArrowColumn : TableColumn
         while (table.NextBatch() is { } batch)
         {
             using (batch)
-                for (int k = 0; k < indices.Length; k++)
+                ReadCells(path, table.nextBatch - 1, () =>
                 {
-                    var array = batch.Column(indices[k]);
-                    for (int i = 0; i < batch.Length; i++) columns[k].Add(Text(array, i, path));
-                }
+                    for (int k = 0; k < indices.Length; k++)
+                    {
+                        var array = batch.Column(indices[k]);
+                        for (int i = 0; i < batch.Length; i++) columns[k].Add(Text(array, i, path));
+                    }
+                });
         }
         return (indices.Select(j => schema.FieldsList[j].Name).ToArray(), columns.Select(c => c.ToArray()).ToList());
     }

@@ -5,7 +5,8 @@ namespace RepDiff.IO;
 
 /// <summary>
 /// Reads embeddings from .csv (comma) or .tsv (tab) text: one sample per line, numeric columns, an
-/// optional header row (detected: a first row with a non-numeric field is a header) and an optional id
+/// optional header row (detected: a first row with a non-numeric field and no decimal number, or pandas' default
+/// column names 0, 1, …, w − 1) and an optional id
 /// column named by the header (a header whose first name is empty, as pandas writes its index, makes
 /// that column the ids). Fields may be double-quoted. Blank lines are skipped.
 /// </summary>
@@ -37,7 +38,7 @@ public static class DelimitedText
             {
                 first = false;
                 width = fields.Count;
-                bool header = fields.Any(f => !TryParse(f, out _));
+                bool header = IsHeader(fields);
                 if (idColumn is not null)
                 {
                     idIndex = header ? fields.IndexOf(idColumn) : -1;
@@ -77,6 +78,34 @@ public static class DelimitedText
         if (rows == 0) throw RepDiffInputException.ForFile(path, "has a header row but no data rows");
         int cols = width - (idIndex >= 0 ? 1 : 0);
         return new RowFile(path, new Matrix(rows, cols, values.ToArray()), checkFinite) { Ids = ids?.ToArray() };
+    }
+
+    /// <summary>
+    /// Whether the first row names the columns: it holds a field that is no number and none that only data holds (a
+    /// number with a decimal point or an exponent: such a row is data with one bad cell, reported as such rather than
+    /// dropped as a header), or it is 0, 1, …, w − 1, the names pandas gives unnamed columns (DataFrame.to_csv(index=False)),
+    /// which read as data would add a row.
+    /// </summary>
+    private static bool IsHeader(List<string> fields)
+    {
+        bool text = false, data = false;
+        foreach (string field in fields)
+        {
+            if (!TryParse(field, out _)) text = true;
+            else if (!IsWholeNumber(field)) data = true;
+        }
+        if (text) return !data;
+        if (fields.Count < 2) return false;
+        for (int j = 0; j < fields.Count; j++)
+            if (fields[j].Trim() != j.ToString(CultureInfo.InvariantCulture)) return false;
+        return true;
+    }
+
+    private static bool IsWholeNumber(string field)
+    {
+        var s = field.AsSpan().Trim();
+        if (s.Length > 0 && s[0] is '+' or '-') s = s[1..];
+        return s.Length > 0 && !s.ContainsAnyExceptInRange('0', '9');
     }
 
     /// <summary>A number as numpy.savetxt and pandas write them, including nan and inf (which validation then reports).</summary>

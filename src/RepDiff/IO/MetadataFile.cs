@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace RepDiff.IO;
 
 /// <summary>
@@ -82,15 +80,15 @@ public static class MetadataFile
 
     private static (string[], List<string?[]>, Func<int, string>) ReadDelimited(string path, char delimiter)
     {
-        using var stream = InputFile.OpenRead(path);
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        // The line cap and memory budget of embedding CSVs: a file without line breaks was read whole into one line (2 GB
+        // for a 200 MB file).
+        using var reader = new TextLines(path, DelimitedText.MaxLineChars, memoryFactor: 4);
         string[]? names = null;
         var rows = new List<List<string>>();
         var lines = new List<int>();
-        int lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        while (reader.Next() is { } line)
         {
-            lineNumber++;
+            int lineNumber = reader.LineNumber;
             if (string.IsNullOrWhiteSpace(line)) continue;
             var fields = DelimitedText.Split(line, delimiter, path, lineNumber);
             if (names is null)

@@ -158,7 +158,14 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
                 double value = Size == 8
                     ? (BigEndian ? BinaryPrimitives.ReadDoubleBigEndian(b) : BinaryPrimitives.ReadDoubleLittleEndian(b))
                     : BigEndian ? ReadBigEndian(b) : ConvertOne(b);
-                return value.ToString("R", CultureInfo.InvariantCulture);
+                // The shortest text that reads back as the stored type, as numpy prints it: float32 0.1 is "0.1", not the
+                // "0.10000000149011612" of its double.
+                return (Kind, Size) switch
+                {
+                    ('f', 2) => ((Half)value).ToString("R", CultureInfo.InvariantCulture),
+                    (_, 8) => value.ToString("R", CultureInfo.InvariantCulture),
+                    _ => ((float)value).ToString("R", CultureInfo.InvariantCulture),
+                };
         }
     }
 

@@ -38,7 +38,7 @@ public static class Npz
         string name = $"{path}[{ArrayName(chosen)}]";
         try
         {
-            using var entryStream = entry.Open();
+            using var entryStream = new Crc32ReadStream(entry.Open());
             var header = Npy.ReadHeader(entryStream, name, entry.Length);
             // Embeddings are dense floats that deflate barely at all: an entry expanding a hundredfold to
             // hundreds of MB is a decompression bomb (or an array better stored uncompressed), refused before inflating it.
@@ -48,7 +48,15 @@ public static class Npz
             // The data stays in memory as bytes, and the caller's rows are converted to float32 from them.
             MemoryBudget.EnsureFits(name, header.DataBytes + header.Count * sizeof(float), $"the {RowFile.ShapeText(header.Shape)} {header.Dtype.Name} array");
             long declared = entry.Length - header.DataOffset;
-            return (name, header, ReadData(entryStream, header.DataBytes, declared == header.DataBytes, name));
+            var data = ReadData(entryStream, header.DataBytes, declared == header.DataBytes, name);
+            // The CRC-32 covers the whole entry, so the whole entry must have been read: numpy writes the array and
+            // nothing after it, and an entry declaring more is refused rather than half checked.
+            if (declared > header.DataBytes)
+                throw RepDiffInputException.ForFile(name, $"the zip entry declares {entry.Length} bytes but its .npy array takes {header.DataOffset + header.DataBytes}");
+            // The zip's checksum is the only thing that tells a flipped bit in stored (or deflated) data from a real value.
+            if (entryStream.Crc != entry.Crc32)
+                throw RepDiffInputException.ForFile(name, $"corrupt .npz entry (its data does not match the zip's CRC-32: {entryStream.Crc:x8}, expected {entry.Crc32:x8})");
+            return (name, header, data);
         }
         catch (InvalidDataException e)
         {
@@ -75,6 +83,39 @@ public static class Npz
             if (filled < buffer.Length)
                 throw RepDiffInputException.ForFile(name, $"truncated data (needs {needed} bytes, the entry holds {filled})");
             Array.Resize(ref buffer, (int)Math.Min(needed, buffer.LongLength * 2));
+        }
+    }
+
+    /// <summary>Passes an entry's bytes on, keeping the CRC-32 of everything read so far.</summary>
+    private sealed class Crc32ReadStream(Stream inner) : Stream
+    {
+        private uint register = 0xFFFFFFFFu;
+
+        public uint Crc => register ^ 0xFFFFFFFFu;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            register = Crc32.Update(register, buffer[..n]);
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
         }
     }
 

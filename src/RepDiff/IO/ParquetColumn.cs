@@ -124,6 +124,8 @@ internal sealed class ParquetColumn : TableColumn
                 inRow = 0;
                 if (row >= rows) throw RepDiffInputException.ForFile(Path, $"row group {chunk} holds more rows than its declared {rows}");
             }
+            else if (row < 0)
+                throw RepDiffInputException.ForFile(Path, $"row group {chunk} column '{leaf.Path}' starts in the middle of a row (its first repetition level is {rep[i]}): the file is corrupt");
             if (def[i] < presentList)
                 throw BadRow(firstRow + row, def[i] == 0 && ListIsNullable ? "is null; every row needs a list of numbers" : "is an empty list; every row needs a list of numbers");
             if (def[i] < maxDef) throw BadRow(firstRow + row, $"has a null at position {inRow}; values must be numbers");

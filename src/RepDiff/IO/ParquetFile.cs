@@ -23,7 +23,12 @@ internal static class ParquetFile
         try
         {
             CheckFooterLength(path, stream);
-            return Run(path, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: false));
+            var reader = Run(path, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: false));
+            // Parquet.Net decodes the schema from the footer on each use of Schema, not when opening: a footer whose types or
+            // children are corrupt fails there, so it is decoded once here, where its failure names the file.
+            try { Run(path, () => Task.FromResult(reader.Schema)); }
+            catch { Close(reader); throw; }
+            return reader;
         }
         catch
         {

@@ -152,8 +152,22 @@ public sealed class RowFile : IRowSource, IDisposable
         int bad = FirstNonFinite(dest);
         if (bad < 0) return;
         int row = first + bad / Cols, col = bad % Cols;
+        if (StoredDouble(row, col) is { } stored && double.IsFinite(stored))
+            throw RepDiffInputException.ForFile(Name, $"row {row} column {col} is {stored.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, beyond the float32 range (±3.4e38)");
         string value = float.IsNaN(dest[bad]) ? "NaN" : dest[bad] > 0 ? "Inf" : "-Inf";
         throw RepDiffInputException.ForFile(Name, $"row {row} column {col} is {value}; values must be finite");
+    }
+
+    /// <summary>
+    /// A float64 element as stored, when the rows come from bytes: a finite 1e39 becomes float32 infinity, which the file
+    /// does not hold, so the error names the stored value.
+    /// </summary>
+    private double? StoredDouble(int row, int col)
+    {
+        if (bytes is null || dtype is not { Kind: 'f', Size: 8 }) return null;
+        long element = fortranOrder ? (long)col * Rows + row : (long)row * Cols + col;
+        var b = bytes.Slice(element * 8, 8);
+        return dtype.BigEndian ? System.Buffers.Binary.BinaryPrimitives.ReadDoubleBigEndian(b) : System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(b);
     }
 
     /// <summary>Index of the first NaN/Inf, or -1. x - x is 0 exactly when x is finite.</summary>

@@ -153,6 +153,9 @@ public static class SampleFiles
         var shape = rows.Shape;
         if (shape.Length is not (3 or 4) || shape.Length == 4 && shape[3] is not (1 or 3 or 4))
             throw RepDiffInputException.ForFile(path, $"pixel arrays must be N×H×W or N×H×W×C with C = 1, 3 or 4, found shape {RowFile.ShapeText(shape)}");
+        // Each image needs a pixel to show: an empty one reached the report's thumbnails as an internal error.
+        if (shape[1] == 0 || shape[2] == 0)
+            throw RepDiffInputException.ForFile(path, $"images of {shape[1]}×{shape[2]} pixels (shape {RowFile.ShapeText(shape)}) have nothing to show");
         if ((long)rows.Rows * rows.Cols > Array.MaxLength)
             throw RepDiffInputException.ForFile(path, $"{(long)rows.Rows * rows.Cols} pixel values are too many to hold in memory; give a manifest of image files instead");
         var pixels = rows.ReadAll().Data;
@@ -175,7 +178,12 @@ public static class SampleFiles
         var order = new int[idsA.Length];
         for (int i = 0; i < idsA.Length; i++)
             if (!rowOfB.TryGetValue(idsA[i], out order[i]))
-                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}); A and B must hold the same samples");
+            {
+                // Ids are compared exactly; one side written with padding or a stray space is the likely cause, so say so.
+                string? spaced = idsB.FirstOrDefault(id => id.Trim() == idsA[i].Trim());
+                string hint = spaced is null ? "" : $"; it has '{NpyDtype.Truncate(spaced)}', which differs only in spaces";
+                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}){hint}; A and B must hold the same samples");
+            }
         if (idsB.Length != idsA.Length)
         {
             var inA = new HashSet<string>(idsA, StringComparer.Ordinal);

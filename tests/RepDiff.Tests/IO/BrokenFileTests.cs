@@ -160,6 +160,9 @@ public class BrokenFileTests
         { "fortran order not a bool", "True or False" },
         { "NaN in row 1", "row 1 column 2 is NaN" },
         { "Inf in row 3", "row 3 column 0 is Inf" },
+        // The file holds 1e39, not infinity: the error said "is Inf".
+        { "float64 1e39 (Inf as float32)", "row 2 column 1 is 1E+39, beyond the float32 range" },
+        { "Fortran big-endian float64 -1e39 (Inf as float32)", "row 2 column 1 is -1E+39, beyond the float32 range" },
         { "zero rows", "zero rows" },
         { "zero columns", "zero columns" },
     };
@@ -187,6 +190,10 @@ public class BrokenFileTests
         "text after the dictionary" => NpyBytes(Dict("<f4", "(4, 3)") + " x", TwelveFloats),
         "fortran order not a bool" => NpyBytes(Dict("<f4", "(4, 3)", "1"), TwelveFloats),
         "NaN in row 1" => NpyBytes(Dict("<f4", "(4, 3)"), Floats(1, 2, 3, 4, 5, float.NaN, 7, 8, float.NaN, 10, 11, 12)),
+        "float64 1e39 (Inf as float32)" => NpyBytes(Dict("<f8", "(3, 2)"), new double[] { 1, 2, 3, 4, 5, 1e39 }.SelectMany(BitConverter.GetBytes).ToArray()),
+        // Column-major: element (2, 1) is the sixth; big-endian bytes.
+        "Fortran big-endian float64 -1e39 (Inf as float32)" => NpyBytes(Dict(">f8", "(3, 2)", "True"),
+            new double[] { 1, 2, 3, 4, 5, -1e39 }.SelectMany(v => BitConverter.GetBytes(v).Reverse()).ToArray()),
         "Inf in row 3" => NpyBytes(Dict("<f4", "(4, 3)"), Floats(1, 2, 3, 4, 5, 6, 7, 8, 9, float.PositiveInfinity, 11, 12)),
         "zero rows" => NpyBytes(Dict("<f4", "(0, 3)"), []),
         "zero columns" => NpyBytes(Dict("<f4", "(4, 0)"), []),
@@ -231,6 +238,9 @@ public class BrokenFileTests
         { "deflated entry whose zip sizes lie", null, "truncated data (needs 153600000 bytes, the entry holds 48)" },
         { "stored entry whose zip sizes lie", null, "corrupt .npz entry" },
         { "NaN in a deflated entry", null, "row 0 column 0 is NaN" },
+        { "stored entry with a flipped bit", null, "does not match the zip's CRC-32" },
+        { "deflated entry whose checksum differs", null, "does not match the zip's CRC-32" },
+        { "entry longer than its array", null, "bytes but its .npy array takes 136" },
     };
 
     private static byte[] BrokenNpzBytes(string name) => name switch
@@ -246,8 +256,28 @@ public class BrokenFileTests
         "deflated entry whose zip sizes lie" => LieAboutSizes(Zip(("emb.npy", NpyBytes(Dict("<f4", "(50000, 768)"), TwelveFloats), true))),
         "stored entry whose zip sizes lie" => LieAboutSizes(Zip(("emb.npy", NpyBytes(Dict("<f4", "(100000000, 768)"), TwelveFloats), false))),
         "NaN in a deflated entry" => Zip(("emb.npy", NpyBytes(Dict("<f4", "(1, 2)"), Floats(float.NaN, 1)), true)),
+        // numpy refuses both ("Bad CRC-32"); without the check each read as a valid file with one value changed.
+        "stored entry with a flipped bit" => FlipLastValueBit(Zip(("emb.npy", GoodNpy, false))),
+        "deflated entry whose checksum differs" => WrongChecksum(Zip(("emb.npy", GoodNpy, true))),
+        "entry longer than its array" => Zip(("emb.npy", [.. NpyBytes(Dict("<f4", "(1, 2)"), Floats(1, 2)), 0, 0, 0, 0], true)),
         _ => throw new ArgumentException(name),
     };
+
+    /// <summary>Flips a bit of the last float of the one stored entry (its bytes lie just before the central directory).</summary>
+    private static byte[] FlipLastValueBit(byte[] zip)
+    {
+        int centralDirectory = zip.AsSpan().IndexOf("PK\x01\x02"u8);
+        zip[centralDirectory - 2] ^= 0x40;
+        return zip;
+    }
+
+    /// <summary>A deflated entry whose data no longer matches the CRC-32 the zip records for it (both copies changed alike).</summary>
+    private static byte[] WrongChecksum(byte[] zip)
+    {
+        foreach (int signature in new[] { zip.AsSpan().IndexOf("PK\x03\x04"u8), zip.AsSpan().IndexOf("PK\x01\x02"u8) })
+            zip[signature + (zip[signature + 2] == 3 ? 14 : 16)] ^= 0x01;
+        return zip;
+    }
 
     /// <summary>Sets the uncompressed (and, for stored entries, compressed) size in every zip header to 2 GB.</summary>
     private static byte[] LieAboutSizes(byte[] zip)
@@ -351,6 +381,9 @@ public class BrokenFileTests
         { "an unterminated quote", "a,b\n\"1,2\n", null, "line 2: unterminated quoted field" },
         { "NaN", "1,2\n3,nan\n", null, "row 1 column 1 is NaN" },
         { "-inf", "1,2\n-inf,4\n", null, "row 1 column 0 is -Inf" },
+        // A first row of numbers with one typo is data with a bad cell, not a header to drop silently.
+        { "a typo in the first row", "0.25,O.5\n1.5,2.5\n", null, "line 1 column 2: 'O.5' is not a number" },
+        { "an empty cell in the first row", "0.25,\n1.5,2.5\n", null, "line 1 column 2: '' is not a number" },
     };
 
     [Theory]

@@ -84,6 +84,21 @@ public class GoldenFileTests
         Assert.Equal([0.5f, 1.5f, 2.5f, 3.5f], rows.ReadAll().Data);
     }
 
+    /// <summary>
+    /// pandas without its index (DataFrame.to_csv(index=False)) names unnamed columns 0, 1, …: a header, not a first row
+    /// of data. Read as data it added a row of 0, 1, 2 to every such file.
+    /// </summary>
+    [Fact]
+    public void PandasDefaultColumnNamesAreAHeader()
+    {
+        string dir = TestData.TempDir();
+        using var rows = Embeddings.OpenRows(WriteText(dir, "pandas.csv", "0,1,2\n0.5,1.5,2.5\n3.5,4.5,5.5\n"));
+        Assert.Equal([0.5f, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f], rows.ReadAll().Data);
+        // Whole numbers that are not that sequence stay data.
+        using var data = Embeddings.OpenRows(WriteText(dir, "counts.csv", "0,2,1\n3,4,5\n"));
+        Assert.Equal(2, data.Rows);
+    }
+
     public static TheoryData<string> LabelFiles() => new(Expected["labels"]!.AsObject().Select(p => p.Key));
 
     [Theory]

@@ -70,5 +70,7 @@ public class MetadataFileTests
         Fails(Write("meta.json", "{}"), ids, "unsupported metadata file type '.json'");
         string parquet = TableWriter.Parquet(Path.Combine(dir, "dup.parquet"), ["a", "b", "a", "c"], [[1f], [2f], [3f], [4f]]);
         Fails(parquet, ids, "id 'a' appears on row 0 and row 2");
+        // A file without line breaks is refused at the line cap of embedding CSVs, not read whole into one string.
+        Fails(Write("oneline.csv", "id," + new string('x', DelimitedText.MaxLineChars)), ids, "line 1 is longer than 8,388,608 characters");
     }
 }

@@ -62,6 +62,30 @@ public class SampleFileTests
         Assert.Equal([0f, 0.2f, 1f, 0.4f, 0f, 0f], images.ImagePixels(0).ToArray());
     }
 
+    /// <summary>Float labels read as numpy prints them: float32 0.1 was the label "0.10000000149011612" in the summary and report.</summary>
+    [Fact]
+    public void FloatLabelsReadAsTheirStoredType()
+    {
+        string dir = TestData.TempDir();
+        string f4 = Path.Combine(dir, "f4.npy"), f2 = Path.Combine(dir, "f2.npy"), f8 = Path.Combine(dir, "f8.npy");
+        Npy.Write(f4, [0.1f, 0.2f, float.NaN, 3f]);
+        AtomicFile.Write(f2, s => Npy.WriteRaw(s, "<f2", [2], System.Runtime.InteropServices.MemoryMarshal.AsBytes<Half>([(Half)0.1f, (Half)2.5f])));
+        Npy.Write(f8, [0.1, 1e300]);
+        Assert.Equal(["0.1", "0.2", "NaN", "3"], SampleFiles.LoadStrings(f4));
+        Assert.Equal(["0.1", "2.5"], SampleFiles.LoadStrings(f2));
+        Assert.Equal(["0.1", "1E+300"], SampleFiles.LoadStrings(f8));
+    }
+
+    /// <summary>An image of no pixels passed loading and failed drawing the report's thumbnails, after every method had run.</summary>
+    [Fact]
+    public void PixelArraysOfEmptyImagesAreRefused()
+    {
+        string path = Path.Combine(TestData.TempDir(), "empty.npy");
+        AtomicFile.Write(path, s => Npy.WriteRaw(s, "<f4", [3, 0, 8], []));
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(path));
+        Assert.Equal($"{path}: images of 0×8 pixels (shape (3, 0, 8)) have nothing to show", e.Message);
+    }
+
     [Fact]
     public void PixelArraysMustBeImageShaped()
     {
@@ -153,5 +177,8 @@ public class SampleFileTests
         Assert.Contains("has id 'w' that A does not", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", ["y", "y"], "B"));
         Assert.Contains("id 'y' appears twice", e.Message);
+        // Ids that differ only in surrounding spaces are named as such.
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", [" y", "x "], "B"));
+        Assert.Equal("B: has no row with id 'x' (row 0 of A); it has 'x ', which differs only in spaces; A and B must hold the same samples", e.Message);
     }
 }

@@ -159,6 +159,47 @@ public class TableFileTests
     }
 
     /// <summary>
+    /// Every byte of a small table flipped: each copy reads, as embeddings with ids and as metadata, or is one line naming
+    /// the file. Apache.Arrow's accessors threw ArgumentOutOfRange or IndexOutOfRange for a batch whose lengths or offsets
+    /// outran its buffers, Parquet.Net's schema decoding threw for corrupt footer types, and a first repetition level other
+    /// than 0 indexed row −1: all internal errors.
+    /// </summary>
+    [Theory]
+    [InlineData("t.parquet", null)]
+    [InlineData("t.arrow", ListKind.List)]
+    [InlineData("t.arrows", ListKind.LargeList)]
+    [InlineData("t.feather", ListKind.FixedSize)]
+    public void FlippedBytesOfTablesAreAnInputErrorOrStillValid(string name, ListKind? kind)
+    {
+        string dir = TestData.TempDir();
+        var rows = Rows(6, 3);
+        string good = kind is { } k
+            ? Arrow(Path.Combine(dir, name), [0, 1, 2, 3, 4, 5], rows, k, FloatType.Default, batchRows: 3, stream: name.EndsWith(".arrows"),
+                compression: name.EndsWith(".feather") ? CompressionCodecType.Lz4Frame : null)
+            : TableWriter.Parquet(Path.Combine(dir, name), TextIds(6), rows, groupRows: 3);
+        byte[] bytes = File.ReadAllBytes(good);
+        var failures = new List<string>();
+        foreach (byte mask in new byte[] { 0xFF, 0x01 })
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                var copy = (byte[])bytes.Clone();
+                copy[i] ^= mask;
+                string path = Path.Combine(dir, $"flip{i}x{mask}{Path.GetExtension(name)}");
+                File.WriteAllBytes(path, copy);
+                foreach (var read in new Action[]
+                {
+                    () => { using var file = Embeddings.Open(path, null, "id", validate: true); file.ReadAll(); },
+                    () => MetadataFile.Load(path, 6, null),
+                })
+                    try { read(); }
+                    catch (RepDiffInputException e) when (e.Message.StartsWith(path) && !e.Message.Contains('\n')) { }
+                    catch (Exception e) { failures.Add($"byte {i} ^ {mask:x2}: {e.GetType().Name}: {e.Message}"); }
+                File.Delete(path);
+            }
+        Assert.True(failures.Count == 0, $"{failures.Count} flips of {name} failed, e.g. {string.Join("; ", failures.Take(3))}");
+    }
+
+    /// <summary>
     /// Lengths the libraries allocate by are checked against the file first: a fake Parquet or Arrow file whose
     /// footer or first message declares 2^31 − 1 bytes is one line naming the file and the length (it was
     /// "out of memory" without a name), and an Arrow body declared far beyond the file is refused before

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using RepDiff.IO;
 using RepDiff.Report;
 
 namespace RepDiff.Tests.Report;
