@@ -27,7 +27,12 @@ public static class Npy
     {
         if (available < 0 && stream.CanSeek) available = stream.Length - stream.Position;
         Span<byte> pre = stackalloc byte[12];
-        if (InputFile.ReadFully(stream, pre[..8]) < 8 || !pre[..6].SequenceEqual(Magic))
+        int start = InputFile.ReadFully(stream, pre[..8]);
+        if (start == 0) throw RepDiffInputException.ForFile(name, "empty file (no .npy header)");
+        // A prefix of the magic is a .npy file cut short, not some other kind of file.
+        if (start < 8 && pre[..Math.Min(start, 6)].SequenceEqual(Magic.AsSpan(0, Math.Min(start, 6))))
+            throw RepDiffInputException.ForFile(name, $"truncated .npy header (the file ends after {start} bytes)");
+        if (start < 8 || !pre[..6].SequenceEqual(Magic))
             throw RepDiffInputException.ForFile(name, "not a .npy file (wrong magic bytes)");
         byte major = pre[6];
         if (major is < 1 or > 3 || pre[7] != 0)

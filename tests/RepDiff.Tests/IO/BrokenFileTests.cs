@@ -139,6 +139,9 @@ public class BrokenFileTests
     public static TheoryData<string, string> BrokenNpy() => new()
     {
         { "wrong magic", "not a .npy file" },
+        { "empty file", "empty file" },
+        { "cut inside the magic", "truncated .npy header (the file ends after 3 bytes)" },
+        { "other short file", "not a .npy file" },
         { "version 4", "unsupported .npy format version 4" },
         { "shape claims more rows than the data holds", "truncated" },
         { "shape claims a million by 768", "truncated" },
@@ -170,6 +173,9 @@ public class BrokenFileTests
     private static byte[] BrokenNpyBytes(string name) => name switch
     {
         "wrong magic" => [.. "\x93NUMPX"u8, 1, 0, 0, 0],
+        "empty file" => [],
+        "cut inside the magic" => [0x93, (byte)'N', (byte)'U'],
+        "other short file" => [.. "abc"u8],
         "version 4" => NpyBytes(Dict("<f4", "(4, 3)"), TwelveFloats) is var b ? [.. b[..6], 4, .. b[7..]] : [],
         "shape claims more rows than the data holds" => NpyBytes(Dict("<f4", "(5, 3)"), TwelveFloats),
         "shape claims a million by 768" => NpyBytes(Dict("<f4", "(1000000, 768)"), TwelveFloats),
