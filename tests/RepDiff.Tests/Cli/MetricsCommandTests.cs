@@ -27,4 +27,29 @@ public class MetricsCommandTests
         Run("metrics", a, b, "--labels", labels, "--out", Path.Combine(dir, "out")).AssertBadInput("error: --folds: 5 folds need at least 5 samples");
         Assert.Equal(0, Run("metrics", a, b, "--labels", labels, "--folds", "3", "--out", Path.Combine(dir, "out")).Code);
     }
+
+    /// <summary>
+    /// A representation whose rows are all the same: every CKA and mutual k-NN is undefined, which results.json says with
+    /// null and a note, and the table with "undefined" (it used to report CKA 0, and mutual k-NN the overlap of tie-breaks).
+    /// </summary>
+    [Fact]
+    public void SimilarityToAConstantRepresentationIsUndefined()
+    {
+        var (a, _, _) = SmallPair(dir);
+        string constant = Path.Combine(dir, "constant.npy");
+        var rows = new Matrix(60, 3);
+        Array.Fill(rows.Data, 2f);
+        RepDiff.IO.Npy.Write(constant, rows);
+        string outDir = Path.Combine(dir, "out");
+        var outcome = Run("metrics", a, constant, "--out", outDir);
+        Assert.Equal(0, outcome.Code);
+        var metrics = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["metrics"]!.AsObject();
+        foreach (string key in new[] { "linear_cka", "debiased_linear_cka", "rbf_cka", "mutual_knn" })
+        {
+            Assert.True(metrics.ContainsKey(key) && metrics[key] is null, $"{key} is {metrics[key]}, not null");
+            Assert.Equal("undefined: every row of constant.npy is the same, so it has no variance", metrics[key + "_note"]!.GetValue<string>());
+        }
+        Assert.Contains("linear CKA           │ undefined", outcome.Stdout);
+        Assert.DoesNotContain("0.0000", outcome.Stdout);
+    }
 }
