@@ -153,6 +153,14 @@ public sealed class RowFile : IRowSource, IDisposable
         if (bad < 0) return;
         int row = first + bad / Cols, col = bad % Cols;
         string value = float.IsNaN(dest[bad]) ? "NaN" : dest[bad] > 0 ? "Inf" : "-Inf";
+        // A finite float64 beyond float32's range becomes ±Inf on conversion: name the value the file holds, not "Inf".
+        if (bytes is not null && values is null && table is null && dtype.Size > 4 && !float.IsNaN(dest[bad]))
+        {
+            long element = fortranOrder && Cols > 1 ? (long)col * Rows + row : (long)row * Cols + col;
+            string held = dtype.FormatElement(bytes.Slice(element * dtype.Size, dtype.Size));
+            if (double.TryParse(held, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double x) && double.IsFinite(x))
+                throw RepDiffInputException.ForFile(Name, $"row {row} column {col} is {held}, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
+        }
         throw RepDiffInputException.ForFile(Name, $"row {row} column {col} is {value}; values must be finite");
     }
 
