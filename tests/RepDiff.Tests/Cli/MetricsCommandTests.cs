@@ -18,6 +18,19 @@ public class MetricsCommandTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>Every sample its own label: no held-out label was ever trained on, so the probe's accuracy was 0 by construction.</summary>
+    [Fact]
+    public void LabelsOfOneSampleEachNameLabels()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string labels = Path.Combine(dir, "unique.txt");
+        File.WriteAllLines(labels, Enumerable.Range(0, 60).Select(i => $"s{i}"));
+        string outDir = Path.Combine(dir, "out");
+        Run("metrics", a, b, "--labels", labels, "--out", outDir).AssertBadInput("error: --labels: every sample has a label of its own (60 labels for 60 samples)");
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(0, Run("metrics", a, b, "--labels", labels, "--probes", "false", "--out", outDir).Code);
+    }
+
     [Fact]
     public void FewerSamplesThanFoldsNameFolds()
     {
