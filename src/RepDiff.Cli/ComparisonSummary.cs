@@ -27,8 +27,12 @@ internal static class ComparisonSummary
                 table.AddRow([.. cells]);
             }
         Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", table);
-        var context = string.Join(", ", comparison.Context.Where(kv => !kv.Key.EndsWith("_samples")).Select(kv => $"{kv.Key} {kv.Value!.GetValue<double>():F3}"));
+        // An undefined score reads "undefined" and its note follows on its own line.
+        var context = string.Join(", ", comparison.Context.Where(kv => !kv.Key.EndsWith("_samples") && !kv.Key.EndsWith("_note"))
+            .Select(kv => kv.Value is null ? $"{kv.Key} undefined" : $"{kv.Key} {kv.Value.GetValue<double>():F3}"));
         Cli.Out.WriteLine($"context: {context}");
+        foreach (var (key, value) in comparison.Context)
+            if (key.EndsWith("_note") && value is not null) Cli.Out.WriteLine(Terminal.Clean($"{key[..^"_note".Length]}: {value.GetValue<string>()}"));
         if (Finding(model) is { } finding) Cli.Out.WriteLine(Terminal.Clean($"finding: {finding}"));
     }
 

@@ -54,8 +54,10 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
         var table = new Table().AddColumn("property").AddColumn("value");
         table.AddRow("shape", $"({string.Join(", ", Shape)})");
         table.AddRow("dtype", Dtype);
-        table.AddRow("mean", Mean.ToString("G6"));
-        table.AddRow("mean row norm", MeanRowNorm.ToString("G6"));
+        // A file without a finite value has no mean: said in words, as results.json says null, never "NaN".
+        static string Figure(double x) => double.IsFinite(x) ? x.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "none (no finite value)";
+        table.AddRow("mean", Figure(Mean));
+        table.AddRow("mean row norm", Figure(MeanRowNorm));
         table.AddRow("NaN", Nan.ToString());
         table.AddRow("Inf", Inf.ToString());
         return table;

@@ -41,15 +41,17 @@ internal static class MetricsCommand
     {
         var table = new Table().AddColumns("measure", "value", "note");
         var m = result.Metrics;
-        string Value(string key) => m[key] is { } v ? v.GetValue<double>().ToString("F4", CultureInfo.InvariantCulture) : "n/a";
+        string Value(string key) => m[key] is { } v ? v.GetValue<double>().ToString("F4", CultureInfo.InvariantCulture) : "undefined";
         string Count(string key) => m[key]!.GetValue<int>().ToString("N0", CultureInfo.InvariantCulture);
-        table.AddRow("linear CKA", Value("linear_cka"), "all samples");
-        table.AddRow("debiased linear CKA", Value("debiased_linear_cka"), "all samples");
-        table.AddRow("RBF CKA", Value("rbf_cka"), $"median bandwidth, {Count("rbf_cka_samples")} samples");
+        // An undefined score's note says why in place of how it was measured.
+        string Note(string key, string measured) => Markup.Escape(Terminal.Clean(m[ContextMetrics.NoteKey(key)]?.GetValue<string>() ?? measured));
+        table.AddRow("linear CKA", Value("linear_cka"), Note("linear_cka", "all samples"));
+        table.AddRow("debiased linear CKA", Value("debiased_linear_cka"), Note("debiased_linear_cka", "all samples"));
+        table.AddRow("RBF CKA", Value("rbf_cka"), Note("rbf_cka", $"median bandwidth, {Count("rbf_cka_samples")} samples"));
         // Beside its chance level, the overlap random neighbours would share, as the report gives it.
         int k = m["mutual_knn_k"]!.GetValue<int>(), knnSamples = m["mutual_knn_samples"]!.GetValue<int>();
         table.AddRow($"mutual k-NN (k = {k})", Value("mutual_knn"),
-            string.Create(CultureInfo.InvariantCulture, $"{knnSamples:N0} samples; random neighbours {MutualKnn.Chance(k, knnSamples):F4}"));
+            Note("mutual_knn", string.Create(CultureInfo.InvariantCulture, $"{knnSamples:N0} samples; random neighbours {MutualKnn.Chance(k, knnSamples):F4}")));
         if (m.ContainsKey("probe_accuracy_a"))
         {
             string chance = $"{Count("probe_samples")} samples, majority class {Value("probe_majority_rate")}";

@@ -141,9 +141,16 @@ public static partial class HtmlReport
         {
             h.Append("<div class=\"context\"><span class=\"ctx-title\">How similar overall</span>");
             foreach (var (key, value) in model.Context)
-                if (!key.EndsWith("_samples", StringComparison.Ordinal) && value is JsonValue v && v.TryGetValue(out double x))
+            {
+                if (key.EndsWith("_samples", StringComparison.Ordinal) || key.EndsWith("_note", StringComparison.Ordinal)) continue;
+                if (value is JsonValue v && v.TryGetValue(out double x))
                     h.Append("<span class=\"chip\" title=\"").Append(E(ContextHelp(key))).Append("\">").Append(E(ContextName(key, model.Context)))
                         .Append(Inv, $" <b>{x:F3}</b>").Append(key == "mutual_knn" ? KnnChance(model) : "").Append("</span>");
+                // An undefined score (null) says so, with why beside it, rather than vanishing or reading 0.
+                else if (value is null && model.Context[Metrics.ContextMetrics.NoteKey(key)]?.GetValue<string>() is { } note)
+                    h.Append("<span class=\"chip\" title=\"").Append(E(ContextHelp(key))).Append("\">").Append(E(ContextName(key, model.Context)))
+                        .Append(" <b>undefined</b> <small class=\"chance\">").Append(E(note.StartsWith("undefined: ", StringComparison.Ordinal) ? note["undefined: ".Length..] : note)).Append("</small></span>");
+            }
             h.Append("<span class=\"ctx-note\">One-number scores say how much the models agree overall; the concepts below say where they differ.</span></div>");
         }
         return h.Append("</header>").ToString();

@@ -26,7 +26,7 @@ public static class IndexPage
             var means = BsrRow.From(c.Explanations).Where(r => r.Direction == "mean")
                 .Select(r => HtmlReport.E(r.Method) + string.Create(CultureInfo.InvariantCulture, $" {r.Silb:F3}") + HtmlReport.ChanceNote(r.SilbChance));
             html.Append("<p>").Append(HtmlReport.E(entry.Description)).Append("</p><p class=\"nums\">")
-                .Append(HtmlReport.E(string.Create(CultureInfo.InvariantCulture, $"n = {c.Pair.N} · linear CKA {c.Context["linear_cka"]?.GetValue<double>():F3} · ")))
+                .Append(HtmlReport.E(string.Create(CultureInfo.InvariantCulture, $"n = {c.Pair.N} · linear CKA {(c.Context["linear_cka"] is { } cka ? cka.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture) : "undefined")} · ")))
                 .Append("mean BSR (chance in small type): ").Append(string.Join(", ", means)).Append("</p></a>");
         }
         return html.Append("</main></body></html>").ToString();

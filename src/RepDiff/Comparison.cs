@@ -146,20 +146,28 @@ public sealed class Comparison
     public static JsonObject ContextMetrics(RepresentationPair pair)
     {
         var context = new JsonObject();
+        // Undefined (null and a note), not 0, when a representation has every row the same: see ConstantRows.
         if (!pair.InMemory && pair.N > StreamedCkaMaxSamples)
         {
             var rows = EvenlySpaced(pair.N, StreamedCkaMaxSamples);
-            context["linear_cka"] = Cka.Linear(pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
+            var (a, b) = (pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
+            Metrics.ContextMetrics.Put(context, "linear_cka", Cka.Linear(a, b), ConstantRows.Why(a, b, pair.NameA, pair.NameB));
             context["linear_cka_samples"] = rows.Length;
         }
-        else context["linear_cka"] = Cka.Linear(pair.A, pair.B);
+        else Metrics.ContextMetrics.Put(context, "linear_cka", Cka.Linear(pair.A, pair.B), ConstantRows.Why(pair.A, pair.B, pair.NameA, pair.NameB));
         if (pair.N > MutualKnnMaxSamples)
         {
             var rows = EvenlySpaced(pair.N, MutualKnnMaxSamples);
-            context["mutual_knn"] = MutualKnn.Alignment(pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
+            var (a, b) = (pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
+            string? tied = ConstantRows.Why(a, b, pair.NameA, pair.NameB);
+            Metrics.ContextMetrics.Put(context, "mutual_knn", tied is null ? MutualKnn.Alignment(a, b) : null, tied);
             context["mutual_knn_samples"] = MutualKnnMaxSamples;
         }
-        else if (pair.N > 10) context["mutual_knn"] = MutualKnn.Alignment(pair.A, pair.B);
+        else if (pair.N > 10)
+        {
+            string? tied = ConstantRows.Why(pair.A, pair.B, pair.NameA, pair.NameB);
+            Metrics.ContextMetrics.Put(context, "mutual_knn", tied is null ? MutualKnn.Alignment(pair.A, pair.B) : null, tied);
+        }
         return context;
     }
 

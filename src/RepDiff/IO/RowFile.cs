@@ -153,7 +153,7 @@ public sealed class RowFile : IRowSource, IDisposable
         if (bad < 0) return;
         int row = first + bad / Cols, col = bad % Cols;
         if (StoredDouble(row, col) is { } stored && double.IsFinite(stored))
-            throw RepDiffInputException.ForFile(Name, $"row {row} column {col} is {stored.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, beyond the float32 range (±3.4e38)");
+            throw RepDiffInputException.ForFile(Name, $"row {row} column {col} is {stored.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
         string value = float.IsNaN(dest[bad]) ? "NaN" : dest[bad] > 0 ? "Inf" : "-Inf";
         throw RepDiffInputException.ForFile(Name, $"row {row} column {col} is {value}; values must be finite");
     }

@@ -13,21 +13,24 @@ public static class Cka
     /// <summary>
     /// Linear CKA = ‖AᶜᵀBᶜ‖²_F / (‖AᶜᵀAᶜ‖_F ‖BᶜᵀBᶜ‖_F), Aᶜ, Bᶜ column-centered. Computed through the
     /// d×d cross-covariances, so it scales to any n, or through the n×n Gram matrices when they are smaller
-    /// (more dimensions than samples). In [0, 1].
+    /// (more dimensions than samples). In [0, 1]; null when a representation has no variance (every row the same,
+    /// <see cref="ConstantRows"/>): its centred kernel is zero and CKA is 0/0, undefined rather than 0.
     /// </summary>
-    public static double Linear(Matrix a, Matrix b)
+    public static double? Linear(Matrix a, Matrix b)
     {
         var s = Sums.Of(a, b);
-        double denominator = Math.Sqrt(s.NormAA * s.NormBB);
-        return denominator == 0 ? 0 : Math.Clamp(s.NormAB / denominator, 0, 1);
+        double denominator = Math.Sqrt(s.NormAA) * Math.Sqrt(s.NormBB);
+        return denominator == 0 ? null : Math.Clamp(s.NormAB / denominator, 0, 1);
     }
 
     /// <summary>
     /// Debiased linear CKA: the unbiased HSIC estimator of Song et al. (2012) in place of the biased one,
     /// through the same d×d route (Kornblith's feature-space formula). Close to 0 for unrelated
-    /// representations even when n is small relative to d; the estimator can fall slightly below 0.
+    /// representations even when n is small relative to d; the estimator can fall slightly below 0. Null when the
+    /// estimate of a representation's HSIC with itself is not positive: 0 for one without variance, below 0 when a few
+    /// rows dominate so much that the estimator's terms cancel beyond float32 precision; a ratio of those means nothing.
     /// </summary>
-    public static double LinearDebiased(Matrix a, Matrix b)
+    public static double? LinearDebiased(Matrix a, Matrix b)
     {
         int n = a.Rows;
         if (n < 4) throw new RepDiffInputException($"debiased CKA needs at least 4 samples, found {n}");
@@ -35,8 +38,7 @@ public static class Cka
         double hab = DebiasedHsic(s.NormAB, s.RowNormsA, s.RowNormsB, n);
         double haa = DebiasedHsic(s.NormAA, s.RowNormsA, s.RowNormsA, n);
         double hbb = DebiasedHsic(s.NormBB, s.RowNormsB, s.RowNormsB, n);
-        double denominator = Math.Sqrt(haa * hbb);
-        return denominator > 0 ? hab / denominator : 0;
+        return haa > 0 && hbb > 0 ? hab / (Math.Sqrt(haa) * Math.Sqrt(hbb)) : null;
     }
 
     /// <summary>
@@ -65,9 +67,9 @@ public static class Cka
     /// CKA with Gaussian kernels K(i,j) = exp(−‖x_i − x_j‖² / (2σ²)), σ² = the median squared distance
     /// between distinct samples (per representation). Needs n×n: above maxSamples it uses a seeded random
     /// subset of that many samples (<paramref name="usedSamples"/> says how many were used). Pairs of duplicate rows
-    /// (squared distance 0) do not enter the median.
+    /// (squared distance 0) do not enter the median. Null when a representation has every row the same (as <see cref="Linear"/>).
     /// </summary>
-    public static double Rbf(Matrix a, Matrix b, out int usedSamples, int maxSamples = DefaultRbfMaxSamples, int seed = 0)
+    public static double? Rbf(Matrix a, Matrix b, out int usedSamples, int maxSamples = DefaultRbfMaxSamples, int seed = 0)
     {
         if (a.Rows != b.Rows) throw new ArgumentException("A and B must have the same rows");
         if (a.Rows < 2) throw new RepDiffInputException("RBF CKA needs at least 2 samples");
@@ -83,8 +85,8 @@ public static class Cka
         var ka = CenteredRbfGram(a);
         var kb = CenteredRbfGram(b);
         double ab = Dot(ka, kb), aa = Dot(ka, ka), bb = Dot(kb, kb);
-        double denominator = Math.Sqrt(aa * bb);
-        return denominator == 0 ? 0 : Math.Clamp(ab / denominator, 0, 1);
+        double denominator = Math.Sqrt(aa) * Math.Sqrt(bb);
+        return denominator == 0 ? null : Math.Clamp(ab / denominator, 0, 1);
     }
 
     /// <summary>HKH for the Gaussian kernel with median bandwidth; double precision because the centering subtracts large sums.</summary>

@@ -25,6 +25,9 @@ public static class ContextMetrics
         {
             if (given.Codes.Distinct().Count() < 2)
                 throw new RepDiffInputException($"--labels: every sample has the same label ('{RepDiff.IO.NpyDtype.Truncate(given.Names[given.Codes[0]])}'); the linear probe needs at least two");
+            // Out of fold, a label no training fold holds cannot be predicted: with every label unique the accuracy is 0 by construction.
+            if (given.Codes.Distinct().Count() == given.Codes.Length)
+                throw new RepDiffInputException($"--labels: every sample has a label of its own ({given.Codes.Length} labels for {given.Codes.Length} samples); the linear probe needs labels that several samples share (or give --probes false)");
             int probed = Math.Min(pair.N, options.ProbeMaxSamples);
             if (options.Folds > probed)
                 throw new InvalidOptionException(nameof(options.Folds), $"{options.Folds} folds need at least {options.Folds} samples, and the linear probe has {probed}");
@@ -40,18 +43,22 @@ public static class ContextMetrics
                 ["rbf_max_samples"] = options.RbfMaxSamples, ["rbf_bandwidth"] = "median squared distance",
             },
         };
+        // Undefined, not 0, when a representation has every row the same: CKA is 0/0 and its neighbours are all ties.
+        string? constant = ConstantRows.Why(pair.A, pair.B, pair.NameA, pair.NameB);
         Time(e, "linear_cka", () =>
         {
             progress.Report("linear CKA", 0);
-            e.Metrics["linear_cka"] = Cka.Linear(pair.A, pair.B);
+            Put(e.Metrics, "linear_cka", Cka.Linear(pair.A, pair.B), constant);
             progress.Report("linear CKA", 0.5);
-            e.Metrics["debiased_linear_cka"] = pair.N >= 4 ? Cka.LinearDebiased(pair.A, pair.B) : null;
+            if (pair.N < 4) Put(e.Metrics, "debiased_linear_cka", null, "it needs at least 4 samples");
+            else Put(e.Metrics, "debiased_linear_cka", Cka.LinearDebiased(pair.A, pair.B),
+                constant ?? "the unbiased HSIC estimate of a representation with itself is not positive (a few rows so much larger than the rest that its terms cancel beyond float32 precision)");
             progress.Report("linear CKA", 1);
         });
         Time(e, "rbf_cka", () =>
         {
             progress.Report("RBF CKA", 0);
-            e.Metrics["rbf_cka"] = Cka.Rbf(pair.A, pair.B, out int used, options.RbfMaxSamples, seed);
+            Put(e.Metrics, "rbf_cka", Cka.Rbf(pair.A, pair.B, out int used, options.RbfMaxSamples, seed), constant ?? "the sampled rows of one representation are all the same");
             e.Metrics["rbf_cka_samples"] = used;
             progress.Report("RBF CKA", 1);
         });
@@ -61,7 +68,8 @@ public static class ContextMetrics
             var rows = Sampling.Uniform(pair.N, options.KnnMaxSamples, seed);
             var (a, b) = rows.Length == pair.N ? (pair.A, pair.B) : (pair.A.SelectRows(rows), pair.B.SelectRows(rows));
             int k = Math.Min(options.Neighbours, rows.Length - 1);
-            e.Metrics["mutual_knn"] = MutualKnn.Alignment(a, b, k);
+            string? tied = ConstantRows.Why(a, b, pair.NameA, pair.NameB);
+            Put(e.Metrics, "mutual_knn", tied is null ? MutualKnn.Alignment(a, b, k) : null, tied);
             e.Metrics["mutual_knn_k"] = k;
             e.Metrics["mutual_knn_samples"] = rows.Length;
             progress.Report("mutual k-NN", 1);
@@ -92,6 +100,19 @@ public static class ContextMetrics
         e.Timings["total"] = total.Elapsed.TotalSeconds;
         return e;
     }
+
+    /// <summary>
+    /// A similarity score under its key, or, when it is undefined, JSON null there and why under "&lt;key&gt;_note"
+    /// ("undefined: every row of a.npy is the same, so it has no variance"), which the summaries and the report show.
+    /// </summary>
+    public static void Put(JsonObject target, string key, double? value, string? whyUndefined)
+    {
+        target[key] = value;
+        if (value is null) target[NoteKey(key)] = $"undefined: {whyUndefined ?? "not measurable on these inputs"}";
+    }
+
+    /// <summary>Where <see cref="Put"/> says why the score under key is undefined.</summary>
+    public static string NoteKey(string key) => key + "_note";
 
     private static void Time(Explanation e, string stage, Action work)
     {

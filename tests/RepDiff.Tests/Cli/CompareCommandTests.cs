@@ -67,6 +67,34 @@ public class CompareCommandTests
         Assert.Contains($"finding: {method}: ", stdout);
     }
 
+    /// <summary>
+    /// Against a representation whose rows are all the same, the context's CKA and mutual k-NN are undefined: results.json
+    /// holds null and a note, the terminal and the report say "undefined" (CKA used to read 0, a similarity it does not have).
+    /// </summary>
+    [Fact]
+    public void ContextAgainstAConstantRepresentationIsUndefined()
+    {
+        string dir = TestData.TempDir();
+        var (a, _, _, _, n) = WriteInputs(dir);
+        string constant = Path.Combine(dir, "constant.npy");
+        var rows = new Matrix(n, 4);
+        Array.Fill(rows.Data, -1.5f);
+        Npy.Write(constant, rows);
+        string outDir = Path.Combine(dir, "out");
+        var (code, stdout, stderr) = Run("compare", a, constant, "--methods", "kmeans", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        var context = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["context"]!.AsObject();
+        foreach (string key in new[] { "linear_cka", "mutual_knn" })
+        {
+            Assert.True(context.ContainsKey(key) && context[key] is null, $"{key} is {context[key]}, not null");
+            Assert.Equal("undefined: every row of constant.npy is the same, so it has no variance", context[key + "_note"]!.GetValue<string>());
+        }
+        Assert.Contains("context: linear_cka undefined, mutual_knn undefined", stdout);
+        string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains("linear CKA <b>undefined</b>", html);
+        Assert.Contains("every row of constant.npy is the same", html);
+    }
+
     [Fact]
     public void UnknownMethodIsBadInput()
     {

@@ -62,6 +62,18 @@ public class InspectCommandTests
         Assert.Contains("5.10455", output);
     }
 
+    /// <summary>A float64 file whose every value is beyond float32 (±Inf once read) has no mean: the table said "NaN".</summary>
+    [Fact]
+    public void AFileWithoutAFiniteValueHasNoMeanInsteadOfNaN()
+    {
+        string path = Path.Combine(TestData.TempDir(), "huge64.npy");
+        RepDiff.IO.Npy.Write(path, new[] { 1e300, -1e300, 2e300, -2e300 }, 2, 2);
+        var (code, output, error) = Run("inspect", path);
+        Assert.Equal((0, ""), (code, error));
+        Assert.DoesNotMatch(@"mean( row norm)?\s+│\s+NaN", output);
+        Assert.Contains("none (no finite value)", output);
+    }
+
     [Fact]
     public void ALongPathIsPrintedWholeAboveTheTable()
     {

@@ -18,6 +18,19 @@ public class MetricsCommandTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>Every sample its own label: no held-out label was ever trained on, so the probe's accuracy was 0 by construction.</summary>
+    [Fact]
+    public void LabelsOfOneSampleEachNameLabels()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string labels = Path.Combine(dir, "unique.txt");
+        File.WriteAllLines(labels, Enumerable.Range(0, 60).Select(i => $"s{i}"));
+        string outDir = Path.Combine(dir, "out");
+        Run("metrics", a, b, "--labels", labels, "--out", outDir).AssertBadInput("error: --labels: every sample has a label of its own (60 labels for 60 samples)");
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(0, Run("metrics", a, b, "--labels", labels, "--probes", "false", "--out", outDir).Code);
+    }
+
     [Fact]
     public void FewerSamplesThanFoldsNameFolds()
     {
@@ -26,5 +39,30 @@ public class MetricsCommandTests
         File.WriteAllText(labels, "x\ny\nx\n");
         Run("metrics", a, b, "--labels", labels, "--out", Path.Combine(dir, "out")).AssertBadInput("error: --folds: 5 folds need at least 5 samples");
         Assert.Equal(0, Run("metrics", a, b, "--labels", labels, "--folds", "3", "--out", Path.Combine(dir, "out")).Code);
+    }
+
+    /// <summary>
+    /// A representation whose rows are all the same: every CKA and mutual k-NN is undefined, which results.json says with
+    /// null and a note, and the table with "undefined" (it used to report CKA 0, and mutual k-NN the overlap of tie-breaks).
+    /// </summary>
+    [Fact]
+    public void SimilarityToAConstantRepresentationIsUndefined()
+    {
+        var (a, _, _) = SmallPair(dir);
+        string constant = Path.Combine(dir, "constant.npy");
+        var rows = new Matrix(60, 3);
+        Array.Fill(rows.Data, 2f);
+        RepDiff.IO.Npy.Write(constant, rows);
+        string outDir = Path.Combine(dir, "out");
+        var outcome = Run("metrics", a, constant, "--out", outDir);
+        Assert.Equal(0, outcome.Code);
+        var metrics = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["metrics"]!.AsObject();
+        foreach (string key in new[] { "linear_cka", "debiased_linear_cka", "rbf_cka", "mutual_knn" })
+        {
+            Assert.True(metrics.ContainsKey(key) && metrics[key] is null, $"{key} is {metrics[key]}, not null");
+            Assert.Equal("undefined: every row of constant.npy is the same, so it has no variance", metrics[key + "_note"]!.GetValue<string>());
+        }
+        Assert.Contains("linear CKA           │ undefined", outcome.Stdout);
+        Assert.DoesNotContain("0.0000", outcome.Stdout);
     }
 }

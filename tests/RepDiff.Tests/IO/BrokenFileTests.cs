@@ -134,6 +134,8 @@ public class BrokenFileTests
 
     private static byte[] Floats(params float[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
 
+    private static byte[] Doubles(params double[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+
     private static readonly byte[] TwelveFloats = Floats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
 
     public static TheoryData<string, string> BrokenNpy() => new()
@@ -163,9 +165,12 @@ public class BrokenFileTests
         { "fortran order not a bool", "True or False" },
         { "NaN in row 1", "row 1 column 2 is NaN" },
         { "Inf in row 3", "row 3 column 0 is Inf" },
-        // The file holds 1e39, not infinity: the error said "is Inf".
+        // A finite float64 beyond float32 is named as the file holds it (it used to read "is Inf; values must be finite").
         { "float64 1e39 (Inf as float32)", "row 2 column 1 is 1E+39, beyond the float32 range" },
         { "Fortran big-endian float64 -1e39 (Inf as float32)", "row 2 column 1 is -1E+39, beyond the float32 range" },
+        { "float64 beyond float32 in row 2", "row 2 column 1 is 1E+300, beyond the float32 range" },
+        { "float64 beyond float32, Fortran order", "row 1 column 0 is -5E+39, beyond the float32 range" },
+        { "float64 Inf", "row 0 column 1 is Inf; values must be finite" },
         { "zero rows", "zero rows" },
         { "zero columns", "zero columns" },
     };
@@ -201,6 +206,9 @@ public class BrokenFileTests
         "Fortran big-endian float64 -1e39 (Inf as float32)" => NpyBytes(Dict(">f8", "(3, 2)", "True"),
             new double[] { 1, 2, 3, 4, 5, -1e39 }.SelectMany(v => BitConverter.GetBytes(v).Reverse()).ToArray()),
         "Inf in row 3" => NpyBytes(Dict("<f4", "(4, 3)"), Floats(1, 2, 3, 4, 5, 6, 7, 8, 9, float.PositiveInfinity, 11, 12)),
+        "float64 beyond float32 in row 2" => NpyBytes(Dict("<f8", "(3, 2)"), Doubles(1, 2, 3, 4, 5, 1e300)),
+        "float64 beyond float32, Fortran order" => NpyBytes(Dict("<f8", "(3, 2)", "True"), Doubles(1, -5e39, 3, 4, 5, 6)),
+        "float64 Inf" => NpyBytes(Dict("<f8", "(3, 2)"), Doubles(1, double.PositiveInfinity, 3, 4, 5, 6)),
         "zero rows" => NpyBytes(Dict("<f4", "(0, 3)"), []),
         "zero columns" => NpyBytes(Dict("<f4", "(4, 0)"), []),
         _ => throw new ArgumentException(name),
@@ -419,7 +427,7 @@ public class BrokenFileTests
         string dir = TestData.TempDir();
         var cases = BrokenNpy().Select(row => ("npy", (string)row[0]))
             .Concat(BrokenSafetensors().Select(row => ("safetensors", (string)row[0])))
-            .Where(c => !c.Item2.Contains("NaN") && !c.Item2.Contains("Inf") && c.Item2 is not ("zero rows" or "zero columns")); // inspect reports these instead
+            .Where(c => !c.Item2.Contains("NaN") && !c.Item2.Contains("Inf") && !c.Item2.Contains("beyond float32") && c.Item2 is not ("zero rows" or "zero columns")); // inspect reports these instead
         foreach (var (ext, name) in cases)
         {
             string path = Write(dir, $"broken.{ext}", ext == "npy" ? BrokenNpyBytes(name) : BrokenSafetensorsBytes(name));

@@ -29,23 +29,41 @@ public class CkaTests
     public void CkaOfARepresentationWithItselfIsOne()
     {
         var x = Random(50, 8, 3, shift: 2);
-        Assert.Equal(1.0, Cka.Linear(x, x), 5);
-        Assert.Equal(1.0, Cka.LinearDebiased(x, x), 5);
-        Assert.Equal(1.0, Cka.Rbf(x, x, out _), 5);
+        Assert.Equal(1.0, Cka.Linear(x, x)!.Value, 5);
+        Assert.Equal(1.0, Cka.LinearDebiased(x, x)!.Value, 5);
+        Assert.Equal(1.0, Cka.Rbf(x, x, out _)!.Value, 5);
+    }
+
+    [Fact]
+    public void CkaWithARepresentationOfIdenticalRowsIsUndefinedNotZero()
+    {
+        var (a, _) = RelatedPair();
+        var constant = new Matrix(a.Rows, 4);
+        Array.Fill(constant.Data, 0.3f);
+        // Its centred kernel is zero: CKA is 0/0 however A looks, on either side, and also with itself.
+        Assert.Null(Cka.Linear(constant, a));
+        Assert.Null(Cka.Linear(a, constant));
+        Assert.Null(Cka.Linear(constant, constant));
+        Assert.Null(Cka.LinearDebiased(constant, a));
+        Assert.Null(Cka.Rbf(a, constant, out _));
+        Assert.True(ConstantRows.In(constant));
+        Assert.False(ConstantRows.In(a));
+        Assert.Equal("every row of c.npy is the same, so it has no variance", ConstantRows.Why(constant, a, "c.npy", "a.npy"));
+        Assert.Null(ConstantRows.Why(a, a, "a.npy", "a.npy"));
     }
 
     [Fact]
     public void CkaIsSymmetricAndInTheUnitInterval()
     {
         var (a, b) = RelatedPair();
-        foreach (var f in new Func<Matrix, Matrix, double>[] { Cka.Linear, Cka.LinearDebiased, (x, y) => Cka.Rbf(x, y, out _) })
+        foreach (var f in new Func<Matrix, Matrix, double?>[] { Cka.Linear, Cka.LinearDebiased, (x, y) => Cka.Rbf(x, y, out _) })
         {
-            double ab = f(a, b), ba = f(b, a);
+            double ab = f(a, b)!.Value, ba = f(b, a)!.Value;
             Assert.Equal(ab, ba, 5);
             Assert.InRange(ab, 0.05, 1.0);
         }
         var unrelated = Random(60, 5, 77);
-        Assert.InRange(Cka.Linear(a, unrelated), 0, 1);
+        Assert.InRange(Cka.Linear(a, unrelated)!.Value, 0, 1);
     }
 
     [Fact]
@@ -62,9 +80,9 @@ public class CkaTests
                 for (int t = 0; t < 5; t++) s += b[i, t] * q[t, j];
                 rotated[i, j] = (float)(7 * s);
             }
-        Assert.Equal(Cka.Linear(a, b), Cka.Linear(a, rotated), 5);
-        Assert.Equal(Cka.LinearDebiased(a, b), Cka.LinearDebiased(a, rotated), 5);
-        Assert.Equal(Cka.Rbf(a, b, out _), Cka.Rbf(a, rotated, out _), 5);
+        Assert.Equal(Cka.Linear(a, b)!.Value, Cka.Linear(a, rotated)!.Value, 5);
+        Assert.Equal(Cka.LinearDebiased(a, b)!.Value, Cka.LinearDebiased(a, rotated)!.Value, 5);
+        Assert.Equal(Cka.Rbf(a, b, out _)!.Value, Cka.Rbf(a, rotated, out _)!.Value, 5);
     }
 
     private static double[,] Orthogonal(int d, int seed)
@@ -144,7 +162,7 @@ public class CkaTests
         var ka = LinearGram(a);
         var kb = LinearGram(b);
         double direct = BiasedHsic(ka, kb) / Math.Sqrt(BiasedHsic(ka, ka) * BiasedHsic(kb, kb));
-        Assert.Equal(direct, Cka.Linear(a, b), 5);
+        Assert.Equal(direct, Cka.Linear(a, b)!.Value, 5);
     }
 
     /// <summary>Gaussian Gram matrix with σ² = the median squared distance over pairs of distinct samples (duplicates left out), from the definition.</summary>
@@ -177,10 +195,10 @@ public class CkaTests
         var (a, b) = RelatedPair(40);
         var rows = Enumerable.Range(0, 40).Select(i => i < 30 ? 0 : i).ToArray();
         (a, b) = (a.SelectRows(rows), b.SelectRows(rows));
-        Assert.Equal(1.0, Cka.Rbf(a, a, out _), 5);
+        Assert.Equal(1.0, Cka.Rbf(a, a, out _)!.Value, 5);
         var (ka, kb) = (RbfGram(a), RbfGram(b));
         double direct = BiasedHsic(ka, kb) / Math.Sqrt(BiasedHsic(ka, ka) * BiasedHsic(kb, kb));
-        Assert.Equal(direct, Cka.Rbf(a, b, out _), 5);
+        Assert.Equal(direct, Cka.Rbf(a, b, out _)!.Value, 5);
     }
 
     [Fact]
@@ -190,7 +208,7 @@ public class CkaTests
         var ka = RbfGram(a);
         var kb = RbfGram(b);
         double direct = BiasedHsic(ka, kb) / Math.Sqrt(BiasedHsic(ka, ka) * BiasedHsic(kb, kb));
-        Assert.Equal(direct, Cka.Rbf(a, b, out int used), 5);
+        Assert.Equal(direct, Cka.Rbf(a, b, out int used)!.Value, 5);
         Assert.Equal(40, used);
     }
 
@@ -202,8 +220,8 @@ public class CkaTests
         var ka = LinearGram(a);
         var kb = LinearGram(b);
         double direct = UnbiasedHsic(ka, kb) / Math.Sqrt(UnbiasedHsic(ka, ka) * UnbiasedHsic(kb, kb));
-        Assert.Equal(direct, Cka.LinearDebiased(a, b), 4);
-        Assert.True(Cka.LinearDebiased(a, b) < Cka.Linear(a, b));
+        Assert.Equal(direct, Cka.LinearDebiased(a, b)!.Value, 4);
+        Assert.True(Cka.LinearDebiased(a, b)!.Value < Cka.Linear(a, b)!.Value);
     }
 
     [Fact]
@@ -218,8 +236,8 @@ public class CkaTests
             for (int j = 0; j < 1100; j++) b[i, j] = a[i, j] - 0.5f * a[i, j + 300] + noise[i, j];
         var ka = LinearGram(a);
         var kb = LinearGram(b);
-        Assert.Equal(BiasedHsic(ka, kb) / Math.Sqrt(BiasedHsic(ka, ka) * BiasedHsic(kb, kb)), Cka.Linear(a, b), 5);
-        Assert.Equal(UnbiasedHsic(ka, kb) / Math.Sqrt(UnbiasedHsic(ka, ka) * UnbiasedHsic(kb, kb)), Cka.LinearDebiased(a, b), 4);
+        Assert.Equal(BiasedHsic(ka, kb) / Math.Sqrt(BiasedHsic(ka, ka) * BiasedHsic(kb, kb)), Cka.Linear(a, b)!.Value, 5);
+        Assert.Equal(UnbiasedHsic(ka, kb) / Math.Sqrt(UnbiasedHsic(ka, ka) * UnbiasedHsic(kb, kb)), Cka.LinearDebiased(a, b)!.Value, 4);
         var bySamples = Cka.Sums.Of(a, b, throughSamples: true);
         var byFeatures = Cka.Sums.Of(a, b, throughSamples: false);
         Assert.Equal(byFeatures.NormAB, bySamples.NormAB, 1e-6 * byFeatures.NormAB);
@@ -252,16 +270,16 @@ public class CkaTests
             return total;
         }
         double expected = Cross(a, b) / Math.Sqrt(Cross(a, a) * Cross(b, b));
-        Assert.Equal(expected, Cka.Linear(a, b), 6);
+        Assert.Equal(expected, Cka.Linear(a, b)!.Value, 6);
     }
 
     [Fact]
     public void RbfCkaSubsamplesDeterministicallyAboveTheLimit()
     {
         var (a, b) = RelatedPair(80);
-        double first = Cka.Rbf(a, b, out int used, maxSamples: 30, seed: 4);
+        double first = Cka.Rbf(a, b, out int used, maxSamples: 30, seed: 4)!.Value;
         Assert.Equal(30, used);
-        Assert.Equal(first, Cka.Rbf(a, b, out _, maxSamples: 30, seed: 4));
+        Assert.Equal(first, Cka.Rbf(a, b, out _, maxSamples: 30, seed: 4)!.Value);
         Assert.Throws<RepDiffInputException>(() => Cka.Rbf(a, b, out _, maxSamples: Cka.MaxRbfSamples + 1));
     }
 }

@@ -76,6 +76,24 @@ public class DegenerateInputTests(ITestOutputHelper output)
         output.WriteLine($"{command}: {string.Join("; ", tally)}");
     }
 
+    /// <summary>
+    /// RDX of a representation whose rows are all the same (here B, then A in a comparison) is refused naming the file:
+    /// it read the tie-break order of that representation's tied neighbourhoods as structure and reported that the other
+    /// model keeps groups together that the constant one pulls apart, the reverse of the truth.
+    /// </summary>
+    [Fact]
+    public void RdxRefusesARepresentationWhoseRowsAreAllTheSame()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 40);
+        string constant = Path.Combine(dir, "flat.npy");
+        Npy.Write(constant, Fill(Npy.ReadMatrix(b), (i, j, v) => 0.25f));
+        string outDir = Path.Combine(dir, "out");
+        Run("rdx", a, constant, "--out", outDir).AssertBadInput("flat.npy: every row is the same");
+        Run("compare", constant, b, "--methods", "rdx,kmeans", "--out", outDir).AssertBadInput("flat.npy: every row is the same");
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(0, Run("rdx", a, b, "--out", outDir).Code);
+    }
+
     /// <summary>evaluate scores a k-means result of the healthy pair against the degenerate one.</summary>
     private Outcome Evaluate(string caseDir, string a, string b)
     {

@@ -79,6 +79,34 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             var testBatches = new FeatureBatches([test], [map], options.BatchRows);
             var refBatches = new FeatureBatches([reference], [map], options.BatchRows);
             int d = map.Dim;
+            if ((long)nx + ny <= d)
+            {
+                // Fewer rows than features (as SPEC's feature route): the pooled feature Gram ΦΦᵀ has the nonzero eigenvalues
+                // of C_test − eta C_ref, solved as the exact route solves its kernel. The D×D covariance has rank at most
+                // nx + ny, and Lanczos spent 90 s on 2 + 2 rows hunting copies of its zero eigenvalue.
+                var phi = new FeatureBatches([new StackedRows(test, reference)], [map], options.BatchRows).MapAll()[0];
+                var gram = DenseMemory.Zeroed((long)phi.Rows * phi.Rows);
+                SampleKernels.AddGram(phi, 1, gram);
+                timings["features"] = Lap(clock);
+                var solved = SampleSpaceSolve(gram, nx, ny, eta, k, zero, options.Seed, progress);
+                (modes, testMembers, refMembers) = Members(solved, nx, ny, options.Members);
+                // s(x) = Σ_i c_i φ(x)·φ(x_i) = φ(x)·Φᵀc, with c = W L u / λ as on the exact route.
+                double[] values = [.. modes.PositiveValues, .. modes.NegativeValues];
+                var weights = solved.Positive.Concat(solved.Negative).Select((c, m) =>
+                {
+                    var w = new double[d];
+                    for (int i = 0; i < phi.Rows; i++)
+                    {
+                        var row = phi.Row(i);
+                        double ci = c[i] / values[m];
+                        for (int j = 0; j < d; j++) w[j] += ci * row[j];
+                    }
+                    return w;
+                }).ToArray();
+                function = new FeatureExpansion([map], weights);
+                timings["eigen"] = Lap(clock);
+                return Finish(explanation, modes, testMembers, refMembers, function, nx, ny, options, timings);
+            }
             SampleKernels.CheckFeatureMemory(d, 3, nameof(options.RffDim));
             var cx = new CovarianceAccumulator(d);
             var cy = new CovarianceAccumulator(d);
@@ -95,7 +123,13 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             function = new FeatureExpansion([map], [.. modes.PositiveVectors, .. modes.NegativeVectors]);
             timings["members"] = Lap(clock);
         }
+        return Finish(explanation, modes, testMembers, refMembers, function, nx, ny, options, timings);
+    }
 
+    /// <summary>The directions, mode extension, spectrum and metrics of the modes a route found.</summary>
+    private static Explanation Finish(Explanation explanation, SignedModes modes, ModeMembers testMembers, ModeMembers refMembers,
+        IModeFunction function, int nx, int ny, FincOptions options, Dictionary<string, double> timings)
+    {
         explanation.Directions =
         [
             new Direction { Name = DirectionNames.MoreFrequentInTest, Rows = "test", Concepts = testMembers.Concepts(modes.PositiveValues, options.GridSize, 0) },

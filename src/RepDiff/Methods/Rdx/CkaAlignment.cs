@@ -41,8 +41,9 @@ public static class CkaAlignment
         var gradW = new Matrix(p, p);
         var gradB = new double[p];
 
-        double initial = Cka.LinearDebiased(Map(xTest, w, bias, mappedTest), yTest);
-        double best = initial;
+        // Null (undefined) when the held-out rows of either side have no variance; any defined value beats it.
+        double? initial = Cka.LinearDebiased(Map(xTest, w, bias, mappedTest), yTest);
+        double? best = initial;
         int bestStep = 0;
         var bestW = (float[])w.Data.Clone();
         var bestBias = (float[])bias.Clone();
@@ -61,10 +62,10 @@ public static class CkaAlignment
             adamW.Step(w.Data, gradW.Data.Select(v => (double)v).ToArray());
             adamB.Step(bias, gradB);
 
-            double heldOut = Cka.LinearDebiased(Map(xTest, w, bias, mappedTest), yTest);
-            if (heldOut > best)
+            double? heldOut = Cka.LinearDebiased(Map(xTest, w, bias, mappedTest), yTest);
+            if (heldOut is { } value && (best is null || value > best))
             {
-                best = heldOut;
+                best = value;
                 bestStep = step;
                 w.Data.CopyTo(bestW, 0);
                 bias.CopyTo(bestBias, 0);

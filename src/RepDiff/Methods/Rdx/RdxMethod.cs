@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RepDiff.IO;
+using RepDiff.Metrics;
 using RepDiff.Numerics;
 using RepDiff.Options;
 using RepDiff.Trust;
@@ -29,6 +30,11 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
                 $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}");
         if (o.Clustering != RdxClustering.Spectral && !o.NullCluster)
             throw new InvalidOptionException(nameof(o.NullCluster), "applies to spectral clustering only; pagerank and eigencentrality always leave the unassigned samples in the null cluster");
+        // A representation whose rows are all the same has only tied neighbourhoods: RDX read their tie-break order as
+        // structure and said the other model keeps groups together that this one pulls apart, the reverse of the truth.
+        foreach (var (x, name) in new[] { (pair.A, pair.NameA), (pair.B, pair.NameB) })
+            if (ConstantRows.In(x))
+                throw new RepDiffInputException($"{name}: every row is the same, so it keeps every sample together and has no neighbourhoods for RDX to compare");
     }
 
     protected override RdxOptions Resolve(RepresentationPair pair, RdxOptions o, IProgress<ProgressUpdate>? progress)
