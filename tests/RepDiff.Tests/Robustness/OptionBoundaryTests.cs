@@ -1,0 +1,47 @@
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Robustness;
+
+/// <summary>
+/// Option values at the edges of their declared ranges (a hostile-user sweep of every command's flags):
+/// each is a meaningful exit 0 or exit 2 with one line naming the flag, never an internal error, a NaN or a hang.
+/// </summary>
+public class OptionBoundaryTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    private static void AssertFiniteResults(CliHarness.Outcome outcome, string outDir, string what)
+    {
+        Assert.True(outcome.Code == 0, $"{what}: exit {outcome.Code}, stderr: {outcome.Stderr}");
+        string json = File.ReadAllText(Path.Combine(outDir, "results.json"));
+        Assert.DoesNotContain("NaN", json);
+        Assert.DoesNotContain("Infinity", json);
+    }
+
+    // A positive bandwidth so small that 1/(2σ²) overflows used to make the exact kernels 0·(−∞) = NaN on the
+    // diagonal ("internal error: matrix has non-finite entries"); such a kernel is the identity, as at σ = 1e-100.
+    [Theory]
+    [InlineData("spec", "--sigma-a")]
+    [InlineData("spec", "--sigma-b")]
+    [InlineData("koda", "--sigma-a")]
+    [InlineData("koda", "--sigma-b")]
+    [InlineData("finc", "--sigma")]
+    public void ABandwidthBelowTheSquaresRangeGivesTheIdentityKernel(string method, string option)
+    {
+        var (a, b, _) = SmallPair(dir);
+        if (method == "finc")  // one representation: REF is A's rows shifted
+        {
+            var shifted = Npy.ReadMatrix(a);
+            for (int i = 0; i < shifted.Data.Length; i += 3) shifted.Data[i] += 1;
+            Npy.Write(b = Path.Combine(dir, "ref.npy"), shifted);
+        }
+        foreach (var sigma in new[] { "1e-300", "5e-324" })
+        {
+            string outDir = Path.Combine(dir, $"{method}{option}{sigma}");
+            // --validate extends the modes to held-out rows through the same kernel in float32.
+            var outcome = Run(method, a, b, option, sigma, "--concepts", "2", "--validate", "--out", outDir);
+            AssertFiniteResults(outcome, outDir, $"{method} {option} {sigma}");
+        }
+    }
+}
