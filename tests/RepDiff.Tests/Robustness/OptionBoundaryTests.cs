@@ -44,4 +44,26 @@ public class OptionBoundaryTests
             AssertFiniteResults(outcome, outDir, $"{method} {option} {sigma}");
         }
     }
+
+    // An empty path was ": file not found" (no flag named) and for --images an internal error (Path.GetFullPath("")).
+    [Theory]
+    [InlineData("rdx", "--images")]
+    [InlineData("rdx", "--labels")]
+    [InlineData("kmeans", "--texts")]
+    [InlineData("kmeans", "--ids")]
+    [InlineData("kmeans", "--ids-a")]
+    [InlineData("kmeans", "--ids-b")]
+    [InlineData("kmeans", "--metadata")]
+    [InlineData("rdx", "--guide-labels")]
+    [InlineData("spec", "--omega-a")]
+    public void AnEmptyPathNamesItsFlag(string method, string flag)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        foreach (var empty in new[] { "", " " })
+        {
+            Run(method, a, b, flag, empty, "--out", outDir).AssertBadInput($"{flag}: is empty; name a file");
+            Assert.False(Directory.Exists(outDir));
+        }
+    }
 }
