@@ -66,4 +66,18 @@ public class OptionBoundaryTests
             Assert.False(Directory.Exists(outDir));
         }
     }
+
+    // The cosine kernel has no bandwidth: a --sigma-a given with it used to be dropped without a word.
+    [Theory]
+    [InlineData("spec", "--sigma-a")]
+    [InlineData("spec", "--sigma-b")]
+    [InlineData("koda", "--sigma-a")]
+    [InlineData("koda", "--sigma-b")]
+    public void ABandwidthForTheCosineKernelIsRefused(string method, string flag)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run(method, a, b, "--kernel", "cosine", flag, "1", "--out", outDir).AssertBadInput($"{flag}: is a bandwidth of the Gaussian kernel; the cosine kernel has none");
+        Assert.False(Directory.Exists(outDir));
+    }
 }
