@@ -80,4 +80,27 @@ public class OptionBoundaryTests
         Run(method, a, b, "--kernel", "cosine", flag, "1", "--out", outDir).AssertBadInput($"{flag}: is a bandwidth of the Gaussian kernel; the cosine kernel has none");
         Assert.False(Directory.Exists(outDir));
     }
+
+    // evaluate --out A.npy wrote the results over the embeddings, and export --out RESULTS over the results it read.
+    [Fact]
+    public void AnOutputFileThatIsAnInputIsRefusedAndTheInputKept()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string results = Path.Combine(dir, "k", "results.json");
+        Assert.Equal(0, Run("kmeans", a, b, "--out", Path.Combine(dir, "k")).Code);
+        string hardLink = Path.Combine(dir, "linked.npy");
+        Assert.Equal(0, Link(a, hardLink));
+        var inputs = new[] { a, results, labels }.ToDictionary(p => p, File.ReadAllBytes);
+        Run("evaluate", results, a, b, "--out", a).AssertBadInput($"--out {a}: is the input {a}");
+        Run("evaluate", results, a, b, "--out", hardLink).AssertBadInput("is the input");
+        Run("export", results, "--out", results).AssertBadInput($"--out {results}: is the input {results}");
+        Run("export", results, "--labels", labels, "--out", labels).AssertBadInput($"--out {labels}: is the input {labels}");
+        foreach (var (path, bytes) in inputs) Assert.Equal(bytes, File.ReadAllBytes(path));
+        // Rewriting RESULTS_JSON is evaluate's own default, so naming it is no error.
+        Assert.Equal(0, Run("evaluate", results, a, b, "--out", results).Code);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string existing,
+        [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string created);
 }
