@@ -25,7 +25,12 @@ internal static class EvaluateCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string path = parse.GetValue(results)!;
-            if (parse.GetValue(output) is { } outPath) OutputFolder.CheckTarget(outPath);
+            if (parse.GetValue(output) is { } outPath)
+            {
+                OutputFolder.CheckTarget(outPath);
+                // RESULTS_JSON itself is the default target; A and B are not.
+                OutputFolder.RefuseInput(outPath, "--out", parse.GetValue(a), parse.GetValue(b));
+            }
             var file = ResultsFile.Read(path);
             using var opened = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
             {

@@ -32,7 +32,11 @@ internal static class ExportCommand
             string? outPath = parse.GetValue(output);
             string kind = (parse.GetValue(format) ?? (outPath is not null && Path.GetExtension(outPath).ToLowerInvariant() is ".jsonl" or ".ndjson" ? "jsonl" : "csv")).ToLowerInvariant();
             if (kind is not ("csv" or "jsonl")) throw new RepDiffInputException($"--format {kind}: expected csv or jsonl");
-            if (outPath is not null) OutputFolder.CheckTarget(outPath);
+            if (outPath is not null)
+            {
+                OutputFolder.CheckTarget(outPath);
+                OutputFolder.RefuseInput(outPath, "--out", path, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata));
+            }
             var file = ResultsFile.Read(path);
             var explanations = file.Explanations;
             var stored = file.Samples(path);

@@ -38,17 +38,24 @@ internal sealed class PairInputOptions
         KeyA = parse.GetValue(KeyA) ?? parse.GetValue(Key),
         KeyB = parse.GetValue(KeyB) ?? parse.GetValue(Key),
         IdColumn = parse.GetValue(IdColumn),
-        Ids = parse.GetValue(Ids),
-        IdsA = parse.GetValue(IdsA),
-        IdsB = parse.GetValue(IdsB),
-        Labels = parse.GetValue(Labels),
-        Images = parse.GetValue(Images),
-        Texts = parse.GetValue(Texts),
+        Ids = FilePath(parse, Ids),
+        IdsA = FilePath(parse, IdsA),
+        IdsB = FilePath(parse, IdsB),
+        Labels = FilePath(parse, Labels),
+        Images = FilePath(parse, Images),
+        Texts = FilePath(parse, Texts),
         TextField = parse.GetValue(TextField),
-        Metadata = parse.GetValue(Metadata),
+        Metadata = FilePath(parse, Metadata),
         MetadataIdColumn = parse.GetValue(MetadataIdColumn),
         NameA = Name(parse, NameA),
         NameB = Name(parse, NameB),
+    };
+
+    // An empty path reads as "" (": file not found", for --images an internal error): one line naming the flag instead.
+    private static string? FilePath(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
+    {
+        { } path when string.IsNullOrWhiteSpace(path) => throw new RepDiffInputException($"{option.Name}: is empty; name a file"),
+        var path => path,
     };
 
     private static string? Name(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch

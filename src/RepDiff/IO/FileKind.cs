@@ -19,6 +19,27 @@ public static class FileKind
 
     private static bool statxMissing = !OperatingSystem.IsLinux();
 
+    private const uint StatxIno = 0x100;
+    private const int InoOffset = 32, DevMajorOffset = 136, DevMinorOffset = 140;
+
+    /// <summary>
+    /// Whether two paths name one existing file (same device and inode once links are followed, so a hard link or
+    /// ./a.npy is caught too); without statx, whether their full paths are equal.
+    /// </summary>
+    public static unsafe bool SameFile(string a, string b)
+    {
+        if (Of(a) == Missing || Of(b) == Missing) return false;
+        if (!statxMissing)
+        {
+            byte* x = stackalloc byte[StatxSize], y = stackalloc byte[StatxSize];
+            if (Statx(AtFdCwd, a, 0, StatxIno, x) == 0 && Statx(AtFdCwd, b, 0, StatxIno, y) == 0)
+                return *(ulong*)(x + InoOffset) == *(ulong*)(y + InoOffset)
+                    && *(uint*)(x + DevMajorOffset) == *(uint*)(y + DevMajorOffset)
+                    && *(uint*)(x + DevMinorOffset) == *(uint*)(y + DevMinorOffset);
+        }
+        return Path.GetFullPath(a) == Path.GetFullPath(b);
+    }
+
     /// <summary>The kind of file at path: <see cref="Regular"/>, <see cref="Directory"/>, <see cref="Missing"/>, or a word such as "FIFO".</summary>
     public static unsafe string Of(string path)
     {

@@ -70,6 +70,14 @@ public sealed class OutputFolder : IDisposable
             throw new RepDiffInputException($"{what}: {path} is a {kind}; RepDiff will not replace it with a file");
     }
 
+    /// <summary>Refuses an output file that is one of the command's inputs, which writing it would destroy (evaluate --out A.npy).</summary>
+    public static void RefuseInput(string path, string what, params string?[] inputs)
+    {
+        foreach (var input in inputs)
+            if (input is not null && FileKind.SameFile(path, input))
+                throw new RepDiffInputException($"{what} {path}: is the input {input}; writing it would destroy it, so name another file");
+    }
+
     /// <summary>Checks --out, removes what killed runs left beside it, and creates the staging folder.</summary>
     public static OutputFolder Begin(string dir, params string[] files)
     {

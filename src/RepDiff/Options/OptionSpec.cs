@@ -62,7 +62,8 @@ public sealed class OptionSpec
     {
         var type = ValueType;
         text = text.Trim();
-        if (type == typeof(string)) return text;
+        if (type == typeof(string))
+            return Declaration.IsFile && text.Length == 0 ? throw new InvalidOptionException(Name, "is empty; name a file") : text;
         if (type.IsEnum)
         {
             foreach (Enum value in EnumValues(type))

@@ -39,7 +39,8 @@ internal sealed class KernelExpansion(IReadOnlyList<KernelExpansion.Term> terms)
         if (term.Kind == KernelKind.Gaussian)
         {
             var d2 = Distances.SquaredEuclidean(x, term.Anchors);
-            float scale = (float)(-1 / (2 * term.Sigma!.Value * term.Sigma.Value));
+            // Held finite in float32 too (the cast of a scale below −3.4e38 is −∞): see SampleKernels.GaussianScale.
+            float scale = (float)Math.Max(-float.MaxValue, SampleKernels.GaussianScale(term.Sigma!.Value));
             TensorPrimitives.Multiply(d2.Data, scale, d2.Data);
             TensorPrimitives.Exp(d2.Data, d2.Data);
             return d2;

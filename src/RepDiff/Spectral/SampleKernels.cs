@@ -12,7 +12,7 @@ internal static class SampleKernels
     {
         int n = x.Rows;
         var d2 = Distances.SquaredEuclidean(x);
-        double scale = -1 / (2 * sigma * sigma);
+        double scale = GaussianScale(sigma);
         Parallel.For(0, n, () => new double[n], (i, _, row) =>
         {
             var distances = d2.Row(i);
@@ -23,6 +23,12 @@ internal static class SampleKernels
             return row;
         }, _ => { });
     }
+
+    /// <summary>
+    /// −1/(2σ²), held finite: below σ ≈ 1e-154 it overflows to −∞ (0 · −∞ = NaN on the diagonal), where the
+    /// kernel is already the identity (1 for equal rows, 0 otherwise), which the largest finite scale gives too.
+    /// </summary>
+    public static double GaussianScale(double sigma) => Math.Max(-double.MaxValue, -1 / (2 * sigma * sigma));
 
     /// <summary>dest += weight · Φ Φᵀ (the kernel of explicit features, one row per sample).</summary>
     public static void AddGram(Matrix features, double weight, double[] dest) =>

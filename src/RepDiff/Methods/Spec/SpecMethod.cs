@@ -20,6 +20,8 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     protected override void Validate(RepresentationPair pair, SpecOptions o)
     {
         if (pair.N < 2) throw new InvalidOptionException(nameof(o.Concepts), $"SPEC needs at least 2 samples; there is {pair.N}");
+        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaA, nameof(o.SigmaA));
+        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaB, nameof(o.SigmaB));
         bool omega = o.OmegaA is not null || o.OmegaB is not null;
         if (o.Kernel == KernelKind.Cosine && (o.Route == SpecRoute.Rff || omega))
             throw new InvalidOptionException(o.Route == SpecRoute.Rff ? nameof(o.Route) : nameof(o.OmegaA),
@@ -131,6 +133,8 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     public static SpecRoute ResolvedRoute(SpecOptions o, int n)
     {
         bool gaussian = o.Kernel == KernelKind.Gaussian;
+        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaA, nameof(o.SigmaA));
+        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaB, nameof(o.SigmaB));
         bool omega = o.OmegaA is not null || o.OmegaB is not null;
         return o.Route switch
         {

@@ -1,0 +1,106 @@
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Robustness;
+
+/// <summary>
+/// Option values at the edges of their declared ranges (a hostile-user sweep of every command's flags):
+/// each is a meaningful exit 0 or exit 2 with one line naming the flag, never an internal error, a NaN or a hang.
+/// </summary>
+public class OptionBoundaryTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    private static void AssertFiniteResults(CliHarness.Outcome outcome, string outDir, string what)
+    {
+        Assert.True(outcome.Code == 0, $"{what}: exit {outcome.Code}, stderr: {outcome.Stderr}");
+        string json = File.ReadAllText(Path.Combine(outDir, "results.json"));
+        Assert.DoesNotContain("NaN", json);
+        Assert.DoesNotContain("Infinity", json);
+    }
+
+    // A positive bandwidth so small that 1/(2σ²) overflows used to make the exact kernels 0·(−∞) = NaN on the
+    // diagonal ("internal error: matrix has non-finite entries"); such a kernel is the identity, as at σ = 1e-100.
+    [Theory]
+    [InlineData("spec", "--sigma-a")]
+    [InlineData("spec", "--sigma-b")]
+    [InlineData("koda", "--sigma-a")]
+    [InlineData("koda", "--sigma-b")]
+    [InlineData("finc", "--sigma")]
+    public void ABandwidthBelowTheSquaresRangeGivesTheIdentityKernel(string method, string option)
+    {
+        var (a, b, _) = SmallPair(dir);
+        if (method == "finc")  // one representation: REF is A's rows shifted
+        {
+            var shifted = Npy.ReadMatrix(a);
+            for (int i = 0; i < shifted.Data.Length; i += 3) shifted.Data[i] += 1;
+            Npy.Write(b = Path.Combine(dir, "ref.npy"), shifted);
+        }
+        foreach (var sigma in new[] { "1e-300", "5e-324" })
+        {
+            string outDir = Path.Combine(dir, $"{method}{option}{sigma}");
+            // --validate extends the modes to held-out rows through the same kernel in float32.
+            var outcome = Run(method, a, b, option, sigma, "--concepts", "2", "--validate", "--out", outDir);
+            AssertFiniteResults(outcome, outDir, $"{method} {option} {sigma}");
+        }
+    }
+
+    // An empty path was ": file not found" (no flag named) and for --images an internal error (Path.GetFullPath("")).
+    [Theory]
+    [InlineData("rdx", "--images")]
+    [InlineData("rdx", "--labels")]
+    [InlineData("kmeans", "--texts")]
+    [InlineData("kmeans", "--ids")]
+    [InlineData("kmeans", "--ids-a")]
+    [InlineData("kmeans", "--ids-b")]
+    [InlineData("kmeans", "--metadata")]
+    [InlineData("rdx", "--guide-labels")]
+    [InlineData("spec", "--omega-a")]
+    public void AnEmptyPathNamesItsFlag(string method, string flag)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        foreach (var empty in new[] { "", " " })
+        {
+            Run(method, a, b, flag, empty, "--out", outDir).AssertBadInput($"{flag}: is empty; name a file");
+            Assert.False(Directory.Exists(outDir));
+        }
+    }
+
+    // The cosine kernel has no bandwidth: a --sigma-a given with it used to be dropped without a word.
+    [Theory]
+    [InlineData("spec", "--sigma-a")]
+    [InlineData("spec", "--sigma-b")]
+    [InlineData("koda", "--sigma-a")]
+    [InlineData("koda", "--sigma-b")]
+    public void ABandwidthForTheCosineKernelIsRefused(string method, string flag)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run(method, a, b, "--kernel", "cosine", flag, "1", "--out", outDir).AssertBadInput($"{flag}: is a bandwidth of the Gaussian kernel; the cosine kernel has none");
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    // evaluate --out A.npy wrote the results over the embeddings, and export --out RESULTS over the results it read.
+    [Fact]
+    public void AnOutputFileThatIsAnInputIsRefusedAndTheInputKept()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string results = Path.Combine(dir, "k", "results.json");
+        Assert.Equal(0, Run("kmeans", a, b, "--out", Path.Combine(dir, "k")).Code);
+        string hardLink = Path.Combine(dir, "linked.npy");
+        Assert.Equal(0, Link(a, hardLink));
+        var inputs = new[] { a, results, labels }.ToDictionary(p => p, File.ReadAllBytes);
+        Run("evaluate", results, a, b, "--out", a).AssertBadInput($"--out {a}: is the input {a}");
+        Run("evaluate", results, a, b, "--out", hardLink).AssertBadInput("is the input");
+        Run("export", results, "--out", results).AssertBadInput($"--out {results}: is the input {results}");
+        Run("export", results, "--labels", labels, "--out", labels).AssertBadInput($"--out {labels}: is the input {labels}");
+        foreach (var (path, bytes) in inputs) Assert.Equal(bytes, File.ReadAllBytes(path));
+        // Rewriting RESULTS_JSON is evaluate's own default, so naming it is no error.
+        Assert.Equal(0, Run("evaluate", results, a, b, "--out", results).Code);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string existing,
+        [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string created);
+}
