@@ -11,15 +11,13 @@ public static class Embeddings
     /// </summary>
     public static RowFile OpenRows(string path, string? key = null) => Open(path, key, idColumn: null, validate: true);
 
-    /// <summary>
-    /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors or the
-    /// float-list column of a .parquet/.arrow/.feather (ignored by single-array formats);
-    /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather. Without
-    /// <paramref name="validate"/>, zero rows and non-finite values are accepted (inspect counts them).
-    /// </summary>
     /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
     public static bool TakesKey(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
+
+    /// <summary>Whether the file has named columns, one of which --id-column can name.</summary>
+    public static bool HasColumns(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
 
     /// <summary>
     /// A key given only for files that hold one array each picks nothing: refused rather than ignored (with an .npz A
@@ -34,6 +32,12 @@ public static class Embeddings
             + "--key picks an array of an .npz or .safetensors file, or a column of a Parquet or Arrow table");
     }
 
+    /// <summary>
+    /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors or the
+    /// float-list column of a .parquet/.arrow/.feather (ignored by single-array formats);
+    /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather. Without
+    /// <paramref name="validate"/>, zero rows and non-finite values are accepted (inspect counts them).
+    /// </summary>
     public static RowFile Open(string path, string? key, string? idColumn, bool validate)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();

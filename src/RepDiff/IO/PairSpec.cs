@@ -38,7 +38,7 @@ public sealed record PairSpec(string PathA, string PathB)
     public RepresentationPair Open()
     {
         if (JoinsById) return Load();
-        CheckKeys();
+        CheckFlags();
         var a = Embeddings.OpenRows(PathA, KeyA);
         try
         {
@@ -57,14 +57,30 @@ public sealed record PairSpec(string PathA, string PathB)
         }
     }
 
-    /// <summary>A key given only for files that hold one array is refused (<see cref="Embeddings.CheckKey"/>).</summary>
-    private void CheckKeys() =>
+    /// <summary>
+    /// A flag that names part of an input picks nothing when there is no such part: refused rather than ignored. A key
+    /// for files that hold one array (<see cref="Embeddings.CheckKey"/>), a JSONL field without --texts, a metadata
+    /// column without --metadata, an id column when neither input nor the metadata has columns.
+    /// </summary>
+    private void CheckFlags()
+    {
         Embeddings.CheckKey(KeyA ?? KeyB, new[] { (File: PathA, Key: KeyA), (File: PathB, Key: KeyB) }.Where(side => side.Key is not null).Select(side => side.File));
+        if (TextField is not null && Texts is null)
+            throw new RepDiffInputException($"--text-field {TextField}: names the field of a --texts JSONL file, but no --texts was given");
+        if (MetadataIdColumn is not null && Metadata is null)
+            throw new RepDiffInputException($"--metadata-id-column {MetadataIdColumn}: names a column of the --metadata file, but no --metadata was given");
+        if (IdColumn is not null && Metadata is null && !Embeddings.HasColumns(PathA) && !Embeddings.HasColumns(PathB))
+        {
+            var names = new[] { PathA, PathB }.Select(Path.GetFileName).Distinct().ToList();
+            throw new RepDiffInputException($"--id-column {IdColumn}: {string.Join(" and ", names)} {(names.Count > 1 ? "have" : "has")} no named columns; "
+                + "--id-column names a column of a .csv, .tsv, Parquet or Arrow input or of --metadata (for .npy, .npz and .safetensors inputs give --ids)");
+        }
+    }
 
     /// <summary>Loads and validates both representations and the side information; any problem is a RepDiffInputException.</summary>
     public RepresentationPair Load()
     {
-        CheckKeys();
+        CheckFlags();
         var (a, nameA, idsA) = LoadSide(PathA, KeyA, IdsA);
         var (b, nameB, idsB) = LoadSide(PathB, KeyB, IdsB);
         string[]? ids = idsA ?? idsB;

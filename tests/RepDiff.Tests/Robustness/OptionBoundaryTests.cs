@@ -81,6 +81,19 @@ public class OptionBoundaryTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    // A flag naming part of an input that is not there was ignored without a word (exit 0, the flag unused).
+    [Theory]
+    [InlineData("--text-field", "text", "--text-field text: names the field of a --texts JSONL file, but no --texts was given")]
+    [InlineData("--metadata-id-column", "id", "--metadata-id-column id: names a column of the --metadata file, but no --metadata was given")]
+    [InlineData("--id-column", "id", "--id-column id: a.npy and b.npy have no named columns")]
+    public void AFlagForAnAbsentPartOfTheInputsIsRefused(string flag, string value, string message)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run("kmeans", a, b, flag, value, "--out", outDir).AssertBadInput(message);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     // evaluate --out A.npy wrote the results over the embeddings, and export --out RESULTS over the results it read.
     [Fact]
     public void AnOutputFileThatIsAnInputIsRefusedAndTheInputKept()
