@@ -87,36 +87,13 @@ public static class Npz
     }
 
     /// <summary>Passes an entry's bytes on, keeping the CRC-32 of everything read so far.</summary>
-    private sealed class Crc32ReadStream(Stream inner) : Stream
+    private sealed class Crc32ReadStream(Stream inner) : CheckingReadStream(inner)
     {
         private uint register = 0xFFFFFFFFu;
 
         public uint Crc => register ^ 0xFFFFFFFFu;
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = inner.Read(buffer);
-            register = Crc32.Update(register, buffer[..n]);
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
+        protected override void Inspect(ReadOnlySpan<byte> bytes) => register = Crc32.Update(register, bytes);
     }
 
     private static ZipArchive OpenArchive(FileStream stream, string path)

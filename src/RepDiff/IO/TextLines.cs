@@ -92,19 +92,16 @@ internal sealed class TextLines : IDisposable
     /// Passes a file's bytes on to the reader, checking as they go that they are UTF-8 (which a
     /// StreamReader would replace silently); the first invalid byte is an error naming its line.
     /// </summary>
-    private sealed class Utf8Check(Stream inner, string path) : Stream
+    private sealed class Utf8Check(Stream inner, string path) : CheckingReadStream(inner)
     {
         private readonly Decoder decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
         private char[] chars = [];
         private int line = 1;
         private bool afterCr;
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
+        protected override void Inspect(ReadOnlySpan<byte> bytes)
         {
-            int n = inner.Read(buffer);
-            var bytes = buffer[..n];
+            int n = bytes.Length;
             // The decoder keeps a sequence split across reads for the next one; at the end an unfinished one is an error.
             if (chars.Length < n + 4) chars = new char[n + 4];
             try
@@ -118,7 +115,6 @@ internal sealed class TextLines : IDisposable
             }
             line += LineEnds(bytes, afterCr);
             if (n > 0) afterCr = bytes[^1] == '\r';
-            return n;
         }
 
         /// <summary>Line ends as the reader counts them: \n, \r\n (one) or a lone \r; a \n right after a \r that ended the previous read is not one.</summary>
@@ -126,22 +122,6 @@ internal sealed class TextLines : IDisposable
         {
             int count = bytes.Count((byte)'\n') + bytes.Count((byte)'\r') - bytes.Count("\r\n"u8);
             return afterCr && bytes.Length > 0 && bytes[0] == '\n' ? count - 1 : count;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }
