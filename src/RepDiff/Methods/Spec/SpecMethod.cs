@@ -133,8 +133,6 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     public static SpecRoute ResolvedRoute(SpecOptions o, int n)
     {
         bool gaussian = o.Kernel == KernelKind.Gaussian;
-        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaA, nameof(o.SigmaA));
-        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaB, nameof(o.SigmaB));
         bool omega = o.OmegaA is not null || o.OmegaB is not null;
         return o.Route switch
         {
