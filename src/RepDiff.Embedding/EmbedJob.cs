@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RepDiff;
+using RepDiff.IO;
 
 namespace RepDiff.Embedding;
 
@@ -19,10 +20,10 @@ public static class EmbedJob
         var clock = Stopwatch.StartNew();
         // --out and the inputs are checked before the model loads, so a bad --out or SRC fails fast.
         EmbeddingFileWriter.Check(output);
-        // --images pixels.npy --out pixels.npy (or --texts x.ids.txt --out x.npy) replaced the input with the output.
-        string input = Path.GetFullPath(source.Path);
+        // --images pixels.npy --out pixels.npy (or --texts x.ids.txt --out x.npy) replaced the input with the output;
+        // compared as files, so a hard link or another spelling of the path is caught too.
         foreach (string target in new[] { output, EmbeddingFileWriter.IdsPath(output), EmbeddingFileWriter.SkippedPath(output) })
-            if (Path.GetFullPath(target) == input) throw RepDiffInputException.ForFile(output, $"--out would replace the input {source.Path} (with {Path.GetFileName(target)}); write it elsewhere");
+            if (FileKind.SameFile(target, source.Path)) throw RepDiffInputException.ForFile(output, $"--out would replace the input {source.Path} (with {Path.GetFileName(target)}); write it elsewhere");
         var inputs = Load(source);
         using var embedder = Embedder.Open(description, options);
         return Run(embedder, inputs, output, progress, started, clock);
