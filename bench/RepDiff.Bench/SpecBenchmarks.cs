@@ -33,7 +33,9 @@ public static class SpecBenchmarks
         {
             var a = Random(n, 256, 1);
             var b = Random(n, 384, 2);
-            var options = new SpecOptions { RffDim = r, Concepts = 10, Route = route == "rff" ? SpecRoute.Rff : SpecRoute.Auto };
+            var options = new SpecOptions { Concepts = 10, Route = route == "rff" ? SpecRoute.Rff : SpecRoute.Auto };
+            // r frequencies where the run takes the rff route; the exact route reads none (and refuses a number).
+            if (SpecMethod.ResolvedRoute(options, n) == SpecRoute.Rff) options = options with { RffDim = r };
             Explanation? e = null;
             Harness.Measure("spec", new() { ["n"] = n, ["d_a"] = 256, ["d_b"] = 384, ["r"] = r, ["route"] = route },
                 () => e = new SpecMethod().Run(new RepresentationPair(a, b), options), warmUp: false);

@@ -94,6 +94,39 @@ public class OptionBoundaryTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    // The exact route reads no random-feature options: spec --route exact --rff-dim 5 recorded 5 in results.json and ran
+    // with none. Refused whether the route was asked for or chosen by --route auto for a small n; the rff route takes them.
+    [Theory]
+    [InlineData("spec", new[] { "--route", "exact", "--rff-dim", "5" }, "--rff-dim: --route exact does not read it; it is an option of --route rff")]
+    [InlineData("spec", new[] { "--rff-dim", "5" }, "--rff-dim: 60 samples take the exact route (--route auto up to 5,000), which does not read it; give --route rff to use it")]
+    [InlineData("spec", new[] { "--route", "exact", "--batch-rows", "10" }, "--batch-rows: --route exact does not read it")]
+    [InlineData("spec", new[] { "--covariance-ridge", "1e-7" }, "--covariance-ridge: 60 samples take the exact route")]
+    [InlineData("spec", new[] { "--kernel", "cosine", "--batch-rows", "10" }, "give --route features to use it")]
+    [InlineData("spec", new[] { "--kernel", "cosine", "--rff-dim", "5" }, "--rff-dim: random Fourier features belong to the Gaussian kernel")]
+    [InlineData("finc", new[] { "--route", "exact", "--rff-dim", "5" }, "--rff-dim: --route exact does not read it; it is an option of --route rff")]
+    [InlineData("finc", new[] { "--batch-rows", "10" }, "--batch-rows: 120 samples take the exact route (--route auto up to 3,000)")]
+    public void AFeatureRouteOptionOnTheExactRouteIsRefused(string method, string[] options, string message)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        if (method == "finc") b = a;  // FINC: two sets of one representation
+        Run([method, a, b, .. options, "--out", outDir]).AssertBadInput(message);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Theory]
+    [InlineData("spec", new[] { "--rff-dim", "5", "--batch-rows", "10", "--covariance-ridge", "1e-7" })]
+    [InlineData("finc", new[] { "--rff-dim", "5", "--batch-rows", "10" })]
+    public void TheRffRouteTakesItsOptions(string method, string[] options)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        if (method == "finc") b = a;
+        var outcome = Run([method, a, b, "--route", "rff", .. options, "--concepts", "2", "--out", outDir]);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        Assert.Equal(5, Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Parameters["rff_dim"]!.GetValue<int>());
+    }
+
     // evaluate --out A.npy wrote the results over the embeddings, and export --out RESULTS over the results it read.
     [Fact]
     public void AnOutputFileThatIsAnInputIsRefusedAndTheInputKept()

@@ -32,6 +32,10 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             FincRoute.Auto => (long)sets.Test.Rows + sets.Reference.Rows <= FincOptions.AutoExactLimit ? FincRoute.Exact : FincRoute.Rff,
             _ => o.Route,
         };
+        var defaults = new FincOptions();
+        if (route == FincRoute.Exact)
+            FeatureRouteOptions.RefuseOnExactRoute(o.Route == FincRoute.Exact, (long)sets.Test.Rows + sets.Reference.Rows, FincOptions.AutoExactLimit, "rff",
+                (nameof(o.RffDim), o.RffDim != defaults.RffDim), (nameof(o.BatchRows), o.BatchRows != defaults.BatchRows));
         double? sigma = o.Omega is null
             ? o.Sigma ?? Bandwidth.Median(new StackedRows(sets.Test, sets.Reference), o.Seed, $"{sets.NameTest} and {sets.NameRef}", nameof(o.Sigma))
             : null;

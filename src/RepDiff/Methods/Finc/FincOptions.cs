@@ -11,7 +11,7 @@ public sealed record FincOptions : ModeOptions
     [Option("Gaussian bandwidth shared by both sets (default: median pairwise distance of the pooled rows)", Min = 0, MinExclusive = true)]
     public double? Sigma { get; init; }
 
-    [Option("random Fourier frequencies", Min = 1, Max = 100_000)]
+    [Option("random Fourier frequencies (rff route)", Min = 1, Max = 100_000)]
     public int RffDim { get; init; } = 3000;
 
     [Option("shared frequencies (.npy, d × r, already divided by sigma), e.g. omega.npy of an earlier run", IsFile = true)]

@@ -23,8 +23,9 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaA, nameof(o.SigmaA));
         Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaB, nameof(o.SigmaB));
         bool omega = o.OmegaA is not null || o.OmegaB is not null;
-        if (o.Kernel == KernelKind.Cosine && (o.Route == SpecRoute.Rff || omega))
-            throw new InvalidOptionException(o.Route == SpecRoute.Rff ? nameof(o.Route) : nameof(o.OmegaA),
+        bool rffDim = o.RffDim != new SpecOptions().RffDim;
+        if (o.Kernel == KernelKind.Cosine && (o.Route == SpecRoute.Rff || omega || rffDim))
+            throw new InvalidOptionException(o.Route == SpecRoute.Rff ? nameof(o.Route) : omega ? nameof(o.OmegaA) : nameof(o.RffDim),
                 "random Fourier features belong to the Gaussian kernel, not the cosine kernel");
         if (omega && o.Route == SpecRoute.Exact)
             throw new InvalidOptionException(nameof(o.OmegaA), "gives frequencies for the rff route; it cannot be used with the exact route");
@@ -35,6 +36,11 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         var route = ResolvedRoute(o, pair.N);
         bool gaussian = o.Kernel == KernelKind.Gaussian;
         bool exact = route == SpecRoute.Exact;
+        var defaults = new SpecOptions();
+        if (exact)
+            FeatureRouteOptions.RefuseOnExactRoute(o.Route == SpecRoute.Exact, pair.N, SpecOptions.AutoExactLimit, gaussian ? "rff" : "features",
+                (nameof(o.RffDim), o.RffDim != defaults.RffDim), (nameof(o.BatchRows), o.BatchRows != defaults.BatchRows),
+                (nameof(o.CovarianceRidge), o.CovarianceRidge != defaults.CovarianceRidge));
         double? sigmaA = gaussian && (exact || o.OmegaA is null) ? o.SigmaA ?? Bandwidth.Median(pair.RowsA, o.Seed, pair.NameA, nameof(o.SigmaA)) : null;
         double? sigmaB = gaussian && (exact || o.OmegaB is null) ? o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed + 1, pair.NameB, nameof(o.SigmaB)) : null;
         if (!exact && sigmaA is { } sa) RandomFourierFeatures.CheckSigma(sa, nameof(o.SigmaA));

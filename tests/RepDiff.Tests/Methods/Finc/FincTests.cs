@@ -28,7 +28,7 @@ public class FincTests
     public void TopModesFindTheGroupPresentInOnlyOneSet(FincRoute route)
     {
         // Truth (fixtures.json): group 4 exists only in TEST, group 5 only in REF.
-        var e = new FincMethod().Run(new SampleSets(Test, Ref), new FincOptions { Sigma = 6, Route = route, RffDim = 400 });
+        var e = new FincMethod().Run(new SampleSets(Test, Ref), Options(route));
         var inTest = e.GetDirection(DirectionNames.MoreFrequentInTest).Concepts[0];
         var inRef = e.GetDirection(DirectionNames.MoreFrequentInRef).Concepts[0];
         var testGroups = Groups("finc_test_groups.npy");
@@ -38,6 +38,10 @@ public class FincTests
         Assert.Null(e.GetDirection(DirectionNames.MoreFrequentInTest).Explains);
         Assert.Equal("ref", e.GetDirection(DirectionNames.MoreFrequentInRef).Rows);
     }
+
+    /// <summary>The fixture's bandwidth; 400 frequencies on the rff route (the exact route reads none, and refuses a number).</summary>
+    private static FincOptions Options(FincRoute route) =>
+        route == FincRoute.Rff ? new FincOptions { Sigma = 6, Route = route, RffDim = 400 } : new FincOptions { Sigma = 6, Route = route };
 
     /// <summary>
     /// A set against itself differs only by round-off: the exact route's float32 kernel puts its eigenvalues near 1e-7,
@@ -49,7 +53,7 @@ public class FincTests
     [InlineData(FincRoute.Exact)]
     public void ASetAgainstItselfHasNoModes(FincRoute route)
     {
-        var e = new FincMethod().Run(new SampleSets(Test, Test), new FincOptions { Sigma = 6, Route = route, RffDim = 400 });
+        var e = new FincMethod().Run(new SampleSets(Test, Test), Options(route));
         Assert.All(e.Directions, d => Assert.Empty(d.Concepts));
         Assert.True(e.Metrics["finc_diff"]!.GetValue<double>() < 1e-6);
         Assert.True(e.Metrics["eigensolver_converged"]!.GetValue<bool>());

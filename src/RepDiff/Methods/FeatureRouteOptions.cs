@@ -1,0 +1,25 @@
+using System.Globalization;
+using RepDiff.Options;
+
+namespace RepDiff.Methods;
+
+/// <summary>
+/// Options only the streaming feature routes read (SPEC, FINC): on a run that takes the exact route they used to be
+/// recorded in results.json and ignored, so a value other than the default is refused, naming the route and how to
+/// take the other one.
+/// </summary>
+internal static class FeatureRouteOptions
+{
+    /// <param name="routeGiven">whether --route exact was asked for (else --route auto chose it for n samples)</param>
+    /// <param name="featureRoute">the route that reads these options for this kernel (rff, or features for the cosine kernel)</param>
+    /// <param name="options">each option's property and whether its value differs from the default</param>
+    public static void RefuseOnExactRoute(bool routeGiven, long n, int autoExactLimit, string featureRoute, params (string Property, bool Set)[] options)
+    {
+        foreach (var (property, set) in options)
+            if (set)
+                throw new InvalidOptionException(property, routeGiven
+                    ? $"--route exact does not read it; it is an option of --route {featureRoute}"
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"{n:N0} samples take the exact route (--route auto up to {autoExactLimit:N0}), which does not read it; give --route {featureRoute} to use it"));
+    }
+}
