@@ -127,6 +127,15 @@ public class OptionBoundaryTests
         Assert.Equal(5, Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Parameters["rff_dim"]!.GetValue<int>());
     }
 
+    // "--concepts: 6 clusters … but there are 2" left a user with 60 rows to guess that --max-samples made the 2.
+    [Fact]
+    public void TooFewSamplesAfterMaxSamplesSaysSo()
+    {
+        var (a, b, _) = SmallPair(dir);
+        Run("rdx", a, b, "--max-samples", "2", "--out", Path.Combine(dir, "out"))
+            .AssertBadInput("--concepts: 6 clusters (5 plus the null cluster) need at least as many samples, but there are 2 (--max-samples 2 of 60)");
+    }
+
     // evaluate --out A.npy wrote the results over the embeddings, and export --out RESULTS over the results it read.
     [Fact]
     public void AnOutputFileThatIsAnInputIsRefusedAndTheInputKept()

@@ -21,13 +21,15 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
     protected override void Validate(RepresentationPair pair, RdxOptions o)
     {
         int used = o.MaxSamples is int cap ? Math.Min(cap, pair.N) : pair.N;
+        // When --max-samples is what leaves too few, say so: the user sees n rows in their file.
+        string capped = used < pair.N ? $" (--max-samples {used} of {pair.N})" : "";
         int groups = o.Clustering == RdxClustering.Spectral && o.NullCluster ? o.Concepts + 1 : o.Concepts;
         if (groups > used)
             throw new InvalidOptionException(nameof(o.Concepts),
-                $"{groups} clusters ({o.Concepts}{(groups > o.Concepts ? " plus the null cluster" : "")}) need at least as many samples, but there {(used == 1 ? "is" : "are")} {used}");
+                $"{groups} clusters ({o.Concepts}{(groups > o.Concepts ? " plus the null cluster" : "")}) need at least as many samples, but there {(used == 1 ? "is" : "are")} {used}{capped}");
         if (o.Clustering != RdxClustering.Spectral && (long)o.Concepts * o.GridSize > used)
             throw new InvalidOptionException(nameof(o.Concepts),
-                $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}");
+                $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}{capped}");
         if (o.Clustering != RdxClustering.Spectral && !o.NullCluster)
             throw new InvalidOptionException(nameof(o.NullCluster), "applies to spectral clustering only; pagerank and eigencentrality always leave the unassigned samples in the null cluster");
         // A representation whose rows are all the same has only tied neighbourhoods: RDX read their tie-break order as
