@@ -23,10 +23,11 @@ public static class ContextMetrics
         // Checked before any work, in the options' terms: LinearProbe's own errors name neither --labels nor --folds.
         if (options.Probes && pair.Samples.Labels is { } given)
         {
-            if (given.Codes.Distinct().Count() < 2)
+            int distinct = given.Codes.Distinct().Count();
+            if (distinct < 2)
                 throw new RepDiffInputException($"--labels: every sample has the same label ('{RepDiff.IO.NpyDtype.Truncate(given.Names[given.Codes[0]])}'); the linear probe needs at least two");
             // Out of fold, a label no training fold holds cannot be predicted: with every label unique the accuracy is 0 by construction.
-            if (given.Codes.Distinct().Count() == given.Codes.Length)
+            if (distinct == given.Codes.Length)
                 throw new RepDiffInputException($"--labels: every sample has a label of its own ({given.Codes.Length} labels for {given.Codes.Length} samples); the linear probe needs labels that several samples share (or give --probes false)");
             int probed = Math.Min(pair.N, options.ProbeMaxSamples);
             if (options.Folds > probed)
