@@ -147,27 +147,21 @@ public sealed class Comparison
     {
         var context = new JsonObject();
         // Undefined (null and a note), not 0, when a representation has every row the same: see ConstantRows.
+        var (ckaA, ckaB) = (pair.A, pair.B);
         if (!pair.InMemory && pair.N > StreamedCkaMaxSamples)
         {
             var rows = EvenlySpaced(pair.N, StreamedCkaMaxSamples);
-            var (a, b) = (pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
-            Metrics.ContextMetrics.Put(context, "linear_cka", Cka.Linear(a, b), ConstantRows.Why(a, b, pair.NameA, pair.NameB));
+            (ckaA, ckaB) = (pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
             context["linear_cka_samples"] = rows.Length;
         }
-        else Metrics.ContextMetrics.Put(context, "linear_cka", Cka.Linear(pair.A, pair.B), ConstantRows.Why(pair.A, pair.B, pair.NameA, pair.NameB));
+        Metrics.ContextMetrics.Put(context, "linear_cka", Cka.Linear(ckaA, ckaB), ConstantRows.Why(ckaA, ckaB, pair.NameA, pair.NameB));
         if (pair.N > MutualKnnMaxSamples)
         {
             var rows = EvenlySpaced(pair.N, MutualKnnMaxSamples);
-            var (a, b) = (pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
-            string? tied = ConstantRows.Why(a, b, pair.NameA, pair.NameB);
-            Metrics.ContextMetrics.Put(context, "mutual_knn", tied is null ? MutualKnn.Alignment(a, b) : null, tied);
+            Metrics.ContextMetrics.PutMutualKnn(context, pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows), MutualKnn.DefaultNeighbours, pair);
             context["mutual_knn_samples"] = MutualKnnMaxSamples;
         }
-        else if (pair.N > 10)
-        {
-            string? tied = ConstantRows.Why(pair.A, pair.B, pair.NameA, pair.NameB);
-            Metrics.ContextMetrics.Put(context, "mutual_knn", tied is null ? MutualKnn.Alignment(pair.A, pair.B) : null, tied);
-        }
+        else if (pair.N > 10) Metrics.ContextMetrics.PutMutualKnn(context, pair.A, pair.B, MutualKnn.DefaultNeighbours, pair);
         return context;
     }
 

@@ -69,8 +69,7 @@ public static class ContextMetrics
             var rows = Sampling.Uniform(pair.N, options.KnnMaxSamples, seed);
             var (a, b) = rows.Length == pair.N ? (pair.A, pair.B) : (pair.A.SelectRows(rows), pair.B.SelectRows(rows));
             int k = Math.Min(options.Neighbours, rows.Length - 1);
-            string? tied = ConstantRows.Why(a, b, pair.NameA, pair.NameB);
-            Put(e.Metrics, "mutual_knn", tied is null ? MutualKnn.Alignment(a, b, k) : null, tied);
+            PutMutualKnn(e.Metrics, a, b, k, pair);
             e.Metrics["mutual_knn_k"] = k;
             e.Metrics["mutual_knn_samples"] = rows.Length;
             progress.Report("mutual k-NN", 1);
@@ -110,6 +109,13 @@ public static class ContextMetrics
     {
         target[key] = value;
         if (value is null) target[NoteKey(key)] = $"undefined: {whyUndefined ?? "not measurable on these inputs"}";
+    }
+
+    /// <summary>Mutual k-NN alignment of these rows of the pair under "mutual_knn"; undefined when one side's rows are all the same (every neighbour a tie).</summary>
+    public static void PutMutualKnn(JsonObject target, Matrix a, Matrix b, int k, RepresentationPair pair)
+    {
+        string? tied = ConstantRows.Why(a, b, pair.NameA, pair.NameB);
+        Put(target, "mutual_knn", tied is null ? MutualKnn.Alignment(a, b, k) : null, tied);
     }
 
     /// <summary>Where <see cref="Put"/> says why the score under key is undefined.</summary>
