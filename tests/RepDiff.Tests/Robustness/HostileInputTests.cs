@@ -263,6 +263,7 @@ public class HostileInputTests
     [InlineData("--learning-rate", "sae", "--learning-rate", "1e30", "--epochs", "2")]
     [InlineData("--rff-dim", "spec", "--route", "rff", "--rff-dim", "2000000000")]
     [InlineData("--beta", "rdx", "--beta", "1e300")]
+    [InlineData("--beta 1000 makes the affinities", "rdx", "--beta", "1e3")]  // the value as a user reads it, not 1E+03
     public void ExtremeOptionValuesNameTheOption(string option, string method, params string[] extra)
     {
         var (a, b, _) = SmallPair(dir);

@@ -159,7 +159,6 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
 
     private sealed record DirectionResult(Direction Direction, double?[] MeanAffinity);
 
-    /// <summary>Cluster one direction's affinity, order the clusters by coherence and pick their grids.</summary>
     /// <summary>
     /// exp(±beta G) must stay a finite float32 (e^88 is its limit): a --beta so large that the largest
     /// difference overflows it is refused, naming the largest --beta these differences allow.
@@ -169,9 +168,10 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         double largest = Math.Max(Math.Abs((double)System.Numerics.Tensors.TensorPrimitives.Max(g.Data)), Math.Abs((double)System.Numerics.Tensors.TensorPrimitives.Min(g.Data)));
         const double maxExponent = 80;
         if (largest > 0 && beta * largest > maxExponent)
-            throw new RepDiffInputException($"--beta {beta:G3} makes the affinities exp(beta G) overflow float32 (differences reach {largest:G3}); use --beta {maxExponent / largest:G3} or less");
+            throw new RepDiffInputException($"--beta {beta:G} makes the affinities exp(beta G) overflow float32 (differences reach {largest:G3}); use --beta {maxExponent / largest:G3} or less");
     }
 
+    /// <summary>Cluster one direction's affinity, order the clusters by coherence and pick their grids.</summary>
     private static DirectionResult BuildDirection(string name, string explains, Matrix g, float exponent, Matrix s,
         Matrix explained, RdxOptions options, IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings)
     {
