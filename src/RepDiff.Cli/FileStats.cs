@@ -10,7 +10,7 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
     /// <summary>Streams the file in row batches, so files larger than memory can be inspected.</summary>
     public static FileStats Compute(string path, string? key, string? idColumn = null)
     {
-        Embeddings.CheckKey(key, [path]);
+        Embeddings.CheckKey("--key", key, [path]);
         using var file = Embeddings.Open(path, key, idColumn, validate: false);
         int batch = Math.Max(1, (1 << 20) / Math.Max(1, file.Cols));
         var buffer = new float[(long)Math.Min(batch, Math.Max(1, file.Rows)) * file.Cols];

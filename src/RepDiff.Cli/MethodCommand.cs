@@ -76,7 +76,7 @@ internal static class MethodCommand
             var trust = trustBinder.Bind(parse, new TrustOptions());
             string testPath = parse.GetValue(test)!, refPath = parse.GetValue(reference)!, dir = parse.GetValue(outDir)!;
             Outputs.Check(dir);
-            Embeddings.CheckKey(parse.GetValue(key), [testPath, refPath]);
+            Embeddings.CheckKey("--key", parse.GetValue(key), [testPath, refPath]);
             using var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
             using var refRows = Embeddings.OpenRows(refPath, parse.GetValue(key));
             var notes = new List<string>();

@@ -21,15 +21,18 @@ public static class Embeddings
 
     /// <summary>
     /// A key given only for files that hold one array each picks nothing: refused rather than ignored (with an .npz A
-    /// and an .npy B, --key names A's array and B needs none).
+    /// and an .npy B, --key names A's array and B needs none). An empty key names nothing either. The message names
+    /// <paramref name="flag"/>, the flag the key came from.
     /// </summary>
-    public static void CheckKey(string? key, IEnumerable<string> files)
+    public static void CheckKey(string flag, string? key, IEnumerable<string> files)
     {
+        if (key is null) return;
+        if (string.IsNullOrWhiteSpace(key)) throw new RepDiffInputException($"{flag}: is empty; name an array or a column");
         var names = files.ToList();
-        if (key is null || names.Count == 0 || names.Any(TakesKey)) return;
+        if (names.Count == 0 || names.Any(TakesKey)) return;
         names = names.Select(f => Path.GetFileName(f)).Distinct().ToList();
-        throw new RepDiffInputException($"--key {key}: {string.Join(" and ", names)} {(names.Count > 1 ? "hold one array each" : "holds one array")}; "
-            + "--key picks an array of an .npz or .safetensors file, or a column of a Parquet or Arrow table");
+        throw new RepDiffInputException($"{flag} {key}: {string.Join(" and ", names)} {(names.Count > 1 ? "hold one array each" : "holds one array")}; "
+            + $"{flag} picks an array of an .npz or .safetensors file, or a column of a Parquet or Arrow table");
     }
 
     /// <summary>

@@ -64,7 +64,13 @@ public sealed record PairSpec(string PathA, string PathB)
     /// </summary>
     private void CheckFlags()
     {
-        Embeddings.CheckKey(KeyA ?? KeyB, new[] { (File: PathA, Key: KeyA), (File: PathB, Key: KeyB) }.Where(side => side.Key is not null).Select(side => side.File));
+        // One key for both sides came from --key; a side's own from --key-a or --key-b.
+        if (KeyA == KeyB) Embeddings.CheckKey("--key", KeyA, [PathA, PathB]);
+        else
+        {
+            Embeddings.CheckKey("--key-a", KeyA, [PathA]);
+            Embeddings.CheckKey("--key-b", KeyB, [PathB]);
+        }
         if (TextField is not null && Texts is null)
             throw new RepDiffInputException($"--text-field {TextField}: names the field of a --texts JSONL file, but no --texts was given");
         if (MetadataIdColumn is not null && Metadata is null)

@@ -28,8 +28,11 @@ public class PairSpecTests
         string npy = Golden("le_f4.npy"), npz = Golden("stored.npz");
         var e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npy) { KeyA = "emb", KeyB = "emb" }.Open());
         Assert.Equal("--key emb: le_f4.npy holds one array; --key picks an array of an .npz or .safetensors file, or a column of a Parquet or Arrow table", e.Message);
+        // A side's own key is named by its own flag, and an empty one names nothing.
         e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npz) { KeyA = "emb" }.Load());
-        Assert.StartsWith("--key emb: le_f4.npy holds one array;", e.Message);
+        Assert.StartsWith("--key-a emb: le_f4.npy holds one array;", e.Message);
+        e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npz, npy) { KeyA = "emb", KeyB = "" }.Load());
+        Assert.Equal("--key-b: is empty; name an array or a column", e.Message);
         using var mixed = new PairSpec(npz, npy) { KeyA = "emb", KeyB = "emb" }.Open(); // the key picks A's array
         Assert.Equal((5, 3, 3), (mixed.N, mixed.A.Cols, mixed.B.Cols));
     }
