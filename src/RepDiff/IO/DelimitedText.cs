@@ -139,11 +139,17 @@ public static class DelimitedText
     }
 
     /// <summary>Splits one line into fields; a field in double quotes may hold the delimiter, and "" stands for a quote.</summary>
-    internal static List<string> Split(string line, char delimiter, string path, int lineNumber)
+    /// <param name="nextLine">
+    /// Reads the file's next line when a quoted field runs past the end of this one (a caption with a line break, as
+    /// pandas and Python's csv module write it); null when every record must end on its line. The record is then
+    /// capped at <see cref="MaxLineChars"/>, so a stray quote is reported, not read to the end of the file.
+    /// </param>
+    internal static List<string> Split(string line, char delimiter, string path, int lineNumber, Func<string?>? nextLine = null)
     {
         var fields = new List<string>();
         var field = new StringBuilder();
         int i = 0;
+        long recordChars = line.Length;
         while (true)
         {
             field.Clear();
@@ -151,7 +157,17 @@ public static class DelimitedText
             {
                 for (i++; ; i++)
                 {
-                    if (i >= line.Length) throw RepDiffInputException.ForFile(path, $"line {lineNumber}: unterminated quoted field");
+                    if (i >= line.Length)
+                    {
+                        if (nextLine?.Invoke() is not { } more)
+                            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: unterminated quoted field");
+                        recordChars += more.Length + 1;
+                        if (recordChars > MaxLineChars)
+                            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: a quoted field runs on past {MaxLineChars:#,0} characters (a quote never closed?)");
+                        field.Append('\n');
+                        (line, i) = (more, -1); // the loop's i++ starts the next line at 0
+                        continue;
+                    }
                     if (line[i] != '"') { field.Append(line[i]); continue; }
                     if (i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; continue; }
                     i++;

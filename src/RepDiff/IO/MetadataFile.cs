@@ -5,7 +5,7 @@ namespace RepDiff.IO;
 /// columns describe the samples. Rows are matched to the samples by an id column (every sample's id must
 /// be there once; rows for other ids are ignored, so one table can describe a larger dataset) or, without
 /// one, by position (the row count must equal the number of samples). Empty CSV fields and table nulls
-/// are missing values.
+/// are missing values. A quoted CSV field may span lines (a caption with a line break); its row is named by its first line.
 /// </summary>
 public static class MetadataFile
 {
@@ -90,7 +90,7 @@ public static class MetadataFile
         {
             int lineNumber = reader.LineNumber;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var fields = DelimitedText.Split(line, delimiter, path, lineNumber);
+            var fields = DelimitedText.Split(line, delimiter, path, lineNumber, reader.Next);
             if (names is null)
             {
                 names = fields.Select(f => f.Trim()).ToArray();

@@ -19,6 +19,23 @@ public class MetadataFileTests
     }
 
     [Fact]
+    public void QuotedFieldsMaySpanLinesAsPandasWritesThem()
+    {
+        // pandas' to_csv of a caption with line breaks (and a blank line in it); a later bad row is still named by its own line.
+        string dir = TestData.TempDir();
+        string path = GoldenFileTests.WriteText(dir, "meta.csv", "id,caption\na,\"two\nlines, a comma\"\nb,\"x\n\n\"\"y\"\"\"\nc,plain\n");
+        var metadata = MetadataFile.Load(path, 3, ["a", "b", "c"], "id");
+        Assert.Equal(new string?[] { "two\nlines, a comma", "x\n\n\"y\"", "plain" }, metadata["caption"]!.Values.AsEnumerable());
+
+        string bad = GoldenFileTests.WriteText(dir, "bad.csv", "id,caption\na,\"two\nlines\"\nb,x,extra\n");
+        var e = Assert.Throws<RepDiffInputException>(() => MetadataFile.Load(bad, 2, ["a", "b"], "id"));
+        Assert.EndsWith("line 4 has 3 fields but the header has 2", e.Message);
+        string open = GoldenFileTests.WriteText(dir, "open.csv", "id,caption\na,\"never closed\nb,x\n");
+        e = Assert.Throws<RepDiffInputException>(() => MetadataFile.Load(open, 2, ["a", "b"], "id"));
+        Assert.EndsWith("line 2: unterminated quoted field", e.Message);
+    }
+
+    [Fact]
     public void TsvJoinsByTheIdColumnAndIgnoresOtherIds()
     {
         string dir = TestData.TempDir();
