@@ -46,6 +46,8 @@ public static class DelimitedText
                         throw RepDiffInputException.ForFile(path, header
                             ? $"has no column '{idColumn}' (columns: {string.Join(", ", fields.Take(20).Select(NpyDtype.Truncate))})"
                             : $"the id column {idColumn} needs a header row naming the columns");
+                    if (fields.LastIndexOf(idColumn) != idIndex)
+                        throw RepDiffInputException.ForFile(path, $"line {lineNumber}: the id column '{NpyDtype.Truncate(idColumn)}' appears twice in the header (columns {idIndex + 1} and {fields.LastIndexOf(idColumn) + 1})");
                 }
                 else if (header && fields[0].Trim().Length == 0)
                     idIndex = 0; // an unnamed first column is an index (pandas writes one by default): ids, not a dimension

@@ -391,6 +391,7 @@ public class BrokenFileTests
         { "a missing id column", "a,b\n1,2\n", "id", "has no column 'id' (columns: a, b)" },
         { "an id column without a header", "1,2\n3,4\n", "id", "needs a header row" },
         { "duplicate ids", "id,a\nx,1\ny,2\nx,3\n", "id", "id 'x' appears on line 2 and line 4" },
+        { "the id column twice", "id,a,id\nx,1,x\n", "id", "line 1: the id column 'id' appears twice in the header (columns 1 and 3)" },
         { "only an id column", "id\nx\n", "id", "no numeric columns" },
         { "an unterminated quote", "a,b\n\"1,2\n", null, "line 2: unterminated quoted field" },
         { "NaN", "1,2\n3,nan\n", null, "row 1 column 1 is NaN" },
