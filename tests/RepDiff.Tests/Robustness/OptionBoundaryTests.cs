@@ -114,6 +114,23 @@ public class OptionBoundaryTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    // Frequencies from a file are already divided by the bandwidth and fix r: a bandwidth or --rff-dim beside them was ignored.
+    [Theory]
+    [InlineData("spec", new[] { "--omega-a", "OMEGA", "--sigma-a", "2" }, "--sigma-a: --omega-a's frequencies are already divided by A's bandwidth")]
+    [InlineData("spec", new[] { "--omega-b", "OMEGA", "--sigma-b", "2" }, "--sigma-b: --omega-b's frequencies are already divided by B's bandwidth")]
+    [InlineData("spec", new[] { "--omega-a", "OMEGA", "--omega-b", "OMEGA", "--rff-dim", "5" }, "--rff-dim: --omega-a and --omega-b give every frequency")]
+    [InlineData("finc", new[] { "--omega", "OMEGA", "--sigma", "2" }, "--sigma: --omega's frequencies are already divided by the bandwidth")]
+    [InlineData("finc", new[] { "--omega", "OMEGA", "--rff-dim", "5" }, "--rff-dim: --omega gives every frequency")]
+    public void OptionsAFrequencyFileFixesAreRefusedBesideIt(string method, string[] options, string message)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out"), omega = Path.Combine(dir, "omega.npy");
+        Npy.Write(omega, new Matrix(Npy.ReadMatrix(a).Cols, 4));
+        if (method == "finc") b = a;
+        Run([method, a, b, "--route", "rff", .. options.Select(o => o == "OMEGA" ? omega : o), "--out", outDir]).AssertBadInput(message);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Theory]
     [InlineData("spec", new[] { "--rff-dim", "5", "--batch-rows", "10", "--covariance-ridge", "1e-7" })]
     [InlineData("finc", new[] { "--rff-dim", "5", "--batch-rows", "10" })]
