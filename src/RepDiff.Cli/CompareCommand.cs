@@ -36,6 +36,7 @@ internal static class CompareCommand
             // With --model-a/-b the output folder is staged from here: new embeddings go there and reach --out with the results.
             var (spec, staged) = ModelPair.Resolve(parse, pairOptions.Spec(parse), dir, Outputs.Files);
             using var stagedFolder = staged;
+            spec.RefuseSameInput();
             int s = parse.GetValue(seed);
             string? list = parse.GetValue(methods);
             var clock = Stopwatch.StartNew();

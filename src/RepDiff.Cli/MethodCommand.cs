@@ -36,7 +36,9 @@ internal static class MethodCommand
             string dir = parse.GetValue(inputs.Out)!;
             Outputs.Check(dir);
             var clock = Stopwatch.StartNew();
-            using var opened = inputs.Spec(parse).Open();
+            var spec = inputs.Spec(parse);
+            spec.RefuseSameInput();
+            using var opened = spec.Open();
             var pair = FitValueRange(opened, options);
             if (trust.Validates()) HeldOutValidation.CheckSize(pair);
             double opening = clock.Elapsed.TotalSeconds;

@@ -32,6 +32,17 @@ public sealed record PairSpec(string PathA, string PathB)
     public bool JoinsById => IdColumn is not null || Ids is not null || IdsA is not null || IdsB is not null;
 
     /// <summary>
+    /// For the commands that explain a difference: one array of one file given as both A and B has none, and every
+    /// method would list only noise ("no better than random groups"). A mistake, so refused; `metrics` still compares them.
+    /// </summary>
+    public void RefuseSameInput()
+    {
+        if (KeyA == KeyB && IdsA == IdsB && FileKind.SameFile(PathA, PathB))
+            throw new RepDiffInputException($"{Path.GetFileName(PathA)}{(KeyA is null ? "" : $" ({KeyA})")} is both A and B, so there is no difference to explain; "
+                + "give the embeddings of two models (or two arrays of one file with --key-a and --key-b)");
+    }
+
+    /// <summary>
     /// The pair without loading it: memory-mapped row files (.npy, .safetensors) that streaming routes read
     /// in batches and other methods load on first use. Inputs joined by id are loaded (<see cref="Load"/>).
     /// </summary>

@@ -114,6 +114,21 @@ public class OptionBoundaryTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    // rdx a.npy a.npy listed five "concepts" per direction, each no better than random groups: one file as A and B is a
+    // mistake, refused also through another path to it; metrics still compares it with itself (CKA 1).
+    [Theory]
+    [InlineData("rdx")]
+    [InlineData("spec")]
+    [InlineData("compare")]
+    public void OneFileAsBothAAndBIsRefused(string command)
+    {
+        var (a, _, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run(command, a, Path.Combine(dir, ".", "a.npy"), "--out", outDir).AssertBadInput("a.npy is both A and B, so there is no difference to explain");
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(0, Run("metrics", a, a).Code);
+    }
+
     // Frequencies from a file are already divided by the bandwidth and fix r: a bandwidth or --rff-dim beside them was ignored.
     [Theory]
     [InlineData("spec", new[] { "--omega-a", "OMEGA", "--sigma-a", "2" }, "--sigma-a: --omega-a's frequencies are already divided by A's bandwidth")]
