@@ -15,10 +15,21 @@ namespace RepDiff.Cli;
 /// </summary>
 internal static class CompareCommand
 {
+    /// <summary>
+    /// What --methods takes and runs by default (compare and the demo), from the registry, so the help cannot leave out
+    /// a method that runs only when named (spec-align).
+    /// </summary>
+    public static string MethodsDescription(MethodRegistry registry)
+    {
+        var onlyWhenNamed = registry.PairMethods.Where(m => !m.InCompareByDefault).Select(m => m.Name).ToList();
+        string except = onlyWhenNamed.Count == 0 ? "" : $", except {string.Join(", ", onlyWhenNamed)}, which {(onlyWhenNamed.Count == 1 ? "runs" : "run")} only when named";
+        return $"comma-separated methods to run, of: {string.Join(", ", registry.PairMethods.Select(m => m.Name))} (default: every method that applies to the inputs{except})";
+    }
+
     public static Command Create(MethodRegistry registry)
     {
         var pairOptions = new PairInputOptions();
-        var methods = new Option<string?>("--methods") { Description = "comma-separated methods to run (default: every method that applies to the inputs)" };
+        var methods = new Option<string?>("--methods") { Description = MethodsDescription(registry) };
         var seed = new Option<int>("--seed") { Description = "random seed of every method; same inputs, options and seed give the same results", DefaultValueFactory = _ => 0 };
         var linkImages = new Option<bool>("--link-images") { Description = "reference image files from the report instead of embedding them (for large image sets)" };
         var command = new Command("compare", "Run several difference methods on a pair and write one report comparing them.");
