@@ -114,6 +114,48 @@ public class OptionBoundaryTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    // Frequency files make a bandwidth and, when they give every representation's, the frequency count moot:
+    // finc --omega F --rff-dim 77 ran F's 16 frequencies and recorded rff_dim 77 in results.json; --sigma was dropped.
+    [Theory]
+    [InlineData("finc", new[] { "--rff-dim", "77" }, "--rff-dim: is not read when --omega gives the frequencies")]
+    [InlineData("finc", new[] { "--sigma", "3" }, "--sigma: is not read when --omega gives the frequencies")]
+    [InlineData("spec", new[] { "--rff-dim", "77" }, "--rff-dim: is not read when --omega-a and --omega-b give the frequencies")]
+    [InlineData("spec", new[] { "--sigma-b", "3" }, "--sigma-b: is not read when --omega-b gives the frequencies")]
+    public void AnOptionTheFrequencyFilesMakeMootIsRefused(string method, string[] options, string message)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        string[] files = method == "finc" ? ["--omega", FrequencyFile(a, 16)] : ["--omega-a", FrequencyFile(a, 16), "--omega-b", FrequencyFile(b, 16)];
+        if (method == "finc") b = a;
+        Run([method, a, b, .. files, .. options, "--concepts", "2", "--out", outDir]).AssertBadInput(message);
+        Assert.False(Directory.Exists(outDir));
+
+        // Without the moot option the files run, and results.json records the frequencies they hold.
+        var outcome = Run([method, a, b, .. files, "--concepts", "2", "--out", outDir]);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var metrics = Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Metrics;
+        Assert.Equal(16, metrics[method == "finc" ? "rff_dim" : "rff_dim_b"]!.GetValue<int>());
+    }
+
+    /// <summary>An omega file of r seeded frequencies for the rows of the .npy at path, as an earlier run writes it.</summary>
+    private static string FrequencyFile(string path, int r) =>
+        TestData.SaveTemp(RepDiff.Numerics.RandomFourierFeatures.Sample(Npy.ReadMatrix(path).Cols, r, 5, 1).Omega, $"omega_{Path.GetFileNameWithoutExtension(path)}.npy");
+
+    // Only A's frequencies from a file: --rff-dim still draws B's, and --sigma-a alone is the moot one.
+    [Fact]
+    public void OneFrequencyFileLeavesTheOtherSidesOptions()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        string frequencies = FrequencyFile(a, 16);
+        Run("spec", a, b, "--omega-a", frequencies, "--sigma-a", "3", "--out", outDir).AssertBadInput("--sigma-a: is not read when --omega-a gives the frequencies");
+        var outcome = Run("spec", a, b, "--omega-a", frequencies, "--rff-dim", "8", "--sigma-b", "3", "--concepts", "2", "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var metrics = Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Metrics;
+        Assert.Equal(16, metrics["rff_dim_a"]!.GetValue<int>());
+        Assert.Equal(8, metrics["rff_dim_b"]!.GetValue<int>());
+    }
+
     [Theory]
     [InlineData("spec", new[] { "--rff-dim", "5", "--batch-rows", "10", "--covariance-ridge", "1e-7" })]
     [InlineData("finc", new[] { "--rff-dim", "5", "--batch-rows", "10" })]

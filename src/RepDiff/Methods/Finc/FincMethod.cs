@@ -22,6 +22,8 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
         if (sets.Test.Rows < 1 || sets.Reference.Rows < 1) throw new RepDiffInputException("FINC needs at least one row in each set");
         if (o.Omega is not null && o.Route == FincRoute.Exact)
             throw new InvalidOptionException(nameof(o.Omega), "gives frequencies for the rff route; it cannot be used with the exact route");
+        if (o.Omega is not null)
+            FeatureRouteOptions.RefuseWithFrequencyFiles("--omega", (nameof(o.Sigma), o.Sigma is not null), (nameof(o.RffDim), o.RffDim != new FincOptions().RffDim));
     }
 
     protected override FincOptions Resolve(SampleSets sets, FincOptions o, IProgress<ProgressUpdate>? progress)

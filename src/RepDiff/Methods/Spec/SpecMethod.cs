@@ -29,6 +29,9 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
                 "random Fourier features belong to the Gaussian kernel, not the cosine kernel");
         if (omega && o.Route == SpecRoute.Exact)
             throw new InvalidOptionException(nameof(o.OmegaA), "gives frequencies for the rff route; it cannot be used with the exact route");
+        if (o.OmegaA is not null) FeatureRouteOptions.RefuseWithFrequencyFiles("--omega-a", (nameof(o.SigmaA), o.SigmaA is not null));
+        if (o.OmegaB is not null) FeatureRouteOptions.RefuseWithFrequencyFiles("--omega-b", (nameof(o.SigmaB), o.SigmaB is not null));
+        if (o.OmegaA is not null && o.OmegaB is not null) FeatureRouteOptions.RefuseWithFrequencyFiles("--omega-a and --omega-b", (nameof(o.RffDim), rffDim));
     }
 
     protected override SpecOptions Resolve(RepresentationPair pair, SpecOptions o, IProgress<ProgressUpdate>? progress)
