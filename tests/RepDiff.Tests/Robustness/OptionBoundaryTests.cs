@@ -114,6 +114,25 @@ public class OptionBoundaryTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    // Each RDX difference reads only its own setting: rdx --difference standard --gamma 5 recorded gamma 5 (and without
+    // --gamma the resolved 80/n) in results.json, and --normalize-difference was recorded true for the locally-biased one.
+    [Theory]
+    [InlineData(new[] { "--difference", "standard", "--normalize-difference", "--gamma", "5" }, "--gamma: scales the locally-biased difference; --difference standard does not read it")]
+    [InlineData(new[] { "--normalize-difference" }, "--normalize-difference: applies to --difference standard")]
+    public void AnRdxOptionOfTheOtherDifferenceIsRefused(string[] options, string message)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run(["rdx", a, b, .. options, "--out", outDir]).AssertBadInput(message);
+        Assert.False(Directory.Exists(outDir));
+
+        var outcome = Run("rdx", a, b, "--difference", "standard", "--normalize-difference", "--concepts", "2", "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var parameters = Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Parameters;
+        Assert.Null(parameters["gamma"]);
+        Assert.True(parameters["normalize_difference"]!.GetValue<bool>());
+    }
+
     // Frequency files make a bandwidth and, when they give every representation's, the frequency count moot:
     // finc --omega F --rff-dim 77 ran F's 16 frequencies and recorded rff_dim 77 in results.json; --sigma was dropped.
     [Theory]
