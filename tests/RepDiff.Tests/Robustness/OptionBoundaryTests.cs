@@ -94,6 +94,18 @@ public class OptionBoundaryTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    // compare's --batch-size and --threads set how --model-a/-b embed: with embeddings given they were ignored, --threads 0 too.
+    [Theory]
+    [InlineData("--threads", "0", "--threads 0: sets how --model-a/--model-b embed, but the embeddings A and B were given")]
+    [InlineData("--batch-size", "7", "--batch-size 7: sets how --model-a/--model-b embed")]
+    public void AModelFlagWithoutModelsIsRefused(string flag, string value, string message)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run("compare", a, b, flag, value, "--methods", "pca", "--out", outDir).AssertBadInput(message);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     // The exact route reads no random-feature options: spec --route exact --rff-dim 5 recorded 5 in results.json and ran
     // with none. Refused whether the route was asked for or chosen by --route auto for a small n; the rff route takes them.
     [Theory]
