@@ -46,6 +46,24 @@ public class MetricsCommandTests
         Assert.Equal(0, Run("metrics", a, b, "--labels", labels, flag, value, "--out", outDir).Code);
     }
 
+    /// <summary>
+    /// metrics writes no report, so images, texts and metadata were read, checked and ignored (nothing in results.json):
+    /// it no longer takes them, and says so in one line like any unknown flag.
+    /// </summary>
+    [Theory]
+    [InlineData("--images")]
+    [InlineData("--texts")]
+    [InlineData("--metadata")]
+    public void ReportOnlyInputsAreNotTaken(string flag)
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run("metrics", a, b, flag, labels, "--out", outDir).AssertBadInput(flag);
+        Assert.False(Directory.Exists(outDir));
+        Assert.DoesNotContain(flag + " ", Run("metrics", "--help").Stdout);
+        Assert.Contains("--labels ", Run("metrics", "--help").Stdout);
+    }
+
     [Fact]
     public void FewerSamplesThanFoldsNameFolds()
     {
