@@ -44,8 +44,14 @@ internal static class CompareCommand
             var trust = trustBinder.Bind(parse, new TrustOptions());
             string dir = parse.GetValue(pairOptions.Out)!;
             Outputs.Check(dir);
+            var given = pairOptions.Spec(parse);
+            // Refused rather than ignored, before anything is embedded: there are no image files to reference.
+            if (parse.GetValue(linkImages) && (given.Images is null || given.Images.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
+                throw new RepDiffInputException(given.Images is null
+                    ? "--link-images: references the image files of --images, but no --images was given"
+                    : $"--link-images: {Path.GetFileName(given.Images)} holds pixel arrays, not image files to reference; leave --link-images out");
             // With --model-a/-b the output folder is staged from here: new embeddings go there and reach --out with the results.
-            var (spec, staged) = ModelPair.Resolve(parse, pairOptions.Spec(parse), dir, Outputs.Files);
+            var (spec, staged) = ModelPair.Resolve(parse, given, dir, Outputs.Files);
             using var stagedFolder = staged;
             int s = parse.GetValue(seed);
             string? list = parse.GetValue(methods);

@@ -106,6 +106,21 @@ public class OptionBoundaryTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    // compare --link-images references image files; without --images, or with a .npy of pixel arrays, it was ignored.
+    [Fact]
+    public void LinkImagesWithoutImageFilesIsRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run("compare", a, b, "--link-images", "--methods", "pca", "--out", outDir)
+            .AssertBadInput("--link-images: references the image files of --images, but no --images was given");
+        string pixels = Path.Combine(dir, "pixels.npy");
+        Npy.Write(pixels, new float[60 * 4 * 4], 60, 4, 4);
+        Run("compare", a, b, "--images", pixels, "--link-images", "--methods", "pca", "--out", outDir)
+            .AssertBadInput("--link-images: pixels.npy holds pixel arrays, not image files to reference");
+        Assert.False(Directory.Exists(outDir));
+    }
+
     // The exact route reads no random-feature options: spec --route exact --rff-dim 5 recorded 5 in results.json and ran
     // with none. Refused whether the route was asked for or chosen by --route auto for a small n; the rff route takes them.
     [Theory]
