@@ -46,6 +46,22 @@ public class EmbedCliTests
         Assert.Equal(values.Data, rows.ReadAll().Data);
     }
 
+    /// <summary>embed --texts with --skip-unreadable embedded every text as if the flag were not given.</summary>
+    [Fact]
+    public void SkipUnreadableWithTextsIsRefused()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
+        string model = TinyOnnx.TokenEcho(dir);
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllText(texts, "the cat\ncat\n");
+        string output = Path.Combine(dir, "t.npy");
+        var (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--skip-unreadable", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Equal("error: --skip-unreadable: leaves out images that cannot be decoded; it does not apply to --texts", error.Trim());
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void TextsGetLineNumbersAsIds()
     {
