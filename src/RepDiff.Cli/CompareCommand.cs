@@ -15,10 +15,21 @@ namespace RepDiff.Cli;
 /// </summary>
 internal static class CompareCommand
 {
+    /// <summary>
+    /// What --methods takes and runs by default (compare and the demo), from the registry, so the help cannot leave out
+    /// a method that runs only when named (spec-align).
+    /// </summary>
+    public static string MethodsDescription(MethodRegistry registry)
+    {
+        var onlyWhenNamed = registry.PairMethods.Where(m => !m.InCompareByDefault).Select(m => m.Name).ToList();
+        string except = onlyWhenNamed.Count == 0 ? "" : $", except {string.Join(", ", onlyWhenNamed)}, which {(onlyWhenNamed.Count == 1 ? "runs" : "run")} only when named";
+        return $"comma-separated methods to run, of: {string.Join(", ", registry.PairMethods.Select(m => m.Name))} (default: every method that applies to the inputs{except})";
+    }
+
     public static Command Create(MethodRegistry registry)
     {
         var pairOptions = new PairInputOptions();
-        var methods = new Option<string?>("--methods") { Description = "comma-separated methods to run (default: every method that applies to the inputs)" };
+        var methods = new Option<string?>("--methods") { Description = MethodsDescription(registry) };
         var seed = new Option<int>("--seed") { Description = "random seed of every method; same inputs, options and seed give the same results", DefaultValueFactory = _ => 0 };
         var linkImages = new Option<bool>("--link-images") { Description = "reference image files from the report instead of embedding them (for large image sets)" };
         var command = new Command("compare", "Run several difference methods on a pair and write one report comparing them.");
@@ -33,8 +44,14 @@ internal static class CompareCommand
             var trust = trustBinder.Bind(parse, new TrustOptions());
             string dir = parse.GetValue(pairOptions.Out)!;
             Outputs.Check(dir);
+            var given = pairOptions.Spec(parse);
+            // Refused rather than ignored, before anything is embedded: there are no image files to reference.
+            if (parse.GetValue(linkImages) && (given.Images is null || given.Images.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
+                throw new RepDiffInputException(given.Images is null
+                    ? "--link-images: references the image files of --images, but no --images was given"
+                    : $"--link-images: {Path.GetFileName(given.Images)} holds pixel arrays, not image files to reference; leave --link-images out");
             // With --model-a/-b the output folder is staged from here: new embeddings go there and reach --out with the results.
-            var (spec, staged) = ModelPair.Resolve(parse, pairOptions.Spec(parse), dir, Outputs.Files);
+            var (spec, staged) = ModelPair.Resolve(parse, given, dir, Outputs.Files);
             using var stagedFolder = staged;
             spec.RefuseSameInput();
             int s = parse.GetValue(seed);

@@ -25,7 +25,7 @@ internal static class DemoCommand
     {
         var outDir = new Option<string>("--out") { Description = "output directory", DefaultValueFactory = _ => "repdiff-demo" };
         var seed = new Option<int>("--seed") { Description = "random seed for training and the methods", DefaultValueFactory = _ => 0 };
-        var methods = new Option<string?>("--methods") { Description = "comma-separated methods to run (default: every method that applies)" };
+        var methods = new Option<string?>("--methods") { Description = CompareCommand.MethodsDescription(registry) };
         var samples = new Option<string>("--samples")
         {
             Description = "samples of the real-model pairs: small (a few hundred each, quick), standard (3,000 sentences, 1,200 garments, 480 emoji), or all (every bundled sample: 2,000 garments, 1,600 emoji)",

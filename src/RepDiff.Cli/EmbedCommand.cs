@@ -58,6 +58,9 @@ internal static class EmbedCommand
         {
             string? imageSource = parse.GetValue(images), textSource = parse.GetValue(texts);
             if (imageSource is null == textSource is null) throw new RepDiffInputException("give exactly one of --images SRC or --texts SRC");
+            // Refused rather than ignored, as --text-field without --texts is: texts have no decoding to skip.
+            if (textSource is not null && parse.GetValue(skip))
+                throw new RepDiffInputException("--skip-unreadable: leaves out images that cannot be decoded; it does not apply to --texts");
             var source = new EmbeddingSource(imageSource ?? textSource!, textSource is not null, parse.GetValue(textField));
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
             var summary = RunWithProgress((progress, started) =>

@@ -11,6 +11,7 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
     public static FileStats Compute(string path, string? key, string? idColumn = null)
     {
         Embeddings.CheckKey("--key", key, [path]);
+        Embeddings.CheckIdColumn(idColumn, [path], alsoMetadata: false);
         using var file = Embeddings.Open(path, key, idColumn, validate: false);
         int batch = Math.Max(1, (1 << 20) / Math.Max(1, file.Cols));
         var buffer = new float[(long)Math.Min(batch, Math.Max(1, file.Rows)) * file.Cols];

@@ -13,7 +13,8 @@ internal static class MetricsCommand
     {
         var pairOptions = new PairInputOptions();
         var command = new Command("metrics", "Similarity of A and B for context: linear, debiased and RBF CKA, mutual k-NN, and linear probes when labels are given.");
-        pairOptions.AddTo(command);
+        // No report: images, texts and metadata would be read, checked and then ignored, so metrics does not take them.
+        pairOptions.AddTo(command, reportInputs: false);
         pairOptions.Out.Description = "output directory for results.json";  // metrics writes no report
         var binder = new OptionBinder(typeof(ContextMetricsOptions), command);
         command.SetAction(parse => Cli.Guard(() =>

@@ -41,6 +41,10 @@ internal static class ModelPair
         if (modelA is null && modelB is null)
         {
             if (spec.PathA is null || spec.PathB is null) throw new RepDiffInputException("give the embeddings A and B, or --model-a and --model-b with --images or --texts");
+            // Like --text-field without --texts: refused rather than ignored (compare a.npy b.npy --threads 0 ran).
+            foreach (var flag in new Option<int>[] { Flags.BatchSize, Flags.Threads })
+                if (parse.GetResult(flag) is { Implicit: false })
+                    throw new RepDiffInputException($"{flag.Name} {parse.GetValue(flag)}: sets how --model-a/--model-b embed, but the embeddings A and B were given");
             return (spec, null);
         }
         if (modelA is null || modelB is null) throw new RepDiffInputException("--model-a and --model-b go together");

@@ -25,11 +25,16 @@ internal sealed class PairInputOptions
     public Option<string?> NameB { get; } = new("--name-b") { Description = "what the summary and the report call B (default: B's file name)" };
     public Option<string> Out { get; } = new("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
 
-    public void AddTo(Command command)
+    /// <summary>Whether the command takes what only a report shows (images, texts, metadata); metrics writes none.</summary>
+    private bool reportInputs = true;
+
+    public void AddTo(Command command, bool reportInputs = true)
     {
+        this.reportInputs = reportInputs;
         command.Arguments.Add(A);
         command.Arguments.Add(B);
-        foreach (var o in new Option[] { Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, Labels, Images, Texts, TextField, Metadata, MetadataIdColumn, NameA, NameB, Out })
+        Option[] report = reportInputs ? [Images, Texts, TextField, Metadata, MetadataIdColumn] : [];
+        foreach (var o in (Option[])[Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, Labels, .. report, NameA, NameB, Out])
             command.Options.Add(o);
     }
 
@@ -42,11 +47,11 @@ internal sealed class PairInputOptions
         IdsA = FilePath(parse, IdsA),
         IdsB = FilePath(parse, IdsB),
         Labels = FilePath(parse, Labels),
-        Images = FilePath(parse, Images),
-        Texts = FilePath(parse, Texts),
-        TextField = parse.GetValue(TextField),
-        Metadata = FilePath(parse, Metadata),
-        MetadataIdColumn = parse.GetValue(MetadataIdColumn),
+        Images = reportInputs ? FilePath(parse, Images) : null,
+        Texts = reportInputs ? FilePath(parse, Texts) : null,
+        TextField = reportInputs ? parse.GetValue(TextField) : null,
+        Metadata = reportInputs ? FilePath(parse, Metadata) : null,
+        MetadataIdColumn = reportInputs ? parse.GetValue(MetadataIdColumn) : null,
         NameA = Name(parse, NameA),
         NameB = Name(parse, NameB),
     };

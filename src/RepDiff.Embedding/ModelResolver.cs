@@ -39,6 +39,11 @@ public static class ModelResolver
         if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
         if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");
         bool textFlags = overrides.Vocab is not null || overrides.Tokenizer is not null || overrides.MaxLength is not null;
+        // Flags of the other kind of model were ignored: refused, naming the flag.
+        if (texts && overrides.Input is not null)
+            throw new RepDiffInputException($"--input {overrides.Input}: names an image model's input tensor; a text model is fed input_ids, attention_mask and token_type_ids");
+        if (!texts && textFlags)
+            throw new RepDiffInputException($"{(overrides.Vocab is not null ? "--vocab" : overrides.Tokenizer is not null ? "--tokenizer" : "--max-length")}: sets a text model's tokenizer; it does not apply to --images");
         var text = description.Text;
         if (texts && text is null && description.Image is null && (textFlags || overrides.Preset is not null)) text = new TextPreprocessing();
         if (text is not null && textFlags)

@@ -36,6 +36,19 @@ public static class Embeddings
     }
 
     /// <summary>
+    /// An id column named for files without named columns (.npy, .npz, .safetensors) picks nothing: refused rather than
+    /// ignored. <paramref name="alsoMetadata"/>: the command's --metadata file may hold it instead.
+    /// </summary>
+    public static void CheckIdColumn(string? idColumn, IEnumerable<string> files, bool alsoMetadata)
+    {
+        var names = files.ToList();
+        if (idColumn is null || names.Any(HasColumns)) return;
+        names = names.Select(f => Path.GetFileName(f)).Distinct().ToList();
+        throw new RepDiffInputException($"--id-column {idColumn}: {string.Join(" and ", names)} {(names.Count > 1 ? "have" : "has")} no named columns; "
+            + $"--id-column names a column of a .csv, .tsv, Parquet or Arrow {(alsoMetadata ? "input or of --metadata (for .npy, .npz and .safetensors inputs give --ids)" : "file")}");
+    }
+
+    /// <summary>
     /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors or the
     /// float-list column of a .parquet/.arrow/.feather (ignored by single-array formats);
     /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather. Without

@@ -86,12 +86,7 @@ public sealed record PairSpec(string PathA, string PathB)
             throw new RepDiffInputException($"--text-field {TextField}: names the field of a --texts JSONL file, but no --texts was given");
         if (MetadataIdColumn is not null && Metadata is null)
             throw new RepDiffInputException($"--metadata-id-column {MetadataIdColumn}: names a column of the --metadata file, but no --metadata was given");
-        if (IdColumn is not null && Metadata is null && !Embeddings.HasColumns(PathA) && !Embeddings.HasColumns(PathB))
-        {
-            var names = new[] { PathA, PathB }.Select(Path.GetFileName).Distinct().ToList();
-            throw new RepDiffInputException($"--id-column {IdColumn}: {string.Join(" and ", names)} {(names.Count > 1 ? "have" : "has")} no named columns; "
-                + "--id-column names a column of a .csv, .tsv, Parquet or Arrow input or of --metadata (for .npy, .npz and .safetensors inputs give --ids)");
-        }
+        if (Metadata is null) Embeddings.CheckIdColumn(IdColumn, [PathA, PathB], alsoMetadata: true);
     }
 
     /// <summary>Loads and validates both representations and the side information; any problem is a RepDiffInputException.</summary>

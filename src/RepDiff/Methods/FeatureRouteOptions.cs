@@ -22,4 +22,18 @@ internal static class FeatureRouteOptions
                     : string.Create(CultureInfo.InvariantCulture,
                         $"{n:N0} samples take the exact route (--route auto up to {autoExactLimit:N0}), which does not read it; give --route {featureRoute} to use it"));
     }
+
+    /// <summary>
+    /// Options that frequency files make moot: a bandwidth (the files' frequencies are already divided by sigma) or the
+    /// number of frequencies to draw, when files give every representation's. They used to be dropped silently, and
+    /// --rff-dim recorded in results.json though the files' own count ran, so a value given with them is refused.
+    /// </summary>
+    /// <param name="omegaFlags">the flags giving the frequencies the options would have made, e.g. "--omega-a"</param>
+    /// <param name="options">each option's property and whether it was given (differs from the default)</param>
+    public static void RefuseWithFrequencyFiles(string omegaFlags, params (string Property, bool Set)[] options)
+    {
+        foreach (var (property, set) in options)
+            if (set)
+                throw new InvalidOptionException(property, $"is not read when {omegaFlags} give{(omegaFlags.Contains(" and ") ? "" : "s")} the frequencies (already divided by sigma, one per column); leave it out");
+    }
 }

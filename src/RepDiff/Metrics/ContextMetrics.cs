@@ -33,6 +33,21 @@ public static class ContextMetrics
             if (options.Folds > probed)
                 throw new InvalidOptionException(nameof(options.Folds), $"{options.Folds} folds need at least {options.Folds} samples, and the linear probe has {probed}");
         }
+        else
+        {
+            // The probes' settings with no probes to run were ignored, as --text-field without --texts would be: refused.
+            var defaults = new ContextMetricsOptions();
+            foreach (var (property, set) in new[]
+            {
+                (nameof(options.Folds), options.Folds != defaults.Folds),
+                (nameof(options.ProbeMaxIterations), options.ProbeMaxIterations != defaults.ProbeMaxIterations),
+                (nameof(options.ProbeMaxSamples), options.ProbeMaxSamples != defaults.ProbeMaxSamples),
+            })
+                if (set)
+                    throw new InvalidOptionException(property, options.Probes
+                        ? "sets the linear probes, which run only with --labels"
+                        : "sets the linear probes, which --probes false turns off");
+        }
         var total = Stopwatch.StartNew();
         var e = new Explanation
         {

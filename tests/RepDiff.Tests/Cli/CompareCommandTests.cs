@@ -246,4 +246,31 @@ public class CompareCommandTests
         // The CLI thumbnails image files with Skia, whose decoder names the problem.
         Assert.Contains("not a readable image", html);
     }
+
+    /// <summary>
+    /// `--help` of compare and the demo says which methods --methods takes and which of them run without it; compare on a
+    /// pair every method applies to runs exactly those (the help used to say "every method that applies", and spec-align,
+    /// which applies, does not run unless named).
+    /// </summary>
+    [Theory]
+    [InlineData("compare")]
+    [InlineData("demo")]
+    public void MethodsHelpSaysWhatRunsByDefault(string command)
+    {
+        string line = Run(command, "--help").Out.Split('\n').Single(l => l.TrimStart().StartsWith("--methods"));
+        var help = System.Text.RegularExpressions.Regex.Match(line, @"of: ([a-z, -]+) \(default: every method that applies to the inputs, except ([a-z, -]+), which runs? only when named\)");
+        Assert.True(help.Success, line);
+        var offered = help.Groups[1].Value.Split(", ");
+        var onlyWhenNamed = help.Groups[2].Value.Split(", ");
+        Assert.Equal(MethodRegistry.Default.PairMethods.Select(m => m.Name), offered);
+        Assert.Equal(["spec-align"], onlyWhenNamed);
+
+        string dir = TestData.TempDir();
+        var (a, b, _) = RepDiff.Tests.Robustness.CliHarness.SmallPair(dir);
+        var (code, _, err) = Run("compare", a, b, "--out", Path.Combine(dir, "out"));
+        Assert.True(code == 0, err);
+        var ran = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "out", "results.json")))!["explanations"]!.AsArray()
+            .Select(e => e!["method"]!.GetValue<string>());
+        Assert.Equal(offered.Except(onlyWhenNamed), ran);
+    }
 }

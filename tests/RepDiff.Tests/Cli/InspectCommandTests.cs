@@ -32,6 +32,16 @@ public class InspectCommandTests
         Assert.Equal(want["inf"]!.GetValue<int>(), json["inf"]!.GetValue<int>());
     }
 
+    /// <summary>inspect a.npy --id-column id showed the file as if no flag were given; the pair commands refuse it.</summary>
+    [Fact]
+    public void AnIdColumnOfAFileWithoutColumnsIsRefused()
+    {
+        var (code, output, error) = Run("inspect", Golden("le_f4.npy"), "--id-column", "id");
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal("error: --id-column id: le_f4.npy has no named columns; --id-column names a column of a .csv, .tsv, Parquet or Arrow file", error.Trim());
+    }
+
     [Fact]
     public void EveryFormatCanBeInspected()
     {

@@ -31,6 +31,39 @@ public class MetricsCommandTests
         Assert.Equal(0, Run("metrics", a, b, "--labels", labels, "--probes", "false", "--out", outDir).Code);
     }
 
+    /// <summary>The probes' settings when no probe runs (no --labels, or --probes false) were ignored; now refused, naming why.</summary>
+    [Theory]
+    [InlineData(false, "--folds", "3", "error: --folds: sets the linear probes, which run only with --labels")]
+    [InlineData(false, "--probe-max-iterations", "5", "error: --probe-max-iterations: sets the linear probes, which run only with --labels")]
+    [InlineData(true, "--probe-max-samples", "50", "error: --probe-max-samples: sets the linear probes, which --probes false turns off")]
+    public void ProbeSettingsWithoutProbesAreRefused(bool withLabels, string flag, string value, string message)
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        string[] probes = withLabels ? ["--labels", labels, "--probes", "false"] : [];
+        Run(["metrics", a, b, .. probes, flag, value, "--out", outDir]).AssertBadInput(message);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(0, Run("metrics", a, b, "--labels", labels, flag, value, "--out", outDir).Code);
+    }
+
+    /// <summary>
+    /// metrics writes no report, so images, texts and metadata were read, checked and ignored (nothing in results.json):
+    /// it no longer takes them, and says so in one line like any unknown flag.
+    /// </summary>
+    [Theory]
+    [InlineData("--images")]
+    [InlineData("--texts")]
+    [InlineData("--metadata")]
+    public void ReportOnlyInputsAreNotTaken(string flag)
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run("metrics", a, b, flag, labels, "--out", outDir).AssertBadInput(flag);
+        Assert.False(Directory.Exists(outDir));
+        Assert.DoesNotContain(flag + " ", Run("metrics", "--help").Stdout);
+        Assert.Contains("--labels ", Run("metrics", "--help").Stdout);
+    }
+
     [Fact]
     public void FewerSamplesThanFoldsNameFolds()
     {

@@ -46,6 +46,41 @@ public class EmbedCliTests
         Assert.Equal(values.Data, rows.ReadAll().Data);
     }
 
+    /// <summary>embed --texts with --skip-unreadable embedded every text as if the flag were not given.</summary>
+    [Fact]
+    public void SkipUnreadableWithTextsIsRefused()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
+        string model = TinyOnnx.TokenEcho(dir);
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllText(texts, "the cat\ncat\n");
+        string output = Path.Combine(dir, "t.npy");
+        var (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--skip-unreadable", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Equal("error: --skip-unreadable: leaves out images that cannot be decoded; it does not apply to --texts", error.Trim());
+        Assert.False(File.Exists(output));
+    }
+
+    /// <summary>An image model's --input given for texts, or a tokenizer's flag given for images, was ignored.</summary>
+    [Fact]
+    public void FlagsOfTheOtherKindOfModelAreRefused()
+    {
+        var (dir, images, model) = Setup();
+        string output = Path.Combine(dir, "x.npy");
+        var (code, _, error) = Run("embed", model, "--images", images, "--max-length", "8", "--out", output);
+        Assert.Equal((2, "error: --max-length: sets a text model's tokenizer; it does not apply to --images"), (code, error.Trim()));
+
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
+        string textModel = TinyOnnx.TokenEcho(dir);
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllText(texts, "the cat\n");
+        (code, _, error) = Run("embed", textModel, "--texts", texts, "--vocab", vocab, "--input", "pixel_values", "--out", output);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --input pixel_values: names an image model's input tensor", error.Trim());
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void TextsGetLineNumbersAsIds()
     {

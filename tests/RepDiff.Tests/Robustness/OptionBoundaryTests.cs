@@ -94,6 +94,33 @@ public class OptionBoundaryTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    // compare's --batch-size and --threads set how --model-a/-b embed: with embeddings given they were ignored, --threads 0 too.
+    [Theory]
+    [InlineData("--threads", "0", "--threads 0: sets how --model-a/--model-b embed, but the embeddings A and B were given")]
+    [InlineData("--batch-size", "7", "--batch-size 7: sets how --model-a/--model-b embed")]
+    public void AModelFlagWithoutModelsIsRefused(string flag, string value, string message)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run("compare", a, b, flag, value, "--methods", "pca", "--out", outDir).AssertBadInput(message);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    // compare --link-images references image files; without --images, or with a .npy of pixel arrays, it was ignored.
+    [Fact]
+    public void LinkImagesWithoutImageFilesIsRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run("compare", a, b, "--link-images", "--methods", "pca", "--out", outDir)
+            .AssertBadInput("--link-images: references the image files of --images, but no --images was given");
+        string pixels = Path.Combine(dir, "pixels.npy");
+        Npy.Write(pixels, new float[60 * 4 * 4], 60, 4, 4);
+        Run("compare", a, b, "--images", pixels, "--link-images", "--methods", "pca", "--out", outDir)
+            .AssertBadInput("--link-images: pixels.npy holds pixel arrays, not image files to reference");
+        Assert.False(Directory.Exists(outDir));
+    }
+
     // The exact route reads no random-feature options: spec --route exact --rff-dim 5 recorded 5 in results.json and ran
     // with none. Refused whether the route was asked for or chosen by --route auto for a small n; the rff route takes them.
     [Theory]
@@ -129,21 +156,65 @@ public class OptionBoundaryTests
         Assert.Equal(0, Run("metrics", a, a).Code);
     }
 
-    // Frequencies from a file are already divided by the bandwidth and fix r: a bandwidth or --rff-dim beside them was ignored.
+    // Each RDX difference reads only its own setting: rdx --difference standard --gamma 5 recorded gamma 5 (and without
+    // --gamma the resolved 80/n) in results.json, and --normalize-difference was recorded true for the locally-biased one.
     [Theory]
-    [InlineData("spec", new[] { "--omega-a", "OMEGA", "--sigma-a", "2" }, "--sigma-a: --omega-a's frequencies are already divided by A's bandwidth")]
-    [InlineData("spec", new[] { "--omega-b", "OMEGA", "--sigma-b", "2" }, "--sigma-b: --omega-b's frequencies are already divided by B's bandwidth")]
-    [InlineData("spec", new[] { "--omega-a", "OMEGA", "--omega-b", "OMEGA", "--rff-dim", "5" }, "--rff-dim: --omega-a and --omega-b give every frequency")]
-    [InlineData("finc", new[] { "--omega", "OMEGA", "--sigma", "2" }, "--sigma: --omega's frequencies are already divided by the bandwidth")]
-    [InlineData("finc", new[] { "--omega", "OMEGA", "--rff-dim", "5" }, "--rff-dim: --omega gives every frequency")]
-    public void OptionsAFrequencyFileFixesAreRefusedBesideIt(string method, string[] options, string message)
+    [InlineData(new[] { "--difference", "standard", "--normalize-difference", "--gamma", "5" }, "--gamma: scales the locally-biased difference; --difference standard does not read it")]
+    [InlineData(new[] { "--normalize-difference" }, "--normalize-difference: applies to --difference standard")]
+    public void AnRdxOptionOfTheOtherDifferenceIsRefused(string[] options, string message)
     {
         var (a, b, _) = SmallPair(dir);
-        string outDir = Path.Combine(dir, "out"), omega = Path.Combine(dir, "omega.npy");
-        Npy.Write(omega, new Matrix(Npy.ReadMatrix(a).Cols, 4));
-        if (method == "finc") b = a;
-        Run([method, a, b, "--route", "rff", .. options.Select(o => o == "OMEGA" ? omega : o), "--out", outDir]).AssertBadInput(message);
+        string outDir = Path.Combine(dir, "out");
+        Run(["rdx", a, b, .. options, "--out", outDir]).AssertBadInput(message);
         Assert.False(Directory.Exists(outDir));
+
+        var outcome = Run("rdx", a, b, "--difference", "standard", "--normalize-difference", "--concepts", "2", "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var parameters = Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Parameters;
+        Assert.Null(parameters["gamma"]);
+        Assert.True(parameters["normalize_difference"]!.GetValue<bool>());
+    }
+
+    // Frequency files make a bandwidth and, when they give every representation's, the frequency count moot:
+    // finc --omega F --rff-dim 77 ran F's 16 frequencies and recorded rff_dim 77 in results.json; --sigma was dropped.
+    [Theory]
+    [InlineData("finc", new[] { "--rff-dim", "77" }, "--rff-dim: is not read when --omega gives the frequencies")]
+    [InlineData("finc", new[] { "--sigma", "3" }, "--sigma: is not read when --omega gives the frequencies")]
+    [InlineData("spec", new[] { "--rff-dim", "77" }, "--rff-dim: is not read when --omega-a and --omega-b give the frequencies")]
+    [InlineData("spec", new[] { "--sigma-b", "3" }, "--sigma-b: is not read when --omega-b gives the frequencies")]
+    public void AnOptionTheFrequencyFilesMakeMootIsRefused(string method, string[] options, string message)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        string[] files = method == "finc" ? ["--omega", FrequencyFile(a, 16)] : ["--omega-a", FrequencyFile(a, 16), "--omega-b", FrequencyFile(b, 16)];
+        if (method == "finc") b = a;
+        Run([method, a, b, .. files, .. options, "--concepts", "2", "--out", outDir]).AssertBadInput(message);
+        Assert.False(Directory.Exists(outDir));
+
+        // Without the moot option the files run, and results.json records the frequencies they hold.
+        var outcome = Run([method, a, b, .. files, "--concepts", "2", "--out", outDir]);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var metrics = Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Metrics;
+        Assert.Equal(16, metrics[method == "finc" ? "rff_dim" : "rff_dim_b"]!.GetValue<int>());
+    }
+
+    /// <summary>An omega file of r seeded frequencies for the rows of the .npy at path, as an earlier run writes it.</summary>
+    private static string FrequencyFile(string path, int r) =>
+        TestData.SaveTemp(RepDiff.Numerics.RandomFourierFeatures.Sample(Npy.ReadMatrix(path).Cols, r, 5, 1).Omega, $"omega_{Path.GetFileNameWithoutExtension(path)}.npy");
+
+    // Only A's frequencies from a file: --rff-dim still draws B's, and --sigma-a alone is the moot one.
+    [Fact]
+    public void OneFrequencyFileLeavesTheOtherSidesOptions()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        string frequencies = FrequencyFile(a, 16);
+        Run("spec", a, b, "--omega-a", frequencies, "--sigma-a", "3", "--out", outDir).AssertBadInput("--sigma-a: is not read when --omega-a gives the frequencies");
+        var outcome = Run("spec", a, b, "--omega-a", frequencies, "--rff-dim", "8", "--sigma-b", "3", "--concepts", "2", "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var metrics = Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Metrics;
+        Assert.Equal(16, metrics["rff_dim_a"]!.GetValue<int>());
+        Assert.Equal(8, metrics["rff_dim_b"]!.GetValue<int>());
     }
 
     [Theory]

@@ -22,11 +22,8 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
         if (sets.Test.Rows < 1 || sets.Reference.Rows < 1) throw new RepDiffInputException("FINC needs at least one row in each set");
         if (o.Omega is not null && o.Route == FincRoute.Exact)
             throw new InvalidOptionException(nameof(o.Omega), "gives frequencies for the rff route; it cannot be used with the exact route");
-        // Frequencies from a file are already divided by the bandwidth, and their columns are r: these would be ignored.
-        if (o.Omega is not null && o.Sigma is not null)
-            throw new InvalidOptionException(nameof(o.Sigma), "--omega's frequencies are already divided by the bandwidth; give one or the other");
-        if (o.Omega is not null && o.RffDim != new FincOptions().RffDim)
-            throw new InvalidOptionException(nameof(o.RffDim), "--omega gives every frequency (r is its column count), so it is not read");
+        if (o.Omega is not null)
+            FeatureRouteOptions.RefuseWithFrequencyFiles("--omega", (nameof(o.Sigma), o.Sigma is not null), (nameof(o.RffDim), o.RffDim != new FincOptions().RffDim));
     }
 
     protected override FincOptions Resolve(SampleSets sets, FincOptions o, IProgress<ProgressUpdate>? progress)

@@ -125,7 +125,8 @@ internal static class DifferenceMatrix
 
     private static void Normalize(Matrix g)
     {
-        float max = TensorPrimitives.MaxMagnitude(g.Data);
+        // MaxMagnitude returns the entry itself, sign included: a negative extreme left G unnormalized.
+        float max = MathF.Abs(TensorPrimitives.MaxMagnitude(g.Data));
         if (max > 0) TensorPrimitives.Divide(g.Data, max, g.Data);
     }
 

@@ -30,6 +30,11 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         if (o.Clustering != RdxClustering.Spectral && (long)o.Concepts * o.GridSize > used)
             throw new InvalidOptionException(nameof(o.Concepts),
                 $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}{capped}");
+        // Each difference reads only its own setting: the other was recorded in results.json and not used.
+        if (o.Difference == RdxDifference.Standard && o.Gamma is not null)
+            throw new InvalidOptionException(nameof(o.Gamma), "scales the locally-biased difference; --difference standard does not read it");
+        if (o.Difference == RdxDifference.LocallyBiased && o.NormalizeDifference)
+            throw new InvalidOptionException(nameof(o.NormalizeDifference), "applies to --difference standard; the locally-biased difference is already within (−1, 1)");
         if (o.Clustering != RdxClustering.Spectral && !o.NullCluster)
             throw new InvalidOptionException(nameof(o.NullCluster), "applies to spectral clustering only; pagerank and eigencentrality always leave the unassigned samples in the null cluster");
         // A representation whose rows are all the same has only tied neighbourhoods: RDX read their tie-break order as
@@ -40,7 +45,9 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
     }
 
     protected override RdxOptions Resolve(RepresentationPair pair, RdxOptions o, IProgress<ProgressUpdate>? progress)
-        => o with { Gamma = o.Gamma ?? RdxOptions.DefaultGamma(o.MaxSamples is int cap ? Math.Min(cap, pair.N) : pair.N) };
+        => o.Difference == RdxDifference.Standard
+            ? o  // gamma belongs to the locally-biased difference: results.json has none for a standard run
+            : o with { Gamma = o.Gamma ?? RdxOptions.DefaultGamma(o.MaxSamples is int cap ? Math.Min(cap, pair.N) : pair.N) };
 
     protected override Explanation Explain(RepresentationPair pair, RdxOptions options, IProgress<ProgressUpdate>? progress)
     {

@@ -29,13 +29,9 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
                 "random Fourier features belong to the Gaussian kernel, not the cosine kernel");
         if (omega && o.Route == SpecRoute.Exact)
             throw new InvalidOptionException(nameof(o.OmegaA), "gives frequencies for the rff route; it cannot be used with the exact route");
-        // Frequencies from a file are already divided by the bandwidth, and their columns are r: these would be ignored.
-        if (o.OmegaA is not null && o.SigmaA is not null)
-            throw new InvalidOptionException(nameof(o.SigmaA), "--omega-a's frequencies are already divided by A's bandwidth; give one or the other");
-        if (o.OmegaB is not null && o.SigmaB is not null)
-            throw new InvalidOptionException(nameof(o.SigmaB), "--omega-b's frequencies are already divided by B's bandwidth; give one or the other");
-        if (o.OmegaA is not null && o.OmegaB is not null && rffDim)
-            throw new InvalidOptionException(nameof(o.RffDim), "--omega-a and --omega-b give every frequency (r is their column count), so it is not read");
+        if (o.OmegaA is not null) FeatureRouteOptions.RefuseWithFrequencyFiles("--omega-a", (nameof(o.SigmaA), o.SigmaA is not null));
+        if (o.OmegaB is not null) FeatureRouteOptions.RefuseWithFrequencyFiles("--omega-b", (nameof(o.SigmaB), o.SigmaB is not null));
+        if (o.OmegaA is not null && o.OmegaB is not null) FeatureRouteOptions.RefuseWithFrequencyFiles("--omega-a and --omega-b", (nameof(o.RffDim), rffDim));
     }
 
     protected override SpecOptions Resolve(RepresentationPair pair, SpecOptions o, IProgress<ProgressUpdate>? progress)

@@ -23,8 +23,8 @@ public class RdxVariantTests
         "default" => Base,
         "max-normalized" => Base with { Distance = RdxDistance.MaxNormalized, Gamma = null },
         "local-scaling" => Base with { Distance = RdxDistance.LocalScaling, Gamma = null },
-        "standard" => Base with { Difference = RdxDifference.Standard, Beta = 0.01 },
-        "standard-normalized" => Base with { Difference = RdxDifference.Standard, NormalizeDifference = true },
+        "standard" => Base with { Difference = RdxDifference.Standard, Gamma = null, Beta = 0.01 },
+        "standard-normalized" => Base with { Difference = RdxDifference.Standard, Gamma = null, NormalizeDifference = true },
         "pagerank" => Base with { Clustering = RdxClustering.PageRank },
         "eigencentrality" => Base with { Clustering = RdxClustering.EigenCentrality },
         "centroid" => Base with { Grid = RdxGrid.Centroid },
@@ -54,6 +54,27 @@ public class RdxVariantTests
             AssertTopConcept(inA, g => g == group);
         }
         AssertTopConcept(e.GetDirection(DirectionNames.MoreSimilarInB), g => g == 3 || g == 4);
+    }
+
+    /// <summary>
+    /// --normalize-difference divides the standard difference by its largest magnitude whichever sign holds it: it read
+    /// the largest-magnitude entry with its sign and skipped a negative one, so with B and A swapped the differences
+    /// stayed ranks (up to 599 here) and the default beta was refused as overflowing, though the option was on.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NormalizedStandardDifferenceIsWithinOneWhicheverSignIsLargest(bool swapped)
+    {
+        var pair = RdxFixtureTests.Pair("planted");
+        if (swapped) pair = new RepresentationPair(pair.B, pair.A);
+        var e = new RdxMethod().Run(pair, Variant("standard-normalized"));
+        foreach (var direction in e.Directions)
+        {
+            var values = direction.Heatmap!.Values;
+            Assert.True(values.Max(Math.Abs) <= 1f, $"{direction.Name}: a difference of {values.Max(Math.Abs)} after normalizing");
+            Assert.True(values.Max(Math.Abs) > 0.05f, $"{direction.Name}: every shown difference is near 0");
+        }
     }
 
     private static void AssertTopConcept(Direction direction, Func<int, bool> planted)

@@ -1,0 +1,175 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>
+/// docs/results-schema.md (with the method notes it points to, docs/methods/*.md) against the results.json files the
+/// commands really write: every key written is documented, and every field the schema's tables name is written.
+/// A new key, or a documented one that is no longer written, fails here instead of drifting silently.
+/// </summary>
+public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealResults>
+{
+    private readonly RealResults results;
+
+    public ResultsSchemaDocTests(RealResults results) => this.results = results;
+
+    /// <summary>The results.json of every command that writes one, each run once with the options that add keys.</summary>
+    public sealed class RealResults
+    {
+        public Dictionary<string, JsonObject> Documents { get; } = [];
+
+        public RealResults()
+        {
+            string dir = TestData.TempDir();
+            var (a, b, labels) = SmallPair(dir, rows: 120);
+            string ids = Path.Combine(dir, "ids.txt"), metadata = Path.Combine(dir, "meta.csv");
+            File.WriteAllLines(ids, Enumerable.Range(0, 120).Select(i => $"s{i}"));
+            // A numeric column (more than 20 distinct values) and a categorical one: both kinds of enrichment entry.
+            File.WriteAllLines(metadata, ["id,year,source", .. Enumerable.Range(0, 120).Select(i => $"s{i},{1900 + i},{(i < 60 ? "web" : "book")}")]);
+            string test = Path.Combine(dir, "test.npy"), reference = Path.Combine(dir, "ref.npy");
+            var rows = Npy.ReadMatrix(a);
+            Npy.Write(test, rows.SelectRows(Enumerable.Range(0, 70).ToArray()));
+            Npy.Write(reference, rows.SelectRows(Enumerable.Range(50, 70).ToArray()));
+            string[] side = ["--labels", labels, "--ids", ids, "--metadata", metadata];
+
+            Write(dir, "rdx", ["rdx", a, b, .. side, "--validate", "--stability", "2"]);
+            Write(dir, "rdx-align", ["rdx", a, b, "--align", "--max-samples", "100"]);
+            // 2 × 16 features per side, fewer than the 120 rows: the covariance form, with its `cholesky` and `members` stages.
+            Write(dir, "spec-rff", ["spec", a, b, "--route", "rff", "--rff-dim", "16", "--concepts", "3"]);
+            Write(dir, "finc", ["finc", test, reference, "--validate", "--stability", "2", "--concepts", "3"]);
+            Write(dir, "finc-rff", ["finc", test, reference, "--route", "rff", "--rff-dim", "64", "--concepts", "3"]);
+            Write(dir, "spec-align", ["spec-align", a, b, "--steps", "20", "--concepts", "3"]);
+            Write(dir, "kmeans", ["kmeans", a, b, .. side]);
+            // Every method of a comparison, trusted both ways (sae gets its stability note).
+            Write(dir, "compare", ["compare", a, b, .. side, "--trust", "--methods", "rdx,spec,koda,kmeans,pca,nmf,sae"]);
+            Write(dir, "metrics", ["metrics", a, b, "--labels", labels]);
+        }
+
+        private void Write(string dir, string name, string[] args)
+        {
+            string outDir = Path.Combine(dir, name);
+            var outcome = Run([.. args, "--out", outDir]);
+            Assert.True(outcome.Code == 0, $"{string.Join(' ', args)}: exit {outcome.Code}: {outcome.Stderr}");
+            Documents[name] = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!.AsObject();
+        }
+    }
+
+    private static string Doc(string path) => File.ReadAllText(Path.Combine(TestData.RepoRoot, path));
+
+    /// <summary>The schema page and the method notes it defers to (baselines, metrics, RDX's and SPEC's own keys).</summary>
+    private static string SchemaDocs() =>
+        string.Join("\n", new[] { "docs/results-schema.md" }.Concat(
+            Directory.GetFiles(Path.Combine(TestData.RepoRoot, "docs", "methods"), "*.md").Select(p => Path.GetRelativePath(TestData.RepoRoot, p)))
+            .Select(Doc));
+
+    /// <summary>Identifiers written as code (`inline` or in a fenced block): a key counts as documented only there, not as a word in prose.</summary>
+    private static HashSet<string> CodeIdentifiers(string markdown)
+    {
+        var code = Regex.Matches(markdown, "```.*?```", RegexOptions.Singleline).Select(m => m.Value)
+            .Concat(Regex.Matches(Regex.Replace(markdown, "```.*?```", "", RegexOptions.Singleline), "`[^`\n]+`").Select(m => m.Value));
+        return code.SelectMany(c => Regex.Matches(c, "[A-Za-z_][A-Za-z0-9_-]*").Select(m => m.Value)).ToHashSet();
+    }
+
+    /// <summary>Objects whose keys are data (label values, metadata column names), not schema.</summary>
+    private static readonly HashSet<string> DataMaps = ["label_counts", "by_label", "metadata"];
+
+    /// <summary>
+    /// The keys under node, apart from the values of data maps, and each `parameters` object by its method: those keys
+    /// are the method's options by rule (`--grid-size` → `grid_size`), checked against the command's flags instead.
+    /// </summary>
+    private static void CollectKeys(JsonNode? node, string parent, HashSet<string> keys, List<(string Method, JsonObject Parameters)>? parameters = null)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (!DataMaps.Contains(parent)) keys.Add(key);
+                    if (key == "parameters" && obj["method"] is { } method)
+                        parameters?.Add((method.GetValue<string>(), value!.AsObject()));
+                    else
+                        CollectKeys(value, key, keys, parameters);
+                }
+                break;
+            case JsonArray array:
+                foreach (var item in array) CollectKeys(item, parent, keys, parameters);
+                break;
+        }
+    }
+
+    private HashSet<string> WrittenKeys(List<(string Method, JsonObject Parameters)>? parameters = null)
+    {
+        var keys = new HashSet<string>();
+        foreach (var document in results.Documents.Values) CollectKeys(document, "", keys, parameters);
+        return keys;
+    }
+
+    [Fact]
+    public void EveryKeyWrittenIsDocumented()
+    {
+        var documented = CodeIdentifiers(SchemaDocs());
+        var parameters = new List<(string Method, JsonObject Parameters)>();
+        // A comparison's timings are "<method> <stage>" ("rdx scoring", spec-align's "spec eigen"): each word must be documented.
+        var undocumented = WrittenKeys(parameters).Where(key => !key.Split(' ').All(documented.Contains)).Order().ToList();
+        Assert.True(undocumented.Count == 0, $"keys written to results.json but named nowhere in docs/results-schema.md or docs/methods/*.md: {string.Join(", ", undocumented)}");
+
+        // parameters: "the keys are the options' names": each a flag of the method's command, or documented where it is not.
+        Assert.Contains(parameters, p => p.Method == "metrics");
+        var notFlags = new List<string>();
+        foreach (var group in parameters.GroupBy(p => p.Method))
+        {
+            string help = Run(group.Key, "--help").Stdout;
+            notFlags.AddRange(group.SelectMany(p => p.Parameters.Select(kv => kv.Key)).Distinct()
+                .Where(key => !help.Contains($"--{key.Replace('_', '-')} ") && !documented.Contains(key))
+                .Select(key => $"{group.Key}: {key}"));
+        }
+        Assert.True(notFlags.Count == 0, $"parameters keys that are no option of their command and are not documented: {string.Join(", ", notFlags)}");
+    }
+
+    /// <summary>The rows of the schema's tables: `field` (or `a.b`, `…concepts[].rank`, "`n`, `dimensions`").</summary>
+    private static IEnumerable<(string Field, string Meaning)> SchemaRows() =>
+        Doc("docs/results-schema.md").Split('\n')
+            .Select(line => Regex.Match(line, @"^\| (`[^|]+`) \| (?:[^|]*\| )?(.*)\|$"))
+            .Where(m => m.Success)
+            .SelectMany(m => Regex.Matches(m.Groups[1].Value, "`([^`]+)`").Select(f => (f.Groups[1].Value, m.Groups[2].Value)));
+
+    [Fact]
+    public void EveryFieldTheSchemaTablesNameIsWritten()
+    {
+        var written = WrittenKeys();
+        var fields = SchemaRows().Select(r => r.Field).Where(f => !f.Contains('<')).ToList();
+        Assert.Contains("…concepts[].p_adjusted", fields);
+        var missing = fields.Select(f => f.Split('.')[^1].Replace("[]", "")).Where(key => !written.Contains(key)).ToList();
+        Assert.True(missing.Count == 0, $"fields in docs/results-schema.md that no command wrote: {string.Join(", ", missing)}");
+    }
+
+    /// <summary>
+    /// The `timings` rows name the stages a run records: each one named (a method's own stages, `<method> scoring`, ...)
+    /// is a key of some real run's timings.
+    /// </summary>
+    [Fact]
+    public void EveryTimingTheSchemaNamesIsWritten()
+    {
+        var timings = new HashSet<string>();
+        foreach (var document in results.Documents.Values)
+        {
+            foreach (var (key, _) in document["timings"]!.AsObject()) timings.Add(key);
+            foreach (var explanation in document["explanations"]?.AsArray() ?? [])
+                foreach (var (key, _) in explanation!["timings"]!.AsObject()) timings.Add(key);
+        }
+        string[] methods = ["rdx", "spec", "koda", "kmeans", "pca", "nmf", "sae", "finc", "spec-align"];
+        var rows = SchemaRows().Where(r => r.Field == "timings").ToList();
+        Assert.Equal(2, rows.Count);
+        var named = rows.SelectMany(r => Regex.Matches(r.Meaning, "`([^`]+)`").Select(m => m.Groups[1].Value))
+            .Where(name => !name.StartsWith("--") && !methods.Contains(name)).ToList();
+        Assert.Contains("open_inputs", named);
+        var missing = named.Where(name => name.Contains("<method>")
+                ? !methods.Any(m => timings.Contains(name.Replace("<method>", m)))
+                : !timings.Contains(name))
+            .ToList();
+        Assert.True(missing.Count == 0, $"timings docs/results-schema.md names that no run recorded: {string.Join(", ", missing)}");
+    }
+}
