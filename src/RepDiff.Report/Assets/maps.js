@@ -276,8 +276,9 @@
   const clip = s => s.length > 200 ? s.slice(0, 199) + '…' : s;
   function valueOf(column, k) {
     if (column.type === 'numeric') { const v = numberAt(column, k); return Number.isFinite(v) ? fmt(v) : 'missing'; }
+    // The sample's own value: values past the palette share the legend's "other" colour, but the tooltip names them.
     const code = column.codes[rowOf(k)];
-    return code < 0 ? 'missing' : code < COLOURED ? column.names[code] : 'other';
+    return code < 0 ? 'missing' : column.names[code];
   }
   function numberAt(column, k) { const code = column.codes[rowOf(k)]; return code < 0 ? NaN : column.numbers[code]; }
 

@@ -121,4 +121,33 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
         Assert.Equal(0, await page.Locator("img[src='x'], b:text-is('bold 0')").CountAsync());
         Assert.Equal(2, await page.Locator("script").CountAsync());
     }
+
+    [ChromiumFact]
+    public async Task TheMapTooltipNamesLabelsPastThePaletteColours()
+    {
+        var (page, problems, browser, playwright) = await Open(report.Report);
+        using var _ = playwright;
+        await using var __ = browser;
+        // Samples 7 to 11 (and 19 to 23) carry g7 … g11; label codes go most frequent first, so some are past the ten
+        // colours and share the legend's "other": the tooltip said "other" for them instead of their label.
+        // The header's long name pushes the maps below the window: bring A's map into view to hover it.
+        await page.Locator("canvas.overlay[data-kind=pca][data-side=a]").ScrollIntoViewIfNeededAsync();
+        int pastPalette = 0;
+        foreach (int row in new[] { 7, 8, 9, 10, 11, 19, 20, 21, 22, 23 })
+        {
+            var point = await page.EvaluateAsync<float[]>($"() => {{ const p = rdMaps.point('a', {row}); return [p.x, p.y]; }}");
+            await page.Mouse.MoveAsync(point[0], point[1]);
+            // The tooltip names the sample nearest the mouse (another may lie on the same spot): its own label, always.
+            string line = (await page.Locator("#tip div").First.TextContentAsync())!;
+            var shown = System.Text.RegularExpressions.Regex.Match(line, @"^#(\d+) · ");
+            Assert.True(shown.Success, line);
+            int sample = int.Parse(shown.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            string full = $"#{sample} · {HostileReportFixture.Labels[sample % HostileReportFixture.Labels.Length]}";
+            Assert.Equal(full.Length > 200 ? full[..199] + "…" : full, line);
+            int code = await page.EvaluateAsync<int>($"() => {{ const c = rdData.samples.columns.find(c => c.labels); return c.codes[rdData.samples.slot({sample})]; }}");
+            if (code >= 10) pastPalette++;
+        }
+        Assert.True(pastPalette > 0, "no label past the palette's colours");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
 }
