@@ -260,10 +260,13 @@
     const lit = () => highlight(shared, caption);
     tr.addEventListener('mouseenter', lit);
     tr.addEventListener('focus', lit);
-    tr.addEventListener('click', () => {
+    const choose = () => {
       document.querySelectorAll('tr.pair.on').forEach(x => x.classList.remove('on'));
       tr.classList.add('on');
       lit();
-    });
+    };
+    tr.addEventListener('click', choose);
+    // The row is focusable (tabindex): Enter or space selects it as a click does; its links keep their own Enter.
+    tr.addEventListener('keydown', e => { if (e.target === tr && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); choose(); } });
   });
 })();

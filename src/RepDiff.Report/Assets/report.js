@@ -45,6 +45,8 @@
       show(selected);
     };
     card.addEventListener('click', toggle);
-    card.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } });
+    // Only the card's own keys: Enter on its members button, a link or a summary inside it does what that control does
+    // (its click then reaches the card as a mouse click would), instead of being swallowed here.
+    card.addEventListener('keydown', e => { if (e.target === card && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(); } });
   });
 })();

@@ -150,4 +150,47 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
         Assert.True(pastPalette > 0, "no label past the palette's colours");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
+
+    [ChromiumFact]
+    public async Task TheControlsInsideACardAndTheConsensusRowsWorkFromTheKeyboard()
+    {
+        var (page, problems, browser, playwright) = await Open(report.Report);
+        using var _ = playwright;
+        await using var __ = browser;
+        var first = page.Locator(".card").First;
+        string key = (await first.GetAttributeAsync("data-key"))!;
+
+        // Enter on the card selects it.
+        await first.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Contains("selected", (await first.GetAttributeAsync("class"))!);
+        // Enter on its members button opens the list (the card's own key handler swallowed it and unselected the card).
+        await first.Locator("button.open-members").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.True(await page.Locator($"section.members[data-key={key}]").IsVisibleAsync(), "Enter on the members button opened no list");
+        Assert.Contains("selected", (await first.GetAttributeAsync("class"))!);
+        // Space on another card's button opens that card's list and selects it, as a click does.
+        var second = page.Locator(".card").Nth(1);
+        await second.Locator("button.open-members").FocusAsync();
+        await page.Keyboard.PressAsync(" ");
+        Assert.True(await page.Locator($"section.members[data-key={await second.GetAttributeAsync("data-key")}]").IsVisibleAsync(), "Space on the members button opened no list");
+
+        // Enter on the "coefficient by label" summary opens it; Enter on the closest concept's link goes there.
+        var coefficients = page.Locator(".card details.coef").First;
+        await coefficients.Locator("summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.True(await coefficients.EvaluateAsync<bool>("d => d.open"), "Enter on the summary did not open it");
+        var link = page.Locator(".card .closest a").First;
+        string href = (await link.GetAttributeAsync("href"))!;
+        await link.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal(href, await page.EvaluateAsync<string>("() => location.hash"));
+
+        // A consensus row takes Enter as a click: it is marked and its shared samples lit.
+        var pair = page.Locator("tr.pair").First;
+        await pair.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Contains("on", (await pair.GetAttributeAsync("class"))!.Split(' '));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
 }
