@@ -53,7 +53,7 @@ internal static class MethodCommand
             var context = Time(explanation, "context", () => Comparison.ContextMetrics(pair));
             var model = Time(explanation, "report_model",
                 () => ReportModel.ForPair(pair, [explanation], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}"));
-            Time(explanation, "writing", () => Outputs.Write(dir, model, () => SampleJson.AddTo(explanation.ToJson(), pair.Samples), explanation.Artifacts));
+            Time(explanation, "writing", () => Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, context, pair.Samples), explanation.Artifacts));
             Summary.Print(model, explanation);
             Outputs.Announce(dir, explanation.Artifacts.Keys);
             return 0;
