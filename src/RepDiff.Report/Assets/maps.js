@@ -9,7 +9,7 @@
   if (!M) return;
   const started = performance.now();
 
-  const bytes = data.bytes;
+  const bytes = data.bytes, clip = data.clip;
   // Plotted point k is row rowOf(k) of the samples.
   const slots = M.slots ? new Int32Array(bytes(M.slots).buffer) : null;
   const n = slots ? slots.length : S.n;
@@ -273,7 +273,6 @@
     tip.style.left = (e.clientX + 14 + w > innerWidth ? e.clientX - 14 - w : e.clientX + 14) + 'px';
     tip.style.top = (e.clientY + 14 + h > innerHeight ? e.clientY - 14 - h : e.clientY + 14) + 'px';
   }
-  const clip = s => s.length > 200 ? s.slice(0, 199) + '…' : s;
   function valueOf(column, k) {
     if (column.type === 'numeric') { const v = numberAt(column, k); return Number.isFinite(v) ? fmt(v) : 'missing'; }
     // The sample's own value: values past the palette share the legend's "other" colour, but the tooltip names them.

@@ -99,12 +99,17 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
         int fullTexts = 0;
         for (int c = 0; c < cards; c++)
         {
+            string key = (await page.Locator(".card").Nth(c).GetAttributeAsync("data-key"))!;
             await page.Locator("button.open-members").Nth(c).ClickAsync();
-            var more = page.Locator("section.members:not([hidden]) button.more");
+            // A member whose label has 10,000 characters was an item 5,000 pixels tall: ids and labels are cut, whole on hover.
+            int tallest = await page.EvaluateAsync<int>("() => Math.max(...Array.from(document.querySelectorAll('section.members[data-key=\"" + key + "\"] li.member')).map(li => li.offsetHeight))");
+            Assert.True(tallest < 400, $"card {c}: a member item {tallest} pixels tall");
+            var more = page.Locator($"section.members[data-key={key}] button.more");
             for (int k = 0, count = await more.CountAsync(); k < count; k++, fullTexts++) await more.Nth(k).ClickAsync();
             Assert.True(await PageWidth(page) == Width, $"card {c}: the page is {await PageWidth(page)} pixels wide");
         }
         Assert.True(fullTexts > 0, "no member text was long enough to open in full");
+        Assert.True(await page.Locator("li.member .mlabel[title^=LLLL]").CountAsync() > 0, "no member with the long label was listed");
 
         // The tooltip of a sample with the 10,000-character label stays a tooltip (it covered the page).
         const int row = 4;
