@@ -117,8 +117,11 @@ public static partial class HtmlReport
     private static string Canvas(string kind, string side)
         => $"<div class=\"mapbox\"><canvas class=\"map\" data-kind=\"{kind}\" data-side=\"{side}\" role=\"img\" aria-label=\"{kind.ToUpperInvariant()} map of {side.ToUpperInvariant()}\"></canvas><canvas class=\"overlay\" data-kind=\"{kind}\" data-side=\"{side}\"></canvas></div>";
 
-    /// <summary>HTML-escapes a user-supplied string (also safe inside double-quoted attributes).</summary>
-    public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+    /// <summary>
+    /// HTML-escapes a user-supplied string (also safe inside double-quoted attributes), its bidirectional controls shown as
+    /// spaces: a label inside a finding's sentence must not reorder the rest of it (<see cref="BidiControls"/>).
+    /// </summary>
+    public static string E(string? text) => WebUtility.HtmlEncode(BidiControls.Neutralize(text ?? ""));
 
     private static string Header(ReportModel model)
     {
