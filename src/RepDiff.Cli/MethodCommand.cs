@@ -56,7 +56,7 @@ internal static class MethodCommand
             var model = Time(explanation, "report_model",
                 () => ReportModel.ForPair(pair, [explanation], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}"));
             // Not timed: results.json is serialized inside the write, so a "writing" entry could never reach it.
-            Outputs.Write(dir, model, () => SampleJson.AddTo(explanation.ToJson(), pair.Samples), explanation.Artifacts);
+            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, context, pair.Samples), explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, explanation.Artifacts.Keys);
             return 0;

@@ -12,11 +12,8 @@ internal static class Terminal
 {
     public static string Clean(string text) => string.Create(text.Length, text, (span, source) =>
     {
-        for (int i = 0; i < source.Length; i++) span[i] = char.IsControl(source[i]) || IsBidiOverride(source[i]) ? ' ' : source[i];
+        for (int i = 0; i < source.Length; i++) span[i] = char.IsControl(source[i]) || BidiControls.Is(source[i]) ? ' ' : source[i];
     });
-
-    /// <summary>Bidirectional embeddings, overrides and isolates reorder what the terminal shows.</summary>
-    private static bool IsBidiOverride(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
 
     /// <summary>
     /// A table under its title, written as a plain line of its own: Spectre cuts a table's own title to the table's width

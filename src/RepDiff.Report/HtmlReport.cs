@@ -106,9 +106,10 @@ public static partial class HtmlReport
     private static string MapSet(string kind, string caption, ReportModel model, bool hidden)
     {
         var s = new StringBuilder($"<div class=\"mapset\" data-kind=\"{kind}\"{(hidden ? " hidden" : "")}>");
-        s.Append("<figure><figcaption>A: ").Append(E(model.NameA)).Append(" <small>(").Append(E(caption)).Append(")</small></figcaption>")
+        // The caption is cut to three lines (report.css); its title keeps the whole name.
+        s.Append("<figure><figcaption title=\"A: ").Append(E(model.NameA)).Append("\">A: ").Append(E(model.NameA)).Append(" <small>(").Append(E(caption)).Append(")</small></figcaption>")
             .Append(Canvas(kind, "a")).Append("</figure>");
-        s.Append("<figure><figcaption>B: ").Append(E(model.NameB)).Append(" <small>(").Append(E(caption)).Append(", aligned to A)</small></figcaption>")
+        s.Append("<figure><figcaption title=\"B: ").Append(E(model.NameB)).Append("\">B: ").Append(E(model.NameB)).Append(" <small>(").Append(E(caption)).Append(", aligned to A)</small></figcaption>")
             .Append(Canvas(kind, "b")).Append("</figure>");
         return s.Append("</div>").ToString();
     }
@@ -116,8 +117,11 @@ public static partial class HtmlReport
     private static string Canvas(string kind, string side)
         => $"<div class=\"mapbox\"><canvas class=\"map\" data-kind=\"{kind}\" data-side=\"{side}\" role=\"img\" aria-label=\"{kind.ToUpperInvariant()} map of {side.ToUpperInvariant()}\"></canvas><canvas class=\"overlay\" data-kind=\"{kind}\" data-side=\"{side}\"></canvas></div>";
 
-    /// <summary>HTML-escapes a user-supplied string (also safe inside double-quoted attributes).</summary>
-    public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+    /// <summary>
+    /// HTML-escapes a user-supplied string (also safe inside double-quoted attributes), its bidirectional controls shown as
+    /// spaces: a label inside a finding's sentence must not reorder the rest of it (<see cref="BidiControls"/>).
+    /// </summary>
+    public static string E(string? text) => WebUtility.HtmlEncode(BidiControls.Neutralize(text ?? ""));
 
     private static string Header(ReportModel model)
     {

@@ -91,20 +91,22 @@
     const line = el('div', 'mline');
     const label = labelOf(row), id = idOf(row);
     line.append(el('b', null, '#' + row));
-    if (id !== null && id !== undefined) line.append(' ', el('span', 'mid', id));
-    if (label !== null) line.append(' · ', el('span', 'mlabel', label));
+    // Ids and labels cut to 200 characters (whole on hover), so one 10,000-character label does not make its item pages long.
+    const cut = (cls, value) => { const span = el('span', cls, page.clip(value)); if (value.length > 200) span.title = value; return span; };
+    if (id !== null && id !== undefined) line.append(' ', cut('mid', id));
+    if (label !== null) line.append(' · ', cut('mlabel', label));
     if (c.scores && c.scores[p] !== null) line.append(' · ', el('span', 'mscore', 'score ' + fmt(c.scores[p])));
     li.appendChild(line);
     const text = S.texts ? S.texts[S.slot(row)] : undefined;
     if (text !== undefined) {
-      const t = el('div', 'mtext', text.length > 160 ? text.slice(0, 159) + '…' : text);
+      const t = el('div', 'mtext', page.clip(text, 160));
       li.appendChild(t);
       if (text.length > 160) {
         const more = el('button', 'more', 'full text');
         more.type = 'button';
         more.addEventListener('click', () => {
           const full = t.classList.toggle('full');
-          t.textContent = full ? text : text.slice(0, 159) + '…';
+          t.textContent = full ? text : page.clip(text, 160);
           more.textContent = full ? 'shorter' : 'full text';
         });
         li.appendChild(more);
@@ -260,10 +262,13 @@
     const lit = () => highlight(shared, caption);
     tr.addEventListener('mouseenter', lit);
     tr.addEventListener('focus', lit);
-    tr.addEventListener('click', () => {
+    const choose = () => {
       document.querySelectorAll('tr.pair.on').forEach(x => x.classList.remove('on'));
       tr.classList.add('on');
       lit();
-    });
+    };
+    tr.addEventListener('click', choose);
+    // The row is focusable (tabindex): Enter or space selects it as a click does; its links keep their own Enter.
+    tr.addEventListener('keydown', e => { if (e.target === tr && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); choose(); } });
   });
 })();

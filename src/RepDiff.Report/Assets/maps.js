@@ -9,7 +9,7 @@
   if (!M) return;
   const started = performance.now();
 
-  const bytes = data.bytes;
+  const bytes = data.bytes, clip = data.clip;
   // Plotted point k is row rowOf(k) of the samples.
   const slots = M.slots ? new Int32Array(bytes(M.slots).buffer) : null;
   const n = slots ? slots.length : S.n;
@@ -87,7 +87,7 @@
     if (!column) return;
     const item = (colour, text) => {
       const span = document.createElement('span'), swatch = document.createElement('i');
-      swatch.style.background = colour; span.appendChild(swatch); span.appendChild(document.createTextNode(text)); box.appendChild(span);
+      swatch.style.background = colour; span.title = text; span.appendChild(swatch); span.appendChild(document.createTextNode(text)); box.appendChild(span);
     };
     if (column.type === 'categorical') {
       column.names.slice(0, COLOURED).forEach((name, c) => item(M.palette[c], name));
@@ -261,12 +261,13 @@
     const thumb = S.thumbs && S.thumbs[i];
     if (thumb) { const img = document.createElement('img'); img.src = thumb; img.alt = ''; tip.appendChild(img); }
     const line = document.createElement('div');
-    line.textContent = '#' + i + (labelColumn ? ' · ' + valueOf(labelColumn, k) : '');
+    // Each line cut at 200 characters: the tooltip follows the mouse, and a 10,000-character label would cover the page.
+    line.textContent = clip('#' + i + (labelColumn ? ' · ' + valueOf(labelColumn, k) : ''));
     tip.appendChild(line);
     const column = colouring.column;
-    if (column && column !== labelColumn) { const c = document.createElement('div'); c.textContent = column.name + ': ' + valueOf(column, k); tip.appendChild(c); }
+    if (column && column !== labelColumn) { const c = document.createElement('div'); c.textContent = clip(column.name + ': ' + valueOf(column, k)); tip.appendChild(c); }
     const text = S.texts && S.texts[rowOf(k)];
-    if (text) { const t = document.createElement('div'); t.textContent = text.length > 200 ? text.slice(0, 199) + '…' : text; tip.appendChild(t); }
+    if (text) { const t = document.createElement('div'); t.textContent = clip(text); tip.appendChild(t); }
     tip.hidden = false;
     const w = tip.offsetWidth, h = tip.offsetHeight;
     tip.style.left = (e.clientX + 14 + w > innerWidth ? e.clientX - 14 - w : e.clientX + 14) + 'px';
@@ -274,8 +275,9 @@
   }
   function valueOf(column, k) {
     if (column.type === 'numeric') { const v = numberAt(column, k); return Number.isFinite(v) ? fmt(v) : 'missing'; }
+    // The sample's own value: values past the palette share the legend's "other" colour, but the tooltip names them.
     const code = column.codes[rowOf(k)];
-    return code < 0 ? 'missing' : code < COLOURED ? column.names[code] : 'other';
+    return code < 0 ? 'missing' : column.names[code];
   }
   function numberAt(column, k) { const code = column.codes[rowOf(k)]; return code < 0 ? NaN : column.numbers[code]; }
 

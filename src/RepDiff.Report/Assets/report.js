@@ -10,6 +10,8 @@
     return u;
   }
   data.bytes = bytes;
+  // A value cut to n characters for a line of the page (a label or text may be 10,000 characters); the whole value goes in a title.
+  data.clip = (s, n = 200) => s.length > n ? s.slice(0, n - 1) + '…' : s;
   const S = data.samples;
   S.rows = S.rows ? new Int32Array(bytes(S.rows).buffer) : null;
   let slots = null;
@@ -45,6 +47,8 @@
       show(selected);
     };
     card.addEventListener('click', toggle);
-    card.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } });
+    // Only the card's own keys: Enter on its members button, a link or a summary inside it does what that control does
+    // (its click then reaches the card as a mouse click would), instead of being swallowed here.
+    card.addEventListener('keydown', e => { if (e.target === card && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(); } });
   });
 })();

@@ -103,17 +103,30 @@ public sealed class ResultsFile
     /// <summary>The document with the (possibly updated) explanations, in its original shape.</summary>
     public string ToJson()
     {
-        if (!IsComparison) return Root["samples"] is { } samples ? WithSamples(Explanations[0].ToJson(), samples) : Explanations[0].ToJson();
+        if (!IsComparison) return WithDocumentKeys(Explanations[0].ToJson(), Root);
         var root = (JsonObject)Root.DeepClone();
         root["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray());
         root["bsr_table"] = new JsonArray(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
         return root.ToJsonString(Explanation.JsonOptions);
     }
 
-    private static string WithSamples(string json, JsonNode samples)
+    /// <summary>
+    /// What a single method's document holds beside its explanation: the overall similarity its report shows ("context":
+    /// CKA, mutual k-NN, as compare's document has it) and the samples' ids, labels and metadata (<see cref="SampleJson"/>).
+    /// </summary>
+    private static readonly string[] DocumentKeys = ["context", "samples"];
+
+    /// <summary>A single method's results.json: its explanation, the report's context and the samples block (each when there is one).</summary>
+    public static string SingleMethod(Explanation explanation, JsonObject? context, SampleInfo samples)
+        => WithDocumentKeys(explanation.ToJson(), new JsonObject { ["context"] = context?.DeepClone(), ["samples"] = SampleJson.ToJson(samples) });
+
+    /// <summary>The explanation's JSON with the document keys <paramref name="from"/> holds, so rewriting an explanation keeps them.</summary>
+    private static string WithDocumentKeys(string json, JsonObject from)
     {
+        if (DocumentKeys.All(key => from[key] is null)) return json;
         var document = JsonNode.Parse(json)!.AsObject();
-        document["samples"] = samples.DeepClone();
+        foreach (string key in DocumentKeys)
+            if (from[key] is { } value) document[key] = value.DeepClone();
         return document.ToJsonString(Explanation.JsonOptions);
     }
 

@@ -25,15 +25,6 @@ public static class SampleJson
         return block;
     }
 
-    /// <summary>Adds the block to a results document (a no-op when there is nothing to add).</summary>
-    public static string AddTo(string resultsJson, SampleInfo samples)
-    {
-        if (ToJson(samples) is not { } block) return resultsJson;
-        var document = JsonNode.Parse(resultsJson)!.AsObject();
-        document["samples"] = block;
-        return document.ToJsonString(Explanation.JsonOptions);
-    }
-
     /// <summary>Reads the block of a results document; null when it has none. n is the number of samples the results describe.</summary>
     public static SampleInfo? FromJson(JsonObject document, int n, string path)
     {

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>
+/// A method command's report shows linear CKA and mutual k-NN in its header; its results.json left them out (compare's
+/// has them as "context"), so two of the numbers a shared report shows were in no file another tool could read.
+/// </summary>
+public class MethodResultsContextTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    [Fact]
+    public void AMethodsResultsHoldTheContextItsReportShowsAndEvaluateKeepsIt()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("kmeans", a, b, "--labels", labels, "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+
+        string results = Path.Combine(outDir, "results.json");
+        var document = JsonNode.Parse(File.ReadAllText(results))!.AsObject();
+        var context = Assert.IsType<JsonObject>(document["context"]);
+        double cka = context["linear_cka"]!.GetValue<double>(), knn = context["mutual_knn"]!.GetValue<double>();
+        // The same figures as compare computes for the pair, and the ones the report's header shows.
+        using var pair = new PairSpec(a, b).Open();
+        var expected = Comparison.ContextMetrics(pair);
+        Assert.Equal(expected["linear_cka"]!.GetValue<double>(), cka);
+        Assert.Equal(expected["mutual_knn"]!.GetValue<double>(), knn);
+        string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"linear CKA <b>{cka:F3}</b>"), html);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"<b>{knn:F3}</b>"), html);
+
+        // evaluate rewrites the explanation and keeps what the document holds beside it.
+        Assert.Equal(0, Run("evaluate", results, a, b).Code);
+        var rewritten = JsonNode.Parse(File.ReadAllText(results))!.AsObject();
+        Assert.True(JsonNode.DeepEquals(context, rewritten["context"]), rewritten["context"]?.ToJsonString());
+        Assert.NotNull(rewritten["samples"]);
+    }
+}
