@@ -55,4 +55,18 @@ public class ProgressStagesTests
         Assert.True(timings.ContainsKey("open_inputs"), timings.ToJsonString());
         Assert.True(timings.ContainsKey("report_model"), timings.ToJsonString());
     }
+
+    [Fact]
+    public void TheFeatureRouteWithFewerSamplesThanFeaturesShowsItsKernelAndTimesItsMembers()
+    {
+        // 600 samples against 2 × 2 × 300 random Fourier features: the n×n operator of the feature route.
+        string outDir = Path.Combine(TestData.TempDir(), "out");
+        var (code, _, stderr) = Run("spec", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--route", "rff", "--rff-dim", "300", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("feature kernel (n×n): 0%", stderr);
+        Assert.Contains("feature kernel (n×n): 100%", stderr);
+        var timings = Timings(outDir);
+        foreach (string stage in new[] { "features", "eigen", "members" })
+            Assert.True(timings.ContainsKey(stage), $"{stage}: {timings.ToJsonString()}");
+    }
 }
