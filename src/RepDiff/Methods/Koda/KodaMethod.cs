@@ -40,8 +40,9 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         if (o.Epsilon is null && pair.N > AllEigenvaluesLimit)
             throw new InvalidOptionException(nameof(o.Epsilon),
                 $"not given, and its default needs every eigenvalue of an n×n kernel; with n = {pair.N} > {AllEigenvaluesLimit} give a value");
-        if (Bytes(pair.N) > SampleKernels.MaxBytes)
-            throw new RepDiffInputException($"KODA holds three n×n float64 matrices: n = {pair.N} needs {Bytes(pair.N) / 1e9:F1} GB (limit {SampleKernels.MaxBytes / 1e9:F1} GB); "
+        long limit = SampleKernels.Limit(IO.MemoryBudget.Available());
+        if (Bytes(pair.N) > limit)
+            throw new RepDiffInputException($"KODA holds three n×n float64 matrices: n = {pair.N} needs {Bytes(pair.N) / 1e9:F1} GB (limit {limit / 1e9:F1} GB); "
                 + "KODA has no feature route yet, so run `spec --route rff`, which stays linear in n");
     }
 
