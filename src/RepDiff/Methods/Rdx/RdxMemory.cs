@@ -31,7 +31,7 @@ public static class RdxMemory
         // Say which limit it is: "needs 20.1 GB but 23.4 GB is available" read as a contradiction when only the index limit refused.
         string why = memoryFits
             ? $"RDX on {n} samples exceeds the {MaxSamples} samples whose {n}×{n} matrices can be indexed (they would fit in memory: about {need / 1e9:F1} GB of about {available / 1e9:F1} GB available)"
-            : $"RDX on {n} samples needs about {need / 1e9:F1} GB (two {n}×{n} float32 matrices) but about {available / 1e9:F1} GB is available";
+            : $"RDX on {n} samples needs about {need / 1e9:F1} GB (two {n}×{n} float32 matrices) but about {available / 1e9:F1} GB is available, of which it uses at most 80%";
         throw new InvalidOptionException(nameof(RdxOptions.MaxSamples), $"{why}; set it to {fits} to run on a seeded subsample");
     }
 }
