@@ -78,16 +78,18 @@ internal static class CompareCommand
     /// <param name="staged">The output folder when it was staged before the run (compare --model-a/-b); else one is staged here.</param>
     public static ReportModel Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false, OutputFolder? staged = null)
     {
-        var model = Model(comparison, title, intro);
+        // The maps are most of this on large pairs (UMAP): shown as progress, not minutes of silence.
+        var model = ProgressDisplay.Run(progress => Model(comparison, title, intro, progress: progress));
         Outputs.Write(dir, model, comparison.ToJson, new Dictionary<string, Matrix>(), linkImages, staged);
         return model;
     }
 
     /// <summary>The report model of a comparison; its time goes into the comparison's timings.</summary>
-    public static ReportModel Model(Comparison comparison, string title, string? intro = null, string? sampleNoun = null)
+    public static ReportModel Model(Comparison comparison, string title, string? intro = null, string? sampleNoun = null,
+        IProgress<ProgressUpdate>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun);
+        var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun, progress);
         comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;
         return model;
     }

@@ -35,8 +35,12 @@ public sealed class MapLayouts
         options.Umap?.Validate();
         if (options.PcaFitRows < 2) throw new RepDiffInputException($"PCA maps need at least 2 fitting rows; got {options.PcaFitRows}");
         var pca = Aligned(PcaMap(pair.A, options.PcaFitRows, seed), PcaMap(pair.B, options.PcaFitRows, seed));
+        if (options.Umap is not { } umapOptions)
+        {
+            progress.Report("maps", 1);
+            return new MapLayouts(pca, null, null, 0);
+        }
         progress.Report("maps", 0.05);
-        if (options.Umap is not { } umapOptions) return new MapLayouts(pca, null, null, 0);
         int n = pair.A.Rows;
         if (!(options.UmapBEpochShare > 0 && options.UmapBEpochShare <= 1))
             throw new RepDiffInputException($"the share of UMAP epochs for B's map must be in (0, 1]; got {options.UmapBEpochShare}");

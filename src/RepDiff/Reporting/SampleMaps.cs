@@ -43,12 +43,13 @@ public sealed class SampleMaps
     public bool Subsampled(int n) => Samples.Length < n;
 
     /// <summary>The maps of the plotted samples (seeded, so the same pair gives the same maps); umap false draws PCA only.</summary>
-    public static SampleMaps Compute(RepresentationPair pair, IEnumerable<int> mustShow, int seed = 0, bool umap = true)
+    public static SampleMaps Compute(RepresentationPair pair, IEnumerable<int> mustShow, int seed = 0, bool umap = true,
+        IProgress<ProgressUpdate>? progress = null)
     {
         var samples = PlottedSamples(pair.N, mustShow);
         var plotted = samples.Length == pair.N ? pair : new RepresentationPair(pair.RowsA.SelectRows(samples), pair.RowsB.SelectRows(samples));
         var options = new MapLayoutOptions { PcaFitRows = MaxFitRows, Umap = umap && samples.Length >= UmapMinSamples ? new UmapOptions() : null };
-        var layouts = MapLayouts.Compute(plotted, options, seed);
+        var layouts = MapLayouts.Compute(plotted, options, seed, progress);
         return new SampleMaps { Samples = samples, Pca = layouts.Pca, Umap = layouts.Umap, UmapDescentPoints = layouts.UmapDescentPoints };
     }
 

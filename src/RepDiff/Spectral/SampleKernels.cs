@@ -64,11 +64,19 @@ internal static class SampleKernels
                 $"a feature dimension of {d} needs {bytes / 1e9:F1} GB for its {d}×{d} covariance matrices (limit {MaxBytes / 1e9:F1} GB); make it smaller");
     }
 
-    /// <summary>Refuses n×n kernels past <see cref="MaxBytes"/>, naming the option and value that stay linear in n.</summary>
-    public static void CheckMemory(int n, string property, string scalableValue)
+    /// <summary>
+    /// The most the n×n routes may use with <paramref name="available"/> bytes free: <see cref="MaxBytes"/>, or 3/4 of what
+    /// is available when that is less (the fixed 8.6 GB alone let a machine with 4 GB free start what it cannot hold).
+    /// </summary>
+    public static long Limit(long available) => available > 0 ? Math.Min(MaxBytes, available / 4 * 3) : MaxBytes;
+
+    /// <summary>Refuses n×n kernels past <see cref="Limit"/>, naming the option and value that stay linear in n.</summary>
+    /// <param name="available">Bytes free; by default what this machine has now (<see cref="IO.MemoryBudget.Available"/>).</param>
+    public static void CheckMemory(int n, string property, string scalableValue, long? available = null)
     {
-        if (Bytes(n) > MaxBytes)
+        long limit = Limit(available ?? IO.MemoryBudget.Available());
+        if (Bytes(n) > limit)
             throw new InvalidOptionException(property,
-                $"n = {n} needs {Bytes(n) / 1e9:F1} GB for n×n kernels (limit {MaxBytes / 1e9:F1} GB); set it to {scalableValue}, which stays linear in n");
+                $"n = {n} needs {Bytes(n) / 1e9:F1} GB for n×n kernels (limit {limit / 1e9:F1} GB); set it to {scalableValue}, which stays linear in n");
     }
 }

@@ -49,9 +49,10 @@ public sealed class HeldOutSplit : IDisposable
     internal bool Serves(RepresentationPair pair, int optionsSeed) => ReferenceEquals(pair, Pair) && SeedFor(optionsSeed) == Seed;
 
     /// <summary>The k nearest discovery samples of each held-out sample in one representation ("a" or "b").</summary>
-    internal NeighbourVote Vote(string side, int k)
+    internal NeighbourVote Vote(string side, int k, IProgress<ProgressUpdate>? progress = null)
         => votes.TryGetValue(side, out var vote) ? vote
-            : votes[side] = new NeighbourVote(side == "a" ? HeldA : HeldB, side == "a" ? DiscoveryPair.A : DiscoveryPair.B, k);
+            : votes[side] = new NeighbourVote(side == "a" ? HeldA : HeldB, side == "a" ? DiscoveryPair.A : DiscoveryPair.B, k,
+                Rng.Derive(Seed, side == "a" ? 2001 : 2002), progress: progress);
 
     /// <summary>
     /// The BSR (SILB, explaining A or B) of <see cref="HeldOutValidation.RandomGroups"/> seeded random groups of V of one

@@ -91,7 +91,7 @@ public static class HeldOutValidation
                 }
                 else
                 {
-                    members = split.Vote(direction.Explains!, Neighbours).Members(concept.Members);
+                    members = split.Vote(direction.Explains!, Neighbours, progress).Members(concept.Members);
                     voted = true;
                 }
                 groups.Add((direction, concept, TestedGroup(members, Rng.Derive(seed, 1000 + groups.Count))));

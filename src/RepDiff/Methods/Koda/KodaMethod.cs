@@ -40,10 +40,17 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         if (o.Epsilon is null && pair.N > AllEigenvaluesLimit)
             throw new InvalidOptionException(nameof(o.Epsilon),
                 $"not given, and its default needs every eigenvalue of an n×n kernel; with n = {pair.N} > {AllEigenvaluesLimit} give a value");
-        if (SampleKernels.Bytes(pair.N) > SampleKernels.MaxBytes)
-            throw new RepDiffInputException($"KODA holds n×n kernels: n = {pair.N} needs {SampleKernels.Bytes(pair.N) / 1e9:F1} GB (limit {SampleKernels.MaxBytes / 1e9:F1} GB); "
-                + "KODA has no feature route yet, so run SPEC with its rff route, which stays linear in n");
+        long limit = SampleKernels.Limit(IO.MemoryBudget.Available());
+        if (Bytes(pair.N) > limit)
+            throw new RepDiffInputException($"KODA holds three n×n float64 matrices: n = {pair.N} needs {Bytes(pair.N) / 1e9:F1} GB (limit {limit / 1e9:F1} GB); "
+                + "KODA has no feature route yet, so run `spec --route rff`, which stays linear in n");
     }
+
+    /// <summary>
+    /// Bytes KODA holds at once: K_A, K_B and the work matrix K_x − λK_y, n² float64 each (building K_B's float32
+    /// distances beside K_A takes less). The n×n routes' 12 n² (SampleKernels.Bytes) let n = 26,000 through, which needs 16 GB.
+    /// </summary>
+    internal static long Bytes(long n) => 3 * n * n * sizeof(double);
 
     protected override KodaOptions Resolve(RepresentationPair pair, KodaOptions o, IProgress<ProgressUpdate>? progress)
     {
@@ -64,8 +71,11 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         double epsA = options.Epsilon ?? MedianNonzeroEigenvalue(kb, n);  // direction a constrains B's kernel
         double epsB = options.Epsilon ?? MedianNonzeroEigenvalue(ka, n);
         double kernels = clock.Elapsed.TotalSeconds;
-        var (conceptsA, lambdasA, modesA, membersA) = Direction(ka, kb, n, epsA, options, options.Seed, progress, "modes (A)");
-        var (conceptsB, lambdasB, modesB, membersB) = Direction(kb, ka, n, epsB, options, options.Seed, progress, "modes (B)");
+        // One work matrix for every λ of every mode of both directions: a fresh n² array per mode left the earlier ones
+        // to the GC, and n = 8,000 peaked at 2.7 GB where three matrices are 1.5 GB.
+        var difference = new double[(long)n * n];
+        var (conceptsA, lambdasA, modesA, membersA) = Direction(ka, kb, n, epsA, options, options.Seed, progress, "modes (A)", difference);
+        var (conceptsB, lambdasB, modesB, membersB) = Direction(kb, ka, n, epsB, options, options.Seed, progress, "modes (B)", difference);
         var explanation = new Explanation
         {
             Directions =
@@ -104,13 +114,14 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     /// falsi with the Illinois rule), with a plain halving whenever the last two steps did not halve the bracket.
     /// It ends at the same λ within the tolerance in fewer eigensolves.
     /// </remarks>
+    /// <param name="difference">n² doubles of work space (overwritten); allocated here when null.</param>
     internal static (double[] X, double Lambda, double G) ConstrainedMode(double[] kx, double[] ky, int n, double eps,
-        IReadOnlyList<double[]> found, int steps, double tolerance, int seed, double? guess = null)
+        IReadOnlyList<double[]> found, int steps, double tolerance, int seed, double? guess = null, double[]? difference = null)
     {
         // Each λ starts Lanczos from the previous λ's vector: the search moves λ a little at a time, so
         // the top eigenvector barely changes and a warm start saves most of the operator products.
         double[]? previous = null;
-        var difference = new double[(long)n * n];
+        difference ??= new double[(long)n * n];
         var product = new DenseSymmetricOperator(difference, n);
         (double[] X, double G) At(double lambda)
         {
@@ -209,7 +220,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     }
 
     private static (List<Concept> Concepts, double[] Lambdas, double[][] Modes, ModeMembers Members) Direction(double[] kx, double[] ky, int n, double eps, KodaOptions o,
-        int seed, IProgress<ProgressUpdate>? progress, string stage)
+        int seed, IProgress<ProgressUpdate>? progress, string stage, double[] difference)
     {
         var found = new List<double[]>();
         var lambdas = new List<double>();
@@ -218,7 +229,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         for (int k = 0; k < modes; k++)
         {
             // Each mode's λ is near the previous one's, which starts its bracket.
-            var (x, lambda, _) = ConstrainedMode(kx, ky, n, eps, found, o.BisectionSteps, o.LambdaTolerance, seed, lambdas.LastOrDefault());
+            var (x, lambda, _) = ConstrainedMode(kx, ky, n, eps, found, o.BisectionSteps, o.LambdaTolerance, seed, lambdas.LastOrDefault(), difference);
             found.Add(x);
             lambdas.Add(lambda);
             strengths.Add(Quadratic(kx, n, x));

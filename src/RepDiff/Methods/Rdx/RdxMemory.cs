@@ -24,11 +24,14 @@ public static class RdxMemory
     public static void Check(int n, int dA, int dB, long available)
     {
         long need = Estimate(n, dA, dB);
-        if (need <= available * 0.8 && n <= MaxSamples) return;
+        bool memoryFits = need <= available * 0.8;
+        if (memoryFits && n <= MaxSamples) return;
         int fits = Math.Min(n, MaxSamples);
         while (fits > 2 && Estimate(fits, dA, dB) > available * 0.8) fits = (int)(fits * 0.9);
-        throw new InvalidOptionException(nameof(RdxOptions.MaxSamples),
-            $"RDX on {n} samples needs about {need / 1e9:F1} GB (two {n}×{n} float32 matrices) but about {available / 1e9:F1} GB is available; " +
-            $"set it to {fits} to run on a seeded subsample");
+        // Say which limit it is: "needs 20.1 GB but 23.4 GB is available" read as a contradiction when only the index limit refused.
+        string why = memoryFits
+            ? $"RDX on {n} samples exceeds the {MaxSamples} samples whose {n}×{n} matrices can be indexed (they would fit in memory: about {need / 1e9:F1} GB of about {available / 1e9:F1} GB available)"
+            : $"RDX on {n} samples needs about {need / 1e9:F1} GB (two {n}×{n} float32 matrices) but about {available / 1e9:F1} GB is available, of which it uses at most 80%";
+        throw new InvalidOptionException(nameof(RdxOptions.MaxSamples), $"{why}; set it to {fits} to run on a seeded subsample");
     }
 }

@@ -2,6 +2,7 @@ using RepDiff.Spectral;
 using RepDiff.Methods.Koda;
 using RepDiff.Methods.Spec;
 using RepDiff.Numerics;
+using RepDiff.Methods;
 
 namespace RepDiff.Tests.Methods.Koda;
 
@@ -87,6 +88,20 @@ public class KodaTests
         Assert.All(e.Directions, d => Assert.Equal(3, d.Concepts.Count));
         Assert.True(e.Metrics["epsilon_a"]!.GetValue<double>() > 0);
         Assert.Equal(3, e.Metrics["koda_lambda"]![DirectionNames.MoreSimilarInA]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void RefusesBeforeAnyWorkWhenItsThreeMatricesDoNotFit()
+    {
+        // 20,000 samples: K_A, K_B and K_A − λK_B are 9.6 GB of float64, above the n×n limit (8.6 GB); the n×n routes'
+        // 12 n² estimate (4.8 GB) let it through, and n = 26,000 (16 GB) too.
+        var rng = new Random(3);
+        Matrix Column() => new(20_000, 1, Enumerable.Range(0, 20_000).Select(_ => (float)rng.NextDouble()).ToArray());
+        var pair = new RepresentationPair(Column(), Column());
+        var error = Assert.ThrowsAny<RepDiffInputException>(() => ((IPairMethod)new KodaMethod()).Prepare(pair, new KodaOptions { Epsilon = 0.01 }));
+        Assert.Contains("9.6 GB", error.Message);
+        Assert.Contains("spec --route rff", error.Message);
+        Assert.Equal(3L * 20_000 * 20_000 * sizeof(double), KodaMethod.Bytes(20_000));
     }
 
     private static double[] Difference(double[] ka, double[] kb, double lambda) => ka.Zip(kb, (p, q) => p - lambda * q).ToArray();

@@ -183,4 +183,17 @@ public class SpecRouteTests
         second.Timings.Clear();
         Assert.Equal(first.ToJson(), second.ToJson());
     }
+
+    [Fact]
+    public void TheNxNLimitIsWhatTheMachineHasFreeWhenThatIsLessThanTheFixedCap()
+    {
+        // 2,000 samples need 48 MB of n×n kernels: refused with 40 MB free (limit 30 MB), naming the linear route.
+        var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff", available: 40_000_000));
+        Assert.Equal(nameof(SpecOptions.Route), error.Property);
+        Assert.Contains("n = 2000 needs 0.0 GB for n×n kernels (limit 0.0 GB); set it to rff", error.Message);
+        SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff", available: 80_000_000);
+        // Plenty free: the fixed cap still holds (30,000 samples need 10.8 GB).
+        Assert.Equal(SampleKernels.MaxBytes, SampleKernels.Limit(1L << 40));
+        Assert.Throws<RepDiff.Options.InvalidOptionException>(() => SampleKernels.CheckMemory(30_000, nameof(SpecOptions.Route), "rff", available: 1L << 40));
+    }
 }
