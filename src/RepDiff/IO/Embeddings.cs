@@ -28,10 +28,10 @@ public static class Embeddings
     {
         if (key is null) return;
         if (string.IsNullOrWhiteSpace(key)) throw new RepDiffInputException($"{flag}: is empty; name an array or a column");
-        var names = files.ToList();
-        if (names.Count == 0 || names.Any(TakesKey)) return;
-        names = names.Select(f => Path.GetFileName(f)).Distinct().ToList();
-        throw new RepDiffInputException($"{flag} {key}: {string.Join(" and ", names)} {(names.Count > 1 ? "hold one array each" : "holds one array")}; "
+        var paths = files.ToList();
+        if (paths.Count == 0 || paths.Any(TakesKey)) return;
+        var (names, several) = FileNames(paths);
+        throw new RepDiffInputException($"{flag} {key}: {names} {(several ? "hold one array each" : "holds one array")}; "
             + $"{flag} picks an array of an .npz or .safetensors file, or a column of a Parquet or Arrow table");
     }
 
@@ -41,11 +41,18 @@ public static class Embeddings
     /// </summary>
     public static void CheckIdColumn(string? idColumn, IEnumerable<string> files, bool alsoMetadata)
     {
-        var names = files.ToList();
-        if (idColumn is null || names.Any(HasColumns)) return;
-        names = names.Select(f => Path.GetFileName(f)).Distinct().ToList();
-        throw new RepDiffInputException($"--id-column {idColumn}: {string.Join(" and ", names)} {(names.Count > 1 ? "have" : "has")} no named columns; "
+        var paths = files.ToList();
+        if (idColumn is null || paths.Any(HasColumns)) return;
+        var (names, several) = FileNames(paths);
+        throw new RepDiffInputException($"--id-column {idColumn}: {names} {(several ? "have" : "has")} no named columns; "
             + $"--id-column names a column of a .csv, .tsv, Parquet or Arrow {(alsoMetadata ? "input or of --metadata (for .npy, .npz and .safetensors inputs give --ids)" : "file")}");
+    }
+
+    /// <summary>The files' names for a message ("a.npy and b.npy", or one name when both are the same file name).</summary>
+    private static (string Names, bool Several) FileNames(IEnumerable<string> paths)
+    {
+        var names = paths.Select(f => Path.GetFileName(f)).Distinct().ToList();
+        return (string.Join(" and ", names), names.Count > 1);
     }
 
     /// <summary>
