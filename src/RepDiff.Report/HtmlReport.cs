@@ -226,11 +226,14 @@ public static partial class HtmlReport
 
     private static string BsrCell(double? v, double? chance, bool mean = false, bool best = false, bool sideAtChance = false) => v is double x
         ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">{x:F3}{ChanceNote(chance)}")
-            + (sideAtChance ? "<span class=\"at-chance\" title=\"one side is at or below its chance level\">†</span>" : "") + "</td>"
+            + (sideAtChance ? AtChanceMark : "") + "</td>"
         : "<td class=\"num\">–</td>";
 
+    /// <summary>Marks a mean BSR one of whose sides is at or below its chance level (the report's table and the index).</summary>
+    internal const string AtChanceMark = "<span class=\"at-chance\" title=\"one side is at or below its chance level\">†</span>";
+
     /// <summary>Whether a side's BSR is no higher than its chance level (unknown chance: not flagged).</summary>
-    private static bool AtChance(double? bsr, double? chance) => bsr is double b && chance is double c && b <= c;
+    internal static bool AtChance(double? bsr, double? chance) => bsr is double b && chance is double c && b <= c;
 
     /// <summary>A BSR figure's chance level in small type beside it (Metrics.BsrChance), or nothing where there is none.</summary>
     internal static string ChanceNote(double? chance, string format = "F2") => chance is double c

@@ -13,7 +13,7 @@ public static class IndexPage
             .Append("<title>").Append(HtmlReport.E(title)).Append("</title><style>")
             .Append("body{margin:0;padding:28px;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif;color:#1d2430;background:#f6f7fb}")
             .Append("main{max-width:900px}h1{font-size:24px}a.entry{display:block;background:#fff;border:1px solid #e3e7ee;border-radius:10px;padding:16px 20px;margin:14px 0;color:inherit;text-decoration:none}")
-            .Append("a.entry:hover{border-color:#9db8ea;box-shadow:0 2px 10px rgba(47,111,219,.15)}a.entry h2{font-size:18px;margin:0 0 6px;color:#2f6fdb}p{margin:4px 0}.nums{color:#5b6573;font-size:13px}.nums small.chance{font-size:11px}.finding{font-weight:600}")
+            .Append("a.entry:hover{border-color:#9db8ea;box-shadow:0 2px 10px rgba(47,111,219,.15)}a.entry h2{font-size:18px;margin:0 0 6px;color:#2f6fdb}p{margin:4px 0}.nums{color:#5b6573;font-size:13px}.nums small.chance{font-size:11px}.at-chance{color:#b45309;margin-left:2px;cursor:help}.finding{font-weight:600}")
             .Append("</style></head><body><main><h1>").Append(HtmlReport.E(title)).Append("</h1>");
         html.Append("<p>").Append(HtmlReport.E(intro)).Append("</p>");
         foreach (var entry in entries)
@@ -23,11 +23,14 @@ public static class IndexPage
                 .Append(HtmlReport.E(entry.Title)).Append("</h2>");
             if (entry.Finding is { } finding) html.Append("<p class=\"finding\">").Append(HtmlReport.E(finding)).Append("</p>");
             // Each mean BSR beside its chance level, as in the reports: 0.476 reads as a result only against a chance of 0.50.
-            var means = BsrRow.From(c.Explanations).Where(r => r.Direction == "mean")
-                .Select(r => HtmlReport.E(r.Method) + string.Create(CultureInfo.InvariantCulture, $" {r.Silb:F3}") + HtmlReport.ChanceNote(r.SilbChance));
+            // A mean with a side at or below its chance level is marked † as in the reports' BSR table.
+            var rows = BsrRow.From(c.Explanations).ToList();
+            var means = rows.Where(r => r.Direction == "mean")
+                .Select(r => HtmlReport.E(r.Method) + string.Create(CultureInfo.InvariantCulture, $" {r.Silb:F3}") + HtmlReport.ChanceNote(r.SilbChance)
+                    + (rows.Any(side => side.Method == r.Method && side.Direction != "mean" && HtmlReport.AtChance(side.Silb, side.SilbChance)) ? HtmlReport.AtChanceMark : ""));
             html.Append("<p>").Append(HtmlReport.E(entry.Description)).Append("</p><p class=\"nums\">")
                 .Append(HtmlReport.E(string.Create(CultureInfo.InvariantCulture, $"n = {c.Pair.N} · linear CKA {(c.Context["linear_cka"] is { } cka ? cka.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture) : "undefined")} · ")))
-                .Append("mean BSR (chance in small type): ").Append(string.Join(", ", means)).Append("</p></a>");
+                .Append("mean BSR (chance in small type; † a side at or below its chance level): ").Append(string.Join(", ", means)).Append("</p></a>");
         }
         return html.Append("</main></body></html>").ToString();
     }

@@ -231,6 +231,15 @@ public class HtmlReportTests
         Assert.NotNull(mean.SilbChance);
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"test {mean.Silb:F3}<small class=\"chance\""), html);
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"> / {mean.SilbChance:F2}</small>"), html);
+
+        // A side at its chance level marks the mean as the report's table does (the demo's index showed koda's 0.476 unmarked).
+        string Index(double chanceA)
+        {
+            explanation.Metrics["bsr_chance"] = new JsonObject { ["more_similar_in_a"] = chanceA, ["more_similar_in_b"] = 0.1, ["mean"] = 0.51 };
+            return IndexPage.Render("demo", "intro", [new IndexEntry("pair", "about", "pair/report.html", comparison)]);
+        }
+        Assert.DoesNotContain("class=\"at-chance\"", Index(chanceA: 0.1));
+        Assert.Contains("> / 0.51</small><span class=\"at-chance\"", Index(chanceA: 0.92));
     }
 
     [Fact]
