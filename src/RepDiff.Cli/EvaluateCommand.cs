@@ -39,12 +39,22 @@ internal static class EvaluateCommand
             }.Open();
             var pair = ValueRange.Fit(opened, null, null, out var notes);
             foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
-            foreach (var explanation in file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")))
-            {
+            var toScore = file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")).ToList();
+            foreach (var explanation in toScore)
                 if (explanation.N != pair.N)
                     throw RepDiffInputException.ForFile(path, $"{explanation.Method} describes {explanation.N} samples but the representations have {pair.N} rows");
-                ExplanationScoring.Score(explanation, pair);
-            }
+            // Shown as progress: scoring one method took 10 s at 128,000 rows with nothing on the screen.
+            ProgressDisplay.Run(progress =>
+            {
+                foreach (var explanation in toScore)
+                {
+                    string stage = $"scoring {explanation.Method} (BSR)";
+                    progress.Report(stage, 0);
+                    ExplanationScoring.Score(explanation, pair);
+                    progress.Report(stage, 1);
+                }
+                return 0;
+            });
             var scored = file.Explanations.Where(e => e.Metrics.ContainsKey("bsr")).ToList();
             if (scored.Count == 0)
                 // Say what BSR needs, so a hand-written file can be fixed: a one-sample grid or a missing "explains" is otherwise a mystery.

@@ -35,6 +35,19 @@ public class ProgressStagesTests
     }
 
     [Fact]
+    public void EvaluateShowsItsScoringAsProgress()
+    {
+        // evaluate re-scores every method of a results file: 10 s at 128,000 rows with nothing on the screen.
+        string dir = TestData.TempDir(), outDir = Path.Combine(dir, "out");
+        string a = TestData.Fixture("planted_a.npy"), b = TestData.Fixture("planted_b.npy");
+        Assert.Equal(0, Run("compare", a, b, "--methods", "pca,kmeans", "--out", outDir).Code);
+        var (code, _, stderr) = Run("evaluate", Path.Combine(outDir, "results.json"), a, b, "--out", Path.Combine(dir, "scored.json"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("scoring pca (BSR): 100%", stderr);
+        Assert.Contains("scoring kmeans (BSR): 100%", stderr);
+    }
+
+    [Fact]
     public void CompareShowsTheReportMapsAsProgress()
     {
         string outDir = Path.Combine(TestData.TempDir(), "out");
