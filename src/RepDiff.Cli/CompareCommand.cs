@@ -64,7 +64,11 @@ internal static class CompareCommand
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
             var comparison = ProgressDisplay.Run(progress => Comparison.Run(pair, runs, s, progress, trust));
             comparison.Timings["open_inputs"] = openSeconds;
-            foreach (var (key, path) in new[] { ("a", spec.PathA), ("b", spec.PathB), ("labels", spec.Labels), ("images", spec.Images), ("texts", spec.Texts) })
+            foreach (var (key, path) in new[]
+            {
+                ("a", spec.PathA), ("b", spec.PathB), ("labels", spec.Labels), ("images", spec.Images), ("texts", spec.Texts),
+                ("ids", spec.Ids), ("ids_a", spec.IdsA), ("ids_b", spec.IdsB), ("metadata", spec.Metadata),
+            })
                 if (path is not null) comparison.Inputs[key] = Path.GetFileName(path);
             var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged);
             ComparisonSummary.Print(comparison, model);

@@ -39,6 +39,23 @@ public class CompareCommandTests
     }
 
     [Fact]
+    public void TheDocumentNamesEveryInputFileGiven()
+    {
+        // --ids and --metadata shape the samples a comparison describes; results.json named neither.
+        string dir = TestData.TempDir();
+        var (a, b, _, _, n) = WriteInputs(dir);
+        string ids = Path.Combine(dir, "ids.txt"), metadata = Path.Combine(dir, "meta.csv"), outDir = Path.Combine(dir, "out");
+        File.WriteAllLines(ids, Enumerable.Range(0, n).Select(i => $"s{i}"));
+        File.WriteAllLines(metadata, ["id,group", .. Enumerable.Range(0, n).Select(i => $"s{i},g{i % 3}")]);
+        var (code, _, stderr) = Run("compare", a, b, "--ids", ids, "--metadata", metadata, "--methods", "pca", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        var inputs = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["inputs"]!;
+        Assert.Equal("ids.txt", inputs["ids"]!.GetValue<string>());
+        Assert.Equal("meta.csv", inputs["metadata"]!.GetValue<string>());
+        Assert.Null(inputs["labels"]);
+    }
+
+    [Fact]
     public void CompareWritesTheComparisonDocumentAndReport()
     {
         string dir = TestData.TempDir();
