@@ -23,6 +23,8 @@ internal static class MethodTemplate
         var explanation = explain(resolved);
         explanation.Method = method.Name;
         explanation.Parameters = OptionsSchema.ToJson(resolved);
+        foreach (var spec in OptionsSchema.Of(typeof(TOptions)).Where(spec => resolved.UnreadOptions().Contains(spec.Name)))
+            explanation.Parameters.Remove(spec.JsonName);
         explanation.ResolvedOptions = resolved;
         if (resolving >= 1e-3) explanation.Timings["resolve_options"] = resolving;
         explanation.Timings["total"] = total.Elapsed.TotalSeconds;

@@ -217,6 +217,25 @@ public class OptionBoundaryTests
         Assert.Equal(8, metrics["rff_dim_b"]!.GetValue<int>());
     }
 
+    // results.json's parameters name only what the run read: the exact route recorded rff_dim 3000, batch_rows 4096 and
+    // covariance_ridge 0 (defaults it never used), and frequency files for both sides an rff_dim their own counts overrode.
+    [Theory]
+    [InlineData("spec", new string[0], new[] { "rff_dim", "omega_a", "omega_b", "covariance_ridge", "batch_rows" })]
+    [InlineData("finc", new string[0], new[] { "rff_dim", "omega", "batch_rows" })]
+    [InlineData("spec", new[] { "--route", "rff", "--omega-a", "FA", "--omega-b", "FB" }, new[] { "rff_dim" })]
+    public void ParametersLeaveOutWhatTheRunDidNotRead(string method, string[] options, string[] unread)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        if (method == "finc") b = a;
+        var given = options.Select(o => o == "FA" ? FrequencyFile(a, 16) : o == "FB" ? FrequencyFile(b, 16) : o).ToArray();
+        var outcome = Run([method, a, b, .. given, "--concepts", "2", "--out", outDir]);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var parameters = Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Parameters;
+        foreach (string key in unread) Assert.False(parameters.ContainsKey(key), key);
+        Assert.True(parameters.ContainsKey("route") && parameters.ContainsKey("seed"));
+    }
+
     [Theory]
     [InlineData("spec", new[] { "--rff-dim", "5", "--batch-rows", "10", "--covariance-ridge", "1e-7" })]
     [InlineData("finc", new[] { "--rff-dim", "5", "--batch-rows", "10" })]

@@ -23,6 +23,10 @@ public sealed record FincOptions : ModeOptions
     [Option("rows read at a time on the rff route", Min = 1, Max = 1_000_000)]
     public int BatchRows { get; init; } = 4096;
 
+    /// <inheritdoc/>
+    public override IEnumerable<string> UnreadOptions() =>
+        Route == FincRoute.Exact ? [nameof(RffDim), nameof(Omega), nameof(BatchRows)] : Omega is not null ? [nameof(RffDim)] : [];
+
     /// <summary>Largest n_test + n_ref the automatic route computes with the exact kernel.</summary>
     public const int AutoExactLimit = 3000;
 }

@@ -36,6 +36,15 @@ public sealed record SpecOptions : ModeOptions
     [Option("rows read at a time on the streaming routes", Min = 1, Max = 1_000_000)]
     public int BatchRows { get; init; } = 4096;
 
+    /// <inheritdoc/>
+    public override IEnumerable<string> UnreadOptions()
+    {
+        if (Route == SpecRoute.Exact) return [nameof(RffDim), nameof(OmegaA), nameof(OmegaB), nameof(CovarianceRidge), nameof(BatchRows)];
+        // The cosine features have no frequencies; frequency files for both sides set their own count.
+        if (Kernel == KernelKind.Cosine) return [nameof(RffDim), nameof(OmegaA), nameof(OmegaB)];
+        return OmegaA is not null && OmegaB is not null ? [nameof(RffDim)] : [];
+    }
+
     /// <summary>Largest n the automatic route computes with exact n×n kernels.</summary>
     public const int AutoExactLimit = 5000;
 }
