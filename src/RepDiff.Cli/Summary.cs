@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using RepDiff.IO;
 using RepDiff.Reporting;
 using Spectre.Console;
 
@@ -53,9 +54,12 @@ internal static class Summary
 
     private static string PText(double? p) => p is not double v ? "–" : v < 0.001 ? "< 0.001" : v.ToString("F3", CultureInfo.InvariantCulture);
 
-    /// <summary>The most common labels among a concept's members, e.g. "4 ×5, 9 ×4".</summary>
+    /// <summary>
+    /// The most common labels among a concept's members, e.g. "4 ×5, 9 ×4"; each cut at 40 characters, as a table
+    /// cell wraps a long one over hundreds of lines (a 10,000-character label did; results.json and the report keep it whole).
+    /// </summary>
     public static string TopLabels(Concept concept)
-        => concept.LabelCounts is { } counts ? string.Join(", ", counts.Take(3).Select(kv => $"{kv.Key} ×{kv.Value}")) : "";
+        => concept.LabelCounts is { } counts ? string.Join(", ", counts.Take(3).Select(kv => $"{NpyDtype.Truncate(kv.Key)} ×{kv.Value}")) : "";
 
     /// <summary>Input-derived text as a table cell: no control characters, no markup.</summary>
     public static string Text(string text) => Markup.Escape(Terminal.Clean(text));

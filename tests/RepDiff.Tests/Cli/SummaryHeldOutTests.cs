@@ -25,4 +25,12 @@ public class SummaryHeldOutTests
         Assert.Equal(notFound.Untested, JsonSerializer.Deserialize<Concept>(json, Explanation.JsonOptions)!.Untested);
         Assert.Equal("not found again on half the samples, or too few held-out members to test", new Concept { PValue = 1, PAdjusted = 1 }.Untested);
     }
+
+    [Fact]
+    public void TheTopLabelsCellCutsALongLabel()
+    {
+        // A 10,000-character label wrapped the summary table's cell over hundreds of terminal lines.
+        var concept = new Concept { LabelCounts = new() { [new string('x', 10_000)] = 5, ["b"] = 2 } };
+        Assert.Equal(new string('x', 40) + "… ×5, b ×2", Summary.TopLabels(concept));
+    }
 }
