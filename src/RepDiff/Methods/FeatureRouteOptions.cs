@@ -15,12 +15,10 @@ internal static class FeatureRouteOptions
     /// <param name="options">each option's property and whether its value differs from the default</param>
     public static void RefuseOnExactRoute(bool routeGiven, long n, int autoExactLimit, string featureRoute, params (string Property, bool Set)[] options)
     {
-        foreach (var (property, set) in options)
-            if (set)
-                throw new InvalidOptionException(property, routeGiven
-                    ? $"--route exact does not read it; it is an option of --route {featureRoute}"
-                    : string.Create(CultureInfo.InvariantCulture,
-                        $"{n:N0} samples take the exact route (--route auto up to {autoExactLimit:N0}), which does not read it; give --route {featureRoute} to use it"));
+        RefuseFirstSet(options, routeGiven
+            ? $"--route exact does not read it; it is an option of --route {featureRoute}"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{n:N0} samples take the exact route (--route auto up to {autoExactLimit:N0}), which does not read it; give --route {featureRoute} to use it"));
     }
 
     /// <summary>
@@ -32,8 +30,12 @@ internal static class FeatureRouteOptions
     /// <param name="options">each option's property and whether it was given (differs from the default)</param>
     public static void RefuseWithFrequencyFiles(string omegaFlags, params (string Property, bool Set)[] options)
     {
+        RefuseFirstSet(options, $"is not read when {omegaFlags} give{(omegaFlags.Contains(" and ") ? "" : "s")} the frequencies (already divided by sigma, one per column); leave it out");
+    }
+
+    private static void RefuseFirstSet((string Property, bool Set)[] options, string problem)
+    {
         foreach (var (property, set) in options)
-            if (set)
-                throw new InvalidOptionException(property, $"is not read when {omegaFlags} give{(omegaFlags.Contains(" and ") ? "" : "s")} the frequencies (already divided by sigma, one per column); leave it out");
+            if (set) throw new InvalidOptionException(property, problem);
     }
 }

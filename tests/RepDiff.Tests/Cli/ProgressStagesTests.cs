@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Cli;
 
@@ -8,14 +9,6 @@ namespace RepDiff.Tests.Cli;
 /// </summary>
 public class ProgressStagesTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static JsonObject Timings(string outDir) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["timings"]!.AsObject();
 

@@ -34,11 +34,10 @@ public sealed class HostileReportFixture
         File.WriteAllLines(Path.Combine(dir, "labels.txt"), Enumerable.Range(0, n).Select(i => Labels[i % Labels.Length]));
         File.WriteAllLines(Path.Combine(dir, "texts.txt"), Enumerable.Range(0, n).Select(Text));
         string outDir = Path.Combine(dir, "out");
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(),
+        var (code, stdout, stderr) = Robustness.CliHarness.Run(
             ["compare", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--methods", "kmeans,rdx", "--ids", Path.Combine(dir, "ids.txt"),
              "--labels", Path.Combine(dir, "labels.txt"), "--texts", Path.Combine(dir, "texts.txt"),
-             "--name-a", "<script>alert(3)</script>" + new string('N', 3000), "--name-b", "B \"quoted\" & <i>", "--out", outDir], stdout, stderr);
+             "--name-a", "<script>alert(3)</script>" + new string('N', 3000), "--name-b", "B \"quoted\" & <i>", "--out", outDir]);
         Assert.True(code == 0, stdout + "\n" + stderr);
         return Path.Combine(outDir, "report.html");
     });
