@@ -13,8 +13,9 @@ public abstract record MethodOptions
     public int Seed { get; init; }
 
     /// <summary>
-    /// The options a run with these resolved options does not read (the rff route's on the exact route), by property
-    /// name: results.json leaves them out of "parameters" rather than record a default that played no part.
+    /// The options a run with these resolved options does not read (the rff route's on the exact route, a bandwidth
+    /// beside the cosine kernel), each with why: the one place such combinations are declared, both for refusing a
+    /// value given to one and for leaving it out of results.json.
     /// </summary>
-    public virtual IEnumerable<string> UnreadOptions() => [];
+    public virtual IEnumerable<UnreadOption> UnreadOptions() => [];
 }

@@ -18,17 +18,35 @@ internal static class MethodTemplate
         OptionsSchema.Validate(options);
         validate();
         var clock = Stopwatch.StartNew();
-        var resolved = resolve();
+        var resolved = Resolve(options, resolve);
         double resolving = clock.Elapsed.TotalSeconds;
         var explanation = explain(resolved);
         explanation.Method = method.Name;
         explanation.Parameters = OptionsSchema.ToJson(resolved);
-        foreach (var spec in OptionsSchema.Of(typeof(TOptions)).Where(spec => resolved.UnreadOptions().Contains(spec.Name)))
+        var unread = resolved.UnreadOptions().Select(u => u.Property).ToHashSet();
+        foreach (var spec in OptionsSchema.Of(typeof(TOptions)).Where(spec => unread.Contains(spec.Name)))
             explanation.Parameters.Remove(spec.JsonName);
         explanation.ResolvedOptions = resolved;
         if (resolving >= 1e-3) explanation.Timings["resolve_options"] = resolving;
         explanation.Timings["total"] = total.Elapsed.TotalSeconds;
         return explanation;
+    }
+
+    /// <summary>
+    /// The method's resolved options, refusing a value other than the default given to an option the resolved run does
+    /// not read (<see cref="MethodOptions.UnreadOptions"/>): it used to be recorded in results.json and ignored.
+    /// </summary>
+    public static TOptions Resolve<[DynamicallyAccessedMembers(OptionsSchema.Members)] TOptions>(TOptions given, Func<TOptions> resolve)
+        where TOptions : MethodOptions
+    {
+        var resolved = resolve();
+        var specs = OptionsSchema.Of(typeof(TOptions));
+        foreach (var (property, reason) in resolved.UnreadOptions())
+        {
+            var spec = specs.Single(spec => spec.Name == property);
+            if (!Equals(spec.Property.GetValue(given), spec.Default)) throw new InvalidOptionException(property, reason);
+        }
+        return resolved;
     }
 
     public static TOptions Cast<TOptions>(IMethod method, MethodOptions options) => options is TOptions typed ? typed

@@ -32,7 +32,7 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
         var typed = MethodTemplate.Cast<TOptions>(this, options);
         OptionsSchema.Validate(typed);
         Validate(pair, typed);
-        return Resolve(pair, typed, progress);
+        return MethodTemplate.Resolve(typed, () => Resolve(pair, typed, progress));
     }
 
     Explanation IPairMethod.Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress)

@@ -23,16 +23,6 @@ public static class Bandwidth
         return median;
     }
 
-    /// <summary>
-    /// Refuses a bandwidth given for a kernel that has none: the cosine kernel used to drop it without a word
-    /// (results.json then recorded no bandwidth at all).
-    /// </summary>
-    public static void RefuseWithoutGaussian(KernelKind kernel, double? sigma, string property)
-    {
-        if (kernel != KernelKind.Gaussian && sigma is not null)
-            throw new InvalidOptionException(property, $"is a bandwidth of the Gaussian kernel; the {kernel.ToString().ToLowerInvariant()} kernel has none (leave it out, or use the Gaussian kernel)");
-    }
-
     private static double MedianDistance(IRowSource x, int seed, string property)
     {
         var rows = x.Rows > SubsampleRows ? x.SelectRows(Sampling.Uniform(x.Rows, SubsampleRows, seed)) : x.ReadAll();

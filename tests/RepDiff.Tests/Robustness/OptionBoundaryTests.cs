@@ -124,14 +124,14 @@ public class OptionBoundaryTests
     // The exact route reads no random-feature options: spec --route exact --rff-dim 5 recorded 5 in results.json and ran
     // with none. Refused whether the route was asked for or chosen by --route auto for a small n; the rff route takes them.
     [Theory]
-    [InlineData("spec", new[] { "--route", "exact", "--rff-dim", "5" }, "--rff-dim: --route exact does not read it; it is an option of --route rff")]
-    [InlineData("spec", new[] { "--rff-dim", "5" }, "--rff-dim: 60 samples take the exact route (--route auto up to 5,000), which does not read it; give --route rff to use it")]
-    [InlineData("spec", new[] { "--route", "exact", "--batch-rows", "10" }, "--batch-rows: --route exact does not read it")]
-    [InlineData("spec", new[] { "--covariance-ridge", "1e-7" }, "--covariance-ridge: 60 samples take the exact route")]
-    [InlineData("spec", new[] { "--kernel", "cosine", "--batch-rows", "10" }, "give --route features to use it")]
+    [InlineData("spec", new[] { "--route", "exact", "--rff-dim", "5" }, "--rff-dim: is an option of --route rff; this run takes the exact route (--route auto does up to 5,000 samples), which does not read it")]
+    [InlineData("spec", new[] { "--rff-dim", "5" }, "--rff-dim: is an option of --route rff; this run takes the exact route (--route auto does up to 5,000 samples)")]
+    [InlineData("spec", new[] { "--route", "exact", "--batch-rows", "10" }, "--batch-rows: is an option of --route rff; this run takes the exact route")]
+    [InlineData("spec", new[] { "--covariance-ridge", "1e-7" }, "--covariance-ridge: is an option of --route rff; this run takes the exact route")]
+    [InlineData("spec", new[] { "--kernel", "cosine", "--batch-rows", "10" }, "--batch-rows: is an option of --route features; this run takes the exact route")]
     [InlineData("spec", new[] { "--kernel", "cosine", "--rff-dim", "5" }, "--rff-dim: random Fourier features belong to the Gaussian kernel")]
-    [InlineData("finc", new[] { "--route", "exact", "--rff-dim", "5" }, "--rff-dim: --route exact does not read it; it is an option of --route rff")]
-    [InlineData("finc", new[] { "--batch-rows", "10" }, "--batch-rows: 120 samples take the exact route (--route auto up to 3,000)")]
+    [InlineData("finc", new[] { "--route", "exact", "--rff-dim", "5" }, "--rff-dim: is an option of --route rff; this run takes the exact route (--route auto does up to 3,000 samples)")]
+    [InlineData("finc", new[] { "--batch-rows", "10" }, "--batch-rows: is an option of --route rff; this run takes the exact route (--route auto does up to 3,000 samples)")]
     public void AFeatureRouteOptionOnTheExactRouteIsRefused(string method, string[] options, string message)
     {
         var (a, b, _) = SmallPair(dir);
@@ -171,7 +171,7 @@ public class OptionBoundaryTests
         var outcome = Run("rdx", a, b, "--difference", "standard", "--normalize-difference", "--concepts", "2", "--out", outDir);
         Assert.True(outcome.Code == 0, outcome.Stderr);
         var parameters = Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Parameters;
-        Assert.Null(parameters["gamma"]);
+        Assert.False(parameters.ContainsKey("gamma"));
         Assert.True(parameters["normalize_difference"]!.GetValue<bool>());
     }
 
@@ -218,11 +218,17 @@ public class OptionBoundaryTests
     }
 
     // results.json's parameters name only what the run read: the exact route recorded rff_dim 3000, batch_rows 4096 and
-    // covariance_ridge 0 (defaults it never used), and frequency files for both sides an rff_dim their own counts overrode.
+    // covariance_ridge 0 (defaults it never used), and frequency files for both sides an rff_dim their own counts overrode;
+    // likewise a bandwidth beside the cosine kernel, the other RDX difference's setting, the null cluster of pagerank.
     [Theory]
     [InlineData("spec", new string[0], new[] { "rff_dim", "omega_a", "omega_b", "covariance_ridge", "batch_rows" })]
     [InlineData("finc", new string[0], new[] { "rff_dim", "omega", "batch_rows" })]
-    [InlineData("spec", new[] { "--route", "rff", "--omega-a", "FA", "--omega-b", "FB" }, new[] { "rff_dim" })]
+    [InlineData("spec", new[] { "--route", "rff", "--omega-a", "FA", "--omega-b", "FB" }, new[] { "rff_dim", "sigma_a", "sigma_b" })]
+    [InlineData("spec", new[] { "--kernel", "cosine" }, new[] { "sigma_a", "sigma_b", "rff_dim", "omega_a", "omega_b" })]
+    [InlineData("koda", new[] { "--kernel", "cosine" }, new[] { "sigma_a", "sigma_b" })]
+    [InlineData("rdx", new string[0], new[] { "normalize_difference" })]
+    [InlineData("rdx", new[] { "--difference", "standard", "--normalize-difference" }, new[] { "gamma" })]
+    [InlineData("rdx", new[] { "--clustering", "pagerank" }, new[] { "null_cluster", "normalize_difference" })]
     public void ParametersLeaveOutWhatTheRunDidNotRead(string method, string[] options, string[] unread)
     {
         var (a, b, _) = SmallPair(dir);
@@ -233,7 +239,7 @@ public class OptionBoundaryTests
         Assert.True(outcome.Code == 0, outcome.Stderr);
         var parameters = Explanation.FromJson(File.ReadAllText(Path.Combine(outDir, "results.json"))).Parameters;
         foreach (string key in unread) Assert.False(parameters.ContainsKey(key), key);
-        Assert.True(parameters.ContainsKey("route") && parameters.ContainsKey("seed"));
+        Assert.True(parameters.ContainsKey("seed") && parameters.ContainsKey("concepts"));
     }
 
     [Theory]

@@ -20,10 +20,6 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
         if (sets.Test.Cols != sets.Reference.Cols)
             throw new RepDiffInputException($"{sets.NameTest} has dimension {sets.Test.Cols} but {sets.NameRef} has {sets.Reference.Cols}; FINC compares two sample sets in one representation");
         if (sets.Test.Rows < 1 || sets.Reference.Rows < 1) throw new RepDiffInputException("FINC needs at least one row in each set");
-        if (o.Omega is not null && o.Route == FincRoute.Exact)
-            throw new InvalidOptionException(nameof(o.Omega), "gives frequencies for the rff route; it cannot be used with the exact route");
-        if (o.Omega is not null)
-            FeatureRouteOptions.RefuseWithFrequencyFiles("--omega", (nameof(o.Sigma), o.Sigma is not null), (nameof(o.RffDim), o.RffDim != new FincOptions().RffDim));
     }
 
     protected override FincOptions Resolve(SampleSets sets, FincOptions o, IProgress<ProgressUpdate>? progress)
@@ -34,10 +30,6 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             FincRoute.Auto => (long)sets.Test.Rows + sets.Reference.Rows <= FincOptions.AutoExactLimit ? FincRoute.Exact : FincRoute.Rff,
             _ => o.Route,
         };
-        var defaults = new FincOptions();
-        if (route == FincRoute.Exact)
-            FeatureRouteOptions.RefuseOnExactRoute(o.Route == FincRoute.Exact, (long)sets.Test.Rows + sets.Reference.Rows, FincOptions.AutoExactLimit, "rff",
-                (nameof(o.RffDim), o.RffDim != defaults.RffDim), (nameof(o.BatchRows), o.BatchRows != defaults.BatchRows));
         double? sigma = o.Omega is null
             ? o.Sigma ?? Bandwidth.Median(new StackedRows(sets.Test, sets.Reference), o.Seed, $"{sets.NameTest} and {sets.NameRef}", nameof(o.Sigma))
             : null;

@@ -24,8 +24,12 @@ public sealed record FincOptions : ModeOptions
     public int BatchRows { get; init; } = 4096;
 
     /// <inheritdoc/>
-    public override IEnumerable<string> UnreadOptions() =>
-        Route == FincRoute.Exact ? [nameof(RffDim), nameof(Omega), nameof(BatchRows)] : Omega is not null ? [nameof(RffDim)] : [];
+    public override IEnumerable<UnreadOption> UnreadOptions()
+    {
+        if (Route == FincRoute.Exact)
+            return new[] { nameof(RffDim), nameof(Omega), nameof(BatchRows) }.Select(property => UnreadOption.OffExactRoute(property, "rff", AutoExactLimit));
+        return Omega is null ? [] : [UnreadOption.BesideFrequencyFiles(nameof(Sigma), "--omega"), UnreadOption.BesideFrequencyFiles(nameof(RffDim), "--omega")];
+    }
 
     /// <summary>Largest n_test + n_ref the automatic route computes with the exact kernel.</summary>
     public const int AutoExactLimit = 3000;

@@ -35,8 +35,6 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
 
     protected override void Validate(RepresentationPair pair, KodaOptions o)
     {
-        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaA, nameof(o.SigmaA));
-        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaB, nameof(o.SigmaB));
         if (o.Epsilon is null && pair.N > AllEigenvaluesLimit)
             throw new InvalidOptionException(nameof(o.Epsilon),
                 $"not given, and its default needs every eigenvalue of an n×n kernel; with n = {pair.N} > {AllEigenvaluesLimit} give a value");

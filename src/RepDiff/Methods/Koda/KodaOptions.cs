@@ -23,4 +23,8 @@ public sealed record KodaOptions : ModeOptions
 
     [Option("the search for λ stops once its bracket is this fraction of λ wide", Min = 0, MinExclusive = true, Max = 1)]
     public double LambdaTolerance { get; init; } = 1e-3;
+
+    /// <inheritdoc/>
+    public override IEnumerable<UnreadOption> UnreadOptions() => Kernel == KernelKind.Gaussian ? []
+        : [UnreadOption.BandwidthOf(nameof(SigmaA), Kernel), UnreadOption.BandwidthOf(nameof(SigmaB), Kernel)];
 }

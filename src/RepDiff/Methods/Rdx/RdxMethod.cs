@@ -30,13 +30,6 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         if (o.Clustering != RdxClustering.Spectral && (long)o.Concepts * o.GridSize > used)
             throw new InvalidOptionException(nameof(o.Concepts),
                 $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}{capped}");
-        // Each difference reads only its own setting: the other was recorded in results.json and not used.
-        if (o.Difference == RdxDifference.Standard && o.Gamma is not null)
-            throw new InvalidOptionException(nameof(o.Gamma), "scales the locally-biased difference; --difference standard does not read it");
-        if (o.Difference == RdxDifference.LocallyBiased && o.NormalizeDifference)
-            throw new InvalidOptionException(nameof(o.NormalizeDifference), "applies to --difference standard; the locally-biased difference is already within (−1, 1)");
-        if (o.Clustering != RdxClustering.Spectral && !o.NullCluster)
-            throw new InvalidOptionException(nameof(o.NullCluster), "applies to spectral clustering only; pagerank and eigencentrality always leave the unassigned samples in the null cluster");
         // A representation whose rows are all the same has only tied neighbourhoods: RDX read their tie-break order as
         // structure and said the other model keeps groups together that this one pulls apart, the reverse of the truth.
         foreach (var (x, name) in new[] { (pair.A, pair.NameA), (pair.B, pair.NameB) })

@@ -45,6 +45,17 @@ public sealed record RdxOptions : MethodOptions
     [Option("labels file (one per sample): explain only differences within each label", IsFile = true)]
     public string? GuideLabels { get; init; }
 
+    /// <inheritdoc/>
+    public override IEnumerable<UnreadOption> UnreadOptions()
+    {
+        // Each difference reads only its own setting.
+        if (Difference == RdxDifference.Standard)
+            yield return new(nameof(Gamma), "scales the locally-biased difference; --difference standard does not read it");
+        else yield return new(nameof(NormalizeDifference), "applies to --difference standard; the locally-biased difference is already within (−1, 1)");
+        if (Clustering != RdxClustering.Spectral)
+            yield return new(nameof(NullCluster), "applies to spectral clustering only; pagerank and eigencentrality always leave the unassigned samples in the null cluster");
+    }
+
     /// <summary>Neighbour index s of local scaling (self at 0).</summary>
     public const int LocalScalingNeighbor = 7;
 

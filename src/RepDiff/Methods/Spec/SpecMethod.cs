@@ -20,18 +20,8 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     protected override void Validate(RepresentationPair pair, SpecOptions o)
     {
         if (pair.N < 2) throw new InvalidOptionException(nameof(o.Concepts), $"SPEC needs at least 2 samples; there is {pair.N}");
-        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaA, nameof(o.SigmaA));
-        Bandwidth.RefuseWithoutGaussian(o.Kernel, o.SigmaB, nameof(o.SigmaB));
-        bool omega = o.OmegaA is not null || o.OmegaB is not null;
-        bool rffDim = o.RffDim != new SpecOptions().RffDim;
-        if (o.Kernel == KernelKind.Cosine && (o.Route == SpecRoute.Rff || omega || rffDim))
-            throw new InvalidOptionException(o.Route == SpecRoute.Rff ? nameof(o.Route) : omega ? nameof(o.OmegaA) : nameof(o.RffDim),
-                "random Fourier features belong to the Gaussian kernel, not the cosine kernel");
-        if (omega && o.Route == SpecRoute.Exact)
-            throw new InvalidOptionException(nameof(o.OmegaA), "gives frequencies for the rff route; it cannot be used with the exact route");
-        if (o.OmegaA is not null) FeatureRouteOptions.RefuseWithFrequencyFiles("--omega-a", (nameof(o.SigmaA), o.SigmaA is not null));
-        if (o.OmegaB is not null) FeatureRouteOptions.RefuseWithFrequencyFiles("--omega-b", (nameof(o.SigmaB), o.SigmaB is not null));
-        if (o.OmegaA is not null && o.OmegaB is not null) FeatureRouteOptions.RefuseWithFrequencyFiles("--omega-a and --omega-b", (nameof(o.RffDim), rffDim));
+        if (o.Kernel != KernelKind.Gaussian && o.Route == SpecRoute.Rff)
+            throw new InvalidOptionException(nameof(o.Route), "random Fourier features belong to the Gaussian kernel, not the cosine kernel");
     }
 
     protected override SpecOptions Resolve(RepresentationPair pair, SpecOptions o, IProgress<ProgressUpdate>? progress)
@@ -39,11 +29,6 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         var route = ResolvedRoute(o, pair.N);
         bool gaussian = o.Kernel == KernelKind.Gaussian;
         bool exact = route == SpecRoute.Exact;
-        var defaults = new SpecOptions();
-        if (exact)
-            FeatureRouteOptions.RefuseOnExactRoute(o.Route == SpecRoute.Exact, pair.N, SpecOptions.AutoExactLimit, gaussian ? "rff" : "features",
-                (nameof(o.RffDim), o.RffDim != defaults.RffDim), (nameof(o.BatchRows), o.BatchRows != defaults.BatchRows),
-                (nameof(o.CovarianceRidge), o.CovarianceRidge != defaults.CovarianceRidge));
         double? sigmaA = gaussian && (exact || o.OmegaA is null) ? o.SigmaA ?? Bandwidth.Median(pair.RowsA, o.Seed, pair.NameA, nameof(o.SigmaA)) : null;
         double? sigmaB = gaussian && (exact || o.OmegaB is null) ? o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed + 1, pair.NameB, nameof(o.SigmaB)) : null;
         if (!exact && sigmaA is { } sa) RandomFourierFeatures.CheckSigma(sa, nameof(o.SigmaA));

@@ -37,12 +37,31 @@ public sealed record SpecOptions : ModeOptions
     public int BatchRows { get; init; } = 4096;
 
     /// <inheritdoc/>
-    public override IEnumerable<string> UnreadOptions()
+    public override IEnumerable<UnreadOption> UnreadOptions()
     {
-        if (Route == SpecRoute.Exact) return [nameof(RffDim), nameof(OmegaA), nameof(OmegaB), nameof(CovarianceRidge), nameof(BatchRows)];
-        // The cosine features have no frequencies; frequency files for both sides set their own count.
-        if (Kernel == KernelKind.Cosine) return [nameof(RffDim), nameof(OmegaA), nameof(OmegaB)];
-        return OmegaA is not null && OmegaB is not null ? [nameof(RffDim)] : [];
+        var unread = new List<UnreadOption>();
+        if (Kernel != KernelKind.Gaussian)
+        {
+            unread.Add(UnreadOption.BandwidthOf(nameof(SigmaA), Kernel));
+            unread.Add(UnreadOption.BandwidthOf(nameof(SigmaB), Kernel));
+            // The cosine kernel's features are the rows themselves: there are no frequencies to draw or give.
+            foreach (var property in new[] { nameof(RffDim), nameof(OmegaA), nameof(OmegaB) })
+                unread.Add(new(property, "random Fourier features belong to the Gaussian kernel, not the cosine kernel"));
+        }
+        if (Route == SpecRoute.Exact)
+        {
+            foreach (var property in new[] { nameof(RffDim), nameof(OmegaA), nameof(OmegaB), nameof(CovarianceRidge), nameof(BatchRows) })
+                if (!unread.Any(u => u.Property == property))
+                    unread.Add(UnreadOption.OffExactRoute(property, Kernel == KernelKind.Gaussian ? "rff" : "features", AutoExactLimit));
+        }
+        else if (Kernel == KernelKind.Gaussian)
+        {
+            if (OmegaA is not null) unread.Add(UnreadOption.BesideFrequencyFiles(nameof(SigmaA), "--omega-a"));
+            if (OmegaB is not null) unread.Add(UnreadOption.BesideFrequencyFiles(nameof(SigmaB), "--omega-b"));
+            // Frequency files for both sides set their own count.
+            if (OmegaA is not null && OmegaB is not null) unread.Add(UnreadOption.BesideFrequencyFiles(nameof(RffDim), "--omega-a and --omega-b"));
+        }
+        return unread;
     }
 
     /// <summary>Largest n the automatic route computes with exact n×n kernels.</summary>
