@@ -4,6 +4,7 @@ using RepDiff.Demo;
 using RepDiff.IO;
 using RepDiff.Methods;
 using RepDiff.Trust;
+using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Cli;
 
@@ -28,14 +29,6 @@ public class CompareCommandTests
         string images = Path.Combine(dir, "images.npy");
         Npy.Write(images, pixels.Data, subset.Length, 8, 8);
         return (pathA, pathB, labels, images, subset.Length);
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     [Fact]
@@ -274,7 +267,7 @@ public class CompareCommandTests
     [InlineData("demo")]
     public void MethodsHelpSaysWhatRunsByDefault(string command)
     {
-        string line = Run(command, "--help").Out.Split('\n').Single(l => l.TrimStart().StartsWith("--methods"));
+        string line = Run(command, "--help").Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("--methods"));
         var help = System.Text.RegularExpressions.Regex.Match(line, @"of: ([a-z, -]+) \(default: every method that applies to the inputs, except ([a-z, -]+), which runs? only when named\)");
         Assert.True(help.Success, line);
         var offered = help.Groups[1].Value.Split(", ");

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using RepDiff.IO;
 
 using RepDiff.Tests.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Cli;
 
@@ -9,13 +10,6 @@ namespace RepDiff.Tests.Cli;
 public class ExportCommandTests
 {
     private static readonly string A = TestData.Fixture("planted_a.npy"), B = TestData.Fixture("planted_b.npy");
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     /// <summary>600 samples: ids p0.., labels by thirds, metadata with a quoted comma and an "id" column (kept, prefixed).</summary>
     private static (string Ids, string Labels, string Metadata) SideFiles(string dir)

@@ -1,19 +1,13 @@
 using RepDiff.Options;
 using RepDiff.Cli;
 using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Cli;
 
 /// <summary>The spec/finc commands end to end: outputs on success, exit code 2 and nothing written on bad input.</summary>
 public class SpecCliTests
 {
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     private static string Fixture(string name) => TestData.Fixture(name);
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using RepDiff.IO;
+using RepDiff.Methods;
 
 namespace RepDiff.Tests.Robustness;
 
@@ -21,10 +22,13 @@ public static class CliHarness
         }
     }
 
-    public static Outcome Run(params string[] args)
+    public static Outcome Run(params string[] args) => Run(MethodRegistry.Default, args);
+
+    /// <summary>The command with another method registry (a method that exists only in the tests).</summary>
+    public static Outcome Run(MethodRegistry registry, params string[] args)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        int code = RepDiff.Cli.Cli.Run(RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
+        int code = RepDiff.Cli.Cli.Run(RepDiff.Cli.Cli.BuildRoot(registry), args, stdout, stderr);
         return new Outcome(code, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using RepDiff.IO;
 using RepDiff.Methods;
+using RepDiff.Tests.Robustness;
 
 namespace RepDiff.Tests.Methods.NeighbourRatio;
 
@@ -16,12 +17,7 @@ public class AddingAMethodTests
 
     private static readonly string A = TestData.Fixture("planted_a.npy"), B = TestData.Fixture("planted_b.npy");
 
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(Registry), args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static CliHarness.Outcome Run(params string[] args) => CliHarness.Run(Registry, args);
 
     [Fact]
     public void ItsCommandListsEveryOptionWithItsDefaultInHelp()
