@@ -6,7 +6,7 @@ namespace RepDiff.IO;
 /// <summary>
 /// Reads embeddings from .csv (comma) or .tsv (tab) text: one sample per line, numeric columns, an
 /// optional header row (detected: a first row with a non-numeric field and no decimal number, or pandas' default
-/// column names 0, 1, …, w − 1) and an optional id
+/// column names 0, 1, …, w − 1 above rows of decimals) and an optional id
 /// column named by the header (a header whose first name is empty, as pandas writes its index, makes
 /// that column the ids). Fields may be double-quoted. Blank lines are skipped.
 /// </summary>
@@ -28,6 +28,10 @@ public static class DelimitedText
         var idLines = new Dictionary<string, int>(StringComparer.Ordinal);
         int idIndex = -1, width = -1, lineNumber = 0, rows = 0;
         bool first = true;
+        // A first row 0, 1, …, w − 1 is pandas' column names (DataFrame.to_csv(index=False)) or a row of data that happens to
+        // read so: it is read as data until a later row settles it. pandas writes float columns with a decimal point, so a
+        // later decimal makes it the header; when every value is a whole number nothing tells them apart.
+        bool rangeRow = false, laterDecimal = false;
         string? line;
         while ((line = reader.Next()) is not null)
         {
@@ -39,6 +43,7 @@ public static class DelimitedText
                 first = false;
                 width = fields.Count;
                 bool header = IsHeader(fields);
+                rangeRow = idColumn is null && !header && IsColumnNumbers(fields);
                 if (idColumn is not null)
                 {
                     idIndex = header ? fields.IndexOf(idColumn) : -1;
@@ -67,6 +72,7 @@ public static class DelimitedText
                     ids!.Add(fields[j]);
                     continue;
                 }
+                if (rows > 0 && !laterDecimal && !IsWholeNumber(fields[j])) laterDecimal = true;
                 if (!TryParse(fields[j], out float v))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number" +
                         (idColumn is null ? " (name it as the id column)" : ""));
@@ -77,6 +83,14 @@ public static class DelimitedText
             rows++;
         }
         if (width < 0) throw RepDiffInputException.ForFile(path, "is empty");
+        if (rangeRow)
+        {
+            if (!laterDecimal)
+                throw RepDiffInputException.ForFile(path, $"line 1 reads {ColumnNumbersText(width)}, which is pandas' column names or a first row of data, "
+                    + "and every value is a whole number, so it could be either; name the columns (e.g. d0,d1,…) if it is a header, or put a header above it if it is data");
+            values.RemoveRange(0, width); // pandas' column names: a header, not a sample
+            rows--;
+        }
         if (rows == 0) throw RepDiffInputException.ForFile(path, "has a header row but no data rows");
         int cols = width - (idIndex >= 0 ? 1 : 0);
         return new RowFile(path, new Matrix(rows, cols, values.ToArray()), checkFinite) { Ids = ids?.ToArray() };
@@ -85,8 +99,7 @@ public static class DelimitedText
     /// <summary>
     /// Whether the first row names the columns: it holds a field that is no number and none that only data holds (a
     /// number with a decimal point or an exponent: such a row is data with one bad cell, reported as such rather than
-    /// dropped as a header), or it is 0, 1, …, w − 1, the names pandas gives unnamed columns (DataFrame.to_csv(index=False)),
-    /// which read as data would add a row.
+    /// dropped as a header). pandas' default names 0, 1, …, w − 1 are decided by the rows after them (<see cref="IsColumnNumbers"/>).
     /// </summary>
     private static bool IsHeader(List<string> fields)
     {
@@ -96,12 +109,19 @@ public static class DelimitedText
             if (!TryParse(field, out _)) text = true;
             else if (!IsWholeNumber(field)) data = true;
         }
-        if (text) return !data;
+        return text && !data;
+    }
+
+    /// <summary>Whether the row is 0, 1, …, w − 1 (w ≥ 2), the names pandas gives unnamed columns.</summary>
+    private static bool IsColumnNumbers(List<string> fields)
+    {
         if (fields.Count < 2) return false;
         for (int j = 0; j < fields.Count; j++)
             if (fields[j].Trim() != j.ToString(CultureInfo.InvariantCulture)) return false;
         return true;
     }
+
+    private static string ColumnNumbersText(int width) => width <= 4 ? string.Join(", ", Enumerable.Range(0, width)) : $"0, 1, …, {width - 1}";
 
     private static bool IsWholeNumber(string field)
     {
