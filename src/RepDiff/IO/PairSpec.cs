@@ -93,11 +93,11 @@ public sealed record PairSpec(string PathA, string PathB)
     public RepresentationPair Load()
     {
         CheckFlags();
-        var (a, nameA, idsA) = LoadSide(PathA, KeyA, IdsA);
-        var (b, nameB, idsB) = LoadSide(PathB, KeyB, IdsB);
+        var (a, nameA, idsA, idSourceA) = LoadSide(PathA, KeyA, IdsA);
+        var (b, nameB, idsB, idSourceB) = LoadSide(PathB, KeyB, IdsB);
         string[]? ids = idsA ?? idsB;
         if (idsA is not null && idsB is not null)
-            b = b.SelectRows(SampleFiles.JoinById(idsA, nameA, idsB, nameB));
+            b = b.SelectRows(SampleFiles.JoinById(idsA, idSourceA, idsB, idSourceB));
         else if (a.Rows != b.Rows)
             throw new RepDiffInputException($"{nameA} has {a.Rows} rows but {nameB} has {b.Rows}; both must hold the same samples (or give ids to join them)");
         return new RepresentationPair(a, b, LoadSamples(a.Rows, ids)) { NameA = NameA ?? Path.GetFileName(PathA), NameB = NameB ?? Path.GetFileName(PathB) };
@@ -123,8 +123,8 @@ public sealed record PairSpec(string PathA, string PathB)
         return samples;
     }
 
-    /// <summary>One input's matrix, its display name and its ids (own id column, its ids file, or the shared one).</summary>
-    private (Matrix Values, string Name, string[]? Ids) LoadSide(string path, string? key, string? idsFile)
+    /// <summary>One input's matrix, its display name, its ids (own id column, its ids file, or the shared one) and the file they came from.</summary>
+    private (Matrix Values, string Name, string[]? Ids, string IdSource) LoadSide(string path, string? key, string? idsFile)
     {
         using var rows = Embeddings.Open(path, key, IdColumn, validate: true);
         var values = rows.ReadAll();
@@ -132,7 +132,8 @@ public sealed record PairSpec(string PathA, string PathB)
         var ids = file is null ? rows.Ids : SampleFiles.LoadIds(file);
         if (ids is not null && ids.Length != values.Rows)
             throw RepDiffInputException.ForFile(file ?? path, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows");
-        return (values, rows.Name, ids);
+        // A join that fails names the file that holds the ids: an ids file, not the embeddings beside it that hold none.
+        return (values, rows.Name, ids, file ?? rows.Name);
     }
 
     private static void CheckCount(string? path, int? count, int n)

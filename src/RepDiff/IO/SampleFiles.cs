@@ -179,10 +179,16 @@ public static class SampleFiles
         for (int i = 0; i < idsA.Length; i++)
             if (!rowOfB.TryGetValue(idsA[i], out order[i]))
             {
-                // Ids are compared exactly; one side written with padding or a stray space is the likely cause, so say so.
-                string? spaced = idsB.FirstOrDefault(id => id.Trim() == idsA[i].Trim());
-                string hint = spaced is null ? "" : $"; it has '{NpyDtype.Truncate(spaced)}', which differs only in spaces";
-                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}){hint}; A and B must hold the same samples");
+                // Ids are compared exactly. One side written with padding, another case or another number format is the
+                // likely cause, so say so; and how many ids are missing, so a partial overlap is not mistaken for one typo.
+                int missing = idsA.Count(id => !rowOfB.ContainsKey(id));
+                string near = idsB.Select(id => (Id: id, How: NearMatch(id, idsA[i]))).FirstOrDefault(m => m.How is not null) is ({ } id, { } how)
+                    ? $"; it has '{NpyDtype.Truncate(id)}', which differs only in {how}" : "";
+                if (missing == idsA.Length)
+                    throw RepDiffInputException.ForFile(nameB, $"shares no id with {nameA} (its first: '{NpyDtype.Truncate(idsB[0])}'; "
+                        + $"{nameA}'s first: '{NpyDtype.Truncate(idsA[0])}'){near}; A and B must hold the same samples");
+                string others = missing == 1 ? "" : $", nor {missing - 1:#,0} other ids of {nameA} ({idsA.Length - missing:#,0} of its {idsA.Length:#,0} are in both)";
+                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}){others}{near}; A and B must hold the same samples");
             }
         if (idsB.Length != idsA.Length)
         {
@@ -191,6 +197,18 @@ public static class SampleFiles
             throw RepDiffInputException.ForFile(nameB, $"has id '{NpyDtype.Truncate(extra)}' that {nameA} does not; A and B must hold the same samples");
         }
         return order;
+    }
+
+    /// <summary>How two ids that differ are nonetheless alike ("spaces", "case", "how the number is written"), or null.</summary>
+    private static string? NearMatch(string id, string wanted)
+    {
+        if (id.Trim() == wanted.Trim()) return "spaces";
+        if (string.Equals(id.Trim(), wanted.Trim(), StringComparison.OrdinalIgnoreCase)) return "case";
+        // "7" and "7.0": one side's ids went through a float column (pandas, a float .npy).
+        var style = System.Globalization.NumberStyles.Float;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return double.TryParse(id, style, culture, out double x) && double.TryParse(wanted, style, culture, out double y) && x == y
+            ? "how the number is written" : null;
     }
 
     private static void CheckUnique(string[] ids, string path)

@@ -85,7 +85,8 @@ public class PairSpecTests
             IdsB = GoldenFileTests.WriteText(dir, "b.txt", "1\n2\n3\n4\n6\n"),
         };
         var e = Assert.Throws<RepDiffInputException>(spec.Load);
-        Assert.Equal($"{Golden("le_f8.npy")}: has no row with id '5' (row 4 of {Golden("le_f4.npy")}); A and B must hold the same samples", e.Message);
+        // The ids files are named: they hold the ids, the .npy files beside them none.
+        Assert.Equal($"{Path.Combine(dir, "b.txt")}: has no row with id '5' (row 4 of {Path.Combine(dir, "a.txt")}); A and B must hold the same samples", e.Message);
         spec = spec with { IdsB = GoldenFileTests.WriteText(dir, "dup.txt", "1\n2\n3\n4\n4\n") };
         Assert.Contains("id '4' appears twice", Assert.Throws<RepDiffInputException>(spec.Load).Message);
         spec = spec with { IdsB = GoldenFileTests.WriteText(dir, "short.txt", "1\n2\n") };

@@ -178,7 +178,26 @@ public class SampleFileTests
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", ["y", "y"], "B"));
         Assert.Contains("id 'y' appears twice", e.Message);
         // Ids that differ only in surrounding spaces are named as such.
-        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", [" y", "x "], "B"));
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", ["y", "x "], "B"));
         Assert.Equal("B: has no row with id 'x' (row 0 of A); it has 'x ', which differs only in spaces; A and B must hold the same samples", e.Message);
+    }
+
+    /// <summary>
+    /// Ids that differ only in case, or are one number written two ways ("7" and "7.0", ids that went through a float
+    /// column), were reported as one missing id like any other; a partial overlap named one id as if it were one typo, and
+    /// no overlap at all read the same. Each now says what it is.
+    /// </summary>
+    [Fact]
+    public void JoinSaysHowIdsDifferAndHowManyAreMissing()
+    {
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["s1", "s2"], "A", ["s2", "S1"], "B"));
+        Assert.Equal("B: has no row with id 's1' (row 0 of A); it has 'S1', which differs only in case; A and B must hold the same samples", e.Message);
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["7", "8"], "A", ["8", "7.0"], "B"));
+        Assert.Equal("B: has no row with id '7' (row 0 of A); it has '7.0', which differs only in how the number is written; A and B must hold the same samples", e.Message);
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["a", "b", "c", "d"], "A", ["a", "x", "y", "z"], "B"));
+        Assert.Equal("B: has no row with id 'b' (row 1 of A), nor 2 other ids of A (1 of its 4 are in both); A and B must hold the same samples", e.Message);
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["1", "2", "3"], "A", ["3.0", "1.0", "2.0"], "B"));
+        Assert.Equal("B: shares no id with A (its first: '3.0'; A's first: '1'); it has '1.0', which differs only in how the number is written; "
+            + "A and B must hold the same samples", e.Message);
     }
 }
