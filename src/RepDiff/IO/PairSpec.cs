@@ -43,6 +43,31 @@ public sealed record PairSpec(string PathA, string PathB)
     }
 
     /// <summary>
+    /// The same for two files (or arrays) that hold the same values, row for row once joined: a copy, or one model embedded
+    /// twice. Checked on the opened pair, so a CSV and an .npy of the same numbers count; reading stops at the first
+    /// difference, which two models' embeddings have in their first row.
+    /// </summary>
+    public void RefuseIdenticalValues(RepresentationPair pair)
+    {
+        IRowSource a = pair.RowsA, b = pair.RowsB;
+        if (a.Cols != b.Cols || a.Rows != b.Rows) return;
+        int batch = Math.Max(1, (1 << 18) / Math.Max(1, a.Cols));
+        var rowsA = new float[(long)Math.Min(batch, a.Rows) * a.Cols];
+        var rowsB = new float[rowsA.Length];
+        for (int first = 0; first < a.Rows; first += batch)
+        {
+            int count = Math.Min(batch, a.Rows - first);
+            a.ReadRows(first, count, rowsA);
+            b.ReadRows(first, count, rowsB);
+            if (!rowsA.AsSpan(0, count * a.Cols).SequenceEqual(rowsB.AsSpan(0, count * a.Cols))) return;
+        }
+        throw new RepDiffInputException($"{Side(PathA, KeyA)} and {Side(PathB, KeyB)} hold the same values{(JoinsById ? " for every id" : " in every row")}, "
+            + "so there is no difference to explain; give the embeddings of two models (`repdiff metrics` compares them anyway)");
+    }
+
+    private static string Side(string path, string? key) => $"{Path.GetFileName(path)}{(key is null ? "" : $" ({key})")}";
+
+    /// <summary>
     /// The pair without loading it: memory-mapped row files (.npy, .safetensors) that streaming routes read
     /// in batches and other methods load on first use. Inputs joined by id are loaded (<see cref="Load"/>).
     /// </summary>
