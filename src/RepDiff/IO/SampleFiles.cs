@@ -133,7 +133,6 @@ public static class SampleFiles
         {
             string entry = lines[i].Trim();
             if (entry.Length == 0) throw RepDiffInputException.ForFile(path, $"line {i + 1} is empty; the manifest needs one image path per sample");
-            if (entry.Contains('\0')) throw RepDiffInputException.ForFile(path, $"line {i + 1} holds a NUL character; not a valid path");
             paths[i] = Path.IsPathRooted(entry) ? entry : Path.GetFullPath(Path.Combine(folder, entry));
             string kind = FileKind.Of(paths[i]);
             if (kind == FileKind.Missing) throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{PathEnd(entry)}' not found");

@@ -6,7 +6,8 @@ namespace RepDiff.IO;
 /// Reads the lines of a text input with a cap on each line's length, so that a file without line
 /// breaks (a binary file, a corrupted export) costs at most the cap, not its whole size, and the error
 /// names the file and the line. Line ends are \n, \r\n or \r, as <see cref="StreamReader.ReadLine"/>.
-/// Invalid UTF-8 becomes U+FFFD, or, strictly (texts to embed, vocabularies), is an error naming its line.
+/// Invalid UTF-8 becomes U+FFFD, or, strictly (texts to embed, vocabularies), is an error naming its line; a NUL
+/// character is an error naming its line (UTF-16 without a byte order mark; UTF-16 with one is read as such).
 /// </summary>
 internal sealed class TextLines : IDisposable
 {
@@ -59,6 +60,10 @@ internal sealed class TextLines : IDisposable
             int take = stop < 0 ? end - start : stop;
             if (line.Length + take > maxChars)
                 throw RepDiffInputException.ForFile(path, $"line {LineNumber + 1} is longer than {maxChars:#,0} characters (a binary file, or text without line breaks?)");
+            // No text input holds a NUL: it is UTF-16 read as UTF-8 (every other byte of ASCII text is 0), or a binary file.
+            // Read on, UTF-16 gave one label or id more than there are lines and names like "L\00", or numbers "not a number".
+            if (buffer.AsSpan(start, take).Contains('\0'))
+                throw RepDiffInputException.ForFile(path, $"line {LineNumber + 1} holds a NUL character: UTF-16 text without a byte order mark, or a binary file? Text inputs are read as UTF-8");
             line.Append(buffer, start, take);
             start += take;
             if (stop < 0) continue;

@@ -22,6 +22,25 @@ public class SampleFileTests
         Assert.Equal($"{path}: id 'a' appears twice; ids must be unique", e.Message);
     }
 
+    /// <summary>
+    /// UTF-16 without a byte order mark (every other byte of ASCII text is 0) read as UTF-8 gave one label more than
+    /// there are lines ("has 61 entries" for 60) and labels like "L\00"; a CSV's numbers were "not a number". A NUL is
+    /// named by its line in every text input; UTF-16 with its byte order mark is read.
+    /// </summary>
+    [Fact]
+    public void UnmarkedUtf16TextIsNamedNotReadAsGarbage()
+    {
+        string dir = TestData.TempDir();
+        string labels = Path.Combine(dir, "labels.txt"), csv = Path.Combine(dir, "emb.csv");
+        File.WriteAllBytes(labels, System.Text.Encoding.Unicode.GetBytes("cat\ndog\n"));
+        Assert.Equal($"{labels}: line 1 holds a NUL character: UTF-16 text without a byte order mark, or a binary file? Text inputs are read as UTF-8",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(labels)).Message);
+        File.WriteAllBytes(csv, System.Text.Encoding.Unicode.GetBytes("0.5,1.5\n2.5,3.5\n"));
+        Assert.Contains("line 1 holds a NUL character", Assert.Throws<RepDiffInputException>(() => Embeddings.Load(csv)).Message);
+        File.WriteAllText(labels, "cat\ndog\n", System.Text.Encoding.Unicode); // with its byte order mark
+        Assert.Equal(["cat", "dog"], SampleFiles.LoadLabels(labels).Names);
+    }
+
     [Fact]
     public void ImageDirectoryIsInNaturalOrderAndHoldsOnlyImages()
     {
