@@ -66,6 +66,8 @@ public static class DelimitedText
             {
                 if (j == idIndex)
                 {
+                    if (string.IsNullOrWhiteSpace(fields[j]))
+                        throw RepDiffInputException.ForFile(path, $"line {lineNumber}: the id is empty; every sample needs an id");
                     if (idLines.TryGetValue(fields[j], out int previous))
                         throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(fields[j])}' appears on line {previous} and line {lineNumber}; ids must be unique");
                     idLines[fields[j]] = lineNumber;

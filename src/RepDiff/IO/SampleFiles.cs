@@ -22,6 +22,11 @@ public static class SampleFiles
     public static string[] LoadIds(string path)
     {
         var ids = LoadStrings(path);
+        // A blank line is an id lost in an export, not the id "" (which would join to the other side's blank wherever it stood).
+        int blank = Array.FindIndex(ids, string.IsNullOrWhiteSpace);
+        if (blank >= 0)
+            throw RepDiffInputException.ForFile(path, Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)
+                ? $"entry {blank} is empty; every sample needs an id" : $"line {blank + 1} is empty; every sample needs an id");
         CheckUnique(ids, path);
         return ids;
     }

@@ -23,6 +23,22 @@ public class SampleFileTests
     }
 
     /// <summary>
+    /// A blank line among the ids (an id lost in an export) was the id "" — joined to B's own blank id wherever it stood —
+    /// and a CSV's empty id cell likewise: every sample needs an id.
+    /// </summary>
+    [Fact]
+    public void AnEmptyIdIsAnError()
+    {
+        string dir = TestData.TempDir();
+        string path = GoldenFileTests.WriteText(dir, "ids.txt", "a\nb\n \nd\n\n");
+        Assert.Equal($"{path}: line 3 is empty; every sample needs an id", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadIds(path)).Message);
+        string csv = GoldenFileTests.WriteText(dir, "emb.csv", "id,x\na,0.5\n,1.5\n");
+        Assert.Equal($"{csv}: line 3: the id is empty; every sample needs an id",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.Open(csv, null, "id", validate: true)).Message);
+        Assert.Equal(["a", "b", "d"], SampleFiles.LoadIds(GoldenFileTests.WriteText(dir, "ok.txt", "a\nb\nd\n\n")));
+    }
+
+    /// <summary>
     /// UTF-16 without a byte order mark (every other byte of ASCII text is 0) read as UTF-8 gave one label more than
     /// there are lines ("has 61 entries" for 60) and labels like "L\00"; a CSV's numbers were "not a number". A NUL is
     /// named by its line in every text input; UTF-16 with its byte order mark is read.
