@@ -75,7 +75,10 @@ public static class DelimitedText
                     continue;
                 }
                 if (rows > 0 && !laterDecimal && !IsWholeNumber(fields[j])) laterDecimal = true;
-                if (!TryParse(fields[j], out float v))
+                if (!TryParse(fields[j], out float v) && string.IsNullOrWhiteSpace(fields[j]))
+                    throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1} is empty"
+                        + (j == fields.Count - 1 ? $" (the line ends with a '{(delimiter == '\t' ? "\\t" : delimiter)}')" : "") + "; every cell must hold a number");
+                if (!TryParse(fields[j], out v))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number" +
                         (idColumn is null ? " (name it as the id column)" : ""));
                 if (float.IsInfinity(v) && !IsInfinityWord(fields[j]))

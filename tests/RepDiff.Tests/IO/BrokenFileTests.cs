@@ -398,7 +398,11 @@ public class BrokenFileTests
         { "-inf", "1,2\n-inf,4\n", null, "row 1 column 0 is -Inf" },
         // A first row of numbers with one typo is data with a bad cell, not a header to drop silently.
         { "a typo in the first row", "0.25,O.5\n1.5,2.5\n", null, "line 1 column 2: 'O.5' is not a number" },
-        { "an empty cell in the first row", "0.25,\n1.5,2.5\n", null, "line 1 column 2: '' is not a number" },
+        // An empty cell was "'' is not a number (name it as the id column)"; a trailing delimiter on every line (Excel,
+        // hand-written writers) leaves one at the end of each.
+        { "an empty cell in the first row", "0.25,\n1.5,2.5\n", null, "line 1 column 2 is empty (the line ends with a ','); every cell must hold a number" },
+        { "an empty cell inside a row", "0.25,0.5\n,2.5\n", null, "line 2 column 1 is empty; every cell must hold a number" },
+        { "a delimiter ending every line", "0.25,0.5,\n1.5,2.5,\n", null, "line 1 column 3 is empty (the line ends with a ',')" },
     };
 
     [Theory]
