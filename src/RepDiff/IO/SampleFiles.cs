@@ -186,8 +186,7 @@ public static class SampleFiles
                 // Ids are compared exactly. One side written with padding, another case or another number format is the
                 // likely cause, so say so; and how many ids are missing, so a partial overlap is not mistaken for one typo.
                 int missing = idsA.Count(id => !rowOfB.ContainsKey(id));
-                string near = idsB.Select(id => (Id: id, How: NearMatch(id, idsA[i]))).FirstOrDefault(m => m.How is not null) is ({ } id, { } how)
-                    ? $"; it has '{NpyDtype.Truncate(id)}', which differs only in {how}" : "";
+                string near = NearMatchHint(idsB, idsA[i]);
                 if (missing == idsA.Length)
                     throw RepDiffInputException.ForFile(nameB, $"shares no id with {nameA} (its first: '{NpyDtype.Truncate(idsB[0])}'; "
                         + $"{nameA}'s first: '{NpyDtype.Truncate(idsA[0])}'){near}; A and B must hold the same samples");
@@ -202,6 +201,11 @@ public static class SampleFiles
         }
         return order;
     }
+
+    /// <summary>"; it has 'X ', which differs only in spaces" when <paramref name="ids"/> holds an id like the one missing; else "".</summary>
+    internal static string NearMatchHint(IEnumerable<string?> ids, string missing) =>
+        ids.Select(id => (Id: id, How: id is null ? null : NearMatch(id, missing))).FirstOrDefault(m => m.How is not null) is ({ } id, { } how)
+            ? $"; it has '{NpyDtype.Truncate(id)}', which differs only in {how}" : "";
 
     /// <summary>How two ids that differ are nonetheless alike ("spaces", "case", "how the number is written"), or null.</summary>
     private static string? NearMatch(string id, string wanted)
