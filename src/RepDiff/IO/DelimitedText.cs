@@ -80,7 +80,8 @@ public static class DelimitedText
                         + (j == fields.Count - 1 ? $" (the line ends with a '{(delimiter == '\t' ? "\\t" : delimiter)}')" : "") + "; every cell must hold a number");
                 if (!TryParse(fields[j], out v))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number" +
-                        (idColumn is null ? " (name it as the id column)" : ""));
+                        (fields[j].Contains(';') ? $" (fields separated by ';', as spreadsheets with decimal commas write them? {(delimiter == '\t' ? "a .tsv is read by tabs" : "a .csv is read by commas")} and decimal points)"
+                            : idColumn is null ? " (name it as the id column)" : ""));
                 if (float.IsInfinity(v) && !IsInfinityWord(fields[j]))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is beyond the float32 range (±3.4e38)");
                 values.Add(v);

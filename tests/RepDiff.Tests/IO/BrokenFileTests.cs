@@ -402,6 +402,8 @@ public class BrokenFileTests
         // hand-written writers) leaves one at the end of each.
         { "an empty cell in the first row", "0.25,\n1.5,2.5\n", null, "line 1 column 2 is empty (the line ends with a ','); every cell must hold a number" },
         { "an empty cell inside a row", "0.25,0.5\n,2.5\n", null, "line 2 column 1 is empty; every cell must hold a number" },
+        // A spreadsheet's export with decimal commas separates its fields by ';': the cell is named with that likely cause.
+        { "semicolons", "0,25;0,5\n1,5;2,5\n", null, "line 2 column 2: '5;2' is not a number (fields separated by ';', as spreadsheets with decimal commas write them? a .csv is read by commas and decimal points)" },
         { "a delimiter ending every line", "0.25,0.5,\n1.5,2.5,\n", null, "line 1 column 3 is empty (the line ends with a ',')" },
     };
 
