@@ -164,6 +164,7 @@ public sealed record PairSpec(string PathA, string PathB)
     private static void CheckCount(string? path, int? count, int n)
     {
         if (path is not null && count != n)
-            throw RepDiffInputException.ForFile(path, $"has {count} entries but the representations have {n} rows");
+            throw RepDiffInputException.ForFile(path, $"has {count} entries but the representations have {n} rows"
+                + (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? "" : TextLines.LoneCarriageReturnNote(path)));
     }
 }

@@ -91,6 +91,30 @@ internal sealed class TextLines : IDisposable
         return result.GetRange(0, count).ToArray();
     }
 
+    /// <summary>
+    /// Why a text file may hold more lines than its author counted: lone carriage returns (\r) among \n line ends end a
+    /// line too (as in Python's universal newlines), so a \r inside a text splits it in two. "" when the file has none,
+    /// or has no \n (an old Mac file, one line end throughout). For messages about a line count that does not match.
+    /// </summary>
+    internal static string LoneCarriageReturnNote(string path)
+    {
+        if (FileKind.Of(path) != FileKind.Regular) return "";
+        using var stream = InputFile.OpenRead(path, 1 << 16);
+        var buffer = new byte[1 << 16];
+        long lone = 0, newlines = 0;
+        bool afterCr = false;
+        for (int read; (read = stream.Read(buffer)) > 0;)
+            foreach (byte c in buffer.AsSpan(0, read))
+            {
+                if (afterCr && c != '\n') lone++;
+                if (c == '\n') newlines++;
+                afterCr = c == '\r';
+            }
+        if (afterCr) lone++;
+        return lone == 0 || newlines == 0 ? ""
+            : $" (besides its \\n line ends it has {lone:#,0} lone carriage return{(lone == 1 ? "" : "s")} (\\r), each of which ends a line too: a \\r inside a text?)";
+    }
+
     public void Dispose() => reader.Dispose();
 
     /// <summary>
