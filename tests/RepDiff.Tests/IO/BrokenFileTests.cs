@@ -348,6 +348,11 @@ public class BrokenFileTests
         { "only metadata", "holds no tensors" },
         { "3-D tensor", "expected a 2-D array" },
         { "Inf in F16", "row 1 column 0 is Inf" },
+        // The data must hold the tensors back to back (the reference implementation refuses anything else): an offset moved
+        // with its length kept read the tensor shifted by a value, its neighbour's bytes or trailing bytes as values.
+        { "a tensor shifted by one value", "tensor 'x' begins at byte 4 of the data, but the first tensor must begin at 0 (a gap)" },
+        { "overlapping tensors", "tensor 'y' begins at byte 0 of the data, but 'x' ends at 48 (they overlap)" },
+        { "bytes after the last tensor", "holds 4 bytes after its last tensor ('x' ends at byte 48 of 52)" },
     };
 
     private static byte[] BrokenSafetensorsBytes(string name) => name switch
@@ -368,6 +373,9 @@ public class BrokenFileTests
         "the same tensor twice" => SafetensorsBytes("{\"x\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}, \"x\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}}", TwelveFloats),
         "only metadata" => SafetensorsBytes("{\"__metadata__\": {\"format\": \"pt\"}}", []),
         "3-D tensor" => SafetensorsBytes(Tensor("F32", "[2, 2, 3]", "[0, 48]"), TwelveFloats),
+        "a tensor shifted by one value" => SafetensorsBytes(Tensor("F32", "[4, 3]", "[4, 52]"), [.. TwelveFloats, 0, 0, 0, 0]),
+        "overlapping tensors" => SafetensorsBytes("{\"x\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}, \"y\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}}", TwelveFloats),
+        "bytes after the last tensor" => SafetensorsBytes(Tensor("F32", "[4, 3]", "[0, 48]"), [.. TwelveFloats, 0, 0, 0, 0]),
         "Inf in F16" => SafetensorsBytes(Tensor("F16", "[2, 2]", "[0, 8]"), [0, 0x3C, 0, 0x3C, 0, 0x7C, 0, 0]),
         _ => throw new ArgumentException(name),
     };
