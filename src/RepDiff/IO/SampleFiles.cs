@@ -34,7 +34,7 @@ public static class SampleFiles
     /// <summary>One string per element of a 1-D .npy, or per line of a text file.</summary>
     public static string[] LoadStrings(string path)
     {
-        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return TextLines.ReadAll(path, MaxShortLine);
+        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return RefuseTable(path, TextLines.ReadAll(path, MaxShortLine));
         var (header, data) = Npy.ReadRaw(path);
         if (!(header.Shape.Length == 1 || header.Shape.Length == 2 && header.Shape[1] == 1))
             throw RepDiffInputException.ForFile(path, $"expected a 1-D array (one entry per sample), found shape {RowFile.ShapeText(header.Shape)}");
@@ -42,6 +42,22 @@ public static class SampleFiles
         int size = header.Dtype.Size;
         for (int i = 0; i < result.Length; i++) result[i] = header.Dtype.FormatElement(data.AsSpan(i * size, size));
         return result;
+    }
+
+    /// <summary>
+    /// A .csv/.tsv given as labels or ids whose every line holds the same number of fields, two or more, is a table, not
+    /// one entry per line: pandas' Series.to_csv(header=False) writes its index beside the column, and "3,cat" was read as
+    /// the label (every sample its own label, silently).
+    /// </summary>
+    private static string[] RefuseTable(string path, string[] lines)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".csv" or ".tsv") || lines.Length == 0) return lines;
+        char delimiter = ext == ".tsv" ? '\t' : ',';
+        int separators = lines[0].Count(c => c == delimiter);
+        if (separators == 0 || lines.Any(line => line.Count(c => c == delimiter) != separators)) return lines;
+        throw RepDiffInputException.ForFile(path, $"every line holds {separators + 1} {(ext == ".tsv" ? "tab" : "comma")}-separated fields, as a table does "
+            + $"(line 1: '{NpyDtype.Truncate(lines[0])}'); give one entry per line (pandas: to_csv(index=False, header=False) of the one column), or the table as --metadata");
     }
 
     /// <summary>

@@ -14,6 +14,25 @@ public class SampleFileTests
         Assert.Equal([0, 1, 0], labels.Codes);
     }
 
+    /// <summary>
+    /// pandas' Series.to_csv(header=False) writes the index beside the labels: "3,cat" was read as a label, so every sample
+    /// had its own and the findings spoke of 60 labels. A .csv/.tsv whose every line holds the same fields is refused;
+    /// labels with a comma in some lines, or in a .txt file, stay labels.
+    /// </summary>
+    [Fact]
+    public void ALabelsTableIsRefusedNotReadAsOneLabelPerRow()
+    {
+        string dir = TestData.TempDir();
+        string path = GoldenFileTests.WriteText(dir, "labels.csv", "0,cat\n1,dog\n2,cat\n");
+        Assert.Equal($"{path}: every line holds 2 comma-separated fields, as a table does (line 1: '0,cat'); give one entry per line "
+            + "(pandas: to_csv(index=False, header=False) of the one column), or the table as --metadata",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(path)).Message);
+        Assert.Contains("every line holds 2 tab-separated fields", Assert.Throws<RepDiffInputException>(() =>
+            SampleFiles.LoadIds(GoldenFileTests.WriteText(dir, "ids.tsv", "0\ts0\n1\ts1\n"))).Message);
+        Assert.Equal(["cat", "dog, big"], SampleFiles.LoadLabels(GoldenFileTests.WriteText(dir, "some.csv", "cat\ndog, big\ncat\n")).Names);
+        Assert.Equal(["0,cat", "1,dog"], SampleFiles.LoadLabels(GoldenFileTests.WriteText(dir, "labels.txt", "0,cat\n1,dog\n")).Names);
+    }
+
     [Fact]
     public void DuplicateIdsAreAnError()
     {
