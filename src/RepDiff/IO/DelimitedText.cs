@@ -32,6 +32,7 @@ public static class DelimitedText
         // read so: it is read as data until a later row settles it. pandas writes float columns with a decimal point, so a
         // later decimal makes it the header; when every value is a whole number nothing tells them apart.
         bool rangeRow = false, laterDecimal = false;
+        string? firstName = null; // the first column's name in the header, if there is one
         string? line;
         while ((line = reader.Next()) is not null)
         {
@@ -43,6 +44,7 @@ public static class DelimitedText
                 first = false;
                 width = fields.Count;
                 bool header = IsHeader(fields);
+                if (header) firstName = fields[0];
                 rangeRow = idColumn is null && !header && IsColumnNumbers(fields);
                 if (idColumn is not null)
                 {
@@ -99,7 +101,33 @@ public static class DelimitedText
         }
         if (rows == 0) throw RepDiffInputException.ForFile(path, "has a header row but no data rows");
         int cols = width - (idIndex >= 0 ? 1 : 0);
-        return new RowFile(path, new Matrix(rows, cols, values.ToArray()), checkFinite) { Ids = ids?.ToArray() };
+        var data = values.ToArray();
+        if (idIndex != 0) RefuseRowIndex(path, data, rows, cols, firstName);
+        return new RowFile(path, new Matrix(rows, cols, data), checkFinite) { Ids = ids?.ToArray() };
+    }
+
+    /// <summary>
+    /// A first column holding every row number 0 … n − 1 once, beside columns of decimals, is a row index, not a dimension:
+    /// pandas writes its index first (to_csv(header=False) without a header; a file read back and saved again names it
+    /// "Unnamed: 0"). Read as a dimension it outweighed every other (values up to n against values near 1), silently.
+    /// </summary>
+    private static void RefuseRowIndex(string path, float[] data, int rows, int cols, string? firstName)
+    {
+        if (cols < 2 || rows < 3) return;
+        var seen = new bool[rows];
+        bool decimals = false;
+        for (int r = 0; r < rows; r++)
+        {
+            float v = data[(long)r * cols];
+            if (v < 0 || v >= rows || v != MathF.Floor(v) || seen[(int)v]) return;
+            seen[(int)v] = true;
+            for (int j = 1; j < cols && !decimals; j++)
+                decimals = data[(long)r * cols + j] is var x && float.IsFinite(x) && x != MathF.Floor(x);
+        }
+        if (!decimals) return;
+        throw RepDiffInputException.ForFile(path, $"column 1{(firstName is null ? "" : $" ('{NpyDtype.Truncate(firstName)}')")} holds every row number "
+            + $"0 to {rows - 1} once: a row index (pandas writes one first), not a dimension; "
+            + (firstName is null || firstName.Trim().Length == 0 ? "write the file without it (to_csv(index=False))" : $"name it with --id-column {firstName}, or write the file without it (to_csv(index=False))"));
     }
 
     /// <summary>

@@ -122,6 +122,27 @@ public class GoldenFileTests
         Assert.Equal(2, pandas.Rows);
     }
 
+    /// <summary>
+    /// pandas' index written as the first column (to_csv(header=False); a frame read back and saved again calls it
+    /// "Unnamed: 0") was read as a dimension: values up to n beside values near 1, the distances its alone. A first column
+    /// holding every row number once, shuffled or not, beside decimals is refused; whole-number data is left alone.
+    /// </summary>
+    [Fact]
+    public void APandasRowIndexIsNotReadAsADimension()
+    {
+        string dir = TestData.TempDir();
+        string headerless = WriteText(dir, "noheader.csv", "2,0.5,1.5\n0,2.5,3.5\n1,4.5,5.5\n");
+        Assert.Equal($"{headerless}: column 1 holds every row number 0 to 2 once: a row index (pandas writes one first), not a dimension; "
+            + "write the file without it (to_csv(index=False))", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(headerless)).Message);
+        string named = WriteText(dir, "named.csv", "Unnamed: 0,a,b\n0,0.5,1.5\n1,2.5,3.5\n2,4.5,5.5\n");
+        Assert.EndsWith("column 1 ('Unnamed: 0') holds every row number 0 to 2 once: a row index (pandas writes one first), not a dimension; "
+            + "name it with --id-column Unnamed: 0, or write the file without it (to_csv(index=False))", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(named)).Message);
+        using var asIds = Embeddings.Open(named, null, "Unnamed: 0", validate: true);
+        Assert.Equal(["0", "1", "2"], asIds.Ids!);
+        using var counts = Embeddings.OpenRows(WriteText(dir, "counts.csv", "0,5,7\n1,2,3\n2,4,4\n"));
+        Assert.Equal(3, counts.Rows);
+    }
+
     public static TheoryData<string> LabelFiles() => new(Expected["labels"]!.AsObject().Select(p => p.Key));
 
     [Theory]
