@@ -58,6 +58,7 @@ internal static class CompareCommand
             string? list = parse.GetValue(methods);
             var clock = Stopwatch.StartNew();
             using var opened = spec.Open();
+            spec.RefuseIdenticalValues(opened);
             var pair = MethodCommand.FitValueRange(opened, null);
             double openSeconds = clock.Elapsed.TotalSeconds;
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();

@@ -39,6 +39,7 @@ internal static class MethodCommand
             var spec = inputs.Spec(parse);
             spec.RefuseSameInput();
             using var opened = spec.Open();
+            spec.RefuseIdenticalValues(opened);
             var pair = FitValueRange(opened, options);
             if (trust.Validates()) HeldOutValidation.CheckSize(pair);
             double opening = clock.Elapsed.TotalSeconds;

@@ -6,7 +6,7 @@ namespace RepDiff.IO;
 /// <summary>
 /// Reads embeddings from .csv (comma) or .tsv (tab) text: one sample per line, numeric columns, an
 /// optional header row (detected: a first row with a non-numeric field and no decimal number, or pandas' default
-/// column names 0, 1, …, w − 1) and an optional id
+/// column names 0, 1, …, w − 1 above rows of decimals) and an optional id
 /// column named by the header (a header whose first name is empty, as pandas writes its index, makes
 /// that column the ids). Fields may be double-quoted. Blank lines are skipped.
 /// </summary>
@@ -28,6 +28,11 @@ public static class DelimitedText
         var idLines = new Dictionary<string, int>(StringComparer.Ordinal);
         int idIndex = -1, width = -1, lineNumber = 0, rows = 0;
         bool first = true;
+        // A first row 0, 1, …, w − 1 is pandas' column names (DataFrame.to_csv(index=False)) or a row of data that happens to
+        // read so: it is read as data until a later row settles it. pandas writes float columns with a decimal point, so a
+        // later decimal makes it the header; when every value is a whole number nothing tells them apart.
+        bool rangeRow = false, laterDecimal = false;
+        string? firstName = null; // the first column's name in the header, if there is one
         string? line;
         while ((line = reader.Next()) is not null)
         {
@@ -39,6 +44,8 @@ public static class DelimitedText
                 first = false;
                 width = fields.Count;
                 bool header = IsHeader(fields);
+                if (header) firstName = fields[0];
+                rangeRow = idColumn is null && !header && IsColumnNumbers(fields);
                 if (idColumn is not null)
                 {
                     idIndex = header ? fields.IndexOf(idColumn) : -1;
@@ -61,15 +68,22 @@ public static class DelimitedText
             {
                 if (j == idIndex)
                 {
+                    if (string.IsNullOrWhiteSpace(fields[j]))
+                        throw RepDiffInputException.ForFile(path, $"line {lineNumber}: the id is empty; every sample needs an id");
                     if (idLines.TryGetValue(fields[j], out int previous))
                         throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(fields[j])}' appears on line {previous} and line {lineNumber}; ids must be unique");
                     idLines[fields[j]] = lineNumber;
                     ids!.Add(fields[j]);
                     continue;
                 }
-                if (!TryParse(fields[j], out float v))
+                if (rows > 0 && !laterDecimal && !IsWholeNumber(fields[j])) laterDecimal = true;
+                if (!TryParse(fields[j], out float v) && string.IsNullOrWhiteSpace(fields[j]))
+                    throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1} is empty"
+                        + (j == fields.Count - 1 ? $" (the line ends with a '{(delimiter == '\t' ? "\\t" : delimiter)}')" : "") + "; every cell must hold a number");
+                if (!TryParse(fields[j], out v))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number" +
-                        (idColumn is null ? " (name it as the id column)" : ""));
+                        (fields[j].Contains(';') ? $" (fields separated by ';', as spreadsheets with decimal commas write them? {(delimiter == '\t' ? "a .tsv is read by tabs" : "a .csv is read by commas")} and decimal points)"
+                            : idColumn is null ? " (name it as the id column)" : ""));
                 if (float.IsInfinity(v) && !IsInfinityWord(fields[j]))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is beyond the float32 range (±3.4e38)");
                 values.Add(v);
@@ -77,16 +91,49 @@ public static class DelimitedText
             rows++;
         }
         if (width < 0) throw RepDiffInputException.ForFile(path, "is empty");
+        if (rangeRow)
+        {
+            if (!laterDecimal)
+                throw RepDiffInputException.ForFile(path, $"line 1 reads {ColumnNumbersText(width)}, which is pandas' column names or a first row of data, "
+                    + "and every value is a whole number, so it could be either; name the columns (e.g. d0,d1,…) if it is a header, or put a header above it if it is data");
+            values.RemoveRange(0, width); // pandas' column names: a header, not a sample
+            rows--;
+        }
         if (rows == 0) throw RepDiffInputException.ForFile(path, "has a header row but no data rows");
         int cols = width - (idIndex >= 0 ? 1 : 0);
-        return new RowFile(path, new Matrix(rows, cols, values.ToArray()), checkFinite) { Ids = ids?.ToArray() };
+        var data = values.ToArray();
+        if (idIndex != 0) RefuseRowIndex(path, data, rows, cols, firstName);
+        return new RowFile(path, new Matrix(rows, cols, data), checkFinite) { Ids = ids?.ToArray() };
+    }
+
+    /// <summary>
+    /// A first column holding every row number 0 … n − 1 once, beside columns of decimals, is a row index, not a dimension:
+    /// pandas writes its index first (to_csv(header=False) without a header; a file read back and saved again names it
+    /// "Unnamed: 0"). Read as a dimension it outweighed every other (values up to n against values near 1), silently.
+    /// </summary>
+    private static void RefuseRowIndex(string path, float[] data, int rows, int cols, string? firstName)
+    {
+        if (cols < 2 || rows < 3) return;
+        var seen = new bool[rows];
+        bool decimals = false;
+        for (int r = 0; r < rows; r++)
+        {
+            float v = data[(long)r * cols];
+            if (v < 0 || v >= rows || v != MathF.Floor(v) || seen[(int)v]) return;
+            seen[(int)v] = true;
+            for (int j = 1; j < cols && !decimals; j++)
+                decimals = data[(long)r * cols + j] is var x && float.IsFinite(x) && x != MathF.Floor(x);
+        }
+        if (!decimals) return;
+        throw RepDiffInputException.ForFile(path, $"column 1{(firstName is null ? "" : $" ('{NpyDtype.Truncate(firstName)}')")} holds every row number "
+            + $"0 to {rows - 1} once: a row index (pandas writes one first), not a dimension; "
+            + (firstName is null || firstName.Trim().Length == 0 ? "write the file without it (to_csv(index=False))" : $"name it with --id-column {firstName}, or write the file without it (to_csv(index=False))"));
     }
 
     /// <summary>
     /// Whether the first row names the columns: it holds a field that is no number and none that only data holds (a
     /// number with a decimal point or an exponent: such a row is data with one bad cell, reported as such rather than
-    /// dropped as a header), or it is 0, 1, …, w − 1, the names pandas gives unnamed columns (DataFrame.to_csv(index=False)),
-    /// which read as data would add a row.
+    /// dropped as a header). pandas' default names 0, 1, …, w − 1 are decided by the rows after them (<see cref="IsColumnNumbers"/>).
     /// </summary>
     private static bool IsHeader(List<string> fields)
     {
@@ -96,12 +143,19 @@ public static class DelimitedText
             if (!TryParse(field, out _)) text = true;
             else if (!IsWholeNumber(field)) data = true;
         }
-        if (text) return !data;
+        return text && !data;
+    }
+
+    /// <summary>Whether the row is 0, 1, …, w − 1 (w ≥ 2), the names pandas gives unnamed columns.</summary>
+    private static bool IsColumnNumbers(List<string> fields)
+    {
         if (fields.Count < 2) return false;
         for (int j = 0; j < fields.Count; j++)
             if (fields[j].Trim() != j.ToString(CultureInfo.InvariantCulture)) return false;
         return true;
     }
+
+    private static string ColumnNumbersText(int width) => width <= 4 ? string.Join(", ", Enumerable.Range(0, width)) : $"0, 1, …, {width - 1}";
 
     private static bool IsWholeNumber(string field)
     {

@@ -72,6 +72,11 @@ public static class Embeddings
             ".csv" or ".tsv" => DelimitedText.OpenRows(path, idColumn, validate),
             ".parquet" => new RowFile(ParquetColumn.Open(path, key, idColumn), validate),
             ".arrow" or ".feather" or ".arrows" or ".ipc" => new RowFile(ArrowColumn.Open(path, key, idColumn), validate),
+            // a.npy.gz, emb.csv.zip: the format is inside; RepDiff reads files as they are, so say how to get at it.
+            ".gz" or ".zip" or ".bz2" or ".xz" or ".zst" when Path.GetExtension(Path.GetFileNameWithoutExtension(path)).ToLowerInvariant() is
+                ".npy" or ".csv" or ".tsv" or ".safetensors" or ".parquet" or ".arrow" or ".feather"
+                => throw RepDiffInputException.ForFile(path, $"is a compressed {Path.GetExtension(Path.GetFileNameWithoutExtension(path))} file ('{ext}'); "
+                    + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
             _ => throw RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats})"),
         };
         if (validate && rows.Rows == 0)

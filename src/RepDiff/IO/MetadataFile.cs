@@ -59,7 +59,7 @@ public static class MetadataFile
         var rows = new int[sampleIds.Length];
         for (int i = 0; i < sampleIds.Length; i++)
             if (!rowOf.TryGetValue(sampleIds[i], out rows[i]))
-                throw RepDiffInputException.ForFile(path, $"has no row for id '{NpyDtype.Truncate(sampleIds[i])}' (sample {i}); every sample needs one");
+                throw RepDiffInputException.ForFile(path, $"has no row for id '{NpyDtype.Truncate(sampleIds[i])}' (sample {i}){SampleFiles.NearMatchHint(keys, sampleIds[i])}; every sample needs one");
         return rows;
     }
 

@@ -59,6 +59,25 @@ public static class Npy
         return header;
     }
 
+    /// <summary>
+    /// A second array after the first: np.save called again on a file opened for appending (saving embeddings batch by
+    /// batch). numpy's np.load reads the first array alone and says nothing, so the other batches would silently be
+    /// missing; refused instead. Other bytes after the data are left alone, as numpy leaves them.
+    /// </summary>
+    private static void RefuseAppendedArray(Stream stream, NpyHeader header, string name)
+    {
+        long end = header.DataOffset + header.DataBytes;
+        if (!stream.CanSeek || stream.Length - end < Magic.Length) return;
+        long position = stream.Position;
+        stream.Position = end;
+        Span<byte> next = stackalloc byte[Magic.Length];
+        int read = InputFile.ReadFully(stream, next);
+        stream.Position = position;
+        if (read == Magic.Length && next.SequenceEqual(Magic))
+            throw RepDiffInputException.ForFile(name, $"holds another .npy array after its {RowFile.ShapeText(header.Shape)} array "
+                + "(np.save called again on a file opened for appending?); np.load reads only the first; save every row as one array (np.concatenate)");
+    }
+
     /// <summary>Rejects shapes whose element count is absurd (and would overflow byte arithmetic).</summary>
     internal static void CheckShape(long[] shape, int elementSize, string name)
     {
@@ -80,6 +99,7 @@ public static class Npy
         try
         {
             var header = ReadHeader(stream, path);
+            RefuseAppendedArray(stream, header, path);
             var bytes = ArrayBytes.Map(stream, header.DataOffset, header.DataBytes);
             try { return new RowFile(path, bytes, header.Dtype, header.Shape, header.FortranOrder, checkFinite, flatten); }
             catch { bytes.Dispose(); throw; }
@@ -103,6 +123,7 @@ public static class Npy
     {
         using var stream = InputFile.OpenRead(path);
         var header = ReadHeader(stream, path);
+        RefuseAppendedArray(stream, header, path);
         if (header.DataBytes > Array.MaxLength)
             throw RepDiffInputException.ForFile(path, $"array of {header.DataBytes} bytes is too large to load at once");
         // Each element becomes a string: a few dozen bytes whatever its size in the file.

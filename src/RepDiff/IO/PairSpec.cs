@@ -43,6 +43,31 @@ public sealed record PairSpec(string PathA, string PathB)
     }
 
     /// <summary>
+    /// The same for two files (or arrays) that hold the same values, row for row once joined: a copy, or one model embedded
+    /// twice. Checked on the opened pair, so a CSV and an .npy of the same numbers count; reading stops at the first
+    /// difference, which two models' embeddings have in their first row.
+    /// </summary>
+    public void RefuseIdenticalValues(RepresentationPair pair)
+    {
+        IRowSource a = pair.RowsA, b = pair.RowsB;
+        if (a.Cols != b.Cols || a.Rows != b.Rows) return;
+        int batch = Math.Max(1, (1 << 18) / Math.Max(1, a.Cols));
+        var rowsA = new float[(long)Math.Min(batch, a.Rows) * a.Cols];
+        var rowsB = new float[rowsA.Length];
+        for (int first = 0; first < a.Rows; first += batch)
+        {
+            int count = Math.Min(batch, a.Rows - first);
+            a.ReadRows(first, count, rowsA);
+            b.ReadRows(first, count, rowsB);
+            if (!rowsA.AsSpan(0, count * a.Cols).SequenceEqual(rowsB.AsSpan(0, count * a.Cols))) return;
+        }
+        throw new RepDiffInputException($"{Side(PathA, KeyA)} and {Side(PathB, KeyB)} hold the same values{(JoinsById ? " for every id" : " in every row")}, "
+            + "so there is no difference to explain; give the embeddings of two models (`repdiff metrics` compares them anyway)");
+    }
+
+    private static string Side(string path, string? key) => $"{Path.GetFileName(path)}{(key is null ? "" : $" ({key})")}";
+
+    /// <summary>
     /// The pair without loading it: memory-mapped row files (.npy, .safetensors) that streaming routes read
     /// in batches and other methods load on first use. Inputs joined by id are loaded (<see cref="Load"/>).
     /// </summary>
@@ -93,11 +118,11 @@ public sealed record PairSpec(string PathA, string PathB)
     public RepresentationPair Load()
     {
         CheckFlags();
-        var (a, nameA, idsA) = LoadSide(PathA, KeyA, IdsA);
-        var (b, nameB, idsB) = LoadSide(PathB, KeyB, IdsB);
+        var (a, nameA, idsA, idSourceA) = LoadSide(PathA, KeyA, IdsA);
+        var (b, nameB, idsB, idSourceB) = LoadSide(PathB, KeyB, IdsB);
         string[]? ids = idsA ?? idsB;
         if (idsA is not null && idsB is not null)
-            b = b.SelectRows(SampleFiles.JoinById(idsA, nameA, idsB, nameB));
+            b = b.SelectRows(SampleFiles.JoinById(idsA, idSourceA, idsB, idSourceB));
         else if (a.Rows != b.Rows)
             throw new RepDiffInputException($"{nameA} has {a.Rows} rows but {nameB} has {b.Rows}; both must hold the same samples (or give ids to join them)");
         return new RepresentationPair(a, b, LoadSamples(a.Rows, ids)) { NameA = NameA ?? Path.GetFileName(PathA), NameB = NameB ?? Path.GetFileName(PathB) };
@@ -123,8 +148,8 @@ public sealed record PairSpec(string PathA, string PathB)
         return samples;
     }
 
-    /// <summary>One input's matrix, its display name and its ids (own id column, its ids file, or the shared one).</summary>
-    private (Matrix Values, string Name, string[]? Ids) LoadSide(string path, string? key, string? idsFile)
+    /// <summary>One input's matrix, its display name, its ids (own id column, its ids file, or the shared one) and the file they came from.</summary>
+    private (Matrix Values, string Name, string[]? Ids, string IdSource) LoadSide(string path, string? key, string? idsFile)
     {
         using var rows = Embeddings.Open(path, key, IdColumn, validate: true);
         var values = rows.ReadAll();
@@ -132,12 +157,14 @@ public sealed record PairSpec(string PathA, string PathB)
         var ids = file is null ? rows.Ids : SampleFiles.LoadIds(file);
         if (ids is not null && ids.Length != values.Rows)
             throw RepDiffInputException.ForFile(file ?? path, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows");
-        return (values, rows.Name, ids);
+        // A join that fails names the file that holds the ids: an ids file, not the embeddings beside it that hold none.
+        return (values, rows.Name, ids, file ?? rows.Name);
     }
 
     private static void CheckCount(string? path, int? count, int n)
     {
         if (path is not null && count != n)
-            throw RepDiffInputException.ForFile(path, $"has {count} entries but the representations have {n} rows");
+            throw RepDiffInputException.ForFile(path, $"has {count} entries but the representations have {n} rows"
+                + (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? "" : TextLines.LoneCarriageReturnNote(path)));
     }
 }

@@ -58,7 +58,32 @@ public static class Safetensors
             tensors.Add(tensor with { Offset = dataStart + tensor.Offset });
         }
         if (tensors.Count == 0) throw RepDiffInputException.ForFile(path, "holds no tensors");
+        CheckLayout(tensors, path, dataStart, dataLength);
         return tensors;
+    }
+
+    /// <summary>
+    /// The format's rule, which the reference implementation enforces: the tensors' byte ranges tile the data, from its
+    /// first byte to its last, without gaps or overlaps. A changed offset that keeps a range's length (a flipped bit, a
+    /// hand-made header) otherwise read a tensor shifted into its neighbour's bytes, or trailing bytes, as values.
+    /// </summary>
+    private static void CheckLayout(List<SafetensorsTensor> tensors, string path, long dataStart, long dataLength)
+    {
+        long end = 0;
+        string? previous = null;
+        foreach (var t in tensors.OrderBy(t => t.Offset).ThenBy(t => t.Length))
+        {
+            long begin = t.Offset - dataStart;
+            if (begin != end)
+                throw RepDiffInputException.ForFile(path, $"tensor '{NpyDtype.Truncate(t.Name)}' begins at byte {begin} of the data, but "
+                    + (previous is null ? "the first tensor must begin at 0" : $"'{NpyDtype.Truncate(previous)}' ends at {end}")
+                    + $" ({(begin < end ? "they overlap" : "a gap")}); safetensors data holds its tensors back to back");
+            end = begin + t.Length;
+            previous = t.Name;
+        }
+        if (end != dataLength)
+            throw RepDiffInputException.ForFile(path, $"holds {dataLength - end} bytes after its last tensor ('{NpyDtype.Truncate(previous!)}' ends at byte {end} of {dataLength}); "
+                + "safetensors data ends with its last tensor (truncated header, or bytes appended?)");
     }
 
     private static SafetensorsTensor ParseTensor(JsonProperty property, string path)

@@ -22,6 +22,11 @@ public static class SampleFiles
     public static string[] LoadIds(string path)
     {
         var ids = LoadStrings(path);
+        // A blank line is an id lost in an export, not the id "" (which would join to the other side's blank wherever it stood).
+        int blank = Array.FindIndex(ids, string.IsNullOrWhiteSpace);
+        if (blank >= 0)
+            throw RepDiffInputException.ForFile(path, Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)
+                ? $"entry {blank} is empty; every sample needs an id" : $"line {blank + 1} is empty; every sample needs an id");
         CheckUnique(ids, path);
         return ids;
     }
@@ -29,7 +34,7 @@ public static class SampleFiles
     /// <summary>One string per element of a 1-D .npy, or per line of a text file.</summary>
     public static string[] LoadStrings(string path)
     {
-        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return TextLines.ReadAll(path, MaxShortLine);
+        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return RefuseTable(path, TextLines.ReadAll(path, MaxShortLine));
         var (header, data) = Npy.ReadRaw(path);
         if (!(header.Shape.Length == 1 || header.Shape.Length == 2 && header.Shape[1] == 1))
             throw RepDiffInputException.ForFile(path, $"expected a 1-D array (one entry per sample), found shape {RowFile.ShapeText(header.Shape)}");
@@ -37,6 +42,22 @@ public static class SampleFiles
         int size = header.Dtype.Size;
         for (int i = 0; i < result.Length; i++) result[i] = header.Dtype.FormatElement(data.AsSpan(i * size, size));
         return result;
+    }
+
+    /// <summary>
+    /// A .csv/.tsv given as labels or ids whose every line holds the same number of fields, two or more, is a table, not
+    /// one entry per line: pandas' Series.to_csv(header=False) writes its index beside the column, and "3,cat" was read as
+    /// the label (every sample its own label, silently).
+    /// </summary>
+    private static string[] RefuseTable(string path, string[] lines)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".csv" or ".tsv") || lines.Length == 0) return lines;
+        char delimiter = ext == ".tsv" ? '\t' : ',';
+        int separators = lines[0].Count(c => c == delimiter);
+        if (separators == 0 || lines.Any(line => line.Count(c => c == delimiter) != separators)) return lines;
+        throw RepDiffInputException.ForFile(path, $"every line holds {separators + 1} {(ext == ".tsv" ? "tab" : "comma")}-separated fields, as a table does "
+            + $"(line 1: '{NpyDtype.Truncate(lines[0])}'); give one entry per line (pandas: to_csv(index=False, header=False) of the one column), or the table as --metadata");
     }
 
     /// <summary>
@@ -133,7 +154,6 @@ public static class SampleFiles
         {
             string entry = lines[i].Trim();
             if (entry.Length == 0) throw RepDiffInputException.ForFile(path, $"line {i + 1} is empty; the manifest needs one image path per sample");
-            if (entry.Contains('\0')) throw RepDiffInputException.ForFile(path, $"line {i + 1} holds a NUL character; not a valid path");
             paths[i] = Path.IsPathRooted(entry) ? entry : Path.GetFullPath(Path.Combine(folder, entry));
             string kind = FileKind.Of(paths[i]);
             if (kind == FileKind.Missing) throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{PathEnd(entry)}' not found");
@@ -179,10 +199,15 @@ public static class SampleFiles
         for (int i = 0; i < idsA.Length; i++)
             if (!rowOfB.TryGetValue(idsA[i], out order[i]))
             {
-                // Ids are compared exactly; one side written with padding or a stray space is the likely cause, so say so.
-                string? spaced = idsB.FirstOrDefault(id => id.Trim() == idsA[i].Trim());
-                string hint = spaced is null ? "" : $"; it has '{NpyDtype.Truncate(spaced)}', which differs only in spaces";
-                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}){hint}; A and B must hold the same samples");
+                // Ids are compared exactly. One side written with padding, another case or another number format is the
+                // likely cause, so say so; and how many ids are missing, so a partial overlap is not mistaken for one typo.
+                int missing = idsA.Count(id => !rowOfB.ContainsKey(id));
+                string near = NearMatchHint(idsB, idsA[i]);
+                if (missing == idsA.Length)
+                    throw RepDiffInputException.ForFile(nameB, $"shares no id with {nameA} (its first: '{NpyDtype.Truncate(idsB[0])}'; "
+                        + $"{nameA}'s first: '{NpyDtype.Truncate(idsA[0])}'){near}; A and B must hold the same samples");
+                string others = missing == 1 ? "" : $", nor {missing - 1:#,0} other ids of {nameA} ({idsA.Length - missing:#,0} of its {idsA.Length:#,0} are in both)";
+                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}){others}{near}; A and B must hold the same samples");
             }
         if (idsB.Length != idsA.Length)
         {
@@ -191,6 +216,23 @@ public static class SampleFiles
             throw RepDiffInputException.ForFile(nameB, $"has id '{NpyDtype.Truncate(extra)}' that {nameA} does not; A and B must hold the same samples");
         }
         return order;
+    }
+
+    /// <summary>"; it has 'X ', which differs only in spaces" when <paramref name="ids"/> holds an id like the one missing; else "".</summary>
+    internal static string NearMatchHint(IEnumerable<string?> ids, string missing) =>
+        ids.Select(id => (Id: id, How: id is null ? null : NearMatch(id, missing))).FirstOrDefault(m => m.How is not null) is ({ } id, { } how)
+            ? $"; it has '{NpyDtype.Truncate(id)}', which differs only in {how}" : "";
+
+    /// <summary>How two ids that differ are nonetheless alike ("spaces", "case", "how the number is written"), or null.</summary>
+    private static string? NearMatch(string id, string wanted)
+    {
+        if (id.Trim() == wanted.Trim()) return "spaces";
+        if (string.Equals(id.Trim(), wanted.Trim(), StringComparison.OrdinalIgnoreCase)) return "case";
+        // "7" and "7.0": one side's ids went through a float column (pandas, a float .npy).
+        var style = System.Globalization.NumberStyles.Float;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return double.TryParse(id, style, culture, out double x) && double.TryParse(wanted, style, culture, out double y) && x == y
+            ? "how the number is written" : null;
     }
 
     private static void CheckUnique(string[] ids, string path)

@@ -24,13 +24,15 @@ internal static class TableColumnChoice
         throw RepDiffInputException.ForFile(path, $"{problem} (float-list columns: {lists})");
     }
 
-    /// <summary>Ids read from an id column: none null, none repeated.</summary>
+    /// <summary>Ids read from an id column: none null or empty, none repeated.</summary>
     public static string[] CheckIds(string path, string idColumn, string?[] ids)
     {
         var seen = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
         for (int i = 0; i < ids.Length; i++)
         {
             string id = ids[i] ?? throw RepDiffInputException.ForFile(path, $"id column '{idColumn}' is null at row {i}; every row needs an id");
+            if (string.IsNullOrWhiteSpace(id))
+                throw RepDiffInputException.ForFile(path, $"id column '{idColumn}' is empty at row {i}; every row needs an id");
             if (!seen.TryAdd(id, i))
                 throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(id)}' appears at row {seen[id]} and row {i}; ids must be unique");
         }

@@ -6,7 +6,8 @@ namespace RepDiff.IO;
 /// Reads the lines of a text input with a cap on each line's length, so that a file without line
 /// breaks (a binary file, a corrupted export) costs at most the cap, not its whole size, and the error
 /// names the file and the line. Line ends are \n, \r\n or \r, as <see cref="StreamReader.ReadLine"/>.
-/// Invalid UTF-8 becomes U+FFFD, or, strictly (texts to embed, vocabularies), is an error naming its line.
+/// Invalid UTF-8 becomes U+FFFD, or, strictly (texts to embed, vocabularies), is an error naming its line; a NUL
+/// character is an error naming its line (UTF-16 without a byte order mark; UTF-16 with one is read as such).
 /// </summary>
 internal sealed class TextLines : IDisposable
 {
@@ -59,6 +60,10 @@ internal sealed class TextLines : IDisposable
             int take = stop < 0 ? end - start : stop;
             if (line.Length + take > maxChars)
                 throw RepDiffInputException.ForFile(path, $"line {LineNumber + 1} is longer than {maxChars:#,0} characters (a binary file, or text without line breaks?)");
+            // No text input holds a NUL: it is UTF-16 read as UTF-8 (every other byte of ASCII text is 0), or a binary file.
+            // Read on, UTF-16 gave one label or id more than there are lines and names like "L\00", or numbers "not a number".
+            if (buffer.AsSpan(start, take).Contains('\0'))
+                throw RepDiffInputException.ForFile(path, $"line {LineNumber + 1} holds a NUL character: UTF-16 text without a byte order mark, or a binary file? Text inputs are read as UTF-8");
             line.Append(buffer, start, take);
             start += take;
             if (stop < 0) continue;
@@ -84,6 +89,30 @@ internal sealed class TextLines : IDisposable
         int count = result.Count;
         while (count > 0 && result[count - 1].Length == 0) count--;
         return result.GetRange(0, count).ToArray();
+    }
+
+    /// <summary>
+    /// Why a text file may hold more lines than its author counted: lone carriage returns (\r) among \n line ends end a
+    /// line too (as in Python's universal newlines), so a \r inside a text splits it in two. "" when the file has none,
+    /// or has no \n (an old Mac file, one line end throughout). For messages about a line count that does not match.
+    /// </summary>
+    internal static string LoneCarriageReturnNote(string path)
+    {
+        if (FileKind.Of(path) != FileKind.Regular) return "";
+        using var stream = InputFile.OpenRead(path, 1 << 16);
+        var buffer = new byte[1 << 16];
+        long lone = 0, newlines = 0;
+        bool afterCr = false;
+        for (int read; (read = stream.Read(buffer)) > 0;)
+            foreach (byte c in buffer.AsSpan(0, read))
+            {
+                if (afterCr && c != '\n') lone++;
+                if (c == '\n') newlines++;
+                afterCr = c == '\r';
+            }
+        if (afterCr) lone++;
+        return lone == 0 || newlines == 0 ? ""
+            : $" (besides its \\n line ends it has {lone:#,0} lone carriage return{(lone == 1 ? "" : "s")} (\\r), each of which ends a line too: a \\r inside a text?)";
     }
 
     public void Dispose() => reader.Dispose();

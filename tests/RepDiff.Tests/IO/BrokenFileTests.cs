@@ -348,6 +348,11 @@ public class BrokenFileTests
         { "only metadata", "holds no tensors" },
         { "3-D tensor", "expected a 2-D array" },
         { "Inf in F16", "row 1 column 0 is Inf" },
+        // The data must hold the tensors back to back (the reference implementation refuses anything else): an offset moved
+        // with its length kept read the tensor shifted by a value, its neighbour's bytes or trailing bytes as values.
+        { "a tensor shifted by one value", "tensor 'x' begins at byte 4 of the data, but the first tensor must begin at 0 (a gap)" },
+        { "overlapping tensors", "tensor 'y' begins at byte 0 of the data, but 'x' ends at 48 (they overlap)" },
+        { "bytes after the last tensor", "holds 4 bytes after its last tensor ('x' ends at byte 48 of 52)" },
     };
 
     private static byte[] BrokenSafetensorsBytes(string name) => name switch
@@ -368,6 +373,9 @@ public class BrokenFileTests
         "the same tensor twice" => SafetensorsBytes("{\"x\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}, \"x\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}}", TwelveFloats),
         "only metadata" => SafetensorsBytes("{\"__metadata__\": {\"format\": \"pt\"}}", []),
         "3-D tensor" => SafetensorsBytes(Tensor("F32", "[2, 2, 3]", "[0, 48]"), TwelveFloats),
+        "a tensor shifted by one value" => SafetensorsBytes(Tensor("F32", "[4, 3]", "[4, 52]"), [.. TwelveFloats, 0, 0, 0, 0]),
+        "overlapping tensors" => SafetensorsBytes("{\"x\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}, \"y\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}}", TwelveFloats),
+        "bytes after the last tensor" => SafetensorsBytes(Tensor("F32", "[4, 3]", "[0, 48]"), [.. TwelveFloats, 0, 0, 0, 0]),
         "Inf in F16" => SafetensorsBytes(Tensor("F16", "[2, 2]", "[0, 8]"), [0, 0x3C, 0, 0x3C, 0, 0x7C, 0, 0]),
         _ => throw new ArgumentException(name),
     };
@@ -398,7 +406,13 @@ public class BrokenFileTests
         { "-inf", "1,2\n-inf,4\n", null, "row 1 column 0 is -Inf" },
         // A first row of numbers with one typo is data with a bad cell, not a header to drop silently.
         { "a typo in the first row", "0.25,O.5\n1.5,2.5\n", null, "line 1 column 2: 'O.5' is not a number" },
-        { "an empty cell in the first row", "0.25,\n1.5,2.5\n", null, "line 1 column 2: '' is not a number" },
+        // An empty cell was "'' is not a number (name it as the id column)"; a trailing delimiter on every line (Excel,
+        // hand-written writers) leaves one at the end of each.
+        { "an empty cell in the first row", "0.25,\n1.5,2.5\n", null, "line 1 column 2 is empty (the line ends with a ','); every cell must hold a number" },
+        { "an empty cell inside a row", "0.25,0.5\n,2.5\n", null, "line 2 column 1 is empty; every cell must hold a number" },
+        // A spreadsheet's export with decimal commas separates its fields by ';': the cell is named with that likely cause.
+        { "semicolons", "0,25;0,5\n1,5;2,5\n", null, "line 2 column 2: '5;2' is not a number (fields separated by ';', as spreadsheets with decimal commas write them? a .csv is read by commas and decimal points)" },
+        { "a delimiter ending every line", "0.25,0.5,\n1.5,2.5,\n", null, "line 1 column 3 is empty (the line ends with a ',')" },
     };
 
     [Theory]
@@ -417,6 +431,9 @@ public class BrokenFileTests
         string dir = TestData.TempDir();
         Assert.Contains("file not found", Read(Path.Combine(dir, "absent.npy"), null)!.Message);
         Assert.Contains("unsupported file type '.h5'", Read(Write(dir, "x.h5", [1, 2, 3]), null)!.Message);
+        // A compressed embedding file ("unsupported file type '.gz'") is named as such, with what to do.
+        Assert.Contains("x.npy.gz: is a compressed .npy file ('.gz'); decompress it first", Read(Write(dir, "x.npy.gz", [0x1f, 0x8b, 8]), null)!.Message);
+        Assert.Contains("unsupported file type '.gz'", Read(Write(dir, "x.gz", [0x1f, 0x8b, 8]), null)!.Message);
         Directory.CreateDirectory(Path.Combine(dir, "folder.npy"));
         Assert.Contains("is a directory", Read(Path.Combine(dir, "folder.npy"), null)!.Message);
     }

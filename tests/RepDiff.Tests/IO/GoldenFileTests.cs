@@ -99,6 +99,50 @@ public class GoldenFileTests
         Assert.Equal(2, data.Rows);
     }
 
+    /// <summary>
+    /// A headerless CSV of whole numbers whose first row happens to be 0, 1, …, w − 1 (np.savetxt(fmt='%d') of binary codes:
+    /// "0,1" is a quarter of all rows of two bits) reads exactly as pandas' names above whole-number columns. It was dropped
+    /// as a header, so the file lost its first sample ("has 2 rows but b.npy has 3"); it is refused, saying how to settle it.
+    /// </summary>
+    [Fact]
+    public void ColumnNumbersAboveWholeNumbersAreNeitherGuessedHeaderNorData()
+    {
+        string dir = TestData.TempDir();
+        string path = WriteText(dir, "bits.csv", "0,1\n1,1\n0,0\n");
+        var e = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(path));
+        Assert.Equal($"{path}: line 1 reads 0, 1, which is pandas' column names or a first row of data, and every value is a whole number, "
+            + "so it could be either; name the columns (e.g. d0,d1,…) if it is a header, or put a header above it if it is data", e.Message);
+        // Either fix reads: named columns above the same rows, or a header above the first row of data.
+        using var named = Embeddings.OpenRows(WriteText(dir, "named.csv", "d0,d1\n1,1\n0,0\n"));
+        Assert.Equal([1f, 1f, 0f, 0f], named.ReadAll().Data);
+        using var data = Embeddings.OpenRows(WriteText(dir, "data.csv", "d0,d1\n0,1\n1,1\n0,0\n"));
+        Assert.Equal(3, data.Rows);
+        // A later decimal settles it as pandas' header, wherever it is (here on the last line).
+        using var pandas = Embeddings.OpenRows(WriteText(dir, "late.csv", "0,1,2\n1,2,3\n4,5,6.5\n"));
+        Assert.Equal(2, pandas.Rows);
+    }
+
+    /// <summary>
+    /// pandas' index written as the first column (to_csv(header=False); a frame read back and saved again calls it
+    /// "Unnamed: 0") was read as a dimension: values up to n beside values near 1, the distances its alone. A first column
+    /// holding every row number once, shuffled or not, beside decimals is refused; whole-number data is left alone.
+    /// </summary>
+    [Fact]
+    public void APandasRowIndexIsNotReadAsADimension()
+    {
+        string dir = TestData.TempDir();
+        string headerless = WriteText(dir, "noheader.csv", "2,0.5,1.5\n0,2.5,3.5\n1,4.5,5.5\n");
+        Assert.Equal($"{headerless}: column 1 holds every row number 0 to 2 once: a row index (pandas writes one first), not a dimension; "
+            + "write the file without it (to_csv(index=False))", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(headerless)).Message);
+        string named = WriteText(dir, "named.csv", "Unnamed: 0,a,b\n0,0.5,1.5\n1,2.5,3.5\n2,4.5,5.5\n");
+        Assert.EndsWith("column 1 ('Unnamed: 0') holds every row number 0 to 2 once: a row index (pandas writes one first), not a dimension; "
+            + "name it with --id-column Unnamed: 0, or write the file without it (to_csv(index=False))", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(named)).Message);
+        using var asIds = Embeddings.Open(named, null, "Unnamed: 0", validate: true);
+        Assert.Equal(["0", "1", "2"], asIds.Ids!);
+        using var counts = Embeddings.OpenRows(WriteText(dir, "counts.csv", "0,5,7\n1,2,3\n2,4,4\n"));
+        Assert.Equal(3, counts.Rows);
+    }
+
     public static TheoryData<string> LabelFiles() => new(Expected["labels"]!.AsObject().Select(p => p.Key));
 
     [Theory]

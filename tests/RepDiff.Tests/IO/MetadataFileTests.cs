@@ -76,6 +76,8 @@ public class MetadataFileTests
             Assert.Contains(message, e.Message);
         }
         Fails(Write("missing.csv", "id,g\na,1\nc,3\n"), ids, "has no row for id 'b' (sample 1)");
+        // A metadata table whose ids differ from the samples' only in case (or spaces, or number format) says so, as the join of A and B does.
+        Fails(Write("case.csv", "id,g\nA,1\nB,2\nC,3\n"), ids, "has no row for id 'a' (sample 0); it has 'A', which differs only in case; every sample needs one");
         Fails(Write("dup.csv", "id,g\na,1\nb,2\na,3\nc,4\n"), ids, "id 'a' appears on line 2 and line 4");
         Fails(Write("noid.csv", "id,g\na,1\n,2\nc,3\n"), ids, "line 3 has no id");
         Fails(Write("short.csv", "g\n1\n2\n"), null, "has 2 rows but there are 3 samples: sample 2 has no row", idColumn: null);

@@ -37,4 +37,28 @@ public class NpyTests
         var e = Assert.Throws<RepDiffInputException>(() => Npy.ReadMatrix(path));
         Assert.Contains("truncated", e.Message);
     }
+
+    /// <summary>
+    /// np.save called twice on one file opened for appending (embeddings saved batch by batch) writes two arrays back to
+    /// back; np.load reads the first alone, and so did RepDiff: half the samples, without a word. Refused as embeddings and
+    /// as labels; other bytes after the data are still ignored, as numpy ignores them.
+    /// </summary>
+    [Fact]
+    public void ASecondArrayAppendedAfterTheFirstIsRefused()
+    {
+        string dir = TestData.TempDir();
+        string first = Path.Combine(dir, "first.npy"), second = Path.Combine(dir, "second.npy"), path = Path.Combine(dir, "batches.npy");
+        Npy.Write(first, new Matrix(3, 2));
+        Npy.Write(second, new Matrix(2, 2));
+        File.WriteAllBytes(path, [.. File.ReadAllBytes(first), .. File.ReadAllBytes(second)]);
+        var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path));
+        Assert.Equal($"{path}: holds another .npy array after its (3, 2) array (np.save called again on a file opened for appending?); "
+            + "np.load reads only the first; save every row as one array (np.concatenate)", e.Message);
+        string labels = Path.Combine(dir, "labels.npy");
+        Npy.Write(first, new int[] { 1, 2, 3 });
+        File.WriteAllBytes(labels, [.. File.ReadAllBytes(first), .. File.ReadAllBytes(first)]);
+        Assert.Contains("holds another .npy array after its (3,) array", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(labels)).Message);
+        File.WriteAllBytes(path, [.. File.ReadAllBytes(second), .. new byte[64]]);
+        Assert.Equal(2, Embeddings.Load(path).Rows);
+    }
 }

@@ -75,6 +75,27 @@ public class PairSpecTests
         Assert.Equal(pair.A.Data, pair.B.Data);
     }
 
+    /// <summary>
+    /// A lone carriage return inside one text of a \n-separated file ends a line too (as in Python), so the file held one
+    /// text more than its lines ("has 6 entries but the representations have 5 rows", with `wc -l` saying 5): the count
+    /// is now followed by why.
+    /// </summary>
+    [Fact]
+    public void ACountOffByLoneCarriageReturnsSaysWhy()
+    {
+        string dir = TestData.TempDir();
+        string texts = GoldenFileTests.WriteText(dir, "texts.txt", "one\ntwo\nthree, then\rmore\nfour\nfive\n");
+        var e = Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load());
+        Assert.Equal($"{texts}: has 6 entries but the representations have 5 rows (besides its \\n line ends it has 1 lone carriage return (\\r), "
+            + "each of which ends a line too: a \\r inside a text?)", e.Message);
+        // Lone carriage returns throughout (an old Mac file) are one kind of line end, read as such.
+        texts = GoldenFileTests.WriteText(dir, "mac.txt", "one\rtwo\rthree\rfour\rfive\r");
+        Assert.Equal(5, new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load().Samples.Texts!.Length);
+        string labels = GoldenFileTests.WriteText(dir, "labels.txt", "a\nb\nc\n");
+        Assert.Equal($"{labels}: has 3 entries but the representations have 5 rows",
+            Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
+    }
+
     [Fact]
     public void MismatchedIdsAreAnErrorNamingAnExampleId()
     {
@@ -85,7 +106,8 @@ public class PairSpecTests
             IdsB = GoldenFileTests.WriteText(dir, "b.txt", "1\n2\n3\n4\n6\n"),
         };
         var e = Assert.Throws<RepDiffInputException>(spec.Load);
-        Assert.Equal($"{Golden("le_f8.npy")}: has no row with id '5' (row 4 of {Golden("le_f4.npy")}); A and B must hold the same samples", e.Message);
+        // The ids files are named: they hold the ids, the .npy files beside them none.
+        Assert.Equal($"{Path.Combine(dir, "b.txt")}: has no row with id '5' (row 4 of {Path.Combine(dir, "a.txt")}); A and B must hold the same samples", e.Message);
         spec = spec with { IdsB = GoldenFileTests.WriteText(dir, "dup.txt", "1\n2\n3\n4\n4\n") };
         Assert.Contains("id '4' appears twice", Assert.Throws<RepDiffInputException>(spec.Load).Message);
         spec = spec with { IdsB = GoldenFileTests.WriteText(dir, "short.txt", "1\n2\n") };

@@ -14,12 +14,66 @@ public class SampleFileTests
         Assert.Equal([0, 1, 0], labels.Codes);
     }
 
+    /// <summary>
+    /// pandas' Series.to_csv(header=False) writes the index beside the labels: "3,cat" was read as a label, so every sample
+    /// had its own and the findings spoke of 60 labels. A .csv/.tsv whose every line holds the same fields is refused;
+    /// labels with a comma in some lines, or in a .txt file, stay labels.
+    /// </summary>
+    [Fact]
+    public void ALabelsTableIsRefusedNotReadAsOneLabelPerRow()
+    {
+        string dir = TestData.TempDir();
+        string path = GoldenFileTests.WriteText(dir, "labels.csv", "0,cat\n1,dog\n2,cat\n");
+        Assert.Equal($"{path}: every line holds 2 comma-separated fields, as a table does (line 1: '0,cat'); give one entry per line "
+            + "(pandas: to_csv(index=False, header=False) of the one column), or the table as --metadata",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(path)).Message);
+        Assert.Contains("every line holds 2 tab-separated fields", Assert.Throws<RepDiffInputException>(() =>
+            SampleFiles.LoadIds(GoldenFileTests.WriteText(dir, "ids.tsv", "0\ts0\n1\ts1\n"))).Message);
+        Assert.Equal(["cat", "dog, big"], SampleFiles.LoadLabels(GoldenFileTests.WriteText(dir, "some.csv", "cat\ndog, big\ncat\n")).Names);
+        Assert.Equal(["0,cat", "1,dog"], SampleFiles.LoadLabels(GoldenFileTests.WriteText(dir, "labels.txt", "0,cat\n1,dog\n")).Names);
+    }
+
     [Fact]
     public void DuplicateIdsAreAnError()
     {
         string path = GoldenFileTests.WriteText(TestData.TempDir(), "ids.txt", "a\nb\na\n");
         var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadIds(path));
         Assert.Equal($"{path}: id 'a' appears twice; ids must be unique", e.Message);
+    }
+
+    /// <summary>
+    /// A blank line among the ids (an id lost in an export) was the id "" — joined to B's own blank id wherever it stood —
+    /// and a CSV's empty id cell likewise: every sample needs an id.
+    /// </summary>
+    [Fact]
+    public void AnEmptyIdIsAnError()
+    {
+        string dir = TestData.TempDir();
+        string path = GoldenFileTests.WriteText(dir, "ids.txt", "a\nb\n \nd\n\n");
+        Assert.Equal($"{path}: line 3 is empty; every sample needs an id", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadIds(path)).Message);
+        string csv = GoldenFileTests.WriteText(dir, "emb.csv", "id,x\na,0.5\n,1.5\n");
+        Assert.Equal($"{csv}: line 3: the id is empty; every sample needs an id",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.Open(csv, null, "id", validate: true)).Message);
+        Assert.Equal(["a", "b", "d"], SampleFiles.LoadIds(GoldenFileTests.WriteText(dir, "ok.txt", "a\nb\nd\n\n")));
+    }
+
+    /// <summary>
+    /// UTF-16 without a byte order mark (every other byte of ASCII text is 0) read as UTF-8 gave one label more than
+    /// there are lines ("has 61 entries" for 60) and labels like "L\00"; a CSV's numbers were "not a number". A NUL is
+    /// named by its line in every text input; UTF-16 with its byte order mark is read.
+    /// </summary>
+    [Fact]
+    public void UnmarkedUtf16TextIsNamedNotReadAsGarbage()
+    {
+        string dir = TestData.TempDir();
+        string labels = Path.Combine(dir, "labels.txt"), csv = Path.Combine(dir, "emb.csv");
+        File.WriteAllBytes(labels, System.Text.Encoding.Unicode.GetBytes("cat\ndog\n"));
+        Assert.Equal($"{labels}: line 1 holds a NUL character: UTF-16 text without a byte order mark, or a binary file? Text inputs are read as UTF-8",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(labels)).Message);
+        File.WriteAllBytes(csv, System.Text.Encoding.Unicode.GetBytes("0.5,1.5\n2.5,3.5\n"));
+        Assert.Contains("line 1 holds a NUL character", Assert.Throws<RepDiffInputException>(() => Embeddings.Load(csv)).Message);
+        File.WriteAllText(labels, "cat\ndog\n", System.Text.Encoding.Unicode); // with its byte order mark
+        Assert.Equal(["cat", "dog"], SampleFiles.LoadLabels(labels).Names);
     }
 
     [Fact]
@@ -178,7 +232,26 @@ public class SampleFileTests
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", ["y", "y"], "B"));
         Assert.Contains("id 'y' appears twice", e.Message);
         // Ids that differ only in surrounding spaces are named as such.
-        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", [" y", "x "], "B"));
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", ["y", "x "], "B"));
         Assert.Equal("B: has no row with id 'x' (row 0 of A); it has 'x ', which differs only in spaces; A and B must hold the same samples", e.Message);
+    }
+
+    /// <summary>
+    /// Ids that differ only in case, or are one number written two ways ("7" and "7.0", ids that went through a float
+    /// column), were reported as one missing id like any other; a partial overlap named one id as if it were one typo, and
+    /// no overlap at all read the same. Each now says what it is.
+    /// </summary>
+    [Fact]
+    public void JoinSaysHowIdsDifferAndHowManyAreMissing()
+    {
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["s1", "s2"], "A", ["s2", "S1"], "B"));
+        Assert.Equal("B: has no row with id 's1' (row 0 of A); it has 'S1', which differs only in case; A and B must hold the same samples", e.Message);
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["7", "8"], "A", ["8", "7.0"], "B"));
+        Assert.Equal("B: has no row with id '7' (row 0 of A); it has '7.0', which differs only in how the number is written; A and B must hold the same samples", e.Message);
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["a", "b", "c", "d"], "A", ["a", "x", "y", "z"], "B"));
+        Assert.Equal("B: has no row with id 'b' (row 1 of A), nor 2 other ids of A (1 of its 4 are in both); A and B must hold the same samples", e.Message);
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["1", "2", "3"], "A", ["3.0", "1.0", "2.0"], "B"));
+        Assert.Equal("B: shares no id with A (its first: '3.0'; A's first: '1'); it has '1.0', which differs only in how the number is written; "
+            + "A and B must hold the same samples", e.Message);
     }
 }

@@ -143,6 +143,9 @@ public class TableFileTests
         Assert.Contains("id 'a' appears at row 0 and row 2", Assert.Throws<RepDiffInputException>(() => Embeddings.Open(dup, null, "id", validate: true)).Message);
         string arrowDup = Arrow(Path.Combine(dir, "dup.arrow"), [7, 7], Rows(2, 2), ListKind.FixedSize, FloatType.Default);
         Assert.Contains("id '7' appears at row 0 and row 1", Assert.Throws<RepDiffInputException>(() => Embeddings.Open(arrowDup, null, "id", validate: true)).Message);
+        // An empty id (a lost one) is no id: it was accepted and joined to the other side's empty id wherever it stood.
+        string blank = TableWriter.Parquet(Path.Combine(dir, "blank.parquet"), ["a", " ", "c"], Rows(3, 2));
+        Assert.Contains("id column 'id' is empty at row 1; every row needs an id", Assert.Throws<RepDiffInputException>(() => Embeddings.Open(blank, null, "id", validate: true)).Message);
 
         // Truncated copies: one line naming the file, never a crash.
         foreach (string good in new[] { dup, arrowDup })

@@ -87,8 +87,11 @@ public class HostileInputTests
     {
         var (a, b, _) = SmallPair(dir);
         string labels = Path.Combine(dir, "labels.bin");
-        File.WriteAllBytes(labels, new byte[SampleFiles.MaxShortLine + 10]);
+        File.WriteAllBytes(labels, Enumerable.Repeat((byte)'x', SampleFiles.MaxShortLine + 10).ToArray());
         Run("kmeans", a, b, "--labels", labels, "--out", Path.Combine(dir, "out")).AssertBadInput("labels.bin: line 1 is longer than");
+        // Zero bytes stop at the first of them instead (a NUL is in no text input).
+        File.WriteAllBytes(labels, new byte[SampleFiles.MaxShortLine + 10]);
+        Run("kmeans", a, b, "--labels", labels, "--out", Path.Combine(dir, "out")).AssertBadInput("labels.bin: line 1 holds a NUL character");
     }
 
     [Fact]

@@ -156,6 +156,36 @@ public class OptionBoundaryTests
         Assert.Equal(0, Run("metrics", a, a).Code);
     }
 
+    // Two files with the same values (a copy, one model embedded twice; here also a CSV of the .npy's numbers, and a copy
+    // whose rows are shuffled and joined back by id) ran every method and listed concepts no better than random groups.
+    [Theory]
+    [InlineData("rdx")]
+    [InlineData("kmeans")]
+    [InlineData("compare")]
+    public void TwoFilesHoldingTheSameValuesAreRefused(string command)
+    {
+        var (a, b, _) = SmallPair(dir);
+        var values = Npy.ReadMatrix(a);
+        string copy = Path.Combine(dir, "copy.npy"), csv = Path.Combine(dir, "copy.csv"), outDir = Path.Combine(dir, "out");
+        File.Copy(a, copy);
+        File.WriteAllLines(csv, Enumerable.Range(0, values.Rows).Select(i =>
+            string.Join(",", Enumerable.Range(0, values.Cols).Select(j => values[i, j].ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+        Run(command, a, copy, "--out", outDir).AssertBadInput("a.npy and copy.npy hold the same values in every row, so there is no difference to explain");
+        Run(command, a, csv, "--out", outDir).AssertBadInput("a.npy and copy.csv hold the same values in every row");
+        var order = Enumerable.Range(0, values.Rows).Reverse().ToArray();
+        string shuffled = Path.Combine(dir, "shuffled.npy"), idsA = Path.Combine(dir, "ids_a.txt"), idsB = Path.Combine(dir, "ids_b.txt");
+        Npy.Write(shuffled, values.SelectRows(order));
+        File.WriteAllLines(idsA, Enumerable.Range(0, values.Rows).Select(i => $"s{i}"));
+        File.WriteAllLines(idsB, order.Select(i => $"s{i}"));
+        Run(command, a, shuffled, "--ids-a", idsA, "--ids-b", idsB, "--out", outDir).AssertBadInput("a.npy and shuffled.npy hold the same values for every id");
+        Assert.False(Directory.Exists(outDir));
+        // One value apart is a difference; metrics still compares a copy.
+        values[values.Rows - 1, 0] += 1;
+        Npy.Write(copy, values);
+        Assert.Equal(0, Run(command, a, copy, "--out", outDir).Code);
+        Assert.Equal(0, Run("metrics", a, csv).Code);
+    }
+
     // Each RDX difference reads only its own setting: rdx --difference standard --gamma 5 recorded gamma 5 (and without
     // --gamma the resolved 80/n) in results.json, and --normalize-difference was recorded true for the locally-biased one.
     [Theory]
