@@ -137,7 +137,7 @@ internal static class Archive
         if (key is null)
         {
             if (all.Count == 1) return all[0];
-            throw RepDiffInputException.ForFile(path, $"holds {all.Count} arrays; choose one by its key ({KeyList(all, display)})");
+            throw RepDiffInputException.ForFile(path, $"holds {all.Count} arrays; choose one with --key (keys: {KeyList(all, display)})");
         }
         foreach (string name in all)
             if (name == key || display(name) == key) return name;

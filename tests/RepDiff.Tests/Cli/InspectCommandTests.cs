@@ -103,7 +103,7 @@ public class InspectCommandTests
         var (code, output, error) = Run("inspect", Golden("stored.npz"));
         Assert.Equal(2, code);
         Assert.Equal("", output);
-        Assert.Equal($"error: {Golden("stored.npz")}: holds 2 arrays; choose one by its key (emb, labels){Environment.NewLine}", error);
+        Assert.Equal($"error: {Golden("stored.npz")}: holds 2 arrays; choose one with --key (keys: emb, labels){Environment.NewLine}", error);
     }
 
     [Fact]

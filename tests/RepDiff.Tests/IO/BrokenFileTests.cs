@@ -244,7 +244,7 @@ public class BrokenFileTests
     {
         { "two entries of the same name", "emb", "two entries named 'emb.npy'" },
         { "no such key", "other", "has no array 'other' (keys: emb)" },
-        { "several arrays, no key", null, "holds 2 arrays; choose one by its key (a, b)" },
+        { "several arrays, no key", null, "holds 2 arrays; choose one with --key (keys: a, b)" },
         { "empty archive", null, "holds no arrays" },
         { "not a zip", null, "not a valid .npz" },
         { "entry is not npy", null, "not a .npy file" },

@@ -196,7 +196,7 @@ public class GoldenFileTests
     {
         var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Load(Golden("stored.npz")));
         Assert.Contains("emb, labels", e.Message);
-        Assert.Contains("choose one by its key", e.Message);
+        Assert.Contains("choose one with --key", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => Embeddings.Load(Golden("all_dtypes.safetensors"), "nope"));
         Assert.Contains("'nope'", e.Message);
         Assert.Contains("bf16", e.Message);
