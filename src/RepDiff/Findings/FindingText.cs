@@ -38,12 +38,13 @@ public static class FindingText
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcepts, 1);
         var directions = explanation.Directions.Select(d => DescribeDirection(explanation, d, labels, nameA, nameB, sampleNoun, maxConcepts)).ToList();
         bool validated = explanation.Directions.SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
-        return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated, Unnamed(labels, sampleNoun)));
+        return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated, Unnamed(labels, sampleNoun, brief: true)));
     }
 
-    /// <summary>Why concepts go unnamed: no labels, or one label for every sample (which names nothing).</summary>
-    private static string Unnamed(SampleLabels? labels, string noun)
-        => labels is { Names.Length: 1 } ? $"all {noun} have the same label, so labels cannot name them" : "there are no labels to name them";
+    /// <summary>Why concepts go unnamed: no labels, or one label for every sample (which names nothing); brief: as a parenthesis.</summary>
+    private static string Unnamed(SampleLabels? labels, string noun, bool brief = false)
+        => labels is { Names.Length: 1 } ? $"all {noun} have the same label, so labels cannot name them"
+        : brief ? "no labels to name them" : "there are no labels to name them";
 
     // Unlabelled: the sentence when no member has a label ({1} counts the groups and their sizes); Leaning: {1} the over-represented labels.
     private sealed record Framing(string Subject, string Other, string Together, string Within, string Across, string Nothing, string Unlabelled, string Leaning);
@@ -208,7 +209,7 @@ public static class FindingText
         if (labelled.Count == 0)
         {
             var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count, nameA, nameB, noun)).ToList();
-            return Sentence($"{method} finds {JoinWords(counts)} ({unnamed.Replace("there are no labels", "no labels")})", method, nameA, nameB);
+            return Sentence($"{method} finds {JoinWords(counts)} ({unnamed})", method, nameA, nameB);
         }
         var mixing = labelled.OrderBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();
         string line = mixing.Headline[..^1];
