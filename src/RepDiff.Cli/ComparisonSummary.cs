@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace RepDiff.Cli;
 
 /// <summary>
-/// The terminal summary of a comparison: per method and direction, the strongest concept and the BSR beside its
+/// The terminal summary of a comparison: per method and direction, the strongest (confirmed) concept and the BSR beside its
 /// chance level (and, after held-out validation, how many concepts it confirmed); then the best-ranked difference
 /// method's finding in plain words.
 /// </summary>
@@ -15,14 +15,13 @@ internal static class ComparisonSummary
     {
         var pair = comparison.Pair;
         bool validated = comparison.Explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
-        var table = new Table().AddColumns("method", "direction", "concepts", "strongest concept", "BSR, SILB (chance)");
+        var table = new Table().AddColumns("method", "direction", "concepts", validated ? "strongest confirmed concept" : "strongest concept", "BSR, SILB (chance)");
         if (validated) table.AddColumn("held-out confirmed");
         foreach (var e in comparison.Explanations)
             foreach (var d in e.Directions)
             {
                 string bsr = Summary.WithChance(BsrRow.Read(e.Metrics, "bsr", d.Name), BsrRow.Read(e.Metrics, "bsr_chance", d.Name));
-                string top = d.Concepts.FirstOrDefault() is { } c ? $"{c.Members.Length} members {Summary.TopLabels(c)}".Trim() : "";
-                var cells = new List<string> { Summary.Text(e.Method), Summary.Text(d.Name), d.Concepts.Count.ToString(), Summary.Text(top), bsr };
+                var cells = new List<string> { Summary.Text(e.Method), Summary.Text(d.Name), d.Concepts.Count.ToString(), Summary.Text(Strongest(d, validated)), bsr };
                 if (validated) cells.Add($"{d.Concepts.Count(c => c.Confirmed == true)} of {d.Concepts.Count}");
                 table.AddRow([.. cells]);
             }
@@ -34,6 +33,17 @@ internal static class ComparisonSummary
         foreach (var (key, value) in comparison.Context)
             if (key.EndsWith("_note") && value is not null) Cli.Out.WriteLine(Terminal.Clean($"{key[..^"_note".Length]}: {value.GetValue<string>()}"));
         if (Finding(model) is { } finding) Cli.Out.WriteLine(Terminal.Clean($"finding: {finding}"));
+    }
+
+    /// <summary>
+    /// The direction's strongest concept in a few words; after held-out validation its strongest confirmed one, as the
+    /// finding speaks only of those (an unconfirmed rank 1 stood there unmarked beside "0 of 5" confirmed).
+    /// </summary>
+    internal static string Strongest(Direction direction, bool validated)
+    {
+        var concept = direction.Concepts.FirstOrDefault(c => !validated || c.Confirmed == true);
+        if (concept is null) return validated && direction.Concepts.Count > 0 ? "none confirmed" : "";
+        return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} members {Summary.TopLabels(concept)}".Trim();
     }
 
     /// <summary>

@@ -53,7 +53,9 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
     /// </summary>
     public static ConceptProfile Of(Concept concept, SampleLabels? labels)
     {
-        if (labels is null || labels.Codes.Length == 0)
+        // One label for every sample names nothing: each concept read "all 0, as are 100% of all samples" and the
+        // direction "lies within single labels".
+        if (labels is null || labels.Codes.Length == 0 || labels.Names.Length < 2)
             return new ConceptProfile(concept.Rank, concept.Members.Length, [], ConceptMix.Unlabelled);
         var members = concept.Members.Where(i => i >= 0 && i < labels.Codes.Length).Distinct().ToArray();
         if (members.Length == 0)

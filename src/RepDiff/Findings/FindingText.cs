@@ -38,8 +38,13 @@ public static class FindingText
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcepts, 1);
         var directions = explanation.Directions.Select(d => DescribeDirection(explanation, d, labels, nameA, nameB, sampleNoun, maxConcepts)).ToList();
         bool validated = explanation.Directions.SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
-        return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated));
+        return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated, Unnamed(labels, sampleNoun, brief: true)));
     }
+
+    /// <summary>Why concepts go unnamed: no labels, or one label for every sample (which names nothing); brief: as a parenthesis.</summary>
+    private static string Unnamed(SampleLabels? labels, string noun, bool brief = false)
+        => labels is { Names.Length: 1 } ? $"all {noun} have the same label, so labels cannot name them"
+        : brief ? "no labels to name them" : "there are no labels to name them";
 
     // Unlabelled: the sentence when no member has a label ({1} counts the groups and their sizes); Leaning: {1} the over-represented labels.
     private sealed record Framing(string Subject, string Other, string Together, string Within, string Across, string Nothing, string Unlabelled, string Leaning);
@@ -115,7 +120,7 @@ public static class FindingText
         {
             string sizes = JoinWords(profiles.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
             string groups = profiles.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(profiles.Count)} groups ({sizes} {noun})";
-            string text = Fill(frame.Unlabelled, groups, "there are no labels to name them: see the concept cards");
+            string text = Fill(frame.Unlabelled, groups, $"{Unnamed(labels, noun)}: see the concept cards");
             return new DirectionFinding(direction.Name, Sentence(text, nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0]);
         }
 
@@ -191,7 +196,7 @@ public static class FindingText
     /// purity of the opposite direction; without labels, how many groups each direction has. A direction no
     /// better than random groups is never the line, and is said to be so where the other's purity would stand.
     /// </summary>
-    private static string Summary(string method, IReadOnlyList<DirectionFinding> directions, string nameA, string nameB, string noun, bool validated)
+    private static string Summary(string method, IReadOnlyList<DirectionFinding> directions, string nameA, string nameB, string noun, bool validated, string unnamed)
     {
         var withConcepts = directions.Where(d => d.Concepts.Count > 0 && !d.NoBetterThanChance).ToList();
         if (withConcepts.Count == 0 && directions.Any(d => d.NoBetterThanChance))
@@ -204,7 +209,7 @@ public static class FindingText
         if (labelled.Count == 0)
         {
             var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count, nameA, nameB, noun)).ToList();
-            return Sentence($"{method} finds {JoinWords(counts)} (no labels to name them)", method, nameA, nameB);
+            return Sentence($"{method} finds {JoinWords(counts)} ({unnamed})", method, nameA, nameB);
         }
         var mixing = labelled.OrderBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();
         string line = mixing.Headline[..^1];

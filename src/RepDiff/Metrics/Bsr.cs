@@ -86,7 +86,7 @@ public static class Bsr
     /// What BSR needs of one representation about the grid members, from one streamed pass over its rows
     /// (O(n·m·d) time, O(m² + batch·d) memory; never n×n, never all rows at once): the exact (double)
     /// squared distances between members, each member's SILB rank of each grid-mate (how many samples are
-    /// closer, ties by index), and its local scale (distance to its 7th nearest neighbour).
+    /// closer; a sample at the same distance is not), and its local scale (distance to its 7th nearest neighbour).
     /// </summary>
     /// <remarks>
     /// Every sample's distance to every member is first estimated by one float GEMM per batch, with a proven
@@ -182,7 +182,9 @@ public static class Bsr
                         {
                             int j = list[t];
                             double target = mateTargets[t];
-                            if (l != j && (v < target || (v == target && l < j))) closer[p][t]++;
+                            // A tie is not closer (as FocusRows counts it for the chance levels): a tie-break by index
+                            // made BSR depend on the order of the rows and read it as structure.
+                            if (l != j && v < target) closer[p][t]++;
                         }
                     }
                 });

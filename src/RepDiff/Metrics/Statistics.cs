@@ -68,7 +68,9 @@ public static class Statistics
     /// and so were not computed.
     /// </summary>
     public static double[] BenjaminiHochberg(IReadOnlyList<double> pValues, int? tests = null) =>
-        BenjaminiHochbergLog(pValues.Select(p => Math.Log(p)).ToArray(), tests).Select(q => Math.Exp(q)).ToArray();
+        // ln q ≥ ln p exactly, but exp(ln p) can round one ulp below p (8/201 does): q is held at p or above, which keeps
+        // it monotone in p (the larger of two sequences that both rise with p).
+        BenjaminiHochbergLog(pValues.Select(p => Math.Log(p)).ToArray(), tests).Select((q, i) => Math.Max(pValues[i], Math.Exp(q))).ToArray();
 
     /// <summary>
     /// <see cref="BenjaminiHochberg"/> on natural-log p-values, returning ln q: p-values below 1e-308 (a

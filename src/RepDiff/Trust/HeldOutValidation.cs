@@ -206,8 +206,10 @@ public static class HeldOutValidation
     private static void Attach(Explanation full, List<Tested> tested, Func<Direction, bool> validated, Func<Direction, int, bool> inDiscovery)
     {
         var concepts = new List<Concept>();
+        // A concept without members (PCA or k-means of a constant representation) is no test: it gets no p-value and
+        // stays out of the Benjamini–Hochberg family, rather than "not found again" with p = 1.
         foreach (var direction in full.Directions.Where(validated))
-            foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1))
+            foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1 && c.Members.Length > 0))
             {
                 var seen = concept.Members.Where(i => inDiscovery(direction, i)).ToHashSet();
                 Tested? best = null;

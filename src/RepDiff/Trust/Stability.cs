@@ -30,7 +30,7 @@ public static class Stability
             sums.Add(again, _ => rows, pair.N);
             progress.Report(stage, (r + 1.0) / resamples);
         }
-        sums.Write(resamples);
+        sums.Write();
         Record(full, resamples, fraction, clock);
     }
 
@@ -71,7 +71,7 @@ public static class Stability
             sums.Add(again, direction => direction.Rows == "ref" ? refRows : testRows, Math.Max(nTest, nRef));
             progress.Report(stage, (r + 1.0) / resamples);
         }
-        sums.Write(resamples);
+        sums.Write();
         Record(full, resamples, fraction, clock);
     }
 
@@ -94,10 +94,16 @@ public static class Stability
         full.Timings["stability"] = clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Σ_r J_r(c) for every concept of the full run, by direction.</summary>
+    /// <summary>
+    /// Σ_r J_r(c) for every concept of the full run, by direction, over the resamples that kept at least one of its
+    /// members: one that kept none says nothing about the concept (J would read 0, "not found again", for a one-member
+    /// concept whose sample was left out, or an empty concept), so it is not counted, and a concept no resample kept a
+    /// member of has no stability (docs/methods/stability.md).
+    /// </summary>
     private sealed class Sums(Explanation full)
     {
         private readonly double[][] totals = full.Directions.Select(d => new double[d.Concepts.Count]).ToArray();
+        private readonly int[][] counted = full.Directions.Select(d => new int[d.Concepts.Count]).ToArray();
 
         /// <param name="rowsOf">The full-run rows the resample kept for the rows a direction is about (positions → rows).</param>
         public void Add(Explanation again, Func<Direction, int[]> rowsOf, int n)
@@ -111,15 +117,20 @@ public static class Stability
                 var candidates = again.Directions.FirstOrDefault(x => x.Name == direction.Name)?.Concepts
                     .Select(c => c.Members.Select(p => rows[p]).ToArray()).ToList() ?? [];
                 for (int c = 0; c < direction.Concepts.Count; c++)
-                    totals[d][c] += StabilityScore.Best(direction.Concepts[c].Members, kept, candidates);
+                {
+                    var members = direction.Concepts[c].Members;
+                    if (!members.Any(i => kept[i])) continue;
+                    totals[d][c] += StabilityScore.Best(members, kept, candidates);
+                    counted[d][c]++;
+                }
             }
         }
 
-        public void Write(int resamples)
+        public void Write()
         {
             for (int d = 0; d < full.Directions.Count; d++)
                 for (int c = 0; c < totals[d].Length; c++)
-                    full.Directions[d].Concepts[c].Stability = Math.Round(totals[d][c] / resamples, 4);
+                    full.Directions[d].Concepts[c].Stability = counted[d][c] == 0 ? null : Math.Round(totals[d][c] / counted[d][c], 4);
         }
     }
 }

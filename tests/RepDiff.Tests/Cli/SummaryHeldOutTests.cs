@@ -27,6 +27,26 @@ public class SummaryHeldOutTests
     }
 
     [Fact]
+    public void AfterValidationTheComparisonTableShowsTheStrongestConfirmedConcept()
+    {
+        // compare --trust on the planted fixture: PCA's rank 1 of concepts_of_b was not confirmed, and the table still
+        // showed it as the direction's strongest concept, beside "3 of 5" confirmed.
+        Concept Made(int rank, int members, double? adjusted) => new()
+        {
+            Rank = rank, Members = Enumerable.Range(rank * 100, members).ToArray(), LabelCounts = new() { [$"L{rank}"] = members },
+            PValue = adjusted, PAdjusted = adjusted, FoundAgain = adjusted is not null, HeldOutScore = adjusted is null ? null : 0.6,
+        };
+        var mixed = new Direction { Name = "concepts_of_b", Concepts = [Made(1, 119, 0.4), Made(2, 61, 0.01)] };
+        Assert.Equal("rank 2: 61 members L2 ×61", ComparisonSummary.Strongest(mixed, validated: true));
+        var none = new Direction { Name = "concepts_of_a", Concepts = [Made(1, 119, 0.4), Made(2, 61, 1)] };
+        Assert.Equal("none confirmed", ComparisonSummary.Strongest(none, validated: true));
+        // Without validation the strongest concept is rank 1, as before.
+        var plain = new Direction { Name = "concepts_of_a", Concepts = [Made(1, 119, null), Made(2, 61, null)] };
+        Assert.Equal("119 members L1 ×119", ComparisonSummary.Strongest(plain, validated: false));
+        Assert.Equal("", ComparisonSummary.Strongest(new Direction { Name = "empty" }, validated: true));
+    }
+
+    [Fact]
     public void TheTopLabelsCellCutsALongLabel()
     {
         // A 10,000-character label wrapped the summary table's cell over hundreds of terminal lines.

@@ -88,6 +88,19 @@ public class FindingTextTests
     }
 
     [Fact]
+    public void OneLabelForEverySampleNamesNothing()
+    {
+        // Labels with one class: every concept was "all 0, as are 100% of all samples", and the direction "lies within
+        // single labels (0; …)", a claim about labels that cannot tell any samples apart.
+        var findings = FindingText.Describe(Hand([0, 1, 2, 3], [4, 5]), Labels(("0", 6)), "A", "B", "sentences");
+        var a = findings.For(DirectionNames.MoreSimilarInA);
+        Assert.Equal("A keeps two groups (4 and 2 sentences) together that B pulls apart (all sentences have the same label, so labels cannot name them: see the concept cards).", a.Text);
+        Assert.All(a.Concepts, c => Assert.Equal(ConceptMix.Unlabelled, c.Mix));
+        Assert.Null(a.MeanPurity);
+        Assert.Equal("hand finds two groups of sentences that A keeps together and B pulls apart (all sentences have the same label, so labels cannot name them).", findings.Summary);
+    }
+
+    [Fact]
     public void UnlabelledDataGivesGroupSizesAndNoLabelClaims()
     {
         var findings = FindingText.Describe(Hand([0, 1, 2, 3], [4, 5]), labels: null, "A", "B", "sentences");

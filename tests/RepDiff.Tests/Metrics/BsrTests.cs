@@ -69,12 +69,42 @@ public class BsrTests
         Assert.InRange(expected, 0.01, 0.99);
     }
 
+    /// <summary>
+    /// A sample at exactly the same distance as j is not closer to i than j (as the chance levels and held-out p-values
+    /// count it). Ties broken by index made BSR depend on the order of the rows, and read that order as structure: k-means
+    /// of B against an A whose rows are all the same scored 1.000 beside a chance level of 0.00 (every rank of A a
+    /// tie-break), where no group can be closer in B than in A, in which every pair is at distance 0.
+    /// </summary>
+    [Fact]
+    public void TiedDistancesDoNotDependOnTheOrderOfTheRows()
+    {
+        var rng = new Random(5);
+        const int n = 60;
+        var b = new Matrix(n, 3);
+        for (int i = 0; i < b.Data.Length; i++) b.Data[i] = (float)rng.NextDouble();
+        var flat = new Matrix(n, 3);
+        Array.Fill(flat.Data, 0.5f);
+        int[] grid = [50, 51, 52, 53, 54];
+        for (int i = 51; i < 55; i++) for (int c = 0; c < 3; c++) b[i, c] = b[50, c] + 0.001f * (i - 50);
+        // Nothing is closer in B than in the flat A, where every pair is as close as can be.
+        Assert.Equal(0.0, Bsr.Score(b, flat, [grid], BsrDistance.Silb));
+
+        // Coarse values (many equal distances): the same samples in reverse order score the same.
+        var coarse = new Matrix(n, 2);
+        for (int i = 0; i < coarse.Data.Length; i++) coarse.Data[i] = rng.Next(3);
+        int[] reverse = Enumerable.Range(0, n).Reverse().ToArray();
+        int[] mixed = [3, 17, 40, 41, 59, 0];
+        double forward = Bsr.Score(coarse, b, [mixed], BsrDistance.Silb);
+        double backward = Bsr.Score(coarse.SelectRows(reverse), b.SelectRows(reverse), [mixed.Select(i => n - 1 - i).ToArray()], BsrDistance.Silb);
+        Assert.Equal(forward, backward);
+    }
+
     private static double BruteForce(Matrix e, Matrix o, int[] grid)
     {
         static int Rank(Matrix x, int i, int j)
         {
-            var order = Enumerable.Range(0, x.Rows).OrderBy(l => l == i ? -1 : Math.Abs(x[l, 0] - x[i, 0])).ThenBy(l => l).ToList();
-            return order.IndexOf(j) + 1;
+            // Samples strictly closer than j, self included: a tie is not closer.
+            return Enumerable.Range(0, x.Rows).Count(l => l == i || l != j && Math.Abs(x[l, 0] - x[i, 0]) < Math.Abs(x[j, 0] - x[i, 0])) + 1;
         }
         int success = 0, pairs = 0;
         foreach (int i in grid)

@@ -74,6 +74,22 @@ public class StatisticsTests
     }
 
     [Fact]
+    public void BenjaminiHochbergNeverAdjustsBelowTheRawValue()
+    {
+        // Held-out p-values are multiples of 1/201; for 14 of them exp(ln p) rounds one ulp below p, so the largest
+        // of a family (whose q is p itself) came back smaller than p, and results.json said p_adjusted < p_value.
+        for (int k = 1; k <= 201; k++)
+            for (int others = 0; others <= 3; others++)
+            {
+                double p = k / 201.0;
+                var family = Enumerable.Range(1, others).Select(j => j / 201.0).Append(p).ToArray();
+                var q = Statistics.BenjaminiHochberg(family);
+                for (int i = 0; i < family.Length; i++)
+                    Assert.True(q[i] >= family[i] && q[i] <= 1, $"p = {family[i]:R} gave q = {q[i]:R} in a family of {family.Length}");
+            }
+    }
+
+    [Fact]
     public void RankSumMatchesScipysMannWhitney()
     {
         // scipy 1.10.1: mannwhitneyu(x[g], x[rest], method='asymptotic', use_continuity=False) -> U = 73.5, p = 0.025261343750385145

@@ -128,6 +128,30 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         Assert.False(read.FoundAgain);
     }
 
+    /// <summary>
+    /// A concept without members (PCA or k-means of a representation whose rows are all the same leave some) is no
+    /// test: it was "not found again on half the samples" with p = 1, counted in the Benjamini–Hochberg family, a verdict
+    /// on nothing. It now has no p-value, and the family and metrics.validation.concepts leave it out.
+    /// </summary>
+    [Fact]
+    public void AConceptWithoutMembersGetsNoVerdict()
+    {
+        using var pair = NullPair(300, 12, 4);
+        var method = (IPairMethod)MethodRegistry.Default.Find("kmeans")!;
+        var options = Options(method, 4);
+        var e = method.Run(pair, options);
+        var direction = e.Directions[0];
+        var empty = new Concept { Rank = direction.Concepts.Count + 1, Members = [], Grid = [] };
+        direction.Concepts.Add(empty);
+        HeldOutValidation.Run(method, options, pair, e);
+
+        Assert.Equal((null, null, null), (empty.PValue, empty.PAdjusted, empty.FoundAgain));
+        var tested = e.Directions.SelectMany(d => d.Concepts).Where(c => c.Members.Length > 0).ToList();
+        Assert.All(tested, c => Assert.NotNull(c.PValue));
+        Assert.Equal(tested.Count, e.Metrics["validation"]!["concepts"]!.GetValue<int>());
+        Assert.Equal("–", RepDiff.Cli.Summary.HeldOut(empty));
+    }
+
     private static int[] Groups(string file) => TestData.LoadFixture(file).Data.Select(v => (int)v).ToArray();
 
     /// <summary>The smallest p-value among concepts of a direction whose members are mostly (60%) of the given groups, each of them well represented.</summary>

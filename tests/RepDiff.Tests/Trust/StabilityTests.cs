@@ -106,6 +106,50 @@ public class StabilityTests
         Assert.Contains("\"stability\":", e.ToJson());
     }
 
+    /// <summary>
+    /// A resample that keeps none of a concept's members says nothing about it: |∅ ∩ M'| / |∅ ∪ M'| read 0, "not found
+    /// again", for an empty concept (k-means on a representation with fewer distinct rows than concepts) and for a
+    /// one-member concept whose sample the resample left out. Such resamples are left out of the mean; a concept no
+    /// resample kept a member of has no stability (null), not 0.
+    /// </summary>
+    [Fact]
+    public void AResampleWithoutAnyOfAConceptsMembersDoesNotCount()
+    {
+        var method = new KMeansMethod();
+        var pair = StabilityFixtures.Planted();
+        var e = method.Run(pair, new KMeansOptions());
+        int seed = e.ResolvedOptions!.Seed;
+        var (rows0, rows1) = (StabilityResamples.Draw(pair.N, 0, seed), StabilityResamples.Draw(pair.N, 1, seed));
+        var direction = e.Directions[0];
+        var first = direction.Concepts[0];
+        var droppedBy0 = first.Members.Except(rows0).ToArray();
+        var onlyIn1 = droppedBy0.Intersect(rows1).ToArray();
+        Assert.NotEmpty(onlyIn1);
+        int rank = direction.Concepts.Count;
+        var empty = new Concept { Rank = ++rank, Members = [] };
+        var neverKept = new Concept { Rank = ++rank, Members = droppedBy0 };
+        var keptBy1Only = new Concept { Rank = ++rank, Members = onlyIn1 };
+        direction.Concepts.AddRange([empty, neverKept, keptBy1Only]);
+
+        Stability.Measure(method, pair, e, 1);
+        Assert.Null(empty.Stability);
+        Assert.Null(neverKept.Stability);
+        Assert.Null(keptBy1Only.Stability);
+        Assert.Equal(1, first.Stability);
+
+        // Over two resamples the first, which kept none of keptBy1Only, is left out: its stability is resample 1's overlap.
+        Stability.Measure(method, pair, e, 2);
+        Assert.Null(empty.Stability);
+        var kept = new bool[pair.N];
+        foreach (int i in rows1) kept[i] = true;
+        var rerun = method.Run(pair.SelectRows(rows1), (KMeansOptions)e.ResolvedOptions);
+        var candidates = rerun.Directions[0].Concepts.Select(c => c.Members.Select(p => rows1[p]).ToArray()).ToList();
+        double overlap = StabilityScore.Best(keptBy1Only.Members, kept, candidates);
+        Assert.True(overlap > 0);
+        Assert.Equal(Math.Round(overlap, 4), keptBy1Only.Stability);
+        Assert.Equal(1, first.Stability);
+    }
+
     /// <summary>A guide-labels file of the planted groups, one line per sample of the full pair.</summary>
     private static string GuideFile()
     {
