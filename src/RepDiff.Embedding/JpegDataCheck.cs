@@ -22,7 +22,8 @@ internal static class JpegDataCheck
     public static string? Problem(byte[] jpeg)
     {
         try { return new Reader(jpeg).Check(); }
-        catch (IndexOutOfRangeException) { return null; } // a marker segment cut short: Skia reports the truncation itself
+        // A marker segment cut short or lying about its lengths: Skia's decoder reports that itself.
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException) { return null; }
     }
 
     private sealed class Huffman
