@@ -151,6 +151,19 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void AHuffmanTableRunningPastTheFileIsLeftToSkia()
+    {
+        // Tables between scans are read by libjpeg only while decoding, after the codec opened: the check meets them first.
+        var jpeg = File.ReadAllBytes(JpegFixture("separate-scans.jpg"));
+        int firstScan = jpeg.AsSpan().IndexOf(new byte[] { 0xFF, 0xDA });
+        int table = firstScan + jpeg.AsSpan(firstScan).IndexOf(new byte[] { 0xFF, 0xC4 });
+        jpeg.AsSpan(table + 5, 16).Fill(255); // 16 × 255 code lengths: 4,080 symbols in a file of 905 bytes
+        Assert.Null(JpegDataCheck.Problem(jpeg));
+        var error = Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(jpeg, "tables.jpg"));
+        Assert.StartsWith("tables.jpg: ", error.Message);
+    }
+
+    [Fact]
     public void AnImageDeclaringMorePixelsThanTheLimitIsRefusedNamingIt()
     {
         // A 30000 × 30000 PNG of one colour compresses to a few KB of IDAT; its header alone is refused.
