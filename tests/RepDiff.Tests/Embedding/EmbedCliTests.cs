@@ -434,6 +434,35 @@ public class EmbedCliTests
     }
 
     /// <summary>
+    /// An image replaced by another of the same name, size and modification time (a copy that keeps times, rsync -a;
+    /// BMPs of one size always have one length) had its old embedding reused: the key held names, sizes and times.
+    /// </summary>
+    [Fact]
+    public void CacheIsNotReusedWhenAnImageChangesButKeepsItsSizeAndTime()
+    {
+        var (dir, _, model) = Setup();
+        string images = Path.Combine(dir, "bmps");
+        Directory.CreateDirectory(images);
+        byte[] Flat(byte r, byte g, byte b) => TestImages.Bmp(Enumerable.Range(0, 32 * 32).SelectMany(_ => new[] { r, g, b }).ToArray(), 32, 32);
+        string red = WriteBytes(images, "a.bmp", Flat(200, 0, 0));
+        WriteBytes(images, "b.bmp", Flat(0, 200, 0));
+        var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string cache = Path.Combine(dir, "cache");
+        var first = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        Assert.Equal(200 / 255f, Npy.ReadMatrix(first.Path).Row(0)[0], 1e-6f);
+
+        var time = File.GetLastWriteTimeUtc(red);
+        File.WriteAllBytes(red, Flat(0, 0, 200)); // now blue: the same length
+        File.SetLastWriteTimeUtc(red, time);
+        var again = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        Assert.False(again.Reused);
+        var blue = Npy.ReadMatrix(again.Path).Row(0).ToArray();
+        Assert.Equal((0f, 200 / 255f), (blue[0], MathF.Round(blue[2] * 255) / 255));
+        Assert.True(EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions()).Reused);
+    }
+
+    /// <summary>
     /// A cache key that is not a short regular file is no hit: a FIFO made Find wait forever in File.ReadAllText and a
     /// huge file was read whole. compare embeds again and its new key replaces it; the cache folder of the demo, which
     /// cannot replace a FIFO, says so before embedding anything.
