@@ -48,6 +48,27 @@ public class SampleFileTests
     }
 
     [Fact]
+    public void OneImageFileIsNotAManifest()
+    {
+        string path = Path.Combine(TestData.TempDir(), "photo.jpg");
+        File.WriteAllBytes(path, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0]); // read as a manifest: "line 1 holds a NUL character"
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(path));
+        Assert.Equal($"{path}: is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays", e.Message);
+    }
+
+    [Fact]
+    public void AFolderOfClassSubfoldersSaysSubfoldersAreNotSearched()
+    {
+        string dir = TestData.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "empty"));
+        Directory.CreateDirectory(Path.Combine(dir, "cats"));
+        File.WriteAllBytes(Path.Combine(dir, "cats", "a.png"), [1]);
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "x");
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(dir));
+        Assert.EndsWith("; subfolders such as 'cats' are not searched: list their images in a manifest, one path per line", e.Message);
+    }
+
+    [Fact]
     public void PixelArraysAreScaledToOneByTheirMaximum()
     {
         var digits = SampleFiles.LoadImages(TestData.Fixture("digits_pixels.npy"));
