@@ -1,3 +1,4 @@
+using System.Text;
 using RepDiff.IO;
 
 namespace RepDiff.Tests.IO;
@@ -179,6 +180,19 @@ public class SampleFileTests
         Assert.Equal("x\uFFFD(", SampleFiles.LoadTexts(bad)[^1]); // not strictly: replaced, as before
         File.WriteAllBytes(bad, [.. "ok\n"u8, 0xE2, 0x82]); // a character cut off by the end of the file
         Assert.Contains("line 2 is not valid UTF-8", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(bad, strictUtf8: true)).Message);
+    }
+
+    [Fact]
+    public void AUtf16TextsFileIsNamedAsUtf16WhenUtf8IsRequired()
+    {
+        string dir = TestData.TempDir();
+        string little = Path.Combine(dir, "little.txt"), big = Path.Combine(dir, "big.txt");
+        File.WriteAllBytes(little, [.. new UnicodeEncoding(false, true).GetPreamble(), .. Encoding.Unicode.GetBytes("a cat\nb dog\n")]);
+        File.WriteAllBytes(big, [.. new UnicodeEncoding(true, true).GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes("a cat\n")]);
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(little, strictUtf8: true));
+        Assert.Equal($"{little}: is UTF-16 (little-endian: it starts with a UTF-16 byte-order mark), not UTF-8; save it as UTF-8", e.Message);
+        Assert.Contains("is UTF-16 (big-endian", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(big, strictUtf8: true)).Message);
+        Assert.Equal(["a cat", "b dog"], SampleFiles.LoadTexts(little)); // not strictly: decoded by its byte-order mark, as before
     }
 
     [Fact]
