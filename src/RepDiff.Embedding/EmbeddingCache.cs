@@ -85,6 +85,13 @@ public static class EmbeddingCache
         }
         Text(model.ToJson());
         Content(model.PathOf(model.Model));
+        // Weights kept beside the graph: a model retrained into the same export changed them and left the graph's bytes alike.
+        if (model.PathOf(model.Model) is { } modelPath)
+            foreach (string weights in OnnxFile.ExternalDataFiles(modelPath))
+            {
+                Text(System.IO.Path.GetFileName(weights));
+                Content(weights);
+            }
         Content(model.PathOf(model.Text?.Vocab));
         Content(model.PathOf(model.Text?.Tokenizer));
         Content(model.PathOf(model.Image?.MeanImage));

@@ -463,6 +463,33 @@ public class EmbedCliTests
     }
 
     /// <summary>
+    /// A model whose weights live in an external data file beside the graph (exports over 2 GB, Optimum's external
+    /// data): new weights there left model.onnx's bytes as they were, and the old embeddings were reused.
+    /// </summary>
+    [Fact]
+    public void CacheIsNotReusedWhenAModelsExternalWeightsChange()
+    {
+        var (dir, images, _) = Setup();
+        string weights = Path.Combine(dir, "weights.bin");
+        File.WriteAllBytes(weights, BitConverter.GetBytes(2f));
+        var scale = new Onnx.TensorProto { Name = "scale", DataType = TinyOnnx.Float, DataLocation = Onnx.TensorProto.Types.DataLocation.External };
+        scale.ExternalData.Add(new Onnx.StringStringEntryProto { Key = "location", Value = "weights.bin" });
+        string model = TinyOnnx.Write(Path.Combine(dir, "external.onnx"),
+            [TinyOnnx.Value("pixels", TinyOnnx.Float, "batch", 3, 32, 32)], [TinyOnnx.Value("out", TinyOnnx.Float, "batch", 3, 32, 32)],
+            [TinyOnnx.Node("Mul", ["pixels", "scale"], ["out"])], [scale]);
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32 } }""");
+        var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string cache = Path.Combine(dir, "cache");
+        var first = Npy.ReadMatrix(EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions()).Path);
+
+        File.WriteAllBytes(weights, BitConverter.GetBytes(3f));
+        var again = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        Assert.False(again.Reused);
+        Assert.Equal(1.5f, Npy.ReadMatrix(again.Path).Row(0)[0] / first.Row(0)[0], 1e-5f);
+    }
+
+    /// <summary>
     /// A cache key that is not a short regular file is no hit: a FIFO made Find wait forever in File.ReadAllText and a
     /// huge file was read whole. compare embeds again and its new key replaces it; the cache folder of the demo, which
     /// cannot replace a FIFO, says so before embedding anything.
