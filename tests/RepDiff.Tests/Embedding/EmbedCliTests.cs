@@ -416,6 +416,19 @@ public class EmbedCliTests
         return path;
     }
 
+    /// <summary>The first of several graph outputs is the default; it was taken without a word, so a wrong one went unnoticed.</summary>
+    [Fact]
+    public void TheFirstOfSeveralOutputsIsNamedWhenNothingChoseIt()
+    {
+        var (dir, images, model) = Setup();
+        var (code, _, error) = Run("embed", model, "--images", images, "--out", Path.Combine(dir, "first.npy"));
+        Assert.True(code == 0, error);
+        Assert.Contains($"{Path.GetFileName(model)} has 2 outputs (out, doubled); embedded the first, 'out' (\"output\" or --output names another)", error);
+        (code, _, error) = Run("embed", model, "--images", images, "--output", "doubled", "--out", Path.Combine(dir, "chosen.npy"));
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("outputs", error);
+    }
+
     [Fact]
     public void CacheIsReusedWhileInputsAndModelAreUnchanged()
     {
