@@ -128,7 +128,7 @@ public static class SampleFiles
         }
         if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return LoadPixels(path);
         // One picture where a set is meant: read as a manifest, a JPEG was "line 1 holds a NUL character".
-        if (ImageExtensions.Contains(Path.GetExtension(path)) && File.Exists(path))
+        if (ImageExtensions.Contains(Path.GetExtension(path)) && FileKind.Of(path) == FileKind.Regular) // a FIFO or device is named as such below
             throw RepDiffInputException.ForFile(path, "is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var lines = TextLines.ReadAll(path, MaxShortLine);
