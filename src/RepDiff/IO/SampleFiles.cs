@@ -91,7 +91,10 @@ public static class SampleFiles
                 string fields = root.ValueKind == JsonValueKind.Object ? $" (fields: {string.Join(", ", root.EnumerateObject().Take(10).Select(p => p.Name))})" : "";
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings; name the field that holds the text{fields}");
             }
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(field, out var value))
+            // An array or a bare string was "has no field 'text'", as if the record had merely left it out.
+            if (root.ValueKind != JsonValueKind.Object)
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(root.ValueKind)}, not a JSON object with a field '{field}'");
+            if (!root.TryGetProperty(field, out var value))
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber} has no field '{field}'");
             // A number, boolean, null, object or array is no text: embedding its raw JSON ("null", "42") would pass a
             // broken export off as captions.
@@ -107,6 +110,7 @@ public static class SampleFiles
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Null => "null",
         JsonValueKind.Object => "an object",
+        JsonValueKind.String => "a string",
         _ => "an array",
     };
 

@@ -118,6 +118,17 @@ public class SampleFileTests
     }
 
     [Fact]
+    public void AJsonLinesRecordThatIsNoObjectSaysWhatItIs()
+    {
+        string dir = TestData.TempDir();
+        string arrays = GoldenFileTests.WriteText(dir, "arrays.jsonl", "[\"a cat\"]\n");
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(arrays, "text"));
+        Assert.Equal($"{arrays}: line 1 is an array, not a JSON object with a field 'text'", e.Message);
+        string strings = GoldenFileTests.WriteText(dir, "strings.jsonl", "\"a cat\"\n");
+        Assert.Contains("line 1 is a string, not a JSON object with a field 'text'", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(strings, "text")).Message);
+    }
+
+    [Fact]
     public void TextsArePlainLinesOrJsonLines()
     {
         string dir = TestData.TempDir();
