@@ -67,6 +67,7 @@ internal static class EmbedCommand
                 EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip)), progress, started));
             Cli.Out.WriteLine($"Wrote {summary.Output} ({summary.Rows} x {summary.Cols}, float32, {summary.Model}) and {EmbeddingFileWriter.IdsPath(summary.Output)}"
                 + $" in {summary.Seconds:F1} s ({summary.Rows / Math.Max(summary.Seconds, 1e-9):F1} samples/s)");
+            if (summary.OutputNote is not null) Cli.Error.WriteLine(summary.OutputNote);
             if (summary.Skipped.Count > 0)
                 Cli.Out.WriteLine($"Skipped {summary.Skipped.Count} unreadable input(s), listed in {EmbeddingFileWriter.SkippedPath(summary.Output)}");
             return 0;

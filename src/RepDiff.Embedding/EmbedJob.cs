@@ -7,7 +7,8 @@ namespace RepDiff.Embedding;
 /// <summary>`repdiff embed` as a library call: embed a source with a described model into a file, ids beside it.</summary>
 public static class EmbedJob
 {
-    public sealed record Summary(string Output, string Model, int Rows, int Cols, IReadOnlyList<SkippedSample> Skipped, double Seconds);
+    /// <param name="OutputNote">Which of several graph outputs was embedded, when nothing named one (<see cref="Embedder.OutputNote"/>).</param>
+    public sealed record Summary(string Output, string Model, int Rows, int Cols, IReadOnlyList<SkippedSample> Skipped, double Seconds, string? OutputNote = null);
 
     /// <summary>A source read and checked: its images or texts, one id each.</summary>
     public sealed record Inputs(ImageSet? Images, string[]? Texts, string[] Ids)
@@ -48,6 +49,6 @@ public static class EmbedJob
         using var writer = new EmbeddingFileWriter(output);
         var run = inputs.Texts is not null ? embedder.RunTexts(inputs.Texts, writer.Append, progress) : embedder.RunImages(inputs.Images!, writer.Append, progress);
         writer.Commit(run.Kept.Select(i => inputs.Ids[i]).ToArray(), run.Skipped);
-        return new Summary(output, embedder.Name, run.Rows, run.Cols, run.Skipped, clock.Elapsed.TotalSeconds);
+        return new Summary(output, embedder.Name, run.Rows, run.Cols, run.Skipped, clock.Elapsed.TotalSeconds, embedder.OutputNote);
     }
 }

@@ -32,6 +32,21 @@ public sealed class Embedder : IDisposable
     public ModelDescription Description => description;
     public string Name => description.DisplayName;
 
+    /// <summary>
+    /// Said when the embedding is the first of several graph outputs because nothing named one: a model exported with
+    /// last_hidden_state and pooler_output was embedded by the first without a word.
+    /// </summary>
+    public string? OutputNote
+    {
+        get
+        {
+            var outputs = model.Session.OutputMetadata.Keys.ToArray();
+            return description.Output is null && description.Layer is null && outputs.Length > 1
+                ? $"{Path.GetFileName(modelPath)} has {outputs.Length} outputs ({string.Join(", ", outputs)}); embedded the first, '{model.OutputName}' (\"output\" or --output names another)"
+                : null;
+        }
+    }
+
     private Embedder(ModelDescription description, EmbedderOptions options)
     {
         this.description = description;

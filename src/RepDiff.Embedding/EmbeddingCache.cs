@@ -8,7 +8,7 @@ namespace RepDiff.Embedding;
 /// <summary>
 /// Embeddings kept in a folder between runs (`compare --model-a X --model-b Y`): DIR/STEM.npy with
 /// STEM.ids.txt, reused while a key over the model description, the model and vocabulary files'
-/// contents and the inputs (text file contents; image files' names, sizes and times) is unchanged.
+/// contents and the inputs (text files, pixel arrays and every image file by content, with the images' names) is unchanged.
 /// </summary>
 public static class EmbeddingCache
 {
@@ -85,27 +85,29 @@ public static class EmbeddingCache
         }
         Text(model.ToJson());
         Content(model.PathOf(model.Model));
+        // Weights kept beside the graph: a model retrained into the same export changed them and left the graph's bytes alike.
+        if (model.PathOf(model.Model) is { } modelPath)
+            foreach (string weights in OnnxFile.ExternalDataFiles(modelPath))
+            {
+                Text(System.IO.Path.GetFileName(weights));
+                Content(weights);
+            }
         Content(model.PathOf(model.Text?.Vocab));
         Content(model.PathOf(model.Text?.Tokenizer));
         Content(model.PathOf(model.Image?.MeanImage));
         Text($"{source.Texts}|{source.TextField}");
-        if (Directory.Exists(source.Path))
+        if (Directory.Exists(source.Path)) Text("folder");
+        else Content(source.Path); // texts, pixel arrays, or a manifest's list of paths
+        if (!source.Texts && !source.Path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var file in Directory.EnumerateFiles(source.Path).Order(StringComparer.Ordinal))
+            // Each image's bytes, not its size and time: a picture replaced by another of the same name, size and
+            // time (a copy that keeps times, rsync -a, BMPs of one size) had its old embedding reused.
+            string root = Directory.Exists(source.Path) ? source.Path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(source.Path))!;
+            foreach (var file in SampleFiles.LoadImages(source.Path).Paths ?? [])
             {
-                var info = new FileInfo(file);
-                Text($"{info.Name}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
+                Text(System.IO.Path.GetRelativePath(root, file));
+                Content(file);
             }
-        }
-        else
-        {
-            Content(source.Path);
-            if (!source.Texts && !source.Path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) && File.Exists(source.Path))
-                foreach (var file in SampleFiles.LoadImages(source.Path).Paths ?? [])
-                {
-                    var info = new FileInfo(file);
-                    Text($"{file}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
-                }
         }
         return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }

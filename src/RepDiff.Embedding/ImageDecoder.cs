@@ -31,10 +31,21 @@ internal static class ImageDecoder
             ?? throw RepDiffInputException.ForFile(name, created == SKCodecResult.IncompleteInput && bytes.Length < 64
                 ? $"not a readable image ({bytes.Length} bytes, too short to recognise)" : $"not a readable image ({Describe(created)})");
         var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > MaxPixels)
+        if (info.Width <= 0 || info.Height <= 0)
         {
             codec.Dispose();
-            throw RepDiffInputException.ForFile(name, $"image of {info.Width}x{info.Height} pixels is empty or too large");
+            throw RepDiffInputException.ForFile(name, $"image of {info.Width}x{info.Height} pixels is empty");
+        }
+        if ((long)info.Width * info.Height > MaxPixels)
+        {
+            codec.Dispose();
+            throw RepDiffInputException.ForFile(name, $"image of {info.Width:N0} x {info.Height:N0} = {(long)info.Width * info.Height:N0} pixels is more than the {MaxPixels:N0} pixels RepDiff decodes; scale it down first");
+        }
+        // libjpeg decodes damaged JPEG data with a warning Skia does not pass on, filling the rest with grey or garbage.
+        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegDataCheck.Problem(bytes) is { } damage)
+        {
+            codec.Dispose();
+            throw RepDiffInputException.ForFile(name, $"corrupt image ({damage})");
         }
         return codec;
     }

@@ -122,6 +122,12 @@ public sealed record ModelDescription
     public string ToJson() => JsonSerializer.Serialize(this, ModelDescriptionJson.Default.ModelDescription);
 
     /// <summary>The preset applied, defaults filled and every value checked; errors name <paramref name="name"/>.</summary>
+    /// <summary>An image section and a text section together are refused, naming the description.</summary>
+    internal void RequireOneKind(string name)
+    {
+        if (Image is not null && Text is not null) throw RepDiffInputException.ForFile(name, "a model description has either an image or a text section, not both");
+    }
+
     public ModelDescription Resolved(string name)
     {
         var d = this;
@@ -140,7 +146,7 @@ public sealed record ModelDescription
                 Preset = null,
             };
         }
-        if (d.Image is not null && d.Text is not null) throw RepDiffInputException.ForFile(name, "a model description has either an image or a text section, not both");
+        d.RequireOneKind(name);
         d = d with
         {
             Pooling = d.Pooling ?? "auto",

@@ -36,6 +36,8 @@ public static class ModelResolver
         if (description.Model is null)
             throw RepDiffInputException.ForFile(overrides.Description ?? model, "names no model file (\"model\": the .onnx file, relative to the description's folder)");
 
+        // Checked before the kind is matched to the input: both sections were "a text model; give it --texts" given images.
+        description.RequireOneKind(overrides.Description ?? model);
         if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
         if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");
         bool textFlags = overrides.Vocab is not null || overrides.Tokenizer is not null || overrides.MaxLength is not null;

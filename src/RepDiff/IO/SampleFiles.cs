@@ -112,7 +112,10 @@ public static class SampleFiles
                 string fields = root.ValueKind == JsonValueKind.Object ? $" (fields: {string.Join(", ", root.EnumerateObject().Take(10).Select(p => p.Name))})" : "";
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings; name the field that holds the text{fields}");
             }
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(field, out var value))
+            // An array or a bare string was "has no field 'text'", as if the record had merely left it out.
+            if (root.ValueKind != JsonValueKind.Object)
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(root.ValueKind)}, not a JSON object with a field '{field}'");
+            if (!root.TryGetProperty(field, out var value))
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber} has no field '{field}'");
             // A number, boolean, null, object or array is no text: embedding its raw JSON ("null", "42") would pass a
             // broken export off as captions.
@@ -128,6 +131,7 @@ public static class SampleFiles
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Null => "null",
         JsonValueKind.Object => "an object",
+        JsonValueKind.String => "a string",
         _ => "an array",
     };
 
@@ -142,11 +146,15 @@ public static class SampleFiles
         {
             var files = Directory.EnumerateFiles(Path.GetFullPath(path)).Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
                 .Order(NaturalComparer.Instance).ToArray();
-            if (files.Length == 0) throw RepDiffInputException.ForFile(path, $"directory holds no image files ({string.Join(", ", ImageExtensions)})");
+            if (files.Length == 0)
+                throw RepDiffInputException.ForFile(path, $"directory holds no image files ({string.Join(", ", ImageExtensions)}){SubfolderHint(path)}");
             foreach (string file in files) FileKind.RequireRegular(file);
             return new ImageSet(files);
         }
         if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return LoadPixels(path);
+        // One picture where a set is meant: read as a manifest, a JPEG was "line 1 holds a NUL character".
+        if (ImageExtensions.Contains(Path.GetExtension(path)) && FileKind.Of(path) == FileKind.Regular) // a FIFO or device is named as such below
+            throw RepDiffInputException.ForFile(path, "is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var lines = TextLines.ReadAll(path, MaxShortLine);
         var paths = new string[lines.Length];
@@ -162,6 +170,22 @@ public static class SampleFiles
         }
         if (paths.Length == 0) throw RepDiffInputException.ForFile(path, "manifest lists no images");
         return new ImageSet(paths);
+    }
+
+    /// <summary>
+    /// Where a folder holds no images but a subfolder does (a dataset of one folder per class), says that subfolders
+    /// are not searched; else "".
+    /// </summary>
+    private static string SubfolderHint(string path)
+    {
+        try
+        {
+            foreach (string sub in Directory.EnumerateDirectories(path).Order(NaturalComparer.Instance))
+                if (Directory.EnumerateFiles(sub).Any(f => ImageExtensions.Contains(Path.GetExtension(f))))
+                    return $"; subfolders such as '{Path.GetFileName(sub)}' are not searched: list their images in a manifest, one path per line";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a loop or an unreadable subfolder: no hint
+        return "";
     }
 
     /// <summary>A long path shortened from the front, so the file name stays in the message.</summary>

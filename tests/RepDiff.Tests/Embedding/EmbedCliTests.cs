@@ -428,6 +428,19 @@ public class EmbedCliTests
         return path;
     }
 
+    /// <summary>The first of several graph outputs is the default; it was taken without a word, so a wrong one went unnoticed.</summary>
+    [Fact]
+    public void TheFirstOfSeveralOutputsIsNamedWhenNothingChoseIt()
+    {
+        var (dir, images, model) = Setup();
+        var (code, _, error) = Run("embed", model, "--images", images, "--out", Path.Combine(dir, "first.npy"));
+        Assert.True(code == 0, error);
+        Assert.Contains($"{Path.GetFileName(model)} has 2 outputs (out, doubled); embedded the first, 'out' (\"output\" or --output names another)", error);
+        (code, _, error) = Run("embed", model, "--images", images, "--output", "doubled", "--out", Path.Combine(dir, "chosen.npy"));
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("outputs", error);
+    }
+
     [Fact]
     public void CacheIsReusedWhileInputsAndModelAreUnchanged()
     {
@@ -443,6 +456,62 @@ public class EmbedCliTests
         var changed = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
         Assert.False(changed.Reused);
         Assert.Equal(6, Npy.ReadMatrix(changed.Path).Rows);
+    }
+
+    /// <summary>
+    /// An image replaced by another of the same name, size and modification time (a copy that keeps times, rsync -a;
+    /// BMPs of one size always have one length) had its old embedding reused: the key held names, sizes and times.
+    /// </summary>
+    [Fact]
+    public void CacheIsNotReusedWhenAnImageChangesButKeepsItsSizeAndTime()
+    {
+        var (dir, _, model) = Setup();
+        string images = Path.Combine(dir, "bmps");
+        Directory.CreateDirectory(images);
+        byte[] Flat(byte r, byte g, byte b) => TestImages.Bmp(Enumerable.Range(0, 32 * 32).SelectMany(_ => new[] { r, g, b }).ToArray(), 32, 32);
+        string red = WriteBytes(images, "a.bmp", Flat(200, 0, 0));
+        WriteBytes(images, "b.bmp", Flat(0, 200, 0));
+        var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string cache = Path.Combine(dir, "cache");
+        var first = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        Assert.Equal(200 / 255f, Npy.ReadMatrix(first.Path).Row(0)[0], 1e-6f);
+
+        var time = File.GetLastWriteTimeUtc(red);
+        File.WriteAllBytes(red, Flat(0, 0, 200)); // now blue: the same length
+        File.SetLastWriteTimeUtc(red, time);
+        var again = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        Assert.False(again.Reused);
+        var blue = Npy.ReadMatrix(again.Path).Row(0).ToArray();
+        Assert.Equal((0f, 200 / 255f), (blue[0], MathF.Round(blue[2] * 255) / 255));
+        Assert.True(EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions()).Reused);
+    }
+
+    /// <summary>
+    /// A model whose weights live in an external data file beside the graph (exports over 2 GB, Optimum's external
+    /// data): new weights there left model.onnx's bytes as they were, and the old embeddings were reused.
+    /// </summary>
+    [Fact]
+    public void CacheIsNotReusedWhenAModelsExternalWeightsChange()
+    {
+        var (dir, images, _) = Setup();
+        string weights = Path.Combine(dir, "weights.bin");
+        File.WriteAllBytes(weights, BitConverter.GetBytes(2f));
+        var scale = new Onnx.TensorProto { Name = "scale", DataType = TinyOnnx.Float, DataLocation = Onnx.TensorProto.Types.DataLocation.External };
+        scale.ExternalData.Add(new Onnx.StringStringEntryProto { Key = "location", Value = "weights.bin" });
+        string model = TinyOnnx.Write(Path.Combine(dir, "external.onnx"),
+            [TinyOnnx.Value("pixels", TinyOnnx.Float, "batch", 3, 32, 32)], [TinyOnnx.Value("out", TinyOnnx.Float, "batch", 3, 32, 32)],
+            [TinyOnnx.Node("Mul", ["pixels", "scale"], ["out"])], [scale]);
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32 } }""");
+        var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string cache = Path.Combine(dir, "cache");
+        var first = Npy.ReadMatrix(EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions()).Path);
+
+        File.WriteAllBytes(weights, BitConverter.GetBytes(3f));
+        var again = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        Assert.False(again.Reused);
+        Assert.Equal(1.5f, Npy.ReadMatrix(again.Path).Row(0)[0] / first.Row(0)[0], 1e-5f);
     }
 
     /// <summary>

@@ -93,6 +93,101 @@ public class ImageDecoderTests
         Assert.StartsWith("half.png: ", truncated.Message);
     }
 
+    private static string JpegFixture(string name) => Path.Combine(AppContext.BaseDirectory, "Data", "jpeg", name);
+
+    /// <summary>A photograph with 200 bytes in the middle of its image data flipped, as a bad disk or transfer leaves it.</summary>
+    private static byte[] DamagedAstronaut()
+    {
+        var jpeg = File.ReadAllBytes(Path.Combine(TestData.RepoRoot, "data", "photos", "astronaut.jpg"));
+        for (int i = jpeg.Length / 2; i < jpeg.Length / 2 + 200; i++) jpeg[i] ^= 0x5A;
+        return jpeg;
+    }
+
+    [Fact]
+    public void DamagedJpegDataIsACorruptImageThoughSkiaDecodesIt()
+    {
+        var damaged = DamagedAstronaut();
+        // What Skia does: libjpeg warns ("premature end of data segment") and fills the rest; Skia says Success.
+        using (var codec = SKCodec.Create(new MemoryStream(damaged)))
+        using (var bitmap = new SKBitmap(codec.Info.Width, codec.Info.Height))
+            Assert.Equal(SKCodecResult.Success, codec.GetPixels(bitmap.Info, bitmap.GetPixels()));
+        var error = Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(damaged, "astronaut.jpg"));
+        Assert.StartsWith("astronaut.jpg: corrupt image (damaged JPEG data in scan 1: its data ends at byte ", error.Message);
+    }
+
+    [Theory]
+    [InlineData("restart-420.jpg")]
+    [InlineData("odd-444.jpg")]
+    [InlineData("mixed-sampling.jpg")]
+    [InlineData("grey.jpg")]
+    [InlineData("cmyk.jpg")]
+    [InlineData("progressive.jpg")]
+    [InlineData("separate-scans.jpg")]
+    [InlineData("arithmetic.jpg")]
+    public void IntactJpegsOfEveryLayoutDecode(string name)
+    {
+        var image = ImageDecoder.Decode(File.ReadAllBytes(JpegFixture(name)), name);
+        Assert.True(image.Width > 0 && image.Height > 0);
+    }
+
+    [Fact]
+    public void IntactPhotographsDecode()
+    {
+        foreach (var photo in Directory.GetFiles(Path.Combine(TestData.RepoRoot, "data", "photos"), "*.jpg"))
+            Assert.Equal(224, ImageDecoder.Decode(File.ReadAllBytes(photo), photo).Width);
+        var (rgb, w, h) = Picture();
+        Assert.Equal(w, ImageDecoder.Decode(TestImages.Encode(rgb, w, h, SKEncodedImageFormat.Jpeg), "skia.jpg").Width);
+    }
+
+    [Fact]
+    public void AJpegWhoseRestartMarkerIsLostIsCorrupt()
+    {
+        var jpeg = File.ReadAllBytes(JpegFixture("restart-420.jpg"));
+        int scan = jpeg.AsSpan().IndexOf(new byte[] { 0xFF, 0xDA });
+        int restart = scan + jpeg.AsSpan(scan).IndexOf(new byte[] { 0xFF, 0xD2 });
+        jpeg[restart + 1] = 0xD5; // RST2 becomes RST5: libjpeg resynchronises, dropping or repeating blocks
+        var error = Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(jpeg, "restart.jpg"));
+        Assert.Equal("restart.jpg: corrupt image (damaged JPEG data in scan 1: restart marker 2 missing before block group 3 of 9)", error.Message);
+    }
+
+    [Fact]
+    public void AHuffmanTableRunningPastTheFileIsLeftToSkia()
+    {
+        // Tables between scans are read by libjpeg only while decoding, after the codec opened: the check meets them first.
+        var jpeg = File.ReadAllBytes(JpegFixture("separate-scans.jpg"));
+        int firstScan = jpeg.AsSpan().IndexOf(new byte[] { 0xFF, 0xDA });
+        int table = firstScan + jpeg.AsSpan(firstScan).IndexOf(new byte[] { 0xFF, 0xC4 });
+        jpeg.AsSpan(table + 5, 16).Fill(255); // 16 × 255 code lengths: 4,080 symbols in a file of 905 bytes
+        Assert.Null(JpegDataCheck.Problem(jpeg));
+        var error = Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(jpeg, "tables.jpg"));
+        Assert.StartsWith("tables.jpg: ", error.Message);
+    }
+
+    [Fact]
+    public void AnImageDeclaringMorePixelsThanTheLimitIsRefusedNamingIt()
+    {
+        // A 30000 × 30000 PNG of one colour compresses to a few KB of IDAT; its header alone is refused.
+        var png = TestImages.Encode([1, 2, 3], 1, 1, SKEncodedImageFormat.Png);
+        int ihdr = png.AsSpan().IndexOf("IHDR"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(ihdr + 4), 30000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(ihdr + 8), 30000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(ihdr + 17), Crc32(png.AsSpan(ihdr, 17)));
+        var error = Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(png, "bomb.png"));
+        Assert.Equal("bomb.png: image of 30,000 x 30,000 = 900,000,000 pixels is more than the 200,000,000 pixels RepDiff decodes; scale it down first", error.Message);
+    }
+
+    /// <summary>PNG's chunk CRC (ISO 3309), which libpng checks on the header.</summary>
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
+        }
+        return ~crc;
+    }
+
     [Fact]
     public void DecodedPixelsHoldTheirShareOfTheBudgetUntilDisposed()
     {

@@ -34,6 +34,19 @@ public class ModelDescriptionTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ADescriptionWithBothSectionsSaysSoWhicheverInputItIsGiven(bool texts)
+    {
+        string dir = TestData.TempDir();
+        string model = TinyOnnx.ImageIdentity(dir, 32, 32);
+        string description = Path.Combine(dir, "both.json");
+        File.WriteAllText(description, $$"""{ "model": "{{Path.GetFileName(model)}}", "image": { "size": 32 }, "text": { "vocab": "vocab.txt" } }""");
+        var e = Assert.Throws<RepDiffInputException>(() => ModelResolver.Resolve(description, new ModelOverrides(), texts));
+        Assert.Equal($"{description}: a model description has either an image or a text section, not both", e.Message);
+    }
+
+    [Theory]
     [InlineData("""{ "pooling": "max" }""", "pooling 'max'")]
     [InlineData("""{ "image": { "resize": "squash" } }""", "resize 'squash'")]
     [InlineData("""{ "image": { "std": [1, 0, 1] } }""", "std values must be positive")]

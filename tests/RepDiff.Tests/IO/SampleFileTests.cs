@@ -1,3 +1,4 @@
+using System.Text;
 using RepDiff.IO;
 
 namespace RepDiff.Tests.IO;
@@ -102,6 +103,27 @@ public class SampleFileTests
     }
 
     [Fact]
+    public void OneImageFileIsNotAManifest()
+    {
+        string path = Path.Combine(TestData.TempDir(), "photo.jpg");
+        File.WriteAllBytes(path, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0]); // read as a manifest: "line 1 holds a NUL character"
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(path));
+        Assert.Equal($"{path}: is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays", e.Message);
+    }
+
+    [Fact]
+    public void AFolderOfClassSubfoldersSaysSubfoldersAreNotSearched()
+    {
+        string dir = TestData.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "empty"));
+        Directory.CreateDirectory(Path.Combine(dir, "cats"));
+        File.WriteAllBytes(Path.Combine(dir, "cats", "a.png"), [1]);
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "x");
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(dir));
+        Assert.EndsWith("; subfolders such as 'cats' are not searched: list their images in a manifest, one path per line", e.Message);
+    }
+
+    [Fact]
     public void PixelArraysAreScaledToOneByTheirMaximum()
     {
         var digits = SampleFiles.LoadImages(TestData.Fixture("digits_pixels.npy"));
@@ -147,6 +169,17 @@ public class SampleFileTests
         Npy.Write(path, new float[12], 2, 2, 3, 1, 1);
         var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(path));
         Assert.Contains("N×H×W or N×H×W×C", e.Message);
+    }
+
+    [Fact]
+    public void AJsonLinesRecordThatIsNoObjectSaysWhatItIs()
+    {
+        string dir = TestData.TempDir();
+        string arrays = GoldenFileTests.WriteText(dir, "arrays.jsonl", "[\"a cat\"]\n");
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(arrays, "text"));
+        Assert.Equal($"{arrays}: line 1 is an array, not a JSON object with a field 'text'", e.Message);
+        string strings = GoldenFileTests.WriteText(dir, "strings.jsonl", "\"a cat\"\n");
+        Assert.Contains("line 1 is a string, not a JSON object with a field 'text'", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(strings, "text")).Message);
     }
 
     [Fact]
@@ -212,6 +245,19 @@ public class SampleFileTests
         Assert.Equal("x\uFFFD(", SampleFiles.LoadTexts(bad)[^1]); // not strictly: replaced, as before
         File.WriteAllBytes(bad, [.. "ok\n"u8, 0xE2, 0x82]); // a character cut off by the end of the file
         Assert.Contains("line 2 is not valid UTF-8", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(bad, strictUtf8: true)).Message);
+    }
+
+    [Fact]
+    public void AUtf16TextsFileIsNamedAsUtf16WhenUtf8IsRequired()
+    {
+        string dir = TestData.TempDir();
+        string little = Path.Combine(dir, "little.txt"), big = Path.Combine(dir, "big.txt");
+        File.WriteAllBytes(little, [.. new UnicodeEncoding(false, true).GetPreamble(), .. Encoding.Unicode.GetBytes("a cat\nb dog\n")]);
+        File.WriteAllBytes(big, [.. new UnicodeEncoding(true, true).GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes("a cat\n")]);
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(little, strictUtf8: true));
+        Assert.Equal($"{little}: is UTF-16 (little-endian: it starts with a UTF-16 byte-order mark), not UTF-8; save it as UTF-8", e.Message);
+        Assert.Contains("is UTF-16 (big-endian", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(big, strictUtf8: true)).Message);
+        Assert.Equal(["a cat", "b dog"], SampleFiles.LoadTexts(little)); // not strictly: decoded by its byte-order mark, as before
     }
 
     [Fact]
