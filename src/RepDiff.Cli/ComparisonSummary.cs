@@ -14,15 +14,16 @@ internal static class ComparisonSummary
     public static void Print(Comparison comparison, ReportModel model)
     {
         var pair = comparison.Pair;
-        bool validated = comparison.Explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
-        var table = new Table().AddColumns("method", "direction", "concepts", validated ? "strongest confirmed concept" : "strongest concept", "BSR, SILB (chance)");
-        if (validated) table.AddColumn("held-out confirmed");
+        var directions = comparison.Explanations.SelectMany(e => e.Directions).ToList();
+        bool anyValidated = directions.Any(Validated);
+        var table = new Table().AddColumns("method", "direction", "concepts", StrongestHeader(directions), "BSR, SILB (chance)");
+        if (anyValidated) table.AddColumn("held-out confirmed");
         foreach (var e in comparison.Explanations)
             foreach (var d in e.Directions)
             {
                 string bsr = Summary.WithChance(BsrRow.Read(e.Metrics, "bsr", d.Name), BsrRow.Read(e.Metrics, "bsr_chance", d.Name));
-                var cells = new List<string> { Summary.Text(e.Method), Summary.Text(d.Name), d.Concepts.Count.ToString(), Summary.Text(Strongest(d, validated)), bsr };
-                if (validated) cells.Add($"{d.Concepts.Count(c => c.Confirmed == true)} of {d.Concepts.Count}");
+                var cells = new List<string> { Summary.Text(e.Method), Summary.Text(d.Name), d.Concepts.Count.ToString(), Summary.Text(Strongest(d)), bsr };
+                if (anyValidated) cells.Add(ConfirmedCount(d));
                 table.AddRow([.. cells]);
             }
         Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", table);
@@ -35,12 +36,31 @@ internal static class ComparisonSummary
         if (Finding(model) is { } finding) Cli.Out.WriteLine(Terminal.Clean($"finding: {finding}"));
     }
 
+    /// <summary>Whether held-out validation gave the direction's concepts a verdict (as the report decides it).</summary>
+    private static bool Validated(Direction direction) => direction.Concepts.Any(c => c.Confirmed is not null);
+
+    // The demo validates only its headline method: a direction that was not validated has no confirmed concepts to
+    // count, and "none confirmed", "0 of 10" for it claimed a verdict no test gave.
+
+    /// <summary>The strongest-concept column's heading: "confirmed" only as far as validation ran.</summary>
+    internal static string StrongestHeader(IReadOnlyCollection<Direction> directions)
+    {
+        int validated = directions.Count(Validated);
+        return validated == 0 ? "strongest concept"
+            : validated == directions.Count ? "strongest confirmed concept" : "strongest concept (confirmed, where validated)";
+    }
+
+    /// <summary>The held-out column: how many of the direction's concepts validation confirmed, or that it did not run.</summary>
+    internal static string ConfirmedCount(Direction direction)
+        => Validated(direction) ? $"{direction.Concepts.Count(c => c.Confirmed == true)} of {direction.Concepts.Count}" : "not validated";
+
     /// <summary>
     /// The direction's strongest concept in a few words; after held-out validation its strongest confirmed one, as the
     /// finding speaks only of those (an unconfirmed rank 1 stood there unmarked beside "0 of 5" confirmed).
     /// </summary>
-    internal static string Strongest(Direction direction, bool validated)
+    internal static string Strongest(Direction direction)
     {
+        bool validated = Validated(direction);
         var concept = direction.Concepts.FirstOrDefault(c => !validated || c.Confirmed == true);
         if (concept is null) return validated && direction.Concepts.Count > 0 ? "none confirmed" : "";
         return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} members {Summary.TopLabels(concept)}".Trim();

@@ -37,13 +37,29 @@ public class SummaryHeldOutTests
             PValue = adjusted, PAdjusted = adjusted, FoundAgain = adjusted is not null, HeldOutScore = adjusted is null ? null : 0.6,
         };
         var mixed = new Direction { Name = "concepts_of_b", Concepts = [Made(1, 119, 0.4), Made(2, 61, 0.01)] };
-        Assert.Equal("rank 2: 61 members L2 ×61", ComparisonSummary.Strongest(mixed, validated: true));
+        Assert.Equal("rank 2: 61 members L2 ×61", ComparisonSummary.Strongest(mixed));
         var none = new Direction { Name = "concepts_of_a", Concepts = [Made(1, 119, 0.4), Made(2, 61, 1)] };
-        Assert.Equal("none confirmed", ComparisonSummary.Strongest(none, validated: true));
+        Assert.Equal("none confirmed", ComparisonSummary.Strongest(none));
+        Assert.Equal("0 of 2", ComparisonSummary.ConfirmedCount(none));
         // Without validation the strongest concept is rank 1, as before.
         var plain = new Direction { Name = "concepts_of_a", Concepts = [Made(1, 119, null), Made(2, 61, null)] };
-        Assert.Equal("119 members L1 ×119", ComparisonSummary.Strongest(plain, validated: false));
-        Assert.Equal("", ComparisonSummary.Strongest(new Direction { Name = "empty" }, validated: true));
+        Assert.Equal("119 members L1 ×119", ComparisonSummary.Strongest(plain));
+        Assert.Equal("", ComparisonSummary.Strongest(new Direction { Name = "empty" }));
+        Assert.Equal("strongest confirmed concept", ComparisonSummary.StrongestHeader([mixed, none]));
+        Assert.Equal("strongest concept", ComparisonSummary.StrongestHeader([plain]));
+    }
+
+    [Fact]
+    public void AMethodThatWasNotValidatedIsNotReadAsNoneConfirmed()
+    {
+        // The demo validates its headline method only: SPEC and the baselines beside it read "none confirmed" and
+        // "0 of 10" held-out confirmed, a verdict no test gave.
+        var validated = new Direction { Name = "more_similar_in_a", Concepts = [new Concept { Rank = 1, Members = [1, 2], PValue = 0.001, PAdjusted = 0.004, FoundAgain = true, HeldOutScore = 0.9 }] };
+        var notValidated = new Direction { Name = "more_similar_in_a", Concepts = [new Concept { Rank = 1, Members = [3, 4, 5] }] };
+        Assert.Equal("3 members", ComparisonSummary.Strongest(notValidated));
+        Assert.Equal("not validated", ComparisonSummary.ConfirmedCount(notValidated));
+        Assert.Equal("1 of 1", ComparisonSummary.ConfirmedCount(validated));
+        Assert.Equal("strongest concept (confirmed, where validated)", ComparisonSummary.StrongestHeader([validated, notValidated]));
     }
 
     [Fact]
