@@ -144,8 +144,7 @@ public static class SampleFiles
     {
         if (Directory.Exists(path))
         {
-            var files = Directory.EnumerateFiles(Path.GetFullPath(path)).Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
-                .Order(NaturalComparer.Instance).ToArray();
+            var files = Directory.EnumerateFiles(Path.GetFullPath(path)).Where(IsVisibleImage).Order(NaturalComparer.Instance).ToArray();
             if (files.Length == 0)
                 throw RepDiffInputException.ForFile(path, $"directory holds no image files ({string.Join(", ", ImageExtensions)}){SubfolderHint(path)}");
             foreach (string file in files) FileKind.RequireRegular(file);
@@ -181,12 +180,19 @@ public static class SampleFiles
         try
         {
             foreach (string sub in Directory.EnumerateDirectories(path).Order(NaturalComparer.Instance))
-                if (Directory.EnumerateFiles(sub).Any(f => ImageExtensions.Contains(Path.GetExtension(f))))
+                if (Directory.EnumerateFiles(sub).Any(IsVisibleImage))
                     return $"; subfolders such as '{Path.GetFileName(sub)}' are not searched: list their images in a manifest, one path per line";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a loop or an unreadable subfolder: no hint
         return "";
     }
+
+    /// <summary>
+    /// An image file a folder listing takes: hidden files (a name starting with '.') are left out, as `ls` and shell
+    /// globs leave them: macOS's "._photo.jpg" beside each copied photo is resource-fork data, and stopped the run as
+    /// an unreadable image.
+    /// </summary>
+    private static bool IsVisibleImage(string file) => ImageExtensions.Contains(Path.GetExtension(file)) && !Path.GetFileName(file).StartsWith('.');
 
     /// <summary>A long path shortened from the front, so the file name stays in the message.</summary>
     private static string PathEnd(string path) => path.Length <= 80 ? path : "…" + path[^79..];

@@ -88,6 +88,20 @@ public class SampleFileTests
     }
 
     [Fact]
+    public void HiddenFilesOfAnImageFolderAreLeftOut()
+    {
+        // Photos copied from a Mac carry "._name.jpg" resource-fork files: they were listed as images, and the run
+        // stopped at the first one as unreadable.
+        string dir = TestData.TempDir();
+        foreach (string name in new[] { "a.jpg", "._a.jpg", ".thumbnail.png", "b.png" })
+            File.WriteAllBytes(Path.Combine(dir, name), [1]);
+        Assert.Equal(["a.jpg", "b.png"], SampleFiles.LoadImages(dir).Paths!.Select(Path.GetFileName));
+        string hiddenOnly = TestData.TempDir();
+        File.WriteAllBytes(Path.Combine(hiddenOnly, "._a.jpg"), [1]);
+        Assert.Contains("directory holds no image files", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(hiddenOnly)).Message);
+    }
+
+    [Fact]
     public void ManifestPathsAreRelativeToTheManifest()
     {
         string dir = TestData.TempDir();
