@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
+using RepDiff.Methods;
 using RepDiff.Options;
 
 namespace RepDiff.Cli;
@@ -40,9 +41,10 @@ internal sealed class OptionBinder
             if (parse.GetResult(option) is not { Implicit: false }) continue;  // not given: the record keeps its default
             values[spec] = option is Option<bool> flag ? parse.GetValue(flag) : spec.Parse(parse.GetValue((Option<string>)option) ?? "");
         }
-        var options = (T)OptionsSchema.With(optionsType, defaults, values);
+        var options = OptionsSchema.With(optionsType, defaults, values);
+        if (options is MethodOptions method) options = method.WithGiven(values.Keys.Select(spec => spec.Name));
         OptionsSchema.Validate(optionsType, options);
-        return options;
+        return (T)options;
     }
 
     private static string HelpName(OptionSpec spec) => spec.Choices is { } choices ? string.Join('|', choices)

@@ -18,4 +18,21 @@ public abstract record MethodOptions
     /// value given to one and for leaving it out of results.json.
     /// </summary>
     public virtual IEnumerable<UnreadOption> UnreadOptions() => [];
+
+    // A field, not a property: every public property is an option. Records copy it through `with`, so resolving keeps it.
+    private IReadOnlySet<string> given = new HashSet<string>();
+
+    /// <summary>
+    /// These options, marked as given by the user (the CLI's flags, by property name): an unread option given at its
+    /// default value ("--rff-dim 3000" on the exact route) is refused as well as one given another value.
+    /// </summary>
+    public MethodOptions WithGiven(IEnumerable<string> properties) => this with { given = properties.ToHashSet() };
+
+    /// <summary>Whether the user gave this option (see <see cref="WithGiven"/>); a record built in code gives none.</summary>
+    public bool WasGiven(string property) => given.Contains(property);
+
+    // Equal options are equal values: which of them were typed does not make two runs differ.
+    public virtual bool Equals(MethodOptions? other) => other is not null && EqualityContract == other.EqualityContract && Seed == other.Seed;
+
+    public override int GetHashCode() => HashCode.Combine(EqualityContract, Seed);
 }

@@ -33,8 +33,8 @@ internal static class MethodTemplate
     }
 
     /// <summary>
-    /// The method's resolved options, refusing a value other than the default given to an option the resolved run does
-    /// not read (<see cref="MethodOptions.UnreadOptions"/>): it used to be recorded in results.json and ignored.
+    /// The method's resolved options, refusing an option the resolved run does not read
+    /// (<see cref="MethodOptions.UnreadOptions"/>) when the user gave it or it differs from its default.
     /// </summary>
     public static TOptions Resolve<[DynamicallyAccessedMembers(OptionsSchema.Members)] TOptions>(TOptions given, Func<TOptions> resolve)
         where TOptions : MethodOptions
@@ -44,7 +44,7 @@ internal static class MethodTemplate
         foreach (var (property, reason) in resolved.UnreadOptions())
         {
             var spec = specs.Single(spec => spec.Name == property);
-            if (!Equals(spec.Property.GetValue(given), spec.Default)) throw new InvalidOptionException(property, reason);
+            if (given.WasGiven(property) || !Equals(spec.Property.GetValue(given), spec.Default)) throw new InvalidOptionException(property, reason);
         }
         return resolved;
     }

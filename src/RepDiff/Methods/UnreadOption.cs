@@ -5,9 +5,8 @@ namespace RepDiff.Methods;
 
 /// <summary>
 /// An option a run does not read, and why. Declared once per options record (<see cref="MethodOptions.UnreadOptions"/>):
-/// given a value other than its default, the run is refused with <see cref="Reason"/> (it used to be recorded in
-/// results.json and ignored); otherwise results.json leaves it out of "parameters" rather than record a default that
-/// played no part.
+/// given by the user, or set to a value other than its default, the run is refused with <see cref="Reason"/>;
+/// otherwise results.json leaves it out of "parameters" rather than record a default that played no part.
 /// </summary>
 /// <param name="Property">the options-record property ("RffDim")</param>
 /// <param name="Reason">why the run does not read it, without the option's name</param>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using RepDiff.Methods;
 using RepDiff.Methods.Rdx;
+using RepDiff.Methods.Spec;
 using RepDiff.Metrics;
 using RepDiff.Options;
 
@@ -70,6 +71,21 @@ public class OptionsSchemaTests
         Assert.Equal(7.5, copy.Beta);
         Assert.Equal(new RdxOptions().Beta, defaults.Beta);
         Assert.Equal(defaults with { Beta = 7.5 }, copy);
+    }
+
+    // The CLI marks the flags a user typed so an unread option given at its default is refused; resolving (a `with`)
+    // keeps the mark, and it is no part of the options' values.
+    [Fact]
+    public void GivenOptionsSurviveResolvingAndDoNotChangeEquality()
+    {
+        var given = (RdxOptions)new RdxOptions().WithGiven([nameof(RdxOptions.Beta)]);
+        var resolved = given with { Gamma = 0.04 };
+        Assert.True(resolved.WasGiven(nameof(RdxOptions.Beta)));
+        Assert.False(resolved.WasGiven(nameof(RdxOptions.Gamma)));
+        Assert.Equal(new RdxOptions(), given);
+        Assert.Equal(new RdxOptions().GetHashCode(), given.GetHashCode());
+        Assert.NotEqual(new RdxOptions(), given with { Beta = 1 });
+        Assert.NotEqual<MethodOptions>(new RdxOptions(), new SpecOptions());
     }
 
     [Fact]

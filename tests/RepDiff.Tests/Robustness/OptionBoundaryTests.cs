@@ -122,8 +122,13 @@ public class OptionBoundaryTests
     }
 
     // The exact route reads no random-feature options: spec --route exact --rff-dim 5 recorded 5 in results.json and ran
-    // with none. Refused whether the route was asked for or chosen by --route auto for a small n; the rff route takes them.
+    // with none. Refused whether the route was asked for or chosen by --route auto for a small n, and also when given at
+    // the option's default value (--rff-dim 3000 asks for frequencies as much as 5 does); the rff route takes them.
     [Theory]
+    [InlineData("spec", new[] { "--route", "exact", "--rff-dim", "3000" }, "--rff-dim: is an option of --route rff; this run takes the exact route")]
+    [InlineData("spec", new[] { "--batch-rows", "4096" }, "--batch-rows: is an option of --route rff; this run takes the exact route")]
+    [InlineData("spec", new[] { "--covariance-ridge", "0" }, "--covariance-ridge: is an option of --route rff; this run takes the exact route")]
+    [InlineData("finc", new[] { "--rff-dim", "3000" }, "--rff-dim: is an option of --route rff; this run takes the exact route (--route auto does up to 3,000 samples)")]
     [InlineData("spec", new[] { "--route", "exact", "--rff-dim", "5" }, "--rff-dim: is an option of --route rff; this run takes the exact route (--route auto does up to 5,000 samples), which does not read it")]
     [InlineData("spec", new[] { "--rff-dim", "5" }, "--rff-dim: is an option of --route rff; this run takes the exact route (--route auto does up to 5,000 samples)")]
     [InlineData("spec", new[] { "--route", "exact", "--batch-rows", "10" }, "--batch-rows: is an option of --route rff; this run takes the exact route")]
