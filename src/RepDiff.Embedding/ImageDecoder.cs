@@ -28,7 +28,9 @@ internal static class ImageDecoder
         // Skia says "truncated" of any file too short to recognise: an empty file, or a few bytes of text.
         if (bytes.Length == 0) throw RepDiffInputException.ForFile(name, "is empty (0 bytes), not an image");
         var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var created)
-            ?? throw RepDiffInputException.ForFile(name, created == SKCodecResult.IncompleteInput && bytes.Length < 64
+            ?? throw RepDiffInputException.ForFile(name, UndecodedFormat(name) is { } format
+                ? $"{format} is not a format embed decodes (JPEG, PNG, WebP, BMP, GIF); convert the images first, e.g. mogrify -format png *{Path.GetExtension(name)}"
+                : created == SKCodecResult.IncompleteInput && bytes.Length < 64
                 ? $"not a readable image ({bytes.Length} bytes, too short to recognise)" : $"not a readable image ({Describe(created)})");
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0)
@@ -144,6 +146,14 @@ internal static class ImageDecoder
             }
         return (ow, oh, dst);
     }
+
+    /// <summary>Image formats a folder listing takes (the report links them) that Skia has no codec for.</summary>
+    private static string? UndecodedFormat(string name) => Path.GetExtension(name).ToLowerInvariant() switch
+    {
+        ".tif" or ".tiff" => "TIFF",
+        ".svg" => "SVG (a vector drawing)",
+        _ => null,
+    };
 
     private static string Describe(SKCodecResult result) => result switch
     {

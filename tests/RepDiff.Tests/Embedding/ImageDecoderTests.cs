@@ -93,6 +93,19 @@ public class ImageDecoderTests
         Assert.StartsWith("half.png: ", truncated.Message);
     }
 
+    // A folder's .tif and .svg files are listed as images (the report links them), but Skia decodes neither: the run
+    // stopped with "not a readable image (unsupported format)", which read like a damaged file.
+    [Fact]
+    public void TiffAndSvgFilesAreNamedAsFormatsNotDecoded()
+    {
+        byte[] tiff = [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, .. new byte[120]];
+        Assert.Equal("scan.TIF: TIFF is not a format embed decodes (JPEG, PNG, WebP, BMP, GIF); convert the images first, e.g. mogrify -format png *.TIF",
+            Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(tiff, "scan.TIF")).Message);
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\"><rect width=\"8\" height=\"8\"/></svg>"u8.ToArray();
+        Assert.StartsWith("icon.svg: SVG (a vector drawing) is not a format embed decodes",
+            Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(svg, "icon.svg")).Message);
+    }
+
     private static string JpegFixture(string name) => Path.Combine(AppContext.BaseDirectory, "Data", "jpeg", name);
 
     /// <summary>A photograph with 200 bytes in the middle of its image data flipped, as a bad disk or transfer leaves it.</summary>
