@@ -1,19 +1,13 @@
 using System.Text.Json.Nodes;
 using RepDiff.Cli;
 using static RepDiff.Tests.IO.GoldenFileTests;
+using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Cli;
 
 /// <summary>`repdiff inspect` through the command line, and the plain progress lines.</summary>
 public class InspectCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Theory]
     [InlineData("le_f4.npy")]
     [InlineData("nan_row2_f4.npy")]

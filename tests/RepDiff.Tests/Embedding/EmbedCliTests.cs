@@ -1,19 +1,12 @@
 using RepDiff.Embedding;
 using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Embedding;
 
 /// <summary>`repdiff embed` and `inspect model.onnx` end to end: outputs, ids, determinism, and one-line errors with nothing written.</summary>
 public class EmbedCliTests
 {
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     /// <summary>A folder of 5 PNG scenes (64×48) and an identity model with a description beside it (mean pooling, 32×32 crops).</summary>
     private static (string Dir, string Images, string Model) Setup()
     {

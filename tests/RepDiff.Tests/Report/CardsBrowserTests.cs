@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using RepDiff.IO;
 using RepDiff.Metrics;
 using RepDiff.Tests.Embedding;
+using RepDiff.Tests.Robustness;
 
 namespace RepDiff.Tests.Report;
 
@@ -262,12 +263,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
                 else Assert.Equal(expected[r][j], actual[r][j]);
     }
 
-    private static (int Code, string Out, string Err) Export(string results, string format)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["export", results, "--format", format], stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static CliHarness.Outcome Export(string results, string format) => CliHarness.Run("export", results, "--format", format);
 
     private static async Task<string> Download(IPage page, ILocator button)
     {
