@@ -23,8 +23,10 @@ public sealed class EmbeddingFileWriter : IDisposable
     private int cols = -1;
     private bool committed;
 
-    public static string IdsPath(string output) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".ids.txt");
-    public static string SkippedPath(string output) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output) + ".skipped.txt");
+    // Beside the output and written as it is (relative stays relative), so "Wrote out/a.npy … and out/a.ids.txt" reads alike.
+    public static string IdsPath(string output) => Beside(output, ".ids.txt");
+    public static string SkippedPath(string output) => Beside(output, ".skipped.txt");
+    private static string Beside(string output, string suffix) => Path.Combine(Path.GetDirectoryName(output) ?? "", Path.GetFileNameWithoutExtension(output) + suffix);
 
     /// <summary>The outermost folder above the output that this writer created (removed again, when empty, if the run fails).</summary>
     private readonly string? createdParent;

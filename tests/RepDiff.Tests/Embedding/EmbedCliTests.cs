@@ -50,6 +50,17 @@ public class EmbedCliTests
         Assert.Equal(values.Data, rows.ReadAll().Data);
     }
 
+    // "Wrote out/a.npy (…) and /home/me/work/out/a.ids.txt": the side files were named by absolute path beside a relative output.
+    [Theory]
+    [InlineData("out/a.npy", "out/a.ids.txt", "out/a.skipped.txt")]
+    [InlineData("a.safetensors", "a.ids.txt", "a.skipped.txt")]
+    [InlineData("/data/emb/a.npy", "/data/emb/a.ids.txt", "/data/emb/a.skipped.txt")]
+    public void SideFilesAreNamedAsTheOutputIs(string output, string ids, string skipped)
+    {
+        Assert.Equal(ids, EmbeddingFileWriter.IdsPath(output));
+        Assert.Equal(skipped, EmbeddingFileWriter.SkippedPath(output));
+    }
+
     /// <summary>embed --texts with --skip-unreadable embedded every text as if the flag were not given.</summary>
     [Fact]
     public void SkipUnreadableWithTextsIsRefused()
