@@ -19,6 +19,13 @@ public abstract record MethodOptions
     /// </summary>
     public virtual IEnumerable<UnreadOption> UnreadOptions() => [];
 
+    /// <summary>
+    /// The options a run on part of the samples takes (held-out validation's discovery half): these, with any choice the
+    /// full run made by its number of samples taken from <paramref name="resolved"/> (SPEC's and FINC's --route auto), so
+    /// the part takes the full run's route and reads the options given for it.
+    /// </summary>
+    public virtual MethodOptions ForPartOfTheSamples(MethodOptions resolved) => this;
+
     // A field, not a property: every public property is an option. Records copy it through `with`, so resolving keeps it.
     private IReadOnlySet<string> given = new HashSet<string>();
 

@@ -219,6 +219,29 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         Assert.True(planted.Min(c => c.PValue!.Value) < 0.01);
     }
 
+    // --route auto decides by the number of samples: spec --rff-dim 500 --validate on 6,000 rows ran its discovery half
+    // (3,000 rows) on the exact route and was refused for an option that route does not read; FINC likewise above its
+    // 3,000 rows. The half now takes the full run's route.
+    [Fact]
+    public void TheDiscoveryHalfTakesTheFullRunsRoute()
+    {
+        using var pair = NullPair(5200, 4, 7);
+        var spec = new SpecMethod();
+        var specOptions = (SpecOptions)new SpecOptions { RffDim = 64, Seed = 7 }.WithGiven([nameof(SpecOptions.RffDim)]);
+        var e = spec.Run(pair, specOptions);
+        Assert.Equal(SpecRoute.Rff, ((SpecOptions)e.ResolvedOptions!).Route);
+        HeldOutValidation.Run(spec, specOptions, pair, e);
+        Assert.All(e.Directions.SelectMany(d => d.Concepts), c => Assert.NotNull(c.PValue));
+
+        var sets = new SampleSets(pair.A.SelectRows(Enumerable.Range(0, 1600).ToArray()), pair.A.SelectRows(Enumerable.Range(1600, 1600).ToArray()));
+        var finc = new RepDiff.Methods.Finc.FincMethod();
+        var fincOptions = new RepDiff.Methods.Finc.FincOptions { RffDim = 64, Seed = 7 };
+        var f = finc.Run(sets, fincOptions);
+        Assert.Equal(RepDiff.Methods.Finc.FincRoute.Rff, ((RepDiff.Methods.Finc.FincOptions)f.ResolvedOptions!).Route);
+        HeldOutValidation.Run(finc, fincOptions, sets, f);
+        Assert.All(f.Directions.SelectMany(d => d.Concepts), c => Assert.NotNull(c.PValue));
+    }
+
     [Fact]
     public void TooFewSamplesIsAnOptionError()
     {

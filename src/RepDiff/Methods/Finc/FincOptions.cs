@@ -24,6 +24,9 @@ public sealed record FincOptions : ModeOptions
     public int BatchRows { get; init; } = 4096;
 
     /// <inheritdoc/>
+    public override MethodOptions ForPartOfTheSamples(MethodOptions resolved) => this with { Route = ((FincOptions)resolved).Route };
+
+    /// <inheritdoc/>
     public override IEnumerable<UnreadOption> UnreadOptions()
     {
         if (Route == FincRoute.Exact)

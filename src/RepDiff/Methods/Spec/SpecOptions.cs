@@ -37,6 +37,9 @@ public sealed record SpecOptions : ModeOptions
     public int BatchRows { get; init; } = 4096;
 
     /// <inheritdoc/>
+    public override MethodOptions ForPartOfTheSamples(MethodOptions resolved) => this with { Route = ((SpecOptions)resolved).Route };
+
+    /// <inheritdoc/>
     public override IEnumerable<UnreadOption> UnreadOptions()
     {
         var unread = new List<UnreadOption>();
