@@ -91,6 +91,31 @@ public class KodaTests
     }
 
     [Fact]
+    public void DefaultEpsilonOfALowRankCosineKernelIsTheMedianOfItsNonzeroEigenvalues()
+    {
+        // Two 16×3 representations: their cosine kernels have rank 3. Expected: numpy.linalg.eigvalsh of the float64
+        // kernel (U Uᵀ / 16, U = the unit rows) keeps 3 eigenvalues above 1e-10 of the largest, whose median is
+        // 0.34151458789651856 for B (ε of direction a) and 0.31799641244092763 for A. The kernel built from float32 unit
+        // rows has 13 more eigenvalues of ±1e-8 (rounding), which a 1e-10 threshold counted: ε came out near 1e-9.
+        double[][] b =
+        [
+            [0.0, 1.4, 1.2], [-0.5, -0.3, -0.5], [0.6, -0.1, 0.7], [-1.8, 1.6, -0.1], [0.7, -0.1, -0.4], [0.5, 0.8, -0.2],
+            [-0.2, 0.7, -0.9], [-1.5, 0.4, -0.7], [-1.9, -0.8, -0.5], [-1.2, -1.5, 0.0], [0.9, -0.2, -0.7], [0.4, 0.7, -0.3],
+            [0.5, 1.0, -0.2], [-0.8, 0.3, 0.2], [1.1, -1.3, -0.7], [-0.8, -1.7, 0.1],
+        ];
+        double[][] a =
+        [
+            [0.5, -0.7, 1.4], [0.8, 0.6, 0.4], [1.0, -1.3, 0.6], [0.6, -1.8, 0.3], [-0.3, 0.8, -0.4], [0.0, 0.3, -0.9],
+            [0.6, -0.1, 0.5], [-0.5, 1.1, 0.6], [-0.2, 0.6, 1.3], [1.8, -1.6, 0.9], [0.5, -0.1, -1.0], [1.3, -1.3, 0.6],
+            [1.3, -1.6, -0.3], [-1.3, 0.2, 1.5], [2.0, -1.8, -0.6], [0.7, 1.6, 0.4],
+        ];
+        static Matrix Rows(double[][] rows) => new(rows.Length, 3, rows.SelectMany(r => r.Select(v => (float)v)).ToArray());
+        var e = new KodaMethod().Run(new RepresentationPair(Rows(a), Rows(b)), new KodaOptions { Kernel = KernelKind.Cosine, Concepts = 1 });
+        Assert.Equal(0.34151458789651856, e.Metrics["epsilon_a"]!.GetValue<double>(), 1e-6);
+        Assert.Equal(0.31799641244092763, e.Metrics["epsilon_b"]!.GetValue<double>(), 1e-6);
+    }
+
+    [Fact]
     public void RefusesBeforeAnyWorkWhenItsThreeMatricesDoNotFit()
     {
         // 20,000 samples: K_A, K_B and K_A − λK_B are 9.6 GB of float64, above the n×n limit (8.6 GB); the n×n routes'
