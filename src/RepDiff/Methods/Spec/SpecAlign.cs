@@ -72,9 +72,9 @@ public static class SpecAlign
         {
             var identity = new Matrix(db, db);
             for (int i = 0; i < db; i++) identity[i, i] = 1;
-            return new SpecAlignResult(identity, b, before, before, holdout) { KeptIdentity = true };
+            return new SpecAlignResult(identity, b, before, before, heldOut) { KeptIdentity = true };
         }
-        return new SpecAlignResult(head, aligned, before, after, holdout);
+        return new SpecAlignResult(head, aligned, before, after, heldOut);
     }
 
     /// <summary>

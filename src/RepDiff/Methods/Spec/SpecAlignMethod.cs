@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using RepDiff.Spectral;
 
 namespace RepDiff.Methods.Spec;
@@ -36,6 +37,7 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
         explanation.Metrics["spec_diff_before"] = fit.SpecDiffBefore;
         explanation.Metrics["spec_diff_after"] = fit.SpecDiffAfter;
         explanation.Metrics["held_out_rows"] = fit.HeldOutRows;
+        explanation.Metrics["held_out_indices"] = new JsonArray(fit.HeldOut.Select(i => (JsonNode)i).ToArray());
         explanation.Metrics["w_kept_identity"] = fit.KeptIdentity;
         explanation.Artifacts["w.npy"] = fit.W;
         explanation.Artifacts["aligned_b.npy"] = fit.AlignedB;

@@ -90,6 +90,68 @@ public class KodaTests
         Assert.Equal(3, e.Metrics["koda_lambda"]![DirectionNames.MoreSimilarInA]!.AsArray().Count);
     }
 
+    /// <summary>
+    /// What results.json says of each mode, from the whole mode vectors (members = n): the modes of a direction are
+    /// orthonormal (deflation), a concept's strength is xᵀK_x x, and the constraint holds; wherever λ &gt; 0 it is the smallest
+    /// feasible λ to the search's tolerance (0.1%): 0.2% below it, the top eigenvector of the deflated P(K_x − λK_y)P breaks the
+    /// constraint. (g need not equal ε at λ: on this pair g falls 1.4% per 0.1% of λ near mode 2's λ, so it ends 1.1% below ε.)
+    /// </summary>
+    [Fact]
+    public void WrittenModesAreOrthonormalMeetTheirConstraintAndCarryTheirObjective()
+    {
+        var (ka, kb, n) = Kernels();
+        var e = new KodaMethod().Run(Pair(), new KodaOptions { Concepts = 3, Members = n });
+        foreach (var (direction, kx, ky, epsKey) in new[] { (0, ka, kb, "epsilon_a"), (1, kb, ka, "epsilon_b") })
+        {
+            double eps = e.Metrics[epsKey]!.GetValue<double>();
+            var lambdas = e.Metrics["koda_lambda"]![e.Directions[direction].Name]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+            var modes = e.Directions[direction].Concepts.Select(c =>
+            {
+                var x = new double[n];
+                for (int m = 0; m < c.Scores!.Length; m++) x[c.Members[m]] = c.Scores[m];
+                return (x, c.Strength);
+            }).ToArray();
+            for (int p = 0; p < modes.Length; p++)
+            {
+                for (int q = 0; q < modes.Length; q++)
+                    Assert.Equal(p == q ? 1 : 0, modes[p].x.Zip(modes[q].x, (u, v) => u * v).Sum(), 1e-9);
+                Assert.Equal(Quadratic(kx, n, modes[p].x), modes[p].Strength, 1e-12);
+                double g = Quadratic(ky, n, modes[p].x);
+                Assert.True(g <= eps * (1 + 1e-9), $"mode {p + 1}: g {g} > ε {eps}");
+                if (lambdas[p] > 0)
+                {
+                    var below = TopDeflated(kx, ky, n, 0.998 * lambdas[p], modes.Take(p).Select(m => m.x).ToArray());
+                    Assert.True(Quadratic(ky, n, below) > eps, $"mode {p + 1}: 0.2% below λ = {lambdas[p]} the constraint still holds");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void DefaultEpsilonOfALowRankCosineKernelIsTheMedianOfItsNonzeroEigenvalues()
+    {
+        // Two 16×3 representations: their cosine kernels have rank 3. Expected: numpy.linalg.eigvalsh of the float64
+        // kernel (U Uᵀ / 16, U = the unit rows) keeps 3 eigenvalues above 1e-10 of the largest, whose median is
+        // 0.34151458789651856 for B (ε of direction a) and 0.31799641244092763 for A. The kernel built from float32 unit
+        // rows has 13 more eigenvalues of ±1e-8 (rounding), which a 1e-10 threshold counted: ε came out near 1e-9.
+        double[][] b =
+        [
+            [0.0, 1.4, 1.2], [-0.5, -0.3, -0.5], [0.6, -0.1, 0.7], [-1.8, 1.6, -0.1], [0.7, -0.1, -0.4], [0.5, 0.8, -0.2],
+            [-0.2, 0.7, -0.9], [-1.5, 0.4, -0.7], [-1.9, -0.8, -0.5], [-1.2, -1.5, 0.0], [0.9, -0.2, -0.7], [0.4, 0.7, -0.3],
+            [0.5, 1.0, -0.2], [-0.8, 0.3, 0.2], [1.1, -1.3, -0.7], [-0.8, -1.7, 0.1],
+        ];
+        double[][] a =
+        [
+            [0.5, -0.7, 1.4], [0.8, 0.6, 0.4], [1.0, -1.3, 0.6], [0.6, -1.8, 0.3], [-0.3, 0.8, -0.4], [0.0, 0.3, -0.9],
+            [0.6, -0.1, 0.5], [-0.5, 1.1, 0.6], [-0.2, 0.6, 1.3], [1.8, -1.6, 0.9], [0.5, -0.1, -1.0], [1.3, -1.3, 0.6],
+            [1.3, -1.6, -0.3], [-1.3, 0.2, 1.5], [2.0, -1.8, -0.6], [0.7, 1.6, 0.4],
+        ];
+        static Matrix Rows(double[][] rows) => new(rows.Length, 3, rows.SelectMany(r => r.Select(v => (float)v)).ToArray());
+        var e = new KodaMethod().Run(new RepresentationPair(Rows(a), Rows(b)), new KodaOptions { Kernel = KernelKind.Cosine, Concepts = 1 });
+        Assert.Equal(0.34151458789651856, e.Metrics["epsilon_a"]!.GetValue<double>(), 1e-6);
+        Assert.Equal(0.31799641244092763, e.Metrics["epsilon_b"]!.GetValue<double>(), 1e-6);
+    }
+
     [Fact]
     public void RefusesBeforeAnyWorkWhenItsThreeMatricesDoNotFit()
     {
@@ -102,6 +164,31 @@ public class KodaTests
         Assert.Contains("9.6 GB", error.Message);
         Assert.Contains("spec --route rff", error.Message);
         Assert.Equal(3L * 20_000 * 20_000 * sizeof(double), KodaMethod.Bytes(20_000));
+    }
+
+    /// <summary>Top eigenvector of P(kx − λky)P on the complement of found (dense; the found span pushed below the rest).</summary>
+    private static double[] TopDeflated(double[] kx, double[] ky, int n, double lambda, double[][] found)
+    {
+        var m = Difference(kx, ky, lambda);
+        var p = new double[n * n];
+        for (int i = 0; i < n; i++) p[i * n + i] = 1;
+        foreach (var u in found)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) p[i * n + j] -= u[i] * u[j];
+        var projected = Multiply(Multiply(p, m, n), p, n);
+        foreach (var u in found)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) projected[i * n + j] -= 10 * (1 + lambda) * u[i] * u[j];
+        return SymmetricEigen.Decompose(projected, n).Vectors[0];
+    }
+
+    private static double[] Multiply(double[] x, double[] y, int n)
+    {
+        var z = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < n; k++)
+                for (int j = 0; j < n; j++) z[i * n + j] += x[i * n + k] * y[k * n + j];
+        return z;
     }
 
     private static double[] Difference(double[] ka, double[] kb, double lambda) => ka.Zip(kb, (p, q) => p - lambda * q).ToArray();

@@ -53,6 +53,46 @@ public class SpecAlignTests
     }
 
     /// <summary>
+    /// results.json names the held-out rows, and SPEC-diff before and after are the spectral radius of
+    /// (K_A − eta K_Y)/m on exactly those rows (cosine kernels, dense eigensolve here), Y = B then Y = B W with the W written.
+    /// Without the rows neither number could be recomputed outside RepDiff.
+    /// </summary>
+    [Fact]
+    public void HeldOutRowsAreWrittenAndBothSpecDiffsAreTheirsExactly()
+    {
+        var a = Random(300, 6, 11);
+        var b = RepDiff.Numerics.Gemm.Multiply(a, Random(6, 5, 12));
+        var e = new SpecAlignMethod().Run(new RepresentationPair(a, b), new SpecAlignOptions { Steps = 60, LearningRate = 1e-2, Eta = 0.7, Concepts = 1 });
+        var rows = e.Metrics["held_out_indices"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+        Assert.Equal(e.Metrics["held_out_rows"]!.GetValue<int>(), rows.Length);
+        Assert.Equal(90, rows.Length);
+        Assert.Equal(rows.Distinct().Order(), rows);
+        Assert.False(e.Metrics["w_kept_identity"]!.GetValue<bool>());
+        var w = e.Artifacts["w.npy"];
+        Assert.Equal(SpectralRadius(a.SelectRows(rows), b.SelectRows(rows), 0.7), e.Metrics["spec_diff_before"]!.GetValue<double>(), 1e-6);
+        Assert.Equal(SpectralRadius(a.SelectRows(rows), RepDiff.Numerics.Gemm.Multiply(b, w).SelectRows(rows), 0.7),
+            e.Metrics["spec_diff_after"]!.GetValue<double>(), 1e-6);
+    }
+
+    private static double SpectralRadius(Matrix a, Matrix b, double eta)
+    {
+        int m = a.Rows;
+        double[] Unit(Matrix x, int i)
+        {
+            var r = Enumerable.Range(0, x.Cols).Select(j => (double)x[i, j]).ToArray();
+            double norm = Math.Sqrt(r.Sum(v => v * v));
+            return r.Select(v => v / norm).ToArray();
+        }
+        var ua = Enumerable.Range(0, m).Select(i => Unit(a, i)).ToArray();
+        var ub = Enumerable.Range(0, m).Select(i => Unit(b, i)).ToArray();
+        var lambda = new double[m * m];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++)
+                lambda[i * m + j] = (ua[i].Zip(ua[j], (p, q) => p * q).Sum() - eta * ub[i].Zip(ub[j], (p, q) => p * q).Sum()) / m;
+        return RepDiff.Numerics.SymmetricEigen.Decompose(lambda, m).Values.Max(Math.Abs);
+    }
+
+    /// <summary>
     /// On identical A and B the identity is already optimal: SPEC-diff 0 before, and Adam's normalized steps on round-off
     /// gradients moved W away to 4e-4 after. A W that does not lower held-out SPEC-diff is not kept.
     /// </summary>
