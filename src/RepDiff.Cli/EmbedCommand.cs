@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using RepDiff;
 using RepDiff.Embedding;
+using RepDiff.IO;
 using Spectre.Console;
 
 namespace RepDiff.Cli;
@@ -63,6 +64,7 @@ internal static class EmbedCommand
                 throw new RepDiffInputException("--skip-unreadable: leaves out images that cannot be decoded; it does not apply to --texts");
             var source = new EmbeddingSource(imageSource ?? textSource!, textSource is not null, parse.GetValue(textField));
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
+            if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
             var summary = RunWithProgress((progress, started) =>
                 EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip)), progress, started));
             Cli.Out.WriteLine($"Wrote {summary.Output} ({summary.Rows} x {summary.Cols}, float32, {summary.Model}) and {EmbeddingFileWriter.IdsPath(summary.Output)}"

@@ -59,6 +59,7 @@ internal static class ModelPair
         var source = new EmbeddingSource(spec.Texts ?? spec.Images!, spec.Texts is not null, spec.TextField);
         var a = ModelResolver.Resolve(modelA, new ModelOverrides(), source.Texts, Cli.Error);
         var b = ModelResolver.Resolve(modelB, new ModelOverrides(), source.Texts, Cli.Error);
+        if (spec.Images is { } folder && SampleFiles.UnreadSubfolderNote(folder) is { } note) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
         string nameA = Stem(a.DisplayName), nameB = Stem(b.DisplayName);
         if (nameA == nameB) (nameA, nameB) = (nameA + "-a", nameB + "-b");
         var staged = OutputFolder.Begin(outDir, outputFiles);

@@ -175,16 +175,27 @@ public static class SampleFiles
     /// Where a folder holds no images but a subfolder does (a dataset of one folder per class), says that subfolders
     /// are not searched; else "".
     /// </summary>
-    private static string SubfolderHint(string path)
+    private static string SubfolderHint(string path) => FirstSubfolderWithImages(path) is { } sub
+        ? $"; subfolders such as '{sub}' are not searched: list their images in a manifest, one path per line" : "";
+
+    /// <summary>
+    /// For an image folder that holds images of its own and in subfolders too: that the subfolders' are not read (a
+    /// listing takes the top level only, so a set split across subfolders would be embedded in part without a word);
+    /// else null.
+    /// </summary>
+    public static string? UnreadSubfolderNote(string path) => Directory.Exists(path) && FirstSubfolderWithImages(path) is { } sub
+        ? $"{path}: the images in its subfolders (such as '{sub}') are not read, only those beside them; to include them, list every image in a manifest, one path per line"
+        : null;
+
+    private static string? FirstSubfolderWithImages(string path)
     {
         try
         {
             foreach (string sub in Directory.EnumerateDirectories(path).Order(NaturalComparer.Instance))
-                if (Directory.EnumerateFiles(sub).Any(IsVisibleImage))
-                    return $"; subfolders such as '{Path.GetFileName(sub)}' are not searched: list their images in a manifest, one path per line";
+                if (Directory.EnumerateFiles(sub).Any(IsVisibleImage)) return Path.GetFileName(sub);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a loop or an unreadable subfolder: no hint
-        return "";
+        return null;
     }
 
     /// <summary>

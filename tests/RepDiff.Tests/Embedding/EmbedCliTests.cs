@@ -50,6 +50,20 @@ public class EmbedCliTests
         Assert.Equal(values.Data, rows.ReadAll().Data);
     }
 
+    // A folder holding images beside subfolders of images embedded the top level only, without a word.
+    [Fact]
+    public void ImagesInSubfoldersBesideImagesAreNamedAsNotRead()
+    {
+        var (dir, images, model) = Setup();
+        string sub = Directory.CreateDirectory(Path.Combine(images, "more")).FullName;
+        File.Copy(Path.Combine(images, "scene0.png"), Path.Combine(sub, "extra.png"));
+        var (code, _, error) = Run("embed", model, "--images", images, "--out", Path.Combine(dir, "e.npy"));
+        Assert.Equal(0, code);
+        Assert.Contains($"warning: {images}: the images in its subfolders (such as 'more') are not read, only those beside them", error);
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(dir, "e.ids.txt")).Length);
+        Assert.Null(SampleFiles.UnreadSubfolderNote(sub));
+    }
+
     // "Wrote out/a.npy (…) and /home/me/work/out/a.ids.txt": the side files were named by absolute path beside a relative output.
     [Theory]
     [InlineData("out/a.npy", "out/a.ids.txt", "out/a.skipped.txt")]
