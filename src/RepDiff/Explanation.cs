@@ -34,6 +34,10 @@ public sealed class Explanation
     [JsonIgnore]
     public Dictionary<string, Matrix> Artifacts { get; } = [];
 
+    /// <summary>The rows a run on a subsample explained (RDX's --max-samples), ascending; null when it ran on every row.</summary>
+    [JsonIgnore]
+    public int[]? RowsUsed { get; set; }
+
     /// <summary>The options record the run used, every run-time value resolved (what reruns of the method repeat).</summary>
     [JsonIgnore]
     public Methods.MethodOptions? ResolvedOptions { get; set; }

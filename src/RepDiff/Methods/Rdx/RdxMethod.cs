@@ -90,6 +90,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         var explanation = FromDifference(g, a, b, options, differenceForB, progress, timings);
         if (alignment is not null) explanation.Metrics["alignment"] = alignment;
         if (rows is not null) MapToOriginalRows(explanation, rows, fullN);
+        explanation.RowsUsed = rows;
         return explanation;
     }
 
