@@ -33,7 +33,7 @@ public sealed class EmbeddingFileWriter : IDisposable
 
     /// <summary>
     /// Checks --out before any work: a .npy or .safetensors path, and neither it nor the ids or skipped list beside it
-    /// a folder or device (found only at the final rename, after every sample was embedded, the ids already replaced).
+    /// a folder or device (otherwise found only at the final rename, after every sample is embedded and the ids already replaced).
     /// </summary>
     public static void Check(string path)
     {
