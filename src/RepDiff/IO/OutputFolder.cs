@@ -83,8 +83,7 @@ public sealed class OutputFolder : IDisposable
     {
         string final = Check(dir, files);
         string parent = Path.GetDirectoryName(final)!, name = Path.GetFileName(final);
-        string? createdParent = null;
-        for (string? folder = parent; folder is not null && !Path.Exists(folder); folder = Path.GetDirectoryName(folder)) createdParent = folder;
+        string? createdParent = CreatedFolders.OutermostMissing(parent);
         try
         {
             Directory.CreateDirectory(parent);
@@ -295,13 +294,7 @@ public sealed class OutputFolder : IDisposable
             TryDelete(staging);
             TemporaryPaths.Remove(staging);
         }
-        if (createdParent is null) return;
         // A failed run leaves no folder it made: the parents of --out it created go too, while nothing else is in them.
-        for (string? folder = Path.GetDirectoryName(Final); folder is not null; folder = Path.GetDirectoryName(folder))
-        {
-            try { Directory.Delete(folder); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { break; }
-            if (folder == createdParent) break;
-        }
+        if (createdParent is not null) CreatedFolders.RemoveEmpty(Path.GetDirectoryName(Final)!, createdParent);
     }
 }
