@@ -5,7 +5,7 @@ namespace RepDiff.IO;
 
 /// <summary>
 /// Reads any results.json RepDiff writes: a single method's explanation, or compare's document with its
-/// "explanations" array. Both are read into the same list; <see cref="Write"/> puts them back in the
+/// "explanations" array. Both are read into the same list; <see cref="ToJson"/> puts them back in the
 /// shape they came in, so tools like `evaluate` can update either.
 /// </summary>
 public sealed class ResultsFile

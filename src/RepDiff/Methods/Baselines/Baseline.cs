@@ -109,13 +109,6 @@ internal static class Baseline
             };
     }
 
-    /// <summary>
-    /// Concepts from a coefficient matrix (n × concepts, column c = concept c, larger = more of it;
-    /// columns already ordered strongest first). Each sample belongs to the concept on which its
-    /// coefficient is largest relative to that concept's largest coefficient over all samples, if
-    /// positive; members are ordered by coefficient, the grid is the first <paramref name="grid"/> of them.
-    /// Labels are the member's concept rank, 0 for samples with no positive coefficient.
-    /// </summary>
     /// <summary>Every baseline needs at least as many samples as concepts.</summary>
     public static void Validate(RepresentationPair pair, BaselineOptions options)
     {
@@ -123,6 +116,13 @@ internal static class Baseline
             throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} concepts need at least as many samples, but there {(pair.N == 1 ? "is" : "are")} {pair.N}");
     }
 
+    /// <summary>
+    /// Concepts from a coefficient matrix (n × concepts, column c = concept c, larger = more of it;
+    /// columns already ordered strongest first). Each sample belongs to the concept on which its
+    /// coefficient is largest relative to that concept's largest coefficient over all samples, if
+    /// positive; members are ordered by coefficient, the grid is the first <paramref name="grid"/> of them.
+    /// Labels are the member's concept rank, 0 for samples with no positive coefficient.
+    /// </summary>
     public static (List<Concept> Concepts, int[] Labels) FromCoefficients(Matrix coefficients, double[] strengths, int grid)
     {
         int n = coefficients.Rows, k = coefficients.Cols;
