@@ -102,7 +102,7 @@ public sealed class OutputFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(staging);
+            TemporaryPaths.TryDelete(staging);
             TemporaryPaths.Remove(staging);
             throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
         }
@@ -199,7 +199,7 @@ public sealed class OutputFolder : IDisposable
     private static void FinishSwap(string old, string final)
     {
         MoveMissing(old, final);
-        TryDelete(old);
+        TemporaryPaths.TryDelete(old);
     }
 
     /// <summary>
@@ -247,7 +247,7 @@ public sealed class OutputFolder : IDisposable
                     File.Delete(Path.Combine(final, IncompleteMarker));
                     FinishSwap(entry, final);
                 }
-                else TryDelete(entry);
+                else TemporaryPaths.TryDelete(entry);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
@@ -275,23 +275,13 @@ public sealed class OutputFolder : IDisposable
         }
     }
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-            else File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-    }
-
     /// <summary>Without a commit (an error, a stop), the staging folder is removed and --out stays as it was.</summary>
     public void Dispose()
     {
         if (committed) return;
         lock (TemporaryPaths.Gate)
         {
-            TryDelete(staging);
+            TemporaryPaths.TryDelete(staging);
             TemporaryPaths.Remove(staging);
         }
         // A failed run leaves no folder it made: the parents of --out it created go too, while nothing else is in them.
