@@ -101,7 +101,7 @@ public static class EmbeddingCache
         if (!source.Texts && !source.Path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             // Each image's bytes, not its size and time: a picture replaced by another of the same name, size and
-            // time (a copy that keeps times, rsync -a, BMPs of one size) had its old embedding reused.
+            // time (a copy that keeps times, rsync -a, BMPs of one size) would have its old embedding reused.
             string root = Directory.Exists(source.Path) ? source.Path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(source.Path))!;
             foreach (var file in SampleFiles.LoadImages(source.Path).Paths ?? [])
             {

@@ -45,7 +45,7 @@ internal static class FeatureRoute
             var featureWeights = vectors.Select((v, k) => Enumerable.Range(0, phi.Length).SelectMany(t =>
                 TransposeTimes(phi[t], v).Select(x => x * weights[t] / (n * values[k]))).ToArray()).ToArray();
             var fromVectors = ModeMembers.FromVectors(vectors, problem.Members);
-            timings["members"] = clock.Lap();  // the mode functions' weights: seconds at n = 8,000, untimed before
+            timings["members"] = clock.Lap();  // the mode functions' weights: seconds at n = 8,000
             return new SpectralModes(dense, fromVectors, new FeatureExpansion(batches.Maps, featureWeights));
         }
         SampleKernels.CheckFeatureMemory(d, 3, dimensionProperty);
