@@ -31,14 +31,14 @@ internal static class MetricsCommand
                 folder.WriteText("results.json", result.ToJson());
                 folder.Commit();
             }
-            Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", Table(pair, result));
+            Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", Table(result));
             Cli.Out.WriteLine($"Wrote {path}");
             return 0;
         }));
         return command;
     }
 
-    private static Table Table(RepresentationPair pair, Explanation result)
+    private static Table Table(Explanation result)
     {
         var table = new Table().AddColumns("measure", "value", "note");
         var m = result.Metrics;

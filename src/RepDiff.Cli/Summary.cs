@@ -38,7 +38,7 @@ internal static class Summary
             Cli.Error.WriteLine("warning: the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
     }
 
-    /// <summary>"0.847 (0.48)": a BSR beside its chance level, the BSR of random groups of the same size (issue 17).</summary>
+    /// <summary>"0.847 (0.48)": a BSR beside its chance level, the BSR of random groups of the same size.</summary>
     public static string WithChance(double? bsr, double? chance)
         => bsr is not double b ? "–" : chance is double c ? string.Create(CultureInfo.InvariantCulture, $"{b:F3} ({c:F2})") : b.ToString("F3", CultureInfo.InvariantCulture);
 

@@ -34,7 +34,7 @@ public sealed class Embedder : IDisposable
 
     /// <summary>
     /// Said when the embedding is the first of several graph outputs because nothing named one: a model exported with
-    /// last_hidden_state and pooler_output was embedded by the first without a word.
+    /// last_hidden_state and pooler_output is otherwise embedded by the first without a word.
     /// </summary>
     public string? OutputNote
     {
@@ -225,7 +225,7 @@ public sealed class Embedder : IDisposable
         for (int start = 0; start < texts.Count; start += windowSize)
         {
             int n = Math.Min(windowSize, texts.Count - start);
-            // Each text's ids at their own length: a window of max_length slots per text was batch × 8 × max_length
+            // Each text's ids at their own length: a window of max_length slots per text would be batch × 8 × max_length
             // tokens whatever the texts' lengths (at the flags' limits, more than an array can hold).
             var ids = new long[n][];
             var scratch = new long[max];

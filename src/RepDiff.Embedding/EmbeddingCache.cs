@@ -38,7 +38,7 @@ public static class EmbeddingCache
 
     /// <summary>
     /// The key recorded in a cache entry, or null when there is none to trust. Only a short regular file is read:
-    /// a FIFO there made File.ReadAllText wait forever, and a huge file was read whole; either is simply not a hit
+    /// a FIFO there would make File.ReadAllText wait forever, and a huge file would be read whole; either is simply not a hit
     /// (the embeddings are made again and the key rewritten, or refused by <see cref="Keep"/> if it cannot be).
     /// </summary>
     private static string? ReadKey(string path)
@@ -101,7 +101,7 @@ public static class EmbeddingCache
         if (!source.Texts && !source.Path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             // Each image's bytes, not its size and time: a picture replaced by another of the same name, size and
-            // time (a copy that keeps times, rsync -a, BMPs of one size) had its old embedding reused.
+            // time (a copy that keeps times, rsync -a, BMPs of one size) would have its old embedding reused.
             string root = Directory.Exists(source.Path) ? source.Path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(source.Path))!;
             foreach (var file in SampleFiles.LoadImages(source.Path).Paths ?? [])
             {

@@ -33,7 +33,7 @@ public sealed class EmbeddingFileWriter : IDisposable
 
     /// <summary>
     /// Checks --out before any work: a .npy or .safetensors path, and neither it nor the ids or skipped list beside it
-    /// a folder or device (found only at the final rename, after every sample was embedded, the ids already replaced).
+    /// a folder or device (otherwise found only at the final rename, after every sample is embedded and the ids already replaced).
     /// </summary>
     public static void Check(string path)
     {
@@ -48,7 +48,7 @@ public sealed class EmbeddingFileWriter : IDisposable
         this.path = Path.GetFullPath(path);
         safetensors = Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase);
         string dir = Path.GetDirectoryName(this.path)!;
-        for (string? folder = dir; folder is not null && !Path.Exists(folder); folder = Path.GetDirectoryName(folder)) createdParent = folder;
+        createdParent = CreatedFolders.OutermostMissing(dir);
         try { Directory.CreateDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot create its folder ({e.Message})"); }
         temp = Path.Combine(dir, $".{Path.GetFileName(this.path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -111,12 +111,6 @@ public sealed class EmbeddingFileWriter : IDisposable
         stream.Dispose();
         File.Delete(temp);
         // A failed run leaves no folder it made: the folders above --out it created go too, while nothing else is in them.
-        if (createdParent is null) return;
-        for (string? folder = Path.GetDirectoryName(path); folder is not null; folder = Path.GetDirectoryName(folder))
-        {
-            try { Directory.Delete(folder); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { break; }
-            if (folder == createdParent) break;
-        }
+        if (createdParent is not null) CreatedFolders.RemoveEmpty(Path.GetDirectoryName(path)!, createdParent);
     }
 }

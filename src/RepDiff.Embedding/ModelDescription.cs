@@ -62,8 +62,8 @@ public sealed record ModelDescription
     /// <summary>A description file as written, neither preset nor defaults applied (flags may still stand over it).</summary>
     internal static ModelDescription Read(string path)
     {
-        // Through the shared reader: a FIFO there (as MODEL, --description or MODEL.json beside the .onnx) made
-        // File.ReadAllText wait forever, and a file of any size was read whole.
+        // Through the shared reader: a FIFO there (as MODEL, --description or MODEL.json beside the .onnx) would make
+        // File.ReadAllText wait forever, and it would read a file of any size whole.
         string text = InputFile.ReadAllText(path, MaxBytes, "a model description");
         return Deserialize(text, path) with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))! };
     }

@@ -10,14 +10,14 @@ public static class ModelResolver
 {
     public static ModelDescription Resolve(string model, ModelOverrides overrides, bool texts, TextWriter? log = null)
     {
-        // --layer makes the tensor it names the output: --output beside it was silently ignored.
+        // --layer makes the tensor it names the output: --output beside it would be silently ignored.
         if (overrides.Layer is not null && overrides.Output is not null)
             throw new RepDiffInputException($"give --layer {overrides.Layer} or --output {overrides.Output}, not both: --layer makes the tensor it names the embedding");
         ModelDescription description;
         string ext = Path.GetExtension(model).ToLowerInvariant();
         if (overrides.Description is not null)
         {
-            // --description describes an .onnx MODEL; beside a built-in name or another description, one of them was ignored.
+            // --description describes an .onnx MODEL; beside a built-in name or another description, one of them would be ignored.
             if (ext != ".onnx")
                 throw new RepDiffInputException($"--description describes an .onnx MODEL, and {model} is not one: give the .onnx file as MODEL, or the description itself");
             description = Unresolved(overrides.Description) with { Model = Path.GetFullPath(model) };
@@ -36,12 +36,12 @@ public static class ModelResolver
         if (description.Model is null)
             throw RepDiffInputException.ForFile(overrides.Description ?? model, "names no model file (\"model\": the .onnx file, relative to the description's folder)");
 
-        // Checked before the kind is matched to the input: both sections were "a text model; give it --texts" given images.
+        // Checked before the kind is matched to the input, which would call a model with both sections "a text model; give it --texts" given images.
         description.RequireOneKind(overrides.Description ?? model);
         if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
         if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");
         bool textFlags = overrides.Vocab is not null || overrides.Tokenizer is not null || overrides.MaxLength is not null;
-        // Flags of the other kind of model were ignored: refused, naming the flag.
+        // Flags of the other kind of model would be ignored: refused, naming the flag.
         if (texts && overrides.Input is not null)
             throw new RepDiffInputException($"--input {overrides.Input}: names an image model's input tensor; a text model is fed input_ids, attention_mask and token_type_ids");
         if (!texts && textFlags)

@@ -9,8 +9,8 @@ namespace RepDiff.Embedding;
 /// <summary>
 /// An ONNX Runtime session for one embedding run: the named output (or an intermediate tensor exposed as
 /// an extra graph output). A graph whose batch axis is fixed at 1 runs one sample per call: opening the
-/// axis up (an earlier version did) made ResNet-18 slower on this CPU, 6.6–7.9 images/s at 32 per call
-/// against 12.5 at one per call (docs/benchmarks.md).
+/// axis up makes ResNet-18 slower on this CPU, 6.6–7.9 images/s at 32 per call against 12.5 at one per call
+/// (docs/benchmarks.md).
 /// </summary>
 internal sealed class ModelSession : IDisposable
 {
@@ -41,8 +41,8 @@ internal sealed class ModelSession : IDisposable
     }
 
     /// <summary>
-    /// Refuses what cannot be a model before ONNX Runtime sees it: a folder was "model file not found", and an empty
-    /// file ONNX Runtime's own message, naming the path twice.
+    /// Refuses what cannot be a model before ONNX Runtime sees it: a folder would be "model file not found", and an
+    /// empty file ONNX Runtime's own message, naming the path twice.
     /// </summary>
     internal static void RequireModelFile(string path)
     {

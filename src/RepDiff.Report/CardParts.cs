@@ -40,7 +40,7 @@ internal static class CardParts
         return effect + $"; Benjamini–Hochberg q = {Small(v.QValue)} over this concept's tests";
     }
 
-    /// <summary>A p-value to 2 significant digits, "< 1e-300" past what a double holds.</summary>
+    /// <summary>A p-value to 2 significant digits, "&lt; 1e-300" past what a double holds.</summary>
     public static string Small(double p) => p <= 0 ? "< 1e-300" : p.ToString(p < 1e-3 ? "0.0e+0" : "G2", Inv);
 
     /// <summary>

@@ -43,9 +43,6 @@ public sealed class Thumbnails
     /// <summary>Whether <paramref name="sample"/>'s image source has been made already (it then costs the page nothing new).</summary>
     public bool HasImage(int sample) => cache.ContainsKey(sample);
 
-    /// <summary>True when images are cheap enough to include for every plotted point (hover previews): small pixel arrays, or links.</summary>
-    public bool CheapImages => samples.Images is { Pixels: not null } images && images.Height * images.Width <= 32 * 32 || linkImages;
-
     /// <summary>The image source (data URI or relative URL) of a sample, or null when there are no images.</summary>
     public string? Image(int sample)
     {

@@ -80,8 +80,8 @@ public static class MetadataFile
 
     private static (string[], List<string?[]>, Func<int, string>) ReadDelimited(string path, char delimiter)
     {
-        // The line cap and memory budget of embedding CSVs: a file without line breaks was read whole into one line (2 GB
-        // for a 200 MB file).
+        // The line cap and memory budget of embedding CSVs: without them a file without line breaks is read whole into one
+        // line (2 GB for a 200 MB file).
         using var reader = new TextLines(path, DelimitedText.MaxLineChars, memoryFactor: 4);
         string[]? names = null;
         var rows = new List<List<string>>();

@@ -83,8 +83,7 @@ public sealed class OutputFolder : IDisposable
     {
         string final = Check(dir, files);
         string parent = Path.GetDirectoryName(final)!, name = Path.GetFileName(final);
-        string? createdParent = null;
-        for (string? folder = parent; folder is not null && !Path.Exists(folder); folder = Path.GetDirectoryName(folder)) createdParent = folder;
+        string? createdParent = CreatedFolders.OutermostMissing(parent);
         try
         {
             Directory.CreateDirectory(parent);
@@ -103,7 +102,7 @@ public sealed class OutputFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(staging);
+            TemporaryPaths.TryDelete(staging);
             TemporaryPaths.Remove(staging);
             throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
         }
@@ -200,7 +199,7 @@ public sealed class OutputFolder : IDisposable
     private static void FinishSwap(string old, string final)
     {
         MoveMissing(old, final);
-        TryDelete(old);
+        TemporaryPaths.TryDelete(old);
     }
 
     /// <summary>
@@ -248,7 +247,7 @@ public sealed class OutputFolder : IDisposable
                     File.Delete(Path.Combine(final, IncompleteMarker));
                     FinishSwap(entry, final);
                 }
-                else TryDelete(entry);
+                else TemporaryPaths.TryDelete(entry);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
@@ -276,32 +275,16 @@ public sealed class OutputFolder : IDisposable
         }
     }
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-            else File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-    }
-
     /// <summary>Without a commit (an error, a stop), the staging folder is removed and --out stays as it was.</summary>
     public void Dispose()
     {
         if (committed) return;
         lock (TemporaryPaths.Gate)
         {
-            TryDelete(staging);
+            TemporaryPaths.TryDelete(staging);
             TemporaryPaths.Remove(staging);
         }
-        if (createdParent is null) return;
         // A failed run leaves no folder it made: the parents of --out it created go too, while nothing else is in them.
-        for (string? folder = Path.GetDirectoryName(Final); folder is not null; folder = Path.GetDirectoryName(folder))
-        {
-            try { Directory.Delete(folder); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { break; }
-            if (folder == createdParent) break;
-        }
+        if (createdParent is not null) CreatedFolders.RemoveEmpty(Path.GetDirectoryName(Final)!, createdParent);
     }
 }

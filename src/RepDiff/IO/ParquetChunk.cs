@@ -31,8 +31,8 @@ internal abstract class ParquetChunk(int count, bool definition, bool repetition
 /// <summary>
 /// A column chunk's values of type <typeparamref name="T"/>. Read into arrays of our own, not by Parquet.Net's
 /// ReadRawColumnDataBaseAsync: that sizes its arrays by the chunk's value count and fills in what the pages decode
-/// without saying how much that was, so a page too short for its values left the rest as the pool had them (zeros, or
-/// a chunk read before) and they were read as data. Here every array is filled with a marker first, and as Parquet.Net
+/// without saying how much that was, so a page too short for its values leaves the rest as the pool had them (zeros, or
+/// a chunk read before), to be read as data. Here every array is filled with a marker first, and as Parquet.Net
 /// writes each array in order from its start, the levels' last entries and the last value the levels mark present
 /// must have been written over it.
 /// </summary>

@@ -39,8 +39,8 @@ internal static class ParquetFile
 
     /// <summary>
     /// A Parquet file ends with its footer's length and "PAR1". Parquet.Net allocates whatever length is
-    /// declared before it reads, so a fake or truncated file declaring 2^31 − 1 bytes was "out of memory"
-    /// without the file's name; the length must leave room in the file for the leading "PAR1" too. Files not
+    /// declared before it reads, so a fake or truncated file declaring 2^31 − 1 bytes would be "out of
+    /// memory" without the file's name; the length must leave room in the file for the leading "PAR1" too. Files not
     /// ending in "PAR1" are left to the library, which says so.
     /// </summary>
     private static void CheckFooterLength(string path, FileStream stream)

@@ -5,7 +5,7 @@ namespace RepDiff.IO;
 
 /// <summary>
 /// Reads any results.json RepDiff writes: a single method's explanation, or compare's document with its
-/// "explanations" array. Both are read into the same list; <see cref="Write"/> puts them back in the
+/// "explanations" array. Both are read into the same list; <see cref="ToJson"/> puts them back in the
 /// shape they came in, so tools like `evaluate` can update either.
 /// </summary>
 public sealed class ResultsFile
@@ -137,7 +137,7 @@ public sealed class ResultsFile
     /// <summary>One explanation, <paramref name="at"/> its JSON path in the document.</summary>
     /// <remarks>
     /// Deserializing a parsed node reports the line and column of the node written out again, not of the file (a one-line
-    /// file's error was on "line 12"), so a value of the wrong type is named by its path in the document instead.
+    /// file's error would be on "line 12"), so a value of the wrong type is named by its path in the document instead.
     /// </remarks>
     private static Explanation Deserialize(JsonObject node, string at)
     {

@@ -46,7 +46,7 @@ public static class SampleFiles
 
     /// <summary>
     /// A .csv/.tsv given as labels or ids whose every line holds the same number of fields, two or more, is a table, not
-    /// one entry per line: pandas' Series.to_csv(header=False) writes its index beside the column, and "3,cat" was read as
+    /// one entry per line: pandas' Series.to_csv(header=False) writes its index beside the column, and "3,cat" would be read as
     /// the label (every sample its own label, silently).
     /// </summary>
     private static string[] RefuseTable(string path, string[] lines)
@@ -112,7 +112,7 @@ public static class SampleFiles
                 string fields = root.ValueKind == JsonValueKind.Object ? $" (fields: {string.Join(", ", root.EnumerateObject().Take(10).Select(p => p.Name))})" : "";
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings; name the field that holds the text{fields}");
             }
-            // An array or a bare string was "has no field 'text'", as if the record had merely left it out.
+            // Said apart: an array or a bare string would otherwise be "has no field 'text'", as if the record had merely left it out.
             if (root.ValueKind != JsonValueKind.Object)
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(root.ValueKind)}, not a JSON object with a field '{field}'");
             if (!root.TryGetProperty(field, out var value))
@@ -151,7 +151,7 @@ public static class SampleFiles
             return new ImageSet(files);
         }
         if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return LoadPixels(path);
-        // One picture where a set is meant: read as a manifest, a JPEG was "line 1 holds a NUL character".
+        // One picture where a set is meant: read as a manifest, a JPEG would be "line 1 holds a NUL character".
         if (ImageExtensions.Contains(Path.GetExtension(path)) && FileKind.Of(path) == FileKind.Regular) // a FIFO or device is named as such below
             throw RepDiffInputException.ForFile(path, "is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;

@@ -99,7 +99,7 @@ internal abstract class TableColumn : IDisposable
 
     /// <summary>
     /// Checks a length read from a table file before its library allocates by it: it must fit in the
-    /// <paramref name="room"/> the file leaves for it (a fake file declaring 2^31 − 1 bytes was "out of memory").
+    /// <paramref name="room"/> the file leaves for it (a fake file declaring 2^31 − 1 bytes would be "out of memory").
     /// </summary>
     internal static void CheckDeclaredLength(string path, string what, long declared, long room, long size, string notFormat)
     {

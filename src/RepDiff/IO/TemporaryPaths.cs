@@ -11,7 +11,7 @@ public static class TemporaryPaths
     private static readonly HashSet<string> live = [];
     private static bool stopping;
 
-    /// <summary>Records a temporary path; false (and nothing recorded) once the process is stopping.</summary>
+    /// <summary>Records a temporary path; once the process is stopping, throws OperationCanceledException and records nothing.</summary>
     public static void Add(string path)
     {
         lock (Gate)
@@ -38,16 +38,19 @@ public static class TemporaryPaths
         lock (Gate)
         {
             stopping = true;
-            foreach (string path in live)
-            {
-                try
-                {
-                    if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-                    else File.Delete(path);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            }
+            foreach (string path in live) TryDelete(path);
             live.Clear();
         }
+    }
+
+    /// <summary>Deletes a file, or a folder with its contents, as far as it can: failing to clean up must not hide how the run ended.</summary>
+    internal static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }

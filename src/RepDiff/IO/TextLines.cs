@@ -131,7 +131,7 @@ internal sealed class TextLines : IDisposable
         protected override void Inspect(ReadOnlySpan<byte> bytes)
         {
             int n = bytes.Length;
-            // A file saved as "Unicode" by Windows tools: its first bytes were "line 1 is not valid UTF-8", which did not say why.
+            // A file saved as "Unicode" by Windows tools: its first bytes would be "line 1 is not valid UTF-8", which does not say why.
             if (line == 1 && !seenBytes && n >= 2 && (bytes[0], bytes[1]) is (0xFF, 0xFE) or (0xFE, 0xFF))
                 throw RepDiffInputException.ForFile(path, $"is UTF-16 ({(bytes[0] == 0xFF ? "little" : "big")}-endian: it starts with a UTF-16 byte-order mark), not UTF-8; save it as UTF-8");
             seenBytes |= n > 0;

@@ -71,8 +71,8 @@ public static class ValueRange
     public static RepresentationPair Fit(RepresentationPair pair, string? fixedScaleOptionA, string? fixedScaleOptionB, out List<string> notes)
     {
         notes = [];
-        var a = Fit([pair.RowsA], [pair.NameA], false, fixedScaleOptionA, notes)[0];
-        var b = Fit([pair.RowsB], [pair.NameB], false, fixedScaleOptionB, notes)[0];
+        var a = Fit([pair.RowsA], [pair.NameA], joint: false, fixedScaleOptionA, notes)[0];
+        var b = Fit([pair.RowsB], [pair.NameB], joint: false, fixedScaleOptionB, notes)[0];
         if (ReferenceEquals(a, pair.RowsA) && ReferenceEquals(b, pair.RowsB)) return pair;
         return new RepresentationPair(a, b, pair.Samples) { NameA = pair.NameA, NameB = pair.NameB };
     }

@@ -8,7 +8,7 @@ namespace RepDiff.Metrics;
 /// The chance level beside every BSR figure: the BSR of random groups of the same sizes under the same
 /// distance, averaged over <see cref="Draws"/> seeded draws, with its spread. SILB is near 0.5 on any pair,
 /// but MNED is not: when one model's distances are spread wider than the other's, random groups already
-/// score near 0 or 1, and only the distance from chance says anything (issue 17, item 4).
+/// score near 0 or 1, and only the distance from chance says anything.
 /// </summary>
 /// <remarks>
 /// The random groups come from one seeded pool of samples per pair (<see cref="PoolSamples"/>), whose distance rows

@@ -7,7 +7,7 @@ namespace RepDiff.Metrics;
 /// <summary>How much two clusterings of the same samples agree (labels are arbitrary integers).</summary>
 public static class ClusterAgreement
 {
-    /// <summary>Adjusted Rand index (Hubert & Arabie): 1 for identical partitions up to relabelling, about 0 by chance.</summary>
+    /// <summary>Adjusted Rand index (Hubert &amp; Arabie): 1 for identical partitions up to relabelling, about 0 by chance.</summary>
     public static double AdjustedRandIndex(IReadOnlyList<int> a, IReadOnlyList<int> b)
     {
         if (a.Count != b.Count) throw new ArgumentException("clusterings must label the same samples");
@@ -32,7 +32,7 @@ public static class ClusterAgreement
     }
 
     /// <summary>
-    /// Adjusted mutual information (Vinh, Epps & Bailey 2010): (MI − E[MI]) / (mean(H(a), H(b)) − E[MI]),
+    /// Adjusted mutual information (Vinh, Epps &amp; Bailey 2010): (MI − E[MI]) / (mean(H(a), H(b)) − E[MI]),
     /// E[MI] under random relabelling with the same cluster sizes (hypergeometric model). 1 for identical
     /// partitions, about 0 by chance.
     /// </summary>

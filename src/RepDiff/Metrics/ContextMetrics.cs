@@ -35,7 +35,7 @@ public static class ContextMetrics
         }
         else
         {
-            // The probes' settings with no probes to run were ignored, as --text-field without --texts would be: refused.
+            // The probes' settings with no probes to run would be ignored, as --text-field without --texts would be: refused.
             var defaults = new ContextMetricsOptions();
             foreach (var (property, set) in new[]
             {

@@ -43,8 +43,8 @@ internal sealed class FocusRows
         // Rows of the F×n distance matrix, a block of samples at a time, kept whole per focus row for ranking.
         var rows = new float[f][];
         for (int p = 0; p < f; p++) rows[p] = new float[n];
-        // Blocks of at most 4 M floats of input and of distances, one buffer reused: a fresh 190 MB block per step
-        // (the old rows-only bound at n = 1,000,000) piled up 3 GB of large-object garbage before a collection.
+        // Blocks of at most 4 M floats of input and of distances, one buffer reused: a fresh block per step (190 MB at
+        // n = 1,000,000 with a bound on rows alone) piles up 3 GB of large-object garbage before a collection.
         int block = Math.Clamp((1 << 22) / Math.Max(Math.Max(1, f), x.Cols), 256, Math.Max(256, n));
         Matrix? fullPart = null;
         for (int first = 0; first < n; first += block)

@@ -3,7 +3,7 @@ using RepDiff.Numerics;
 
 namespace RepDiff.Metrics;
 
-/// <summary>Limited-memory BFGS (Nocedal & Wright, Alg. 7.4) with a backtracking Armijo line search.</summary>
+/// <summary>Limited-memory BFGS (Nocedal &amp; Wright, Alg. 7.4) with a backtracking Armijo line search.</summary>
 internal static class Lbfgs
 {
     /// <summary>f(x, gradient) returns the value and fills the gradient.</summary>

@@ -54,30 +54,8 @@ public static class MutualKnn
             var rows = new Matrix(count, x.Cols);
             x.ReadRows(first, count, rows.Data);
             var d2 = Distances.SquaredEuclidean(rows, x);
-            Parallel.For(0, count, r => Nearest(d2.Row(r), first + r, result.AsSpan((first + r) * k, k)));
+            Parallel.For(0, count, r => Selection.Smallest(d2.Row(r), result.AsSpan((first + r) * k, k), skip: first + r));
         }
         return result;
-    }
-
-    /// <summary>Keeps the k smallest distances by insertion into a sorted buffer (k is small).</summary>
-    private static void Nearest(ReadOnlySpan<float> distances, int self, Span<int> best)
-    {
-        int k = best.Length, filled = 0;
-        Span<float> bestDistance = stackalloc float[k];
-        for (int j = 0; j < distances.Length; j++)
-        {
-            if (j == self) continue;
-            float d = distances[j];
-            if (filled == k && d >= bestDistance[k - 1]) continue;
-            int pos = filled == k ? k - 1 : filled++;
-            while (pos > 0 && bestDistance[pos - 1] > d)
-            {
-                bestDistance[pos] = bestDistance[pos - 1];
-                best[pos] = best[pos - 1];
-                pos--;
-            }
-            bestDistance[pos] = d;
-            best[pos] = j;
-        }
     }
 }

@@ -70,7 +70,7 @@ public static class NearestNeighbours
             var row = x.Row(i);
             for (int t = 0; t < forest.Trees; t++)
                 foreach (int j in forest.LeafOf(t, i))
-                    if (j != i && !heaps.Contains(i, j)) heaps.Push(i, j, SquaredDistance(row, x.Row(j)), true);
+                    if (j != i && !heaps.Contains(i, j)) heaps.Push(i, j, SquaredDistance(row, x.Row(j)), isNew: true);
         });
     }
 
@@ -120,8 +120,8 @@ public static class NearestNeighbours
             for (int c = 0; c < chunks; c++)
                 foreach (var p in proposals[c])
                 {
-                    if (heaps.Push(p.P, p.Q, p.Distance, true)) changed++;
-                    if (heaps.Push(p.Q, p.P, p.Distance, true)) changed++;
+                    if (heaps.Push(p.P, p.Q, p.Distance, isNew: true)) changed++;
+                    if (heaps.Push(p.Q, p.P, p.Distance, isNew: true)) changed++;
                 }
         }
         return changed;

@@ -4,6 +4,32 @@ namespace RepDiff.Numerics;
 public static class Selection
 {
     /// <summary>
+    /// Writes the positions of the <c>best.Length</c> smallest values into <paramref name="best"/>, ascending (ties by
+    /// position), leaving out position <paramref name="skip"/> (−1: none). One pass of insertion into a sorted buffer:
+    /// for small counts, where it beats a sort or a heap.
+    /// </summary>
+    public static void Smallest(ReadOnlySpan<float> values, Span<int> best, int skip = -1)
+    {
+        int k = best.Length, filled = 0;
+        Span<float> bestValue = k <= 1024 ? stackalloc float[k] : new float[k];
+        for (int j = 0; j < values.Length; j++)
+        {
+            if (j == skip) continue;
+            float v = values[j];
+            if (filled == k && v >= bestValue[k - 1]) continue;
+            int p = filled < k ? filled++ : k - 1;
+            while (p > 0 && bestValue[p - 1] > v)
+            {
+                bestValue[p] = bestValue[p - 1];
+                best[p] = best[p - 1];
+                p--;
+            }
+            bestValue[p] = v;
+            best[p] = j;
+        }
+    }
+
+    /// <summary>
     /// Rearranges values so values[k] is the k-th smallest (0-based), everything before it ≤ it and
     /// everything after ≥ it (quickselect, median-of-three pivot), and returns it.
     /// </summary>

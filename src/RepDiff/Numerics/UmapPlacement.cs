@@ -64,7 +64,7 @@ public static class UmapPlacement
                 {
                     if (slot[i] >= 0) continue;
                     var row = x.Row(i);
-                    foreach (int s in candidates) nearest.Push(i, s, NearestNeighbours.SquaredDistance(row, x.Row(subset[s])), false);
+                    foreach (int s in candidates) nearest.Push(i, s, NearestNeighbours.SquaredDistance(row, x.Row(subset[s])), isNew: false);
                 }
             });
         }
@@ -77,7 +77,7 @@ public static class UmapPlacement
             // No subset point in any of its leaves (rare): every subset point is a candidate.
             if (count == 0)
             {
-                for (int s = 0; s < m; s++) nearest.Push(i, s, NearestNeighbours.SquaredDistance(x.Row(i), x.Row(subset[s])), false);
+                for (int s = 0; s < m; s++) nearest.Push(i, s, NearestNeighbours.SquaredDistance(x.Row(i), x.Row(subset[s])), isNew: false);
                 count = nearest.Sorted(i, near, squared);
             }
             (xs[i], ys[i]) = WeightedMean(squared[..count], near[..count], subsetX, subsetY);

@@ -18,8 +18,7 @@ internal static class ExactRoute
         SampleKernels.CheckMemory(n, property, scalableValue);
         var clock = Stopwatch.StartNew();
         var lambda = Operator(kernels, progress);
-        timings["kernels"] = clock.Elapsed.TotalSeconds;
-        clock.Restart();
+        timings["kernels"] = clock.Lap();
         var found = Solve(lambda, n, problem, progress);
         timings["eigen"] = clock.Elapsed.TotalSeconds;
         var modes = found.Modes;

@@ -36,16 +36,16 @@ internal static class FeatureRoute
                 SampleKernels.AddGram(phi[k], weights[k] / n, lambda);
                 progress.Report(KernelStage, (k + 1.0) / phi.Length);
             }
-            timings["features"] = Lap(clock);
+            timings["features"] = clock.Lap();
             var dense = SignedEigen.Solve(lambda, n, problem.Concepts, problem.Zero, problem.Seed, progress);
-            timings["eigen"] = Lap(clock);
+            timings["eigen"] = clock.Lap();
             double[][] vectors = [.. dense.PositiveVectors, .. dense.NegativeVectors];
             double[] values = [.. dense.PositiveValues, .. dense.NegativeValues];
             // s_k(x) = Σ_t w_t φ_t(x)·Φ_tᵀ v_k / (n λ_k): the eigenfunction whose values on the samples are v_k.
             var featureWeights = vectors.Select((v, k) => Enumerable.Range(0, phi.Length).SelectMany(t =>
                 TransposeTimes(phi[t], v).Select(x => x * weights[t] / (n * values[k]))).ToArray()).ToArray();
             var fromVectors = ModeMembers.FromVectors(vectors, problem.Members);
-            timings["members"] = Lap(clock);  // the mode functions' weights: seconds at n = 8,000, untimed before
+            timings["members"] = clock.Lap();  // the mode functions' weights: seconds at n = 8,000
             return new SpectralModes(dense, fromVectors, new FeatureExpansion(batches.Maps, featureWeights));
         }
         SampleKernels.CheckFeatureMemory(d, 3, dimensionProperty);
@@ -54,16 +54,16 @@ internal static class FeatureRoute
         var gram = covariance.Sum;
         TensorPrimitives.Divide(gram, (double)n, gram);
         for (int i = 0; i < d; i++) gram[(long)i * d + i] += ridge;
-        timings["features"] = Lap(clock);
+        timings["features"] = clock.Lap();
         var signs = new double[d];
         for (int block = 0, first = 0; block < weights.Length; first += batches.MapDim(block), block++)
             Array.Fill(signs, weights[block], first, batches.MapDim(block));
         var (modes, wPos, wNeg) = FeatureGram.Solve(gram, signs, problem.Concepts, problem.Zero, problem.Seed, progress, timings);
-        timings["eigen"] = Lap(clock);  // includes the Cholesky factorization
+        timings["eigen"] = clock.Lap();  // includes the Cholesky factorization
         // s = Φ w has norm √n |λ|; dividing gives the unit eigenvector of Λ the exact route reports.
         var scales = modes.PositiveValues.Concat(modes.NegativeValues).Select(l => 1 / (Math.Sqrt(n) * Math.Abs(l))).ToArray();
         var members = ModeMembers.Score(batches, [.. wPos, .. wNeg], scales, problem.Members, progress);
-        timings["members"] = Lap(clock);
+        timings["members"] = clock.Lap();
         double[][] scaled = [.. wPos.Concat(wNeg).Select((w, k) => w.Select(x => x * scales[k]).ToArray())];
         return new SpectralModes(modes, members, new FeatureExpansion(batches.Maps, scaled));
     }
@@ -78,12 +78,5 @@ internal static class FeatureRoute
             for (int j = 0; j < row.Length; j++) result[j] += row[j] * v[i];
         }
         return result;
-    }
-
-    private static double Lap(Stopwatch clock)
-    {
-        double s = clock.Elapsed.TotalSeconds;
-        clock.Restart();
-        return s;
     }
 }

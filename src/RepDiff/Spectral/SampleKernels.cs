@@ -70,7 +70,7 @@ internal static class SampleKernels
 
     /// <summary>
     /// The most the n×n routes may use with <paramref name="available"/> bytes free: <see cref="MaxBytes"/>, or 3/4 of what
-    /// is available when that is less (the fixed 8.6 GB alone let a machine with 4 GB free start what it cannot hold).
+    /// is available when that is less (the fixed 8.6 GB alone would let a machine with 4 GB free start what it cannot hold).
     /// </summary>
     public static long Limit(long available) => available > 0 ? Math.Min(MaxBytes, available / 4 * 3) : MaxBytes;
 

@@ -11,7 +11,7 @@ public sealed record TrustOptions
 {
     /// <summary>
     /// The resamples `--trust` asks for when --stability is not given: the most that kept `compare --trust` within twice
-    /// the time of `compare` at n = 2,000 when chosen (issue 17; five took 2.1–2.2×); docs/benchmarks.md has the current ratio.
+    /// the time of `compare` at n = 2,000 when chosen (five took 2.1–2.2×); docs/benchmarks.md has the current ratio.
     /// </summary>
     public const int TrustResamples = 4;
 

@@ -109,13 +109,6 @@ internal static class Baseline
             };
     }
 
-    /// <summary>
-    /// Concepts from a coefficient matrix (n × concepts, column c = concept c, larger = more of it;
-    /// columns already ordered strongest first). Each sample belongs to the concept on which its
-    /// coefficient is largest relative to that concept's largest coefficient over all samples, if
-    /// positive; members are ordered by coefficient, the grid is the first <paramref name="grid"/> of them.
-    /// Labels are the member's concept rank, 0 for samples with no positive coefficient.
-    /// </summary>
     /// <summary>Every baseline needs at least as many samples as concepts.</summary>
     public static void Validate(RepresentationPair pair, BaselineOptions options)
     {
@@ -123,6 +116,13 @@ internal static class Baseline
             throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} concepts need at least as many samples, but there {(pair.N == 1 ? "is" : "are")} {pair.N}");
     }
 
+    /// <summary>
+    /// Concepts from a coefficient matrix (n × concepts, column c = concept c, larger = more of it;
+    /// columns already ordered strongest first). Each sample belongs to the concept on which its
+    /// coefficient is largest relative to that concept's largest coefficient over all samples, if
+    /// positive; members are ordered by coefficient, the grid is the first <paramref name="grid"/> of them.
+    /// Labels are the member's concept rank, 0 for samples with no positive coefficient.
+    /// </summary>
     public static (List<Concept> Concepts, int[] Labels) FromCoefficients(Matrix coefficients, double[] strengths, int grid)
     {
         int n = coefficients.Rows, k = coefficients.Cols;
@@ -168,44 +168,4 @@ internal static class Baseline
     /// <summary>Indices 0..count-1 ordered by value descending, ties by index: how concepts are ranked by strength.</summary>
     public static int[] OrderByStrength(double[] strengths) =>
         Enumerable.Range(0, strengths.Length).OrderByDescending(c => strengths[c]).ThenBy(c => c).ToArray();
-}
-
-/// <summary>
-/// How selective a concept is: per label, the distribution of every sample's coefficient on the concept
-/// (count, mean, fraction above zero, min, 10/25/50/75/90 % quantiles, max). Grids hide this: a concept
-/// whose grid shows only 4s may still fire as strongly on 9s.
-/// </summary>
-public static class CoefficientView
-{
-    public static JsonObject ByLabel(double[] coefficients, SampleLabels labels)
-    {
-        var view = new JsonObject();
-        foreach (var group in Enumerable.Range(0, coefficients.Length).GroupBy(i => labels.Codes[i]).OrderBy(g => g.Key))
-        {
-            var values = group.Select(i => coefficients[i]).Order().ToArray();
-            view[labels.Names[group.Key]] = new JsonObject
-            {
-                ["count"] = values.Length,
-                ["mean"] = values.Average(),
-                ["positive_fraction"] = values.Count(v => v > 0) / (double)values.Length,
-                ["min"] = values[0],
-                ["q10"] = Quantile(values, 0.10),
-                ["q25"] = Quantile(values, 0.25),
-                ["median"] = Quantile(values, 0.50),
-                ["q75"] = Quantile(values, 0.75),
-                ["q90"] = Quantile(values, 0.90),
-                ["max"] = values[^1],
-            };
-        }
-        return view;
-    }
-
-    /// <summary>Linear interpolation between order statistics (numpy's default).</summary>
-    public static double Quantile(double[] sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int low = (int)Math.Floor(position);
-        int high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
-    }
 }

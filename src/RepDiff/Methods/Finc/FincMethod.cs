@@ -59,14 +59,14 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             var pooled = new StackedRows(test, reference).ReadAll();
             var kernel = DenseMemory.Zeroed((long)n * n);
             SampleKernels.AddGaussian(pooled, options.Sigma!.Value, 1, kernel);
-            timings["kernels"] = Lap(clock);
+            timings["kernels"] = clock.Lap();
             var solved = SampleSpaceSolve(kernel, nx, ny, eta, k, zero, options.Seed, progress);
             (modes, testMembers, refMembers) = Members(solved, nx, ny, options.Members);
             // The eigenfunction of C_test − eta C_ref: s(x) = Σ_i w_i s_i k(x, x_i) / λ, with w_i s_i what the solver returns.
             double[] values = [.. modes.PositiveValues, .. modes.NegativeValues];
             var coefficients = solved.Positive.Concat(solved.Negative).Select((w, m) => w.Select(x => x / values[m]).ToArray()).ToArray();
             function = new KernelExpansion([new KernelExpansion.Term(0, pooled, KernelKind.Gaussian, options.Sigma, coefficients)]);
-            timings["eigen"] = Lap(clock);
+            timings["eigen"] = clock.Lap();
         }
         else
         {
@@ -85,7 +85,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
                 var phi = new FeatureBatches([new StackedRows(test, reference)], [map], options.BatchRows).MapAll()[0];
                 var gram = DenseMemory.Zeroed((long)phi.Rows * phi.Rows);
                 SampleKernels.AddGram(phi, 1, gram);
-                timings["features"] = Lap(clock);
+                timings["features"] = clock.Lap();
                 var solved = SampleSpaceSolve(gram, nx, ny, eta, k, zero, options.Seed, progress);
                 (modes, testMembers, refMembers) = Members(solved, nx, ny, options.Members);
                 // s(x) = Σ_i c_i φ(x)·φ(x_i) = φ(x)·Φᵀc, with c = W L u / λ as on the exact route.
@@ -102,7 +102,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
                     return w;
                 }).ToArray();
                 function = new FeatureExpansion([map], weights);
-                timings["eigen"] = Lap(clock);
+                timings["eigen"] = clock.Lap();
                 return Finish(explanation, modes, testMembers, refMembers, function, nx, ny, options, timings);
             }
             SampleKernels.CheckFeatureMemory(d, 3, nameof(options.RffDim));
@@ -112,14 +112,14 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             refBatches.ForEach((f, _) => cy.Add(f), progress, "reference covariance");
             var lambda = new double[(long)d * d];
             for (long i = 0; i < lambda.LongLength; i++) lambda[i] = cx.Sum[i] / nx - eta * cy.Sum[i] / ny;
-            timings["features"] = Lap(clock);
+            timings["features"] = clock.Lap();
             modes = SignedEigen.Solve(lambda, d, k, zero, options.Seed, progress);
-            timings["eigen"] = Lap(clock);
+            timings["eigen"] = clock.Lap();
             // Mode scores s = Φ u: positive modes on TEST's rows, negative ones on REF's.
             testMembers = ModeMembers.Score(testBatches, modes.PositiveVectors, Ones(modes.PositiveVectors.Length), options.Members, progress);
             refMembers = ModeMembers.Score(refBatches, modes.NegativeVectors, Ones(modes.NegativeVectors.Length), options.Members, progress);
             function = new FeatureExpansion([map], [.. modes.PositiveVectors, .. modes.NegativeVectors]);
-            timings["members"] = Lap(clock);
+            timings["members"] = clock.Lap();
         }
         return Finish(explanation, modes, testMembers, refMembers, function, nx, ny, options, timings);
     }
@@ -177,13 +177,6 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
     }
 
     private static double[] Ones(int count) => Enumerable.Repeat(1.0, count).ToArray();
-
-    private static double Lap(Stopwatch clock)
-    {
-        double s = clock.Elapsed.TotalSeconds;
-        clock.Restart();
-        return s;
-    }
 
     /// <summary>Two row sources of the same dimension read as one: the first's rows, then the second's.</summary>
     private sealed class StackedRows(IRowSource first, IRowSource second) : IRowSource

@@ -276,9 +276,6 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     /// y = P (kx − λ ky) P x − c U Uᵀ x with P = I − U Uᵀ: the found modes' span gets eigenvalue −c, below
     /// everything else (c exceeds the norm 1 + λ of the difference), so the top eigenvector is a new mode.
     /// </summary>
-    /// <param name="difference">n² doubles to hold K_x − λK_y (reused from one λ to the next).</param>
-    /// <param name="product">The dense operator over <paramref name="difference"/>: it reads one triangle per product, half
-    /// the bytes of whole rows, and a search makes thousands of products.</param>
     private sealed class ProjectedDifference : ISymmetricOperator
     {
         private readonly DenseSymmetricOperator product;
@@ -287,6 +284,9 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         private readonly double c;
         public int Size => product.Size;
 
+        /// <param name="difference">n² doubles to hold K_x − λK_y (reused from one λ to the next).</param>
+        /// <param name="product">The dense operator over <paramref name="difference"/>: it reads one triangle per product, half
+        /// the bytes of whole rows, and a search makes thousands of products.</param>
         public ProjectedDifference(double[] kx, double[] ky, double lambda, IReadOnlyList<double[]> found, double[] difference,
             DenseSymmetricOperator product)
         {

@@ -69,26 +69,11 @@ internal static class ConceptGrids
         return shuffled[..Math.Min(size, shuffled.Length)];
     }
 
-    /// <summary>Positions of the `take` smallest values, ascending (ties by position), in one pass.</summary>
-    internal static int[] Nearest(ReadOnlySpan<float> values, int take)
+    /// <summary>Positions of the `take` smallest values, ascending (ties by position).</summary>
+    private static int[] Nearest(ReadOnlySpan<float> values, int take)
     {
-        var bestValue = new float[take];
-        var bestIndex = new int[take];
-        int filled = 0;
-        for (int j = 0; j < values.Length; j++)
-        {
-            float v = values[j];
-            if (filled == take && v >= bestValue[take - 1]) continue;
-            int p = filled < take ? filled++ : take - 1;
-            while (p > 0 && bestValue[p - 1] > v)
-            {
-                bestValue[p] = bestValue[p - 1];
-                bestIndex[p] = bestIndex[p - 1];
-                p--;
-            }
-            bestValue[p] = v;
-            bestIndex[p] = j;
-        }
-        return bestIndex;
+        var nearest = new int[take];
+        Selection.Smallest(values, nearest);
+        return nearest;
     }
 }

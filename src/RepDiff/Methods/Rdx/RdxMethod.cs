@@ -62,29 +62,29 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         JsonObject? alignment = null;
         if (options.Align)
         {
-            var sw = Stopwatch.StartNew();
+            var alignmentClock = Stopwatch.StartNew();
             var toB = CkaAlignment.Fit(a, b, options.Seed, progress, "alignment (A → B)");
             var toA = CkaAlignment.Fit(b, a, options.Seed, progress, "alignment (B → A)");
             (mappedA, mappedB) = (toB.Mapped, toA.Mapped);
             alignment = new JsonObject { ["a_to_b"] = Summary(toB), ["b_to_a"] = Summary(toA) };
-            timings["alignment"] = sw.Elapsed.TotalSeconds;
+            timings["alignment"] = alignmentClock.Elapsed.TotalSeconds;
         }
 
-        var sw2 = Stopwatch.StartNew();
+        var differenceClock = Stopwatch.StartNew();
         // more_similar_in_a: M = exp(+beta G) with G from (A, mapped B); more_similar_in_b: exp(−beta G) with G from (mapped A, B).
         var g = DifferenceMatrix.Compute(a, mappedB ?? b, options, guide, progress, out var farthest);
         // The difference pass saw every pair of the full input (unless subsampled or aligned): BSR reuses its largest distances.
         if (rows is null) pair.Statistics.SetMaxDistanceA(farthest.A);
         if (rows is null && mappedB is null) pair.Statistics.SetMaxDistanceB(farthest.B);
-        timings["difference"] = sw2.Elapsed.TotalSeconds;
+        timings["difference"] = differenceClock.Elapsed.TotalSeconds;
         Func<Matrix, Matrix>? differenceForB = null;
         if (options.Align)
             differenceForB = into =>
             {
-                sw2.Restart();
+                differenceClock.Restart();
                 var forB = DifferenceMatrix.Compute(mappedA!, b, options, guide, progress, out farthest, into: into);
                 if (rows is null) pair.Statistics.SetMaxDistanceB(farthest.B);
-                timings["difference"] += sw2.Elapsed.TotalSeconds;
+                timings["difference"] += differenceClock.Elapsed.TotalSeconds;
                 return forB;
             };
         var explanation = FromDifference(g, a, b, options, differenceForB, progress, timings);
@@ -176,10 +176,10 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
     private static DirectionResult BuildDirection(string name, string explains, Matrix g, float exponent, Matrix s,
         Matrix explained, RdxOptions options, IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings)
     {
-        var sw = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         bool spectral = options.Clustering == RdxClustering.Spectral;
         Affinity.Symmetrized(g, exponent, s, zeroDiagonal: spectral, progress);
-        Add(timings, "affinities", sw);
+        AddLap(timings, "affinities", clock);
 
         int groups;
         int[] raw;
@@ -193,7 +193,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
             groups = options.Concepts;
             raw = AffinityClustering.Centrality(s, groups, options.GridSize, options.Clustering == RdxClustering.PageRank, options.Seed, progress);
         }
-        Add(timings, "clustering", sw);
+        AddLap(timings, "clustering", clock);
 
         // docs/methods/METHODS.md §1.5: ascending mean affinity; with a null cluster the least coherent becomes label 0.
         var (means, sampleMeans) = Affinity.WithinCluster(g, exponent, raw, groups);
@@ -231,7 +231,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
             });
         }
         var heatmap = DifferenceHeatmap.Sample(g, Math.Sign(exponent), labels, HeatmapMeaning(options, explains));
-        Add(timings, "grids", sw);
+        AddLap(timings, "grids", clock);
         return new DirectionResult(new Direction { Name = name, Explains = explains, Labels = labels, Concepts = concepts, Heatmap = heatmap }, meanAffinity);
     }
 
@@ -258,10 +258,10 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         return Affinity.WithinCluster(g, exponent, rest, 1).ClusterMeans[0];
     }
 
-    private static void Add(Dictionary<string, double> timings, string stage, Stopwatch sw)
+    /// <summary>Adds the clock's lap to the stage's seconds: a stage may run more than once in a run.</summary>
+    private static void AddLap(Dictionary<string, double> timings, string stage, Stopwatch clock)
     {
-        timings[stage] = timings.GetValueOrDefault(stage) + sw.Elapsed.TotalSeconds;
-        sw.Restart();
+        timings[stage] = timings.GetValueOrDefault(stage) + clock.Lap();
     }
 
     /// <summary>Subsample positions → original row numbers; rows outside the subsample get label −1.</summary>

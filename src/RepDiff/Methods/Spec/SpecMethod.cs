@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RepDiff.Numerics;
 using RepDiff.Options;
 using RepDiff.Spectral;
@@ -39,9 +38,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     protected override Explanation Explain(RepresentationPair pair, SpecOptions options, IProgress<ProgressUpdate>? progress)
     {
         var timings = new Dictionary<string, double>();
-        var clock = Stopwatch.StartNew();
         IRowSource a = pair.RowsA, b = pair.RowsB;
-        int n = a.Rows;
         double eta = options.Eta;
         var problem = Problem(options);
         var explanation = new Explanation();
