@@ -55,7 +55,12 @@ public static class HeldOutValidation
     {
         CheckSize(pair);
         var clock = Stopwatch.StartNew();
-        HeldOutSplit? own = split is not null && split.Serves(pair, options.Seed) ? null : HeldOutSplit.Of(pair, options.Seed);
+        // A run on a subsample (RDX's --max-samples) explains those rows, so they are what is split: split from every row,
+        // the discovery run took a subsample of its own, sharing a quarter of its rows with the full run's, and its
+        // concepts were "not found again" by construction.
+        using var subsample = full.RowsUsed is { } used ? pair.SelectRows(used) : null;
+        var source = subsample ?? pair;
+        HeldOutSplit? own = split is not null && split.Serves(source, options.Seed) ? null : HeldOutSplit.Of(source, options.Seed);
         try
         {
             Validate(method, options, own ?? split!, full, progress);
@@ -77,6 +82,7 @@ public static class HeldOutValidation
     {
         int seed = split.Seed;
         var (discovery, heldA, heldB) = (split.Discovery, split.HeldA, split.HeldB);
+        var discoveryRows = full.RowsUsed is { } used ? discovery.Select(i => used[i]).ToArray() : discovery; // rows of the whole pair
         progress.Report("validation: discovery run", 0);
         var found = RerunSize.Explained("held-out validation runs the method", discovery.Length, split.Pair.N,
             () => method.Run(split.DiscoveryPair, ForDiscovery(options, full)));
@@ -110,7 +116,7 @@ public static class HeldOutValidation
         for (int t = 0; t < groups.Count; t++)
         {
             var (direction, concept, group) = groups[t];
-            var mapped = concept.Members.Select(i => discovery[i]).ToArray();
+            var mapped = concept.Members.Select(i => discoveryRows[i]).ToArray();
             if (group.Length < 2)
             {
                 tested.Add(new Tested(direction.Name, mapped, null, 1));
@@ -124,7 +130,7 @@ public static class HeldOutValidation
             int atLeast = split.NullScores(a, group.Length).Count(x => x >= observed);
             tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (RandomGroups + 1)));
         }
-        var discoverySet = new HashSet<int>(discovery);
+        var discoverySet = new HashSet<int>(discoveryRows);
         Attach(full, tested, direction => direction.Explains is "a" or "b", (_, i) => discoverySet.Contains(i));
         full.Metrics["validation"] = Summary(full, discovery.Length, split.Validation.Length,
             statistic: $"BSR (SILB) of the concept's held-out members (a seeded draw of {TestedMembers} when there are more), within the validation half",

@@ -219,6 +219,24 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         Assert.True(planted.Min(c => c.PValue!.Value) < 0.01);
     }
 
+    // rdx --max-samples 500 --validate on 2,000 rows: the discovery half (1,000 rows) took a subsample of its own, which
+    // shared a quarter of its rows with the full run's, and eight of ten concepts read "not found again" (p = 1). A run
+    // on a subsample explains those rows; they are what is split, as when they are given as the input.
+    [Fact]
+    public void ARunOnASubsampleIsValidatedOnItsOwnRows()
+    {
+        var method = new RdxMethod();
+        var pair = StabilityFixtures.Planted();
+        var capped = method.Run(pair, new RdxOptions { MaxSamples = 300, Seed = 2 });
+        HeldOutValidation.Run(method, new RdxOptions { MaxSamples = 300, Seed = 2 }, pair, capped);
+        using var subsample = pair.SelectRows(capped.RowsUsed!);
+        var direct = method.Run(subsample, new RdxOptions { Seed = 2 });
+        HeldOutValidation.Run(method, new RdxOptions { Seed = 2 }, subsample, direct);
+        static (double?, double?, double?)[] Values(Explanation e) => e.Directions.SelectMany(d => d.Concepts).Select(c => (c.PValue, c.PAdjusted, c.HeldOutScore)).ToArray();
+        Assert.Equal(Values(direct), Values(capped));
+        Assert.Contains(capped.Directions.SelectMany(d => d.Concepts), c => c.PValue < 0.05);
+    }
+
     // --route auto decides by the number of samples: spec --rff-dim 500 --validate on 6,000 rows ran its discovery half
     // (3,000 rows) on the exact route and was refused for an option that route does not read; FINC likewise above its
     // 3,000 rows. The half now takes the full run's route.
