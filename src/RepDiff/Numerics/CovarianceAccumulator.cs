@@ -44,12 +44,4 @@ public sealed class CovarianceAccumulator
         mirrored = false;
         Count += batch.Rows;
     }
-
-    public void Merge(CovarianceAccumulator other)
-    {
-        if (other.Dim != Dim) throw new ArgumentException($"cannot merge a {other.Dim}-dim accumulator into a {Dim}-dim one");
-        System.Numerics.Tensors.TensorPrimitives.Add(sum, other.Sum, sum);
-        mirrored = false;  // the upper triangle is right; the lower is refreshed from it on the next read
-        Count += other.Count;
-    }
 }

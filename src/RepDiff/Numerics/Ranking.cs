@@ -1,20 +1,8 @@
 namespace RepDiff.Numerics;
 
-/// <summary>Per-row ascending order and ranks of a matrix (neighbourhood ranks of distance matrices).</summary>
+/// <summary>Per-row ascending ranks of a matrix (neighbourhood ranks of distance matrices).</summary>
 public static class Ranking
 {
-    /// <summary>order (n×m row-major): per row, column indices sorted ascending by value, ties by index.</summary>
-    public static void ArgsortRows(Matrix values, int[] order)
-    {
-        int m = values.Cols;
-        Check(values, order, nameof(order));
-        ForEachSortedRow(values, (i, keys) =>
-        {
-            var dest = order.AsSpan(checked(i * m), m);
-            for (int j = 0; j < m; j++) dest[j] = (int)(uint)keys[j];
-        });
-    }
-
     /// <summary>ranks[i*m + j] = position of column j in row i's ascending order (ties by index; self at 0 in a distance matrix).</summary>
     public static void RowRanks(Matrix values, int[] ranks)
     {

@@ -89,19 +89,17 @@ public class NumericsGemmTests
     }
 
     [Fact]
-    public void CovarianceAccumulatorsMergeByAdding()
+    public void CovarianceAccumulatesBatchByBatch()
     {
         var x = RandomMatrix(300, 11, 7);
         var whole = new CovarianceAccumulator(11);
         whole.Add(x);
-        var first = new CovarianceAccumulator(11);
-        var second = new CovarianceAccumulator(11);
-        first.Add(x.SelectRows(Enumerable.Range(0, 120).ToArray()));
-        second.Add(x.SelectRows(Enumerable.Range(120, 180).ToArray()));
-        first.Merge(second);
-        Assert.Equal(300, first.Count);
-        for (int i = 0; i < whole.Sum.Length; i++) Assert.Equal(whole.Sum[i], first.Sum[i], 1e-5 * (1 + Math.Abs(whole.Sum[i])));
-        Assert.Throws<ArgumentException>(() => first.Add(new Matrix(2, 3)));
+        var batches = new CovarianceAccumulator(11);
+        batches.Add(x.SelectRows(Enumerable.Range(0, 120).ToArray()));
+        batches.Add(x.SelectRows(Enumerable.Range(120, 180).ToArray()));
+        Assert.Equal(300, batches.Count);
+        for (int i = 0; i < whole.Sum.Length; i++) Assert.Equal(whole.Sum[i], batches.Sum[i], 1e-5 * (1 + Math.Abs(whole.Sum[i])));
+        Assert.Throws<ArgumentException>(() => batches.Add(new Matrix(2, 3)));
     }
 
     [Fact]
