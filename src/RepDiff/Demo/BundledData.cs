@@ -79,6 +79,7 @@ internal static class BundledData
                 if (row.Length == 0) continue;
                 var fields = row.Split(separator);
                 if (fields.Length != header.Length) throw RepDiffInputException.ForFile(path, $"line {line} has {fields.Length} fields, expected {header.Length}");
+                if (fields.Any(string.IsNullOrWhiteSpace)) throw RepDiffInputException.ForFile(path, $"line {line} has an empty field");
                 rows.Add(fields);
             }
             return rows;

@@ -42,8 +42,6 @@ public sealed class Twemoji
         var (rgba, count) = BundledData.ReadUInt8Npy(imagesPath, Side, Side, 4);
         var rows = BundledData.ReadTable(tablePath, '\t', "unified", "name", "short_name", "category", "subcategory");
         if (rows.Count != count) throw RepDiffInputException.ForFile(tablePath, $"{rows.Count} emoji for {count} pictures in {imagesPath}");
-        for (int i = 0; i < rows.Count; i++)
-            if (rows[i].Any(string.IsNullOrWhiteSpace)) throw RepDiffInputException.ForFile(tablePath, $"line {i + 2} has an empty field");
         return new Twemoji
         {
             Rgba = rgba,

@@ -140,6 +140,17 @@ public class BundledDataTests
         Assert.Throws<ArgumentOutOfRangeException>(() => brown.PerGenre(0));
     }
 
+    // Each reader checked its rows for empty fields itself and named "line i + 2", one off for every blank line before it.
+    [Fact]
+    public void AnEmptyFieldIsNamedByItsLineInTheFile()
+    {
+        string path = Path.Combine(TestData.TempDir(), "brown-sentences.tsv.gz");
+        using (var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest))
+        using (var writer = new StreamWriter(gzip))
+            writer.Write("id\tdocument\tgenre\ttext\n1\tca01\tnews\tA sentence.\n\n\n2\tca01\t \tAnother.\n");
+        Assert.Equal($"{path}: line 5 has an empty field", Assert.Throws<RepDiffInputException>(() => BrownSentences.Load(path)).Message);
+    }
+
     [Fact]
     public void ADamagedFileIsAnInputErrorNamingIt()
     {
