@@ -53,13 +53,13 @@ public static class HeldOutValidation
     public static void Run(IPairMethod method, MethodOptions options, RepresentationPair pair, Explanation full, IProgress<ProgressUpdate>? progress = null,
         HeldOutSplit? split = null)
     {
-        CheckSize(pair);
         var clock = Stopwatch.StartNew();
         // A run on a subsample (RDX's --max-samples) explains those rows, so they are what is split: split from every row,
         // the discovery run took a subsample of its own, sharing a quarter of its rows with the full run's, and its
         // concepts were "not found again" by construction.
         using var subsample = full.RowsUsed is { } used ? pair.SelectRows(used) : null;
         var source = subsample ?? pair;
+        CheckSize(source);
         HeldOutSplit? own = split is not null && split.Serves(source, options.Seed) ? null : HeldOutSplit.Of(source, options.Seed);
         try
         {

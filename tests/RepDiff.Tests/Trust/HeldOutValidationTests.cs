@@ -235,6 +235,10 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         static (double?, double?, double?)[] Values(Explanation e) => e.Directions.SelectMany(d => d.Concepts).Select(c => (c.PValue, c.PAdjusted, c.HeldOutScore)).ToArray();
         Assert.Equal(Values(direct), Values(capped));
         Assert.Contains(capped.Directions.SelectMany(d => d.Concepts), c => c.PValue < 0.05);
+        // Too few rows explained to split in two is refused as too few samples are, whatever the input's size.
+        var tiny = method.Run(pair, new RdxOptions { MaxSamples = 12, Concepts = 2 });
+        var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => HeldOutValidation.Run(method, new RdxOptions { MaxSamples = 12, Concepts = 2 }, pair, tiny));
+        Assert.Contains("there are 12", error.Message);
     }
 
     // --route auto decides by the number of samples: spec --rff-dim 500 --validate on 6,000 rows ran its discovery half
