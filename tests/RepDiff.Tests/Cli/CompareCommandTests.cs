@@ -132,7 +132,7 @@ public class CompareCommandTests
         var (code, _, stderr) = Run("compare", Write("a.npy"), Write("b.npy"), "--methods", "rdx,koda", "--out", Path.Combine(dir, "out"));
         Assert.Equal(2, code);
         Assert.Equal("error: --methods: koda: compare runs it on at most 1,000 samples (an n×n eigensolve for every λ of its search), "
-            + "and there are 1,100; run `repdiff koda` (up to 1,500 samples, more with --epsilon)", stderr.Trim());
+            + "and there are 1,100; run `repdiff koda` (with --kernel cosine its features route is linear in n)", stderr.Trim());
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
 

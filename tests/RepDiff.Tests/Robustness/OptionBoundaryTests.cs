@@ -128,6 +128,7 @@ public class OptionBoundaryTests
     [InlineData("spec", new[] { "--route", "exact", "--rff-dim", "3000" }, "--rff-dim: is an option of --route rff; this run takes the exact route")]
     [InlineData("spec", new[] { "--batch-rows", "4096" }, "--batch-rows: is an option of --route rff; this run takes the exact route")]
     [InlineData("spec", new[] { "--covariance-ridge", "0" }, "--covariance-ridge: is an option of --route rff; this run takes the exact route")]
+    [InlineData("koda", new[] { "--batch-rows", "4096" }, "--batch-rows: is an option of --route features (the cosine kernel's; --route auto takes it above 1,500 samples); this run takes the exact route")]
     [InlineData("finc", new[] { "--rff-dim", "3000" }, "--rff-dim: is an option of --route rff; this run takes the exact route (--route auto does up to 3,000 samples)")]
     [InlineData("spec", new[] { "--route", "exact", "--rff-dim", "5" }, "--rff-dim: is an option of --route rff; this run takes the exact route (--route auto does up to 5,000 samples), which does not read it")]
     [InlineData("spec", new[] { "--rff-dim", "5" }, "--rff-dim: is an option of --route rff; this run takes the exact route (--route auto does up to 5,000 samples)")]

@@ -8,14 +8,15 @@ using RepDiff.Spectral;
 namespace RepDiff.Methods.Koda;
 
 /// <summary>
-/// KODA (docs/methods/METHODS.md §5), exact route: for `more_similar_in_a`, maximize xᵀK_A x subject to
+/// KODA (docs/methods/METHODS.md §5): for `more_similar_in_a`, maximize xᵀK_A x subject to
 /// xᵀK_B x ≤ ε, ‖x‖ = 1 (kernels / n). x_λ = top eigenvector of K_A − λ K_B; g(λ) = x_λᵀ K_B x_λ does not
 /// increase with λ; the answer is x_λ at the smallest λ with g(λ) ≤ ε. Further modes are orthogonal to
 /// the earlier ones (K ← P K P). `more_similar_in_b` swaps A and B.
 /// </summary>
 /// <remarks>
-/// Each λ of the search is an eigensolve on n×n kernels, so compare runs it only up to n = 1,000
-/// (`repdiff koda` takes up to 1,500, more with an explicit epsilon).
+/// On the exact route each λ of the search is an eigensolve on n×n kernels, so compare runs it only up to n = 1,000;
+/// with the cosine kernel `repdiff koda` takes the features route above 1,500 samples (<see cref="ExplainByFeatures"/>),
+/// the same search on D×D matrices.
 /// </remarks>
 public sealed class KodaMethod : PairMethod<KodaOptions>
 {
@@ -25,7 +26,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
 
     public override string WhyNotApplicable(RepresentationPair pair) =>
         $"compare runs it on at most {CompareLimit:N0} samples (an n×n eigensolve for every λ of its search), and there are {pair.N:N0}; "
-        + $"run `repdiff koda` (up to {AllEigenvaluesLimit:N0} samples, more with --epsilon)";
+        + "run `repdiff koda` (with --kernel cosine its features route is linear in n)";
 
     /// <summary>Most samples compare gives KODA.</summary>
     private const int CompareLimit = 1000;
@@ -35,14 +36,33 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
 
     protected override void Validate(RepresentationPair pair, KodaOptions o)
     {
+        if (RouteFor(o, pair) == KodaRoute.Features)
+        {
+            long d = FeatureDim(pair);
+            if (o.Kernel != KernelKind.Cosine)
+                throw new InvalidOptionException(nameof(o.Route), "features needs --kernel cosine: random Fourier features cannot resolve the Gaussian kernel's small eigenvalues, among which the default epsilon lies");
+            if (pair.N <= d)
+                throw new InvalidOptionException(nameof(o.Route), $"features needs more samples than features, and there are {pair.N:N0} samples for {d:N0} features (the two representations' dimensions); give --route exact");
+            SampleKernels.CheckFeatureMemory(d, 3, nameof(o.Route));  // K_A/n and K_B/n as D×D matrices, and the search's work matrix
+            return;
+        }
         if (o.Epsilon is null && pair.N > AllEigenvaluesLimit)
             throw new InvalidOptionException(nameof(o.Epsilon),
-                $"not given, and its default needs every eigenvalue of an n×n kernel; with n = {pair.N} > {AllEigenvaluesLimit} give a value");
+                $"not given, and its default needs every eigenvalue of an n×n kernel; with n = {pair.N} > {AllEigenvaluesLimit} give a value, or use --kernel cosine, whose features route is linear in n");
         long limit = SampleKernels.Limit(IO.MemoryBudget.Available());
         if (Bytes(pair.N) > limit)
             throw new RepDiffInputException($"KODA holds three n×n float64 matrices: n = {pair.N} needs {Bytes(pair.N) / 1e9:F1} GB (limit {limit / 1e9:F1} GB); "
-                + "KODA has no feature route yet, so run `spec --route rff`, which stays linear in n");
+                + "with --kernel cosine the features route stays linear in n");
     }
+
+    // Auto takes features only with twice as many samples as features, so that held-out validation's discovery half,
+    // which keeps the full run's route, has more samples than features too.
+    private static KodaRoute RouteFor(KodaOptions o, RepresentationPair pair)
+        => o.Route != KodaRoute.Auto ? o.Route
+            : o.Kernel == KernelKind.Cosine && pair.N > KodaOptions.AutoExactLimit && pair.N > 2 * FeatureDim(pair) ? KodaRoute.Features : KodaRoute.Exact;
+
+    /// <summary>D of the features route: both representations' normalized rows.</summary>
+    private static long FeatureDim(RepresentationPair pair) => (long)pair.RowsA.Cols + pair.RowsB.Cols;
 
     /// <summary>
     /// Bytes KODA holds at once: K_A, K_B and the work matrix K_x − λK_y, n² float64 each (building K_B's float32
@@ -52,16 +72,19 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
 
     protected override KodaOptions Resolve(RepresentationPair pair, KodaOptions o, IProgress<ProgressUpdate>? progress)
     {
-        if (o.Kernel != KernelKind.Gaussian) return o with { SigmaA = null, SigmaB = null };
+        var route = RouteFor(o, pair);
+        if (o.Kernel != KernelKind.Gaussian) return o with { SigmaA = null, SigmaB = null, Route = route };
         return o with
         {
             SigmaA = o.SigmaA ?? Bandwidth.Median(pair.RowsA, o.Seed, pair.NameA, nameof(o.SigmaA)),
             SigmaB = o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed + 1, pair.NameB, nameof(o.SigmaB)),
+            Route = route,
         };
     }
 
     protected override Explanation Explain(RepresentationPair pair, KodaOptions options, IProgress<ProgressUpdate>? progress)
     {
+        if (options.Route == KodaRoute.Features) return ExplainByFeatures(pair, options, progress);
         var clock = Stopwatch.StartNew();
         int n = pair.N;
         var ka = Kernel(pair.A, options.SigmaA, n, pair.NameA);
@@ -72,33 +95,103 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         // One work matrix for every λ of every mode of both directions: a fresh n² array per mode left the earlier ones
         // to the GC, and n = 8,000 peaked at 2.7 GB where three matrices are 1.5 GB.
         var difference = new double[(long)n * n];
-        var (conceptsA, lambdasA, modesA, membersA) = Direction(ka, kb, n, epsA, options, options.Seed, progress, "modes (A)", difference);
-        var (conceptsB, lambdasB, modesB, membersB) = Direction(kb, ka, n, epsB, options, options.Seed, progress, "modes (B)", difference);
-        var explanation = new Explanation
-        {
-            Directions =
-            [
-                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = conceptsA },
-                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = conceptsB },
-            ],
-            Metrics = new JsonObject
-            {
-                ["epsilon_a"] = epsA,
-                ["epsilon_b"] = epsB,
-                ["koda_lambda"] = new JsonObject
-                {
-                    [DirectionNames.MoreSimilarInA] = new JsonArray(lambdasA.Select(l => (JsonNode)l).ToArray()),
-                    [DirectionNames.MoreSimilarInB] = new JsonArray(lambdasB.Select(l => (JsonNode)l).ToArray()),
-                },
-            },
-        };
-        explanation.Extension = new ModeExtension(ModeFunction(pair, options, modesA, lambdasA, modesB, lambdasB),
+        var a = SearchModes(ka, kb, n, epsA, options, progress, "modes (A)", difference);
+        var b = SearchModes(kb, ka, n, epsB, options, progress, "modes (B)", difference);
+        var (membersA, membersB) = (ModeMembers.FromVectors(a.Modes, options.Members), ModeMembers.FromVectors(b.Modes, options.Members));
+        var explanation = Assemble(membersA.Concepts(a.Strengths, options.GridSize, 0), membersB.Concepts(b.Strengths, options.GridSize, 0),
+            epsA, epsB, a.Lambdas, b.Lambdas);
+        explanation.Extension = new ModeExtension(ModeFunction(pair, options, a.Modes, a.Lambdas, b.Modes, b.Lambdas),
             new ModeExtension.Side(DirectionNames.MoreSimilarInA, 0, membersA, 0, Input: 0),
-            new ModeExtension.Side(DirectionNames.MoreSimilarInB, modesA.Length, membersB, 0, Input: 1));
+            new ModeExtension.Side(DirectionNames.MoreSimilarInB, a.Modes.Length, membersB, 0, Input: 1));
         explanation.Timings["kernels"] = kernels;
         explanation.Timings["modes"] = clock.Elapsed.TotalSeconds - kernels;
         return explanation;
     }
+
+    /// <summary>
+    /// The features route of the cosine kernel (docs/methods/METHODS.md §5: §3's applies unchanged; Φ_A, Φ_B the normalized
+    /// rows, so the kernels are exact). With Φ = [Φ_A Φ_B] (n × D), G = ΦᵀΦ/n = L Lᵀ
+    /// and Q = Φ L⁻ᵀ/√n, whose columns are orthonormal, K_A/n = Q (L_Aᵀ L_A) Qᵀ and K_B/n = Q (L_Bᵀ L_B) Qᵀ, L_A and L_B
+    /// the rows of L of each representation's features. So the exact route's search runs unchanged on those two D × D
+    /// matrices (same nonzero spectra, so the same default ε), and a mode y is the sample-space vector
+    /// x = Q y = Φ w, w = L⁻ᵀ y/√n: linear in n, with the rows read twice.
+    /// </summary>
+    private static Explanation ExplainByFeatures(RepresentationPair pair, KodaOptions o, IProgress<ProgressUpdate>? progress)
+    {
+        var clock = Stopwatch.StartNew();
+        IFeatureMap mapA = new CosineFeatures(pair.RowsA.Cols, pair.NameA), mapB = new CosineFeatures(pair.RowsB.Cols, pair.NameB);
+        var batches = new FeatureBatches([pair.RowsA, pair.RowsB], [mapA, mapB], o.BatchRows);
+        int n = batches.Rows, d = batches.Dim;
+        var covariance = new CovarianceAccumulator(d);
+        batches.ForEach((features, _) => covariance.Add(features), progress, "feature covariance");
+        var gram = covariance.Sum;
+        TensorPrimitives.Divide(gram, (double)n, gram);
+        var l = Cholesky.Factor(gram, d);
+        var (ma, mb) = (RowGram(l, d, 0, mapA.Dim), RowGram(l, d, mapA.Dim, d));
+        double features = clock.Elapsed.TotalSeconds;
+        double epsA = o.Epsilon ?? MedianNonzeroEigenvalue(mb, d);  // direction a constrains B's kernel
+        double epsB = o.Epsilon ?? MedianNonzeroEigenvalue(ma, d);
+        var difference = new double[(long)d * d];
+        var a = SearchModes(ma, mb, d, epsA, o, progress, "modes (A)", difference);
+        var b = SearchModes(mb, ma, d, epsB, o, progress, "modes (B)", difference);
+        double modes = clock.Elapsed.TotalSeconds - features;
+        double[][] weights = [.. a.Modes.Concat(b.Modes).Select(y => TransposeSolve(l, d, y, 1 / Math.Sqrt(n)))];
+        var members = ModeMembers.Score(batches, weights, [.. weights.Select(_ => 1.0)], o.Members, progress);
+        var explanation = Assemble(members.Concepts(a.Strengths, o.GridSize, 0), members.Concepts(b.Strengths, o.GridSize, a.Modes.Length),
+            epsA, epsB, a.Lambdas, b.Lambdas);
+        // The modes as functions of the input, each direction's on the representation it explains (as the exact route's).
+        explanation.Extension = new ModeExtension(new FeatureExpansion(batches.Maps, weights),
+            new ModeExtension.Side(DirectionNames.MoreSimilarInA, 0, members, 0, Input: 0),
+            new ModeExtension.Side(DirectionNames.MoreSimilarInB, a.Modes.Length, members, a.Modes.Length, Input: 1));
+        explanation.Timings["features"] = features;
+        explanation.Timings["modes"] = modes;
+        explanation.Timings["members"] = clock.Elapsed.TotalSeconds - features - modes;
+        return explanation;
+    }
+
+    /// <summary>Rows [from, to) of the lower-triangular L (D × D, row-major) as their Gram matrix L_rowsᵀ L_rows (D × D).</summary>
+    private static double[] RowGram(double[] l, int d, int from, int to)
+    {
+        var rows = new Matrix(to - from, d);
+        for (int i = from; i < to; i++)
+            for (int j = 0; j <= i; j++) rows[i - from, j] = (float)l[(long)i * d + j];
+        var gram = new CovarianceAccumulator(d);
+        gram.Add(rows);
+        return gram.Sum;
+    }
+
+    /// <summary>w with Lᵀ w = scale · y, L lower-triangular (D × D, row-major): back substitution.</summary>
+    private static double[] TransposeSolve(double[] l, int d, double[] y, double scale)
+    {
+        var w = new double[d];
+        for (int i = d - 1; i >= 0; i--)
+        {
+            double sum = scale * y[i];
+            for (int k = i + 1; k < d; k++) sum -= l[(long)k * d + i] * w[k];
+            w[i] = sum / l[(long)i * d + i];
+        }
+        return w;
+    }
+
+    /// <summary>Both directions' concepts, ε and λ per mode, as results.json gives them whatever the route.</summary>
+    private static Explanation Assemble(List<Concept> conceptsA, List<Concept> conceptsB, double epsA, double epsB, double[] lambdasA, double[] lambdasB) => new()
+    {
+        Directions =
+        [
+            new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = conceptsA },
+            new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = conceptsB },
+        ],
+        Metrics = new JsonObject
+        {
+            ["epsilon_a"] = epsA,
+            ["epsilon_b"] = epsB,
+            ["koda_lambda"] = new JsonObject
+            {
+                [DirectionNames.MoreSimilarInA] = new JsonArray(lambdasA.Select(v => (JsonNode)v).ToArray()),
+                [DirectionNames.MoreSimilarInB] = new JsonArray(lambdasB.Select(v => (JsonNode)v).ToArray()),
+            },
+        },
+    };
 
     /// <summary>
     /// One constrained mode: the unit x maximizing xᵀ kx x with xᵀ ky x ≤ eps, orthogonal to found.
@@ -217,8 +310,9 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         ]);
     }
 
-    private static (List<Concept> Concepts, double[] Lambdas, double[][] Modes, ModeMembers Members) Direction(double[] kx, double[] ky, int n, double eps, KodaOptions o,
-        int seed, IProgress<ProgressUpdate>? progress, string stage, double[] difference)
+    /// <summary>A direction's constrained modes (unit vectors of size n), their λ and their strengths xᵀ kx x.</summary>
+    private static (double[][] Modes, double[] Lambdas, double[] Strengths) SearchModes(double[] kx, double[] ky, int n, double eps, KodaOptions o,
+        IProgress<ProgressUpdate>? progress, string stage, double[] difference)
     {
         var found = new List<double[]>();
         var lambdas = new List<double>();
@@ -227,14 +321,13 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         for (int k = 0; k < modes; k++)
         {
             // Each mode's λ is near the previous one's, which starts its bracket.
-            var (x, lambda, _) = ConstrainedMode(kx, ky, n, eps, found, o.BisectionSteps, o.LambdaTolerance, seed, lambdas.LastOrDefault(), difference);
+            var (x, lambda, _) = ConstrainedMode(kx, ky, n, eps, found, o.BisectionSteps, o.LambdaTolerance, o.Seed, lambdas.LastOrDefault(), difference);
             found.Add(x);
             lambdas.Add(lambda);
             strengths.Add(Quadratic(kx, n, x));
             progress.Report(stage, (k + 1.0) / modes);
         }
-        var members = ModeMembers.FromVectors(found.ToArray(), o.Members);
-        return (members.Concepts(strengths, o.GridSize, 0), lambdas.ToArray(), found.ToArray(), members);
+        return (found.ToArray(), lambdas.ToArray(), strengths.ToArray());
     }
 
     private static double[] Kernel(Matrix x, double? sigma, int n, string name)

@@ -80,6 +80,32 @@ public class KodaTests
         Assert.Equal(0, KodaMethod.ConstrainedMode(ka, kb, n, 10, [], 20, 1e-3, 0, guess: guessOverLambda * lambda).Lambda);
     }
 
+    // METHODS §5: the feature route of §3 applies unchanged. With the cosine kernel the features are exact (the
+    // normalized rows, D = 24 + 40), so the features route must give the exact route's ε, λ, strengths and members.
+    [Fact]
+    public void TheFeaturesRouteOfTheCosineKernelIsTheExactRoute()
+    {
+        var pair = Pair();
+        var exact = new KodaMethod().Run(pair, new KodaOptions { Kernel = KernelKind.Cosine, Concepts = 3, Route = KodaRoute.Exact });
+        var features = new KodaMethod().Run(pair, new KodaOptions { Kernel = KernelKind.Cosine, Concepts = 3, Route = KodaRoute.Features, BatchRows = 64 });
+        foreach (string key in new[] { "epsilon_a", "epsilon_b" })
+            Assert.Equal(exact.Metrics[key]!.GetValue<double>(), features.Metrics[key]!.GetValue<double>(), 1e-5 * exact.Metrics[key]!.GetValue<double>()); // float32 kernel against float32 features
+        foreach (var name in new[] { DirectionNames.MoreSimilarInA, DirectionNames.MoreSimilarInB })
+        {
+            var lambdas = exact.Metrics["koda_lambda"]![name]!.AsArray().Zip(features.Metrics["koda_lambda"]![name]!.AsArray());
+            Assert.All(lambdas, l => Assert.Equal(l.First!.GetValue<double>(), l.Second!.GetValue<double>(), 3e-3 * l.First!.GetValue<double>() + 1e-12));
+            var pairs = exact.GetDirection(name).Concepts.Zip(features.GetDirection(name).Concepts).ToList();
+            Assert.Equal(3, pairs.Count);
+            Assert.All(pairs, c =>
+            {
+                Assert.Equal(c.First.Strength, c.Second.Strength, 1e-3 * c.First.Strength);
+                Assert.True(c.First.Members.Intersect(c.Second.Members).Count() >= 0.9 * c.First.Members.Length,
+                    $"{name} concept {c.First.Rank}: {c.First.Members.Intersect(c.Second.Members).Count()} of {c.First.Members.Length} members shared");
+            });
+        }
+        Assert.Equal("features", features.Parameters["route"]!.GetValue<string>());
+    }
+
     [Fact]
     public void RunReportsBothDirectionsWithEpsilons()
     {
@@ -162,8 +188,23 @@ public class KodaTests
         var pair = new RepresentationPair(Column(), Column());
         var error = Assert.ThrowsAny<RepDiffInputException>(() => ((IPairMethod)new KodaMethod()).Prepare(pair, new KodaOptions { Epsilon = 0.01 }));
         Assert.Contains("9.6 GB", error.Message);
-        Assert.Contains("spec --route rff", error.Message);
+        Assert.Contains("with --kernel cosine the features route stays linear in n", error.Message);
         Assert.Equal(3L * 20_000 * 20_000 * sizeof(double), KodaMethod.Bytes(20_000));
+        // The cosine kernel takes the features route there by itself (2 features): nothing n×n.
+        var cosine = ((IPairMethod)new KodaMethod()).Prepare(pair, new KodaOptions { Kernel = KernelKind.Cosine });
+        Assert.Equal(KodaRoute.Features, ((KodaOptions)cosine).Route);
+    }
+
+    // The features route is the cosine kernel's, and needs more samples than features.
+    [Fact]
+    public void TheFeaturesRouteRefusesTheGaussianKernelAndTooFewSamples()
+    {
+        var pair = Pair();  // 200 samples, 24 + 40 features
+        var gaussian = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => new KodaMethod().Run(pair, new KodaOptions { Route = KodaRoute.Features }));
+        Assert.Contains("features needs --kernel cosine", gaussian.Message);
+        using var few = pair.SelectRows(Enumerable.Range(0, 60).ToArray());
+        var small = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => new KodaMethod().Run(few, new KodaOptions { Kernel = KernelKind.Cosine, Route = KodaRoute.Features }));
+        Assert.Contains("there are 60 samples for 64 features", small.Message);
     }
 
     /// <summary>Top eigenvector of P(kx − λky)P on the complement of found (dense; the found span pushed below the rest).</summary>
