@@ -38,6 +38,9 @@ public sealed class Explanation
     [JsonIgnore]
     public int[]? RowsUsed { get; set; }
 
+    /// <summary>Positions among the rows the run explained (<see cref="RowsUsed"/>) as rows of its whole input.</summary>
+    public int[] InputRows(int[] positions) => RowsUsed is { } used ? positions.Select(i => used[i]).ToArray() : positions;
+
     /// <summary>The options record the run used, every run-time value resolved (what reruns of the method repeat).</summary>
     [JsonIgnore]
     public Methods.MethodOptions? ResolvedOptions { get; set; }

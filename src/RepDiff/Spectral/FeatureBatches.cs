@@ -51,6 +51,16 @@ internal sealed class FeatureBatches
         }
     }
 
+    /// <summary>G = ΦᵀΦ / n (D × D, row-major, float64 sums) in one pass over the rows: the feature routes' covariance.</summary>
+    public double[] MeanGram(IProgress<ProgressUpdate>? progress)
+    {
+        var covariance = new CovarianceAccumulator(Dim);
+        ForEach((features, _) => covariance.Add(features), progress, "feature covariance");
+        var gram = covariance.Sum;
+        System.Numerics.Tensors.TensorPrimitives.Divide(gram, (double)Rows, gram);
+        return gram;
+    }
+
     /// <summary>All rows' features in one matrix (for the n ≤ D routes, where n × D is small).</summary>
     public Matrix[] MapAll()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using RepDiff.Numerics;
 
 namespace RepDiff.Spectral;
@@ -49,10 +48,7 @@ internal static class FeatureRoute
             return new SpectralModes(dense, fromVectors, new FeatureExpansion(batches.Maps, featureWeights));
         }
         SampleKernels.CheckFeatureMemory(d, 3, dimensionProperty);
-        var covariance = new CovarianceAccumulator(d);
-        batches.ForEach((features, _) => covariance.Add(features), progress, "feature covariance");
-        var gram = covariance.Sum;
-        TensorPrimitives.Divide(gram, (double)n, gram);
+        var gram = batches.MeanGram(progress);
         for (int i = 0; i < d; i++) gram[(long)i * d + i] += ridge;
         timings["features"] = clock.Lap();
         var signs = new double[d];

@@ -82,7 +82,7 @@ public static class HeldOutValidation
     {
         int seed = split.Seed;
         var (discovery, heldA, heldB) = (split.Discovery, split.HeldA, split.HeldB);
-        var discoveryRows = full.RowsUsed is { } used ? discovery.Select(i => used[i]).ToArray() : discovery; // rows of the whole pair
+        var discoveryRows = full.InputRows(discovery);
         progress.Report("validation: discovery run", 0);
         var found = RerunSize.Explained("held-out validation runs the method", discovery.Length, split.Pair.N,
             () => method.Run(split.DiscoveryPair, ForDiscovery(options, full)));

@@ -32,7 +32,7 @@ public static class Stability
         {
             var rows = StabilityResamples.Draw(source.N, r, options.Seed, fraction);
             var again = RerunSize.Explained("stability reruns the method", rows.Length, source.N, () => rerun(rows));
-            var fullRows = full.RowsUsed is { } kept ? rows.Select(i => kept[i]).ToArray() : rows;
+            var fullRows = full.InputRows(rows);
             sums.Add(again, _ => fullRows, pair.N);
             progress.Report(stage, (r + 1.0) / resamples);
         }

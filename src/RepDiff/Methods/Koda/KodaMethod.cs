@@ -122,11 +122,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         IFeatureMap mapA = new CosineFeatures(pair.RowsA.Cols, pair.NameA), mapB = new CosineFeatures(pair.RowsB.Cols, pair.NameB);
         var batches = new FeatureBatches([pair.RowsA, pair.RowsB], [mapA, mapB], o.BatchRows);
         int n = batches.Rows, d = batches.Dim;
-        var covariance = new CovarianceAccumulator(d);
-        batches.ForEach((features, _) => covariance.Add(features), progress, "feature covariance");
-        var gram = covariance.Sum;
-        TensorPrimitives.Divide(gram, (double)n, gram);
-        var l = Cholesky.Factor(gram, d);
+        var l = Cholesky.Factor(batches.MeanGram(progress), d);
         var (ma, mb) = (RowGram(l, d, 0, mapA.Dim), RowGram(l, d, mapA.Dim, d));
         double features = clock.Elapsed.TotalSeconds;
         double epsA = o.Epsilon ?? MedianNonzeroEigenvalue(mb, d);  // direction a constrains B's kernel
