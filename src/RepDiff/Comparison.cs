@@ -191,6 +191,6 @@ public sealed class Comparison
             ["timings"] = timings,
         };
         if (IO.SampleJson.ToJson(Pair.Samples) is { } samples) document["samples"] = samples;
-        return document.ToJsonString(Explanation.JsonOptions);
+        return IO.ResultsJsonLayout.Text(document);
     }
 }

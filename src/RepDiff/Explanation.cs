@@ -64,11 +64,10 @@ public sealed class Explanation
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        WriteIndented = true,
         TypeInfoResolver = ExplanationJsonContext.Default,
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, ExplanationJsonContext.Default.Explanation);
+    public string ToJson() => IO.ResultsJsonLayout.Text(JsonSerializer.SerializeToNode(this, ExplanationJsonContext.Default.Explanation)!);
 
     public static Explanation FromJson(string json) =>
         JsonSerializer.Deserialize(json, ExplanationJsonContext.Default.Explanation)

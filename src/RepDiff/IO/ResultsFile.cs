@@ -107,7 +107,7 @@ public sealed class ResultsFile
         var root = (JsonObject)Root.DeepClone();
         root["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray());
         root["bsr_table"] = new JsonArray(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
-        return root.ToJsonString(Explanation.JsonOptions);
+        return ResultsJsonLayout.Text(root);
     }
 
     /// <summary>
@@ -127,7 +127,7 @@ public sealed class ResultsFile
         var document = JsonNode.Parse(json)!.AsObject();
         foreach (string key in DocumentKeys)
             if (from[key] is { } value) document[key] = value.DeepClone();
-        return document.ToJsonString(Explanation.JsonOptions);
+        return ResultsJsonLayout.Text(document);
     }
 
     /// <summary>The document's "samples" block (ids, labels, metadata), or null; <paramref name="path"/> names the file in errors.</summary>
