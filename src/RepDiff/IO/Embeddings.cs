@@ -3,7 +3,7 @@ namespace RepDiff.IO;
 /// <summary>Opens an embedding matrix from any supported file, chosen by extension, and validates it.</summary>
 public static class Embeddings
 {
-    public const string Formats = ".npy, .npz, .safetensors, .csv, .tsv, .parquet, .arrow or .feather";
+    public const string Formats = ".npy, .npz, .safetensors, .pt/.pth (torch.save), .csv, .tsv, .parquet, .arrow or .feather";
 
     /// <summary>
     /// Rows of an embedding file (n × d, read as float32): memory-mapped for .npy and .safetensors, in
@@ -13,7 +13,7 @@ public static class Embeddings
 
     /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
     public static bool TakesKey(string path) =>
-        Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
+        Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".pt" or ".pth" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
 
     /// <summary>Whether the file has named columns, one of which --id-column can name.</summary>
     public static bool HasColumns(string path) =>
@@ -32,7 +32,7 @@ public static class Embeddings
         if (paths.Count == 0 || paths.Any(TakesKey)) return;
         var (names, several) = FileNames(paths);
         throw new RepDiffInputException($"{flag} {key}: {names} {(several ? "hold one array each" : "holds one array")}; "
-            + $"{flag} picks an array of an .npz or .safetensors file, or a column of a Parquet or Arrow table");
+            + $"{flag} picks an array of an .npz, .safetensors or .pt file, or a column of a Parquet or Arrow table");
     }
 
     /// <summary>
@@ -45,7 +45,7 @@ public static class Embeddings
         if (idColumn is null || paths.Any(HasColumns)) return;
         var (names, several) = FileNames(paths);
         throw new RepDiffInputException($"--id-column {idColumn}: {names} {(several ? "have" : "has")} no named columns; "
-            + $"--id-column names a column of a .csv, .tsv, Parquet or Arrow {(alsoMetadata ? "input or of --metadata (for .npy, .npz and .safetensors inputs give --ids)" : "file")}");
+            + $"--id-column names a column of a .csv, .tsv, Parquet or Arrow {(alsoMetadata ? "input or of --metadata (for .npy, .npz, .safetensors and .pt inputs give --ids)" : "file")}");
     }
 
     /// <summary>The files' names for a message ("a.npy and b.npy", or one name when both are the same file name).</summary>
@@ -56,7 +56,7 @@ public static class Embeddings
     }
 
     /// <summary>
-    /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors or the
+    /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors/.pt or the
     /// float-list column of a .parquet/.arrow/.feather (ignored by single-array formats);
     /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather. Without
     /// <paramref name="validate"/>, zero rows and non-finite values are accepted (inspect counts them).
@@ -69,6 +69,7 @@ public static class Embeddings
             ".npy" => Npy.OpenRows(path, validate),
             ".npz" => Npz.OpenRows(path, key, validate),
             ".safetensors" => Safetensors.OpenRows(path, key, validate),
+            ".pt" or ".pth" => TorchFile.OpenRows(path, key, validate),
             ".csv" or ".tsv" => DelimitedText.OpenRows(path, idColumn, validate),
             ".parquet" => new RowFile(ParquetColumn.Open(path, key, idColumn), validate),
             ".arrow" or ".feather" or ".arrows" or ".ipc" => new RowFile(ArrowColumn.Open(path, key, idColumn), validate),

@@ -70,7 +70,7 @@ public static class Npz
     /// grows as data actually arrives, so that an entry whose sizes lie costs no more memory than the data
     /// it really holds.
     /// </summary>
-    private static byte[] ReadData(Stream stream, long needed, bool sizesAgree, string name)
+    internal static byte[] ReadData(Stream stream, long needed, bool sizesAgree, string name)
     {
         if (needed > Array.MaxLength)
             throw RepDiffInputException.ForFile(name, $"array of {needed} bytes is too large to load at once");
@@ -87,7 +87,7 @@ public static class Npz
     }
 
     /// <summary>Passes an entry's bytes on, keeping the CRC-32 of everything read so far.</summary>
-    private sealed class Crc32ReadStream(Stream inner) : CheckingReadStream(inner)
+    internal sealed class Crc32ReadStream(Stream inner) : CheckingReadStream(inner)
     {
         private uint register = 0xFFFFFFFFu;
 

@@ -117,6 +117,139 @@ st["bf16"] = ("BF16", base("<f4"), bf16_bytes(base("<f4")))
 write_safetensors("all_dtypes.safetensors", st, metadata={"format": "pt"})
 write_safetensors("single.safetensors", {"embeddings": ("F32", base("<f4"), base("<f4").tobytes())})
 
+# .pt, in torch.save's layout (torch is not installed here, so its pickling is emulated with the same pickle
+# module torch uses): a stored zip whose records sit under "<archive>/": data.pkl (protocol 2 unless given), each
+# storage pickled as the persistent id ('storage', torch.<Kind>Storage, key, 'cpu', elements) and each tensor as
+# torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, OrderedDict()); byteorder;
+# data/<key>, the storage's raw bytes; version.
+import collections
+import io
+import pickle
+import sys
+import types
+
+torch = types.ModuleType("torch")
+torch_utils = types.ModuleType("torch._utils")
+sys.modules["torch"], sys.modules["torch._utils"], torch._utils = torch, torch_utils, torch_utils
+
+
+def torch_function(name):
+    def f(*args):
+        raise NotImplementedError(name)
+    f.__module__, f.__name__, f.__qualname__ = "torch._utils", name, name
+    setattr(torch_utils, name, f)
+    return f
+
+
+rebuild_tensor_v2 = torch_function("_rebuild_tensor_v2")
+rebuild_parameter = torch_function("_rebuild_parameter")
+for kind in ["FloatStorage", "DoubleStorage", "HalfStorage", "BFloat16Storage", "LongStorage"]:
+    setattr(torch, kind, type(kind, (), {"__module__": "torch"}))
+
+
+class Storage:
+    def __init__(self, kind, data, elements):
+        self.kind, self.data, self.elements = kind, data, elements
+
+
+class Tensor:
+    def __init__(self, storage, offset, shape, stride):
+        self.storage, self.offset, self.shape, self.stride = storage, offset, tuple(shape), tuple(stride)
+
+    def __reduce_ex__(self, protocol):
+        return rebuild_tensor_v2, (self.storage, self.offset, self.shape, self.stride, False, collections.OrderedDict())
+
+
+class Parameter:
+    def __init__(self, tensor):
+        self.tensor = tensor
+
+    def __reduce_ex__(self, protocol):
+        return rebuild_parameter, (self.tensor, True, collections.OrderedDict())
+
+
+TORCH_KINDS = {"<f4": "FloatStorage", "<f8": "DoubleStorage", "<f2": "HalfStorage", "<i8": "LongStorage"}
+
+
+def storage_of(array, byteorder="little"):
+    """A storage holding array's values, flat; float32 values as bfloat16 when kind is given as BFloat16Storage."""
+    little = byteorder == "little"
+    order = "<" if little else ">"
+    return Storage(TORCH_KINDS[array.dtype.str], array.astype(array.dtype.newbyteorder(order)).tobytes(), array.size)
+
+
+def contiguous(storage, shape):
+    stride = [int(np.prod(shape[k + 1:])) for k in range(len(shape))]
+    return Tensor(storage, 0, shape, stride)
+
+
+def save_pt(name, obj, archive=None, byteorder="little", protocol=2):
+    storages = {}
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, o):
+            if isinstance(o, Storage):
+                key = storages.setdefault(id(o), (str(len(storages)), o))[0]
+                return ("storage", getattr(torch, o.kind), key, "cpu", o.elements)
+            return None
+
+    data = io.BytesIO()
+    Pickler(data, protocol=protocol).dump(obj)
+    prefix = archive or name.rsplit(".", 1)[0]
+    with zipfile.ZipFile(os.path.join(OUT, name), "w", zipfile.ZIP_STORED) as z:
+        z.writestr(prefix + "/data.pkl", data.getvalue())
+        z.writestr(prefix + "/byteorder", byteorder)
+        for key, storage in sorted(storages.values(), key=lambda s: s[0]):
+            z.writestr(f"{prefix}/data/{key}", storage.data)
+        z.writestr(prefix + "/version", "3\n")
+
+
+# One tensor alone (torch.save(t)), also big-endian and at protocol 4 (FRAME, MEMOIZE, STACK_GLOBAL).
+a = base("<f4")
+save_pt("tensor.pt", contiguous(storage_of(a), a.shape))
+record("tensor.pt", a)
+save_pt("big_endian.pt", contiguous(storage_of(a, "big"), a.shape), byteorder="big")
+record("big_endian.pt", a)
+save_pt("protocol4.pt", contiguous(storage_of(a), a.shape), archive="archive", protocol=4)
+record("protocol4.pt", a)
+
+# A dict of tensors and other values, as people save embeddings: float16, bfloat16, a parameter of float64,
+# integer labels, a nested dict of non-tensors and a list.
+h, d, labels = base("<f2"), base("<f8"), np.arange(5, dtype="<i8")
+bf16 = Storage("BFloat16Storage", bf16_bytes(a), a.size)
+save_pt("dict.pt", collections.OrderedDict([
+    ("embeddings", contiguous(storage_of(h), h.shape)),
+    ("labels", contiguous(storage_of(labels), labels.shape)),
+    ("meta", {"model": "dino", "epoch": 3, "lr": 1e-3, "done": True, "note": None}),
+    ("layers", [contiguous(bf16, a.shape), Parameter(contiguous(storage_of(d), d.shape))]),
+]))
+record("dict.pt", h, "embeddings")
+record("dict.pt", labels, "labels")
+record("dict.pt", a, "layers.0", "bfloat16")
+record("dict.pt", d, "layers.1")
+
+# Views: rows 1-5 of an 8 x 3 storage (offset 3), the transpose of a 3 x 5 matrix (column-major), and the
+# whole 8 x 3 matrix, all three sharing storages as torch.save keeps them.
+whole = (np.arange(24).reshape(8, 3) * 0.5 - 2).astype("<f4")
+shared = storage_of(whole)
+t = np.ascontiguousarray(a.T)
+save_pt("views.pt", {
+    "rows": Tensor(shared, 3, (5, 3), (3, 1)),
+    "transposed": Tensor(storage_of(t), 0, (5, 3), (1, 5)),
+    "whole": contiguous(shared, whole.shape),
+})
+record("views.pt", whole[1:6], "rows")
+record("views.pt", t.T, "transposed")
+record("views.pt", whole, "whole")
+
+# Refused: a strided view (every other row), a pickle that would run os.system, the legacy format.
+save_pt("strided.pt", Tensor(shared, 0, (4, 3), (6, 1)))
+with zipfile.ZipFile(os.path.join(OUT, "os_system.pt"), "w", zipfile.ZIP_STORED) as z:
+    z.writestr("os_system/data.pkl", b"\x80\x02cos\nsystem\nX\x07\x00\x00\x00echo hi\x85R.")
+    z.writestr("os_system/byteorder", "little")
+with open(os.path.join(OUT, "legacy.pt"), "wb") as f:
+    pickle.dump(0x1950A86A20F9469CFC6C, f, protocol=2)
+
 # .csv/.tsv: header with an id column, no header, tab-separated, quoted ids.
 values = base("<f4")
 ids = [f"s{i}" for i in range(5)]

@@ -24,12 +24,13 @@ public class BrokenFileTests
 
     private static readonly string[] Bases =
         ["le_f4.npy", "v2_f4.npy", "v3_f4.npy", "fortran_be_f8.npy", "le_f2.npy", "vector_i8.npy",
-         "stored.npz", "deflated.npz", "zip64.npz", "single.safetensors", "all_dtypes.safetensors", "plain.csv", "with_ids.csv"];
+         "stored.npz", "deflated.npz", "zip64.npz", "single.safetensors", "all_dtypes.safetensors", "tensor.pt", "dict.pt", "plain.csv", "with_ids.csv"];
 
     private static string? KeyOf(string file) => file switch
     {
         "stored.npz" => "emb",
         "all_dtypes.safetensors" => "bf16",
+        "dict.pt" => "layers.1",
         _ => null,
     };
 

@@ -5,7 +5,8 @@ namespace RepDiff.Tests.IO;
 
 /// <summary>
 /// Files numpy wrote (Data/make_golden.py) read back with numpy's values: every .npy dtype, byte order,
-/// memory order and format version, .npz stored/deflated/zip64, .safetensors of every dtype, .csv/.tsv.
+/// memory order and format version, .npz stored/deflated/zip64, .safetensors of every dtype, .pt in torch.save's
+/// layout (tensors alone, in dicts and lists, views, big-endian, protocol 4), .csv/.tsv.
 /// </summary>
 public class GoldenFileTests
 {
@@ -35,7 +36,7 @@ public class GoldenFileTests
         string? key = e["key"]?.GetValue<string>();
         using var rows = Embeddings.Open(Golden(file), key, file == "with_ids.csv" ? "id" : null, validate: false);
         var shape = e["shape"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray();
-        if (file.EndsWith(".npy") || file.EndsWith(".npz") || file.EndsWith(".safetensors"))
+        if (file.EndsWith(".npy") || file.EndsWith(".npz") || file.EndsWith(".safetensors") || file.EndsWith(".pt"))
         {
             Assert.Equal(shape, rows.Shape);
             Assert.Equal(e["dtype"]!.GetValue<string>(), rows.Dtype);

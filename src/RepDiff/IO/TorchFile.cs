@@ -1,0 +1,167 @@
+using System.IO.Compression;
+using static RepDiff.IO.TorchPickle;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// Reads tensors from what torch.save writes (.pt, .pth; PyTorch 1.6 and later): a zip holding data.pkl, the pickled
+/// object, and data/KEY, each storage's raw bytes. The object may be a tensor or dicts, lists and tuples of tensors
+/// (a state dict, {"embeddings": t, "labels": ...}); --key picks one by its path ("embeddings", "model.fc.weight",
+/// "0"). Nothing in the file is executed: <see cref="TorchPickle"/> builds only plain values.
+/// </summary>
+public static class TorchFile
+{
+    /// <summary>The tensors' paths in the file ("" for a file holding one tensor alone).</summary>
+    public static IReadOnlyList<string> Keys(string path)
+    {
+        using var stream = InputFile.OpenRead(path);
+        using var zip = OpenArchive(stream, path);
+        return Tensors(Load(zip, path).Root, path).Select(t => t.Key).ToList();
+    }
+
+    internal static RowFile OpenRows(string path, string? key, bool checkFinite)
+    {
+        using var stream = InputFile.OpenRead(path);
+        using var zip = OpenArchive(stream, path);
+        var (root, prefix, bigEndian) = Load(zip, path);
+        var tensors = Tensors(root, path);
+        if (tensors.Count == 0) throw RepDiffInputException.ForFile(path, "holds no tensors");
+        string chosen = Archive.ChooseKey(path, key, tensors.Select(t => t.Key), k => k);
+        var tensor = tensors.First(t => t.Key == chosen).Tensor;
+        string name = tensors.Count == 1 ? path : $"{path}[{chosen}]";
+        var dtype = tensor.Storage.Dtype with { BigEndian = bigEndian && tensor.Storage.Dtype.Size > 1 };
+        bool fortranOrder = Layout(tensor, name);
+        Npy.CheckShape(tensor.Shape, dtype.Size, name);
+        long count = tensor.Shape.Aggregate(1L, (a, b) => a * b);
+        if (tensor.Offset + count > tensor.Storage.Elements)
+            throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) runs past its storage of {tensor.Storage.Elements} values");
+        var storage = ReadStorage(zip, prefix, tensor.Storage, name);
+        // A view of part of a storage (a row slice, t[10:]) is copied out; a whole storage is used as it is.
+        var bytes = tensor.Offset == 0 && count == tensor.Storage.Elements ? storage
+            : storage.AsSpan(checked((int)(tensor.Offset * dtype.Size)), checked((int)(count * dtype.Size))).ToArray();
+        return new RowFile(name, new MemoryBytes(bytes), dtype, tensor.Shape, fortranOrder, checkFinite);
+    }
+
+    /// <summary>
+    /// Whether the tensor is stored column-major (a transposed matrix, t.T) rather than row-major; any other
+    /// layout (a strided slice, an expanded view) is refused: the storage holds other values in between.
+    /// </summary>
+    private static bool Layout(TorchTensor tensor, string name)
+    {
+        var (shape, stride) = (tensor.Shape, tensor.Stride);
+        if (stride.Length != shape.Length) throw RepDiffInputException.ForFile(name, $"has {shape.Length} dimensions but {stride.Length} strides");
+        bool Dense(IEnumerable<int> order)
+        {
+            long expected = 1;
+            foreach (int axis in order)
+            {
+                if (shape[axis] > 1 && stride[axis] != expected) return false;
+                expected *= shape[axis];
+            }
+            return true;
+        }
+        var axes = Enumerable.Range(0, shape.Length);
+        if (Dense(axes.Reverse())) return false;
+        if (Dense(axes)) return true;
+        throw RepDiffInputException.ForFile(name, $"is a strided view (shape {RowFile.ShapeText(shape)}, strides ({string.Join(", ", stride)})) "
+            + "whose storage holds other values between its own; save tensor.contiguous()");
+    }
+
+    private static (object? Root, string Prefix, bool BigEndian) Load(ZipArchive zip, string path)
+    {
+        List<ZipArchiveEntry> pickles;
+        try { pickles = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 1).ToList(); }
+        catch (InvalidDataException e) { throw RepDiffInputException.ForFile(path, $"not a valid .pt (zip) file ({e.Message})"); }
+        if (pickles.Count != 1)
+        {
+            bool torchScript = zip.Entries.Any(e => e.FullName.EndsWith("/constants.pkl", StringComparison.Ordinal));
+            throw RepDiffInputException.ForFile(path, torchScript
+                ? "is a TorchScript module (torch.jit.save), not saved tensors; save the embeddings with torch.save(tensor)"
+                : pickles.Count == 0 ? "is a zip without data.pkl: not a file torch.save wrote" : "holds several data.pkl records");
+        }
+        string prefix = pickles[0].FullName[..^"data.pkl".Length];
+        // Files from before the byteorder record (PyTorch < 1.10) were written little-endian, as torch.load assumes.
+        bool bigEndian = false;
+        if (zip.GetEntry(prefix + "byteorder") is { } order)
+            bigEndian = System.Text.Encoding.ASCII.GetString(ReadEntry(order, 16, path, sizesAgree: false)) switch
+            {
+                "little" => false,
+                "big" => true,
+                _ => throw RepDiffInputException.ForFile(path, "has a byteorder record that is neither 'little' nor 'big'"),
+            };
+        // data.pkl holds the object's structure, never the tensors' values: a state dict of a large model pickles to a few MB.
+        var pickle = ReadEntry(pickles[0], 256L << 20, path, sizesAgree: false);
+        return (TorchPickle.Load(pickle, path), prefix, bigEndian);
+    }
+
+    /// <summary>Every tensor reachable from the root through dicts with string or integer keys, lists and tuples, by path.</summary>
+    private static List<(string Key, TorchTensor Tensor)> Tensors(object? root, string path)
+    {
+        var found = new List<(string, TorchTensor)>();
+        void Walk(object? value, string key, int depth)
+        {
+            if (depth > 32) throw RepDiffInputException.ForFile(path, "nests dicts or lists more than 32 deep");
+            string Child(object name) => key.Length == 0 ? $"{name}" : $"{key}.{name}";
+            switch (value)
+            {
+                case TorchTensor tensor: found.Add((key, tensor)); break;
+                case PickleDict dict:
+                    foreach (var (name, item) in dict)
+                        if (name is string or long) Walk(item, Child(name), depth + 1);
+                    break;
+                case List<object?> list: for (int i = 0; i < list.Count; i++) Walk(list[i], Child(i), depth + 1); break;
+                case object?[] tuple: for (int i = 0; i < tuple.Length; i++) Walk(tuple[i], Child(i), depth + 1); break;
+            }
+        }
+        Walk(root, "", 0);
+        return found;
+    }
+
+    private static byte[] ReadStorage(ZipArchive zip, string prefix, TorchStorage storage, string name)
+    {
+        var entry = zip.GetEntry($"{prefix}data/{storage.Key}")
+            ?? throw RepDiffInputException.ForFile(name, $"its storage data/{NpyDtype.Truncate(storage.Key)} is missing from the archive");
+        long bytes = storage.Elements * storage.Dtype.Size;
+        if (entry.Length != bytes)
+            throw RepDiffInputException.ForFile(name, $"its storage data/{NpyDtype.Truncate(storage.Key)} holds {entry.Length} bytes, but {storage.Elements} {storage.Dtype.Name} values take {bytes}");
+        MemoryBudget.EnsureFits(name, bytes + storage.Elements * sizeof(float), $"its storage of {storage.Elements:N0} {storage.Dtype.Name} values");
+        return ReadEntry(entry, bytes, name, sizesAgree: true);
+    }
+
+    /// <summary>
+    /// A whole entry, checked against the zip's CRC-32 (the only thing that tells a flipped bit from a value). Unless its
+    /// size was checked against what it must hold (<paramref name="sizesAgree"/>), the buffer grows only as data arrives.
+    /// </summary>
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long maxBytes, string name, bool sizesAgree)
+    {
+        if (entry.Length > maxBytes)
+            throw RepDiffInputException.ForFile(name, $"its record {NpyDtype.Truncate(entry.FullName)} declares {entry.Length} bytes, more than the {maxBytes} it may hold");
+        try
+        {
+            using var stream = new Npz.Crc32ReadStream(entry.Open());
+            var data = Npz.ReadData(stream, entry.Length, sizesAgree, name);
+            if (stream.Crc != entry.Crc32)
+                throw RepDiffInputException.ForFile(name, $"corrupt record {NpyDtype.Truncate(entry.FullName)} (its data does not match the zip's CRC-32)");
+            return data;
+        }
+        catch (InvalidDataException e)
+        {
+            throw RepDiffInputException.ForFile(name, $"corrupt record {NpyDtype.Truncate(entry.FullName)} ({e.Message})");
+        }
+    }
+
+    private static ZipArchive OpenArchive(FileStream stream, string path)
+    {
+        // Before PyTorch 1.6 (or with _use_new_zipfile_serialization=False) torch.save wrote a bare pickle stream.
+        Span<byte> start = stackalloc byte[2];
+        if (InputFile.ReadFully(stream, start) == 2 && start[0] == 0x80)
+            throw RepDiffInputException.ForFile(path, "is in PyTorch's legacy format (torch.save before 1.6, or _use_new_zipfile_serialization=False); "
+                + "save it again with a current torch.save, or as .npy or .safetensors");
+        stream.Position = 0;
+        try { return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
+        {
+            throw RepDiffInputException.ForFile(path, $"not a valid .pt file (torch.save writes a zip archive: {e.Message})");
+        }
+    }
+}

@@ -1,0 +1,258 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Text;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// Reads the data.pkl of a torch.save archive without running anything: a pickle machine that knows only the
+/// opcodes torch.save writes (protocols 2–5) and builds plain values — None, bool, int, float, str, lists, tuples
+/// (as object?[]), dicts (<see cref="PickleDict"/>) and tensors (<see cref="TorchTensor"/>). Any other Python
+/// object is refused by name, where Python's pickle would import and call it (what makes torch.load unsafe).
+/// </summary>
+internal sealed class TorchPickle
+{
+    /// <summary>A dict or OrderedDict, in insertion order.</summary>
+    internal sealed class PickleDict : List<KeyValuePair<object, object?>>;
+
+    /// <summary>One storage of the archive: entry data/<see cref="Key"/>, <see cref="Elements"/> values of <see cref="Dtype"/>.</summary>
+    internal sealed record TorchStorage(string Key, NpyDtype Dtype, long Elements);
+
+    internal sealed record TorchTensor(TorchStorage Storage, long Offset, long[] Shape, long[] Stride);
+
+    /// <summary>A module-level name a GLOBAL opcode pushed; only what <see cref="Reduce"/> knows is ever applied.</summary>
+    private sealed record Global(string Module, string Name)
+    {
+        public override string ToString() => $"{Module}.{Name}";
+    }
+
+    private sealed class Mark;
+
+    private static readonly Mark MarkObject = new();
+    private const int MaxDepth = 1 << 16;
+
+    private readonly byte[] data;
+    private readonly string name;
+    private readonly List<object?> stack = [];
+    private readonly Stack<int> marks = new();
+    private readonly Dictionary<long, object?> memo = [];
+    private int position;
+
+    private TorchPickle(byte[] data, string name) => (this.data, this.name) = (data, name);
+
+    /// <summary>The object data.pkl holds; <paramref name="name"/> names the archive in errors.</summary>
+    public static object? Load(byte[] data, string name) => new TorchPickle(data, name).Run();
+
+    private RepDiffInputException Refuse(string problem) => RepDiffInputException.ForFile(name, $"data.pkl {problem}");
+
+    private object? Run()
+    {
+        while (true)
+        {
+            byte op = Byte();
+            switch (op)
+            {
+                case 0x80: Byte(); break;                                   // PROTO
+                case 0x95: Bytes(8); break;                                 // FRAME: a length hint
+                case (byte)'.':                                              // STOP
+                    if (stack.Count != 1 || marks.Count > 0) throw Refuse("is malformed (the stack does not hold one object at its end)");
+                    return stack[0];
+                case (byte)'(': marks.Push(stack.Count); Push(MarkObject); break;
+                case (byte)'N': Push(null); break;
+                case 0x88: Push(true); break;
+                case 0x89: Push(false); break;
+                case (byte)'K': Push((long)Byte()); break;
+                case (byte)'M': Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2))); break;
+                case (byte)'J': Push((long)BinaryPrimitives.ReadInt32LittleEndian(Bytes(4))); break;
+                case 0x8a: Push(Long(Byte())); break;                       // LONG1
+                case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(Bytes(8))); break;
+                case (byte)'X': Push(Text(Length(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))))); break;
+                case 0x8c: Push(Text(Byte())); break;                       // SHORT_BINUNICODE
+                case 0x8d: Push(Text(Length(BinaryPrimitives.ReadUInt64LittleEndian(Bytes(8))))); break;
+                case (byte)'c': Push(new Global(Line(), Line())); break;    // GLOBAL "module\nname\n"
+                case 0x93:                                                   // STACK_GLOBAL
+                {
+                    string global = Pop() as string ?? throw Refuse("is malformed (STACK_GLOBAL without a name)");
+                    string module = Pop() as string ?? throw Refuse("is malformed (STACK_GLOBAL without a module)");
+                    Push(new Global(module, global));
+                    break;
+                }
+                case (byte)'q': memo[Byte()] = Top(); break;                // BINPUT
+                case (byte)'r': memo[BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))] = Top(); break;
+                case 0x94: memo[memo.Count] = Top(); break;                 // MEMOIZE
+                case (byte)'h': Push(Memo(Byte())); break;                  // BINGET
+                case (byte)'j': Push(Memo(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4)))); break;
+                case (byte)')': Push(Array.Empty<object?>()); break;
+                case (byte)'t': Push(PopToMark().ToArray()); break;
+                case 0x85: Push(PopMany(1)); break;
+                case 0x86: Push(PopMany(2)); break;
+                case 0x87: Push(PopMany(3)); break;
+                case (byte)']': Push(new List<object?>()); break;
+                case (byte)'l': Push(PopToMark()); break;
+                case (byte)'a': { var item = Pop(); ListOnTop().Add(item); break; }
+                case (byte)'e': { var items = PopToMark(); ListOnTop().AddRange(items); break; }
+                case (byte)'}': Push(new PickleDict()); break;
+                case (byte)'d': { var dict = new PickleDict(); AddPairs(dict, PopToMark()); Push(dict); break; }
+                case (byte)'s': { var value = Pop(); var key = Pop(); AddPairs(DictOnTop(), [key, value]); break; }
+                case (byte)'u': { var items = PopToMark(); AddPairs(DictOnTop(), items); break; }
+                case (byte)'Q': Push(Storage(Pop())); break;                // BINPERSID
+                case (byte)'R':                                              // REDUCE
+                {
+                    var args = Pop() as object?[] ?? throw Refuse("is malformed (REDUCE without an argument tuple)");
+                    Push(Reduce(Pop(), args));
+                    break;
+                }
+                case (byte)'b':                                              // BUILD: state set on an object
+                {
+                    var state = Pop();
+                    // An OrderedDict or a tensor with no extra state; anything else carries attributes RepDiff would drop.
+                    if (state is not null && !(state is PickleDict { Count: 0 }) && !(state is object?[] { Length: 0 }))
+                        throw Refuse($"sets state on a {Describe(Top())}, which RepDiff does not read");
+                    break;
+                }
+                default:
+                    throw Refuse($"uses pickle opcode 0x{op:x2} at byte {position - 1}, which torch.save does not write for tensors, lists and dicts; "
+                        + "save the embeddings alone (torch.save(tensor) or a dict of tensors), or as .npy or .safetensors");
+            }
+        }
+    }
+
+    /// <summary>What a REDUCE of a known callable builds; any other callable is refused, never called.</summary>
+    private object? Reduce(object? callable, object?[] args)
+    {
+        switch (callable)
+        {
+            // _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks[, metadata]), and the older form without the last ones.
+            case Global { Module: "torch._utils", Name: "_rebuild_tensor_v2" or "_rebuild_tensor" } when args.Length >= 4:
+                return new TorchTensor(
+                    args[0] as TorchStorage ?? throw Refuse("rebuilds a tensor without a storage"),
+                    args[1] as long? ?? throw Refuse("rebuilds a tensor without a storage offset"),
+                    Integers(args[2], "size"), Integers(args[3], "stride"));
+            // nn.Parameter(tensor): the tensor is what is wanted.
+            case Global { Module: "torch._utils", Name: "_rebuild_parameter" or "_rebuild_parameter_with_state" } when args.Length >= 1 && args[0] is TorchTensor tensor:
+                return tensor;
+            case Global { Module: "collections", Name: "OrderedDict" } when args.Length == 0:
+                return new PickleDict();
+            // A device saved beside tensors (torch.device("cuda")): its name is all it holds.
+            case Global { Module: "torch", Name: "device" } when args.Length >= 1 && args[0] is string device:
+                return device;
+            default:
+                throw Refuse($"holds a Python object built by {callable} that RepDiff does not unpickle (it reads tensors in dicts, lists and tuples); "
+                    + "save the embeddings alone (torch.save(tensor) or a dict of tensors), or as .npy or .safetensors");
+        }
+    }
+
+    /// <summary>A persistent id torch.save writes for a storage: ('storage', torch.FloatStorage, key, location, elements).</summary>
+    private TorchStorage Storage(object? id)
+    {
+        if (id is not object?[] { Length: >= 5 } fields || fields[0] as string != "storage" || fields[1] is not Global type
+            || fields[2] is not string key || fields[4] is not long elements || elements < 0)
+            throw Refuse("holds a persistent id that is not a torch storage");
+        if (type.Module != "torch") throw Refuse($"holds a storage of type {type}, which RepDiff does not read");
+        var dtype = type.Name switch
+        {
+            "FloatStorage" => new NpyDtype('f', 4, false),
+            "DoubleStorage" => new NpyDtype('f', 8, false),
+            "HalfStorage" => new NpyDtype('f', 2, false),
+            "BFloat16Storage" => new NpyDtype('h', 2, false),
+            "LongStorage" => new NpyDtype('i', 8, false),
+            "IntStorage" => new NpyDtype('i', 4, false),
+            "ShortStorage" => new NpyDtype('i', 2, false),
+            "CharStorage" => new NpyDtype('i', 1, false),
+            "ByteStorage" => new NpyDtype('u', 1, false),
+            "BoolStorage" => new NpyDtype('b', 1, false),
+            _ => throw Refuse($"holds a {type.Name} (float32/64/16, bfloat16, integer and bool tensors are read)"),
+        };
+        return new TorchStorage(key, dtype, elements);
+    }
+
+    private long[] Integers(object? value, string what) =>
+        value is object?[] items && items.All(i => i is long n && n >= 0) ? items.Select(i => (long)i!).ToArray()
+        : throw Refuse($"rebuilds a tensor whose {what} is not a tuple of non-negative integers");
+
+    private void AddPairs(PickleDict dict, List<object?> items)
+    {
+        if (items.Count % 2 != 0) throw Refuse("is malformed (a dict with an odd number of items)");
+        for (int i = 0; i < items.Count; i += 2)
+            dict.Add(new(items[i] ?? throw Refuse("holds a dict with a None key"), items[i + 1]));
+    }
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "None",
+        TorchTensor => "tensor",
+        PickleDict => "dict",
+        List<object?> => "list",
+        object?[] => "tuple",
+        _ => value.GetType().Name,
+    };
+
+    private List<object?> ListOnTop() => Top() as List<object?> ?? throw Refuse($"appends to a {Describe(Top())}, not a list");
+    private PickleDict DictOnTop() => Top() as PickleDict ?? throw Refuse($"sets an item of a {Describe(Top())}, not a dict");
+
+    private void Push(object? value)
+    {
+        if (stack.Count >= MaxDepth) throw Refuse($"is malformed (more than {MaxDepth} values on the stack)");
+        stack.Add(value);
+    }
+
+    private object? Top() => stack.Count > 0 && stack[^1] != MarkObject ? stack[^1] : throw Refuse("is malformed (the stack is empty)");
+
+    private object? Pop()
+    {
+        var value = Top();
+        stack.RemoveAt(stack.Count - 1);
+        return value;
+    }
+
+    private object?[] PopMany(int count)
+    {
+        var items = new object?[count];
+        for (int i = count - 1; i >= 0; i--) items[i] = Pop();
+        return items;
+    }
+
+    private List<object?> PopToMark()
+    {
+        if (marks.Count == 0) throw Refuse("is malformed (no MARK)");
+        int mark = marks.Pop();
+        var items = stack.GetRange(mark + 1, stack.Count - mark - 1);
+        stack.RemoveRange(mark, stack.Count - mark);
+        return items;
+    }
+
+    private object? Memo(long key) => memo.TryGetValue(key, out var value) ? value : throw Refuse($"is malformed (memo {key} read before it was written)");
+
+    private byte Byte() => position < data.Length ? data[position++] : throw Refuse("is truncated");
+
+    private ReadOnlySpan<byte> Bytes(int count)
+    {
+        if (count > data.Length - position) throw Refuse("is truncated");
+        position += count;
+        return data.AsSpan(position - count, count);
+    }
+
+    private int Length(ulong length) => length <= (ulong)(data.Length - position) ? (int)length : throw Refuse("is truncated (a string runs past its end)");
+
+    private string Text(int length)
+    {
+        try { return new UTF8Encoding(false, true).GetString(Bytes(length)); }
+        catch (DecoderFallbackException) { throw Refuse("holds a string that is not UTF-8"); }
+    }
+
+    private string Line()
+    {
+        int end = Array.IndexOf(data, (byte)'\n', position);
+        if (end < 0 || end - position > 1024) throw Refuse("is malformed (a GLOBAL name without its end)");
+        string line = Encoding.ASCII.GetString(data, position, end - position);
+        position = end + 1;
+        return line;
+    }
+
+    /// <summary>LONG1: a little-endian two's-complement integer of n bytes; torch writes ints beyond 32 bits this way.</summary>
+    private object Long(int count)
+    {
+        var value = new BigInteger(Bytes(count), isUnsigned: false, isBigEndian: false);
+        return value >= long.MinValue && value <= long.MaxValue ? (long)value : throw Refuse("holds an integer beyond 64 bits");
+    }
+}
