@@ -11,14 +11,6 @@ namespace RepDiff.IO;
 /// </summary>
 public static class TorchFile
 {
-    /// <summary>The tensors' paths in the file ("" for a file holding one tensor alone).</summary>
-    public static IReadOnlyList<string> Keys(string path)
-    {
-        using var stream = InputFile.OpenRead(path);
-        using var zip = OpenArchive(stream, path);
-        return Tensors(Load(zip, path).Root, path).Select(t => t.Key).ToList();
-    }
-
     internal static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
         using var stream = InputFile.OpenRead(path);
@@ -26,6 +18,8 @@ public static class TorchFile
         var (root, prefix, bigEndian) = Load(zip, path);
         var tensors = Tensors(root, path);
         if (tensors.Count == 0) throw RepDiffInputException.ForFile(path, "holds no tensors");
+        if (key is not null && tensors is [{ Key: "" }])
+            throw RepDiffInputException.ForFile(path, $"holds one tensor alone (torch.save(tensor)), which has no key; leave out the key '{NpyDtype.Truncate(key)}'");
         string chosen = Archive.ChooseKey(path, key, tensors.Select(t => t.Key), k => k);
         var tensor = tensors.First(t => t.Key == chosen).Tensor;
         string name = tensors.Count == 1 ? path : $"{path}[{chosen}]";

@@ -14,18 +14,12 @@ public class TorchFileTests
         => Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(Golden(file), key).Dispose()).Message;
 
     [Fact]
-    public void KeysAreTheTensorsPathsThroughDictsAndLists()
+    public void ADictOfSeveralTensorsNeedsAKeyAndTheMessageListsTheirPaths()
     {
-        Assert.Equal(["embeddings", "labels", "layers.0", "layers.1"], TorchFile.Keys(Golden("dict.pt")));
-        Assert.Equal([""], TorchFile.Keys(Golden("tensor.pt")));
         Assert.True(Embeddings.TakesKey("feats.pt") && Embeddings.TakesKey("model.pth"));
-    }
-
-    [Fact]
-    public void ADictOfSeveralTensorsNeedsAKeyAndTheMessageListsThem()
-    {
         Assert.Contains("holds 4 arrays; choose one with --key (keys: embeddings, labels, layers.0, layers.1)", Refusal("dict.pt"));
         Assert.Contains("has no array 'meta'", Refusal("dict.pt", "meta"));
+        Assert.Contains("holds one tensor alone (torch.save(tensor)), which has no key; leave out the key 'embeddings'", Refusal("tensor.pt", "embeddings"));
     }
 
     [Fact]
