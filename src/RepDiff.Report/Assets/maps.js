@@ -205,9 +205,10 @@
   const caption = document.getElementById('map-caption') || document.createElement('p');
   const defaultCaption = caption.textContent;
   const clear = document.getElementById('map-clear');
+  const samplesText = count => count.toLocaleString('en') + (count === 1 ? ' sample' : ' samples');
   function updateCaption() {
     if (highlight) caption.textContent = highlightCaption + (highlight.missing ? ` (${highlight.missing.toLocaleString('en')} of them not in the maps)` : '');
-    else if (selection) caption.textContent = `Selection: ${selection.list.length.toLocaleString('en')} samples (click an empty spot of a map to clear).`;
+    else if (selection) caption.textContent = `Selection: ${samplesText(selection.list.length)} (click an empty spot of a map to clear).`;
     else caption.textContent = defaultCaption;
     if (clear) clear.hidden = !selection;
   }

@@ -125,6 +125,15 @@ public class MapsBrowserTests(ITestOutputHelper output)
         Assert.Equal(0, await page.EvaluateAsync<int>("() => window.rdSelection.length"));
         Assert.False(await page.Locator("#map-clear").IsVisibleAsync());
 
+        // Clicking a point selects that one sample, counted in the singular (it read "1 samples").
+        var one = await page.EvaluateAsync<float[]>("() => { const p = rdMaps.point('a', 7); return [p.x, p.y]; }");
+        await page.Mouse.ClickAsync(one[0], one[1]);
+        Assert.Single(await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+        Assert.Equal("1 sample selected on the map", await page.Locator("#export-selection").TextContentAsync());
+        Assert.StartsWith("Selection: 1 sample (", await page.Locator("#map-caption").TextContentAsync());
+        await page.Mouse.ClickAsync(box.X + 2, box.Y + 2);
+        Assert.Empty(await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+
         // Colouring: labels by default (three blobs), a text column by its values, a number column as a ramp.
         Assert.Equal(["blob0", "blob1", "blob2"], await page.Locator("#map-legend span").AllTextContentsAsync());
         await page.Locator("#map-colour").SelectOptionAsync(new SelectOptionValue { Label = "genre" });
