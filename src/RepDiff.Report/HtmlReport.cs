@@ -82,6 +82,8 @@ public static partial class HtmlReport
     {
         var s = new StringBuilder("<aside class=\"maps\"><div class=\"sticky\"><h2>Where the concept lies in each model</h2>");
         s.Append("<p id=\"map-caption\" class=\"caption\">Hover or click a concept card to highlight its members in both maps; drag on a map to select samples.</p>");
+        // Where the maps announce the sample the keyboard moved to, and what Enter, Space or Escape did (maps.js).
+        s.Append("<p id=\"map-live\" class=\"sr-only\" aria-live=\"polite\"></p>");
         s.Append("<div class=\"mapbar\">");
         if (maps.Umap is not null)
             s.Append("<div class=\"maptabs\" role=\"tablist\"><button type=\"button\" data-kind=\"pca\" class=\"on\">PCA</button><button type=\"button\" data-kind=\"umap\">UMAP</button></div>");
@@ -92,8 +94,8 @@ public static partial class HtmlReport
         for (int c = first; c < columns.Count; c++)
             s.Append(Inv, $"<option value=\"{c}\"{(c == first ? " selected" : "")}>").Append(E(columns[c])).Append("</option>");
         s.Append("</select></label><button type=\"button\" id=\"map-clear\" hidden>clear selection</button></div>");
-        s.Append(MapSet("pca", "PCA, first two components", model, hidden: false));
-        if (maps.Umap is not null) s.Append(MapSet("umap", "UMAP, 15 neighbours, B's layout started from A's", model, hidden: true));
+        s.Append(MapSet("pca", "PCA, first two components", model, maps.Samples.Length, hidden: false));
+        if (maps.Umap is not null) s.Append(MapSet("umap", "UMAP, 15 neighbours, B's layout started from A's", model, maps.Samples.Length, hidden: true));
         if (maps.Subsampled(model.N))
             s.Append(Inv, $"<p class=\"note\">The maps show {maps.Samples.Length:N0} of the {model.N:N0} samples (an even stride plus every member of the shown concepts).</p>");
         if (maps.UmapPlaced)
@@ -103,19 +105,28 @@ public static partial class HtmlReport
     }
 
     /// <summary>One kind of map (PCA or UMAP) of both models; B's map is aligned onto A's, so the same region holds the same samples.</summary>
-    private static string MapSet(string kind, string caption, ReportModel model, bool hidden)
+    private static string MapSet(string kind, string caption, ReportModel model, int samples, bool hidden)
     {
         var s = new StringBuilder($"<div class=\"mapset\" data-kind=\"{kind}\"{(hidden ? " hidden" : "")}>");
         // The caption is cut to three lines (report.css); its title keeps the whole name.
         s.Append("<figure><figcaption title=\"A: ").Append(E(model.NameA)).Append("\">A: ").Append(E(model.NameA)).Append(" <small>(").Append(E(caption)).Append(")</small></figcaption>")
-            .Append(Canvas(kind, "a")).Append("</figure>");
+            .Append(Canvas(kind, "a", samples)).Append("</figure>");
         s.Append("<figure><figcaption title=\"B: ").Append(E(model.NameB)).Append("\">B: ").Append(E(model.NameB)).Append(" <small>(").Append(E(caption)).Append(", aligned to A)</small></figcaption>")
-            .Append(Canvas(kind, "b")).Append("</figure>");
+            .Append(Canvas(kind, "b", samples)).Append("</figure>");
         return s.Append("</div>").ToString();
     }
 
-    private static string Canvas(string kind, string side)
-        => $"<div class=\"mapbox\"><canvas class=\"map\" data-kind=\"{kind}\" data-side=\"{side}\" role=\"img\" aria-label=\"{kind.ToUpperInvariant()} map of {side.ToUpperInvariant()}\"></canvas><canvas class=\"overlay\" data-kind=\"{kind}\" data-side=\"{side}\"></canvas></div>";
+    /// <summary>
+    /// One map: the points' canvas and above it the overlay that takes the mouse, in a box that is the keyboard's way in
+    /// (maps.js). The box is focusable; its role "application" makes a screen reader hand the arrow keys to the page instead
+    /// of reading with them, and its label says what the map shows and what the keys do. The canvases are hidden from
+    /// assistive technology: the box speaks for them.
+    /// </summary>
+    private static string Canvas(string kind, string side, int samples)
+    {
+        string label = string.Create(Inv, $"{kind.ToUpperInvariant()} map of {side.ToUpperInvariant()}, {samples:N0} sample{(samples == 1 ? "" : "s")}. Arrow keys move to the nearest sample in that direction; Enter or Space adds it to or removes it from the selection; Escape clears the selection.");
+        return $"<div class=\"mapbox\" data-kind=\"{kind}\" data-side=\"{side}\" tabindex=\"0\" role=\"application\" aria-label=\"{label}\"><canvas class=\"map\" data-kind=\"{kind}\" data-side=\"{side}\" aria-hidden=\"true\"></canvas><canvas class=\"overlay\" data-kind=\"{kind}\" data-side=\"{side}\" aria-hidden=\"true\"></canvas></div>";
+    }
 
     /// <summary>
     /// HTML-escapes a user-supplied string (also safe inside double-quoted attributes), its bidirectional controls shown as

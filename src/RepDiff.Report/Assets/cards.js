@@ -236,7 +236,7 @@
     document.querySelectorAll('button[data-export=selection]').forEach(b => { b.disabled = !sel; });
     if (selectionLabel) selectionLabel.textContent = !sel ? 'none (select a card, or drag on a map)'
       : sel.kind === 'card' ? data.concepts[sel.key].title + ' (' + data.concepts[sel.key].members.length.toLocaleString('en') + ' members)'
-      : sel.indices.length.toLocaleString('en') + ' samples selected on the map';
+      : sel.indices.length.toLocaleString('en') + (sel.indices.length === 1 ? ' sample' : ' samples') + ' selected on the map';
   }
   document.addEventListener('rd-selection', e => noteSelection(e.detail && e.detail.indices && e.detail.indices.length ? 'map' : null));
   document.querySelectorAll('button[data-export]').forEach(b => b.addEventListener('click', () => {

@@ -1,7 +1,8 @@
 (function () {
   // The linked maps: PCA / UMAP of A and B on canvases, drawn from compact page data (MapData.cs).
   // They listen to `rd-highlight` {indices, caption} on document and dispatch `rd-selection` {indices} when the
-  // user's lasso selection changes (also kept in window.rdSelection); they know nothing else about the cards.
+  // user's selection changes, by lasso, click or keyboard (also kept in window.rdSelection); they know nothing else
+  // about the cards.
   // The page data is parsed once (report.js): the maps' own part is the coordinates; what they show of each sample
   // (colouring columns, texts, thumbnails) is the page's samples, which hold every plotted sample.
   const data = window.rdData, S = data.samples;
@@ -186,12 +187,21 @@
   }
   function drawAll() { visible().forEach(draw); }
 
-  // Overlay: the hovered sample's ring in both maps and the lasso being drawn.
+  // Overlay: the hovered sample's ring in both maps, the keyboard's focused sample (while a map has the keys) and the
+  // lasso being drawn.
   let hovered = -1, lasso = null;
+  let focused = -1, keyView = null; // the keyboard's sample (a plot index) and the map that has the keys, if any
   function drawOverlay(v) {
     if (!v.W) return;
     const ctx = v.overlay.getContext('2d');
     ctx.clearRect(0, 0, v.W, v.H);
+    if (focused >= 0 && keyView) {
+      // Dark on a white halo, larger than the hover ring: visible on any colour, and not mistaken for the mouse's.
+      const x = v.px[focused], y = v.py[focused], r = 8 * v.dpr;
+      ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+      ctx.strokeStyle = '#fff'; ctx.lineWidth = 5 * v.dpr; ctx.stroke();
+      ctx.strokeStyle = '#111'; ctx.lineWidth = 2 * v.dpr; ctx.stroke();
+    }
     if (hovered >= 0) {
       ctx.strokeStyle = '#d6452f'; ctx.lineWidth = 2 * v.dpr;
       ctx.beginPath(); ctx.arc(v.px[hovered], v.py[hovered], 5.5 * v.dpr, 0, 2 * Math.PI); ctx.stroke();
@@ -205,9 +215,10 @@
   const caption = document.getElementById('map-caption') || document.createElement('p');
   const defaultCaption = caption.textContent;
   const clear = document.getElementById('map-clear');
+  const samplesText = count => count.toLocaleString('en') + (count === 1 ? ' sample' : ' samples');
   function updateCaption() {
     if (highlight) caption.textContent = highlightCaption + (highlight.missing ? ` (${highlight.missing.toLocaleString('en')} of them not in the maps)` : '');
-    else if (selection) caption.textContent = `Selection: ${selection.list.length.toLocaleString('en')} samples (click an empty spot of a map to clear).`;
+    else if (selection) caption.textContent = `Selection: ${samplesText(selection.list.length)} (click an empty spot of a map to clear).`;
     else caption.textContent = defaultCaption;
     if (clear) clear.hidden = !selection;
   }
@@ -261,11 +272,10 @@
     const thumb = S.thumbs && S.thumbs[i];
     if (thumb) { const img = document.createElement('img'); img.src = thumb; img.alt = ''; tip.appendChild(img); }
     const line = document.createElement('div');
-    // Each line cut at 200 characters: the tooltip follows the mouse, and a 10,000-character label would cover the page.
-    line.textContent = clip('#' + i + (labelColumn ? ' · ' + valueOf(labelColumn, k) : ''));
+    line.textContent = sampleLine(k);
     tip.appendChild(line);
-    const column = colouring.column;
-    if (column && column !== labelColumn) { const c = document.createElement('div'); c.textContent = clip(column.name + ': ' + valueOf(column, k)); tip.appendChild(c); }
+    const coloured = colourLine(k);
+    if (coloured) { const c = document.createElement('div'); c.textContent = coloured; tip.appendChild(c); }
     const text = S.texts && S.texts[rowOf(k)];
     if (text) { const t = document.createElement('div'); t.textContent = clip(text); tip.appendChild(t); }
     tip.hidden = false;
@@ -273,6 +283,10 @@
     tip.style.left = (e.clientX + 14 + w > innerWidth ? e.clientX - 14 - w : e.clientX + 14) + 'px';
     tip.style.top = (e.clientY + 14 + h > innerHeight ? e.clientY - 14 - h : e.clientY + 14) + 'px';
   }
+  // The tooltip's lines, also what the keyboard announces; each cut at 200 characters: the tooltip follows the mouse,
+  // and a 10,000-character label would cover the page (or be read out whole).
+  const sampleLine = k => clip('#' + sampleOf(k) + (labelColumn ? ' · ' + valueOf(labelColumn, k) : ''));
+  const colourLine = k => { const column = colouring.column; return column && column !== labelColumn ? clip(column.name + ': ' + valueOf(column, k)) : ''; };
   function valueOf(column, k) {
     if (column.type === 'numeric') { const v = numberAt(column, k); return Number.isFinite(v) ? fmt(v) : 'missing'; }
     // The sample's own value: values past the palette share the legend's "other" colour, but the tooltip names them.
@@ -297,7 +311,7 @@
       if (k !== hovered) { hovered = k; visible().forEach(drawOverlay); }
       if (k >= 0) showTip(k, e); else if (tip) tip.hidden = true;
     });
-    o.addEventListener('mouseleave', () => { hovered = -1; if (tip) tip.hidden = true; visible().forEach(drawOverlay); });
+    o.addEventListener('mouseleave', () => { hovered = -1; if (tip) tip.hidden = true; visible().forEach(drawOverlay); showFocusTip(); });
   });
   // While a lasso is drawn the whole window follows the mouse, so a drag may leave the map and come back.
   window.addEventListener('mousemove', e => {
@@ -318,6 +332,85 @@
       setSelection(k >= 0 ? [k] : null);
     } else setSelection(lassoSelect(v, points));
     drawOverlay(v);
+  });
+
+  // The keyboard. Each map's box (HtmlReport.Canvas: tabindex 0) takes the arrow keys, which move a focus ring from sample
+  // to sample; the sample is shown in the tooltip, as hovering shows it, and announced in #map-live. Enter or Space adds
+  // the focused sample to the selection or removes it (a mouse click replaces the selection; the keys build one sample by
+  // sample, as a lasso cannot); Escape clears the selection and the ring, as a click on an empty spot clears the selection.
+  // The focused sample is shared by the maps, as the hovered one is: Tab to the other model's map goes on from it.
+  const live = document.getElementById('map-live');
+  const say = text => { if (live) live.textContent = text; };
+  const isSelected = k => !!selection && selection.list.includes(k);
+  const idLine = k => { const id = S.ids && S.ids[rowOf(k)]; return id === null || id === undefined ? '' : clip('id ' + id); };
+  const described = k => [sampleLine(k), idLine(k), colourLine(k), isSelected(k) ? 'selected' : ''].filter(x => x).join('; ');
+  function showFocusTip() {
+    if (!keyView || focused < 0 || !keyView.W) return;
+    const r = keyView.overlay.getBoundingClientRect();
+    showTip(focused, { clientX: r.left + keyView.px[focused] / keyView.dpr, clientY: r.top + keyView.py[focused] / keyView.dpr });
+  }
+  // The next sample from k for an arrow (ux, uy: screen axes, y down): the nearest sample within 45 degrees of that
+  // direction, else the nearest anywhere on that side. Why: the map is a picture, and the key should go where the eye
+  // goes, to the next point that way; stepping in order of x alone would jump to a point far above or below, and a
+  // strict row/column rule finds nothing in a scatter. Distances are in the stored coordinates (one scale per map), so
+  // the path does not depend on the window's size. Samples on the same spot are ordered by their place in the plot
+  // (right and down go to later ones, left and up to earlier ones), so each of them can be reached.
+  function step(v, k, ux, uy) {
+    const later = ux + uy > 0, x = v.qx[k], y = -v.qy[k];
+    let cone = -1, coneD = 0, coneA = 0, side = -1, sideD = 0, sideA = 0;
+    // Nearest first, then the straightest; of equals the scan keeps the first later sample or the last earlier one.
+    const beats = (best, d, a, bestD, bestA) => best < 0 || d < bestD || (d === bestD && (a < bestA || (a === bestA && !later)));
+    for (let j = 0; j < n; j++) {
+      if (j === k) continue;
+      const dx = v.qx[j] - x, dy = -v.qy[j] - y, along = dx * ux + dy * uy, across = Math.abs(dx * uy - dy * ux);
+      const same = dx === 0 && dy === 0;
+      if (same ? (j > k) !== later : along <= 0) continue;
+      const d = dx * dx + dy * dy;
+      if ((same || across <= along) && beats(cone, d, across, coneD, coneA)) { cone = j; coneD = d; coneA = across; }
+      if (beats(side, d, across, sideD, sideA)) { side = j; sideD = d; sideA = across; }
+    }
+    return cone >= 0 ? cone : side;
+  }
+  function centreSample(v) {
+    let best = -1, bestD = Infinity;
+    for (let j = 0; j < n; j++) { const dx = 2 * v.qx[j] - v.mx, dy = 2 * v.qy[j] - v.my, d = dx * dx + dy * dy; if (d < bestD) { bestD = d; best = j; } }
+    return best;
+  }
+  const ARROWS = { ArrowRight: [1, 0, 'right'], ArrowLeft: [-1, 0, 'left'], ArrowDown: [0, 1, 'down'], ArrowUp: [0, -1, 'up'] };
+  views.forEach(v => {
+    const box = v.overlay.parentElement;
+    if (!box || box.tabIndex < 0) return;
+    box.addEventListener('focus', () => { keyView = v; visible().forEach(drawOverlay); showFocusTip(); if (focused >= 0) say(described(focused)); });
+    box.addEventListener('blur', () => { keyView = null; if (tip) tip.hidden = true; visible().forEach(drawOverlay); });
+    box.addEventListener('keydown', e => {
+      if (e.altKey || e.ctrlKey || e.metaKey || !v.W || n === 0) return;
+      const arrow = ARROWS[e.key];
+      if (arrow) {
+        e.preventDefault();
+        // The first arrow starts from the middle of the map.
+        const next = focused < 0 ? centreSample(v) : step(v, focused, arrow[0], arrow[1]);
+        if (next < 0) { say(`No sample further ${arrow[2]}; still on ${described(focused)}`); return; }
+        focused = next;
+        say(described(focused));
+      } else if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        if (focused < 0) { say('No sample focused: an arrow key moves to one.'); return; }
+        const list = selection ? selection.list.slice() : [], at = list.indexOf(focused);
+        if (at >= 0) list.splice(at, 1); else { list.push(focused); list.sort((p, q) => p - q); }
+        setSelection(list);
+        say(`${sampleLine(focused)} ${at >= 0 ? 'removed from' : 'added to'} the selection (${samplesText(list.length)})`);
+      } else if (e.key === 'Escape') {
+        if (focused < 0 && !selection) return;
+        e.preventDefault();
+        const had = !!selection;
+        focused = -1;
+        if (tip) tip.hidden = true;
+        if (had) setSelection(null);
+        say(had ? 'Selection cleared.' : 'No sample focused.');
+      } else return;
+      visible().forEach(drawOverlay);
+      showFocusTip();
+    });
   });
 
   const tabs = Array.from(document.querySelectorAll('.maptabs button'));
@@ -347,6 +440,7 @@
       return { x: r.left + v.px[k] / v.dpr, y: r.top + v.py[k] / v.dpr };
     },
     colour: (k) => 'rgb(' + colouring.styles[colouring.index[k]].join(',') + ')',
+    focused: () => focused < 0 ? null : sampleOf(focused),
     started,
     decoded,
     drawMs: () => views.filter(v => v.kind === kind).map(v => v.drawMs),

@@ -126,6 +126,22 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
         Assert.StartsWith($"#{row} · LLLL", await page.Locator("#tip div").First.TextContentAsync());
         Assert.InRange(await page.EvaluateAsync<int>("() => document.getElementById('tip').offsetHeight"), 1, Height / 3);
 
+        // From the keyboard, the live region reads what the tooltip shows, cut the same way, and the sample's id: walking
+        // A's map, the sample with the 10,000-character label is announced in at most 200 characters of it.
+        await page.Mouse.MoveAsync(1, 1);
+        await page.Locator(".mapbox[data-kind=pca][data-side=a]").FocusAsync();
+        var said = new List<string>();
+        foreach (var key in Enumerable.Repeat(new[] { "ArrowRight", "ArrowRight", "ArrowDown" }, 12).SelectMany(k => k))
+        {
+            await page.Keyboard.PressAsync(key);
+            said.Add((await page.Locator("#map-live").TextContentAsync())!);
+        }
+        string longOne = said.FirstOrDefault(t => t.Contains(" · LLLL", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException("no sample with the long label was announced: " + string.Join(" | ", said));
+        Assert.Matches(@"^#(\d+) · L+…; id sample \1 <x>$", longOne);
+        Assert.Equal(200, longOne.IndexOf("; id", StringComparison.Ordinal));
+        Assert.All(said, t => Assert.True(t.Length < 700, $"an announcement of {t.Length} characters"));
+
         // Nothing the user wrote ran (no dialog), nothing was fetched, nothing failed.
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         // The markup stayed text: no element came from it (the page's own scripts are the data and the code).

@@ -125,6 +125,15 @@ public class MapsBrowserTests(ITestOutputHelper output)
         Assert.Equal(0, await page.EvaluateAsync<int>("() => window.rdSelection.length"));
         Assert.False(await page.Locator("#map-clear").IsVisibleAsync());
 
+        // Clicking a point selects that one sample, counted in the singular (it read "1 samples").
+        var one = await page.EvaluateAsync<float[]>("() => { const p = rdMaps.point('a', 7); return [p.x, p.y]; }");
+        await page.Mouse.ClickAsync(one[0], one[1]);
+        Assert.Single(await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+        Assert.Equal("1 sample selected on the map", await page.Locator("#export-selection").TextContentAsync());
+        Assert.StartsWith("Selection: 1 sample (", await page.Locator("#map-caption").TextContentAsync());
+        await page.Mouse.ClickAsync(box.X + 2, box.Y + 2);
+        Assert.Empty(await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+
         // Colouring: labels by default (three blobs), a text column by its values, a number column as a ramp.
         Assert.Equal(["blob0", "blob1", "blob2"], await page.Locator("#map-legend span").AllTextContentsAsync());
         await page.Locator("#map-colour").SelectOptionAsync(new SelectOptionValue { Label = "genre" });
@@ -151,6 +160,121 @@ public class MapsBrowserTests(ITestOutputHelper output)
         var lines = await page.Locator("#tip div").AllTextContentsAsync();
         Assert.Matches(@"^#\d+ · blob\d$", lines[0]);
         Assert.StartsWith("score: ", lines[1]);
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// The maps from the keyboard alone: Tab reaches A's PCA map, the arrow keys move a focus ring to the nearest sample in
+    /// that direction (announced in the live region and shown in the tooltip), Enter and Space add it to and remove it
+    /// from the selection that B's map and the export bar follow, Escape clears it. Before, the maps took the mouse only.
+    /// </summary>
+    [ChromiumFact]
+    public async Task MapsWorkFromTheKeyboard()
+    {
+        var (pair, explanation) = Blobs(100, 5);
+        int n = pair.N;
+        string url = Write(HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "maps")));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Launch(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        await page.EvaluateAsync("() => { window.selections = []; document.addEventListener('rd-selection', e => selections.push(e.detail.indices.length)); }");
+
+        // Each map says what it shows and which keys work; Tab from the colour choice lands on A's PCA map.
+        var map = page.Locator(".mapbox[data-kind=pca][data-side=a]");
+        Assert.Equal("0", await map.GetAttributeAsync("tabindex"));
+        Assert.Equal("application", await map.GetAttributeAsync("role"));
+        string label = (await map.GetAttributeAsync("aria-label"))!;
+        Assert.StartsWith($"PCA map of A, {n} samples.", label);
+        Assert.Contains("Arrow keys", label);
+        Assert.Contains("Escape", label);
+        await page.Locator("#map-colour").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await map.EvaluateAsync<bool>("m => document.activeElement === m"), "Tab did not reach A's PCA map");
+        var live = page.Locator("#map-live");
+        Assert.Equal("polite", await live.GetAttributeAsync("aria-live"));
+
+        // The first arrow key focuses the sample nearest the map's centre.
+        await page.Keyboard.PressAsync("ArrowRight");
+        int first = await page.EvaluateAsync<int>("() => rdMaps.focused()");
+        Assert.Equal("ok", await page.EvaluateAsync<string>("""
+            ([s, n]) => {
+              const r = document.querySelector('.mapbox[data-kind=pca][data-side=a]').getBoundingClientRect(), cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+              const d = i => { const p = rdMaps.point('a', i); return (p.x - cx) ** 2 + (p.y - cy) ** 2; };
+              for (let i = 0; i < n; i++) if (d(i) < d(s) - 1e-6) return 'sample ' + i + ' is nearer the centre';
+              return 'ok';
+            }
+            """, new[] { first, n }));
+
+        // Each arrow moves to the nearest sample within 45 degrees of its direction; the live region and the tooltip name it.
+        const string NearestThatWay = """
+            ([s, t, ux, uy, n]) => {
+              const a = rdMaps.point('a', s), p = i => rdMaps.point('a', i), d = q => (q.x - a.x) ** 2 + (q.y - a.y) ** 2;
+              const inCone = q => { const dx = q.x - a.x, dy = q.y - a.y, along = dx * ux + dy * uy; return along > 1e-6 && Math.abs(dx * uy - dy * ux) <= along + 1e-6; };
+              if (!inCone(p(t))) return 'sample ' + t + ' is not that way from ' + s;
+              for (let i = 0; i < n; i++) if (i !== s && i !== t && inCone(p(i)) && d(p(i)) < d(p(t)) - 1e-6) return 'sample ' + i + ' is nearer that way';
+              return 'ok';
+            }
+            """;
+        int at = first;
+        foreach (var (key, ux, uy) in new[] { ("ArrowRight", 1, 0), ("ArrowUp", 0, -1), ("ArrowLeft", -1, 0), ("ArrowDown", 0, 1) })
+        {
+            await page.Keyboard.PressAsync(key);
+            int next = await page.EvaluateAsync<int>("() => rdMaps.focused()");
+            // At the map's edge the ring stays and the live region says so; none of these moves starts at an edge.
+            Assert.Equal("ok", await page.EvaluateAsync<string>(NearestThatWay, new[] { at, next, ux, uy, n }));
+            string said = (await live.TextContentAsync())!;
+            Assert.Matches($"^#{next} · blob\\d", said);
+            Assert.True(await page.Locator("#tip").IsVisibleAsync(), $"no tooltip after {key}");
+            Assert.StartsWith((await page.Locator("#tip div").First.TextContentAsync())!, said);
+            at = next;
+        }
+
+        // Enter adds the focused sample to the selection: B's map lights it, the export bar counts it.
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal([at], await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+        Assert.Equal("1 sample selected on the map", await page.Locator("#export-selection").TextContentAsync());
+        Assert.True(await page.Locator("button[data-export=selection][data-format=csv]").IsEnabledAsync());
+        Assert.Contains("added to the selection (1 sample)", await live.TextContentAsync());
+
+        // Space adds another; Tab goes on to B's map at the same sample, announced as selected; Space there removes it.
+        await page.Keyboard.PressAsync("ArrowRight");
+        int second = await page.EvaluateAsync<int>("() => rdMaps.focused()");
+        await page.Keyboard.PressAsync(" ");
+        Assert.Equal(new[] { at, second }.Order(), await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+        Assert.Equal(2, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        Assert.Equal(2, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+        Assert.Equal("2 samples selected on the map", await page.Locator("#export-selection").TextContentAsync());
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.Locator(".mapbox[data-kind=pca][data-side=b]").EvaluateAsync<bool>("m => document.activeElement === m"), "Tab did not reach B's PCA map");
+        Assert.Equal(second, await page.EvaluateAsync<int>("() => rdMaps.focused()"));
+        string again = (await live.TextContentAsync())!;
+        Assert.StartsWith($"#{second} · ", again);
+        Assert.EndsWith("; selected", again);
+        await page.Keyboard.PressAsync(" ");
+        Assert.Equal([at], await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+        Assert.Contains("removed from the selection (1 sample)", await live.TextContentAsync());
+
+        // Escape clears the selection and the ring, as clicking an empty spot clears the selection.
+        await page.Keyboard.PressAsync("Escape");
+        Assert.Empty(await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+        Assert.Equal("none (select a card, or drag on a map)", await page.Locator("#export-selection").TextContentAsync());
+        Assert.False(await page.Locator("#tip").IsVisibleAsync());
+        Assert.Null(await page.EvaluateAsync<int?>("() => rdMaps.focused()"));
+        Assert.Equal("Selection cleared.", await live.TextContentAsync());
+        int[] selections = await page.EvaluateAsync<int[]>("() => selections");
+        Assert.Equal([1, 2, 1, 0], selections);
+
+        // Leaving the maps takes the ring and the tooltip away.
+        await page.Keyboard.PressAsync("ArrowRight");
+        Assert.True(await page.Locator("#tip").IsVisibleAsync());
+        await page.Keyboard.PressAsync("Tab");
+        Assert.False(await page.Locator("#tip").IsVisibleAsync());
         Assert.Empty(errors);
     }
 
