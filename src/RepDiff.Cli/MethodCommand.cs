@@ -41,7 +41,7 @@ internal static class MethodCommand
             using var opened = spec.Open();
             spec.RefuseIdenticalValues(opened);
             var pair = FitValueRange(opened, options);
-            if (trust.Validates()) HeldOutValidation.CheckSize(pair);
+            RerunSize.CheckBeforeRun(method, options, pair, trust);
             double opening = clock.Elapsed.TotalSeconds;
             var (explanation, context, model) = ProgressDisplay.Run(progress =>
             {
@@ -94,7 +94,7 @@ internal static class MethodCommand
                 NameTest = Path.GetFileName(testPath),
                 NameRef = Path.GetFileName(refPath),
             };
-            if (trust.Validates()) HeldOutValidation.CheckSize(sets);
+            RerunSize.CheckBeforeRun(method, sets, trust);
             double opening = clock.Elapsed.TotalSeconds;
             var explanation = ProgressDisplay.Run(progress =>
             {

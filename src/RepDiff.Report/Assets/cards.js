@@ -46,9 +46,13 @@
   const selectionHeader = () => ['row', 'id', 'label', ...metaNames];
   const selectionRows = indices => indices.map(row => [row, idOf(row), labelOf(row), ...metaColumns.map(col => columnValue(col, row))]);
 
+  // Text beginning with = + - @ tab or CR is a formula to a spreadsheet (CSV injection): written as 'text in quotes,
+  // unless it is a plain number; the same rule as `repdiff export` (MemberExport.CsvField).
+  const plainNumber = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
   function csvField(v) {
     if (v === null || v === undefined) return '';
     const s = typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !plainNumber.test(s)) return '"\'' + s.replace(/"/g, '""') + '"';
     return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   function toCsv(header, rows) {

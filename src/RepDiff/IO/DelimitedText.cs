@@ -107,27 +107,35 @@ public static class DelimitedText
     }
 
     /// <summary>
-    /// A first column holding every row number 0 … n − 1 once, beside columns of decimals, is a row index, not a dimension:
-    /// pandas writes its index first (to_csv(header=False) without a header; a file read back and saved again names it
-    /// "Unnamed: 0"). Read as a dimension it outweighed every other (values up to n against values near 1), silently.
+    /// A first column holding every row number once, 0 … n − 1 or 1 … n, beside columns of decimals, is a row index, not a
+    /// dimension: pandas writes its index first (to_csv(header=False) without a header; a file read back and saved again
+    /// names it "Unnamed: 0"), R's row names (write.table without column names) and spreadsheets' row numbers count from 1.
+    /// Read as a dimension it outweighed every other (values up to n against values near 1), silently. Whole-number data
+    /// (counts) and a column that misses or repeats a row number are read as they are.
     /// </summary>
     private static void RefuseRowIndex(string path, float[] data, int rows, int cols, string? firstName)
     {
         if (cols < 2 || rows < 3) return;
+        float start = data[0];
+        for (int r = 1; r < rows; r++) start = MathF.Min(start, data[(long)r * cols]);
+        if (start is not (0f or 1f)) return;
         var seen = new bool[rows];
         bool decimals = false;
         for (int r = 0; r < rows; r++)
         {
-            float v = data[(long)r * cols];
+            float v = data[(long)r * cols] - start;
             if (v < 0 || v >= rows || v != MathF.Floor(v) || seen[(int)v]) return;
             seen[(int)v] = true;
             for (int j = 1; j < cols && !decimals; j++)
                 decimals = data[(long)r * cols + j] is var x && float.IsFinite(x) && x != MathF.Floor(x);
         }
         if (!decimals) return;
+        int first = (int)start;
+        bool pandas = first == 0;
+        string without = pandas ? "to_csv(index=False)" : "in R write.csv(x, row.names = FALSE)";
         throw RepDiffInputException.ForFile(path, $"column 1{(firstName is null ? "" : $" ('{NpyDtype.Truncate(firstName)}')")} holds every row number "
-            + $"0 to {rows - 1} once: a row index (pandas writes one first), not a dimension; "
-            + (firstName is null || firstName.Trim().Length == 0 ? "write the file without it (to_csv(index=False))" : $"name it with --id-column {firstName}, or write the file without it (to_csv(index=False))"));
+            + $"{first} to {rows - 1 + first} once: a row index ({(pandas ? "pandas writes one first" : "R's row names and spreadsheets' row numbers count from 1")}), not a dimension; "
+            + (firstName is null || firstName.Trim().Length == 0 ? $"write the file without it ({without})" : $"name it with --id-column {firstName}, or write the file without it ({without})"));
     }
 
     /// <summary>

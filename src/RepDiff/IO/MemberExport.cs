@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace RepDiff.IO;
 
@@ -9,10 +10,10 @@ namespace RepDiff.IO;
 /// strength, the concept's trust (stability; found again on the discovery half, held-out p and its adjusted
 /// value, confirmed; empty where not measured), the member's position in its concept (0 = best), whether the report's grid shows it, its
 /// row in the inputs, id, label, score, then one column per metadata column (prefixed "metadata_" where
-/// a name is taken by a fixed column). Written as CSV (RFC 4180 quoting) or JSON Lines (one object per
-/// member, nulls where a value is unknown).
+/// a name is taken by a fixed column). Written as CSV (RFC 4180 quoting; text a spreadsheet would run as a formula
+/// neutralized: <see cref="CsvField"/>) or JSON Lines (one object per member, nulls where a value is unknown).
 /// </summary>
-public static class MemberExport
+public static partial class MemberExport
 {
     private static readonly string[] FixedColumns = ["method", "direction", "rank", "strength", "stability", "found_again", "p_value", "p_adjusted", "confirmed", "position", "in_grid", "row", "id", "label", "score"];
 
@@ -57,9 +58,9 @@ public static class MemberExport
 
     public static void WriteCsv(TextWriter writer, IReadOnlyList<Explanation> explanations, SampleInfo samples)
     {
-        writer.Write(string.Join(",", Header(samples).Select(Quote)) + "\n");
+        writer.Write(string.Join(",", Header(samples).Select(CsvField)) + "\n");
         foreach (var row in Rows(explanations, samples))
-            writer.Write(string.Join(",", row.Select(v => Quote(Text(v)))) + "\n");
+            writer.Write(string.Join(",", row.Select(CsvField)) + "\n");
     }
 
     public static void WriteJsonLines(TextWriter writer, IReadOnlyList<Explanation> explanations, SampleInfo samples)
@@ -89,6 +90,25 @@ public static class MemberExport
             writer.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length) + "\n");
         }
     }
+
+    /// <summary>
+    /// One CSV field. Text from the user's files (ids, labels, metadata values and column names) that begins with =, +, -,
+    /// @, a tab or a carriage return is a formula to Excel, LibreOffice and Google Sheets when the file is opened there
+    /// (OWASP "CSV injection": =HYPERLINK(...) or a DDE command in a sample id), so it is written with a leading apostrophe
+    /// in a quoted field, which they show as text. Text that is a plain number (-0.25, +3, 1e-3) and the numbers of
+    /// the fixed columns are written as they are. The report's downloads do the same (cards.js, csvField).
+    /// </summary>
+    public static string CsvField(object? value)
+    {
+        string text = Text(value);
+        return value is string && IsFormula(text) ? "\"'" + text.Replace("\"", "\"\"") + "\"" : Quote(text);
+    }
+
+    private static bool IsFormula(string text) =>
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !PlainNumber().IsMatch(text);
+
+    [GeneratedRegex(@"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")]
+    private static partial Regex PlainNumber();
 
     private static string Text(object? value) => value switch
     {

@@ -19,6 +19,19 @@ public interface IPairMethod : IMethod
     /// </summary>
     MethodOptions Prepare(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
 
+    /// <summary>
+    /// How many of a pair's n samples the method explains: n, or a subsample of them (RDX's --max-samples, whose rows
+    /// <see cref="Explanation.RowsUsed"/> names). Stability resamples and held-out validation splits these.
+    /// </summary>
+    int SamplesExplained(int n, MethodOptions options);
+
+    /// <summary>
+    /// Refuses options that need more samples than a run on <paramref name="n"/> samples of <paramref name="pair"/> has,
+    /// reading no values (n = pair.N for a run; fewer for stability's and validation's reruns on part of the samples).
+    /// Every run checks it; <see cref="Trust.RerunSize.CheckBeforeRun"/> checks the reruns' sizes before the full run.
+    /// </summary>
+    void CheckSampleCount(RepresentationPair pair, int n, MethodOptions options);
+
     /// <summary>Validates the options, runs, and returns the explanation with the resolved options as its parameters.</summary>
     Explanation Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
 }

@@ -20,7 +20,7 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
     public virtual bool RetrainsOnEveryRerun => false;
 
     public Explanation Run(RepresentationPair pair, TOptions options, IProgress<ProgressUpdate>? progress = null)
-        => MethodTemplate.Run(this, options, () => Validate(pair, options), () => Resolve(pair, options, progress), o =>
+        => MethodTemplate.Run(this, options, () => { CheckSampleCount(pair, pair.N, options); Validate(pair, options); }, () => Resolve(pair, options, progress), o =>
         {
             var explanation = Explain(pair, o, progress);
             explanation.N = pair.N;
@@ -31,12 +31,27 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
     {
         var typed = MethodTemplate.Cast<TOptions>(this, options);
         OptionsSchema.Validate(typed);
+        CheckSampleCount(pair, pair.N, typed);
         Validate(pair, typed);
         return MethodTemplate.Resolve(typed, () => Resolve(pair, typed, progress));
     }
 
     Explanation IPairMethod.Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress)
         => Run(pair, MethodTemplate.Cast<TOptions>(this, options), progress);
+
+    int IPairMethod.SamplesExplained(int n, MethodOptions options) => SamplesExplained(n, MethodTemplate.Cast<TOptions>(this, options));
+
+    void IPairMethod.CheckSampleCount(RepresentationPair pair, int n, MethodOptions options)
+        => CheckSampleCount(pair, n, MethodTemplate.Cast<TOptions>(this, options));
+
+    /// <summary>How many of n samples the method explains (<see cref="IPairMethod.SamplesExplained"/>).</summary>
+    protected virtual int SamplesExplained(int n, TOptions options) => n;
+
+    /// <summary>
+    /// The checks of options against the number of samples alone (<see cref="IPairMethod.CheckSampleCount"/>): they go
+    /// here, not in <see cref="Validate"/>, so that stability's and validation's reruns are checked before the full run.
+    /// </summary>
+    protected virtual void CheckSampleCount(RepresentationPair pair, int n, TOptions options) { }
 
     /// <summary>Checks what the declared ranges cannot (options against the input, options against each other).</summary>
     protected virtual void Validate(RepresentationPair pair, TOptions options) { }

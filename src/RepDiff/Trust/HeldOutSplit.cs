@@ -22,7 +22,7 @@ public sealed class HeldOutSplit : IDisposable
     {
         Pair = pair;
         Seed = seed;
-        Discovery = Sampling.Stratified(pair.N, pair.N / 2, seed, pair.Samples.Labels?.Codes);
+        Discovery = Sampling.Stratified(pair.N, DiscoverySize(pair.N), seed, pair.Samples.Labels?.Codes);
         Validation = HeldOutValidation.Complement(Discovery, pair.N);
         DiscoveryPair = pair.SelectRows(Discovery);
         HeldA = pair.RowsA.SelectRows(Validation);
@@ -33,6 +33,9 @@ public sealed class HeldOutSplit : IDisposable
     public static HeldOutSplit Of(RepresentationPair pair, int optionsSeed) => new(pair, SeedFor(optionsSeed));
 
     internal static int SeedFor(int optionsSeed) => Rng.Derive(optionsSeed, SplitStream);
+
+    /// <summary>Rows of the discovery half of n.</summary>
+    internal static int DiscoverySize(int n) => n / 2;
 
     internal RepresentationPair Pair { get; }
     internal int Seed { get; }

@@ -204,7 +204,7 @@ public static class HeldOutValidation
     /// <summary>Refuses sample sets whose smaller set is too small to split in two.</summary>
     public static void CheckSize(SampleSets sets) => CheckSize(Math.Min(sets.Test.Rows, sets.Reference.Rows) * 2);
 
-    private static void CheckSize(int n)
+    internal static void CheckSize(int n)
     {
         if (n < MinSamples)
             throw new InvalidOptionException(nameof(TrustOptions.Validate), $"needs at least {MinSamples} samples to split into a discovery and a validation half; there are {n}");

@@ -1,22 +1,56 @@
+using RepDiff.Methods;
 using RepDiff.Options;
 
 namespace RepDiff.Trust;
 
 /// <summary>
 /// Runs of a method on a share of the samples (stability's reruns, validation's discovery half): an option that does
-/// not fit that share ("450 concepts need at least as many samples, but there are 400") is reported with the share, since the user gave 500.
+/// not fit that share ("450 concepts need at least as many samples, but there are 400") is reported with the share, since
+/// the user gave 500; and <see cref="CheckBeforeRun(IPairMethod, MethodOptions, RepresentationPair, TrustOptions)"/>
+/// reports it before the full run.
 /// </summary>
-internal static class RerunSize
+public static class RerunSize
 {
-    public static T Explained<T>(string what, int kept, int total, Func<T> run)
+    internal static T Explained<T>(string what, int kept, int total, Func<T> run, bool when = true)
     {
         try
         {
             return run();
         }
-        catch (InvalidOptionException e)
+        catch (InvalidOptionException e) when (when)
         {
             throw new InvalidOptionException(e.Property, $"{e.Problem} ({what} on {kept:N0} of the {total:N0} samples)");
         }
+    }
+
+    /// <summary>
+    /// Refuses, before any work, what <paramref name="trust"/> would refuse after the full run from sizes and options alone:
+    /// explained samples too few to split in two (--validate), and options the method cannot take on its reruns' share of
+    /// them (validation's discovery half, n/2; stability's resamples, ⌊0.8 n⌋). The one check of the method commands and
+    /// <see cref="Comparison.Run"/>; a refusal after an hour's run on 20 rows named what this names at once.
+    /// </summary>
+    public static void CheckBeforeRun(IPairMethod method, MethodOptions options, RepresentationPair pair, TrustOptions trust)
+    {
+        // The full run's own sizes first: an option too large for every sample is named as such, not by a rerun's share.
+        method.CheckSampleCount(pair, pair.N, options);
+        int explained = method.SamplesExplained(pair.N, options);
+        if (trust.Validates())
+        {
+            // A subsample too small to split (rdx --max-samples 12) is named as such: the user's file has more rows.
+            Explained("the method runs", explained, pair.N, () => { HeldOutValidation.CheckSize(explained); return 0; }, when: explained < pair.N);
+            int half = HeldOutSplit.DiscoverySize(explained);
+            Explained("held-out validation runs the method", half, explained, () => { method.CheckSampleCount(pair, half, options); return 0; });
+        }
+        if (trust.ResamplesFor(method) > 0)
+        {
+            int kept = StabilityResamples.Count(explained);
+            Explained("stability reruns the method", kept, explained, () => { method.CheckSampleCount(pair, kept, options); return 0; });
+        }
+    }
+
+    /// <summary>The same for a method on two sample sets (FINC): whether the smaller set can be split in two.</summary>
+    public static void CheckBeforeRun(ISampleSetMethod method, SampleSets sets, TrustOptions trust)
+    {
+        if (trust.Validates()) HeldOutValidation.CheckSize(sets);
     }
 }

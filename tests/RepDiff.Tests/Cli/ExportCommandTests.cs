@@ -101,6 +101,80 @@ public class ExportCommandTests
         Assert.Equal("spec,more_similar_in_b,2,1.5,,,,,,0,true,1,,,", output.Split('\n')[4]);
     }
 
+    /// <summary>
+    /// Sample ids, labels and metadata (values and column names) beginning with =, +, -, @ or a tab were written as they
+    /// are: opened in a spreadsheet, "=1+0" or "@SUM(A3)" ran as formulas (OWASP CSV injection). Such text now starts with
+    /// an apostrophe inside a quoted field; text that is a plain number ("-3", "-0.25", "1e-3") and the numeric columns are unchanged.
+    /// </summary>
+    [Fact]
+    public void TextASpreadsheetWouldRunAsAFormulaIsNeutralizedAndNumbersAreNot()
+    {
+        string dir = TestData.TempDir();
+        const int n = 600;
+        string Id(int i) => (i % 6) switch { 0 => $"=1+{i}", 1 => $"+cmd{i}", 2 => $"-{i}", 3 => $"@SUM(A{i})", 4 => $"\tx{i}", _ => $"p{i}" };
+        string Label(int i) => i < 200 ? "=low" : i < 400 ? "-1e-3" : "high";
+        string Note(int i) => (i % 4) switch { 0 => "-0.25", 1 => "1e-3", 2 => "=HYPERLINK(\"http://evil\",\"x\")", _ => "-2+3" };
+        string ids = GoldenFileTests.WriteText(dir, "ids.txt", string.Concat(Enumerable.Range(0, n).Select(i => Id(i) + "\n")));
+        string labels = GoldenFileTests.WriteText(dir, "labels.txt", string.Concat(Enumerable.Range(0, n).Select(i => Label(i) + "\n")));
+        string metadata = GoldenFileTests.WriteText(dir, "meta.csv",
+            "row,=bad,note\n" + string.Concat(Enumerable.Range(0, n).Select(i => $"{i},@{i},\"{Note(i).Replace("\"", "\"\"")}\"\n")));
+        var rdx = new Explanation
+        {
+            Method = "rdx", N = n,
+            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Strength = -0.25, Members = [.. Enumerable.Range(0, 12), 250, 451], Grid = [0],
+                Scores = [.. Enumerable.Range(0, 14).Select(k => -(k + 1) / 1000.0)] }] }],
+        };
+        string results = Path.Combine(dir, "results.json");
+        File.WriteAllText(results, new Comparison { Pair = new PairSpec(A, B).Load(), Explanations = [rdx], Context = new() }.ToJson());
+
+        var (code, output, error) = Run("export", results, "--ids", ids, "--labels", labels, "--metadata", metadata);
+        Assert.True(code == 0, error);
+        var table = ParseCsv(output);
+        Assert.Equal([.. MemberExport.Header(new SampleInfo()), "metadata_row", "'=bad", "note"], table[0]);
+        // Read back by an RFC 4180 reader, each text cell is the text with an apostrophe in front where a spreadsheet would run it.
+        string Shown(string text) => text[0] is '=' or '+' or '@' or '\t' || text[0] == '-' && !double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out _) ? "'" + text : text;
+        int Col(string name) => Array.IndexOf(table[0], name);
+        foreach (var fields in table.Skip(1))
+        {
+            int row = int.Parse(fields[Col("row")]);
+            Assert.Equal(Shown(Id(row)), fields[Col("id")]);
+            Assert.Equal(Shown(Label(row)), fields[Col("label")]);
+            Assert.Equal("'@" + row, fields[Col("'=bad")]);
+            Assert.Equal(Shown(Note(row)), fields[Col("note")]);
+        }
+        var lines = output.Split('\n');
+        // Numbers stay numbers: a negative strength and scores, a label "-1e-3", a note "-0.25"; the neutralized text is quoted.
+        Assert.StartsWith("rdx,more_similar_in_a,1,-0.25,,,,,,0,true,0,\"'=1+0\",\"'=low\",-0.001,0,\"'@0\",-0.25", lines[1]);
+        Assert.StartsWith("rdx,more_similar_in_a,1,-0.25,,,,,,2,false,2,-2,\"'=low\",-0.003,", lines[3]);
+        Assert.Equal("rdx,more_similar_in_a,1,-0.25,,,,,,12,false,250,\"'\tx250\",-1e-3,-0.013,250,\"'@250\",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"", lines[13]);
+        Assert.Equal("rdx,more_similar_in_a,1,-0.25,,,,,,13,false,451,\"'+cmd451\",high,-0.014,451,\"'@451\",\"'-2+3\"", lines[14]);
+    }
+
+    /// <summary>The fields of RFC 4180 text (quoted fields may hold commas, quotes as "" and line breaks).</summary>
+    internal static List<string[]> ParseCsv(string text)
+    {
+        var rows = new List<string[]>();
+        var row = new List<string>();
+        var field = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (quoted)
+            {
+                if (c != '"') field.Append(c);
+                else if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                else quoted = false;
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { row.Add(field.ToString()); field.Clear(); }
+            else if (c == '\n') { row.Add(field.ToString()); field.Clear(); rows.Add([.. row]); row.Clear(); }
+            else field.Append(c);
+        }
+        if (field.Length > 0 || row.Count > 0) { row.Add(field.ToString()); rows.Add([.. row]); }
+        return rows;
+    }
+
     [Fact]
     public void BadInputExitsWithCodeTwoNamingTheFile()
     {

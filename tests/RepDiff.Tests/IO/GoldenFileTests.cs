@@ -144,6 +144,34 @@ public class GoldenFileTests
         Assert.Equal(3, counts.Rows);
     }
 
+    /// <summary>
+    /// A first column numbering the rows from 1 (R's write.table without column names, a spreadsheet's row numbers) was read
+    /// as a dimension while one from 0 was refused: values up to n beside values near 1. It is refused alike, naming the
+    /// column and --id-column when the header names it; counts (whole numbers throughout) and a column that skips or
+    /// repeats a number are data.
+    /// </summary>
+    [Fact]
+    public void ARowIndexFromOneIsRefusedAsOneFromZeroIs()
+    {
+        string dir = TestData.TempDir();
+        string headerless = WriteText(dir, "r.csv", "\"3\",0.5,1.5\n\"1\",2.5,3.5\n\"2\",4.5,5.5\n\"4\",6.5,7.5\n");
+        Assert.Equal($"{headerless}: column 1 holds every row number 1 to 4 once: a row index (R's row names and spreadsheets' row numbers count from 1), "
+            + "not a dimension; write the file without it (in R write.csv(x, row.names = FALSE))", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(headerless)).Message);
+        string named = WriteText(dir, "sheet.csv", "index,a,b\n1,0.5,1.5\n2,2.5,3.5\n3,4.5,5.5\n");
+        Assert.EndsWith("column 1 ('index') holds every row number 1 to 3 once: a row index (R's row names and spreadsheets' row numbers count from 1), "
+            + "not a dimension; name it with --id-column index, or write the file without it (in R write.csv(x, row.names = FALSE))",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(named)).Message);
+        using var asIds = Embeddings.Open(named, null, "index", validate: true);
+        Assert.Equal(["1", "2", "3"], asIds.Ids!);
+        Assert.Equal(2, asIds.Cols);
+        // Data whose first column happens to count: whole numbers throughout, a repeated number, a gap, a start at 2.
+        foreach (string text in new[] { "1,5,7\n2,2,3\n3,4,4\n", "1,0.5,1.5\n2,2.5,3.5\n2,4.5,5.5\n", "1,0.5,1.5\n2,2.5,3.5\n4,4.5,5.5\n", "2,0.5,1.5\n3,2.5,3.5\n4,4.5,5.5\n" })
+        {
+            using var data = Embeddings.OpenRows(WriteText(dir, "data.csv", text));
+            Assert.Equal((3, 3), (data.Rows, data.Cols));
+        }
+    }
+
     public static TheoryData<string> LabelFiles() => new(Expected["labels"]!.AsObject().Select(p => p.Key));
 
     [Theory]

@@ -245,6 +245,63 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Empty(errors);
     }
 
+    /// <summary>
+    /// The report's CSV downloads neutralize text a spreadsheet would run as a formula as `repdiff export` does (an
+    /// apostrophe in a quoted field: ids "=1+0", "@SUM(A3)", a label "=low", a metadata column "=bad"), and leave text that
+    /// is a plain number ("-2", "-0.25", "1e-3") as it is; before, the page wrote every one of them verbatim.
+    /// </summary>
+    [ChromiumFact]
+    public async Task DownloadsNeutralizeFormulaTextAsTheExportDoes()
+    {
+        string dir = TestData.TempDir();
+        const int n = 600;
+        string Id(int i) => (i % 6) switch { 0 => $"=1+{i}", 1 => $"+cmd{i}", 2 => $"-{i}", 3 => $"@SUM(A{i})", 4 => $"\tx{i}", _ => $"p{i}" };
+        string Label(int i) => i < 200 ? "=low" : i < 400 ? "-1e-3" : "high";
+        string Note(int i) => (i % 4) switch { 0 => "-0.25", 1 => "1e-3", 2 => "=HYPERLINK(\"http://evil\",\"x\")", _ => "-2+3" };
+        File.WriteAllLines(Path.Combine(dir, "ids.txt"), Enumerable.Range(0, n).Select(Id));
+        File.WriteAllLines(Path.Combine(dir, "labels.txt"), Enumerable.Range(0, n).Select(Label));
+        File.WriteAllLines(Path.Combine(dir, "meta.csv"), ["key,=bad,note", .. Enumerable.Range(0, n).Select(i => $"k{i},@{i},\"{Note(i).Replace("\"", "\"\"")}\"")]);
+        string outDir = Path.Combine(dir, "out");
+        var run = CliHarness.Run("kmeans", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--concepts", "3", "--ids", Path.Combine(dir, "ids.txt"),
+            "--labels", Path.Combine(dir, "labels.txt"), "--metadata", Path.Combine(dir, "meta.csv"), "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        string results = Path.Combine(outDir, "results.json");
+        var explanations = ResultsFile.Read(results).Explanations;
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
+
+        // A concept's download: field for field the export's rows of that concept (strength and score to float32 precision).
+        var concept = explanations[0].Directions[0].Concepts[0];
+        string key = Key(explanations, concept);
+        await page.Locator($"#card-{key} button.open-members").ClickAsync();
+        var downloaded = Cli.ExportCommandTests.ParseCsv(await Download(page, page.Locator($"section.members[data-key={key}] button.dl[data-format=csv]")));
+        var exported = Cli.ExportCommandTests.ParseCsv(Export(results, "csv").Stdout);
+        var header = exported[0];
+        Assert.Equal(header, downloaded[0]);
+        Assert.Contains("'=bad", header);
+        var expected = exported.Skip(1).Where(f => f[1] == explanations[0].Directions[0].Name && f[2] == "1").ToList();
+        Assert.Equal(concept.Members.Length, downloaded.Count - 1);
+        AssertSameRows(header, expected, downloaded.Skip(1).ToList());
+        foreach (var fields in downloaded.Skip(1))
+        {
+            int row = int.Parse(fields[Array.IndexOf(header, "row")], CultureInfo.InvariantCulture);
+            Assert.Equal(row % 6 is 2 or 5 ? Id(row) : "'" + Id(row), fields[Array.IndexOf(header, "id")]);
+            Assert.Equal(row < 200 ? "'=low" : Label(row), fields[Array.IndexOf(header, "label")]);
+        }
+
+        // The current selection, as raw text: neutralized text quoted, numbers as they are.
+        await page.EvaluateAsync("() => { window.rdSelection = [0, 2, 250, 451]; document.dispatchEvent(new CustomEvent('rd-selection', { detail: { indices: [0, 2, 250, 451] } })); }");
+        Assert.Equal("row,id,label,key,\"'=bad\",note\n"
+            + "0,\"'=1+0\",\"'=low\",k0,\"'@0\",-0.25\n"
+            + "2,-2,\"'=low\",k2,\"'@2\",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"\n"
+            + "250,\"'\tx250\",-1e-3,k250,\"'@250\",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"\n"
+            + "451,\"'+cmd451\",high,k451,\"'@451\",\"'-2+3\"\n",
+            await Download(page, page.Locator("button[data-export=selection][data-format=csv]")));
+        Assert.Empty(errors);
+    }
+
     /// <summary>The score as the member list prints it (4 significant digits, exponent outside 1e-3..1e4).</summary>
     private static string Score(double x)
     {

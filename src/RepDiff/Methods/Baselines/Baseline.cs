@@ -110,10 +110,10 @@ internal static class Baseline
     }
 
     /// <summary>Every baseline needs at least as many samples as concepts.</summary>
-    public static void Validate(RepresentationPair pair, BaselineOptions options)
+    public static void CheckSampleCount(int n, BaselineOptions options)
     {
-        if (options.Concepts > pair.N)
-            throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} concepts need at least as many samples, but there {(pair.N == 1 ? "is" : "are")} {pair.N}");
+        if (options.Concepts > n)
+            throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} concepts need at least as many samples, but there {(n == 1 ? "is" : "are")} {n}");
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed class KMeansMethod : PairMethod<KMeansOptions>
     /// <summary>Strength of a cluster of identical samples: tighter than anything float32 rounding can measure.</summary>
     public const double MaxCompactness = 1e12;
 
-    protected override void Validate(RepresentationPair pair, KMeansOptions options) => Baseline.Validate(pair, options);
+    protected override void CheckSampleCount(RepresentationPair pair, int n, KMeansOptions options) => Baseline.CheckSampleCount(n, options);
 
     protected override Explanation Explain(RepresentationPair pair, KMeansOptions options, IProgress<ProgressUpdate>? progress)
     {

@@ -12,7 +12,7 @@ public sealed class NmfMethod : PairMethod<NmfOptions>
     public override string Name => "nmf";
     public override string Description => "NMF (or semi-NMF) of A and of B separately: concepts are dictionary atoms, grids the largest coefficients.";
 
-    protected override void Validate(RepresentationPair pair, NmfOptions options) => Baseline.Validate(pair, options);
+    protected override void CheckSampleCount(RepresentationPair pair, int n, NmfOptions options) => Baseline.CheckSampleCount(n, options);
 
     protected override Explanation Explain(RepresentationPair pair, NmfOptions options, IProgress<ProgressUpdate>? progress)
     {

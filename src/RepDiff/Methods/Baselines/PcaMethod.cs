@@ -14,7 +14,7 @@ public sealed class PcaMethod : PairMethod<PcaOptions>
     public override string Name => "pca";
     public override string Description => "PCA of A and of B separately: concepts are principal components, grids the largest coefficients.";
 
-    protected override void Validate(RepresentationPair pair, PcaOptions options) => Baseline.Validate(pair, options);
+    protected override void CheckSampleCount(RepresentationPair pair, int n, PcaOptions options) => Baseline.CheckSampleCount(n, options);
 
     protected override Explanation Explain(RepresentationPair pair, PcaOptions options, IProgress<ProgressUpdate>? progress)
     {

@@ -15,9 +15,10 @@ public sealed class SaeMethod : PairMethod<SaeOptions>
     public override string Description => "TopK sparse autoencoder of A and of B separately: concepts are the strongest latents, grids the largest activations.";
     public override bool RetrainsOnEveryRerun => true;
 
+    protected override void CheckSampleCount(RepresentationPair pair, int n, SaeOptions options) => Baseline.CheckSampleCount(n, options);
+
     protected override void Validate(RepresentationPair pair, SaeOptions options)
     {
-        Baseline.Validate(pair, options);
         if (options.Concepts > options.Latents)
             throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} is more than the autoencoder's {options.Latents} latents");
         options.Autoencoder.Validate();

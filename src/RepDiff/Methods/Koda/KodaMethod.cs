@@ -34,6 +34,15 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     /// <summary>Largest n whose kernel the default epsilon decomposes fully (every eigenvalue, O(n³)).</summary>
     private const int AllEigenvaluesLimit = 1500;
 
+    // The route is the full run's (reruns are given it resolved): held-out validation's half of an explicit
+    // --route features can have too few samples where the full run had enough.
+    protected override void CheckSampleCount(RepresentationPair pair, int n, KodaOptions o)
+    {
+        long d = FeatureDim(pair);
+        if (o.Kernel == KernelKind.Cosine && RouteFor(o, pair) == KodaRoute.Features && n <= d)
+            throw new InvalidOptionException(nameof(o.Route), $"features needs more samples than features, and there are {n:N0} samples for {d:N0} features (the two representations' dimensions); give --route exact");
+    }
+
     protected override void Validate(RepresentationPair pair, KodaOptions o)
     {
         if (RouteFor(o, pair) == KodaRoute.Features)
@@ -41,8 +50,6 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
             long d = FeatureDim(pair);
             if (o.Kernel != KernelKind.Cosine)
                 throw new InvalidOptionException(nameof(o.Route), "features needs --kernel cosine: random Fourier features cannot resolve the Gaussian kernel's small eigenvalues, among which the default epsilon lies");
-            if (pair.N <= d)
-                throw new InvalidOptionException(nameof(o.Route), $"features needs more samples than features, and there are {pair.N:N0} samples for {d:N0} features (the two representations' dimensions); give --route exact");
             SampleKernels.CheckFeatureMemory(d, 3, nameof(o.Route));  // K_A/n and K_B/n as D×D matrices, and the search's work matrix
             return;
         }

@@ -14,14 +14,21 @@ public static class CkaAlignment
     public const double LearningRate = 1e-3;
     public const double TrainFraction = 0.7;
 
+    /// <summary>Refuses n samples too few for the 70/30 split (RDX checks it before it runs, for its reruns too).</summary>
+    public static void CheckSize(int n)
+    {
+        int trainCount = (int)Math.Round(TrainFraction * n);
+        if (trainCount < 4 || n - trainCount < 4)
+            throw new Options.InvalidOptionException(nameof(RdxOptions.Align), $"needs at least 4 training and 4 held-out samples (70/30 split of {n})");
+    }
+
     public static AlignmentResult Fit(Matrix source, Matrix target, int seed, IProgress<ProgressUpdate>? progress = null, string stage = "alignment")
     {
         int n = source.Rows, p = source.Cols;
         var order = Enumerable.Range(0, n).ToArray();
         Rng.Create(seed).Shuffle(order);
+        CheckSize(n);
         int trainCount = (int)Math.Round(TrainFraction * n);
-        if (trainCount < 4 || n - trainCount < 4)
-            throw new Options.InvalidOptionException(nameof(RdxOptions.Align), $"needs at least 4 training and 4 held-out samples (70/30 split of {n})");
         var train = order[..trainCount].Order().ToArray();
         var test = order[trainCount..].Order().ToArray();
         var xTrain = source.SelectRows(train);

@@ -18,11 +18,13 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
     public override string Name => "rdx";
     public override string Description => "Representational difference explanations: groups one model puts together that the other pulls apart.";
 
-    protected override void Validate(RepresentationPair pair, RdxOptions o)
+    protected override int SamplesExplained(int n, RdxOptions o) => o.MaxSamples is int cap ? Math.Min(cap, n) : n;
+
+    protected override void CheckSampleCount(RepresentationPair pair, int n, RdxOptions o)
     {
-        int used = o.MaxSamples is int cap ? Math.Min(cap, pair.N) : pair.N;
+        int used = SamplesExplained(n, o);
         // When --max-samples is what leaves too few, say so: the user sees n rows in their file.
-        string capped = used < pair.N ? $" (--max-samples {used} of {pair.N})" : "";
+        string capped = used < n ? $" (--max-samples {used} of {n})" : "";
         int groups = o.Clustering == RdxClustering.Spectral && o.NullCluster ? o.Concepts + 1 : o.Concepts;
         if (groups > used)
             throw new InvalidOptionException(nameof(o.Concepts),
@@ -30,6 +32,11 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         if (o.Clustering != RdxClustering.Spectral && (long)o.Concepts * o.GridSize > used)
             throw new InvalidOptionException(nameof(o.Concepts),
                 $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}{capped}");
+        if (o.Align) CkaAlignment.CheckSize(used);
+    }
+
+    protected override void Validate(RepresentationPair pair, RdxOptions o)
+    {
         // A representation whose rows are all the same has only tied neighbourhoods: RDX read their tie-break order as
         // structure and said the other model keeps groups together that this one pulls apart, the reverse of the truth.
         foreach (var (x, name) in new[] { (pair.A, pair.NameA), (pair.B, pair.NameB) })
@@ -40,7 +47,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
     protected override RdxOptions Resolve(RepresentationPair pair, RdxOptions o, IProgress<ProgressUpdate>? progress)
         => o.Difference == RdxDifference.Standard
             ? o  // gamma belongs to the locally-biased difference: results.json has none for a standard run
-            : o with { Gamma = o.Gamma ?? RdxOptions.DefaultGamma(o.MaxSamples is int cap ? Math.Min(cap, pair.N) : pair.N) };
+            : o with { Gamma = o.Gamma ?? RdxOptions.DefaultGamma(SamplesExplained(pair.N, o)) };
 
     protected override Explanation Explain(RepresentationPair pair, RdxOptions options, IProgress<ProgressUpdate>? progress)
     {

@@ -15,9 +15,13 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
     /// <summary>It learns a map rather than explaining the pair as given, so compare runs it only when named.</summary>
     public override bool InCompareByDefault => false;
 
+    protected override void CheckSampleCount(RepresentationPair pair, int n, SpecAlignOptions options)
+    {
+        if (n < 8) throw new RepDiffInputException($"SPEC-align needs at least 8 samples, got {n}");
+    }
+
     protected override void Validate(RepresentationPair pair, SpecAlignOptions options)
     {
-        if (pair.N < 8) throw new RepDiffInputException($"SPEC-align needs at least 8 samples, got {pair.N}");
         // W, its gradient and Adam's two moments: four d_B × d_B double matrices.
         long bytes = 32L * pair.B.Cols * pair.B.Cols;
         if (bytes > SampleKernels.MaxBytes)

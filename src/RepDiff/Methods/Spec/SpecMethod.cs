@@ -16,9 +16,13 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     public override string Name => "spec";
     public override string Description => "SPEC: eigenmodes of the kernel difference (K_A − eta K_B)/n; groups one representation clusters more than the other.";
 
+    protected override void CheckSampleCount(RepresentationPair pair, int n, SpecOptions o)
+    {
+        if (n < 2) throw new InvalidOptionException(nameof(o.Concepts), $"SPEC needs at least 2 samples; there is {n}");
+    }
+
     protected override void Validate(RepresentationPair pair, SpecOptions o)
     {
-        if (pair.N < 2) throw new InvalidOptionException(nameof(o.Concepts), $"SPEC needs at least 2 samples; there is {pair.N}");
         if (o.Kernel != KernelKind.Gaussian && o.Route == SpecRoute.Rff)
             throw new InvalidOptionException(nameof(o.Route), "random Fourier features belong to the Gaussian kernel, not the cosine kernel");
     }
