@@ -218,7 +218,7 @@
   const samplesText = count => count.toLocaleString('en') + (count === 1 ? ' sample' : ' samples');
   function updateCaption() {
     if (highlight) caption.textContent = highlightCaption + (highlight.missing ? ` (${highlight.missing.toLocaleString('en')} of them not in the maps)` : '');
-    else if (selection) caption.textContent = `Selection: ${samplesText(selection.list.length)} (click an empty spot of a map to clear).`;
+    else if (selection) caption.textContent = `Selection: ${samplesText(selection.list.length)} (click an empty spot of a map, or press Escape on it, to clear).`;
     else caption.textContent = defaultCaption;
     if (clear) clear.hidden = !selection;
   }
