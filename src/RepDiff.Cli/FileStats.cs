@@ -50,13 +50,14 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
         ["inf"] = Inf,
     };
 
+    /// <summary>A statistic as the tables show it: a file without a finite value has no mean, said in words (results.json says null), never "NaN".</summary>
+    public static string Figure(double x) => double.IsFinite(x) ? x.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "none (no finite value)";
+
     public Table ToTable()
     {
         var table = new Table().AddColumn("property").AddColumn("value");
         table.AddRow("shape", $"({string.Join(", ", Shape)})");
         table.AddRow("dtype", Dtype);
-        // A file without a finite value has no mean: said in words, as results.json says null, never "NaN".
-        static string Figure(double x) => double.IsFinite(x) ? x.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "none (no finite value)";
         table.AddRow("mean", Figure(Mean));
         table.AddRow("mean row norm", Figure(MeanRowNorm));
         table.AddRow("NaN", Nan.ToString());

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using RepDiff.IO;
 using Spectre.Console;
 
@@ -18,6 +19,8 @@ internal static class InspectCommand
         {
             if (Path.GetExtension(parse.GetValue(file)!).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
                 return InspectModel(parse.GetValue(file)!, parse.GetValue(json));
+            if (parse.GetValue(key) is null && Embeddings.ArrayKeys(parse.GetValue(file)!) is { Count: > 1 } keys)
+                return InspectArrays(parse.GetValue(file)!, keys, parse.GetValue(json));
             var stats = FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
@@ -26,6 +29,42 @@ internal static class InspectCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A file of several arrays (an .npz, a safetensors state dict) without --key: every array's statistics, one row each,
+    /// where the methods would refuse to guess; an array that is no embedding (a 4-D convolution weight) says why.
+    /// </summary>
+    private static int InspectArrays(string path, IReadOnlyList<string> keys, bool json)
+    {
+        var rows = keys.Select(k =>
+        {
+            try { return (Key: k, Stats: FileStats.Compute(path, k), Problem: (string?)null); }
+            catch (RepDiffInputException e)
+            {
+                // The row names the array already: "a.safetensors[conv]: expected a 2-D array…" shows from "expected".
+                string named = $"{path}[{k}]: ";
+                return (Key: k, Stats: (FileStats?)null, Problem: e.Message.StartsWith(named, StringComparison.Ordinal) ? e.Message[named.Length..] : e.Message);
+            }
+        }).ToList();
+        if (json)
+        {
+            var arrays = new JsonArray(rows.Select(r =>
+            {
+                var entry = r.Stats?.ToJsonObject() ?? new JsonObject { ["problem"] = r.Problem };
+                entry.Remove("file");
+                entry.Insert(0, "key", r.Key);
+                return (JsonNode)entry;
+            }).ToArray());
+            Cli.Out.WriteLine(new JsonObject { ["file"] = path, ["arrays"] = arrays }.ToJsonString());
+            return 0;
+        }
+        var table = new Table().AddColumns("key", "shape", "dtype", "mean", "mean row norm", "NaN", "Inf");
+        foreach (var (k, stats, problem) in rows)
+            if (stats is null) table.AddRow(Markup.Escape(Terminal.Clean(k)), "", "", Markup.Escape(Terminal.Clean(problem!)), "", "", "");
+            else table.AddRow(Markup.Escape(Terminal.Clean(k)), $"({string.Join(", ", stats.Shape)})", stats.Dtype, FileStats.Figure(stats.Mean), FileStats.Figure(stats.MeanRowNorm), stats.Nan.ToString(), stats.Inf.ToString());
+        Terminal.Write($"{path}: {keys.Count} arrays (give --key NAME to inspect one, and to use it as an input)", table);
+        return 0;
     }
 
     /// <summary>An ONNX model: its inputs and outputs with element types and shapes (what `embed` needs to know).</summary>
