@@ -78,6 +78,9 @@ public static class TorchFile
                 : pickles.Count == 0 ? "is a zip without data.pkl: not a file torch.save wrote" : "holds several data.pkl records");
         }
         string prefix = pickles[0].FullName[..^"data.pkl".Length];
+        // Zip readers disagree on which of two records of one name counts (.NET's the first, Python's the last).
+        if (zip.Entries.GroupBy(e => e.FullName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw RepDiffInputException.ForFile(path, $"holds two zip records named {NpyDtype.Truncate(twice.Key)}: which one counts is not defined");
         // Files from before the byteorder record (PyTorch < 1.10) were written little-endian, as torch.load assumes.
         bool bigEndian = false;
         if (zip.GetEntry(prefix + "byteorder") is { } order)

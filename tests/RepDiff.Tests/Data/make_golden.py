@@ -127,6 +127,7 @@ import io
 import pickle
 import sys
 import types
+import warnings
 
 torch = types.ModuleType("torch")
 torch_utils = types.ModuleType("torch._utils")
@@ -295,6 +296,11 @@ save_pt("two_dtypes.pt", {"x": contiguous(storage_of(a), a.shape), "y": contiguo
         edit=lambda p: p.replace(b"X\x01\x00\x00\x001", b"X\x01\x00\x00\x000"))
 save_pt("huge_storage.pt", contiguous(Storage("FloatStorage", b"", 2 ** 62), (3, 4)))
 save_pt("far_offset.pt", Tensor(storage_of(a), 2 ** 63 - 5, a.shape, (a.shape[1], 1)))
+with zipfile.ZipFile(os.path.join(OUT, "two_records.pt"), "w", zipfile.ZIP_STORED) as z, warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it is asked to write
+    zip_write(z, "two_records/data.pkl", zipfile.ZipFile(os.path.join(OUT, "tensor.pt")).read("tensor/data.pkl"))
+    zip_write(z, "two_records/data/0", a.tobytes())
+    zip_write(z, "two_records/data/0", (a * 2).tobytes())
 save_pt("subclass.pt", WithAttributes(contiguous(storage_of(a), a.shape), torch.Float8Tensor, {}))
 save_pt("memo_bomb.pt", None, edit=lambda p: p[:-1] + b"\x94" * (1 << 23) + b".", compression=zipfile.ZIP_DEFLATED)
 shared_lists = [contiguous(storage_of(a), a.shape)]

@@ -65,6 +65,11 @@ public class TorchFileTests
     }
 
     [Fact]
+    public void TwoZipRecordsOfOneNameAreRefused()
+        // data/0 twice with different values: before, the first was read; Python's zipfile reads the last.
+        => Assert.Contains("holds two zip records named two_records/data/0: which one counts is not defined", Refusal("two_records.pt"));
+
+    [Fact]
     public void ATensorSubclassIsRefusedByName()
         => Assert.Contains("data.pkl holds a tensor of the subclass torch.Float8Tensor, which RepDiff does not read", Refusal("subclass.pt"));
 
