@@ -169,6 +169,19 @@ internal sealed class TorchPickle
                     args[0] as TorchStorage ?? throw Refuse("rebuilds a tensor without a storage"),
                     args[1] as long? ?? throw Refuse("rebuilds a tensor without a storage offset"),
                     Integers(args[2], "size"), Integers(args[3], "stride"));
+            // The dtypes without a typed storage (uint16, uint32, uint64; PyTorch 2.3 and later): an UntypedStorage of bytes
+            // and _rebuild_tensor_v3(storage, offset, size, stride, requires_grad, backward_hooks, dtype[, metadata]).
+            case Global { Module: "torch._utils", Name: "_rebuild_tensor_v3" } when args.Length >= 7:
+            {
+                var bytes = args[0] as TorchStorage ?? throw Refuse("rebuilds a tensor without a storage");
+                var dtype = args[6] is Global { Module: "torch" } type ? TensorDtype(type.Name) : throw Refuse("rebuilds a tensor without a dtype");
+                long total = bytes.Elements * bytes.Dtype.Size;
+                if (total % dtype.Size != 0)
+                    throw Refuse($"rebuilds a {dtype.Name} tensor over storage data/{NpyDtype.Truncate(bytes.Key)} of {total} bytes, not a whole number of values");
+                return new TorchTensor(bytes with { Dtype = dtype, Elements = total / dtype.Size },
+                    args[1] as long? ?? throw Refuse("rebuilds a tensor without a storage offset"),
+                    Integers(args[2], "size"), Integers(args[3], "stride"));
+            }
             // nn.Parameter(tensor): the tensor is what is wanted.
             case Global { Module: "torch._utils", Name: "_rebuild_parameter" or "_rebuild_parameter_with_state" } when args.Length >= 1 && args[0] is TorchTensor tensor:
                 return tensor;
@@ -209,6 +222,7 @@ internal sealed class TorchPickle
             "CharStorage" => new NpyDtype('i', 1, false),
             "ByteStorage" => new NpyDtype('u', 1, false),
             "BoolStorage" => new NpyDtype('b', 1, false),
+            "UntypedStorage" => new NpyDtype('u', 1, false),  // bytes, as torch.load reads it; _rebuild_tensor_v3 gives their dtype
             _ => throw Refuse($"holds a {type.Name} (float32/64/16, bfloat16, integer and bool tensors are read)"),
         };
         var storage = new TorchStorage(key, dtype, elements);
@@ -219,6 +233,25 @@ internal sealed class TorchPickle
                 : throw Refuse($"uses storage data/{NpyDtype.Truncate(key)} as {seen.Elements} {seen.Dtype.Name} values and as {elements} {dtype.Name} values");
         return storages[key] = storage;
     }
+
+    /// <summary>A torch dtype by the name it pickles as (torch.uint16); those RepDiff does not read are refused.</summary>
+    private NpyDtype TensorDtype(string name) => name switch
+    {
+        "float32" or "float" => new NpyDtype('f', 4, false),
+        "float64" or "double" => new NpyDtype('f', 8, false),
+        "float16" or "half" => new NpyDtype('f', 2, false),
+        "bfloat16" => new NpyDtype('h', 2, false),
+        "int64" or "long" => new NpyDtype('i', 8, false),
+        "int32" or "int" => new NpyDtype('i', 4, false),
+        "int16" or "short" => new NpyDtype('i', 2, false),
+        "int8" => new NpyDtype('i', 1, false),
+        "uint8" => new NpyDtype('u', 1, false),
+        "uint16" => new NpyDtype('u', 2, false),
+        "uint32" => new NpyDtype('u', 4, false),
+        "uint64" => new NpyDtype('u', 8, false),
+        "bool" => new NpyDtype('b', 1, false),
+        _ => throw Refuse($"holds a tensor of torch.{NpyDtype.Truncate(name)} (float32/64/16, bfloat16, integer and bool tensors are read)"),
+    };
 
     private long[] Integers(object? value, string what) =>
         value is object?[] items && items.All(i => i is long n && n >= 0) ? items.Select(i => (long)i!).ToArray()

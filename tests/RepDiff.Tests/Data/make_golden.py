@@ -178,6 +178,19 @@ class WithAttributes(Tensor):
 
 
 torch.Tensor = type("Tensor", (), {"__module__": "torch"})
+rebuild_tensor_v3 = torch_function("_rebuild_tensor_v3")
+for kind in ["UntypedStorage", "uint16", "float8_e4m3fn"]:
+    setattr(torch, kind, type(kind, (), {"__module__": "torch"}))
+
+
+class TensorV3(Tensor):
+    """A tensor of a dtype without a typed storage (uint16, ...): bytes in an UntypedStorage and its dtype beside them."""
+    def __init__(self, storage, shape, dtype):
+        super().__init__(storage, 0, shape, [int(np.prod(shape[k + 1:])) for k in range(len(shape))])
+        self.dtype = dtype
+
+    def __reduce_ex__(self, protocol):
+        return rebuild_tensor_v3, (self.storage, self.offset, self.shape, self.stride, False, collections.OrderedDict(), self.dtype)
 torch.Float8Tensor = type("Float8Tensor", (), {"__module__": "torch"})
 
 
@@ -278,8 +291,14 @@ with zipfile.ZipFile(os.path.join(OUT, "os_system.pt"), "w", zipfile.ZIP_STORED)
 with open(os.path.join(OUT, "legacy.pt"), "wb") as f:
     pickle.dump(0x1950A86A20F9469CFC6C, f, protocol=2)
 
-# Read as torch.load reads them: torch.save(..., pickle_protocol=1) (bools and ints beyond 32 bits as decimal
+# Read as torch.load reads them: bfloat16 written big-endian, uint16 (PyTorch 2.3's _rebuild_tensor_v3), torch.save(..., pickle_protocol=1) (bools and ints beyond 32 bits as decimal
 # text), a tensor with Python attributes, and a dict setting one key twice (the second value counts, as in Python).
+be_bf16 = Storage("BFloat16Storage", np.frombuffer(bf16_bytes(a), "<u2").astype(">u2").tobytes(), a.size)
+save_pt("big_endian_bf16.pt", contiguous(be_bf16, a.shape), byteorder="big")
+record("big_endian_bf16.pt", a, dtype="bfloat16")
+u16 = (np.arange(15, dtype="<u2") * 4369).reshape(5, 3)
+save_pt("uint16.pt", TensorV3(Storage("UntypedStorage", u16.tobytes(), u16.nbytes), u16.shape, torch.uint16))
+record("uint16.pt", u16)
 save_pt("protocol1.pt", {"e": contiguous(storage_of(a), a.shape), "step": 2 ** 40, "done": True}, protocol=1)
 record("protocol1.pt", a, "e")
 save_pt("attributes.pt", WithAttributes(contiguous(storage_of(a), a.shape), torch.Tensor, {"note": "pooled"}))
@@ -301,6 +320,7 @@ with zipfile.ZipFile(os.path.join(OUT, "two_records.pt"), "w", zipfile.ZIP_STORE
     zip_write(z, "two_records/data.pkl", zipfile.ZipFile(os.path.join(OUT, "tensor.pt")).read("tensor/data.pkl"))
     zip_write(z, "two_records/data/0", a.tobytes())
     zip_write(z, "two_records/data/0", (a * 2).tobytes())
+save_pt("float8.pt", TensorV3(Storage("UntypedStorage", bytes(15), 15), (5, 3), torch.float8_e4m3fn))
 save_pt("subclass.pt", WithAttributes(contiguous(storage_of(a), a.shape), torch.Float8Tensor, {}))
 save_pt("memo_bomb.pt", None, edit=lambda p: p[:-1] + b"\x94" * (1 << 23) + b".", compression=zipfile.ZIP_DEFLATED)
 shared_lists = [contiguous(storage_of(a), a.shape)]

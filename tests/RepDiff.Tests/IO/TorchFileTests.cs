@@ -70,6 +70,12 @@ public class TorchFileTests
         => Assert.Contains("holds two zip records named two_records/data/0: which one counts is not defined", Refusal("two_records.pt"));
 
     [Fact]
+    public void ADtypeWithoutATypedStorageIsReadOrRefusedByName()
+        // uint16 (read: uint16.pt in golden.json) and float8 come as _rebuild_tensor_v3 over an UntypedStorage; before, both
+        // were refused as "holds a UntypedStorage".
+        => Assert.Contains("data.pkl holds a tensor of torch.float8_e4m3fn (float32/64/16, bfloat16, integer and bool tensors are read)", Refusal("float8.pt"));
+
+    [Fact]
     public void ATensorSubclassIsRefusedByName()
         => Assert.Contains("data.pkl holds a tensor of the subclass torch.Float8Tensor, which RepDiff does not read", Refusal("subclass.pt"));
 
