@@ -6,7 +6,7 @@ namespace RepDiff.IO;
 
 /// <summary>
 /// Reads the data.pkl of a torch.save archive without running anything: a pickle machine that knows only the
-/// opcodes torch.save writes (protocols 1–5) and builds plain values — None, bool, int, float, str, lists, tuples
+/// opcodes torch.save writes (protocols 1–5) and builds plain values — None, bool, int, float, str, bytes, lists, tuples
 /// (as object?[]), dicts (<see cref="PickleDict"/>) and tensors (<see cref="TorchTensor"/>). Any other Python
 /// object is refused by name, where Python's pickle would import and call it (what makes torch.load unsafe).
 /// </summary>
@@ -107,6 +107,10 @@ internal sealed class TorchPickle
                 case (byte)'X': Push(Text(Length(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))))); break;
                 case 0x8c: Push(Text(Byte())); break;                       // SHORT_BINUNICODE
                 case 0x8d: Push(Text(Length(BinaryPrimitives.ReadUInt64LittleEndian(Bytes(8))))); break;
+                // bytes (protocol 3 and later): SHORT_BINBYTES, BINBYTES, BINBYTES8; kept as a value, never walked.
+                case (byte)'C': Push(Bytes(Byte()).ToArray()); break;
+                case (byte)'B': Push(Bytes(Length(BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4)))).ToArray()); break;
+                case 0x8e: Push(Bytes(Length(BinaryPrimitives.ReadUInt64LittleEndian(Bytes(8)))).ToArray()); break;
                 case (byte)'c': Push(new Global(Line(), Line())); break;    // GLOBAL "module\nname\n"
                 // INT and LONG in decimal text: what protocol 1 (torch.save(..., pickle_protocol=1)) writes for bools and ints beyond 32 bits.
                 case (byte)'I': Push(Line() switch { "00" => false, "01" => true, var text => Decimal(text) }); break;
@@ -196,6 +200,14 @@ internal sealed class TorchPickle
             // A device saved beside tensors (torch.device("cuda")): its name is all it holds.
             case Global { Module: "torch", Name: "device" } when args.Length >= 1 && args[0] is string device:
                 return device;
+            // Values saved beside tensors that torch.load's weights_only mode also reads: a shape (torch.Size((n, d))),
+            // a defaultdict (its factory is never called: its items follow as SETITEMS), bytes at protocol 2.
+            case Global { Module: "torch", Name: "Size" } when args is [object?[] dims]:
+                return dims;
+            case Global { Module: "collections", Name: "defaultdict" } when args.Length <= 1:
+                return new PickleDict();
+            case Global { Module: "_codecs", Name: "encode" } when args is [string text, "latin1" or "latin-1"]:
+                return Encoding.Latin1.GetBytes(text);
             default:
                 throw Refuse($"holds a Python object built by {callable} that RepDiff does not unpickle (it reads tensors in dicts, lists and tuples); "
                     + "save the embeddings alone (torch.save(tensor) or a dict of tensors), or as .npy or .safetensors");

@@ -183,6 +183,16 @@ for kind in ["UntypedStorage", "uint16", "float8_e4m3fn"]:
     setattr(torch, kind, type(kind, (), {"__module__": "torch"}))
 
 
+class Size(tuple):
+    __module__ = "torch"
+
+    def __reduce__(self):
+        return Size, (tuple(self),)
+
+
+torch.Size = Size
+
+
 class TensorV3(Tensor):
     """A tensor of a dtype without a typed storage (uint16, ...): bytes in an UntypedStorage and its dtype beside them."""
     def __init__(self, storage, shape, dtype):
@@ -299,6 +309,13 @@ record("big_endian_bf16.pt", a, dtype="bfloat16")
 u16 = (np.arange(15, dtype="<u2") * 4369).reshape(5, 3)
 save_pt("uint16.pt", TensorV3(Storage("UntypedStorage", u16.tobytes(), u16.nbytes), u16.shape, torch.uint16))
 record("uint16.pt", u16)
+# Values beside the tensors that torch.load(weights_only=True) reads too: a torch.Size, bytes (protocol 2 pickles
+# them as _codecs.encode, 3 and later as SHORT_BINBYTES), a defaultdict.
+extras = {"e": contiguous(storage_of(a), a.shape), "shape": Size(a.shape), "raw": b"\x00\xff" * 200,
+          "tag": b"v1", "counts": collections.defaultdict(list, {"a": [1]})}
+for proto in (2, 4):
+    save_pt(f"extras_protocol{proto}.pt", extras, protocol=proto)
+    record(f"extras_protocol{proto}.pt", a, "e")
 save_pt("protocol1.pt", {"e": contiguous(storage_of(a), a.shape), "step": 2 ** 40, "done": True}, protocol=1)
 record("protocol1.pt", a, "e")
 save_pt("attributes.pt", WithAttributes(contiguous(storage_of(a), a.shape), torch.Tensor, {"note": "pooled"}))
