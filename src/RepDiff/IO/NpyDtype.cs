@@ -116,6 +116,7 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
         ('f', 2) => (double)BinaryPrimitives.ReadHalfBigEndian(b),
         ('f', 4) => BinaryPrimitives.ReadSingleBigEndian(b),
         ('f', 8) => BinaryPrimitives.ReadDoubleBigEndian(b),
+        ('h', 2) => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16BigEndian(b) << 16),  // bfloat16: the high half of a float32
         ('i', 2) => BinaryPrimitives.ReadInt16BigEndian(b),
         ('u', 2) => BinaryPrimitives.ReadUInt16BigEndian(b),
         ('i', 4) => BinaryPrimitives.ReadInt32BigEndian(b),

@@ -20,14 +20,18 @@ public static class TorchFile
         if (tensors.Count == 0) throw RepDiffInputException.ForFile(path, "holds no tensors");
         if (key is not null && tensors is [{ Key: "" }])
             throw RepDiffInputException.ForFile(path, $"holds one tensor alone (torch.save(tensor)), which has no key; leave out the key '{NpyDtype.Truncate(key)}'");
-        string chosen = Archive.ChooseKey(path, key, tensors.Select(t => t.Key), k => k);
-        var tensor = tensors.First(t => t.Key == chosen).Tensor;
+        string chosen = Archive.ChooseKey(path, key, tensors.Select(t => t.Key).Distinct(), k => k);
+        // A dict key holding a dot can spell the path of a nested one ({"a.b": t1, "a": {"b": t2}}): the path names neither.
+        var named = tensors.Where(t => t.Key == chosen).Select(t => t.Tensor).Distinct(ReferenceEqualityComparer.Instance).ToList();
+        if (named.Count > 1)
+            throw RepDiffInputException.ForFile(path, $"holds {named.Count} different tensors at the path '{NpyDtype.Truncate(chosen)}' (a dict key with a dot in it names the same path as nested dicts); save them under distinct keys");
+        var tensor = (TorchTensor)named[0]!;
         string name = tensors.Count == 1 ? path : $"{path}[{chosen}]";
         var dtype = tensor.Storage.Dtype with { BigEndian = bigEndian && tensor.Storage.Dtype.Size > 1 };
         bool fortranOrder = Layout(tensor, name);
         Npy.CheckShape(tensor.Shape, dtype.Size, name);
         long count = tensor.Shape.Aggregate(1L, (a, b) => a * b);
-        if (tensor.Offset + count > tensor.Storage.Elements)
+        if (tensor.Offset > tensor.Storage.Elements - count)
             throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) runs past its storage of {tensor.Storage.Elements} values");
         var storage = ReadStorage(zip, prefix, tensor.Storage, name);
         // A view of part of a storage (a row slice, t[10:]) is copied out; a whole storage is used as it is.
@@ -74,6 +78,9 @@ public static class TorchFile
                 : pickles.Count == 0 ? "is a zip without data.pkl: not a file torch.save wrote" : "holds several data.pkl records");
         }
         string prefix = pickles[0].FullName[..^"data.pkl".Length];
+        // Zip readers disagree on which of two records of one name counts (.NET's the first, Python's the last).
+        if (zip.Entries.GroupBy(e => e.FullName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw RepDiffInputException.ForFile(path, $"holds two zip records named {NpyDtype.Truncate(twice.Key)}: which one counts is not defined");
         // Files from before the byteorder record (PyTorch < 1.10) were written little-endian, as torch.load assumes.
         bool bigEndian = false;
         if (zip.GetEntry(prefix + "byteorder") is { } order)
@@ -92,9 +99,14 @@ public static class TorchFile
     private static List<(string Key, TorchTensor Tensor)> Tensors(object? root, string path)
     {
         var found = new List<(string, TorchTensor)>();
+        // A list can hold one list twice through the memo, and that list two more: each level doubles the paths, so
+        // the walk counts what it visits rather than trusting the pickle's size.
+        int visited = 0;
         void Walk(object? value, string key, int depth)
         {
             if (depth > 32) throw RepDiffInputException.ForFile(path, "nests dicts or lists more than 32 deep");
+            if (++visited > TorchPickle.MaxValues)
+                throw RepDiffInputException.ForFile(path, $"reaches more than {TorchPickle.MaxValues:N0} values through dicts and lists (they share parts, each level doubling the paths)");
             string Child(object name) => key.Length == 0 ? $"{name}" : $"{key}.{name}";
             switch (value)
             {

@@ -127,6 +127,7 @@ import io
 import pickle
 import sys
 import types
+import warnings
 
 torch = types.ModuleType("torch")
 torch_utils = types.ModuleType("torch._utils")
@@ -143,6 +144,11 @@ def torch_function(name):
 
 rebuild_tensor_v2 = torch_function("_rebuild_tensor_v2")
 rebuild_parameter = torch_function("_rebuild_parameter")
+torch_tensor = types.ModuleType("torch._tensor")
+sys.modules["torch._tensor"], torch._tensor = torch_tensor, torch_tensor
+rebuild_from_type_v2 = torch_function("_rebuild_from_type_v2")
+rebuild_from_type_v2.__module__ = "torch._tensor"
+setattr(torch_tensor, "_rebuild_from_type_v2", rebuild_from_type_v2)
 for kind in ["FloatStorage", "DoubleStorage", "HalfStorage", "BFloat16Storage", "LongStorage"]:
     setattr(torch, kind, type(kind, (), {"__module__": "torch"}))
 
@@ -158,6 +164,44 @@ class Tensor:
 
     def __reduce_ex__(self, protocol):
         return rebuild_tensor_v2, (self.storage, self.offset, self.shape, self.stride, False, collections.OrderedDict())
+
+
+class WithAttributes(Tensor):
+    """A tensor carrying Python attributes (t.note = ...), or of a subclass: torch pickles it through
+    _rebuild_from_type_v2(_rebuild_tensor_v2, type(t), args, t.__dict__)."""
+    def __init__(self, tensor, cls, state):
+        super().__init__(tensor.storage, tensor.offset, tensor.shape, tensor.stride)
+        self.cls, self.state = cls, state
+
+    def __reduce_ex__(self, protocol):
+        return rebuild_from_type_v2, (rebuild_tensor_v2, self.cls, Tensor.__reduce_ex__(self, protocol)[1], self.state)
+
+
+torch.Tensor = type("Tensor", (), {"__module__": "torch"})
+rebuild_tensor_v3 = torch_function("_rebuild_tensor_v3")
+for kind in ["UntypedStorage", "uint16", "float8_e4m3fn"]:
+    setattr(torch, kind, type(kind, (), {"__module__": "torch"}))
+
+
+class Size(tuple):
+    __module__ = "torch"
+
+    def __reduce__(self):
+        return Size, (tuple(self),)
+
+
+torch.Size = Size
+
+
+class TensorV3(Tensor):
+    """A tensor of a dtype without a typed storage (uint16, ...): bytes in an UntypedStorage and its dtype beside them."""
+    def __init__(self, storage, shape, dtype):
+        super().__init__(storage, 0, shape, [int(np.prod(shape[k + 1:])) for k in range(len(shape))])
+        self.dtype = dtype
+
+    def __reduce_ex__(self, protocol):
+        return rebuild_tensor_v3, (self.storage, self.offset, self.shape, self.stride, False, collections.OrderedDict(), self.dtype)
+torch.Float8Tensor = type("Float8Tensor", (), {"__module__": "torch"})
 
 
 class Parameter:
@@ -183,7 +227,13 @@ def contiguous(storage, shape):
     return Tensor(storage, 0, shape, stride)
 
 
-def save_pt(name, obj, archive=None, byteorder="little", protocol=2):
+def zip_write(z, name, data):
+    """A record with a fixed timestamp, so running this script again leaves the files as they are."""
+    z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=z.compression)
+
+
+def save_pt(name, obj, archive=None, byteorder="little", protocol=2, edit=None, compression=zipfile.ZIP_STORED):
+    """edit, when given, rewrites the pickle's bytes: how files torch.save cannot write are made."""
     storages = {}
 
     class Pickler(pickle.Pickler):
@@ -196,12 +246,13 @@ def save_pt(name, obj, archive=None, byteorder="little", protocol=2):
     data = io.BytesIO()
     Pickler(data, protocol=protocol).dump(obj)
     prefix = archive or name.rsplit(".", 1)[0]
-    with zipfile.ZipFile(os.path.join(OUT, name), "w", zipfile.ZIP_STORED) as z:
-        z.writestr(prefix + "/data.pkl", data.getvalue())
-        z.writestr(prefix + "/byteorder", byteorder)
+    pkl = data.getvalue() if edit is None else edit(data.getvalue())
+    with zipfile.ZipFile(os.path.join(OUT, name), "w", compression) as z:
+        zip_write(z, prefix + "/data.pkl", pkl)
+        zip_write(z, prefix + "/byteorder", byteorder)
         for key, storage in sorted(storages.values(), key=lambda s: s[0]):
-            z.writestr(f"{prefix}/data/{key}", storage.data)
-        z.writestr(prefix + "/version", "3\n")
+            zip_write(z, f"{prefix}/data/{key}", storage.data)
+        zip_write(z, prefix + "/version", "3\n")
 
 
 # One tensor alone (torch.save(t)), also big-endian and at protocol 4 (FRAME, MEMOIZE, STACK_GLOBAL).
@@ -245,10 +296,54 @@ record("views.pt", whole, "whole")
 # Refused: a strided view (every other row), a pickle that would run os.system, the legacy format.
 save_pt("strided.pt", Tensor(shared, 0, (4, 3), (6, 1)))
 with zipfile.ZipFile(os.path.join(OUT, "os_system.pt"), "w", zipfile.ZIP_STORED) as z:
-    z.writestr("os_system/data.pkl", b"\x80\x02cos\nsystem\nX\x07\x00\x00\x00echo hi\x85R.")
-    z.writestr("os_system/byteorder", "little")
+    zip_write(z, "os_system/data.pkl", b"\x80\x02cos\nsystem\nX\x07\x00\x00\x00echo hi\x85R.")
+    zip_write(z, "os_system/byteorder", "little")
 with open(os.path.join(OUT, "legacy.pt"), "wb") as f:
     pickle.dump(0x1950A86A20F9469CFC6C, f, protocol=2)
+
+# Read as torch.load reads them: bfloat16 written big-endian, uint16 (PyTorch 2.3's _rebuild_tensor_v3), torch.save(..., pickle_protocol=1) (bools and ints beyond 32 bits as decimal
+# text), a tensor with Python attributes, and a dict setting one key twice (the second value counts, as in Python).
+be_bf16 = Storage("BFloat16Storage", np.frombuffer(bf16_bytes(a), "<u2").astype(">u2").tobytes(), a.size)
+save_pt("big_endian_bf16.pt", contiguous(be_bf16, a.shape), byteorder="big")
+record("big_endian_bf16.pt", a, dtype="bfloat16")
+u16 = (np.arange(15, dtype="<u2") * 4369).reshape(5, 3)
+save_pt("uint16.pt", TensorV3(Storage("UntypedStorage", u16.tobytes(), u16.nbytes), u16.shape, torch.uint16))
+record("uint16.pt", u16)
+# Values beside the tensors that torch.load(weights_only=True) reads too: a torch.Size, bytes (protocol 2 pickles
+# them as _codecs.encode, 3 and later as SHORT_BINBYTES), a defaultdict.
+extras = {"e": contiguous(storage_of(a), a.shape), "shape": Size(a.shape), "raw": b"\x00\xff" * 200,
+          "tag": b"v1", "counts": collections.defaultdict(list, {"a": [1]})}
+for proto in (2, 4):
+    save_pt(f"extras_protocol{proto}.pt", extras, protocol=proto)
+    record(f"extras_protocol{proto}.pt", a, "e")
+save_pt("protocol1.pt", {"e": contiguous(storage_of(a), a.shape), "step": 2 ** 40, "done": True}, protocol=1)
+record("protocol1.pt", a, "e")
+save_pt("attributes.pt", WithAttributes(contiguous(storage_of(a), a.shape), torch.Tensor, {"note": "pooled"}))
+record("attributes.pt", a)
+save_pt("duplicate_key.pt", collections.OrderedDict([("e", contiguous(storage_of(a), a.shape)), ("f", contiguous(storage_of(d), d.shape))]),
+        edit=lambda p: p.replace(b"X\x01\x00\x00\x00f", b"X\x01\x00\x00\x00e"))
+record("duplicate_key.pt", d, "e")
+
+# Refused, each with one line: two tensors at one path, one storage as two dtypes, a storage of 2^62 values
+# (2^64 bytes: zero in 64-bit arithmetic), a view at offset 2^63 - 5, a tensor subclass, a deflated data.pkl
+# memoizing one value 2^23 times, and lists sharing lists 24 levels deep (2^24 paths).
+save_pt("colliding_paths.pt", {"a.b": contiguous(storage_of(a), a.shape), "a": {"b": contiguous(storage_of(d), d.shape)}})
+save_pt("two_dtypes.pt", {"x": contiguous(storage_of(a), a.shape), "y": contiguous(storage_of(d), d.shape)},
+        edit=lambda p: p.replace(b"X\x01\x00\x00\x001", b"X\x01\x00\x00\x000"))
+save_pt("huge_storage.pt", contiguous(Storage("FloatStorage", b"", 2 ** 62), (3, 4)))
+save_pt("far_offset.pt", Tensor(storage_of(a), 2 ** 63 - 5, a.shape, (a.shape[1], 1)))
+with zipfile.ZipFile(os.path.join(OUT, "two_records.pt"), "w", zipfile.ZIP_STORED) as z, warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it is asked to write
+    zip_write(z, "two_records/data.pkl", zipfile.ZipFile(os.path.join(OUT, "tensor.pt")).read("tensor/data.pkl"))
+    zip_write(z, "two_records/data/0", a.tobytes())
+    zip_write(z, "two_records/data/0", (a * 2).tobytes())
+save_pt("float8.pt", TensorV3(Storage("UntypedStorage", bytes(15), 15), (5, 3), torch.float8_e4m3fn))
+save_pt("subclass.pt", WithAttributes(contiguous(storage_of(a), a.shape), torch.Float8Tensor, {}))
+save_pt("memo_bomb.pt", None, edit=lambda p: p[:-1] + b"\x94" * (1 << 23) + b".", compression=zipfile.ZIP_DEFLATED)
+shared_lists = [contiguous(storage_of(a), a.shape)]
+for _ in range(24):
+    shared_lists = [shared_lists, shared_lists]
+save_pt("shared_lists.pt", shared_lists)
 
 # .csv/.tsv: header with an id column, no header, tab-separated, quoted ids.
 values = base("<f4")

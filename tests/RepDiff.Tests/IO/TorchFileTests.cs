@@ -43,6 +43,52 @@ public class TorchFileTests
         => Assert.Contains("is a strided view (shape (4, 3), strides (6, 1)) whose storage holds other values between its own; save tensor.contiguous()", Refusal("strided.pt"));
 
     [Fact]
+    public void TwoTensorsAtOnePathAreRefusedRatherThanTheFirstTaken()
+    {
+        // {"a.b": t1, "a": {"b": t2}}: before, --key a.b silently gave t1 and the key list read "a.b, a.b".
+        Assert.Contains("holds 2 different tensors at the path 'a.b' (a dict key with a dot in it names the same path as nested dicts)", Refusal("colliding_paths.pt", "a.b"));
+        Assert.Contains("holds 2 different tensors at the path 'a.b'", Refusal("colliding_paths.pt"));
+    }
+
+    [Fact]
+    public void OneStorageReadAsTwoDtypesIsRefused()
+        // torch.load would read both tensors as the first dtype; before, "y" came out as float32 bytes read as float64.
+        => Assert.Contains("data.pkl uses storage data/0 as 15 float32 values and as 15 float64 values", Refusal("two_dtypes.pt", "y"));
+
+    [Fact]
+    public void SizesThatOverflowLongArithmeticAreRefusedNotCrashed()
+    {
+        // 2^62 float32 values are 2^64 bytes, 0 in long arithmetic: it matched an empty record, then threw ArgumentOutOfRange.
+        Assert.Contains("data.pkl holds a storage of 4611686018427387904 values, more than any file can hold", Refusal("huge_storage.pt"));
+        // Offset 2^63 - 5 plus 15 values wrapped negative and passed the check, then threw OverflowException.
+        Assert.Contains("its view (offset 9223372036854775803, 15 values) runs past its storage of 15 values", Refusal("far_offset.pt"));
+    }
+
+    [Fact]
+    public void TwoZipRecordsOfOneNameAreRefused()
+        // data/0 twice with different values: before, the first was read; Python's zipfile reads the last.
+        => Assert.Contains("holds two zip records named two_records/data/0: which one counts is not defined", Refusal("two_records.pt"));
+
+    [Fact]
+    public void ADtypeWithoutATypedStorageIsReadOrRefusedByName()
+        // uint16 (read: uint16.pt in golden.json) and float8 come as _rebuild_tensor_v3 over an UntypedStorage; before, both
+        // were refused as "holds a UntypedStorage".
+        => Assert.Contains("data.pkl holds a tensor of torch.float8_e4m3fn (float32/64/16, bfloat16, integer and bool tensors are read)", Refusal("float8.pt"));
+
+    [Fact]
+    public void ATensorSubclassIsRefusedByName()
+        => Assert.Contains("data.pkl holds a tensor of the subclass torch.Float8Tensor, which RepDiff does not read", Refusal("subclass.pt"));
+
+    [Fact]
+    public void ASmallFileCannotMakeThePickleMachineHoldMillionsOfValues()
+    {
+        // 8.5 KB deflating to 2^23 MEMOIZE opcodes: before, all were kept (a 200 KB file of 2^27 took 15 GB and over a minute).
+        Assert.Contains($"data.pkl holds more than {TorchPickle.MaxValues:N0} values", Refusal("memo_bomb.pt"));
+        // Lists holding one list twice, 24 levels deep: 2^24 paths from a 1 KB file; before, the walk ran for hours.
+        Assert.Contains($"reaches more than {TorchPickle.MaxValues:N0} values through dicts and lists", Refusal("shared_lists.pt"));
+    }
+
+    [Fact]
     public void TheLegacyFormatIsNamed()
         => Assert.Contains("is in PyTorch's legacy format (torch.save before 1.6", Refusal("legacy.pt"));
 
