@@ -15,11 +15,12 @@ public static class Embeddings
     public static bool TakesKey(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".pt" or ".pth" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
 
-    /// <summary>The names of the arrays an .npz or .safetensors file holds (what --key picks from); null for other formats.</summary>
+    /// <summary>The names of the arrays an .npz, .safetensors or .pt file holds (what --key picks from); null for other formats.</summary>
     public static IReadOnlyList<string>? ArrayKeys(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".npz" => Npz.Keys(path),
         ".safetensors" => Safetensors.Keys(path),
+        ".pt" or ".pth" => TorchFile.Keys(path),
         _ => null,
     };
 

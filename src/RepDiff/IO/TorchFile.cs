@@ -11,6 +11,14 @@ namespace RepDiff.IO;
 /// </summary>
 public static class TorchFile
 {
+    /// <summary>The tensors' paths ("" for a tensor saved alone): what --key picks from, and what inspect lists.</summary>
+    public static IReadOnlyList<string> Keys(string path)
+    {
+        using var stream = InputFile.OpenRead(path);
+        using var zip = OpenArchive(stream, path);
+        return Tensors(Load(zip, path).Root, path).Select(t => t.Key).Distinct().ToList();
+    }
+
     internal static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
         using var stream = InputFile.OpenRead(path);

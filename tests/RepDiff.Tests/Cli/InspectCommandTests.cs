@@ -117,6 +117,10 @@ public class InspectCommandTests
         Assert.Equal(0.75, arrays[0]!["mean"]!.GetValue<double>(), 1e-12);
         Assert.Equal(1.8, arrays[1]!["mean"]!.GetValue<double>(), 1e-12);  // labels 3, 1, 3, 0, 2
 
+        (code, output, error) = Run("inspect", Golden("dict.pt"), "--json");
+        Assert.Equal((0, ""), (code, error));
+        Assert.Equal(["embeddings", "labels", "layers.0", "layers.1"], JsonNode.Parse(output)!["arrays"]!.AsArray().Select(a => a!["key"]!.GetValue<string>()));
+
         // A state dict holds tensors that are no embedding (a 3-D weight): its row says why, and the others are listed.
         string dir = Directory.CreateTempSubdirectory("repdiff-inspect").FullName;
         try
