@@ -64,6 +64,17 @@ public class MapsBrowserTests(ITestOutputHelper output)
         return new Uri(path).AbsoluteUri;
     }
 
+    /// <summary>A report at url in a 1400×1400 page, with the page's console errors and uncaught exceptions collected.</summary>
+    private static async Task<(IPage Page, List<string> Errors)> Open(IBrowser browser, string url)
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        return (page, errors);
+    }
+
     [ChromiumFact]
     public async Task MapsSwitchColourAndSelectInBothMaps()
     {
@@ -72,11 +83,7 @@ public class MapsBrowserTests(ITestOutputHelper output)
         string url = Write(HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "maps")));
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Launch(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
-        var errors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
-        page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var (page, errors) = await Open(browser, url);
         await page.EvaluateAsync("() => { window.events = []; document.addEventListener('rd-highlight', e => events.push(['h', e.detail.indices ? e.detail.indices.length : null])); document.addEventListener('rd-selection', e => events.push(['s', e.detail.indices.length])); }");
 
         // Hovering a card dispatches rd-highlight with its members; both maps light them.
@@ -176,11 +183,7 @@ public class MapsBrowserTests(ITestOutputHelper output)
         string url = Write(HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "maps")));
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Launch(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
-        var errors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
-        page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var (page, errors) = await Open(browser, url);
         await page.EvaluateAsync("() => { window.selections = []; document.addEventListener('rd-selection', e => selections.push(e.detail.indices.length)); }");
 
         // Each map says what it shows and which keys work; Tab from the colour choice lands on A's PCA map.
