@@ -53,8 +53,11 @@ public sealed class Comparison
         {
             var clock = Stopwatch.StartNew();
             var (method, options) = runs[m];
-            prepared[m] = ForMethod(method, runs, () => method.Prepare(pair, options, progress));
-            if (trust is not null) ForMethod(method, runs, () => { RerunSize.CheckBeforeRun(method, options, pair, trust); return 0; });
+            prepared[m] = ForMethod(method, runs, () =>
+            {
+                if (trust is not null) RerunSize.CheckBeforeRun(method, options, pair, trust);
+                return method.Prepare(pair, options, progress);
+            });
             preparing[m] = clock.Elapsed.TotalSeconds;
         }
         for (int m = 0; m < runs.Count; m++)

@@ -23,6 +23,10 @@ public static class RerunSize
         }
     }
 
+    /// <summary>The same for a check that returns nothing.</summary>
+    private static void Explained(string what, int kept, int total, Action check, bool when = true)
+        => Explained(what, kept, total, () => { check(); return 0; }, when);
+
     /// <summary>
     /// Refuses, before any work, what <paramref name="trust"/> would refuse after the full run from sizes and options alone:
     /// explained samples too few to split in two (--validate), and options the method cannot take on its reruns' share of
@@ -37,14 +41,14 @@ public static class RerunSize
         if (trust.Validates())
         {
             // A subsample too small to split (rdx --max-samples 12) is named as such: the user's file has more rows.
-            Explained("the method runs", explained, pair.N, () => { HeldOutValidation.CheckSize(explained); return 0; }, when: explained < pair.N);
+            Explained("the method runs", explained, pair.N, () => HeldOutValidation.CheckSize(explained), when: explained < pair.N);
             int half = HeldOutSplit.DiscoverySize(explained);
-            Explained("held-out validation runs the method", half, explained, () => { method.CheckSampleCount(pair, half, options); return 0; });
+            Explained("held-out validation runs the method", half, explained, () => method.CheckSampleCount(pair, half, options));
         }
         if (trust.ResamplesFor(method) > 0)
         {
             int kept = StabilityResamples.Count(explained);
-            Explained("stability reruns the method", kept, explained, () => { method.CheckSampleCount(pair, kept, options); return 0; });
+            Explained("stability reruns the method", kept, explained, () => method.CheckSampleCount(pair, kept, options));
         }
     }
 
