@@ -20,15 +20,19 @@ public static class Npz
     /// <summary>numpy stores array "x" as entry "x.npy".</summary>
     private static string ArrayName(string entry) => entry.EndsWith(".npy", StringComparison.Ordinal) ? entry[..^4] : entry;
 
-    /// <summary>Opens one array as in-memory rows: the one named by key (with or without ".npy"), or the only one.</summary>
+    /// <summary>Opens one array as rows: the one named by key (with or without ".npy"), or the only one.</summary>
     internal static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
-        var (name, header, data) = ReadArray(path, key);
-        return new RowFile(name, new MemoryBytes(data), header.Dtype, header.Shape, header.FortranOrder, checkFinite);
+        var (name, header, bytes) = ReadArray(path, key);
+        try { return new RowFile(name, bytes, header.Dtype, header.Shape, header.FortranOrder, checkFinite); }
+        catch { bytes.Dispose(); throw; }
     }
 
-    /// <summary>Reads one array: its display name ("file.npz[key]"), header and raw data bytes.</summary>
-    internal static (string Name, NpyHeader Header, byte[] Data) ReadArray(string path, string? key)
+    /// <summary>
+    /// One array: its display name ("file.npz[key]"), header and data, memory-mapped when the entry is stored uncompressed
+    /// (as numpy.savez writes it), so a file larger than memory streams as a .npy does; read into memory when deflated.
+    /// </summary>
+    private static (string Name, NpyHeader Header, ArrayBytes Data) ReadArray(string path, string? key)
     {
         using var stream = InputFile.OpenRead(path);
         using var zip = OpenArchive(stream, path);
@@ -45,9 +49,11 @@ public static class Npz
             if (header.DataBytes > MaxExpandedBytes && header.DataBytes > MaxExpansion * Math.Max(1, entry.CompressedLength))
                 throw RepDiffInputException.ForFile(name, $"expands from {MemoryBudget.Megabytes(entry.CompressedLength)} to {MemoryBudget.Megabytes(header.DataBytes)} " +
                     $"(more than {MaxExpansion}-fold), which no embedding does; save it uncompressed (numpy.savez or .npy)");
+            long declared = entry.Length - header.DataOffset;
+            if (declared == header.DataBytes && StoredZipEntry.Map(path, entry, header.DataOffset, header.DataBytes, name) is { } mapped)
+                return (name, header, mapped);
             // The data stays in memory as bytes, and the caller's rows are converted to float32 from them.
             MemoryBudget.EnsureFits(name, header.DataBytes + header.Count * sizeof(float), $"the {RowFile.ShapeText(header.Shape)} {header.Dtype.Name} array");
-            long declared = entry.Length - header.DataOffset;
             var data = ReadData(entryStream, header.DataBytes, declared == header.DataBytes, name);
             // The CRC-32 covers the whole entry, so the whole entry must have been read: numpy writes the array and
             // nothing after it, and an entry declaring more is refused rather than half checked.
@@ -56,7 +62,7 @@ public static class Npz
             // The zip's checksum is the only thing that tells a flipped bit in stored (or deflated) data from a real value.
             if (entryStream.Crc != entry.Crc32)
                 throw RepDiffInputException.ForFile(name, $"corrupt .npz entry (its data does not match the zip's CRC-32: {entryStream.Crc:x8}, expected {entry.Crc32:x8})");
-            return (name, header, data);
+            return (name, header, new MemoryBytes(data));
         }
         catch (InvalidDataException e)
         {

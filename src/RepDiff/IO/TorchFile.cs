@@ -41,11 +41,9 @@ public static class TorchFile
         long count = tensor.Shape.Aggregate(1L, (a, b) => a * b);
         if (tensor.Offset > tensor.Storage.Elements - count)
             throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) runs past its storage of {tensor.Storage.Elements} values");
-        var storage = ReadStorage(zip, prefix, tensor.Storage, name);
-        // A view of part of a storage (a row slice, t[10:]) is copied out; a whole storage is used as it is.
-        var bytes = tensor.Offset == 0 && count == tensor.Storage.Elements ? storage
-            : storage.AsSpan(checked((int)(tensor.Offset * dtype.Size)), checked((int)(count * dtype.Size))).ToArray();
-        return new RowFile(name, new MemoryBytes(bytes), dtype, tensor.Shape, fortranOrder, checkFinite);
+        var bytes = ReadStorage(path, zip, prefix, tensor, count, name);
+        try { return new RowFile(name, bytes, dtype, tensor.Shape, fortranOrder, checkFinite); }
+        catch { bytes.Dispose(); throw; }
     }
 
     /// <summary>
@@ -131,15 +129,23 @@ public static class TorchFile
         return found;
     }
 
-    private static byte[] ReadStorage(ZipArchive zip, string prefix, TorchStorage storage, string name)
+    /// <summary>
+    /// The tensor's bytes: memory-mapped where the storage is stored uncompressed (as torch.save writes it), so a file larger
+    /// than memory streams as a .npy does; otherwise read into memory, a view of part of a storage (t[10:]) copied out.
+    /// </summary>
+    private static ArrayBytes ReadStorage(string path, ZipArchive zip, string prefix, TorchTensor tensor, long count, string name)
     {
+        var storage = tensor.Storage;
         var entry = zip.GetEntry($"{prefix}data/{storage.Key}")
             ?? throw RepDiffInputException.ForFile(name, $"its storage data/{NpyDtype.Truncate(storage.Key)} is missing from the archive");
         long bytes = storage.Elements * storage.Dtype.Size;
         if (entry.Length != bytes)
             throw RepDiffInputException.ForFile(name, $"its storage data/{NpyDtype.Truncate(storage.Key)} holds {entry.Length} bytes, but {storage.Elements} {storage.Dtype.Name} values take {bytes}");
+        long offset = tensor.Offset * storage.Dtype.Size, length = count * storage.Dtype.Size;
+        if (StoredZipEntry.Map(path, entry, offset, length, name) is { } mapped) return mapped;
         MemoryBudget.EnsureFits(name, bytes + storage.Elements * sizeof(float), $"its storage of {storage.Elements:N0} {storage.Dtype.Name} values");
-        return ReadEntry(entry, bytes, name, sizesAgree: true);
+        var whole = ReadEntry(entry, bytes, name, sizesAgree: true);
+        return new MemoryBytes(offset == 0 && length == bytes ? whole : whole.AsSpan(checked((int)offset), checked((int)length)).ToArray());
     }
 
     /// <summary>

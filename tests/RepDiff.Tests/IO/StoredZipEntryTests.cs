@@ -1,0 +1,149 @@
+using System.IO.Compression;
+using RepDiff.IO;
+
+namespace RepDiff.Tests.IO;
+
+/// <summary>
+/// Arrays stored uncompressed in a zip (numpy.savez, torch.save) are memory-mapped as a .npy is, not read into memory:
+/// a file larger than memory then streams, and reading rows allocates no more than the rows.
+/// </summary>
+public sealed class StoredZipEntryTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("repdiff-stored-zip").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private static string Golden(string name) => Path.Combine(AppContext.BaseDirectory, "Data", "golden", name);
+
+    [Theory]
+    [InlineData("stored.npz", "emb", true)]      // numpy.savez
+    [InlineData("zip64.npz", null, false)]       // deflated
+    [InlineData("deflated.npz", null, false)]    // numpy.savez_compressed
+    [InlineData("tensor.pt", null, true)]        // torch.save's layout
+    [InlineData("views.pt", "transposed", true)] // a view of a storage: the view's part is mapped
+    public void StoredEntriesAreMappedAndDeflatedOnesRead(string file, string? key, bool mapped)
+    {
+        using var rows = Embeddings.OpenRows(Golden(file), key);
+        Assert.Equal(mapped, rows.ReadsConcurrently);
+    }
+
+    [Fact]
+    public void ReadingRowsOfAStoredArrayAllocatesOnlyTheRows()
+    {
+        const int n = 4096, d = 512;  // 8 MB of float32
+        var values = new float[n * d];
+        for (int i = 0; i < values.Length; i++) values[i] = i % 1013 * 0.5f;
+        string path = Path.Combine(dir, "big.npz");
+        File.WriteAllBytes(path, StoredZip("emb.npy", NpyBytes(values, n, d)));
+
+        var row = new float[d];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using (var rows = Embeddings.OpenRows(path))
+            for (int i = 0; i < n; i += 97)
+            {
+                rows.ReadRows(i, 1, row);
+                Assert.Equal(values[i * d + 7], row[7]);
+            }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 2_000_000, $"allocated {allocated:N0} bytes reading rows of an 8 MB stored array");
+    }
+
+    [Fact]
+    public void Zip64DirectoryRecordsAreFollowed()
+    {
+        // An archive past 4 GB records sizes and offsets in zip64 extra fields and a zip64 end record; written by hand
+        // here at a few bytes with every such field forced, as a 4 GB test file would be too slow to write.
+        float[] values = [1, 2, 3, 4, 5, 6];
+        string path = Path.Combine(dir, "zip64.npz");
+        File.WriteAllBytes(path, Zip64Stored("emb.npy", NpyBytes(values, 2, 3)));
+
+        using var rows = Embeddings.OpenRows(path);
+        Assert.True(rows.ReadsConcurrently);
+        Assert.Equal(values, rows.ReadAll().Data);
+    }
+
+    [Fact]
+    public void AViewIsCheckedAgainstItsWholeStorage()
+    {
+        // "rows" maps rows 1-5 of a storage it shares with "whole"; a bit flipped in row 0, outside the view, still
+        // means the file is corrupt, and the zip's CRC-32 covers the whole storage.
+        string path = Path.Combine(dir, "views.pt");
+        File.Copy(Golden("views.pt"), path);
+        byte[] view;
+        using (var rows = Embeddings.OpenRows(path, "rows"))
+            view = System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.ReadAll().Data.AsSpan()).ToArray();
+        byte[] storage;
+        using (var zip = ZipFile.OpenRead(path))
+            storage = zip.Entries.Where(e => e.FullName.Contains("/data/"))
+                .Select(e => { using var s = e.Open(); var b = new byte[e.Length]; s.ReadExactly(b); return b; })
+                .Single(b => b.Length > 12 && b.AsSpan(12).StartsWith(view));
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.AsSpan().IndexOf(storage) + 1] ^= 0x01;  // a stored entry's bytes appear in the file as they are
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(path, "rows").Dispose());
+        Assert.Contains("does not match the zip's CRC-32", error.Message);
+    }
+
+    private static byte[] NpyBytes(float[] values, long rows, long cols)
+    {
+        using var stream = new MemoryStream();
+        Npy.WriteRaw(stream, "<f4", [rows, cols], System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        return stream.ToArray();
+    }
+
+    private static byte[] StoredZip(string name, byte[] content)
+    {
+        var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var s = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+            s.Write(content);
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>One stored entry whose every size, offset and count is given in zip64 records.</summary>
+    private static byte[] Zip64Stored(string name, byte[] content)
+    {
+        var nameBytes = System.Text.Encoding.ASCII.GetBytes(name);
+        uint crc = Crc32.Compute(content);
+        var zip = new MemoryStream();
+        var w = new BinaryWriter(zip);
+        void Common(uint signature, bool central)
+        {
+            w.Write(signature);
+            if (central) w.Write((ushort)45);  // version made by
+            w.Write((ushort)45);
+            w.Write((ushort)0);  // flags
+            w.Write((ushort)0);  // stored
+            w.Write(0u);         // time and date
+            w.Write(crc);
+            w.Write(uint.MaxValue);
+            w.Write(uint.MaxValue);
+            w.Write((ushort)nameBytes.Length);
+        }
+        Common(0x04034b50, central: false);
+        w.Write((ushort)20);
+        w.Write(nameBytes);
+        w.Write((ushort)1); w.Write((ushort)16); w.Write((long)content.Length); w.Write((long)content.Length);
+        w.Write(content);
+
+        long directory = zip.Position;
+        Common(0x02014b50, central: true);
+        w.Write((ushort)28);
+        w.Write((ushort)0); w.Write((ushort)0); w.Write((ushort)0); w.Write(0u);  // comment, disk, attributes
+        w.Write(uint.MaxValue);  // the local header's offset, in the extra field
+        w.Write(nameBytes);
+        w.Write((ushort)1); w.Write((ushort)24); w.Write((long)content.Length); w.Write((long)content.Length); w.Write(0L);
+        long directorySize = zip.Position - directory;
+
+        long zip64End = zip.Position;
+        w.Write(0x06064b50u); w.Write(44L); w.Write((ushort)45); w.Write((ushort)45); w.Write(0u); w.Write(0u);
+        w.Write(1L); w.Write(1L); w.Write(directorySize); w.Write(directory);
+        w.Write(0x07064b50u); w.Write(0u); w.Write(zip64End); w.Write(1u);
+        w.Write(0x06054b50u); w.Write((ushort)0); w.Write((ushort)0); w.Write(ushort.MaxValue); w.Write(ushort.MaxValue);
+        w.Write(uint.MaxValue); w.Write(uint.MaxValue); w.Write((ushort)0);
+        return zip.ToArray();
+    }
+}
