@@ -13,6 +13,12 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
         Embeddings.CheckKey("--key", key, [path]);
         Embeddings.CheckIdColumn(idColumn, [path], alsoMetadata: false);
         using var file = Embeddings.Open(path, key, idColumn, validate: false);
+        return Compute(file);
+    }
+
+    /// <summary>The statistics of rows already open (one array of a file of several).</summary>
+    public static FileStats Compute(RowFile file)
+    {
         int batch = Math.Max(1, (1 << 20) / Math.Max(1, file.Cols));
         var buffer = new float[(long)Math.Min(batch, Math.Max(1, file.Rows)) * file.Cols];
         double sum = 0, normSum = 0;

@@ -19,8 +19,9 @@ internal static class InspectCommand
         {
             if (Path.GetExtension(parse.GetValue(file)!).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
                 return InspectModel(parse.GetValue(file)!, parse.GetValue(json));
-            if (parse.GetValue(key) is null && Embeddings.ArrayKeys(parse.GetValue(file)!) is { Count: > 1 } keys)
-                return InspectArrays(parse.GetValue(file)!, keys, parse.GetValue(json));
+            if (parse.GetValue(key) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
+                using (archive)
+                    if (archive.Keys.Count > 1) return InspectArrays(archive, parse.GetValue(json));
             var stats = FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
@@ -35,11 +36,16 @@ internal static class InspectCommand
     /// A file of several arrays (an .npz, a safetensors state dict) without --key: every array's statistics, one row each,
     /// where the methods would refuse to guess; an array that is no embedding (a 4-D convolution weight) says why.
     /// </summary>
-    private static int InspectArrays(string path, IReadOnlyList<string> keys, bool json)
+    private static int InspectArrays(ArrayArchive archive, bool json)
     {
+        var (path, keys) = (archive.Path, archive.Keys);
         var rows = keys.Select(k =>
         {
-            try { return (Key: k, Stats: FileStats.Compute(path, k), Problem: (string?)null); }
+            try
+            {
+                using var array = archive.OpenRows(k, checkFinite: false);
+                return (Key: k, Stats: FileStats.Compute(array), Problem: (string?)null);
+            }
             catch (RepDiffInputException e)
             {
                 // The row names the array already: "a.safetensors[conv]: expected a 2-D array…" shows from "expected".

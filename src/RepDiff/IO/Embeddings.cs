@@ -15,15 +15,6 @@ public static class Embeddings
     public static bool TakesKey(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".pt" or ".pth" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
 
-    /// <summary>The names of the arrays an .npz, .safetensors or .pt file holds (what --key picks from); null for other formats.</summary>
-    public static IReadOnlyList<string>? ArrayKeys(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".npz" => Npz.Keys(path),
-        ".safetensors" => Safetensors.Keys(path),
-        ".pt" or ".pth" => TorchFile.Keys(path),
-        _ => null,
-    };
-
     /// <summary>Whether the file has named columns, one of which --id-column can name.</summary>
     public static bool HasColumns(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";

@@ -9,64 +9,94 @@ public static class Npz
     public const int MaxExpansion = 100;
     public const long MaxExpandedBytes = 256L << 20;
 
-    /// <summary>The array names in the archive (entry names without ".npy").</summary>
-    public static IReadOnlyList<string> Keys(string path)
+    internal static ArrayArchive Open(string path) => new NpzArchive(path);
+
+    /// <summary>Opens one array as rows: the one named by key (with or without ".npy"), or the only one.</summary>
+    internal static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
-        using var stream = InputFile.OpenRead(path);
-        using var zip = OpenArchive(stream, path);
-        return ArrayEntries(zip, path).Keys.Select(ArrayName).ToList();
+        using var archive = Open(path);
+        return archive.OpenRows(key, checkFinite);
     }
 
     /// <summary>numpy stores array "x" as entry "x.npy".</summary>
     private static string ArrayName(string entry) => entry.EndsWith(".npy", StringComparison.Ordinal) ? entry[..^4] : entry;
 
-    /// <summary>Opens one array as rows: the one named by key (with or without ".npy"), or the only one.</summary>
-    internal static RowFile OpenRows(string path, string? key, bool checkFinite)
+    private sealed class NpzArchive : ArrayArchive
     {
-        var (name, header, bytes) = ReadArray(path, key);
-        try { return new RowFile(name, bytes, header.Dtype, header.Shape, header.FortranOrder, checkFinite); }
-        catch { bytes.Dispose(); throw; }
-    }
+        private readonly FileStream stream;
+        private readonly ZipArchive zip;
+        private readonly Dictionary<string, ZipArchiveEntry> entries;
+        private readonly StoredZipEntries stored;
 
-    /// <summary>
-    /// One array: its display name ("file.npz[key]"), header and data, memory-mapped when the entry is stored uncompressed
-    /// (as numpy.savez writes it), so a file larger than memory streams as a .npy does; read into memory when deflated.
-    /// </summary>
-    private static (string Name, NpyHeader Header, ArrayBytes Data) ReadArray(string path, string? key)
-    {
-        using var stream = InputFile.OpenRead(path);
-        using var zip = OpenArchive(stream, path);
-        var entries = ArrayEntries(zip, path);
-        string chosen = Archive.ChooseKey(path, key, entries.Keys, ArrayName);
-        var entry = entries[chosen];
-        string name = $"{path}[{ArrayName(chosen)}]";
-        try
+        public NpzArchive(string path) : base(path)
         {
-            using var entryStream = new Crc32ReadStream(entry.Open());
-            var header = Npy.ReadHeader(entryStream, name, entry.Length);
-            // Embeddings are dense floats that deflate barely at all: an entry expanding a hundredfold to
-            // hundreds of MB is a decompression bomb (or an array better stored uncompressed), refused before inflating it.
-            if (header.DataBytes > MaxExpandedBytes && header.DataBytes > MaxExpansion * Math.Max(1, entry.CompressedLength))
-                throw RepDiffInputException.ForFile(name, $"expands from {MemoryBudget.Megabytes(entry.CompressedLength)} to {MemoryBudget.Megabytes(header.DataBytes)} " +
-                    $"(more than {MaxExpansion}-fold), which no embedding does; save it uncompressed (numpy.savez or .npy)");
-            long declared = entry.Length - header.DataOffset;
-            if (declared == header.DataBytes && StoredZipEntry.Map(path, entry, header.DataOffset, header.DataBytes, name) is { } mapped)
-                return (name, header, mapped);
-            // The data stays in memory as bytes, and the caller's rows are converted to float32 from them.
-            MemoryBudget.EnsureFits(name, header.DataBytes + header.Count * sizeof(float), $"the {RowFile.ShapeText(header.Shape)} {header.Dtype.Name} array");
-            var data = ReadData(entryStream, header.DataBytes, declared == header.DataBytes, name);
-            // The CRC-32 covers the whole entry, so the whole entry must have been read: numpy writes the array and
-            // nothing after it, and an entry declaring more is refused rather than half checked.
-            if (declared > header.DataBytes)
-                throw RepDiffInputException.ForFile(name, $"the zip entry declares {entry.Length} bytes but its .npy array takes {header.DataOffset + header.DataBytes}");
-            // The zip's checksum is the only thing that tells a flipped bit in stored (or deflated) data from a real value.
-            if (entryStream.Crc != entry.Crc32)
-                throw RepDiffInputException.ForFile(name, $"corrupt .npz entry (its data does not match the zip's CRC-32: {entryStream.Crc:x8}, expected {entry.Crc32:x8})");
-            return (name, header, new MemoryBytes(data));
+            stream = InputFile.OpenRead(path);
+            try
+            {
+                zip = OpenArchive(stream, path);
+                entries = ArrayEntries(zip, path);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+            stored = new StoredZipEntries(path, stream);
+            Keys = entries.Keys.Select(ArrayName).ToList();
         }
-        catch (InvalidDataException e)
+
+        public override IReadOnlyList<string> Keys { get; }
+
+        public override RowFile OpenRows(string? key, bool checkFinite)
         {
-            throw RepDiffInputException.ForFile(name, $"corrupt .npz entry ({e.Message})");
+            var (name, header, bytes) = ReadArray(key);
+            try { return new RowFile(name, bytes, header.Dtype, header.Shape, header.FortranOrder, checkFinite); }
+            catch { bytes.Dispose(); throw; }
+        }
+
+        public override void Dispose()
+        {
+            zip?.Dispose();
+            stream.Dispose();
+        }
+
+        /// <summary>
+        /// One array: its display name ("file.npz[key]"), header and data, memory-mapped when the entry is stored uncompressed
+        /// (as numpy.savez writes it), so a file larger than memory streams as a .npy does; read into memory when deflated.
+        /// </summary>
+        private (string Name, NpyHeader Header, ArrayBytes Data) ReadArray(string? key)
+        {
+            string chosen = ChooseKey(key, entries.Keys, ArrayName);
+            var entry = entries[chosen];
+            string name = $"{Path}[{ArrayName(chosen)}]";
+            try
+            {
+                using var entryStream = new Crc32ReadStream(entry.Open());
+                var header = Npy.ReadHeader(entryStream, name, entry.Length);
+                // Embeddings are dense floats that deflate barely at all: an entry expanding a hundredfold to
+                // hundreds of MB is a decompression bomb (or an array better stored uncompressed), refused before inflating it.
+                if (header.DataBytes > MaxExpandedBytes && header.DataBytes > MaxExpansion * Math.Max(1, entry.CompressedLength))
+                    throw RepDiffInputException.ForFile(name, $"expands from {MemoryBudget.Megabytes(entry.CompressedLength)} to {MemoryBudget.Megabytes(header.DataBytes)} " +
+                        $"(more than {MaxExpansion}-fold), which no embedding does; save it uncompressed (numpy.savez or .npy)");
+                long declared = entry.Length - header.DataOffset;
+                if (declared == header.DataBytes && stored.Map(entry, header.DataOffset, header.DataBytes, name) is { } mapped)
+                    return (name, header, mapped);
+                // The data stays in memory as bytes, and the caller's rows are converted to float32 from them.
+                MemoryBudget.EnsureFits(name, header.DataBytes + header.Count * sizeof(float), $"the {RowFile.ShapeText(header.Shape)} {header.Dtype.Name} array");
+                var data = ReadData(entryStream, header.DataBytes, declared == header.DataBytes, name);
+                // The CRC-32 covers the whole entry, so the whole entry must have been read: numpy writes the array and
+                // nothing after it, and an entry declaring more is refused rather than half checked.
+                if (declared > header.DataBytes)
+                    throw RepDiffInputException.ForFile(name, $"the zip entry declares {entry.Length} bytes but its .npy array takes {header.DataOffset + header.DataBytes}");
+                // The zip's checksum is the only thing that tells a flipped bit in stored (or deflated) data from a real value.
+                if (entryStream.Crc != entry.Crc32)
+                    throw RepDiffInputException.ForFile(name, $"corrupt .npz entry (its data does not match the zip's CRC-32: {entryStream.Crc:x8}, expected {entry.Crc32:x8})");
+                return (name, header, new MemoryBytes(data));
+            }
+            catch (InvalidDataException e)
+            {
+                throw RepDiffInputException.ForFile(name, $"corrupt .npz entry ({e.Message})");
+            }
         }
     }
 

@@ -112,31 +112,35 @@ public static class Safetensors
     private static long NonNegative(JsonElement e, Func<Exception> bad) =>
         e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long v) && v >= 0 ? v : throw bad();
 
-    /// <summary>The tensor names in the file.</summary>
-    public static IReadOnlyList<string> Keys(string path)
-    {
-        using var stream = InputFile.OpenRead(path);
-        return ReadHeader(stream, path).Select(t => t.Name).ToList();
-    }
+    internal static ArrayArchive Open(string path) => new SafetensorsArchive(path);
 
     /// <summary>Opens one tensor (named by key, or the only one) as memory-mapped rows.</summary>
     internal static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
-        var stream = InputFile.OpenRead(path);
-        try
+        using var archive = Open(path);
+        return archive.OpenRows(key, checkFinite);
+    }
+
+    private sealed class SafetensorsArchive : ArrayArchive
+    {
+        private readonly IReadOnlyList<SafetensorsTensor> tensors;
+
+        public SafetensorsArchive(string path) : base(path)
         {
-            var tensors = ReadHeader(stream, path);
-            string chosen = Archive.ChooseKey(path, key, tensors.Select(t => t.Name), k => k);
+            using (var stream = InputFile.OpenRead(path)) tensors = ReadHeader(stream, path);
+            Keys = tensors.Select(t => t.Name).ToList();
+        }
+
+        public override IReadOnlyList<string> Keys { get; }
+
+        public override RowFile OpenRows(string? key, bool checkFinite)
+        {
+            string chosen = ChooseKey(key, Keys, k => k);
             var tensor = tensors.First(t => t.Name == chosen);
-            string name = tensors.Count == 1 ? path : $"{path}[{chosen}]";
-            var bytes = ArrayBytes.Map(stream, tensor.Offset, tensor.Length);
+            string name = tensors.Count == 1 ? Path : $"{Path}[{chosen}]";
+            var bytes = ArrayBytes.Map(InputFile.OpenRead(Path), tensor.Offset, tensor.Length);
             try { return new RowFile(name, bytes, tensor.Dtype, tensor.Shape, fortranOrder: false, checkFinite); }
             catch { bytes.Dispose(); throw; }
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
         }
     }
 }

@@ -11,39 +11,91 @@ namespace RepDiff.IO;
 /// </summary>
 public static class TorchFile
 {
-    /// <summary>The tensors' paths ("" for a tensor saved alone): what --key picks from, and what inspect lists.</summary>
-    public static IReadOnlyList<string> Keys(string path)
-    {
-        using var stream = InputFile.OpenRead(path);
-        using var zip = OpenArchive(stream, path);
-        return Tensors(Load(zip, path).Root, path).Select(t => t.Key).Distinct().ToList();
-    }
+    internal static ArrayArchive Open(string path) => new TorchArchive(path);
 
     internal static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
-        using var stream = InputFile.OpenRead(path);
-        using var zip = OpenArchive(stream, path);
-        var (root, prefix, bigEndian) = Load(zip, path);
-        var tensors = Tensors(root, path);
-        if (tensors.Count == 0) throw RepDiffInputException.ForFile(path, "holds no tensors");
-        if (key is not null && tensors is [{ Key: "" }])
-            throw RepDiffInputException.ForFile(path, $"holds one tensor alone (torch.save(tensor)), which has no key; leave out the key '{NpyDtype.Truncate(key)}'");
-        string chosen = Archive.ChooseKey(path, key, tensors.Select(t => t.Key).Distinct(), k => k);
-        // A dict key holding a dot can spell the path of a nested one ({"a.b": t1, "a": {"b": t2}}): the path names neither.
-        var named = tensors.Where(t => t.Key == chosen).Select(t => t.Tensor).Distinct(ReferenceEqualityComparer.Instance).ToList();
-        if (named.Count > 1)
-            throw RepDiffInputException.ForFile(path, $"holds {named.Count} different tensors at the path '{NpyDtype.Truncate(chosen)}' (a dict key with a dot in it names the same path as nested dicts); save them under distinct keys");
-        var tensor = (TorchTensor)named[0]!;
-        string name = tensors.Count == 1 ? path : $"{path}[{chosen}]";
-        var dtype = tensor.Storage.Dtype with { BigEndian = bigEndian && tensor.Storage.Dtype.Size > 1 };
-        bool fortranOrder = Layout(tensor, name);
-        Npy.CheckShape(tensor.Shape, dtype.Size, name);
-        long count = tensor.Shape.Aggregate(1L, (a, b) => a * b);
-        if (tensor.Offset > tensor.Storage.Elements - count)
-            throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) runs past its storage of {tensor.Storage.Elements} values");
-        var bytes = ReadStorage(path, zip, prefix, tensor, count, name);
-        try { return new RowFile(name, bytes, dtype, tensor.Shape, fortranOrder, checkFinite); }
-        catch { bytes.Dispose(); throw; }
+        using var archive = Open(path);
+        return archive.OpenRows(key, checkFinite);
+    }
+
+    private sealed class TorchArchive : ArrayArchive
+    {
+        private readonly FileStream stream;
+        private readonly ZipArchive zip;
+        private readonly string prefix;
+        private readonly bool bigEndian;
+        private readonly List<(string Key, TorchTensor Tensor)> tensors;
+        private readonly StoredZipEntries stored;
+
+        public TorchArchive(string path) : base(path)
+        {
+            stream = InputFile.OpenRead(path);
+            try
+            {
+                zip = OpenArchive(stream, path);
+                (var root, prefix, bigEndian) = Load(zip, path);
+                tensors = Tensors(root, path);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+            stored = new StoredZipEntries(path, stream);
+            Keys = tensors.Select(t => t.Key).Distinct().ToList();
+        }
+
+        /// <summary>The tensors' paths ("" for a tensor saved alone).</summary>
+        public override IReadOnlyList<string> Keys { get; }
+
+        public override void Dispose()
+        {
+            zip?.Dispose();
+            stream.Dispose();
+        }
+
+        public override RowFile OpenRows(string? key, bool checkFinite)
+        {
+            if (tensors.Count == 0) throw RepDiffInputException.ForFile(Path, "holds no tensors");
+            if (key is not null && tensors is [{ Key: "" }])
+                throw RepDiffInputException.ForFile(Path, $"holds one tensor alone (torch.save(tensor)), which has no key; leave out the key '{NpyDtype.Truncate(key)}'");
+            string chosen = ChooseKey(key, Keys, k => k);
+            // A dict key holding a dot can spell the path of a nested one ({"a.b": t1, "a": {"b": t2}}): the path names neither.
+            var named = tensors.Where(t => t.Key == chosen).Select(t => t.Tensor).Distinct(ReferenceEqualityComparer.Instance).ToList();
+            if (named.Count > 1)
+                throw RepDiffInputException.ForFile(Path, $"holds {named.Count} different tensors at the path '{NpyDtype.Truncate(chosen)}' (a dict key with a dot in it names the same path as nested dicts); save them under distinct keys");
+            var tensor = (TorchTensor)named[0]!;
+            string name = tensors.Count == 1 ? Path : $"{Path}[{chosen}]";
+            var dtype = tensor.Storage.Dtype with { BigEndian = bigEndian && tensor.Storage.Dtype.Size > 1 };
+            bool fortranOrder = Layout(tensor, name);
+            Npy.CheckShape(tensor.Shape, dtype.Size, name);
+            long count = tensor.Shape.Aggregate(1L, (a, b) => a * b);
+            if (tensor.Offset > tensor.Storage.Elements - count)
+                throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) runs past its storage of {tensor.Storage.Elements} values");
+            var bytes = ReadStorage(tensor, count, name);
+            try { return new RowFile(name, bytes, dtype, tensor.Shape, fortranOrder, checkFinite); }
+            catch { bytes.Dispose(); throw; }
+        }
+
+        /// <summary>
+        /// The tensor's bytes: memory-mapped where the storage is stored uncompressed (as torch.save writes it), so a file
+        /// larger than memory streams as a .npy does; otherwise read into memory, a view of part of a storage (t[10:]) copied out.
+        /// </summary>
+        private ArrayBytes ReadStorage(TorchTensor tensor, long count, string name)
+        {
+            var storage = tensor.Storage;
+            var entry = zip.GetEntry($"{prefix}data/{storage.Key}")
+                ?? throw RepDiffInputException.ForFile(name, $"its storage data/{NpyDtype.Truncate(storage.Key)} is missing from the archive");
+            long bytes = storage.Elements * storage.Dtype.Size;
+            if (entry.Length != bytes)
+                throw RepDiffInputException.ForFile(name, $"its storage data/{NpyDtype.Truncate(storage.Key)} holds {entry.Length} bytes, but {storage.Elements} {storage.Dtype.Name} values take {bytes}");
+            long offset = tensor.Offset * storage.Dtype.Size, length = count * storage.Dtype.Size;
+            if (stored.Map(entry, offset, length, name) is { } mapped) return mapped;
+            MemoryBudget.EnsureFits(name, bytes + storage.Elements * sizeof(float), $"its storage of {storage.Elements:N0} {storage.Dtype.Name} values");
+            var whole = ReadEntry(entry, bytes, name, sizesAgree: true);
+            return new MemoryBytes(offset == 0 && length == bytes ? whole : whole.AsSpan(checked((int)offset), checked((int)length)).ToArray());
+        }
     }
 
     /// <summary>
@@ -127,25 +179,6 @@ public static class TorchFile
         }
         Walk(root, "", 0);
         return found;
-    }
-
-    /// <summary>
-    /// The tensor's bytes: memory-mapped where the storage is stored uncompressed (as torch.save writes it), so a file larger
-    /// than memory streams as a .npy does; otherwise read into memory, a view of part of a storage (t[10:]) copied out.
-    /// </summary>
-    private static ArrayBytes ReadStorage(string path, ZipArchive zip, string prefix, TorchTensor tensor, long count, string name)
-    {
-        var storage = tensor.Storage;
-        var entry = zip.GetEntry($"{prefix}data/{storage.Key}")
-            ?? throw RepDiffInputException.ForFile(name, $"its storage data/{NpyDtype.Truncate(storage.Key)} is missing from the archive");
-        long bytes = storage.Elements * storage.Dtype.Size;
-        if (entry.Length != bytes)
-            throw RepDiffInputException.ForFile(name, $"its storage data/{NpyDtype.Truncate(storage.Key)} holds {entry.Length} bytes, but {storage.Elements} {storage.Dtype.Name} values take {bytes}");
-        long offset = tensor.Offset * storage.Dtype.Size, length = count * storage.Dtype.Size;
-        if (StoredZipEntry.Map(path, entry, offset, length, name) is { } mapped) return mapped;
-        MemoryBudget.EnsureFits(name, bytes + storage.Elements * sizeof(float), $"its storage of {storage.Elements:N0} {storage.Dtype.Name} values");
-        var whole = ReadEntry(entry, bytes, name, sizesAgree: true);
-        return new MemoryBytes(offset == 0 && length == bytes ? whole : whole.AsSpan(checked((int)offset), checked((int)length)).ToArray());
     }
 
     /// <summary>

@@ -209,8 +209,8 @@ public class GoldenFileTests
         var a = Embeddings.Load(Golden("stored.npz"), "emb");
         var b = Embeddings.Load(Golden("stored.npz"), "emb.npy");
         Assert.Equal(a.Data, b.Data);
-        Assert.Equal(["emb", "labels"], Npz.Keys(Golden("stored.npz")));
-        Assert.Equal(13, Safetensors.Keys(Golden("all_dtypes.safetensors")).Count);
+        using (var npz = ArrayArchive.Open(Golden("stored.npz"))!) Assert.Equal(["emb", "labels"], npz.Keys);
+        using (var safetensors = ArrayArchive.Open(Golden("all_dtypes.safetensors"))!) Assert.Equal(13, safetensors.Keys.Count);
     }
 
     [Fact]

@@ -12,27 +12,36 @@ namespace RepDiff.IO;
 /// central directory and the entry's local header itself. Anything it does not understand, or that disagrees with what
 /// ZipArchive read, gives null and the caller reads the entry through ZipArchive as before.
 /// </summary>
-internal static class StoredZipEntry
+internal sealed class StoredZipEntries(string path, FileStream archive)
 {
     private const uint EndSignature = 0x06054b50, Zip64EndSignature = 0x06064b50, Zip64LocatorSignature = 0x07064b50;
     private const uint CentralSignature = 0x02014b50, LocalSignature = 0x04034b50;
     private const int EndSize = 22, MaxComment = 0xFFFF;
 
+    private readonly record struct Stored(uint Crc, long Length, long LocalHeader, byte[] Name);
+
+    /// <summary>The stored, unencrypted entries by name, read from the central directory once, when first needed.</summary>
+    private Dictionary<string, Stored>? index;
+
     /// <summary>
     /// Maps [offset, offset + length) of a stored entry's data after checking the whole entry against the zip's CRC-32;
     /// null when the entry cannot be mapped (compressed, or a layout this does not read), for the caller to read it instead.
     /// </summary>
-    public static ArrayBytes? Map(string path, ZipArchiveEntry entry, long offset, long length, string name)
+    public ArrayBytes? Map(ZipArchiveEntry entry, long offset, long length, string name)
     {
+        if (entry.CompressedLength != entry.Length) return null;
+        index ??= ReadIndex();
+        // Sizes and CRC must be those ZipArchive read (a name given twice is refused before anything is mapped).
+        if (!index.TryGetValue(entry.FullName, out var stored) || stored.Length != entry.Length || stored.Crc != entry.Crc32) return null;
         var file = InputFile.OpenRead(path);
         try
         {
-            if (DataOffset(file, entry) is not { } data)
+            if (LocalData(file, stored) is not { } data)
             {
                 file.Dispose();
                 return null;
             }
-            if (!CrcMatches(file, data, entry.Length, entry.Crc32))
+            if (!CrcMatches(file, data, stored.Length, stored.Crc))
                 throw RepDiffInputException.ForFile(name, $"corrupt record {NpyDtype.Truncate(entry.FullName)} (its data does not match the zip's CRC-32)");
             return ArrayBytes.Map(file, data + offset, length);
         }
@@ -41,14 +50,6 @@ internal static class StoredZipEntry
             file.Dispose();
             throw;
         }
-    }
-
-    /// <summary>The offset of the entry's first data byte, when it is stored uncompressed and unencrypted.</summary>
-    private static long? DataOffset(FileStream file, ZipArchiveEntry entry)
-    {
-        if (entry.CompressedLength != entry.Length) return null;
-        try { return Find(file, entry); }
-        catch (IOException) { return null; }
     }
 
     /// <summary>
@@ -73,34 +74,36 @@ internal static class StoredZipEntry
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
-    private static long? Find(FileStream file, ZipArchiveEntry entry)
+    private Dictionary<string, Stored> ReadIndex()
     {
-        long fileLength = file.Length;
-        if (Directory(file, fileLength) is not var (start, size, count)) return null;
-        var directory = new byte[size];
-        if (RandomAccess.Read(file.SafeFileHandle, directory, start) != size) return null;
-        var rest = directory.AsSpan();
-        for (long i = 0; i < count; i++)
+        var stored = new Dictionary<string, Stored>(StringComparer.Ordinal);
+        try
         {
-            if (rest.Length < 46 || BinaryPrimitives.ReadUInt32LittleEndian(rest) != CentralSignature) return null;
-            ushort flags = U16(rest, 8), method = U16(rest, 10);
-            uint crc = U32(rest, 16);
-            long compressed = U32(rest, 20), uncompressed = U32(rest, 24), local = U32(rest, 42);
-            int nameLength = U16(rest, 28), extraLength = U16(rest, 30), commentLength = U16(rest, 32);
-            int recordLength = 46 + nameLength + extraLength + commentLength;
-            if (rest.Length < recordLength) return null;
-            var nameBytes = rest.Slice(46, nameLength);
-            string name = ((flags & 0x800) != 0 ? Encoding.UTF8 : Encoding.Latin1).GetString(nameBytes);
-            if (name == entry.FullName)
+            if (Directory(archive, archive.Length) is not var (start, size, count)) return stored;
+            var directory = new byte[size];
+            if (RandomAccess.Read(archive.SafeFileHandle, directory, start) != size) return stored;
+            var rest = directory.AsSpan();
+            for (long i = 0; i < count; i++)
             {
-                if (!Zip64Values(rest.Slice(46 + nameLength, extraLength), ref uncompressed, ref compressed, ref local)) return null;
-                // Encrypted (bit 0) or compressed entries are read through ZipArchive; sizes and CRC must be those it read.
-                if ((flags & 1) != 0 || method != 0 || compressed != uncompressed || uncompressed != entry.Length || crc != entry.Crc32) return null;
-                return LocalData(file, fileLength, local, nameBytes, uncompressed);
+                if (rest.Length < 46 || U32(rest, 0) != CentralSignature) break;
+                ushort flags = U16(rest, 8), method = U16(rest, 10);
+                long compressed = U32(rest, 20), uncompressed = U32(rest, 24), local = U32(rest, 42);
+                int nameLength = U16(rest, 28), extraLength = U16(rest, 30), commentLength = U16(rest, 32);
+                int recordLength = 46 + nameLength + extraLength + commentLength;
+                if (rest.Length < recordLength) break;
+                var nameBytes = rest.Slice(46, nameLength);
+                // Encrypted (bit 0) or compressed entries are left to ZipArchive.
+                if ((flags & 1) == 0 && method == 0
+                    && Zip64Values(rest.Slice(46 + nameLength, extraLength), ref uncompressed, ref compressed, ref local) && compressed == uncompressed)
+                {
+                    string name = ((flags & 0x800) != 0 ? Encoding.UTF8 : Encoding.Latin1).GetString(nameBytes);
+                    stored.TryAdd(name, new Stored(U32(rest, 16), uncompressed, local, nameBytes.ToArray()));
+                }
+                rest = rest[recordLength..];
             }
-            rest = rest[recordLength..];
         }
-        return null;
+        catch (IOException) { }
+        return stored;
     }
 
     /// <summary>The central directory's offset, size and record count, from the end record (zip64's when needed).</summary>
@@ -157,13 +160,14 @@ internal static class StoredZipEntry
     }
 
     /// <summary>The data's offset after the local header, which must name the same entry and leave room for its bytes.</summary>
-    private static long? LocalData(FileStream file, long fileLength, long local, ReadOnlySpan<byte> name, long length)
+    private static long? LocalData(FileStream file, Stored stored)
     {
-        var header = new byte[30 + name.Length];
-        if (local < 0 || local > fileLength - header.Length || RandomAccess.Read(file.SafeFileHandle, header, local) != header.Length) return null;
-        if (U32(header, 0) != LocalSignature || U16(header, 26) != name.Length || !header.AsSpan(30).SequenceEqual(name)) return null;
-        long data = local + 30 + name.Length + U16(header, 28);
-        return data <= fileLength - length ? data : null;
+        long fileLength = file.Length;
+        var header = new byte[30 + stored.Name.Length];
+        if (stored.LocalHeader > fileLength - header.Length || RandomAccess.Read(file.SafeFileHandle, header, stored.LocalHeader) != header.Length) return null;
+        if (U32(header, 0) != LocalSignature || U16(header, 26) != stored.Name.Length || !header.AsSpan(30).SequenceEqual(stored.Name)) return null;
+        long data = stored.LocalHeader + 30 + stored.Name.Length + U16(header, 28);
+        return data <= fileLength - stored.Length ? data : null;
     }
 
     private static ushort U16(ReadOnlySpan<byte> bytes, int at) => BinaryPrimitives.ReadUInt16LittleEndian(bytes[at..]);
