@@ -23,6 +23,9 @@ internal sealed class StoredZipEntries(string path, FileStream archive)
     /// <summary>The stored, unencrypted entries by name, read from the central directory once, when first needed.</summary>
     private Dictionary<string, Stored>? index;
 
+    /// <summary>Entries whose CRC-32 matched: many tensors can view one storage (a flattened parameter buffer), checked once.</summary>
+    private readonly HashSet<string> checkedEntries = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Maps [offset, offset + length) of a stored entry's data after checking the whole entry against the zip's CRC-32;
     /// null when the entry cannot be mapped (compressed, or a layout this does not read), for the caller to read it instead.
@@ -41,8 +44,9 @@ internal sealed class StoredZipEntries(string path, FileStream archive)
                 file.Dispose();
                 return null;
             }
-            if (!CrcMatches(file, data, stored.Length, stored.Crc))
+            if (!checkedEntries.Contains(entry.FullName) && !CrcMatches(file, data, stored.Length, stored.Crc))
                 throw RepDiffInputException.ForFile(name, $"corrupt record {NpyDtype.Truncate(entry.FullName)} (its data does not match the zip's CRC-32)");
+            checkedEntries.Add(entry.FullName);
             return ArrayBytes.Map(file, data + offset, length);
         }
         catch
