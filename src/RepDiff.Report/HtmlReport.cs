@@ -94,6 +94,7 @@ public static partial class HtmlReport
         for (int c = first; c < columns.Count; c++)
             s.Append(Inv, $"<option value=\"{c}\"{(c == first ? " selected" : "")}>").Append(E(columns[c])).Append("</option>");
         s.Append("</select></label><button type=\"button\" id=\"map-clear\" hidden>clear selection</button></div>");
+        s.Append(SearchField(model.Samples));
         s.Append(MapSet("pca", "PCA, first two components", model, maps.Samples.Length, hidden: false));
         if (maps.Umap is not null) s.Append(MapSet("umap", "UMAP, 15 neighbours, B's layout started from A's", model, maps.Samples.Length, hidden: true));
         if (maps.Subsampled(model.N))
@@ -102,6 +103,21 @@ public static partial class HtmlReport
             s.Append(Inv, $"<p class=\"note umap-note\">UMAP laid out a seeded subset of {maps.UmapDescentPoints:N0} samples; the other {maps.Samples.Length - maps.UmapDescentPoints:N0} are placed at the weighted mean of their 15 nearest subset samples.</p>");
         s.Append("<div id=\"map-legend\" class=\"legend\"></div>");
         return s.Append("</div></aside>").ToString();
+    }
+
+    /// <summary>
+    /// One search field for both maps (maps.js): it outlines the samples whose id, label or text holds what is typed, and
+    /// Enter selects them. Its label names only what this report's samples have; the count beside it is read out as it changes.
+    /// </summary>
+    private static string SearchField(SampleInfo samples)
+    {
+        var fields = new List<string> { "id" };
+        if (samples.Labels is not null || samples.Metadata?["label"] is not null) fields.Add("label");
+        if (samples.Texts is not null) fields.Add("text");
+        string what = fields.Count == 1 ? fields[0] : string.Join(", ", fields.SkipLast(1)) + " or " + fields[^1];
+        return "<div class=\"mapsearch\"><input type=\"search\" id=\"map-search\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"find samples by " + what
+            + "\" aria-label=\"Find samples on both maps by " + what + ": matches are outlined, Enter selects them, Escape clears the search\" aria-describedby=\"map-search-count\">"
+            + "<span id=\"map-search-count\" class=\"count\" role=\"status\"></span></div>";
     }
 
     /// <summary>One kind of map (PCA or UMAP) of both models; B's map is aligned onto A's, so the same region holds the same samples.</summary>

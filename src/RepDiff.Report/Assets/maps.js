@@ -145,6 +145,8 @@
 
   // What is lit: a card's highlight while there is one, else the user's selection.
   let highlight = null, highlightCaption = '', selection = null;
+  // The search field's matches ({list, query}, plot indices), outlined apart from what is lit: typing never changes the selection.
+  let found = null;
   const litOf = () => highlight || selection;
 
   // Points are written straight into the canvas's pixels (alpha-blended squares, corners cut when large): a
@@ -161,6 +163,12 @@
       }
   }
   const BACKGROUND = hex('#fbfcfe'), OUTLINE = hex('#111111');
+  // Sides in pixels of a point, of a lit point and of a lit point with its dark rim.
+  function pointSizes(dpr) {
+    const size = Math.max(1, Math.round((n > 20000 ? 1.6 : n > 3000 ? 2.4 : 5) * dpr));
+    const big = Math.max(size + Math.round(dpr), Math.round(4 * dpr)), ring = Math.max(1, Math.round(dpr));
+    return { size, big, ring, lit: big + 2 * ring };
+  }
   function draw(v) {
     const began = performance.now();
     if (!layout(v)) return;
@@ -169,33 +177,93 @@
     const d = v.image.data;
     for (let i = 0; i < d.length; i += 4) { d[i] = BACKGROUND[0]; d[i + 1] = BACKGROUND[1]; d[i + 2] = BACKGROUND[2]; d[i + 3] = 255; }
     const lit = litOf();
-    const size = Math.max(1, Math.round((n > 20000 ? 1.6 : n > 3000 ? 2.4 : 5) * dpr));
+    const { size, big, ring } = pointSizes(dpr);
     const alpha = lit ? 0.15 : n > 20000 ? 0.6 : 0.8;
     const { order, start, styles, count, drawOrder, index } = colouring;
     for (const g of drawOrder)
       for (let e = start[g], end = start[g] + count[g + 1]; e < end; e++) { const k = order[e]; square(d, W, H, v.px[k], v.py[k], size, styles[g], alpha); }
     v.drawnLit = 0;
     if (lit) {
-      const big = Math.max(size + Math.round(dpr), Math.round(4 * dpr)), ring = Math.max(1, Math.round(dpr));
       for (const k of lit.list) square(d, W, H, v.px[k], v.py[k], big + 2 * ring, OUTLINE, 1);
       for (const k of lit.list) square(d, W, H, v.px[k], v.py[k], big, styles[index[k]], 1);
       v.drawnLit = lit.list.length;
     }
     ctx.putImageData(v.image, 0, 0);
+    drawMarks(v);
     drawOverlay(v);
     v.drawMs = performance.now() - began;
   }
   function drawAll() { visible().forEach(draw); }
 
-  // Overlay: the hovered sample's ring in both maps, the keyboard's focused sample (while a map has the keys) and the
-  // lasso being drawn.
+  // The search's matches, outlined: the outline of the area within a few pixels of any match, a magenta band on a thin
+  // white edge, hollow so the points' own colours show (unlike the lit points' dark rim). A lone match gets a square
+  // frame; a crowd of them one outline round the crowd rather than a tangle of frames. Made from a mask of the matches'
+  // pixels grown by sliding windows, so it costs the pixels of the box round the matches whatever their number; written
+  // into an offscreen canvas when the matches or the layout change and copied onto the overlay at each of its redraws.
+  const MARK = hex('#d0107a'), WHITE = [255, 255, 255];
+  // The pixels within r of a set pixel in x and in y (a square of side 2r + 1 about each).
+  function grow(mask, W, H, r) {
+    const across = new Uint8Array(W * H), out = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) slide(mask, across, y * W, 1, W, r);
+    for (let x = 0; x < W; x++) slide(across, out, x, W, H, r);
+    return out;
+  }
+  function slide(src, dst, o, stride, len, r) {
+    let c = 0;
+    for (let j = 0; j < r && j < len; j++) c += src[o + j * stride];
+    for (let j = 0; j < len; j++) {
+      if (j + r < len) c += src[o + (j + r) * stride];
+      dst[o + j * stride] = c > 0 ? 1 : 0;
+      if (j >= r) c -= src[o + (j - r) * stride];
+    }
+  }
+  function drawMarks(v) {
+    v.drawnFound = 0;
+    if (!found || !found.list.length || !v.W) { v.marks = null; return; }
+    const W = v.W, H = v.H;
+    if (!v.marks || v.marks.width !== W || v.marks.height !== H) {
+      v.marks = document.createElement('canvas'); v.marks.width = W; v.marks.height = H;
+      v.markImage = v.marks.getContext('2d').createImageData(W, H);
+    }
+    // The hole holds a lit point whole; then the band, then the edge. Only the box round the matches is worked on.
+    const hole = Math.ceil(pointSizes(v.dpr).lit / 2), band = hole + Math.max(2, Math.round(2 * v.dpr)), edge = band + Math.max(1, Math.round(v.dpr));
+    let bx0 = W, by0 = H, bx1 = -1, by1 = -1;
+    for (const k of found.list) {
+      const x = Math.round(v.px[k]), y = Math.round(v.py[k]);
+      if (x < bx0) bx0 = x; if (x > bx1) bx1 = x; if (y < by0) by0 = y; if (y > by1) by1 = y;
+    }
+    bx0 = Math.max(0, bx0 - edge); by0 = Math.max(0, by0 - edge); bx1 = Math.min(W - 1, bx1 + edge); by1 = Math.min(H - 1, by1 + edge);
+    const d = v.markImage.data;
+    d.fill(0);
+    const bw = bx1 - bx0 + 1, bh = by1 - by0 + 1;
+    if (bw > 0 && bh > 0) {
+      const mask = new Uint8Array(bw * bh);
+      for (const k of found.list) {
+        const x = Math.round(v.px[k]) - bx0, y = Math.round(v.py[k]) - by0;
+        if (x >= 0 && y >= 0 && x < bw && y < bh) mask[x + bw * y] = 1;
+      }
+      const inHole = grow(mask, bw, bh, hole), inBand = grow(mask, bw, bh, band), inEdge = grow(mask, bw, bh, edge);
+      for (let y = 0; y < bh; y++)
+        for (let x = 0, p = y * bw, i = ((by0 + y) * W + bx0) * 4; x < bw; x++, p++, i += 4) {
+          const colour = inHole[p] ? null : inBand[p] ? MARK : inEdge[p] ? WHITE : null;
+          if (colour) { d[i] = colour[0]; d[i + 1] = colour[1]; d[i + 2] = colour[2]; d[i + 3] = 255; }
+        }
+    }
+    v.marks.getContext('2d').putImageData(v.markImage, 0, 0);
+    v.drawnFound = found.list.length;
+  }
+
+  // Overlay: the search's outlines, the hovered sample's ring in both maps, the keyboard's focused sample (while a map or
+  // the search field has the keys) and the lasso being drawn.
   let hovered = -1, lasso = null;
   let focused = -1, keyView = null; // the keyboard's sample (a plot index) and the map that has the keys, if any
+  let searchShown = false; // the search field holds the keys and shows its one match as the keyboard's sample, on A's map
   function drawOverlay(v) {
     if (!v.W) return;
     const ctx = v.overlay.getContext('2d');
     ctx.clearRect(0, 0, v.W, v.H);
-    if (focused >= 0 && keyView) {
+    if (v.marks) ctx.drawImage(v.marks, 0, 0);
+    if (focused >= 0 && (keyView || searchShown)) {
       // Dark on a white halo, larger than the hover ring: visible on any colour, and not mistaken for the mouse's.
       const x = v.px[focused], y = v.py[focused], r = 8 * v.dpr;
       ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
@@ -345,9 +413,10 @@
   const idLine = k => { const id = S.ids && S.ids[rowOf(k)]; return id === null || id === undefined ? '' : clip('id ' + id); };
   const described = k => [sampleLine(k), idLine(k), colourLine(k), isSelected(k) ? 'selected' : ''].filter(x => x).join('; ');
   function showFocusTip() {
-    if (!keyView || focused < 0 || !keyView.W) return;
-    const r = keyView.overlay.getBoundingClientRect();
-    showTip(focused, { clientX: r.left + keyView.px[focused] / keyView.dpr, clientY: r.top + keyView.py[focused] / keyView.dpr });
+    const v = keyView || (searchShown ? visible()[0] : null);
+    if (!v || focused < 0 || !v.W) return;
+    const r = v.overlay.getBoundingClientRect();
+    showTip(focused, { clientX: r.left + v.px[focused] / v.dpr, clientY: r.top + v.py[focused] / v.dpr });
   }
   // The next sample from k for an arrow (ux, uy: screen axes, y down): the nearest sample within 45 degrees of that
   // direction, else the nearest anywhere on that side. Why: the map is a picture, and the key should go where the eye
@@ -413,6 +482,82 @@
     });
   });
 
+  // The search field (HtmlReport.SearchField), one for both maps. What is typed (ends trimmed) is looked for, ignoring case,
+  // in each plotted sample's id (its number where the report has no ids), label and text as the page holds them (the texts
+  // of samples that are no shown concept's member are cut at 200 characters); "#123" also finds sample 123, as the tooltip
+  // names it. The lower-cased strings are made once, when the field is first focused, and each search is one pass of
+  // includes() over them, run when typing pauses: 100,000 samples must not stall a keystroke. The count beside the field
+  // says how many match and the maps outline them; only Enter changes the selection, to them, as a lasso would.
+  const field = document.getElementById('map-search'), matchCount = document.getElementById('map-search-count');
+  let lower = null, searchTimer = 0, searchMs = [0, 0];
+  const SEARCH_PAUSE_MS = 120;
+  // Each field apart (a match never spans two), each label name once rather than once per sample.
+  function searchable() {
+    if (lower) return lower;
+    const ids = new Array(n), texts = S.texts ? new Array(n) : null;
+    for (let k = 0; k < n; k++) {
+      const r = rowOf(k), id = S.ids ? S.ids[r] : null;
+      ids[k] = id === null || id === undefined ? String(sampleOf(k)) : id.toLowerCase();
+      if (texts) texts[k] = S.texts[r] ? S.texts[r].toLowerCase() : '';
+    }
+    lower = { ids, texts, labels: labelColumn ? labelColumn.names.map(name => name.toLowerCase()) : null };
+    return lower;
+  }
+  function search() {
+    clearTimeout(searchTimer); searchTimer = 0;
+    const began = performance.now();
+    const query = field.value.trim().toLowerCase();
+    hideSearchTip();
+    if (!query) { found = null; if (matchCount) matchCount.textContent = ''; }
+    else {
+      const { ids, texts, labels } = searchable(), list = [], numbered = /^#\d+$/.test(query) ? slotOf(+query.slice(1)) : undefined;
+      const labelHit = labels ? labels.map(name => name.includes(query)) : null, codes = labelHit ? labelColumn.codes : null;
+      for (let k = 0; k < n; k++) {
+        let code;
+        if (k === numbered || ids[k].includes(query) || (labelHit && (code = codes[rowOf(k)]) >= 0 && labelHit[code]) || (texts && texts[k].includes(query))) list.push(k);
+      }
+      found = { list, query };
+      if (matchCount) matchCount.textContent = list.length ? samplesText(list.length) + (list.length === 1 ? ' matches' : ' match') : 'no sample matches';
+    }
+    const scanned = performance.now();
+    visible().forEach(v => { drawMarks(v); drawOverlay(v); });
+    searchMs = [scanned - began, performance.now() - scanned];
+  }
+  function hideSearchTip() {
+    if (!searchShown) return;
+    searchShown = false;
+    if (!keyView && tip) tip.hidden = true;
+    visible().forEach(drawOverlay);
+  }
+  // Enter: the matches become the selection; one match also becomes the keyboard's sample (arrows on a map go on from it).
+  function selectFound() {
+    if (!found) return;
+    const list = found.list;
+    if (!list.length) { say('No sample matches; the selection is unchanged.'); return; }
+    if (list.length === 1) { focused = list[0]; searchShown = true; }
+    setSelection(list.slice());
+    if (list.length === 1) {
+      showFocusTip();
+      say('1 sample selected: ' + [sampleLine(focused), idLine(focused)].filter(x => x).join('; '));
+    } else say(samplesText(list.length) + ' selected.');
+  }
+  if (field) {
+    field.addEventListener('focus', searchable);
+    field.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(search, SEARCH_PAUSE_MS); });
+    field.addEventListener('keydown', e => {
+      if (e.key === 'Enter') { e.preventDefault(); search(); selectFound(); }
+      else if (e.key === 'Escape') {
+        // Clears the search and its outlines, never the selection (Escape on a map does that).
+        if (!field.value && !found) return;
+        e.preventDefault();
+        field.value = '';
+        search();
+        say('Search cleared; the selection is unchanged.');
+      }
+    });
+    field.addEventListener('blur', hideSearchTip);
+  }
+
   const tabs = Array.from(document.querySelectorAll('.maptabs button'));
   tabs.forEach(tab => tab.addEventListener('click', () => {
     kind = tab.dataset.kind;
@@ -433,6 +578,8 @@
   window.rdMaps = {
     kind: () => kind,
     lit: () => Object.fromEntries(views.filter(v => v.kind === kind).map(v => [v.side, v.drawnLit])),
+    outlined: () => Object.fromEntries(views.filter(v => v.kind === kind).map(v => [v.side, v.drawnFound || 0])),
+    searchMs: () => searchMs, // the last search's [scan, outlines] in ms
     point: (side, i) => {
       const v = views.find(w => w.kind === kind && w.side === side), k = slotOf(i);
       if (!v || k === undefined || !v.W) return null;

@@ -149,6 +149,45 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
         Assert.Equal(2, await page.Locator("script").CountAsync());
     }
 
+    /// <summary>
+    /// The maps' search over ids, labels and texts that hold markup: what is typed is matched as text (markup included, case
+    /// ignored), the one match's tooltip shows it as text, and nothing runs.
+    /// </summary>
+    [ChromiumFact]
+    public async Task SearchingHostileTextMatchesItAsTextAndRunsNothing()
+    {
+        var (page, problems, browser, playwright) = await Open(report.Report);
+        using var _ = playwright;
+        await using var __ = browser;
+        const int n = 600;
+        int[] Matching(string query) => Enumerable.Range(0, n)
+            .Where(i => new[] { $"sample {i} <x>", HostileReportFixture.Labels[i % HostileReportFixture.Labels.Length], HostileReportFixture.Text(i) }
+                .Any(f => f.Contains(query, StringComparison.OrdinalIgnoreCase))).ToArray();
+        var field = page.Locator("#map-search");
+        await field.ScrollIntoViewIfNeededAsync();
+        var wait = new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 };
+
+        // Every id holds "<x>": all of them match, typed in capitals.
+        Assert.Equal(n, Matching("<X>").Length);
+        await field.FillAsync("<X>");
+        await Assertions.Expect(page.Locator("#map-search-count")).ToHaveTextAsync($"{n} samples match", wait);
+        Assert.Equal(n, await page.EvaluateAsync<int>("() => rdMaps.outlined().a"));
+
+        // The markup of one text finds that sample alone; Enter selects it and its tooltip shows its label and text as text.
+        var one = Matching("onerror=ALERT(8)");
+        Assert.Equal([8], one);
+        await field.FillAsync("onerror=ALERT(8)");
+        await Assertions.Expect(page.Locator("#map-search-count")).ToHaveTextAsync("1 sample matches", wait);
+        await field.PressAsync("Enter");
+        Assert.Equal(new[] { 8 }, await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+        Assert.True(await page.Locator("#tip").IsVisibleAsync());
+        Assert.Equal("#8 · g8", await page.Locator("#tip div").First.TextContentAsync());
+        Assert.Contains(HostileReportFixture.Text(8), await page.Locator("#tip").TextContentAsync());
+        Assert.Equal(0, await page.Locator("img[src='x'], b:text-is('bold 8')").CountAsync());
+        Assert.Equal(2, await page.Locator("script").CountAsync());
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
     [ChromiumFact]
     public async Task TheMapTooltipNamesLabelsPastThePaletteColours()
     {

@@ -160,8 +160,39 @@ public class HtmlReportTests
         };
         string html = HtmlReport.Render(ReportModel.ForSampleSets(sets, explanation, "finc"));
         Assert.DoesNotContain("<canvas class=\"map\"", html);
+        Assert.DoesNotContain("id=\"map-search\"", html);
         Assert.Contains("Modes where the test set (test.npy) has more samples than the reference set (ref.npy).", html);
         Assert.Contains("#1  #2  #3", html);
+    }
+
+    /// <summary>
+    /// The maps' search field is named by what the samples have, and searches the page data the maps already read: every
+    /// plotted sample's id, label and text are in it (ids may hold markup; the field's own attributes never do).
+    /// </summary>
+    [Fact]
+    public void TheMapSearchFieldNamesWhatItSearchesAndThePageHoldsIt()
+    {
+        const int n = 40;
+        var ids = Enumerable.Range(0, n).Select(i => $"id {i} {Evil}").ToArray();
+        var labels = Enumerable.Range(0, n).Select(i => $"class {i % 3}").ToArray();
+        var texts = Enumerable.Range(0, n).Select(i => $"sentence {i}").ToArray();
+        string Field(SampleInfo samples)
+        {
+            var (pair, explanation) = Synthetic(samples, n);
+            string html = HtmlReport.Render(Model(pair, explanation));
+            var field = Regex.Match(html, "<input type=\"search\" id=\"map-search\"[^>]*>");
+            Assert.True(field.Success, "no search field");
+            Assert.DoesNotContain("script", field.Value);
+            var data = JsonNode.Parse(Regex.Match(html, "<script type=\"application/json\" id=\"rd-data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value)!["samples"]!;
+            Assert.Equal(samples.Ids, data["ids"]?.AsArray().Select(x => (string)x!).ToArray());
+            Assert.Equal(samples.Texts, data["texts"]?.AsArray().Select(x => (string)x!).ToArray());
+            Assert.Equal(samples.Labels is not null, data["columns"]!.AsArray().Any(c => c!["labels"] is not null));
+            return Regex.Match(field.Value, "placeholder=\"([^\"]*)\"").Groups[1].Value;
+        }
+        Assert.Equal("find samples by id", Field(new SampleInfo { Ids = ids }));
+        Assert.Equal("find samples by id or label", Field(new SampleInfo { Ids = ids, Labels = new SampleLabels(labels) }));
+        Assert.Equal("find samples by id, label or text", Field(new SampleInfo { Ids = ids, Labels = new SampleLabels(labels), Texts = texts }));
+        Assert.Equal("find samples by id or text", Field(new SampleInfo { Texts = texts }));
     }
 
     [Fact]

@@ -186,7 +186,7 @@ public class MapsBrowserTests(ITestOutputHelper output)
         var (page, errors) = await Open(browser, url);
         await page.EvaluateAsync("() => { window.selections = []; document.addEventListener('rd-selection', e => selections.push(e.detail.indices.length)); }");
 
-        // Each map says what it shows and which keys work; Tab from the colour choice lands on A's PCA map.
+        // Each map says what it shows and which keys work; Tab from the search field (after the colour choice) lands on A's PCA map.
         var map = page.Locator(".mapbox[data-kind=pca][data-side=a]");
         Assert.Equal("0", await map.GetAttributeAsync("tabindex"));
         Assert.Equal("application", await map.GetAttributeAsync("role"));
@@ -195,6 +195,8 @@ public class MapsBrowserTests(ITestOutputHelper output)
         Assert.Contains("Arrow keys", label);
         Assert.Contains("Escape", label);
         await page.Locator("#map-colour").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.Locator("#map-search").EvaluateAsync<bool>("f => document.activeElement === f"), "Tab did not reach the search field");
         await page.Keyboard.PressAsync("Tab");
         Assert.True(await map.EvaluateAsync<bool>("m => document.activeElement === m"), "Tab did not reach A's PCA map");
         var live = page.Locator("#map-live");
@@ -327,7 +329,29 @@ public class MapsBrowserTests(ITestOutputHelper output)
         Assert.Equal(n, await page.EvaluateAsync<int>("() => window.rdSelection.length"));
         double lassoSeconds = clock.Elapsed.TotalSeconds;
         await page.Locator("#map-colour").SelectOptionAsync(new SelectOptionValue { Label = "score" });
+
+        // The search field: its lower-cased strings made on focus, then each search (after typing pauses) timed in the page,
+        // for a label matching a third of the samples, a sample number matching one, and a digit pair matching many; twice, as
+        // the first search runs code the browser has not compiled yet.
+        double prepareMs = await page.EvaluateAsync<double>("() => { const t = performance.now(); document.getElementById('map-search').focus(); return performance.now() - t; }");
+        var searches = new List<string>();
+        var queries = new[] { ("blob1", "33,334 samples match"), ("99999", "1 sample matches"), ("12", null) };
+        foreach (var (query, matches) in queries.Concat(queries))
+        {
+            await page.Locator("#map-search").FillAsync(query);
+            if (matches is not null) await Assertions.Expect(page.Locator("#map-search-count")).ToHaveTextAsync(matches, new() { Timeout = 60_000 });
+            else await Assertions.Expect(page.Locator("#map-search-count")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("samples match$"), new() { Timeout = 60_000 });
+            var ms = await page.EvaluateAsync<double[]>("() => rdMaps.searchMs()");
+            searches.Add($"'{query}' ({await page.Locator("#map-search-count").TextContentAsync()}) {ms[0] + ms[1]:F1} ms (scan {ms[0]:F1}, outlines {ms[1]:F1})");
+        }
+        await page.Locator("#map-search").FillAsync("blob1");
+        await Assertions.Expect(page.Locator("#map-search-count")).ToHaveTextAsync("33,334 samples match", new() { Timeout = 60_000 });
+        clock.Restart();
+        await page.Locator("#map-search").PressAsync("Enter");
+        Assert.Equal(33_334, await page.EvaluateAsync<int>("() => window.rdSelection.length"));
+        double enterMs = clock.Elapsed.TotalMilliseconds;
         Assert.Empty(errors);
+        output.WriteLine($"100k search: strings made on focus in {prepareMs:F0} ms; searches {string.Join(", ", searches)}; Enter selecting 33,334 {enterMs:F0} ms");
         output.WriteLine($"100k report: {html.Length / 1e6:F2} MB, rendered in {renderSeconds:F2} s (maps included); " +
             $"goto→load {wall:F2} s; DOMContentLoaded {timing[0]:F0} ms, load {timing[1]:F0} ms, maps script started at {timing[3]:F0} ms (file read by {timing[4]:F0} ms), data decoded at {timing[5]:F0} ms, maps drawn at {timing[2]:F0} ms; " +
             $"highlight of 33,334 {highlightMs:F0} ms (again {againMs:F0} ms; drawing A and B {drawMs[0]:F0} and {drawMs[1]:F0} ms); lasso of all (mouse up → selection read) {lassoSeconds * 1000:F0} ms");
