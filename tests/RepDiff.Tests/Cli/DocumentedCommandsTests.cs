@@ -6,6 +6,7 @@ using RepDiff.Demo;
 using RepDiff.Embedding;
 using RepDiff.Methods;
 using RepDiff.Options;
+using RepDiff.Tests.Robustness;
 
 namespace RepDiff.Tests.Cli;
 
@@ -169,6 +170,39 @@ public class DocumentedCommandsTests
                 problems.AddRange(MissingFlags(command, text).Select(f => $"{command.Name} {name}: its help names {f}, which {command.Name} does not have"));
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// The README's first command line, run on a small pair with a manifest of image files: it writes report.html and
+    /// results.json as its comment says, and maps.npy as "Every method command writes" says, and names every file it wrote.
+    /// </summary>
+    [Fact]
+    public void TheReadmeCompareExampleWritesAndNamesItsFiles()
+    {
+        string dir = TestData.TempDir();
+        CliHarness.SmallPair(dir, rows: 60);
+        Directory.CreateDirectory(Path.Combine(dir, "images"));
+        var images = RepDiff.Tests.Embedding.TestImages.Scenes(Path.Combine(dir, "images"), 60, 128, 128);
+        File.WriteAllLines(Path.Combine(dir, "images.txt"), images.Select(p => Path.GetRelativePath(dir, p)));
+        var example = CodeBlockCommands().Single(c => c.File == "README.md" && c.Args is ["compare", "a.npy", ..]);
+        // The example's file names, in the folder holding them; rdx alone, as every method would only take longer.
+        string[] args = [.. example.Args.Select(arg => File.Exists(Path.Combine(dir, arg)) || arg == "out" ? Path.Combine(dir, arg) : arg), "--methods", "rdx"];
+        var outcome = CliHarness.Run(args);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(["maps.npy", "report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+        Assert.Contains($"Wrote {Path.Combine(outDir, "results.json")}, {Path.Combine(outDir, "report.html")} and {Path.Combine(outDir, "maps.npy")}", outcome.Stdout);
+    }
+
+    /// <summary>FINC draws no maps ("finc has no maps and writes no maps.npy"), and names only what it wrote.</summary>
+    [Fact]
+    public void FincNamesOnlyTheFilesItWrote()
+    {
+        string outDir = Path.Combine(TestData.TempDir(), "out");
+        var outcome = CliHarness.Run("finc", TestData.Fixture("finc_test.npy"), TestData.Fixture("finc_ref.npy"), "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        Assert.Equal(["report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+        Assert.Contains($"Wrote {Path.Combine(outDir, "results.json")} and {Path.Combine(outDir, "report.html")}{Environment.NewLine}", outcome.Stdout);
     }
 
     /// <summary>What would stop the command line before it ran: parse errors, and values the command would refuse as given.</summary>
