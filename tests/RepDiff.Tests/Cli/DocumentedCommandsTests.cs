@@ -61,6 +61,10 @@ public class DocumentedCommandsTests
         // The extraction: continuation lines, the `dotnet run` prefix, comments and quotes.
         var lines = Commands("x.md", ["```bash", "dotnet run --project src/RepDiff.Cli -- rdx a.npy \\", "    'b c.npy' --beta 2  # two", "```"]).ToList();
         Assert.Equal([["rdx", "a.npy", "b c.npy", "--beta", "2"]], lines.Select(l => l.Args));
+        // Placeholders are plain arguments; other tools' lines are not repdiff's.
+        lines = Commands("x.md", ["```", "$ repdiff inspect $FILE --key <name>", "pip install torch", "REPDIFF_BLAS=openblas repdiff info", "```"]).ToList();
+        Assert.Equal([["inspect", "$FILE", "--key", "<name>"], ["info"]], lines.Select(l => l.Args));
+        Assert.Empty(Problems(lines[0].Args));
     }
 
     /// <summary>
