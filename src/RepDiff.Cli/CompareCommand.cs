@@ -73,7 +73,7 @@ internal static class CompareCommand
                 if (path is not null) comparison.Inputs[key] = Path.GetFileName(path);
             var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged);
             ComparisonSummary.Print(comparison, model);
-            Outputs.Announce(dir, []);
+            Outputs.Announce(dir, model, []);
             return 0;
         }));
         return command;

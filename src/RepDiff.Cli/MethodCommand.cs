@@ -60,7 +60,7 @@ internal static class MethodCommand
             // Not timed: results.json is serialized inside the write, so a "writing" entry could never reach it.
             Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, context, pair.Samples), explanation.Artifacts);
             Summary.Print(model, explanation);
-            Outputs.Announce(dir, explanation.Artifacts.Keys);
+            Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;
         }));
         return command;
@@ -108,7 +108,7 @@ internal static class MethodCommand
             var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}"));
             Outputs.Write(dir, model, explanation.ToJson, explanation.Artifacts);
             Summary.Print(model, explanation);
-            Outputs.Announce(dir, explanation.Artifacts.Keys);
+            Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;
         }));
         return command;

@@ -14,6 +14,11 @@ internal sealed class OptionBinder
 {
     private readonly List<(OptionSpec Spec, Option Option)> bound = [];
 
+    /// <summary>The spec behind each bound flag, so a command line can be checked value by value without running it (tests of the docs' commands).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Option, OptionSpec> specs = new();
+
+    internal static OptionSpec? SpecOf(Option option) => specs.TryGetValue(option, out var spec) ? spec : null;
+
     [DynamicallyAccessedMembers(OptionsSchema.Members)]
     private readonly Type optionsType;
 
@@ -29,6 +34,7 @@ internal sealed class OptionBinder
                 : new Option<string>(spec.Flag) { Description = spec.Help, HelpName = HelpName(spec) };
             command.Options.Add(option);
             bound.Add((spec, option));
+            specs.Add(option, spec);
         }
     }
 

@@ -40,11 +40,12 @@ internal static class Outputs
         foreach (var (name, values) in sideFiles) folder.Write(Path.Combine(subfolder, name), path => Npy.Write(path, values));
     }
 
-    /// <summary>Tells the user what was written where.</summary>
-    public static void Announce(string dir, IEnumerable<string> sideFiles)
+    /// <summary>Tells the user what was written where: every file, maps.npy too when there are maps (finc has none).</summary>
+    public static void Announce(string dir, ReportModel model, IEnumerable<string> sideFiles)
     {
-        var extra = sideFiles.ToList();
-        Cli.Out.WriteLine($"Wrote {Path.Combine(dir, "results.json")} and {Path.Combine(dir, "report.html")}"
-            + (extra.Count == 0 ? "" : $", and {string.Join(", ", extra)} beside them"));
+        var files = new List<string> { "results.json", "report.html" };
+        if (model.Maps is not null) files.Add("maps.npy");
+        var paths = files.Concat(sideFiles).Select(f => Path.Combine(dir, f)).ToList();
+        Cli.Out.WriteLine($"Wrote {string.Join(", ", paths[..^1])} and {paths[^1]}");
     }
 }

@@ -110,7 +110,7 @@ public static class SampleFiles
             {
                 if (root.ValueKind == JsonValueKind.String) return root.GetString()!;
                 string fields = root.ValueKind == JsonValueKind.Object ? $" (fields: {string.Join(", ", root.EnumerateObject().Take(10).Select(p => p.Name))})" : "";
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings; name the field that holds the text{fields}");
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings; name the field that holds the text with --text-field{fields}");
             }
             // Said apart: an array or a bare string would otherwise be "has no field 'text'", as if the record had merely left it out.
             if (root.ValueKind != JsonValueKind.Object)

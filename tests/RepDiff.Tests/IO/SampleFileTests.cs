@@ -207,7 +207,7 @@ public class SampleFileTests
         var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(jsonl, "text"));
         Assert.Equal($"{jsonl}: line 1 has no field 'text'", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(jsonl));
-        Assert.Contains("line 1: records are not strings; name the field that holds the text (fields: caption, id)", e.Message);
+        Assert.Contains("line 1: records are not strings; name the field that holds the text with --text-field (fields: caption, id)", e.Message);
         string bad = GoldenFileTests.WriteText(dir, "bad.jsonl", "\"x\"\n{oops\n");
         // The file's line and the column from 1, not System.Text.Json's "LineNumber: 0 | BytePositionInLine: 1" of the one-line record.
         Assert.Equal($"{bad}: line 2 is not valid JSON (column 2: 'o' is an invalid start of a property name. Expected a '\"')",
