@@ -77,8 +77,10 @@ public static class Png
         for (int i = 0; i < 4; i++) typeBytes[i] = (byte)type[i];
         output.Write(typeBytes);
         output.Write(data);
-        uint crc = Crc32.Update(Crc32.Update(0xFFFFFFFFu, typeBytes), data) ^ 0xFFFFFFFFu;
-        BinaryPrimitives.WriteUInt32BigEndian(word, crc);
+        var crc = new System.IO.Hashing.Crc32();
+        crc.Append(typeBytes);
+        crc.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(word, crc.GetCurrentHashAsUInt32());
         output.Write(word);
     }
 }

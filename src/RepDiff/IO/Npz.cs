@@ -125,11 +125,11 @@ public static class Npz
     /// <summary>Passes an entry's bytes on, keeping the CRC-32 of everything read so far.</summary>
     internal sealed class Crc32ReadStream(Stream inner) : CheckingReadStream(inner)
     {
-        private uint register = 0xFFFFFFFFu;
+        private readonly System.IO.Hashing.Crc32 crc = new();
 
-        public uint Crc => register ^ 0xFFFFFFFFu;
+        public uint Crc => crc.GetCurrentHashAsUInt32();
 
-        protected override void Inspect(ReadOnlySpan<byte> bytes) => register = Crc32.Update(register, bytes);
+        protected override void Inspect(ReadOnlySpan<byte> bytes) => crc.Append(bytes);
     }
 
     private static ZipArchive OpenArchive(FileStream stream, string path)

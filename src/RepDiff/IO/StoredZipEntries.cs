@@ -65,15 +65,15 @@ internal sealed class StoredZipEntries(string path, FileStream archive)
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, 1 << 20));
         try
         {
-            uint register = 0xFFFFFFFFu;
+            var crc = new System.IO.Hashing.Crc32();
             for (long done = 0; done < length;)
             {
                 int read = RandomAccess.Read(file.SafeFileHandle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)), offset + done);
                 if (read == 0) return false;
-                register = Crc32.Update(register, buffer.AsSpan(0, read));
+                crc.Append(buffer.AsSpan(0, read));
                 done += read;
             }
-            return (register ^ 0xFFFFFFFFu) == expected;
+            return crc.GetCurrentHashAsUInt32() == expected;
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }

@@ -107,7 +107,7 @@ public sealed class StoredZipEntryTests : IDisposable
     private static byte[] Zip64Stored(string name, byte[] content)
     {
         var nameBytes = System.Text.Encoding.ASCII.GetBytes(name);
-        uint crc = Crc32.Compute(content);
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(content);
         var zip = new MemoryStream();
         var w = new BinaryWriter(zip);
         void Common(uint signature, bool central)

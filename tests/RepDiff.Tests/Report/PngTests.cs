@@ -12,7 +12,7 @@ public class PngTests
     public void Crc32MatchesTheStandardCheckValue()
     {
         // The CRC-32 check value of the ASCII string "123456789" (IEEE 802.3).
-        Assert.Equal(0xCBF43926u, Crc32.Compute(Encoding.ASCII.GetBytes("123456789")));
+        Assert.Equal(0xCBF43926u, System.IO.Hashing.Crc32.HashToUInt32(Encoding.ASCII.GetBytes("123456789")));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public class PngTests
             string type = Encoding.ASCII.GetString(png, p + 4, 4);
             var data = png.AsSpan(p + 8, length).ToArray();
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(p + 8 + length));
-            Assert.Equal(Crc32.Compute(png.AsSpan(p + 4, 4 + length)), crc);
+            Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(png.AsSpan(p + 4, 4 + length)), crc);
             chunks.Add((type, data));
             p += 12 + length;
         }
