@@ -151,13 +151,15 @@ public sealed class Comparison
     {
         var context = new JsonObject();
         // Undefined (null and a note), not 0, when a representation has every row the same: see ConstantRows.
-        var (ckaA, ckaB) = (pair.A, pair.B);
+        // pair.A and pair.B load a streamed input whole (6 GB at 1,000,000 × 768 twice): touched only when in memory or small.
+        Matrix ckaA, ckaB;
         if (!pair.InMemory && pair.N > StreamedCkaMaxSamples)
         {
             var rows = EvenlySpaced(pair.N, StreamedCkaMaxSamples);
             (ckaA, ckaB) = (pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows));
             context["linear_cka_samples"] = rows.Length;
         }
+        else (ckaA, ckaB) = (pair.A, pair.B);
         Metrics.ContextMetrics.Put(context, "linear_cka", Cka.Linear(ckaA, ckaB), ConstantRows.Why(ckaA, ckaB, pair.NameA, pair.NameB));
         if (pair.N > MutualKnnMaxSamples)
         {

@@ -40,4 +40,27 @@ public class MethodResultsContextTests
         Assert.True(JsonNode.DeepEquals(context, rewritten["context"]), rewritten["context"]?.ToJsonString());
         Assert.NotNull(rewritten["samples"]);
     }
+
+    [Fact]
+    public void ContextOfAStreamedPairReadsASubsampleNotTheWholeInputs()
+    {
+        // A streamed run (spec --route rff on 1,000,000 rows) must not hold both inputs in memory for CKA: it reads an
+        // evenly spaced subsample. Checked by the pair staying unloaded, and the CKA being that of the subsample.
+        int n = Comparison.StreamedCkaMaxSamples + 7;
+        var rng = new Random(5);
+        var x = new float[n * 3];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        var y = x.Select((v, i) => i % 3 == 0 ? v * v : v + 0.1f).ToArray();
+        string a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy");
+        Npy.Write(a, x, n, 3);
+        Npy.Write(b, y, n, 3);
+
+        using var pair = new PairSpec(a, b).Open();
+        Assert.False(pair.InMemory);
+        var context = Comparison.ContextMetrics(pair);
+        Assert.False(pair.InMemory);
+        Assert.Equal(Comparison.StreamedCkaMaxSamples, context["linear_cka_samples"]!.GetValue<int>());
+        var rows = Enumerable.Range(0, Comparison.StreamedCkaMaxSamples).Select(k => (int)((long)k * n / Comparison.StreamedCkaMaxSamples)).ToArray();
+        Assert.Equal(RepDiff.Metrics.Cka.Linear(pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows)), context["linear_cka"]!.GetValue<double>());
+    }
 }
