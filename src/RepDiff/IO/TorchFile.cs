@@ -36,13 +36,13 @@ public static class TorchFile
                 zip = OpenArchive(stream, path);
                 (var root, prefix, bigEndian) = Load(zip, path);
                 tensors = Tensors(root, path);
+                stored = new StoredZipEntries(path, stream, zip.Entries);
             }
             catch
             {
                 Dispose();
                 throw;
             }
-            stored = new StoredZipEntries(path, stream);
             Keys = tensors.Select(t => t.Key).Distinct().ToList();
         }
 
@@ -71,8 +71,9 @@ public static class TorchFile
             bool fortranOrder = Layout(tensor, name);
             Npy.CheckShape(tensor.Shape, dtype.Size, name);
             long count = tensor.Shape.Aggregate(1L, (a, b) => a * b);
-            if (tensor.Offset > tensor.Storage.Elements - count)
-                throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) runs past its storage of {tensor.Storage.Elements} values");
+            // A negative offset would read the bytes before the storage's record (its zip header, another storage) as values.
+            if (tensor.Offset < 0 || tensor.Offset > tensor.Storage.Elements - count)
+                throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) {(tensor.Offset < 0 ? "begins before" : "runs past")} its storage of {tensor.Storage.Elements} values");
             var bytes = ReadStorage(tensor, count, name);
             try { return new RowFile(name, bytes, dtype, tensor.Shape, fortranOrder, checkFinite); }
             catch { bytes.Dispose(); throw; }
