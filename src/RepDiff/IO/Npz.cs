@@ -35,13 +35,13 @@ public static class Npz
             {
                 zip = OpenArchive(stream, path);
                 entries = ArrayEntries(zip, path);
+                stored = new StoredZipEntries(path, stream, zip.Entries);
             }
             catch
             {
                 Dispose();
                 throw;
             }
-            stored = new StoredZipEntries(path, stream);
             Keys = entries.Keys.Select(ArrayName).ToList();
         }
 

@@ -10,21 +10,34 @@ namespace RepDiff.IO;
 /// as a .npy is rather than read into memory (torch.save and numpy.savez store their arrays uncompressed; torch even
 /// pads them for mapping). .NET's ZipArchive reads entries but never says where they are, so this reads the zip's
 /// central directory and the entry's local header itself. Anything it does not understand, or that disagrees with what
-/// ZipArchive read, gives null and the caller reads the entry through ZipArchive as before.
+/// ZipArchive read, gives null and the caller reads the entry through ZipArchive as before. End records that zip readers
+/// follow differently (.NET's ZipArchive and Python's zipfile, which numpy reads with) are refused when this is made.
 /// </summary>
-internal sealed class StoredZipEntries(string path, FileStream archive)
+internal sealed class StoredZipEntries
 {
     private const uint EndSignature = 0x06054b50, Zip64EndSignature = 0x06064b50, Zip64LocatorSignature = 0x07064b50;
     private const uint CentralSignature = 0x02014b50, LocalSignature = 0x04034b50;
-    private const int EndSize = 22, MaxComment = 0xFFFF;
+    private const int EndSize = 22, MaxComment = 0xFFFF, LocatorSize = 20, Zip64EndSize = 56;
 
     private readonly record struct Stored(uint Crc, long Length, long LocalHeader, byte[] Name);
 
-    /// <summary>The stored, unencrypted entries by name, read from the central directory once, when first needed.</summary>
-    private Dictionary<string, Stored>? index;
+    private readonly string path;
+
+    /// <summary>
+    /// The stored, unencrypted entries, matched to ZipArchive's by their place in the central directory: a name alone
+    /// can match another record (two byte strings that decode alike), whose data would then be mapped.
+    /// </summary>
+    private readonly Dictionary<ZipArchiveEntry, Stored> index;
 
     /// <summary>Entries whose CRC-32 matched: many tensors can view one storage (a flattened parameter buffer), checked once.</summary>
-    private readonly HashSet<string> checkedEntries = new(StringComparer.Ordinal);
+    private readonly HashSet<ZipArchiveEntry> checkedEntries = new(ReferenceEqualityComparer.Instance);
+
+    /// <param name="entries">ZipArchive's entries of the same file, in their central directory's order.</param>
+    public StoredZipEntries(string path, FileStream archive, IReadOnlyList<ZipArchiveEntry> entries)
+    {
+        this.path = path;
+        index = ReadIndex(archive, entries, path);
+    }
 
     /// <summary>
     /// Maps [offset, offset + length) of a stored entry's data after checking the whole entry against the zip's CRC-32;
@@ -32,10 +45,7 @@ internal sealed class StoredZipEntries(string path, FileStream archive)
     /// </summary>
     public ArrayBytes? Map(ZipArchiveEntry entry, long offset, long length, string name)
     {
-        if (entry.CompressedLength != entry.Length) return null;
-        index ??= ReadIndex();
-        // Sizes and CRC must be those ZipArchive read (a name given twice is refused before anything is mapped).
-        if (!index.TryGetValue(entry.FullName, out var stored) || stored.Length != entry.Length || stored.Crc != entry.Crc32) return null;
+        if (entry.CompressedLength != entry.Length || !index.TryGetValue(entry, out var stored)) return null;
         var file = InputFile.OpenRead(path);
         try
         {
@@ -44,9 +54,9 @@ internal sealed class StoredZipEntries(string path, FileStream archive)
                 file.Dispose();
                 return null;
             }
-            if (!checkedEntries.Contains(entry.FullName) && !CrcMatches(file, data, stored.Length, stored.Crc))
+            if (!checkedEntries.Contains(entry) && !CrcMatches(file, data, stored.Length, stored.Crc))
                 throw RepDiffInputException.ForFile(name, $"corrupt record {NpyDtype.Truncate(entry.FullName)} (its data does not match the zip's CRC-32)");
-            checkedEntries.Add(entry.FullName);
+            checkedEntries.Add(entry);
             return ArrayBytes.Map(file, data + offset, length);
         }
         catch
@@ -78,18 +88,18 @@ internal sealed class StoredZipEntries(string path, FileStream archive)
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
-    private Dictionary<string, Stored> ReadIndex()
+    private static Dictionary<ZipArchiveEntry, Stored> ReadIndex(FileStream archive, IReadOnlyList<ZipArchiveEntry> entries, string path)
     {
-        var stored = new Dictionary<string, Stored>(StringComparer.Ordinal);
+        var stored = new Dictionary<ZipArchiveEntry, Stored>(ReferenceEqualityComparer.Instance);
         try
         {
-            if (Directory(archive, archive.Length) is not var (start, size, count)) return stored;
+            if (Directory(archive, archive.Length, path) is not var (start, size)) return stored;
             var directory = new byte[size];
             if (RandomAccess.Read(archive.SafeFileHandle, directory, start) != size) return stored;
+            var records = new List<Stored?>();
             var rest = directory.AsSpan();
-            for (long i = 0; i < count; i++)
+            while (rest.Length >= 46 && U32(rest, 0) == CentralSignature && records.Count <= entries.Count)
             {
-                if (rest.Length < 46 || U32(rest, 0) != CentralSignature) break;
                 ushort flags = U16(rest, 8), method = U16(rest, 10);
                 long compressed = U32(rest, 20), uncompressed = U32(rest, 24), local = U32(rest, 42);
                 int nameLength = U16(rest, 28), extraLength = U16(rest, 30), commentLength = U16(rest, 32);
@@ -97,44 +107,67 @@ internal sealed class StoredZipEntries(string path, FileStream archive)
                 if (rest.Length < recordLength) break;
                 var nameBytes = rest.Slice(46, nameLength);
                 // Encrypted (bit 0) or compressed entries are left to ZipArchive.
-                if ((flags & 1) == 0 && method == 0
-                    && Zip64Values(rest.Slice(46 + nameLength, extraLength), ref uncompressed, ref compressed, ref local) && compressed == uncompressed)
-                {
-                    string name = ((flags & 0x800) != 0 ? Encoding.UTF8 : Encoding.Latin1).GetString(nameBytes);
-                    stored.TryAdd(name, new Stored(U32(rest, 16), uncompressed, local, nameBytes.ToArray()));
-                }
+                records.Add((flags & 1) == 0 && method == 0
+                    && Zip64Values(rest.Slice(46 + nameLength, extraLength), ref uncompressed, ref compressed, ref local) && compressed == uncompressed
+                    ? new Stored(U32(rest, 16), uncompressed, local, nameBytes.ToArray()) : null);
                 rest = rest[recordLength..];
             }
+            // Record i is ZipArchive's entry i only when both read the same records; otherwise nothing is mapped.
+            if (records.Count != entries.Count) return stored;
+            for (int i = 0; i < records.Count; i++)
+                if (records[i] is { } record && record.Length == entries[i].Length && record.Crc == entries[i].Crc32
+                    && Encoding.UTF8.GetString(record.Name) == entries[i].FullName)
+                    stored[entries[i]] = record;
         }
         catch (IOException) { }
         return stored;
     }
 
-    /// <summary>The central directory's offset, size and record count, from the end record (zip64's when needed).</summary>
-    private static (long Start, int Size, long Count)? Directory(FileStream file, long fileLength)
+    /// <summary>
+    /// The central directory's offset and size, from the end record (zip64's when ZipArchive reads that). A layout that
+    /// .NET's ZipArchive and Python's zipfile read differently is refused: each would find other entries, or other data.
+    /// </summary>
+    private static (long Start, int Size)? Directory(FileStream file, long fileLength, string path)
     {
-        int tailLength = (int)Math.Min(fileLength, EndSize + MaxComment + 20);
+        int tailLength = (int)Math.Min(fileLength, EndSize + MaxComment + LocatorSize);
         var tail = new byte[tailLength];
         if (RandomAccess.Read(file.SafeFileHandle, tail, fileLength - tailLength) != tailLength) return null;
         int end = -1;
         for (int p = tailLength - EndSize; p >= 0; p--)
             if (BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(p)) == EndSignature) { end = p; break; }
         if (end < 0) return null;
+        long endAt = fileLength - tailLength + end, directoryEnd = endAt;
         long count = U16(tail, end + 10), size = U32(tail, end + 12), start = U32(tail, end + 16);
-        if (count == 0xFFFF || size == 0xFFFFFFFF || start == 0xFFFFFFFF)
+        RepDiffInputException Ambiguous(string problem) =>
+            RepDiffInputException.ForFile(path, $"{problem}: zip readers (numpy's among them) would disagree on what it holds");
+        // ZipArchive reads the zip64 end record when the count or the offset is 0xFFFF…, where the locator points;
+        // Python's zipfile whenever a locator precedes the end record, from the 56 bytes before the locator.
+        if (end >= LocatorSize && U32(tail, end - LocatorSize) == Zip64LocatorSignature)
         {
-            if (end < 20 || U32(tail, end - 20) != Zip64LocatorSignature) return null;
-            long zip64End = (long)BinaryPrimitives.ReadUInt64LittleEndian(tail.AsSpan(end - 12));
-            var record = new byte[56];
-            if (zip64End < 0 || zip64End > fileLength - record.Length
-                || RandomAccess.Read(file.SafeFileHandle, record, zip64End) != record.Length || U32(record, 0) != Zip64EndSignature) return null;
-            count = (long)BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(32));
-            size = (long)BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(40));
-            start = (long)BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(48));
+            long pointer = (long)BinaryPrimitives.ReadUInt64LittleEndian(tail.AsSpan(end - 12));
+            long record = endAt - LocatorSize - Zip64EndSize;
+            var zip64 = new byte[Zip64EndSize];
+            bool found = record >= 0 && RandomAccess.Read(file.SafeFileHandle, zip64, record) == zip64.Length && U32(zip64, 0) == Zip64EndSignature;
+            bool masked = count == 0xFFFF || start == 0xFFFFFFFF;
+            if (found)
+            {
+                long count64 = (long)BinaryPrimitives.ReadUInt64LittleEndian(zip64.AsSpan(32));
+                long size64 = (long)BinaryPrimitives.ReadUInt64LittleEndian(zip64.AsSpan(40));
+                long start64 = (long)BinaryPrimitives.ReadUInt64LittleEndian(zip64.AsSpan(48));
+                if (masked && pointer != record)
+                    throw Ambiguous($"its zip64 locator points to byte {pointer}, but a zip64 end record lies at byte {record}");
+                if (!masked && (count64, size64, start64) != (count, size, start))
+                    throw Ambiguous($"its end record and its zip64 end record give different central directories (offset {start}, count {count}; offset {start64}, count {count64})");
+                (count, size, start, directoryEnd) = (count64, size64, start64, record);
+            }
+            else if (masked) return null;
         }
-        // The directory is a few hundred bytes per entry: a claim beyond the file (or 256 MB) is a broken file.
-        if (start < 0 || size < 0 || size > Math.Min(fileLength - start, 256L << 20) || count < 0) return null;
-        return (start, (int)size, count);
+        // The directory must end where the end records begin: Python's zipfile shifts every offset by a gap between
+        // them (taking it for data prepended to the zip), ZipArchive does not.
+        if (start < 0 || size < 0 || count < 0 || start > directoryEnd || size != directoryEnd - start)
+            throw Ambiguous($"its central directory (at byte {(ulong)start}, {(ulong)size} bytes) does not end where the zip's end records begin (byte {directoryEnd})");
+        // The directory is a few hundred bytes per entry: a larger one is left to ZipArchive.
+        return size > 256L << 20 ? null : (start, (int)size);
     }
 
     /// <summary>Replaces the 0xFFFFFFFF fields by the zip64 extra field's values, in the order the format gives them.</summary>

@@ -140,6 +140,32 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void AnArchiveWhoseArraysAreBrokenListsEachWithWhy()
+    {
+        // A .pt of a good tensor, one whose view begins before its storage (an internal error when deflated, stored
+        // bytes before the data read as values when stored) and one whose stored data fails the zip's CRC-32.
+        string dir = Directory.CreateTempSubdirectory("repdiff-inspect").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "state.pt");
+            RepDiff.Tests.IO.HandTorch.Save(path, ("good", [1, 2, 3, 4, 5, 6], 0, 2, 3), ("early", [7, 8, 9, 10, 11, 12], -3, 2, 3),
+                ("flipped", [13, 14, 15, 16, 17, 18], 0, 2, 3));
+            var bytes = File.ReadAllBytes(path);
+            bytes[bytes.AsSpan().IndexOf(System.Runtime.InteropServices.MemoryMarshal.AsBytes<float>([13, 14, 15]))] ^= 1;
+            File.WriteAllBytes(path, bytes);
+
+            var (code, output, error) = Run("inspect", path, "--json");
+            Assert.Equal((0, ""), (code, error));
+            var arrays = JsonNode.Parse(output)!["arrays"]!.AsArray();
+            Assert.Equal(["good", "early", "flipped"], arrays.Select(a => a!["key"]!.GetValue<string>()));
+            Assert.Equal(3.5, arrays[0]!["mean"]!.GetValue<double>(), 1e-12);
+            Assert.Equal("its view (offset -3, 6 values) begins before its storage of 6 values", arrays[1]!["problem"]!.GetValue<string>());
+            Assert.Equal("corrupt record x/data/2 (its data does not match the zip's CRC-32)", arrays[2]!["problem"]!.GetValue<string>());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void PlainProgressPrintsEachStageAndEveryQuarter()
     {
         var lines = new StringWriter();

@@ -33,6 +33,34 @@ public sealed class ArrayArchiveTests
             }
     }
 
+    [Theory]
+    [InlineData(false)]  // stored: each view mapped, the storage's CRC-32 checked once
+    [InlineData(true)]   // deflated: the storage was inflated again for each view (200 × 4 MB here; minutes for a large model)
+    public void ManyViewsOfOneStorageReadItOnce(bool deflate)
+    {
+        const int rows = 1000, cols = 1000, views = 200;
+        var storage = new float[rows * cols];
+        for (int i = 0; i < storage.Length; i++) storage[i] = i % 997;
+        string dir = Directory.CreateTempSubdirectory("repdiff-views").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "views.pt");
+            HandTorch.Save(path, deflate, [.. Enumerable.Range(0, views).Select(v => ($"v{v}", storage, v * 4000, 4, 1000))]);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            using (var archive = ArrayArchive.Open(path)!)
+                for (int v = 0; v < views; v++)
+                {
+                    using var view = archive.OpenRows($"v{v}", checkFinite: false);
+                    var row = new float[cols];
+                    view.ReadRows(3, 1, row);
+                    Assert.Equal(storage[v * 4000 + 3 * cols + 7], row[7]);
+                }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < 3 * storage.Length * sizeof(float), $"allocated {allocated:N0} bytes for {views} views of a 4 MB storage");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Fact]
     public void SingleArrayFormatsAreNoArchive()
     {

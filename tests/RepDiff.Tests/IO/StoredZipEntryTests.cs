@@ -85,6 +85,63 @@ public sealed class StoredZipEntryTests : IDisposable
         Assert.Contains("does not match the zip's CRC-32", error.Message);
     }
 
+    /// <summary>An array of 1…6, and one of other values with the same length and CRC-32.</summary>
+    private static (byte[] Array, byte[] Twin) Twins()
+    {
+        var array = NpyBytes([1, 2, 3, 4, 5, 6], 2, 3);
+        return (array, HandZip.WithCrc(NpyBytes([100, 100, 100, 100, 100, 100], 2, 3), Crc32.Compute(array)));
+    }
+
+    [Fact]
+    public void AnEntryIsMappedFromItsOwnRecordThoughAnotherNameDecodesAlike()
+    {
+        // Byte 0xE9 without the UTF-8 flag ("\uFFFD" to ZipArchive) before "é" with it: the index decoded the first as
+        // Latin-1 "é" and mapped its data for the second, whose length and CRC-32 it shares.
+        var (array, twin) = Twins();
+        string path = Path.Combine(dir, "names.npz");
+        File.WriteAllBytes(path, HandZip.Stored(([0xE9, .. ".npy"u8], twin, 0), ("é.npy"u8.ToArray(), array, HandZip.Utf8Flag)));
+
+        using var rows = Embeddings.OpenRows(path, "é");
+        Assert.True(rows.ReadsConcurrently);
+        Assert.Equal([1f, 2, 3, 4, 5, 6], rows.ReadAll().Data);
+    }
+
+    [Theory]
+    [InlineData(true)]   // only the size 0xFFFFFFFF: ZipArchive keeps the end record's directory, the index took the zip64 one
+    [InlineData(false)]  // nothing masked: Python's zipfile (numpy's) takes the zip64 record whenever a locator precedes the end record
+    public void EndRecordsThatZipReadersFollowDifferentlyAreRefused(bool sizeMasked)
+    {
+        // Two central directories name a.npy, at the array and at a twin with the same CRC-32: the end record gives one,
+        // the zip64 end record the other.
+        var (array, twin) = Twins();
+        byte[] name = "a.npy"u8.ToArray();
+        byte[] first = HandZip.Local(name, array), second = HandZip.Local(name, twin);
+        byte[] real = HandZip.Central(name, array, 0), other = HandZip.Central(name, twin, first.Length);
+        long realAt = first.Length + second.Length, otherAt = realAt + real.Length + 8;
+        long zip64At = otherAt + other.Length;
+        string path = Path.Combine(dir, "two_directories.npz");
+        File.WriteAllBytes(path, [.. first, .. second, .. real, .. new byte[8], .. other,
+            .. HandZip.Zip64End(zip64At, 1, other.Length, otherAt), .. HandZip.End(1, sizeMasked ? uint.MaxValue : real.Length, realAt)]);
+
+        var error = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(path).Dispose());
+        Assert.Equal($"{path}: its end record and its zip64 end record give different central directories (offset {realAt}, count 1; "
+            + $"offset {otherAt}, count 1): zip readers (numpy's among them) would disagree on what it holds", error.Message);
+    }
+
+    [Fact]
+    public void BytesBetweenTheDirectoryAndTheEndRecordAreRefused()
+    {
+        // Python's zipfile takes such a gap for data prepended to the zip and shifts every offset by it (reading
+        // another directory and other entries there); ZipArchive reads the offsets as they are.
+        var (array, _) = Twins();
+        var zip = HandZip.Stored(("a.npy"u8.ToArray(), array, 0));
+        string path = Path.Combine(dir, "gap.npz");
+        File.WriteAllBytes(path, [.. zip[..^22], .. new byte[8], .. zip[^22..]]);
+
+        var error = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(path).Dispose());
+        Assert.Contains("does not end where the zip's end records begin", error.Message);
+    }
+
     private static byte[] NpyBytes(float[] values, long rows, long cols)
     {
         using var stream = new MemoryStream();

@@ -22,6 +22,46 @@ public class TorchFileTests
         Assert.Contains("holds one tensor alone (torch.save(tensor)), which has no key; leave out the key 'embeddings'", Refusal("tensor.pt", "embeddings"));
     }
 
+    [Theory]
+    [InlineData(true)]   // stored, as torch.save writes it: the bytes before the storage's data were mapped as values
+    [InlineData(false)]  // deflated: internal error, ArgumentOutOfRangeException
+    public void AViewBeginningBeforeItsStorageIsRefused(bool stored)
+    {
+        string dir = Directory.CreateTempSubdirectory("repdiff-torch").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "negative.pt");
+            HandTorch.Save(path, ("a", [1, 2, 3, 4, 5, 6], 0, 2, 3), ("b", [7, 8, 9, 10, 11, 12], -3, 2, 3));
+            if (!stored) Deflate(path);
+            var error = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(path, "b").Dispose());
+            Assert.Equal($"{path}[b]: its view (offset -3, 6 values) begins before its storage of 6 values", error.Message);
+            using var a = Embeddings.OpenRows(path, "a");
+            Assert.Equal([1f, 2, 3, 4, 5, 6], a.ReadAll().Data);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>The zip rewritten with every record deflated.</summary>
+    private static void Deflate(string path)
+    {
+        var records = new List<(string, byte[])>();
+        using (var zip = ZipFile.OpenRead(path))
+            foreach (var e in zip.Entries)
+            {
+                using var s = e.Open();
+                var data = new byte[e.Length];
+                s.ReadExactly(data);
+                records.Add((e.FullName, data));
+            }
+        File.Delete(path);
+        using var output = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (name, data) in records)
+        {
+            using var s = output.CreateEntry(name, CompressionLevel.Optimal).Open();
+            s.Write(data);
+        }
+    }
+
     [Fact]
     public void AFileHoldingOneTensorIsNamedWithoutAKey()
     {
