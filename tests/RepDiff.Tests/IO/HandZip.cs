@@ -17,7 +17,7 @@ internal static class HandZip
         BinaryPrimitives.WriteUInt32LittleEndian(header, 0x04034b50);
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 20);
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(14), Crc32.Compute(data));
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(14), System.IO.Hashing.Crc32.HashToUInt32(data));
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(18), (uint)data.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(22), (uint)data.Length);
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(26), (ushort)name.Length);
@@ -32,7 +32,7 @@ internal static class HandZip
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4), 20);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(6), 20);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(8), flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(16), Crc32.Compute(data));
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(16), System.IO.Hashing.Crc32.HashToUInt32(data));
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(20), (uint)data.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(24), (uint)data.Length);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(28), (ushort)name.Length);
@@ -98,7 +98,7 @@ internal static class HandZip
             register = (register ^ Table(indexes[k])) << 8;
         }
         var forged = data.ToArray();
-        uint state = Crc32.Compute(forged.AsSpan(0, forged.Length - 4)) ^ 0xFFFFFFFFu;
+        uint state = System.IO.Hashing.Crc32.HashToUInt32(forged.AsSpan(0, forged.Length - 4)) ^ 0xFFFFFFFFu;
         for (int k = 0; k < 4; k++)
         {
             forged[^(4 - k)] = (byte)((state ^ (uint)indexes[k]) & 0xFF);
