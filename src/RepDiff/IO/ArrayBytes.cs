@@ -20,6 +20,13 @@ internal abstract class ArrayBytes : IDisposable
             file.Dispose();
             return new MemoryBytes([]);
         }
+        // Its header was checked against the file's length; a file cut since would otherwise fail to map with a
+        // message about permissions.
+        if (file.Length is var now && offset > now - length)
+        {
+            file.Dispose();
+            throw RepDiffInputException.ForFile(file.Name, $"changed while it was read: it now holds {now} bytes, and its array takes bytes {offset} to {offset + length}");
+        }
         return new MappedBytes(file, offset, length);
     }
 }

@@ -61,4 +61,20 @@ public class NpyTests
         File.WriteAllBytes(path, [.. File.ReadAllBytes(second), .. new byte[64]]);
         Assert.Equal(2, Embeddings.Load(path).Rows);
     }
+
+    /// <summary>
+    /// A file cut after its header was read (rewritten by another program mid-run) used to fail to map with "Attempted
+    /// to perform an unauthorized operation"; it is said for what it is.
+    /// </summary>
+    [Fact]
+    public void AFileShorterThanItsArrayWhenMappedSaysItChanged()
+    {
+        string path = Path.Combine(TestData.TempDir(), "m.npy");
+        Npy.Write(path, new Matrix(4, 3));
+        var file = InputFile.OpenRead(path);
+        var e = Assert.Throws<RepDiffInputException>(() => ArrayBytes.Map(file, 128, 4 * 3 * 4 + 1000));
+        Assert.Contains("changed while it was read: it now holds 176 bytes, and its array takes bytes 128 to 1176", e.Message);
+        using var whole = ArrayBytes.Map(InputFile.OpenRead(path), 128, 48);
+        Assert.Equal(48, whole.Length);
+    }
 }
