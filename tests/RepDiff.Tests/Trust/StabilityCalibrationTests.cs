@@ -47,21 +47,40 @@ public class StabilityCalibrationTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The digits pair (first 1,000 samples): B's model was taught that 4 and 9 are one class. SPEC's strongest mode
-    /// of B lies on 4s and 9s (its top 50 scores are 4s) and comes back in resamples. (RDX's 4-and-9 cluster in the
-    /// authors' configuration, k = 3 and gamma = 0.1, does not: 0.50 on all 1,797 samples, as its 4s are split
-    /// differently between a 4-and-9 and a 4-and-7 cluster from one resample to the next.)
+    /// The digits pair (all 1,797 samples, labels given as the CLI's --labels would): B's model was taught that 4 and 9
+    /// are one class, and nothing else. Asked that question (one RDX concept per direction; SPEC modes of as many
+    /// members as there are 4s and 9s, as the planted test gives a mode a planted group's size), each method finds a
+    /// concept of B that is mostly 4s and 9s, found again in resamples (≥ 0.8) and confirmed on held-out samples
+    /// (p &lt; 0.01): METHODS §7's calibration on a real pair. With more RDX concepts than there are differences, the 4s
+    /// are split between clusters differently in each resample (k = 3, the authors' setting: 0.50–0.52; k = 2:
+    /// 0.75–0.82), and stability says so: that partition is not a finding (docs/methods/stability.md).
     /// </summary>
-    [Fact]
-    public void DigitsFourNineModeIsStable()
+    [Theory]
+    [InlineData("rdx", 0)]
+    [InlineData("rdx", 3)]
+    [InlineData("spec", 0)]
+    [InlineData("spec", 3)]
+    public void DigitsFourNineConceptIsStableAndConfirmed(string name, int seed)
     {
-        var e = Measured(new SpecMethod(), new SpecOptions { Concepts = 3 }, StabilityFixtures.Digits(1000), resamples: 5);
         var labels = StabilityFixtures.DigitLabels();
-        foreach (var c in e.GetDirection(DirectionNames.MoreSimilarInB).Concepts)
-            output.WriteLine($"  #{c.Rank}: " + string.Join(", ", c.Members.GroupBy(i => labels[i]).OrderByDescending(g => g.Count()).Select(g => $"{g.Key}×{g.Count()}")));
-        var top = e.GetDirection(DirectionNames.MoreSimilarInB).Concepts[0];
-        Assert.Same(top, StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInB, labels, [4, 9], each: false));
-        Assert.True(top.Stability >= 0.8, $"4s and 9s in B: {top.Stability}");
+        int foursAndNines = labels.Count(l => l is 4 or 9);
+        var (method, options) = name == "rdx"
+            ? ((IPairMethod)new RdxMethod(), (MethodOptions)new RdxOptions { Concepts = 1, Gamma = 0.1, Seed = seed })
+            : (new SpecMethod(), new SpecOptions { Concepts = 3, Members = foursAndNines, Seed = seed });
+        var digits = StabilityFixtures.Digits();
+        using var pair = new RepresentationPair(digits.RowsA, digits.RowsB,
+            new SampleInfo { Labels = new SampleLabels(labels.Select(l => l.ToString()).ToArray()) });
+        var e = Measured(method, options, pair);
+        HeldOutValidation.Run(method, options, pair, e);
+        var concepts = e.GetDirection(DirectionNames.MoreSimilarInB).Concepts;
+        foreach (var c in concepts)
+            output.WriteLine($"  #{c.Rank} stability {c.Stability:F2} p {c.PValue:F3}: " + string.Join(", ",
+                c.Members.GroupBy(i => labels[i]).OrderByDescending(g => g.Count()).Take(4).Select(g => $"{g.Key}×{g.Count()}")));
+        var fourNine = StabilityFixtures.Matching(e, DirectionNames.MoreSimilarInB, labels, [4, 9]);
+        Assert.NotNull(fourNine);
+        Assert.Same(concepts[0], fourNine);
+        Assert.True(fourNine.Stability >= 0.8, $"4s and 9s in B: stability {fourNine.Stability}");
+        Assert.True(fourNine.PValue < 0.01, $"4s and 9s in B: p = {fourNine.PValue}");
     }
 
     public static TheoryData<int, int> NullPairs => new() { { 500, 1 }, { 500, 2 }, { 1000, 1 }, { 1000, 3 }, { 1500, 2 } };
