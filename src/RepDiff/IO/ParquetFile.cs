@@ -80,6 +80,31 @@ internal static class ParquetFile
             .Select(f => (f.Path.FirstPart!, f))
             .ToList();
 
+    /// <summary>Every top-level column of the file, with what it holds when it is not a float-list column (from the schema alone).</summary>
+    public static List<(string Name, string? Holds)> Columns(string path)
+    {
+        var reader = Open(path);
+        try
+        {
+            var schema = reader.Schema;
+            var lists = FloatListColumns(schema).Select(l => l.Column).ToHashSet();
+            return schema.Fields.Select(f => (f.Name, lists.Contains(f.Name) ? null : Holds(f, topLevel: true))).ToList();
+        }
+        finally { Close(reader); }
+    }
+
+    /// <summary>What a column holds, in words ("strings", "lists of int64 numbers", "structs").</summary>
+    private static string Holds(Field field, bool topLevel = false) => field switch
+    {
+        // A repeated field at the top is a list without a ListField around it (the legacy layout).
+        DataField { MaxRepetitionLevel: > 0 } d when topLevel => "lists of " + TableArchive.Values(d.ClrType),
+        DataField d => TableArchive.Values(d.ClrType),
+        ListField l => "lists of " + Holds(l.Item),
+        MapField => "maps",
+        StructField => "structs",
+        _ => $"{field.SchemaType} values",
+    };
+
     /// <summary>Top-level scalar (not repeated, not nested) columns.</summary>
     public static List<DataField> ScalarColumns(ParquetSchema schema) =>
         schema.Fields.OfType<DataField>().Where(f => f.MaxRepetitionLevel == 0).ToList();
