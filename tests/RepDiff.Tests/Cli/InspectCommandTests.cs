@@ -26,7 +26,7 @@ public class InspectCommandTests
         Assert.Equal(want["inf"]!.GetValue<int>(), json["inf"]!.GetValue<int>());
     }
 
-    /// <summary>inspect a.npy --id-column id showed the file as if no flag were given; the pair commands refuse it.</summary>
+    /// <summary>inspect a.npy (or an .npz of several arrays) --id-column id showed the file as if no flag were given; the pair commands refuse it.</summary>
     [Fact]
     public void AnIdColumnOfAFileWithoutColumnsIsRefused()
     {
@@ -34,6 +34,10 @@ public class InspectCommandTests
         Assert.Equal(2, code);
         Assert.Equal("", output);
         Assert.Equal("error: --id-column id: le_f4.npy has no named columns; --id-column names a column of a .csv, .tsv, Parquet or Arrow file", error.Trim());
+        // A file of several arrays listed them all, the flag ignored.
+        (code, output, error) = Run("inspect", Golden("stored.npz"), "--id-column", "id");
+        Assert.Equal((2, ""), (code, output));
+        Assert.StartsWith("error: --id-column id: stored.npz has no named columns;", error);
     }
 
     [Fact]
