@@ -32,29 +32,4 @@ internal sealed class TableArchive : ArrayArchive
             throw RepDiffInputException.ForFile(NameOf(key!), $"not an embedding: {holds}, not lists of floats");
         return new RowFile(openColumn(key), checkFinite);
     }
-
-    /// <summary>What a column of values of a numeric .NET type holds, in numpy's names ("float64 numbers").</summary>
-    internal static string Values(Type type) => Type.GetTypeCode(type) switch
-    {
-        TypeCode.String => "strings",
-        TypeCode.Boolean => "booleans",
-        TypeCode.SByte => "int8 numbers",
-        TypeCode.Int16 => "int16 numbers",
-        TypeCode.Int32 => "int32 numbers",
-        TypeCode.Int64 => "int64 numbers",
-        TypeCode.Byte => "uint8 numbers",
-        TypeCode.UInt16 => "uint16 numbers",
-        TypeCode.UInt32 => "uint32 numbers",
-        TypeCode.UInt64 => "uint64 numbers",
-        TypeCode.Single => "float32 numbers",
-        TypeCode.Double => "float64 numbers",
-        TypeCode.Decimal => "decimals",
-        TypeCode.DateTime => "dates",
-        _ when type == typeof(ReadOnlyMemory<char>) => "strings",
-        _ when type == typeof(Half) => "float16 numbers",
-        _ when type == typeof(byte[]) => "bytes",
-        _ when type == typeof(DateOnly) || type == typeof(DateTimeOffset) => "dates",
-        _ when type == typeof(TimeSpan) || type == typeof(TimeOnly) => "times",
-        _ => $"{type.Name} values",
-    };
 }
