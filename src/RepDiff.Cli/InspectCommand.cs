@@ -11,7 +11,7 @@ internal static class InspectCommand
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = $"embedding file ({Embeddings.Formats}), or an .onnx model (lists its inputs and outputs)" };
-        var key = new Option<string?>("--key", "--column") { Description = "array inside an .npz, .safetensors or .pt file, or float-list column of a .parquet/.arrow/.feather table (needed when it holds several)" };
+        var key = new Option<string?>("--key", "--column") { Description = "array inside an .npz, .safetensors or .pt file, or float-list column of a .parquet/.arrow/.feather table (without it, a file of several lists them all)" };
         var idColumn = new Option<string?>("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids (not counted as a dimension)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object (file, shape, dtype, mean, mean_row_norm, nan, inf) instead of a table" };
         var command = new Command("inspect", "Show shape, dtype, mean, mean row norm and NaN/Inf counts of an embedding file.") { file, key, idColumn, json };
@@ -19,9 +19,10 @@ internal static class InspectCommand
         {
             if (Path.GetExtension(parse.GetValue(file)!).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
                 return InspectModel(parse.GetValue(file)!, parse.GetValue(json));
-            if (parse.GetValue(key) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
+            // With --id-column, one column is meant: the file is read as one (a table of several float lists refuses, naming them).
+            if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
                 using (archive)
-                    if (archive.Keys.Count > 1) return InspectArrays(archive, parse.GetValue(json));
+                    if (archive.ChoiceCount > 1) return InspectArrays(archive, parse.GetValue(json));
             var stats = FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
@@ -33,8 +34,9 @@ internal static class InspectCommand
     }
 
     /// <summary>
-    /// A file of several arrays (an .npz, a safetensors state dict) without --key: every array's statistics, one row each,
-    /// where the methods would refuse to guess; an array that is no embedding (a 4-D convolution weight) says why.
+    /// A file of several arrays (an .npz, a safetensors state dict) without --key, or a table of several float-list columns
+    /// without --column: every array's statistics, one row each, where the methods would refuse to guess; an array that is
+    /// no embedding (a 4-D convolution weight, a table's id column, a column of ragged lists) says why.
     /// </summary>
     private static int InspectArrays(ArrayArchive archive, bool json)
     {
@@ -48,9 +50,11 @@ internal static class InspectCommand
             }
             catch (RepDiffInputException e)
             {
-                // The row names the array already: "a.safetensors[conv]: expected a 2-D array…" shows from "expected".
-                string named = $"{path}[{k}]: ";
-                return (Key: k, Stats: (FileStats?)null, Problem: e.Message.StartsWith(named, StringComparison.Ordinal) ? e.Message[named.Length..] : e.Message);
+                // The row names the array, the title the file: "a.safetensors[conv]: expected a 2-D array…" shows from "expected".
+                string problem = e.Message;
+                foreach (string named in new[] { $"{archive.NameOf(k)}: ", $"{path}: " })
+                    if (problem.StartsWith(named, StringComparison.Ordinal)) { problem = problem[named.Length..]; break; }
+                return (Key: k, Stats: (FileStats?)null, Problem: problem);
             }
         }).ToList();
         if (json)
@@ -65,11 +69,11 @@ internal static class InspectCommand
             Cli.Out.WriteLine(new JsonObject { ["file"] = path, ["arrays"] = arrays }.ToJsonString());
             return 0;
         }
-        var table = new Table().AddColumns("key", "shape", "dtype", "mean", "mean row norm", "NaN", "Inf");
+        var table = new Table().AddColumns(archive.KeyFlag.TrimStart('-'), "shape", "dtype", "mean", "mean row norm", "NaN", "Inf");
         foreach (var (k, stats, problem) in rows)
             if (stats is null) table.AddRow(Markup.Escape(Terminal.Clean(k)), "", "", Markup.Escape(Terminal.Clean(problem!)), "", "", "");
             else table.AddRow(Markup.Escape(Terminal.Clean(k)), $"({string.Join(", ", stats.Shape)})", stats.Dtype, FileStats.Figure(stats.Mean), FileStats.Figure(stats.MeanRowNorm), stats.Nan.ToString(), stats.Inf.ToString());
-        Terminal.Write($"{path}: {keys.Count} arrays (give --key NAME to inspect one, and to use it as an input)", table);
+        Terminal.Write($"{path}: {keys.Count} {archive.KeysAre} (give {archive.KeyFlag} NAME to inspect one, and to use it as an input)", table);
         return 0;
     }
 

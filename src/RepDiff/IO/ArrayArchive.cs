@@ -2,7 +2,8 @@ namespace RepDiff.IO;
 
 /// <summary>
 /// A file of named arrays (.npz, .safetensors, .pt) with its index read once (the zip directory, the JSON header, the
-/// pickle), so that `inspect` opens each of a state dict's thousands of arrays without reading the index again for each.
+/// pickle), so that `inspect` opens each of a state dict's thousands of arrays without reading the index again for each;
+/// a Parquet or Arrow table is one too, its columns the keys (<see cref="TableArchive"/>).
 /// </summary>
 public abstract class ArrayArchive(string path) : IDisposable
 {
@@ -11,17 +12,29 @@ public abstract class ArrayArchive(string path) : IDisposable
     /// <summary>The arrays' names, as --key gives them.</summary>
     public abstract IReadOnlyList<string> Keys { get; }
 
+    /// <summary>How many keys the flag chooses between (a table's float-list columns: its ids and scalars are never chosen).</summary>
+    public virtual int ChoiceCount => Keys.Count;
+
+    /// <summary>What the keys are called, and the flag that names one, as listings and messages say them.</summary>
+    public virtual string KeysAre => "arrays";
+    public virtual string KeyFlag => "--key";
+
+    /// <summary>What error messages about one array name it by ("a.npz[emb]").</summary>
+    public virtual string NameOf(string key) => $"{Path}[{key}]";
+
     /// <summary>The array named by key, or the only one when key is null; the rows stay readable after the archive is closed.</summary>
     public abstract RowFile OpenRows(string? key, bool checkFinite);
 
     public virtual void Dispose() { }
 
-    /// <summary>The file opened as an archive of arrays, or null when its format holds one array.</summary>
+    /// <summary>The file opened as an archive of arrays (or of a table's columns), or null when its format holds one array.</summary>
     public static ArrayArchive? Open(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".npz" => Npz.Open(path),
         ".safetensors" => Safetensors.Open(path),
         ".pt" or ".pth" => TorchFile.Open(path),
+        ".parquet" => new TableArchive(path, ParquetFile.Columns(path), column => ParquetColumn.Open(path, column, idColumn: null)),
+        ".arrow" or ".feather" or ".arrows" or ".ipc" => new TableArchive(path, ArrowColumn.Columns(path), column => ArrowColumn.Open(path, column, idColumn: null)),
         _ => null,
     };
 

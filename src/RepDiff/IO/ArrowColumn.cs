@@ -62,6 +62,34 @@ internal sealed class ArrowColumn : TableColumn
         }
     }
 
+    /// <summary>Every column of the file, with what it holds when it is not a float-list column (from the schema alone).</summary>
+    internal static List<(string Name, string? Holds)> Columns(string path)
+    {
+        using var reader = OpenReader(path, IsFileFormat(path));
+        var schema = Run(path, () => reader.GetSchema(default).AsTask());
+        return schema.FieldsList.Select(f => (f.Name, FloatValueType(f.DataType) is null ? Holds(f.DataType) : null)).ToList();
+    }
+
+    /// <summary>What a column of this type holds, in words ("strings", "lists of int64 numbers", "structs").</summary>
+    private static string Holds(IArrowType type) => type switch
+    {
+        StringType or LargeStringType or StringViewType => "strings",
+        BinaryType or LargeBinaryType or FixedSizeBinaryType or BinaryViewType => "bytes",
+        BooleanType => "booleans",
+        NullType => "nulls",
+        HalfFloatType => "float16 numbers",
+        FloatType => "float32 numbers",
+        DoubleType => "float64 numbers",
+        IntegerType => $"{type.Name} numbers",
+        DictionaryType d => Holds(d.ValueType),
+        MapType => "maps",
+        ListType l => "lists of " + Holds(l.ValueDataType),
+        LargeListType l => "lists of " + Holds(l.ValueDataType),
+        FixedSizeListType l => "lists of " + Holds(l.ValueDataType),
+        StructType => "structs",
+        _ => $"{type.Name} values",
+    };
+
     /// <summary>The IPC file format starts with "ARROW1"; Feather version 1 with "FEA1"; anything else is read as a stream.</summary>
     private static bool IsFileFormat(string path)
     {

@@ -80,6 +80,56 @@ internal static class ParquetFile
             .Select(f => (f.Path.FirstPart!, f))
             .ToList();
 
+    /// <summary>Every top-level column of the file, with what it holds when it is not a float-list column (from the schema alone).</summary>
+    public static List<(string Name, string? Holds)> Columns(string path)
+    {
+        var reader = Open(path);
+        try
+        {
+            var schema = reader.Schema;
+            var lists = FloatListColumns(schema).Select(l => l.Column).ToHashSet();
+            return schema.Fields.Select(f => (f.Name, lists.Contains(f.Name) ? null : Holds(f, topLevel: true))).ToList();
+        }
+        finally { Close(reader); }
+    }
+
+    /// <summary>What a column holds, in words ("strings", "lists of int64 numbers", "structs").</summary>
+    private static string Holds(Field field, bool topLevel = false) => field switch
+    {
+        // A repeated field at the top is a list without a ListField around it (the legacy layout).
+        DataField { MaxRepetitionLevel: > 0 } d when topLevel => "lists of " + Values(d.ClrType),
+        DataField d => Values(d.ClrType),
+        ListField l => "lists of " + Holds(l.Item),
+        MapField => "maps",
+        StructField => "structs",
+        _ => $"{field.SchemaType} values",
+    };
+
+    /// <summary>What values of a column's .NET type are, numbers in numpy's names ("float64 numbers").</summary>
+    private static string Values(Type type) => Type.GetTypeCode(type) switch
+    {
+        TypeCode.String => "strings",
+        TypeCode.Boolean => "booleans",
+        TypeCode.SByte => "int8 numbers",
+        TypeCode.Int16 => "int16 numbers",
+        TypeCode.Int32 => "int32 numbers",
+        TypeCode.Int64 => "int64 numbers",
+        TypeCode.Byte => "uint8 numbers",
+        TypeCode.UInt16 => "uint16 numbers",
+        TypeCode.UInt32 => "uint32 numbers",
+        TypeCode.UInt64 => "uint64 numbers",
+        TypeCode.Single => "float32 numbers",
+        TypeCode.Double => "float64 numbers",
+        TypeCode.Decimal => "decimals",
+        TypeCode.DateTime => "dates",
+        _ when type == typeof(ReadOnlyMemory<char>) => "strings",
+        _ when type == typeof(Half) => "float16 numbers",
+        _ when type == typeof(byte[]) => "bytes",
+        _ when type == typeof(DateOnly) || type == typeof(DateTimeOffset) => "dates",
+        _ when type == typeof(TimeSpan) || type == typeof(TimeOnly) => "times",
+        _ => $"{type.Name} values",
+    };
+
     /// <summary>Top-level scalar (not repeated, not nested) columns.</summary>
     public static List<DataField> ScalarColumns(ParquetSchema schema) =>
         schema.Fields.OfType<DataField>().Where(f => f.MaxRepetitionLevel == 0).ToList();

@@ -15,7 +15,7 @@ internal static class TableColumnChoice
             if (floatLists.Count == 1) return floatLists[0];
             throw RepDiffInputException.ForFile(path, floatLists.Count == 0
                 ? $"has no column of float lists to read embeddings from (columns: {string.Join(", ", allColumns.Take(20).Select(NpyDtype.Truncate))})"
-                : $"has several float-list columns; choose one by its name (float-list columns: {lists})");
+                : $"has {floatLists.Count} float-list columns; choose one with --column (float-list columns: {lists})");
         }
         if (floatLists.Contains(column)) return column;
         string problem = allColumns.Contains(column)

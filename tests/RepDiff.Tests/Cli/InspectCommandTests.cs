@@ -26,7 +26,7 @@ public class InspectCommandTests
         Assert.Equal(want["inf"]!.GetValue<int>(), json["inf"]!.GetValue<int>());
     }
 
-    /// <summary>inspect a.npy --id-column id showed the file as if no flag were given; the pair commands refuse it.</summary>
+    /// <summary>inspect a.npy (or an .npz of several arrays) --id-column id showed the file as if no flag were given; the pair commands refuse it.</summary>
     [Fact]
     public void AnIdColumnOfAFileWithoutColumnsIsRefused()
     {
@@ -34,6 +34,10 @@ public class InspectCommandTests
         Assert.Equal(2, code);
         Assert.Equal("", output);
         Assert.Equal("error: --id-column id: le_f4.npy has no named columns; --id-column names a column of a .csv, .tsv, Parquet or Arrow file", error.Trim());
+        // A file of several arrays listed them all, the flag ignored.
+        (code, output, error) = Run("inspect", Golden("stored.npz"), "--id-column", "id");
+        Assert.Equal((2, ""), (code, output));
+        Assert.StartsWith("error: --id-column id: stored.npz has no named columns;", error);
     }
 
     [Fact]
@@ -163,6 +167,158 @@ public class InspectCommandTests
             Assert.Equal("corrupt record x/data/2 (its data does not match the zip's CRC-32)", arrays[2]!["problem"]!.GetValue<string>());
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>Rows of width d with distinct values (row i, column j: i − j/4 + offset), as a table stores them.</summary>
+    private static float?[]?[] Lists(int n, int d, float offset) =>
+        Enumerable.Range(0, n).Select(i => Enumerable.Range(0, d).Select(j => (float?)(i - j / 4f + offset)).ToArray()).ToArray();
+
+    private static readonly string[] FiveIds = ["a", "b", "c", "d", "e"];
+
+    /// <summary>
+    /// A Hugging Face dataset of image and text embeddings (and a third list column) beside its ids, as Parquet and as
+    /// Arrow: inspect without --column lists every column, the float lists with the numbers --column shows for each.
+    /// </summary>
+    [Theory]
+    [InlineData(".parquet")]
+    [InlineData(".arrow")]
+    public void ATableOfSeveralFloatListColumnsListsEachWithItsStatistics(string extension)
+    {
+        string path = Path.Combine(TestData.TempDir(), "pairs" + extension);
+        var (image, text, audio) = (Lists(5, 4, 0), Lists(5, 3, 10), Lists(5, 2, -3));
+        if (extension == ".parquet")
+            RepDiff.Tests.IO.TableWriter.ParquetTable(path, FiveIds, ("image_embeds", image), ("text_embeds", text), ("audio_embeds", audio));
+        else
+            RepDiff.Tests.IO.TableWriter.ArrowTable(path, ("id", new Apache.Arrow.StringArray.Builder().AppendRange(FiveIds).Build()),
+                ("image_embeds", RepDiff.Tests.IO.TableWriter.FloatLists(image)),
+                ("text_embeds", RepDiff.Tests.IO.TableWriter.FloatLists(text, RepDiff.Tests.IO.TableWriter.ListKind.FixedSize)),
+                ("audio_embeds", RepDiff.Tests.IO.TableWriter.FloatLists(audio, RepDiff.Tests.IO.TableWriter.ListKind.LargeList)));
+
+        var (code, output, error) = Run("inspect", path, "--json");
+        Assert.Equal((0, ""), (code, error));
+        var listing = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal(path, listing["file"]!.GetValue<string>());
+        var arrays = listing["arrays"]!.AsArray();
+        Assert.Equal(["id", "image_embeds", "text_embeds", "audio_embeds"], arrays.Select(a => a!["key"]!.GetValue<string>()));
+        Assert.Equal("not an embedding: strings, not lists of floats", arrays[0]!["problem"]!.GetValue<string>());
+        foreach (var (row, values) in arrays.Skip(1).Zip(new[] { image, text, audio }))
+        {
+            string column = row!["key"]!.GetValue<string>();
+            Assert.Equal($"[5,{values[0]!.Length}]", row["shape"]!.ToJsonString());
+            Assert.Equal("float32", row["dtype"]!.GetValue<string>());
+            Assert.Equal(values.SelectMany(r => r!).Average(v => (double)v!.Value), row["mean"]!.GetValue<double>(), 1e-9);
+            // The same numbers as inspecting the column alone.
+            (code, output, error) = Run("inspect", path, "--column", column, "--json");
+            Assert.Equal((0, ""), (code, error));
+            var alone = JsonNode.Parse(output)!.AsObject();
+            Assert.Equal($"{path} (column '{column}')", alone["file"]!.GetValue<string>());
+            alone.Remove("file");
+            var listed = row.DeepClone().AsObject();
+            listed.Remove("key");
+            Assert.Equal(alone.ToJsonString(), listed.ToJsonString());
+        }
+
+        (code, output, error) = Run("inspect", path);
+        Assert.Equal((0, ""), (code, error));
+        Assert.Contains("4 columns (give --column NAME to inspect one, and to use it as an input)", output);
+        Assert.Matches(@"│ column +│ shape +│ dtype +│ mean ", output);
+        Assert.Matches(@"│ id +│ +│ +│ not an embedding: strings, not lists of floats", output);
+        Assert.Matches(@"│ image_embeds +│ \(5, 4\) +│ float32 +│ 1\.625 +│", output); // mean of i − j/4: 2 − 0.375
+        Assert.Matches(@"│ text_embeds +│ \(5, 3\) +│ float32 +│ 11\.75 +│", output);
+    }
+
+    /// <summary>
+    /// The methods do not guess between float-list columns: they refuse naming them and --column, before any output; with
+    /// --id-column inspect means one column too, and says the same.
+    /// </summary>
+    [Fact]
+    public void MethodsRefuseATableOfSeveralFloatListColumnsNamingThemAndColumn()
+    {
+        string dir = TestData.TempDir();
+        string a = RepDiff.Tests.IO.TableWriter.ParquetTable(Path.Combine(dir, "a.parquet"), FiveIds, ("image_embeds", Lists(5, 4, 0)), ("text_embeds", Lists(5, 3, 1)));
+        string b = RepDiff.Tests.IO.TableWriter.ParquetTable(Path.Combine(dir, "b.parquet"), FiveIds, ("image_embeds", Lists(5, 4, 2)), ("text_embeds", Lists(5, 3, 3)));
+        string refusal = $"error: {a}: has 2 float-list columns; choose one with --column (float-list columns: image_embeds, text_embeds)";
+        foreach (var method in new[] { "rdx", "spec", "compare" })
+        {
+            string outDir = Path.Combine(dir, "out-" + method);
+            var (code, output, error) = Run(method, a, b, "--out", outDir);
+            Assert.Equal((2, refusal), (code, error.Trim()));
+            Assert.False(Directory.Exists(outDir));
+        }
+        var (inspectCode, _, inspectError) = Run("inspect", a, "--id-column", "id");
+        Assert.Equal((2, refusal), (inspectCode, inspectError.Trim()));
+        // --column picks one; the other column's values are not read.
+        Assert.Equal(Lists(5, 3, 1)[4]![2]!.Value, RepDiff.IO.Embeddings.Load(a, "text_embeds")[4, 2]);
+
+        // A table of one float-list column needs no --column: inspect shows that column as before.
+        string one = RepDiff.Tests.IO.TableWriter.ParquetTable(Path.Combine(dir, "one.parquet"), FiveIds, ("emb", Lists(5, 4, 0)));
+        var (oneCode, oneOutput, oneError) = Run("inspect", one, "--json");
+        Assert.Equal((0, ""), (oneCode, oneError));
+        Assert.Equal("[5,4]", JsonNode.Parse(oneOutput)!["shape"]!.ToJsonString());
+    }
+
+    /// <summary>
+    /// In a listing, a column that cannot be an embedding is described, not an error: ragged lists, a column of null
+    /// lists, a column of the null type, lists of integers. Asked for with --column, a bad column is exit 2.
+    /// </summary>
+    [Fact]
+    public void ATableListingDescribesColumnsThatAreNoEmbedding()
+    {
+        string dir = TestData.TempDir();
+        var ragged = Lists(5, 4, 0);
+        ragged[2] = [1, 2, 3];
+        var nulls = new float?[]?[5];
+        string parquet = RepDiff.Tests.IO.TableWriter.ParquetTable(Path.Combine(dir, "t.parquet"), FiveIds,
+            ("good", Lists(5, 2, 0)), ("ragged", ragged), ("nulls", nulls));
+        var ints = new Apache.Arrow.ListArray.Builder(Apache.Arrow.Types.Int64Type.Default);
+        for (int i = 0; i < 5; i++) { ints.Append(); ((Apache.Arrow.Int64Array.Builder)ints.ValueBuilder).Append(i); }
+        string arrow = RepDiff.Tests.IO.TableWriter.ArrowTable(Path.Combine(dir, "t.arrow"),
+            ("id", new Apache.Arrow.StringArray.Builder().AppendRange(FiveIds).Build()), ("good", RepDiff.Tests.IO.TableWriter.FloatLists(Lists(5, 2, 0))),
+            ("ragged", RepDiff.Tests.IO.TableWriter.FloatLists(ragged)), ("nulls", RepDiff.Tests.IO.TableWriter.FloatLists(nulls)),
+            ("nothing", new Apache.Arrow.NullArray(5)), ("labels", ints.Build()));
+        string raggedProblem = "row 2 has 3 values but row 0 has 4; every row needs the same number of values (ragged lists are not embeddings)";
+        foreach (var (path, problems) in new[]
+        {
+            (parquet, new[] { "not an embedding: strings, not lists of floats", null, raggedProblem, "row 0 is null; every row needs a list of numbers" }),
+            (arrow, new[] { "not an embedding: strings, not lists of floats", null, raggedProblem, "row 0 is null; every row needs a list of numbers",
+                "not an embedding: nulls, not lists of floats", "not an embedding: lists of int64 numbers, not lists of floats" }),
+        })
+        {
+            var (code, output, error) = Run("inspect", path, "--json");
+            Assert.Equal((0, ""), (code, error));
+            var arrays = JsonNode.Parse(output)!["arrays"]!.AsArray();
+            Assert.Equal(problems, arrays.Select(a => a!["problem"]?.GetValue<string>()));
+            Assert.Equal("[5,2]", arrays[1]!["shape"]!.ToJsonString());
+
+            (code, output, error) = Run("inspect", path, "--column", "ragged");
+            Assert.Equal((2, ""), (code, output));
+            Assert.Equal($"error: {path} (column 'ragged'): {raggedProblem}", error.Trim());
+        }
+        var (idCode, _, idError) = Run("inspect", arrow, "--column", "id");
+        Assert.Equal(2, idCode);
+        Assert.Equal($"error: {arrow}: column 'id' is not a list of floating-point values (float-list columns: good, ragged, nulls)", idError.Trim());
+    }
+
+    /// <summary>An empty table lists its float-list columns with no rows and no mean; a method refuses its zero rows.</summary>
+    [Fact]
+    public void AnEmptyTableListsItsColumnsWithZeroRows()
+    {
+        string dir = TestData.TempDir();
+        string path = RepDiff.Tests.IO.TableWriter.ArrowTable(Path.Combine(dir, "empty.arrow"),
+            ("id", new Apache.Arrow.StringArray.Builder().Build()), ("image_embeds", RepDiff.Tests.IO.TableWriter.FloatLists([])),
+            ("text_embeds", RepDiff.Tests.IO.TableWriter.FloatLists([])));
+        var (code, output, error) = Run("inspect", path, "--json");
+        Assert.Equal((0, ""), (code, error));
+        var arrays = JsonNode.Parse(output)!["arrays"]!.AsArray();
+        foreach (var row in arrays.Skip(1))
+            Assert.Equal(("[0,0]", null), (row!["shape"]!.ToJsonString(), row["mean"]?.GetValue<double>()));
+        (code, output, error) = Run("inspect", path);
+        Assert.Matches(@"│ image_embeds +│ \(0, 0\) +│ float32 +│ none \(no finite value\)", output);
+
+        string outDir = Path.Combine(dir, "out");
+        (code, _, error) = Run("rdx", path, path, "--column-a", "image_embeds", "--column-b", "text_embeds", "--out", outDir);
+        Assert.Equal((2, $"error: {path} (column 'image_embeds'): has zero rows (shape (0, 0))"), (code, error.Trim()));
+        Assert.False(Directory.Exists(outDir));
     }
 
     [Fact]

@@ -61,6 +61,24 @@ public sealed class ArrayArchiveTests
         finally { Directory.Delete(dir, true); }
     }
 
+    /// <summary>
+    /// A table's columns are its keys; only its float-list columns are choices, and the others open as an error saying what
+    /// they hold (a Parquet file of a string id, a float list and a float64 score).
+    /// </summary>
+    [Fact]
+    public void ATablesColumnsAreKeysAndOnlyItsFloatListsAreChoices()
+    {
+        string path = TableWriter.Parquet(Path.Combine(TestData.TempDir(), "t.parquet"), ["a", "b"], [[1, 2], [3, 4]]);
+        using var archive = ArrayArchive.Open(path)!;
+        Assert.Equal(["id", "emb", "score"], archive.Keys);
+        Assert.Equal((1, "columns", "--column"), (archive.ChoiceCount, archive.KeysAre, archive.KeyFlag));
+        using (var rows = archive.OpenRows("emb", checkFinite: true)) Assert.Equal(4f, rows.ReadAll()[1, 1]);
+        Assert.Equal($"{path} (column 'score'): not an embedding: float64 numbers, not lists of floats",
+            Assert.Throws<RepDiffInputException>(() => archive.OpenRows("score", checkFinite: true)).Message);
+        Assert.Equal($"{path} (column 'id'): not an embedding: strings, not lists of floats",
+            Assert.Throws<RepDiffInputException>(() => archive.OpenRows("id", checkFinite: true)).Message);
+    }
+
     [Fact]
     public void SingleArrayFormatsAreNoArchive()
     {

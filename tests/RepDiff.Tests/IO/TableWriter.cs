@@ -35,24 +35,7 @@ public static class TableWriter
                 int count = Math.Min(groupRows, rows.Length - first);
                 using var group = writer.CreateRowGroup();
                 group.WriteAsync(id, ids[first..(first + count)], null).GetAwaiter().GetResult();
-                // Levels as pyarrow writes an optional list of optional values: 0 null list, 1 empty, 2 null value, 3 value.
-                var values = new List<float>();
-                var def = new List<int>();
-                var rep = new List<int>();
-                foreach (var row in rows[first..(first + count)])
-                {
-                    if (row is null || row.Length == 0) { def.Add(row is null ? 0 : 1); rep.Add(0); continue; }
-                    for (int k = 0; k < row.Length; k++)
-                    {
-                        def.Add(row[k] is null ? 2 : 3);
-                        rep.Add(k == 0 ? 0 : 1);
-                        if (row[k] is float v) values.Add(v);
-                    }
-                }
-                if (doubles)
-                    group.WriteAllPartsAsync<double>(leaf, values.Select(v => (double)v).ToArray(), def.ToArray(), rep.ToArray(), default).GetAwaiter().GetResult();
-                else
-                    group.WriteAllPartsAsync<float>(leaf, values.ToArray(), def.ToArray(), rep.ToArray(), default).GetAwaiter().GetResult();
+                WriteFloatLists(group, leaf, rows[first..(first + count)], doubles);
                 group.WriteAsync<double>(score, Enumerable.Range(first, count).Select(i => i * 0.5).ToArray()).GetAwaiter().GetResult();
             }
         }
@@ -61,6 +44,52 @@ public static class TableWriter
             writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         return path;
+    }
+
+    /// <summary>
+    /// A Parquet file of one row group with a string column "id" and one list-of-floats column per entry of
+    /// <paramref name="lists"/> (a null row is a null list), as Hugging Face datasets store image and text embeddings.
+    /// </summary>
+    public static string ParquetTable(string path, string[] ids, params (string Name, float?[]?[] Rows)[] lists)
+    {
+        var id = new DataField<string>("id", true);
+        var leaves = lists.Select(l => (Field: new ListField(l.Name, new DataField<float?>("element")), l.Rows)).ToList();
+        using var stream = File.Create(path);
+        var writer = ParquetWriter.CreateAsync(new ParquetSchema([id, .. leaves.Select(l => (Parquet.Schema.Field)l.Field)]), stream).GetAwaiter().GetResult();
+        try
+        {
+            using var group = writer.CreateRowGroup();
+            group.WriteAsync(id, ids, null).GetAwaiter().GetResult();
+            foreach (var (field, rows) in leaves) WriteFloatLists(group, (DataField)field.Item, rows, doubles: false);
+        }
+        finally
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        return path;
+    }
+
+    /// <summary>One list column of a row group.</summary>
+    private static void WriteFloatLists(ParquetRowGroupWriter group, DataField leaf, float?[]?[] rows, bool doubles)
+    {
+        // Levels as pyarrow writes an optional list of optional values: 0 null list, 1 empty, 2 null value, 3 value.
+        var values = new List<float>();
+        var def = new List<int>();
+        var rep = new List<int>();
+        foreach (var row in rows)
+        {
+            if (row is null || row.Length == 0) { def.Add(row is null ? 0 : 1); rep.Add(0); continue; }
+            for (int k = 0; k < row.Length; k++)
+            {
+                def.Add(row[k] is null ? 2 : 3);
+                rep.Add(k == 0 ? 0 : 1);
+                if (row[k] is float v) values.Add(v);
+            }
+        }
+        if (doubles)
+            group.WriteAllPartsAsync<double>(leaf, values.Select(v => (double)v).ToArray(), def.ToArray(), rep.ToArray(), default).GetAwaiter().GetResult();
+        else
+            group.WriteAllPartsAsync<float>(leaf, values.ToArray(), def.ToArray(), rep.ToArray(), default).GetAwaiter().GetResult();
     }
 
     public enum ListKind { List, LargeList, FixedSize }
@@ -72,13 +101,7 @@ public static class TableWriter
     public static string Arrow(string path, long[] ids, float?[]?[] rows, ListKind kind, IArrowType valueType, int batchRows = int.MaxValue,
         bool stream = false, CompressionCodecType? compression = null)
     {
-        int width = rows.FirstOrDefault(r => r is not null)?.Length ?? 0;
-        IArrowType listType = kind switch
-        {
-            ListKind.List => new ListType(valueType),
-            ListKind.LargeList => new LargeListType(valueType),
-            _ => new FixedSizeListType(valueType, width),
-        };
+        var listType = ListTypeOf(rows, kind, valueType);
         var schema = new Schema([new Apache.Arrow.Field("id", Int64Type.Default, false), new Apache.Arrow.Field("emb", listType, true)], null);
         var options = new IpcOptions { CompressionCodec = compression, CompressionCodecFactory = new CompressionCodecFactory() };
         using var file = File.Create(path);
@@ -93,6 +116,28 @@ public static class TableWriter
         writer.WriteEnd();
         return path;
     }
+
+    /// <summary>An Arrow IPC file of one record batch holding the given columns (all nullable).</summary>
+    public static string ArrowTable(string path, params (string Name, IArrowArray Column)[] columns)
+    {
+        var schema = new Schema(columns.Select(c => new Apache.Arrow.Field(c.Name, c.Column.Data.DataType, true)).ToList(), null);
+        using var file = File.Create(path);
+        using var writer = new ArrowFileWriter(file, schema, false);
+        writer.WriteRecordBatch(new RecordBatch(schema, columns.Select(c => c.Column), columns.Length == 0 ? 0 : columns[0].Column.Length));
+        writer.WriteEnd();
+        return path;
+    }
+
+    /// <summary>A list column of float32 values (fixed-size lists take the first non-null row's length).</summary>
+    public static IArrowArray FloatLists(float?[]?[] rows, ListKind kind = ListKind.List) =>
+        ListArray(rows, kind, FloatType.Default, ListTypeOf(rows, kind, FloatType.Default));
+
+    private static IArrowType ListTypeOf(float?[]?[] rows, ListKind kind, IArrowType valueType) => kind switch
+    {
+        ListKind.List => new ListType(valueType),
+        ListKind.LargeList => new LargeListType(valueType),
+        _ => new FixedSizeListType(valueType, rows.FirstOrDefault(r => r is not null)?.Length ?? 0),
+    };
 
     private static IArrowArray Build<T, TArray, TBuilder>(PrimitiveArrayBuilder<T, TArray, TBuilder> builder, List<float?> values, Func<float, T> convert)
         where T : struct, IEquatable<T> where TArray : IArrowArray where TBuilder : class, IArrowArrayBuilder<TArray>

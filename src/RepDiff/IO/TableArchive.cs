@@ -1,0 +1,35 @@
+namespace RepDiff.IO;
+
+/// <summary>
+/// A Parquet or Arrow IPC table as an archive whose keys are its columns, so that `inspect` without --column lists them:
+/// a float-list column opens as rows through its own reader (decoded a row group / record batch at a time, as with
+/// --column); any other column opens as an error saying what it holds. Opening reads the schema alone.
+/// </summary>
+internal sealed class TableArchive : ArrayArchive
+{
+    /// <summary>The columns in the file's order, each with what it holds when it is not a float-list column (else null).</summary>
+    private readonly List<(string Name, string? Holds)> columns;
+    private readonly Func<string?, TableColumn> openColumn;
+
+    /// <param name="columns">Every top-level column, with what it holds ("strings", "lists of int64 numbers") unless it is a list of floats.</param>
+    /// <param name="openColumn">Opens one float-list column by its name.</param>
+    public TableArchive(string path, List<(string Name, string? Holds)> columns, Func<string?, TableColumn> openColumn) : base(path)
+    {
+        this.columns = columns;
+        this.openColumn = openColumn;
+        Keys = columns.Select(c => c.Name).ToList();
+    }
+
+    public override IReadOnlyList<string> Keys { get; }
+    public override int ChoiceCount => columns.Count(c => c.Holds is null);
+    public override string KeysAre => "columns";
+    public override string KeyFlag => "--column";
+    public override string NameOf(string key) => $"{Path} (column '{key}')";
+
+    public override RowFile OpenRows(string? key, bool checkFinite)
+    {
+        if (columns.FirstOrDefault(c => c.Name == key).Holds is { } holds)
+            throw RepDiffInputException.ForFile(NameOf(key!), $"not an embedding: {holds}, not lists of floats");
+        return new RowFile(openColumn(key), checkFinite);
+    }
+}
