@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace RepDiff.Numerics;
@@ -25,6 +27,8 @@ internal sealed class UmapDescent
     private const int Lanes = 8;
 
     private readonly int[] heads, tails, edgeStart, pointStart;
+    /// <summary>Per edge, the first epoch it is sampled in (the ceiling of nextSample), padded by one vector of never.</summary>
+    private readonly int[] dueEpoch;
     private readonly double[] perSample, perNegative, nextSample, nextNegative;
     private readonly float[] embedding, snapshot;
     private readonly float[]? anchor;
@@ -75,6 +79,9 @@ internal sealed class UmapDescent
             nextNegative[e] = perNegative[e];
         }
 
+        // nextSample ≤ epoch exactly when its ceiling is, so a vector compare of ints finds the edges due in an epoch.
+        dueEpoch = new int[edges + Lanes];
+        for (int e = 0; e < dueEpoch.Length; e++) dueEpoch[e] = e < edges ? (int)Math.Ceiling(nextSample[e]) : int.MaxValue;
         int blocks = BlockCount(n);
         pointStart = new int[blocks + 1];
         edgeStart = new int[blocks + 1];
@@ -174,76 +181,114 @@ internal sealed class UmapDescent
         }
     }
 
-    /// <summary>One epoch of one block's edges: its own points move at once, other points are read from the snapshot.</summary>
-    private void Block(int block, int epoch, float alpha)
+    /// <summary>
+    /// One epoch of one block's edges: its own points move at once, other points are read from the snapshot. The work is
+    /// one long chain of dependent arithmetic per head point, so the loop keeps off it what it can: the due edges are
+    /// found eight at a time, the head stays in registers over its consecutive edges (no other edge of the block moves
+    /// it), and the negative samples' positions go into vector lanes in registers, not through memory (a vector read of
+    /// eight values just written one by one waits for the writes to complete).
+    /// </summary>
+    private unsafe void Block(int block, int epoch, float alpha)
     {
+        int first = edgeStart[block], end = edgeStart[block + 1];
         int lo = pointStart[block];
         uint own = (uint)(pointStart[block + 1] - lo);
-        var live = embedding;
-        var start = snapshot;
         int blocks = states.Length;
         ulong state = states[block];
         float pull = anchor is null ? 0 : alpha * anchorStrength;
-        Span<float> pushX = stackalloc float[Lanes], pushY = stackalloc float[Lanes];
-        for (int e = edgeStart[block]; e < edgeStart[block + 1]; e++)
+        var now = Vector256.Create(epoch);
+        int head = -1;
+        float cx = 0, cy = 0;
+        fixed (int* due = dueEpoch)
+        fixed (float* live = embedding, start = snapshot)
         {
-            if (nextSample[e] > epoch) continue;
-            int j = heads[e], k = tails[e];
-            bool tailOwn = (uint)(k - lo) < own;
-            float cx = live[2 * j], cy = live[2 * j + 1];
-            float tx = tailOwn ? live[2 * k] : start[2 * k], ty = tailOwn ? live[2 * k + 1] : start[2 * k + 1];
-            float dx = cx - tx, dy = cy - ty;
-            float d2 = dx * dx + dy * dy;
-            if (d2 > 0)
+            for (int e0 = first; e0 < end; e0 += Lanes)
             {
-                float powB = MathF.Pow(d2, b);
-                float coefficient = attract * powB / d2 / (a * powB + 1f);
-                float gx = Clip(coefficient * dx) * alpha, gy = Clip(coefficient * dy) * alpha;
-                cx += gx;
-                cy += gy;
-                tx -= gx;
-                ty -= gy;
-            }
-            if (anchor is not null)
-            {
-                cx += pull * (anchor[2 * j] - cx);
-                cy += pull * (anchor[2 * j + 1] - cy);
-                tx += pull * (anchor[2 * k] - tx);
-                ty += pull * (anchor[2 * k + 1] - ty);
-            }
-            if (tailOwn)
-            {
-                live[2 * k] = tx;
-                live[2 * k + 1] = ty;
-            }
-            else crossing[block * blocks + BlockOf(k)].Add((j, k));
-            nextSample[e] += perSample[e];
-            int negatives = (int)((epoch - nextNegative[e]) / perNegative[e]);
-            for (int done = 0; done < negatives; done += Lanes)
-            {
-                // Up to eight negative samples at once, all pushing from where the head stands after its pull: one
-                // vector x^b (exp of b·log) instead of a powf call each, which was most of the descent's time.
-                int lanes = Math.Min(Lanes, negatives - done);
-                for (int p = 0; p < lanes; p++)
+                uint dueNow = Vector256.LessThanOrEqual(Vector256.Load(due + e0), now).ExtractMostSignificantBits();
+                if (end - e0 < Lanes) dueNow &= (1u << (end - e0)) - 1;
+                for (; dueNow != 0; dueNow &= dueNow - 1)
                 {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    // Multiply-shift instead of a modulo: a 64-bit division per negative sample cost more than the pow.
-                    int other = (int)(((state >> 32) * (ulong)n) >> 32);
-                    var source = (uint)(other - lo) < own ? live : start;
-                    // The head itself is no negative sample: a zero offset is skipped below, as a coincident point is.
-                    pushX[p] = other == j ? 0 : cx - source[2 * other];
-                    pushY[p] = other == j ? 0 : cy - source[2 * other + 1];
+                    int e = e0 + BitOperations.TrailingZeroCount(dueNow);
+                    int j = heads[e], k = tails[e];
+                    if (j != head)
+                    {
+                        if (head >= 0)
+                        {
+                            live[2 * head] = cx;
+                            live[2 * head + 1] = cy;
+                        }
+                        head = j;
+                        cx = live[2 * j];
+                        cy = live[2 * j + 1];
+                    }
+                    bool tailOwn = (uint)(k - lo) < own;
+                    float* tailFrom = tailOwn ? live : start;
+                    float tx = tailFrom[2 * k], ty = tailFrom[2 * k + 1];
+                    float dx = cx - tx, dy = cy - ty;
+                    float d2 = dx * dx + dy * dy;
+                    if (d2 > 0)
+                    {
+                        float powB = MathF.Pow(d2, b);
+                        float coefficient = attract * powB / d2 / (a * powB + 1f);
+                        float gx = Clip(coefficient * dx) * alpha, gy = Clip(coefficient * dy) * alpha;
+                        cx += gx;
+                        cy += gy;
+                        tx -= gx;
+                        ty -= gy;
+                    }
+                    if (anchor is not null)
+                    {
+                        cx += pull * (anchor[2 * j] - cx);
+                        cy += pull * (anchor[2 * j + 1] - cy);
+                        tx += pull * (anchor[2 * k] - tx);
+                        ty += pull * (anchor[2 * k + 1] - ty);
+                    }
+                    if (tailOwn)
+                    {
+                        live[2 * k] = tx;
+                        live[2 * k + 1] = ty;
+                    }
+                    else crossing[block * blocks + BlockOf(k)].Add((j, k));
+                    nextSample[e] += perSample[e];
+                    due[e] = (int)Math.Ceiling(nextSample[e]);
+                    int negatives = (int)((epoch - nextNegative[e]) / perNegative[e]);
+                    for (int done = 0; done < negatives; done += Lanes)
+                    {
+                        // Up to eight negative samples at once, all pushing from where the head stands after its pull: one
+                        // vector x^b (exp of b·log) instead of a powf call each, which was most of the descent's time.
+                        int lanes = Math.Min(Lanes, negatives - done);
+                        Vector256<float> atX = default, atY = default;
+                        Vector256<int> drawn = default;
+                        for (int p = 0; p < lanes; p++)
+                        {
+                            state ^= state << 13;
+                            state ^= state >> 7;
+                            state ^= state << 17;
+                            // Multiply-shift instead of a modulo: a 64-bit division per negative sample cost more than the pow.
+                            int other = (int)(((state >> 32) * (ulong)n) >> 32);
+                            // The head itself is no negative sample: its lane stays empty, adding nothing, as a coincident point's.
+                            if (other == j) continue;
+                            float* source = (uint)(other - lo) < own ? live : start;
+                            var lane = Vector256.Equals(Vector256<int>.Indices, Vector256.Create(p));
+                            atX = Vector256.ConditionalSelect(lane.AsSingle(), Vector256.Create(source[2 * other]), atX);
+                            atY = Vector256.ConditionalSelect(lane.AsSingle(), Vector256.Create(source[2 * other + 1]), atY);
+                            drawn |= lane;
+                        }
+                        var filled = drawn.AsSingle();
+                        var (sx, sy) = Repulsion(
+                            Vector256.ConditionalSelect(filled, Vector256.Create(cx) - atX, Vector256<float>.Zero),
+                            Vector256.ConditionalSelect(filled, Vector256.Create(cy) - atY, Vector256<float>.Zero));
+                        cx += sx * alpha;
+                        cy += sy * alpha;
+                    }
+                    nextNegative[e] += negatives * perNegative[e];
                 }
-                for (int p = lanes; p < Lanes; p++) pushX[p] = pushY[p] = 0;
-                var (sx, sy) = Repulsion(Vector256.Create(pushX), Vector256.Create(pushY));
-                cx += sx * alpha;
-                cy += sy * alpha;
             }
-            live[2 * j] = cx;
-            live[2 * j + 1] = cy;
-            nextNegative[e] += negatives * perNegative[e];
+            if (head >= 0)
+            {
+                live[2 * head] = cx;
+                live[2 * head + 1] = cy;
+            }
         }
         states[block] = state;
     }
@@ -253,6 +298,7 @@ internal sealed class UmapDescent
     /// times the offset per axis, clipped to ±4; lanes with a zero offset (padding, the head itself, a coincident point)
     /// add nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private (float X, float Y) Repulsion(Vector256<float> ox, Vector256<float> oy)
     {
         var o2 = ox * ox + oy * oy;
@@ -280,5 +326,6 @@ internal sealed class UmapDescent
         return lo;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Clip(float v) => v > 4f ? 4f : v < -4f ? -4f : v;
 }
