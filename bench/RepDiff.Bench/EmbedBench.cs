@@ -76,7 +76,10 @@ public static class EmbedBench
 
     private static JsonElement RunOnce(string side, string dir, int n, string cache)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(EmbedBench).Assembly.Location, "embed-images-once", side, dir, n.ToString(), cache])
+        // Under `dotnet RepDiff.Bench.dll` the process is dotnet and needs the assembly; under `dotnet run` it is the apphost.
+        bool host = Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet";
+        string[] arguments = ["embed-images-once", side, dir, n.ToString(), cache];
+        var start = new ProcessStartInfo(Environment.ProcessPath!, host ? [typeof(EmbedBench).Assembly.Location, .. arguments] : arguments)
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
