@@ -71,7 +71,7 @@ public static class Npz
             string name = $"{Path}[{ArrayName(chosen)}]";
             try
             {
-                using var entryStream = new Crc32ReadStream(entry.Open());
+                using var entryStream = OpenEntry(entry, name);
                 var header = Npy.ReadHeader(entryStream, name, entry.Length);
                 // Embeddings are dense floats that deflate barely at all: an entry expanding a hundredfold to
                 // hundreds of MB is a decompression bomb (or an array better stored uncompressed), refused before inflating it.
@@ -98,6 +98,17 @@ public static class Npz
                 throw RepDiffInputException.ForFile(name, $"corrupt .npz entry ({e.Message})");
             }
         }
+    }
+
+    /// <summary>
+    /// An entry's bytes with their running CRC-32. An encrypted entry is refused by name: ZipArchive reads a stored one as
+    /// its ciphertext ("not a .npy file") and a deflated one as "an unsupported compression method".
+    /// </summary>
+    internal static Crc32ReadStream OpenEntry(ZipArchiveEntry entry, string name)
+    {
+        if (entry.IsEncrypted)
+            throw RepDiffInputException.ForFile(name, $"its entry {NpyDtype.Truncate(entry.FullName)} is encrypted (a password-protected zip); save it again without a password");
+        return new Crc32ReadStream(entry.Open());
     }
 
     /// <summary>

@@ -206,7 +206,7 @@ public static class TorchFile
             throw RepDiffInputException.ForFile(name, $"its record {NpyDtype.Truncate(entry.FullName)} declares {entry.Length} bytes, more than the {maxBytes} it may hold");
         try
         {
-            using var stream = new Npz.Crc32ReadStream(entry.Open());
+            using var stream = Npz.OpenEntry(entry, name);
             var data = Npz.ReadData(stream, entry.Length, sizesAgree, name);
             if (stream.Crc != entry.Crc32)
                 throw RepDiffInputException.ForFile(name, $"corrupt record {NpyDtype.Truncate(entry.FullName)} (its data does not match the zip's CRC-32)");

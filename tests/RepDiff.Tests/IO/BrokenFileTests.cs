@@ -256,6 +256,8 @@ public class BrokenFileTests
         { "stored entry with a flipped bit", null, "does not match the zip's CRC-32" },
         { "deflated entry whose checksum differs", null, "does not match the zip's CRC-32" },
         { "entry longer than its array", null, "bytes but its .npy array takes 136" },
+        { "encrypted stored entry", null, "its entry emb.npy is encrypted (a password-protected zip); save it again without a password" },
+        { "encrypted deflated entry", null, "its entry emb.npy is encrypted (a password-protected zip); save it again without a password" },
     };
 
     private static byte[] BrokenNpzBytes(string name) => name switch
@@ -275,8 +277,18 @@ public class BrokenFileTests
         "stored entry with a flipped bit" => FlipLastValueBit(Zip(("emb.npy", GoodNpy, false))),
         "deflated entry whose checksum differs" => WrongChecksum(Zip(("emb.npy", GoodNpy, true))),
         "entry longer than its array" => Zip(("emb.npy", [.. NpyBytes(Dict("<f4", "(1, 2)"), Floats(1, 2)), 0, 0, 0, 0], true)),
+        "encrypted stored entry" => Encrypted(Zip(("emb.npy", GoodNpy, false))),
+        "encrypted deflated entry" => Encrypted(Zip(("emb.npy", GoodNpy, true))),
         _ => throw new ArgumentException(name),
     };
+
+    /// <summary>Marks the one entry encrypted (bit 0 of the flags in its local and central headers), as zip -P leaves it.</summary>
+    private static byte[] Encrypted(byte[] zip)
+    {
+        zip[zip.AsSpan().IndexOf("PK\x03\x04"u8) + 6] |= 1;
+        zip[zip.AsSpan().IndexOf("PK\x01\x02"u8) + 8] |= 1;
+        return zip;
+    }
 
     /// <summary>Flips a bit of the last float of the one stored entry (its bytes lie just before the central directory).</summary>
     private static byte[] FlipLastValueBit(byte[] zip)
