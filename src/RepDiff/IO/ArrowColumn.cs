@@ -47,6 +47,7 @@ internal sealed class ArrowColumn : TableColumn
             int idIndex = idColumn is null ? -1 : fields.ToList().FindIndex(f => f.Name == idColumn);
             if (idColumn is not null && idIndex < 0)
                 throw RepDiffInputException.ForFile(path, $"has no column '{NpyDtype.Truncate(idColumn)}' for ids (columns: {string.Join(", ", fields.Take(20).Select(f => NpyDtype.Truncate(f.Name)))})");
+            if (idColumn is not null) TableColumnChoice.Unique(path, idColumn, fields.Select(f => f.Name));
             var table = new ArrowColumn(path, name, reader, fileFormat, index)
             {
                 ValueSize = FloatValueType(fields[index].DataType) switch { HalfFloatType => 2, DoubleType => 8, _ => 4 },

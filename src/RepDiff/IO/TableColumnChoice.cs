@@ -12,16 +12,27 @@ internal static class TableColumnChoice
         string lists = floatLists.Count == 0 ? "none" : string.Join(", ", floatLists.Take(20).Select(NpyDtype.Truncate));
         if (column is null)
         {
-            if (floatLists.Count == 1) return floatLists[0];
+            if (floatLists.Count == 1) return Unique(path, floatLists[0], allColumns);
             throw RepDiffInputException.ForFile(path, floatLists.Count == 0
                 ? $"has no column of float lists to read embeddings from (columns: {string.Join(", ", allColumns.Take(20).Select(NpyDtype.Truncate))})"
                 : $"has {floatLists.Count} float-list columns; choose one with --column (float-list columns: {lists})");
         }
-        if (floatLists.Contains(column)) return column;
+        if (floatLists.Contains(column)) return Unique(path, column, allColumns);
         string problem = allColumns.Contains(column)
             ? $"column '{NpyDtype.Truncate(column)}' is not a list of floating-point values"
             : $"has no column '{NpyDtype.Truncate(column)}'";
         throw RepDiffInputException.ForFile(path, $"{problem} (float-list columns: {lists})");
+    }
+
+    /// <summary>
+    /// The column's name when only one column has it: pyarrow and pandas allow two of one name, and which one a reader
+    /// takes is undefined (as for two .npz entries of one name).
+    /// </summary>
+    public static string Unique(string path, string column, IEnumerable<string> allColumns)
+    {
+        if (allColumns.Count(name => name == column) > 1)
+            throw RepDiffInputException.ForFile(path, $"has two columns named '{NpyDtype.Truncate(column)}'; which one is meant is undefined (rename one)");
+        return column;
     }
 
     /// <summary>Ids read from an id column: none null or empty, none repeated.</summary>

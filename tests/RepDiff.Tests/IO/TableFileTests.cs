@@ -135,6 +135,29 @@ public class TableFileTests
             Assert.Throws<RepDiffInputException>(() => Embeddings.Open(path, null, "key", validate: true)).Message);
     }
 
+    /// <summary>
+    /// Two columns of one name (pyarrow and pandas allow it): which one --column or --id-column meant is undefined, so it
+    /// is refused, as two .npz entries of one name are; a column of another name still reads.
+    /// </summary>
+    [Fact]
+    public void TwoColumnsOfOneNameAreRefusedWhenChosen()
+    {
+        string dir = TestData.TempDir();
+        var ids = new Apache.Arrow.Int64Array.Builder().AppendRange([1, 2]).Build();
+        string arrow = TableWriter.ArrowTable(Path.Combine(dir, "twice.arrow"),
+            ("emb", TableWriter.FloatLists(Rows(2, 2))), ("emb", TableWriter.FloatLists(Rows(2, 3))), ("other", TableWriter.FloatLists(Rows(2, 4))), ("id", ids), ("id", ids));
+        Assert.Equal($"{arrow}: has two columns named 'emb'; which one is meant is undefined (rename one)",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.Load(arrow, "emb")).Message);
+        Assert.Equal($"{arrow}: has two columns named 'id'; which one is meant is undefined (rename one)",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.Open(arrow, "other", "id", validate: true)).Message);
+        Assert.Equal(4, Embeddings.Load(arrow, "other").Cols);
+
+        string parquet = TableWriter.ParquetTable(Path.Combine(dir, "twice.parquet"), TextIds(2), ("emb", Rows(2, 2)), ("emb", Rows(2, 3)), ("other", Rows(2, 4)));
+        Assert.Equal($"{parquet}: has two columns named 'emb'; which one is meant is undefined (rename one)",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.Load(parquet, "emb")).Message);
+        Assert.Equal(4, Embeddings.Load(parquet, "other").Cols);
+    }
+
     [Fact]
     public void DuplicateIdsAndBrokenFilesAreInputErrors()
     {
