@@ -422,7 +422,7 @@ public static partial class HtmlReport
     private static string StabilityNote(Concept concept)
     {
         if (concept.Stability is not double s || !double.IsFinite(s)) return "";
-        string found = s >= 0.75 ? "found again" : s >= 0.4 ? "partly found again" : "not found again";
+        string found = s >= Trust.Stability.FoundAgain ? "found again" : s >= 0.4 ? "partly found again" : "not found again";
         // The number first, on a line that wraps, so a narrow card never cuts it off.
         return string.Create(Inv, $"<div class=\"trust stability\" title=\"mean best overlap (Jaccard) with a concept of the same direction when the method reruns on 80% subsamples: {s * 100:F0}%\">stability {s:F2}: {found} when rerun on 80% of the samples</div>");
     }

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using RepDiff.Methods;
+using RepDiff.Trust;
 
 namespace RepDiff.Findings;
 
@@ -93,6 +96,9 @@ public static class FindingText
         var confirmed = validated.Where(c => c.Confirmed == true).ToList();
         var described = validated.Count > 0 ? confirmed : direction.Concepts;
         var profiles = described.Take(maxConcepts).Select(c => ConceptProfile.Of(c, labels)).Where(p => p.Size > 0).ToList();
+        // Without held-out validation to choose by, stability (when measured) does: a concept not found again when the
+        // method reruns on subsamples leads the headline only when no concept was (docs/methods/stability.md).
+        var unsettled = validated.Count > 0 ? [] : described.Where(c => c.Stability < Stability.FoundAgain).Select(c => c.Rank).ToHashSet();
         string Fill(string template, string what, string detail) => string.Format(CultureInfo.InvariantCulture, template, frame.Subject, what, detail, frame.Other);
 
         if (profiles.Count == 0 && validated.Count > 0)
@@ -121,7 +127,7 @@ public static class FindingText
             string sizes = JoinWords(profiles.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
             string groups = profiles.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(profiles.Count)} groups ({sizes} {noun})";
             string text = Fill(frame.Unlabelled, groups, $"{Unnamed(labels, noun)}: see the concept cards");
-            return new DirectionFinding(direction.Name, Sentence(text, nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0]);
+            return new DirectionFinding(direction.Name, Sentence(text + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0]);
         }
 
         // The headline says what most of the concepts are (a tie goes to mixtures, what one model confuses
@@ -130,6 +136,7 @@ public static class FindingText
         // lead only when every concept is small (and the detail then says "only N").
         var labelled = profiles.Where(p => p.Mix != ConceptMix.Unlabelled).ToList();
         var candidates = labelled.Any(p => !p.IsSmall) ? labelled.Where(p => !p.IsSmall).ToList() : labelled;
+        if (candidates.Any(p => !unsettled.Contains(p.Rank))) candidates = candidates.Where(p => !unsettled.Contains(p.Rank)).ToList();
         var kind = new[] { ConceptMix.Mixed, ConceptMix.OneLabel, ConceptMix.Leaning, ConceptMix.Spread }
             .OrderByDescending(k => candidates.Count(p => p.Mix == k)).First();
         var lead = candidates.First(p => p.Mix == kind);
@@ -141,7 +148,28 @@ public static class FindingText
             _ => Fill(frame.Across, "", lead.Detail(noun)),
         };
         string tally = Tally(profiles, validated.Count > 0, validated.Count > 0 ? confirmed.Count : direction.Concepts.Count);
-        return new DirectionFinding(direction.Name, Sentence(headline + tally, nameA, nameB), Sentence(headline, nameA, nameB), profiles, lead);
+        return new DirectionFinding(direction.Name, Sentence(headline + tally + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(headline, nameA, nameB), profiles, lead);
+    }
+
+    /// <summary>
+    /// "; two of its first three concepts were not found again when rerun on 80% of the samples": said when stability was
+    /// measured and concepts spoken of were below <see cref="Stability.FoundAgain"/>. When two or more clusters were, a
+    /// rerun regrouped their samples, as it does when a method is asked for more clusters than the difference has, so
+    /// the clause says fewer may be stable (RDX on the digits: k = 3 0.36–0.61, k = 2 0.86–0.95, k = 1 0.92–0.96).
+    /// </summary>
+    private static string StabilityClause(Explanation explanation, IReadOnlyList<ConceptProfile> profiles, IReadOnlySet<int> unsettled)
+    {
+        int count = profiles.Count(p => unsettled.Contains(p.Rank));
+        if (count == 0) return "";
+        double fraction = explanation.Metrics["stability_fraction"]?.GetValue<double>() ?? StabilityResamples.DefaultFraction;
+        string which = profiles.Count == 1 ? "its concept was not"
+            : count == profiles.Count ? $"none of its first {Count(count)} concepts was"
+            : $"{Count(count)} of its first {Count(profiles.Count)} concepts {(count == 1 ? "was" : "were")} not";
+        string clause = string.Create(CultureInfo.InvariantCulture, $"; {which} found again when rerun on {fraction * 100:F0}% of the samples");
+        bool clusters = MethodRegistry.Default.Find(explanation.Method)?.ConceptsAreClusters == true;
+        return count >= 2 && clusters && explanation.Parameters["concepts"] is JsonValue asked && asked.TryGetValue(out int k) && k > 1
+            ? clause + ", as happens when a method is asked for more clusters than the difference has: fewer concepts may find stable ones"
+            : clause;
     }
 
     /// <summary>

@@ -25,4 +25,10 @@ public interface IMethod
     /// compare --trust stays within about twice compare's time (docs/benchmarks.md).
     /// </summary>
     bool RetrainsOnEveryRerun => false;
+
+    /// <summary>
+    /// Whether the concepts of a direction are clusters that divide its samples among them (RDX, k-means), so that
+    /// concepts a rerun regroups differently suggest fewer of them (docs/methods/stability.md).
+    /// </summary>
+    bool ConceptsAreClusters => false;
 }

@@ -10,6 +10,12 @@ namespace RepDiff.Trust;
 /// </summary>
 public static class Stability
 {
+    /// <summary>
+    /// A concept counts as found again at this stability or more: on the planted and digits fixtures the planted concepts
+    /// reach 0.8–1.0, and partitions a run does not support (RDX's 4s split two ways at k = 3) 0.36–0.61.
+    /// </summary>
+    public const double FoundAgain = 0.75;
+
     /// <summary>Stability of the concepts of <paramref name="full"/>, a run of <paramref name="method"/> on <paramref name="pair"/>.</summary>
     /// <param name="fraction">Share of rows each resample keeps (1: every row, which reproduces the full run).</param>
     public static void Measure(IPairMethod method, RepresentationPair pair, Explanation full, int resamples,

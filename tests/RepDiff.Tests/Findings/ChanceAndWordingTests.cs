@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RepDiff.Findings;
+using RepDiff.Trust;
 using static RepDiff.Tests.Findings.BaseRateTests;
 using static RepDiff.Tests.Findings.FindingTextTests;
 
@@ -148,5 +149,49 @@ public class ChanceAndWordingTests
         var small = FindingText.Describe(Hand(three), labels, "merged", "standard", "images").For(DirectionNames.MoreSimilarInA);
         Assert.Equal("What merged keeps together and standard pulls apart lies within single labels (L5; concept 1, only 3 images: all L5).", small.Text);
         Assert.Equal("concept 1, only 1 image: all L5", ConceptProfile.Of(new Concept { Rank = 1, Members = [three[0]] }, labels).Detail("images"));
+    }
+
+    /// <summary>
+    /// Stability without held-out validation: the headline speaks of a concept found again when one was, and the sentence
+    /// says how many were not; for clusters (RDX, k-means) that two or more were not suggests fewer concepts.
+    /// </summary>
+    [Theory]
+    [InlineData("rdx", true)]
+    [InlineData("spec", false)]
+    public void ConceptsNotFoundAgainDoNotLeadAndAreCounted(string method, bool clusters)
+    {
+        Explanation Unsettled(double?[] stabilities)
+        {
+            var e = new Explanation
+            {
+                Method = method,
+                Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts =
+                [
+                    new Concept { Rank = 1, Members = Take(Digits, ("5", 20), ("8", 20)), Stability = stabilities[0] },
+                    new Concept { Rank = 2, Members = Take(Digits, ("3", 30)), Stability = stabilities[1] },
+                    new Concept { Rank = 3, Members = Take(Digits, ("8", 15), ("3", 15)), Stability = stabilities[2] },
+                ] }],
+            };
+            e.Parameters["concepts"] = 3;
+            return e;
+        }
+        string Text(params double?[] stabilities) => FindingText.Describe(Unsettled(stabilities), Digits, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text;
+
+        // Unmeasured, or all found again: the mixture of 5s and 8s leads, nothing is added.
+        string settled = Text(null, null, null);
+        Assert.StartsWith("A keeps 5 and 8 together where B separates them (concept 1,", settled);
+        Assert.Equal(settled, Text(0.9, 0.8, Stability.FoundAgain));
+        // The mixtures not found again, the 3s found again: the 3s lead, and the count says what was not.
+        string unsettled = Text(0.5, 0.9, 0.4);
+        Assert.StartsWith("What A keeps together and B pulls apart lies within single labels (3; concept 2,", unsettled);
+        string counted = "; two of its first three concepts were not found again when rerun on 80% of the samples";
+        string fewer = ", as happens when a method is asked for more clusters than the difference has: fewer concepts may find stable ones.";
+        Assert.EndsWith(counted + (clusters ? fewer : "."), unsettled);
+        // One concept not found again: counted, no advice.
+        Assert.EndsWith("; one of its first three concepts was not found again when rerun on 80% of the samples.", Text(0.5, 0.9, 0.9));
+        // None found again: the headline is as without stability, and the count says so.
+        string none = Text(0.5, 0.5, 0.5);
+        Assert.StartsWith("A keeps 5 and 8 together where B separates them (concept 1,", none);
+        Assert.Contains("; none of its first three concepts was found again when rerun on 80% of the samples", none);
     }
 }

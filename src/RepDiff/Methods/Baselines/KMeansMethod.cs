@@ -15,6 +15,7 @@ namespace RepDiff.Methods.Baselines;
 public sealed class KMeansMethod : PairMethod<KMeansOptions>
 {
     public override string Name => "kmeans";
+    public override bool ConceptsAreClusters => true;
     public override string Description => "k-means of A and of B separately: concepts are clusters, grids the members nearest the centroid.";
 
     /// <summary>Strength of a cluster of identical samples: tighter than anything float32 rounding can measure.</summary>

@@ -16,6 +16,7 @@ namespace RepDiff.Methods.Rdx;
 public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
 {
     public override string Name => "rdx";
+    public override bool ConceptsAreClusters => true;
     public override string Description => "Representational difference explanations: groups one model puts together that the other pulls apart.";
 
     protected override int SamplesExplained(int n, RdxOptions o) => o.MaxSamples is int cap ? Math.Min(cap, n) : n;
