@@ -7,12 +7,27 @@ namespace RepDiff.Metrics;
 /// </summary>
 public static class ConstantRows
 {
-    /// <summary>Whether every row of x equals its first.</summary>
-    public static bool In(Matrix x)
+    /// <summary>Whether every row of x equals its first; a file's rows are read in blocks, never loaded whole.</summary>
+    public static bool In(IRowSource x)
     {
-        var first = x.Row(0);
-        for (int i = 1; i < x.Rows; i++)
-            if (!x.Row(i).SequenceEqual(first)) return false;
+        if (x is Matrix m)
+        {
+            var row0 = m.Row(0);
+            for (int i = 1; i < m.Rows; i++)
+                if (!m.Row(i).SequenceEqual(row0)) return false;
+            return true;
+        }
+        int cols = x.Cols, block = Math.Max(1, (1 << 18) / Math.Max(1, cols));
+        var first = new float[cols];
+        x.ReadRows(0, 1, first);
+        var rows = new float[Math.Min(block, x.Rows) * cols];
+        for (int start = 1; start < x.Rows; start += block)
+        {
+            int count = Math.Min(block, x.Rows - start);
+            x.ReadRows(start, count, rows.AsSpan(0, count * cols));
+            for (int r = 0; r < count; r++)
+                if (!rows.AsSpan(r * cols, cols).SequenceEqual(first)) return false;
+        }
         return true;
     }
 

@@ -34,13 +34,15 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
             throw new InvalidOptionException(nameof(o.Concepts),
                 $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}{capped}");
         if (o.Align) CkaAlignment.CheckSize(used);
+        // Before anything reads the inputs: a million-row file was loaded whole (6 GB, a minute) only to be refused here.
+        RdxMemory.Check(used, pair.RowsA.Cols, pair.RowsB.Cols, RdxMemory.Available());
     }
 
     protected override void Validate(RepresentationPair pair, RdxOptions o)
     {
         // A representation whose rows are all the same has only tied neighbourhoods: RDX read their tie-break order as
         // structure and said the other model keeps groups together that this one pulls apart, the reverse of the truth.
-        foreach (var (x, name) in new[] { (pair.A, pair.NameA), (pair.B, pair.NameB) })
+        foreach (var (x, name) in new[] { (pair.RowsA, pair.NameA), (pair.RowsB, pair.NameB) })
             if (ConstantRows.In(x))
                 throw new RepDiffInputException($"{name}: every row is the same, so it keeps every sample together and has no neighbourhoods for RDX to compare");
     }
@@ -60,11 +62,11 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         int[]? rows = null;
         if (options.MaxSamples is int cap && cap < fullN)
             rows = Sampling.Stratified(fullN, cap, options.Seed, guideLabels ?? pair.Samples.Labels?.Codes);
-        var a = rows is null ? pair.A : pair.A.SelectRows(rows);
-        var b = rows is null ? pair.B : pair.B.SelectRows(rows);
+        // A subsample is read row by row: a file is never loaded whole for the rows RDX keeps.
+        var a = rows is null ? pair.A : pair.RowsA.SelectRows(rows);
+        var b = rows is null ? pair.B : pair.RowsB.SelectRows(rows);
         var guide = guideLabels is { } labels && rows is not null ? rows.Select(i => labels[i]).ToArray() : guideLabels;
         int n = a.Rows;
-        RdxMemory.Check(n, a.Cols, b.Cols, RdxMemory.Available());
 
         Matrix? mappedA = null, mappedB = null;
         JsonObject? alignment = null;

@@ -1,4 +1,6 @@
 using RepDiff.Options;
+using RepDiff.IO;
+using RepDiff.Methods;
 using System.Text.Json.Nodes;
 using RepDiff.Methods.Rdx;
 using RepDiff.Metrics;
@@ -95,6 +97,26 @@ public class RdxBehaviourTests
         var error = Assert.Throws<InvalidOptionException>(() => RdxMemory.Check(100_000, 256, 256, 24L << 30));
         Assert.Equal(nameof(RdxOptions.MaxSamples), error.Property);
         RdxMemory.Check(20_000, 256, 256, 24L << 30);
+    }
+
+    [Fact]
+    public void TooManyRowsAreRefusedAndASubsampleRunsWithoutLoadingTheFiles()
+    {
+        // Above the index limit: refused from the sample count alone, before any row is loaded (a 1,000,000-row pair was
+        // loaded whole, 6 GB and a minute, only to be refused); --max-samples reads its rows, not the files.
+        int n = RdxMemory.MaxSamples + 10;
+        var rng = new Random(3);
+        string dir = TestData.TempDir(), a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy");
+        foreach (string path in new[] { a, b })
+            Npy.Write(path, Enumerable.Range(0, n * 4).Select(_ => (float)rng.NextDouble()).ToArray(), n, 4);
+        using var pair = new PairSpec(a, b).Open();
+
+        var error = Assert.Throws<InvalidOptionException>(() => ((IPairMethod)new RdxMethod()).Prepare(pair, new RdxOptions(), null));
+        Assert.Equal(nameof(RdxOptions.MaxSamples), error.Property);
+        Assert.False(pair.InMemory);
+        var e = new RdxMethod().Run(pair, new RdxOptions { MaxSamples = 300, Concepts = 3 });
+        Assert.False(pair.InMemory);
+        Assert.Equal(n, e.N);
     }
 
     [Fact]
