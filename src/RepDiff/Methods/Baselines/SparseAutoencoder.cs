@@ -99,7 +99,7 @@ public sealed class SparseAutoencoder
         // floats (AVX-512) or 8: TensorPrimitives' float-to-double conversion is not vectorized and took a tenth of the training.
         x = x[..Dim];
         destination = destination[..Dim];
-        ReadOnlySpan<double> mean = Mean;
+        ReadOnlySpan<double> mean = Mean.AsSpan(0, Dim);   // checked here: the vector loads below are not
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -268,10 +268,10 @@ public sealed class SparseAutoencoder
             foreach (int j in active) r = Load8(decoder, j * dim + t) * pre[j] + r;
             Store8(r, residual, t);
         }
-        for (; t < Dim; t++)
+        for (; t < dim; t++)
         {
             double r = preBias[t] - x[t];
-            foreach (int j in active) r = decoder[j * Dim + t] * pre[j] + r;
+            foreach (int j in active) r = decoder[j * dim + t] * pre[j] + r;
             residual[t] = r;
         }
         return TensorPrimitives.Dot<double>(residual, residual);
@@ -304,6 +304,9 @@ public sealed class SparseAutoencoder
     /// </remarks>
     public double LossAndGradient(double[] batch, int count, double[] gradient, bool parallel = true)
     {
+        // Checked here: the gradient's vector stores are not.
+        ArgumentOutOfRangeException.ThrowIfNotEqual(gradient.Length, Parameters.Length, nameof(gradient));
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch.Length, count * Dim, nameof(batch));
         if (rowLoss.Length < count)
         {
             (rowGradient, rowCentered) = (new double[count * RowStride], new double[count * RowStride]);
@@ -373,9 +376,9 @@ public sealed class SparseAutoencoder
     /// <summary>
     /// Coordinates [t, t + <see cref="BlockWidth"/>) of ∂/∂D_j = Σ_i z_ij g_i and ∂/∂W_enc,j = Σ_i g_ij (x_i − b_pre)
     /// for every latent, and of ∂/∂b_pre = Σ_i g_i − Σ_j (Σ_i g_ij) W_enc,j: each sum starts at +0 and adds one term
-    /// at a time, (a · b) + sum, rows in order, then latents in order. The block's part of the batch and of g (64 KB
-    /// at B = 256) stays in cache while every latent reads it; a pass per latent over all d coordinates read its rows
-    /// from memory, and a pass per row added into the gradient in memory.
+    /// at a time, (a · b) + sum, rows in order, then latents in order. The block's strip of g and of x − b_pre (128 KB
+    /// at B = 256) stays in cache while every latent reads its rows there; a MultiplyAdd per (row, latent) had read and
+    /// written a whole gradient row each time.
     /// </summary>
     private void BlockGradient(int t, int count, double[] gradient)
     {

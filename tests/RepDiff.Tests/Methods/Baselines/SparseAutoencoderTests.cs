@@ -109,6 +109,16 @@ public class SparseAutoencoderTests
     }
 
     [Fact]
+    public void LossAndGradientRejectsBuffersOfTheWrongSize()
+    {
+        // The vectorized loops load and store unchecked, so the sizes are checked up front.
+        var sae = new SparseAutoencoder(5, 6, 2, new double[5], 1.0, seed: 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sae.LossAndGradient(new double[3 * 5], 3, new double[sae.Parameters.Length - 1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sae.LossAndGradient(new double[3 * 5 - 1], 3, new double[sae.Parameters.Length]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SparseAutoencoder(40, 6, 2, new double[39], 1.0, seed: 1).Normalize(new float[40], new double[40]));
+    }
+
+    [Fact]
     public void TrainingHasTheBitsOfThePlainLoops()
     {
         // 150 rows in batches of 40 (the last one of 30), 45 columns, six epochs: 24 Adam steps.
