@@ -1,5 +1,8 @@
 using RepDiff.Options;
 using System.Numerics.Tensors;
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RepDiff.Numerics;
 
@@ -92,13 +95,23 @@ public sealed class SparseAutoencoder
     /// <summary>x' = (x − mean) · scale, the space the autoencoder works in.</summary>
     public void Normalize(ReadOnlySpan<float> x, Span<double> destination)
     {
-        // The same two roundings per element as (x_j − mean_j) · scale (widening to double is exact), four at a time:
-        // TensorPrimitives' float-to-double conversion is not vectorized and took a tenth of the training.
+        // The same two roundings per element as (x_j − mean_j) · scale (widening to double is exact), in vectors of 16
+        // floats (AVX-512) or 8: TensorPrimitives' float-to-double conversion is not vectorized and took a tenth of the training.
         x = x[..Dim];
         destination = destination[..Dim];
-        ReadOnlySpan<double> mean = Mean;
-        var scale = Vector256.Create(Scale);
+        ReadOnlySpan<double> mean = Mean.AsSpan(0, Dim);   // checked here: the vector loads below are not
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var wideScale = Vector512.Create(Scale);
+            for (; j + 16 <= Dim; j += 16)
+            {
+                var (low, high) = Vector512.Widen(Vector512.Create(x.Slice(j, 16)));
+                Store8((low - Load8(mean, j)) * wideScale, destination, j);
+                Store8((high - Load8(mean, j + 8)) * wideScale, destination, j + 8);
+            }
+        }
+        var scale = Vector256.Create(Scale);
         for (; j + 8 <= Dim; j += 8)
         {
             var (low, high) = Vector256.Widen(Vector256.Create(x.Slice(j, 8)));
@@ -182,12 +195,15 @@ public sealed class SparseAutoencoder
     {
         for (int g = first; g < first + rows; g += BlockProduct.TileRows)
             BlockProduct.Rows(inputs, Dim, g, Math.Min(BlockProduct.TileRows, first + rows - g), 0, Dim, encoder.Transposed, pre, encoder.Width);
-        var bias = Parameters.AsSpan(EncoderBiasOffset, Latents);
+        ReadOnlySpan<double> bias = Parameters.AsSpan(EncoderBiasOffset, Latents), encodedPreBias = encoder.EncodedPreBias;
         for (int i = first; i < first + rows; i++)
         {
+            // (W_enc x − W_enc b_pre) + b_enc, both roundings per entry, in one pass.
             var row = pre.AsSpan(i * encoder.Width, Latents);
-            TensorPrimitives.Subtract(row, encoder.EncodedPreBias, row);
-            TensorPrimitives.Add(row, bias, row);
+            int j = 0;
+            for (; j + 8 <= Latents; j += 8)
+                Store8(Load8(row, j) - Load8(encodedPreBias, j) + Load8(bias, j), row, j);
+            for (; j < Latents; j++) row[j] = row[j] - encodedPreBias[j] + bias[j];
         }
     }
 
@@ -195,33 +211,85 @@ public sealed class SparseAutoencoder
     /// The indices of the active latents (the k largest pre-activations, ties to the lower index, those ≤ 0
     /// dropped by the ReLU) into active, largest first; returns how many are active.
     /// </summary>
+    /// <remarks>
+    /// Eight latents at a time, only those a comparison with the current cut-off (0, or the smallest kept value once
+    /// k are kept) does not rule out go through the scalar test: the cut-off only rises, so the result is the scalar
+    /// loop's (NaN passes both, as it did). Most latents are ruled out, and their unpredictable branches were a
+    /// twelfth of the training.
+    /// </remarks>
     private int SelectActive(ReadOnlySpan<double> pre, Span<int> active)
     {
-        int count = 0;
-        for (int j = 0; j < Latents; j++)
+        int count = 0, j = 0;
+        for (; j + 8 <= Latents; j += 8)
         {
-            if (pre[j] <= 0) continue;
-            if (count == Active && pre[j] <= pre[active[count - 1]]) continue;
-            int pos = count == Active ? count - 1 : count++;
-            while (pos > 0 && pre[active[pos - 1]] < pre[j]) { active[pos] = active[pos - 1]; pos--; }
-            active[pos] = j;
+            double cutOff = count == Active ? pre[active[count - 1]] : 0;
+            var values = Load8(pre, j);
+            ulong candidates = ~(Vector512.LessThanOrEqual(values, Vector512<double>.Zero) | Vector512.LessThanOrEqual(values, Vector512.Create(cutOff))).ExtractMostSignificantBits() & 0xFF;
+            for (; candidates != 0; candidates &= candidates - 1) Consider(j + BitOperations.TrailingZeroCount(candidates), pre, active, ref count);
         }
+        for (; j < Latents; j++) Consider(j, pre, active, ref count);
         return count;
     }
 
+    private void Consider(int j, ReadOnlySpan<double> pre, Span<int> active, ref int count)
+    {
+        if (pre[j] <= 0) return;
+        if (count == Active && pre[j] <= pre[active[count - 1]]) return;
+        int pos = count == Active ? count - 1 : count++;
+        while (pos > 0 && pre[active[pos - 1]] < pre[j]) { active[pos] = active[pos - 1]; pos--; }
+        active[pos] = j;
+    }
+
     /// <summary>residual = x̂ − x for one normalized row given its pre-activations and active latents; returns ‖residual‖².</summary>
+    /// <remarks>
+    /// One pass over the row, not one per active latent: each entry is b_pre − x, then (D_j · z_j) + r for each
+    /// active j in order (a multiply and an add, not fused), the roundings of TensorPrimitives.Subtract and MultiplyAdd.
+    /// </remarks>
     private double Residual(ReadOnlySpan<double> x, ReadOnlySpan<double> pre, ReadOnlySpan<int> active, Span<double> residual)
     {
-        TensorPrimitives.Subtract(Parameters.AsSpan(PreBiasOffset, Dim), x, residual);
-        foreach (int j in active)
-            TensorPrimitives.MultiplyAdd(Parameters.AsSpan(DecoderOffset + j * Dim, Dim), pre[j], residual, residual);
+        ReadOnlySpan<double> preBias = Parameters.AsSpan(PreBiasOffset, Dim), decoder = Parameters.AsSpan(DecoderOffset, Latents * Dim);
+        int t = 0, dim = Dim;
+        for (; t + 16 <= dim; t += 16)   // two vectors at a time: two independent chains of adds
+        {
+            var r0 = Load8(preBias, t) - Load8(x, t);
+            var r1 = Load8(preBias, t + 8) - Load8(x, t + 8);
+            foreach (int j in active)
+            {
+                double z = pre[j];
+                r0 = Load8(decoder, j * dim + t) * z + r0;
+                r1 = Load8(decoder, j * dim + t + 8) * z + r1;
+            }
+            Store8(r0, residual, t);
+            Store8(r1, residual, t + 8);
+        }
+        for (; t + 8 <= dim; t += 8)
+        {
+            var r = Load8(preBias, t) - Load8(x, t);
+            foreach (int j in active) r = Load8(decoder, j * dim + t) * pre[j] + r;
+            Store8(r, residual, t);
+        }
+        for (; t < dim; t++)
+        {
+            double r = preBias[t] - x[t];
+            foreach (int j in active) r = decoder[j * dim + t] * pre[j] + r;
+            residual[t] = r;
+        }
         return TensorPrimitives.Dot<double>(residual, residual);
     }
 
     private const int RowBlocks = 8;
     // Pass 1's results, one slot per batch row (and per active latent of a row), reused from step to step.
     private double[] rowPre = [], rowGradient = [], rowCentered = [], rowLoss = [], activePre = [], activeGate = [];
-    private int[] activeLatent = [], activeCount = [], entriesOfLatent = [], latentStart = [];
+    private int[] activeLatent = [], activeCount = [];
+
+    /// <summary>Doubles from one row of rowGradient and rowCentered to the next: d rounded up to whole vectors, plus one
+    /// vector, so that the rows' same coordinates fall in different cache sets (with d = 256 they were 2 KB apart, and
+    /// the second pass's column blocks thrashed the caches).</summary>
+    private int RowStride => (Dim + 7) / 8 * 8 + 8;
+    // Each latent's entries (the rows it was active in, in row order), contiguous from latentStart[j]: where the
+    // row starts in the batch, z_ij and g_ij.
+    private int[] latentStart = [], entryRow = [];
+    private double[] entryPre = [], entryGate = [];
 
     /// <summary>
     /// The loss (1/B) Σ_i ‖x̂_i − x_i‖² of a batch of normalized rows (B×d, row-major) and its gradient with
@@ -230,85 +298,175 @@ public sealed class SparseAutoencoder
     /// ∂/∂W_enc,j = Σ_i g_ij (x_i − b_pre), ∂/∂b_enc,j = Σ_i g_ij. Inactive latents get no gradient (TopK and ReLU).
     /// </summary>
     /// <remarks>
-    /// Two passes, each writing only its own slots, so the sums run in one fixed order whatever the threads: per row
-    /// (forward pass, g_i, x_i − b_pre, g_ij), then per latent (its sums over the rows it was active in, in row order).
-    /// Only k of the m latents are active in a row, so the second pass reads each row k times and writes each
-    /// parameter once; per-thread copies of the whole gradient, cleared and added up at every step, had cost a third
-    /// of the training.
+    /// Two passes, each writing only its own slots, so every sum over rows runs in row order whatever the threads:
+    /// per row (forward pass, g_i, g_ij), then per block of coordinates (<see cref="BlockGradient"/>). Per-thread
+    /// copies of the whole gradient, cleared and added up at every step, had cost a third of the training.
     /// </remarks>
     public double LossAndGradient(double[] batch, int count, double[] gradient, bool parallel = true)
     {
+        // Checked here: the gradient's vector stores are not.
+        ArgumentOutOfRangeException.ThrowIfNotEqual(gradient.Length, Parameters.Length, nameof(gradient));
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch.Length, count * Dim, nameof(batch));
         if (rowLoss.Length < count)
         {
-            (rowGradient, rowCentered, rowLoss) = (new double[count * Dim], new double[count * Dim], new double[count]);
-            (activePre, activeGate, activeLatent, entriesOfLatent) = (new double[count * Active], new double[count * Active], new int[count * Active], new int[count * Active]);
-            (activeCount, latentStart) = (new int[count], new int[Latents + 1]);
+            (rowGradient, rowCentered) = (new double[count * RowStride], new double[count * RowStride]);
+            (rowLoss, activeCount) = (new double[count], new int[count]);
+            (activePre, activeGate, activeLatent) = (new double[count * Active], new double[count * Active], new int[count * Active]);
+            (latentStart, entryRow, entryPre, entryGate) = (new int[Latents + 1], new int[count * Active], new double[count * Active], new double[count * Active]);
         }
         double factor = 2.0 / count;
         var encoder = PackedEncoder();
         if (rowPre.Length < count * encoder.Width) rowPre = new double[count * encoder.Width];
         void Rows(int block)
         {
-            var active = new int[Active];
-            var preBias = Parameters.AsSpan(PreBiasOffset, Dim);
             int first = count * block / RowBlocks, last = count * (block + 1) / RowBlocks;
             PreActivations(batch, first, last - first, encoder, rowPre);
             for (int i = first; i < last; i++)
             {
-                var x = batch.AsSpan(i * Dim, Dim);
-                var g = rowGradient.AsSpan(i * Dim, Dim);
+                var g = rowGradient.AsSpan(i * RowStride, Dim);
                 var pre = rowPre.AsSpan(i * encoder.Width, Latents);
+                var active = activeLatent.AsSpan(i * Active, Active);
                 int k = SelectActive(pre, active);
+                var x = batch.AsSpan(i * Dim, Dim);
                 rowLoss[i] = Residual(x, pre, active[..k], g);
                 TensorPrimitives.Multiply(g, factor, g);    // now g = ∂loss/∂x̂
-                TensorPrimitives.Subtract(x, preBias, rowCentered.AsSpan(i * Dim, Dim));
+                TensorPrimitives.Subtract(x, Parameters.AsSpan(PreBiasOffset, Dim), rowCentered.AsSpan(i * RowStride, Dim));
                 activeCount[i] = k;
                 for (int a = 0; a < k; a++)
                 {
-                    int j = active[a], slot = i * Active + a;
-                    activeLatent[slot] = j;
-                    activePre[slot] = pre[j];
-                    activeGate[slot] = TensorPrimitives.Dot<double>(Parameters.AsSpan(DecoderOffset + j * Dim, Dim), g);
+                    int slot = i * Active + a;
+                    activePre[slot] = pre[active[a]];
+                    activeGate[slot] = TensorPrimitives.Dot<double>(Parameters.AsSpan(DecoderOffset + active[a] * Dim, Dim), g);
                 }
             }
         }
         if (parallel) Parallel.For(0, RowBlocks, Rows);
         else for (int block = 0; block < RowBlocks; block++) Rows(block);
 
-        // Each latent's active slots in row order (a counting sort).
+        // Each latent's entries in row order (a counting sort), and ∂/∂b_enc,j = Σ_i g_ij over them.
         Array.Clear(latentStart);
         for (int i = 0; i < count; i++)
             for (int a = 0; a < activeCount[i]; a++) latentStart[activeLatent[i * Active + a] + 1]++;
         for (int j = 0; j < Latents; j++) latentStart[j + 1] += latentStart[j];
         var next = latentStart[..Latents];  // a copy: each latent's next free entry
         for (int i = 0; i < count; i++)
-            for (int a = 0; a < activeCount[i]; a++) entriesOfLatent[next[activeLatent[i * Active + a]]++] = i * Active + a;
-
-        void Latent(int j)
-        {
-            var gEncoder = gradient.AsSpan(j * Dim, Dim);
-            var gDecoder = gradient.AsSpan(DecoderOffset + j * Dim, Dim);
-            gEncoder.Clear();
-            gDecoder.Clear();
-            double gBias = 0;
-            for (int e = latentStart[j]; e < latentStart[j + 1]; e++)
+            for (int a = 0; a < activeCount[i]; a++)
             {
-                int slot = entriesOfLatent[e], i = slot / Active;
-                TensorPrimitives.MultiplyAdd(rowGradient.AsSpan(i * Dim, Dim), activePre[slot], gDecoder, gDecoder);
-                TensorPrimitives.MultiplyAdd(rowCentered.AsSpan(i * Dim, Dim), activeGate[slot], gEncoder, gEncoder);
-                gBias += activeGate[slot];
+                int slot = i * Active + a, e = next[activeLatent[slot]]++;
+                (entryRow[e], entryPre[e], entryGate[e]) = (i * RowStride, activePre[slot], activeGate[slot]);
             }
+        for (int j = 0; j < Latents; j++)
+        {
+            double gBias = 0;
+            for (int e = latentStart[j]; e < latentStart[j + 1]; e++) gBias += entryGate[e];
             gradient[EncoderBiasOffset + j] = gBias;
         }
-        if (parallel) Parallel.For(0, Latents, Latent);
-        else for (int j = 0; j < Latents; j++) Latent(j);
 
-        var gPreBias = gradient.AsSpan(PreBiasOffset, Dim);
-        gPreBias.Clear();
-        for (int i = 0; i < count; i++) TensorPrimitives.Add(gPreBias, rowGradient.AsSpan(i * Dim, Dim), gPreBias);
-        for (int j = 0; j < Latents; j++)
-            TensorPrimitives.MultiplyAdd(Parameters.AsSpan(j * Dim, Dim), -gradient[EncoderBiasOffset + j], gPreBias, gPreBias);
+        int blocks = Dim / BlockWidth;
+        if (parallel) Parallel.For(0, blocks, b => BlockGradient(b * BlockWidth, count, gradient));
+        else for (int b = 0; b < blocks; b++) BlockGradient(b * BlockWidth, count, gradient);
+        for (int t = blocks * BlockWidth; t < Dim; t++) CoordinateGradient(t, count, gradient);
         return TensorPrimitives.Sum<double>(rowLoss.AsSpan(0, count)) / count;
+    }
+
+    /// <summary>Coordinates per block of the second pass: four vectors of each sum in registers (eight independent
+    /// chains of adds per latent).</summary>
+    private const int BlockWidth = 32;
+
+    /// <summary>
+    /// Coordinates [t, t + <see cref="BlockWidth"/>) of ∂/∂D_j = Σ_i z_ij g_i and ∂/∂W_enc,j = Σ_i g_ij (x_i − b_pre)
+    /// for every latent, and of ∂/∂b_pre = Σ_i g_i − Σ_j (Σ_i g_ij) W_enc,j: each sum starts at +0 and adds one term
+    /// at a time, (a · b) + sum, rows in order, then latents in order. The block's strip of g and of x − b_pre (128 KB
+    /// at B = 256) stays in cache while every latent reads its rows there; a MultiplyAdd per (row, latent) had read and
+    /// written a whole gradient row each time.
+    /// </summary>
+    private void BlockGradient(int t, int count, double[] gradient)
+    {
+        // Spans and offsets in locals: with fields and array conversions in the loop the JIT kept the sums on the stack.
+        ReadOnlySpan<double> centered = rowCentered, g = rowGradient, parameters = Parameters, pre = entryPre, gate = entryGate;
+        ReadOnlySpan<int> start = latentStart, row = entryRow;
+        Span<double> result = gradient;
+        int decoderOffset = DecoderOffset, preBiasOffset = PreBiasOffset, encoderBiasOffset = EncoderBiasOffset, dim = Dim, stride = RowStride;
+        for (int j = 0; j < Latents; j++)
+        {
+            Vector512<double> d0 = default, d1 = default, d2 = default, d3 = default;
+            Vector512<double> e0 = default, e1 = default, e2 = default, e3 = default;
+            for (int e = start[j]; e < start[j + 1]; e++)
+            {
+                int at = row[e] + t;
+                double z = pre[e], gij = gate[e];
+                d0 = Load8(g, at) * z + d0;
+                d1 = Load8(g, at + 8) * z + d1;
+                d2 = Load8(g, at + 16) * z + d2;
+                d3 = Load8(g, at + 24) * z + d3;
+                e0 = Load8(centered, at) * gij + e0;
+                e1 = Load8(centered, at + 8) * gij + e1;
+                e2 = Load8(centered, at + 16) * gij + e2;
+                e3 = Load8(centered, at + 24) * gij + e3;
+            }
+            int decoderAt = decoderOffset + j * dim + t, encoderAt = j * dim + t;
+            Store8(d0, result, decoderAt);
+            Store8(d1, result, decoderAt + 8);
+            Store8(d2, result, decoderAt + 16);
+            Store8(d3, result, decoderAt + 24);
+            Store8(e0, result, encoderAt);
+            Store8(e1, result, encoderAt + 8);
+            Store8(e2, result, encoderAt + 16);
+            Store8(e3, result, encoderAt + 24);
+        }
+        Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (int i = 0; i < count; i++)
+        {
+            s0 += Load8(g, i * stride + t);
+            s1 += Load8(g, i * stride + t + 8);
+            s2 += Load8(g, i * stride + t + 16);
+            s3 += Load8(g, i * stride + t + 24);
+        }
+        for (int j = 0; j < Latents; j++)
+        {
+            double gBias = -result[encoderBiasOffset + j];
+            s0 = Load8(parameters, j * dim + t) * gBias + s0;
+            s1 = Load8(parameters, j * dim + t + 8) * gBias + s1;
+            s2 = Load8(parameters, j * dim + t + 16) * gBias + s2;
+            s3 = Load8(parameters, j * dim + t + 24) * gBias + s3;
+        }
+        Store8(s0, result, preBiasOffset + t);
+        Store8(s1, result, preBiasOffset + t + 8);
+        Store8(s2, result, preBiasOffset + t + 16);
+        Store8(s3, result, preBiasOffset + t + 24);
+    }
+
+    /// <summary><see cref="BlockGradient"/> for one coordinate t past the last whole block.</summary>
+    private void CoordinateGradient(int t, int count, double[] gradient)
+    {
+        for (int j = 0; j < Latents; j++)
+        {
+            double dSum = 0, eSum = 0;
+            for (int e = latentStart[j]; e < latentStart[j + 1]; e++)
+            {
+                dSum = rowGradient[entryRow[e] + t] * entryPre[e] + dSum;
+                eSum = rowCentered[entryRow[e] + t] * entryGate[e] + eSum;
+            }
+            gradient[DecoderOffset + j * Dim + t] = dSum;
+            gradient[j * Dim + t] = eSum;
+        }
+        double sum = 0;
+        for (int i = 0; i < count; i++) sum += rowGradient[i * RowStride + t];
+        for (int j = 0; j < Latents; j++) sum = Parameters[j * Dim + t] * -gradient[EncoderBiasOffset + j] + sum;
+        gradient[PreBiasOffset + t] = sum;
+    }
+
+    /// <summary>Eight doubles from s[at], unchecked: the callers' loop bounds keep them inside s.</summary>
+    private static Vector512<double> Load8(ReadOnlySpan<double> s, int at)
+    {
+        Debug.Assert(at >= 0 && at + 8 <= s.Length);
+        return Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)at);
+    }
+
+    private static void Store8(Vector512<double> v, Span<double> s, int at)
+    {
+        Debug.Assert(at >= 0 && at + 8 <= s.Length);
+        v.StoreUnsafe(ref MemoryMarshal.GetReference(s), (nuint)at);
     }
 
     /// <summary>Rescales every decoder row to unit norm (zero rows stay zero).</summary>
@@ -333,6 +491,21 @@ public sealed class SparseAutoencoder
             t++;
             double c1 = 1 - Math.Pow(0.9, t), c2 = 1 - Math.Pow(0.999, t);
             int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // The scalar loop's operations in its order, eight at a time (no fused multiply-adds: the same bits).
+                var (b1, b1c, b2, b2c, rate) = (Vector512.Create(0.9), Vector512.Create(0.1), Vector512.Create(0.999), Vector512.Create(0.001), Vector512.Create(learningRate));
+                var (s1, s2, eps) = (Vector512.Create(c1), Vector512.Create(c2), Vector512.Create(1e-8));
+                for (; j <= size - 8; j += 8)
+                {
+                    var g = Load8(gradient, j);
+                    var mj = b1 * Load8(m, j) + b1c * g;
+                    var vj = b2 * Load8(v, j) + b2c * g * g;
+                    Store8(mj, m, j);
+                    Store8(vj, v, j);
+                    Store8(Load8(parameters, j) - rate * (mj / s1) / (Vector512.Sqrt(vj / s2) + eps), parameters, j);
+                }
+            }
             if (Vector256.IsHardwareAccelerated)
             {
                 // The scalar loop's operations in its order, four at a time (no fused multiply-adds: the same bits).
