@@ -8,7 +8,7 @@ namespace RepDiff;
 /// The one result type every method returns. The report, evaluation (BSR) and results.json read
 /// only this, so a new method is one folder under Methods/ and nothing else changes.
 /// </summary>
-public sealed class Explanation
+public sealed class Explanation : IJsonOnDeserialized
 {
     public string Method { get; set; } = "";
     public string Version { get; set; } = RepDiffInfo.Version;
@@ -37,6 +37,16 @@ public sealed class Explanation
     /// <summary>The rows a run on a subsample explained (RDX's --max-samples), ascending; null when it ran on every row.</summary>
     [JsonIgnore]
     public int[]? RowsUsed { get; set; }
+
+    /// <summary>
+    /// A results.json keeps the rows a run on a subsample explained as the rows its labels do not mark −1 (left out by
+    /// --max-samples): restored on reading, so that `evaluate` scores the run among them, as the run itself did.
+    /// </summary>
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        if (RowsUsed is null && Directions.FirstOrDefault(d => d.Labels?.Contains(-1) == true)?.Labels is { } labels)
+            RowsUsed = Enumerable.Range(0, labels.Length).Where(i => labels[i] >= 0).ToArray();
+    }
 
     /// <summary>Positions among the rows the run explained (<see cref="RowsUsed"/>) as rows of its whole input.</summary>
     public int[] InputRows(int[] positions) => RowsUsed is { } used ? positions.Select(i => used[i]).ToArray() : positions;
