@@ -7,16 +7,9 @@ namespace RepDiff.Metrics;
 /// </summary>
 public static class ConstantRows
 {
-    /// <summary>Whether every row of x equals its first; a file's rows are read in blocks, never loaded whole.</summary>
+    /// <summary>Whether every row of x equals its first, read in blocks of about 1 MB: a file is never loaded whole.</summary>
     public static bool In(IRowSource x)
     {
-        if (x is Matrix m)
-        {
-            var row0 = m.Row(0);
-            for (int i = 1; i < m.Rows; i++)
-                if (!m.Row(i).SequenceEqual(row0)) return false;
-            return true;
-        }
         int cols = x.Cols, block = Math.Max(1, (1 << 18) / Math.Max(1, cols));
         var first = new float[cols];
         x.ReadRows(0, 1, first);
