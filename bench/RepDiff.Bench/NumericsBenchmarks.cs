@@ -228,8 +228,9 @@ public static class CholeskyBenchmarks
 public static class BlockProductBenchmarks
 {
     /// <summary>
-    /// A dense float64 n×n matrix times a packed block of 8 vectors (args: sizes, default 4000 12000), as SPEC's
-    /// block Lanczos runs it; GB/s of the matrix read once per product, the bound of this product.
+    /// A dense n×n matrix times a packed block of 8 vectors (args: sizes, default 4000 12000), float64 as SPEC's block
+    /// Lanczos runs it and float32 as RDX's, beside one single-vector product of the float32 matrix (which reads one
+    /// triangle); GB/s of the matrix read once per product, the bound of these products.
     /// </summary>
     [Bench("block-product")]
     public static void BlockProductBench(string[] args)
@@ -237,13 +238,22 @@ public static class BlockProductBenchmarks
         foreach (int n in args.Length > 0 ? args.Select(int.Parse) : [4000, 12000])
         {
             var rng = new Random(2);
-            var a = new double[(long)n * n];
-            for (long i = 0; i < a.Length; i++) a[i] = rng.NextDouble() - 0.5;
-            var op = new DenseSymmetricOperator(a, n);
             var x = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray()).ToArray();
             var y = x.Select(v => new double[n]).ToArray();
-            var seconds = Harness.Measure("block-product", new() { ["n"] = n, ["vectors"] = 8 }, () => op.Multiply(x, y), 2.0 * 8 * n * n);
-            Console.WriteLine($"{{\"name\":\"block-product.bandwidth\",\"n\":{n},\"gb_per_s\":{(double)n * n * sizeof(double) / seconds / 1e9:0.0}}}");
+            var single = new Matrix(n, n);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j <= i; j++) single[i, j] = single[j, i] = (float)(rng.NextDouble() - 0.5);
+            var floats = new DenseSymmetricOperator(single);
+            Measure("float32", floats, sizeof(float));
+            Harness.Measure("single-product", new() { ["n"] = n, ["storage"] = "float32" }, () => floats.Multiply(x[0], y[0]), 2.0 * n * n);
+            var doubles = new DenseSymmetricOperator(single.Data.Select(v => (double)v).ToArray(), n);
+            Measure("float64", doubles, sizeof(double));
+
+            void Measure(string storage, DenseSymmetricOperator op, int bytes)
+            {
+                var seconds = Harness.Measure("block-product", new() { ["n"] = n, ["vectors"] = 8, ["storage"] = storage }, () => op.Multiply(x, y), 2.0 * 8 * n * n);
+                Console.WriteLine($"{{\"name\":\"block-product.bandwidth\",\"n\":{n},\"storage\":\"{storage}\",\"gb_per_s\":{(double)n * n * bytes / seconds / 1e9:0.0}}}");
+            }
         }
     }
 }

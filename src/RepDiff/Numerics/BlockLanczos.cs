@@ -23,14 +23,39 @@ public static class BlockLanczos
     public static (EigenResult Largest, EigenResult Smallest) SolveBothEnds(IBlockSymmetricOperator op, int k, int seed = 0,
         double tolerance = 1e-10, IProgress<ProgressUpdate>? progress = null)
     {
-        int n = op.Size;
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfNegative(tolerance);
-        const int b = BlockSize;
-        int m = Math.Max(16 * b, 4 * k + 4 * b);  // 16 blocks: fewest products for SPEC's 20 pairs (408; 448 at 14 or 20, 496 at 12)
-        if (k == 0 || 2 * m >= n) return Lanczos.SolveBothEnds(op, k, seed, tolerance, progress);
+        if (k == 0 || 2 * BasisSize(2 * k) >= op.Size) return Lanczos.SolveBothEnds(op, k, seed, tolerance, progress);
+        var (values, vectors, converged) = Solve(op, 2 * k, values => EigenOrder.Interleaved(values), seed, tolerance, progress);
+        EigenResult Take(int parity)
+        {
+            var picks = Enumerable.Range(0, 2 * k).Where(i => i % 2 == parity).ToArray();
+            return new EigenResult(picks.Select(i => values[i]).ToArray(), picks.Select(i => vectors[i]).ToArray()) { Converged = converged };
+        }
+        return (Take(0), Take(1));
+    }
 
-        int wanted = 2 * k;
+    /// <summary>The k eigenpairs wanted by <paramref name="target"/>, ordered as <see cref="EigenResult"/> says; deterministic for a seed.</summary>
+    public static EigenResult Solve(IBlockSymmetricOperator op, int k, EigenTarget target, int seed = 0,
+        double tolerance = 1e-10, IProgress<ProgressUpdate>? progress = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfNegative(tolerance);
+        if (k == 0 || 2 * BasisSize(k) >= op.Size) return Lanczos.Solve(op, k, target, seed, tolerance, progress: progress);
+        var (values, vectors, converged) = Solve(op, k, values => EigenOrder.Order(values, target), seed, tolerance, progress);
+        return new EigenResult(values, vectors) { Converged = converged };
+    }
+
+    // 16 blocks: fewest products for SPEC's 20 pairs (408; 448 at 14 or 20, 496 at 12).
+    private static int BasisSize(int wanted) => Math.Max(16 * BlockSize, 2 * wanted + 4 * BlockSize);
+
+    // The first `wanted` Ritz pairs in the order `rank` gives them (unit vectors, sign-normalized).
+    private static (double[] Values, double[][] Vectors, bool Converged) Solve(IBlockSymmetricOperator op, int wanted,
+        Func<double[], int[]> rank, int seed, double tolerance, IProgress<ProgressUpdate>? progress)
+    {
+        int n = op.Size;
+        const int b = BlockSize;
+        int m = BasisSize(wanted);
         int budget = Math.Max(1000, 60 * m);
         var rng = Rng.Create(seed);
         var q = new List<double[]>();
@@ -57,7 +82,7 @@ public static class BlockLanczos
             int size = q.Count;
             var ritz = SymmetricEigen.Decompose(Gram(q, w), size);
             foreach (double value in ritz.Values) norm = Math.Max(norm, Math.Abs(value));
-            var order = EigenOrder.Interleaved(ritz.Values);
+            var order = rank(ritz.Values);
 
             // Residuals W y − θ Q y of the wanted pairs; the leading converged ones count.
             var wantedVectors = Enumerable.Range(0, wanted).Select(i => ritz.Vectors[order[i]]).ToArray();
@@ -75,21 +100,12 @@ public static class BlockLanczos
             if (converged == wanted || products >= budget)
             {
                 progress.Report("eigensolver", 1);
-                EigenResult Take(int parity)
+                foreach (var x in ritzVectors)
                 {
-                    var picks = Enumerable.Range(0, wanted).Where(i => i % 2 == parity).ToArray();
-                    return new EigenResult(picks.Select(i => ritz.Values[order[i]]).ToArray(), picks.Select(i =>
-                    {
-                        var x = ritzVectors[i];
-                        TensorPrimitives.Divide<double>(x, Math.Sqrt(TensorPrimitives.Dot<double>(x, x)), x);
-                        SymmetricEigen.NormalizeSign(x);
-                        return x;
-                    }).ToArray())
-                    {
-                        Converged = converged == wanted,
-                    };
+                    TensorPrimitives.Divide<double>(x, Math.Sqrt(TensorPrimitives.Dot<double>(x, x)), x);
+                    SymmetricEigen.NormalizeSign(x);
                 }
-                return (Take(0), Take(1));
+                return (order.Take(wanted).Select(i => ritz.Values[i]).ToArray(), ritzVectors, converged == wanted);
             }
 
             // Thick restart: keep the wanted pairs and half of the rest, best first.

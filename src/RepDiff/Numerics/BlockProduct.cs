@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace RepDiff.Numerics;
 
 /// <summary>
-/// Products of a double matrix with a block of vectors, for operators whose single product is bound by reading
+/// Products of a double or float matrix with a block of vectors, for operators whose single product is bound by reading
 /// the matrix (see <see cref="BlockLanczos"/>): the block is packed row-major (row i holds the i-th entry of
 /// every vector, padded to a multiple of <see cref="TileCols"/>), so each matrix entry is loaded once and meets
 /// all of the block in registers (8-row × 8-column tiles).
@@ -41,16 +41,26 @@ internal static class BlockProduct
 
     /// <summary>
     /// dest[r0 + t, :] = Σ_{j in [from, to)} a[r0 + t, j] · source[j, :] for t &lt; rows ≤ 8: rows of a row-major
-    /// matrix with d columns times a packed block. Each row of dest is written by this call alone.
+    /// matrix with d columns times a packed block. Each row of dest is written by this call alone. Float entries are
+    /// widened to double, so the sums are those of the same matrix stored as double.
     /// </summary>
-    public static unsafe void Rows(double[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width)
+    public static void Rows(double[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width) =>
+        Rows<double>(a, d, r0, rows, from, to, source, dest, width);
+
+    /// <inheritdoc cref="Rows(double[], int, int, int, int, int, double[], double[], int)"/>
+    public static void Rows(float[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width) =>
+        Rows<float>(a, d, r0, rows, from, to, source, dest, width);
+
+    private static unsafe void Rows<T>(T[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width)
+        where T : unmanaged
     {
         if (rows < TileRows)
         {
             PartialRows(a, d, r0, rows, from, to, source, dest, width);
             return;
         }
-        fixed (double* ap = a, sp = source, dp = dest)
+        fixed (T* ap = a)
+        fixed (double* sp = source, dp = dest)
             for (int c0 = 0; c0 < width; c0 += TileCols)
                 Tile(ap + (long)r0 * d, d, from, to, sp + c0, dp + (long)r0 * width + c0, width);
     }
@@ -60,47 +70,61 @@ internal static class BlockProduct
     /// A scalar loop here strode through the packed block once per row and column: with 50,000-dimensional rows the
     /// sparse autoencoder's batches of 50 (blocks of 6 or 7 rows) took over a second per step.
     /// </summary>
-    private static unsafe void PartialRows(double[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width)
+    private static unsafe void PartialRows<T>(T[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width)
+        where T : unmanaged
     {
         int span = to - from;
-        var rowsBuffer = ArrayPool<double>.Shared.Rent(Math.Max(1, TileRows * span));
+        var rowsBuffer = ArrayPool<T>.Shared.Rent(Math.Max(1, TileRows * span));
         var destBuffer = ArrayPool<double>.Shared.Rent(TileRows * width);
         try
         {
             Array.Clear(rowsBuffer, 0, TileRows * span);
             for (int t = 0; t < rows; t++) Array.Copy(a, (long)(r0 + t) * d + from, rowsBuffer, (long)t * span, span);
-            fixed (double* bp = rowsBuffer, sp = source, tp = destBuffer)
+            fixed (T* bp = rowsBuffer)
+            fixed (double* sp = source, tp = destBuffer)
                 for (int c0 = 0; c0 < width; c0 += TileCols)
                     Tile(bp - from, span, from, to, sp + c0, tp + c0, width);   // the tile reads row t's column j at [t·span + j − from]
             for (int t = 0; t < rows; t++) Array.Copy(destBuffer, (long)t * width, dest, (long)(r0 + t) * width, width);
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(rowsBuffer);
+            ArrayPool<T>.Shared.Return(rowsBuffer);
             ArrayPool<double>.Shared.Return(destBuffer);
         }
     }
 
+    // An entry of a (float or double) broadcast to every lane as double. A float is broadcast, then widened: converting the scalar first
+    // (vcvtss2sd) writes only the low lane of a register the previous conversion wrote, so the eight conversions of a
+    // step waited on each other (the float tile ran at a quarter of the double tile's speed).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<double> Broadcast512<T>(T* a) where T : unmanaged =>
+        typeof(T) == typeof(float) ? Vector512.WidenLower(Vector512.Create(*(float*)a)) : Vector512.Create(*(double*)a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<double> Broadcast256<T>(T* a) where T : unmanaged =>
+        typeof(T) == typeof(float) ? Vector256.WidenLower(Vector256.Create(*(float*)a)) : Vector256.Create(*(double*)a);
+
     // An 8-row × 8-column register tile of dest = a · source over columns [from, to) of a: one source
     // row load and eight broadcast FMAs per step, eight independent accumulators.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile(double* a, int d, int from, int to, double* source, double* dest, int width)
+    private static unsafe void Tile<T>(T* a, int d, int from, int to, double* source, double* dest, int width)
+        where T : unmanaged
     {
-        double* a0 = a, a1 = a + d, a2 = a + 2L * d, a3 = a + 3L * d, a4 = a + 4L * d, a5 = a + 5L * d, a6 = a + 6L * d, a7 = a + 7L * d;
+        T* a0 = a, a1 = a + d, a2 = a + 2L * d, a3 = a + 3L * d, a4 = a + 4L * d, a5 = a + 5L * d, a6 = a + 6L * d, a7 = a + 7L * d;
         if (Vector512.IsHardwareAccelerated)
         {
             Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
             for (int j = from; j < to; j++)
             {
                 var s = Vector512.Load(source + (long)j * width);
-                c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[j]), s, c0);
-                c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[j]), s, c1);
-                c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[j]), s, c2);
-                c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[j]), s, c3);
-                c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[j]), s, c4);
-                c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[j]), s, c5);
-                c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[j]), s, c6);
-                c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[j]), s, c7);
+                c0 = Vector512.FusedMultiplyAdd(Broadcast512(a0 + j), s, c0);
+                c1 = Vector512.FusedMultiplyAdd(Broadcast512(a1 + j), s, c1);
+                c2 = Vector512.FusedMultiplyAdd(Broadcast512(a2 + j), s, c2);
+                c3 = Vector512.FusedMultiplyAdd(Broadcast512(a3 + j), s, c3);
+                c4 = Vector512.FusedMultiplyAdd(Broadcast512(a4 + j), s, c4);
+                c5 = Vector512.FusedMultiplyAdd(Broadcast512(a5 + j), s, c5);
+                c6 = Vector512.FusedMultiplyAdd(Broadcast512(a6 + j), s, c6);
+                c7 = Vector512.FusedMultiplyAdd(Broadcast512(a7 + j), s, c7);
             }
             c0.Store(dest); c1.Store(dest + width); c2.Store(dest + 2L * width); c3.Store(dest + 3L * width);
             c4.Store(dest + 4L * width); c5.Store(dest + 5L * width); c6.Store(dest + 6L * width); c7.Store(dest + 7L * width);
@@ -126,14 +150,14 @@ internal static class BlockProduct
                 for (int j = start; j < end; j++)
                 {
                     var s = Vector256.Load(source + (long)j * width + half);
-                    c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a0[j]), s, c0);
-                    c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a1[j]), s, c1);
-                    c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a2[j]), s, c2);
-                    c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a3[j]), s, c3);
-                    c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a4[j]), s, c4);
-                    c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a5[j]), s, c5);
-                    c6 = Vector256.FusedMultiplyAdd(Vector256.Create(a6[j]), s, c6);
-                    c7 = Vector256.FusedMultiplyAdd(Vector256.Create(a7[j]), s, c7);
+                    c0 = Vector256.FusedMultiplyAdd(Broadcast256(a0 + j), s, c0);
+                    c1 = Vector256.FusedMultiplyAdd(Broadcast256(a1 + j), s, c1);
+                    c2 = Vector256.FusedMultiplyAdd(Broadcast256(a2 + j), s, c2);
+                    c3 = Vector256.FusedMultiplyAdd(Broadcast256(a3 + j), s, c3);
+                    c4 = Vector256.FusedMultiplyAdd(Broadcast256(a4 + j), s, c4);
+                    c5 = Vector256.FusedMultiplyAdd(Broadcast256(a5 + j), s, c5);
+                    c6 = Vector256.FusedMultiplyAdd(Broadcast256(a6 + j), s, c6);
+                    c7 = Vector256.FusedMultiplyAdd(Broadcast256(a7 + j), s, c7);
                 }
                 c0.Store(d0); c1.Store(d1); c2.Store(d2); c3.Store(d3);
                 c4.Store(d4); c5.Store(d5); c6.Store(d6); c7.Store(d7);

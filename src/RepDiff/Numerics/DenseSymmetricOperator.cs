@@ -9,9 +9,8 @@ namespace RepDiff.Numerics;
 /// y_i += a_ij x_j and y_j += a_ij x_i in one pass, which halves the bytes read. Blocks of rows are dealt
 /// to a fixed number of lanes with private outputs, summed in lane order, so the result does not depend
 /// on the thread count. Float entries are widened to double in registers:
-/// the product is accurate to double precision for the stored matrix. With float64 storage a block of vectors
-/// is multiplied by whole rows through <see cref="BlockProduct"/>: twice the bytes of one triangle, but once per
-/// 8 vectors instead of once per vector.
+/// the product is accurate to double precision for the stored matrix. A block of vectors is multiplied by whole rows
+/// through <see cref="BlockProduct"/>: twice the bytes of one triangle, but once per 8 vectors instead of once per vector.
 /// </summary>
 public sealed class DenseSymmetricOperator : IBlockSymmetricOperator
 {
@@ -60,26 +59,25 @@ public sealed class DenseSymmetricOperator : IBlockSymmetricOperator
     }
 
     /// <summary>
-    /// Float64 matrices past the last-level cache (32 MB here): at n = 2,000 (32 MB) single-vector Lanczos took
-    /// 0.09 s against 0.16 s in blocks, at 3,000 0.49 s against 0.28 s, at 4,000 1.0 s against 0.42 s.
+    /// Matrices past the last-level cache (32 MB here), where a product is bound by reading the matrix. Float64: at
+    /// n = 2,000 (32 MB) single-vector Lanczos took 0.09 s against 0.16 s in blocks, at 3,000 0.49 s against 0.28 s,
+    /// at 4,000 1.0 s against 0.42 s. Float32 (RDX's affinities, k + 1 = 6 pairs): at 4,000 (64 MB) 0.29–0.31 s against
+    /// 0.21–0.31 s, at 10,000 1.6–1.7 s against 0.7–0.9 s, at 20,000 15–17 s against 6.5–9.6 s (uniform data, no gap).
     /// </summary>
-    public bool BlocksPayOff => d is not null && (long)Size * Size * sizeof(double) > 48L << 20;
+    public bool BlocksPayOff => (long)Size * Size * (d is null ? sizeof(float) : sizeof(double)) > 48L << 20;
 
-    /// <summary>y[c] = A x[c] for each vector of the block.</summary>
+    /// <summary>y[c] = A x[c] for each vector of the block: whole rows against the packed block, so the matrix is read
+    /// once per 8 vectors (twice the bytes of one triangle).</summary>
     public void Multiply(double[][] x, double[][] y)
     {
-        if (d is null)
-        {
-            for (int c = 0; c < x.Length; c++) Multiply(x[c], y[c]);
-            return;
-        }
         int n = Size;
         var xs = BlockProduct.Pack(x, out int width);
         var ys = new double[(long)n * width];
         Parallel.For(0, (n + BlockProduct.TileRows - 1) / BlockProduct.TileRows, g =>
         {
-            int i0 = g * BlockProduct.TileRows;
-            BlockProduct.Rows(d, n, i0, Math.Min(BlockProduct.TileRows, n - i0), 0, n, xs, ys, width);
+            int i0 = g * BlockProduct.TileRows, rows = Math.Min(BlockProduct.TileRows, n - i0);
+            if (f is not null) BlockProduct.Rows(f, n, i0, rows, 0, n, xs, ys, width);
+            else BlockProduct.Rows(d!, n, i0, rows, 0, n, xs, ys, width);
         });
         BlockProduct.Unpack(ys, width, y);
     }

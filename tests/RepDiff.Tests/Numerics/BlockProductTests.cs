@@ -42,4 +42,25 @@ public class BlockProductTests
                         Assert.All(dest.AsSpan(i * width, width).ToArray(), v => Assert.True(double.IsNaN(v)));
             }
     }
+
+    /// <summary>A float32 matrix (RDX's affinities) gives exactly the products of the same entries stored as float64,
+    /// whole tiles and partial ones.</summary>
+    [Fact]
+    public void FloatRowsAreTheDoubleRowsOfTheWidenedMatrix()
+    {
+        const int d = 300, vectors = 8;
+        var rng = Rng.Create(5);
+        var single = Enumerable.Range(0, 12 * d).Select(_ => (float)Rng.Normal(rng)).ToArray();
+        var widened = single.Select(v => (double)v).ToArray();
+        var x = Enumerable.Range(0, vectors).Select(_ => Enumerable.Range(0, d).Select(_ => Rng.Normal(rng)).ToArray()).ToArray();
+        var source = BlockProduct.Pack(x, out int width);
+        foreach (int count in new[] { 8, 5 })
+        {
+            var fromFloat = new double[12 * width];
+            var fromDouble = new double[12 * width];
+            BlockProduct.Rows(single, d, 2, count, 7, d, source, fromFloat, width);
+            BlockProduct.Rows(widened, d, 2, count, 7, d, source, fromDouble, width);
+            Assert.Equal(fromDouble, fromFloat);
+        }
+    }
 }

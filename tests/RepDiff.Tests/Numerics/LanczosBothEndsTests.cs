@@ -76,6 +76,32 @@ public class LanczosBothEndsTests
         }
     }
 
+    /// <summary>One end by block Lanczos (RDX's spectral clustering on affinities past the cache): the dense solver's
+    /// k pairs of that end, a triple eigenvalue included, in the order of <see cref="EigenResult"/>.</summary>
+    [Theory]
+    [InlineData("repeated at both ends", EigenTarget.Largest)]
+    [InlineData("repeated at both ends", EigenTarget.Smallest)]
+    [InlineData("clustered", EigenTarget.Largest)]
+    [InlineData("one-sided", EigenTarget.Largest)]
+    public void OneEndAgreesWithDense(string kind, EigenTarget target)
+    {
+        const int n = 500, k = 6;
+        var spectrum = TestSpectrum(kind, n);
+        var a = WithSpectrum(spectrum, 7);
+        var dense = SymmetricEigen.Decompose(a, n);
+        var op = new DenseBlock(a, n);
+        var found = BlockLanczos.Solve(op, k, target, seed: 2);
+        Assert.True(op.BlockProducts > 0 && found.Converged);
+        var expected = target == EigenTarget.Largest ? dense.Values.Take(k) : dense.Values.Reverse().Take(k);
+        double norm = spectrum.Max(Math.Abs);
+        Assert.Equal(expected.ToArray(), found.Values, (x, y) => Math.Abs(x - y) < 1e-8 * norm);
+        for (int i = 0; i < k; i++)
+        {
+            Assert.True(Residual(a, n, found.Values[i], found.Vectors[i]) < 1e-8 * norm, $"pair {i} residual");
+            for (int j = 0; j <= i; j++) Assert.Equal(i == j ? 1 : 0, Dot(found.Vectors[i], found.Vectors[j]), 1e-8);
+        }
+    }
+
     [Fact]
     public void ASolveStoppedAtItsProductCapSaysItDidNotConverge()
     {

@@ -32,7 +32,10 @@ internal static class AffinityClustering
             for (int j = 0; j < n; j++) row[j] = (float)(row[j] * di * inverseRoot[j]);
         });
 
-        var eigen = Lanczos.Solve(new DenseSymmetricOperator(s), clusters, EigenTarget.Largest, seed, tolerance: EigenTolerance, progress: progress);
+        var op = new DenseSymmetricOperator(s);
+        var eigen = op.BlocksPayOff
+            ? BlockLanczos.Solve(op, clusters, EigenTarget.Largest, seed, EigenTolerance, progress)
+            : Lanczos.Solve(op, clusters, EigenTarget.Largest, seed, tolerance: EigenTolerance, progress: progress);
         var embedding = new Matrix(n, clusters);
         for (int c = 0; c < clusters; c++)
         {
