@@ -28,11 +28,18 @@ internal static class BlockProduct
     /// <summary>The vectors as a row-major n × width block, width = their count rounded up to whole tiles (zero-padded).</summary>
     public static double[] Pack(double[][] x, out int width)
     {
-        int n = x[0].Length, b = x.Length, w = PackedWidth(b);
-        var packed = new double[(long)n * w];
-        Parallel.For(0, n, i => { for (int c = 0; c < b; c++) packed[(long)i * w + c] = x[c][i]; });
-        width = w;
+        width = PackedWidth(x.Length);
+        var packed = new double[(long)x[0].Length * width];
+        Pack(x, packed);
         return packed;
+    }
+
+    /// <summary>The same into an n × width array already allocated; padding columns keep what they held (a product's
+    /// column depends only on the same column of the block, so they reach only output columns nobody reads).</summary>
+    public static void Pack(double[][] x, double[] packed)
+    {
+        int n = x[0].Length, b = x.Length, w = PackedWidth(b);
+        Parallel.For(0, n, i => { for (int c = 0; c < b; c++) packed[(long)i * w + c] = x[c][i]; });
     }
 
     /// <summary>The first y.Length columns of a packed block back into vectors.</summary>
