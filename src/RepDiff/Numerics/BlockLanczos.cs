@@ -63,7 +63,7 @@ public static class BlockLanczos
         // Vectors the restarts discard are reused: above 10,600 entries each is on the large-object heap, which only a
         // full collection frees, and at n = 20,000 (RDX) the discarded ones had raised the peak memory by 0.9 GB.
         var spare = new Stack<double[]>();
-        double[] Vector() => spare.TryPop(out var v) ? v : new double[n];
+        double[] TakeVector() => spare.TryPop(out var v) ? v : new double[n];
         var pending = new double[b][];
         for (int c = 0; c < b; c++) pending[c] = new double[n];
         double norm = 0;
@@ -74,14 +74,14 @@ public static class BlockLanczos
             while (q.Count < m)
             {
                 var images = new double[b][];
-                for (int c = 0; c < b; c++) images[c] = Vector();
+                for (int c = 0; c < b; c++) images[c] = TakeVector();
                 op.Multiply(pending, images);
                 products += b;
                 q.AddRange(pending);
                 w.AddRange(images);
                 pending = images.Select(v =>
                 {
-                    var copy = Vector();
+                    var copy = TakeVector();
                     v.CopyTo(copy, 0);
                     return copy;
                 }).ToArray();
@@ -95,8 +95,8 @@ public static class BlockLanczos
 
             // Residuals W y − θ Q y of the wanted pairs; the leading converged ones count.
             var wantedVectors = Enumerable.Range(0, wanted).Select(i => ritz.Vectors[order[i]]).ToArray();
-            var residuals = Combine(w, wantedVectors, Vector);
-            var ritzVectors = Combine(q, wantedVectors, Vector);
+            var residuals = Combine(w, wantedVectors, TakeVector);
+            var ritzVectors = Combine(q, wantedVectors, TakeVector);
             int converged = 0;
             while (converged < wanted)
             {
@@ -121,10 +121,10 @@ public static class BlockLanczos
             int keep = wanted + (size - wanted) / 2;
             var coefficients = Enumerable.Range(0, keep).Select(i => ritz.Vectors[order[i]]).ToArray();
             foreach (var v in residuals.Concat(ritzVectors)) spare.Push(v);
-            var kept = Combine(q, coefficients, Vector);
+            var kept = Combine(q, coefficients, TakeVector);
             foreach (var v in q) spare.Push(v);
             q = [.. kept];
-            kept = Combine(w, coefficients, Vector);
+            kept = Combine(w, coefficients, TakeVector);
             foreach (var v in w) spare.Push(v);
             w = [.. kept];
         }

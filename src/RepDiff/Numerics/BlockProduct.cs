@@ -100,9 +100,9 @@ internal static class BlockProduct
         }
     }
 
-    // An entry of a (float or double) broadcast to every lane as double. A float is broadcast, then widened: converting the scalar first
-    // (vcvtss2sd) writes only the low lane of a register the previous conversion wrote, so the eight conversions of a
-    // step waited on each other (the float tile ran at a quarter of the double tile's speed).
+    // An entry (float or double) broadcast to every lane as double. A float is broadcast, then widened: converting the
+    // scalar first (vcvtss2sd) writes only the low lane of a register the previous conversion wrote, so the eight
+    // conversions of a step waited on each other (the float tile ran at a quarter of the double tile's speed).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe Vector512<double> Broadcast512<T>(T* a) where T : unmanaged =>
         typeof(T) == typeof(float) ? Vector512.WidenLower(Vector512.Create(*(float*)a)) : Vector512.Create(*(double*)a);

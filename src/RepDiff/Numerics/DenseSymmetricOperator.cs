@@ -68,7 +68,7 @@ public sealed class DenseSymmetricOperator : IBlockSymmetricOperator
     public bool BlocksPayOff => (long)Size * Size * (d is null ? sizeof(float) : sizeof(double)) > 48L << 20;
 
     /// <summary>y[c] = A x[c] for each vector of the block: whole rows against the packed block, so the matrix is read
-    /// once per 8 vectors (twice the bytes of one triangle).</summary>
+    /// once per 8 vectors (twice the bytes of one triangle). Not safe to call concurrently on one instance either.</summary>
     public void Multiply(double[][] x, double[][] y)
     {
         int n = Size, width = BlockProduct.PackedWidth(x.Length);
