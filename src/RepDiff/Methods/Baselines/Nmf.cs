@@ -135,15 +135,36 @@ public static class Nmf
         return squaredNorm - 2 * cross + quadratic;
     }
 
-    /// <summary>H = (WᵀW)⁻¹ WᵀX for a small k×k system, in double, with a tiny ridge so empty concepts do not make it singular.</summary>
+    /// <summary>
+    /// H = (WᵀW)⁻¹ WᵀX for a small k×k system, in double, with a tiny ridge so empty concepts do not make it singular.
+    /// WᵀW comes from a float32 product: after thousands of iterations W's columns can be so nearly dependent that its
+    /// rounding (relative 1e-7) leaves it indefinite, so a failed factorization retries with ten times the ridge (a run
+    /// that factors at the first ridge is unchanged).
+    /// </summary>
     private static void SolveInPlace(Matrix wtw, Matrix wtx, Matrix h)
     {
         int k = wtw.Rows;
-        var a = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(k, k, (i, j) => wtw[i, j]);
-        double ridge = 1e-9 * Math.Max(a.Diagonal().Maximum(), Epsilon);
-        for (int i = 0; i < k; i++) a[i, i] += ridge;
         var b = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(k, wtx.Cols, (i, j) => wtx[i, j]);
-        var solution = a.Cholesky().Solve(b);
+        var original = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(k, k, (i, j) => wtw[i, j]);
+        double scale = Math.Max(original.Diagonal().Maximum(), Epsilon);
+        MathNet.Numerics.LinearAlgebra.Matrix<double>? solution = null;
+        for (double ridge = 1e-9; solution is null; ridge *= 10)
+        {
+            var a = original.Clone();
+            for (int i = 0; i < k; i++) a[i, i] += ridge * scale;
+            try
+            {
+                solution = a.Cholesky().Solve(b);
+            }
+            catch (ArgumentException) when (ridge < 1e-3)
+            {
+                // MathNet's way of saying "not positive definite": retry with a larger ridge.
+            }
+            catch (ArgumentException)
+            {
+                throw new RepDiffInputException("semi-NMF: the concepts' Gram matrix WᵀW is singular (the factorization collapsed); try fewer --concepts or fewer --max-iterations");
+            }
+        }
         for (int i = 0; i < k; i++)
             for (int j = 0; j < wtx.Cols; j++) h[i, j] = (float)solution[i, j];
     }

@@ -127,6 +127,22 @@ public class BaselineTests
     }
 
     [Fact]
+    public void SemiNmfRunToManyIterationsStaysFinite()
+    {
+        // Run far past convergence, W's columns become so nearly dependent that the float32 product WᵀW is indefinite
+        // by rounding; the least-squares step then needs a larger ridge instead of failing (it had ended in
+        // "Matrix must be positive definite" from 15,000 iterations on, a crash of the command).
+        var rng = RepDiff.Numerics.Rng.Create(0);
+        var x = new Matrix(120, 16);
+        for (int i = 0; i < x.Data.Length; i++) x.Data[i] = (float)RepDiff.Numerics.Rng.Normal(rng);
+        var fit = Nmf.Fit(x, 5, NmfVariant.SemiNmf, seed: 0, maxIterations: 20000, tolerance: 0);
+        Assert.Equal(20000, fit.Iterations);
+        Assert.True(double.IsFinite(fit.RelativeError) && fit.RelativeError < 1, $"relative error {fit.RelativeError}");
+        Assert.All(fit.Dictionary.Data, v => Assert.True(float.IsFinite(v)));
+        Assert.All(fit.Coefficients.Data, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
     public void BaselinesAreDeterministicWithTheirSeed()
     {
         var pair = Planted(withLabels: true);
