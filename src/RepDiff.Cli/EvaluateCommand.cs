@@ -27,10 +27,11 @@ internal static class EvaluateCommand
             string path = parse.GetValue(results)!;
             if (parse.GetValue(output) is { } outPath)
             {
-                OutputFolder.CheckTarget(outPath);
+                OutputFolder.CheckNewFile(outPath);
                 // RESULTS_JSON itself is the default target; A and B are not.
                 OutputFolder.RefuseInput(outPath, "--out", parse.GetValue(a), parse.GetValue(b));
             }
+            else OutputFolder.CheckNewFile(path, "RESULTS_JSON");
             var file = ResultsFile.Read(path);
             using var opened = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
             {

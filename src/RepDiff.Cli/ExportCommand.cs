@@ -34,7 +34,7 @@ internal static class ExportCommand
             if (kind is not ("csv" or "jsonl")) throw new RepDiffInputException($"--format {kind}: expected csv or jsonl");
             if (outPath is not null)
             {
-                OutputFolder.CheckTarget(outPath);
+                OutputFolder.CheckNewFile(outPath);
                 OutputFolder.RefuseInput(outPath, "--out", path, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata));
             }
             var file = ResultsFile.Read(path);

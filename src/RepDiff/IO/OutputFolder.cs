@@ -33,8 +33,8 @@ public sealed class OutputFolder : IDisposable
     }
 
     /// <summary>
-    /// Checks --out before any work is done: not empty, not a file or device, its parent a folder (or
-    /// creatable), and none of <paramref name="files"/> inside it a folder. Every problem is one line naming --out.
+    /// Checks --out before any work is done: not empty, not a file or device, its parent a folder that takes new files
+    /// (or creatable in one), and none of <paramref name="files"/> inside it a folder. Every problem is one line naming --out.
     /// </summary>
     public static string Check(string dir, params string[] files)
     {
@@ -48,16 +48,41 @@ public sealed class OutputFolder : IDisposable
         string kind = FileKind.Of(full);
         if (kind != FileKind.Directory && kind != FileKind.Missing && kind != FileKind.Unknown)
             throw new RepDiffInputException($"--out {dir}: is a {kind}, not a folder; name a folder for the results");
-        for (string? parent = Path.GetDirectoryName(full); parent is not null; parent = Path.GetDirectoryName(parent))
-        {
-            string parentKind = FileKind.Of(parent);
-            if (parentKind == FileKind.Missing) continue;
-            if (parentKind != FileKind.Directory && parentKind != FileKind.Unknown)
-                throw new RepDiffInputException($"--out {dir}: {parent} is a {parentKind}, not a folder");
-            break;
-        }
+        CheckWritableAbove(full, $"--out {dir}");
         foreach (string file in files) CheckTarget(Path.Combine(full, file), "--out " + dir);
         return full;
+    }
+
+    /// <summary>
+    /// The first existing folder above <paramref name="full"/> (where its staging copy is written, or where the missing
+    /// folders will be created) must be a folder that takes new files. A file is created and removed there, so that a
+    /// folder nobody may write in (a read-only mount, /proc) fails before the run, not after it: permission bits alone
+    /// cannot tell (root passes every access check, yet /proc refuses new files).
+    /// </summary>
+    private static void CheckWritableAbove(string full, string subject)
+    {
+        string? folder = Path.GetDirectoryName(full);
+        while (folder is not null && FileKind.Of(folder) == FileKind.Missing) folder = Path.GetDirectoryName(folder);
+        if (folder is null) return;
+        string kind = FileKind.Of(folder);
+        if (kind == FileKind.Unknown) return;
+        if (kind != FileKind.Directory) throw new RepDiffInputException($"{subject}: {folder} is a {kind}, not a folder");
+        string probe = Path.Combine(folder, TemporaryName("repdiff-probe"));
+        try
+        {
+            using var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The probe's own name would only puzzle: say what failed (e.g. "No space left on device").
+            string reason = e switch
+            {
+                UnauthorizedAccessException => "permission denied",
+                FileNotFoundException or DirectoryNotFoundException => "it takes no new files",
+                _ => e.Message.Replace($"'{probe}'", "").Replace(probe, "").Trim(' ', ':', '.'),
+            };
+            throw new RepDiffInputException($"{subject}: cannot write in {folder} ({reason})");
+        }
     }
 
     /// <summary>Refuses to replace a folder (or a device) with an output file.</summary>
@@ -68,6 +93,16 @@ public sealed class OutputFolder : IDisposable
         string kind = FileKind.Of(path);
         if (kind != FileKind.Regular && kind != FileKind.Missing && kind != FileKind.Unknown)
             throw new RepDiffInputException($"{what}: {path} is a {kind}; RepDiff will not replace it with a file");
+    }
+
+    /// <summary>
+    /// Checks an output file before any work: <see cref="CheckTarget"/>, and that the folder it will be written in
+    /// (or the first existing one above it) takes new files.
+    /// </summary>
+    public static void CheckNewFile(string path, string what = "--out")
+    {
+        CheckTarget(path, what);
+        CheckWritableAbove(Path.GetFullPath(path), $"{what} {path}");
     }
 
     /// <summary>Refuses an output file that is one of the command's inputs, which writing it would destroy (evaluate --out A.npy).</summary>

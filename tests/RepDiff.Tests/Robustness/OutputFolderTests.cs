@@ -28,12 +28,30 @@ public class OutputFolderTests
             ("", "--out is empty"),
             (Path.Combine(file, "sub"), "is a regular file, not a folder"),
             (reportIsFolder, "report.html is a directory"),
+            // A folder that takes no new files (as a read-only mount): refused before the run, not after it.
+            ("/proc/repdiff-out", "cannot write in /proc"),
+            ("/proc/repdiff-missing/out", "cannot write in /proc"),
         })
         {
-            Run("kmeans", a, b, "--out", outDir).AssertBadInput(expected);
+            var outcome = Run("kmeans", a, b, "--out", outDir);
+            outcome.AssertBadInput(expected);
+            Assert.DoesNotContain("%", outcome.Stderr); // refused before any work
         }
         Assert.Equal("x", File.ReadAllText(file));
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-staging*"));
+    }
+
+    [Fact]
+    public void OutputFilesInAFolderThatTakesNoNewFilesAreRefusedBeforeTheWork()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        string results = Path.Combine(outDir, "results.json");
+        Run("export", results, "--out", "/proc/members.csv").AssertBadInput("cannot write in /proc");
+        var evaluate = Run("evaluate", results, a, b, "--out", "/proc/scored.json");
+        evaluate.AssertBadInput("cannot write in /proc");
+        Assert.DoesNotContain("%", evaluate.Stderr); // refused before any scoring
     }
 
     [Fact]
