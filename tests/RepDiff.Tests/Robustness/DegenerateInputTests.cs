@@ -94,6 +94,20 @@ public class DegenerateInputTests(ITestOutputHelper output)
         Assert.Equal(0, Run("rdx", a, b, "--out", outDir).Code);
     }
 
+    /// <summary>A comparison whose NMF cannot run (fewer distinct rows than concepts) says so before RDX runs, not after.</summary>
+    [Fact]
+    public void CompareRefusesNmfOnTooFewDistinctRowsBeforeAnyMethodRuns()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 40);
+        string twoRows = Path.Combine(dir, "two-rows.npy");
+        Npy.Write(twoRows, Npy.ReadMatrix(a).SelectRows(Enumerable.Range(0, 40).Select(i => i % 2).ToArray()));
+        string outDir = Path.Combine(dir, "out");
+        var outcome = Run("compare", twoRows, b, "--methods", "rdx,nmf", "--out", outDir);
+        outcome.AssertBadInput("nmf on two-rows.npy: the representation has only 2 distinct rows");
+        Assert.DoesNotContain("%", outcome.Stderr); // no method's progress: refused while preparing
+        Assert.False(Directory.Exists(outDir));
+    }
+
     /// <summary>evaluate scores a k-means result of the healthy pair against the degenerate one.</summary>
     private Outcome Evaluate(string caseDir, string a, string b)
     {

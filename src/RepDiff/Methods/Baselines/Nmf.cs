@@ -23,10 +23,7 @@ public static class Nmf
         if (variant == NmfVariant.Auto) variant = nonNegative ? NmfVariant.Nmf : NmfVariant.SemiNmf;
         if (variant == NmfVariant.Nmf && !nonNegative)
             throw new RepDiffInputException("NMF needs non-negative inputs; this representation has negative values (use the semi-NMF variant)");
-        // k atoms of fewer than k distinct rows leave atoms with nothing to explain, whose updates diverge.
-        int distinct = DistinctRows(x, k);
-        if (distinct < k)
-            throw new InvalidOptionException(nameof(BaselineOptions.Concepts), $"{stage}: the representation has only {distinct} distinct rows, fewer than the {k} concepts asked for; use --concepts {Math.Max(1, distinct)} or fewer");
+        CheckDistinctRows(x, k, stage);
         double squaredNorm = 0;
         foreach (float v in x.Data) squaredNorm += (double)v * v;
         var (w, h) = variant == NmfVariant.Nmf ? RandomStart(x, k, seed) : (KMeansStart(x, k, seed), new Matrix(k, x.Cols));
@@ -46,22 +43,32 @@ public static class Nmf
         return new NmfResult(w, h, variant, iteration, Math.Sqrt(Math.Max(loss, 0) / Math.Max(squaredNorm, Epsilon)));
     }
 
-    /// <summary>How many distinct rows x has, counting no further than <paramref name="enough"/>.</summary>
-    private static int DistinctRows(Matrix x, int enough)
+    /// <summary>
+    /// k atoms of fewer than k distinct rows leave atoms with nothing to explain, whose updates diverge: refused, naming
+    /// the --concepts that fits. Reads rows in order until k distinct ones are found (usually the first k), so a
+    /// comparison checks it before any method runs.
+    /// </summary>
+    public static void CheckDistinctRows(IRowSource x, int k, string stage)
     {
-        var firstOf = new Dictionary<int, List<int>>();
+        int distinct = DistinctRows(x, k);
+        if (distinct < k)
+            throw new InvalidOptionException(nameof(BaselineOptions.Concepts), $"{stage}: the representation has only {distinct} distinct rows, fewer than the {k} concepts asked for; use --concepts {Math.Max(1, distinct)} or fewer");
+    }
+
+    /// <summary>How many distinct rows x has, counting no further than <paramref name="enough"/> (and keeping no more).</summary>
+    private static int DistinctRows(IRowSource x, int enough)
+    {
+        var byHash = new Dictionary<int, List<float[]>>();
         int distinct = 0;
+        var row = new float[x.Cols];
         for (int i = 0; i < x.Rows && distinct < enough; i++)
         {
-            var row = x.Row(i);
+            x.ReadRows(i, 1, row);
             int hash = 0;
             foreach (float v in row) hash = HashCode.Combine(hash, v);
-            if (!firstOf.TryGetValue(hash, out var rows)) firstOf[hash] = rows = [];
-            bool isNew = true;
-            foreach (int r in rows)
-                if (x.Row(r).SequenceEqual(row)) { isNew = false; break; }
-            if (!isNew) continue;
-            rows.Add(i);
+            if (!byHash.TryGetValue(hash, out var rows)) byHash[hash] = rows = [];
+            if (rows.Any(r => r.AsSpan().SequenceEqual(row))) continue;
+            rows.Add((float[])row.Clone());
             distinct++;
         }
         return distinct;

@@ -14,6 +14,13 @@ public sealed class NmfMethod : PairMethod<NmfOptions>
 
     protected override void CheckSampleCount(RepresentationPair pair, int n, NmfOptions options) => Baseline.CheckSampleCount(n, options);
 
+    /// <summary>Before any work (a comparison prepares every method before running the first): enough distinct rows on both sides.</summary>
+    protected override void Validate(RepresentationPair pair, NmfOptions options)
+    {
+        Nmf.CheckDistinctRows(pair.RowsA, options.Concepts, $"{Name} on {pair.NameA}");
+        Nmf.CheckDistinctRows(pair.RowsB, options.Concepts, $"{Name} on {pair.NameB}");
+    }
+
     protected override Explanation Explain(RepresentationPair pair, NmfOptions options, IProgress<ProgressUpdate>? progress)
     {
         return Baseline.Run(Name, pair, options, "non-negative loading on the dictionary atom", progress, (x, stage) =>
