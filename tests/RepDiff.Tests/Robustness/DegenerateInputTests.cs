@@ -108,6 +108,19 @@ public class DegenerateInputTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>metrics of one sample is refused before any measure runs (RBF CKA had refused it after three had).</summary>
+    [Fact]
+    public void MetricsOfOneSampleIsRefusedBeforeAnyMeasure()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 10);
+        string oneA = Path.Combine(dir, "one-a.npy"), oneB = Path.Combine(dir, "one-b.npy");
+        Npy.Write(oneA, Npy.ReadMatrix(a).SelectRows([0]));
+        Npy.Write(oneB, Npy.ReadMatrix(b).SelectRows([0]));
+        var outcome = Run("metrics", oneA, oneB, "--out", Path.Combine(dir, "out"));
+        outcome.AssertBadInput("hold 1 sample; the similarity measures need at least 2");
+        Assert.DoesNotContain("%", outcome.Stderr);
+    }
+
     /// <summary>evaluate scores a k-means result of the healthy pair against the degenerate one.</summary>
     private Outcome Evaluate(string caseDir, string a, string b)
     {
