@@ -73,8 +73,13 @@ public sealed class OptionSpec
         if (type == typeof(bool))
             return bool.TryParse(text, out bool b) ? b : throw new InvalidOptionException(Name, $"'{Printable(text)}' is not true or false");
         if (type == typeof(int))
-            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) ? i
-                : throw new InvalidOptionException(Name, $"'{Printable(text)}' is not a whole number{RangeSuffix()}");
+        {
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i)) return i;
+            // A whole number past 32 bits is a whole number still: say that it is too large, not that it is no number.
+            if (System.Numerics.BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+                throw new InvalidOptionException(Name, $"'{Printable(text)}' is out of range ({RangeText() ?? $"from {int.MinValue} to {int.MaxValue}"})");
+            throw new InvalidOptionException(Name, $"'{Printable(text)}' is not a whole number{RangeSuffix()}");
+        }
         if (type == typeof(double))
             return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? d
                 : throw new InvalidOptionException(Name, $"'{Printable(text)}' is not a finite number{RangeSuffix()}");
