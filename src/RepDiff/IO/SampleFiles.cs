@@ -34,7 +34,7 @@ public static class SampleFiles
     /// <summary>One string per element of a 1-D .npy, or per line of a text file.</summary>
     public static string[] LoadStrings(string path)
     {
-        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return RefuseTable(path, TextLines.ReadAll(path, MaxShortLine));
+        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return RefuseTable(path, RefuseInvalidText(path, TextLines.ReadAll(path, MaxShortLine)));
         var (header, data) = Npy.ReadRaw(path);
         if (!(header.Shape.Length == 1 || header.Shape.Length == 2 && header.Shape[1] == 1))
             throw RepDiffInputException.ForFile(path, $"expected a 1-D array (one entry per sample), found shape {RowFile.ShapeText(header.Shape)}");
@@ -42,6 +42,19 @@ public static class SampleFiles
         int size = header.Dtype.Size;
         for (int i = 0; i < result.Length; i++) result[i] = header.Dtype.FormatElement(data.AsSpan(i * size, size));
         return result;
+    }
+
+    /// <summary>
+    /// Ids join samples and labels group them, so they must read back exactly: bytes that are not valid text (which the
+    /// reader replaces with U+FFFD) would make 'id\xff1' and 'id\xfe1' one id, or two labels one class. (Read as UTF-8, or
+    /// as UTF-16 after its byte-order mark.)
+    /// </summary>
+    private static string[] RefuseInvalidText(string path, string[] lines)
+    {
+        int bad = Array.FindIndex(lines, line => line.Contains('\uFFFD'));
+        if (bad >= 0)
+            throw RepDiffInputException.ForFile(path, $"line {bad + 1} is not valid UTF-8 (ids and labels must read back exactly); save the file as UTF-8");
+        return lines;
     }
 
     /// <summary>

@@ -43,6 +43,24 @@ public class SampleFileTests
     }
 
     /// <summary>
+    /// Ids and labels whose bytes are not valid UTF-8 are refused: read leniently, 'id\xff0' and 'id\xfe0' both became
+    /// 'id\uFFFD0', so two files whose ids differ everywhere joined as if every id matched. UTF-16 with its mark still reads.
+    /// </summary>
+    [Fact]
+    public void IdsAndLabelsThatAreNotValidTextAreRefused()
+    {
+        string dir = TestData.TempDir();
+        string ids = Path.Combine(dir, "ids.txt"), labels = Path.Combine(dir, "labels.txt");
+        File.WriteAllBytes(ids, [.. "id0\n"u8, (byte)'i', (byte)'d', 0xFF, (byte)'1', (byte)'\n']);
+        Assert.Equal($"{ids}: line 2 is not valid UTF-8 (ids and labels must read back exactly); save the file as UTF-8",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadIds(ids)).Message);
+        File.WriteAllBytes(labels, [.. "cat\ndog\nd"u8, 0xC3, 0x28, (byte)'\n']);
+        Assert.Contains("line 3 is not valid UTF-8", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(labels)).Message);
+        File.WriteAllText(labels, "chat\nété\n", new System.Text.UTF8Encoding(false));
+        Assert.Equal(["chat", "été"], SampleFiles.LoadLabels(labels).Names);
+    }
+
+    /// <summary>
     /// A blank line among the ids (an id lost in an export) was the id "" — joined to B's own blank id wherever it stood —
     /// and a CSV's empty id cell likewise: every sample needs an id.
     /// </summary>
