@@ -78,8 +78,26 @@ public sealed class ResultsFile
                         throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} lists sample {repeated.Key} {repeated.Count()} times in its {what}");
                 if (concept.Scores is not null && concept.Scores.Length != concept.Members.Length)
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} has {concept.Scores.Length} scores for {concept.Members.Length} members");
+                if (NonFinite(concept) is { } field)
+                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank}: {field} is not a finite number");
             }
         }
+    }
+
+    /// <summary>
+    /// The first of a concept's numbers that is NaN or infinite, or null. JSON has no such numbers, but the strings
+    /// "NaN" and "Infinity" read as them, and a hand-edited one would be carried on into `evaluate`'s and `export`'s output.
+    /// </summary>
+    private static string? NonFinite(Concept concept)
+    {
+        foreach (var (name, value) in new (string, double?)[]
+        {
+            ("strength", concept.Strength), ("bsr", concept.Bsr), ("bsr_chance", concept.BsrChance), ("p_value", concept.PValue),
+            ("p_adjusted", concept.PAdjusted), ("held_out_score", concept.HeldOutScore), ("stability", concept.Stability),
+        })
+            if (value is { } v && !double.IsFinite(v)) return name;
+        int bad = concept.Scores is null ? -1 : Array.FindIndex(concept.Scores, v => !double.IsFinite(v));
+        return bad >= 0 ? $"scores[{bad}]" : null;
     }
 
     public static ResultsFile Parse(string json) => Parse(JsonNode.Parse(json));

@@ -63,7 +63,7 @@ public class ExportCommandTests
         var rdx = new Explanation
         {
             Method = "rdx", N = 600,
-            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Strength = 0.5, Members = [7, 3, 599], Grid = [7], Scores = [0.9, 0.8, double.NaN],
+            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Strength = 0.5, Members = [7, 3, 599], Grid = [7], Scores = [0.9, 0.8, 0.7],
                 Stability = 0.75, FoundAgain = true, PValue = 0.004, PAdjusted = 0.012 }] }],
         };
         var spec = new Explanation
@@ -84,7 +84,7 @@ public class ExportCommandTests
         Assert.Equal("high", rows[2]["label"]!.GetValue<string>());
         Assert.Equal("x599", rows[2]["metadata_id"]!.GetValue<string>());
         Assert.Equal(0.9, rows[0]["score"]!.GetValue<double>());
-        Assert.Equal("NaN", rows[2]["score"]!.GetValue<string>());
+        Assert.Equal(0.7, rows[2]["score"]!.GetValue<double>());
         Assert.Null(rows[3]["score"]);
         Assert.True(rows[0]["in_grid"]!.GetValue<bool>());
         Assert.Equal(2, rows[3]["rank"]!.GetValue<int>());
@@ -183,6 +183,8 @@ public class ExportCommandTests
         string shortLabels = GoldenFileTests.WriteText(dir, "labels.txt", "a\nb\n");
         string results = Path.Combine(dir, "ok.json");
         File.WriteAllText(results, new Explanation { Method = "kmeans", N = 3, Directions = [new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [0, 2] }] }] }.ToJson());
+        // A hand-edited "NaN" is no number RepDiff reads (it had been carried into the export as a score of NaN).
+        string notANumber = GoldenFileTests.WriteText(dir, "nan.json", File.ReadAllText(results).Replace("\"strength\": 0", "\"strength\": \"NaN\""));
         string outside = Path.Combine(dir, "outside.json");
         File.WriteAllText(outside, new Explanation { Method = "kmeans", N = 3, Directions = [new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [5] }] }] }.ToJson());
         foreach (var (args, message) in new (string[], string)[]
@@ -192,6 +194,7 @@ public class ExportCommandTests
             (["export", results, "--format", "xml"], "error: --format xml: expected csv or jsonl"),
             (["export", results, "--labels", shortLabels], $"error: {shortLabels}: has 2 labels but the results describe 3 samples"),
             (["export", outside], "names sample 5, outside 0..2"),
+            (["export", notANumber], "concept 1: strength is not a finite number"),
         })
         {
             var (code, output, error) = Run(args);
