@@ -62,6 +62,8 @@ internal static class EmbedCommand
             // Refused rather than ignored, as --text-field without --texts is: texts have no decoding to skip.
             if (textSource is not null && parse.GetValue(skip))
                 throw new RepDiffInputException("--skip-unreadable: leaves out images that cannot be decoded; it does not apply to --texts");
+            if (textSource is null && parse.GetValue(textField) is { } field)
+                throw new RepDiffInputException($"--text-field {field}: names the field of a --texts JSONL file, but no --texts was given");
             var source = new EmbeddingSource(imageSource ?? textSource!, textSource is not null, parse.GetValue(textField));
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
             if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
