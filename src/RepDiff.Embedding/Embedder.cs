@@ -344,6 +344,9 @@ public sealed class Embedder : IDisposable
     private RepDiffInputException VaryingWidth(int sampleCols, int cols)
         => RepDiffInputException.ForFile(modelPath, $"output '{model.OutputName}' gives {sampleCols} values per sample in one batch and {cols} in another; choose a pooling that removes the varying axis");
 
+    /// <summary>Positions of BERT-family encoders (MiniLM, Arctic, E5): the longest input most text models take.</summary>
+    private const int TypicalMaxPositions = 512;
+
     /// <summary>Runs one batch (in slices when the graph takes one sample per call) and pools its output rows.</summary>
     private float[] Infer(EmbeddingBatch batch)
     {
@@ -359,7 +362,10 @@ public sealed class Embedder : IDisposable
             }
             catch (OnnxRuntimeException e)
             {
-                throw RepDiffInputException.ForFile(modelPath, $"cannot run on these inputs ({ModelSession.FirstLine(e.Message)})");
+                // Past its position embeddings a text model fails deep inside (a broadcast in an Add node): name the length.
+                string tokens = batch.Ids is not null && batch.Length > TypicalMaxPositions
+                    ? $"; its texts ran to {batch.Length} tokens (max_length / --max-length), more than most text models take ({TypicalMaxPositions})" : "";
+                throw RepDiffInputException.ForFile(modelPath, $"cannot run on these inputs ({ModelSession.FirstLine(e.Message)}){tokens}");
             }
             int sampleCols = pooled.Length / count;
             if (cols < 0) cols = sampleCols;

@@ -103,7 +103,9 @@ internal sealed class ModelSession : IDisposable
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            // Only fatal messages: every failure reaches the user as one line of ours (Embedder), ONNX Runtime's own log
+            // of the same failure (in colour escapes) was a second, third and fourth line on stderr.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
         // Idle pool threads sleep instead of spinning: the decoding thread runs beside inference, and cores are often shared.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");

@@ -99,6 +99,8 @@ public class EmbedCliTests
         string output = Path.Combine(dir, "x.npy");
         var (code, _, error) = Run("embed", model, "--images", images, "--max-length", "8", "--out", output);
         Assert.Equal((2, "error: --max-length: sets a text model's tokenizer; it does not apply to --images"), (code, error.Trim()));
+        (code, _, error) = Run("embed", model, "--images", images, "--text-field", "t", "--out", output);
+        Assert.Equal((2, "error: --text-field t: names the field of a --texts JSONL file, but no --texts was given"), (code, error.Trim()));
 
         string vocab = TinyOnnx.Vocab(dir, "the", "cat");
         string textModel = TinyOnnx.TokenEcho(dir);
@@ -121,6 +123,20 @@ public class EmbedCliTests
         var (code, _, error) = Run("embed", model, "--texts", texts, "--text-field", "t", "--vocab", vocab, "--pooling", "cls", "--out", Path.Combine(dir, "t.npy"));
         Assert.True(code == 0, error);
         Assert.Equal(["1", "3"], File.ReadAllLines(Path.Combine(dir, "t.ids.txt")));
+    }
+
+    /// <summary>Texts cut at a --max-length past MiniLM's 512 positions failed with ONNX Runtime's broadcast message alone.</summary>
+    [Fact]
+    public void TextsLongerThanTheModelTakesNameTheirLength()
+    {
+        string dir = TestData.TempDir();
+        string texts = Path.Combine(dir, "long.txt");
+        File.WriteAllText(texts, string.Join(" ", Enumerable.Repeat("word", 2000)) + "\n");
+        string output = Path.Combine(dir, "m.npy");
+        var (code, _, error) = Run("embed", "minilm-l6", "--texts", texts, "--max-length", "1000", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("its texts ran to 1000 tokens (max_length / --max-length), more than most text models take (512)", error);
+        Assert.False(File.Exists(output));
     }
 
     [Fact]
