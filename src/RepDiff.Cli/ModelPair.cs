@@ -60,6 +60,8 @@ internal static class ModelPair
         var a = ModelResolver.Resolve(modelA, new ModelOverrides(), source.Texts, Cli.Error);
         var b = ModelResolver.Resolve(modelB, new ModelOverrides(), source.Texts, Cli.Error);
         if (spec.Images is { } folder && SampleFiles.UnreadSubfolderNote(folder) is { } note) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
+        // The labels are counted against the samples before either model embeds (they had been read only after both had).
+        spec.CheckLabelCount(spec.Texts is { } texts ? SampleFiles.LoadTexts(texts, spec.TextField).Length : SampleFiles.LoadImages(spec.Images!).Count);
         string nameA = Stem(a.DisplayName), nameB = Stem(b.DisplayName);
         if (nameA == nameB) (nameA, nameB) = (nameA + "-a", nameB + "-b");
         var staged = OutputFolder.Begin(outDir, outputFiles);
@@ -105,7 +107,7 @@ internal static class ModelPair
                 embedders[i] = null;
                 // Where the file is once the run succeeds (a new one is in the staging folder until then).
                 string final = entry.Reused ? entry.Path : Path.Combine(previous, Path.GetFileName(entry.Path));
-                Cli.Error.WriteLine(entry.Reused ? $"{entry.ModelName}: reusing {final}" : $"{entry.ModelName}: embedded, kept in {final} with the results");
+                Cli.Error.WriteLine(entry.Reused ? $"{entry.ModelName}: reusing {final}" : $"{entry.ModelName}: embedded, kept in {final} when the run succeeds");
                 if (outputNote is not null) Cli.Error.WriteLine(outputNote);
                 entries.Add(entry);
             }

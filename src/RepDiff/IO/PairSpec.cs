@@ -148,6 +148,12 @@ public sealed record PairSpec(string PathA, string PathB)
         return samples;
     }
 
+    /// <summary>The labels' count against n before the representations exist (compare --model-a/-b, before embedding).</summary>
+    public void CheckLabelCount(int n)
+    {
+        if (Labels is not null) CheckCount(Labels, SampleFiles.LoadLabels(Labels).Codes.Length, n);
+    }
+
     /// <summary>One input's matrix, its display name, its ids (own id column, its ids file, or the shared one) and the file they came from.</summary>
     private (Matrix Values, string Name, string[]? Ids, string IdSource) LoadSide(string path, string? key, string? idsFile)
     {

@@ -125,6 +125,20 @@ public class EmbedCliTests
         Assert.Equal(["1", "3"], File.ReadAllLines(Path.Combine(dir, "t.ids.txt")));
     }
 
+    /// <summary>compare --model-a/-b read the labels only after embedding with both models (and said where the embeddings were kept).</summary>
+    [Fact]
+    public void CompareOfTwoModelsCountsTheLabelsBeforeEmbedding()
+    {
+        string dir = TestData.TempDir();
+        string texts = Path.Combine(dir, "texts.txt"), labels = Path.Combine(dir, "labels.txt");
+        File.WriteAllLines(texts, Enumerable.Range(0, 12).Select(i => $"sentence number {i}"));
+        File.WriteAllLines(labels, ["x", "y"]);
+        string output = Path.Combine(dir, "cmp");
+        var (code, _, error) = Run("compare", "--model-a", "minilm-l6", "--model-b", "arctic-embed-xs", "--texts", texts, "--labels", labels, "--methods", "kmeans", "--out", output);
+        Assert.Equal((2, $"error: {labels}: has 2 entries but the representations have 12 rows"), (code, error.Trim()));
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>Texts cut at a --max-length past MiniLM's 512 positions failed with ONNX Runtime's broadcast message alone.</summary>
     [Fact]
     public void TextsLongerThanTheModelTakesNameTheirLength()
@@ -691,7 +705,7 @@ public class EmbedCliTests
         (code, _, error) = Run("compare", "--model-a", model, "--model-b", normalized, "--images", images, "--methods", "kmeans", "--out", output);
         Assert.True(code == 0, error);
         Assert.Contains($"reusing {Path.Combine(embeddings, Path.GetFileNameWithoutExtension(model))}.npy", error);
-        Assert.Contains($"normalized: embedded, kept in {Path.Combine(embeddings, "normalized.npy")}", error);
+        Assert.Contains($"normalized: embedded, kept in {Path.Combine(embeddings, "normalized.npy")} when the run succeeds", error);
         var second = Snapshot(embeddings);
         foreach (var (file, hash) in first) Assert.Equal(hash, second[file]); // A reused in place, doubled kept
         Assert.Contains("normalized.npy", second.Keys);
