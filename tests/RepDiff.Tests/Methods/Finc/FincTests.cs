@@ -22,6 +22,29 @@ public class FincTests
         Assert.Equal("rff", e.Parameters["route"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// One TEST row against REF's rows: one positive eigenvalue, the rest negative. The negative ones among the k largest had
+    /// been added to the k smallest, so the reference direction held 2k − 1 concepts (19 for 10) and weak ones among them.
+    /// </summary>
+    [Theory]
+    [InlineData(FincRoute.Exact)]
+    [InlineData(FincRoute.Rff)]
+    public void NoDirectionHoldsMoreConceptsThanAskedForWhenOneSetIsTiny(FincRoute route)
+    {
+        var e = new FincMethod().Run(new SampleSets(Test.SelectRows([0]), Ref), Options(route) with { Concepts = 4 });
+        Assert.Single(e.GetDirection(DirectionNames.MoreFrequentInTest).Concepts);
+        var fromRef = e.GetDirection(DirectionNames.MoreFrequentInRef).Concepts;
+        Assert.Equal(4, fromRef.Count);
+        Assert.True(fromRef.Zip(fromRef.Skip(1)).All(p => p.First.Strength >= p.Second.Strength), "the strongest four, strongest first");
+        // And the dense solver alone: diag(5, −1, −2, …, −8) has one positive mode and its k = 3 most negative ones.
+        double[] values = [5, -1, -2, -3, -4, -5, -6, -7, -8];
+        var diagonal = new double[values.Length * values.Length];
+        for (int i = 0; i < values.Length; i++) diagonal[i * values.Length + i] = values[i];
+        var modes = RepDiff.Spectral.SignedEigen.Solve(diagonal, values.Length, 3, 1e-9, seed: 0, progress: null);
+        Assert.Equal([5.0], modes.PositiveValues);
+        Assert.Equal([-8.0, -7.0, -6.0], modes.NegativeValues);
+    }
+
     [Theory]
     [InlineData(FincRoute.Rff)]
     [InlineData(FincRoute.Exact)]
