@@ -59,9 +59,11 @@ internal static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // One line, whatever the number of problems: the first one, and where to look.
+            // One line, whatever the number of problems: the first one, and where to look. A word the parser does not know
+            // comes first: `repdiff frobnicate` had said only "Required command was not provided", never naming the word.
+            var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
             string more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
-            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(ParseError(parse.Errors[0].Message))}{more}; see --help");
+            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(ParseError(first.Message))}{more}; see --help");
             return BadInput;
         }
         return parse.Invoke(config);

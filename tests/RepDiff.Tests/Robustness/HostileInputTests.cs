@@ -17,6 +17,14 @@ public class HostileInputTests
 
     private readonly string dir = TestData.TempDir();
 
+    /// <summary>A command the tool does not have is named (it had been "Required command was not provided" alone).</summary>
+    [Fact]
+    public void AnUnknownCommandIsNamed()
+    {
+        Run("frobnicate").AssertBadInput("Unrecognized command or argument 'frobnicate'");
+        Run("--frob").AssertBadInput("Unrecognized command or argument '--frob'");
+    }
+
     // 1 and 2: special files as any input. A FIFO blocks forever when opened; /dev/zero never ends.
     [Theory]
     [InlineData("A")]
