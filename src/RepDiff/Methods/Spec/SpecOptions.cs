@@ -18,7 +18,7 @@ public sealed record SpecOptions : ModeOptions
     [Option("Gaussian bandwidth of B (default: median pairwise distance)", Min = 0, MinExclusive = true)]
     public double? SigmaB { get; init; }
 
-    [Option("auto, exact (n×n kernels), features (cosine) or rff (Gaussian, random Fourier features; streams the rows)")]
+    [Option("auto, exact (n×n kernels), features (cosine: the normalized rows; with the Gaussian kernel it is rff) or rff (Gaussian, random Fourier features; streams the rows)")]
     public SpecRoute Route { get; init; } = SpecRoute.Auto;
 
     [Option("random Fourier frequencies per representation (rff route)", Min = 1, Max = 100_000)]
