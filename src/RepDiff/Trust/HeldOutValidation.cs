@@ -201,8 +201,13 @@ public static class HeldOutValidation
     /// <summary>Refuses a pair too small to split; callers check before the method runs, so the refusal costs no work.</summary>
     public static void CheckSize(RepresentationPair pair) => CheckSize(pair.N);
 
-    /// <summary>Refuses sample sets whose smaller set is too small to split in two.</summary>
-    public static void CheckSize(SampleSets sets) => CheckSize(Math.Min(sets.Test.Rows, sets.Reference.Rows) * 2);
+    /// <summary>Refuses sample sets whose smaller set is too small to split in two (each set is split on its own).</summary>
+    public static void CheckSize(SampleSets sets)
+    {
+        int smaller = Math.Min(sets.Test.Rows, sets.Reference.Rows);
+        if (smaller * 2 < MinSamples)
+            throw new InvalidOptionException(nameof(TrustOptions.Validate), $"needs at least {MinSamples / 2} samples in each set to split both into a discovery and a validation half; the smaller set has {smaller}");
+    }
 
     internal static void CheckSize(int n)
     {

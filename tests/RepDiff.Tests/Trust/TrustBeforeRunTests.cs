@@ -1,3 +1,4 @@
+using RepDiff.IO;
 using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Trust;
@@ -52,6 +53,17 @@ public class TrustBeforeRunTests
         AssertRefusedBeforeAnyWork(["koda", a100, b100, "--kernel", "cosine", "--route", "features", "--validate"],
             "--route: features needs more samples than features, and there are 50 samples for 64 features (the two representations' dimensions); give --route exact "
             + "(held-out validation runs the method on 50 of the 100 samples)");
+    }
+
+    /// <summary>FINC splits each set on its own: the refusal counts the smaller set (it had said "there are 6" of 3 + 80 rows).</summary>
+    [Fact]
+    public void FincValidationNamesTheSmallerSet()
+    {
+        var (a, _, _) = SmallPair(dir, 80);
+        string three = Path.Combine(dir, "three.npy");
+        Npy.Write(three, Npy.ReadMatrix(a).SelectRows([0, 1, 2]));
+        AssertRefusedBeforeAnyWork(["finc", three, a, "--validate"],
+            "--validate: needs at least 20 samples in each set to split both into a discovery and a validation half; the smaller set has 3");
     }
 
     [Fact]
