@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using RepDiff.Options;
 using RepDiff.Spectral;
 
 namespace RepDiff.Methods.Spec;
@@ -17,7 +18,8 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
 
     protected override void CheckSampleCount(RepresentationPair pair, int n, SpecAlignOptions options)
     {
-        if (n < 8) throw new RepDiffInputException($"SPEC-align needs at least 8 samples, got {n}");
+        // An option error, as SPEC's is, so a rerun's smaller sample says which rerun (stability, validation) it is.
+        if (n < 8) throw new InvalidOptionException(nameof(options.Concepts), $"SPEC-align needs at least 8 samples; there are {n}");
     }
 
     protected override void Validate(RepresentationPair pair, SpecAlignOptions options)
