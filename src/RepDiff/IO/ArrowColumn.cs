@@ -39,7 +39,7 @@ internal sealed class ArrowColumn : TableColumn
         var reader = OpenReader(path, fileFormat);
         try
         {
-            var schema = Run(path, () => reader.GetSchema(default).AsTask());
+            var schema = SchemaOf(path, reader);
             var fields = schema.FieldsList;
             var lists = fields.Where(f => FloatValueType(f.DataType) is not null).Select(f => f.Name).ToList();
             string name = TableColumnChoice.Pick(path, column, lists, fields.Select(f => f.Name));
@@ -67,7 +67,7 @@ internal sealed class ArrowColumn : TableColumn
     internal static List<(string Name, string? Holds)> Columns(string path)
     {
         using var reader = OpenReader(path, IsFileFormat(path));
-        var schema = Run(path, () => reader.GetSchema(default).AsTask());
+        var schema = SchemaOf(path, reader);
         return schema.FieldsList.Select(f => (f.Name, FloatValueType(f.DataType) is null ? Holds(f.DataType) : null)).ToList();
     }
 
@@ -243,6 +243,10 @@ internal sealed class ArrowColumn : TableColumn
         };
         return value is HalfFloatType or FloatType or DoubleType ? value : null;
     }
+
+    /// <summary>The file's schema; a stream that ends before it (an end-of-stream marker alone) has none, and Apache.Arrow says so with null.</summary>
+    private static Schema SchemaOf(string path, ArrowStreamReader reader)
+        => Run(path, () => reader.GetSchema(default).AsTask()) ?? throw RepDiffInputException.ForFile(path, "is an empty Arrow stream: it ends before its schema, so it holds no columns");
 
     private static T Run<T>(string path, Func<Task<T>> call)
     {
@@ -441,7 +445,7 @@ internal sealed class ArrowColumn : TableColumn
     {
         bool fileFormat = IsFileFormat(path);
         using var table = new ArrowColumn(path, "", OpenReader(path, fileFormat), fileFormat, -1);
-        var schema = Run(path, () => table.reader.GetSchema(default).AsTask());
+        var schema = SchemaOf(path, table.reader);
         var indices = Enumerable.Range(0, schema.FieldsList.Count).Where(j => IsScalar(schema.FieldsList[j].DataType)).ToArray();
         var columns = indices.Select(_ => new List<string?>()).ToList();
         while (table.NextBatch() is { } batch)

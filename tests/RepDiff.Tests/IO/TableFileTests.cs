@@ -182,6 +182,16 @@ public class TableFileTests
                 Assert.StartsWith(cut, e.Message);
             }
         }
+
+        // A stream that is its end-of-stream marker alone (with or without the continuation bytes) has no schema, which
+        // Apache.Arrow gives as null: it had been an internal error (NullReferenceException) in every command and in inspect.
+        foreach (byte[] bytes in new[] { [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0], new byte[8], [0xFF, 0xFF, 0xFF, 0xFF, .. new byte[68]] })
+        {
+            string empty = Path.Combine(dir, $"empty{bytes.Length}{bytes[0]}.arrow");
+            File.WriteAllBytes(empty, bytes);
+            Assert.Equal($"{empty}: is an empty Arrow stream: it ends before its schema, so it holds no columns",
+                Assert.Throws<RepDiffInputException>(() => Embeddings.Load(empty)).Message);
+        }
     }
 
     /// <summary>
