@@ -153,7 +153,7 @@ internal sealed class ImageTensorizer
         }
         else
         {
-            using var stream = File.OpenRead(path);
+            using var stream = InputFile.OpenRead(path);  // a missing file or a folder is the description's error, in one line
             var header = Npy.ReadHeader(stream, path);
             if (header.Dtype != NpyDtype.Float32 || header.FortranOrder) throw RepDiffInputException.ForFile(path, "the mean image must be a C-order float32 .npy");
             var bytes = new byte[header.DataBytes];

@@ -125,6 +125,22 @@ public class EmbedCliTests
         Assert.Equal(["1", "3"], File.ReadAllLines(Path.Combine(dir, "t.ids.txt")));
     }
 
+    /// <summary>A description's mean_image that is missing or a folder had been an internal error (FileNotFound, UnauthorizedAccess).</summary>
+    [Fact]
+    public void AMeanImageThatIsMissingOrAFolderIsNamed()
+    {
+        var (dir, images, model) = Setup();
+        Directory.CreateDirectory(Path.Combine(dir, "folder.npy"));
+        foreach (var (meanImage, message) in new[] { ("nope.npy", "file not found"), ("folder.npy", "is a directory, not a file") })
+        {
+            File.WriteAllText(Path.ChangeExtension(model, ".json"), $$"""{ "pooling": "mean", "image": { "size": 32, "mean_image": "{{meanImage}}" } }""");
+            string output = Path.Combine(dir, "m.npy");
+            var (code, _, error) = Run("embed", model, "--images", images, "--out", output);
+            Assert.Equal((2, $"error: {Path.Combine(dir, meanImage)}: {message}"), (code, error.Split('\n').Last(l => l.StartsWith("error")).Trim()));
+            Assert.False(File.Exists(output));
+        }
+    }
+
     /// <summary>compare --model-a/-b read the labels only after embedding with both models (and said where the embeddings were kept).</summary>
     [Fact]
     public void CompareOfTwoModelsCountsTheLabelsBeforeEmbedding()
