@@ -41,6 +41,8 @@ public static class ModelResolver
         if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
         if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");
         bool textFlags = overrides.Vocab is not null || overrides.Tokenizer is not null || overrides.MaxLength is not null;
+        // Named as the flag: checked later, with the description's own max_length, it blamed the description file.
+        if (overrides.MaxLength is < 2 or > 65536) throw new RepDiffInputException($"--max-length {overrides.MaxLength}: must be between 2 and 65536");
         // Flags of the other kind of model would be ignored: refused, naming the flag.
         if (texts && overrides.Input is not null)
             throw new RepDiffInputException($"--input {overrides.Input}: names an image model's input tensor; a text model is fed input_ids, attention_mask and token_type_ids");

@@ -99,6 +99,8 @@ public class EmbedCliTests
         string output = Path.Combine(dir, "x.npy");
         var (code, _, error) = Run("embed", model, "--images", images, "--max-length", "8", "--out", output);
         Assert.Equal((2, "error: --max-length: sets a text model's tokenizer; it does not apply to --images"), (code, error.Trim()));
+        (code, _, error) = Run("embed", TinyOnnx.TokenEcho(dir), "--texts", Path.Combine(dir, "none.txt"), "--vocab", TinyOnnx.Vocab(dir, "a"), "--max-length", "1", "--out", output);
+        Assert.Equal((2, "error: --max-length 1: must be between 2 and 65536"), (code, error.Trim()));  // it had blamed the model file
         (code, _, error) = Run("embed", model, "--images", images, "--text-field", "t", "--out", output);
         Assert.Equal((2, "error: --text-field t: names the field of a --texts JSONL file, but no --texts was given"), (code, error.Trim()));
 
