@@ -158,6 +158,8 @@ public sealed record ModelDescription
         if (d.Image is { } image) CheckImage(image, name);
         if (d.Text is { } text)
         {
+            // Fields that would be ignored are refused, as their flags are: a text model is fed its token tensors.
+            if (d.Input is not null) throw RepDiffInputException.ForFile(name, $"\"input\": \"{d.Input}\" names an image model's input tensor; a text model's inputs are named in its text section (input_ids, attention_mask, token_type_ids)");
             if (text.Vocab is null == text.Tokenizer is null) throw RepDiffInputException.ForFile(name, "the text section needs exactly one of \"vocab\" (vocab.txt) or \"tokenizer\" (tokenizer.json)");
             if (text.MaxLength is < 2 or > 65536) throw RepDiffInputException.ForFile(name, $"max_length {text.MaxLength} must be between 2 and 65536");
             if (string.IsNullOrEmpty(text.InputIds)) throw RepDiffInputException.ForFile(name, "input_ids must name the model input that takes the token ids");
@@ -175,6 +177,7 @@ public sealed record ModelDescription
         if (image.Interpolation is not ("bilinear" or "bicubic" or "nearest")) throw RepDiffInputException.ForFile(name, $"interpolation '{image.Interpolation}' is not one of bilinear, bicubic, nearest");
         if (image.ChannelOrder is not ("rgb" or "bgr")) throw RepDiffInputException.ForFile(name, $"channel_order '{image.ChannelOrder}' is not rgb or bgr");
         if (image.Layout is not ("nchw" or "nhwc")) throw RepDiffInputException.ForFile(name, $"layout '{image.Layout}' is not nchw or nhwc");
+        if (image.MeanImageTensor is not null && image.MeanImage is null) throw RepDiffInputException.ForFile(name, "mean_image_tensor names a tensor of the mean_image file, but no mean_image is given");
         if (image.Mean is not { Length: 3 } || image.Std is not { Length: 3 }) throw RepDiffInputException.ForFile(name, "mean and std need three values (one per channel)");
         if (image.Std.Any(s => !(s > 0) || !float.IsFinite(s))) throw RepDiffInputException.ForFile(name, "std values must be positive");
         if (image.Mean.Any(m => !float.IsFinite(m)) || image.Scale is not { } scale || !float.IsFinite(scale)) throw RepDiffInputException.ForFile(name, "mean and scale must be finite numbers");

@@ -143,6 +143,25 @@ public class EmbedCliTests
         }
     }
 
+    /// <summary>Description fields a model of that kind does not use had been ignored without a word.</summary>
+    [Fact]
+    public void DescriptionFieldsThatWouldBeIgnoredAreRefused()
+    {
+        var (dir, images, model) = Setup();
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32, "mean_image_tensor": "MeanImage" } }""");
+        var (code, _, error) = Run("embed", model, "--images", images, "--out", Path.Combine(dir, "m.npy"));
+        Assert.Equal(2, code);
+        Assert.Contains("mean_image_tensor names a tensor of the mean_image file, but no mean_image is given", error);
+
+        string textModel = TinyOnnx.TokenEcho(dir);
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllText(texts, "the cat\n");
+        File.WriteAllText(Path.ChangeExtension(textModel, ".json"), $$"""{ "input": "pixel_values", "pooling": "cls", "text": { "vocab": "{{Path.GetFileName(TinyOnnx.Vocab(dir, "the", "cat"))}}" } }""");
+        (code, _, error) = Run("embed", textModel, "--texts", texts, "--out", Path.Combine(dir, "t.npy"));
+        Assert.Equal(2, code);
+        Assert.Contains("\"input\": \"pixel_values\" names an image model's input tensor", error);
+    }
+
     /// <summary>compare --model-a/-b read the labels only after embedding with both models (and said where the embeddings were kept).</summary>
     [Fact]
     public void CompareOfTwoModelsCountsTheLabelsBeforeEmbedding()
