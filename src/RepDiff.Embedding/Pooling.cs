@@ -22,6 +22,10 @@ internal static class Pooling
         switch (mode)
         {
             case "none":
+                // A text model's token axis is as long as the batch's longest text: flattened, one run's width would be
+                // another's (a 3-D output of 2 texts gave 1,536 values each, 4 × 384 at that padding).
+                if (!mask.IsEmpty && shape.Length >= 3)
+                    throw RepDiffInputException.ForFile(model, $"pooling none keeps output '{output}' {shapeText} whole, whose token axis is the batch's padded length; choose cls or mean pooling");
                 if (per > int.MaxValue / Math.Max(1, count)) throw RepDiffInputException.ForFile(model, $"output '{output}' {shapeText} is too large to flatten; choose mean or cls pooling");
                 cols = (int)per;
                 result = data.ToArray();

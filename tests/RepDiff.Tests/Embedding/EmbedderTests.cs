@@ -224,14 +224,20 @@ public class EmbedderTests
         Assert.Equal([(2 + 1 + 6 + 3) / 4f, 1f, 0f], cased.Row(0).ToArray()); // "The" is unknown when case is kept
     }
 
+    /// <summary>
+    /// The token axis is as long as the batch's padding, so flattening it (pooling none) is refused on the first batch; it
+    /// had been refused only when two batches' widths differed, and two texts padded alike had been written flattened.
+    /// </summary>
     [Fact]
     public void TokenAxisThatVariesCannotBeFlattened()
     {
         foreach (int threads in new[] { 1, 3 })
         {
             var e = Assert.Throws<RepDiffInputException>(() => EmbedTexts(["cat", "the cat sat on the mat", "cat", "cat"], "none", threads: threads));
-            Assert.Contains("values per sample", e.Message);
+            Assert.Contains("whose token axis is the batch's padded length; choose cls or mean pooling", e.Message);
         }
+        var alike = Assert.Throws<RepDiffInputException>(() => EmbedTexts(["the cat", "the mat"], "none"));
+        Assert.Contains("whose token axis is the batch's padded length", alike.Message);
     }
 
     /// <summary>A Hugging Face tokenizer.json with a WordPiece model gives the same ids as the vocab.txt it was made from.</summary>
