@@ -43,6 +43,8 @@ public static class ModelResolver
         bool textFlags = overrides.Vocab is not null || overrides.Tokenizer is not null || overrides.MaxLength is not null;
         // Named as the flag: checked later, with the description's own max_length, it blamed the description file.
         if (overrides.MaxLength is < 2 or > 65536) throw new RepDiffInputException($"--max-length {overrides.MaxLength}: must be between 2 and 65536");
+        if (overrides.Pooling is { } pooling && !ModelDescription.PoolingModes.Contains(pooling))
+            throw new RepDiffInputException($"--pooling {pooling}: is not one of {string.Join(", ", ModelDescription.PoolingModes)}");
         // Flags of the other kind of model would be ignored: refused, naming the flag.
         if (texts && overrides.Input is not null)
             throw new RepDiffInputException($"--input {overrides.Input}: names an image model's input tensor; a text model is fed input_ids, attention_mask and token_type_ids");
@@ -69,7 +71,8 @@ public static class ModelResolver
         };
         if (texts && description.Text is null && ModelPresets.Find(description.Preset ?? "")?.Text is null)
             throw new RepDiffInputException($"{model}: a text model needs a vocabulary: --vocab vocab.txt or --tokenizer tokenizer.json (or a model description with a text section)");
-        var resolved = description.Resolved(model);
+        // What Resolved refuses is the description's (the flags were checked above): named by its file when one was given.
+        var resolved = description.Resolved(overrides.Description ?? model);
         if (texts != resolved.IsText)
             throw new RepDiffInputException($"{model} is {(resolved.IsText ? "a text" : "an image")} model; give it {(resolved.IsText ? "--texts" : "--images")}");
         return resolved;

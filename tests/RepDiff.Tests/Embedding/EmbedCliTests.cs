@@ -101,6 +101,13 @@ public class EmbedCliTests
         Assert.Equal((2, "error: --max-length: sets a text model's tokenizer; it does not apply to --images"), (code, error.Trim()));
         (code, _, error) = Run("embed", TinyOnnx.TokenEcho(dir), "--texts", Path.Combine(dir, "none.txt"), "--vocab", TinyOnnx.Vocab(dir, "a"), "--max-length", "1", "--out", output);
         Assert.Equal((2, "error: --max-length 1: must be between 2 and 65536"), (code, error.Trim()));  // it had blamed the model file
+        (code, _, error) = Run("embed", model, "--images", images, "--pooling", "max", "--out", output);
+        Assert.Equal((2, "error: --pooling max: is not one of auto, cls, mean, none"), (code, error.Trim()));
+        // A description given with --description is named for its own fields (they had been the model file's).
+        string description = Path.Combine(dir, "described.json");
+        File.WriteAllText(description, """{ "pooling": "mean", "image": { "size": 0 } }""");
+        (code, _, error) = Run("embed", model, "--description", description, "--images", images, "--out", output);
+        Assert.Equal((2, $"error: {description}: image size must be [height, width] with sides from 1 to 8192"), (code, error.Trim()));
         (code, _, error) = Run("embed", model, "--images", images, "--text-field", "t", "--out", output);
         Assert.Equal((2, "error: --text-field t: names the field of a --texts JSONL file, but no --texts was given"), (code, error.Trim()));
 
