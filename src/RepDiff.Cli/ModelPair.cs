@@ -60,14 +60,16 @@ internal static class ModelPair
         var a = ModelResolver.Resolve(modelA, new ModelOverrides(), source.Texts, Cli.Error);
         var b = ModelResolver.Resolve(modelB, new ModelOverrides(), source.Texts, Cli.Error);
         if (spec.Images is { } folder && SampleFiles.UnreadSubfolderNote(folder) is { } note) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
-        // The labels are counted against the samples before either model embeds (they had been read only after both had).
-        spec.CheckLabelCount(spec.Texts is { } texts ? SampleFiles.LoadTexts(texts, spec.TextField).Length : SampleFiles.LoadImages(spec.Images!).Count);
+        // The inputs are read once, here, so the labels are counted against them before either model embeds (they had
+        // been read only after both had).
+        var inputs = EmbedJob.Load(source);
+        spec.CheckLabelCount(inputs.Count);
         string nameA = Stem(a.DisplayName), nameB = Stem(b.DisplayName);
         if (nameA == nameB) (nameA, nameB) = (nameA + "-a", nameB + "-b");
         var staged = OutputFolder.Begin(outDir, outputFiles);
         try
         {
-            var entries = Embed([(a, nameA), (b, nameB)], source, options, previous, staged);
+            var entries = Embed([(a, nameA), (b, nameB)], source, inputs, options, previous, staged);
             return (spec with
             {
                 PathA = entries[0].Path, PathB = entries[1].Path, IdsA = entries[0].IdsPath, IdsB = entries[1].IdsPath,
@@ -83,25 +85,24 @@ internal static class ModelPair
 
     /// <summary>
     /// Each model's embeddings: an earlier run's from <paramref name="previous"/> when their key is unchanged,
-    /// else made in the staging folder. The inputs are read and every model that has to embed is opened and
-    /// checked against them before any of them embeds, so a bad model B fails before A's work.
+    /// else made in the staging folder. Every model that has to embed is opened and
+    /// checked against the inputs before any of them embeds, so a bad model B fails before A's work.
     /// </summary>
-    private static List<EmbeddingCache.Entry> Embed(IReadOnlyList<(ModelDescription Model, string Stem)> models, EmbeddingSource source, EmbedderOptions options,
-        string previous, OutputFolder staged)
+    private static List<EmbeddingCache.Entry> Embed(IReadOnlyList<(ModelDescription Model, string Stem)> models, EmbeddingSource source, EmbedJob.Inputs inputs,
+        EmbedderOptions options, string previous, OutputFolder staged)
     {
         var keys = models.Select(m => EmbeddingCache.Key(m.Model, source)).ToList();
         var found = models.Select((m, i) => EmbeddingCache.Find(m.Model, previous, m.Stem, keys[i])).ToList();
         var embedders = new Embedder?[models.Count];
         try
         {
-            EmbedJob.Inputs? inputs = found.Contains(null) ? EmbedJob.Load(source) : null;
             for (int i = 0; i < models.Count; i++)
                 if (found[i] is null) embedders[i] = Embedder.Open(models[i].Model, options);
             string dir = staged.PathOf(Folder);
             var entries = new List<EmbeddingCache.Entry>();
             for (int i = 0; i < models.Count; i++)
             {
-                var entry = found[i] ?? EmbedCommand.RunWithProgress((p, started) => EmbeddingCache.Embed(embedders[i]!, inputs!, dir, models[i].Stem, keys[i], p, started));
+                var entry = found[i] ?? EmbedCommand.RunWithProgress((p, started) => EmbeddingCache.Embed(embedders[i]!, inputs, dir, models[i].Stem, keys[i], p, started));
                 string? outputNote = embedders[i]?.OutputNote;
                 embedders[i]?.Dispose();
                 embedders[i] = null;
