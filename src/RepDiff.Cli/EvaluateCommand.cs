@@ -14,7 +14,7 @@ internal static class EvaluateCommand
         var results = new Argument<string>("RESULTS_JSON") { Description = "results.json written by any RepDiff command (one method's, or compare's)" };
         var a = new Argument<string>("A") { Description = "embeddings of model A (the same file the results were computed from)" };
         var b = new Argument<string>("B") { Description = "embeddings of model B" };
-        var key = new Option<string?>("--key", "--column") { Description = "array inside .npz/.safetensors/.pt files, or float-list column of .parquet/.arrow/.feather tables (both inputs)" };
+        var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (both inputs)" };
         var keyA = new Option<string?>("--key-a", "--column-a") { Description = "array or column of A (overrides --key/--column)" };
         var keyB = new Option<string?>("--key-b", "--column-b") { Description = "array or column of B (overrides --key/--column)" };
         var output = new Option<string?>("--out") { Description = "write the updated results here instead of rewriting RESULTS_JSON" };

@@ -68,9 +68,9 @@ internal static class MethodCommand
 
     private static Command ForSampleSets(ISampleSetMethod method)
     {
-        var test = new Argument<string>("TEST") { Description = "embeddings of the test set, e.g. generated samples (.npy, .npz, .safetensors, .pt, .csv, .tsv, .parquet, .arrow, .feather)" };
+        var test = new Argument<string>("TEST") { Description = $"embeddings of the test set, e.g. generated samples ({Embeddings.FormatList})" };
         var reference = new Argument<string>("REF") { Description = "embeddings of the reference set, same model and dimension; the row count may differ" };
-        var key = new Option<string?>("--key", "--column") { Description = "array inside .npz/.safetensors/.pt files, or float-list column of .parquet/.arrow/.feather tables (both inputs)" };
+        var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (both inputs)" };
         var outDir = new Option<string>("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
         var command = new Command(method.Name, method.Description) { test, reference, key, outDir };
         var binder = new OptionBinder(method.OptionsType, command);

@@ -6,9 +6,9 @@ namespace RepDiff.Cli;
 /// <summary>The inputs every command on two representations takes: the two files, how to join them, side information, where to write.</summary>
 internal sealed class PairInputOptions
 {
-    public Argument<string> A { get; } = new("A") { Description = "embeddings of model A (.npy, .npz, .safetensors, .pt, .csv, .tsv, .parquet, .arrow, .feather)" };
+    public Argument<string> A { get; } = new("A") { Description = $"embeddings of model A ({Embeddings.FormatList})" };
     public Argument<string> B { get; } = new("B") { Description = "embeddings of model B, same samples in the same order (or joined by id)" };
-    public Option<string?> Key { get; } = new("--key", "--column") { Description = "array inside .npz/.safetensors/.pt files, or float-list column of .parquet/.arrow/.feather tables (both inputs)" };
+    public Option<string?> Key { get; } = new("--key", "--column") { Description = $"{Embeddings.KeyHelp} (both inputs)" };
     public Option<string?> KeyA { get; } = new("--key-a", "--column-a") { Description = "array or column of A (overrides --key/--column)" };
     public Option<string?> KeyB { get; } = new("--key-b", "--column-b") { Description = "array or column of B (overrides --key/--column)" };
     public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids; A and B are joined by id" };

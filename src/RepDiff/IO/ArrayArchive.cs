@@ -1,7 +1,7 @@
 namespace RepDiff.IO;
 
 /// <summary>
-/// A file of named arrays (.npz, .safetensors, .pt) with its index read once (the zip directory, the JSON header, the
+/// A file of named arrays (.npz, .safetensors, .pt, .h5) with its index read once (the zip directory, the JSON header, the
 /// pickle), so that `inspect` opens each of a state dict's thousands of arrays without reading the index again for each;
 /// a Parquet or Arrow table is one too, its columns the keys (<see cref="TableArchive"/>).
 /// </summary>
@@ -33,6 +33,7 @@ public abstract class ArrayArchive(string path) : IDisposable
         ".npz" => Npz.Open(path),
         ".safetensors" => Safetensors.Open(path),
         ".pt" or ".pth" => TorchFile.Open(path),
+        ".h5" or ".hdf5" => Hdf5.Open(path),
         ".parquet" => new TableArchive(path, ParquetFile.Columns(path), column => ParquetColumn.Open(path, column, idColumn: null)),
         ".arrow" or ".feather" or ".arrows" or ".ipc" => new TableArchive(path, ArrowColumn.Columns(path), column => ArrowColumn.Open(path, column, idColumn: null)),
         _ => null,

@@ -50,7 +50,7 @@ internal sealed class ArrowColumn : TableColumn
             if (idColumn is not null) TableColumnChoice.Unique(path, idColumn, fields.Select(f => f.Name));
             var table = new ArrowColumn(path, name, reader, fileFormat, index)
             {
-                ValueSize = FloatValueType(fields[index].DataType) switch { HalfFloatType => 2, DoubleType => 8, _ => 4 },
+                Dtype = new NpyDtype('f', FloatValueType(fields[index].DataType) switch { HalfFloatType => 2, DoubleType => 8, _ => 4 }, false),
             };
             table.Cols = fields[index].DataType is FixedSizeListType fixedSize ? fixedSize.ListSize : -1;
             table.Scan(idIndex, idColumn);

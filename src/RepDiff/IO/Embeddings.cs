@@ -3,17 +3,23 @@ namespace RepDiff.IO;
 /// <summary>Opens an embedding matrix from any supported file, chosen by extension, and validates it.</summary>
 public static class Embeddings
 {
-    public const string Formats = ".npy, .npz, .safetensors, .pt/.pth (torch.save), .csv, .tsv, .parquet, .arrow or .feather";
+    public const string Formats = ".npy, .npz, .safetensors, .pt/.pth (torch.save), .h5/.hdf5, .csv, .tsv, .parquet, .arrow or .feather";
+
+    /// <summary>The formats as a short list for help texts.</summary>
+    public const string FormatList = ".npy, .npz, .safetensors, .pt, .h5, .csv, .tsv, .parquet, .arrow, .feather";
+
+    /// <summary>What --key (alias --column) picks, for every command's help.</summary>
+    public const string KeyHelp = "array inside .npz/.safetensors/.pt files or dataset of .h5 files, or float-list column of .parquet/.arrow/.feather tables";
 
     /// <summary>
-    /// Rows of an embedding file (n × d, read as float32): memory-mapped for .npy and .safetensors, in
-    /// memory otherwise. Zero rows are an error, and reading a row with NaN or Inf throws naming that row.
+    /// Rows of an embedding file (n × d, read as float32): memory-mapped for .npy and .safetensors, a block of
+    /// rows at a time for tables and .h5, in memory otherwise. Zero rows are an error, and reading a row with NaN or Inf throws naming that row.
     /// </summary>
     public static RowFile OpenRows(string path, string? key = null) => Open(path, key, idColumn: null, validate: true);
 
     /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
     public static bool TakesKey(string path) =>
-        Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".pt" or ".pth" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
+        Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".pt" or ".pth" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
 
     /// <summary>Whether the file has named columns, one of which --id-column can name.</summary>
     public static bool HasColumns(string path) =>
@@ -32,7 +38,7 @@ public static class Embeddings
         if (paths.Count == 0 || paths.Any(TakesKey)) return;
         var (names, several) = FileNames(paths);
         throw new RepDiffInputException($"{flag} {key}: {names} {(several ? "hold one array each" : "holds one array")}; "
-            + $"{flag} picks an array of an .npz, .safetensors or .pt file, or a column of a Parquet or Arrow table");
+            + $"{flag} picks an array of an .npz, .safetensors or .pt file, a dataset of an .h5 file, or a column of a Parquet or Arrow table");
     }
 
     /// <summary>
@@ -70,12 +76,13 @@ public static class Embeddings
             ".npz" => Npz.OpenRows(path, key, validate),
             ".safetensors" => Safetensors.OpenRows(path, key, validate),
             ".pt" or ".pth" => TorchFile.OpenRows(path, key, validate),
+            ".h5" or ".hdf5" => Hdf5.OpenRows(path, key, validate),
             ".csv" or ".tsv" => DelimitedText.OpenRows(path, idColumn, validate),
             ".parquet" => new RowFile(ParquetColumn.Open(path, key, idColumn), validate),
             ".arrow" or ".feather" or ".arrows" or ".ipc" => new RowFile(ArrowColumn.Open(path, key, idColumn), validate),
             // a.npy.gz, emb.csv.zip: the format is inside; RepDiff reads files as they are, so say how to get at it.
             ".gz" or ".zip" or ".bz2" or ".xz" or ".zst" when Path.GetExtension(Path.GetFileNameWithoutExtension(path)).ToLowerInvariant() is
-                ".npy" or ".csv" or ".tsv" or ".safetensors" or ".parquet" or ".arrow" or ".feather"
+                ".npy" or ".csv" or ".tsv" or ".safetensors" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather"
                 => throw RepDiffInputException.ForFile(path, $"is a compressed {Path.GetExtension(Path.GetFileNameWithoutExtension(path))} file ('{ext}'); "
                     + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
             _ => throw RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats})"),

@@ -18,7 +18,7 @@ internal sealed class ParquetColumn : TableColumn
     {
         this.reader = reader;
         this.leaf = leaf;
-        ValueSize = leaf.ClrType == typeof(double) ? 8 : 4;
+        Dtype = new NpyDtype('f', leaf.ClrType == typeof(double) ? 8 : 4, false);
     }
 
     public static ParquetColumn Open(string path, string? column, string? idColumn)

@@ -66,11 +66,11 @@ public sealed class RowFile : IRowSource, IDisposable
     {
         Name = table.Name;
         this.table = table;
-        dtype = new NpyDtype('f', table.ValueSize, false);
+        dtype = table.Dtype;
         this.checkFinite = checkFinite;
         Rows = table.Rows;
         Cols = table.Cols;
-        Shape = [Rows, Cols];
+        Shape = table.Shape;
         Ids = table.Ids;
     }
 

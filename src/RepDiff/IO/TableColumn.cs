@@ -18,17 +18,21 @@ internal abstract class TableColumn : IDisposable
     public string Path { get; }
     public string Column { get; }
 
-    /// <summary>Bytes per stored value: 2, 4 or 8 (float16, float32, float64).</summary>
-    public int ValueSize { get; protected set; } = 4;
+    /// <summary>The stored element type (float16, float32, float64; an HDF5 dataset may hold integers too).</summary>
+    public NpyDtype Dtype { get; protected set; } = NpyDtype.Float32;
     public int Rows { get; private set; }
     public int Cols { get; protected set; }
     public string[]? Ids { get; protected set; }
 
-    protected TableColumn(string path, string column)
+    /// <summary>The shape as stored (a table's rows × list length; an HDF5 dataset may be 1-D).</summary>
+    public virtual long[] Shape => [Rows, Cols];
+
+    /// <param name="name">What messages name; by default the file and the column.</param>
+    protected TableColumn(string path, string column, string? name = null)
     {
         Path = path;
         Column = column;
-        Name = $"{path} (column '{column}')";
+        Name = name ?? $"{path} (column '{column}')";
     }
 
     /// <summary>Sets the rows of each chunk; checks the total and each chunk's decoded size against the limits.</summary>

@@ -1,0 +1,218 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using PureHDF;
+using PureHDF.Selections;
+using PureHDF.VOL.Native;
+
+namespace RepDiff.IO;
+
+/// <summary>
+/// HDF5 files (.h5, .hdf5), as h5py and many feature-extraction scripts write their caches. Every dataset is a key,
+/// named by its path in the file ("emb/feats"); a dataset is read a block of rows at a time through PureHDF
+/// (contiguous or chunked storage; the gzip, shuffle, Fletcher-32, scale-offset and N-bit filters), so memory stays
+/// bounded by the block. Float16/32/64 and integer datasets of one or two dimensions are embeddings.
+/// </summary>
+internal static class Hdf5
+{
+    /// <summary>Values per block of rows read at once (4 MB of float32).</summary>
+    private const int BlockValues = 1 << 20;
+
+    /// <summary>Blocks per dataset at most, so a dataset of billions of narrow rows is not a list of billions of blocks.</summary>
+    private const int MaxBlocks = 1 << 16;
+
+    /// <summary>Groups deeper than this are a link cycle (a group linked into itself) or not a feature file.</summary>
+    private const int MaxDepth = 64;
+    private const int MaxObjects = 100_000;
+
+    public static ArrayArchive Open(string path) => new Hdf5Archive(path);
+
+    public static RowFile OpenRows(string path, string? key, bool checkFinite)
+    {
+        using var archive = Open(path);
+        return archive.OpenRows(key, checkFinite);
+    }
+
+    /// <summary>
+    /// Runs a PureHDF call: what it throws about the file (plain exceptions, its own words) becomes one line naming the file,
+    /// in RepDiff's words where the cause is known.
+    /// </summary>
+    private static T Guard<T>(string name, Func<T> read)
+    {
+        try { return read(); }
+        catch (Exception e) when (e is not RepDiffInputException)
+        {
+            string message = e.Message;
+            string problem =
+                message.Contains("not a valid HDF 5 file", StringComparison.Ordinal) ? "is not an HDF5 file (no HDF5 signature)"
+                : message.StartsWith("Could not find filter", StringComparison.Ordinal)
+                    ? $"is compressed with an HDF5 filter RepDiff does not read ({message.Split('.')[0]["Could not find ".Length..]}); gzip, shuffle, "
+                      + "Fletcher-32, scale-offset and N-bit are read: write it again with h5py's compression=\"gzip\" or none"
+                : message.Contains("Byte order conversion", StringComparison.Ordinal)
+                    ? "stores big-endian values, which RepDiff does not read; write it again with a little-endian dtype (numpy '<f4')"
+                : message.Contains("too small", StringComparison.Ordinal) ? "is shorter than its HDF5 superblock says (truncated?)"
+                : $"cannot be read as HDF5 ({message})";
+            throw RepDiffInputException.ForFile(name, problem);
+        }
+    }
+
+    private static NativeFile OpenFile(string path)
+    {
+        var stream = InputFile.OpenRead(path);
+        try { return Guard(path, () => H5File.Open(stream, leaveOpen: false)); }
+        catch { stream.Dispose(); throw; }
+    }
+
+    /// <summary>Every dataset's path below the root ("emb/feats"), in the file's order; links that lead nowhere are skipped.</summary>
+    private static List<string> Datasets(IH5Group root, string path)
+    {
+        var found = new List<string>();
+        int visited = 0;
+        void Walk(IH5Group group, string prefix, int depth)
+        {
+            if (depth > MaxDepth)
+                throw RepDiffInputException.ForFile(path, $"nests groups more than {MaxDepth} deep below '{NpyDtype.Truncate(prefix)}' (a group linked into itself?)");
+            foreach (var child in group.Children())
+            {
+                if (++visited > MaxObjects)
+                    throw RepDiffInputException.ForFile(path, $"holds more than {MaxObjects:N0} groups and datasets; RepDiff reads feature files, not archives of this size");
+                if (child is IH5Dataset) found.Add(prefix + child.Name);
+                else if (child is IH5Group sub) Walk(sub, prefix + child.Name + "/", depth + 1);
+            }
+        }
+        Walk(root, "", 0);
+        return found;
+    }
+
+    /// <summary>
+    /// Rows per block: about <see cref="BlockValues"/> values, rounded up to whole storage chunks so no chunk is
+    /// decompressed twice in a pass, and never more than <see cref="MaxBlocks"/> blocks.
+    /// </summary>
+    internal static List<long> RowBlocks(int rows, int cols, ulong[]? chunk)
+    {
+        long perBlock = Math.Max(1, BlockValues / Math.Max(1, cols));
+        if (chunk is { Length: > 0 } && chunk[0] is > 0 and <= int.MaxValue) perBlock = (perBlock + (long)chunk[0] - 1) / (long)chunk[0] * (long)chunk[0];
+        perBlock = Math.Max(perBlock, ((long)rows + MaxBlocks - 1) / MaxBlocks);
+        var blocks = new List<long>();
+        for (long first = 0; first < rows; first += perBlock) blocks.Add(Math.Min(perBlock, rows - first));
+        return blocks;
+    }
+
+    private sealed class Hdf5Archive : ArrayArchive
+    {
+        public Hdf5Archive(string path) : base(path)
+        {
+            using var file = OpenFile(path);
+            var datasets = Guard(path, () => Datasets(file, path));
+            if (datasets.Count == 0) throw RepDiffInputException.ForFile(path, "holds no datasets");
+            Keys = datasets;
+        }
+
+        public override IReadOnlyList<string> Keys { get; }
+        public override string KeysAre => "datasets";
+
+        public override RowFile OpenRows(string? key, bool checkFinite)
+        {
+            // h5py names datasets from the root ("/emb/feats"); both spellings find one.
+            string chosen = ChooseKey(key?.TrimStart('/'), Keys, k => k);
+            string name = Keys.Count == 1 ? Path : NameOf(chosen);
+            return new RowFile(Hdf5Rows.Open(Path, chosen, name), checkFinite);
+        }
+    }
+
+    /// <summary>One dataset's rows, in blocks of rows (whole storage chunks where the dataset is chunked).</summary>
+    private sealed class Hdf5Rows : TableColumn
+    {
+        private readonly NativeFile file;
+        private readonly IH5Dataset dataset;
+        private readonly long[] shape;
+
+        private Hdf5Rows(string path, string key, string name, NativeFile file, IH5Dataset dataset, long[] shape) : base(path, key, name)
+        {
+            this.file = file;
+            this.dataset = dataset;
+            this.shape = shape;
+        }
+
+        public override long[] Shape => shape;
+
+        public static Hdf5Rows Open(string path, string key, string name)
+        {
+            var file = OpenFile(path);
+            try
+            {
+                var dataset = Guard(name, () => file.Dataset(key));
+                var (dtype, holds) = Guard(name, () => ElementOf(dataset.Type));
+                if (dtype is null) throw RepDiffInputException.ForFile(name, $"not an embedding: it holds {holds}, not numbers");
+                var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
+                if (shape.Length is 0 or > 2)
+                    throw RepDiffInputException.ForFile(name, $"expected a 2-D array (samples × dimensions), found {(shape.Length == 0 ? "a single value" : $"shape {RowFile.ShapeText(shape)}")}");
+                if (shape[0] > int.MaxValue || shape.Length == 2 && shape[1] > int.MaxValue)
+                    throw RepDiffInputException.ForFile(name, $"shape {RowFile.ShapeText(shape)} has more than {int.MaxValue} rows or columns");
+                int rows = (int)shape[0], cols = shape.Length == 2 ? (int)shape[1] : 1;
+                var result = new Hdf5Rows(path, key, name, file, dataset, shape) { Dtype = dtype, Cols = cols };
+                result.SetChunks(RowBlocks(rows, cols, Guard(name, () => dataset.Layout.Class == H5DataLayoutClass.Chunked ? dataset.Layout.Chunks : null)));
+                return result;
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>numpy's element type for an HDF5 numeric type, or what the dataset holds instead.</summary>
+        private static (NpyDtype? Dtype, string Holds) ElementOf(IH5DataType type) => type.Class switch
+        {
+            H5DataTypeClass.FloatingPoint when type.Size is 2 or 4 or 8 => (new NpyDtype('f', type.Size, false), ""),
+            H5DataTypeClass.FixedPoint when type.Size is 1 or 2 or 4 or 8 => (new NpyDtype(type.FixedPoint.IsSigned ? 'i' : 'u', type.Size, false), ""),
+            H5DataTypeClass.String or H5DataTypeClass.VariableLength => (null, "strings"),
+            H5DataTypeClass.Enumerated => (null, "an enumeration (h5py stores bool this way)"),
+            H5DataTypeClass.Compound => (null, "records of several fields"),
+            var other => (null, $"{other} values of {type.Size} bytes"),
+        };
+
+        protected override void CheckChunkSize(int chunk)
+        {
+            long values = (long)ChunkRows(chunk) * Math.Max(1, Cols);
+            if (values > Array.MaxLength)
+                throw RepDiffInputException.ForFile(Name, $"rows of {Cols} values are too wide to read {ChunkRows(chunk)} at once");
+        }
+
+        protected override void Decode(int chunk, float[] destination)
+        {
+            ulong first = (ulong)ChunkFirstRow(chunk), count = (ulong)ChunkRows(chunk);
+            var selection = shape.Length == 2
+                ? new HyperslabSelection(rank: 2, starts: [first, 0], blocks: [count, (ulong)Cols])
+                : new HyperslabSelection(start: first, block: count);
+            switch (Dtype)
+            {
+                case { Kind: 'f', Size: 4 }: Guard(Name, () => Read(destination, selection)); break;
+                case { Kind: 'f', Size: 8 }: Convert<double>(destination, selection); break;
+                case { Kind: 'f', Size: 2 }: Convert<Half>(destination, selection); break;
+                case { Kind: 'i', Size: 1 }: Convert<sbyte>(destination, selection); break;
+                case { Kind: 'i', Size: 2 }: Convert<short>(destination, selection); break;
+                case { Kind: 'i', Size: 4 }: Convert<int>(destination, selection); break;
+                case { Kind: 'i', Size: 8 }: Convert<long>(destination, selection); break;
+                case { Kind: 'u', Size: 1 }: Convert<byte>(destination, selection); break;
+                case { Kind: 'u', Size: 2 }: Convert<ushort>(destination, selection); break;
+                case { Kind: 'u', Size: 4 }: Convert<uint>(destination, selection); break;
+                default: Convert<ulong>(destination, selection); break;
+            }
+        }
+
+        private T[] Read<T>(T[] buffer, Selection selection)
+        {
+            dataset.Read(buffer, fileSelection: selection, memoryDims: [(ulong)buffer.Length]);
+            return buffer;
+        }
+
+        /// <summary>Reads the block in its stored type and converts it (float64 beyond float32's range becomes ±Inf, which reading refuses).</summary>
+        private void Convert<T>(float[] destination, Selection selection) where T : unmanaged, INumberBase<T>
+        {
+            var stored = Guard(Name, () => Read(new T[destination.Length], selection));
+            TensorPrimitives.ConvertTruncating<T, float>(stored, destination);
+        }
+
+        public override void Dispose() => file.Dispose();
+    }
+}

@@ -1,0 +1,34 @@
+"""Writes the HDF5 files of tests/RepDiff.Tests/IO/Hdf5Tests.cs with h5py (libhdf5), as researchers' feature caches
+are written. Run once by hand (Debian: python3-h5py); the files are committed and the tests never need h5py.
+Row i, column j holds i + j/8 (exact in float16 and every integer type used)."""
+import h5py
+import numpy as np
+
+rows = np.array([[i + j / 8 for j in range(3)] for i in range(10)])
+
+with h5py.File("contiguous.h5", "w") as f:
+    f["features"] = rows.astype(np.float32)
+with h5py.File("gzip_groups.h5", "w") as f:
+    f.create_dataset("emb/feats", data=rows, chunks=(4, 3), compression="gzip", shuffle=True)
+    f["emb/labels"] = np.arange(10)
+    f["paths"] = np.array([b"img%d.jpg" % i for i in range(10)])
+with h5py.File("float16.h5", "w") as f:
+    f["x"] = rows.astype(np.float16)
+with h5py.File("uint8.h5", "w") as f:
+    f["x"] = (rows * 8).astype(np.uint8)
+with h5py.File("resizable_latest.h5", "w", libver="latest") as f:
+    d = f.create_dataset("x", shape=(0, 3), maxshape=(None, 3), chunks=(3, 3), dtype="f4", fletcher32=True)
+    d.resize((10, 3))
+    d[:] = rows
+with h5py.File("lzf.h5", "w") as f:
+    f.create_dataset("x", data=rows.astype(np.float32), chunks=(5, 3), compression="lzf")
+with h5py.File("big_endian.h5", "w") as f:
+    f["x"] = rows.astype(">f4")
+with h5py.File("three_d.h5", "w") as f:
+    f["x"] = np.zeros((2, 3, 4), np.float32)
+with h5py.File("nan.h5", "w") as f:
+    bad = rows.astype(np.float32)
+    bad[4, 1] = np.nan
+    f["x"] = bad
+with h5py.File("no_datasets.h5", "w") as f:
+    f.create_group("empty")
