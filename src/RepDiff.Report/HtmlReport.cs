@@ -88,11 +88,9 @@ public static partial class HtmlReport
         if (maps.Umap is not null)
             s.Append("<div class=\"maptabs\" role=\"tablist\"><button type=\"button\" data-kind=\"pca\" class=\"on\">PCA</button><button type=\"button\" data-kind=\"umap\">UMAP</button></div>");
         var columns = SampleData.ColumnNames(model.Samples).ToList();
-        // A metadata column named "label" colours the maps in place of the labels, so the choice never names two "label"s.
-        int first = model.Samples.Labels is not null && model.Samples.Metadata?["label"] is not null ? 1 : 0;
         s.Append("<label class=\"colour\">colour <select id=\"map-colour\"><option value=\"-1\">none</option>");
-        for (int c = first; c < columns.Count; c++)
-            s.Append(Inv, $"<option value=\"{c}\"{(c == first ? " selected" : "")}>").Append(E(columns[c])).Append("</option>");
+        for (int c = 0; c < columns.Count; c++)
+            s.Append(Inv, $"<option value=\"{c}\"{(c == 0 ? " selected" : "")}>").Append(E(columns[c])).Append("</option>");
         s.Append("</select></label><button type=\"button\" id=\"map-clear\" hidden>clear selection</button></div>");
         s.Append(SearchField(model.Samples));
         s.Append(MapSet("pca", "PCA, first two components", model, maps.Samples.Length, hidden: false));

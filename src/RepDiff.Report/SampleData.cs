@@ -115,7 +115,8 @@ internal static class SampleData
                     {
                         codes[k] = code[v] = values.Count;
                         values.Add(v);
-                        numbers.Add((float)column.Numbers![rows[k]]);
+                        // The page colours by float32; a value beyond its range (1e39) takes the range's end, its text stays as written.
+                        numbers.Add((float)Math.Clamp(column.Numbers![rows[k]], -float.MaxValue, float.MaxValue));
                     }
                 }
                 var node = Coded(name, "numeric", values, codes);

@@ -42,6 +42,17 @@ public sealed class MetadataColumn
         if (values.Any(v => v is not null)) Numbers = numbers;
     }
 
+    private MetadataColumn(string name, MetadataColumn values)
+    {
+        Name = name;
+        Values = values.Values;
+        Numbers = values.Numbers;
+        DistinctValues = values.DistinctValues;
+    }
+
+    /// <summary>The same values under another name.</summary>
+    public MetadataColumn Renamed(string name) => new(name, this);
+
     /// <summary>The same column for a subset of samples, in the given order (a join by id).</summary>
     public MetadataColumn Select(IReadOnlyList<int> rows) => new(Name, rows.Select(r => Values[r]).ToArray(), categories: Numbers is null);
 }

@@ -8,8 +8,18 @@ public sealed class SampleInfo
     public ImageSet? Images { get; init; }
     public string[]? Texts { get; init; }
 
-    /// <summary>Further per-sample columns (`--metadata`), in the samples' order.</summary>
-    public SampleMetadata? Metadata { get; init; }
+    private readonly SampleMetadata? metadata;
+    private SampleMetadata? withoutClash;
+
+    /// <summary>
+    /// Further per-sample columns (`--metadata`), in the samples' order. Beside labels, a column named "label" is read as
+    /// "metadata_label": the labels keep their name in findings, maps and exports, and both columns stay visible.
+    /// </summary>
+    public SampleMetadata? Metadata
+    {
+        get => Labels is null || metadata?[SampleMetadata.LabelColumn] is null ? metadata : withoutClash ??= metadata.WithLabelColumnRenamed();
+        init => metadata = value;
+    }
 
     /// <summary>What findings call the samples: "images" or "texts" when they are shown as such, else "samples".</summary>
     public string Noun => Images is not null ? "images" : Texts is not null ? "texts" : "samples";

@@ -28,14 +28,22 @@ public sealed class SampleMetadata
 
     public MetadataColumn? this[string name] => Columns.FirstOrDefault(c => c.Name == name);
 
+    /// <summary>The same columns with "label" renamed "metadata_label" (or "metadata_label_2", … where that is taken).</summary>
+    internal SampleMetadata WithLabelColumnRenamed()
+    {
+        string name = "metadata_" + LabelColumn;
+        for (int k = 2; this[name] is not null; k++) name = $"metadata_{LabelColumn}_{k}";
+        return new SampleMetadata(Columns.Select(c => c.Name == LabelColumn ? c.Renamed(name) : c).ToList(), Count) { Source = Source };
+    }
+
     /// <summary>
-    /// Every per-sample column of the samples: the labels as "label" (unless the metadata has a column of
-    /// that name), then the metadata's columns. Null when there are neither.
+    /// Every per-sample column of the samples: the labels as "label" (a metadata column of that name is
+    /// "metadata_label" beside them: <see cref="SampleInfo.Metadata"/>), then the metadata's columns. Null when there are neither.
     /// </summary>
     public static SampleMetadata? WithLabels(SampleInfo samples)
     {
         var columns = new List<MetadataColumn>();
-        if (samples.Labels is { } labels && samples.Metadata?[LabelColumn] is null)
+        if (samples.Labels is { } labels)
             columns.Add(new MetadataColumn(LabelColumn, Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]).ToArray(), categories: true));
         if (samples.Metadata is { } metadata) columns.AddRange(metadata.Columns);
         if (columns.Count == 0) return null;
