@@ -57,6 +57,10 @@ internal static class Hdf5
 
     private static NativeFile OpenFile(string path)
     {
+        // PureHDF reads through MakeGenericMethod, which a Native AOT binary has no code for: say so before opening.
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            throw RepDiffInputException.ForFile(path, "the Native AOT binary does not read HDF5 files; use the .NET tool build "
+                + "(`dotnet tool install --global --add-source ./nupkg repdiff`, README) or save the dataset as .npy");
         var stream = InputFile.OpenRead(path);
         try { return Guard(path, () => H5File.Open(stream, leaveOpen: false)); }
         catch { stream.Dispose(); throw; }
