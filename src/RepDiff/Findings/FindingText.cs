@@ -132,11 +132,12 @@ public static class FindingText
 
         // The headline says what most of the concepts are (a tie goes to mixtures, what one model confuses
         // and the other tells apart, then to single labels, then to concepts leaning to a few labels), led by the
-        // strongest concept of that kind. A few stray samples do not speak for the direction: small concepts
-        // lead only when every concept is small (and the detail then says "only N").
+        // strongest concept of that kind. A concept found again on reruns comes before one that was not, whatever their
+        // sizes; among those, a few stray samples do not speak for the direction: small concepts lead only when every
+        // concept is small (and the detail then says "only N").
         var labelled = profiles.Where(p => p.Mix != ConceptMix.Unlabelled).ToList();
-        var candidates = labelled.Any(p => !p.IsSmall) ? labelled.Where(p => !p.IsSmall).ToList() : labelled;
-        if (candidates.Any(p => !unsettled.Contains(p.Rank))) candidates = candidates.Where(p => !unsettled.Contains(p.Rank)).ToList();
+        var settled = labelled.Any(p => !unsettled.Contains(p.Rank)) ? labelled.Where(p => !unsettled.Contains(p.Rank)).ToList() : labelled;
+        var candidates = settled.Any(p => !p.IsSmall) ? settled.Where(p => !p.IsSmall).ToList() : settled;
         var kind = new[] { ConceptMix.Mixed, ConceptMix.OneLabel, ConceptMix.Leaning, ConceptMix.Spread }
             .OrderByDescending(k => candidates.Count(p => p.Mix == k)).First();
         var lead = candidates.First(p => p.Mix == kind);

@@ -194,4 +194,23 @@ public class ChanceAndWordingTests
         Assert.StartsWith("A keeps 5 and 8 together where B separates them (concept 1,", none);
         Assert.Contains("; none of its first three concepts was found again when rerun on 80% of the samples", none);
     }
+
+    /// <summary>A small concept found again leads before a large one that was not (the rdx digits run of helper 62: 84 samples at 0.48 led).</summary>
+    [Fact]
+    public void SmallConceptFoundAgainLeadsBeforeLargeOneNotFoundAgain()
+    {
+        var e = new Explanation
+        {
+            Method = "rdx",
+            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts =
+            [
+                new Concept { Rank = 1, Members = Take(Digits, ("3", 6)), Stability = 1.0 },
+                new Concept { Rank = 2, Members = Take(Digits, ("5", 20), ("8", 20)), Stability = 0.48 },
+            ] }],
+        };
+        e.Parameters["concepts"] = 2;
+        string text = FindingText.Describe(e, Digits, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text;
+        Assert.StartsWith("What A keeps together and B pulls apart lies within single labels (3; concept 1, only 6 images: all 3)", text);
+        Assert.EndsWith("; one of its first two concepts was not found again when rerun on 80% of the samples.", text);
+    }
 }
