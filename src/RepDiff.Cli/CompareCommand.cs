@@ -63,7 +63,10 @@ internal static class CompareCommand
             double openSeconds = clock.Elapsed.TotalSeconds;
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
+            var leftOut = list is null ? registry.LeftOutOfCompare(pair) : [];
+            foreach (var (name, why) in leftOut) Cli.Error.WriteLine($"warning: {name} is left out: {why}");
             var comparison = ProgressDisplay.Run(progress => Comparison.Run(pair, runs, s, progress, trust));
+            foreach (var (name, why) in leftOut) comparison.LeftOut[name] = why;
             comparison.Timings["open_inputs"] = openSeconds;
             foreach (var (key, path) in new[]
             {
@@ -94,6 +97,8 @@ internal static class CompareCommand
         IProgress<ProgressUpdate>? progress = null)
     {
         var clock = Stopwatch.StartNew();
+        if (comparison.LeftOut.Count > 0)
+            intro = string.Join(" ", new[] { intro, string.Join(" ", comparison.LeftOut.Select(m => $"Left out: {m.Key} ({m.Value}).")) }.OfType<string>());
         var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun, progress);
         comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;
         return model;

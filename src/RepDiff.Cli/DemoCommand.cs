@@ -75,6 +75,7 @@ internal static class DemoCommand
                     if (isDigits) runs = DigitsExperiment.WithPublishedRdxConfig(runs);
                     var pairProgress = new RenamedProgress(progress, stageName => $"{demo.Slug}: {stageName}");
                     var comparison = Comparison.Run(demo.Pair, runs, s, pairProgress);
+                    if (chosen is null) foreach (var (name, why) in registry.LeftOutOfCompare(demo.Pair)) comparison.LeftOut[name] = why;
                     // The index leads with the best-ranked method's finding: its concepts are tested on held-out samples, so
                     // the headline speaks only of confirmed ones (one method's validation, about a second; every method's would
                     // retrain the autoencoders and take the second run past a minute).

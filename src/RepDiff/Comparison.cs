@@ -27,6 +27,9 @@ public sealed class Comparison
 
     public int Seed { get; init; }
 
+    /// <summary>Default methods that did not run on this pair, each with why ("koda": "compare runs it on at most 1,000 samples …").</summary>
+    public Dictionary<string, string> LeftOut { get; } = [];
+
     /// <summary>Seconds per stage: "load" (when measured by the caller), one per method, "context", "total".</summary>
     public Dictionary<string, double> Timings { get; init; } = [];
 
@@ -196,6 +199,12 @@ public sealed class Comparison
             ["consensus"] = Consensus.Of(Explanations).ToJson(),
             ["timings"] = timings,
         };
+        if (LeftOut.Count > 0)
+        {
+            var leftOut = new JsonObject();
+            foreach (var (method, why) in LeftOut) leftOut[method] = why;
+            document["left_out"] = leftOut;
+        }
         if (IO.SampleJson.ToJson(Pair.Samples) is { } samples) document["samples"] = samples;
         return IO.ResultsJsonLayout.Text(document);
     }

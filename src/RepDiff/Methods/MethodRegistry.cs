@@ -46,4 +46,8 @@ public sealed class MethodRegistry
     /// <summary>What compare runs when no methods are named: every pair method that runs by default and applies.</summary>
     public IReadOnlyList<IPairMethod> CompareDefaults(RepresentationPair pair)
         => PairMethods.Where(m => m.InCompareByDefault && m.Applies(pair)).ToList();
+
+    /// <summary>The default methods that do not apply to the pair (KODA above 1,000 samples), each with why: said, never silent.</summary>
+    public Dictionary<string, string> LeftOutOfCompare(RepresentationPair pair)
+        => PairMethods.Where(m => m.InCompareByDefault && !m.Applies(pair)).ToDictionary(m => m.Name, m => m.WhyNotApplicable(pair));
 }

@@ -137,6 +137,33 @@ public class CompareCommandTests
     }
 
     [Fact]
+    public void ADefaultMethodThatDoesNotApplyIsNamedNotDroppedSilently()
+    {
+        // 1,001 samples: KODA (at most 1,000 in compare) is left out of the defaults, and the warning, the report and
+        // results.json say so with why.
+        string dir = TestData.TempDir();
+        var rng = new Random(7);
+        string Write(string name)
+        {
+            var m = new Matrix(1001, 4);
+            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)rng.NextDouble();
+            string path = Path.Combine(dir, name);
+            global::RepDiff.IO.Npy.Write(path, m);
+            return path;
+        }
+        string outDir = Path.Combine(dir, "out");
+        var (code, _, stderr) = Run("compare", Write("a.npy"), Write("b.npy"), "--out", outDir);
+        Assert.True(code == 0, stderr);
+        string why = "compare runs it on at most 1,000 samples (an n×n eigensolve for every λ of its search), and there are 1,001; "
+            + "run `repdiff koda` (with --kernel cosine its features route is linear in n)";
+        Assert.Contains($"warning: koda is left out: {why}", stderr);
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
+        Assert.Equal(why, (string)results["left_out"]!["koda"]!);
+        Assert.DoesNotContain(results["explanations"]!.AsArray(), e => (string)e!["method"]! == "koda");
+        Assert.Contains("Left out: koda (compare runs it on at most 1,000 samples", File.ReadAllText(Path.Combine(outDir, "report.html")));
+    }
+
+    [Fact]
     public void NamesGivenForTheModelsReplaceTheFileNamesInTheSummaryAndTheReport()
     {
         string dir = TestData.TempDir();
