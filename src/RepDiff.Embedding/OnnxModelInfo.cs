@@ -3,7 +3,7 @@ using Onnx;
 namespace RepDiff.Embedding;
 
 /// <summary>What `repdiff inspect model.onnx` prints: the graph's inputs (initializers excluded) and outputs.</summary>
-public sealed record OnnxModelInfo(string Path, string Producer, long IrVersion, long Opset, int Nodes, IReadOnlyList<OnnxTensorInfo> Inputs, IReadOnlyList<OnnxTensorInfo> Outputs)
+public sealed record OnnxModelInfo([property: System.Text.Json.Serialization.JsonPropertyName("file")] string Path, string Producer, long IrVersion, long Opset, int Nodes, IReadOnlyList<OnnxTensorInfo> Inputs, IReadOnlyList<OnnxTensorInfo> Outputs)
 {
     public static OnnxModelInfo Read(string path)
     {

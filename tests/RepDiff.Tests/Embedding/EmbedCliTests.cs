@@ -225,9 +225,12 @@ public class EmbedCliTests
         var (_, _, model) = Setup();
         var (code, output, _) = Run("inspect", model, "--json");
         Assert.Equal(0, code);
-        Assert.Contains("\"pixels\"", output);
-        Assert.Contains("\"doubled\"", output);
-        Assert.Contains("batch", output);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(output)!.AsObject();
+        Assert.Equal(["file", "producer", "ir_version", "opset", "nodes", "inputs", "outputs"], json.Select(p => p.Key));
+        Assert.Equal(model, (string)json["file"]!);
+        Assert.Equal("pixels", (string)json["inputs"]![0]!["name"]!);
+        Assert.Contains(json["outputs"]!.AsArray(), o => (string)o!["name"]! == "doubled");
+        Assert.Contains("batch", json["inputs"]![0]!["shape"]!.ToJsonString());
     }
 
     [Fact]
