@@ -9,25 +9,35 @@ namespace RepDiff.Cli;
 /// <summary>A short table of what a method found, for the terminal, read from the report model.</summary>
 internal static class Summary
 {
+    private const int RowsPerDirection = 5;
+
     public static void Print(ReportModel model, Explanation explanation)
     {
         var concepts = explanation.Directions.SelectMany(d => d.Concepts).ToList();
+        // Columns nothing fills are left out (FINC has neither BSR nor labels).
+        bool bsr = concepts.Any(c => c.Bsr is not null), labels = concepts.Any(c => c.LabelCounts is not null);
         bool stability = concepts.Any(c => c.Stability is not null), validated = concepts.Any(c => c.Confirmed is not null);
-        var table = new Table().AddColumns("direction", "rank", "strength", "members", "BSR (chance)");
+        var table = new Table().AddColumns("direction", "rank", "strength", "members");
+        if (bsr) table.AddColumn("BSR (chance)");
         if (stability) table.AddColumn("stability");
         if (validated) table.AddColumn("held out");
-        table.AddColumn("top labels");
+        if (labels) table.AddColumn("top labels");
         foreach (var direction in explanation.Directions)
-            foreach (var concept in direction.Concepts.Take(5))
+            foreach (var concept in direction.Concepts.Take(RowsPerDirection))
             {
                 var cells = new List<string> { Text(direction.Name), concept.Rank.ToString(CultureInfo.InvariantCulture), concept.Strength.ToString("G4", CultureInfo.InvariantCulture),
-                    concept.Members.Length.ToString(CultureInfo.InvariantCulture), WithChance(concept.Bsr, concept.BsrChance) };
+                    concept.Members.Length.ToString(CultureInfo.InvariantCulture) };
+                if (bsr) cells.Add(WithChance(concept.Bsr, concept.BsrChance));
                 if (stability) cells.Add(concept.Stability?.ToString("F2", CultureInfo.InvariantCulture) ?? "–");
                 if (validated) cells.Add(HeldOut(concept));
-                cells.Add(Text(TopLabels(concept)));
+                if (labels) cells.Add(Text(TopLabels(concept)));
                 table.AddRow([.. cells]);
             }
-        Terminal.Write($"{explanation.Method}: {model.NameA} (A) vs {model.NameB} (B)", table);
+        bool sets = explanation.Directions.Any(d => d.Name is DirectionNames.MoreFrequentInTest or DirectionNames.MoreFrequentInRef);
+        Terminal.Write($"{explanation.Method}: {model.NameA} ({(sets ? "TEST" : "A")}) vs {model.NameB} ({(sets ? "REF" : "B")})", table);
+        int most = explanation.Directions.Max(d => d.Concepts.Count);
+        if (most > RowsPerDirection)
+            Cli.Out.WriteLine($"(the first {RowsPerDirection} concepts of each direction; all {most} are in results.json and the report)");
         var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal))
             .Select(m => $"{m.Key} {m.Value!.GetValue<double>():G6}").ToList();
         if (headline.Count > 0) Cli.Out.WriteLine(string.Join(", ", headline));

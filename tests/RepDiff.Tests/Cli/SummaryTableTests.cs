@@ -1,0 +1,20 @@
+using RepDiff.Tests.Robustness;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>The terminal table a method command prints: only columns something fills, and what it leaves out said.</summary>
+public class SummaryTableTests
+{
+    [Fact]
+    public void FincTableNamesTheSetsHasNoEmptyColumnsAndSaysWhatItLeavesOut()
+    {
+        string dir = TestData.TempDir();
+        var outcome = CliHarness.Run("finc", TestData.Fixture("finc_test.npy"), TestData.Fixture("finc_ref.npy"), "--out", Path.Combine(dir, "out"));
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        Assert.Contains("finc: finc_test.npy (TEST) vs finc_ref.npy (REF)", outcome.Stdout);
+        Assert.DoesNotContain("BSR", outcome.Stdout);
+        Assert.DoesNotContain("top labels", outcome.Stdout);
+        // --concepts defaults to 10; the table shows 5 a direction.
+        Assert.Contains("(the first 5 concepts of each direction; all 10 are in results.json and the report)", outcome.Stdout);
+    }
+}
