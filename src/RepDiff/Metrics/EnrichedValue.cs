@@ -13,13 +13,13 @@ public sealed record EnrichedValue
     /// <summary>The value (categorical columns); null for a numeric column.</summary>
     public string? Value { get; init; }
 
-    /// <summary>Members with a value in this column, and of them those with <see cref="Value"/>.</summary>
+    /// <summary>Members with a value in this column, and of them those with <see cref="Value"/> (categorical columns; null for a numeric one).</summary>
     public required int Members { get; init; }
-    public int MembersWithValue { get; init; }
+    public int? MembersWithValue { get; init; }
 
-    /// <summary>All samples with a value in this column, and of them those with <see cref="Value"/>.</summary>
+    /// <summary>All samples with a value in this column, and of them those with <see cref="Value"/> (categorical columns).</summary>
     public required int Total { get; init; }
-    public int TotalWithValue { get; init; }
+    public int? TotalWithValue { get; init; }
 
     /// <summary>ln of the odds ratio, members against the other samples, with 0.5 added to each cell (categorical).</summary>
     public double? LogOddsRatio { get; init; }
@@ -37,7 +37,7 @@ public sealed record EnrichedValue
 
     /// <summary>"73% 'romance' (whole set 6%)", or "year: mean 1994 (whole set 1987)".</summary>
     public string Phrase => Value is not null
-        ? $"{Percent(MembersWithValue, Members)} '{Value}' (whole set {Percent(TotalWithValue, Total)})"
+        ? $"{Percent(MembersWithValue!.Value, Members)} '{Value}' (whole set {Percent(TotalWithValue!.Value, Total)})"
         : $"{Column}: mean {Number(MemberMean!.Value)} (whole set {Number(Mean!.Value)})";
 
     /// <summary>Whole percents, or one significant digit below 1% (never "0%" for a value that occurs).</summary>

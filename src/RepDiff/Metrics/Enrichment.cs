@@ -60,7 +60,7 @@ public sealed class Enrichment
 
     /// <summary>Over-represented values among <paramref name="members"/> (sample indices), q ≤ alpha, strongest first.</summary>
     public List<EnrichedValue> Of(IReadOnlyCollection<int> members, double alpha = DefaultAlpha) =>
-        Tests(members).Where(t => t.QValue <= alpha && (t.Value is null || t.MembersWithValue * (long)t.Total > t.TotalWithValue * (long)t.Members)).ToList();
+        Tests(members).Where(t => t.QValue <= alpha && (t.Value is null || t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members)).ToList();
 
     /// <summary>Every test made for the members, with p- and q-values, ordered by q, then by effect.</summary>
     public List<EnrichedValue> Tests(IReadOnlyCollection<int> members)

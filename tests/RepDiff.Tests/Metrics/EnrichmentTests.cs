@@ -33,6 +33,8 @@ public class EnrichmentTests
         // year has 100+ distinct numbers: a numeric column, members are later (2000s vs 1900s).
         var year = Assert.Single(found, f => f.Column == "year");
         Assert.Null(year.Value);
+        // No value to count members with: the counts of one are absent (null, left out of results.json), not 0.
+        Assert.Equal((null, null, 100, 10000), (year.MembersWithValue, year.TotalWithValue, year.Members, year.Total));
         Assert.True(year.Z > 5);
         Assert.Equal(2024.5, year.MemberMean!.Value, 9);
         Assert.StartsWith("year: mean 2024 (whole set 19", year.Phrase);
