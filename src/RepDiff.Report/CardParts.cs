@@ -62,6 +62,19 @@ internal static class CardParts
         return s.Append(Inv, $" <span class=\"jac\">(Jaccard {closest.Jaccard:F2})</span></div>").ToString();
     }
 
-    public static string MembersButton(ShownConcept card) =>
-        string.Create(Inv, $"<button type=\"button\" class=\"open-members\" data-key=\"{card.Key}\">all {card.Concept.Members.Length:N0} members ▸</button>");
+    /// <summary>The button that lists a concept's members; none for an empty concept.</summary>
+    public static string MembersButton(ShownConcept card) => card.Concept.Members.Length switch
+    {
+        0 => "",
+        1 => string.Create(Inv, $"<button type=\"button\" class=\"open-members\" data-key=\"{card.Key}\">its one member ▸</button>"),
+        int n => string.Create(Inv, $"<button type=\"button\" class=\"open-members\" data-key=\"{card.Key}\">all {n:N0} members ▸</button>"),
+    };
+
+    /// <summary>"1 member", "12 members"; an empty concept (a PCA component or SAE latent no sample loads on most) says so.</summary>
+    public static string MemberCount(int n) => n switch
+    {
+        0 => "no members: no sample belongs to this concept",
+        1 => "1 member",
+        _ => string.Create(Inv, $"{n:N0} members"),
+    };
 }

@@ -157,7 +157,7 @@ public static partial class HtmlReport
         Fact(h, "A", model.DimensionsA is int da ? $"{E(model.NameA)} <small>{da} dims</small>" : E(model.NameA));
         Fact(h, "B", model.DimensionsB is int db ? $"{E(model.NameB)} <small>{db} dims</small>" : E(model.NameB));
         Fact(h, "samples", model.N.ToString("N0", Inv));
-        if (model.Samples.Labels is { } labels) Fact(h, "labels", $"{labels.Names.Length} classes");
+        if (model.Samples.Labels is { } labels) Fact(h, "labels", labels.Names.Length == 1 ? "1 class" : $"{labels.Names.Length} classes");
         var seeds = model.Explanations.Select(e => e.Parameters["seed"]?.ToJsonString()).Where(s => s is not null).Distinct().ToList();
         if (seeds.Count > 0) Fact(h, "seed", E(string.Join(", ", seeds)));
         Fact(h, "methods", E(string.Join(", ", model.Explanations.Select(e => e.Method))));
@@ -382,7 +382,7 @@ public static partial class HtmlReport
         var c = new StringBuilder();
         var grid = concept.Grid.Where(i => i >= 0 && i < model.N).ToArray();
         c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\"><header><span class=\"rank\">{concept.Rank}</span>");
-        c.Append(Inv, $"<span{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\"><span>{concept.Members.Length:N0} members</span>");
+        c.Append(Inv, $"<span{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
             c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept));
@@ -421,8 +421,10 @@ public static partial class HtmlReport
     {
         if (concept.Stability is not double s || !double.IsFinite(s)) return "";
         string found = s >= Trust.Stability.FoundAgain ? "found again" : s >= 0.4 ? "partly found again" : "not found again";
+        // Shown cut (not rounded) to two decimals, so the figure never reaches a threshold the words say it is below (0.3969 is 0.39).
+        double shown = Math.Floor(s * 100) / 100;
         // The number first, on a line that wraps, so a narrow card never cuts it off.
-        return string.Create(Inv, $"<div class=\"trust stability\" title=\"mean best overlap (Jaccard) with a concept of the same direction when the method reruns on 80% subsamples: {s * 100:F0}%\">stability {s:F2}: {found} when rerun on 80% of the samples</div>");
+        return string.Create(Inv, $"<div class=\"trust stability\" title=\"mean best overlap (Jaccard) with a concept of the same direction when the method reruns on 80% subsamples: {shown * 100:F0}%\">stability {shown:F2}: {found} when rerun on 80% of the samples</div>");
     }
 
     /// <summary>" unconfirmed" for a concept held-out validation did not confirm: it stays in the report, marked.</summary>

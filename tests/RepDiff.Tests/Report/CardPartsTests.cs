@@ -41,6 +41,27 @@ public class CardPartsTests
     }
 
     [Fact]
+    public void CardsOfOneMemberAndOfNoneSaySoInWords()
+    {
+        var (pair, _) = HtmlReportTests.Synthetic(new SampleInfo());
+        var explanation = new Explanation
+        {
+            Method = "pca", N = 40, Parameters = new JsonObject { ["seed"] = 0 },
+            Directions = [new Direction { Name = DirectionNames.ConceptsOfA, Explains = "a", Concepts =
+            [
+                new Concept { Rank = 1, Strength = 2, Members = [7], Grid = [7], Scores = [1.0] },
+                new Concept { Rank = 2, Strength = 0, Members = [], Grid = [], Scores = [] },
+            ] }],
+        };
+        string html = HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "one and none"));
+        Assert.Contains("<span>1 member</span>", html);
+        Assert.Contains("its one member ▸</button>", html);
+        Assert.Contains("<span>no members: no sample belongs to this concept</span>", html);
+        Assert.DoesNotContain("all 0 members", html);
+        Assert.DoesNotContain("all 1 members", html);
+    }
+
+    [Fact]
     public void TheConsensusSectionTabulatesEveryMethodAndDirection()
     {
         var (model, _, _) = TwoMethods();
