@@ -156,7 +156,10 @@ public static partial class HtmlReport
         h.Append("<dl class=\"facts\">");
         Fact(h, "A", model.DimensionsA is int da ? $"{E(model.NameA)} <small>{da} dims</small>" : E(model.NameA));
         Fact(h, "B", model.DimensionsB is int db ? $"{E(model.NameB)} <small>{db} dims</small>" : E(model.NameB));
-        Fact(h, "samples", model.N.ToString("N0", Inv));
+        // A method that ran on a subsample (RDX's --max-samples) says so where the sample count is read.
+        var subsampled = model.Explanations.Where(e => e.Metrics["samples_used"]?.GetValue<int>() is int used && used < model.N)
+            .Select(e => string.Create(Inv, $"{e.Method} on a seeded {e.Metrics["samples_used"]!.GetValue<int>():N0}")).ToList();
+        Fact(h, "samples", model.N.ToString("N0", Inv) + (subsampled.Count > 0 ? $" <small>({E(string.Join(", ", subsampled))}: --max-samples)</small>" : ""));
         if (model.Samples.Labels is { } labels) Fact(h, "labels", labels.Names.Length == 1 ? "1 class" : $"{labels.Names.Length} classes");
         var seeds = model.Explanations.Select(e => e.Parameters["seed"]?.ToJsonString()).Where(s => s is not null).Distinct().ToList();
         if (seeds.Count > 0) Fact(h, "seed", E(string.Join(", ", seeds)));
@@ -406,7 +409,8 @@ public static partial class HtmlReport
         }
         else
         {
-            c.Append("<p class=\"ids\">").Append(E(string.Join("  ", grid.Select(i => thumbs.Label(i) is { } l ? $"#{i} ({l})" : $"#{i}")))).Append("</p>");
+            // Each sample isolated: a right-to-left label would otherwise carry the numbers around it into its own order.
+            c.Append("<p class=\"ids\">").Append(string.Join("  ", grid.Select(i => "<bdi>" + E(thumbs.Label(i) is { } l ? $"#{i} ({l})" : $"#{i}") + "</bdi>"))).Append("</p>");
         }
         if (model.Samples.Labels is { } labels && concept.LabelCounts is { } counts)
             c.Append(Charts.LabelHistogram(labels, counts));

@@ -62,6 +62,16 @@ public class CardPartsTests
     }
 
     [Fact]
+    public void GridSamplesAreEachIsolatedSoRightToLeftLabelsKeepTheirNumbers()
+    {
+        var labels = new SampleLabels(Enumerable.Range(0, 40).Select(i => i % 2 == 0 ? "سمكة" : "dog").ToArray());
+        var (pair, explanation) = HtmlReportTests.Synthetic(new SampleInfo { Labels = labels });
+        string html = HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "rtl"));
+        var ids = Regex.Match(html, "<p class=\"ids\">(.*?)</p>").Groups[1].Value;
+        Assert.Matches("^<bdi>#[0-9]+ \\((سمكة|dog)\\)</bdi>(  <bdi>#[0-9]+ \\((سمكة|dog)\\)</bdi>)*$", ids);
+    }
+
+    [Fact]
     public void TheConsensusSectionTabulatesEveryMethodAndDirection()
     {
         var (model, _, _) = TwoMethods();
