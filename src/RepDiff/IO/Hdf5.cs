@@ -62,7 +62,12 @@ internal static class Hdf5
             throw RepDiffInputException.ForFile(path, "the Native AOT binary does not read HDF5 files; use the .NET tool build "
                 + "(`dotnet tool install --global --add-source ./nupkg repdiff`, README) or save the dataset as .npy");
         var stream = InputFile.OpenRead(path);
-        try { return Guard(path, () => H5File.Open(stream, leaveOpen: false)); }
+        try
+        {
+            // Shorter than HDF5's 8-byte signature: not a truncated HDF5 file, no HDF5 file at all.
+            if (stream.Length < 8) throw RepDiffInputException.ForFile(path, $"is not an HDF5 file ({stream.Length} bytes, no HDF5 signature)");
+            return Guard(path, () => H5File.Open(stream, leaveOpen: false));
+        }
         catch { stream.Dispose(); throw; }
     }
 

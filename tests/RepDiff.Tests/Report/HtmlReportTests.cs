@@ -162,7 +162,7 @@ public class HtmlReportTests
         Assert.DoesNotContain("<canvas class=\"map\"", html);
         Assert.DoesNotContain("id=\"map-search\"", html);
         Assert.Contains("Modes where the test set (test.npy) has more samples than the reference set (ref.npy).", html);
-        Assert.Contains("#1  #2  #3", html);
+        Assert.Contains("<bdi>#1</bdi>  <bdi>#2</bdi>  <bdi>#3</bdi>", html);
     }
 
     /// <summary>

@@ -212,9 +212,10 @@ internal sealed class RowScale
                 TensorPrimitives.Divide(dest, guide is null ? maxDistance : 5f * maxDistance, dest);
                 break;
             default:
-                // D(i,j)² / (s_i s_j)
+                // D(i,j)² / (s_i s_j), kept finite: an infinite value in both models would make their difference NaN.
                 TensorPrimitives.Divide(squared, localScale!, dest);
                 TensorPrimitives.Divide(dest, localScale![i], dest);
+                TensorPrimitives.Min(dest, float.MaxValue, dest);
                 break;
         }
     }
@@ -298,8 +299,12 @@ internal sealed class RowScale
                 // With guidance, a label with fewer than s+1 members reaches the far distance (5× max).
                 float sq = scaleSquared[i];
                 localScale[i] = float.IsPositiveInfinity(sq) ? far : MathF.Sqrt(sq);
-                if (localScale[i] <= 0) localScale[i] = float.Epsilon;
             }
+            // A row with s or more exact copies has scale 0, which would put every other row infinitely far from it
+            // (docs/methods/rdx.md): it takes the smallest positive scale there is (the largest distance when every row has copies).
+            float floor = localScale.Where(v => v > 0).DefaultIfEmpty(maxDistance > 0 ? maxDistance : 1f).Min();
+            for (int i = 0; i < n; i++)
+                if (localScale[i] <= 0) localScale[i] = floor;
         }
     }
 }

@@ -57,6 +57,34 @@ public class RdxVariantTests
     }
 
     /// <summary>
+    /// Local scaling with a sample that has 7 or more exact copies in both models: its scale s_i (distance to the 7th
+    /// neighbour) is 0, and D²/(s_i s_j) was infinite in both, NaN in the difference, an internal error (helper 61, on
+    /// 60 samples). The copies take the smallest positive scale, and every value stays finite.
+    /// </summary>
+    [Theory]
+    [InlineData(RdxClustering.Spectral)]
+    [InlineData(RdxClustering.PageRank)]
+    public void LocalScalingWithManyCopiesOfOneSampleStaysFinite(RdxClustering clustering)
+    {
+        // Small whole numbers, so the copies' distances are exactly 0 (GEMM rounding would otherwise leave them ~1e-7).
+        var rng = new Random(3);
+        Matrix Model()
+        {
+            var m = new Matrix(60, 8);
+            for (int k = 0; k < m.Data.Length; k++) m.Data[k] = rng.Next(-3, 4);
+            // Samples 1–7 are copies of sample 0: 8 equal rows.
+            for (int i = 1; i <= 7; i++) m.Data.AsSpan(0, 8).CopyTo(m.Data.AsSpan(i * 8, 8));
+            return m;
+        }
+        var (a, b) = (Model(), Model());
+        var e = new RdxMethod().Run(new RepresentationPair(a, b), Variant("local-scaling") with { Clustering = clustering });
+        string json = e.ToJson();
+        Assert.DoesNotContain("NaN", json);
+        Assert.DoesNotContain("Infinity", json);
+        Assert.All(e.Directions, d => Assert.NotEmpty(d.Concepts));
+    }
+
+    /// <summary>
     /// --normalize-difference divides the standard difference by its largest magnitude whichever sign holds it: it read
     /// the largest-magnitude entry with its sign and skipped a negative one, so with B and A swapped the differences
     /// stayed ranks (up to 599 here) and the default beta was refused as overflowing, though the option was on.
