@@ -115,21 +115,28 @@ public class CompareCommandTests
         Assert.Contains("unknown method 'nosuchmethod'", stderr);
     }
 
+    /// <summary>a.npy and b.npy in dir: rows × 4 uniform values each, seeded.</summary>
+    private static (string A, string B) UniformPair(string dir, int rows, int seed)
+    {
+        var rng = new Random(seed);
+        string Write(string name)
+        {
+            var m = new Matrix(rows, 4);
+            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)rng.NextDouble();
+            string path = Path.Combine(dir, name);
+            Npy.Write(path, m);
+            return path;
+        }
+        return (Write("a.npy"), Write("b.npy"));
+    }
+
     [Fact]
     public void AMethodNamedForAPairItDoesNotApplyToSaysWhy()
     {
         // KODA runs in compare up to 1,000 samples: naming it for 1,100 says so and where to go, before any work.
         string dir = TestData.TempDir();
-        var rng = new Random(6);
-        string Write(string name)
-        {
-            var m = new Matrix(1100, 4);
-            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)rng.NextDouble();
-            string path = Path.Combine(dir, name);
-            global::RepDiff.IO.Npy.Write(path, m);
-            return path;
-        }
-        var (code, _, stderr) = Run("compare", Write("a.npy"), Write("b.npy"), "--methods", "rdx,koda", "--out", Path.Combine(dir, "out"));
+        var (a, b) = UniformPair(dir, 1100, seed: 6);
+        var (code, _, stderr) = Run("compare", a, b, "--methods", "rdx,koda", "--out", Path.Combine(dir, "out"));
         Assert.Equal(2, code);
         Assert.Equal("error: --methods: koda: compare runs it on at most 1,000 samples (an n×n eigensolve for every λ of its search), "
             + "and there are 1,100; run `repdiff koda` (with --kernel cosine its features route is linear in n)", stderr.Trim());
@@ -142,17 +149,9 @@ public class CompareCommandTests
         // 1,001 samples: KODA (at most 1,000 in compare) is left out of the defaults, and the warning, the report and
         // results.json say so with why.
         string dir = TestData.TempDir();
-        var rng = new Random(7);
-        string Write(string name)
-        {
-            var m = new Matrix(1001, 4);
-            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)rng.NextDouble();
-            string path = Path.Combine(dir, name);
-            global::RepDiff.IO.Npy.Write(path, m);
-            return path;
-        }
+        var (a, b) = UniformPair(dir, 1001, seed: 7);
         string outDir = Path.Combine(dir, "out");
-        var (code, _, stderr) = Run("compare", Write("a.npy"), Write("b.npy"), "--out", outDir);
+        var (code, _, stderr) = Run("compare", a, b, "--out", outDir);
         Assert.True(code == 0, stderr);
         string why = "compare runs it on at most 1,000 samples (an n×n eigensolve for every λ of its search), and there are 1,001; "
             + "run `repdiff koda` (with --kernel cosine its features route is linear in n)";
