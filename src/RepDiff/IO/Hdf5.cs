@@ -158,6 +158,7 @@ internal static class Hdf5
                 if (shape[0] > int.MaxValue || shape.Length == 2 && shape[1] > int.MaxValue)
                     throw RepDiffInputException.ForFile(name, $"shape {RowFile.ShapeText(shape)} has more than {int.MaxValue} rows or columns");
                 int rows = (int)shape[0], cols = shape.Length == 2 ? (int)shape[1] : 1;
+                CheckStored(path, name, (double)rows * cols * dtype.Size, shape);
                 var result = new Hdf5Rows(path, key, name, file, dataset, shape) { Dtype = dtype, Cols = cols };
                 result.SetChunks(RowBlocks(rows, cols, Guard(name, () => dataset.Layout.Class == H5DataLayoutClass.Chunked ? dataset.Layout.Chunks : null)));
                 return result;
@@ -167,6 +168,20 @@ internal static class Hdf5
                 file.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// HDF5 stores no data for chunks never written and reads them as the fill value, so a 1 KB file can declare
+        /// 10^8 × 768 values that would take minutes to stream. Deflate compresses at most about 1,032 to 1: a dataset
+        /// declaring more than that over the whole file holds values that were never written.
+        /// </summary>
+        private static void CheckStored(string path, string name, double declaredBytes, long[] shape)
+        {
+            const double MaxCompression = 1100;
+            long fileBytes = new FileInfo(path).Length;
+            if (declaredBytes > fileBytes * MaxCompression)
+                throw RepDiffInputException.ForFile(name, $"declares shape {RowFile.ShapeText(shape)} ({declaredBytes / 1e9:G3} GB) in a file of {fileBytes:N0} bytes, "
+                    + "more than compression can hold: most of its values were never written (HDF5 reads them as the fill value)");
         }
 
         /// <summary>numpy's element type for an HDF5 numeric type, or what the dataset holds instead.</summary>

@@ -48,6 +48,7 @@ public class Hdf5Tests
     [InlineData("big_endian.h5", null, "stores big-endian values")]
     [InlineData("three_d.h5", null, "expected a 2-D array (samples × dimensions), found shape (2, 3, 4)")]
     [InlineData("no_datasets.h5", null, "holds no datasets")]
+    [InlineData("unwritten.h5", null, "declares shape (100000000, 768) (307 GB) in a file of 1,400 bytes, more than compression can hold")]
     public void RefusesWhatItCannotReadNamingWhy(string file, string? key, string expected)
     {
         var error = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(H5py(file), key).ReadAll());

@@ -32,3 +32,6 @@ with h5py.File("nan.h5", "w") as f:
     f["x"] = bad
 with h5py.File("no_datasets.h5", "w") as f:
     f.create_group("empty")
+with h5py.File("unwritten.h5", "w") as f:
+    # 10^8 x 768 declared, no chunk ever written: HDF5 would read 307 GB of fill values.
+    f.create_dataset("x", shape=(10**8, 768), chunks=(1024, 768), dtype="f4")
