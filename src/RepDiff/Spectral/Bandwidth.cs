@@ -27,6 +27,21 @@ public static class Bandwidth
     {
         var rows = x.Rows > SubsampleRows ? x.SelectRows(Sampling.Uniform(x.Rows, SubsampleRows, seed)) : x.ReadAll();
         if (rows.Rows < 2) throw new InvalidOptionException(property, "not given, and the median rule needs at least 2 rows; give a bandwidth");
-        return Selection.MedianAboveDiagonal(Distances.SquaredEuclideanAboveDiagonal(rows), v => Math.Sqrt(Math.Max(0, v)));
+        double median = Selection.MedianAboveDiagonal(Distances.SquaredEuclideanAboveDiagonal(rows), v => Math.Sqrt(Math.Max(0, v)));
+        // The fast distances subtract the column means in float32 first; beside one row 10^15 times the others, that loses
+        // the others' differences and the median reads 0. A 0 is checked on the rows themselves, subtracted in double.
+        return median > 0 ? median : ExactMedian(rows, seed);
+    }
+
+    /// <summary>Rows of the exact check at most: its pairs are subtracted one by one.</summary>
+    private const int ExactRows = 1000;
+
+    private static double ExactMedian(Matrix rows, int seed)
+    {
+        var x = rows.Rows > ExactRows ? rows.SelectRows(Sampling.Uniform(rows.Rows, ExactRows, seed)) : rows;
+        var squared = new Matrix(x.Rows, x.Rows);
+        for (int i = 0; i < x.Rows; i++)
+            for (int j = i + 1; j < x.Rows; j++) squared[i, j] = (float)Distances.ExactSquared(x.Row(i), x.Row(j));
+        return Selection.MedianAboveDiagonal(squared, v => Math.Sqrt(Math.Max(0, v)));
     }
 }

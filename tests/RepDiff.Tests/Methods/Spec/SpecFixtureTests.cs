@@ -23,6 +23,26 @@ public class SpecFixtureTests
     private static double[] Top(Explanation e) => e.Spectrum!.Take(10).ToArray();
     private static double[] Bottom(Explanation e) => e.Spectrum!.Reverse().Take(10).ToArray();
 
+    /// <summary>
+    /// One row 10^15 times the others: the fast distances centre on column means the outlier dominates, the others'
+    /// differences vanish in float32 and the median read 0 ("most rows are identical", refused; helper 61). The median
+    /// is now that of the rows themselves: most pairs are two ordinary rows.
+    /// </summary>
+    [Fact]
+    public void MedianBandwidthBesideOneHugeRowIsTheOrdinaryRowsMedian()
+    {
+        var rng = new Random(4);
+        var x = new Matrix(100, 8);
+        for (int i = 0; i < x.Data.Length; i++) x.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        for (int j = 0; j < 8; j++) x[0, j] *= 1e15f;
+        var distances = new List<double>();
+        for (int i = 0; i < 100; i++)
+            for (int k = i + 1; k < 100; k++) distances.Add(Math.Sqrt(Distances.ExactSquared(x.Row(i), x.Row(k))));
+        distances.Sort();
+        double expected = (distances[distances.Count / 2 - 1] + distances[distances.Count / 2]) / 2;
+        Assert.Equal(expected, Bandwidth.Median(x, 0, "A", "SigmaA"), 1e-6 * expected);
+    }
+
     [Theory, MemberData(nameof(Pairs))]
     public void MedianBandwidthsMatchReference(string pair)
     {
