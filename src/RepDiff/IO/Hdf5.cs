@@ -28,8 +28,19 @@ internal static class Hdf5
 
     public static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
+        // A named dataset is opened by its path alone: the rest of the file is not walked (a link elsewhere in it that
+        // PureHDF cannot resolve never matters); the listing is made only to say which datasets there are.
+        if (key?.Trim('/') is { Length: > 0 } named && Exists(path, named))
+            return new RowFile(Hdf5Rows.Open(path, named, $"{path}[{named}]"), checkFinite);
         using var archive = Open(path);
         return archive.OpenRows(key, checkFinite);
+    }
+
+    private static bool Exists(string path, string key)
+    {
+        using var file = OpenFile(path);
+        try { return file.LinkExists(key) && file.Get(key) is IH5Dataset; }
+        catch (Exception e) when (e is not RepDiffInputException) { return false; }
     }
 
     /// <summary>
@@ -152,6 +163,12 @@ internal static class Hdf5
                 var dataset = Guard(name, () => file.Dataset(key));
                 var (dtype, holds) = Guard(name, () => ElementOf(dataset.Type));
                 if (dtype is null) throw RepDiffInputException.ForFile(name, $"not an embedding: it holds {holds}, not numbers");
+                // A virtual dataset's values live in other files, which HDF5 finds relative to the working directory and
+                // replaces by fill values when missing: read silently as zeros, so refused.
+                if (Guard(name, () => dataset.Layout.Class) == H5DataLayoutClass.VirtualStorage)
+                    throw RepDiffInputException.ForFile(name, "is a virtual dataset (its values live in other files); save its values as a dataset of their own (h5py: f['copy'] = f['x'][:])");
+                if (Guard(name, () => dataset.Space.Type) == H5DataspaceType.Null)
+                    throw RepDiffInputException.ForFile(name, "holds no values (an empty dataspace)");
                 var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
                 if (shape.Length is 0 or > 2)
                     throw RepDiffInputException.ForFile(name, $"expected a 2-D array (samples × dimensions), found {(shape.Length == 0 ? "a single value" : $"shape {RowFile.ShapeText(shape)}")}");
@@ -189,7 +206,8 @@ internal static class Hdf5
         {
             H5DataTypeClass.FloatingPoint when type.Size is 2 or 4 or 8 => (new NpyDtype('f', type.Size, false), ""),
             H5DataTypeClass.FixedPoint when type.Size is 1 or 2 or 4 or 8 => (new NpyDtype(type.FixedPoint.IsSigned ? 'i' : 'u', type.Size, false), ""),
-            H5DataTypeClass.String or H5DataTypeClass.VariableLength => (null, "strings"),
+            H5DataTypeClass.String => (null, "strings"),
+            H5DataTypeClass.VariableLength => (null, "variable-length sequences (ragged rows or strings)"),
             H5DataTypeClass.Enumerated => (null, "an enumeration (h5py stores bool this way)"),
             H5DataTypeClass.Compound => (null, "records of several fields"),
             var other => (null, $"{other} values of {type.Size} bytes"),

@@ -48,12 +48,25 @@ public class Hdf5Tests
     [InlineData("big_endian.h5", null, "stores big-endian values")]
     [InlineData("three_d.h5", null, "expected a 2-D array (samples × dimensions), found shape (2, 3, 4)")]
     [InlineData("no_datasets.h5", null, "holds no datasets")]
+    [InlineData("virtual.h5", null, "is a virtual dataset (its values live in other files)")]
+    [InlineData("ragged.h5", null, "not an embedding: it holds variable-length sequences (ragged rows or strings), not numbers")]
+    [InlineData("empty_dataspace.h5", null, "holds no values (an empty dataspace)")]
     [InlineData("unwritten.h5", null, "declares shape (100000000, 768) (307 GB) in a file of 1,400 bytes, more than compression can hold")]
     public void RefusesWhatItCannotReadNamingWhy(string file, string? key, string expected)
     {
         var error = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(H5py(file), key).ReadAll());
         Assert.Contains(file, error.Message);
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void ANamedDatasetIsReadWithoutWalkingTheRestOfTheFile()
+    {
+        // The file also holds a soft link to itself, which PureHDF follows until the stack runs out when the file is
+        // listed; naming the dataset opens it by its path alone.
+        using var rows = Embeddings.OpenRows(H5py("self_soft_link.h5"), "x");
+        Assert.Equal($"{H5py("self_soft_link.h5")}[x]", rows.Name);
+        Assert.Equal(4.625f, rows.ReadAll().Data.Average(), 5);
     }
 
     [Fact]
@@ -73,7 +86,7 @@ public class Hdf5Tests
         Assert.Contains("is not an HDF5 file", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(npy)).Message);
         string truncated = Path.Combine(dir, "truncated.h5");
         File.WriteAllBytes(truncated, File.ReadAllBytes(H5py("gzip_groups.h5"))[..3000]);
-        Assert.Contains("truncated?", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(truncated, "emb/feats")).Message);
+        Assert.Contains("truncated?", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(truncated, "emb/feats").ReadAll()).Message);
     }
 
     [Fact]

@@ -35,3 +35,17 @@ with h5py.File("no_datasets.h5", "w") as f:
 with h5py.File("unwritten.h5", "w") as f:
     # 10^8 x 768 declared, no chunk ever written: HDF5 would read 307 GB of fill values.
     f.create_dataset("x", shape=(10**8, 768), chunks=(1024, 768), dtype="f4")
+with h5py.File("virtual.h5", "w") as f:
+    # Values in another file (absent here): HDF5 would read fill values.
+    layout = h5py.VirtualLayout(shape=(10, 3), dtype="f4")
+    layout[:] = h5py.VirtualSource("absent_source.h5", "x", shape=(10, 3))
+    f.create_virtual_dataset("x", layout)
+with h5py.File("ragged.h5", "w") as f:
+    d = f.create_dataset("x", shape=(3,), dtype=h5py.vlen_dtype("f4"))
+    d[0], d[1], d[2] = [1.0], [1.0, 2.0], [3.0]
+with h5py.File("empty_dataspace.h5", "w") as f:
+    f["x"] = h5py.Empty("f4")
+with h5py.File("self_soft_link.h5", "w") as f:
+    # A soft link to itself, beside a dataset: PureHDF follows it until the stack runs out, so only --key x reads this file.
+    f["x"] = rows.astype(np.float32)
+    f["loop"] = h5py.SoftLink("/loop")
