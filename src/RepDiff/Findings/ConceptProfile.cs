@@ -138,14 +138,14 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
                 string others = rest == 0 ? "" : $", the rest from {rest.ToString(CultureInfo.InvariantCulture)} other {(rest == 1 ? "label" : "labels")}";
                 return $"{head}: {string.Join(", ", Leading.Select(s => $"{Share(s)} (whole set {Percent(s.BaseShare)})"))}{others}";
             case ConceptMix.Spread:
-                return $"{head}: spread over {Labels.Count.ToString(CultureInfo.InvariantCulture)} labels, none over-represented, the largest {Labels[0].Label} at {Percent(Labels[0].Share)}";
+                return $"{head}: spread over {Labels.Count.ToString(CultureInfo.InvariantCulture)} labels, none over-represented, the largest {Labels[0].Named} at {Percent(Labels[0].Share)}";
             default:
                 return head;
         }
     }
 
     /// <summary>"62% 3", or "all 5" when every member carries the label.</summary>
-    private static string Share(LabelShare s) => s.Share >= 1 ? $"all {s.Label}" : $"{Percent(s.Share)} {s.Label}";
+    private static string Share(LabelShare s) => s.Share >= 1 ? $"all {s.Named}" : $"{Percent(s.Share)} {s.Named}";
 
     /// <summary>Whole percents, or one significant digit below 1% (a label of 0.3% of the set is not "0%").</summary>
     internal static string Percent(double share) =>

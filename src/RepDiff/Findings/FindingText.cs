@@ -143,9 +143,9 @@ public static class FindingText
         var lead = candidates.First(p => p.Mix == kind);
         string headline = lead.Mix switch
         {
-            ConceptMix.Mixed => Fill(frame.Together, JoinWords(lead.Leading.Select(s => s.Label).ToList()), lead.Detail(noun)),
-            ConceptMix.OneLabel => Fill(frame.Within, JoinWords(candidates.Where(p => p.Mix == ConceptMix.OneLabel).Select(p => p.Labels[0].Label).Distinct().Take(ConceptProfile.MaxLabelsNamed).ToList()), lead.Detail(noun)),
-            ConceptMix.Leaning => Fill(frame.Leaning, JoinWords(lead.Leading.Select(s => s.Label).ToList()), lead.Detail(noun)),
+            ConceptMix.Mixed => Fill(frame.Together, JoinWords(lead.Leading.Select(s => s.Named).ToList()), lead.Detail(noun)),
+            ConceptMix.OneLabel => Fill(frame.Within, JoinWords(candidates.Where(p => p.Mix == ConceptMix.OneLabel).Select(p => p.Labels[0].Named).Distinct().Take(ConceptProfile.MaxLabelsNamed).ToList()), lead.Detail(noun)),
+            ConceptMix.Leaning => Fill(frame.Leaning, JoinWords(lead.Leading.Select(s => s.Named).ToList()), lead.Detail(noun)),
             _ => Fill(frame.Across, "", lead.Detail(noun)),
         };
         string tally = Tally(profiles, validated.Count > 0, validated.Count > 0 ? confirmed.Count : direction.Concepts.Count);

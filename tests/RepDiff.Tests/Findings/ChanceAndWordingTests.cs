@@ -195,6 +195,24 @@ public class ChanceAndWordingTests
         Assert.Contains("; none of its first three concepts was found again when rerun on 80% of the samples", none);
     }
 
+    /// <summary>A label of 300 characters (a caption passed as a label) is named by its first 80 in the sentence.</summary>
+    [Fact]
+    public void LongLabelsAreCutInTheSentence()
+    {
+        string caption = string.Concat(Enumerable.Repeat("a long caption ", 20));
+        var labels = Labels((caption, 60), ("5", 60), ("8", 60));
+        var e = new Explanation
+        {
+            Method = "rdx",
+            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts =
+                [new Concept { Rank = 1, Members = Take(labels, (caption, 30)) }] }],
+        };
+        e.Parameters["concepts"] = 1;
+        string text = FindingText.Describe(e, labels, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text;
+        Assert.Contains(caption[..80] + "…", text);
+        Assert.DoesNotContain(caption, text);
+    }
+
     /// <summary>A small concept found again leads before a large one that was not (the rdx digits run of helper 62: 84 samples at 0.48 led).</summary>
     [Fact]
     public void SmallConceptFoundAgainLeadsBeforeLargeOneNotFoundAgain()
