@@ -16,7 +16,20 @@ public static class SampleFiles
     public const int MaxTextLine = 1 << 24;
 
     /// <summary>Labels from a 1-D .npy (numbers or strings) or a text file with one label per line (any strings).</summary>
-    public static SampleLabels LoadLabels(string path) => new(LoadStrings(path));
+    public static SampleLabels LoadLabels(string path)
+    {
+        var labels = LoadStrings(path);
+        bool npy = Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase);
+        // A blank line (or a float .npy's NaN, pandas' missing value) is a label lost, not a class named "" or "NaN"
+        // that findings and histograms would report as one.
+        int blank = Array.FindIndex(labels, string.IsNullOrWhiteSpace);
+        if (blank >= 0)
+            throw RepDiffInputException.ForFile(path, $"{(npy ? $"entry {blank}" : $"line {blank + 1}")} is empty; every sample needs a label (write one such as 'unknown' for samples without)");
+        int nan = npy ? Array.IndexOf(labels, "NaN") : -1;
+        if (nan >= 0)
+            throw RepDiffInputException.ForFile(path, $"entry {nan} is NaN, a missing value; every sample needs a label (fill it, e.g. with 'unknown', before saving)");
+        return new SampleLabels(labels);
+    }
 
     /// <summary>Sample ids from a 1-D .npy or a text file with one id per line; ids must be unique.</summary>
     public static string[] LoadIds(string path)

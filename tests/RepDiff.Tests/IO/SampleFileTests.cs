@@ -182,6 +182,18 @@ public class SampleFileTests
         Assert.Equal(["0.1", "0.2", "NaN", "3"], SampleFiles.LoadStrings(f4));
         Assert.Equal(["0.1", "2.5"], SampleFiles.LoadStrings(f2));
         Assert.Equal(["0.1", "1E+300"], SampleFiles.LoadStrings(f8));
+        // As labels, the NaN is a missing value (pandas writes one for each), not a class named "NaN" (helper 60).
+        Assert.Equal($"{f4}: entry 2 is NaN, a missing value; every sample needs a label (fill it, e.g. with 'unknown', before saving)",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(f4)).Message);
+    }
+
+    /// <summary>A blank line among labels was a class named "" in findings and histograms ("#42 ()"; helper 60).</summary>
+    [Fact]
+    public void AnEmptyLabelIsAnError()
+    {
+        string path = GoldenFileTests.WriteText(TestData.TempDir(), "labels.txt", "cat\n\ndog\n");
+        Assert.Equal($"{path}: line 2 is empty; every sample needs a label (write one such as 'unknown' for samples without)",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(path)).Message);
     }
 
     /// <summary>An image of no pixels passed loading and failed drawing the report's thumbnails, after every method had run.</summary>
