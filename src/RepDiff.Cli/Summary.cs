@@ -28,16 +28,15 @@ internal static class Summary
                 var cells = new List<string> { Text(direction.Name), concept.Rank.ToString(CultureInfo.InvariantCulture), concept.Strength.ToString("G4", CultureInfo.InvariantCulture),
                     concept.Members.Length.ToString(CultureInfo.InvariantCulture) };
                 if (bsr) cells.Add(WithChance(concept.Bsr, concept.BsrChance));
-                if (stability) cells.Add(concept.Stability?.ToString("F2", CultureInfo.InvariantCulture) ?? "–");
+                if (stability) cells.Add(concept.Stability is double s ? Trust.Stability.Shown(s).ToString("F2", CultureInfo.InvariantCulture) : "–");
                 if (validated) cells.Add(HeldOut(concept));
                 if (labels) cells.Add(Text(TopLabels(concept)));
                 table.AddRow([.. cells]);
             }
         bool sets = explanation.Directions.Any(d => d.Name is DirectionNames.MoreFrequentInTest or DirectionNames.MoreFrequentInRef);
         Terminal.Write($"{explanation.Method}: {model.NameA} ({(sets ? "TEST" : "A")}) vs {model.NameB} ({(sets ? "REF" : "B")})", table);
-        int most = explanation.Directions.Max(d => d.Concepts.Count);
-        if (most > RowsPerDirection)
-            Cli.Out.WriteLine($"(the first {RowsPerDirection} concepts of each direction; all {most} are in results.json and the report)");
+        if (explanation.Directions.Any(d => d.Concepts.Count > RowsPerDirection))
+            Cli.Out.WriteLine($"(the first {RowsPerDirection} concepts of each direction; all {explanation.Directions.Sum(d => d.Concepts.Count)} are in results.json and the report)");
         var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal))
             .Select(m => $"{m.Key} {m.Value!.GetValue<double>():G6}").ToList();
         if (headline.Count > 0) Cli.Out.WriteLine(string.Join(", ", headline));

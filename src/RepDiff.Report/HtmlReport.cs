@@ -425,8 +425,7 @@ public static partial class HtmlReport
     {
         if (concept.Stability is not double s || !double.IsFinite(s)) return "";
         string found = s >= Trust.Stability.FoundAgain ? "found again" : s >= 0.4 ? "partly found again" : "not found again";
-        // Shown cut (not rounded) to two decimals, so the figure never reaches a threshold the words say it is below (0.3969 is 0.39).
-        double shown = Math.Floor(s * 100) / 100;
+        double shown = Trust.Stability.Shown(s);
         // The number first, on a line that wraps, so a narrow card never cuts it off.
         return string.Create(Inv, $"<div class=\"trust stability\" title=\"mean best overlap (Jaccard) with a concept of the same direction when the method reruns on 80% subsamples: {shown * 100:F0}%\">stability {shown:F2}: {found} when rerun on 80% of the samples</div>");
     }

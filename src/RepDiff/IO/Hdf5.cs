@@ -110,7 +110,8 @@ internal static class Hdf5
     internal static List<long> RowBlocks(int rows, int cols, ulong[]? chunk)
     {
         long perBlock = Math.Max(1, BlockValues / Math.Max(1, cols));
-        if (chunk is { Length: > 0 } && chunk[0] is > 0 and <= int.MaxValue) perBlock = (perBlock + (long)chunk[0] - 1) / (long)chunk[0] * (long)chunk[0];
+        // Whole chunks, unless a chunk is far taller than a block (a dataset chunked by column): then blocks cut chunks.
+        if (chunk is { Length: > 0 } && chunk[0] > 0 && chunk[0] <= (ulong)(4 * perBlock)) perBlock = (perBlock + (long)chunk[0] - 1) / (long)chunk[0] * (long)chunk[0];
         perBlock = Math.Max(perBlock, ((long)rows + MaxBlocks - 1) / MaxBlocks);
         var blocks = new List<long>();
         for (long first = 0; first < rows; first += perBlock) blocks.Add(Math.Min(perBlock, rows - first));
@@ -198,7 +199,7 @@ internal static class Hdf5
             long fileBytes = new FileInfo(path).Length;
             if (declaredBytes > fileBytes * MaxCompression)
                 throw RepDiffInputException.ForFile(name, $"declares shape {RowFile.ShapeText(shape)} ({declaredBytes / 1e9:G3} GB) in a file of {fileBytes:N0} bytes, "
-                    + "more than compression can hold: most of its values were never written (HDF5 reads them as the fill value)");
+                    + "more than compression can hold: its values were never written (HDF5 reads them as the fill value) or live in another file");
         }
 
         /// <summary>numpy's element type for an HDF5 numeric type, or what the dataset holds instead.</summary>
@@ -229,16 +230,16 @@ internal static class Hdf5
             switch (Dtype)
             {
                 case { Kind: 'f', Size: 4 }: Guard(Name, () => Read(destination, selection)); break;
-                case { Kind: 'f', Size: 8 }: Convert<double>(destination, selection); break;
-                case { Kind: 'f', Size: 2 }: Convert<Half>(destination, selection); break;
-                case { Kind: 'i', Size: 1 }: Convert<sbyte>(destination, selection); break;
-                case { Kind: 'i', Size: 2 }: Convert<short>(destination, selection); break;
-                case { Kind: 'i', Size: 4 }: Convert<int>(destination, selection); break;
-                case { Kind: 'i', Size: 8 }: Convert<long>(destination, selection); break;
-                case { Kind: 'u', Size: 1 }: Convert<byte>(destination, selection); break;
-                case { Kind: 'u', Size: 2 }: Convert<ushort>(destination, selection); break;
-                case { Kind: 'u', Size: 4 }: Convert<uint>(destination, selection); break;
-                default: Convert<ulong>(destination, selection); break;
+                case { Kind: 'f', Size: 8 }: Convert<double>(destination, selection, (int)first); break;
+                case { Kind: 'f', Size: 2 }: Convert<Half>(destination, selection, (int)first); break;
+                case { Kind: 'i', Size: 1 }: Convert<sbyte>(destination, selection, (int)first); break;
+                case { Kind: 'i', Size: 2 }: Convert<short>(destination, selection, (int)first); break;
+                case { Kind: 'i', Size: 4 }: Convert<int>(destination, selection, (int)first); break;
+                case { Kind: 'i', Size: 8 }: Convert<long>(destination, selection, (int)first); break;
+                case { Kind: 'u', Size: 1 }: Convert<byte>(destination, selection, (int)first); break;
+                case { Kind: 'u', Size: 2 }: Convert<ushort>(destination, selection, (int)first); break;
+                case { Kind: 'u', Size: 4 }: Convert<uint>(destination, selection, (int)first); break;
+                default: Convert<ulong>(destination, selection, (int)first); break;
             }
         }
 
@@ -249,10 +250,15 @@ internal static class Hdf5
         }
 
         /// <summary>Reads the block in its stored type and converts it (float64 beyond float32's range becomes ±Inf, which reading refuses).</summary>
-        private void Convert<T>(float[] destination, Selection selection) where T : unmanaged, INumberBase<T>
+        private void Convert<T>(float[] destination, Selection selection, int firstRow) where T : unmanaged, INumberBase<T>
         {
             var stored = Guard(Name, () => Read(new T[destination.Length], selection));
             TensorPrimitives.ConvertTruncating<T, float>(stored, destination);
+            if (stored is double[] values)
+                for (int k = 0; k < values.Length; k++)
+                    if (double.IsFinite(values[k]) && float.IsInfinity(destination[k]))
+                        throw RepDiffInputException.ForFile(Name, $"row {firstRow + k / Cols} column {k % Cols} is "
+                            + $"{values[k].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
         }
 
         public override void Dispose() => file.Dispose();

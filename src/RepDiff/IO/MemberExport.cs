@@ -18,8 +18,19 @@ public static partial class MemberExport
     private static readonly string[] FixedColumns = ["method", "direction", "rank", "strength", "stability", "found_again", "p_value", "p_adjusted", "confirmed", "position", "in_grid", "row", "id", "label", "score"];
 
     /// <summary>Column names: the fixed ones, then the metadata columns.</summary>
-    public static string[] Header(SampleInfo samples) =>
-        [.. FixedColumns, .. (samples.Metadata?.Columns ?? []).Select(c => FixedColumns.Contains(c.Name) ? "metadata_" + c.Name : c.Name)];
+    public static string[] Header(SampleInfo samples)
+    {
+        // A metadata column named like a fixed one is prefixed "metadata_", and numbered where that name is taken too.
+        var names = new List<string>(FixedColumns);
+        foreach (var column in samples.Metadata?.Columns ?? [])
+        {
+            string name = FixedColumns.Contains(column.Name) ? "metadata_" + column.Name : column.Name;
+            string unique = name;
+            for (int k = 2; names.Contains(unique) || samples.Metadata!.Columns.Any(c => c != column && c.Name == unique); k++) unique = $"{name}_{k}";
+            names.Add(unique);
+        }
+        return [.. names];
+    }
 
     /// <summary>The rows, values aligned with <see cref="Header"/>: strings, ints, doubles, bools or null.</summary>
     public static IEnumerable<object?[]> Rows(IReadOnlyList<Explanation> explanations, SampleInfo samples)

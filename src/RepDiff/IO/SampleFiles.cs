@@ -20,15 +20,22 @@ public static class SampleFiles
     {
         var labels = LoadStrings(path);
         bool npy = Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase);
-        // A blank line (or a float .npy's NaN, pandas' missing value) is a label lost, not a class named "" or "NaN"
+        bool floats = npy && FloatNpy(path);
+        // A blank line (or a float .npy's NaN, pandas' missing value; a string "NaN" is a name) is a label lost, not a class named "" or "NaN"
         // that findings and histograms would report as one.
         int blank = Array.FindIndex(labels, string.IsNullOrWhiteSpace);
         if (blank >= 0)
             throw RepDiffInputException.ForFile(path, $"{(npy ? $"entry {blank}" : $"line {blank + 1}")} is empty; every sample needs a label (write one such as 'unknown' for samples without)");
-        int nan = npy ? Array.IndexOf(labels, "NaN") : -1;
+        int nan = floats ? Array.IndexOf(labels, "NaN") : -1;
         if (nan >= 0)
             throw RepDiffInputException.ForFile(path, $"entry {nan} is NaN, a missing value; every sample needs a label (fill it, e.g. with 'unknown', before saving)");
         return new SampleLabels(labels);
+    }
+
+    private static bool FloatNpy(string path)
+    {
+        using var stream = InputFile.OpenRead(path);
+        return Npy.ReadHeader(stream, path).Dtype.Kind == 'f';
     }
 
     /// <summary>Sample ids from a 1-D .npy or a text file with one id per line; ids must be unique.</summary>

@@ -39,9 +39,13 @@ public static class Bandwidth
     private static double ExactMedian(Matrix rows, int seed)
     {
         var x = rows.Rows > ExactRows ? rows.SelectRows(Sampling.Uniform(rows.Rows, ExactRows, seed)) : rows;
-        var squared = new Matrix(x.Rows, x.Rows);
+        // Kept in double: beside a row rescaled to about 1, the others' squared distances can be below float32's range.
+        var distances = new double[(long)x.Rows * (x.Rows - 1) / 2];
+        int k = 0;
         for (int i = 0; i < x.Rows; i++)
-            for (int j = i + 1; j < x.Rows; j++) squared[i, j] = (float)Distances.ExactSquared(x.Row(i), x.Row(j));
-        return Selection.MedianAboveDiagonal(squared, v => Math.Sqrt(Math.Max(0, v)));
+            for (int j = i + 1; j < x.Rows; j++) distances[k++] = Math.Sqrt(Distances.ExactSquared(x.Row(i), x.Row(j)));
+        Array.Sort(distances);
+        int middle = distances.Length / 2;
+        return distances.Length % 2 == 1 ? distances[middle] : (distances[middle - 1] + distances[middle]) / 2;
     }
 }

@@ -16,6 +16,12 @@ public static class Stability
     /// </summary>
     public const double FoundAgain = 0.75;
 
+    /// <summary>
+    /// A stability as shown: cut (not rounded) to two decimals, so the figure never reaches a threshold its words say it is
+    /// below (0.3969 is 0.39, 0.749 is 0.74); the small addend keeps 0.29, whose double is 0.28999…, at 0.29.
+    /// </summary>
+    public static double Shown(double stability) => Math.Floor(stability * 100 + 1e-9) / 100;
+
     /// <summary>Stability of the concepts of <paramref name="full"/>, a run of <paramref name="method"/> on <paramref name="pair"/>.</summary>
     /// <param name="fraction">Share of rows each resample keeps (1: every row, which reproduces the full run).</param>
     public static void Measure(IPairMethod method, RepresentationPair pair, Explanation full, int resamples,

@@ -205,6 +205,16 @@ public class ExportCommandTests
     }
 
     [Fact]
+    public void MetadataColumnsNamedLikeFixedOnesGetDistinctNames()
+    {
+        // Without labels, metadata "label" would be prefixed to "metadata_label", the name of another metadata column.
+        var metadata = new SampleMetadata([new MetadataColumn("label", ["x", "y"]), new MetadataColumn("metadata_label", ["1", "2"])], 2);
+        var header = MemberExport.Header(new SampleInfo { Metadata = metadata });
+        Assert.Equal(header.Length, header.Distinct().Count());
+        Assert.Equal(["metadata_label_2", "metadata_label"], header[^2..]);
+    }
+
+    [Fact]
     public void AnEmptyOutIsNamed()
     {
         string results = Path.Combine(TestData.TempDir(), "hand.json");

@@ -14,7 +14,7 @@ public class SummaryTableTests
         Assert.Contains("finc: finc_test.npy (TEST) vs finc_ref.npy (REF)", outcome.Stdout);
         Assert.DoesNotContain("BSR", outcome.Stdout);
         Assert.DoesNotContain("top labels", outcome.Stdout);
-        // --concepts defaults to 10; the table shows 5 a direction.
-        Assert.Contains("(the first 5 concepts of each direction; all 10 are in results.json and the report)", outcome.Stdout);
+        // --concepts defaults to 10 a direction; the table shows 5 of each.
+        Assert.Contains("(the first 5 concepts of each direction; all 20 are in results.json and the report)", outcome.Stdout);
     }
 }

@@ -70,6 +70,18 @@ public class Hdf5Tests
     }
 
     [Fact]
+    public void Float64BeyondFloat32IsNamedAsStoredNotAsInfinity()
+    {
+        var values = new double[5, 3];
+        values[3, 2] = 1e39;
+        string path = Path.Combine(TestData.TempDir(), "big.h5");
+        new PureHDF.H5File { ["x"] = values }.Write(path);
+        using var rows = Embeddings.OpenRows(path);
+        Assert.Equal($"{path}: row 3 column 2 is 1E+39, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down",
+            Assert.Throws<RepDiffInputException>(() => rows.ReadAll()).Message);
+    }
+
+    [Fact]
     public void NaNIsRefusedNamingItsRow()
     {
         using var rows = Embeddings.OpenRows(H5py("nan.h5"));

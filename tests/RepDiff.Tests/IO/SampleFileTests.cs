@@ -187,6 +187,16 @@ public class SampleFileTests
             Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(f4)).Message);
     }
 
+    [Fact]
+    public void AStringLabelNaNIsAName()
+    {
+        // "NaN" in a string array is what someone named a class; only a float array's NaN is a missing value.
+        string path = Path.Combine(TestData.TempDir(), "names.npy");
+        var utf32 = System.Text.Encoding.UTF32.GetBytes("cat" + "NaN");
+        AtomicFile.Write(path, s => Npy.WriteRaw(s, "<U3", [2], utf32));
+        Assert.Equal(["cat", "NaN"], SampleFiles.LoadLabels(path).Names);
+    }
+
     /// <summary>A blank line among labels was a class named "" in findings and histograms ("#42 ()"; helper 60).</summary>
     [Fact]
     public void AnEmptyLabelIsAnError()

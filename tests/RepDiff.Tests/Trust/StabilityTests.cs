@@ -12,6 +12,13 @@ namespace RepDiff.Tests.Trust;
 /// <summary>What stability must be whatever the data: reproducible, 1 on the full set, and the same with or without reuse.</summary>
 public class StabilityTests
 {
+    [Theory]
+    [InlineData(0.3969, 0.39)] // below the 0.4 its words use: never shown as 0.40
+    [InlineData(0.749, 0.74)]  // below FoundAgain
+    [InlineData(0.29, 0.29)]   // whose double is 0.28999…
+    [InlineData(1.0, 1.0)]
+    public void StabilityIsShownCutToTwoDecimals(double stability, double shown) => Assert.Equal(shown, Stability.Shown(stability));
+
     public static TheoryData<string> Methods => new() { "rdx", "spec", "kmeans" };
 
     private static IPairMethod Method(string name) => (IPairMethod)MethodRegistry.Default.Find(name)!;

@@ -28,13 +28,15 @@ public class SpecFixtureTests
     /// differences vanish in float32 and the median read 0 ("most rows are identical", refused; helper 61). The median
     /// is now that of the rows themselves: most pairs are two ordinary rows.
     /// </summary>
-    [Fact]
-    public void MedianBandwidthBesideOneHugeRowIsTheOrdinaryRowsMedian()
+    [Theory]
+    [InlineData(1e15f, 1f)]
+    [InlineData(1f, 1e-25f)] // a 1e25 row after the input's rescaling: the others' squared distances are below float32's range
+    public void MedianBandwidthBesideOneHugeRowIsTheOrdinaryRowsMedian(float huge, float ordinary)
     {
         var rng = new Random(4);
         var x = new Matrix(100, 8);
-        for (int i = 0; i < x.Data.Length; i++) x.Data[i] = (float)(rng.NextDouble() * 2 - 1);
-        for (int j = 0; j < 8; j++) x[0, j] *= 1e15f;
+        for (int i = 0; i < x.Data.Length; i++) x.Data[i] = (float)(rng.NextDouble() * 2 - 1) * ordinary;
+        for (int j = 0; j < 8; j++) x[0, j] = (float)(rng.NextDouble() + 1) * huge;
         var distances = new List<double>();
         for (int i = 0; i < 100; i++)
             for (int k = i + 1; k < 100; k++) distances.Add(Math.Sqrt(Distances.ExactSquared(x.Row(i), x.Row(k))));
