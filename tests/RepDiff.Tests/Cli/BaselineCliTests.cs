@@ -40,7 +40,7 @@ public class BaselineCliTests
         string text = stdout.ToString();
         foreach (var c in concepts)
         {
-            Assert.Contains(c.Stability!.Value.ToString("F2", System.Globalization.CultureInfo.InvariantCulture), text);
+            Assert.Contains(global::RepDiff.Trust.Stability.Shown(c.Stability!.Value).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), text);
             Assert.Contains(c.Confirmed == true ? "yes, p = " : "no, p = ", text);
         }
     }
