@@ -157,8 +157,8 @@ public static partial class HtmlReport
         Fact(h, "A", model.DimensionsA is int da ? $"{E(model.NameA)} <small>{da} dims</small>" : E(model.NameA));
         Fact(h, "B", model.DimensionsB is int db ? $"{E(model.NameB)} <small>{db} dims</small>" : E(model.NameB));
         // A method that ran on a subsample (RDX's --max-samples) says so where the sample count is read.
-        var subsampled = model.Explanations.Where(e => e.Metrics["samples_used"]?.GetValue<int>() is int used && used < model.N)
-            .Select(e => string.Create(Inv, $"{e.Method} on a seeded {e.Metrics["samples_used"]!.GetValue<int>():N0}")).ToList();
+        var subsampled = model.Explanations.Select(e => (e.Method, Used: e.Metrics["samples_used"]?.GetValue<int>() ?? model.N))
+            .Where(e => e.Used < model.N).Select(e => string.Create(Inv, $"{e.Method} on a seeded {e.Used:N0}")).ToList();
         Fact(h, "samples", model.N.ToString("N0", Inv) + (subsampled.Count > 0 ? $" <small>({E(string.Join(", ", subsampled))}: --max-samples)</small>" : ""));
         if (model.Samples.Labels is { } labels) Fact(h, "labels", labels.Names.Length == 1 ? "1 class" : $"{labels.Names.Length} classes");
         var seeds = model.Explanations.Select(e => e.Parameters["seed"]?.ToJsonString()).Where(s => s is not null).Distinct().ToList();

@@ -30,15 +30,18 @@ internal static class Hdf5
     {
         // A named dataset is opened by its path alone: the rest of the file is not walked (a link elsewhere in it that
         // PureHDF cannot resolve never matters); the listing is made only to say which datasets there are.
-        if (key?.Trim('/') is { Length: > 0 } named && Exists(path, named))
-            return new RowFile(Hdf5Rows.Open(path, named, $"{path}[{named}]"), checkFinite);
+        if (key?.Trim('/') is { Length: > 0 } named)
+        {
+            var file = OpenFile(path);
+            if (IsDataset(file, named)) return new RowFile(Hdf5Rows.Open(file, path, named, $"{path}[{named}]"), checkFinite);
+            file.Dispose();
+        }
         using var archive = Open(path);
         return archive.OpenRows(key, checkFinite);
     }
 
-    private static bool Exists(string path, string key)
+    private static bool IsDataset(NativeFile file, string key)
     {
-        using var file = OpenFile(path);
         try { return file.LinkExists(key) && file.Get(key) is IH5Dataset; }
         catch (Exception e) when (e is not RepDiffInputException) { return false; }
     }
@@ -136,7 +139,7 @@ internal static class Hdf5
             // h5py names datasets from the root ("/emb/feats"); both spellings find one.
             string chosen = ChooseKey(key?.TrimStart('/'), Keys, k => k);
             string name = Keys.Count == 1 ? Path : NameOf(chosen);
-            return new RowFile(Hdf5Rows.Open(Path, chosen, name), checkFinite);
+            return new RowFile(Hdf5Rows.Open(OpenFile(Path), Path, chosen, name), checkFinite);
         }
     }
 
@@ -156,9 +159,9 @@ internal static class Hdf5
 
         public override long[] Shape => shape;
 
-        public static Hdf5Rows Open(string path, string key, string name)
+        /// <summary>The dataset's rows; they own <paramref name="file"/> (disposed here when the dataset is refused).</summary>
+        public static Hdf5Rows Open(NativeFile file, string path, string key, string name)
         {
-            var file = OpenFile(path);
             try
             {
                 var dataset = Guard(name, () => file.Dataset(key));

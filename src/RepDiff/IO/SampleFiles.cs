@@ -18,24 +18,14 @@ public static class SampleFiles
     /// <summary>Labels from a 1-D .npy (numbers or strings) or a text file with one label per line (any strings).</summary>
     public static SampleLabels LoadLabels(string path)
     {
-        var labels = LoadStrings(path);
-        bool npy = Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase);
-        bool floats = npy && FloatNpy(path);
-        // A blank line (or a float .npy's NaN, pandas' missing value; a string "NaN" is a name) is a label lost, not a class named "" or "NaN"
-        // that findings and histograms would report as one.
-        int blank = Array.FindIndex(labels, string.IsNullOrWhiteSpace);
-        if (blank >= 0)
-            throw RepDiffInputException.ForFile(path, $"{(npy ? $"entry {blank}" : $"line {blank + 1}")} is empty; every sample needs a label (write one such as 'unknown' for samples without)");
+        // A blank line (or a float .npy's NaN, pandas' missing value; a string "NaN" is a name) is a label lost, not a class
+        // named "" or "NaN" that findings and histograms would report as one.
+        var (labels, floats) = LoadEntries(path);
+        RefuseBlank(path, labels, "a label (write one such as 'unknown' for samples without)");
         int nan = floats ? Array.IndexOf(labels, "NaN") : -1;
         if (nan >= 0)
             throw RepDiffInputException.ForFile(path, $"entry {nan} is NaN, a missing value; every sample needs a label (fill it, e.g. with 'unknown', before saving)");
         return new SampleLabels(labels);
-    }
-
-    private static bool FloatNpy(string path)
-    {
-        using var stream = InputFile.OpenRead(path);
-        return Npy.ReadHeader(stream, path).Dtype.Kind == 'f';
     }
 
     /// <summary>Sample ids from a 1-D .npy or a text file with one id per line; ids must be unique.</summary>
@@ -43,25 +33,35 @@ public static class SampleFiles
     {
         var ids = LoadStrings(path);
         // A blank line is an id lost in an export, not the id "" (which would join to the other side's blank wherever it stood).
-        int blank = Array.FindIndex(ids, string.IsNullOrWhiteSpace);
-        if (blank >= 0)
-            throw RepDiffInputException.ForFile(path, Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)
-                ? $"entry {blank} is empty; every sample needs an id" : $"line {blank + 1} is empty; every sample needs an id");
+        RefuseBlank(path, ids, "an id");
         CheckUnique(ids, path);
         return ids;
     }
 
-    /// <summary>One string per element of a 1-D .npy, or per line of a text file.</summary>
-    public static string[] LoadStrings(string path)
+    /// <summary>"line 3 is empty; every sample needs an id" (entries of a .npy count from 0, lines of text from 1).</summary>
+    private static void RefuseBlank(string path, string[] entries, string what)
     {
-        if (!Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return RefuseTable(path, RefuseInvalidText(path, TextLines.ReadAll(path, MaxShortLine)));
+        int blank = Array.FindIndex(entries, string.IsNullOrWhiteSpace);
+        if (blank >= 0)
+            throw RepDiffInputException.ForFile(path, $"{(IsNpy(path) ? $"entry {blank}" : $"line {blank + 1}")} is empty; every sample needs {what}");
+    }
+
+    private static bool IsNpy(string path) => Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>One string per element of a 1-D .npy, or per line of a text file.</summary>
+    public static string[] LoadStrings(string path) => LoadEntries(path).Entries;
+
+    /// <summary>The strings, and whether they are a float .npy's numbers (whose NaN is a missing value).</summary>
+    private static (string[] Entries, bool Floats) LoadEntries(string path)
+    {
+        if (!IsNpy(path)) return (RefuseTable(path, RefuseInvalidText(path, TextLines.ReadAll(path, MaxShortLine))), false);
         var (header, data) = Npy.ReadRaw(path);
         if (!(header.Shape.Length == 1 || header.Shape.Length == 2 && header.Shape[1] == 1))
             throw RepDiffInputException.ForFile(path, $"expected a 1-D array (one entry per sample), found shape {RowFile.ShapeText(header.Shape)}");
         var result = new string[header.Shape[0]];
         int size = header.Dtype.Size;
         for (int i = 0; i < result.Length; i++) result[i] = header.Dtype.FormatElement(data.AsSpan(i * size, size));
-        return result;
+        return (result, header.Dtype.Kind == 'f');
     }
 
     /// <summary>
