@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using RepDiff.Numerics;
 
 namespace RepDiff.Metrics;
@@ -61,30 +63,26 @@ internal sealed class FocusRows
             var row = rows[p];
             row[focus[p]] = 0;
             for (int q = 0; q < f; q++) squared[p * f + q] = p == q ? 0 : row[focus[q]];
-            // One pass over the row instead of sorting it: the largest value, the smallest neighbour + 1 values
-            // (the sample itself, at 0, first), and for each other focus sample how many values lie below its own.
-            var others = Enumerable.Range(0, f).Where(q => q != p).OrderBy(q => row[focus[q]]).ToArray();
-            var targets = others.Select(q => row[focus[q]]).ToArray();
-            var below = new long[targets.Length + 1];   // values that are below exactly the targets from index i on
+            // The largest value and the smallest neighbour + 1 values (the sample itself, at 0, first) in one pass.
             var smallest = new float[neighbour + 1];
             int kept = 0;
             float largest = float.NegativeInfinity;
             foreach (float v in row)
             {
                 if (v > largest) largest = v;
-                below[UpperBound(targets, v)]++;
                 if (kept < smallest.Length) Insert(smallest, kept++, v);
                 else if (v < smallest[^1]) Insert(smallest, smallest.Length - 1, v);
             }
             farthest[p] = largest;
             // smallest[0] is the sample itself (distance 0); the 7th neighbour follows it.
             localScale[p] = n > 1 ? Math.Sqrt(smallest[neighbour]) : 0;
-            long closer = 0;
-            for (int i = 0; i < targets.Length; i++)
+            for (int q = 0; q < f; q++)
             {
-                closer += below[i];
+                if (q == p) continue;
+                float target = row[focus[q]];
                 // Samples strictly closer than q, less the sample itself (distance 0 < target unless q is a duplicate).
-                ranks[p * f + others[i]] = (int)(targets[i] > 0 ? closer - 1 : closer) + 1;
+                int closer = CountBelow(row, target);
+                ranks[p * f + q] = (target > 0 ? closer - 1 : closer) + 1;
             }
         });
         MaxDistance = maxDistance ?? Math.Sqrt(farthest.DefaultIfEmpty(0).Max());
@@ -141,11 +139,13 @@ internal sealed class FocusRows
             if (closerThan.TryGetValue((other, kind), out var cached)) return cached;
             int words = (f + 63) / 64;
             var closer = new ulong[f * words];
+            // Each focus sample's position in other, looked up once rather than once per pair.
+            var otherPosition = focus.Select(i => other.position[i]).ToArray();
             for (int p = 0; p < f; p++)
             {
-                int op = other.position[focus[p]];
+                int op = otherPosition[p];
                 for (int q = 0; q < f; q++)
-                    if (p != q && Distance(p, q, kind) < other.Distance(op, other.position[focus[q]], kind))
+                    if (p != q && Distance(p, q, kind) < other.Distance(op, otherPosition[q], kind))
                         closer[p * words + (q >> 6)] |= 1UL << q;
             }
             closerThan[(other, kind)] = closer;
@@ -153,17 +153,34 @@ internal sealed class FocusRows
         }
     }
 
-    /// <summary>How many of the ascending values are ≤ value.</summary>
-    private static int UpperBound(float[] sorted, float value)
+    /// <summary>How many values are below the threshold.</summary>
+    /// <remarks>
+    /// Counted a vector at a time for each focus sample: F × n comparisons without a branch. A binary search of each value
+    /// among the F sorted targets does fewer comparisons but mispredicts or waits on each step, and ran 3–5× slower.
+    /// </remarks>
+    private static int CountBelow(ReadOnlySpan<float> values, float threshold)
     {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
+        int i = 0, count = 0;
+        ref float start = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated)
         {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= value) lo = mid + 1;
-            else hi = mid;
+            var t = Vector512.Create(threshold);
+            var below = Vector512<int>.Zero;
+            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                below -= Vector512.LessThan(Vector512.LoadUnsafe(ref start, (nuint)i), t).AsInt32();
+            count = Vector512.Sum(below);
         }
-        return lo;
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var t = Vector256.Create(threshold);
+            var below = Vector256<int>.Zero;
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                below -= Vector256.LessThan(Vector256.LoadUnsafe(ref start, (nuint)i), t).AsInt32();
+            count = Vector256.Sum(below);
+        }
+        for (; i < values.Length; i++)
+            if (values[i] < threshold) count++;
+        return count;
     }
 
     /// <summary>Puts value into ascending values[0..count] (dropping what was at index count), keeping them ascending.</summary>
