@@ -71,7 +71,8 @@ public static class MapBenchmarks
         var pair = new RepresentationPair(Npy.ReadMatrix(args[0]), Npy.ReadMatrix(args[1]));
         var sizes = new Dictionary<string, object> { ["n"] = pair.N, ["d_a"] = pair.A.Cols, ["d_b"] = pair.B.Cols };
         // B from A with the default share of epochs, with every epoch, and (unless from-a) B on its own.
-        (bool FromA, double Share)[] variants = args.Length > 2 && args[2] == "from-a" ? [(true, 1.0 / 3), (true, 1)] : [(true, 1.0 / 3), (true, 1), (false, 1)];
+        double defaultShare = new MapLayoutOptions().UmapBEpochShare;
+        (bool FromA, double Share)[] variants = args.Length > 2 && args[2] == "from-a" ? [(true, defaultShare), (true, 1)] : [(true, defaultShare), (true, 1), (false, 1)];
         foreach (var (fromA, share) in variants)
         {
             var watch = Stopwatch.StartNew();
