@@ -7,9 +7,8 @@ namespace RepDiff.Numerics;
 /// B's descent is then also anchored to A's layout with UmapAnchor (see <see cref="UmapOptions.AnchorStrength"/>):
 /// without it a full re-run of the descent can still move whole groups (measured: from A's start alone, B's
 /// samples ended 0.24–0.72 of the map's spread from their place in A's map on a pair with identical geometry).
-/// Started from A's layout, B's descent runs UmapBEpochShare of the epochs a fresh layout would (half: it starts where
-/// A's converged; umap-learn's transform refines placed points with a third, which at 200 epochs left the maps'
-/// samples 21% farther apart between A and B than 500 + 167 epochs did, half 9%).
+/// Started from A's layout, B's descent runs UmapBEpochShare of the epochs a fresh layout would (a third, as umap-learn's
+/// transform refines points placed on a finished layout with a third of the epochs): it starts where A's converged.
 /// PCA is fitted on a seeded subset of at most PcaFitRows rows (the projection is then applied to every row).
 /// Above UmapDescentRows points, UMAP's descent runs on a seeded subset of that many and every other point is placed
 /// from its nearest subset points (<see cref="UmapPlacement"/>), so the maps of 100,000 samples cost O(n), not a full
@@ -25,7 +24,7 @@ public sealed record MapLayoutOptions
     public UmapOptions? Umap { get; init; } = new() { Epochs = UmapEpochs };
     public bool UmapBFromA { get; init; } = true;
     public double UmapAnchor { get; init; } = 0.01;
-    public double UmapBEpochShare { get; init; } = 0.5;
+    public double UmapBEpochShare { get; init; } = 1.0 / 3;
     public int PcaFitRows { get; init; } = 20_000;
     public int UmapDescentRows { get; init; } = 20_000;
 }
