@@ -29,6 +29,9 @@ public static class Cka
     /// representations even when n is small relative to d; the estimator can fall slightly below 0. Null when the
     /// estimate of a representation's HSIC with itself is not positive: 0 for one without variance, below 0 when a few
     /// rows dominate so much that the estimator's terms cancel beyond float32 precision; a ratio of those means nothing.
+    /// At most 1 in magnitude (unbiased HSIC is an inner product of U-centred Gram matrices, so Cauchy–Schwarz bounds
+    /// the ratio); the float32 sums read 1 + 1.3e-7 for a representation against itself, so it is clamped as
+    /// <see cref="Linear"/> is.
     /// </summary>
     public static double? LinearDebiased(Matrix a, Matrix b)
     {
@@ -38,7 +41,7 @@ public static class Cka
         double hab = DebiasedHsic(s.NormAB, s.RowNormsA, s.RowNormsB, n);
         double haa = DebiasedHsic(s.NormAA, s.RowNormsA, s.RowNormsA, n);
         double hbb = DebiasedHsic(s.NormBB, s.RowNormsB, s.RowNormsB, n);
-        return haa > 0 && hbb > 0 ? hab / (Math.Sqrt(haa) * Math.Sqrt(hbb)) : null;
+        return haa > 0 && hbb > 0 ? Math.Clamp(hab / (Math.Sqrt(haa) * Math.Sqrt(hbb)), -1, 1) : null;
     }
 
     /// <summary>

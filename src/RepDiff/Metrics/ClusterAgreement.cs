@@ -21,14 +21,15 @@ public static class ClusterAgreement
 
     /// <summary>
     /// Normalized mutual information, MI / mean(H(a), H(b)) (arithmetic mean, natural log; sklearn's
-    /// default). 1 for identical partitions up to relabelling; 1 when both put every sample in one cluster.
+    /// default). 1 for identical partitions up to relabelling; 1 when both put every sample in one cluster. MI is at
+    /// most either entropy, so at most 1; rounding of the logarithms' sums read 1 + 1e-15, clamped.
     /// </summary>
     public static double NormalizedMutualInformation(IReadOnlyList<int> a, IReadOnlyList<int> b)
     {
         var (table, rows, cols, n) = Counts(a, b);
         double ha = Entropy(rows, n), hb = Entropy(cols, n);
         if (ha == 0 && hb == 0) return 1.0;
-        return MutualInformation(table, rows, cols, n) / ((ha + hb) / 2);
+        return Math.Min(1, MutualInformation(table, rows, cols, n) / ((ha + hb) / 2));
     }
 
     /// <summary>

@@ -13,6 +13,18 @@ public class ClusterAgreementTests
     }
 
     [Fact]
+    public void NmiOfAPartitionWithItselfNeverReadsAboveOne()
+    {
+        // MI is at most either entropy; the sums of logarithms rounded a partition against itself past 1.
+        for (int seed = 0; seed < 40; seed++)
+        {
+            var rng = new Random(seed);
+            var labels = Enumerable.Range(0, 50 + 13 * seed).Select(_ => rng.Next(2 + seed % 11)).ToArray();
+            Assert.InRange(ClusterAgreement.NormalizedMutualInformation(labels, labels), 1 - 1e-12, 1.0);
+        }
+    }
+
+    [Fact]
     public void AriMatchesAHandComputedValue()
     {
         // sklearn.metrics.adjusted_rand_score([0,0,0,1,1,1], [0,0,1,1,2,2]) = 0.24242424...

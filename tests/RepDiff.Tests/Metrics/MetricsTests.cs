@@ -35,6 +35,18 @@ public class CkaTests
     }
 
     [Fact]
+    public void CkaAgainstItselfNeverReadsAboveOne()
+    {
+        // Both CKAs are ratios bounded by Cauchy–Schwarz; their float32 sums rounded a representation against itself past 1.
+        for (int seed = 0; seed < 40; seed++)
+        {
+            var x = Random(40 + 7 * seed, 3 + seed % 9, seed, shift: seed % 4);
+            Assert.InRange(Cka.Linear(x, x)!.Value, 0.99999, 1.0);
+            Assert.InRange(Cka.LinearDebiased(x, x)!.Value, 0.99999, 1.0);
+        }
+    }
+
+    [Fact]
     public void CkaWithARepresentationOfIdenticalRowsIsUndefinedNotZero()
     {
         var (a, _) = RelatedPair();
