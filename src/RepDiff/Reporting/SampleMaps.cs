@@ -48,7 +48,8 @@ public sealed class SampleMaps
     {
         var samples = PlottedSamples(pair.N, mustShow);
         var plotted = samples.Length == pair.N ? pair : new RepresentationPair(pair.RowsA.SelectRows(samples), pair.RowsB.SelectRows(samples));
-        var options = new MapLayoutOptions { PcaFitRows = MaxFitRows, Umap = umap && samples.Length >= UmapMinSamples ? new UmapOptions { Epochs = MapLayoutOptions.UmapEpochs } : null };
+        var options = new MapLayoutOptions { PcaFitRows = MaxFitRows };
+        if (!umap || samples.Length < UmapMinSamples) options = options with { Umap = null };
         var layouts = MapLayouts.Compute(plotted, options, seed, progress);
         return new SampleMaps { Samples = samples, Pca = layouts.Pca, Umap = layouts.Umap, UmapDescentPoints = layouts.UmapDescentPoints };
     }
