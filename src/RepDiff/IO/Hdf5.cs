@@ -33,17 +33,27 @@ internal static class Hdf5
         if (key?.Trim('/') is { Length: > 0 } named)
         {
             var file = OpenFile(path);
-            if (IsDataset(file, named)) return new RowFile(Hdf5Rows.Open(file, path, named, $"{path}[{named}]"), checkFinite);
+            if (IsDataset(file, named, path)) return new RowFile(Hdf5Rows.Open(file, path, named, $"{path}[{named}]"), checkFinite);
             file.Dispose();
         }
         using var archive = Open(path);
         return archive.OpenRows(key, checkFinite);
     }
 
-    private static bool IsDataset(NativeFile file, string key)
+    private static bool IsDataset(NativeFile file, string key, string path)
     {
-        try { return file.LinkExists(key) && file.Get(key) is IH5Dataset; }
+        IH5Object found;
+        try
+        {
+            if (!file.LinkExists(key)) return false;
+            found = file.Get(key);
+        }
         catch (Exception e) when (e is not RepDiffInputException) { return false; }
+        if (found is IH5UnresolvedLink link)
+            throw RepDiffInputException.ForFile(path, link.Reason is InsufficientExecutionStackException
+                ? $"'{NpyDtype.Truncate(key)}' is a soft link that leads back to itself; name the dataset it should point at"
+                : $"'{NpyDtype.Truncate(key)}' is a link to something not in the file; name a dataset, or copy the target into this file");
+        return found is IH5Dataset;
     }
 
     /// <summary>
@@ -63,7 +73,7 @@ internal static class Hdf5
                       + "Fletcher-32, scale-offset and N-bit are read: write it again with h5py's compression=\"gzip\" or none"
                 : message.Contains("Byte order conversion", StringComparison.Ordinal)
                     ? "stores big-endian values, which RepDiff does not read; write it again with a little-endian dtype (numpy '<f4')"
-                : message.Contains("too small", StringComparison.Ordinal) ? "is shorter than its HDF5 superblock says (truncated?)"
+                : e is EndOfStreamException || message.Contains("too small", StringComparison.Ordinal) ? "is shorter than its HDF5 superblock says (truncated?)"
                 : $"cannot be read as HDF5 ({message})";
             throw RepDiffInputException.ForFile(name, problem);
         }
@@ -80,9 +90,54 @@ internal static class Hdf5
         {
             // Shorter than HDF5's 8-byte signature: not a truncated HDF5 file, no HDF5 file at all.
             if (stream.Length < 8) throw RepDiffInputException.ForFile(path, $"is not an HDF5 file ({stream.Length} bytes, no HDF5 signature)");
-            return Guard(path, () => H5File.Open(stream, leaveOpen: false));
+            return Guard(path, () => H5File.Open(new StackGuardStream(stream), leaveOpen: false));
         }
         catch { stream.Dispose(); throw; }
+    }
+
+    /// <summary>
+    /// The file's bytes for PureHDF, refused once the thread's stack runs low. PureHDF resolves a soft link by following
+    /// its target at once, so a link that leads back to itself ("/a" → "/a") recurses, reading the file at every step,
+    /// until the process dies of a stack overflow, which .NET cannot catch. Failing the read instead ends the recursion
+    /// with an exception, which PureHDF turns into an unresolved link: the listing skips it, as it skips links that lead
+    /// nowhere. (A plain FileStream would be read through its handle, out of reach of this check.)
+    /// </summary>
+    private sealed class StackGuardStream(FileStream inner) : Stream
+    {
+        private static void CheckStack()
+        {
+            if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+                throw new InsufficientExecutionStackException("links in the file lead back to themselves (a soft-link cycle)");
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            CheckStack();
+            return inner.Read(buffer);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            CheckStack();
+            return inner.Seek(offset, origin);
+        }
+
+        public override long Position { get => inner.Position; set => Seek(value, SeekOrigin.Begin); }
+        public override long Length => inner.Length;
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>Every dataset's path below the root ("emb/feats"), in the file's order; links that lead nowhere are skipped.</summary>

@@ -62,11 +62,33 @@ public class Hdf5Tests
     [Fact]
     public void ANamedDatasetIsReadWithoutWalkingTheRestOfTheFile()
     {
-        // The file also holds a soft link to itself, which PureHDF follows until the stack runs out when the file is
-        // listed; naming the dataset opens it by its path alone.
         using var rows = Embeddings.OpenRows(H5py("self_soft_link.h5"), "x");
         Assert.Equal($"{H5py("self_soft_link.h5")}[x]", rows.Name);
         Assert.Equal(4.625f, rows.ReadAll().Data.Average(), 5);
+    }
+
+    [Theory]
+    [InlineData("self_soft_link.h5", "x")]
+    [InlineData("link_cycles.h5", "emb/x")]
+    public void SoftLinkCyclesAreSkippedWhenTheFileIsListed(string file, string dataset)
+    {
+        // PureHDF follows a soft link as soon as it meets it, so a cycle recursed until the process died of a stack
+        // overflow (exit 134) when the file was listed; now the cycle is a link that leads nowhere and is skipped.
+        using var archive = ArrayArchive.Open(H5py(file))!;
+        Assert.Equal([dataset], archive.Keys);
+        using var rows = Embeddings.OpenRows(H5py(file));
+        Assert.Equal(4.625f, rows.ReadAll().Data.Average(), 5);
+    }
+
+    [Theory]
+    [InlineData("self_soft_link.h5", "loop", "'loop' is a soft link that leads back to itself")]
+    [InlineData("link_cycles.h5", "a", "'a' is a soft link that leads back to itself")]
+    [InlineData("link_cycles.h5", "emb/self", "'emb/self' is a soft link that leads back to itself")]
+    [InlineData("link_cycles.h5", "gone", "'gone' is a link to something not in the file")]
+    public void ALinkThatLeadsNowhereIsNamedWhenAskedFor(string file, string key, string expected)
+    {
+        var error = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(H5py(file), key));
+        Assert.StartsWith($"{H5py(file)}: {expected}", error.Message);
     }
 
     [Fact]

@@ -46,6 +46,13 @@ with h5py.File("ragged.h5", "w") as f:
 with h5py.File("empty_dataspace.h5", "w") as f:
     f["x"] = h5py.Empty("f4")
 with h5py.File("self_soft_link.h5", "w") as f:
-    # A soft link to itself, beside a dataset: PureHDF follows it until the stack runs out, so only --key x reads this file.
+    # A soft link to itself, beside a dataset: PureHDF follows it until the stack runs low (Hdf5.StackGuardStream).
     f["x"] = rows.astype(np.float32)
     f["loop"] = h5py.SoftLink("/loop")
+with h5py.File("link_cycles.h5", "w") as f:
+    # Two links that point at each other, one inside a group that points at itself, and one that leads nowhere.
+    f["emb/x"] = rows.astype(np.float32)
+    f["a"] = h5py.SoftLink("/b")
+    f["b"] = h5py.SoftLink("/a")
+    f["emb/self"] = h5py.SoftLink("/emb/self")
+    f["gone"] = h5py.SoftLink("/nowhere")
