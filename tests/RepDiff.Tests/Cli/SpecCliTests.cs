@@ -60,6 +60,12 @@ public class SpecCliTests
         // SPEC-align always uses the cosine kernel; its message names the input's row, as B or as A.
         AssertBadInput(Path.Combine(tmp, "out"), "row 17 of a_zero.npy has zero norm", "spec-align", path, Fixture("planted_b.npy"));
         AssertBadInput(Path.Combine(tmp, "out"), "row 17 of a_zero.npy has zero norm", "spec-align", Fixture("planted_b.npy"), path);
+        // compare refuses it while preparing, before RDX (first in the list) has run.
+        var (code, _, error) = Run("compare", path, Fixture("planted_b.npy"), "--methods", "rdx,spec-align", "--out", Path.Combine(tmp, "out"));
+        Assert.Equal(2, code);
+        Assert.Contains("row 17 of a_zero.npy has zero norm", error);
+        Assert.DoesNotContain("%", error);
+        Assert.False(Directory.Exists(Path.Combine(tmp, "out")));
     }
 
     [Theory]

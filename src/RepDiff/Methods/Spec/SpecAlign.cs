@@ -168,7 +168,7 @@ public static class SpecAlign
     }
 
     /// <summary>The cosine kernel needs every row nonzero; checked up front so the message names the input's own row, not a held-out subset's.</summary>
-    private static void CheckRows(Matrix x, string name)
+    internal static void CheckRows(Matrix x, string name)
     {
         for (int i = 0; i < x.Rows; i++)
             if (TensorPrimitives.Dot<float>(x.Row(i), x.Row(i)) == 0)

@@ -24,6 +24,9 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
 
     protected override void Validate(RepresentationPair pair, SpecAlignOptions options)
     {
+        // Here as well as in the fit, so that compare refuses a zero row before any method runs, not after them.
+        SpecAlign.CheckRows(pair.A, pair.NameA);
+        SpecAlign.CheckRows(pair.B, pair.NameB);
         // W, its gradient and Adam's two moments: four d_B × d_B double matrices.
         long bytes = 32L * pair.B.Cols * pair.B.Cols;
         if (bytes > SampleKernels.MaxBytes)
