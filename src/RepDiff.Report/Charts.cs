@@ -47,7 +47,7 @@ public static class Charts
         foreach (var (name, count) in ordered.Take(6))
         {
             int code = Array.IndexOf(labels.Names, name);
-            Bar(html, HtmlReport.E(name), count, max, total, code < 0 ? "cx" : $"c{Math.Min(code, Palette.Count - 1)}");
+            Bar(html, HtmlReport.E(SampleLabels.Shown(name)), count, max, total, code < 0 ? "cx" : $"c{Math.Min(code, Palette.Count - 1)}");
         }
         if (other > 0) Bar(html, "other", other, max, total, "cx");
         return html.Append("</div>").ToString();
@@ -87,7 +87,7 @@ public static class Charts
             string colour = code < 0 ? "cx" : $"c{Math.Min(code, Palette.Count - 1)}";
             svg.Append(Inv, $"<text class=\"tick\" x=\"{left - 4}\" y=\"{y + 3:F1}\" text-anchor=\"end\">{HtmlReport.E(r.Name.Length > 8 ? r.Name[..7] + "…" : r.Name)}</text>");
             svg.Append(Inv, $"<line class=\"whisker\" x1=\"{X(r.Q10):F1}\" x2=\"{X(r.Q90):F1}\" y1=\"{y:F1}\" y2=\"{y:F1}\"/>");
-            svg.Append(Inv, $"<rect class=\"{colour}\" x=\"{X(r.Q25):F1}\" y=\"{y - 3.5:F1}\" width=\"{Math.Max(X(r.Q75) - X(r.Q25), 1):F1}\" height=\"7\"><title>{HtmlReport.E(r.Name)}: median {r.Median:G3}, q25–q75 {r.Q25:G3}–{r.Q75:G3}, q10–q90 {r.Q10:G3}–{r.Q90:G3}</title></rect>");
+            svg.Append(Inv, $"<rect class=\"{colour}\" x=\"{X(r.Q25):F1}\" y=\"{y - 3.5:F1}\" width=\"{Math.Max(X(r.Q75) - X(r.Q25), 1):F1}\" height=\"7\"><title>{HtmlReport.E(SampleLabels.Shown(r.Name))}: median {r.Median:G3}, q25–q75 {r.Q25:G3}–{r.Q75:G3}, q10–q90 {r.Q10:G3}–{r.Q90:G3}</title></rect>");
             svg.Append(Inv, $"<line class=\"median\" x1=\"{X(r.Median):F1}\" x2=\"{X(r.Median):F1}\" y1=\"{y - 4:F1}\" y2=\"{y + 4:F1}\"/>");
         }
         svg.Append(Inv, $"<text class=\"tick\" x=\"{left}\" y=\"{height - 2:F0}\">{lo:G3}</text><text class=\"tick\" x=\"{width - right}\" y=\"{height - 2:F0}\" text-anchor=\"end\">{hi:G3}</text>");

@@ -63,7 +63,8 @@ public sealed class Thumbnails
         return t.Length <= maxLength ? t : t[..(maxLength - 1)] + "…";
     }
 
-    public string? Label(int sample) => samples.Labels is { } labels ? labels[sample] : null;
+    /// <summary>A sample's label as its caption shows it (<see cref="SampleLabels.Shown"/>).</summary>
+    public string? Label(int sample) => samples.Labels is { } labels ? SampleLabels.Shown(labels[sample]) : null;
 
     /// <summary>
     /// A pixel-array image as a PNG data URI: small images (8×8 digits) enlarged with nearest-neighbour

@@ -26,4 +26,13 @@ public sealed class SampleLabels
     }
 
     public string this[int sample] => Names[Codes[sample]];
+
+    /// <summary>Most characters of a label a sentence, chart or caption shows.</summary>
+    public const int MaxShownLength = 80;
+
+    /// <summary>
+    /// A label as sentences, charts and captions show it: cut at <see cref="MaxShownLength"/> characters, because a
+    /// caption passed as a label would otherwise fill the finding and be repeated in every chart of the report.
+    /// </summary>
+    public static string Shown(string label) => label.Length <= MaxShownLength ? label : label[..MaxShownLength] + "…";
 }

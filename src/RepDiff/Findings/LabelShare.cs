@@ -6,6 +6,6 @@ public sealed record LabelShare(string Label, int Count, double Share, double Ba
     /// <summary>Share in the concept over share in the data: above 1, the concept has more of it than chance.</summary>
     public double Enrichment => BaseShare > 0 ? Share / BaseShare : 0;
 
-    /// <summary>The label as a sentence names it: cut at 80 characters (a caption passed as a label would fill the finding).</summary>
-    public string Named => Label.Length <= 80 ? Label : Label[..80] + "…";
+    /// <summary>The label as a sentence names it (<see cref="SampleLabels.Shown"/>).</summary>
+    public string Named => SampleLabels.Shown(Label);
 }

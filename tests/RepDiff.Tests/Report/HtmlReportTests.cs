@@ -54,6 +54,22 @@ public class HtmlReportTests
         return new SampleInfo { Labels = new SampleLabels(labels), Images = new ImageSet(pixels, n, 4, 4, 1) };
     }
 
+    /// <summary>
+    /// A caption passed as a label is in the page once, in the samples' data the map and search read; histograms,
+    /// box plots and grid captions show its first 80 characters (a 5,000-character label had doubled a 120-sample report).
+    /// </summary>
+    [Fact]
+    public void ALongLabelIsWholeOnceAndCutWhereItIsShown()
+    {
+        const int n = 40;
+        string caption = string.Concat(Enumerable.Repeat("a caption ", 500));
+        var labels = Enumerable.Range(0, n).Select(i => i % 4 == 0 ? caption : i % 2 == 0 ? "cat" : "dog").ToArray();
+        var (pair, explanation) = Synthetic(PixelSamples(n, labels), n);
+        string html = HtmlReport.Render(Model(pair, explanation));
+        Assert.Single(Regex.Matches(html, caption));
+        Assert.Contains(caption[..SampleLabels.MaxShownLength] + "…", html);
+    }
+
     [Fact]
     public void UserStringsAreEscapedEverywhere()
     {
