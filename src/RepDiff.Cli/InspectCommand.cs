@@ -14,7 +14,7 @@ internal static class InspectCommand
         var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (without it, a file of several lists them all)" };
         var idColumn = new Option<string?>("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids (not counted as a dimension)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object (file, shape, dtype, mean, mean_row_norm, nan, inf; for a model: file, producer, ir_version, opset, nodes, inputs, outputs) instead of a table" };
-        var command = new Command("inspect", "Show shape, dtype, mean, mean row norm and NaN/Inf counts of an embedding file.") { file, key, idColumn, json };
+        var command = new Command("inspect", "Show shape, dtype, mean, mean row norm and NaN/Inf counts of an embedding file, or the inputs and outputs of an .onnx model.") { file, key, idColumn, json };
         command.SetAction(parse => Cli.Guard(() =>
         {
             if (Path.GetExtension(parse.GetValue(file)!).Equals(".onnx", StringComparison.OrdinalIgnoreCase))

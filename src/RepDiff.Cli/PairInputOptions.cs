@@ -31,6 +31,12 @@ internal sealed class PairInputOptions
     public void AddTo(Command command, bool reportInputs = true)
     {
         this.reportInputs = reportInputs;
+        if (!reportInputs)
+        {
+            NameA.Description = "what the summary calls A, e.g. the model's name (default: A's file name)";
+            NameB.Description = "what the summary calls B (default: B's file name)";
+            Out.Description = "output directory for results.json";
+        }
         command.Arguments.Add(A);
         command.Arguments.Add(B);
         Option[] report = reportInputs ? [Images, Texts, TextField, Metadata, MetadataIdColumn] : [];

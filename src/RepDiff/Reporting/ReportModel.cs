@@ -85,6 +85,7 @@ public sealed class ReportModel
         NameB = sets.NameRef,
         N = explanation.N,
         Timings = explanation.Timings,
+        Findings = [FindingText.Describe(explanation, labels: null, sets.NameTest, sets.NameRef, maxConcepts: Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown))],
     };
 
     /// <summary>Jaccard overlaps of the members of every concept across the methods (docs/metadata.md); null with one method.</summary>

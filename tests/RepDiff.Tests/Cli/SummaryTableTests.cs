@@ -16,5 +16,8 @@ public class SummaryTableTests
         Assert.DoesNotContain("top labels", outcome.Stdout);
         // --concepts defaults to 10 a direction; the table shows 5 of each.
         Assert.Contains("(the first 5 concepts of each direction; all 20 are in results.json and the report)", outcome.Stdout);
+        // Each direction's finding in words, as every method command gives it.
+        Assert.Contains("more_frequent_in_test: The test set (finc_test.npy) has more samples than the reference set (finc_ref.npy) in five groups", outcome.Stdout);
+        Assert.Contains("more_frequent_in_ref: The reference set (finc_ref.npy) has more samples than the test set (finc_test.npy)", outcome.Stdout);
     }
 }
