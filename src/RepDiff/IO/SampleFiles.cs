@@ -141,7 +141,7 @@ public static class SampleFiles
             var root = record.RootElement;
             if (field is null)
             {
-                if (root.ValueKind == JsonValueKind.String) return root.GetString()!;
+                if (root.ValueKind == JsonValueKind.String) return TextOf(root, "the record", path, lineNumber);
                 string fields = root.ValueKind == JsonValueKind.Object ? $" (fields: {string.Join(", ", root.EnumerateObject().Take(10).Select(p => p.Name))})" : "";
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings; name the field that holds the text with --text-field{fields}");
             }
@@ -154,8 +154,22 @@ public static class SampleFiles
             // broken export off as captions.
             if (value.ValueKind != JsonValueKind.String)
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber}: field '{field}' is {KindOf(value.ValueKind)}, not a string");
-            return value.GetString()!;
+            return TextOf(value, $"field '{field}'", path, lineNumber);
         }
+    }
+
+    /// <summary>A JSON string as text: an escaped lone surrogate ("\ud800") is no text, and an escaped NUL is refused as a raw one is.</summary>
+    private static string TextOf(JsonElement value, string what, string path, int lineNumber)
+    {
+        string text;
+        try { text = value.GetString()!; }
+        catch (InvalidOperationException)
+        {
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} holds an escaped lone surrogate (\\ud800–\\udfff without its pair), which is not text");
+        }
+        if (text.Contains('\0'))
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} holds a NUL character (\\u0000); texts hold none");
+        return text;
     }
 
     private static string KindOf(JsonValueKind kind) => kind switch

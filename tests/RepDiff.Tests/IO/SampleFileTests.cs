@@ -276,6 +276,25 @@ public class SampleFileTests
     }
 
     /// <summary>
+    /// An escaped lone surrogate was an internal error (exit 1) in every command that reads --texts; an escaped NUL was
+    /// embedded although a raw one is refused. An escaped pair (an emoji) is text.
+    /// </summary>
+    [Fact]
+    public void JsonLinesStringsThatAreNotTextAreNamed()
+    {
+        string dir = TestData.TempDir();
+        string emoji = GoldenFileTests.WriteText(dir, "emoji.jsonl", "{\"text\": \"a \\ud83d\\ude00\"}\n");
+        Assert.Equal(["a \U0001F600"], SampleFiles.LoadTexts(emoji, "text"));
+        foreach (var (escaped, said) in new[] { ("\\ud800", "an escaped lone surrogate"), ("\\udc00", "an escaped lone surrogate"), ("\\u0000", "a NUL character") })
+        {
+            string path = GoldenFileTests.WriteText(dir, "texts.jsonl", "{\"text\": \"a cat\"}\n{\"text\": \"cat " + escaped + " sat\"}\n");
+            Assert.StartsWith($"{path}: line 2: field 'text' holds {said}", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(path, "text")).Message);
+            string bare = GoldenFileTests.WriteText(dir, "bare.jsonl", "\"cat " + escaped + " sat\"\n");
+            Assert.StartsWith($"{bare}: line 1: the record holds {said}", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(bare, null)).Message);
+        }
+    }
+
+    /// <summary>
     /// Read strictly, invalid UTF-8 is an error naming its line, counted as the reader counts lines (\n, \r\n, lone \r)
     /// over many buffer refills; a character split across two refills is not an error.
     /// </summary>
