@@ -44,6 +44,7 @@ public sealed class OutputFolder : IDisposable
         try { full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)); }
         catch (Exception e) when (e is ArgumentException or PathTooLongException or NotSupportedException)
         { throw new RepDiffInputException($"--out {dir}: not a valid path ({e.Message})"); }
+        full = FollowLink(full, dir);
         if (Path.GetDirectoryName(full) is null) throw new RepDiffInputException($"--out {dir}: the root folder cannot be replaced; name a folder inside it");
         string kind = FileKind.Of(full);
         if (kind != FileKind.Directory && kind != FileKind.Missing && kind != FileKind.Unknown)
@@ -51,6 +52,25 @@ public sealed class OutputFolder : IDisposable
         CheckWritableAbove(full, $"--out {dir}");
         foreach (string file in files) CheckTarget(Path.Combine(full, file), "--out " + dir);
         return full;
+    }
+
+    /// <summary>
+    /// --out as a symbolic link: the folder it leads to. The swap renames folders, so given the link it replaced the link
+    /// with a folder of its own and moved the target's files into it, leaving the target empty.
+    /// </summary>
+    private static string FollowLink(string full, string dir)
+    {
+        try
+        {
+            if (new FileInfo(full).LinkTarget is null) return full;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return full; }  // the checks below say what it is
+        FileSystemInfo target;
+        try { target = File.ResolveLinkTarget(full, returnFinalTarget: true)!; }
+        catch (IOException) { throw new RepDiffInputException($"--out {dir}: is a symbolic link that leads back to itself (a link loop); name a folder"); }
+        if (!Path.Exists(target.FullName))
+            throw new RepDiffInputException($"--out {dir}: is a symbolic link to {target.FullName}, which does not exist; name a folder, or create that one first");
+        return Path.TrimEndingDirectorySeparator(target.FullName);
     }
 
     /// <summary>

@@ -41,6 +41,40 @@ public class OutputFolderTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-staging*"));
     }
 
+    /// <summary>
+    /// --out as a symbolic link is the folder it leads to. The swap had renamed the link away: --out became a folder of
+    /// its own, with the target's files moved into it and the target left empty; a dangling link or a loop failed only
+    /// after the whole run.
+    /// </summary>
+    [Fact]
+    public void AnOutputFolderGivenAsALinkIsWrittenWhereItLeads()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string real = Path.Combine(dir, "real"), link = Path.Combine(dir, "link"), chain = Path.Combine(dir, "chain");
+        Directory.CreateDirectory(real);
+        File.WriteAllText(Path.Combine(real, "notes.txt"), "mine");
+        File.CreateSymbolicLink(link, "real");
+        File.CreateSymbolicLink(chain, link);
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", chain).Code);
+        Assert.Equal(link, new FileInfo(chain).LinkTarget);
+        Assert.Equal("real", new FileInfo(link).LinkTarget);
+        Assert.Equal(["maps.npy", "notes.txt", "report.html", "results.json"], Directory.GetFiles(real).Select(Path.GetFileName).Order());
+
+        File.CreateSymbolicLink(Path.Combine(dir, "dangling"), "/nonexistent/folder");
+        File.CreateSymbolicLink(Path.Combine(dir, "loop-a"), "loop-b");
+        File.CreateSymbolicLink(Path.Combine(dir, "loop-b"), "loop-a");
+        foreach (var (outDir, expected) in new[]
+        {
+            ("dangling", "is a symbolic link to /nonexistent/folder, which does not exist"),
+            ("loop-a", "is a symbolic link that leads back to itself"),
+        })
+        {
+            var outcome = Run("kmeans", a, b, "--out", Path.Combine(dir, outDir));
+            outcome.AssertBadInput(expected);
+            Assert.DoesNotContain("%", outcome.Stderr); // refused before any work
+        }
+    }
+
     [Fact]
     public void OutputFilesInAFolderThatTakesNoNewFilesAreRefusedBeforeTheWork()
     {
