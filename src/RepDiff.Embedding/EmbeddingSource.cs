@@ -16,12 +16,17 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
         var images = SampleFiles.LoadImages(Path);
         if (images.Paths is null) return (images, Enumerable.Range(0, images.Count).Select(i => i.ToString()).ToArray());
         string root = Directory.Exists(Path) ? System.IO.Path.GetFullPath(Path) : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
-        return (images, images.Paths.Select(p => System.IO.Path.GetRelativePath(root, p).Replace('\\', '/')).ToArray());
+        var ids = images.Paths.Select(p => System.IO.Path.GetRelativePath(root, p).Replace('\\', '/')).ToArray();
+        // The ids file holds one id per line: a name with a line break would shift every id after it.
+        int broken = Array.FindIndex(ids, id => id.AsSpan().ContainsAny('\n', '\r'));
+        if (broken >= 0)
+            throw RepDiffInputException.ForFile(images.Paths[broken], "its name holds a line break, which the ids file (one id per line) cannot hold; rename it");
+        return (images, ids);
     }
 
     public (string[] Texts, string[] Ids) LoadTexts()
     {
-        if (!File.Exists(Path)) throw RepDiffInputException.ForFile(Path, "not found");
+        FileKind.RequireRegular(Path);
         // Through the shared reader (a line's length capped), strictly: invalid UTF-8 is an error naming the line. The line numbers are the ids.
         var (texts, numbers) = SampleFiles.LoadNumberedTexts(Path, TextField, strictUtf8: true);
         if (texts.Length == 0) throw RepDiffInputException.ForFile(Path, "holds no texts");

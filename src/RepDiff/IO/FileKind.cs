@@ -78,7 +78,10 @@ public static class FileKind
         string kind = Of(path);
         if (kind is Regular or Unknown) return;
         if (kind == Missing)
-            throw RepDiffInputException.ForFile(path, path.Contains('\0') ? "contains a NUL character; not a valid path" : "file not found");
+            throw RepDiffInputException.ForFile(path, path.Contains('\0') ? "contains a NUL character; not a valid path"
+                // .NET reads names as UTF-8 and shows bytes that are not as U+FFFD, a name no file has: it cannot be opened.
+                : path.Contains('\uFFFD') ? "file not found (if its name is not valid UTF-8, as shown by �, RepDiff cannot open it: rename it)"
+                : "file not found");
         if (kind == Directory) throw RepDiffInputException.ForFile(path, "is a directory, not a file");
         throw RepDiffInputException.ForFile(path, $"is a {kind}, not a regular file; only regular files are read");
     }

@@ -26,4 +26,32 @@ public class EmbeddingSourceTests
         var e = Assert.Throws<RepDiffInputException>(() => new EmbeddingSource(path, Texts: true, TextField: "missing").LoadTexts());
         Assert.Contains("line 1 has no field 'missing'", e.Message);
     }
+
+    /// <summary>A folder given as --texts was "not found" in embed and compare; the method commands said what it is.</summary>
+    [Fact]
+    public void AFolderOfTextsIsSaidToBeAFolder()
+    {
+        string dir = TestData.TempDir();
+        Assert.Equal($"{dir}: is a directory, not a file", Assert.Throws<RepDiffInputException>(() => new EmbeddingSource(dir, Texts: true).LoadTexts()).Message);
+    }
+
+    /// <summary>A name that is not UTF-8 reaches RepDiff with U+FFFD for its bad bytes and cannot be opened: said, not a bare "not found".</summary>
+    [Fact]
+    public void ANameThatIsNotUtf8IsSaidToBeTheLikelyCause()
+    {
+        string path = Path.Combine(TestData.TempDir(), "bad\uFFFD.npy");
+        Assert.Equal($"{path}: file not found (if its name is not valid UTF-8, as shown by �, RepDiff cannot open it: rename it)",
+            Assert.Throws<RepDiffInputException>(() => RepDiff.IO.FileKind.RequireRegular(path)).Message);
+    }
+
+    /// <summary>An image whose name holds a line break gave an ids file with more lines than rows (5 ids for 4 images).</summary>
+    [Fact]
+    public void AnImageNameWithALineBreakIsRefused()
+    {
+        string dir = TestData.TempDir();
+        foreach (var (file, index) in TestImages.Emoji.Take(3).Select((f, i) => (f, i)))
+            File.Copy(file, Path.Combine(dir, index == 1 ? "a\nb.png" : $"{index}.png"));
+        var e = Assert.Throws<RepDiffInputException>(() => new EmbeddingSource(dir, Texts: false).LoadImages());
+        Assert.Equal($"{Path.Combine(dir, "a\nb.png")}: its name holds a line break, which the ids file (one id per line) cannot hold; rename it", e.Message);
+    }
 }
