@@ -266,8 +266,13 @@ public static class SampleFiles
             throw RepDiffInputException.ForFile(path, $"images of {shape[1]}×{shape[2]} pixels (shape {RowFile.ShapeText(shape)}) have nothing to show");
         if ((long)rows.Rows * rows.Cols > Array.MaxLength)
             throw RepDiffInputException.ForFile(path, $"{(long)rows.Rows * rows.Cols} pixel values are too many to hold in memory; give a manifest of image files instead");
+        if (shape[0] == 0) throw RepDiffInputException.ForFile(path, $"holds no images (shape {RowFile.ShapeText(shape)})");
         var pixels = rows.ReadAll().Data;
-        float max = pixels.Length == 0 ? 0 : System.Numerics.Tensors.TensorPrimitives.Max(pixels);
+        // Values normalized for a model (mean 0, std 1) would be clamped at 0 and shown and embedded as other pictures.
+        float min = System.Numerics.Tensors.TensorPrimitives.Min(pixels);
+        if (min < 0)
+            throw RepDiffInputException.ForFile(path, $"holds negative pixel values (down to {min:G4}); pixel arrays are 0..1 or 0..255: undo the normalization first (x · std + mean)");
+        float max = System.Numerics.Tensors.TensorPrimitives.Max(pixels);
         if (max > 1) System.Numerics.Tensors.TensorPrimitives.Divide(pixels, max, pixels);
         return new ImageSet(pixels, (int)shape[0], (int)shape[1], (int)shape[2], shape.Length == 4 ? (int)shape[3] : 1);
     }

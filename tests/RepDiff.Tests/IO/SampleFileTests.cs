@@ -170,6 +170,24 @@ public class SampleFileTests
         Assert.Equal([0f, 0.2f, 1f, 0.4f, 0f, 0f], images.ImagePixels(0).ToArray());
     }
 
+    /// <summary>
+    /// Pixels normalized for a model (−1..1) were clamped at 0, silently: shown and embedded as other pictures. An array
+    /// of no images was "no images to embed", naming no file.
+    /// </summary>
+    [Fact]
+    public void PixelArraysOfNegativeValuesOrNoImagesAreRefused()
+    {
+        string dir = TestData.TempDir();
+        string normalized = Path.Combine(dir, "normalized.npy");
+        float[] values = [.. Enumerable.Range(0, 32).Select(i => i / 16f - 1)];
+        AtomicFile.Write(normalized, s => Npy.WriteRaw(s, "<f4", [2, 4, 4], System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
+        Assert.Equal($"{normalized}: holds negative pixel values (down to -1); pixel arrays are 0..1 or 0..255: undo the normalization first (x · std + mean)",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(normalized)).Message);
+        string empty = Path.Combine(dir, "empty.npy");
+        AtomicFile.Write(empty, s => Npy.WriteRaw(s, "|u1", [0, 16, 16, 3], []));
+        Assert.Equal($"{empty}: holds no images (shape (0, 16, 16, 3))", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(empty)).Message);
+    }
+
     /// <summary>Float labels read as numpy prints them: float32 0.1 was the label "0.10000000149011612" in the summary and report.</summary>
     [Fact]
     public void FloatLabelsReadAsTheirStoredType()
