@@ -181,6 +181,8 @@ public sealed record ModelDescription
         if (image.Mean is not { Length: 3 } || image.Std is not { Length: 3 }) throw RepDiffInputException.ForFile(name, "mean and std need three values (one per channel)");
         if (image.Std.Any(s => !(s > 0) || !float.IsFinite(s))) throw RepDiffInputException.ForFile(name, "std values must be positive");
         if (image.Mean.Any(m => !float.IsFinite(m)) || image.Scale is not { } scale || !float.IsFinite(scale)) throw RepDiffInputException.ForFile(name, "mean and scale must be finite numbers");
+        // Scale 0 makes every image the same input (the mean), and so the same embedding.
+        if (scale <= 0) throw RepDiffInputException.ForFile(name, $"scale must be positive (it multiplies the 0..255 pixel values; 1/255 = 0.00392 gives 0..1), got {scale}");
     }
 
     /// <summary>A path from the description, made absolute against <see cref="BaseDirectory"/>.</summary>

@@ -14,7 +14,12 @@ internal static class Pooling
     {
         string shapeText = "[" + string.Join(", ", shape.ToArray()) + "]";
         if (shape.Length < 2 || shape[0] != count)
-            throw RepDiffInputException.ForFile(model, $"output '{output}' has shape {shapeText}; expected [batch = {count}, ...]");
+            throw RepDiffInputException.ForFile(model, shape.Length == 1 && shape[0] == count
+                ? $"output '{output}' has shape {shapeText}: one value per sample, no feature axis; name an output or --layer with features"
+                : $"output '{output}' has shape {shapeText}; expected [batch = {count}, ...]");
+        // An axis of length 0 leaves no values: written as is, the embedding had no columns.
+        if (data.Length == 0)
+            throw RepDiffInputException.ForFile(model, $"output '{output}' has shape {shapeText}: no values per sample");
         if (mode == "auto") mode = shape.Length == 2 ? "none" : "mean";
         long per = data.Length / count;
         int cols;

@@ -276,4 +276,14 @@ public class EmbedderTests
         Assert.Equal(fromVocab.Data, fromJson.Data);
         Assert.Equal((2 + 5 + 6 + 10 + 7 + 8 + 5 + 9 + 3) / 9f, fromJson[0, 0]);
     }
+
+    /// <summary>An output with an axis of length 0 was written as an embedding of no columns; one of shape [batch] was said to lack a batch axis.</summary>
+    [Fact]
+    public void OutputsWithoutFeaturesAreNamedAsSuch()
+    {
+        var empty = Assert.Throws<RepDiffInputException>(() => Pooling.Pool([], [5, 0, 8, 8], 5, "auto", [], false, "y", "m.onnx"));
+        Assert.Equal("m.onnx: output 'y' has shape [5, 0, 8, 8]: no values per sample", empty.Message);
+        var flat = Assert.Throws<RepDiffInputException>(() => Pooling.Pool(new float[5], [5], 5, "none", [], false, "y", "m.onnx"));
+        Assert.Equal("m.onnx: output 'y' has shape [5]: one value per sample, no feature axis; name an output or --layer with features", flat.Message);
+    }
 }

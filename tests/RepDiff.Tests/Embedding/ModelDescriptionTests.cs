@@ -50,6 +50,8 @@ public class ModelDescriptionTests
     [InlineData("""{ "pooling": "max" }""", "pooling 'max'")]
     [InlineData("""{ "image": { "resize": "squash" } }""", "resize 'squash'")]
     [InlineData("""{ "image": { "std": [1, 0, 1] } }""", "std values must be positive")]
+    [InlineData("""{ "image": { "scale": 0 } }""", "scale must be positive")]
+    [InlineData("""{ "image": { "scale": -0.5 } }""", "scale must be positive")]
     [InlineData("""{ "text": { "max_length": 64 } }""", "exactly one of")]
     [InlineData("""{ "preset": "nope" }""", "unknown preset")]
     [InlineData("""{ "poling": "cls" }""", "not a valid model description (line 1, column 12: unknown field 'poling' (fields: name, model, preset, input, output, layer, pooling, normalize, image, text))")]
