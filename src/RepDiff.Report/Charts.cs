@@ -42,7 +42,7 @@ public static class Charts
         if (total == 0) return "";
         var ordered = counts.OrderByDescending(kv => kv.Value).ToList();
         int other = ordered.Skip(6).Sum(kv => kv.Value);
-        int max = ordered[0].Value;
+        int max = Math.Max(ordered[0].Value, other);  // "other" can outnumber every label shown; its bar must not spill past 100%
         var html = new StringBuilder("<div class=\"hist\">");
         foreach (var (name, count) in ordered.Take(6))
         {

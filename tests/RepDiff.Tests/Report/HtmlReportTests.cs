@@ -70,6 +70,19 @@ public class HtmlReportTests
         Assert.Contains(caption[..SampleLabels.MaxShownLength] + "…", html);
     }
 
+    /// <summary>The "other" bar had been scaled to the largest label shown, so 92 others drew as long as 43 romance (width 214%).</summary>
+    [Fact]
+    public void LabelBarsAreScaledToTheLargestRowIncludingOther()
+    {
+        var labels = new SampleLabels([.. "abcdefghij".Select(c => c.ToString())]);
+        var counts = labels.Names.ToDictionary(name => name, name => name == "a" ? 10 : 6);
+        var widths = Regex.Matches(Charts.LabelHistogram(labels, counts), @"width:([0-9.]+)%").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(7, widths.Count);
+        Assert.Equal(100, widths[^1]);                 // other: the last 4 labels' 24, the largest row
+        Assert.Equal(41.7, widths[0]);                 // a: 10 of 24
+        Assert.All(widths, w => Assert.InRange(w, 0, 100));
+    }
+
     [Fact]
     public void UserStringsAreEscapedEverywhere()
     {
