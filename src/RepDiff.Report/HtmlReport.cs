@@ -471,11 +471,16 @@ public static partial class HtmlReport
         s.Append("<div class=\"heatlegend\"><p><span class=\"sw red\"></span> closer in ").Append(explained)
             .Append(" than in the other model</p><p><span class=\"sw blue\"></span> closer in ").Append(other)
             .Append("</p><p class=\"note\">Rows and columns: ").Append(Inv, $"{heatmap.Samples.Length} samples")
-            .Append(" ordered by cluster (strongest first, unassigned last). Entry (i, j) of this run's difference matrix: ").Append(E(heatmap.Meaning))
-            .Append(" Colours saturate at the 98th percentile.</p><ol class=\"blocks\">");
-        foreach (var (label, _, count) in blocks)
-            s.Append(Inv, $"<li>{(label == 0 ? "unassigned" : $"cluster {label}")}: {count}</li>");
-        return s.Append("</ol></div></div></details>").ToString();
+            .Append(" ordered by concept (strongest first, unassigned last). Entry (i, j) of this run's difference matrix: ").Append(E(heatmap.Meaning))
+            .Append(" Colours saturate at the 98th percentile.</p><ul class=\"blocks\">");
+        // A block is named by the card of its samples: the method's cluster labels run the other way from the cards' ranks.
+        foreach (var (label, start, count) in blocks)
+        {
+            int first = heatmap.Samples[start];
+            var concept = label == 0 ? null : direction.Concepts.FirstOrDefault(c => Array.IndexOf(c.Members, first) >= 0);
+            s.Append(Inv, $"<li>{(concept is null ? "unassigned" : $"concept {concept.Rank}")}: {count} samples</li>");
+        }
+        return s.Append("</ul></div></div></details>").ToString();
     }
 
     /// <summary>What the page scripts need, each piece once: the samples' values, the shown concepts, the maps.</summary>

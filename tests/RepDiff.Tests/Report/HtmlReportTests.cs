@@ -70,6 +70,16 @@ public class HtmlReportTests
         Assert.Contains(caption[..SampleLabels.MaxShownLength] + "…", html);
     }
 
+    /// <summary>The difference matrix's blocks are named by the cards' ranks: RDX's cluster labels run the other way ("cluster 5" was card 1).</summary>
+    [Fact]
+    public void DifferenceMatrixBlocksAreNamedAsTheCards()
+    {
+        var (pair, explanation) = Synthetic();
+        string html = HtmlReport.Render(Model(pair, explanation));
+        // Synthetic: label 2 (shown first) holds the first half, concept 1's members; label 1 the second half, concept 2's.
+        Assert.Contains("<ul class=\"blocks\"><li>concept 1: 20 samples</li><li>concept 2: 20 samples</li></ul>", html);
+    }
+
     /// <summary>The "other" bar had been scaled to the largest label shown, so 92 others drew as long as 43 romance (width 214%).</summary>
     [Fact]
     public void LabelBarsAreScaledToTheLargestRowIncludingOther()
