@@ -275,7 +275,7 @@ public static partial class HtmlReport
         s.Append("<span class=\"params\">").Append(E(string.Join(" · ", e.Parameters.Where(p => p.Value is JsonValue).Take(8).Select(p => $"{p.Key} {Short((JsonValue)p.Value!)}")))).Append("</span></h2>");
         s.Append("<details class=\"meta\"><summary>parameters and timings</summary><table>");
         foreach (var (key, value) in e.Parameters)
-            s.Append("<tr><th>").Append(E(key)).Append("</th><td>").Append(E(value?.ToJsonString() ?? "null")).Append("</td></tr>");
+            s.Append("<tr><th>").Append(E(key)).Append("</th><td>").Append(E(ParameterText(value))).Append("</td></tr>");
         foreach (var (stage, seconds) in e.Timings)
             s.Append("<tr><th>time: ").Append(E(stage)).Append(Inv, $"</th><td>{seconds:F3} s</td></tr>");
         s.Append("</table></details>");
@@ -325,6 +325,14 @@ public static partial class HtmlReport
         => e.Directions.Any(d => d.Rows is not null)
             ? $"positive eigenvalues (blue) are modes more frequent in the test set ({E(model.NameA)}), negative (red) modes more frequent in the reference set ({E(model.NameB)})."
             : $"positive eigenvalues (blue) are modes more similar in A ({E(model.NameA)}), samples A keeps together and B pulls apart; negative (red) are modes more similar in B ({E(model.NameB)}).";
+
+    /// <summary>A parameter as the table shows it: strings unquoted, an option not set (null) as a dash, numbers and lists as JSON writes them.</summary>
+    private static string ParameterText(JsonNode? value) => value switch
+    {
+        null => "—",
+        JsonValue v when v.TryGetValue(out string? text) => text,
+        _ => value.ToJsonString(),
+    };
 
     /// <summary>A parameter for the one-line summary: numbers to 4 significant digits, strings unquoted (all of them are in the table below).</summary>
     private static string Short(JsonValue value)

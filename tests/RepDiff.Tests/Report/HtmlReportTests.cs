@@ -80,6 +80,19 @@ public class HtmlReportTests
         Assert.Contains("<ul class=\"blocks\"><li>concept 1: 20 samples</li><li>concept 2: 20 samples</li></ul>", html);
     }
 
+    /// <summary>The parameters table showed JSON: "neighborhood" in quotes, null for an option not set.</summary>
+    [Fact]
+    public void ParametersReadAsValuesNotJson()
+    {
+        var (pair, explanation) = Synthetic();
+        explanation.Parameters["distance"] = "neighborhood";
+        explanation.Parameters["max_samples"] = null;
+        string html = HtmlReport.Render(Model(pair, explanation));
+        Assert.Contains("<th>distance</th><td>neighborhood</td>", html);
+        Assert.Contains("<th>max_samples</th><td>—</td>", html);
+        Assert.Contains("<th>seed</th><td>0</td>", html);
+    }
+
     /// <summary>The "other" bar had been scaled to the largest label shown, so 92 others drew as long as 43 romance (width 214%).</summary>
     [Fact]
     public void LabelBarsAreScaledToTheLargestRowIncludingOther()
