@@ -154,12 +154,13 @@ public static partial class HtmlReport
         h.Append("<h1>").Append(E(model.Title)).Append("</h1>");
         if (model.Intro is { } intro) h.Append("<p class=\"intro\">").Append(E(intro)).Append("</p>");
         h.Append("<dl class=\"facts\">");
-        Fact(h, "A", model.DimensionsA is int da ? $"{E(model.NameA)} <small>{da} dims</small>" : E(model.NameA));
-        Fact(h, "B", model.DimensionsB is int db ? $"{E(model.NameB)} <small>{db} dims</small>" : E(model.NameB));
-        // A method that ran on a subsample (RDX's --max-samples) says so where the sample count is read.
-        var subsampled = model.Explanations.Select(e => (e.Method, Used: e.Metrics["samples_used"]?.GetValue<int>() ?? model.N))
-            .Where(e => e.Used < model.N).Select(e => string.Create(Inv, $"{e.Method} on a seeded {e.Used:N0}")).ToList();
-        Fact(h, "samples", model.N.ToString("N0", Inv) + (subsampled.Count > 0 ? $" <small>({E(string.Join(", ", subsampled))}: --max-samples)</small>" : ""));
+        if (model.SetSizes is { } sets)
+        {
+            // FINC compares two sample sets of one model: each is named with its own size (there is no shared sample count).
+            Fact(h, "test set", string.Create(Inv, $"{E(model.NameA)} <small>{sets.Test:N0} samples</small>"));
+            Fact(h, "reference set", string.Create(Inv, $"{E(model.NameB)} <small>{sets.Reference:N0} samples</small>"));
+        }
+        else SampleFacts(h, model);
         if (model.Samples.Labels is { } labels) Fact(h, "labels", labels.Names.Length == 1 ? "1 class" : $"{labels.Names.Length} classes");
         var seeds = model.Explanations.Select(e => e.Parameters["seed"]?.ToJsonString()).Where(s => s is not null).Distinct().ToList();
         if (seeds.Count > 0) Fact(h, "seed", E(string.Join(", ", seeds)));
@@ -186,6 +187,17 @@ public static partial class HtmlReport
             h.Append("<span class=\"ctx-note\">One-number scores say how much the models agree overall; the concepts below say where they differ.</span></div>");
         }
         return h.Append("</header>").ToString();
+    }
+
+    /// <summary>The two representations with their dimensions, and the shared samples (with RDX's --max-samples subsample).</summary>
+    private static void SampleFacts(StringBuilder h, ReportModel model)
+    {
+        Fact(h, "A", model.DimensionsA is int da ? $"{E(model.NameA)} <small>{da} dims</small>" : E(model.NameA));
+        Fact(h, "B", model.DimensionsB is int db ? $"{E(model.NameB)} <small>{db} dims</small>" : E(model.NameB));
+        // A method that ran on a subsample (RDX's --max-samples) says so where the sample count is read.
+        var subsampled = model.Explanations.Select(e => (e.Method, Used: e.Metrics["samples_used"]?.GetValue<int>() ?? model.N))
+            .Where(e => e.Used < model.N).Select(e => string.Create(Inv, $"{e.Method} on a seeded {e.Used:N0}")).ToList();
+        Fact(h, "samples", model.N.ToString("N0", Inv) + (subsampled.Count > 0 ? $" <small>({E(string.Join(", ", subsampled))}: --max-samples)</small>" : ""));
     }
 
     private static void Fact(StringBuilder h, string name, string valueHtml)
@@ -297,6 +309,9 @@ public static partial class HtmlReport
             var direction = e.Directions[d];
             s.Append("<div class=\"direction\"><h3>").Append(E(DirectionNames.Title(direction.Name))).Append("</h3>");
             s.Append("<p class=\"statement\">").Append(Statement(model, e, direction));
+            // FINC's two directions number their members in different sets: said, or #199 reads as one sample in both.
+            if (direction.Rows is { } rows)
+                s.Append(" <small>Sample numbers (#) are rows of ").Append(E(rows == "test" ? model.NameA : model.NameB)).Append(".</small>");
             if (BsrRow.Read(e.Metrics, "bsr", direction.Name) is double bsr)
                 s.Append(Inv, $" <span class=\"chip\">BSR {bsr:F3}{ChanceNote(BsrRow.Read(e.Metrics, "bsr_chance", direction.Name), "F3")}</span>");
             s.Append(ValidationTally(direction));

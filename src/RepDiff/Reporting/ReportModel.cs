@@ -30,6 +30,9 @@ public sealed class ReportModel
     /// <summary>Number of samples member indices refer to.</summary>
     public required int N { get; init; }
 
+    /// <summary>FINC's two sample sets: the rows of each (a direction's member ids are rows of its own set); null for a pair.</summary>
+    public (int Test, int Reference)? SetSizes { get; init; }
+
     /// <summary>Ids, labels, images and texts of the samples (empty for FINC's two sample sets).</summary>
     public SampleInfo Samples { get; init; } = new();
 
@@ -39,7 +42,7 @@ public sealed class ReportModel
     /// <summary>Seconds per stage of the whole run (loading, each method, total).</summary>
     public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>What each explanation found, in plain words per direction, read from its concepts' labels (<see cref="FindingText"/>); empty for FINC.</summary>
+    /// <summary>What each explanation found, in plain words per direction, read from its concepts' labels (<see cref="FindingText"/>).</summary>
     public IReadOnlyList<ExplanationFindings> Findings { get; init; } = [];
 
     /// <summary>The finding of one method's direction, if there is one.</summary>
@@ -84,6 +87,7 @@ public sealed class ReportModel
         NameA = sets.NameTest,
         NameB = sets.NameRef,
         N = explanation.N,
+        SetSizes = (sets.Test.Rows, sets.Reference.Rows),
         Timings = explanation.Timings,
         Findings = [FindingText.Describe(explanation, labels: null, sets.NameTest, sets.NameRef, maxConcepts: Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown))],
     };

@@ -19,5 +19,12 @@ public class SummaryTableTests
         // Each direction's finding in words, as every method command gives it.
         Assert.Contains("more_frequent_in_test: The test set (finc_test.npy) has more samples than the reference set (finc_ref.npy) in five groups", outcome.Stdout);
         Assert.Contains("more_frequent_in_ref: The reference set (finc_ref.npy) has more samples than the test set (finc_test.npy)", outcome.Stdout);
+        // The report's header names each set with its size (it had said "A / B" and one sample count), and each direction
+        // says which set its sample numbers are rows of.
+        string html = File.ReadAllText(Path.Combine(dir, "out", "report.html"));
+        Assert.Contains("<dt>test set</dt><dd>finc_test.npy <small>1,000 samples</small></dd>", html);
+        Assert.Contains("<dt>reference set</dt><dd>finc_ref.npy <small>1,000 samples</small></dd>", html);
+        Assert.DoesNotContain("<dt>samples</dt>", html);
+        Assert.Contains("Sample numbers (#) are rows of finc_ref.npy.", html);
     }
 }
