@@ -265,7 +265,7 @@ public static partial class HtmlReport
     }
 
     private static string BsrCell(double? v, double? chance, bool mean = false, bool best = false, bool sideAtChance = false) => v is double x
-        ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">{x:F3}{ChanceNote(chance)}")
+        ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">{x:F3}{ChanceNote(chance, "F3")}")
             + (sideAtChance ? AtChanceMark : "") + "</td>"
         : "<td class=\"num\">–</td>";
 
@@ -275,7 +275,10 @@ public static partial class HtmlReport
     /// <summary>Whether a side's BSR is no higher than its chance level (unknown chance: not flagged).</summary>
     internal static bool AtChance(double? bsr, double? chance) => bsr is double b && chance is double c && b <= c;
 
-    /// <summary>A BSR figure's chance level in small type beside it (Metrics.BsrChance), or nothing where there is none.</summary>
+    /// <summary>
+    /// A BSR figure's chance level in small type beside it (Metrics.BsrChance), or nothing where there is none; to the
+    /// BSR's own decimals where it stands beside a three-decimal figure (0.997 beside a chance of 1.00 read as below it).
+    /// </summary>
     internal static string ChanceNote(double? chance, string format = "F2") => chance is double c
         ? $"<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {c.ToString(format, Inv)}</small>"
         : "";

@@ -313,7 +313,7 @@ public class HtmlReportTests
         var mean = BsrRow.From([explanation]).Single(r => r.Direction == "mean");
         Assert.NotNull(mean.SilbChance);
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"test {mean.Silb:F3}<small class=\"chance\""), html);
-        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"> / {mean.SilbChance:F2}</small>"), html);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"> / {mean.SilbChance:F3}</small>"), html);
 
         // A side at its chance level marks the mean as the report's table does (the demo's index showed koda's 0.476 unmarked).
         string Index(double chanceA)
@@ -322,7 +322,7 @@ public class HtmlReportTests
             return IndexPage.Render("demo", "intro", [new IndexEntry("pair", "about", "pair/report.html", comparison)]);
         }
         Assert.DoesNotContain("class=\"at-chance\"", Index(chanceA: 0.1));
-        Assert.Contains("> / 0.51</small><span class=\"at-chance\"", Index(chanceA: 0.92));
+        Assert.Contains("> / 0.510</small><span class=\"at-chance\"", Index(chanceA: 0.92));
     }
 
     [Fact]
@@ -333,7 +333,7 @@ public class HtmlReportTests
         explanation.Metrics["bsr_chance"] = new JsonObject { ["more_similar_in_a"] = 0.92, ["more_similar_in_b"] = 0.1, ["mean"] = 0.51 };
         string marked = HtmlReport.Render(Model(pair, explanation));
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(marked, "class=\"at-chance\""));
-        Assert.Contains("0.750<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / 0.51</small><span class=\"at-chance\"", marked);
+        Assert.Contains("0.750<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / 0.510</small><span class=\"at-chance\"", marked);
 
         explanation.Metrics["bsr_chance"] = new JsonObject { ["more_similar_in_a"] = 0.5, ["more_similar_in_b"] = 0.5, ["mean"] = 0.5 };
         Assert.DoesNotContain("class=\"at-chance\"", HtmlReport.Render(Model(pair, explanation)));
