@@ -21,10 +21,13 @@ public static class EmbedJob
         var clock = Stopwatch.StartNew();
         // --out and the inputs are checked before the model loads, so a bad --out or SRC fails fast.
         EmbeddingFileWriter.Check(output);
-        // --images pixels.npy --out pixels.npy (or --texts x.ids.txt --out x.npy) replaced the input with the output;
-        // compared as files, so a hard link or another spelling of the path is caught too.
+        // --images pixels.npy --out pixels.npy (or --texts x.ids.txt --out x.npy, or --out the description's mean image or
+        // vocabulary) replaced an input with the output; compared as files, so a hard link or another spelling is caught too.
+        string?[] read = [source.Path, .. new[] { description.Model, description.Text?.Vocab, description.Text?.Tokenizer, description.Image?.MeanImage }.Select(description.PathOf)];
         foreach (string target in new[] { output, EmbeddingFileWriter.IdsPath(output), EmbeddingFileWriter.SkippedPath(output) })
-            if (FileKind.SameFile(target, source.Path)) throw RepDiffInputException.ForFile(output, $"--out would replace the input {source.Path} (with {Path.GetFileName(target)}); write it elsewhere");
+            foreach (string? input in read)
+                if (input is not null && FileKind.SameFile(target, input))
+                    throw RepDiffInputException.ForFile(output, $"--out would replace the input {input} (with {Path.GetFileName(target)}); write it elsewhere");
         var inputs = Load(source);
         using var embedder = Embedder.Open(description, options);
         return Run(embedder, inputs, output, progress, started, clock);

@@ -390,6 +390,16 @@ public class EmbedCliTests
         Assert.Equal($"error: {output}: --out would replace the input {texts} (with e.ids.txt); write it elsewhere", error.TrimEnd());
         Assert.Equal("the cat\ncat\n", File.ReadAllText(texts));
         Assert.False(File.Exists(output));
+
+        // The model's own files too: an --out whose ids file was the vocabulary replaced it, and the next run failed.
+        string vocabAsIds = Path.Combine(dir, "v.ids.txt");
+        File.Copy(vocab, vocabAsIds);
+        string other = Write(dir, "texts.txt", "the cat\n");
+        (code, _, error) = Run("embed", model, "--texts", other, "--vocab", vocabAsIds, "--pooling", "cls", "--out", Path.Combine(dir, "v.npy"));
+        Assert.True(code == 2, error);
+        Assert.Contains($"--out would replace the input {vocabAsIds} (with v.ids.txt)", error);
+        Assert.Equal(File.ReadAllText(vocab), File.ReadAllText(vocabAsIds));
+        Assert.False(File.Exists(Path.Combine(dir, "v.npy")));
     }
 
     /// <summary>
