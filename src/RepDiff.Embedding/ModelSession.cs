@@ -49,6 +49,13 @@ internal sealed class ModelSession : IDisposable
         if (FileKind.Of(path) == FileKind.Missing) throw RepDiffInputException.ForFile(path, "model file not found");
         FileKind.RequireRegular(path);
         if (new FileInfo(path).Length == 0) throw RepDiffInputException.ForFile(path, "is empty (0 bytes), not an ONNX model");
+        // Weights kept beside the graph: ONNX Runtime names only the graph, in its C++ words, when one is missing or not a file.
+        foreach (string weights in OnnxFile.ExternalDataFiles(path))
+        {
+            FileKind.RequireRegular(weights);
+            if (new FileInfo(weights).Length == 0)
+                throw RepDiffInputException.ForFile(weights, $"is empty (0 bytes), but {Path.GetFileName(path)} keeps its weights in it");
+        }
     }
 
     private static InferenceSession Create(ModelProto? model, string path, int threads, string? optimizedModels)
@@ -112,7 +119,25 @@ internal sealed class ModelSession : IDisposable
         return options;
     }
 
-    internal static string FirstLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    /// <summary>
+    /// ONNX Runtime's message on one line, without the C++ file, line and function it prefixes its reasons with
+    /// ("/onnxruntime_src/…/initializer.cc:79 onnxruntime::Initializer::Initializer(const onnxruntime::Graph&amp;, …) "):
+    /// words for its developers, not for someone whose model failed to load.
+    /// </summary>
+    internal static string FirstLine(string message)
+    {
+        string text = message.ReplaceLineEndings(" ").Trim();
+        for (int at; (at = text.IndexOf("/onnxruntime_src/", StringComparison.Ordinal)) >= 0;)
+        {
+            int end = text.IndexOf('(', at), depth = 0;
+            for (; end >= 0 && end < text.Length; end++)
+                if (text[end] == '(') depth++;
+                else if (text[end] == ')' && --depth == 0) break;
+            text = end < 0 || end >= text.Length ? text[..at].TrimEnd() : (text[..at] + text[(end + 1)..].TrimStart()).Trim();
+        }
+        // The short form, a file and line then the function's bare name ("tensorprotoutils.cc:1876 GetExtDataFromTensorProto ").
+        return System.Text.RegularExpressions.Regex.Replace(text, @"\b\w+\.(?:cc|cpp|h):\d+ [\w:~]+ ", "");
+    }
 
     private static void ExposeLayer(ModelProto model, string layer, string path)
     {

@@ -620,6 +620,42 @@ public class EmbedCliTests
     }
 
     /// <summary>
+    /// Bad external weights were ONNX Runtime's C++ words naming the graph ("…/initializer.cc:79
+    /// onnxruntime::Initializer::Initializer(const onnxruntime::Graph&amp;, …)"): an empty, missing or folder weights file
+    /// is now named as such, and what ONNX Runtime says of a short one comes without its source locations.
+    /// </summary>
+    [Fact]
+    public void BadExternalWeightsAreNamedInPlainWords()
+    {
+        var (dir, images, _) = Setup();
+        string weights = Path.Combine(dir, "weights.bin");
+        var scale = new Onnx.TensorProto { Name = "scale", DataType = TinyOnnx.Float, DataLocation = Onnx.TensorProto.Types.DataLocation.External };
+        scale.ExternalData.Add(new Onnx.StringStringEntryProto { Key = "location", Value = "weights.bin" });
+        scale.Dims.AddRange([3, 1, 1]);
+        string model = TinyOnnx.Write(Path.Combine(dir, "external.onnx"),
+            [TinyOnnx.Value("pixels", TinyOnnx.Float, "batch", 3, 32, 32)], [TinyOnnx.Value("out", TinyOnnx.Float, "batch", 3, 32, 32)],
+            [TinyOnnx.Node("Mul", ["pixels", "scale"], ["out"])], [scale]);
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32 } }""");
+        string output = Path.Combine(dir, "e.npy");
+        string Error() { var (code, _, error) = Run("embed", model, "--images", images, "--out", output); Assert.Equal(2, code); return error.TrimEnd(); }
+
+        Assert.Equal($"error: {weights}: file not found", Error());
+        File.WriteAllBytes(weights, []);
+        Assert.Equal($"error: {weights}: is empty (0 bytes), but external.onnx keeps its weights in it", Error());
+        File.WriteAllBytes(weights, BitConverter.GetBytes(2f));  // 4 bytes where 12 are needed
+        string shortWeights = Error();
+        Assert.StartsWith($"error: {model}: ONNX Runtime cannot load it (", shortWeights);
+        Assert.DoesNotContain("onnxruntime_src", shortWeights);
+        Assert.DoesNotContain("onnxruntime::", shortWeights);
+        Assert.EndsWith("External initializer: scale offset: 0 size to read: 12 given file_length: 4 are out of bounds or can not be read in full.)", shortWeights);
+        Assert.DoesNotContain(".cc:", shortWeights);
+        File.Delete(weights);
+        Directory.CreateDirectory(weights);
+        Assert.Equal($"error: {weights}: is a directory, not a file", Error());
+        Assert.False(File.Exists(output));
+    }
+
+    /// <summary>
     /// A cache key that is not a short regular file is no hit: a FIFO made Find wait forever in File.ReadAllText and a
     /// huge file was read whole. compare embeds again and its new key replaces it; the cache folder of the demo, which
     /// cannot replace a FIFO, says so before embedding anything.
