@@ -66,10 +66,25 @@ internal sealed class TextTokenizer
                 }
                 catch (Exception e) when (e is not (RepDiffInputException or OutOfMemoryException or IOException))
                 {
-                    throw RepDiffInputException.ForFile(path, $"not a {kind} tokenizer.json RepDiff can read ({ModelSession.FirstLine(e.Message)})");
+                    throw RepDiffInputException.ForFile(path, $"not a {kind} tokenizer.json RepDiff can read ({ReasonOf(e)})");
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Why a tokenizer.json did not load, in its own fields' names: the tokenizer library's deserializer names its .NET
+    /// types ("could not be converted to FastBertTokenizer.TokenizerJson+ModelSection. Path: $.model.unk_token").
+    /// </summary>
+    private static string ReasonOf(Exception e)
+    {
+        if (e is not System.Text.Json.JsonException json) return ModelSession.FirstLine(e.Message);
+        const string Missing = "missing required properties including: ";
+        int missing = json.Message.IndexOf(Missing, StringComparison.Ordinal);
+        if (missing >= 0) return "it lacks the fields " + JsonErrorText.Message(json)[(missing + Missing.Length)..];
+        if (json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && json.Path is { Length: > 2 } at)
+            return $"{JsonErrorText.Place(json)}'{at[2..]}' does not hold the kind of value a tokenizer.json has there";
+        return JsonErrorText.Of(json);
     }
 
     /// <summary>

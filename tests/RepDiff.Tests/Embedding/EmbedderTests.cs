@@ -275,6 +275,20 @@ public class EmbedderTests
         var fromVocab = Run(new TextPreprocessing { Vocab = TinyOnnx.Vocab(dir, tokens[5..]) });
         Assert.Equal(fromVocab.Data, fromJson.Data);
         Assert.Equal((2 + 5 + 6 + 10 + 7 + 8 + 5 + 9 + 3) / 9f, fromJson[0, 0]);
+
+        // A broken one is named in its own fields, not in the tokenizer library's .NET types.
+        foreach (var (broken, expected) in new[]
+        {
+            (json.Replace("\"unk_token\": \"[UNK]\"", "\"unk_token\": 7"), "'model.unk_token' does not hold the kind of value a tokenizer.json has there"),
+            (json.Replace("\"version\": \"1.0\", ", ""), "it lacks the fields 'Version'"),
+        })
+        {
+            string path = Path.Combine(dir, "broken.json");
+            File.WriteAllText(path, broken);
+            var e = Assert.Throws<RepDiffInputException>(() => Run(new TextPreprocessing { Tokenizer = path }));
+            Assert.Contains(expected, e.Message);
+            Assert.DoesNotContain("FastBertTokenizer", e.Message);
+        }
     }
 
     /// <summary>An output with an axis of length 0 was written as an embedding of no columns; one of shape [batch] was said to lack a batch axis.</summary>
