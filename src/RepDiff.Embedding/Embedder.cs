@@ -25,6 +25,8 @@ public sealed class Embedder : IDisposable
     private readonly TextTokenizer? tokenizer;
     private readonly string? imageInput;
     private readonly TextInput? idsInput, maskInput, typesInput;
+    /// <summary>Tokens per text of a model exported with a fixed sequence length: every batch is padded to it.</summary>
+    private readonly int? fixedTokens;
     private readonly int concurrentRuns;
 
     private sealed record TextInput(string Name, bool Int32);
@@ -80,6 +82,14 @@ public sealed class Embedder : IDisposable
                 var fed = new[] { idsInput, maskInput, typesInput }.Where(i => i is not null).Select(i => i!.Name).ToHashSet();
                 var unfed = inputs.Keys.Where(k => !fed.Contains(k)).ToArray();
                 if (unfed.Length > 0) throw RepDiffInputException.ForFile(modelPath, $"takes inputs {string.Join(", ", unfed)} that a text model description does not feed (input_ids, attention_mask, token_type_ids name them)");
+                // An export traced at one length (torch.onnx without dynamic axes for the tokens) takes only that many: batches
+                // padded to their longest text failed in ONNX Runtime's words, after embedding had begun.
+                if (inputs[idsInput!.Name].Dimensions[1] is > 0 and var tokens and <= int.MaxValue)
+                {
+                    if (tokenizer.MaxLength > tokens)
+                        throw RepDiffInputException.ForFile(modelPath, $"input '{idsInput.Name}' takes exactly {tokens} tokens per text, fewer than max_length {tokenizer.MaxLength}; give --max-length {tokens}");
+                    fixedTokens = (int)tokens;
+                }
             }
             else
             {
@@ -236,7 +246,7 @@ public sealed class Embedder : IDisposable
             {
                 int count = Math.Min(batchSize, n - first);
                 var slots = order.AsSpan(first, count).ToArray();
-                int length = slots.Max(i => ids[i].Length);
+                int length = fixedTokens ?? slots.Max(i => ids[i].Length);
                 var batchIds = new long[count * length];
                 var mask = new long[count * length];
                 if (tokenizer.PadId != 0) batchIds.AsSpan().Fill(tokenizer.PadId);

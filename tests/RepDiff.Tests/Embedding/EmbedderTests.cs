@@ -300,4 +300,29 @@ public class EmbedderTests
         var flat = Assert.Throws<RepDiffInputException>(() => Pooling.Pool(new float[5], [5], 5, "none", [], false, "y", "m.onnx"));
         Assert.Equal("m.onnx: output 'y' has shape [5]: one value per sample, no feature axis; name an output or --layer with features", flat.Message);
     }
+
+    /// <summary>
+    /// A text model exported at one sequence length takes every batch padded to it: batches padded to their longest text
+    /// failed in ONNX Runtime's words ("Got: 15 Expected: 8") after embedding had begun. A max_length above it is refused
+    /// before any text is read.
+    /// </summary>
+    [Fact]
+    public void ATextModelOfFixedLengthGetsEveryBatchPaddedToIt()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat", "sat");
+        string[] texts = ["the cat sat", "cat", "the the cat cat sat sat"];
+        Matrix Run(string model, int batchSize)
+        {
+            using var embedder = Embedder.Open(new ModelDescription { Model = model, Pooling = "mean", Text = new TextPreprocessing { Vocab = vocab, MaxLength = 8 } },
+                new EmbedderOptions { Threads = 1, BatchSize = batchSize });
+            return embedder.EmbedTexts(texts);
+        }
+        var dynamic = Run(TinyOnnx.TokenEcho(dir), 2);
+        Assert.Equal(dynamic.Data, Run(TinyOnnx.TokenEcho(dir, fixedTokens: 8), 1).Data);   // mean over attended tokens: padding adds nothing
+        Assert.Equal(dynamic.Data, Run(TinyOnnx.TokenEcho(dir, fixedTokens: 8), 3).Data);
+
+        var e = Assert.Throws<RepDiffInputException>(() => Embedder.Open(new ModelDescription { Model = TinyOnnx.TokenEcho(dir, fixedTokens: 8), Pooling = "mean", Text = new TextPreprocessing { Vocab = vocab } }));
+        Assert.EndsWith("input 'input_ids' takes exactly 8 tokens per text, fewer than max_length 512; give --max-length 8", e.Message);
+    }
 }

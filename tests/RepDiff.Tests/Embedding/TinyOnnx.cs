@@ -80,9 +80,10 @@ internal static class TinyOnnx
     /// Text inputs → hidden [batch, tokens, 3] holding (token id, attention mask, token type) as floats, so
     /// pooling over it shows exactly which tokens counted.
     /// </summary>
-    public static string TokenEcho(string dir, bool withTokenTypes = true)
+    public static string TokenEcho(string dir, bool withTokenTypes = true, int? fixedTokens = null)
     {
-        var inputs = new List<ValueInfoProto> { Value("input_ids", Int64, "batch", "tokens"), Value("attention_mask", Int64, "batch", "tokens") };
+        object tokens = fixedTokens is int fixedLength ? fixedLength : "tokens";
+        var inputs = new List<ValueInfoProto> { Value("input_ids", Int64, "batch", tokens), Value("attention_mask", Int64, "batch", tokens) };
         var nodes = new List<NodeProto>
         {
             Node("Cast", ["input_ids"], ["ids_f"], Int("to", Float)),
@@ -93,14 +94,14 @@ internal static class TinyOnnx
         string third = "mask3";
         if (withTokenTypes)
         {
-            inputs.Add(Value("token_type_ids", Int64, "batch", "tokens"));
+            inputs.Add(Value("token_type_ids", Int64, "batch", tokens));
             nodes.Add(Node("Cast", ["token_type_ids"], ["types_f"], Int("to", Float)));
             nodes.Add(Node("Unsqueeze", ["types_f", "axis2"], ["types3"]));
             third = "types3";
         }
         nodes.Add(Node("Concat", ["ids3", "mask3", third], ["hidden"], Int("axis", 2)));
-        return Write(Path.Combine(dir, withTokenTypes ? "echo.onnx" : "echo-no-types.onnx"), inputs,
-            [Value("hidden", Float, "batch", "tokens", 3)], nodes, [Constant("axis2", [1], new long[] { 2 })]);
+        return Write(Path.Combine(dir, (withTokenTypes ? "echo" : "echo-no-types") + (fixedTokens is null ? "" : $"-{fixedTokens}") + ".onnx"), inputs,
+            [Value("hidden", Float, "batch", tokens, 3)], nodes, [Constant("axis2", [1], new long[] { 2 })]);
     }
 
     /// <summary>A WordPiece vocabulary: [PAD] 0, [UNK] 1, [CLS] 2, [SEP] 3, then the words (4, 5, ...).</summary>
