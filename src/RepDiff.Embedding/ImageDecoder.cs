@@ -66,8 +66,9 @@ internal static class ImageDecoder
         using var codec = OpenCodec(bytes, name);
         var info = codec.Info;
         long size = (long)info.Width * info.Height * 4;
+        var origin = OriginOf(codec, bytes);
         // The decoded pixels, and a second copy while a rotated image is turned upright.
-        var lease = budget?.Take(codec.EncodedOrigin is SKEncodedOrigin.TopLeft or 0 ? size : 2 * size);
+        var lease = budget?.Take(origin is SKEncodedOrigin.TopLeft ? size : 2 * size);
         try
         {
             var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
@@ -77,7 +78,7 @@ internal static class ImageDecoder
                 fixed (byte* p = pixels)
                     GetPixels(codec, target, (IntPtr)p, name);
             }
-            var (width, height, oriented) = Orient(pixels, info.Width, info.Height, codec.EncodedOrigin);
+            var (width, height, oriented) = Orient(pixels, info.Width, info.Height, origin);
             ComposeOverWhite(oriented);
             return new DecodedImage(width, height, oriented) { Lease = lease };
         }
@@ -119,6 +120,12 @@ internal static class ImageDecoder
             rgba[i + 3] = 255;
         }
     }
+
+    /// <summary>The image's EXIF orientation: Skia's (JPEG, WebP), or a PNG's eXIf chunk, which Skia does not read.</summary>
+    public static SKEncodedOrigin OriginOf(SKCodec codec, byte[] bytes)
+        => codec.EncodedOrigin is not (SKEncodedOrigin.TopLeft or 0) ? codec.EncodedOrigin
+        : codec.EncodedFormat == SKEncodedImageFormat.Png ? PngExif.Orientation(bytes) ?? SKEncodedOrigin.TopLeft
+        : SKEncodedOrigin.TopLeft;
 
     /// <summary>Turns the stored pixels upright as the EXIF orientation says (origins 5-8 swap width and height).</summary>
     internal static (int Width, int Height, byte[] Pixels) Orient(byte[] src, int w, int h, SKEncodedOrigin origin)

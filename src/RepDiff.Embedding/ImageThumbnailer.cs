@@ -63,7 +63,7 @@ public sealed class ImageThumbnailer : IImageThumbnailer
                     if (!current.PeekPixels().ReadPixels(plainInfo, (IntPtr)p, plainInfo.RowBytes, 0, 0))
                         throw new InvalidOperationException("Skia could not read the thumbnail's pixels");
             }
-            var (w, h, upright) = ImageDecoder.Orient(rgba, targetW, targetH, codec.EncodedOrigin);
+            var (w, h, upright) = ImageDecoder.Orient(rgba, targetW, targetH, ImageDecoder.OriginOf(codec, bytes));
             bool transparent = false;
             for (int i = 3; i < upright.Length && !transparent; i += 4) transparent = upright[i] != 255;
             using var image = SKImage.FromPixelCopy(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul), upright)

@@ -78,10 +78,17 @@ internal static class TestImages
         return data.ToArray();
     }
 
-    /// <summary>The JPEG with an EXIF APP1 segment saying <paramref name="orientation"/> inserted after its SOI marker.</summary>
-    public static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
-    {
-        byte[] tiff =
+    /// <summary>A TIFF block (EXIF's layout) holding one IFD with the Orientation tag, little- or big-endian.</summary>
+    private static byte[] ExifOrientation(ushort orientation, bool bigEndian = false) => bigEndian
+        ?
+        [
+            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8,        // big-endian TIFF header, first IFD at 8
+            0, 1,                                            // one entry
+            0x01, 0x12, 0, 3, 0, 0, 0, 1,                    // tag 0x0112 (Orientation), SHORT, count 1
+            (byte)(orientation >> 8), (byte)orientation, 0, 0,
+            0, 0, 0, 0,                                      // no next IFD
+        ]
+        :
         [
             (byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0,        // little-endian TIFF header, first IFD at 8
             1, 0,                                            // one entry
@@ -89,6 +96,35 @@ internal static class TestImages
             (byte)orientation, (byte)(orientation >> 8), 0, 0,
             0, 0, 0, 0,                                      // no next IFD
         ];
+
+    /// <summary>The PNG with an eXIf chunk saying <paramref name="orientation"/> inserted after its IHDR chunk.</summary>
+    public static byte[] PngWithExifOrientation(byte[] png, ushort orientation, bool bigEndian = false)
+    {
+        byte[] data = ExifOrientation(orientation, bigEndian);
+        byte[] typeAndData = [.. "eXIf"u8.ToArray(), .. data];
+        byte[] chunk = [(byte)(data.Length >> 24), (byte)(data.Length >> 16), (byte)(data.Length >> 8), (byte)data.Length, .. typeAndData, .. BigEndian(Crc32(typeAndData))];
+        const int afterIhdr = 8 + 4 + 4 + 13 + 4;   // signature, then IHDR's length, type, 13 bytes and CRC
+        return [.. png[..afterIhdr], .. chunk, .. png[afterIhdr..]];
+    }
+
+    private static byte[] BigEndian(uint v) => [(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v];
+
+    /// <summary>The CRC-32 of PNG chunks (ISO 3309, the zlib polynomial), bit by bit: test data is a few bytes.</summary>
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
+        }
+        return ~crc;
+    }
+
+    /// <summary>The JPEG with an EXIF APP1 segment saying <paramref name="orientation"/> inserted after its SOI marker.</summary>
+    public static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
+    {
+        byte[] tiff = ExifOrientation(orientation);
         var app1 = new List<byte> { 0xFF, 0xE1 };
         int length = 2 + 6 + tiff.Length;
         app1.Add((byte)(length >> 8)); app1.Add((byte)length);
