@@ -217,21 +217,9 @@ public class ImageDecoderTests
         int ihdr = png.AsSpan().IndexOf("IHDR"u8);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(ihdr + 4), 30000);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(ihdr + 8), 30000);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(ihdr + 17), Crc32(png.AsSpan(ihdr, 17)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(ihdr + 17), TestImages.Crc32(png.AsSpan(ihdr, 17)));
         var error = Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(png, "bomb.png"));
         Assert.Equal("bomb.png: image of 30,000 x 30,000 = 900,000,000 pixels is more than the 200,000,000 pixels RepDiff decodes; scale it down first", error.Message);
-    }
-
-    /// <summary>PNG's chunk CRC (ISO 3309), which libpng checks on the header.</summary>
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in bytes)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-        }
-        return ~crc;
     }
 
     [Fact]

@@ -109,8 +109,8 @@ internal static class TestImages
 
     private static byte[] BigEndian(uint v) => [(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v];
 
-    /// <summary>The CRC-32 of PNG chunks (ISO 3309, the zlib polynomial), bit by bit: test data is a few bytes.</summary>
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    /// <summary>The CRC-32 of PNG chunks (ISO 3309, the zlib polynomial), which libpng checks; bit by bit: test data is a few bytes.</summary>
+    public static uint Crc32(ReadOnlySpan<byte> bytes)
     {
         uint crc = 0xFFFFFFFF;
         foreach (byte b in bytes)
