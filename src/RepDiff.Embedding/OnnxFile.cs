@@ -14,7 +14,12 @@ internal static class OnnxFile
     {
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(bytes); }
-        catch (InvalidProtocolBufferException e) { throw RepDiffInputException.ForFile(name, $"not an ONNX model ({e.Message})"); }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw RepDiffInputException.ForFile(name, e.Message.Contains("ended unexpectedly", StringComparison.Ordinal)
+                ? "truncated, or not an ONNX model: its protobuf ends in the middle of a field (an interrupted download or copy?)"
+                : $"not an ONNX model ({e.Message})");
+        }
         if (model.Graph is null || model.Graph.Node.Count == 0 || model.Graph.Output.Count == 0 || model.OpsetImport.Count == 0)
             throw RepDiffInputException.ForFile(name, "not an ONNX model (no graph, nodes, outputs or opset)");
         return model;

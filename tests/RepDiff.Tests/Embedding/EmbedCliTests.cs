@@ -231,6 +231,13 @@ public class EmbedCliTests
         Assert.Equal("pixels", (string)json["inputs"]![0]!["name"]!);
         Assert.Contains(json["outputs"]!.AsArray(), o => (string)o!["name"]! == "doubled");
         Assert.Contains("batch", json["inputs"]![0]!["shape"]!.ToJsonString());
+
+        // A model cut short (an interrupted download) says so, not the protobuf library's paragraph.
+        var (dir, _, _) = Setup();
+        string cut = WriteBytes(dir, "cut.onnx", File.ReadAllBytes(model)[..^20]);
+        var (cutCode, _, error) = Run("inspect", cut);
+        Assert.Equal(2, cutCode);
+        Assert.Equal($"error: {cut}: truncated, or not an ONNX model: its protobuf ends in the middle of a field (an interrupted download or copy?)", error.TrimEnd());
     }
 
     [Fact]
@@ -436,6 +443,7 @@ public class EmbedCliTests
         { "huge-threads", "--threads 100000 must be from 1 to 256" },
         { "model-folder", "folder.onnx: is a directory, not a file" },                 // was "model file not found"
         { "empty-model", "empty.onnx: is empty (0 bytes), not an ONNX model" },       // was ONNX Runtime's message, the path twice
+        { "truncated-model", "cut.onnx: not an ONNX model (its protobuf does not parse)" },
         { "description-without-model", "nomodel.json: names no model file" },        // named no file at all
         { "blank-texts", "blank.txt: holds no texts: its 3 texts are all blank" },   // were embedded as three empty texts
         { "layer-and-output", "give --layer mid or --output doubled, not both" },    // --output was silently ignored
@@ -467,6 +475,7 @@ public class EmbedCliTests
             "huge-threads" => [model, "--images", images, "--threads", "100000"],
             "model-folder" => [Directory.CreateDirectory(Path.Combine(dir, "folder.onnx")).FullName, "--images", images],
             "empty-model" => [Write(dir, "empty.onnx", ""), "--images", images],
+            "truncated-model" => [WriteBytes(dir, "cut.onnx", File.ReadAllBytes(model)[..^20]), "--images", images],
             "description-without-model" => [Write(dir, "nomodel.json", """{ "pooling": "mean", "image": { "size": 32 } }"""), "--images", images],
             "blank-texts" => [TinyOnnx.TokenEcho(dir), "--texts", Write(dir, "blank.txt", "\n  \n\t\n"), "--vocab", vocab],
             "layer-and-output" => [model, "--images", images, "--layer", "mid", "--output", "doubled"],
