@@ -84,11 +84,11 @@ public sealed class Embedder : IDisposable
                 if (unfed.Length > 0) throw RepDiffInputException.ForFile(modelPath, $"takes inputs {string.Join(", ", unfed)} that a text model description does not feed (input_ids, attention_mask, token_type_ids name them)");
                 // An export traced at one length (torch.onnx without dynamic axes for the tokens) takes only that many: batches
                 // padded to their longest text failed in ONNX Runtime's words, after embedding had begun.
-                if (inputs[idsInput!.Name].Dimensions[1] is > 0 and var tokens and <= int.MaxValue)
+                if (inputs[idsInput!.Name].Dimensions[1] is > 0 and var tokens)
                 {
                     if (tokenizer.MaxLength > tokens)
                         throw RepDiffInputException.ForFile(modelPath, $"input '{idsInput.Name}' takes exactly {tokens} tokens per text, fewer than max_length {tokenizer.MaxLength}; give --max-length {tokens}");
-                    fixedTokens = (int)tokens;
+                    fixedTokens = tokens;
                 }
             }
             else
