@@ -44,7 +44,8 @@ public sealed class Explanation : IJsonOnDeserialized
     /// </summary>
     void IJsonOnDeserialized.OnDeserialized()
     {
-        if (RowsUsed is null && Directions.FirstOrDefault(d => d.Labels?.Contains(-1) == true)?.Labels is { } labels)
+        // A hand-edited file may hold a null direction (refused by ResultsFile, which reads after this).
+        if (RowsUsed is null && Directions?.FirstOrDefault(d => d?.Labels?.Contains(-1) == true)?.Labels is { } labels)
             RowsUsed = Enumerable.Range(0, labels.Length).Where(i => labels[i] >= 0).ToArray();
     }
 

@@ -53,10 +53,16 @@ public sealed class ResultsFile
     /// <summary>Every member and grid index must be a row of the inputs: a hand-edited or corrupted file is an input error.</summary>
     private static void CheckIndices(Explanation explanation)
     {
-        if (explanation.N <= 0) throw new RepDiffInputException($"{explanation.Method} gives n = {explanation.N}; it must be the number of samples");
-        foreach (var direction in explanation.Directions ?? [])
+        if (explanation.N <= 0) throw new RepDiffInputException($"{explanation.Method} gives n = {explanation.N} (or none); it must be the number of samples");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int d = 0; d < explanation.Directions.Count; d++)
         {
-            if (direction?.Concepts is null) throw new RepDiffInputException($"{explanation.Method} has a direction without concepts");
+            var direction = explanation.Directions[d];
+            // Each direction is scored and reported under its name: without one, or with another's, its scores were lost or merged.
+            if (direction is null) throw new RepDiffInputException($"{explanation.Method}: directions[{d}] is null; expected a direction");
+            if (string.IsNullOrEmpty(direction.Name)) throw new RepDiffInputException($"{explanation.Method}: directions[{d}] has no 'name'");
+            if (!names.Add(direction.Name)) throw new RepDiffInputException($"{explanation.Method} has two directions named '{NpyDtype.Truncate(direction.Name)}'");
+            if (direction.Concepts is null) throw new RepDiffInputException($"{explanation.Method} has a direction without concepts");
             // Only "a" and "b" are scored: "A" or "model_a" would leave the direction out of BSR without a word.
             if (direction.Explains is not (null or "a" or "b"))
                 throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' explains '{NpyDtype.Truncate(direction.Explains)}'; expected \"a\", \"b\" or no 'explains'");
@@ -159,11 +165,20 @@ public sealed class ResultsFile
     /// </remarks>
     private static Explanation Deserialize(JsonObject node, string at)
     {
-        try { return node.Deserialize(ExplanationJsonContext.Default.Explanation) ?? throw new RepDiffInputException("has an empty explanation"); }
+        try
+        {
+            var explanation = node.Deserialize(ExplanationJsonContext.Default.Explanation) ?? throw new RepDiffInputException("has an empty explanation");
+            // Written as null, these are absent: every reader takes them as present (an internal error, with "metrics": null).
+            explanation.Parameters ??= [];
+            explanation.Directions ??= [];
+            explanation.Metrics ??= [];
+            explanation.Timings ??= [];
+            return explanation;
+        }
         catch (JsonException e)
         {
             string place = at + (e.Path ?? "$")[1..];
-            var type = System.Text.RegularExpressions.Regex.Match(e.Message, @"could not be converted to ([\w.`\[\]]+?)\.? Path:");
+            var type = System.Text.RegularExpressions.Regex.Match(e.Message, @"could not be converted to ([\w.`\[\],]+?)\.? Path:");
             string expected = type.Success ? "expected " + TypeNames.InWords(type.Groups[1].Value) : JsonErrorText.Message(e);
             throw new RepDiffInputException($"is not a RepDiff results.json ({place}: {expected})");
         }

@@ -11,6 +11,12 @@ public static class ExplanationScoring
 {
     public static void Score(Explanation explanation, RepresentationPair pair)
     {
+        // Scored afresh: scores read with the explanation (`evaluate`'s results.json) must not stand for a concept or a
+        // direction that cannot be scored now (a grid of one sample, no concepts), as if they had been computed here.
+        foreach (string key in explanation.Metrics.Select(m => m.Key).Where(k => k.StartsWith("bsr", StringComparison.Ordinal)).ToList())
+            explanation.Metrics.Remove(key);
+        foreach (var concept in explanation.Directions.SelectMany(d => d.Concepts))
+            (concept.Bsr, concept.BsrChance) = (null, null);
         if (explanation.RowsUsed is not { } used || !ScoreAmong(explanation, pair, used))
         {
             Bsr.Evaluate(explanation, pair);

@@ -103,4 +103,51 @@ public class EvaluateCommandTests
         var (a, b, _) = SmallPair(dir);
         Run("evaluate", HandWritten("[7]"), a, b).AssertBadInput("hand.json: has no concept with a grid of two or more samples in a direction whose 'explains' is \"a\" or \"b\"");
     }
+
+    /// <summary>
+    /// Scores already in the file stood as if computed now: a file whose concepts could no longer be scored (no concepts,
+    /// a grid of one sample) was written back with its old BSR table, exit 0, and a one-sample concept kept its old BSR.
+    /// </summary>
+    [Fact]
+    public void OldScoresDoNotStandForScoresThatCannotBeComputed()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string stale = Path.Combine(dir, "stale.json");
+        File.WriteAllText(stale, """{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[]}],"metrics":{"bsr":{"x":0.87,"mean":0.87}}}""");
+        Run("evaluate", stale, a, b).AssertBadInput("stale.json: has no concept with a grid of two or more samples");
+
+        string mixed = Path.Combine(dir, "mixed.json");
+        File.WriteAllText(mixed, """{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]},{"rank":2,"members":[7],"grid":[7],"bsr":0.875,"bsr_chance":0.5}]}]}""");
+        string output = Path.Combine(dir, "scored.json");
+        Assert.Equal(0, Run("evaluate", mixed, a, b, "--out", output).Code);
+        var concepts = ResultsFile.Read(output).Explanations[0].Directions[0].Concepts;
+        Assert.NotNull(concepts[0].Bsr);
+        Assert.Null(concepts[1].Bsr);
+        Assert.Null(concepts[1].BsrChance);
+    }
+
+    /// <summary>A null direction or metrics, or a direction without a name or with another's, ended in internal errors or merged scores.</summary>
+    [Theory]
+    [InlineData("""{"method":"t","n":60,"directions":[null]}""", "t: directions[0] is null; expected a direction")]
+    [InlineData("""{"method":"t","n":60,"directions":[{"explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""", "t: directions[0] has no 'name'")]
+    [InlineData("""{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[]},{"name":"x","explains":"b","concepts":[]}]}""", "t has two directions named 'x'")]
+    [InlineData("""{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1],"grid":[1],"label_counts":[1]}]}]}""", "label_counts: expected an object)")]
+    public void MalformedDirectionsAreNamed(string json, string expected)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "bad.json");
+        File.WriteAllText(results, json);
+        Run("evaluate", results, a, b).AssertBadInput(expected);
+        Run("export", results, "--out", Path.Combine(dir, "members.csv")).AssertBadInput(expected);
+    }
+
+    /// <summary>"metrics": null is a file without metrics (it was an internal error).</summary>
+    [Fact]
+    public void NullMetricsAreNoMetrics()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "null-metrics.json");
+        File.WriteAllText(results, """{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]}]}],"metrics":null}""");
+        Assert.Equal(0, Run("evaluate", results, a, b, "--out", Path.Combine(dir, "scored.json")).Code);
+    }
 }
