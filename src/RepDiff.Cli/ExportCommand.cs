@@ -40,6 +40,11 @@ internal static class ExportCommand
             var file = ResultsFile.Read(path);
             var explanations = file.Explanations;
             var stored = file.Samples(path);
+            // FINC numbers the members of its two directions in two sets (TEST and REF): one list of ids or labels would name
+            // REF's rows with TEST's ids (test50 on row 50 of REF).
+            if (explanations.Any(e => e.Directions.Any(d => d.Rows is not null)) && (parse.GetValue(ids) ?? parse.GetValue(labels) ?? parse.GetValue(metadata)) is not null)
+                throw RepDiffInputException.ForFile(path, "holds FINC's modes, whose members are rows of two sets (TEST and REF, see each row's direction); "
+                    + "--ids, --labels and --metadata describe one set of samples: export without them");
             // A comparison may hold no explanations (every method failed, or a hand-written file): a header-only table.
             int n = explanations.Count == 0 ? 0 : explanations.Max(e => e.N);
             var samples = Samples(stored, n, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata), parse.GetValue(metadataId));

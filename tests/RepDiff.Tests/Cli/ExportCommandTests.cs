@@ -234,4 +234,23 @@ public class ExportCommandTests
         Assert.StartsWith("method,direction,rank,", output);
         Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    /// <summary>
+    /// FINC's directions number rows of two sets: one list of ids put TEST's ids on REF's rows (id test50 on row 50 of REF).
+    /// Without side files its members export, each row saying its direction.
+    /// </summary>
+    [Fact]
+    public void FincResultsTakeNoSideFilesForOneSetOfSamples()
+    {
+        string dir = TestData.TempDir();
+        string outDir = Path.Combine(dir, "finc");
+        Assert.Equal(0, Run("finc", TestData.Fixture("finc_test.npy"), TestData.Fixture("finc_ref.npy"), "--concepts", "2", "--out", outDir).Code);
+        string results = Path.Combine(outDir, "results.json");
+        string ids = GoldenFileTests.WriteText(dir, "ids.txt", string.Concat(Enumerable.Range(0, 1000).Select(i => $"test{i}\n")));
+        Run("export", results, "--ids", ids, "--out", Path.Combine(dir, "m.csv"))
+            .AssertBadInput("holds FINC's modes, whose members are rows of two sets (TEST and REF, see each row's direction)");
+        Assert.False(File.Exists(Path.Combine(dir, "m.csv")));
+        Assert.Equal(0, Run("export", results, "--out", Path.Combine(dir, "m.csv")).Code);
+        Assert.Contains("more_frequent_in_ref", File.ReadAllText(Path.Combine(dir, "m.csv")));
+    }
 }
