@@ -102,7 +102,7 @@ internal static class Cli
         }
         catch (OutOfMemoryException)
         {
-            Error.WriteLine("error: out of memory; try a smaller input or --max-samples");
+            Error.WriteLine("error: out of memory; try a smaller input, or the command's options that run on a subsample (see --help)");
             return BadInput;
         }
         catch (Exception e)

@@ -85,6 +85,9 @@ public static class Cka
             b = b.SelectRows(rows);
         }
         usedSamples = a.Rows;
+        // Two n×n double Gram matrices and the float squared distances: refused before, not ended by the system.
+        long n = a.Rows;
+        IO.MemoryBudget.EnsureFits($"RBF CKA on {n:N0} samples", 20 * n * n, "its two n×n Gram matrices (metrics --rbf-max-samples sets n)");
         var ka = CenteredRbfGram(a);
         var kb = CenteredRbfGram(b);
         double ab = Dot(ka, kb), aa = Dot(ka, ka), bb = Dot(kb, kb);
