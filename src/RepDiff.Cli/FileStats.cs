@@ -42,7 +42,7 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
             }
         }
         return new FileStats(file.Name, file.Shape, file.Dtype, finite == 0 ? double.NaN : sum / finite,
-            file.Rows == 0 ? double.NaN : normSum / file.Rows, nan, inf);
+            file.Rows == 0 || finite == 0 ? double.NaN : normSum / file.Rows, nan, inf);
     }
 
     public JsonObject ToJsonObject() => new()
@@ -67,7 +67,8 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
         table.AddRow("mean", Figure(Mean));
         table.AddRow("mean row norm", Figure(MeanRowNorm));
         table.AddRow("NaN", Nan.ToString());
-        table.AddRow("Inf", Inf.ToString());
+        // Rows are read as float32, what the methods compute in: a float64 beyond its range counts here as infinite.
+        table.AddRow(Dtype == "float64" ? "Inf (or beyond float32's ±3.4e38)" : "Inf", Inf.ToString());
         return table;
     }
 }

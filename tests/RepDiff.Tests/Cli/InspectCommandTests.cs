@@ -347,4 +347,23 @@ public class InspectCommandTests
         var n = Environment.NewLine;
         Assert.Equal($"sae on a: 0%{n}sae on b: 0%{n}sae on a: 30%{n}sae on b: 30%{n}sae on a: 0%{n}", lines.ToString());
     }
+
+    /// <summary>
+    /// A file of no finite value has no mean row norm (it read 0 beside a null mean); a float64 beyond float32's range,
+    /// counted among the infinite values because rows are read as float32, is said to be so.
+    /// </summary>
+    [Fact]
+    public void StatisticsOfValuesThatAreNotFiniteSayWhatTheyCount()
+    {
+        string dir = TestData.TempDir();
+        string nan = Path.Combine(dir, "nan.npy");
+        RepDiff.IO.Npy.Write(nan, new Matrix(3, 4, Enumerable.Repeat(float.NaN, 12).ToArray()));
+        var json = JsonNode.Parse(Run("inspect", nan, "--json").Stdout)!;
+        Assert.Null(json["mean"]);
+        Assert.Null(json["mean_row_norm"]);
+        string wide = Path.Combine(dir, "wide.npy");
+        double[] values = [1, 1e39, 2, 3];
+        RepDiff.IO.AtomicFile.Write(wide, stream => RepDiff.IO.Npy.WriteRaw(stream, "<f8", [2, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
+        Assert.Contains("Inf (or beyond float32's ±3.4e38) │ 1", Run("inspect", wide).Stdout);
+    }
 }
