@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using RepDiff;
 using RepDiff.IO;
 using RepDiff.Reporting;
@@ -17,10 +18,11 @@ internal static class EvaluateCommand
         var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (both inputs)" };
         var keyA = new Option<string?>("--key-a", "--column-a") { Description = "array or column of A (overrides --key/--column)" };
         var keyB = new Option<string?>("--key-b", "--column-b") { Description = "array or column of B (overrides --key/--column)" };
+        var idColumn = new Option<string?>("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids, as the run that wrote RESULTS_JSON was given it (A and B are joined by id)" };
         var output = new Option<string?>("--out") { Description = "write the updated results here instead of rewriting RESULTS_JSON" };
         var command = new Command("evaluate", "Score the concept grids of a results.json with BSR and write the metrics into it.")
         {
-            results, a, b, key, keyA, keyB, output,
+            results, a, b, key, keyA, keyB, idColumn, output,
         };
         command.SetAction(parse => Cli.Guard(() =>
         {
@@ -37,7 +39,13 @@ internal static class EvaluateCommand
             {
                 KeyA = parse.GetValue(keyA) ?? parse.GetValue(key),
                 KeyB = parse.GetValue(keyB) ?? parse.GetValue(key),
+                IdColumn = parse.GetValue(idColumn),
             }.Open();
+            // compare records its inputs' dimensions: A and B given the other way round scored every grid in the wrong model.
+            if (file.Root["dimensions"] is JsonObject dimensions && dimensions["a"] is JsonValue da && dimensions["b"] is JsonValue db
+                && da.TryGetValue(out int colsA) && db.TryGetValue(out int colsB) && (colsA, colsB) != (opened.RowsA.Cols, opened.RowsB.Cols))
+                throw RepDiffInputException.ForFile(path, $"was computed on A of {colsA} and B of {colsB} dimensions; these are {opened.RowsA.Cols} and {opened.RowsB.Cols}"
+                    + (colsA == opened.RowsB.Cols && colsB == opened.RowsA.Cols ? " (A and B the other way round?)" : ""));
             var pair = ValueRange.Fit(opened, null, null, out var notes);
             foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
             var toScore = file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")).ToList();

@@ -150,4 +150,35 @@ public class EvaluateCommandTests
         File.WriteAllText(results, """{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]}]}],"metrics":null}""");
         Assert.Equal(0, Run("evaluate", results, a, b, "--out", Path.Combine(dir, "scored.json")).Code);
     }
+
+    /// <summary>
+    /// A comparison given A and B the other way round scored every grid in the wrong model (BSR 0.87 → 0.11, exit 0); it
+    /// records its inputs' dimensions, so it is refused. Inputs joined by an id column are joined again with --id-column,
+    /// which evaluate lacked while its error told the user to name the id column.
+    /// </summary>
+    [Fact]
+    public void AComparisonIsScoredOnlyOnItsOwnInputsJoinedAsTheyWere()
+    {
+        string a = TestData.Fixture("planted_a.npy"), b = TestData.Fixture("planted_b.npy");
+        string outDir = Path.Combine(dir, "cmp");
+        Assert.Equal(0, Run("compare", a, b, "--methods", "pca", "--out", outDir).Code);
+        string results = Path.Combine(outDir, "results.json");
+        Run("evaluate", results, b, a, "--out", Path.Combine(dir, "swapped.json"))
+            .AssertBadInput("was computed on A of 24 and B of 40 dimensions; these are 40 and 24 (A and B the other way round?)");
+
+        // The same rows as CSV with an id column, B's rows in reverse order: joined by id, the scores are the run's own.
+        string Csv(string name, Matrix m, bool reversed)
+        {
+            var rows = Enumerable.Range(0, m.Rows).Select(i => reversed ? m.Rows - 1 - i : i);
+            return RepDiff.Tests.IO.GoldenFileTests.WriteText(dir, name, "id," + string.Join(",", Enumerable.Range(0, m.Cols).Select(j => $"x{j}")) + "\n"
+                + string.Concat(rows.Select(i => $"s{i}," + string.Join(",", m.Row(i).ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "\n")));
+        }
+        string csvA = Csv("a.csv", TestData.LoadFixture("planted_a.npy"), false), csvB = Csv("b.csv", TestData.LoadFixture("planted_b.npy"), true);
+        string joined = Path.Combine(dir, "joined");
+        Assert.Equal(0, Run("pca", csvA, csvB, "--id-column", "id", "--out", joined).Code);
+        string scored = Path.Combine(dir, "rescored.json");
+        Assert.Equal(0, Run("evaluate", Path.Combine(joined, "results.json"), csvA, csvB, "--id-column", "id", "--out", scored).Code);
+        Assert.Equal(ResultsFile.Read(Path.Combine(joined, "results.json")).Explanations[0].Metrics["bsr"]!.ToJsonString(),
+            ResultsFile.Read(scored).Explanations[0].Metrics["bsr"]!.ToJsonString());
+    }
 }
