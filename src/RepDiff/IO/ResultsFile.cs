@@ -33,12 +33,26 @@ public sealed class ResultsFile
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
         {
-            throw RepDiffInputException.ForFile(path, $"is not a RepDiff results.json ({(e is JsonException json ? JsonErrorText.Of(json) : e.Message)})");
+            throw RepDiffInputException.ForFile(path, $"is not a RepDiff results.json ({ReasonOf(e, bytes)})");
         }
         catch (RepDiffInputException e)
         {
             throw RepDiffInputException.ForFile(path, e.Message);
         }
+    }
+
+    /// <summary>Why the document did not read, in JSON's terms rather than .NET's where the cause is known.</summary>
+    private static string ReasonOf(Exception e, byte[] bytes)
+    {
+        if (bytes.AsSpan().StartsWith([(byte)0xFF, (byte)0xFE]) || bytes.AsSpan().StartsWith([(byte)0xFE, (byte)0xFF]))
+            return "it is UTF-16 text; save it as UTF-8";
+        if (e is JsonException json) return JsonErrorText.Of(json);
+        // JsonObject's dictionary on a repeated key: "An item with the same key has already been added. Key: n (Parameter 'key')".
+        if (e is ArgumentException && e.Message.IndexOf("Key: ", StringComparison.Ordinal) is >= 0 and var at)
+            return $"the key '{NpyDtype.Truncate(e.Message[(at + 5)..].Split(" (Parameter")[0])}' appears twice in one object";
+        if (e is InvalidOperationException && e.Message.Contains("surrogate", StringComparison.Ordinal))
+            return "a string holds an escaped lone surrogate (\\ud800–\\udfff without its pair), which is not text";
+        return e.Message;
     }
 
     /// <summary>Largest results.json read: its grids and members are a few numbers per sample.</summary>

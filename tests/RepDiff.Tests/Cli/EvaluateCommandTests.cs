@@ -141,6 +141,18 @@ public class EvaluateCommandTests
         Run("export", results, "--out", Path.Combine(dir, "members.csv")).AssertBadInput(expected);
     }
 
+    /// <summary>A repeated key, an escaped lone surrogate and UTF-16 text were named in .NET's words ("An item with the same key has already been added").</summary>
+    [Theory]
+    [InlineData("""{"n":60,"method":"t","n":60,"directions":[]}""", false, "the key 'n' appears twice in one object")]
+    [InlineData("""{"method":"t\ud800","n":60,"directions":[]}""", false, "a string holds an escaped lone surrogate")]
+    [InlineData("""{"method":"t","n":60,"directions":[]}""", true, "it is UTF-16 text; save it as UTF-8")]
+    public void UnreadableDocumentsAreNamedInJsonTerms(string json, bool utf16, string expected)
+    {
+        string results = Path.Combine(dir, "odd.json");
+        File.WriteAllText(results, json, utf16 ? System.Text.Encoding.Unicode : new System.Text.UTF8Encoding(false));
+        Run("export", results, "--out", Path.Combine(dir, "m.csv")).AssertBadInput($"odd.json: is not a RepDiff results.json ({expected}");
+    }
+
     /// <summary>"metrics": null is a file without metrics (it was an internal error).</summary>
     [Fact]
     public void NullMetricsAreNoMetrics()
