@@ -23,6 +23,9 @@ public sealed class ResultsFile
     public static ResultsFile Read(string path)
     {
         var bytes = InputFile.ReadAllBytes(path, "a results.json", MaxBytes, MemoryFactor);
+        // Each object (a concept, mostly) costs its own few kilobytes on top of its text: 10⁶ concepts of two members,
+        // 74 MB of JSON, took 5.4 GB to read and score, 73 times the file.
+        MemoryBudget.EnsureFits(path, MemoryFactor * bytes.LongLength + BytesPerObject * bytes.AsSpan().Count((byte)'{'), "reading and scoring its concepts");
         // System.Text.Json says of an empty file "does not contain any JSON tokens ... when isFinalBlock is true".
         if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw RepDiffInputException.ForFile(path, "is empty; a results.json is one JSON object");
         try
@@ -63,6 +66,9 @@ public sealed class ResultsFile
     /// indices peaked at 4.8 GB), so a file near <see cref="MaxBytes"/> is refused up front where it would not fit.
     /// </summary>
     public const int MemoryFactor = 24;
+
+    /// <summary>Memory per JSON object beyond <see cref="MemoryFactor"/>: 3.0–3.6 KB per concept measured (helper 68), rounded up.</summary>
+    private const long BytesPerObject = 4096;
 
     /// <summary>Every member and grid index must be a row of the inputs: a hand-edited or corrupted file is an input error.</summary>
     private static void CheckIndices(Explanation explanation)
