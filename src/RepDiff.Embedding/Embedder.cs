@@ -346,7 +346,11 @@ public sealed class Embedder : IDisposable
         catch (AggregateException e) when (failures.Count == 0) { ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
         catch (AggregateException) { }  // cancelled after a failure reported below
         if (failures.Count > 0) ExceptionDispatchInfo.Capture(failures.Values[0]).Throw();
-        if (rows == 0) throw new RepDiffInputException($"no input could be read ({skipped.Count} skipped as unreadable)");
+        // Every input left out: said with the first one's reason (which names its file), so the line says where to look.
+        if (rows == 0)
+            throw new RepDiffInputException(skipped.MinBy(s => s.Index) is { } first
+                ? $"{first.Reason} (and no other input could be read either: {skipped.Count} skipped, nothing left to embed)"
+                : "no input to embed");
         kept.Sort();
         return new EmbeddingRun(rows, cols, kept.ToArray(), skipped);
     }

@@ -240,6 +240,23 @@ public class EmbedCliTests
         Assert.Equal($"error: {cut}: truncated, or not an ONNX model: its protobuf ends in the middle of a field (an interrupted download or copy?)", error.TrimEnd());
     }
 
+    /// <summary>With every image unreadable, --skip-unreadable's refusal named no file ("no input could be read (2 skipped as unreadable)").</summary>
+    [Fact]
+    public void SkipUnreadableWithNothingReadableNamesTheFirstImage()
+    {
+        var (dir, _, model) = Setup();
+        string bad = Directory.CreateDirectory(Path.Combine(dir, "bad")).FullName;
+        File.WriteAllText(Path.Combine(bad, "a.png"), "not a png");
+        File.WriteAllText(Path.Combine(bad, "b.jpg"), "nope");
+        string output = Path.Combine(dir, "e.npy");
+        var (code, _, error) = Run("embed", model, "--images", bad, "--skip-unreadable", "--out", output);
+        Assert.Equal(2, code);
+        string line = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+        Assert.StartsWith($"error: {Path.Combine(bad, "a.png")}: not a readable image", line);
+        Assert.EndsWith("(and no other input could be read either: 2 skipped, nothing left to embed)", line);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void SkipUnreadableDropsAndListsBadImages()
     {
