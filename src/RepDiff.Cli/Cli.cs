@@ -63,10 +63,25 @@ internal static class Cli
             // comes first: `repdiff frobnicate` had said only "Required command was not provided", never naming the word.
             var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
             string more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
-            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(ParseError(first.Message))}{more}; see --help");
+            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(SwitchValue(parse, args, first.Message) ?? ParseError(first.Message))}{more}; see --help");
             return BadInput;
         }
         return parse.Invoke(config);
+    }
+
+    /// <summary>
+    /// A word the parser did not know right after a switch (a true/false option): `--normalize yes` was "Unrecognized command
+    /// or argument 'yes'", as if the word stood alone. Null when that is not the case.
+    /// </summary>
+    private static string? SwitchValue(ParseResult parse, string[] args, string message)
+    {
+        var word = System.Text.RegularExpressions.Regex.Match(message, @"^Unrecognized command or argument '(.*)'\.?$");
+        int at = word.Success ? Array.IndexOf(args, word.Groups[1].Value) : -1;
+        if (at < 1) return null;
+        string flag = args[at - 1];
+        return parse.CommandResult.Command.Options.Any(o => (o is Option<bool> or Option<bool?>) && (o.Name == flag || o.Aliases.Contains(flag)))
+            ? $"{flag}: '{word.Groups[1].Value}' is not a value it takes; it is a switch, on when given alone ({flag} true or {flag} false also work)"
+            : null;
     }
 
     /// <summary>

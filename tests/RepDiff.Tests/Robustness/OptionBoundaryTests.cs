@@ -322,4 +322,15 @@ public class OptionBoundaryTests
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
     private static extern int Link([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string existing,
         [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string created);
+
+    /// <summary>A word after a switch was "Unrecognized command or argument 'yes'", as if it stood alone.</summary>
+    [Theory]
+    [InlineData("rdx", "--null-cluster")]
+    [InlineData("embed", "--normalize")]
+    public void AValueGivenToASwitchNamesTheSwitch(string command, string flag)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string[] args = command == "embed" ? ["embed", "resnet18", "--images", dir, flag, "yes", "--out", Path.Combine(dir, "e.npy")] : [command, a, b, flag, "yes", "--out", Path.Combine(dir, "out")];
+        Run(args).AssertBadInput($"{flag}: 'yes' is not a value it takes; it is a switch, on when given alone ({flag} true or {flag} false also work)");
+    }
 }
