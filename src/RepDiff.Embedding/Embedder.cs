@@ -203,7 +203,7 @@ public sealed class Embedder : IDisposable
             Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, i =>
             {
                 int sample = start + i;
-                string name = images.Paths?[sample] ?? $"image {sample}";
+                string name = images.Paths?[sample] ?? (images.Source is { } file ? $"{file}[{sample}]" : $"image {sample}");
                 try
                 {
                     using var decoded = images.Paths is not null ? ImageDecoder.Decode(name, DecodeBudget.Shared) : ImageDecoder.FromPixels(images.ImagePixels(sample), images.Height, images.Width, images.Channels);

@@ -13,6 +13,9 @@ public sealed class ImageSet
     public int Channels { get; }
     public int Count { get; }
 
+    /// <summary>The file pixel arrays were read from, so that a message about one image can name it ("pixels.npy[3]").</summary>
+    public string? Source { get; init; }
+
     public ImageSet(string[] paths)
     {
         Paths = paths;

@@ -276,7 +276,7 @@ public static class SampleFiles
             throw RepDiffInputException.ForFile(path, $"holds negative pixel values (down to {min:G4}); pixel arrays are 0..1 or 0..255: undo the normalization first (x · std + mean)");
         float max = System.Numerics.Tensors.TensorPrimitives.Max(pixels);
         if (max > 1) System.Numerics.Tensors.TensorPrimitives.Divide(pixels, max, pixels);
-        return new ImageSet(pixels, (int)shape[0], (int)shape[1], (int)shape[2], shape.Length == 4 ? (int)shape[3] : 1);
+        return new ImageSet(pixels, (int)shape[0], (int)shape[1], (int)shape[2], shape.Length == 4 ? (int)shape[3] : 1) { Source = path };
     }
 
     /// <summary>

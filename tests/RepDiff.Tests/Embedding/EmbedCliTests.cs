@@ -240,6 +240,19 @@ public class EmbedCliTests
         Assert.Equal($"error: {cut}: truncated, or not an ONNX model: its protobuf ends in the middle of a field (an interrupted download or copy?)", error.TrimEnd());
     }
 
+    /// <summary>A message about one image of a pixel array named it "image 0"; it names the file and the row now.</summary>
+    [Fact]
+    public void AnImageOfAPixelArrayIsNamedByItsFileAndRow()
+    {
+        var (dir, _, model) = Setup();
+        string strip = Path.Combine(dir, "strip.npy");
+        var pixels = Enumerable.Repeat((byte)200, 3_000_000).ToArray();
+        RepDiff.IO.AtomicFile.Write(strip, stream => RepDiff.IO.Npy.WriteRaw(stream, "|u1", [1, 1, 3_000_000], pixels));
+        var (code, _, error) = Run("embed", model, "--images", strip, "--out", Path.Combine(dir, "e.npy"));
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {strip}[0]: image of 3000000x1 pixels would be", error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last());
+    }
+
     /// <summary>With every image unreadable, --skip-unreadable's refusal named no file ("no input could be read (2 skipped as unreadable)").</summary>
     [Fact]
     public void SkipUnreadableWithNothingReadableNamesTheFirstImage()

@@ -186,6 +186,8 @@ public class SampleFileTests
         string empty = Path.Combine(dir, "empty.npy");
         AtomicFile.Write(empty, s => Npy.WriteRaw(s, "|u1", [0, 16, 16, 3], []));
         Assert.Equal($"{empty}: holds no images (shape (0, 16, 16, 3))", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(empty)).Message);
+        // Its file travels with the images, so a message about one names it ("pixels.npy[3]", not "image 3").
+        Assert.Equal(TestData.Fixture("digits_pixels.npy"), SampleFiles.LoadImages(TestData.Fixture("digits_pixels.npy")).Source);
     }
 
     /// <summary>Float labels read as numpy prints them: float32 0.1 was the label "0.10000000149011612" in the summary and report.</summary>
