@@ -40,6 +40,9 @@ internal static class MethodCommand
             spec.RefuseSameInput();
             using var opened = spec.Open();
             spec.RefuseIdenticalValues(opened);
+            // Options that need more samples than there are, refused before the value-range warnings: a bad option is
+            // then one line, not a warning about the data and the error after it.
+            method.CheckSampleCount(opened, opened.N, options);
             var pair = FitValueRange(opened, options);
             RerunSize.CheckBeforeRun(method, options, pair, trust);
             double opening = clock.Elapsed.TotalSeconds;

@@ -254,6 +254,19 @@ public class HostileInputTests
         Run("spec", a, b, "--sigma-a", "1", "--out", Path.Combine(dir, "sigma")).AssertBadInput("--sigma-a");
     }
 
+    /// <summary>An option needing more samples than there are was the second line, after the data's value-range warning.</summary>
+    [Fact]
+    public void AnOptionTooLargeForTheSamplesIsOneLineEvenBesideOutOfRangeValues()
+    {
+        var (a, b, _) = SmallPair(dir);
+        var m = Npy.ReadMatrix(a);
+        for (int i = 0; i < m.Data.Length; i++) m.Data[i] *= 1e30f;
+        Npy.Write(a, m);
+        var outcome = Run("rdx", a, b, "--concepts", "500", "--out", Path.Combine(dir, "out"));
+        outcome.AssertBadInput("--concepts: 501 clusters (500 plus the null cluster) need at least as many samples");
+        Assert.DoesNotContain("warning", outcome.Stderr);
+    }
+
     [Fact]
     public void DegenerateBaselineInputsGiveAnErrorOrAFiniteAnswer()
     {
