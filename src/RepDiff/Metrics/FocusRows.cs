@@ -1,6 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using RepDiff.Numerics;
 
 namespace RepDiff.Metrics;
@@ -81,7 +79,7 @@ internal sealed class FocusRows
                 if (q == p) continue;
                 float target = row[focus[q]];
                 // Samples strictly closer than q, less the sample itself (distance 0 < target unless q is a duplicate).
-                int closer = CountBelow(row, target);
+                int closer = Ranking.CountBelow(row, target);
                 ranks[p * f + q] = (target > 0 ? closer - 1 : closer) + 1;
             }
         });
@@ -151,36 +149,6 @@ internal sealed class FocusRows
             closerThan[(other, kind)] = closer;
             return closer;
         }
-    }
-
-    /// <summary>How many values are below the threshold.</summary>
-    /// <remarks>
-    /// Counted a vector at a time for each focus sample: F × n comparisons without a branch. A binary search of each value
-    /// among the F sorted targets does fewer comparisons but mispredicts or waits on each step, and ran 3–5× slower.
-    /// </remarks>
-    private static int CountBelow(ReadOnlySpan<float> values, float threshold)
-    {
-        int i = 0, count = 0;
-        ref float start = ref MemoryMarshal.GetReference(values);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var t = Vector512.Create(threshold);
-            var below = Vector512<int>.Zero;
-            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
-                below -= Vector512.LessThan(Vector512.LoadUnsafe(ref start, (nuint)i), t).AsInt32();
-            count = Vector512.Sum(below);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var t = Vector256.Create(threshold);
-            var below = Vector256<int>.Zero;
-            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-                below -= Vector256.LessThan(Vector256.LoadUnsafe(ref start, (nuint)i), t).AsInt32();
-            count = Vector256.Sum(below);
-        }
-        for (; i < values.Length; i++)
-            if (values[i] < threshold) count++;
-        return count;
     }
 
     /// <summary>Puts value into ascending values[0..count] (dropping what was at index count), keeping them ascending.</summary>

@@ -46,27 +46,12 @@ public static class Trustworthiness
         {
             float target = distances[j];
             // rank = 1 + #{l ≠ self: d_l < d_j} + #{l ≠ self, l < j: d_l = d_j}
-            int rank = 1 + CountLess(distances, target) + CountEqual(distances[..j], target);
+            int rank = 1 + Ranking.CountBelow(distances, target) + CountEqual(distances[..j], target);
             float own = distances[self];
             if (own < target || (own == target && self < j)) rank--;
             sum += Math.Max(0, rank - k);
         }
         return sum;
-    }
-
-    private static int CountLess(ReadOnlySpan<float> values, float limit)
-    {
-        int i = 0, count = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var bound = Vector256.Create(limit);
-            var acc = Vector256<int>.Zero;
-            for (; i <= values.Length - 8; i += 8)
-                acc -= Vector256.LessThan(Vector256.Create(values.Slice(i, 8)), bound).AsInt32(); // true lanes are −1
-            count = Vector256.Sum(acc);
-        }
-        for (; i < values.Length; i++) if (values[i] < limit) count++;
-        return count;
     }
 
     private static int CountEqual(ReadOnlySpan<float> values, float value)

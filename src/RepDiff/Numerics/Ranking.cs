@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace RepDiff.Numerics;
 
 /// <summary>Per-row ascending ranks of a matrix (neighbourhood ranks of distance matrices).</summary>
@@ -13,6 +16,36 @@ public static class Ranking
             var dest = ranks.AsSpan(checked(i * m), m);
             for (int r = 0; r < m; r++) dest[(int)(uint)keys[r]] = r;
         });
+    }
+
+    /// <summary>How many values are below the threshold: a value's rank among them, less its ties.</summary>
+    /// <remarks>
+    /// A vector at a time without a branch. For BSR's chance levels (FocusRows: F targets in rows of n) a binary search of
+    /// each value among the F sorted targets does fewer comparisons but mispredicts or waits on each step, and ran 3–5× slower.
+    /// </remarks>
+    public static int CountBelow(ReadOnlySpan<float> values, float threshold)
+    {
+        int i = 0, count = 0;
+        ref float start = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var t = Vector512.Create(threshold);
+            var below = Vector512<int>.Zero;
+            for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                below -= Vector512.LessThan(Vector512.LoadUnsafe(ref start, (nuint)i), t).AsInt32();
+            count = Vector512.Sum(below);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var t = Vector256.Create(threshold);
+            var below = Vector256<int>.Zero;
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                below -= Vector256.LessThan(Vector256.LoadUnsafe(ref start, (nuint)i), t).AsInt32();
+            count = Vector256.Sum(below);
+        }
+        for (; i < values.Length; i++)
+            if (values[i] < threshold) count++;
+        return count;
     }
 
     private static void Check(Matrix values, int[] dest, string name)
