@@ -222,7 +222,7 @@ public class EmbedCliTests
     [Fact]
     public void InspectListsAModelsInputsAndOutputs()
     {
-        var (_, _, model) = Setup();
+        var (dir, _, model) = Setup();
         var (code, output, _) = Run("inspect", model, "--json");
         Assert.Equal(0, code);
         var json = System.Text.Json.Nodes.JsonNode.Parse(output)!.AsObject();
@@ -233,7 +233,6 @@ public class EmbedCliTests
         Assert.Contains("batch", json["inputs"]![0]!["shape"]!.ToJsonString());
 
         // A model cut short (an interrupted download) says so, not the protobuf library's paragraph.
-        var (dir, _, _) = Setup();
         string cut = WriteBytes(dir, "cut.onnx", File.ReadAllBytes(model)[..^20]);
         var (cutCode, _, error) = Run("inspect", cut);
         Assert.Equal(2, cutCode);
