@@ -46,12 +46,13 @@ internal static class EvaluateCommand
                 && da.TryGetValue(out int colsA) && db.TryGetValue(out int colsB) && (colsA, colsB) != (opened.RowsA.Cols, opened.RowsB.Cols))
                 throw RepDiffInputException.ForFile(path, $"was computed on A of {colsA} and B of {colsB} dimensions; these are {opened.RowsA.Cols} and {opened.RowsB.Cols}"
                     + (colsA == opened.RowsB.Cols && colsB == opened.RowsA.Cols ? " (A and B the other way round?)" : ""));
-            var pair = ValueRange.Fit(opened, null, null, out var notes);
-            foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
+            // Checked before the value-range warnings, so that a mismatch is one line.
             var toScore = file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")).ToList();
             foreach (var explanation in toScore)
-                if (explanation.N != pair.N)
-                    throw RepDiffInputException.ForFile(path, $"{explanation.Method} describes {explanation.N} samples but the representations have {pair.N} rows");
+                if (explanation.N != opened.N)
+                    throw RepDiffInputException.ForFile(path, $"{explanation.Method} describes {explanation.N} samples but the representations have {opened.N} rows");
+            var pair = ValueRange.Fit(opened, null, null, out var notes);
+            foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
             // Shown as progress: scoring one method took 10 s at 128,000 rows with nothing on the screen.
             ProgressDisplay.Run(progress =>
             {

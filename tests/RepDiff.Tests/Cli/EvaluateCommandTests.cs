@@ -193,4 +193,17 @@ public class EvaluateCommandTests
         Assert.Equal(ResultsFile.Read(Path.Combine(joined, "results.json")).Explanations[0].Metrics["bsr"]!.ToJsonString(),
             ResultsFile.Read(scored).Explanations[0].Metrics["bsr"]!.ToJsonString());
     }
+
+    /// <summary>A results.json of another size than the pair was the second line, after the pair's value-range warning.</summary>
+    [Fact]
+    public void ASizeMismatchIsOneLineEvenBesideOutOfRangeValues()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 40);
+        var m = Npy.ReadMatrix(a);
+        for (int i = 0; i < m.Data.Length; i++) m.Data[i] *= 1e30f;
+        Npy.Write(a, m);
+        var outcome = Run("evaluate", HandWritten("[1,2,3]"), a, b);
+        outcome.AssertBadInput("hand.json: mytool describes 60 samples but the representations have 40 rows");
+        Assert.DoesNotContain("warning", outcome.Stderr);
+    }
 }
