@@ -17,11 +17,13 @@ internal static class Summary
         // Columns nothing fills are left out (FINC has neither BSR nor labels).
         bool bsr = concepts.Any(c => c.Bsr is not null), labels = concepts.Any(c => c.LabelCounts is not null);
         bool stability = concepts.Any(c => c.Stability is not null), validated = concepts.Any(c => c.Confirmed is not null);
+        bool words = concepts.Any(c => c.Words is { Count: > 0 });
         var table = new Table().AddColumns("direction", "rank", "strength", "members");
         if (bsr) table.AddColumn("BSR (chance)");
         if (stability) table.AddColumn("stability");
         if (validated) table.AddColumn("held out");
         if (labels) table.AddColumn("top labels");
+        if (words) table.AddColumn("top words");
         foreach (var direction in explanation.Directions)
             foreach (var concept in direction.Concepts.Take(RowsPerDirection))
             {
@@ -31,6 +33,7 @@ internal static class Summary
                 if (stability) cells.Add(concept.Stability is double s ? Trust.Stability.Shown(s).ToString("F2", CultureInfo.InvariantCulture) : "–");
                 if (validated) cells.Add(HeldOut(concept));
                 if (labels) cells.Add(Text(TopLabels(concept)));
+                if (words) cells.Add(Text(TopWords(concept)));
                 table.AddRow([.. cells]);
             }
         bool sets = explanation.Directions.Any(d => d.Name is DirectionNames.MoreFrequentInTest or DirectionNames.MoreFrequentInRef);
@@ -69,6 +72,10 @@ internal static class Summary
     /// </summary>
     public static string TopLabels(Concept concept)
         => concept.LabelCounts is { } counts ? string.Join(", ", counts.Take(3).Select(kv => $"{NpyDtype.Truncate(kv.Key)} ×{kv.Value}")) : "";
+
+    /// <summary>The words that set a concept's texts apart most (Metrics.DistinctiveWords), e.g. "she, her, mrs"; each cut at 40 characters.</summary>
+    public static string TopWords(Concept concept)
+        => concept.Words is { } words ? string.Join(", ", words.Take(3).Select(w => NpyDtype.Truncate(w.Word))) : "";
 
     /// <summary>Input-derived text as a table cell: no control characters, no markup.</summary>
     public static string Text(string text) => Markup.Escape(Terminal.Clean(text));

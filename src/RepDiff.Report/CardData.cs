@@ -48,6 +48,13 @@ internal static class CardData
                     ["p"] = CardParts.Small(v.PValue),
                     ["q"] = CardParts.Small(v.QValue),
                 }).ToArray()),
+                ["words"] = new JsonArray((concept.Words ?? []).Select(w => (JsonNode)new JsonObject
+                {
+                    ["phrase"] = $"'{w.Word}' in {EnrichedValue.Percent(w.MembersWithWord, w.Members)} (whole set {EnrichedValue.Percent(w.TotalWithWord, w.Total)})",
+                    ["logOdds"] = Math.Round(w.LogOddsRatio, 3),
+                    ["p"] = CardParts.Small(w.PValue),
+                    ["q"] = CardParts.Small(w.QValue),
+                }).ToArray()),
                 ["closest"] = Closest(card, consensus, byIndex),
             };
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RepDiff.IO;
 using RepDiff.Metrics;
 
 namespace RepDiff.Report;
@@ -26,6 +27,25 @@ internal static class CardParts
         if (values.Count > EnrichedOnCard)
             s.Append(Inv, $"<li class=\"more\">and {values.Count - EnrichedOnCard} more over-represented values</li>");
         return s.Append("</ul>").ToString();
+    }
+
+    /// <summary>Words a card lists; results.json keeps up to <see cref="DistinctiveWords.MaxWords"/>.</summary>
+    public const int WordsOnCard = 6;
+
+    /// <summary>"words: 'she' in 35% (whole set 6%), 'her' 33% (5%), …", most significant first, with the test's numbers on hover.</summary>
+    public static string Words(Concept concept)
+    {
+        if (concept.Words is not { Count: > 0 } words) return "";
+        var s = new StringBuilder("<p class=\"words\" title=\"words the members' texts contain more often than the other texts do (Fisher's exact test, Benjamini–Hochberg q ≤ 0.05): share of the members containing the word, and of all texts\">words: ");
+        foreach (var (w, k) in words.Take(WordsOnCard).Select((w, k) => (w, k)))
+        {
+            if (k > 0) s.Append(", ");
+            string evidence = string.Create(Inv, $"{w.MembersWithWord:N0} of {w.Members:N0} members, {w.TotalWithWord:N0} of {w.Total:N0} texts; log odds ratio {w.LogOddsRatio:F2}; hypergeometric p = {Small(w.PValue)}; Benjamini–Hochberg q = {Small(w.QValue)} over the words tested for this concept");
+            s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\"><b>").Append(HtmlReport.E(NpyDtype.Truncate(w.Word))).Append("</b> ")
+                .Append(k == 0 ? "in " : "").Append(EnrichedValue.Percent(w.MembersWithWord, w.Members))
+                .Append(k == 0 ? " (whole set " : " (").Append(EnrichedValue.Percent(w.TotalWithWord, w.Total)).Append(")</span>");
+        }
+        return s.Append("</p>").ToString();
     }
 
     /// <summary>The phrase with its column named ("genre: 73% 'romance' (whole set 6%)"); numeric phrases name it already.</summary>

@@ -442,7 +442,7 @@ public static partial class HtmlReport
             c.Append(Charts.LabelHistogram(labels, counts));
         if (coefficients is not null && Charts.CoefficientBoxes(coefficients, model.Samples.Labels) is { Length: > 0 } boxes)
             c.Append("<details class=\"coef\"><summary>coefficient by label</summary>").Append(boxes).Append("</details>");
-        c.Append(CardParts.Enrichment(concept)).Append(CardParts.Closest(data.Shown[key], model.Consensus, data.ShownByConsensusIndex)).Append(CardParts.MembersButton(data.Shown[key]));
+        c.Append(CardParts.Enrichment(concept)).Append(CardParts.Words(concept)).Append(CardParts.Closest(data.Shown[key], model.Consensus, data.ShownByConsensusIndex)).Append(CardParts.MembersButton(data.Shown[key]));
         return c.Append("</article>").ToString();
     }
 

@@ -70,4 +70,7 @@ public sealed class Concept
 
     /// <summary>Label and metadata values over-represented among the members (Metrics.Enrichment), when the samples have any.</summary>
     public List<Metrics.EnrichedValue>? Enrichment { get; set; }
+
+    /// <summary>Words over-represented among the members' texts (Metrics.DistinctiveWords), when the samples are texts.</summary>
+    public List<Metrics.DistinctiveWord>? Words { get; set; }
 }

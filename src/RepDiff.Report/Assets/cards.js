@@ -187,6 +187,20 @@
     } else if (S.columns.length) {
       panel.append(el('p', 'note', 'No label or metadata value is over-represented among the members (Benjamini–Hochberg q ≤ 0.05).'));
     }
+    if (c.words.length) {
+      const t = el('table', 'enrichment');
+      const hr = t.createTHead().insertRow();
+      for (const h of ['words the members\' texts contain more often than the rest', 'log odds', 'p', 'q (corrected)']) hr.appendChild(el('th', null, h));
+      const body = t.createTBody();
+      for (const w of c.words) {
+        const r = body.insertRow();
+        r.insertCell().textContent = w.phrase;
+        r.insertCell().textContent = 'log odds ' + w.logOdds.toFixed(2);
+        r.insertCell().textContent = w.p;
+        r.insertCell().textContent = w.q;
+      }
+      panel.append(t);
+    }
     if (c.closest.length) {
       const p = el('p', 'closestall', 'Closest concept in each other method: ');
       c.closest.forEach((x, k) => {

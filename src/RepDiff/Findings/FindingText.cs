@@ -44,6 +44,24 @@ public static class FindingText
         return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated, Unnamed(labels, sampleNoun, brief: true)));
     }
 
+    /// <summary>Words a finding quotes for a concept without labels (its card lists more).</summary>
+    public const int WordsQuoted = 3;
+
+    /// <summary>
+    /// What names unlabelled texts instead: "concept 2, 279 sentences, stands out by the words 'she' (in 35% of them, whole set 6%),
+    /// 'her' (33%, 5%) and 'mrs' (8%, 1%)", for the strongest concept spoken of that has words over-represented
+    /// (Concept.Words); null when none has.
+    /// </summary>
+    private static string? WordsClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
+    {
+        var lead = profiles.Select(p => (Profile: p, Concept: described.First(c => c.Rank == p.Rank))).FirstOrDefault(x => x.Concept.Words is { Count: > 0 });
+        if (lead.Concept?.Words is not { } words) return null;
+        var quoted = words.Take(WordsQuoted).Select((w, k) => k == 0
+            ? $"'{IO.NpyDtype.Truncate(w.Word)}' (in {Metrics.EnrichedValue.Percent(w.MembersWithWord, w.Members)} of them, whole set {Metrics.EnrichedValue.Percent(w.TotalWithWord, w.Total)})"
+            : $"'{IO.NpyDtype.Truncate(w.Word)}' ({Metrics.EnrichedValue.Percent(w.MembersWithWord, w.Members)}, {Metrics.EnrichedValue.Percent(w.TotalWithWord, w.Total)})").ToList();
+        return $"concept {lead.Profile.Rank}, {lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}, stands out by the word{(quoted.Count > 1 ? "s" : "")} {JoinWords(quoted)}";
+    }
+
     /// <summary>Why concepts go unnamed: no labels, or one label for every sample (which names nothing); brief: as a parenthesis.</summary>
     private static string Unnamed(SampleLabels? labels, string noun, bool brief = false)
         => labels is { Names.Length: 1 } ? $"all {noun} have the same label, so labels cannot name them"
@@ -126,7 +144,8 @@ public static class FindingText
         {
             string sizes = JoinWords(profiles.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
             string groups = profiles.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(profiles.Count)} groups ({sizes} {noun})";
-            string text = Fill(frame.Unlabelled, groups, $"{Unnamed(labels, noun)}: see the concept cards");
+            string named = WordsClause(described, profiles, noun) is { } words ? $"{Unnamed(labels, noun)}; {words}" : Unnamed(labels, noun);
+            string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");
             return new DirectionFinding(direction.Name, Sentence(text + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0]);
         }
 

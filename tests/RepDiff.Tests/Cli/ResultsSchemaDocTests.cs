@@ -42,7 +42,10 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             Write(dir, "finc", ["finc", test, reference, "--validate", "--stability", "2", "--concepts", "3"]);
             Write(dir, "finc-rff", ["finc", test, reference, "--route", "rff", "--rff-dim", "64", "--concepts", "3"]);
             Write(dir, "spec-align", ["spec-align", a, b, "--steps", "20", "--concepts", "3"]);
-            Write(dir, "kmeans", ["kmeans", a, b, .. side]);
+            // Texts that say their group: each concept has words of its own (`words`).
+            string texts = Path.Combine(dir, "texts.txt");
+            File.WriteAllLines(texts, File.ReadAllLines(labels).Select((g, i) => $"sample {i} of kind {(char)('a' + int.Parse(g))}{(char)('a' + int.Parse(g))}"));
+            Write(dir, "kmeans", ["kmeans", a, b, .. side, "--texts", texts]);
             // Every method of a comparison, trusted both ways (sae gets its stability note).
             Write(dir, "compare", ["compare", a, b, .. side, "--trust", "--methods", "rdx,spec,koda,kmeans,pca,nmf,sae"]);
             Write(dir, "metrics", ["metrics", a, b, "--labels", labels]);

@@ -27,4 +27,35 @@ public class SummaryTableTests
         Assert.DoesNotContain("<dt>samples</dt>", html);
         Assert.Contains("Sample numbers (#) are rows of finc_ref.npy.", html);
     }
+
+    /// <summary>
+    /// Texts without labels: the planted groups' samples say their group's word, and the table, the findings, results.json
+    /// and the cards name each concept by the words its members' texts have.
+    /// </summary>
+    [Fact]
+    public void ConceptsOfTextsAreNamedByTheirWords()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels) = CliHarness.SmallPair(dir, rows: 120);
+        string[] word = ["amber", "basalt", "cobalt", "dune", "ember", "fjord", "garnet", "heron"];
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllLines(texts, File.ReadAllLines(labels).Select((g, i) => $"sample {i} of the {word[int.Parse(g)]} kind"));
+        string outDir = Path.Combine(dir, "out");
+        var outcome = CliHarness.Run("rdx", a, b, "--texts", texts, "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        Assert.Contains("top words", outcome.Stdout);
+        Assert.Contains("stands out by the word", outcome.Stdout);
+        var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
+        var concepts = results["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray()).ToList();
+        var groupWords = word.ToHashSet();
+        // Every concept's leading word is a group's word, and its counts are the members' and the texts'.
+        foreach (var concept in concepts)
+        {
+            var top = concept!["words"]![0]!;
+            Assert.Contains(top["word"]!.GetValue<string>(), groupWords);
+            int members = concept["members"]!.AsArray().Count, with = concept["members"]!.AsArray().Count(m => File.ReadAllLines(texts)[m!.GetValue<int>()].Contains(" " + top["word"]!.GetValue<string>() + " "));
+            Assert.Equal((members, with, 120), (top["members"]!.GetValue<int>(), top["members_with_word"]!.GetValue<int>(), top["total"]!.GetValue<int>()));
+        }
+        Assert.Contains("<p class=\"words\"", File.ReadAllText(Path.Combine(outDir, "report.html")));
+    }
 }

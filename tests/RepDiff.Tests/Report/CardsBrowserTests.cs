@@ -34,10 +34,10 @@ public sealed class CardReportFixture
     /// <summary>"romance" for most of the first third, so the first group's concepts are enriched for it.</summary>
     public static string Genre(int i) => i < 200 && i % 5 != 0 ? "romance" : (i % 3) switch { 0 => "news", 1 => "fiction", _ => "romance" };
 
-    /// <summary>Sample i's sentence: every seventh one long enough to be shortened in the list.</summary>
+    /// <summary>Sample i's sentence: every seventh one long enough to be shortened in the list; the short ones name their third's colour.</summary>
     public static string Text(int i) => i % 7 == 0
         ? $"Sample {i} is a long sentence that goes on, " + string.Concat(Enumerable.Repeat($"and on about sample {i}, ", 12)) + "until it ends."
-        : $"Sample {i} is short.";
+        : $"Sample {i} is short and {(i < 200 ? "crimson" : i < 400 ? "teal" : "ochre")}.";
 
     public string Results => run.Value.Results;
     public string Report => run.Value.Report;
@@ -106,6 +106,16 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
             enriched += lines.Count;
         }
         Assert.True(enriched > 0, "no card lists an over-represented value");
+        // And the words its members' texts have more often than the rest, most significant first.
+        int worded = 0;
+        foreach (var concept in concepts)
+        {
+            var words = await page.Locator($"#card-{Key(explanations, concept)} .words b").AllTextContentsAsync();
+            Assert.Equal((concept.Words ?? []).Take(6).Select(w => w.Word), words);
+            worded += words.Count;
+        }
+        Assert.True(worded > 0, "no card lists a word");
+        Assert.True(await page.Locator(".card .words b", new PageLocatorOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("^(crimson|teal|ochre)$") }).CountAsync() > 0);
         // The planted groups are the label thirds, and most of the first third is 'romance'.
         Assert.True(await page.Locator(".card .enriched li", new PageLocatorOptions { HasTextRegex = new System.Text.RegularExpressions.Regex(@"^label: 100% '(low|mid|high)' \(whole set 33%\)$") }).CountAsync() > 0);
         Assert.True(await page.Locator(".card .enriched li", new PageLocatorOptions { HasTextRegex = new System.Text.RegularExpressions.Regex(@"^genre: \d+% 'romance' \(whole set \d+%\)$") }).CountAsync() > 0);
@@ -162,6 +172,12 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         var panel = page.Locator($"section.members[data-key={key}]");
         Assert.True(await panel.IsVisibleAsync());
         Assert.Contains("selected", (await card.GetAttributeAsync("class"))!);
+
+        // The member list tests every word as the card does, and lists each one kept.
+        Assert.NotEmpty(concept.Words!);
+        var listed = await panel.Locator("table.enrichment tbody tr td:first-child").AllTextContentsAsync();
+        Assert.Equal(concept.Words!.Select(w => $"'{w.Word}' in {EnrichedValue.Percent(w.MembersWithWord, w.Members)} (whole set {EnrichedValue.Percent(w.TotalWithWord, w.Total)})"),
+            listed.Where(x => x.StartsWith('\'')));
 
         // Opening highlights every member in both maps.
         Assert.Equal(concept.Members.Order().ToArray(), (await Highlighted(page))!.Order().ToArray());

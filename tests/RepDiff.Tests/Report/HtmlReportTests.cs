@@ -125,6 +125,25 @@ public class HtmlReportTests
         Assert.Equal(2, Regex.Matches(html, "</script", RegexOptions.IgnoreCase).Count);
     }
 
+    /// <summary>A card of texts lists the words its members' texts have more often than the rest, with the test's numbers on hover.</summary>
+    [Fact]
+    public void ACardOfTextsNamesItsDistinctiveWords()
+    {
+        const int n = 40;
+        var texts = Enumerable.Range(0, n).Select(i => i < n / 2 ? $"a zebra, number {i}" : $"plain number {i}").ToArray();
+        var (pair, explanation) = Synthetic(new SampleInfo { Texts = texts }, n);
+        RepDiff.Metrics.DistinctiveWords.Annotate(explanation, pair.Samples);
+        string html = HtmlReport.Render(Model(pair, explanation));
+        var first = Regex.Match(html, "<article class=\"card[^\"]*\" id=\"card-m0d0c1\".*?</article>", RegexOptions.Singleline).Value;
+        Assert.Contains("words: <span title=\"20 of 20 members, 20 of 40 texts; log odds ratio 7.43; hypergeometric p = 7.3e-12; Benjamini–Hochberg q = ", first);
+        // "a" and "zebra" are in exactly the same texts: equal p-values, so alphabetical.
+        Assert.Matches("<b>a</b> in 100% \\(whole set 50%\\)</span>, <span title=\"[^\"]*\"><b>zebra</b> 100% \\(50%\\)</span></p>", first);
+        // The second concept (the other texts) has "plain"; a report without texts has no words line.
+        Assert.Contains("<b>plain</b> in 100% (whole set 50%)", html);
+        var (unlabelled, bare) = Synthetic(n: n);
+        Assert.DoesNotContain("class=\"words\"", HtmlReport.Render(Model(unlabelled, bare)));
+    }
+
     [Fact]
     public void ReportIsSelfContainedAndHasAllParts()
     {

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+
+namespace RepDiff.Metrics;
+
+/// <summary>
+/// The words that set a concept's member texts apart from the whole set: for each word some member contains,
+/// how many members contain it against how many texts do, Fisher's one-sided exact test (the hypergeometric
+/// tail, as <see cref="Enrichment"/> tests a label) and the log odds ratio; p-values Benjamini–Hochberg corrected
+/// over every word tested for the concept, and the words with q ≤ alpha that members contain more often than the
+/// other texts do are kept, most significant first. So a concept of sentences about women reads "she, her, mrs"
+/// whether or not the samples have labels. A text counts once per word however often it repeats it.
+/// Words are maximal runs of letters, digits and combining marks (an apostrophe between letters joins: "don't"),
+/// lower-cased; scripts written without spaces (Chinese, Japanese, Thai) give runs, not words, that rarely repeat,
+/// so they yield no words. The texts are read once, into each text's distinct words as ids; each concept then costs
+/// one count per distinct word of each member and one test per word its members have.
+/// </summary>
+public sealed class DistinctiveWords
+{
+    /// <summary>Words kept per concept (results.json and the card), most significant first.</summary>
+    public const int MaxWords = 20;
+
+    // compare scores each method's explanation against the same texts: they are read once, and forgotten with them.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string[], DistinctiveWords> OfTexts = new();
+
+    private readonly string[] words;      // by id
+    private readonly int[] textsWith;     // by word id: how many texts contain it
+    private readonly int[] wordStart;     // text i's distinct word ids are wordIds[wordStart[i]..wordStart[i + 1]]
+    private readonly int[] wordIds;
+
+    public DistinctiveWords(IReadOnlyList<string> texts)
+    {
+        // Each text read once: its distinct words as ids, so a concept counts its members' words without reading text again.
+        var idOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new List<int>();
+        var ids = new List<int>();
+        wordStart = new int[texts.Count + 1];
+        for (int i = 0; i < texts.Count; i++)
+        {
+            foreach (string word in WordsOf(texts[i]))
+            {
+                if (!idOf.TryGetValue(word, out int id)) { id = idOf.Count; idOf[word] = id; counts.Add(0); }
+                counts[id]++;
+                ids.Add(id);
+            }
+            wordStart[i + 1] = ids.Count;
+        }
+        words = new string[idOf.Count];
+        foreach (var (word, id) in idOf) words[id] = word;
+        textsWith = counts.ToArray();
+        wordIds = ids.ToArray();
+    }
+
+    /// <summary>Over-represented words among the texts of <paramref name="members"/> (sample indices; repeats and indices outside the texts ignored).</summary>
+    public List<DistinctiveWord> Of(IReadOnlyCollection<int> members, double alpha = Enrichment.DefaultAlpha)
+    {
+        int total = wordStart.Length - 1;
+        var distinct = members.Where(i => i >= 0 && i < total).Distinct().ToArray();
+        var membersWith = new int[words.Length];
+        var present = new List<int>(); // the word ids some member has: the tests
+        foreach (int i in distinct)
+            for (int k = wordStart[i]; k < wordStart[i + 1]; k++)
+                if (membersWith[wordIds[k]]++ == 0) present.Add(wordIds[k]);
+        int m = distinct.Length;
+        var logP = present.Select(w => Statistics.LogHypergeometricUpperTail(total, textsWith[w], m, membersWith[w])).ToArray();
+        var logQ = Statistics.BenjaminiHochbergLog(logP);
+        return Enumerable.Range(0, present.Count)
+            // Over-represented: a larger share of the members than of the whole set contains the word.
+            .Where(k => logQ[k] <= Math.Log(alpha) && membersWith[present[k]] * (long)total > textsWith[present[k]] * (long)m)
+            .OrderBy(k => logP[k]).ThenBy(k => words[present[k]], StringComparer.Ordinal)
+            .Take(MaxWords)
+            .Select(k =>
+            {
+                int w = present[k];
+                return new DistinctiveWord
+                {
+                    Word = words[w], Members = m, MembersWithWord = membersWith[w], Total = total, TotalWithWord = textsWith[w],
+                    LogOddsRatio = Statistics.LogOddsRatio(membersWith[w], m, textsWith[w], total),
+                    PValue = Math.Exp(logP[k]), QValue = Math.Exp(logQ[k]),
+                };
+            })
+            .ToList();
+    }
+
+    /// <summary>
+    /// Sets <see cref="Concept.Words"/> of every concept from the samples' texts (a no-op without texts, or when the
+    /// explanation counts other samples than the texts describe).
+    /// </summary>
+    public static void Annotate(Explanation explanation, SampleInfo samples)
+    {
+        if (samples.Texts is not { } texts || texts.Length != explanation.N) return;
+        var words = OfTexts.GetValue(texts, t => new DistinctiveWords(t));
+        foreach (var concept in explanation.Directions.SelectMany(d => d.Concepts))
+            concept.Words = words.Of(concept.Members);
+    }
+
+    /// <summary>The distinct words of a text, lower-cased (see the class summary for what a word is).</summary>
+    public static HashSet<string> WordsOf(string text)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var word = new StringBuilder();
+        Rune previous = default;
+        bool apostrophe = false; // an apostrophe read after a letter, joining only if a letter follows
+        Span<char> lower = stackalloc char[2];
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (IsWordPart(rune))
+            {
+                if (apostrophe) word.Append('\'');
+                apostrophe = false;
+                word.Append(lower[..Rune.ToLowerInvariant(rune).EncodeToUtf16(lower)]);
+            }
+            else if ((rune.Value is '\'' or '\u2019') && !apostrophe && word.Length > 0 && Rune.IsLetter(previous))
+                apostrophe = true;
+            else
+            {
+                Flush();
+                apostrophe = false;
+            }
+            previous = rune;
+        }
+        Flush();
+        return words;
+
+        void Flush()
+        {
+            if (word.Length > 0) words.Add(word.ToString());
+            word.Clear();
+        }
+    }
+
+    private static bool IsWordPart(Rune rune) =>
+        Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+}
+
+/// <summary>A word over-represented among a concept's member texts (<see cref="DistinctiveWords"/>).</summary>
+public sealed record DistinctiveWord
+{
+    public required string Word { get; init; }
+
+    /// <summary>Distinct members with a text, and of them those whose text contains <see cref="Word"/>.</summary>
+    public required int Members { get; init; }
+    public required int MembersWithWord { get; init; }
+
+    /// <summary>All texts, and of them those containing <see cref="Word"/>.</summary>
+    public required int Total { get; init; }
+    public required int TotalWithWord { get; init; }
+
+    /// <summary>ln of the odds ratio, members against the other texts, with 0.5 added to each cell.</summary>
+    public required double LogOddsRatio { get; init; }
+
+    /// <summary>One-sided hypergeometric p-value, and its Benjamini–Hochberg adjustment over every word tested for the concept.</summary>
+    public required double PValue { get; init; }
+    public required double QValue { get; init; }
+}

@@ -1,0 +1,148 @@
+using RepDiff.Findings;
+using RepDiff.Metrics;
+using RepDiff.Reporting;
+using RepDiff.Tests.Findings;
+
+namespace RepDiff.Tests.Metrics;
+
+/// <summary>The words that set a concept's member texts apart from the whole set.</summary>
+public class DistinctiveWordsTests
+{
+    private static readonly string[] Filler = ["river", "stone", "green", "table", "window", "music", "north", "paper"];
+
+    /// <summary>
+    /// 1,000 texts of two filler words each (drawn with a seeded generator); 80 of the first 100 and 20 of the other 900 also say "zebra",
+    /// and every text says "the".
+    /// </summary>
+    private static string[] Zebras()
+    {
+        var rng = new Random(3);
+        return Enumerable.Range(0, 1000).Select(i =>
+        {
+            string words = $"The {Filler[rng.Next(Filler.Length)]} {Filler[rng.Next(Filler.Length)]}";
+            bool zebra = i < 100 ? i % 5 != 0 : i % 45 == 0;
+            return zebra ? words + ", Zebra." : words + ".";
+        }).ToArray();
+    }
+
+    [Fact]
+    public void APlantedWordIsFoundWithItsExactTailAndCounts()
+    {
+        var texts = Zebras();
+        Assert.Equal(100, texts.Count(t => t.Contains("Zebra")));
+        var found = new DistinctiveWords(texts).Of(Enumerable.Range(0, 100).ToArray());
+        var zebra = found[0];
+        Assert.Equal("zebra", zebra.Word);
+        Assert.Equal((80, 100, 100, 1000), (zebra.MembersWithWord, zebra.Members, zebra.TotalWithWord, zebra.Total));
+        Assert.Equal(Statistics.HypergeometricUpperTail(1000, 100, 100, 80), zebra.PValue, 1e-12 * zebra.PValue);
+        Assert.Equal(Statistics.LogOddsRatio(80, 100, 100, 1000), zebra.LogOddsRatio);
+        // "the" is in every text and so sets nothing apart.
+        Assert.DoesNotContain(found, w => w.Word == "the");
+        Assert.All(found, w => Assert.True(w.MembersWithWord * (long)w.Total > w.TotalWithWord * (long)w.Members));
+    }
+
+    [Fact]
+    public void QValuesAreBenjaminiHochbergOverEveryWordTheMembersHave()
+    {
+        var texts = Zebras();
+        var members = Enumerable.Range(0, 100).ToArray();
+        var found = new DistinctiveWords(texts).Of(members);
+        // Every word the members have is a test: the eight fillers, "the" and "zebra".
+        var tested = members.SelectMany(i => DistinctiveWords.WordsOf(texts[i])).Distinct().ToList();
+        Assert.Equal(10, tested.Count);
+        var p = tested.Select(w => Statistics.HypergeometricUpperTail(1000, texts.Count(t => DistinctiveWords.WordsOf(t).Contains(w)), 100,
+            members.Count(i => DistinctiveWords.WordsOf(texts[i]).Contains(w)))).ToArray();
+        var q = Statistics.BenjaminiHochberg(p);
+        foreach (var word in found)
+            Assert.Equal(q[tested.IndexOf(word.Word)], word.QValue, 1e-12 + 1e-9 * word.QValue);
+    }
+
+    [Fact]
+    public void RandomMembersHaveNoWordsOfTheirOwn()
+    {
+        var texts = Zebras();
+        var words = new DistinctiveWords(texts);
+        var rng = new Random(11);
+        // Members drawn from the texts without the planted zebras: the fillers are spread evenly, so no word stands out.
+        var plain = Enumerable.Range(100, 900).ToArray();
+        for (int draw = 0; draw < 20; draw++)
+            Assert.Empty(words.Of(plain.OrderBy(_ => rng.Next()).Take(150).ToArray()));
+    }
+
+    [Fact]
+    public void WordsAreLowerCasedRunsOfLettersDigitsAndMarksJoinedByInnerApostrophes()
+    {
+        var words = DistinctiveWords.WordsOf("Don't STOP—the dogs' toys, naïve cafe\u0301 2x it’s 日本語 'quoted' o''clock");
+        Assert.Equal(new[] { "don't", "stop", "the", "dogs", "toys", "naïve", "cafe\u0301", "2x", "it's", "日本語", "quoted", "o", "clock" }.ToHashSet(), words);
+        // A letter outside the basic plane is one letter, not two halves of a pair.
+        Assert.Equal(["𝒜bc"], DistinctiveWords.WordsOf("𝒜bc!"));
+        Assert.Empty(DistinctiveWords.WordsOf(" ... -- "));
+    }
+
+    [Fact]
+    public void AtMostMaxWordsAreKeptMostSignificantFirst()
+    {
+        // 40 words only the first 50 texts say, each in a different number of them (11 to 50).
+        var texts = Enumerable.Range(0, 500).Select(i => "filler " + string.Join(' ', Enumerable.Range(0, 40).Where(w => i < 50 && i < 11 + w).Select(w => $"w{w}"))).ToArray();
+        var found = new DistinctiveWords(texts).Of(Enumerable.Range(0, 50).ToArray());
+        Assert.Equal(DistinctiveWords.MaxWords, found.Count);
+        Assert.Equal(Enumerable.Range(0, DistinctiveWords.MaxWords).Select(w => $"w{39 - w}"), found.Select(w => w.Word));
+        Assert.True(found.Zip(found.Skip(1)).All(x => x.First.PValue <= x.Second.PValue));
+    }
+
+    [Fact]
+    public void OnlyTextsOfTheExplainedSamplesAreAnnotated()
+    {
+        var texts = Zebras();
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 100).ToArray());
+        explanation.N = 1000;
+        DistinctiveWords.Annotate(explanation, new SampleInfo());
+        Assert.Null(explanation.Directions[0].Concepts[0].Words);
+        explanation.N = 999; // texts of other samples than the explanation's (FINC's two sets)
+        DistinctiveWords.Annotate(explanation, new SampleInfo { Texts = texts });
+        Assert.Null(explanation.Directions[0].Concepts[0].Words);
+        explanation.N = 1000;
+        DistinctiveWords.Annotate(explanation, new SampleInfo { Texts = texts });
+        Assert.Equal("zebra", explanation.Directions[0].Concepts[0].Words![0].Word);
+    }
+
+    /// <summary>Without labels, a finding about texts names its lead concept by the words its members have, with the counts behind them.</summary>
+    [Fact]
+    public void AFindingWithoutLabelsQuotesTheLeadConceptsWords()
+    {
+        var texts = Zebras();
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 100).ToArray(), Enumerable.Range(500, 60).ToArray());
+        explanation.N = 1000;
+        DistinctiveWords.Annotate(explanation, new SampleInfo { Texts = texts });
+        var findings = FindingText.Describe(explanation, labels: null, "A", "B", "sentences");
+        var a = findings.For(DirectionNames.MoreSimilarInA);
+        var words = explanation.Directions[0].Concepts[0].Words!;
+        Assert.Equal("zebra", Assert.Single(words).Word);
+        Assert.Equal("A keeps two groups (100 and 60 sentences) together that B pulls apart (there are no labels to name them; concept 1, 100 sentences, "
+            + "stands out by the word 'zebra' (in 80% of them, whole set 10%): see the concept cards).", a.Text);
+        // The second concept, a random draw of plain texts, has no words: without the first it is named by nothing.
+        Assert.Empty(explanation.Directions[0].Concepts[1].Words!);
+        var second = FindingTextTests.Hand(Enumerable.Range(500, 60).ToArray());
+        second.N = 1000;
+        DistinctiveWords.Annotate(second, new SampleInfo { Texts = texts });
+        Assert.Equal("A keeps one group of 60 sentences together that B pulls apart (there are no labels to name them: see the concept cards).",
+            FindingText.Describe(second, labels: null, "A", "B", "sentences").For(DirectionNames.MoreSimilarInA).Text);
+    }
+
+    [Fact]
+    public void ScoringAnnotatesTheWordsOfAPairOfTexts()
+    {
+        var texts = Zebras();
+        var rng = new Random(2);
+        var a = new Matrix(1000, 2);
+        var b = new Matrix(1000, 2);
+        for (int i = 0; i < 1000; i++)
+            for (int j = 0; j < 2; j++) (a[i, j], b[i, j]) = ((float)rng.NextDouble(), (float)rng.NextDouble());
+        var pair = new RepresentationPair(a, b, new SampleInfo { Texts = texts });
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 100).ToArray());
+        explanation.N = 1000;
+        explanation.Directions[0].Concepts[0].Grid = Enumerable.Range(0, 9).ToArray();
+        ExplanationScoring.Score(explanation, pair);
+        Assert.Equal("zebra", explanation.Directions[0].Concepts[0].Words![0].Word);
+    }
+}
