@@ -50,7 +50,7 @@ internal static class CardData
                 }).ToArray()),
                 ["words"] = new JsonArray((concept.Words ?? []).Select(w => (JsonNode)new JsonObject
                 {
-                    ["phrase"] = $"'{w.Word}' in {EnrichedValue.Percent(w.MembersWithWord, w.Members)} (whole set {EnrichedValue.Percent(w.TotalWithWord, w.Total)})",
+                    ["phrase"] = $"'{NpyDtype.Truncate(w.Word)}' in {EnrichedValue.Percent(w.MembersWithWord, w.Members)} (whole set {EnrichedValue.Percent(w.TotalWithWord, w.Total)})",
                     ["logOdds"] = Math.Round(w.LogOddsRatio, 3),
                     ["p"] = CardParts.Small(w.PValue),
                     ["q"] = CardParts.Small(w.QValue),
