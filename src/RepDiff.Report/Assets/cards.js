@@ -171,36 +171,24 @@
     head.append(tools, close);
     panel.append(head);
 
-    if (c.enrichment.length) {
+    // A table of tested values (over-represented labels and metadata, words): phrase, effect, p and the corrected q.
+    const tests = (heading, effectHeading, rows, effect) => {
       const t = el('table', 'enrichment');
       const hr = t.createTHead().insertRow();
-      for (const h of ['over-represented among the members', 'log odds / z', 'p', 'q (corrected)']) hr.appendChild(el('th', null, h));
+      for (const h of [heading, effectHeading, 'p', 'q (corrected)']) hr.appendChild(el('th', null, h));
       const body = t.createTBody();
-      for (const v of c.enrichment) {
+      for (const v of rows) {
         const r = body.insertRow();
-        r.insertCell().textContent = v.phrase;
-        r.insertCell().textContent = v.logOdds !== null ? 'log odds ' + v.logOdds.toFixed(2) : 'z ' + v.z.toFixed(2);
-        r.insertCell().textContent = v.p;
-        r.insertCell().textContent = v.q;
+        for (const text of [v.phrase, effect(v), v.p, v.q]) r.insertCell().textContent = text;
       }
       panel.append(t);
-    } else if (S.columns.length) {
+    };
+    if (c.enrichment.length)
+      tests('over-represented among the members', 'log odds / z', c.enrichment, v => v.logOdds !== null ? 'log odds ' + v.logOdds.toFixed(2) : 'z ' + v.z.toFixed(2));
+    else if (S.columns.length)
       panel.append(el('p', 'note', 'No label or metadata value is over-represented among the members (Benjamini–Hochberg q ≤ 0.05).'));
-    }
-    if (c.words.length) {
-      const t = el('table', 'enrichment');
-      const hr = t.createTHead().insertRow();
-      for (const h of ['words the members\' texts contain more often than the rest', 'log odds', 'p', 'q (corrected)']) hr.appendChild(el('th', null, h));
-      const body = t.createTBody();
-      for (const w of c.words) {
-        const r = body.insertRow();
-        r.insertCell().textContent = w.phrase;
-        r.insertCell().textContent = 'log odds ' + w.logOdds.toFixed(2);
-        r.insertCell().textContent = w.p;
-        r.insertCell().textContent = w.q;
-      }
-      panel.append(t);
-    }
+    if (c.words.length)
+      tests('words the members\' texts contain more often than the rest', 'log odds', c.words, w => 'log odds ' + w.logOdds.toFixed(2));
     if (c.closest.length) {
       const p = el('p', 'closestall', 'Closest concept in each other method: ');
       c.closest.forEach((x, k) => {
