@@ -471,8 +471,11 @@ public static partial class HtmlReport
         string title = E(string.Create(Inv, $"p = {p:G3}, Benjamini–Hochberg adjusted over the method's concepts {concept.PAdjusted:G3} (confirmed at ≤ {Trust.HeldOutValidation.ConfirmedBelow})") + held);
         string why = concept.Untested ?? (concept.PAdjusted is double q ? $"adjusted p = {PText(q)}" : "");
         string reason = why.Length > 0 ? $" ({why})" : "";
+        // Confirmed yet not found again on reruns: the two measures answer different questions (docs/methods/stability.md),
+        // and the card says how to read them together rather than leave two verdicts that seem to disagree.
+        string unsettled = concept.Stability < Trust.Stability.FoundAgain ? ", though its members change when the method reruns: a real difference whose boundary is not settled" : "";
         return concept.Confirmed == true
-            ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples{reason}</div>"
+            ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples{reason}{unsettled}</div>"
             : $"<div class=\"trust unconfirmed\" title=\"{title}\">not confirmed on held-out samples{reason}</div>";
     }
 
