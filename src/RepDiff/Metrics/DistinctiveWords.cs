@@ -10,9 +10,9 @@ namespace RepDiff.Metrics;
 /// over every word tested for the concept, and the words with q ≤ alpha that members contain more often than the
 /// other texts do are kept, most significant first. So a concept of sentences about women reads "she, her, mrs"
 /// whether or not the samples have labels. A text counts once per word however often it repeats it.
-/// Words are maximal runs of letters, digits and combining marks (an apostrophe between letters joins: "don't"),
-/// lower-cased; scripts written without spaces (Chinese, Japanese, Thai) give runs, not words, that rarely repeat,
-/// so they yield no words. The texts are read once, into each text's distinct words as ids; each concept then costs
+/// Words are maximal runs of letters, digits and combining marks, lower-cased; an apostrophe between letters joins
+/// ("don't"), as does a '.' or ',' between digits ("4.21", "30,000": one number, not "30" and "000"); scripts
+/// written without spaces (Chinese, Japanese, Thai) give runs, not words, that rarely repeat, so they yield no words. The texts are read once, into each text's distinct words as ids; each concept then costs
 /// one count per distinct word of each member and one test per word its members have.
 /// </summary>
 public sealed class DistinctiveWords
@@ -100,22 +100,26 @@ public sealed class DistinctiveWords
         var words = new HashSet<string>(StringComparer.Ordinal);
         var word = new StringBuilder();
         Rune previous = default;
-        bool apostrophe = false; // an apostrophe read after a letter, joining only if a letter follows
+        char joiner = '\0'; // an apostrophe after a letter, or a '.' or ',' after a digit: kept only if the same kind follows
         Span<char> lower = stackalloc char[2];
         foreach (var rune in text.EnumerateRunes())
         {
             if (IsWordPart(rune))
             {
-                if (apostrophe) word.Append('\'');
-                apostrophe = false;
+                if (joiner != '\0')
+                {
+                    if (joiner == '\'' ? Rune.IsLetter(rune) : Rune.IsDigit(rune)) word.Append(joiner);
+                    else Flush();
+                    joiner = '\0';
+                }
                 word.Append(lower[..Rune.ToLowerInvariant(rune).EncodeToUtf16(lower)]);
             }
-            else if ((rune.Value is '\'' or '\u2019') && !apostrophe && word.Length > 0 && Rune.IsLetter(previous))
-                apostrophe = true;
+            else if (joiner == '\0' && word.Length > 0 && JoinerAfter(previous, rune) is char j and not '\0')
+                joiner = j;
             else
             {
                 Flush();
-                apostrophe = false;
+                joiner = '\0';
             }
             previous = rune;
         }
@@ -128,6 +132,12 @@ public sealed class DistinctiveWords
             word.Clear();
         }
     }
+
+    /// <summary>What <paramref name="rune"/> joins inside a word after <paramref name="previous"/>: "don't", "it’s" (as "it's"), "4.21", "30,000"; '\0' if nothing.</summary>
+    private static char JoinerAfter(Rune previous, Rune rune) =>
+        rune.Value is '\'' or '\u2019' && Rune.IsLetter(previous) ? '\''
+        : rune.Value is '.' or ',' && Rune.IsDigit(previous) ? (char)rune.Value
+        : '\0';
 
     private static bool IsWordPart(Rune rune) =>
         Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;

@@ -72,8 +72,10 @@ public class DistinctiveWordsTests
     [Fact]
     public void WordsAreLowerCasedRunsOfLettersDigitsAndMarksJoinedByInnerApostrophes()
     {
-        var words = DistinctiveWords.WordsOf("Don't STOP—the dogs' toys, naïve cafe\u0301 2x it’s 日本語 'quoted' o''clock");
-        Assert.Equal(new[] { "don't", "stop", "the", "dogs", "toys", "naïve", "cafe\u0301", "2x", "it's", "日本語", "quoted", "o", "clock" }.ToHashSet(), words);
+        var words = DistinctiveWords.WordsOf("Don't STOP—the dogs' toys, naïve cafe\u0301 2x it’s 日本語 'quoted' o''clock 90's");
+        Assert.Equal(new[] { "don't", "stop", "the", "dogs", "toys", "naïve", "cafe\u0301", "2x", "it's", "日本語", "quoted", "o", "clock", "90", "s" }.ToHashSet(), words);
+        // A '.' or ',' between digits keeps a number whole; elsewhere it ends the word.
+        Assert.Equal(new[] { "4.21", "30,000", "at", "1961", "u", "s", "3", "a" }.ToHashSet(), DistinctiveWords.WordsOf("4.21 $30,000 at 1961. U.S. 3.a"));
         // A letter outside the basic plane is one letter, not two halves of a pair.
         Assert.Equal(["𝒜bc"], DistinctiveWords.WordsOf("𝒜bc!"));
         Assert.Empty(DistinctiveWords.WordsOf(" ... -- "));
