@@ -63,7 +63,9 @@ internal static class ComparisonSummary
         bool validated = Validated(direction);
         var concept = direction.Concepts.FirstOrDefault(c => !validated || c.Confirmed == true);
         if (concept is null) return validated && direction.Concepts.Count > 0 ? "none confirmed" : "";
-        return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} members {Summary.TopLabels(concept)}".Trim();
+        // Labels name it where there are any; texts without labels by their words.
+        string named = Summary.TopLabels(concept) is { Length: > 0 } labels ? labels : Summary.TopWords(concept) is { Length: > 0 } words ? $"(words: {words})" : "";
+        return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} members {named}".Trim();
     }
 
     /// <summary>
@@ -73,7 +75,9 @@ internal static class ComparisonSummary
     internal static string? Finding(ReportModel model)
     {
         var best = Headline(model.Explanations);
-        return best is null ? null : model.Findings.FirstOrDefault(f => f.Method == best.Method) is { } findings ? $"{best.Method}: {findings.Summary}" : null;
+        if (best is null || model.Findings.FirstOrDefault(f => f.Method == best.Method) is not { } findings) return null;
+        // A summary that starts with the method's name ("rdx finds …") is not prefixed with it again.
+        return findings.Summary.StartsWith(best.Method, StringComparison.Ordinal) ? findings.Summary : $"{best.Method}: {findings.Summary}";
     }
 
     /// <summary>The best-ranked difference method's explanation (highest mean BSR), whose finding a comparison leads with.</summary>

@@ -72,7 +72,10 @@ internal static class ModelPair
             var entries = Embed([(a, nameA), (b, nameB)], source, inputs, options, previous, staged);
             return (spec with
             {
-                PathA = entries[0].Path, PathB = entries[1].Path, IdsA = entries[0].IdsPath, IdsB = entries[1].IdsPath,
+                // The samples' ids: the user's (--ids-a/-b, --ids) where given, one per input in its order; else each input's own
+                // (image paths, text line numbers), as embed writes them. Given ids had been silently replaced.
+                PathA = entries[0].Path, PathB = entries[1].Path,
+                IdsA = spec.IdsA ?? spec.Ids ?? entries[0].IdsPath, IdsB = spec.IdsB ?? spec.Ids ?? entries[1].IdsPath,
                 NameA = spec.NameA ?? a.DisplayName, NameB = spec.NameB ?? b.DisplayName,
             }, staged);
         }

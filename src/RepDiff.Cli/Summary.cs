@@ -33,7 +33,7 @@ internal static class Summary
                 if (stability) cells.Add(concept.Stability is double s ? Trust.Stability.Shown(s).ToString("F2", CultureInfo.InvariantCulture) : "–");
                 if (validated) cells.Add(HeldOut(concept));
                 if (labels) cells.Add(Text(TopLabels(concept)));
-                if (words) cells.Add(Text(TopWords(concept)));
+                if (words) cells.Add(concept.Words is { Count: 0 } ? "–" : Text(TopWords(concept)));
                 table.AddRow([.. cells]);
             }
         bool sets = explanation.Directions.Any(d => d.Name is DirectionNames.MoreFrequentInTest or DirectionNames.MoreFrequentInRef);

@@ -48,9 +48,10 @@ internal static class CardData
                     ["p"] = CardParts.Small(v.PValue),
                     ["q"] = CardParts.Small(v.QValue),
                 }).ToArray()),
-                ["words"] = new JsonArray((concept.Words ?? []).Select(w => (JsonNode)new JsonObject
+                // null where the samples are not texts, [] where no word stands out.
+                ["words"] = concept.Words is null ? null : new JsonArray(concept.Words.Select(w => (JsonNode)new JsonObject
                 {
-                    ["phrase"] = $"'{NpyDtype.Truncate(w.Word)}' in {EnrichedValue.Percent(w.MembersWithWord, w.Members)} (whole set {EnrichedValue.Percent(w.TotalWithWord, w.Total)})",
+                    ["phrase"] = $"'{NpyDtype.Truncate(w.Word)}' in {w.Shares.Members} (whole set {w.Shares.Whole})",
                     ["logOdds"] = Math.Round(w.LogOddsRatio, 3),
                     ["p"] = CardParts.Small(w.PValue),
                     ["q"] = CardParts.Small(w.QValue),

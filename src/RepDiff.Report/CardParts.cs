@@ -32,19 +32,33 @@ internal static class CardParts
     /// <summary>Words a card lists; results.json keeps up to <see cref="DistinctiveWords.MaxWords"/>.</summary>
     public const int WordsOnCard = 6;
 
-    /// <summary>"words: 'she' in 35% (whole set 6%), 'her' 33% (5%), …", most significant first, with the test's numbers on hover.</summary>
-    public static string Words(Concept concept)
+    /// <summary>
+    /// "words: 'she' in 35% (whole set 6%), 'her' 33% (5%), …", most significant first, with the test's numbers on hover; and
+    /// whether the texts are longer or shorter than the rest.
+    /// </summary>
+    public static string Words(Concept concept) => WordsLine(concept) + Length(concept);
+
+    /// <summary>"shorter texts: mean 14.6 words (whole set 20.1)" when the members' lengths differ from the rest's (p ≤ 0.05).</summary>
+    private static string Length(Concept concept)
+        => concept.TextLength is { Differs: true } length
+            ? $"<p class=\"words length\" title=\"{HtmlReport.E(string.Create(Inv, $"words per text, members against all texts: Mann–Whitney rank-sum z = {length.Z:F2}; p = {Small(length.PValue)}"))}\">{HtmlReport.E(length.Phrase)}</p>"
+            : "";
+
+    private static string WordsLine(Concept concept)
     {
-        if (concept.Words is not { Count: > 0 } words) return "";
+        if (concept.Words is not { } words) return "";
+        // Said, not left out: a card of texts without this line looked as if the words had failed.
+        if (words.Count == 0) return "<p class=\"words none\">no word sets these texts apart from the rest (Benjamini–Hochberg q ≤ 0.05)</p>";
         var s = new StringBuilder("<p class=\"words\" title=\"words the members' texts contain more often than the other texts do (Fisher's exact test, Benjamini–Hochberg q ≤ 0.05): share of the members containing the word, and of all texts\">words: ");
         foreach (var (w, k) in words.Take(WordsOnCard).Select((w, k) => (w, k)))
         {
             if (k > 0) s.Append(", ");
             string evidence = string.Create(Inv, $"{w.MembersWithWord:N0} of {w.Members:N0} members, {w.TotalWithWord:N0} of {w.Total:N0} texts; log odds ratio {w.LogOddsRatio:F2}; hypergeometric p = {Small(w.PValue)}; Benjamini–Hochberg q = {Small(w.QValue)} over the words tested for this concept");
             s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\"><b>").Append(HtmlReport.E(NpyDtype.Truncate(w.Word))).Append("</b> ")
-                .Append(k == 0 ? "in " : "").Append(EnrichedValue.Percent(w.MembersWithWord, w.Members))
-                .Append(k == 0 ? " (whole set " : " (").Append(EnrichedValue.Percent(w.TotalWithWord, w.Total)).Append(")</span>");
+                .Append(k == 0 ? "in " : "").Append(w.Shares.Members)
+                .Append(k == 0 ? " (whole set " : " (").Append(w.Shares.Whole).Append(")</span>");
         }
+        if (words.Count > WordsOnCard) s.Append(Inv, $"<span class=\"more\">, and {words.Count - WordsOnCard} more in the member list</span>");
         return s.Append("</p>").ToString();
     }
 

@@ -73,4 +73,7 @@ public sealed class Concept
 
     /// <summary>Words over-represented among the members' texts (Metrics.DistinctiveWords), when the samples are texts.</summary>
     public List<Metrics.DistinctiveWord>? Words { get; set; }
+
+    /// <summary>How long the members' texts are against all texts (Metrics.DistinctiveWords.LengthOf), when the samples are texts.</summary>
+    public Metrics.TextLength? TextLength { get; set; }
 }

@@ -187,8 +187,10 @@
       tests('over-represented among the members', 'log odds / z', c.enrichment, v => v.logOdds !== null ? 'log odds ' + v.logOdds.toFixed(2) : 'z ' + v.z.toFixed(2));
     else if (S.columns.length)
       panel.append(el('p', 'note', 'No label or metadata value is over-represented among the members (Benjamini–Hochberg q ≤ 0.05).'));
-    if (c.words.length)
+    if (c.words && c.words.length)
       tests('words the members\' texts contain more often than the rest', 'log odds', c.words, w => 'log odds ' + w.logOdds.toFixed(2));
+    else if (c.words)
+      panel.append(el('p', 'note', 'No word is in more of the members\' texts than of the rest beyond chance (Benjamini–Hochberg q ≤ 0.05).'));
     if (c.closest.length) {
       const p = el('p', 'closestall', 'Closest concept in each other method: ');
       c.closest.forEach((x, k) => {

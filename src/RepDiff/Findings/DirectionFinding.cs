@@ -14,6 +14,12 @@ public sealed record DirectionFinding(string Direction, string Text, string Head
     public bool NoBetterThanChance { get; init; }
 
     /// <summary>
+    /// Where labels cannot name the concepts but they are texts: the quoted words ('she', 'her', 'mrs') that set apart the
+    /// concept the sentence names by its words (Concept.Words); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> LeadWords { get; init; } = [];
+
+    /// <summary>
     /// Mean share of the largest label over the concepts, each concept counting once (as each has one
     /// card, and one huge concept should not outweigh the rest); null without labels or concepts.
     /// </summary>

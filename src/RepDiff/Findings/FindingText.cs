@@ -50,16 +50,19 @@ public static class FindingText
     /// <summary>
     /// What names unlabelled texts instead: "concept 2, 279 sentences, stands out by the words 'she' (in 35% of them, whole set 6%),
     /// 'her' (33%, 5%) and 'mrs' (8%, 1%)", for the strongest concept spoken of that has words over-represented
-    /// (Concept.Words); null when none has.
+    /// (Concept.Words), with those words quoted; null when none has.
     /// </summary>
-    private static string? WordsClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
+    private static (string Clause, IReadOnlyList<string> Quoted)? WordsClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
     {
         var lead = profiles.Select(p => (Profile: p, Concept: described.First(c => c.Rank == p.Rank))).FirstOrDefault(x => x.Concept.Words is { Count: > 0 });
         if (lead.Concept?.Words is not { } words) return null;
-        var quoted = words.Take(WordsQuoted).Select((w, k) => k == 0
-            ? $"'{IO.NpyDtype.Truncate(w.Word)}' (in {Metrics.EnrichedValue.Percent(w.MembersWithWord, w.Members)} of them, whole set {Metrics.EnrichedValue.Percent(w.TotalWithWord, w.Total)})"
-            : $"'{IO.NpyDtype.Truncate(w.Word)}' ({Metrics.EnrichedValue.Percent(w.MembersWithWord, w.Members)}, {Metrics.EnrichedValue.Percent(w.TotalWithWord, w.Total)})").ToList();
-        return $"concept {lead.Profile.Rank}, {lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}, stands out by the word{(quoted.Count > 1 ? "s" : "")} {JoinWords(quoted)}";
+        var shown = words.Take(WordsQuoted).ToList();
+        var quoted = shown.Select(w => $"'{IO.NpyDtype.Truncate(w.Word)}'").ToList();
+        var withShares = shown.Select((w, k) => k == 0
+            ? $"{quoted[k]} (in {w.Shares.Members} of them, whole set {w.Shares.Whole})"
+            : $"{quoted[k]} ({w.Shares.Members}, {w.Shares.Whole})").ToList();
+        string size = lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture);
+        return ($"concept {lead.Profile.Rank}, {size} {noun}, stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted);
     }
 
     /// <summary>Why concepts go unnamed: no labels, or one label for every sample (which names nothing); brief: as a parenthesis.</summary>
@@ -144,9 +147,11 @@ public static class FindingText
         {
             string sizes = JoinWords(profiles.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
             string groups = profiles.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(profiles.Count)} groups ({sizes} {noun})";
-            string named = WordsClause(described, profiles, noun) is { } words ? $"{Unnamed(labels, noun)}; {words}" : Unnamed(labels, noun);
+            var words = WordsClause(described, profiles, noun);
+            string named = words is { } w ? $"{Unnamed(labels, noun)}; {w.Clause}" : Unnamed(labels, noun);
             string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");
-            return new DirectionFinding(direction.Name, Sentence(text + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0]);
+            return new DirectionFinding(direction.Name, Sentence(text + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0])
+                { LeadWords = words?.Quoted ?? [] };
         }
 
         // The headline says what most of the concepts are (a tie goes to mixtures, what one model confuses
@@ -257,7 +262,12 @@ public static class FindingText
         if (labelled.Count == 0)
         {
             var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count, nameA, nameB, noun)).ToList();
-            return Sentence($"{method} finds {JoinWords(counts)} ({unnamed})", method, nameA, nameB);
+            // Texts: each direction's strongest worded concept by its words, in the order the groups are counted.
+            var worded = withConcepts.Where(d => d.LeadWords.Count > 0).Select(d => JoinWords(d.LeadWords)).ToList();
+            string byWords = worded.Count == 0 ? ""
+                : withConcepts.Count == 1 ? $"; its strongest concept stands out by {worded[0]}"
+                : $"; their strongest concepts stand out by {string.Join(", and by ", worded)}";
+            return Sentence($"{method} finds {JoinWords(counts)} ({unnamed}{byWords})", method, nameA, nameB);
         }
         var mixing = labelled.OrderBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();
         string line = mixing.Headline[..^1];

@@ -117,11 +117,16 @@ public static class SampleFiles
     public static bool IsJsonLines(string path, string? textField)
         => textField is not null || Path.GetExtension(path).ToLowerInvariant() is ".jsonl" or ".ndjson";
 
-    /// <summary>The texts of JSON Lines already read, with the line number (from 1) each came from; blank lines hold no record.</summary>
+    /// <summary>
+    /// The texts of JSON Lines already read, with the line number (from 1) each came from; blank lines hold no record.
+    /// Without --text-field, records that are objects are read by their field "text" when the first one has it (as Hugging
+    /// Face datasets name it), else are refused naming their fields.
+    /// </summary>
     private static (string[] Texts, int[] LineNumbers) TextsOfLines(IReadOnlyList<string> lines, string path, string? textField)
     {
         var texts = new List<string>();
         var numbers = new List<int>();
+        textField ??= lines.FirstOrDefault(l => !string.IsNullOrWhiteSpace(l)) is { } first && HasTextField(first) ? DefaultTextField : null;
         for (int i = 0; i < lines.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
@@ -129,6 +134,19 @@ public static class SampleFiles
             numbers.Add(i + 1);
         }
         return (texts.ToArray(), numbers.ToArray());
+    }
+
+    /// <summary>The field JSON Lines records are read by when --text-field is not given and they have it.</summary>
+    public const string DefaultTextField = "text";
+
+    private static bool HasTextField(string line)
+    {
+        try
+        {
+            using var record = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
+            return record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty(DefaultTextField, out _);
+        }
+        catch (JsonException) { return false; } // the loop names the line
     }
 
     private static string TextOfRecord(string line, string? field, string path, int lineNumber)
@@ -143,7 +161,7 @@ public static class SampleFiles
             {
                 if (root.ValueKind == JsonValueKind.String) return TextOf(root, "the record", path, lineNumber);
                 string fields = root.ValueKind == JsonValueKind.Object ? $" (fields: {string.Join(", ", root.EnumerateObject().Take(10).Select(p => p.Name))})" : "";
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings; name the field that holds the text with --text-field{fields}");
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings and have no field '{DefaultTextField}'; name the field that holds the text with --text-field{fields}");
             }
             // Said apart: an array or a bare string would otherwise be "has no field 'text'", as if the record had merely left it out.
             if (root.ValueKind != JsonValueKind.Object)

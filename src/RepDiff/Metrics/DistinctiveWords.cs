@@ -7,13 +7,16 @@ namespace RepDiff.Metrics;
 /// The words that set a concept's member texts apart from the whole set: for each word some member contains,
 /// how many members contain it against how many texts do, Fisher's one-sided exact test (the hypergeometric
 /// tail, as <see cref="Enrichment"/> tests a label) and the log odds ratio; p-values Benjamini–Hochberg corrected
-/// over every word tested for the concept, and the words with q ≤ alpha that members contain more often than the
-/// other texts do are kept, most significant first. So a concept of sentences about women reads "she, her, mrs"
-/// whether or not the samples have labels. A text counts once per word however often it repeats it.
-/// Words are maximal runs of letters, digits and combining marks, lower-cased; an apostrophe between letters joins
-/// ("don't"), as does a '.' or ',' between digits ("4.21", "30,000": one number, not "30" and "000"); scripts
-/// written without spaces (Chinese, Japanese, Thai) give runs, not words, that rarely repeat, so they yield no words. The texts are read once, into each text's distinct words as ids; each concept then costs
-/// one count per distinct word of each member and one test per word its members have.
+/// over every word of the texts (a word no member has is a test with p = 1), and the words with q ≤ alpha that
+/// members contain more often than the other texts do are kept, most significant first. So a concept of sentences
+/// about women reads "she, her, mrs" whether or not the samples have labels. A text counts once per word however
+/// often it repeats it.
+/// Words are maximal runs of letters, digits and combining marks, lower-cased, as written: not Unicode-normalized (the
+/// build runs without ICU, where normalization is a no-op), so "café" typed with a combining accent is another word than
+/// with 'é'. Invisible format characters (soft hyphen, zero-width joiners) are skipped; an apostrophe between letters joins ("don't"), as does a '.' or ',' between digits ("4.21", "30,000": one number, not
+/// "30" and "000"). Scripts written without spaces (Chinese, Japanese, Thai) give runs, not words, that rarely
+/// repeat, so they yield no words. The texts are read once, into each text's distinct words as ids; each concept
+/// then costs one count per distinct word of each member and one test per word its members have.
 /// </summary>
 public sealed class DistinctiveWords
 {
@@ -27,6 +30,8 @@ public sealed class DistinctiveWords
     private readonly int[] textsWith;     // by word id: how many texts contain it
     private readonly int[] wordStart;     // text i's distinct word ids are wordIds[wordStart[i]..wordStart[i + 1]]
     private readonly int[] wordIds;
+    private readonly double[] lengths;    // words per text, repeats counted
+    private readonly (double[] Ranks, double TieTerm, int Count) lengthRanks;
 
     public DistinctiveWords(IReadOnlyList<string> texts)
     {
@@ -35,9 +40,12 @@ public sealed class DistinctiveWords
         var counts = new List<int>();
         var ids = new List<int>();
         wordStart = new int[texts.Count + 1];
+        lengths = new double[texts.Count];
         for (int i = 0; i < texts.Count; i++)
         {
-            foreach (string word in WordsOf(texts[i]))
+            var distinct = WordsOf(texts[i], out int length);
+            lengths[i] = length;
+            foreach (string word in distinct)
             {
                 if (!idOf.TryGetValue(word, out int id)) { id = idOf.Count; idOf[word] = id; counts.Add(0); }
                 counts[id]++;
@@ -49,6 +57,23 @@ public sealed class DistinctiveWords
         foreach (var (word, id) in idOf) words[id] = word;
         textsWith = counts.ToArray();
         wordIds = ids.ToArray();
+        lengthRanks = Statistics.MidRanks(lengths);
+    }
+
+    /// <summary>
+    /// Whether the members' texts are longer or shorter than the rest, in words: the Mann–Whitney rank-sum z of their
+    /// lengths against all texts (as <see cref="Enrichment"/> tests a numeric column), two-sided, with both means.
+    /// </summary>
+    public TextLength LengthOf(IReadOnlyCollection<int> members)
+    {
+        var distinct = members.Where(i => i >= 0 && i < lengths.Length).Distinct().ToArray();
+        double rankSum = distinct.Sum(i => lengthRanks.Ranks[i]);
+        double z = Statistics.RankSumZ(rankSum, distinct.Length, lengthRanks.Count, lengthRanks.TieTerm);
+        return new TextLength
+        {
+            MemberMean = distinct.Length == 0 ? 0 : distinct.Average(i => lengths[i]), Mean = lengths.Length == 0 ? 0 : lengths.Average(),
+            Z = z, PValue = Statistics.TwoSidedNormalP(z),
+        };
     }
 
     /// <summary>Over-represented words among the texts of <paramref name="members"/> (sample indices; repeats and indices outside the texts ignored).</summary>
@@ -63,7 +88,10 @@ public sealed class DistinctiveWords
                 if (membersWith[wordIds[k]]++ == 0) present.Add(wordIds[k]);
         int m = distinct.Length;
         var logP = present.Select(w => Statistics.LogHypergeometricUpperTail(total, textsWith[w], m, membersWith[w])).ToArray();
-        var logQ = Statistics.BenjaminiHochbergLog(logP);
+        // The family is every word of the texts, not only those the members have: choosing the tests by the members would
+        // make a word found in one text significant for any small group holding it (p = m/N, the same for every such word).
+        // Words no member has have p = 1.
+        var logQ = Statistics.BenjaminiHochbergLog(logP, tests: words.Length);
         return Enumerable.Range(0, present.Count)
             // Over-represented: a larger share of the members than of the whole set contains the word.
             .Where(k => logQ[k] <= Math.Log(alpha) && membersWith[present[k]] * (long)total > textsWith[present[k]] * (long)m)
@@ -91,12 +119,16 @@ public sealed class DistinctiveWords
         if (samples.Texts is not { } texts || texts.Length != explanation.N) return;
         var words = OfTexts.GetValue(texts, t => new DistinctiveWords(t));
         foreach (var concept in explanation.Directions.SelectMany(d => d.Concepts))
-            concept.Words = words.Of(concept.Members);
+            (concept.Words, concept.TextLength) = (words.Of(concept.Members), words.LengthOf(concept.Members));
     }
 
     /// <summary>The distinct words of a text, lower-cased (see the class summary for what a word is).</summary>
-    public static HashSet<string> WordsOf(string text)
+    public static HashSet<string> WordsOf(string text) => WordsOf(text, out _);
+
+    /// <summary><see cref="WordsOf(string)"/>, and how many words the text has, repeats counted.</summary>
+    public static HashSet<string> WordsOf(string text, out int length)
     {
+        int count = 0;
         var words = new HashSet<string>(StringComparer.Ordinal);
         var word = new StringBuilder();
         Rune previous = default;
@@ -104,6 +136,8 @@ public sealed class DistinctiveWords
         Span<char> lower = stackalloc char[2];
         foreach (var rune in text.EnumerateRunes())
         {
+            // Invisible format characters (soft hyphen, zero-width joiners) neither end a word nor belong to it.
+            if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format) continue;
             if (IsWordPart(rune))
             {
                 if (joiner != '\0')
@@ -112,7 +146,8 @@ public sealed class DistinctiveWords
                     else Flush();
                     joiner = '\0';
                 }
-                word.Append(lower[..Rune.ToLowerInvariant(rune).EncodeToUtf16(lower)]);
+                // 'İ' has no invariant lower case of one character; Turkish writes it 'i'.
+                word.Append(rune.Value == 0x130 ? "i" : lower[..Rune.ToLowerInvariant(rune).EncodeToUtf16(lower)]);
             }
             else if (joiner == '\0' && word.Length > 0 && JoinerAfter(previous, rune) is char j and not '\0')
                 joiner = j;
@@ -124,12 +159,15 @@ public sealed class DistinctiveWords
             previous = rune;
         }
         Flush();
+        length = count;
         return words;
 
         void Flush()
         {
-            if (word.Length > 0) words.Add(word.ToString());
+            if (word.Length == 0) return;
+            words.Add(word.ToString());
             word.Clear();
+            count++;
         }
     }
 
@@ -159,7 +197,53 @@ public sealed record DistinctiveWord
     /// <summary>ln of the odds ratio, members against the other texts, with 0.5 added to each cell.</summary>
     public required double LogOddsRatio { get; init; }
 
-    /// <summary>One-sided hypergeometric p-value, and its Benjamini–Hochberg adjustment over every word tested for the concept.</summary>
+    /// <summary>One-sided hypergeometric p-value, and its Benjamini–Hochberg adjustment over every word of the texts.</summary>
     public required double PValue { get; init; }
     public required double QValue { get; init; }
+
+    /// <summary>
+    /// The members' and the whole set's shares as percents, with as many decimals as it takes (up to two) for the two not
+    /// to read alike and for the members' not to read 100% when some lack the word: "6.5%" against "6.0%", not "6%" and "6%".
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public (string Members, string Whole) Shares
+    {
+        get
+        {
+            for (int decimals = 0; ; decimals++)
+            {
+                string members = Percent(MembersWithWord, Members, decimals), whole = Percent(TotalWithWord, Total, decimals);
+                if (decimals == 2 || (members != whole && (members != "100%" || MembersWithWord == Members))) return (members, whole);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="EnrichedValue.Percent"/> (whole percents, one significant digit below 1%), or with the decimals given.</summary>
+    private static string Percent(int part, int whole, int decimals)
+    {
+        if (decimals == 0) return EnrichedValue.Percent(part, whole);
+        double p = whole == 0 ? 0 : 100.0 * part / whole;
+        return p.ToString("F" + decimals, System.Globalization.CultureInfo.InvariantCulture) + "%";
+    }
+}
+
+/// <summary>How long a concept's member texts are against all texts, in words (<see cref="DistinctiveWords.LengthOf"/>).</summary>
+public sealed record TextLength
+{
+    /// <summary>Mean words per text among the members, and among all texts.</summary>
+    public required double MemberMean { get; init; }
+    public required double Mean { get; init; }
+
+    /// <summary>Rank-sum z of the members' lengths against all texts (positive: longer), and its two-sided p-value.</summary>
+    public required double Z { get; init; }
+    public required double PValue { get; init; }
+
+    /// <summary>Whether the difference counts: p ≤ 0.05, as an enriched value's q.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Differs => PValue <= Enrichment.DefaultAlpha;
+
+    /// <summary>"shorter texts: mean 14.6 words (whole set 20.1)".</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Phrase => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{(Z > 0 ? "longer" : "shorter")} texts: mean {MemberMean:0.#} words (whole set {Mean:0.#})");
 }

@@ -41,7 +41,7 @@ public sealed record EnrichedValue
         : $"{Column}: mean {Number(MemberMean!.Value)} (whole set {Number(Mean!.Value)})";
 
     /// <summary>Whole percents, or one significant digit below 1% (never "0%" for a value that occurs).</summary>
-    public static string Percent(int part, int whole)
+    internal static string Percent(int part, int whole)
     {
         double p = whole == 0 ? 0 : 100.0 * part / whole;
         return p == 0 || p >= 1 ? $"{Math.Round(p).ToString(CultureInfo.InvariantCulture)}%" : $"{p.ToString("G1", CultureInfo.InvariantCulture)}%";

@@ -48,14 +48,28 @@ public class SummaryTableTests
         var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
         var concepts = results["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray()).ToList();
         var groupWords = word.ToHashSet();
-        // Every concept's leading word is a group's word, and its counts are the members' and the texts'.
-        foreach (var concept in concepts)
+        // Every concept with words leads with a group's word, with the members' and the texts' counts; most concepts have some
+        // (a small one may not: the test is over every word of the texts, and each text has its own number).
+        Assert.True(concepts.Count(c => c!["words"]!.AsArray().Count > 0) * 2 > concepts.Count);
+        foreach (var concept in concepts.Where(c => c!["words"]!.AsArray().Count > 0))
         {
             var top = concept!["words"]![0]!;
             Assert.Contains(top["word"]!.GetValue<string>(), groupWords);
             int members = concept["members"]!.AsArray().Count, with = concept["members"]!.AsArray().Count(m => File.ReadAllLines(texts)[m!.GetValue<int>()].Contains(" " + top["word"]!.GetValue<string>() + " "));
             Assert.Equal((members, with, 120), (top["members"]!.GetValue<int>(), top["members_with_word"]!.GetValue<int>(), top["total"]!.GetValue<int>()));
         }
-        Assert.Contains("<p class=\"words\"", File.ReadAllText(Path.Combine(outDir, "report.html")));
+        string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains("<p class=\"words\"", html);
+        // The report states the finding too (without labels it had shown none: it could only say "see the concept cards").
+        Assert.Matches("<span class=\"finding\">[^<]*there are no labels to name them; concept \\d+, \\d+ texts, stands out by the word", html);
+
+        // compare: the strongest concept by its words, and the headline method's line naming its groups by them, once.
+        string compareDir = Path.Combine(dir, "compare");
+        outcome = CliHarness.Run("compare", a, b, "--texts", texts, "--methods", "rdx,kmeans", "--out", compareDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        Assert.Matches(@"\d+ members \(words: \w+", outcome.Stdout);
+        var finding = Assert.Single(outcome.Stdout.Split('\n'), l => l.StartsWith("finding: "));
+        Assert.Matches("^finding: (rdx|kmeans) finds .*\\(no labels to name them; (its strongest concept stands|their strongest concepts stand) out by '", finding);
+        Assert.DoesNotContain("finding: rdx: ", finding);
     }
 }

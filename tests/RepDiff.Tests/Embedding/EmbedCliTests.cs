@@ -385,6 +385,26 @@ public class EmbedCliTests
         Assert.False(Path.Exists(Path.Combine(dir, "bad")));
     }
 
+    /// <summary>--ids names the samples the models embed (it had been replaced, silently, by the image paths); a wrong count is refused.</summary>
+    [Fact]
+    public void CompareWithModelsTakesTheGivenIds()
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string ids = Path.Combine(dir, "ids.txt");
+        File.WriteAllLines(ids, Enumerable.Range(0, 12).Select(i => $"photo-{i:00}"));
+        string output = Path.Combine(dir, "report");
+        var (code, _, error) = Run("compare", "--model-a", model, "--model-b", Doubled(dir, model), "--images", images, "--ids", ids, "--methods", "kmeans", "--out", output);
+        Assert.True(code == 0, error);
+        var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "results.json")))!;
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"photo-{i:00}"), results["samples"]!["ids"]!.AsArray().Select(v => (string)v!));
+        File.WriteAllLines(ids, Enumerable.Range(0, 11).Select(i => $"photo-{i:00}"));
+        (code, _, error) = Run("compare", "--model-a", model, "--model-b", Doubled(dir, model), "--images", images, "--ids", ids, "--methods", "kmeans", "--out", Path.Combine(dir, "bad"));
+        Assert.Equal(2, code);
+        Assert.Contains(ids, error);
+        Assert.False(Path.Exists(Path.Combine(dir, "bad")));
+    }
+
     /// <summary>A model description that is a FIFO (as MODEL, --description, or MODEL.json beside the .onnx) is refused: it was waited on forever.</summary>
     [Fact]
     public async Task AModelDescriptionFifoIsRefusedNotWaitedOn()

@@ -267,7 +267,11 @@ public class SampleFileTests
         var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(jsonl, "text"));
         Assert.Equal($"{jsonl}: line 1 has no field 'text'", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(jsonl));
-        Assert.Contains("line 1: records are not strings; name the field that holds the text with --text-field (fields: caption, id)", e.Message);
+        Assert.Contains("line 1: records are not strings and have no field 'text'; name the field that holds the text with --text-field (fields: caption, id)", e.Message);
+        // Records with a field "text" (as Hugging Face datasets name it) are read by it without --text-field.
+        Assert.Equal(["a cat", "a dog"], SampleFiles.LoadTexts(GoldenFileTests.WriteText(dir, "hf.jsonl", "{\"id\": 7, \"text\": \"a cat\"}\n{\"id\": 8, \"text\": \"a dog\"}\n")));
+        e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(GoldenFileTests.WriteText(dir, "mixed.jsonl", "{\"text\": \"a cat\"}\n{\"caption\": \"a dog\"}\n")));
+        Assert.EndsWith("line 2 has no field 'text'", e.Message);
         string bad = GoldenFileTests.WriteText(dir, "bad.jsonl", "\"x\"\n{oops\n");
         // The file's line and the column from 1, not System.Text.Json's "LineNumber: 0 | BytePositionInLine: 1" of the one-line record.
         Assert.Equal($"{bad}: line 2 is not valid JSON (column 2: 'o' is an invalid start of a property name. Expected a '\"')",

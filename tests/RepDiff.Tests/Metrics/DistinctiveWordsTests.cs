@@ -69,6 +69,39 @@ public class DistinctiveWordsTests
             Assert.Empty(words.Of(plain.OrderBy(_ => rng.Next()).Take(150).ToArray()));
     }
 
+    /// <summary>
+    /// Every text has a word of its own: a small random group holds ten such words, each with p = 10/1000 when tested. Tested
+    /// among only the words the members have, they had passed Benjamini–Hochberg (helper 69: 258 of 300 random k-means groups
+    /// of real sentences got words); among every word of the texts they do not.
+    /// </summary>
+    [Fact]
+    public void SmallRandomGroupsGetNoWordsFromTextsOfTheirOwn()
+    {
+        var texts = Enumerable.Range(0, 1000).Select(i => $"the {Filler[i % Filler.Length]} of item{i}").ToArray();
+        var words = new DistinctiveWords(texts);
+        var rng = new Random(4);
+        for (int draw = 0; draw < 50; draw++)
+            Assert.Empty(words.Of(Enumerable.Range(0, 1000).OrderBy(_ => rng.Next()).Take(10).ToArray()));
+        // A word every member has and no other text does is still found in a group of ten.
+        var marked = texts.Select((t, i) => i < 10 ? t + " zebra" : t).ToArray();
+        Assert.Equal("zebra", new DistinctiveWords(marked).Of(Enumerable.Range(0, 10).ToArray())[0].Word);
+    }
+
+    /// <summary>Shares read apart: a decimal where whole percents would tie, and never a rounded 100% for members that lack the word.</summary>
+    [Fact]
+    public void SharesGetTheDecimalsThatTellThemApart()
+    {
+        static DistinctiveWord Word(int membersWith, int members, int totalWith, int total) => new()
+        {
+            Word = "w", MembersWithWord = membersWith, Members = members, TotalWithWord = totalWith, Total = total, LogOddsRatio = 0, PValue = 0, QValue = 0,
+        };
+        Assert.Equal(("6.5%", "6.0%"), Word(1300, 20000, 2400, 40000).Shares);
+        Assert.Equal(("99.6%", "50.0%"), Word(249, 250, 500, 1000).Shares);
+        Assert.Equal(("100%", "50%"), Word(250, 250, 500, 1000).Shares);
+        Assert.Equal(("35%", "6%"), Word(97, 279, 171, 3000).Shares);
+        Assert.Equal(("3%", "0.2%"), Word(7, 213, 7, 3000).Shares);
+    }
+
     [Fact]
     public void WordsAreLowerCasedRunsOfLettersDigitsAndMarksJoinedByInnerApostrophes()
     {
@@ -76,9 +109,16 @@ public class DistinctiveWordsTests
         Assert.Equal(new[] { "don't", "stop", "the", "dogs", "toys", "naïve", "cafe\u0301", "2x", "it's", "日本語", "quoted", "o", "clock", "90", "s" }.ToHashSet(), words);
         // A '.' or ',' between digits keeps a number whole; elsewhere it ends the word.
         Assert.Equal(new[] { "4.21", "30,000", "at", "1961", "u", "s", "3", "a" }.ToHashSet(), DistinctiveWords.WordsOf("4.21 $30,000 at 1961. U.S. 3.a"));
+        // Turkish 'İ' lower-cased to 'i'; a soft hyphen or zero-width joiner inside a word does not split it. Words are not
+        // Unicode-normalized: a combining accent is another spelling.
+        Assert.Equal(new[] { "café", "cafe\u0301", "istanbul", "cooperate", "میخواهم" }.ToHashSet(),
+            DistinctiveWords.WordsOf("café cafe\u0301 İstanbul co\u00ADoperate می\u200Cخواهم"));
         // A letter outside the basic plane is one letter, not two halves of a pair.
         Assert.Equal(["𝒜bc"], DistinctiveWords.WordsOf("𝒜bc!"));
         Assert.Empty(DistinctiveWords.WordsOf(" ... -- "));
+        // Where a long word is cut for show, a character outside the basic plane stays whole.
+        string bold = "a" + string.Concat(Enumerable.Repeat("𝐁", 30));
+        Assert.Equal("a" + string.Concat(Enumerable.Repeat("𝐁", 19)) + "…", RepDiff.IO.NpyDtype.Truncate(bold));
     }
 
     [Fact]
@@ -90,6 +130,25 @@ public class DistinctiveWordsTests
         Assert.Equal(DistinctiveWords.MaxWords, found.Count);
         Assert.Equal(Enumerable.Range(0, DistinctiveWords.MaxWords).Select(w => $"w{39 - w}"), found.Select(w => w.Word));
         Assert.True(found.Zip(found.Skip(1)).All(x => x.First.PValue <= x.Second.PValue));
+    }
+
+    /// <summary>
+    /// The zebra texts have a fourth word: the members (80 of them among 100) are longer than the rest. The rank-sum z is
+    /// worked by hand: lengths 3 (900 texts, mid-rank 450.5) and 4 (100, mid-rank 950.5), member rank sum 80·950.5 + 20·450.5.
+    /// </summary>
+    [Fact]
+    public void TheLengthOfTheMembersTextsIsTestedByRank()
+    {
+        var length = new DistinctiveWords(Zebras()).LengthOf(Enumerable.Range(0, 100).ToArray());
+        Assert.Equal((3.8, 3.1), (Math.Round(length.MemberMean, 12), Math.Round(length.Mean, 12)));
+        double rankSum = 80 * 950.5 + 20 * 450.5, expected = 100 * 1001 / 2.0;
+        double variance = 100 * 900 / 12.0 * (1001 - (900.0 * 900 * 900 - 900 + 100.0 * 100 * 100 - 100) / (1000.0 * 999));
+        Assert.Equal((rankSum - expected) / Math.Sqrt(variance), length.Z, 1e-9);
+        Assert.True(length.Differs);
+        Assert.Equal("longer texts: mean 3.8 words (whole set 3.1)", length.Phrase);
+        // Every tenth text: a tenth of them zebras, as in the whole set, so as long as the rest (z = 0).
+        Assert.Equal(0, new DistinctiveWords(Zebras()).LengthOf(Enumerable.Range(0, 100).Select(i => 10 * i).ToArray()).Z, 12);
+        Assert.Equal(3, DistinctiveWords.WordsOf("the the the", out int repeated) is { Count: 1 } ? repeated : -1);
     }
 
     [Fact]

@@ -176,7 +176,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         // The member list tests every word as the card does, and lists each one kept.
         Assert.NotEmpty(concept.Words!);
         var listed = await panel.Locator("table.enrichment tbody tr td:first-child").AllTextContentsAsync();
-        Assert.Equal(concept.Words!.Select(w => $"'{w.Word}' in {EnrichedValue.Percent(w.MembersWithWord, w.Members)} (whole set {EnrichedValue.Percent(w.TotalWithWord, w.Total)})"),
+        Assert.Equal(concept.Words!.Select(w => $"'{w.Word}' in {w.Shares.Members} (whole set {w.Shares.Whole})"),
             listed.Where(x => x.StartsWith('\'')));
 
         // Opening highlights every member in both maps.

@@ -140,6 +140,9 @@ public class HtmlReportTests
         Assert.Matches("<b>a</b> in 100% \\(whole set 50%\\)</span>, <span title=\"[^\"]*\"><b>zebra</b> 100% \\(50%\\)</span></p>", first);
         // The second concept (the other texts) has "plain"; a report without texts has no words line.
         Assert.Contains("<b>plain</b> in 100% (whole set 50%)", html);
+        // Texts tested but no word found: said on the card rather than left out.
+        explanation.Directions[1].Concepts[0].Words = [];
+        Assert.Contains("<p class=\"words none\">no word sets these texts apart from the rest (Benjamini–Hochberg q ≤ 0.05)</p>", HtmlReport.Render(Model(pair, explanation)));
         var (unlabelled, bare) = Synthetic(n: n);
         Assert.DoesNotContain("class=\"words\"", HtmlReport.Render(Model(unlabelled, bare)));
     }
