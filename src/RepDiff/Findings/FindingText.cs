@@ -49,20 +49,27 @@ public static class FindingText
 
     /// <summary>
     /// What names unlabelled texts instead: "concept 2, 279 sentences, stands out by the words 'she' (in 35% of them, whole set 6%),
-    /// 'her' (33%, 5%) and 'mrs' (8%, 1%)", for the strongest concept spoken of that has words over-represented
-    /// (Concept.Words), with those words quoted; null when none has.
+    /// 'her' (33%, 5%) and 'mrs' (8%, 1%)", for the strongest concept spoken of that has words over-represented (Concept.Words)
+    /// or texts of another length than the rest (Concept.TextLength), with its length where that differs ("concept 1, 180
+    /// sentences (shorter: mean 14.5 words, whole set 20.1), stands out by …"); its words quoted for the method's line. Null
+    /// when no concept has either.
     /// </summary>
     private static (string Clause, IReadOnlyList<string> Quoted)? WordsClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
     {
-        var lead = profiles.Select(p => (Profile: p, Concept: described.First(c => c.Rank == p.Rank))).FirstOrDefault(x => x.Concept.Words is { Count: > 0 });
-        if (lead.Concept?.Words is not { } words) return null;
-        var shown = words.Take(WordsQuoted).ToList();
+        var lead = profiles.Select(p => (Profile: p, Concept: described.First(c => c.Rank == p.Rank)))
+            .FirstOrDefault(x => x.Concept.Words is { Count: > 0 } || x.Concept.TextLength is { Differs: true });
+        if (lead.Concept is not { } concept) return null;
+        var shown = (concept.Words ?? []).Take(WordsQuoted).ToList();
         var quoted = shown.Select(w => $"'{IO.NpyDtype.Truncate(w.Word)}'").ToList();
         var withShares = shown.Select((w, k) => k == 0
             ? $"{quoted[k]} (in {w.Shares.Members} of them, whole set {w.Shares.Whole})"
             : $"{quoted[k]} ({w.Shares.Members}, {w.Shares.Whole})").ToList();
-        string size = lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture);
-        return ($"concept {lead.Profile.Rank}, {size} {noun}, stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted);
+        string named = $"concept {lead.Profile.Rank}, {lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}";
+        if (concept.TextLength is not { Differs: true } l)
+            return ($"{named}, stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted);
+        string longer = l.Z > 0 ? "longer" : "shorter", mean = string.Create(CultureInfo.InvariantCulture, $"mean {l.MemberMean:0.#} words, whole set {l.Mean:0.#}");
+        return (shown.Count == 0 ? $"{named}, holds {longer} {noun} than the rest ({mean})"
+            : $"{named} ({longer}: {mean}), stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted);
     }
 
     /// <summary>Why concepts go unnamed: no labels, or one label for every sample (which names nothing); brief: as a parenthesis.</summary>

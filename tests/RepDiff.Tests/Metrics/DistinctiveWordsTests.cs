@@ -179,15 +179,31 @@ public class DistinctiveWordsTests
         var a = findings.For(DirectionNames.MoreSimilarInA);
         var words = explanation.Directions[0].Concepts[0].Words!;
         Assert.Equal("zebra", Assert.Single(words).Word);
-        Assert.Equal("A keeps two groups (100 and 60 sentences) together that B pulls apart (there are no labels to name them; concept 1, 100 sentences, "
-            + "stands out by the word 'zebra' (in 80% of them, whole set 10%): see the concept cards).", a.Text);
-        // The second concept, a random draw of plain texts, has no words: without the first it is named by nothing.
+        Assert.Equal("A keeps two groups (100 and 60 sentences) together that B pulls apart (there are no labels to name them; concept 1, 100 sentences "
+            + "(longer: mean 3.8 words, whole set 3.1), stands out by the word 'zebra' (in 80% of them, whole set 10%): see the concept cards).", a.Text);
+        // The second concept, a draw of plain texts, has no words: without the first it is named by nothing. Every tenth text
+        // (a tenth of them zebras, as in the whole set) has no words either, nor another length.
         Assert.Empty(explanation.Directions[0].Concepts[1].Words!);
-        var second = FindingTextTests.Hand(Enumerable.Range(500, 60).ToArray());
+        var second = FindingTextTests.Hand(Enumerable.Range(0, 100).Select(i => 10 * i).ToArray());
         second.N = 1000;
         DistinctiveWords.Annotate(second, new SampleInfo { Texts = texts });
-        Assert.Equal("A keeps one group of 60 sentences together that B pulls apart (there are no labels to name them: see the concept cards).",
+        Assert.Equal("A keeps one group of 100 sentences together that B pulls apart (there are no labels to name them: see the concept cards).",
             FindingText.Describe(second, labels: null, "A", "B", "sentences").For(DirectionNames.MoreSimilarInA).Text);
+    }
+
+    /// <summary>Without words, a concept of texts longer or shorter than the rest is named by that.</summary>
+    [Fact]
+    public void AFindingWithoutWordsNamesTheLengthOfTheTexts()
+    {
+        // Every text one word said 2 to 9 times; the first 100 are the long ones (9), the rest 2, 3 or 4.
+        var texts = Enumerable.Range(0, 1000).Select(i => string.Join(' ', Enumerable.Repeat("river", i < 100 ? 9 : 2 + i % 3))).ToArray();
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 100).ToArray());
+        explanation.N = 1000;
+        DistinctiveWords.Annotate(explanation, new SampleInfo { Texts = texts });
+        Assert.Empty(explanation.Directions[0].Concepts[0].Words!);
+        Assert.Equal("A keeps one group of 100 sentences together that B pulls apart (there are no labels to name them; concept 1, 100 sentences, "
+            + "holds longer sentences than the rest (mean 9 words, whole set 3.6): see the concept cards).",
+            FindingText.Describe(explanation, labels: null, "A", "B", "sentences").For(DirectionNames.MoreSimilarInA).Text);
     }
 
     [Fact]
