@@ -21,10 +21,12 @@ internal static class ExportCommand
         var ids = new Option<string?>("--ids") { Description = "sample ids, one per line or a 1-D .npy (replaces the results' ids)" };
         var labels = new Option<string?>("--labels") { Description = "per-sample labels, as other commands take them (replaces the results' labels)" };
         var metadata = new Option<string?>("--metadata") { Description = "per-sample columns (.csv/.tsv/.parquet/.arrow), joined by id or matched by row (replaces the results' metadata)" };
+        var texts = new Option<string?>("--texts") { Description = "the samples' texts, one per line or JSON Lines, as the run read them: adds a text column" };
+        var textField = new Option<string?>("--text-field") { Description = "the JSON Lines field holding the text (default: text)" };
         var metadataId = new Option<string?>("--metadata-id-column") { Description = "the metadata column holding sample ids (default: 'id' when the samples have ids and the file has it)" };
-        var command = new Command("export", "Write every concept's members (method, direction, rank, row, id, label, score, metadata) as CSV or JSON Lines.")
+        var command = new Command("export", "Write every concept's members (method, direction, rank, row, id, label, score, text, metadata) as CSV or JSON Lines.")
         {
-            results, format, output, ids, labels, metadata, metadataId,
+            results, format, output, ids, labels, metadata, metadataId, texts, textField,
         };
         command.SetAction(parse => Cli.Guard(() =>
         {
@@ -35,19 +37,21 @@ internal static class ExportCommand
             if (outPath is not null)
             {
                 OutputFolder.CheckNewFile(outPath);
-                OutputFolder.RefuseInput(outPath, "--out", path, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata));
+                OutputFolder.RefuseInput(outPath, "--out", path, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata), parse.GetValue(texts));
             }
             var file = ResultsFile.Read(path);
             var explanations = file.Explanations;
             var stored = file.Samples(path);
             // FINC numbers the members of its two directions in two sets (TEST and REF): one list of ids or labels would name
             // REF's rows with TEST's ids (test50 on row 50 of REF).
-            if (explanations.Any(e => e.Directions.Any(d => d.Rows is not null)) && (parse.GetValue(ids) ?? parse.GetValue(labels) ?? parse.GetValue(metadata)) is not null)
+            if (explanations.Any(e => e.Directions.Any(d => d.Rows is not null)) && (parse.GetValue(ids) ?? parse.GetValue(labels) ?? parse.GetValue(metadata) ?? parse.GetValue(texts)) is not null)
                 throw RepDiffInputException.ForFile(path, "holds FINC's modes, whose members are rows of two sets (TEST and REF, see each row's direction); "
-                    + "--ids, --labels and --metadata describe one set of samples: export without them");
+                    + "--ids, --labels, --metadata and --texts describe one set of samples: export without them");
+            if (parse.GetValue(textField) is not null && parse.GetValue(texts) is null)
+                throw new RepDiffInputException("--text-field: names the JSON Lines field of --texts, which was not given");
             // A comparison may hold no explanations (every method failed, or a hand-written file): a header-only table.
             int n = explanations.Count == 0 ? 0 : explanations.Max(e => e.N);
-            var samples = Samples(stored, n, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata), parse.GetValue(metadataId));
+            var samples = Samples(stored, n, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata), parse.GetValue(metadataId), parse.GetValue(texts), parse.GetValue(textField));
             Action<TextWriter> write = kind == "csv"
                 ? w => MemberExport.WriteCsv(w, explanations, samples)
                 : w => MemberExport.WriteJsonLines(w, explanations, samples);
@@ -64,13 +68,17 @@ internal static class ExportCommand
     }
 
     /// <summary>The results' own samples block, with whatever the flags give in its place.</summary>
-    private static SampleInfo Samples(SampleInfo? stored, int n, string? idsPath, string? labelsPath, string? metadataPath, string? metadataId)
+    private static SampleInfo Samples(SampleInfo? stored, int n, string? idsPath, string? labelsPath, string? metadataPath, string? metadataId,
+        string? textsPath, string? textField)
     {
+        // results.json keeps no texts (they can be large): the text column comes from the file the run read.
+        var texts = textsPath is null ? null : SampleFiles.LoadTexts(textsPath, textField);
+        if (texts is not null && texts.Length != n) throw RepDiffInputException.ForFile(textsPath!, $"has {texts.Length} texts but the results describe {n} samples");
         var ids = idsPath is null ? stored?.Ids : SampleFiles.LoadIds(idsPath);
         if (idsPath is not null && ids!.Length != n) throw RepDiffInputException.ForFile(idsPath, $"has {ids.Length} ids but the results describe {n} samples");
         var labels = labelsPath is null ? stored?.Labels : SampleFiles.LoadLabels(labelsPath);
         if (labelsPath is not null && labels!.Codes.Length != n) throw RepDiffInputException.ForFile(labelsPath, $"has {labels.Codes.Length} labels but the results describe {n} samples");
         var metadata = metadataPath is null ? stored?.Metadata : MetadataFile.Load(metadataPath, n, ids, metadataId, ["id"]);
-        return new SampleInfo { Ids = ids, Labels = labels, Metadata = metadata };
+        return new SampleInfo { Ids = ids, Labels = labels, Metadata = metadata, Texts = texts };
     }
 }

@@ -63,6 +63,8 @@ internal static class CardData
         {
             ["concepts"] = concepts,
             ["header"] = new JsonArray(MemberExport.Header(model.Samples).Select(h => (JsonNode)h).ToArray()),
+            // Whether the header has the texts' column after the fixed ones (MemberExport).
+            ["textColumn"] = model.Samples.Texts is not null,
         };
     }
 

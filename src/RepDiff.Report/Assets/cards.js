@@ -36,12 +36,15 @@
   const fmt = x => x === null || x === undefined ? '' : (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : +x.toPrecision(4) + '');
 
   // ---- export rows: the columns of `repdiff export` ----
+  // The text column, as `repdiff export` has it when the samples are texts (the page holds the members' texts in full).
+  const withText = data.textColumn;
+  const textOf = row => { const k = S.slot(row); return S.texts && k !== undefined ? S.texts[k] : null; };
   function conceptRows(key) {
     const c = data.concepts[key];
     const grid = new Set(c.grid);
     return c.members.map((row, p) => [c.method, c.direction, c.rank, c.strength, c.stability, c.foundAgain, c.pValue, c.pAdjusted, c.confirmed,
       p, grid.has(row), row, idOf(row), labelOf(row),
-      c.scores ? c.scores[p] : null, ...metaColumns.map(col => columnValue(col, row))]);
+      c.scores ? c.scores[p] : null, ...(withText ? [textOf(row)] : []), ...metaColumns.map(col => columnValue(col, row))]);
   }
   const selectionHeader = () => ['row', 'id', 'label', ...metaNames];
   const selectionRows = indices => indices.map(row => [row, idOf(row), labelOf(row), ...metaColumns.map(col => columnValue(col, row))]);

@@ -9,7 +9,7 @@ namespace RepDiff.IO;
 /// Every member of every concept as one table row, for `repdiff export`: method, direction, rank,
 /// strength, the concept's trust (stability; found again on the discovery half, held-out p and its adjusted
 /// value, confirmed; empty where not measured), the member's position in its concept (0 = best), whether the report's grid shows it, its
-/// row in the inputs, id, label, score, then one column per metadata column (prefixed "metadata_" where
+/// row in the inputs, id, label, score, the sample's text where the samples are texts, then one column per metadata column (prefixed "metadata_" where
 /// a name is taken by a fixed column). Written as CSV (RFC 4180 quoting; text a spreadsheet would run as a formula
 /// neutralized: <see cref="CsvField"/>) or JSON Lines (one object per member, nulls where a value is unknown).
 /// </summary>
@@ -17,14 +17,20 @@ public static partial class MemberExport
 {
     private static readonly string[] FixedColumns = ["method", "direction", "rank", "strength", "stability", "found_again", "p_value", "p_adjusted", "confirmed", "position", "in_grid", "row", "id", "label", "score"];
 
-    /// <summary>Column names: the fixed ones, then the metadata columns.</summary>
+    /// <summary>The column of the samples' texts, after the fixed ones, when there are texts.</summary>
+    private const string TextColumn = "text";
+
+    private static string[] Leading(SampleInfo samples) => samples.Texts is null ? FixedColumns : [.. FixedColumns, TextColumn];
+
+    /// <summary>Column names: the fixed ones, the text where the samples are texts, then the metadata columns.</summary>
     public static string[] Header(SampleInfo samples)
     {
         // A metadata column named like a fixed one is prefixed "metadata_", and numbered where that name is taken too.
-        var names = new List<string>(FixedColumns);
+        var leading = Leading(samples);
+        var names = new List<string>(leading);
         foreach (var column in samples.Metadata?.Columns ?? [])
         {
-            string name = FixedColumns.Contains(column.Name) ? "metadata_" + column.Name : column.Name;
+            string name = leading.Contains(column.Name) ? "metadata_" + column.Name : column.Name;
             string unique = name;
             for (int k = 2; names.Contains(unique) || samples.Metadata!.Columns.Any(c => c != column && c.Name == unique); k++) unique = $"{name}_{k}";
             names.Add(unique);
@@ -36,6 +42,7 @@ public static partial class MemberExport
     public static IEnumerable<object?[]> Rows(IReadOnlyList<Explanation> explanations, SampleInfo samples)
     {
         var metadata = samples.Metadata?.Columns ?? [];
+        int first = Leading(samples).Length; // where the metadata columns start
         foreach (var explanation in explanations)
             foreach (var direction in explanation.Directions)
                 foreach (var concept in direction.Concepts)
@@ -44,7 +51,7 @@ public static partial class MemberExport
                     for (int p = 0; p < concept.Members.Length; p++)
                     {
                         int row = concept.Members[p];
-                        var values = new object?[FixedColumns.Length + metadata.Count];
+                        var values = new object?[first + metadata.Count];
                         values[0] = explanation.Method;
                         values[1] = direction.Name;
                         values[2] = concept.Rank;
@@ -60,8 +67,9 @@ public static partial class MemberExport
                         values[12] = samples.Ids is { } ids && row < ids.Length ? ids[row] : null;
                         values[13] = samples.Labels is { } labels && row < labels.Codes.Length ? labels[row] : null;
                         values[14] = concept.Scores is { } scores ? scores[p] : null;
+                        if (samples.Texts is { } texts) values[15] = row < texts.Length ? texts[row] : null;
                         for (int j = 0; j < metadata.Count; j++)
-                            values[FixedColumns.Length + j] = row < metadata[j].Values.Length ? metadata[j].Values[row] : null;
+                            values[first + j] = row < metadata[j].Values.Length ? metadata[j].Values[row] : null;
                         yield return values;
                     }
                 }

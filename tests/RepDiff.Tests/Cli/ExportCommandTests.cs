@@ -99,6 +99,19 @@ public class ExportCommandTests
         Assert.Equal("method,direction,rank,strength,stability,found_again,p_value,p_adjusted,confirmed,position,in_grid,row,id,label,score", output.Split('\n')[0]);
         Assert.Equal("rdx,more_similar_in_a,1,0.5,0.75,true,0.004,0.012,true,1,false,3,,,0.8", output.Split('\n')[2]);
         Assert.Equal("spec,more_similar_in_b,2,1.5,,,,,,0,true,1,,,", output.Split('\n')[4]);
+
+        // The run's texts add a text column before the metadata (results.json keeps none); a text of a comma is quoted, and
+        // one a spreadsheet would run neutralized. A wrong count, or --text-field without --texts, is refused.
+        string texts = GoldenFileTests.WriteText(dir, "texts.jsonl", string.Concat(Enumerable.Range(0, 600).Select(i => $"{{\"text\": \"{(i == 3 ? "=cmd, 3" : $"sample {i}")}\"}}\n")));
+        (code, output, error) = Run("export", results, "--texts", texts, "--ids", ids, "--metadata", metadata, "--metadata-id-column", "sample");
+        Assert.True(code == 0, error);
+        var table = ParseCsv(output);
+        Assert.Equal([.. MemberExport.Header(new SampleInfo()), "text", "metadata_id", "note"], table[0]);
+        Assert.Equal(["sample 7", "'=cmd, 3", "sample 599", "sample 1"], table.Skip(1).Select(r => r[15]));
+        Assert.Contains("\"'=cmd, 3\"", output);
+        string fewer = GoldenFileTests.WriteText(dir, "fewer.txt", "a\nb\n");
+        Run("export", results, "--texts", fewer).AssertBadInput($"{fewer}: has 2 texts but the results describe 600 samples");
+        Run("export", results, "--text-field", "text").AssertBadInput("--text-field: names the JSON Lines field of --texts, which was not given");
     }
 
     /// <summary>

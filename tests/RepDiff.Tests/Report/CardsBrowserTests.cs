@@ -14,7 +14,7 @@ namespace RepDiff.Tests.Report;
 /// </summary>
 public sealed class CardReportFixture
 {
-    private readonly Lazy<(string Results, string Report)> run = new(() =>
+    private readonly Lazy<(string Results, string Report, string Texts)> run = new(() =>
     {
         string dir = TestData.TempDir();
         const int n = 600;
@@ -28,7 +28,7 @@ public sealed class CardReportFixture
             ["compare", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--methods", "kmeans,rdx,pca", "--ids", Path.Combine(dir, "ids.txt"),
              "--labels", Path.Combine(dir, "labels.txt"), "--metadata", Path.Combine(dir, "meta.csv"), "--texts", Path.Combine(dir, "texts.txt"), "--out", outDir], stdout, stderr);
         Assert.True(code == 0, stdout + "\n" + stderr);
-        return (Path.Combine(outDir, "results.json"), Path.Combine(outDir, "report.html"));
+        return (Path.Combine(outDir, "results.json"), Path.Combine(outDir, "report.html"), Path.Combine(dir, "texts.txt"));
     });
 
     /// <summary>"romance" for most of the first third, so the first group's concepts are enriched for it.</summary>
@@ -41,6 +41,7 @@ public sealed class CardReportFixture
 
     public string Results => run.Value.Results;
     public string Report => run.Value.Report;
+    public string Texts => run.Value.Texts;
 }
 
 /// <summary>
@@ -226,17 +227,19 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         await first.HoverAsync();
         Assert.Equal(new[] { row0 }, await Highlighted(page));
 
-        // The concept's download is exactly its rows of `repdiff export`, as CSV and as JSON.
-        var (code, cliCsv, cliErr) = Export(results, "csv");
+        // The concept's download is exactly its rows of `repdiff export` given the run's texts (its text column too), as CSV and as JSON.
+        var (code, cliCsv, cliErr) = Export(results, "csv", "--texts", report.Texts);
         Assert.True(code == 0, cliErr);
-        var cliLines = cliCsv.TrimEnd('\n').Split('\n');
-        var expected = cliLines.Skip(1).Select(l => l.Split(',')).Where(f => f[0] == "rdx" && f[1] == direction && f[2] == concept.Rank.ToString(CultureInfo.InvariantCulture)).ToList();
+        var cliRows = Cli.ExportCommandTests.ParseCsv(cliCsv);
+        Assert.Contains("text", cliRows[0]);
+        var expected = cliRows.Skip(1).Where(f => f[0] == "rdx" && f[1] == direction && f[2] == concept.Rank.ToString(CultureInfo.InvariantCulture)).ToList();
         string csv = await Download(page, panel.Locator("button.dl[data-format=csv]"));
-        var lines = csv.TrimEnd('\n').Split('\n');
-        Assert.Equal(cliLines[0], lines[0]);
-        AssertSameRows(cliLines[0].Split(','), expected, lines.Skip(1).Select(l => l.Split(',')).ToList());
+        var downloaded = Cli.ExportCommandTests.ParseCsv(csv);
+        Assert.Equal(cliRows[0], downloaded[0]);
+        AssertSameRows(cliRows[0], expected, downloaded.Skip(1).ToList());
+        Assert.Equal(CardReportFixture.Text(concept.Members[0]), downloaded[1][Array.IndexOf(downloaded[0], "text")]);
 
-        var (jcode, cliJsonl, _) = Export(results, "jsonl");
+        var (jcode, cliJsonl, _) = Export(results, "jsonl", "--texts", report.Texts);
         Assert.Equal(0, jcode);
         var expectedJson = cliJsonl.TrimEnd('\n').Split('\n').Select(l => JsonNode.Parse(l)!.AsObject())
             .Where(o => (string)o["method"]! == "rdx" && (string)o["direction"]! == direction && (int)o["rank"]! == concept.Rank).ToList();
@@ -336,7 +339,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
                 else Assert.Equal(expected[r][j], actual[r][j]);
     }
 
-    private static CliHarness.Outcome Export(string results, string format) => CliHarness.Run("export", results, "--format", format);
+    private static CliHarness.Outcome Export(string results, string format, params string[] more) => CliHarness.Run(["export", results, "--format", format, .. more]);
 
     private static async Task<string> Download(IPage page, ILocator button)
     {
