@@ -96,6 +96,8 @@ public static class EmbeddingCache
         Content(model.PathOf(model.Text?.Tokenizer));
         Content(model.PathOf(model.Image?.MeanImage));
         Text($"{source.Texts}|{source.TextField}");
+        // JSON Lines records are named by their "id" field since the twenty-seventh session: embeddings kept before it hold line numbers.
+        if (source.Texts && SampleFiles.IsJsonLines(source.Path, source.TextField)) Text("ids: the records' id field, else line numbers");
         if (Directory.Exists(source.Path)) Text("folder");
         else Content(source.Path); // texts, pixel arrays, or a manifest's list of paths
         if (!source.Texts && !source.Path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))

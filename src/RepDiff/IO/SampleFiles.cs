@@ -136,6 +136,45 @@ public static class SampleFiles
         return (texts.ToArray(), numbers.ToArray());
     }
 
+    /// <summary>The field of JSON Lines records read as the samples' ids when every record has one.</summary>
+    public const string IdField = "id";
+
+    /// <summary>
+    /// The ids of JSON Lines records (blank lines hold none), from their field "id" (a string or an integer) when the first
+    /// record is an object that has it; null otherwise (the caller numbers the lines). A later record without an id, an id of
+    /// another kind, a repeated id or one with a line break is an error naming its line.
+    /// </summary>
+    public static string[]? LoadJsonLinesIds(string path)
+    {
+        var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8: true);
+        var ids = new List<string>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i])) continue;
+            using var record = JsonDocument.Parse(lines[i], new JsonDocumentOptions { MaxDepth = 64 }); // the texts were read first: valid JSON
+            bool has = record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty(IdField, out var value);
+            if (!has)
+            {
+                if (ids.Count == 0) return null;
+                throw RepDiffInputException.ForFile(path, $"line {i + 1} has no field '{IdField}', which the records before it have as their ids");
+            }
+            var id = record.RootElement.GetProperty(IdField);
+            string text = id.ValueKind switch
+            {
+                JsonValueKind.String => id.GetString()!,
+                JsonValueKind.Number when id.TryGetInt64(out long whole) => whole.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => throw RepDiffInputException.ForFile(path, $"line {i + 1}: field '{IdField}' is {KindOf(id.ValueKind)}, not a string or a whole number"),
+            };
+            if (text.Length == 0 || text.AsSpan().ContainsAny('\n', '\r'))
+                throw RepDiffInputException.ForFile(path, $"line {i + 1}: its id is empty or holds a line break, which the ids file (one id per line) cannot hold");
+            if (!seen.TryAdd(text, i + 1))
+                throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(text)}' appears on line {seen[text]} and line {i + 1}");
+            ids.Add(text);
+        }
+        return ids.ToArray();
+    }
+
     /// <summary>The field JSON Lines records are read by when --text-field is not given and they have it.</summary>
     public const string DefaultTextField = "text";
 

@@ -122,7 +122,7 @@ public class EmbedCliTests
     }
 
     [Fact]
-    public void TextsGetLineNumbersAsIds()
+    public void TextsGetLineNumbersOrTheirRecordsIdsAsIds()
     {
         string dir = TestData.TempDir();
         string vocab = TinyOnnx.Vocab(dir, "the", "cat");
@@ -132,6 +132,27 @@ public class EmbedCliTests
         var (code, _, error) = Run("embed", model, "--texts", texts, "--text-field", "t", "--vocab", vocab, "--pooling", "cls", "--out", Path.Combine(dir, "t.npy"));
         Assert.True(code == 0, error);
         Assert.Equal(["1", "3"], File.ReadAllLines(Path.Combine(dir, "t.ids.txt")));
+
+        // Records with an "id" (a string or a whole number) are named by it, as datasets export them; the text field "text" needs no flag.
+        File.WriteAllText(texts, "{\"id\": \"doc-7\", \"text\": \"the cat\"}\n\n{\"id\": 12, \"text\": \"cat\"}\n");
+        (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", Path.Combine(dir, "i.npy"));
+        Assert.True(code == 0, error);
+        Assert.Equal(["doc-7", "12"], File.ReadAllLines(Path.Combine(dir, "i.ids.txt")));
+        foreach (var (records, message) in new[]
+        {
+            ("{\"id\": \"a\", \"text\": \"the\"}\n{\"text\": \"cat\"}\n", "line 2 has no field 'id', which the records before it have as their ids"),
+            ("{\"id\": \"a\", \"text\": \"the\"}\n{\"id\": \"a\", \"text\": \"cat\"}\n", "id 'a' appears on line 1 and line 2"),
+            ("{\"id\": 1.5, \"text\": \"the\"}\n", "line 1: field 'id' is a number, not a string or a whole number"),
+            ("{\"id\": \"a\\nb\", \"text\": \"the\"}\n", "line 1: its id is empty or holds a line break, which the ids file (one id per line) cannot hold"),
+        })
+        {
+            File.WriteAllText(texts, records);
+            string output = Path.Combine(dir, "bad.npy");
+            (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
+            Assert.Equal(2, code);
+            Assert.Equal($"error: {texts}: {message}", error.Trim());
+            Assert.False(File.Exists(output));
+        }
     }
 
     /// <summary>A description's mean_image that is missing or a folder had been an internal error (FileNotFound, UnauthorizedAccess).</summary>
