@@ -50,6 +50,9 @@ internal static class ModelPair
         if (modelA is null || modelB is null) throw new RepDiffInputException("--model-a and --model-b go together");
         if (spec.PathA is not null || spec.PathB is not null) throw new RepDiffInputException("give either embeddings A and B or --model-a/--model-b, not both");
         if (spec.Images is null == spec.Texts is null) throw new RepDiffInputException("--model-a/--model-b embed exactly one of --images SRC or --texts SRC");
+        // Both models embed the same samples in the same order: ids for one side only, or two lists, could only mispair them.
+        if (spec.IdsA is not null || spec.IdsB is not null)
+            throw new RepDiffInputException($"{(spec.IdsA is not null ? "--ids-a" : "--ids-b")}: --model-a and --model-b embed the same samples in the same order; name them with --ids");
         string previous = Path.Combine(outDir, Folder);
         string kind = FileKind.Of(previous);
         if (kind is not (FileKind.Directory or FileKind.Missing or FileKind.Unknown))
@@ -64,6 +67,8 @@ internal static class ModelPair
         // been read only after both had).
         var inputs = EmbedJob.Load(source);
         spec.CheckLabelCount(inputs.Count);
+        if (spec.Ids is { } idsFile && SampleFiles.LoadIds(idsFile).Length is var count && count != inputs.Count)
+            throw RepDiffInputException.ForFile(idsFile, $"has {count:N0} ids but {source.Path} holds {inputs.Count:N0} {(source.Texts ? "texts" : "images")}");
         string nameA = Stem(a.DisplayName), nameB = Stem(b.DisplayName);
         if (nameA == nameB) (nameA, nameB) = (nameA + "-a", nameB + "-b");
         var staged = OutputFolder.Begin(outDir, outputFiles);
@@ -72,10 +77,10 @@ internal static class ModelPair
             var entries = Embed([(a, nameA), (b, nameB)], source, inputs, options, previous, staged);
             return (spec with
             {
-                // The samples' ids: the user's (--ids-a/-b, --ids) where given, one per input in its order; else each input's own
-                // (image paths, text line numbers), as embed writes them. Given ids had been silently replaced.
+                // The samples' ids: the user's (--ids) where given, one per input in its order; else each input's own (image
+                // paths, JSON Lines ids or text line numbers), as embed writes them. Given ids had been silently replaced.
                 PathA = entries[0].Path, PathB = entries[1].Path,
-                IdsA = spec.IdsA ?? spec.Ids ?? entries[0].IdsPath, IdsB = spec.IdsB ?? spec.Ids ?? entries[1].IdsPath,
+                IdsA = spec.Ids ?? entries[0].IdsPath, IdsB = spec.Ids ?? entries[1].IdsPath,
                 NameA = spec.NameA ?? a.DisplayName, NameB = spec.NameB ?? b.DisplayName,
             }, staged);
         }

@@ -38,10 +38,10 @@ internal static class CardParts
     /// </summary>
     public static string Words(Concept concept) => WordsLine(concept) + Length(concept);
 
-    /// <summary>"shorter texts: mean 14.6 words (whole set 20.1)" when the members' lengths differ from the rest's (p ≤ 0.05).</summary>
+    /// <summary>"shorter texts: mean 14.6 words (whole set 20.1)" when the members' lengths differ from the rest's (q ≤ 0.05).</summary>
     private static string Length(Concept concept)
         => concept.TextLength is { Differs: true } length
-            ? $"<p class=\"words length\" title=\"{HtmlReport.E(string.Create(Inv, $"words per text, members against all texts: Mann–Whitney rank-sum z = {length.Z:F2}; p = {Small(length.PValue)}"))}\">{HtmlReport.E(length.Phrase)}</p>"
+            ? $"<p class=\"words length\" title=\"{HtmlReport.E(string.Create(Inv, $"words per text, members against all texts: Mann–Whitney rank-sum z = {length.Z:F2}; p = {Small(length.PValue)}; Benjamini–Hochberg q = {Small(length.QValue)} over the method's concepts"))}\">{HtmlReport.E(length.Phrase)}</p>"
             : "";
 
     private static string WordsLine(Concept concept)
@@ -53,7 +53,7 @@ internal static class CardParts
         foreach (var (w, k) in words.Take(WordsOnCard).Select((w, k) => (w, k)))
         {
             if (k > 0) s.Append(", ");
-            string evidence = string.Create(Inv, $"{w.MembersWithWord:N0} of {w.Members:N0} members, {w.TotalWithWord:N0} of {w.Total:N0} texts; log odds ratio {w.LogOddsRatio:F2}; hypergeometric p = {Small(w.PValue)}; Benjamini–Hochberg q = {Small(w.QValue)} over the words tested for this concept");
+            string evidence = string.Create(Inv, $"{w.MembersWithWord:N0} of {w.Members:N0} members, {w.TotalWithWord:N0} of {w.Total:N0} texts; log odds ratio {w.LogOddsRatio:F2}; hypergeometric p = {Small(w.PValue)}; Benjamini–Hochberg q = {Small(w.QValue)} over every word of the texts");
             s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\"><b>").Append(HtmlReport.E(NpyDtype.Truncate(w.Word))).Append("</b> ")
                 .Append(k == 0 ? "in " : "").Append(w.Shares.Members)
                 .Append(k == 0 ? " (whole set " : " (").Append(w.Shares.Whole).Append(")</span>");

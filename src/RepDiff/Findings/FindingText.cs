@@ -270,10 +270,12 @@ public static class FindingText
         {
             var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count, nameA, nameB, noun)).ToList();
             // Texts: each direction's strongest worded concept by its words, in the order the groups are counted.
-            var worded = withConcepts.Where(d => d.LeadWords.Count > 0).Select(d => JoinWords(d.LeadWords)).ToList();
+            var worded = withConcepts.Where(d => d.LeadWords.Count > 0).ToList();
             string byWords = worded.Count == 0 ? ""
-                : withConcepts.Count == 1 ? $"; its strongest concept stands out by {worded[0]}"
-                : $"; their strongest concepts stand out by {string.Join(", and by ", worded)}";
+                : withConcepts.Count == 1 ? $"; its strongest concept stands out by {JoinWords(worded[0].LeadWords)}"
+                : worded.Count == withConcepts.Count ? $"; their strongest concepts stand out by {string.Join(", and by ", worded.Select(d => JoinWords(d.LeadWords)))}"
+                // One direction of two has words: say whose.
+                : $"; the strongest of {Groups(worded[0].Direction, nameA, nameB)} stands out by {JoinWords(worded[0].LeadWords)}";
             return Sentence($"{method} finds {JoinWords(counts)} ({unnamed}{byWords})", method, nameA, nameB);
         }
         var mixing = labelled.OrderBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();
@@ -286,6 +288,18 @@ public static class FindingText
         if (opposite is null && directions.Any(d => d.NoBetterThanChance)) purity += "; the other way no better than random groups";
         return Sentence($"{line}; {purity}", nameA, nameB);
     }
+
+    /// <summary>"the groups A keeps together", and the like for each kind of direction.</summary>
+    private static string Groups(string direction, string nameA, string nameB) => direction switch
+    {
+        DirectionNames.MoreSimilarInA => $"the groups {nameA} keeps together",
+        DirectionNames.MoreSimilarInB => $"the groups {nameB} keeps together",
+        DirectionNames.ConceptsOfA => $"{nameA}'s own groups",
+        DirectionNames.ConceptsOfB => $"{nameB}'s own groups",
+        DirectionNames.MoreFrequentInTest => $"the groups more frequent in {nameA}",
+        DirectionNames.MoreFrequentInRef => $"the groups more frequent in {nameB}",
+        _ => $"the groups in {direction.Replace('_', ' ')}",
+    };
 
     /// <summary>"five groups of images that A keeps together and B pulls apart", and the like for each kind of direction.</summary>
     private static string GroupCount(string direction, int count, string nameA, string nameB, string noun)

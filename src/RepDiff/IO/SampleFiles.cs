@@ -163,11 +163,20 @@ public static class SampleFiles
             string text = id.ValueKind switch
             {
                 JsonValueKind.String => id.GetString()!,
-                JsonValueKind.Number when id.TryGetInt64(out long whole) => whole.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // Written as digits, however many ("-0" is "0"); 12.0 or 1e3 would need a rule for what id they stand for.
+                JsonValueKind.Number when System.Numerics.BigInteger.TryParse(id.GetRawText(), System.Globalization.NumberStyles.AllowLeadingSign,
+                    System.Globalization.CultureInfo.InvariantCulture, out var whole) => whole.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                JsonValueKind.Number => throw RepDiffInputException.ForFile(path,
+                    $"line {i + 1}: field '{IdField}' is the number {NpyDtype.Truncate(id.GetRawText())}, written with a fraction or an exponent; write ids as whole numbers or strings"),
                 _ => throw RepDiffInputException.ForFile(path, $"line {i + 1}: field '{IdField}' is {KindOf(id.ValueKind)}, not a string or a whole number"),
             };
-            if (text.Length == 0 || text.AsSpan().ContainsAny('\n', '\r'))
-                throw RepDiffInputException.ForFile(path, $"line {i + 1}: its id is empty or holds a line break, which the ids file (one id per line) cannot hold");
+            // The rules an ids file is read back by (LoadIds), checked here, so that embed never writes ids compare would refuse.
+            if (string.IsNullOrWhiteSpace(text) || text.AsSpan().ContainsAny('\n', '\r'))
+                throw RepDiffInputException.ForFile(path, $"line {i + 1}: its id is blank or holds a line break, which the ids file (one id per line) cannot hold");
+            if (text.Length > MaxShortLine)
+                throw RepDiffInputException.ForFile(path, $"line {i + 1}: its id is longer than {MaxShortLine:N0} characters, the most an ids file holds on a line");
+            if (text.Contains('\uFFFD'))
+                throw RepDiffInputException.ForFile(path, $"line {i + 1}: its id holds U+FFFD, the replacement character, which an ids file cannot tell from an unreadable byte");
             if (!seen.TryAdd(text, i + 1))
                 throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(text)}' appears on line {seen[text]} and line {i + 1}");
             ids.Add(text);

@@ -134,16 +134,21 @@ public class EmbedCliTests
         Assert.Equal(["1", "3"], File.ReadAllLines(Path.Combine(dir, "t.ids.txt")));
 
         // Records with an "id" (a string or a whole number) are named by it, as datasets export them; the text field "text" needs no flag.
-        File.WriteAllText(texts, "{\"id\": \"doc-7\", \"text\": \"the cat\"}\n\n{\"id\": 12, \"text\": \"cat\"}\n");
+        File.WriteAllText(texts, "{\"id\": \"doc-7\", \"text\": \"the cat\"}\n\n{\"id\": 12, \"text\": \"cat\"}\n{\"id\": 99999999999999999999, \"text\": \"the\"}\n");
         (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", Path.Combine(dir, "i.npy"));
         Assert.True(code == 0, error);
-        Assert.Equal(["doc-7", "12"], File.ReadAllLines(Path.Combine(dir, "i.ids.txt")));
+        Assert.Equal(["doc-7", "12", "99999999999999999999"], File.ReadAllLines(Path.Combine(dir, "i.ids.txt")));
         foreach (var (records, message) in new[]
         {
             ("{\"id\": \"a\", \"text\": \"the\"}\n{\"text\": \"cat\"}\n", "line 2 has no field 'id', which the records before it have as their ids"),
             ("{\"id\": \"a\", \"text\": \"the\"}\n{\"id\": \"a\", \"text\": \"cat\"}\n", "id 'a' appears on line 1 and line 2"),
-            ("{\"id\": 1.5, \"text\": \"the\"}\n", "line 1: field 'id' is a number, not a string or a whole number"),
-            ("{\"id\": \"a\\nb\", \"text\": \"the\"}\n", "line 1: its id is empty or holds a line break, which the ids file (one id per line) cannot hold"),
+            ("{\"id\": 1.5, \"text\": \"the\"}\n", "line 1: field 'id' is the number 1.5, written with a fraction or an exponent; write ids as whole numbers or strings"),
+            ("{\"id\": true, \"text\": \"the\"}\n", "line 1: field 'id' is a boolean, not a string or a whole number"),
+            ("{\"id\": 0, \"text\": \"the\"}\n{\"id\": -0, \"text\": \"cat\"}\n", "id '0' appears on line 1 and line 2"),
+            ("{\"id\": \"a\\nb\", \"text\": \"the\"}\n", "line 1: its id is blank or holds a line break, which the ids file (one id per line) cannot hold"),
+            ("{\"id\": \" \", \"text\": \"the\"}\n", "line 1: its id is blank or holds a line break, which the ids file (one id per line) cannot hold"),
+            ("{\"id\": \"a\\ufffd\", \"text\": \"the\"}\n", "line 1: its id holds U+FFFD, the replacement character, which an ids file cannot tell from an unreadable byte"),
+            ($"{{\"id\": \"{new string('x', 70000)}\", \"text\": \"the\"}}\n", "line 1: its id is longer than 65,536 characters, the most an ids file holds on a line"),
         })
         {
             File.WriteAllText(texts, records);
@@ -421,9 +426,11 @@ public class EmbedCliTests
         Assert.Equal(Enumerable.Range(0, 12).Select(i => $"photo-{i:00}"), results["samples"]!["ids"]!.AsArray().Select(v => (string)v!));
         File.WriteAllLines(ids, Enumerable.Range(0, 11).Select(i => $"photo-{i:00}"));
         (code, _, error) = Run("compare", "--model-a", model, "--model-b", Doubled(dir, model), "--images", images, "--ids", ids, "--methods", "kmeans", "--out", Path.Combine(dir, "bad"));
-        Assert.Equal(2, code);
-        Assert.Contains(ids, error);
+        Assert.Equal((2, $"error: {ids}: has 11 ids but {images} holds 12 images"), (code, error.Trim()));
         Assert.False(Path.Exists(Path.Combine(dir, "bad")));
+        // Ids for one side: both models embed the same images in the same order, so only --ids can name them.
+        (code, _, error) = Run("compare", "--model-a", model, "--model-b", Doubled(dir, model), "--images", images, "--ids-a", ids, "--methods", "kmeans", "--out", Path.Combine(dir, "bad"));
+        Assert.Equal((2, "error: --ids-a: --model-a and --model-b embed the same samples in the same order; name them with --ids"), (code, error.Trim()));
     }
 
     /// <summary>A model description that is a FIFO (as MODEL, --description, or MODEL.json beside the .onnx) is refused: it was waited on forever.</summary>

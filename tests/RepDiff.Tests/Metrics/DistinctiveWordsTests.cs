@@ -82,6 +82,12 @@ public class DistinctiveWordsTests
         var rng = new Random(4);
         for (int draw = 0; draw < 50; draw++)
             Assert.Empty(words.Of(Enumerable.Range(0, 1000).OrderBy(_ => rng.Next()).Take(10).ToArray()));
+        // Nor, annotated as a method's fifty concepts, a length: one test per concept is corrected over them (uncorrected, one
+        // random group in twenty read longer or shorter).
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 50).Select(_ => Enumerable.Range(0, 1000).OrderBy(_ => rng.Next()).Take(10).ToArray()).ToArray());
+        explanation.N = 1000;
+        DistinctiveWords.Annotate(explanation, new SampleInfo { Texts = Zebras() });
+        Assert.All(explanation.Directions[0].Concepts, c => Assert.False(c.TextLength!.Differs));
         // A word every member has and no other text does is still found in a group of ten.
         var marked = texts.Select((t, i) => i < 10 ? t + " zebra" : t).ToArray();
         Assert.Equal("zebra", new DistinctiveWords(marked).Of(Enumerable.Range(0, 10).ToArray())[0].Word);
@@ -179,8 +185,16 @@ public class DistinctiveWordsTests
         var a = findings.For(DirectionNames.MoreSimilarInA);
         var words = explanation.Directions[0].Concepts[0].Words!;
         Assert.Equal("zebra", Assert.Single(words).Word);
+        Assert.Equal("hand finds two groups of sentences that A keeps together and B pulls apart (no labels to name them; its strongest concept stands out by 'zebra').", findings.Summary);
         Assert.Equal("A keeps two groups (100 and 60 sentences) together that B pulls apart (there are no labels to name them; concept 1, 100 sentences "
             + "(longer: mean 3.8 words, whole set 3.1), stands out by the word 'zebra' (in 80% of them, whole set 10%): see the concept cards).", a.Text);
+        // With a concept of no words the other way, the method's line says whose groups the words belong to.
+        var both = FindingTextTests.Hand(Enumerable.Range(0, 100).ToArray());
+        both.N = 1000;
+        both.Directions[1].Concepts = [new Concept { Rank = 1, Members = Enumerable.Range(0, 100).Select(i => 10 * i).ToArray() }];
+        DistinctiveWords.Annotate(both, new SampleInfo { Texts = texts });
+        Assert.Equal("hand finds one group of sentences that A keeps together and B pulls apart and one group of sentences that B keeps together and A pulls apart "
+            + "(no labels to name them; the strongest of the groups A keeps together stands out by 'zebra').", FindingText.Describe(both, labels: null, "A", "B", "sentences").Summary);
         // The second concept, a draw of plain texts, has no words: without the first it is named by nothing. Every tenth text
         // (a tenth of them zebras, as in the whole set) has no words either, nor another length.
         Assert.Empty(explanation.Directions[0].Concepts[1].Words!);
