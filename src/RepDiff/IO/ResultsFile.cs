@@ -199,7 +199,12 @@ public sealed class ResultsFile
         {
             string place = at + (e.Path ?? "$")[1..];
             var type = System.Text.RegularExpressions.Regex.Match(e.Message, @"could not be converted to ([\w.`\[\],]+?)\.? Path:");
-            string expected = type.Success ? "expected " + TypeNames.InWords(type.Groups[1].Value) : JsonErrorText.Message(e);
+            // "JSON deserialization for type 'RepDiff.Metrics.DistinctiveWord' was missing required properties including: 'total'".
+            const string Missing = "missing required properties including: ";
+            int missing = e.Message.IndexOf(Missing, StringComparison.Ordinal);
+            string expected = type.Success ? "expected " + TypeNames.InWords(type.Groups[1].Value)
+                : missing >= 0 ? "lacks the fields " + JsonErrorText.Message(e)[(missing + Missing.Length)..]
+                : JsonErrorText.Message(e);
             throw new RepDiffInputException($"is not a RepDiff results.json ({place}: {expected})");
         }
     }
