@@ -140,9 +140,9 @@ public static class SampleFiles
     public const string IdField = "id";
 
     /// <summary>
-    /// The ids of JSON Lines records (blank lines hold none), from their field "id" (a string or an integer) when the first
-    /// record is an object that has it; null otherwise (the caller numbers the lines). A later record without an id, an id of
-    /// another kind, a repeated id or one with a line break is an error naming its line.
+    /// The ids of JSON Lines records (blank lines hold none), from their field "id" (a string or a whole number) when the
+    /// records have it; null when none has (the caller numbers the lines). Some records with an id and some without, an id of
+    /// another kind, a repeated id or one an ids file cannot hold is an error naming its line.
     /// </summary>
     public static string[]? LoadJsonLinesIds(string path)
     {
@@ -156,7 +156,7 @@ public static class SampleFiles
             bool has = record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty(IdField, out var value);
             if (!has)
             {
-                if (ids.Count == 0) return null;
+                if (ids.Count == 0) return NoIdsAfter(path, lines, i);
                 throw RepDiffInputException.ForFile(path, $"line {i + 1} has no field '{IdField}', which the records before it have as their ids");
             }
             var id = record.RootElement.GetProperty(IdField);
@@ -182,6 +182,22 @@ public static class SampleFiles
             ids.Add(text);
         }
         return ids.ToArray();
+    }
+
+    /// <summary>
+    /// Null (the lines are numbered) when no record has an id; a later record with one while the first has none is refused as
+    /// the reverse is: ids for some records would name the rest by line numbers that may equal their ids.
+    /// </summary>
+    private static string[]? NoIdsAfter(string path, string[] lines, int first)
+    {
+        for (int i = first + 1; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i])) continue;
+            using var record = JsonDocument.Parse(lines[i], new JsonDocumentOptions { MaxDepth = 64 });
+            if (record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty(IdField, out _))
+                throw RepDiffInputException.ForFile(path, $"line {i + 1} has a field '{IdField}' but line {first + 1} has none; give every record an id, or none");
+        }
+        return null;
     }
 
     /// <summary>The field JSON Lines records are read by when --text-field is not given and they have it.</summary>

@@ -141,6 +141,7 @@ public class EmbedCliTests
         foreach (var (records, message) in new[]
         {
             ("{\"id\": \"a\", \"text\": \"the\"}\n{\"text\": \"cat\"}\n", "line 2 has no field 'id', which the records before it have as their ids"),
+            ("{\"text\": \"the\"}\n\n{\"id\": \"a\", \"text\": \"cat\"}\n", "line 3 has a field 'id' but line 1 has none; give every record an id, or none"),
             ("{\"id\": \"a\", \"text\": \"the\"}\n{\"id\": \"a\", \"text\": \"cat\"}\n", "id 'a' appears on line 1 and line 2"),
             ("{\"id\": 1.5, \"text\": \"the\"}\n", "line 1: field 'id' is the number 1.5, written with a fraction or an exponent; write ids as whole numbers or strings"),
             ("{\"id\": true, \"text\": \"the\"}\n", "line 1: field 'id' is a boolean, not a string or a whole number"),
