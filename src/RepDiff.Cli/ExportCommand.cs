@@ -67,6 +67,19 @@ internal static class ExportCommand
         return command;
     }
 
+    /// <summary>
+    /// The texts in the samples' order, where the JSON Lines records name their samples by id: the same order as they are, else
+    /// reordered by id; an id of the samples no record has is refused (the file describes other samples).
+    /// </summary>
+    private static string[] ByIds(string[] texts, string[] recordIds, string[] ids, string path)
+    {
+        if (recordIds.AsSpan().SequenceEqual(ids)) return texts;
+        var textOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < recordIds.Length; i++) textOf[recordIds[i]] = texts[i];
+        return ids.Select(id => textOf.TryGetValue(id, out var text) ? text
+            : throw RepDiffInputException.ForFile(path, $"has no record with id '{NpyDtype.Truncate(id)}', a sample of the results: its records describe other samples")).ToArray();
+    }
+
     /// <summary>The results' own samples block, with whatever the flags give in its place.</summary>
     private static SampleInfo Samples(SampleInfo? stored, int n, string? idsPath, string? labelsPath, string? metadataPath, string? metadataId,
         string? textsPath, string? textField)
@@ -79,6 +92,8 @@ internal static class ExportCommand
         var labels = labelsPath is null ? stored?.Labels : SampleFiles.LoadLabels(labelsPath);
         if (labelsPath is not null && labels!.Codes.Length != n) throw RepDiffInputException.ForFile(labelsPath, $"has {labels.Codes.Length} labels but the results describe {n} samples");
         var metadata = metadataPath is null ? stored?.Metadata : MetadataFile.Load(metadataPath, n, ids, metadataId, ["id"]);
+        if (texts is not null && ids is not null && SampleFiles.IsJsonLines(textsPath!, textField) && SampleFiles.LoadJsonLinesIds(textsPath!) is { } recordIds)
+            texts = ByIds(texts, recordIds, ids, textsPath!);
         return new SampleInfo { Ids = ids, Labels = labels, Metadata = metadata, Texts = texts };
     }
 }

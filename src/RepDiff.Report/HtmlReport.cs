@@ -365,8 +365,8 @@ public static partial class HtmlReport
         string text = E(DirectionNames.Reading(direction.Name, model.NameA, model.NameB));
         // A finding with no lead concept is the sentence for a direction with nothing to describe (none confirmed, or no
         // better than random groups), the one the terminal prints; it is shown as it is, not replaced by a label mix.
-        // Without labels a finding is shown only when words name its concepts (texts); otherwise it would say no more than the statement.
-        if (model.FindingOf(e.Method, direction.Name) is { } finding && (finding.Lead is null or { Mix: not ConceptMix.Unlabelled } || finding.LeadWords.Count > 0))
+        // Without labels a finding is shown only when texts' words or length name a concept; otherwise it would say no more than the statement.
+        if (model.FindingOf(e.Method, direction.Name) is { } finding && (finding.Lead is null or { Mix: not ConceptMix.Unlabelled } || finding.NamedByTexts))
             return text + " <span class=\"finding\">" + E(finding.Text) + "</span>";
         // The label mix across the direction's concepts, each concept weighted equally.
         var counts = Described(direction).Take(MaxConceptsShown).Select(c => c.LabelCounts).OfType<Dictionary<string, int>>().Where(c => c.Count > 0).ToList();

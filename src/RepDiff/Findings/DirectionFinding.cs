@@ -19,6 +19,12 @@ public sealed record DirectionFinding(string Direction, string Text, string Head
     /// </summary>
     public IReadOnlyList<string> LeadWords { get; init; } = [];
 
+    /// <summary>The rank of the concept <see cref="LeadWords"/> name (not always the strongest: the first that has words).</summary>
+    public int LeadWordsRank { get; init; }
+
+    /// <summary>Where labels cannot name the concepts, whether the sentence names one by its texts' words or length.</summary>
+    public bool NamedByTexts { get; init; }
+
     /// <summary>
     /// Mean share of the largest label over the concepts, each concept counting once (as each has one
     /// card, and one huge concept should not outweigh the rest); null without labels or concepts.

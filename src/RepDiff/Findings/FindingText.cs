@@ -54,7 +54,7 @@ public static class FindingText
     /// sentences (shorter: mean 14.5 words, whole set 20.1), stands out by …"); its words quoted for the method's line. Null
     /// when no concept has either.
     /// </summary>
-    private static (string Clause, IReadOnlyList<string> Quoted)? WordsClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
+    private static (string Clause, IReadOnlyList<string> Quoted, int Rank)? WordsClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
     {
         var lead = profiles.Select(p => (Profile: p, Concept: described.First(c => c.Rank == p.Rank)))
             .FirstOrDefault(x => x.Concept.Words is { Count: > 0 } || x.Concept.TextLength is { Differs: true });
@@ -65,11 +65,12 @@ public static class FindingText
             ? $"{quoted[k]} (in {w.Shares.Members} of them, whole set {w.Shares.Whole})"
             : $"{quoted[k]} ({w.Shares.Members}, {w.Shares.Whole})").ToList();
         string named = $"concept {lead.Profile.Rank}, {lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}";
+        int rank = lead.Profile.Rank;
         if (concept.TextLength is not { Differs: true } l)
-            return ($"{named}, stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted);
+            return ($"{named}, stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted, rank);
         string longer = l.Z > 0 ? "longer" : "shorter", mean = string.Create(CultureInfo.InvariantCulture, $"mean {l.MemberMean:0.#} words, whole set {l.Mean:0.#}");
         return (shown.Count == 0 ? $"{named}, holds {longer} {noun} than the rest ({mean})"
-            : $"{named} ({longer}: {mean}), stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted);
+            : $"{named} ({longer}: {mean}), stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted, rank);
     }
 
     /// <summary>Why concepts go unnamed: no labels, or one label for every sample (which names nothing); brief: as a parenthesis.</summary>
@@ -158,7 +159,7 @@ public static class FindingText
             string named = words is { } w ? $"{Unnamed(labels, noun)}; {w.Clause}" : Unnamed(labels, noun);
             string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");
             return new DirectionFinding(direction.Name, Sentence(text + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0])
-                { LeadWords = words?.Quoted ?? [] };
+                { LeadWords = words?.Quoted ?? [], LeadWordsRank = words?.Rank ?? 0, NamedByTexts = words is not null };
         }
 
         // The headline says what most of the concepts are (a tie goes to mixtures, what one model confuses
@@ -270,12 +271,11 @@ public static class FindingText
         {
             var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count, nameA, nameB, noun)).ToList();
             // Texts: each direction's strongest worded concept by its words, in the order the groups are counted.
+            // The concept named is the first with words, not always rank 1: it is named by its rank and its direction's groups.
             var worded = withConcepts.Where(d => d.LeadWords.Count > 0).ToList();
             string byWords = worded.Count == 0 ? ""
-                : withConcepts.Count == 1 ? $"; its strongest concept stands out by {JoinWords(worded[0].LeadWords)}"
-                : worded.Count == withConcepts.Count ? $"; their strongest concepts stand out by {string.Join(", and by ", worded.Select(d => JoinWords(d.LeadWords)))}"
-                // One direction of two has words: say whose.
-                : $"; the strongest of {Groups(worded[0].Direction, nameA, nameB)} stands out by {JoinWords(worded[0].LeadWords)}";
+                : withConcepts.Count == 1 ? $"; its concept {worded[0].LeadWordsRank} stands out by {JoinWords(worded[0].LeadWords)}"
+                : "; " + string.Join(", and ", worded.Select(d => $"concept {d.LeadWordsRank} of {Groups(d.Direction, nameA, nameB)} stands out by {JoinWords(d.LeadWords)}"));
             return Sentence($"{method} finds {JoinWords(counts)} ({unnamed}{byWords})", method, nameA, nameB);
         }
         var mixing = labelled.OrderBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();

@@ -202,8 +202,9 @@ public sealed class ResultsFile
             // "JSON deserialization for type 'RepDiff.Metrics.DistinctiveWord' was missing required properties including: 'total'".
             const string Missing = "missing required properties including: ";
             int missing = e.Message.IndexOf(Missing, StringComparison.Ordinal);
+            string fields = missing >= 0 ? JsonErrorText.Message(e)[(missing + Missing.Length)..] : "";
             string expected = type.Success ? "expected " + TypeNames.InWords(type.Groups[1].Value)
-                : missing >= 0 ? "lacks the fields " + JsonErrorText.Message(e)[(missing + Missing.Length)..]
+                : missing >= 0 ? $"lacks the field{(fields.Contains(',') ? "s" : "")} {fields}"
                 : JsonErrorText.Message(e);
             throw new RepDiffInputException($"is not a RepDiff results.json ({place}: {expected})");
         }

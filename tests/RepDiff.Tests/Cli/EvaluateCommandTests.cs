@@ -133,7 +133,7 @@ public class EvaluateCommandTests
     [InlineData("""{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[]},{"name":"x","explains":"b","concepts":[]}]}""", "t has two directions named 'x'")]
     [InlineData("""{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1],"grid":[1],"label_counts":[1]}]}]}""", "label_counts: expected an object)")]
     // A field the concept's words need, left out: named, not "JSON deserialization for type 'RepDiff.Metrics.DistinctiveWord' was missing …".
-    [InlineData("""{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1],"grid":[1],"words":[{"word":"w","members":1,"members_with_word":1,"total_with_word":1,"log_odds_ratio":0,"p_value":1,"q_value":1}]}]}]}""", "$.directions[0].concepts[0].words[0]: lacks the fields 'total')")]
+    [InlineData("""{"method":"t","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1],"grid":[1],"words":[{"word":"w","members":1,"members_with_word":1,"total_with_word":1,"log_odds_ratio":0,"p_value":1,"q_value":1}]}]}]}""", "$.directions[0].concepts[0].words[0]: lacks the field 'total')")]
     public void MalformedDirectionsAreNamed(string json, string expected)
     {
         var (a, b, _) = SmallPair(dir);

@@ -112,6 +112,15 @@ public class ExportCommandTests
         string fewer = GoldenFileTests.WriteText(dir, "fewer.txt", "a\nb\n");
         Run("export", results, "--texts", fewer).AssertBadInput($"{fewer}: has 2 texts but the results describe 600 samples");
         Run("export", results, "--text-field", "text").AssertBadInput("--text-field: names the JSON Lines field of --texts, which was not given");
+
+        // Records that carry ids are matched to the samples by them: in reverse order, each text still beside its own sample;
+        // ids of other samples are refused (by row, each member had got another's text).
+        string reversed = GoldenFileTests.WriteText(dir, "reversed.jsonl", string.Concat(Enumerable.Range(0, 600).Reverse().Select(i => $"{{\"id\": \"p{i}\", \"text\": \"sample {i}\"}}\n")));
+        (code, output, error) = Run("export", results, "--texts", reversed, "--ids", ids);
+        Assert.True(code == 0, error);
+        Assert.Equal(["sample 7", "sample 3", "sample 599", "sample 1"], ParseCsv(output).Skip(1).Select(r => r[15]));
+        string others = GoldenFileTests.WriteText(dir, "others.jsonl", string.Concat(Enumerable.Range(0, 600).Select(i => $"{{\"id\": \"q{i}\", \"text\": \"sample {i}\"}}\n")));
+        Run("export", results, "--texts", others, "--ids", ids).AssertBadInput($"{others}: has no record with id 'p0', a sample of the results: its records describe other samples");
     }
 
     /// <summary>
