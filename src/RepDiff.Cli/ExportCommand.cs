@@ -85,15 +85,14 @@ internal static class ExportCommand
         string? textsPath, string? textField)
     {
         // results.json keeps no texts (they can be large): the text column comes from the file the run read.
-        var texts = textsPath is null ? null : SampleFiles.LoadTexts(textsPath, textField);
+        var (texts, _, recordIds) = textsPath is null ? default : SampleFiles.LoadNumberedTexts(textsPath, textField, readIds: true);
         if (texts is not null && texts.Length != n) throw RepDiffInputException.ForFile(textsPath!, $"has {texts.Length} texts but the results describe {n} samples");
         var ids = idsPath is null ? stored?.Ids : SampleFiles.LoadIds(idsPath);
         if (idsPath is not null && ids!.Length != n) throw RepDiffInputException.ForFile(idsPath, $"has {ids.Length} ids but the results describe {n} samples");
         var labels = labelsPath is null ? stored?.Labels : SampleFiles.LoadLabels(labelsPath);
         if (labelsPath is not null && labels!.Codes.Length != n) throw RepDiffInputException.ForFile(labelsPath, $"has {labels.Codes.Length} labels but the results describe {n} samples");
         var metadata = metadataPath is null ? stored?.Metadata : MetadataFile.Load(metadataPath, n, ids, metadataId, ["id"]);
-        if (texts is not null && ids is not null && SampleFiles.IsJsonLines(textsPath!, textField) && SampleFiles.LoadJsonLinesIds(textsPath!) is { } recordIds)
-            texts = ByIds(texts, recordIds, ids, textsPath!);
+        if (texts is not null && ids is not null && recordIds is not null) texts = ByIds(texts, recordIds, ids, textsPath!);
         return new SampleInfo { Ids = ids, Labels = labels, Metadata = metadata, Texts = texts };
     }
 }

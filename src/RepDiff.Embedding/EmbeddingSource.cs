@@ -28,13 +28,12 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
     {
         FileKind.RequireRegular(Path);
         // Through the shared reader (a line's length capped), strictly: invalid UTF-8 is an error naming the line.
-        var (texts, numbers) = SampleFiles.LoadNumberedTexts(Path, TextField, strictUtf8: true);
+        var (texts, numbers, recordIds) = SampleFiles.LoadNumberedTexts(Path, TextField, strictUtf8: true, readIds: true);
         if (texts.Length == 0) throw RepDiffInputException.ForFile(Path, "holds no texts");
         // Blank lines are embedded (row i stays line i for the texts shown beside the rows), but a file of nothing
         // else gave as many copies of the empty text's embedding, with no word said.
         if (texts.All(string.IsNullOrWhiteSpace)) throw RepDiffInputException.ForFile(Path, $"holds no texts: its {texts.Length} {(texts.Length == 1 ? "text is" : "texts are")} all blank");
         // JSON Lines records with an "id" field are named by it (as datasets export them); other texts by their line numbers.
-        var ids = SampleFiles.IsJsonLines(Path, TextField) ? SampleFiles.LoadJsonLinesIds(Path) : null;
-        return (texts, ids ?? numbers.Select(n => n.ToString()).ToArray());
+        return (texts, recordIds ?? numbers.Select(n => n.ToString()).ToArray());
     }
 }

@@ -54,9 +54,9 @@ internal static class CardParts
         {
             if (k > 0) s.Append(", ");
             string evidence = string.Create(Inv, $"{w.MembersWithWord:N0} of {w.Members:N0} members, {w.TotalWithWord:N0} of {w.Total:N0} texts; log odds ratio {w.LogOddsRatio:F2}; hypergeometric p = {Small(w.PValue)}; Benjamini–Hochberg q = {Small(w.QValue)} over every word of the texts");
+            var (members, whole) = w.Shares;
             s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\"><b>").Append(HtmlReport.E(NpyDtype.Truncate(w.Word))).Append("</b> ")
-                .Append(k == 0 ? "in " : "").Append(w.Shares.Members)
-                .Append(k == 0 ? " (whole set " : " (").Append(w.Shares.Whole).Append(")</span>");
+                .Append(k == 0 ? "in " : "").Append(members).Append(k == 0 ? " (whole set " : " (").Append(whole).Append(")</span>");
         }
         if (words.Count > WordsOnCard) s.Append(Inv, $"<span class=\"more\">, and {words.Count - WordsOnCard} more in the member list</span>");
         return s.Append("</p>").ToString();

@@ -61,9 +61,11 @@ public static class FindingText
         if (lead.Concept is not { } concept) return null;
         var shown = (concept.Words ?? []).Take(WordsQuoted).ToList();
         var quoted = shown.Select(w => $"'{IO.NpyDtype.Truncate(w.Word)}'").ToList();
-        var withShares = shown.Select((w, k) => k == 0
-            ? $"{quoted[k]} (in {w.Shares.Members} of them, whole set {w.Shares.Whole})"
-            : $"{quoted[k]} ({w.Shares.Members}, {w.Shares.Whole})").ToList();
+        var withShares = shown.Select((w, k) =>
+        {
+            var (members, whole) = w.Shares;
+            return k == 0 ? $"{quoted[k]} (in {members} of them, whole set {whole})" : $"{quoted[k]} ({members}, {whole})";
+        }).ToList();
         string named = $"concept {lead.Profile.Rank}, {lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}";
         int rank = lead.Profile.Rank;
         if (concept.TextLength is not { Differs: true } l)

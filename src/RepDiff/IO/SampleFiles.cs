@@ -100,14 +100,16 @@ public static class SampleFiles
     public static string[] LoadTexts(string path, string? textField = null) => LoadNumberedTexts(path, textField).Texts;
 
     /// <summary>
-    /// <see cref="LoadTexts"/> with the line number (from 1) each text came from. <paramref name="strictUtf8"/>:
-    /// invalid UTF-8 is an error naming its line (texts to embed) instead of becoming U+FFFD.
+    /// <see cref="LoadTexts"/> with the line number (from 1) each text came from and, with <paramref name="readIds"/>, the JSON
+    /// Lines records' ids where they carry them (else null; without it the ids are neither read nor checked, as a command that
+    /// only shows the texts does not need them). <paramref name="strictUtf8"/>: invalid UTF-8 is an error naming its line
+    /// (texts to embed) instead of becoming U+FFFD.
     /// </summary>
-    public static (string[] Texts, int[] LineNumbers) LoadNumberedTexts(string path, string? textField = null, bool strictUtf8 = false)
+    public static (string[] Texts, int[] LineNumbers, string[]? Ids) LoadNumberedTexts(string path, string? textField = null, bool strictUtf8 = false, bool readIds = false)
     {
         var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8);
-        if (IsJsonLines(path, textField)) return TextsOfLines(lines, path, textField);
-        return (lines, Enumerable.Range(1, lines.Length).ToArray());
+        if (IsJsonLines(path, textField)) return TextsOfLines(lines, path, textField, readIds);
+        return (lines, Enumerable.Range(1, lines.Length).ToArray(), null);
     }
 
     /// <summary>Every line of a text file (without the empty lines at its end), strictly UTF-8, each at most <see cref="MaxShortLine"/> characters.</summary>
@@ -118,86 +120,68 @@ public static class SampleFiles
         => textField is not null || Path.GetExtension(path).ToLowerInvariant() is ".jsonl" or ".ndjson";
 
     /// <summary>
-    /// The texts of JSON Lines already read, with the line number (from 1) each came from; blank lines hold no record.
-    /// Without --text-field, records that are objects are read by their field "text" when the first one has it (as Hugging
-    /// Face datasets name it), else are refused naming their fields.
+    /// The texts of JSON Lines already read, with the line number (from 1) each came from (blank lines hold no record) and
+    /// the records' ids when they carry them (field "id", a string or a whole number: in every record or in none, unique,
+    /// and such as an ids file holds; else an error naming the line). Without --text-field, records that are objects are
+    /// read by their field "text" when the first one has it (as Hugging Face datasets name it), else are refused naming
+    /// their fields. Each record is parsed once.
     /// </summary>
-    private static (string[] Texts, int[] LineNumbers) TextsOfLines(IReadOnlyList<string> lines, string path, string? textField)
+    private static (string[] Texts, int[] LineNumbers, string[]? Ids) TextsOfLines(IReadOnlyList<string> lines, string path, string? textField, bool readIds)
     {
         var texts = new List<string>();
         var numbers = new List<int>();
+        var ids = new List<string>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         textField ??= lines.FirstOrDefault(l => !string.IsNullOrWhiteSpace(l)) is { } first && HasTextField(first) ? DefaultTextField : null;
         for (int i = 0; i < lines.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            texts.Add(TextOfRecord(lines[i], textField, path, i + 1));
+            var (text, id) = Record(lines[i], textField, path, i + 1, readIds);
+            // The first record decides whether records carry ids: some with and some without would name the rest by line
+            // numbers that may equal their ids.
+            if (texts.Count > 0 && id is null != (ids.Count == 0))
+                throw RepDiffInputException.ForFile(path, id is null
+                    ? $"line {i + 1} has no field '{IdField}', which the records before it have as their ids"
+                    : $"line {i + 1} has a field '{IdField}' but line {numbers[0]} has none; give every record an id, or none");
+            if (id is not null)
+            {
+                if (!seen.TryAdd(id, i + 1))
+                    throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(id)}' appears on line {seen[id]} and line {i + 1}");
+                ids.Add(id);
+            }
+            texts.Add(text);
             numbers.Add(i + 1);
         }
-        return (texts.ToArray(), numbers.ToArray());
+        return (texts.ToArray(), numbers.ToArray(), ids.Count > 0 ? ids.ToArray() : null);
     }
 
     /// <summary>The field of JSON Lines records read as the samples' ids when every record has one.</summary>
     public const string IdField = "id";
 
     /// <summary>
-    /// The ids of JSON Lines records (blank lines hold none), from their field "id" (a string or a whole number) when the
-    /// records have it; null when none has (the caller numbers the lines). Some records with an id and some without, an id of
-    /// another kind, a repeated id or one an ids file cannot hold is an error naming its line.
+    /// A record's id, or null when it has none: a string, or a whole number written as digits however many ("-0" is "0";
+    /// 12.0 or 1e3 would need a rule for which id they stand for). Checked by the rules an ids file is read back by
+    /// (<see cref="LoadIds"/>), so that embed never writes ids compare would refuse.
     /// </summary>
-    public static string[]? LoadJsonLinesIds(string path)
+    private static string? IdOf(JsonElement root, string path, int lineNumber)
     {
-        var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8: true);
-        var ids = new List<string>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < lines.Length; i++)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(IdField, out var id)) return null;
+        string text = id.ValueKind switch
         {
-            if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            using var record = JsonDocument.Parse(lines[i], new JsonDocumentOptions { MaxDepth = 64 }); // the texts were read first: valid JSON
-            bool has = record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty(IdField, out var value);
-            if (!has)
-            {
-                if (ids.Count == 0) return NoIdsAfter(path, lines, i);
-                throw RepDiffInputException.ForFile(path, $"line {i + 1} has no field '{IdField}', which the records before it have as their ids");
-            }
-            var id = record.RootElement.GetProperty(IdField);
-            string text = id.ValueKind switch
-            {
-                JsonValueKind.String => id.GetString()!,
-                // Written as digits, however many ("-0" is "0"); 12.0 or 1e3 would need a rule for what id they stand for.
-                JsonValueKind.Number when System.Numerics.BigInteger.TryParse(id.GetRawText(), System.Globalization.NumberStyles.AllowLeadingSign,
-                    System.Globalization.CultureInfo.InvariantCulture, out var whole) => whole.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                JsonValueKind.Number => throw RepDiffInputException.ForFile(path,
-                    $"line {i + 1}: field '{IdField}' is the number {NpyDtype.Truncate(id.GetRawText())}, written with a fraction or an exponent; write ids as whole numbers or strings"),
-                _ => throw RepDiffInputException.ForFile(path, $"line {i + 1}: field '{IdField}' is {KindOf(id.ValueKind)}, not a string or a whole number"),
-            };
-            // The rules an ids file is read back by (LoadIds), checked here, so that embed never writes ids compare would refuse.
-            if (string.IsNullOrWhiteSpace(text) || text.AsSpan().ContainsAny('\n', '\r'))
-                throw RepDiffInputException.ForFile(path, $"line {i + 1}: its id is blank or holds a line break, which the ids file (one id per line) cannot hold");
-            if (text.Length > MaxShortLine)
-                throw RepDiffInputException.ForFile(path, $"line {i + 1}: its id is longer than {MaxShortLine:N0} characters, the most an ids file holds on a line");
-            if (text.Contains('\uFFFD'))
-                throw RepDiffInputException.ForFile(path, $"line {i + 1}: its id holds U+FFFD, the replacement character, which an ids file cannot tell from an unreadable byte");
-            if (!seen.TryAdd(text, i + 1))
-                throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(text)}' appears on line {seen[text]} and line {i + 1}");
-            ids.Add(text);
-        }
-        return ids.ToArray();
-    }
-
-    /// <summary>
-    /// Null (the lines are numbered) when no record has an id; a later record with one while the first has none is refused as
-    /// the reverse is: ids for some records would name the rest by line numbers that may equal their ids.
-    /// </summary>
-    private static string[]? NoIdsAfter(string path, string[] lines, int first)
-    {
-        for (int i = first + 1; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            using var record = JsonDocument.Parse(lines[i], new JsonDocumentOptions { MaxDepth = 64 });
-            if (record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty(IdField, out _))
-                throw RepDiffInputException.ForFile(path, $"line {i + 1} has a field '{IdField}' but line {first + 1} has none; give every record an id, or none");
-        }
-        return null;
+            JsonValueKind.String => TextOf(id, $"field '{IdField}'", path, lineNumber),
+            JsonValueKind.Number when System.Numerics.BigInteger.TryParse(id.GetRawText(), System.Globalization.NumberStyles.AllowLeadingSign,
+                System.Globalization.CultureInfo.InvariantCulture, out var whole) => whole.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            JsonValueKind.Number => throw RepDiffInputException.ForFile(path,
+                $"line {lineNumber}: field '{IdField}' is the number {NpyDtype.Truncate(id.GetRawText())}, written with a fraction or an exponent; write ids as whole numbers or strings"),
+            _ => throw RepDiffInputException.ForFile(path, $"line {lineNumber}: field '{IdField}' is {KindOf(id.ValueKind)}, not a string or a whole number"),
+        };
+        if (string.IsNullOrWhiteSpace(text) || text.AsSpan().ContainsAny('\n', '\r'))
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: its id is blank or holds a line break, which the ids file (one id per line) cannot hold");
+        if (text.Length > MaxShortLine)
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: its id is longer than {MaxShortLine:N0} characters, the most an ids file holds on a line");
+        if (text.Contains('\uFFFD'))
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: its id holds U+FFFD, the replacement character, which an ids file cannot tell from an unreadable byte");
+        return text;
     }
 
     /// <summary>The field JSON Lines records are read by when --text-field is not given and they have it.</summary>
@@ -213,31 +197,33 @@ public static class SampleFiles
         catch (JsonException) { return false; } // the loop names the line
     }
 
-    private static string TextOfRecord(string line, string? field, string path, int lineNumber)
+    /// <summary>A record's text and its id (<see cref="IdOf"/>).</summary>
+    private static (string Text, string? Id) Record(string line, string? field, string path, int lineNumber, bool readId)
     {
         JsonDocument record;
         try { record = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 }); }
         catch (JsonException e) { throw RepDiffInputException.ForFile(path, $"line {lineNumber} is not valid JSON ({JsonErrorText.Of(e, oneLine: true)})"); }
-        using (record)
+        using (record) return (TextOfRecord(record.RootElement, field, path, lineNumber), readId ? IdOf(record.RootElement, path, lineNumber) : null);
+    }
+
+    private static string TextOfRecord(JsonElement root, string? field, string path, int lineNumber)
+    {
+        if (field is null)
         {
-            var root = record.RootElement;
-            if (field is null)
-            {
-                if (root.ValueKind == JsonValueKind.String) return TextOf(root, "the record", path, lineNumber);
-                string fields = root.ValueKind == JsonValueKind.Object ? $" (fields: {string.Join(", ", root.EnumerateObject().Take(10).Select(p => p.Name))})" : "";
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings and have no field '{DefaultTextField}'; name the field that holds the text with --text-field{fields}");
-            }
-            // Said apart: an array or a bare string would otherwise be "has no field 'text'", as if the record had merely left it out.
-            if (root.ValueKind != JsonValueKind.Object)
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(root.ValueKind)}, not a JSON object with a field '{field}'");
-            if (!root.TryGetProperty(field, out var value))
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber} has no field '{field}'");
-            // A number, boolean, null, object or array is no text: embedding its raw JSON ("null", "42") would pass a
-            // broken export off as captions.
-            if (value.ValueKind != JsonValueKind.String)
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber}: field '{field}' is {KindOf(value.ValueKind)}, not a string");
-            return TextOf(value, $"field '{field}'", path, lineNumber);
+            if (root.ValueKind == JsonValueKind.String) return TextOf(root, "the record", path, lineNumber);
+            string fields = root.ValueKind == JsonValueKind.Object ? $" (fields: {string.Join(", ", root.EnumerateObject().Take(10).Select(p => p.Name))})" : "";
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: records are not strings and have no field '{DefaultTextField}'; name the field that holds the text with --text-field{fields}");
         }
+        // Said apart: an array or a bare string would otherwise be "has no field 'text'", as if the record had merely left it out.
+        if (root.ValueKind != JsonValueKind.Object)
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(root.ValueKind)}, not a JSON object with a field '{field}'");
+        if (!root.TryGetProperty(field, out var value))
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber} has no field '{field}'");
+        // A number, boolean, null, object or array is no text: embedding its raw JSON ("null", "42") would pass a
+        // broken export off as captions.
+        if (value.ValueKind != JsonValueKind.String)
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: field '{field}' is {KindOf(value.ValueKind)}, not a string");
+        return TextOf(value, $"field '{field}'", path, lineNumber);
     }
 
     /// <summary>A JSON string as text: an escaped lone surrogate ("\ud800") is no text, and an escaped NUL is refused as a raw one is.</summary>

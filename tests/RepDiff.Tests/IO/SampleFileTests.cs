@@ -272,6 +272,10 @@ public class SampleFileTests
         Assert.Equal(["a cat", "a dog"], SampleFiles.LoadTexts(GoldenFileTests.WriteText(dir, "hf.jsonl", "{\"id\": 7, \"text\": \"a cat\"}\n{\"id\": 8, \"text\": \"a dog\"}\n")));
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(GoldenFileTests.WriteText(dir, "mixed.jsonl", "{\"text\": \"a cat\"}\n{\"caption\": \"a dog\"}\n")));
         Assert.EndsWith("line 2 has no field 'text'", e.Message);
+        // Ids are read only where they name samples (embed, export): texts only shown keep a data set's repeated ids.
+        string repeated = GoldenFileTests.WriteText(dir, "repeated.jsonl", "{\"id\": 1, \"text\": \"a cat\"}\n{\"id\": 1, \"text\": \"a dog\"}\n");
+        Assert.Equal(["a cat", "a dog"], SampleFiles.LoadTexts(repeated));
+        Assert.Contains("id '1' appears on line 1 and line 2", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(repeated, readIds: true)).Message);
         string bad = GoldenFileTests.WriteText(dir, "bad.jsonl", "\"x\"\n{oops\n");
         // The file's line and the column from 1, not System.Text.Json's "LineNumber: 0 | BytePositionInLine: 1" of the one-line record.
         Assert.Equal($"{bad}: line 2 is not valid JSON (column 2: 'o' is an invalid start of a property name. Expected a '\"')",
@@ -330,7 +334,7 @@ public class SampleFileTests
         for (int i = 0; i < 30_000; i++) bytes.AddRange(i % 3 == 0 ? "é\r\n"u8.ToArray() : i % 3 == 1 ? "ab\r"u8.ToArray() : "€\n"u8.ToArray());
         string good = Path.Combine(dir, "good.txt");
         File.WriteAllBytes(good, [.. bytes]);
-        var (texts, lines) = SampleFiles.LoadNumberedTexts(good, strictUtf8: true);
+        var (texts, lines, _) = SampleFiles.LoadNumberedTexts(good, strictUtf8: true);
         Assert.Equal(30_000, texts.Length);
         Assert.Equal(["é", "ab", "€"], texts[^3..]);
         Assert.Equal(30_000, lines[^1]);
