@@ -65,7 +65,14 @@ internal static class CompareCommand
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
             var leftOut = list is null ? registry.LeftOutOfCompare(pair) : [];
             foreach (var (name, why) in leftOut) Cli.Error.WriteLine($"warning: {name} is left out: {why}");
-            var comparison = ProgressDisplay.Run(progress => Comparison.Run(pair, runs, s, progress, trust));
+            double looks = 0;
+            var comparison = ProgressDisplay.Run(progress =>
+            {
+                looks = ImageLooksStage.Measure(pair.Samples, progress);
+                return Comparison.Run(pair, runs, s, progress, trust);
+            });
+            ImageLooksStage.Warn(pair.Samples);
+            if (looks > 0) comparison.Timings[ImageLooksStage.Timing] = looks;
             foreach (var (name, why) in leftOut) comparison.LeftOut[name] = why;
             comparison.Timings["open_inputs"] = openSeconds;
             foreach (var (key, path) in new[]

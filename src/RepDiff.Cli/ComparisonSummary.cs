@@ -63,8 +63,9 @@ internal static class ComparisonSummary
         bool validated = Validated(direction);
         var concept = direction.Concepts.FirstOrDefault(c => !validated || c.Confirmed == true);
         if (concept is null) return validated && direction.Concepts.Count > 0 ? "none confirmed" : "";
-        // Labels name it where there are any; texts without labels by their words.
-        string named = Summary.TopLabels(concept) is { Length: > 0 } labels ? labels : Summary.TopWords(concept) is { Length: > 0 } words ? $"(words: {words})" : "";
+        // Labels name it where there are any; texts without labels by their words, images by their looks.
+        string named = Summary.TopLabels(concept) is { Length: > 0 } labels ? labels : Summary.TopWords(concept) is { Length: > 0 } words ? $"(words: {words})"
+            : Summary.TopLooks(concept) is { Length: > 0 } looks ? $"(looks: {looks})" : "";
         return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} members {named}".Trim();
     }
 

@@ -74,7 +74,9 @@ internal static class DemoCommand
                         .Select(m => MethodRun.WithDefaults(m, s)).ToList();
                     if (isDigits) runs = DigitsExperiment.WithPublishedRdxConfig(runs);
                     var pairProgress = new RenamedProgress(progress, stageName => $"{demo.Slug}: {stageName}");
+                    double looks = ImageLooksStage.Measure(demo.Pair.Samples, pairProgress);
                     var comparison = Comparison.Run(demo.Pair, runs, s, pairProgress);
+                    if (looks > 0) comparison.Timings[ImageLooksStage.Timing] = looks;
                     if (chosen is null) foreach (var (name, why) in registry.LeftOutOfCompare(demo.Pair)) comparison.LeftOut[name] = why;
                     // The index leads with the best-ranked method's finding: its concepts are tested on held-out samples, so
                     // the headline speaks only of confirmed ones (one method's validation, about a second; every method's would

@@ -48,7 +48,9 @@ internal static class MethodCommand
             double opening = clock.Elapsed.TotalSeconds;
             var (explanation, context, model) = ProgressDisplay.Run(progress =>
             {
+                double looks = ImageLooksStage.Measure(pair.Samples, progress);
                 var result = method.Run(pair, options, progress);
+                if (looks > 0) result.Timings[ImageLooksStage.Timing] = looks;
                 Stability.Measure(method, pair, result, trust, progress);
                 if (trust.Validates()) HeldOutValidation.Run(method, options, pair, result, progress);
                 result.Timings["open_inputs"] = opening;
@@ -60,6 +62,7 @@ internal static class MethodCommand
                     () => ReportModel.ForPair(pair, [result], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}", progress: progress));
                 return (result, context, reportModel);
             });
+            ImageLooksStage.Warn(pair.Samples);
             // Not timed: results.json is serialized inside the write, so a "writing" entry could never reach it.
             Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, context, pair.Samples), explanation.Artifacts);
             Summary.Print(model, explanation);

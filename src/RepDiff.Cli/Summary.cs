@@ -17,13 +17,14 @@ internal static class Summary
         // Columns nothing fills are left out (FINC has neither BSR nor labels).
         bool bsr = concepts.Any(c => c.Bsr is not null), labels = concepts.Any(c => c.LabelCounts is not null);
         bool stability = concepts.Any(c => c.Stability is not null), validated = concepts.Any(c => c.Confirmed is not null);
-        bool words = concepts.Any(c => c.Words is { Count: > 0 });
+        bool words = concepts.Any(c => c.Words is { Count: > 0 }), looks = concepts.Any(c => c.Looks is { Count: > 0 });
         var table = new Table().AddColumns("direction", "rank", "strength", "members");
         if (bsr) table.AddColumn("BSR (chance)");
         if (stability) table.AddColumn("stability");
         if (validated) table.AddColumn("held out");
         if (labels) table.AddColumn("top labels");
         if (words) table.AddColumn("top words");
+        if (looks) table.AddColumn("looks");
         foreach (var direction in explanation.Directions)
             foreach (var concept in direction.Concepts.Take(RowsPerDirection))
             {
@@ -34,6 +35,7 @@ internal static class Summary
                 if (validated) cells.Add(HeldOut(concept));
                 if (labels) cells.Add(Text(TopLabels(concept)));
                 if (words) cells.Add(concept.Words is { Count: 0 } ? "–" : Text(TopWords(concept)));
+                if (looks) cells.Add(concept.Looks is { Count: 0 } ? "–" : Text(TopLooks(concept)));
                 table.AddRow([.. cells]);
             }
         bool sets = explanation.Directions.Any(d => d.Name is DirectionNames.MoreFrequentInTest or DirectionNames.MoreFrequentInRef);
@@ -76,6 +78,10 @@ internal static class Summary
     /// <summary>The words that set a concept's texts apart most (Metrics.DistinctiveWords), e.g. "she, her, mrs"; each cut at 40 characters.</summary>
     public static string TopWords(Concept concept)
         => concept.Words is { } words ? string.Join(", ", words.Take(3).Select(w => NpyDtype.Truncate(w.Word))) : "";
+
+    /// <summary>How a concept's images look against the rest (Metrics.ImageLooks), e.g. "darker, mostly green".</summary>
+    public static string TopLooks(Concept concept)
+        => concept.Looks is { } looks ? string.Join(", ", looks.Take(2).Select(Metrics.ImageLooks.Word)) : "";
 
     /// <summary>Input-derived text as a table cell: no control characters, no markup.</summary>
     public static string Text(string text) => Markup.Escape(Terminal.Clean(text));

@@ -110,7 +110,7 @@ internal static class ImageDecoder
 
     /// <summary>c·a + 255·(1 − a) per channel, rounded; opaque pixels are left exactly as they are.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every pixel of the first images too
-    private static void ComposeOverWhite(byte[] rgba)
+    internal static void ComposeOverWhite(byte[] rgba)
     {
         for (int i = 0; i < rgba.Length; i += 4)
         {

@@ -9,7 +9,8 @@ namespace RepDiff.Embedding;
 /// that still covers the box (JPEG decodes at 1/2 to 1/8 directly), halved with linear filtering while
 /// twice the box or more, finished with a Mitchell cubic, turned upright by its EXIF orientation, and encoded
 /// as JPEG (quality <see cref="JpegQuality"/>) or, when it has transparent pixels, as PNG. A photograph of
-/// any size becomes a few kilobytes, so a report of thousands of them stays small.
+/// any size becomes a few kilobytes, so a report of thousands of them stays small. The same reduction, composed over
+/// white and not encoded, gives the pixels whose brightness, colour and detail ImageLooks measures.
 /// </summary>
 public sealed class ImageThumbnailer : IImageThumbnailer
 {
@@ -19,6 +20,23 @@ public sealed class ImageThumbnailer : IImageThumbnailer
     public const long MaxFileBytes = 256L << 20;
 
     public (byte[] Bytes, string MimeType) Thumbnail(string path, int size)
+    {
+        var (small, transparent) = Reduce(path, size);
+        using var image = SKImage.FromPixelCopy(new SKImageInfo(small.Width, small.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul), small.Rgba)
+            ?? throw new InvalidOperationException("Skia could not wrap the thumbnail");
+        using var encoded = transparent ? image.Encode(SKEncodedImageFormat.Png, 100) : image.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
+        return (encoded.ToArray(), transparent ? "image/png" : "image/jpeg");
+    }
+
+    public SmallImage Pixels(string path, int size)
+    {
+        var (small, transparent) = Reduce(path, size);
+        if (transparent) ImageDecoder.ComposeOverWhite(small.Rgba);
+        return small;
+    }
+
+    /// <summary>The image reduced to fit the box and turned upright, as unpremultiplied RGBA, and whether any pixel is transparent.</summary>
+    private static (SmallImage Image, bool Transparent) Reduce(string path, int size)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size));
         var bytes = ImageDecoder.ReadFile(path, MaxFileBytes);
@@ -63,13 +81,12 @@ public sealed class ImageThumbnailer : IImageThumbnailer
                     if (!current.PeekPixels().ReadPixels(plainInfo, (IntPtr)p, plainInfo.RowBytes, 0, 0))
                         throw new InvalidOperationException("Skia could not read the thumbnail's pixels");
             }
-            var (w, h, upright) = ImageDecoder.Orient(rgba, targetW, targetH, ImageDecoder.OriginOf(codec, bytes));
+            var origin = ImageDecoder.OriginOf(codec, bytes);
+            var (w, h, upright) = ImageDecoder.Orient(rgba, targetW, targetH, origin);
             bool transparent = false;
             for (int i = 3; i < upright.Length && !transparent; i += 4) transparent = upright[i] != 255;
-            using var image = SKImage.FromPixelCopy(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul), upright)
-                ?? throw new InvalidOperationException("Skia could not wrap the thumbnail");
-            using var encoded = transparent ? image.Encode(SKEncodedImageFormat.Png, 100) : image.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
-            return (encoded.ToArray(), transparent ? "image/png" : "image/jpeg");
+            bool turned = (int)origin >= 5; // origins 5-8 swap width and height
+            return (new SmallImage(w, h, upright, turned ? full.Height : full.Width, turned ? full.Width : full.Height), transparent);
         }
         finally
         {

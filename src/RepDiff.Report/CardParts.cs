@@ -62,6 +62,26 @@ internal static class CardParts
         return s.Append("</p>").ToString();
     }
 
+    /// <summary>Looks a card lists, most significant first.</summary>
+    public const int LooksOnCard = 4;
+
+    /// <summary>"looks: darker (brightness 0.31, whole set 0.47), mostly green in 42% (whole set 10%)", with the test's numbers on hover.</summary>
+    public static string Looks(Concept concept)
+    {
+        if (concept.Looks is not { } looks) return "";
+        // Said, not left out, as for words: measured images that look like the rest are a result too.
+        if (looks.Count == 0) return "<p class=\"words none\">no brightness, colour, detail or shape sets these images apart from the rest (Benjamini–Hochberg q ≤ 0.05)</p>";
+        var s = new StringBuilder("<p class=\"words looks\" title=\"how the members' images differ from the whole set: brightness, contrast, colourfulness and fine detail by rank (Mann–Whitney), dominant colour and shape by count (Fisher's exact test); Benjamini–Hochberg q ≤ 0.05 over every test of the method's concepts\">looks: ");
+        foreach (var (look, k) in looks.Take(LooksOnCard).Select((l, k) => (l, k)))
+        {
+            if (k > 0) s.Append(", ");
+            string evidence = Evidence(look).Replace("over this concept's tests", "over every test of the method's concepts", StringComparison.Ordinal);
+            s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\">").Append(HtmlReport.E(ImageLooks.Phrase(look))).Append("</span>");
+        }
+        if (looks.Count > LooksOnCard) s.Append(Inv, $"<span class=\"more\">, and {looks.Count - LooksOnCard} more in results.json</span>");
+        return s.Append("</p>").ToString();
+    }
+
     /// <summary>The phrase with its column named ("genre: 73% 'romance' (whole set 6%)"); numeric phrases name it already.</summary>
     public static string Phrase(EnrichedValue v) => v.Value is null ? v.Phrase : $"{v.Column}: {v.Phrase}";
 

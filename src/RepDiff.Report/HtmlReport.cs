@@ -366,7 +366,7 @@ public static partial class HtmlReport
         // A finding with no lead concept is the sentence for a direction with nothing to describe (none confirmed, or no
         // better than random groups), the one the terminal prints; it is shown as it is, not replaced by a label mix.
         // Without labels a finding is shown only when texts' words or length name a concept; otherwise it would say no more than the statement.
-        if (model.FindingOf(e.Method, direction.Name) is { } finding && (finding.Lead is null or { Mix: not ConceptMix.Unlabelled } || finding.NamedByTexts))
+        if (model.FindingOf(e.Method, direction.Name) is { } finding && (finding.Lead is null or { Mix: not ConceptMix.Unlabelled } || finding.NamedWithoutLabels))
             return text + " <span class=\"finding\">" + E(finding.Text) + "</span>";
         // The label mix across the direction's concepts, each concept weighted equally.
         var counts = Described(direction).Take(MaxConceptsShown).Select(c => c.LabelCounts).OfType<Dictionary<string, int>>().Where(c => c.Count > 0).ToList();
@@ -443,7 +443,7 @@ public static partial class HtmlReport
             c.Append(Charts.LabelHistogram(labels, counts));
         if (coefficients is not null && Charts.CoefficientBoxes(coefficients, model.Samples.Labels) is { Length: > 0 } boxes)
             c.Append("<details class=\"coef\"><summary>coefficient by label</summary>").Append(boxes).Append("</details>");
-        c.Append(CardParts.Enrichment(concept)).Append(CardParts.Words(concept)).Append(CardParts.Closest(data.Shown[key], model.Consensus, data.ShownByConsensusIndex)).Append(CardParts.MembersButton(data.Shown[key]));
+        c.Append(CardParts.Enrichment(concept)).Append(CardParts.Words(concept)).Append(CardParts.Looks(concept)).Append(CardParts.Closest(data.Shown[key], model.Consensus, data.ShownByConsensusIndex)).Append(CardParts.MembersButton(data.Shown[key]));
         return c.Append("</article>").ToString();
     }
 

@@ -76,4 +76,7 @@ public sealed class Concept
 
     /// <summary>How long the members' texts are against all texts (Metrics.DistinctiveWords.LengthOf), when the samples are texts.</summary>
     public Metrics.TextLength? TextLength { get; set; }
+
+    /// <summary>How the members' images look against the whole set: brighter, mostly green, portrait (Metrics.ImageLooks), when the images were measured.</summary>
+    public List<Metrics.EnrichedValue>? Looks { get; set; }
 }

@@ -24,9 +24,12 @@ public sealed class MetadataColumn
 
     public int DistinctValues { get; }
 
-    public bool IsCategorical => Numbers is null || DistinctValues <= MaxNumericCategories;
+    /// <summary>Compared by rank however few distinct numbers it has (a measurement, such as an image's brightness, not a code).</summary>
+    public bool Measured { get; }
 
-    public MetadataColumn(string name, string?[] values, bool categories = false)
+    public bool IsCategorical => Numbers is null || (!Measured && DistinctValues <= MaxNumericCategories);
+
+    public MetadataColumn(string name, string?[] values, bool categories = false, bool measured = false)
     {
         Name = name;
         Values = values;
@@ -40,6 +43,7 @@ public sealed class MetadataColumn
                 return; // text (or a non-finite value): categorical only
         }
         if (values.Any(v => v is not null)) Numbers = numbers;
+        Measured = measured && Numbers is not null;
     }
 
     private MetadataColumn(string name, MetadataColumn values)
@@ -48,11 +52,20 @@ public sealed class MetadataColumn
         Values = values.Values;
         Numbers = values.Numbers;
         DistinctValues = values.DistinctValues;
+        Measured = values.Measured;
     }
+
+    /// <summary>A measured quantity per sample (NaN where missing), always compared by rank (<see cref="Measured"/>).</summary>
+    public static MetadataColumn OfMeasurements(string name, double[] values)
+        => new(name, values.Select(v => double.IsNaN(v) ? null : v.ToString("R", CultureInfo.InvariantCulture)).ToArray(), measured: true);
 
     /// <summary>The same values under another name.</summary>
     public MetadataColumn Renamed(string name) => new(name, this);
 
     /// <summary>The same column for a subset of samples, in the given order (a join by id).</summary>
-    public MetadataColumn Select(IReadOnlyList<int> rows) => new(Name, rows.Select(r => Values[r]).ToArray(), categories: Numbers is null);
+    public MetadataColumn Select(IReadOnlyList<int> rows)
+    {
+        var values = rows.Select(r => Values[r]).ToArray();
+        return Measured ? new(Name, values, measured: true) : new(Name, values, categories: Numbers is null);
+    }
 }

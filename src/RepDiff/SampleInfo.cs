@@ -21,6 +21,12 @@ public sealed class SampleInfo
         init => metadata = value;
     }
 
+    /// <summary>
+    /// The images' brightness, colour, detail and shape (Metrics.ImageLooks), once measured: files need a decoder the library
+    /// does not have, so whoever loads them measures them (the CLI, the demo) before the explanations are scored.
+    /// </summary>
+    public Metrics.ImageLooks? Looks { get; set; }
+
     /// <summary>What findings call the samples: "images" or "texts" when they are shown as such, else "samples".</summary>
     public string Noun => Images is not null ? "images" : Texts is not null ? "texts" : "samples";
 

@@ -14,16 +14,17 @@ public sealed record DirectionFinding(string Direction, string Text, string Head
     public bool NoBetterThanChance { get; init; }
 
     /// <summary>
-    /// Where labels cannot name the concepts but they are texts: the quoted words ('she', 'her', 'mrs') that set apart the
-    /// concept the sentence names by its words (Concept.Words); empty otherwise.
+    /// Where labels cannot name the concepts: what sets apart the concept the sentence names, after "stands out": "by 'she',
+    /// 'her' and 'mrs'" (its texts' words, Concept.Words) or "as mostly blue and darker" (its images' looks, Concept.Looks);
+    /// empty otherwise.
     /// </summary>
-    public IReadOnlyList<string> LeadWords { get; init; } = [];
+    public string LeadTraits { get; init; } = "";
 
-    /// <summary>The rank of the concept <see cref="LeadWords"/> name (not always the strongest: the first that has words).</summary>
-    public int LeadWordsRank { get; init; }
+    /// <summary>The rank of the concept <see cref="LeadTraits"/> describe (not always the strongest: the first that has any).</summary>
+    public int LeadTraitsRank { get; init; }
 
-    /// <summary>Where labels cannot name the concepts, whether the sentence names one by its texts' words or length.</summary>
-    public bool NamedByTexts { get; init; }
+    /// <summary>Where labels cannot name the concepts, whether the sentence names one by its texts' words or length, or its images' looks.</summary>
+    public bool NamedWithoutLabels { get; init; }
 
     /// <summary>
     /// Mean share of the largest label over the concepts, each concept counting once (as each has one

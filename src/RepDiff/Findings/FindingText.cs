@@ -54,7 +54,7 @@ public static class FindingText
     /// sentences (shorter: mean 14.5 words, whole set 20.1), stands out by …"); its words quoted for the method's line. Null
     /// when no concept has either.
     /// </summary>
-    private static (string Clause, IReadOnlyList<string> Quoted, int Rank)? WordsClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
+    private static (string Clause, string Traits, int Rank)? WordsClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
     {
         var lead = profiles.Select(p => (Profile: p, Concept: described.First(c => c.Rank == p.Rank)))
             .FirstOrDefault(x => x.Concept.Words is { Count: > 0 } || x.Concept.TextLength is { Differs: true });
@@ -68,11 +68,34 @@ public static class FindingText
         }).ToList();
         string named = $"concept {lead.Profile.Rank}, {lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}";
         int rank = lead.Profile.Rank;
+        string traits = quoted.Count == 0 ? "" : "by " + JoinWords(quoted);
         if (concept.TextLength is not { Differs: true } l)
-            return ($"{named}, stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted, rank);
+            return ($"{named}, stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", traits, rank);
         string longer = l.Z > 0 ? "longer" : "shorter", mean = string.Create(CultureInfo.InvariantCulture, $"mean {l.MemberMean:0.#} words, whole set {l.Mean:0.#}");
         return (shown.Count == 0 ? $"{named}, holds {longer} {noun} than the rest ({mean})"
-            : $"{named} ({longer}: {mean}), stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", quoted, rank);
+            : $"{named} ({longer}: {mean}), stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", traits, rank);
+    }
+
+    /// <summary>Looks a finding names for a concept without labels (its card lists more).</summary>
+    public const int LooksNamed = 2;
+
+    /// <summary>
+    /// What names unlabelled images instead: "concept 2, 112 emoji, stands out as darker (brightness 0.31, whole set 0.47)
+    /// and mostly blue in 40% of them (whole set 12%)", for the strongest concept spoken of whose images look unlike the rest
+    /// (Concept.Looks); "as darker and mostly blue" for the method's line. Null when no concept has a look.
+    /// </summary>
+    private static (string Clause, string Traits, int Rank)? LooksClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
+    {
+        var lead = profiles.Select(p => (Profile: p, Concept: described.First(c => c.Rank == p.Rank)))
+            .FirstOrDefault(x => x.Concept.Looks is { Count: > 0 });
+        if (lead.Concept is not { } concept) return null;
+        var looks = concept.Looks!.Take(LooksNamed).ToList();
+        string named = $"concept {lead.Profile.Rank}, {lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}";
+        // The first share said is "of them"; the next read the same way.
+        int firstShare = looks.FindIndex(l => l.Value is not null);
+        var phrases = looks.Select((l, k) => k == firstShare
+            ? Metrics.ImageLooks.Phrase(l).Replace(" (whole set", " of them (whole set", StringComparison.Ordinal) : Metrics.ImageLooks.Phrase(l)).ToList();
+        return ($"{named}, stands out as {JoinWords(phrases)}", "as " + JoinWords(looks.Select(Metrics.ImageLooks.Word).ToList()), lead.Profile.Rank);
     }
 
     /// <summary>Why concepts go unnamed: no labels, or one label for every sample (which names nothing); brief: as a parenthesis.</summary>
@@ -157,11 +180,11 @@ public static class FindingText
         {
             string sizes = JoinWords(profiles.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
             string groups = profiles.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(profiles.Count)} groups ({sizes} {noun})";
-            var words = WordsClause(described, profiles, noun);
-            string named = words is { } w ? $"{Unnamed(labels, noun)}; {w.Clause}" : Unnamed(labels, noun);
+            var traits = WordsClause(described, profiles, noun) ?? LooksClause(described, profiles, noun);
+            string named = traits is { } t ? $"{Unnamed(labels, noun)}; {t.Clause}" : Unnamed(labels, noun);
             string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");
             return new DirectionFinding(direction.Name, Sentence(text + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0])
-                { LeadWords = words?.Quoted ?? [], LeadWordsRank = words?.Rank ?? 0, NamedByTexts = words is not null };
+                { LeadTraits = traits?.Traits ?? "", LeadTraitsRank = traits?.Rank ?? 0, NamedWithoutLabels = traits is not null };
         }
 
         // The headline says what most of the concepts are (a tie goes to mixtures, what one model confuses
@@ -272,12 +295,12 @@ public static class FindingText
         if (labelled.Count == 0)
         {
             var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count, nameA, nameB, noun)).ToList();
-            // Texts: each direction's strongest worded concept by its words, in the order the groups are counted.
-            // The concept named is the first with words, not always rank 1: it is named by its rank and its direction's groups.
-            var worded = withConcepts.Where(d => d.LeadWords.Count > 0).ToList();
+            // Texts by their words, images by their looks: each direction's first concept that has any, in the order the groups
+            // are counted. It is not always rank 1, so it is named by its rank and its direction's groups.
+            var worded = withConcepts.Where(d => d.LeadTraits.Length > 0).ToList();
             string byWords = worded.Count == 0 ? ""
-                : withConcepts.Count == 1 ? $"; its concept {worded[0].LeadWordsRank} stands out by {JoinWords(worded[0].LeadWords)}"
-                : "; " + string.Join(", and ", worded.Select(d => $"concept {d.LeadWordsRank} of {Groups(d.Direction, nameA, nameB)} stands out by {JoinWords(d.LeadWords)}"));
+                : withConcepts.Count == 1 ? $"; its concept {worded[0].LeadTraitsRank} stands out {worded[0].LeadTraits}"
+                : "; " + string.Join(", and ", worded.Select(d => $"concept {d.LeadTraitsRank} of {Groups(d.Direction, nameA, nameB)} stands out {d.LeadTraits}"));
             return Sentence($"{method} finds {JoinWords(counts)} ({unnamed}{byWords})", method, nameA, nameB);
         }
         var mixing = labelled.OrderBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();

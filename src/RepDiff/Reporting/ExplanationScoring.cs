@@ -5,7 +5,7 @@ namespace RepDiff.Reporting;
 /// <summary>
 /// What every explanation of a pair gets after its method ran, once, whoever shows it: BSR per direction
 /// and per concept (docs/methods/METHODS.md §2) with its chance level, the label and metadata values over-represented among
-/// each concept's members (docs/metadata.md), the words that set its member texts apart and, with labels, each concept's label counts.
+/// each concept's members (docs/metadata.md), the words that set its member texts apart, how its images look and, with labels, each concept's label counts.
 /// </summary>
 public static class ExplanationScoring
 {
@@ -24,6 +24,7 @@ public static class ExplanationScoring
         }
         Enrichment.Annotate(explanation, pair.Samples);
         DistinctiveWords.Annotate(explanation, pair.Samples);
+        ImageLooks.Annotate(explanation, pair.Samples);
         if (pair.Samples.Labels is not { } labels) return;
         foreach (var concept in explanation.Directions.SelectMany(d => d.Concepts))
             concept.LabelCounts = concept.Members.Where(i => i >= 0 && i < pair.N)

@@ -1,9 +1,9 @@
 namespace RepDiff.Reporting;
 
 /// <summary>
-/// Makes the small picture a report embeds for an image file. The library and the report renderer are plain
-/// managed code; decoding JPEG, PNG, WebP and the rest needs a native codec, so the implementation lives with
-/// the other native code (RepDiff.Embedding's Skia thumbnailer) and is handed to the renderer by the caller.
+/// Reads image files small: the picture a report embeds, and the pixels <see cref="Metrics.ImageLooks"/> measures. The
+/// library and the report renderer are plain managed code; decoding JPEG, PNG, WebP and the rest needs a native codec, so
+/// the implementation lives with the other native code (RepDiff.Embedding's Skia thumbnailer) and is handed over by the caller.
 /// </summary>
 public interface IImageThumbnailer
 {
@@ -13,4 +13,10 @@ public interface IImageThumbnailer
     /// when it is not a readable image.
     /// </summary>
     (byte[] Bytes, string MimeType) Thumbnail(string path, int size);
+
+    /// <summary>The same reduced image as opaque RGBA pixels (transparency over white), with the upright size of the file's image.</summary>
+    SmallImage Pixels(string path, int size);
 }
+
+/// <summary>An image reduced to <see cref="Width"/>×<see cref="Height"/> opaque RGBA bytes, from one of <see cref="OriginalWidth"/>×<see cref="OriginalHeight"/> (upright).</summary>
+public sealed record SmallImage(int Width, int Height, byte[] Rgba, int OriginalWidth, int OriginalHeight);

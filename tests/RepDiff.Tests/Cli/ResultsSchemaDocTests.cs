@@ -46,8 +46,13 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             string texts = Path.Combine(dir, "texts.txt");
             File.WriteAllLines(texts, File.ReadAllLines(labels).Select((g, i) => $"sample {i} of kind {(char)('a' + int.Parse(g))}{(char)('a' + int.Parse(g))}"));
             Write(dir, "kmeans", ["kmeans", a, b, .. side, "--texts", texts]);
+            // Pixel arrays as bright as their group is numbered: concepts of a group look brighter or darker (`looks`).
+            string images = Path.Combine(dir, "images.npy");
+            var groups = File.ReadAllLines(labels).Select(int.Parse).ToArray();
+            Npy.Write(images, Enumerable.Range(0, 120 * 4 * 4).Select(k => 0.1f + 0.15f * groups[k / 16] + 0.001f * (k % 16) + 0.0001f * (k / 16)).ToArray(), 120, 4, 4);
+            Write(dir, "pca", ["pca", a, b, .. side, "--images", images]);
             // Every method of a comparison, trusted both ways (sae gets its stability note).
-            Write(dir, "compare", ["compare", a, b, .. side, "--trust", "--methods", "rdx,spec,koda,kmeans,pca,nmf,sae"]);
+            Write(dir, "compare", ["compare", a, b, .. side, "--images", images, "--trust", "--methods", "rdx,spec,koda,kmeans,pca,nmf,sae"]);
             Write(dir, "metrics", ["metrics", a, b, "--labels", labels]);
         }
 

@@ -219,7 +219,7 @@ public class DistinctiveWordsTests
             + "holds longer sentences than the rest (mean 9 words, whole set 3.6): see the concept cards).",
             FindingText.Describe(explanation, labels: null, "A", "B", "sentences").For(DirectionNames.MoreSimilarInA).Text);
         // The report shows such a sentence (it showed only those that quote words).
-        Assert.True(FindingText.Describe(explanation, labels: null, "A", "B", "sentences").For(DirectionNames.MoreSimilarInA).NamedByTexts);
+        Assert.True(FindingText.Describe(explanation, labels: null, "A", "B", "sentences").For(DirectionNames.MoreSimilarInA).NamedWithoutLabels);
     }
 
     [Fact]

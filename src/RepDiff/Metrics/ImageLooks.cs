@@ -1,0 +1,236 @@
+using System.Globalization;
+using RepDiff.Reporting;
+
+namespace RepDiff.Metrics;
+
+/// <summary>
+/// What the images of a concept look like against the whole set, so a group of images is named by what can be seen in it
+/// with or without labels ("darker", "mostly green", "portrait"), and a concept one model forms by colour or brightness
+/// rather than by content shows as such. Each image is measured once, reduced to fit a <see cref="Box"/>-pixel box (files;
+/// pixel arrays as they are): its brightness (mean luma, Rec. 709 weights on the stored sRGB values, 0–1), contrast (the
+/// standard deviation of luma), colourfulness (Hasler and Süsstrunk's 2003 measure, σ + 0.3·μ of the opponent channels
+/// R − G and (R + G)/2 − B, in 0–1 units), fine detail (mean absolute luma difference between neighbouring pixels), its
+/// dominant colour (the hue most of its coloured pixels have, or grey when fewer than a fifth have one), and for files
+/// the shape (landscape, portrait, square) and size (megapixels) of the image as stored. Measures every image shares (the
+/// size of a pixel array, the colour of grey images) are left out. A concept is tested on each as <see cref="Enrichment"/>
+/// tests metadata (Mann–Whitney rank-sum z for the numbers, the hypergeometric tail for colour and shape), with
+/// Benjamini–Hochberg over every test of every concept of the explanation, so a random group rarely gets a look.
+/// </summary>
+public sealed class ImageLooks
+{
+    /// <summary>The box image files are reduced to before measuring: measures then do not depend on a photograph's resolution.</summary>
+    public const int Box = 64;
+
+    public const string Brightness = "brightness", Contrast = "contrast", Colourfulness = "colourfulness", Detail = "detail",
+        Colour = "colour", Shape = "shape", Size = "size";
+
+    /// <summary>The colour of an image with no dominant hue (fewer than <see cref="ColouredShare"/> of its pixels coloured).</summary>
+    public const string Grey = "grey";
+
+    /// <summary>A pixel is coloured when its chroma (largest minus smallest of R, G, B, in 0–1) is at least this.</summary>
+    private const double ColouredChroma = 0.15;
+
+    /// <summary>An image has a dominant colour when at least this share of its pixels is coloured.</summary>
+    private const double ColouredShare = 0.2;
+
+    private readonly Enrichment enrichment;
+
+    /// <summary>The measures per sample (NaN or null where an image could not be read), those that vary among the images.</summary>
+    public SampleMetadata Values { get; }
+
+    /// <summary>Images that could not be read, with why (they have no measures and count in no test).</summary>
+    public IReadOnlyList<(int Sample, string Problem)> Unreadable { get; }
+
+    private ImageLooks(SampleMetadata values, IReadOnlyList<(int, string)> unreadable)
+    {
+        Values = values;
+        Unreadable = unreadable;
+        enrichment = new Enrichment(values);
+    }
+
+    /// <summary>
+    /// Measures every image: pixel arrays directly, files through <paramref name="files"/> (null: files are not measured and
+    /// this returns null). When no measure varies among the images (all alike, or none readable) it has no columns and
+    /// gives concepts no looks.
+    /// </summary>
+    public static ImageLooks? Measure(ImageSet images, IImageThumbnailer? files, IProgress<ProgressUpdate>? progress = null)
+    {
+        if (images.Paths is not null && files is null) return null;
+        int n = images.Count;
+        var measures = new Measures?[n];
+        var problems = new string?[n];
+        int done = 0;
+        const string stage = "image looks (brightness, colour, detail)";
+        progress.Report(stage, 0);
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            try
+            {
+                measures[i] = images.Paths is { } paths ? OfFile(files!.Pixels(paths[i], Box)) : OfPixels(images, i);
+            }
+            catch (RepDiffInputException e)
+            {
+                problems[i] = e.Message;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problems[i] = $"{images.Paths![i]}: {e.Message}";
+            }
+            int count = Interlocked.Increment(ref done);
+            if (count % 256 == 0) progress.Report(stage, (double)count / n);
+        });
+        progress.Report(stage, 1);
+
+        var columns = new List<MetadataColumn>
+        {
+            MetadataColumn.OfMeasurements(Brightness, measures.Select(m => m?.Brightness ?? double.NaN).ToArray()),
+            MetadataColumn.OfMeasurements(Contrast, measures.Select(m => m?.Contrast ?? double.NaN).ToArray()),
+            MetadataColumn.OfMeasurements(Colourfulness, measures.Select(m => m?.Colourfulness ?? double.NaN).ToArray()),
+            MetadataColumn.OfMeasurements(Detail, measures.Select(m => m?.Detail ?? double.NaN).ToArray()),
+            new(Colour, measures.Select(m => m?.Colour).ToArray(), categories: true),
+        };
+        if (images.Paths is not null)
+        {
+            columns.Add(new(Shape, measures.Select(m => m?.Shape).ToArray(), categories: true));
+            columns.Add(MetadataColumn.OfMeasurements(Size, measures.Select(m => m?.Megapixels ?? double.NaN).ToArray()));
+        }
+        // A measure every image shares says nothing about any group of them.
+        var varying = columns.Where(c => c.DistinctValues > 1).ToList();
+        var unreadable = problems.Select((p, i) => (i, p)).Where(x => x.p is not null).Select(x => (x.i, x.p!)).ToList();
+        return new ImageLooks(new SampleMetadata(varying, n) { Source = "image looks" }, unreadable);
+    }
+
+    /// <summary>
+    /// Sets <see cref="Concept.Looks"/> of every concept from the samples' measured images (a no-op without them, or when the
+    /// explanation counts other samples than the images). Corrected over every test of every concept: one concept in twenty
+    /// of random groups would otherwise look brighter or darker than the rest.
+    /// </summary>
+    public static void Annotate(Explanation explanation, SampleInfo samples, double alpha = Enrichment.DefaultAlpha)
+    {
+        if (samples.Looks is not { } looks || looks.Values.Count != explanation.N || looks.Values.Columns.Count == 0) return;
+        var concepts = explanation.Directions.SelectMany(d => d.Concepts).ToList();
+        var tests = concepts.Select(c => looks.enrichment.Tests(c.Members)).ToList();
+        var q = Statistics.BenjaminiHochbergLog(tests.SelectMany(t => t).Select(t => Math.Log(t.PValue)).ToArray());
+        int k = 0;
+        foreach (var (concept, ofConcept) in concepts.Zip(tests))
+            concept.Looks = ofConcept.Select(t => t with { QValue = Math.Exp(q[k++]) })
+                .Where(t => t.QValue <= alpha && (t.Value is null || t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members))
+                .OrderBy(t => t.QValue).ThenByDescending(t => t.LogOddsRatio ?? Math.Abs(t.Z ?? 0)).ThenBy(t => t.Column, StringComparer.Ordinal)
+                .ToList();
+    }
+
+    /// <summary>The look in a word or two, to follow "stands out as": "darker", "smoother", "mostly green", "mostly portrait".</summary>
+    public static string Word(EnrichedValue look)
+    {
+        if (look.Value is { } value) return "mostly " + value;
+        bool higher = look.Z > 0;
+        return look.Column switch
+        {
+            Brightness => higher ? "brighter" : "darker",
+            Contrast => higher ? "higher-contrast" : "lower-contrast",
+            Colourfulness => higher ? "more colourful" : "less colourful",
+            Detail => higher ? "more detailed" : "smoother",
+            Size => higher ? "larger" : "smaller",
+            _ => $"{look.Column} {(higher ? "higher" : "lower")}",
+        };
+    }
+
+    /// <summary>"darker (brightness 0.31, whole set 0.47)", "mostly green in 42% (whole set 10%)", "portrait in 60% (whole set 20%)": a share of the members and of the whole set for colour and shape.</summary>
+    public static string Phrase(EnrichedValue look)
+    {
+        if (look.Value is not null)
+            return $"{(look.Column == Colour && look.Value != Grey ? Word(look) : look.Value)} in {EnrichedValue.Percent(look.MembersWithValue!.Value, look.Members)} (whole set {EnrichedValue.Percent(look.TotalWithValue!.Value, look.Total)})";
+        string measure = look.Column == Size ? "megapixels" : look.Column;
+        return string.Create(CultureInfo.InvariantCulture, $"{Word(look)} ({measure} {look.MemberMean:0.###}, whole set {look.Mean:0.###})");
+    }
+
+    /// <summary>One image's measures (<see cref="Shape"/>, <see cref="Megapixels"/>: files only).</summary>
+    internal sealed record Measures(double Brightness, double Contrast, double Colourfulness, double Detail, string Colour, string? Shape = null, double Megapixels = double.NaN);
+
+    private static Measures OfFile(SmallImage image)
+    {
+        var rgb = new float[image.Width * image.Height * 3];
+        for (int i = 0, n = image.Width * image.Height; i < n; i++)
+            for (int c = 0; c < 3; c++)
+                rgb[3 * i + c] = image.Rgba[4 * i + c] / 255f;
+        double ratio = (double)image.OriginalWidth / image.OriginalHeight;
+        return Of(rgb, image.Width, image.Height) with
+        {
+            Shape = ratio >= 1.1 ? "landscape" : ratio <= 1 / 1.1 ? "portrait" : "square",
+            Megapixels = (double)image.OriginalWidth * image.OriginalHeight / 1e6,
+        };
+    }
+
+    /// <summary>A pixel-array image (values 0–1): grey, RGB, or RGBA composed over white; other channel counts by their first channel, as the report shows them.</summary>
+    private static Measures OfPixels(ImageSet images, int sample)
+    {
+        var source = images.ImagePixels(sample);
+        int channels = images.Channels, n = images.Height * images.Width;
+        var rgb = new float[n * 3];
+        for (int i = 0; i < n; i++)
+        {
+            var px = source.Slice(i * channels, channels);
+            float alpha = channels == 4 ? Math.Clamp(px[3], 0f, 1f) : 1f;
+            for (int c = 0; c < 3; c++)
+            {
+                float v = Math.Clamp(channels is 3 or 4 ? px[c] : px[0], 0f, 1f);
+                rgb[3 * i + c] = v * alpha + (1 - alpha);
+            }
+        }
+        return Of(rgb, images.Width, images.Height);
+    }
+
+    /// <summary>The measures of an image given as RGB values 0–1, row by row.</summary>
+    internal static Measures Of(ReadOnlySpan<float> rgb, int width, int height)
+    {
+        int n = width * height;
+        var luma = new double[n];
+        double sumY = 0, sumRg = 0, sumYb = 0, sumRg2 = 0, sumYb2 = 0;
+        var hues = new int[HueNames.Length];
+        int coloured = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double r = rgb[3 * i], g = rgb[3 * i + 1], b = rgb[3 * i + 2];
+            double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+            luma[i] = y;
+            sumY += y;
+            double rg = r - g, yb = 0.5 * (r + g) - b;
+            sumRg += rg; sumYb += yb; sumRg2 += rg * rg; sumYb2 += yb * yb;
+            double max = Math.Max(r, Math.Max(g, b)), chroma = max - Math.Min(r, Math.Min(g, b));
+            if (chroma < ColouredChroma) continue;
+            coloured++;
+            hues[HueBin(r, g, b, max, chroma)]++;
+        }
+        double meanY = sumY / n, varY = 0;
+        foreach (double y in luma) varY += (y - meanY) * (y - meanY);
+        double meanRg = sumRg / n, meanYb = sumYb / n;
+        double varRg = Math.Max(0, sumRg2 / n - meanRg * meanRg), varYb = Math.Max(0, sumYb2 / n - meanYb * meanYb);
+        double colourfulness = Math.Sqrt(varRg + varYb) + 0.3 * Math.Sqrt(meanRg * meanRg + meanYb * meanYb);
+
+        double detail = 0;
+        long pairs = 0;
+        for (int row = 0; row < height; row++)
+            for (int x = 0; x < width; x++)
+            {
+                int i = row * width + x;
+                if (x + 1 < width) { detail += Math.Abs(luma[i + 1] - luma[i]); pairs++; }
+                if (row + 1 < height) { detail += Math.Abs(luma[i + width] - luma[i]); pairs++; }
+            }
+        string colour = coloured < ColouredShare * n ? Grey : HueNames[Array.IndexOf(hues, hues.Max())];
+        return new Measures(meanY, Math.Sqrt(varY / n), colourfulness, pairs == 0 ? 0 : detail / pairs, colour);
+    }
+
+    private static readonly string[] HueNames = ["red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink"];
+
+    // Where each named hue ends, in degrees (red wraps round 0): the names' usual ranges.
+    private static readonly double[] HueEnds = [15, 45, 70, 170, 200, 260, 290, 345];
+
+    private static int HueBin(double r, double g, double b, double max, double chroma)
+    {
+        double h = max == r ? 60 * ((g - b) / chroma) : max == g ? 60 * ((b - r) / chroma + 2) : 60 * ((r - g) / chroma + 4);
+        if (h < 0) h += 360;
+        for (int k = 0; k < HueEnds.Length; k++)
+            if (h < HueEnds[k]) return k;
+        return 0; // 345–360: red again
+    }
+}

@@ -1,0 +1,209 @@
+using RepDiff.Findings;
+using RepDiff.Metrics;
+using RepDiff.Tests.Findings;
+
+namespace RepDiff.Tests.Metrics;
+
+/// <summary>How a concept's images look: each measure against its definition, planted looks found, random groups left alone.</summary>
+public class ImageLooksTests
+{
+    private static float[] Fill(int width, int height, Func<int, int, (float R, float G, float B)> pixel)
+    {
+        var rgb = new float[width * height * 3];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                (rgb[3 * (y * width + x)], rgb[3 * (y * width + x) + 1], rgb[3 * (y * width + x) + 2]) = pixel(x, y);
+        return rgb;
+    }
+
+    [Fact]
+    public void EachMeasureFollowsItsDefinition()
+    {
+        // A flat grey: its level, no contrast, no colour, no detail.
+        var grey = ImageLooks.Of(Fill(8, 6, (_, _) => (0.4f, 0.4f, 0.4f)), 8, 6);
+        Assert.Equal(0.4, grey.Brightness, 6);
+        Assert.Equal(0, grey.Contrast, 6);
+        Assert.Equal(0, grey.Colourfulness, 6);
+        Assert.Equal(0, grey.Detail, 6);
+        Assert.Equal(ImageLooks.Grey, grey.Colour);
+        // Pure red: luma 0.2126; colourfulness 0.3·|(R − G, (R + G)/2 − B)| = 0.3·√(1 + 0.25) with no spread.
+        var red = ImageLooks.Of(Fill(4, 4, (_, _) => (1f, 0f, 0f)), 4, 4);
+        Assert.Equal(0.2126, red.Brightness, 6);
+        Assert.Equal(0.3 * Math.Sqrt(1.25), red.Colourfulness, 6);
+        Assert.Equal("red", red.Colour);
+        // A black-and-white checkerboard: mean 0.5, standard deviation 0.5, every neighbour differs by 1.
+        var checks = ImageLooks.Of(Fill(6, 6, (x, y) => (x + y) % 2 == 0 ? (1f, 1f, 1f) : (0f, 0f, 0f)), 6, 6);
+        Assert.Equal((0.5, 0.5, 1.0), (Math.Round(checks.Brightness, 6), Math.Round(checks.Contrast, 6), Math.Round(checks.Detail, 6)));
+        // Vertical stripes: only the horizontal neighbours differ, so half the pairs (30 of 60 on 6×6).
+        var stripes = ImageLooks.Of(Fill(6, 6, (x, _) => x % 2 == 0 ? (1f, 1f, 1f) : (0f, 0f, 0f)), 6, 6);
+        Assert.Equal(0.5, stripes.Detail, 6);
+    }
+
+    [Theory]
+    [InlineData(1f, 0.5f, 0f, "orange")]   // 30°
+    [InlineData(1f, 1f, 0f, "yellow")]     // 60°
+    [InlineData(0f, 1f, 0f, "green")]      // 120°
+    [InlineData(0f, 1f, 1f, "cyan")]       // 180°
+    [InlineData(0f, 0f, 1f, "blue")]       // 240°
+    [InlineData(0.5f, 0f, 1f, "purple")]   // 270°
+    [InlineData(1f, 0f, 0.5f, "pink")]     // 330°
+    [InlineData(1f, 0f, 0.1f, "red")]      // 354°: red wraps round 0
+    public void TheDominantColourIsTheHueOfMostColouredPixels(float r, float g, float b, string colour)
+    {
+        // Three quarters of the picture in the colour, the rest white: the white pixels have no hue.
+        Assert.Equal(colour, ImageLooks.Of(Fill(4, 4, (x, _) => x < 3 ? (r, g, b) : (1f, 1f, 1f)), 4, 4).Colour);
+        // A tenth of the picture coloured is below the fifth that gives an image a colour.
+        Assert.Equal(ImageLooks.Grey, ImageLooks.Of(Fill(10, 1, (x, _) => x < 1 ? (r, g, b) : (0.5f, 0.5f, 0.5f)), 10, 1).Colour);
+    }
+
+    /// <summary>
+    /// 400 pixel-array images of random brightness and colour; 50 of them planted dark, 40 others planted green. The planted
+    /// groups read "darker" and "mostly green"; fifty random groups of fifty in the same explanation read nothing.
+    /// </summary>
+    [Fact]
+    public void PlantedLooksAreFoundAndRandomGroupsHaveNone()
+    {
+        const int n = 400, side = 6;
+        var rng = new Random(5);
+        var pixels = new float[n * side * side * 3];
+        for (int i = 0; i < n; i++)
+        {
+            bool isDark = i < 50, isGreen = i >= 50 && i < 90;
+            float level = isDark ? 0.1f + 0.1f * (float)rng.NextDouble() : 0.3f + 0.6f * (float)rng.NextDouble();
+            for (int p = 0; p < side * side; p++)
+            {
+                float noise = 0.05f * (float)rng.NextDouble();
+                int at = (i * side * side + p) * 3;
+                (pixels[at], pixels[at + 1], pixels[at + 2]) = isGreen ? (0.1f, 0.4f + level / 2, 0.1f) : (level + noise, level, level - noise);
+            }
+        }
+        var images = new ImageSet(pixels, n, side, side, 3);
+        var looks = ImageLooks.Measure(images, files: null)!;
+        Assert.Empty(looks.Unreadable);
+        // Every image is as wide as tall and the size of a pixel array: no shape or size column.
+        Assert.Null(looks.Values[ImageLooks.Shape]);
+        Assert.Null(looks.Values[ImageLooks.Size]);
+
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 50).ToArray(), Enumerable.Range(50, 40).ToArray());
+        explanation.N = n;
+        var withLooks = new SampleInfo { Images = images, Looks = looks };
+        ImageLooks.Annotate(explanation, withLooks);
+        var dark = explanation.Directions[0].Concepts[0].Looks!;
+        Assert.Contains(dark, l => l.Column == ImageLooks.Brightness && l.Z < 0 && ImageLooks.Word(l) == "darker");
+        var green = explanation.Directions[0].Concepts[1].Looks!;
+        var greenLook = Assert.Single(green, l => l.Column == ImageLooks.Colour);
+        Assert.Equal("mostly green in 100% (whole set 10%)", ImageLooks.Phrase(greenLook));
+        // The q-values are corrected over every test of every concept, so no look is claimed above 0.05.
+        Assert.All(explanation.Directions.SelectMany(d => d.Concepts).SelectMany(c => c.Looks!), l => Assert.True(l.QValue <= 0.05));
+
+        // A hundred random groups of fifty: each a draw from the same images, so any look one gets is a false discovery;
+        // corrected over all their tests, at most about one run in twenty has one.
+        var random = FindingTextTests.Hand(Enumerable.Range(0, 100).Select(_ => Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(50).ToArray()).ToArray());
+        random.N = n;
+        ImageLooks.Annotate(random, withLooks);
+        Assert.True(random.Directions[0].Concepts.Count(c => c.Looks!.Count > 0) <= 1);
+    }
+
+    [Fact]
+    public void FilesAreMeasuredReducedWithTheirShapeAndSizeAndUnreadableOnesNamed()
+    {
+        string dir = TestData.TempDir();
+        var paths = new List<string>();
+        var rng = new Random(3);
+        for (int i = 0; i < 30; i++)
+        {
+            // Ten tall images, twenty wide ones of several sizes.
+            int w = i < 10 ? 60 : 120 + 10 * (i % 4), h = i < 10 ? 120 : 80;
+            byte level = (byte)rng.Next(40, 220);
+            var rgb = Enumerable.Range(0, w * h * 3).Select(_ => level).ToArray();
+            string path = Path.Combine(dir, $"{i:D2}.png");
+            File.WriteAllBytes(path, Embedding.TestImages.Encode(rgb, w, h, SkiaSharp.SKEncodedImageFormat.Png));
+            paths.Add(path);
+        }
+        File.WriteAllBytes(paths[29], [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
+        var looks = ImageLooks.Measure(new ImageSet(paths.ToArray()), new RepDiff.Embedding.ImageThumbnailer())!;
+        var (sample, problem) = Assert.Single(looks.Unreadable);
+        Assert.Equal(29, sample);
+        Assert.StartsWith(paths[29], problem);
+        Assert.Equal(["portrait", "landscape", null], new[] { 0, 10, 29 }.Select(i => looks.Values[ImageLooks.Shape]!.Values[i]));
+        Assert.Equal(140 * 80 / 1e6, looks.Values[ImageLooks.Size]!.Numbers![10], 9);
+        Assert.True(double.IsNaN(looks.Values[ImageLooks.Brightness]!.Numbers![29]));
+
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 10).ToArray());
+        explanation.N = 30;
+        ImageLooks.Annotate(explanation, new SampleInfo { Images = new ImageSet(paths.ToArray()), Looks = looks });
+        var tall = explanation.Directions[0].Concepts[0].Looks!;
+        Assert.Contains(tall, l => ImageLooks.Phrase(l) == "portrait in 100% (whole set 34%)");
+    }
+
+    [Fact]
+    public void WithoutLabelsAFindingNamesImagesByTheirLooks()
+    {
+        var images = new ImageSet(new float[200 * 3], 200, 1, 1, 3);
+        for (int i = 0; i < 200; i++)
+            (images.Pixels![3 * i], images.Pixels[3 * i + 1], images.Pixels[3 * i + 2]) = i < 40 ? (0f, 0f, 1f) : (0.3f + 0.002f * i, 0.3f + 0.002f * i, 0.3f + 0.002f * i);
+        var samples = new SampleInfo { Images = images };
+        samples.Looks = ImageLooks.Measure(images, files: null);
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 40).ToArray());
+        explanation.N = 200;
+        ImageLooks.Annotate(explanation, samples);
+        var finding = FindingText.Describe(explanation, labels: null, "A", "B", "images");
+        Assert.Equal("A keeps one group of 40 images together that B pulls apart (there are no labels to name them; concept 1, 40 images, "
+            + "stands out as more colourful (colourfulness 0.3, whole set 0.06) and mostly blue in 100% of them (whole set 20%): see the concept cards).",
+            finding.For(DirectionNames.MoreSimilarInA).Text);
+        Assert.True(finding.For(DirectionNames.MoreSimilarInA).NamedWithoutLabels);
+        Assert.Equal("hand finds one group of images that A keeps together and B pulls apart (no labels to name them; its concept 1 stands out as more colourful and mostly blue).",
+            finding.Summary);
+    }
+
+    /// <summary>Images that all look alike, or none of which can be read, give no looks (not "nothing sets them apart"), and unreadable ones are still counted.</summary>
+    [Fact]
+    public void NoVaryingMeasureMeansNoLooks()
+    {
+        string dir = TestData.TempDir();
+        var paths = Enumerable.Range(0, 5).Select(i => Path.Combine(dir, $"{i}.png")).ToArray();
+        foreach (string path in paths) File.WriteAllText(path, "not a picture");
+        var unreadable = ImageLooks.Measure(new ImageSet(paths), new RepDiff.Embedding.ImageThumbnailer())!;
+        Assert.Equal(5, unreadable.Unreadable.Count);
+        var alike = ImageLooks.Measure(new ImageSet(Enumerable.Repeat(0.5f, 5 * 4).ToArray(), 5, 2, 2, 1), files: null)!;
+        Assert.Empty(alike.Values.Columns);
+        foreach (var looks in new[] { unreadable, alike })
+        {
+            var explanation = FindingTextTests.Hand([0, 1]);
+            explanation.N = 5;
+            ImageLooks.Annotate(explanation, new SampleInfo { Looks = looks });
+            Assert.Null(explanation.Directions[0].Concepts[0].Looks);
+        }
+    }
+
+    /// <summary>
+    /// A method command on image files: the looks measured as a timed stage, on every concept of results.json and its
+    /// card; an unreadable image is one warning line, and the run still succeeds.
+    /// </summary>
+    [Fact]
+    public void AMethodCommandMeasuresTheImagesAndWarnsOnceAboutAnUnreadableOne()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels) = Robustness.CliHarness.SmallPair(dir, rows: 60);
+        string folder = Directory.CreateDirectory(Path.Combine(dir, "images")).FullName;
+        var groups = File.ReadAllLines(labels).Select(int.Parse).ToArray();
+        for (int i = 0; i < 60; i++)
+        {
+            // Each group its own grey level: the concepts the method finds look brighter or darker than the rest.
+            byte level = (byte)(30 + 40 * (groups[i] % 5) + i % 7);
+            File.WriteAllBytes(Path.Combine(folder, $"{i:D2}.png"), Embedding.TestImages.Encode(Enumerable.Repeat(level, 20 * 10 * 3).ToArray(), 20, 10, SkiaSharp.SKEncodedImageFormat.Png));
+        }
+        File.WriteAllText(Path.Combine(folder, "07.png"), "not a picture");
+        string outDir = Path.Combine(dir, "out");
+        var outcome = Robustness.CliHarness.Run("kmeans", a, b, "--images", folder, "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var warning = Assert.Single(outcome.ErrorLines, l => l.Contains("image looks", StringComparison.Ordinal));
+        Assert.StartsWith("warning: 1 of 60 images could not be read and are left out of the image looks (sample 7: ", warning);
+        var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
+        Assert.True(results["timings"]!["image_looks"]!.GetValue<double>() > 0);
+        var concepts = results["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray()).ToList();
+        Assert.All(concepts, c => Assert.NotNull(c!["looks"]));
+        Assert.Contains(concepts, c => c!["looks"]!.AsArray().Any(l => l!["column"]!.GetValue<string>() == ImageLooks.Brightness));
+        Assert.Contains("looks: ", File.ReadAllText(Path.Combine(outDir, "report.html")));
+    }
+}
