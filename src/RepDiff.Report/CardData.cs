@@ -56,6 +56,15 @@ internal static class CardData
                     ["p"] = CardParts.Small(w.PValue),
                     ["q"] = CardParts.Small(w.QValue),
                 }).ToArray()),
+                // null where the images were not measured, [] where no look stands out.
+                ["looks"] = concept.Looks is null ? null : new JsonArray(concept.Looks.Select(v => (JsonNode)new JsonObject
+                {
+                    ["phrase"] = ImageLooks.Phrase(v),
+                    ["logOdds"] = v.LogOddsRatio is double lor ? Math.Round(lor, 3) : null,
+                    ["z"] = v.Z is double z ? Math.Round(z, 3) : null,
+                    ["p"] = CardParts.Small(v.PValue),
+                    ["q"] = CardParts.Small(v.QValue),
+                }).ToArray()),
                 ["closest"] = Closest(card, consensus, byIndex),
             };
         }

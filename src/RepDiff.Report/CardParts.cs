@@ -78,7 +78,7 @@ internal static class CardParts
             string evidence = Evidence(look).Replace("over this concept's tests", "over every test of the method's concepts", StringComparison.Ordinal);
             s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\">").Append(HtmlReport.E(ImageLooks.Phrase(look))).Append("</span>");
         }
-        if (looks.Count > LooksOnCard) s.Append(Inv, $"<span class=\"more\">, and {looks.Count - LooksOnCard} more in results.json</span>");
+        if (looks.Count > LooksOnCard) s.Append(Inv, $"<span class=\"more\">, and {looks.Count - LooksOnCard} more in the member list</span>");
         return s.Append("</p>").ToString();
     }
 

@@ -174,7 +174,7 @@
     head.append(tools, close);
     panel.append(head);
 
-    // A table of tested values (over-represented labels and metadata, words): phrase, effect, p and the corrected q.
+    // A table of tested values (over-represented labels and metadata, words, looks): phrase, effect, p and the corrected q.
     const tests = (heading, effectHeading, rows, effect) => {
       const t = el('table', 'enrichment');
       const hr = t.createTHead().insertRow();
@@ -194,6 +194,10 @@
       tests('words the members\' texts contain more often than the rest', 'log odds', c.words, w => 'log odds ' + w.logOdds.toFixed(2));
     else if (c.words)
       panel.append(el('p', 'note', 'No word is in more of the members\' texts than of the rest beyond chance (Benjamini–Hochberg q ≤ 0.05).'));
+    if (c.looks && c.looks.length)
+      tests('how the members\' images look against the rest', 'log odds / z', c.looks, v => v.logOdds !== null ? 'log odds ' + v.logOdds.toFixed(2) : 'z ' + v.z.toFixed(2));
+    else if (c.looks)
+      panel.append(el('p', 'note', 'No brightness, colour, detail or shape sets the members\' images apart from the rest (Benjamini–Hochberg q ≤ 0.05 over the method\'s concepts).'));
     if (c.closest.length) {
       const p = el('p', 'closestall', 'Closest concept in each other method: ');
       c.closest.forEach((x, k) => {

@@ -153,6 +153,35 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Empty(errors);
     }
 
+    /// <summary>A card of images lists how they look, and its member list tabulates every look with its test.</summary>
+    [ChromiumFact]
+    public async Task ACardOfImagesListsItsLooksAndTheMemberListTabulatesThem()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels) = CliHarness.SmallPair(dir, rows: 120);
+        // Grey pixel arrays as bright as their group is numbered, so the method's groups differ in brightness.
+        var groups = File.ReadAllLines(labels).Select(int.Parse).ToArray();
+        string images = Path.Combine(dir, "images.npy");
+        Npy.Write(images, Enumerable.Range(0, 120 * 16).Select(k => 0.1f + 0.15f * (groups[k / 16] % 6) + 0.002f * (k % 16) + 0.0003f * (k / 16)).ToArray(), 120, 4, 4);
+        string outDir = Path.Combine(dir, "out");
+        var outcome = CliHarness.Run("kmeans", a, b, "--images", images, "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var explanation = ResultsFile.Read(Path.Combine(outDir, "results.json")).Explanations.Single();
+        var concept = explanation.Directions.SelectMany(d => d.Concepts).First(c => c.Looks is { Count: > 0 });
+
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
+        var card = page.Locator($"#card-{Key([explanation], concept)}");
+        var shown = await card.Locator(".looks span").AllTextContentsAsync();
+        Assert.Equal(concept.Looks!.Take(4).Select(ImageLooks.Phrase), shown.Where(t => !t.StartsWith(", and", StringComparison.Ordinal)));
+        await card.Locator("button.open-members").ClickAsync();
+        var listed = await page.Locator("section.members table.enrichment tbody tr td:first-child").AllTextContentsAsync();
+        Assert.Equal(concept.Looks!.Select(ImageLooks.Phrase), listed);
+        Assert.Empty(errors);
+    }
+
     [ChromiumFact]
     public async Task ACardOpensToEveryMemberHighlightedAndExportable()
     {
