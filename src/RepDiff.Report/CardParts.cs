@@ -70,7 +70,7 @@ internal static class CardParts
     {
         if (concept.Looks is not { } looks) return "";
         // Said, not left out, as for words: measured images that look like the rest are a result too.
-        if (looks.Count == 0) return "<p class=\"words none\">no brightness, colour, detail or shape sets these images apart from the rest (Benjamini–Hochberg q ≤ 0.05)</p>";
+        if (looks.Count == 0) return "<p class=\"words none\">no measured look (brightness, contrast, colour, detail, …) sets these images apart from the rest (Benjamini–Hochberg q ≤ 0.05)</p>";
         var s = new StringBuilder("<p class=\"words looks\" title=\"how the members' images differ from the whole set: brightness, contrast, colourfulness and fine detail by rank (Mann–Whitney), dominant colour and shape by count (Fisher's exact test); Benjamini–Hochberg q ≤ 0.05 over every test of the method's concepts\">looks: ");
         foreach (var (look, k) in looks.Take(LooksOnCard).Select((l, k) => (l, k)))
         {

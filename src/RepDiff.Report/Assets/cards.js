@@ -197,7 +197,7 @@
     if (c.looks && c.looks.length)
       tests('how the members\' images look against the rest', 'log odds / z', c.looks, v => v.logOdds !== null ? 'log odds ' + v.logOdds.toFixed(2) : 'z ' + v.z.toFixed(2));
     else if (c.looks)
-      panel.append(el('p', 'note', 'No brightness, colour, detail or shape sets the members\' images apart from the rest (Benjamini–Hochberg q ≤ 0.05 over the method\'s concepts).'));
+      panel.append(el('p', 'note', 'No measured look (brightness, contrast, colour, detail, …) sets the members\' images apart from the rest (Benjamini–Hochberg q ≤ 0.05 over the method\'s concepts).'));
     if (c.closest.length) {
       const p = el('p', 'closestall', 'Closest concept in each other method: ');
       c.closest.forEach((x, k) => {

@@ -56,9 +56,7 @@ public static class FindingText
     /// </summary>
     private static (string Clause, string Traits, int Rank)? WordsClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
     {
-        var lead = profiles.Select(p => (Profile: p, Concept: described.First(c => c.Rank == p.Rank)))
-            .FirstOrDefault(x => x.Concept.Words is { Count: > 0 } || x.Concept.TextLength is { Differs: true });
-        if (lead.Concept is not { } concept) return null;
+        if (Lead(described, profiles, c => c.Words is { Count: > 0 } || c.TextLength is { Differs: true }, noun) is not var (concept, named, rank)) return null;
         var shown = (concept.Words ?? []).Take(WordsQuoted).ToList();
         var quoted = shown.Select(w => $"'{IO.NpyDtype.Truncate(w.Word)}'").ToList();
         var withShares = shown.Select((w, k) =>
@@ -66,8 +64,6 @@ public static class FindingText
             var (members, whole) = w.Shares;
             return k == 0 ? $"{quoted[k]} (in {members} of them, whole set {whole})" : $"{quoted[k]} ({members}, {whole})";
         }).ToList();
-        string named = $"concept {lead.Profile.Rank}, {lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}";
-        int rank = lead.Profile.Rank;
         string traits = quoted.Count == 0 ? "" : "by " + JoinWords(quoted);
         if (concept.TextLength is not { Differs: true } l)
             return ($"{named}, stands out by the word{(shown.Count > 1 ? "s" : "")} {JoinWords(withShares)}", traits, rank);
@@ -86,16 +82,22 @@ public static class FindingText
     /// </summary>
     private static (string Clause, string Traits, int Rank)? LooksClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
     {
-        var lead = profiles.Select(p => (Profile: p, Concept: described.First(c => c.Rank == p.Rank)))
-            .FirstOrDefault(x => x.Concept.Looks is { Count: > 0 });
-        if (lead.Concept is not { } concept) return null;
+        if (Lead(described, profiles, c => c.Looks is { Count: > 0 }, noun) is not var (concept, named, rank)) return null;
         var looks = concept.Looks!.Take(LooksNamed).ToList();
-        string named = $"concept {lead.Profile.Rank}, {lead.Profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}";
         // The first share said is "of them"; the next read the same way.
         int firstShare = looks.FindIndex(l => l.Value is not null);
         var phrases = looks.Select((l, k) => k == firstShare
             ? Metrics.ImageLooks.Phrase(l).Replace(" (whole set", " of them (whole set", StringComparison.Ordinal) : Metrics.ImageLooks.Phrase(l)).ToList();
-        return ($"{named}, stands out as {JoinWords(phrases)}", "as " + JoinWords(looks.Select(Metrics.ImageLooks.Word).ToList()), lead.Profile.Rank);
+        return ($"{named}, stands out as {JoinWords(phrases)}", "as " + JoinWords(looks.Select(Metrics.ImageLooks.Word).ToList()), rank);
+    }
+
+    /// <summary>The first concept spoken of that <paramref name="hasTraits"/>, as "concept 2, 279 sentences", with its rank; null when none has.</summary>
+    private static (Concept Concept, string Named, int Rank)? Lead(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, Func<Concept, bool> hasTraits, string noun)
+    {
+        foreach (var profile in profiles)
+            if (described.First(c => c.Rank == profile.Rank) is var concept && hasTraits(concept))
+                return (concept, $"concept {profile.Rank}, {profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}", profile.Rank);
+        return null;
     }
 
     /// <summary>Why concepts go unnamed: no labels, or one label for every sample (which names nothing); brief: as a parenthesis.</summary>

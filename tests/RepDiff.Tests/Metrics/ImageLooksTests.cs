@@ -37,6 +37,14 @@ public class ImageLooksTests
         // Vertical stripes: only the horizontal neighbours differ, so half the pairs (30 of 60 on 6×6).
         var stripes = ImageLooks.Of(Fill(6, 6, (x, _) => x % 2 == 0 ? (1f, 1f, 1f) : (0f, 0f, 0f)), 6, 6);
         Assert.Equal(0.5, stripes.Detail, 6);
+        // An image and the same turned half round measure the same to the last bit (the pixel sums run in the other order), so they tie.
+        var rng = new Random(4);
+        const int side = 32;
+        var values = Enumerable.Range(0, side * side * 3).Select(_ => (float)rng.NextDouble()).ToArray();
+        var image = Fill(side, side, (x, y) => (values[3 * (y * side + x)], values[3 * (y * side + x) + 1], values[3 * (y * side + x) + 2]));
+        int Turned(int x, int y) => 3 * ((side - 1 - y) * side + side - 1 - x);
+        var turned = Fill(side, side, (x, y) => (values[Turned(x, y)], values[Turned(x, y) + 1], values[Turned(x, y) + 2]));
+        Assert.Equal(ImageLooks.Of(image, side, side), ImageLooks.Of(turned, side, side));
     }
 
     [Theory]
