@@ -14,6 +14,12 @@ internal static class ImageDecoder
     /// <summary>More pixels than this is refused rather than allocated (a 16k × 16k photo is 268M).</summary>
     public const long MaxPixels = 200_000_000;
 
+    /// <summary>
+    /// The most pixels a byte of PNG, GIF or BMP can hold, with room to spare: deflate compresses at most 1,032:1, and a PNG
+    /// of one-bit pixels packs 8 to a byte (8,256); GIF's LZW at most about 2,700; BMP's run lengths 128.
+    /// </summary>
+    public const long MaxPixelsPerByte = 8_300;
+
     public static DecodedImage Decode(string path, DecodeBudget? budget = null) => Decode(ReadFile(path), path, budget);
 
     /// <summary>An image file's bytes through the shared input reader (regular files only), at most <paramref name="maxBytes"/>.</summary>
@@ -43,8 +49,17 @@ internal static class ImageDecoder
             codec.Dispose();
             throw RepDiffInputException.ForFile(name, $"image of {info.Width:N0} x {info.Height:N0} = {(long)info.Width * info.Height:N0} pixels is more than the {MaxPixels:N0} pixels RepDiff decodes; scale it down first");
         }
+        // A few bytes claiming a huge picture are cut short or forged: refused before its pixels are allocated whole (a PNG
+        // of 80 bytes declaring 14000×14000 made Skia allocate 784 MB before finding its data missing).
+        var encoded = codec.EncodedFormat;
+        if (encoded is SKEncodedImageFormat.Png or SKEncodedImageFormat.Gif or SKEncodedImageFormat.Bmp
+            && (long)info.Width * info.Height > MaxPixelsPerByte * bytes.Length)
+        {
+            codec.Dispose();
+            throw RepDiffInputException.ForFile(name, $"truncated or corrupt image: it declares {info.Width:N0} x {info.Height:N0} pixels in {bytes.Length:N0} bytes, more than a {encoded.ToString().ToUpperInvariant()} file can hold");
+        }
         // libjpeg decodes damaged JPEG data with a warning Skia does not pass on, filling the rest with grey or garbage.
-        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegDataCheck.Problem(bytes) is { } damage)
+        if (encoded == SKEncodedImageFormat.Jpeg && JpegDataCheck.Problem(bytes) is { } damage)
         {
             codec.Dispose();
             throw RepDiffInputException.ForFile(name, $"corrupt image ({damage})");

@@ -76,9 +76,9 @@ public static class FindingText
     public const int LooksNamed = 2;
 
     /// <summary>
-    /// What names unlabelled images instead: "concept 2, 112 emoji, stands out as darker (brightness 0.31, whole set 0.47)
-    /// and mostly blue in 40% of them (whole set 12%)", for the strongest concept spoken of whose images look unlike the rest
-    /// (Concept.Looks); "as darker and mostly blue" for the method's line. Null when no concept has a look.
+    /// What names unlabelled images instead: "concept 2, 112 emoji, stands out as more often blue (43% of them, whole set 17%)
+    /// and darker (brightness 0.707, whole set 0.76)", for the strongest concept spoken of whose images look unlike the rest
+    /// (Concept.Looks); "as more often blue and darker" for the method's line. Null when no concept has a look.
     /// </summary>
     private static (string Clause, string Traits, int Rank)? LooksClause(IReadOnlyList<Concept> described, IReadOnlyList<ConceptProfile> profiles, string noun)
     {
@@ -87,7 +87,7 @@ public static class FindingText
         // The first share said is "of them"; the next read the same way.
         int firstShare = looks.FindIndex(l => l.Value is not null);
         var phrases = looks.Select((l, k) => k == firstShare
-            ? Metrics.ImageLooks.Phrase(l).Replace(" (whole set", " of them (whole set", StringComparison.Ordinal) : Metrics.ImageLooks.Phrase(l)).ToList();
+            ? Metrics.ImageLooks.Phrase(l).Replace("%, whole set", "% of them, whole set", StringComparison.Ordinal) : Metrics.ImageLooks.Phrase(l)).ToList();
         return ($"{named}, stands out as {JoinWords(phrases)}", "as " + JoinWords(looks.Select(Metrics.ImageLooks.Word).ToList()), rank);
     }
 

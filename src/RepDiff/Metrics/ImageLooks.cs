@@ -10,7 +10,8 @@ namespace RepDiff.Metrics;
 /// pixel arrays as they are): its brightness (mean luma, Rec. 709 weights on the stored sRGB values, 0–1), contrast (the
 /// standard deviation of luma), colourfulness (Hasler and Süsstrunk's 2003 measure, σ + 0.3·μ of the opponent channels
 /// R − G and (R + G)/2 − B, in 0–1 units), fine detail (mean absolute luma difference between neighbouring pixels), its
-/// dominant colour (the hue most of its coloured pixels have, or grey when fewer than a fifth have one), and for files
+/// dominant colour (the hue most of its coloured pixels have, or colourless when fewer than a fifth have one: grey, white,
+/// black or muted), and for files
 /// the shape (landscape, portrait, square) and size (megapixels) of the image as stored. Measures every image shares (the
 /// size of a pixel array, the colour of grey images) are left out. A concept is tested on each as <see cref="Enrichment"/>
 /// tests metadata (Mann–Whitney rank-sum z for the numbers, the hypergeometric tail for colour and shape), with
@@ -24,8 +25,8 @@ public sealed class ImageLooks
     public const string Brightness = "brightness", Contrast = "contrast", Colourfulness = "colourfulness", Detail = "detail",
         Colour = "colour", Shape = "shape", Size = "size";
 
-    /// <summary>The colour of an image with no dominant hue (fewer than <see cref="ColouredShare"/> of its pixels coloured).</summary>
-    public const string Grey = "grey";
+    /// <summary>The colour of an image with no dominant hue (fewer than <see cref="ColouredShare"/> of its pixels coloured): grey, white, black or muted.</summary>
+    public const string Colourless = "colourless";
 
     /// <summary>A pixel is coloured when its chroma (largest minus smallest of R, G, B, in 0–1) is at least this.</summary>
     private const double ColouredChroma = 0.15;
@@ -33,7 +34,14 @@ public sealed class ImageLooks
     /// <summary>An image has a dominant colour when at least this share of its pixels is coloured.</summary>
     private const double ColouredShare = 0.2;
 
+    /// <summary>
+    /// A measure's difference is a look only when the members' mean is this many of the whole set's standard deviations from
+    /// its mean (Cohen's "small" effect): with thousands of images, "brighter (brightness 0.428, whole set 0.427)" was significant.
+    /// </summary>
+    public const double MinStandardizedDifference = 0.2;
+
     private readonly Enrichment enrichment;
+    private readonly Dictionary<string, double> deviation; // each measure's standard deviation over the images
 
     /// <summary>The measures per sample (NaN or null where an image could not be read), those that vary among the images.</summary>
     public SampleMetadata Values { get; }
@@ -46,6 +54,12 @@ public sealed class ImageLooks
         Values = values;
         Unreadable = unreadable;
         enrichment = new Enrichment(values);
+        deviation = values.Columns.Where(c => !c.IsCategorical).ToDictionary(c => c.Name, c =>
+        {
+            var present = c.Numbers!.Where(v => !double.IsNaN(v)).ToArray();
+            double mean = present.Average();
+            return Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / present.Length);
+        });
     }
 
     /// <summary>
@@ -114,15 +128,28 @@ public sealed class ImageLooks
         int k = 0;
         foreach (var (concept, ofConcept) in concepts.Zip(tests))
             concept.Looks = ofConcept.Select(t => t with { QValue = Math.Exp(q[k++]) })
-                .Where(t => t.QValue <= alpha && (t.Value is null || t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members))
+                .Where(t => t.QValue <= alpha && (t.Value is null ? looks.Visible(t) : t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members))
                 .OrderBy(t => t.QValue).ThenByDescending(t => t.LogOddsRatio ?? Math.Abs(t.Z ?? 0)).ThenBy(t => t.Column, StringComparer.Ordinal)
                 .ThenBy(t => t.Value, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The look in a word or two, to follow "stands out as": "darker", "smoother", "mostly green", "mostly portrait".</summary>
+    /// <summary>
+    /// Whether a measure's difference can be told: the means differ the way the ranks do (a few very dark members among
+    /// brighter ones made a group "brighter" by rank and darker by mean, helper 73) and by at least <see cref="MinStandardizedDifference"/>.
+    /// </summary>
+    private bool Visible(EnrichedValue test)
+    {
+        double difference = test.MemberMean!.Value - test.Mean!.Value;
+        return Math.Sign(difference) == Math.Sign(test.Z!.Value) && Math.Abs(difference) >= MinStandardizedDifference * deviation[test.Column];
+    }
+
+    /// <summary>
+    /// The look in a word or two, to follow "stands out as": "darker", "smoother", "mostly green" (most members' dominant
+    /// colour), "more often green" (more of them than of the rest, but not most), "mostly portrait".
+    /// </summary>
     public static string Word(EnrichedValue look)
     {
-        if (look.Value is { } value) return "mostly " + value;
+        if (look.Value is { } value) return (2 * look.MembersWithValue >= look.Members ? "mostly " : "more often ") + value;
         bool higher = look.Z > 0;
         return look.Column switch
         {
@@ -135,13 +162,21 @@ public sealed class ImageLooks
         };
     }
 
-    /// <summary>"darker (brightness 0.31, whole set 0.47)", "mostly green in 42% (whole set 10%)", "portrait in 60% (whole set 20%)": a share of the members and of the whole set for colour and shape.</summary>
+    /// <summary>"darker (brightness 0.31, whole set 0.47)", "more often green (42%, whole set 10%)", "smaller (size 0.0102 megapixels, whole set 0.3)".</summary>
     public static string Phrase(EnrichedValue look)
     {
         if (look.Value is not null)
-            return $"{(look.Column == Colour && look.Value != Grey ? Word(look) : look.Value)} in {EnrichedValue.Percent(look.MembersWithValue!.Value, look.Members)} (whole set {EnrichedValue.Percent(look.TotalWithValue!.Value, look.Total)})";
-        string measure = look.Column == Size ? "megapixels" : look.Column;
-        return string.Create(CultureInfo.InvariantCulture, $"{Word(look)} ({measure} {look.MemberMean:0.###}, whole set {look.Mean:0.###})");
+            return $"{Word(look)} ({EnrichedValue.Percent(look.MembersWithValue!.Value, look.Members)}, whole set {EnrichedValue.Percent(look.TotalWithValue!.Value, look.Total)})";
+        string unit = look.Column == Size ? " megapixels" : "";
+        return $"{Word(look)} ({look.Column} {Number(look.MemberMean!.Value)}{unit}, whole set {Number(look.Mean!.Value)})";
+    }
+
+    /// <summary>Three significant digits, never an exponent: 0.707, 0.76, 0.000256.</summary>
+    private static string Number(double v)
+    {
+        if (v == 0 || !double.IsFinite(v)) return v.ToString(CultureInfo.InvariantCulture);
+        int decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 0, 15);
+        return Math.Round(v, decimals).ToString("0.###############", CultureInfo.InvariantCulture);
     }
 
     /// <summary>One image's measures (<see cref="Shape"/>, <see cref="Megapixels"/>: files only).</summary>
@@ -216,7 +251,7 @@ public sealed class ImageLooks
                 if (x + 1 < width) { detail += Math.Abs(luma[i + 1] - luma[i]); pairs++; }
                 if (row + 1 < height) { detail += Math.Abs(luma[i + width] - luma[i]); pairs++; }
             }
-        string colour = coloured < ColouredShare * n ? Grey : HueNames[Array.IndexOf(hues, hues.Max())];
+        string colour = coloured < ColouredShare * n ? Colourless : HueNames[Array.IndexOf(hues, hues.Max())];
         return new Measures(Settled(meanY), Settled(Math.Sqrt(varY / n)), Settled(colourfulness), Settled(pairs == 0 ? 0 : detail / pairs), colour);
     }
 
@@ -228,8 +263,9 @@ public sealed class ImageLooks
 
     private static readonly string[] HueNames = ["red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink"];
 
-    // Where each named hue ends, in degrees (red wraps round 0): the names' usual ranges.
-    private static readonly double[] HueEnds = [15, 45, 70, 170, 200, 260, 290, 345];
+    // Where each named hue ends, in degrees (red wraps round 0): the names' usual ranges; orange (#FFA500) is 39°, the
+    // yellow of an emoji face (#FFCC4D) 43°.
+    private static readonly double[] HueEnds = [15, 40, 70, 170, 200, 260, 290, 345];
 
     private static int HueBin(double r, double g, double b, double max, double chroma)
     {

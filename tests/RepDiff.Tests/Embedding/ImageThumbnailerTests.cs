@@ -40,6 +40,25 @@ public class ImageThumbnailerTests
         Assert.Equal((source.Width, source.Height), (thumb.Width, thumb.Height));
     }
 
+    /// <summary>
+    /// A few bytes whose header claims 14000×14000 pixels are refused before anything is allocated, by the thumbnailer (and
+    /// so the looks) and by the decoder `embed` uses: Skia allocated the 784 MB bitmap first, once per thread.
+    /// </summary>
+    [Fact]
+    public void AFileDeclaringMorePixelsThanItsBytesCanHoldIsRefusedBeforeDecoding()
+    {
+        byte[] png = TestImages.PngDeclaring(TestImages.Encode(new byte[2 * 2 * 3], 2, 2, SKEncodedImageFormat.Png), 14000, 14000);
+        string path = Path.Combine(TestData.TempDir(), "claims-a-lot.png");
+        File.WriteAllBytes(path, png);
+        string expected = $"{path}: truncated or corrupt image: it declares 14,000 x 14,000 pixels in {png.Length} bytes, more than a PNG file can hold";
+        Assert.Equal(expected, Assert.Throws<RepDiffInputException>(() => new ImageThumbnailer().Pixels(path, 64)).Message);
+        Assert.Equal(expected, Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(path)).Message);
+        // The same header over enough bytes to hold it is read as the file it is (here: a truncated one).
+        var small = TestImages.PngDeclaring(TestImages.Encode(new byte[2 * 2 * 3], 2, 2, SKEncodedImageFormat.Png), 40, 40);
+        File.WriteAllBytes(path, small);
+        Assert.Contains("truncated image", Assert.Throws<RepDiffInputException>(() => new ImageThumbnailer().Pixels(path, 64)).Message);
+    }
+
     [Fact]
     public void ABrokenFileIsOneErrorNamingIt()
     {

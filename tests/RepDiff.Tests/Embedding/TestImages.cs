@@ -107,6 +107,15 @@ internal static class TestImages
         return [.. png[..afterIhdr], .. chunk, .. png[afterIhdr..]];
     }
 
+    /// <summary>The PNG with its header saying <paramref name="width"/>×<paramref name="height"/> (its CRC made right), its data left as it was.</summary>
+    public static byte[] PngDeclaring(byte[] png, uint width, uint height)
+    {
+        const int ihdrType = 8 + 4, ihdrData = ihdrType + 4;
+        byte[] patched = [.. png[..ihdrData], .. BigEndian(width), .. BigEndian(height), .. png[(ihdrData + 8)..]];
+        BigEndian(Crc32(patched.AsSpan(ihdrType, 4 + 13))).CopyTo(patched, ihdrData + 13);
+        return patched;
+    }
+
     private static byte[] BigEndian(uint v) => [(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v];
 
     /// <summary>The CRC-32 of PNG chunks (ISO 3309, the zlib polynomial), which libpng checks; bit by bit: test data is a few bytes.</summary>

@@ -25,7 +25,7 @@ public class ImageLooksTests
         Assert.Equal(0, grey.Contrast, 6);
         Assert.Equal(0, grey.Colourfulness, 6);
         Assert.Equal(0, grey.Detail, 6);
-        Assert.Equal(ImageLooks.Grey, grey.Colour);
+        Assert.Equal(ImageLooks.Colourless, grey.Colour);
         // Pure red: luma 0.2126; colourfulness 0.3·|(R − G, (R + G)/2 − B)| = 0.3·√(1 + 0.25) with no spread.
         var red = ImageLooks.Of(Fill(4, 4, (_, _) => (1f, 0f, 0f)), 4, 4);
         Assert.Equal(0.2126, red.Brightness, 6);
@@ -49,6 +49,8 @@ public class ImageLooksTests
 
     [Theory]
     [InlineData(1f, 0.5f, 0f, "orange")]   // 30°
+    [InlineData(1f, 0.647f, 0f, "orange")] // 39°: CSS orange, #FFA500
+    [InlineData(1f, 0.8f, 0.302f, "yellow")] // 43°: an emoji face, #FFCC4D
     [InlineData(1f, 1f, 0f, "yellow")]     // 60°
     [InlineData(0f, 1f, 0f, "green")]      // 120°
     [InlineData(0f, 1f, 1f, "cyan")]       // 180°
@@ -61,7 +63,7 @@ public class ImageLooksTests
         // Three quarters of the picture in the colour, the rest white: the white pixels have no hue.
         Assert.Equal(colour, ImageLooks.Of(Fill(4, 4, (x, _) => x < 3 ? (r, g, b) : (1f, 1f, 1f)), 4, 4).Colour);
         // A tenth of the picture coloured is below the fifth that gives an image a colour.
-        Assert.Equal(ImageLooks.Grey, ImageLooks.Of(Fill(10, 1, (x, _) => x < 1 ? (r, g, b) : (0.5f, 0.5f, 0.5f)), 10, 1).Colour);
+        Assert.Equal(ImageLooks.Colourless, ImageLooks.Of(Fill(10, 1, (x, _) => x < 1 ? (r, g, b) : (0.5f, 0.5f, 0.5f)), 10, 1).Colour);
     }
 
     /// <summary>
@@ -100,7 +102,7 @@ public class ImageLooksTests
         Assert.Contains(dark, l => l.Column == ImageLooks.Brightness && l.Z < 0 && ImageLooks.Word(l) == "darker");
         var green = explanation.Directions[0].Concepts[1].Looks!;
         var greenLook = Assert.Single(green, l => l.Column == ImageLooks.Colour);
-        Assert.Equal("mostly green in 100% (whole set 10%)", ImageLooks.Phrase(greenLook));
+        Assert.Equal("mostly green (100%, whole set 10%)", ImageLooks.Phrase(greenLook));
         // The q-values are corrected over every test of every concept, so no look is claimed above 0.05.
         Assert.All(explanation.Directions.SelectMany(d => d.Concepts).SelectMany(c => c.Looks!), l => Assert.True(l.QValue <= 0.05));
 
@@ -141,7 +143,7 @@ public class ImageLooksTests
         explanation.N = 30;
         ImageLooks.Annotate(explanation, new SampleInfo { Images = new ImageSet(paths.ToArray()), Looks = looks });
         var tall = explanation.Directions[0].Concepts[0].Looks!;
-        Assert.Contains(tall, l => ImageLooks.Phrase(l) == "portrait in 100% (whole set 34%)");
+        Assert.Contains(tall, l => ImageLooks.Phrase(l) == "mostly portrait (100%, whole set 34%)");
     }
 
     [Fact]
@@ -157,11 +159,43 @@ public class ImageLooksTests
         ImageLooks.Annotate(explanation, samples);
         var finding = FindingText.Describe(explanation, labels: null, "A", "B", "images");
         Assert.Equal("A keeps one group of 40 images together that B pulls apart (there are no labels to name them; concept 1, 40 images, "
-            + "stands out as more colourful (colourfulness 0.3, whole set 0.06) and mostly blue in 100% of them (whole set 20%): see the concept cards).",
+            + "stands out as more colourful (colourfulness 0.3, whole set 0.06) and mostly blue (100% of them, whole set 20%): see the concept cards).",
             finding.For(DirectionNames.MoreSimilarInA).Text);
         Assert.True(finding.For(DirectionNames.MoreSimilarInA).NamedWithoutLabels);
         Assert.Equal("hand finds one group of images that A keeps together and B pulls apart (no labels to name them; its concept 1 stands out as more colourful and mostly blue).",
             finding.Summary);
+    }
+
+    /// <summary>
+    /// A look is a difference one can see: the means must differ the way the ranks do (and by a fifth of a standard deviation
+    /// or more); a colour most members have is "mostly", one merely more common than in the rest "more often"; tiny sizes keep
+    /// their digits.
+    /// </summary>
+    [Fact]
+    public void LooksAreVisibleDifferencesSaidAsTheNumbersAre()
+    {
+        const int n = 2000;
+        var rng = new Random(8);
+        // The members: 160 images at 0.62 and 40 at 0 (a rank test calls them brighter, their mean is lower than the rest's);
+        // the second, the brighter of the others, a look by rank and by mean.
+        var level = new float[n];
+        for (int i = 0; i < n; i++) level[i] = i < 160 ? 0.62f : i < 200 ? 0f : 0.3f + 0.4f * (float)rng.NextDouble();
+        var images = new ImageSet(level.SelectMany(v => new[] { v, v, v }).ToArray(), n, 1, 1, 3);
+        var looks = ImageLooks.Measure(images, files: null)!;
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 200).ToArray(), Enumerable.Range(200, 1800).Where(i => level[i] > 0.5f).ToArray());
+        explanation.N = n;
+        ImageLooks.Annotate(explanation, new SampleInfo { Images = images, Looks = looks });
+        // By rank the first group is brighter, and strongly so; by mean it is darker: no look is said.
+        var byRank = new Enrichment(looks.Values).Tests(Enumerable.Range(0, 200).ToArray()).Single(t => t.Column == ImageLooks.Brightness);
+        Assert.True(byRank.Z > 0 && byRank.PValue < 1e-6 && byRank.MemberMean < byRank.Mean, $"z {byRank.Z}, p {byRank.PValue}, means {byRank.MemberMean} {byRank.Mean}");
+        Assert.DoesNotContain(explanation.Directions[0].Concepts[0].Looks!, l => l.Column == ImageLooks.Brightness);
+        Assert.Contains(explanation.Directions[0].Concepts[1].Looks!, l => ImageLooks.Phrase(l).StartsWith("brighter (brightness 0.6", StringComparison.Ordinal));
+
+        var share = new EnrichedValue { Column = ImageLooks.Colour, Value = "yellow", Members = 50, MembersWithValue = 7, Total = 480, TotalWithValue = 18, PValue = 0.001, QValue = 0.006, LogOddsRatio = 1.8 };
+        Assert.Equal("more often yellow (14%, whole set 4%)", ImageLooks.Phrase(share));
+        Assert.Equal("mostly yellow", ImageLooks.Word(share with { MembersWithValue = 25 }));
+        var size = new EnrichedValue { Column = ImageLooks.Size, Members = 10, Total = 40, MemberMean = 0.000256, Mean = 0.0012, Z = -4, PValue = 1e-5, QValue = 1e-4 };
+        Assert.Equal("smaller (size 0.000256 megapixels, whole set 0.0012)", ImageLooks.Phrase(size));
     }
 
     /// <summary>Images that all look alike, or none of which can be read, give no looks (not "nothing sets them apart"), and unreadable ones are still counted.</summary>
