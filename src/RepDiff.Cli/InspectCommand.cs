@@ -13,12 +13,18 @@ internal static class InspectCommand
         var file = new Argument<string>("FILE") { Description = $"embedding file ({Embeddings.Formats}), or an .onnx model (lists its inputs and outputs)" };
         var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (without it, a file of several lists them all)" };
         var idColumn = new Option<string?>("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids (not counted as a dimension)" };
-        var json = new Option<bool>("--json") { Description = "print one JSON object (file, shape, dtype, mean, mean_row_norm, nan, inf; for a model: file, producer, ir_version, opset, nodes, inputs, outputs) instead of a table" };
-        var command = new Command("inspect", "Show shape, dtype, mean, mean row norm and NaN/Inf counts of an embedding file, or the inputs and outputs of an .onnx model.") { file, key, idColumn, json };
+        var json = new Option<bool>("--json") { Description = "print one JSON object (file, shape, dtype, mean, mean_row_norm, nan, inf; for a model: file, producer, ir_version, opset, nodes, inputs, outputs, and layers with --layers) instead of a table" };
+        var layers = new Option<bool>("--layers") { Description = "for a model: also list every tensor its nodes compute that `embed --layer` can take, in the graph's order" };
+        var command = new Command("inspect", "Show shape, dtype, mean, mean row norm and NaN/Inf counts of an embedding file, or the inputs and outputs of an .onnx model or a built-in one (resnet18, minilm-l6, arctic-embed-xs).") { file, key, idColumn, json, layers };
         command.SetAction(parse => Cli.Guard(() =>
         {
-            if (Path.GetExtension(parse.GetValue(file)!).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
-                return InspectModel(parse.GetValue(file)!, parse.GetValue(json));
+            string path = parse.GetValue(file)!;
+            if (RepDiff.Embedding.BuiltInModels.IsBuiltIn(path) && !File.Exists(path))
+                return InspectModel(RepDiff.Embedding.BuiltInModels.Resolve(path, Cli.Error).Model!, parse.GetValue(json), parse.GetValue(layers));
+            if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+                return InspectModel(path, parse.GetValue(json), parse.GetValue(layers));
+            if (parse.GetValue(layers))
+                throw new RepDiffInputException($"--layers: lists the tensors of a model (.onnx or {string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)}); {Path.GetFileName(path)} is an embedding file");
             // With --id-column, one column is meant: the file is read as one (a table of several float lists refuses, naming them).
             if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
                 using (archive)
@@ -78,9 +84,9 @@ internal static class InspectCommand
     }
 
     /// <summary>An ONNX model: its inputs and outputs with element types and shapes (what `embed` needs to know).</summary>
-    private static int InspectModel(string path, bool json)
+    private static int InspectModel(string path, bool json, bool layers)
     {
-        var info = RepDiff.Embedding.OnnxModelInfo.Read(path);
+        var info = RepDiff.Embedding.OnnxModelInfo.Read(path, layers);
         if (json)
         {
             Cli.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(info, RepDiff.Embedding.OnnxModelInfoJson.Default.OnnxModelInfo));
@@ -91,6 +97,12 @@ internal static class InspectCommand
             foreach (var t in list)
                 table.AddRow(kind, Markup.Escape(t.Name), t.ElementType, Markup.Escape("[" + string.Join(", ", t.Shape) + "]"));
         Terminal.Write($"{Path.GetFileName(path)}: {info.Producer}, IR {info.IrVersion}, opset {info.Opset}, {info.Nodes} nodes", table);
+        if (info.Layers is { } found)
+        {
+            var layerTable = new Table().AddColumns("layer (give it to embed --layer)", "op", "type", "shape");
+            foreach (var l in found) layerTable.AddRow(Markup.Escape(l.Name), Markup.Escape(l.Op), l.ElementType, Markup.Escape("[" + string.Join(", ", l.Shape) + "]"));
+            Terminal.Write($"{found.Count} tensors its nodes compute (shapes as the graph records them; \"?\" where it does not)", layerTable);
+        }
         return 0;
     }
 }

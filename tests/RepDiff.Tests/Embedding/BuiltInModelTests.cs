@@ -68,6 +68,28 @@ public class BuiltInModelTests
         Assert.True(Cosine(ours.Row(0), theirs[0]) < 0.99);
     }
 
+    /// <summary>`inspect resnet18 --layers` names the built-in model's tensors with their shapes; the end of its first stage embeds as 64 numbers.</summary>
+    [Fact]
+    public void InspectListsTheLayersOfABuiltInModelAndOneEmbeds()
+    {
+        var (code, output, error) = Robustness.CliHarness.Run("inspect", "resnet18", "--layers", "--json");
+        Assert.True(code == 0, error);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.EndsWith("ResNet18.onnx", (string)json["file"]!);
+        var layers = json["layers"]!.AsArray();
+        Assert.Equal(73, layers.Count); // every node but the last, whose output is the graph's
+        var stage1 = layers.Single(l => (string)l!["name"]! == "ReLU283_Output_0")!;
+        Assert.Equal("[1,64,56,56]", stage1["shape"]!.ToJsonString().Replace("\"", ""));
+        string dir = TestData.TempDir();
+        string images = Directory.CreateDirectory(Path.Combine(dir, "images")).FullName;
+        TestImages.Scenes(images, 2);
+        string output64 = Path.Combine(dir, "stage1.npy");
+        var embedded = Robustness.CliHarness.Run("embed", "resnet18", "--images", images, "--layer", "ReLU283_Output_0", "--out", output64);
+        Assert.True(embedded.Code == 0, embedded.Stderr);
+        var stage1Embeddings = RepDiff.IO.Npy.ReadMatrix(output64);
+        Assert.Equal((2, 64), (stage1Embeddings.Rows, stage1Embeddings.Cols));
+    }
+
     [Fact]
     public void ResNet18AgreesWithThePackagesPreprocessAndModel() => ResNet18Agrees(TestImages.Scenes(TestData.TempDir(), 8));
 

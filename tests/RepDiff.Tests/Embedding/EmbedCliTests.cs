@@ -266,6 +266,32 @@ public class EmbedCliTests
         Assert.Equal($"error: {cut}: truncated, or not an ONNX model: its protobuf ends in the middle of a field (an interrupted download or copy?)", error.TrimEnd());
     }
 
+    /// <summary>
+    /// `inspect --layers` lists what `embed --layer` can take: every tensor a node computes but the graph's outputs, with its
+    /// op; a layer it lists embeds. Asked of an embedding file it is one error line.
+    /// </summary>
+    [Fact]
+    public void InspectLayersListsTheTensorsEmbedLayerTakes()
+    {
+        var (dir, images, model) = Setup();
+        var (code, output, error) = Run("inspect", model, "--layers", "--json");
+        Assert.True(code == 0, error);
+        var layers = System.Text.Json.Nodes.JsonNode.Parse(output)!["layers"]!.AsArray();
+        var mid = Assert.Single(layers)!;
+        Assert.Equal(("mid", "Add", "?"), ((string)mid["name"]!, (string)mid["op"]!, (string)mid["element_type"]!));
+        var (tableCode, table, _) = Run("inspect", model, "--layers");
+        Assert.Equal(0, tableCode);
+        Assert.Contains("give it to embed --layer", table);
+        Assert.Contains("mid", table);
+        Assert.Equal(0, Run("embed", model, "--images", images, "--layer", "mid", "--out", Path.Combine(dir, "mid.npy")).Code);
+
+        string embeddings = Path.Combine(dir, "e.npy");
+        Npy.Write(embeddings, new Matrix(3, 2));
+        var (badCode, _, badError) = Run("inspect", embeddings, "--layers");
+        Assert.Equal(2, badCode);
+        Assert.Equal("error: --layers: lists the tensors of a model (.onnx or resnet18, minilm-l6, arctic-embed-xs); e.npy is an embedding file", badError.TrimEnd());
+    }
+
     /// <summary>A message about one image of a pixel array named it "image 0"; it names the file and the row now.</summary>
     [Fact]
     public void AnImageOfAPixelArrayIsNamedByItsFileAndRow()
