@@ -11,15 +11,14 @@ namespace RepDiff.Metrics;
 /// standard deviation of luma), colourfulness (Hasler and Süsstrunk's 2003 measure, σ + 0.3·μ of the opponent channels
 /// R − G and (R + G)/2 − B, in 0–1 units), fine detail (mean absolute luma difference between neighbouring pixels), its
 /// dominant colour (the hue most of its coloured pixels have, or colourless when fewer than a fifth have one: grey, white,
-/// black or muted), and for files
-/// the shape (landscape, portrait, square) and size (megapixels) of the image as stored. Measures every image shares (the
+/// black or muted), and for files the shape (landscape, portrait, square) and size (megapixels) of the image as stored. Measures every image shares (the
 /// size of a pixel array, the colour of grey images) are left out. A concept is tested on each as <see cref="Enrichment"/>
 /// tests metadata (Mann–Whitney rank-sum z for the numbers, the hypergeometric tail for colour and shape), with
 /// Benjamini–Hochberg over every test of every concept of the explanation, so a random group rarely gets a look.
 /// </summary>
 public sealed class ImageLooks
 {
-    /// <summary>The box image files are reduced to before measuring: measures then do not depend on a photograph's resolution.</summary>
+    /// <summary>The box image files are reduced to before measuring: above it, measures do not depend on a photograph's resolution (smaller images are not enlarged).</summary>
     public const int Box = 64;
 
     public const string Brightness = "brightness", Contrast = "contrast", Colourfulness = "colourfulness", Detail = "detail",
