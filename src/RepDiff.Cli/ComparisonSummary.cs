@@ -63,9 +63,10 @@ internal static class ComparisonSummary
         bool validated = Validated(direction);
         var concept = direction.Concepts.FirstOrDefault(c => !validated || c.Confirmed == true);
         if (concept is null) return validated && direction.Concepts.Count > 0 ? "none confirmed" : "";
-        // Labels name it where there are any; texts without labels by their words, images by their looks.
-        string named = Summary.TopLabels(concept) is { Length: > 0 } labels ? labels : Summary.TopWords(concept) is { Length: > 0 } words ? $"(words: {words})"
-            : Summary.TopLooks(concept) is { Length: > 0 } looks ? $"(looks: {looks})" : "";
+        // Labels name it where there are any, then texts' words or images' looks (with labels too: how a layer's group of
+        // shirts looks is the point of comparing layers, helper 75).
+        string traits = Summary.TopWords(concept) is { Length: > 0 } words ? $"(words: {words})" : Summary.TopLooks(concept) is { Length: > 0 } looks ? $"(looks: {looks})" : "";
+        string named = $"{Summary.TopLabels(concept)} {traits}".Trim();
         return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} members {named}".Trim();
     }
 

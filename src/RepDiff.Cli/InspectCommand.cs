@@ -24,7 +24,9 @@ internal static class InspectCommand
             if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
                 return InspectModel(path, parse.GetValue(json), parse.GetValue(layers));
             if (parse.GetValue(layers))
-                throw new RepDiffInputException($"--layers: lists the tensors of a model (.onnx or {string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)}); {Path.GetFileName(path)} is an embedding file");
+                throw new RepDiffInputException(File.Exists(path)
+                    ? $"--layers: lists the tensors of a model (.onnx or {string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)}); {Path.GetFileName(path)} is an embedding file"
+                    : $"{path}: not a file, nor a built-in model ({string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)})");
             // With --id-column, one column is meant: the file is read as one (a table of several float lists refuses, naming them).
             if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
                 using (archive)

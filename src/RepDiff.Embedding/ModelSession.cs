@@ -146,8 +146,9 @@ internal sealed class ModelSession : IDisposable
         bool produced = graph.Node.Any(n => n.Output.Contains(layer)) || graph.Input.Any(i => i.Name == layer);
         if (!produced)
         {
-            var some = graph.Node.SelectMany(n => n.Output).Where(o => o.Length > 0).Take(8);
-            throw RepDiffInputException.ForFile(path, $"has no tensor named '{layer}' (--layer); tensors include: {string.Join(", ", some)}, ...");
+            // The name as typed in another case is the likeliest slip; else the listing that holds every name it takes.
+            string? near = graph.Node.SelectMany(n => n.Output).FirstOrDefault(o => string.Equals(o, layer, StringComparison.OrdinalIgnoreCase));
+            throw RepDiffInputException.ForFile(path, $"has no tensor named '{layer}' (--layer){(near is null ? ";" : $"; did you mean '{near}'?")} `repdiff inspect {path} --layers` lists the tensors it takes");
         }
         var known = graph.ValueInfo.FirstOrDefault(v => v.Name == layer);
         graph.Output.Add(known?.Clone() ?? new ValueInfoProto

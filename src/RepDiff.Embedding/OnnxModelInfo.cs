@@ -30,19 +30,51 @@ public sealed record OnnxModelInfo([property: System.Text.Json.Serialization.Jso
     }
 
     /// <summary>
-    /// Every tensor a node computes, but the graph's outputs (listed already) and those of ops that compute shapes or
-    /// constants, or whose known element type is not floating point; type and shape as the graph's value_info records
-    /// them ("?" when the export did not: `embed --layer` finds out when it runs).
+    /// Every tensor a node computes, but the graph's outputs (listed already), those of ops that compute shapes or constants,
+    /// and those not of a floating-point type: as the graph's value_info records it, else followed from the graph's inputs
+    /// and weights through the nodes (most exports record none: all-MiniLM-L6-v2's 444 tensors included integer shape
+    /// arithmetic that `--layer` then refused, helper 75). Shapes are the value_info's, "?" where the export recorded none.
     /// </summary>
     private static OnnxLayerInfo[] LayersOf(GraphProto graph)
     {
         var outputs = graph.Output.Select(o => o.Name).ToHashSet();
         var known = graph.ValueInfo.GroupBy(v => v.Name).ToDictionary(g => g.Key, g => Describe(g.First()));
+        var types = ElementTypes(graph);
         return graph.Node.Where(n => !NotLayers.Contains(n.OpType))
-            .SelectMany(n => n.Output.Where(o => o.Length > 0 && !outputs.Contains(o)).Select(o =>
-                known.TryGetValue(o, out var info) ? new OnnxLayerInfo(o, n.OpType, info.ElementType, info.Shape) : new OnnxLayerInfo(o, n.OpType, "?", ["?"])))
+            .SelectMany(n => n.Output.Where(o => o.Length > 0 && !outputs.Contains(o)).Select(o => new OnnxLayerInfo(o, n.OpType,
+                types.GetValueOrDefault(o, "?"), known.TryGetValue(o, out var info) ? info.Shape : ["?"])))
             .Where(l => l.ElementType is "?" or "float" or "float16" or "double" or "bfloat16")
             .ToArray();
+    }
+
+    /// <summary>
+    /// The element type of every tensor the graph names, where it can be told: value_info, inputs and weights as recorded;
+    /// a node's outputs by its op (Cast to its "to", comparisons bool, Shape and its kin int64), else as its data input
+    /// (the first input whose type is known; Where's second). ONNX lists nodes in an order that computes inputs first.
+    /// </summary>
+    private static Dictionary<string, string> ElementTypes(GraphProto graph)
+    {
+        static string Name(int type) => ((TensorProto.Types.DataType)type).ToString().ToLowerInvariant();
+        var types = new Dictionary<string, string>();
+        foreach (var v in graph.Input.Concat(graph.ValueInfo).Concat(graph.Output))
+            if (v.Type?.TensorType is { } tensor) types[v.Name] = Name(tensor.ElemType);
+        foreach (var t in graph.Initializer) types[t.Name] = Name(t.DataType);
+        foreach (var node in graph.Node)
+        {
+            string? type = node.OpType switch
+            {
+                "Cast" => node.Attribute.FirstOrDefault(a => a.Name == "to") is { } to ? Name((int)to.I) : null,
+                "Constant" => node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { } value ? Name(value.DataType) : null,
+                "Shape" or "Size" or "NonZero" or "ArgMax" or "ArgMin" => "int64",
+                "Equal" or "Less" or "Greater" or "LessOrEqual" or "GreaterOrEqual" or "Not" or "And" or "Or" or "Xor" or "IsNaN" or "IsInf" => "bool",
+                "Where" => node.Input.Skip(1).Select(i => types.GetValueOrDefault(i)).FirstOrDefault(t => t is not null),
+                _ => node.Input.Select(i => types.GetValueOrDefault(i)).FirstOrDefault(t => t is not null),
+            };
+            if (type is null) continue;
+            foreach (string output in node.Output.Where(o => o.Length > 0))
+                types.TryAdd(output, type);
+        }
+        return types;
     }
 
     internal static OnnxTensorInfo Describe(ValueInfoProto value)

@@ -75,7 +75,8 @@ internal static class CardParts
         foreach (var (look, k) in looks.Take(LooksOnCard).Select((l, k) => (l, k)))
         {
             if (k > 0) s.Append(", ");
-            string evidence = Evidence(look).Replace("over this concept's tests", "over every test of the method's concepts", StringComparison.Ordinal);
+            string evidence = Evidence(look).Replace("over this concept's tests", "over every test of the method's concepts", StringComparison.Ordinal)
+                + (look.ExpectedFromLabels is null ? "" : "; its labels: the members' mean were each image as the average image of its label, what the labels alone explain");
             s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\">").Append(HtmlReport.E(ImageLooks.Phrase(look))).Append("</span>");
         }
         if (looks.Count > LooksOnCard) s.Append(Inv, $"<span class=\"more\">, and {looks.Count - LooksOnCard} more in the member list</span>");

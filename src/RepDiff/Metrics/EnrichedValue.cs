@@ -29,6 +29,12 @@ public sealed record EnrichedValue
     public double? Mean { get; init; }
     public double? Z { get; init; }
 
+    /// <summary>
+    /// Image looks with labels (numeric measures): the members' mean if each were as the average image of its label is, so a
+    /// look that only follows the concept's labels (sandals are darker) shows as such; null elsewhere.
+    /// </summary>
+    public double? ExpectedFromLabels { get; init; }
+
     /// <summary>One-sided hypergeometric p-value (categorical) or two-sided rank-sum p-value (numeric).</summary>
     public required double PValue { get; init; }
 

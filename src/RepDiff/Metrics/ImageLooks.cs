@@ -124,12 +124,33 @@ public sealed class ImageLooks
         var concepts = explanation.Directions.SelectMany(d => d.Concepts).ToList();
         var tests = concepts.Select(c => looks.enrichment.Tests(c.Members)).ToList();
         var q = Statistics.BenjaminiHochbergLog(tests.SelectMany(t => t).Select(t => Math.Log(t.PValue)).ToArray());
+        var byLabel = samples.Labels is { } labels && labels.Codes.Length == explanation.N ? looks.MeansByLabel(labels) : null;
         int k = 0;
         foreach (var (concept, ofConcept) in concepts.Zip(tests))
-            concept.Looks = ofConcept.Select(t => t with { QValue = Math.Exp(q[k++]) })
+            concept.Looks = ofConcept.Select(t => t with { QValue = Math.Exp(q[k++]), ExpectedFromLabels = t.Value is null && byLabel is not null ? looks.Expected(t.Column, concept.Members, byLabel) : null })
                 .Where(t => t.QValue <= alpha && (t.Value is null ? looks.Visible(t) : t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members))
                 .OrderBy(t => t.QValue).ThenByDescending(t => t.LogOddsRatio ?? Math.Abs(t.Z ?? 0)).ThenBy(t => t.Column, StringComparer.Ordinal)
                 .ThenBy(t => t.Value, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Each numeric measure's mean over the images of each label (by label code; NaN for a label none of whose images was read).</summary>
+    private Dictionary<string, (double[] Mean, int[] Codes)> MeansByLabel(SampleLabels labels)
+        => Values.Columns.Where(c => !c.IsCategorical).ToDictionary(c => c.Name, c =>
+        {
+            var sum = new double[labels.Names.Length];
+            var count = new int[labels.Names.Length];
+            for (int i = 0; i < c.Numbers!.Length; i++)
+                if (!double.IsNaN(c.Numbers[i])) { sum[labels.Codes[i]] += c.Numbers[i]; count[labels.Codes[i]]++; }
+            return (sum.Select((s, l) => count[l] == 0 ? double.NaN : s / count[l]).ToArray(), labels.Codes);
+        });
+
+    /// <summary>The members' mean of a measure were each as the average image of its label (members with a value only).</summary>
+    private double? Expected(string column, int[] members, Dictionary<string, (double[] Mean, int[] Codes)> byLabel)
+    {
+        var (mean, codes) = byLabel[column];
+        var numbers = Values[column]!.Numbers!;
+        var present = members.Distinct().Where(m => !double.IsNaN(numbers[m])).ToArray();
+        return present.Length == 0 ? null : present.Average(m => mean[codes[m]]);
     }
 
     /// <summary>
@@ -161,13 +182,18 @@ public sealed class ImageLooks
         };
     }
 
-    /// <summary>"darker (brightness 0.31, whole set 0.47)", "more often green (42%, whole set 10%)", "smaller (size 0.0102 megapixels, whole set 0.3)".</summary>
+    /// <summary>
+    /// "darker (brightness 0.31, whole set 0.47)", "more often green (42%, whole set 10%)", "smaller (size 0.0102 megapixels,
+    /// whole set 0.3)"; with labels, "brighter (brightness 0.364, whole set 0.286, its labels 0.354)": what the members' labels
+    /// alone would give (<see cref="EnrichedValue.ExpectedFromLabels"/>).
+    /// </summary>
     public static string Phrase(EnrichedValue look)
     {
         if (look.Value is not null)
             return $"{Word(look)} ({EnrichedValue.Percent(look.MembersWithValue!.Value, look.Members)}, whole set {EnrichedValue.Percent(look.TotalWithValue!.Value, look.Total)})";
         string unit = look.Column == Size ? " megapixels" : "";
-        return $"{Word(look)} ({look.Column} {Number(look.MemberMean!.Value)}{unit}, whole set {Number(look.Mean!.Value)})";
+        string labels = look.ExpectedFromLabels is double expected ? $", its labels {Number(expected)}" : "";
+        return $"{Word(look)} ({look.Column} {Number(look.MemberMean!.Value)}{unit}, whole set {Number(look.Mean!.Value)}{labels})";
     }
 
     /// <summary>Three significant digits, never an exponent: 0.707, 0.76, 0.000256.</summary>

@@ -278,18 +278,37 @@ public class EmbedCliTests
         Assert.True(code == 0, error);
         var layers = System.Text.Json.Nodes.JsonNode.Parse(output)!["layers"]!.AsArray();
         var mid = Assert.Single(layers)!;
-        Assert.Equal(("mid", "Add", "?"), ((string)mid["name"]!, (string)mid["op"]!, (string)mid["element_type"]!));
+        // Its type followed from the input through the Add (the graph records none).
+        Assert.Equal(("mid", "Add", "float"), ((string)mid["name"]!, (string)mid["op"]!, (string)mid["element_type"]!));
         var (tableCode, table, _) = Run("inspect", model, "--layers");
         Assert.Equal(0, tableCode);
         Assert.Contains("give it to embed --layer", table);
         Assert.Contains("mid", table);
         Assert.Equal(0, Run("embed", model, "--images", images, "--layer", "mid", "--out", Path.Combine(dir, "mid.npy")).Code);
 
+        // Shape arithmetic is left out: a Shape, an int64 Gather of it; a Relu of the input and a Cast of the shape to float stay.
+        string shapes = TinyOnnx.Write(Path.Combine(dir, "shapes.onnx"),
+            [TinyOnnx.Value("x", TinyOnnx.Float, "batch", 3)], [TinyOnnx.Value("y", TinyOnnx.Float, "batch", 3)],
+            [TinyOnnx.Node("Shape", ["x"], ["s"]), TinyOnnx.Node("Gather", ["s", "zero"], ["g"]), TinyOnnx.Node("Cast", ["g"], ["cf"], TinyOnnx.Int("to", TinyOnnx.Float)),
+             TinyOnnx.Node("Relu", ["x"], ["r"]), TinyOnnx.Node("Mul", ["r", "cf"], ["y"])],
+            [TinyOnnx.Constant("zero", [], [0L])]);
+        var (shapesCode, shapesOutput, shapesError) = Run("inspect", shapes, "--layers", "--json");
+        Assert.True(shapesCode == 0, shapesError);
+        Assert.Equal(["cf float", "r float"], System.Text.Json.Nodes.JsonNode.Parse(shapesOutput)!["layers"]!.AsArray()
+            .Select(l => $"{(string)l!["name"]!} {(string)l["element_type"]!}").Order(StringComparer.Ordinal));
+
         string embeddings = Path.Combine(dir, "e.npy");
         Npy.Write(embeddings, new Matrix(3, 2));
         var (badCode, _, badError) = Run("inspect", embeddings, "--layers");
         Assert.Equal(2, badCode);
         Assert.Equal("error: --layers: lists the tensors of a model (.onnx or resnet18, minilm-l6, arctic-embed-xs); e.npy is an embedding file", badError.TrimEnd());
+        var (unknownCode, _, unknownError) = Run("inspect", "resnet50", "--layers");
+        Assert.Equal(2, unknownCode);
+        Assert.Equal("error: resnet50: not a file, nor a built-in model (resnet18, minilm-l6, arctic-embed-xs)", unknownError.TrimEnd());
+        // A layer name in the wrong case is pointed to its right one, and to the listing.
+        var (caseCode, _, caseError) = Run("embed", model, "--images", images, "--layer", "MID", "--out", Path.Combine(dir, "x.npy"));
+        Assert.Equal(2, caseCode);
+        Assert.Equal($"error: {model}: has no tensor named 'MID' (--layer); did you mean 'mid'? `repdiff inspect {model} --layers` lists the tensors it takes", caseError.TrimEnd());
     }
 
     /// <summary>A message about one image of a pixel array named it "image 0"; it names the file and the row now.</summary>

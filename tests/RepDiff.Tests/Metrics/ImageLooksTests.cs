@@ -198,6 +198,32 @@ public class ImageLooksTests
         Assert.Equal("smaller (size 0.000256 megapixels, whole set 0.0012)", ImageLooks.Phrase(size));
     }
 
+    /// <summary>
+    /// With labels, a numeric look also says what the members' labels alone would give: a concept of the dark label's images
+    /// is darker than the whole set exactly as its label is; one of the dark label's brightest is darker than the set but
+    /// brighter than its label.
+    /// </summary>
+    [Fact]
+    public void WithLabelsALookSaysWhatTheLabelsAloneWouldGive()
+    {
+        const int n = 300;
+        var level = Enumerable.Range(0, n).Select(i => i < 100 ? 0.1f + 0.002f * i : 0.5f + 0.001f * i).ToArray();
+        var images = new ImageSet(level.SelectMany(v => new[] { v, v, v }).ToArray(), n, 1, 1, 3);
+        var labels = FindingTextTests.Labels(("dark", 100), ("bright", 200));
+        var samples = new SampleInfo { Images = images, Labels = labels, Looks = ImageLooks.Measure(images, files: null) };
+        var explanation = FindingTextTests.Hand(Enumerable.Range(0, 100).ToArray(), Enumerable.Range(60, 40).ToArray());
+        explanation.N = n;
+        ImageLooks.Annotate(explanation, samples);
+        double darkMean = level.Take(100).Average(v => (double)v), brightestDark = level.Skip(60).Take(40).Average(v => (double)v);
+        var whole = explanation.Directions[0].Concepts[0].Looks!.Single(l => l.Column == ImageLooks.Brightness);
+        Assert.Equal(darkMean, whole.ExpectedFromLabels!.Value, 6);
+        Assert.Equal(whole.MemberMean!.Value, whole.ExpectedFromLabels!.Value, 9);
+        var part = explanation.Directions[0].Concepts[1].Looks!.Single(l => l.Column == ImageLooks.Brightness);
+        Assert.Equal(brightestDark, part.MemberMean!.Value, 6);
+        Assert.Equal(darkMean, part.ExpectedFromLabels!.Value, 6);
+        Assert.EndsWith($", its labels {Math.Round(darkMean, 3).ToString(System.Globalization.CultureInfo.InvariantCulture)})", ImageLooks.Phrase(part));
+    }
+
     /// <summary>Images that all look alike, or none of which can be read, give no looks (not "nothing sets them apart"), and unreadable ones are still counted.</summary>
     [Fact]
     public void NoVaryingMeasureMeansNoLooks()
@@ -240,7 +266,7 @@ public class ImageLooksTests
         var outcome = Robustness.CliHarness.Run("kmeans", a, b, "--images", folder, "--out", outDir);
         Assert.True(outcome.Code == 0, outcome.Stderr);
         var warning = Assert.Single(outcome.ErrorLines, l => l.Contains("image looks", StringComparison.Ordinal));
-        Assert.StartsWith("warning: 1 of 60 images could not be read and are left out of the image looks (sample 7: ", warning);
+        Assert.StartsWith("warning: 1 of 60 images could not be read and is left out of the image looks (sample 7: ", warning);
         var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
         Assert.True(results["timings"]!["image_looks"]!.GetValue<double>() > 0);
         var concepts = results["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray()).ToList();
