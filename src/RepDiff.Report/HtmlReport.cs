@@ -88,9 +88,11 @@ public static partial class HtmlReport
         if (maps.Umap is not null)
             s.Append("<div class=\"maptabs\" role=\"tablist\"><button type=\"button\" data-kind=\"pca\" class=\"on\">PCA</button><button type=\"button\" data-kind=\"umap\">UMAP</button></div>");
         var columns = SampleData.ColumnNames(model.Samples).ToList();
-        s.Append("<label class=\"colour\">colour <select id=\"map-colour\"><option value=\"-1\">none</option>");
+        // Coloured by the labels (or the first metadata column) at first; by an image look only when chosen.
+        bool firstIsData = model.Samples.Labels is not null || model.Samples.Metadata is { Columns.Count: > 0 };
+        s.Append("<label class=\"colour\">colour <select id=\"map-colour\"><option value=\"-1\"").Append(firstIsData ? "" : " selected").Append(">none</option>");
         for (int c = 0; c < columns.Count; c++)
-            s.Append(Inv, $"<option value=\"{c}\"{(c == 0 ? " selected" : "")}>").Append(E(columns[c])).Append("</option>");
+            s.Append(Inv, $"<option value=\"{c}\"{(c == 0 && firstIsData ? " selected" : "")}>").Append(E(columns[c])).Append("</option>");
         s.Append("</select></label><button type=\"button\" id=\"map-clear\" hidden>clear selection</button></div>");
         s.Append(SearchField(model.Samples));
         s.Append(MapSet("pca", "PCA, first two components", model, maps.Samples.Length, hidden: false));

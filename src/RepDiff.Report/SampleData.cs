@@ -15,7 +15,8 @@ namespace RepDiff.Report;
 /// its own name (the cards' export header names them as `repdiff export` does). Each holds its value <c>names</c> and one code per row (base64, 1, 2 or 4
 /// bytes a code as <c>bytes</c> says; the largest code of that width, or −1 in 4 bytes, is missing). Categorical
 /// values come most frequent first (their order picks the <see cref="Palette"/> colours; <c>distinct</c> counts them
-/// over every sample); numeric columns add each name's value (<c>numbers</c>, base64 Float32) and their range.</item>
+/// over every sample); numeric columns add each name's value (<c>numbers</c>, base64 Float32) and their range. The images'
+/// numeric looks follow (<c>look</c> true), for the maps' colouring only.</item>
 /// <item><c>texts</c>: the members' texts in full, the other rows' shortened for a tooltip;</item>
 /// <item><c>thumbs</c>: thumbnails by row, grid samples first, then every concept's best members, then the next best,
 /// ..., then the other plotted samples, until the page holds <see cref="MaxImageChars"/> characters of images;
@@ -64,12 +65,18 @@ internal static class SampleData
         return data;
     }
 
-    /// <summary>The names of the columns, in page order: "label" for the labels, then the metadata columns' own names.</summary>
+    /// <summary>
+    /// The names of the columns, in page order: "label" for the labels, the metadata columns' own names, then the images'
+    /// numeric looks as "look: brightness" (for colouring the maps; the downloads, as `repdiff export`, leave them out).
+    /// </summary>
     public static IEnumerable<string> ColumnNames(SampleInfo info)
     {
         if (info.Labels is not null) yield return "label";
         foreach (var column in info.Metadata?.Columns ?? []) yield return column.Name;
+        foreach (var look in info.Looks?.ShownMeasures() ?? []) yield return LookPrefix + look.Name;
     }
+
+    private const string LookPrefix = "look: ";
 
     /// <summary>Each shown concept's members that are rows of the inputs, best first.</summary>
     private static List<int[]> Members(Reporting.ReportModel model, IReadOnlyList<ShownConcept> shown)
@@ -102,30 +109,40 @@ internal static class SampleData
                 var code = order.Select((v, c) => (v, c)).ToDictionary(x => x.v, x => x.c, StringComparer.Ordinal);
                 yield return Categorical(name, order, column.DistinctValues, rows.Select(r => column.Values[r] is { } v ? code[v] : -1));
             }
-            else
+            else yield return Numeric(name, column, rows);
+        }
+        // The images' looks, to colour the maps by (shown to three digits: a few hundred distinct values, not one per image).
+        foreach (var look in info.Looks?.ShownMeasures() ?? [])
+        {
+            var node = Numeric(LookPrefix + look.Name, look, rows);
+            node["look"] = true;
+            yield return node;
+        }
+    }
+
+    /// <summary>A numeric column: its distinct values as written, a code per row, and each value as float32 with their range.</summary>
+    private static JsonObject Numeric(string name, MetadataColumn column, int[] rows)
+    {
+        var values = new List<string>();
+        var numbers = new List<float>();
+        var code = new Dictionary<string, int>(StringComparer.Ordinal);
+        var codes = new int[rows.Length];
+        for (int k = 0; k < rows.Length; k++)
+        {
+            if (column.Values[rows[k]] is not { } v) { codes[k] = -1; continue; }
+            if (!code.TryGetValue(v, out codes[k]))
             {
-                var values = new List<string>();
-                var numbers = new List<float>();
-                var code = new Dictionary<string, int>(StringComparer.Ordinal);
-                var codes = new int[rows.Length];
-                for (int k = 0; k < rows.Length; k++)
-                {
-                    if (column.Values[rows[k]] is not { } v) { codes[k] = -1; continue; }
-                    if (!code.TryGetValue(v, out codes[k]))
-                    {
-                        codes[k] = code[v] = values.Count;
-                        values.Add(v);
-                        // The page colours by float32; a value beyond its range (1e39) takes the range's end, its text stays as written.
-                        numbers.Add((float)Math.Clamp(column.Numbers![rows[k]], -float.MaxValue, float.MaxValue));
-                    }
-                }
-                var node = Coded(name, "numeric", values, codes);
-                node["numbers"] = Convert.ToBase64String(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(numbers)));
-                node["min"] = numbers.Count > 0 ? numbers.Min() : 0;
-                node["max"] = numbers.Count > 0 ? numbers.Max() : 0;
-                yield return node;
+                codes[k] = code[v] = values.Count;
+                values.Add(v);
+                // The page colours by float32; a value beyond its range (1e39) takes the range's end, its text stays as written.
+                numbers.Add((float)Math.Clamp(column.Numbers![rows[k]], -float.MaxValue, float.MaxValue));
             }
         }
+        var node = Coded(name, "numeric", values, codes);
+        node["numbers"] = Convert.ToBase64String(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(numbers)));
+        node["min"] = numbers.Count > 0 ? numbers.Min() : 0;
+        node["max"] = numbers.Count > 0 ? numbers.Max() : 0;
+        return node;
     }
 
     private static JsonObject Categorical(string name, IReadOnlyList<string> names, int distinct, IEnumerable<int> codes)

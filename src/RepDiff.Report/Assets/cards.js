@@ -9,7 +9,8 @@
   if (!data) return;
   const thumbs = S.thumbs || {};
   const labelColumn = S.columns.findIndex(c => c.labels);
-  const metaColumns = S.columns.filter((c, j) => j !== labelColumn);
+  // The images' looks colour the maps; the downloads have `repdiff export`'s columns, which hold none.
+  const metaColumns = S.columns.filter((c, j) => j !== labelColumn && !c.look);
   const metaNames = data.header.slice(data.header.length - metaColumns.length); // as `repdiff export` names them
   const hasThumbs = Object.keys(thumbs).length > 0; // counted once, not for every listed member
   const pageSize = hasThumbs ? 48 : 20;
@@ -188,7 +189,7 @@
     };
     if (c.enrichment.length)
       tests('over-represented among the members', 'log odds / z', c.enrichment, v => v.logOdds !== null ? 'log odds ' + v.logOdds.toFixed(2) : 'z ' + v.z.toFixed(2));
-    else if (S.columns.length)
+    else if (labelColumn >= 0 || metaColumns.length)
       panel.append(el('p', 'note', 'No label or metadata value is over-represented among the members (Benjamini–Hochberg q ≤ 0.05).'));
     if (c.words && c.words.length)
       tests('words the members\' texts contain more often than the rest', 'log odds', c.words, w => 'log odds ' + w.logOdds.toFixed(2));

@@ -197,12 +197,15 @@ public sealed class ImageLooks
     }
 
     /// <summary>Three significant digits, never an exponent: 0.707, 0.76, 0.000256.</summary>
-    private static string Number(double v)
-    {
-        if (v == 0 || !double.IsFinite(v)) return v.ToString(CultureInfo.InvariantCulture);
-        int decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 0, 15);
-        return Math.Round(v, decimals).ToString("0.###############", CultureInfo.InvariantCulture);
-    }
+    private static string Number(double v) => Shown(v).ToString("0.###############", CultureInfo.InvariantCulture);
+
+    /// <summary>A measure to the three significant digits it is shown with (a card, the maps' colouring).</summary>
+    public static double Shown(double v)
+        => v == 0 || !double.IsFinite(v) ? v : Math.Round(v, Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 0, 15));
+
+    /// <summary>The numeric measures (brightness, contrast, colourfulness, detail, size) to three significant digits, for colouring the maps.</summary>
+    public IEnumerable<MetadataColumn> ShownMeasures()
+        => Values.Columns.Where(c => !c.IsCategorical).Select(c => MetadataColumn.OfMeasurements(c.Name, c.Numbers!.Select(Shown).ToArray()));
 
     /// <summary>One image's measures (<see cref="Shape"/>, <see cref="Megapixels"/>: files only).</summary>
     internal sealed record Measures(double Brightness, double Contrast, double Colourfulness, double Detail, string Colour, string? Shape = null, double Megapixels = double.NaN);

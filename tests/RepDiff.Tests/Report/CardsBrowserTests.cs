@@ -179,6 +179,19 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         await card.Locator("button.open-members").ClickAsync();
         var listed = await page.Locator("section.members table.enrichment tbody tr td:first-child").AllTextContentsAsync();
         Assert.Equal(concept.Looks!.Select(ImageLooks.Phrase), listed);
+        // Without labels or metadata the member list does not say that no label is over-represented.
+        Assert.Equal(0, await page.Locator("section.members p.note", new PageLocatorOptions { HasTextString = "No label or metadata" }).CountAsync());
+
+        // The maps start uncoloured (no labels), and colour by a look when it is chosen: a ramp from its least to its most.
+        var select = page.Locator("#map-colour");
+        Assert.Equal("-1", await select.InputValueAsync());
+        Assert.Contains("look: brightness", await select.Locator("option").AllTextContentsAsync());
+        await select.SelectOptionAsync(new SelectOptionValue { Label = "look: brightness" });
+        var ramp = (await page.Locator("#map-legend .ramp span").AllTextContentsAsync()).Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(2, ramp.Length);
+        Assert.True(ramp[0] < ramp[1] && ramp[0] > 0 && ramp[1] < 1, string.Join(" ", ramp));
+        // The export of a concept keeps `repdiff export`'s columns: no look among them.
+        Assert.DoesNotContain("brightness", await page.EvaluateAsync<string[]>("() => window.rdData.cards.header"));
         Assert.Empty(errors);
     }
 
