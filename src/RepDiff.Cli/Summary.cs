@@ -79,9 +79,17 @@ internal static class Summary
     public static string TopWords(Concept concept)
         => concept.Words is { } words ? string.Join(", ", words.Take(3).Select(w => NpyDtype.Truncate(w.Word))) : "";
 
-    /// <summary>How a concept's images look against the rest (Metrics.ImageLooks), e.g. "darker, mostly green".</summary>
+    /// <summary>
+    /// How a concept's images look against the rest (Metrics.ImageLooks), e.g. "darker, mostly green": with labels, only
+    /// looks beyond what the concept's labels give (a concept of bags is not "brighter" for being bags), "as its labels"
+    /// when it has looks and the labels explain them all.
+    /// </summary>
     public static string TopLooks(Concept concept)
-        => concept.Looks is { } looks ? string.Join(", ", looks.Take(2).Select(Metrics.ImageLooks.Word)) : "";
+    {
+        if (concept.Looks is not { Count: > 0 } looks) return "";
+        var beyond = looks.Where(Metrics.ImageLooks.BeyondLabels).Take(2).Select(Metrics.ImageLooks.Word).ToList();
+        return beyond.Count > 0 ? string.Join(", ", beyond) : "as its labels";
+    }
 
     /// <summary>Input-derived text as a table cell: no control characters, no markup.</summary>
     public static string Text(string text) => Markup.Escape(Terminal.Clean(text));

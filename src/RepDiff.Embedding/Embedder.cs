@@ -63,7 +63,8 @@ public sealed class Embedder : IDisposable
         var meanImage = description.Text is null && description.Image is { } spec ? Task.Run(() => new ImageTensorizer(spec, description)) : null;
         try
         {
-            model = ModelSession.Open(modelPath, description.Output, description.Layer, options.Threads / concurrentRuns, options.OptimizedModels);
+            model = ModelSession.Open(modelPath, description.Output, description.Layer, options.Threads / concurrentRuns, options.OptimizedModels,
+                description.Name is { } name && BuiltInModels.IsBuiltIn(name) ? name : null);
         }
         catch
         {

@@ -22,12 +22,13 @@ internal sealed class ModelSession : IDisposable
     private ModelSession(InferenceSession session, string output, int maxBatch) => (Session, OutputName, MaxBatch) = (session, output, maxBatch);
 
     /// <param name="optimizedModels">Folder of the optimized-graph cache (<see cref="OptimizedModelCache"/>); null: none.</param>
-    public static ModelSession Open(string path, string? output, string? layer, int threads, string? optimizedModels = null)
+    /// <param name="shownName">What a message tells the user to inspect (a built-in model's name); null: the file's path.</param>
+    public static ModelSession Open(string path, string? output, string? layer, int threads, string? optimizedModels = null, string? shownName = null)
     {
         RequireModelFile(path);
         // The graph is parsed only to expose a layer; otherwise the session reads the file itself.
         ModelProto? graph = null;
-        if (layer is not null) { graph = OnnxFile.Parse(path); ExposeLayer(graph, layer, path); }
+        if (layer is not null) { graph = OnnxFile.Parse(path); ExposeLayer(graph, layer, path, shownName ?? path); }
         var session = Create(graph, path, threads, optimizedModels);
         // A batch axis fixed at 1 (CNTK and many TensorFlow exports) means one sample per call.
         bool fixedOne = session.InputMetadata.Values.Any(m => m.Dimensions is { Length: > 0 } dims && dims[0] == 1);
@@ -139,17 +140,21 @@ internal sealed class ModelSession : IDisposable
         return System.Text.RegularExpressions.Regex.Replace(text, @"\b\w+\.(?:cc|cpp|h):\d+ [\w:~]+ ", "");
     }
 
-    private static void ExposeLayer(ModelProto model, string layer, string path)
+    private static void ExposeLayer(ModelProto model, string layer, string path, string shownName)
     {
         var graph = model.Graph;
         if (graph.Output.Any(o => o.Name == layer)) return;
         bool produced = graph.Node.Any(n => n.Output.Contains(layer)) || graph.Input.Any(i => i.Name == layer);
+        string listing = $"`repdiff inspect {shownName} --layers` lists the tensors it takes";
         if (!produced)
         {
             // The name as typed in another case is the likeliest slip; else the listing that holds every name it takes.
             string? near = graph.Node.SelectMany(n => n.Output).FirstOrDefault(o => string.Equals(o, layer, StringComparison.OrdinalIgnoreCase));
-            throw RepDiffInputException.ForFile(path, $"has no tensor named '{layer}' (--layer){(near is null ? ";" : $"; did you mean '{near}'?")} `repdiff inspect {path} --layers` lists the tensors it takes");
+            throw RepDiffInputException.ForFile(path, $"has no tensor named '{layer}' (--layer){(near is null ? ";" : $"; did you mean '{near}'?")} {listing}");
         }
+        // A shape or index computation (int64, bool) is no representation: said here, not as ONNX Runtime's type error.
+        if (OnnxModelInfo.ElementTypes(graph).TryGetValue(layer, out string? type) && type is not ("float" or "float16" or "double" or "bfloat16"))
+            throw RepDiffInputException.ForFile(path, $"tensor '{layer}' (--layer) holds {type} values, a shape or index computation, not a layer to embed; {listing}");
         var known = graph.ValueInfo.FirstOrDefault(v => v.Name == layer);
         graph.Output.Add(known?.Clone() ?? new ValueInfoProto
         {

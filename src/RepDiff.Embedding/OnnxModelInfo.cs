@@ -52,7 +52,7 @@ public sealed record OnnxModelInfo([property: System.Text.Json.Serialization.Jso
     /// a node's outputs by its op (Cast to its "to", comparisons bool, Shape and its kin int64), else as its data input
     /// (the first input whose type is known; Where's second). ONNX lists nodes in an order that computes inputs first.
     /// </summary>
-    private static Dictionary<string, string> ElementTypes(GraphProto graph)
+    internal static Dictionary<string, string> ElementTypes(GraphProto graph)
     {
         static string Name(int type) => ((TensorProto.Types.DataType)type).ToString().ToLowerInvariant();
         var types = new Dictionary<string, string>();

@@ -43,6 +43,11 @@ internal static class Pooling
                 break;
             case "mean":
                 if (shape.Length == 2) throw RepDiffInputException.ForFile(model, $"mean pooling needs a token or spatial axis; output '{output}' is {shapeText} (use pooling none)");
+                // Texts are averaged over their own tokens, which needs the token axis second: attention scores [batch, heads,
+                // tokens, tokens] or a per-head reshape averaged whole took in the padding, so a text's vector hung on the
+                // other texts of its batch, or made the padded length the embedding (helper 76).
+                if (!mask.IsEmpty && (shape.Length != 3 || mask.Length != count * shape[1]))
+                    throw RepDiffInputException.ForFile(model, $"output '{output}' is {shapeText}: a text model's layer is averaged over each text's own tokens, which takes [batch, tokens, features] with tokens = {mask.Length / count} here (attention scores or a per-head reshape are not); choose a hidden state");
                 result = shape.Length == 3 ? MeanOverTokens(data, shape, count, mask, out cols) : MeanOverSpace(data, shape, count, out cols);
                 break;
             default:

@@ -30,8 +30,8 @@ public sealed record EnrichedValue
     public double? Z { get; init; }
 
     /// <summary>
-    /// Image looks with labels (numeric measures): the members' mean if each were as the average image of its label is, so a
-    /// look that only follows the concept's labels (sandals are darker) shows as such; null elsewhere.
+    /// Image looks with labels (numeric measures): the members' mean if each image had its label's mean value, so a look
+    /// that only follows the concept's labels (sandals are darker) shows as such; null elsewhere.
     /// </summary>
     public double? ExpectedFromLabels { get; init; }
 

@@ -144,7 +144,7 @@ public sealed class ImageLooks
             return (sum.Select((s, l) => count[l] == 0 ? double.NaN : s / count[l]).ToArray(), labels.Codes);
         });
 
-    /// <summary>The members' mean of a measure were each as the average image of its label (members with a value only).</summary>
+    /// <summary>The members' mean of a measure if each had its label's mean value (members with a value only).</summary>
     private double? Expected(string column, int[] members, Dictionary<string, (double[] Mean, int[] Codes)> byLabel)
     {
         var (mean, codes) = byLabel[column];
@@ -161,6 +161,19 @@ public sealed class ImageLooks
     {
         double difference = test.MemberMean!.Value - test.Mean!.Value;
         return Math.Sign(difference) == Math.Sign(test.Z!.Value) && Math.Abs(difference) >= MinStandardizedDifference * deviation[test.Column];
+    }
+
+    /// <summary>
+    /// Whether a look says more than the concept's labels do: no label expectation (colour, shape, or no labels), or the
+    /// members differ from what their labels give the same way they differ from the whole set, by at least half as much.
+    /// A concept of bags "brighter" than the whole set (0.336 against 0.286) but darker than bags are (0.361) does not: the
+    /// terminal's short forms leave such looks out, where the card shows the three numbers (helper 76).
+    /// </summary>
+    public static bool BeyondLabels(EnrichedValue look)
+    {
+        if (look.ExpectedFromLabels is not double expected) return true;
+        double fromWhole = look.MemberMean!.Value - look.Mean!.Value, fromLabels = look.MemberMean.Value - expected;
+        return Math.Sign(fromLabels) == Math.Sign(fromWhole) && Math.Abs(fromLabels) >= 0.5 * Math.Abs(fromWhole);
     }
 
     /// <summary>

@@ -305,6 +305,10 @@ public class EmbedCliTests
         var (unknownCode, _, unknownError) = Run("inspect", "resnet50", "--layers");
         Assert.Equal(2, unknownCode);
         Assert.Equal("error: resnet50: not a file, nor a built-in model (resnet18, minilm-l6, arctic-embed-xs)", unknownError.TrimEnd());
+        // A shape computation named as a layer is said to be one, not left to ONNX Runtime's type error.
+        var (shapeCode, _, shapeError) = Run("embed", shapes, "--images", images, "--layer", "g", "--out", Path.Combine(dir, "g.npy"));
+        Assert.Equal(2, shapeCode);
+        Assert.Equal($"error: {shapes}: tensor 'g' (--layer) holds int64 values, a shape or index computation, not a layer to embed; `repdiff inspect {shapes} --layers` lists the tensors it takes", shapeError.TrimEnd());
         // A layer name in the wrong case is pointed to its right one, and to the listing.
         var (caseCode, _, caseError) = Run("embed", model, "--images", images, "--layer", "MID", "--out", Path.Combine(dir, "x.npy"));
         Assert.Equal(2, caseCode);

@@ -302,6 +302,25 @@ public class EmbedderTests
     }
 
     /// <summary>
+    /// A text layer is averaged over each text's own tokens: [batch, tokens, features] is; attention scores [batch, heads,
+    /// tokens, tokens] or a per-head reshape [batch, tokens, heads, dim] would take the padding in (a text's vector then hung on
+    /// its batch) and are refused; an image's feature map [batch, channels, h, w] (no mask) is averaged over its area.
+    /// </summary>
+    [Fact]
+    public void ATextLayerMustHaveTheTokenAxisSecond()
+    {
+        long[] mask = [1, 1, 0, 1, 1, 1]; // two texts of three tokens, the first padded by one
+        var pooled = Pooling.Pool([1, 2, 3, 4, 100, 100, 5, 6, 7, 8, 9, 10], [2, 3, 2], 2, "mean", mask, false, "h", "m.onnx");
+        Assert.Equal([2, 3, 7, 8], pooled);
+        foreach (long[] shape in new long[][] { [2, 2, 3, 3], [2, 3, 2, 1] })
+        {
+            var e = Assert.Throws<RepDiffInputException>(() => Pooling.Pool(new float[shape.Aggregate(1L, (a, b) => a * b)], shape, 2, "mean", mask, false, "h", "m.onnx"));
+            Assert.Equal($"m.onnx: output 'h' is [{string.Join(", ", shape)}]: a text model's layer is averaged over each text's own tokens, which takes [batch, tokens, features] with tokens = 3 here (attention scores or a per-head reshape are not); choose a hidden state", e.Message);
+        }
+        Assert.Equal([2.5f, 6.5f], Pooling.Pool([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2], 1, "mean", [], false, "map", "m.onnx"));
+    }
+
+    /// <summary>
     /// A text model exported at one sequence length takes every batch padded to it: batches padded to their longest text
     /// failed in ONNX Runtime's words ("Got: 15 Expected: 8") after embedding had begun. A max_length above it is refused
     /// before any text is read.

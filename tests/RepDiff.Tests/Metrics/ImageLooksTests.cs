@@ -222,6 +222,12 @@ public class ImageLooksTests
         Assert.Equal(brightestDark, part.MemberMean!.Value, 6);
         Assert.Equal(darkMean, part.ExpectedFromLabels!.Value, 6);
         Assert.EndsWith($", its labels {Math.Round(darkMean, 3).ToString(System.Globalization.CultureInfo.InvariantCulture)})", ImageLooks.Phrase(part));
+        // The whole dark label is as dark as its label: the terminal's short form leaves that look out; the brightest of
+        // the dark label are darker than the set but brighter than their label: left out too. A look beyond its labels stays.
+        Assert.False(ImageLooks.BeyondLabels(whole));
+        Assert.False(ImageLooks.BeyondLabels(part));
+        Assert.True(ImageLooks.BeyondLabels(part with { ExpectedFromLabels = 0.55 })); // darker than the set, and than labels that would be brighter
+        Assert.True(ImageLooks.BeyondLabels(part with { ExpectedFromLabels = null }));
     }
 
     /// <summary>Images that all look alike, or none of which can be read, give no looks (not "nothing sets them apart"), and unreadable ones are still counted.</summary>
