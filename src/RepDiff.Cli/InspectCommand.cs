@@ -19,6 +19,9 @@ internal static class InspectCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string path = parse.GetValue(file)!;
+            bool model = (RepDiff.Embedding.BuiltInModels.IsBuiltIn(path) && !File.Exists(path)) || Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
+            if (model && (parse.GetValue(key) ?? parse.GetValue(idColumn)) is not null)
+                throw new RepDiffInputException($"{(parse.GetValue(key) is not null ? "--key/--column" : "--id-column")}: picks from an embedding file; {Path.GetFileName(path)} is a model (--layers lists its tensors)");
             if (RepDiff.Embedding.BuiltInModels.IsBuiltIn(path) && !File.Exists(path))
                 return InspectModel(RepDiff.Embedding.BuiltInModels.Resolve(path, Cli.Error).Model!, parse.GetValue(json), parse.GetValue(layers));
             if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase))

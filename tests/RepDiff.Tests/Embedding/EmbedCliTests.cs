@@ -302,6 +302,9 @@ public class EmbedCliTests
         var (badCode, _, badError) = Run("inspect", embeddings, "--layers");
         Assert.Equal(2, badCode);
         Assert.Equal("error: --layers: lists the tensors of a model (.onnx or resnet18, minilm-l6, arctic-embed-xs); e.npy is an embedding file", badError.TrimEnd());
+        var (columnCode, _, columnError) = Run("inspect", model, "--layers", "--column", "x");
+        Assert.Equal(2, columnCode);
+        Assert.Equal($"error: --key/--column: picks from an embedding file; {Path.GetFileName(model)} is a model (--layers lists its tensors)", columnError.TrimEnd());
         var (unknownCode, _, unknownError) = Run("inspect", "resnet50", "--layers");
         Assert.Equal(2, unknownCode);
         Assert.Equal("error: resnet50: not a file, nor a built-in model (resnet18, minilm-l6, arctic-embed-xs)", unknownError.TrimEnd());
