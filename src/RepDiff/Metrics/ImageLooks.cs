@@ -127,7 +127,13 @@ public sealed class ImageLooks
         var byLabel = samples.Labels is { } labels && labels.Codes.Length == explanation.N ? looks.MeansByLabel(labels) : null;
         int k = 0;
         foreach (var (concept, ofConcept) in concepts.Zip(tests))
-            concept.Looks = ofConcept.Select(t => t with { QValue = Math.Exp(q[k++]), ExpectedFromLabels = t.Value is null && byLabel is not null ? looks.Expected(t.Column, concept.Members, byLabel) : null })
+            concept.Looks = ofConcept
+                .Select(t => t with
+                {
+                    QValue = Math.Exp(q[k++]),
+                    ExpectedFromLabels = t.Value is null && byLabel is not null ? looks.Expected(t.Column, concept.Members, byLabel) : null,
+                })
+                // A measure when it can be told; a colour or shape when members have it more often than the whole set.
                 .Where(t => t.QValue <= alpha && (t.Value is null ? looks.Visible(t) : t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members))
                 .OrderBy(t => t.QValue).ThenByDescending(t => t.LogOddsRatio ?? Math.Abs(t.Z ?? 0)).ThenBy(t => t.Column, StringComparer.Ordinal)
                 .ThenBy(t => t.Value, StringComparer.Ordinal).ToList();
