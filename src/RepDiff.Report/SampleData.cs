@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using RepDiff.IO;
+using RepDiff.Metrics;
 
 namespace RepDiff.Report;
 
@@ -16,7 +17,8 @@ namespace RepDiff.Report;
 /// bytes a code as <c>bytes</c> says; the largest code of that width, or −1 in 4 bytes, is missing). Categorical
 /// values come most frequent first (their order picks the <see cref="Palette"/> colours; <c>distinct</c> counts them
 /// over every sample); numeric columns add each name's value (<c>numbers</c>, base64 Float32) and their range. The images'
-/// numeric looks follow (<c>look</c> true), for the maps' colouring only.</item>
+/// numeric looks and their dominant colour follow (<c>look</c> true; the colour with a <c>palette</c> of each value's hue),
+/// for the maps' colouring only.</item>
 /// <item><c>texts</c>: the members' texts in full, the other rows' shortened for a tooltip;</item>
 /// <item><c>thumbs</c>: thumbnails by row, grid samples first, then every concept's best members, then the next best,
 /// ..., then the other plotted samples, until the page holds <see cref="MaxImageChars"/> characters of images;
@@ -74,6 +76,7 @@ internal static class SampleData
         if (info.Labels is not null) yield return "label";
         foreach (var column in info.Metadata?.Columns ?? []) yield return column.Name;
         foreach (var look in info.Looks?.ShownMeasures() ?? []) yield return LookPrefix + look.Name;
+        if (info.Looks?.Values[ImageLooks.Colour] is not null) yield return LookPrefix + ImageLooks.Colour;
     }
 
     private const string LookPrefix = "look: ";
@@ -100,16 +103,7 @@ internal static class SampleData
         foreach (var column in info.Metadata?.Columns ?? [])
         {
             string name = column.Name;
-            if (column.IsCategorical)
-            {
-                // The most frequent values over every sample first (ties by first appearance): they get the palette's colours.
-                var present = rows.Select(r => column.Values[r]).OfType<string>().ToHashSet(StringComparer.Ordinal);
-                var order = column.Values.OfType<string>().GroupBy(v => v, StringComparer.Ordinal)
-                    .OrderByDescending(g => g.Count()).Select(g => g.Key).Where(present.Contains).ToArray();
-                var code = order.Select((v, c) => (v, c)).ToDictionary(x => x.v, x => x.c, StringComparer.Ordinal);
-                yield return Categorical(name, order, column.DistinctValues, rows.Select(r => column.Values[r] is { } v ? code[v] : -1));
-            }
-            else yield return Numeric(name, column, rows);
+            yield return column.IsCategorical ? CategoricalByFrequency(name, column, rows, out _) : Numeric(name, column, rows);
         }
         // The images' looks, to colour the maps by (shown to three digits: a few hundred distinct values, not one per image).
         foreach (var look in info.Looks?.ShownMeasures() ?? [])
@@ -118,6 +112,24 @@ internal static class SampleData
             node["look"] = true;
             yield return node;
         }
+        // The dominant colour, each drawn in its own hue rather than the labels' palette.
+        if (info.Looks?.Values[ImageLooks.Colour] is { } colour)
+        {
+            var node = CategoricalByFrequency(LookPrefix + ImageLooks.Colour, colour, rows, out var order);
+            node["palette"] = new JsonArray(order.Select(v => (JsonNode)ImageLooks.Hex(v)).ToArray());
+            node["look"] = true;
+            yield return node;
+        }
+    }
+
+    /// <summary>A categorical column, the most frequent values over every sample first (ties by first appearance): they get the palette's colours.</summary>
+    private static JsonObject CategoricalByFrequency(string name, MetadataColumn column, int[] rows, out string[] order)
+    {
+        var present = rows.Select(r => column.Values[r]).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        order = column.Values.OfType<string>().GroupBy(v => v, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count()).Select(g => g.Key).Where(present.Contains).ToArray();
+        var code = order.Select((v, c) => (v, c)).ToDictionary(x => x.v, x => x.c, StringComparer.Ordinal);
+        return Categorical(name, order, column.DistinctValues, rows.Select(r => column.Values[r] is { } v ? code[v] : -1));
     }
 
     /// <summary>A numeric column: its distinct values as written, a code per row, and each value as float32 with their range.</summary>

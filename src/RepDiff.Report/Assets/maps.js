@@ -49,9 +49,10 @@
     let styles;
     if (!column) styles = ['#4e79a7', '#c8ced8'].map(hex);
     else if (column.type === 'categorical') {
-      styles = M.palette.concat(['#c8ced8']).map(hex);
-      const missing = styles.length - 1;
-      for (let k = 0; k < n; k++) { const code = column.codes[rowOf(k)]; index[k] = code < 0 ? missing : Math.min(code, COLOURED); }
+      // A column may bring its own colours, one per value (the images' dominant colour, drawn in its hue).
+      styles = (column.palette || M.palette).concat(['#c8ced8']).map(hex);
+      const missing = styles.length - 1, last = column.palette ? missing - 1 : COLOURED;
+      for (let k = 0; k < n; k++) { const code = column.codes[rowOf(k)]; index[k] = code < 0 ? missing : Math.min(code, last); }
     } else {
       styles = [];
       for (let b = 0; b < RAMP_BINS; b++) styles.push(ramp(b / (RAMP_BINS - 1)));
@@ -91,9 +92,12 @@
       swatch.style.background = colour; span.title = text; span.appendChild(swatch); span.appendChild(document.createTextNode(text)); box.appendChild(span);
     };
     if (column.type === 'categorical') {
-      column.names.slice(0, COLOURED).forEach((name, c) => item(M.palette[c], name));
-      const others = column.distinct - COLOURED;
-      if (others > 0) item(M.palette[COLOURED], `other (${others} more values)`);
+      if (column.palette) column.names.forEach((name, c) => item(column.palette[c], name));
+      else {
+        column.names.slice(0, COLOURED).forEach((name, c) => item(M.palette[c], name));
+        const others = column.distinct - COLOURED;
+        if (others > 0) item(M.palette[COLOURED], `other (${others} more values)`);
+      }
     } else {
       const bar = document.createElement('span'); bar.className = 'ramp';
       const lo = document.createElement('span'), hi = document.createElement('span'), g = document.createElement('i');

@@ -310,6 +310,13 @@ public sealed class ImageLooks
 
     private static readonly string[] HueNames = ["red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink"];
 
+    /// <summary>How a dominant colour is drawn (on the maps): its hue, a yellow dark enough to see on white, colourless grey.</summary>
+    public static string Hex(string colour) => colour switch
+    {
+        "red" => "#d62728", "orange" => "#ff7f0e", "yellow" => "#d4b000", "green" => "#2ca02c", "cyan" => "#17becf",
+        "blue" => "#1f77b4", "purple" => "#9467bd", "pink" => "#e377c2", _ => "#9e9e9e",
+    };
+
     // Where each named hue ends, in degrees (red wraps round 0): the names' usual ranges; orange (#FFA500) is 39°, the
     // yellow of an emoji face (#FFCC4D) 43°.
     private static readonly double[] HueEnds = [15, 40, 70, 170, 200, 260, 290, 345];

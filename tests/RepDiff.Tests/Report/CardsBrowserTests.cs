@@ -195,6 +195,30 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Empty(errors);
     }
 
+    /// <summary>The maps colour by the images' dominant colour in each colour's own hue, the legend naming them.</summary>
+    [ChromiumFact]
+    public async Task TheMapsColourByTheImagesDominantColourInItsOwnHue()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = CliHarness.SmallPair(dir, rows: 60);
+        // 40 red images and 20 blue ones, of 2×2 pixels.
+        string images = Path.Combine(dir, "images.npy");
+        Npy.Write(images, Enumerable.Range(0, 60 * 4).SelectMany(k => k / 4 < 40 ? new[] { 0.9f, 0.1f, 0.1f } : new[] { 0.1f, 0.2f, 0.9f }).ToArray(), 60, 2, 2, 3);
+        string outDir = Path.Combine(dir, "out");
+        var outcome = CliHarness.Run("kmeans", a, b, "--images", images, "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
+        await page.Locator("#map-colour").SelectOptionAsync(new SelectOptionValue { Label = "look: colour" });
+        var legend = page.Locator("#map-legend span");
+        Assert.Equal(["red", "blue"], await legend.AllTextContentsAsync());
+        var swatches = await page.Locator("#map-legend span i").EvaluateAllAsync<string[]>("items => items.map(i => i.style.background)");
+        Assert.Equal(["rgb(214, 39, 40)", "rgb(31, 119, 180)"], swatches); // ImageLooks.Hex: #d62728, #1f77b4
+        Assert.Empty(errors);
+    }
+
     [ChromiumFact]
     public async Task ACardOpensToEveryMemberHighlightedAndExportable()
     {
