@@ -87,7 +87,7 @@ internal static class Summary
     public static string TopLooks(Concept concept)
     {
         if (concept.Looks is not { Count: > 0 } looks) return "";
-        var beyond = looks.Where(Metrics.ImageLooks.BeyondLabels).Take(2).Select(Metrics.ImageLooks.Word).ToList();
+        var beyond = looks.Where(l => Metrics.ImageLooks.BeyondLabels(l)).Take(2).Select(Metrics.ImageLooks.Word).ToList();
         return beyond.Count > 0 ? string.Join(", ", beyond) : "as its labels";
     }
 

@@ -76,7 +76,8 @@ internal static class CardParts
         {
             if (k > 0) s.Append(", ");
             string evidence = Evidence(look).Replace("over this concept's tests", "over every test of the method's concepts", StringComparison.Ordinal)
-                + (look.ExpectedFromLabels is null ? "" : "; its labels: the members' mean if each image had its label's mean value, what the labels alone explain");
+                + (look.ExpectedFromLabels is null ? "" : "; its labels: the members' mean if each image had its label's mean value, what the labels alone explain")
+                + (look.WithinLabelsZ is double zw ? string.Create(Inv, $"; within its labels (against the other samples of the same labels, van Elteren): z = {zw:F2}, Benjamini–Hochberg q = {Small(look.WithinLabelsQ!.Value)}") : "");
             s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\">").Append(HtmlReport.E(ImageLooks.Phrase(look))).Append("</span>");
         }
         if (looks.Count > LooksOnCard) s.Append(Inv, $"<span class=\"more\">, and {looks.Count - LooksOnCard} more in the member list</span>");

@@ -35,6 +35,13 @@ public sealed record EnrichedValue
     /// </summary>
     public double? ExpectedFromLabels { get; init; }
 
+    /// <summary>
+    /// Image looks with labels: the rank-sum z of the members against the other samples of their own labels (van Elteren),
+    /// and its q (Benjamini–Hochberg over these tests of the explanation's concepts): whether the look holds within labels.
+    /// </summary>
+    public double? WithinLabelsZ { get; init; }
+    public double? WithinLabelsQ { get; init; }
+
     /// <summary>One-sided hypergeometric p-value (categorical) or two-sided rank-sum p-value (numeric).</summary>
     public required double PValue { get; init; }
 

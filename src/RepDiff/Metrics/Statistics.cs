@@ -130,6 +130,24 @@ public static class Statistics
         return variance <= 0 ? 0 : (u - n1 * n2 / 2.0) / Math.Sqrt(variance);
     }
 
+    /// <summary>
+    /// The rank-sum z of a group ranked within strata (labels): each stratum's Mann–Whitney statistic minus its expectation,
+    /// summed, over the square root of their summed tie-corrected variances (van Elteren's test with equal weights), so the
+    /// group is compared only with samples of its own strata. Zero when no stratum holds both group and other samples.
+    /// </summary>
+    public static double StratifiedRankSumZ(IEnumerable<(double GroupRankSum, long GroupSize, long Count, double TieTerm)> strata)
+    {
+        double excess = 0, variance = 0;
+        foreach (var (rankSum, n1, count, tieTerm) in strata)
+        {
+            long n2 = count - n1;
+            if (n1 <= 0 || n2 <= 0) continue;
+            excess += rankSum - n1 * (n1 + 1) / 2.0 - n1 * n2 / 2.0;
+            variance += n1 * n2 / 12.0 * (count + 1 - tieTerm / ((double)count * (count - 1)));
+        }
+        return variance <= 0 ? 0 : excess / Math.Sqrt(variance);
+    }
+
     /// <summary>Two-sided p-value of a standard normal z: erfc(|z|/√2).</summary>
     public static double TwoSidedNormalP(double z) => SpecialFunctions.Erfc(Math.Abs(z) / Math.Sqrt(2));
 }

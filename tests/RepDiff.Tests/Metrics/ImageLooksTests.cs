@@ -222,12 +222,15 @@ public class ImageLooksTests
         Assert.Equal(brightestDark, part.MemberMean!.Value, 6);
         Assert.Equal(darkMean, part.ExpectedFromLabels!.Value, 6);
         Assert.EndsWith($", its labels {Math.Round(darkMean, 3).ToString(System.Globalization.CultureInfo.InvariantCulture)})", ImageLooks.Phrase(part));
-        // The whole dark label is as dark as its label: the terminal's short form leaves that look out; the brightest of
-        // the dark label are darker than the set but brighter than their label: left out too. A look beyond its labels stays.
+        // Within labels: the whole dark label has no other samples of its label to differ from (z 0); the brightest of the
+        // dark label are darker than the set but brighter than the rest of their label, strongly. The terminal's short form
+        // leaves both looks out; a look that holds the same way within labels stays, as does any look without labels.
+        Assert.Equal((0.0, 1.0), (whole.WithinLabelsZ!.Value, whole.WithinLabelsQ!.Value));
+        Assert.True(part.Z < 0 && part.WithinLabelsZ > 5 && part.WithinLabelsQ < 1e-6);
         Assert.False(ImageLooks.BeyondLabels(whole));
         Assert.False(ImageLooks.BeyondLabels(part));
-        Assert.True(ImageLooks.BeyondLabels(part with { ExpectedFromLabels = 0.55 })); // darker than the set, and than labels that would be brighter
-        Assert.True(ImageLooks.BeyondLabels(part with { ExpectedFromLabels = null }));
+        Assert.True(ImageLooks.BeyondLabels(part with { WithinLabelsZ = -5, WithinLabelsQ = 1e-6 }));
+        Assert.True(ImageLooks.BeyondLabels(part with { WithinLabelsZ = null, WithinLabelsQ = null }));
     }
 
     /// <summary>Images that all look alike, or none of which can be read, give no looks (not "nothing sets them apart"), and unreadable ones are still counted.</summary>

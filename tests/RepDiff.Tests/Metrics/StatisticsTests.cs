@@ -102,4 +102,23 @@ public class StatisticsTests
         Assert.True(z > 0);
         Assert.Equal(0.025261343750385145, Statistics.TwoSidedNormalP(z), 1e-12);
     }
+
+    /// <summary>
+    /// The stratified rank-sum: one stratum is the plain rank-sum z; two strata add their excesses and variances (worked by
+    /// hand: ranks 1..4 with the group at 3 and 4, excess 2 and variance 4/3 each; together z = 4/√(8/3)); a stratum
+    /// with only group members adds nothing.
+    /// </summary>
+    [Fact]
+    public void TheStratifiedRankSumAddsEachStratumsExcessAndVariance()
+    {
+        double[] x = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4];
+        int[] group = [0, 2, 4, 5, 11, 12, 14];
+        var (ranks, tieTerm, count) = Statistics.MidRanks(x);
+        double rankSum = group.Sum(i => ranks[i]);
+        Assert.Equal(Statistics.RankSumZ(rankSum, group.Length, count, tieTerm), Statistics.StratifiedRankSumZ([(rankSum, group.Length, count, tieTerm)]), 12);
+        // Each stratum: four values ranked 1..4, the group holding ranks 3 and 4: U − n1·n2/2 = 4 − 2 = 2, variance 2·2·5/12.
+        Assert.Equal(4 / Math.Sqrt(2 * 2 * 2 * 5 / 12.0), Statistics.StratifiedRankSumZ([(7, 2, 4, 0), (7, 2, 4, 0)]), 12);
+        Assert.Equal(Statistics.StratifiedRankSumZ([(7, 2, 4, 0)]), Statistics.StratifiedRankSumZ([(7, 2, 4, 0), (6, 3, 3, 0)]), 12);
+        Assert.Equal(0, Statistics.StratifiedRankSumZ([(6, 3, 3, 0)]));
+    }
 }
