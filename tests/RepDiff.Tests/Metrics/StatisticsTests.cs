@@ -89,14 +89,22 @@ public class StatisticsTests
             }
     }
 
+    // Twenty values with ties and a group of seven of them, ranked as the rank-sum tests rank them.
+    private static readonly double[] Values = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4];
+    private static readonly int[] Group = [0, 2, 4, 5, 11, 12, 14];
+
+    private static (double RankSum, double TieTerm, int Count) RankedGroup()
+    {
+        var (ranks, tieTerm, count) = Statistics.MidRanks(Values);
+        return (Group.Sum(i => ranks[i]), tieTerm, count);
+    }
+
     [Fact]
     public void RankSumMatchesScipysMannWhitney()
     {
         // scipy 1.10.1: mannwhitneyu(x[g], x[rest], method='asymptotic', use_continuity=False) -> U = 73.5, p = 0.025261343750385145
-        double[] x = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4];
-        int[] group = [0, 2, 4, 5, 11, 12, 14];
-        var (ranks, tieTerm, count) = Statistics.MidRanks(x);
-        double rankSum = group.Sum(i => ranks[i]);
+        int[] group = Group;
+        var (rankSum, tieTerm, count) = RankedGroup();
         Assert.Equal(73.5, rankSum - group.Length * (group.Length + 1) / 2.0, 12);
         double z = Statistics.RankSumZ(rankSum, group.Length, count, tieTerm);
         Assert.True(z > 0);
@@ -111,11 +119,8 @@ public class StatisticsTests
     [Fact]
     public void TheStratifiedRankSumAddsEachStratumsExcessAndVariance()
     {
-        double[] x = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4];
-        int[] group = [0, 2, 4, 5, 11, 12, 14];
-        var (ranks, tieTerm, count) = Statistics.MidRanks(x);
-        double rankSum = group.Sum(i => ranks[i]);
-        Assert.Equal(Statistics.RankSumZ(rankSum, group.Length, count, tieTerm), Statistics.StratifiedRankSumZ([(rankSum, group.Length, count, tieTerm)]), 12);
+        var (rankSum, tieTerm, count) = RankedGroup();
+        Assert.Equal(Statistics.RankSumZ(rankSum, Group.Length, count, tieTerm), Statistics.StratifiedRankSumZ([(rankSum, Group.Length, count, tieTerm)]), 12);
         // Each stratum: four values ranked 1..4, the group holding ranks 3 and 4: U − n1·n2/2 = 4 − 2 = 2, variance 2·2·5/12.
         Assert.Equal(4 / Math.Sqrt(2 * 2 * 2 * 5 / 12.0), Statistics.StratifiedRankSumZ([(7, 2, 4, 0), (7, 2, 4, 0)]), 12);
         Assert.Equal(Statistics.StratifiedRankSumZ([(7, 2, 4, 0)]), Statistics.StratifiedRankSumZ([(7, 2, 4, 0), (6, 3, 3, 0)]), 12);
