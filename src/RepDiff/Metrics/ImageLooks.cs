@@ -122,77 +122,77 @@ public sealed class ImageLooks
     {
         if (samples.Looks is not { } looks || looks.Values.Count != explanation.N || looks.Values.Columns.Count == 0) return;
         var concepts = explanation.Directions.SelectMany(d => d.Concepts).ToList();
-        var tests = concepts.Select(c => looks.enrichment.Tests(c.Members)).ToList();
-        var q = Statistics.BenjaminiHochbergLog(tests.SelectMany(t => t).Select(t => Math.Log(t.PValue)).ToArray());
+        // With labels, each measure also beside what the labels give and ranked within labels: a look that holds there is
+        // more than the concept's labels.
         var labels = samples.Labels is { } l && l.Codes.Length == explanation.N ? l : null;
-        var byLabel = labels is null ? null : looks.MeansByLabel(labels);
-        // With labels, each measure also ranked within labels: a look that holds there is more than the concept's labels.
-        var within = labels is null ? null : looks.RanksWithinLabels(labels);
-        var withinZ = concepts.Zip(tests).Select(x => x.Second.Where(t => t.Value is null)
-            .ToDictionary(t => t.Column, t => within is null ? 0 : looks.WithinLabelsZ(t.Column, x.First.Members, within, labels!))).ToList();
-        var withinQ = Statistics.BenjaminiHochberg(withinZ.SelectMany(d => d.Values).Select(Statistics.TwoSidedNormalP).ToArray());
-        int k = 0, w = 0;
-        foreach (var ((concept, ofConcept), zOf) in concepts.Zip(tests).Zip(withinZ))
+        var index = labels is null ? null : looks.IndexByLabels(labels);
+        var tests = concepts.Select(c => looks.enrichment.Tests(c.Members).Select(t => t.Value is null && index is not null
+            ? t with { ExpectedFromLabels = looks.Expected(t.Column, index[t.Column], c.Members, labels!), WithinLabelsZ = WithinLabelsZ(index[t.Column], c.Members, labels!) }
+            : t).ToList()).ToList();
+        // Two families, each over every concept of the explanation: the tests against the whole set, and those within labels.
+        var all = tests.SelectMany(t => t).ToArray();
+        var q = Statistics.BenjaminiHochbergLog(all.Select(t => Math.Log(t.PValue)).ToArray());
+        var withinAt = Enumerable.Range(0, all.Length).Where(i => all[i].WithinLabelsZ is not null).ToArray();
+        var withinQ = Statistics.BenjaminiHochberg(withinAt.Select(i => Statistics.TwoSidedNormalP(all[i].WithinLabelsZ!.Value)).ToArray());
+        for (int i = 0; i < all.Length; i++) all[i] = all[i] with { QValue = Math.Exp(q[i]) };
+        for (int j = 0; j < withinAt.Length; j++) all[withinAt[j]] = all[withinAt[j]] with { WithinLabelsQ = withinQ[j] };
+        int k = 0;
+        foreach (var (concept, ofConcept) in concepts.Zip(tests))
         {
-            var qOf = zOf.Keys.ToDictionary(c => c, _ => withinQ[w++]);
-            concept.Looks = ofConcept
-                .Select(t => t with
-                {
-                    QValue = Math.Exp(q[k++]),
-                    ExpectedFromLabels = t.Value is null && byLabel is not null ? looks.Expected(t.Column, concept.Members, byLabel) : null,
-                    WithinLabelsZ = t.Value is null && within is not null ? zOf[t.Column] : null,
-                    WithinLabelsQ = t.Value is null && within is not null ? qOf[t.Column] : null,
-                })
+            concept.Looks = all[k..(k + ofConcept.Count)]
                 // A measure when it can be told; a colour or shape when members have it more often than the whole set.
                 .Where(t => t.QValue <= alpha && (t.Value is null ? looks.Visible(t) : t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members))
                 .OrderBy(t => t.QValue).ThenByDescending(t => t.LogOddsRatio ?? Math.Abs(t.Z ?? 0)).ThenBy(t => t.Column, StringComparer.Ordinal)
                 .ThenBy(t => t.Value, StringComparer.Ordinal).ToList();
+            k += ofConcept.Count;
         }
     }
 
-    /// <summary>Each numeric measure's mid-ranks within each label (NaN where missing), and per label how many are ranked and their tie term.</summary>
-    private Dictionary<string, (double[] Ranks, (int Count, double TieTerm)[] Strata)> RanksWithinLabels(SampleLabels labels)
-        => Values.Columns.Where(c => !c.IsCategorical).ToDictionary(c => c.Name, c =>
-        {
-            var ranks = new double[c.Numbers!.Length];
-            var strata = new (int, double)[labels.Names.Length];
-            foreach (var group in Enumerable.Range(0, ranks.Length).GroupBy(i => labels.Codes[i]))
-            {
-                var members = group.ToArray();
-                var (within, tieTerm, count) = Statistics.MidRanks(members.Select(i => c.Numbers[i]).ToArray());
-                for (int j = 0; j < members.Length; j++) ranks[members[j]] = within[j];
-                strata[group.Key] = (count, tieTerm);
-            }
-            return (ranks, strata);
-        });
+    /// <summary>One numeric measure by label: each label's mean (NaN where none of its images was read), every image's mid-rank within its label, and each label's ranked count and tie term.</summary>
+    private sealed record LabelIndex(double[] Mean, double[] Ranks, (int Count, double TieTerm)[] Strata);
 
-    /// <summary>The members' rank-sum z against the other samples of their own labels (<see cref="Statistics.StratifiedRankSumZ"/>).</summary>
-    private double WithinLabelsZ(string column, int[] members, Dictionary<string, (double[] Ranks, (int Count, double TieTerm)[] Strata)> within, SampleLabels labels)
+    // Built once per labels: compare scores every method's concepts against the same images and labels.
+    private (SampleLabels Labels, Dictionary<string, LabelIndex> Columns)? byLabels;
+
+    private Dictionary<string, LabelIndex> IndexByLabels(SampleLabels labels)
     {
-        var (ranks, strata) = within[column];
-        return Statistics.StratifiedRankSumZ(members.Distinct().Where(m => !double.IsNaN(ranks[m])).GroupBy(m => labels.Codes[m])
-            .Select(g => (g.Sum(m => ranks[m]), (long)g.Count(), (long)strata[g.Key].Count, strata[g.Key].TieTerm)));
-    }
-
-    /// <summary>Each numeric measure's mean over the images of each label (by label code; NaN for a label none of whose images was read).</summary>
-    private Dictionary<string, (double[] Mean, int[] Codes)> MeansByLabel(SampleLabels labels)
-        => Values.Columns.Where(c => !c.IsCategorical).ToDictionary(c => c.Name, c =>
+        lock (enrichment)
         {
-            var sum = new double[labels.Names.Length];
-            var count = new int[labels.Names.Length];
-            for (int i = 0; i < c.Numbers!.Length; i++)
-                if (!double.IsNaN(c.Numbers[i])) { sum[labels.Codes[i]] += c.Numbers[i]; count[labels.Codes[i]]++; }
-            return (sum.Select((s, l) => count[l] == 0 ? double.NaN : s / count[l]).ToArray(), labels.Codes);
-        });
+            if (byLabels is { } built && ReferenceEquals(built.Labels, labels)) return built.Columns;
+            var strata = Enumerable.Range(0, labels.Codes.Length).GroupBy(i => labels.Codes[i]).Select(g => (Label: g.Key, Samples: g.ToArray())).ToList();
+            var columns = Values.Columns.Where(c => !c.IsCategorical).ToDictionary(c => c.Name, c =>
+            {
+                var mean = new double[labels.Names.Length];
+                Array.Fill(mean, double.NaN);
+                var ranks = new double[c.Numbers!.Length];
+                var counts = new (int, double)[labels.Names.Length];
+                foreach (var (label, ofLabel) in strata)
+                {
+                    var values = ofLabel.Select(i => c.Numbers[i]).ToArray();
+                    var (within, tieTerm, count) = Statistics.MidRanks(values);
+                    for (int j = 0; j < ofLabel.Length; j++) ranks[ofLabel[j]] = within[j];
+                    counts[label] = (count, tieTerm);
+                    if (count > 0) mean[label] = values.Where(v => !double.IsNaN(v)).Average();
+                }
+                return new LabelIndex(mean, ranks, counts);
+            });
+            byLabels = (labels, columns);
+            return columns;
+        }
+    }
 
     /// <summary>The members' mean of a measure if each had its label's mean value (members with a value only).</summary>
-    private double? Expected(string column, int[] members, Dictionary<string, (double[] Mean, int[] Codes)> byLabel)
+    private double? Expected(string column, LabelIndex index, int[] members, SampleLabels labels)
     {
-        var (mean, codes) = byLabel[column];
         var numbers = Values[column]!.Numbers!;
         var present = members.Distinct().Where(m => !double.IsNaN(numbers[m])).ToArray();
-        return present.Length == 0 ? null : present.Average(m => mean[codes[m]]);
+        return present.Length == 0 ? null : present.Average(m => index.Mean[labels.Codes[m]]);
     }
+
+    /// <summary>The members' rank-sum z against the other samples of their own labels (<see cref="Statistics.StratifiedRankSumZ"/>).</summary>
+    private static double WithinLabelsZ(LabelIndex index, int[] members, SampleLabels labels)
+        => Statistics.StratifiedRankSumZ(members.Distinct().Where(m => !double.IsNaN(index.Ranks[m])).GroupBy(m => labels.Codes[m])
+            .Select(g => (g.Sum(m => index.Ranks[m]), (long)g.Count(), (long)index.Strata[g.Key].Count, index.Strata[g.Key].TieTerm)));
 
     /// <summary>
     /// Whether a measure's difference can be told: the means differ the way the ranks do (a few very dark members among
@@ -254,9 +254,11 @@ public sealed class ImageLooks
     public static double Shown(double v)
         => v == 0 || !double.IsFinite(v) ? v : Math.Round(v, Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 0, 15));
 
-    /// <summary>The numeric measures (brightness, contrast, colourfulness, detail, size) to three significant digits, for colouring the maps.</summary>
-    public IEnumerable<MetadataColumn> ShownMeasures()
-        => Values.Columns.Where(c => !c.IsCategorical).Select(c => MetadataColumn.OfMeasurements(c.Name, c.Numbers!.Select(Shown).ToArray()));
+    /// <summary>The numeric measures (brightness, contrast, colourfulness, detail, size) to three significant digits, for colouring the maps (made once: the report names them, then writes them).</summary>
+    public IReadOnlyList<MetadataColumn> ShownMeasures() => shownMeasures ??=
+        Values.Columns.Where(c => !c.IsCategorical).Select(c => MetadataColumn.OfMeasurements(c.Name, c.Numbers!.Select(Shown).ToArray())).ToList();
+
+    private IReadOnlyList<MetadataColumn>? shownMeasures;
 
     /// <summary>One image's measures (<see cref="Shape"/>, <see cref="Megapixels"/>: files only).</summary>
     internal sealed record Measures(double Brightness, double Contrast, double Colourfulness, double Detail, string Colour, string? Shape = null, double Megapixels = double.NaN);
