@@ -107,7 +107,9 @@
     }
     if (colouring.count[colouring.styles.length] > 0) item('#c8ced8', 'missing');
   }
-  const fmt = v => Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-2) ? v.toExponential(2) : +v.toFixed(3) + '';
+  // Three significant digits below 1, as the cards give measures (detail 0.0535, not 0.054); whole digits kept above (a year).
+  const fmt = v => Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2)
+    : (Math.abs(v) < 1 ? +v.toPrecision(3) : +v.toFixed(3)) + '';
 
   // Canvas geometry and a uniform grid over the points for hover and lasso.
   function layout(v) {
