@@ -170,8 +170,13 @@ public static class FindingText
         }
 
         // Held-out confirmation is the stronger test (unseen samples, up to 50 members per concept against the 9 of a
-        // grid), so a direction with confirmed concepts speaks of them even when its grids' BSR is near chance.
-        if (confirmed.Count == 0 && ChanceLevel(explanation, direction) is { } chance)
+        // grid), so a direction with confirmed concepts speaks of them even when its grids' BSR is near chance; but not of
+        // a concept whose own grid is no closer than random groups: a spectral concept is confirmed by the held-out group
+        // its mode picks from one input alone, and SPEC's "kept together in B" concept whose members sat closer in A
+        // (BSR 0.17, random groups 0.49) was confirmed that way (helper 79).
+        bool difference = direction.Name is DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB;
+        var belowChance = difference ? described.Where(c => c.Bsr is double b && c.BsrChance is double level && b <= level).Select(c => c.Rank).ToHashSet() : [];
+        if (!confirmed.Any(c => !belowChance.Contains(c.Rank)) && ChanceLevel(explanation, direction) is { } chance)
         {
             string text = Sentence($"{frame.Subject}: the groups found here are no better than random groups ({chance}), "
                 + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
@@ -189,16 +194,19 @@ public static class FindingText
                 { LeadTraits = traits?.Traits ?? "", LeadTraitsRank = traits?.Rank ?? 0, NamedWithoutLabels = traits is not null };
         }
 
-        // The headline says what most of the concepts are (a tie goes to mixtures, what one model confuses
-        // and the other tells apart, then to single labels, then to concepts leaning to a few labels), led by the
-        // strongest concept of that kind. A concept found again on reruns comes before one that was not, whatever their
-        // sizes; among those, a few stray samples do not speak for the direction: small concepts lead only when every
-        // concept is small (and the detail then says "only N").
+        // The headline leads with a mixture when there is one (what one model confuses and the other tells apart is the
+        // difference itself: two dog-and-fox concepts beside three filler classes had been headed "lies within single
+        // labels"), else says what most of the concepts are (a tie goes to single labels, then to concepts leaning to a
+        // few labels), led by the strongest concept of that kind. A concept whose grid is no closer than random groups
+        // comes after every other; a concept found again on reruns before one that was not, whatever their sizes; among
+        // those, a few stray samples do not speak for the direction: small concepts lead only when every concept is small
+        // (and the detail then says "only N").
         var labelled = profiles.Where(p => p.Mix != ConceptMix.Unlabelled).ToList();
-        var settled = labelled.Any(p => !unsettled.Contains(p.Rank)) ? labelled.Where(p => !unsettled.Contains(p.Rank)).ToList() : labelled;
-        var candidates = settled.Any(p => !p.IsSmall) ? settled.Where(p => !p.IsSmall).ToList() : settled;
-        var kind = new[] { ConceptMix.Mixed, ConceptMix.OneLabel, ConceptMix.Leaning, ConceptMix.Spread }
-            .OrderByDescending(k => candidates.Count(p => p.Mix == k)).First();
+        var aboveChance = Prefer(labelled, p => !belowChance.Contains(p.Rank));
+        var settled = Prefer(aboveChance, p => !unsettled.Contains(p.Rank));
+        var candidates = Prefer(settled, p => !p.IsSmall);
+        var kind = candidates.Any(p => p.Mix == ConceptMix.Mixed) ? ConceptMix.Mixed
+            : new[] { ConceptMix.OneLabel, ConceptMix.Leaning, ConceptMix.Spread }.OrderByDescending(k => candidates.Count(p => p.Mix == k)).First();
         var lead = candidates.First(p => p.Mix == kind);
         string headline = lead.Mix switch
         {
@@ -210,6 +218,10 @@ public static class FindingText
         string tally = Tally(profiles, validated.Count > 0, validated.Count > 0 ? confirmed.Count : direction.Concepts.Count);
         return new DirectionFinding(direction.Name, Sentence(headline + tally + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(headline, nameA, nameB), profiles, lead);
     }
+
+    /// <summary>The profiles that pass <paramref name="keep"/>, or all of them when none does.</summary>
+    private static List<ConceptProfile> Prefer(List<ConceptProfile> profiles, Func<ConceptProfile, bool> keep)
+        => profiles.Any(keep) ? profiles.Where(keep).ToList() : profiles;
 
     /// <summary>
     /// "; two of its first three concepts were not found again when rerun on 80% of the samples": said when stability was

@@ -89,6 +89,42 @@ public class ChanceAndWordingTests
         Assert.StartsWith("On its own, A groups 5 and 8 together", baseline.Text);
     }
 
+    [Fact]
+    public void AConfirmedConceptWhoseOwnGridIsNoCloserThanRandomGroupsIsNotSpokenOf()
+    {
+        // SPEC's concept confirmed by the held-out group its mode picked from B alone, while its own grid sat closer in A
+        // (helper 79: BSR 0.17, random groups 0.49): the direction at chance says so instead of naming 5 and 8.
+        var e = Scored(0.45, 0.5, 0.03);
+        var concept = e.Directions[0].Concepts[0];
+        (concept.PAdjusted, concept.Bsr, concept.BsrChance) = (0.01, 0.17, 0.49);
+        Assert.True(FindingText.Describe(e, Digits, "A", "B").For(DirectionNames.MoreSimilarInA).NoBetterThanChance);
+        // Its grid above its chance level: spoken of, as any confirmed concept.
+        concept.Bsr = 0.6;
+        Assert.False(FindingText.Describe(e, Digits, "A", "B").For(DirectionNames.MoreSimilarInA).NoBetterThanChance);
+
+        // In a direction above chance, a concept below its own chance level does not lead while another can.
+        var two = Validated(2, 1, 2);
+        two.Directions[0].Concepts[0].Bsr = 0.3;
+        two.Directions[0].Concepts[0].BsrChance = 0.5;
+        two.Directions[0].Concepts[1].Bsr = 0.8;
+        two.Directions[0].Concepts[1].BsrChance = 0.5;
+        Assert.Equal(2, FindingText.Describe(two, Ten, "A", "B").For(DirectionNames.MoreSimilarInA).Lead!.Rank);
+    }
+
+    [Fact]
+    public void AMixtureLeadsTheHeadlineEvenWhenMostConceptsAreOneLabel()
+    {
+        // B merges L0 and L1 (ranks 1 and 2 mix them); the method's other concepts are whole classes: the headline names the
+        // merge, and the tally the rest (helper 79: "lies within single labels (bee, ant and owl; …)" had led).
+        var e = Hand(Take(Ten, ("L0", 10), ("L1", 10)), Take(Ten, ("L0", 10), ("L1", 10)).Select(i => i + 10).ToArray(),
+            Take(Ten, ("L2", 20)), Take(Ten, ("L3", 20)), Take(Ten, ("L4", 20)));
+        var a = FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal(ConceptMix.Mixed, a.Lead!.Mix);
+        Assert.Equal(1, a.Lead.Rank);
+        Assert.StartsWith("A keeps L0 and L1 together where B separates them (concept 1, 20 images: 50% L0, 50% L1)", a.Text);
+        Assert.EndsWith("; of its first five concepts, two mix a few labels and three are mostly one label.", a.Text);
+    }
+
     private static readonly SampleLabels Ten = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 20)).ToArray());
 
     /// <summary>
