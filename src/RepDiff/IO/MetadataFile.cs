@@ -20,7 +20,7 @@ public static class MetadataFile
     {
         var (names, columns, rowName) = ReadColumns(path);
         if (idColumn is null && sampleIds is not null)
-            idColumn = (guessIdColumns ?? []).FirstOrDefault(g => g is not null && names.Contains(g));
+            idColumn = (guessIdColumns ?? []).FirstOrDefault(g => g is not null && names.Contains(g)) ?? HoldingEveryId(names, columns, sampleIds);
         int[] rows;
         if (idColumn is not null)
         {
@@ -44,6 +44,28 @@ public static class MetadataFile
         if (names.Length == 0) throw RepDiffInputException.ForFile(path, "has no columns besides the ids");
         var result = names.Select((name, j) => new MetadataColumn(name, rows.Select(r => columns[j][r]).ToArray())).ToList();
         return new SampleMetadata(result, rows.Length) { Source = Path.GetFileName(path) };
+    }
+
+    /// <summary>
+    /// The first column holding every sample's id once, whatever its name: matched by position, a table keyed by
+    /// 'image_id' in another order gave every sample another sample's metadata, silently (helper 79).
+    /// </summary>
+    private static string? HoldingEveryId(string[] names, List<string?[]> columns, string[] sampleIds)
+    {
+        var wanted = new HashSet<string>(sampleIds, StringComparer.Ordinal);
+        for (int j = 0; j < columns.Count; j++)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            bool repeated = false;
+            foreach (string? value in columns[j])
+                if (value is not null && wanted.Contains(value) && !seen.Add(value))
+                {
+                    repeated = true;   // an id on two rows: a category, not a key
+                    break;
+                }
+            if (!repeated && seen.Count == wanted.Count) return names[j];
+        }
+        return null;
     }
 
     /// <summary>For each sample, its row in the file: ids must be present, non-empty and unique.</summary>

@@ -46,6 +46,20 @@ public class MetadataFileTests
     }
 
     [Fact]
+    public void AColumnHoldingEveryIdOnceIsTheKeyWhateverItsName()
+    {
+        // Rows in another order, keyed by 'image_id': matched by position, every sample had another's genre (helper 79).
+        string dir = TestData.TempDir();
+        string path = GoldenFileTests.WriteText(dir, "meta.csv", "image_id,genre\nc,drama\na,romance\nb,comedy\n");
+        var metadata = MetadataFile.Load(path, 3, ["a", "b", "c"], guessIdColumns: [null, "id"]);
+        Assert.Equal(["genre"], metadata.Columns.Select(c => c.Name));
+        Assert.Equal(new string?[] { "romance", "comedy", "drama" }, metadata["genre"]!.Values.AsEnumerable());
+        // A column with an id on two rows is a category, not a key: rows are then matched by position.
+        string repeated = GoldenFileTests.WriteText(dir, "repeated.csv", "nearest,genre\nc,drama\na,romance\na,comedy\n");
+        Assert.Equal(new string?[] { "c", "a", "a" }, MetadataFile.Load(repeated, 3, ["a", "b", "c"])["nearest"]!.Values.AsEnumerable());
+    }
+
+    [Fact]
     public void ParquetAndArrowMetadataJoinThroughPairSpec()
     {
         string dir = TestData.TempDir();
