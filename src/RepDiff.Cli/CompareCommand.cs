@@ -72,6 +72,7 @@ internal static class CompareCommand
                 return Comparison.Run(pair, runs, s, progress, trust);
             });
             ImageLooksStage.Warn(pair.Samples);
+            if (Comparison.RowsMayNotMatch(comparison.Context, pair) is { } misaligned) Cli.Error.WriteLine($"warning: {Terminal.Clean(misaligned)}");
             if (looks > 0) comparison.Timings[ImageLooksStage.Timing] = looks;
             foreach (var (name, why) in leftOut) comparison.LeftOut[name] = why;
             comparison.Timings["open_inputs"] = openSeconds;

@@ -63,6 +63,7 @@ internal static class MethodCommand
                 return (result, context, reportModel);
             });
             ImageLooksStage.Warn(pair.Samples);
+            if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Error.WriteLine($"warning: {Terminal.Clean(misaligned)}");
             // Not timed: results.json is serialized inside the write, so a "writing" entry could never reach it.
             Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, context, pair.Samples), explanation.Artifacts);
             Summary.Print(model, explanation);

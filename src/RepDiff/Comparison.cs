@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RepDiff.Methods;
@@ -172,6 +173,23 @@ public sealed class Comparison
         }
         else if (pair.N > 10) Metrics.ContextMetrics.PutMutualKnn(context, pair.A, pair.B, MutualKnn.DefaultNeighbours, pair);
         return context;
+    }
+
+    /// <summary>
+    /// A warning when A and B share no more nearest neighbours than rows paired at random would (mutual k-NN below twice
+    /// k/(m − 1), its expected value for m shuffled samples): rows that are not the same samples in the same order
+    /// (a file saved in another order, ids not given) look exactly so, and every difference found would come from the
+    /// pairing. Null when the score is not there or chance is too high to tell (fewer than about 100 samples).
+    /// </summary>
+    public static string? RowsMayNotMatch(JsonObject context, RepresentationPair pair)
+    {
+        if (context["mutual_knn"]?.GetValue<double>() is not double shared) return null;
+        int m = context["mutual_knn_samples"]?.GetValue<int>() ?? pair.N;
+        double chance = (double)Math.Min(MutualKnn.DefaultNeighbours, m - 1) / (m - 1);
+        if (chance > 0.1 || shared >= 2 * chance) return null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{pair.NameA} and {pair.NameB} share no more nearest neighbours than rows paired at random (mutual k-NN {shared:F3}, chance {chance:F3}): ")
+            + "if their rows are not the same samples in the same order, join them by id (--ids-a, --ids-b); every difference found would otherwise come from the pairing";
     }
 
     private static int[] EvenlySpaced(int n, int count) => Enumerable.Range(0, count).Select(k => (int)((long)k * n / count)).ToArray();

@@ -42,6 +42,30 @@ public class MethodResultsContextTests
     }
 
     [Fact]
+    public void RowsThatAreNotTheSameSamplesAreWarnedOfAndJoinedByIdTheWarningGoes()
+    {
+        // B saved in another order and no ids given: the pair shares no more neighbours than random rows (helper 79's
+        // shuffled B ran silently and printed a confident finding).
+        var (a, b, _) = SmallPair(dir, rows: 300);
+        var order = Enumerable.Range(0, 300).OrderBy(i => (i * 7919) % 300).ToArray();
+        string shuffled = Path.Combine(dir, "shuffled.npy");
+        Npy.Write(shuffled, Npy.ReadMatrix(b).SelectRows(order));
+        var run = Run("kmeans", a, shuffled, "--out", Path.Combine(dir, "shuffled-out"));
+        Assert.Equal(0, run.Code);
+        string warning = Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("warning: a.npy and shuffled.npy share no more nearest neighbours", StringComparison.Ordinal));
+        Assert.Contains("join them by id (--ids-a, --ids-b)", warning);
+
+        // Joined by ids, the same files line up again and nothing is said.
+        string idsA = Path.Combine(dir, "ids_a.txt"), idsB = Path.Combine(dir, "ids_b.txt");
+        File.WriteAllLines(idsA, Enumerable.Range(0, 300).Select(i => $"s{i}"));
+        File.WriteAllLines(idsB, order.Select(i => $"s{i}"));
+        var joined = Run("kmeans", a, shuffled, "--ids-a", idsA, "--ids-b", idsB, "--out", Path.Combine(dir, "joined-out"));
+        Assert.True(joined.Code == 0, joined.Stderr);
+        Assert.DoesNotContain("nearest neighbours", joined.Stderr);
+        Assert.DoesNotContain("nearest neighbours", Run("kmeans", a, b, "--out", Path.Combine(dir, "aligned-out")).Stderr);
+    }
+
+    [Fact]
     public void ContextOfAStreamedPairReadsASubsampleNotTheWholeInputs()
     {
         // A streamed run (spec --route rff on 1,000,000 rows) must not hold both inputs in memory for CKA: it reads an
