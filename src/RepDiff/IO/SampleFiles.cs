@@ -342,9 +342,25 @@ public static class SampleFiles
         float min = System.Numerics.Tensors.TensorPrimitives.Min(pixels);
         if (min < 0)
             throw RepDiffInputException.ForFile(path, $"holds negative pixel values (down to {min:G4}); pixel arrays are 0..1 or 0..255: undo the normalization first (x · std + mean)");
-        float max = System.Numerics.Tensors.TensorPrimitives.Max(pixels);
-        if (max > 1) System.Numerics.Tensors.TensorPrimitives.Divide(pixels, max, pixels);
+        float scale = PixelScale(path, rows.Dtype, System.Numerics.Tensors.TensorPrimitives.Max(pixels));
+        if (scale != 1) System.Numerics.Tensors.TensorPrimitives.Divide(pixels, scale, pixels);
         return new ImageSet(pixels, (int)shape[0], (int)shape[1], (int)shape[2], shape.Length == 4 ? (int)shape[3] : 1) { Source = path };
+    }
+
+    /// <summary>
+    /// What a pixel array's values are divided by to make them 0..1: 255 for 8-bit integers whatever they hold; for other
+    /// types 1, 255 or 65,535 (16-bit and wider integers), the smallest range the largest value fits. Fixed ranges, never
+    /// the largest value itself: divided by it, a set of dark 8-bit images (at most 102) was stretched to full brightness,
+    /// so the same image embedded differently beside a white one (helper 80).
+    /// </summary>
+    internal static float PixelScale(string path, string dtype, float max)
+    {
+        bool integer = dtype.StartsWith("int", StringComparison.Ordinal) || dtype.StartsWith("uint", StringComparison.Ordinal);
+        if (dtype is "uint8" or "int8") return 255;
+        if (max <= 1) return 1;
+        if (max <= 255) return 255;
+        if (max <= 65_535 && integer) return 65_535;
+        throw RepDiffInputException.ForFile(path, $"holds pixel values up to {max:G6}; pixel arrays are 0..1 or 0..255 (or 0..65535 as integers)");
     }
 
     /// <summary>

@@ -171,6 +171,37 @@ public class SampleFileTests
     }
 
     /// <summary>
+    /// Pixel values are read in fixed ranges, never scaled by the array's largest value: a dark 8-bit image (at most 102)
+    /// had been stretched to full brightness, and read differently beside a white one (helper 80).
+    /// </summary>
+    [Fact]
+    public void PixelArraysAreReadInFixedRangesSoAnImageReadsTheSameInAnyFile()
+    {
+        string dir = TestData.TempDir();
+        float[] Read(string name, string descr, long[] shape, byte[] data)
+        {
+            string path = Path.Combine(dir, name);
+            AtomicFile.Write(path, s => Npy.WriteRaw(s, descr, shape, data));
+            return SampleFiles.LoadImages(path).Pixels!;
+        }
+        Assert.Equal([0f, 0.2f, 0.4f, 0.4f], Read("dark.npy", "|u1", [1, 2, 2], [0, 51, 102, 102]));
+        Assert.Equal([0f, 0.2f, 0.4f, 0.4f, 1f, 1f, 1f, 1f], Read("beside-white.npy", "|u1", [2, 2, 2], [0, 51, 102, 102, 255, 255, 255, 255]));
+        // float32 0..255 (a value above 1), 16-bit integers, and 0..1 floats as they are.
+        float[] floats = [0, 51, 102, 102];
+        Assert.Equal([0f, 0.2f, 0.4f, 0.4f], Read("float255.npy", "<f4", [1, 2, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(floats.AsSpan()).ToArray()));
+        ushort[] sixteen = [0, 13107, 26214, 65535];
+        Assert.Equal([0f, 0.2f, 0.4f, 1f], Read("sixteen.npy", "<u2", [1, 2, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(sixteen.AsSpan()).ToArray()));
+        float[] unit = [0, 0.25f, 0.5f, 1];
+        Assert.Equal(unit, Read("unit.npy", "<f4", [1, 2, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(unit.AsSpan()).ToArray()));
+        // Floats beyond 255 fit no range a picture is stored in.
+        float[] hdr = [0, 1000, 2, 3];
+        string path = Path.Combine(dir, "hdr.npy");
+        AtomicFile.Write(path, s => Npy.WriteRaw(s, "<f4", [1, 2, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(hdr.AsSpan())));
+        Assert.Equal($"{path}: holds pixel values up to 1000; pixel arrays are 0..1 or 0..255 (or 0..65535 as integers)",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(path)).Message);
+    }
+
+    /// <summary>
     /// Pixels normalized for a model (−1..1) were clamped at 0, silently: shown and embedded as other pictures. An array
     /// of no images was "no images to embed", naming no file.
     /// </summary>
