@@ -50,9 +50,17 @@ public sealed class EmbeddingFileWriter : IDisposable
         safetensors = Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase);
         string dir = Path.GetDirectoryName(this.path)!;
         createdParent = CreatedFolders.OutermostMissing(dir);
+        // Both recorded before they exist, so that a stop (SIGINT, SIGTERM) removes them: it had left the temporary file
+        // and the folders behind, one more hidden file per interrupt (helper 80).
+        if (createdParent is not null) TemporaryPaths.AddCreated(dir, createdParent);
         try { Directory.CreateDirectory(dir); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw RepDiffInputException.ForFile(path, $"cannot create its folder ({e.Message})"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Forget();
+            throw RepDiffInputException.ForFile(path, $"cannot create its folder ({e.Message})");
+        }
         temp = Path.Combine(dir, $".{Path.GetFileName(this.path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        TemporaryPaths.Add(temp);
         stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
         stream.Write(new byte[HeaderBytes]);
     }
@@ -73,14 +81,27 @@ public sealed class EmbeddingFileWriter : IDisposable
         stream.Write(safetensors ? SafetensorsHeader() : NpyHeader());
         stream.Flush(flushToDisk: true);
         stream.Dispose();
-        AtomicFile.WriteAllText(IdsPath(path), string.Concat(ids.Select(id => id + "\n")));
-        string skippedPath = SkippedPath(path);
-        if (skipped.Count > 0)
-            AtomicFile.WriteAllText(skippedPath, string.Concat(skipped.Select(s => $"{s.Name}\t{s.Reason.ReplaceLineEndings(" ")}\n")));
-        else if (File.Exists(skippedPath))
-            File.Delete(skippedPath);
-        File.Move(temp, path, overwrite: true);
-        committed = true;
+        // The ids and the embeddings go into place together: a stop waits for both, or finds neither begun.
+        lock (TemporaryPaths.Gate)
+        {
+            TemporaryPaths.ThrowIfStopping();
+            AtomicFile.WriteAllText(IdsPath(path), string.Concat(ids.Select(id => id + "\n")));
+            string skippedPath = SkippedPath(path);
+            if (skipped.Count > 0)
+                AtomicFile.WriteAllText(skippedPath, string.Concat(skipped.Select(s => $"{s.Name}\t{s.Reason.ReplaceLineEndings(" ")}\n")));
+            else if (File.Exists(skippedPath))
+                File.Delete(skippedPath);
+            File.Move(temp, path, overwrite: true);
+            committed = true;
+            Forget();
+        }
+    }
+
+    /// <summary>Nothing of this writer is left for a stop to remove: committed, or cleaned up.</summary>
+    private void Forget()
+    {
+        if (temp is not null) TemporaryPaths.Remove(temp);
+        if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(path)!, createdParent);
     }
 
     private byte[] NpyHeader()
@@ -113,5 +134,6 @@ public sealed class EmbeddingFileWriter : IDisposable
         File.Delete(temp);
         // A failed run leaves no folder it made: the folders above --out it created go too, while nothing else is in them.
         if (createdParent is not null) CreatedFolders.RemoveEmpty(Path.GetDirectoryName(path)!, createdParent);
+        Forget();
     }
 }

@@ -139,6 +139,7 @@ public sealed class OutputFolder : IDisposable
         string final = Check(dir, files);
         string parent = Path.GetDirectoryName(final)!, name = Path.GetFileName(final);
         string? createdParent = CreatedFolders.OutermostMissing(parent);
+        if (createdParent is not null) TemporaryPaths.AddCreated(parent, createdParent);
         try
         {
             Directory.CreateDirectory(parent);
@@ -207,6 +208,7 @@ public sealed class OutputFolder : IDisposable
                     FinishSwap(staging, Final);
                 }
                 committed = true;
+                if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -340,6 +342,8 @@ public sealed class OutputFolder : IDisposable
             TemporaryPaths.Remove(staging);
         }
         // A failed run leaves no folder it made: the parents of --out it created go too, while nothing else is in them.
-        if (createdParent is not null) CreatedFolders.RemoveEmpty(Path.GetDirectoryName(Final)!, createdParent);
+        if (createdParent is null) return;
+        CreatedFolders.RemoveEmpty(Path.GetDirectoryName(Final)!, createdParent);
+        TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
     }
 }

@@ -9,6 +9,7 @@ public static class TemporaryPaths
 {
     public static readonly Lock Gate = new();
     private static readonly HashSet<string> live = [];
+    private static readonly HashSet<(string Folder, string Outermost)> created = [];
     private static bool stopping;
 
     /// <summary>Records a temporary path; once the process is stopping, throws OperationCanceledException and records nothing.</summary>
@@ -26,6 +27,25 @@ public static class TemporaryPaths
         lock (Gate) live.Remove(path);
     }
 
+    /// <summary>
+    /// Records the folders an output is about to create (<paramref name="folder"/> and its parents up to
+    /// <paramref name="outermost"/>): a stop removes them while they are empty (<see cref="CreatedFolders.RemoveEmpty"/>),
+    /// as a failure does. An interrupted `embed --out new/deep/x.npy` had left new/deep behind (helper 80).
+    /// </summary>
+    public static void AddCreated(string folder, string outermost)
+    {
+        lock (Gate)
+        {
+            if (stopping) throw new OperationCanceledException("the run is being stopped");
+            created.Add((folder, outermost));
+        }
+    }
+
+    public static void RemoveCreated(string folder, string outermost)
+    {
+        lock (Gate) created.Remove((folder, outermost));
+    }
+
     /// <summary>Thrown inside <see cref="Gate"/> by a commit that starts after a stop: the output stays as it was.</summary>
     public static void ThrowIfStopping()
     {
@@ -40,6 +60,8 @@ public static class TemporaryPaths
             stopping = true;
             foreach (string path in live) TryDelete(path);
             live.Clear();
+            foreach (var (folder, outermost) in created) CreatedFolders.RemoveEmpty(folder, outermost);
+            created.Clear();
         }
     }
 
