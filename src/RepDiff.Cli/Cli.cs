@@ -40,8 +40,33 @@ internal static class Cli
     private static readonly AsyncLocal<TextWriter?> output = new(), error = new();
 
     /// <summary>Where commands write: the writers given to <see cref="Run"/> (tests), else the console.</summary>
-    public static TextWriter Out => output.Value ?? Console.Out;
+    public static TextWriter Out => output.Value ?? standardOutput.Value;
     public static TextWriter Error => error.Value ?? Console.Error;
+
+    /// <summary>Whether <see cref="Out"/> is the process's standard output (not a test's writer).</summary>
+    public static bool OutIsConsole => output.Value is null;
+
+    private static readonly Lazy<TextWriter> standardOutput = new(() => new StandardOutputWriter(Console.Out));
+
+    /// <summary>
+    /// The console's output with a failed write (a full disk, a closed pipe) made an input error naming standard output:
+    /// `rdx … > /dev/full` had ended in "internal error: IOException: No space left on device" (helper 77).
+    /// </summary>
+    private sealed class StandardOutputWriter(TextWriter inner) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => inner.Encoding;
+        public override void Write(char value) => Guarded(() => inner.Write(value));
+        public override void Write(string? value) => Guarded(() => inner.Write(value));
+        public override void Write(char[] buffer, int index, int count) => Guarded(() => inner.Write(buffer, index, count));
+        public override void WriteLine(string? value) => Guarded(() => inner.WriteLine(value));
+        public override void Flush() => Guarded(inner.Flush);
+
+        private static void Guarded(Action write)
+        {
+            try { write(); }
+            catch (IOException e) { throw new RepDiffInputException($"standard output: {e.Message}"); }
+        }
+    }
 
     public static int Run(Command root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
@@ -53,8 +78,8 @@ internal static class Cli
 
     private static int RunParsed(Command root, string[] args, TextWriter? stdout, TextWriter? stderr)
     {
-        var config = new InvocationConfiguration();
-        if (stdout is not null) config.Output = stdout;
+        // Built-in actions (--version, --help) write through Out too, and their failures reach Guard.
+        var config = new InvocationConfiguration { Output = stdout ?? Out, EnableDefaultExceptionHandler = false };
         if (stderr is not null) config.Error = stderr;
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -66,7 +91,7 @@ internal static class Cli
             (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(SwitchValue(parse, args, first.Message) ?? ParseError(first.Message))}{more}; see --help");
             return BadInput;
         }
-        return parse.Invoke(config);
+        return Guard(() => parse.Invoke(config));
     }
 
     /// <summary>

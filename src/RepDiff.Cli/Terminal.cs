@@ -27,7 +27,7 @@ internal static class Terminal
 
     public static void Write(IRenderable renderable)
     {
-        bool terminal = ReferenceEquals(Cli.Out, Console.Out) && !Console.IsOutputRedirected;
+        bool terminal = Cli.OutIsConsole && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(Cli.Out),

@@ -223,6 +223,27 @@ public class OutputFolderTests
         Assert.Equal(["images"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
+    /// <summary>
+    /// Standard output that cannot be written (a full disk) is one error line, for a command and for --version alike:
+    /// both had ended in an internal error or .NET's unhandled-exception dump (helper 77).
+    /// </summary>
+    [Fact]
+    public void AFullStandardOutputIsOneErrorLine()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string cli = Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll");
+        foreach (string args in new[] { $"kmeans {a} {b} --out {Path.Combine(dir, "out")}", "--version" })
+        {
+            var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", $"dotnet {cli} {args} > /dev/full" }, RedirectStandardError = true };
+            using var process = Process.Start(start)!;
+            string[] lines = process.StandardError.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            process.WaitForExit();
+            Assert.Equal(2, process.ExitCode);
+            Assert.Equal("error: standard output: No space left on device", lines[^1]);
+            Assert.Single(lines, l => l.Contains("error", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Runs the real process, sends the signal once its first progress line shows the run under way, and checks the exit code.</summary>
     private static void Stop(int signal, int expectedCode, params string[] args)
     {
