@@ -326,7 +326,7 @@ public static partial class HtmlReport
             foreach (var concept in direction.Concepts.Take(MaxConceptsShown))
             {
                 string key = ShownConcept.KeyOf(m, d, concept);
-                s.Append(Card(model, concept, key, thumbs, data, CoefficientView(e, direction.Name, concept.Rank), strength));
+                s.Append(Card(model, concept, key, thumbs, data, CoefficientView(e, direction.Name, concept.Rank), strength, DirectionNames.IsDifference(direction.Name)));
             }
             s.Append("</div>");
             if (direction.Concepts.Count > MaxConceptsShown)
@@ -409,7 +409,7 @@ public static partial class HtmlReport
     private static string JoinWords(IReadOnlyList<string> items)
         => items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
-    private static string Card(ReportModel model, Concept concept, string key, Thumbnails thumbs, ClientData data, JsonObject? coefficients, string? strength)
+    private static string Card(ReportModel model, Concept concept, string key, Thumbnails thumbs, ClientData data, JsonObject? coefficients, string? strength, bool difference)
     {
         var c = new StringBuilder();
         var grid = concept.Grid.Where(i => i >= 0 && i < model.N).ToArray();
@@ -417,7 +417,7 @@ public static partial class HtmlReport
         c.Append(Inv, $"<span{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
             c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
-        c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept));
+        c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, difference));
         if (thumbs.HasImages)
         {
             int columns = grid.Length <= 9 ? 3 : 4;
@@ -467,7 +467,7 @@ public static partial class HtmlReport
     /// the Benjamini–Hochberg adjusted p, the value the verdict reads (a raw p of 0.045 is not confirmed when its adjusted
     /// value is 0.083), and instead of a p says why there is none: p = 1 is then a convention (Concept.FoundAgain), not a test.
     /// </summary>
-    private static string ValidationLine(Concept concept)
+    private static string ValidationLine(Concept concept, bool difference)
     {
         if (concept.PValue is not double p) return "";
         string held = concept.HeldOutScore is double score ? string.Create(Inv, $"; held-out statistic {score:F2}") : "";
@@ -477,6 +477,11 @@ public static partial class HtmlReport
         // Confirmed yet not found again on reruns: the two measures answer different questions (docs/methods/stability.md),
         // and the card says how to read them together rather than leave two verdicts that seem to disagree.
         string unsettled = concept.Stability < Trust.Stability.FoundAgain ? ", though its members change when the method reruns: a real difference whose boundary is not settled" : "";
+        // A spectral concept is confirmed by the held-out group its mode picks from the explained input alone, which can
+        // differ from its own members: said when a difference concept's own grid is no closer than random groups, which the
+        // findings then do not lead with (docs/findings.md).
+        if (difference && concept.Bsr is double bsr && concept.BsrChance is double chance && bsr <= chance)
+            unsettled += string.Create(Inv, $", yet its own grid is no closer than random groups (BSR {bsr:F2}, random groups {chance:F2})");
         return concept.Confirmed == true
             ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples{reason}{unsettled}</div>"
             : $"<div class=\"trust unconfirmed\" title=\"{title}\">not confirmed on held-out samples{reason}</div>";

@@ -10,6 +10,9 @@ public static class DirectionNames
     public const string ConceptsOfA = "concepts_of_a";
     public const string ConceptsOfB = "concepts_of_b";
 
+    /// <summary>Whether the direction claims a difference between A and B (not a baseline's own groups, nor FINC's frequencies).</summary>
+    public static bool IsDifference(string name) => name is MoreSimilarInA or MoreSimilarInB;
+
     /// <summary>A heading for the direction ("More similar in A"); unknown names read as their words.</summary>
     public static string Title(string name) => name switch
     {

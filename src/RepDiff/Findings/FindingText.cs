@@ -174,7 +174,7 @@ public static class FindingText
         // a concept whose own grid is no closer than random groups: a spectral concept is confirmed by the held-out group
         // its mode picks from one input alone, and SPEC's "kept together in B" concept whose members sat closer in A
         // (BSR 0.17, random groups 0.49) was confirmed that way (helper 79).
-        bool difference = direction.Name is DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB;
+        bool difference = DirectionNames.IsDifference(direction.Name);
         var belowChance = difference ? described.Where(c => c.Bsr is double b && c.BsrChance is double level && b <= level).Select(c => c.Rank).ToHashSet() : [];
         if (!confirmed.Any(c => !belowChance.Contains(c.Rank)) && ChanceLevel(explanation, direction) is { } chance)
         {

@@ -133,6 +133,13 @@ public class CardPartsTests
         first.Stability = 0.9;
         html = HtmlReport.Render(HtmlReportTests.Model(pair, e));
         Assert.Equal("holds on held-out samples (adjusted p = 0.003)", Line("m0d0c1"));
+        // Confirmed, while its own grid sits no closer than random groups (helper 79's SPEC concept): the card says both.
+        (first.Bsr, first.BsrChance) = (0.17, 0.49);
+        html = HtmlReport.Render(HtmlReportTests.Model(pair, e));
+        Assert.Equal("holds on held-out samples (adjusted p = 0.003), yet its own grid is no closer than random groups (BSR 0.17, random groups 0.49)", Line("m0d0c1"));
+        first.Bsr = 0.8;
+        html = HtmlReport.Render(HtmlReportTests.Model(pair, e));
+        Assert.Equal("holds on held-out samples (adjusted p = 0.003)", Line("m0d0c1"));
         // The raw p stays on hover.
         Assert.Contains("title=\"p = 0.045, Benjamini–Hochberg adjusted over the method&#39;s concepts 0.083 (confirmed at ≤ 0.05); held-out statistic 0.58\"", html);
     }
