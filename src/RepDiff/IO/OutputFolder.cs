@@ -50,9 +50,18 @@ public sealed class OutputFolder : IDisposable
         if (kind != FileKind.Directory && kind != FileKind.Missing && kind != FileKind.Unknown)
             throw new RepDiffInputException($"--out {dir}: is a {kind}, not a folder; name a folder for the results");
         CheckWritableAbove(full, $"--out {dir}");
+        // An existing folder's own files are moved into the new one at the end: as another user, whose folder this is not,
+        // the run replaced it with a folder of its own and left the old one under a staging name, then failed (helper 77).
+        if (kind == FileKind.Directory && OperatingSystem.IsLinux() && Access(full, WriteAndSearch) != 0)
+            throw new RepDiffInputException($"--out {dir}: cannot write in it ({(Marshal.GetLastPInvokeError() == ReadOnlyFileSystem ? "a read-only file system" : "permission denied")}); name a folder of your own");
         foreach (string file in files) CheckTarget(Path.Combine(full, file), "--out " + dir);
         return full;
     }
+
+    private const int WriteAndSearch = 2 | 1, ReadOnlyFileSystem = 30;
+
+    [DllImport("libc", EntryPoint = "access", SetLastError = true)]
+    private static extern int Access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
 
     /// <summary>
     /// --out as a symbolic link: the folder it leads to. The swap renames folders, so given the link it replaced the link
