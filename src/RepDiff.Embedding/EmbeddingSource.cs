@@ -28,7 +28,7 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
     {
         FileKind.RequireRegular(Path);
         // Through the shared reader (a line's length capped), strictly: invalid UTF-8 is an error naming the line.
-        var (texts, numbers, recordIds) = SampleFiles.LoadNumberedTexts(Path, TextField, strictUtf8: true, readIds: true);
+        var (texts, numbers, recordIds) = SampleFiles.LoadNumberedTexts(Path, TextField, readIds: true);
         if (texts.Length == 0) throw RepDiffInputException.ForFile(Path, "holds no texts");
         // Blank lines are embedded (row i stays line i for the texts shown beside the rows), but a file of nothing
         // else gave as many copies of the empty text's embedding, with no word said.

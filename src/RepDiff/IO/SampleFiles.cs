@@ -102,12 +102,12 @@ public static class SampleFiles
     /// <summary>
     /// <see cref="LoadTexts"/> with the line number (from 1) each text came from and, with <paramref name="readIds"/>, the JSON
     /// Lines records' ids where they carry them (else null; without it the ids are neither read nor checked, as a command that
-    /// only shows the texts does not need them). <paramref name="strictUtf8"/>: invalid UTF-8 is an error naming its line
-    /// (texts to embed) instead of becoming U+FFFD.
+    /// only shows the texts does not need them). Invalid UTF-8 is an error naming its line, for texts to show as for texts to
+    /// embed: shown, it had become U+FFFD in the report while `embed` refused the same file (helper 77).
     /// </summary>
-    public static (string[] Texts, int[] LineNumbers, string[]? Ids) LoadNumberedTexts(string path, string? textField = null, bool strictUtf8 = false, bool readIds = false)
+    public static (string[] Texts, int[] LineNumbers, string[]? Ids) LoadNumberedTexts(string path, string? textField = null, bool readIds = false)
     {
-        var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8);
+        var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8: true);
         if (IsJsonLines(path, textField)) return TextsOfLines(lines, path, textField, readIds);
         return (lines, Enumerable.Range(1, lines.Length).ToArray(), null);
     }

@@ -358,25 +358,26 @@ public class SampleFileTests
     /// over many buffer refills; a character split across two refills is not an error.
     /// </summary>
     [Fact]
-    public void StrictTextsNameTheLineOfInvalidUtf8()
+    public void TextsNameTheLineOfInvalidUtf8()
     {
         string dir = TestData.TempDir();
         var bytes = new List<byte>();
         for (int i = 0; i < 30_000; i++) bytes.AddRange(i % 3 == 0 ? "é\r\n"u8.ToArray() : i % 3 == 1 ? "ab\r"u8.ToArray() : "€\n"u8.ToArray());
         string good = Path.Combine(dir, "good.txt");
         File.WriteAllBytes(good, [.. bytes]);
-        var (texts, lines, _) = SampleFiles.LoadNumberedTexts(good, strictUtf8: true);
+        var (texts, lines, _) = SampleFiles.LoadNumberedTexts(good);
         Assert.Equal(30_000, texts.Length);
         Assert.Equal(["é", "ab", "€"], texts[^3..]);
         Assert.Equal(30_000, lines[^1]);
         bytes.AddRange([(byte)'x', 0xC3, 0x28, (byte)'\n']);
         string bad = Path.Combine(dir, "bad.txt");
         File.WriteAllBytes(bad, [.. bytes]);
-        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(bad, strictUtf8: true));
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(bad));
         Assert.Equal($"{bad}: line 30001 is not valid UTF-8", e.Message);
-        Assert.Equal("x\uFFFD(", SampleFiles.LoadTexts(bad)[^1]); // not strictly: replaced, as before
+        // Texts only shown (a pair command's --texts) are read as strictly: they had become U+FFFD (helper 77).
+        Assert.Equal($"{bad}: line 30001 is not valid UTF-8", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(bad)).Message);
         File.WriteAllBytes(bad, [.. "ok\n"u8, 0xE2, 0x82]); // a character cut off by the end of the file
-        Assert.Contains("line 2 is not valid UTF-8", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(bad, strictUtf8: true)).Message);
+        Assert.Contains("line 2 is not valid UTF-8", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(bad)).Message);
     }
 
     [Fact]
@@ -386,10 +387,10 @@ public class SampleFileTests
         string little = Path.Combine(dir, "little.txt"), big = Path.Combine(dir, "big.txt");
         File.WriteAllBytes(little, [.. new UnicodeEncoding(false, true).GetPreamble(), .. Encoding.Unicode.GetBytes("a cat\nb dog\n")]);
         File.WriteAllBytes(big, [.. new UnicodeEncoding(true, true).GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes("a cat\n")]);
-        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(little, strictUtf8: true));
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(little));
         Assert.Equal($"{little}: is UTF-16 (little-endian: it starts with a UTF-16 byte-order mark), not UTF-8; save it as UTF-8", e.Message);
-        Assert.Contains("is UTF-16 (big-endian", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(big, strictUtf8: true)).Message);
-        Assert.Equal(["a cat", "b dog"], SampleFiles.LoadTexts(little)); // not strictly: decoded by its byte-order mark, as before
+        Assert.Contains("is UTF-16 (big-endian", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadNumberedTexts(big)).Message);
+        Assert.Contains("is UTF-16 (little-endian", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(little)).Message);
     }
 
     [Fact]
