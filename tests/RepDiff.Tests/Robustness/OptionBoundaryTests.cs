@@ -67,6 +67,18 @@ public class OptionBoundaryTests
         }
     }
 
+    // Sixty distinct guide labels put every pair across labels: rdx ran and gave concepts of strength 1 (helper 77).
+    [Fact]
+    public void GuideLabelsThatNoTwoSamplesShareAreRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string guide = Path.Combine(dir, "guide.txt"), outDir = Path.Combine(dir, "out");
+        File.WriteAllLines(guide, Enumerable.Range(0, 60).Select(i => $"g{i}"));
+        Run("rdx", a, b, "--guide-labels", guide, "--out", outDir).AssertBadInput(
+            $"--guide-labels: {guide}: every sample has a label of its own, so no two share one and no difference within a label is left to explain; give labels that groups of samples share");
+        Assert.False(Directory.Exists(outDir));
+    }
+
     // The cosine kernel has no bandwidth: a --sigma-a given with it used to be dropped without a word.
     [Theory]
     [InlineData("spec", "--sigma-a")]

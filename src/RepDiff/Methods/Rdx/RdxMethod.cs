@@ -157,6 +157,9 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         var codes = SampleFiles.LoadLabels(path).Codes;
         if (codes.Length != pair.SourceCount)
             throw new InvalidOptionException(nameof(RdxOptions.GuideLabels), $"{path} has {codes.Length} labels for {pair.SourceCount} samples; there must be one per sample");
+        // Every pair of samples would lie across labels, pushed to the same far distance: nothing within a label is left to explain.
+        if (codes.Length > 1 && codes.Distinct().Count() == codes.Length)
+            throw new InvalidOptionException(nameof(RdxOptions.GuideLabels), $"{path}: every sample has a label of its own, so no two share one and no difference within a label is left to explain; give labels that groups of samples share");
         return pair.OwnRows(codes);
     }
 
