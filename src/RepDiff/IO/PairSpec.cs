@@ -137,7 +137,7 @@ public sealed record PairSpec(string PathA, string PathB)
         var samples = new SampleInfo
         {
             Ids = ids,
-            Labels = Labels is null ? null : SampleFiles.LoadLabels(Labels),
+            Labels = Labels is null ? null : LoadLabels(n, ids),
             Images = Images is null ? null : SampleFiles.LoadImages(Images),
             Texts = Texts is null ? null : SampleFiles.LoadTexts(Texts, TextField),
             Metadata = Metadata is null ? null : MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"]),
@@ -165,6 +165,21 @@ public sealed record PairSpec(string PathA, string PathB)
             throw RepDiffInputException.ForFile(file ?? path, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows");
         // A join that fails names the file that holds the ids: an ids file, not the embeddings beside it that hold none.
         return (values, rows.Name, ids, file ?? rows.Name);
+    }
+
+    /// <summary>
+    /// --labels: one label per line (or a 1-D .npy), or a .csv/.tsv table with a header whose column 'label' holds them,
+    /// its rows matched to the samples as --metadata's are (by an id column when the samples have ids, else by row): the
+    /// table a pandas user writes (id,label) had been refused, pointing to --metadata, which gives no labels (helper 79).
+    /// </summary>
+    private SampleLabels LoadLabels(int n, string[]? ids)
+    {
+        if (SampleFiles.LabelColumnOf(Labels!) is not { } column) return SampleFiles.LoadLabels(Labels!);
+        var table = MetadataFile.Load(Labels!, n, ids, guessIdColumns: [IdColumn, "id"]);
+        var values = table[column]?.Values ?? throw RepDiffInputException.ForFile(Labels!, $"its column '{column}' holds the ids the rows are joined on, not labels");
+        int missing = Array.FindIndex(values, string.IsNullOrWhiteSpace);
+        if (missing >= 0) throw RepDiffInputException.ForFile(Labels!, $"sample {missing} has no label in column '{column}'; every sample needs a label (write one such as 'unknown' for samples without)");
+        return new SampleLabels(values!);
     }
 
     private static void CheckCount(string? path, int? count, int n)

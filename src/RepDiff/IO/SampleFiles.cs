@@ -78,6 +78,21 @@ public static class SampleFiles
     }
 
     /// <summary>
+    /// The header's name of the labels column ("label" or "labels", any case) of a .csv/.tsv table given as --labels, or null
+    /// when the file is not such a table (one label per line).
+    /// </summary>
+    public static string? LabelColumnOf(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".csv" or ".tsv") || FileKind.Of(path) != FileKind.Regular) return null;
+        string? header;
+        using (var reader = new StreamReader(path)) header = reader.ReadLine();
+        if (header is null) return null;
+        return header.TrimStart('\uFEFF').Split(ext == ".tsv" ? '\t' : ',').Select(f => f.Trim().Trim('"'))
+            .FirstOrDefault(f => f.Equals("label", StringComparison.OrdinalIgnoreCase) || f.Equals("labels", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
     /// A .csv/.tsv given as labels or ids whose every line holds the same number of fields, two or more, is a table, not
     /// one entry per line: pandas' Series.to_csv(header=False) writes its index beside the column, and "3,cat" would be read as
     /// the label (every sample its own label, silently).
@@ -90,7 +105,7 @@ public static class SampleFiles
         int separators = lines[0].Count(c => c == delimiter);
         if (separators == 0 || lines.Any(line => line.Count(c => c == delimiter) != separators)) return lines;
         throw RepDiffInputException.ForFile(path, $"every line holds {separators + 1} {(ext == ".tsv" ? "tab" : "comma")}-separated fields, as a table does "
-            + $"(line 1: '{NpyDtype.Truncate(lines[0])}'); give one entry per line (pandas: to_csv(index=False, header=False) of the one column), or the table as --metadata");
+            + $"(line 1: '{NpyDtype.Truncate(lines[0])}'); give one entry per line (pandas: to_csv(index=False, header=False) of the one column), or, for labels, a table whose header names their column 'label'");
     }
 
     /// <summary>

@@ -21,6 +21,31 @@ public class PairSpecTests
         Assert.Equal(("digits_m49_a.npy", "digits_m49_b.npy"), (pair.NameA, pair.NameB));
     }
 
+    /// <summary>
+    /// Labels as pandas writes them: a table with a header whose column 'label' holds them, in another order than the
+    /// samples and joined by their ids, or one column under the header 'label' matched by row. The first had been refused
+    /// (pointing to --metadata, which gives no labels) and the second read 'label' as a label (helper 79).
+    /// </summary>
+    [Fact]
+    public void LabelsFromATableWithALabelColumnAreJoinedByIdOrMatchedByRow()
+    {
+        string dir = TestData.TempDir();
+        string a = Path.Combine(dir, "a.npy");
+        Npy.Write(a, new float[] { 0, 1, 2, 3, 4, 5 }, 3, 2);
+        string ids = WriteText(dir, "ids.txt", "x\ny\nz\n");
+        string table = WriteText(dir, "labels.csv", "id,label\nz,dog\nx,cat\ny,fox\n");
+        var pair = new PairSpec(a, a) { Ids = ids, Labels = table }.Load();
+        Assert.Equal(["cat", "fox", "dog"], Enumerable.Range(0, 3).Select(i => pair.Samples.Labels![i]));
+
+        string column = WriteText(dir, "column.csv", "label\ncat\nfox\ndog\n");
+        var byRow = new PairSpec(a, a) { Labels = column }.Load();
+        Assert.Equal(["cat", "fox", "dog"], Enumerable.Range(0, 3).Select(i => byRow.Samples.Labels![i]));
+
+        string gap = WriteText(dir, "gap.csv", "id,label\nz,dog\nx,\ny,fox\n");
+        Assert.Equal($"{gap}: sample 0 has no label in column 'label'; every sample needs a label (write one such as 'unknown' for samples without)",
+            Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = ids, Labels = gap }.Load).Message);
+    }
+
     [Fact]
     public void AKeyForFilesOfOneArrayIsRefusedNotIgnored()
     {

@@ -26,7 +26,7 @@ public class SampleFileTests
         string dir = TestData.TempDir();
         string path = GoldenFileTests.WriteText(dir, "labels.csv", "0,cat\n1,dog\n2,cat\n");
         Assert.Equal($"{path}: every line holds 2 comma-separated fields, as a table does (line 1: '0,cat'); give one entry per line "
-            + "(pandas: to_csv(index=False, header=False) of the one column), or the table as --metadata",
+            + "(pandas: to_csv(index=False, header=False) of the one column), or, for labels, a table whose header names their column 'label'",
             Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(path)).Message);
         Assert.Contains("every line holds 2 tab-separated fields", Assert.Throws<RepDiffInputException>(() =>
             SampleFiles.LoadIds(GoldenFileTests.WriteText(dir, "ids.tsv", "0\ts0\n1\ts1\n"))).Message);
