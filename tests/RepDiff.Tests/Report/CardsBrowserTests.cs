@@ -487,5 +487,10 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
             Assert.All(lines, line => Assert.Matches(@"BSR \d\.\d\d / \d\.\d\d$", line));
             await page.CloseAsync();
         }
+        // The BSR table's nine figures with their chance levels fit a 1280-pixel window without scrolling (helper 79: the LSED
+        // columns had been hidden behind a scroll bar).
+        var laptop = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await laptop.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        Assert.True(await laptop.EvaluateAsync<bool>("() => { const t = document.querySelector('.bsr'); return t.scrollWidth <= t.clientWidth; }"));
     }
 }
