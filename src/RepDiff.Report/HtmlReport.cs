@@ -425,7 +425,7 @@ public static partial class HtmlReport
             foreach (int i in grid)
             {
                 string src = thumbs.Image(i)!;
-                string caption = thumbs.Label(i) is { } l ? $"#{i} · {l}" : $"#{i}";
+                string caption = thumbs.Label(i) is { } l ? $"{SampleName(model, i)} · {l}" : SampleName(model, i);
                 c.Append("<img src=\"").Append(E(src)).Append("\" alt=\"").Append(E(caption)).Append("\" title=\"").Append(E(caption)).Append("\">");
             }
             c.Append("</div>");
@@ -439,7 +439,7 @@ public static partial class HtmlReport
         else
         {
             // Each sample isolated: a right-to-left label would otherwise carry the numbers around it into its own order.
-            c.Append("<p class=\"ids\">").Append(string.Join("  ", grid.Select(i => "<bdi>" + E(thumbs.Label(i) is { } l ? $"#{i} ({l})" : $"#{i}") + "</bdi>"))).Append("</p>");
+            c.Append("<p class=\"ids\">").Append(string.Join("  ", grid.Select(i => "<bdi>" + E(thumbs.Label(i) is { } l ? $"{SampleName(model, i)} ({l})" : SampleName(model, i)) + "</bdi>"))).Append("</p>");
         }
         if (model.Samples.Labels is { } labels && concept.LabelCounts is { } counts)
             c.Append(Charts.LabelHistogram(labels, counts));
@@ -458,6 +458,13 @@ public static partial class HtmlReport
         // The number first, on a line that wraps, so a narrow card never cuts it off.
         return string.Create(Inv, $"<div class=\"trust stability\" title=\"mean best overlap (Jaccard) with a concept of the same direction when the method reruns on 80% subsamples: {shown * 100:F0}%\">stability {shown:F2}: {found} when rerun on 80% of the samples</div>");
     }
+
+    /// <summary>
+    /// A sample as a card names it: its id when the samples have ids (cut to 40 characters), else its row ("#1125"), which
+    /// no file of the user's names (helper 79).
+    /// </summary>
+    private static string SampleName(ReportModel model, int sample)
+        => model.Samples.Ids is { } ids && sample < ids.Length ? (ids[sample].Length > 40 ? ids[sample][..39] + "…" : ids[sample]) : $"#{sample}";
 
     /// <summary>" unconfirmed" for a concept held-out validation did not confirm: it stays in the report, marked.</summary>
     private static string TrustClass(Concept concept) => concept.Confirmed == false ? " unconfirmed" : "";

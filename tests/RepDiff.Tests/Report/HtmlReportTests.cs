@@ -47,6 +47,20 @@ public class HtmlReportTests
     internal static ReportModel Model(RepresentationPair pair, Explanation explanation, JsonObject? context = null, string title = "report", string? intro = null)
         => ReportModel.ForPair(pair, [explanation], context ?? new JsonObject(), title, intro);
 
+    /// <summary>Cards name samples by their ids when they have ids (helper 79: "#1125 (fox)" named no sample of any file), else by row.</summary>
+    [Fact]
+    public void CardsNameSamplesByTheirIds()
+    {
+        string[] labels = [.. Enumerable.Range(0, 40).Select(i => i < 20 ? "fox" : "dog")];
+        var (pair, e) = Synthetic(new SampleInfo { Ids = [.. Enumerable.Range(0, 40).Select(i => $"img_{i:D5}")], Labels = new SampleLabels(labels) });
+        string html = HtmlReport.Render(Model(pair, e));
+        int first = e.Directions[0].Concepts[0].Grid[0];
+        Assert.Contains($"<bdi>img_{first:D5} ({labels[first]})</bdi>", html);
+        Assert.DoesNotContain($"<bdi>#{first} ", html);
+        var (plain, e2) = Synthetic(new SampleInfo { Labels = new SampleLabels(labels) });
+        Assert.Contains($"<bdi>#{e2.Directions[0].Concepts[0].Grid[0]} (", HtmlReport.Render(Model(plain, e2)));
+    }
+
     private static SampleInfo PixelSamples(int n, string[] labels)
     {
         var pixels = new float[n * 4 * 4];
