@@ -42,9 +42,14 @@ internal static class Summary
         Terminal.Write($"{explanation.Method}: {model.NameA} ({(sets ? "TEST" : "A")}) vs {model.NameB} ({(sets ? "REF" : "B")})", table);
         if (explanation.Directions.Any(d => d.Concepts.Count > RowsPerDirection))
             Cli.Out.WriteLine($"(the first {RowsPerDirection} concepts of each direction; all {explanation.Directions.Sum(d => d.Concepts.Count)} are in results.json and the report)");
+        // The spectral distance with what it is: "spec_diff 0.145983" alone meant nothing to a reader (helper 79).
         var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal))
-            .Select(m => $"{m.Key} {m.Value!.GetValue<double>():G6}").ToList();
-        if (headline.Count > 0) Cli.Out.WriteLine(string.Join(", ", headline));
+            .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value!.GetValue<double>():G4}")).ToList();
+        if (headline.Count > 0)
+            Cli.Out.WriteLine(Terminal.Clean(string.Join(", ", headline) + " (how far apart the two kernels are at most, 0 when they agree"
+                + (explanation.Metrics["lambda_max"] is JsonValue && explanation.Metrics["lambda_min"] is JsonValue
+                    ? string.Create(CultureInfo.InvariantCulture, $"; λ_max {explanation.Metrics["lambda_max"]!.GetValue<double>():G4} for what {model.NameA} clusters more, λ_min {explanation.Metrics["lambda_min"]!.GetValue<double>():G4} for what {model.NameB} clusters more)")
+                    : ")")));
         // The plain-language finding of each direction, as the report's summary gives it (only confirmed concepts after --validate).
         foreach (var finding in model.Findings.Where(f => f.Method == explanation.Method).SelectMany(f => f.Directions))
             Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));

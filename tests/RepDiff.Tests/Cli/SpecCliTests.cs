@@ -31,6 +31,10 @@ public class SpecCliTests
         var strongest = e.Directions[0].Concepts[0];
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{strongest.Bsr:F3} ({strongest.BsrChance:F2})"), stdout);
         foreach (var direction in e.Directions) Assert.Contains($"{direction.Name}: ", stdout);
+        // SPEC-diff with what it is, and its two extremes by model.
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Contains(string.Create(inv, $"spec_diff {e.Metrics["spec_diff"]!.GetValue<double>():G4} (how far apart the two kernels are at most, 0 when they agree; ")
+            + string.Create(inv, $"λ_max {e.Metrics["lambda_max"]!.GetValue<double>():G4} for what planted_a.npy clusters more, λ_min {e.Metrics["lambda_min"]!.GetValue<double>():G4} for what planted_b.npy clusters more)"), stdout);
         Assert.Equal("rff", e.Parameters["route"]!.GetValue<string>());
         Assert.True(File.Exists(Path.Combine(dir, "report.html")));
         // Feeding the written frequencies back reproduces the run exactly.
