@@ -68,7 +68,9 @@ public sealed class Comparison
         {
             var (method, options) = runs[m];
             var clock = Stopwatch.StartNew();
-            var explanation = ForMethod(method, runs, () => method.Run(pair, prepared[m], progress));
+            // Each method's stages under its name: piped, "affinities: 50%" said nothing of which method it was (helper 79).
+            var named = new RenamedProgress(progress, stage => stage.StartsWith(method.Name, StringComparison.Ordinal) ? stage : $"{method.Name}: {stage}");
+            var explanation = ForMethod(method, runs, () => method.Run(pair, prepared[m], named));
             if (preparing[m] >= 1e-3)
             {
                 explanation.Timings["resolve_options"] = preparing[m];
@@ -83,12 +85,12 @@ public sealed class Comparison
             if (trust?.Validates() == true)
             {
                 clock.Restart();
-                Checked(method, "validation", "validation on half the samples", () => HeldOutValidation.Run(method, options, pair, explanation, progress, split));
+                Checked(method, "validation", "validation on half the samples", () => HeldOutValidation.Run(method, options, pair, explanation, named, split));
                 timings[$"{method.Name} validation"] = clock.Elapsed.TotalSeconds;
             }
             if (trust is not null)
             {
-                Checked(method, "stability", "stability on 80% of the samples", () => Stability.Measure(method, pair, explanation, trust, progress));
+                Checked(method, "stability", "stability on 80% of the samples", () => Stability.Measure(method, pair, explanation, trust, named));
                 if (explanation.Timings.TryGetValue("stability", out double seconds)) timings[$"{method.Name} stability"] = seconds;
             }
             explanations.Add(explanation);

@@ -44,9 +44,13 @@ public class ProgressStagesTests
     public void CompareShowsTheReportMapsAsProgress()
     {
         string outDir = Path.Combine(TestData.TempDir(), "out");
-        var (code, _, stderr) = Run("compare", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--methods", "pca", "--out", outDir);
+        var (code, _, stderr) = Run("compare", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--methods", "rdx,pca", "--out", outDir);
         Assert.True(code == 0, stderr);
         Assert.Contains("umap layout: 100%", stderr);
+        // A method's stages carry its name ("affinities: 50%" alone named no method, helper 79), once.
+        Assert.Contains("rdx: affinities: 100%", stderr);
+        Assert.Contains("pca on planted_a.npy: 100%", stderr);
+        Assert.DoesNotContain("pca: pca", stderr);
         Assert.Contains("maps: 100%", stderr);
         Assert.True(Timings(outDir)["report_model"]!.GetValue<double>() >= 0);
     }
