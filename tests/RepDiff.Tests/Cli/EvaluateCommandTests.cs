@@ -208,4 +208,25 @@ public class EvaluateCommandTests
         outcome.AssertBadInput("hand.json: mytool describes 60 samples but the representations have 40 rows");
         Assert.DoesNotContain("warning", outcome.Stderr);
     }
+
+    /// <summary>
+    /// B whose rows are all the same ties every grid at distance 0: evaluate scored it BSR 0, exit 0, and rewrote the
+    /// results, where rdx refuses it (reviewer). A equal to B is refused as rdx refuses it, the results left as they were.
+    /// </summary>
+    [Fact]
+    public void ARepresentationOfIdenticalRowsOrACopyOfTheOtherIsRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = HandWritten("[1,2,3,4]");
+        string before = File.ReadAllText(results);
+        string zeros = Path.Combine(dir, "zeros.npy"), copy = Path.Combine(dir, "copy.npy");
+        Npy.Write(zeros, new float[60 * 4], 60, 4);
+        File.Copy(a, copy);
+        Run("evaluate", results, a, zeros).AssertBadInput("zeros.npy: every row is the same, so every grid's samples are tied at distance 0 and BSR has nothing to score");
+        Run("evaluate", results, zeros, b).AssertBadInput("zeros.npy: every row is the same");
+        Run("evaluate", results, a, copy).AssertBadInput("hold the same values in every row, so there is no difference to explain");
+        Run("evaluate", results, a, a).AssertBadInput("is both A and B, so there is no difference to explain");
+        Assert.Equal(before, File.ReadAllText(results));
+        Assert.Equal(0, Run("evaluate", results, a, b).Code);
+    }
 }
