@@ -73,7 +73,8 @@ internal static class EvaluateCommand
                 }
                 return 0;
             });
-            var scored = file.Explanations.Where(e => e.Metrics.ContainsKey("bsr")).ToList();
+            // Only what was scored now: a file without directions kept the BSR it came with, and was written back as scored.
+            var scored = toScore.Where(e => e.Metrics.ContainsKey("bsr")).ToList();
             if (scored.Count == 0)
                 // Say what BSR needs, so a hand-written file can be fixed: a one-sample grid or a missing "explains" is otherwise a mystery.
                 throw RepDiffInputException.ForFile(path, "has no concept with a grid of two or more samples in a direction whose 'explains' is \"a\" or \"b\"; nothing to score");

@@ -229,4 +229,46 @@ public class EvaluateCommandTests
         Assert.Equal(before, File.ReadAllText(results));
         Assert.Equal(0, Run("evaluate", results, a, b).Code);
     }
+
+    /// <summary>
+    /// Malformed results the reviewer found read as given: each is now one line naming the file and what is wrong, for
+    /// evaluate and export alike, the file left as it was.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"method":"mytool","n":60}""", "has no 'directions'")]
+    [InlineData("""{"method":"","n":60,"directions":[]}""", "has an explanation without a 'method'")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]},{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
+        "direction 'x' has two concepts of rank 1; each concept has a rank of its own")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","heatmap":{"samples":[1,999],"clusters":[1,1],"values":[0,0,0,0],"meaning":""},"concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
+        "direction 'x' has heatmap sample 999, outside 0..59")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","heatmap":{"samples":[1,2],"clusters":[1],"values":[0],"meaning":""},"concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
+        "direction 'x' has a heatmap of 2 samples with 1 clusters and 1 values; it needs 2 and 4")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","labels":[0,0,0],"concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
+        "direction 'x' has 3 labels for n = 60 samples; it needs one per sample")]
+    public void MalformedResultsAreOneLineNamingTheFile(string json, string problem)
+    {
+        string results = Path.Combine(dir, "bad.json");
+        File.WriteAllText(results, json);
+        var (a, b, _) = SmallPair(dir);
+        Run("evaluate", results, a, b).AssertBadInput($"bad.json: {(problem.StartsWith("has no 'directions'") ? "is not a RepDiff results.json ($: " : "")}{problem}");
+        Run("export", results, "--out", Path.Combine(dir, "members.csv")).AssertBadInput(problem);
+        Assert.Equal(json, File.ReadAllText(results));
+        Assert.False(File.Exists(Path.Combine(dir, "members.csv")));
+    }
+
+    /// <summary>
+    /// No directions (what `metrics` writes) leaves nothing to score: evaluate wrote the BSR the file came with back, exit 0.
+    /// export still writes its header-only table, as for a comparison without explanations.
+    /// </summary>
+    [Fact]
+    public void NoDirectionsIsNothingToScore()
+    {
+        string results = Path.Combine(dir, "none.json");
+        string json = """{"method":"rdx","n":60,"directions":[],"metrics":{"bsr":{"more_similar_in_a":0.9,"mean":0.9}}}""";
+        File.WriteAllText(results, json);
+        var (a, b, _) = SmallPair(dir);
+        Run("evaluate", results, a, b).AssertBadInput("none.json: has no concept with a grid of two or more samples");
+        Assert.Equal(json, File.ReadAllText(results));
+        Assert.Equal(0, Run("export", results, "--out", Path.Combine(dir, "members.csv")).Code);
+    }
 }
