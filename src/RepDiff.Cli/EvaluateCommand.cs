@@ -35,12 +35,14 @@ internal static class EvaluateCommand
             }
             else OutputFolder.CheckNewFile(path, "RESULTS_JSON");
             var file = ResultsFile.Read(path);
-            using var opened = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
+            var spec = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
             {
                 KeyA = parse.GetValue(keyA) ?? parse.GetValue(key),
                 KeyB = parse.GetValue(keyB) ?? parse.GetValue(key),
                 IdColumn = parse.GetValue(idColumn),
-            }.Open();
+            };
+            spec.RefuseSameInput();
+            using var opened = spec.Open();
             // compare records its inputs' dimensions: A and B given the other way round scored every grid in the wrong model.
             if (file.Root["dimensions"] is JsonObject dimensions && dimensions["a"] is JsonValue da && dimensions["b"] is JsonValue db
                 && da.TryGetValue(out int colsA) && db.TryGetValue(out int colsB) && (colsA, colsB) != (opened.RowsA.Cols, opened.RowsB.Cols))
@@ -51,6 +53,12 @@ internal static class EvaluateCommand
             foreach (var explanation in toScore)
                 if (explanation.N != opened.N)
                     throw RepDiffInputException.ForFile(path, $"{explanation.Method} describes {explanation.N} samples but the representations have {opened.N} rows");
+            // Refused as rdx refuses them: B of all-zero rows was scored BSR 0 and written over results.json, exit 0 (reviewer).
+            // Rows all the same tie every grid at distance 0, so its BSR is the tie-break's; A equal to B has no difference to score.
+            spec.RefuseIdenticalValues(opened);
+            foreach (var (rows, name) in new[] { (opened.RowsA, opened.NameA), (opened.RowsB, opened.NameB) })
+                if (RepDiff.Metrics.ConstantRows.In(rows))
+                    throw new RepDiffInputException($"{name}: every row is the same, so every grid's samples are tied at distance 0 and BSR has nothing to score");
             var pair = ValueRange.Fit(opened, null, null, out var notes);
             foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
             // Shown as progress: scoring one method took 10 s at 128,000 rows with nothing on the screen.
@@ -65,7 +73,8 @@ internal static class EvaluateCommand
                 }
                 return 0;
             });
-            var scored = file.Explanations.Where(e => e.Metrics.ContainsKey("bsr")).ToList();
+            // Only what was scored now: a file without directions kept the BSR it came with, and was written back as scored.
+            var scored = toScore.Where(e => e.Metrics.ContainsKey("bsr")).ToList();
             if (scored.Count == 0)
                 // Say what BSR needs, so a hand-written file can be fixed: a one-sample grid or a missing "explains" is otherwise a mystery.
                 throw RepDiffInputException.ForFile(path, "has no concept with a grid of two or more samples in a direction whose 'explains' is \"a\" or \"b\"; nothing to score");

@@ -52,7 +52,10 @@ internal static class InspectCommand
     private static int InspectArrays(ArrayArchive archive, bool json)
     {
         var (path, keys) = (archive.Path, archive.Keys);
-        var rows = keys.Select(k =>
+        // Each listed array is opened and read: a file of 60,000 keys (one tensor shared by all) listed for minutes, while a
+        // person reads a few hundred rows at most; the rest are counted and reachable by --key.
+        int unlisted = Math.Max(0, keys.Count - MaxListed);
+        var rows = keys.Take(MaxListed).Select(k =>
         {
             try
             {
@@ -77,16 +80,22 @@ internal static class InspectCommand
                 entry.Insert(0, "key", r.Key);
                 return (JsonNode)entry;
             }).ToArray());
-            Cli.Out.WriteLine(new JsonObject { ["file"] = path, ["arrays"] = arrays }.ToJsonString());
+            var document = new JsonObject { ["file"] = path, ["arrays"] = arrays };
+            if (unlisted > 0) document["arrays_not_listed"] = unlisted;
+            Cli.Out.WriteLine(document.ToJsonString());
             return 0;
         }
         var table = new Table().AddColumns(archive.KeyFlag.TrimStart('-'), "shape", "dtype", "mean", "mean row norm", "NaN", "Inf");
         foreach (var (k, stats, problem) in rows)
             if (stats is null) table.AddRow(Markup.Escape(Terminal.Clean(k)), "", "", Markup.Escape(Terminal.Clean(problem!)), "", "", "");
             else table.AddRow(Markup.Escape(Terminal.Clean(k)), $"({string.Join(", ", stats.Shape)})", stats.Dtype, FileStats.Figure(stats.Mean), FileStats.Figure(stats.MeanRowNorm), stats.Nan.ToString(), stats.Inf.ToString());
-        Terminal.Write($"{path}: {keys.Count} {archive.KeysAre} (give {archive.KeyFlag} NAME to inspect one, and to use it as an input)", table);
+        string listed = unlisted > 0 ? $"; the first {MaxListed:N0} listed, {unlisted:N0} more not" : "";
+        Terminal.Write($"{path}: {keys.Count:N0} {archive.KeysAre}{listed} (give {archive.KeyFlag} NAME to inspect one, and to use it as an input)", table);
         return 0;
     }
+
+    /// <summary>Most arrays `inspect` lists from one file.</summary>
+    internal const int MaxListed = 1000;
 
     /// <summary>An ONNX model: its inputs and outputs with element types and shapes (what `embed` needs to know).</summary>
     private static int InspectModel(string path, bool json, bool layers)

@@ -39,17 +39,34 @@ public abstract class ArrayArchive(string path) : IDisposable
         _ => null,
     };
 
-    /// <summary>The entry named by key (compared after <paramref name="display"/>, so "x" finds "x.npy"), or the only entry.</summary>
+    /// <summary>Each entry by its name and its displayed name, built on the first lookup: the names of an archive never change.</summary>
+    private Dictionary<string, string>? entryByKey;
+    private List<string>? entryNames;
+
+    /// <summary>
+    /// The entry named by key (compared after <paramref name="display"/>, so "x" finds "x.npy"), or the only entry.
+    /// Looked up, not searched: `inspect` opens every array by its key, and a search per key took minutes for 50,000 entries.
+    /// </summary>
     protected string ChooseKey(string? key, IEnumerable<string> names, Func<string, string> display)
     {
-        var all = names.ToList();
+        if (entryByKey is null)
+        {
+            entryNames = names.ToList();
+            entryByKey = new Dictionary<string, string>(entryNames.Count * 2, StringComparer.Ordinal);
+            // In the names' order, an exact name before a displayed one of the same entry, so the first match wins as a search did.
+            foreach (string name in entryNames)
+            {
+                entryByKey.TryAdd(name, name);
+                entryByKey.TryAdd(display(name), name);
+            }
+        }
+        var all = entryNames!;
         if (key is null)
         {
             if (all.Count == 1) return all[0];
             throw RepDiffInputException.ForFile(Path, $"holds {all.Count} arrays; choose one with --key (keys: {KeyList(all, display)})");
         }
-        foreach (string name in all)
-            if (name == key || display(name) == key) return name;
+        if (entryByKey.TryGetValue(key, out var chosen)) return chosen;
         throw RepDiffInputException.ForFile(Path, $"has no array '{NpyDtype.Truncate(key)}' (keys: {KeyList(all, display)})");
     }
 

@@ -22,11 +22,12 @@ public static class MemoryBudget
     }
 
     /// <summary>Throws naming the file when holding `bytes` in memory would take more than 3/4 of what is available.</summary>
-    public static void EnsureFits(string name, long bytes, string what)
+    /// <param name="remedy">What the user can do instead, added to the message when given.</param>
+    public static void EnsureFits(string name, long bytes, string what, string? remedy = null)
     {
         long available = Available();
         if (bytes < 0 || available > 0 && bytes > available / 4 * 3)
-            throw RepDiffInputException.ForFile(name, $"{what} would take {Megabytes(bytes)} in memory; about {Megabytes(available)} is available");
+            throw RepDiffInputException.ForFile(name, $"{what} would take {Megabytes(bytes)} in memory; about {Megabytes(available)} is available{(remedy is null ? "" : "; " + remedy)}");
     }
 
     public static string Megabytes(long bytes) => bytes < 0 ? "more than 8 EB" : $"{bytes / 1e6:#,0} MB";

@@ -18,7 +18,8 @@ public static class MetadataFile
     /// </summary>
     public static SampleMetadata Load(string path, int n, string[]? sampleIds, string? idColumn = null, IEnumerable<string?>? guessIdColumns = null)
     {
-        var (names, columns, rowName) = ReadColumns(path);
+        // Without ids, rows match samples by position and a row past the n-th is an error: it is counted, not kept.
+        var (names, columns, rowCount, rowName) = ReadColumns(path, sampleIds is null ? n : null);
         if (idColumn is null && sampleIds is not null)
             idColumn = (guessIdColumns ?? []).FirstOrDefault(g => g is not null && names.Contains(g)) ?? HoldingEveryId(names, columns, sampleIds);
         int[] rows;
@@ -34,7 +35,7 @@ public static class MetadataFile
         }
         else
         {
-            int count = columns.Count == 0 ? 0 : columns[0].Length;
+            int count = rowCount;
             if (count != n)
                 throw RepDiffInputException.ForFile(path, count < n
                     ? $"has {count} rows but there are {n} samples: sample {count} has no row (name its id column to join by id)"
@@ -87,27 +88,43 @@ public static class MetadataFile
 
     private static string ColumnList(IEnumerable<string> names) => string.Join(", ", names.Take(20).Select(NpyDtype.Truncate));
 
-    /// <summary>Column names, each column's values, and how messages name a data row (line of a text file, row of a table).</summary>
-    private static (string[] Names, List<string?[]> Columns, Func<int, string> RowName) ReadColumns(string path)
+    /// <summary>
+    /// Column names, each column's values (of the first <paramref name="keepRows"/> rows, when given), how many rows there
+    /// are, and how messages name a data row (line of a text file, row of a table).
+    /// </summary>
+    private static (string[] Names, List<string?[]> Columns, int RowCount, Func<int, string> RowName) ReadColumns(string path, int? keepRows)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
         return ext switch
         {
-            ".csv" or ".tsv" => ReadDelimited(path, ext == ".tsv" ? '\t' : ','),
+            ".csv" or ".tsv" => ReadDelimited(path, ext == ".tsv" ? '\t' : ',', keepRows),
             ".parquet" => ReadParquet(path),
             ".arrow" or ".feather" or ".arrows" or ".ipc" => ReadArrow(path),
             _ => throw RepDiffInputException.ForFile(path, $"unsupported metadata file type '{ext}' (expected {Formats})"),
         };
     }
 
-    private static (string[], List<string?[]>, Func<int, string>) ReadDelimited(string path, char delimiter)
+    /// <summary>
+    /// Memory per byte of a .csv/.tsv while it is read, at worst: an empty cell and its delimiter (1 byte) keep an 8-byte
+    /// reference (24 while its column's list grows into a copy twice the size), a one-character cell adds a 24-byte string,
+    /// and each row its line number. Measured: 30 MB of ",\n" rows kept whole (joined by id) peaked at 865 MB, 29 times the
+    /// file; rows held as lists of fields had taken 64 times (1.9 GB) where the budget assumed 4 (reviewer).
+    /// </summary>
+    private const int DelimitedMemoryFactor = 32;
+
+    private static (string[], List<string?[]>, int, Func<int, string>) ReadDelimited(string path, char delimiter, int? keepRows)
     {
-        // The line cap and memory budget of embedding CSVs: without them a file without line breaks is read whole into one
-        // line (2 GB for a 200 MB file).
-        using var reader = new TextLines(path, DelimitedText.MaxLineChars, memoryFactor: 4);
+        // The line cap of embedding CSVs: without it a file without line breaks is read whole into one line (2 GB for a 200 MB file).
+        using var reader = new TextLines(path, DelimitedText.MaxLineChars, memoryFactor: 2);
+        // Checked before reading: rows matched by id are all kept until the id column is known.
+        MemoryBudget.EnsureFits(path, reader.FileBytes * DelimitedMemoryFactor,
+            $"its cells (up to {DelimitedMemoryFactor} times the file's {MemoryBudget.Megabytes(reader.FileBytes)})",
+            "keep only the samples' rows and the columns you need in the metadata file");
         string[]? names = null;
-        var rows = new List<List<string>>();
+        // Kept column by column, an empty field as null: no list of fields per row outlives its line.
+        List<string?>[] columns = [];
         var lines = new List<int>();
+        int rowCount = 0;
         while (reader.Next() is { } line)
         {
             int lineNumber = reader.LineNumber;
@@ -116,32 +133,44 @@ public static class MetadataFile
             if (names is null)
             {
                 names = fields.Select(f => f.Trim()).ToArray();
+                // A set, not a search of the names before each: a header of 200,000 columns took 72 s (reviewer).
+                var seen = new HashSet<string>(names.Length, StringComparer.Ordinal);
                 for (int j = 0; j < names.Length; j++)
                 {
                     if (names[j].Length == 0 && j == 0) names[j] = "index"; // pandas' unnamed index column
                     else if (names[j].Length == 0) throw RepDiffInputException.ForFile(path, $"line {lineNumber}: column {j + 1} of the header has no name");
-                    if (Array.IndexOf(names, names[j]) < j) throw RepDiffInputException.ForFile(path, $"line {lineNumber}: column name '{NpyDtype.Truncate(names[j])}' appears twice");
+                    if (!seen.Add(names[j])) throw RepDiffInputException.ForFile(path, $"line {lineNumber}: column name '{NpyDtype.Truncate(names[j])}' appears twice");
                 }
+                columns = names.Select(_ => new List<string?>()).ToArray();
                 continue;
             }
             if (fields.Count != names.Length)
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber} has {fields.Count} fields but the header has {names.Length}");
-            rows.Add(fields);
-            lines.Add(lineNumber);
+            // Past the rows kept, the line of the first one is still wanted: the error names it.
+            if (keepRows is null || rowCount <= keepRows) lines.Add(lineNumber);
+            if (keepRows is null || rowCount < keepRows)
+                for (int j = 0; j < fields.Count; j++) columns[j].Add(fields[j].Length == 0 ? null : fields[j]);
+            rowCount = checked(rowCount + 1);
         }
         if (names is null) throw RepDiffInputException.ForFile(path, "is empty; metadata needs a header row naming the columns");
-        var columns = names.Select((_, j) => rows.Select(r => r[j].Length == 0 ? null : r[j]).ToArray()).ToList();
-        return (names, columns, r => $"line {lines[r]}");
+        // One column's list let go as soon as it is copied, so the copies cost a column at a time, not the table again.
+        var arrays = new List<string?[]>(columns.Length);
+        for (int j = 0; j < columns.Length; j++)
+        {
+            arrays.Add(columns[j].ToArray());
+            columns[j] = null!;
+        }
+        return (names, arrays, rowCount, r => $"line {lines[r]}");
     }
 
-    private static (string[], List<string?[]>, Func<int, string>) ReadParquet(string path)
+    private static (string[], List<string?[]>, int, Func<int, string>) ReadParquet(string path)
     {
         var reader = ParquetFile.Open(path);
         try
         {
             var fields = ParquetFile.ScalarColumns(reader.Schema);
             var columns = fields.Select(f => ParquetFile.ReadScalar(path, reader, f).Text).ToList();
-            return (fields.Select(f => f.Name).ToArray(), columns, r => $"row {r}");
+            return (fields.Select(f => f.Name).ToArray(), columns, columns.Count == 0 ? 0 : columns[0].Length, r => $"row {r}");
         }
         finally
         {
@@ -149,9 +178,9 @@ public static class MetadataFile
         }
     }
 
-    private static (string[], List<string?[]>, Func<int, string>) ReadArrow(string path)
+    private static (string[], List<string?[]>, int, Func<int, string>) ReadArrow(string path)
     {
         var (names, columns) = ArrowColumn.ReadScalars(path);
-        return (names, columns, r => $"row {r}");
+        return (names, columns, columns.Count == 0 ? 0 : columns[0].Length, r => $"row {r}");
     }
 }

@@ -73,6 +73,9 @@ public sealed class ResultsFile
     /// <summary>Every member and grid index must be a row of the inputs: a hand-edited or corrupted file is an input error.</summary>
     private static void CheckIndices(Explanation explanation)
     {
+        // Any name is read: a hand-written file names its own tool, and a method registered by a library user
+        // (MethodRegistry.With, docs/architecture.md) is not among RepDiff's. Without one, every message named "".
+        if (string.IsNullOrWhiteSpace(explanation.Method)) throw new RepDiffInputException("has an explanation without a 'method'");
         if (explanation.N <= 0) throw new RepDiffInputException($"{explanation.Method} gives n = {explanation.N} (or none); it must be the number of samples");
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int d = 0; d < explanation.Directions.Count; d++)
@@ -86,8 +89,15 @@ public sealed class ResultsFile
             // Only "a" and "b" are scored: "A" or "model_a" would leave the direction out of BSR without a word.
             if (direction.Explains is not (null or "a" or "b"))
                 throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' explains '{NpyDtype.Truncate(direction.Explains)}'; expected \"a\", \"b\" or no 'explains'");
+            string directionName = NpyDtype.Truncate(direction.Name);
+            CheckLabelsAndHeatmap(direction, directionName, explanation.N);
+            // Each concept is scored, validated and reported by its rank: 5,000 copies of one concept, all rank 1, were
+            // each scored and exported as the strongest.
+            var ranks = new HashSet<int>();
             foreach (var concept in direction.Concepts)
             {
+                if (concept is not null && concept.Rank >= 1 && !ranks.Add(concept.Rank))
+                    throw new RepDiffInputException($"direction '{directionName}' has two concepts of rank {concept.Rank}; each concept has a rank of its own");
                 if (concept?.Grid is null || concept.Members is null)
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' has a concept without members or grid");
                 // Every RepDiff method ranks from 1, and BSR, validation and the report skip rank 0 (RDX's null cluster):
@@ -108,6 +118,32 @@ public sealed class ResultsFile
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank}: {field} is not a finite number");
             }
         }
+    }
+
+    /// <summary>
+    /// A direction's per-sample labels (one per sample of the representation it explains; FINC's, of its sample set) and its
+    /// heatmap's samples, which the report and export index by: 3 labels for 60 samples, or heatmap sample 999, read as given.
+    /// </summary>
+    private static void CheckLabelsAndHeatmap(Direction direction, string name, int n)
+    {
+        if (direction.Labels is { } labels)
+        {
+            if (direction.Explains is "a" or "b" ? labels.Length != n : labels.Length > n)
+                throw new RepDiffInputException($"direction '{name}' has {labels.Length} labels for n = {n} samples; it needs one per sample");
+            // -1 marks a row RDX's --max-samples left out, 0 no concept: nothing lower is written.
+            int low = Array.FindIndex(labels, l => l < -1);
+            if (low >= 0) throw new RepDiffInputException($"direction '{name}' has label {labels[low]} at sample {low}; labels are -1 (left out), 0 (no concept) or a cluster");
+        }
+        if (direction.Heatmap is not { } heatmap) return;
+        if (heatmap.Samples is null || heatmap.Clusters is null || heatmap.Values is null)
+            throw new RepDiffInputException($"direction '{name}' has a heatmap without samples, clusters or values");
+        int m = heatmap.Samples.Length;
+        foreach (int i in heatmap.Samples)
+            if (i < 0 || i >= n) throw new RepDiffInputException($"direction '{name}' has heatmap sample {i}, outside 0..{n - 1}");
+        if (heatmap.Clusters.Length != m || heatmap.Values.LongLength != (long)m * m)
+            throw new RepDiffInputException($"direction '{name}' has a heatmap of {m} samples with {heatmap.Clusters.Length} clusters and {heatmap.Values.Length} values; it needs {m} and {(long)m * m}");
+        if (Array.FindIndex(heatmap.Values, v => !float.IsFinite(v)) is >= 0 and var bad)
+            throw new RepDiffInputException($"direction '{name}' heatmap values[{bad}] is not a finite number");
     }
 
     /// <summary>
@@ -187,6 +223,10 @@ public sealed class ResultsFile
     {
         try
         {
+            // Every RepDiff command writes "directions" (`metrics` an empty list): without the key, a file had nothing to score
+            // and evaluate wrote its old BSR back, exit 0.
+            if (node["directions"] is null)
+                throw new RepDiffInputException($"is not a RepDiff results.json ({at}: has no 'directions'; one method's results list them, [] when there are none)");
             var explanation = node.Deserialize(ExplanationJsonContext.Default.Explanation) ?? throw new RepDiffInputException("has an empty explanation");
             // Written as null, these are absent: every reader takes them as present (an internal error, with "metrics": null).
             explanation.Parameters ??= [];

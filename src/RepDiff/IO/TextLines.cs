@@ -19,6 +19,9 @@ internal sealed class TextLines : IDisposable
     private int start, end;
     private bool pendingCr, pendingLine;
 
+    /// <summary>The file's size in bytes, for callers whose memory grows with it by more than the factor checked here.</summary>
+    public long FileBytes { get; }
+
     /// <summary>The 1-based number of the line last returned.</summary>
     public int LineNumber { get; private set; }
 
@@ -27,6 +30,7 @@ internal sealed class TextLines : IDisposable
     public TextLines(string path, int maxChars, int memoryFactor = 3, bool strictUtf8 = false)
     {
         var stream = InputFile.OpenRead(path);
+        FileBytes = stream.Length;
         MemoryBudget.EnsureFits(path, stream.Length * memoryFactor, $"reading this {MemoryBudget.Megabytes(stream.Length)} text file");
         reader = new StreamReader(strictUtf8 ? new Utf8Check(stream, path) : stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         this.path = path;

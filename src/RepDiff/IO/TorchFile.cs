@@ -26,6 +26,7 @@ public static class TorchFile
         private readonly string prefix;
         private readonly bool bigEndian;
         private readonly List<(string Key, TorchTensor Tensor)> tensors;
+        private readonly ILookup<string, TorchTensor> tensorsByKey;
         private readonly StoredZipEntries stored;
 
         /// <summary>
@@ -49,7 +50,8 @@ public static class TorchFile
                 Dispose();
                 throw;
             }
-            Keys = tensors.Select(t => t.Key).Distinct().ToList();
+            tensorsByKey = tensors.ToLookup(t => t.Key, t => t.Tensor, StringComparer.Ordinal);
+            Keys = tensorsByKey.Select(g => g.Key).ToList();
         }
 
         /// <summary>The tensors' paths ("" for a tensor saved alone).</summary>
@@ -69,7 +71,7 @@ public static class TorchFile
                 throw RepDiffInputException.ForFile(Path, $"holds one tensor alone (torch.save(tensor)), which has no key; leave out the key '{NpyDtype.Truncate(key)}'");
             string chosen = ChooseKey(key, Keys, k => k);
             // A dict key holding a dot can spell the path of a nested one ({"a.b": t1, "a": {"b": t2}}): the path names neither.
-            var named = tensors.Where(t => t.Key == chosen).Select(t => t.Tensor).Distinct(ReferenceEqualityComparer.Instance).ToList();
+            var named = tensorsByKey[chosen].Distinct(ReferenceEqualityComparer.Instance).ToList();
             if (named.Count > 1)
                 throw RepDiffInputException.ForFile(Path, $"holds {named.Count} different tensors at the path '{NpyDtype.Truncate(chosen)}' (a dict key with a dot in it names the same path as nested dicts); save them under distinct keys");
             var tensor = (TorchTensor)named[0]!;
@@ -168,18 +170,31 @@ public static class TorchFile
         return (TorchPickle.Load(pickle, path), prefix, bigEndian);
     }
 
+    /// <summary>
+    /// Most values the paths of a file reach, counting each time a shared dict or list is reached again: a large model's state
+    /// dict, with its optimizer's, has tens of thousands. The pickle's own cap (<see cref="TorchPickle.MaxValues"/>, 8.4
+    /// million) let a 2.6 KB file of dicts each holding the one below twice make a million paths, 485 MB and over a minute
+    /// of `inspect` (reviewer).
+    /// </summary>
+    internal const int MaxPaths = 1 << 20;
+
+    /// <summary>Most characters of all paths together (128 MB of text): a few long keys shared many times make long paths.</summary>
+    internal const long MaxPathChars = 1L << 26;
+
     /// <summary>Every tensor reachable from the root through dicts with string or integer keys, lists and tuples, by path.</summary>
     private static List<(string Key, TorchTensor Tensor)> Tensors(object? root, string path)
     {
         var found = new List<(string, TorchTensor)>();
         // A list can hold one list twice through the memo, and that list two more: each level doubles the paths, so
-        // the walk counts what it visits rather than trusting the pickle's size.
-        int visited = 0;
+        // the walk counts what it visits, and the characters of the paths it makes, rather than trusting the pickle's size.
+        long visited = 0, pathChars = 0;
         void Walk(object? value, string key, int depth)
         {
             if (depth > 32) throw RepDiffInputException.ForFile(path, "nests dicts or lists more than 32 deep");
-            if (++visited > TorchPickle.MaxValues)
-                throw RepDiffInputException.ForFile(path, $"reaches more than {TorchPickle.MaxValues:N0} values through dicts and lists (they share parts, each level doubling the paths)");
+            if (++visited > MaxPaths)
+                throw RepDiffInputException.ForFile(path, $"reaches more than {MaxPaths:N0} values through dicts and lists (they share parts, each level doubling the paths)");
+            if ((pathChars += key.Length) > MaxPathChars)
+                throw RepDiffInputException.ForFile(path, $"makes more than {MaxPathChars:N0} characters of paths through dicts and lists (long keys, shared many times)");
             string Child(object name) => key.Length == 0 ? $"{name}" : $"{key}.{name}";
             switch (value)
             {

@@ -208,4 +208,67 @@ public class EvaluateCommandTests
         outcome.AssertBadInput("hand.json: mytool describes 60 samples but the representations have 40 rows");
         Assert.DoesNotContain("warning", outcome.Stderr);
     }
+
+    /// <summary>
+    /// B whose rows are all the same ties every grid at distance 0: evaluate scored it BSR 0, exit 0, and rewrote the
+    /// results, where rdx refuses it (reviewer). A equal to B is refused as rdx refuses it, the results left as they were.
+    /// </summary>
+    [Fact]
+    public void ARepresentationOfIdenticalRowsOrACopyOfTheOtherIsRefused()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = HandWritten("[1,2,3,4]");
+        string before = File.ReadAllText(results);
+        string zeros = Path.Combine(dir, "zeros.npy"), copy = Path.Combine(dir, "copy.npy");
+        Npy.Write(zeros, new float[60 * 4], 60, 4);
+        File.Copy(a, copy);
+        Run("evaluate", results, a, zeros).AssertBadInput("zeros.npy: every row is the same, so every grid's samples are tied at distance 0 and BSR has nothing to score");
+        Run("evaluate", results, zeros, b).AssertBadInput("zeros.npy: every row is the same");
+        Run("evaluate", results, a, copy).AssertBadInput("hold the same values in every row, so there is no difference to explain");
+        Run("evaluate", results, a, a).AssertBadInput("is both A and B, so there is no difference to explain");
+        Assert.Equal(before, File.ReadAllText(results));
+        Assert.Equal(0, Run("evaluate", results, a, b).Code);
+    }
+
+    /// <summary>
+    /// Malformed results the reviewer found read as given: each is now one line naming the file and what is wrong, for
+    /// evaluate and export alike, the file left as it was.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"method":"mytool","n":60}""", "has no 'directions'")]
+    [InlineData("""{"method":"","n":60,"directions":[]}""", "has an explanation without a 'method'")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]},{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
+        "direction 'x' has two concepts of rank 1; each concept has a rank of its own")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","heatmap":{"samples":[1,999],"clusters":[1,1],"values":[0,0,0,0],"meaning":""},"concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
+        "direction 'x' has heatmap sample 999, outside 0..59")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","heatmap":{"samples":[1,2],"clusters":[1],"values":[0],"meaning":""},"concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
+        "direction 'x' has a heatmap of 2 samples with 1 clusters and 1 values; it needs 2 and 4")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","labels":[0,0,0],"concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
+        "direction 'x' has 3 labels for n = 60 samples; it needs one per sample")]
+    public void MalformedResultsAreOneLineNamingTheFile(string json, string problem)
+    {
+        string results = Path.Combine(dir, "bad.json");
+        File.WriteAllText(results, json);
+        var (a, b, _) = SmallPair(dir);
+        Run("evaluate", results, a, b).AssertBadInput($"bad.json: {(problem.StartsWith("has no 'directions'") ? "is not a RepDiff results.json ($: " : "")}{problem}");
+        Run("export", results, "--out", Path.Combine(dir, "members.csv")).AssertBadInput(problem);
+        Assert.Equal(json, File.ReadAllText(results));
+        Assert.False(File.Exists(Path.Combine(dir, "members.csv")));
+    }
+
+    /// <summary>
+    /// No directions (what `metrics` writes) leaves nothing to score: evaluate wrote the BSR the file came with back, exit 0.
+    /// export still writes its header-only table, as for a comparison without explanations.
+    /// </summary>
+    [Fact]
+    public void NoDirectionsIsNothingToScore()
+    {
+        string results = Path.Combine(dir, "none.json");
+        string json = """{"method":"rdx","n":60,"directions":[],"metrics":{"bsr":{"more_similar_in_a":0.9,"mean":0.9}}}""";
+        File.WriteAllText(results, json);
+        var (a, b, _) = SmallPair(dir);
+        Run("evaluate", results, a, b).AssertBadInput("none.json: has no concept with a grid of two or more samples");
+        Assert.Equal(json, File.ReadAllText(results));
+        Assert.Equal(0, Run("export", results, "--out", Path.Combine(dir, "members.csv")).Code);
+    }
 }

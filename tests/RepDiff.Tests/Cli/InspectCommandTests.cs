@@ -366,4 +366,64 @@ public class InspectCommandTests
         RepDiff.IO.AtomicFile.Write(wide, stream => RepDiff.IO.Npy.WriteRaw(stream, "<f8", [2, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
         Assert.Contains("Inf (or beyond float32's ±3.4e38) │ 1", Run("inspect", wide).Stdout);
     }
+
+    /// <summary>
+    /// A .pt of dicts each holding the one below twice (pickle's memo shares it): 2^levels paths from a few hundred bytes.
+    /// Before, inspect opened each path by a search through all of them: 16 levels (2.6 KB) ran past a minute, 20 levels took 485 MB.
+    /// </summary>
+    [Fact]
+    public void SharedDictsInAPtAreListedUpToALimitOrRefused()
+    {
+        string dir = TestData.TempDir();
+        var storage = Enumerable.Range(0, 12).Select(i => (float)i).ToArray();
+        string listed = Path.Combine(dir, "shared14.pt"), refused = Path.Combine(dir, "shared20.pt");
+        RepDiff.Tests.IO.HandTorch.SaveSharedDicts(listed, 14, storage, 4, 3);
+        RepDiff.Tests.IO.HandTorch.SaveSharedDicts(refused, 20, storage, 4, 3);
+
+        var (code, output, error) = Run("inspect", listed, "--json");
+        Assert.Equal((0, ""), (code, error));
+        var listing = JsonNode.Parse(output)!.AsObject();
+        var arrays = listing["arrays"]!.AsArray();
+        Assert.Equal(InspectCommand.MaxListed, arrays.Count);
+        Assert.Equal((1 << 14) - InspectCommand.MaxListed, listing["arrays_not_listed"]!.GetValue<int>());
+        Assert.Equal(string.Join(".", Enumerable.Repeat("a", 14)) + ".t", arrays[0]!["key"]!.GetValue<string>());
+        Assert.Equal("[4,3]", arrays[0]!["shape"]!.ToJsonString());
+        (code, output, error) = Run("inspect", listed);
+        Assert.Equal((0, ""), (code, error));
+        Assert.Contains($"16,384 arrays; the first 1,000 listed, 15,384 more not (give --key NAME", output.ReplaceLineEndings(" "));
+        // The last path, never listed, is still found by its key.
+        (code, output, error) = Run("inspect", listed, "--key", string.Join(".", Enumerable.Repeat("b", 14)) + ".t", "--json");
+        Assert.Equal((0, ""), (code, error));
+
+        (code, output, error) = Run("inspect", refused);
+        Assert.Equal((2, ""), (code, output));
+        Assert.Equal($"error: {refused}: reaches more than {RepDiff.IO.TorchFile.MaxPaths:N0} values through dicts and lists (they share parts, each level doubling the paths)", error.Trim());
+    }
+
+    /// <summary>An .npz of thousands of arrays: each opened by a lookup of its key (a search per key took 55 s for 50,000), the listing bounded.</summary>
+    [Fact]
+    public void AnNpzOfManyArraysListsTheFirstAndCountsTheRest()
+    {
+        string dir = TestData.TempDir();
+        string one = Path.Combine(dir, "one.npy"), path = Path.Combine(dir, "many.npz");
+        RepDiff.IO.Npy.Write(one, [1f, 2f, 3f, 4f], 2, 2);
+        byte[] array = File.ReadAllBytes(one);
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+            for (int i = 0; i < 1500; i++)
+                using (var entry = zip.CreateEntry($"e{i}.npy", System.IO.Compression.CompressionLevel.NoCompression).Open())
+                    entry.Write(array);
+
+        var (code, output, error) = Run("inspect", path, "--json");
+        Assert.Equal((0, ""), (code, error));
+        var listing = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal(Enumerable.Range(0, InspectCommand.MaxListed).Select(i => $"e{i}"), listing["arrays"]!.AsArray().Select(a => a!["key"]!.GetValue<string>()));
+        Assert.Equal(500, listing["arrays_not_listed"]!.GetValue<int>());
+        // Both spellings of a key still find it: numpy's name and the entry's.
+        foreach (string key in new[] { "e1499", "e1499.npy" })
+        {
+            (code, output, error) = Run("inspect", path, "--key", key, "--json");
+            Assert.Equal((0, ""), (code, error));
+            Assert.Equal(2.5, JsonNode.Parse(output)!["mean"]!.GetValue<double>(), 1e-12);
+        }
+    }
 }

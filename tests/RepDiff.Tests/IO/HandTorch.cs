@@ -15,26 +15,73 @@ internal static class HandTorch
     {
         var storages = new List<float[]>();
         var pickle = new List<byte> { 0x80, 2, (byte)'}', (byte)'(' };
-        void Text(string s) { pickle.Add((byte)'X'); pickle.AddRange(BitConverter.GetBytes(Encoding.UTF8.GetByteCount(s))); pickle.AddRange(Encoding.UTF8.GetBytes(s)); }
-        void Int(int v) { pickle.Add((byte)'J'); pickle.AddRange(BitConverter.GetBytes(v)); }
-        void Global(string module, string name) { pickle.Add((byte)'c'); pickle.AddRange(Encoding.ASCII.GetBytes($"{module}\n{name}\n")); }
         for (int i = 0; i < tensors.Length; i++)
         {
             var (key, storage, offset, rows, cols) = tensors[i];
             int id = storages.FindIndex(known => ReferenceEquals(known, storage));
             if (id < 0) { id = storages.Count; storages.Add(storage); }
-            Text(key);
-            Global("torch._utils", "_rebuild_tensor_v2");
-            pickle.Add((byte)'(');
-            pickle.Add((byte)'('); Text("storage"); Global("torch", "FloatStorage"); Text($"{id}"); Text("cpu"); Int(storage.Length); pickle.Add((byte)'t'); pickle.Add((byte)'Q');
-            Int(offset);
-            pickle.Add((byte)'('); Int(rows); Int(cols); pickle.Add((byte)'t');
-            pickle.Add((byte)'('); Int(cols); Int(1); pickle.Add((byte)'t');
-            pickle.Add(0x89);
-            Global("collections", "OrderedDict"); pickle.Add((byte)')'); pickle.Add((byte)'R');
-            pickle.Add((byte)'t'); pickle.Add((byte)'R');
+            Text(pickle, key);
+            Tensor(pickle, id, storage.Length, offset, rows, cols);
         }
         pickle.AddRange("u."u8.ToArray());
+        Write(path, deflate, pickle, storages);
+    }
+
+    /// <summary>
+    /// {"a": d, "b": d} around {"a": d', "b": d'} … around {"t": tensor}, each inner dict pickled once and then fetched from
+    /// the memo, as pickle writes an object referenced twice: a few hundred bytes whose paths double with every level.
+    /// </summary>
+    public static void SaveSharedDicts(string path, int depth, float[] storage, int rows, int cols)
+    {
+        var pickle = new List<byte> { 0x80, 2 };
+        void Level(int level)
+        {
+            pickle.AddRange("}("u8.ToArray());
+            if (level == 0)
+            {
+                Text(pickle, "t");
+                Tensor(pickle, 0, storage.Length, 0, rows, cols);
+            }
+            else
+            {
+                Text(pickle, "a");
+                Level(level - 1);
+                pickle.Add((byte)'q'); pickle.Add((byte)level);   // BINPUT: remember the inner dict
+                Text(pickle, "b");
+                pickle.Add((byte)'h'); pickle.Add((byte)level);   // BINGET: the same dict again
+            }
+            pickle.Add((byte)'u');
+        }
+        Level(depth);
+        pickle.Add((byte)'.');
+        Write(path, false, pickle, [storage]);
+    }
+
+    private static void Text(List<byte> pickle, string s)
+    {
+        pickle.Add((byte)'X');
+        pickle.AddRange(BitConverter.GetBytes(Encoding.UTF8.GetByteCount(s)));
+        pickle.AddRange(Encoding.UTF8.GetBytes(s));
+    }
+
+    /// <summary>_rebuild_tensor_v2 of a row-major rows × cols view of storage `id` at `offset`.</summary>
+    private static void Tensor(List<byte> pickle, int id, int storageLength, int offset, int rows, int cols)
+    {
+        void Int(int v) { pickle.Add((byte)'J'); pickle.AddRange(BitConverter.GetBytes(v)); }
+        void Global(string module, string name) { pickle.Add((byte)'c'); pickle.AddRange(Encoding.ASCII.GetBytes($"{module}\n{name}\n")); }
+        Global("torch._utils", "_rebuild_tensor_v2");
+        pickle.Add((byte)'(');
+        pickle.Add((byte)'('); Text(pickle, "storage"); Global("torch", "FloatStorage"); Text(pickle, $"{id}"); Text(pickle, "cpu"); Int(storageLength); pickle.Add((byte)'t'); pickle.Add((byte)'Q');
+        Int(offset);
+        pickle.Add((byte)'('); Int(rows); Int(cols); pickle.Add((byte)'t');
+        pickle.Add((byte)'('); Int(cols); Int(1); pickle.Add((byte)'t');
+        pickle.Add(0x89);
+        Global("collections", "OrderedDict"); pickle.Add((byte)')'); pickle.Add((byte)'R');
+        pickle.Add((byte)'t'); pickle.Add((byte)'R');
+    }
+
+    private static void Write(string path, bool deflate, List<byte> pickle, List<float[]> storages)
+    {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         void Record(string name, byte[] data)
         {
