@@ -323,6 +323,8 @@ public class EmbedCliTests
     public void AnImageOfAPixelArrayIsNamedByItsFileAndRow()
     {
         var (dir, _, model) = Setup();
+        // Resized to 16,384 rows, 3,000,000 columns become 49 billion: past the int range, refused.
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32, "resize": "shorter-side", "resize_to": 16384 } }""");
         string strip = Path.Combine(dir, "strip.npy");
         var pixels = Enumerable.Repeat((byte)200, 3_000_000).ToArray();
         RepDiff.IO.AtomicFile.Write(strip, stream => RepDiff.IO.Npy.WriteRaw(stream, "|u1", [1, 1, 3_000_000], pixels));
@@ -372,16 +374,23 @@ public class EmbedCliTests
     }
 
     [Fact]
-    public void AnImageOfExtremeAspectRatioIsRefusedBeforeItsResizeIsAllocated()
+    public void AnImageOfExtremeAspectRatioIsEmbeddedFromItsCentreAndOnePastIntRangeRefused()
     {
-        // A 5,000 × 1 strip with its shorter side resized to 224 would be 1,120,000 × 224 pixels (1 GB) before the crop.
+        // A 5,000 × 1 strip with its shorter side resized to 224 would be 1,120,000 × 224 pixels (1 GB) before the crop,
+        // and was refused; only the crop is drawn now. Past the int range (200,000 × 16,384 = 3.3 billion) it is refused.
         var (dir, images, model) = Setup();
         File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32, "resize": "shorter-side", "resize_to": 224 } }""");
         File.WriteAllBytes(Path.Combine(images, "strip.png"), RepDiff.Report.Png.Encode(new byte[5000], 5000, 1, 1));
         string output = Path.Combine(dir, "out", "e.npy");
         var (code, _, error) = Run("embed", model, "--images", images, "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Equal(6, Npy.ReadMatrix(output).Rows);
+
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32, "resize": "shorter-side", "resize_to": 16384 } }""");
+        File.WriteAllBytes(Path.Combine(images, "strip.png"), RepDiff.Report.Png.Encode(new byte[200_000], 200_000, 1, 1));
+        (code, _, error) = Run("embed", model, "--images", images, "--out", output);
         Assert.Equal(2, code);
-        Assert.Contains("strip.png: image of 5000x1 pixels would be 1120000x224", error);
+        Assert.Contains("strip.png: image of 200000x1 pixels would be 3276800000x16384", error);
         var (skipCode, _, skipError) = Run("embed", model, "--images", images, "--out", output, "--skip-unreadable");
         Assert.True(skipCode == 0, skipError);
         Assert.Contains("strip.png", Assert.Single(File.ReadAllLines(Path.Combine(dir, "out", "e.skipped.txt"))));
