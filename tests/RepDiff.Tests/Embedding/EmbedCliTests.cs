@@ -872,6 +872,46 @@ public class EmbedCliTests
         Assert.DoesNotContain("embedded", errorAgain);
     }
 
+    /// <summary>
+    /// A kept entry damaged after it was written, its key intact, is embedded again: reused, it failed every later run on
+    /// that file (a truncated .npy, a NaN, ids cut short) until deleted by hand, and the message did not say so.
+    /// </summary>
+    [Theory]
+    [InlineData("truncated", "doubled.npy")]
+    [InlineData("nan", "doubled.npy")]
+    [InlineData("ids cut", "doubled.ids.txt")]
+    [InlineData("ids last line cut", "doubled.ids.txt")]
+    public void ADamagedCacheEntryIsEmbeddedAgain(string damage, string file)
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string doubled = Path.Combine(dir, "doubled.json");
+        File.WriteAllText(doubled, $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
+        string output = Path.Combine(dir, "report"), kept = Path.Combine(output, "embeddings", file);
+        string[] args = ["compare", "--model-a", model, "--model-b", doubled, "--images", images, "--methods", "kmeans", "--out", output];
+        var (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        var bytes = File.ReadAllBytes(kept);
+        switch (damage)
+        {
+            case "truncated": bytes = bytes[..^10]; break;
+            case "nan": BitConverter.GetBytes(float.NaN).CopyTo(bytes, bytes.Length - 4 * 5); break;
+            case "ids cut": bytes = bytes[..(Array.IndexOf(bytes, (byte)'\n') + 1)]; break;
+            default: bytes = bytes[..^3]; break;
+        }
+        File.WriteAllBytes(kept, bytes);
+
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: doubled: the kept embeddings {Path.Combine(output, "embeddings", "doubled.npy")} do not load (", error);
+        Assert.Contains("embedding again", error);
+        Assert.DoesNotContain("doubled: reusing", error);
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains("doubled: reusing", error);
+        Assert.DoesNotContain("warning", error);
+    }
+
     /// <summary>Every file and folder under <paramref name="folder"/> with a hash of its bytes.</summary>
     private static Dictionary<string, string> Snapshot(string folder) =>
         Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).ToDictionary(
