@@ -912,6 +912,34 @@ public class EmbedCliTests
         Assert.DoesNotContain("warning", error);
     }
 
+    /// <summary>
+    /// An image listed twice in a manifest is refused as the manifest is read: embed wrote its id twice with exit 0, and
+    /// compare embedded with both models before failing on an id in a staging file.
+    /// </summary>
+    [Fact]
+    public void AManifestListingAnImageTwiceIsRefusedBeforeAnyModelRuns()
+    {
+        var (dir, images, model) = Setup();
+        var files = Directory.GetFiles(images).Order(StringComparer.Ordinal).ToArray();
+        string manifest = Path.Combine(dir, "m.txt");
+        File.WriteAllLines(manifest, [.. files.Select(f => Path.GetRelativePath(dir, f)), Path.GetRelativePath(dir, files[1])]);
+        string doubled = Path.Combine(dir, "doubled.json");
+        File.WriteAllText(doubled, $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
+        string expected = $"{manifest}: image '{Path.GetRelativePath(dir, files[1])}' appears on line 2 and line {files.Length + 1}; list each image once";
+
+        string npy = Path.Combine(dir, "out.npy");
+        var (code, _, error) = Run("embed", model, "--images", manifest, "--out", npy);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {expected}", error.Trim());
+        Assert.False(File.Exists(npy));
+
+        string output = Path.Combine(dir, "report");
+        (code, _, error) = Run("compare", "--model-a", model, "--model-b", doubled, "--images", manifest, "--methods", "kmeans", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {expected}", error.Trim());
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>Every file and folder under <paramref name="folder"/> with a hash of its bytes.</summary>
     private static Dictionary<string, string> Snapshot(string folder) =>
         Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).ToDictionary(
