@@ -100,7 +100,8 @@ internal static class ModelPair
         EmbedderOptions options, string previous, OutputFolder staged)
     {
         var keys = models.Select(m => EmbeddingCache.Key(m.Model, source)).ToList();
-        var found = models.Select((m, i) => EmbeddingCache.Find(m.Model, previous, m.Stem, keys[i])).ToList();
+        var found = models.Select((m, i) => EmbeddingCache.Find(m.Model, previous, m.Stem, keys[i], inputs.Ids,
+            note => Cli.Error.WriteLine($"warning: {m.Model.DisplayName}: {Terminal.Clean(note)}"))).ToList();
         var embedders = new Embedder?[models.Count];
         try
         {

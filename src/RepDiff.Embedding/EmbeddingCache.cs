@@ -26,14 +26,55 @@ public static class EmbeddingCache
     }
 
     /// <summary>
-    /// DIR/STEM's embeddings when they are regular files made with this <paramref name="key"/> (<see cref="Key"/>); else null
-    /// (a FIFO or device there is no hit either: the embeddings are made again and replace it).
+    /// DIR/STEM's embeddings when they are regular files made with this <paramref name="key"/> (<see cref="Key"/>) that load
+    /// cleanly; else null (a FIFO or device there is no hit either: the embeddings are made again and replace it). An entry
+    /// damaged after it was kept (the .npy cut short or holding a NaN, the ids cut short or not the inputs' ids
+    /// <paramref name="expectedIds"/>) is a miss too, said through <paramref name="damaged"/>: reused, it failed every later
+    /// run on that file until deleted by hand.
     /// </summary>
-    public static Entry? Find(ModelDescription model, string dir, string stem, string key)
+    public static Entry? Find(ModelDescription model, string dir, string stem, string key,
+        IReadOnlyList<string>? expectedIds = null, Action<string>? damaged = null)
     {
         string output = NpyPath(dir, stem), ids = EmbeddingFileWriter.IdsPath(output);
-        return FileKind.Of(output) == FileKind.Regular && FileKind.Of(ids) == FileKind.Regular && ReadKey(KeyPath(dir, stem)) == key
-            ? new Entry(output, ids, model.DisplayName, true) : null;
+        if (!(FileKind.Of(output) == FileKind.Regular && FileKind.Of(ids) == FileKind.Regular && ReadKey(KeyPath(dir, stem)) == key)) return null;
+        if (Damage(output, ids, expectedIds) is { } problem)
+        {
+            damaged?.Invoke($"the kept embeddings {output} do not load ({problem}); embedding again");
+            return null;
+        }
+        return new Entry(output, ids, model.DisplayName, true);
+    }
+
+    /// <summary>Why a kept entry cannot be used as it is (the reader's own words), or null when it loads cleanly.</summary>
+    private static string? Damage(string output, string idsPath, IReadOnlyList<string>? expectedIds)
+    {
+        try
+        {
+            int idCount;
+            if (expectedIds is not null)
+            {
+                // The ids as this run would write them (EmbeddingFileWriter: one per line): byte for byte, so one cut within
+                // its last line is caught too.
+                string expected = string.Concat(expectedIds.Select(id => id + "\n"));
+                if (new FileInfo(idsPath).Length != Encoding.UTF8.GetByteCount(expected) || File.ReadAllText(idsPath, Encoding.UTF8) != expected)
+                    return $"{idsPath} does not list the {expectedIds.Count:N0} inputs' ids";
+                idCount = expectedIds.Count;
+            }
+            else idCount = SampleFiles.LoadIds(idsPath).Length;
+            using var rows = Embeddings.OpenRows(output);
+            if (rows.Rows != idCount) return $"{rows.Rows:N0} rows for {idCount:N0} ids";
+            // Every value read once (non-finite ones are refused by the reader), a bounded batch of rows at a time.
+            int batch = Math.Max(1, (1 << 20) / Math.Max(1, rows.Cols));
+            var buffer = new float[(long)Math.Min(batch, Math.Max(1, rows.Rows)) * rows.Cols];
+            for (int first = 0; first < rows.Rows; first += batch)
+            {
+                int count = Math.Min(batch, rows.Rows - first);
+                rows.ReadRows(first, count, buffer.AsSpan(0, count * rows.Cols));
+            }
+            return null;
+        }
+        catch (RepDiffInputException e) { return e.Message; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return e.Message; }
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
     public (ImageSet Images, string[] Ids) LoadImages()
     {
         if (!File.Exists(Path) && !Directory.Exists(Path)) throw RepDiffInputException.ForFile(Path, "not found");
-        var images = SampleFiles.LoadImages(Path);
+        var images = SampleFiles.LoadImages(Path, eachImageOnce: true);  // each image is a sample, named by its path
         if (images.Paths is null) return (images, Enumerable.Range(0, images.Count).Select(i => i.ToString()).ToArray());
         string root = Directory.Exists(Path) ? System.IO.Path.GetFullPath(Path) : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
         var ids = images.Paths.Select(p => System.IO.Path.GetRelativePath(root, p).Replace('\\', '/')).ToArray();

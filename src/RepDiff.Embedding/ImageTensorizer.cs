@@ -70,55 +70,64 @@ internal sealed class ImageTensorizer
     /// <summary>The image at exactly height × width: resized as specified, then centre-cropped.</summary>
     private DecodedImage Fit(DecodedImage image, string name)
     {
-        var resized = spec.Resize switch
+        (long w, long h) = spec.Resize switch
         {
-            "stretch" => Resize(image, width, height),
-            "shorter-side" => ResizeShorterSide(image, name),
-            _ => image,
+            "stretch" => (width, height),
+            "shorter-side" => ShorterSide(image),
+            _ => (image.Width, image.Height),
         };
-        if (resized.Width < width || resized.Height < height)
-            throw RepDiffInputException.ForFile(name, $"image is {resized.Width}x{resized.Height} after resizing, smaller than the model's {width}x{height} (resize: {spec.Resize})");
-        return CenterCrop(resized);
+        // Only the crop is drawn, but its offset is an int and a float in Skia's matrix: a side past int's range is refused.
+        if (w > int.MaxValue || h > int.MaxValue)
+            throw RepDiffInputException.ForFile(name, $"image of {image.Width}x{image.Height} pixels would be {w}x{h} with its shorter side resized to {spec.ResizeTo ?? Math.Max(height, width)} " +
+                $"(a side beyond {int.MaxValue:N0} pixels): crop it, or use resize \"stretch\" in the model description");
+        if (w < width || h < height)
+            throw RepDiffInputException.ForFile(name, $"image is {w}x{h} after resizing, smaller than the model's {width}x{height} (resize: {spec.Resize})");
+        return ResizedCentre(image, w, h);
+    }
+
+    /// <summary>As torchvision: the shorter side becomes resize_to, the longer one scales with it (truncated).</summary>
+    private (long W, long H) ShorterSide(DecodedImage image)
+    {
+        int target = spec.ResizeTo ?? Math.Max(height, width);
+        return image.Width <= image.Height
+            ? (target, (long)target * image.Height / image.Width)
+            : ((long)target * image.Width / image.Height, target);
     }
 
     /// <summary>
-    /// Most pixels of an image resized by its shorter side (256 MB of RGBA). Only an extreme aspect ratio reaches it: a
-    /// 5,000 × 1 strip scaled to a shorter side of 256 would be 1,280,000 × 256 pixels (1.3 GB) before its centre is cropped.
+    /// The centre height × width of the image resized to w × h, made without the rest of the resized image. Resizing
+    /// first and cropping after made all of it: a 1,000 × 1 strip became 224,000 × 224 pixels (200 MB) per image, and
+    /// gigabytes with several images at once, for the 224 × 224 kept. The window is drawn through the same shader
+    /// Skia's ScalePixels uses (the source scaled by w/W and h/H, edges clamped), shifted by the crop's offset.
     /// </summary>
-    internal const long MaxResizedPixels = 1L << 26;
-
-    private DecodedImage ResizeShorterSide(DecodedImage image, string name)
+    private DecodedImage ResizedCentre(DecodedImage image, long w, long h)
     {
-        int target = spec.ResizeTo ?? Math.Max(height, width);
-        // As torchvision: the shorter side becomes target, the longer one scales with it (truncated).
-        (long w, long h) = image.Width <= image.Height
-            ? (target, (long)target * image.Height / image.Width)
-            : ((long)target * image.Width / image.Height, (long)target);
-        if (w * h > MaxResizedPixels)
-            throw RepDiffInputException.ForFile(name, $"image of {image.Width}x{image.Height} pixels would be {w}x{h} with its shorter side resized to {target} " +
-                $"(more than {MaxResizedPixels:N0} pixels): crop it, or use resize \"stretch\" in the model description");
-        return Resize(image, (int)w, (int)h);
-    }
-
-    private DecodedImage Resize(DecodedImage image, int w, int h)
-    {
-        if (w == image.Width && h == image.Height) return image;
+        int top = (int)Math.Round((h - height) / 2.0), left = (int)Math.Round((w - width) / 2.0);
+        if (w == image.Width && h == image.Height) return Crop(image, left, top);
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var source = new SKBitmap();
+        var targetInfo = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        var rgba = new byte[width * height * 4];
         unsafe
         {
             fixed (byte* p = image.Rgba)
+            fixed (byte* q = rgba)
             {
-                source.InstallPixels(info, (IntPtr)p, info.RowBytes);
-                using var target = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque));
-                if (!source.ScalePixels(target, Sampling(image.Width, w)))
-                    throw new InvalidOperationException("Skia could not resize the image");
-                return new DecodedImage(w, h, target.Bytes);
+                using var source = SKImage.FromPixels(info, (IntPtr)p, info.RowBytes)
+                    ?? throw new InvalidOperationException("Skia could not wrap the decoded image");
+                var matrix = SKMatrix.CreateScale((float)w / image.Width, (float)h / image.Height)
+                    .PostConcat(SKMatrix.CreateTranslation(-left, -top));
+                using var shader = source.ToShader(SKShaderTileMode.Clamp, SKShaderTileMode.Clamp, Sampling(image.Width, w), matrix);
+                using var surface = SKSurface.Create(targetInfo, (IntPtr)q, targetInfo.RowBytes)
+                    ?? throw new InvalidOperationException("Skia could not draw the resized image");
+                using var paint = new SKPaint { Shader = shader, BlendMode = SKBlendMode.Src };
+                surface.Canvas.DrawPaint(paint);
+                surface.Flush();
             }
         }
+        return new DecodedImage(width, height, rgba);
     }
 
-    private SKSamplingOptions Sampling(int from, int to) => spec.Interpolation switch
+    private SKSamplingOptions Sampling(int from, long to) => spec.Interpolation switch
     {
         "nearest" => new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None),
         "bicubic" => new SKSamplingOptions(SKCubicResampler.CatmullRom),
@@ -126,10 +135,9 @@ internal sealed class ImageTensorizer
         _ => new SKSamplingOptions(SKFilterMode.Linear, to * 2 < from ? SKMipmapMode.Linear : SKMipmapMode.None),
     };
 
-    private DecodedImage CenterCrop(DecodedImage image)
+    private DecodedImage Crop(DecodedImage image, int left, int top)
     {
         if (image.Width == width && image.Height == height) return image;
-        int top = (int)Math.Round((image.Height - height) / 2.0), left = (int)Math.Round((image.Width - width) / 2.0);
         var rgba = new byte[width * height * 4];
         for (int y = 0; y < height; y++)
             image.Rgba.AsSpan(((top + y) * image.Width + left) * 4, width * 4).CopyTo(rgba.AsSpan(y * width * 4));

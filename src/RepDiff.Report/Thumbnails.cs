@@ -80,15 +80,20 @@ public sealed class Thumbnails
         var pixels = new float[outH * outW * channels];
         for (int y = 0; y < outH; y++)
             for (int x = 0; x < outW; x++)
+            {
+                // A side shorter than the step (a 1×100 strip) is one box of all its pixels, not step of them:
+                // the box stops at the image's edge.
+                int rows = Math.Min(step, h - y * step), cols = Math.Min(step, w - x * step);
                 for (int c = 0; c < channels; c++)
                 {
                     double sum = 0;
-                    for (int dy = 0; dy < step; dy++)
-                        for (int dx = 0; dx < step; dx++)
+                    for (int dy = 0; dy < rows; dy++)
+                        for (int dx = 0; dx < cols; dx++)
                             // Other channel counts (e.g. RGBA) show their first channel as grey.
                             sum += source[((y * step + dy) * w + x * step + dx) * images.Channels + c];
-                    pixels[(y * outW + x) * channels + c] = (float)(sum / (step * step));
+                    pixels[(y * outW + x) * channels + c] = (float)(sum / (rows * cols));
                 }
+            }
         int scale = Math.Max(1, DisplayPixels / Math.Max(outH, outW));
         return Png.DataUri(Png.EncodeFloat(pixels, outW, outH, channels, scale));
     }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using PureHDF;
+using PureHDF.Filters;
 using PureHDF.Selections;
 using PureHDF.VOL.Native;
 
@@ -73,6 +74,8 @@ internal static class Hdf5
                       + "Fletcher-32, scale-offset and N-bit are read: write it again with h5py's compression=\"gzip\" or none"
                 : message.Contains("Byte order conversion", StringComparison.Ordinal)
                     ? "stores big-endian values, which RepDiff does not read; write it again with a little-endian dtype (numpy '<f4')"
+                : (e.InnerException?.Message ?? message).Contains("Fletcher32 checksum", StringComparison.Ordinal)
+                    ? "holds a chunk whose Fletcher-32 checksum does not match its data: the file is damaged; write it again"
                 : e is EndOfStreamException || message.Contains("too small", StringComparison.Ordinal) ? "is shorter than its HDF5 superblock says (truncated?)"
                 : $"cannot be read as HDF5 ({message})";
             throw RepDiffInputException.ForFile(name, problem);
@@ -85,6 +88,7 @@ internal static class Hdf5
         if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
             throw RepDiffInputException.ForFile(path, "the Native AOT binary does not read HDF5 files; use the .NET tool build "
                 + "(`dotnet tool install --global --add-source ./nupkg repdiff`, README) or save the dataset as .npy");
+        EnsureFilters();
         var stream = InputFile.OpenRead(path);
         try
         {
@@ -93,6 +97,30 @@ internal static class Hdf5
             return Guard(path, () => H5File.Open(new StackGuardStream(stream), leaveOpen: false));
         }
         catch { stream.Dispose(); throw; }
+    }
+
+    private static readonly Lazy<bool> FiltersRegistered = new(() =>
+    {
+        H5Filter.Register(new CopyingFletcher32());
+        return true;
+    });
+
+    private static void EnsureFilters() => _ = FiltersRegistered.Value;
+
+    /// <summary>
+    /// PureHDF's Fletcher-32 filter, whose output is copied. PureHDF's own returns a slice of the buffer the stored chunk
+    /// was read into, and that buffer is reused for the next chunk read: when one block of rows needs several chunks
+    /// (chunks narrower than a row, h5py's default chunking with fletcher32=True) the chunks read earlier were overwritten
+    /// and the block read other chunks' values, silently. With gzip before it the slice was of gzip's fresh output,
+    /// which is why gzip with Fletcher-32 read right.
+    /// </summary>
+    private sealed class CopyingFletcher32 : IH5Filter
+    {
+        private readonly Fletcher32Filter checksum = new();
+        public ushort FilterId => Fletcher32Filter.Id;
+        public string Name => checksum.Name;
+        public Memory<byte> Filter(FilterInfo info) => checksum.Filter(info).ToArray();
+        public uint[] GetParameters(uint[] chunkDimensions, uint typeSize, Dictionary<string, object>? options) => checksum.GetParameters(chunkDimensions, typeSize, options);
     }
 
     /// <summary>
@@ -204,6 +232,7 @@ internal static class Hdf5
         private readonly NativeFile file;
         private readonly IH5Dataset dataset;
         private readonly long[] shape;
+        private (int Offset, int Precision)? bitField;
 
         private Hdf5Rows(string path, string key, string name, NativeFile file, IH5Dataset dataset, long[] shape) : base(path, key, name)
         {
@@ -235,7 +264,17 @@ internal static class Hdf5
                     throw RepDiffInputException.ForFile(name, $"shape {RowFile.ShapeText(shape)} has more than {int.MaxValue} rows or columns");
                 int rows = (int)shape[0], cols = shape.Length == 2 ? (int)shape[1] : 1;
                 CheckStored(path, name, (double)rows * cols * dtype.Size, shape);
+                var bits = Guard(name, () => BitsOf(dataset.Type));
+                if (dtype.Kind == 'f' && bits is { } floatBits && (floatBits.Offset != 0 || floatBits.Precision != dtype.Size * 8))
+                    throw RepDiffInputException.ForFile(name, $"stores floats of {floatBits.Precision} bits at bit {floatBits.Offset} of {dtype.Size * 8}, which RepDiff does not read; "
+                        + "write it again as plain float32 (h5py: f2.create_dataset('x', data=f['x'][:].astype('f4')))");
                 var result = new Hdf5Rows(path, key, name, file, dataset, shape) { Dtype = dtype, Cols = cols };
+                if (dtype.Kind != 'f' && bits is { } intBits && (intBits.Offset != 0 || intBits.Precision != dtype.Size * 8))
+                {
+                    if (intBits.Precision == 0 || intBits.Offset + intBits.Precision > dtype.Size * 8)
+                        throw RepDiffInputException.ForFile(name, $"declares integers of {intBits.Precision} bits at bit {intBits.Offset}, which do not fit in {dtype.Size} bytes");
+                    result.bitField = intBits;
+                }
                 result.SetChunks(RowBlocks(rows, cols, Guard(name, () => dataset.Layout.Class == H5DataLayoutClass.Chunked ? dataset.Layout.Chunks : null)));
                 return result;
             }
@@ -258,6 +297,26 @@ internal static class Hdf5
             if (declaredBytes > fileBytes * MaxCompression)
                 throw RepDiffInputException.ForFile(name, $"declares shape {RowFile.ShapeText(shape)} ({declaredBytes / 1e9:G3} GB) in a file of {fileBytes:N0} bytes, "
                     + "more than compression can hold: its values were never written (HDF5 reads them as the fill value) or live in another file");
+        }
+
+        /// <summary>
+        /// Where a number's bits lie in its bytes (HDF5's bit offset and precision), or null when PureHDF does not say.
+        /// h5py writes types such as an int32 of 12 bits (set_precision) as 4 bytes whose upper bits are padding, not sign:
+        /// read as plain int32, -1 became 4095. PureHDF 2.2 keeps the two numbers internal, so they are read by reflection
+        /// (Hdf5Tests reads such a file, so a PureHDF that moves them fails a test rather than reading wrong values).
+        /// </summary>
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075",
+            Justification = "HDF5 is refused before PureHDF is reached in a trimmed Native AOT binary (OpenFile); untrimmed, the members are there.")]
+        private static (int Offset, int Precision)? BitsOf(IH5DataType type)
+        {
+            const System.Reflection.BindingFlags Any = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+            object? message = type.GetType().GetField("_dataType", Any)?.GetValue(type);
+            object? properties = message?.GetType().GetProperty("Properties", Any)?.GetValue(message);
+            object? first = properties is System.Collections.IEnumerable list ? list.Cast<object?>().FirstOrDefault() : null;
+            if (first?.GetType() is not { } kind) return null;
+            if (kind.GetProperty("BitOffset", Any)?.GetValue(first) is ushort offset && kind.GetProperty("BitPrecision", Any)?.GetValue(first) is ushort precision)
+                return (offset, precision);
+            return null;
         }
 
         /// <summary>numpy's element type for an HDF5 numeric type, or what the dataset holds instead.</summary>
@@ -285,6 +344,11 @@ internal static class Hdf5
             var selection = shape.Length == 2
                 ? new HyperslabSelection(rank: 2, starts: [first, 0], blocks: [count, (ulong)Cols])
                 : new HyperslabSelection(start: first, block: count);
+            if (bitField is { } bits)
+            {
+                ReadBitField(destination, selection, bits);
+                return;
+            }
             switch (Dtype)
             {
                 case { Kind: 'f', Size: 4 }: Guard(Name, () => Read(destination, selection)); break;
@@ -298,6 +362,28 @@ internal static class Hdf5
                 case { Kind: 'u', Size: 2 }: Convert<ushort>(destination, selection, (int)first); break;
                 case { Kind: 'u', Size: 4 }: Convert<uint>(destination, selection, (int)first); break;
                 default: Convert<ulong>(destination, selection, (int)first); break;
+            }
+        }
+
+        /// <summary>
+        /// Integers of fewer bits than their bytes: each value's bits taken from its offset, sign-extended from its top
+        /// bit when signed, as libhdf5 converts them to a native type.
+        /// </summary>
+        private void ReadBitField(float[] destination, Selection selection, (int Offset, int Precision) bits)
+        {
+            ulong[] raw = Dtype.Size switch
+            {
+                1 => Array.ConvertAll(Guard(Name, () => Read(new byte[destination.Length], selection)), v => (ulong)v),
+                2 => Array.ConvertAll(Guard(Name, () => Read(new ushort[destination.Length], selection)), v => (ulong)v),
+                4 => Array.ConvertAll(Guard(Name, () => Read(new uint[destination.Length], selection)), v => (ulong)v),
+                _ => Guard(Name, () => Read(new ulong[destination.Length], selection)),
+            };
+            ulong mask = bits.Precision == 64 ? ulong.MaxValue : (1UL << bits.Precision) - 1;
+            int unused = 64 - bits.Precision;
+            for (int k = 0; k < raw.Length; k++)
+            {
+                ulong value = (raw[k] >> bits.Offset) & mask;
+                destination[k] = Dtype.Kind == 'i' ? (long)(value << unused) >> unused : value;
             }
         }
 

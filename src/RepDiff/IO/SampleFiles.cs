@@ -270,7 +270,11 @@ public static class SampleFiles
     /// (N×H×W or N×H×W×C with C = 1, 3 or 4; scaled to 0..1 by the maximum when it exceeds 1), or a
     /// manifest text file with one path per line (relative paths are relative to the manifest's folder).
     /// </summary>
-    public static ImageSet LoadImages(string path)
+    /// <param name="eachImageOnce">
+    /// Refuse a manifest that lists an image twice: set where each image is a sample of its own (embed, named by its path);
+    /// as pictures shown beside given rows (--images of rdx, compare), samples may share one.
+    /// </param>
+    public static ImageSet LoadImages(string path, bool eachImageOnce = false)
     {
         if (Directory.Exists(path))
         {
@@ -287,11 +291,16 @@ public static class SampleFiles
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var lines = TextLines.ReadAll(path, MaxShortLine);
         var paths = new string[lines.Length];
+        // Each image once, when embedded: one listed twice was embedded twice under one id, and compare failed only after
+        // both models had embedded everything, naming a staging file. Compared as full paths ("a.jpg" and "./a.jpg" are one).
+        var lineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < lines.Length; i++)
         {
             string entry = lines[i].Trim();
             if (entry.Length == 0) throw RepDiffInputException.ForFile(path, $"line {i + 1} is empty; the manifest needs one image path per sample");
             paths[i] = Path.IsPathRooted(entry) ? entry : Path.GetFullPath(Path.Combine(folder, entry));
+            if (eachImageOnce && !lineOf.TryAdd(Path.GetFullPath(paths[i]), i + 1))
+                throw RepDiffInputException.ForFile(path, $"image '{PathEnd(entry)}' appears on line {lineOf[Path.GetFullPath(paths[i])]} and line {i + 1}; list each image once");
             string kind = FileKind.Of(paths[i]);
             if (kind == FileKind.Missing) throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{PathEnd(entry)}' not found");
             if (kind != FileKind.Regular && kind != FileKind.Unknown)

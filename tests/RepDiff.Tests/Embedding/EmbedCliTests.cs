@@ -323,6 +323,8 @@ public class EmbedCliTests
     public void AnImageOfAPixelArrayIsNamedByItsFileAndRow()
     {
         var (dir, _, model) = Setup();
+        // Resized to 16,384 rows, 3,000,000 columns become 49 billion: past the int range, refused.
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32, "resize": "shorter-side", "resize_to": 16384 } }""");
         string strip = Path.Combine(dir, "strip.npy");
         var pixels = Enumerable.Repeat((byte)200, 3_000_000).ToArray();
         RepDiff.IO.AtomicFile.Write(strip, stream => RepDiff.IO.Npy.WriteRaw(stream, "|u1", [1, 1, 3_000_000], pixels));
@@ -372,16 +374,23 @@ public class EmbedCliTests
     }
 
     [Fact]
-    public void AnImageOfExtremeAspectRatioIsRefusedBeforeItsResizeIsAllocated()
+    public void AnImageOfExtremeAspectRatioIsEmbeddedFromItsCentreAndOnePastIntRangeRefused()
     {
-        // A 5,000 × 1 strip with its shorter side resized to 224 would be 1,120,000 × 224 pixels (1 GB) before the crop.
+        // A 5,000 × 1 strip with its shorter side resized to 224 would be 1,120,000 × 224 pixels (1 GB) before the crop,
+        // and was refused; only the crop is drawn now. Past the int range (200,000 × 16,384 = 3.3 billion) it is refused.
         var (dir, images, model) = Setup();
         File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32, "resize": "shorter-side", "resize_to": 224 } }""");
         File.WriteAllBytes(Path.Combine(images, "strip.png"), RepDiff.Report.Png.Encode(new byte[5000], 5000, 1, 1));
         string output = Path.Combine(dir, "out", "e.npy");
         var (code, _, error) = Run("embed", model, "--images", images, "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Equal(6, Npy.ReadMatrix(output).Rows);
+
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32, "resize": "shorter-side", "resize_to": 16384 } }""");
+        File.WriteAllBytes(Path.Combine(images, "strip.png"), RepDiff.Report.Png.Encode(new byte[200_000], 200_000, 1, 1));
+        (code, _, error) = Run("embed", model, "--images", images, "--out", output);
         Assert.Equal(2, code);
-        Assert.Contains("strip.png: image of 5000x1 pixels would be 1120000x224", error);
+        Assert.Contains("strip.png: image of 200000x1 pixels would be 3276800000x16384", error);
         var (skipCode, _, skipError) = Run("embed", model, "--images", images, "--out", output, "--skip-unreadable");
         Assert.True(skipCode == 0, skipError);
         Assert.Contains("strip.png", Assert.Single(File.ReadAllLines(Path.Combine(dir, "out", "e.skipped.txt"))));
@@ -861,6 +870,74 @@ public class EmbedCliTests
         Assert.Equal(0, again);
         Assert.Contains("reusing", errorAgain);
         Assert.DoesNotContain("embedded", errorAgain);
+    }
+
+    /// <summary>
+    /// A kept entry damaged after it was written, its key intact, is embedded again: reused, it failed every later run on
+    /// that file (a truncated .npy, a NaN, ids cut short) until deleted by hand, and the message did not say so.
+    /// </summary>
+    [Theory]
+    [InlineData("truncated", "doubled.npy")]
+    [InlineData("nan", "doubled.npy")]
+    [InlineData("ids cut", "doubled.ids.txt")]
+    [InlineData("ids last line cut", "doubled.ids.txt")]
+    public void ADamagedCacheEntryIsEmbeddedAgain(string damage, string file)
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string doubled = Path.Combine(dir, "doubled.json");
+        File.WriteAllText(doubled, $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
+        string output = Path.Combine(dir, "report"), kept = Path.Combine(output, "embeddings", file);
+        string[] args = ["compare", "--model-a", model, "--model-b", doubled, "--images", images, "--methods", "kmeans", "--out", output];
+        var (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        var bytes = File.ReadAllBytes(kept);
+        switch (damage)
+        {
+            case "truncated": bytes = bytes[..^10]; break;
+            case "nan": BitConverter.GetBytes(float.NaN).CopyTo(bytes, bytes.Length - 4 * 5); break;
+            case "ids cut": bytes = bytes[..(Array.IndexOf(bytes, (byte)'\n') + 1)]; break;
+            default: bytes = bytes[..^3]; break;
+        }
+        File.WriteAllBytes(kept, bytes);
+
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: doubled: the kept embeddings {Path.Combine(output, "embeddings", "doubled.npy")} do not load (", error);
+        Assert.Contains("embedding again", error);
+        Assert.DoesNotContain("doubled: reusing", error);
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains("doubled: reusing", error);
+        Assert.DoesNotContain("warning", error);
+    }
+
+    /// <summary>
+    /// An image listed twice in a manifest is refused as the manifest is read: embed wrote its id twice with exit 0, and
+    /// compare embedded with both models before failing on an id in a staging file.
+    /// </summary>
+    [Fact]
+    public void AManifestListingAnImageTwiceIsRefusedBeforeAnyModelRuns()
+    {
+        var (dir, images, model) = Setup();
+        var files = Directory.GetFiles(images).Order(StringComparer.Ordinal).ToArray();
+        string manifest = Path.Combine(dir, "m.txt");
+        File.WriteAllLines(manifest, [.. files.Select(f => Path.GetRelativePath(dir, f)), Path.GetRelativePath(dir, files[1])]);
+        string doubled = Path.Combine(dir, "doubled.json");
+        File.WriteAllText(doubled, $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
+        string expected = $"{manifest}: image '{Path.GetRelativePath(dir, files[1])}' appears on line 2 and line {files.Length + 1}; list each image once";
+
+        string npy = Path.Combine(dir, "out.npy");
+        var (code, _, error) = Run("embed", model, "--images", manifest, "--out", npy);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {expected}", error.Trim());
+        Assert.False(File.Exists(npy));
+
+        string output = Path.Combine(dir, "report");
+        (code, _, error) = Run("compare", "--model-a", model, "--model-b", doubled, "--images", manifest, "--methods", "kmeans", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {expected}", error.Trim());
+        Assert.False(Directory.Exists(output));
     }
 
     /// <summary>Every file and folder under <paramref name="folder"/> with a hash of its bytes.</summary>

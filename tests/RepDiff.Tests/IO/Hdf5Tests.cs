@@ -18,6 +18,8 @@ public class Hdf5Tests
     [InlineData("float16.h5", null, "float16", 1f)]
     [InlineData("uint8.h5", null, "uint8", 8f)]
     [InlineData("resizable_latest.h5", null, "float32", 1f)]      // newest file format, chunks of 3 rows, Fletcher-32
+    [InlineData("fletcher_narrow.h5", null, "float32", 1f)]      // Fletcher-32 on chunks narrower than a row: read other chunks' values
+    [InlineData("int12.h5", null, "int32", -8f)]                   // 12 of 32 bits, negative: read as 4,095 - 7 and the like
     public void ReadsWhatH5pyWrote(string file, string? key, string dtype, float scale)
     {
         using var rows = Embeddings.OpenRows(H5py(file), key);
@@ -51,6 +53,7 @@ public class Hdf5Tests
     [InlineData("virtual.h5", null, "is a virtual dataset (its values live in other files)")]
     [InlineData("ragged.h5", null, "not an embedding: it holds variable-length sequences (ragged rows or strings), not numbers")]
     [InlineData("empty_dataspace.h5", null, "holds no values (an empty dataspace)")]
+    [InlineData("fletcher_damaged.h5", null, "holds a chunk whose Fletcher-32 checksum does not match its data: the file is damaged")]
     [InlineData("unwritten.h5", null, "declares shape (100000000, 768) (307 GB) in a file of 1,400 bytes, more than compression can hold")]
     public void RefusesWhatItCannotReadNamingWhy(string file, string? key, string expected)
     {

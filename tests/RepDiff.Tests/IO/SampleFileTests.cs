@@ -120,6 +120,19 @@ public class SampleFileTests
     }
 
     [Fact]
+    public void AManifestOfImagesToEmbedListingOneTwiceIsRefusedNamingBothLines()
+    {
+        string dir = TestData.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "pics"));
+        foreach (string name in new[] { "a.png", "b.png" }) File.WriteAllBytes(Path.Combine(dir, "pics", name), [1]);
+        string manifest = GoldenFileTests.WriteText(dir, "images.txt", "pics/a.png\npics/b.png\n./pics/../pics/a.png\n");
+        var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(manifest, eachImageOnce: true));
+        Assert.Equal($"{manifest}: image './pics/../pics/a.png' appears on line 1 and line 3; list each image once", e.Message);
+        // Pictures shown beside given rows may be shared by several samples.
+        Assert.Equal(3, SampleFiles.LoadImages(manifest).Count);
+    }
+
+    [Fact]
     public void ManifestPathsAreRelativeToTheManifest()
     {
         string dir = TestData.TempDir();

@@ -56,3 +56,23 @@ with h5py.File("link_cycles.h5", "w") as f:
     f["b"] = h5py.SoftLink("/a")
     f["emb/self"] = h5py.SoftLink("/emb/self")
     f["gone"] = h5py.SoftLink("/nowhere")
+with h5py.File("fletcher_narrow.h5", "w") as f:
+    # Fletcher-32 on chunks narrower than a row (as h5py's default chunks of a wide dataset are): a block of rows needs
+    # several chunks at once, which PureHDF's own filter read from one reused buffer (Hdf5.CopyingFletcher32).
+    f.create_dataset("x", data=rows.astype(np.float32), chunks=(3, 2), fletcher32=True)
+with h5py.File("fletcher_damaged.h5", "w") as f:
+    d = f.create_dataset("x", data=rows.astype(np.float32), chunks=(5, 3), fletcher32=True)
+    damaged_at = d.id.get_chunk_info(1).byte_offset + 2
+with open("fletcher_damaged.h5", "r+b") as f:
+    f.seek(damaged_at)
+    byte = f.read(1)
+    f.seek(damaged_at)
+    f.write(bytes([byte[0] ^ 0x40]))
+with h5py.File("int12.h5", "w") as f:
+    # int32 of 12 significant bits (h5t set_precision): stored with zero padding above bit 11, not sign-extended.
+    t = h5py.h5t.NATIVE_INT32.copy()
+    t.set_precision(12)
+    plist = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    plist.set_chunk((3, 2))
+    d = h5py.h5d.create(f.id, b"x", t, h5py.h5s.create_simple((10, 3)), plist)
+    d.write(h5py.h5s.ALL, h5py.h5s.ALL, (rows * -8).astype(np.int32))
