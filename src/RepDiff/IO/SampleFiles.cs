@@ -85,9 +85,11 @@ public static class SampleFiles
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
         if (ext is not (".csv" or ".tsv") || FileKind.Of(path) != FileKind.Regular) return null;
-        string? header;
-        using (var reader = new StreamReader(path)) header = reader.ReadLine();
-        if (header is null) return null;
+        // The header only, and at most 64K characters of it: a labels file without line breaks is not read whole here.
+        var start = new char[1 << 16];
+        int read;
+        using (var reader = new StreamReader(path)) read = reader.ReadBlock(start, 0, start.Length);
+        string header = new string(start, 0, read).Split('\n')[0].TrimEnd('\r');
         return header.TrimStart('\uFEFF').Split(ext == ".tsv" ? '\t' : ',').Select(f => f.Trim().Trim('"'))
             .FirstOrDefault(f => f.Equals("label", StringComparison.OrdinalIgnoreCase) || f.Equals("labels", StringComparison.OrdinalIgnoreCase));
     }
