@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RepDiff.Methods;
+using RepDiff.Metrics;
 using RepDiff.Trust;
 
 namespace RepDiff.Findings;
@@ -208,15 +209,30 @@ public static class FindingText
         var kind = candidates.Any(p => p.Mix == ConceptMix.Mixed) ? ConceptMix.Mixed
             : new[] { ConceptMix.OneLabel, ConceptMix.Leaning, ConceptMix.Spread }.OrderByDescending(k => candidates.Count(p => p.Mix == k)).First();
         var lead = candidates.First(p => p.Mix == kind);
+        string detail = lead.Detail(noun) + MetadataNote(described.FirstOrDefault(c => c.Rank == lead.Rank));
         string headline = lead.Mix switch
         {
-            ConceptMix.Mixed => Fill(frame.Together, JoinWords(lead.Leading.Select(s => s.Named).ToList()), lead.Detail(noun)),
-            ConceptMix.OneLabel => Fill(frame.Within, JoinWords(candidates.Where(p => p.Mix == ConceptMix.OneLabel).Select(p => p.Labels[0].Named).Distinct().Take(ConceptProfile.MaxLabelsNamed).ToList()), lead.Detail(noun)),
-            ConceptMix.Leaning => Fill(frame.Leaning, JoinWords(lead.Leading.Select(s => s.Named).ToList()), lead.Detail(noun)),
-            _ => Fill(frame.Across, "", lead.Detail(noun)),
+            ConceptMix.Mixed => Fill(frame.Together, JoinWords(lead.Leading.Select(s => s.Named).ToList()), detail),
+            ConceptMix.OneLabel => Fill(frame.Within, JoinWords(candidates.Where(p => p.Mix == ConceptMix.OneLabel).Select(p => p.Labels[0].Named).Distinct().Take(ConceptProfile.MaxLabelsNamed).ToList()), detail),
+            ConceptMix.Leaning => Fill(frame.Leaning, JoinWords(lead.Leading.Select(s => s.Named).ToList()), detail),
+            _ => Fill(frame.Across, "", detail),
         };
         string tally = Tally(profiles, validated.Count > 0, validated.Count > 0 ? confirmed.Count : direction.Concepts.Count);
         return new DirectionFinding(direction.Name, Sentence(headline + tally + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(headline, nameA, nameB), profiles, lead);
+    }
+
+    /// <summary>
+    /// "; source 'web' in 100% of them (whole set 15%)": the metadata value (not a label) most over-represented among the lead
+    /// concept's members (the card's enrichment test, q ≤ 0.05) when at least half of them have it; else "". A concept that
+    /// was all 'web' across five labels had been named by its labels alone (helper 79).
+    /// </summary>
+    private static string MetadataNote(Concept? concept)
+    {
+        var value = concept?.Enrichment?
+            .Where(e => e.Column != SampleMetadata.LabelColumn && e.Value is not null && e.MembersWithValue * 2 >= e.Members)
+            .OrderBy(e => e.QValue).FirstOrDefault();
+        return value is null ? "" : $"; {value.Column} '{value.Value}' in {EnrichedValue.Percent(value.MembersWithValue!.Value, value.Members)} of them "
+            + $"(whole set {EnrichedValue.Percent(value.TotalWithValue!.Value, value.Total)})";
     }
 
     /// <summary>The profiles that pass <paramref name="keep"/>, or all of them when none does.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RepDiff.Findings;
+using RepDiff.Metrics;
 using RepDiff.Trust;
 using static RepDiff.Tests.Findings.BaseRateTests;
 using static RepDiff.Tests.Findings.FindingTextTests;
@@ -123,6 +124,22 @@ public class ChanceAndWordingTests
         Assert.Equal(1, a.Lead.Rank);
         Assert.StartsWith("A keeps L0 and L1 together where B separates them (concept 1, 20 images: 50% L0, 50% L1)", a.Text);
         Assert.EndsWith("; of its first five concepts, two mix a few labels and three are mostly one label.", a.Text);
+    }
+
+    [Fact]
+    public void AMetadataValueMostOfTheLeadConceptHasIsNamedBesideItsLabels()
+    {
+        // Helper 79: A's concept was all source 'web' (q ≈ 1e-49) but the sentence named only its 71% fox.
+        var e = Hand(Take(Ten, ("L0", 15), ("L1", 5)));
+        var concept = e.Directions[0].Concepts[0];
+        EnrichedValue Value(string column, string value, int have, double q) => new()
+            { Column = column, Value = value, Members = 20, MembersWithValue = have, Total = 200, TotalWithValue = 30, PValue = q, QValue = q };
+        concept.Enrichment = [Value(SampleMetadata.LabelColumn, "L0", 15, 1e-12), Value("source", "web", 20, 1e-20), Value("camera", "old", 9, 1e-3)];
+        var a = FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal("What A keeps together and B pulls apart lies within single labels (L0; concept 1, 20 images: 75% L0; source 'web' in 100% of them (whole set 15%)).", a.Text);
+        // Held by fewer than half the members, a value does not name the concept.
+        concept.Enrichment = [Value("camera", "old", 9, 1e-3)];
+        Assert.DoesNotContain("camera", FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text);
     }
 
     private static readonly SampleLabels Ten = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 20)).ToArray());
