@@ -145,7 +145,15 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
     }
 
     /// <summary>"62% 3", or "all 5" when every member carries the label.</summary>
-    private static string Share(LabelShare s) => s.Share >= 1 ? $"all {s.Named}" : $"{Percent(s.Share)} {s.Named}";
+    private static string Share(LabelShare s) => s.Share >= 1 ? $"all {s.Named}" : $"{SharePercent(s.Share)} {s.Named}";
+
+    /// <summary>
+    /// <see cref="Percent"/>, but a share just under <see cref="OneLabelShare"/> that would round up to it keeps a decimal
+    /// ("69.6%"): the garments' 87 of 125 read "70% T-shirt/top" in a concept called a mixture (helper 79).
+    /// </summary>
+    private static string SharePercent(double share) => share < OneLabelShare && Math.Round(share * 100) >= OneLabelShare * 100
+        ? (share * 100).ToString("F1", CultureInfo.InvariantCulture) + "%"
+        : Percent(share);
 
     /// <summary>Whole percents, or one significant digit below 1% (a label of 0.3% of the set is not "0%").</summary>
     internal static string Percent(double share) =>

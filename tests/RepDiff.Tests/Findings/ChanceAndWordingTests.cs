@@ -142,6 +142,15 @@ public class ChanceAndWordingTests
         Assert.DoesNotContain("camera", FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text);
     }
 
+    [Fact]
+    public void AShareJustUnderTheOneLabelRuleKeepsADecimal()
+    {
+        // The garments' concept 4: 87 of 125 (69.6%) is a mixture, and "70%" had read as the one-label rule's own figure.
+        var hundreds = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 100)).ToArray());
+        var a = FindingText.Describe(Hand(Take(hundreds, ("L0", 87), ("L1", 23), ("L2", 15))), hundreds, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.StartsWith("A keeps L0 and L1 together where B separates them (concept 1, 125 images: 69.6% L0, 18% L1)", a.Text);
+    }
+
     private static readonly SampleLabels Ten = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 20)).ToArray());
 
     /// <summary>
