@@ -65,7 +65,7 @@ internal static class MethodCommand
             ImageLooksStage.Warn(pair.Samples);
             if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Error.WriteLine($"warning: {Terminal.Clean(misaligned)}");
             // Not timed: results.json is serialized inside the write, so a "writing" entry could never reach it.
-            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, context, pair.Samples), explanation.Artifacts);
+            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, context, pair.Samples, model.Findings.FirstOrDefault()), explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;

@@ -199,7 +199,8 @@ public sealed class Comparison
     /// <summary>The BSR comparison table: per method and direction (plus "mean"), SILB, MNED and LSED.</summary>
     public JsonArray BsrTable() => new(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
 
-    public string ToJson()
+    /// <param name="findings">The findings in words of each explanation (the report model's), written under "findings" by method.</param>
+    public string ToJson(IReadOnlyList<Findings.ExplanationFindings>? findings = null)
     {
         var inputs = new JsonObject();
         foreach (var (key, value) in Inputs) inputs[key] = value;
@@ -219,6 +220,12 @@ public sealed class Comparison
             ["consensus"] = Consensus.Of(Explanations).ToJson(),
             ["timings"] = timings,
         };
+        if (findings is { Count: > 0 })
+        {
+            var byMethod = new JsonObject();
+            foreach (var finding in findings) byMethod[finding.Method] = finding.ToJson();
+            document["findings"] = byMethod;
+        }
         if (LeftOut.Count > 0)
         {
             var leftOut = new JsonObject();

@@ -196,9 +196,19 @@ public sealed class ResultsFile
     /// </summary>
     private static readonly string[] DocumentKeys = ["context", "samples"];
 
-    /// <summary>A single method's results.json: its explanation, the report's context and the samples block (each when there is one).</summary>
-    public static string SingleMethod(Explanation explanation, JsonObject? context, SampleInfo samples)
-        => WithDocumentKeys(explanation.ToJson(), new JsonObject { ["context"] = context?.DeepClone(), ["samples"] = SampleJson.ToJson(samples) });
+    /// <summary>
+    /// A single method's results.json: its explanation, the report's context and the samples block (each when there is one),
+    /// and the findings in words as the report and terminal give them, for scripts (helper 79: no file held them). `evaluate`
+    /// rescores without writing sentences, so its rewrite leaves them out rather than keep ones the new scores may contradict.
+    /// </summary>
+    public static string SingleMethod(Explanation explanation, JsonObject? context, SampleInfo samples, Findings.ExplanationFindings? findings = null)
+    {
+        string json = WithDocumentKeys(explanation.ToJson(), new JsonObject { ["context"] = context?.DeepClone(), ["samples"] = SampleJson.ToJson(samples) });
+        if (findings is null) return json;
+        var document = JsonNode.Parse(json)!.AsObject();
+        document["findings"] = findings.ToJson();
+        return ResultsJsonLayout.Text(document);
+    }
 
     /// <summary>The explanation's JSON with the document keys <paramref name="from"/> holds, so rewriting an explanation keeps them.</summary>
     private static string WithDocumentKeys(string json, JsonObject from)

@@ -75,6 +75,9 @@ public class CompareCommandTests
         foreach (var row in table.Where(r => r!["direction"]!.GetValue<string>() != "mean"))
             Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{row!["silb"]!.GetValue<double>():F3} ({row["silb_chance"]!.GetValue<double>():F2})"), stdout);
         Assert.Contains($"finding: {method}: ", stdout);
+        // results.json holds the same findings in words, by method.
+        Assert.Contains(json["findings"]![method]!["summary"]!.GetValue<string>(), stdout);
+        Assert.Equal(2, json["findings"]![method]!["directions"]!.AsObject().Count);
     }
 
     /// <summary>

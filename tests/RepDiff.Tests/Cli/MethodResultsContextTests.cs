@@ -34,11 +34,19 @@ public class MethodResultsContextTests
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"linear CKA <b>{cka:F3}</b>"), html);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"<b>{knn:F3}</b>"), html);
 
-        // evaluate rewrites the explanation and keeps what the document holds beside it.
+        // The findings in words, as the terminal prints them, for scripts (helper 79: no file held them).
+        var findings = Assert.IsType<JsonObject>(document["findings"]);
+        Assert.False(string.IsNullOrEmpty(findings["summary"]!.GetValue<string>()));
+        var sentences = Assert.IsType<JsonObject>(findings["directions"]);
+        Assert.Equal(2, sentences.Count);
+        foreach (var (direction, sentence) in sentences) Assert.Contains($"{direction}: {sentence!.GetValue<string>()}", run.Stdout);
+
+        // evaluate rewrites the explanation and keeps what the document holds beside it, but not sentences it did not write.
         Assert.Equal(0, Run("evaluate", results, a, b).Code);
         var rewritten = JsonNode.Parse(File.ReadAllText(results))!.AsObject();
         Assert.True(JsonNode.DeepEquals(context, rewritten["context"]), rewritten["context"]?.ToJsonString());
         Assert.NotNull(rewritten["samples"]);
+        Assert.Null(rewritten["findings"]);
     }
 
     [Fact]
