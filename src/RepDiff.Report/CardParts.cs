@@ -44,43 +44,46 @@ internal static class CardParts
             ? $"<p class=\"words length\" title=\"{HtmlReport.E(string.Create(Inv, $"words per text, members against all texts: Mann–Whitney rank-sum z = {length.Z:F2}; p = {Small(length.PValue)}; Benjamini–Hochberg q = {Small(length.QValue)} over the method's concepts"))}\">{HtmlReport.E(length.Phrase)}</p>"
             : "";
 
-    private static string WordsLine(Concept concept)
-    {
-        if (concept.Words is not { } words) return "";
-        // Said, not left out: a card of texts without this line looked as if the words had failed.
-        if (words.Count == 0) return "<p class=\"words none\">no word sets these texts apart from the rest (Benjamini–Hochberg q ≤ 0.05)</p>";
-        var s = new StringBuilder("<p class=\"words\" title=\"words the members' texts contain more often than the other texts do (Fisher's exact test, Benjamini–Hochberg q ≤ 0.05): share of the members containing the word, and of all texts\">words: ");
-        foreach (var (w, k) in words.Take(WordsOnCard).Select((w, k) => (w, k)))
+    private static string WordsLine(Concept concept) => concept.Words is not { } words ? "" : TraitLine("words",
+        "no word sets these texts apart from the rest (Benjamini–Hochberg q ≤ 0.05)",
+        "words the members' texts contain more often than the other texts do (Fisher's exact test, Benjamini–Hochberg q ≤ 0.05): share of the members containing the word, and of all texts",
+        words.Count, words.Take(WordsOnCard).Select((w, k) =>
         {
-            if (k > 0) s.Append(", ");
             string evidence = string.Create(Inv, $"{w.MembersWithWord:N0} of {w.Members:N0} members, {w.TotalWithWord:N0} of {w.Total:N0} texts; log odds ratio {w.LogOddsRatio:F2}; hypergeometric p = {Small(w.PValue)}; Benjamini–Hochberg q = {Small(w.QValue)} over every word of the texts");
             var (members, whole) = w.Shares;
-            s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\"><b>").Append(HtmlReport.E(NpyDtype.Truncate(w.Word))).Append("</b> ")
-                .Append(k == 0 ? "in " : "").Append(members).Append(k == 0 ? " (whole set " : " (").Append(whole).Append(")</span>");
-        }
-        if (words.Count > WordsOnCard) s.Append(Inv, $"<span class=\"more\">, and {words.Count - WordsOnCard} more in the member list</span>");
-        return s.Append("</p>").ToString();
-    }
+            return (evidence, $"<b>{HtmlReport.E(NpyDtype.Truncate(w.Word))}</b> {(k == 0 ? "in " : "")}{members}{(k == 0 ? " (whole set " : " (")}{whole})");
+        }));
 
     /// <summary>Looks a card lists, most significant first.</summary>
     public const int LooksOnCard = 4;
 
     /// <summary>"looks: darker (brightness 0.31, whole set 0.47), mostly green in 42% (whole set 10%)", with the test's numbers on hover.</summary>
-    public static string Looks(Concept concept)
-    {
-        if (concept.Looks is not { } looks) return "";
-        // Said, not left out, as for words: measured images that look like the rest are a result too.
-        if (looks.Count == 0) return "<p class=\"words none\">no measured look (brightness, contrast, colour, detail, …) sets these images apart from the rest (Benjamini–Hochberg q ≤ 0.05)</p>";
-        var s = new StringBuilder("<p class=\"words looks\" title=\"how the members' images differ from the whole set: brightness, contrast, colourfulness and fine detail by rank (Mann–Whitney), dominant colour and shape by count (Fisher's exact test); Benjamini–Hochberg q ≤ 0.05 over every test of the method's concepts\">looks: ");
-        foreach (var (look, k) in looks.Take(LooksOnCard).Select((l, k) => (l, k)))
+    public static string Looks(Concept concept) => concept.Looks is not { } looks ? "" : TraitLine("looks",
+        "no measured look (brightness, contrast, colour, detail, …) sets these images apart from the rest (Benjamini–Hochberg q ≤ 0.05)",
+        "how the members' images differ from the whole set: brightness, contrast, colourfulness and fine detail by rank (Mann–Whitney), dominant colour and shape by count (Fisher's exact test); Benjamini–Hochberg q ≤ 0.05 over every test of the method's concepts",
+        looks.Count, looks.Take(LooksOnCard).Select((look, _) =>
         {
-            if (k > 0) s.Append(", ");
             string evidence = Evidence(look).Replace("over this concept's tests", "over every test of the method's concepts", StringComparison.Ordinal)
                 + (look.ExpectedFromLabels is null ? "" : "; its labels: the members' mean if each image had its label's mean value, what the labels alone explain")
                 + (look.WithinLabelsZ is double zw ? string.Create(Inv, $"; within its labels (against the other samples of the same labels, van Elteren): z = {zw:F2}, Benjamini–Hochberg q = {Small(look.WithinLabelsQ!.Value)}") : "");
-            s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\">").Append(HtmlReport.E(ImageLooks.Phrase(look))).Append("</span>");
+            return (evidence, HtmlReport.E(ImageLooks.Phrase(look)));
+        }));
+
+    /// <summary>
+    /// A card's line of traits ("words: …", "looks: …"): each shown item's HTML with its evidence on hover, "and N more in the
+    /// member list" past them, and, when none was found, a line saying so (a card without it looked as if the measuring had failed).
+    /// </summary>
+    private static string TraitLine(string kind, string none, string title, int found, IEnumerable<(string Evidence, string Html)> shown)
+    {
+        if (found == 0) return $"<p class=\"words none\">{none}</p>";
+        var s = new StringBuilder($"<p class=\"{(kind == "words" ? "words" : "words " + kind)}\" title=\"{title}\">{kind}: ");
+        int count = 0;
+        foreach (var (evidence, html) in shown)
+        {
+            if (count++ > 0) s.Append(", ");
+            s.Append("<span title=\"").Append(HtmlReport.E(evidence)).Append("\">").Append(html).Append("</span>");
         }
-        if (looks.Count > LooksOnCard) s.Append(Inv, $"<span class=\"more\">, and {looks.Count - LooksOnCard} more in the member list</span>");
+        if (found > count) s.Append(Inv, $"<span class=\"more\">, and {found - count} more in the member list</span>");
         return s.Append("</p>").ToString();
     }
 
