@@ -89,8 +89,12 @@ public static class SampleFiles
         var start = new char[1 << 16];
         int read;
         using (var reader = new StreamReader(path)) read = reader.ReadBlock(start, 0, start.Length);
-        string header = new string(start, 0, read).Split('\n')[0].TrimEnd('\r');
-        return header.TrimStart('\uFEFF').Split(ext == ".tsv" ? '\t' : ',').Select(f => f.Trim().Trim('"'))
+        string header = new string(start, 0, read).Split('\n')[0].TrimEnd('\r').TrimStart('\uFEFF');
+        List<string> names;
+        // Quoted names may hold the delimiter ("label, coarse"); a first line that is not a valid record is a label, not a header.
+        try { names = DelimitedText.Split(header, ext == ".tsv" ? '\t' : ',', path, 1); }
+        catch (RepDiffInputException) { return null; }
+        return names.Select(f => f.Trim())
             .FirstOrDefault(f => f.Equals("label", StringComparison.OrdinalIgnoreCase) || f.Equals("labels", StringComparison.OrdinalIgnoreCase));
     }
 

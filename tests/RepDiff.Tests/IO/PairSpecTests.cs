@@ -41,6 +41,11 @@ public class PairSpecTests
         var byRow = new PairSpec(a, a) { Labels = column }.Load();
         Assert.Equal(["cat", "fox", "dog"], Enumerable.Range(0, 3).Select(i => byRow.Samples.Labels![i]));
 
+        // The header is read as a CSV record: a quoted name holding a comma is one name, not 'label' and another.
+        string quoted = WriteText(dir, "quoted.csv", "\"sample, label\",\"label\"\nz,dog\nx,cat\ny,fox\n");
+        var byQuotedId = new PairSpec(a, a) { Ids = ids, Labels = quoted }.Load();
+        Assert.Equal(["cat", "fox", "dog"], Enumerable.Range(0, 3).Select(i => byQuotedId.Samples.Labels![i]));
+
         string gap = WriteText(dir, "gap.csv", "id,label\nz,dog\nx,\ny,fox\n");
         Assert.Equal($"{gap}: sample 0 has no label in column 'label'; every sample needs a label (write one such as 'unknown' for samples without)",
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = ids, Labels = gap }.Load).Message);
