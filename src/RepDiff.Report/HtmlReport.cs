@@ -305,7 +305,7 @@ public static partial class HtmlReport
             s.Append("<figure class=\"plot\">").Append(Charts.Spectrum(spectrum))
                 .Append("<figcaption>Eigenvalue spectrum of the difference, in the method's order: ").Append(SpectrumSigns(model, e)).Append("</figcaption></figure>");
         // Each method's strength is on its own scale, so it is named once here and on every card's figure.
-        string? strength = StrengthText.Of(e.Method);
+        string? strength = e.StrengthMeaning;
         if (strength is not null)
             s.Append("<p class=\"note strength\"><b>Strength</b> (on each card): ").Append(E(strength)).Append(". It ranks this method's concepts; it is not comparable across methods.</p>");
 

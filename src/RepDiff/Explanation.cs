@@ -13,6 +13,9 @@ public sealed class Explanation : IJsonOnDeserialized
     public string Method { get; set; } = "";
     public string Version { get; set; } = RepDiffInfo.Version;
 
+    /// <summary>What a concept's strength measures (<see cref="Methods.IMethod.StrengthMeaning"/>), kept in results.json for scripts and reports made from it.</summary>
+    public string? StrengthMeaning { get; set; }
+
     /// <summary>Number of samples the sample indices refer to (for FINC: of the larger set).</summary>
     public int N { get; set; }
 
@@ -44,6 +47,7 @@ public sealed class Explanation : IJsonOnDeserialized
     /// </summary>
     void IJsonOnDeserialized.OnDeserialized()
     {
+        StrengthMeaning ??= Methods.MethodRegistry.Default.Find(Method ?? "")?.StrengthMeaning; // files written before it was kept
         // A hand-edited file may hold a null direction (refused by ResultsFile, which reads after this).
         if (RowsUsed is null && Directions?.FirstOrDefault(d => d?.Labels?.Contains(-1) == true)?.Labels is { } labels)
             RowsUsed = Enumerable.Range(0, labels.Length).Where(i => labels[i] >= 0).ToArray();

@@ -12,6 +12,12 @@ public interface IMethod
     /// <summary>One line for --help and the report.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// What a concept's strength measures, in one sentence (docs/methods): each method ranks its concepts by its own
+    /// quantity on its own scale (RDX 17.2, SPEC 0.058, KODA 0.00085), so the report names it beside every figure.
+    /// </summary>
+    string StrengthMeaning { get; }
+
     /// <summary>The options record type (a <see cref="MethodOptions"/> with a parameterless constructor).</summary>
     [DynamicallyAccessedMembers(OptionsSchema.Members)]
     Type OptionsType { get; }

@@ -22,6 +22,7 @@ internal static class MethodTemplate
         double resolving = clock.Elapsed.TotalSeconds;
         var explanation = explain(resolved);
         explanation.Method = method.Name;
+        explanation.StrengthMeaning = method.StrengthMeaning;
         explanation.Parameters = OptionsSchema.ToJson(resolved);
         var unread = resolved.UnreadOptions().Select(u => u.Property).ToHashSet();
         foreach (var spec in OptionsSchema.Of(typeof(TOptions)).Where(spec => unread.Contains(spec.Name)))

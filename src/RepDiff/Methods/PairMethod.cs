@@ -11,6 +11,7 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
 {
     public abstract string Name { get; }
     public abstract string Description { get; }
+    public abstract string StrengthMeaning { get; }
     [DynamicallyAccessedMembers(OptionsSchema.Members)]
     public Type OptionsType => typeof(TOptions);
     public MethodOptions DefaultOptions() => new TOptions();

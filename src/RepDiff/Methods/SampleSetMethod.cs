@@ -8,6 +8,7 @@ public abstract class SampleSetMethod<[DynamicallyAccessedMembers(OptionsSchema.
 {
     public abstract string Name { get; }
     public abstract string Description { get; }
+    public abstract string StrengthMeaning { get; }
     [DynamicallyAccessedMembers(OptionsSchema.Members)]
     public Type OptionsType => typeof(TOptions);
     public MethodOptions DefaultOptions() => new TOptions();

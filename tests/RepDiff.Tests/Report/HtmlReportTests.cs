@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using RepDiff.Methods;
 using RepDiff.Report;
 using RepDiff.Reporting;
 
@@ -287,14 +288,16 @@ public class HtmlReportTests
     public void StrengthIsExplainedOncePerMethodAndOnEveryCardFigure()
     {
         var (pair, explanation) = Synthetic();
-        explanation.Method = "spec";
+        (explanation.Method, explanation.StrengthMeaning) = ("spec", MethodRegistry.Default.Find("spec")!.StrengthMeaning);
         string html = HtmlReport.Render(Model(pair, explanation));
         Assert.Single(Regex.Matches(html, Regex.Escape("<p class=\"note strength\"><b>Strength</b> (on each card): " + HtmlReport.E("|eigenvalue| of the kernel difference (K_A − eta·K_B)/n"))));
         Assert.Equal(3, Regex.Matches(html, "<span title=\"strength: \\|eigenvalue\\| of the kernel difference[^\"]*\">strength <b>").Count);
-        // Each method names its own measure; a method the report does not know gets no invented one.
+        // Each method names its own measure, and a results.json written before it was kept gets it back by the method's
+        // name; an explanation without one (a method this version does not know) gets no invented one.
         explanation.Method = "rdx";
-        Assert.Contains("<b>Strength</b> (on each card): " + HtmlReport.E("mean affinity exp(−beta·G)"), HtmlReport.Render(Model(pair, explanation)));
-        explanation.Method = "test";
+        var read = Explanation.FromJson(explanation.ToJson().Replace("\"strength_meaning\"", "\"old_field\""));
+        Assert.Contains("<b>Strength</b> (on each card): " + HtmlReport.E("mean affinity exp(−beta·G)"), HtmlReport.Render(Model(pair, read)));
+        explanation.StrengthMeaning = null;
         Assert.DoesNotContain("class=\"note strength\"", HtmlReport.Render(Model(pair, explanation)));
     }
 

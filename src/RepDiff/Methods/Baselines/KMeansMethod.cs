@@ -17,6 +17,7 @@ public sealed class KMeansMethod : PairMethod<KMeansOptions>
     public override string Name => "kmeans";
     public override bool ConceptsAreClusters => true;
     public override string Description => "k-means of A and of B separately: concepts are clusters, grids the members nearest the centroid.";
+    public override string StrengthMeaning => "compactness: mean squared distance of all samples to the overall mean ÷ that of the members to their centroid (a baseline on one model alone)";
 
     /// <summary>Strength of a cluster of identical samples: tighter than anything float32 rounding can measure.</summary>
     public const double MaxCompactness = 1e12;

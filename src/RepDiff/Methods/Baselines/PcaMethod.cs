@@ -13,6 +13,7 @@ public sealed class PcaMethod : PairMethod<PcaOptions>
 {
     public override string Name => "pca";
     public override string Description => "PCA of A and of B separately: concepts are principal components, grids the largest coefficients.";
+    public override string StrengthMeaning => "explained variance of the principal component (a baseline on one model alone)";
 
     protected override void CheckSampleCount(RepresentationPair pair, int n, PcaOptions options) => Baseline.CheckSampleCount(n, options);
 

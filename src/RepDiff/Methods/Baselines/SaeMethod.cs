@@ -13,6 +13,7 @@ public sealed class SaeMethod : PairMethod<SaeOptions>
 {
     public override string Name => "sae";
     public override string Description => "TopK sparse autoencoder of A and of B separately: concepts are the strongest latents, grids the largest activations.";
+    public override string StrengthMeaning => "mean squared activation of the autoencoder latent (a baseline on one model alone)";
     public override bool RetrainsOnEveryRerun => true;
 
     protected override void CheckSampleCount(RepresentationPair pair, int n, SaeOptions options) => Baseline.CheckSampleCount(n, options);

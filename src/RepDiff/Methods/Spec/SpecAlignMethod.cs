@@ -12,6 +12,7 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
 {
     public override string Name => "spec-align";
     public override string Description => "SPEC-align: learn W (d_B × d_B, from the identity) minimizing SPEC-diff(A, B W) with the cosine kernel, then show what still differs.";
+    public override string StrengthMeaning => "|eigenvalue| of the kernel difference (K_A − eta·K_B)/n for this mode: how much more strongly one model clusters it; the spectrum above shows every eigenvalue";
 
     /// <summary>It learns a map rather than explaining the pair as given, so compare runs it only when named.</summary>
     public override bool InCompareByDefault => false;

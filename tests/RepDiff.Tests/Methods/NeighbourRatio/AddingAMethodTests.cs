@@ -48,6 +48,9 @@ public class AddingAMethodTests
         Assert.All(e.Directions.SelectMany(d => d.Concepts), c => Assert.NotNull(c.Bsr));
         string html = File.ReadAllText(Path.Combine(dir, "report.html"));
         Assert.Contains("<span class=\"mname\">neighbour-ratio</span>", html);
+        // What its strength measures comes from the method, into results.json and the report's note.
+        Assert.Equal(new NeighbourRatioMethod().StrengthMeaning, e.StrengthMeaning);
+        Assert.Contains("<b>Strength</b> (on each card): mean over the members of r,", html);
         Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(html, "<article class=\"card\"").Count);
     }
 

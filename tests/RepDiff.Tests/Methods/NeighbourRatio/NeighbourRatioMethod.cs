@@ -15,6 +15,7 @@ public sealed class NeighbourRatioMethod : PairMethod<NeighbourRatioOptions>
 {
     public override string Name => "neighbour-ratio";
     public override string Description => "Test-only: samples whose nearest neighbours one model keeps close and the other spreads out.";
+    public override string StrengthMeaning => "mean over the members of r, their neighbourhood's spread in the other model over its spread in the explained one, each scaled by its model's median distance";
 
     protected override void Validate(RepresentationPair pair, NeighbourRatioOptions o)
     {
