@@ -96,11 +96,8 @@ internal static class MethodCommand
             var (fixedScale, _) = FixedScale(options);
             var rows = ValueRange.Fit([testRows, refRows], [testRows.Name, refRows.Name], joint: true, fixedScale, notes);
             foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
-            var sets = new SampleSets(rows[0], rows[1])
-            {
-                NameTest = Path.GetFileName(testPath),
-                NameRef = Path.GetFileName(refPath),
-            };
+            var (nameTest, nameRef) = PairSpec.DefaultNames(testPath, null, refPath, null);
+            var sets = new SampleSets(rows[0], rows[1]) { NameTest = nameTest, NameRef = nameRef };
             RerunSize.CheckBeforeRun(method, sets, trust);
             double opening = clock.Elapsed.TotalSeconds;
             var explanation = ProgressDisplay.Run(progress =>

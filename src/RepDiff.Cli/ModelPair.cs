@@ -69,6 +69,8 @@ internal static class ModelPair
         spec.CheckLabelCount(inputs.Count);
         if (spec.Ids is { } idsFile && SampleFiles.LoadIds(idsFile).Length is var count && count != inputs.Count)
             throw RepDiffInputException.ForFile(idsFile, $"has {count:N0} ids but {source.Path} holds {inputs.Count:N0} {(source.Texts ? "texts" : "images")}");
+        // Two exports of one architecture are often both model.onnx: they are then called by the folders that tell them apart.
+        var (shownA, shownB) = a.DisplayName == b.DisplayName ? PairSpec.DefaultNames(modelA, null, modelB, null) : (a.DisplayName, b.DisplayName);
         string nameA = Stem(a.DisplayName), nameB = Stem(b.DisplayName);
         if (nameA == nameB) (nameA, nameB) = (nameA + "-a", nameB + "-b");
         var staged = OutputFolder.Begin(outDir, outputFiles);
@@ -81,7 +83,7 @@ internal static class ModelPair
                 // paths, JSON Lines ids or text line numbers), as embed writes them. Given ids had been silently replaced.
                 PathA = entries[0].Path, PathB = entries[1].Path,
                 IdsA = spec.Ids ?? entries[0].IdsPath, IdsB = spec.Ids ?? entries[1].IdsPath,
-                NameA = spec.NameA ?? a.DisplayName, NameB = spec.NameB ?? b.DisplayName,
+                NameA = spec.NameA ?? shownA, NameB = spec.NameB ?? shownB,
             }, staged);
         }
         catch

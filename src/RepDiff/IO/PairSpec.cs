@@ -67,6 +67,34 @@ public sealed record PairSpec(string PathA, string PathB)
 
     private static string Side(string path, string? key) => $"{Path.GetFileName(path)}{(key is null ? "" : $" ({key})")}";
 
+    private (string A, string B) Names()
+    {
+        var (a, b) = DefaultNames(PathA, KeyA, PathB, KeyB);
+        return (NameA ?? a, NameB ?? b);
+    }
+
+    /// <summary>
+    /// What the summary and the report call two inputs when the user names neither: their file names, or, when those are
+    /// the same (dino/features.npy and dinov2/features.npy, the usual layout), the array keys or as many parent folders as
+    /// tell them apart; "features.npy keeps … together that features.npy pulls apart" said nothing.
+    /// </summary>
+    public static (string A, string B) DefaultNames(string pathA, string? keyA, string pathB, string? keyB)
+    {
+        string a = Path.GetFileName(pathA), b = Path.GetFileName(pathB);
+        if (a != b) return (a, b);
+        if (keyA != keyB) return (Side(pathA, keyA), Side(pathB, keyB));
+        char[] separators = ['/', Path.DirectorySeparatorChar];
+        string[] partsA = Path.GetFullPath(pathA).Split(separators, StringSplitOptions.RemoveEmptyEntries);
+        string[] partsB = Path.GetFullPath(pathB).Split(separators, StringSplitOptions.RemoveEmptyEntries);
+        for (int last = 2; last <= Math.Max(partsA.Length, partsB.Length); last++)
+        {
+            a = string.Join('/', partsA.TakeLast(last));
+            b = string.Join('/', partsB.TakeLast(last));
+            if (a != b) return (a, b);
+        }
+        return (a, b); // one file twice (refused by the commands that explain a difference; metrics compares it anyway)
+    }
+
     /// <summary>
     /// The pair without loading it: memory-mapped row files (.npy, .safetensors) that streaming routes read
     /// in batches and other methods load on first use. Inputs joined by id are loaded (<see cref="Load"/>).
@@ -84,7 +112,8 @@ public sealed record PairSpec(string PathA, string PathB)
                 b.Dispose();
                 throw new RepDiffInputException($"{a.Name} has {a.Rows} rows but {b.Name} has {b.Rows}; both must hold the same samples (or give ids to join them)");
             }
-            return new RepresentationPair(a, b, LoadSamples(a.Rows)) { NameA = NameA ?? Path.GetFileName(PathA), NameB = NameB ?? Path.GetFileName(PathB) };
+            var (nameA, nameB) = Names();
+            return new RepresentationPair(a, b, LoadSamples(a.Rows)) { NameA = nameA, NameB = nameB };
         }
         catch
         {
@@ -125,7 +154,8 @@ public sealed record PairSpec(string PathA, string PathB)
             b = b.SelectRows(SampleFiles.JoinById(idsA, idSourceA, idsB, idSourceB));
         else if (a.Rows != b.Rows)
             throw new RepDiffInputException($"{nameA} has {a.Rows} rows but {nameB} has {b.Rows}; both must hold the same samples (or give ids to join them)");
-        return new RepresentationPair(a, b, LoadSamples(a.Rows, ids)) { NameA = NameA ?? Path.GetFileName(PathA), NameB = NameB ?? Path.GetFileName(PathB) };
+        var (shownA, shownB) = Names();
+        return new RepresentationPair(a, b, LoadSamples(a.Rows, ids)) { NameA = shownA, NameB = shownB };
     }
 
     /// <summary>

@@ -51,6 +51,30 @@ public class PairSpecTests
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = ids, Labels = gap }.Load).Message);
     }
 
+    /// <summary>
+    /// Two models' features are usually stored as dino/features.npy and dinov2/features.npy: the summary had read
+    /// "features.npy keeps … together that features.npy pulls apart". Names the user gives win.
+    /// </summary>
+    [Fact]
+    public void InputsOfOneFileNameAreCalledByTheFoldersOrKeysThatTellThemApart()
+    {
+        Assert.Equal(("a.npy", "b.npy"), PairSpec.DefaultNames("/x/a.npy", null, "/y/b.npy", null));
+        Assert.Equal(("dino/features.npy", "dinov2/features.npy"), PairSpec.DefaultNames("/runs/dino/features.npy", null, "/runs/dinov2/features.npy", null));
+        Assert.Equal(("base/layer4/f.npy", "tuned/layer4/f.npy"), PairSpec.DefaultNames("/r/base/layer4/f.npy", null, "/r/tuned/layer4/f.npy", null));
+        Assert.Equal(("emb.npz (clip)", "emb.npz (dino)"), PairSpec.DefaultNames("emb.npz", "clip", "emb.npz", "dino"));
+
+        string dir = TestData.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "dino"));
+        Directory.CreateDirectory(Path.Combine(dir, "dinov2"));
+        string a = Path.Combine(dir, "dino", "features.npy"), b = Path.Combine(dir, "dinov2", "features.npy");
+        Npy.Write(a, new float[] { 0, 1, 2, 3, 4, 5 }, 3, 2);
+        Npy.Write(b, new float[] { 5, 1, 2, 3, 4, 0 }, 3, 2);
+        using var pair = new PairSpec(a, b).Open();
+        Assert.Equal(("dino/features.npy", "dinov2/features.npy"), (pair.NameA, pair.NameB));
+        using var named = new PairSpec(a, b) { NameA = "DINO" }.Open();
+        Assert.Equal(("DINO", "dinov2/features.npy"), (named.NameA, named.NameB));
+    }
+
     [Fact]
     public void AKeyForFilesOfOneArrayIsRefusedNotIgnored()
     {
