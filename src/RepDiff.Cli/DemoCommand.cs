@@ -88,7 +88,6 @@ internal static class DemoCommand
                         HeldOutValidation.Run(method, options, demo.Pair, headline, pairProgress);
                         comparison.Timings[$"{method.Name} validation"] = clock.Elapsed.TotalSeconds;
                     }
-                    if (isDigits) comparison.Inputs["images"] = "data/optdigits/optdigits.csv.gz";
                     // The representations are made here, not read: name them by model.
                     comparison.Inputs["a"] = demo.Pair.NameA;
                     comparison.Inputs["b"] = demo.Pair.NameB;
@@ -103,8 +102,8 @@ internal static class DemoCommand
             foreach (var (demo, comparison, model) in results)
             {
                 string html = HtmlReport.Render(model, new RenderOptions { OutputDirectory = Path.Combine(dir, demo.Slug) });
-                Outputs.Stage(folder, demo.Slug, comparison.ToJson(), html, model, new Dictionary<string, Matrix>());
-                SaveInputs(folder, demo.Slug, demo.Pair);
+                SaveInputs(folder, demo.Slug, demo.Pair, comparison.Inputs);
+                Outputs.Stage(folder, demo.Slug, comparison.ToJson(model.Findings), html, model, new Dictionary<string, Matrix>());
                 entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, ComparisonSummary.Finding(model)));
             }
             string index = Path.Combine(dir, "index.html");
@@ -125,7 +124,7 @@ internal static class DemoCommand
             string example = Path.Combine(dir, shown.Slug);
             Cli.Out.WriteLine($"Each pair's inputs are saved beside its report; try another method or option on them, e.g. " +
                 $"repdiff rdx {Path.Combine(example, "a.npy")} {Path.Combine(example, "b.npy")} --labels {Path.Combine(example, "labels.txt")} --images {Path.Combine(example, "images.npy")} " +
-                $"--name-a {ShellWord(shown.Pair.NameA)} --name-b {ShellWord(shown.Pair.NameB)} --gamma 0.1 --out rdx-gamma-0.1");
+                $"--name-a {ShellWord(shown.Pair.NameA)} --name-b {ShellWord(shown.Pair.NameB)} --concepts 3 --trust --out rdx-3-concepts");
             Cli.Out.WriteLine($"Open {Path.GetFullPath(index)} in a browser (reports: {string.Join(", ", entries.Select(e => Path.Combine(dir, e.Href)))}). Took {clock.Elapsed.TotalSeconds:F0} s.");
             return 0;
         }));
@@ -135,19 +134,28 @@ internal static class DemoCommand
     /// <summary>A name as one word of a POSIX shell command (single-quoted; a quote inside closes, escapes and reopens).</summary>
     private static string ShellWord(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
-    /// <summary>The demo's representations and sample information as files, so any command can be run on them.</summary>
-    private static void SaveInputs(OutputFolder folder, string slug, RepresentationPair pair)
+    /// <summary>
+    /// The demo's representations and sample information as files, so any command can be run on them; the side files
+    /// are the results' inputs (a and b keep the models' names, as the representations were made, not read).
+    /// </summary>
+    private static void SaveInputs(OutputFolder folder, string slug, RepresentationPair pair, Dictionary<string, string> inputs)
     {
         folder.Write(Path.Combine(slug, "a.npy"), path => Npy.Write(path, pair.A));
         folder.Write(Path.Combine(slug, "b.npy"), path => Npy.Write(path, pair.B));
-        string Lines(IEnumerable<string> values) => string.Join('\n', values) + "\n";
-        if (pair.Samples.Labels is { } labels)
-            folder.WriteText(Path.Combine(slug, "labels.txt"), Lines(Enumerable.Range(0, pair.N).Select(i => labels[i])));
-        if (pair.Samples.Ids is { } ids) folder.WriteText(Path.Combine(slug, "ids.txt"), Lines(ids));
-        if (pair.Samples.Texts is { } texts) folder.WriteText(Path.Combine(slug, "texts.txt"), Lines(texts));
+        void Text(string key, string file, IEnumerable<string> lines)
+        {
+            folder.WriteText(Path.Combine(slug, file), string.Join('\n', lines) + "\n");
+            inputs[key] = file;
+        }
+        if (pair.Samples.Labels is { } labels) Text("labels", "labels.txt", Enumerable.Range(0, pair.N).Select(i => labels[i]));
+        if (pair.Samples.Ids is { } ids) Text("ids", "ids.txt", ids);
+        if (pair.Samples.Texts is { } texts) Text("texts", "texts.txt", texts);
         if (pair.Samples.Images is { Pixels: { } pixels } images)
+        {
             folder.Write(Path.Combine(slug, "images.npy"), path => Npy.Write(path, pixels, images.Channels == 1
                 ? [images.Count, images.Height, images.Width]
                 : [images.Count, images.Height, images.Width, images.Channels]));
+            inputs["images"] = "images.npy";
+        }
     }
 }

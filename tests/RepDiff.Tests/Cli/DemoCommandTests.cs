@@ -25,6 +25,11 @@ public class DemoCommandTests
             var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, pair, "results.json")))!;
             var rdx = results["explanations"]!.AsArray().Single(m => (string)m!["method"]! == "rdx")!;
             Assert.All(rdx["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray()), c => Assert.NotNull(c!["p_adjusted"]));
+            // The findings in words, as compare writes them, and the side files saved beside the report as its inputs.
+            Assert.NotNull(results["findings"]!["rdx"]!["summary"]);
+            Assert.Equal(["a", "b", "images", "labels"], results["inputs"]!.AsObject().Select(p => p.Key).Order());
+            Assert.Equal("images.npy", (string)results["inputs"]!["images"]!);
+            Assert.True(File.Exists(Path.Combine(dir, pair, "images.npy")));
         }
     }
 
