@@ -62,6 +62,10 @@ public class MethodResultsContextTests
         Assert.Equal(0, run.Code);
         string warning = Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("warning: a.npy and shuffled.npy share no more nearest neighbours", StringComparison.Ordinal));
         Assert.Contains("join them by id (--ids-a, --ids-b)", warning);
+        // metrics, which measures exactly this overlap, says it too.
+        var metrics = Run("metrics", a, shuffled, "--out", Path.Combine(dir, "shuffled-metrics"));
+        Assert.Equal(0, metrics.Code);
+        Assert.Contains(metrics.Stderr.Split('\n'), l => l.StartsWith("warning: a.npy and shuffled.npy share no more nearest neighbours", StringComparison.Ordinal));
 
         // Joined by ids, the same files line up again and nothing is said.
         string idsA = Path.Combine(dir, "ids_a.txt"), idsB = Path.Combine(dir, "ids_b.txt");
