@@ -110,7 +110,7 @@ internal static class MethodCommand
             // The same stage names as a pair's results.json, so every stage outside the method is timed here too.
             explanation.Timings["open_inputs"] = opening;
             var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}"));
-            Outputs.Write(dir, model, explanation.ToJson, explanation.Artifacts);
+            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, null, new SampleInfo(), model.Findings.FirstOrDefault()), explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;

@@ -187,6 +187,7 @@ public sealed class ResultsFile
         var root = (JsonObject)Root.DeepClone();
         root["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray());
         root["bsr_table"] = new JsonArray(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
+        root.Remove("findings"); // sentences the new scores may contradict, as a single method's rewrite drops them
         return ResultsJsonLayout.Text(root);
     }
 

@@ -207,6 +207,10 @@ public class DocumentedCommandsTests
         Assert.True(outcome.Code == 0, outcome.Stderr);
         Assert.Equal(["report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
         Assert.Contains($"Wrote {Path.Combine(outDir, "results.json")} and {Path.Combine(outDir, "report.html")}{Environment.NewLine}", outcome.Stdout);
+        // Its findings in words are in results.json, as every method command's are.
+        var findings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["findings"]!;
+        foreach (var (direction, sentence) in findings["directions"]!.AsObject())
+            Assert.Contains($"{direction}: {(string)sentence!}", outcome.Stdout);
     }
 
     /// <summary>What would stop the command line before it ran: parse errors, and values the command would refuse as given.</summary>

@@ -179,6 +179,10 @@ public class EvaluateCommandTests
         string results = Path.Combine(outDir, "results.json");
         Run("evaluate", results, b, a, "--out", Path.Combine(dir, "swapped.json"))
             .AssertBadInput("was computed on A of 24 and B of 40 dimensions; these are 40 and 24 (A and B the other way round?)");
+        // Rescored, a comparison keeps no sentences its new scores may contradict (helper 84: they had been copied).
+        Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!["findings"]);
+        Assert.Equal(0, Run("evaluate", results, a, b, "--out", Path.Combine(dir, "rescored-comparison.json")).Code);
+        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "rescored-comparison.json")))!["findings"]);
 
         // The same rows as CSV with an id column, B's rows in reverse order: joined by id, the scores are the run's own.
         string Csv(string name, Matrix m, bool reversed)
