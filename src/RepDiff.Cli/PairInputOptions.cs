@@ -15,14 +15,14 @@ internal sealed class PairInputOptions
     public Option<string?> Ids { get; } = new("--ids") { Description = "sample ids, one per line or a 1-D .npy, for inputs that carry none themselves" };
     public Option<string?> IdsA { get; } = new("--ids-a") { Description = "ids of A's rows (overrides --ids and A's id column)" };
     public Option<string?> IdsB { get; } = new("--ids-b") { Description = "ids of B's rows (overrides --ids and B's id column); when A and B both have ids they are joined by id" };
-    public Option<string?> Labels { get; } = new("--labels") { Description = "per-sample labels in A's row order (1-D .npy of numbers or strings, or text with one label per line)" };
+    public Option<string?> Labels { get; } = new("--labels") { Description = "per-sample labels in A's row order (1-D .npy of numbers or strings, or text with one label per line), or a .csv/.tsv whose header names a 'label' column (joined by id, else by row)" };
     public Option<string?> Images { get; } = new("--images") { Description = "per-sample images: a manifest of paths (relative to its folder), a directory (natural sort order), or a .npy of pixel arrays N×H×W(×C)" };
     public Option<string?> Texts { get; } = new("--texts") { Description = "per-sample texts: one per line, or JSONL (see --text-field)" };
     public Option<string?> TextField { get; } = new("--text-field") { Description = "field of each JSONL record that holds the text" };
     public Option<string?> Metadata { get; } = new("--metadata") { Description = "per-sample columns (.csv/.tsv with a header, .parquet, .arrow): joined by id (--metadata-id-column, else a column named like --id-column or 'id') or matched by row" };
     public Option<string?> MetadataIdColumn { get; } = new("--metadata-id-column") { Description = "the metadata column holding sample ids" };
-    public Option<string?> NameA { get; } = new("--name-a") { Description = "what the summary and the report call A, e.g. the model's name (default: A's file name)" };
-    public Option<string?> NameB { get; } = new("--name-b") { Description = "what the summary and the report call B (default: B's file name)" };
+    public Option<string?> NameA { get; } = new("--name-a") { Description = "what the summary and the report call A, e.g. the model's name (default: A's file name, with the folders that tell it from B's when both have one name)" };
+    public Option<string?> NameB { get; } = new("--name-b") { Description = "what the summary and the report call B (default: B's file name, likewise)" };
     public Option<string> Out { get; } = new("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
 
     /// <summary>Whether the command takes what only a report shows (images, texts, metadata); metrics writes none.</summary>
@@ -33,8 +33,8 @@ internal sealed class PairInputOptions
         this.reportInputs = reportInputs;
         if (!reportInputs)
         {
-            NameA.Description = "what the summary calls A, e.g. the model's name (default: A's file name)";
-            NameB.Description = "what the summary calls B (default: B's file name)";
+            NameA.Description = "what the summary calls A, e.g. the model's name (default: A's file name, with the folders that tell it from B's when both have one name)";
+            NameB.Description = "what the summary calls B (default: B's file name, likewise)";
             Out.Description = "output directory for results.json";
         }
         command.Arguments.Add(A);
