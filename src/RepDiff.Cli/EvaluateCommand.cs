@@ -13,17 +13,14 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var results = new Argument<string>("RESULTS_JSON") { Description = "results.json written by any RepDiff command (one method's, or compare's)" };
-        var a = new Argument<string>("A") { Description = "embeddings of model A (the same file the results were computed from)" };
-        var b = new Argument<string>("B") { Description = "embeddings of model B" };
-        var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (both inputs)" };
-        var keyA = new Option<string?>("--key-a", "--column-a") { Description = "array or column of A (overrides --key/--column)" };
-        var keyB = new Option<string?>("--key-b", "--column-b") { Description = "array or column of B (overrides --key/--column)" };
-        var idColumn = new Option<string?>("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids, as the run that wrote RESULTS_JSON was given it (A and B are joined by id)" };
+        // A, B and their join as every pair command takes them, given as the run that wrote RESULTS_JSON was given them.
+        var inputs = new PairInputOptions();
+        inputs.A.Description = "embeddings of model A (the same file the results were computed from)";
+        inputs.B.Description = "embeddings of model B, joined to A as the run joined them (by row, or by id)";
         var output = new Option<string?>("--out") { Description = "write the updated results here instead of rewriting RESULTS_JSON" };
-        var command = new Command("evaluate", "Score the concept grids of a results.json with BSR and write the metrics into it.")
-        {
-            results, a, b, key, keyA, keyB, idColumn, output,
-        };
+        var command = new Command("evaluate", "Score the concept grids of a results.json with BSR and write the metrics into it.") { results };
+        inputs.AddJoinTo(command);
+        command.Options.Add(output);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string path = parse.GetValue(results)!;
@@ -31,18 +28,14 @@ internal static class EvaluateCommand
             {
                 OutputFolder.CheckNewFile(outPath);
                 // RESULTS_JSON itself is the default target; A and B are not.
-                OutputFolder.RefuseInput(outPath, "--out", parse.GetValue(a), parse.GetValue(b));
+                OutputFolder.RefuseInput(outPath, "--out", parse.GetValue(inputs.A), parse.GetValue(inputs.B));
             }
             else OutputFolder.CheckNewFile(path, "RESULTS_JSON");
             var file = ResultsFile.Read(path);
-            var spec = new PairSpec(parse.GetValue(a)!, parse.GetValue(b)!)
-            {
-                KeyA = parse.GetValue(keyA) ?? parse.GetValue(key),
-                KeyB = parse.GetValue(keyB) ?? parse.GetValue(key),
-                IdColumn = parse.GetValue(idColumn),
-            };
+            var spec = inputs.JoinSpec(parse);
             spec.RefuseSameInput();
             using var opened = spec.Open();
+            RefuseAnotherJoin(file, path, opened);
             // compare records its inputs' dimensions: A and B given the other way round scored every grid in the wrong model.
             if (file.Root["dimensions"] is JsonObject dimensions && dimensions["a"] is JsonValue da && dimensions["b"] is JsonValue db
                 && da.TryGetValue(out int colsA) && db.TryGetValue(out int colsB) && (colsA, colsB) != (opened.RowsA.Cols, opened.RowsB.Cols))
@@ -85,6 +78,23 @@ internal static class EvaluateCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The run's samples carry ids (its results hold them): B's rows may have been joined to A's by id, and scored by row
+    /// position they would be other samples' rows, a wrong BSR written with exit 0 (helper 86). So the same ids are needed.
+    /// </summary>
+    private static void RefuseAnotherJoin(ResultsFile file, string path, RepresentationPair pair)
+    {
+        if (file.Samples(path)?.Ids is not { } recorded) return;
+        if (pair.Samples.Ids is not { } ids)
+            throw RepDiffInputException.ForFile(path, $"the run's samples carry ids ('{NpyDtype.Truncate(recorded[0])}', …), so its B may have been joined to A by id; "
+                + "give the ids it was given (--ids, --ids-a and --ids-b, or --id-column)");
+        int differs = Enumerable.Range(0, Math.Min(ids.Length, recorded.Length)).FirstOrDefault(i => ids[i] != recorded[i], -1);
+        if (differs >= 0 || ids.Length != recorded.Length)
+            throw RepDiffInputException.ForFile(path, differs >= 0
+                ? $"sample {differs} is '{NpyDtype.Truncate(recorded[differs])}' in the run but '{NpyDtype.Truncate(ids[differs])}' here; give the inputs and ids the run was given"
+                : $"the run had {recorded.Length} samples, these inputs {ids.Length}");
     }
 
     private static void Print(Explanation explanation)

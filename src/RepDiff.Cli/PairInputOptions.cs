@@ -44,7 +44,17 @@ internal sealed class PairInputOptions
             command.Options.Add(o);
     }
 
-    public PairSpec Spec(ParseResult parse) => new(parse.GetValue(A)!, parse.GetValue(B)!)
+    /// <summary>Only the two inputs and how their rows are joined (evaluate: the side information is the results file's).</summary>
+    public void AddJoinTo(Command command)
+    {
+        command.Arguments.Add(A);
+        command.Arguments.Add(B);
+        foreach (var o in (Option[])[Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB])
+            command.Options.Add(o);
+    }
+
+    /// <summary>The two inputs and their join, as <see cref="AddJoinTo"/> added them.</summary>
+    public PairSpec JoinSpec(ParseResult parse) => new(parse.GetValue(A)!, parse.GetValue(B)!)
     {
         KeyA = parse.GetValue(KeyA) ?? parse.GetValue(Key),
         KeyB = parse.GetValue(KeyB) ?? parse.GetValue(Key),
@@ -52,6 +62,10 @@ internal sealed class PairInputOptions
         Ids = FilePath(parse, Ids),
         IdsA = FilePath(parse, IdsA),
         IdsB = FilePath(parse, IdsB),
+    };
+
+    public PairSpec Spec(ParseResult parse) => JoinSpec(parse) with
+    {
         Labels = FilePath(parse, Labels),
         Images = reportInputs ? FilePath(parse, Images) : null,
         Texts = reportInputs ? FilePath(parse, Texts) : null,

@@ -200,6 +200,34 @@ public class EvaluateCommandTests
             ResultsFile.Read(scored).Explanations[0].Metrics["bsr"]!.ToJsonString());
     }
 
+    /// <summary>
+    /// A run whose B was joined to A by id is scored on the same join: evaluate had only --id-column, paired the rows by
+    /// position and wrote another BSR (0.83 → 0.93 and 0.72 → 0.30) with exit 0 (helper 86).
+    /// </summary>
+    [Fact]
+    public void ARunJoinedByIdIsScoredOnTheSameJoinOrRefused()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 120);
+        var order = Enumerable.Range(0, 120).OrderBy(i => (i * 37) % 120).ToArray();
+        string shuffled = Path.Combine(dir, "b_shuffled.npy"), idsA = Path.Combine(dir, "ids_a.txt"), idsB = Path.Combine(dir, "ids_b.txt");
+        Npy.Write(shuffled, Npy.ReadMatrix(b).SelectRows(order));
+        File.WriteAllLines(idsA, Enumerable.Range(0, 120).Select(i => $"s{i}"));
+        File.WriteAllLines(idsB, order.Select(i => $"s{i}"));
+        string outDir = Path.Combine(dir, "joined");
+        Assert.Equal(0, Run("kmeans", a, shuffled, "--ids-a", idsA, "--ids-b", idsB, "--out", outDir).Code);
+        string results = Path.Combine(outDir, "results.json");
+
+        Run("evaluate", results, a, shuffled, "--out", Path.Combine(dir, "by-row.json"))
+            .AssertBadInput("results.json: the run's samples carry ids ('s0', …), so its B may have been joined to A by id; give the ids it was given");
+        Run("evaluate", results, a, shuffled, "--ids-a", idsB, "--ids-b", idsB, "--out", Path.Combine(dir, "other-ids.json"))
+            .AssertBadInput($"results.json: sample 1 is 's1' in the run but '{"s" + order[1]}' here; give the inputs and ids the run was given");
+
+        string rescored = Path.Combine(dir, "rescored.json");
+        var run = Run("evaluate", results, a, shuffled, "--ids-a", idsA, "--ids-b", idsB, "--out", rescored);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Equal(ResultsFile.Read(results).Explanations[0].Metrics["bsr"]!.ToJsonString(), ResultsFile.Read(rescored).Explanations[0].Metrics["bsr"]!.ToJsonString());
+    }
+
     /// <summary>A results.json of another size than the pair was the second line, after the pair's value-range warning.</summary>
     [Fact]
     public void ASizeMismatchIsOneLineEvenBesideOutOfRangeValues()
