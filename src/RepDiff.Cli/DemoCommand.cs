@@ -24,7 +24,7 @@ internal static class DemoCommand
     public static Command Create(MethodRegistry registry)
     {
         var outDir = new Option<string>("--out") { Description = "output directory", DefaultValueFactory = _ => "repdiff-demo" };
-        var seed = new Option<int>("--seed") { Description = "random seed for training and the methods", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "random seed for training and the methods, at least 0", DefaultValueFactory = _ => 0 };
         var methods = new Option<string?>("--methods") { Description = CompareCommand.MethodsDescription(registry) };
         var samples = new Option<string>("--samples")
         {
@@ -43,7 +43,7 @@ internal static class DemoCommand
             // A bad --methods is one error, given here, before anything is trained, embedded or fetched.
             string? list = parse.GetValue(methods);
             var chosen = list is null ? null : CompareCommand.ParseMethods(list, registry);
-            int s = parse.GetValue(seed);
+            int s = Cli.Seed(parse, seed);
             var counts = DemoSampleCounts.Parse(parse.GetValue(samples)!);
             string cacheDir = parse.GetValue(cache) ?? DemoEmbeddings.DefaultFolder;
             var digits = Optdigits.Load(Optdigits.FindDataFile());

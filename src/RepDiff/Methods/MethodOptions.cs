@@ -9,7 +9,8 @@ namespace RepDiff.Methods;
 /// </summary>
 public abstract record MethodOptions
 {
-    [Option("random seed; same inputs, options and seed give the same results")]
+    // Not negative: .NET's seeded generator draws for -s what it draws for s, so a sweep from -k to k repeated itself.
+    [Option("random seed; same inputs, options and seed give the same results", Min = 0, Max = int.MaxValue)]
     public int Seed { get; init; }
 
     /// <summary>
