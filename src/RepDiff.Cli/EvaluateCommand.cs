@@ -57,6 +57,13 @@ internal static class EvaluateCommand
             // Shown as progress: scoring one method took 10 s at 128,000 rows with nothing on the screen.
             ProgressDisplay.Run(progress =>
             {
+                // A run that divided MNED by the exact largest distances (RDX's, at any n) is rescored with them, not a sampled bound.
+                if (toScore.Any(e => e.Metrics["bsr_mned_normalizer"] is JsonValue v && v.TryGetValue(out string? said) && said == RepDiff.Metrics.Bsr.ExactNormalizer))
+                {
+                    progress.Report("largest distances over all pairs", 0);
+                    pair.Statistics.FindExact();
+                    progress.Report("largest distances over all pairs", 1);
+                }
                 foreach (var explanation in toScore)
                 {
                     string stage = $"scoring {explanation.Method} (BSR)";

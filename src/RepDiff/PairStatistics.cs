@@ -27,6 +27,16 @@ public sealed class PairStatistics(RepresentationPair pair)
     public void SetMaxDistanceA(double value) => maxDistanceA = (value, true);
     public void SetMaxDistanceB(double value) => maxDistanceB = (value, true);
 
+    /// <summary>
+    /// Both largest distances over every pair (a blocked pass, O(n²·d)), for rescoring a run whose MNED divided by them:
+    /// RDX finds them on its way at any n, and evaluate, which would sample them above 5,000 rows, repeats its numbers.
+    /// </summary>
+    public void FindExact()
+    {
+        if (maxDistanceA is not { Exact: true }) SetMaxDistanceA(Bsr.MaxDistance(pair.A));
+        if (maxDistanceB is not { Exact: true }) SetMaxDistanceB(Bsr.MaxDistance(pair.B));
+    }
+
     /// <summary>Loads the rows only when they are searched (a mapped file above the limit is never read whole).</summary>
     private (double, bool)? Find(Func<Matrix> rows) => pair.N <= AllPairsLimit ? MnedNormalizer.Compute(rows()) : null;
 }

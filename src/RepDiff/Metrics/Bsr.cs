@@ -64,7 +64,7 @@ public static class Bsr
         }
         e.Metrics["bsr_mned_normalizer"] = pair.Statistics.MaxDistanceA is null || pair.Statistics.MaxDistanceB is null
             ? "largest distance from a grid member (n above the all-pairs limit)"
-            : pair.Statistics.MaxDistancesExact ? "largest distance over all pairs"
+            : pair.Statistics.MaxDistancesExact ? ExactNormalizer
             : "largest distance found from 1,024 seeded rows and farthest-first steps (a lower bound of the largest over all pairs)";
     }
 
@@ -279,6 +279,9 @@ public static class Bsr
             return TensorPrimitives.SumOfSquares<double>(diff);
         }
     }
+
+    /// <summary>What <c>bsr_mned_normalizer</c> says when MNED divided by each model's largest distance over all pairs.</summary>
+    public const string ExactNormalizer = "largest distance over all pairs";
 
     /// <summary>The largest Euclidean distance between two rows over all pairs (one blocked pass, never n×n).</summary>
     internal static double MaxDistance(Matrix x)
