@@ -48,7 +48,9 @@ internal static class Baseline
             explanation.Timings[side] = seconds[s];
             explanation.Directions.Add(new Direction { Name = name, Explains = side, Labels = result.Labels, Concepts = result.Concepts });
             if (pair.IsRerun) continue;  // only the concepts of a rerun are read
-            result.Metrics["silhouette"] = SampledSilhouette(matrix, result.Labels, options.Seed);
+            var (silhouette, undefined) = SampledSilhouette(matrix, result.Labels, options.Seed);
+            result.Metrics["silhouette"] = silhouette;
+            if (undefined is not null) result.Metrics[ContextMetrics.NoteKey("silhouette")] = $"undefined: {undefined}";
             foreach (var (metric, value) in result.Metrics)
             {
                 if (explanation.Metrics[metric] is not JsonObject perSide) explanation.Metrics[metric] = perSide = new JsonObject();
@@ -74,15 +76,17 @@ internal static class Baseline
     /// <summary>
     /// How well the concepts separate the samples in the representation they were fitted to: the mean
     /// silhouette of the concept labels, over samples that belong to a concept (a seeded subset of at most
-    /// <see cref="SilhouetteMaxSamples"/>); null when fewer than two concepts have members.
+    /// <see cref="SilhouetteMaxSamples"/>); undefined, with why, when fewer than two concepts have members or every
+    /// member is a concept of its own.
     /// </summary>
-    private static double? SampledSilhouette(Matrix x, int[] labels, int seed)
+    private static (double? Value, string? WhyUndefined) SampledSilhouette(Matrix x, int[] labels, int seed)
     {
         var assigned = Enumerable.Range(0, x.Rows).Where(i => labels[i] > 0).ToArray();
         var rows = Sampling.Uniform(assigned.Length, SilhouetteMaxSamples, seed).Select(i => assigned[i]).ToArray();
         int groups = rows.Select(i => labels[i]).Distinct().Count();
-        if (groups < 2 || groups >= rows.Length) return null;
-        return ClusterAgreement.Silhouette(x.SelectRows(rows), rows.Select(i => labels[i]).ToArray());
+        if (groups < 2) return (null, "fewer than two concepts have members");
+        if (groups >= rows.Length) return (null, "every member is a concept of its own");
+        return (ClusterAgreement.Silhouette(x.SelectRows(rows), rows.Select(i => labels[i]).ToArray()), null);
     }
 
     /// <summary>

@@ -70,6 +70,20 @@ public class BaselineTests
         Assert.InRange(e.Metrics["silhouette"]![DirectionNames.ConceptsOfA]!.GetValue<double>(), 0.1, 1.0);
     }
 
+    /// <summary>An undefined silhouette (a representation whose rows are all the same: one cluster) says why, as every null score does (helper 86).</summary>
+    [Fact]
+    public void AnUndefinedSilhouetteSaysWhy()
+    {
+        var b = TestData.LoadFixture("planted_b.npy");
+        var a = new Matrix(b.Rows, 4);
+        Array.Fill(a.Data, 1f);
+        var e = new KMeansMethod().Run(new RepresentationPair(a, b), new KMeansOptions { Concepts = 3 });
+        Assert.Null(e.Metrics["silhouette"]![DirectionNames.ConceptsOfA]);
+        Assert.Equal("undefined: fewer than two concepts have members", (string)e.Metrics["silhouette_note"]![DirectionNames.ConceptsOfA]!);
+        Assert.NotNull(e.Metrics["silhouette"]![DirectionNames.ConceptsOfB]);
+        Assert.Null(e.Metrics["silhouette_note"]![DirectionNames.ConceptsOfB]);
+    }
+
     [Fact]
     public void PcaGridsArePureAndTopCoefficientsPositive()
     {
