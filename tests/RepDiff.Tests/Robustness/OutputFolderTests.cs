@@ -97,11 +97,15 @@ public class OutputFolderTests
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
         File.WriteAllText(Path.Combine(outDir, "results.json"), "old");
-        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        File.WriteAllText(Path.Combine(outDir, "w.npy"), "an earlier spec-align's");
+        var run = Run("kmeans", a, b, "--concepts", "2", "--out", outDir);
+        Assert.Equal(0, run.Code);
         Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+        // Kept, and said: a script reading w.npy beside these results would take it for this run's (helper 86).
+        Assert.Contains($"warning: --out {outDir} held an earlier run's results; these files of it stay, as this run writes none of that name: notes.txt, w.npy", run.Stderr);
         Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
         Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
-        Assert.Equal(["maps.npy", "notes.txt", "report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+        Assert.Equal(["maps.npy", "notes.txt", "report.html", "results.json", "w.npy"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
