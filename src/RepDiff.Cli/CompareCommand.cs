@@ -76,12 +76,7 @@ internal static class CompareCommand
             if (looks > 0) comparison.Timings[ImageLooksStage.Timing] = looks;
             foreach (var (name, why) in leftOut) comparison.LeftOut[name] = why;
             comparison.Timings["open_inputs"] = openSeconds;
-            foreach (var (key, path) in new[]
-            {
-                ("a", spec.PathA), ("b", spec.PathB), ("labels", spec.Labels), ("images", spec.Images), ("texts", spec.Texts),
-                ("ids", spec.Ids), ("ids_a", spec.IdsA), ("ids_b", spec.IdsB), ("metadata", spec.Metadata),
-            })
-                if (path is not null) comparison.Inputs[key] = Path.GetFileName(path);
+            foreach (var (key, name) in spec.InputFileNames()) comparison.Inputs[key] = name;
             var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged);
             ComparisonSummary.Print(comparison, model);
             Outputs.Announce(dir, model, []);

@@ -65,7 +65,7 @@ internal static class MethodCommand
             ImageLooksStage.Warn(pair.Samples);
             if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Error.WriteLine($"warning: {Terminal.Clean(misaligned)}");
             // Not timed: results.json is serialized inside the write, so a "writing" entry could never reach it.
-            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, context, pair.Samples, model.Findings.FirstOrDefault()), explanation.Artifacts);
+            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, model.Findings.FirstOrDefault()), explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;
@@ -110,7 +110,8 @@ internal static class MethodCommand
             // The same stage names as a pair's results.json, so every stage outside the method is timed here too.
             explanation.Timings["open_inputs"] = opening;
             var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}"));
-            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, null, new SampleInfo(), model.Findings.FirstOrDefault()), explanation.Artifacts);
+            var inputFiles = new Dictionary<string, string> { ["test"] = Path.GetFileName(testPath), ["ref"] = Path.GetFileName(refPath) };
+            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, inputFiles, null, new SampleInfo(), model.Findings.FirstOrDefault()), explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;

@@ -67,6 +67,13 @@ public sealed record PairSpec(string PathA, string PathB)
 
     private static string Side(string path, string? key) => $"{Path.GetFileName(path)}{(key is null ? "" : $" ({key})")}";
 
+    /// <summary>The given files by results.json's "inputs" keys (a, b, labels, images, texts, ids, ids_a, ids_b, metadata), as file names.</summary>
+    public Dictionary<string, string> InputFileNames() => new (string Key, string? Path)[]
+    {
+        ("a", PathA), ("b", PathB), ("labels", Labels), ("images", Images), ("texts", Texts),
+        ("ids", Ids), ("ids_a", IdsA), ("ids_b", IdsB), ("metadata", Metadata),
+    }.Where(input => input.Path is not null).ToDictionary(input => input.Key, input => System.IO.Path.GetFileName(input.Path)!);
+
     private (string A, string B) Names()
     {
         var (a, b) = DefaultNames(PathA, KeyA, PathB, KeyB);

@@ -192,19 +192,22 @@ public sealed class ResultsFile
     }
 
     /// <summary>
-    /// What a single method's document holds beside its explanation: the overall similarity its report shows ("context":
+    /// What a single method's document holds beside its explanation: the file names of its inputs ("inputs", as compare's
+    /// document has them), the overall similarity its report shows ("context":
     /// CKA, mutual k-NN, as compare's document has it) and the samples' ids, labels and metadata (<see cref="SampleJson"/>).
     /// </summary>
-    private static readonly string[] DocumentKeys = ["context", "samples"];
+    private static readonly string[] DocumentKeys = ["inputs", "context", "samples"];
 
     /// <summary>
     /// A single method's results.json: its explanation, the report's context and the samples block (each when there is one),
     /// and the findings in words as the report and terminal give them, for scripts (helper 79: no file held them). `evaluate`
     /// rescores without writing sentences, so its rewrite leaves them out rather than keep ones the new scores may contradict.
     /// </summary>
-    public static string SingleMethod(Explanation explanation, JsonObject? context, SampleInfo samples, Findings.ExplanationFindings? findings = null)
+    public static string SingleMethod(Explanation explanation, IReadOnlyDictionary<string, string> inputs, JsonObject? context, SampleInfo samples, Findings.ExplanationFindings? findings = null)
     {
-        string json = WithDocumentKeys(explanation.ToJson(), new JsonObject { ["context"] = context?.DeepClone(), ["samples"] = SampleJson.ToJson(samples) });
+        var inputNames = new JsonObject();
+        foreach (var (key, name) in inputs) inputNames[key] = name;
+        string json = WithDocumentKeys(explanation.ToJson(), new JsonObject { ["inputs"] = inputNames, ["context"] = context?.DeepClone(), ["samples"] = SampleJson.ToJson(samples) });
         if (findings is null) return json;
         var document = JsonNode.Parse(json)!.AsObject();
         document["findings"] = findings.ToJson();
