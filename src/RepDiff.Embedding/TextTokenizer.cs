@@ -60,6 +60,7 @@ internal sealed class TextTokenizer
                     }
                     else
                     {
+                        RefuseOtherSpecialTokens(json.RootElement, path);
                         using (var stream = new MemoryStream(bytes, writable: false)) tokenizer.LoadTokenizerJson(stream);
                         stripAccents = StripsAccents(json.RootElement);
                     }
@@ -105,6 +106,43 @@ internal sealed class TextTokenizer
             null => throw RepDiffInputException.ForFile(path, "tokenizer.json model has no \"type\" and is not recognizable; RepDiff reads WordPiece and BPE tokenizers"),
             _ => throw RepDiffInputException.ForFile(path, $"is a Hugging Face {type} tokenizer; RepDiff reads WordPiece and BPE tokenizer.json files (and WordPiece vocab.txt)"),
         };
+    }
+
+    /// <summary>
+    /// The WordPiece tokenizer wraps every text in [CLS] … [SEP], as BERT's post-processor does. A WordPiece model whose
+    /// post-processor adds other tokens (MPNet's RobertaProcessing: &lt;s&gt; … &lt;/s&gt;) would be fed ids it was not
+    /// trained with, silently, so it is refused naming the tokens it wants.
+    /// </summary>
+    private static void RefuseOtherSpecialTokens(System.Text.Json.JsonElement root, string path)
+    {
+        if (!root.TryGetProperty("post_processor", out var post) || post.ValueKind != System.Text.Json.JsonValueKind.Object) return;
+        string? type = post.TryGetProperty("type", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : null;
+        var (first, last) = type switch
+        {
+            "RobertaProcessing" or "BertProcessing" => (TokenOf(post, "cls"), TokenOf(post, "sep")),
+            "TemplateProcessing" => TemplateEnds(post),
+            _ => ("[CLS]", "[SEP]"), // another kind fails in the tokenizer library, with its own reason
+        };
+        if ((first, last) == ("[CLS]", "[SEP]")) return;
+        string wraps = first is null && last is null ? "adds no special tokens around texts" : $"wraps texts in {first ?? "nothing"} … {last ?? "nothing"}";
+        throw RepDiffInputException.ForFile(path, $"its post-processor ({type}) {wraps}, but RepDiff's WordPiece tokenizer wraps them in [CLS] … [SEP], "
+            + "so this model (MPNet-like) would get ids it was not trained with; RepDiff runs BERT-family WordPiece models");
+    }
+
+    /// <summary>The token of a ["&lt;s&gt;", 0] pair, as Bert/RobertaProcessing give "cls" and "sep".</summary>
+    private static string? TokenOf(System.Text.Json.JsonElement post, string field)
+        => post.TryGetProperty(field, out var pair) && pair.ValueKind == System.Text.Json.JsonValueKind.Array && pair.GetArrayLength() > 0
+            && pair[0].ValueKind == System.Text.Json.JsonValueKind.String ? pair[0].GetString() : null;
+
+    /// <summary>The first and last special token of a TemplateProcessing's single-text template.</summary>
+    private static (string? First, string? Last) TemplateEnds(System.Text.Json.JsonElement post)
+    {
+        if (!post.TryGetProperty("single", out var single) || single.ValueKind != System.Text.Json.JsonValueKind.Array) return (null, null);
+        var specials = single.EnumerateArray()
+            .Where(item => item.ValueKind == System.Text.Json.JsonValueKind.Object && item.TryGetProperty("SpecialToken", out _))
+            .Select(item => item.GetProperty("SpecialToken").TryGetProperty("id", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String ? id.GetString() : null)
+            .ToList();
+        return (specials.FirstOrDefault(), specials.LastOrDefault());
     }
 
     /// <summary>A BertNormalizer strips accents when it says so, or (strip_accents null) when it lower-cases.</summary>

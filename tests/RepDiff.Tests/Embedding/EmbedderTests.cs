@@ -281,6 +281,11 @@ public class EmbedderTests
         {
             (json.Replace("\"unk_token\": \"[UNK]\"", "\"unk_token\": 7"), "'model.unk_token' does not hold the kind of value a tokenizer.json has there"),
             (json.Replace("\"version\": \"1.0\", ", ""), "it lacks the fields 'Version'"),
+            // MPNet's post-processor: its ids wrapped in [CLS] … [SEP] would be ids it was not trained with, silently.
+            (json.Replace(json[json.IndexOf("\"post_processor\"")..json.IndexOf("\"decoder\"")],
+                "\"post_processor\": { \"type\": \"RobertaProcessing\", \"sep\": [\"</s>\", 2], \"cls\": [\"<s>\", 0], \"trim_offsets\": true, \"add_prefix_space\": false },\n"),
+                "its post-processor (RobertaProcessing) wraps texts in <s> … </s>, but RepDiff's WordPiece tokenizer wraps them in [CLS] … [SEP]"),
+            (json.Replace("{ \"SpecialToken\": { \"id\": \"[CLS]\", \"type_id\": 0 } }, ", ""), "(TemplateProcessing) wraps texts in [SEP] … [SEP]"),
         })
         {
             string path = Path.Combine(dir, "broken.json");
