@@ -79,7 +79,9 @@ internal static class MethodCommand
         var reference = new Argument<string>("REF") { Description = "embeddings of the reference set, same model and dimension; the row count may differ" };
         var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (both inputs)" };
         var outDir = new Option<string>("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
-        var command = new Command(method.Name, method.Description) { test, reference, key, outDir };
+        var nameTest = new Option<string?>("--name-test") { Description = "what the summary and the report call the test set, e.g. 'generated' (default: its file name)" };
+        var nameRef = new Option<string?>("--name-ref") { Description = "what the summary and the report call the reference set (default: its file name)" };
+        var command = new Command(method.Name, method.Description) { test, reference, key, nameTest, nameRef, outDir };
         var binder = new OptionBinder(method.OptionsType, command);
         var trustBinder = new OptionBinder(typeof(TrustOptions), command);
         command.SetAction(parse => Cli.Guard(() =>
@@ -96,8 +98,12 @@ internal static class MethodCommand
             var (fixedScale, _) = FixedScale(options);
             var rows = ValueRange.Fit([testRows, refRows], [testRows.Name, refRows.Name], joint: true, fixedScale, notes);
             foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
-            var (nameTest, nameRef) = PairSpec.DefaultNames(testPath, null, refPath, null);
-            var sets = new SampleSets(rows[0], rows[1]) { NameTest = nameTest, NameRef = nameRef };
+            var (testName, refName) = PairSpec.DefaultNames(testPath, null, refPath, null);
+            var sets = new SampleSets(rows[0], rows[1])
+            {
+                NameTest = PairInputOptions.Name(parse, nameTest) ?? testName,
+                NameRef = PairInputOptions.Name(parse, nameRef) ?? refName,
+            };
             RerunSize.CheckBeforeRun(method, sets, trust);
             double opening = clock.Elapsed.TotalSeconds;
             var explanation = ProgressDisplay.Run(progress =>

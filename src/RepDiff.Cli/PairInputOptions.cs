@@ -83,7 +83,8 @@ internal sealed class PairInputOptions
         var path => path,
     };
 
-    private static string? Name(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
+    /// <summary>A --name-* option's name, trimmed; an empty one is refused.</summary>
+    public static string? Name(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
     {
         null => null,
         { } name when string.IsNullOrWhiteSpace(name) => throw new RepDiffInputException($"{option.Name}: give a name, not an empty one"),

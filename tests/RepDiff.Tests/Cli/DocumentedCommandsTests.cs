@@ -213,6 +213,19 @@ public class DocumentedCommandsTests
             Assert.Contains($"{direction}: {(string)sentence!}", outcome.Stdout);
     }
 
+    /// <summary>The two sets are called what the user names them (helper 83: two a.npy files both read "a.npy").</summary>
+    [Fact]
+    public void FincSetsAreCalledByTheNamesGiven()
+    {
+        string outDir = Path.Combine(TestData.TempDir(), "out");
+        var outcome = CliHarness.Run("finc", TestData.Fixture("finc_test.npy"), TestData.Fixture("finc_ref.npy"), "--name-test", "generated", "--name-ref", " real ", "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        Assert.StartsWith("finc: generated (TEST) vs real (REF)", outcome.Stdout);
+        Assert.Contains("<title>RepDiff finc: generated vs real</title>", File.ReadAllText(Path.Combine(outDir, "report.html")));
+        CliHarness.Run("finc", TestData.Fixture("finc_test.npy"), TestData.Fixture("finc_ref.npy"), "--name-ref", " ", "--out", outDir + "2")
+            .AssertBadInput("--name-ref: give a name, not an empty one");
+    }
+
     /// <summary>What would stop the command line before it ran: parse errors, and values the command would refuse as given.</summary>
     internal static List<string> Problems(string[] args)
     {
