@@ -147,6 +147,8 @@ public sealed record ModelDescription
             };
         }
         d.RequireOneKind(name);
+        // The name heads the report and the summary; an empty one would leave "keeps … together that  pulls apart".
+        if (d.Name is { } given && string.IsNullOrWhiteSpace(given)) throw RepDiffInputException.ForFile(name, "\"name\" is empty; give the model a name, or leave the field out to use the model file's");
         d = d with
         {
             Pooling = d.Pooling ?? "auto",

@@ -63,6 +63,7 @@ public class ModelDescriptionTests
     [InlineData("", "not a valid model description (the file is empty)")]
     [InlineData("""{ "pooling": "mean" "image": {} }""", "not a valid model description (line 1, column 21: '\"' is invalid after a value. Expected either ',', '}', or ']')")]
     [InlineData("""{ "image": {}, "text": { "vocab": "v.txt" } }""", "either an image or a text section")]
+    [InlineData("""{ "name": " ", "image": {} }""", "\"name\" is empty; give the model a name")]
     public void BadDescriptionsAreInputErrorsNamingTheFile(string json, string message)
     {
         var e = Assert.Throws<RepDiffInputException>(() => ModelDescription.Parse(json, "bad.json", "/"));
