@@ -40,6 +40,21 @@ public class CardPartsTests
         Assert.Contains("<button type=\"button\" class=\"open-members\" data-key=\"m0d0c1\">all 20 members ▸</button>", html);
     }
 
+    /// <summary>A card lists three enriched values and counts the rest in words that agree with the count ("1 more value", not "values").</summary>
+    [Fact]
+    public void TheCountOfEnrichedValuesLeftOutIsSingularForOne()
+    {
+        var (pair, explanation) = HtmlReportTests.Synthetic();
+        static List<RepDiff.Metrics.EnrichedValue> Values(int count) => Enumerable.Range(0, count).Select(k => new RepDiff.Metrics.EnrichedValue
+            { Column = "source", Value = $"v{k}", Members = 20, MembersWithValue = 20 - k, Total = 40, TotalWithValue = 20, PValue = 0.001, QValue = 0.002 }).ToList();
+        var concepts = explanation.Directions[0].Concepts;
+        concepts[0].Enrichment = Values(4);
+        concepts[1].Enrichment = Values(5);
+        string html = HtmlReport.Render(HtmlReportTests.Model(pair, explanation));
+        Assert.Contains("<li class=\"more\">and 1 more over-represented value</li>", html);
+        Assert.Contains("<li class=\"more\">and 2 more over-represented values</li>", html);
+    }
+
     [Fact]
     public void CardsOfOneMemberAndOfNoneSaySoInWords()
     {
