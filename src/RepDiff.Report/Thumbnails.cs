@@ -134,7 +134,11 @@ public sealed class Thumbnails
 
     private string Unreadable(int sample, string path, string problem)
     {
-        warnings.Add($"image of sample {sample} ({path}) cannot be shown: {problem}");
+        // Named relative to the --images source, as ids are, also where the problem names the file (a decoder's message
+        // starts with the path): a shared report must not give away where the files lay (/home/…).
+        string name = samples.Images!.Name(sample);
+        problem = problem.Replace(Path.GetFullPath(path), name, StringComparison.Ordinal).Replace(path, name, StringComparison.Ordinal);
+        warnings.Add($"image of sample {sample} ({name}) cannot be shown: {problem}");
         return unreadableTile ??= Png.DataUri(CrossedOutTile());
     }
 
