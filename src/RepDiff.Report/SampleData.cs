@@ -55,8 +55,9 @@ internal static class SampleData
         };
         if (thumbs.HasTexts)
         {
+            // Members' texts whole and as written (the downloads hold them, as `repdiff export` does); the rest as the tooltip shows them.
             var full = members.SelectMany(m => m).ToHashSet();
-            data["texts"] = new JsonArray(rows.Select(r => (JsonNode)thumbs.Text(r, full.Contains(r) ? 0 : TooltipChars)!).ToArray());
+            data["texts"] = new JsonArray(rows.Select(r => (JsonNode)(full.Contains(r) ? thumbs.WholeText(r) : thumbs.Text(r, TooltipChars))!).ToArray());
         }
         if (thumbs.HasImages)
         {

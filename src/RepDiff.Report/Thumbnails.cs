@@ -63,6 +63,9 @@ public sealed class Thumbnails
         return t.Length <= maxLength ? t : t[..(maxLength - 1)] + "…";
     }
 
+    /// <summary>The text of a sample as its file holds it, line breaks kept: what the page's downloads write, as `repdiff export` does.</summary>
+    public string? WholeText(int sample) => samples.Texts?[sample];
+
     /// <summary>A sample's label as its caption shows it (<see cref="SampleLabels.Shown"/>).</summary>
     public string? Label(int sample) => samples.Labels is { } labels ? SampleLabels.Shown(labels[sample]) : null;
 

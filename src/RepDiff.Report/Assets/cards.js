@@ -105,8 +105,9 @@
     if (label !== null) line.append(' · ', cut('mlabel', label));
     if (c.scores && c.scores[p] !== null) line.append(' · ', el('span', 'mscore', 'score ' + fmt(c.scores[p])));
     li.appendChild(line);
-    const text = S.texts ? S.texts[S.slot(row)] : undefined;
-    if (text !== undefined) {
+    const whole = S.texts ? S.texts[S.slot(row)] : undefined;
+    if (whole !== undefined && whole !== null) {
+      const text = page.oneLine(whole);
       const t = el('div', 'mtext', page.clip(text, 160));
       li.appendChild(t);
       if (text.length > 160) {

@@ -351,7 +351,7 @@
     const coloured = colourLine(k);
     if (coloured) { const c = document.createElement('div'); c.textContent = coloured; tip.appendChild(c); }
     const text = S.texts && S.texts[rowOf(k)];
-    if (text) { const t = document.createElement('div'); t.textContent = clip(text); tip.appendChild(t); }
+    if (text) { const t = document.createElement('div'); t.textContent = clip(data.oneLine(text)); tip.appendChild(t); }
     tip.hidden = false;
     const w = tip.offsetWidth, h = tip.offsetHeight;
     tip.style.left = (e.clientX + 14 + w > innerWidth ? e.clientX - 14 - w : e.clientX + 14) + 'px';

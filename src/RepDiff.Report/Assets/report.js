@@ -12,6 +12,8 @@
   data.bytes = bytes;
   // A value cut to n characters for a line of the page (a label or text may be 10,000 characters); the whole value goes in a title.
   data.clip = (s, n = 200) => s.length > n ? s.slice(0, n - 1) + '…' : s;
+  // A text on one line, as the page shows it: its line breaks as spaces (as .NET's ReplaceLineEndings); the data keeps them for the downloads.
+  data.oneLine = s => s.replace(/\r\n|[\n\r\f\u0085\u2028\u2029]/g, ' ');
   const S = data.samples;
   S.rows = S.rows ? new Int32Array(bytes(S.rows).buffer) : null;
   let slots = null;

@@ -392,6 +392,43 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Empty(errors);
     }
 
+    /// <summary>
+    /// The page's "Export members" download holds each text as `repdiff export` writes it, its line breaks (\n, \r\n, U+2028)
+    /// kept; the page had written them as spaces, so the file it says matches the export did not. The member list still shows
+    /// each text on one line.
+    /// </summary>
+    [ChromiumFact]
+    public async Task DownloadedTextsKeepTheirLineBreaksAsTheExportDoes()
+    {
+        string dir = TestData.TempDir();
+        const int n = 600;
+        string Text(int i) => (i % 3) switch { 0 => $"first {i}\nsecond", 1 => $"left {i}\u2028right", _ => $"crlf {i}\r\nend" };
+        string texts = Path.Combine(dir, "texts.jsonl");
+        File.WriteAllLines(texts, Enumerable.Range(0, n).Select(i => new JsonObject { ["text"] = Text(i) }.ToJsonString()));
+        string outDir = Path.Combine(dir, "out");
+        var run = CliHarness.Run("kmeans", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--concepts", "3", "--texts", texts, "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
+
+        var exported = Cli.ExportCommandTests.ParseCsv(Export(Path.Combine(outDir, "results.json"), "csv", "--texts", texts).Stdout);
+        var downloaded = Cli.ExportCommandTests.ParseCsv(await Download(page, page.Locator("button[data-export=all][data-format=csv]")));
+        Assert.Equal(exported[0], downloaded[0]);
+        AssertSameRows(exported[0], exported.Skip(1).ToList(), downloaded.Skip(1).ToList());
+        int text = Array.IndexOf(downloaded[0], "text"), row = Array.IndexOf(downloaded[0], "row");
+        Assert.All(downloaded.Skip(1), fields => Assert.Equal(Text(int.Parse(fields[row], CultureInfo.InvariantCulture)), fields[text]));
+
+        // Shown on one line in the member list.
+        var card = page.Locator(".card").First;
+        await card.Locator("button.open-members").ClickAsync();
+        var first = page.Locator("li.member").First;
+        int shownRow = int.Parse((await first.GetAttributeAsync("data-row"))!, CultureInfo.InvariantCulture);
+        Assert.Equal(Text(shownRow).ReplaceLineEndings(" "), await first.Locator(".mtext").TextContentAsync());
+        Assert.Empty(errors);
+    }
+
     /// <summary>The score as the member list prints it (4 significant digits, exponent outside 1e-3..1e4).</summary>
     private static string Score(double x)
     {
