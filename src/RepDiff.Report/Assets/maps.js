@@ -149,7 +149,7 @@
     return best;
   }
 
-  // What is lit: a card's highlight while there is one, else the user's selection.
+  // What is lit: a card's highlight while there is one, else the user's selection (a new selection ends the highlight).
   let highlight = null, highlightCaption = '', selection = null;
   // The search field's matches ({list, query}, plot indices), outlined apart from what is lit: typing never changes the selection.
   let found = null;
@@ -313,6 +313,9 @@
 
   function setSelection(list) {
     selection = list && list.length ? { list } : null;
+    // A new selection replaces a card's highlight (report.js deselects the card on rd-selection): the maps draw what the
+    // export bar's "current selection" writes, not a card's members over an invisible lasso.
+    if (selection) { highlight = null; highlightCaption = ''; }
     const indices = selection ? selection.list.map(sampleOf) : [];
     window.rdSelection = indices;
     document.dispatchEvent(new CustomEvent('rd-selection', { detail: { indices } }));

@@ -53,4 +53,11 @@
     // (its click then reaches the card as a mouse click would), instead of being swallowed here.
     card.addEventListener('keydown', e => { if (e.target === card && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(); } });
   });
+  // Samples selected on a map replace the selected card (the maps have dropped its highlight), so the card, the maps and
+  // the export bar's "current selection" speak of the same samples.
+  document.addEventListener('rd-selection', e => {
+    if (!(e.detail && e.detail.indices && e.detail.indices.length) || !selected) return;
+    document.querySelectorAll('.card.selected').forEach(c => c.classList.remove('selected'));
+    selected = null;
+  });
 })();

@@ -153,6 +153,46 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Empty(errors);
     }
 
+    /// <summary>
+    /// Samples lassoed on a map while a card is selected replace the card: the maps light them, the card is no longer selected
+    /// and the export bar's current selection is them. Before, the maps kept the card's highlight and the lasso was drawn
+    /// nowhere while "current selection" exported it.
+    /// </summary>
+    [ChromiumFact]
+    public async Task ALassoMadeWhileACardIsSelectedReplacesTheCard()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        var card = page.Locator(".card").First;
+        await card.ClickAsync();
+        Assert.Contains("selected", (await card.GetAttributeAsync("class"))!);
+
+        // A lasso round the whole of A's map.
+        var map = page.Locator("canvas.overlay[data-kind=pca][data-side=a]");
+        await map.ScrollIntoViewIfNeededAsync();
+        var box = (await map.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + 1, box.Y + 1);
+        await page.Mouse.DownAsync();
+        foreach (var (x, y) in new[] { (box.Width - 1, 1f), (box.Width - 1, box.Height - 1), (1f, box.Height - 1), (1f, 2f) })
+            await page.Mouse.MoveAsync(box.X + x, box.Y + y, new MouseMoveOptions { Steps = 3 });
+        await page.Mouse.UpAsync();
+
+        int selected = await page.EvaluateAsync<int>("() => window.rdSelection.length");
+        Assert.True(selected > 0);
+        Assert.Equal(selected, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        Assert.Equal(selected, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+        Assert.DoesNotContain("selected", (await card.GetAttributeAsync("class"))!);
+        Assert.Equal($"{selected:N0} samples selected on the map", await page.Locator("#export-selection").TextContentAsync());
+        Assert.StartsWith($"Selection: {selected:N0} samples", await page.Locator("#map-caption").TextContentAsync());
+        // Hovering a card and leaving it goes back to the selection, not to the card that was selected.
+        await card.HoverAsync();
+        await page.Mouse.MoveAsync(1, 1);
+        Assert.Equal(selected, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        Assert.Empty(errors);
+    }
+
     /// <summary>A card of images lists how they look, and its member list tabulates every look with its test.</summary>
     [ChromiumFact]
     public async Task ACardOfImagesListsItsLooksAndTheMemberListTabulatesThem()
