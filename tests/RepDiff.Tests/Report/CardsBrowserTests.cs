@@ -193,6 +193,49 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Empty(errors);
     }
 
+    /// <summary>
+    /// Leaving a consensus row (mouse or focus) gives the maps back what was chosen: the selected card's members, or nothing;
+    /// the row's shared samples had stayed lit.
+    /// </summary>
+    [ChromiumFact]
+    public async Task LeavingAConsensusRowRestoresTheSelectedCardsHighlight()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        // The first pair's shared samples, and a card of another size (the planted groups make the first pair's concepts equal).
+        var data = await page.EvaluateAsync<string[]>("""
+            () => {
+              const C = rdData.cards.concepts, r = document.querySelector('tr.pair'), b = new Set(C[r.dataset.b].members);
+              const shared = C[r.dataset.a].members.filter(i => b.has(i)).length;
+              const key = Object.keys(C).find(k => document.getElementById('card-' + k) && C[k].members.length !== shared);
+              return [String(shared), key, String(C[key].members.length)];
+            }
+            """);
+        int shared = int.Parse(data[0], CultureInfo.InvariantCulture), members = int.Parse(data[2], CultureInfo.InvariantCulture);
+        var card = page.Locator($"#card-{data[1]}");
+        var row = page.Locator("tr.pair").First;
+
+        // Nothing selected: hovering lights the shared samples, leaving lights nothing.
+        await row.HoverAsync();
+        Assert.Equal(shared, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        await page.Mouse.MoveAsync(1, 1);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+
+        // A selected card: leaving the row, or moving the focus off it, lights the card's members again.
+        await card.ClickAsync();
+        await row.HoverAsync();
+        Assert.Equal(shared, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        await page.Mouse.MoveAsync(1, 1);
+        Assert.Equal(members, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        await row.FocusAsync();
+        Assert.Equal(shared, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        await page.Locator("#map-search").FocusAsync();
+        Assert.Equal(members, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        Assert.Empty(errors);
+    }
+
     /// <summary>A card of images lists how they look, and its member list tabulates every look with its test.</summary>
     [ChromiumFact]
     public async Task ACardOfImagesListsItsLooksAndTheMemberListTabulatesThem()
