@@ -30,6 +30,15 @@
     if (c.numbers !== undefined) c.numbers = new Float32Array(bytes(c.numbers).buffer);
   }
 
+  // The sticky methods bar's height, for report.css's scroll margins (--nav): a link's target lands below it however many
+  // lines the bar wraps to.
+  const nav = document.querySelector('nav.methods');
+  if (nav) {
+    const fit = () => document.documentElement.style.setProperty('--nav', nav.offsetHeight + 'px');
+    fit();
+    window.addEventListener('resize', fit);
+  }
+
   // Cards tell the maps what to highlight through a document event (rd-highlight); the maps (maps.js) listen.
   let selected = null;
   function show(key) {

@@ -236,6 +236,38 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Empty(errors);
     }
 
+    /// <summary>
+    /// A link to a card lands it below the sticky methods bar, on a phone (where the bar may wrap) as on a desktop, and the
+    /// card is marked as the link's target; it had landed under the bar.
+    /// </summary>
+    [ChromiumFact]
+    public async Task ALinkToACardLandsItBelowTheMethodsBarMarked()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        foreach (var (width, height) in new[] { (390, 800), (1280, 800) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (string from in new[] { ".card .closest a", "table.pairs a" })
+            {
+                var link = page.Locator(from).First;
+                string target = (await link.GetAttributeAsync("href"))!;
+                await page.EvaluateAsync("() => { location.hash = ''; window.scrollTo(0, 0); }");
+                await link.ClickAsync();
+                await page.WaitForFunctionAsync($"() => location.hash === '{target}'");
+                var place = await page.EvaluateAsync<double[]>($"() => [document.querySelector('nav.methods').getBoundingClientRect().bottom, document.querySelector('{target}').getBoundingClientRect().top]");
+                Assert.True(place[1] >= place[0], $"{width} px, {from}: the card's top at {place[1]} is under the methods bar, which ends at {place[0]}");
+                string Shadow(string selector) => $"() => getComputedStyle(document.querySelector('{selector}')).boxShadow";
+                string other = await page.EvaluateAsync<string>($"() => '#' + Array.from(document.querySelectorAll('.card')).find(c => '#' + c.id !== '{target}' && !c.matches('.selected,:hover,:focus')).id");
+                Assert.NotEqual(await page.EvaluateAsync<string>(Shadow(other)), await page.EvaluateAsync<string>(Shadow(target)));
+                Assert.True(await page.EvaluateAsync<bool>($"() => document.querySelector('{target}').matches(':target')"));
+            }
+        }
+        Assert.Empty(errors);
+    }
+
     /// <summary>A card of images lists how they look, and its member list tabulates every look with its test.</summary>
     [ChromiumFact]
     public async Task ACardOfImagesListsItsLooksAndTheMemberListTabulatesThem()
