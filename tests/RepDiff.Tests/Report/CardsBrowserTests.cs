@@ -268,6 +268,36 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Empty(errors);
     }
 
+    /// <summary>
+    /// In a 1280×800 window the sticky maps panel holds both maps and the legend in view, the maps made lower to fit (at
+    /// 6:5, B's map ended at y = 835 and the legend below it); on a phone, where the panel is not sticky, the maps keep 6:5.
+    /// </summary>
+    [ChromiumFact]
+    public async Task BothMapsAndTheLegendFitA1280By800Window()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        const string Measure = """
+            () => {
+              window.scrollTo(0, document.body.scrollHeight / 2);
+              const box = s => document.querySelector(s).getBoundingClientRect();
+              const a = box('.mapset:not([hidden]) figure:nth-of-type(1) .mapbox'), b = box('.mapset:not([hidden]) figure:nth-of-type(2) .mapbox');
+              return [a.top, a.width, a.height, b.bottom, b.height, box('#map-legend').bottom, innerHeight];
+            }
+            """;
+        await page.SetViewportSizeAsync(1280, 800);
+        var m = await page.EvaluateAsync<double[]>(Measure);
+        Assert.True(m[0] >= 0 && m[3] <= m[6] && m[5] <= m[6], $"map A from {m[0]}, map B to {m[3]}, the legend to {m[5]}, in a window of {m[6]}");
+        Assert.InRange(m[2], 140, m[1] * 5 / 6 + 1);
+        Assert.Equal(m[2], m[4], 1);
+        await page.SetViewportSizeAsync(390, 800);
+        m = await page.EvaluateAsync<double[]>(Measure);
+        Assert.Equal(m[1] * 5 / 6, m[2], 1.5);
+        Assert.Empty(errors);
+    }
+
     /// <summary>A card of images lists how they look, and its member list tabulates every look with its test.</summary>
     [ChromiumFact]
     public async Task ACardOfImagesListsItsLooksAndTheMemberListTabulatesThem()
