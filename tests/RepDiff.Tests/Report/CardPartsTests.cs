@@ -83,7 +83,9 @@ public class CardPartsTests
         var (pair, explanation) = HtmlReportTests.Synthetic(new SampleInfo { Labels = labels });
         string html = HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "rtl"));
         var ids = Regex.Match(html, "<p class=\"ids\">(.*?)</p>").Groups[1].Value;
-        Assert.Matches("^<bdi>#[0-9]+ \\((سمكة|dog)\\)</bdi>(  <bdi>#[0-9]+ \\((سمكة|dog)\\)</bdi>)*$", ids);
+        // Each entry left to right ("#9 (label)", not turned round by a right-to-left label), its id and label each isolated in it.
+        const string Entry = "<bdi dir=\"ltr\"><bdi>#[0-9]+</bdi> \\(<bdi>(سمكة|dog)</bdi>\\)</bdi>";
+        Assert.Matches($"^{Entry}(  {Entry})*$", ids);
     }
 
     [Fact]
