@@ -25,7 +25,10 @@ internal static class CardParts
         foreach (var v in values.Take(EnrichedOnCard))
             s.Append("<li title=\"").Append(HtmlReport.E(Evidence(v))).Append("\">").Append(HtmlReport.E(Phrase(v))).Append("</li>");
         if (values.Count > EnrichedOnCard)
-            s.Append(Inv, $"<li class=\"more\">and {values.Count - EnrichedOnCard} more over-represented values</li>");
+        {
+            int more = values.Count - EnrichedOnCard;
+            s.Append(Inv, $"<li class=\"more\">and {more} more over-represented {(more == 1 ? "value" : "values")}</li>");
+        }
         return s.Append("</ul>").ToString();
     }
 

@@ -150,6 +150,26 @@ public static partial class HtmlReport
     /// </summary>
     public static string E(string? text) => WebUtility.HtmlEncode(BidiControls.Neutralize(text ?? ""));
 
+    /// <summary>A user-supplied string escaped (<see cref="E"/>) inside its own bdi: a right-to-left name or label keeps the text around it in its order.</summary>
+    public static string Bdi(string? text) => "<bdi>" + E(text) + "</bdi>";
+
+    /// <summary>
+    /// A sentence whose user strings are marked (<see cref="BidiControls.Isolate"/>: findings, a direction's reading) as HTML: each
+    /// marked string in its own bdi, every piece escaped by <see cref="E"/> (which shows a stray mark as a space), so "33% אלף,"
+    /// keeps its number beside its label.
+    /// </summary>
+    public static string Isolated(string marked)
+    {
+        var s = new StringBuilder();
+        int at = 0;
+        while (marked.IndexOf(BidiControls.IsolateStart, at) is int start and >= 0 && marked.IndexOf(BidiControls.IsolateEnd, start + 1) is int end and >= 0)
+        {
+            s.Append(E(marked[at..start])).Append(Bdi(marked[(start + 1)..end]));
+            at = end + 1;
+        }
+        return s.Append(E(marked[at..])).ToString();
+    }
+
     private static string Header(ReportModel model)
     {
         var h = new StringBuilder("<header class=\"top\">");
@@ -159,8 +179,8 @@ public static partial class HtmlReport
         if (model.SetSizes is { } sets)
         {
             // FINC compares two sample sets of one model: each is named with its own size (there is no shared sample count).
-            Fact(h, "test set", string.Create(Inv, $"{E(model.NameA)} <small>{sets.Test:N0} samples</small>"));
-            Fact(h, "reference set", string.Create(Inv, $"{E(model.NameB)} <small>{sets.Reference:N0} samples</small>"));
+            Fact(h, "test set", string.Create(Inv, $"{Bdi(model.NameA)} <small>{sets.Test:N0} samples</small>"));
+            Fact(h, "reference set", string.Create(Inv, $"{Bdi(model.NameB)} <small>{sets.Reference:N0} samples</small>"));
         }
         else SampleFacts(h, model);
         if (model.Samples.Labels is { } labels) Fact(h, "labels", labels.Names.Length == 1 ? "1 class" : $"{labels.Names.Length} classes");
@@ -194,8 +214,9 @@ public static partial class HtmlReport
     /// <summary>The two representations with their dimensions, and the shared samples (with RDX's --max-samples subsample).</summary>
     private static void SampleFacts(StringBuilder h, ReportModel model)
     {
-        Fact(h, "A", model.DimensionsA is int da ? $"{E(model.NameA)} <small>{da} dims</small>" : E(model.NameA));
-        Fact(h, "B", model.DimensionsB is int db ? $"{E(model.NameB)} <small>{db} dims</small>" : E(model.NameB));
+        // Each name isolated: a right-to-left name had put "256" before itself ("256 מודל ב dims").
+        Fact(h, "A", model.DimensionsA is int da ? $"{Bdi(model.NameA)} <small>{da} dims</small>" : Bdi(model.NameA));
+        Fact(h, "B", model.DimensionsB is int db ? $"{Bdi(model.NameB)} <small>{db} dims</small>" : Bdi(model.NameB));
         // A method that ran on a subsample (RDX's --max-samples) says so where the sample count is read.
         var subsampled = model.Explanations.Select(e => (e.Method, Used: e.Metrics["samples_used"]?.GetValue<int>() ?? model.N))
             .Where(e => e.Used < model.N).Select(e => string.Create(Inv, $"{e.Method} on a seeded {e.Used:N0}")).ToList();
@@ -316,7 +337,7 @@ public static partial class HtmlReport
             s.Append("<p class=\"statement\">").Append(Statement(model, e, direction));
             // FINC's two directions number their members in different sets: said, or #199 reads as one sample in both.
             if (direction.Rows is { } rows)
-                s.Append(" <small>Sample numbers (#) are rows of ").Append(E(rows == "test" ? model.NameA : model.NameB)).Append(".</small>");
+                s.Append(" <small>Sample numbers (#) are rows of ").Append(Bdi(rows == "test" ? model.NameA : model.NameB)).Append(".</small>");
             if (BsrRow.Read(e.Metrics, "bsr", direction.Name) is double bsr)
                 s.Append(Inv, $" <span class=\"chip\">BSR {bsr:F3}{ChanceNote(BsrRow.Read(e.Metrics, "bsr_chance", direction.Name), "F3")}</span>");
             s.Append(ValidationTally(direction));
@@ -343,8 +364,8 @@ public static partial class HtmlReport
     /// </summary>
     private static string SpectrumSigns(ReportModel model, Explanation e)
         => e.Directions.Any(d => d.Rows is not null)
-            ? $"positive eigenvalues (blue) are modes more frequent in the test set ({E(model.NameA)}), negative (red) modes more frequent in the reference set ({E(model.NameB)})."
-            : $"positive eigenvalues (blue) are modes more similar in A ({E(model.NameA)}), samples A keeps together and B pulls apart; negative (red) are modes more similar in B ({E(model.NameB)}).";
+            ? $"positive eigenvalues (blue) are modes more frequent in the test set ({Bdi(model.NameA)}), negative (red) modes more frequent in the reference set ({Bdi(model.NameB)})."
+            : $"positive eigenvalues (blue) are modes more similar in A ({Bdi(model.NameA)}), samples A keeps together and B pulls apart; negative (red) are modes more similar in B ({Bdi(model.NameB)}).";
 
     /// <summary>A parameter as the table shows it: strings unquoted, an option not set (null) as a dash, numbers and lists as JSON writes them.</summary>
     private static string ParameterText(JsonNode? value) => value switch
@@ -364,12 +385,12 @@ public static partial class HtmlReport
     /// </summary>
     private static string Statement(ReportModel model, Explanation e, Direction direction)
     {
-        string text = E(DirectionNames.Reading(direction.Name, model.NameA, model.NameB));
+        string text = Isolated(DirectionNames.Reading(direction.Name, BidiControls.Isolate(model.NameA), BidiControls.Isolate(model.NameB)));
         // A finding with no lead concept is the sentence for a direction with nothing to describe (none confirmed, or no
         // better than random groups), the one the terminal prints; it is shown as it is, not replaced by a label mix.
         // Without labels a finding is shown only when texts' words or length name a concept; otherwise it would say no more than the statement.
         if (model.FindingOf(e.Method, direction.Name) is { } finding && (finding.Lead is null or { Mix: not ConceptMix.Unlabelled } || finding.NamedWithoutLabels))
-            return text + " <span class=\"finding\">" + E(finding.Text) + "</span>";
+            return text + " <span class=\"finding\">" + Isolated(finding.Isolated) + "</span>";
         // The label mix across the direction's concepts, each concept weighted equally.
         var counts = Described(direction).Take(MaxConceptsShown).Select(c => c.LabelCounts).OfType<Dictionary<string, int>>().Where(c => c.Count > 0).ToList();
         if (counts.Count > 0)
@@ -379,7 +400,7 @@ public static partial class HtmlReport
                 .Where(x => x.Share >= 0.1).OrderByDescending(x => x.Share).Take(3).ToList();
             if (mix.Count > 0)
                 text += $" Across its {(counts.Count == 1 ? "concept" : $"{counts.Count} concepts")}, the samples are mostly "
-                    + JoinWords(mix.Select(x => string.Create(Inv, $"<b>{E(x.Label)}</b> ({x.Share * 100:F0}%)")).ToList()) + ".";
+                    + JoinWords(mix.Select(x => string.Create(Inv, $"<b>{Bdi(x.Label)}</b> ({x.Share * 100:F0}%)")).ToList()) + ".";
         }
         return text;
     }
@@ -438,8 +459,9 @@ public static partial class HtmlReport
         }
         else
         {
-            // Each sample isolated: a right-to-left label would otherwise carry the numbers around it into its own order.
-            c.Append("<p class=\"ids\">").Append(string.Join("  ", grid.Select(i => "<bdi>" + E(thumbs.Label(i) is { } l ? $"{SampleName(model, i)} ({l})" : SampleName(model, i)) + "</bdi>"))).Append("</p>");
+            // Each sample isolated, left to right, with its id and its label each isolated in it: a right-to-left label would
+            // otherwise carry the numbers around it into its own order, or turn "#9 (label)" round.
+            c.Append("<p class=\"ids\">").Append(string.Join("  ", grid.Select(i => "<bdi dir=\"ltr\">" + Bdi(SampleName(model, i)) + (thumbs.Label(i) is { } l ? " (" + Bdi(l) + ")" : "") + "</bdi>"))).Append("</p>");
         }
         if (model.Samples.Labels is { } labels && concept.LabelCounts is { } counts)
             c.Append(Charts.LabelHistogram(labels, counts));

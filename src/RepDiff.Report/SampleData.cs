@@ -19,7 +19,7 @@ namespace RepDiff.Report;
 /// over every sample); numeric columns add each name's value (<c>numbers</c>, base64 Float32) and their range. The images'
 /// numeric looks and their dominant colour follow (<c>look</c> true; the colour with a <c>palette</c> of each value's hue),
 /// for the maps' colouring only.</item>
-/// <item><c>texts</c>: the members' texts in full, the other rows' shortened for a tooltip;</item>
+/// <item><c>texts</c>: the members' texts in full, line breaks kept (the downloads write them), the other rows' on one line, shortened for a tooltip;</item>
 /// <item><c>thumbs</c>: thumbnails by row, grid samples first, then every concept's best members, then the next best,
 /// ..., then the other plotted samples, until the page holds <see cref="MaxImageChars"/> characters of images;
 /// <c>thumbsComplete</c> says whether every member has one.</item>
@@ -55,8 +55,9 @@ internal static class SampleData
         };
         if (thumbs.HasTexts)
         {
+            // Members' texts whole and as written (the downloads hold them, as `repdiff export` does); the rest as the tooltip shows them.
             var full = members.SelectMany(m => m).ToHashSet();
-            data["texts"] = new JsonArray(rows.Select(r => (JsonNode)thumbs.Text(r, full.Contains(r) ? 0 : TooltipChars)!).ToArray());
+            data["texts"] = new JsonArray(rows.Select(r => (JsonNode)(full.Contains(r) ? thumbs.WholeText(r) : thumbs.Text(r, TooltipChars))!).ToArray());
         }
         if (thumbs.HasImages)
         {

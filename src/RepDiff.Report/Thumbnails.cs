@@ -63,6 +63,9 @@ public sealed class Thumbnails
         return t.Length <= maxLength ? t : t[..(maxLength - 1)] + "…";
     }
 
+    /// <summary>The text of a sample as its file holds it, line breaks kept: what the page's downloads write, as `repdiff export` does.</summary>
+    public string? WholeText(int sample) => samples.Texts?[sample];
+
     /// <summary>A sample's label as its caption shows it (<see cref="SampleLabels.Shown"/>).</summary>
     public string? Label(int sample) => samples.Labels is { } labels ? SampleLabels.Shown(labels[sample]) : null;
 
@@ -134,7 +137,11 @@ public sealed class Thumbnails
 
     private string Unreadable(int sample, string path, string problem)
     {
-        warnings.Add($"image of sample {sample} ({path}) cannot be shown: {problem}");
+        // Named relative to the --images source, as ids are, also where the problem names the file (a decoder's message
+        // starts with the path): a shared report must not give away where the files lay (/home/…).
+        string name = samples.Images!.Name(sample);
+        problem = problem.Replace(Path.GetFullPath(path), name, StringComparison.Ordinal).Replace(path, name, StringComparison.Ordinal);
+        warnings.Add($"image of sample {sample} ({name}) cannot be shown: {problem}");
         return unreadableTile ??= Png.DataUri(CrossedOutTile());
     }
 

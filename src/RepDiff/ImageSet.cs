@@ -16,6 +16,16 @@ public sealed class ImageSet
     /// <summary>The file pixel arrays were read from, so that a message about one image can name it ("pixels.npy[3]").</summary>
     public string? Source { get; init; }
 
+    /// <summary>The folder image files are named from: the --images folder, or a manifest's folder (null: unknown).</summary>
+    public string? Folder { get; init; }
+
+    /// <summary>
+    /// An image file as the samples name it: its path relative to <see cref="Folder"/>, '/'-separated (embed's ids), else its
+    /// file name; never the absolute path, which a shared report or results file would give away (/home/…).
+    /// </summary>
+    public string Name(int sample) => Paths is null ? $"image {sample}"
+        : Folder is null ? System.IO.Path.GetFileName(Paths[sample]) : System.IO.Path.GetRelativePath(Folder, Paths[sample]).Replace('\\', '/');
+
     public ImageSet(string[] paths)
     {
         Paths = paths;

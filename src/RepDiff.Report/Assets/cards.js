@@ -27,6 +27,17 @@
   function highlight(indices, caption) {
     document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: indices, caption: caption || '' } }));
   }
+  const cardCaption = c => c.title + ' (' + c.members.length.toLocaleString('en') + ' members)';
+  // What the maps go back to when the mouse or focus leaves a consensus row or a listed member: the chosen consensus row,
+  // else the selected card, else nothing (a hovered row's samples had stayed lit after the mouse left).
+  const rowLit = new Map(); // consensus row → lights its shared samples
+  function restore() {
+    const row = document.querySelector('tr.pair.on');
+    if (row && rowLit.has(row)) { rowLit.get(row)(); return; }
+    const card = document.querySelector('.card.selected'), c = card && data.concepts[card.dataset.key];
+    highlight(c ? c.members : null, c ? cardCaption(c) : '');
+  }
+  const unchooseRows = () => document.querySelectorAll('tr.pair.on').forEach(x => x.classList.remove('on'));
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -105,8 +116,9 @@
     if (label !== null) line.append(' · ', cut('mlabel', label));
     if (c.scores && c.scores[p] !== null) line.append(' · ', el('span', 'mscore', 'score ' + fmt(c.scores[p])));
     li.appendChild(line);
-    const text = S.texts ? S.texts[S.slot(row)] : undefined;
-    if (text !== undefined) {
+    const whole = S.texts ? S.texts[S.slot(row)] : undefined;
+    if (whole !== undefined && whole !== null) {
+      const text = page.oneLine(whole);
       const t = el('div', 'mtext', page.clip(text, 160));
       li.appendChild(t);
       if (text.length > 160) {
@@ -148,13 +160,11 @@
     return bar;
   }
 
-  let openKey = null;
   function open(card) {
     const key = card.dataset.key, c = data.concepts[key];
     const panel = panelFor(card);
     document.querySelectorAll('.card.open').forEach(x => x.classList.remove('open'));
     card.classList.add('open');
-    openKey = key;
     panel.dataset.key = key;
     panel.replaceChildren();
     const head = el('header', 'mhead');
@@ -162,7 +172,7 @@
     const close = el('button', 'close', '×');
     close.type = 'button';
     close.title = 'close the member list';
-    close.addEventListener('click', () => { panel.hidden = true; card.classList.remove('open'); openKey = null; });
+    close.addEventListener('click', () => { panel.hidden = true; card.classList.remove('open'); });
     const tools = el('span', 'mtools');
     for (const format of ['csv', 'json']) {
       const b = el('button', 'dl', format.toUpperCase());
@@ -217,10 +227,10 @@
       const row = +li.dataset.row, label = labelOf(row);
       highlight([row], '#' + row + (label !== null ? ' · ' + label : '') + ' (member of ' + c.title + ')');
     });
-    list.addEventListener('mouseleave', () => { if (openKey === key) highlight(c.members, c.title); });
+    list.addEventListener('mouseleave', restore);
     panel.hidden = false;
     renderPage(panel, key, 0);
-    highlight(c.members, c.title + ' (' + c.members.length.toLocaleString('en') + ' members)');
+    highlight(c.members, cardCaption(c));
   }
 
   // Opening the list also selects the card (the card's own click, which runs first, does that); a card that is
@@ -230,6 +240,7 @@
     if (card.classList.contains('selected')) { e.stopPropagation(); open(card); noteSelection('card'); }
   }));
   document.querySelectorAll('.card').forEach(card => card.addEventListener('click', e => {
+    unchooseRows(); // the card is what the maps show now
     if (e.target.closest('button.open-members')) open(card);
     noteSelection('card');
   }));
@@ -254,7 +265,11 @@
       : sel.kind === 'card' ? data.concepts[sel.key].title + ' (' + data.concepts[sel.key].members.length.toLocaleString('en') + ' members)'
       : sel.indices.length.toLocaleString('en') + (sel.indices.length === 1 ? ' sample' : ' samples') + ' selected on the map';
   }
-  document.addEventListener('rd-selection', e => noteSelection(e.detail && e.detail.indices && e.detail.indices.length ? 'map' : null));
+  document.addEventListener('rd-selection', e => {
+    const made = e.detail && e.detail.indices && e.detail.indices.length;
+    if (made) unchooseRows(); // samples selected on a map replace a chosen row, as they replace a selected card (report.js)
+    noteSelection(made ? 'map' : null);
+  });
   document.querySelectorAll('button[data-export]').forEach(b => b.addEventListener('click', () => {
     const format = b.dataset.format;
     if (b.dataset.export === 'all') {
@@ -276,8 +291,11 @@
     const shared = a.members.filter(i => inB.has(i));
     const caption = shared.length.toLocaleString('en') + ' samples in both ' + a.title + ' and ' + b.title;
     const lit = () => highlight(shared, caption);
+    rowLit.set(tr, lit);
     tr.addEventListener('mouseenter', lit);
     tr.addEventListener('focus', lit);
+    tr.addEventListener('mouseleave', restore);
+    tr.addEventListener('blur', restore);
     const choose = () => {
       document.querySelectorAll('tr.pair.on').forEach(x => x.classList.remove('on'));
       tr.classList.add('on');

@@ -149,7 +149,7 @@
     return best;
   }
 
-  // What is lit: a card's highlight while there is one, else the user's selection.
+  // What is lit: a card's highlight while there is one, else the user's selection (a new selection ends the highlight).
   let highlight = null, highlightCaption = '', selection = null;
   // The search field's matches ({list, query}, plot indices), outlined apart from what is lit: typing never changes the selection.
   let found = null;
@@ -313,6 +313,9 @@
 
   function setSelection(list) {
     selection = list && list.length ? { list } : null;
+    // A new selection replaces a card's highlight (report.js deselects the card on rd-selection): the maps draw what the
+    // export bar's "current selection" writes, not a card's members over an invisible lasso.
+    if (selection) { highlight = null; highlightCaption = ''; }
     const indices = selection ? selection.list.map(sampleOf) : [];
     window.rdSelection = indices;
     document.dispatchEvent(new CustomEvent('rd-selection', { detail: { indices } }));
@@ -351,7 +354,7 @@
     const coloured = colourLine(k);
     if (coloured) { const c = document.createElement('div'); c.textContent = coloured; tip.appendChild(c); }
     const text = S.texts && S.texts[rowOf(k)];
-    if (text) { const t = document.createElement('div'); t.textContent = clip(text); tip.appendChild(t); }
+    if (text) { const t = document.createElement('div'); t.textContent = clip(data.oneLine(text)); tip.appendChild(t); }
     tip.hidden = false;
     const w = tip.offsetWidth, h = tip.offsetHeight;
     tip.style.left = (e.clientX + 14 + w > innerWidth ? e.clientX - 14 - w : e.clientX + 14) + 'px';
@@ -359,7 +362,10 @@
   }
   // The tooltip's lines, also what the keyboard announces; each cut at 200 characters: the tooltip follows the mouse,
   // and a 10,000-character label would cover the page (or be read out whole).
-  const sampleLine = k => clip('#' + sampleOf(k) + (labelColumn ? ' · ' + valueOf(labelColumn, k) : ''));
+  // A sample is named as the cards name it (HtmlReport.SampleName): its id, cut to 40 characters, else its row ("#220").
+  const idOf = k => { const id = S.ids && S.ids[rowOf(k)]; return id === null || id === undefined ? null : id; };
+  const nameOf = k => { const id = idOf(k); return id === null ? '#' + sampleOf(k) : id.length > 40 ? id.slice(0, 39) + '…' : id; };
+  const sampleLine = k => clip(nameOf(k) + (labelColumn ? ' · ' + valueOf(labelColumn, k) : ''));
   const colourLine = k => { const column = colouring.column; return column && column !== labelColumn ? clip(column.name + ': ' + valueOf(column, k)) : ''; };
   function valueOf(column, k) {
     if (column.type === 'numeric') { const v = numberAt(column, k); return Number.isFinite(v) ? fmt(v) : 'missing'; }
@@ -416,7 +422,8 @@
   const live = document.getElementById('map-live');
   const say = text => { if (live) live.textContent = text; };
   const isSelected = k => !!selection && selection.list.includes(k);
-  const idLine = k => { const id = S.ids && S.ids[rowOf(k)]; return id === null || id === undefined ? '' : clip('id ' + id); };
+  // The whole id, where the name cut it.
+  const idLine = k => { const id = idOf(k); return id !== null && id.length > 40 ? clip('id ' + id) : ''; };
   const described = k => [sampleLine(k), idLine(k), colourLine(k), isSelected(k) ? 'selected' : ''].filter(x => x).join('; ');
   function showFocusTip() {
     const v = keyView || (searchShown ? visible()[0] : null);
@@ -490,8 +497,8 @@
 
   // The search field (HtmlReport.SearchField), one for both maps. What is typed (ends trimmed) is looked for, ignoring case,
   // in each plotted sample's id (its number where the report has no ids), label and text as the page holds them (the texts
-  // of samples that are no shown concept's member are cut at 200 characters); "#123" also finds sample 123, as the tooltip
-  // names it. The lower-cased strings are made once, when the field is first focused, and each search is one pass of
+  // of samples that are no shown concept's member are cut at 200 characters); "#123" also finds sample 123, as the member list
+  // and a report without ids name it. The lower-cased strings are made once, when the field is first focused, and each search is one pass of
   // includes() over them, run when typing pauses: 100,000 samples must not stall a keystroke. The count beside the field
   // says how many match and the maps outline them; only Enter changes the selection, to them, as a lasso would.
   const field = document.getElementById('map-search'), matchCount = document.getElementById('map-search-count');

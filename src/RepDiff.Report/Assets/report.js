@@ -12,6 +12,8 @@
   data.bytes = bytes;
   // A value cut to n characters for a line of the page (a label or text may be 10,000 characters); the whole value goes in a title.
   data.clip = (s, n = 200) => s.length > n ? s.slice(0, n - 1) + '…' : s;
+  // A text on one line, as the page shows it: its line breaks as spaces (as .NET's ReplaceLineEndings); the data keeps them for the downloads.
+  data.oneLine = s => s.replace(/\r\n|[\n\r\f\u0085\u2028\u2029]/g, ' ');
   const S = data.samples;
   S.rows = S.rows ? new Int32Array(bytes(S.rows).buffer) : null;
   let slots = null;
@@ -26,6 +28,15 @@
     }
     c.codes = codes;
     if (c.numbers !== undefined) c.numbers = new Float32Array(bytes(c.numbers).buffer);
+  }
+
+  // The sticky methods bar's height, for report.css's scroll margins (--nav): a link's target lands below it however many
+  // lines the bar wraps to.
+  const nav = document.querySelector('nav.methods');
+  if (nav) {
+    const fit = () => document.documentElement.style.setProperty('--nav', nav.offsetHeight + 'px');
+    fit();
+    window.addEventListener('resize', fit);
   }
 
   // Cards tell the maps what to highlight through a document event (rd-highlight); the maps (maps.js) listen.
@@ -50,5 +61,12 @@
     // Only the card's own keys: Enter on its members button, a link or a summary inside it does what that control does
     // (its click then reaches the card as a mouse click would), instead of being swallowed here.
     card.addEventListener('keydown', e => { if (e.target === card && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(); } });
+  });
+  // Samples selected on a map replace the selected card (the maps have dropped its highlight), so the card, the maps and
+  // the export bar's "current selection" speak of the same samples.
+  document.addEventListener('rd-selection', e => {
+    if (!(e.detail && e.detail.indices && e.detail.indices.length) || !selected) return;
+    document.querySelectorAll('.card.selected').forEach(c => c.classList.remove('selected'));
+    selected = null;
   });
 })();

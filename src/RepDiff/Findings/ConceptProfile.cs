@@ -118,10 +118,14 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
 
     /// <summary>
     /// "concept 2, 53 images: 58% 8, 28% 3", with what the whole set holds where that explains a share or
-    /// the share is read against it; "only 3 images" for a small concept.
+    /// the share is read against it; "only 3 images" for a small concept. <paramref name="isolated"/>: each label between
+    /// the marks of <see cref="BidiControls.Isolate"/>, as a finding's sentence holds it.
     /// </summary>
-    public string Detail(string sampleNoun)
+    public string Detail(string sampleNoun, bool isolated = false)
     {
+        string Named(LabelShare s) => isolated ? BidiControls.Isolate(s.Named) : s.Named;
+        // "62% 3", or "all 5" when every member carries the label.
+        string Share(LabelShare s) => s.Share >= 1 ? $"all {Named(s)}" : $"{SharePercent(s.Share)} {Named(s)}";
         string size = Size.ToString("N0", CultureInfo.InvariantCulture) + " " + (Size == 1 && sampleNoun.EndsWith('s') ? sampleNoun[..^1] : sampleNoun);
         string head = $"concept {Rank.ToString(CultureInfo.InvariantCulture)}, {(IsSmall ? "only " : "")}{size}";
         switch (Mix)
@@ -138,14 +142,11 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
                 string others = rest == 0 ? "" : $", the rest from {rest.ToString(CultureInfo.InvariantCulture)} other {(rest == 1 ? "label" : "labels")}";
                 return $"{head}: {string.Join(", ", Leading.Select(s => $"{Share(s)} (whole set {Percent(s.BaseShare)})"))}{others}";
             case ConceptMix.Spread:
-                return $"{head}: spread over {Labels.Count.ToString(CultureInfo.InvariantCulture)} labels, none over-represented, the largest {Labels[0].Named} at {Percent(Labels[0].Share)}";
+                return $"{head}: spread over {Labels.Count.ToString(CultureInfo.InvariantCulture)} labels, none over-represented, the largest {Named(Labels[0])} at {Percent(Labels[0].Share)}";
             default:
                 return head;
         }
     }
-
-    /// <summary>"62% 3", or "all 5" when every member carries the label.</summary>
-    private static string Share(LabelShare s) => s.Share >= 1 ? $"all {s.Named}" : $"{SharePercent(s.Share)} {s.Named}";
 
     /// <summary>
     /// <see cref="Percent"/>, but a share just under <see cref="OneLabelShare"/> that would round up to it keeps a decimal

@@ -2,11 +2,16 @@ namespace RepDiff.Findings;
 
 /// <summary>
 /// What one direction of an explanation shows, in one sentence, with the concept profiles the sentence
-/// was read from. Headline is the sentence's main clause (without the tally of concept kinds); Lead
-/// the concept it names, null when the sentence names none (nothing confirmed, no better than chance).
+/// was read from. Isolated is the sentence with each string from the user's input between the marks of
+/// <see cref="BidiControls.Isolate"/> (for a page to isolate); Headline the sentence's main clause (without the
+/// tally of concept kinds), plain; Lead the concept it names, null when the sentence names none (nothing
+/// confirmed, no better than chance).
 /// </summary>
-public sealed record DirectionFinding(string Direction, string Text, string Headline, IReadOnlyList<ConceptProfile> Concepts, ConceptProfile? Lead)
+public sealed record DirectionFinding(string Direction, string Isolated, string Headline, IReadOnlyList<ConceptProfile> Concepts, ConceptProfile? Lead)
 {
+    /// <summary>The sentence as plain text: what the terminal prints and results.json holds.</summary>
+    public string Text => BidiControls.RemoveIsolates(Isolated);
+
     /// <summary>
     /// The direction's BSR is not above its chance level (<see cref="FindingText.ChanceMargin"/>), so the
     /// sentence says its concepts are no better than random groups instead of naming labels.

@@ -40,9 +40,13 @@ public static class FindingText
         string sampleNoun = "samples", int maxConcepts = DefaultMaxConcepts)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcepts, 1);
+        // Every string from the user's input goes into a sentence marked (BidiControls.Isolate), so the report can isolate it:
+        // a right-to-left name or label had carried the numbers beside it into its own order. The plain text has no marks.
+        (nameA, nameB) = (BidiControls.Isolate(nameA), BidiControls.Isolate(nameB));
         var directions = explanation.Directions.Select(d => DescribeDirection(explanation, d, labels, nameA, nameB, sampleNoun, maxConcepts)).ToList();
         bool validated = explanation.Directions.SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
-        return new ExplanationFindings(explanation.Method, directions, Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated, Unnamed(labels, sampleNoun, brief: true)));
+        string summary = Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated, Unnamed(labels, sampleNoun, brief: true));
+        return new ExplanationFindings(explanation.Method, directions, BidiControls.RemoveIsolates(summary));
     }
 
     /// <summary>Words a finding quotes for a concept without labels (its card lists more).</summary>
@@ -59,7 +63,7 @@ public static class FindingText
     {
         if (Lead(described, profiles, c => c.Words is { Count: > 0 } || c.TextLength is { Differs: true }, noun) is not var (concept, named, rank)) return null;
         var shown = (concept.Words ?? []).Take(WordsQuoted).ToList();
-        var quoted = shown.Select(w => $"'{IO.NpyDtype.Truncate(w.Word)}'").ToList();
+        var quoted = shown.Select(w => $"'{BidiControls.Isolate(IO.NpyDtype.Truncate(w.Word))}'").ToList();
         var withShares = shown.Select((w, k) =>
         {
             var (members, whole) = w.Shares;
@@ -167,7 +171,7 @@ public static class FindingText
         if (profiles.Count == 0)
         {
             string nothing = Sentence(Fill(frame.Nothing, "", ""), nameA, nameB);
-            return new DirectionFinding(direction.Name, nothing, nothing, profiles, null);
+            return new DirectionFinding(direction.Name, nothing, BidiControls.RemoveIsolates(nothing), profiles, null);
         }
 
         // Held-out confirmation is the stronger test (unseen samples, up to 50 members per concept against the 9 of a
@@ -181,7 +185,7 @@ public static class FindingText
         {
             string text = Sentence($"{frame.Subject}: the groups found here are no better than random groups ({chance}), "
                 + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
-            return new DirectionFinding(direction.Name, text, text, profiles, null) { NoBetterThanChance = true };
+            return new DirectionFinding(direction.Name, text, BidiControls.RemoveIsolates(text), profiles, null) { NoBetterThanChance = true };
         }
 
         if (profiles.All(p => p.Mix == ConceptMix.Unlabelled))
@@ -191,8 +195,8 @@ public static class FindingText
             var traits = WordsClause(described, profiles, noun) ?? LooksClause(described, profiles, noun);
             string named = traits is { } t ? $"{Unnamed(labels, noun)}; {t.Clause}" : Unnamed(labels, noun);
             string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");
-            return new DirectionFinding(direction.Name, Sentence(text + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(text, nameA, nameB), profiles, profiles[0])
-                { LeadTraits = traits?.Traits ?? "", LeadTraitsRank = traits?.Rank ?? 0, NamedWithoutLabels = traits is not null };
+            return new DirectionFinding(direction.Name, Sentence(text + StabilityClause(explanation, profiles, unsettled), nameA, nameB), BidiControls.RemoveIsolates(Sentence(text, nameA, nameB)), profiles, profiles[0])
+                { LeadTraits = BidiControls.RemoveIsolates(traits?.Traits ?? ""), LeadTraitsRank = traits?.Rank ?? 0, NamedWithoutLabels = traits is not null };
         }
 
         // The headline leads with a mixture when there is one (what one model confuses and the other tells apart is the
@@ -209,16 +213,16 @@ public static class FindingText
         var kind = candidates.Any(p => p.Mix == ConceptMix.Mixed) ? ConceptMix.Mixed
             : new[] { ConceptMix.OneLabel, ConceptMix.Leaning, ConceptMix.Spread }.OrderByDescending(k => candidates.Count(p => p.Mix == k)).First();
         var lead = candidates.First(p => p.Mix == kind);
-        string detail = lead.Detail(noun) + MetadataNote(described.FirstOrDefault(c => c.Rank == lead.Rank));
+        string detail = lead.Detail(noun, isolated: true) + MetadataNote(described.FirstOrDefault(c => c.Rank == lead.Rank));
         string headline = lead.Mix switch
         {
-            ConceptMix.Mixed => Fill(frame.Together, JoinWords(lead.Leading.Select(s => s.Named).ToList()), detail),
-            ConceptMix.OneLabel => Fill(frame.Within, JoinWords(candidates.Where(p => p.Mix == ConceptMix.OneLabel).Select(p => p.Labels[0].Named).Distinct().Take(ConceptProfile.MaxLabelsNamed).ToList()), detail),
-            ConceptMix.Leaning => Fill(frame.Leaning, JoinWords(lead.Leading.Select(s => s.Named).ToList()), detail),
+            ConceptMix.Mixed => Fill(frame.Together, JoinWords(lead.Leading.Select(s => BidiControls.Isolate(s.Named)).ToList()), detail),
+            ConceptMix.OneLabel => Fill(frame.Within, JoinWords(candidates.Where(p => p.Mix == ConceptMix.OneLabel).Select(p => BidiControls.Isolate(p.Labels[0].Named)).Distinct().Take(ConceptProfile.MaxLabelsNamed).ToList()), detail),
+            ConceptMix.Leaning => Fill(frame.Leaning, JoinWords(lead.Leading.Select(s => BidiControls.Isolate(s.Named)).ToList()), detail),
             _ => Fill(frame.Across, "", detail),
         };
         string tally = Tally(profiles, validated.Count > 0, validated.Count > 0 ? confirmed.Count : direction.Concepts.Count);
-        return new DirectionFinding(direction.Name, Sentence(headline + tally + StabilityClause(explanation, profiles, unsettled), nameA, nameB), Sentence(headline, nameA, nameB), profiles, lead);
+        return new DirectionFinding(direction.Name, Sentence(headline + tally + StabilityClause(explanation, profiles, unsettled), nameA, nameB), BidiControls.RemoveIsolates(Sentence(headline, nameA, nameB)), profiles, lead);
     }
 
     /// <summary>
@@ -231,7 +235,7 @@ public static class FindingText
         var value = concept?.Enrichment?
             .Where(e => e.Column != SampleMetadata.LabelColumn && e.Value is not null && e.MembersWithValue * 2 >= e.Members)
             .OrderBy(e => e.QValue).FirstOrDefault();
-        return value is null ? "" : $"; {value.Column} '{value.Value}' in {EnrichedValue.Percent(value.MembersWithValue!.Value, value.Members)} of them "
+        return value is null ? "" : $"; {BidiControls.Isolate(value.Column)} '{BidiControls.Isolate(value.Value!)}' in {EnrichedValue.Percent(value.MembersWithValue!.Value, value.Members)} of them "
             + $"(whole set {EnrichedValue.Percent(value.TotalWithValue!.Value, value.Total)})";
     }
 
@@ -386,7 +390,15 @@ public static class FindingText
         _ => string.Join(", ", words.Take(words.Count - 1)) + " and " + words[^1],
     };
 
-    /// <summary>Ends the text with a full stop and capitalizes it, unless it starts with a name (names keep their case: "all-MiniLM-L6-v2").</summary>
-    private static string Sentence(string text, params string[] names) =>
-        text.Length == 0 || names.Any(n => n.Length > 0 && text.StartsWith(n, StringComparison.Ordinal)) ? text + "." : char.ToUpperInvariant(text[0]) + text[1..] + ".";
+    /// <summary>
+    /// Ends the text with a full stop and capitalizes it, unless it starts with a name (names keep their case: "all-MiniLM-L6-v2"),
+    /// read on the plain text: the isolate marks neither hide a name nor take the capital.
+    /// </summary>
+    private static string Sentence(string text, params string[] names)
+    {
+        string plain = BidiControls.RemoveIsolates(text);
+        if (plain.Length == 0 || names.Select(BidiControls.RemoveIsolates).Any(n => n.Length > 0 && plain.StartsWith(n, StringComparison.Ordinal))) return text + ".";
+        int first = text.AsSpan().IndexOfAnyExcept(BidiControls.IsolateStart, BidiControls.IsolateEnd);
+        return text[..first] + char.ToUpperInvariant(text[first]) + text[(first + 1)..] + ".";
+    }
 }

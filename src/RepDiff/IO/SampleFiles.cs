@@ -288,7 +288,7 @@ public static class SampleFiles
             if (files.Length == 0)
                 throw RepDiffInputException.ForFile(path, $"directory holds no image files ({string.Join(", ", ImageExtensions)}){SubfolderHint(path)}");
             foreach (string file in files) FileKind.RequireRegular(file);
-            return new ImageSet(files);
+            return new ImageSet(files) { Folder = Path.GetFullPath(path) };
         }
         if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return LoadPixels(path);
         // One picture where a set is meant: read as a manifest, a JPEG would be "line 1 holds a NUL character".
@@ -313,7 +313,7 @@ public static class SampleFiles
                 throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{PathEnd(entry)}' is a {kind}, not a regular file");
         }
         if (paths.Length == 0) throw RepDiffInputException.ForFile(path, "manifest lists no images");
-        return new ImageSet(paths);
+        return new ImageSet(paths) { Folder = folder };
     }
 
     /// <summary>

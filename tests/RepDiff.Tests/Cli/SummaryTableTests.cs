@@ -22,10 +22,10 @@ public class SummaryTableTests
         // The report's header names each set with its size (it had said "A / B" and one sample count), and each direction
         // says which set its sample numbers are rows of.
         string html = File.ReadAllText(Path.Combine(dir, "out", "report.html"));
-        Assert.Contains("<dt>test set</dt><dd>finc_test.npy <small>1,000 samples</small></dd>", html);
-        Assert.Contains("<dt>reference set</dt><dd>finc_ref.npy <small>1,000 samples</small></dd>", html);
+        Assert.Contains("<dt>test set</dt><dd><bdi>finc_test.npy</bdi> <small>1,000 samples</small></dd>", html);
+        Assert.Contains("<dt>reference set</dt><dd><bdi>finc_ref.npy</bdi> <small>1,000 samples</small></dd>", html);
         Assert.DoesNotContain("<dt>samples</dt>", html);
-        Assert.Contains("Sample numbers (#) are rows of finc_ref.npy.", html);
+        Assert.Contains("Sample numbers (#) are rows of <bdi>finc_ref.npy</bdi>.", html);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public class SummaryTableTests
         string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
         Assert.Contains("<p class=\"words\"", html);
         // The report states the finding too (without labels it had shown none: it could only say "see the concept cards").
-        Assert.Matches("<span class=\"finding\">[^<]*there are no labels to name them; concept \\d+, \\d+ texts, stands out by the word", html);
+        Assert.Matches("<span class=\"finding\">(?:[^<]|</?bdi>)*there are no labels to name them; concept \\d+, \\d+ texts, stands out by the word", html);
 
         // compare: the strongest concept by its words, and the headline method's line naming its groups by them, once.
         string compareDir = Path.Combine(dir, "compare");

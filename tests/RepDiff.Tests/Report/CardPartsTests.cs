@@ -40,6 +40,21 @@ public class CardPartsTests
         Assert.Contains("<button type=\"button\" class=\"open-members\" data-key=\"m0d0c1\">all 20 members ▸</button>", html);
     }
 
+    /// <summary>A card lists three enriched values and counts the rest in words that agree with the count ("1 more value", not "values").</summary>
+    [Fact]
+    public void TheCountOfEnrichedValuesLeftOutIsSingularForOne()
+    {
+        var (pair, explanation) = HtmlReportTests.Synthetic();
+        static List<RepDiff.Metrics.EnrichedValue> Values(int count) => Enumerable.Range(0, count).Select(k => new RepDiff.Metrics.EnrichedValue
+            { Column = "source", Value = $"v{k}", Members = 20, MembersWithValue = 20 - k, Total = 40, TotalWithValue = 20, PValue = 0.001, QValue = 0.002 }).ToList();
+        var concepts = explanation.Directions[0].Concepts;
+        concepts[0].Enrichment = Values(4);
+        concepts[1].Enrichment = Values(5);
+        string html = HtmlReport.Render(HtmlReportTests.Model(pair, explanation));
+        Assert.Contains("<li class=\"more\">and 1 more over-represented value</li>", html);
+        Assert.Contains("<li class=\"more\">and 2 more over-represented values</li>", html);
+    }
+
     [Fact]
     public void CardsOfOneMemberAndOfNoneSaySoInWords()
     {
@@ -68,7 +83,9 @@ public class CardPartsTests
         var (pair, explanation) = HtmlReportTests.Synthetic(new SampleInfo { Labels = labels });
         string html = HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "rtl"));
         var ids = Regex.Match(html, "<p class=\"ids\">(.*?)</p>").Groups[1].Value;
-        Assert.Matches("^<bdi>#[0-9]+ \\((سمكة|dog)\\)</bdi>(  <bdi>#[0-9]+ \\((سمكة|dog)\\)</bdi>)*$", ids);
+        // Each entry left to right ("#9 (label)", not turned round by a right-to-left label), its id and label each isolated in it.
+        const string Entry = "<bdi dir=\"ltr\"><bdi>#[0-9]+</bdi> \\(<bdi>(سمكة|dog)</bdi>\\)</bdi>";
+        Assert.Matches($"^{Entry}(  {Entry})*$", ids);
     }
 
     [Fact]

@@ -153,6 +153,151 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.Empty(errors);
     }
 
+    /// <summary>
+    /// Samples lassoed on a map while a card is selected replace the card: the maps light them, the card is no longer selected
+    /// and the export bar's current selection is them. Before, the maps kept the card's highlight and the lasso was drawn
+    /// nowhere while "current selection" exported it.
+    /// </summary>
+    [ChromiumFact]
+    public async Task ALassoMadeWhileACardIsSelectedReplacesTheCard()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        var card = page.Locator(".card").First;
+        await card.ClickAsync();
+        Assert.Contains("selected", (await card.GetAttributeAsync("class"))!);
+
+        // A lasso round the whole of A's map.
+        var map = page.Locator("canvas.overlay[data-kind=pca][data-side=a]");
+        await map.ScrollIntoViewIfNeededAsync();
+        var box = (await map.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + 1, box.Y + 1);
+        await page.Mouse.DownAsync();
+        foreach (var (x, y) in new[] { (box.Width - 1, 1f), (box.Width - 1, box.Height - 1), (1f, box.Height - 1), (1f, 2f) })
+            await page.Mouse.MoveAsync(box.X + x, box.Y + y, new MouseMoveOptions { Steps = 3 });
+        await page.Mouse.UpAsync();
+
+        int selected = await page.EvaluateAsync<int>("() => window.rdSelection.length");
+        Assert.True(selected > 0);
+        Assert.Equal(selected, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        Assert.Equal(selected, await page.EvaluateAsync<int>("() => rdMaps.lit().b"));
+        Assert.DoesNotContain("selected", (await card.GetAttributeAsync("class"))!);
+        Assert.Equal($"{selected:N0} samples selected on the map", await page.Locator("#export-selection").TextContentAsync());
+        Assert.StartsWith($"Selection: {selected:N0} samples", await page.Locator("#map-caption").TextContentAsync());
+        // Hovering a card and leaving it goes back to the selection, not to the card that was selected.
+        await card.HoverAsync();
+        await page.Mouse.MoveAsync(1, 1);
+        Assert.Equal(selected, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// Leaving a consensus row (mouse or focus) gives the maps back what was chosen: the selected card's members, or nothing;
+    /// the row's shared samples had stayed lit.
+    /// </summary>
+    [ChromiumFact]
+    public async Task LeavingAConsensusRowRestoresTheSelectedCardsHighlight()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        // The first pair's shared samples, and a card of another size (the planted groups make the first pair's concepts equal).
+        var data = await page.EvaluateAsync<string[]>("""
+            () => {
+              const C = rdData.cards.concepts, r = document.querySelector('tr.pair'), b = new Set(C[r.dataset.b].members);
+              const shared = C[r.dataset.a].members.filter(i => b.has(i)).length;
+              const key = Object.keys(C).find(k => document.getElementById('card-' + k) && C[k].members.length !== shared);
+              return [String(shared), key, String(C[key].members.length)];
+            }
+            """);
+        int shared = int.Parse(data[0], CultureInfo.InvariantCulture), members = int.Parse(data[2], CultureInfo.InvariantCulture);
+        var card = page.Locator($"#card-{data[1]}");
+        var row = page.Locator("tr.pair").First;
+
+        // Nothing selected: hovering lights the shared samples, leaving lights nothing.
+        await row.HoverAsync();
+        Assert.Equal(shared, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        await page.Mouse.MoveAsync(1, 1);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+
+        // A selected card: leaving the row, or moving the focus off it, lights the card's members again.
+        await card.ClickAsync();
+        await row.HoverAsync();
+        Assert.Equal(shared, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        await page.Mouse.MoveAsync(1, 1);
+        Assert.Equal(members, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        await row.FocusAsync();
+        Assert.Equal(shared, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        await page.Locator("#map-search").FocusAsync();
+        Assert.Equal(members, await page.EvaluateAsync<int>("() => rdMaps.lit().a"));
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// A link to a card lands it below the sticky methods bar, on a phone (where the bar may wrap) as on a desktop, and the
+    /// card is marked as the link's target; it had landed under the bar.
+    /// </summary>
+    [ChromiumFact]
+    public async Task ALinkToACardLandsItBelowTheMethodsBarMarked()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        foreach (var (width, height) in new[] { (390, 800), (1280, 800) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (string from in new[] { ".card .closest a", "table.pairs a" })
+            {
+                var link = page.Locator(from).First;
+                string target = (await link.GetAttributeAsync("href"))!;
+                await page.EvaluateAsync("() => { location.hash = ''; window.scrollTo(0, 0); }");
+                await link.ClickAsync();
+                await page.WaitForFunctionAsync($"() => location.hash === '{target}'");
+                var place = await page.EvaluateAsync<double[]>($"() => [document.querySelector('nav.methods').getBoundingClientRect().bottom, document.querySelector('{target}').getBoundingClientRect().top]");
+                Assert.True(place[1] >= place[0], $"{width} px, {from}: the card's top at {place[1]} is under the methods bar, which ends at {place[0]}");
+                string Shadow(string selector) => $"() => getComputedStyle(document.querySelector('{selector}')).boxShadow";
+                string other = await page.EvaluateAsync<string>($"() => '#' + Array.from(document.querySelectorAll('.card')).find(c => '#' + c.id !== '{target}' && !c.matches('.selected,:hover,:focus')).id");
+                Assert.NotEqual(await page.EvaluateAsync<string>(Shadow(other)), await page.EvaluateAsync<string>(Shadow(target)));
+                Assert.True(await page.EvaluateAsync<bool>($"() => document.querySelector('{target}').matches(':target')"));
+            }
+        }
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// In a 1280×800 window the sticky maps panel holds both maps and the legend in view, the maps made lower to fit (at
+    /// 6:5, B's map ended at y = 835 and the legend below it); on a phone, where the panel is not sticky, the maps keep 6:5.
+    /// </summary>
+    [ChromiumFact]
+    public async Task BothMapsAndTheLegendFitA1280By800Window()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        const string Measure = """
+            () => {
+              window.scrollTo(0, document.body.scrollHeight / 2);
+              const box = s => document.querySelector(s).getBoundingClientRect();
+              const a = box('.mapset:not([hidden]) figure:nth-of-type(1) .mapbox'), b = box('.mapset:not([hidden]) figure:nth-of-type(2) .mapbox');
+              return [a.top, a.width, a.height, b.bottom, b.height, box('#map-legend').bottom, innerHeight];
+            }
+            """;
+        await page.SetViewportSizeAsync(1280, 800);
+        var m = await page.EvaluateAsync<double[]>(Measure);
+        Assert.True(m[0] >= 0 && m[3] <= m[6] && m[5] <= m[6], $"map A from {m[0]}, map B to {m[3]}, the legend to {m[5]}, in a window of {m[6]}");
+        Assert.InRange(m[2], 140, m[1] * 5 / 6 + 1);
+        Assert.Equal(m[2], m[4], 1);
+        await page.SetViewportSizeAsync(390, 800);
+        m = await page.EvaluateAsync<double[]>(Measure);
+        Assert.Equal(m[1] * 5 / 6, m[2], 1.5);
+        Assert.Empty(errors);
+    }
+
     /// <summary>A card of images lists how they look, and its member list tabulates every look with its test.</summary>
     [ChromiumFact]
     public async Task ACardOfImagesListsItsLooksAndTheMemberListTabulatesThem()
@@ -389,6 +534,43 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
             + "250,\"'\tx250\",-1e-3,k250,\"'@250\",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"\n"
             + "451,\"'+cmd451\",high,k451,\"'@451\",\"'-2+3\"\n",
             await Download(page, page.Locator("button[data-export=selection][data-format=csv]")));
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// The page's "Export members" download holds each text as `repdiff export` writes it, its line breaks (\n, \r\n, U+2028)
+    /// kept; the page had written them as spaces, so the file it says matches the export did not. The member list still shows
+    /// each text on one line.
+    /// </summary>
+    [ChromiumFact]
+    public async Task DownloadedTextsKeepTheirLineBreaksAsTheExportDoes()
+    {
+        string dir = TestData.TempDir();
+        const int n = 600;
+        string Text(int i) => (i % 3) switch { 0 => $"first {i}\nsecond", 1 => $"left {i}\u2028right", _ => $"crlf {i}\r\nend" };
+        string texts = Path.Combine(dir, "texts.jsonl");
+        File.WriteAllLines(texts, Enumerable.Range(0, n).Select(i => new JsonObject { ["text"] = Text(i) }.ToJsonString()));
+        string outDir = Path.Combine(dir, "out");
+        var run = CliHarness.Run("kmeans", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--concepts", "3", "--texts", texts, "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
+
+        var exported = Cli.ExportCommandTests.ParseCsv(Export(Path.Combine(outDir, "results.json"), "csv", "--texts", texts).Stdout);
+        var downloaded = Cli.ExportCommandTests.ParseCsv(await Download(page, page.Locator("button[data-export=all][data-format=csv]")));
+        Assert.Equal(exported[0], downloaded[0]);
+        AssertSameRows(exported[0], exported.Skip(1).ToList(), downloaded.Skip(1).ToList());
+        int text = Array.IndexOf(downloaded[0], "text"), row = Array.IndexOf(downloaded[0], "row");
+        Assert.All(downloaded.Skip(1), fields => Assert.Equal(Text(int.Parse(fields[row], CultureInfo.InvariantCulture)), fields[text]));
+
+        // Shown on one line in the member list.
+        var card = page.Locator(".card").First;
+        await card.Locator("button.open-members").ClickAsync();
+        var first = page.Locator("li.member").First;
+        int shownRow = int.Parse((await first.GetAttributeAsync("data-row"))!, CultureInfo.InvariantCulture);
+        Assert.Equal(Text(shownRow).ReplaceLineEndings(" "), await first.Locator(".mtext").TextContentAsync());
         Assert.Empty(errors);
     }
 

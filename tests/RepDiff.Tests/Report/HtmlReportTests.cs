@@ -56,10 +56,43 @@ public class HtmlReportTests
         var (pair, e) = Synthetic(new SampleInfo { Ids = [.. Enumerable.Range(0, 40).Select(i => $"img_{i:D5}")], Labels = new SampleLabels(labels) });
         string html = HtmlReport.Render(Model(pair, e));
         int first = e.Directions[0].Concepts[0].Grid[0];
-        Assert.Contains($"<bdi>img_{first:D5} ({labels[first]})</bdi>", html);
-        Assert.DoesNotContain($"<bdi>#{first} ", html);
+        Assert.Contains($"<bdi dir=\"ltr\"><bdi>img_{first:D5}</bdi> (<bdi>{labels[first]}</bdi>)</bdi>", html);
+        Assert.DoesNotContain($"<bdi>#{first}</bdi>", html);
         var (plain, e2) = Synthetic(new SampleInfo { Labels = new SampleLabels(labels) });
-        Assert.Contains($"<bdi>#{e2.Directions[0].Concepts[0].Grid[0]} (", HtmlReport.Render(Model(plain, e2)));
+        Assert.Contains($"<bdi dir=\"ltr\"><bdi>#{e2.Directions[0].Concepts[0].Grid[0]}</bdi> (", HtmlReport.Render(Model(plain, e2)));
+    }
+
+    /// <summary>
+    /// Right-to-left labels, metadata values and model names are each isolated (bdi) in a direction's reading, its finding
+    /// and the header's facts: "33% אלף" had carried the numbers and commas beside it into its own order ("33% 33% ,אלף"),
+    /// and "B: מודל ב 4 dims" read "4 מודל ב dims". The terminal's sentence stays as it was, without marks.
+    /// </summary>
+    [Fact]
+    public void RightToLeftLabelsValuesAndNamesAreIsolatedInTheFindingsAndFacts()
+    {
+        // The first half mixes two Hebrew labels and is all one Hebrew source: a mixture with a metadata value.
+        string[] labels = [.. Enumerable.Range(0, 40).Select(i => i < 20 ? (i % 2 == 0 ? "אלף" : "בית") : (i % 2 == 0 ? "dog" : "cat"))];
+        var source = new MetadataColumn("מקור", [.. Enumerable.Range(0, 40).Select(i => i < 20 ? "ספר" : i % 2 == 0 ? "web" : "news")]);
+        var (pair, e) = Synthetic(new SampleInfo { Labels = new SampleLabels(labels), Metadata = new SampleMetadata([source], 40) });
+        pair = new RepresentationPair(pair.A, pair.B, pair.Samples) { NameA = "a.npy", NameB = "מודל ב" };
+        ExplanationScoring.Score(e, pair);
+        var model = Model(pair, e);
+        string html = HtmlReport.Render(model);
+
+        var finding = model.FindingOf("test", DirectionNames.MoreSimilarInA)!;
+        Assert.Equal("a.npy keeps אלף and בית together where מודל ב separates them (concept 1, 20 samples: 50% אלף, 50% בית; מקור 'ספר' in 100% of them (whole set 50%)); "
+            + "both of its first two concepts mix a few labels.", finding.Text);
+        var statement = Regex.Match(html, "<h3>More similar in A</h3><p class=\"statement\">(.*?)</p>").Groups[1].Value;
+        Assert.Contains("<span class=\"finding\"><bdi>a.npy</bdi> keeps <bdi>אלף</bdi> and <bdi>בית</bdi> together where <bdi>מודל ב</bdi> separates them "
+            + "(concept 1, 20 samples: 50% <bdi>אלף</bdi>, 50% <bdi>בית</bdi>; <bdi>מקור</bdi> &#39;<bdi>ספר</bdi>&#39; in 100% of them", statement);
+        Assert.StartsWith("A (<bdi>a.npy</bdi>) puts these samples together; B (<bdi>מודל ב</bdi>) pulls them apart.", statement);
+        // No right-to-left letter of the statements, the facts or the cards' sample lists stands outside an isolate.
+        string parts = string.Concat(Regex.Matches(html, "<p class=\"statement\">.*?</p>|<dl class=\"facts\">.*?</dl>|<p class=\"ids\">.*?</p>").Select(m => m.Value));
+        Assert.Contains("<p class=\"ids\">", parts);
+        for (string before = ""; before != parts;) (before, parts) = (parts, Regex.Replace(parts, "<bdi[^>]*>[^<]*</bdi>", ""));
+        Assert.DoesNotMatch("[\u0590-\u05FF]", parts);
+        Assert.Contains("<dt>B</dt><dd><bdi>מודל ב</bdi> <small>4 dims</small></dd>", html);
+        Assert.DoesNotContain("\u2068", html);
     }
 
     private static SampleInfo PixelSamples(int n, string[] labels)
@@ -179,7 +212,7 @@ public class HtmlReportTests
         Assert.Contains("class=\"spectrum\"", html);
         Assert.Contains("class=\"heatmap\"", html);
         Assert.Contains("linear CKA <b>0.420</b>", html);
-        Assert.Contains("A (a.npy) puts these samples together; B (b.npy) pulls them apart.", html);
+        Assert.Contains("A (<bdi>a.npy</bdi>) puts these samples together; B (<bdi>b.npy</bdi>) pulls them apart.", html);
         Assert.Contains(">0.750</td>", html); // BSR table mean
         Assert.DoesNotContain("eigensolver stopped", html);
         explanation.Metrics["eigensolver_converged"] = false;
@@ -250,8 +283,8 @@ public class HtmlReportTests
         string html = HtmlReport.Render(ReportModel.ForSampleSets(sets, explanation, "finc"));
         Assert.DoesNotContain("<canvas class=\"map\"", html);
         Assert.DoesNotContain("id=\"map-search\"", html);
-        Assert.Contains("Modes where the test set (test.npy) has more samples than the reference set (ref.npy).", html);
-        Assert.Contains("<bdi>#1</bdi>  <bdi>#2</bdi>  <bdi>#3</bdi>", html);
+        Assert.Contains("Modes where the test set (<bdi>test.npy</bdi>) has more samples than the reference set (<bdi>ref.npy</bdi>).", html);
+        Assert.Contains("<bdi dir=\"ltr\"><bdi>#1</bdi></bdi>  <bdi dir=\"ltr\"><bdi>#2</bdi></bdi>  <bdi dir=\"ltr\"><bdi>#3</bdi></bdi>", html);
     }
 
     /// <summary>
@@ -306,7 +339,7 @@ public class HtmlReportTests
     {
         var (pair, explanation) = Synthetic();
         string html = HtmlReport.Render(Model(pair, explanation));
-        Assert.Contains("positive eigenvalues (blue) are modes more similar in A (a.npy), samples A keeps together and B pulls apart; negative (red) are modes more similar in B (b.npy).</figcaption>", html);
+        Assert.Contains("positive eigenvalues (blue) are modes more similar in A (<bdi>a.npy</bdi>), samples A keeps together and B pulls apart; negative (red) are modes more similar in B (<bdi>b.npy</bdi>).</figcaption>", html);
     }
 
     [Fact]
@@ -337,7 +370,7 @@ public class HtmlReportTests
         Assert.Null(none.Lead);
         Assert.Contains("confirmed", none.Text);
         var statement = Regex.Match(html, "<h3>More similar in A</h3><p class=\"statement\">(.*?)</p>").Groups[1].Value;
-        Assert.Contains("<span class=\"finding\">" + HtmlReport.E(none.Text) + "</span>", statement);
+        Assert.Contains("<span class=\"finding\">" + HtmlReport.Isolated(none.Isolated) + "</span>", statement);
         Assert.DoesNotContain("Across its", statement);
         Assert.Contains("0 of 2 confirmed on held-out samples", statement);
     }

@@ -155,9 +155,10 @@ public class MapSearchBrowserTests
         Assert.Equal(new[] { 42 }, await Selection(page));
         Assert.Equal(42, await page.EvaluateAsync<int>("() => rdMaps.focused()"));
         Assert.True(await page.Locator("#tip").IsVisibleAsync(), "no tooltip for the one match");
-        Assert.Equal($"#42 · {labels[42]}", await page.Locator("#tip div").First.TextContentAsync());
+        // Named by its id, as its card names it (the tooltip had said "#42", a row no file of the user's names).
+        Assert.Equal($"img_0042.JPEG · {labels[42]}", await page.Locator("#tip div").First.TextContentAsync());
         Assert.Contains(texts![42], await page.Locator("#tip").TextContentAsync());
-        Assert.Equal($"1 sample selected: #42 · {labels[42]}; id img_0042.JPEG", await page.Locator("#map-live").TextContentAsync());
+        Assert.Equal($"1 sample selected: img_0042.JPEG · {labels[42]}", await page.Locator("#map-live").TextContentAsync());
         Assert.Equal("1 sample selected on the map", await page.Locator("#export-selection").TextContentAsync());
         // The tooltip points at the sample on A's map.
         var tip = (await page.Locator("#tip").BoundingBoxAsync())!;
@@ -168,10 +169,10 @@ public class MapSearchBrowserTests
         await page.Keyboard.PressAsync("Tab");
         Assert.True(await page.Locator(".mapbox[data-kind=pca][data-side=a]").EvaluateAsync<bool>("m => document.activeElement === m"), "Tab did not reach A's PCA map");
         Assert.Equal(42, await page.EvaluateAsync<int>("() => rdMaps.focused()"));
-        Assert.StartsWith("#42 · ", await page.Locator("#map-live").TextContentAsync());
+        Assert.StartsWith("img_0042.JPEG · ", await page.Locator("#map-live").TextContentAsync());
         Assert.EndsWith("; selected", await page.Locator("#map-live").TextContentAsync());
 
-        // "#17", as the tooltip names a sample, finds sample 17 alone (no id, label or text holds it).
+        // "#17", as the member list names a sample, finds sample 17 alone (no id, label or text holds it).
         Assert.Empty(Matching("#17", ids, labels, texts));
         await field.FocusAsync();
         Assert.False(await page.Locator("#tip").IsVisibleAsync());

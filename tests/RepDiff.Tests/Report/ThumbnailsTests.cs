@@ -52,6 +52,37 @@ public class ThumbnailsTests
         Assert.True(File.Exists(Path.Combine(dir, "out", "report.html")));
     }
 
+    /// <summary>
+    /// A warning about an image that cannot be shown names it by its path relative to the --images folder or manifest, as
+    /// ids are, also where the decoder's message names the file: the report had held the absolute path (/home/…).
+    /// </summary>
+    [Fact]
+    public void AnUnreadableImageIsNamedRelativeToTheImagesSource()
+    {
+        string dir = TestData.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "sub"));
+        File.WriteAllBytes(Path.Combine(dir, "sub", "bad 1.png"), [1, 2, 3, 4, 5, 6, 7, 8]);
+        string manifest = Path.Combine(dir, "list.txt");
+        File.WriteAllLines(manifest, ["sub/bad 1.png"]);
+        foreach (var (source, name) in new[] { (manifest, "sub/bad 1.png"), (Path.Combine(dir, "sub"), "bad 1.png") })
+            foreach (var thumbnailer in new[] { null, new FailingThumbnailer() })
+            {
+                var warnings = new List<string>();
+                var thumbs = new Thumbnails(new SampleInfo { Images = SampleFiles.LoadImages(source) }, linkImages: false, outputDirectory: dir, warnings, thumbnailer);
+                thumbs.Image(0);
+                string warning = Assert.Single(warnings);
+                Assert.StartsWith($"image of sample 0 ({name}) cannot be shown: ", warning);
+                Assert.DoesNotContain(dir, warning);
+            }
+    }
+
+    /// <summary>Refuses every file as the Skia thumbnailer refuses a broken one: a message that starts with the file's full path.</summary>
+    private sealed class FailingThumbnailer : RepDiff.Reporting.IImageThumbnailer
+    {
+        public (byte[] Bytes, string MimeType) Thumbnail(string path, int size) => throw RepDiffInputException.ForFile(path, "not a readable image (8 bytes, too short to recognise)");
+        public RepDiff.Reporting.SmallImage Pixels(string path, int size) => throw RepDiffInputException.ForFile(path, "not a readable image");
+    }
+
     /// <summary>Width, height and grey values of a PNG data URI written by <see cref="Png"/> (one channel, no filters).</summary>
     private static (int Width, int Height, byte[] Grey) DecodeGrey(string dataUri)
     {
