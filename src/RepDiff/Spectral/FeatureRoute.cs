@@ -16,16 +16,16 @@ internal static class FeatureRoute
 
     /// <param name="weights">The weight of each feature map's block (SPEC: 1 and −eta).</param>
     /// <param name="ridge">ε added to the covariance's diagonal before factorizing (forces the covariance form).</param>
-    /// <param name="dimensionProperty">The option that sets the feature dimension, named when D×D does not fit.</param>
-    public static SpectralModes Solve(FeatureBatches batches, double[] weights, double ridge, SignedProblem problem, string dimensionProperty,
+    /// <param name="dimension">The option that sets the feature dimension, named with what fits when the route would not fit.</param>
+    public static SpectralModes Solve(FeatureBatches batches, double[] weights, double ridge, SignedProblem problem, FeatureOption dimension,
         IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings)
     {
         var clock = Stopwatch.StartNew();
         int n = batches.Rows, d = batches.Dim;
+        SampleKernels.CheckFeatureRoute(n, dimension, covarianceOnly: ridge != 0, factor: false);
         if (n <= d && ridge == 0)
         {
             // Fewer samples than features: the n×n operator Φ S Φᵀ / n is the smaller eigenproblem.
-            SampleKernels.CheckMemory(n, dimensionProperty, "a smaller value");
             // Shown as progress: at n = 8,000 with the default 2 × 6,000 features this took 20 s before any other line.
             progress.Report(KernelStage, 0);
             var phi = batches.MapAll();
@@ -47,7 +47,6 @@ internal static class FeatureRoute
             timings["members"] = clock.Lap();  // the mode functions' weights: seconds at n = 8,000
             return new SpectralModes(dense, fromVectors, new FeatureExpansion(batches.Maps, featureWeights));
         }
-        SampleKernels.CheckFeatureMemory(d, 3, dimensionProperty);
         var gram = batches.MeanGram(progress);
         for (int i = 0; i < d; i++) gram[(long)i * d + i] += ridge;
         timings["features"] = clock.Lap();

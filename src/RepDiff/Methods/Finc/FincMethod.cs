@@ -78,6 +78,10 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             var testBatches = new FeatureBatches([test], [map], options.BatchRows);
             var refBatches = new FeatureBatches([reference], [map], options.BatchRows);
             int d = map.Dim;
+            // Given frequencies keep their count; each is a cosine and a sine column.
+            var dimension = new FeatureOption(nameof(options.RffDim), options.RffDim, options.Omega is null ? FincOptions.MaxRffDim : 0,
+                value => options.Omega is null ? (2L * value, 2L * value) : (d, d));
+            SampleKernels.CheckFeatureRoute(checked(nx + ny), dimension, covarianceOnly: false, factor: true);
             if ((long)nx + ny <= d)
             {
                 // Fewer rows than features (as SPEC's feature route): the pooled feature Gram ΦΦᵀ has the nonzero eigenvalues
@@ -106,7 +110,6 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
                 timings["eigen"] = clock.Lap();
                 return Finish(explanation, modes, testMembers, refMembers, function, nx, ny, options, timings);
             }
-            SampleKernels.CheckFeatureMemory(d, 3, nameof(options.RffDim));
             var cx = new CovarianceAccumulator(d);
             var cy = new CovarianceAccumulator(d);
             testBatches.ForEach((f, _) => cx.Add(f), progress, "test covariance");
