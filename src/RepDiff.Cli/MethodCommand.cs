@@ -69,7 +69,7 @@ internal static class MethodCommand
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;
-        }));
+        }, method.OutOfMemoryAdvice));
         return command;
     }
 
@@ -115,7 +115,7 @@ internal static class MethodCommand
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;
-        }));
+        }, method.OutOfMemoryAdvice));
         return command;
     }
 

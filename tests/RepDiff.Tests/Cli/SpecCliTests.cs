@@ -118,6 +118,32 @@ public class SpecCliTests
     }
 
     [Fact]
+    public void OutOfMemoryNamesWhatTheMethodOffersAndNoSubsampleItLacks()
+    {
+        // An allocation that fails inside a method: SPEC has no option that runs on a subsample, which the line had offered
+        // every command; now it names the method's own way out, and a method without one is told to use a smaller input.
+        string dir = TestData.TempDir();
+        var (a, b, _) = SmallPair(dir);
+        var registry = RepDiff.Methods.MethodRegistry.Default.With(new OutOfMemoryMethod("oom-spec", "try --route rff with a smaller --rff-dim"), new OutOfMemoryMethod("oom-plain", null));
+        var spec = Run(registry, "oom-spec", a, b, "--out", Path.Combine(dir, "out"));
+        spec.AssertBadInput("error: out of memory; try --route rff with a smaller --rff-dim");
+        var plain = Run(registry, "oom-plain", a, b, "--out", Path.Combine(dir, "out"));
+        plain.AssertBadInput("error: out of memory; try a smaller input (fewer rows or dimensions)");
+        Assert.DoesNotContain("subsample", plain.Stderr);
+        Assert.Equal("try --route rff with a smaller --rff-dim (the Gaussian kernel), or fewer rows", new RepDiff.Methods.Spec.SpecMethod().OutOfMemoryAdvice);
+    }
+
+    private sealed class OutOfMemoryMethod(string name, string? advice) : RepDiff.Methods.PairMethod<RepDiff.Tests.Methods.NeighbourRatio.NeighbourRatioOptions>
+    {
+        public override string Name => name;
+        public override string Description => "runs out of memory";
+        public override string StrengthMeaning => "none";
+        public override string? OutOfMemoryAdvice => advice;
+        protected override Explanation Explain(RepresentationPair pair, RepDiff.Tests.Methods.NeighbourRatio.NeighbourRatioOptions options, IProgress<ProgressUpdate>? progress)
+            => throw new OutOfMemoryException();
+    }
+
+    [Fact]
     public void SpecAlignRefusesAMapTooLargeForMemoryBeforeAllocating()
     {
         // 17,000 dimensions: W and its Adam state would take 9.2 GB (it was "out of memory", naming nothing).

@@ -14,6 +14,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
 {
     public override string Name => "finc";
     public override string Description => "FINC: modes more frequent in TEST than in REF and the reverse, in one representation.";
+    public override string OutOfMemoryAdvice => "try --route rff with a smaller --rff-dim, or fewer rows";
     public override string StrengthMeaning => "|eigenvalue| of C_test − eta·C_ref (the two sets' kernel covariances) for this mode: how much more of one set it holds; the spectrum above shows every eigenvalue";
 
     protected override void Validate(SampleSets sets, FincOptions o)

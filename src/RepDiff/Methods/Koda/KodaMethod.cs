@@ -22,6 +22,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
 {
     public override string Name => "koda";
     public override string Description => "KODA: modes one kernel clusters strongly while the other's quadratic form stays below epsilon.";
+    public override string OutOfMemoryAdvice => "try --kernel cosine, whose features route stays linear in n, or fewer rows";
     public override string StrengthMeaning => "x_λᵀK x_λ: how strongly the explained model's kernel (/n) clusters this mode while the other model's stays below KODA's cap ε";
     public override bool Applies(RepresentationPair pair) => pair.N <= CompareLimit;
 

@@ -15,6 +15,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
 {
     public override string Name => "spec";
     public override string Description => "SPEC: eigenmodes of the kernel difference (K_A − eta K_B)/n; groups one representation clusters more than the other.";
+    public override string OutOfMemoryAdvice => "try --route rff with a smaller --rff-dim (the Gaussian kernel), or fewer rows";
     public override string StrengthMeaning => "|eigenvalue| of the kernel difference (K_A − eta·K_B)/n for this mode: how much more strongly one model clusters it; the spectrum above shows every eigenvalue";
 
     protected override void CheckSampleCount(RepresentationPair pair, int n, SpecOptions o)
