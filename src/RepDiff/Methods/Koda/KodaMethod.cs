@@ -323,6 +323,8 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         var lambdas = new List<double>();
         var strengths = new List<double>();
         int modes = Math.Min(o.Concepts, n);
+        // Shown from the start: a mode takes seconds to minutes (the first line came 20 s in at 6,000 rows).
+        progress.Report(stage, 0);
         for (int k = 0; k < modes; k++)
         {
             // Each mode's λ is near the previous one's, which starts its bracket.
