@@ -127,7 +127,8 @@ internal static class Cli
     }
 
     /// <summary>Wraps a command body: one clear line and exit code 2 for bad input, 1 for a bug.</summary>
-    public static int Guard(Func<int> body)
+    /// <param name="outOfMemoryAdvice">What to try when the body runs out of memory (a method's <see cref="IMethod.OutOfMemoryAdvice"/>).</param>
+    public static int Guard(Func<int> body, string? outOfMemoryAdvice = null)
     {
         try
         {
@@ -149,7 +150,8 @@ internal static class Cli
         }
         catch (OutOfMemoryException)
         {
-            Error.WriteLine("error: out of memory; try a smaller input, or the command's options that run on a subsample (see --help)");
+            // Only what applies: "options that run on a subsample" had been offered to spec, finc and koda, which have none.
+            Error.WriteLine($"error: out of memory; {outOfMemoryAdvice ?? "try a smaller input (fewer rows or dimensions)"}");
             return BadInput;
         }
         catch (Exception e)

@@ -91,7 +91,11 @@ internal static class CompareCommand
     {
         // The maps are most of this on large pairs (UMAP): shown as progress, not minutes of silence.
         var model = ProgressDisplay.Run(progress => Model(comparison, title, intro, progress: progress));
-        Outputs.Write(dir, model, () => comparison.ToJson(model.Findings), new Dictionary<string, Matrix>(), linkImages, staged);
+        Outputs.Write(dir, model, rendering =>
+        {
+            comparison.Timings[Outputs.RenderTiming] = rendering;
+            return comparison.ToJson(model.Findings);
+        }, new Dictionary<string, Matrix>(), linkImages, staged);
         return model;
     }
 

@@ -101,7 +101,9 @@ internal static class DemoCommand
             var entries = new List<IndexEntry>();
             foreach (var (demo, comparison, model) in results)
             {
+                var rendering = Stopwatch.StartNew();
                 string html = HtmlReport.Render(model, new RenderOptions { OutputDirectory = Path.Combine(dir, demo.Slug) });
+                comparison.Timings[Outputs.RenderTiming] = rendering.Elapsed.TotalSeconds;
                 SaveInputs(folder, demo.Slug, demo.Pair, comparison.Inputs);
                 Outputs.Stage(folder, demo.Slug, comparison.ToJson(model.Findings), html, model, new Dictionary<string, Matrix>());
                 entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, ComparisonSummary.Finding(model)));

@@ -64,12 +64,16 @@ internal static class MethodCommand
             });
             ImageLooksStage.Warn(pair.Samples);
             if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Error.WriteLine($"warning: {Terminal.Clean(misaligned)}");
-            // Not timed: results.json is serialized inside the write, so a "writing" entry could never reach it.
-            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, model.Findings.FirstOrDefault()), explanation.Artifacts);
+            // Writing the files is not timed (results.json cannot hold its own writing time); rendering report.html before it is.
+            Outputs.Write(dir, model, rendering =>
+            {
+                explanation.Timings[Outputs.RenderTiming] = rendering;
+                return ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, model.Findings.FirstOrDefault());
+            }, explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;
-        }));
+        }, method.OutOfMemoryAdvice));
         return command;
     }
 
@@ -117,11 +121,15 @@ internal static class MethodCommand
             explanation.Timings["open_inputs"] = opening;
             var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}"));
             var inputFiles = new Dictionary<string, string> { ["test"] = Path.GetFileName(testPath), ["ref"] = Path.GetFileName(refPath) };
-            Outputs.Write(dir, model, () => ResultsFile.SingleMethod(explanation, inputFiles, null, new SampleInfo(), model.Findings.FirstOrDefault()), explanation.Artifacts);
+            Outputs.Write(dir, model, rendering =>
+            {
+                explanation.Timings[Outputs.RenderTiming] = rendering;
+                return ResultsFile.SingleMethod(explanation, inputFiles, null, new SampleInfo(), model.Findings.FirstOrDefault());
+            }, explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;
-        }));
+        }, method.OutOfMemoryAdvice));
         return command;
     }
 

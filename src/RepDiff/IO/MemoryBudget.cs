@@ -6,6 +6,7 @@ public static class MemoryBudget
     /// <summary>Physical memory (or the container limit), capped by what /proc/meminfo says is available now.</summary>
     public static long Available()
     {
+        if (assumed.Value is { } bytes) return bytes;
         long total = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         try
         {
@@ -19,6 +20,24 @@ public static class MemoryBudget
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return total;
+    }
+
+    private static readonly AsyncLocal<long?> assumed = new();
+
+    /// <summary>
+    /// Makes <see cref="Available"/> return <paramref name="bytes"/> in this flow of work until disposed: the tests check the memory
+    /// refusals of a small machine on tiny inputs without allocating (an AsyncLocal, so tests running beside it see the real figure).
+    /// </summary>
+    internal static IDisposable Assume(long bytes)
+    {
+        var before = assumed.Value;
+        assumed.Value = bytes;
+        return new Restore(() => assumed.Value = before);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 
     /// <summary>Throws naming the file when holding `bytes` in memory would take more than 3/4 of what is available.</summary>

@@ -37,4 +37,10 @@ public interface IMethod
     /// concepts a rerun regroups differently suggest fewer of them (docs/methods/stability.md).
     /// </summary>
     bool ConceptsAreClusters => false;
+
+    /// <summary>
+    /// What to try when a run of this method runs out of memory, as a clause after "out of memory; " (null: a smaller input).
+    /// The CLI had offered every command "the command's options that run on a subsample", which only RDX has.
+    /// </summary>
+    string? OutOfMemoryAdvice => null;
 }

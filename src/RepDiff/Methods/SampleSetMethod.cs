@@ -12,6 +12,7 @@ public abstract class SampleSetMethod<[DynamicallyAccessedMembers(OptionsSchema.
     [DynamicallyAccessedMembers(OptionsSchema.Members)]
     public Type OptionsType => typeof(TOptions);
     public MethodOptions DefaultOptions() => new TOptions();
+    public virtual string? OutOfMemoryAdvice => null;
 
     public Explanation Run(SampleSets sets, TOptions options, IProgress<ProgressUpdate>? progress = null)
         => MethodTemplate.Run(this, options, () => Validate(sets, options), () => Resolve(sets, options, progress), o => Explain(sets, o, progress));

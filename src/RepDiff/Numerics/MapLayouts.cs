@@ -55,8 +55,8 @@ public sealed class MapLayouts
         (float[] X, float[] Y) placedA = (a.X, a.Y), placedB = (b.X, b.Y);
         if (subset is not null)
         {
-            placedA = UmapPlacement.Place(pair.A, subset, a.X, a.Y, umapOptions.Neighbours, seed);
-            placedB = UmapPlacement.Place(pair.B, subset, b.X, b.Y, umapOptions.Neighbours, seed);
+            placedA = UmapPlacement.Place(pair.A, subset, a.X, a.Y, umapOptions.Neighbours, seed, progress);
+            placedB = UmapPlacement.Place(pair.B, subset, b.X, b.Y, umapOptions.Neighbours, seed, progress);
         }
         var umap = Aligned(placedA, placedB);
         progress.Report("maps", 1);

@@ -51,8 +51,10 @@ public static class NearestNeighbours
         for (int iteration = 0; iteration < iterations; iteration++)
         {
             long changed = Descend(x, heaps, maxCandidates, Rng.Derive(seed, 1000 + iteration));
-            progress.Report("neighbours", 0.2 + 0.8 * (iteration + 1) / iterations);
-            if (changed <= delta * n * k) break;
+            // Stopping early is the end too: the bar had stayed at 54% while the maps went on.
+            bool converged = changed <= delta * n * k;
+            progress.Report("neighbours", converged ? 1 : 0.2 + 0.8 * (iteration + 1) / iterations);
+            if (converged) break;
         }
         return heaps.ToGraph();
     }

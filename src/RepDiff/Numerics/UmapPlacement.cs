@@ -10,11 +10,15 @@ public static class UmapPlacement
 {
     private const int Trees = 6;
 
+    public const string Stage = "umap placement";
+
     /// <summary>
     /// Positions of every row of x: subset[s] stays at (subsetX[s], subsetY[s]); each other row goes to the weighted
     /// mean of its (up to) neighbours nearest subset rows, weighted exp(−(d − d₁)/σ) as UMAP's memberships.
     /// </summary>
-    public static (float[] X, float[] Y) Place(Matrix x, int[] subset, float[] subsetX, float[] subsetY, int neighbours, int seed)
+    /// <param name="progress">Reports <see cref="Stage"/>: 2–6 s per map at 200,000 rows, silent before.</param>
+    public static (float[] X, float[] Y) Place(Matrix x, int[] subset, float[] subsetX, float[] subsetY, int neighbours, int seed,
+        IProgress<ProgressUpdate>? progress = null)
     {
         int n = x.Rows, m = subset.Length;
         ArgumentOutOfRangeException.ThrowIfLessThan(neighbours, 1);
@@ -26,6 +30,7 @@ public static class UmapPlacement
         var ys = new float[n];
         for (int s = 0; s < m; s++) (xs[subset[s]], ys[subset[s]]) = (subsetX[s], subsetY[s]);
         if (m == n) return (xs, ys);
+        progress.Report(Stage, 0);
 
         // Leaves large enough to hold about 2·neighbours subset points each; per tree, each leaf's subset points (CSR).
         int leafSize = (int)Math.Clamp(2.0 * neighbours * n / m, 32, int.MaxValue / 2);
@@ -67,6 +72,7 @@ public static class UmapPlacement
                     foreach (int s in candidates) nearest.Push(i, s, NearestNeighbours.SquaredDistance(row, x.Row(subset[s])), isNew: false);
                 }
             });
+            progress.Report(Stage, (t + 1.0) / (Trees + 1));
         }
         Parallel.For(0, n, i =>
         {
@@ -82,6 +88,7 @@ public static class UmapPlacement
             }
             (xs[i], ys[i]) = WeightedMean(squared[..count], near[..count], subsetX, subsetY);
         });
+        progress.Report(Stage, 1);
         return (xs, ys);
     }
 

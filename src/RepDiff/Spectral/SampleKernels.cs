@@ -59,13 +59,55 @@ internal static class SampleKernels
     /// <summary>The most the n×n routes may use before they refuse and point to the streaming route.</summary>
     public const long MaxBytes = 8L << 30;
 
-    /// <summary>The covariance routes hold a few D×D float64 matrices (covariance, factor, its transpose).</summary>
-    public static void CheckFeatureMemory(long d, int matrices, string property)
+    /// <summary>
+    /// The covariance routes hold a few D×D float64 matrices (covariance, factor, its transpose), within <see cref="Limit"/> as
+    /// the n×n routes: the fixed 8.6 GB alone let a machine with 2 GB free start 4.7 GB of covariance (--rff-dim 3500).
+    /// </summary>
+    /// <param name="available">Bytes free; by default what this machine has now (<see cref="IO.MemoryBudget.Available"/>).</param>
+    public static void CheckFeatureMemory(long d, int matrices, string property, long? available = null)
     {
-        long bytes = d * d * 8 * matrices;
-        if (bytes > MaxBytes)
+        long bytes = d * d * 8 * matrices, limit = Limit(available ?? IO.MemoryBudget.Available());
+        if (bytes > limit)
             throw new InvalidOptionException(property,
-                $"a feature dimension of {d} needs {bytes / 1e9:F1} GB for its {d}×{d} covariance matrices (limit {MaxBytes / 1e9:F1} GB); make it smaller");
+                $"a feature dimension of {d} needs {bytes / 1e9:F1} GB for its {d}×{d} covariance matrices (limit {limit / 1e9:F1} GB); make it smaller");
+    }
+
+    /// <summary>
+    /// Bytes a feature route holds at once on n samples with D feature columns, the widest map's being <paramref name="widest"/>.
+    /// With fewer samples than features (<paramref name="sampleSpace"/>): the float64 n×n operator, every map's n×D float32
+    /// features (<see cref="FeatureBatches.MapAll"/>) and the float32 transposed copy <see cref="AddGram"/> makes of one map;
+    /// with <paramref name="factor"/> (FINC's solve through <see cref="FeatureGram"/>) also the operator's n×n Cholesky factor,
+    /// made after that copy is gone. Otherwise three D×D float64 matrices. The 12 n² of the n×n routes had counted the operator
+    /// alone: SPEC at n = 10,000 with --rff-dim 100000 passed it (1.2 GB) and was killed at 24 GB building the features.
+    /// </summary>
+    public static long FeatureRouteBytes(long n, long features, long widest, bool sampleSpace, bool factor) => sampleSpace
+        ? 8 * n * n + 4 * n * features + Math.Max(4 * n * widest, factor ? 8 * n * n : 0)
+        : 3 * 8 * features * features;
+
+    /// <summary>
+    /// Refuses a feature route past <see cref="Limit"/> before it allocates, naming the option that sets its dimension and the
+    /// largest value of it that fits (either route: fewer features than samples take the covariance form).
+    /// </summary>
+    /// <param name="covarianceOnly">The covariance form whatever the sample count (SPEC's --covariance-ridge).</param>
+    /// <param name="factor">See <see cref="FeatureRouteBytes"/>.</param>
+    public static void CheckFeatureRoute(int n, FeatureOption option, bool covarianceOnly, bool factor, long? available = null)
+    {
+        long limit = Limit(available ?? IO.MemoryBudget.Available());
+        bool SampleSpace(long features) => !covarianceOnly && n <= features;
+        long BytesAt(int value)
+        {
+            var (features, widest) = option.ColumnsAt(value);
+            return FeatureRouteBytes(n, features, widest, SampleSpace(features), factor);
+        }
+        long bytes = BytesAt(option.Value);
+        if (bytes <= limit) return;
+        long d = option.ColumnsAt(option.Value).Features;
+        string what = SampleSpace(d) ? "its n×n operator and n×D features" : "its D×D covariance matrices";
+        // Not monotone in the value (D just below n takes the covariance form, 24 D², more than the n×n form at D = n): every value is tried.
+        int fits = Enumerable.Range(1, option.MaxValue).LastOrDefault(v => BytesAt(v) <= limit);
+        throw new InvalidOptionException(option.Property,
+            $"n = {n:N0} samples with D = {d:N0} features need {bytes / 1e9:F1} GB for {what} (limit {limit / 1e9:F1} GB); "
+            + (fits > 0 ? $"{fits:N0} is the largest value that fits" : "use fewer samples or dimensions"));
     }
 
     /// <summary>
@@ -84,3 +126,9 @@ internal static class SampleKernels
                 $"n = {n} needs {Bytes(n) / 1e9:F1} GB for n×n kernels (limit {limit / 1e9:F1} GB); set it to {scalableValue}, which stays linear in n");
     }
 }
+
+/// <summary>
+/// The option a feature route's memory refusal names: its value, the largest value to try for what fits (0: none, the inputs set
+/// the features) and the feature columns a value gives (all maps, and the widest one).
+/// </summary>
+internal sealed record FeatureOption(string Property, int Value, int MaxValue, Func<int, (long Features, long Widest)> ColumnsAt);

@@ -23,7 +23,8 @@ public class ProgressStagesTests
         // The maps run inside the report model stage: its end is the last progress line.
         Assert.True(stderr.LastIndexOf("umap layout", StringComparison.Ordinal) < stderr.LastIndexOf("report model: 100%", StringComparison.Ordinal), stderr);
         var timings = Timings(outDir);
-        foreach (string stage in new[] { "open_inputs", "scoring", "context", "report_model", "total" })
+        // report_html: rendering the page, done before results.json is serialized (1–2 s at 200,000 rows had been untimed).
+        foreach (string stage in new[] { "open_inputs", "scoring", "context", "report_model", "report_html", "total" })
             Assert.True(timings[stage]!.GetValue<double>() >= 0, stage);
     }
 
@@ -53,6 +54,7 @@ public class ProgressStagesTests
         Assert.DoesNotContain("pca: pca", stderr);
         Assert.Contains("maps: 100%", stderr);
         Assert.True(Timings(outDir)["report_model"]!.GetValue<double>() >= 0);
+        Assert.True(Timings(outDir)["report_html"]!.GetValue<double>() > 0);
     }
 
     [Fact]
@@ -64,6 +66,7 @@ public class ProgressStagesTests
         var timings = Timings(outDir);
         Assert.True(timings.ContainsKey("open_inputs"), timings.ToJsonString());
         Assert.True(timings.ContainsKey("report_model"), timings.ToJsonString());
+        Assert.True(timings.ContainsKey("report_html"), timings.ToJsonString());
     }
 
     [Fact]
@@ -75,8 +78,63 @@ public class ProgressStagesTests
         Assert.True(code == 0, stderr);
         Assert.Contains("feature kernel (n×n): 0%", stderr);
         Assert.Contains("feature kernel (n×n): 100%", stderr);
+        // The mode functions' weights after the eigenpairs: 11.5 s at 10,000 rows without a line (helper 85).
+        Assert.Contains("mode functions: 0%", stderr);
+        Assert.Contains("mode functions: 100%", stderr);
         var timings = Timings(outDir);
         foreach (string stage in new[] { "features", "eigen", "members" })
             Assert.True(timings.ContainsKey(stage), $"{stage}: {timings.ToJsonString()}");
+    }
+
+    [Fact]
+    public void KodaShowsItsModeSearchFromTheStart()
+    {
+        // Each mode takes seconds to minutes: the first line had come after the first mode (20 s in at 6,000 rows).
+        string dir = TestData.TempDir();
+        var (a, b, _) = SmallPair(dir);
+        var (code, _, stderr) = Run("koda", a, b, "--concepts", "2", "--out", Path.Combine(dir, "out"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("modes (A): 0%", stderr);
+        Assert.Contains("modes (B): 0%", stderr);
+    }
+
+    [Fact]
+    public void NnDescentThatStopsEarlyEndsAtOne()
+    {
+        // Clustered rows converge in a few of the 11 iterations: the bar had stopped at 54% (helper 85).
+        var (x, _) = RepDiff.Tests.Numerics.UmapTestData.Blobs(4, 500, 10, seed: 3, separation: 4);
+        var progress = new Recorder();
+        RepDiff.Numerics.NearestNeighbours.Approximate(x, 10, seed: 1, progress: progress);
+        var fractions = progress.Of("neighbours");
+        Assert.True(fractions.Count < 12, "stopped early: " + string.Join(", ", fractions));
+        Assert.Equal(1, fractions[^1]);
+    }
+
+    [Fact]
+    public void PlacingTheRowsOutsideTheUmapSubsetIsShown()
+    {
+        // 2–6 s per map at 200,000 rows had passed without a line between "umap layout: 100%" and "maps: 100%".
+        var (x, _) = RepDiff.Tests.Numerics.UmapTestData.Blobs(4, 150, 10, seed: 8, separation: 4);
+        var subset = RepDiff.Numerics.Sampling.Uniform(x.Rows, 120, seed: 1);
+        var layout = subset.Select(i => (float)i).ToArray();
+        var progress = new Recorder();
+        RepDiff.Numerics.UmapPlacement.Place(x, subset, layout, layout, neighbours: 15, seed: 0, progress);
+        var fractions = progress.Of(RepDiff.Numerics.UmapPlacement.Stage);
+        Assert.Equal(0, fractions[0]);
+        Assert.Equal(1, fractions[^1]);
+        Assert.True(fractions.Count > 2, string.Join(", ", fractions));
+    }
+
+    /// <summary>Every update, in order, as it is reported.</summary>
+    private sealed class Recorder : IProgress<ProgressUpdate>
+    {
+        private readonly List<ProgressUpdate> seen = [];
+
+        public void Report(ProgressUpdate value)
+        {
+            lock (seen) seen.Add(value);
+        }
+
+        public List<double> Of(string stage) => seen.Where(u => u.Stage == stage).Select(u => u.Fraction).ToList();
     }
 }

@@ -91,6 +91,59 @@ public class SpecCliTests
     }
 
     [Fact]
+    public void SpecRffWithFewerSamplesThanFeaturesCountsItsFeaturesAgainstTheMemoryLimit()
+    {
+        // 600 samples × 2 × 2 × 1,000 features: the n×n operator (2.9 MB) and the features with the copy AddGram makes
+        // (14.4 MB). The old estimate counted 12 n² (4.3 MB) and let through what a machine with 16 MB free cannot hold
+        // (helper 85: 10,000 rows and --rff-dim 100000 were killed at 24 GB).
+        using (MemoryBudget.Assume(16_000_000))
+            AssertBadInput(Path.Combine(TestData.TempDir(), "out"),
+                "--rff-dim: n = 600 samples with D = 4,000 features need 0.0 GB for its n×n operator and n×D features (limit 0.0 GB); 633 is the largest value that fits",
+                "spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--route", "rff", "--rff-dim", "1000");
+        // The covariance form (more samples than features) names what fits the same way.
+        using (MemoryBudget.Assume(2_000_000))
+            AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "--rff-dim: n = 600 samples with D = 400 features need 0.0 GB for its D×D covariance matrices",
+                "spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--route", "rff", "--rff-dim", "100");
+    }
+
+    [Fact]
+    public void FincRffWithFewerRowsThanFeaturesIsRefusedBeforeItAllocates()
+    {
+        // 2,000 pooled rows × 2 × 1,500 features: the n×n Gram and its Cholesky factor (64 MB) beside the features (24 MB),
+        // which no check had counted; what fits is the covariance form's 790 (24 · (2 · 790)² bytes).
+        using (MemoryBudget.Assume(80_000_000))
+            AssertBadInput(Path.Combine(TestData.TempDir(), "out"),
+                "--rff-dim: n = 2,000 samples with D = 3,000 features need 0.1 GB for its n×n operator and n×D features (limit 0.1 GB); 790 is the largest value that fits",
+                "finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"), "--route", "rff", "--rff-dim", "1500");
+    }
+
+    [Fact]
+    public void OutOfMemoryNamesWhatTheMethodOffersAndNoSubsampleItLacks()
+    {
+        // An allocation that fails inside a method: SPEC has no option that runs on a subsample, which the line had offered
+        // every command; now it names the method's own way out, and a method without one is told to use a smaller input.
+        string dir = TestData.TempDir();
+        var (a, b, _) = SmallPair(dir);
+        var registry = RepDiff.Methods.MethodRegistry.Default.With(new OutOfMemoryMethod("oom-spec", "try --route rff with a smaller --rff-dim"), new OutOfMemoryMethod("oom-plain", null));
+        var spec = Run(registry, "oom-spec", a, b, "--out", Path.Combine(dir, "out"));
+        spec.AssertBadInput("error: out of memory; try --route rff with a smaller --rff-dim");
+        var plain = Run(registry, "oom-plain", a, b, "--out", Path.Combine(dir, "out"));
+        plain.AssertBadInput("error: out of memory; try a smaller input (fewer rows or dimensions)");
+        Assert.DoesNotContain("subsample", plain.Stderr);
+        Assert.Equal("try --route rff with a smaller --rff-dim (the Gaussian kernel), or fewer rows", new RepDiff.Methods.Spec.SpecMethod().OutOfMemoryAdvice);
+    }
+
+    private sealed class OutOfMemoryMethod(string name, string? advice) : RepDiff.Methods.PairMethod<RepDiff.Tests.Methods.NeighbourRatio.NeighbourRatioOptions>
+    {
+        public override string Name => name;
+        public override string Description => "runs out of memory";
+        public override string StrengthMeaning => "none";
+        public override string? OutOfMemoryAdvice => advice;
+        protected override Explanation Explain(RepresentationPair pair, RepDiff.Tests.Methods.NeighbourRatio.NeighbourRatioOptions options, IProgress<ProgressUpdate>? progress)
+            => throw new OutOfMemoryException();
+    }
+
+    [Fact]
     public void SpecAlignRefusesAMapTooLargeForMemoryBeforeAllocating()
     {
         // 17,000 dimensions: W and its Adam state would take 9.2 GB (it was "out of memory", naming nothing).

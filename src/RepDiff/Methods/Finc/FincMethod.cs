@@ -14,6 +14,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
 {
     public override string Name => "finc";
     public override string Description => "FINC: modes more frequent in TEST than in REF and the reverse, in one representation.";
+    public override string OutOfMemoryAdvice => "try --route rff with a smaller --rff-dim, or fewer rows";
     public override string StrengthMeaning => "|eigenvalue| of C_test − eta·C_ref (the two sets' kernel covariances) for this mode: how much more of one set it holds; the spectrum above shows every eigenvalue";
 
     protected override void Validate(SampleSets sets, FincOptions o)
@@ -78,6 +79,10 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             var testBatches = new FeatureBatches([test], [map], options.BatchRows);
             var refBatches = new FeatureBatches([reference], [map], options.BatchRows);
             int d = map.Dim;
+            // Given frequencies keep their count; each is a cosine and a sine column.
+            var dimension = new FeatureOption(nameof(options.RffDim), options.RffDim, options.Omega is null ? FincOptions.MaxRffDim : 0,
+                value => options.Omega is null ? (2L * value, 2L * value) : (d, d));
+            SampleKernels.CheckFeatureRoute(checked(nx + ny), dimension, covarianceOnly: false, factor: true);
             if ((long)nx + ny <= d)
             {
                 // Fewer rows than features (as SPEC's feature route): the pooled feature Gram ΦΦᵀ has the nonzero eigenvalues
@@ -106,7 +111,6 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
                 timings["eigen"] = clock.Lap();
                 return Finish(explanation, modes, testMembers, refMembers, function, nx, ny, options, timings);
             }
-            SampleKernels.CheckFeatureMemory(d, 3, nameof(options.RffDim));
             var cx = new CovarianceAccumulator(d);
             var cy = new CovarianceAccumulator(d);
             testBatches.ForEach((f, _) => cx.Add(f), progress, "test covariance");

@@ -11,8 +11,11 @@ public sealed record FincOptions : ModeOptions
     [Option("Gaussian bandwidth shared by both sets (default: median pairwise distance of the pooled rows)", Min = 0, MinExclusive = true)]
     public double? Sigma { get; init; }
 
-    [Option("random Fourier frequencies (rff route)", Min = 1, Max = 100_000)]
+    [Option("random Fourier frequencies (rff route)", Min = 1, Max = MaxRffDim)]
     public int RffDim { get; init; } = 3000;
+
+    /// <summary>The most <see cref="RffDim"/> takes.</summary>
+    internal const int MaxRffDim = 100_000;
 
     [Option("shared frequencies (.npy, d × r, already divided by sigma), e.g. omega.npy of an earlier run", IsFile = true)]
     public string? Omega { get; init; }

@@ -22,6 +22,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
 {
     public override string Name => "koda";
     public override string Description => "KODA: modes one kernel clusters strongly while the other's quadratic form stays below epsilon.";
+    public override string OutOfMemoryAdvice => "try --kernel cosine, whose features route stays linear in n, or fewer rows";
     public override string StrengthMeaning => "x_λᵀK x_λ: how strongly the explained model's kernel (/n) clusters this mode while the other model's stays below KODA's cap ε";
     public override bool Applies(RepresentationPair pair) => pair.N <= CompareLimit;
 
@@ -322,6 +323,8 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         var lambdas = new List<double>();
         var strengths = new List<double>();
         int modes = Math.Min(o.Concepts, n);
+        // Shown from the start: a mode takes seconds to minutes (the first line came 20 s in at 6,000 rows).
+        progress.Report(stage, 0);
         for (int k = 0; k < modes; k++)
         {
             // Each mode's λ is near the previous one's, which starts its bracket.

@@ -15,6 +15,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
 {
     public override string Name => "spec";
     public override string Description => "SPEC: eigenmodes of the kernel difference (K_A − eta K_B)/n; groups one representation clusters more than the other.";
+    public override string OutOfMemoryAdvice => "try --route rff with a smaller --rff-dim (the Gaussian kernel), or fewer rows";
     public override string StrengthMeaning => "|eigenvalue| of the kernel difference (K_A − eta·K_B)/n for this mode: how much more strongly one model clusters it; the spectrum above shows every eigenvalue";
 
     protected override void CheckSampleCount(RepresentationPair pair, int n, SpecOptions o)
@@ -55,11 +56,19 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         else
         {
             IFeatureMap mapA, mapB;
+            FeatureOption dimension;
             if (options.Kernel == KernelKind.Gaussian)
             {
                 var rffA = Frequencies(options.OmegaA, a, options.RffDim, options.SigmaA, options.Seed);
                 var rffB = Frequencies(options.OmegaB, b, options.RffDim, options.SigmaB, options.Seed + 1);
                 (mapA, mapB) = (new FourierFeatures(rffA), new FourierFeatures(rffB));
+                // A side given frequencies keeps their count, whatever --rff-dim says; each frequency is a cosine and a sine column.
+                (long Features, long Widest) Columns(int value)
+                {
+                    long fa = options.OmegaA is null ? value : rffA.Frequencies, fb = options.OmegaB is null ? value : rffB.Frequencies;
+                    return (2 * (fa + fb), 2 * Math.Max(fa, fb));
+                }
+                dimension = new FeatureOption(nameof(options.RffDim), options.RffDim, options.OmegaA is null || options.OmegaB is null ? SpecOptions.MaxRffDim : 0, Columns);
                 explanation.Artifacts["omega_a.npy"] = rffA.Omega;
                 explanation.Artifacts["omega_b.npy"] = rffB.Omega;
                 explanation.Metrics["rff_dim_a"] = rffA.Frequencies;
@@ -68,9 +77,11 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
             else
             {
                 (mapA, mapB) = (new CosineFeatures(a.Cols, pair.NameA), new CosineFeatures(b.Cols, pair.NameB));
+                // The inputs' dimensions are the features: no option sets them (--rff-dim is not read), so none is offered.
+                dimension = new FeatureOption(nameof(options.Route), a.Cols + b.Cols, 0, _ => ((long)a.Cols + b.Cols, Math.Max(a.Cols, b.Cols)));
             }
             var batches = new FeatureBatches([a, b], [mapA, mapB], options.BatchRows);
-            found = FeatureRoute.Solve(batches, [1.0, -eta], options.CovarianceRidge, problem, nameof(options.RffDim), progress, timings);
+            found = FeatureRoute.Solve(batches, [1.0, -eta], options.CovarianceRidge, problem, dimension, progress, timings);
         }
         Describe(found, options, explanation);
         foreach (var (stage, seconds) in timings) explanation.Timings[stage] = seconds;

@@ -21,8 +21,11 @@ public sealed record SpecOptions : ModeOptions
     [Option("auto, exact (n×n kernels), features (cosine: the normalized rows; with the Gaussian kernel it is rff) or rff (Gaussian, random Fourier features; streams the rows)")]
     public SpecRoute Route { get; init; } = SpecRoute.Auto;
 
-    [Option("random Fourier frequencies per representation (rff route)", Min = 1, Max = 100_000)]
+    [Option("random Fourier frequencies per representation (rff route)", Min = 1, Max = MaxRffDim)]
     public int RffDim { get; init; } = 3000;
+
+    /// <summary>The most <see cref="RffDim"/> takes.</summary>
+    internal const int MaxRffDim = 100_000;
 
     [Option("frequencies for A (.npy, d_A × r, already divided by sigma), e.g. omega_a.npy of an earlier run", IsFile = true)]
     public string? OmegaA { get; init; }

@@ -196,4 +196,15 @@ public class SpecRouteTests
         Assert.Equal(SampleKernels.MaxBytes, SampleKernels.Limit(1L << 40));
         Assert.Throws<RepDiff.Options.InvalidOptionException>(() => SampleKernels.CheckMemory(30_000, nameof(SpecOptions.Route), "rff", available: 1L << 40));
     }
+
+    [Fact]
+    public void TheCovarianceLimitIsWhatTheMachineHasFreeAsTheNxNLimitIs()
+    {
+        // 1,000 features: three 1,000 × 1,000 float64 matrices, 24 MB. Against the fixed 8.6 GB cap they passed on a
+        // machine with 20 MB free (helper 85: spec --rff-dim 3500 on 20,000 rows under a 2 GB heap ran out of memory).
+        var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => SampleKernels.CheckFeatureMemory(1000, 3, nameof(SpecOptions.RffDim), available: 20_000_000));
+        Assert.Equal(nameof(SpecOptions.RffDim), error.Property);
+        Assert.Contains("needs 0.0 GB for its 1000×1000 covariance matrices (limit 0.0 GB)", error.Message);
+        SampleKernels.CheckFeatureMemory(1000, 3, nameof(SpecOptions.RffDim), available: 40_000_000);
+    }
 }
