@@ -117,13 +117,14 @@ internal static class SampleKernels
     public static long Limit(long available) => available > 0 ? Math.Min(MaxBytes, available / 4 * 3) : MaxBytes;
 
     /// <summary>Refuses n×n kernels past <see cref="Limit"/>, naming the option and value that stay linear in n.</summary>
+    /// <param name="bytesPerPair">Bytes held per entry of n×n: <see cref="Bytes"/>'s 12, or 16 where a float64 Cholesky factor sits beside the float64 kernel (FINC).</param>
     /// <param name="available">Bytes free; by default what this machine has now (<see cref="IO.MemoryBudget.Available"/>).</param>
-    public static void CheckMemory(int n, string property, string scalableValue, long? available = null)
+    public static void CheckMemory(int n, string property, string scalableValue, long bytesPerPair = 12, long? available = null)
     {
-        long limit = Limit(available ?? IO.MemoryBudget.Available());
-        if (Bytes(n) > limit)
+        long limit = Limit(available ?? IO.MemoryBudget.Available()), bytes = (long)n * n * bytesPerPair;
+        if (bytes > limit)
             throw new InvalidOptionException(property,
-                $"n = {n} needs {Bytes(n) / 1e9:F1} GB for n×n kernels (limit {limit / 1e9:F1} GB); set it to {scalableValue}, which stays linear in n");
+                $"n = {n} needs {bytes / 1e9:F1} GB for n×n kernels (limit {limit / 1e9:F1} GB); set it to {scalableValue}, which stays linear in n");
     }
 }
 

@@ -118,6 +118,17 @@ public class SpecCliTests
     }
 
     [Fact]
+    public void FincsExactRouteCountsTheCholeskyFactorBesideItsKernel()
+    {
+        // 2,000 pooled rows: the float64 kernel and its factor take 64 MB together; the 12 n² (48 MB) of SPEC's exact route
+        // had passed under a 56 MB limit, and the factor would then have been allocated past it (helper 88).
+        using (MemoryBudget.Assume(75_000_000))
+            AssertBadInput(Path.Combine(TestData.TempDir(), "out"),
+                "--route: n = 2000 needs 0.1 GB for n×n kernels (limit 0.1 GB); set it to rff, which stays linear in n",
+                "finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"), "--route", "exact");
+    }
+
+    [Fact]
     public void OutOfMemoryNamesWhatTheMethodOffersAndNoSubsampleItLacks()
     {
         // An allocation that fails inside a method: SPEC has no option that runs on a subsample, which the line had offered

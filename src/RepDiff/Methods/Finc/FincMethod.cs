@@ -57,7 +57,8 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
         {
             // Sample-space operator on the pooled sets: eigenpairs of W K (W = diag(1/n_x, −eta/n_y)) via K = L Lᵀ.
             int n = checked(nx + ny);
-            SampleKernels.CheckMemory(n, nameof(options.Route), "rff");
+            // The float64 kernel and its Cholesky factor (FeatureGram.Solve) are held together: 16 n², not the 12 n² of SPEC's route.
+            SampleKernels.CheckMemory(n, nameof(options.Route), "rff", bytesPerPair: 16);
             var pooled = new StackedRows(test, reference).ReadAll();
             var kernel = DenseMemory.Zeroed((long)n * n);
             SampleKernels.AddGaussian(pooled, options.Sigma!.Value, 1, kernel);
