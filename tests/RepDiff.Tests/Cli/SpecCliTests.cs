@@ -118,6 +118,16 @@ public class SpecCliTests
     }
 
     [Fact]
+    public void AFeatureRefusalWithFrequencyFilesNamesTheFilesNotRffDim()
+    {
+        // Both sides' frequencies come from files, so --rff-dim is not read: the refusal had named it all the same (helper 88).
+        using (MemoryBudget.Assume(1_000_000))
+            AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "--omega-a: n = ",
+                "spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--route", "rff",
+                "--omega-a", Fixture("planted_omega_a.npy"), "--omega-b", Fixture("planted_omega_b.npy"));
+    }
+
+    [Fact]
     public void FincsExactRouteCountsTheCholeskyFactorBesideItsKernel()
     {
         // 2,000 pooled rows: the float64 kernel and its factor take 64 MB together; the 12 n² (48 MB) of SPEC's exact route

@@ -81,7 +81,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             var refBatches = new FeatureBatches([reference], [map], options.BatchRows);
             int d = map.Dim;
             // Given frequencies keep their count; each is a cosine and a sine column.
-            var dimension = new FeatureOption(nameof(options.RffDim), options.RffDim, options.Omega is null ? FincOptions.MaxRffDim : 0,
+            var dimension = new FeatureOption(options.Omega is null ? nameof(options.RffDim) : nameof(options.Omega), options.RffDim, options.Omega is null ? FincOptions.MaxRffDim : 0,
                 value => options.Omega is null ? (2L * value, 2L * value) : (d, d));
             SampleKernels.CheckFeatureRoute(checked(nx + ny), dimension, covarianceOnly: false, factor: true);
             if ((long)nx + ny <= d)

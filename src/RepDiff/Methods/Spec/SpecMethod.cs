@@ -68,7 +68,9 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
                     long fa = options.OmegaA is null ? value : rffA.Frequencies, fb = options.OmegaB is null ? value : rffB.Frequencies;
                     return (2 * (fa + fb), 2 * Math.Max(fa, fb));
                 }
-                dimension = new FeatureOption(nameof(options.RffDim), options.RffDim, options.OmegaA is null || options.OmegaB is null ? SpecOptions.MaxRffDim : 0, Columns);
+                // With both frequency files the files set the features: the refusal names them, not --rff-dim, which is not read.
+                bool filesOnly = options.OmegaA is not null && options.OmegaB is not null;
+                dimension = new FeatureOption(filesOnly ? nameof(options.OmegaA) : nameof(options.RffDim), options.RffDim, filesOnly ? 0 : SpecOptions.MaxRffDim, Columns);
                 explanation.Artifacts["omega_a.npy"] = rffA.Omega;
                 explanation.Artifacts["omega_b.npy"] = rffB.Omega;
                 explanation.Metrics["rff_dim_a"] = rffA.Frequencies;
