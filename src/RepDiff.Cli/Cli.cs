@@ -119,11 +119,12 @@ internal static class Cli
         return value.Success ? $"{value.Groups[2].Value}: '{value.Groups[1].Value}' is not {TypeNames.InWords(value.Groups[3].Value)}" : message.TrimEnd('.');
     }
 
-    /// <summary>compare's and the demo's --seed, held to the methods' range (0 or more: a negative seed draws what its absolute value draws).</summary>
+    /// <summary>compare's and the demo's --seed, held to the methods' range (<see cref="Methods.MethodOptions.Seed"/>).</summary>
     public static int Seed(ParseResult parse, Option<int> seed)
     {
         int value = parse.GetValue(seed);
-        return value >= 0 ? value : throw new RepDiffInputException($"{seed.Name}: must be at least 0, got {value}");
+        return value is >= 0 and <= Methods.MethodOptions.MaxSeed ? value
+            : throw new RepDiffInputException($"{seed.Name}: must be from 0 to {Methods.MethodOptions.MaxSeed}, got {value}");
     }
 
     /// <summary>Wraps a command body: one clear line and exit code 2 for bad input, 1 for a bug.</summary>

@@ -99,7 +99,9 @@ public sealed record PairSpec(string PathA, string PathB)
             b = string.Join('/', partsB.TakeLast(last));
             if (a != b) return (a, b);
         }
-        return (a, b); // one file twice (refused by the commands that explain a difference; metrics compares it anyway)
+        // One file by two paths (refused by the commands that explain a difference; metrics and finc take it): its name, not
+        // every folder above it, which a shared report would give away.
+        return (Path.GetFileName(pathA), Path.GetFileName(pathB));
     }
 
     /// <summary>

@@ -9,9 +9,13 @@ namespace RepDiff.Methods;
 /// </summary>
 public abstract record MethodOptions
 {
-    // Not negative: .NET's seeded generator draws for -s what it draws for s, so a sweep from -k to k repeated itself.
-    [Option("random seed; same inputs, options and seed give the same results", Min = 0, Max = int.MaxValue)]
+    // Not negative: .NET's seeded generator draws for -s what it draws for s, so a sweep from -k to k repeated itself; and below
+    // int.MaxValue, whose B side (seed + 1) would wrap to int.MinValue, which draws what int.MaxValue draws.
+    [Option("random seed; same inputs, options and seed give the same results", Min = 0, Max = MaxSeed)]
     public int Seed { get; init; }
+
+    /// <summary>The largest seed any command takes (see <see cref="Seed"/>).</summary>
+    public const int MaxSeed = int.MaxValue - 1;
 
     /// <summary>
     /// The options a run with these resolved options does not read (the rff route's on the exact route, a bandwidth

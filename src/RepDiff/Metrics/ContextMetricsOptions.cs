@@ -5,7 +5,7 @@ namespace RepDiff.Metrics;
 /// <summary>Options of `repdiff metrics` (docs/methods/METHODS.md §6, context measures).</summary>
 public sealed record ContextMetricsOptions
 {
-    [Option("random seed of the subsets and folds")]
+    [Option("random seed of the subsets and folds", Min = 0, Max = Methods.MethodOptions.MaxSeed)]
     public int Seed { get; init; }
 
     [Option("k of mutual k-NN alignment", Min = 1, Max = 1000)]

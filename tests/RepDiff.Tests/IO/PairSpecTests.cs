@@ -62,6 +62,8 @@ public class PairSpecTests
         Assert.Equal(("dino/features.npy", "dinov2/features.npy"), PairSpec.DefaultNames("/runs/dino/features.npy", null, "/runs/dinov2/features.npy", null));
         Assert.Equal(("base/layer4/f.npy", "tuned/layer4/f.npy"), PairSpec.DefaultNames("/r/base/layer4/f.npy", null, "/r/tuned/layer4/f.npy", null));
         Assert.Equal(("emb.npz (clip)", "emb.npz (dino)"), PairSpec.DefaultNames("emb.npz", "clip", "emb.npz", "dino"));
+        // One file by two paths: its name, not the folders above it (helper 89: "tmp/h89/ft.npy" in a report).
+        Assert.Equal(("ft.npy", "ft.npy"), PairSpec.DefaultNames("/home/me/ft.npy", null, "/home/me/./ft.npy", null));
 
         string dir = TestData.TempDir();
         Directory.CreateDirectory(Path.Combine(dir, "dino"));

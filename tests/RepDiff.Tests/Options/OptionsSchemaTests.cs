@@ -116,7 +116,7 @@ public class OptionsSchemaTests
         var concepts = schema.Single(s => s.Name == nameof(RdxOptions.Concepts));
 
         Assert.Equal(-1, seed.Parse("-1"));
-        Assert.Equal("'2147483648' is out of range (from 0 to 2147483647)", Assert.Throws<InvalidOptionException>(() => seed.Parse("2147483648")).Problem);
+        Assert.Equal("'2147483648' is out of range (from 0 to 2147483646)", Assert.Throws<InvalidOptionException>(() => seed.Parse("2147483648")).Problem);
         Assert.Equal("'99999999999' is out of range (from 1 to 1000)", Assert.Throws<InvalidOptionException>(() => concepts.Parse("99999999999")).Problem);
         Assert.Equal("'1.5' is not a whole number (from 1 to 1000)", Assert.Throws<InvalidOptionException>(() => concepts.Parse("1.5")).Problem);
     }
