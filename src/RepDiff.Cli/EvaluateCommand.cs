@@ -93,7 +93,14 @@ internal static class EvaluateCommand
     /// </summary>
     private static void RefuseAnotherJoin(ResultsFile file, string path, RepresentationPair pair)
     {
-        if (file.Samples(path)?.Ids is not { } recorded) return;
+        if (file.Samples(path)?.Ids is not { } recorded)
+        {
+            // A RepDiff run (it names its inputs) that recorded no ids paired the rows by position; joined by ids now, B's
+            // rows would be other samples' (a hand-written file, without "inputs", may be joined as the user says).
+            if (pair.Samples.Ids is not null && file.Root["inputs"] is JsonObject)
+                throw RepDiffInputException.ForFile(path, "the run paired A's and B's rows by position (its samples carry no ids); give no ids, as the run had none");
+            return;
+        }
         if (pair.Samples.Ids is not { } ids)
             throw RepDiffInputException.ForFile(path, $"the run's samples carry ids ('{NpyDtype.Truncate(recorded[0])}', …), so its B may have been joined to A by id; "
                 + "give the ids it was given (--ids, --ids-a and --ids-b, or --id-column)");

@@ -222,6 +222,12 @@ public class EvaluateCommandTests
         Run("evaluate", results, a, shuffled, "--ids-a", idsB, "--ids-b", idsB, "--out", Path.Combine(dir, "other-ids.json"))
             .AssertBadInput($"results.json: sample 1 is 's1' in the run but '{"s" + order[1]}' here; give the inputs and ids the run was given");
 
+        // The mirror: a run paired by position is not rescored on an id join (helper 89: BSR 0.875 rewritten as 0.944).
+        string byRow = Path.Combine(dir, "by-row");
+        Assert.Equal(0, Run("kmeans", a, b, "--out", byRow).Code);
+        Run("evaluate", Path.Combine(byRow, "results.json"), a, shuffled, "--ids-a", idsA, "--ids-b", idsB, "--out", Path.Combine(dir, "joined-now.json"))
+            .AssertBadInput("results.json: the run paired A's and B's rows by position (its samples carry no ids); give no ids, as the run had none");
+
         string rescored = Path.Combine(dir, "rescored.json");
         var run = Run("evaluate", results, a, shuffled, "--ids-a", idsA, "--ids-b", idsB, "--out", rescored);
         Assert.True(run.Code == 0, run.Stderr);
