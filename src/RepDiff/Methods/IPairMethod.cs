@@ -6,6 +6,13 @@ public interface IPairMethod : IMethod
     /// <summary>Whether `repdiff compare` runs it when no --methods are named.</summary>
     bool InCompareByDefault => true;
 
+    /// <summary>
+    /// Whether a run on every row finds each model's exact largest distance on its way (RDX's distance pass), which MNED then
+    /// divides by (<see cref="PairStatistics"/>). `compare` finds them before any method is scored when one such method runs,
+    /// so that every method's MNED divides by the same figures whatever the order of --methods.
+    /// </summary>
+    bool FindsLargestDistances => false;
+
     /// <summary>Whether the method can run on this pair at all (compare skips it otherwise).</summary>
     bool Applies(RepresentationPair pair) => true;
 

@@ -54,6 +54,32 @@ public class MnedNormalizerTests
         Assert.Equal((Bsr.MaxDistance(a), Bsr.MaxDistance(b)), (pair.Statistics.MaxDistanceA!.Value, pair.Statistics.MaxDistanceB!.Value));
     }
 
+    /// <summary>
+    /// In a comparison above 5,000 rows with a method that finds the exact largest distances (RDX), every method's MNED divides
+    /// by them: a method scored before RDX had got the sampled bound, one after it the exact figures (helper 89).
+    /// </summary>
+    [Fact]
+    public void EveryMethodOfAComparisonDividesByTheSameLargestDistances()
+    {
+        var a = Gaussian(MnedNormalizer.ExactRowsLimit + 100, 4, seed: 6);
+        var b = Gaussian(MnedNormalizer.ExactRowsLimit + 100, 3, seed: 7);
+        using var pair = new RepresentationPair(a, b);
+        var pca = new RepDiff.Methods.Baselines.PcaMethod();
+        var finder = new DistanceFinder();
+        var comparison = Comparison.Run(pair, [new(pca, pca.DefaultOptions()), new(finder, finder.DefaultOptions())], seed: 0);
+        Assert.Equal(Bsr.ExactNormalizer, (string)comparison.Explanations[0].Metrics["bsr_mned_normalizer"]!);
+    }
+
+    /// <summary>A method that only says it finds the largest distances on its way, as RDX does, and explains nothing.</summary>
+    private sealed class DistanceFinder : RepDiff.Methods.PairMethod<RepDiff.Methods.Baselines.PcaOptions>
+    {
+        public override string Name => "distance-finder";
+        public override string Description => "test-only";
+        public override string StrengthMeaning => "none";
+        public override bool FindsLargestDistances => true;
+        protected override Explanation Explain(RepresentationPair pair, RepDiff.Methods.Baselines.PcaOptions options, IProgress<ProgressUpdate>? progress) => new();
+    }
+
     [Fact]
     public void FarthestFirstStepsFindAPlantedPairOfOutliers()
     {

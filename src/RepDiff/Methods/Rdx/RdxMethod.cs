@@ -17,6 +17,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
 {
     public override string Name => "rdx";
     public override bool ConceptsAreClusters => true;
+    public override bool FindsLargestDistances => true;
     public override string OutOfMemoryAdvice => "try --max-samples, which runs on a seeded subsample of the rows";
     public override string Description => "Representational difference explanations: groups one model puts together that the other pulls apart.";
     public override string StrengthMeaning => "mean affinity exp(−beta·G) over the concept's member pairs, G being RDX's difference of the two models' distances (neighbourhood ranks by default): 1 where the models agree on a pair, up to e^beta where it is much closer in the explained model";
