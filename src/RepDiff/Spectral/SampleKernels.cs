@@ -94,10 +94,12 @@ internal static class SampleKernels
     {
         long limit = Limit(available ?? IO.MemoryBudget.Available());
         bool SampleSpace(long features) => !covarianceOnly && n <= features;
+        // A quarter more than the large matrices counted, for what is not (the eigensolver's vectors, the frequencies, the
+        // runtime): at exactly the counted figure a suggested --rff-dim ran out of memory (helper 89: 3,377 under a 2 GB heap).
         long BytesAt(int value)
         {
             var (features, widest) = option.ColumnsAt(value);
-            return FeatureRouteBytes(n, features, widest, SampleSpace(features), factor);
+            return FeatureRouteBytes(n, features, widest, SampleSpace(features), factor) / 4 * 5;
         }
         long bytes = BytesAt(option.Value);
         if (bytes <= limit) return;

@@ -98,7 +98,7 @@ public class SpecCliTests
         // (helper 85: 10,000 rows and --rff-dim 100000 were killed at 24 GB).
         using (MemoryBudget.Assume(16_000_000))
             AssertBadInput(Path.Combine(TestData.TempDir(), "out"),
-                "--rff-dim: n = 600 samples with D = 4,000 features need 0.0 GB for its n×n operator and n×D features (limit 0.0 GB); 633 is the largest value that fits",
+                "--rff-dim: n = 600 samples with D = 4,000 features need 0.0 GB for its n×n operator and n×D features (limit 0.0 GB); 466 is the largest value that fits",
                 "spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--route", "rff", "--rff-dim", "1000");
         // The covariance form (more samples than features) names what fits the same way.
         using (MemoryBudget.Assume(2_000_000))
@@ -110,10 +110,10 @@ public class SpecCliTests
     public void FincRffWithFewerRowsThanFeaturesIsRefusedBeforeItAllocates()
     {
         // 2,000 pooled rows × 2 × 1,500 features: the n×n Gram and its Cholesky factor (64 MB) beside the features (24 MB),
-        // which no check had counted; what fits is the covariance form's 790 (24 · (2 · 790)² bytes).
+        // which no check had counted; what fits is the covariance form's 707 (24 · (2 · 707)² bytes and a quarter more).
         using (MemoryBudget.Assume(80_000_000))
             AssertBadInput(Path.Combine(TestData.TempDir(), "out"),
-                "--rff-dim: n = 2,000 samples with D = 3,000 features need 0.1 GB for its n×n operator and n×D features (limit 0.1 GB); 790 is the largest value that fits",
+                "--rff-dim: n = 2,000 samples with D = 3,000 features need 0.1 GB for its n×n operator and n×D features (limit 0.1 GB); 707 is the largest value that fits",
                 "finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"), "--route", "rff", "--rff-dim", "1500");
     }
 
