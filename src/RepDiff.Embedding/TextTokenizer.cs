@@ -115,7 +115,10 @@ internal sealed class TextTokenizer
     /// </summary>
     private static void RefuseOtherSpecialTokens(System.Text.Json.JsonElement root, string path)
     {
-        if (!root.TryGetProperty("post_processor", out var post) || post.ValueKind != System.Text.Json.JsonValueKind.Object) return;
+        // Without one, the tokenizer library fails with a null reference; said here in the file's own terms.
+        if (!root.TryGetProperty("post_processor", out var post) || post.ValueKind != System.Text.Json.JsonValueKind.Object)
+            throw RepDiffInputException.ForFile(path, "its WordPiece model has no post_processor, so which special tokens the model expects is not said; "
+                + "give the model's vocab.txt if it is a BERT-family model ([CLS] … [SEP])");
         string? type = post.TryGetProperty("type", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : null;
         var (first, last) = type switch
         {
@@ -126,7 +129,7 @@ internal sealed class TextTokenizer
         if ((first, last) == ("[CLS]", "[SEP]")) return;
         string wraps = first is null && last is null ? "adds no special tokens around texts" : $"wraps texts in {first ?? "nothing"} … {last ?? "nothing"}";
         throw RepDiffInputException.ForFile(path, $"its post-processor ({type}) {wraps}, but RepDiff's WordPiece tokenizer wraps them in [CLS] … [SEP], "
-            + "so this model (MPNet-like) would get ids it was not trained with; RepDiff runs BERT-family WordPiece models");
+            + "so this model would get ids it was not trained with; RepDiff runs BERT-family WordPiece models");
     }
 
     /// <summary>The token of a ["&lt;s&gt;", 0] pair, as Bert/RobertaProcessing give "cls" and "sep".</summary>
@@ -134,15 +137,20 @@ internal sealed class TextTokenizer
         => post.TryGetProperty(field, out var pair) && pair.ValueKind == System.Text.Json.JsonValueKind.Array && pair.GetArrayLength() > 0
             && pair[0].ValueKind == System.Text.Json.JsonValueKind.String ? pair[0].GetString() : null;
 
-    /// <summary>The first and last special token of a TemplateProcessing's single-text template.</summary>
-    private static (string? First, string? Last) TemplateEnds(System.Text.Json.JsonElement post)
+    /// <summary>The special tokens a TemplateProcessing's single-text template puts before the text and after it (null: none).</summary>
+    private static (string? Before, string? After) TemplateEnds(System.Text.Json.JsonElement post)
     {
         if (!post.TryGetProperty("single", out var single) || single.ValueKind != System.Text.Json.JsonValueKind.Array) return (null, null);
-        var specials = single.EnumerateArray()
-            .Where(item => item.ValueKind == System.Text.Json.JsonValueKind.Object && item.TryGetProperty("SpecialToken", out _))
-            .Select(item => item.GetProperty("SpecialToken").TryGetProperty("id", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String ? id.GetString() : null)
-            .ToList();
-        return (specials.FirstOrDefault(), specials.LastOrDefault());
+        string? before = null, after = null;
+        bool textSeen = false;
+        foreach (var item in single.EnumerateArray().Where(item => item.ValueKind == System.Text.Json.JsonValueKind.Object))
+        {
+            if (item.TryGetProperty("Sequence", out _)) { textSeen = true; continue; }
+            if (!item.TryGetProperty("SpecialToken", out var special)) continue;
+            string? id = special.TryGetProperty("id", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+            if (textSeen) after ??= id; else before ??= id;
+        }
+        return (before, after);
     }
 
     /// <summary>A BertNormalizer strips accents when it says so, or (strip_accents null) when it lower-cases.</summary>

@@ -285,7 +285,9 @@ public class EmbedderTests
             (json.Replace(json[json.IndexOf("\"post_processor\"")..json.IndexOf("\"decoder\"")],
                 "\"post_processor\": { \"type\": \"RobertaProcessing\", \"sep\": [\"</s>\", 2], \"cls\": [\"<s>\", 0], \"trim_offsets\": true, \"add_prefix_space\": false },\n"),
                 "its post-processor (RobertaProcessing) wraps texts in <s> … </s>, but RepDiff's WordPiece tokenizer wraps them in [CLS] … [SEP]"),
-            (json.Replace("{ \"SpecialToken\": { \"id\": \"[CLS]\", \"type_id\": 0 } }, ", ""), "(TemplateProcessing) wraps texts in [SEP] … [SEP]"),
+            (json.Replace("{ \"SpecialToken\": { \"id\": \"[CLS]\", \"type_id\": 0 } }, ", ""), "(TemplateProcessing) wraps texts in nothing … [SEP]"),
+            (json.Replace(", { \"SpecialToken\": { \"id\": \"[SEP]\", \"type_id\": 0 } }", ""), "(TemplateProcessing) wraps texts in [CLS] … nothing"),
+            (json.Replace(json[json.IndexOf("\"post_processor\"")..json.IndexOf("\"decoder\"")], "\"post_processor\": null,\n"), "its WordPiece model has no post_processor"),
         })
         {
             string path = Path.Combine(dir, "broken.json");
