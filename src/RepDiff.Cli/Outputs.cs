@@ -36,24 +36,30 @@ internal static class Outputs
         using var own = staged is null ? OutputFolder.Begin(dir, [.. Files, .. sideFiles.Keys]) : null;
         var folder = staged ?? own!;
         Stage(folder, "", resultsJson(rendering), report.Html, model, sideFiles);
-        string[] kept = EarlierRunsFilesKept(dir, model, sideFiles.Keys);
+        string[] kept = EarlierRunsFilesKept(dir, ["results.json", "report.html", .. model.Maps is null ? Array.Empty<string>() : ["maps.npy"], .. sideFiles.Keys]);
         folder.Commit();
-        if (kept.Length > 0)
-            Cli.Error.WriteLine($"warning: --out {Terminal.Clean(dir)} held an earlier run's results; these files of it stay, as this run writes none of that name: "
-                + $"{Terminal.Clean(string.Join(", ", kept))} (remove them if they were that run's: a script would read them as this run's)");
+        WarnOfKept(dir, kept);
     }
 
     /// <summary>
-    /// Files of a folder that held an earlier run's results.json and that this run does not replace: the folder keeps
-    /// whatever the run does not write (they may be the user's), so spec-align's w.npy and maps.npy stayed beside a
-    /// later finc's results without a word (helper 86).
+    /// Files of a folder that held an earlier run's results.json and that this run, writing <paramref name="written"/>, does not
+    /// replace: the folder keeps whatever the run does not write (they may be the user's), so spec-align's w.npy and maps.npy
+    /// stayed beside a later finc's results without a word (helper 86). Read before the new results are moved in.
     /// </summary>
-    private static string[] EarlierRunsFilesKept(string dir, ReportModel model, IEnumerable<string> sideFiles)
+    public static string[] EarlierRunsFilesKept(string dir, IEnumerable<string> written)
     {
         if (!File.Exists(Path.Combine(dir, "results.json"))) return [];
-        var written = new HashSet<string>(["results.json", "report.html", .. model.Maps is null ? Array.Empty<string>() : ["maps.npy"], .. sideFiles]);
+        var replaced = written.ToHashSet();
         return Directory.EnumerateFiles(dir).Select(Path.GetFileName).OfType<string>()
-            .Where(name => !name.StartsWith('.') && !written.Contains(name)).Order(StringComparer.Ordinal).ToArray();
+            .Where(name => !name.StartsWith('.') && !replaced.Contains(name)).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Names the earlier run's files that stayed (<see cref="EarlierRunsFilesKept"/>), once the new results are in place.</summary>
+    public static void WarnOfKept(string dir, string[] kept)
+    {
+        if (kept.Length > 0)
+            Cli.Error.WriteLine($"warning: --out {Terminal.Clean(dir)} held an earlier run's results; these files of it stay, as this run writes none of that name: "
+                + $"{Terminal.Clean(string.Join(", ", kept))} (remove them if they were that run's: a script would read them as this run's)");
     }
 
     /// <summary>Writes one result's files under <paramref name="subfolder"/> of a staged output folder (the demo stages several).</summary>

@@ -106,6 +106,8 @@ public class OutputFolderTests
         Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
         Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
         Assert.Equal(["maps.npy", "notes.txt", "report.html", "results.json", "w.npy"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+        // metrics, which writes only results.json, says the same of the report and maps it leaves (helper 89).
+        Assert.Contains("these files of it stay, as this run writes none of that name: maps.npy, notes.txt, report.html, w.npy", Run("metrics", a, b, "--out", outDir).Stderr);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
