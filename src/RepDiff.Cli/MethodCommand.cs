@@ -108,6 +108,8 @@ internal static class MethodCommand
                 NameTest = PairInputOptions.Name(parse, nameTest) ?? testName,
                 NameRef = PairInputOptions.Name(parse, nameRef) ?? refName,
             };
+            if (sets.NameTest == sets.NameRef && (parse.GetValue(nameTest) ?? parse.GetValue(nameRef)) is not null)
+                throw new RepDiffInputException($"{(parse.GetValue(nameRef) is not null ? "--name-ref" : "--name-test")} {sets.NameRef}: is also what the other set is called; give the two sets different names");
             RerunSize.CheckBeforeRun(method, sets, trust);
             double opening = clock.Elapsed.TotalSeconds;
             var explanation = ProgressDisplay.Run(progress =>

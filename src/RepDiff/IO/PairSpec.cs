@@ -77,7 +77,11 @@ public sealed record PairSpec(string PathA, string PathB)
     private (string A, string B) Names()
     {
         var (a, b) = DefaultNames(PathA, KeyA, PathB, KeyB);
-        return (NameA ?? a, NameB ?? b);
+        (a, b) = (NameA ?? a, NameB ?? b);
+        // A name the user gave that is also the other side's would read "X keeps … together that X pulls apart".
+        if (a == b && (NameA ?? NameB) is not null)
+            throw new RepDiffInputException($"{(NameB is not null ? "--name-b" : "--name-a")} {a}: is also what {(NameB is not null ? "A" : "B")} is called; give the two models different names");
+        return (a, b);
     }
 
     /// <summary>

@@ -224,6 +224,9 @@ public class DocumentedCommandsTests
         Assert.Contains("<title>RepDiff finc: generated vs real</title>", File.ReadAllText(Path.Combine(outDir, "report.html")));
         CliHarness.Run("finc", TestData.Fixture("finc_test.npy"), TestData.Fixture("finc_ref.npy"), "--name-ref", " ", "--out", outDir + "2")
             .AssertBadInput("--name-ref: give a name, not an empty one");
+        // One name for both sets would read "X has more samples than X" (helper 89).
+        CliHarness.Run("finc", TestData.Fixture("finc_test.npy"), TestData.Fixture("finc_ref.npy"), "--name-ref", "finc_test.npy", "--out", outDir + "3")
+            .AssertBadInput("--name-ref finc_test.npy: is also what the other set is called; give the two sets different names");
     }
 
     /// <summary>What would stop the command line before it ran: parse errors, and values the command would refuse as given.</summary>
