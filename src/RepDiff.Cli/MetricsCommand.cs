@@ -30,9 +30,7 @@ internal static class MetricsCommand
             using (var folder = OutputFolder.Begin(dir, "results.json"))
             {
                 folder.WriteText("results.json", result.ToJson());
-                string[] kept = Outputs.EarlierRunsFilesKept(dir, ["results.json"]);
-                folder.Commit();
-                Outputs.WarnOfKept(dir, kept);
+                Outputs.Commit(folder, dir);
             }
             Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", Table(result));
             Cli.Out.WriteLine($"Wrote {path}");

@@ -36,28 +36,19 @@ internal static class Outputs
         using var own = staged is null ? OutputFolder.Begin(dir, [.. Files, .. sideFiles.Keys]) : null;
         var folder = staged ?? own!;
         Stage(folder, "", resultsJson(rendering), report.Html, model, sideFiles);
-        string[] kept = EarlierRunsFilesKept(dir, ["results.json", "report.html", .. model.Maps is null ? Array.Empty<string>() : ["maps.npy"], .. sideFiles.Keys]);
-        folder.Commit();
-        WarnOfKept(dir, kept);
+        Commit(folder, dir);
     }
 
     /// <summary>
-    /// Files of a folder that held an earlier run's results.json and that this run, writing <paramref name="written"/>, does not
-    /// replace: the folder keeps whatever the run does not write (they may be the user's), so spec-align's w.npy and maps.npy
-    /// stayed beside a later finc's results without a word (helper 86). Read before the new results are moved in.
+    /// Puts the staged results into place and, when the folder held an earlier run's results.json, names the files of it that
+    /// stay: the folder keeps whatever the run does not write (they may be the user's), so spec-align's w.npy and maps.npy had
+    /// stayed beside a later finc's results without a word (helper 86).
     /// </summary>
-    public static string[] EarlierRunsFilesKept(string dir, IEnumerable<string> written)
+    public static void Commit(OutputFolder folder, string dir)
     {
-        if (!File.Exists(Path.Combine(dir, "results.json"))) return [];
-        var replaced = written.ToHashSet();
-        return Directory.EnumerateFiles(dir).Select(Path.GetFileName).OfType<string>()
-            .Where(name => !name.StartsWith('.') && !replaced.Contains(name)).Order(StringComparer.Ordinal).ToArray();
-    }
-
-    /// <summary>Names the earlier run's files that stayed (<see cref="EarlierRunsFilesKept"/>), once the new results are in place.</summary>
-    public static void WarnOfKept(string dir, string[] kept)
-    {
-        if (kept.Length > 0)
+        bool heldResults = File.Exists(Path.Combine(dir, "results.json"));
+        var kept = folder.Commit().Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+        if (heldResults && kept.Count > 0)
             Cli.Error.WriteLine($"warning: --out {Terminal.Clean(dir)} held an earlier run's results; these files of it stay, as this run writes none of that name: "
                 + $"{Terminal.Clean(string.Join(", ", kept))} (remove them if they were that run's: a script would read them as this run's)");
     }

@@ -195,8 +195,10 @@ public sealed class OutputFolder : IDisposable
     public void WriteText(string relative, string text) => Write(relative, path => File.WriteAllText(path, text, new System.Text.UTF8Encoding(false)));
 
     /// <summary>Puts every written file into place at once.</summary>
-    public void Commit()
+    /// <returns>The files in --out's top level that the run did not write and that stay (moved back from the old folder).</returns>
+    public IReadOnlyList<string> Commit()
     {
+        IReadOnlyList<string> kept = [];
         lock (TemporaryPaths.Gate)
         {
             TemporaryPaths.ThrowIfStopping();
@@ -214,7 +216,7 @@ public sealed class OutputFolder : IDisposable
                     Swap();
                     // The staging name now holds the old contents (no marker): restore what the run did not replace.
                     File.Delete(Path.Combine(Final, IncompleteMarker));
-                    FinishSwap(staging, Final);
+                    kept = FinishSwap(staging, Final);
                 }
                 committed = true;
                 if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
@@ -228,6 +230,7 @@ public sealed class OutputFolder : IDisposable
                 TemporaryPaths.Remove(staging);
             }
         }
+        return kept;
     }
 
     private void CheckReplaceable(string entry)
@@ -262,18 +265,21 @@ public sealed class OutputFolder : IDisposable
     }
 
     /// <summary>Moves entries of the old folder that the new one lacks into it, then deletes the old folder.</summary>
-    private static void FinishSwap(string old, string final)
+    private static List<string> FinishSwap(string old, string final)
     {
-        MoveMissing(old, final);
+        var kept = MoveMissing(old, final);
         TemporaryPaths.TryDelete(old);
+        return kept;
     }
 
     /// <summary>
     /// Moves what <paramref name="old"/> holds and <paramref name="final"/> lacks into it, within subfolders both
-    /// have too (compare's embeddings/ keeps an earlier run's files beside the ones this run wrote).
+    /// have too (compare's embeddings/ keeps an earlier run's files beside the ones this run wrote); returns the names of
+    /// the files moved into <paramref name="final"/> itself (a folder may be one the run reuses, as compare's embeddings/).
     /// </summary>
-    private static void MoveMissing(string old, string final)
+    private static List<string> MoveMissing(string old, string final)
     {
+        var moved = new List<string>();
         foreach (string entry in Directory.EnumerateFileSystemEntries(old))
         {
             string name = Path.GetFileName(entry);
@@ -282,8 +288,9 @@ public sealed class OutputFolder : IDisposable
             if (IsRealFolder(entry) && IsRealFolder(target)) MoveMissing(entry, target);
             else if (Path.Exists(target)) continue;
             else if (Directory.Exists(entry)) Directory.Move(entry, target);
-            else File.Move(entry, target);
+            else { File.Move(entry, target); moved.Add(name); }
         }
+        return moved;
     }
 
     /// <summary>A folder itself, not a link to one (a link's target is not the run's to move things out of).</summary>
