@@ -116,6 +116,7 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         if (JoinsById) return Load();
         CheckFlags();
+        var (nameA, nameB) = Names(); // before any file is opened: a name clash is refused without reading
         var a = Embeddings.OpenRows(PathA, KeyA);
         try
         {
@@ -125,7 +126,6 @@ public sealed record PairSpec(string PathA, string PathB)
                 b.Dispose();
                 throw new RepDiffInputException($"{a.Name} has {a.Rows} rows but {b.Name} has {b.Rows}; both must hold the same samples (or give ids to join them)");
             }
-            var (nameA, nameB) = Names();
             return new RepresentationPair(a, b, LoadSamples(a.Rows)) { NameA = nameA, NameB = nameB };
         }
         catch
@@ -160,6 +160,7 @@ public sealed record PairSpec(string PathA, string PathB)
     public RepresentationPair Load()
     {
         CheckFlags();
+        var (shownA, shownB) = Names();
         var (a, nameA, idsA, idSourceA) = LoadSide(PathA, KeyA, IdsA);
         var (b, nameB, idsB, idSourceB) = LoadSide(PathB, KeyB, IdsB);
         string[]? ids = idsA ?? idsB;
@@ -167,7 +168,6 @@ public sealed record PairSpec(string PathA, string PathB)
             b = b.SelectRows(SampleFiles.JoinById(idsA, idSourceA, idsB, idSourceB));
         else if (a.Rows != b.Rows)
             throw new RepDiffInputException($"{nameA} has {a.Rows} rows but {nameB} has {b.Rows}; both must hold the same samples (or give ids to join them)");
-        var (shownA, shownB) = Names();
         return new RepresentationPair(a, b, LoadSamples(a.Rows, ids)) { NameA = shownA, NameB = shownB };
     }
 
