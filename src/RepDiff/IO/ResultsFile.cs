@@ -205,12 +205,14 @@ public sealed class ResultsFile
     /// </summary>
     public static string SingleMethod(Explanation explanation, IReadOnlyDictionary<string, string> inputs, JsonObject? context, SampleInfo samples, Findings.ExplanationFindings? findings = null)
     {
+        // One document, laid out once, its keys in DocumentKeys' order after the explanation's.
+        var document = JsonNode.Parse(explanation.ToJson())!.AsObject();
         var inputNames = new JsonObject();
         foreach (var (key, name) in inputs) inputNames[key] = name;
-        string json = WithDocumentKeys(explanation.ToJson(), new JsonObject { ["inputs"] = inputNames, ["context"] = context?.DeepClone(), ["samples"] = SampleJson.ToJson(samples) });
-        if (findings is null) return json;
-        var document = JsonNode.Parse(json)!.AsObject();
-        document["findings"] = findings.ToJson();
+        document["inputs"] = inputNames;
+        if (context is not null) document["context"] = context.DeepClone();
+        if (SampleJson.ToJson(samples) is { } block) document["samples"] = block;
+        if (findings is not null) document["findings"] = findings.ToJson();
         return ResultsJsonLayout.Text(document);
     }
 
