@@ -18,7 +18,7 @@ internal static class InfoCommand
         command.SetAction(_ => Cli.Guard(() =>
         {
             var o = Cli.Out;
-            o.WriteLine($"repdiff {RepDiffInfo.Version}");
+            o.WriteLine($"repdiff {RepDiffInfo.Version}{(RepDiffInfo.Commit is { } commit ? $", commit {commit}" : "")}");
             o.WriteLine($"runtime: {RuntimeInformation.FrameworkDescription}, {Compilation()}");
             o.WriteLine($"processor: {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores");
             o.WriteLine($"simd: Vector512 {Accelerated(Vector512.IsHardwareAccelerated)}, Vector256 {Accelerated(Vector256.IsHardwareAccelerated)}");

@@ -187,7 +187,7 @@ public static partial class HtmlReport
         var seeds = model.Explanations.Select(e => e.Parameters["seed"]?.ToJsonString()).Where(s => s is not null).Distinct().ToList();
         if (seeds.Count > 0) Fact(h, "seed", E(string.Join(", ", seeds)));
         Fact(h, "methods", E(string.Join(", ", model.Explanations.Select(e => e.Method))));
-        Fact(h, "version", E(RepDiffInfo.Version));
+        Fact(h, "version", E(RepDiffInfo.Commit is { } commit ? $"{RepDiffInfo.Version} (commit {commit[..Math.Min(7, commit.Length)]})" : RepDiffInfo.Version));
         double? total = model.Timings.TryGetValue("total", out var t) ? t : null;
         total ??= model.Explanations.Sum(e => e.Timings.GetValueOrDefault("total"));
         Fact(h, "time", $"{total:F1} s");

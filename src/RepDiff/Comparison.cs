@@ -224,6 +224,7 @@ public sealed class Comparison
             ["consensus"] = Consensus.Of(Explanations).ToJson(),
             ["timings"] = timings,
         };
+        if (RepDiffInfo.Commit is { } commit) document.Insert(2, "commit", commit);
         if (findings is { Count: > 0 })
         {
             var byMethod = new JsonObject();

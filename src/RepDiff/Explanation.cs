@@ -13,6 +13,9 @@ public sealed class Explanation : IJsonOnDeserialized
     public string Method { get; set; } = "";
     public string Version { get; set; } = RepDiffInfo.Version;
 
+    /// <summary>The git commit of the build that wrote this file (absent for a build made outside git).</summary>
+    public string? Commit { get; set; } = RepDiffInfo.Commit;
+
     /// <summary>What a concept's strength measures (<see cref="Methods.IMethod.StrengthMeaning"/>), kept in results.json for scripts and reports made from it.</summary>
     public string? StrengthMeaning { get; set; }
 

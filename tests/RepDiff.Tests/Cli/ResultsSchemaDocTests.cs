@@ -184,4 +184,39 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             .ToList();
         Assert.True(missing.Count == 0, $"timings docs/results-schema.md names that no run recorded: {string.Join(", ", missing)}");
     }
+
+    /// <summary>
+    /// Every results file names the commit its build came from (the SDK appends it to the informational version in a git
+    /// clone), so a result can be traced to its code; in a clone that commit is the checkout's HEAD.
+    /// </summary>
+    [Fact]
+    public void EveryResultsFileNamesTheCommitOfItsBuild()
+    {
+        string? head = GitHead();
+        Assert.False(head is not null && RepDiffInfo.Commit is null, "built in a git clone, but the build carries no commit");
+        if (head is not null) Assert.Equal(head, RepDiffInfo.Commit);
+        foreach (var (name, document) in results.Documents)
+        {
+            Assert.Equal(RepDiffInfo.Commit, document["commit"]?.GetValue<string>());
+            foreach (var explanation in document["explanations"]?.AsArray() ?? [])
+                Assert.True(RepDiffInfo.Commit == explanation!["commit"]?.GetValue<string>(), $"{name}: an explanation without the build's commit");
+        }
+    }
+
+    private static string? GitHead()
+    {
+        if (!Directory.Exists(Path.Combine(TestData.RepoRoot, ".git")) && !File.Exists(Path.Combine(TestData.RepoRoot, ".git"))) return null;
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("git", ["-C", TestData.RepoRoot, "rev-parse", "HEAD"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var git = System.Diagnostics.Process.Start(start)!;
+            string output = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return git.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // no git on this machine: nothing to compare with
+        }
+    }
 }
