@@ -95,6 +95,9 @@ internal static class MethodCommand
             string testPath = parse.GetValue(test)!, refPath = parse.GetValue(reference)!, dir = parse.GetValue(outDir)!;
             Outputs.Check(dir);
             Embeddings.CheckKey("--key", parse.GetValue(key), [testPath, refPath]);
+            var (testName, refName) = PairSpec.ChooseNames( // before any file is opened: a name clash is refused without reading
+                new(testPath, null, PairInputOptions.Name(parse, nameTest), "--name-test"),
+                new(refPath, null, PairInputOptions.Name(parse, nameRef), "--name-ref"), "set");
             var clock = Stopwatch.StartNew();
             using var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
             using var refRows = Embeddings.OpenRows(refPath, parse.GetValue(key));
@@ -102,14 +105,7 @@ internal static class MethodCommand
             var (fixedScale, _) = FixedScale(options);
             var rows = ValueRange.Fit([testRows, refRows], [testRows.Name, refRows.Name], joint: true, fixedScale, notes);
             foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
-            var (testName, refName) = PairSpec.DefaultNames(testPath, null, refPath, null);
-            var sets = new SampleSets(rows[0], rows[1])
-            {
-                NameTest = PairInputOptions.Name(parse, nameTest) ?? testName,
-                NameRef = PairInputOptions.Name(parse, nameRef) ?? refName,
-            };
-            if (sets.NameTest == sets.NameRef && (parse.GetValue(nameTest) ?? parse.GetValue(nameRef)) is not null)
-                throw new RepDiffInputException($"{(parse.GetValue(nameRef) is not null ? "--name-ref" : "--name-test")} {sets.NameRef}: is also what the other set is called; give the two sets different names");
+            var sets = new SampleSets(rows[0], rows[1]) { NameTest = testName, NameRef = refName };
             RerunSize.CheckBeforeRun(method, sets, trust);
             double opening = clock.Elapsed.TotalSeconds;
             var explanation = ProgressDisplay.Run(progress =>

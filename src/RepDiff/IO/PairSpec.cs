@@ -74,13 +74,22 @@ public sealed record PairSpec(string PathA, string PathB)
         ("ids", Ids), ("ids_a", IdsA), ("ids_b", IdsB), ("metadata", Metadata),
     }.Where(input => input.Path is not null).ToDictionary(input => input.Key, input => System.IO.Path.GetFileName(input.Path)!);
 
-    private (string A, string B) Names()
+    private (string A, string B) Names() =>
+        ChooseNames(new(PathA, KeyA, NameA, "--name-a"), new(PathB, KeyB, NameB, "--name-b"), "model");
+
+    /// <summary>One side as it is named: its file and key, the name the user gave (or null) and the flag that gives it.</summary>
+    public readonly record struct NamedSide(string Path, string? Key, string? Given, string Flag);
+
+    /// <summary>
+    /// The names the summary and the report use: those given, else <see cref="DefaultNames"/>. A given name that is also
+    /// the other side's is refused: it would read "X keeps … together that X pulls apart".
+    /// </summary>
+    public static (string A, string B) ChooseNames(NamedSide first, NamedSide second, string what)
     {
-        var (a, b) = DefaultNames(PathA, KeyA, PathB, KeyB);
-        (a, b) = (NameA ?? a, NameB ?? b);
-        // A name the user gave that is also the other side's would read "X keeps … together that X pulls apart".
-        if (a == b && (NameA ?? NameB) is not null)
-            throw new RepDiffInputException($"{(NameB is not null ? "--name-b" : "--name-a")} {a}: is also what {(NameB is not null ? "A" : "B")} is called; give the two models different names");
+        var (a, b) = DefaultNames(first.Path, first.Key, second.Path, second.Key);
+        (a, b) = (first.Given ?? a, second.Given ?? b);
+        if (a == b && (first.Given ?? second.Given) is not null)
+            throw new RepDiffInputException($"{(second.Given is not null ? second.Flag : first.Flag)} {a}: is also what the other {what} is called; give the two {what}s different names");
         return (a, b);
     }
 

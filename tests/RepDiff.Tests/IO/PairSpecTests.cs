@@ -76,7 +76,7 @@ public class PairSpecTests
         using var named = new PairSpec(a, b) { NameA = "DINO" }.Open();
         Assert.Equal(("DINO", "dinov2/features.npy"), (named.NameA, named.NameB));
         // A given name that is also the other side's would read "X keeps … together that X pulls apart" (helper 89).
-        Assert.Equal("--name-b dino/features.npy: is also what A is called; give the two models different names",
+        Assert.Equal("--name-b dino/features.npy: is also what the other model is called; give the two models different names",
             Assert.Throws<RepDiffInputException>(() => new PairSpec(a, b) { NameB = "dino/features.npy" }.Open()).Message);
     }
 
