@@ -5,16 +5,20 @@ internal static class DifferenceHeatmap
 {
     /// <summary>
     /// Up to <paramref name="perCluster"/> evenly spaced members of each cluster (strongest, i.e. highest
-    /// label, first), then unassigned samples up to <paramref name="maxSamples"/>; entries sign·G so that
-    /// positive means closer in the explained representation.
+    /// label, first), then unassigned samples, at most <paramref name="maxSamples"/> in all; entries sign·G so that
+    /// positive means closer in the explained representation. With more than maxSamples / perCluster clusters each
+    /// gets maxSamples / (number of clusters), at least one, and the strongest clusters come first: 24 from each of
+    /// 40 clusters had made the heatmap 960² values (8 MB of results.json at n = 1,000), growing with --concepts.
     /// </summary>
     public static Heatmap Sample(Matrix g, float sign, int[] labels, string meaning, int maxSamples = 120, int perCluster = 24)
     {
         int n = labels.Length;
         var byLabel = Enumerable.Range(0, n).GroupBy(i => labels[i]).ToDictionary(x => x.Key, x => x.ToArray());
+        var clusters = byLabel.Keys.Where(l => l > 0).OrderDescending().ToArray();
+        int each = clusters.Length == 0 ? perCluster : Math.Clamp(maxSamples / clusters.Length, 1, perCluster);
         var picked = new List<int>();
-        foreach (int label in byLabel.Keys.Where(l => l > 0).OrderDescending())
-            picked.AddRange(Spread(byLabel[label], perCluster));
+        foreach (int label in clusters)
+            picked.AddRange(Spread(byLabel[label], Math.Min(each, maxSamples - picked.Count)));
         if (byLabel.TryGetValue(0, out var unassigned))
             picked.AddRange(Spread(unassigned, Math.Max(0, maxSamples - picked.Count)));
         int m = picked.Count;

@@ -27,6 +27,44 @@ public class RdxBehaviourTests
         Assert.Equal(WithoutTimings(new RdxMethod().Run(pair, options)), WithoutTimings(new RdxMethod().Run(pair, options)));
     }
 
+    /// <summary>
+    /// The heatmap shows at most 120 samples whatever --concepts is (docs/methods/rdx.md, results-schema.md): it took 24 of
+    /// every cluster, so 12 concepts on the planted pair showed 276 samples (76,000 values per direction) and 40 on 1,000 rows wrote 8 MB of
+    /// heatmaps into results.json, growing with the square of the concepts. Every concept still has a sample in it,
+    /// and its entries are still sign·G of the samples shown.
+    /// </summary>
+    [Fact]
+    public void HeatmapShowsAtMost120SamplesWithEveryConceptInIt()
+    {
+        var e = new RdxMethod().Run(RdxFixtureTests.Pair("planted"), Settings with { Concepts = 12 });
+        foreach (var direction in e.Directions)
+        {
+            var heatmap = direction.Heatmap!;
+            int m = heatmap.Samples.Length;
+            Assert.InRange(m, 12, 120);
+            Assert.Equal(m * m, heatmap.Values.Length);
+            Assert.Equal(heatmap.Samples.Length, heatmap.Samples.Distinct().Count());
+            Assert.Equal(heatmap.Samples.Select(i => direction.Labels![i]), heatmap.Clusters);
+            var shown = heatmap.Clusters.Where(c => c > 0).Distinct().Order();
+            Assert.Equal(Enumerable.Range(1, 12), shown);
+        }
+    }
+
+    /// <summary>With more clusters than places (200 clusters of 3), the strongest clusters (highest labels) get one sample each.</summary>
+    [Fact]
+    public void HeatmapOfMoreClustersThanPlacesShowsTheStrongest()
+    {
+        int n = 600;
+        var labels = Enumerable.Range(0, n).Select(i => 1 + i / 3).ToArray();
+        var g = new Matrix(n, n);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) g[i, j] = (i - j) / (float)n;
+        var heatmap = DifferenceHeatmap.Sample(g, -1f, labels, "test");
+        Assert.Equal(120, heatmap.Samples.Length);
+        Assert.Equal(Enumerable.Range(81, 120).Reverse(), heatmap.Clusters);
+        Assert.Equal(MathF.Round(-g[heatmap.Samples[0], heatmap.Samples[1]], 3), heatmap.Values[1]);
+    }
+
     [Fact]
     public void ParametersHoldEveryValueUsed()
     {
