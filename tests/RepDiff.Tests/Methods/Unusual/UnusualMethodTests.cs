@@ -59,6 +59,19 @@ public class UnusualMethodTests
         }
     }
 
+    /// <summary>compare --trust: a direction without concepts had read "not validated" in the held-out column, though validation ran on it.</summary>
+    [Fact]
+    public void CompareCountsADirectionWithoutConceptsAsValidatedWhenValidationRan()
+    {
+        string root = TestData.TempDir();
+        var (a, b, labels) = CliHarness.SmallPair(root, 120);
+        var run = CliHarness.Run(ShapeRegistry, "compare", a, b, "--labels", labels, "--methods", "empty-a,pca", "--trust", "--out", Path.Combine(root, "out"));
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.DoesNotContain("not validated", run.Stdout);
+        Assert.Matches(@"empty-a\s+│ more_similar_in_a │ 0 .*│ 0 of 0\s+│", run.Stdout);
+        Assert.Matches(@"empty-a\s+│ more_similar_in_b │ 2 .*│ 0 of 2\s+│", run.Stdout);
+    }
+
     /// <summary>The terminal had said all 202 concepts were "in results.json and the report"; the report shows 12 a direction.</summary>
     [Fact]
     public void TheTerminalSaysWhatTheReportLeavesOut()
