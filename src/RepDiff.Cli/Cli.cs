@@ -145,7 +145,7 @@ internal static class Cli
             Error.WriteLine($"error: {Terminal.Clean(e.Message.ReplaceLineEndings(" "))}");
             return BadInput;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (RepDiff.IO.TemporaryPaths.Stopping)
         {
             return Interrupted; // stopped by a signal; its handler exits the process with its own code
         }

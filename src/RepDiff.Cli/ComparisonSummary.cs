@@ -15,7 +15,7 @@ internal static class ComparisonSummary
     {
         var pair = comparison.Pair;
         var directions = comparison.Explanations.SelectMany(e => e.Directions).ToList();
-        bool anyValidated = directions.Any(Validated);
+        bool anyValidated = directions.Any(Validated) || comparison.Explanations.Any(RanValidation);
         var table = new Table().AddColumns("method", "direction", "concepts", StrongestHeader(directions), "BSR, SILB (chance)");
         if (anyValidated) table.AddColumn("held-out confirmed");
         foreach (var e in comparison.Explanations)
@@ -23,7 +23,7 @@ internal static class ComparisonSummary
             {
                 string bsr = Summary.WithChance(BsrRow.Read(e.Metrics, "bsr", d.Name), BsrRow.Read(e.Metrics, "bsr_chance", d.Name));
                 var cells = new List<string> { Summary.Text(e.Method), Summary.Text(d.Name), d.Concepts.Count.ToString(), Summary.Text(Strongest(d)), bsr };
-                if (anyValidated) cells.Add(ConfirmedCount(d));
+                if (anyValidated) cells.Add(ConfirmedCount(d, RanValidation(e)));
                 table.AddRow([.. cells]);
             }
         Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", table);
@@ -50,9 +50,16 @@ internal static class ComparisonSummary
             : validated == directions.Count ? "strongest confirmed concept" : "strongest concept (confirmed, where validated)";
     }
 
-    /// <summary>The held-out column: how many of the direction's concepts validation confirmed, or that it did not run.</summary>
-    internal static string ConfirmedCount(Direction direction)
-        => Validated(direction) ? $"{direction.Concepts.Count(c => c.Confirmed == true)} of {direction.Concepts.Count}" : "not validated";
+    /// <summary>Whether held-out validation ran on the explanation (its metrics say so even when it had no concept to test).</summary>
+    private static bool RanValidation(Explanation explanation) => explanation.Metrics["validation"] is not null;
+
+    /// <summary>
+    /// The held-out column: how many of the direction's concepts validation confirmed, or that it did not run. A direction
+    /// without concepts of a validated method is "0 of 0": "not validated" had said validation did not run (compare --trust).
+    /// </summary>
+    internal static string ConfirmedCount(Direction direction, bool ranValidation = false)
+        => Validated(direction) || (ranValidation && direction.Concepts.Count == 0)
+            ? $"{direction.Concepts.Count(c => c.Confirmed == true)} of {direction.Concepts.Count}" : "not validated";
 
     /// <summary>
     /// The direction's strongest concept in a few words; after held-out validation its strongest confirmed one, as the

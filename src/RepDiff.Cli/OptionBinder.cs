@@ -22,12 +22,17 @@ internal sealed class OptionBinder
     [DynamicallyAccessedMembers(OptionsSchema.Members)]
     private readonly Type optionsType;
 
+    /// <summary>The flags of the help option (Cli.BuildRoot's, which every command inherits) that an option's "--" name can take.</summary>
+    private static readonly string[] HelpFlags = ["--help"];
+
     public OptionBinder([DynamicallyAccessedMembers(OptionsSchema.Members)] Type optionsType, Command command)
     {
         this.optionsType = optionsType;
         foreach (var spec in OptionsSchema.Of(optionsType))
         {
-            if (command.Options.Any(o => o.Name == spec.Flag))
+            // Aliases count (a method's --column had been listed beside --key's alias, and --column went to one of them), and so
+            // does the help every command answers to (the root's, recursive: a method's --help had hidden it).
+            if (command.Options.Any(o => o.Name == spec.Flag || o.Aliases.Contains(spec.Flag)) || HelpFlags.Contains(spec.Flag))
                 throw new InvalidOperationException($"{optionsType.Name}.{spec.Name} would reuse {spec.Flag}, which the command already has");
             Option option = spec.IsBool
                 ? new Option<bool>(spec.Flag) { Description = spec.Help }
@@ -46,11 +51,22 @@ internal sealed class OptionBinder
         {
             if (parse.GetResult(option) is not { Implicit: false }) continue;  // not given: the record keeps its default
             values[spec] = option is Option<bool> flag ? parse.GetValue(flag) : spec.Parse(parse.GetValue((Option<string>)option) ?? "");
+            if (spec.Declaration.IsFile && values[spec] is string path) RequireFile(spec, path);
         }
         var options = OptionsSchema.With(optionsType, defaults, values);
         if (options is MethodOptions method) options = method.WithGiven(values.Keys.Select(spec => spec.Name));
         OptionsSchema.Validate(optionsType, options);
         return (T)options;
+    }
+
+    /// <summary>
+    /// A file option names a file the method reads: a regular file, checked as every input is, so that a missing one is one
+    /// line naming its flag whatever the method reads it with (a method's File.ReadAllText had made it an internal error).
+    /// </summary>
+    private static void RequireFile(OptionSpec spec, string path)
+    {
+        try { RepDiff.IO.FileKind.RequireRegular(path); }
+        catch (RepDiffInputException e) { throw new InvalidOptionException(spec.Name, e.Message); }
     }
 
     private static string HelpName(OptionSpec spec) => spec.Choices is { } choices ? string.Join('|', choices)

@@ -41,7 +41,10 @@ internal static class Summary
         bool sets = explanation.Directions.Any(d => d.Name is DirectionNames.MoreFrequentInTest or DirectionNames.MoreFrequentInRef);
         Terminal.Write($"{explanation.Method}: {model.NameA} ({(sets ? "TEST" : "A")}) vs {model.NameB} ({(sets ? "REF" : "B")})", table);
         if (explanation.Directions.Any(d => d.Concepts.Count > RowsPerDirection))
-            Cli.Out.WriteLine($"(the first {RowsPerDirection} concepts of each direction; all {explanation.Directions.Sum(d => d.Concepts.Count)} are in results.json and the report)");
+            // The report shows its own first ReportModel.MaxConceptsShown of a direction: "and the report" is said only when that is all of them.
+            Cli.Out.WriteLine($"(the first {RowsPerDirection} concepts of each direction; all {explanation.Directions.Sum(d => d.Concepts.Count)} are in results.json"
+                + (explanation.Directions.Any(d => d.Concepts.Count > ReportModel.MaxConceptsShown)
+                    ? $", and the report shows the first {ReportModel.MaxConceptsShown} of each)" : " and the report)"));
         // The spectral distance with what it is: "spec_diff 0.145983" alone meant nothing to a reader (helper 79).
         var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal))
             .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value!.GetValue<double>():G4}")).ToList();

@@ -4,5 +4,5 @@ namespace RepDiff;
 public static class ProgressExtensions
 {
     public static void Report(this IProgress<ProgressUpdate>? progress, string stage, double fraction)
-        => progress?.Report(new ProgressUpdate(stage, Math.Clamp(fraction, 0, 1)));
+        => progress?.Report(new ProgressUpdate(stage, fraction));
 }

@@ -10,7 +10,10 @@ public static class TemporaryPaths
     public static readonly Lock Gate = new();
     private static readonly HashSet<string> live = [];
     private static readonly HashSet<(string Folder, string Outermost)> created = [];
-    private static bool stopping;
+    private static volatile bool stopping;
+
+    /// <summary>Whether a signal is stopping the process (<see cref="DeleteAll"/> has begun).</summary>
+    public static bool Stopping => stopping;
 
     /// <summary>Records a temporary path; once the process is stopping, throws OperationCanceledException and records nothing.</summary>
     public static void Add(string path)

@@ -79,6 +79,10 @@ public static class OptionsSchema
         {
             var declaration = p.GetCustomAttribute<OptionAttribute>()
                 ?? throw new InvalidOperationException($"{type.Name}.{p.Name} is public but not declared with [Option(...)]");
+            // `new int Seed` hides MethodOptions.Seed from the binder, while the trust measures read the base's: their reruns drew
+            // with seed 0 whatever --seed said, and results.json gave the --seed. An option is declared once.
+            if (type.IsSubclassOf(typeof(Methods.MethodOptions)) && p.DeclaringType != typeof(Methods.MethodOptions) && typeof(Methods.MethodOptions).GetProperty(p.Name) is not null)
+                throw new InvalidOperationException($"{type.Name}.{p.Name} hides MethodOptions.{p.Name}, which every method has already");
             specs.Add(new OptionSpec(p, declaration, p.GetValue(defaults)));
         }
         return specs;
