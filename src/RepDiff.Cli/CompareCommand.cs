@@ -30,7 +30,7 @@ internal static class CompareCommand
     {
         var pairOptions = new PairInputOptions();
         var methods = new Option<string?>("--methods") { Description = MethodsDescription(registry) };
-        var seed = new Option<int>("--seed") { Description = "random seed of every method, at least 0; same inputs, options and seed give the same results", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = $"random seed of every method, from 0 to {Methods.MethodOptions.MaxSeed}; same inputs, options and seed give the same results", DefaultValueFactory = _ => 0 };
         var linkImages = new Option<bool>("--link-images") { Description = "reference image files from the report instead of embedding them (for large image sets)" };
         var command = new Command("compare", "Run several difference methods on a pair and write one report comparing them.");
         pairOptions.AddTo(command);

@@ -74,7 +74,7 @@ internal static class ComparisonSummary
         // shirts looks is the point of comparing layers, helper 75).
         string traits = Summary.TopWords(concept) is { Length: > 0 } words ? $"(words: {words})" : Summary.TopLooks(concept) is { Length: > 0 } looks ? $"(looks: {looks})" : "";
         string named = $"{Summary.TopLabels(concept)} {traits}".Trim();
-        return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} members {named}".Trim();
+        return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} member{(concept.Members.Length == 1 ? "" : "s")} {named}".Trim();
     }
 
     /// <summary>

@@ -177,7 +177,8 @@ public sealed class Comparison
             Metrics.ContextMetrics.PutMutualKnn(context, pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows), MutualKnn.DefaultNeighbours, pair);
             context["mutual_knn_samples"] = MutualKnnMaxSamples;
         }
-        else if (pair.N > 10) Metrics.ContextMetrics.PutMutualKnn(context, pair.A, pair.B, MutualKnn.DefaultNeighbours, pair);
+        // k = 10 neighbours of 11 samples are all the others: an overlap of 1 by construction, so more than 11 are needed.
+        else if (pair.N > MutualKnn.DefaultNeighbours + 1) Metrics.ContextMetrics.PutMutualKnn(context, pair.A, pair.B, MutualKnn.DefaultNeighbours, pair);
         return context;
     }
 

@@ -66,7 +66,7 @@ public static class ContextMetrics
         Time(e, "linear_cka", () =>
         {
             progress.Report("linear CKA", 0);
-            Put(e.Metrics, "linear_cka", Cka.Linear(pair.A, pair.B), constant);
+            Put(e.Metrics, "linear_cka", pair.N < 3 ? null : Cka.Linear(pair.A, pair.B), pair.N < 3 ? TwoSamples : constant);
             progress.Report("linear CKA", 0.5);
             if (pair.N < 4) Put(e.Metrics, "debiased_linear_cka", null, "it needs at least 4 samples");
             else Put(e.Metrics, "debiased_linear_cka", Cka.LinearDebiased(pair.A, pair.B),
@@ -76,7 +76,8 @@ public static class ContextMetrics
         Time(e, "rbf_cka", () =>
         {
             progress.Report("RBF CKA", 0);
-            Put(e.Metrics, "rbf_cka", Cka.Rbf(pair.A, pair.B, out int used, options.RbfMaxSamples, seed), constant ?? "the sampled rows of one representation are all the same");
+            double? rbf = Cka.Rbf(pair.A, pair.B, out int used, options.RbfMaxSamples, seed);
+            Put(e.Metrics, "rbf_cka", used < 3 ? null : rbf, used < 3 ? TwoSamples : constant ?? "the sampled rows of one representation are all the same");
             e.Metrics["rbf_cka_samples"] = used;
             progress.Report("RBF CKA", 1);
         });
@@ -85,7 +86,8 @@ public static class ContextMetrics
             progress.Report("mutual k-NN", 0);
             var rows = Sampling.Uniform(pair.N, options.KnnMaxSamples, seed);
             var (a, b) = rows.Length == pair.N ? (pair.A, pair.B) : (pair.A.SelectRows(rows), pair.B.SelectRows(rows));
-            int k = Math.Min(options.Neighbours, rows.Length - 1);
+            // At most n − 2: with k = n − 1 every other sample is a neighbour in both and the overlap is 1 by construction.
+            int k = Math.Max(1, Math.Min(options.Neighbours, rows.Length - 2));
             PutMutualKnn(e.Metrics, a, b, k, pair);
             e.Metrics["mutual_knn_k"] = k;
             e.Metrics["mutual_knn_samples"] = rows.Length;
@@ -131,9 +133,17 @@ public static class ContextMetrics
     /// <summary>Mutual k-NN alignment of these rows of the pair under "mutual_knn"; undefined when one side's rows are all the same (every neighbour a tie).</summary>
     public static void PutMutualKnn(JsonObject target, Matrix a, Matrix b, int k, RepresentationPair pair)
     {
+        if (k >= a.Rows - 1)
+        {
+            Put(target, "mutual_knn", null, $"with {a.Rows} samples every other sample is among the {k} nearest in both, so the overlap is 1 by construction");
+            return;
+        }
         string? tied = ConstantRows.Why(a, b, pair.NameA, pair.NameB);
         Put(target, "mutual_knn", tied is null ? MutualKnn.Alignment(a, b, k) : null, tied);
     }
+
+    /// <summary>Why CKA of 2 samples is left undefined (it had read 1.000).</summary>
+    private const string TwoSamples = "CKA of 2 samples is 1 by construction (any two centred 2 × 2 kernels are proportional)";
 
     /// <summary>Where <see cref="Put"/> says why the score under key is undefined.</summary>
     public static string NoteKey(string key) => key + "_note";

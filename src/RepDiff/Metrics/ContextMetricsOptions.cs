@@ -8,7 +8,7 @@ public sealed record ContextMetricsOptions
     [Option("random seed of the subsets and folds", Min = 0, Max = Methods.MethodOptions.MaxSeed)]
     public int Seed { get; init; }
 
-    [Option("k of mutual k-NN alignment", Min = 1, Max = 1000)]
+    [Option("k of mutual k-NN alignment (at most n − 2: with n − 1 every other sample is a neighbour)", Min = 1, Max = 1000)]
     public int Neighbours { get; init; } = 10;
 
     [Option("mutual k-NN (exact, O(n²·d)) on a seeded random subset above this many samples", Min = 2, Max = 100_000)]

@@ -15,8 +15,10 @@ public sealed record TrustOptions
     /// </summary>
     public const int TrustResamples = 4;
 
-    [Option("resamples for the stability of every concept (0 = off); each reruns the method on 80% of the samples", Min = 0, Max = 200)]
-    public int Stability { get; init; }
+    /// <summary>--stability R; null when not given, which is 0 (off) except under --trust. Given as 0 it stays off,
+    /// --trust or not (`--trust --stability 0` had run 4 resamples: "unless --stability is given" read as "unless above 0").</summary>
+    [Option("resamples for the stability of every concept (0 = off, the default); each reruns the method on 80% of the samples", Min = 0, Max = 200)]
+    public int? Stability { get; init; }
 
     [Option("validate every concept on held-out samples and give it a p-value")]
     public bool Validate { get; init; }
@@ -30,11 +32,12 @@ public sealed record TrustOptions
     /// <summary>
     /// The stability resamples to run for <paramref name="method"/>: --stability, else <see cref="TrustResamples"/> with
     /// --trust unless each of the method's reruns is a full training (<see cref="IMethod.RetrainsOnEveryRerun"/>), else 0.
+    /// A --stability given, 0 included, is what runs.
     /// </summary>
-    public int ResamplesFor(IMethod method) => Stability > 0 ? Stability : Trust && !method.RetrainsOnEveryRerun ? TrustResamples : 0;
+    public int ResamplesFor(IMethod method) => Stability ?? (Trust && !method.RetrainsOnEveryRerun ? TrustResamples : 0);
 
     /// <summary>Why --trust measured no stability for <paramref name="method"/>, or null when it did or was not asked to.</summary>
-    public string? StabilityLeftOut(IMethod method) => Stability == 0 && Trust && method.RetrainsOnEveryRerun
+    public string? StabilityLeftOut(IMethod method) => Stability is null && Trust && method.RetrainsOnEveryRerun
         ? $"stability not measured: each {method.Name} rerun retrains it from scratch, so --trust leaves it out; give --stability R to measure it"
         : null;
 }

@@ -98,4 +98,43 @@ public class MetricsCommandTests
         Assert.Contains("linear CKA           │ undefined", outcome.Stdout);
         Assert.DoesNotContain("0.0000", outcome.Stdout);
     }
+
+    /// <summary>
+    /// Scores that are 1 by construction are no similarity: mutual k-NN with k = n − 1 (every other sample a neighbour in
+    /// both: `--neighbours 50` on 20 rows, `--knn-max-samples 11` with k = 10, compare's context on 11 rows) and CKA of 2
+    /// samples (`--rbf-max-samples 2`: any two centred 2 × 2 kernels are proportional) had read 1.000.
+    /// </summary>
+    [Fact]
+    public void ScoresThatAreOneByConstructionAreNotReported()
+    {
+        var (a, b, _) = SmallPair(dir, 20);
+        string outDir = Path.Combine(dir, "out");
+        System.Text.Json.Nodes.JsonObject MetricsOf(params string[] flags)
+        {
+            var outcome = Run(["metrics", a, b, .. flags, "--out", outDir]);
+            Assert.True(outcome.Code == 0, outcome.Stderr);
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["metrics"]!.AsObject();
+        }
+        // Above n − 2 neighbours, k is clamped to n − 2: a real overlap, below 1 on this pair.
+        var clamped = MetricsOf("--neighbours", "50");
+        Assert.Equal(18, clamped["mutual_knn_k"]!.GetValue<int>());
+        Assert.InRange(clamped["mutual_knn"]!.GetValue<double>(), 0, 0.999);
+        var eleven = MetricsOf("--knn-max-samples", "11");
+        Assert.Equal(9, eleven["mutual_knn_k"]!.GetValue<int>());
+        Assert.InRange(eleven["mutual_knn"]!.GetValue<double>(), 0, 0.999);
+        var two = MetricsOf("--knn-max-samples", "2", "--rbf-max-samples", "2");
+        Assert.Null(two["mutual_knn"]);
+        Assert.Contains("by construction", two["mutual_knn_note"]!.GetValue<string>());
+        Assert.Null(two["rbf_cka"]);
+        Assert.Contains("by construction", two["rbf_cka_note"]!.GetValue<string>());
+
+        // compare's context takes mutual 10-NN only where 10 neighbours leave a sample out: more than 11 samples.
+        string a11 = Path.Combine(dir, "a11.npy"), b11 = Path.Combine(dir, "b11.npy");
+        RepDiff.IO.Npy.Write(a11, RepDiff.IO.Npy.ReadMatrix(a).SelectRows([.. Enumerable.Range(0, 11)]));
+        RepDiff.IO.Npy.Write(b11, RepDiff.IO.Npy.ReadMatrix(b).SelectRows([.. Enumerable.Range(0, 11)]));
+        var compare = Run("compare", a11, b11, "--methods", "pca", "--out", outDir);
+        Assert.True(compare.Code == 0, compare.Stderr);
+        Assert.DoesNotContain("mutual_knn", compare.Stdout);
+        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["context"]!["mutual_knn"]);
+    }
 }

@@ -69,4 +69,23 @@ public class SummaryHeldOutTests
         var concept = new Concept { LabelCounts = new() { [new string('x', 10_000)] = 5, ["b"] = 2 } };
         Assert.Equal(new string('x', 40) + "… ×5, b ×2", Summary.TopLabels(concept));
     }
+
+    /// <summary>compare on 5 rows: k-means' strongest concept read "1 members" (the report's cards say "1 member").</summary>
+    [Fact]
+    public void AConceptOfOneSampleIsOneMember()
+    {
+        var one = new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [3] }] };
+        Assert.Equal("1 member", ComparisonSummary.Strongest(one));
+        var many = new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 12)] }] };
+        Assert.Equal("12 members", ComparisonSummary.Strongest(many));
+    }
+
+    /// <summary>compare's --seed help said "at least 0"; it refuses 2147483647 as every command does, so it says the range.</summary>
+    [Fact]
+    public void CompareSeedHelpGivesItsRange()
+    {
+        var outcome = Robustness.CliHarness.Run("compare", "--help");
+        var line = outcome.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("--seed"));
+        Assert.Contains($"from 0 to {RepDiff.Methods.MethodOptions.MaxSeed}", line);
+    }
 }

@@ -288,6 +288,11 @@ public class HostileInputTests
     [InlineData("--rff-dim", "spec", "--route", "rff", "--rff-dim", "2000000000")]
     [InlineData("--beta", "rdx", "--beta", "1e300")]
     [InlineData("--beta 1000 makes the affinities", "rdx", "--beta", "1e3")]  // the value as a user reads it, not 1E+03
+    // The other end: exp(±beta G) within float32's resolution of 1 everywhere, so the concepts were split from a
+    // constant affinity (--beta 1e-9: concepts of 1, 1 and 35 samples, "a keeps five groups together", strengths 1.0000000001).
+    [InlineData("--beta 1E-09 leaves the affinities", "rdx", "--beta", "1e-9")]
+    [InlineData("--gamma 1E-10", "rdx", "--gamma", "1e-10")]
+    [InlineData("--gamma 1E-320", "rdx", "--gamma", "1e-320")]   // 0 as float32
     public void ExtremeOptionValuesNameTheOption(string option, string method, params string[] extra)
     {
         var (a, b, _) = SmallPair(dir);

@@ -120,6 +120,37 @@ public class StabilityTests
         }
     }
 
+    /// <summary>
+    /// --trust is --validate plus "--stability 4 unless --stability is given": given as 0 (off), it had run 4 resamples
+    /// anyway (only a value above 0 counted as given); R given is R, and --trust alone is 4.
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { "--trust", "--stability", "0" }, 0)]
+    [InlineData(new[] { "--trust", "--stability", "2" }, 2)]
+    [InlineData(new[] { "--trust" }, TrustOptions.TrustResamples)]
+    public void TrustRunsTheStabilityGivenEvenWhenItIsZero(string[] flags, int resamples)
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = Robustness.CliHarness.SmallPair(dir, 60);
+        string outDir = Path.Combine(dir, "out");
+        var outcome = Robustness.CliHarness.Run(["kmeans", a, b, .. flags, "--out", outDir]);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var e = RepDiff.IO.ResultsFile.Read(Path.Combine(outDir, "results.json")).Explanations.Single();
+        var concepts = e.Directions.SelectMany(d => d.Concepts).Where(c => c.Members.Length > 0).ToList();
+        Assert.NotEmpty(concepts);
+        Assert.All(concepts, c => Assert.NotNull(c.PValue));   // validated either way
+        if (resamples == 0)
+        {
+            Assert.False(e.Metrics.ContainsKey("stability_resamples"));
+            Assert.All(concepts, c => Assert.Null(c.Stability));
+        }
+        else
+        {
+            Assert.Equal(resamples, e.Metrics["stability_resamples"]!.GetValue<int>());
+            Assert.All(concepts, c => Assert.NotNull(c.Stability));
+        }
+    }
+
     [Fact]
     public void StabilityIsWrittenToResultsJson()
     {

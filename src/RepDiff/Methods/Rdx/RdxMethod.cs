@@ -113,7 +113,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
     {
         int n = a.Rows;
         float beta = (float)options.Beta;
-        CheckAffinityRange(g, options.Beta);
+        CheckAffinityRange(g, options);
         var s = new Matrix(n, n);
         var inA = BuildDirection(DirectionNames.MoreSimilarInA, "a", g, beta, s, a, options, progress, timings);
         if (differenceForB is not null) g = differenceForB(g);
@@ -178,15 +178,35 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
 
     /// <summary>
     /// exp(±beta G) must stay a finite float32 (e^88 is its limit): a --beta so large that the largest
-    /// difference overflows it is refused, naming the largest --beta these differences allow.
+    /// difference overflows it is refused, naming the largest --beta these differences allow. At the other end, a
+    /// beta G within <see cref="MinExponent"/> of 0 everywhere (a tiny --beta, or a tiny --gamma shrinking G) leaves every
+    /// affinity within a few float32 steps of 1: the clusters were cut from a constant matrix (--beta 1e-9 gave concepts of
+    /// 1 and 35 samples that the findings called groups), so it is refused too.
     /// </summary>
-    private static void CheckAffinityRange(Matrix g, double beta)
+    private static void CheckAffinityRange(Matrix g, RdxOptions options)
     {
+        double beta = options.Beta;
         double largest = Math.Max(Math.Abs((double)System.Numerics.Tensors.TensorPrimitives.Max(g.Data)), Math.Abs((double)System.Numerics.Tensors.TensorPrimitives.Min(g.Data)));
         const double maxExponent = 80;
         if (largest > 0 && beta * largest > maxExponent)
             throw new RepDiffInputException($"--beta {beta:G} makes the affinities exp(beta G) overflow float32 (differences reach {largest:G3}); use --beta {maxExponent / largest:G3} or less");
+        // Differences below NoiseFloor are float32's rounding (tanh(0) itself comes out as 6e-8): ranks that agree everywhere,
+        // which the findings call no better than random groups, or a --gamma that flattens every difference.
+        bool gamma = options.WasGiven(nameof(RdxOptions.Gamma)) && options.Difference == RdxDifference.LocallyBiased;
+        if (largest < NoiseFloor && gamma && options.Gamma <= NoiseFloor)
+            throw new RepDiffInputException($"--gamma {options.Gamma:G} flattens every difference tanh(gamma …) to float32's rounding (the largest is {largest:G3}), "
+                + $"so there is nothing to cluster; use a larger --gamma (the default is 80/n: {RdxOptions.DefaultGamma(g.Rows):G3})");
+        if (largest >= NoiseFloor && beta * largest < MinExponent)
+            throw new RepDiffInputException($"--beta {beta:G} leaves the affinities exp(beta G) within {beta * largest:G2} of 1 (differences reach {largest:G3}): "
+                + $"float32 barely tells them apart, so there is nothing to cluster; use --beta {MinExponent / largest:G3} or more{(gamma ? ", or a larger --gamma" : "")}");
     }
+
+    /// <summary>Differences this small are rounding of values near 1 in float32, not differences.</summary>
+    private const double NoiseFloor = 1e-6;
+
+    /// <summary>The least beta · max|G| whose affinities float32 tells apart well enough to cluster (about 16 steps of 6e-8 near 1;
+    /// on 200 samples 1e-6 still found the concepts of beta 5, and 1e-7 did not).</summary>
+    private const double MinExponent = 1e-6;
 
     /// <summary>Cluster one direction's affinity, order the clusters by coherence and pick their grids.</summary>
     private static DirectionResult BuildDirection(string name, string explains, Matrix g, float exponent, Matrix s,
