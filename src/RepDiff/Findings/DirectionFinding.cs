@@ -18,6 +18,9 @@ public sealed record DirectionFinding(string Direction, string Isolated, string 
     /// </summary>
     public bool NoBetterThanChance { get; init; }
 
+    /// <summary>Every concept the sentence would speak of is a single sample, which no BSR measures: no group is named.</summary>
+    public bool SingleSamples { get; init; }
+
     /// <summary>
     /// Where labels cannot name the concepts: what sets apart the concept the sentence names, after "stands out": "by 'she',
     /// 'her' and 'mrs'" (its texts' words, Concept.Words) or "as mostly blue and darker" (its images' looks, Concept.Looks);

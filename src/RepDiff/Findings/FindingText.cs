@@ -174,6 +174,15 @@ public static class FindingText
             return new DirectionFinding(direction.Name, nothing, BidiControls.RemoveIsolates(nothing), profiles, null);
         }
 
+        // A concept of one sample has no within-group distance and no BSR: single samples are no groups, and "keeps five
+        // groups (1, 1, 1, 1 and 1 samples) together" (rdx --max-samples 6) said what nothing measured (helpers 93, 94).
+        if (profiles.All(p => p.Size < 2))
+        {
+            string single = Sentence($"{frame.Subject}: {(profiles.Count == 1 ? "its concept here is a single sample" : "its concepts here are single samples")}, not groups, "
+                + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
+            return new DirectionFinding(direction.Name, single, BidiControls.RemoveIsolates(single), profiles, null) { SingleSamples = true };
+        }
+
         // Held-out confirmation is the stronger test (unseen samples, up to 50 members per concept against the 9 of a
         // grid), so a direction with confirmed concepts speaks of them even when its grids' BSR is near chance; but not of
         // a concept whose own grid is no closer than random groups: a spectral concept is confirmed by the held-out group
@@ -318,7 +327,9 @@ public static class FindingText
     /// </summary>
     private static string Summary(string method, IReadOnlyList<DirectionFinding> directions, string nameA, string nameB, string noun, bool validated, string unnamed)
     {
-        var withConcepts = directions.Where(d => d.Concepts.Count > 0 && !d.NoBetterThanChance).ToList();
+        var withConcepts = directions.Where(d => d.Concepts.Count > 0 && !d.NoBetterThanChance && !d.SingleSamples).ToList();
+        if (withConcepts.Count == 0 && directions.Any(d => d.SingleSamples) && !directions.Any(d => d.NoBetterThanChance))
+            return Sentence($"{method}'s concepts are single {noun}, not groups: it shows no difference between {nameA} and {nameB}", method, nameA, nameB);
         if (withConcepts.Count == 0 && directions.Any(d => d.NoBetterThanChance))
             return Sentence($"{method}'s groups of {noun} are no better than random groups: it shows no difference between {nameA} and {nameB}", method, nameA, nameB);
         if (withConcepts.Count == 0 && validated)
@@ -345,6 +356,7 @@ public static class FindingText
         // What purity a group has by drawing from the set, so the figures can be read (3 classes: a third; 15: 7%).
         purity += $" (the whole set's largest label {ConceptProfile.Percent(mixing.Concepts.First(c => c.Mix != ConceptMix.Unlabelled).WholeSetPurity)})";
         if (opposite is null && directions.Any(d => d.NoBetterThanChance)) purity += "; the other way no better than random groups";
+        else if (opposite is null && directions.Any(d => d.SingleSamples)) purity += "; the other way single samples, not groups";
         return Sentence($"{line}; {purity}", nameA, nameB);
     }
 

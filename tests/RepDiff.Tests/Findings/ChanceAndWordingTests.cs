@@ -68,6 +68,25 @@ public class ChanceAndWordingTests
     }
 
     [Fact]
+    public void SingleSamplesAreNotCalledGroups()
+    {
+        // rdx --max-samples 6 --concepts 5 made five concepts of one sample each, which no BSR measures; the finding had
+        // read "keeps five groups (1, 1, 1, 1 and 1 samples) together" (helpers 93, 94).
+        var e = Scored(0.9, 0.5, 0.03);
+        e.Directions[0].Concepts = [.. Enumerable.Range(0, 5).Select(i => new Concept { Rank = i + 1, Members = [i * 30] })];
+        var findings = FindingText.Describe(e, Digits, "late", "early", "images");
+        var a = findings.For(DirectionNames.MoreSimilarInA);
+        Assert.True(a.SingleSamples);
+        Assert.Null(a.Lead);
+        Assert.Equal("late: its concepts here are single samples, not groups, so they show nothing it keeps together that early pulls apart.", a.Text);
+        Assert.EndsWith("; the other way single samples, not groups.", findings.Summary);
+
+        e.Directions[1].Concepts = [new Concept { Rank = 1, Members = [7] }];
+        Assert.Equal("koda's concepts are single images, not groups: it shows no difference between late and early.",
+            FindingText.Describe(e, Digits, "late", "early", "images").Summary);
+    }
+
+    [Fact]
     public void BothDirectionsAtChanceMakeTheIndexLineSaySo()
     {
         var e = Scored(0.45, 0.5, 0.03);
