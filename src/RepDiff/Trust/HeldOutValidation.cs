@@ -106,7 +106,9 @@ public static class HeldOutValidation
                     members = split.Vote(direction.Explains!, Neighbours, progress).Members(concept.Members);
                     voted = true;
                 }
-                groups.Add((direction, concept, TestedGroup(members, Rng.Derive(seed, 1000 + groups.Count))));
+                // Seeded by the concept's rank, not its place in the list (A's direction first): given B then A, a concept
+                // drew another 50 of its held-out members.
+                groups.Add((direction, concept, TestedGroup(members, Rng.Derive(seed, 1000 + concept.Rank))));
             }
 
         // The random groups' BSR depends only on the explained side and the group size, not on the concept, so concepts

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Trust;
+
+/// <summary>
+/// A and B given the other way round, same seed: every direction's numbers move to the other direction and nothing else
+/// changes. The chance levels and held-out p-values had drawn their random groups in the directions' order (A's first), so
+/// a concept's p moved from 0.010 to 0.030 and the planted merge of two labels went unconfirmed (helper 92).
+/// </summary>
+public class SwappedInputsTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    private static string Other(string direction) => direction.EndsWith("_a", StringComparison.Ordinal) ? direction[..^2] + "_b"
+        : direction.EndsWith("_b", StringComparison.Ordinal) ? direction[..^2] + "_a" : direction;
+
+    [Theory]
+    [InlineData("kmeans")]
+    [InlineData("rdx")]
+    public void GivenBThenAEveryFigureMovesToTheOtherDirection(string method)
+    {
+        var (a, b, labels) = SmallPair(dir, 200);
+        JsonObject Results(string first, string second, string name)
+        {
+            string outDir = Path.Combine(dir, name);
+            Assert.Equal(0, Run(method, first, second, "--labels", labels, "--validate", "--out", outDir).Code);
+            return JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!.AsObject();
+        }
+        var given = Results(a, b, "ab");
+        var swapped = Results(b, a, "ba");
+
+        foreach (string key in new[] { "bsr", "bsr_chance", "bsr_chance_sd", "bsr_mned_chance", "bsr_lsed_chance" })
+            foreach (var (direction, value) in given["metrics"]![key]!.AsObject())
+                Assert.Equal(value!.GetValue<double>(), swapped["metrics"]![key]![Other(direction)]!.GetValue<double>());
+        var otherWay = swapped["directions"]!.AsArray().ToDictionary(d => d!["name"]!.GetValue<string>());
+        int tested = 0;
+        foreach (var direction in given["directions"]!.AsArray())
+        {
+            var concepts = direction!["concepts"]!.AsArray();
+            var mirrored = otherWay[Other(direction["name"]!.GetValue<string>())]!["concepts"]!.AsArray();
+            Assert.Equal(concepts.Count, mirrored.Count);
+            for (int i = 0; i < concepts.Count; i++)
+                foreach (string key in new[] { "members", "bsr_chance", "p_value", "p_adjusted", "held_out_score", "found_again" })
+                {
+                    Assert.Equal(concepts[i]![key]?.ToJsonString(), mirrored[i]![key]?.ToJsonString());
+                    tested += key == "p_value" && concepts[i]![key] is not null ? 1 : 0;
+                }
+        }
+        Assert.True(tested >= 4);
+    }
+}
