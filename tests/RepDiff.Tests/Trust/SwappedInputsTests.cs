@@ -49,4 +49,38 @@ public class SwappedInputsTests
         }
         Assert.True(tested >= 4);
     }
+
+    /// <summary>
+    /// FINC with the sets the other way round: TEST's modes become REF's with the same numbers. Each set had been split and
+    /// resampled by its slot (seed and seed + 1, streams 0 and 1) and the random groups drawn in the directions' order.
+    /// </summary>
+    [Fact]
+    public void FincWithTheSetsTheOtherWayRoundMovesEveryFigureToTheOtherDirection()
+    {
+        string test = TestData.Fixture("finc_test.npy"), reference = TestData.Fixture("finc_ref.npy");
+        JsonObject Results(string first, string second, string name)
+        {
+            string outDir = Path.Combine(dir, name);
+            Assert.Equal(0, Run("finc", first, second, "--concepts", "3", "--trust", "--out", outDir).Code);
+            return JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!.AsObject();
+        }
+        var given = Results(test, reference, "tr");
+        var swapped = Results(reference, test, "rt");
+        var otherWay = swapped["directions"]!.AsArray().ToDictionary(d => d!["name"]!.GetValue<string>());
+        int tested = 0;
+        foreach (var direction in given["directions"]!.AsArray())
+        {
+            string name = direction!["name"]!.GetValue<string>();
+            var concepts = direction["concepts"]!.AsArray();
+            var mirrored = otherWay[name.EndsWith("_test", StringComparison.Ordinal) ? name[..^5] + "_ref" : name[..^4] + "_test"]!["concepts"]!.AsArray();
+            Assert.Equal(concepts.Count, mirrored.Count);
+            for (int i = 0; i < concepts.Count; i++)
+                foreach (string key in new[] { "members", "stability", "p_value", "p_adjusted", "held_out_score", "found_again" })
+                {
+                    Assert.Equal(concepts[i]![key]?.ToJsonString(), mirrored[i]![key]?.ToJsonString());
+                    tested += key is "p_value" or "stability" && concepts[i]![key] is not null ? 1 : 0;
+                }
+        }
+        Assert.True(tested >= 8);
+    }
 }
