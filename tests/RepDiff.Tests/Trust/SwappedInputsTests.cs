@@ -83,4 +83,28 @@ public class SwappedInputsTests
         }
         Assert.True(tested >= 8);
     }
+
+    /// <summary>
+    /// Above 5,000 rows the median bandwidth is taken over a seeded subsample of 5,000 rows; B's had seed + 1, so a model's
+    /// σ (and every SPEC and KODA figure after it) changed with the order of the arguments (helper 92).
+    /// </summary>
+    [Fact]
+    public void AModelsBandwidthIsTheSameGivenAsAOrAsB()
+    {
+        var rng = new Random(5);
+        float[] Rows(int dims, double scale) => Enumerable.Range(0, 5_200 * dims).Select(_ => (float)(scale * (rng.NextDouble() - 0.5) * Math.Exp(3 * rng.NextDouble()))).ToArray();
+        string a = Path.Combine(dir, "wide.npy"), b = Path.Combine(dir, "narrow.npy");
+        RepDiff.IO.Npy.Write(a, new Matrix(5_200, 3, Rows(3, 1)));
+        RepDiff.IO.Npy.Write(b, new Matrix(5_200, 2, Rows(2, 5)));
+        JsonObject Parameters(string first, string second, string name)
+        {
+            string outDir = Path.Combine(dir, name);
+            Assert.Equal(0, Run("spec", first, second, "--route", "rff", "--rff-dim", "20", "--concepts", "1", "--members", "3", "--grid-size", "2", "--out", outDir).Code);
+            return JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["parameters"]!.AsObject();
+        }
+        var given = Parameters(a, b, "ab");
+        var swapped = Parameters(b, a, "ba");
+        Assert.Equal(given["sigma_a"]!.GetValue<double>(), swapped["sigma_b"]!.GetValue<double>());
+        Assert.Equal(given["sigma_b"]!.GetValue<double>(), swapped["sigma_a"]!.GetValue<double>());
+    }
 }
