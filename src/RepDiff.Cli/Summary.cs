@@ -49,10 +49,15 @@ internal static class Summary
         var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal))
             .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value!.GetValue<double>():G4}")).ToList();
         if (headline.Count > 0)
-            Cli.Out.WriteLine(Terminal.Clean(string.Join(", ", headline) + " (how far apart the two kernels are at most, 0 when they agree"
+        {
+            // FINC compares two sets' kernel covariances in one representation: "the two kernels" and "what test.npy
+            // clusters more" spoke of two models (helper 92).
+            var (what, more) = sets ? ("the two sets' kernel covariances", "has more of") : ("the two kernels", "clusters more");
+            Cli.Out.WriteLine(Terminal.Clean(string.Join(", ", headline) + $" (how far apart {what} are at most, 0 when they agree"
                 + (explanation.Metrics["lambda_max"] is JsonValue && explanation.Metrics["lambda_min"] is JsonValue
-                    ? string.Create(CultureInfo.InvariantCulture, $"; λ_max {explanation.Metrics["lambda_max"]!.GetValue<double>():G4} for what {model.NameA} clusters more, λ_min {explanation.Metrics["lambda_min"]!.GetValue<double>():G4} for what {model.NameB} clusters more)")
+                    ? string.Create(CultureInfo.InvariantCulture, $"; λ_max {explanation.Metrics["lambda_max"]!.GetValue<double>():G4} for what {model.NameA} {more}, λ_min {explanation.Metrics["lambda_min"]!.GetValue<double>():G4} for what {model.NameB} {more})")
                     : ")")));
+        }
         // The plain-language finding of each direction, as the report's summary gives it (only confirmed concepts after --validate).
         foreach (var finding in model.Findings.Where(f => f.Method == explanation.Method).SelectMany(f => f.Directions))
             Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));

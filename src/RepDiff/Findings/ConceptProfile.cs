@@ -142,7 +142,8 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
                 string others = rest == 0 ? "" : $", the rest from {rest.ToString(CultureInfo.InvariantCulture)} other {(rest == 1 ? "label" : "labels")}";
                 return $"{head}: {string.Join(", ", Leading.Select(s => $"{Share(s)} (whole set {Percent(s.BaseShare)})"))}{others}";
             case ConceptMix.Spread:
-                return $"{head}: spread over {Labels.Count.ToString(CultureInfo.InvariantCulture)} labels, none over-represented, the largest {Named(Labels[0])} at {Percent(Labels[0].Share)}";
+                // "the largest label, 4, at 23%": "the largest 4 at 23%" read as four labels when labels are numbers (helper 92).
+                return $"{head}: spread over {Labels.Count.ToString(CultureInfo.InvariantCulture)} labels, none over-represented, the largest label, {Named(Labels[0])}, at {Percent(Labels[0].Share)}";
             default:
                 return head;
         }

@@ -106,7 +106,9 @@ public static class HeldOutValidation
                     members = split.Vote(direction.Explains!, Neighbours, progress).Members(concept.Members);
                     voted = true;
                 }
-                groups.Add((direction, concept, TestedGroup(members, Rng.Derive(seed, 1000 + groups.Count))));
+                // Seeded by the concept's rank, not its place in the list (A's direction first): given B then A, a concept
+                // drew another 50 of its held-out members.
+                groups.Add((direction, concept, TestedGroup(members, Rng.Derive(seed, 1000 + concept.Rank))));
             }
 
         // The random groups' BSR depends only on the explained side and the group size, not on the concept, so concepts
@@ -155,8 +157,10 @@ public static class HeldOutValidation
         var clock = Stopwatch.StartNew();
         int seed = HeldOutSplit.SeedFor(options.Seed);
         int nt = sets.Test.Rows, nr = sets.Reference.Rows;
+        // Both sets split with one seed, and each mode's random groups counted against its own set's block (below): a set
+        // given as REF instead of TEST had been split and tested otherwise, so its modes' p-values moved (helper 92).
         var discoveryTest = Sampling.Uniform(nt, nt / 2, seed);
-        var discoveryRef = Sampling.Uniform(nr, nr / 2, seed + 1);
+        var discoveryRef = Sampling.Uniform(nr, nr / 2, seed);
         var heldTest = Complement(discoveryTest, nt);
         var heldRef = Complement(discoveryRef, nr);
         progress.Report("validation: discovery run", 0);
@@ -165,7 +169,6 @@ public static class HeldOutValidation
         var pooled = Stack(sets.Test.SelectRows(heldTest), sets.Reference.SelectRows(heldRef));
         var all = Enumerable.Range(0, pooled.Rows).ToArray();
         var tested = new List<Tested>();
-        int t = 0;
         foreach (var direction in found.Directions.Where(d => d.Rows is "test" or "ref"))
         {
             bool test = direction.Rows == "test";
@@ -181,10 +184,13 @@ public static class HeldOutValidation
                 var top = Top(scores, concept.Members.Length);
                 double Own(IEnumerable<int> rows) => rows.Count(i => (i < heldTest.Length) == test) / (double)top.Length;
                 double observed = Own(top);
-                var rng = Rng.Create(Rng.Derive(seed, t++));
+                // A random group's share is that of its positions below the own set's size: the same draws give the same
+                // null whichever slot the set came in.
+                int ownRows = test ? heldTest.Length : heldRef.Length;
+                var rng = Rng.Create(Rng.Derive(seed, concept.Rank));
                 int atLeast = 0;
                 for (int r = 0; r < RandomGroups; r++)
-                    if (Own(BsrChance.RandomGroup(all, top.Length, rng)) >= observed) atLeast++;
+                    if (BsrChance.RandomGroup(all, top.Length, rng).Count(i => i < ownRows) / (double)top.Length >= observed) atLeast++;
                 tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (RandomGroups + 1)));
             }
         }

@@ -82,8 +82,9 @@ public static class Stability
         int nTest = sets.Test.Rows, nRef = sets.Reference.Rows;
         for (int r = 0; r < resamples; r++)
         {
-            var testRows = StabilityResamples.Draw(nTest, r, options.Seed, fraction, stream: 0);
-            var refRows = StabilityResamples.Draw(nRef, r, options.Seed, fraction, stream: 1);
+            // One stream for both sets: a set's resamples are the same whether it is given as TEST or as REF (helper 92).
+            var testRows = StabilityResamples.Draw(nTest, r, options.Seed, fraction);
+            var refRows = StabilityResamples.Draw(nRef, r, options.Seed, fraction);
             var subsets = new SampleSets(sets.Test.SelectRows(testRows), sets.Reference.SelectRows(refRows)) { NameTest = sets.NameTest, NameRef = sets.NameRef };
             var again = RerunSize.Explained("stability reruns the method", testRows.Length + refRows.Length, nTest + nRef, () => method.Run(subsets, options));
             sums.Add(again, direction => direction.Rows == "ref" ? refRows : testRows, Math.Max(nTest, nRef));

@@ -211,6 +211,11 @@ public class DocumentedCommandsTests
         var findings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["findings"]!;
         foreach (var (direction, sentence) in findings["directions"]!.AsObject())
             Assert.Contains($"{direction}: {(string)sentence!}", outcome.Stdout);
+        // Its eigenvalues are of two sets' kernel covariances in one representation, not of two models' kernels (helper 92).
+        Assert.Contains("(how far apart the two sets' kernel covariances are at most, 0 when they agree; λ_max ", outcome.Stdout);
+        Assert.Contains(" for what finc_test.npy has more of, λ_min ", outcome.Stdout);
+        Assert.Contains(" for what finc_ref.npy has more of)", outcome.Stdout);
+        Assert.DoesNotContain("clusters more", outcome.Stdout);
     }
 
     /// <summary>The two sets are called what the user names them (helper 83: two a.npy files both read "a.npy").</summary>

@@ -201,6 +201,37 @@ public class EvaluateCommandTests
     }
 
     /// <summary>
+    /// A single method's results record no dimensions, so A and B given the other way round had every grid scored in the
+    /// wrong model (k-means BSR 0.83 → 0.17, exit 0, helper 92); the file names the run recorded catch it. Two inputs of one
+    /// file name (in two folders) cannot be told apart by name and are scored as given.
+    /// </summary>
+    [Fact]
+    public void AMethodsResultsGivenBThenAAreRefused()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string run = Path.Combine(dir, "km");
+        Assert.Equal(0, Run("kmeans", a, b, "--labels", labels, "--out", run).Code);
+        string results = Path.Combine(run, "results.json");
+        string before = File.ReadAllText(results);
+        Run("evaluate", results, b, a).AssertBadInput("was computed with A = a.npy and B = b.npy; these are given the other way round");
+        Assert.Equal(before, File.ReadAllText(results));
+        string rescored = Path.Combine(dir, "rescored.json");
+        Assert.Equal(0, Run("evaluate", results, a, b, "--out", rescored).Code);
+        Assert.Equal(ResultsFile.Read(results).Explanations[0].Metrics["bsr"]!.ToJsonString(),
+            ResultsFile.Read(rescored).Explanations[0].Metrics["bsr"]!.ToJsonString());
+
+        string oneName = Path.Combine(dir, "first"), otherName = Path.Combine(dir, "second");
+        Directory.CreateDirectory(oneName);
+        Directory.CreateDirectory(otherName);
+        string a2 = Path.Combine(oneName, "x.npy"), b2 = Path.Combine(otherName, "x.npy");
+        File.Copy(a, a2);
+        File.Copy(b, b2);
+        string sameNames = Path.Combine(dir, "same-names");
+        Assert.Equal(0, Run("kmeans", a2, b2, "--out", sameNames).Code);
+        Assert.Equal(0, Run("evaluate", Path.Combine(sameNames, "results.json"), a2, b2, "--out", Path.Combine(dir, "same-names.json")).Code);
+    }
+
+    /// <summary>
     /// A run whose B was joined to A by id is scored on the same join: evaluate had only --id-column, paired the rows by
     /// position and wrote another BSR (0.83 → 0.93 and 0.72 → 0.30) with exit 0 (helper 86).
     /// </summary>

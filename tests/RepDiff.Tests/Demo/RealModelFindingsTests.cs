@@ -59,7 +59,7 @@ public class RealModelFindingsTests(Xunit.Abstractions.ITestOutputHelper output)
             // The headline gives the concept's size with its rank (and flags a small one).
             Assert.Contains($"concept {lead.Rank}, {(concept.Members.Length < ConceptProfile.SmallConcept ? "only " : "")}{concept.Members.Length} {pair.Demo.SampleNoun}", finding.Text);
             if (lead.Mix is ConceptMix.Spread)
-                Assert.Contains($"spread over {counts.Count} labels, none over-represented, the largest {lead.Labels[0].Label} at {Percent((double)counts[lead.Labels[0].Label] / concept.Members.Length)}", finding.Text);
+                Assert.Contains($"spread over {counts.Count} labels, none over-represented, the largest label, {lead.Labels[0].Label}, at {Percent((double)counts[lead.Labels[0].Label] / concept.Members.Length)}", finding.Text);
             else
                 foreach (var share in lead.Leading)
                     Assert.Contains($"{Percent((double)counts[share.Label] / concept.Members.Length)} {share.Label}", finding.Text);

@@ -89,7 +89,7 @@ public class BaseRateTests
         explanation.Directions[0].Concepts[0].Enrichment = [];
         var spread = FindingText.Describe(explanation, labels, "MiniLM", "arctic", "sentences").For(DirectionNames.MoreSimilarInA);
         Assert.Equal(ConceptMix.Spread, spread.Lead!.Mix);
-        Assert.Contains("(concept 1, 100 sentences: spread over 15 labels, none over-represented, the largest reviews at 39%)", spread.Text);
+        Assert.Contains("(concept 1, 100 sentences: spread over 15 labels, none over-represented, the largest label, reviews, at 39%)", spread.Text);
     }
 
     [Fact]

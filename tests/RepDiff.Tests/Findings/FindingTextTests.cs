@@ -146,7 +146,7 @@ public class FindingTextTests
         Assert.Equal([ConceptMix.Spread, ConceptMix.OneLabel, ConceptMix.Spread], a.Concepts.Select(c => c.Mix));
         Assert.Equal(10, a.Concepts[0].Size);
         Assert.Equal("A keeps together images of many labels that B separates (concept 1, 10 images: spread over 5 labels, none over-represented, "
-            + "the largest L0 at 20%); of its first three concepts, one is mostly one label and two cut across labels.", a.Text);
+            + "the largest label, L0, at 20%); of its first three concepts, one is mostly one label and two cut across labels.", a.Text);
     }
 
     [Fact]

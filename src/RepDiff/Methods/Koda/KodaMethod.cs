@@ -86,7 +86,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         return o with
         {
             SigmaA = o.SigmaA ?? Bandwidth.Median(pair.RowsA, o.Seed, pair.NameA, nameof(o.SigmaA)),
-            SigmaB = o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed + 1, pair.NameB, nameof(o.SigmaB)),
+            SigmaB = o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed, pair.NameB, nameof(o.SigmaB)),
             Route = route,
         };
     }

@@ -35,7 +35,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         bool gaussian = o.Kernel == KernelKind.Gaussian;
         bool exact = route == SpecRoute.Exact;
         double? sigmaA = gaussian && (exact || o.OmegaA is null) ? o.SigmaA ?? Bandwidth.Median(pair.RowsA, o.Seed, pair.NameA, nameof(o.SigmaA)) : null;
-        double? sigmaB = gaussian && (exact || o.OmegaB is null) ? o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed + 1, pair.NameB, nameof(o.SigmaB)) : null;
+        double? sigmaB = gaussian && (exact || o.OmegaB is null) ? o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed, pair.NameB, nameof(o.SigmaB)) : null;
         if (!exact && sigmaA is { } sa) RandomFourierFeatures.CheckSigma(sa, nameof(o.SigmaA));
         if (!exact && sigmaB is { } sb) RandomFourierFeatures.CheckSigma(sb, nameof(o.SigmaB));
         return o with { Route = route, SigmaA = sigmaA, SigmaB = sigmaB };
