@@ -58,13 +58,14 @@ public sealed class HeldOutSplit : IDisposable
                 Rng.Derive(Seed, 2001), progress: progress);
 
     /// <summary>
-    /// The BSR (SILB, explaining A or B) of <see cref="HeldOutValidation.RandomGroups"/> seeded random groups of V of one
-    /// size, drawn from a seeded pool of V large enough for groups of <see cref="HeldOutValidation.TestedMembers"/>. They
-    /// depend only on the side and the size, not on the concept or the method.
+    /// The BSR (SILB, explaining A or B) of <paramref name="count"/> seeded random groups of V of one size, drawn from a
+    /// seeded pool of V large enough for groups of <see cref="HeldOutValidation.TestedMembers"/>. They depend only on the
+    /// side and the size, not on the concept or the method; fewer groups are the first of more, so methods of a comparison
+    /// whose families ask for different counts share them.
     /// </summary>
-    internal double[] NullScores(bool a, int size)
+    internal ArraySegment<double> NullScores(bool a, int size, int count)
     {
-        if (nulls.TryGetValue((a, size), out var known)) return known;
+        if (nulls.TryGetValue((a, size), out var known) && known.Length >= count) return new(known, 0, count);
         if (pool is null)
         {
             int poolSize = Math.Min(Validation.Length, Math.Max(2 * HeldOutValidation.TestedMembers, BsrChance.PoolSamples(Validation.Length)));
@@ -76,7 +77,7 @@ public sealed class HeldOutSplit : IDisposable
         // Seeded by the size alone: the random groups of a model's side are the same whether it was given as A or as B
         // (seeded by the side, a concept's p-value moved from 0.010 to 0.030 with the order of the arguments, helper 92).
         var rng = Rng.Create(Rng.Derive(Seed, 2 * size));
-        var scores = new double[HeldOutValidation.RandomGroups];
+        var scores = new double[count];
         for (int r = 0; r < scores.Length; r++)
             scores[r] = FocusRows.Score(explained, other, [BsrChance.RandomGroup(poolRows, size, rng)], BsrDistance.Silb);
         return nulls[(a, size)] = scores;

@@ -12,15 +12,27 @@ namespace RepDiff.Trust;
 /// (stratified by labels when given) into a discovery half D and a validation half V; the method runs on D
 /// with the same options; each concept it finds is extended to V (<see cref="IConceptExtension"/>, or a vote
 /// of its 10 nearest D samples), and the BSR of its held-out members (at most <see cref="TestedMembers"/>) is
-/// compared with that of <see cref="RandomGroups"/> random groups of V of the same size:
+/// compared with that of N random groups of V of the same size (<see cref="RandomGroupsFor"/>):
 /// p = (1 + #{random ≥ observed}) / (N + 1).
 /// Each concept of the full run gets the p-value of the discovery concept it matches (most of the smaller
 /// of the two member sets shared), 1 when none matches; Benjamini–Hochberg adjusts over the explanation.
 /// </summary>
 public static class HeldOutValidation
 {
-    /// <summary>Random groups each held-out statistic is compared with (N of §7).</summary>
+    /// <summary>Random groups each held-out statistic is compared with (N of §7), at the least: see <see cref="RandomGroupsFor"/>.</summary>
     public const int RandomGroups = 200;
+
+    /// <summary>
+    /// N for a Benjamini–Hochberg family of m concepts: 200, or 2m / <see cref="ConfirmedBelow"/> when that is more, so a
+    /// concept no random group reaches can be confirmed alone (its adjusted p is then m / (N + 1) ≤ 0.025). With N = 200
+    /// and SPEC's or FINC's 20 concepts, the least adjusted p of a single real concept was 20/201 = 0.0995: a planted
+    /// group found on held-out samples with p = 0.005 was "not confirmed" (helper 92).
+    /// </summary>
+    public static int RandomGroupsFor(int family) => Math.Max(RandomGroups, (int)Math.Ceiling(2 * family / ConfirmedBelow));
+
+    /// <summary>The concepts one Benjamini–Hochberg adjustment runs over (see Attach): those with members in the validated directions.</summary>
+    private static int Family(Explanation full, Func<Direction, bool> validated)
+        => full.Directions.Where(validated).Sum(d => d.Concepts.Count(c => c.Rank >= 1 && c.Members.Length > 0));
 
     /// <summary>Discovery neighbours that vote on each held-out sample (k of §7).</summary>
     public const int Neighbours = 10;
@@ -81,6 +93,7 @@ public static class HeldOutValidation
     private static void Validate(IPairMethod method, MethodOptions options, HeldOutSplit split, Explanation full, IProgress<ProgressUpdate>? progress)
     {
         int seed = split.Seed;
+        int randomGroups = RandomGroupsFor(Family(full, PairDirection));
         var (discovery, heldA, heldB) = (split.Discovery, split.HeldA, split.HeldB);
         var discoveryRows = full.InputRows(discovery);
         progress.Report("validation: discovery run", 0);
@@ -129,12 +142,12 @@ public static class HeldOutValidation
             // so memory does not grow with the number of concepts.
             var (groupA, groupB) = (new FocusRows(heldA, group, null), new FocusRows(heldB, group, null));
             double observed = a ? FocusRows.Score(groupA, groupB, [group], BsrDistance.Silb) : FocusRows.Score(groupB, groupA, [group], BsrDistance.Silb);
-            int atLeast = split.NullScores(a, group.Length).Count(x => x >= observed);
-            tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (RandomGroups + 1)));
+            int atLeast = split.NullScores(a, group.Length, randomGroups).Count(x => x >= observed);
+            tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (randomGroups + 1)));
         }
         var discoverySet = new HashSet<int>(discoveryRows);
-        Attach(full, tested, direction => direction.Explains is "a" or "b", (_, i) => discoverySet.Contains(i));
-        full.Metrics["validation"] = Summary(full, discovery.Length, split.Validation.Length,
+        Attach(full, tested, PairDirection, (_, i) => discoverySet.Contains(i));
+        full.Metrics["validation"] = Summary(full, discovery.Length, split.Validation.Length, randomGroups,
             statistic: $"BSR (SILB) of the concept's held-out members (a seeded draw of {TestedMembers} when there are more), within the validation half",
             extension: (extended, voted) switch
             {
@@ -157,6 +170,7 @@ public static class HeldOutValidation
         var clock = Stopwatch.StartNew();
         int seed = HeldOutSplit.SeedFor(options.Seed);
         int nt = sets.Test.Rows, nr = sets.Reference.Rows;
+        int randomGroups = RandomGroupsFor(Family(full, SetDirection));
         // Both sets split with one seed, and each mode's random groups counted against its own set's block (below): a set
         // given as REF instead of TEST had been split and tested otherwise, so its modes' p-values moved (helper 92).
         var discoveryTest = Sampling.Uniform(nt, nt / 2, seed);
@@ -189,15 +203,15 @@ public static class HeldOutValidation
                 int ownRows = test ? heldTest.Length : heldRef.Length;
                 var rng = Rng.Create(Rng.Derive(seed, concept.Rank));
                 int atLeast = 0;
-                for (int r = 0; r < RandomGroups; r++)
+                for (int r = 0; r < randomGroups; r++)
                     if (BsrChance.RandomGroup(all, top.Length, rng).Count(i => i < ownRows) / (double)top.Length >= observed) atLeast++;
-                tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (RandomGroups + 1)));
+                tested.Add(new Tested(direction.Name, mapped, observed, (1.0 + atLeast) / (randomGroups + 1)));
             }
         }
         var inTest = new HashSet<int>(discoveryTest);
         var inRef = new HashSet<int>(discoveryRef);
-        Attach(full, tested, direction => direction.Rows is "test" or "ref", (direction, i) => (direction.Rows == "test" ? inTest : inRef).Contains(i));
-        full.Metrics["validation"] = Summary(full, discoveryTest.Length + discoveryRef.Length, pooled.Rows,
+        Attach(full, tested, SetDirection, (direction, i) => (direction.Rows == "test" ? inTest : inRef).Contains(i));
+        full.Metrics["validation"] = Summary(full, discoveryTest.Length + discoveryRef.Length, pooled.Rows, randomGroups,
             statistic: "share of the mode's top held-out samples (pooled from both sets) that come from the set it is more frequent in",
             extension: "the method's mode functions");
         full.Timings["validation"] = clock.Elapsed.TotalSeconds;
@@ -255,14 +269,18 @@ public static class HeldOutValidation
         for (int k = 0; k < concepts.Count; k++) concepts[k].PAdjusted = adjusted[k];
     }
 
-    private static JsonObject Summary(Explanation full, int discovery, int validation, string statistic, string extension)
+    private static bool PairDirection(Direction direction) => direction.Explains is "a" or "b";
+
+    private static bool SetDirection(Direction direction) => direction.Rows is "test" or "ref";
+
+    private static JsonObject Summary(Explanation full, int discovery, int validation, int randomGroups, string statistic, string extension)
     {
         var concepts = full.Directions.SelectMany(d => d.Concepts).Where(c => c.PValue is not null).ToList();
         return new JsonObject
         {
             ["discovery_samples"] = discovery,
             ["validation_samples"] = validation,
-            ["random_groups"] = RandomGroups,
+            ["random_groups"] = randomGroups,
             ["extension"] = extension,
             ["statistic"] = statistic,
             ["confirmed_below"] = ConfirmedBelow,

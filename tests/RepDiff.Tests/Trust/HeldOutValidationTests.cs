@@ -94,7 +94,11 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         // The random groups' scores are kept per side and size: asked in another order, a fresh split gives the same ones.
         using (var fresh = HeldOutSplit.Of(pair, 4))
             foreach (var (a, size) in new[] { (false, 12), (true, 12), (false, 30), (true, 30) })
-                Assert.Equal(fresh.NullScores(a, size), split.NullScores(a, size));
+            {
+                Assert.Equal(fresh.NullScores(a, size, 200), split.NullScores(a, size, 200));
+                // Fewer random groups are the first of more, so methods whose families ask for different counts share them.
+                Assert.Equal(split.NullScores(a, size, 200), fresh.NullScores(a, size, 400).Take(200));
+            }
         // A split made for another seed is not used: the run makes its own, so the values are still those of its seed.
         var kmeans = methods[0];
         var other = Options(kmeans, 5);
@@ -217,6 +221,29 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         output.WriteLine(string.Join("; ", e.Directions.SelectMany(d => d.Concepts).Select(c => $"{c.Rank} p {c.PValue:F3} share {c.HeldOutScore:F2}")));
         Assert.NotEmpty(planted);
         Assert.True(planted.Min(c => c.PValue!.Value) < 0.01);
+    }
+
+    [Fact]
+    public void ASingleRealConceptAmongManyCanBeConfirmed()
+    {
+        // Only group 4 of test differs (ref without its own group 5): one real mode among FINC's 20 concepts. With N = 200
+        // random groups its adjusted p could be no less than 20/201 = 0.0995, so it was "not confirmed" whatever its
+        // held-out share (helper 92); N grows with the family, 40 per concept.
+        var refGroups = Groups("finc_ref_groups.npy");
+        var reference = TestData.LoadFixture("finc_ref.npy");
+        var sets = new SampleSets(TestData.LoadFixture("finc_test.npy"), reference.SelectRows(Enumerable.Range(0, reference.Rows).Where(i => refGroups[i] != 5).ToArray()));
+        var method = new RepDiff.Methods.Finc.FincMethod();
+        var options = new RepDiff.Methods.Finc.FincOptions();
+        var e = method.Run(sets, options);
+        HeldOutValidation.Run(method, options, sets, e);
+        int family = e.Directions.Sum(d => d.Concepts.Count(c => c.Members.Length > 0));
+        Assert.Equal(HeldOutValidation.RandomGroupsFor(family), e.Metrics["validation"]!["random_groups"]!.GetValue<int>());
+        Assert.True(HeldOutValidation.RandomGroupsFor(family) >= 2 * family / HeldOutValidation.ConfirmedBelow);
+        var testGroups = Groups("finc_test_groups.npy");
+        var planted = e.GetDirection(DirectionNames.MoreFrequentInTest).Concepts.First(c => c.Members.Count(i => testGroups[i] == 4) >= 0.8 * c.Members.Length);
+        output.WriteLine(string.Join("; ", e.Directions.SelectMany(d => d.Concepts).Select(c => $"{c.Rank} p {c.PValue:F4} q {c.PAdjusted:F4}")));
+        Assert.True(planted.Confirmed, $"planted mode: p {planted.PValue}, adjusted {planted.PAdjusted}");
+        Assert.Equal(1, e.Directions.SelectMany(d => d.Concepts).Count(c => c.Confirmed == true));
     }
 
     // rdx --max-samples 500 --validate on 2,000 rows: the discovery half (1,000 rows) took a subsample of its own, which
