@@ -93,6 +93,7 @@ public sealed class EmbeddingFileWriter : IDisposable
                 File.Delete(skippedPath);
             File.Move(temp, path, overwrite: true);
             committed = true;
+            TemporaryPaths.MarkComplete();
             Forget();
         }
     }

@@ -219,6 +219,7 @@ public sealed class OutputFolder : IDisposable
                     kept = FinishSwap(staging, Final);
                 }
                 committed = true;
+                TemporaryPaths.MarkComplete();
                 if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
