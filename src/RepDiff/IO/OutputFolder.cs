@@ -50,6 +50,8 @@ public sealed class OutputFolder : IDisposable
         if (kind != FileKind.Directory && kind != FileKind.Missing && kind != FileKind.Unknown)
             throw new RepDiffInputException($"--out {dir}: is a {kind}, not a folder; name a folder for the results");
         CheckWritableAbove(full, $"--out {dir}");
+        if (kind == FileKind.Directory && HoldsCurrentFolder(full) is { } where)
+            throw new RepDiffInputException($"--out {dir}: {where}; the run replaces --out as a whole, which would leave this shell in a removed folder, so name a folder inside it (e.g. --out {Path.Join(dir, "results")})");
         // An existing folder's own files are moved into the new one at the end: as another user, whose folder this is not,
         // the run replaced it with a folder of its own and left the old one under a staging name, then failed (helper 77).
         if (kind == FileKind.Directory && OperatingSystem.IsLinux() && Access(full, WriteAndSearch) != 0)
@@ -59,6 +61,37 @@ public sealed class OutputFolder : IDisposable
     }
 
     private const int WriteAndSearch = 2 | 1, ReadOnlyFileSystem = 30;
+
+    /// <summary>
+    /// Whether --out is the current folder or one above it, which the swap would replace under the shell that started the run:
+    /// `--out .` left the shell in a deleted folder, where `ls` showed nothing and the next run could not even open its
+    /// inputs (helper 91). Compared as files, so a link or another spelling of the same folder counts.
+    /// </summary>
+    private static string? HoldsCurrentFolder(string full)
+    {
+        string current;
+        try { current = Directory.GetCurrentDirectory(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        for (string? folder = current; folder is not null; folder = Path.GetDirectoryName(folder))
+            if (FileKind.SameFile(folder, full)) return folder == current ? "is the current folder" : $"holds the current folder ({current})";
+        return null;
+    }
+
+    /// <summary>
+    /// Gives the staging folder --out's permissions, so a private folder stays private: the new folder had the default
+    /// mode (a folder of mode 700 became 755, its results readable by every user; helper 91). While the run writes, the
+    /// owner keeps full access; the commit sets the mode exactly.
+    /// </summary>
+    private static void KeepMode(string from, string to, bool whileWriting)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        try
+        {
+            var mode = File.GetUnixFileMode(from);
+            File.SetUnixFileMode(to, whileWriting ? mode | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : mode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
 
     [DllImport("libc", EntryPoint = "access", SetLastError = true)]
     private static extern int Access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
@@ -164,6 +197,7 @@ public sealed class OutputFolder : IDisposable
         {
             Directory.CreateDirectory(staging);
             File.WriteAllBytes(Path.Combine(staging, IncompleteMarker), []);
+            if (Directory.Exists(final)) KeepMode(final, staging, whileWriting: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -213,6 +247,7 @@ public sealed class OutputFolder : IDisposable
                 }
                 else
                 {
+                    KeepMode(Final, staging, whileWriting: false);
                     Swap();
                     // The staging name now holds the old contents (no marker): restore what the run did not replace.
                     File.Delete(Path.Combine(Final, IncompleteMarker));

@@ -111,6 +111,51 @@ public class OutputFolderTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
+    /// <summary>
+    /// --out keeps its permissions: the swap had put a folder of the default mode in its place, so a private folder (700)
+    /// became readable by every user (755) after the first run into it (helper 91).
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void AFolderKeepsItsPermissions()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "private");
+        Directory.CreateDirectory(outDir);
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+        File.SetUnixFileMode(outDir, mode);
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        Assert.Equal(mode, File.GetUnixFileMode(outDir));
+        File.SetUnixFileMode(outDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Assert.Equal(0, Run("metrics", a, b, "--out", outDir).Code);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(outDir));
+    }
+
+    /// <summary>
+    /// --out as the current folder, or one above it, is refused before the work: the swap replaced the folder under the shell
+    /// that started the run, which was left in a deleted folder (`ls` empty, the inputs not found; helper 91). A child process,
+    /// so that the test host's own folder is never at stake.
+    /// </summary>
+    [Fact]
+    public void TheCurrentFolderIsRefusedAsOut()
+    {
+        string work = Directory.CreateDirectory(Path.Combine(dir, "work", "inner")).FullName;
+        var (a, b, _) = SmallPair(work);
+        foreach (var (outDir, expected) in new[] { (".", "--out .: is the current folder;"), ("..", $"--out ..: holds the current folder ({work});") })
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = work };
+            foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "metrics", a, b, "--out", outDir }) start.ArgumentList.Add(arg);
+            using var process = Process.Start(start)!;
+            string stderr = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.Equal(2, process.ExitCode);
+            Assert.StartsWith($"error: {expected}", stderr);
+            Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.True(File.Exists(Path.Combine(work, Path.GetFileName(a))), "the inputs are where they were");
+            Assert.False(File.Exists(Path.Combine(work, "results.json")));
+        }
+    }
+
     /// <summary>A write that fails part-way (a full disk, here a failing side file) changes nothing in --out.</summary>
     [Fact]
     public void AFailedWriteLeavesTheFolderAsItWas()
