@@ -52,6 +52,10 @@ public sealed class OutputFolder : IDisposable
         CheckWritableAbove(full, $"--out {dir}");
         if (kind == FileKind.Directory && HoldsCurrentFolder(full) is { } where)
             throw new RepDiffInputException($"--out {dir}: {where}; the run replaces --out as a whole, which would leave this shell in a removed folder, so name a folder inside it (e.g. --out {Path.Join(dir, "results")})");
+        // The staging folder is swapped with --out by a rename, which a mount point refuses ("Device or resource busy"), after the
+        // whole run: a container's volume given as --out /out failed so (helper 91).
+        if (kind == FileKind.Directory && FileKind.IsMountPoint(full))
+            throw new RepDiffInputException($"--out {dir}: is a mount point, which the run cannot replace as a whole (it swaps in a new folder at the end), so name a folder inside it (e.g. --out {Path.Join(dir, "results")})");
         // An existing folder's own files are moved into the new one at the end: as another user, whose folder this is not,
         // the run replaced it with a folder of its own and left the old one under a staging name, then failed (helper 77).
         if (kind == FileKind.Directory && OperatingSystem.IsLinux() && Access(full, WriteAndSearch) != 0)
@@ -222,7 +226,8 @@ public sealed class OutputFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RepDiffInputException($"--out {Final}: cannot write {relative} ({e.Message})");
+            // The staging folder is no name of the user's: "Failed to create '…/.repdiff-staging.out.…/results.json' … disk was full".
+            throw new RepDiffInputException($"--out {Final}: cannot write {relative} ({e.Message.Replace(staging, Final)})");
         }
     }
 

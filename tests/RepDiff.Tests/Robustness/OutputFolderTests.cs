@@ -183,6 +183,54 @@ public class OutputFolderTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
+    /// <summary>Mounts a tmpfs of the given size at a new folder (root only: null otherwise, and the caller skips its check).</summary>
+    private string? MountTmpfs(string name, string size)
+    {
+        string at = Directory.CreateDirectory(Path.Combine(dir, name)).FullName;
+        if (Environment.UserName != "root") return null;
+        using var mount = Process.Start(new ProcessStartInfo("mount") { ArgumentList = { "-t", "tmpfs", "-o", $"size={size}", "tmpfs", at }, RedirectStandardError = true })!;
+        mount.WaitForExit();
+        return mount.ExitCode == 0 ? at : null;
+    }
+
+    private static void Unmount(string at)
+    {
+        using var umount = Process.Start(new ProcessStartInfo("umount") { ArgumentList = { at } })!;
+        umount.WaitForExit();
+    }
+
+    /// <summary>
+    /// A mount point as --out (a container's volume, --out /out) is refused before the work: the swap's rename cannot move it,
+    /// and the run had ended, after all its work, in "cannot move the results into place (Device or resource busy)" (helper 91).
+    /// A disk that fills up is one line naming --out, not the staging folder the file was being written in.
+    /// </summary>
+    [Fact]
+    public void AMountPointIsRefusedAndAFullDiskNamesOut()
+    {
+        if (MountTmpfs("volume", "4m") is not { } volume || MountTmpfs("small", "64k") is not { } small) return; // needs root to mount
+        try
+        {
+            var (a, b, _) = SmallPair(dir);
+            File.WriteAllText(Path.Combine(volume, "notes.txt"), "mine");
+            var refused = Run("kmeans", a, b, "--concepts", "2", "--out", volume);
+            refused.AssertBadInput($"--out {volume}: is a mount point");
+            Assert.DoesNotContain("%", refused.Stderr); // before any work
+            Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", Path.Combine(volume, "results")).Code);
+            Assert.Equal(["notes.txt", "results"], Directory.GetFileSystemEntries(volume).Select(Path.GetFileName).Order());
+
+            string outDir = Path.Combine(small, "out");
+            var full = Run("kmeans", a, b, "--concepts", "2", "--out", outDir);
+            full.AssertBadInput($"--out {outDir}: cannot write");
+            Assert.DoesNotContain(".repdiff-staging", full.Stderr);
+            Assert.Empty(Directory.GetFileSystemEntries(small));
+        }
+        finally
+        {
+            Unmount(volume);
+            Unmount(small);
+        }
+    }
+
     /// <summary>A process id that cannot be running (Linux pids stay below 2^22).</summary>
     private const int DeadPid = 99_999_999;
 
