@@ -231,6 +231,33 @@ public class OutputFolderTests
         }
     }
 
+    /// <summary>
+    /// `embed` on a disk that fills up: one line naming the output, and no half-written temporary file beside it. It had been
+    /// "internal error: IOException: No space left on device : '…/.e.npy.PID.GUID.tmp'", and that file stayed (helper 91).
+    /// </summary>
+    [Fact]
+    public void AnEmbeddingThatFillsTheDiskLeavesNothing()
+    {
+        if (MountTmpfs("tiny", "64k") is not { } tiny) return; // needs root to mount
+        try
+        {
+            string output = Path.Combine(tiny, "e.npy");
+            var error = Assert.Throws<RepDiffInputException>(() =>
+            {
+                using var writer = new RepDiff.Embedding.EmbeddingFileWriter(output);
+                var rows = new float[64 * 384];
+                for (int i = 0; i < 100; i++) writer.Append(rows, 64, 384);
+            });
+            Assert.StartsWith($"{output}: cannot be written (", error.Message);
+            Assert.DoesNotContain(".tmp", error.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(tiny));
+        }
+        finally
+        {
+            Unmount(tiny);
+        }
+    }
+
     /// <summary>A process id that cannot be running (Linux pids stay below 2^22).</summary>
     private const int DeadPid = 99_999_999;
 
