@@ -349,7 +349,7 @@ public sealed class OutputFolder : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
         foreach (string entry in entries)
         {
-            if (OwnerIsRunning(entry)) continue;
+            if (!NamedFor(entry, name) || OwnerIsRunning(entry)) continue;
             try
             {
                 string final = Path.Combine(parent, name);
@@ -365,6 +365,21 @@ public sealed class OutputFolder : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>
+    /// Whether a leftover's name is <paramref name="name"/>'s own (".NAME.PID.GUID.tmp", "PREFIX NAME.PID.GUID" and its ".old"
+    /// twin), not a sibling's whose name begins alike: a run into out took .repdiff-staging.out.v2.PID.GUID, left by a run into
+    /// out.v2 killed right after its swap, for its own and moved out.v2's old files into out (helper 91).
+    /// </summary>
+    private static bool NamedFor(string entry, string name)
+    {
+        string file = Path.GetFileName(entry);
+        string rest = file.StartsWith(StagingPrefix, StringComparison.Ordinal) ? file[StagingPrefix.Length..] : file[1..];
+        if (!rest.StartsWith(name + ".", StringComparison.Ordinal)) return false;
+        var parts = rest[(name.Length + 1)..].Split('.');
+        return (parts.Length == 2 || parts.Length == 3 && parts[2] is "old" or "tmp")
+            && int.TryParse(parts[0], out _) && parts[1].Length == 32 && parts[1].All(char.IsAsciiHexDigit);
     }
 
     /// <summary>Temporary names carry the writing process's id: ".NAME.PID.GUID.tmp" or "PREFIX NAME.PID.GUID".</summary>

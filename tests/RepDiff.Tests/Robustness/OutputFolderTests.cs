@@ -288,6 +288,29 @@ public class OutputFolderTests
         Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
     }
 
+    /// <summary>
+    /// A killed run of a sibling folder whose name begins alike (out.v2 beside out) left a swapped staging folder: it is that
+    /// folder's, not out's. A run into out had taken it for its own and moved out.v2's old files into out (helper 91).
+    /// </summary>
+    [Fact]
+    public void ASiblingFoldersLeftoversAreNotTakenForOwn()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        Directory.CreateDirectory(Path.Combine(dir, "out.v2"));
+        string sibling = Path.Combine(dir, $".repdiff-staging.out.v2.{DeadPid}.{Guid.NewGuid():N}");
+        Directory.CreateDirectory(sibling);
+        File.WriteAllText(Path.Combine(sibling, "v2-draft.txt"), "out.v2's");
+
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        Assert.False(File.Exists(Path.Combine(outDir, "v2-draft.txt")), "out.v2's file was moved into out");
+        // out.v2's own next run finishes that swap.
+        Assert.Equal(0, Run("metrics", a, b, "--out", Path.Combine(dir, "out.v2")).Code);
+        Assert.Equal("out.v2's", File.ReadAllText(Path.Combine(dir, "out.v2", "v2-draft.txt")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
