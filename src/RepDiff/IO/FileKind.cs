@@ -40,6 +40,21 @@ public static class FileKind
         return Path.GetFullPath(a) == Path.GetFullPath(b);
     }
 
+    private const int UidOffset = 20, GidOffset = 24;
+
+    /// <summary>The owner and group of the file at path (links followed); null without statx or when it cannot be read.</summary>
+    public static unsafe (uint Uid, uint Gid)? Owner(string path)
+    {
+        if (statxMissing) return null;
+        try
+        {
+            byte* x = stackalloc byte[StatxSize];
+            if (Statx(AtFdCwd, path, 0, 0x8 | 0x10, x) != 0) return null; // STATX_UID | STATX_GID
+            return (*(uint*)(x + UidOffset), *(uint*)(x + GidOffset));
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return null; }
+    }
+
     private const int AttributesOffset = 8, AttributesMaskOffset = 56;
     private const ulong AttributeMountRoot = 0x2000;
 

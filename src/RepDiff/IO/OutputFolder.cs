@@ -60,11 +60,22 @@ public sealed class OutputFolder : IDisposable
         // the run replaced it with a folder of its own and left the old one under a staging name, then failed (helper 77).
         if (kind == FileKind.Directory && OperatingSystem.IsLinux() && Access(full, WriteAndSearch) != 0)
             throw new RepDiffInputException($"--out {dir}: cannot write in it ({(Marshal.GetLastPInvokeError() == ReadOnlyFileSystem ? "a read-only file system" : "permission denied")}); name a folder of your own");
+        // The swap puts a folder of the running user's in --out's place: another user's folder (a shared 777 or sticky one) became
+        // this user's, or, sticky, kept its owner's files in a hidden staging folder after "cannot move the results into place",
+        // with the new results already in it (helper 91). Root keeps the owner (KeepMode).
+        if (kind == FileKind.Directory && OperatingSystem.IsLinux() && GetEffectiveUserId() is var user and not 0 && FileKind.Owner(full) is { } owner && owner.Uid != user)
+            throw new RepDiffInputException($"--out {dir}: belongs to another user; the run replaces the folder as a whole with one of its own, so name a folder of yours (e.g. --out {Path.Join(dir, "results")})");
         foreach (string file in files) CheckTarget(Path.Combine(full, file), "--out " + dir);
         return full;
     }
 
     private const int WriteAndSearch = 2 | 1, ReadOnlyFileSystem = 30;
+
+    [DllImport("libc", EntryPoint = "geteuid")]
+    private static extern uint GetEffectiveUserId();
+
+    [DllImport("libc", EntryPoint = "chown", SetLastError = true)]
+    private static extern int Chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint owner, uint group);
 
     /// <summary>
     /// Whether --out is the current folder or one above it, which the swap would replace under the shell that started the run:
@@ -92,6 +103,9 @@ public sealed class OutputFolder : IDisposable
         try
         {
             var mode = File.GetUnixFileMode(from);
+            // Owner and group first (root keeps a user's folder the user's; a user keeps a shared folder's group where a member of
+            // it): changing them clears the set-group-id bit the mode then sets. What cannot be kept stays the running user's.
+            if (OperatingSystem.IsLinux() && FileKind.Owner(from) is { } owner) Chown(to, owner.Uid, owner.Gid);
             File.SetUnixFileMode(to, whileWriting ? mode | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : mode);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
