@@ -80,7 +80,7 @@ internal static class EvaluateCommand
                 // Say what BSR needs, so a hand-written file can be fixed: a one-sample grid or a missing "explains" is otherwise a mystery.
                 throw RepDiffInputException.ForFile(path, "has no concept with a grid of two or more samples in a direction whose 'explains' is \"a\" or \"b\"; nothing to score");
             string target = parse.GetValue(output) ?? path;
-            AtomicFile.WriteAllText(target, file.ToJson());
+            AtomicFile.WriteAllText(target, file.ToJson(), output: true);
             foreach (var explanation in scored) Print(explanation);
             Cli.Out.WriteLine($"Wrote {target}");
             return 0;

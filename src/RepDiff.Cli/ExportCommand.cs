@@ -59,7 +59,7 @@ internal static class ExportCommand
                 write(Cli.Out);
             else
             {
-                AtomicFile.Write(outPath, stream => { using var w = new StreamWriter(stream, new UTF8Encoding(false)); write(w); });
+                AtomicFile.Write(outPath, stream => { using var w = new StreamWriter(stream, new UTF8Encoding(false)); write(w); }, output: true);
                 Cli.Error.WriteLine($"Wrote {outPath}");
             }
             return 0;

@@ -69,7 +69,8 @@ public sealed class EmbeddingFileWriter : IDisposable
     {
         if (cols >= 0 && columns != cols) throw new InvalidOperationException($"rows of {columns} values after rows of {cols}");
         cols = columns;
-        stream.Write(MemoryMarshal.AsBytes(values.AsSpan(0, count * columns)));
+        try { stream.Write(MemoryMarshal.AsBytes(values.AsSpan(0, count * columns))); }
+        catch (IOException e) { throw WriteFailed(e); }
         rows += count;
     }
 
@@ -77,10 +78,14 @@ public sealed class EmbeddingFileWriter : IDisposable
     public void Commit(IReadOnlyList<string> ids, IReadOnlyList<SkippedSample> skipped)
     {
         if (ids.Count != rows) throw new InvalidOperationException($"{ids.Count} ids for {rows} rows");
-        stream.Position = 0;
-        stream.Write(safetensors ? SafetensorsHeader() : NpyHeader());
-        stream.Flush(flushToDisk: true);
-        stream.Dispose();
+        try
+        {
+            stream.Position = 0;
+            stream.Write(safetensors ? SafetensorsHeader() : NpyHeader());
+            stream.Flush(flushToDisk: true);
+            stream.Dispose();
+        }
+        catch (IOException e) { throw WriteFailed(e); }
         // The ids and the embeddings go into place together: a stop waits for both, or finds neither begun.
         lock (TemporaryPaths.Gate)
         {
@@ -93,6 +98,7 @@ public sealed class EmbeddingFileWriter : IDisposable
                 File.Delete(skippedPath);
             File.Move(temp, path, overwrite: true);
             committed = true;
+            TemporaryPaths.MarkComplete();
             Forget();
         }
     }
@@ -127,10 +133,18 @@ public sealed class EmbeddingFileWriter : IDisposable
         return header;
     }
 
+    /// <summary>
+    /// A write that fails (a full disk) is the user's problem, named by the output: it had been an internal error naming the
+    /// hidden temporary file, which then stayed beside the output, as closing the stream failed again on the same full disk (helper 91).
+    /// </summary>
+    private RepDiffInputException WriteFailed(IOException e) =>
+        RepDiffInputException.ForFile(path, $"cannot be written ({e.Message.Replace($" : '{temp}'", "").Replace(temp, path)})");
+
     public void Dispose()
     {
         if (committed) return;
-        stream.Dispose();
+        try { stream.Dispose(); }
+        catch (IOException) { } // the buffered rows cannot be written either; the file goes anyway
         File.Delete(temp);
         // A failed run leaves no folder it made: the folders above --out it created go too, while nothing else is in them.
         if (createdParent is not null) CreatedFolders.RemoveEmpty(Path.GetDirectoryName(path)!, createdParent);

@@ -3,7 +3,8 @@ namespace RepDiff.IO;
 /// <summary>Writes a file so that readers see either the old file or the complete new one, never a part.</summary>
 public static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="output">The run's output (evaluate's, export's): once it is in place the run is complete (<see cref="TemporaryPaths.MarkComplete"/>).</param>
+    public static void Write(string path, Action<Stream> write, bool output = false)
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
@@ -28,6 +29,7 @@ public static class AtomicFile
             {
                 TemporaryPaths.ThrowIfStopping();
                 File.Move(temp, full, overwrite: true);
+                if (output) TemporaryPaths.MarkComplete();
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -41,6 +43,6 @@ public static class AtomicFile
         }
     }
 
-    public static void WriteAllText(string path, string text) =>
-        Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false)); w.Write(text); });
+    public static void WriteAllText(string path, string text, bool output = false) =>
+        Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false)); w.Write(text); }, output);
 }

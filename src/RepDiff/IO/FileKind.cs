@@ -40,6 +40,42 @@ public static class FileKind
         return Path.GetFullPath(a) == Path.GetFullPath(b);
     }
 
+    private const int UidOffset = 20, GidOffset = 24;
+
+    /// <summary>The owner and group of the file at path (links followed); null without statx or when it cannot be read.</summary>
+    public static unsafe (uint Uid, uint Gid)? Owner(string path)
+    {
+        if (statxMissing) return null;
+        try
+        {
+            byte* x = stackalloc byte[StatxSize];
+            if (Statx(AtFdCwd, path, 0, 0x8 | 0x10, x) != 0) return null; // STATX_UID | STATX_GID
+            return (*(uint*)(x + UidOffset), *(uint*)(x + GidOffset));
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return null; }
+    }
+
+    private const int AttributesOffset = 8, AttributesMaskOffset = 56;
+    private const ulong AttributeMountRoot = 0x2000;
+
+    /// <summary>
+    /// Whether the folder at path is where a file system (or a bind mount) is mounted, which no rename can move: the root of
+    /// its mount where statx tells, else on another device than its parent.
+    /// </summary>
+    public static unsafe bool IsMountPoint(string path)
+    {
+        if (statxMissing || Path.GetDirectoryName(path) is not { } parent) return false;
+        try
+        {
+            byte* x = stackalloc byte[StatxSize], y = stackalloc byte[StatxSize];
+            if (Statx(AtFdCwd, path, 0, 0, x) != 0) return false;
+            if ((*(ulong*)(x + AttributesMaskOffset) & AttributeMountRoot) != 0) return (*(ulong*)(x + AttributesOffset) & AttributeMountRoot) != 0;
+            if (Statx(AtFdCwd, parent, 0, 0, y) != 0) return false;
+            return *(uint*)(x + DevMajorOffset) != *(uint*)(y + DevMajorOffset) || *(uint*)(x + DevMinorOffset) != *(uint*)(y + DevMinorOffset);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return false; }
+    }
+
     /// <summary>The kind of file at path: <see cref="Regular"/>, <see cref="Directory"/>, <see cref="Missing"/>, or a word such as "FIFO".</summary>
     public static unsafe string Of(string path)
     {

@@ -50,15 +50,66 @@ public sealed class OutputFolder : IDisposable
         if (kind != FileKind.Directory && kind != FileKind.Missing && kind != FileKind.Unknown)
             throw new RepDiffInputException($"--out {dir}: is a {kind}, not a folder; name a folder for the results");
         CheckWritableAbove(full, $"--out {dir}");
+        if (kind == FileKind.Directory && HoldsCurrentFolder(full) is { } where)
+            throw new RepDiffInputException($"--out {dir}: {where}; the run replaces --out as a whole, which would leave this shell in a removed folder, so name a folder inside it (e.g. --out {Path.Join(dir, "results")})");
+        // The staging folder is swapped with --out by a rename, which a mount point refuses ("Device or resource busy"), after the
+        // whole run: a container's volume given as --out /out failed so (helper 91).
+        if (kind == FileKind.Directory && FileKind.IsMountPoint(full))
+            throw new RepDiffInputException($"--out {dir}: is a mount point, which the run cannot replace as a whole (it swaps in a new folder at the end), so name a folder inside it (e.g. --out {Path.Join(dir, "results")})");
         // An existing folder's own files are moved into the new one at the end: as another user, whose folder this is not,
         // the run replaced it with a folder of its own and left the old one under a staging name, then failed (helper 77).
         if (kind == FileKind.Directory && OperatingSystem.IsLinux() && Access(full, WriteAndSearch) != 0)
             throw new RepDiffInputException($"--out {dir}: cannot write in it ({(Marshal.GetLastPInvokeError() == ReadOnlyFileSystem ? "a read-only file system" : "permission denied")}); name a folder of your own");
+        // The swap puts a folder of the running user's in --out's place: another user's folder (a shared 777 or sticky one) became
+        // this user's, or, sticky, kept its owner's files in a hidden staging folder after "cannot move the results into place",
+        // with the new results already in it (helper 91). Root keeps the owner (KeepMode).
+        if (kind == FileKind.Directory && OperatingSystem.IsLinux() && GetEffectiveUserId() is var user and not 0 && FileKind.Owner(full) is { } owner && owner.Uid != user)
+            throw new RepDiffInputException($"--out {dir}: belongs to another user; the run replaces the folder as a whole with one of its own, so name a folder of yours (e.g. --out {Path.Join(dir, "results")})");
         foreach (string file in files) CheckTarget(Path.Combine(full, file), "--out " + dir);
         return full;
     }
 
     private const int WriteAndSearch = 2 | 1, ReadOnlyFileSystem = 30;
+
+    [DllImport("libc", EntryPoint = "geteuid")]
+    private static extern uint GetEffectiveUserId();
+
+    [DllImport("libc", EntryPoint = "chown", SetLastError = true)]
+    private static extern int Chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint owner, uint group);
+
+    /// <summary>
+    /// Whether --out is the current folder or one above it, which the swap would replace under the shell that started the run:
+    /// `--out .` left the shell in a deleted folder, where `ls` showed nothing and the next run could not even open its
+    /// inputs (helper 91). Compared as files, so a link or another spelling of the same folder counts.
+    /// </summary>
+    private static string? HoldsCurrentFolder(string full)
+    {
+        string current;
+        try { current = Directory.GetCurrentDirectory(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        for (string? folder = current; folder is not null; folder = Path.GetDirectoryName(folder))
+            if (FileKind.SameFile(folder, full)) return folder == current ? "is the current folder" : $"holds the current folder ({current})";
+        return null;
+    }
+
+    /// <summary>
+    /// Gives the staging folder --out's permissions, so a private folder stays private: the new folder had the default
+    /// mode (a folder of mode 700 became 755, its results readable by every user; helper 91). While the run writes, the
+    /// owner keeps full access; the commit sets the mode exactly.
+    /// </summary>
+    private static void KeepMode(string from, string to, bool whileWriting)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        try
+        {
+            var mode = File.GetUnixFileMode(from);
+            // Owner and group first (root keeps a user's folder the user's; a user keeps a shared folder's group where a member of
+            // it): changing them clears the set-group-id bit the mode then sets. What cannot be kept stays the running user's.
+            if (OperatingSystem.IsLinux() && FileKind.Owner(from) is { } owner) Chown(to, owner.Uid, owner.Gid);
+            File.SetUnixFileMode(to, whileWriting ? mode | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : mode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
 
     [DllImport("libc", EntryPoint = "access", SetLastError = true)]
     private static extern int Access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
@@ -164,6 +215,7 @@ public sealed class OutputFolder : IDisposable
         {
             Directory.CreateDirectory(staging);
             File.WriteAllBytes(Path.Combine(staging, IncompleteMarker), []);
+            if (Directory.Exists(final)) KeepMode(final, staging, whileWriting: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -188,7 +240,8 @@ public sealed class OutputFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RepDiffInputException($"--out {Final}: cannot write {relative} ({e.Message})");
+            // The staging folder is no name of the user's: "Failed to create '…/.repdiff-staging.out.…/results.json' … disk was full".
+            throw new RepDiffInputException($"--out {Final}: cannot write {relative} ({e.Message.Replace(staging, Final)})");
         }
     }
 
@@ -213,12 +266,14 @@ public sealed class OutputFolder : IDisposable
                 }
                 else
                 {
+                    KeepMode(Final, staging, whileWriting: false);
                     Swap();
                     // The staging name now holds the old contents (no marker): restore what the run did not replace.
                     File.Delete(Path.Combine(Final, IncompleteMarker));
                     kept = FinishSwap(staging, Final);
                 }
                 committed = true;
+                TemporaryPaths.MarkComplete();
                 if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -308,7 +363,7 @@ public sealed class OutputFolder : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
         foreach (string entry in entries)
         {
-            if (OwnerIsRunning(entry)) continue;
+            if (!NamedFor(entry, name) || OwnerIsRunning(entry)) continue;
             try
             {
                 string final = Path.Combine(parent, name);
@@ -324,6 +379,21 @@ public sealed class OutputFolder : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>
+    /// Whether a leftover's name is <paramref name="name"/>'s own (".NAME.PID.GUID.tmp", "PREFIX NAME.PID.GUID" and its ".old"
+    /// twin), not a sibling's whose name begins alike: a run into out took .repdiff-staging.out.v2.PID.GUID, left by a run into
+    /// out.v2 killed right after its swap, for its own and moved out.v2's old files into out (helper 91).
+    /// </summary>
+    private static bool NamedFor(string entry, string name)
+    {
+        string file = Path.GetFileName(entry);
+        string rest = file.StartsWith(StagingPrefix, StringComparison.Ordinal) ? file[StagingPrefix.Length..] : file[1..];
+        if (!rest.StartsWith(name + ".", StringComparison.Ordinal)) return false;
+        var parts = rest[(name.Length + 1)..].Split('.');
+        return (parts.Length == 2 || parts.Length == 3 && parts[2] is "old" or "tmp")
+            && int.TryParse(parts[0], out _) && parts[1].Length == 32 && parts[1].All(char.IsAsciiHexDigit);
     }
 
     /// <summary>Temporary names carry the writing process's id: ".NAME.PID.GUID.tmp" or "PREFIX NAME.PID.GUID".</summary>

@@ -11,6 +11,7 @@ public static class TemporaryPaths
     private static readonly HashSet<string> live = [];
     private static readonly HashSet<(string Folder, string Outermost)> created = [];
     private static volatile bool stopping;
+    private static bool complete;
 
     /// <summary>Whether a signal is stopping the process (<see cref="DeleteAll"/> has begun).</summary>
     public static bool Stopping => stopping;
@@ -53,6 +54,28 @@ public static class TemporaryPaths
     public static void ThrowIfStopping()
     {
         if (stopping) throw new OperationCanceledException("the run is being stopped");
+    }
+
+    /// <summary>
+    /// Records, inside <see cref="Gate"/>, that the run's outputs are in place (called by the move that puts them there): what
+    /// is left is telling the user. A stop then changes nothing, so <see cref="TryStop"/> declines it and the run ends as it
+    /// would have: a SIGINT in the second the summary took had exited 130 (documented as "--out as it was before the run")
+    /// with the new results in --out and no line naming them (helper 91).
+    /// </summary>
+    public static void MarkComplete() => complete = true;
+
+    /// <summary>
+    /// Stops the run: deletes every recorded path, refuses new ones and returns true (the process is about to exit); or, once
+    /// the outputs are in place (<see cref="MarkComplete"/>), returns false and changes nothing.
+    /// </summary>
+    public static bool TryStop()
+    {
+        lock (Gate)
+        {
+            if (complete) return false;
+            DeleteAll();
+            return true;
+        }
     }
 
     /// <summary>Deletes every recorded path and refuses new ones: the process is about to exit.</summary>

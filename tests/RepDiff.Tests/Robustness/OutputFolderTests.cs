@@ -111,6 +111,72 @@ public class OutputFolderTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
+    /// <summary>
+    /// --out keeps its permissions: the swap had put a folder of the default mode in its place, so a private folder (700)
+    /// became readable by every user (755) after the first run into it (helper 91).
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void AFolderKeepsItsPermissions()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "private");
+        Directory.CreateDirectory(outDir);
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+        File.SetUnixFileMode(outDir, mode);
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        Assert.Equal(mode, File.GetUnixFileMode(outDir));
+        File.SetUnixFileMode(outDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Assert.Equal(0, Run("metrics", a, b, "--out", outDir).Code);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(outDir));
+    }
+
+    /// <summary>
+    /// Root writing into a user's folder keeps it the user's, with its group and set-group-id bit: the swap had put a folder
+    /// of root's in its place, where the user could no longer write (helper 91). (Another user's folder, run by a user who is
+    /// not root, is refused before the work: not testable as root.)
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void AUsersFolderStaysTheUsersWhenRootWritesInIt()
+    {
+        if (Environment.UserName != "root") return;
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Directory.CreateDirectory(Path.Combine(dir, "users")).FullName;
+        using (var chown = Process.Start("chown", ["65534:65534", outDir])) chown.WaitForExit();
+        var mode = UnixFileMode.SetGroup | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute;
+        File.SetUnixFileMode(outDir, mode);
+        Assert.Equal((65534u, 65534u), FileKind.Owner(outDir));
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        Assert.Equal((65534u, 65534u), FileKind.Owner(outDir));
+        Assert.Equal(mode, File.GetUnixFileMode(outDir));
+    }
+
+    /// <summary>
+    /// --out as the current folder, or one above it, is refused before the work: the swap replaced the folder under the shell
+    /// that started the run, which was left in a deleted folder (`ls` empty, the inputs not found; helper 91). A child process,
+    /// so that the test host's own folder is never at stake.
+    /// </summary>
+    [Fact]
+    public void TheCurrentFolderIsRefusedAsOut()
+    {
+        string work = Directory.CreateDirectory(Path.Combine(dir, "work", "inner")).FullName;
+        var (a, b, _) = SmallPair(work);
+        foreach (var (outDir, expected) in new[] { (".", "--out .: is the current folder;"), ("..", $"--out ..: holds the current folder ({work});") })
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = work };
+            foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "metrics", a, b, "--out", outDir }) start.ArgumentList.Add(arg);
+            using var process = Process.Start(start)!;
+            string stderr = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.Equal(2, process.ExitCode);
+            Assert.StartsWith($"error: {expected}", stderr);
+            Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.True(File.Exists(Path.Combine(work, Path.GetFileName(a))), "the inputs are where they were");
+            Assert.False(File.Exists(Path.Combine(work, "results.json")));
+        }
+    }
+
     /// <summary>A write that fails part-way (a full disk, here a failing side file) changes nothing in --out.</summary>
     [Fact]
     public void AFailedWriteLeavesTheFolderAsItWas()
@@ -136,6 +202,81 @@ public class OutputFolderTests
         Assert.Equal("old results", File.ReadAllText(Path.Combine(outDir, "results.json")));
         Assert.Equal("old report", File.ReadAllText(Path.Combine(outDir, "report.html")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>Mounts a tmpfs of the given size at a new folder (root only: null otherwise, and the caller skips its check).</summary>
+    private string? MountTmpfs(string name, string size)
+    {
+        string at = Directory.CreateDirectory(Path.Combine(dir, name)).FullName;
+        if (Environment.UserName != "root") return null;
+        using var mount = Process.Start(new ProcessStartInfo("mount") { ArgumentList = { "-t", "tmpfs", "-o", $"size={size}", "tmpfs", at }, RedirectStandardError = true })!;
+        mount.WaitForExit();
+        return mount.ExitCode == 0 ? at : null;
+    }
+
+    private static void Unmount(string at)
+    {
+        using var umount = Process.Start(new ProcessStartInfo("umount") { ArgumentList = { at } })!;
+        umount.WaitForExit();
+    }
+
+    /// <summary>
+    /// A mount point as --out (a container's volume, --out /out) is refused before the work: the swap's rename cannot move it,
+    /// and the run had ended, after all its work, in "cannot move the results into place (Device or resource busy)" (helper 91).
+    /// A disk that fills up is one line naming --out, not the staging folder the file was being written in.
+    /// </summary>
+    [Fact]
+    public void AMountPointIsRefusedAndAFullDiskNamesOut()
+    {
+        if (MountTmpfs("volume", "4m") is not { } volume || MountTmpfs("small", "64k") is not { } small) return; // needs root to mount
+        try
+        {
+            var (a, b, _) = SmallPair(dir);
+            File.WriteAllText(Path.Combine(volume, "notes.txt"), "mine");
+            var refused = Run("kmeans", a, b, "--concepts", "2", "--out", volume);
+            refused.AssertBadInput($"--out {volume}: is a mount point");
+            Assert.DoesNotContain("%", refused.Stderr); // before any work
+            Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", Path.Combine(volume, "results")).Code);
+            Assert.Equal(["notes.txt", "results"], Directory.GetFileSystemEntries(volume).Select(Path.GetFileName).Order());
+
+            string outDir = Path.Combine(small, "out");
+            var full = Run("kmeans", a, b, "--concepts", "2", "--out", outDir);
+            full.AssertBadInput($"--out {outDir}: cannot write");
+            Assert.DoesNotContain(".repdiff-staging", full.Stderr);
+            Assert.Empty(Directory.GetFileSystemEntries(small));
+        }
+        finally
+        {
+            Unmount(volume);
+            Unmount(small);
+        }
+    }
+
+    /// <summary>
+    /// `embed` on a disk that fills up: one line naming the output, and no half-written temporary file beside it. It had been
+    /// "internal error: IOException: No space left on device : '…/.e.npy.PID.GUID.tmp'", and that file stayed (helper 91).
+    /// </summary>
+    [Fact]
+    public void AnEmbeddingThatFillsTheDiskLeavesNothing()
+    {
+        if (MountTmpfs("tiny", "64k") is not { } tiny) return; // needs root to mount
+        try
+        {
+            string output = Path.Combine(tiny, "e.npy");
+            var error = Assert.Throws<RepDiffInputException>(() =>
+            {
+                using var writer = new RepDiff.Embedding.EmbeddingFileWriter(output);
+                var rows = new float[64 * 384];
+                for (int i = 0; i < 100; i++) writer.Append(rows, 64, 384);
+            });
+            Assert.StartsWith($"{output}: cannot be written (", error.Message);
+            Assert.DoesNotContain(".tmp", error.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(tiny));
+        }
+        finally
+        {
+            Unmount(tiny);
+        }
     }
 
     /// <summary>A process id that cannot be running (Linux pids stay below 2^22).</summary>
@@ -166,6 +307,29 @@ public class OutputFolderTests
         Assert.False(File.Exists(temp));
         Assert.Equal("also mine", File.ReadAllText(Path.Combine(outDir, "draft.txt")));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+    }
+
+    /// <summary>
+    /// A killed run of a sibling folder whose name begins alike (out.v2 beside out) left a swapped staging folder: it is that
+    /// folder's, not out's. A run into out had taken it for its own and moved out.v2's old files into out (helper 91).
+    /// </summary>
+    [Fact]
+    public void ASiblingFoldersLeftoversAreNotTakenForOwn()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        Directory.CreateDirectory(Path.Combine(dir, "out.v2"));
+        string sibling = Path.Combine(dir, $".repdiff-staging.out.v2.{DeadPid}.{Guid.NewGuid():N}");
+        Directory.CreateDirectory(sibling);
+        File.WriteAllText(Path.Combine(sibling, "v2-draft.txt"), "out.v2's");
+
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        Assert.False(File.Exists(Path.Combine(outDir, "v2-draft.txt")), "out.v2's file was moved into out");
+        // out.v2's own next run finishes that swap.
+        Assert.Equal(0, Run("metrics", a, b, "--out", Path.Combine(dir, "out.v2")).Code);
+        Assert.Equal("out.v2's", File.ReadAllText(Path.Combine(dir, "out.v2", "v2-draft.txt")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
@@ -211,6 +375,38 @@ public class OutputFolderTests
         Stop(signal, expectedCode, "sae", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--epochs", "100000", "--out", outDir);
         Assert.Equal(["results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
         Assert.Equal("old results", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// A stop that comes once the results are in place is declined: the run is complete, so it prints its summary and exits 0.
+    /// It had exited 130, which says "--out as it was before the run", with the new results in --out and no line naming them
+    /// (a SIGINT while the summary table was printed: 4 of 4 tries with rdx on 500 rows, helper 91).
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(15)]
+    public async Task AStopAfterTheResultsAreInPlaceEndsTheRunAsCompleted(int signal)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        string results = Path.Combine(outDir, "results.json");
+        File.WriteAllText(results, "old results");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "rdx", a, b, "--out", outDir }) start.ArgumentList.Add(arg);
+        using var process = StartWithDefault(start, signal);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        // The swap puts the new results.json in place in one step: the first moment it is there, the run has committed.
+        while (!process.HasExited && File.ReadAllText(results) == "old results" && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(1);
+        Assert.False(process.HasExited, "the run ended before the stop could be sent");
+        Assert.Equal(0, Kill(process.Id, signal));
+        Assert.True(process.WaitForExit(60_000), "the process did not stop");
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}; stderr: {await stderr}");
+        Assert.Contains($"Wrote {results}", await stdout);
+        Assert.Contains("\"method\": \"rdx\"", File.ReadAllText(results));
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
