@@ -108,6 +108,9 @@ public static class FileKind
         return File.Exists(path) ? Regular : Missing;
     }
 
+    /// <summary>Whether a path begins with a ~ that names a home folder in a shell: "~" or "~/...".</summary>
+    public static bool UnexpandedHome(string path) => path == "~" || path.StartsWith("~/", StringComparison.Ordinal);
+
     /// <summary>Throws naming the file unless path is a regular file (after following links).</summary>
     public static void RequireRegular(string path)
     {
@@ -117,6 +120,7 @@ public static class FileKind
             throw RepDiffInputException.ForFile(path, path.Contains('\0') ? "contains a NUL character; not a valid path"
                 // .NET reads names as UTF-8 and shows bytes that are not as U+FFFD, a name no file has: it cannot be opened.
                 : path.Contains('\uFFFD') ? "file not found (if its name is not valid UTF-8, as shown by �, RepDiff cannot open it: rename it)"
+                : UnexpandedHome(path) ? "file not found (the shell expands a leading ~ only unquoted and not after '=': give the path from $HOME)"
                 : "file not found");
         if (kind == Directory) throw RepDiffInputException.ForFile(path, "is a directory, not a file");
         throw RepDiffInputException.ForFile(path, $"is a {kind}, not a regular file; only regular files are read");

@@ -40,6 +40,7 @@ public sealed class OutputFolder : IDisposable
     {
         if (string.IsNullOrWhiteSpace(dir)) throw new RepDiffInputException("--out is empty; name the output folder");
         if (dir.Contains('\0')) throw new RepDiffInputException("--out contains a NUL character; not a valid path");
+        RefuseUnexpandedHome(dir, "--out");
         string full;
         try { full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)); }
         catch (Exception e) when (e is ArgumentException or PathTooLongException or NotSupportedException)
@@ -165,11 +166,23 @@ public sealed class OutputFolder : IDisposable
         }
     }
 
+    /// <summary>
+    /// Refuses an output path that begins with a ~ the shell left as it was (quoted, or after "=": --out=~/res), unless a folder
+    /// named ~ is there: the run had written ./~/res and said "Wrote ~/res/results.json", which reads as the home folder (helper 93).
+    /// </summary>
+    private static void RefuseUnexpandedHome(string path, string what)
+    {
+        if (FileKind.UnexpandedHome(path) && !System.IO.Directory.Exists("~"))
+            throw new RepDiffInputException($"{what} {path}: begins with ~, which the shell expands only unquoted and not after '='; "
+                + $"write the folder from $HOME ({what} $HOME{path[1..]}), or ./{path} for a folder named ~");
+    }
+
     /// <summary>Refuses to replace a folder (or a device) with an output file.</summary>
     public static void CheckTarget(string path, string what = "--out")
     {
         // An empty name would reach Path.GetFullPath, whose ArgumentException is no user's error message.
         if (string.IsNullOrWhiteSpace(path)) throw new RepDiffInputException($"{what} is empty; name the output file");
+        RefuseUnexpandedHome(path, what);
         string kind = FileKind.Of(path);
         if (kind != FileKind.Regular && kind != FileKind.Missing && kind != FileKind.Unknown)
             throw new RepDiffInputException($"{what}: {path} is a {kind}; RepDiff will not replace it with a file");

@@ -177,6 +177,22 @@ public class OutputFolderTests
         }
     }
 
+    /// <summary>
+    /// A ~ the shell left unexpanded (quoted, or --out=~/res) is refused before the work, or named in "file not found": the run
+    /// had written ./~/res and said "Wrote ~/res/results.json", which reads as the home folder (helper 93).
+    /// </summary>
+    [Fact]
+    public void AnUnexpandedTildeIsNamed()
+    {
+        Assert.False(Directory.Exists("~"), "the test host's folder holds a folder named ~");
+        var (a, b, _) = SmallPair(dir);
+        Run("metrics", a, b, "--out", "~/repdiff-results").AssertBadInput("--out ~/repdiff-results: begins with ~, which the shell expands only unquoted and not after '='; write the folder from $HOME (--out $HOME/repdiff-results), or ./~/repdiff-results for a folder named ~");
+        Assert.False(Directory.Exists("~"));
+        Run("evaluate", Path.Combine(dir, "none.json"), a, b, "--out", "~/scores.json").AssertBadInput("--out ~/scores.json: begins with ~");
+        Run("metrics", "~/a.npy", b, "--out", Path.Combine(dir, "out")).AssertBadInput("~/a.npy: file not found (the shell expands a leading ~ only unquoted and not after '=': give the path from $HOME)");
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
     /// <summary>A write that fails part-way (a full disk, here a failing side file) changes nothing in --out.</summary>
     [Fact]
     public void AFailedWriteLeavesTheFolderAsItWas()
