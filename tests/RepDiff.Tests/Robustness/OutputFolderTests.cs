@@ -136,11 +136,10 @@ public class OutputFolderTests
     /// of root's in its place, where the user could no longer write (helper 91). (Another user's folder, run by a user who is
     /// not root, is refused before the work: not testable as root.)
     /// </summary>
-    [Fact]
+    [RootFact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void AUsersFolderStaysTheUsersWhenRootWritesInIt()
     {
-        if (Environment.UserName != "root") return;
         var (a, b, _) = SmallPair(dir);
         string outDir = Directory.CreateDirectory(Path.Combine(dir, "users")).FullName;
         using (var chown = Process.Start("chown", ["65534:65534", outDir])) chown.WaitForExit();
@@ -220,14 +219,12 @@ public class OutputFolderTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
-    /// <summary>Mounts a tmpfs of the given size at a new folder (root only: null otherwise, and the caller skips its check).</summary>
-    private string? MountTmpfs(string name, string size)
+    /// <summary>Mounts a tmpfs of the given size at a new folder (the tests that call it are <see cref="TmpfsFactAttribute"/>s).</summary>
+    private string MountTmpfs(string name, string size)
     {
         string at = Directory.CreateDirectory(Path.Combine(dir, name)).FullName;
-        if (Environment.UserName != "root") return null;
-        using var mount = Process.Start(new ProcessStartInfo("mount") { ArgumentList = { "-t", "tmpfs", "-o", $"size={size}", "tmpfs", at }, RedirectStandardError = true })!;
-        mount.WaitForExit();
-        return mount.ExitCode == 0 ? at : null;
+        Assert.True(TmpfsFactAttribute.TryMount(at, size), $"mount -t tmpfs at {at} failed");
+        return at;
     }
 
     private static void Unmount(string at)
@@ -241,10 +238,10 @@ public class OutputFolderTests
     /// and the run had ended, after all its work, in "cannot move the results into place (Device or resource busy)" (helper 91).
     /// A disk that fills up is one line naming --out, not the staging folder the file was being written in.
     /// </summary>
-    [Fact]
+    [TmpfsFact]
     public void AMountPointIsRefusedAndAFullDiskNamesOut()
     {
-        if (MountTmpfs("volume", "4m") is not { } volume || MountTmpfs("small", "64k") is not { } small) return; // needs root to mount
+        string volume = MountTmpfs("volume", "4m"), small = MountTmpfs("small", "64k");
         try
         {
             var (a, b, _) = SmallPair(dir);
@@ -272,10 +269,10 @@ public class OutputFolderTests
     /// `embed` on a disk that fills up: one line naming the output, and no half-written temporary file beside it. It had been
     /// "internal error: IOException: No space left on device : '…/.e.npy.PID.GUID.tmp'", and that file stayed (helper 91).
     /// </summary>
-    [Fact]
+    [TmpfsFact]
     public void AnEmbeddingThatFillsTheDiskLeavesNothing()
     {
-        if (MountTmpfs("tiny", "64k") is not { } tiny) return; // needs root to mount
+        string tiny = MountTmpfs("tiny", "64k");
         try
         {
             string output = Path.Combine(tiny, "e.npy");
@@ -477,5 +474,57 @@ public class OutputFolderTests
         Assert.Equal(0, Kill(process.Id, signal));
         Assert.True(process.WaitForExit(60_000), "the process did not stop");
         Assert.Equal(expectedCode, process.ExitCode);
+    }
+}
+
+/// <summary>A fact that runs as root only (it changes a folder's owner), skipped saying why otherwise.</summary>
+public sealed class RootFactAttribute : FactAttribute
+{
+    public RootFactAttribute()
+    {
+        if (Environment.UserName != "root") Skip = "needs root: it gives a folder to another user";
+    }
+}
+
+/// <summary>
+/// A fact that mounts small tmpfs file systems (a mount point as --out, a full disk), skipped saying why where mounting is
+/// not allowed (not root, or a container without the capability): probed once by mounting one.
+/// </summary>
+public sealed class TmpfsFactAttribute : FactAttribute
+{
+    private static readonly Lazy<string?> unavailable = new(Probe);
+
+    public TmpfsFactAttribute()
+    {
+        if (unavailable.Value is { } why) Skip = why;
+    }
+
+    public static bool TryMount(string at, string size)
+    {
+        using var mount = Process.Start(new ProcessStartInfo("mount") { ArgumentList = { "-t", "tmpfs", "-o", $"size={size}", "tmpfs", at }, RedirectStandardError = true })!;
+        mount.StandardError.ReadToEnd();
+        mount.WaitForExit();
+        return mount.ExitCode == 0;
+    }
+
+    private static string? Probe()
+    {
+        if (Environment.UserName != "root") return "needs root to mount a tmpfs";
+        string at = Directory.CreateTempSubdirectory("repdiff-mount-probe").FullName;
+        try
+        {
+            if (!TryMount(at, "64k")) return "mount -t tmpfs is not allowed here (a container without the capability)";
+            using var umount = Process.Start(new ProcessStartInfo("umount") { ArgumentList = { at } })!;
+            umount.WaitForExit();
+            return null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "no mount command";
+        }
+        finally
+        {
+            Directory.Delete(at);
+        }
     }
 }
