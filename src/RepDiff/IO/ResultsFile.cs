@@ -249,6 +249,9 @@ public sealed class ResultsFile
             explanation.Directions ??= [];
             explanation.Metrics ??= [];
             explanation.Timings ??= [];
+            // Absent, "commit" stays absent: the property's default is the running build's, which made none of these results
+            // (evaluate had written its own commit into a file from before commits were recorded).
+            if (node["commit"] is null) explanation.Commit = null;
             return explanation;
         }
         catch (JsonException e)

@@ -201,6 +201,25 @@ public class EvaluateCommandTests
     }
 
     /// <summary>
+    /// "commit" names the build that made the results: a file without one (written before builds recorded it, or by a build
+    /// outside git) had the evaluating build's commit written into it, as if that code had found its concepts, while a file
+    /// with a commit kept its own. Both keep what they had.
+    /// </summary>
+    [Fact]
+    public void RescoringKeepsTheCommitTheFileHad()
+    {
+        // Built in a git clone (as the tests are, see ResultsSchemaDocTests), the evaluating build has a commit to wrongly give.
+        var (a, b, _) = SmallPair(dir);
+        string without = HandWritten("[1,2,3,4]"), rescored = Path.Combine(dir, "rescored.json");
+        Assert.Equal(0, Run("evaluate", without, a, b, "--out", rescored).Code);
+        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(rescored))!["commit"]);
+        string with = Path.Combine(dir, "with.json");
+        File.WriteAllText(with, File.ReadAllText(without).Replace("{\"method\":\"mytool\",", "{\"method\":\"mytool\",\"commit\":\"0123abc\","));
+        Assert.Equal(0, Run("evaluate", with, a, b).Code);
+        Assert.Equal("0123abc", System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(with))!["commit"]!.GetValue<string>());
+    }
+
+    /// <summary>
     /// A single method's results record no dimensions, so A and B given the other way round had every grid scored in the
     /// wrong model (k-means BSR 0.83 → 0.17, exit 0, helper 92); the file names the run recorded catch it. Two inputs of one
     /// file name (in two folders) cannot be told apart by name and are scored as given.
