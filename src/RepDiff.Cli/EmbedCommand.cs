@@ -68,7 +68,7 @@ internal static class EmbedCommand
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
             if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
             var summary = RunWithProgress((progress, started) =>
-                EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip)), progress, started));
+                EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip)), progress, started, isOutput: true));
             Cli.Out.WriteLine($"Wrote {summary.Output} ({summary.Rows} x {summary.Cols}, float32, {summary.Model}) and {EmbeddingFileWriter.IdsPath(summary.Output)}"
                 + $" in {summary.Seconds:F1} s ({summary.Rows / Math.Max(summary.Seconds, 1e-9):F1} samples/s)");
             if (summary.OutputNote is not null) Cli.Error.WriteLine(summary.OutputNote);

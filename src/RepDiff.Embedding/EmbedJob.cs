@@ -16,7 +16,8 @@ public static class EmbedJob
         public int Count => Ids.Length;
     }
 
-    public static Summary Run(ModelDescription description, EmbeddingSource source, string output, EmbedderOptions options, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
+    /// <param name="isOutput">Whether the file is the run's output (`embed`'s), not a cache inside a longer run: see <see cref="EmbeddingFileWriter(string, bool)"/>.</param>
+    public static Summary Run(ModelDescription description, EmbeddingSource source, string output, EmbedderOptions options, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null, bool isOutput = false)
     {
         var clock = Stopwatch.StartNew();
         // --out and the inputs are checked before the model loads, so a bad --out or SRC fails fast.
@@ -30,7 +31,7 @@ public static class EmbedJob
                     throw RepDiffInputException.ForFile(output, $"--out would replace the input {input} (with {Path.GetFileName(target)}); write it elsewhere");
         var inputs = Load(source);
         using var embedder = Embedder.Open(description, options);
-        return Run(embedder, inputs, output, progress, started, clock);
+        return Run(embedder, inputs, output, progress, started, clock, isOutput);
     }
 
     public static Inputs Load(EmbeddingSource source)
@@ -45,11 +46,11 @@ public static class EmbedJob
     }
 
     /// <summary>Embeds inputs already read with a model already open (compare opens both models before either embeds).</summary>
-    public static Summary Run(Embedder embedder, Inputs inputs, string output, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null, Stopwatch? clock = null)
+    public static Summary Run(Embedder embedder, Inputs inputs, string output, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null, Stopwatch? clock = null, bool isOutput = false)
     {
         clock ??= Stopwatch.StartNew();
         started?.Invoke(inputs.Count);
-        using var writer = new EmbeddingFileWriter(output);
+        using var writer = new EmbeddingFileWriter(output, isOutput);
         var run = inputs.Texts is not null ? embedder.RunTexts(inputs.Texts, writer.Append, progress) : embedder.RunImages(inputs.Images!, writer.Append, progress);
         writer.Commit(run.Kept.Select(i => inputs.Ids[i]).ToArray(), run.Skipped);
         return new Summary(output, embedder.Name, run.Rows, run.Cols, run.Skipped, clock.Elapsed.TotalSeconds, embedder.OutputNote);

@@ -22,6 +22,7 @@ public sealed class EmbeddingFileWriter : IDisposable
     private long rows;
     private int cols = -1;
     private bool committed;
+    private readonly bool isOutput;
 
     // Beside the output and written as it is (relative stays relative), so "Wrote out/a.npy … and out/a.ids.txt" reads alike.
     public static string IdsPath(string output) => Beside(output, ".ids.txt");
@@ -43,8 +44,14 @@ public sealed class EmbeddingFileWriter : IDisposable
         foreach (string target in new[] { IdsPath(path), SkippedPath(path) }) OutputFolder.CheckTarget(target);
     }
 
-    public EmbeddingFileWriter(string path)
+    /// <param name="isOutput">
+    /// Whether the file is the run's output (`embed --out`): once it is in place the run is complete and a stop is declined
+    /// (<see cref="TemporaryPaths.MarkComplete"/>). Embeddings cached on the way to a comparison (compare --model-a/-b, the
+    /// demo) are not: marked so, every later SIGINT or SIGTERM of the run was declined, and the run could not be stopped.
+    /// </param>
+    public EmbeddingFileWriter(string path, bool isOutput = false)
     {
+        this.isOutput = isOutput;
         Check(path);
         this.path = Path.GetFullPath(path);
         safetensors = Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase);
@@ -98,7 +105,7 @@ public sealed class EmbeddingFileWriter : IDisposable
                 File.Delete(skippedPath);
             File.Move(temp, path, overwrite: true);
             committed = true;
-            TemporaryPaths.MarkComplete();
+            if (isOutput) TemporaryPaths.MarkComplete();
             Forget();
         }
     }

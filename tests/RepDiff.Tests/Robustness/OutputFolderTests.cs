@@ -424,6 +424,35 @@ public class OutputFolderTests
     }
 
     /// <summary>
+    /// Embeddings kept on the way to a comparison are not the run's output: compare --model-a/-b (and the demo) had taken the
+    /// first model's, once in its staging folder, for the outputs being in place, and declined every later SIGINT and SIGTERM,
+    /// so the run could not be stopped (it went on embedding the second model and comparing).
+    /// </summary>
+    [Fact]
+    public async Task AStopAfterTheFirstModelsEmbeddingsStillStopsTheRun()
+    {
+        string images = Directory.CreateDirectory(Path.Combine(dir, "images")).FullName;
+        TestImages.Scenes(images, 60);
+        string outDir = Path.Combine(dir, "out");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "compare", "--model-a", "resnet18", "--model-b", "resnet18",
+            "--images", images, "--threads", "1", "--batch-size", "1", "--methods", "pca", "--out", outDir }) start.ArgumentList.Add(arg);
+        using var process = StartWithDefault(start, 15);
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        bool FirstKept() => Directory.EnumerateDirectories(dir, ".repdiff-staging.out.*")
+            .Any(staging => File.Exists(Path.Combine(staging, "embeddings", "resnet18-a.npy")));
+        while (!process.HasExited && !FirstKept() && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(1);
+        Assert.False(process.HasExited, "the run ended before the stop could be sent");
+        Assert.Equal(0, Kill(process.Id, 15));
+        Assert.True(process.WaitForExit(60_000), "the process did not stop");
+        Assert.True(process.ExitCode == 143, $"exit {process.ExitCode}; stderr: {await stderr}");
+        Assert.False(Directory.Exists(outDir));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
     /// The folders a stopped run created for its output go too, as after a failure, and `embed` leaves no temporary file:
     /// an interrupted `embed --out new/deep/x.npy` had left new/deep and a hidden .tmp file, one more per interrupt (helper 80).
     /// </summary>
