@@ -199,8 +199,13 @@ public static class FindingText
 
         if (profiles.All(p => p.Mix == ConceptMix.Unlabelled))
         {
-            string sizes = JoinWords(profiles.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
-            string groups = profiles.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(profiles.Count)} groups ({sizes} {noun})";
+            // Concepts of one sample are no groups (see above): counted apart, "five groups (3, 22, 2, 471 and 1 samples)" had
+            // called a single sample a group beside real ones (helper 95).
+            var real = profiles.Where(p => p.Size >= 2).ToList();
+            int singles = profiles.Count - real.Count;
+            string sizes = JoinWords(real.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
+            string groups = (real.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(real.Count)} groups ({sizes} {noun})")
+                + (singles == 0 ? "" : singles == 1 ? " and one concept of a single sample" : $" and {Count(singles)} concepts of a single sample each");
             var traits = WordsClause(described, profiles, noun) ?? LooksClause(described, profiles, noun);
             string named = traits is { } t ? $"{Unnamed(labels, noun)}; {t.Clause}" : Unnamed(labels, noun);
             string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");
@@ -339,7 +344,7 @@ public static class FindingText
         var labelled = withConcepts.Where(d => d.MeanPurity is not null).ToList();
         if (labelled.Count == 0)
         {
-            var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count, nameA, nameB, noun)).ToList();
+            var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count(p => p.Size >= 2), nameA, nameB, noun)).ToList();
             // Texts by their words, images by their looks: each direction's first concept that has any, in the order the groups
             // are counted. It is not always rank 1, so it is named by its rank and its direction's groups.
             var worded = withConcepts.Where(d => d.LeadTraits.Length > 0).ToList();

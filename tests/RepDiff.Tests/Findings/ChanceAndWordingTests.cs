@@ -84,6 +84,12 @@ public class ChanceAndWordingTests
         e.Directions[1].Concepts = [new Concept { Rank = 1, Members = [7] }];
         Assert.Equal("koda's concepts are single images, not groups: it shows no difference between late and early.",
             FindingText.Describe(e, Digits, "late", "early", "images").Summary);
+
+        // Beside real groups a single sample is counted apart, not as one of the groups (helper 95), without labels too.
+        e.Directions[0].Concepts = [new Concept { Rank = 1, Members = [0, 1, 2] }, new Concept { Rank = 2, Members = [5, 6, 7, 8] }, new Concept { Rank = 3, Members = [9] }];
+        var unlabelled = FindingText.Describe(e, null, "late", "early", "images");
+        Assert.StartsWith("late keeps two groups (3 and 4 images) and one concept of a single sample together that early pulls apart", unlabelled.For(DirectionNames.MoreSimilarInA).Text);
+        Assert.Contains("two groups of images that late keeps together", unlabelled.Summary);
     }
 
     [Fact]
