@@ -187,14 +187,18 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
 
     /// <summary>
     /// Every results file names the commit its build came from (the SDK appends it to the informational version in a git
-    /// clone), so a result can be traced to its code; in a clone that commit is the checkout's HEAD.
+    /// clone), so a result can be traced to its code; in a clone that commit is one of the checkout's history (HEAD itself
+    /// unless commits were made after the build).
     /// </summary>
     [Fact]
     public void EveryResultsFileNamesTheCommitOfItsBuild()
     {
-        string? head = GitHead();
-        Assert.False(head is not null && RepDiffInfo.Commit is null, "built in a git clone, but the build carries no commit");
-        if (head is not null) Assert.Equal(head, RepDiffInfo.Commit);
+        if (Git("rev-parse", "HEAD") is not null)
+        {
+            Assert.True(RepDiffInfo.Commit is not null, "built in a git clone, but the build carries no commit");
+            Assert.Matches("^[0-9a-f]{40}$", RepDiffInfo.Commit);
+            Assert.True(Git("merge-base", "--is-ancestor", RepDiffInfo.Commit!, "HEAD") is not null, $"the build's commit {RepDiffInfo.Commit} is not in this checkout's history");
+        }
         foreach (var (name, document) in results.Documents)
         {
             Assert.Equal(RepDiffInfo.Commit, document["commit"]?.GetValue<string>());
@@ -203,20 +207,22 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
         }
     }
 
-    private static string? GitHead()
+    /// <summary>git's output in the repository, or null when it fails or there is no git (then there is nothing to compare with).</summary>
+    private static string? Git(params string[] arguments)
     {
         if (!Directory.Exists(Path.Combine(TestData.RepoRoot, ".git")) && !File.Exists(Path.Combine(TestData.RepoRoot, ".git"))) return null;
         try
         {
-            var start = new System.Diagnostics.ProcessStartInfo("git", ["-C", TestData.RepoRoot, "rev-parse", "HEAD"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new System.Diagnostics.ProcessStartInfo("git", ["-C", TestData.RepoRoot, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
             using var git = System.Diagnostics.Process.Start(start)!;
             string output = git.StandardOutput.ReadToEnd().Trim();
+            git.StandardError.ReadToEnd();
             git.WaitForExit();
             return git.ExitCode == 0 ? output : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return null; // no git on this machine: nothing to compare with
+            return null;
         }
     }
 }
