@@ -1,4 +1,6 @@
+using System.Globalization;
 using RepDiff;
+using RepDiff.Metrics;
 using RepDiff.Reporting;
 using Spectre.Console;
 
@@ -29,12 +31,19 @@ internal static class ComparisonSummary
         Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", table);
         // An undefined score reads "undefined" and its note follows on its own line.
         var context = string.Join(", ", comparison.Context.Where(kv => !kv.Key.EndsWith("_samples") && !kv.Key.EndsWith("_note"))
-            .Select(kv => kv.Value is null ? $"{kv.Key} undefined" : $"{kv.Key} {kv.Value.GetValue<double>():F3}"));
+            .Select(kv => kv.Value is null ? $"{kv.Key} undefined" : $"{kv.Key} {kv.Value.GetValue<double>():F3}" + KnnChance(kv.Key, comparison.Context, pair.N)));
         Cli.Out.WriteLine($"context: {context}");
         foreach (var (key, value) in comparison.Context)
             if (key.EndsWith("_note") && value is not null) Cli.Out.WriteLine(Terminal.Clean($"{key[..^"_note".Length]}: {value.GetValue<string>()}"));
         if (Finding(model) is { } finding) Cli.Out.WriteLine(Terminal.Clean($"finding: {finding}"));
     }
+
+    /// <summary>
+    /// Mutual k-NN's chance level beside it, as the report and `metrics` give it: at 12 samples 0.925 read as agreement, where
+    /// random neighbours share 0.909 (helper 95).
+    /// </summary>
+    private static string KnnChance(string key, System.Text.Json.Nodes.JsonObject context, int n) => key != "mutual_knn" ? ""
+        : string.Create(CultureInfo.InvariantCulture, $" (random neighbours {MutualKnn.Chance(MutualKnn.NeighboursOf(context), MutualKnn.SamplesOf(context, n)):F3})");
 
     /// <summary>Whether held-out validation gave the direction's concepts a verdict (as the report decides it).</summary>
     private static bool Validated(Direction direction) => direction.Concepts.Any(c => c.Confirmed is not null);

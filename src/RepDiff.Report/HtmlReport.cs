@@ -226,24 +226,21 @@ public static partial class HtmlReport
     private static void Fact(StringBuilder h, string name, string valueHtml)
         => h.Append("<div><dt>").Append(name).Append("</dt><dd>").Append(valueHtml).Append("</dd></div>");
 
-    /// <summary>The k mutual k-NN was measured with: `mutual_knn_k` where the run records it (repdiff metrics), else compare's default.</summary>
-    private static int KnnK(JsonObject context) => context["mutual_knn_k"] is JsonValue v && v.TryGetValue(out int k) ? k : Metrics.MutualKnn.DefaultNeighbours;
-
     /// <summary>
     /// Mutual k-NN's chance level beside it, as every BSR has its own: k/(n − 1), the overlap of random neighbours, with n the
     /// samples it was measured on (an evenly spaced subsample above 5,000 samples: `mutual_knn_samples`), not all samples.
     /// </summary>
     private static string KnnChance(ReportModel model)
     {
-        int n = model.Context["mutual_knn_samples"] is JsonValue v && v.TryGetValue(out int used) ? used : model.N;
-        int k = KnnK(model.Context);
+        int n = Metrics.MutualKnn.SamplesOf(model.Context, model.N);
+        int k = Metrics.MutualKnn.NeighboursOf(model.Context);
         return string.Create(Inv, $"<small class=\"chance\" title=\"chance level: random neighbours share k/(n − 1) = {k}/{n - 1:N0} of each sample's {k} neighbours ({n:N0} samples measured)\"> / {Metrics.MutualKnn.Chance(k, n):F3}</small>");
     }
 
     private static string ContextName(string key, JsonObject context) => key switch
     {
         "linear_cka" => "linear CKA",
-        "mutual_knn" => $"mutual k-NN (k = {KnnK(context)})",
+        "mutual_knn" => $"mutual k-NN (k = {Metrics.MutualKnn.NeighboursOf(context)})",
         _ => key.Replace('_', ' '),
     };
 

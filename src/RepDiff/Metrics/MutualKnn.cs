@@ -21,6 +21,14 @@ public static class MutualKnn
     /// </summary>
     public static double Chance(int k, int n) => n > 1 ? Math.Min(1, (double)k / (n - 1)) : double.NaN;
 
+    /// <summary>The k a context object's mutual k-NN was measured with: `mutual_knn_k` where recorded (repdiff metrics), else compare's default.</summary>
+    public static int NeighboursOf(System.Text.Json.Nodes.JsonObject context)
+        => context["mutual_knn_k"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out int k) ? k : DefaultNeighbours;
+
+    /// <summary>The samples a context object's mutual k-NN was measured on: `mutual_knn_samples` where recorded (a subsample), else all n.</summary>
+    public static int SamplesOf(System.Text.Json.Nodes.JsonObject context, int n)
+        => context["mutual_knn_samples"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out int used) ? used : n;
+
     public static double Alignment(Matrix a, Matrix b, int k = DefaultNeighbours)
     {
         if (a.Rows != b.Rows) throw new ArgumentException("A and B must have the same rows");

@@ -75,6 +75,8 @@ public class CompareCommandTests
         foreach (var row in table.Where(r => r!["direction"]!.GetValue<string>() != "mean"))
             Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{row!["silb"]!.GetValue<double>():F3} ({row["silb_chance"]!.GetValue<double>():F2})"), stdout);
         Assert.Contains($"finding: {method}: ", stdout);
+        // Mutual k-NN beside the overlap random neighbours have (k/(n − 1)), as the report and `metrics` give it.
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"mutual_knn {json["context"]!["mutual_knn"]!.GetValue<double>():F3} (random neighbours {10.0 / (n - 1):F3})"), stdout);
         // results.json holds the same findings in words, by method.
         Assert.Contains(json["findings"]![method]!["summary"]!.GetValue<string>(), stdout);
         Assert.Equal(2, json["findings"]![method]!["directions"]!.AsObject().Count);
