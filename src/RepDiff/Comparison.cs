@@ -184,15 +184,15 @@ public sealed class Comparison
 
     /// <summary>
     /// A warning when A and B share no more nearest neighbours than rows paired at random would (mutual k-NN below twice
-    /// k/(m − 1), its expected value for m shuffled samples): rows that are not the same samples in the same order
+    /// k/(m − 1), its expected value for m shuffled samples, <see cref="MutualKnn.Chance"/>): rows that are not the same samples in the same order
     /// (a file saved in another order, ids not given) look exactly so, and every difference found would come from the
     /// pairing. Null when the score is not there or chance is too high to tell (fewer than about 100 samples).
     /// </summary>
     public static string? RowsMayNotMatch(JsonObject context, RepresentationPair pair)
     {
         if (context["mutual_knn"]?.GetValue<double>() is not double shared) return null;
-        int m = context["mutual_knn_samples"]?.GetValue<int>() ?? pair.N;
-        double chance = (double)Math.Min(MutualKnn.DefaultNeighbours, m - 1) / (m - 1);
+        // The k it was measured with: `metrics --neighbours 25` had been read against k = 10's chance and never warned.
+        double chance = MutualKnn.Chance(MutualKnn.NeighboursOf(context), MutualKnn.SamplesOf(context, pair.N));
         if (chance > 0.1 || shared >= 2 * chance) return null;
         return string.Create(CultureInfo.InvariantCulture,
             $"{pair.NameA} and {pair.NameB} share no more nearest neighbours than rows paired at random (mutual k-NN {shared:F3}, chance {chance:F3}): ")

@@ -66,6 +66,11 @@ public class MethodResultsContextTests
         var metrics = Run("metrics", a, shuffled, "--out", Path.Combine(dir, "shuffled-metrics"));
         Assert.Equal(0, metrics.Code);
         Assert.Contains(metrics.Stderr.Split('\n'), l => l.StartsWith("warning: a.npy and shuffled.npy share no more nearest neighbours", StringComparison.Ordinal));
+        // Read against the chance of the k it was measured with: 25/299 = 0.084 (taken as k = 10's 0.033, the shuffled rows'
+        // 0.08 overlap looked like twice chance and nothing was said).
+        var wider = Run("metrics", a, shuffled, "--neighbours", "25", "--out", Path.Combine(dir, "shuffled-metrics-25"));
+        Assert.Equal(0, wider.Code);
+        Assert.Contains(wider.Stderr.Split('\n'), l => l.StartsWith("warning: a.npy and shuffled.npy share no more nearest neighbours", StringComparison.Ordinal) && l.Contains("chance 0.084"));
 
         // Joined by ids, the same files line up again and nothing is said.
         string idsA = Path.Combine(dir, "ids_a.txt"), idsB = Path.Combine(dir, "ids_b.txt");
