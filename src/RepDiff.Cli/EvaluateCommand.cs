@@ -36,11 +36,8 @@ internal static class EvaluateCommand
             spec.RefuseSameInput();
             using var opened = spec.Open();
             RefuseAnotherJoin(file, path, opened);
-            // compare records its inputs' dimensions: A and B given the other way round scored every grid in the wrong model.
-            if (file.Root["dimensions"] is JsonObject dimensions && dimensions["a"] is JsonValue da && dimensions["b"] is JsonValue db
-                && da.TryGetValue(out int colsA) && db.TryGetValue(out int colsB) && (colsA, colsB) != (opened.RowsA.Cols, opened.RowsB.Cols))
-                throw RepDiffInputException.ForFile(path, $"was computed on A of {colsA} and B of {colsB} dimensions; these are {opened.RowsA.Cols} and {opened.RowsB.Cols}"
-                    + (colsA == opened.RowsB.Cols && colsB == opened.RowsA.Cols ? " (A and B the other way round?)" : ""));
+            // The dimensions a comparison recorded first (they say which dimensions differ), then the file names every run records.
+            RefuseOtherDimensions(file, path, opened);
             RefuseSwappedInputs(file, path, spec);
             // Checked before the value-range warnings, so that a mismatch is one line.
             var toScore = file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")).ToList();
@@ -126,6 +123,15 @@ internal static class EvaluateCommand
         if (givenA == runB && givenB == runA)
             throw RepDiffInputException.ForFile(path, $"was computed with A = {NpyDtype.Truncate(runA)} and B = {NpyDtype.Truncate(runB)}; "
                 + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
+    }
+
+    /// <summary>compare records its inputs' dimensions: A and B given the other way round scored every grid in the wrong model.</summary>
+    private static void RefuseOtherDimensions(ResultsFile file, string path, RepresentationPair pair)
+    {
+        if (file.Root["dimensions"] is JsonObject dimensions && dimensions["a"] is JsonValue da && dimensions["b"] is JsonValue db
+            && da.TryGetValue(out int colsA) && db.TryGetValue(out int colsB) && (colsA, colsB) != (pair.RowsA.Cols, pair.RowsB.Cols))
+            throw RepDiffInputException.ForFile(path, $"was computed on A of {colsA} and B of {colsB} dimensions; these are {pair.RowsA.Cols} and {pair.RowsB.Cols}"
+                + (colsA == pair.RowsB.Cols && colsB == pair.RowsA.Cols ? " (A and B the other way round?)" : ""));
     }
 
     private static void Print(Explanation explanation)
