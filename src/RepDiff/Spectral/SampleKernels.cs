@@ -63,10 +63,9 @@ internal static class SampleKernels
     /// The covariance routes hold a few D×D float64 matrices (covariance, factor, its transpose), within <see cref="Limit"/> as
     /// the n×n routes: the fixed 8.6 GB alone let a machine with 2 GB free start 4.7 GB of covariance (--rff-dim 3500).
     /// </summary>
-    /// <param name="available">Bytes free; by default what this machine has now (<see cref="IO.MemoryBudget.Available"/>).</param>
-    public static void CheckFeatureMemory(long d, int matrices, string property, long? available = null)
+    public static void CheckFeatureMemory(long d, int matrices, string property)
     {
-        long bytes = d * d * 8 * matrices, limit = Limit(available ?? IO.MemoryBudget.Available());
+        long bytes = d * d * 8 * matrices, limit = Limit(IO.MemoryBudget.Available());
         if (bytes > limit)
             throw new InvalidOptionException(property,
                 $"a feature dimension of {d} needs {bytes / 1e9:F1} GB for its {d}×{d} covariance matrices (limit {limit / 1e9:F1} GB); make it smaller");
@@ -92,7 +91,7 @@ internal static class SampleKernels
     /// <param name="factor">See <see cref="FeatureRouteBytes"/>.</param>
     public static void CheckFeatureRoute(int n, FeatureOption option, bool covarianceOnly, bool factor, long? available = null)
     {
-        long limit = Limit(available ?? IO.MemoryBudget.Available());
+        long limit = Limit(IO.MemoryBudget.Available());
         bool SampleSpace(long features) => !covarianceOnly && n <= features;
         // A quarter more than the large matrices counted, for what is not (the eigensolver's vectors, the frequencies, the
         // runtime): at exactly the counted figure a suggested --rff-dim ran out of memory (helper 89: 3,377 under a 2 GB heap).
@@ -120,10 +119,10 @@ internal static class SampleKernels
 
     /// <summary>Refuses n×n kernels past <see cref="Limit"/>, naming the option and value that stay linear in n.</summary>
     /// <param name="bytesPerPair">Bytes held per entry of n×n: <see cref="Bytes"/>'s 12, or 16 where a float64 Cholesky factor sits beside the float64 kernel (FINC).</param>
-    /// <param name="available">Bytes free; by default what this machine has now (<see cref="IO.MemoryBudget.Available"/>).</param>
-    public static void CheckMemory(int n, string property, string scalableValue, long bytesPerPair = 12, long? available = null)
+    /// <remarks>Against what this machine has free now (<see cref="IO.MemoryBudget.Available"/>; tests set it with MemoryBudget.Assume).</remarks>
+    public static void CheckMemory(int n, string property, string scalableValue, long bytesPerPair = 12)
     {
-        long limit = Limit(available ?? IO.MemoryBudget.Available()), bytes = (long)n * n * bytesPerPair;
+        long limit = Limit(IO.MemoryBudget.Available()), bytes = (long)n * n * bytesPerPair;
         if (bytes > limit)
             throw new InvalidOptionException(property,
                 $"n = {n} needs {bytes / 1e9:F1} GB for n×n kernels (limit {limit / 1e9:F1} GB); set it to {scalableValue}, which stays linear in n");

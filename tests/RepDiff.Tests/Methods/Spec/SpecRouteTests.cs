@@ -1,6 +1,7 @@
 using RepDiff.Spectral;
 using RepDiff.Methods.Spec;
 using RepDiff.Numerics;
+using RepDiff.IO;
 
 namespace RepDiff.Tests.Methods.Spec;
 
@@ -188,13 +189,13 @@ public class SpecRouteTests
     public void TheNxNLimitIsWhatTheMachineHasFreeWhenThatIsLessThanTheFixedCap()
     {
         // 2,000 samples need 48 MB of n×n kernels: refused with 40 MB free (limit 30 MB), naming the linear route.
-        var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff", available: 40_000_000));
+        var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(40_000_000, () => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff")));
         Assert.Equal(nameof(SpecOptions.Route), error.Property);
         Assert.Contains("n = 2000 needs 0.0 GB for n×n kernels (limit 0.0 GB); set it to rff", error.Message);
-        SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff", available: 80_000_000);
+        Assuming(80_000_000, () => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff"));
         // Plenty free: the fixed cap still holds (30,000 samples need 10.8 GB).
         Assert.Equal(SampleKernels.MaxBytes, SampleKernels.Limit(1L << 40));
-        Assert.Throws<RepDiff.Options.InvalidOptionException>(() => SampleKernels.CheckMemory(30_000, nameof(SpecOptions.Route), "rff", available: 1L << 40));
+        Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(1L << 40, () => SampleKernels.CheckMemory(30_000, nameof(SpecOptions.Route), "rff")));
     }
 
     [Fact]
@@ -202,9 +203,15 @@ public class SpecRouteTests
     {
         // 1,000 features: three 1,000 × 1,000 float64 matrices, 24 MB. Against the fixed 8.6 GB cap they passed on a
         // machine with 20 MB free (helper 85: spec --rff-dim 3500 on 20,000 rows under a 2 GB heap ran out of memory).
-        var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => SampleKernels.CheckFeatureMemory(1000, 3, nameof(SpecOptions.RffDim), available: 20_000_000));
+        var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(20_000_000, () => SampleKernels.CheckFeatureMemory(1000, 3, nameof(SpecOptions.RffDim))));
         Assert.Equal(nameof(SpecOptions.RffDim), error.Property);
         Assert.Contains("needs 0.0 GB for its 1000×1000 covariance matrices (limit 0.0 GB)", error.Message);
-        SampleKernels.CheckFeatureMemory(1000, 3, nameof(SpecOptions.RffDim), available: 40_000_000);
+        Assuming(40_000_000, () => SampleKernels.CheckFeatureMemory(1000, 3, nameof(SpecOptions.RffDim)));
+    }
+
+    /// <summary>Runs a check as on a machine with this many bytes free.</summary>
+    private static void Assuming(long bytes, Action check)
+    {
+        using (MemoryBudget.Assume(bytes)) check();
     }
 }
