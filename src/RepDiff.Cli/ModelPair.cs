@@ -71,6 +71,8 @@ internal static class ModelPair
             throw RepDiffInputException.ForFile(idsFile, $"has {count:N0} ids but {source.Path} holds {inputs.Count:N0} {(source.Texts ? "texts" : "images")}");
         // Two exports of one architecture are often both model.onnx: they are then called by the folders that tell them apart.
         var (shownA, shownB) = a.DisplayName == b.DisplayName ? PairSpec.DefaultNames(modelA, null, modelB, null) : (a.DisplayName, b.DisplayName);
+        // A name clash is refused before either model embeds (it had been refused only after both had).
+        PairSpec.ChooseNames(new(modelA, null, spec.NameA, "--name-a"), new(modelB, null, spec.NameB, "--name-b"), "model", (shownA, shownB));
         string nameA = Stem(a.DisplayName), nameB = Stem(b.DisplayName);
         if (nameA == nameB) (nameA, nameB) = (nameA + "-a", nameB + "-b");
         var staged = OutputFolder.Begin(outDir, outputFiles);
@@ -102,6 +104,10 @@ internal static class ModelPair
         EmbedderOptions options, string previous, OutputFolder staged)
     {
         var keys = models.Select(m => EmbeddingCache.Key(m.Model, source)).ToList();
+        // One model with one setup embeds the same bytes twice, which compare then refuses: said before minutes of embedding.
+        if (keys.Distinct().Count() < keys.Count)
+            throw new RepDiffInputException($"--model-a and --model-b are the same model with the same settings ({models[0].Model.DisplayName}): "
+                + "its two embeddings would be identical, so there is no difference to explain; give two models");
         var found = models.Select((m, i) => EmbeddingCache.Find(m.Model, previous, m.Stem, keys[i], inputs.Ids,
             note => Cli.Error.WriteLine($"warning: {m.Model.DisplayName}: {Terminal.Clean(note)}"))).ToList();
         var embedders = new Embedder?[models.Count];

@@ -81,12 +81,12 @@ public sealed record PairSpec(string PathA, string PathB)
     public readonly record struct NamedSide(string Path, string? Key, string? Given, string Flag);
 
     /// <summary>
-    /// The names the summary and the report use: those given, else <see cref="DefaultNames"/>. A given name that is also
-    /// the other side's is refused: it would read "X keeps … together that X pulls apart".
+    /// The names the summary and the report use: those given, else <paramref name="defaults"/> or <see cref="DefaultNames"/>.
+    /// A given name that is also the other side's is refused: it would read "X keeps … together that X pulls apart".
     /// </summary>
-    public static (string A, string B) ChooseNames(NamedSide first, NamedSide second, string what)
+    public static (string A, string B) ChooseNames(NamedSide first, NamedSide second, string what, (string A, string B)? defaults = null)
     {
-        var (a, b) = DefaultNames(first.Path, first.Key, second.Path, second.Key);
+        var (a, b) = defaults ?? DefaultNames(first.Path, first.Key, second.Path, second.Key);
         (a, b) = (first.Given ?? a, second.Given ?? b);
         if (a == b && (first.Given ?? second.Given) is not null)
             throw new RepDiffInputException($"{(second.Given is not null ? second.Flag : first.Flag)} {a}: is also what the other {what} is called; give the two {what}s different names");

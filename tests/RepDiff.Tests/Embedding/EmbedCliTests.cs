@@ -495,6 +495,27 @@ public class EmbedCliTests
         Assert.Equal((2, "error: --ids-a: --model-a and --model-b embed the same samples in the same order; name them with --ids"), (code, error.Trim()));
     }
 
+    /// <summary>
+    /// One model as A and B, or two models given one name, is refused before either embeds: `--model-a resnet18 --model-b
+    /// resnet18` had embedded the images twice, then refused the pair naming --name-b, which had not been given.
+    /// </summary>
+    [Fact]
+    public void CompareRefusesOneModelTwiceOrOneNameTwiceBeforeEmbedding()
+    {
+        var (dir, images, model) = Setup();
+        string output = Path.Combine(dir, "report");
+        var (code, _, error) = Run("compare", "--model-a", model, "--model-b", model, "--images", images, "--out", output);
+        Assert.Equal((2, "error: --model-a and --model-b are the same model with the same settings (identity-32x32-nchw-batch): "
+            + "its two embeddings would be identical, so there is no difference to explain; give two models"), (code, error.Trim()));
+        Assert.False(Path.Exists(output));
+        (code, _, error) = Run("compare", "--model-a", model, "--model-b", Doubled(dir, model), "--images", images, "--name-b", "identity-32x32-nchw-batch", "--out", output);
+        Assert.Equal((2, "error: --name-b identity-32x32-nchw-batch: is also what the other model is called; give the two models different names"), (code, error.Trim()));
+        (code, _, error) = Run("compare", "--model-a", model, "--model-b", Doubled(dir, model), "--images", images, "--name-a", "x", "--name-b", "x", "--out", output);
+        Assert.Equal((2, "error: --name-b x: is also what the other model is called; give the two models different names"), (code, error.Trim()));
+        Assert.False(Path.Exists(output));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(dir), path => Path.GetFileName(path).StartsWith(".repdiff"));
+    }
+
     /// <summary>A model description that is a FIFO (as MODEL, --description, or MODEL.json beside the .onnx) is refused: it was waited on forever.</summary>
     [Fact]
     public async Task AModelDescriptionFifoIsRefusedNotWaitedOn()

@@ -435,14 +435,17 @@ public class OutputFolderTests
         TestImages.Scenes(images, 60);
         string outDir = Path.Combine(dir, "out");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "compare", "--model-a", "resnet18", "--model-b", "resnet18",
+        // A small model first, then ResNet-18, which takes seconds: the stop comes while B embeds.
+        string small = Embedding.TinyOnnx.ImageIdentity(dir, 32, 32);
+        File.WriteAllText(Path.ChangeExtension(small, ".json"), """{ "name": "small", "pooling": "mean", "image": { "size": 32 } }""");
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "compare", "--model-a", small, "--model-b", "resnet18",
             "--images", images, "--threads", "1", "--batch-size", "1", "--methods", "pca", "--out", outDir }) start.ArgumentList.Add(arg);
         using var process = StartWithDefault(start, 15);
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
         bool FirstKept() => Directory.EnumerateDirectories(dir, ".repdiff-staging.out.*")
-            .Any(staging => File.Exists(Path.Combine(staging, "embeddings", "resnet18-a.npy")));
+            .Any(staging => File.Exists(Path.Combine(staging, "embeddings", "small.npy")));
         while (!process.HasExited && !FirstKept() && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(1);
         Assert.False(process.HasExited, "the run ended before the stop could be sent");
         Assert.Equal(0, Kill(process.Id, 15));
@@ -463,7 +466,9 @@ public class OutputFolderTests
         TestImages.Scenes(images, 60);
         Stop(15, 143, "embed", "resnet18", "--images", images, "--batch-size", "1", "--threads", "1", "--out", Path.Combine(dir, "made", "deep", "x.npy"));
         // compare --model-a/-b stages its output folder (and the embeddings in it) before embedding.
-        Stop(2, 130, "compare", "--model-a", "resnet18", "--model-b", "resnet18", "--images", images, "--threads", "1", "--out", Path.Combine(dir, "new", "deep", "out"));
+        string small = Embedding.TinyOnnx.ImageIdentity(TestData.TempDir(), 32, 32); // outside dir, whose entries are checked
+        File.WriteAllText(Path.ChangeExtension(small, ".json"), """{ "pooling": "mean", "image": { "size": 32 } }""");
+        Stop(2, 130, "compare", "--model-a", "resnet18", "--model-b", small, "--images", images, "--threads", "1", "--out", Path.Combine(dir, "new", "deep", "out"));
         Assert.Equal(["images"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
