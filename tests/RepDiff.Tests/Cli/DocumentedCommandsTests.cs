@@ -175,7 +175,7 @@ public class DocumentedCommandsTests
         Assert.Contains(commands, c => c.Name == "compare");
         Assert.Contains(commands, c => c.Name == "rdx");
         foreach (var command in commands)
-            Assert.Contains("(default: text)", command.Options.Single(o => o.Name == "--text-field").Description);
+            Assert.Contains("(default: text, when the first record has it)", command.Options.Single(o => o.Name == "--text-field").Description);
     }
 
     /// <summary>The --help texts name other flags ("see --text-field", "overrides --key/--column"): each is an option of that command.</summary>
