@@ -62,22 +62,30 @@ internal static class DemoCommand
                 // Two pairs at a time: much of a pair's work (KODA's eigensolves on a few hundred samples, the small
                 // autoencoders' steps, the maps' layout) keeps one core busy, so the other core takes the next pair.
                 // Every method is deterministic whatever the thread count, so the results do not depend on the order.
-                // A method that does not apply to a pair (--methods koda on more than 1,000 samples) can only be told
-                // once the pair is made, and may fail in both pairs running: the first pair's error is reported alone.
+                // A pair that none of the named methods applies to (--methods koda alone: the merged-label digits have
+                // 1,797 samples) can only be told once the pair is made, and may fail in both pairs running: the first
+                // pair's error is reported alone.
                 ParallelRuns.For(demos.Count, 2, Compare);
                 return done;
 
                 void Compare(int p)
                 {
                     var (demo, isDigits) = demos[p];
-                    IReadOnlyList<MethodRun> runs = (chosen is null ? registry.CompareDefaults(demo.Pair) : CompareCommand.Applying(chosen, demo.Pair))
-                        .Select(m => MethodRun.WithDefaults(m, s)).ToList();
+                    // The pairs are the demo's, not the user's: a named method that does not apply to one (koda above 1,000
+                    // samples) is left out of that pair saying why, as a default method is, rather than fail the demo after
+                    // the pairs before it ran (helper 96: --methods koda always failed on the merged-label digits).
+                    var leftOut = chosen is null ? registry.LeftOutOfCompare(demo.Pair)
+                        : chosen.Where(m => !m.Applies(demo.Pair)).ToDictionary(m => m.Name, m => m.WhyNotApplicable(demo.Pair));
+                    var methodsHere = chosen is null ? registry.CompareDefaults(demo.Pair) : chosen.Where(m => !leftOut.ContainsKey(m.Name)).ToList();
+                    if (methodsHere.Count == 0)
+                        throw new RepDiffInputException($"--methods: no method named applies to the {demo.Slug} pair ({string.Join("; ", leftOut.Select(m => $"{m.Key}: {m.Value}"))}); name another method too");
+                    IReadOnlyList<MethodRun> runs = methodsHere.Select(m => MethodRun.WithDefaults(m, s)).ToList();
                     if (isDigits) runs = DigitsExperiment.WithPublishedRdxConfig(runs);
                     var pairProgress = new RenamedProgress(progress, stageName => $"{demo.Slug}: {stageName}");
                     double looks = ImageLooksStage.Measure(demo.Pair.Samples, pairProgress);
                     var comparison = Comparison.Run(demo.Pair, runs, s, pairProgress);
                     if (looks > 0) comparison.Timings[ImageLooksStage.Timing] = looks;
-                    if (chosen is null) foreach (var (name, why) in registry.LeftOutOfCompare(demo.Pair)) comparison.LeftOut[name] = why;
+                    foreach (var (name, why) in leftOut) comparison.LeftOut[name] = why;
                     // The index leads with the best-ranked method's finding: its concepts are tested on held-out samples, so
                     // the headline speaks only of confirmed ones (one method's validation, about a second; every method's would
                     // retrain the autoencoders and take the second run past a minute).

@@ -49,7 +49,7 @@ internal static class EmbedCommand
         var model = new Argument<string>("MODEL") { Description = $"an .onnx file, a model description .json, or a built-in model: {string.Join(", ", BuiltInModels.Names)}" };
         var images = new Option<string?>("--images") { Description = "images: a folder (natural order), a manifest of paths, or a .npy of pixel arrays" };
         var texts = new Option<string?>("--texts") { Description = "texts: one per line, or JSON Lines (see --text-field)" };
-        var textField = new Option<string?>("--text-field") { Description = "field of each JSONL record that holds the text" };
+        var textField = new Option<string?>("--text-field") { Description = SampleFiles.TextFieldHelp };
         var output = new Option<string>("--out") { Description = "output .npy or .safetensors (ids go to OUT.ids.txt)", Required = true };
         var skip = new Option<bool>("--skip-unreadable") { Description = "leave out images that cannot be decoded (listed in OUT.skipped.txt) instead of stopping" };
         var flags = new ModelFlags();

@@ -22,7 +22,7 @@ internal static class ExportCommand
         var labels = new Option<string?>("--labels") { Description = "per-sample labels, as other commands take them (replaces the results' labels)" };
         var metadata = new Option<string?>("--metadata") { Description = "per-sample columns (.csv/.tsv/.parquet/.arrow), joined by id or matched by row (replaces the results' metadata)" };
         var texts = new Option<string?>("--texts") { Description = "the samples' texts, one per line or JSON Lines, as the run read them: adds a text column" };
-        var textField = new Option<string?>("--text-field") { Description = "the JSON Lines field holding the text (default: text)" };
+        var textField = new Option<string?>("--text-field") { Description = SampleFiles.TextFieldHelp };
         var metadataId = new Option<string?>("--metadata-id-column") { Description = "the metadata column holding sample ids (default: 'id' when the samples have ids and the file has it)" };
         var command = new Command("export", "Write every concept's members (method, direction, rank, row, id, label, score, text, metadata) as CSV or JSON Lines.")
         {

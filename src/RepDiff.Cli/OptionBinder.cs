@@ -54,7 +54,7 @@ internal sealed class OptionBinder
             if (spec.Declaration.IsFile && values[spec] is string path) RequireFile(spec, path);
         }
         var options = OptionsSchema.With(optionsType, defaults, values);
-        if (options is MethodOptions method) options = method.WithGiven(values.Keys.Select(spec => spec.Name));
+        if (options is GivenOptions typed) options = typed.WithGiven(values.Keys.Select(spec => spec.Name));
         OptionsSchema.Validate(optionsType, options);
         return (T)options;
     }

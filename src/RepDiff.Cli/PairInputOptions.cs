@@ -18,7 +18,7 @@ internal sealed class PairInputOptions
     public Option<string?> Labels { get; } = new("--labels") { Description = "per-sample labels in A's row order (1-D .npy of numbers or strings, or text with one label per line), or a .csv/.tsv whose header names a 'label' column (joined by id, else by row)" };
     public Option<string?> Images { get; } = new("--images") { Description = "per-sample images: a manifest of paths (relative to its folder), a directory (natural sort order), or a .npy of pixel arrays N×H×W(×C)" };
     public Option<string?> Texts { get; } = new("--texts") { Description = "per-sample texts: one per line, or JSONL (see --text-field)" };
-    public Option<string?> TextField { get; } = new("--text-field") { Description = "field of each JSONL record that holds the text" };
+    public Option<string?> TextField { get; } = new("--text-field") { Description = SampleFiles.TextFieldHelp };
     public Option<string?> Metadata { get; } = new("--metadata") { Description = "per-sample columns (.csv/.tsv with a header, .parquet, .arrow): joined by id (--metadata-id-column, else a column named like --id-column or 'id') or matched by row" };
     public Option<string?> MetadataIdColumn { get; } = new("--metadata-id-column") { Description = "the metadata column holding sample ids" };
     public Option<string?> NameA { get; } = new("--name-a") { Description = "what the summary and the report call A, e.g. the model's name (default: A's file name, with the folders that tell it from B's when both have one name)" };

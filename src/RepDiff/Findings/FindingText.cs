@@ -279,7 +279,7 @@ public static class FindingText
     }
 
     /// <summary>
-    /// "BSR 0.422, random groups of the same sizes 0.483 ± 0.030" when a difference direction's BSR is not above its
+    /// "BSR 0.422, random groups of the same sizes 0.484 ± 0.029" when a difference direction's BSR is not above its
     /// chance level by <see cref="ChanceMargin"/> spreads (without a spread in the metrics, not above the level itself);
     /// null when it is above, or when the explanation holds no chance level (not scored, or another kind of direction:
     /// a baseline's own groups claim no difference, and FINC's modes are not scored by BSR).

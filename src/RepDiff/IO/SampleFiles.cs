@@ -208,6 +208,13 @@ public static class SampleFiles
     /// <summary>The field JSON Lines records are read by when --text-field is not given and they have it.</summary>
     public const string DefaultTextField = "text";
 
+    /// <summary>
+    /// --text-field's help in every command that takes it: its default, and that giving it (at the default too) reads the
+    /// texts as JSON Lines whatever the file's extension.
+    /// </summary>
+    public const string TextFieldHelp =
+        $"field of each JSON Lines record that holds the text (default: {DefaultTextField}, when the first record has it); given, the texts are read as JSON Lines whatever the file's extension";
+
     private static bool HasTextField(string line)
     {
         try

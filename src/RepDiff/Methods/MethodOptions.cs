@@ -7,7 +7,7 @@ namespace RepDiff.Methods;
 /// <see cref="OptionAttribute"/> (description, range) and its default as initializer; the CLI binds
 /// flags from it, validation checks it, and results.json's "parameters" is the resolved record.
 /// </summary>
-public abstract record MethodOptions
+public abstract record MethodOptions : GivenOptions
 {
     // Not negative: .NET's seeded generator draws for -s what it draws for s, so a sweep from -k to k repeated itself; and below
     // int.MaxValue, whose B side (seed + 1) would wrap to int.MinValue, which draws what int.MaxValue draws.
@@ -31,20 +31,8 @@ public abstract record MethodOptions
     /// </summary>
     public virtual MethodOptions ForPartOfTheSamples(MethodOptions resolved) => this;
 
-    // A field, not a property: every public property is an option. Records copy it through `with`, so resolving keeps it.
-    private IReadOnlySet<string> given = new HashSet<string>();
+    // Equal options are equal values: which of them were typed (GivenOptions) does not make two runs differ.
+    public virtual bool Equals(MethodOptions? other) => other is not null && base.Equals(other) && Seed == other.Seed;
 
-    /// <summary>
-    /// These options, marked as given by the user (the CLI's flags, by property name): an unread option given at its
-    /// default value ("--rff-dim 3000" on the exact route) is refused as well as one given another value.
-    /// </summary>
-    public MethodOptions WithGiven(IEnumerable<string> properties) => this with { given = properties.ToHashSet() };
-
-    /// <summary>Whether the user gave this option (see <see cref="WithGiven"/>); a record built in code gives none.</summary>
-    public bool WasGiven(string property) => given.Contains(property);
-
-    // Equal options are equal values: which of them were typed does not make two runs differ.
-    public virtual bool Equals(MethodOptions? other) => other is not null && EqualityContract == other.EqualityContract && Seed == other.Seed;
-
-    public override int GetHashCode() => HashCode.Combine(EqualityContract, Seed);
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Seed);
 }

@@ -37,15 +37,16 @@ public static class ContextMetrics
         }
         else
         {
-            // The probes' settings with no probes to run would be ignored, as --text-field without --texts would be: refused.
+            // The probes' settings with no probes to run would be ignored, as --text-field without --texts would be: refused,
+            // typed at their defaults too ("--folds 5"), as a method refuses an option its run does not read.
             var defaults = new ContextMetricsOptions();
-            foreach (var (property, set) in new[]
+            foreach (var (property, differs) in new[]
             {
                 (nameof(options.Folds), options.Folds != defaults.Folds),
                 (nameof(options.ProbeMaxIterations), options.ProbeMaxIterations != defaults.ProbeMaxIterations),
                 (nameof(options.ProbeMaxSamples), options.ProbeMaxSamples != defaults.ProbeMaxSamples),
             })
-                if (set)
+                if (differs || options.WasGiven(property))
                     throw new InvalidOptionException(property, options.Probes
                         ? "sets the linear probes, which run only with --labels"
                         : "sets the linear probes, which --probes false turns off");

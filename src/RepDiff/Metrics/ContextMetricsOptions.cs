@@ -3,7 +3,7 @@ using RepDiff.Options;
 namespace RepDiff.Metrics;
 
 /// <summary>Options of `repdiff metrics` (docs/methods/METHODS.md §6, context measures).</summary>
-public sealed record ContextMetricsOptions
+public sealed record ContextMetricsOptions : GivenOptions
 {
     [Option("random seed of the subsets and folds", Min = 0, Max = Methods.MethodOptions.MaxSeed)]
     public int Seed { get; init; }

@@ -161,6 +161,23 @@ public class DocumentedCommandsTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
+    /// <summary>
+    /// The docs give `--text-field` a default ("`text` by default", README; "default `text`", embedding.md): every command's
+    /// --help that has the flag says so (embed's, compare's and the methods' said nothing, export's did).
+    /// </summary>
+    [Fact]
+    public void EveryTextFieldHelpNamesTheDefaultTheDocsGive()
+    {
+        var docs = string.Join("\n", DocTexts().Select(t => t.Text));
+        Assert.Contains("`--text-field FIELD`, `text` by default", docs);
+        var commands = AllCommands(global::RepDiff.Cli.Cli.BuildRoot()).Where(c => c.Options.Any(o => o.Name == "--text-field")).ToList();
+        Assert.Contains(commands, c => c.Name == "embed");
+        Assert.Contains(commands, c => c.Name == "compare");
+        Assert.Contains(commands, c => c.Name == "rdx");
+        foreach (var command in commands)
+            Assert.Contains("(default: text, when the first record has it)", command.Options.Single(o => o.Name == "--text-field").Description);
+    }
+
     /// <summary>The --help texts name other flags ("see --text-field", "overrides --key/--column"): each is an option of that command.</summary>
     [Fact]
     public void FlagsNamedInHelpAreOptionsOfTheSameCommand()

@@ -36,6 +36,10 @@ public class MetricsCommandTests
     [InlineData(false, "--folds", "3", "error: --folds: sets the linear probes, which run only with --labels")]
     [InlineData(false, "--probe-max-iterations", "5", "error: --probe-max-iterations: sets the linear probes, which run only with --labels")]
     [InlineData(true, "--probe-max-samples", "50", "error: --probe-max-samples: sets the linear probes, which --probes false turns off")]
+    // At their defaults too: "--folds 5" without labels ran and ignored it (the methods refuse an unread option so).
+    [InlineData(false, "--folds", "5", "error: --folds: sets the linear probes, which run only with --labels")]
+    [InlineData(false, "--probe-max-samples", "20000", "error: --probe-max-samples: sets the linear probes, which run only with --labels")]
+    [InlineData(true, "--probe-max-iterations", "100", "error: --probe-max-iterations: sets the linear probes, which --probes false turns off")]
     public void ProbeSettingsWithoutProbesAreRefused(bool withLabels, string flag, string value, string message)
     {
         var (a, b, labels) = SmallPair(dir);

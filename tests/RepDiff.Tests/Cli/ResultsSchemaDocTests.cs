@@ -54,6 +54,11 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             // Every method of a comparison, trusted both ways (sae gets its stability note).
             Write(dir, "compare", ["compare", a, b, .. side, "--images", images, "--trust", "--methods", "rdx,spec,koda,kmeans,pca,nmf,sae"]);
             Write(dir, "metrics", ["metrics", a, b, "--labels", labels]);
+            // evaluate rewrites a method command's results in place (here a copy, written with --out).
+            string evaluated = Path.Combine(dir, "evaluate.json");
+            var evaluate = Run(["evaluate", Path.Combine(dir, "spec-rff", "results.json"), a, b, "--out", evaluated]);
+            Assert.True(evaluate.Code == 0, $"evaluate: exit {evaluate.Code}: {evaluate.Stderr}");
+            Documents["evaluate"] = JsonNode.Parse(File.ReadAllText(evaluated))!.AsObject();
         }
 
         private void Write(string dir, string name, string[] args)
@@ -183,6 +188,108 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
                 : !timings.Contains(name))
             .ToList();
         Assert.True(missing.Count == 0, $"timings docs/results-schema.md names that no run recorded: {string.Join(", ", missing)}");
+    }
+
+    /// <summary>
+    /// The Explanation table's `type` column against the values really written: every field has the type the row gives
+    /// (`int[n]` is n whole numbers, `"a"`, `"b"` are those strings), and a field whose type does not say "or absent" is
+    /// in every Explanation, a method command's and each of a comparison's `explanations`, and in every direction or
+    /// concept its path runs through.
+    /// </summary>
+    [Fact]
+    public void EveryExplanationFieldHasTheTypeTheSchemaGives()
+    {
+        var rows = ExplanationTypeRows();
+        Assert.Contains(rows, r => r.Field == "…concepts[].stability" && r.Type == "number or absent");
+        var explanations = results.Documents
+            .SelectMany(d => d.Value["kind"] is null ? [(d.Key, d.Value)] : d.Value["explanations"]!.AsArray().Select(e => ($"{d.Key}: {e!["method"]}", e.AsObject())))
+            .ToList();
+        var problems = new List<string>();
+        var seen = new HashSet<string>();
+        foreach (var (field, type) in rows)
+        {
+            var alternatives = type.Split(" or ").Select(t => t.Trim()).ToList();
+            bool optional = alternatives.Remove("absent");
+            foreach (var (name, explanation) in explanations)
+            {
+                int n = explanation["n"]!.GetValue<int>();
+                foreach (var (holder, value) in Values(explanation, field.Replace("…", "directions[].")))
+                {
+                    if (value is null && !holder.ContainsKey(LastKey(field)))
+                    {
+                        if (!optional) problems.Add($"{name}: no {field} ({type})");
+                        continue;
+                    }
+                    seen.Add(field);
+                    if (!alternatives.Any(t => HasType(value, t, n)))
+                        problems.Add($"{name}: {field} is {Shown(value)}, not {type}");
+                }
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Distinct()));
+        // Every row's field was written somewhere, so each type was checked against something.
+        Assert.Equal(rows.Select(r => r.Field).Order(), seen.Order());
+    }
+
+    /// <summary>The `field | type | meaning` rows of the Explanation section of docs/results-schema.md.</summary>
+    private static List<(string Field, string Type)> ExplanationTypeRows()
+    {
+        string doc = Doc("docs/results-schema.md");
+        int start = doc.IndexOf("## Explanation", StringComparison.Ordinal);
+        string section = doc[start..doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
+        return section.Split('\n')
+            .Select(line => Regex.Match(line, @"^\| `([^`]+)` \| ([^|]+) \| .*\|$"))
+            .Where(m => m.Success && m.Groups[2].Value.Trim() != "type")
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value.Trim()))
+            .ToList();
+    }
+
+    private static string LastKey(string field) => field.Split('.')[^1].Replace("[]", "");
+
+    /// <summary>Each object the path's last key belongs to, with that key's value there (null when absent or null).</summary>
+    private static IEnumerable<(JsonObject Holder, JsonNode? Value)> Values(JsonObject root, string path)
+    {
+        IEnumerable<JsonObject> holders = [root];
+        var keys = path.Split('.');
+        foreach (string key in keys[..^1])
+        {
+            string name = key.Replace("[]", "");
+            holders = holders.Select(h => h[name]).Where(v => v is not null)
+                .SelectMany(v => key.EndsWith("[]") ? v!.AsArray().Select(item => item!.AsObject()) : [v!.AsObject()]).ToList();
+        }
+        string last = LastKey(path);
+        return holders.Select(h => (h, h[last])).ToList();
+    }
+
+    private static bool HasType(JsonNode? value, string type, int n)
+    {
+        if (type.StartsWith('"')) return value is JsonValue v && v.TryGetValue<string>(out var s) && type.Contains($"\"{s}\"");
+        if (type.Contains(", "))  // `"a"`, `"b"`: either string
+            return type.Split(", ").Any(t => HasType(value, t.Trim('`'), n));
+        if (type.Trim('`') != type) return HasType(value, type.Trim('`'), n);
+        return type switch
+        {
+            "string" => value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String,
+            "bool" => value is JsonValue v && v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False,
+            "number" => IsNumber(value),
+            "int" => IsInt(value),
+            "object" => value is JsonObject,
+            "array" => value is JsonArray,
+            "int[]" => value is JsonArray a && a.All(IsInt),
+            "int[n]" => value is JsonArray a && a.Count == n && a.All(IsInt),
+            "number[]" => value is JsonArray a && a.All(IsNumber),
+            _ => throw new InvalidOperationException($"docs/results-schema.md gives a type this test does not know: {type}"),
+        };
+    }
+
+    private static bool IsNumber(JsonNode? value) => value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number;
+
+    private static bool IsInt(JsonNode? value) => IsNumber(value) && long.TryParse(value!.ToJsonString(), out _);
+
+    private static string Shown(JsonNode? value)
+    {
+        string text = value?.ToJsonString() ?? "null";
+        return text.Length > 60 ? text[..60] + "…" : text;
     }
 
     /// <summary>
