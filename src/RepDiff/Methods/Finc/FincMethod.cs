@@ -61,7 +61,8 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             SampleKernels.CheckMemory(n, nameof(options.Route), "rff", bytesPerPair: 16);
             var pooled = new StackedRows(test, reference).ReadAll();
             var kernel = DenseMemory.Zeroed((long)n * n);
-            SampleKernels.AddGaussian(pooled, options.Sigma!.Value, 1, kernel);
+            // Factored below, so from double distances (SampleKernels.AddGaussianFromDifferences says why).
+            SampleKernels.AddGaussianFromDifferences(pooled, options.Sigma!.Value, 1, kernel);
             timings["kernels"] = clock.Lap();
             var solved = SampleSpaceSolve(kernel, nx, ny, eta, k, zero, options.Seed, progress);
             (modes, testMembers, refMembers) = Members(solved, nx, ny, options.Members);

@@ -82,6 +82,22 @@ public class FincTests
         Assert.True(e.Metrics["eigensolver_converged"]!.GetValue<bool>());
     }
 
+    /// <summary>
+    /// A set against a copy of itself one float32 step away in half its values (a model's embeddings written twice, once
+    /// through another library) differs by round-off alone. The exact route's kernel from float32 distances was indefinite
+    /// once the copies' round-off differed, its Cholesky factor then took a larger jitter, and the jitter alone made
+    /// eigenvalues of about √(jitter · ‖K‖) / n (against TEST + 1e-7 noise: jitter 1e-6, ±3.6e-5, five groups "more
+    /// frequent" in each set; numpy's float64 eigenvalues are 1.6e-9).
+    /// </summary>
+    [Fact]
+    public void ASetAgainstItsCopyOneStepAwayHasNoModesOnTheExactRoute()
+    {
+        var copy = new Matrix(Test.Rows, Test.Cols, Test.Data.Select((v, i) => i % 2 == 0 ? MathF.BitIncrement(v) : v).ToArray());
+        var e = new FincMethod().Run(new SampleSets(Test, copy), Options(FincRoute.Exact));
+        Assert.All(e.Directions, d => Assert.Empty(d.Concepts));
+        Assert.True(e.Metrics["finc_diff"]!.GetValue<double>() < 1e-6, $"finc_diff {e.Metrics["finc_diff"]}");
+    }
+
     [Fact]
     public void ExactRouteOnTheFeatureKernelEqualsTheCovarianceRoute()
     {
