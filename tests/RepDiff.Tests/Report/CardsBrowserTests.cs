@@ -681,7 +681,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
     /// Printed (print media, A5 to A4 landscape page widths), every table is whole on the page: paper has no scroll bar, so a
     /// table scrolling inside its box lost its last columns (the BSR table's LSED columns on A5; on A4, a comparison of seven
     /// methods lost "Where the methods agree"'s NMF and SAE columns). The maps come below the cards, not beside them, keep their
-    /// shape, and a card, a map or a plot is not split across two pages.
+    /// shape, a card, a map or a plot is not split across two pages, and what the page folds away is printed unfolded.
     /// </summary>
     [ChromiumFact]
     public async Task APrintedReportShowsEveryTableWholeAndSplitsNoCardOrMap()
@@ -723,5 +723,18 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         })");
         Assert.True(stretched.Length == 0, string.Join("; ", stretched));
         await window.CloseAsync();
+
+        // What the page folds away (parameters and timings, coefficients by label) is printed unfolded, and folded again after.
+        var printed = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await printed.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        // Registered after the page's own listener, so it sees the page as it is printed.
+        await printed.EvaluateAsync("() => { window.__folded = []; addEventListener('beforeprint', () => window.__folded.push(document.querySelectorAll('details:not([open])').length)); }");
+        int folded = await printed.EvaluateAsync<int>("() => document.querySelectorAll('details:not([open])').length");
+        Assert.True(folded > 0, "the report folds nothing away");
+        Assert.NotEmpty(await printed.PdfAsync());
+        int[] foldedWhilePrinting = await printed.EvaluateAsync<int[]>("() => window.__folded");
+        Assert.Equal(new[] { 0 }, foldedWhilePrinting);
+        Assert.Equal(folded, await printed.EvaluateAsync<int>("() => document.querySelectorAll('details:not([open])').length"));
+        await printed.CloseAsync();
     }
 }
