@@ -14,6 +14,8 @@ public static class IndexPage
             .Append("body{margin:0;padding:28px;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif;color:#1d2430;background:#f6f7fb}")
             .Append("main{max-width:900px}h1{font-size:24px}a.entry{display:block;background:#fff;border:1px solid #e3e7ee;border-radius:10px;padding:16px 20px;margin:14px 0;color:inherit;text-decoration:none}")
             .Append("a.entry:hover{border-color:#9db8ea;box-shadow:0 2px 10px rgba(47,111,219,.15)}a.entry h2{font-size:18px;margin:0 0 6px;color:#2f6fdb}p{margin:4px 0}.nums{color:#5b6573;font-size:13px}.nums small.chance{font-size:11px}.at-chance{color:#b45309;margin-left:2px;cursor:help}.finding{font-weight:600}")
+            // A URL or a long word in a title or description wraps rather than widen the page past a phone's screen.
+            .Append("h1,h2,p{overflow-wrap:anywhere}")
             .Append("</style></head><body><main><h1>").Append(HtmlReport.E(title)).Append("</h1>");
         html.Append("<p>").Append(HtmlReport.E(intro)).Append("</p>");
         foreach (var entry in entries)

@@ -62,6 +62,17 @@
     // (its click then reaches the card as a mouse click would), instead of being swallowed here.
     card.addEventListener('keydown', e => { if (e.target === card && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(); } });
   });
+  // Paper cannot unfold what the page folds away (parameters and timings, difference matrices, coefficients by label): a
+  // printed report showed only their summaries. They are opened while the page prints and folded again afterwards.
+  let unfolded = [];
+  window.addEventListener('beforeprint', () => {
+    unfolded = Array.from(document.querySelectorAll('details:not([open])'));
+    unfolded.forEach(d => { d.open = true; });
+  });
+  window.addEventListener('afterprint', () => {
+    unfolded.forEach(d => { d.open = false; });
+    unfolded = [];
+  });
   // Samples selected on a map replace the selected card (the maps have dropped its highlight), so the card, the maps and
   // the export bar's "current selection" speak of the same samples.
   document.addEventListener('rd-selection', e => {

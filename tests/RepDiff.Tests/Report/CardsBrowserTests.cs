@@ -675,4 +675,66 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         await laptop.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         Assert.True(await laptop.EvaluateAsync<bool>("() => { const t = document.querySelector('.bsr'); return t.scrollWidth <= t.clientWidth; }"));
     }
+
+
+    /// <summary>
+    /// Printed (print media, A5 to A4 landscape page widths), every table is whole on the page: paper has no scroll bar, so a
+    /// table scrolling inside its box lost its last columns (the BSR table's LSED columns on A5; on A4, a comparison of seven
+    /// methods lost "Where the methods agree"'s NMF and SAE columns). The maps come below the cards, not beside them, keep their
+    /// shape, a card, a map or a plot is not split across two pages, and what the page folds away is printed unfolded.
+    /// </summary>
+    [ChromiumFact]
+    public async Task APrintedReportShowsEveryTableWholeAndSplitsNoCardOrMap()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        // A page's printable width in CSS pixels with Chromium's default margins: A5 and A4 portrait, A4 landscape.
+        foreach (int width in new[] { 480, 718, 1046 })
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 1000 } });
+            await page.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+            await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+            var cut = await page.EvaluateAsync<string[]>(@"() => {
+                const W = document.documentElement.clientWidth, out = [];
+                for (const sel of ['section.bsr', '.consensus .tablewrap']) {
+                  const e = document.querySelector(sel);
+                  if (!e) { out.push(sel + ' missing'); continue; }
+                  if (e.scrollWidth > e.clientWidth + 1) out.push(sel + ' holds ' + e.scrollWidth + ' px in ' + e.clientWidth);
+                }
+                if (document.documentElement.scrollWidth > W + 1) out.push('the page is ' + document.documentElement.scrollWidth + ' px wide on ' + W);
+                const main = document.querySelector('main').getBoundingClientRect(), maps = document.querySelector('aside.maps').getBoundingClientRect();
+                if (maps.top < main.bottom) out.push('the maps beside the cards');
+                for (const sel of ['.card', 'aside figure', '.plot'])
+                  document.querySelectorAll(sel).forEach(e => { const b = getComputedStyle(e).breakInside; if (b !== 'avoid' && b !== 'avoid-page') out.push(sel + ' may split across pages'); });
+                return [...new Set(out)];
+            }");
+            Assert.True(cut.Length == 0, $"{width} px: {string.Join("; ", cut)}");
+            await page.CloseAsync();
+        }
+        // Printing lays the page out again without redrawing the maps: their pictures, drawn for a short window's boxes, were
+        // stretched to the page's taller boxes (round points drawn as ellipses, distances distorted); now each keeps its shape.
+        var window = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 650 } });
+        await window.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        await window.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        var stretched = await window.EvaluateAsync<string[]>(@"() => Array.from(document.querySelectorAll('canvas.map')).filter(c => c.offsetParent).flatMap(c => {
+            const r = c.getBoundingClientRect(), picture = c.width / c.height, box = r.width / r.height;
+            return Math.abs(picture / box - 1) > 0.02 && getComputedStyle(c).objectFit !== 'contain' ? [c.width + 'x' + c.height + ' drawn into ' + Math.round(r.width) + 'x' + Math.round(r.height)] : [];
+        })");
+        Assert.True(stretched.Length == 0, string.Join("; ", stretched));
+        await window.CloseAsync();
+
+        // What the page folds away (parameters and timings, coefficients by label) is printed unfolded, and folded again after.
+        var printed = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await printed.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        // Registered after the page's own listener, so it sees the page as it is printed.
+        await printed.EvaluateAsync("() => { window.__folded = []; addEventListener('beforeprint', () => window.__folded.push(document.querySelectorAll('details:not([open])').length)); }");
+        int folded = await printed.EvaluateAsync<int>("() => document.querySelectorAll('details:not([open])').length");
+        Assert.True(folded > 0, "the report folds nothing away");
+        Assert.NotEmpty(await printed.PdfAsync());
+        int[] foldedWhilePrinting = await printed.EvaluateAsync<int[]>("() => window.__folded");
+        Assert.Equal(new[] { 0 }, foldedWhilePrinting);
+        Assert.Equal(folded, await printed.EvaluateAsync<int>("() => document.querySelectorAll('details:not([open])').length"));
+        await printed.CloseAsync();
+    }
 }

@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using RepDiff.Report;
+using RepDiff.Reporting;
 
 namespace RepDiff.Tests.Report;
 
@@ -258,5 +261,26 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
         await page.Keyboard.PressAsync("Enter");
         Assert.Contains("on", (await pair.GetAttributeAsync("class"))!.Split(' '));
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// The demo's index on a phone (360 px): a description holding a URL (the emoji pair's licence,
+    /// https://creativecommons.org/licenses/by/4.0/) or a long title word made the page 405 px wide, scrolling sideways.
+    /// </summary>
+    [ChromiumFact]
+    public async Task TheIndexPageFitsAPhoneWhateverItsWords()
+    {
+        var (pair, explanation) = HtmlReportTests.Synthetic();
+        ExplanationScoring.Score(explanation, pair);
+        var comparison = new Comparison { Pair = pair, Explanations = [explanation], Context = new JsonObject { ["linear_cka"] = 0.5 } };
+        string path = Path.Combine(TestData.TempDir(), "index.html");
+        File.WriteAllText(path, IndexPage.Render("demo " + new string('T', 60), "intro https://example.org/a/very/long/path/without/any/space/at/all",
+            [new IndexEntry("pair " + new string('P', 60), "licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); more https://example.org/" + new string('x', 80), "pair/report.html", comparison)]));
+        var (page, problems, browser, playwright) = await Open(path);
+        await using var _ = browser;
+        using var __ = playwright;
+        await page.SetViewportSizeAsync(360, 800);
+        Assert.Equal(360, await PageWidth(page));
+        Assert.Empty(problems);
     }
 }
