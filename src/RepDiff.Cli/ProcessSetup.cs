@@ -26,6 +26,11 @@ internal static class ProcessSetup
         // A closed stderr (2>&-) has nowhere to report to: its lines are dropped. Written to, it had ended the run at its first
         // progress line with SIGABRT; with stdin or stdout closed too, the runtime's own pipe sits on descriptor 2 and took them.
         if (!Writable(2)) Console.SetError(TextWriter.Null);
+        // Under a limit on address space (ulimit -v, a grid engine's h_vmem), glibc's malloc reserves 64 MB for each thread's own
+        // arena, and the runtime's reservations take the rest: `spec` on 2,000 × 256 under ulimit -v 2500000 ended in the runtime's
+        // "Out of memory." and SIGABRT during the UMAP layout, with a few MB of data (helper 99). Two arenas serve every thread.
+        if (OperatingSystem.IsLinux() && GetLimit(AddressSpaceResource, out var space) == 0 && space.Current != ulong.MaxValue)
+            SetMallocOption(ArenaMax, 2);
         string? problem = !Writable(1)
             ? "standard output is closed (or not open for writing); send it to /dev/null (> /dev/null) to discard what the command prints"
             : OpenFiles() is { } limit && limit < MinOpenFiles
@@ -55,7 +60,8 @@ internal static class ProcessSetup
         return limit.Current > int.MaxValue ? null : (long)limit.Current;
     }
 
-    private const int GetDescriptorFlags = 1, GetStatusFlags = 3, CloseOnExec = 1, AccessMode = 3, ReadOnly = 0, OpenFilesResource = 7;
+    private const int GetDescriptorFlags = 1, GetStatusFlags = 3, CloseOnExec = 1, AccessMode = 3, ReadOnly = 0, OpenFilesResource = 7,
+        AddressSpaceResource = 9, ArenaMax = -8;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Limit
@@ -65,6 +71,9 @@ internal static class ProcessSetup
 
     [DllImport("libc", EntryPoint = "fcntl")]
     private static extern int Fcntl(int fd, int command);
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int SetMallocOption(int option, int value);
 
     [DllImport("libc", EntryPoint = "getrlimit")]
     private static extern int GetLimit(int resource, out Limit limit);

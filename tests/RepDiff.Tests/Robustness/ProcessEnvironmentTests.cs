@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using RepDiff;
+using RepDiff.IO;
 using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Robustness;
@@ -62,6 +64,23 @@ public class ProcessEnvironmentTests
         Assert.Equal(2, code);
         Assert.StartsWith("error: at most 64 files may be open at once (ulimit -n)", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>
+    /// A limit on address space (ulimit -v 2500000, 2.4 GiB): `spec` on 2,000 × 256 (4 MB of data) had ended in the runtime's
+    /// "Out of memory." and SIGABRT during its UMAP layout, glibc's per-thread malloc arenas (64 MB each) having taken the space.
+    /// </summary>
+    [Fact]
+    public void AnAddressSpaceLimitLeavesRoomForASmallRun()
+    {
+        var random = new Random(7);
+        Matrix Gaussian() => new(2000, 256, Enumerable.Range(0, 2000 * 256).Select(_ => (float)random.NextDouble() - (float)random.NextDouble()).ToArray());
+        string a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy"), outDir = Path.Combine(dir, "out");
+        Npy.Write(a, Gaussian());
+        Npy.Write(b, Gaussian());
+        var (code, _, stderr) = Shell($"ulimit -v 2500000 && dotnet {Cli} spec {a} {b} --out {outDir}");
+        Assert.True(code == 0, stderr[Math.Max(0, stderr.Length - 300)..]);
+        Assert.True(File.Exists(Path.Combine(outDir, "results.json")));
     }
 
     /// <summary>
