@@ -119,6 +119,21 @@ public class ProcessEnvironmentTests
     }
 
     /// <summary>
+    /// A terminal 20 columns wide had the summary table wrapped a character a line, numbers cut ("1", "5", ".", "7", "5"): tables
+    /// keep at least 80 columns, whole rows for the terminal to wrap.
+    /// </summary>
+    [Fact]
+    public void ANarrowTerminalKeepsTableRowsWhole()
+    {
+        if (!File.Exists("/usr/bin/script")) return;
+        var (a, b, _) = SmallPair(dir);
+        string typescript = Path.Combine(dir, "typescript");
+        var (code, _, _) = Shell($"script -qec 'stty cols 20; COLUMNS=20 dotnet {Cli} kmeans {a} {b} --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null");
+        Assert.Equal(0, code);
+        Assert.Matches(@"│ concepts_of_a │ 1 +│ \d+\.\d+ +│ \d+ +│ \d\.\d{3} \(\d\.\d{2}\) │", File.ReadAllText(typescript));
+    }
+
+    /// <summary>
     /// A built-in model's first use where the model cache cannot be written (a read-only home, here a file in the cache's
     /// place) had been "internal error: IOException: Read-only file system" (exit 1), after a "fetching …" line.
     /// </summary>
