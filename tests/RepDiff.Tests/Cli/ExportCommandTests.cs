@@ -54,6 +54,23 @@ public class ExportCommandTests
         Assert.EndsWith($",x{row},\"a, {row % 2}\"", lines[1]);
     }
 
+    /// <summary>`--out -` is standard output: it had written a file named "-" in the current folder and said "Wrote -".</summary>
+    [Fact]
+    public void ADashAsOutIsStandardOutput()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, Run("kmeans", a, b, "--out", outDir).Code);
+        Assert.False(File.Exists("-"), "the test host's folder holds a file named -");
+        var (code, stdout, error) = Run("export", Path.Combine(outDir, "results.json"), "--out", "-");
+        Assert.Equal(0, code);
+        Assert.StartsWith("method,direction,rank,", stdout);
+        Assert.DoesNotContain("Wrote", error);
+        Assert.False(File.Exists("-"));
+        Assert.StartsWith("{", Run("export", Path.Combine(outDir, "results.json"), "--out", "-", "--format", "jsonl").Stdout);
+    }
+
     [Fact]
     public void CompareResultsExportAsJsonLinesWithFlagsForMissingSamples()
     {

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace RepDiff.Cli;
+
+/// <summary>
+/// What the real process sets and checks before it runs a command line (in-process callers, the tests, keep their own):
+/// the invariant culture, standard streams that are the caller's, and room to open files.
+/// </summary>
+internal static class ProcessSetup
+{
+    /// <summary>
+    /// Open files a run needs at least: the runtime keeps each loaded assembly open, and `compare --model-a/-b` peaks at about
+    /// 105. Under `ulimit -n 64` every command had died part-way: an assembly that could not load, then the error line itself
+    /// (SIGABRT and .NET's unhandled-exception dump), or "internal error: TaskSchedulerException" at 80 (helper 99).
+    /// </summary>
+    internal const int MinOpenFiles = 160;
+
+    public static int Run(string[] args)
+    {
+        // 0.5, never 0,5, on the terminal and in the report: the build asks for invariant globalization, but
+        // DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=0 (set in some .NET container images) overrides it, and LC_ALL=de_DE.UTF-8
+        // then printed "linear_cka 0,934" and "total 1,1 s" (helper 99).
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        // A closed stderr (2>&-) has nowhere to report to: its lines are dropped. Written to, it had ended the run at its first
+        // progress line with SIGABRT; with stdin or stdout closed too, the runtime's own pipe sits on descriptor 2 and took them.
+        if (!Writable(2)) Console.SetError(TextWriter.Null);
+        // Under a limit on address space (ulimit -v, a grid engine's h_vmem), glibc's malloc reserves 64 MB for each thread's own
+        // arena, and the runtime's reservations take the rest: `spec` on 2,000 × 256 under ulimit -v 2500000 ended in the runtime's
+        // "Out of memory." and SIGABRT during the UMAP layout, with a few MB of data (helper 99). Two arenas serve every thread.
+        if (OperatingSystem.IsLinux() && GetLimit(AddressSpaceResource, out var space) == 0 && space.Current != ulong.MaxValue)
+            SetMallocOption(ArenaMax, 2);
+        string? problem = !Writable(1)
+            ? "standard output is closed (or not open for writing); send it to /dev/null (> /dev/null) to discard what the command prints"
+            : OpenFiles() is { } limit && limit < MinOpenFiles
+                ? $"at most {limit} files may be open at once (ulimit -n), and a run opens up to about 110 (its libraries, inputs and outputs); raise the limit (ulimit -n 1024)"
+                : null;
+        if (problem is null) return Cli.Run(Cli.BuildRoot(), args);
+        Console.Error.WriteLine($"error: {problem}");
+        return Cli.BadInput;
+    }
+
+    /// <summary>
+    /// Whether descriptor <paramref name="fd"/> is a stream the caller gave this process, open for writing. A closed 0, 1 or 2
+    /// is the lowest free descriptor, so the runtime's first pipe or file takes it: those are close-on-exec, which no
+    /// descriptor inherited across exec can be.
+    /// </summary>
+    internal static bool Writable(int fd)
+    {
+        if (!OperatingSystem.IsLinux()) return true;
+        int flags = Fcntl(fd, GetDescriptorFlags);
+        return flags >= 0 && (flags & CloseOnExec) == 0 && (Fcntl(fd, GetStatusFlags) & AccessMode) != ReadOnly;
+    }
+
+    /// <summary>The soft limit on open files (the runtime has raised it to the hard one); null where unknown or unlimited.</summary>
+    private static long? OpenFiles()
+    {
+        if (!OperatingSystem.IsLinux() || GetLimit(OpenFilesResource, out var limit) != 0) return null;
+        return limit.Current > int.MaxValue ? null : (long)limit.Current;
+    }
+
+    private const int GetDescriptorFlags = 1, GetStatusFlags = 3, CloseOnExec = 1, AccessMode = 3, ReadOnly = 0, OpenFilesResource = 7,
+        AddressSpaceResource = 9, ArenaMax = -8;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Limit
+    {
+        public ulong Current, Maximum;
+    }
+
+    [DllImport("libc", EntryPoint = "fcntl")]
+    private static extern int Fcntl(int fd, int command);
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int SetMallocOption(int option, int value);
+
+    [DllImport("libc", EntryPoint = "getrlimit")]
+    private static extern int GetLimit(int resource, out Limit limit);
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using RepDiff;
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Robustness;
+
+/// <summary>
+/// The real process in the environments users run it in (helper 99): closed standard streams, a low open-files limit, a
+/// locale with a decimal comma, a terminal without ANSI codes, a model cache that cannot be written. Each runs
+/// `dotnet RepDiff.Cli.dll` through /bin/sh, since these are properties of the process, not of a command line.
+/// </summary>
+public class ProcessEnvironmentTests
+{
+    private readonly string dir = TestData.TempDir();
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll");
+
+    private static (int Code, string Stdout, string Stderr) Shell(string command, params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command }, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(300_000), $"did not finish: {command}");
+        return (process.ExitCode, stdout.Result, stderr);
+    }
+
+    /// <summary>
+    /// 2>&- had ended every method command with SIGABRT at its first progress line (exit 134, nothing written); >&- ran the
+    /// whole method and then said "internal error: UnauthorizedAccessException: Access to the path is denied." (exit 1); with
+    /// stdin closed too, the runtime's own pipe took descriptor 1 or 2 and was written into.
+    /// </summary>
+    [Fact]
+    public void ClosedStandardStreamsAreNotACrash()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string Out(string name) => Path.Combine(dir, name);
+        foreach (string closed in new[] { "2>&-", "<&- 2>&-" })
+        {
+            string name = closed.Length == 4 ? "err" : "in-err";
+            var (code, stdout, _) = Shell($"dotnet {Cli} kmeans {a} {b} --out {Out(name)} {closed}");
+            Assert.Equal(0, code);
+            Assert.Contains("Wrote ", stdout);
+            Assert.True(File.Exists(Path.Combine(Out(name), "results.json")));
+        }
+        foreach (string closed in new[] { ">&-", "<&- >&-", "1</dev/null" })
+        {
+            var (code, _, stderr) = Shell($"dotnet {Cli} kmeans {a} {b} --out {Out("out")} {closed}");
+            Assert.Equal(2, code);
+            Assert.Equal("error: standard output is closed (or not open for writing); send it to /dev/null (> /dev/null) to discard what the command prints",
+                Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+            Assert.False(Directory.Exists(Out("out")), "refused before any work");
+        }
+        Assert.Equal(2, Shell($"dotnet {Cli} --version >&- 2>&-").Code);
+    }
+
+    /// <summary>`ulimit -n 64`: SIGABRT with .NET's unhandled-exception dump (an assembly that could not load, then the error line).</summary>
+    [Fact]
+    public void TooFewOpenFilesIsOneLine()
+    {
+        var (a, b, _) = SmallPair(dir);
+        var (code, _, stderr) = Shell($"ulimit -n 64 && dotnet {Cli} kmeans {a} {b} --out {Path.Combine(dir, "out")}");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: at most 64 files may be open at once (ulimit -n)", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>
+    /// A limit on address space (ulimit -v 2500000, 2.4 GiB): `spec` on 2,000 × 256 (4 MB of data) had ended in the runtime's
+    /// "Out of memory." and SIGABRT during its UMAP layout, glibc's per-thread malloc arenas (64 MB each) having taken the space.
+    /// </summary>
+    [Fact]
+    public void AnAddressSpaceLimitLeavesRoomForASmallRun()
+    {
+        var random = new Random(7);
+        Matrix Gaussian() => new(2000, 256, Enumerable.Range(0, 2000 * 256).Select(_ => (float)random.NextDouble() - (float)random.NextDouble()).ToArray());
+        string a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy"), outDir = Path.Combine(dir, "out");
+        Npy.Write(a, Gaussian());
+        Npy.Write(b, Gaussian());
+        var (code, _, stderr) = Shell($"ulimit -v 2500000 && dotnet {Cli} spec {a} {b} --out {outDir}");
+        Assert.True(code == 0, stderr[Math.Max(0, stderr.Length - 300)..]);
+        Assert.True(File.Exists(Path.Combine(outDir, "results.json")));
+    }
+
+    /// <summary>
+    /// DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=0 overrides the build's invariant globalization: under a German locale compare
+    /// printed "linear_cka 0,934" beside "random neighbours 0.020", and the report "1,1 s".
+    /// </summary>
+    [Fact]
+    public void NumbersKeepTheirPointInAnyLocale()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        var (code, stdout, stderr) = Shell($"dotnet {Cli} compare {a} {b} --methods kmeans --out {outDir} 2>&1",
+            ("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "0"), ("LC_ALL", "de_DE.UTF-8"), ("LANG", "de_DE.UTF-8"));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Matches(@"context: linear_cka \d\.\d{3}, mutual_knn \d\.\d{3}", stdout);
+        Assert.DoesNotMatch(@"\d,\d{3}\b", stdout);
+        Assert.DoesNotMatch(@">\d+,\d+ s<", File.ReadAllText(Path.Combine(outDir, "report.html")));
+    }
+
+    /// <summary>
+    /// A terminal without ANSI codes (TERM=dumb) had one progress line for a whole run (Spectre's fallback display): it gets
+    /// the plain lines a log gets. Run on a pseudo-terminal through `script`.
+    /// </summary>
+    [Fact]
+    public void ADumbTerminalGetsPlainProgressLines()
+    {
+        if (!File.Exists("/usr/bin/script")) return; // util-linux's script makes the pseudo-terminal
+        var (a, b, _) = SmallPair(dir);
+        string typescript = Path.Combine(dir, "typescript");
+        var (code, _, _) = Shell($"script -qec 'TERM=dumb dotnet {Cli} kmeans {a} {b} --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null");
+        Assert.Equal(0, code);
+        string shown = File.ReadAllText(typescript);
+        Assert.Contains("kmeans: 100%", shown);
+        Assert.Contains("report model: 100%", shown);
+        Assert.DoesNotContain("\u001b[", shown);
+    }
+
+    /// <summary>
+    /// A terminal 20 columns wide had the summary table wrapped a character a line, numbers cut ("1", "5", ".", "7", "5"): tables
+    /// keep at least 80 columns, whole rows for the terminal to wrap.
+    /// </summary>
+    [Fact]
+    public void ANarrowTerminalKeepsTableRowsWhole()
+    {
+        if (!File.Exists("/usr/bin/script")) return;
+        var (a, b, _) = SmallPair(dir);
+        string typescript = Path.Combine(dir, "typescript");
+        var (code, _, _) = Shell($"script -qec 'stty cols 20; COLUMNS=20 dotnet {Cli} kmeans {a} {b} --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null");
+        Assert.Equal(0, code);
+        Assert.Matches(@"│ concepts_of_a │ 1 +│ \d+\.\d+ +│ \d+ +│ \d\.\d{3} \(\d\.\d{2}\) │", File.ReadAllText(typescript));
+    }
+
+    /// <summary>
+    /// A built-in model's first use where the model cache cannot be written (a read-only home, here a file in the cache's
+    /// place) had been "internal error: IOException: Read-only file system" (exit 1), after a "fetching …" line.
+    /// </summary>
+    [Fact]
+    public void AModelCacheThatCannotBeWrittenIsOneLine()
+    {
+        string file = Path.Combine(dir, "a-file");
+        File.WriteAllText(file, "x");
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllLines(texts, ["one sentence", "another one"]);
+        string emptyPackages = Directory.CreateDirectory(Path.Combine(dir, "packages")).FullName;
+        var (code, _, stderr) = Shell($"dotnet {Cli} embed minilm-l6 --texts {texts} --out {Path.Combine(dir, "e.npy")}",
+            ("REPDIFF_MODEL_CACHE", Path.Combine(file, "models")), ("NUGET_PACKAGES", emptyPackages));
+        Assert.Equal(2, code);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: the model cache {Path.Combine(file, "models")} cannot be written (", line);
+        Assert.EndsWith("set REPDIFF_MODEL_CACHE (or XDG_CACHE_HOME) to a folder you can write", line);
+        Assert.Empty(Directory.GetFileSystemEntries(emptyPackages));
+    }
+}
