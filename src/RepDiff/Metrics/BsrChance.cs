@@ -54,8 +54,8 @@ public static class BsrChance
         var pool = PoolFor(pair, scored.Max(d => d.Sizes.Max()));
         foreach (var (key, kind) in new[] { ("bsr", BsrDistance.Silb), ("bsr_mned", BsrDistance.Mned), ("bsr_lsed", BsrDistance.Lsed) })
         {
-            var draws = new double[scored.Length + 1][];
-            for (int k = 0; k <= scored.Length; k++) draws[k] = new double[Draws];
+            var draws = new double[scored.Length][];
+            for (int k = 0; k < scored.Length; k++) draws[k] = new double[Draws];
             // Each direction draws its groups from its own generator, seeded alike: one generator shared in the directions'
             // order gave the direction explaining a model other random groups when the model was given as B instead of A,
             // so its chance level moved (0.494 → 0.492) with nothing but the order of the arguments (helper 92).
@@ -69,16 +69,18 @@ public static class BsrChance
                     draws[k][t] = FocusRows.Score(a ? pool.A : pool.B, a ? pool.B : pool.A, groups, kind);
                 }
             }
-            for (int t = 0; t < Draws; t++)
-                draws[scored.Length][t] = Enumerable.Range(0, scored.Length).Average(k => draws[k][t]);
             var means = new JsonObject();
             var spreads = new JsonObject();
-            for (int k = 0; k <= scored.Length; k++)
+            for (int k = 0; k < scored.Length; k++)
             {
-                string name = k < scored.Length ? scored[k].Direction.Name : "mean";
-                means[name] = Round(draws[k].Average());
-                spreads[name] = Round(StandardDeviation(draws[k]));
+                means[scored[k].Direction.Name] = Round(draws[k].Average());
+                spreads[scored[k].Direction.Name] = Round(StandardDeviation(draws[k]));
             }
+            // The mean BSR of directions whose concepts are separate groups: the mean of independent draws, whose spread is
+            // √(Σ sd²) / K. Averaging the directions' draws pairwise gave ~0: seeded alike, both directions draw the same
+            // groups, whose two scores nearly cancel (SILB's sum to 1), so the spread read 0.002 beside 0.03 per direction.
+            means["mean"] = Round(draws.Average(d => d.Average()));
+            spreads["mean"] = Round(Math.Sqrt(draws.Sum(d => Math.Pow(StandardDeviation(d), 2))) / scored.Length);
             e.Metrics[key + "_chance"] = means;
             e.Metrics[key + "_chance_sd"] = spreads;
         }

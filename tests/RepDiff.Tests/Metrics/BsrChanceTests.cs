@@ -141,5 +141,19 @@ public class BsrChanceTests
         }
         Assert.True(outside.Count == 0, string.Join("; ", outside));
         Assert.Equal(n, explanation.Metrics["bsr_chance_pool"]!.GetValue<int>());
+
+        // The mean of the two directions' BSRs, each over its own groups: its spread is that of a mean of independent draws.
+        // Both directions draw the same groups (seeded alike, so the figures mirror when A and B swap), and averaging those
+        // pairwise had given a spread near 0 (SILB's two scores of one group sum to 1).
+        foreach (string key in new[] { "bsr", "bsr_mned", "bsr_lsed" })
+        {
+            var sd = explanation.Metrics[key + "_chance_sd"]!;
+            double sdA = sd[DirectionNames.MoreSimilarInA]!.GetValue<double>(), sdB = sd[DirectionNames.MoreSimilarInB]!.GetValue<double>();
+            Assert.Equal(Math.Sqrt(sdA * sdA + sdB * sdB) / 2, sd["mean"]!.GetValue<double>(), 5);
+            Assert.True(sd["mean"]!.GetValue<double>() > 0.25 * Math.Min(sdA, sdB), $"{key}: mean spread {sd["mean"]}");
+            var chance = explanation.Metrics[key + "_chance"]!;
+            Assert.Equal((chance[DirectionNames.MoreSimilarInA]!.GetValue<double>() + chance[DirectionNames.MoreSimilarInB]!.GetValue<double>()) / 2,
+                chance["mean"]!.GetValue<double>(), 5);
+        }
     }
 }
