@@ -67,6 +67,25 @@ public class ProcessEnvironmentTests
     }
 
     /// <summary>
+    /// The limit refuses only what would not fit (helper 100): `--version`, `--help` and `info` (about 50 open files) had been
+    /// refused under `ulimit -n 64`, and a kmeans run (80) under `ulimit -n 140`, all of which run there.
+    /// </summary>
+    [Fact]
+    public void AnOpenFilesLimitRefusesOnlyRunsThatDoNotFit()
+    {
+        foreach (string printing in new[] { "--version", "--help", "kmeans --help", "info" })
+        {
+            var (code, stdout, stderr) = Shell($"ulimit -n 64 && dotnet {Cli} {printing}");
+            Assert.True(code == 0, $"{printing}: {stderr}");
+            Assert.NotEmpty(stdout);
+        }
+        var (a, b, _) = SmallPair(dir);
+        var run = Shell($"ulimit -n 140 && dotnet {Cli} kmeans {a} {b} --out {Path.Combine(dir, "out")}");
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.True(File.Exists(Path.Combine(dir, "out", "results.json")));
+    }
+
+    /// <summary>
     /// A limit on address space (ulimit -v 2500000, 2.4 GiB): `spec` on 2,000 × 256 (4 MB of data) had ended in the runtime's
     /// "Out of memory." and SIGABRT during its UMAP layout, glibc's per-thread malloc arenas (64 MB each) having taken the space.
     /// </summary>
