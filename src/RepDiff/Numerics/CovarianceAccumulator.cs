@@ -10,13 +10,18 @@ namespace RepDiff.Numerics;
 public sealed class CovarianceAccumulator
 {
     private readonly double[] sum;
+    private readonly bool inDouble;
     private float[]? partial;
+    private double[]? widened;
     private bool mirrored = true;
 
-    public CovarianceAccumulator(int dim)
+    /// <param name="inDouble">Every product and sum in double (<see cref="Syrk.AddUpperTransposeProductInDouble"/>) rather than
+    /// float GEMMs summed in double: for Gram matrices whose near-null directions a method needs.</param>
+    public CovarianceAccumulator(int dim, bool inDouble = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dim);
         Dim = dim;
+        this.inDouble = inDouble;
         sum = DenseMemory.Zeroed(checked(dim * dim));
     }
 
@@ -40,7 +45,8 @@ public sealed class CovarianceAccumulator
     {
         if (batch.Cols != Dim) throw new ArgumentException($"batch has {batch.Cols} columns, the accumulator {Dim}");
         if (batch.Rows == 0 || Dim == 0) return;
-        Syrk.AddUpperTransposeProduct(batch, sum, 1, partial ??= new float[Dim * Dim]);
+        if (inDouble) Syrk.AddUpperTransposeProductInDouble(batch, sum, widened ??= new double[Syrk.DoubleChunkRows * ((Dim + 7) / 8 * 8)]);
+        else Syrk.AddUpperTransposeProduct(batch, sum, 1, partial ??= new float[Dim * Dim]);
         mirrored = false;
         Count += batch.Rows;
     }

@@ -95,6 +95,68 @@ public static class Syrk
         });
     }
 
+    /// <summary>Rows widened to double at a time by <see cref="AddUpperTransposeProductInDouble"/>.</summary>
+    internal const int DoubleChunkRows = 256;
+
+    /// <summary>
+    /// The upper triangle (diagonal included) of c += XᵀX with every product and every sum in double (a product of
+    /// two floats is exact in double): for Gram matrices whose near-null directions matter. The float GEMM's sums
+    /// carry relative errors near 1e-7, and where a method needs G's small eigen-directions (the spectral feature
+    /// routes' Cholesky factor when the two feature blocks nearly coincide) that error becomes √(1e-7) in the
+    /// result. work holds <see cref="DoubleChunkRows"/> × (d rounded up to 8) doubles.
+    /// </summary>
+    internal static void AddUpperTransposeProductInDouble(Matrix x, double[] c, double[] work)
+    {
+        int d = x.Cols, ld = (d + 7) / 8 * 8, groups = (d + 3) / 4;
+        if (work.Length < (long)DoubleChunkRows * ld) throw new ArgumentException("work space too small");
+        for (int r0 = 0; r0 < x.Rows; r0 += DoubleChunkRows)
+        {
+            int rows = Math.Min(DoubleChunkRows, x.Rows - r0);
+            for (int p = 0; p < rows; p++)
+            {
+                var source = x.Data.AsSpan((int)((long)(r0 + p) * d), d);
+                var target = work.AsSpan(p * ld, ld);
+                for (int j = 0; j < d; j++) target[j] = source[j];
+                target[d..].Clear();
+            }
+            // Each group of 4 rows of c takes its columns from its diagonal on in 4×8 register tiles; every entry sums
+            // its products in row order, so the result does not depend on scheduling. Later groups have shorter rows.
+            Gemm.ParallelFor(groups, Environment.ProcessorCount, g =>
+            {
+                int i0 = 4 * g;
+                for (int j0 = i0 / 8 * 8; j0 < d; j0 += 8) DoubleTile(work, ld, rows, i0, j0, c, d);
+            });
+        }
+    }
+
+    private static void DoubleTile(double[] work, int ld, int rows, int i0, int j0, double[] c, int d)
+    {
+        var a00 = Vector256<double>.Zero; var a01 = a00; var a10 = a00; var a11 = a00;
+        var a20 = a00; var a21 = a00; var a30 = a00; var a31 = a00;
+        ref double w = ref work[0];
+        for (int p = 0; p < rows; p++)
+        {
+            nuint row = (nuint)(p * ld);
+            var b0 = Vector256.LoadUnsafe(ref w, row + (nuint)j0);
+            var b1 = Vector256.LoadUnsafe(ref w, row + (nuint)j0 + 4);
+            // Rows past d are the zero padding of the last group (i0 + 3 < ld since ld is a multiple of 8).
+            var x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref w, row + (nuint)i0));
+            a00 = Vector256.FusedMultiplyAdd(x, b0, a00); a01 = Vector256.FusedMultiplyAdd(x, b1, a01);
+            x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref w, row + (nuint)i0 + 1));
+            a10 = Vector256.FusedMultiplyAdd(x, b0, a10); a11 = Vector256.FusedMultiplyAdd(x, b1, a11);
+            x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref w, row + (nuint)i0 + 2));
+            a20 = Vector256.FusedMultiplyAdd(x, b0, a20); a21 = Vector256.FusedMultiplyAdd(x, b1, a21);
+            x = Vector256.Create(System.Runtime.CompilerServices.Unsafe.Add(ref w, row + (nuint)i0 + 3));
+            a30 = Vector256.FusedMultiplyAdd(x, b0, a30); a31 = Vector256.FusedMultiplyAdd(x, b1, a31);
+        }
+        Span<double> tile = stackalloc double[32];
+        a00.CopyTo(tile); a01.CopyTo(tile[4..]); a10.CopyTo(tile[8..]); a11.CopyTo(tile[12..]);
+        a20.CopyTo(tile[16..]); a21.CopyTo(tile[20..]); a30.CopyTo(tile[24..]); a31.CopyTo(tile[28..]);
+        for (int r = 0; r < 4 && i0 + r < d; r++)
+            for (int col = 0; col < 8 && j0 + col < d; col++)
+                if (j0 + col >= i0 + r) c[(long)(i0 + r) * d + j0 + col] += tile[r * 8 + col];
+    }
+
     // c[j, i] = c[i, j] for j > i, in square tiles so reads and writes both stay in cache.
     internal static void MirrorUpper(double[] c, int d)
     {

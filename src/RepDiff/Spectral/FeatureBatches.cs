@@ -52,9 +52,14 @@ internal sealed class FeatureBatches
     }
 
     /// <summary>G = ΦᵀΦ / n (D × D, row-major, float64 sums) in one pass over the rows: the feature routes' covariance.</summary>
-    public double[] MeanGram(IProgress<ProgressUpdate>? progress)
+    /// <param name="inDouble">Every product in double too, rather than float GEMMs of 1,024+ rows summed in double. The
+    /// eigenvalues of S·G move by √(δ‖G‖) for an error δ in G when the blocks nearly coincide (a set against its
+    /// near-copy: S·G nearly nilpotent), so the float sums' 1e-7 became SPEC-diffs of 1.5e-4 (helper 101). It costs
+    /// 2-3× the float GEMM: taken for the cosine features, whose route is exact, not for random Fourier features,
+    /// whose approximation error (1e-2) is far above it.</param>
+    public double[] MeanGram(IProgress<ProgressUpdate>? progress, bool inDouble = false)
     {
-        var covariance = new CovarianceAccumulator(Dim);
+        var covariance = new CovarianceAccumulator(Dim, inDouble);
         ForEach((features, _) => covariance.Add(features), progress, "feature covariance");
         var gram = covariance.Sum;
         System.Numerics.Tensors.TensorPrimitives.Divide(gram, (double)Rows, gram);

@@ -11,16 +11,27 @@ namespace RepDiff.Spectral;
 /// </summary>
 internal static class FeatureGram
 {
+    /// <summary>
+    /// Cholesky's first jitter, relative to G's mean diagonal (retried ten times larger while G is indefinite), for a G
+    /// of double products (<see cref="FeatureBatches.MeanGram"/> with inDouble). The eigenvalues of Θ move by up to
+    /// √(jitter · mean diag · ‖G‖) when the blocks nearly coincide (S·G then nearly nilpotent), so the factor's default
+    /// 1e-10 alone would put 1.5e-6 where a set and its near-copy differ by 6e-9. Such a G is semi-definite to ~1e-16
+    /// relative, which this covers.
+    /// </summary>
+    internal const double Jitter = 1e-14;
+
     /// <param name="gram">G (D×D, row-major; consumed).</param>
     /// <param name="signs">The diagonal of S.</param>
     /// <param name="timings">Receives "cholesky" (seconds of the factorization), when given.</param>
+    /// <param name="jitter">Cholesky's first jitter relative to G's mean diagonal (<see cref="Jitter"/> for a G of double products).</param>
     public static (SignedModes Modes, double[][] PositiveWeights, double[][] NegativeWeights) Solve(
-        double[] gram, double[] signs, int k, double zero, int seed, IProgress<ProgressUpdate>? progress, Dictionary<string, double>? timings = null)
+        double[] gram, double[] signs, int k, double zero, int seed, IProgress<ProgressUpdate>? progress, Dictionary<string, double>? timings = null,
+        double jitter = 1e-10)
     {
         int d = signs.Length;
         progress.Report("factorizing the feature covariance", 0);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var l = Cholesky.Factor(gram, d);
+        var l = Cholesky.Factor(gram, d, jitter);
         if (timings is not null) timings["cholesky"] = clock.Elapsed.TotalSeconds;
         progress.Report("factorizing the feature covariance", 1);
         SignedModes modes;

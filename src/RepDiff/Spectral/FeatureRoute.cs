@@ -57,13 +57,16 @@ internal static class FeatureRoute
             timings["members"] = clock.Lap();  // the mode functions' weights: seconds at n = 8,000
             return new SpectralModes(dense, fromVectors, new FeatureExpansion(batches.Maps, featureWeights));
         }
-        var gram = batches.MeanGram(progress);
+        // Cosine features make the route exact, so G gets double products and the small jitter they allow (FeatureGram.Jitter).
+        bool exactFeatures = batches.Maps.All(m => m is CosineFeatures);
+        var gram = batches.MeanGram(progress, inDouble: exactFeatures);
         for (int i = 0; i < d; i++) gram[(long)i * d + i] += ridge;
         timings["features"] = clock.Lap();
         var signs = new double[d];
         for (int block = 0, first = 0; block < weights.Length; first += batches.MapDim(block), block++)
             Array.Fill(signs, weights[block], first, batches.MapDim(block));
-        var (modes, wPos, wNeg) = FeatureGram.Solve(gram, signs, problem.Concepts, problem.Zero, problem.Seed, progress, timings);
+        var (modes, wPos, wNeg) = FeatureGram.Solve(gram, signs, problem.Concepts, problem.Zero, problem.Seed, progress, timings,
+            exactFeatures ? FeatureGram.Jitter : 1e-10);
         timings["eigen"] = clock.Lap();  // includes the Cholesky factorization
         // s = Φ w has norm √n |λ|; dividing gives the unit eigenvector of Λ the exact route reports.
         var scales = modes.PositiveValues.Concat(modes.NegativeValues).Select(l => 1 / (Math.Sqrt(n) * Math.Abs(l))).ToArray();

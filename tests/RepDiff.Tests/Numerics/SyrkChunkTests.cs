@@ -31,6 +31,19 @@ public class SyrkChunkTests
         finally { Syrk.ChunksInParallel = was; }
     }
 
+    [Fact]
+    public void TheDoubleAccumulatorSumsEveryProductInDouble()
+    {
+        // 13 columns (not a multiple of the 4×8 tiles) and 600 rows (two full chunks of 256 and a partial one).
+        var x = RandomMatrix(600, 13, 11);
+        var covariance = new CovarianceAccumulator(13, inDouble: true);
+        covariance.Add(x);
+        var sum = covariance.Sum;
+        for (int i = 0; i < 13; i++)
+            for (int j = 0; j < 13; j++)
+                Assert.Equal(NaiveDot(x, i, j), sum[i * 13 + j], 1e-13 * Math.Sqrt(NaiveDot(x, i, i) * NaiveDot(x, j, j)));
+    }
+
     private static double NaiveDot(Matrix x, int i, int j)
     {
         double sum = 0;

@@ -77,9 +77,11 @@ public class SpecFixtureTests
         var options = new SpecOptions { Kernel = KernelKind.Cosine, Route = SpecRoute.Features, CovarianceRidge = 1e-7 };
         var e = new SpecMethod().Run(Load(pair), options);
         var reference = TestData.Reference[pair]!["spec"]!["cosine"]!;
-        // The authors ran this in float32; on digits their smallest listed eigenvalues carry ~2e-5 relative rounding.
-        AssertClose(TestData.Doubles(reference["top"]!), Top(e), relative: 3e-5);
-        AssertClose(TestData.Doubles(reference["bottom"]!), Bottom(e), relative: 3e-5);
+        // The authors ran this in float32; RepDiff sums this covariance in double and gives numpy's float64 answer to the
+        // same computation (digits: 0.00079359 for the ninth eigenvalue), so what is left is their rounding: on digits
+        // up to 3.4e-5 relative on the small eigenvalues (1.0e-5 on planted).
+        AssertClose(TestData.Doubles(reference["top"]!), Top(e), relative: 4e-5);
+        AssertClose(TestData.Doubles(reference["bottom"]!), Bottom(e), relative: 4e-5);
     }
 
     [Theory, MemberData(nameof(Pairs))]
