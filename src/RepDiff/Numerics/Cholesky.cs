@@ -15,12 +15,15 @@ public static class Cholesky
     /// <summary>Columns per panel: large enough that the trailing update is compute-bound, small enough that a panel's transpose stays in cache.</summary>
     internal const int Block = 192;
 
+    /// <summary>The first jitter relative to A's mean diagonal, for matrices whose sums carry float rounding.</summary>
+    public const double DefaultJitter = 1e-10;
+
     /// <summary>
     /// Lower-triangular L (row-major, zeros above the diagonal) with A + jitter·scale·I = L Lᵀ, where scale is
     /// the mean of A's diagonal. When A is numerically indefinite at that jitter, retries with ten times more
     /// (up to jitter·scale = scale); throws ArgumentException when even that fails (A is genuinely indefinite).
     /// </summary>
-    public static double[] Factor(double[] a, int n, double jitter = 1e-10)
+    public static double[] Factor(double[] a, int n, double jitter = DefaultJitter)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(jitter);

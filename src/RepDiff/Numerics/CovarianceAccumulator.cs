@@ -45,7 +45,7 @@ public sealed class CovarianceAccumulator
     {
         if (batch.Cols != Dim) throw new ArgumentException($"batch has {batch.Cols} columns, the accumulator {Dim}");
         if (batch.Rows == 0 || Dim == 0) return;
-        if (inDouble) Syrk.AddUpperTransposeProductInDouble(batch, sum, widened ??= new double[Syrk.DoubleChunkRows * ((Dim + 7) / 8 * 8)]);
+        if (inDouble) Syrk.AddUpperTransposeProductInDouble(batch, sum, widened ??= new double[Syrk.DoubleWorkLength(Dim)]);
         else Syrk.AddUpperTransposeProduct(batch, sum, 1, partial ??= new float[Dim * Dim]);
         mirrored = false;
         Count += batch.Rows;

@@ -98,6 +98,9 @@ public static class Syrk
     /// <summary>Rows widened to double at a time by <see cref="AddUpperTransposeProductInDouble"/>.</summary>
     internal const int DoubleChunkRows = 256;
 
+    /// <summary>The work space <see cref="AddUpperTransposeProductInDouble"/> needs for d columns.</summary>
+    internal static int DoubleWorkLength(int d) => checked(DoubleChunkRows * ((d + 7) / 8 * 8));
+
     /// <summary>
     /// The upper triangle (diagonal included) of c += XᵀX with every product and every sum in double (a product of
     /// two floats is exact in double): for Gram matrices whose near-null directions matter. The float GEMM's sums
@@ -108,7 +111,7 @@ public static class Syrk
     internal static void AddUpperTransposeProductInDouble(Matrix x, double[] c, double[] work)
     {
         int d = x.Cols, ld = (d + 7) / 8 * 8, groups = (d + 3) / 4;
-        if (work.Length < (long)DoubleChunkRows * ld) throw new ArgumentException("work space too small");
+        if (work.Length < DoubleWorkLength(d)) throw new ArgumentException("work space too small");
         for (int r0 = 0; r0 < x.Rows; r0 += DoubleChunkRows)
         {
             int rows = Math.Min(DoubleChunkRows, x.Rows - r0);

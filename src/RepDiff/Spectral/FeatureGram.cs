@@ -26,7 +26,7 @@ internal static class FeatureGram
     /// <param name="jitter">Cholesky's first jitter relative to G's mean diagonal (<see cref="Jitter"/> for a G of double products).</param>
     public static (SignedModes Modes, double[][] PositiveWeights, double[][] NegativeWeights) Solve(
         double[] gram, double[] signs, int k, double zero, int seed, IProgress<ProgressUpdate>? progress, Dictionary<string, double>? timings = null,
-        double jitter = 1e-10)
+        double jitter = Cholesky.DefaultJitter)
     {
         int d = signs.Length;
         progress.Report("factorizing the feature covariance", 0);

@@ -66,7 +66,7 @@ internal static class FeatureRoute
         for (int block = 0, first = 0; block < weights.Length; first += batches.MapDim(block), block++)
             Array.Fill(signs, weights[block], first, batches.MapDim(block));
         var (modes, wPos, wNeg) = FeatureGram.Solve(gram, signs, problem.Concepts, problem.Zero, problem.Seed, progress, timings,
-            exactFeatures ? FeatureGram.Jitter : 1e-10);
+            exactFeatures ? FeatureGram.Jitter : Cholesky.DefaultJitter);
         timings["eigen"] = clock.Lap();  // includes the Cholesky factorization
         // s = Φ w has norm √n |λ|; dividing gives the unit eigenvector of Λ the exact route reports.
         var scales = modes.PositiveValues.Concat(modes.NegativeValues).Select(l => 1 / (Math.Sqrt(n) * Math.Abs(l))).ToArray();
