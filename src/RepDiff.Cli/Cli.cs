@@ -149,7 +149,7 @@ internal static class Cli
         }
         catch (OperationCanceledException) when (RepDiff.IO.TemporaryPaths.Stopping)
         {
-            return Interrupted; // stopped by a signal; its handler exits the process with its own code
+            return ExitSignals.StopCode; // stopped by a signal, whose handler exits with the same code
         }
         catch (OutOfMemoryException)
         {

@@ -22,9 +22,18 @@ internal static class ExitSignals
         return new Registrations(registrations);
     }
 
+    private static volatile int stopCode = Cli.Interrupted;
+
+    /// <summary>
+    /// The exit code of the signal that is stopping the run. The main thread, seeing the stop, returns it too: it had returned
+    /// 130 whatever the signal, and when its return beat the handler's exit a SIGTERM ended with 130 (CI, session 32).
+    /// </summary>
+    public static int StopCode => stopCode;
+
     private static void Stop(PosixSignalContext context, int code)
     {
         context.Cancel = true;
+        stopCode = code; // before TryStop, which lets the main thread see the stop
         if (TemporaryPaths.TryStop()) Environment.Exit(code);
     }
 
