@@ -55,18 +55,22 @@ internal static class DemoCommand
                 var demos = DigitsExperiment.Build(digits, s, progress).Select(d => (Demo: d, Digits: true)).ToList();
                 if (models is not null)
                     demos.AddRange(RealModelDemo.Build(models, counts, cacheDir, s, progress, r => { if (r) reused++; else embedded++; }).Select(d => (Demo: d, Digits: false)));
-                var done = new (DemoPair Demo, Comparison Comparison, ReportModel Model)[demos.Count];
+                var done = new (DemoPair Demo, Comparison Comparison, ReportModel Model)?[demos.Count];
+                var notCompared = new string?[demos.Count];
                 string stage = $"demo: comparing {demos.Count} pairs";
                 int finished = 0;
                 progress.Report(stage, 0);
                 // Two pairs at a time: much of a pair's work (KODA's eigensolves on a few hundred samples, the small
                 // autoencoders' steps, the maps' layout) keeps one core busy, so the other core takes the next pair.
                 // Every method is deterministic whatever the thread count, so the results do not depend on the order.
-                // A pair that none of the named methods applies to (--methods koda alone: the merged-label digits have
-                // 1,797 samples) can only be told once the pair is made, and may fail in both pairs running: the first
-                // pair's error is reported alone.
                 ParallelRuns.For(demos.Count, 2, Compare);
-                return done;
+                // A pair that none of the named methods applies to (--methods koda alone: the merged-label digits have
+                // 1,797 samples) can only be told once the pair is made: it is left out, saying why, and the demo shows
+                // the others (it had failed after comparing the pairs before it, helper 96); only a demo with no pair fails.
+                if (done.All(d => d is null))
+                    throw new RepDiffInputException($"--methods: no method named applies to any demo pair ({string.Join("; ", notCompared)}); name another method too");
+                foreach (string? why in notCompared.OfType<string>()) Cli.Error.WriteLine($"demo: {why}");
+                return done.OfType<(DemoPair Demo, Comparison Comparison, ReportModel Model)>().ToArray();
 
                 void Compare(int p)
                 {
@@ -78,7 +82,11 @@ internal static class DemoCommand
                         : chosen.Where(m => !m.Applies(demo.Pair)).ToDictionary(m => m.Name, m => m.WhyNotApplicable(demo.Pair));
                     var methodsHere = chosen is null ? registry.CompareDefaults(demo.Pair) : chosen.Where(m => !leftOut.ContainsKey(m.Name)).ToList();
                     if (methodsHere.Count == 0)
-                        throw new RepDiffInputException($"--methods: no method named applies to the {demo.Slug} pair ({string.Join("; ", leftOut.Select(m => $"{m.Key}: {m.Value}"))}); name another method too");
+                    {
+                        notCompared[p] = $"the {demo.Slug} pair is left out: {string.Join("; ", leftOut.Select(m => $"{m.Key}: {m.Value}"))}";
+                        progress.Report(stage, (double)Interlocked.Increment(ref finished) / demos.Count);
+                        return;
+                    }
                     IReadOnlyList<MethodRun> runs = methodsHere.Select(m => MethodRun.WithDefaults(m, s)).ToList();
                     if (isDigits) runs = DigitsExperiment.WithPublishedRdxConfig(runs);
                     var pairProgress = new RenamedProgress(progress, stageName => $"{demo.Slug}: {stageName}");
@@ -130,11 +138,13 @@ internal static class DemoCommand
             }
             if (models is not null)
                 Cli.Out.WriteLine($"Embeddings: {embedded} computed, {reused} reused from {cacheDir}.");
-            var shown = results.First(r => r.Demo.Pair.Samples.Images is { Pixels: not null }).Demo;
-            string example = Path.Combine(dir, shown.Slug);
-            Cli.Out.WriteLine($"Each pair's inputs are saved beside its report; try another method or option on them, e.g. " +
-                $"repdiff rdx {Path.Combine(example, "a.npy")} {Path.Combine(example, "b.npy")} --labels {Path.Combine(example, "labels.txt")} --images {Path.Combine(example, "images.npy")} " +
-                $"--name-a {ShellWord(shown.Pair.NameA)} --name-b {ShellWord(shown.Pair.NameB)} --concepts 3 --trust --out rdx-3-concepts");
+            if (results.FirstOrDefault(r => r.Demo.Pair.Samples.Images is { Pixels: not null }).Demo is { } shown)
+            {
+                string example = Path.Combine(dir, shown.Slug);
+                Cli.Out.WriteLine($"Each pair's inputs are saved beside its report; try another method or option on them, e.g. " +
+                    $"repdiff rdx {Path.Combine(example, "a.npy")} {Path.Combine(example, "b.npy")} --labels {Path.Combine(example, "labels.txt")} --images {Path.Combine(example, "images.npy")} " +
+                    $"--name-a {ShellWord(shown.Pair.NameA)} --name-b {ShellWord(shown.Pair.NameB)} --concepts 3 --trust --out rdx-3-concepts");
+            }
             Cli.Out.WriteLine($"Open {Path.GetFullPath(index)} in a browser (reports: {string.Join(", ", entries.Select(e => Path.Combine(dir, e.Href)))}). Took {clock.Elapsed.TotalSeconds:F0} s.");
             return 0;
         }));

@@ -1,3 +1,6 @@
+using RepDiff.Methods;
+using RepDiff.Tests.Methods.Unusual;
+
 namespace RepDiff.Tests.Cli;
 
 /// <summary>`repdiff demo` into a folder an earlier demo run wrote: the new run replaces it (the digit pairs only, RDX only, to stay quick).</summary>
@@ -41,7 +44,8 @@ public class DemoCommandTests
     /// <summary>
     /// A named method that does not apply to one of the demo's pairs (KODA above 1,000 samples: the merged-label digits have
     /// 1,797) is left out of that pair saying why, as a default one is; `--methods koda` had failed the whole demo after
-    /// the checkpoints pair ran. A pair none of the named methods applies to is one error line, exit 2, nothing written.
+    /// the checkpoints pair ran. A pair none of the named methods applies to is left out of the demo, saying why, and the
+    /// others are shown; only when no pair is left is it one error line, exit 2, nothing written.
     /// </summary>
     [Fact]
     public void ANamedMethodThatDoesNotApplyToAPairIsLeftOutOfThatPair()
@@ -51,21 +55,43 @@ public class DemoCommandTests
         var stderr = new StringWriter();
         int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["demo", "--out", dir, "--digits-only", "--methods", "rdx,koda"], stdout, stderr);
         Assert.True(code == 0, $"exit {code}: {stderr}");
-        System.Text.Json.Nodes.JsonNode Results(string pair) => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, pair, "results.json")))!;
-        string[] Methods(string pair) => Results(pair)["explanations"]!.AsArray().Select(e => (string)e!["method"]!).ToArray();
-        Assert.Equal(["rdx", "koda"], Methods("checkpoints"));
-        Assert.Null(Results("checkpoints")["left_out"]);
-        Assert.Equal(["rdx"], Methods("merged-labels"));
-        Assert.StartsWith("compare runs it on at most 1,000 samples", (string)Results("merged-labels")["left_out"]!["koda"]!);
+        System.Text.Json.Nodes.JsonNode Results(string folder, string pair) => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, pair, "results.json")))!;
+        string[] Methods(string folder, string pair) => Results(folder, pair)["explanations"]!.AsArray().Select(e => (string)e!["method"]!).ToArray();
+        Assert.Equal(["rdx", "koda"], Methods(dir, "checkpoints"));
+        Assert.Null(Results(dir, "checkpoints")["left_out"]);
+        Assert.Equal(["rdx"], Methods(dir, "merged-labels"));
+        Assert.StartsWith("compare runs it on at most 1,000 samples", (string)Results(dir, "merged-labels")["left_out"]!["koda"]!);
 
         string alone = Path.Combine(TestData.TempDir(), "demo");
         stdout = new StringWriter();
         stderr = new StringWriter();
         code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["demo", "--out", alone, "--digits-only", "--methods", "koda"], stdout, stderr);
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.Equal(["koda"], Methods(alone, "checkpoints"));
+        Assert.False(Directory.Exists(Path.Combine(alone, "merged-labels")));
+        Assert.Contains("demo: the merged-labels pair is left out: koda: compare runs it on at most 1,000 samples", stderr.ToString());
+        Assert.DoesNotContain("merged-labels", File.ReadAllText(Path.Combine(alone, "index.html")));
+
+        string none = Path.Combine(TestData.TempDir(), "demo");
+        stderr = new StringWriter();
+        code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(MethodRegistry.Default.With(new AppliesToNothing())),
+            ["demo", "--out", none, "--digits-only", "--methods", "nothing"], new StringWriter(), stderr);
         Assert.Equal(2, code);
         var errors = stderr.ToString().Split('\n').Where(l => l.StartsWith("error", StringComparison.Ordinal)).ToList();
-        Assert.StartsWith("error: --methods: no method named applies to the merged-labels pair (koda: compare runs it on at most 1,000 samples", Assert.Single(errors));
-        Assert.False(Directory.Exists(alone));
+        Assert.Equal("error: --methods: no method named applies to any demo pair (the checkpoints pair is left out: nothing: it applies to no pair; "
+            + "the merged-labels pair is left out: nothing: it applies to no pair); name another method too", Assert.Single(errors));
+        Assert.False(Directory.Exists(none));
+    }
+
+    private sealed class AppliesToNothing : PairMethod<PlainOptions>
+    {
+        public override string Name => "nothing";
+        public override string Description => "Test-only: applies to no pair.";
+        public override string StrengthMeaning => "none";
+        public override bool Applies(RepresentationPair pair) => false;
+        public override string WhyNotApplicable(RepresentationPair pair) => "it applies to no pair";
+        protected override Explanation Explain(RepresentationPair pair, PlainOptions options, IProgress<ProgressUpdate>? progress) =>
+            throw new InvalidOperationException("a method that applies to no pair was run");
     }
 
     [Fact]
