@@ -64,10 +64,16 @@ internal static class Cli
         private static void Guarded(Action write)
         {
             try { write(); }
-            catch (IOException e) { throw new RepDiffInputException($"standard output: {e.Message}"); }
+            catch (IOException e) { throw Failed(e.Message); }
             // EBADF (a descriptor not open for writing) arrives as UnauthorizedAccessException around the IOException.
-            catch (UnauthorizedAccessException e) { throw new RepDiffInputException($"standard output: {e.InnerException?.Message ?? e.Message}"); }
+            catch (UnauthorizedAccessException e) { throw Failed(e.InnerException?.Message ?? e.Message); }
         }
+
+        // A run prints its summary once its outputs are in place: the line says they are, as exit 2 otherwise means they are
+        // not (`kmeans … > /dev/full` had left new outputs behind a bare "No space left on device").
+        private static RepDiffInputException Failed(string why) => new(RepDiff.IO.TemporaryPaths.Complete
+            ? $"standard output: {why} (the outputs were written; only what the command prints was lost)"
+            : $"standard output: {why}");
     }
 
     public static int Run(Command root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

@@ -11,7 +11,7 @@ public static class TemporaryPaths
     private static readonly HashSet<string> live = [];
     private static readonly HashSet<(string Folder, string Outermost)> created = [];
     private static volatile bool stopping;
-    private static bool complete;
+    private static volatile bool complete;
 
     /// <summary>Whether a signal is stopping the process (<see cref="DeleteAll"/> has begun).</summary>
     public static bool Stopping => stopping;
@@ -63,6 +63,9 @@ public static class TemporaryPaths
     /// with the new results in --out and no line naming them (helper 91).
     /// </summary>
     public static void MarkComplete() => complete = true;
+
+    /// <summary>Whether the run's outputs are in place (<see cref="MarkComplete"/>).</summary>
+    public static bool Complete => complete;
 
     /// <summary>
     /// Stops the run: deletes every recorded path, refuses new ones and returns true (the process is about to exit); or, once
