@@ -29,6 +29,28 @@ public class SummaryTableTests
     }
 
     /// <summary>
+    /// A spectral method asked for more concepts than the difference has modes says how many each direction has and why:
+    /// `spec --concepts 1000` had given 123 and 198 without a word.
+    /// </summary>
+    [Fact]
+    public void SpecSaysWhenADirectionHasFewerModesThanConceptsAskedFor()
+    {
+        string dir = TestData.TempDir();
+        var outcome = CliHarness.Run("spec", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--concepts", "1000", "--out", Path.Combine(dir, "out"));
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "out", "results.json")))!;
+        var directions = results["explanations"]?[0]?["directions"] ?? results["directions"]!;
+        int Count(int d) => directions[d]!["concepts"]!.AsArray().Count;
+        Assert.InRange(Count(0), 1, 599);
+        Assert.Equal($"(--concepts 1000: more_similar_in_a has {Count(0)}, more_similar_in_b has {Count(1)}, one per eigenvalue of its sign clearly away from zero; there are no more)",
+            outcome.Stdout.Split('\n').Single(l => l.StartsWith("(--concepts", StringComparison.Ordinal)));
+
+        // At the default 10, a direction with all 10 says nothing more.
+        outcome = CliHarness.Run("spec", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--out", Path.Combine(dir, "ten"));
+        Assert.DoesNotContain("(--concepts", outcome.Stdout);
+    }
+
+    /// <summary>
     /// Texts without labels: the planted groups' samples say their group's word, and the table, the findings, results.json
     /// and the cards name each concept by the words its members' texts have.
     /// </summary>
