@@ -15,7 +15,7 @@ internal static class ExactRoute
         IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings)
     {
         int n = kernels[0].Rows.Rows;
-        SampleKernels.CheckMemory(n, property, scalableValue);
+        SampleKernels.CheckMemory(n, property, scalableValue, kernels.Sum(k => SampleKernels.RowBytes(k.Rows)));
         var clock = Stopwatch.StartNew();
         var lambda = Operator(kernels, progress);
         timings["kernels"] = clock.Lap();

@@ -134,8 +134,33 @@ public class SpecCliTests
         // had passed under a 56 MB limit, and the factor would then have been allocated past it (helper 88).
         using (MemoryBudget.Assume(75_000_000))
             AssertBadInput(Path.Combine(TestData.TempDir(), "out"),
-                "--route: n = 2000 needs 0.1 GB for n×n kernels (limit 0.1 GB); set it to rff, which stays linear in n",
+                "--route: n = 2000 needs 0.1 GB for n×n kernels and the rows (limit 0.1 GB); set it to rff, which stays linear in n",
                 "finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"), "--route", "exact");
+    }
+
+    [Fact]
+    public void TheExactRoutesCountTheRowsTheyReadWhole()
+    {
+        // 100 + 100 rows of 10,000 dimensions: 0.6 MB of kernels but 8 MB of rows, read whole for the modes' functions, which
+        // the check had not counted (FINC's 1,500 + 1,500 rows of 20,000 took 240 MB beside 144 MB of kernels).
+        string dir = TestData.TempDir();
+        var random = new Random(5);
+        string Wide(string name)
+        {
+            var rows = new float[100 * 10_000];
+            for (int i = 0; i < rows.Length; i++) rows[i] = (float)random.NextDouble();
+            string path = Path.Combine(dir, name);
+            Npy.Write(path, new Matrix(100, 10_000, rows));
+            return path;
+        }
+        string test = Wide("test.npy"), reference = Wide("ref.npy");
+        using (MemoryBudget.Assume(6_000_000))
+        {
+            AssertBadInput(Path.Combine(dir, "finc"), "--route: n = 200 needs 0.0 GB for n×n kernels and the rows (limit 0.0 GB); set it to rff",
+                "finc", test, reference, "--route", "exact");
+            AssertBadInput(Path.Combine(dir, "spec"), "--route: n = 100 needs 0.0 GB for n×n kernels and the rows (limit 0.0 GB); set it to rff",
+                "spec", test, reference, "--route", "exact");
+        }
     }
 
     [Fact]

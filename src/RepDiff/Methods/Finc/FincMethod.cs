@@ -58,7 +58,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             // Sample-space operator on the pooled sets: eigenpairs of W K (W = diag(1/n_x, −eta/n_y)) via K = L Lᵀ.
             int n = checked(nx + ny);
             // The float64 kernel and its Cholesky factor (FeatureGram.Solve) are held together: 16 n², not the 12 n² of SPEC's route.
-            SampleKernels.CheckMemory(n, nameof(options.Route), "rff", bytesPerPair: 16);
+            SampleKernels.CheckMemory(n, nameof(options.Route), "rff", SampleKernels.RowBytes(test) + SampleKernels.RowBytes(reference), bytesPerPair: 16);
             var pooled = new StackedRows(test, reference).ReadAll();
             var kernel = DenseMemory.Zeroed((long)n * n);
             // Factored below, so from double distances (SampleKernels.AddGaussianFromDifferences says why).

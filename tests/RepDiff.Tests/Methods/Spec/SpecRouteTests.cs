@@ -208,13 +208,15 @@ public class SpecRouteTests
     public void TheNxNLimitIsWhatTheMachineHasFreeWhenThatIsLessThanTheFixedCap()
     {
         // 2,000 samples need 48 MB of n×n kernels: refused with 40 MB free (limit 30 MB), naming the linear route.
-        var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(40_000_000, () => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff")));
+        var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(40_000_000, () => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff", rowBytes: 0)));
         Assert.Equal(nameof(SpecOptions.Route), error.Property);
-        Assert.Contains("n = 2000 needs 0.0 GB for n×n kernels (limit 0.0 GB); set it to rff", error.Message);
-        Assuming(80_000_000, () => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff"));
+        Assert.Contains("n = 2000 needs 0.0 GB for n×n kernels and the rows (limit 0.0 GB); set it to rff", error.Message);
+        Assuming(80_000_000, () => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff", rowBytes: 0));
+        // The rows read whole count too: 48 MB of kernels and 16 MB of rows pass no limit of 60 MB.
+        Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(80_000_000, () => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff", rowBytes: 16_000_000)));
         // Plenty free: the fixed cap still holds (30,000 samples need 10.8 GB).
         Assert.Equal(SampleKernels.MaxBytes, SampleKernels.Limit(1L << 40));
-        Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(1L << 40, () => SampleKernels.CheckMemory(30_000, nameof(SpecOptions.Route), "rff")));
+        Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(1L << 40, () => SampleKernels.CheckMemory(30_000, nameof(SpecOptions.Route), "rff", rowBytes: 0)));
     }
 
     [Fact]
