@@ -87,15 +87,28 @@ internal static class Summary
     private static string PText(double? p) => p is not double v ? "–" : v < 0.001 ? "< 0.001" : v.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The most common labels among a concept's members, e.g. "4 ×5, 9 ×4"; each cut at 40 characters, as a table
+    /// The most common labels among a concept's members, e.g. "4 ×5, 9 ×4"; each cut to 40 characters, as a table
     /// cell wraps a long one over hundreds of lines (a 10,000-character label did; results.json and the report keep it whole).
     /// </summary>
     public static string TopLabels(Concept concept)
-        => concept.LabelCounts is { } counts ? string.Join(", ", counts.Take(3).Select(kv => $"{NpyDtype.Truncate(kv.Key)} ×{kv.Value}")) : "";
+        => concept.LabelCounts is { } counts ? string.Join(", ", counts.Take(3).Select(kv => $"{Shorten(kv.Key)} ×{kv.Value}")) : "";
 
-    /// <summary>The words that set a concept's texts apart most (Metrics.DistinctiveWords), e.g. "she, her, mrs"; each cut at 40 characters.</summary>
+    /// <summary>The words that set a concept's texts apart most (Metrics.DistinctiveWords), e.g. "she, her, mrs"; each cut to 40 characters.</summary>
     public static string TopWords(Concept concept)
-        => concept.Words is { } words ? string.Join(", ", words.Take(3).Select(w => NpyDtype.Truncate(w.Word))) : "";
+        => concept.Words is { } words ? string.Join(", ", words.Take(3).Select(w => Shorten(w.Word))) : "";
+
+    /// <summary>
+    /// A label of more than 40 characters as its first 20 and last 19 around "…": labels often share a long start (a folder,
+    /// a synset's path) and differ at the end, which a cut after 40 characters had lost ("/data/imagenet/train/n0144…" twice).
+    /// </summary>
+    public static string Shorten(string label)
+    {
+        const int Head = 20, Tail = 19;
+        if (label.Length <= Head + Tail + 1) return label;
+        int head = char.IsHighSurrogate(label[Head - 1]) ? Head - 1 : Head;
+        int tail = char.IsLowSurrogate(label[^Tail]) ? Tail - 1 : Tail;
+        return $"{label[..head]}…{label[^tail..]}";
+    }
 
     /// <summary>
     /// How a concept's images look against the rest (Metrics.ImageLooks), e.g. "darker, mostly green": with labels, only

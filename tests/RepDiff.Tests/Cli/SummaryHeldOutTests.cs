@@ -67,7 +67,16 @@ public class SummaryHeldOutTests
     {
         // A 10,000-character label wrapped the summary table's cell over hundreds of terminal lines.
         var concept = new Concept { LabelCounts = new() { [new string('x', 10_000)] = 5, ["b"] = 2 } };
-        Assert.Equal(new string('x', 40) + "… ×5, b ×2", Summary.TopLabels(concept));
+        Assert.Equal(new string('x', 20) + "…" + new string('x', 19) + " ×5, b ×2", Summary.TopLabels(concept));
+        // Labels sharing a long start keep their distinguishing ends (a cut after 40 characters made these two alike).
+        concept = new Concept { LabelCounts = new() { ["/data/imagenet/train/n01440764/tench-fish"] = 5, ["/data/imagenet/train/n01443537/goldfish-carassius"] = 2 } };
+        Assert.Equal("/data/imagenet/train…01440764/tench-fish ×5, /data/imagenet/train…/goldfish-carassius ×2", Summary.TopLabels(concept));
+        // Neither cut splits a character outside the basic plane.
+        string emoji = new string('a', 19) + "😀" + new string('b', 40) + "😀" + new string('c', 18);
+        string cut = Summary.Shorten(emoji);
+        Assert.Equal(new string('a', 19) + "…" + new string('c', 18), cut);
+        Assert.Equal(40, Summary.Shorten(new string('y', 41)).Length);
+        Assert.Equal(new string('y', 40), Summary.Shorten(new string('y', 40)));
     }
 
     /// <summary>compare on 5 rows: k-means' strongest concept read "1 members" (the report's cards say "1 member").</summary>
