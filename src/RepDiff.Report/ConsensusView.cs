@@ -25,7 +25,7 @@ internal static class ConsensusView
         if (groups.Count < 2) return "";
         var s = new StringBuilder("<section class=\"consensus\" id=\"consensus\"><h2>Where the methods agree</h2>");
         s.Append("<p class=\"note\">Overlap of the concepts' members (Jaccard: shared members / members of either; 1 = the same samples). A cell is the largest overlap between a shown concept of the row's method and direction and one of the column's; a high value across methods means several methods find the same difference.</p>");
-        s.Append("<div class=\"tablewrap\"><table class=\"overlap\"><thead><tr><th></th>");
+        s.Append("<div class=\"tablewrap\"><table class=\"overlap\"><thead><tr><th><span class=\"sr-only\">rows against columns</span></th>");
         foreach (var g in groups) s.Append("<th>").Append(GroupName(g[0])).Append("</th>");
         s.Append("</tr></thead><tbody>");
         foreach (var row in groups)
@@ -54,12 +54,13 @@ internal static class ConsensusView
             }
         if (pairs.Count == 0)
             return s.Append("<p class=\"note\">No two methods' shown concepts share a member.</p></section>").ToString();
-        s.Append("<h3>Concepts of different methods that share members</h3><table class=\"pairs\"><thead><tr><th>concept</th><th>concept</th><th class=\"num\">shared</th><th class=\"num\">Jaccard</th></tr></thead><tbody>");
+        // In a scroll box as the overlap table is: at 320 pixels (a 1280-pixel window zoomed to 400%) it widened the page by 32.
+        s.Append("<h3>Concepts of different methods that share members</h3><div class=\"tablewrap\"><table class=\"pairs\"><thead><tr><th>concept</th><th>concept</th><th class=\"num\">shared</th><th class=\"num\">Jaccard</th></tr></thead><tbody>");
         foreach (var (a, b, j, shared) in pairs.OrderByDescending(p => p.Jaccard).ThenByDescending(p => p.Shared).Take(MaxPairs))
             s.Append("<tr class=\"pair\" tabindex=\"0\" data-a=\"").Append(a.Key).Append("\" data-b=\"").Append(b.Key).Append("\">")
                 .Append("<td>").Append(Link(a)).Append("</td><td>").Append(Link(b)).Append("</td>")
                 .Append(Inv, $"<td class=\"num\">{shared:N0}</td><td class=\"num\" style=\"--v:{j:F2}\">{j:F2}</td></tr>");
-        s.Append("</tbody></table>");
+        s.Append("</tbody></table></div>");
         if (pairs.Count > MaxPairs) s.Append(Inv, $"<p class=\"note\">{pairs.Count - MaxPairs} more overlapping pairs (all of them, over every concept, are in results.json's consensus).</p>");
         return s.Append("<p class=\"note\">Hover or select a row to highlight the samples both concepts hold.</p></section>").ToString();
     }

@@ -53,7 +53,8 @@ public static partial class HtmlReport
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data: 'self' file:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">")
             .Append("<title>").Append(E(model.Title)).Append("</title><style>").Append(Assets.Css).Append("</style></head><body>");
-        html.Append(Header(model));
+        html.Append(SkipLinks(model.Explanations.Count > 0, hasMaps));
+        html.Append(Header(model, LinkedImagesNote(thumbs.FirstLinkedImage)));
         html.Append(hasMaps ? "<div class=\"layout\"><main>" : "<div class=\"layout nomaps\"><main>").Append(body);
         if (warnings.Count > 0)
         {
@@ -68,10 +69,24 @@ public static partial class HtmlReport
             html.Append(MapsAside(model, maps!));
         }
         html.Append("</div><div id=\"tip\" class=\"tip\" hidden></div>");
-        html.Append("<footer>RepDiff ").Append(E(RepDiffInfo.Version)).Append(" · self-contained report, no network needed</footer>");
+        html.Append("<footer>RepDiff ").Append(E(RepDiffInfo.Version)).Append(thumbs.FirstLinkedImage is null ? " · self-contained report, no network needed" : " · no network needed; the images are linked files (--link-images), not part of this file").Append("</footer>");
         html.Append("<script type=\"application/json\" id=\"rd-data\">").Append(data.ToJson()).Append("</script>");
         html.Append("<script>").Append(Assets.Script).Append('\n').Append(Assets.MapsScript).Append('\n').Append(Assets.CardsScript).Append("</script></body></html>");
         return new Result(html.ToString(), warnings);
+    }
+
+    /// <summary>
+    /// Links that appear on the first Tab presses and jump past what comes before the concepts or the maps: the maps come
+    /// last in the page, and the keyboard had to pass every consensus row, card and button first (332 Tab presses in the
+    /// garments demo report).
+    /// </summary>
+    private static string SkipLinks(bool hasConcepts, bool hasMaps)
+    {
+        if (!hasConcepts && !hasMaps) return "";
+        var s = new StringBuilder("<nav class=\"skip\" aria-label=\"skip links\">");
+        if (hasConcepts) s.Append("<a href=\"#method-0\">Skip to the concepts</a>");
+        if (hasMaps) s.Append("<a href=\"#maps\">Skip to the maps</a>");
+        return s.Append("</nav>").ToString();
     }
 
     /// <summary>
@@ -80,13 +95,14 @@ public static partial class HtmlReport
     /// </summary>
     private static string MapsAside(ReportModel model, SampleMaps maps)
     {
-        var s = new StringBuilder("<aside class=\"maps\"><div class=\"sticky\"><h2>Where the concept lies in each model</h2>");
+        var s = new StringBuilder("<aside class=\"maps\" id=\"maps\" aria-label=\"maps\"><div class=\"sticky\"><h2>Where the concept lies in each model</h2>");
         s.Append("<p id=\"map-caption\" class=\"caption\">Hover or click a concept card to highlight its members in both maps; drag on a map to select samples.</p>");
         // Where the maps announce the sample the keyboard moved to, and what Enter, Space or Escape did (maps.js).
         s.Append("<p id=\"map-live\" class=\"sr-only\" aria-live=\"polite\"></p>");
         s.Append("<div class=\"mapbar\">");
         if (maps.Umap is not null)
-            s.Append("<div class=\"maptabs\" role=\"tablist\"><button type=\"button\" data-kind=\"pca\" class=\"on\">PCA</button><button type=\"button\" data-kind=\"umap\">UMAP</button></div>");
+            // Two toggle buttons (aria-pressed, kept by maps.js): a "tablist" role without "tab" children is not a tab list to a screen reader.
+            s.Append("<div class=\"maptabs\" role=\"group\" aria-label=\"map kind\"><button type=\"button\" data-kind=\"pca\" class=\"on\" aria-pressed=\"true\">PCA</button><button type=\"button\" data-kind=\"umap\" aria-pressed=\"false\">UMAP</button></div>");
         var columns = SampleData.ColumnNames(model.Samples).ToList();
         // Coloured by the labels (or the first metadata column) at first; by an image look only when chosen.
         bool firstIsData = model.Samples.Labels is not null || model.Samples.Metadata is { Columns.Count: > 0 };
@@ -170,10 +186,18 @@ public static partial class HtmlReport
         return s.Append(E(marked[at..])).ToString();
     }
 
-    private static string Header(ReportModel model)
+    /// <summary>
+    /// Where a page links its images (--link-images) rather than embeds them, what that means for sharing it: moved one folder
+    /// deeper or sent alone, its footer had called it self-contained while every picture was broken.
+    /// </summary>
+    private static string LinkedImagesNote(string? firstLinkedImage) => firstLinkedImage is null ? "" :
+        "<p class=\"note linked\">This report links its images from files beside it (for example <code>" + E(Uri.UnescapeDataString(firstLinkedImage))
+        + "</code>, relative to this file) instead of holding them: moved or sent without them, it shows no pictures. Write it without <code>--link-images</code> to have one file that holds everything.</p>";
+
+    private static string Header(ReportModel model, string linkedImagesNote)
     {
         var h = new StringBuilder("<header class=\"top\">");
-        h.Append("<h1>").Append(E(model.Title)).Append("</h1>");
+        h.Append("<h1>").Append(E(model.Title)).Append("</h1>").Append(linkedImagesNote);
         if (model.Intro is { } intro) h.Append("<p class=\"intro\">").Append(E(intro)).Append("</p>");
         h.Append("<dl class=\"facts\">");
         if (model.SetSizes is { } sets)
@@ -431,7 +455,8 @@ public static partial class HtmlReport
     {
         var c = new StringBuilder();
         var grid = concept.Grid.Where(i => i >= 0 && i < model.N).ToArray();
-        c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\"><header><span class=\"rank\">{concept.Rank}</span>");
+        // Named for a screen reader as it is reached by Tab: an article has no name of its own, and was read as "article".
+        c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\" aria-label=\"{E(data.Shown[key].Title)}, {CardParts.MemberCount(concept.Members.Length)}\"><header><span class=\"rank\">{concept.Rank}</span>");
         c.Append(Inv, $"<span{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
             c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");

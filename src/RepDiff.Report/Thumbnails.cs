@@ -40,6 +40,12 @@ public sealed class Thumbnails
     /// <summary>Characters of the distinct image sources made so far (what they add to the page at most).</summary>
     public long ImageChars { get; private set; }
 
+    /// <summary>
+    /// The relative URL of the first image file the page links (--link-images) rather than embeds, or null when it links none:
+    /// such a page works only beside those files, and says so.
+    /// </summary>
+    public string? FirstLinkedImage { get; private set; }
+
     /// <summary>Whether <paramref name="sample"/>'s image source has been made already (it then costs the page nothing new).</summary>
     public bool HasImage(int sample) => cache.ContainsKey(sample);
 
@@ -110,8 +116,12 @@ public sealed class Thumbnails
             string? mime = MimeType(path);
             if (mime is null) return Unreadable(sample, path, "not a PNG, JPEG, GIF, WebP, BMP or SVG file");
             if (linkImages)
-                return string.Join('/', Path.GetRelativePath(baseDirectory, info.FullName)
+            {
+                string link = string.Join('/', Path.GetRelativePath(baseDirectory, info.FullName)
                     .Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString));
+                FirstLinkedImage ??= link;
+                return link;
+            }
             if (thumbnailer is not null)
             {
                 try

@@ -81,23 +81,31 @@
   }
   function hex(h) { return [1, 3, 5].map(i => parseInt(h.slice(i, i + 2), 16)); }
 
+  // The legend. A category's entry is a button that outlines its samples in both maps, as the search outlines matches, so
+  // a colour need not be told from its neighbours: under red-green colour blindness the palette's red and green (the 4th and
+  // 5th labels) look alike, and a colour had been the only way to tell which points held a label.
   function legend() {
     const box = document.getElementById('map-legend');
     if (!box) return;
     box.replaceChildren();
     const column = colouring.column;
     if (!column) return;
-    const item = (colour, text) => {
-      const span = document.createElement('span'), swatch = document.createElement('i');
-      swatch.style.background = colour; span.title = text; span.appendChild(swatch); span.appendChild(document.createTextNode(text)); box.appendChild(span);
+    const item = (colour, text, group) => {
+      const span = document.createElement('span'), key = document.createElement('button'), swatch = document.createElement('i');
+      key.type = 'button'; key.className = 'key'; key.dataset.group = group; key.setAttribute('aria-pressed', 'false');
+      span.title = text + ': outline these samples on both maps';
+      swatch.style.background = colour; key.append(swatch, text); span.appendChild(key); box.appendChild(span);
+      key.addEventListener('click', () => outlineGroup(key, text));
     };
     if (column.type === 'categorical') {
-      if (column.palette) column.names.forEach((name, c) => item(column.palette[c], name));
+      if (column.palette) column.names.forEach((name, c) => item(column.palette[c], name, c));
       else {
-        column.names.slice(0, COLOURED).forEach((name, c) => item(M.palette[c], name));
+        column.names.slice(0, COLOURED).forEach((name, c) => item(M.palette[c], name, c));
         const others = column.distinct - COLOURED;
-        if (others > 0) item(M.palette[COLOURED], `other (${others} more values)`);
+        if (others > 0) item(M.palette[COLOURED], `other (${others} more values)`, COLOURED);
       }
+      if (colouring.count[colouring.styles.length] > 0) item('#c8ced8', 'missing', colouring.styles.length - 1);
+      return;
     } else {
       const bar = document.createElement('span'); bar.className = 'ramp';
       const lo = document.createElement('span'), hi = document.createElement('span'), g = document.createElement('i');
@@ -105,7 +113,27 @@
       g.style.background = `linear-gradient(90deg,${RAMP.join(',')})`;
       bar.append(lo, g, hi); box.appendChild(bar);
     }
-    if (colouring.count[colouring.styles.length] > 0) item('#c8ced8', 'missing');
+    if (colouring.count[colouring.styles.length] > 0) {
+      const span = document.createElement('span'), swatch = document.createElement('i');
+      swatch.style.background = '#c8ced8'; span.append(swatch, 'missing'); box.appendChild(span);
+    }
+  }
+  // A legend entry pressed: its samples (one colour of the colouring) outlined on both maps and counted beside the search
+  // field, which it empties; pressed again, or another search, takes the outlines away.
+  function outlineGroup(key, name) {
+    const pressed = key.getAttribute('aria-pressed') === 'true';
+    document.querySelectorAll('#map-legend .key').forEach(b => b.setAttribute('aria-pressed', 'false'));
+    if (field) field.value = '';
+    hideSearchTip();
+    if (pressed) { found = null; if (matchCount) matchCount.textContent = ''; }
+    else {
+      const group = +key.dataset.group, list = [];
+      for (let k = 0; k < n; k++) if (colouring.index[k] === group) list.push(k);
+      found = { list, query: name };
+      key.setAttribute('aria-pressed', 'true');
+      if (matchCount) matchCount.textContent = `${samplesText(list.length)} ${name === 'missing' ? 'with no value' : 'coloured as ' + name} outlined`;
+    }
+    visible().forEach(v => { drawMarks(v); drawOverlay(v); });
   }
   // Three significant digits below 1, as the cards give measures (detail 0.0535, not 0.054); whole digits kept above (a year).
   const fmt = v => Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2)
@@ -521,6 +549,7 @@
     const began = performance.now();
     const query = field.value.trim().toLowerCase();
     hideSearchTip();
+    document.querySelectorAll('#map-legend .key').forEach(b => b.setAttribute('aria-pressed', 'false'));
     if (!query) { found = null; if (matchCount) matchCount.textContent = ''; }
     else {
       const { ids, texts, labels } = searchable(), list = [], numbered = /^#\d+$/.test(query) ? slotOf(+query.slice(1)) : undefined;
@@ -574,12 +603,16 @@
   const tabs = Array.from(document.querySelectorAll('.maptabs button'));
   tabs.forEach(tab => tab.addEventListener('click', () => {
     kind = tab.dataset.kind;
-    tabs.forEach(t => t.classList.toggle('on', t === tab));
+    tabs.forEach(t => { t.classList.toggle('on', t === tab); t.setAttribute('aria-pressed', t === tab ? 'true' : 'false'); });
     document.querySelectorAll('.mapset').forEach(set => { set.hidden = set.dataset.kind !== kind; });
     hovered = -1;
     drawAll();
   }));
-  if (select) select.addEventListener('change', () => { colouring = makeColouring(+select.value); legend(); drawAll(); });
+  if (select) select.addEventListener('change', () => {
+    // Outlines of a legend entry belong to the colouring they were chosen in.
+    if (document.querySelector('#map-legend .key[aria-pressed="true"]')) { found = null; if (matchCount) matchCount.textContent = ''; }
+    colouring = makeColouring(+select.value); legend(); drawAll();
+  });
   let resizing = 0;
   window.addEventListener('resize', () => { cancelAnimationFrame(resizing); resizing = requestAnimationFrame(drawAll); });
 

@@ -39,8 +39,30 @@
     window.addEventListener('resize', fit);
   }
 
+  // A box that scrolls a table too wide for it (the BSR table, the methods' overlap) is a Tab stop while it scrolls, named by
+  // its section's heading, so the arrow keys can reach its last columns; a keyboard alone could not scroll it.
+  const scrollers = Array.from(document.querySelectorAll('section.bsr, .consensus .tablewrap'));
+  function scrollable() {
+    for (const box of scrollers) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (box.tabIndex === 0) continue;
+        const before = box.previousElementSibling, heading = before && before.tagName === 'H3' ? before : box.closest('section').querySelector('h2');
+        box.tabIndex = 0;
+        box.setAttribute('role', 'region');
+        box.setAttribute('aria-label', (heading ? heading.textContent : 'table') + ' (scrolls sideways)');
+      } else if (box.hasAttribute('tabindex')) {
+        box.removeAttribute('tabindex');
+        box.removeAttribute('role');
+        box.removeAttribute('aria-label');
+      }
+    }
+  }
+  scrollable();
+  window.addEventListener('resize', scrollable);
+
   // Cards tell the maps what to highlight through a document event (rd-highlight); the maps (maps.js) listen.
   let selected = null;
+  const live = document.getElementById('map-live');
   function show(key) {
     const c = key ? data.cards.concepts[key] : null;
     document.dispatchEvent(new CustomEvent('rd-highlight', {
@@ -52,10 +74,15 @@
     card.addEventListener('mouseenter', () => show(key));
     card.addEventListener('mouseleave', () => show(selected));
     const toggle = () => {
-      document.querySelectorAll('.card.selected').forEach(c => c.classList.remove('selected'));
+      document.querySelectorAll('.card.selected').forEach(c => { c.classList.remove('selected'); c.removeAttribute('aria-current'); });
       selected = selected === key ? null : key;
-      if (selected) card.classList.add('selected');
+      if (selected) { card.classList.add('selected'); card.setAttribute('aria-current', 'true'); }
       show(selected);
+      // Said aloud, as the maps say what their keys did: the border alone told a screen reader's user nothing.
+      if (live) {
+        const c = data.cards.concepts[key];
+        live.textContent = selected ? `Selected ${c.title}: its ${c.members.length.toLocaleString('en')} member${c.members.length === 1 ? '' : 's'} lit in both maps.` : `${c.title} no longer selected.`;
+      }
     };
     card.addEventListener('click', toggle);
     // Only the card's own keys: Enter on its members button, a link or a summary inside it does what that control does
@@ -77,7 +104,7 @@
   // the export bar's "current selection" speak of the same samples.
   document.addEventListener('rd-selection', e => {
     if (!(e.detail && e.detail.indices && e.detail.indices.length) || !selected) return;
-    document.querySelectorAll('.card.selected').forEach(c => c.classList.remove('selected'));
+    document.querySelectorAll('.card.selected').forEach(c => { c.classList.remove('selected'); c.removeAttribute('aria-current'); });
     selected = null;
   });
 })();

@@ -253,6 +253,34 @@ public class HtmlReportTests
         Assert.DoesNotContain("<img src=\"data:", html);
     }
 
+    /// <summary>
+    /// A report that links its images works only beside them: it says so at its top, naming where the first one lies, and its
+    /// footer no longer calls it self-contained (moved one folder deeper, 138 of 140 pictures broke under that footer).
+    /// One that holds its images still says it is self-contained.
+    /// </summary>
+    [Fact]
+    public void AReportThatLinksItsImagesSaysItNeedsThem()
+    {
+        const int n = 40;
+        string dir = TestData.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "img dir"));
+        var paths = Enumerable.Range(0, n).Select(i => Path.Combine(dir, "img dir", $"{i}.png")).ToArray();
+        foreach (var p in paths) File.WriteAllBytes(p, Png.Encode(new byte[4], 2, 2, 1));
+        var (pair, explanation) = Synthetic(new SampleInfo { Images = new ImageSet(paths) }, n);
+        string linked = HtmlReport.Render(Model(pair, explanation), new RenderOptions { LinkImages = true, OutputDirectory = Path.Combine(dir, "out") });
+        string first = Regex.Match(linked, "<img src=\"([^\"]+)\"").Groups[1].Value;
+
+        var note = Regex.Match(linked, "<header class=\"top\"><h1>[^<]*</h1><p class=\"note linked\">(.*?)</p>").Groups[1].Value;
+        Assert.Contains($"<code>{Uri.UnescapeDataString(first)}</code>, relative to this file", note);
+        Assert.Contains("moved or sent without them, it shows no pictures", note);
+        Assert.DoesNotContain("self-contained", linked);
+        Assert.Contains("the images are linked files (--link-images), not part of this file</footer>", linked);
+
+        string embedded = HtmlReport.Render(Model(pair, explanation));
+        Assert.DoesNotContain("class=\"note linked\"", embedded);
+        Assert.Contains("self-contained report, no network needed</footer>", embedded);
+    }
+
     [Fact]
     public void LargePixelImagesAreReducedAndSmallOnesEnlarged()
     {

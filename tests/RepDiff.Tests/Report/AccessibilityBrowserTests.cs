@@ -1,0 +1,340 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using RepDiff.Tests.Robustness;
+
+namespace RepDiff.Tests.Report;
+
+/// <summary>
+/// `repdiff compare` of the digits fixture with its pictures and labels, three methods and held-out validation (so some cards
+/// are unconfirmed), run once when an accessibility test first needs it.
+/// </summary>
+public sealed class AccessibleReportFixture
+{
+    private readonly Lazy<string> run = new(() =>
+    {
+        string outDir = Path.Combine(TestData.TempDir(), "out");
+        var outcome = CliHarness.Run("compare", TestData.Fixture("digits_m49_a.npy"), TestData.Fixture("digits_m49_b.npy"),
+            "--labels", TestData.Fixture("digits_labels.npy"), "--images", TestData.Fixture("digits_pixels.npy"),
+            "--methods", "rdx,kmeans,pca", "--validate", "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stdout + "\n" + outcome.Stderr);
+        return Path.Combine(outDir, "report.html");
+    });
+
+    public string Report => run.Value;
+}
+
+/// <summary>
+/// The report for everyone who opens it, in headless Chromium: read by the keyboard alone (skip links, a visible focus on the
+/// cards, a card's selection said aloud, the legend's entries, wide tables), by a screen reader (names, states, header cells),
+/// by eyes that need contrast or tell red from green poorly, with reduced motion, at 400% zoom, and shared as a file.
+/// </summary>
+public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassFixture<AccessibleReportFixture>
+{
+    private static readonly string[] ChromiumArgs =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private static async Task<(IBrowser Browser, IPlaywright Playwright)> Launch()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = ChromiumArgs });
+        return (browser, playwright);
+    }
+
+    private static async Task<(IPage Page, List<string> Errors)> Open(IBrowser browser, string path, int width = 1400, int height = 1000, BrowserNewPageOptions? options = null)
+    {
+        options ??= new BrowserNewPageOptions();
+        options.ViewportSize = new ViewportSize { Width = width, Height = height };
+        var page = await browser.NewPageAsync(options);
+        page.SetDefaultTimeout(120_000);
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(new Uri(path).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        return (page, errors);
+    }
+
+    /// <summary>What has the keyboard's focus: its tag, class and text (or label), to say where Tab went.</summary>
+    private static Task<string> Focused(IPage page) => page.EvaluateAsync<string>(
+        "() => { const e = document.activeElement; return e.tagName.toLowerCase() + '.' + e.className + ' ' + (e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40); }");
+
+    /// <summary>
+    /// The maps come last in the page: the keyboard passed every BSR link, consensus row, card and button first (189 Tab
+    /// presses in this report, 332 in the garments demo). Two links on the first Tab presses skip there, or to the concepts.
+    /// </summary>
+    [ChromiumFact]
+    public async Task SkipLinksTakeTheKeyboardToTheConceptsAndToTheMaps()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("a. Skip to the concepts", await Focused(page));
+        // Out of sight until reached, then in the window.
+        var shown = await page.EvaluateAsync<double[]>("() => { const r = document.activeElement.getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }");
+        Assert.True(shown[0] >= 0 && shown[1] <= shown[2], $"the focused skip link is at {shown[0]}..{shown[1]}");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("a. Skip to the maps", await Focused(page));
+        await page.Keyboard.PressAsync("Enter");
+        // The next Tabs are the maps' own controls, ending at the maps themselves.
+        var stops = new List<string>();
+        for (int i = 0; i < 6 && !stops.Any(s => s.StartsWith("div.mapbox", StringComparison.Ordinal)); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            Assert.True(await page.EvaluateAsync<bool>("() => !!document.activeElement.closest('aside.maps')"), $"Tab after the skip link went to {await Focused(page)}");
+            stops.Add(await Focused(page));
+        }
+        Assert.Contains(stops, s => s.StartsWith("div.mapbox", StringComparison.Ordinal));
+
+        await page.EvaluateAsync("() => { document.activeElement.blur(); window.scrollTo(0, 0); }");
+        await page.Locator("nav.skip a").First.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.EvaluateAsync<bool>("() => !!document.activeElement.closest('#method-0')"), $"Tab after 'skip to the concepts' went to {await Focused(page)}");
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// A card reached by Tab had only a light blue border (#9db8ea, 2:1 on white) to show it: now a 2-pixel ring of the accent
+    /// colour. Enter selects it, which a screen reader now hears, and the card says it is the current one.
+    /// </summary>
+    [ChromiumFact]
+    public async Task AFocusedCardShowsAVisibleRingAndItsSelectionIsSaidAloud()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+
+        // Reached from the keyboard (Shift+Tab, Tab), as :focus-visible requires.
+        var card = page.Locator(".card").Nth(1);
+        await card.FocusAsync();
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await page.Keyboard.PressAsync("Tab");
+        var ring = await card.EvaluateAsync<string[]>("c => { const s = getComputedStyle(c); return [String(c === document.activeElement), s.outlineStyle, s.outlineWidth, s.outlineColor]; }");
+        Assert.Equal("true", ring[0]);
+        Assert.True(ring[1] != "none" && double.Parse(ring[2].Replace("px", ""), System.Globalization.CultureInfo.InvariantCulture) >= 2, $"focus outline {ring[1]} {ring[2]}");
+        Assert.True(Contrast(ring[3], "rgb(255, 255, 255)") >= 3, $"focus outline colour {ring[3]} is {Contrast(ring[3], "rgb(255, 255, 255)"):F2}:1 on white");
+
+        // Named for a screen reader by its title and member count.
+        Assert.Matches(@"^rdx · More similar in A · concept \d+, \d+ members$", await card.GetAttributeAsync("aria-label"));
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("true", await card.GetAttributeAsync("aria-current"));
+        Assert.Matches(@"^Selected rdx · More similar in A · concept \d+: its \d+ members lit in both maps\.$", await page.Locator("#map-live").TextContentAsync());
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Null(await card.GetAttributeAsync("aria-current"));
+        Assert.EndsWith("no longer selected.", await page.Locator("#map-live").TextContentAsync());
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// Every piece of text, with every fold opened and a member list shown, reads at WCAG AA contrast (4.5:1, 3:1 for large
+    /// text) against what is behind it, the opacity of its ancestors included. Before: chance levels in the BSR table's tinted
+    /// cells at 4.06:1, and all the small text of an unconfirmed card (faded whole, to opacity 0.7) at 3.1:1 or less.
+    /// </summary>
+    [ChromiumFact]
+    public async Task EveryTextMeetsAaContrast()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        Assert.True(await page.Locator(".card.unconfirmed").CountAsync() > 0, "the fixture should hold an unconfirmed card");
+        await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => { d.open = true; })");
+        await page.Locator(".card.unconfirmed .open-members").First.ClickAsync();
+        await page.Locator("#map-clear").EvaluateAsync("b => { b.hidden = false; }");
+
+        var low = await page.EvaluateAsync<string[]>(ContrastScript);
+        Assert.True(low.Length == 0, $"{low.Length} texts below AA contrast, e.g.:\n" + string.Join("\n", low.Take(12)));
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// A walk over every element that holds text: its colour, blended by its and its ancestors' opacity into the background
+    /// behind it (the background layers above the first opaque one composited), against that background. Opacity is applied
+    /// as if the group's backdrop were the element's own background, which holds where the group is drawn on the same colour.
+    /// </summary>
+    private const string ContrastScript = """
+        () => {
+          const rgba = s => { const m = s.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(/[ ,\/]+/).filter(x => x).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+          const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
+          const lum = c => { const l = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; };
+          const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+          function background(e) {
+            const layers = [];
+            for (let x = e; x; x = x.parentElement) {
+              const c = rgba(getComputedStyle(x).backgroundColor);
+              if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+            }
+            let bg = [255, 255, 255, 1];
+            for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+            return bg;
+          }
+          const out = [];
+          for (const e of document.body.querySelectorAll('*')) {
+            if (e.closest('svg, script, style, .sr-only, [hidden], canvas')) continue;
+            if (!Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+            if (e.disabled || e.closest('button:disabled')) continue; // inactive controls are exempt (WCAG 1.4.3)
+            const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+            if (r.width === 0 || r.height === 0 || s.visibility === 'hidden') continue;
+            if (e.closest('nav.skip') && e !== document.activeElement) continue; // off-screen until focused
+            let opacity = 1;
+            for (let x = e; x; x = x.parentElement) opacity *= +getComputedStyle(x).opacity;
+            const bg = background(e), fg = rgba(s.color);
+            const seen = over([fg[0], fg[1], fg[2], fg[3] * opacity], bg);
+            const size = parseFloat(s.fontSize), bold = +s.fontWeight >= 700;
+            const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+            const got = ratio(seen, bg);
+            if (got < need - 0.005) out.push(`${got.toFixed(2)}:1 ${e.tagName.toLowerCase()}.${e.className} '${e.textContent.trim().slice(0, 30)}' colour ${s.color} x ${opacity.toFixed(2)} on rgb(${bg.slice(0, 3).map(Math.round).join(',')})`);
+          }
+          return out;
+        }
+        """;
+
+    private static double Contrast(string a, string b)
+    {
+        static double[] Rgb(string css) => Regex.Match(css, @"rgba?\(([^)]+)\)").Groups[1].Value.Split(',', ' ', '/').Where(x => x.Length > 0)
+            .Take(3).Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        static double Lum(double[] c) => c.Select(v => v / 255).Select(v => v <= 0.03928 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4))
+            .Zip(new[] { 0.2126, 0.7152, 0.0722 }, (v, w) => v * w).Sum();
+        double x = Lum(Rgb(a)), y = Lum(Rgb(b));
+        return (Math.Max(x, y) + 0.05) / (Math.Min(x, y) + 0.05);
+    }
+
+    /// <summary>
+    /// The maps' label colours cannot all be told apart by everyone: under deuteranopia (Machado et al.'s simulation) the
+    /// palette's red and green, the 3rd and 5th labels, differ by CIEDE2000 0.7, and a colour was the only way to see which
+    /// points held a label. Each legend entry is now a button: Enter on it outlines its label's samples in both maps and
+    /// counts them; again, it takes them away.
+    /// </summary>
+    [ChromiumFact]
+    public async Task ALegendEntryOutlinesItsLabelsSamplesFromTheKeyboard()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        var labels = RepDiff.IO.SampleFiles.LoadLabels(TestData.Fixture("digits_labels.npy"));
+        int Count(string name) => Enumerable.Range(0, labels.Codes.Length).Count(i => labels[i] == name);
+
+        var key = page.Locator("#map-legend .key").Nth(4);
+        Assert.Equal("4", (await key.TextContentAsync())!.Trim());
+        await key.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        int fours = Count("4");
+        var outlined = await page.EvaluateAsync<int[]>("() => { const o = rdMaps.outlined(); return [o.a, o.b]; }");
+        Assert.Equal(new[] { fours, fours }, outlined);
+        Assert.Equal("true", await key.GetAttributeAsync("aria-pressed"));
+        Assert.Equal($"{fours} samples coloured as 4 outlined", await page.Locator("#map-search-count").TextContentAsync());
+        // Another entry replaces it; pressing that one again takes the outlines away.
+        var nine = page.Locator("#map-legend .key").Nth(9);
+        await nine.FocusAsync();
+        await page.Keyboard.PressAsync(" ");
+        Assert.Equal(Count("9"), await page.EvaluateAsync<int>("() => rdMaps.outlined().a"));
+        Assert.Equal("false", await key.GetAttributeAsync("aria-pressed"));
+        await page.Keyboard.PressAsync(" ");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => rdMaps.outlined().a"));
+        Assert.Equal("", await page.Locator("#map-search-count").TextContentAsync());
+        // The selection is left as it was.
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.rdSelection.length"));
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// The PCA/UMAP switch was a "tablist" of plain buttons, no tab among them, so a screen reader heard neither tabs nor
+    /// which map was shown: two toggle buttons now, the shown one pressed. Every table header cell has text (the overlap
+    /// table's corner was an empty header).
+    /// </summary>
+    [ChromiumFact]
+    public async Task TheMapSwitchSaysWhichMapIsShownAndEveryHeaderCellHasText()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        Assert.Equal(0, await page.Locator("[role=tablist]").CountAsync());
+        var pca = page.Locator(".maptabs button[data-kind=pca]");
+        var umap = page.Locator(".maptabs button[data-kind=umap]");
+        Assert.Equal("true false", $"{await pca.GetAttributeAsync("aria-pressed")} {await umap.GetAttributeAsync("aria-pressed")}");
+        await umap.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.True(await page.Locator(".mapset[data-kind=umap]").IsVisibleAsync());
+        Assert.Equal("false true", $"{await pca.GetAttributeAsync("aria-pressed")} {await umap.GetAttributeAsync("aria-pressed")}");
+
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => Array.from(document.querySelectorAll('th')).filter(th => !th.textContent.trim()).length"));
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// At 320 pixels wide (a 1280-pixel window zoomed to 400%) the page is as wide as the window: the concept pairs' table
+    /// had widened it by 32 pixels. A table box that scrolls sideways is a Tab stop, named, whose arrow keys scroll it: a
+    /// keyboard alone could not reach its last columns.
+    /// </summary>
+    [ChromiumFact]
+    public async Task AtFourHundredPercentZoomNothingWidensThePageAndWideTablesScrollFromTheKeyboard()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report, width: 320, height: 256);
+        Assert.Equal(320, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"));
+        var boxes = page.Locator("section.bsr, .consensus .tablewrap");
+        int scrolling = 0;
+        for (int i = 0; i < await boxes.CountAsync(); i++)
+        {
+            var box = boxes.Nth(i);
+            if (!await box.EvaluateAsync<bool>("b => b.scrollWidth > b.clientWidth + 1")) continue;
+            scrolling++;
+            Assert.Equal("0", await box.GetAttributeAsync("tabindex"));
+            Assert.EndsWith("(scrolls sideways)", await box.GetAttributeAsync("aria-label"));
+            await box.FocusAsync();
+            await page.Keyboard.PressAsync("ArrowRight");
+            // Keyboard scrolling is animated: waited for, up to 10 s.
+            Assert.True(await box.EvaluateAsync<bool>("b => new Promise(done => { const end = Date.now() + 10000; const look = () => b.scrollLeft > 0 ? done(true) : Date.now() > end ? done(false) : setTimeout(look, 50); look(); })"),
+                $"box {i} did not scroll from the keyboard");
+        }
+        Assert.True(scrolling >= 2, $"{scrolling} table boxes scroll at 320 pixels");
+        // Wide again, they fit and leave the Tab order.
+        await page.SetViewportSizeAsync(1400, 1000);
+        await page.WaitForFunctionAsync("() => !document.querySelector('section.bsr').hasAttribute('tabindex')");
+        Assert.Empty(errors);
+    }
+
+    /// <summary>With the system asking for reduced motion, the cards do not animate their border and shadow.</summary>
+    [ChromiumFact]
+    public async Task ReducedMotionStopsTheCardsTransitions()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report, options: new BrowserNewPageOptions { ReducedMotion = ReducedMotion.Reduce });
+        Assert.Equal("0s", await page.Locator(".card").First.EvaluateAsync<string>("c => getComputedStyle(c).transitionDuration.split(',')[0].trim()"));
+        var (moving, _) = await Open(browser, report.Report);
+        Assert.NotEqual("0s", await moving.Locator(".card").First.EvaluateAsync<string>("c => getComputedStyle(c).transitionDuration.split(',')[0].trim()"));
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// Sent by email or unzipped elsewhere, the report is the one file: copied alone to another folder it asks for nothing but
+    /// itself (no network, no file beside it) and every picture shows.
+    /// </summary>
+    [ChromiumFact]
+    public async Task TheReportCopiedAloneToAnotherFolderAsksForNothingElse()
+    {
+        string copy = Path.Combine(TestData.TempDir(), "inbox", "deeper", "report.html");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.Copy(report.Report, copy);
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+        var requests = new List<string>();
+        page.Request += (_, request) => { if (!request.Url.StartsWith("data:", StringComparison.Ordinal)) requests.Add(request.Url); };
+        await page.GotoAsync(new Uri(copy).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        Assert.Equal([new Uri(copy).AbsoluteUri], requests);
+        Assert.True(await page.EvaluateAsync<int>("() => document.images.length") > 0);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length"));
+        Assert.EndsWith("self-contained report, no network needed", await page.Locator("footer").TextContentAsync());
+    }
+}
