@@ -155,6 +155,28 @@ public class EvaluateCommandTests
         Run("export", results, "--out", Path.Combine(dir, "m.csv")).AssertBadInput($"odd.json: is not a RepDiff results.json ({expected}");
     }
 
+    /// <summary>
+    /// JSON is UTF-8, and the parser read a Latin-1 byte inside a string as U+FFFD: a label 'café' saved by another tool in
+    /// Latin-1 was exported as 'caf\uFFFD', and evaluate rewrote the file with it, exit 0.
+    /// </summary>
+    [Fact]
+    public void ResultsThatAreNotUtf8AreRefusedNamingTheLine()
+    {
+        string results = Path.Combine(dir, "latin1.json");
+        string labels = string.Join(",", Enumerable.Repeat("\"café\"", 60));
+        byte[] bytes = System.Text.Encoding.Latin1.GetBytes($$$"""
+            {"method":"mytool","n":60,
+            "directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}],
+            "samples":{"labels":[{{{labels}}}]}}
+            """);
+        File.WriteAllBytes(results, bytes);
+        var (a, b, _) = SmallPair(dir);
+        Run("export", results, "--out", Path.Combine(dir, "m.csv")).AssertBadInput("latin1.json: line 3 is not valid UTF-8");
+        Run("evaluate", results, a, b).AssertBadInput("latin1.json: line 3 is not valid UTF-8");
+        Assert.Equal(bytes, File.ReadAllBytes(results));
+        Assert.False(File.Exists(Path.Combine(dir, "m.csv")));
+    }
+
     /// <summary>"metrics": null is a file without metrics (it was an internal error).</summary>
     [Fact]
     public void NullMetricsAreNoMetrics()
@@ -333,6 +355,23 @@ public class EvaluateCommandTests
         "direction 'x' has a heatmap of 2 samples with 1 clusters and 1 values; it needs 2 and 4")]
     [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","labels":[0,0,0],"concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
         "direction 'x' has 3 labels for n = 60 samples; it needs one per sample")]
+    // A list left out (or its key misspelt) read as empty: no members exported, a concept left out of BSR, a direction that found nothing.
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]},{"rank":2,"members":[4,5,6]}]}]}""",
+        "is not a RepDiff results.json ($.directions[0].concepts[1]: lacks the field 'grid')")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"Members":[1,2,3],"grid":[1,2,3]}]}]}""",
+        "is not a RepDiff results.json ($.directions[0].concepts[0]: lacks the field 'members')")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]},{"name":"y","explains":"b"}]}""",
+        "is not a RepDiff results.json ($.directions[1]: lacks the field 'concepts')")]
+    // Probabilities and shares out of 0..1 were carried into the output: a p_adjusted of -1 exported as confirmed.
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2],"p_value":0.5,"p_adjusted":-1}]}]}""",
+        "direction 'x' concept 1: p_adjusted is -1, outside 0..1")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2],"stability":1.5}]}]}""",
+        "direction 'x' concept 1: stability is 1.5, outside 0..1")]
+    // A samples block of another shape was skipped: export wrote no ids or metadata, exit 0.
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}],"samples":["s0","s1"]}""",
+        "samples is not an object (of ids, labels and metadata)")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}],"samples":{"metadata":[["x"]]}}""",
+        "samples.metadata is not an object (of columns by name)")]
     public void MalformedResultsAreOneLineNamingTheFile(string json, string problem)
     {
         string results = Path.Combine(dir, "bad.json");
