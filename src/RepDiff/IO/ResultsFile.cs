@@ -268,6 +268,8 @@ public sealed class ResultsFile
             // Absent, "commit" stays absent: the property's default is the running build's, which made none of these results
             // (evaluate had written its own commit into a file from before commits were recorded).
             if (node["commit"] is null) explanation.Commit = null;
+            // So does "version": a file another tool wrote was rewritten as written by this RepDiff version.
+            if (node["version"] is null) explanation.Version = null;
             return explanation;
         }
         catch (JsonException e)

@@ -242,6 +242,23 @@ public class EvaluateCommandTests
     }
 
     /// <summary>
+    /// "version" is the RepDiff version that wrote the results: a file without one (groups another tool wrote) came back from
+    /// evaluate as written by this version; one with a version keeps it.
+    /// </summary>
+    [Fact]
+    public void RescoringKeepsTheVersionTheFileHad()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string without = HandWritten("[1,2,3,4]"), rescored = Path.Combine(dir, "rescored.json");
+        Assert.Equal(0, Run("evaluate", without, a, b, "--out", rescored).Code);
+        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(rescored))!["version"]);
+        string with = Path.Combine(dir, "with.json");
+        File.WriteAllText(with, File.ReadAllText(without).Replace("{\"method\":\"mytool\",", "{\"method\":\"mytool\",\"version\":\"0.0.9\","));
+        Assert.Equal(0, Run("evaluate", with, a, b).Code);
+        Assert.Equal("0.0.9", System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(with))!["version"]!.GetValue<string>());
+    }
+
+    /// <summary>
     /// A single method's results record no dimensions, so A and B given the other way round had every grid scored in the
     /// wrong model (k-means BSR 0.83 → 0.17, exit 0, helper 92); the file names the run recorded catch it. Two inputs of one
     /// file name (in two folders) cannot be told apart by name and are scored as given.
