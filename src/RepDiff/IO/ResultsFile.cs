@@ -210,22 +210,26 @@ public sealed class ResultsFile
     /// <summary>
     /// What a single method's document holds beside its explanation: the file names of its inputs ("inputs", as compare's
     /// document has them), the overall similarity its report shows ("context":
-    /// CKA, mutual k-NN, as compare's document has it) and the samples' ids, labels and metadata (<see cref="SampleJson"/>).
+    /// CKA, mutual k-NN, as compare's document has it), the columns of A and B ("dimensions", as compare's; a pair method's)
+    /// and the samples' ids, labels and metadata (<see cref="SampleJson"/>).
     /// </summary>
-    private static readonly string[] DocumentKeys = ["inputs", "context", "samples"];
+    private static readonly string[] DocumentKeys = ["inputs", "dimensions", "context", "samples"];
 
     /// <summary>
     /// A single method's results.json: its explanation, the report's context and the samples block (each when there is one),
     /// and the findings in words as the report and terminal give them, for scripts (helper 79: no file held them). `evaluate`
     /// rescores without writing sentences, so its rewrite leaves them out rather than keep ones the new scores may contradict.
     /// </summary>
-    public static string SingleMethod(Explanation explanation, IReadOnlyDictionary<string, string> inputs, JsonObject? context, SampleInfo samples, Findings.ExplanationFindings? findings = null)
+    public static string SingleMethod(Explanation explanation, IReadOnlyDictionary<string, string> inputs, JsonObject? context, SampleInfo samples,
+        Findings.ExplanationFindings? findings = null, (int A, int B)? dimensions = null)
     {
         // One document, laid out once, its keys in DocumentKeys' order after the explanation's.
         var document = JsonNode.Parse(explanation.ToJson())!.AsObject();
         var inputNames = new JsonObject();
         foreach (var (key, name) in inputs) inputNames[key] = name;
         document["inputs"] = inputNames;
+        // evaluate checks them: A and B swapped under other file names had every grid scored in the wrong model, exit 0.
+        if (dimensions is var (columnsA, columnsB)) document["dimensions"] = new JsonObject { ["a"] = columnsA, ["b"] = columnsB };
         if (context is not null) document["context"] = context.DeepClone();
         if (SampleJson.ToJson(samples) is { } block) document["samples"] = block;
         if (findings is not null) document["findings"] = findings.ToJson();

@@ -199,7 +199,11 @@ public class EvaluateCommandTests
         string outDir = Path.Combine(dir, "cmp");
         Assert.Equal(0, Run("compare", a, b, "--methods", "pca", "--out", outDir).Code);
         string results = Path.Combine(outDir, "results.json");
-        Run("evaluate", results, b, a, "--out", Path.Combine(dir, "swapped.json"))
+        // Under other names than the run's, which would be refused as swapped by name before their dimensions are compared.
+        string renamedB = Path.Combine(dir, "first.npy"), renamedA = Path.Combine(dir, "second.npy");
+        File.Copy(b, renamedB);
+        File.Copy(a, renamedA);
+        Run("evaluate", results, renamedB, renamedA, "--out", Path.Combine(dir, "swapped.json"))
             .AssertBadInput("was computed on A of 24 and B of 40 dimensions; these are 40 and 24 (A and B the other way round?)");
         // Rescored, a comparison keeps no sentences its new scores may contradict (helper 84: they had been copied).
         Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!["findings"]);
@@ -287,6 +291,33 @@ public class EvaluateCommandTests
         string sameNames = Path.Combine(dir, "same-names");
         Assert.Equal(0, Run("kmeans", a2, b2, "--out", sameNames).Code);
         Assert.Equal(0, Run("evaluate", Path.Combine(sameNames, "results.json"), a2, b2, "--out", Path.Combine(dir, "same-names.json")).Code);
+    }
+
+    /// <summary>
+    /// A and B swapped under other file names (copies, or files renamed since the run) passed the file-name check: a PCA run's
+    /// grids were rescored in the wrong model (on the 600 planted rows, mean BSR 0.69 → 0.31), exit 0. A method's results.json records the dimensions of
+    /// A and B, as a comparison's does, and evaluate refuses other ones.
+    /// </summary>
+    [Fact]
+    public void AMethodsResultsGivenBThenAUnderOtherNamesAreRefusedByTheirDimensions()
+    {
+        var (a, b, _) = SmallPair(dir); // A of 24 and B of 40 dimensions
+        string run = Path.Combine(dir, "pca");
+        Assert.Equal(0, Run("pca", a, b, "--out", run).Code);
+        string results = Path.Combine(run, "results.json");
+        var dimensions = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!["dimensions"]!;
+        Assert.Equal((24, 40), (dimensions["a"]!.GetValue<int>(), dimensions["b"]!.GetValue<int>()));
+        string first = Path.Combine(dir, "first.npy"), second = Path.Combine(dir, "second.npy");
+        File.Copy(b, first);
+        File.Copy(a, second);
+        string before = File.ReadAllText(results);
+        Run("evaluate", results, first, second)
+            .AssertBadInput("results.json: was computed on A of 24 and B of 40 dimensions; these are 40 and 24 (A and B the other way round?)");
+        Assert.Equal(before, File.ReadAllText(results));
+        // Rescored the right way round, the file keeps them.
+        string rescored = Path.Combine(dir, "rescored.json");
+        Assert.Equal(0, Run("evaluate", results, second, first, "--out", rescored).Code);
+        Assert.Equal(dimensions.ToJsonString(), System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(rescored))!["dimensions"]!.ToJsonString());
     }
 
     /// <summary>
