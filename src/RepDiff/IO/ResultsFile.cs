@@ -124,6 +124,11 @@ public sealed class ResultsFile
                 foreach (var (list, what) in new[] { (concept.Grid, "grid"), (concept.Members, "members") })
                     if (list.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1) is { } repeated)
                         throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} lists sample {repeated.Key} {repeated.Count()} times in its {what}");
+                // The grid is the members shown: a grid sample outside them was scored by BSR but missing from export's rows.
+                var memberSet = concept.Members.ToHashSet();
+                int outside = Array.FindIndex(concept.Grid, i => !memberSet.Contains(i));
+                if (outside >= 0)
+                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} has sample {concept.Grid[outside]} in its grid but not among its members; the grid is the members shown");
                 if (concept.Scores is not null && concept.Scores.Length != concept.Members.Length)
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} has {concept.Scores.Length} scores for {concept.Members.Length} members");
                 if (BadNumber(concept) is { } problem)

@@ -410,6 +410,9 @@ public class EvaluateCommandTests
         "is not a RepDiff results.json ($.directions[0].concepts[0]: lacks the field 'members')")]
     [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]},{"name":"y","explains":"b"}]}""",
         "is not a RepDiff results.json ($.directions[1]: lacks the field 'concepts')")]
+    // A grid sample that is no member was scored by BSR, and export's rows (members only) left it out.
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,9]}]}]}""",
+        "direction 'x' concept 1 has sample 9 in its grid but not among its members; the grid is the members shown")]
     // Probabilities and shares out of 0..1 were carried into the output: a p_adjusted of -1 exported as confirmed.
     [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2],"p_value":0.5,"p_adjusted":-1}]}]}""",
         "direction 'x' concept 1: p_adjusted is -1, outside 0..1")]
