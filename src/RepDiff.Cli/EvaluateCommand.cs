@@ -36,9 +36,10 @@ internal static class EvaluateCommand
             spec.RefuseSameInput();
             using var opened = spec.Open();
             RefuseAnotherJoin(file, path, opened);
-            // The dimensions a comparison recorded first (they say which dimensions differ), then the file names every run records.
-            RefuseOtherDimensions(file, path, opened);
+            // The file names every run records first (they name the files swapped), then the dimensions, which catch A and B
+            // swapped under other names.
             RefuseSwappedInputs(file, path, spec);
+            RefuseOtherDimensions(file, path, opened);
             // Checked before the value-range warnings, so that a mismatch is one line.
             var toScore = file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")).ToList();
             foreach (var explanation in toScore)
@@ -110,10 +111,9 @@ internal static class EvaluateCommand
     }
 
     /// <summary>
-    /// A and B given the other way round score every grid in the wrong model, and a single method's results record no
-    /// dimensions to catch it (a k-means run on 32 and 16 dimensions, given B then A: BSR 0.83 rescored 0.17, exit 0;
-    /// on equal dimensions a comparison passed too). Every run records its inputs' file names: when A is the run's B
-    /// and B its A (two files of different names), the pair is refused.
+    /// A and B given the other way round score every grid in the wrong model (a k-means run on 32 and 16 dimensions, given
+    /// B then A: BSR 0.83 rescored 0.17, exit 0). The dimensions catch it where they differ; on equal dimensions, every run
+    /// records its inputs' file names: when A is the run's B and B its A (two files of different names), the pair is refused.
     /// </summary>
     private static void RefuseSwappedInputs(ResultsFile file, string path, PairSpec spec)
     {
@@ -125,7 +125,10 @@ internal static class EvaluateCommand
                 + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
     }
 
-    /// <summary>compare records its inputs' dimensions: A and B given the other way round scored every grid in the wrong model.</summary>
+    /// <summary>
+    /// compare and every pair method's command record their inputs' dimensions: A and B given the other way round scored every
+    /// grid in the wrong model, under other file names too (a single method's results recorded none: helper 104).
+    /// </summary>
     private static void RefuseOtherDimensions(ResultsFile file, string path, RepresentationPair pair)
     {
         if (file.Root["dimensions"] is JsonObject dimensions && dimensions["a"] is JsonValue da && dimensions["b"] is JsonValue db

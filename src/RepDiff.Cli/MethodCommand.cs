@@ -68,7 +68,8 @@ internal static class MethodCommand
             Outputs.Write(dir, model, rendering =>
             {
                 explanation.Timings[Outputs.RenderTiming] = rendering;
-                return ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, model.Findings.FirstOrDefault());
+                return ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, model.Findings.FirstOrDefault(),
+                    (pair.RowsA.Cols, pair.RowsB.Cols));
             }, explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);

@@ -7,9 +7,13 @@ public sealed class Concept
     public double Strength { get; set; }
 
     /// <summary>Sample indices (0-based rows of the inputs), best first.</summary>
+    /// <remarks>Required when read: a results.json without it (a misspelt or renamed key) had been read as a concept without members.</remarks>
+    [System.Text.Json.Serialization.JsonRequired]
     public int[] Members { get; set; } = [];
 
     /// <summary>The members to show.</summary>
+    /// <remarks>Required when read, [] for none: a concept without it had been left out of BSR without a word.</remarks>
+    [System.Text.Json.Serialization.JsonRequired]
     public int[] Grid { get; set; } = [];
 
     /// <summary>Per-member score, aligned with Members, where the method has one.</summary>

@@ -24,5 +24,7 @@ public sealed class Direction
     public Heatmap? Heatmap { get; set; }
 
     /// <summary>Concepts, strongest first (rank 1).</summary>
+    /// <remarks>Required when read, [] for none: a direction without it had been read as one that found nothing.</remarks>
+    [System.Text.Json.Serialization.JsonRequired]
     public List<Concept> Concepts { get; set; } = [];
 }

@@ -11,7 +11,8 @@ namespace RepDiff;
 public sealed class Explanation : IJsonOnDeserialized
 {
     public string Method { get; set; } = "";
-    public string Version { get; set; } = RepDiffInfo.Version;
+    /// <summary>The RepDiff version that wrote this file (absent in a file another tool wrote).</summary>
+    public string? Version { get; set; } = RepDiffInfo.Version;
 
     /// <summary>The git commit of the build that wrote this file (absent for a build made outside git).</summary>
     public string? Commit { get; set; } = RepDiffInfo.Commit;

@@ -28,6 +28,8 @@ public sealed class ResultsFile
         MemoryBudget.EnsureFits(path, MemoryFactor * bytes.LongLength + BytesPerObject * bytes.AsSpan().Count((byte)'{'), "reading and scoring its concepts");
         // System.Text.Json says of an empty file "does not contain any JSON tokens ... when isFinalBlock is true".
         if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw RepDiffInputException.ForFile(path, "is empty; a results.json is one JSON object");
+        // System.Text.Json reads invalid UTF-8 inside a string as U+FFFD: a Latin-1 label or method name was rewritten altered.
+        if (InvalidUtf8Line(bytes) is int line) throw RepDiffInputException.ForFile(path, $"line {line} is not valid UTF-8; a results.json is UTF-8 text");
         try
         {
             var file = Parse(bytes);
@@ -42,6 +44,16 @@ public sealed class ResultsFile
         {
             throw RepDiffInputException.ForFile(path, e.Message);
         }
+    }
+
+    /// <summary>The line of the first byte that is not UTF-8, or null (also for UTF-16 text, which the parser names as such).</summary>
+    private static int? InvalidUtf8Line(byte[] bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes) || bytes.AsSpan().StartsWith([(byte)0xFF, (byte)0xFE]) || bytes.AsSpan().StartsWith([(byte)0xFE, (byte)0xFF]))
+            return null;
+        try { new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(bytes); }
+        catch (System.Text.DecoderFallbackException e) { return 1 + bytes.AsSpan(0, Math.Clamp(e.Index, 0, bytes.Length)).Count((byte)'\n'); }
+        return null;
     }
 
     /// <summary>Why the document did not read, in JSON's terms rather than .NET's where the cause is known.</summary>
@@ -112,10 +124,15 @@ public sealed class ResultsFile
                 foreach (var (list, what) in new[] { (concept.Grid, "grid"), (concept.Members, "members") })
                     if (list.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1) is { } repeated)
                         throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} lists sample {repeated.Key} {repeated.Count()} times in its {what}");
+                // The grid is the members shown: a grid sample outside them was scored by BSR but missing from export's rows.
+                var memberSet = concept.Members.ToHashSet();
+                int outside = Array.FindIndex(concept.Grid, i => !memberSet.Contains(i));
+                if (outside >= 0)
+                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} has sample {concept.Grid[outside]} in its grid but not among its members; the grid is the members shown");
                 if (concept.Scores is not null && concept.Scores.Length != concept.Members.Length)
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} has {concept.Scores.Length} scores for {concept.Members.Length} members");
-                if (NonFinite(concept) is { } field)
-                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank}: {field} is not a finite number");
+                if (BadNumber(concept) is { } problem)
+                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank}: {problem}");
             }
         }
     }
@@ -147,19 +164,23 @@ public sealed class ResultsFile
     }
 
     /// <summary>
-    /// The first of a concept's numbers that is NaN or infinite, or null. JSON has no such numbers, but the strings
-    /// "NaN" and "Infinity" read as them, and a hand-edited one would be carried on into `evaluate`'s and `export`'s output.
+    /// What is wrong with the first of a concept's numbers that is NaN, infinite or outside its range, or null. JSON has no
+    /// NaN, but the strings "NaN" and "Infinity" read as them; and a p-value of 2 or a stability of −3 (hand-edited) was
+    /// carried on into `evaluate`'s and `export`'s output, a p_adjusted below 0 exported as "confirmed".
     /// </summary>
-    private static string? NonFinite(Concept concept)
+    private static string? BadNumber(Concept concept)
     {
+        // Strength is on the method's own scale; the rest are shares, BSR figures or probabilities.
+        if (!double.IsFinite(concept.Strength)) return "strength is not a finite number";
         foreach (var (name, value) in new (string, double?)[]
         {
-            ("strength", concept.Strength), ("bsr", concept.Bsr), ("bsr_chance", concept.BsrChance), ("p_value", concept.PValue),
+            ("bsr", concept.Bsr), ("bsr_chance", concept.BsrChance), ("p_value", concept.PValue),
             ("p_adjusted", concept.PAdjusted), ("held_out_score", concept.HeldOutScore), ("stability", concept.Stability),
         })
-            if (value is { } v && !double.IsFinite(v)) return name;
+            if (value is { } v && !(v >= 0 && v <= 1))
+                return double.IsFinite(v) ? $"{name} is {v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, outside 0..1" : $"{name} is not a finite number";
         int bad = concept.Scores is null ? -1 : Array.FindIndex(concept.Scores, v => !double.IsFinite(v));
-        return bad >= 0 ? $"scores[{bad}]" : null;
+        return bad >= 0 ? $"scores[{bad}] is not a finite number" : null;
     }
 
     public static ResultsFile Parse(string json) => Parse(JsonNode.Parse(json));
@@ -194,22 +215,26 @@ public sealed class ResultsFile
     /// <summary>
     /// What a single method's document holds beside its explanation: the file names of its inputs ("inputs", as compare's
     /// document has them), the overall similarity its report shows ("context":
-    /// CKA, mutual k-NN, as compare's document has it) and the samples' ids, labels and metadata (<see cref="SampleJson"/>).
+    /// CKA, mutual k-NN, as compare's document has it), the columns of A and B ("dimensions", as compare's; a pair method's)
+    /// and the samples' ids, labels and metadata (<see cref="SampleJson"/>).
     /// </summary>
-    private static readonly string[] DocumentKeys = ["inputs", "context", "samples"];
+    private static readonly string[] DocumentKeys = ["inputs", "dimensions", "context", "samples"];
 
     /// <summary>
     /// A single method's results.json: its explanation, the report's context and the samples block (each when there is one),
     /// and the findings in words as the report and terminal give them, for scripts (helper 79: no file held them). `evaluate`
     /// rescores without writing sentences, so its rewrite leaves them out rather than keep ones the new scores may contradict.
     /// </summary>
-    public static string SingleMethod(Explanation explanation, IReadOnlyDictionary<string, string> inputs, JsonObject? context, SampleInfo samples, Findings.ExplanationFindings? findings = null)
+    public static string SingleMethod(Explanation explanation, IReadOnlyDictionary<string, string> inputs, JsonObject? context, SampleInfo samples,
+        Findings.ExplanationFindings? findings = null, (int A, int B)? dimensions = null)
     {
         // One document, laid out once, its keys in DocumentKeys' order after the explanation's.
         var document = JsonNode.Parse(explanation.ToJson())!.AsObject();
         var inputNames = new JsonObject();
         foreach (var (key, name) in inputs) inputNames[key] = name;
         document["inputs"] = inputNames;
+        // evaluate checks them: A and B swapped under other file names had every grid scored in the wrong model, exit 0.
+        if (dimensions is var (columnsA, columnsB)) document["dimensions"] = new JsonObject { ["a"] = columnsA, ["b"] = columnsB };
         if (context is not null) document["context"] = context.DeepClone();
         if (SampleJson.ToJson(samples) is { } block) document["samples"] = block;
         if (findings is not null) document["findings"] = findings.ToJson();
@@ -252,6 +277,8 @@ public sealed class ResultsFile
             // Absent, "commit" stays absent: the property's default is the running build's, which made none of these results
             // (evaluate had written its own commit into a file from before commits were recorded).
             if (node["commit"] is null) explanation.Commit = null;
+            // So does "version": a file another tool wrote was rewritten as written by this RepDiff version.
+            if (node["version"] is null) explanation.Version = null;
             return explanation;
         }
         catch (JsonException e)

@@ -28,7 +28,9 @@ public static class SampleJson
     /// <summary>Reads the block of a results document; null when it has none. n is the number of samples the results describe.</summary>
     public static SampleInfo? FromJson(JsonObject document, int n, string path)
     {
-        if (document["samples"] is not JsonObject block) return null;
+        if (document["samples"] is null) return null;
+        // Of another shape, the block had been skipped without a word: export wrote no ids, and evaluate took the run for one without them.
+        if (document["samples"] is not JsonObject block) throw RepDiffInputException.ForFile(path, "samples is not an object (of ids, labels and metadata)");
         string?[]? Read(JsonNode? node, string what)
         {
             if (node is null) return null;
@@ -39,6 +41,8 @@ public static class SampleJson
         var ids = Read(block["ids"], "ids");
         var labels = Read(block["labels"], "labels");
         SampleMetadata? metadata = null;
+        if (block["metadata"] is { } node && node is not JsonObject)
+            throw RepDiffInputException.ForFile(path, "samples.metadata is not an object (of columns by name)");
         if (block["metadata"] is JsonObject columns)
             metadata = new SampleMetadata(columns.Select(c => new MetadataColumn(c.Key, Read(c.Value, "metadata." + c.Key)!)).ToList(), n) { Source = Path.GetFileName(path) };
         return new SampleInfo

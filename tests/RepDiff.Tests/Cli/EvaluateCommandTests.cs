@@ -155,6 +155,28 @@ public class EvaluateCommandTests
         Run("export", results, "--out", Path.Combine(dir, "m.csv")).AssertBadInput($"odd.json: is not a RepDiff results.json ({expected}");
     }
 
+    /// <summary>
+    /// JSON is UTF-8, and the parser read a Latin-1 byte inside a string as U+FFFD: a label 'café' saved by another tool in
+    /// Latin-1 was exported as 'caf\uFFFD', and evaluate rewrote the file with it, exit 0.
+    /// </summary>
+    [Fact]
+    public void ResultsThatAreNotUtf8AreRefusedNamingTheLine()
+    {
+        string results = Path.Combine(dir, "latin1.json");
+        string labels = string.Join(",", Enumerable.Repeat("\"café\"", 60));
+        byte[] bytes = System.Text.Encoding.Latin1.GetBytes($$$"""
+            {"method":"mytool","n":60,
+            "directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}],
+            "samples":{"labels":[{{{labels}}}]}}
+            """);
+        File.WriteAllBytes(results, bytes);
+        var (a, b, _) = SmallPair(dir);
+        Run("export", results, "--out", Path.Combine(dir, "m.csv")).AssertBadInput("latin1.json: line 3 is not valid UTF-8");
+        Run("evaluate", results, a, b).AssertBadInput("latin1.json: line 3 is not valid UTF-8");
+        Assert.Equal(bytes, File.ReadAllBytes(results));
+        Assert.False(File.Exists(Path.Combine(dir, "m.csv")));
+    }
+
     /// <summary>"metrics": null is a file without metrics (it was an internal error).</summary>
     [Fact]
     public void NullMetricsAreNoMetrics()
@@ -177,7 +199,11 @@ public class EvaluateCommandTests
         string outDir = Path.Combine(dir, "cmp");
         Assert.Equal(0, Run("compare", a, b, "--methods", "pca", "--out", outDir).Code);
         string results = Path.Combine(outDir, "results.json");
-        Run("evaluate", results, b, a, "--out", Path.Combine(dir, "swapped.json"))
+        // Under other names than the run's, which would be refused as swapped by name before their dimensions are compared.
+        string renamedB = Path.Combine(dir, "first.npy"), renamedA = Path.Combine(dir, "second.npy");
+        File.Copy(b, renamedB);
+        File.Copy(a, renamedA);
+        Run("evaluate", results, renamedB, renamedA, "--out", Path.Combine(dir, "swapped.json"))
             .AssertBadInput("was computed on A of 24 and B of 40 dimensions; these are 40 and 24 (A and B the other way round?)");
         // Rescored, a comparison keeps no sentences its new scores may contradict (helper 84: they had been copied).
         Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!["findings"]);
@@ -220,6 +246,23 @@ public class EvaluateCommandTests
     }
 
     /// <summary>
+    /// "version" is the RepDiff version that wrote the results: a file without one (groups another tool wrote) came back from
+    /// evaluate as written by this version; one with a version keeps it.
+    /// </summary>
+    [Fact]
+    public void RescoringKeepsTheVersionTheFileHad()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string without = HandWritten("[1,2,3,4]"), rescored = Path.Combine(dir, "rescored.json");
+        Assert.Equal(0, Run("evaluate", without, a, b, "--out", rescored).Code);
+        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(rescored))!["version"]);
+        string with = Path.Combine(dir, "with.json");
+        File.WriteAllText(with, File.ReadAllText(without).Replace("{\"method\":\"mytool\",", "{\"method\":\"mytool\",\"version\":\"0.0.9\","));
+        Assert.Equal(0, Run("evaluate", with, a, b).Code);
+        Assert.Equal("0.0.9", System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(with))!["version"]!.GetValue<string>());
+    }
+
+    /// <summary>
     /// A single method's results record no dimensions, so A and B given the other way round had every grid scored in the
     /// wrong model (k-means BSR 0.83 → 0.17, exit 0, helper 92); the file names the run recorded catch it. Two inputs of one
     /// file name (in two folders) cannot be told apart by name and are scored as given.
@@ -248,6 +291,33 @@ public class EvaluateCommandTests
         string sameNames = Path.Combine(dir, "same-names");
         Assert.Equal(0, Run("kmeans", a2, b2, "--out", sameNames).Code);
         Assert.Equal(0, Run("evaluate", Path.Combine(sameNames, "results.json"), a2, b2, "--out", Path.Combine(dir, "same-names.json")).Code);
+    }
+
+    /// <summary>
+    /// A and B swapped under other file names (copies, or files renamed since the run) passed the file-name check: a PCA run's
+    /// grids were rescored in the wrong model (on the 600 planted rows, mean BSR 0.69 → 0.31), exit 0. A method's results.json records the dimensions of
+    /// A and B, as a comparison's does, and evaluate refuses other ones.
+    /// </summary>
+    [Fact]
+    public void AMethodsResultsGivenBThenAUnderOtherNamesAreRefusedByTheirDimensions()
+    {
+        var (a, b, _) = SmallPair(dir); // A of 24 and B of 40 dimensions
+        string run = Path.Combine(dir, "pca");
+        Assert.Equal(0, Run("pca", a, b, "--out", run).Code);
+        string results = Path.Combine(run, "results.json");
+        var dimensions = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!["dimensions"]!;
+        Assert.Equal((24, 40), (dimensions["a"]!.GetValue<int>(), dimensions["b"]!.GetValue<int>()));
+        string first = Path.Combine(dir, "first.npy"), second = Path.Combine(dir, "second.npy");
+        File.Copy(b, first);
+        File.Copy(a, second);
+        string before = File.ReadAllText(results);
+        Run("evaluate", results, first, second)
+            .AssertBadInput("results.json: was computed on A of 24 and B of 40 dimensions; these are 40 and 24 (A and B the other way round?)");
+        Assert.Equal(before, File.ReadAllText(results));
+        // Rescored the right way round, the file keeps them.
+        string rescored = Path.Combine(dir, "rescored.json");
+        Assert.Equal(0, Run("evaluate", results, second, first, "--out", rescored).Code);
+        Assert.Equal(dimensions.ToJsonString(), System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(rescored))!["dimensions"]!.ToJsonString());
     }
 
     /// <summary>
@@ -333,6 +403,26 @@ public class EvaluateCommandTests
         "direction 'x' has a heatmap of 2 samples with 1 clusters and 1 values; it needs 2 and 4")]
     [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","labels":[0,0,0],"concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}]}""",
         "direction 'x' has 3 labels for n = 60 samples; it needs one per sample")]
+    // A list left out (or its key misspelt) read as empty: no members exported, a concept left out of BSR, a direction that found nothing.
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,3]},{"rank":2,"members":[4,5,6]}]}]}""",
+        "is not a RepDiff results.json ($.directions[0].concepts[1]: lacks the field 'grid')")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"Members":[1,2,3],"grid":[1,2,3]}]}]}""",
+        "is not a RepDiff results.json ($.directions[0].concepts[0]: lacks the field 'members')")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]},{"name":"y","explains":"b"}]}""",
+        "is not a RepDiff results.json ($.directions[1]: lacks the field 'concepts')")]
+    // A grid sample that is no member was scored by BSR, and export's rows (members only) left it out.
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,9]}]}]}""",
+        "direction 'x' concept 1 has sample 9 in its grid but not among its members; the grid is the members shown")]
+    // Probabilities and shares out of 0..1 were carried into the output: a p_adjusted of -1 exported as confirmed.
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2],"p_value":0.5,"p_adjusted":-1}]}]}""",
+        "direction 'x' concept 1: p_adjusted is -1, outside 0..1")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2],"stability":1.5}]}]}""",
+        "direction 'x' concept 1: stability is 1.5, outside 0..1")]
+    // A samples block of another shape was skipped: export wrote no ids or metadata, exit 0.
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}],"samples":["s0","s1"]}""",
+        "samples is not an object (of ids, labels and metadata)")]
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2]}]}],"samples":{"metadata":[["x"]]}}""",
+        "samples.metadata is not an object (of columns by name)")]
     public void MalformedResultsAreOneLineNamingTheFile(string json, string problem)
     {
         string results = Path.Combine(dir, "bad.json");
