@@ -1,3 +1,4 @@
+using System.Text;
 using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Cli;
@@ -53,5 +54,97 @@ public class FirstHourTests
         Run("rdx", a, b, "--key", "a", "--key", "b").AssertBadInput("--key is given more than once; to give A and B each its own, use --key-a and --key-b");
         Run("rdx", a, b, "--column", "a", "--column", "b").AssertBadInput("--column is given more than once; to give A and B each its own, use --column-a and --column-b");
         Run("rdx", a, b, "--seed", "1", "--seed", "2").AssertBadInput("--seed is given more than once; give it once");
+    }
+
+    /// <summary>A .npy of the given header dict and data, padded as numpy pads it.</summary>
+    private string WriteNpy(string name, string descr, string shape, byte[] data)
+    {
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        int unpadded = 10 + dict.Length + 1;
+        string header = dict + new string(' ', (unpadded + 63) / 64 * 64 - unpadded) + "\n";
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, [0x93, .. "NUMPY"u8, 1, 0, (byte)header.Length, (byte)(header.Length >> 8), .. Encoding.Latin1.GetBytes(header), .. data]);
+        return path;
+    }
+
+    /// <summary>
+    /// Token embeddings saved before pooling ([n, tokens, d], a transformer's last hidden state) had been refused with
+    /// their shape alone; the line now says what the shape likely is and how to pool it.
+    /// </summary>
+    [Fact]
+    public void UnpooledTokenEmbeddingsSayHowToPool()
+    {
+        var (a, _, _) = SmallPair(dir);
+        string tokens = WriteNpy("tokens.npy", "<f4", "(60, 4, 2)", new byte[60 * 4 * 2 * 4]);
+        Run("rdx", tokens, a, "--out", Path.Combine(dir, "out")).AssertBadInput(
+            "tokens.npy: expected a 2-D array (samples × dimensions), found shape (60, 4, 2): one vector per token (samples × tokens × dimensions)? "
+            + "Pool them to one per sample first, e.g. x.mean(axis=1), or x[:, 0] for the first ([CLS]) token");
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>An object array (np.save of a list of arrays) had been "unsupported dtype '|O'" beside the dtypes read, not what it is or what to do.</summary>
+    [Fact]
+    public void AnObjectArraySaysItIsPickledObjects()
+    {
+        var (a, _, _) = SmallPair(dir);
+        // A pickle's opening bytes (protocol 3): never run, the dtype alone refuses it.
+        string objects = WriteNpy("objects.npy", "|O", "(60,)", [0x80, 0x03, (byte)'N', (byte)'.']);
+        Run("rdx", objects, a, "--out", Path.Combine(dir, "out")).AssertBadInput(
+            "objects.npy: unsupported dtype '|O': Python objects (pickled), not numbers; RepDiff runs no pickle: save a numeric array instead, e.g. np.save(path, np.stack(rows).astype(np.float32))");
+    }
+
+    /// <summary>
+    /// A CSV of id, label and dimensions, as a pandas user writes it: the id column had been "(name it as the id column)"
+    /// without the flag, and once named, the label column "'cat' is not a number" without what to do.
+    /// </summary>
+    [Fact]
+    public void TextColumnsOfACsvAreNamedWithWhatToDo()
+    {
+        var (a, _, _) = SmallPair(dir);
+        string csv = Path.Combine(dir, "emb.csv");
+        File.WriteAllLines(csv, ["id,label,f0,f1", .. Enumerable.Range(0, 60).Select(i => $"s{i},{(i % 2 == 0 ? "cat" : "dog")},0.{i + 1},1.{i}")]);
+        string tail = ": an embedding table holds only numbers beside its id column (labels go in --labels, other columns in --metadata)";
+        Run("rdx", csv, a).AssertBadInput(
+            "emb.csv: line 2 column 1 ('id'), column 2 ('label'): 's0', 'cat' are not numbers; if 'id' holds sample ids, give --id-column id, and remove the other" + tail);
+        Run("rdx", csv, a, "--id-column", "id").AssertBadInput("emb.csv: line 2 column 2 ('label'): 'cat' is not a number; remove it" + tail);
+        File.WriteAllLines(csv, ["id,f0,f1", .. Enumerable.Range(0, 60).Select(i => $"s{i},0.{i + 1},1.{i}")]);
+        Run("rdx", csv, a).AssertBadInput("emb.csv: line 2 column 1 ('id'): 's0' is not a number; if it holds sample ids, give --id-column id, otherwise remove it" + tail);
+    }
+
+    /// <summary>
+    /// A spreadsheet's CSV: semicolons between fields and decimal commas, so the header is one field and a row many. It had
+    /// been "line 2 has 3 fields but the first row has 1", where a first row of numbers already got the semicolon hint.
+    /// </summary>
+    [Fact]
+    public void ASemicolonHeaderAboveDecimalCommasGetsTheSemicolonHint()
+    {
+        string csv = Path.Combine(dir, "excel.csv");
+        File.WriteAllLines(csv, ["id;f0;f1", "s0;0,5;1,25", "s1;0,75;1,5"]);
+        Run("inspect", csv).AssertBadInput("excel.csv: line 2 has 3 fields but the first row has 1 (fields separated by ';', as spreadsheets with decimal commas write them? a .csv is read by commas and decimal points)");
+    }
+
+    /// <summary>
+    /// A folder where a file belongs had been "unsupported file type ''". A Hugging Face datasets folder (save_to_disk)
+    /// names the Arrow file in it; a folder of shards names them and says RepDiff reads one file; an empty one says so.
+    /// </summary>
+    [Fact]
+    public void AFolderGivenAsEmbeddingsNamesTheFilesInIt()
+    {
+        var (a, _, _) = SmallPair(Directory.CreateDirectory(Path.Combine(dir, "pair")).FullName);
+        string datasets = Directory.CreateDirectory(Path.Combine(dir, "clip_embeds")).FullName;
+        File.WriteAllText(Path.Combine(datasets, "dataset_info.json"), "{}");
+        File.WriteAllText(Path.Combine(datasets, "state.json"), "{}");
+        File.WriteAllBytes(Path.Combine(datasets, "data-00000-of-00001.arrow"), [1, 2, 3]);
+        Run("rdx", datasets, a, "--out", Path.Combine(dir, "out")).AssertBadInput(
+            $"clip_embeds: is a directory, not a file; give the file in it: {Path.Combine(datasets, "data-00000-of-00001.arrow")} (a Hugging Face datasets folder; --column names its embedding column)");
+        Run("inspect", datasets).AssertBadInput("clip_embeds: is a directory, not a file; give the file in it:");
+
+        File.WriteAllBytes(Path.Combine(datasets, "data-00001-of-00002.arrow"), [1, 2, 3]);
+        File.Move(Path.Combine(datasets, "data-00000-of-00001.arrow"), Path.Combine(datasets, "data-00000-of-00002.arrow"));
+        Run("rdx", a, datasets).AssertBadInput("clip_embeds: is a directory, not a file; give one of the 2 files in it (data-00000-of-00002.arrow, data-00001-of-00002.arrow)");
+
+        string empty = Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName;
+        Run("rdx", empty, a).AssertBadInput("empty: is a directory, not a file, and holds no file RepDiff reads");
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
 }
