@@ -147,4 +147,57 @@ public class FirstHourTests
         Run("rdx", empty, a).AssertBadInput("empty: is a directory, not a file, and holds no file RepDiff reads");
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
+
+    /// <summary>
+    /// Labels or ids saved beside the embeddings in one .npz (np.savez(emb=…, labels=…)) had been read as text: "line 1
+    /// holds a NUL character: UTF-16 text without a byte order mark, or a binary file?".
+    /// </summary>
+    [Fact]
+    public void LabelsInAnNpzSayHowToSaveThem()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string npz = Path.Combine(dir, "bundle.npz");
+        using (var zip = System.IO.Compression.ZipFile.Open(npz, System.IO.Compression.ZipArchiveMode.Create))
+            zip.CreateEntry("labels.npy").Open().Dispose();
+        string advice = "bundle.npz: labels and ids are not read from .npz files; save them as a 1-D .npy or a text file with one per line (np.save(\"labels.npy\", np.load(path)[\"labels\"]))";
+        Run("rdx", a, b, "--labels", npz, "--out", Path.Combine(dir, "out")).AssertBadInput(advice);
+        Run("rdx", a, b, "--ids", npz, "--out", Path.Combine(dir, "out")).AssertBadInput(advice);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>One side saved dimensions × samples had been told only that the row counts differ; which side is named.</summary>
+    [Fact]
+    public void ATransposedSideIsNamed()
+    {
+        var (a, _, _) = SmallPair(dir);
+        var m = RepDiff.IO.Npy.ReadMatrix(a);
+        string transposed = Path.Combine(dir, "features_T.npy");
+        var t = new Matrix(m.Cols, m.Rows);
+        for (int r = 0; r < m.Rows; r++)
+            for (int c = 0; c < m.Cols; c++) t.Data[c * m.Rows + r] = m.Data[r * m.Cols + c];
+        RepDiff.IO.Npy.Write(transposed, t);
+        string advice = $"{transposed} is {m.Cols} × {m.Rows}: saved transposed (dimensions × samples)? save its transpose (x.T)";
+        Run("rdx", a, transposed).AssertBadInput($"{a} has {m.Rows} rows but {transposed} has {m.Cols}; both must hold the same samples; {advice}");
+        Run("rdx", transposed, a).AssertBadInput(advice);
+        Run("metrics", a, transposed).AssertBadInput(advice);
+    }
+
+    /// <summary>CKA named in compare's --methods had been "unknown method 'cka'", as if compare did not report it.</summary>
+    [Fact]
+    public void ASimilarityScoreNamedAsAMethodSaysWhereItIs()
+    {
+        var (a, b, _) = SmallPair(dir);
+        Run("compare", a, b, "--methods", "rdx,cka").AssertBadInput("--methods: unknown method 'cka'; available: rdx, spec, koda, spec-align, kmeans, pca, nmf, sae "
+            + "('cka' is a similarity score, not a method: compare reports linear CKA and mutual k-NN beside every run, and `repdiff metrics A B` computes CKA, mutual k-NN and linear probes alone)");
+    }
+
+    /// <summary>A run's --out folder given to export had been "is a directory, not a file"; the results.json in it is named.</summary>
+    [Fact]
+    public void ARunsFolderGivenAsResultsNamesItsResultsJson()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string run = Path.Combine(dir, "run");
+        Assert.Equal(0, Run("kmeans", a, b, "--out", run).Code);
+        Run("export", run, "--format", "csv").AssertBadInput($"{run}: is a directory, not a file; give {Path.Combine(run, "results.json")}, the run's results in it");
+    }
 }
