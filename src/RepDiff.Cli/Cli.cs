@@ -94,7 +94,8 @@ internal static class Cli
             var valuesOfUnknownOptions = args.Skip(1).Where((_, i) => args[i].StartsWith('-') && unknownWords.Contains(args[i])).ToHashSet();
             int others = parse.Errors.Count(e => e != first && (UnknownWord(e.Message) is not { } word || !valuesOfUnknownOptions.Contains(word)));
             string more = others > 0 ? $" (and {others} more)" : "";
-            string problem = SwitchValue(parse, args, first.Message) ?? UnknownOption(parse, first.Message) ?? RepeatedOption(parse, args, first.Message)
+            string problem = SwitchValue(parse, args, first.Message) ?? UnknownOption(parse, first.Message) ?? ExtraFile(parse, first.Message)
+                ?? RepeatedOption(parse, args, first.Message)
                 ?? ParseError(first.Message);
             (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(problem)}{more}; see --help");
             return BadInput;
@@ -115,6 +116,19 @@ internal static class Cli
         if (UnknownWord(message) is not { } word || !word.StartsWith('-')) return null;
         var meant = OptionGuess.For(parse.CommandResult.Command, word);
         return meant is null ? null : $"Unrecognized command or argument '{word}' (did you mean {meant}?)";
+    }
+
+    /// <summary>
+    /// A file beyond the command's arguments: `inspect a.npy b.npy` and `rdx a.npy b.npy c.npy` had been "Unrecognized command
+    /// or argument 'b.npy'", as if the file were a misspelt command.
+    /// </summary>
+    private static string? ExtraFile(ParseResult parse, string message)
+    {
+        var command = parse.CommandResult.Command;
+        if (UnknownWord(message) is not { } word || word.StartsWith('-') || command.Arguments.Count == 0 || !Path.Exists(word)) return null;
+        var names = command.Arguments.Select(a => a.Name).ToList();
+        string takes = names.Count == 1 ? $"one file ({names[0]})" : $"{names.Count} files ({string.Join(", ", names)})";
+        return $"{command.Name} takes {takes}; '{word}' is one more" + (names.Count == 1 ? $" (run {command.Name} once per file)" : "");
     }
 
     /// <summary>

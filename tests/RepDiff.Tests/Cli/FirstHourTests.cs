@@ -200,4 +200,13 @@ public class FirstHourTests
         Assert.Equal(0, Run("kmeans", a, b, "--out", run).Code);
         Run("export", run, "--format", "csv").AssertBadInput($"{run}: is a directory, not a file; give {Path.Combine(run, "results.json")}, the run's results in it");
     }
+
+    /// <summary>One file too many had been "Unrecognized command or argument 'b.npy'", as if it were a misspelt command.</summary>
+    [Fact]
+    public void OneFileTooManyIsCountedAsSuch()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        Run("inspect", a, b).AssertBadInput($"inspect takes one file (FILE); '{b}' is one more (run inspect once per file)");
+        Run("rdx", a, b, labels).AssertBadInput($"rdx takes 2 files (A, B); '{labels}' is one more; see --help");
+    }
 }
