@@ -95,11 +95,65 @@ internal static class Cli
             // One line, whatever the number of problems: the first one, and where to look. A word the parser does not know
             // comes first: `repdiff frobnicate` had said only "Required command was not provided", never naming the word.
             var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            string more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more)" : "";
-            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(SwitchValue(parse, args, first.Message) ?? ParseError(first.Message))}{more}; see --help");
+            // An unknown option's value is unrecognized too, and no second problem: "--lables x.txt" had said "(and 1 more)".
+            var unknownWords = parse.Errors.Select(e => UnknownWord(e.Message)).OfType<string>().ToHashSet();
+            var valuesOfUnknownOptions = args.Skip(1).Where((_, i) => args[i].StartsWith('-') && unknownWords.Contains(args[i])).ToHashSet();
+            int others = parse.Errors.Count(e => e != first && (UnknownWord(e.Message) is not { } word || !valuesOfUnknownOptions.Contains(word)));
+            string more = others > 0 ? $" (and {others} more)" : "";
+            string problem = SwitchValue(parse, args, first.Message) ?? UnknownOption(parse, first.Message) ?? ExtraFile(parse, first.Message)
+                ?? RepeatedOption(parse, args, first.Message)
+                ?? ParseError(first.Message);
+            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(problem)}{more}; see --help");
             return BadInput;
         }
         return Guard(() => parse.Invoke(config));
+    }
+
+    /// <summary>The word of an "Unrecognized command or argument 'WORD'" error, or null for another error.</summary>
+    private static string? UnknownWord(string message)
+    {
+        var word = System.Text.RegularExpressions.Regex.Match(message, @"^Unrecognized command or argument '(.*)'\.?$");
+        return word.Success ? word.Groups[1].Value : null;
+    }
+
+    /// <summary>An option the command does not have, with the one the user most likely meant (`--lables`: --labels).</summary>
+    private static string? UnknownOption(ParseResult parse, string message)
+    {
+        if (UnknownWord(message) is not { } word || !word.StartsWith('-')) return null;
+        var meant = OptionGuess.For(parse.CommandResult.Command, word);
+        return meant is null ? null : $"Unrecognized command or argument '{word}' (did you mean {meant}?)";
+    }
+
+    /// <summary>
+    /// A file beyond the command's arguments: `inspect a.npy b.npy` and `rdx a.npy b.npy c.npy` had been "Unrecognized command
+    /// or argument 'b.npy'", as if the file were a misspelt command.
+    /// </summary>
+    private static string? ExtraFile(ParseResult parse, string message)
+    {
+        var command = parse.CommandResult.Command;
+        if (UnknownWord(message) is not { } word || word.StartsWith('-') || command.Arguments.Count == 0 || !Path.Exists(word)) return null;
+        var names = command.Arguments.Select(a => a.Name).ToList();
+        string takes = names.Count == 1 ? $"one file ({names[0]})" : $"{names.Count} files ({string.Join(", ", names)})";
+        return $"{command.Name} takes {takes}; '{word}' is one more" + (names.Count == 1 ? $" (run {command.Name} once per file)" : "");
+    }
+
+    /// <summary>
+    /// An option given twice: `--key a A.npz --key b B.npz` had said "Option '--key' expects a single argument but 2 were
+    /// provided", not that A's and B's arrays have options of their own.
+    /// </summary>
+    private static string? RepeatedOption(ParseResult parse, string[] args, string message)
+    {
+        var twice = System.Text.RegularExpressions.Regex.Match(message, @"^Option '(.*)' expects a single argument but \d+ were provided\.?$");
+        var options = parse.CommandResult.Command.Options;
+        var option = twice.Success ? options.FirstOrDefault(o => o.Name == twice.Groups[1].Value || o.Aliases.Contains(twice.Groups[1].Value)) : null;
+        if (option is null) return null;
+        // Named as typed (--key, not its alias --column), with the per-side options of that spelling.
+        var spellings = option.Aliases.Append(option.Name).ToList();
+        string typed = args.FirstOrDefault(a => spellings.Contains(a.Split('=', 2)[0]))?.Split('=', 2)[0] ?? option.Name;
+        bool perSide = options.Any(o => o.Name == typed + "-a" || o.Aliases.Contains(typed + "-a"));
+        return perSide
+            ? $"{typed} is given more than once; to give A and B each its own, use {typed}-a and {typed}-b"
+            : $"{typed} is given more than once; give it once";
     }
 
     /// <summary>

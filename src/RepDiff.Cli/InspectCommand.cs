@@ -68,6 +68,9 @@ internal static class InspectCommand
                 string problem = e.Message;
                 foreach (string named in new[] { $"{archive.NameOf(k)}: ", $"{path}: " })
                     if (problem.StartsWith(named, StringComparison.Ordinal)) { problem = problem[named.Length..]; break; }
+                // Among a state dict's tensors a 3-D one is more often a convolution weight than unpooled tokens: the advice
+                // is for the array a user gives as an input, not for a listing.
+                problem = problem.Replace(RowFile.TokenAdvice, "", StringComparison.Ordinal);
                 return (Key: k, Stats: (FileStats?)null, Problem: problem);
             }
         }).ToList();

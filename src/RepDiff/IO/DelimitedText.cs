@@ -33,6 +33,7 @@ public static class DelimitedText
         // later decimal makes it the header; when every value is a whole number nothing tells them apart.
         bool rangeRow = false, laterDecimal = false;
         string? firstName = null; // the first column's name in the header, if there is one
+        List<string>? headerNames = null;
         string? line;
         while ((line = reader.Next()) is not null)
         {
@@ -44,7 +45,7 @@ public static class DelimitedText
                 first = false;
                 width = fields.Count;
                 bool header = IsHeader(fields);
-                if (header) firstName = fields[0];
+                if (header) (firstName, headerNames) = (fields[0], fields);
                 rangeRow = idColumn is null && !header && IsColumnNumbers(fields);
                 if (idColumn is not null)
                 {
@@ -63,7 +64,10 @@ public static class DelimitedText
                 if (header) continue;
             }
             if (fields.Count != width)
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber} has {fields.Count} fields but the first row has {width}");
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber} has {fields.Count} fields but the first row has {width}"
+                    // A header "id;f0;f1" is one field and "s0;0,12;0,5" several: a spreadsheet's semicolons and decimal commas.
+                    + (line.Contains(';') || width == 1 && headerNames?[0].Contains(';') == true
+                        ? $" (fields separated by ';', as spreadsheets with decimal commas write them? {(delimiter == '\t' ? "a .tsv is read by tabs" : "a .csv is read by commas")} and decimal points)" : ""));
             for (int j = 0; j < fields.Count; j++)
             {
                 if (j == idIndex)
@@ -81,9 +85,10 @@ public static class DelimitedText
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1} is empty"
                         + (j == fields.Count - 1 ? $" (the line ends with a '{(delimiter == '\t' ? "\\t" : delimiter)}')" : "") + "; every cell must hold a number");
                 if (!TryParse(fields[j], out v))
-                    throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number" +
-                        (fields[j].Contains(';') ? $" (fields separated by ';', as spreadsheets with decimal commas write them? {(delimiter == '\t' ? "a .tsv is read by tabs" : "a .csv is read by commas")} and decimal points)"
-                            : idColumn is null ? " (name it as the id column)" : ""));
+                    throw fields[j].Contains(';')
+                        ? RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number"
+                            + $" (fields separated by ';', as spreadsheets with decimal commas write them? {(delimiter == '\t' ? "a .tsv is read by tabs" : "a .csv is read by commas")} and decimal points)")
+                        : TextColumns(path, lineNumber, fields, headerNames, idIndex, idColumn);
                 if (float.IsInfinity(v) && !IsInfinityWord(fields[j]))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is beyond the float32 range (±3.4e38)");
                 values.Add(v);
@@ -104,6 +109,29 @@ public static class DelimitedText
         var data = values.ToArray();
         if (idIndex != 0) RefuseRowIndex(path, data, rows, cols, firstName);
         return new RowFile(path, new Matrix(rows, cols, data), checkFinite) { Ids = ids?.ToArray() };
+    }
+
+    /// <summary>
+    /// The columns of a data line that hold text, named by the header, and what to do with them: an id column is named with
+    /// --id-column, anything else (a label, a caption) has no place among the dimensions. "line 2 column 1: 's0000' is not a
+    /// number (name it as the id column)" had named neither the flag nor, once the ids were named, the label column after them.
+    /// </summary>
+    private static RepDiffInputException TextColumns(string path, int lineNumber, List<string> fields, List<string>? headerNames, int idIndex, string? idColumn)
+    {
+        var text = Enumerable.Range(0, fields.Count).Where(j => j != idIndex && !TryParse(fields[j], out _) && !string.IsNullOrWhiteSpace(fields[j])).ToList();
+        string Column(int j) => headerNames is null ? $"column {j + 1}" : $"column {j + 1} ('{NpyDtype.Truncate(headerNames[j])}')";
+        string where = $"line {lineNumber} " + (text.Count == 1 ? Column(text[0]) : string.Join(", ", text.Take(3).Select(Column)) + (text.Count > 3 ? ", …" : ""));
+        string values = string.Join(", ", text.Take(3).Select(j => $"'{NpyDtype.Truncate(fields[j])}'"));
+        string problem = $"{where}: {values} {(text.Count == 1 ? "is not a number" : "are not numbers")}";
+        // Without a header nothing names a column: a typo as likely as a column of text.
+        if (headerNames is null)
+            return RepDiffInputException.ForFile(path, $"{problem}; every cell must hold a number (a column of ids needs a header row naming it, for --id-column)");
+        // With a header and no id column named yet, the first text column may be the ids: say how to name it.
+        string advice = idColumn is not null ? (text.Count == 1 ? "remove it" : "remove them")
+            : text.Count == 1 ? $"if it holds sample ids, give --id-column {NpyDtype.Truncate(headerNames[text[0]])}, otherwise remove it"
+            : $"if '{NpyDtype.Truncate(headerNames[text[0]])}' holds sample ids, give --id-column {NpyDtype.Truncate(headerNames[text[0]])}, and remove the {(text.Count == 2 ? "other" : "others")}";
+        return RepDiffInputException.ForFile(path, $"{problem}; {advice}: an embedding table holds only numbers beside its id column "
+            + "(labels go in --labels, other columns in --metadata)");
     }
 
     /// <summary>

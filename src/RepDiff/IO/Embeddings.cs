@@ -61,6 +61,31 @@ public static class Embeddings
         return (string.Join(" and ", names), names.Count > 1);
     }
 
+    private static readonly string[] ReadExtensions = [".npy", ".npz", ".safetensors", ".pt", ".pth", ".h5", ".hdf5", ".csv", ".tsv", ".parquet", ".arrow", ".feather"];
+
+    /// <summary>
+    /// A folder where a file belongs, most often a Hugging Face datasets folder (save_to_disk: data-00000-of-00001.arrow
+    /// beside dataset_info.json, or one such folder per split). It had been "unsupported file type ''": the files RepDiff
+    /// could read inside it are named, looked for in the folder and the folders in it.
+    /// </summary>
+    private static RepDiffInputException FolderGiven(string path)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, IgnoreInaccessible = true };
+        var readable = Directory.EnumerateFiles(path, "*", options).Take(10_000)
+            .Where(f => ReadExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Select(f => Path.GetRelativePath(path, f)).Order(NaturalComparer.Instance).ToList();
+        string datasets = File.Exists(Path.Combine(path, "dataset_info.json")) || File.Exists(Path.Combine(path, "dataset_dict.json"))
+            ? " (a Hugging Face datasets folder; --column names its embedding column)" : "";
+        return readable.Count switch
+        {
+            0 => RepDiffInputException.ForFile(path, $"is a directory, not a file, and holds no file RepDiff reads ({Formats}); give the embeddings file"),
+            1 => RepDiffInputException.ForFile(path, $"is a directory, not a file; give the file in it: {Path.Combine(path, readable[0])}{datasets}"),
+            _ => RepDiffInputException.ForFile(path, $"is a directory, not a file; give one of the {readable.Count} files in it ("
+                + string.Join(", ", readable.Take(4)) + (readable.Count > 4 ? ", …" : "") + $"){datasets}; "
+                + "RepDiff reads one file per model (a dataset saved in shards: concatenate them, e.g. ds.to_parquet(\"emb.parquet\"))"),
+        };
+    }
+
     /// <summary>
     /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors/.pt or the
     /// float-list column of a .parquet/.arrow/.feather (ignored by single-array formats);
@@ -69,6 +94,7 @@ public static class Embeddings
     /// </summary>
     public static RowFile Open(string path, string? key, string? idColumn, bool validate)
     {
+        if (Directory.Exists(path)) throw FolderGiven(path);
         string ext = Path.GetExtension(path).ToLowerInvariant();
         var rows = ext switch
         {

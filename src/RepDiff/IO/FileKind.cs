@@ -122,7 +122,10 @@ public static class FileKind
                 : path.Contains('\uFFFD') ? "file not found (if its name is not valid UTF-8, as shown by �, RepDiff cannot open it: rename it)"
                 : UnexpandedHome(path) ? "file not found (the shell expands a leading ~ only unquoted and not after '=': give the path from $HOME)"
                 : "file not found");
-        if (kind == Directory) throw RepDiffInputException.ForFile(path, "is a directory, not a file");
+        // A run's --out folder given to export or evaluate: name the results.json in it.
+        if (kind == Directory)
+            throw RepDiffInputException.ForFile(path, "is a directory, not a file"
+                + (File.Exists(Path.Combine(path, "results.json")) ? $"; give {Path.Combine(path, "results.json")}, the run's results in it" : ""));
         throw RepDiffInputException.ForFile(path, $"is a {kind}, not a regular file; only regular files are read");
     }
 }

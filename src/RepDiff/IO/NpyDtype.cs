@@ -53,6 +53,10 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
             };
             if (supported) return new NpyDtype(kind, kind == 'U' ? size * 4 : size, big && size > 1);
         }
+        // An object array (|O) is pickled Python objects: np.save of a list of arrays of different lengths, or of tensors.
+        if (descr is "|O" or "O")
+            throw RepDiffInputException.ForFile(name, $"unsupported dtype '{descr}': Python objects (pickled), not numbers; RepDiff runs no pickle: "
+                + "save a numeric array instead, e.g. np.save(path, np.stack(rows).astype(np.float32))");
         throw RepDiffInputException.ForFile(name, $"unsupported dtype '{Truncate(descr)}' (float16/32/64, int/uint 8-64, bool and, for labels, strings are read)");
     }
 

@@ -133,7 +133,7 @@ public sealed record PairSpec(string PathA, string PathB)
             if (a.Rows != b.Rows)
             {
                 b.Dispose();
-                throw new RepDiffInputException($"{a.Name} has {a.Rows} rows but {b.Name} has {b.Rows}; both must hold the same samples (or give ids to join them)");
+                throw RowCountMismatch(a.Name, a.Rows, a.Cols, b.Name, b.Rows, b.Cols);
             }
             return new RepresentationPair(a, b, LoadSamples(a.Rows)) { NameA = nameA, NameB = nameB };
         }
@@ -165,6 +165,21 @@ public sealed record PairSpec(string PathA, string PathB)
         if (Metadata is null) Embeddings.CheckIdColumn(IdColumn, [PathA, PathB], alsoMetadata: true);
     }
 
+    /// <summary>
+    /// A and B of different row counts; one whose columns number the other's rows was most likely saved transposed
+    /// (dimensions × samples, as a feature matrix of some libraries is), which the counts alone did not say.
+    /// </summary>
+    private static RepDiffInputException RowCountMismatch(string nameA, int rowsA, int colsA, string nameB, int rowsB, int colsB)
+    {
+        // When each could be the other transposed (16 × 200 beside 200 × 16), the one with fewer rows than columns is: samples
+        // usually outnumber dimensions.
+        bool bTransposed = colsB == rowsA && (colsA != rowsB || rowsB < colsB);
+        bool aTransposed = !bTransposed && colsA == rowsB;
+        string transposed = bTransposed ? $"; {nameB} is {rowsB} × {colsB}: saved transposed (dimensions × samples)? save its transpose (x.T)"
+            : aTransposed ? $"; {nameA} is {rowsA} × {colsA}: saved transposed (dimensions × samples)? save its transpose (x.T)" : " (or give ids to join them)";
+        return new RepDiffInputException($"{nameA} has {rowsA} rows but {nameB} has {rowsB}; both must hold the same samples{transposed}");
+    }
+
     /// <summary>Loads and validates both representations and the side information; any problem is a RepDiffInputException.</summary>
     public RepresentationPair Load()
     {
@@ -176,7 +191,7 @@ public sealed record PairSpec(string PathA, string PathB)
         if (idsA is not null && idsB is not null)
             b = b.SelectRows(SampleFiles.JoinById(idsA, idSourceA, idsB, idSourceB));
         else if (a.Rows != b.Rows)
-            throw new RepDiffInputException($"{nameA} has {a.Rows} rows but {nameB} has {b.Rows}; both must hold the same samples (or give ids to join them)");
+            throw RowCountMismatch(nameA, a.Rows, a.Cols, nameB, b.Rows, b.Cols);
         return new RepresentationPair(a, b, LoadSamples(a.Rows, ids)) { NameA = shownA, NameB = shownB };
     }
 

@@ -74,11 +74,19 @@ public sealed class RowFile : IRowSource, IDisposable
         Ids = table.Ids;
     }
 
+    /// <summary>
+    /// What a 3-D array most often is: a transformer's last hidden state, one vector per token, saved before pooling.
+    /// Its shape alone had been the whole message, leaving the user to guess what RepDiff wanted instead.
+    /// </summary>
+    public const string TokenAdvice = ": one vector per token (samples × tokens × dimensions)? Pool them to one per sample first, "
+        + "e.g. x.mean(axis=1), or x[:, 0] for the first ([CLS]) token";
+
     /// <summary>Rows and columns of an embedding array: 1-D is one column, 2-D as is, anything else is an error.</summary>
     private static (int, int) RowsAndCols(string name, long[] shape, bool fortranOrder, bool flatten)
     {
         if (shape.Length == 0 || shape.Length > 2 && !flatten)
-            throw RepDiffInputException.ForFile(name, $"expected a 2-D array (samples × dimensions), found shape {ShapeText(shape)}");
+            throw RepDiffInputException.ForFile(name, $"expected a 2-D array (samples × dimensions), found shape {ShapeText(shape)}"
+                + (shape.Length == 3 ? TokenAdvice : ""));
         if (shape.Length > 2 && fortranOrder)
             throw RepDiffInputException.ForFile(name, "Fortran-order arrays of more than 2 dimensions are not read; save with numpy.ascontiguousarray");
         long rows = shape[0], cols = 1;

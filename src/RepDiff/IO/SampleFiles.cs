@@ -54,6 +54,7 @@ public static class SampleFiles
     /// <summary>The strings, and whether they are a float .npy's numbers (whose NaN is a missing value).</summary>
     private static (string[] Entries, bool Floats) LoadEntries(string path)
     {
+        RefuseArrayContainer(path);
         if (!IsNpy(path)) return (RefuseTable(path, RefuseInvalidText(path, TextLines.ReadAll(path, MaxShortLine))), false);
         var (header, data) = Npy.ReadRaw(path);
         if (!(header.Shape.Length == 1 || header.Shape.Length == 2 && header.Shape[1] == 1))
@@ -62,6 +63,23 @@ public static class SampleFiles
         int size = header.Dtype.Size;
         for (int i = 0; i < result.Length; i++) result[i] = header.Dtype.FormatElement(data.AsSpan(i * size, size));
         return (result, header.Dtype.Kind == 'f');
+    }
+
+    /// <summary>
+    /// An .npz (or safetensors, .pt, HDF5, Parquet, Arrow) given as labels or ids, as `np.savez(emb=…, labels=…)` invites:
+    /// read as text it had been "line 1 holds a NUL character: UTF-16 text without a byte order mark, or a binary file?".
+    /// </summary>
+    private static void RefuseArrayContainer(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".npz" or ".safetensors" or ".pt" or ".pth" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather")) return;
+        string how = ext switch
+        {
+            ".npz" => " (np.save(\"labels.npy\", np.load(path)[\"labels\"]))",
+            ".parquet" or ".arrow" or ".feather" => ", or give the table as --metadata (its columns describe the concepts and colour the maps)",
+            _ => "",
+        };
+        throw RepDiffInputException.ForFile(path, $"labels and ids are not read from {ext} files; save them as a 1-D .npy or a text file with one per line{how}");
     }
 
     /// <summary>

@@ -1,0 +1,212 @@
+using System.Text;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>
+/// A new user's first hour: the options they guess and the files they already have (token embeddings not pooled, a
+/// pickled array, a CSV with a label column, a Hugging Face datasets folder). Each mistake gets one line saying what to do.
+/// </summary>
+public class FirstHourTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    /// <summary>
+    /// An option the command lacks names the one meant: misspelt, cut short, run on or as other tools call it. These had
+    /// been "Unrecognized command or argument '--lables' (and 1 more)", the "1 more" being the option's own value.
+    /// </summary>
+    [Theory]
+    [InlineData("--lables", "--labels")]
+    [InlineData("--label", "--labels")]
+    [InlineData("--labels-file", "--labels")]
+    [InlineData("--output", "--out")]
+    [InlineData("-o", "--out")]
+    [InlineData("--n-clusters", "--concepts")]
+    [InlineData("--id-col", "--id-column")]
+    [InlineData("--meta", "--metadata")]
+    [InlineData("--random-state", "--seed")]
+    public void AMistypedOptionNamesTheOneMeant(string typed, string meant)
+    {
+        var (a, b, _) = SmallPair(dir);
+        var outcome = Run("rdx", a, b, typed, "x", "--out", Path.Combine(dir, "out"));
+        outcome.AssertBadInput($"Unrecognized command or argument '{typed}' (did you mean {meant}?); see --help");
+        Assert.DoesNotContain("more)", outcome.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>A word nothing resembles is named without a guess, and a second unknown word is still counted.</summary>
+    [Fact]
+    public void AnOptionLikeNothingIsNamedWithoutAGuess()
+    {
+        var (a, b, _) = SmallPair(dir);
+        Run("rdx", a, b, "--frobnicate", "3").AssertBadInput("error: Unrecognized command or argument '--frobnicate'; see --help");
+        Run("rdx", a, b, "--frobnicate", "3", "--wibble", "4").AssertBadInput("'--frobnicate' (and 1 more); see --help");
+    }
+
+    /// <summary>
+    /// `--key a … --key b`, the obvious guess for two arrays of one .npz, had said "Option '--key' expects a single argument
+    /// but 2 were provided", not that A and B have options of their own.
+    /// </summary>
+    [Fact]
+    public void AnOptionGivenTwicePointsToItsPerSideOptions()
+    {
+        var (a, b, _) = SmallPair(dir);
+        Run("rdx", a, b, "--key", "a", "--key", "b").AssertBadInput("--key is given more than once; to give A and B each its own, use --key-a and --key-b");
+        Run("rdx", a, b, "--column", "a", "--column", "b").AssertBadInput("--column is given more than once; to give A and B each its own, use --column-a and --column-b");
+        Run("rdx", a, b, "--seed", "1", "--seed", "2").AssertBadInput("--seed is given more than once; give it once");
+    }
+
+    /// <summary>A .npy of the given header dict and data, padded as numpy pads it.</summary>
+    private string WriteNpy(string name, string descr, string shape, byte[] data)
+    {
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        int unpadded = 10 + dict.Length + 1;
+        string header = dict + new string(' ', (unpadded + 63) / 64 * 64 - unpadded) + "\n";
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, [0x93, .. "NUMPY"u8, 1, 0, (byte)header.Length, (byte)(header.Length >> 8), .. Encoding.Latin1.GetBytes(header), .. data]);
+        return path;
+    }
+
+    /// <summary>
+    /// Token embeddings saved before pooling ([n, tokens, d], a transformer's last hidden state) had been refused with
+    /// their shape alone; the line now says what the shape likely is and how to pool it.
+    /// </summary>
+    [Fact]
+    public void UnpooledTokenEmbeddingsSayHowToPool()
+    {
+        var (a, _, _) = SmallPair(dir);
+        string tokens = WriteNpy("tokens.npy", "<f4", "(60, 4, 2)", new byte[60 * 4 * 2 * 4]);
+        Run("rdx", tokens, a, "--out", Path.Combine(dir, "out")).AssertBadInput(
+            "tokens.npy: expected a 2-D array (samples × dimensions), found shape (60, 4, 2): one vector per token (samples × tokens × dimensions)? "
+            + "Pool them to one per sample first, e.g. x.mean(axis=1), or x[:, 0] for the first ([CLS]) token");
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>An object array (np.save of a list of arrays) had been "unsupported dtype '|O'" beside the dtypes read, not what it is or what to do.</summary>
+    [Fact]
+    public void AnObjectArraySaysItIsPickledObjects()
+    {
+        var (a, _, _) = SmallPair(dir);
+        // A pickle's opening bytes (protocol 3): never run, the dtype alone refuses it.
+        string objects = WriteNpy("objects.npy", "|O", "(60,)", [0x80, 0x03, (byte)'N', (byte)'.']);
+        Run("rdx", objects, a, "--out", Path.Combine(dir, "out")).AssertBadInput(
+            "objects.npy: unsupported dtype '|O': Python objects (pickled), not numbers; RepDiff runs no pickle: save a numeric array instead, e.g. np.save(path, np.stack(rows).astype(np.float32))");
+    }
+
+    /// <summary>
+    /// A CSV of id, label and dimensions, as a pandas user writes it: the id column had been "(name it as the id column)"
+    /// without the flag, and once named, the label column "'cat' is not a number" without what to do.
+    /// </summary>
+    [Fact]
+    public void TextColumnsOfACsvAreNamedWithWhatToDo()
+    {
+        var (a, _, _) = SmallPair(dir);
+        string csv = Path.Combine(dir, "emb.csv");
+        File.WriteAllLines(csv, ["id,label,f0,f1", .. Enumerable.Range(0, 60).Select(i => $"s{i},{(i % 2 == 0 ? "cat" : "dog")},0.{i + 1},1.{i}")]);
+        string tail = ": an embedding table holds only numbers beside its id column (labels go in --labels, other columns in --metadata)";
+        Run("rdx", csv, a).AssertBadInput(
+            "emb.csv: line 2 column 1 ('id'), column 2 ('label'): 's0', 'cat' are not numbers; if 'id' holds sample ids, give --id-column id, and remove the other" + tail);
+        Run("rdx", csv, a, "--id-column", "id").AssertBadInput("emb.csv: line 2 column 2 ('label'): 'cat' is not a number; remove it" + tail);
+        File.WriteAllLines(csv, ["id,f0,f1", .. Enumerable.Range(0, 60).Select(i => $"s{i},0.{i + 1},1.{i}")]);
+        Run("rdx", csv, a).AssertBadInput("emb.csv: line 2 column 1 ('id'): 's0' is not a number; if it holds sample ids, give --id-column id, otherwise remove it" + tail);
+    }
+
+    /// <summary>
+    /// A spreadsheet's CSV: semicolons between fields and decimal commas, so the header is one field and a row many. It had
+    /// been "line 2 has 3 fields but the first row has 1", where a first row of numbers already got the semicolon hint.
+    /// </summary>
+    [Fact]
+    public void ASemicolonHeaderAboveDecimalCommasGetsTheSemicolonHint()
+    {
+        string csv = Path.Combine(dir, "excel.csv");
+        File.WriteAllLines(csv, ["id;f0;f1", "s0;0,5;1,25", "s1;0,75;1,5"]);
+        Run("inspect", csv).AssertBadInput("excel.csv: line 2 has 3 fields but the first row has 1 (fields separated by ';', as spreadsheets with decimal commas write them? a .csv is read by commas and decimal points)");
+    }
+
+    /// <summary>
+    /// A folder where a file belongs had been "unsupported file type ''". A Hugging Face datasets folder (save_to_disk)
+    /// names the Arrow file in it; a folder of shards names them and says RepDiff reads one file; an empty one says so.
+    /// </summary>
+    [Fact]
+    public void AFolderGivenAsEmbeddingsNamesTheFilesInIt()
+    {
+        var (a, _, _) = SmallPair(Directory.CreateDirectory(Path.Combine(dir, "pair")).FullName);
+        string datasets = Directory.CreateDirectory(Path.Combine(dir, "clip_embeds")).FullName;
+        File.WriteAllText(Path.Combine(datasets, "dataset_info.json"), "{}");
+        File.WriteAllText(Path.Combine(datasets, "state.json"), "{}");
+        File.WriteAllBytes(Path.Combine(datasets, "data-00000-of-00001.arrow"), [1, 2, 3]);
+        Run("rdx", datasets, a, "--out", Path.Combine(dir, "out")).AssertBadInput(
+            $"clip_embeds: is a directory, not a file; give the file in it: {Path.Combine(datasets, "data-00000-of-00001.arrow")} (a Hugging Face datasets folder; --column names its embedding column)");
+        Run("inspect", datasets).AssertBadInput("clip_embeds: is a directory, not a file; give the file in it:");
+
+        File.WriteAllBytes(Path.Combine(datasets, "data-00001-of-00002.arrow"), [1, 2, 3]);
+        File.Move(Path.Combine(datasets, "data-00000-of-00001.arrow"), Path.Combine(datasets, "data-00000-of-00002.arrow"));
+        Run("rdx", a, datasets).AssertBadInput("clip_embeds: is a directory, not a file; give one of the 2 files in it (data-00000-of-00002.arrow, data-00001-of-00002.arrow)");
+
+        string empty = Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName;
+        Run("rdx", empty, a).AssertBadInput("empty: is a directory, not a file, and holds no file RepDiff reads");
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>
+    /// Labels or ids saved beside the embeddings in one .npz (np.savez(emb=…, labels=…)) had been read as text: "line 1
+    /// holds a NUL character: UTF-16 text without a byte order mark, or a binary file?".
+    /// </summary>
+    [Fact]
+    public void LabelsInAnNpzSayHowToSaveThem()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string npz = Path.Combine(dir, "bundle.npz");
+        using (var zip = System.IO.Compression.ZipFile.Open(npz, System.IO.Compression.ZipArchiveMode.Create))
+            zip.CreateEntry("labels.npy").Open().Dispose();
+        string advice = "bundle.npz: labels and ids are not read from .npz files; save them as a 1-D .npy or a text file with one per line (np.save(\"labels.npy\", np.load(path)[\"labels\"]))";
+        Run("rdx", a, b, "--labels", npz, "--out", Path.Combine(dir, "out")).AssertBadInput(advice);
+        Run("rdx", a, b, "--ids", npz, "--out", Path.Combine(dir, "out")).AssertBadInput(advice);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>One side saved dimensions × samples had been told only that the row counts differ; which side is named.</summary>
+    [Fact]
+    public void ATransposedSideIsNamed()
+    {
+        var (a, _, _) = SmallPair(dir);
+        var m = RepDiff.IO.Npy.ReadMatrix(a);
+        string transposed = Path.Combine(dir, "features_T.npy");
+        var t = new Matrix(m.Cols, m.Rows);
+        for (int r = 0; r < m.Rows; r++)
+            for (int c = 0; c < m.Cols; c++) t.Data[c * m.Rows + r] = m.Data[r * m.Cols + c];
+        RepDiff.IO.Npy.Write(transposed, t);
+        string advice = $"{transposed} is {m.Cols} × {m.Rows}: saved transposed (dimensions × samples)? save its transpose (x.T)";
+        Run("rdx", a, transposed).AssertBadInput($"{a} has {m.Rows} rows but {transposed} has {m.Cols}; both must hold the same samples; {advice}");
+        Run("rdx", transposed, a).AssertBadInput(advice);
+        Run("metrics", a, transposed).AssertBadInput(advice);
+    }
+
+    /// <summary>CKA named in compare's --methods had been "unknown method 'cka'", as if compare did not report it.</summary>
+    [Fact]
+    public void ASimilarityScoreNamedAsAMethodSaysWhereItIs()
+    {
+        var (a, b, _) = SmallPair(dir);
+        Run("compare", a, b, "--methods", "rdx,cka").AssertBadInput("--methods: unknown method 'cka'; available: rdx, spec, koda, spec-align, kmeans, pca, nmf, sae "
+            + "('cka' is a similarity score, not a method: compare reports linear CKA and mutual k-NN beside every run, and `repdiff metrics A B` computes CKA, mutual k-NN and linear probes alone)");
+    }
+
+    /// <summary>A run's --out folder given to export had been "is a directory, not a file"; the results.json in it is named.</summary>
+    [Fact]
+    public void ARunsFolderGivenAsResultsNamesItsResultsJson()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string run = Path.Combine(dir, "run");
+        Assert.Equal(0, Run("kmeans", a, b, "--out", run).Code);
+        Run("export", run, "--format", "csv").AssertBadInput($"{run}: is a directory, not a file; give {Path.Combine(run, "results.json")}, the run's results in it");
+    }
+
+    /// <summary>One file too many had been "Unrecognized command or argument 'b.npy'", as if it were a misspelt command.</summary>
+    [Fact]
+    public void OneFileTooManyIsCountedAsSuch()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        Run("inspect", a, b).AssertBadInput($"inspect takes one file (FILE); '{b}' is one more (run inspect once per file)");
+        Run("rdx", a, b, labels).AssertBadInput($"rdx takes 2 files (A, B); '{labels}' is one more; see --help");
+    }
+}
