@@ -35,11 +35,7 @@ internal static class ProcessSetup
         // A closed stderr (2>&-) has nowhere to report to: its lines are dropped. Written to, it had ended the run at its first
         // progress line with SIGABRT; with stdin or stdout closed too, the runtime's own pipe sits on descriptor 2 and took them.
         if (!Writable(2)) Console.SetError(TextWriter.Null);
-        // Under a limit on address space (ulimit -v, a grid engine's h_vmem), glibc's malloc reserves 64 MB for each thread's own
-        // arena, and the runtime's reservations take the rest: `spec` on 2,000 × 256 under ulimit -v 2500000 ended in the runtime's
-        // "Out of memory." and SIGABRT during the UMAP layout, with a few MB of data (helper 99). Two arenas serve every thread.
-        if (OperatingSystem.IsLinux() && GetLimit(AddressSpaceResource, out var space) == 0 && space.Current != ulong.MaxValue)
-            SetMallocOption(ArenaMax, 2);
+        BoundMallocArenas();
         string? problem = !Writable(1)
             ? "standard output is closed (or not open for writing); send it to /dev/null (> /dev/null) to discard what the command prints"
             : !OnlyPrints(args) && OpenFiles() is { } limit && limit < MinOpenFiles
@@ -62,6 +58,32 @@ internal static class ProcessSetup
         return flags >= 0 && (flags & CloseOnExec) == 0 && (Fcntl(fd, GetStatusFlags) & AccessMode) != ReadOnly;
     }
 
+    /// <summary>
+    /// Under a limit on address space (ulimit -v, a grid engine's h_vmem), glibc's malloc reserves 64 MB for each thread's own
+    /// arena, and the runtime's reservations take the rest: `spec` on 2,000 × 256 under ulimit -v 2500000 ended in the runtime's
+    /// "Out of memory." and SIGABRT during the UMAP layout, with a few MB of data (helper 99). Two arenas serve every thread.
+    /// Set here, the bound came after the runtime's own threads had made six arenas (384 MB), and the run still died on
+    /// machines of 8 cores or more, whose thread pool holds more threads (DOTNET_PROCESSOR_COUNT=64: every try; helper 102):
+    /// so the process starts itself again with MALLOC_ARENA_MAX=2, which glibc reads before any thread exists. Returns only
+    /// when that cannot be done (then the bound applies to the arenas still to come).
+    /// </summary>
+    private static void BoundMallocArenas()
+    {
+        if (!OperatingSystem.IsLinux() || GetLimit(AddressSpaceResource, out var space) != 0 || space.Current == ulong.MaxValue) return;
+        if (Environment.GetEnvironmentVariable(ArenaMaxVariable) is null)
+        {
+            string[]? arguments = null;
+            try { arguments = File.ReadAllText("/proc/self/cmdline").Split('\0')[..^1]; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            // The same program, arguments and descriptors; the variable set first, so the new start does not come here again.
+            if (arguments is { Length: > 0 } && SetEnvironment(ArenaMaxVariable, "2", overwrite: 1) == 0)
+                Execute("/proc/self/exe", [.. arguments, null]);
+        }
+        SetMallocOption(ArenaMax, 2);
+    }
+
+    private const string ArenaMaxVariable = "MALLOC_ARENA_MAX";
+
     /// <summary>The soft limit on open files (the runtime has raised it to the hard one); null where unknown or unlimited.</summary>
     private static long? OpenFiles()
     {
@@ -83,6 +105,13 @@ internal static class ProcessSetup
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int SetMallocOption(int option, int value);
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnvironment([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
+
+    /// <summary>execv: returns only when it failed. (LPStr is UTF-8 on Linux; LPUTF8Str is refused inside an array.)</summary>
+    [DllImport("libc", EntryPoint = "execv")]
+    private static extern int Execute([MarshalAs(UnmanagedType.LPUTF8Str)] string path, [MarshalAs(UnmanagedType.LPArray, ArraySubType = UnmanagedType.LPStr)] string?[] arguments);
 
     [DllImport("libc", EntryPoint = "getrlimit")]
     private static extern int GetLimit(int resource, out Limit limit);

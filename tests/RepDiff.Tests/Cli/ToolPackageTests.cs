@@ -44,7 +44,15 @@ public class ToolPackageTests
                 Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} in the tool package is not ReadyToRun");
             }
 
-        Run("dotnet", work, "tool", "install", "--tool-path", tools, "--add-source", packages, "repdiff");
+        // The package just made and no other source: with nuget.org beside it (--add-source), a package of the same name there, at
+        // a higher version, would be installed and run in its place.
+        string config = Path.Combine(work, "nuget.config");
+        File.WriteAllText(config, $"""
+            <configuration>
+              <packageSources><clear /><add key="packed" value="{packages}" /></packageSources>
+            </configuration>
+            """);
+        Run("dotnet", work, "tool", "install", "--tool-path", tools, "--configfile", config, "repdiff");
         string version = Run(Path.Combine(tools, "repdiff"), work, "--version");
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Trim());
     }

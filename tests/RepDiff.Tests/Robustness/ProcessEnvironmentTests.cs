@@ -88,18 +88,24 @@ public class ProcessEnvironmentTests
     /// <summary>
     /// A limit on address space (ulimit -v 2500000, 2.4 GiB): `spec` on 2,000 × 256 (4 MB of data) had ended in the runtime's
     /// "Out of memory." and SIGABRT during its UMAP layout, glibc's per-thread malloc arenas (64 MB each) having taken the space.
+    /// It still did on a machine of 8 cores or more (here 64, as DOTNET_PROCESSOR_COUNT tells the runtime): the arenas of the
+    /// runtime's first threads had been made before the bound was set (helper 102). The second run's folder has a space in
+    /// its name: the process that starts itself again keeps its arguments whole.
     /// </summary>
     [Fact]
     public void AnAddressSpaceLimitLeavesRoomForASmallRun()
     {
         var random = new Random(7);
         Matrix Gaussian() => new(2000, 256, Enumerable.Range(0, 2000 * 256).Select(_ => (float)random.NextDouble() - (float)random.NextDouble()).ToArray());
-        string a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy"), outDir = Path.Combine(dir, "out");
+        string a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy");
         Npy.Write(a, Gaussian());
         Npy.Write(b, Gaussian());
-        var (code, _, stderr) = Shell($"ulimit -v 2500000 && dotnet {Cli} spec {a} {b} --out {outDir}");
-        Assert.True(code == 0, stderr[Math.Max(0, stderr.Length - 300)..]);
-        Assert.True(File.Exists(Path.Combine(outDir, "results.json")));
+        foreach (var (outDir, cores) in new[] { (Path.Combine(dir, "out"), ""), (Path.Combine(dir, "out on 64 cores"), "DOTNET_PROCESSOR_COUNT=64 ") })
+        {
+            var (code, _, stderr) = Shell($"ulimit -v 2500000 && {cores}dotnet {Cli} spec {a} {b} --out '{outDir}'");
+            Assert.True(code == 0, $"{cores}: {stderr[Math.Max(0, stderr.Length - 300)..]}");
+            Assert.True(File.Exists(Path.Combine(outDir, "results.json")));
+        }
     }
 
     /// <summary>
