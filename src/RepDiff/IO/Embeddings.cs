@@ -61,7 +61,8 @@ public static class Embeddings
         return (string.Join(" and ", names), names.Count > 1);
     }
 
-    private static readonly string[] ReadExtensions = [".npy", ".npz", ".safetensors", ".pt", ".pth", ".h5", ".hdf5", ".csv", ".tsv", ".parquet", ".arrow", ".feather"];
+    // The extensions Open reads, below.
+    private static readonly string[] ReadExtensions = [".npy", ".npz", ".safetensors", ".pt", ".pth", ".h5", ".hdf5", ".csv", ".tsv", ".parquet", ".arrow", ".feather", ".arrows", ".ipc"];
 
     /// <summary>
     /// A folder where a file belongs, most often a Hugging Face datasets folder (save_to_disk: data-00000-of-00001.arrow

@@ -227,39 +227,24 @@ public class EvaluateCommandTests
     }
 
     /// <summary>
-    /// "commit" names the build that made the results: a file without one (written before builds recorded it, or by a build
-    /// outside git) had the evaluating build's commit written into it, as if that code had found its concepts, while a file
-    /// with a commit kept its own. Both keep what they had.
+    /// "commit" names the build that made the results and "version" the RepDiff that wrote them: a file without them (written
+    /// before builds recorded a commit, by a build outside git, or groups another tool wrote) had the evaluating build's
+    /// written into it, as if that code had found its concepts, while a file with them kept its own. Both keep what they had.
+    /// (Built in a git clone, as the tests are, see ResultsSchemaDocTests, the evaluating build has a commit to wrongly give.)
     /// </summary>
-    [Fact]
-    public void RescoringKeepsTheCommitTheFileHad()
-    {
-        // Built in a git clone (as the tests are, see ResultsSchemaDocTests), the evaluating build has a commit to wrongly give.
-        var (a, b, _) = SmallPair(dir);
-        string without = HandWritten("[1,2,3,4]"), rescored = Path.Combine(dir, "rescored.json");
-        Assert.Equal(0, Run("evaluate", without, a, b, "--out", rescored).Code);
-        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(rescored))!["commit"]);
-        string with = Path.Combine(dir, "with.json");
-        File.WriteAllText(with, File.ReadAllText(without).Replace("{\"method\":\"mytool\",", "{\"method\":\"mytool\",\"commit\":\"0123abc\","));
-        Assert.Equal(0, Run("evaluate", with, a, b).Code);
-        Assert.Equal("0123abc", System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(with))!["commit"]!.GetValue<string>());
-    }
-
-    /// <summary>
-    /// "version" is the RepDiff version that wrote the results: a file without one (groups another tool wrote) came back from
-    /// evaluate as written by this version; one with a version keeps it.
-    /// </summary>
-    [Fact]
-    public void RescoringKeepsTheVersionTheFileHad()
+    [Theory]
+    [InlineData("commit", "0123abc")]
+    [InlineData("version", "0.0.9")]
+    public void RescoringKeepsTheBuildFieldsTheFileHad(string field, string value)
     {
         var (a, b, _) = SmallPair(dir);
         string without = HandWritten("[1,2,3,4]"), rescored = Path.Combine(dir, "rescored.json");
         Assert.Equal(0, Run("evaluate", without, a, b, "--out", rescored).Code);
-        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(rescored))!["version"]);
+        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(rescored))![field]);
         string with = Path.Combine(dir, "with.json");
-        File.WriteAllText(with, File.ReadAllText(without).Replace("{\"method\":\"mytool\",", "{\"method\":\"mytool\",\"version\":\"0.0.9\","));
+        File.WriteAllText(with, File.ReadAllText(without).Replace("{\"method\":\"mytool\",", $"{{\"method\":\"mytool\",\"{field}\":\"{value}\","));
         Assert.Equal(0, Run("evaluate", with, a, b).Code);
-        Assert.Equal("0.0.9", System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(with))!["version"]!.GetValue<string>());
+        Assert.Equal(value, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(with))![field]!.GetValue<string>());
     }
 
     /// <summary>

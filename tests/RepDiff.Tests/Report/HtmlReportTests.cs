@@ -238,8 +238,8 @@ public class HtmlReportTests
         Assert.Contains("cannot be shown", result.Html);
     }
 
-    [Fact]
-    public void LinkedImagesAreRelativeToTheReport()
+    /// <summary>40 samples whose images are PNG files in a folder with a space in its name.</summary>
+    private static (string Dir, RepresentationPair Pair, Explanation Explanation) PairWithImageFiles()
     {
         const int n = 40;
         string dir = TestData.TempDir();
@@ -247,6 +247,13 @@ public class HtmlReportTests
         var paths = Enumerable.Range(0, n).Select(i => Path.Combine(dir, "img dir", $"{i}.png")).ToArray();
         foreach (var p in paths) File.WriteAllBytes(p, Png.Encode(new byte[4], 2, 2, 1));
         var (pair, explanation) = Synthetic(new SampleInfo { Images = new ImageSet(paths) }, n);
+        return (dir, pair, explanation);
+    }
+
+    [Fact]
+    public void LinkedImagesAreRelativeToTheReport()
+    {
+        var (dir, pair, explanation) = PairWithImageFiles();
         string html = HtmlReport.Render(Model(pair, explanation), new RenderOptions { LinkImages = true, OutputDirectory = Path.Combine(dir, "out") });
 
         Assert.Contains("<img src=\"../img%20dir/0.png\"", html);
@@ -261,12 +268,7 @@ public class HtmlReportTests
     [Fact]
     public void AReportThatLinksItsImagesSaysItNeedsThem()
     {
-        const int n = 40;
-        string dir = TestData.TempDir();
-        Directory.CreateDirectory(Path.Combine(dir, "img dir"));
-        var paths = Enumerable.Range(0, n).Select(i => Path.Combine(dir, "img dir", $"{i}.png")).ToArray();
-        foreach (var p in paths) File.WriteAllBytes(p, Png.Encode(new byte[4], 2, 2, 1));
-        var (pair, explanation) = Synthetic(new SampleInfo { Images = new ImageSet(paths) }, n);
+        var (dir, pair, explanation) = PairWithImageFiles();
         string linked = HtmlReport.Render(Model(pair, explanation), new RenderOptions { LinkImages = true, OutputDirectory = Path.Combine(dir, "out") });
         string first = Regex.Match(linked, "<img src=\"([^\"]+)\"").Groups[1].Value;
 
