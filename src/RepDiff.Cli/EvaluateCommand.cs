@@ -24,6 +24,9 @@ internal static class EvaluateCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string path = parse.GetValue(results)!;
+            // A run's folder given as RESULTS_JSON is told which file in it to give, before the check of where the results go
+            // says only that a folder is not replaced by a file.
+            if (Directory.Exists(path)) FileKind.RequireRegular(path);
             if (parse.GetValue(output) is { } outPath)
             {
                 OutputFolder.CheckNewFile(outPath);

@@ -199,6 +199,9 @@ public class FirstHourTests
         string run = Path.Combine(dir, "run");
         Assert.Equal(0, Run("kmeans", a, b, "--out", run).Code);
         Run("export", run, "--format", "csv").AssertBadInput($"{run}: is a directory, not a file; give {Path.Combine(run, "results.json")}, the run's results in it");
+        // evaluate too, though it writes RESULTS_JSON back: the check of where it writes had come first, saying "RepDiff will not
+        // replace it with a file".
+        Run("evaluate", run, a, b).AssertBadInput($"{run}: is a directory, not a file; give {Path.Combine(run, "results.json")}, the run's results in it");
     }
 
     /// <summary>One file too many had been "Unrecognized command or argument 'b.npy'", as if it were a misspelt command.</summary>
