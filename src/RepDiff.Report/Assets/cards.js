@@ -105,10 +105,12 @@
     const li = el('li', 'member');
     li.dataset.row = row;
     const thumb = thumbs[row];
-    if (thumb) { const img = el('img'); img.src = thumb; img.alt = '#' + row; li.appendChild(img); }
+    const label = labelOf(row), id = idOf(row);
+    // Named as the cards' grid names its pictures (id, else row, then label): "#row" alone named no file of the user's.
+    const name = (id !== null && id !== undefined ? id : '#' + row) + (label !== null ? ' · ' + label : '');
+    if (thumb) { const img = el('img'); img.src = thumb; img.alt = page.clip(name); li.appendChild(img); }
     else if (hasThumbs) li.appendChild(el('span', 'nothumb', '#' + row));
     const line = el('div', 'mline');
-    const label = labelOf(row), id = idOf(row);
     line.append(el('b', null, '#' + row));
     // Ids and labels cut to 200 characters (whole on hover), so one 10,000-character label does not make its item pages long.
     const cut = (cls, value) => { const span = el('span', cls, page.clip(value)); if (value.length > 200) span.title = value; return span; };

@@ -151,6 +151,24 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
     }
 
     /// <summary>
+    /// A member list's pictures are named as the cards' grids name theirs, row (or id) and label: their alternative text had
+    /// been "#row" alone, which a screen reader heard without the label the picture is of.
+    /// </summary>
+    [ChromiumFact]
+    public async Task AMemberListsPicturesAreNamedByRowAndLabel()
+    {
+        var (browser, playwright) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, report.Report);
+        await page.Locator(".card .open-members").First.ClickAsync();
+        var names = await page.EvaluateAsync<string[][]>("() => Array.from(document.querySelectorAll('section.members li.member')).map(li => [li.querySelector('img').alt, '#' + li.dataset.row + ' · ' + li.querySelector('.mlabel').textContent])");
+        Assert.NotEmpty(names);
+        Assert.All(names, pair => Assert.Equal(pair[1], pair[0]));
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
     /// A walk over every element that holds text: its colour, blended by its and its ancestors' opacity into the background
     /// behind it (the background layers above the first opaque one composited), against that background. Opacity is applied
     /// as if the group's backdrop were the element's own background, which holds where the group is drawn on the same colour.
