@@ -115,20 +115,20 @@ internal static class CompareCommand
     public static IReadOnlyList<IPairMethod> ParseMethods(string list, MethodRegistry registry, RepresentationPair pair)
         => Applying(ParseMethods(list, registry), pair);
 
-    /// <summary>
-    /// The methods named in a comma-separated list, in that order, checked as far as that needs no inputs: each is
-    /// known and compares two representations (the demo checks this once, before it makes any pair).
-    /// </summary>
-    private static readonly string[] Metrics = ["cka", "linear-cka", "rbf-cka", "debiased-cka", "mknn", "mutual-knn", "knn", "probe", "probes", "linear-probe", "cca", "svcca", "pwcca", "rsa"];
+    private static readonly string[] SimilarityScoreNames = ["cka", "linear-cka", "rbf-cka", "debiased-cka", "mknn", "mutual-knn", "knn", "probe", "probes", "linear-probe", "cca", "svcca", "pwcca", "rsa"];
 
     /// <summary>
     /// A similarity score named as a method (`--methods rdx,cka`): compare reports CKA and mutual k-NN beside every run,
     /// which "unknown method 'cka'" did not say. CCA and RSA are not computed: the note names what is.
     /// </summary>
-    private static string MetricAdvice(string name) => Metrics.Contains(name, StringComparer.OrdinalIgnoreCase)
+    private static string MetricAdvice(string name) => SimilarityScoreNames.Contains(name, StringComparer.OrdinalIgnoreCase)
         ? $" ('{Terminal.Clean(name)}' is a similarity score, not a method: compare reports linear CKA and mutual k-NN beside every run, and `repdiff metrics A B` computes CKA, mutual k-NN and linear probes alone)"
         : "";
 
+    /// <summary>
+    /// The methods named in a comma-separated list, in that order, checked as far as that needs no inputs: each is
+    /// known and compares two representations (the demo checks this once, before it makes any pair).
+    /// </summary>
     public static IReadOnlyList<IPairMethod> ParseMethods(string list, MethodRegistry registry)
     {
         var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -63,6 +63,7 @@
   // Cards tell the maps what to highlight through a document event (rd-highlight); the maps (maps.js) listen.
   let selected = null;
   const live = document.getElementById('map-live');
+  const unmarkSelected = () => document.querySelectorAll('.card.selected').forEach(c => { c.classList.remove('selected'); c.removeAttribute('aria-current'); });
   function show(key) {
     const c = key ? data.cards.concepts[key] : null;
     document.dispatchEvent(new CustomEvent('rd-highlight', {
@@ -74,7 +75,7 @@
     card.addEventListener('mouseenter', () => show(key));
     card.addEventListener('mouseleave', () => show(selected));
     const toggle = () => {
-      document.querySelectorAll('.card.selected').forEach(c => { c.classList.remove('selected'); c.removeAttribute('aria-current'); });
+      unmarkSelected();
       selected = selected === key ? null : key;
       if (selected) { card.classList.add('selected'); card.setAttribute('aria-current', 'true'); }
       show(selected);
@@ -104,7 +105,7 @@
   // the export bar's "current selection" speak of the same samples.
   document.addEventListener('rd-selection', e => {
     if (!(e.detail && e.detail.indices && e.detail.indices.length) || !selected) return;
-    document.querySelectorAll('.card.selected').forEach(c => { c.classList.remove('selected'); c.removeAttribute('aria-current'); });
+    unmarkSelected();
     selected = null;
   });
 })();

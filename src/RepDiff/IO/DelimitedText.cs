@@ -67,7 +67,7 @@ public static class DelimitedText
                 throw RepDiffInputException.ForFile(path, $"line {lineNumber} has {fields.Count} fields but the first row has {width}"
                     // A header "id;f0;f1" is one field and "s0;0,12;0,5" several: a spreadsheet's semicolons and decimal commas.
                     + (line.Contains(';') || width == 1 && headerNames?[0].Contains(';') == true
-                        ? $" (fields separated by ';', as spreadsheets with decimal commas write them? {(delimiter == '\t' ? "a .tsv is read by tabs" : "a .csv is read by commas")} and decimal points)" : ""));
+                        ? SemicolonHint(delimiter) : ""));
             for (int j = 0; j < fields.Count; j++)
             {
                 if (j == idIndex)
@@ -87,7 +87,7 @@ public static class DelimitedText
                 if (!TryParse(fields[j], out v))
                     throw fields[j].Contains(';')
                         ? RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number"
-                            + $" (fields separated by ';', as spreadsheets with decimal commas write them? {(delimiter == '\t' ? "a .tsv is read by tabs" : "a .csv is read by commas")} and decimal points)")
+                            + SemicolonHint(delimiter))
                         : TextColumns(path, lineNumber, fields, headerNames, idIndex, idColumn);
                 if (float.IsInfinity(v) && !IsInfinityWord(fields[j]))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is beyond the float32 range (±3.4e38)");
@@ -110,6 +110,10 @@ public static class DelimitedText
         if (idIndex != 0) RefuseRowIndex(path, data, rows, cols, firstName);
         return new RowFile(path, new Matrix(rows, cols, data), checkFinite) { Ids = ids?.ToArray() };
     }
+
+    /// <summary>What a field or header holding ';' most likely means: a spreadsheet's export with decimal commas.</summary>
+    private static string SemicolonHint(char delimiter) =>
+        $" (fields separated by ';', as spreadsheets with decimal commas write them? {(delimiter == '\t' ? "a .tsv is read by tabs" : "a .csv is read by commas")} and decimal points)";
 
     /// <summary>
     /// The columns of a data line that hold text, named by the header, and what to do with them: an id column is named with
