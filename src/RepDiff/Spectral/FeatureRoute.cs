@@ -47,12 +47,14 @@ internal static class FeatureRoute
             // Shown as progress: one n × D pass per mode and map, 11.5 s at n = 10,000 without a line.
             progress.Report(MembersStage, 0);
             var featureWeights = new double[vectors.Length][];
-            for (int k = 0; k < vectors.Length; k++)
+            var perMap = new double[phi.Length][][];
+            for (int t = 0; t < phi.Length; t++)
             {
-                featureWeights[k] = Enumerable.Range(0, phi.Length).SelectMany(t =>
-                    TransposeTimes(phi[t], vectors[k]).Select(x => x * weights[t] / (n * values[k]))).ToArray();
-                progress.Report(MembersStage, (k + 1.0) / vectors.Length);
+                perMap[t] = TransposedProduct.Compute(phi[t], vectors);
+                progress.Report(MembersStage, (t + 1.0) / phi.Length);
             }
+            for (int k = 0; k < vectors.Length; k++)
+                featureWeights[k] = Enumerable.Range(0, phi.Length).SelectMany(t => perMap[t][k].Select(x => x * weights[t] / (n * values[k]))).ToArray();
             var fromVectors = ModeMembers.FromVectors(vectors, problem.Members);
             timings["members"] = clock.Lap();  // the mode functions' weights: seconds at n = 8,000
             return new SpectralModes(dense, fromVectors, new FeatureExpansion(batches.Maps, featureWeights));
@@ -74,17 +76,5 @@ internal static class FeatureRoute
         timings["members"] = clock.Lap();
         double[][] scaled = [.. wPos.Concat(wNeg).Select((w, k) => w.Select(x => x * scales[k]).ToArray())];
         return new SpectralModes(modes, members, new FeatureExpansion(batches.Maps, scaled));
-    }
-
-    /// <summary>Φᵀ v for features Φ (n × D) and a sample-space vector v.</summary>
-    private static double[] TransposeTimes(Matrix phi, double[] v)
-    {
-        var result = new double[phi.Cols];
-        for (int i = 0; i < phi.Rows; i++)
-        {
-            var row = phi.Row(i);
-            for (int j = 0; j < row.Length; j++) result[j] += row[j] * v[i];
-        }
-        return result;
     }
 }

@@ -98,17 +98,8 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
                 (modes, testMembers, refMembers) = Members(solved, nx, ny, options.Members);
                 // s(x) = Σ_i c_i φ(x)·φ(x_i) = φ(x)·Φᵀc, with c = W L u / λ as on the exact route.
                 double[] values = [.. modes.PositiveValues, .. modes.NegativeValues];
-                var weights = solved.Positive.Concat(solved.Negative).Select((c, m) =>
-                {
-                    var w = new double[d];
-                    for (int i = 0; i < phi.Rows; i++)
-                    {
-                        var row = phi.Row(i);
-                        double ci = c[i] / values[m];
-                        for (int j = 0; j < d; j++) w[j] += ci * row[j];
-                    }
-                    return w;
-                }).ToArray();
+                var coefficients = solved.Positive.Concat(solved.Negative).Select((c, m) => c.Select(x => x / values[m]).ToArray()).ToArray();
+                var weights = TransposedProduct.Compute(phi, coefficients);
                 function = new FeatureExpansion([map], weights);
                 timings["eigen"] = clock.Lap();
                 return Finish(explanation, modes, testMembers, refMembers, function, nx, ny, options, timings);
