@@ -12,7 +12,8 @@ namespace RepDiff.Methods.Groups;
 /// `repdiff export`. Nothing is found here: each group of the file (<see cref="GroupsFile"/>) becomes a concept of the
 /// direction its line names, or of both directions when none is named, so that results.json, the report, export and
 /// compare treat it as any method's. Its strength is its own BSR in that direction, which ranks the groups; a group
-/// given without a direction is said to hold in the direction whose BSR is above its chance level (metrics.holds_in).
+/// given without a direction is scored both ways, kept in the direction it leans to, and said to hold in the model whose
+/// BSR is above its chance level, or in neither (metrics.both_ways).
 /// </summary>
 public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
 {
@@ -53,10 +54,19 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
                 .Select(d => new Direction { Name = d.Item1, Explains = d.Item2, Concepts = d.Item3 }).ToList(),
         };
         progress?.Report("scoring the groups (BSR)", 0);
-        RankByBsr(explanation, pair);
+        ScoreEachGroup(explanation, pair);
         progress?.Report("scoring the groups (BSR)", 1);
         var undirected = groups.Where(g => g.Direction is null).Select(g => g.Name).ToList();
-        if (undirected.Count > 0) explanation.Metrics["holds_in"] = HoldsIn(explanation, pair, undirected, grids.Max(g => g.Length));
+        if (undirected.Count > 0)
+        {
+            explanation.Metrics["both_ways"] = BothWays(explanation, pair, undirected, grids.Max(g => g.Length));
+            KeepWhereEachLeans(explanation, undirected);
+        }
+        foreach (var direction in explanation.Directions)
+        {
+            direction.Concepts = direction.Concepts.OrderByDescending(c => c.Strength).ThenBy(c => c.Rank).ToList();
+            for (int k = 0; k < direction.Concepts.Count; k++) direction.Concepts[k].Rank = k + 1;
+        }
         return explanation;
     }
 
@@ -71,37 +81,57 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
         return Sampling.Uniform(candidates.Length, options.GridSize, Rng.Derive(options.Seed, index)).Select(i => candidates[i]).ToArray();
     }
 
-    /// <summary>Each group's strength is its BSR (SILB) in its direction; ranks follow it, the file's order breaking ties.</summary>
-    private static void RankByBsr(Explanation explanation, RepresentationPair pair)
+    /// <summary>Each group's strength is its BSR (SILB) in its direction (ranks are the file's order until the groups are ranked by it).</summary>
+    private static void ScoreEachGroup(Explanation explanation, RepresentationPair pair)
     {
         foreach (var direction in explanation.Directions)
             for (int k = 0; k < direction.Concepts.Count; k++) direction.Concepts[k].Rank = k + 1;
         Bsr.Evaluate(explanation, pair);
         explanation.Metrics.Clear();   // scored again, with chance levels, as every method's concepts are
-        foreach (var direction in explanation.Directions)
+        foreach (var concept in explanation.Directions.SelectMany(d => d.Concepts)) (concept.Strength, concept.Bsr) = (concept.Bsr ?? double.NaN, null);
+    }
+
+    private static Concept Named(Explanation explanation, string explains, string name)
+        => explanation.Directions.Single(d => d.Explains == explains).Concepts.Single(c => c.Name == name);
+
+    /// <summary>
+    /// A group given without a direction, scored both ways, stays as a concept of the direction whose BSR is higher (A's on a
+    /// tie), so that each direction's BSR, its finding and compare's ranking read the groups that lean its way, as a
+    /// method's directions hold the concepts it claims for them; <c>both_ways</c> keeps the other figure.
+    /// </summary>
+    private static void KeepWhereEachLeans(Explanation explanation, IReadOnlyList<string> undirected)
+    {
+        foreach (string name in undirected)
         {
-            foreach (var concept in direction.Concepts) (concept.Strength, concept.Bsr) = (concept.Bsr ?? double.NaN, null);
-            direction.Concepts = direction.Concepts.OrderByDescending(c => c.Strength).ThenBy(c => c.Rank).ToList();
-            for (int k = 0; k < direction.Concepts.Count; k++) direction.Concepts[k].Rank = k + 1;
+            var (a, b) = (Named(explanation, "a", name), Named(explanation, "b", name));
+            var (keep, drop) = b.Strength > a.Strength ? ("b", a) : ("a", b);
+            explanation.Directions.Single(d => d.Explains != keep).Concepts.Remove(drop);
         }
+        explanation.Directions.RemoveAll(d => d.Concepts.Count == 0);
     }
 
     /// <summary>
-    /// For each group given without a direction, the model in which it holds: "a" or "b" where its BSR explaining that
-    /// model is above the chance level of random groups of its size by <see cref="Findings.FindingText.ChanceMargin"/>
-    /// spreads (as a direction's finding is read), "neither" where it is in neither.
+    /// For each group given without a direction: its BSR (SILB) explaining A and explaining B, each beside the chance level
+    /// of random groups of its size and that level's spread, and the model in which it holds: "a" or "b" where its BSR is
+    /// above the chance level by <see cref="Findings.FindingText.ChanceMargin"/> spreads (as a direction's finding reads
+    /// chance), "neither" where it is in neither.
     /// </summary>
-    private static JsonObject HoldsIn(Explanation explanation, RepresentationPair pair, IReadOnlyList<string> undirected, int largestGrid)
+    private static JsonObject BothWays(Explanation explanation, RepresentationPair pair, IReadOnlyList<string> undirected, int largestGrid)
     {
-        bool Holds(string explains, string name)
-        {
-            var concept = explanation.Directions.Single(d => d.Explains == explains).Concepts.Single(c => c.Name == name);
-            var (mean, sd) = BsrChance.OfGroup(pair, explains == "a", concept.Grid.Length, largestGrid);
-            return concept.Strength > mean + Findings.FindingText.ChanceMargin * sd;
-        }
-        var holds = new JsonObject();
+        var result = new JsonObject();
         foreach (string name in undirected)
-            holds[name] = Holds("a", name) ? "a" : Holds("b", name) ? "b" : "neither";
-        return holds;
+        {
+            var (bsr, chance, spread) = (new JsonObject(), new JsonObject(), new JsonObject());
+            string holds = "neither";
+            foreach (string explains in new[] { "a", "b" })
+            {
+                var concept = Named(explanation, explains, name);
+                var (mean, sd) = BsrChance.OfGroup(pair, explains == "a", concept.Grid.Length, largestGrid);
+                (bsr[explains], chance[explains], spread[explains]) = (concept.Strength, mean, sd);
+                if (holds == "neither" && concept.Strength > mean + Findings.FindingText.ChanceMargin * sd) holds = explains;
+            }
+            result[name] = new JsonObject { ["holds_in"] = holds, ["bsr"] = bsr, ["bsr_chance"] = chance, ["bsr_chance_sd"] = spread };
+        }
+        return result;
     }
 }
