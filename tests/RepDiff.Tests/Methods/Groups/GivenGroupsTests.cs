@@ -209,7 +209,26 @@ public class GivenGroupsTests
     {
         var (a, b, _) = SmallPair(dir);
         Run("groups", a, b, "--out", Path.Combine(dir, "out")).AssertBadInput("--groups: is needed");
-        Run("compare", a, b, "--methods", "rdx,groups", "--out", Path.Combine(dir, "out")).AssertBadInput("--groups: is needed");
+        Run("compare", a, b, "--methods", "rdx,groups", "--out", Path.Combine(dir, "out"))
+            .AssertBadInput("--methods: groups scores groups given in a file; give that file to compare as --groups FILE");
+        Run("compare", a, b, "--groups", Path.Combine(dir, "none.csv"), "--out", Path.Combine(dir, "out")).AssertBadInput("--groups: ");
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>compare --groups ranks the given groups beside the methods, each scored by the same BSR with its chance level.</summary>
+    [Fact]
+    public void CompareRanksGivenGroupsBesideTheMethods()
+    {
+        var lines = RowsOf(2).Select(i => $"two,{i},a").Concat(RowsOf(3, 4).Select(i => $"three and four,{i},b"));
+        string groups = Write("planted.csv", "group,row,direction\n" + string.Join("\n", lines) + "\n");
+        string outDir = Path.Combine(dir, "out");
+        var outcome = Run("compare", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--methods", "kmeans", "--groups", groups, "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var explanations = Results(outDir)["explanations"]!.AsArray();
+        Assert.Equal(["kmeans", "groups"], explanations.Select(e => e!["method"]!.GetValue<string>()));
+        var given = explanations[1]!.AsObject();
+        foreach (string direction in new[] { "more_similar_in_a", "more_similar_in_b" })
+            Assert.True(given["metrics"]!["bsr"]![direction]!.GetValue<double>() > given["metrics"]!["bsr_chance"]![direction]!.GetValue<double>() + 0.05);
+        Assert.Contains("groups", outcome.Stdout);
     }
 }
