@@ -31,11 +31,13 @@ public static class GroupsFile
     /// </summary>
     public static IReadOnlyList<Group> Read(string path, string? groupColumn, int n, string[]? ids, string nameA, string nameB)
     {
-        var (columns, lines) = ReadTable(path);
+        string[] wanted = [groupColumn ?? DefaultGroupColumn, .. ExportConcept, "row", "id", "in_grid"];
+        var (columns, kept, lines) = ReadTable(path, wanted);
         if (lines.Count == 0)
             throw RepDiffInputException.ForFile(path, columns.Length == 0 ? "is empty; give one line per member of a group" : "has a header but no lines; give one line per member of a group");
-        int Find(string name) => Array.FindIndex(columns, c => c == name) is int exact and >= 0 ? exact
-            : Array.FindIndex(columns, c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase));
+        // A column's place among the values kept of each line (-1: the file has no such column).
+        int Find(string name) => Array.IndexOf(kept, Array.FindIndex(columns, c => c == name) is int exact and >= 0 ? exact
+            : Array.FindIndex(columns, c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase)));
         // An export's table is grouped by its concepts unless a group column is named: a metadata column called "group" in
         // it describes the samples, not the concepts the table lists.
         bool export = groupColumn is null && ExportConcept.All(c => Find(c) >= 0) && Find("row") >= 0;
@@ -57,7 +59,7 @@ public static class GroupsFile
         foreach (var (line, values) in lines)
         {
             string name = export ? string.Join(" · ", groupAt.Select(j => values[j] ?? "")) : values[groupAt[0]] ?? "";
-            if (name.Trim().Length == 0) throw RepDiffInputException.ForFile(path, $"line {line} has no group in '{columns[groupAt[0]]}'");
+            if (name.Trim().Length == 0) throw RepDiffInputException.ForFile(path, $"line {line} has no group in '{columns[kept[groupAt[0]]]}'");
             int? sample = SampleOf(path, line, values, rowAt, idAt, rowOfId, n, out string? missing);
             if (sample is not int i)
             {
@@ -171,62 +173,76 @@ public static class GroupsFile
 
     private static string ColumnList(string[] columns) => columns.Length == 0 ? "none" : string.Join(", ", columns.Take(20).Select(NpyDtype.Truncate)) + (columns.Length > 20 ? ", …" : "");
 
-    /// <summary>The column names and each line's values (aligned with them; null where empty or absent), with its line number.</summary>
-    private static (string[] Columns, List<(int Line, string?[] Values)> Lines) ReadTable(string path)
+    /// <summary>
+    /// The column names, which of them are kept (those named like <paramref name="wanted"/>, in any case: a line keeps no
+    /// other value, so a wide table costs only the columns read), and each line's kept values (null where empty or absent)
+    /// with its line number.
+    /// </summary>
+    private static (string[] Columns, int[] Kept, List<(int Line, string?[] Values)> Lines) ReadTable(string path, string[] wanted)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        return ext switch
-        {
-            ".csv" or ".tsv" => ReadDelimited(path, ext == ".tsv" ? '\t' : ','),
-            ".jsonl" or ".ndjson" => ReadJsonLines(path),
-            _ => throw RepDiffInputException.ForFile(path, $"unsupported groups file type '{ext}' (expected {Formats})"),
-        };
-    }
-
-    private static (string[], List<(int, string?[])>) ReadDelimited(string path, char delimiter)
-    {
-        using var reader = new TextLines(path, DelimitedText.MaxLineChars, memoryFactor: 8);
+        if (ext is not (".csv" or ".tsv" or ".jsonl" or ".ndjson"))
+            throw RepDiffInputException.ForFile(path, $"unsupported groups file type '{ext}' (expected {Formats})");
+        using var reader = new TextLines(path, DelimitedText.MaxLineChars, memoryFactor: 2);
+        // Each line keeps a few short strings and its number: some 16 times the bytes of a short line such as "g,12".
+        MemoryBudget.EnsureFits(path, reader.FileBytes * LineMemoryFactor, $"its lines (up to {LineMemoryFactor} times the file's {MemoryBudget.Megabytes(reader.FileBytes)})",
+            "split the groups into several files");
         string[]? columns = null;
+        int[] kept = [];
         var lines = new List<(int, string?[])>();
         while (reader.Next() is { } text)
         {
             int number = reader.LineNumber;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            var fields = DelimitedText.Split(text, delimiter, path, number, reader.Next);
+            var fields = ext is ".jsonl" or ".ndjson" ? JsonFields(path, number, text, ref columns) : DelimitedFields(path, number, text, ext == ".tsv" ? '\t' : ',', reader, ref columns);
+            if (fields is null)
+            {
+                kept = Enumerable.Range(0, columns!.Length).Where(j => wanted.Contains(columns[j], StringComparer.OrdinalIgnoreCase)).ToArray();
+                if (ext is ".csv" or ".tsv") continue;   // a header, not a line of groups
+                fields = JsonFields(path, number, text, ref columns)!;
+            }
+            lines.Add((number, kept.Select(j => j < fields.Count && fields[j] is { Length: > 0 } value ? value : null).ToArray()));
+        }
+        return (columns ?? [], kept, lines);
+    }
+
+    private const int LineMemoryFactor = 16;
+
+    /// <summary>A CSV/TSV line's fields; null for the header, which sets <paramref name="columns"/>.</summary>
+    private static List<string?>? DelimitedFields(string path, int number, string text, char delimiter, TextLines reader, ref string[]? columns)
+    {
+        var fields = DelimitedText.Split(text, delimiter, path, number, reader.Next);
+        if (columns is null)
+        {
+            columns = fields.Select(f => f.Trim()).ToArray();
+            return null;
+        }
+        if (fields.Count > columns.Length)
+            throw RepDiffInputException.ForFile(path, $"line {number} has {fields.Count} fields but the header names {columns.Length} columns");
+        return [.. fields];
+    }
+
+    /// <summary>
+    /// A JSON line's fields in the order of <paramref name="columns"/>, the first record's fields (a field a later record
+    /// lacks is empty there); null for the first record, which sets them (and is read again as a line of groups).
+    /// </summary>
+    private static List<string?>? JsonFields(string path, int number, string text, ref string[]? columns)
+    {
+        JsonDocument record;
+        try { record = JsonDocument.Parse(text); }
+        catch (JsonException e) { throw RepDiffInputException.ForFile(path, $"line {number} is not JSON ({JsonErrorText.Message(e)})"); }
+        using (record)
+        {
+            if (record.RootElement.ValueKind != JsonValueKind.Object)
+                throw RepDiffInputException.ForFile(path, $"line {number} is a JSON {record.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object of fields");
             if (columns is null)
             {
-                columns = fields.Select(f => f.Trim()).ToArray();
-                continue;
+                columns = record.RootElement.EnumerateObject().Select(p => p.Name).Distinct().ToArray();
+                return null;
             }
-            if (fields.Count > columns.Length)
-                throw RepDiffInputException.ForFile(path, $"line {number} has {fields.Count} fields but the header names {columns.Length} columns");
-            lines.Add((number, columns.Select((_, j) => j < fields.Count && fields[j].Length > 0 ? fields[j] : null).ToArray()));
+            var root = record.RootElement;
+            return columns.Select(c => root.TryGetProperty(c, out var v) ? Text(v) : null).ToList();
         }
-        return (columns ?? [], lines);
-    }
-
-    /// <summary>JSON Lines: one object per line; its columns are the first record's fields (a field a later record lacks is empty there).</summary>
-    private static (string[], List<(int, string?[])>) ReadJsonLines(string path)
-    {
-        using var reader = new TextLines(path, DelimitedText.MaxLineChars, memoryFactor: 8);
-        string[]? columns = null;
-        var lines = new List<(int, string?[])>();
-        while (reader.Next() is { } text)
-        {
-            int number = reader.LineNumber;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            JsonDocument record;
-            try { record = JsonDocument.Parse(text); }
-            catch (JsonException e) { throw RepDiffInputException.ForFile(path, $"line {number} is not JSON ({JsonErrorText.Message(e)})"); }
-            using (record)
-            {
-                if (record.RootElement.ValueKind != JsonValueKind.Object)
-                    throw RepDiffInputException.ForFile(path, $"line {number} is a JSON {record.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object of fields");
-                columns ??= record.RootElement.EnumerateObject().Select(p => p.Name).Distinct().ToArray();
-                lines.Add((number, columns.Select(c => record.RootElement.TryGetProperty(c, out var v) ? Text(v) : null).ToArray()));
-            }
-        }
-        return (columns ?? [], lines);
     }
 
     private static string? Text(JsonElement value) => value.ValueKind switch

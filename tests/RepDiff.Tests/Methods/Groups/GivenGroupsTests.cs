@@ -135,6 +135,33 @@ public class GivenGroupsTests
             }
     }
 
+    /// <summary>
+    /// An export whose metadata has a column named "group" (the samples' own groups) is still grouped by its concepts, and its
+    /// JSON Lines form reads as its CSV does.
+    /// </summary>
+    [Fact]
+    public void AnExportIsGroupedByItsConceptsWhateverItsMetadataColumnsAreCalled()
+    {
+        var (a, b, labels) = SmallPair(dir, rows: 120);
+        string metadata = Write("meta.csv", "group,year\n" + string.Join("\n", File.ReadAllLines(labels).Select((g, i) => $"{g},{1900 + i}")) + "\n");
+        string run = Path.Combine(dir, "kmeans");
+        Assert.Equal(0, Run("kmeans", a, b, "--metadata", metadata, "--out", run).Code);
+        string table = Path.Combine(dir, "members.jsonl");
+        Assert.Equal(0, Run("export", Path.Combine(run, "results.json"), "--out", table).Code);
+        Assert.Contains("\"group\":", File.ReadLines(table).First());
+        string scored = Path.Combine(dir, "scored");
+        var outcome = Run("groups", a, b, "--groups", table, "--out", scored);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var (original, again) = (Results(run), Results(scored));
+        Assert.True(JsonNode.DeepEquals(original["metrics"]!["bsr"], new JsonObject
+        {
+            ["concepts_of_a"] = again["metrics"]!["bsr"]!["more_similar_in_a"]!.GetValue<double>(),
+            ["concepts_of_b"] = again["metrics"]!["bsr"]!["more_similar_in_b"]!.GetValue<double>(),
+            ["mean"] = again["metrics"]!["bsr"]!["mean"]!.GetValue<double>(),
+        }), $"{original["metrics"]!["bsr"]} against {again["metrics"]!["bsr"]}");
+        Assert.StartsWith("kmeans · concepts_of_a · ", Concept(again, "more_similar_in_a", "kmeans · concepts_of_a · 1")["name"]!.GetValue<string>());
+    }
+
     /// <summary>Samples named by id, as the pair's ids are, and a direction named by a model's name.</summary>
     [Fact]
     public void MembersAreJoinedByIdAndADirectionCanNameTheModel()
@@ -164,6 +191,8 @@ public class GivenGroupsTests
         { "finc.csv", "method,direction,rank,row\nfinc,more_frequent_in_test,1,4\n", "finc.csv: line 2: direction 'more_frequent_in_test' is FINC's" },
         { "notjson.jsonl", "{\"group\":\"g\",\"row\":1}\n[1,2]\n", "notjson.jsonl: line 2 is a JSON array, not an object of fields" },
         { "groups.txt", "group,row\ng,1\n", "groups.txt: unsupported groups file type '.txt'" },
+        { "fields.csv", "group,row\ng,1,x\n", "fields.csv: line 2 has 3 fields but the header names 2 columns" },
+        { "notarow.csv", "group,row\ng,1\ng,1.5\n", "notarow.csv: line 3: row '1.5' is not a whole number (rows count from 0)" },
     };
 
     /// <summary>Bad groups are one line naming the file and the problem, exit 2, and the output folder as it was.</summary>
