@@ -3,6 +3,7 @@ using System.Diagnostics;
 using RepDiff;
 using RepDiff.IO;
 using RepDiff.Methods;
+using RepDiff.Methods.Groups;
 using RepDiff.Reporting;
 using RepDiff.Trust;
 using Spectre.Console;
@@ -21,22 +22,34 @@ internal static class CompareCommand
     /// </summary>
     public static string MethodsDescription(MethodRegistry registry)
     {
-        var onlyWhenNamed = registry.PairMethods.Where(m => !m.InCompareByDefault).Select(m => m.Name).ToList();
+        var onlyWhenNamed = Offered(registry).Where(m => !m.InCompareByDefault).Select(m => m.Name).ToList();
         string except = onlyWhenNamed.Count == 0 ? "" : $", except {string.Join(", ", onlyWhenNamed)}, which {(onlyWhenNamed.Count == 1 ? "runs" : "run")} only when named";
-        return $"comma-separated methods to run, of: {string.Join(", ", registry.PairMethods.Select(m => m.Name))} (default: every method that applies to the inputs{except})";
+        return $"comma-separated methods to run, of: {string.Join(", ", Offered(registry).Select(m => m.Name))} (default: every method that applies to the inputs{except})";
     }
+
+    /// <summary>
+    /// The methods --methods can name: every pair method but those whose concepts are given in a file (`groups`), which
+    /// need that file: compare takes it as --groups.
+    /// </summary>
+    private static IEnumerable<IPairMethod> Offered(MethodRegistry registry) => registry.PairMethods.Where(m => !m.ConceptsAreGiven);
 
     public static Command Create(MethodRegistry registry)
     {
         var pairOptions = new PairInputOptions();
         var methods = new Option<string?>("--methods") { Description = MethodsDescription(registry) };
         var seed = new Option<int>("--seed") { Description = $"random seed of every method, from 0 to {Methods.MethodOptions.MaxSeed}; same inputs, options and seed give the same results", DefaultValueFactory = _ => 0 };
+        var groups = new Option<string?>("--groups")
+        {
+            Description = "groups made elsewhere to rank beside the methods by BSR: a .csv/.tsv or JSON Lines of their members, as `repdiff groups` reads them",
+            HelpName = "FILE",
+        };
         var linkImages = new Option<bool>("--link-images") { Description = "reference image files from the report instead of embedding them (for large image sets)" };
         var command = new Command("compare", "Run several difference methods on a pair and write one report comparing them.");
         pairOptions.AddTo(command);
         ModelPair.AddTo(command, pairOptions);
         command.Options.Add(methods);
         command.Options.Add(seed);
+        command.Options.Add(groups);
         command.Options.Add(linkImages);
         var trustBinder = new OptionBinder(typeof(TrustOptions), command);
         command.SetAction(parse => Cli.Guard(() =>
@@ -44,6 +57,8 @@ internal static class CompareCommand
             var trust = trustBinder.Bind(parse, new TrustOptions());
             string dir = parse.GetValue(pairOptions.Out)!;
             Outputs.Check(dir);
+            // Checked before anything is embedded: the groups are read (and each line checked) when every method is prepared.
+            string? givenGroups = parse.GetValue(groups) is { } groupsFile ? RegularFile("--groups", groupsFile) : null;
             var given = pairOptions.Spec(parse);
             // Refused rather than ignored, before anything is embedded: there are no image files to reference.
             if (parse.GetValue(linkImages) && (given.Images is null || given.Images.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
@@ -62,6 +77,8 @@ internal static class CompareCommand
             var pair = MethodCommand.FitValueRange(opened, null);
             double openSeconds = clock.Elapsed.TotalSeconds;
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
+            // The given groups are one more method of the comparison, scored and ranked as every method's concepts are.
+            if (givenGroups is not null) runs.Add(new MethodRun(new GivenGroupsMethod(), new GivenGroupsOptions { Groups = givenGroups, Seed = s }));
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
             var leftOut = list is null ? registry.LeftOutOfCompare(pair) : [];
             foreach (var (name, why) in leftOut) Cli.Error.WriteLine($"warning: {name} is left out: {why}");
@@ -111,6 +128,14 @@ internal static class CompareCommand
         return model;
     }
 
+    /// <summary>A file option's path, once it is a regular file (else one line naming the flag).</summary>
+    private static string RegularFile(string flag, string path)
+    {
+        try { FileKind.RequireRegular(path); }
+        catch (RepDiffInputException e) { throw new RepDiffInputException($"{flag}: {e.Message}"); }
+        return path;
+    }
+
     /// <summary>The methods named in a comma-separated list (`--methods rdx,spec`), in that order, each applying to the pair.</summary>
     public static IReadOnlyList<IPairMethod> ParseMethods(string list, MethodRegistry registry, RepresentationPair pair)
         => Applying(ParseMethods(list, registry), pair);
@@ -137,7 +162,9 @@ internal static class CompareCommand
         foreach (var name in names.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var method = registry.Find(name) ?? throw new RepDiffInputException(
-                $"--methods: unknown method '{Terminal.Clean(name)}'; available: {string.Join(", ", registry.PairMethods.Select(m => m.Name))}" + MetricAdvice(name));
+                $"--methods: unknown method '{Terminal.Clean(name)}'; available: {string.Join(", ", Offered(registry).Select(m => m.Name))}" + MetricAdvice(name));
+            if (method.ConceptsAreGiven)
+                throw new RepDiffInputException($"--methods: {method.Name} scores groups given in a file; give that file to compare as --groups FILE (or run `repdiff {method.Name}`)");
             if (method is not IPairMethod pairMethod)
                 throw new RepDiffInputException($"--methods: {method.Name} compares two sample sets, not two representations of the same samples; run `repdiff {method.Name}`");
             chosen.Add(pairMethod);

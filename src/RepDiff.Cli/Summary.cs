@@ -18,7 +18,8 @@ internal static class Summary
         bool bsr = concepts.Any(c => c.Bsr is not null), labels = concepts.Any(c => c.LabelCounts is not null);
         bool stability = concepts.Any(c => c.Stability is not null), validated = concepts.Any(c => c.Confirmed is not null);
         bool words = concepts.Any(c => c.Words is { Count: > 0 }), looks = concepts.Any(c => c.Looks is { Count: > 0 });
-        var table = new Table().AddColumns("direction", "rank", "strength", "members");
+        bool named = concepts.Any(c => c.Name is not null);
+        var table = new Table().AddColumns(named ? ["direction", "rank", "group", "strength", "members"] : ["direction", "rank", "strength", "members"]);
         if (bsr) table.AddColumn("BSR (chance)");
         if (stability) table.AddColumn("stability");
         if (validated) table.AddColumn("held out");
@@ -28,8 +29,9 @@ internal static class Summary
         foreach (var direction in explanation.Directions)
             foreach (var concept in direction.Concepts.Take(RowsPerDirection))
             {
-                var cells = new List<string> { Text(direction.Name), concept.Rank.ToString(CultureInfo.InvariantCulture), concept.Strength.ToString("G4", CultureInfo.InvariantCulture),
-                    concept.Members.Length.ToString(CultureInfo.InvariantCulture) };
+                var cells = new List<string> { Text(direction.Name), concept.Rank.ToString(CultureInfo.InvariantCulture) };
+                if (named) cells.Add(Text(Shorten(concept.Name ?? "")));
+                cells.AddRange([concept.Strength.ToString("G4", CultureInfo.InvariantCulture), concept.Members.Length.ToString(CultureInfo.InvariantCulture)]);
                 if (bsr) cells.Add(WithChance(concept.Bsr, concept.BsrChance));
                 if (stability) cells.Add(concept.Stability is double s ? Trust.Stability.Shown(s).ToString("F2", CultureInfo.InvariantCulture) : "–");
                 if (validated) cells.Add(HeldOut(concept));
@@ -63,11 +65,29 @@ internal static class Summary
                     ? string.Create(CultureInfo.InvariantCulture, $"; λ_max {explanation.Metrics["lambda_max"]!.GetValue<double>():G4} for what {model.NameA} {more}, λ_min {explanation.Metrics["lambda_min"]!.GetValue<double>():G4} for what {model.NameB} {more})")
                     : ")")));
         }
+        if (explanation.Metrics["both_ways"] is JsonObject bothWays)
+            foreach (var (name, scored) in bothWays) Cli.Out.WriteLine(Terminal.Clean(BothWays(model, name, scored!.AsObject())));
         // The plain-language finding of each direction, as the report's summary gives it (only confirmed concepts after --validate).
         foreach (var finding in model.Findings.Where(f => f.Method == explanation.Method).SelectMany(f => f.Directions))
             Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));
         if (explanation.Metrics["eigensolver_converged"]?.GetValue<bool>() == false)
             Cli.Error.WriteLine("warning: the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
+    }
+
+    /// <summary>
+    /// Where a group given without a direction holds (`repdiff groups`, metrics.both_ways), with its BSR both ways:
+    /// "group 'x' holds in A (a.npy), which keeps it together where B pulls it apart; BSR (chance) 0.620 (0.49) explaining A, 0.377 (0.51) explaining B".
+    /// </summary>
+    private static string BothWays(ReportModel model, string name, JsonObject scored)
+    {
+        string Way(string explains) => $"{WithChance(scored["bsr"]?[explains]?.GetValue<double>(), scored["bsr_chance"]?[explains]?.GetValue<double>())} explaining {explains.ToUpperInvariant()}";
+        string verdict = scored["holds_in"]?.GetValue<string>() switch
+        {
+            "a" => $"holds in A ({model.NameA}), which keeps it together where B pulls it apart",
+            "b" => $"holds in B ({model.NameB}), which keeps it together where A pulls it apart",
+            _ => "holds in neither model: its BSR is within two spreads of its chance level both ways",
+        };
+        return $"group '{Shorten(name)}' {verdict}; BSR (chance) {Way("a")}, {Way("b")}";
     }
 
     /// <summary>"0.847 (0.48)": a BSR beside its chance level, the BSR of random groups of the same size.</summary>

@@ -7,7 +7,7 @@ namespace RepDiff.Report;
 internal sealed record ShownConcept(string Key, Explanation Explanation, Direction Direction, Concept Concept, int? ConsensusIndex)
 {
     /// <summary>"RDX · more similar in A · concept 2".</summary>
-    public string Title => $"{Explanation.Method} · {DirectionNames.Title(Direction.Name)} · concept {Concept.Rank}";
+    public string Title => $"{Explanation.Method} · {DirectionNames.Title(Direction.Name)} · concept {Concept.Rank}" + (Concept.Name is { } name ? $" '{name}'" : "");
 
     /// <summary>The shown concepts of every method and direction, in page order.</summary>
     public static List<ShownConcept> All(IReadOnlyList<Explanation> explanations, int maxPerDirection, bool withConsensus)

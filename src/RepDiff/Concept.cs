@@ -4,6 +4,10 @@ namespace RepDiff;
 public sealed class Concept
 {
     public int Rank { get; set; }
+
+    /// <summary>The group's own name where the concept was given rather than found (`repdiff groups`: its group column); null otherwise.</summary>
+    public string? Name { get; set; }
+
     public double Strength { get; set; }
 
     /// <summary>Sample indices (0-based rows of the inputs), best first.</summary>

@@ -39,6 +39,12 @@ public interface IMethod
     bool ConceptsAreClusters => false;
 
     /// <summary>
+    /// Whether the concepts are given by the user rather than found in the data (`repdiff groups`): stability and held-out
+    /// validation rerun the method to find its concepts again, which given groups never are, so both are refused for it.
+    /// </summary>
+    bool ConceptsAreGiven => false;
+
+    /// <summary>
     /// What to try when a run of this method runs out of memory, as a clause after "out of memory; " (null: a smaller input).
     /// The CLI had offered every command "the command's options that run on a subsample", which only RDX has.
     /// </summary>

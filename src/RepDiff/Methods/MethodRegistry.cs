@@ -1,5 +1,6 @@
 using RepDiff.Methods.Baselines;
 using RepDiff.Methods.Finc;
+using RepDiff.Methods.Groups;
 using RepDiff.Methods.Koda;
 using RepDiff.Methods.Rdx;
 using RepDiff.Methods.Spec;
@@ -23,6 +24,7 @@ public sealed class MethodRegistry
         new PcaMethod(),
         new NmfMethod(),
         new SaeMethod(),
+        new GivenGroupsMethod(),
     ]);
 
     /// <summary>Every method, in the order they run in compare and appear in reports.</summary>

@@ -20,6 +20,7 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
     public virtual string WhyNotApplicable(RepresentationPair pair) => "it does not apply to these inputs";
     public virtual bool RetrainsOnEveryRerun => false;
     public virtual bool ConceptsAreClusters => false;
+    public virtual bool ConceptsAreGiven => false;
     public virtual bool FindsLargestDistances => false;
     public virtual string? OutOfMemoryAdvice => null;
 

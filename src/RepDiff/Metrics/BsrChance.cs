@@ -91,17 +91,31 @@ public static class BsrChance
             foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1 && c.Grid.Length >= 2))
             {
                 if (!bySize.TryGetValue((direction.Explains!, concept.Grid.Length), out double chance))
-                {
-                    var rng = Rng.Create(Rng.Derive(Seed, concept.Grid.Length));
-                    chance = Round(Enumerable.Range(0, Draws).Average(_ =>
-                        FocusRows.Score(a ? pool.A : pool.B, a ? pool.B : pool.A, [RandomGroup(pool.Samples, concept.Grid.Length, rng)], BsrDistance.Silb)));
-                    bySize[(direction.Explains!, concept.Grid.Length)] = chance;
-                }
+                    bySize[(direction.Explains!, concept.Grid.Length)] = chance = Round(GroupDraws(pool, a, concept.Grid.Length).Average());
                 concept.BsrChance = chance;
             }
         }
         e.Metrics["bsr_chance_draws"] = Draws;
         e.Metrics["bsr_chance_pool"] = pool.Samples.Length;
+    }
+
+    /// <summary>
+    /// The chance level of one group of <paramref name="size"/> samples explaining A (or B) and its spread: the mean and
+    /// standard deviation of the SILB BSR of the random groups behind <see cref="Concept.BsrChance"/>, drawn from the pool of
+    /// a scoring whose largest grid is <paramref name="largestGroup"/> (so the same draws, and the same mean).
+    /// </summary>
+    public static (double Mean, double Sd) OfGroup(RepresentationPair pair, bool explainsA, int size, int largestGroup)
+    {
+        var draws = GroupDraws(PoolFor(pair, Math.Max(size, largestGroup)), explainsA, size);
+        return (Round(draws.Average()), Round(StandardDeviation(draws)));
+    }
+
+    /// <summary>The SILB BSR of <see cref="Draws"/> seeded random groups of one size, each scored alone.</summary>
+    private static double[] GroupDraws(Pool pool, bool explainsA, int size)
+    {
+        var rng = Rng.Create(Rng.Derive(Seed, size));
+        return Enumerable.Range(0, Draws).Select(_ => FocusRows.Score(explainsA ? pool.A : pool.B, explainsA ? pool.B : pool.A,
+            [RandomGroup(pool.Samples, size, rng)], BsrDistance.Silb)).ToArray();
     }
 
     /// <summary>A uniform random subset of the pool of the given size (the whole pool when it is smaller).</summary>

@@ -37,6 +37,7 @@ public static class RerunSize
     {
         // The full run's own sizes first: an option too large for every sample is named as such, not by a rerun's share.
         method.CheckSampleCount(pair, pair.N, options);
+        RefuseGivenConcepts(method, trust);
         int explained = method.SamplesExplained(pair.N, options);
         if (trust.Validates())
         {
@@ -50,6 +51,19 @@ public static class RerunSize
             int kept = StabilityResamples.Count(explained);
             Explained("stability reruns the method", kept, explained, () => method.CheckSampleCount(pair, kept, options));
         }
+    }
+
+    /// <summary>
+    /// Stability and held-out validation ask whether a rerun on part of the samples finds a concept again: groups given in a
+    /// file (`repdiff groups`) are the same groups on any part, so both would only measure the file; their test is the BSR
+    /// beside its chance level.
+    /// </summary>
+    private static void RefuseGivenConcepts(IMethod method, TrustOptions trust)
+    {
+        if (!method.ConceptsAreGiven || !trust.Validates() && trust.ResamplesFor(method) == 0) return;
+        string flag = trust.Trust ? "--trust" : trust.Validate ? "--validate" : "--stability";
+        throw new RepDiffInputException($"{flag}: {method.Name} scores groups given in a file, which are not found again on resamples or half the samples, "
+            + $"so stability and held-out validation do not apply to them; their test is each BSR beside its chance level: leave out {flag}");
     }
 
     /// <summary>The same for a method on two sample sets (FINC): whether the smaller set can be split in two.</summary>

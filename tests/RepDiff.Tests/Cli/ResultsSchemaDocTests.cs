@@ -54,6 +54,10 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             // Every method of a comparison, trusted both ways (sae gets its stability note).
             Write(dir, "compare", ["compare", a, b, .. side, "--images", images, "--trust", "--methods", "rdx,spec,koda,kmeans,pca,nmf,sae"]);
             Write(dir, "metrics", ["metrics", a, b, "--labels", labels]);
+            // Groups given without a direction (`both_ways`), named (`concepts[].name`).
+            string givenGroups = Path.Combine(dir, "groups.csv");
+            File.WriteAllLines(givenGroups, ["group,id", .. File.ReadAllLines(labels).Select((g, i) => $"kind {g},s{i}")]);
+            Write(dir, "groups", ["groups", a, b, .. side, "--groups", givenGroups]);
             // evaluate rewrites a method command's results in place (here a copy, written with --out).
             string evaluated = Path.Combine(dir, "evaluate.json");
             var evaluate = Run(["evaluate", Path.Combine(dir, "spec-rff", "results.json"), a, b, "--out", evaluated]);
@@ -87,7 +91,7 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
     }
 
     /// <summary>Objects whose keys are data (label values, metadata column names), not schema.</summary>
-    private static readonly HashSet<string> DataMaps = ["label_counts", "by_label", "metadata"];
+    private static readonly HashSet<string> DataMaps = ["label_counts", "by_label", "metadata", "both_ways"];
 
     /// <summary>
     /// The keys under node, apart from the values of data maps, and each `parameters` object by its method: those keys

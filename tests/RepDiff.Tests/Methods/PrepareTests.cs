@@ -26,7 +26,15 @@ public class PrepareTests
         for (int i = 0; i < a.Data.Length; i++) a.Data[i] = (float)(rng.NextDouble() * (1 + i % 3));
         for (int i = 0; i < b.Data.Length; i++) b.Data[i] = (float)rng.NextDouble();
         var pair = new RepresentationPair(a, b);
-        var once = method.Prepare(pair, method.DefaultOptions());
+        var options = method.DefaultOptions();
+        // The groups method has no default file to read: it is given one whose groups are every tenth row from 0, 1 and 2.
+        if (options is RepDiff.Methods.Groups.GivenGroupsOptions given)
+        {
+            string groups = Path.Combine(TestData.TempDir(), "groups.csv");
+            File.WriteAllLines(groups, ["group,row", .. Enumerable.Range(0, 30).Select(k => $"g{k % 3},{k / 3 * 10 + k % 3}")]);
+            options = given with { Groups = groups };
+        }
+        var once = method.Prepare(pair, options);
         Assert.Equal(once, method.Prepare(pair, once));
         Assert.Equal(once.GetType(), method.OptionsType);
     }
