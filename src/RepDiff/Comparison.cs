@@ -57,9 +57,10 @@ public sealed class Comparison
         {
             var clock = Stopwatch.StartNew();
             var (method, options) = runs[m];
+            var methodTrust = TrustFor(method, trust);
             prepared[m] = ForMethod(method, runs, () =>
             {
-                if (trust is not null) RerunSize.CheckBeforeRun(method, options, pair, trust);
+                if (methodTrust is not null) RerunSize.CheckBeforeRun(method, options, pair, methodTrust);
                 return method.Prepare(pair, options, progress);
             });
             preparing[m] = clock.Elapsed.TotalSeconds;
@@ -86,15 +87,16 @@ public sealed class Comparison
             ExplanationScoring.Score(explanation, pair);
             progress.Report($"scoring {method.Name} (BSR)", 1);
             timings[$"{method.Name} scoring"] = clock.Elapsed.TotalSeconds;
-            if (trust?.Validates() == true)
+            var methodTrust = TrustFor(method, trust);
+            if (methodTrust?.Validates() == true)
             {
                 clock.Restart();
                 Checked(method, "validation", "validation on half the samples", () => HeldOutValidation.Run(method, options, pair, explanation, named, split));
                 timings[$"{method.Name} validation"] = clock.Elapsed.TotalSeconds;
             }
-            if (trust is not null)
+            if (methodTrust is not null)
             {
-                Checked(method, "stability", "stability on 80% of the samples", () => Stability.Measure(method, pair, explanation, trust, named));
+                Checked(method, "stability", "stability on 80% of the samples", () => Stability.Measure(method, pair, explanation, methodTrust, named));
                 if (explanation.Timings.TryGetValue("stability", out double seconds)) timings[$"{method.Name} stability"] = seconds;
             }
             explanations.Add(explanation);
@@ -107,6 +109,12 @@ public sealed class Comparison
         timings["total"] = total.Elapsed.TotalSeconds;
         return new Comparison { Pair = pair, Explanations = explanations, Context = context, Seed = seed, Timings = timings };
     }
+
+    /// <summary>
+    /// The trust measures a method of the comparison gets: none for groups given in a file (`--groups`), which a rerun on part
+    /// of the samples would only read again (their test is each BSR beside its chance level); the methods beside them get theirs.
+    /// </summary>
+    private static TrustOptions? TrustFor(IPairMethod method, TrustOptions? trust) => method.ConceptsAreGiven ? null : trust;
 
     /// <summary>Prepares or runs one method of a comparison, naming the method, and the flag and how to leave it out, in any input error.</summary>
     private static T ForMethod<T>(IPairMethod method, IReadOnlyList<MethodRun> runs, Func<T> step)

@@ -244,6 +244,28 @@ public class GivenGroupsTests
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
 
+    /// <summary>
+    /// compare --trust with --groups measures the methods' trust and leaves the given groups to their chance levels: it had
+    /// refused the whole comparison.
+    /// </summary>
+    [Fact]
+    public void CompareWithTrustMeasuresTheMethodsAndScoresTheGroupsBesideThem()
+    {
+        string groups = Write("planted.csv", "group,row,direction\n" + string.Join("\n", RowsOf(2).Select(i => $"two,{i},a")) + "\n");
+        string outDir = Path.Combine(dir, "out");
+        var outcome = Run("compare", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--methods", "kmeans", "--groups", groups,
+            "--trust", "--stability", "2", "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var explanations = Results(outDir)["explanations"]!.AsArray();
+        var concepts = (int e) => explanations[e]!["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray()).Select(c => c!.AsObject()).ToList();
+        Assert.All(concepts(0), c => Assert.NotNull(c["stability"]));
+        Assert.All(concepts(0), c => Assert.NotNull(c["p_value"]));
+        var given = Assert.Single(concepts(1));
+        Assert.Equal("two", given["name"]!.GetValue<string>());
+        Assert.Null(given["stability"]);
+        Assert.Null(given["p_value"]);
+    }
+
     /// <summary>compare --groups ranks the given groups beside the methods, each scored by the same BSR with its chance level.</summary>
     [Fact]
     public void CompareRanksGivenGroupsBesideTheMethods()
