@@ -443,7 +443,7 @@ public static partial class HtmlReport
     private static string ExportBar(IReadOnlyList<ShownConcept> shown)
     {
         if (shown.Count == 0) return "";
-        return "<section class=\"export\" id=\"export\"><h2>Export members</h2><p class=\"note\">Each row is one member: method, direction, rank, strength, position, in_grid, row, id, label, score, the text (for texts) and the metadata columns, as <code>repdiff export</code> writes them (<code>--texts</code> for the text), strength and score to float32's seven significant digits (<code>repdiff export</code> gives them in full). A concept's own list opens from its card.</p>"
+        return "<section class=\"export\" id=\"export\"><h2>Export members</h2><p class=\"note\">Each row is one member: method, direction, rank, strength, position, in_grid, row, id, label, score, the image file (for images read from files), the text (for texts) and the metadata columns, as <code>repdiff export</code> writes them (<code>--texts</code> for the text), strength and score to float32's seven significant digits (<code>repdiff export</code> gives them in full). A concept's own list opens from its card.</p>"
             + "<div class=\"exportbar\"><span>every shown concept</span><button type=\"button\" data-export=\"all\" data-format=\"csv\">CSV</button><button type=\"button\" data-export=\"all\" data-format=\"json\">JSON</button>"
             + "<span>current selection: <b id=\"export-selection\">none (select a card, or drag on a map)</b></span><button type=\"button\" data-export=\"selection\" data-format=\"csv\" disabled>CSV</button><button type=\"button\" data-export=\"selection\" data-format=\"json\" disabled>JSON</button></div></section>";
     }

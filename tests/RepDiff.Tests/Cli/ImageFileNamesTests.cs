@@ -103,8 +103,11 @@ public class ImageFileNamesTests
         File.WriteAllLines(Path.Combine(dir, "images.txt"), lines);
         string ids = Path.Combine(dir, "ids.txt");
         File.WriteAllLines(ids, Enumerable.Range(0, 120).Select(i => $"s{i}"));
+        // A metadata column of the user's named "file" keeps its values under another name beside the files' column.
+        string metadata = Path.Combine(dir, "meta.csv");
+        File.WriteAllLines(metadata, ["id,file", .. Enumerable.Range(0, 120).Select(i => $"s{i},scan{i}.tif")]);
         string outDir = Path.Combine(dir, "out");
-        var run = Run("compare", a, b, "--methods", "kmeans", "--labels", labels, "--ids", ids, "--images", Path.Combine(dir, "images.txt"), "--out", outDir);
+        var run = Run("compare", a, b, "--methods", "kmeans", "--labels", labels, "--ids", ids, "--metadata", metadata, "--images", Path.Combine(dir, "images.txt"), "--out", outDir);
         Assert.True(run.Code == 0, run.Stderr);
         var labelOf = File.ReadAllLines(labels);
 
@@ -129,8 +132,16 @@ public class ImageFileNamesTests
 
         // export: the id where it was, the file in its own column.
         var table = ExportCommandTests.ParseCsv(Run("export", Path.Combine(outDir, "results.json")).Stdout);
-        int row = Array.IndexOf(table[0], "row"), id = Array.IndexOf(table[0], "id"), file = Array.IndexOf(table[0], "file");
-        Assert.All(table.Skip(1), r => { Assert.Equal($"s{r[row]}", r[id]); Assert.Equal(lines[int.Parse(r[row])], r[file]); });
+        int row = Array.IndexOf(table[0], "row"), id = Array.IndexOf(table[0], "id"), file = Array.IndexOf(table[0], "file"), scan = Array.IndexOf(table[0], "metadata_file");
+        Assert.True(scan > file, string.Join(",", table[0]));
+        Assert.All(table.Skip(1), r =>
+        {
+            Assert.Equal($"s{r[row]}", r[id]);
+            Assert.Equal(lines[int.Parse(r[row])], r[file]);
+            Assert.Equal($"scan{r[row]}.tif", r[scan]);
+        });
+        // The cards' downloads have the same header.
+        Assert.Equal(table[0], page["cards"]!["header"]!.AsArray().Select(h => h!.GetValue<string>()));
     }
 
     [Fact]
