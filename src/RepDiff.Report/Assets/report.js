@@ -23,8 +23,15 @@
   if (S.files) { const f = S.files; S.files = f.names.map(name => f.prefix + name + f.suffix); }
   // What the page calls the sample in row slot k: its id, else its image file, else its number ("#220"); and the file
   // where it differs from that name, so a sample with an id is still found by its picture (null otherwise).
-  S.nameAt = (k, row) => { const id = S.ids ? S.ids[k] : null, file = S.files ? S.files[k] : null; return id !== null && id !== undefined ? id : file !== null && file !== undefined ? file : '#' + row; };
-  S.otherFileAt = k => { const file = S.files ? S.files[k] : null, id = S.ids ? S.ids[k] : null; return file !== null && file !== undefined && id !== null && id !== undefined && id !== file ? file : null; };
+  const given = v => v !== null && v !== undefined;
+  S.nameAt = (k, row) => {
+    const id = S.ids ? S.ids[k] : null, file = S.files ? S.files[k] : null;
+    return given(id) ? id : given(file) ? file : '#' + row;
+  };
+  S.otherFileAt = k => {
+    const id = S.ids ? S.ids[k] : null, file = S.files ? S.files[k] : null;
+    return given(id) && given(file) && id !== file ? file : null;
+  };
   for (const c of S.columns) {
     const raw = bytes(c.codes), codes = new Int32Array(S.n);
     if (c.bytes === 4) codes.set(new Int32Array(raw.buffer));
