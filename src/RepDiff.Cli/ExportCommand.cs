@@ -7,7 +7,7 @@ namespace RepDiff.Cli;
 
 /// <summary>
 /// `repdiff export RESULTS --format csv|jsonl [--out FILE]`: every member of every concept of any
-/// results.json (a single method's or compare's) as a table. Ids, labels and metadata come from the
+/// results.json (a single method's or compare's) as a table. Ids, labels, image files and metadata come from the
 /// results.json's "samples" block; `--ids`, `--labels`, `--metadata` give them for older results or
 /// replace them.
 /// </summary>
@@ -94,6 +94,7 @@ internal static class ExportCommand
         if (labelsPath is not null && labels!.Codes.Length != n) throw RepDiffInputException.ForFile(labelsPath, $"has {labels.Codes.Length} labels but the results describe {n} samples");
         var metadata = metadataPath is null ? stored?.Metadata : MetadataFile.Load(metadataPath, n, ids, metadataId, ["id"]);
         if (texts is not null && ids is not null && recordIds is not null) texts = ByIds(texts, recordIds, ids, textsPath!);
-        return new SampleInfo { Ids = ids, Labels = labels, Metadata = metadata, Texts = texts };
+        // The image files' names are the run's own (no flag gives them): the --images folder or manifest it read.
+        return new SampleInfo { Ids = ids, Labels = labels, Files = stored?.Files, Metadata = metadata, Texts = texts };
     }
 }

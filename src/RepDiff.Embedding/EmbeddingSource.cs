@@ -15,7 +15,7 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
         if (!File.Exists(Path) && !Directory.Exists(Path)) throw RepDiffInputException.ForFile(Path, "not found");
         var images = SampleFiles.LoadImages(Path, eachImageOnce: true);  // each image is a sample, named by its path
         if (images.Paths is null) return (images, Enumerable.Range(0, images.Count).Select(i => i.ToString()).ToArray());
-        var ids = Enumerable.Range(0, images.Count).Select(images.Name).ToArray();
+        var ids = images.FileNames!; // what the report and export name these images by too
         // The ids file holds one id per line: a name with a line break would shift every id after it.
         int broken = Array.FindIndex(ids, id => id.AsSpan().ContainsAny('\n', '\r'));
         if (broken >= 0)

@@ -72,7 +72,8 @@ internal static class CardData
         {
             ["concepts"] = concepts,
             ["header"] = new JsonArray(MemberExport.Header(model.Samples).Select(h => (JsonNode)h).ToArray()),
-            // Whether the header has the texts' column after the fixed ones (MemberExport).
+            // Whether the header has the image files' and the texts' columns after the fixed ones (MemberExport).
+            ["fileColumn"] = model.Samples.Files is not null,
             ["textColumn"] = model.Samples.Texts is not null,
         };
     }

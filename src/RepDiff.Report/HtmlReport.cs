@@ -122,12 +122,13 @@ public static partial class HtmlReport
     }
 
     /// <summary>
-    /// One search field for both maps (maps.js): it outlines the samples whose id, label or text holds what is typed, and
+    /// One search field for both maps (maps.js): it outlines the samples whose id, image file, label or text holds what is typed, and
     /// Enter selects them. Its label names only what this report's samples have; the count beside it is read out as it changes.
     /// </summary>
     private static string SearchField(SampleInfo samples)
     {
         var fields = new List<string> { "id" };
+        if (samples.Files is not null) fields.Add("file name");
         if (samples.Labels is not null || samples.Metadata?["label"] is not null) fields.Add("label");
         if (samples.Texts is not null) fields.Add("text");
         string what = fields.Count == 1 ? fields[0] : string.Join(", ", fields.SkipLast(1)) + " or " + fields[^1];
@@ -442,7 +443,7 @@ public static partial class HtmlReport
     private static string ExportBar(IReadOnlyList<ShownConcept> shown)
     {
         if (shown.Count == 0) return "";
-        return "<section class=\"export\" id=\"export\"><h2>Export members</h2><p class=\"note\">Each row is one member: method, direction, rank, strength, position, in_grid, row, id, label, score, the text (for texts) and the metadata columns, as <code>repdiff export</code> writes them (<code>--texts</code> for the text), strength and score to float32's seven significant digits (<code>repdiff export</code> gives them in full). A concept's own list opens from its card.</p>"
+        return "<section class=\"export\" id=\"export\"><h2>Export members</h2><p class=\"note\">Each row is one member: method, direction, rank, strength, position, in_grid, row, id, label, score, the image file (for images read from files), the text (for texts) and the metadata columns, as <code>repdiff export</code> writes them (<code>--texts</code> for the text), strength and score to float32's seven significant digits (<code>repdiff export</code> gives them in full). A concept's own list opens from its card.</p>"
             + "<div class=\"exportbar\"><span>every shown concept</span><button type=\"button\" data-export=\"all\" data-format=\"csv\">CSV</button><button type=\"button\" data-export=\"all\" data-format=\"json\">JSON</button>"
             + "<span>current selection: <b id=\"export-selection\">none (select a card, or drag on a map)</b></span><button type=\"button\" data-export=\"selection\" data-format=\"csv\" disabled>CSV</button><button type=\"button\" data-export=\"selection\" data-format=\"json\" disabled>JSON</button></div></section>";
     }
@@ -470,7 +471,8 @@ public static partial class HtmlReport
             foreach (int i in grid)
             {
                 string src = thumbs.Image(i)!;
-                string caption = thumbs.Label(i) is { } l ? $"{SampleName(model, i)} · {l}" : SampleName(model, i);
+                string named = OtherFile(model, i) is { } file ? $"{SampleName(model, i)} · {file}" : SampleName(model, i);
+                string caption = thumbs.Label(i) is { } l ? $"{named} · {l}" : named;
                 c.Append("<img src=\"").Append(E(src)).Append("\" alt=\"").Append(E(caption)).Append("\" title=\"").Append(E(caption)).Append("\">");
             }
             c.Append("</div>");
@@ -506,11 +508,19 @@ public static partial class HtmlReport
     }
 
     /// <summary>
-    /// A sample as a card names it: its id when the samples have ids (cut to 40 characters), else its row ("#1125"), which
-    /// no file of the user's names (helper 79).
+    /// A sample as a card names it: its id when the samples have ids (cut to 40 characters), else its image file (cut from
+    /// the front, so the file's own name stays), else its row ("#1125"), which no file of the user's names (helper 79).
     /// </summary>
     private static string SampleName(ReportModel model, int sample)
-        => model.Samples.Ids is { } ids && sample < ids.Length ? (ids[sample].Length > 40 ? ids[sample][..39] + "…" : ids[sample]) : $"#{sample}";
+    {
+        if (model.Samples.Ids is { } ids && sample < ids.Length) return ids[sample].Length > 40 ? ids[sample][..39] + "…" : ids[sample];
+        if (model.Samples.Files is { } files && sample < files.Length) return files[sample].Length > 40 ? "…" + files[sample][^39..] : files[sample];
+        return $"#{sample}";
+    }
+
+    /// <summary>The sample's image file where it has an id that is not the file's name (embed's ids are), else null: shown beside the id.</summary>
+    private static string? OtherFile(ReportModel model, int sample)
+        => model.Samples is { Ids: { } ids, Files: { } files } && sample < ids.Length && ids[sample] != files[sample] ? files[sample] : null;
 
     /// <summary>" unconfirmed" for a concept held-out validation did not confirm: it stays in the report, marked.</summary>
     private static string TrustClass(Concept concept) => concept.Confirmed == false ? " unconfirmed" : "";

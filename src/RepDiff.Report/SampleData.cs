@@ -12,7 +12,9 @@ namespace RepDiff.Report;
 /// <list type="bullet">
 /// <item><c>n</c> and <c>rows</c>: the samples described, ascending (every shown concept's members and every plotted sample), as
 /// base64 Int32; null when that is every sample in order. The arrays below have one entry per row.</item>
-/// <item><c>ids</c>; <c>columns</c>: the labels (<c>labels</c> true, named "label"), then every metadata column under
+/// <item><c>ids</c>; <c>files</c>, where the images are files: each row's file named relative to the --images folder or
+/// manifest, as <c>prefix</c> + <c>names</c>[k] + <c>suffix</c> (what every name shares, a folder or an extension, is written
+/// once); <c>columns</c>: the labels (<c>labels</c> true, named "label"), then every metadata column under
 /// its own name (the cards' export header names them as `repdiff export` does). Each holds its value <c>names</c> and one code per row (base64, 1, 2 or 4
 /// bytes a code as <c>bytes</c> says; the largest code of that width, or −1 in 4 bytes, is missing). Categorical
 /// values come most frequent first (their order picks the <see cref="Palette"/> colours; <c>distinct</c> counts them
@@ -51,6 +53,7 @@ internal static class SampleData
             ["n"] = rows.Length,
             ["rows"] = IsEverySample(rows, model.N) ? null : Int32s(rows),
             ["ids"] = samples.Ids is { } ids ? new JsonArray(rows.Select(r => (JsonNode)ids[r]).ToArray()) : null,
+            ["files"] = samples.Files is { } files ? FileNames(files, rows) : null,
             ["columns"] = new JsonArray(Columns(samples, rows).ToArray()),
         };
         if (thumbs.HasTexts)
@@ -85,6 +88,28 @@ internal static class SampleData
     /// <summary>Each shown concept's members that are rows of the inputs, best first.</summary>
     private static List<int[]> Members(Reporting.ReportModel model, IReadOnlyList<ShownConcept> shown)
         => shown.Select(c => c.Concept.Members.Where(i => i >= 0 && i < model.N).ToArray()).ToList();
+
+    /// <summary>
+    /// The rows' file names with what all of them begin and end with written once: a manifest's "val/ILSVRC2012_val_000" and
+    /// ".JPEG" are most of each name, and 20,000 of them had been a megabyte of the page. Never cut inside a surrogate pair.
+    /// </summary>
+    public static JsonObject FileNames(string[] files, int[] rows)
+    {
+        var names = rows.Select(r => files[r]).ToArray();
+        int shortest = names.Length == 0 ? 0 : names.Min(f => f.Length);
+        int prefix = 0;
+        while (prefix < shortest && names.All(f => f[prefix] == names[0][prefix])) prefix++;
+        if (prefix > 0 && char.IsHighSurrogate(names[0][prefix - 1])) prefix--;
+        int suffix = 0;
+        while (suffix < shortest - prefix && names.All(f => f[^(suffix + 1)] == names[0][^(suffix + 1)])) suffix++;
+        if (suffix > 0 && char.IsLowSurrogate(names[0][^suffix])) suffix--;
+        return new JsonObject
+        {
+            ["prefix"] = names.Length == 0 ? "" : names[0][..prefix],
+            ["suffix"] = names.Length == 0 ? "" : names[0][^suffix..],
+            ["names"] = new JsonArray(names.Select(f => (JsonNode)f[prefix..^suffix]).ToArray()),
+        };
+    }
 
     /// <summary>Whether rows are 0, 1, …, n − 1 (then the page leaves them out).</summary>
     public static bool IsEverySample(int[] rows, int n) => rows.Length == n && rows.Select((r, k) => r == k).All(x => x);

@@ -26,6 +26,14 @@ public sealed class ImageSet
     public string Name(int sample) => Paths is null ? $"image {sample}"
         : Folder is null ? System.IO.Path.GetFileName(Paths[sample]) : System.IO.Path.GetRelativePath(Folder, Paths[sample]).Replace('\\', '/');
 
+    private string[]? fileNames;
+
+    /// <summary>
+    /// Every image file's <see cref="Name"/>, one per sample, made once: what the report and `repdiff export` call a sample
+    /// that has no id, so a user finds its picture; null for pixel arrays, which have no files.
+    /// </summary>
+    public string[]? FileNames => Paths is null ? null : fileNames ??= Enumerable.Range(0, Count).Select(Name).ToArray();
+
     public ImageSet(string[] paths)
     {
         Paths = paths;

@@ -8,6 +8,19 @@ public sealed class SampleInfo
     public ImageSet? Images { get; init; }
     public string[]? Texts { get; init; }
 
+    private readonly string[]? files;
+
+    /// <summary>
+    /// The image file of each sample, named relative to the --images folder or manifest (<see cref="ImageSet.FileNames"/>), or
+    /// as a results.json's samples block kept them; null where the images are pixel arrays or there are none. A display name
+    /// only: ids, not files, join A to B.
+    /// </summary>
+    public string[]? Files
+    {
+        get => files ?? Images?.FileNames;
+        init => files = value;
+    }
+
     private readonly SampleMetadata? metadata;
     private SampleMetadata? withoutClash;
 
@@ -36,6 +49,7 @@ public sealed class SampleInfo
         Check("labels", Labels?.Codes.Length, n);
         Check("images", Images?.Count, n);
         Check("texts", Texts?.Length, n);
+        Check("files", files?.Length, n);
         Check("metadata", Metadata?.Count, n);
     }
 

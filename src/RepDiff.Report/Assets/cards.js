@@ -22,6 +22,9 @@
     return code < 0 ? null : column.names[code];
   }
   const idOf = row => { const k = S.slot(row); return S.ids && k !== undefined ? S.ids[k] : null; };
+  const fileOf = row => { const k = S.slot(row); return S.files && k !== undefined ? S.files[k] : null; };
+  // A sample as the page names it (report.js: its id, else its image file, else "#row").
+  const nameOf = row => { const k = S.slot(row); return k === undefined ? '#' + row : S.nameAt(k, row); };
   const labelOf = row => labelColumn < 0 ? null : columnValue(S.columns[labelColumn], row);
 
   function highlight(indices, caption) {
@@ -48,18 +51,19 @@
   const fmt = x => x === null || x === undefined ? '' : (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : +x.toPrecision(4) + '');
 
   // ---- export rows: the columns of `repdiff export` ----
-  // The text column, as `repdiff export` has it when the samples are texts (the page holds the members' texts in full).
-  const withText = data.textColumn;
+  // The file and text columns, as `repdiff export` has them when the images are files and when the samples are texts (the
+  // page holds the members' texts in full).
+  const withFile = data.fileColumn, withText = data.textColumn;
   const textOf = row => { const k = S.slot(row); return S.texts && k !== undefined ? S.texts[k] : null; };
   function conceptRows(key) {
     const c = data.concepts[key];
     const grid = new Set(c.grid);
     return c.members.map((row, p) => [c.method, c.direction, c.rank, c.strength, c.stability, c.foundAgain, c.pValue, c.pAdjusted, c.confirmed,
       p, grid.has(row), row, idOf(row), labelOf(row),
-      c.scores ? c.scores[p] : null, ...(withText ? [textOf(row)] : []), ...metaColumns.map(col => columnValue(col, row))]);
+      c.scores ? c.scores[p] : null, ...(withFile ? [fileOf(row)] : []), ...(withText ? [textOf(row)] : []), ...metaColumns.map(col => columnValue(col, row))]);
   }
-  const selectionHeader = () => ['row', 'id', 'label', ...metaNames];
-  const selectionRows = indices => indices.map(row => [row, idOf(row), labelOf(row), ...metaColumns.map(col => columnValue(col, row))]);
+  const selectionHeader = () => ['row', 'id', 'label', ...(withFile ? ['file'] : []), ...metaNames];
+  const selectionRows = indices => indices.map(row => [row, idOf(row), labelOf(row), ...(withFile ? [fileOf(row)] : []), ...metaColumns.map(col => columnValue(col, row))]);
 
   // Text beginning with = + - @ tab or CR is a formula to a spreadsheet (CSV injection): written as 'text in quotes,
   // unless it is a plain number; the same rule as `repdiff export` (MemberExport.CsvField).
@@ -105,9 +109,12 @@
     const li = el('li', 'member');
     li.dataset.row = row;
     const thumb = thumbs[row];
-    const label = labelOf(row), id = idOf(row);
-    // Named as the cards' grid names its pictures (id, else row, then label): "#row" alone named no file of the user's.
-    const name = (id !== null && id !== undefined ? id : '#' + row) + (label !== null ? ' · ' + label : '');
+    const label = labelOf(row), id = idOf(row), k = S.slot(row);
+    // The image file where the id does not name it already (without an id, the file is the name).
+    const file = k === undefined ? null : id !== null && id !== undefined ? S.otherFileAt(k) : fileOf(row);
+    // Named as the cards' grid names its pictures (id, else file, else row; the file beside a different id; then label):
+    // "#row" alone named no file of the user's.
+    const name = nameOf(row) + (id !== null && id !== undefined && file !== null ? ' · ' + file : '') + (label !== null ? ' · ' + label : '');
     if (thumb) { const img = el('img'); img.src = thumb; img.alt = page.clip(name); li.appendChild(img); }
     else if (hasThumbs) li.appendChild(el('span', 'nothumb', '#' + row));
     const line = el('div', 'mline');
@@ -115,6 +122,7 @@
     // Ids and labels cut to 200 characters (whole on hover), so one 10,000-character label does not make its item pages long.
     const cut = (cls, value) => { const span = el('span', cls, page.clip(value)); if (value.length > 200) span.title = value; return span; };
     if (id !== null && id !== undefined) line.append(' ', cut('mid', id));
+    if (file !== null) line.append(id !== null && id !== undefined ? ' · ' : ' ', cut('mfile', file));
     if (label !== null) line.append(' · ', cut('mlabel', label));
     if (c.scores && c.scores[p] !== null) line.append(' · ', el('span', 'mscore', 'score ' + fmt(c.scores[p])));
     li.appendChild(line);
@@ -221,13 +229,13 @@
       panel.append(p);
     }
     if (S.thumbsComplete === false)
-      panel.append(el('p', 'note', 'The report holds thumbnails of each concept\'s best members only (the page keeps to a size budget); the others are listed by row, id and label.'));
+      panel.append(el('p', 'note', 'The report holds thumbnails of each concept\'s best members only (the page keeps to a size budget); the others are listed by row, id or image file, and label.'));
     panel.append(pager(panel, key), el('ol', 'memberlist'), pager(panel, key));
     const list = panel.querySelector('ol.memberlist');
     list.addEventListener('mouseover', e => {
       const li = e.target.closest('li.member'); if (!li) return;
       const row = +li.dataset.row, label = labelOf(row);
-      highlight([row], '#' + row + (label !== null ? ' · ' + label : '') + ' (member of ' + c.title + ')');
+      highlight([row], nameOf(row) + (label !== null ? ' · ' + label : '') + ' (member of ' + c.title + ')');
     });
     list.addEventListener('mouseleave', restore);
     panel.hidden = false;

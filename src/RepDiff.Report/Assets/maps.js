@@ -379,6 +379,8 @@
     const line = document.createElement('div');
     line.textContent = sampleLine(k);
     tip.appendChild(line);
+    const file = S.otherFileAt(rowOf(k));
+    if (file !== null) { const f = document.createElement('div'); f.textContent = clip('file ' + file); tip.appendChild(f); }
     const coloured = colourLine(k);
     if (coloured) { const c = document.createElement('div'); c.textContent = coloured; tip.appendChild(c); }
     const text = S.texts && S.texts[rowOf(k)];
@@ -390,9 +392,13 @@
   }
   // The tooltip's lines, also what the keyboard announces; each cut at 200 characters: the tooltip follows the mouse,
   // and a 10,000-character label would cover the page (or be read out whole).
-  // A sample is named as the cards name it (HtmlReport.SampleName): its id, cut to 40 characters, else its row ("#220").
+  // A sample is named as the cards name it (HtmlReport.SampleName): its id, cut to 40 characters, else its image file (cut
+  // from the front, so the file's own name stays), else its row ("#220").
   const idOf = k => { const id = S.ids && S.ids[rowOf(k)]; return id === null || id === undefined ? null : id; };
-  const nameOf = k => { const id = idOf(k); return id === null ? '#' + sampleOf(k) : id.length > 40 ? id.slice(0, 39) + '…' : id; };
+  const nameOf = k => {
+    const id = idOf(k), name = S.nameAt(rowOf(k), sampleOf(k));
+    return name.length <= 40 ? name : id !== null ? name.slice(0, 39) + '…' : '…' + name.slice(-39);
+  };
   const sampleLine = k => clip(nameOf(k) + (labelColumn ? ' · ' + valueOf(labelColumn, k) : ''));
   const colourLine = k => { const column = colouring.column; return column && column !== labelColumn ? clip(column.name + ': ' + valueOf(column, k)) : ''; };
   function valueOf(column, k) {
@@ -450,8 +456,12 @@
   const live = document.getElementById('map-live');
   const say = text => { if (live) live.textContent = text; };
   const isSelected = k => !!selection && selection.list.includes(k);
-  // The whole id, where the name cut it.
-  const idLine = k => { const id = idOf(k); return id !== null && id.length > 40 ? clip('id ' + id) : ''; };
+  // The whole id or file, where the name cut it; and the image file where the sample has an id that is not its file.
+  const idLine = k => {
+    const id = idOf(k), file = S.files ? S.files[rowOf(k)] : null, other = S.otherFileAt(rowOf(k));
+    return [id !== null && id.length > 40 ? clip('id ' + id) : id === null && file !== null && file.length > 40 ? clip('file ' + file) : '',
+      other !== null ? clip('file ' + other) : ''].filter(x => x).join('; ');
+  };
   const described = k => [sampleLine(k), idLine(k), colourLine(k), isSelected(k) ? 'selected' : ''].filter(x => x).join('; ');
   function showFocusTip() {
     const v = keyView || (searchShown ? visible()[0] : null);
@@ -524,7 +534,7 @@
   });
 
   // The search field (HtmlReport.SearchField), one for both maps. What is typed (ends trimmed) is looked for, ignoring case,
-  // in each plotted sample's id (its number where the report has no ids), label and text as the page holds them (the texts
+  // in each plotted sample's id (its number where the report has no ids), image file, label and text as the page holds them (the texts
   // of samples that are no shown concept's member are cut at 200 characters); "#123" also finds sample 123, as the member list
   // and a report without ids name it. The lower-cased strings are made once, when the field is first focused, and each search is one pass of
   // includes() over them, run when typing pauses: 100,000 samples must not stall a keystroke. The count beside the field
@@ -535,13 +545,14 @@
   // Each field apart (a match never spans two), each label name once rather than once per sample.
   function searchable() {
     if (lower) return lower;
-    const ids = new Array(n), texts = S.texts ? new Array(n) : null;
+    const ids = new Array(n), texts = S.texts ? new Array(n) : null, files = S.files ? new Array(n) : null;
     for (let k = 0; k < n; k++) {
       const r = rowOf(k), id = S.ids ? S.ids[r] : null;
       ids[k] = id === null || id === undefined ? String(sampleOf(k)) : id.toLowerCase();
       if (texts) texts[k] = S.texts[r] ? S.texts[r].toLowerCase() : '';
+      if (files) files[k] = S.files[r] ? S.files[r].toLowerCase() : '';
     }
-    lower = { ids, texts, labels: labelColumn ? labelColumn.names.map(name => name.toLowerCase()) : null };
+    lower = { ids, texts, files, labels: labelColumn ? labelColumn.names.map(name => name.toLowerCase()) : null };
     return lower;
   }
   function search() {
@@ -552,11 +563,11 @@
     document.querySelectorAll('#map-legend .key').forEach(b => b.setAttribute('aria-pressed', 'false'));
     if (!query) { found = null; if (matchCount) matchCount.textContent = ''; }
     else {
-      const { ids, texts, labels } = searchable(), list = [], numbered = /^#\d+$/.test(query) ? slotOf(+query.slice(1)) : undefined;
+      const { ids, texts, files, labels } = searchable(), list = [], numbered = /^#\d+$/.test(query) ? slotOf(+query.slice(1)) : undefined;
       const labelHit = labels ? labels.map(name => name.includes(query)) : null, codes = labelHit ? labelColumn.codes : null;
       for (let k = 0; k < n; k++) {
         let code;
-        if (k === numbered || ids[k].includes(query) || (labelHit && (code = codes[rowOf(k)]) >= 0 && labelHit[code]) || (texts && texts[k].includes(query))) list.push(k);
+        if (k === numbered || ids[k].includes(query) || (labelHit && (code = codes[rowOf(k)]) >= 0 && labelHit[code]) || (texts && texts[k].includes(query)) || (files && files[k].includes(query))) list.push(k);
       }
       found = { list, query };
       if (matchCount) matchCount.textContent = list.length ? samplesText(list.length) + (list.length === 1 ? ' matches' : ' match') : 'no sample matches';

@@ -19,6 +19,19 @@
   let slots = null;
   if (S.rows) { slots = new Map(); S.rows.forEach((r, k) => slots.set(r, k)); }
   S.slot = i => slots ? slots.get(i) : (Number.isInteger(i) && i >= 0 && i < S.n ? i : undefined);
+  // Image files' names, written with their shared beginning and end once (SampleData.FileNames): whole again, one per row.
+  if (S.files) { const f = S.files; S.files = f.names.map(name => f.prefix + name + f.suffix); }
+  // What the page calls the sample in row slot k: its id, else its image file, else its number ("#220"); and the file
+  // where it differs from that name, so a sample with an id is still found by its picture (null otherwise).
+  const given = v => v !== null && v !== undefined;
+  S.nameAt = (k, row) => {
+    const id = S.ids ? S.ids[k] : null, file = S.files ? S.files[k] : null;
+    return given(id) ? id : given(file) ? file : '#' + row;
+  };
+  S.otherFileAt = k => {
+    const id = S.ids ? S.ids[k] : null, file = S.files ? S.files[k] : null;
+    return given(id) && given(file) && id !== file ? file : null;
+  };
   for (const c of S.columns) {
     const raw = bytes(c.codes), codes = new Int32Array(S.n);
     if (c.bytes === 4) codes.set(new Int32Array(raw.buffer));

@@ -9,7 +9,8 @@ namespace RepDiff.IO;
 /// Every member of every concept as one table row, for `repdiff export`: method, direction, rank,
 /// strength, the concept's trust (stability; found again on the discovery half, held-out p and its adjusted
 /// value, confirmed; empty where not measured), the member's position in its concept (0 = best), whether the report's grid shows it, its
-/// row in the inputs, id, label, score, the sample's text where the samples are texts, then one column per metadata column (prefixed "metadata_" where
+/// row in the inputs, id, label, score, the sample's image file where its image is one (its path relative to the --images folder or
+/// manifest: how a sample without an id is found), the sample's text where the samples are texts, then one column per metadata column (prefixed "metadata_" where
 /// a name is taken by a fixed column). Written as CSV (RFC 4180 quoting; text a spreadsheet would run as a formula
 /// neutralized: <see cref="CsvField"/>) or JSON Lines (one object per member, nulls where a value is unknown).
 /// </summary>
@@ -17,12 +18,16 @@ public static partial class MemberExport
 {
     private static readonly string[] FixedColumns = ["method", "direction", "rank", "strength", "stability", "found_again", "p_value", "p_adjusted", "confirmed", "position", "in_grid", "row", "id", "label", "score"];
 
-    /// <summary>The column of the samples' texts, after the fixed ones, when there are texts.</summary>
+    /// <summary>The column of the samples' image files, after the fixed ones, when their images are files.</summary>
+    private const string FileColumn = "file";
+
+    /// <summary>The column of the samples' texts, after the fixed ones (and the files), when there are texts.</summary>
     private const string TextColumn = "text";
 
-    private static string[] Leading(SampleInfo samples) => samples.Texts is null ? FixedColumns : [.. FixedColumns, TextColumn];
+    private static string[] Leading(SampleInfo samples) =>
+        [.. FixedColumns, .. samples.Files is null ? [] : new[] { FileColumn }, .. samples.Texts is null ? [] : new[] { TextColumn }];
 
-    /// <summary>Column names: the fixed ones, the text where the samples are texts, then the metadata columns.</summary>
+    /// <summary>Column names: the fixed ones, the file where the images are files, the text where the samples are texts, then the metadata columns.</summary>
     public static string[] Header(SampleInfo samples)
     {
         // A metadata column named like a fixed one is prefixed "metadata_", and numbered where that name is taken too.
@@ -43,6 +48,7 @@ public static partial class MemberExport
     {
         var metadata = samples.Metadata?.Columns ?? [];
         int first = Leading(samples).Length; // where the metadata columns start
+        int textAt = samples.Files is null ? FixedColumns.Length : FixedColumns.Length + 1;
         foreach (var explanation in explanations)
             foreach (var direction in explanation.Directions)
                 foreach (var concept in direction.Concepts)
@@ -67,7 +73,8 @@ public static partial class MemberExport
                         values[12] = samples.Ids is { } ids && row < ids.Length ? ids[row] : null;
                         values[13] = samples.Labels is { } labels && row < labels.Codes.Length ? labels[row] : null;
                         values[14] = concept.Scores is { } scores ? scores[p] : null;
-                        if (samples.Texts is { } texts) values[15] = row < texts.Length ? texts[row] : null;
+                        if (samples.Files is { } files) values[FixedColumns.Length] = row < files.Length ? files[row] : null;
+                        if (samples.Texts is { } texts) values[textAt] = row < texts.Length ? texts[row] : null;
                         for (int j = 0; j < metadata.Count; j++)
                             values[first + j] = row < metadata[j].Values.Length ? metadata[j].Values[row] : null;
                         yield return values;

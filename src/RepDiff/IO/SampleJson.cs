@@ -3,19 +3,21 @@ using System.Text.Json.Nodes;
 namespace RepDiff.IO;
 
 /// <summary>
-/// The "samples" block of a results.json: per-sample ids, labels and metadata columns (as text, null
+/// The "samples" block of a results.json: per-sample ids, labels, image files and metadata columns (as text, null
 /// where missing), so that `repdiff export` and other tools can name members without the input files.
-/// Images and texts are not copied (they can be large; the report embeds what it shows).
+/// Images and texts are not copied (they can be large; the report embeds what it shows): of images, only each file's
+/// name relative to the --images folder or manifest, by which a user finds the picture.
 /// </summary>
 public static class SampleJson
 {
-    /// <summary>The block for these samples, or null when there are no ids, labels or metadata.</summary>
+    /// <summary>The block for these samples, or null when there are no ids, labels, image files or metadata.</summary>
     public static JsonObject? ToJson(SampleInfo samples)
     {
-        if (samples.Ids is null && samples.Labels is null && samples.Metadata is null) return null;
+        if (samples.Ids is null && samples.Labels is null && samples.Files is null && samples.Metadata is null) return null;
         var block = new JsonObject();
         if (samples.Ids is { } ids) block["ids"] = Strings(ids);
         if (samples.Labels is { } labels) block["labels"] = Strings(Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]));
+        if (samples.Files is { } files) block["files"] = Strings(files);
         if (samples.Metadata is { } metadata)
         {
             var columns = new JsonObject();
@@ -40,6 +42,7 @@ public static class SampleJson
         }
         var ids = Read(block["ids"], "ids");
         var labels = Read(block["labels"], "labels");
+        var files = Read(block["files"], "files");
         SampleMetadata? metadata = null;
         if (block["metadata"] is { } node && node is not JsonObject)
             throw RepDiffInputException.ForFile(path, "samples.metadata is not an object (of columns by name)");
@@ -49,6 +52,7 @@ public static class SampleJson
         {
             Ids = ids?.Select(i => i ?? "").ToArray(),
             Labels = labels is null ? null : new SampleLabels(labels.Select(l => l ?? "").ToArray()),
+            Files = files?.Select(f => f ?? "").ToArray(),
             Metadata = metadata,
         };
     }

@@ -51,6 +51,12 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             var groups = File.ReadAllLines(labels).Select(int.Parse).ToArray();
             Npy.Write(images, Enumerable.Range(0, 120 * 4 * 4).Select(k => 0.1f + 0.15f * groups[k / 16] + 0.001f * (k % 16) + 0.0001f * (k / 16)).ToArray(), 120, 4, 4);
             Write(dir, "pca", ["pca", a, b, .. side, "--images", images]);
+            // Image files rather than pixel arrays: each sample's file is kept (`samples.files`).
+            string photos = Path.Combine(dir, "photos");
+            Directory.CreateDirectory(photos);
+            var png = RepDiff.Report.Png.Encode([10, 80, 160, 240], 2, 2, 1);
+            for (int i = 0; i < 120; i++) File.WriteAllBytes(Path.Combine(photos, $"photo{i}.png"), png);
+            Write(dir, "kmeans-files", ["kmeans", a, b, "--images", photos]);
             // Every method of a comparison, trusted both ways (sae gets its stability note).
             Write(dir, "compare", ["compare", a, b, .. side, "--images", images, "--trust", "--methods", "rdx,spec,koda,kmeans,pca,nmf,sae"]);
             Write(dir, "metrics", ["metrics", a, b, "--labels", labels]);
