@@ -60,7 +60,7 @@ public sealed class EmbeddingFileWriter : IDisposable
         // Both recorded before they exist, so that a stop (SIGINT, SIGTERM) removes them: it had left the temporary file
         // and the folders behind, one more hidden file per interrupt (helper 80).
         if (createdParent is not null) TemporaryPaths.AddCreated(dir, createdParent);
-        try { Directory.CreateDirectory(dir); }
+        try { TemporaryPaths.CreateFolder(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Forget();

@@ -12,7 +12,7 @@ public static class AtomicFile
         OutputFolder.CheckTarget(full, "the output file");
         try
         {
-            Directory.CreateDirectory(dir);
+            TemporaryPaths.CreateFolder(dir);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

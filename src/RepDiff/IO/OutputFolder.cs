@@ -215,7 +215,7 @@ public sealed class OutputFolder : IDisposable
         if (createdParent is not null) TemporaryPaths.AddCreated(parent, createdParent);
         try
         {
-            Directory.CreateDirectory(parent);
+            TemporaryPaths.CreateFolder(parent);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -226,7 +226,7 @@ public sealed class OutputFolder : IDisposable
         TemporaryPaths.Add(staging);
         try
         {
-            Directory.CreateDirectory(staging);
+            TemporaryPaths.CreateFolder(staging);
             File.WriteAllBytes(Path.Combine(staging, IncompleteMarker), []);
             if (Directory.Exists(final)) KeepMode(final, staging, whileWriting: true);
         }
@@ -248,7 +248,7 @@ public sealed class OutputFolder : IDisposable
         try
         {
             string path = PathOf(relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            TemporaryPaths.CreateFolder(Path.GetDirectoryName(path)!);
             write(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

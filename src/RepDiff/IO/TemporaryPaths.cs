@@ -50,6 +50,21 @@ public static class TemporaryPaths
         lock (Gate) created.Remove((folder, outermost));
     }
 
+    /// <summary>
+    /// Creates a folder of temporary output (and its missing parents) unless the process is stopping, inside <see cref="Gate"/>:
+    /// a stop's <see cref="DeleteAll"/> then never runs while it is made, and a folder a stop deleted is not made again. A
+    /// SIGTERM just as compare began its second model's embeddings had left the staging folder: the embedding writer's
+    /// CreateDirectory of staging/embeddings made it again after the stop had deleted it.
+    /// </summary>
+    public static void CreateFolder(string folder)
+    {
+        lock (Gate)
+        {
+            ThrowIfStopping();
+            Directory.CreateDirectory(folder);
+        }
+    }
+
     /// <summary>Thrown inside <see cref="Gate"/> by a commit that starts after a stop: the output stays as it was.</summary>
     public static void ThrowIfStopping()
     {
@@ -94,14 +109,25 @@ public static class TemporaryPaths
         }
     }
 
-    /// <summary>Deletes a file, or a folder with its contents, as far as it can: failing to clean up must not hide how the run ended.</summary>
+    /// <summary>
+    /// Deletes a file, or a folder with its contents, as far as it can: failing to clean up must not hide how the run ended.
+    /// A folder is tried a few times: a file the run creates in it while the stop deletes it (the run goes on until the process
+    /// exits) makes one recursive delete fail with "directory not empty", and the next finds it.
+    /// </summary>
     internal static void TryDelete(string path)
     {
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-            else File.Delete(path);
+            try
+            {
+                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+                else File.Delete(path);
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (e is UnauthorizedAccessException || attempt == 4 || !Directory.Exists(path)) return;
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }
