@@ -64,7 +64,7 @@ internal static class CompareCommand
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
             var leftOut = list is null ? registry.LeftOutOfCompare(pair) : [];
-            foreach (var (name, why) in leftOut) Cli.Error.WriteLine($"warning: {name} is left out: {why}");
+            foreach (var (name, why) in leftOut) Cli.Error.WriteLine(Terminal.Clean($"warning: {name} is left out: {why}"));
             double looks = 0;
             var comparison = ProgressDisplay.Run(progress =>
             {
