@@ -137,15 +137,15 @@ internal static class DemoCommand
                 ComparisonSummary.Print(comparison, model);
             }
             if (models is not null)
-                Cli.Out.WriteLine($"Embeddings: {embedded} computed, {reused} reused from {cacheDir}.");
+                Cli.Out.WriteLine(Terminal.Clean($"Embeddings: {embedded} computed, {reused} reused from {cacheDir}."));
             if (results.FirstOrDefault(r => r.Demo.Pair.Samples.Images is { Pixels: not null }).Demo is { } shown)
             {
                 string example = Path.Combine(dir, shown.Slug);
-                Cli.Out.WriteLine($"Each pair's inputs are saved beside its report; try another method or option on them, e.g. " +
+                Cli.Out.WriteLine(Terminal.Clean($"Each pair's inputs are saved beside its report; try another method or option on them, e.g. " +
                     $"repdiff rdx {Path.Combine(example, "a.npy")} {Path.Combine(example, "b.npy")} --labels {Path.Combine(example, "labels.txt")} --images {Path.Combine(example, "images.npy")} " +
-                    $"--name-a {ShellWord(shown.Pair.NameA)} --name-b {ShellWord(shown.Pair.NameB)} --concepts 3 --trust --out rdx-3-concepts");
+                    $"--name-a {ShellWord(shown.Pair.NameA)} --name-b {ShellWord(shown.Pair.NameB)} --concepts 3 --trust --out rdx-3-concepts"));
             }
-            Cli.Out.WriteLine($"Open {Path.GetFullPath(index)} in a browser (reports: {string.Join(", ", entries.Select(e => Path.Combine(dir, e.Href)))}). Took {clock.Elapsed.TotalSeconds:F0} s.");
+            Cli.Out.WriteLine(Terminal.Clean($"Open {Path.GetFullPath(index)} in a browser (reports: {string.Join(", ", entries.Select(e => Path.Combine(dir, e.Href)))}). Took {clock.Elapsed.TotalSeconds:F0} s."));
             return 0;
         }));
         return command;

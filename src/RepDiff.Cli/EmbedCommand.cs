@@ -69,11 +69,12 @@ internal static class EmbedCommand
             if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
             var summary = RunWithProgress((progress, started) =>
                 EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip)), progress, started, isOutput: true));
-            Cli.Out.WriteLine($"Wrote {summary.Output} ({summary.Rows} x {summary.Cols}, float32, {summary.Model}) and {EmbeddingFileWriter.IdsPath(summary.Output)}"
-                + $" in {summary.Seconds:F1} s ({summary.Rows / Math.Max(summary.Seconds, 1e-9):F1} samples/s)");
-            if (summary.OutputNote is not null) Cli.Error.WriteLine(summary.OutputNote);
+            Cli.Out.WriteLine(Terminal.Clean($"Wrote {summary.Output} ({summary.Rows} x {summary.Cols}, float32, {summary.Model}) and {EmbeddingFileWriter.IdsPath(summary.Output)}"
+                + $" in {summary.Seconds:F1} s ({summary.Rows / Math.Max(summary.Seconds, 1e-9):F1} samples/s)"));
+            // The note names the model's graph outputs, which are the model file's text.
+            if (summary.OutputNote is not null) Cli.Error.WriteLine(Terminal.Clean(summary.OutputNote));
             if (summary.Skipped.Count > 0)
-                Cli.Out.WriteLine($"Skipped {summary.Skipped.Count} unreadable input(s), listed in {EmbeddingFileWriter.SkippedPath(summary.Output)}");
+                Cli.Out.WriteLine(Terminal.Clean($"Skipped {summary.Skipped.Count} unreadable input(s), listed in {EmbeddingFileWriter.SkippedPath(summary.Output)}"));
             return 0;
         }));
         return command;

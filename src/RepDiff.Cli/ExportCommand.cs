@@ -61,7 +61,7 @@ internal static class ExportCommand
             else
             {
                 AtomicFile.Write(outPath, stream => { using var w = new StreamWriter(stream, new UTF8Encoding(false)); write(w); }, output: true);
-                Cli.Error.WriteLine($"Wrote {outPath}");
+                Cli.Error.WriteLine(Terminal.Clean($"Wrote {outPath}"));
             }
             return 0;
         }));

@@ -65,13 +65,10 @@ internal static class InspectCommand
             catch (RepDiffInputException e)
             {
                 // The row names the array, the title the file: "a.safetensors[conv]: expected a 2-D array…" shows from "expected".
-                string problem = e.Message;
-                foreach (string named in new[] { $"{archive.NameOf(k)}: ", $"{path}: " })
-                    if (problem.StartsWith(named, StringComparison.Ordinal)) { problem = problem[named.Length..]; break; }
-                // Among a state dict's tensors a 3-D one is more often a convolution weight than unpooled tokens: the advice
-                // is for the array a user gives as an input, not for a listing.
-                problem = problem.Replace(RowFile.TokenAdvice, "", StringComparison.Ordinal);
-                return (Key: k, Stats: (FileStats?)null, Problem: problem);
+                // Among a state dict's tensors a 3-D one is more often a convolution weight than unpooled tokens, so the
+                // advice (for an array a user gives as an input) is left out of a listing.
+                bool aboutThisArray = e.FileName == archive.NameOf(k) || e.FileName == path;
+                return (Key: k, Stats: (FileStats?)null, Problem: aboutThisArray ? e.FileProblem : e.Message);
             }
         }).ToList();
         if (json)

@@ -33,7 +33,7 @@ internal static class MetricsCommand
                 Outputs.Commit(folder, dir);
             }
             Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", Table(result));
-            Cli.Out.WriteLine($"Wrote {path}");
+            Cli.Out.WriteLine(Terminal.Clean($"Wrote {path}"));
             return 0;
         }));
         return command;

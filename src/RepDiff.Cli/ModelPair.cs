@@ -125,8 +125,8 @@ internal static class ModelPair
                 embedders[i] = null;
                 // Where the file is once the run succeeds (a new one is in the staging folder until then).
                 string final = entry.Reused ? entry.Path : Path.Combine(previous, Path.GetFileName(entry.Path));
-                Cli.Error.WriteLine(entry.Reused ? $"{entry.ModelName}: reusing {final}" : $"{entry.ModelName}: embedded, kept in {final} when the run succeeds");
-                if (outputNote is not null) Cli.Error.WriteLine(outputNote);
+                Cli.Error.WriteLine(Terminal.Clean(entry.Reused ? $"{entry.ModelName}: reusing {final}" : $"{entry.ModelName}: embedded, kept in {final} when the run succeeds"));
+                if (outputNote is not null) Cli.Error.WriteLine(Terminal.Clean(outputNote));
                 entries.Add(entry);
             }
             return entries;

@@ -68,6 +68,7 @@ internal static class Outputs
         var files = new List<string> { "results.json", "report.html" };
         if (model.Maps is not null) files.Add("maps.npy");
         var paths = files.Concat(sideFiles).Select(f => Path.Combine(dir, f)).ToList();
-        Cli.Out.WriteLine($"Wrote {string.Join(", ", paths[..^1])} and {paths[^1]}");
+        // --out is the user's own text: an escape sequence or a newline in it must not reach the terminal raw.
+        Cli.Out.WriteLine(Terminal.Clean($"Wrote {string.Join(", ", paths[..^1])} and {paths[^1]}"));
     }
 }

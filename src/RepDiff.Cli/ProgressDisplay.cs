@@ -45,7 +45,7 @@ internal static class ProgressDisplay
                 int q = (int)(value.Fraction * 4);
                 if (quarters.TryGetValue(value.Stage, out int last) && q == last) return;
                 quarters[value.Stage] = q;
-                output.WriteLine($"{value.Stage}: {Math.Floor(value.Fraction * 100)}%");
+                output.WriteLine(Terminal.Clean($"{value.Stage}: {Math.Floor(value.Fraction * 100)}%"));
             }
         }
     }
@@ -60,7 +60,7 @@ internal static class ProgressDisplay
             lock (gate)
             {
                 if (!tasks.TryGetValue(value.Stage, out var task))
-                    tasks[value.Stage] = task = context.AddTask(Markup.Escape(value.Stage), maxValue: 1.0);
+                    tasks[value.Stage] = task = context.AddTask(Markup.Escape(Terminal.Clean(value.Stage)), maxValue: 1.0);
                 task.Value = value.Fraction;
                 if (value.Fraction >= 1) task.StopTask();
             }

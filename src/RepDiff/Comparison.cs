@@ -53,18 +53,26 @@ public sealed class Comparison
         // for the third method stops the comparison at once, not after the first two have run.
         var prepared = new MethodOptions[runs.Count];
         var preparing = new double[runs.Count];
+        // Every method an option stops is named at once, and the --methods suggested leaves them all out: named one at a
+        // time, 100,000 rows were refused for rdx with "--methods spec,kmeans,pca,nmf,sae", which spec then refused (helper 108).
+        var refused = new List<(IPairMethod Method, InvalidOptionException Error)>();
         for (int m = 0; m < runs.Count; m++)
         {
             var clock = Stopwatch.StartNew();
             var (method, options) = runs[m];
             var methodTrust = TrustFor(method, trust);
-            prepared[m] = ForMethod(method, runs, () =>
+            try
             {
-                if (methodTrust is not null) RerunSize.CheckBeforeRun(method, options, pair, methodTrust);
-                return method.Prepare(pair, options, progress);
-            });
+                prepared[m] = ForMethod(method, runs, () =>
+                {
+                    if (methodTrust is not null) RerunSize.CheckBeforeRun(method, options, pair, methodTrust);
+                    return method.Prepare(pair, options, progress);
+                }, refusalIsOwn: true);
+            }
+            catch (InvalidOptionException e) { refused.Add((method, e)); }
             preparing[m] = clock.Elapsed.TotalSeconds;
         }
+        if (refused.Count > 0) throw CannotRun(refused, runs);
         // Between 5,000 and 20,000 rows MNED divides by a sampled bound unless RDX has found the exact largest distances; found
         // here first, a method scored before RDX no longer gets other figures than one scored after it (helper 89).
         if (pair.N is > Metrics.MnedNormalizer.ExactRowsLimit and <= PairStatistics.AllPairsLimit && runs.Any(r => r.Method.FindsLargestDistances))
@@ -116,25 +124,41 @@ public sealed class Comparison
     /// </summary>
     private static TrustOptions? TrustFor(IPairMethod method, TrustOptions? trust) => method.ConceptsAreGiven ? null : trust;
 
-    /// <summary>Prepares or runs one method of a comparison, naming the method, and the flag and how to leave it out, in any input error.</summary>
-    private static T ForMethod<T>(IPairMethod method, IReadOnlyList<MethodRun> runs, Func<T> step)
+    /// <summary>
+    /// Prepares or runs one method of a comparison, naming the method, and the flag and how to leave it out, in any input error.
+    /// With <paramref name="refusalIsOwn"/>, an option's error is passed on as it is, for the caller to gather (<see cref="CannotRun"/>).
+    /// </summary>
+    private static T ForMethod<T>(IPairMethod method, IReadOnlyList<MethodRun> runs, Func<T> step, bool refusalIsOwn = false)
     {
         try
         {
             return step();
         }
-        catch (InvalidOptionException e)
+        catch (InvalidOptionException e) when (!refusalIsOwn)
         {
-            // A comparison sets no method's options, so say where the option can be given, or how to leave the method out.
-            string others = string.Join(",", runs.Select(r => r.Method.Name).Where(name => name != method.Name));
-            string flag = OptionSpec.FlagOf(e.Property);
-            throw new RepDiffInputException($"{method.Name} cannot run on these inputs ({flag}: {e.Problem}); " +
-                $"run `repdiff {method.Name}` to set {flag}{(others.Length == 0 ? "" : $", or leave {method.Name} out with --methods {others}")}");
+            throw CannotRun([(method, e)], runs);
         }
-        catch (RepDiffInputException e)
+        catch (RepDiffInputException e) when (e is not InvalidOptionException)
         {
             throw new RepDiffInputException($"{method.Name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The methods an option stops, each with its flag and problem: a comparison sets no method's options, so it says where the
+    /// option can be given (the method's own command), or how to leave every such method out.
+    /// </summary>
+    private static RepDiffInputException CannotRun(IReadOnlyList<(IPairMethod Method, InvalidOptionException Error)> refused, IReadOnlyList<MethodRun> runs)
+    {
+        var names = refused.Select(r => r.Method.Name).ToList();
+        string reasons = string.Join("; ", refused.Select(r => $"{r.Method.Name} cannot run on these inputs ({OptionSpec.FlagOf(r.Error.Property)}: {r.Error.Problem})"));
+        string setIt = refused.Count == 1
+            ? $"run `repdiff {names[0]}` to set {OptionSpec.FlagOf(refused[0].Error.Property)}"
+            : $"run each alone ({string.Join(", ", names.Select(name => $"`repdiff {name}`"))}) to set its option";
+        // Given groups (--groups) are no name --methods takes: they stay in the run by keeping --groups.
+        string others = string.Join(",", runs.Where(r => !r.Method.ConceptsAreGiven).Select(r => r.Method.Name).Where(name => !names.Contains(name)));
+        string leaveOut = others.Length == 0 ? "" : $", or leave {(refused.Count == 1 ? names[0] : "them")} out with --methods {others}";
+        return new RepDiffInputException($"{reasons}; {setIt}{leaveOut}");
     }
 
     /// <summary>Runs a trust stage of one method, naming the method and the stage in any input error it raises.</summary>

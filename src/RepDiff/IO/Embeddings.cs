@@ -74,6 +74,8 @@ public static class Embeddings
         var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, IgnoreInaccessible = true };
         var readable = Directory.EnumerateFiles(path, "*", options).Take(10_000)
             .Where(f => ReadExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            // Only what Open would read: a FIFO or socket named emb.npy is no file to suggest (reading a FIFO blocks).
+            .Where(f => FileKind.Of(f) == FileKind.Regular)
             .Select(f => Path.GetRelativePath(path, f)).Order(NaturalComparer.Instance).ToList();
         string datasets = File.Exists(Path.Combine(path, "dataset_info.json")) || File.Exists(Path.Combine(path, "dataset_dict.json"))
             ? " (a Hugging Face datasets folder; --column names its embedding column)" : "";

@@ -85,8 +85,8 @@ public sealed class RowFile : IRowSource, IDisposable
     private static (int, int) RowsAndCols(string name, long[] shape, bool fortranOrder, bool flatten)
     {
         if (shape.Length == 0 || shape.Length > 2 && !flatten)
-            throw RepDiffInputException.ForFile(name, $"expected a 2-D array (samples × dimensions), found shape {ShapeText(shape)}"
-                + (shape.Length == 3 ? TokenAdvice : ""));
+            throw RepDiffInputException.ForFile(name, $"expected a 2-D array (samples × dimensions), found shape {ShapeText(shape)}",
+                advice: shape.Length == 3 ? TokenAdvice : null);
         if (shape.Length > 2 && fortranOrder)
             throw RepDiffInputException.ForFile(name, "Fortran-order arrays of more than 2 dimensions are not read; save with numpy.ascontiguousarray");
         long rows = shape[0], cols = 1;

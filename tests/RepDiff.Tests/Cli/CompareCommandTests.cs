@@ -190,6 +190,38 @@ public class CompareCommandTests
         Assert.False(Directory.Exists(other));
     }
 
+    /// <summary>
+    /// Too many rows for the memory: RDX's --max-samples and SPEC's --rff-dim are named in one line, before any work, and the
+    /// --methods suggested leaves both out. SPEC's feature route had been checked only when it ran, so compare on 100,000 rows
+    /// named RDX alone and suggested a list with spec in it, which the next run then refused (helper 108).
+    /// </summary>
+    [Fact]
+    public void MethodsTooLargeForTheMemoryAreNamedTogether()
+    {
+        string dir = TestData.TempDir();
+        var random = new Random(3);
+        // Beyond SPEC's exact route (5,000 rows), so compare takes its feature route.
+        Matrix Gaussian() => new(5001, 4, Enumerable.Range(0, 5001 * 4).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray());
+        string a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy"), outDir = Path.Combine(dir, "out");
+        Npy.Write(a, Gaussian());
+        Npy.Write(b, Gaussian());
+        Outcome outcome;
+        using (MemoryBudget.Assume(16_000_000))
+            outcome = Run("compare", a, b, "--methods", "rdx,spec,pca", "--out", outDir);
+        outcome.AssertBadInput("rdx cannot run on these inputs (--max-samples: ");
+        string line = outcome.ErrorLines.Last();
+        Assert.Contains("; spec cannot run on these inputs (--rff-dim: n = 5,001 samples", line);
+        Assert.EndsWith("run each alone (`repdiff rdx`, `repdiff spec`) to set its option, or leave them out with --methods pca", line);
+        Assert.DoesNotContain("pca", string.Join("\n", outcome.ErrorLines.SkipLast(1)));
+        Assert.False(Directory.Exists(outDir));
+        // Given groups stay by keeping --groups: --methods does not take their name, so the suggestion leaves it out.
+        string groups = Path.Combine(dir, "groups.csv");
+        File.WriteAllText(groups, "group,row\ng,1\ng,2\n");
+        using (MemoryBudget.Assume(16_000_000))
+            outcome = Run("compare", a, b, "--methods", "rdx,spec,pca", "--groups", groups, "--out", outDir);
+        Assert.EndsWith("or leave them out with --methods pca", outcome.ErrorLines.Last());
+    }
+
     [Fact]
     public void AMethodThatCannotRunWithItsDefaultsIsNamedWithTheWayAround()
     {

@@ -149,6 +149,25 @@ public class FirstHourTests
     }
 
     /// <summary>
+    /// The folder hint suggests regular files only: a FIFO or a socket with a readable name had been offered as "the file in
+    /// it", which the next run then refused (or, a FIFO, would block on).
+    /// </summary>
+    [Fact]
+    public void AFolderHintSuggestsNoFifoOrSocket()
+    {
+        var (a, _, _) = SmallPair(Directory.CreateDirectory(Path.Combine(dir, "pair")).FullName);
+        string folder = Directory.CreateDirectory(Path.Combine(dir, "embeds")).FullName;
+        Fifo(Path.Combine(folder, "a-pipe.npy"));
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(folder, "b-socket.npy")));
+        Run("rdx", folder, a, "--out", Path.Combine(dir, "out")).AssertBadInput("embeds: is a directory, not a file, and holds no file RepDiff reads");
+
+        File.WriteAllBytes(Path.Combine(folder, "c.npy"), [1, 2, 3]);
+        Run("rdx", folder, a, "--out", Path.Combine(dir, "out")).AssertBadInput($"embeds: is a directory, not a file; give the file in it: {Path.Combine(folder, "c.npy")}");
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>
     /// Labels or ids saved beside the embeddings in one .npz (np.savez(emb=…, labels=…)) had been read as text: "line 1
     /// holds a NUL character: UTF-16 text without a byte order mark, or a binary file?".
     /// </summary>

@@ -39,6 +39,22 @@ public class NpyTests
     }
 
     /// <summary>
+    /// A 3-D array's error carries its file, its problem and the token advice apart, so a listing (inspect of a state dict)
+    /// shows the problem without the advice by composing, where it had removed the advice from the message by replacement.
+    /// </summary>
+    [Fact]
+    public void AThreeDimensionalArraysErrorKeepsItsAdviceApart()
+    {
+        string path = Path.Combine(TestData.TempDir(), "tokens.npy");
+        using (var stream = File.Create(path)) Npy.WriteRaw(stream, "<f4", [2, 3, 4], new byte[2 * 3 * 4 * 4]);
+        var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path));
+        Assert.Equal(path, e.FileName);
+        Assert.Equal("expected a 2-D array (samples × dimensions), found shape (2, 3, 4)", e.FileProblem);
+        Assert.Equal(RowFile.TokenAdvice, e.Advice);
+        Assert.Equal($"{e.FileName}: {e.FileProblem}{e.Advice}", e.Message);
+    }
+
+    /// <summary>
     /// np.save called twice on one file opened for appending (embeddings saved batch by batch) writes two arrays back to
     /// back; np.load reads the first alone, and so did RepDiff: half the samples, without a word. Refused as embeddings and
     /// as labels; other bytes after the data are still ignored, as numpy ignores them.

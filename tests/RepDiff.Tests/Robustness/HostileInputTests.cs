@@ -226,6 +226,31 @@ public class HostileInputTests
         Assert.DoesNotContain('\u202E', run.Stdout + run.Stderr);
     }
 
+    /// <summary>
+    /// Names the user gave (--out) are printed as other lines print them, without control characters: the "Wrote ..." line had
+    /// printed --out raw, so an escape sequence in it drove the terminal and a newline split the line (helper 108).
+    /// </summary>
+    [Fact]
+    public void ControlCharactersInOutputNamesAreNotPrintedRaw()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string evil = Path.Combine(dir, "r\u001b[2J\nfake");
+        foreach (var run in new[]
+        {
+            Run("kmeans", a, b, "--concepts", "2", "--out", evil),
+            Run("metrics", a, b, "--out", evil + "-metrics"),
+            Run("export", Path.Combine(evil, "results.json"), "--out", evil + ".csv"),
+        })
+        {
+            Assert.True(run.Code == 0, run.Stderr);
+            string printed = run.Stdout + run.Stderr;
+            Assert.DoesNotContain('\u001b', printed);
+            // The whole path stays on the line that names it: a raw newline had begun a line with "fake".
+            Assert.DoesNotContain(printed.Split('\n'), line => line.StartsWith("fake"));
+            Assert.Contains(printed.Split('\n'), line => line.StartsWith("Wrote ") && line.Contains("[2J fake"));
+        }
+    }
+
     // 4, 5, 11, 12: values whose squared distances overflow or underflow float32.
     [Theory]
     [InlineData(1e19)]

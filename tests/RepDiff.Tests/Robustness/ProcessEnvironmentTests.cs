@@ -109,6 +109,20 @@ public class ProcessEnvironmentTests
     }
 
     /// <summary>
+    /// `info` under an address-space limit with a small GC heap printed every line and then never exited: loading OpenBLAS (to
+    /// say whether it is available) started its threads, one of which retried a failed 128 MB allocation for ever while the
+    /// exit waited for it (helper 108; MALLOC_ARENA_MAX set by the user, as here, skips the restart that bounds the arenas).
+    /// `timeout` stops a hung run, whose exit code 124 fails the test.
+    /// </summary>
+    [Fact]
+    public void InfoUnderAnAddressSpaceLimitExits()
+    {
+        var (code, stdout, stderr) = Shell($"ulimit -v 800000 && MALLOC_ARENA_MAX=8 DOTNET_GCHeapHardLimit=0x1000000 timeout 60 dotnet {Cli} info");
+        Assert.True(code == 0, $"exit code {code}: {stderr[Math.Max(0, stderr.Length - 300)..]}");
+        Assert.Contains("openblas: not loaded under an address-space limit (ulimit -v)", stdout);
+    }
+
+    /// <summary>
     /// DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=0 overrides the build's invariant globalization: under a German locale compare
     /// printed "linear_cka 0,934" beside "random neighbours 0.020", and the report "1,1 s".
     /// </summary>

@@ -83,4 +83,21 @@ public class TrustBeforeRunTests
             "kmeans cannot run on these inputs (--concepts: 5 concepts need at least as many samples, but there are 4 (stability reruns the method on 4 of the 6 samples)); "
             + "run `repdiff kmeans` to set --concepts, or leave kmeans out with --methods spec");
     }
+
+    /// <summary>
+    /// Every method an option stops is named in one line, and the --methods it suggests leaves them all out: compare on
+    /// 100,000 rows had refused rdx alone, suggesting a list with spec in it, which the next run then refused (helper 108).
+    /// </summary>
+    [Fact]
+    public void CompareNamesEveryMethodThatCannotRunAtOnce()
+    {
+        var (a, b, _) = SmallPair(dir, 6);
+        string rerun = "(--concepts: 5 concepts need at least as many samples, but there are 4 (stability reruns the method on 4 of the 6 samples))";
+        AssertRefusedBeforeAnyWork(["compare", a, b, "--methods", "kmeans,spec,pca", "--stability", "4"],
+            $"kmeans cannot run on these inputs {rerun}; pca cannot run on these inputs {rerun}; "
+            + "run each alone (`repdiff kmeans`, `repdiff pca`) to set its option, or leave them out with --methods spec");
+        // Left out as the line says, nothing else stops the comparison before its work.
+        var outcome = Run("compare", a, b, "--methods", "spec", "--stability", "4", "--out", Path.Combine(dir, "spec-only"));
+        Assert.DoesNotContain("cannot run on these inputs", outcome.Stderr);
+    }
 }

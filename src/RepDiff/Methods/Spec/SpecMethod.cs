@@ -38,6 +38,12 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         double? sigmaB = gaussian && (exact || o.OmegaB is null) ? o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed, pair.NameB, nameof(o.SigmaB)) : null;
         if (!exact && sigmaA is { } sa) RandomFourierFeatures.CheckSigma(sa, nameof(o.SigmaA));
         if (!exact && sigmaB is { } sb) RandomFourierFeatures.CheckSigma(sb, nameof(o.SigmaB));
+        // The feature route's memory, checked here as well as in the run: compare prepares every method before running any,
+        // so 100,000 rows named SPEC's --rff-dim only after refusing RDX, in a second run (helper 108). Frequency files set
+        // their own count, known once they are read: the run checks those.
+        if (!exact && o.OmegaA is null && o.OmegaB is null)
+            SampleKernels.CheckFeatureRoute(pair.N, gaussian ? RffDimension(o, _ => null) : CosineDimension(pair.RowsA.Cols, pair.RowsB.Cols),
+                covarianceOnly: o.CovarianceRidge != 0, factor: false);
         return o with { Route = route, SigmaA = sigmaA, SigmaB = sigmaB };
     }
 
@@ -62,15 +68,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
                 var rffA = Frequencies(options.OmegaA, a, options.RffDim, options.SigmaA, options.Seed);
                 var rffB = Frequencies(options.OmegaB, b, options.RffDim, options.SigmaB, options.Seed + 1);
                 (mapA, mapB) = (new FourierFeatures(rffA), new FourierFeatures(rffB));
-                // A side given frequencies keeps their count, whatever --rff-dim says; each frequency is a cosine and a sine column.
-                (long Features, long Widest) Columns(int value)
-                {
-                    long fa = options.OmegaA is null ? value : rffA.Frequencies, fb = options.OmegaB is null ? value : rffB.Frequencies;
-                    return (2 * (fa + fb), 2 * Math.Max(fa, fb));
-                }
-                // With both frequency files the files set the features: the refusal names them, not --rff-dim, which is not read.
-                bool filesOnly = options.OmegaA is not null && options.OmegaB is not null;
-                dimension = new FeatureOption(filesOnly ? nameof(options.OmegaA) : nameof(options.RffDim), options.RffDim, filesOnly ? 0 : SpecOptions.MaxRffDim, Columns);
+                dimension = RffDimension(options, side => side == 0 ? rffA.Frequencies : rffB.Frequencies);
                 explanation.Artifacts["omega_a.npy"] = rffA.Omega;
                 explanation.Artifacts["omega_b.npy"] = rffB.Omega;
                 explanation.Metrics["rff_dim_a"] = rffA.Frequencies;
@@ -79,8 +77,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
             else
             {
                 (mapA, mapB) = (new CosineFeatures(a.Cols, pair.NameA), new CosineFeatures(b.Cols, pair.NameB));
-                // The inputs' dimensions are the features: no option sets them (--rff-dim is not read), so none is offered.
-                dimension = new FeatureOption(nameof(options.Route), a.Cols + b.Cols, 0, _ => ((long)a.Cols + b.Cols, Math.Max(a.Cols, b.Cols)));
+                dimension = CosineDimension(a.Cols, b.Cols);
             }
             var batches = new FeatureBatches([a, b], [mapA, mapB], options.BatchRows);
             found = FeatureRoute.Solve(batches, [1.0, -eta], options.CovarianceRidge, problem, dimension, progress, timings);
@@ -89,6 +86,26 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         foreach (var (stage, seconds) in timings) explanation.Timings[stage] = seconds;
         return explanation;
     }
+
+    /// <summary>
+    /// The Gaussian kernel's feature count as --rff-dim sets it. A side given frequencies keeps their count
+    /// (<paramref name="fileFrequencies"/> of side 0 or 1), whatever --rff-dim says; each frequency is a cosine and a sine column.
+    /// </summary>
+    private static FeatureOption RffDimension(SpecOptions options, Func<int, int?> fileFrequencies)
+    {
+        (long Features, long Widest) Columns(int value)
+        {
+            long fa = options.OmegaA is null ? value : fileFrequencies(0) ?? value, fb = options.OmegaB is null ? value : fileFrequencies(1) ?? value;
+            return (2 * (fa + fb), 2 * Math.Max(fa, fb));
+        }
+        // With both frequency files the files set the features: the refusal names them, not --rff-dim, which is not read.
+        bool filesOnly = options.OmegaA is not null && options.OmegaB is not null;
+        return new FeatureOption(filesOnly ? nameof(options.OmegaA) : nameof(options.RffDim), options.RffDim, filesOnly ? 0 : SpecOptions.MaxRffDim, Columns);
+    }
+
+    /// <summary>The cosine kernel's features are the inputs' dimensions: no option sets them (--rff-dim is not read), so none is offered.</summary>
+    private static FeatureOption CosineDimension(int colsA, int colsB) =>
+        new(nameof(SpecOptions.Route), colsA + colsB, 0, _ => ((long)colsA + colsB, Math.Max(colsA, colsB)));
 
     /// <summary>Reruns on subsets of the exact route restrict the full run's kernel difference instead of recomputing it.</summary>
     SubsetRun? ISubsetRerun.PrepareSubsetRuns(RepresentationPair pair, MethodOptions resolved, IProgress<ProgressUpdate>? progress)
