@@ -150,8 +150,10 @@ internal sealed class TorchPickle
                 case (byte)'b':                                              // BUILD: state set on an object
                 {
                     var state = Pop();
-                    // An OrderedDict or a tensor with no extra state; anything else carries attributes RepDiff would drop.
-                    if (state is not null && !(state is PickleDict { Count: 0 }) && !(state is object?[] { Length: 0 }))
+                    // An OrderedDict or a tensor with no extra state, or a state dict's module versions; anything else
+                    // carries attributes RepDiff would drop.
+                    if (state is not null && !(state is PickleDict { Count: 0 }) && !(state is object?[] { Length: 0 })
+                        && !IsStateDictMetadata(Top(), state))
                         throw Refuse($"sets state on a {Describe(Top())}, which RepDiff does not read");
                     break;
                 }
@@ -161,6 +163,13 @@ internal sealed class TorchPickle
             }
         }
     }
+
+    /// <summary>
+    /// Whether BUILD sets only `_metadata` on a dict: what `module.state_dict()` carries (each submodule's version, for
+    /// load_state_dict), so every torch.save(model.state_dict()) has it. It holds no tensors and is not embeddings.
+    /// </summary>
+    private static bool IsStateDictMetadata(object? target, object state) =>
+        target is PickleDict && state is PickleDict { Count: 1 } attributes && attributes.Single().Key is "_metadata";
 
     /// <summary>What a REDUCE of a known callable builds; any other callable is refused, never called.</summary>
     private object? Reduce(object? callable, object?[] args)

@@ -279,6 +279,17 @@ record("dict.pt", labels, "labels")
 record("dict.pt", a, "layers.0", "bfloat16")
 record("dict.pt", d, "layers.1")
 
+# torch.save(model.state_dict()): an OrderedDict carrying the attribute _metadata (each submodule's version), which
+# pickle writes as BUILD state after the items; torch.load sets it back, RepDiff reads only the tensors.
+state_dict = collections.OrderedDict([
+    ("encoder.weight", contiguous(storage_of(a), a.shape)),
+    ("encoder.bias", contiguous(storage_of(a[0].copy()), (3,))),
+])
+state_dict._metadata = collections.OrderedDict([("", {"version": 1}), ("encoder", {"version": 1})])
+save_pt("state_dict.pt", state_dict)
+record("state_dict.pt", a, "encoder.weight")
+record("state_dict.pt", a[0], "encoder.bias")
+
 # Views: rows 1-5 of an 8 x 3 storage (offset 3), the transpose of a 3 x 5 matrix (column-major), and the
 # whole 8 x 3 matrix, all three sharing storages as torch.save keeps them.
 whole = (np.arange(24).reshape(8, 3) * 0.5 - 2).astype("<f4")
@@ -338,6 +349,9 @@ with zipfile.ZipFile(os.path.join(OUT, "two_records.pt"), "w", zipfile.ZIP_STORE
     zip_write(z, "two_records/data/0", a.tobytes())
     zip_write(z, "two_records/data/0", (a * 2).tobytes())
 save_pt("float8.pt", TensorV3(Storage("UntypedStorage", bytes(15), 15), (5, 3), torch.float8_e4m3fn))
+dict_attributes = collections.OrderedDict([("e", contiguous(storage_of(a), a.shape))])
+dict_attributes.note = "not a state dict's _metadata"
+save_pt("dict_attributes.pt", dict_attributes)
 save_pt("subclass.pt", WithAttributes(contiguous(storage_of(a), a.shape), torch.Float8Tensor, {}))
 save_pt("memo_bomb.pt", None, edit=lambda p: p[:-1] + b"\x94" * (1 << 23) + b".", compression=zipfile.ZIP_DEFLATED)
 shared_lists = [contiguous(storage_of(a), a.shape)]

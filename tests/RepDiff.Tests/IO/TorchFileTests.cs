@@ -62,6 +62,19 @@ public class TorchFileTests
         }
     }
 
+    /// <summary>
+    /// torch.save(model.state_dict()) pickles the OrderedDict's `_metadata` attribute (module versions) after its items:
+    /// every such file had been refused as "sets state on a dict". Its tensors are read; any other attribute still is refused.
+    /// </summary>
+    [Fact]
+    public void AModelsStateDictIsReadDespiteItsModuleVersions()
+    {
+        Assert.Contains("holds 2 arrays; choose one with --key (keys: encoder.weight, encoder.bias)", Refusal("state_dict.pt"));
+        using (var archive = ArrayArchive.Open(Golden("state_dict.pt"))!)
+            Assert.Equal(["encoder.weight", "encoder.bias"], archive.Keys);
+        Assert.Contains("sets state on a dict, which RepDiff does not read", Refusal("dict_attributes.pt"));
+    }
+
     [Fact]
     public void AFileHoldingOneTensorIsNamedWithoutAKey()
     {
