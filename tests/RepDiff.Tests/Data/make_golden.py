@@ -232,15 +232,16 @@ def zip_write(z, name, data):
     z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=z.compression)
 
 
-def save_pt(name, obj, archive=None, byteorder="little", protocol=2, edit=None, compression=zipfile.ZIP_STORED):
-    """edit, when given, rewrites the pickle's bytes: how files torch.save cannot write are made."""
+def save_pt(name, obj, archive=None, byteorder="little", protocol=2, edit=None, compression=zipfile.ZIP_STORED, location="cpu"):
+    """edit, when given, rewrites the pickle's bytes: how files torch.save cannot write are made; location is the
+    device the storages were on when saved."""
     storages = {}
 
     class Pickler(pickle.Pickler):
         def persistent_id(self, o):
             if isinstance(o, Storage):
                 key = storages.setdefault(id(o), (str(len(storages)), o))[0]
-                return ("storage", getattr(torch, o.kind), key, "cpu", o.elements)
+                return ("storage", getattr(torch, o.kind), key, location, o.elements)
             return None
 
     data = io.BytesIO()
@@ -263,6 +264,9 @@ save_pt("big_endian.pt", contiguous(storage_of(a, "big"), a.shape), byteorder="b
 record("big_endian.pt", a)
 save_pt("protocol4.pt", contiguous(storage_of(a), a.shape), archive="archive", protocol=4)
 record("protocol4.pt", a)
+# A tensor saved from the GPU: torch.load maps it to the CPU (map_location), as RepDiff reads it.
+save_pt("cuda.pt", contiguous(storage_of(a), a.shape), location="cuda:0")
+record("cuda.pt", a)
 
 # A dict of tensors and other values, as people save embeddings: float16, bfloat16, a parameter of float64,
 # integer labels, a nested dict of non-tensors and a list.
