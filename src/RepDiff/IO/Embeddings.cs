@@ -135,6 +135,16 @@ public static class Embeddings
 
     private static string FieldOf(string field) => $"[x['{field}'] for x in r]";
 
+    /// <summary>Why a file of a format RepDiff does not read is refused, once it is known to be there (else: not found).</summary>
+    private static RepDiffInputException NotRead(string path, string problem)
+    {
+        FileKind.RequireRegular(path);
+        return RepDiffInputException.ForFile(path, problem);
+    }
+
+    /// <summary>The file's name without its extension, for the file a conversion writes.</summary>
+    private static string Stem(string path) => Path.GetFileNameWithoutExtension(path);
+
     /// <summary>
     /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors/.pt or the
     /// float-list column of a .parquet/.arrow/.feather (ignored by single-array formats);
@@ -161,6 +171,12 @@ public static class Embeddings
                 => throw RepDiffInputException.ForFile(path, $"is a compressed {Path.GetExtension(Path.GetFileNameWithoutExtension(path))} file ('{ext}'); "
                     + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
             ".jsonl" or ".ndjson" => throw JsonLinesGiven(path),
+            // Formats a Python user reaches for first; each had been "unsupported file type" with no way on.
+            ".pkl" or ".pickle" or ".joblib" => throw NotRead(path, $"is a Python pickle, which RepDiff does not read "
+                + $"(unpickling can run any code); save the array with np.save(\"{Stem(path)}.npy\", array) or the tensor with torch.save, "
+                + "whose .pt RepDiff reads without running anything"),
+            ".json" => throw NotRead(path, $"JSON is not an embedding format RepDiff reads ({Formats}); "
+                + $"save the vectors with numpy, e.g. np.save(\"{Stem(path)}.npy\", np.array(vectors, np.float32))"),
             _ => throw RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats})"),
         };
         if (validate && rows.Rows == 0)

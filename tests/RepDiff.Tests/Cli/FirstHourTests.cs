@@ -175,6 +175,22 @@ public class FirstHourTests
         Run("inspect", Path.Combine(dir, "absent.jsonl")).AssertBadInput("absent.jsonl: file not found");
     }
 
+    /// <summary>A pickle (pickle.dump, joblib) and a JSON array of vectors had been "unsupported file type" alone.</summary>
+    [Theory]
+    [InlineData("emb.pkl", "emb.pkl: is a Python pickle, which RepDiff does not read (unpickling can run any code); save the array with np.save(\"emb.npy\", array) or the tensor with torch.save, whose .pt RepDiff reads without running anything")]
+    [InlineData("feats.joblib", "is a Python pickle, which RepDiff does not read")]
+    [InlineData("vectors.json", "vectors.json: JSON is not an embedding format RepDiff reads (.npy, .npz, .safetensors, .pt/.pth (torch.save), .h5/.hdf5, .csv, .tsv, .parquet, .arrow or .feather); save the vectors with numpy, e.g. np.save(\"vectors.npy\", np.array(vectors, np.float32))")]
+    public void PicklesAndJsonSayHowToSaveTheArray(string name, string message)
+    {
+        var (a, _, _) = SmallPair(dir);
+        string file = Path.Combine(dir, name);
+        File.WriteAllBytes(file, [0x80, 4, 0x95, (byte)'[', (byte)']']);
+        Run("rdx", file, a, "--out", Path.Combine(dir, "out")).AssertBadInput(message);
+        Run("inspect", file).AssertBadInput(message);
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+        Run("inspect", Path.Combine(dir, "absent" + Path.GetExtension(name))).AssertBadInput("file not found");
+    }
+
     /// <summary>
     /// Labels or ids saved beside the embeddings in one .npz (np.savez(emb=…, labels=…)) had been read as text: "line 1
     /// holds a NUL character: UTF-16 text without a byte order mark, or a binary file?".
