@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace RepDiff.IO;
 
 /// <summary>Opens an embedding matrix from any supported file, chosen by extension, and validates it.</summary>
@@ -118,16 +120,16 @@ public static class Embeddings
             var buffer = new byte[64 * 1024];
             int length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             int end = Array.IndexOf(buffer, (byte)'\n', 0, length);
-            using var record = System.Text.Json.JsonDocument.Parse(buffer.AsMemory(0, end < 0 ? length : end));
-            if (record.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array) return ("r", null);
-            if (record.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object) return (FieldOf("embedding"), null);
+            using var record = JsonDocument.Parse(buffer.AsMemory(0, end < 0 ? length : end));
+            if (record.RootElement.ValueKind == JsonValueKind.Array) return ("r", null);
+            if (record.RootElement.ValueKind != JsonValueKind.Object) return (FieldOf("embedding"), null);
             var fields = record.RootElement.EnumerateObject().ToList();
-            string vector = fields.Where(f => f.Value.ValueKind == System.Text.Json.JsonValueKind.Array && f.Value.GetArrayLength() > 0
-                && f.Value[0].ValueKind == System.Text.Json.JsonValueKind.Number).Select(f => f.Name).FirstOrDefault() ?? "embedding";
+            string vector = fields.Where(f => f.Value.ValueKind == JsonValueKind.Array && f.Value.GetArrayLength() > 0
+                && f.Value[0].ValueKind == JsonValueKind.Number).Select(f => f.Name).FirstOrDefault() ?? "embedding";
             string? id = fields.Any(f => f.Name == "id") ? "id" : null;
             return (FieldOf(vector.IndexOfAny(['\'', '"', '\\', '$', '`']) < 0 ? vector : "embedding"), id);
         }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or JsonException)
         {
             return (FieldOf("embedding"), null);
         }
