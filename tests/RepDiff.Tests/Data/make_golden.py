@@ -353,6 +353,9 @@ with zipfile.ZipFile(os.path.join(OUT, "two_records.pt"), "w", zipfile.ZIP_STORE
     zip_write(z, "two_records/data/0", a.tobytes())
     zip_write(z, "two_records/data/0", (a * 2).tobytes())
 save_pt("float8.pt", TensorV3(Storage("UntypedStorage", bytes(15), 15), (5, 3), torch.float8_e4m3fn))
+# A quantized checkpoint: float8 weights beside float32 ones, which are read.
+save_pt("float8_beside.pt", {"e": contiguous(storage_of(a), a.shape), "w": TensorV3(Storage("UntypedStorage", bytes(15), 15), (5, 3), torch.float8_e4m3fn)})
+record("float8_beside.pt", a, "e")
 dict_attributes = collections.OrderedDict([("e", contiguous(storage_of(a), a.shape))])
 dict_attributes.note = "not a state dict's _metadata"
 save_pt("dict_attributes.pt", dict_attributes)

@@ -128,6 +128,25 @@ public class TorchFileTests
         // were refused as "holds a UntypedStorage".
         => Assert.Contains("data.pkl holds a tensor of torch.float8_e4m3fn (float32/64/16, bfloat16, integer and bool tensors are read)", Refusal("float8.pt"));
 
+    /// <summary>
+    /// A float8 tensor beside float32 ones (a quantized checkpoint) had the whole file refused, so its other tensors could not
+    /// be read or listed: it is refused only when chosen, and `inspect` lists it with why.
+    /// </summary>
+    [Fact]
+    public void AFloat8TensorIsRefusedOnlyWhenChosen()
+    {
+        Assert.Contains("holds 2 arrays; choose one with --key (keys: e, w)", Refusal("float8_beside.pt"));
+        Assert.Contains("float8_beside.pt[w]: data.pkl holds a tensor of torch.float8_e4m3fn (float32/64/16, bfloat16, integer and bool tensors are read)",
+            Refusal("float8_beside.pt", "w"));
+        using var rows = Embeddings.OpenRows(Golden("float8_beside.pt"), "e");
+        Assert.Equal([5L, 3L], rows.Shape);
+        var (code, output, error) = RepDiff.Tests.Robustness.CliHarness.Run("inspect", Golden("float8_beside.pt"), "--json");
+        Assert.Equal((0, ""), (code, error));
+        var arrays = System.Text.Json.Nodes.JsonNode.Parse(output)!["arrays"]!.AsArray();
+        Assert.Equal(5L, arrays[0]!["shape"]![0]!.GetValue<long>());
+        Assert.Equal("data.pkl holds a tensor of torch.float8_e4m3fn (float32/64/16, bfloat16, integer and bool tensors are read)", arrays[1]!["problem"]!.GetValue<string>());
+    }
+
     [Fact]
     public void ATensorSubclassIsRefusedByName()
         => Assert.Contains("data.pkl holds a tensor of the subclass torch.Float8Tensor, which RepDiff does not read", Refusal("subclass.pt"));
