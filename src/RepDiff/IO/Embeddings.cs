@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace RepDiff.IO;
 
 /// <summary>Opens an embedding matrix from any supported file, chosen by extension, and validates it.</summary>
@@ -90,6 +92,64 @@ public static class Embeddings
     }
 
     /// <summary>
+    /// JSON Lines of {"id": …, "embedding": […]} records, as embedding APIs and scripts write them, are not read (a text
+    /// format that must be parsed whole). It had been "unsupported file type '.jsonl'" alone: the line now gives the
+    /// numpy one-liner that converts it, with the field names of the file's first record when it has them.
+    /// </summary>
+    private static RepDiffInputException JsonLinesGiven(string path)
+    {
+        var (vectors, idField) = JsonLinesFields(path);
+        string file = path.IndexOfAny(['\'', '"', '\\', '$', '`']) < 0 ? path : "FILE.jsonl";
+        string stem = file[..^Path.GetExtension(file).Length];
+        string ids = idField is null ? ""
+            : $"; open('{stem}.ids.txt', 'w').write(''.join(str(x['{idField}']) + '\\n' for x in r))";
+        return RepDiffInputException.ForFile(path, $"JSON Lines is not an embedding format RepDiff reads ({Formats}); convert it once: "
+            + $"python3 -c \"import json, numpy as np; r = [json.loads(l) for l in open('{file}') if l.strip()]; "
+            + $"np.save('{stem}.npy', np.array({vectors}, np.float32)){ids}\", then give {stem}.npy"
+            + (idField is null ? "" : $" with --ids-a (or --ids-b) {stem}.ids.txt"));
+    }
+
+    /// <summary>
+    /// The Python expression of the vectors of records `r`, by the first record's field holding a list of numbers ("embedding"
+    /// when there is none to see; the records themselves when they are lists), and its id field ("id", when it has one);
+    /// only the first 64 KB are read.
+    /// </summary>
+    private static (string Vectors, string? Id) JsonLinesFields(string path)
+    {
+        using var stream = InputFile.OpenRead(path);  // a missing file or a FIFO is named as such, not as JSON Lines
+        try
+        {
+            var buffer = new byte[64 * 1024];
+            int length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            int end = Array.IndexOf(buffer, (byte)'\n', 0, length);
+            using var record = JsonDocument.Parse(buffer.AsMemory(0, end < 0 ? length : end));
+            if (record.RootElement.ValueKind == JsonValueKind.Array) return ("r", null);
+            if (record.RootElement.ValueKind != JsonValueKind.Object) return (FieldOf("embedding"), null);
+            var fields = record.RootElement.EnumerateObject().ToList();
+            string vector = fields.Where(f => f.Value.ValueKind == JsonValueKind.Array && f.Value.GetArrayLength() > 0
+                && f.Value[0].ValueKind == JsonValueKind.Number).Select(f => f.Name).FirstOrDefault() ?? "embedding";
+            string? id = fields.Any(f => f.Name == "id") ? "id" : null;
+            return (FieldOf(vector.IndexOfAny(['\'', '"', '\\', '$', '`']) < 0 ? vector : "embedding"), id);
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return (FieldOf("embedding"), null);
+        }
+    }
+
+    private static string FieldOf(string field) => $"[x['{field}'] for x in r]";
+
+    /// <summary>Why a file of a format RepDiff does not read is refused, once it is known to be there (else: not found).</summary>
+    private static RepDiffInputException NotRead(string path, string problem)
+    {
+        FileKind.RequireRegular(path);
+        return RepDiffInputException.ForFile(path, problem);
+    }
+
+    /// <summary>The file's name without its extension, for the file a conversion writes.</summary>
+    private static string Stem(string path) => Path.GetFileNameWithoutExtension(path);
+
+    /// <summary>
     /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors/.pt or the
     /// float-list column of a .parquet/.arrow/.feather (ignored by single-array formats);
     /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather. Without
@@ -114,6 +174,13 @@ public static class Embeddings
                 ".npy" or ".csv" or ".tsv" or ".safetensors" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather"
                 => throw RepDiffInputException.ForFile(path, $"is a compressed {Path.GetExtension(Path.GetFileNameWithoutExtension(path))} file ('{ext}'); "
                     + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
+            ".jsonl" or ".ndjson" => throw JsonLinesGiven(path),
+            // Formats a Python user reaches for first; each had been "unsupported file type" with no way on.
+            ".pkl" or ".pickle" or ".joblib" => throw NotRead(path, $"is a Python pickle, which RepDiff does not read "
+                + $"(unpickling can run any code); save the array with np.save(\"{Stem(path)}.npy\", array) or the tensor with torch.save, "
+                + "whose .pt RepDiff reads without running anything"),
+            ".json" => throw NotRead(path, $"JSON is not an embedding format RepDiff reads ({Formats}); "
+                + $"save the vectors with numpy, e.g. np.save(\"{Stem(path)}.npy\", np.array(vectors, np.float32))"),
             _ => throw RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats})"),
         };
         if (validate && rows.Rows == 0)

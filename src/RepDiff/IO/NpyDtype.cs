@@ -60,8 +60,8 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
         throw RepDiffInputException.ForFile(name, $"unsupported dtype '{Truncate(descr)}' (float16/32/64, int/uint 8-64, bool and, for labels, strings are read)");
     }
 
-    /// <summary>Maps a safetensors dtype name (F32, BF16, I64, ...; always little-endian).</summary>
-    public static NpyDtype FromSafetensors(string dtype, string name) => dtype switch
+    /// <summary>Maps a safetensors dtype name (F32, BF16, I64, ...; always little-endian); null for one RepDiff does not read (F8_E4M3, ...).</summary>
+    public static NpyDtype? FromSafetensors(string dtype) => dtype switch
     {
         "F16" => new('f', 2, false),
         "BF16" => new('h', 2, false),
@@ -76,8 +76,12 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
         "U32" => new('u', 4, false),
         "U64" => new('u', 8, false),
         "BOOL" => new('b', 1, false),
-        _ => throw RepDiffInputException.ForFile(name, $"unsupported safetensors dtype '{Truncate(dtype)}' (F16, BF16, F32, F64, I8-I64, U8-U64 and BOOL are read)"),
+        _ => null,
     };
+
+    /// <summary>Why a tensor of a safetensors dtype that <see cref="FromSafetensors"/> does not map is refused.</summary>
+    public static string UnreadSafetensorsDtype(string dtype) =>
+        $"unsupported safetensors dtype '{Truncate(dtype)}' (F16, BF16, F32, F64, I8-I64, U8-U64 and BOOL are read)";
 
     /// <summary>The first 40 characters and "…" (a character outside the basic plane is not cut in half).</summary>
     public static string Truncate(string s) => s.Length <= 40 ? s : s[..(char.IsHighSurrogate(s[39]) ? 39 : 40)] + "…";

@@ -97,16 +97,21 @@ public static class Safetensors
             || !t.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array
             || !t.TryGetProperty("data_offsets", out var offsetsElement) || offsetsElement.ValueKind != JsonValueKind.Array)
             throw Bad("needs 'dtype', 'shape' and 'data_offsets'");
-        var dtype = NpyDtype.FromSafetensors(dtypeElement.GetString()!, path);
+        string dtypeName = dtypeElement.GetString()!;
+        var dtype = NpyDtype.FromSafetensors(dtypeName);
         if (shapeElement.GetArrayLength() > 32) throw Bad("more than 32 dimensions");
         var shape = shapeElement.EnumerateArray().Select(e => NonNegative(e, () => Bad("shape entries must be non-negative integers"))).ToArray();
-        Npy.CheckShape(shape, dtype.Size, path);
+        Npy.CheckShape(shape, dtype?.Size ?? 1, path);
         var offsets = offsetsElement.EnumerateArray().Select(e => NonNegative(e, () => Bad("data_offsets must be two non-negative integers"))).Take(3).ToArray();
         if (offsets.Length != 2 || offsets[1] < offsets[0]) throw Bad("data_offsets must be [begin, end] with begin <= end");
+        long span = offsets[1] - offsets[0];
+        // A dtype RepDiff does not read (an FP8 weight of a quantized checkpoint) is refused only when chosen: its bytes still
+        // tile the data, so the file's other tensors are read and listed. Its size per value is not known, so not checked.
+        if (dtype is null) return new SafetensorsTensor(name, null, shape, offsets[0], span, dtypeName);
         long bytes = shape.Aggregate(1L, (a, b) => a * b) * dtype.Size;
-        if (offsets[1] - offsets[0] != bytes)
-            throw Bad($"shape {RowFile.ShapeText(shape)} of {dtype.Name} needs {bytes} bytes but data_offsets span {offsets[1] - offsets[0]}");
-        return new SafetensorsTensor(name, dtype, shape, offsets[0], bytes);
+        if (span != bytes)
+            throw Bad($"shape {RowFile.ShapeText(shape)} of {dtype.Name} needs {bytes} bytes but data_offsets span {span}");
+        return new SafetensorsTensor(name, dtype, shape, offsets[0], bytes, dtypeName);
     }
 
     private static long NonNegative(JsonElement e, Func<Exception> bad) =>
@@ -138,6 +143,7 @@ public static class Safetensors
             string chosen = ChooseKey(key, Keys, k => k);
             var tensor = tensors.First(t => t.Name == chosen);
             string name = tensors.Count == 1 ? Path : $"{Path}[{chosen}]";
+            if (tensor.Dtype is null) throw RepDiffInputException.ForFile(name, NpyDtype.UnreadSafetensorsDtype(tensor.DtypeName));
             var bytes = ArrayBytes.Map(InputFile.OpenRead(Path), tensor.Offset, tensor.Length);
             try { return new RowFile(name, bytes, tensor.Dtype, tensor.Shape, fortranOrder: false, checkFinite); }
             catch { bytes.Dispose(); throw; }

@@ -76,6 +76,7 @@ public static class TorchFile
                 throw RepDiffInputException.ForFile(Path, $"holds {named.Count} different tensors at the path '{NpyDtype.Truncate(chosen)}' (a dict key with a dot in it names the same path as nested dicts); save them under distinct keys");
             var tensor = (TorchTensor)named[0]!;
             string name = tensors.Count == 1 ? Path : $"{Path}[{chosen}]";
+            if (tensor.UnreadDtype is { } unread) throw RepDiffInputException.ForFile(name, TorchPickle.UnreadDtypeProblem(unread));
             var dtype = tensor.Storage.Dtype with { BigEndian = bigEndian && tensor.Storage.Dtype.Size > 1 };
             bool fortranOrder = Layout(tensor, name);
             Npy.CheckShape(tensor.Shape, dtype.Size, name);

@@ -48,7 +48,14 @@ internal sealed class TorchPickle
     /// <summary>One storage of the archive: entry data/<see cref="Key"/>, <see cref="Elements"/> values of <see cref="Dtype"/>.</summary>
     internal sealed record TorchStorage(string Key, NpyDtype Dtype, long Elements);
 
-    internal sealed record TorchTensor(TorchStorage Storage, long Offset, long[] Shape, long[] Stride);
+    /// <summary>A view of a storage; <see cref="UnreadDtype"/> names a dtype RepDiff does not read (its storage then holds bytes).</summary>
+    internal sealed record TorchTensor(TorchStorage Storage, long Offset, long[] Shape, long[] Stride)
+    {
+        public string? UnreadDtype { get; init; }
+    }
+
+    /// <summary>Why a tensor of a dtype RepDiff does not read (torch.float8_e4m3fn, a complex type) is refused when it is chosen.</summary>
+    internal static string UnreadDtypeProblem(string dtype) => $"data.pkl holds a tensor of {dtype} (float32/64/16, bfloat16, integer and bool tensors are read)";
 
     /// <summary>A module-level name a GLOBAL opcode pushed; only what <see cref="Reduce"/> knows is ever applied.</summary>
     private sealed record Global(string Module, string Name)
@@ -150,8 +157,10 @@ internal sealed class TorchPickle
                 case (byte)'b':                                              // BUILD: state set on an object
                 {
                     var state = Pop();
-                    // An OrderedDict or a tensor with no extra state; anything else carries attributes RepDiff would drop.
-                    if (state is not null && !(state is PickleDict { Count: 0 }) && !(state is object?[] { Length: 0 }))
+                    // An OrderedDict or a tensor with no extra state, or a state dict's module versions; anything else
+                    // carries attributes RepDiff would drop.
+                    if (state is not null && !(state is PickleDict { Count: 0 }) && !(state is object?[] { Length: 0 })
+                        && !IsStateDictMetadata(Top(), state))
                         throw Refuse($"sets state on a {Describe(Top())}, which RepDiff does not read");
                     break;
                 }
@@ -161,6 +170,13 @@ internal sealed class TorchPickle
             }
         }
     }
+
+    /// <summary>
+    /// Whether BUILD sets only `_metadata` on a dict: what `module.state_dict()` carries (each submodule's version, for
+    /// load_state_dict), so every torch.save(model.state_dict()) has it. It holds no tensors and is not embeddings.
+    /// </summary>
+    private static bool IsStateDictMetadata(object? target, object state) =>
+        target is PickleDict && state is PickleDict { Count: 1 } attributes && attributes.Single().Key is "_metadata";
 
     /// <summary>What a REDUCE of a known callable builds; any other callable is refused, never called.</summary>
     private object? Reduce(object? callable, object?[] args)
@@ -178,12 +194,16 @@ internal sealed class TorchPickle
             case Global { Module: "torch._utils", Name: "_rebuild_tensor_v3" } when args.Length >= 7:
             {
                 var bytes = args[0] as TorchStorage ?? throw Refuse("rebuilds a tensor without a storage");
-                var dtype = args[6] is Global { Module: "torch" } type ? TensorDtype(type.Name) : throw Refuse("rebuilds a tensor without a dtype");
+                var type = args[6] is Global { Module: "torch" } torchType ? torchType : throw Refuse("rebuilds a tensor without a dtype");
+                long offset = args[1] as long? ?? throw Refuse("rebuilds a tensor without a storage offset");
+                // A dtype RepDiff does not read (the float8 weights of a quantized checkpoint) is refused when its tensor is
+                // chosen, not for the whole file: the file's other tensors are read and `inspect` lists it with why.
+                if (TensorDtype(type.Name) is not { } dtype)
+                    return new TorchTensor(bytes, offset, Integers(args[2], "size"), Integers(args[3], "stride")) { UnreadDtype = $"torch.{NpyDtype.Truncate(type.Name)}" };
                 long total = bytes.Elements * bytes.Dtype.Size;
                 if (total % dtype.Size != 0)
                     throw Refuse($"rebuilds a {dtype.Name} tensor over storage data/{NpyDtype.Truncate(bytes.Key)} of {total} bytes, not a whole number of values");
-                return new TorchTensor(bytes with { Dtype = dtype, Elements = total / dtype.Size },
-                    args[1] as long? ?? throw Refuse("rebuilds a tensor without a storage offset"),
+                return new TorchTensor(bytes with { Dtype = dtype, Elements = total / dtype.Size }, offset,
                     Integers(args[2], "size"), Integers(args[3], "stride"));
             }
             // nn.Parameter(tensor): the tensor is what is wanted.
@@ -246,8 +266,8 @@ internal sealed class TorchPickle
         return storages[key] = storage;
     }
 
-    /// <summary>A torch dtype by the name it pickles as (torch.uint16); those RepDiff does not read are refused.</summary>
-    private NpyDtype TensorDtype(string name) => name switch
+    /// <summary>A torch dtype by the name it pickles as (torch.uint16); null for those RepDiff does not read.</summary>
+    private static NpyDtype? TensorDtype(string name) => name switch
     {
         "float32" or "float" => new NpyDtype('f', 4, false),
         "float64" or "double" => new NpyDtype('f', 8, false),
@@ -262,7 +282,7 @@ internal sealed class TorchPickle
         "uint32" => new NpyDtype('u', 4, false),
         "uint64" => new NpyDtype('u', 8, false),
         "bool" => new NpyDtype('b', 1, false),
-        _ => throw Refuse($"holds a tensor of torch.{NpyDtype.Truncate(name)} (float32/64/16, bfloat16, integer and bool tensors are read)"),
+        _ => null,
     };
 
     private long[] Integers(object? value, string what) =>

@@ -215,6 +215,40 @@ public class DocumentedCommandsTests
         Assert.Contains($"Wrote {Path.Combine(outDir, "results.json")}, {Path.Combine(outDir, "report.html")} and {Path.Combine(outDir, "maps.npy")}", outcome.Stdout);
     }
 
+    /// <summary>
+    /// The README's first screen tells a user with two embedding files what to type: its "Your own two models" lines, run
+    /// on two files saved under the names they show, check the file and write every `report/…` file the text after them
+    /// promises, printing the finding sentence it speaks of. (The only compare line had been some 150 lines down.)
+    /// </summary>
+    [Fact]
+    public void TheReadmesFirstScreenRunsOnTwoSavedFiles()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels) = CliHarness.SmallPair(dir, rows: 60);
+        var readme = File.ReadAllLines(Path.Combine(TestData.RepoRoot, "README.md"));
+        int start = Array.IndexOf(readme, "## Your own two models"), end = Array.IndexOf(readme, "## The demo");
+        Assert.InRange(start, 1, 30);
+        Assert.True(end > start, "the section ends where the demo's begins");
+        var lines = CodeBlockCommands().Where(c => c.File == "README.md" && c.Line > start && c.Line < end).ToList();
+        var inspect = lines.Single(c => c.Args is ["inspect", _]);
+        var compare = lines.Single(c => c.Args is ["compare", ..]);
+        Assert.True(compare.Line < 40, $"the compare line is at line {compare.Line}, past the first screen");
+        string[] Here(string[] args) => [.. args.Select(arg => arg.EndsWith(".npy") || arg.EndsWith(".txt") || arg == "report" ? Path.Combine(dir, arg) : arg)];
+        File.Copy(a, Path.Combine(dir, inspect.Args[1]));
+        File.Copy(b, Path.Combine(dir, compare.Args[2]));
+        Assert.Equal("labels.txt", Path.GetFileName(labels));
+
+        var checkedFile = CliHarness.Run(Here(inspect.Args));
+        Assert.True(checkedFile.Code == 0, checkedFile.Stderr);
+        Assert.Contains("(60, ", checkedFile.Stdout);
+        var outcome = CliHarness.Run([.. Here(compare.Args), "--methods", "rdx"]);  // rdx alone: every method would only take longer
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        Assert.Contains("finding: rdx: ", outcome.Stdout);
+        var promised = Regex.Matches(string.Join("\n", readme[start..end]), @"`(report/[\w.]+)`").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(["report/report.html", "report/results.json"], promised);
+        foreach (string file in promised) Assert.True(File.Exists(Path.Combine(dir, file)), file);
+    }
+
     /// <summary>FINC draws no maps ("finc has no maps and writes no maps.npy"), and names only what it wrote.</summary>
     [Fact]
     public void FincNamesOnlyTheFilesItWrote()

@@ -169,6 +169,33 @@ public class InspectCommandTests
         finally { Directory.Delete(dir, true); }
     }
 
+    /// <summary>
+    /// A safetensors checkpoint holding an FP8 tensor beside float ones (a quantized model's weights and their scales) had
+    /// been refused whole ("unsupported safetensors dtype 'F8_E4M3'") by inspect and by --key of any of its tensors: the
+    /// listing now shows the FP8 one with why, and the others are read.
+    /// </summary>
+    [Fact]
+    public void ASafetensorsFileWithAnFp8TensorListsItWithWhyAndReadsTheOthers()
+    {
+        string dir = TestData.TempDir();
+        string header = "{\"emb\": {\"dtype\": \"F32\", \"shape\": [2, 2], \"data_offsets\": [0, 16]}, "
+            + "\"w_fp8\": {\"dtype\": \"F8_E4M3\", \"shape\": [2, 3], \"data_offsets\": [16, 22]}}";
+        header += new string(' ', (8 - header.Length % 8) % 8);
+        string path = Path.Combine(dir, "quantized.safetensors");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((long)header.Length), .. System.Text.Encoding.ASCII.GetBytes(header),
+            .. System.Runtime.InteropServices.MemoryMarshal.AsBytes<float>([1, 2, 3, 6]), 0x38, 0x40, 0x44, 0x48, 0x4C, 0x50]);
+
+        var (code, output, error) = Run("inspect", path, "--json");
+        Assert.Equal((0, ""), (code, error));
+        var arrays = JsonNode.Parse(output)!["arrays"]!.AsArray();
+        Assert.Equal(["emb", "w_fp8"], arrays.Select(a => a!["key"]!.GetValue<string>()));
+        Assert.Equal(3.0, arrays[0]!["mean"]!.GetValue<double>(), 1e-12);
+        Assert.Equal("unsupported safetensors dtype 'F8_E4M3' (F16, BF16, F32, F64, I8-I64, U8-U64 and BOOL are read)", arrays[1]!["problem"]!.GetValue<string>());
+
+        Assert.Equal(0, Run("inspect", path, "--key", "emb").Code);
+        Run("inspect", path, "--key", "w_fp8").AssertBadInput($"{path}[w_fp8]: unsupported safetensors dtype 'F8_E4M3'");
+    }
+
     /// <summary>Rows of width d with distinct values (row i, column j: i − j/4 + offset), as a table stores them.</summary>
     private static float?[]?[] Lists(int n, int d, float offset) =>
         Enumerable.Range(0, n).Select(i => Enumerable.Range(0, d).Select(j => (float?)(i - j / 4f + offset)).ToArray()).ToArray();

@@ -232,15 +232,16 @@ def zip_write(z, name, data):
     z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=z.compression)
 
 
-def save_pt(name, obj, archive=None, byteorder="little", protocol=2, edit=None, compression=zipfile.ZIP_STORED):
-    """edit, when given, rewrites the pickle's bytes: how files torch.save cannot write are made."""
+def save_pt(name, obj, archive=None, byteorder="little", protocol=2, edit=None, compression=zipfile.ZIP_STORED, location="cpu"):
+    """edit, when given, rewrites the pickle's bytes: how files torch.save cannot write are made; location is the
+    device the storages were on when saved."""
     storages = {}
 
     class Pickler(pickle.Pickler):
         def persistent_id(self, o):
             if isinstance(o, Storage):
                 key = storages.setdefault(id(o), (str(len(storages)), o))[0]
-                return ("storage", getattr(torch, o.kind), key, "cpu", o.elements)
+                return ("storage", getattr(torch, o.kind), key, location, o.elements)
             return None
 
     data = io.BytesIO()
@@ -263,6 +264,9 @@ save_pt("big_endian.pt", contiguous(storage_of(a, "big"), a.shape), byteorder="b
 record("big_endian.pt", a)
 save_pt("protocol4.pt", contiguous(storage_of(a), a.shape), archive="archive", protocol=4)
 record("protocol4.pt", a)
+# A tensor saved from the GPU: torch.load maps it to the CPU (map_location), as RepDiff reads it.
+save_pt("cuda.pt", contiguous(storage_of(a), a.shape), location="cuda:0")
+record("cuda.pt", a)
 
 # A dict of tensors and other values, as people save embeddings: float16, bfloat16, a parameter of float64,
 # integer labels, a nested dict of non-tensors and a list.
@@ -278,6 +282,17 @@ record("dict.pt", h, "embeddings")
 record("dict.pt", labels, "labels")
 record("dict.pt", a, "layers.0", "bfloat16")
 record("dict.pt", d, "layers.1")
+
+# torch.save(model.state_dict()): an OrderedDict carrying the attribute _metadata (each submodule's version), which
+# pickle writes as BUILD state after the items; torch.load sets it back, RepDiff reads only the tensors.
+state_dict = collections.OrderedDict([
+    ("encoder.weight", contiguous(storage_of(a), a.shape)),
+    ("encoder.bias", contiguous(storage_of(a[0].copy()), (3,))),
+])
+state_dict._metadata = collections.OrderedDict([("", {"version": 1}), ("encoder", {"version": 1})])
+save_pt("state_dict.pt", state_dict)
+record("state_dict.pt", a, "encoder.weight")
+record("state_dict.pt", a[0], "encoder.bias")
 
 # Views: rows 1-5 of an 8 x 3 storage (offset 3), the transpose of a 3 x 5 matrix (column-major), and the
 # whole 8 x 3 matrix, all three sharing storages as torch.save keeps them.
@@ -338,6 +353,12 @@ with zipfile.ZipFile(os.path.join(OUT, "two_records.pt"), "w", zipfile.ZIP_STORE
     zip_write(z, "two_records/data/0", a.tobytes())
     zip_write(z, "two_records/data/0", (a * 2).tobytes())
 save_pt("float8.pt", TensorV3(Storage("UntypedStorage", bytes(15), 15), (5, 3), torch.float8_e4m3fn))
+# A quantized checkpoint: float8 weights beside float32 ones, which are read.
+save_pt("float8_beside.pt", {"e": contiguous(storage_of(a), a.shape), "w": TensorV3(Storage("UntypedStorage", bytes(15), 15), (5, 3), torch.float8_e4m3fn)})
+record("float8_beside.pt", a, "e")
+dict_attributes = collections.OrderedDict([("e", contiguous(storage_of(a), a.shape))])
+dict_attributes.note = "not a state dict's _metadata"
+save_pt("dict_attributes.pt", dict_attributes)
 save_pt("subclass.pt", WithAttributes(contiguous(storage_of(a), a.shape), torch.Float8Tensor, {}))
 save_pt("memo_bomb.pt", None, edit=lambda p: p[:-1] + b"\x94" * (1 << 23) + b".", compression=zipfile.ZIP_DEFLATED)
 shared_lists = [contiguous(storage_of(a), a.shape)]

@@ -381,7 +381,7 @@ public class BrokenFileTests
         "negative shape" => SafetensorsBytes(Tensor("F32", "[-4, 3]", "[0, 48]"), TwelveFloats),
         "fractional offset" => SafetensorsBytes(Tensor("F32", "[4, 3]", "[0, 47.5]"), TwelveFloats),
         "huge shape" => SafetensorsBytes(Tensor("F32", "[9000000000000, 9000000000000]", "[0, 48]"), TwelveFloats),
-        "unknown dtype" => SafetensorsBytes(Tensor("F8_E4M3", "[4, 3]", "[0, 12]"), TwelveFloats),
+        "unknown dtype" => SafetensorsBytes(Tensor("F8_E4M3", "[4, 3]", "[0, 12]"), TwelveFloats[..12]),  // 12 one-byte values
         "missing data_offsets" => SafetensorsBytes("{\"x\": {\"dtype\": \"F32\", \"shape\": [4, 3]}}", TwelveFloats),
         "the same tensor twice" => SafetensorsBytes("{\"x\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}, \"x\": {\"dtype\": \"F32\", \"shape\": [4, 3], \"data_offsets\": [0, 48]}}", TwelveFloats),
         "only metadata" => SafetensorsBytes("{\"__metadata__\": {\"format\": \"pt\"}}", []),

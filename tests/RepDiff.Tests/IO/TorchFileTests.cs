@@ -62,6 +62,19 @@ public class TorchFileTests
         }
     }
 
+    /// <summary>
+    /// torch.save(model.state_dict()) pickles the OrderedDict's `_metadata` attribute (module versions) after its items:
+    /// every such file had been refused as "sets state on a dict". Its tensors are read; any other attribute still is refused.
+    /// </summary>
+    [Fact]
+    public void AModelsStateDictIsReadDespiteItsModuleVersions()
+    {
+        Assert.Contains("holds 2 arrays; choose one with --key (keys: encoder.weight, encoder.bias)", Refusal("state_dict.pt"));
+        using (var archive = ArrayArchive.Open(Golden("state_dict.pt"))!)
+            Assert.Equal(["encoder.weight", "encoder.bias"], archive.Keys);
+        Assert.Contains("sets state on a dict, which RepDiff does not read", Refusal("dict_attributes.pt"));
+    }
+
     [Fact]
     public void AFileHoldingOneTensorIsNamedWithoutAKey()
     {
@@ -114,6 +127,25 @@ public class TorchFileTests
         // uint16 (read: uint16.pt in golden.json) and float8 come as _rebuild_tensor_v3 over an UntypedStorage; before, both
         // were refused as "holds a UntypedStorage".
         => Assert.Contains("data.pkl holds a tensor of torch.float8_e4m3fn (float32/64/16, bfloat16, integer and bool tensors are read)", Refusal("float8.pt"));
+
+    /// <summary>
+    /// A float8 tensor beside float32 ones (a quantized checkpoint) had the whole file refused, so its other tensors could not
+    /// be read or listed: it is refused only when chosen, and `inspect` lists it with why.
+    /// </summary>
+    [Fact]
+    public void AFloat8TensorIsRefusedOnlyWhenChosen()
+    {
+        Assert.Contains("holds 2 arrays; choose one with --key (keys: e, w)", Refusal("float8_beside.pt"));
+        Assert.Contains("float8_beside.pt[w]: data.pkl holds a tensor of torch.float8_e4m3fn (float32/64/16, bfloat16, integer and bool tensors are read)",
+            Refusal("float8_beside.pt", "w"));
+        using var rows = Embeddings.OpenRows(Golden("float8_beside.pt"), "e");
+        Assert.Equal([5L, 3L], rows.Shape);
+        var (code, output, error) = RepDiff.Tests.Robustness.CliHarness.Run("inspect", Golden("float8_beside.pt"), "--json");
+        Assert.Equal((0, ""), (code, error));
+        var arrays = System.Text.Json.Nodes.JsonNode.Parse(output)!["arrays"]!.AsArray();
+        Assert.Equal(5L, arrays[0]!["shape"]![0]!.GetValue<long>());
+        Assert.Equal("data.pkl holds a tensor of torch.float8_e4m3fn (float32/64/16, bfloat16, integer and bool tensors are read)", arrays[1]!["problem"]!.GetValue<string>());
+    }
 
     [Fact]
     public void ATensorSubclassIsRefusedByName()
