@@ -69,7 +69,7 @@ internal static class ProcessSetup
     /// </summary>
     private static void BoundMallocArenas()
     {
-        if (!OperatingSystem.IsLinux() || GetLimit(AddressSpaceResource, out var space) != 0 || space.Current == ulong.MaxValue) return;
+        if (!RepDiff.IO.MemoryBudget.AddressSpaceIsLimited()) return;
         if (Environment.GetEnvironmentVariable(ArenaMaxVariable) is null)
         {
             string[]? arguments = null;
@@ -92,7 +92,7 @@ internal static class ProcessSetup
     }
 
     private const int GetDescriptorFlags = 1, GetStatusFlags = 3, CloseOnExec = 1, AccessMode = 3, ReadOnly = 0, OpenFilesResource = 7,
-        AddressSpaceResource = 9, ArenaMax = -8;
+        ArenaMax = -8;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Limit

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace RepDiff.IO;
 
 /// <summary>How much memory a reader may take: what the process may use and the system has free now.</summary>
@@ -48,6 +50,24 @@ public static class MemoryBudget
         if (bytes < 0 || available > 0 && bytes > available / 4 * 3)
             throw RepDiffInputException.ForFile(name, $"{what} would take {Megabytes(bytes)} in memory; about {Megabytes(available)} is available{(remedy is null ? "" : "; " + remedy)}");
     }
+
+    /// <summary>
+    /// Whether the process runs under a finite limit on address space (ulimit -v, a grid engine's h_vmem): reservations then
+    /// fail long before memory runs out, so the CLI bounds malloc's arenas (ProcessSetup) and OpenBLAS stays unloaded (NativeBlas).
+    /// </summary>
+    public static bool AddressSpaceIsLimited() =>
+        OperatingSystem.IsLinux() && GetLimit(AddressSpaceResource, out var limit) == 0 && limit.Current != ulong.MaxValue;
+
+    private const int AddressSpaceResource = 9;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Limit
+    {
+        public ulong Current, Maximum;
+    }
+
+    [DllImport("libc", EntryPoint = "getrlimit")]
+    private static extern int GetLimit(int resource, out Limit limit);
 
     public static string Megabytes(long bytes) => bytes < 0 ? "more than 8 EB" : $"{bytes / 1e6:#,0} MB";
 }

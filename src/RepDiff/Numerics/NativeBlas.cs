@@ -34,7 +34,10 @@ public static unsafe class NativeBlas
 
     private static Api? Load()
     {
-        if (AddressSpaceIsLimited())
+        // OpenBLAS's threads allocate their buffers (128 MB each) when the library loads, and its allocator retries a failed
+        // allocation without end: `info` under ulimit -v 800000 with a 16 MB GC heap printed its lines and then never exited,
+        // the exit waiting on a thread that spun on malloc (helper 108). The managed kernels give the same results.
+        if (IO.MemoryBudget.AddressSpaceIsLimited())
         {
             unavailableReason = "not loaded under an address-space limit (ulimit -v), where its buffer allocation retries for ever when it fails";
             return null;
@@ -52,25 +55,6 @@ public static unsafe class NativeBlas
         return null;
     }
 
-    /// <summary>
-    /// Whether the process runs under a finite limit on address space (ulimit -v, a grid engine's h_vmem). OpenBLAS's threads
-    /// allocate their buffers (128 MB each) when the library loads, and its allocator retries a failed allocation without end:
-    /// `info` under ulimit -v 800000 with a 16 MB GC heap printed its lines and then never exited, the exit waiting on a
-    /// thread that spun on malloc (helper 108). The managed kernels give the same results, so OpenBLAS is left unloaded there.
-    /// </summary>
-    private static bool AddressSpaceIsLimited() =>
-        OperatingSystem.IsLinux() && GetLimit(AddressSpaceResource, out var limit) == 0 && limit.Current != ulong.MaxValue;
-
-    private const int AddressSpaceResource = 9;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Limit
-    {
-        public ulong Current, Maximum;
-    }
-
-    [DllImport("libc", EntryPoint = "getrlimit")]
-    private static extern int GetLimit(int resource, out Limit limit);
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C; false when OpenBLAS is unavailable.</summary>
     internal static bool TrySgemm(int m, int n, int k, float alpha,
