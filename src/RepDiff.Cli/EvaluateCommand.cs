@@ -83,7 +83,7 @@ internal static class EvaluateCommand
             string target = parse.GetValue(output) ?? path;
             AtomicFile.WriteAllText(target, file.ToJson(), output: true);
             foreach (var explanation in scored) Print(explanation);
-            Cli.Out.WriteLine($"Wrote {target}");
+            Cli.Out.WriteLine(Terminal.Clean($"Wrote {target}"));
             return 0;
         }));
         return command;

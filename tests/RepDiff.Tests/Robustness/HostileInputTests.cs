@@ -240,6 +240,7 @@ public class HostileInputTests
             Run("kmeans", a, b, "--concepts", "2", "--out", evil),
             Run("metrics", a, b, "--out", evil + "-metrics"),
             Run("export", Path.Combine(evil, "results.json"), "--out", evil + ".csv"),
+            Run("evaluate", Path.Combine(evil, "results.json"), a, b, "--out", evil + "-evaluated.json"),
         })
         {
             Assert.True(run.Code == 0, run.Stderr);
