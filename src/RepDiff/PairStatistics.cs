@@ -4,7 +4,8 @@ namespace RepDiff;
 
 /// <summary>
 /// What several steps of a run need from the same pair, computed once: each representation's largest
-/// pairwise distance (MNED's normalizer), which RDX finds on its way and BSR would otherwise recompute.
+/// pairwise distance (MNED's normalizer), which RDX finds on its way and BSR would otherwise recompute, and each
+/// representation's nearest neighbours, which the context's mutual k-NN and the report's UMAP maps both read.
 /// </summary>
 public sealed class PairStatistics(RepresentationPair pair)
 {
@@ -35,6 +36,43 @@ public sealed class PairStatistics(RepresentationPair pair)
     {
         if (maxDistanceA is not { Exact: true }) SetMaxDistanceA(Bsr.MaxDistance(pair.A));
         if (maxDistanceB is not { Exact: true }) SetMaxDistanceB(Bsr.MaxDistance(pair.B));
+    }
+
+    /// <summary>
+    /// Most rows for which nearest neighbours are found exactly and shared (<see cref="NeighboursOfA"/>): the size up to which
+    /// the context's mutual k-NN reads every row (<see cref="MutualKnn.DefaultMaxSamples"/>), so the maps' graph costs nothing more.
+    /// </summary>
+    public const int SharedNeighboursLimit = MutualKnn.DefaultMaxSamples;
+
+    /// <summary>Fewest neighbours found per row: what the maps' UMAP graph takes (15 neighbours, the point itself included).</summary>
+    public const int SharedNeighbours = 14;
+
+    private int[]? neighboursA, neighboursB;
+    private int widthA, widthB;
+
+    /// <summary>
+    /// The exact k nearest neighbours of every row of A (n × k, nearest first, ties by index, self excluded:
+    /// <see cref="MutualKnn.Neighbours"/>), found once at the widest k asked (<see cref="SharedNeighbours"/> at least) and
+    /// read as prefixes, since the nearest k of a list ordered by (distance, index) are its first k. An O(n²·d) pass:
+    /// callers ask only up to <see cref="SharedNeighboursLimit"/> rows.
+    /// </summary>
+    public int[] NeighboursOfA(int k) => Neighbours(ref neighboursA, ref widthA, () => pair.A, k);
+
+    public int[] NeighboursOfB(int k) => Neighbours(ref neighboursB, ref widthB, () => pair.B, k);
+
+    private int[] Neighbours(ref int[]? lists, ref int width, Func<Matrix> rows, int k)
+    {
+        int n = pair.N;
+        if (k < 1 || k >= n) throw new ArgumentOutOfRangeException(nameof(k), $"{k} neighbours of {n} rows");
+        if (lists is null || width < k)
+        {
+            width = Math.Min(Math.Max(k, SharedNeighbours), n - 1);
+            lists = MutualKnn.Neighbours(rows(), width);
+        }
+        if (width == k) return lists;
+        var prefix = new int[(long)n * k];
+        for (int i = 0; i < n; i++) lists.AsSpan(i * width, k).CopyTo(prefix.AsSpan(i * k, k));
+        return prefix;
     }
 
     /// <summary>Loads the rows only when they are searched (a mapped file above the limit is never read whole).</summary>

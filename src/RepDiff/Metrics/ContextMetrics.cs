@@ -140,7 +140,12 @@ public static class ContextMetrics
             return;
         }
         string? tied = ConstantRows.Why(a, b, pair.NameA, pair.NameB);
-        Put(target, "mutual_knn", tied is null ? MutualKnn.Alignment(a, b, k) : null, tied);
+        // All of the pair's rows: their neighbour lists are the pair's own, which the report's maps read too.
+        bool shared = ReferenceEquals(a, pair.A) && ReferenceEquals(b, pair.B) && pair.N <= PairStatistics.SharedNeighboursLimit && k <= 1000;
+        double? alignment = tied is not null ? null
+            : shared ? MutualKnn.Overlap(pair.Statistics.NeighboursOfA(k), pair.Statistics.NeighboursOfB(k), k)
+            : MutualKnn.Alignment(a, b, k);
+        Put(target, "mutual_knn", alignment, tied);
     }
 
     /// <summary>Why CKA of 2 samples is left undefined (it had read 1.000).</summary>

@@ -33,18 +33,23 @@ public static class MutualKnn
     {
         if (a.Rows != b.Rows) throw new ArgumentException("A and B must have the same rows");
         if (k < 1 || k >= a.Rows || k > 1000) throw new RepDiffInputException($"mutual k-NN with k = {k} neighbours (--neighbours) needs more than k samples and k ≤ 1000; the inputs have {a.Rows}");
-        var na = Neighbours(a, k);
-        var nb = Neighbours(b, k);
+        return Overlap(Neighbours(a, k), Neighbours(b, k), k);
+    }
+
+    /// <summary>The alignment of given neighbour lists (n × k each, as <see cref="Neighbours"/> writes them).</summary>
+    public static double Overlap(int[] neighboursA, int[] neighboursB, int k)
+    {
+        int n = neighboursA.Length / k;
         double total = 0;
-        for (int i = 0; i < a.Rows; i++)
+        for (int i = 0; i < n; i++)
         {
-            var ra = na.AsSpan(i * k, k);
-            var rb = nb.AsSpan(i * k, k);
+            var ra = neighboursA.AsSpan(i * k, k);
+            var rb = neighboursB.AsSpan(i * k, k);
             int shared = 0;
             foreach (int j in ra) if (rb.Contains(j)) shared++;
             total += (double)shared / k;
         }
-        return total / a.Rows;
+        return total / n;
     }
 
     /// <summary>

@@ -47,11 +47,13 @@ public sealed class MapLayouts
         if (options.UmapDescentRows < 2) throw new RepDiffInputException($"UMAP maps need at least 2 descent rows; got {options.UmapDescentRows}");
         var subset = n > options.UmapDescentRows ? Sampling.Uniform(n, options.UmapDescentRows, Rng.Derive(seed, 16)) : null;
         var (xa, xb) = subset is null ? (pair.A, pair.B) : (pair.A.SelectRows(subset), pair.B.SelectRows(subset));
-        var a = Numerics.Umap.Embed(xa, umapOptions, seed, progress: progress);
+        // Up to the shared limit every row's exact neighbours are the pair's (the context's mutual k-NN reads them too).
+        bool shared = subset is null && n <= PairStatistics.SharedNeighboursLimit;
+        var a = Numerics.Umap.Embed(xa, umapOptions, seed, progress: progress, neighbours: shared ? pair.Statistics.NeighboursOfA : null);
         var b = options.UmapBFromA
             ? Numerics.Umap.Embed(xb, umapOptions with { AnchorStrength = options.UmapAnchor, Epochs = RefiningEpochs(umapOptions, xb.Rows, options.UmapBEpochShare) },
-                seed, (a.X, a.Y), progress)
-            : Numerics.Umap.Embed(xb, umapOptions, seed, null, progress);
+                seed, (a.X, a.Y), progress, shared ? pair.Statistics.NeighboursOfB : null)
+            : Numerics.Umap.Embed(xb, umapOptions, seed, null, progress, shared ? pair.Statistics.NeighboursOfB : null);
         (float[] X, float[] Y) placedA = (a.X, a.Y), placedB = (b.X, b.Y);
         if (subset is not null)
         {

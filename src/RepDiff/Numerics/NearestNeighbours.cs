@@ -23,8 +23,14 @@ public static class NearestNeighbours
     public static NeighbourGraph Exact(Matrix x, int k)
     {
         CheckK(x.Rows, k);
+        return FromLists(x, Metrics.MutualKnn.Neighbours(x, k), k);
+    }
+
+    /// <summary>The graph of given exact neighbour lists (n × k, nearest first), with their distances.</summary>
+    public static NeighbourGraph FromLists(Matrix x, int[] indices, int k)
+    {
         int n = x.Rows;
-        var indices = Metrics.MutualKnn.Neighbours(x, k);
+        if (indices.LongLength != (long)n * k) throw new ArgumentException($"{indices.Length} neighbours for {n} rows × {k}");
         var distances = new float[indices.Length];
         Parallel.For(0, n, i =>
         {

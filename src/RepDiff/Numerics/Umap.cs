@@ -15,8 +15,10 @@ public static class Umap
     /// rescale it to [0, 10]; a finished layout is already at the descent's own scale), instead of the spectral
     /// start: used to align one layout to another.
     /// </summary>
+    /// <param name="neighbours">the exact lists of x's nearest neighbours when the caller has them (<see cref="PairStatistics"/>), at
+    /// least options.Neighbours − 1 per row; else they are found here</param>
     public static UmapLayout Embed(Matrix x, UmapOptions options, int seed, (float[] X, float[] Y)? init = null,
-        IProgress<ProgressUpdate>? progress = null)
+        IProgress<ProgressUpdate>? progress = null, Func<int, int[]>? neighbours = null)
     {
         options.Validate();
         int n = x.Rows;
@@ -24,7 +26,7 @@ public static class Umap
             throw new ArgumentException($"the start layout has {given.X.Length} points, the data {n}");
         if (n == 1) return new UmapLayout([0f], [0f], "single point");
         int k = Math.Min(options.Neighbours, n) - 1;
-        var knn = NearestNeighbours.Build(x, k, seed, progress);
+        var knn = neighbours is null ? NearestNeighbours.Build(x, k, seed, progress) : NearestNeighbours.FromLists(x, neighbours(k), k);
         var graph = FuzzyGraph.FromNeighbours(knn);
         progress.Report("umap graph", 1);
         return Layout(graph, options, seed, init, x, progress);
