@@ -9,13 +9,13 @@ public class RepDiffInputException(string message) : Exception(message)
     /// <summary>The file an error from <see cref="ForFile"/> is about, as named at the start of the message.</summary>
     public string? FileName { get; private init; }
 
-    /// <summary>What is wrong with <see cref="FileName"/>, without its name or <see cref="Advice"/> (a listing's row of that file shows this).</summary>
+    /// <summary>What is wrong with <see cref="FileName"/>, without its name or the advice (a listing's row of that file shows this).</summary>
     public string? FileProblem { get; private init; }
 
-    /// <summary>What the user most likely meant to give, appended to the problem for one input given alone (e.g. <c>RowFile.TokenAdvice</c>).</summary>
-    public string? Advice { get; private init; }
-
-    /// <summary>An error about a file: the message is "PATH: PROBLEM" followed by the advice, if any.</summary>
+    /// <summary>
+    /// An error about a file: the message is "PATH: PROBLEM" followed by the advice, if any: what the user most likely meant
+    /// to give, for one input given alone (e.g. <c>RowFile.TokenAdvice</c>).
+    /// </summary>
     public static RepDiffInputException ForFile(string path, string problem, string? advice = null) =>
-        new($"{path}: {problem}{advice}") { FileName = path, FileProblem = problem, Advice = advice };
+        new($"{path}: {problem}{advice}") { FileName = path, FileProblem = problem };
 }
