@@ -253,7 +253,7 @@ public static partial class HtmlReport
 
     /// <summary>
     /// Mutual k-NN's chance level beside it, as every BSR has its own: k/(n − 1), the overlap of random neighbours, with n the
-    /// samples it was measured on (an evenly spaced subsample above 5,000 samples: `mutual_knn_samples`), not all samples.
+    /// samples it was measured on (an evenly spaced subsample above 10,000 samples: `mutual_knn_samples`), not all samples.
     /// </summary>
     private static string KnnChance(ReportModel model)
     {

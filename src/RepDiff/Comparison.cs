@@ -178,8 +178,13 @@ public sealed class Comparison
         }
     }
 
-    /// <summary>Most samples mutual k-NN looks at: its neighbour search is quadratic in the samples.</summary>
-    public const int MutualKnnMaxSamples = 5_000;
+    /// <summary>
+    /// Most samples mutual k-NN looks at: its neighbour search is quadratic in the samples. Up to this size it reads the pair's
+    /// own neighbour lists, which the report's maps read too (<see cref="PairStatistics.SharedNeighboursLimit"/>); it had been
+    /// 5,000, when between 5,000 and 10,000 rows the maps found their graph apart (by NN-descent, with a recall of 0.36–0.40
+    /// on the benchmarks' 10,000-row pairs).
+    /// </summary>
+    public const int MutualKnnMaxSamples = PairStatistics.SharedNeighboursLimit;
 
     /// <summary>Most samples linear CKA reads when the pair is not in memory (a streamed run): it would otherwise load both inputs whole.</summary>
     public const int StreamedCkaMaxSamples = 50_000;

@@ -32,6 +32,22 @@ public class SharedNeighboursTests
     }
 
     /// <summary>
+    /// A run's context reads every row up to the shared limit (it had subsampled 5,000), so its lists are the ones the maps
+    /// take; above the limit it subsamples as before.
+    /// </summary>
+    [Fact]
+    public void RunContextReadsEveryRowUpToTheSharedLimit()
+    {
+        var pair = Pair(6000, seed: 5);
+        var context = Comparison.ContextMetrics(pair);
+        Assert.Null(context["mutual_knn_samples"]);
+        Assert.Equal(MutualKnn.Overlap(pair.Statistics.NeighboursOfA(10), pair.Statistics.NeighboursOfB(10), 10), (double)context["mutual_knn"]!);
+        Assert.Equal(MutualKnn.Alignment(pair.A, pair.B, 10), (double)context["mutual_knn"]!);
+        var larger = Comparison.ContextMetrics(Pair(PairStatistics.SharedNeighboursLimit + 1, seed: 5));
+        Assert.Equal(PairStatistics.SharedNeighboursLimit, (int)larger["mutual_knn_samples"]!);
+    }
+
+    /// <summary>
     /// Above NN-descent's threshold the maps' graph now comes from the shared exact lists: the layout is UMAP's on the exact
     /// graph, and it does not depend on whether the context had found the lists first.
     /// </summary>
