@@ -256,21 +256,24 @@ public sealed class OutputFolder : IDisposable
         for (int attempt = 1; ; attempt++)
         {
             string staging = Path.Combine(parent, TemporaryName(name, StagingPrefix));
-            TemporaryPaths.Add(LockFileOf(staging));
-            FileLocks.OwnerLock? owner;
-            try { owner = FileLocks.OwnerLock.Create(LockFileOf(staging)); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            // Inside the Gate: a stop never comes between creating the lock file and recording it.
+            lock (TemporaryPaths.Gate)
             {
-                TemporaryPaths.Remove(LockFileOf(staging));
-                throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
-            }
-            if (owner is not null)
-            {
-                TemporaryPaths.Add(staging);
-                return (staging, owner);
+                TemporaryPaths.ThrowIfStopping();
+                FileLocks.OwnerLock? owner;
+                try { owner = FileLocks.OwnerLock.Create(LockFileOf(staging)); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
+                }
+                if (owner is not null)
+                {
+                    TemporaryPaths.Add(owner.Path);
+                    TemporaryPaths.Add(staging);
+                    return (staging, owner);
+                }
             }
             // Lost to another run's cleanup in the instant between creating and locking (see OwnerLock.Create): a new name.
-            TemporaryPaths.Remove(LockFileOf(staging));
             if (attempt == 5) throw new RepDiffInputException($"--out {dir}: cannot lock a staging folder in {parent}");
         }
     }
