@@ -9,8 +9,10 @@ namespace RepDiff.IO;
 /// swaps the staging folder with --out. On Linux the swap is one renameat2(RENAME_EXCHANGE), so at every
 /// instant --out holds either the old outputs or all of the new ones; elsewhere it is two renames. Files
 /// in --out that the run does not write (the user's own, or side files of an earlier run) are moved back
-/// into the new folder. A run killed before it finishes leaves a staging folder named for its process,
-/// which the next run writing beside it removes (or, if the swap had happened, finishes).
+/// into the new folder. Each run holds a lock file beside its staging folder for as long as the folder is its own; a
+/// run killed before it finishes leaves both, and the next run writing beside it, finding the lock free, removes the
+/// folder (or, if the swap had happened, finishes it). Commits beside one another take turns, so two runs into one --out
+/// end as if one had followed the other.
 /// </summary>
 public sealed class OutputFolder : IDisposable
 {
@@ -19,6 +21,8 @@ public sealed class OutputFolder : IDisposable
     private const string IncompleteMarker = ".repdiff-incomplete";
 
     private readonly string staging;
+    /// <summary>Held while the staging folder is this run's: how another run's cleanup knows to leave it.</summary>
+    private readonly FileLocks.OwnerLock owner;
     /// <summary>The outermost folder above --out that Begin created (removed again, when empty, if the run fails).</summary>
     private string? createdParent;
     private bool committed;
@@ -26,10 +30,11 @@ public sealed class OutputFolder : IDisposable
     /// <summary>The folder the user named (full path).</summary>
     public string Final { get; }
 
-    private OutputFolder(string final, string staging)
+    private OutputFolder(string final, string staging, FileLocks.OwnerLock owner)
     {
         Final = final;
         this.staging = staging;
+        this.owner = owner;
     }
 
     /// <summary>
@@ -222,8 +227,7 @@ public sealed class OutputFolder : IDisposable
             throw new RepDiffInputException($"--out {dir}: cannot create {parent} ({e.Message})");
         }
         CleanLeftovers(parent, name);
-        string staging = Path.Combine(parent, TemporaryName(name, StagingPrefix));
-        TemporaryPaths.Add(staging);
+        var (staging, owner) = TakeStagingName(parent, name, dir);
         try
         {
             TemporaryPaths.CreateFolder(staging);
@@ -232,11 +236,57 @@ public sealed class OutputFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TemporaryPaths.TryDelete(staging);
-            TemporaryPaths.Remove(staging);
+            lock (TemporaryPaths.Gate)
+            {
+                TemporaryPaths.TryDelete(staging);
+                TemporaryPaths.Remove(staging);
+            }
+            ReleaseOwner(owner);
             throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
         }
-        return new OutputFolder(final, staging) { createdParent = createdParent };
+        return new OutputFolder(final, staging, owner) { createdParent = createdParent };
+    }
+
+    /// <summary>
+    /// A new staging name and its lock file, created and locked before the folder exists (so that no other run's cleanup
+    /// finds the folder without a live lock), recorded in the order a stop removes them: the folder, then the lock file.
+    /// </summary>
+    private static (string Staging, FileLocks.OwnerLock Owner) TakeStagingName(string parent, string name, string dir)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            string staging = Path.Combine(parent, TemporaryName(name, StagingPrefix));
+            // Inside the Gate: a stop never comes between creating the lock file and recording it.
+            lock (TemporaryPaths.Gate)
+            {
+                TemporaryPaths.ThrowIfStopping();
+                FileLocks.OwnerLock? owner;
+                try { owner = FileLocks.OwnerLock.Create(LockFileOf(staging)); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
+                }
+                if (owner is not null)
+                {
+                    TemporaryPaths.Add(owner.Path);
+                    TemporaryPaths.Add(staging);
+                    return (staging, owner);
+                }
+            }
+            // Lost to another run's cleanup in the instant between creating and locking (see OwnerLock.Create): a new name.
+            if (attempt == 5) throw new RepDiffInputException($"--out {dir}: cannot lock a staging folder in {parent}");
+        }
+    }
+
+    /// <summary>The lock file its run holds for as long as a staging folder (or its ".old" twin) is the run's.</summary>
+    private static string LockFileOf(string staging) =>
+        (staging.EndsWith(".old", StringComparison.Ordinal) ? staging[..^".old".Length] : staging) + ".lock";
+
+    /// <summary>Deletes the run's lock file after its staging folder is gone, and lets go of it.</summary>
+    private static void ReleaseOwner(FileLocks.OwnerLock owner)
+    {
+        owner.Delete();
+        TemporaryPaths.Remove(owner.Path);
     }
 
     /// <summary>Where to write the output file <paramref name="relative"/> (e.g. "results.json") before the commit.</summary>
@@ -260,11 +310,20 @@ public sealed class OutputFolder : IDisposable
 
     public void WriteText(string relative, string text) => Write(relative, path => File.WriteAllText(path, text, new System.Text.UTF8Encoding(false)));
 
-    /// <summary>Puts every written file into place at once.</summary>
+    /// <summary>How long a commit waits for another run's commit beside --out before it goes on without its turn.</summary>
+    private static readonly TimeSpan CommitPatience = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Puts every written file into place at once. Runs writing beside one another take turns (a lock on --out's parent
+    /// folder), so two runs into the same --out end as if one had run after the other: the last to commit replaces the
+    /// first's whole folder, as it would an older one.
+    /// </summary>
     /// <returns>The files in --out's top level that the run did not write and that stay (moved back from the old folder).</returns>
     public IReadOnlyList<string> Commit()
     {
         IReadOnlyList<string> kept = [];
+        // Taken before the Gate, so that a stop is not held up while another process commits.
+        using var turn = FileLocks.LockFolder(Path.GetDirectoryName(Final)!, CommitPatience);
         lock (TemporaryPaths.Gate)
         {
             TemporaryPaths.ThrowIfStopping();
@@ -272,19 +331,10 @@ public sealed class OutputFolder : IDisposable
             {
                 foreach (string entry in Directory.EnumerateFileSystemEntries(staging))
                     if (Path.GetFileName(entry) != IncompleteMarker) CheckReplaceable(entry);
-                if (!Directory.Exists(Final))
-                {
-                    File.Delete(Path.Combine(staging, IncompleteMarker));
-                    Directory.Move(staging, Final);
-                }
-                else
-                {
-                    KeepMode(Final, staging, whileWriting: false);
-                    Swap();
-                    // The staging name now holds the old contents (no marker): restore what the run did not replace.
-                    File.Delete(Path.Combine(Final, IncompleteMarker));
-                    kept = FinishSwap(staging, Final);
-                }
+                bool replaced = PutInPlace();
+                File.Delete(Path.Combine(Final, IncompleteMarker));
+                // The staging name now holds the old contents (no marker): restore what the run did not replace.
+                if (replaced) kept = FinishSwap(staging, Final);
                 committed = true;
                 TemporaryPaths.MarkComplete();
                 if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
@@ -296,9 +346,79 @@ public sealed class OutputFolder : IDisposable
             finally
             {
                 TemporaryPaths.Remove(staging);
+                if (committed) ReleaseOwner(owner);
             }
         }
         return kept;
+    }
+
+    /// <summary>
+    /// Moves the staging folder to --out: under --out's name if nothing holds it, else swapped with what does. Returns whether
+    /// a folder was swapped out (it is now under the staging name). Each step fails rather than overwrite what another run
+    /// (one without the parent's lock: an older version, or one that waited too long) put there since it looked, and is
+    /// then taken again: both runs had found --out missing, and the second, after all its work, failed with "cannot move
+    /// the results into place (Directory not empty)".
+    /// </summary>
+    private bool PutInPlace()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            if (Directory.Exists(Final))
+            {
+                KeepMode(Final, staging, whileWriting: false);
+                if (Swap()) return true;
+            }
+            else if (MoveIfFree()) return false;
+            if (attempt == 10) throw new IOException("another process kept replacing the folder");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "renameat2", SetLastError = true)]
+    private static extern int RenameAt2(int oldDir, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, int newDir,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath, uint flags);
+
+    private const int CurrentFolder = -100; // AT_FDCWD
+    private const uint NoReplace = 1, Exchange = 2;
+    private const int NoSuchFile = 2, Exists = 17, NotEmpty = 39, Unsupported = 22, NoSystemCall = 38;
+
+    /// <summary>
+    /// renameat2 of the staging folder onto --out with <paramref name="flags"/>: true done, false refused with one of
+    /// <paramref name="retry"/> (--out changed meanwhile), null where the system or file system has no renameat2.
+    /// </summary>
+    private bool? RenameOnto(uint flags, params int[] retry)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            if (RenameAt2(CurrentFolder, staging, CurrentFolder, Final, flags) == 0) return true;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return null; }
+        int error = Marshal.GetLastPInvokeError();
+        if (retry.Contains(error)) return false;
+        if (error is Unsupported or NoSystemCall) return null;
+        throw new IOException(Marshal.GetPInvokeErrorMessage(error));
+    }
+
+    /// <summary>Moves the staging folder to --out unless something is there now (false).</summary>
+    private bool MoveIfFree()
+    {
+        if (RenameOnto(NoReplace, Exists, NotEmpty) is { } moved) return moved;
+        // Without RENAME_NOREPLACE: a rename onto an existing folder fails unless that folder is empty, which loses nothing.
+        try { Directory.Move(staging, Final); return true; }
+        catch (IOException) when (Path.Exists(Final)) { return false; }
+    }
+
+    /// <summary>Exchanges the staging folder and --out, atomically where the system can, else by two renames; false if --out is gone.</summary>
+    private bool Swap()
+    {
+        if (RenameOnto(Exchange, NoSuchFile) is { } swapped) return swapped;
+        // Without an exchange: move the old folder aside under the staging name's twin, then the new one in.
+        string aside = staging + ".old";
+        try { Directory.Move(Final, aside); }
+        catch (IOException) when (!Path.Exists(Final)) { return false; }
+        Directory.Move(staging, Final);
+        Directory.Move(aside, staging);
+        return true;
     }
 
     private void CheckReplaceable(string entry)
@@ -308,28 +428,6 @@ public sealed class OutputFolder : IDisposable
         bool isFolder = Directory.Exists(entry);
         if (kind == FileKind.Missing || kind == (isFolder ? FileKind.Directory : FileKind.Regular)) return;
         throw new RepDiffInputException($"--out {Final}: {target} is a {kind}; RepDiff will not replace it");
-    }
-
-    [DllImport("libc", EntryPoint = "renameat2", SetLastError = true)]
-    private static extern int RenameAt2(int oldDir, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, int newDir,
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath, uint flags);
-
-    /// <summary>Exchanges the staging folder and --out: atomically where the system can, else by two renames.</summary>
-    private void Swap()
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            try
-            {
-                if (RenameAt2(-100, staging, -100, Final, 2) == 0) return; // AT_FDCWD, RENAME_EXCHANGE
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { }
-        }
-        // Without an exchange: move the old folder aside under the staging name's twin, then the new one in.
-        string aside = staging + ".old";
-        Directory.Move(Final, aside);
-        Directory.Move(staging, Final);
-        Directory.Move(aside, staging);
     }
 
     /// <summary>Moves entries of the old folder that the new one lacks into it, then deletes the old folder.</summary>
@@ -365,18 +463,22 @@ public sealed class OutputFolder : IDisposable
     private static bool IsRealFolder(string path) => new DirectoryInfo(path) is { Exists: true, LinkTarget: null };
 
     /// <summary>
-    /// Removes what killed runs left beside <paramref name="name"/> in <paramref name="parent"/>: staging
-    /// folders and temporary files of processes that no longer run. A staging folder without its marker was
-    /// already swapped in; its run is finished instead (entries the new folder lacks are moved into it).
+    /// Removes what killed runs left beside <paramref name="name"/> in <paramref name="parent"/>: staging folders and
+    /// temporary files whose runs have ended. A staging folder without its marker was already swapped in; its run is
+    /// finished instead (entries the new folder lacks are moved into it). Whether a staging folder's run has ended is its
+    /// lock file's to say (<see cref="FileLocks.OwnerLock"/>); temporary files, and staging folders of versions that wrote no
+    /// lock file, are judged by the process id in their name, as before. Takes its turn with commits beside it.
     /// </summary>
     public static void CleanLeftovers(string parent, string name)
     {
-        IEnumerable<string> entries;
+        using var turn = FileLocks.LockFolder(parent, CommitPatience);
+        List<string> entries;
         try { entries = Directory.EnumerateFileSystemEntries(parent, $".{name}.*.tmp").Concat(Directory.EnumerateFileSystemEntries(parent, $"{StagingPrefix}{name}.*")).ToList(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
-        foreach (string entry in entries)
+        foreach (string entry in entries.Where(e => NamedFor(e, name) && !IsLockFile(e)))
         {
-            if (!NamedFor(entry, name) || OwnerIsRunning(entry)) continue;
+            using var ended = OwnerEnded(entry);
+            if (ended is null) continue;
             try
             {
                 string final = Path.Combine(parent, name);
@@ -392,11 +494,47 @@ public sealed class OutputFolder : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
+        // Lock files whose run ended with its staging folder gone (a run killed between removing the two, or after a commit).
+        foreach (string lockFile in entries.Where(e => NamedFor(e, name) && IsLockFile(e)))
+        {
+            string staging = lockFile[..^".lock".Length];
+            if (Path.Exists(staging) || Path.Exists(staging + ".old")) continue; // the loop above left that folder's run alone
+            var (state, taken) = FileLocks.OwnerLock.TryTake(lockFile);
+            if (state == FileLocks.Owner.Ended) taken!.Delete();
+        }
+    }
+
+    private static bool IsLockFile(string entry) => entry.EndsWith(".lock", StringComparison.Ordinal);
+
+    /// <summary>
+    /// When the run that left <paramref name="entry"/> has ended: what to dispose once the entry is dealt with (a staging
+    /// folder's lock, deleted then: a run killed after it removed the folder leaves a lock file alone, cleaned above); null
+    /// while that run goes on, or when it cannot be told.
+    /// </summary>
+    private static IDisposable? OwnerEnded(string entry)
+    {
+        if (Path.GetFileName(entry).StartsWith(StagingPrefix, StringComparison.Ordinal))
+        {
+            var (state, taken) = FileLocks.OwnerLock.TryTake(LockFileOf(entry));
+            switch (state)
+            {
+                case FileLocks.Owner.Ended: return new DeleteWhenDone(taken!);
+                case FileLocks.Owner.Running: return null;
+            }
+            // No lock file (an earlier version's folder) or no flock here: the process id, as those versions judged it.
+        }
+        return OwnerIsRunning(entry) ? null : new DeleteWhenDone(null);
+    }
+
+    /// <summary>Deletes a dead run's lock file once its leftovers are dealt with, while still holding it.</summary>
+    private sealed class DeleteWhenDone(FileLocks.OwnerLock? owner) : IDisposable
+    {
+        public void Dispose() => owner?.Delete();
     }
 
     /// <summary>
     /// Whether a leftover's name is <paramref name="name"/>'s own (".NAME.PID.GUID.tmp", "PREFIX NAME.PID.GUID" and its ".old"
-    /// twin), not a sibling's whose name begins alike: a run into out took .repdiff-staging.out.v2.PID.GUID, left by a run into
+    /// twin and ".lock" file), not a sibling's whose name begins alike: a run into out took .repdiff-staging.out.v2.PID.GUID, left by a run into
     /// out.v2 killed right after its swap, for its own and moved out.v2's old files into out (helper 91).
     /// </summary>
     private static bool NamedFor(string entry, string name)
@@ -405,11 +543,15 @@ public sealed class OutputFolder : IDisposable
         string rest = file.StartsWith(StagingPrefix, StringComparison.Ordinal) ? file[StagingPrefix.Length..] : file[1..];
         if (!rest.StartsWith(name + ".", StringComparison.Ordinal)) return false;
         var parts = rest[(name.Length + 1)..].Split('.');
-        return (parts.Length == 2 || parts.Length == 3 && parts[2] is "old" or "tmp")
+        return (parts.Length == 2 || parts.Length == 3 && parts[2] is "old" or "tmp" or "lock")
             && int.TryParse(parts[0], out _) && parts[1].Length == 32 && parts[1].All(char.IsAsciiHexDigit);
     }
 
-    /// <summary>Temporary names carry the writing process's id: ".NAME.PID.GUID.tmp" or "PREFIX NAME.PID.GUID".</summary>
+    /// <summary>
+    /// Temporary names carry the writing process's id: ".NAME.PID.GUID.tmp" or "PREFIX NAME.PID.GUID". A staging folder's run
+    /// is judged by its lock file, not the id; the id stays where earlier versions look for it, so their cleanup judges these
+    /// folders as it always did.
+    /// </summary>
     internal static string TemporaryName(string name, string? prefix = null) =>
         prefix is null ? $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp" : $"{prefix}{name}.{Environment.ProcessId}.{Guid.NewGuid():N}";
 
@@ -440,6 +582,7 @@ public sealed class OutputFolder : IDisposable
             TemporaryPaths.TryDelete(staging);
             TemporaryPaths.Remove(staging);
         }
+        ReleaseOwner(owner);
         // A failed run leaves no folder it made: the parents of --out it created go too, while nothing else is in them.
         if (createdParent is null) return;
         CreatedFolders.RemoveEmpty(Path.GetDirectoryName(Final)!, createdParent);

@@ -8,7 +8,8 @@ namespace RepDiff.IO;
 public static class TemporaryPaths
 {
     public static readonly Lock Gate = new();
-    private static readonly HashSet<string> live = [];
+    /// <summary>In the order recorded: a stop deletes the latest first, so a staging folder goes before its lock file.</summary>
+    private static readonly List<string> live = [];
     private static readonly HashSet<(string Folder, string Outermost)> created = [];
     private static volatile bool stopping;
     private static volatile bool complete;
@@ -22,7 +23,7 @@ public static class TemporaryPaths
         lock (Gate)
         {
             if (stopping) throw new OperationCanceledException("the run is being stopped");
-            live.Add(path);
+            if (!live.Contains(path)) live.Add(path);
         }
     }
 
@@ -102,7 +103,7 @@ public static class TemporaryPaths
         lock (Gate)
         {
             stopping = true;
-            foreach (string path in live) TryDelete(path);
+            for (int i = live.Count - 1; i >= 0; i--) TryDelete(live[i]);
             live.Clear();
             foreach (var (folder, outermost) in created) CreatedFolders.RemoveEmpty(folder, outermost);
             created.Clear();

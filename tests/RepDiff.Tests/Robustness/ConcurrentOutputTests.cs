@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Robustness;
+
+/// <summary>
+/// Runs writing beside one another: two runs into one --out end as if one had followed the other, and a staging folder is
+/// removed by another run's cleanup only once the run that made it has ended, as the kernel tells (its lock file), not as
+/// its process id suggests.
+/// </summary>
+public class ConcurrentOutputTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    /// <summary>How long pca's move into --out is held back: longer than a small run takes from start to commit.</summary>
+    private const int HeldBackSeconds = 10;
+
+    /// <summary>
+    /// Two runs that both find --out missing and commit at the same moment (strace holds the first one's move into --out back
+    /// at the system call, after it found --out missing, while the second commits): both exit 0 and --out is exactly the last
+    /// one's complete folder. The second had failed after all its work: "cannot move the results into place (Directory not
+    /// empty)", 24 of 30 such pairs (helper 111). Against a second run of this version (which waits for the first's commit)
+    /// and against a folder moved in without waiting (an earlier version's run), which the first then replaces.
+    /// </summary>
+    [StraceFact]
+    public async Task TwoRunsThatBothFindOutMissingEndWithTheLastOnesWholeFolder()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string earlier = Path.Combine(dir, "earlier");
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", earlier).Code);
+
+        // A second run of this version: it waits for pca's commit, then replaces pca's folder.
+        string outDir = Path.Combine(dir, "out");
+        var pca = StartHeldBack(a, b, outDir);
+        await WaitUntilCommitting(pca.Process, outDir);
+        var rdx = Start("rdx", a, b, "--out", outDir);
+        Assert.True(rdx.Process.WaitForExit(120_000) && pca.Process.WaitForExit(120_000), "a run did not end");
+        Assert.True(pca.Process.ExitCode == 0, $"pca: exit {pca.Process.ExitCode}: {await pca.Stderr}");
+        Assert.True(rdx.Process.ExitCode == 0, $"rdx: exit {rdx.Process.ExitCode}: {await rdx.Stderr}");
+        AssertWholeRun(outDir, "rdx");
+
+        // A folder moved into --out without waiting for pca's commit: pca's move finds it there and replaces it.
+        string other = Path.Combine(dir, "other");
+        pca = StartHeldBack(a, b, other);
+        await WaitUntilCommitting(pca.Process, other);
+        Directory.Move(earlier, other);
+        Assert.True(pca.Process.WaitForExit(120_000), "pca did not end");
+        Assert.True(pca.Process.ExitCode == 0, $"pca: exit {pca.Process.ExitCode}: {await pca.Stderr}");
+        AssertWholeRun(other, "pca");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>--out holds exactly one run's three files, which agree on the method.</summary>
+    private static void AssertWholeRun(string outDir, string method)
+    {
+        Assert.Equal(["maps.npy", "report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+        Assert.Contains($"\"method\": \"{method}\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Contains($"<title>RepDiff {method}:", File.ReadAllText(Path.Combine(outDir, "report.html")));
+    }
+
+    private sealed record Started(Process Process, Task<string> Stderr);
+
+    private static Started Start(params string[] args) => StartWith("dotnet", [Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), .. args]);
+
+    /// <summary>
+    /// pca under strace, its move into --out held back at the system call's entry: the second rename (the first puts
+    /// maps.npy in place inside the staging folder; an earlier version moves the folder with rename) or the first renameat2.
+    /// </summary>
+    private static Started StartHeldBack(string a, string b, string outDir)
+    {
+        string delay = $"delay_enter={HeldBackSeconds * 1_000_000}";
+        return StartWith("strace", ["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "-e", "trace=rename,renameat2",
+            "-e", $"inject=rename:{delay}:when=2", "-e", $"inject=renameat2:{delay}",
+            "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "pca", a, b, "--out", outDir]);
+    }
+
+    private static Started StartWith(string program, string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        return new Started(process, process.StandardError.ReadToEndAsync());
+    }
+
+    /// <summary>
+    /// Waits until the run's staging folder holds maps.npy, its last file: the commit follows at once and is then held back,
+    /// having found --out missing; a moment more lets it get there on a loaded machine.
+    /// </summary>
+    private static async Task WaitUntilCommitting(Process run, string outDir)
+    {
+        string parent = Path.GetDirectoryName(outDir)!, name = Path.GetFileName(outDir);
+        var clock = Stopwatch.StartNew();
+        while (!run.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)
+            && !Directory.EnumerateDirectories(parent, $".repdiff-staging.{name}.*").Any(s => File.Exists(Path.Combine(s, "maps.npy"))))
+            await Task.Delay(5);
+        Assert.False(run.HasExited, "the held-back run ended before its commit");
+        await Task.Delay(1000);
+        Assert.False(Directory.Exists(outDir), "--out was there before the held-back run committed");
+    }
+
+    /// <summary>A process id no Linux process has (ids stay below 2^22): another container's process, as seen from here.</summary>
+    private const int ForeignPid = 99_999_999;
+
+    /// <summary>
+    /// A run in another container sharing the volume has a process id that looks dead here: its staging folder is left while
+    /// its lock is held, and removed (with the lock file) once it is not. A killed run whose process id now belongs to a
+    /// running process (here init's, 1) is removed too, as is a lock file whose folder is already gone. Cleanup had judged
+    /// by the process id alone: the live run's folder was deleted, the recycled id's kept for ever (helper 111).
+    /// </summary>
+    [Fact]
+    public void AStagingFolderIsRemovedOnlyOnceItsRunHasEnded()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        string foreign = Path.Combine(dir, $".repdiff-staging.out.{ForeignPid}.{Guid.NewGuid():N}");
+        string recycled = Path.Combine(dir, $".repdiff-staging.out.1.{Guid.NewGuid():N}");
+        string orphanLock = Path.Combine(dir, $".repdiff-staging.out.{ForeignPid}.{Guid.NewGuid():N}.lock");
+        foreach (string staging in new[] { foreign, recycled })
+        {
+            Directory.CreateDirectory(staging);
+            File.WriteAllText(Path.Combine(staging, ".repdiff-incomplete"), "");
+            File.WriteAllText(Path.Combine(staging, "results.json"), "half");
+        }
+        File.WriteAllText(recycled + ".lock", "");
+        File.WriteAllText(orphanLock, "");
+
+        // The foreign run holds its lock (this process stands in for it): its folder stays through another run's cleanup.
+        using (var live = FileLocks.OwnerLock.Create(foreign + ".lock"))
+        {
+            Assert.NotNull(live);
+            Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+            Assert.Equal("half", File.ReadAllText(Path.Combine(foreign, "results.json")));
+            Assert.True(File.Exists(foreign + ".lock"));
+            Assert.False(Directory.Exists(recycled), "a dead run's folder stayed because its process id is in use");
+            Assert.False(File.Exists(recycled + ".lock"));
+            Assert.False(File.Exists(orphanLock));
+        }
+
+        // The foreign run has ended (its lock is free): the next run removes what it left.
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+        Assert.Equal(["maps.npy", "report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>
+    /// While a run stages its output, its lock file is held, so another process finds it taken; once the run ends (here:
+    /// its output folder disposed without a commit), the lock file is gone with the folder.
+    /// </summary>
+    [Fact]
+    public void ARunHoldsItsStagingLockWhileItStages()
+    {
+        string outDir = Path.Combine(dir, "out");
+        string lockFile;
+        using (var folder = OutputFolder.Begin(outDir, "results.json"))
+        {
+            folder.WriteText("results.json", "new");
+            lockFile = Assert.Single(Directory.GetFiles(dir, ".repdiff-staging.out.*.lock"));
+            var (owner, taken) = FileLocks.OwnerLock.TryTake(lockFile);
+            Assert.Equal(FileLocks.Owner.Running, owner);
+            Assert.Null(taken);
+            // Another run's cleanup beside it (with a process id that looks dead or not) leaves it.
+            OutputFolder.CleanLeftovers(dir, "out");
+            Assert.True(File.Exists(folder.PathOf("results.json")));
+        }
+        Assert.False(File.Exists(lockFile));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+        Assert.False(Directory.Exists(outDir));
+    }
+}
+
+/// <summary>A fact that holds a run back at a system call with strace, skipped saying why where strace cannot trace.</summary>
+public sealed class StraceFactAttribute : FactAttribute
+{
+    private static readonly Lazy<string?> unavailable = new(Probe);
+
+    public StraceFactAttribute()
+    {
+        if (unavailable.Value is { } why) Skip = why;
+    }
+
+    private static string? Probe()
+    {
+        try
+        {
+            using var strace = Process.Start(new ProcessStartInfo("strace") { ArgumentList = { "-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "-e", "trace=rename", "true" }, RedirectStandardError = true })!;
+            strace.StandardError.ReadToEnd();
+            strace.WaitForExit();
+            return strace.ExitCode == 0 ? null : "strace cannot trace here (ptrace not allowed, or a strace without --seccomp-bpf)";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "no strace";
+        }
+    }
+}
