@@ -17,7 +17,10 @@ namespace RepDiff.Methods.Groups;
 /// </summary>
 public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
 {
-    public override string Name => "groups";
+    /// <summary>The method's name, which an export's lines of given groups carry (GroupsFile reads their names back by it).</summary>
+    public const string MethodName = "groups";
+
+    public override string Name => MethodName;
     public override string Description => "Score groups made elsewhere (CSV, TSV or JSON Lines of their members) with BSR beside its chance level, in the direction given or both.";
     public override string StrengthMeaning => "the group's BSR (SILB) in this direction: the share of ordered pairs of its scored members that the explained model ranks nearer each other than the other model does (the groups are given, not found; this ranks them)";
 

@@ -136,6 +136,77 @@ public class GivenGroupsTests
     }
 
     /// <summary>
+    /// The export of a `groups` run names each group as the user's file did, in a group column after the rank (in CSV, a
+    /// comma quoted and a name a spreadsheet would run as a formula neutralized), and scoring that export again gives the
+    /// run's BSR and each group's, under the same names. Before, the table named them `groups · direction · rank` only.
+    /// </summary>
+    [Theory]
+    [InlineData("members.csv")]
+    [InlineData("members.jsonl")]
+    public void AGroupsRunsExportNamesEachGroupAndScoresAsTheRunDid(string tableName)
+    {
+        var rng = new Random(3);
+        var lines = RowsOf(2).Select(i => $"cats-indoor,{i},a").Concat(RowsOf(3, 4).Select(i => $"\"cats, outdoor\",{i},b"))
+            .Concat(Enumerable.Range(0, Planted.Length).OrderBy(_ => rng.Next()).Take(30).Select(i => $"-strays,{i},"));
+        string groups = Write("named.csv", "group,row,direction\n" + string.Join("\n", lines) + "\n");
+        string run = Path.Combine(dir, "run");
+        Assert.Equal(0, RunGroups(groups, run).Code);
+        string table = Path.Combine(dir, tableName);
+        var exported = Run("export", Path.Combine(run, "results.json"), "--out", table);
+        Assert.True(exported.Code == 0, exported.Stderr);
+
+        var original = Results(run);
+        var namesByRow = new Dictionary<(string Direction, int Rank), string>();
+        foreach (var direction in original["directions"]!.AsArray())
+            foreach (var concept in direction!["concepts"]!.AsArray())
+                namesByRow[(direction["name"]!.GetValue<string>(), concept!["rank"]!.GetValue<int>())] = concept["name"]!.GetValue<string>();
+        Assert.Equal(["-strays", "cats, outdoor", "cats-indoor"], namesByRow.Values.Order(StringComparer.Ordinal));
+        if (tableName.EndsWith(".csv"))
+        {
+            var rows = Cli.ExportCommandTests.ParseCsv(File.ReadAllText(table));
+            Assert.Equal(["method", "direction", "rank", "group", "strength"], rows[0][..5]);
+            Assert.Equal(RowsOf(2).Count() + RowsOf(3, 4).Count() + 30, rows.Count - 1);
+            foreach (var row in rows.Skip(1))
+            {
+                string name = namesByRow[(row[1], int.Parse(row[2]))];
+                Assert.Equal(name.StartsWith('-') ? "'" + name : name, row[3]);
+            }
+        }
+        else
+            foreach (var line in File.ReadLines(table).Select(l => JsonNode.Parse(l)!.AsObject()))
+            {
+                Assert.Equal(["method", "direction", "rank", "group", "strength"], line.Select(p => p.Key).Take(5));
+                Assert.Equal(namesByRow[(line["direction"]!.GetValue<string>(), line["rank"]!.GetValue<int>())], line["group"]!.GetValue<string>());
+            }
+
+        string scored = Path.Combine(dir, "scored");
+        var outcome = Run("groups", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--groups", table, "--out", scored);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var again = Results(scored);
+        foreach (string key in new[] { "bsr", "bsr_mned", "bsr_lsed", "bsr_chance", "bsr_mned_chance", "bsr_lsed_chance" })
+            Assert.True(JsonNode.DeepEquals(original["metrics"]![key], again["metrics"]![key]), $"{key}: {original["metrics"]![key]} against {again["metrics"]![key]}");
+        foreach (var ((direction, _), name) in namesByRow)
+        {
+            var (before, after) = (Concept(original, direction, name), Concept(again, direction, name));
+            Assert.Equal(before["bsr"]!.GetValue<double>(), after["bsr"]!.GetValue<double>());
+            Assert.Equal(TestData.Ints(before["members"]!), TestData.Ints(after["members"]!));
+            Assert.Equal(TestData.Ints(before["grid"]!), TestData.Ints(after["grid"]!));
+        }
+    }
+
+    /// <summary>A method's export has no group column: its concepts have no names of their own.</summary>
+    [Fact]
+    public void AMethodsExportHasNoGroupColumn()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 120);
+        string run = Path.Combine(dir, "kmeans");
+        Assert.Equal(0, Run("kmeans", a, b, "--out", run).Code);
+        var exported = Run("export", Path.Combine(run, "results.json"));
+        Assert.True(exported.Code == 0, exported.Stderr);
+        Assert.Equal(["method", "direction", "rank", "strength"], Cli.ExportCommandTests.ParseCsv(exported.Stdout)[0][..4]);
+    }
+
+    /// <summary>
     /// An export whose metadata has a column named "group" (the samples' own groups) is still grouped by its concepts, and its
     /// JSON Lines form reads as its CSV does.
     /// </summary>
