@@ -353,7 +353,7 @@ public static class FindingText
     /// "; of its first five concepts, three mix a few labels and two are mostly one label": the kinds, when there are
     /// several. After validation the concepts spoken of are the confirmed ones, whatever their ranks: "of its four
     /// confirmed concepts" (<paramref name="available"/>: how many the direction has of those it could speak of).
-    /// <paramref name="concepts"/>: what they are called ("groups" where they were given in a file).
+    /// <paramref name="concepts"/>: what they are called ("groups that hold here" where they were given in a file).
     /// </summary>
     private static string Tally(IReadOnlyList<ConceptProfile> profiles, bool confirmedOnly, int available, string concepts = "concepts")
     {
