@@ -29,7 +29,8 @@ public sealed class ImageSet
     /// An image file as the samples name it (embed's ids, the report, export): its path relative to <see cref="Folder"/>,
     /// '/'-separated, else its file name. A path the manifest wrote absolute that lies outside the folder is named as written:
     /// relative to the folder it had read "../../home/user/photos/cat.jpg", a path nobody wrote that gives the same folders
-    /// away. A relative path is named as the manifest has it, whether inside the folder or not ("val/cat_7.png", "../x.png").
+    /// away. A relative path keeps its name relative to the folder, inside it or not ("val/cat_7.png", "../x.png"), and so does
+    /// an absolute path inside the folder.
     /// </summary>
     public string Name(int sample)
     {

@@ -179,6 +179,7 @@ public class GivenGroupsTests
         Assert.Contains("The groups given as kept together by A (planted_a.npy) and pulled apart by B (planted_b.npy)", report);
         Assert.DoesNotContain("puts these samples together", report);
         Assert.DoesNotContain("found here", report);
+        Assert.Contains("Each row is one member: method, direction, rank, group (the given group's own name), strength,", report);
     }
 
     /// <summary>Groups that hold nowhere are said to be no better than random groups of their sizes, in the line and their direction.</summary>
@@ -267,6 +268,7 @@ public class GivenGroupsTests
         var exported = Run("export", Path.Combine(run, "results.json"));
         Assert.True(exported.Code == 0, exported.Stderr);
         Assert.Equal(["method", "direction", "rank", "strength"], Cli.ExportCommandTests.ParseCsv(exported.Stdout)[0][..4]);
+        Assert.Contains("Each row is one member: method, direction, rank, strength,", PlainText(File.ReadAllText(Path.Combine(run, "report.html"))));
     }
 
     /// <summary>
