@@ -67,6 +67,9 @@ internal static class Summary
         }
         if (explanation.Metrics["both_ways"] is JsonObject bothWays)
             foreach (var (name, scored) in bothWays) Cli.Out.WriteLine(Terminal.Clean(BothWays(model, name, scored!.AsObject())));
+        // Groups given in a file: where they hold, counted ("Of the three groups given, one holds in A …").
+        if (model.Findings.FirstOrDefault(f => f.Method == explanation.Method) is { OfGivenGroups: true } given)
+            Cli.Out.WriteLine(Terminal.Clean(given.Summary));
         // The plain-language finding of each direction, as the report's summary gives it (only confirmed concepts after --validate).
         foreach (var finding in model.Findings.Where(f => f.Method == explanation.Method).SelectMany(f => f.Directions))
             Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));

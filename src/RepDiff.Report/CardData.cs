@@ -6,7 +6,7 @@ namespace RepDiff.Report;
 
 /// <summary>
 /// What Assets/cards.js needs to list, highlight and export every member of every shown concept, as the
-/// page data's "cards" object: <c>concepts</c>, per card key its title, method, direction, rank, strength, trust, members
+/// page data's "cards" object: <c>concepts</c>, per card key its title, method, direction, rank, name (a given group's), strength, trust, members
 /// (best first), scores (aligned, or null), grid, enriched values and closest concept per other method; and
 /// <c>header</c>, the export's column names, the same as `repdiff export` (<see cref="MemberExport"/>). The members'
 /// ids, labels, metadata, texts and thumbnails are the page's "samples" (<see cref="SampleData"/>).
@@ -27,6 +27,8 @@ internal static class CardData
                 ["method"] = card.Explanation.Method,
                 ["direction"] = card.Direction.Name,
                 ["rank"] = concept.Rank,
+                // The group's own name (`repdiff groups`), in the export's group column where the table has one.
+                ["name"] = concept.Name,
                 ["strength"] = (float)concept.Strength,
                 // The concept's trust, exported beside every member as `repdiff export` does (null where not measured).
                 ["stability"] = concept.Stability,
@@ -71,8 +73,9 @@ internal static class CardData
         return new JsonObject
         {
             ["concepts"] = concepts,
-            ["header"] = new JsonArray(MemberExport.Header(model.Samples).Select(h => (JsonNode)h).ToArray()),
-            // Whether the header has the image files' and the texts' columns after the fixed ones (MemberExport).
+            ["header"] = new JsonArray(MemberExport.Header(model.Explanations, model.Samples).Select(h => (JsonNode)h).ToArray()),
+            // Whether the header has the groups' names after the rank, and the image files' and the texts' columns after the fixed ones (MemberExport).
+            ["groupColumn"] = MemberExport.HasGroupNames(model.Explanations),
             ["fileColumn"] = model.Samples.Files is not null,
             ["textColumn"] = model.Samples.Texts is not null,
         };

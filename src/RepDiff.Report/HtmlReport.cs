@@ -349,8 +349,13 @@ public static partial class HtmlReport
                 .Append("<figcaption>Eigenvalue spectrum of the difference, in the method's order: ").Append(SpectrumSigns(model, e)).Append("</figcaption></figure>");
         // Each method's strength is on its own scale, so it is named once here and on every card's figure.
         string? strength = e.StrengthMeaning;
+        var given = model.Findings.FirstOrDefault(f => f.Method == e.Method) is { OfGivenGroups: true } findings ? findings : null;
         if (strength is not null)
-            s.Append("<p class=\"note strength\"><b>Strength</b> (on each card): ").Append(E(strength)).Append(". It ranks this method's concepts; it is not comparable across methods.</p>");
+            s.Append("<p class=\"note strength\"><b>Strength</b> (on each card): ").Append(E(strength))
+                .Append(given is null ? ". It ranks this method's concepts" : ". It ranks the groups given").Append("; it is not comparable across methods.</p>");
+        // Groups given in a file: where they hold, counted ("Of the three groups given, one holds in A …"); a method's directions say what it found.
+        if (given is not null)
+            s.Append("<p class=\"given-summary\">").Append(Isolated(given.IsolatedSummary)).Append("</p>");
 
         for (int d = 0; d < e.Directions.Count; d++)
         {
@@ -402,12 +407,25 @@ public static partial class HtmlReport
         => value.TryGetValue(out double x) ? x.ToString("G4", Inv) : value.TryGetValue(out string? text) ? text : value.ToJsonString();
 
     /// <summary>
+    /// What a direction of given groups holds: the groups the file says one model keeps together, or that lean to it when
+    /// scored both ways; not "A puts these samples together", which a given group at its chance level does not bear out.
+    /// </summary>
+    private static string? GivenReading(string direction, string nameA, string nameB) => direction switch
+    {
+        DirectionNames.MoreSimilarInA => $"The groups given as kept together by A ({nameA}) and pulled apart by B ({nameB}), or leaning that way where given without a direction; each card's BSR beside its chance level says whether it holds.",
+        DirectionNames.MoreSimilarInB => $"The groups given as kept together by B ({nameB}) and pulled apart by A ({nameA}), or leaning that way where given without a direction; each card's BSR beside its chance level says whether it holds.",
+        _ => null,
+    };
+
+    /// <summary>
     /// The plain-language reading of a direction, with what its concepts' labels show: the finding read from
     /// them (<see cref="ReportModel.Findings"/>), else the label mix of its concepts.
     /// </summary>
     private static string Statement(ReportModel model, Explanation e, Direction direction)
     {
-        string text = Isolated(DirectionNames.Reading(direction.Name, BidiControls.Isolate(model.NameA), BidiControls.Isolate(model.NameB)));
+        var (a, b) = (BidiControls.Isolate(model.NameA), BidiControls.Isolate(model.NameB));
+        string text = Isolated(model.Findings.FirstOrDefault(f => f.Method == e.Method)?.OfGivenGroups == true && GivenReading(direction.Name, a, b) is { } given
+            ? given : DirectionNames.Reading(direction.Name, a, b));
         // A finding with no lead concept is the sentence for a direction with nothing to describe (none confirmed, or no
         // better than random groups), the one the terminal prints; it is shown as it is, not replaced by a label mix.
         // Without labels a finding is shown only when texts' words or length name a concept; otherwise it would say no more than the statement.
@@ -443,7 +461,7 @@ public static partial class HtmlReport
     private static string ExportBar(IReadOnlyList<ShownConcept> shown)
     {
         if (shown.Count == 0) return "";
-        return "<section class=\"export\" id=\"export\"><h2>Export members</h2><p class=\"note\">Each row is one member: method, direction, rank, strength, position, in_grid, row, id, label, score, the image file (for images read from files), the text (for texts) and the metadata columns, as <code>repdiff export</code> writes them (<code>--texts</code> for the text), strength and score to float32's seven significant digits (<code>repdiff export</code> gives them in full). A concept's own list opens from its card.</p>"
+        return "<section class=\"export\" id=\"export\"><h2>Export members</h2><p class=\"note\">Each row is one member: method, direction, rank, " + (RepDiff.IO.MemberExport.HasGroupNames(shown.Select(c => c.Explanation).Distinct()) ? "group (the given group's own name), " : "") + "strength, position, in_grid, row, id, label, score, the image file (for images read from files), the text (for texts) and the metadata columns, as <code>repdiff export</code> writes them (<code>--texts</code> for the text), strength and score to float32's seven significant digits (<code>repdiff export</code> gives them in full). A concept's own list opens from its card.</p>"
             + "<div class=\"exportbar\"><span>every shown concept</span><button type=\"button\" data-export=\"all\" data-format=\"csv\">CSV</button><button type=\"button\" data-export=\"all\" data-format=\"json\">JSON</button>"
             + "<span>current selection: <b id=\"export-selection\">none (select a card, or drag on a map)</b></span><button type=\"button\" data-export=\"selection\" data-format=\"csv\" disabled>CSV</button><button type=\"button\" data-export=\"selection\" data-format=\"json\" disabled>JSON</button></div></section>";
     }

@@ -20,11 +20,27 @@ public sealed class ImageSet
     public string? Folder { get; init; }
 
     /// <summary>
-    /// An image file as the samples name it: its path relative to <see cref="Folder"/>, '/'-separated (embed's ids), else its
-    /// file name; never the absolute path, which a shared report or results file would give away (/home/…).
+    /// Per image file, whether the manifest wrote its path absolute (null: none did, as in a folder's listing). Such a path
+    /// is kept in <see cref="Paths"/> as written.
     /// </summary>
-    public string Name(int sample) => Paths is null ? $"image {sample}"
-        : Folder is null ? System.IO.Path.GetFileName(Paths[sample]) : System.IO.Path.GetRelativePath(Folder, Paths[sample]).Replace('\\', '/');
+    public bool[]? WrittenAbsolute { get; init; }
+
+    /// <summary>
+    /// An image file as the samples name it (embed's ids, the report, export): its path relative to <see cref="Folder"/>,
+    /// '/'-separated, else its file name. A path the manifest wrote absolute that lies outside the folder is named as written:
+    /// relative to the folder it had read "../../home/user/photos/cat.jpg", a path nobody wrote that gives the same folders
+    /// away. A relative path keeps its name relative to the folder, inside it or not ("val/cat_7.png", "../x.png"), and so does
+    /// an absolute path inside the folder.
+    /// </summary>
+    public string Name(int sample)
+    {
+        if (Paths is null) return $"image {sample}";
+        if (Folder is null) return System.IO.Path.GetFileName(Paths[sample]);
+        string relative = System.IO.Path.GetRelativePath(Folder, Paths[sample]);
+        bool outside = System.IO.Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal)
+            || relative.StartsWith("..\\", StringComparison.Ordinal);
+        return outside && WrittenAbsolute?[sample] == true ? Paths[sample] : relative.Replace('\\', '/');
+    }
 
     private string[]? fileNames;
 

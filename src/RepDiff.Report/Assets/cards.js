@@ -51,14 +51,14 @@
   const fmt = x => x === null || x === undefined ? '' : (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : +x.toPrecision(4) + '');
 
   // ---- export rows: the columns of `repdiff export` ----
-  // The file and text columns, as `repdiff export` has them when the images are files and when the samples are texts (the
-  // page holds the members' texts in full).
-  const withFile = data.fileColumn, withText = data.textColumn;
+  // The group column (given groups' names), the file and text columns, as `repdiff export` has them when some concept has a
+  // name of its own, when the images are files and when the samples are texts (the page holds the members' texts in full).
+  const withGroup = data.groupColumn, withFile = data.fileColumn, withText = data.textColumn;
   const textOf = row => { const k = S.slot(row); return S.texts && k !== undefined ? S.texts[k] : null; };
   function conceptRows(key) {
     const c = data.concepts[key];
     const grid = new Set(c.grid);
-    return c.members.map((row, p) => [c.method, c.direction, c.rank, c.strength, c.stability, c.foundAgain, c.pValue, c.pAdjusted, c.confirmed,
+    return c.members.map((row, p) => [c.method, c.direction, c.rank, ...(withGroup ? [c.name] : []), c.strength, c.stability, c.foundAgain, c.pValue, c.pAdjusted, c.confirmed,
       p, grid.has(row), row, idOf(row), labelOf(row),
       c.scores ? c.scores[p] : null, ...(withFile ? [fileOf(row)] : []), ...(withText ? [textOf(row)] : []), ...metaColumns.map(col => columnValue(col, row))]);
   }

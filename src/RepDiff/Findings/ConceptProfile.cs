@@ -47,11 +47,26 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
     /// <summary>Fewer than <see cref="SmallConcept"/> members.</summary>
     public bool IsSmall => Size < SmallConcept;
 
+    /// <summary>The concept's own name where it was given rather than found (`repdiff groups`: Concept.Name); null otherwise.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>
+    /// How a sentence names the concept: "group 'cats-indoor'" where it is a group given by name, which its user knows it by,
+    /// else "concept 2" (its card's rank). <paramref name="isolated"/>: the name between the marks of <see cref="BidiControls.Isolate"/>.
+    /// </summary>
+    public string Called(bool isolated = false) => Name is null ? $"concept {Rank.ToString(CultureInfo.InvariantCulture)}" : $"group {Quoted(isolated)}";
+
+    /// <summary>The given group's name in quotes ("'cats-indoor'"), cut as long names are; "" for a concept without one.</summary>
+    public string Quoted(bool isolated = false) => Name is not { } name ? ""
+        : $"'{(isolated ? BidiControls.Isolate(IO.NpyDtype.Truncate(name)) : IO.NpyDtype.Truncate(name))}'";
+
     /// <summary>
     /// Counts the labels of the members (indices outside 0..labels-1 or without a label are skipped)
     /// and classifies the concept against the labels' shares of the whole set.
     /// </summary>
-    public static ConceptProfile Of(Concept concept, SampleLabels? labels)
+    public static ConceptProfile Of(Concept concept, SampleLabels? labels) => OfLabels(concept, labels) with { Name = concept.Name };
+
+    private static ConceptProfile OfLabels(Concept concept, SampleLabels? labels)
     {
         // One label for every sample names nothing: each concept read "all 0, as are 100% of all samples" and the
         // direction "lies within single labels".
@@ -127,7 +142,7 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
         // "62% 3", or "all 5" when every member carries the label.
         string Share(LabelShare s) => s.Share >= 1 ? $"all {Named(s)}" : $"{SharePercent(s.Share)} {Named(s)}";
         string size = Size.ToString("N0", CultureInfo.InvariantCulture) + " " + (Size == 1 && sampleNoun.EndsWith('s') ? sampleNoun[..^1] : sampleNoun);
-        string head = $"concept {Rank.ToString(CultureInfo.InvariantCulture)}, {(IsSmall ? "only " : "")}{size}";
+        string head = $"{Called(isolated)}, {(IsSmall ? "only " : "")}{size}";
         switch (Mix)
         {
             case ConceptMix.OneLabel:

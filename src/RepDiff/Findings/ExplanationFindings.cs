@@ -3,6 +3,15 @@ namespace RepDiff.Findings;
 /// <summary>The findings of one explanation: a sentence per direction and one line for the whole report.</summary>
 public sealed record ExplanationFindings(string Method, IReadOnlyList<DirectionFinding> Directions, string Summary)
 {
+    /// <summary>The summary with each string from the user's input between the marks of <see cref="BidiControls.Isolate"/>, for a page to isolate.</summary>
+    public string IsolatedSummary { get; init; } = "";
+
+    /// <summary>
+    /// The explanation holds groups given in a file (`repdiff groups`), whose summary says where they hold ("Of the three
+    /// groups given, …"): the report and the terminal show it, as they do not a method's (its directions' sentences say it).
+    /// </summary>
+    public bool OfGivenGroups { get; init; }
+
     public DirectionFinding For(string direction) =>
         Directions.FirstOrDefault(d => d.Direction == direction)
         ?? throw new KeyNotFoundException($"{Method} has no direction '{direction}'");

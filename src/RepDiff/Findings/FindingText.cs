@@ -43,10 +43,48 @@ public static class FindingText
         // Every string from the user's input goes into a sentence marked (BidiControls.Isolate), so the report can isolate it:
         // a right-to-left name or label had carried the numbers beside it into its own order. The plain text has no marks.
         (nameA, nameB) = (BidiControls.Isolate(nameA), BidiControls.Isolate(nameB));
-        var directions = explanation.Directions.Select(d => DescribeDirection(explanation, d, labels, nameA, nameB, sampleNoun, maxConcepts)).ToList();
+        // Groups given in a file (`repdiff groups`) were not found by a method: the sentences say they were given, and the
+        // explanation's line counts where they hold.
+        bool given = MethodRegistry.Default.Find(explanation.Method)?.ConceptsAreGiven == true;
+        var directions = explanation.Directions.Select(d => DescribeDirection(explanation, d, labels, nameA, nameB, sampleNoun, maxConcepts, given)).ToList();
         bool validated = explanation.Directions.SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
-        string summary = Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated, Unnamed(labels, sampleNoun, brief: true));
-        return new ExplanationFindings(explanation.Method, directions, BidiControls.RemoveIsolates(summary));
+        string summary = given && explanation.Metrics["holds_in"] is JsonObject holds ? GivenSummary(holds, nameA, nameB)
+            : Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated, Unnamed(labels, sampleNoun, brief: true));
+        return new ExplanationFindings(explanation.Method, directions, BidiControls.RemoveIsolates(summary)) { IsolatedSummary = summary, OfGivenGroups = given };
+    }
+
+    /// <summary>Given groups a summary names in each part; more are counted ("and 4 more").</summary>
+    private const int GroupsNamed = 3;
+
+    /// <summary>
+    /// The line of a `groups` run: where the groups given hold, from metrics.holds_in (GivenGroupsMethod): "Of the three groups
+    /// given, one holds in A (a.npy), which keeps it together where B pulls it apart ('cats-indoor'); one holds in B (b.npy),
+    /// which keeps it together where A pulls it apart ('cats-outdoor'); and one is no better than random groups of its size
+    /// ('strays')." The groups were given, not found: a method's line ("the groups found here", "rdx finds …") had said so.
+    /// </summary>
+    private static string GivenSummary(JsonObject holds, string nameA, string nameB)
+    {
+        var groups = holds.Select(g => (Name: g.Key, Where: g.Value is JsonValue v && v.TryGetValue(out string? w) ? w : null)).ToList();
+        int n = groups.Count;
+        List<string> In(params string?[] where) => groups.Where(g => where.Contains(g.Where)).Select(g => g.Name).ToList();
+        var (inA, inB, neither) = (In("a"), In("b"), groups.Where(g => g.Where is not ("a" or "b")).Select(g => g.Name).ToList());
+        string Quoted(List<string> names) => JoinWords([.. names.Take(GroupsNamed).Select(name => $"'{BidiControls.Isolate(IO.NpyDtype.Truncate(name))}'"),
+            .. names.Count > GroupsNamed ? [$"{(names.Count - GroupsNamed).ToString("N0", CultureInfo.InvariantCulture)} more"] : Array.Empty<string>()]);
+        // "one", "two", "both", "all five": how many of the groups given a part speaks of.
+        string HowMany(int k) => k == n && n == 2 ? "both" : k == n && n > 2 ? $"all {Count(n)}" : Count(k);
+        string Holds(List<string> names, string model, string name, string other)
+        {
+            string them = names.Count == 1 ? "it" : "them";
+            return $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "holds" : "hold")} in {model} ({name}), which keeps {them} together where {other} pulls {them} apart";
+        }
+        string Chance(List<string> names) => $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "is" : "are")} no better than random groups of {(names.Count == 1 ? "its size" : "their sizes")}";
+        var parts = new List<(string Text, List<string> Names)>();
+        if (inA.Count > 0) parts.Add((Holds(inA, "A", nameA, "B"), inA));
+        if (inB.Count > 0) parts.Add((Holds(inB, "B", nameB, "A"), inB));
+        if (neither.Count > 0) parts.Add((Chance(neither), neither));
+        if (n == 1) return Sentence($"The one group given ({Quoted(parts[0].Names)}) {parts[0].Text}", nameA, nameB);
+        var said = parts.Select(p => $"{p.Text} ({Quoted(p.Names)})").ToList();
+        return Sentence($"Of the {Count(n)} groups given, " + (said.Count == 1 ? said[0] : string.Join("; ", said.Take(said.Count - 1)) + "; and " + said[^1]), nameA, nameB);
     }
 
     /// <summary>Words a finding quotes for a concept without labels (its card lists more).</summary>
@@ -101,7 +139,7 @@ public static class FindingText
     {
         foreach (var profile in profiles)
             if (described.First(c => c.Rank == profile.Rank) is var concept && hasTraits(concept))
-                return (concept, $"concept {profile.Rank}, {profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}", profile.Rank);
+                return (concept, $"{profile.Called(isolated: true)}, {profile.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun}", profile.Rank);
         return null;
     }
 
@@ -149,13 +187,26 @@ public static class FindingText
         "{0} has more " + noun + " than {3} in {1} ({2})",
         "{0} has more " + noun + " than {3} in modes that lean to {1} ({2})");
 
-    private static DirectionFinding DescribeDirection(Explanation explanation, Direction direction, SampleLabels? labels, string nameA, string nameB, string noun, int maxConcepts)
+    private static DirectionFinding DescribeDirection(Explanation explanation, Direction direction, SampleLabels? labels, string nameA, string nameB, string noun, int maxConcepts, bool given)
     {
         var frame = FramingOf(direction.Name, nameA, nameB, noun);
         // After held-out validation a direction speaks only of the concepts it confirmed (the report still shows the rest, marked).
         var validated = direction.Concepts.Where(c => c.Confirmed is not null).ToList();
         var confirmed = validated.Where(c => c.Confirmed == true).ToList();
-        var described = validated.Count > 0 ? confirmed : direction.Concepts;
+        // Given groups are each tested against random groups of their size (metrics.holds_in): a direction speaks of those
+        // that hold in it, as a validated method's speaks of its confirmed concepts. Its BSR over every group given it had
+        // said "no better than random groups" of a direction where one group held beside a stray one that did not.
+        var holds = given ? explanation.Metrics["holds_in"] as JsonObject : null;
+        var held = holds is null ? null
+            : direction.Concepts.Where(c => c.Name is { } name && holds[name] is JsonValue v && v.TryGetValue(out string? where) && where == direction.Explains).ToList();
+        var described = validated.Count > 0 ? confirmed : held ?? direction.Concepts;
+        if (held is { Count: 0 })
+        {
+            int count = direction.Concepts.Count;
+            string none = Sentence($"{frame.Subject}: {(count == 1 ? "the one group given that falls in this direction does not hold" : $"{(count == 2 ? "neither" : "none")} of the {Count(count)} groups given that fall in this direction holds")}: "
+                + $"{(count == 1 ? "it is" : "each is")} no better than random groups of {(count == 1 ? "its size" : "the same size")}, so {(count == 1 ? "it shows" : "they show")} nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
+            return new DirectionFinding(direction.Name, none, BidiControls.RemoveIsolates(none), [], null) { NoBetterThanChance = true };
+        }
         var profiles = described.Take(maxConcepts).Select(c => ConceptProfile.Of(c, labels)).Where(p => p.Size > 0).ToList();
         // Without held-out validation to choose by, stability (when measured) does: a concept not found again when the
         // method reruns on subsamples leads the headline only when no concept was (docs/methods/stability.md).
@@ -190,9 +241,9 @@ public static class FindingText
         // (BSR 0.17, random groups 0.49) was confirmed that way (helper 79).
         bool difference = DirectionNames.IsDifference(direction.Name);
         var belowChance = difference ? described.Where(c => c.Bsr is double b && c.BsrChance is double level && b <= level).Select(c => c.Rank).ToHashSet() : [];
-        if (!confirmed.Any(c => !belowChance.Contains(c.Rank)) && ChanceLevel(explanation, direction) is { } chance)
+        if (held is null && !confirmed.Any(c => !belowChance.Contains(c.Rank)) && ChanceLevel(explanation, direction) is { } chance)
         {
-            string text = Sentence($"{frame.Subject}: the groups found here are no better than random groups ({chance}), "
+            string text = Sentence($"{frame.Subject}: {(given ? "the groups given that fall in this direction are" : "the groups found here are")} no better than random groups ({chance}), "
                 + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
             return new DirectionFinding(direction.Name, text, BidiControls.RemoveIsolates(text), profiles, null) { NoBetterThanChance = true };
         }
@@ -206,6 +257,10 @@ public static class FindingText
             string sizes = JoinWords(real.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
             string groups = (real.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(real.Count)} groups ({sizes} {noun})")
                 + (singles == 0 ? "" : singles == 1 ? " and one concept of a single sample" : $" and {Count(singles)} concepts of a single sample each");
+            // Given groups by the names their user knows them by: "the groups 'cats-indoor' (120 samples) and 'strays' (30 samples)".
+            if (held is not null)
+                groups = (real.Count == 1 ? "the group " : "the groups ") + JoinWords([.. real.Take(GroupsNamed).Select(p => $"{p.Quoted(isolated: true)} ({p.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun})"),
+                    .. real.Count > GroupsNamed ? [$"{Count(real.Count - GroupsNamed)} more"] : Array.Empty<string>()]);
             var traits = WordsClause(described, profiles, noun) ?? LooksClause(described, profiles, noun);
             string named = traits is { } t ? $"{Unnamed(labels, noun)}; {t.Clause}" : Unnamed(labels, noun);
             string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");
@@ -235,7 +290,7 @@ public static class FindingText
             ConceptMix.Leaning => Fill(frame.Leaning, JoinWords(lead.Leading.Select(s => BidiControls.Isolate(s.Named)).ToList()), detail),
             _ => Fill(frame.Across, "", detail),
         };
-        string tally = Tally(profiles, validated.Count > 0, validated.Count > 0 ? confirmed.Count : direction.Concepts.Count);
+        string tally = Tally(profiles, validated.Count > 0, validated.Count > 0 ? confirmed.Count : described.Count, held is null ? "concepts" : "groups that hold here");
         return new DirectionFinding(direction.Name, Sentence(headline + tally + StabilityClause(explanation, profiles, unsettled), nameA, nameB), BidiControls.RemoveIsolates(Sentence(headline, nameA, nameB)), profiles, lead);
     }
 
@@ -298,8 +353,9 @@ public static class FindingText
     /// "; of its first five concepts, three mix a few labels and two are mostly one label": the kinds, when there are
     /// several. After validation the concepts spoken of are the confirmed ones, whatever their ranks: "of its four
     /// confirmed concepts" (<paramref name="available"/>: how many the direction has of those it could speak of).
+    /// <paramref name="concepts"/>: what they are called ("groups that hold here" where they were given in a file).
     /// </summary>
-    private static string Tally(IReadOnlyList<ConceptProfile> profiles, bool confirmedOnly, int available)
+    private static string Tally(IReadOnlyList<ConceptProfile> profiles, bool confirmedOnly, int available, string concepts = "concepts")
     {
         var labelled = profiles.Where(p => p.Mix != ConceptMix.Unlabelled).ToList();
         if (labelled.Count < 2) return "";
@@ -307,14 +363,14 @@ public static class FindingText
         var kinds = new[] { ConceptMix.Mixed, ConceptMix.OneLabel, ConceptMix.Leaning, ConceptMix.Spread }
             .Select(kind => (Kind: kind, Count: labelled.Count(p => p.Mix == kind))).Where(k => k.Count > 0).ToList();
         // "its four confirmed concepts" when those are all of them, "its first five confirmed concepts" when more were confirmed.
-        string confirmedGroup = available > n ? $"its first {Count(n)} confirmed concepts" : $"its {Count(n)} confirmed concepts";
+        string confirmedGroup = available > n ? $"its first {Count(n)} confirmed {concepts}" : $"its {Count(n)} confirmed {concepts}";
         if (kinds.Count == 1)
         {
             string all = n == 2 ? "both" : $"all {Count(n)}";
-            string group = confirmedOnly ? (available > n ? confirmedGroup : "its confirmed concepts") : n == 2 ? "its first two concepts" : "its first concepts";
+            string group = confirmedOnly ? (available > n ? confirmedGroup : $"its confirmed {concepts}") : n == 2 ? $"its first two {concepts}" : $"its first {concepts}";
             return $"; {all} of {group} {KindPhrase(kinds[0].Kind, plural: true)}";
         }
-        return $"; of {(confirmedOnly ? confirmedGroup : $"its first {Count(n)} concepts")}, {JoinWords(kinds.Select(k => $"{Count(k.Count)} {KindPhrase(k.Kind, k.Count > 1)}").ToList())}";
+        return $"; of {(confirmedOnly ? confirmedGroup : $"its first {Count(n)} {concepts}")}, {JoinWords(kinds.Select(k => $"{Count(k.Count)} {KindPhrase(k.Kind, k.Count > 1)}").ToList())}";
     }
 
     private static string KindPhrase(ConceptMix kind, bool plural) => kind switch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using RepDiff.Methods.Groups;
 
 namespace RepDiff.IO;
 
@@ -9,8 +10,9 @@ namespace RepDiff.IO;
 /// header or JSON Lines (.jsonl, .ndjson), its columns read by name, never by position: a group column (`group`, or the one
 /// named), a `row` (0-based, in A's order) or an `id` column (joined as the pair's ids are), and optionally `direction`
 /// (which model is said to group them: a or b, the models' names, or a direction name as `export` writes it) and `in_grid`
-/// (`export`'s members shown and scored). An export's table, which has no group column, is grouped by its concepts:
-/// method, direction and rank. Every problem is a <see cref="RepDiffInputException"/> naming the file and the first bad line.
+/// (`export`'s members shown and scored). An export's table is grouped by its concepts: method, direction and rank, or
+/// the group's own name where it is an export of given groups (its `group` column, <see cref="MemberExport.GroupColumn"/>).
+/// Every problem is a <see cref="RepDiffInputException"/> naming the file and the first bad line.
 /// </summary>
 public static class GroupsFile
 {
@@ -42,6 +44,9 @@ public static class GroupsFile
         // it describes the samples, not the concepts the table lists.
         bool export = groupColumn is null && ExportConcept.All(c => Find(c) >= 0) && Find("row") >= 0;
         int[] groupAt = export ? ExportConcept.Select(Find).ToArray() : [Find(groupColumn ?? DefaultGroupColumn)];
+        // In an export, the given groups' own names (only a `groups` run's lines: another method's have none, and a column
+        // "group" beside them is metadata, which export would have renamed had the table had names of its own).
+        int givenNameAt = export ? Find(MemberExport.GroupColumn) : -1;
         if (groupAt[0] < 0)
             throw RepDiffInputException.ForFile(path, $"has no '{NpyDtype.Truncate(groupColumn ?? DefaultGroupColumn)}' column (columns: {ColumnList(columns)}); "
                 + (groupColumn is null ? "name the column of group names with --group-column" : "name another with --group-column"));
@@ -58,7 +63,9 @@ public static class GroupsFile
         int unknown = 0;
         foreach (var (line, values) in lines)
         {
-            string name = export ? string.Join(" · ", groupAt.Select(j => values[j] ?? "")) : values[groupAt[0]] ?? "";
+            string name = !export ? values[groupAt[0]] ?? ""
+                : givenNameAt >= 0 && values[groupAt[0]] == GivenGroupsMethod.MethodName && values[givenNameAt] is { } given ? Unneutralized(given)
+                : string.Join(" · ", groupAt.Select(j => values[j] ?? ""));
             if (name.Trim().Length == 0) throw RepDiffInputException.ForFile(path, $"line {line} has no group in '{columns[kept[groupAt[0]]]}'");
             int? sample = SampleOf(path, line, values, rowAt, idAt, rowOfId, n, out string? missing);
             if (sample is not int i)
@@ -146,8 +153,8 @@ public static class GroupsFile
     }
 
     /// <summary>
-    /// An id as `export` wrote it into CSV where it would have been a spreadsheet formula: a leading apostrophe
-    /// (MemberExport.CsvField), taken off again when the id with it is no sample.
+    /// An id or a group's name as `export` wrote it into CSV where it would have been a spreadsheet formula: a leading
+    /// apostrophe (MemberExport.CsvField), taken off again (an id only when the id with it is no sample).
     /// </summary>
     private static string Unneutralized(string id) => id.Length > 1 && id[0] == '\'' && id[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? id[1..] : id;
 

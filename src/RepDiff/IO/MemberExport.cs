@@ -6,7 +6,8 @@ using System.Text.RegularExpressions;
 namespace RepDiff.IO;
 
 /// <summary>
-/// Every member of every concept as one table row, for `repdiff export`: method, direction, rank,
+/// Every member of every concept as one table row, for `repdiff export`: method, direction, rank, the group's own name
+/// where some concept has one (`repdiff groups`: the names of the user's file; empty for a method's concepts beside them),
 /// strength, the concept's trust (stability; found again on the discovery half, held-out p and its adjusted
 /// value, confirmed; empty where not measured), the member's position in its concept (0 = best), whether the report's grid shows it, its
 /// row in the inputs, id, label, score, the sample's image file where its image is one (its path relative to the --images folder or
@@ -16,7 +17,16 @@ namespace RepDiff.IO;
 /// </summary>
 public static partial class MemberExport
 {
-    private static readonly string[] FixedColumns = ["method", "direction", "rank", "strength", "stability", "found_again", "p_value", "p_adjusted", "confirmed", "position", "in_grid", "row", "id", "label", "score"];
+    private static readonly string[] ConceptColumns = ["method", "direction", "rank"];
+
+    private static readonly string[] FixedColumns = ["strength", "stability", "found_again", "p_value", "p_adjusted", "confirmed", "position", "in_grid", "row", "id", "label", "score"];
+
+    /// <summary>
+    /// The column of each concept's own name (Concept.Name), after its rank, in tables where some concept has one: a
+    /// `repdiff groups` run's, or a comparison's with --groups. Absent otherwise, so a method's table reads as it always did.
+    /// `repdiff groups` reads an export's groups back by it (GroupsFile).
+    /// </summary>
+    public const string GroupColumn = "group";
 
     /// <summary>The column of the samples' image files, after the fixed ones, when their images are files.</summary>
     private const string FileColumn = "file";
@@ -24,14 +34,24 @@ public static partial class MemberExport
     /// <summary>The column of the samples' texts, after the fixed ones (and the files), when there are texts.</summary>
     private const string TextColumn = "text";
 
-    private static string[] Leading(SampleInfo samples) =>
-        [.. FixedColumns, .. samples.Files is null ? [] : new[] { FileColumn }, .. samples.Texts is null ? [] : new[] { TextColumn }];
+    /// <summary>Whether the table has the <see cref="GroupColumn"/>: some concept of the explanations has a name of its own.</summary>
+    public static bool HasGroupNames(IEnumerable<Explanation> explanations)
+        => explanations.Any(e => e.Directions.Any(d => d.Concepts.Any(c => c.Name is not null)));
 
-    /// <summary>Column names: the fixed ones, the file where the images are files, the text where the samples are texts, then the metadata columns.</summary>
-    public static string[] Header(SampleInfo samples)
+    private static string[] Leading(bool named, SampleInfo samples) =>
+        [.. ConceptColumns, .. named ? new[] { GroupColumn } : [], .. FixedColumns,
+            .. samples.Files is null ? [] : new[] { FileColumn }, .. samples.Texts is null ? [] : new[] { TextColumn }];
+
+    /// <summary>
+    /// Column names: the concept's (method, direction, rank, and its name where some concept has one), the fixed ones, the
+    /// file where the images are files, the text where the samples are texts, then the metadata columns.
+    /// </summary>
+    public static string[] Header(IEnumerable<Explanation> explanations, SampleInfo samples) => Header(HasGroupNames(explanations), samples);
+
+    private static string[] Header(bool named, SampleInfo samples)
     {
         // A metadata column named like a fixed one is prefixed "metadata_", and numbered where that name is taken too.
-        var leading = Leading(samples);
+        var leading = Leading(named, samples);
         var names = new List<string>(leading);
         foreach (var column in samples.Metadata?.Columns ?? [])
         {
@@ -46,9 +66,9 @@ public static partial class MemberExport
     /// <summary>The rows, values aligned with <see cref="Header"/>: strings, ints, doubles, bools or null.</summary>
     public static IEnumerable<object?[]> Rows(IReadOnlyList<Explanation> explanations, SampleInfo samples)
     {
+        bool named = HasGroupNames(explanations);
         var metadata = samples.Metadata?.Columns ?? [];
-        int first = Leading(samples).Length; // where the metadata columns start
-        int textAt = samples.Files is null ? FixedColumns.Length : FixedColumns.Length + 1;
+        int width = Leading(named, samples).Length + metadata.Count;
         foreach (var explanation in explanations)
             foreach (var direction in explanation.Directions)
                 foreach (var concept in direction.Concepts)
@@ -57,41 +77,31 @@ public static partial class MemberExport
                     for (int p = 0; p < concept.Members.Length; p++)
                     {
                         int row = concept.Members[p];
-                        var values = new object?[first + metadata.Count];
-                        values[0] = explanation.Method;
-                        values[1] = direction.Name;
-                        values[2] = concept.Rank;
-                        values[3] = concept.Strength;
-                        values[4] = concept.Stability;
-                        values[5] = concept.FoundAgain;
-                        values[6] = concept.PValue;
-                        values[7] = concept.PAdjusted;
-                        values[8] = concept.Confirmed;
-                        values[9] = p;
-                        values[10] = grid.Contains(row);
-                        values[11] = row;
-                        values[12] = samples.Ids is { } ids && row < ids.Length ? ids[row] : null;
-                        values[13] = samples.Labels is { } labels && row < labels.Codes.Length ? labels[row] : null;
-                        values[14] = concept.Scores is { } scores ? scores[p] : null;
-                        if (samples.Files is { } files) values[FixedColumns.Length] = row < files.Length ? files[row] : null;
-                        if (samples.Texts is { } texts) values[textAt] = row < texts.Length ? texts[row] : null;
-                        for (int j = 0; j < metadata.Count; j++)
-                            values[first + j] = row < metadata[j].Values.Length ? metadata[j].Values[row] : null;
-                        yield return values;
+                        var values = new List<object?>(width) { explanation.Method, direction.Name, concept.Rank };
+                        if (named) values.Add(concept.Name);
+                        values.AddRange([concept.Strength, concept.Stability, concept.FoundAgain, concept.PValue, concept.PAdjusted, concept.Confirmed,
+                            p, grid.Contains(row), row,
+                            samples.Ids is { } ids && row < ids.Length ? ids[row] : null,
+                            samples.Labels is { } labels && row < labels.Codes.Length ? labels[row] : null,
+                            concept.Scores is { } scores ? scores[p] : null]);
+                        if (samples.Files is { } files) values.Add(row < files.Length ? files[row] : null);
+                        if (samples.Texts is { } texts) values.Add(row < texts.Length ? texts[row] : null);
+                        foreach (var column in metadata) values.Add(row < column.Values.Length ? column.Values[row] : null);
+                        yield return [.. values];
                     }
                 }
     }
 
     public static void WriteCsv(TextWriter writer, IReadOnlyList<Explanation> explanations, SampleInfo samples)
     {
-        writer.Write(string.Join(",", Header(samples).Select(CsvField)) + "\n");
+        writer.Write(string.Join(",", Header(explanations, samples).Select(CsvField)) + "\n");
         foreach (var row in Rows(explanations, samples))
             writer.Write(string.Join(",", row.Select(CsvField)) + "\n");
     }
 
     public static void WriteJsonLines(TextWriter writer, IReadOnlyList<Explanation> explanations, SampleInfo samples)
     {
-        var header = Header(samples);
+        var header = Header(explanations, samples);
         var buffer = new MemoryStream();
         foreach (var row in Rows(explanations, samples))
         {

@@ -322,6 +322,7 @@ public static class SampleFiles
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var lines = TextLines.ReadAll(path, MaxShortLine);
         var paths = new string[lines.Length];
+        var absolute = new bool[lines.Length];
         // Each image once, when embedded: one listed twice was embedded twice under one id, and compare failed only after
         // both models had embedded everything, naming a staging file. Compared as full paths ("a.jpg" and "./a.jpg" are one).
         var lineOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -329,7 +330,8 @@ public static class SampleFiles
         {
             string entry = lines[i].Trim();
             if (entry.Length == 0) throw RepDiffInputException.ForFile(path, $"line {i + 1} is empty; the manifest needs one image path per sample");
-            paths[i] = Path.IsPathRooted(entry) ? entry : Path.GetFullPath(Path.Combine(folder, entry));
+            absolute[i] = Path.IsPathRooted(entry);
+            paths[i] = absolute[i] ? entry : Path.GetFullPath(Path.Combine(folder, entry));
             if (eachImageOnce && !lineOf.TryAdd(Path.GetFullPath(paths[i]), i + 1))
                 throw RepDiffInputException.ForFile(path, $"image '{PathEnd(entry)}' appears on line {lineOf[Path.GetFullPath(paths[i])]} and line {i + 1}; list each image once");
             string kind = FileKind.Of(paths[i]);
@@ -338,7 +340,7 @@ public static class SampleFiles
                 throw RepDiffInputException.ForFile(path, $"line {i + 1}: image '{PathEnd(entry)}' is a {kind}, not a regular file");
         }
         if (paths.Length == 0) throw RepDiffInputException.ForFile(path, "manifest lists no images");
-        return new ImageSet(paths) { Folder = folder };
+        return new ImageSet(paths) { Folder = folder, WrittenAbsolute = absolute };
     }
 
     /// <summary>

@@ -123,7 +123,7 @@ public class ExportCommandTests
         (code, output, error) = Run("export", results, "--texts", texts, "--ids", ids, "--metadata", metadata, "--metadata-id-column", "sample");
         Assert.True(code == 0, error);
         var table = ParseCsv(output);
-        Assert.Equal([.. MemberExport.Header(new SampleInfo()), "text", "metadata_id", "note"], table[0]);
+        Assert.Equal([.. MemberExport.Header([], new SampleInfo()), "text", "metadata_id", "note"], table[0]);
         Assert.Equal(["sample 7", "'=cmd, 3", "sample 599", "sample 1"], table.Skip(1).Select(r => r[15]));
         Assert.Contains("\"'=cmd, 3\"", output);
         string fewer = GoldenFileTests.WriteText(dir, "fewer.txt", "a\nb\n");
@@ -169,7 +169,7 @@ public class ExportCommandTests
         var (code, output, error) = Run("export", results, "--ids", ids, "--labels", labels, "--metadata", metadata);
         Assert.True(code == 0, error);
         var table = ParseCsv(output);
-        Assert.Equal([.. MemberExport.Header(new SampleInfo()), "metadata_row", "'=bad", "note"], table[0]);
+        Assert.Equal([.. MemberExport.Header([], new SampleInfo()), "metadata_row", "'=bad", "note"], table[0]);
         // Read back by an RFC 4180 reader, each text cell is the text with an apostrophe in front where a spreadsheet would run it.
         string Shown(string text) => text[0] is '=' or '+' or '@' or '\t' || text[0] == '-' && !double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out _) ? "'" + text : text;
         int Col(string name) => Array.IndexOf(table[0], name);
@@ -248,7 +248,7 @@ public class ExportCommandTests
     {
         // Without labels, metadata "label" would be prefixed to "metadata_label", the name of another metadata column.
         var metadata = new SampleMetadata([new MetadataColumn("label", ["x", "y"]), new MetadataColumn("metadata_label", ["1", "2"])], 2);
-        var header = MemberExport.Header(new SampleInfo { Metadata = metadata });
+        var header = MemberExport.Header([], new SampleInfo { Metadata = metadata });
         Assert.Equal(header.Length, header.Distinct().Count());
         Assert.Equal(["metadata_label_2", "metadata_label"], header[^2..]);
     }

@@ -144,6 +144,33 @@ public class ImageFileNamesTests
         Assert.Equal(table[0], page["cards"]!["header"]!.AsArray().Select(h => h!.GetValue<string>()));
     }
 
+    /// <summary>
+    /// A manifest that lists images by absolute paths outside its folder names those samples by the paths as written, in
+    /// results.json, the report's page data and export's file column; they had been "../../tmp/…/photos/shot_1.png",
+    /// relative to the manifest's folder. Its relative paths keep their names.
+    /// </summary>
+    [Fact]
+    public void AbsolutePathsOutsideTheManifestsFolderNameTheirSamplesAsWritten()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels, folder) = PairWithImageFolder(dir);
+        string lists = Path.Combine(dir, "lists");
+        Directory.CreateDirectory(lists);
+        var lines = Enumerable.Range(0, 120).Select(i => i % 2 == 0 ? Path.Combine(folder, $"shot_{i}.png") : $"../photos/shot_{i}.png").ToArray();
+        File.WriteAllLines(Path.Combine(lists, "images.txt"), lines);
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("kmeans", a, b, "--labels", labels, "--images", Path.Combine(lists, "images.txt"), "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
+        Assert.Equal(lines, results["samples"]!["files"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Equal(lines, PageFiles(PageData(Path.Combine(outDir, "report.html"))));
+        var table = ExportCommandTests.ParseCsv(Run("export", Path.Combine(outDir, "results.json")).Stdout);
+        int row = Array.IndexOf(table[0], "row"), file = Array.IndexOf(table[0], "file");
+        Assert.Equal(120, table.Skip(1).Select(r => r[row]).Distinct().Count());
+        Assert.All(table.Skip(1), r => Assert.Equal(lines[int.Parse(r[row])], r[file]));
+    }
+
     [Fact]
     public void NamesThatShareHalfACharacterAreNotCutThroughIt()
     {

@@ -97,7 +97,7 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
     }
 
     /// <summary>Objects whose keys are data (label values, metadata column names), not schema.</summary>
-    private static readonly HashSet<string> DataMaps = ["label_counts", "by_label", "metadata", "both_ways"];
+    private static readonly HashSet<string> DataMaps = ["label_counts", "by_label", "metadata", "both_ways", "holds_in"];
 
     /// <summary>
     /// The keys under node, apart from the values of data maps, and each `parameters` object by its method: those keys

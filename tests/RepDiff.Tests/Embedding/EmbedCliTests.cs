@@ -934,6 +934,28 @@ public class EmbedCliTests
     }
 
     /// <summary>
+    /// A manifest's images are named (embed's ids) by their path relative to its folder, unless the manifest wrote one absolute
+    /// outside that folder: then by the path as written. It had been "../../tmp/…/images/scene1.png", a path nobody wrote.
+    /// Relative paths keep their names whether inside the folder or not; an absolute path inside it is named relative to it.
+    /// </summary>
+    [Fact]
+    public void AnAbsolutePathOutsideTheManifestsFolderIsItsImagesId()
+    {
+        var (dir, images, model) = Setup();
+        string lists = Path.Combine(dir, "lists");
+        Directory.CreateDirectory(Path.Combine(lists, "here"));
+        File.Copy(Path.Combine(images, "scene3.png"), Path.Combine(lists, "here", "inside.png"));
+        string outside = Path.Combine(images, "scene1.png");
+        string manifest = Path.Combine(lists, "m.txt");
+        File.WriteAllLines(manifest, ["../images/scene0.png", outside, "here/inside.png", Path.Combine(images, "scene2.png"), Path.Combine(lists, "here", "..", "here", "inside.png").Replace("inside", "copy")]);
+        File.Copy(Path.Combine(images, "scene4.png"), Path.Combine(lists, "here", "copy.png"));
+        string npy = Path.Combine(dir, "out.npy");
+        var (code, _, error) = Run("embed", model, "--images", manifest, "--out", npy);
+        Assert.True(code == 0, error);
+        Assert.Equal(["../images/scene0.png", outside, "here/inside.png", Path.Combine(images, "scene2.png"), "here/copy.png"], File.ReadAllLines(Path.Combine(dir, "out.ids.txt")));
+    }
+
+    /// <summary>
     /// An image listed twice in a manifest is refused as the manifest is read: embed wrote its id twice with exit 0, and
     /// compare embedded with both models before failing on an id in a staging file.
     /// </summary>

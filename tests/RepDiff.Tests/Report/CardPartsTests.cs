@@ -112,7 +112,7 @@ public class CardPartsTests
         var page = PageData(HtmlReport.Render(model));
         var cards = page["cards"]!.AsObject();
         var samples = page["samples"]!.AsObject();
-        Assert.Equal(MemberExport.Header(model.Samples), cards["header"]!.AsArray().Select(h => (string)h!));
+        Assert.Equal(MemberExport.Header(model.Explanations, model.Samples), cards["header"]!.AsArray().Select(h => (string)h!));
         var concept = cards["concepts"]!["m1d0c1"]!;
         Assert.Equal(second.Directions[0].Concepts[0].Members, concept["members"]!.AsArray().Select(v => (int)v!));
         Assert.Equal(second.Directions[0].Concepts[0].Scores!.Select(s => (double)(float)s), concept["scores"]!.AsArray().Select(v => (double)(float)v!));

@@ -17,7 +17,10 @@ namespace RepDiff.Methods.Groups;
 /// </summary>
 public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
 {
-    public override string Name => "groups";
+    /// <summary>The method's name, which an export's lines of given groups carry (GroupsFile reads their names back by it).</summary>
+    public const string MethodName = "groups";
+
+    public override string Name => MethodName;
     public override string Description => "Score groups made elsewhere (CSV, TSV or JSON Lines of their members) with BSR beside its chance level, in the direction given or both.";
     public override string StrengthMeaning => "the group's BSR (SILB) in this direction: the share of ordered pairs of its scored members that the explained model ranks nearer each other than the other model does (the groups are given, not found; this ranks them)";
 
@@ -57,11 +60,14 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
         ScoreEachGroup(explanation, pair);
         progress?.Report("scoring the groups (BSR)", 1);
         var undirected = groups.Where(g => g.Direction is null).Select(g => g.Name).ToList();
+        int largestGrid = grids.Max(g => g.Length);
+        JsonObject? bothWays = null;
         if (undirected.Count > 0)
         {
-            explanation.Metrics["both_ways"] = BothWays(explanation, pair, undirected, grids.Max(g => g.Length));
+            explanation.Metrics["both_ways"] = bothWays = BothWays(explanation, pair, undirected, largestGrid);
             KeepWhereEachLeans(explanation, undirected);
         }
+        explanation.Metrics["holds_in"] = HoldsIn(explanation, pair, groups, bothWays, largestGrid);
         foreach (var direction in explanation.Directions)
         {
             direction.Concepts = direction.Concepts.OrderByDescending(c => c.Strength).ThenBy(c => c.Rank).ToList();
@@ -108,6 +114,30 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
             explanation.Directions.Single(d => d.Explains != keep).Concepts.Remove(drop);
         }
         explanation.Directions.RemoveAll(d => d.Concepts.Count == 0);
+    }
+
+    /// <summary>
+    /// Where each group holds, in the file's order: "a" or "b" where its BSR in its direction is above the chance level of
+    /// random groups of its size by <see cref="Findings.FindingText.ChanceMargin"/> spreads, else "neither". A group given
+    /// without a direction is said to hold where <c>both_ways</c> says; one given with a direction is scored only there,
+    /// so "neither" says it does not hold in the model its file names. The findings count these ("Of the five groups
+    /// given, two hold in A ...").
+    /// </summary>
+    private static JsonObject HoldsIn(Explanation explanation, RepresentationPair pair, IReadOnlyList<GroupsFile.Group> groups, JsonObject? bothWays, int largestGrid)
+    {
+        var result = new JsonObject();
+        foreach (var group in groups)
+        {
+            if (group.Direction is not { } explains)
+            {
+                result[group.Name] = bothWays![group.Name]!["holds_in"]!.GetValue<string>();
+                continue;
+            }
+            var concept = Named(explanation, explains, group.Name);
+            var (mean, sd) = BsrChance.OfGroup(pair, explains == "a", concept.Grid.Length, largestGrid);
+            result[group.Name] = concept.Strength > mean + Findings.FindingText.ChanceMargin * sd ? explains : "neither";
+        }
+        return result;
     }
 
     /// <summary>

@@ -135,6 +135,142 @@ public class GivenGroupsTests
             }
     }
 
+    private static string PlainText(string html) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(
+        System.Text.RegularExpressions.Regex.Replace(html, "<(script|style)[^>]*>.*?</\\1>", "", System.Text.RegularExpressions.RegexOptions.Singleline), "<[^>]+>", ""));
+
+    /// <summary>
+    /// A `groups` run says what happened to the groups given, not what a method found: the terminal, results.json's findings
+    /// and the report count where they hold ("Of the three groups given, one holds in A …"), each direction speaks of the
+    /// groups that hold in it by name, and a wrong guess no better than random groups does not make a direction where
+    /// another group holds read "the groups found here are no better than random groups", as it had.
+    /// </summary>
+    [Fact]
+    public void AGroupsRunSaysWhereTheGroupsGivenHold()
+    {
+        string labels = Write("labels.txt", string.Join("\n", Planted.Select(g => $"kind{g}")) + "\n");
+        // A wrong guess beside them: half of group 2, said to be kept together by B, which splits group 2.
+        var lines = RowsOf(2).Select(i => $"two,{i},a").Concat(RowsOf(3, 4).Select(i => $"three and four,{i},b"))
+            .Concat(RowsOf(2).Where((_, k) => k % 2 == 0).Select(i => $"wrong guess,{i},b"));
+        string groups = Write("planted.csv", "group,row,direction\n" + string.Join("\n", lines) + "\n");
+        string outDir = Path.Combine(dir, "out");
+        var outcome = RunGroups(groups, outDir, "--labels", labels);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+
+        const string summary = "Of the three groups given, one holds in A (planted_a.npy), which keeps it together where B pulls it apart ('two'); "
+            + "one holds in B (planted_b.npy), which keeps it together where A pulls it apart ('three and four'); "
+            + "and one is no better than random groups of its size ('wrong guess').";
+        var results = Results(outDir);
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["two"] = "a", ["three and four"] = "b", ["wrong guess"] = "neither" }, results["metrics"]!["holds_in"]),
+            results["metrics"]!["holds_in"]!.ToJsonString());
+        Assert.Equal(summary, results["findings"]!["summary"]!.GetValue<string>());
+        Assert.Contains(summary, outcome.Stdout.Split('\n'));
+        Assert.Contains("more_similar_in_a: What planted_a.npy keeps together and planted_b.npy pulls apart lies within single labels (kind2; group 'two', 120 samples: all kind2).",
+            outcome.Stdout.Split('\n'));
+        Assert.Contains("more_similar_in_b: planted_b.npy keeps kind3 and kind4 together where planted_a.npy separates them (group 'three and four', 240 samples: ",
+            outcome.Stdout);
+        Assert.DoesNotContain("found", outcome.Stdout);
+        // The direction's BSR over its two groups is at its chance level; its one group that holds is what it speaks of.
+        double bsr = results["metrics"]!["bsr"]!["more_similar_in_b"]!.GetValue<double>();
+        double chance = results["metrics"]!["bsr_chance"]!["more_similar_in_b"]!.GetValue<double>(), sd = results["metrics"]!["bsr_chance_sd"]!["more_similar_in_b"]!.GetValue<double>();
+        Assert.True(bsr <= chance + 2 * sd, $"B's BSR {bsr}, chance {chance} ± {sd}: the wrong guess should bring it to its chance level");
+
+        string report = PlainText(File.ReadAllText(Path.Combine(outDir, "report.html")));
+        Assert.Contains(summary, report);
+        Assert.Contains("The groups given as kept together by A (planted_a.npy) and pulled apart by B (planted_b.npy)", report);
+        Assert.DoesNotContain("puts these samples together", report);
+        Assert.DoesNotContain("found here", report);
+        Assert.Contains("Each row is one member: method, direction, rank, group (the given group's own name), strength,", report);
+    }
+
+    /// <summary>Groups that hold nowhere are said to be no better than random groups of their sizes, in the line and their direction.</summary>
+    [Fact]
+    public void GroupsThatHoldNowhereAreSaidToBeNoBetterThanRandomGroups()
+    {
+        var rng = new Random(11);
+        var lines = Enumerable.Range(0, 2).SelectMany(k => Enumerable.Range(0, Planted.Length).OrderBy(_ => rng.Next()).Take(30).Select(i => $"r{k},{i},a"));
+        string groups = Write("random.csv", "group,row,direction\n" + string.Join("\n", lines) + "\n");
+        string outDir = Path.Combine(dir, "out");
+        var outcome = RunGroups(groups, outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var findings = Results(outDir)["findings"]!;
+        Assert.Equal("Of the two groups given, both are no better than random groups of their sizes ('r0' and 'r1').", findings["summary"]!.GetValue<string>());
+        Assert.Equal("planted_a.npy: neither of the two groups given that fall in this direction holds: each is no better than random groups of the same size, "
+            + "so they show nothing it keeps together that planted_b.npy pulls apart.", findings["directions"]!["more_similar_in_a"]!.GetValue<string>());
+        Assert.DoesNotContain("found", outcome.Stdout);
+    }
+
+    /// <summary>
+    /// The export of a `groups` run names each group as the user's file did, in a group column after the rank (in CSV, a
+    /// comma quoted and a name a spreadsheet would run as a formula neutralized), and scoring that export again gives the
+    /// run's BSR and each group's, under the same names. Before, the table named them `groups · direction · rank` only.
+    /// </summary>
+    [Theory]
+    [InlineData("members.csv")]
+    [InlineData("members.jsonl")]
+    public void AGroupsRunsExportNamesEachGroupAndScoresAsTheRunDid(string tableName)
+    {
+        var rng = new Random(3);
+        var lines = RowsOf(2).Select(i => $"cats-indoor,{i},a").Concat(RowsOf(3, 4).Select(i => $"\"cats, outdoor\",{i},b"))
+            .Concat(Enumerable.Range(0, Planted.Length).OrderBy(_ => rng.Next()).Take(30).Select(i => $"-strays,{i},"));
+        string groups = Write("named.csv", "group,row,direction\n" + string.Join("\n", lines) + "\n");
+        string run = Path.Combine(dir, "run");
+        Assert.Equal(0, RunGroups(groups, run).Code);
+        string table = Path.Combine(dir, tableName);
+        var exported = Run("export", Path.Combine(run, "results.json"), "--out", table);
+        Assert.True(exported.Code == 0, exported.Stderr);
+
+        var original = Results(run);
+        var namesByRow = new Dictionary<(string Direction, int Rank), string>();
+        foreach (var direction in original["directions"]!.AsArray())
+            foreach (var concept in direction!["concepts"]!.AsArray())
+                namesByRow[(direction["name"]!.GetValue<string>(), concept!["rank"]!.GetValue<int>())] = concept["name"]!.GetValue<string>();
+        Assert.Equal(["-strays", "cats, outdoor", "cats-indoor"], namesByRow.Values.Order(StringComparer.Ordinal));
+        if (tableName.EndsWith(".csv"))
+        {
+            var rows = Cli.ExportCommandTests.ParseCsv(File.ReadAllText(table));
+            Assert.Equal(["method", "direction", "rank", "group", "strength"], rows[0][..5]);
+            Assert.Equal(RowsOf(2).Count() + RowsOf(3, 4).Count() + 30, rows.Count - 1);
+            foreach (var row in rows.Skip(1))
+            {
+                string name = namesByRow[(row[1], int.Parse(row[2]))];
+                Assert.Equal(name.StartsWith('-') ? "'" + name : name, row[3]);
+            }
+        }
+        else
+            foreach (var line in File.ReadLines(table).Select(l => JsonNode.Parse(l)!.AsObject()))
+            {
+                Assert.Equal(["method", "direction", "rank", "group", "strength"], line.Select(p => p.Key).Take(5));
+                Assert.Equal(namesByRow[(line["direction"]!.GetValue<string>(), line["rank"]!.GetValue<int>())], line["group"]!.GetValue<string>());
+            }
+
+        string scored = Path.Combine(dir, "scored");
+        var outcome = Run("groups", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--groups", table, "--out", scored);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var again = Results(scored);
+        foreach (string key in new[] { "bsr", "bsr_mned", "bsr_lsed", "bsr_chance", "bsr_mned_chance", "bsr_lsed_chance" })
+            Assert.True(JsonNode.DeepEquals(original["metrics"]![key], again["metrics"]![key]), $"{key}: {original["metrics"]![key]} against {again["metrics"]![key]}");
+        foreach (var ((direction, _), name) in namesByRow)
+        {
+            var (before, after) = (Concept(original, direction, name), Concept(again, direction, name));
+            Assert.Equal(before["bsr"]!.GetValue<double>(), after["bsr"]!.GetValue<double>());
+            Assert.Equal(TestData.Ints(before["members"]!), TestData.Ints(after["members"]!));
+            Assert.Equal(TestData.Ints(before["grid"]!), TestData.Ints(after["grid"]!));
+        }
+    }
+
+    /// <summary>A method's export has no group column: its concepts have no names of their own.</summary>
+    [Fact]
+    public void AMethodsExportHasNoGroupColumn()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 120);
+        string run = Path.Combine(dir, "kmeans");
+        Assert.Equal(0, Run("kmeans", a, b, "--out", run).Code);
+        var exported = Run("export", Path.Combine(run, "results.json"));
+        Assert.True(exported.Code == 0, exported.Stderr);
+        Assert.Equal(["method", "direction", "rank", "strength"], Cli.ExportCommandTests.ParseCsv(exported.Stdout)[0][..4]);
+        Assert.Contains("Each row is one member: method, direction, rank, strength,", PlainText(File.ReadAllText(Path.Combine(run, "report.html"))));
+    }
+
     /// <summary>
     /// An export whose metadata has a column named "group" (the samples' own groups) is still grouped by its concepts, and its
     /// JSON Lines form reads as its CSV does.
