@@ -186,6 +186,21 @@ public static class NumericsBenchmarks
         }
     }
 
+    /// <summary>
+    /// One k-means++ start run for a given number of Lloyd iterations on an .npy file's rows, its centroids and labels written
+    /// beside (args: PATH k iterations OUT_PREFIX): OUT_PREFIX.centroids.npy and .labels.txt, to run scikit-learn from.
+    /// </summary>
+    [Bench("kmeans-save")]
+    public static void KMeansSave(string[] args)
+    {
+        var x = RepDiff.IO.Npy.ReadMatrix(args[0]);
+        int k = int.Parse(args[1]), iterations = int.Parse(args[2]);
+        var fit = KMeans.Fit(x, k, seed: 1, restarts: 1, maxIterations: iterations);
+        RepDiff.IO.Npy.Write(args[3] + ".centroids.npy", fit.Centroids);
+        File.WriteAllLines(args[3] + ".labels.txt", fit.Labels.Select(l => l.ToString()));
+        Console.WriteLine($"inertia {fit.Inertia:R}");
+    }
+
     /// <summary>Random Fourier features of n rows in row batches (args: n d r; default 100000 512 2000).</summary>
     [Bench("rff")]
     public static void RffBench(string[] args)
