@@ -166,6 +166,41 @@ public static class NumericsBenchmarks
         Harness.Measure("kmeans", new() { ["n"] = n, ["d"] = d, ["k"] = k, ["restarts"] = 10 }, () => KMeans.Fit(x, k, seed: 1), warmUp: false);
     }
 
+    /// <summary>
+    /// k-means on the rows of an .npy file (args: PATH [k] [restarts] [rounds]; default k 5, 10 restarts, 1 round), the plain
+    /// Lloyd iteration and the bounded one alternating, checked to give the same labels (write-npy writes unstructured rows).
+    /// </summary>
+    [Bench("kmeans-file")]
+    public static void KMeansFileBench(string[] args)
+    {
+        var x = RepDiff.IO.Npy.ReadMatrix(args[0]);
+        int k = args.Length > 1 ? int.Parse(args[1]) : 5, restarts = args.Length > 2 ? int.Parse(args[2]) : 10;
+        int rounds = args.Length > 3 ? int.Parse(args[3]) : 1;
+        var sizes = new Dictionary<string, object> { ["n"] = x.Rows, ["d"] = x.Cols, ["k"] = k, ["restarts"] = restarts };
+        for (int round = 0; round < rounds; round++)
+        {
+            KMeansResult? plain = null, bounded = null;
+            Harness.Measure("kmeans_plain", sizes, () => plain = KMeans.Fit(x, k, 1, restarts, 300, 1e-6, bounded: false), warmUp: false);
+            Harness.Measure("kmeans_bounded", sizes, () => bounded = KMeans.Fit(x, k, 1, restarts, 300, 1e-6, bounded: true), warmUp: false);
+            Console.WriteLine($"same labels: {plain!.Labels.AsSpan().SequenceEqual(bounded!.Labels)}, inertia {plain.Inertia} and {bounded.Inertia}");
+        }
+    }
+
+    /// <summary>
+    /// One k-means++ start run for a given number of Lloyd iterations on an .npy file's rows, its centroids and labels written
+    /// beside (args: PATH k iterations OUT_PREFIX): OUT_PREFIX.centroids.npy and .labels.txt, to run scikit-learn from.
+    /// </summary>
+    [Bench("kmeans-save")]
+    public static void KMeansSave(string[] args)
+    {
+        var x = RepDiff.IO.Npy.ReadMatrix(args[0]);
+        int k = int.Parse(args[1]), iterations = int.Parse(args[2]);
+        var fit = KMeans.Fit(x, k, seed: 1, restarts: 1, maxIterations: iterations);
+        RepDiff.IO.Npy.Write(args[3] + ".centroids.npy", fit.Centroids);
+        File.WriteAllLines(args[3] + ".labels.txt", fit.Labels.Select(l => l.ToString()));
+        Console.WriteLine($"inertia {fit.Inertia:R}");
+    }
+
     /// <summary>Random Fourier features of n rows in row batches (args: n d r; default 100000 512 2000).</summary>
     [Bench("rff")]
     public static void RffBench(string[] args)

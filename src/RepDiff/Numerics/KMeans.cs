@@ -7,12 +7,21 @@ namespace RepDiff.Numerics;
 /// <summary>
 /// k-means: k-means++ seeding (D² sampling), Lloyd iterations, several restarts keeping the lowest inertia.
 /// Distances to centroids come from one GEMM per iteration (row dot products for k ≤ 16) on mean-centred data (centring keeps the
-/// ‖x‖² − 2x·c + ‖c‖² expansion accurate); centroid sums are double, over fixed row chunks added in order,
-/// so a seed fixes the result whatever the thread count. Inertia is recomputed exactly (double) at the end.
+/// ‖x‖² − 2x·c + ‖c‖² expansion accurate). The centred values are snapped to a per-column grid fine enough to
+/// change nothing float32 can show but coarse enough that double sums of them are exact, so centroid sums do not depend on
+/// the order rows are added in: a seed fixes the result whatever the thread count, and a sum can be kept up to date by
+/// moving only the rows that changed cluster. With k ≤ 16, <see cref="BoundedLloyd"/> skips the rows whose cluster
+/// provably stays (Hamerly's bounds) and gives the same labels as the plain iteration. Inertia is recomputed exactly
+/// (double) at the end.
 /// </summary>
 public static class KMeans
 {
     public static KMeansResult Fit(Matrix x, int k, int seed = 0, int restarts = 10, int maxIterations = 300, double tolerance = 1e-6)
+        => Fit(x, k, seed, restarts, maxIterations, tolerance, bounded: true);
+
+    /// <param name="bounded">Skip rows by Hamerly's bounds where the row dot products are used (k ≤ 16); false runs
+    /// the plain Lloyd iteration, which the bounded one must match (tests).</param>
+    internal static KMeansResult Fit(Matrix x, int k, int seed, int restarts, int maxIterations, double tolerance, bool bounded)
     {
         int n = x.Rows, d = x.Cols;
         if (k < 1 || k > n) throw new RepDiffInputException($"cannot form {k} clusters from {n} samples (k must be between 1 and the number of samples)");
@@ -21,14 +30,19 @@ public static class KMeans
 
         var mean = ColumnMeans(x);
         var centred = new Matrix(n, d);
-        for (int i = 0; i < n; i++) TensorPrimitives.Subtract(x.Row(i), mean, centred.Row(i));
+        Gemm.ParallelFor(n, Environment.ProcessorCount, i => TensorPrimitives.Subtract(x.Row(i), mean, centred.Row(i)));
+        SnapToSummableGrid(centred);
         var norms = Distances.RowSquaredNorms(centred);
         double threshold = tolerance * TotalVariance(centred) / Math.Max(1, d);
+        bool useBounds = bounded && k <= NarrowK && BoundedLloyd.Applies(d);
 
         KMeansResult? best = null;
         for (int r = 0; r < restarts; r++)
         {
-            var result = Single(centred, norms, k, Rng.Create(Rng.Derive(seed, r)), maxIterations, threshold);
+            var rng = Rng.Create(Rng.Derive(seed, r));
+            var result = useBounds
+                ? new BoundedLloyd(centred, norms, k).Run(PlusPlus(centred, k, rng), maxIterations, threshold)
+                : Lloyd(centred, norms, PlusPlus(centred, k, rng), maxIterations, threshold);
             if (best is null || result.Inertia < best.Inertia) best = result;
         }
         var centroids = best!.Centroids;
@@ -36,10 +50,39 @@ public static class KMeans
         return best;
     }
 
-    private static KMeansResult Single(Matrix x, double[] norms, int k, Random rng, int maxIterations, double threshold)
+    /// <summary>
+    /// Rounds every value to a multiple of its column's grid 2^(e − b), where 2^e bounds the column's magnitudes and
+    /// 2^b · n ≤ 2^52: every partial sum of a column is then an integer number of grid steps below 2^53, which a double
+    /// holds exactly, so sums and differences of rows are exact in any order. The grid is at least 2^35 times finer than the
+    /// column's largest value (n ≤ 100,000), so only values far below float32's resolution of that value move.
+    /// </summary>
+    internal static void SnapToSummableGrid(Matrix x)
     {
         int n = x.Rows, d = x.Cols;
-        var centroids = PlusPlus(x, k, rng);
+        if (n == 0 || d == 0) return;
+        int bits = 52 - (int)Math.Ceiling(Math.Log2(n));
+        var largest = new float[d];
+        for (int i = 0; i < n; i++)
+        {
+            var row = x.Row(i);
+            for (int j = 0; j < d; j++) largest[j] = Math.Max(largest[j], Math.Abs(row[j]));
+        }
+        var grid = new double[d];
+        for (int j = 0; j < d; j++) grid[j] = largest[j] == 0 ? 0 : Math.ScaleB(1.0, Math.ILogB(largest[j]) + 1 - bits);
+        Gemm.ParallelFor(n, Environment.ProcessorCount, i =>
+        {
+            var row = x.Row(i);
+            // A rounded value m·grid has |m| < 2^24 wherever rounding changes it (its float spacing was finer than the grid),
+            // so it is a float again.
+            for (int j = 0; j < d; j++)
+                if (grid[j] > 0) row[j] = (float)(Math.Round(row[j] / grid[j]) * grid[j]);
+        });
+    }
+
+    /// <summary>The plain Lloyd iteration: assign every row, recompute every centroid, until the centroids stop moving.</summary>
+    private static KMeansResult Lloyd(Matrix x, double[] norms, Matrix centroids, int maxIterations, double threshold)
+    {
+        int n = x.Rows, d = x.Cols, k = centroids.Rows;
         var labels = new int[n];
         var distance = new double[n];
         var cross = new Matrix(n, k);
@@ -49,15 +92,27 @@ public static class KMeans
         {
             Assign(x, norms, centroids, cross, labels, distance);
             var updated = Update(x, labels, distance, k, partial);
-            double shift = 0;
-            for (int i = 0; i < updated.Data.Length; i++) shift += Square(updated.Data[i] - centroids.Data[i]);
+            double shift = SquaredShift(centroids, updated);
             centroids = updated;
             if (shift <= threshold) break;
         }
         Assign(x, norms, centroids, cross, labels, distance);
+        return new KMeansResult(labels, centroids, Inertia(x, labels, centroids));
+    }
+
+    /// <summary>Σ over centroids of the squared distance each moved: the stopping rule compares it with the threshold.</summary>
+    internal static double SquaredShift(Matrix before, Matrix after)
+    {
+        double shift = 0;
+        for (int i = 0; i < after.Data.Length; i++) shift += Square(after.Data[i] - before.Data[i]);
+        return shift;
+    }
+
+    internal static double Inertia(Matrix x, int[] labels, Matrix centroids)
+    {
         double inertia = 0;
-        for (int i = 0; i < n; i++) inertia += SquaredDistance(x.Row(i), centroids.Row(labels[i]));
-        return new KMeansResult(labels, centroids, inertia);
+        for (int i = 0; i < x.Rows; i++) inertia += SquaredDistance(x.Row(i), centroids.Row(labels[i]));
+        return inertia;
     }
 
     // k-means++: the first centre uniformly, each next one with probability ∝ squared distance to the nearest chosen.
@@ -92,7 +147,7 @@ public static class KMeans
     }
 
     /// <summary>Up to this many clusters, x·Cᵀ is computed by row dot products instead of the packed GEMM.</summary>
-    private const int NarrowK = 16;
+    internal const int NarrowK = 16;
     private const int RowBlock = 256;
 
     private static void Assign(Matrix x, double[] norms, Matrix centroids, Matrix cross, int[] labels, double[] distance)
@@ -104,34 +159,46 @@ public static class KMeans
             // packed GEMM, whose packing dominates when the output has only k columns.
             Gemm.ParallelFor((x.Rows + RowBlock - 1) / RowBlock, Environment.ProcessorCount, b =>
             {
-                for (int i = b * RowBlock, end = Math.Min(x.Rows, i + RowBlock); i < end; i++)
-                {
-                    var row = x.Row(i);
-                    var dots = cross.Row(i);
-                    for (int c = 0; c < k; c++) dots[c] = TensorPrimitives.Dot(row, centroids.Row(c));
-                }
+                for (int i = b * RowBlock, end = Math.Min(x.Rows, i + RowBlock); i < end; i++) RowDots(x.Row(i), centroids, cross.Row(i));
             });
         }
         else Gemm.Multiply(x, false, centroids, true, cross);
         var cnorms = Distances.RowSquaredNorms(centroids);
         Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i =>
         {
-            var row = cross.Row(i);
-            int best = 0;
-            double bestDistance = double.PositiveInfinity;
-            for (int c = 0; c < k; c++)
-            {
-                double dist = norms[i] + cnorms[c] - 2.0 * row[c];
-                if (dist < bestDistance) { bestDistance = dist; best = c; }
-            }
-            labels[i] = best;
-            distance[i] = Math.Max(0, bestDistance);
+            labels[i] = Nearest(norms[i], cnorms, cross.Row(i), out double best, out _);
+            distance[i] = Math.Max(0, best);
         });
     }
 
-    // Centroid = mean of its members; an empty cluster takes the point farthest from its own centre.
-    // Rows are summed in a fixed number of chunks (in parallel) and the chunks added in order, so the
-    // result does not depend on the thread count.
+    /// <summary>x·c for every centroid c, as float dot products: the one way the row-by-row paths compute them.</summary>
+    internal static void RowDots(ReadOnlySpan<float> row, Matrix centroids, Span<float> dots)
+    {
+        for (int c = 0; c < dots.Length; c++) dots[c] = TensorPrimitives.Dot(row, centroids.Row(c));
+    }
+
+    /// <summary>‖x‖² + ‖c‖² − 2x·c: the squared distance as every path computes it, so that all of them agree bit for bit.</summary>
+    internal static double Expanded(double norm, double centroidNorm, float dot) => norm + centroidNorm - 2.0 * dot;
+
+    /// <summary>
+    /// The nearest centroid by ‖x‖² + ‖c‖² − 2x·c (the first of equals), with that value and the next smallest (the
+    /// smallest over the other centroids).
+    /// </summary>
+    internal static int Nearest(double norm, double[] cnorms, ReadOnlySpan<float> dots, out double best, out double second)
+    {
+        int label = 0;
+        best = second = double.PositiveInfinity;
+        for (int c = 0; c < dots.Length; c++)
+        {
+            double dist = Expanded(norm, cnorms[c], dots[c]);
+            if (dist < best) { second = best; best = dist; label = c; }
+            else if (dist < second) second = dist;
+        }
+        return label;
+    }
+
+    // Centroid = mean of its members. Rows are summed in a fixed number of chunks (in parallel) and the chunks added;
+    // the sums are exact (SnapToSummableGrid), so the order does not matter.
     private static Matrix Update(Matrix x, int[] labels, double[] distance, int k, double[][] partial)
     {
         int n = x.Rows, d = x.Cols, chunks = partial.Length;
@@ -142,14 +209,19 @@ public static class KMeans
             var sums = partial[chunk];
             Array.Clear(sums);
             for (int i = (int)((long)n * chunk / chunks), end = (int)((long)n * (chunk + 1) / chunks); i < end; i++)
-            {
-                var row = x.Row(i);
-                AddWidened(row, sums.AsSpan(labels[i] * d, d));
-            }
+                AddWidened(x.Row(i), sums.AsSpan(labels[i] * d, d), 1);
         });
         for (int chunk = 1; chunk < chunks; chunk++) TensorPrimitives.Add(partial[0], partial[chunk], partial[0]);
-        var total = partial[0];
+        return CentroidsFrom(x, partial[0], counts, distance);
+    }
 
+    /// <summary>
+    /// Each centroid from its members' sum (k × d, row-major) and count; an empty cluster takes the point farthest from its
+    /// own centre (by <paramref name="distance"/>), a different one for each empty cluster.
+    /// </summary>
+    internal static Matrix CentroidsFrom(Matrix x, double[] sums, int[] counts, double[] distance)
+    {
+        int n = x.Rows, d = x.Cols, k = counts.Length;
         var centroids = new Matrix(k, d);
         bool[]? taken = null;
         for (int c = 0; c < k; c++)
@@ -165,26 +237,27 @@ public static class KMeans
                 continue;
             }
             var dest = centroids.Row(c);
-            for (int j = 0; j < d; j++) dest[j] = (float)(total[c * d + j] / counts[c]);
+            for (int j = 0; j < d; j++) dest[j] = (float)(sums[c * d + j] / counts[c]);
         }
         return centroids;
     }
 
-    /// <summary>sum += row, each float widened to double (four lanes at a time when the hardware has them).</summary>
-    private static void AddWidened(ReadOnlySpan<float> row, Span<double> sum)
+    /// <summary>sum += sign · row (sign ±1), each float widened to double (four lanes at a time when the hardware has them).</summary>
+    internal static void AddWidened(ReadOnlySpan<float> row, Span<double> sum, double sign)
     {
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             ref float r = ref MemoryMarshal.GetReference(row);
             ref double t = ref MemoryMarshal.GetReference(sum);
+            var signs = Vector256.Create(sign);
             for (; j <= row.Length - 4; j += 4)
             {
                 var wide = Vector256.WidenLower(Vector128.LoadUnsafe(ref r, (nuint)j).ToVector256Unsafe());
-                (Vector256.LoadUnsafe(ref t, (nuint)j) + wide).StoreUnsafe(ref t, (nuint)j);
+                (Vector256.LoadUnsafe(ref t, (nuint)j) + signs * wide).StoreUnsafe(ref t, (nuint)j);
             }
         }
-        for (; j < row.Length; j++) sum[j] += row[j];
+        for (; j < row.Length; j++) sum[j] += sign * row[j];
     }
 
     internal static float[] ColumnMeans(Matrix x)
@@ -205,7 +278,7 @@ public static class KMeans
         return total / Math.Max(1, centred.Rows);
     }
 
-    private static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Distances.ExactSquared(a, b);
+    internal static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Distances.ExactSquared(a, b);
 
     private static double Square(double v) => v * v;
 }
