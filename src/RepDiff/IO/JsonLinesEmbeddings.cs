@@ -5,7 +5,7 @@ namespace RepDiff.IO;
 
 /// <summary>
 /// Reads embeddings stored as JSON Lines, as embedding APIs and scripts write them: one record per line, an object
-/// {"id": …, "embedding": […]} or a bare list of numbers. The vector field is the one named (--column), else the first
+/// {"id": …, "embedding": […]} or a bare list of numbers. The vector field is the one named (--column), else the only
 /// field of the first record that holds a list of numbers; ids come from the field named (--id-column), else from "id"
 /// when the first record has one, and then every record must. Parsed in two passes with <see cref="Utf8JsonReader"/>:
 /// the first counts the records, so the float32 matrix is allocated once at its size (after the memory check), the
@@ -77,12 +77,13 @@ internal static class JsonLinesEmbeddings
 
     /// <summary>
     /// The layout the first record sets: a bare list is the vector itself; an object's vector is the field named, or its
-    /// first field holding a list of numbers, and its ids the field named, or "id" when it has one.
+    /// only field holding a list of numbers, and its ids the field named, or "id" when it has one.
     /// </summary>
     private static Layout LayoutOf(ReadOnlySpan<byte> line, int lineNumber, string path, string? vectorField, string? idField)
     {
         var reader = Reader(line);
         var fields = new List<string>();
+        var lists = new List<string>();  // the fields holding lists of numbers
         string? firstList = null;
         int firstListLength = 0;
         try
@@ -100,12 +101,15 @@ internal static class JsonLinesEmbeddings
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 string name = reader.GetString()!;
+                if (fields.Contains(name))
+                    throw RepDiffInputException.ForFile(path, $"line {lineNumber}: field '{NpyDtype.Truncate(name)}' appears twice");
                 fields.Add(name);
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.StartArray && firstList is null && (vectorField is null || vectorField == name))
+                var copy = reader;  // looks at the first value without moving the reader
+                if (reader.TokenType == JsonTokenType.StartArray && copy.Read() && copy.TokenType == JsonTokenType.Number)
                 {
-                    var copy = reader;  // looks at the first value without moving the reader
-                    if (copy.Read() && copy.TokenType == JsonTokenType.Number)
+                    lists.Add(name);
+                    if (firstList is null && (vectorField is null || vectorField == name))
                     {
                         firstList = name;
                         firstListLength = CountValues(ref reader, lineNumber, path);
@@ -130,6 +134,10 @@ internal static class JsonLinesEmbeddings
                 : $"line {lineNumber} has no field '{NpyDtype.Truncate(vectorField)}' {fieldList}");
         if (firstList is null)
             throw RepDiffInputException.ForFile(path, $"line {lineNumber}: no field holds a list of numbers {fieldList}; name the vector field with --column");
+        // Two lists of numbers (an image's and a text's embedding, or a bounding box beside one): which is meant is not
+        // guessed, as a table of several float-list columns is not.
+        if (vectorField is null && lists.Count > 1)
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber} has {lists.Count} fields holding lists of numbers; choose one with --column (fields: {string.Join(", ", lists.Take(10).Select(NpyDtype.Truncate))})");
         if (idField is not null && !fields.Contains(idField))
             throw RepDiffInputException.ForFile(path, $"line {lineNumber} has no field '{NpyDtype.Truncate(idField)}' for ids {fieldList}");
         return new Layout(firstList, idField ?? (fields.Contains(SampleFiles.IdField) ? SampleFiles.IdField : null), firstListLength, lineNumber);

@@ -81,8 +81,11 @@ public class JsonLinesEmbeddingsTests : IDisposable
     public void ColumnAndIdColumnNameTheFields()
     {
         string jsonl = Write("two.jsonl", "{\"uid\": 7, \"clip\": [1, 2], \"dino\": [3, 4, 5]}\n{\"uid\": 8, \"clip\": [6, 7], \"dino\": [8, 9, 10]}\n");
-        using (var first = Embeddings.Open(jsonl, null, null, validate: true))
-            Assert.Equal((2, "field 'clip'", (string[]?)null), (first.Cols, first.VectorsFrom, first.Ids));
+        // Two lists of numbers: which one is meant is not guessed.
+        var several = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(jsonl, null, null, validate: true));
+        Assert.Equal($"{jsonl}: line 1 has 2 fields holding lists of numbers; choose one with --column (fields: clip, dino)", several.Message);
+        using (var clip = Embeddings.Open(jsonl, "clip", null, validate: true))
+            Assert.Equal((2, "field 'clip'", (string[]?)null), (clip.Cols, clip.VectorsFrom, clip.Ids));
         using (var dino = Embeddings.Open(jsonl, "dino", "uid", validate: true))
         {
             Assert.Equal([3f, 4, 5, 8, 9, 10], dino.ReadAll().Data);
@@ -92,7 +95,7 @@ public class JsonLinesEmbeddingsTests : IDisposable
         Assert.Equal($"{jsonl}: line 1 has no field 'siglip' (fields: uid, clip, dino)", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(jsonl, "uid", null, validate: true));
         Assert.Equal($"{jsonl}: line 1: field 'uid' is not a list of numbers", e.Message);
-        e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(jsonl, null, "id", validate: true));
+        e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(jsonl, "clip", "id", validate: true));
         Assert.Equal($"{jsonl}: line 1 has no field 'id' for ids (fields: uid, clip, dino)", e.Message);
     }
 
@@ -161,6 +164,18 @@ public class JsonLinesEmbeddingsTests : IDisposable
     {
         string crlf = Write("crlf.jsonl", "[1, 2]\r\n\r\n[3, 4]\r\n[5, 6]");
         Assert.Equal([1f, 2, 3, 4, 5, 6], Embeddings.Load(crlf).Data);
+    }
+
+    /// <summary>A record longer than the reader's first buffer (1 MB: 400,000 values of 3 characters) is read whole.</summary>
+    [Fact]
+    public void ALongRecordIsReadWhole()
+    {
+        string values = string.Join(", ", Enumerable.Range(0, 400_000).Select(i => (i % 7).ToString()));
+        string jsonl = Write("long.jsonl", $"{{\"id\": \"a\", \"e\": [{values}]}}\n{{\"id\": \"b\", \"e\": [{values}]}}\n");
+        Assert.True(new FileInfo(jsonl).Length > 2 << 20);
+        var m = Embeddings.Load(jsonl);
+        Assert.Equal((2, 400_000), (m.Rows, m.Cols));
+        Assert.Equal(Enumerable.Range(0, 400_000).Select(i => (float)(i % 7)), m.Row(1).ToArray());
     }
 
     /// <summary>The matrix's size is known before it is allocated, and a file whose matrix does not fit is refused as other formats are.</summary>
