@@ -7,6 +7,12 @@ namespace RepDiff.Cli;
 /// <summary>The numbers `repdiff inspect` shows about one embedding file.</summary>
 internal sealed record FileStats(string File, long[] Shape, string Dtype, double Mean, double MeanRowNorm, long Nan, long Inf)
 {
+    /// <summary>Where the vectors were found, for formats with fields to choose from (JSON Lines: "field 'embedding'").</summary>
+    public string? VectorsFrom { get; init; }
+
+    /// <summary>Where the file's own ids were found ("field 'id'", "array 'ids'"), and how many; null when it carries none.</summary>
+    public string? IdsFrom { get; init; }
+
     /// <summary>Streams the file in row batches, so files larger than memory can be inspected.</summary>
     public static FileStats Compute(string path, string? key, string? idColumn = null)
     {
@@ -42,19 +48,29 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
             }
         }
         return new FileStats(file.Name, file.Shape, file.Dtype, finite == 0 ? double.NaN : sum / finite,
-            file.Rows == 0 || finite == 0 ? double.NaN : normSum / file.Rows, nan, inf);
+            file.Rows == 0 || finite == 0 ? double.NaN : normSum / file.Rows, nan, inf)
+        {
+            VectorsFrom = file.VectorsFrom,
+            IdsFrom = file.Ids is null ? null : file.IdsFrom ?? "the file",
+        };
     }
 
-    public JsonObject ToJsonObject() => new()
+    public JsonObject ToJsonObject()
     {
-        ["file"] = File,
-        ["shape"] = new JsonArray(Shape.Select(s => (JsonNode)s).ToArray()),
-        ["dtype"] = Dtype,
-        ["mean"] = double.IsFinite(Mean) ? Mean : null,
-        ["mean_row_norm"] = double.IsFinite(MeanRowNorm) ? MeanRowNorm : null,
-        ["nan"] = Nan,
-        ["inf"] = Inf,
-    };
+        var json = new JsonObject
+        {
+            ["file"] = File,
+            ["shape"] = new JsonArray(Shape.Select(s => (JsonNode)s).ToArray()),
+            ["dtype"] = Dtype,
+            ["mean"] = double.IsFinite(Mean) ? Mean : null,
+            ["mean_row_norm"] = double.IsFinite(MeanRowNorm) ? MeanRowNorm : null,
+            ["nan"] = Nan,
+            ["inf"] = Inf,
+        };
+        if (VectorsFrom is not null) json["vectors"] = VectorsFrom;
+        if (IdsFrom is not null) json["ids"] = IdsFrom;
+        return json;
+    }
 
     /// <summary>A statistic as the tables show it: a file without a finite value has no mean, said in words (results.json says null), never "NaN".</summary>
     public static string Figure(double x) => double.IsFinite(x) ? x.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "none (no finite value)";
@@ -63,6 +79,9 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
     {
         var table = new Table().AddColumn("property").AddColumn("value");
         table.AddRow("shape", $"({string.Join(", ", Shape)})");
+        if (VectorsFrom is not null) table.AddRow("vectors", Markup.Escape(Terminal.Clean(VectorsFrom)));
+        // The ids are joined on when both inputs carry them: said here, so a file's own ids are no surprise.
+        if (IdsFrom is not null) table.AddRow("ids", Markup.Escape(Terminal.Clean(IdsFrom)) + " (used as the samples' ids, joining A and B)");
         table.AddRow("dtype", Dtype);
         table.AddRow("mean", Figure(Mean));
         table.AddRow("mean row norm", Figure(MeanRowNorm));

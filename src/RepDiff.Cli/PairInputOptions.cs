@@ -11,10 +11,10 @@ internal sealed class PairInputOptions
     public Option<string?> Key { get; } = new("--key", "--column") { Description = $"{Embeddings.KeyHelp} (both inputs)" };
     public Option<string?> KeyA { get; } = new("--key-a", "--column-a") { Description = "array or column of A (overrides --key/--column)" };
     public Option<string?> KeyB { get; } = new("--key-b", "--column-b") { Description = "array or column of B (overrides --key/--column)" };
-    public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV/TSV/Parquet/Arrow column holding sample ids; A and B are joined by id" };
+    public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV/TSV/Parquet/Arrow column or JSON Lines field holding sample ids (JSON Lines records' 'id' and an .npz's or .pt's 'ids' beside the embeddings are read without it); A and B are joined by id" };
     public Option<string?> Ids { get; } = new("--ids") { Description = "sample ids, one per line or a 1-D .npy, for inputs that carry none themselves" };
-    public Option<string?> IdsA { get; } = new("--ids-a") { Description = "ids of A's rows (overrides --ids and A's id column)" };
-    public Option<string?> IdsB { get; } = new("--ids-b") { Description = "ids of B's rows (overrides --ids and B's id column); when A and B both have ids they are joined by id" };
+    public Option<string?> IdsA { get; } = new("--ids-a") { Description = "ids of A's rows (overrides --ids and the ids A carries itself)" };
+    public Option<string?> IdsB { get; } = new("--ids-b") { Description = "ids of B's rows (overrides --ids and the ids B carries itself); when A and B both have ids they are joined by id" };
     public Option<string?> Labels { get; } = new("--labels") { Description = "per-sample labels in A's row order (1-D .npy of numbers or strings, or text with one label per line), or a .csv/.tsv whose header names a 'label' column (joined by id, else by row)" };
     public Option<string?> Images { get; } = new("--images") { Description = "per-sample images: a manifest of paths (relative to its folder), a directory (natural sort order), or a .npy of pixel arrays N×H×W(×C)" };
     public Option<string?> Texts { get; } = new("--texts") { Description = "per-sample texts: one per line, or JSONL (see --text-field)" };

@@ -12,8 +12,51 @@ public abstract class ArrayArchive(string path) : IDisposable
     /// <summary>The arrays' names, as --key gives them.</summary>
     public abstract IReadOnlyList<string> Keys { get; }
 
-    /// <summary>How many keys the flag chooses between (a table's float-list columns: its ids and scalars are never chosen).</summary>
-    public virtual int ChoiceCount => Keys.Count;
+    /// <summary>How many keys the flag chooses between (a table's float-list columns: its ids and scalars are never chosen; nor ids kept beside the embeddings).</summary>
+    public virtual int ChoiceCount => Keys.Count(key => !KeepsIds || !IdNames.Contains(key));
+
+    /// <summary>
+    /// The names sample ids are kept under beside the embeddings, in the order looked for: np.savez(path, emb=…, ids=…),
+    /// torch.save({"emb": t, "ids": [...]}).
+    /// </summary>
+    public static readonly string[] IdNames = ["ids", "id"];
+
+    /// <summary>Whether the format keeps ids beside its embeddings (.npz, .pt): then an array named by <see cref="IdNames"/> is read as the ids.</summary>
+    protected virtual bool KeepsIds => false;
+
+    /// <summary>
+    /// The ids kept under <paramref name="idName"/> beside the array <paramref name="chosen"/> as strings, or null when there
+    /// is nothing of that name; something there that is no ids (floats, a dict) is an error naming it.
+    /// </summary>
+    protected virtual string[]? IdsBeside(string idName, string chosen) => null;
+
+    /// <summary>
+    /// The rows with the ids kept beside them (unless the rows are the ids themselves): checked as an id column's are (none
+    /// blank, none repeated) and against the rows' count. The rows are disposed when the ids are refused.
+    /// </summary>
+    protected RowFile WithIdsBeside(RowFile rows, string chosen)
+    {
+        if (!KeepsIds || IdNames.Contains(chosen)) return rows;
+        try
+        {
+            foreach (string idName in IdNames)
+            {
+                if (IdsBeside(idName, chosen) is not { } ids) continue;
+                string source = NameOf(idName);
+                if (ids.Length != rows.Rows)
+                    throw RepDiffInputException.ForFile(source, $"has {ids.Length:N0} ids but {rows.Name} has {rows.Rows:N0} rows");
+                rows.Ids = TableColumnChoice.CheckIds(source, "the id", ids);
+                rows.IdsFrom = $"'{idName}' beside the embeddings";
+                return rows;
+            }
+            return rows;
+        }
+        catch
+        {
+            rows.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>What the keys are called, and the flag that names one, as listings and messages say them.</summary>
     public virtual string KeysAre => "arrays";
@@ -38,6 +81,21 @@ public abstract class ArrayArchive(string path) : IDisposable
         ".arrow" or ".feather" or ".arrows" or ".ipc" => new TableArchive(path, ArrowColumn.Columns(path), column => ArrowColumn.Open(path, column, idColumn: null)),
         _ => null,
     };
+
+    /// <summary>
+    /// The ids of an array kept beside the embeddings: one per element of a 1-D array of strings or integers, as an ids
+    /// .npy holds them (integers exactly, strings without their padding); any other array is refused naming it.
+    /// </summary>
+    private protected static string[] IdStrings(string name, NpyDtype dtype, long[] shape, ArrayBytes bytes)
+    {
+        if (dtype.Kind is not ('U' or 'S' or 'i' or 'u'))
+            throw RepDiffInputException.ForFile(name, $"holds {dtype.Name} values beside the embeddings, not ids; ids are strings or integers (or give --ids-a/--ids-b, or --key to pick the embeddings)");
+        if (!(shape.Length == 1 || shape.Length == 2 && shape[1] == 1))
+            throw RepDiffInputException.ForFile(name, $"expected one id per sample (a 1-D array), found shape {RowFile.ShapeText(shape)}");
+        var ids = new string[shape[0]];
+        for (int i = 0; i < ids.Length; i++) ids[i] = dtype.FormatElement(bytes.Slice((long)i * dtype.Size, dtype.Size));
+        return ids;
+    }
 
     /// <summary>Each entry by its name and its displayed name, built on the first lookup: the names of an archive never change.</summary>
     private Dictionary<string, string>? entryByKey;
@@ -64,6 +122,9 @@ public abstract class ArrayArchive(string path) : IDisposable
         if (key is null)
         {
             if (all.Count == 1) return all[0];
+            // Ids kept beside one array leave it the only choice.
+            var embeddings = all.Where(name => !KeepsIds || !IdNames.Contains(display(name))).ToList();
+            if (embeddings.Count == 1) return embeddings[0];
             throw RepDiffInputException.ForFile(Path, $"holds {all.Count} arrays; choose one with --key (keys: {KeyList(all, display)})");
         }
         if (entryByKey.TryGetValue(key, out var chosen)) return chosen;

@@ -303,7 +303,7 @@ internal sealed class ArrowColumn : TableColumn
         }
         if (Cols < 0) Cols = 0;
         SetChunks(rows);
-        if (ids is not null) Ids = TableColumnChoice.CheckIds(Path, idColumn!, ids.ToArray());
+        if (ids is not null) Ids = TableColumnChoice.CheckIds(Path, $"id column '{idColumn}'", ids.ToArray());
     }
 
     /// <summary>The next record batch in order (null at the end).</summary>

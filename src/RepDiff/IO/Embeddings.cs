@@ -1,17 +1,15 @@
-using System.Text.Json;
-
 namespace RepDiff.IO;
 
 /// <summary>Opens an embedding matrix from any supported file, chosen by extension, and validates it.</summary>
 public static class Embeddings
 {
-    public const string Formats = ".npy, .npz, .safetensors, .pt/.pth (torch.save), .h5/.hdf5, .csv, .tsv, .parquet, .arrow or .feather";
+    public const string Formats = ".npy, .npz, .safetensors, .pt/.pth (torch.save), .h5/.hdf5, .csv, .tsv, .parquet, .arrow, .feather or .jsonl/.ndjson (JSON Lines)";
 
     /// <summary>The formats as a short list for help texts.</summary>
-    public const string FormatList = ".npy, .npz, .safetensors, .pt, .h5, .csv, .tsv, .parquet, .arrow, .feather";
+    public const string FormatList = ".npy, .npz, .safetensors, .pt, .h5, .csv, .tsv, .parquet, .arrow, .feather, .jsonl";
 
     /// <summary>What --key (alias --column) picks, for every command's help.</summary>
-    public const string KeyHelp = "array inside .npz/.safetensors/.pt files or dataset of .h5 files, or float-list column of .parquet/.arrow/.feather tables";
+    public const string KeyHelp = "array inside .npz/.safetensors/.pt files or dataset of .h5 files, float-list column of .parquet/.arrow/.feather tables, or vector field of JSON Lines records";
 
     /// <summary>
     /// Rows of an embedding file (n × d, read as float32): memory-mapped for .npy and .safetensors, a block of
@@ -21,11 +19,11 @@ public static class Embeddings
 
     /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
     public static bool TakesKey(string path) =>
-        Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".pt" or ".pth" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
+        Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".pt" or ".pth" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc" or ".jsonl" or ".ndjson";
 
-    /// <summary>Whether the file has named columns, one of which --id-column can name.</summary>
+    /// <summary>Whether the file has named columns (or JSON Lines fields), one of which --id-column can name.</summary>
     public static bool HasColumns(string path) =>
-        Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc";
+        Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc" or ".jsonl" or ".ndjson";
 
     /// <summary>
     /// A key given only for files that hold one array each picks nothing: refused rather than ignored (with an .npz A
@@ -40,7 +38,7 @@ public static class Embeddings
         if (paths.Count == 0 || paths.Any(TakesKey)) return;
         var (names, several) = FileNames(paths);
         throw new RepDiffInputException($"{flag} {key}: {names} {(several ? "hold one array each" : "holds one array")}; "
-            + $"{flag} picks an array of an .npz, .safetensors or .pt file, a dataset of an .h5 file, or a column of a Parquet or Arrow table");
+            + $"{flag} picks an array of an .npz, .safetensors or .pt file, a dataset of an .h5 file, a column of a Parquet or Arrow table, or the vector field of JSON Lines");
     }
 
     /// <summary>
@@ -53,7 +51,7 @@ public static class Embeddings
         if (idColumn is null || paths.Any(HasColumns)) return;
         var (names, several) = FileNames(paths);
         throw new RepDiffInputException($"--id-column {idColumn}: {names} {(several ? "have" : "has")} no named columns; "
-            + $"--id-column names a column of a .csv, .tsv, Parquet or Arrow {(alsoMetadata ? "input or of --metadata (for .npy, .npz, .safetensors and .pt inputs give --ids)" : "file")}");
+            + $"--id-column names a column of a .csv, .tsv, Parquet or Arrow {(alsoMetadata ? "input, a field of a JSON Lines input or a column of --metadata (for .npy, .npz, .safetensors and .pt inputs give --ids)" : "file or a field of a JSON Lines file")}");
     }
 
     /// <summary>The files' names for a message ("a.npy and b.npy", or one name when both are the same file name).</summary>
@@ -64,7 +62,7 @@ public static class Embeddings
     }
 
     // The extensions Open reads, below.
-    private static readonly string[] ReadExtensions = [".npy", ".npz", ".safetensors", ".pt", ".pth", ".h5", ".hdf5", ".csv", ".tsv", ".parquet", ".arrow", ".feather", ".arrows", ".ipc"];
+    private static readonly string[] ReadExtensions = [".npy", ".npz", ".safetensors", ".pt", ".pth", ".h5", ".hdf5", ".csv", ".tsv", ".parquet", ".arrow", ".feather", ".arrows", ".ipc", ".jsonl", ".ndjson"];
 
     /// <summary>
     /// A folder where a file belongs, most often a Hugging Face datasets folder (save_to_disk: data-00000-of-00001.arrow
@@ -91,54 +89,6 @@ public static class Embeddings
         };
     }
 
-    /// <summary>
-    /// JSON Lines of {"id": …, "embedding": […]} records, as embedding APIs and scripts write them, are not read (a text
-    /// format that must be parsed whole). It had been "unsupported file type '.jsonl'" alone: the line now gives the
-    /// numpy one-liner that converts it, with the field names of the file's first record when it has them.
-    /// </summary>
-    private static RepDiffInputException JsonLinesGiven(string path)
-    {
-        var (vectors, idField) = JsonLinesFields(path);
-        string file = path.IndexOfAny(['\'', '"', '\\', '$', '`']) < 0 ? path : "FILE.jsonl";
-        string stem = file[..^Path.GetExtension(file).Length];
-        string ids = idField is null ? ""
-            : $"; open('{stem}.ids.txt', 'w').write(''.join(str(x['{idField}']) + '\\n' for x in r))";
-        return RepDiffInputException.ForFile(path, $"JSON Lines is not an embedding format RepDiff reads ({Formats}); convert it once: "
-            + $"python3 -c \"import json, numpy as np; r = [json.loads(l) for l in open('{file}') if l.strip()]; "
-            + $"np.save('{stem}.npy', np.array({vectors}, np.float32)){ids}\", then give {stem}.npy"
-            + (idField is null ? "" : $" with --ids-a (or --ids-b) {stem}.ids.txt"));
-    }
-
-    /// <summary>
-    /// The Python expression of the vectors of records `r`, by the first record's field holding a list of numbers ("embedding"
-    /// when there is none to see; the records themselves when they are lists), and its id field ("id", when it has one);
-    /// only the first 64 KB are read.
-    /// </summary>
-    private static (string Vectors, string? Id) JsonLinesFields(string path)
-    {
-        using var stream = InputFile.OpenRead(path);  // a missing file or a FIFO is named as such, not as JSON Lines
-        try
-        {
-            var buffer = new byte[64 * 1024];
-            int length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            int end = Array.IndexOf(buffer, (byte)'\n', 0, length);
-            using var record = JsonDocument.Parse(buffer.AsMemory(0, end < 0 ? length : end));
-            if (record.RootElement.ValueKind == JsonValueKind.Array) return ("r", null);
-            if (record.RootElement.ValueKind != JsonValueKind.Object) return (FieldOf("embedding"), null);
-            var fields = record.RootElement.EnumerateObject().ToList();
-            string vector = fields.Where(f => f.Value.ValueKind == JsonValueKind.Array && f.Value.GetArrayLength() > 0
-                && f.Value[0].ValueKind == JsonValueKind.Number).Select(f => f.Name).FirstOrDefault() ?? "embedding";
-            string? id = fields.Any(f => f.Name == "id") ? "id" : null;
-            return (FieldOf(vector.IndexOfAny(['\'', '"', '\\', '$', '`']) < 0 ? vector : "embedding"), id);
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            return (FieldOf("embedding"), null);
-        }
-    }
-
-    private static string FieldOf(string field) => $"[x['{field}'] for x in r]";
-
     /// <summary>Why a file of a format RepDiff does not read is refused, once it is known to be there (else: not found).</summary>
     private static RepDiffInputException NotRead(string path, string problem)
     {
@@ -150,9 +100,9 @@ public static class Embeddings
     private static string Stem(string path) => Path.GetFileNameWithoutExtension(path);
 
     /// <summary>
-    /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors/.pt or the
-    /// float-list column of a .parquet/.arrow/.feather (ignored by single-array formats);
-    /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather. Without
+    /// Opens any supported file. <paramref name="key"/> picks the array of an .npz/.safetensors/.pt, the
+    /// float-list column of a .parquet/.arrow/.feather or the vector field of JSON Lines (ignored by single-array formats);
+    /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather or the id field of JSON Lines. Without
     /// <paramref name="validate"/>, zero rows and non-finite values are accepted (inspect counts them).
     /// </summary>
     public static RowFile Open(string path, string? key, string? idColumn, bool validate)
@@ -174,7 +124,7 @@ public static class Embeddings
                 ".npy" or ".csv" or ".tsv" or ".safetensors" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather"
                 => throw RepDiffInputException.ForFile(path, $"is a compressed {Path.GetExtension(Path.GetFileNameWithoutExtension(path))} file ('{ext}'); "
                     + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
-            ".jsonl" or ".ndjson" => throw JsonLinesGiven(path),
+            ".jsonl" or ".ndjson" => JsonLinesEmbeddings.OpenRows(path, key, idColumn, validate),
             // Formats a Python user reaches for first; each had been "unsupported file type" with no way on.
             ".pkl" or ".pickle" or ".joblib" => throw NotRead(path, $"is a Python pickle, which RepDiff does not read "
                 + $"(unpickling can run any code); save the array with np.save(\"{Stem(path)}.npy\", array) or the tensor with torch.save, "

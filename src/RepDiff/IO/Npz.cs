@@ -47,11 +47,22 @@ public static class Npz
 
         public override IReadOnlyList<string> Keys { get; }
 
+        protected override bool KeepsIds => true;
+
         public override RowFile OpenRows(string? key, bool checkFinite)
         {
-            var (name, header, bytes) = ReadArray(key);
-            try { return new RowFile(name, bytes, header.Dtype, header.Shape, header.FortranOrder, checkFinite); }
+            var (chosen, name, header, bytes) = ReadArray(key);
+            RowFile rows;
+            try { rows = new RowFile(name, bytes, header.Dtype, header.Shape, header.FortranOrder, checkFinite); }
             catch { bytes.Dispose(); throw; }
+            return WithIdsBeside(rows, chosen);
+        }
+
+        protected override string[]? IdsBeside(string idName, string chosen)
+        {
+            if (!entries.ContainsKey(idName + ".npy") && !entries.ContainsKey(idName)) return null;
+            var (_, name, header, bytes) = ReadArray(idName);
+            using (bytes) return IdStrings(name, header.Dtype, header.Shape, bytes);
         }
 
         public override void Dispose()
@@ -64,7 +75,7 @@ public static class Npz
         /// One array: its display name ("file.npz[key]"), header and data, memory-mapped when the entry is stored uncompressed
         /// (as numpy.savez writes it), so a file larger than memory streams as a .npy does; read into memory when deflated.
         /// </summary>
-        private (string Name, NpyHeader Header, ArrayBytes Data) ReadArray(string? key)
+        private (string Key, string Name, NpyHeader Header, ArrayBytes Data) ReadArray(string? key)
         {
             string chosen = ChooseKey(key, entries.Keys, ArrayName);
             var entry = entries[chosen];
@@ -80,7 +91,7 @@ public static class Npz
                         $"(more than {MaxExpansion}-fold), which no embedding does; save it uncompressed (numpy.savez or .npy)");
                 long declared = entry.Length - header.DataOffset;
                 if (declared == header.DataBytes && stored.Map(entry, header.DataOffset, header.DataBytes, name) is { } mapped)
-                    return (name, header, mapped);
+                    return (ArrayName(chosen), name, header, mapped);
                 // The data stays in memory as bytes, and the caller's rows are converted to float32 from them.
                 MemoryBudget.EnsureFits(name, header.DataBytes + header.Count * sizeof(float), $"the {RowFile.ShapeText(header.Shape)} {header.Dtype.Name} array");
                 var data = ReadData(entryStream, header.DataBytes, declared == header.DataBytes, name);
@@ -91,7 +102,7 @@ public static class Npz
                 // The zip's checksum is the only thing that tells a flipped bit in stored (or deflated) data from a real value.
                 if (entryStream.Crc != entry.Crc32)
                     throw RepDiffInputException.ForFile(name, $"corrupt .npz entry (its data does not match the zip's CRC-32: {entryStream.Crc:x8}, expected {entry.Crc32:x8})");
-                return (name, header, new MemoryBytes(data));
+                return (ArrayName(chosen), name, header, new MemoryBytes(data));
             }
             catch (InvalidDataException e)
             {

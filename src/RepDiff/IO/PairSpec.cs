@@ -119,7 +119,9 @@ public sealed record PairSpec(string PathA, string PathB)
 
     /// <summary>
     /// The pair without loading it: memory-mapped row files (.npy, .safetensors) that streaming routes read
-    /// in batches and other methods load on first use. Inputs joined by id are loaded (<see cref="Load"/>).
+    /// in batches and other methods load on first use. Inputs joined by id are loaded (<see cref="Load"/>), and so are
+    /// inputs that carry their own ids (JSON Lines records' ids, an .npz's or .pt's ids beside the embeddings): those are
+    /// used as an ids file's would be.
     /// </summary>
     public RepresentationPair Open()
     {
@@ -130,6 +132,13 @@ public sealed record PairSpec(string PathA, string PathB)
         try
         {
             var b = Embeddings.OpenRows(PathB, KeyB);
+            if (a.Ids is not null || b.Ids is not null)
+                using (b)
+                {
+                    var (sideA, sideB) = (Side(a, IdsA), Side(b, IdsB));
+                    a.Dispose();
+                    return Joined(sideA, sideB, nameA, nameB);
+                }
             if (a.Rows != b.Rows)
             {
                 b.Dispose();
@@ -185,14 +194,21 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         CheckFlags();
         var (shownA, shownB) = Names();
-        var (a, nameA, idsA, idSourceA) = LoadSide(PathA, KeyA, IdsA);
-        var (b, nameB, idsB, idSourceB) = LoadSide(PathB, KeyB, IdsB);
-        string[]? ids = idsA ?? idsB;
-        if (idsA is not null && idsB is not null)
-            b = b.SelectRows(SampleFiles.JoinById(idsA, idSourceA, idsB, idSourceB));
-        else if (a.Rows != b.Rows)
-            throw RowCountMismatch(nameA, a.Rows, a.Cols, nameB, b.Rows, b.Cols);
-        return new RepresentationPair(a, b, LoadSamples(a.Rows, ids)) { NameA = shownA, NameB = shownB };
+        LoadedSide a, b;
+        using (var rows = Embeddings.Open(PathA, KeyA, IdColumn, validate: true)) a = Side(rows, IdsA);
+        using (var rows = Embeddings.Open(PathB, KeyB, IdColumn, validate: true)) b = Side(rows, IdsB);
+        return Joined(a, b, shownA, shownB);
+    }
+
+    /// <summary>B's rows in A's order by their ids when both have ids, else row for row; the samples carry A's ids (or B's).</summary>
+    private RepresentationPair Joined(LoadedSide a, LoadedSide b, string shownA, string shownB)
+    {
+        var valuesB = b.Values;
+        if (a.Ids is not null && b.Ids is not null)
+            valuesB = valuesB.SelectRows(SampleFiles.JoinById(a.Ids, a.IdSource, b.Ids, b.IdSource));
+        else if (a.Values.Rows != b.Values.Rows)
+            throw RowCountMismatch(a.Name, a.Values.Rows, a.Values.Cols, b.Name, b.Values.Rows, b.Values.Cols);
+        return new RepresentationPair(a.Values, valuesB, LoadSamples(a.Values.Rows, a.Ids ?? b.Ids)) { NameA = shownA, NameB = shownB };
     }
 
     /// <summary>
@@ -221,17 +237,19 @@ public sealed record PairSpec(string PathA, string PathB)
         if (Labels is not null) CheckCount(Labels, SampleFiles.LoadLabels(Labels).Codes.Length, n);
     }
 
-    /// <summary>One input's matrix, its display name, its ids (own id column, its ids file, or the shared one) and the file they came from.</summary>
-    private (Matrix Values, string Name, string[]? Ids, string IdSource) LoadSide(string path, string? key, string? idsFile)
+    /// <summary>One input's matrix, its display name, its ids (its ids file, its own, or the shared ids file) and the file they came from.</summary>
+    private readonly record struct LoadedSide(Matrix Values, string Name, string[]? Ids, string IdSource);
+
+    /// <summary>One input's rows loaded, with the ids that go with them: its own ids file before the ids the file carries, those before --ids.</summary>
+    private LoadedSide Side(RowFile rows, string? idsFile)
     {
-        using var rows = Embeddings.Open(path, key, IdColumn, validate: true);
         var values = rows.ReadAll();
         string? file = idsFile ?? (rows.Ids is null ? Ids : null);
         var ids = file is null ? rows.Ids : SampleFiles.LoadIds(file);
         if (ids is not null && ids.Length != values.Rows)
-            throw RepDiffInputException.ForFile(file ?? path, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows");
+            throw RepDiffInputException.ForFile(file ?? rows.Name, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows");
         // A join that fails names the file that holds the ids: an ids file, not the embeddings beside it that hold none.
-        return (values, rows.Name, ids, file ?? rows.Name);
+        return new LoadedSide(values, rows.Name, ids, file ?? rows.Name);
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ internal sealed class ParquetColumn : TableColumn
             ?? throw RepDiffInputException.ForFile(Path, $"has no scalar column '{idColumn}' for ids (columns: {string.Join(", ", ParquetFile.ScalarColumns(reader.Schema).Take(20).Select(f => f.Name))})");
         TableColumnChoice.Unique(Path, idColumn, reader.Schema.Fields.Select(f => f.Name));
         var (text, _) = ParquetFile.ReadScalar(Path, reader, field);
-        return TableColumnChoice.CheckIds(Path, idColumn, text);
+        return TableColumnChoice.CheckIds(Path, $"id column '{idColumn}'", text);
     }
 
     /// <summary>Length of the first non-empty row group's first row (0 when the file has no rows).</summary>

@@ -31,8 +31,14 @@ public sealed class RowFile : IRowSource, IDisposable
     /// <summary>Whether rows may be read from several threads at once (memory-mapped or in-memory values, not a table decoder).</summary>
     internal bool ReadsConcurrently => table is null && (values is not null || bytes is MappedBytes);
 
-    /// <summary>Sample ids the file itself carries (a CSV id column), else null.</summary>
-    public string[]? Ids { get; init; }
+    /// <summary>Sample ids the file itself carries (a CSV or table id column, a JSON Lines id field, an .npz or .pt array of ids), else null.</summary>
+    public string[]? Ids { get; internal set; }
+
+    /// <summary>Where the ids came from, as `inspect` shows it ("field 'id'", "array 'ids'"), when the file says more than its name.</summary>
+    public string? IdsFrom { get; internal set; }
+
+    /// <summary>Where in the file the vectors are, as `inspect` shows it ("field 'embedding'"), when the format has fields to choose from.</summary>
+    public string? VectorsFrom { get; init; }
 
     /// <param name="flatten">Read an N×H×W(×C) array as N rows (image pixels); otherwise only 1-D and 2-D arrays are accepted.</param>
     internal RowFile(string name, ArrayBytes bytes, NpyDtype dtype, long[] shape, bool fortranOrder, bool checkFinite, bool flatten = false)

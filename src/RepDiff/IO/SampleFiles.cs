@@ -205,15 +205,25 @@ public static class SampleFiles
     private static string? IdOf(JsonElement root, string path, int lineNumber)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(IdField, out var id)) return null;
+        string what = $"field '{IdField}'";
         string text = id.ValueKind switch
         {
-            JsonValueKind.String => TextOf(id, $"field '{IdField}'", path, lineNumber),
-            JsonValueKind.Number when System.Numerics.BigInteger.TryParse(id.GetRawText(), System.Globalization.NumberStyles.AllowLeadingSign,
-                System.Globalization.CultureInfo.InvariantCulture, out var whole) => whole.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            JsonValueKind.Number => throw RepDiffInputException.ForFile(path,
-                $"line {lineNumber}: field '{IdField}' is the number {NpyDtype.Truncate(id.GetRawText())}, written with a fraction or an exponent; write ids as whole numbers or strings"),
-            _ => throw RepDiffInputException.ForFile(path, $"line {lineNumber}: field '{IdField}' is {KindOf(id.ValueKind)}, not a string or a whole number"),
+            JsonValueKind.String => TextOf(id, what, path, lineNumber),
+            JsonValueKind.Number => NumberId(id.GetRawText(), what, path, lineNumber),
+            _ => throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is {KindOf(id.ValueKind)}, not a string or a whole number"),
         };
+        return CheckJsonId(text, path, lineNumber);
+    }
+
+    /// <summary>A JSON number as an id: its digits as a whole number ("-0" is "0"); a fraction or an exponent is an error naming the line.</summary>
+    internal static string NumberId(string raw, string what, string path, int lineNumber) =>
+        System.Numerics.BigInteger.TryParse(raw, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var whole)
+            ? whole.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is the number {NpyDtype.Truncate(raw)}, written with a fraction or an exponent; write ids as whole numbers or strings");
+
+    /// <summary>A JSON Lines record's id checked by the rules an ids file is read back by (<see cref="LoadIds"/>).</summary>
+    internal static string CheckJsonId(string text, string path, int lineNumber)
+    {
         if (string.IsNullOrWhiteSpace(text) || text.AsSpan().ContainsAny('\n', '\r'))
             throw RepDiffInputException.ForFile(path, $"line {lineNumber}: its id is blank or holds a line break, which the ids file (one id per line) cannot hold");
         if (text.Length > MaxShortLine)

@@ -35,15 +35,15 @@ internal static class TableColumnChoice
         return column;
     }
 
-    /// <summary>Ids read from an id column: none null or empty, none repeated.</summary>
-    public static string[] CheckIds(string path, string idColumn, string?[] ids)
+    /// <summary>Ids read from an id column (or kept beside the embeddings, <paramref name="source"/> saying which): none null or empty, none repeated.</summary>
+    public static string[] CheckIds(string path, string source, string?[] ids)
     {
         var seen = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
         for (int i = 0; i < ids.Length; i++)
         {
-            string id = ids[i] ?? throw RepDiffInputException.ForFile(path, $"id column '{idColumn}' is null at row {i}; every row needs an id");
+            string id = ids[i] ?? throw RepDiffInputException.ForFile(path, $"{source} is null at row {i}; every row needs an id");
             if (string.IsNullOrWhiteSpace(id))
-                throw RepDiffInputException.ForFile(path, $"id column '{idColumn}' is empty at row {i}; every row needs an id");
+                throw RepDiffInputException.ForFile(path, $"{source} is empty at row {i}; every row needs an id");
             if (!seen.TryAdd(id, i))
                 throw RepDiffInputException.ForFile(path, $"id '{NpyDtype.Truncate(id)}' appears at row {seen[id]} and row {i}; ids must be unique");
         }

@@ -26,6 +26,8 @@ public static class TorchFile
         private readonly string prefix;
         private readonly bool bigEndian;
         private readonly List<(string Key, TorchTensor Tensor)> tensors;
+        /// <summary>Every dict by its path ("" for the root), where ids beside a tensor are looked for.</summary>
+        private readonly Dictionary<string, PickleDict> dicts = new(StringComparer.Ordinal);
         private readonly ILookup<string, TorchTensor> tensorsByKey;
         private readonly StoredZipEntries stored;
 
@@ -42,7 +44,7 @@ public static class TorchFile
             {
                 zip = OpenArchive(stream, path);
                 (var root, prefix, bigEndian) = Load(zip, path);
-                tensors = Tensors(root, path);
+                tensors = Tensors(root, path, dicts);
                 stored = new StoredZipEntries(path, stream, zip.Entries);
             }
             catch
@@ -85,9 +87,47 @@ public static class TorchFile
             if (tensor.Offset < 0 || tensor.Offset > tensor.Storage.Elements - count)
                 throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) {(tensor.Offset < 0 ? "begins before" : "runs past")} its storage of {tensor.Storage.Elements} values");
             var bytes = ReadStorage(tensor, count, name);
-            try { return new RowFile(name, bytes, dtype, tensor.Shape, fortranOrder, checkFinite); }
+            RowFile rows;
+            try { rows = new RowFile(name, bytes, dtype, tensor.Shape, fortranOrder, checkFinite); }
             catch { bytes.Dispose(); throw; }
+            return WithIdsBeside(rows, chosen);
         }
+
+        protected override bool KeepsIds => true;
+
+        /// <summary>
+        /// The ids in the dict that holds the chosen tensor: a list (or tuple) of strings or of integers, as
+        /// torch.save({"emb": t, "ids": ids}) keeps them, or an integer tensor.
+        /// </summary>
+        protected override string[]? IdsBeside(string idName, string chosen)
+        {
+            int dot = chosen.LastIndexOf('.');
+            string parent = dot < 0 ? "" : chosen[..dot];
+            if (!dicts.TryGetValue(parent, out var dict)) return null;
+            var found = dict.Where(item => item.Key is string key && key == idName).ToList();
+            if (found.Count == 0) return null;
+            string name = NameOf(parent.Length == 0 ? idName : $"{parent}.{idName}");
+            switch (found[0].Value)
+            {
+                case TorchTensor tensor when tensor.UnreadDtype is null:
+                    var dtype = tensor.Storage.Dtype with { BigEndian = bigEndian && tensor.Storage.Dtype.Size > 1 };
+                    Layout(tensor, name);
+                    long count = tensor.Shape.Aggregate(1L, (a, b) => a * b);
+                    if (tensor.Offset < 0 || tensor.Offset > tensor.Storage.Elements - count)
+                        throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) lies outside its storage of {tensor.Storage.Elements} values");
+                    using (var bytes = ReadStorage(tensor, count, name)) return IdStrings(name, dtype, tensor.Shape, bytes);
+                case List<object?> list when IdItems(list) is { } ids: return ids;
+                case object?[] tuple when IdItems(tuple) is { } ids: return ids;
+                default:
+                    throw RepDiffInputException.ForFile(name, "is beside the embeddings but holds no ids: ids are a list of strings or of integers, or an integer tensor (or give --ids-a/--ids-b, or --key to pick the embeddings)");
+            }
+        }
+
+        /// <summary>The items as ids when every one is a string, or every one an integer; else null.</summary>
+        private static string[]? IdItems(IReadOnlyList<object?> items) =>
+            items.All(item => item is string) ? items.Select(item => (string)item!).ToArray()
+            : items.All(item => item is long) ? items.Select(item => ((long)item!).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : null;
 
         /// <summary>
         /// The tensor's bytes: memory-mapped where the storage is stored uncompressed (as torch.save writes it), so a file
@@ -183,7 +223,7 @@ public static class TorchFile
     internal const long MaxPathChars = 1L << 26;
 
     /// <summary>Every tensor reachable from the root through dicts with string or integer keys, lists and tuples, by path.</summary>
-    private static List<(string Key, TorchTensor Tensor)> Tensors(object? root, string path)
+    private static List<(string Key, TorchTensor Tensor)> Tensors(object? root, string path, Dictionary<string, PickleDict> dicts)
     {
         var found = new List<(string, TorchTensor)>();
         // A list can hold one list twice through the memo, and that list two more: each level doubles the paths, so
@@ -201,6 +241,7 @@ public static class TorchFile
             {
                 case TorchTensor tensor: found.Add((key, tensor)); break;
                 case PickleDict dict:
+                    dicts.TryAdd(key, dict);
                     foreach (var (name, item) in dict)
                         if (name is string or long) Walk(item, Child(name), depth + 1);
                     break;

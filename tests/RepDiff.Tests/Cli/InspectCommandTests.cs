@@ -33,7 +33,7 @@ public class InspectCommandTests
         var (code, output, error) = Run("inspect", Golden("le_f4.npy"), "--id-column", "id");
         Assert.Equal(2, code);
         Assert.Equal("", output);
-        Assert.Equal("error: --id-column id: le_f4.npy has no named columns; --id-column names a column of a .csv, .tsv, Parquet or Arrow file", error.Trim());
+        Assert.Equal("error: --id-column id: le_f4.npy has no named columns; --id-column names a column of a .csv, .tsv, Parquet or Arrow file or a field of a JSON Lines file", error.Trim());
         // A file of several arrays listed them all, the flag ignored.
         (code, output, error) = Run("inspect", Golden("stored.npz"), "--id-column", "id");
         Assert.Equal((2, ""), (code, output));

@@ -382,6 +382,44 @@ with open(os.path.join(OUT, "shuffled_ids.csv"), "w") as f:
     f.write("x,\"sample id\"\n" + "".join(f"{float(values[i, 0])!r},\"s{i}\"\n" for i in shuffled))
 expected["ids"]["shuffled_ids.csv"] = [f"s{i}" for i in shuffled]
 
+# JSON Lines as embedding APIs and scripts write them: one json.dumps record per line, the vector as .tolist() (Python
+# floats, written by repr: float32 values exactly, float64 ones to be rounded once to float32 as np.array(r, np.float32)
+# rounds them), with a blank line, another field beside, a BOM-less UTF-8 id; what numpy reads back is saved beside each.
+rng = np.random.default_rng(113)
+f32 = rng.standard_normal((6, 4)).astype(np.float32)
+f64 = rng.standard_normal((6, 4)) * 10.0 ** rng.integers(-46, 38, (6, 4))
+jsonl_ids = [f"doc-{i}" for i in range(5)] + ["doc-ü"]
+with open(os.path.join(OUT, "records_f32.jsonl"), "w") as f:
+    for i in range(6):
+        f.write(json.dumps({"id": jsonl_ids[i], "model": "m", "embedding": f32[i].tolist()}) + "\n" + ("\n" if i == 2 else ""))
+with open(os.path.join(OUT, "records_f64.jsonl"), "w") as f:
+    for i in range(6):
+        f.write(json.dumps({"vector": f64[i].tolist(), "id": 10 * i}) + "\n")
+with open(os.path.join(OUT, "lists.ndjson"), "w") as f:
+    f.write("".join(json.dumps(row) + "\n" for row in f32.tolist()))
+for name, field in [("records_f32.jsonl", "embedding"), ("records_f64.jsonl", "vector"), ("lists.ndjson", None)]:
+    with open(os.path.join(OUT, name)) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    read = np.array([r[field] if field else r for r in rows], np.float32)
+    np.save(os.path.join(OUT, name.rsplit(".", 1)[0] + "_read.npy"), read)
+    record(name, read)
+expected["ids"]["records_f32.jsonl"] = jsonl_ids
+expected["ids"]["records_f64.jsonl"] = [str(10 * i) for i in range(6)]
+
+# Ids kept inside the embedding file: an .npz with a unicode and one with an integer array of ids beside the
+# embeddings, a .pt with a list of strings and one with an integer tensor.
+np.savez(os.path.join(OUT, "ids_str.npz"), emb=f32, ids=np.array(jsonl_ids))
+np.savez(os.path.join(OUT, "ids_int.npz"), id=np.arange(6, dtype="<i8") * 10, emb=f32)
+record("ids_str.npz", f32, "emb")
+record("ids_int.npz", f32, "emb")
+save_pt("ids_list.pt", collections.OrderedDict([("embeddings", contiguous(storage_of(f32), f32.shape)), ("ids", jsonl_ids)]))
+int_ids = np.arange(6, dtype="<i8") * 10
+save_pt("ids_tensor.pt", {"emb": contiguous(storage_of(f32), f32.shape), "ids": contiguous(storage_of(int_ids), int_ids.shape)})
+record("ids_list.pt", f32, "embeddings")
+record("ids_tensor.pt", f32, "emb")
+expected["ids"]["ids_str.npz"] = expected["ids"]["ids_list.pt"] = jsonl_ids
+expected["ids"]["ids_int.npz"] = expected["ids"]["ids_tensor.pt"] = [str(v) for v in int_ids]
+
 # The shared fixtures: what numpy reads from them.
 for name in sorted(os.listdir(FIXTURES)):
     if not name.endswith(".npy"):

@@ -259,5 +259,5 @@ public class GoldenFileTests
         ? double.Parse(node.GetValue<string>().Replace("inf", "Infinity"), System.Globalization.CultureInfo.InvariantCulture)
         : node.GetValue<double>();
 
-    private static string[] Strings(JsonNode node) => node.AsArray().Select(v => v!.GetValue<string>()).ToArray();
+    internal static string[] Strings(JsonNode node) => node.AsArray().Select(v => v!.GetValue<string>()).ToArray();
 }

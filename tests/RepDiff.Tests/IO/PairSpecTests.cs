@@ -86,7 +86,7 @@ public class PairSpecTests
         // stored.npz holds 5 × 3 "emb"; le_f4.npy is one array. --key applies to both inputs: it picks A's array, B needs none.
         string npy = Golden("le_f4.npy"), npz = Golden("stored.npz");
         var e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npy) { KeyA = "emb", KeyB = "emb" }.Open());
-        Assert.Equal("--key emb: le_f4.npy holds one array; --key picks an array of an .npz, .safetensors or .pt file, a dataset of an .h5 file, or a column of a Parquet or Arrow table", e.Message);
+        Assert.Equal("--key emb: le_f4.npy holds one array; --key picks an array of an .npz, .safetensors or .pt file, a dataset of an .h5 file, a column of a Parquet or Arrow table, or the vector field of JSON Lines", e.Message);
         // A side's own key is named by its own flag, and an empty one names nothing.
         e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npz) { KeyA = "emb" }.Load());
         Assert.StartsWith("--key-a emb: le_f4.npy holds one array;", e.Message);
