@@ -53,8 +53,9 @@ public static class KMeans
     /// <summary>
     /// Rounds every value to a multiple of its column's grid 2^(e − b), where 2^e bounds the column's magnitudes and
     /// 2^b · n ≤ 2^52: every partial sum of a column is then an integer number of grid steps below 2^53, which a double
-    /// holds exactly, so sums and differences of rows are exact in any order. The grid is at least 2^35 times finer than the
-    /// column's largest value (n ≤ 100,000), so only values far below float32's resolution of that value move.
+    /// holds exactly, so sums and differences of rows are exact in any order. At n ≤ 100,000 the grid is at least 2^34 times
+    /// finer than the column's largest magnitude, so a value moves by at most 2^-35 of it: about 2^11 times below float32's
+    /// resolution at that magnitude, and only values below 2^-11 of it move at all.
     /// </summary>
     internal static void SnapToSummableGrid(Matrix x)
     {
