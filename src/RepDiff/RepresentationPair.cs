@@ -69,6 +69,9 @@ public sealed class RepresentationPair : IDisposable
     /// <summary>Whether both representations are already in memory (nothing is read by <see cref="A"/> and <see cref="B"/>).</summary>
     public bool InMemory => (a ?? RowsA as Matrix) is not null && (b ?? RowsB as Matrix) is not null;
 
+    /// <summary>Whether <see cref="A"/> or <see cref="B"/> has been read whole from its source (for a streamed input, a copy of all its rows).</summary>
+    internal bool ReadWhole => a is not null || b is not null;
+
     public RepresentationPair(IRowSource a, IRowSource b, SampleInfo? samples = null)
     {
         if (a.Rows != b.Rows)

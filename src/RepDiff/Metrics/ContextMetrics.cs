@@ -140,8 +140,10 @@ public static class ContextMetrics
             return;
         }
         string? tied = ConstantRows.Why(a, b, pair.NameA, pair.NameB);
-        // All of the pair's rows: their neighbour lists are the pair's own, which the report's maps read too.
-        bool shared = ReferenceEquals(a, pair.A) && ReferenceEquals(b, pair.B) && pair.N <= PairStatistics.SharedNeighboursLimit && k <= 1000;
+        // All of the pair's rows: their neighbour lists are the pair's own, which the report's maps read too. The size is
+        // checked first: reading pair.A reads a streamed input whole.
+        bool shared = a.Rows == pair.N && pair.N <= PairStatistics.SharedNeighboursLimit && k <= 1000
+            && ReferenceEquals(a, pair.A) && ReferenceEquals(b, pair.B);
         double? alignment = tied is not null ? null
             : shared ? MutualKnn.Overlap(pair.Statistics.NeighboursOfA(k), pair.Statistics.NeighboursOfB(k), k)
             : MutualKnn.Alignment(a, b, k);

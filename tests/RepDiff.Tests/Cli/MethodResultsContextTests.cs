@@ -97,9 +97,10 @@ public class MethodResultsContextTests
         Npy.Write(b, y, n, 3);
 
         using var pair = new PairSpec(a, b).Open();
-        Assert.False(pair.InMemory);
+        Assert.False(pair.ReadWhole);
         var context = Comparison.ContextMetrics(pair);
-        Assert.False(pair.InMemory);
+        // Neither side read whole: a check of whether the mutual k-NN rows were the pair's own had read A whole (3 GB at 1,000,000 × 768).
+        Assert.False(pair.ReadWhole);
         Assert.Equal(Comparison.StreamedCkaMaxSamples, context["linear_cka_samples"]!.GetValue<int>());
         var rows = Enumerable.Range(0, Comparison.StreamedCkaMaxSamples).Select(k => (int)((long)k * n / Comparison.StreamedCkaMaxSamples)).ToArray();
         Assert.Equal(RepDiff.Metrics.Cka.Linear(pair.RowsA.SelectRows(rows), pair.RowsB.SelectRows(rows)), context["linear_cka"]!.GetValue<double>());

@@ -151,9 +151,9 @@ public class RdxBehaviourTests
 
         var error = Assert.Throws<InvalidOptionException>(() => ((IPairMethod)new RdxMethod()).Prepare(pair, new RdxOptions(), null));
         Assert.Equal(nameof(RdxOptions.MaxSamples), error.Property);
-        Assert.False(pair.InMemory);
+        Assert.False(pair.ReadWhole);
         var e = new RdxMethod().Run(pair, new RdxOptions { MaxSamples = 300, Concepts = 3 });
-        Assert.False(pair.InMemory);
+        Assert.False(pair.ReadWhole);
         Assert.Equal(n, e.N);
     }
 
