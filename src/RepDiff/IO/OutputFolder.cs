@@ -318,10 +318,10 @@ public sealed class OutputFolder : IDisposable
     /// folder), so two runs into the same --out end as if one had run after the other: the last to commit replaces the
     /// first's whole folder, as it would an older one.
     /// </summary>
-    /// <returns>The files in --out's top level that the run did not write and that stay (moved back from the old folder).</returns>
-    public IReadOnlyList<string> Commit()
+    /// <returns>What the folder replaced held, and which of its files stay.</returns>
+    public Committed Commit()
     {
-        IReadOnlyList<string> kept = [];
+        IReadOnlyList<string> kept = [], earlier = [];
         // Taken before the Gate, so that a stop is not held up while another process commits.
         using var turn = FileLocks.LockFolder(Path.GetDirectoryName(Final)!, CommitPatience);
         lock (TemporaryPaths.Gate)
@@ -333,8 +333,12 @@ public sealed class OutputFolder : IDisposable
                     if (Path.GetFileName(entry) != IncompleteMarker) CheckReplaceable(entry);
                 bool replaced = PutInPlace();
                 File.Delete(Path.Combine(Final, IncompleteMarker));
-                // The staging name now holds the old contents (no marker): restore what the run did not replace.
-                if (replaced) kept = FinishSwap(staging, Final);
+                if (replaced)
+                {
+                    // The staging name now holds the old contents (no marker): restore what the run did not replace.
+                    earlier = TopLevelNames(staging);
+                    kept = FinishSwap(staging, Final);
+                }
                 committed = true;
                 TemporaryPaths.MarkComplete();
                 if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
@@ -349,8 +353,16 @@ public sealed class OutputFolder : IDisposable
                 if (committed) ReleaseOwner(owner);
             }
         }
-        return kept;
+        return new Committed(earlier, kept);
     }
+
+    /// <summary>What a commit replaced, as it found it in its turn (another run's folder may have come since the run began).</summary>
+    /// <param name="Earlier">The names in the top level of the folder the commit replaced; empty when --out was missing.</param>
+    /// <param name="Kept">Those of them that the run did not write and that stay (moved back from the old folder).</param>
+    public sealed record Committed(IReadOnlyList<string> Earlier, IReadOnlyList<string> Kept);
+
+    private static List<string> TopLevelNames(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Where(n => n != IncompleteMarker).ToList()!;
 
     /// <summary>
     /// Moves the staging folder to --out: under --out's name if nothing holds it, else swapped with what does. Returns whether
