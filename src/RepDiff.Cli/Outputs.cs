@@ -53,6 +53,10 @@ internal static class Outputs
         if (committed.Earlier.Contains("results.json") && kept.Count > 0)
             Cli.Error.WriteLine($"warning: --out {Terminal.Clean(dir)} held an earlier run's results; these files of it stay, as this run writes none of that name: "
                 + $"{Terminal.Clean(string.Join(", ", kept))} (remove them if they were that run's: a script would read them as this run's)");
+        // The results are in place: what stayed behind is said, not an error (the run's own outputs are whole).
+        if (committed.NotMovedBack is { } left)
+            Cli.Error.WriteLine($"warning: --out {Terminal.Clean(dir)}: the results are in place, but these entries of the folder they replaced could not be moved into it: "
+                + $"{Terminal.Clean(string.Join("; ", left.Entries))}; they stay in {Terminal.Clean(left.Folder)}, which the next run beside --out moves back if it can");
     }
 
     /// <summary>Writes one result's files under <paramref name="subfolder"/> of a staged output folder (the demo stages several).</summary>
