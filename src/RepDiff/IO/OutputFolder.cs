@@ -228,8 +228,14 @@ public sealed class OutputFolder : IDisposable
         {
             throw new RepDiffInputException($"--out {dir}: cannot create {parent} ({e.Message})");
         }
-        CleanLeftovers(parent, name);
-        var (staging, owner) = TakeStagingName(parent, name, dir);
+        string staging;
+        FileLocks.OwnerLock owner;
+        // One turn for both, so that no other run's cleanup judges the new lock file between its creation and its lock.
+        using (FileLocks.LockFolder(parent, CommitPatience))
+        {
+            RemoveLeftovers(parent, name);
+            (staging, owner) = TakeStagingName(parent, name, dir);
+        }
         try
         {
             TemporaryPaths.CreateFolder(staging);
@@ -277,6 +283,33 @@ public sealed class OutputFolder : IDisposable
             }
             // Lost to another run's cleanup in the instant between creating and locking (see OwnerLock.Create): a new name.
             if (attempt == 5) throw new RepDiffInputException($"--out {dir}: cannot lock a staging folder in {parent}");
+        }
+    }
+
+    /// <summary>
+    /// A new temporary name beside <paramref name="name"/> in <paramref name="dir"/> (".NAME.PID.GUID.tmp") and the writer's
+    /// claim on it (<see cref="FileLocks.CreateClaimed"/>), recorded for a stop; made in the folder's turn, right after the
+    /// leftovers of ended writers are removed, so that no other run's cleanup judges the file between its creation and its lock.
+    /// </summary>
+    internal static (string Path, FileStream Claim) ClaimTemporaryFile(string dir, string name)
+    {
+        using var turn = FileLocks.LockFolder(dir, CommitPatience);
+        RemoveLeftovers(dir, name);
+        for (int attempt = 1; ; attempt++)
+        {
+            string temp = Path.Combine(dir, TemporaryName(name));
+            // Inside the Gate: a stop never comes between creating the file and recording it.
+            lock (TemporaryPaths.Gate)
+            {
+                TemporaryPaths.ThrowIfStopping();
+                if (FileLocks.CreateClaimed(temp) is { } claim)
+                {
+                    TemporaryPaths.Add(temp);
+                    return (temp, claim);
+                }
+            }
+            // Lost to another run's cleanup (one that went on without the turn) in the instant before the lock: a new name.
+            if (attempt == 5) throw new IOException($"another process removed each temporary file beside {name} as it was made");
         }
     }
 
@@ -542,12 +575,19 @@ public sealed class OutputFolder : IDisposable
     /// Removes what killed runs left beside <paramref name="name"/> in <paramref name="parent"/>: staging folders and
     /// temporary files whose runs have ended. A staging folder without its marker was already swapped in; its run is
     /// finished instead (entries the new folder lacks are moved into it). Whether a staging folder's run has ended is its
-    /// lock file's to say (<see cref="FileLocks.OwnerLock"/>); temporary files, and staging folders of versions that wrote no
-    /// lock file, are judged by the process id in their name, as before. Takes its turn with commits beside it.
+    /// lock file's to say (<see cref="FileLocks.OwnerLock"/>), a temporary file's the claim its writer holds on it
+    /// (<see cref="FileLocks.CreateClaimed"/>); staging folders of versions that wrote no lock file, and anything on a file
+    /// system without flock, are judged by the process id in their name, as before. Takes its turn with commits beside it.
     /// </summary>
     public static void CleanLeftovers(string parent, string name)
     {
         using var turn = FileLocks.LockFolder(parent, CommitPatience);
+        RemoveLeftovers(parent, name);
+    }
+
+    /// <summary><see cref="CleanLeftovers"/> in a turn the caller holds.</summary>
+    private static void RemoveLeftovers(string parent, string name)
+    {
         List<string> entries;
         try { entries = Directory.EnumerateFileSystemEntries(parent, $".{name}.*.tmp").Concat(Directory.EnumerateFileSystemEntries(parent, $"{StagingPrefix}{name}.*")).ToList(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
@@ -584,21 +624,22 @@ public sealed class OutputFolder : IDisposable
 
     /// <summary>
     /// When the run that left <paramref name="entry"/> has ended: what to dispose once the entry is dealt with (a staging
-    /// folder's lock, deleted then: a run killed after it removed the folder leaves a lock file alone, cleaned above); null
-    /// while that run goes on, or when it cannot be told.
+    /// folder's lock, deleted then: a run killed after it removed the folder leaves a lock file alone, cleaned above; a
+    /// temporary file's own lock, let go of once the file is deleted); null while that run goes on, or when it cannot be told.
     /// </summary>
     private static IDisposable? OwnerEnded(string entry)
     {
-        if (Path.GetFileName(entry).StartsWith(StagingPrefix, StringComparison.Ordinal))
+        bool isStaging = Path.GetFileName(entry).StartsWith(StagingPrefix, StringComparison.Ordinal);
+        // A temporary file is its own lock: a process id is no answer, since another container's writer has an id unknown
+        // here (its live file was deleted under it) and a killed writer's id is soon another process's (its file stayed).
+        var (state, taken) = FileLocks.OwnerLock.TryTake(isStaging ? LockFileOf(entry) : entry);
+        switch (state)
         {
-            var (state, taken) = FileLocks.OwnerLock.TryTake(LockFileOf(entry));
-            switch (state)
-            {
-                case FileLocks.Owner.Ended: return new DeleteWhenDone(taken!);
-                case FileLocks.Owner.Running: return null;
-            }
-            // No lock file (an earlier version's folder) or no flock here: the process id, as those versions judged it.
+            case FileLocks.Owner.Ended: return isStaging ? new DeleteWhenDone(taken!) : taken;
+            case FileLocks.Owner.Running: return null;
+            case FileLocks.Owner.Missing when !isStaging: return null; // gone meanwhile
         }
+        // No lock file (an earlier version's staging folder) or no flock here: the process id, as those versions judged it.
         return OwnerIsRunning(entry) ? null : new DeleteWhenDone(null);
     }
 

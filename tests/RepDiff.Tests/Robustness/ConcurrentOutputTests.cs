@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using RepDiff.IO;
 using static RepDiff.Tests.Robustness.CliHarness;
 
@@ -181,6 +182,39 @@ public class ConcurrentOutputTests
         Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
         Assert.Equal(["maps.npy", "report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+    }
+
+    [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static extern int Flock(int fd, int operation);
+
+    /// <summary>
+    /// A temporary file of AtomicFile (evaluate's or export's output, a cached model file) is removed by another writer's
+    /// cleanup only once its writer has ended, as its lock says: a live writer in another container (a process id unknown
+    /// here, holding a shared lock on its file) keeps its file, and a killed writer's file goes though its id is now init's.
+    /// They had been judged by the process id: the live writer's file was deleted under it, the dead one's kept for ever.
+    /// </summary>
+    [Fact]
+    public void ATemporaryFileIsRemovedOnlyOnceItsWriterHasEnded()
+    {
+        string target = Path.Combine(dir, "results.json");
+        string live = Path.Combine(dir, $".results.json.{ForeignPid}.{Guid.NewGuid():N}.tmp");
+        string dead = Path.Combine(dir, $".results.json.1.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(dead, "half");
+        using (var writer = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            Assert.Equal(0, Flock((int)writer.SafeFileHandle.DangerousGetHandle(), 1 | 4)); // LOCK_SH | LOCK_NB, as a writer holds it
+            writer.Write("half"u8);
+            writer.Flush();
+            AtomicFile.WriteAllText(target, "new");
+            Assert.Equal("new", File.ReadAllText(target));
+            Assert.True(File.Exists(live), "a live writer's temporary file was removed");
+            Assert.False(File.Exists(dead), "a killed writer's temporary file stayed because its process id is in use");
+        }
+
+        // The writer has ended: the next write beside it removes its file.
+        AtomicFile.WriteAllText(target, "newer");
+        Assert.Equal("newer", File.ReadAllText(target));
+        Assert.Equal(["results.json"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
     /// <summary>
