@@ -468,7 +468,7 @@ public sealed class OutputFolder : IDisposable
 
     private const int CurrentFolder = -100; // AT_FDCWD
     private const uint NoReplace = 1, Exchange = 2;
-    private const int NoSuchFile = 2, Exists = 17, NotEmpty = 39, Unsupported = 22, NoSystemCall = 38;
+    private const int NotPermitted = 1, NoSuchFile = 2, Exists = 17, NotEmpty = 39, Unsupported = 22, NoSystemCall = 38;
 
     /// <summary>
     /// renameat2 of the staging folder onto --out with <paramref name="flags"/>: true done, false refused with one of
@@ -484,7 +484,11 @@ public sealed class OutputFolder : IDisposable
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return null; }
         int error = Marshal.GetLastPInvokeError();
         if (retry.Contains(error)) return false;
-        if (error is Unsupported or NoSystemCall) return null;
+        // EINVAL: a file system without these flags; ENOSYS: a kernel without the call; EPERM: a seccomp filter refusing a call
+        // it does not know (systemd's SystemCallFilter, older container profiles), which had failed the run after all its work
+        // although a plain rename would do. A real EPERM (a sticky folder, an immutable one) fails the plain rename as well,
+        // before anything has moved.
+        if (error is Unsupported or NoSystemCall or NotPermitted) return null;
         throw new IOException(Marshal.GetPInvokeErrorMessage(error));
     }
 
@@ -505,7 +509,15 @@ public sealed class OutputFolder : IDisposable
         string aside = staging + ".old";
         try { Directory.Move(Final, aside); }
         catch (IOException) when (!Path.Exists(Final)) { return false; }
-        Directory.Move(staging, Final);
+        try { Directory.Move(staging, Final); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The old folder goes back, so that the failure leaves --out as it was: it had stayed under the hidden ".old" name,
+            // --out missing, after a run that said it had changed nothing.
+            try { Directory.Move(aside, Final); }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException) { }
+            throw;
+        }
         Directory.Move(aside, staging);
         return true;
     }

@@ -355,6 +355,57 @@ public class OutputFolderTests
     }
 
     /// <summary>
+    /// Where renameat2 is missing or refused (strace fails every call with ENOSYS, EINVAL or EPERM: an old kernel, a file
+    /// system without its flags, a seccomp filter that refuses calls it does not know), the move into --out falls back to
+    /// plain renames, into a missing --out and over an existing one whose own files stay. EPERM had ended the run, after all
+    /// its work, in "cannot move the results into place (Operation not permitted)". A failure between the fallback's two
+    /// renames puts the old folder back: it had stayed under a hidden ".old" name, --out missing, after a run that said
+    /// "cannot move the results into place" (exit 2, --out as it was).
+    /// </summary>
+    [StraceFact]
+    public void WithoutRenameat2TheMoveIntoOutFallsBackToRenames()
+    {
+        var (a, b, _) = SmallPair(dir);
+        foreach (string errno in new[] { "ENOSYS", "EINVAL", "EPERM" })
+        {
+            string outDir = Path.Combine(dir, "out-" + errno);
+            string[] refused = ["-e", "trace=renameat2", "-e", $"inject=renameat2:error={errno}"];
+            var created = RunUnderStrace(refused, "kmeans", a, b, "--concepts", "2", "--out", outDir);
+            Assert.True(created.Code == 0, $"{errno}, a new --out: exit {created.Code}: {created.Stderr}");
+            File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+            var replaced = RunUnderStrace(refused, "metrics", a, b, "--out", outDir);
+            Assert.True(replaced.Code == 0, $"{errno}, an existing --out: exit {replaced.Code}: {replaced.Stderr}");
+            Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+            Assert.Contains("\"method\": \"metrics\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+        }
+
+        string kept = Path.Combine(dir, "out-ENOSYS");
+        string results = File.ReadAllText(Path.Combine(kept, "results.json"));
+        // Renames: maps.npy into place inside the staging folder, --out aside, then the new folder in: refused.
+        var failed = RunUnderStrace(["-e", "trace=renameat2,rename", "-e", "inject=renameat2:error=ENOSYS", "-e", "inject=rename:error=EACCES:when=3"],
+            "kmeans", a, b, "--concepts", "2", "--out", kept);
+        Assert.True(failed.Code == 2, $"exit {failed.Code}: {failed.Stderr}");
+        Assert.Contains($"error: --out {kept}: cannot move the results into place", failed.Stderr);
+        Assert.Equal(results, File.ReadAllText(Path.Combine(kept, "results.json")));
+        Assert.Equal(["maps.npy", "notes.txt", "report.html", "results.json"], Directory.GetFileSystemEntries(kept).Select(Path.GetFileName).Order());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>The command run under strace with <paramref name="strace"/>'s options (a failure or delay injected).</summary>
+    private static (int Code, string Stderr) RunUnderStrace(string[] strace, params string[] args)
+    {
+        var start = new ProcessStartInfo("strace") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in (string[])["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", .. strace, "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), .. args])
+            start.ArgumentList.Add(arg);
+        using var run = Process.Start(start)!;
+        _ = run.StandardOutput.ReadToEndAsync();
+        string stderr = run.StandardError.ReadToEnd();
+        Assert.True(run.WaitForExit(120_000), "the run did not end");
+        return (run.ExitCode, stderr);
+    }
+
+    /// <summary>
     /// A run without renameat2's exchange, killed between its two renames, leaves its new folder (with the marker) and the old
     /// one (".old") beside a missing --out, and a free lock file; its process id is now another process's (init's). The next
     /// cleanup restores the old folder and removes the new one. Having dealt with the first of the two, it had deleted the lock
