@@ -40,17 +40,23 @@ internal static class Outputs
     }
 
     /// <summary>
-    /// Puts the staged results into place and, when the folder held an earlier run's results.json, names the files of it that
-    /// stay: the folder keeps whatever the run does not write (they may be the user's), so spec-align's w.npy and maps.npy had
-    /// stayed beside a later finc's results without a word (helper 86).
+    /// Puts the staged results into place and, when the folder replaced held an earlier run's results.json, names the files of
+    /// it that stay: the folder keeps whatever the run does not write (they may be the user's), so spec-align's w.npy and
+    /// maps.npy had stayed beside a later finc's results without a word (helper 86). The folder replaced is the one the commit
+    /// found in its turn: asked before it, a run that found --out missing kept a concurrent spec-align's w.npy, committed in
+    /// the meantime, without a word.
     /// </summary>
     public static void Commit(OutputFolder folder, string dir)
     {
-        bool heldResults = File.Exists(Path.Combine(dir, "results.json"));
-        var kept = folder.Commit().Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
-        if (heldResults && kept.Count > 0)
+        var committed = folder.Commit();
+        var kept = committed.Kept.Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+        if (committed.Earlier.Contains("results.json") && kept.Count > 0)
             Cli.Error.WriteLine($"warning: --out {Terminal.Clean(dir)} held an earlier run's results; these files of it stay, as this run writes none of that name: "
                 + $"{Terminal.Clean(string.Join(", ", kept))} (remove them if they were that run's: a script would read them as this run's)");
+        // The results are in place: what stayed behind is said, not an error (the run's own outputs are whole).
+        if (committed.NotMovedBack is { } left)
+            Cli.Error.WriteLine($"warning: --out {Terminal.Clean(dir)}: the results are in place, but these entries of the folder they replaced could not be moved into it: "
+                + $"{Terminal.Clean(string.Join("; ", left.Entries))}; they stay in {Terminal.Clean(left.Folder)}, which the next run beside --out moves back if it can");
     }
 
     /// <summary>Writes one result's files under <paramref name="subfolder"/> of a staged output folder (the demo stages several).</summary>

@@ -18,18 +18,21 @@ public static class AtomicFile
         {
             throw new RepDiffInputException($"{path}: cannot create its folder ({e.Message})");
         }
-        OutputFolder.CleanLeftovers(dir, name);
-        string temp = Path.Combine(dir, OutputFolder.TemporaryName(name));
-        TemporaryPaths.Add(temp);
+        string? temp = null;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                write(stream);
-            lock (TemporaryPaths.Gate)
+            (temp, var claim) = OutputFolder.ClaimTemporaryFile(dir, name);
+            // The claim is held until the file is in place, so that another run's cleanup never takes it for a dead writer's.
+            using (claim)
             {
-                TemporaryPaths.ThrowIfStopping();
-                File.Move(temp, full, overwrite: true);
-                if (output) TemporaryPaths.MarkComplete();
+                using (var stream = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+                    write(stream);
+                lock (TemporaryPaths.Gate)
+                {
+                    TemporaryPaths.ThrowIfStopping();
+                    File.Move(temp, full, overwrite: true);
+                    if (output) TemporaryPaths.MarkComplete();
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -38,8 +41,11 @@ public static class AtomicFile
         }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
-            TemporaryPaths.Remove(temp);
+            if (temp is not null)
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+                TemporaryPaths.Remove(temp);
+            }
         }
     }
 

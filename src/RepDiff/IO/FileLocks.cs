@@ -9,7 +9,7 @@ namespace RepDiff.IO;
 /// </summary>
 internal static class FileLocks
 {
-    private const int Exclusive = 2, NonBlocking = 4;
+    private const int Shared = 1, Exclusive = 2, NonBlocking = 4;
 
     [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static extern int Flock(int fd, int operation);
@@ -25,13 +25,13 @@ internal static class FileLocks
 
     private static bool HasFlock => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
 
-    /// <summary>Takes an exclusive lock on an open file without waiting: true taken, false held by another, null cannot tell.</summary>
-    private static bool? TryLock(FileStream stream)
+    /// <summary>Takes a lock (exclusive unless <paramref name="shared"/>) on an open file without waiting: true taken, false held by another, null cannot tell.</summary>
+    private static bool? TryLock(FileStream stream, bool shared = false)
     {
         if (!HasFlock) return true; // the stream itself, opened without sharing, is the lock
         try
         {
-            if (Flock((int)stream.SafeFileHandle.DangerousGetHandle(), Exclusive | NonBlocking) == 0) return true;
+            if (Flock((int)stream.SafeFileHandle.DangerousGetHandle(), (shared ? Shared : Exclusive) | NonBlocking) == 0) return true;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return null; }
         // ENOLCK, EOPNOTSUPP (a file system without flock): the caller falls back to what it did before.
@@ -75,6 +75,24 @@ internal static class FileLocks
             if (fd >= 0) Close(fd);
             fd = -1;
         }
+    }
+
+    /// <summary>
+    /// Creates a new file and takes a shared lock on it, held until the returned stream is disposed: a writer's claim on its
+    /// temporary file, which <see cref="OwnerLock.TryTake"/> (an exclusive lock) cannot take while the writer lives, in this
+    /// container or another. Shared, so that the writer's own streams on the file, on which .NET takes a shared lock of its
+    /// own, are not refused. Null when another process's cleanup took the file between its creation and the lock (the caller
+    /// takes a new name).
+    /// </summary>
+    public static FileStream? CreateClaimed(string path)
+    {
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        if (TryLock(stream, shared: true) is false || !File.Exists(path))
+        {
+            stream.Dispose();
+            return null;
+        }
+        return stream;
     }
 
     /// <summary>What <see cref="OwnerLock.TryTake"/> found.</summary>
@@ -125,7 +143,10 @@ internal static class FileLocks
             return new OwnerLock(path, stream);
         }
 
-        /// <summary>Asks whether the owner of the lock file at <paramref name="path"/> still runs; if not, the lock is the caller's.</summary>
+        /// <summary>
+        /// Asks whether the owner of the lock file at <paramref name="path"/> (or of a temporary file claimed with
+        /// <see cref="CreateClaimed"/>) still runs; if not, the lock is the caller's.
+        /// </summary>
         public static (Owner Owner, OwnerLock? Taken) TryTake(string path)
         {
             FileStream stream;

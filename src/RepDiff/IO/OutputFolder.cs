@@ -72,6 +72,8 @@ public sealed class OutputFolder : IDisposable
         if (kind == FileKind.Directory && OperatingSystem.IsLinux() && GetEffectiveUserId() is var user and not 0 && FileKind.Owner(full) is { } owner && owner.Uid != user)
             throw new RepDiffInputException($"--out {dir}: belongs to another user; the run replaces the folder as a whole with one of its own, so name a folder of yours (e.g. --out {Path.Join(dir, "results")})");
         foreach (string file in files) CheckTarget(Path.Combine(full, file), "--out " + dir);
+        if (kind == FileKind.Directory && Unmovable(full, name => files.Any(f => f.Split('/', '\\')[0] == name)) is { } unmovable)
+            throw new RepDiffInputException($"--out {dir}: {unmovable}");
         return full;
     }
 
@@ -226,8 +228,14 @@ public sealed class OutputFolder : IDisposable
         {
             throw new RepDiffInputException($"--out {dir}: cannot create {parent} ({e.Message})");
         }
-        CleanLeftovers(parent, name);
-        var (staging, owner) = TakeStagingName(parent, name, dir);
+        string staging;
+        FileLocks.OwnerLock owner;
+        // One turn for both, so that no other run's cleanup judges the new lock file between its creation and its lock.
+        using (FileLocks.LockFolder(parent, CommitPatience))
+        {
+            RemoveLeftovers(parent, name);
+            (staging, owner) = TakeStagingName(parent, name, dir);
+        }
         try
         {
             TemporaryPaths.CreateFolder(staging);
@@ -278,6 +286,33 @@ public sealed class OutputFolder : IDisposable
         }
     }
 
+    /// <summary>
+    /// A new temporary name beside <paramref name="name"/> in <paramref name="dir"/> (".NAME.PID.GUID.tmp") and the writer's
+    /// claim on it (<see cref="FileLocks.CreateClaimed"/>), recorded for a stop; made in the folder's turn, right after the
+    /// leftovers of ended writers are removed, so that no other run's cleanup judges the file between its creation and its lock.
+    /// </summary>
+    internal static (string Path, FileStream Claim) ClaimTemporaryFile(string dir, string name)
+    {
+        using var turn = FileLocks.LockFolder(dir, CommitPatience);
+        RemoveLeftovers(dir, name);
+        for (int attempt = 1; ; attempt++)
+        {
+            string temp = Path.Combine(dir, TemporaryName(name));
+            // Inside the Gate: a stop never comes between creating the file and recording it.
+            lock (TemporaryPaths.Gate)
+            {
+                TemporaryPaths.ThrowIfStopping();
+                if (FileLocks.CreateClaimed(temp) is { } claim)
+                {
+                    TemporaryPaths.Add(temp);
+                    return (temp, claim);
+                }
+            }
+            // Lost to another run's cleanup (one that went on without the turn) in the instant before the lock: a new name.
+            if (attempt == 5) throw new IOException($"another process removed each temporary file beside {name} as it was made");
+        }
+    }
+
     /// <summary>The lock file its run holds for as long as a staging folder (or its ".old" twin) is the run's.</summary>
     private static string LockFileOf(string staging) =>
         (staging.EndsWith(".old", StringComparison.Ordinal) ? staging[..^".old".Length] : staging) + ".lock";
@@ -318,26 +353,24 @@ public sealed class OutputFolder : IDisposable
     /// folder), so two runs into the same --out end as if one had run after the other: the last to commit replaces the
     /// first's whole folder, as it would an older one.
     /// </summary>
-    /// <returns>The files in --out's top level that the run did not write and that stay (moved back from the old folder).</returns>
-    public IReadOnlyList<string> Commit()
+    /// <returns>What the folder replaced held, and which of its files stay.</returns>
+    public Committed Commit()
     {
-        IReadOnlyList<string> kept = [];
+        IReadOnlyList<string> earlier = [];
+        var back = new MovedBack([], []);
         // Taken before the Gate, so that a stop is not held up while another process commits.
         using var turn = FileLocks.LockFolder(Path.GetDirectoryName(Final)!, CommitPatience);
         lock (TemporaryPaths.Gate)
         {
             TemporaryPaths.ThrowIfStopping();
+            bool replaced;
             try
             {
                 foreach (string entry in Directory.EnumerateFileSystemEntries(staging))
                     if (Path.GetFileName(entry) != IncompleteMarker) CheckReplaceable(entry);
-                bool replaced = PutInPlace();
-                File.Delete(Path.Combine(Final, IncompleteMarker));
-                // The staging name now holds the old contents (no marker): restore what the run did not replace.
-                if (replaced) kept = FinishSwap(staging, Final);
-                committed = true;
-                TemporaryPaths.MarkComplete();
-                if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
+                if (Unmovable(Final, name => Path.Exists(Path.Combine(staging, name))) is { } unmovable)
+                    throw new RepDiffInputException($"--out {Final}: {unmovable}");
+                replaced = PutInPlace();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -346,10 +379,66 @@ public sealed class OutputFolder : IDisposable
             finally
             {
                 TemporaryPaths.Remove(staging);
-                if (committed) ReleaseOwner(owner);
+            }
+            // --out holds the new results from here on, and the staging name the old folder: nothing may delete that now. A
+            // failure moving the user's files back had been "cannot move the results into place" (exit 2, --out already new),
+            // and the old folder, the user's files in it, was then deleted as a failed run's staging folder.
+            committed = true;
+            TemporaryPaths.MarkComplete();
+            if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
+            TemporaryPaths.TryDelete(Path.Combine(Final, IncompleteMarker));
+            if (replaced)
+            {
+                // The staging name now holds the old contents (no marker): restore what the run did not replace.
+                earlier = TopLevelNames(staging);
+                back = FinishSwap(staging, Final);
+            }
+            // What could not be moved back stays under the staging name, with its lock file, free: the next run beside --out
+            // finds the run ended and tries again.
+            if (back.Stuck.Count == 0) owner.Delete();
+            else owner.Dispose();
+            TemporaryPaths.Remove(owner.Path);
+        }
+        return new Committed(earlier, back.Moved, back.Stuck.Count == 0 ? null : new LeftBehind(back.Stuck, staging));
+    }
+
+    /// <summary>What a commit replaced, as it found it in its turn (another run's folder may have come since the run began).</summary>
+    /// <param name="Earlier">The names in the top level of the folder the commit replaced; empty when --out was missing.</param>
+    /// <param name="Kept">Those of them that the run did not write and that stay (moved back from the old folder).</param>
+    /// <param name="NotMovedBack">Files of the old folder that could not be moved into the new one, and where they are; null when none.</param>
+    public sealed record Committed(IReadOnlyList<string> Earlier, IReadOnlyList<string> Kept, LeftBehind? NotMovedBack = null);
+
+    /// <param name="Entries">Each entry that stayed, relative to the old folder, with why.</param>
+    /// <param name="Folder">The old folder, which holds them.</param>
+    public sealed record LeftBehind(IReadOnlyList<string> Entries, string Folder);
+
+    private static List<string> TopLevelNames(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Where(n => n != IncompleteMarker).ToList()!;
+
+    /// <summary>
+    /// Why an entry of <paramref name="folder"/> (--out) could not be moved into the new folder at the commit, or null: a mount
+    /// point, whichever its name, since the swap moves --out with it inside and the old folder is deleted after the move back;
+    /// or, among the entries the run does not write (<paramref name="written"/>), a folder the kernel will not move to another
+    /// parent (it must rewrite its "..": no write permission, or immutable). Such a folder had stopped the move back after the
+    /// swap, and the old folder, a mounted volume's files too, was deleted.
+    /// </summary>
+    private static string? Unmovable(string folder, Func<string, bool> written)
+    {
+        if (!Directory.Exists(folder)) return null;
+        try
+        {
+            foreach (string entry in Directory.EnumerateDirectories(folder))
+            {
+                if (!IsRealFolder(entry)) continue;
+                if (FileKind.IsMountPoint(entry))
+                    return $"{entry} is a mount point, which the run cannot move into the new folder it swaps in for --out; unmount it, or name another folder";
+                if (!written(Path.GetFileName(entry)) && OperatingSystem.IsLinux() && Access(entry, WriteAndSearch) != 0)
+                    return $"{entry} is a folder the run cannot move into the new folder it swaps in for --out ({Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}); "
+                        + "make it writable, move it elsewhere, or name another folder";
             }
         }
-        return kept;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return null;
     }
 
     /// <summary>
@@ -379,7 +468,7 @@ public sealed class OutputFolder : IDisposable
 
     private const int CurrentFolder = -100; // AT_FDCWD
     private const uint NoReplace = 1, Exchange = 2;
-    private const int NoSuchFile = 2, Exists = 17, NotEmpty = 39, Unsupported = 22, NoSystemCall = 38;
+    private const int NotPermitted = 1, NoSuchFile = 2, Exists = 17, NotEmpty = 39, Unsupported = 22, NoSystemCall = 38;
 
     /// <summary>
     /// renameat2 of the staging folder onto --out with <paramref name="flags"/>: true done, false refused with one of
@@ -395,7 +484,11 @@ public sealed class OutputFolder : IDisposable
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return null; }
         int error = Marshal.GetLastPInvokeError();
         if (retry.Contains(error)) return false;
-        if (error is Unsupported or NoSystemCall) return null;
+        // EINVAL: a file system without these flags; ENOSYS: a kernel without the call; EPERM: a seccomp filter refusing a call
+        // it does not know (systemd's SystemCallFilter, older container profiles), which had failed the run after all its work
+        // although a plain rename would do. A real EPERM (a sticky folder, an immutable one) fails the plain rename as well,
+        // before anything has moved.
+        if (error is Unsupported or NoSystemCall or NotPermitted) return null;
         throw new IOException(Marshal.GetPInvokeErrorMessage(error));
     }
 
@@ -416,7 +509,15 @@ public sealed class OutputFolder : IDisposable
         string aside = staging + ".old";
         try { Directory.Move(Final, aside); }
         catch (IOException) when (!Path.Exists(Final)) { return false; }
-        Directory.Move(staging, Final);
+        try { Directory.Move(staging, Final); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The old folder goes back, so that the failure leaves --out as it was: it had stayed under the hidden ".old" name,
+            // --out missing, after a run that said it had changed nothing.
+            try { Directory.Move(aside, Final); }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException) { }
+            throw;
+        }
         Directory.Move(aside, staging);
         return true;
     }
@@ -430,33 +531,53 @@ public sealed class OutputFolder : IDisposable
         throw new RepDiffInputException($"--out {Final}: {target} is a {kind}; RepDiff will not replace it");
     }
 
-    /// <summary>Moves entries of the old folder that the new one lacks into it, then deletes the old folder.</summary>
-    private static List<string> FinishSwap(string old, string final)
+    /// <summary>The files moved back into --out's top level, and the entries that could not be moved (with why).</summary>
+    private sealed record MovedBack(List<string> Moved, List<string> Stuck);
+
+    /// <summary>
+    /// Moves entries of the old folder that the new one lacks into it, then deletes the old folder, unless something could
+    /// not be moved: the old folder then stays as it is, holding it.
+    /// </summary>
+    private static MovedBack FinishSwap(string old, string final)
     {
-        var kept = MoveMissing(old, final);
-        TemporaryPaths.TryDelete(old);
-        return kept;
+        var back = new MovedBack([], []);
+        MoveMissing(old, final, "", back);
+        if (back.Stuck.Count == 0) TemporaryPaths.TryDelete(old);
+        return back;
     }
 
     /// <summary>
     /// Moves what <paramref name="old"/> holds and <paramref name="final"/> lacks into it, within subfolders both
-    /// have too (compare's embeddings/ keeps an earlier run's files beside the ones this run wrote); returns the names of
-    /// the files moved into <paramref name="final"/> itself (a folder may be one the run reuses, as compare's embeddings/).
+    /// have too (compare's embeddings/ keeps an earlier run's files beside the ones this run wrote); records the names of
+    /// the files moved into <paramref name="final"/> itself (a folder may be one the run reuses, as compare's embeddings/),
+    /// and goes on past an entry that cannot be moved.
     /// </summary>
-    private static List<string> MoveMissing(string old, string final)
+    private static void MoveMissing(string old, string final, string relative, MovedBack back)
     {
-        var moved = new List<string>();
-        foreach (string entry in Directory.EnumerateFileSystemEntries(old))
+        List<string> entries;
+        try { entries = [.. Directory.EnumerateFileSystemEntries(old)]; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { back.Stuck.Add($"{relative}* ({e.Message})"); return; }
+        foreach (string entry in entries)
         {
             string name = Path.GetFileName(entry);
             if (name == IncompleteMarker) continue;
             string target = Path.Combine(final, name);
-            if (IsRealFolder(entry) && IsRealFolder(target)) MoveMissing(entry, target);
-            else if (Path.Exists(target)) continue;
-            else if (Directory.Exists(entry)) Directory.Move(entry, target);
-            else { File.Move(entry, target); moved.Add(name); }
+            try
+            {
+                if (IsRealFolder(entry) && IsRealFolder(target)) MoveMissing(entry, target, Path.Join(relative, name), back);
+                else if (Path.Exists(target)) continue;
+                else if (Directory.Exists(entry)) Directory.Move(entry, target);
+                else
+                {
+                    File.Move(entry, target);
+                    if (relative.Length == 0) back.Moved.Add(name);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                back.Stuck.Add($"{Path.Join(relative, name)} ({e.Message.Replace(entry, Path.Join(relative, name))})");
+            }
         }
-        return moved;
     }
 
     /// <summary>A folder itself, not a link to one (a link's target is not the run's to move things out of).</summary>
@@ -466,12 +587,19 @@ public sealed class OutputFolder : IDisposable
     /// Removes what killed runs left beside <paramref name="name"/> in <paramref name="parent"/>: staging folders and
     /// temporary files whose runs have ended. A staging folder without its marker was already swapped in; its run is
     /// finished instead (entries the new folder lacks are moved into it). Whether a staging folder's run has ended is its
-    /// lock file's to say (<see cref="FileLocks.OwnerLock"/>); temporary files, and staging folders of versions that wrote no
-    /// lock file, are judged by the process id in their name, as before. Takes its turn with commits beside it.
+    /// lock file's to say (<see cref="FileLocks.OwnerLock"/>), a temporary file's the claim its writer holds on it
+    /// (<see cref="FileLocks.CreateClaimed"/>); staging folders of versions that wrote no lock file, and anything on a file
+    /// system without flock, are judged by the process id in their name, as before. Takes its turn with commits beside it.
     /// </summary>
     public static void CleanLeftovers(string parent, string name)
     {
         using var turn = FileLocks.LockFolder(parent, CommitPatience);
+        RemoveLeftovers(parent, name);
+    }
+
+    /// <summary><see cref="CleanLeftovers"/> in a turn the caller holds.</summary>
+    private static void RemoveLeftovers(string parent, string name)
+    {
         List<string> entries;
         try { entries = Directory.EnumerateFileSystemEntries(parent, $".{name}.*.tmp").Concat(Directory.EnumerateFileSystemEntries(parent, $"{StagingPrefix}{name}.*")).ToList(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
@@ -508,28 +636,40 @@ public sealed class OutputFolder : IDisposable
 
     /// <summary>
     /// When the run that left <paramref name="entry"/> has ended: what to dispose once the entry is dealt with (a staging
-    /// folder's lock, deleted then: a run killed after it removed the folder leaves a lock file alone, cleaned above); null
-    /// while that run goes on, or when it cannot be told.
+    /// folder's lock, deleted then: a run killed after it removed the folder leaves a lock file alone, cleaned above; a
+    /// temporary file's own lock, let go of once the file is deleted); null while that run goes on, or when it cannot be told.
     /// </summary>
     private static IDisposable? OwnerEnded(string entry)
     {
-        if (Path.GetFileName(entry).StartsWith(StagingPrefix, StringComparison.Ordinal))
+        bool isStaging = Path.GetFileName(entry).StartsWith(StagingPrefix, StringComparison.Ordinal);
+        // A temporary file is its own lock: a process id is no answer, since another container's writer has an id unknown
+        // here (its live file was deleted under it) and a killed writer's id is soon another process's (its file stayed).
+        var (state, taken) = FileLocks.OwnerLock.TryTake(isStaging ? LockFileOf(entry) : entry);
+        switch (state)
         {
-            var (state, taken) = FileLocks.OwnerLock.TryTake(LockFileOf(entry));
-            switch (state)
-            {
-                case FileLocks.Owner.Ended: return new DeleteWhenDone(taken!);
-                case FileLocks.Owner.Running: return null;
-            }
-            // No lock file (an earlier version's folder) or no flock here: the process id, as those versions judged it.
+            case FileLocks.Owner.Ended: return isStaging ? new DeleteWhenDone(taken!) : taken;
+            case FileLocks.Owner.Running: return null;
+            case FileLocks.Owner.Missing when !isStaging: return null; // gone meanwhile
         }
+        // No lock file (an earlier version's staging folder) or no flock here: the process id, as those versions judged it.
         return OwnerIsRunning(entry) ? null : new DeleteWhenDone(null);
     }
 
-    /// <summary>Deletes a dead run's lock file once its leftovers are dealt with, while still holding it.</summary>
+    /// <summary>
+    /// Deletes a dead run's lock file once its leftovers are dealt with, while still holding it; only lets go of it while the
+    /// run's staging folder or its ".old" twin is still there (its other folder, next in the loop, or what could not be moved
+    /// back), so that the lock, not the process id, goes on judging that folder. Deleted after the first of the fallback
+    /// swap's two folders, the lock file left the second to the process id, and a reused id kept it for ever.
+    /// </summary>
     private sealed class DeleteWhenDone(FileLocks.OwnerLock? owner) : IDisposable
     {
-        public void Dispose() => owner?.Delete();
+        public void Dispose()
+        {
+            if (owner is null) return;
+            string staging = owner.Path[..^".lock".Length];
+            if (Path.Exists(staging) || Path.Exists(staging + ".old")) owner.Dispose();
+            else owner.Delete();
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using RepDiff.IO;
 using static RepDiff.Tests.Robustness.CliHarness;
 
@@ -49,6 +50,45 @@ public class ConcurrentOutputTests
         Assert.True(pca.Process.ExitCode == 0, $"pca: exit {pca.Process.ExitCode}: {await pca.Stderr}");
         AssertWholeRun(other, "pca");
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// A run that found --out missing replaces a concurrent run's folder, committed while it worked: the files of that folder
+    /// it does not write stay and are named, as when the folder was there from the start. kmeans is held back before its
+    /// commit (at the move of maps.npy into its staging folder) while spec-align commits, itself held back at its move into
+    /// --out, holding the commits' turn. The warning had been decided before kmeans's turn, from --out as it was then
+    /// (missing): spec-align's w.npy and aligned_b.npy stayed beside kmeans's results without a word.
+    /// </summary>
+    [StraceFact]
+    public async Task ReplacingAConcurrentRunsFolderNamesItsFilesThatStay()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        var kmeans = StartHeldBack("rename", 10, "kmeans", a, b, "--concepts", "2", "--out", outDir);
+        await WaitFor(kmeans.Process, () => Directory.EnumerateDirectories(dir, ".repdiff-staging.out.*").Any(s => Directory.EnumerateFiles(s, ".maps.npy.*.tmp").Any()));
+        var specAlign = StartHeldBack("renameat2", 15, "spec-align", a, b, "--out", outDir);
+        await WaitFor(specAlign.Process, () => Directory.EnumerateDirectories(dir, ".repdiff-staging.out.*").Any(s => File.Exists(Path.Combine(s, "aligned_b.npy"))));
+        Assert.False(kmeans.Process.HasExited || Directory.Exists(outDir), "kmeans committed before spec-align");
+        Assert.True(kmeans.Process.WaitForExit(120_000) && specAlign.Process.WaitForExit(120_000), "a run did not end");
+        Assert.True(specAlign.Process.ExitCode == 0, $"spec-align: exit {specAlign.Process.ExitCode}: {await specAlign.Stderr}");
+        string stderr = await kmeans.Stderr;
+        Assert.True(kmeans.Process.ExitCode == 0, $"kmeans: exit {kmeans.Process.ExitCode}: {stderr}");
+        Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Equal(["aligned_b.npy", "maps.npy", "report.html", "results.json", "w.npy"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+        Assert.Contains($"warning: --out {outDir} held an earlier run's results; these files of it stay, as this run writes none of that name: aligned_b.npy, w.npy", stderr);
+    }
+
+    /// <summary>A run under strace, held back for <paramref name="seconds"/> at the entry of its first <paramref name="call"/>.</summary>
+    private static Started StartHeldBack(string call, int seconds, params string[] args) =>
+        StartWith("strace", ["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "-e", $"trace={call}", "-e", $"inject={call}:delay_enter={seconds * 1_000_000}:when=1",
+            "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), .. args]);
+
+    /// <summary>Waits until <paramref name="reached"/> holds, while the run goes on (at most two minutes).</summary>
+    private static async Task WaitFor(Process run, Func<bool> reached)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!run.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2) && !reached()) await Task.Delay(5);
+        Assert.False(run.HasExited, "the run ended before it got there");
     }
 
     /// <summary>--out holds exactly one run's three files, which agree on the method.</summary>
@@ -142,6 +182,39 @@ public class ConcurrentOutputTests
         Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
         Assert.Equal(["maps.npy", "report.html", "results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+    }
+
+    [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static extern int Flock(int fd, int operation);
+
+    /// <summary>
+    /// A temporary file of AtomicFile (evaluate's or export's output, a cached model file) is removed by another writer's
+    /// cleanup only once its writer has ended, as its lock says: a live writer in another container (a process id unknown
+    /// here, holding a shared lock on its file) keeps its file, and a killed writer's file goes though its id is now init's.
+    /// They had been judged by the process id: the live writer's file was deleted under it, the dead one's kept for ever.
+    /// </summary>
+    [Fact]
+    public void ATemporaryFileIsRemovedOnlyOnceItsWriterHasEnded()
+    {
+        string target = Path.Combine(dir, "results.json");
+        string live = Path.Combine(dir, $".results.json.{ForeignPid}.{Guid.NewGuid():N}.tmp");
+        string dead = Path.Combine(dir, $".results.json.1.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(dead, "half");
+        using (var writer = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            Assert.Equal(0, Flock((int)writer.SafeFileHandle.DangerousGetHandle(), 1 | 4)); // LOCK_SH | LOCK_NB, as a writer holds it
+            writer.Write("half"u8);
+            writer.Flush();
+            AtomicFile.WriteAllText(target, "new");
+            Assert.Equal("new", File.ReadAllText(target));
+            Assert.True(File.Exists(live), "a live writer's temporary file was removed");
+            Assert.False(File.Exists(dead), "a killed writer's temporary file stayed because its process id is in use");
+        }
+
+        // The writer has ended: the next write beside it removes its file.
+        AtomicFile.WriteAllText(target, "newer");
+        Assert.Equal("newer", File.ReadAllText(target));
+        Assert.Equal(["results.json"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
     /// <summary>

@@ -266,6 +266,170 @@ public class OutputFolderTests
     }
 
     /// <summary>
+    /// A mount point inside --out (a volume mounted at out/data) is refused before the work, and again at the commit when it
+    /// came during the run; --out is left as it was, the volume's files with it. The swap had put the new results in place,
+    /// failed to move data back ("cannot move the results into place (Device or resource busy)", exit 2), and deleted the old
+    /// folder as a failed run's staging folder: the user's notes.txt and every file on the mounted volume.
+    /// </summary>
+    [TmpfsFact]
+    public void AMountPointInsideOutIsRefusedAndKeepsItsFiles()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out"), data = Path.Combine(outDir, "data");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+        Assert.True(TmpfsFactAttribute.TryMount(data, "1m"), $"mount -t tmpfs at {data} failed");
+        try
+        {
+            File.WriteAllText(Path.Combine(data, "x.txt"), "on the volume");
+            var refused = Run("kmeans", a, b, "--concepts", "2", "--out", outDir);
+            refused.AssertBadInput($"--out {outDir}: {data} is a mount point");
+            Assert.DoesNotContain("%", refused.Stderr); // before any work
+            AssertAsItWas();
+        }
+        finally
+        {
+            Unmount(data);
+        }
+
+        // Mounted while the run worked: the commit refuses before it moves anything.
+        var error = Assert.Throws<RepDiffInputException>(() =>
+        {
+            using var folder = OutputFolder.Begin(outDir, "results.json");
+            folder.WriteText("results.json", "new");
+            Assert.True(TmpfsFactAttribute.TryMount(data, "1m"), $"mount -t tmpfs at {data} failed");
+            File.WriteAllText(Path.Combine(data, "x.txt"), "on the volume");
+            folder.Commit();
+        });
+        try
+        {
+            Assert.StartsWith($"--out {outDir}: {data} is a mount point", error.Message);
+            AssertAsItWas();
+        }
+        finally
+        {
+            Unmount(data);
+        }
+
+        void AssertAsItWas()
+        {
+            Assert.Equal(["data", "notes.txt"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
+            Assert.Equal("on the volume", File.ReadAllText(Path.Combine(data, "x.txt")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+        }
+    }
+
+    /// <summary>
+    /// A folder of the old --out that cannot be moved back after the swap (strace fails its rename with EACCES; a file's
+    /// move would fall back to a copy) stays where it is, named in a warning, and the run ends as completed: its results are
+    /// in place. The next run moves it back. The run had said "cannot move the results into place" (exit 2) with the new
+    /// results already in --out, and deleted the old folder, the user's drafts in it.
+    /// </summary>
+    [StraceFact]
+    public void AFolderThatCannotBeMovedBackAfterTheSwapIsKept()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        Directory.CreateDirectory(Path.Combine(outDir, "drafts"));
+        File.WriteAllText(Path.Combine(outDir, "drafts", "notes.txt"), "mine");
+        // The first rename puts maps.npy in place inside the staging folder; the second moves drafts back.
+        var start = new ProcessStartInfo("strace") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { "-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "-e", "trace=rename", "-e", "inject=rename:error=EACCES:when=2",
+            "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "kmeans", a, b, "--concepts", "2", "--out", outDir })
+            start.ArgumentList.Add(arg);
+        using var run = Process.Start(start)!;
+        _ = run.StandardOutput.ReadToEndAsync();
+        string stderr = run.StandardError.ReadToEnd();
+        Assert.True(run.WaitForExit(120_000), "the run did not end");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {stderr}");
+        Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        string old = Assert.Single(Directory.GetDirectories(dir, ".repdiff-staging.out.*"));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(old, "drafts", "notes.txt")));
+        Assert.Contains($"warning: --out {outDir}: the results are in place, but these entries of the folder they replaced could not be moved into it: drafts (", stderr);
+        Assert.Contains($"they stay in {old}", stderr);
+
+        Assert.Equal(0, Run("metrics", a, b, "--out", outDir).Code);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "drafts", "notes.txt")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// Where renameat2 is missing or refused (strace fails every call with ENOSYS, EINVAL or EPERM: an old kernel, a file
+    /// system without its flags, a seccomp filter that refuses calls it does not know), the move into --out falls back to
+    /// plain renames, into a missing --out and over an existing one whose own files stay. EPERM had ended the run, after all
+    /// its work, in "cannot move the results into place (Operation not permitted)". A failure between the fallback's two
+    /// renames puts the old folder back: it had stayed under a hidden ".old" name, --out missing, after a run that said
+    /// "cannot move the results into place" (exit 2, --out as it was).
+    /// </summary>
+    [StraceFact]
+    public void WithoutRenameat2TheMoveIntoOutFallsBackToRenames()
+    {
+        var (a, b, _) = SmallPair(dir);
+        foreach (string errno in new[] { "ENOSYS", "EINVAL", "EPERM" })
+        {
+            string outDir = Path.Combine(dir, "out-" + errno);
+            string[] refused = ["-e", "trace=renameat2", "-e", $"inject=renameat2:error={errno}"];
+            var created = RunUnderStrace(refused, "kmeans", a, b, "--concepts", "2", "--out", outDir);
+            Assert.True(created.Code == 0, $"{errno}, a new --out: exit {created.Code}: {created.Stderr}");
+            File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+            var replaced = RunUnderStrace(refused, "metrics", a, b, "--out", outDir);
+            Assert.True(replaced.Code == 0, $"{errno}, an existing --out: exit {replaced.Code}: {replaced.Stderr}");
+            Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+            Assert.Contains("\"method\": \"metrics\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+        }
+
+        string kept = Path.Combine(dir, "out-ENOSYS");
+        string results = File.ReadAllText(Path.Combine(kept, "results.json"));
+        // Renames: maps.npy into place inside the staging folder, --out aside, then the new folder in: refused.
+        var failed = RunUnderStrace(["-e", "trace=renameat2,rename", "-e", "inject=renameat2:error=ENOSYS", "-e", "inject=rename:error=EACCES:when=3"],
+            "kmeans", a, b, "--concepts", "2", "--out", kept);
+        Assert.True(failed.Code == 2, $"exit {failed.Code}: {failed.Stderr}");
+        Assert.Contains($"error: --out {kept}: cannot move the results into place", failed.Stderr);
+        Assert.Equal(results, File.ReadAllText(Path.Combine(kept, "results.json")));
+        Assert.Equal(["maps.npy", "notes.txt", "report.html", "results.json"], Directory.GetFileSystemEntries(kept).Select(Path.GetFileName).Order());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>The command run under strace with <paramref name="strace"/>'s options (a failure or delay injected).</summary>
+    private static (int Code, string Stderr) RunUnderStrace(string[] strace, params string[] args)
+    {
+        var start = new ProcessStartInfo("strace") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in (string[])["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", .. strace, "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), .. args])
+            start.ArgumentList.Add(arg);
+        using var run = Process.Start(start)!;
+        _ = run.StandardOutput.ReadToEndAsync();
+        string stderr = run.StandardError.ReadToEnd();
+        Assert.True(run.WaitForExit(120_000), "the run did not end");
+        return (run.ExitCode, stderr);
+    }
+
+    /// <summary>
+    /// A run without renameat2's exchange, killed between its two renames, leaves its new folder (with the marker) and the old
+    /// one (".old") beside a missing --out, and a free lock file; its process id is now another process's (init's). The next
+    /// cleanup restores the old folder and removes the new one. Having dealt with the first of the two, it had deleted the lock
+    /// file, and then judged the second by the process id: running, so it stayed (either --out missing for good, or a
+    /// staging folder of new results never removed).
+    /// </summary>
+    [Fact]
+    public void BothFoldersOfAFallbackSwapAreJudgedByTheirLock()
+    {
+        string outDir = Path.Combine(dir, "out");
+        string staging = Path.Combine(dir, $".repdiff-staging.out.1.{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        File.WriteAllText(Path.Combine(staging, ".repdiff-incomplete"), "");
+        File.WriteAllText(Path.Combine(staging, "results.json"), "new");
+        Directory.CreateDirectory(staging + ".old");
+        File.WriteAllText(Path.Combine(staging + ".old", "notes.txt"), "mine");
+        File.WriteAllText(staging + ".lock", "");
+
+        OutputFolder.CleanLeftovers(dir, "out");
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
     /// `embed` on a disk that fills up: one line naming the output, and no half-written temporary file beside it. It had been
     /// "internal error: IOException: No space left on device : '…/.e.npy.PID.GUID.tmp'", and that file stayed (helper 91).
     /// </summary>
