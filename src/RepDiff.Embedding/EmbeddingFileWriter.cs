@@ -19,6 +19,8 @@ public sealed class EmbeddingFileWriter : IDisposable
     private readonly string path, temp;
     private readonly bool safetensors;
     private readonly FileStream stream;
+    /// <summary>The writer's claim on its temporary file, held until the file is in place (<see cref="OutputFolder.ClaimTemporaryFile"/>).</summary>
+    private readonly FileStream claim;
     private long rows;
     private int cols = -1;
     private bool committed;
@@ -66,9 +68,10 @@ public sealed class EmbeddingFileWriter : IDisposable
             Forget();
             throw RepDiffInputException.ForFile(path, $"cannot create its folder ({e.Message})");
         }
-        temp = Path.Combine(dir, $".{Path.GetFileName(this.path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        TemporaryPaths.Add(temp);
-        stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+        // Claimed as AtomicFile's are: a killed run's file beside the output is removed by the next writer of that name (it had
+        // stayed for ever: nothing cleaned up after a writer of its own), and a live writer's file is not.
+        (temp, claim) = OutputFolder.ClaimTemporaryFile(dir, Path.GetFileName(this.path));
+        stream = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 20);
         stream.Write(new byte[HeaderBytes]);
     }
 
@@ -104,6 +107,7 @@ public sealed class EmbeddingFileWriter : IDisposable
             else if (File.Exists(skippedPath))
                 File.Delete(skippedPath);
             File.Move(temp, path, overwrite: true);
+            claim.Dispose();
             committed = true;
             if (isOutput) TemporaryPaths.MarkComplete();
             Forget();
@@ -153,6 +157,7 @@ public sealed class EmbeddingFileWriter : IDisposable
         try { stream.Dispose(); }
         catch (IOException) { } // the buffered rows cannot be written either; the file goes anyway
         File.Delete(temp);
+        claim.Dispose();
         // A failed run leaves no folder it made: the folders above --out it created go too, while nothing else is in them.
         if (createdParent is not null) CreatedFolders.RemoveEmpty(Path.GetDirectoryName(path)!, createdParent);
         Forget();

@@ -291,7 +291,7 @@ public sealed class OutputFolder : IDisposable
     /// claim on it (<see cref="FileLocks.CreateClaimed"/>), recorded for a stop; made in the folder's turn, right after the
     /// leftovers of ended writers are removed, so that no other run's cleanup judges the file between its creation and its lock.
     /// </summary>
-    internal static (string Path, FileStream Claim) ClaimTemporaryFile(string dir, string name)
+    public static (string Path, FileStream Claim) ClaimTemporaryFile(string dir, string name)
     {
         using var turn = FileLocks.LockFolder(dir, CommitPatience);
         RemoveLeftovers(dir, name);

@@ -218,6 +218,33 @@ public class ConcurrentOutputTests
     }
 
     /// <summary>
+    /// `embed`'s temporary file is claimed as AtomicFile's are: the next embedding written to that name removes a killed
+    /// writer's file and keeps a live one's. Nothing had cleaned up after an embedding writer: a killed `embed` left its
+    /// .e.npy.PID.GUID.tmp (the size of the embeddings so far) for ever.
+    /// </summary>
+    [Fact]
+    public void AKilledEmbeddingWritersTemporaryFileIsRemovedByTheNextOne()
+    {
+        string output = Path.Combine(dir, "e.npy");
+        string live = Path.Combine(dir, $".e.npy.{ForeignPid}.{Guid.NewGuid():N}.tmp");
+        string dead = Path.Combine(dir, $".e.npy.1.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(dead, "half");
+        using (var other = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            Assert.Equal(0, Flock((int)other.SafeFileHandle.DangerousGetHandle(), 1 | 4)); // LOCK_SH | LOCK_NB, as a writer holds it
+            using (var writer = new RepDiff.Embedding.EmbeddingFileWriter(output))
+            {
+                writer.Append([1f, 2f, 3f, 4f], 2, 2);
+                writer.Commit(["x", "y"], []);
+            }
+            Assert.True(File.Exists(live), "a live writer's temporary file was removed");
+            Assert.False(File.Exists(dead), "a killed writer's temporary file stayed");
+        }
+        Assert.Equal(new float[] { 1, 2, 3, 4 }, Npy.ReadMatrix(output).Data);
+        Assert.Equal("x\ny\n", File.ReadAllText(RepDiff.Embedding.EmbeddingFileWriter.IdsPath(output)));
+    }
+
+    /// <summary>
     /// While a run stages its output, its lock file is held, so another process finds it taken; once the run ends (here:
     /// its output folder disposed without a commit), the lock file is gone with the folder.
     /// </summary>
