@@ -46,15 +46,24 @@ public static class Distances
     {
         if (x.Cols != y.Cols) throw new ArgumentException($"x has {x.Cols} columns, y {y.Cols}");
         DenseMemory.EnsureFits(x.Rows, y.Rows, "the pairwise distance matrix");
-        var mean = KMeans.ColumnMeans(x);
-        var cx = Centre(x, mean);
-        var cy = Centre(y, mean);
         var d = new Matrix(x.Rows, y.Rows);
-        Gemm.Multiply(cx, false, cy, true, d, -2f);
-        var nx = RowSquaredNorms(cx);
-        var ny = RowSquaredNorms(cy);
-        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i => FinishRow(d.Row(i), 0, nx[i], ny, cx, i, cy));
+        SquaredEuclideanInto(x, y, new Matrix(x.Rows, x.Cols), new Matrix(y.Rows, y.Cols), d);
         return d;
+    }
+
+    /// <summary>
+    /// <see cref="SquaredEuclidean(Matrix, Matrix)"/> into given buffers (x's and y's centred rows, the n_x×n_y result), every
+    /// value of which it overwrites: <see cref="DistancesToRows"/> keeps them from block to block.
+    /// </summary>
+    internal static void SquaredEuclideanInto(Matrix x, Matrix y, Matrix centredX, Matrix centredY, Matrix d)
+    {
+        var mean = KMeans.ColumnMeans(x);
+        Centre(x, mean, centredX);
+        Centre(y, mean, centredY);
+        Gemm.Multiply(centredX, false, centredY, true, d, -2f);
+        var nx = RowSquaredNorms(centredX);
+        var ny = RowSquaredNorms(centredY);
+        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i => FinishRow(d.Row(i), 0, nx[i], ny, centredX, i, centredY));
     }
 
     /// <summary>‖x_i‖² per row, accumulated in double.</summary>
@@ -126,9 +135,12 @@ public static class Distances
     internal static Matrix Centre(Matrix x, float[] mean)
     {
         var c = new Matrix(x.Rows, x.Cols);
-        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i => TensorPrimitives.Subtract(x.Row(i), mean, c.Row(i)));
+        Centre(x, mean, c);
         return c;
     }
+
+    private static void Centre(Matrix x, float[] mean, Matrix into)
+        => Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i => TensorPrimitives.Subtract(x.Row(i), mean, into.Row(i)));
 
     /// <summary>Σ (a_j − b_j)² in double.</summary>
     internal static double ExactSquared(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -38,6 +38,23 @@ public class DistanceFinishTests
         Assert.Equal(0f, between[2, 1]);
     }
 
+    [Fact]
+    public void BlocksIntoKeptBuffersGiveTheDistancesOfFreshOnes()
+    {
+        var y = RandomMatrix(70, 13, 7, scale: 3);
+        var toAll = new DistancesToRows(y);
+        Matrix? previous = null;
+        // Full blocks, then a shorter last one, then full again: every value of a kept buffer is overwritten.
+        foreach (var (first, count) in new[] { (0, 30), (30, 30), (60, 10), (10, 30) })
+        {
+            var block = y.SelectRows(Enumerable.Range(first, count).ToArray());
+            var kept = toAll.From(block);
+            Assert.Equal(Distances.SquaredEuclidean(block, y).Data, kept.Data);
+            if (count == 30 && previous?.Rows == 30) Assert.Same(previous, kept);
+            previous = kept;
+        }
+    }
+
     /// <summary>The documented formula, pair by pair, on rows centred on x's mean as the fast path centres them.</summary>
     private static Matrix OneAtATime(Matrix x, Matrix y)
     {
