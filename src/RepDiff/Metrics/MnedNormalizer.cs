@@ -37,15 +37,16 @@ public static class MnedNormalizer
         if (n < 2) return 0;
         var sample = Sampling.Uniform(n, Math.Min(SampledRows, n), SampleSeed);
         (float Value, int I, int J) best = (-1, 0, 0);
+        var toAll = new DistancesToRows(x);
         for (int first = 0; first < sample.Length; first += BlockRows)
         {
             var rows = sample.Skip(first).Take(BlockRows).ToArray();
-            best = Farthest(x, rows, best);
+            best = Farthest(toAll, x, rows, best);
         }
         // Farthest-first: the row farthest from the best pair's far end, while that finds a longer pair.
         for (int step = 0; step < MaxFarthestSteps; step++)
         {
-            var next = Farthest(x, [best.J], best);
+            var next = Farthest(toAll, x, [best.J], best);
             if (next.Value <= best.Value) break;
             best = (next.Value, next.J, next.I);
         }
@@ -53,9 +54,9 @@ public static class MnedNormalizer
     }
 
     /// <summary>The farthest pair (row of rows, any row of x) if longer than best, else best.</summary>
-    private static (float Value, int I, int J) Farthest(Matrix x, int[] rows, (float Value, int I, int J) best)
+    private static (float Value, int I, int J) Farthest(DistancesToRows toAll, Matrix x, int[] rows, (float Value, int I, int J) best)
     {
-        var squared = Distances.SquaredEuclidean(x.SelectRows(rows), x);
+        var squared = toAll.From(x.SelectRows(rows));
         for (int r = 0; r < rows.Length; r++)
         {
             var row = squared.Row(r);

@@ -61,12 +61,14 @@ public static class MutualKnn
         int n = x.Rows;
         var result = new int[(long)n * k];
         int block = Math.Clamp(16_000_000 / n, 1, n);
+        var toAll = new DistancesToRows(x);
+        Matrix? rows = null;
         for (int first = 0; first < n; first += block)
         {
             int count = Math.Min(block, n - first);
-            var rows = new Matrix(count, x.Cols);
+            if (rows?.Rows != count) rows = new Matrix(count, x.Cols);
             x.ReadRows(first, count, rows.Data);
-            var d2 = Distances.SquaredEuclidean(rows, x);
+            var d2 = toAll.From(rows);
             Parallel.For(0, count, r => Selection.Smallest(d2.Row(r), result.AsSpan((first + r) * k, k), skip: first + r));
         }
         return result;

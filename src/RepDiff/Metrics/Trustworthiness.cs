@@ -21,12 +21,14 @@ public static class Trustworthiness
         double penalty = 0;
         int block = Math.Clamp(16_000_000 / n, 1, n);
         var partial = new double[n];
+        var toAll = new DistancesToRows(original);
+        Matrix? rows = null;
         for (int first = 0; first < n; first += block)
         {
             int count = Math.Min(block, n - first);
-            var rows = new Matrix(count, original.Cols);
+            if (rows?.Rows != count) rows = new Matrix(count, original.Cols);
             original.ReadRows(first, count, rows.Data);
-            var d2 = Distances.SquaredEuclidean(rows, original);
+            var d2 = toAll.From(rows);
             Parallel.For(0, count, r =>
             {
                 int i = first + r;

@@ -65,6 +65,16 @@ public class CkaTests
     }
 
     [Fact]
+    public void RowsInMemoryAreConstantOnlyWhenTheLastOneIsTheSameToo()
+    {
+        var rows = new Matrix(300_000, 3);
+        for (int i = 0; i < rows.Rows; i++) rows.Row(i).Fill(0.5f);
+        Assert.True(ConstantRows.In(rows));
+        rows[rows.Rows - 1, 2] = 0.25f;
+        Assert.False(ConstantRows.In(rows));
+    }
+
+    [Fact]
     public void CkaIsSymmetricAndInTheUnitInterval()
     {
         var (a, b) = RelatedPair();
