@@ -101,7 +101,7 @@ internal static class JsonLinesEmbeddings
                 return new Layout(null, null, CountValues(ref reader, lineNumber, path), lineNumber);
             }
             if (reader.TokenType != JsonTokenType.StartObject)
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(reader.TokenType)}, not an object with a list of numbers or a list of numbers");
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {JsonKinds.Of(reader.TokenType)}, not an object with a list of numbers or a list of numbers");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 string name = reader.GetString()!;
@@ -170,13 +170,13 @@ internal static class JsonLinesEmbeddings
             if (layout.VectorField is null)
             {
                 if (reader.TokenType != JsonTokenType.StartArray)
-                    throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(reader.TokenType)}, not a list of numbers as line {layout.FirstLine} is");
+                    throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {JsonKinds.Of(reader.TokenType)}, not a list of numbers as line {layout.FirstLine} is");
                 ReadVector(ref reader, row, lineNumber, layout, path, checkFinite, record);
                 reader.Read(); // anything after the record is an error the reader throws
                 return null;
             }
             if (reader.TokenType != JsonTokenType.StartObject)
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(reader.TokenType)}, not an object as line {layout.FirstLine} is");
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {JsonKinds.Of(reader.TokenType)}, not an object as line {layout.FirstLine} is");
             bool vector = false;
             string? id = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -217,7 +217,7 @@ internal static class JsonLinesEmbeddings
     {
         string field = layout.VectorField is null ? "the list" : $"field '{NpyDtype.Truncate(layout.VectorField)}'";
         if (reader.TokenType != JsonTokenType.StartArray)
-            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {field} is {KindOf(reader.TokenType)}, not a list of numbers");
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {field} is {JsonKinds.Of(reader.TokenType)}, not a list of numbers");
         int count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -246,7 +246,7 @@ internal static class JsonLinesEmbeddings
         {
             JsonTokenType.String => StringOf(ref reader, what, lineNumber, path),
             JsonTokenType.Number => SampleFiles.NumberId(Encoding.UTF8.GetString(reader.ValueSpan), what, path, lineNumber),
-            _ => throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is {KindOf(reader.TokenType)}, not a string or a whole number"),
+            _ => throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is {JsonKinds.Of(reader.TokenType)}, not a string or a whole number"),
         };
         return SampleFiles.CheckJsonId(text, path, lineNumber);
     }
@@ -261,7 +261,7 @@ internal static class JsonLinesEmbeddings
     }
 
     private static RepDiffInputException NotANumber(JsonTokenType token, int index, int lineNumber, string path) =>
-        RepDiffInputException.ForFile(path, $"line {lineNumber}: value {index} of the vector is {KindOf(token)}, not a number");
+        RepDiffInputException.ForFile(path, $"line {lineNumber}: value {index} of the vector is {JsonKinds.Of(token)}, not a number");
 
     /// <summary>
     /// Invalid JSON, named by its line. Python's json.dumps writes NaN and Infinity as bare words, which JSON has not:
@@ -346,16 +346,6 @@ internal static class JsonLinesEmbeddings
         new(line, new JsonReaderOptions { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow });
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.IndexOfAnyExcept(" \t\r"u8) < 0;
-
-    private static string KindOf(JsonTokenType token) => token switch
-    {
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.Null => "null",
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.String => "a string",
-        _ => "a list",
-    };
 
     /// <summary>
     /// The lines of a stream as byte spans (without \n or \r\n; a UTF-8 byte order mark before the first dropped), each

@@ -58,11 +58,11 @@ public static class Npz
             return WithIdsBeside(rows, chosen);
         }
 
-        protected override string[]? IdsBeside(string idName, string chosen)
+        protected override KeptIds? IdsBeside(string idName, string chosen)
         {
             if (!entries.ContainsKey(idName + ".npy") && !entries.ContainsKey(idName)) return null;
             var (_, name, header, bytes) = ReadArray(idName);
-            using (bytes) return IdStrings(name, header.Dtype, header.Shape, bytes);
+            using (bytes) return Beside(idName, IdStrings(name, header.Dtype, header.Shape, bytes));
         }
 
         public override void Dispose()
