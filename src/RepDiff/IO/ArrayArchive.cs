@@ -22,7 +22,7 @@ public abstract class ArrayArchive(string path) : IDisposable
     public static readonly string[] IdNames = ["ids", "id"];
 
     /// <summary>Whether the format keeps ids beside its embeddings (.npz, .pt, .safetensors, .h5): then an array named by <see cref="IdNames"/> is read as the ids.</summary>
-    protected virtual bool KeepsIds => false;
+    protected bool KeepsIds => EmbeddingFormat.Of(Path)?.KeepsIds == true;
 
     /// <summary>Whether the array of this key holds ids kept beside the embeddings, not embeddings to choose.</summary>
     protected virtual bool IsIds(string key) => KeepsIds && IdNames.Contains(key);
@@ -79,16 +79,7 @@ public abstract class ArrayArchive(string path) : IDisposable
     public virtual void Dispose() { }
 
     /// <summary>The file opened as an archive of arrays (or of a table's columns), or null when its format holds one array.</summary>
-    public static ArrayArchive? Open(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".npz" => Npz.Open(path),
-        ".safetensors" => Safetensors.Open(path),
-        ".pt" or ".pth" => TorchFile.Open(path),
-        ".h5" or ".hdf5" => Hdf5.Open(path),
-        ".parquet" => new TableArchive(path, ParquetFile.Columns(path), column => ParquetColumn.Open(path, column, idColumn: null)),
-        ".arrow" or ".feather" or ".arrows" or ".ipc" => new TableArchive(path, ArrowColumn.Columns(path), column => ArrowColumn.Open(path, column, idColumn: null)),
-        _ => null,
-    };
+    public static ArrayArchive? Open(string path) => EmbeddingFormat.Of(path)?.OpenArchive?.Invoke(path);
 
     /// <summary>
     /// The ids of an array kept beside the embeddings: one per element of a 1-D array of strings or integers, as an ids

@@ -47,7 +47,6 @@ public static class Npz
 
         public override IReadOnlyList<string> Keys { get; }
 
-        protected override bool KeepsIds => true;
 
         public override RowFile OpenRows(string? key, bool checkFinite)
         {

@@ -153,7 +153,6 @@ public static class Safetensors
 
         public override IReadOnlyList<string> Keys { get; }
 
-        protected override bool KeepsIds => true;
 
         public override RowFile OpenRows(string? key, bool checkFinite)
         {

@@ -71,14 +71,11 @@ public static class SampleFiles
     /// </summary>
     private static void RefuseArrayContainer(string path)
     {
+        if (EmbeddingFormat.Of(path) is not { OpenArchive: not null } format) return;
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext is not (".npz" or ".safetensors" or ".pt" or ".pth" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather")) return;
-        string how = ext switch
-        {
-            ".npz" => " (np.save(\"labels.npy\", np.load(path)[\"labels\"]))",
-            ".parquet" or ".arrow" or ".feather" => ", or give the table as --metadata (its columns describe the concepts and colour the maps)",
-            _ => "",
-        };
+        string how = format.HasColumns ? ", or give the table as --metadata (its columns describe the concepts and colour the maps)"
+            : ext == ".npz" ? " (np.save(\"labels.npy\", np.load(path)[\"labels\"]))"
+            : "";
         throw RepDiffInputException.ForFile(path, $"labels and ids are not read from {ext} files; save them as a 1-D .npy or a text file with one per line{how}");
     }
 

@@ -93,7 +93,6 @@ public static class TorchFile
             return WithIdsBeside(rows, chosen);
         }
 
-        protected override bool KeepsIds => true;
 
         /// <summary>
         /// The ids in the dict that holds the chosen tensor: a list (or tuple) of strings or of integers, as
