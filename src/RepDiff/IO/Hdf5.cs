@@ -208,7 +208,6 @@ internal static class Hdf5
         public override IReadOnlyList<string> Keys => datasets ??= ListDatasets();
         public override string KeysAre => "datasets";
 
-
         /// <summary>Ids sit beside the embeddings in their group: "emb/ids" beside "emb/feats".</summary>
         protected override bool IsIds(string key) => KeepsIds && IdNames.Contains(key[(key.LastIndexOf('/') + 1)..]);
 
