@@ -13,22 +13,31 @@ public abstract class ArrayArchive(string path) : IDisposable
     public abstract IReadOnlyList<string> Keys { get; }
 
     /// <summary>How many keys the flag chooses between (a table's float-list columns: its ids and scalars are never chosen; nor ids kept beside the embeddings).</summary>
-    public virtual int ChoiceCount => Keys.Count(key => !KeepsIds || !IdNames.Contains(key));
+    public virtual int ChoiceCount => Keys.Count(key => !IsIds(key));
 
     /// <summary>
     /// The names sample ids are kept under beside the embeddings, in the order looked for: np.savez(path, emb=…, ids=…),
-    /// torch.save({"emb": t, "ids": [...]}).
+    /// torch.save({"emb": t, "ids": [...]}), save_file({"emb": t, "ids": ids}), h5py's f["ids"] = ids.
     /// </summary>
     public static readonly string[] IdNames = ["ids", "id"];
 
-    /// <summary>Whether the format keeps ids beside its embeddings (.npz, .pt): then an array named by <see cref="IdNames"/> is read as the ids.</summary>
-    protected virtual bool KeepsIds => false;
+    /// <summary>Whether the format keeps ids beside its embeddings (.npz, .pt, .safetensors, .h5): then an array named by <see cref="IdNames"/> is read as the ids.</summary>
+    protected bool KeepsIds => EmbeddingFormat.Of(Path)?.KeepsIds == true;
+
+    /// <summary>Whether the array of this key holds ids kept beside the embeddings, not embeddings to choose.</summary>
+    protected virtual bool IsIds(string key) => KeepsIds && IdNames.Contains(key);
+
+    /// <summary>Ids kept beside the embeddings: <paramref name="Source"/> names them in messages ("a.npz[ids]"), <paramref name="From"/> says where they came from (inspect).</summary>
+    protected sealed record KeptIds(string[] Ids, string Source, string From);
+
+    /// <summary>Ids kept as the array <paramref name="key"/> beside the embeddings.</summary>
+    protected KeptIds Beside(string key, string[] ids) => new(ids, NameOf(key), $"'{key}' beside the embeddings");
 
     /// <summary>
-    /// The ids kept under <paramref name="idName"/> beside the array <paramref name="chosen"/> as strings, or null when there
-    /// is nothing of that name; something there that is no ids (floats, a dict) is an error naming it.
+    /// The ids kept under <paramref name="idName"/> beside the array <paramref name="chosen"/>, or null when there is
+    /// nothing of that name; something there that is no ids (floats, a dict) is an error naming it.
     /// </summary>
-    protected virtual string[]? IdsBeside(string idName, string chosen) => null;
+    protected virtual KeptIds? IdsBeside(string idName, string chosen) => null;
 
     /// <summary>
     /// The rows with the ids kept beside them (unless the rows are the ids themselves): checked as an id column's are (none
@@ -36,17 +45,16 @@ public abstract class ArrayArchive(string path) : IDisposable
     /// </summary>
     protected RowFile WithIdsBeside(RowFile rows, string chosen)
     {
-        if (!KeepsIds || IdNames.Contains(chosen)) return rows;
+        if (!KeepsIds || IsIds(chosen)) return rows;
         try
         {
             foreach (string idName in IdNames)
             {
-                if (IdsBeside(idName, chosen) is not { } ids) continue;
-                string source = NameOf(idName);
-                if (ids.Length != rows.Rows)
-                    throw RepDiffInputException.ForFile(source, $"has {ids.Length:N0} ids but {rows.Name} has {rows.Rows:N0} rows");
-                rows.Ids = TableColumnChoice.CheckIds(source, "the id", ids);
-                rows.IdsFrom = $"'{idName}' beside the embeddings";
+                if (IdsBeside(idName, chosen) is not { } kept) continue;
+                if (kept.Ids.Length != rows.Rows)
+                    throw RepDiffInputException.ForFile(kept.Source, $"has {kept.Ids.Length:N0} ids but {rows.Name} has {rows.Rows:N0} rows");
+                rows.Ids = TableColumnChoice.CheckIds(kept.Source, "the id", kept.Ids);
+                rows.IdsFrom = kept.From;
                 return rows;
             }
             return rows;
@@ -71,16 +79,7 @@ public abstract class ArrayArchive(string path) : IDisposable
     public virtual void Dispose() { }
 
     /// <summary>The file opened as an archive of arrays (or of a table's columns), or null when its format holds one array.</summary>
-    public static ArrayArchive? Open(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".npz" => Npz.Open(path),
-        ".safetensors" => Safetensors.Open(path),
-        ".pt" or ".pth" => TorchFile.Open(path),
-        ".h5" or ".hdf5" => Hdf5.Open(path),
-        ".parquet" => new TableArchive(path, ParquetFile.Columns(path), column => ParquetColumn.Open(path, column, idColumn: null)),
-        ".arrow" or ".feather" or ".arrows" or ".ipc" => new TableArchive(path, ArrowColumn.Columns(path), column => ArrowColumn.Open(path, column, idColumn: null)),
-        _ => null,
-    };
+    public static ArrayArchive? Open(string path) => EmbeddingFormat.Of(path)?.OpenArchive?.Invoke(path);
 
     /// <summary>
     /// The ids of an array kept beside the embeddings: one per element of a 1-D array of strings or integers, as an ids
@@ -88,13 +87,22 @@ public abstract class ArrayArchive(string path) : IDisposable
     /// </summary>
     private protected static string[] IdStrings(string name, NpyDtype dtype, long[] shape, ArrayBytes bytes)
     {
-        if (dtype.Kind is not ('U' or 'S' or 'i' or 'u'))
-            throw RepDiffInputException.ForFile(name, $"holds {dtype.Name} values beside the embeddings, not ids; ids are strings or integers (or give --ids-a/--ids-b, or --key to pick the embeddings)");
-        if (!(shape.Length == 1 || shape.Length == 2 && shape[1] == 1))
-            throw RepDiffInputException.ForFile(name, $"expected one id per sample (a 1-D array), found shape {RowFile.ShapeText(shape)}");
+        if (dtype.Kind is not ('U' or 'S' or 'i' or 'u')) throw NotIds(name, $"{dtype.Name} values");
+        CheckIdsShape(name, shape);
         var ids = new string[shape[0]];
         for (int i = 0; i < ids.Length; i++) ids[i] = dtype.FormatElement(bytes.Slice((long)i * dtype.Size, dtype.Size));
         return ids;
+    }
+
+    /// <summary>Something kept under an ids name that holds no ids (<paramref name="holds"/>: "float32 values").</summary>
+    private protected static RepDiffInputException NotIds(string name, string holds) =>
+        RepDiffInputException.ForFile(name, $"holds {holds} beside the embeddings, not ids; ids are strings or integers (or give --ids-a/--ids-b, or --key to pick the embeddings)");
+
+    /// <summary>Ids are one per sample: a 1-D array, or a column of one.</summary>
+    private protected static void CheckIdsShape(string name, long[] shape)
+    {
+        if (!(shape.Length == 1 || shape.Length == 2 && shape[1] == 1))
+            throw RepDiffInputException.ForFile(name, $"expected one id per sample (a 1-D array), found shape {RowFile.ShapeText(shape)}");
     }
 
     /// <summary>Each entry by its name and its displayed name, built on the first lookup: the names of an archive never change.</summary>
@@ -123,7 +131,7 @@ public abstract class ArrayArchive(string path) : IDisposable
         {
             if (all.Count == 1) return all[0];
             // Ids kept beside one array leave it the only choice.
-            var embeddings = all.Where(name => !KeepsIds || !IdNames.Contains(display(name))).ToList();
+            var embeddings = all.Where(name => !IsIds(display(name))).ToList();
             if (embeddings.Count == 1) return embeddings[0];
             throw RepDiffInputException.ForFile(Path, $"holds {all.Count} arrays; choose one with --key (keys: {KeyList(all, display)})");
         }

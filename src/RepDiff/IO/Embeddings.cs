@@ -3,10 +3,11 @@ namespace RepDiff.IO;
 /// <summary>Opens an embedding matrix from any supported file, chosen by extension, and validates it.</summary>
 public static class Embeddings
 {
-    public const string Formats = ".npy, .npz, .safetensors, .pt/.pth (torch.save), .h5/.hdf5, .csv, .tsv, .parquet, .arrow, .feather or .jsonl/.ndjson (JSON Lines)";
+    /// <summary>The formats read, as errors and help texts list them (<see cref="EmbeddingFormat.All"/>).</summary>
+    public static string Formats => EmbeddingFormat.Listed;
 
     /// <summary>The formats as a short list for help texts.</summary>
-    public const string FormatList = ".npy, .npz, .safetensors, .pt, .h5, .csv, .tsv, .parquet, .arrow, .feather, .jsonl";
+    public static string FormatList => EmbeddingFormat.ListedShort;
 
     /// <summary>What --key (alias --column) picks, for every command's help.</summary>
     public const string KeyHelp = "array inside .npz/.safetensors/.pt files or dataset of .h5 files, float-list column of .parquet/.arrow/.feather tables, or vector field of JSON Lines records";
@@ -18,12 +19,10 @@ public static class Embeddings
     public static RowFile OpenRows(string path, string? key = null) => Open(path, key, idColumn: null, validate: true);
 
     /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
-    public static bool TakesKey(string path) =>
-        Path.GetExtension(path).ToLowerInvariant() is ".npz" or ".safetensors" or ".pt" or ".pth" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc" or ".jsonl" or ".ndjson";
+    public static bool TakesKey(string path) => EmbeddingFormat.Of(path)?.TakesKey == true;
 
     /// <summary>Whether the file has named columns (or JSON Lines fields), one of which --id-column can name.</summary>
-    public static bool HasColumns(string path) =>
-        Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".parquet" or ".arrow" or ".feather" or ".arrows" or ".ipc" or ".jsonl" or ".ndjson";
+    public static bool HasColumns(string path) => EmbeddingFormat.Of(path)?.HasColumns == true;
 
     /// <summary>
     /// A key given only for files that hold one array each picks nothing: refused rather than ignored (with an .npz A
@@ -42,7 +41,7 @@ public static class Embeddings
     }
 
     /// <summary>
-    /// An id column named for files without named columns (.npy, .npz, .safetensors) picks nothing: refused rather than
+    /// An id column named for files without named columns (.npy, .npz, .safetensors, .pt, .h5) picks nothing: refused rather than
     /// ignored. <paramref name="alsoMetadata"/>: the command's --metadata file may hold it instead.
     /// </summary>
     public static void CheckIdColumn(string? idColumn, IEnumerable<string> files, bool alsoMetadata)
@@ -51,7 +50,7 @@ public static class Embeddings
         if (idColumn is null || paths.Any(HasColumns)) return;
         var (names, several) = FileNames(paths);
         throw new RepDiffInputException($"--id-column {idColumn}: {names} {(several ? "have" : "has")} no named columns; "
-            + $"--id-column names a column of a .csv, .tsv, Parquet or Arrow {(alsoMetadata ? "input, a field of a JSON Lines input or a column of --metadata (for .npy, .npz, .safetensors and .pt inputs give --ids)" : "file or a field of a JSON Lines file")}");
+            + $"--id-column names a column of a .csv, .tsv, Parquet or Arrow {(alsoMetadata ? $"input, a field of a JSON Lines input or a column of --metadata (for {EmbeddingFormat.ListedWhere(f => !f.HasColumns)} inputs give --ids)" : "file or a field of a JSON Lines file")}");
     }
 
     /// <summary>The files' names for a message ("a.npy and b.npy", or one name when both are the same file name).</summary>
@@ -60,9 +59,6 @@ public static class Embeddings
         var names = paths.Select(f => Path.GetFileName(f)).Distinct().ToList();
         return (string.Join(" and ", names), names.Count > 1);
     }
-
-    // The extensions Open reads, below.
-    private static readonly string[] ReadExtensions = [".npy", ".npz", ".safetensors", ".pt", ".pth", ".h5", ".hdf5", ".csv", ".tsv", ".parquet", ".arrow", ".feather", ".arrows", ".ipc", ".jsonl", ".ndjson"];
 
     /// <summary>
     /// A folder where a file belongs, most often a Hugging Face datasets folder (save_to_disk: data-00000-of-00001.arrow
@@ -73,7 +69,7 @@ public static class Embeddings
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, IgnoreInaccessible = true };
         var readable = Directory.EnumerateFiles(path, "*", options).Take(10_000)
-            .Where(f => ReadExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Where(f => EmbeddingFormat.Of(f) is not null)
             // Only what Open would read: a FIFO or socket named emb.npy is no file to suggest (reading a FIFO blocks).
             .Where(f => FileKind.Of(f) == FileKind.Regular)
             .Select(f => Path.GetRelativePath(path, f)).Order(NaturalComparer.Instance).ToList();
@@ -96,6 +92,29 @@ public static class Embeddings
         return RepDiffInputException.ForFile(path, problem);
     }
 
+    /// <summary>
+    /// Why a file of no format RepDiff reads is refused: a compressed embedding file, or a format a Python user reaches for
+    /// first, is named with the way on (each had been "unsupported file type" alone).
+    /// </summary>
+    private static RepDiffInputException NotAFormat(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        string inner = Path.GetExtension(Path.GetFileNameWithoutExtension(path));
+        return ext switch
+        {
+            // a.npy.gz, emb.csv.zip: the format is inside; RepDiff reads files as they are, so say how to get at it.
+            ".gz" or ".zip" or ".bz2" or ".xz" or ".zst" when EmbeddingFormat.Of(inner) is not null
+                => RepDiffInputException.ForFile(path, $"is a compressed {inner} file ('{ext}'); "
+                    + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
+            ".pkl" or ".pickle" or ".joblib" => NotRead(path, $"is a Python pickle, which RepDiff does not read "
+                + $"(unpickling can run any code); save the array with np.save(\"{Stem(path)}.npy\", array) or the tensor with torch.save, "
+                + "whose .pt RepDiff reads without running anything"),
+            ".json" => NotRead(path, $"JSON is not an embedding format RepDiff reads ({Formats}); "
+                + $"save the vectors with numpy, e.g. np.save(\"{Stem(path)}.npy\", np.array(vectors, np.float32))"),
+            _ => RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats})"),
+        };
+    }
+
     /// <summary>The file's name without its extension, for the file a conversion writes.</summary>
     private static string Stem(string path) => Path.GetFileNameWithoutExtension(path);
 
@@ -108,31 +127,7 @@ public static class Embeddings
     public static RowFile Open(string path, string? key, string? idColumn, bool validate)
     {
         if (Directory.Exists(path)) throw FolderGiven(path);
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        var rows = ext switch
-        {
-            ".npy" => Npy.OpenRows(path, validate),
-            ".npz" => Npz.OpenRows(path, key, validate),
-            ".safetensors" => Safetensors.OpenRows(path, key, validate),
-            ".pt" or ".pth" => TorchFile.OpenRows(path, key, validate),
-            ".h5" or ".hdf5" => Hdf5.OpenRows(path, key, validate),
-            ".csv" or ".tsv" => DelimitedText.OpenRows(path, idColumn, validate),
-            ".parquet" => new RowFile(ParquetColumn.Open(path, key, idColumn), validate),
-            ".arrow" or ".feather" or ".arrows" or ".ipc" => new RowFile(ArrowColumn.Open(path, key, idColumn), validate),
-            // a.npy.gz, emb.csv.zip: the format is inside; RepDiff reads files as they are, so say how to get at it.
-            ".gz" or ".zip" or ".bz2" or ".xz" or ".zst" when Path.GetExtension(Path.GetFileNameWithoutExtension(path)).ToLowerInvariant() is
-                ".npy" or ".csv" or ".tsv" or ".safetensors" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather"
-                => throw RepDiffInputException.ForFile(path, $"is a compressed {Path.GetExtension(Path.GetFileNameWithoutExtension(path))} file ('{ext}'); "
-                    + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
-            ".jsonl" or ".ndjson" => JsonLinesEmbeddings.OpenRows(path, key, idColumn, validate),
-            // Formats a Python user reaches for first; each had been "unsupported file type" with no way on.
-            ".pkl" or ".pickle" or ".joblib" => throw NotRead(path, $"is a Python pickle, which RepDiff does not read "
-                + $"(unpickling can run any code); save the array with np.save(\"{Stem(path)}.npy\", array) or the tensor with torch.save, "
-                + "whose .pt RepDiff reads without running anything"),
-            ".json" => throw NotRead(path, $"JSON is not an embedding format RepDiff reads ({Formats}); "
-                + $"save the vectors with numpy, e.g. np.save(\"{Stem(path)}.npy\", np.array(vectors, np.float32))"),
-            _ => throw RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats})"),
-        };
+        var rows = EmbeddingFormat.Of(path) is { } format ? format.OpenRows(path, key, idColumn, validate) : throw NotAFormat(path);
         if (validate && rows.Rows == 0)
         {
             rows.Dispose();

@@ -29,14 +29,6 @@ internal static class Hdf5
 
     public static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
-        // A named dataset is opened by its path alone: the rest of the file is not walked (a link elsewhere in it that
-        // PureHDF cannot resolve never matters); the listing is made only to say which datasets there are.
-        if (key?.Trim('/') is { Length: > 0 } named)
-        {
-            var file = OpenFile(path);
-            if (IsDataset(file, named, path)) return new RowFile(Hdf5Rows.Open(file, path, named, $"{path}[{named}]"), checkFinite);
-            file.Dispose();
-        }
         using var archive = Open(path);
         return archive.OpenRows(key, checkFinite);
     }
@@ -204,25 +196,91 @@ internal static class Hdf5
         return blocks;
     }
 
-    private sealed class Hdf5Archive : ArrayArchive
+    /// <summary>
+    /// The file's datasets. A dataset named by its path is opened by that path alone: the rest of the file is not walked (a
+    /// link elsewhere in it that PureHDF cannot resolve never matters); the listing is made only to choose or to say which
+    /// datasets there are.
+    /// </summary>
+    private sealed class Hdf5Archive(string path) : ArrayArchive(path)
     {
-        public Hdf5Archive(string path) : base(path)
-        {
-            using var file = OpenFile(path);
-            var datasets = Guard(path, () => Datasets(file, path));
-            if (datasets.Count == 0) throw RepDiffInputException.ForFile(path, "holds no datasets");
-            Keys = datasets;
-        }
+        private List<string>? datasets;
 
-        public override IReadOnlyList<string> Keys { get; }
+        public override IReadOnlyList<string> Keys => datasets ??= ListDatasets();
         public override string KeysAre => "datasets";
+
+        /// <summary>Ids sit beside the embeddings in their group: "emb/ids" beside "emb/feats".</summary>
+        protected override bool IsIds(string key) => KeepsIds && IdNames.Contains(key[(key.LastIndexOf('/') + 1)..]);
+
+        private List<string> ListDatasets()
+        {
+            using var file = OpenFile(Path);
+            var found = Guard(Path, () => Datasets(file, Path));
+            if (found.Count == 0) throw RepDiffInputException.ForFile(Path, "holds no datasets");
+            return found;
+        }
 
         public override RowFile OpenRows(string? key, bool checkFinite)
         {
-            // h5py names datasets from the root ("/emb/feats"); both spellings find one.
-            string chosen = ChooseKey(key?.TrimStart('/'), Keys, k => k);
-            string name = Keys.Count == 1 ? Path : NameOf(chosen);
-            return new RowFile(Hdf5Rows.Open(OpenFile(Path), Path, chosen, name), checkFinite);
+            var file = OpenFile(Path);
+            string chosen, name;
+            try
+            {
+                if (key?.Trim('/') is { Length: > 0 } named && IsDataset(file, named, Path)) (chosen, name) = (named, NameOf(named));
+                else
+                {
+                    // h5py names datasets from the root ("/emb/feats"); both spellings find one.
+                    chosen = ChooseKey(key?.TrimStart('/'), Keys, k => k);
+                    name = Keys.Count == 1 ? Path : NameOf(chosen);
+                }
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+            return WithIdsBeside(new RowFile(Hdf5Rows.Open(file, Path, chosen, name), checkFinite), chosen);
+        }
+
+        /// <summary>
+        /// The ids in the chosen dataset's group, as h5py writes them: integers, or strings of fixed length (numpy's "S")
+        /// or variable length (h5py.string_dtype()), one per row.
+        /// </summary>
+        protected override KeptIds? IdsBeside(string idName, string chosen)
+        {
+            string key = chosen[..(chosen.LastIndexOf('/') + 1)] + idName, name = NameOf(key);
+            using var file = OpenFile(Path);
+            if (!IsDataset(file, key, Path)) return null;
+            var dataset = Guard(name, () => file.Dataset(key));
+            var type = Guard(name, () => dataset.Type);
+            var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
+            // h5py.string_dtype() is a variable-length type of one-byte characters (PureHDF does not say string from sequence).
+            bool strings = type.Class == H5DataTypeClass.String
+                || type.Class == H5DataTypeClass.VariableLength && Guard(name, () => type.VariableLength.BaseType) is { Class: H5DataTypeClass.FixedPoint, Size: 1 };
+            var (dtype, holds) = strings ? (null, "") : Hdf5Rows.ElementOf(type);
+            if (!strings && dtype is not { Kind: 'i' or 'u' }) throw NotIds(name, dtype is null ? holds : $"{dtype.Name} values");
+            CheckIdsShape(name, shape);
+            if (shape[0] > Array.MaxLength) throw RepDiffInputException.ForFile(name, $"holds {shape[0]:N0} ids, more than one array holds");
+            // numpy's "S" strings are padded with NULs, which are no part of the id.
+            string[] ids = strings ? Array.ConvertAll(Guard(name, () => dataset.Read<string[]>()), id => id.TrimEnd('\0')) : IntegerIds(dataset, dtype!, name);
+            return Beside(key, ids);
+        }
+
+        /// <summary>Each integer as its digits, read in its stored type so that no 64-bit id is rounded.</summary>
+        private static string[] IntegerIds(IH5Dataset dataset, NpyDtype dtype, string name)
+        {
+            static string[] Text<T>(T[] values) where T : IFormattable =>
+                Array.ConvertAll(values, v => v.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
+            return (dtype.Kind, dtype.Size) switch
+            {
+                ('i', 1) => Text(Guard(name, () => dataset.Read<sbyte[]>())),
+                ('i', 2) => Text(Guard(name, () => dataset.Read<short[]>())),
+                ('i', 4) => Text(Guard(name, () => dataset.Read<int[]>())),
+                ('i', _) => Text(Guard(name, () => dataset.Read<long[]>())),
+                ('u', 1) => Text(Guard(name, () => dataset.Read<byte[]>())),
+                ('u', 2) => Text(Guard(name, () => dataset.Read<ushort[]>())),
+                ('u', 4) => Text(Guard(name, () => dataset.Read<uint[]>())),
+                _ => Text(Guard(name, () => dataset.Read<ulong[]>())),
+            };
         }
     }
 
@@ -321,7 +379,7 @@ internal static class Hdf5
         }
 
         /// <summary>numpy's element type for an HDF5 numeric type, or what the dataset holds instead.</summary>
-        private static (NpyDtype? Dtype, string Holds) ElementOf(IH5DataType type) => type.Class switch
+        internal static (NpyDtype? Dtype, string Holds) ElementOf(IH5DataType type) => type.Class switch
         {
             H5DataTypeClass.FloatingPoint when type.Size is 2 or 4 or 8 => (new NpyDtype('f', type.Size, false), ""),
             H5DataTypeClass.FixedPoint when type.Size is 1 or 2 or 4 or 8 => (new NpyDtype(type.FixedPoint.IsSigned ? 'i' : 'u', type.Size, false), ""),

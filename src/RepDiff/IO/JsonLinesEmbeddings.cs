@@ -23,7 +23,7 @@ internal static class JsonLinesEmbeddings
     {
         using var stream = InputFile.OpenRead(path, 1 << 16);
         if (stream.Length == 0) throw RepDiffInputException.ForFile(path, "is empty");
-        var (records, layout) = CountRecords(stream, path, vectorField, idField);
+        var (records, layout) = CountRecords(stream, path, vectorField, idField, checkFinite);
         long values = (long)records * layout.Dimensions;
         if (values > Array.MaxLength)
             throw RepDiffInputException.ForFile(path, $"{records:N0} records of {layout.Dimensions:N0} values do not fit in one in-memory matrix");
@@ -41,7 +41,7 @@ internal static class JsonLinesEmbeddings
         {
             if (IsBlank(line)) continue;
             if (row == records) throw RepDiffInputException.ForFile(path, "changed while it was read (it has more records than a moment before)");
-            string? id = ReadRecord(line, lines.LineNumber, layout, data.AsSpan(row * layout.Dimensions, layout.Dimensions), path, checkFinite);
+            string? id = ReadRecord(NamedFloats.Readable(line, checkFinite), lines.LineNumber, layout, data.AsSpan(row * layout.Dimensions, layout.Dimensions), path, checkFinite);
             if (ids is not null)
             {
                 if (!idLines.TryAdd(id!, lines.LineNumber))
@@ -60,7 +60,7 @@ internal static class JsonLinesEmbeddings
     }
 
     /// <summary>The first pass: how many records there are, and the layout the first one sets for all.</summary>
-    private static (int Records, Layout Layout) CountRecords(Stream stream, string path, string? vectorField, string? idField)
+    private static (int Records, Layout Layout) CountRecords(Stream stream, string path, string? vectorField, string? idField, bool checkFinite)
     {
         var lines = new LineReader(stream, path);
         Layout? layout = null;
@@ -68,7 +68,11 @@ internal static class JsonLinesEmbeddings
         while (lines.Next(out var line))
         {
             if (IsBlank(line)) continue;
-            layout ??= LayoutOf(line, lines.LineNumber, path, vectorField, idField);
+            if (layout is null)
+            {
+                var first = NamedFloats.Readable(line, checkFinite);
+                layout = LayoutOf(first.Line, lines.LineNumber, path, vectorField, idField);
+            }
             if (++records == int.MaxValue) throw RepDiffInputException.ForFile(path, $"holds more than {int.MaxValue:N0} records");
         }
         if (layout is null) throw RepDiffInputException.ForFile(path, "holds only blank lines, no records");
@@ -97,7 +101,7 @@ internal static class JsonLinesEmbeddings
                 return new Layout(null, null, CountValues(ref reader, lineNumber, path), lineNumber);
             }
             if (reader.TokenType != JsonTokenType.StartObject)
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(reader.TokenType)}, not an object with a list of numbers or a list of numbers");
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {JsonKinds.Of(reader.TokenType)}, not an object with a list of numbers or a list of numbers");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 string name = reader.GetString()!;
@@ -156,8 +160,9 @@ internal static class JsonLinesEmbeddings
     }
 
     /// <summary>Reads one record's vector into <paramref name="row"/>; returns its id when the layout has ids.</summary>
-    private static string? ReadRecord(ReadOnlySpan<byte> line, int lineNumber, Layout layout, Span<float> row, string path, bool checkFinite)
+    private static string? ReadRecord(NamedFloats record, int lineNumber, Layout layout, Span<float> row, string path, bool checkFinite)
     {
+        var line = record.Line;
         var reader = Reader(line);
         try
         {
@@ -165,13 +170,13 @@ internal static class JsonLinesEmbeddings
             if (layout.VectorField is null)
             {
                 if (reader.TokenType != JsonTokenType.StartArray)
-                    throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(reader.TokenType)}, not a list of numbers as line {layout.FirstLine} is");
-                ReadVector(ref reader, row, lineNumber, layout, path, checkFinite);
+                    throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {JsonKinds.Of(reader.TokenType)}, not a list of numbers as line {layout.FirstLine} is");
+                ReadVector(ref reader, row, lineNumber, layout, path, checkFinite, record);
                 reader.Read(); // anything after the record is an error the reader throws
                 return null;
             }
             if (reader.TokenType != JsonTokenType.StartObject)
-                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(reader.TokenType)}, not an object as line {layout.FirstLine} is");
+                throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {JsonKinds.Of(reader.TokenType)}, not an object as line {layout.FirstLine} is");
             bool vector = false;
             string? id = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -184,7 +189,7 @@ internal static class JsonLinesEmbeddings
                 reader.Read();
                 if (isVector)
                 {
-                    ReadVector(ref reader, row, lineNumber, layout, path, checkFinite);
+                    ReadVector(ref reader, row, lineNumber, layout, path, checkFinite, record);
                     vector = true;
                 }
                 else if (isId && layout.IdField is null)
@@ -208,11 +213,11 @@ internal static class JsonLinesEmbeddings
     /// The vector the reader is at, as float32: each value read as a double and rounded once to float32, as
     /// np.array(values, np.float32) does, so a file written from a float32 array reads back bit for bit.
     /// </summary>
-    private static void ReadVector(ref Utf8JsonReader reader, Span<float> row, int lineNumber, Layout layout, string path, bool checkFinite)
+    private static void ReadVector(ref Utf8JsonReader reader, Span<float> row, int lineNumber, Layout layout, string path, bool checkFinite, NamedFloats record)
     {
         string field = layout.VectorField is null ? "the list" : $"field '{NpyDtype.Truncate(layout.VectorField)}'";
         if (reader.TokenType != JsonTokenType.StartArray)
-            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {field} is {KindOf(reader.TokenType)}, not a list of numbers");
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {field} is {JsonKinds.Of(reader.TokenType)}, not a list of numbers");
         int count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -220,7 +225,9 @@ internal static class JsonLinesEmbeddings
             if (count < row.Length)
             {
                 // TryGetDouble fails beyond the double range (1e400), which is beyond float32's too.
-                float value = reader.TryGetDouble(out double d) ? (float)d : float.PositiveInfinity * (reader.ValueSpan[0] == '-' ? -1 : 1);
+                float value = record.IsNaN(reader.TokenStartIndex) ? float.NaN
+                    : reader.TryGetDouble(out double d) ? (float)d
+                    : float.PositiveInfinity * (reader.ValueSpan[0] == '-' ? -1 : 1);
                 if (checkFinite && !float.IsFinite(value))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber}: value {count} ({NpyDtype.Truncate(Encoding.UTF8.GetString(reader.ValueSpan))}) is beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
                 row[count] = value;
@@ -239,7 +246,7 @@ internal static class JsonLinesEmbeddings
         {
             JsonTokenType.String => StringOf(ref reader, what, lineNumber, path),
             JsonTokenType.Number => SampleFiles.NumberId(Encoding.UTF8.GetString(reader.ValueSpan), what, path, lineNumber),
-            _ => throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is {KindOf(reader.TokenType)}, not a string or a whole number"),
+            _ => throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is {JsonKinds.Of(reader.TokenType)}, not a string or a whole number"),
         };
         return SampleFiles.CheckJsonId(text, path, lineNumber);
     }
@@ -254,7 +261,7 @@ internal static class JsonLinesEmbeddings
     }
 
     private static RepDiffInputException NotANumber(JsonTokenType token, int index, int lineNumber, string path) =>
-        RepDiffInputException.ForFile(path, $"line {lineNumber}: value {index} of the vector is {KindOf(token)}, not a number");
+        RepDiffInputException.ForFile(path, $"line {lineNumber}: value {index} of the vector is {JsonKinds.Of(token)}, not a number");
 
     /// <summary>
     /// Invalid JSON, named by its line. Python's json.dumps writes NaN and Infinity as bare words, which JSON has not:
@@ -274,20 +281,71 @@ internal static class JsonLinesEmbeddings
         return RepDiffInputException.ForFile(path, $"line {lineNumber} is not valid JSON ({JsonErrorText.Of(e, oneLine: true)})");
     }
 
+    /// <summary>
+    /// A line as the JSON reader reads it. Python's json writes NaN, Infinity and -Infinity as bare words, which JSON has
+    /// not: methods refuse them (<see cref="NotJson"/> names the word), but inspect counts non-finite values as it does for
+    /// every format, so for it each word outside strings becomes a number beyond the double range (read as ±Inf), and
+    /// where a NaN stood is remembered.
+    /// </summary>
+    private readonly ref struct NamedFloats
+    {
+        private const string Overflow = "1e999";
+
+        public ReadOnlySpan<byte> Line { get; }
+        private readonly HashSet<long>? nanStarts;
+
+        private NamedFloats(ReadOnlySpan<byte> line, HashSet<long>? nanStarts)
+        {
+            Line = line;
+            this.nanStarts = nanStarts;
+        }
+
+        /// <summary>Whether the number starting at this byte of <see cref="Line"/> stood for NaN.</summary>
+        public bool IsNaN(long tokenStart) => nanStarts?.Contains(tokenStart) == true;
+
+        public static NamedFloats Readable(ReadOnlySpan<byte> line, bool checkFinite)
+        {
+            // Most lines hold no such word: they are read as they are, without a copy.
+            if (checkFinite || (line.IndexOf("NaN"u8) < 0 && line.IndexOf("Infinity"u8) < 0)) return new NamedFloats(line, null);
+            var rewritten = new List<byte>(line.Length + 16);
+            var nanStarts = new HashSet<long>();
+            bool inString = false;
+            for (int i = 0; i < line.Length; i++)
+            {
+                byte b = line[i];
+                if (inString)
+                {
+                    if (b == '\\' && i + 1 < line.Length) rewritten.Add(line[i++]);
+                    else if (b == '"') inString = false;
+                }
+                else if (b == '"') inString = true;
+                else if (Word(line, i, "NaN"u8))
+                {
+                    nanStarts.Add(rewritten.Count);
+                    rewritten.AddRange(Encoding.ASCII.GetBytes(Overflow));
+                    i += 2;
+                    continue;
+                }
+                else if (Word(line, i, "Infinity"u8))
+                {
+                    rewritten.AddRange(Encoding.ASCII.GetBytes(Overflow));
+                    i += 7;
+                    continue;
+                }
+                rewritten.Add(line[i]);
+            }
+            return new NamedFloats(rewritten.ToArray(), nanStarts);
+        }
+
+        /// <summary>Whether the word begins at <paramref name="at"/> and ends there too (not part of a longer word).</summary>
+        private static bool Word(ReadOnlySpan<byte> line, int at, ReadOnlySpan<byte> word) =>
+            line[at..].StartsWith(word) && (at + word.Length == line.Length || !char.IsAsciiLetterOrDigit((char)line[at + word.Length]));
+    }
+
     private static Utf8JsonReader Reader(ReadOnlySpan<byte> line) =>
         new(line, new JsonReaderOptions { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow });
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.IndexOfAnyExcept(" \t\r"u8) < 0;
-
-    private static string KindOf(JsonTokenType token) => token switch
-    {
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.Null => "null",
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.String => "a string",
-        _ => "a list",
-    };
 
     /// <summary>
     /// The lines of a stream as byte spans (without \n or \r\n; a UTF-8 byte order mark before the first dropped), each

@@ -47,7 +47,6 @@ public static class Npz
 
         public override IReadOnlyList<string> Keys { get; }
 
-        protected override bool KeepsIds => true;
 
         public override RowFile OpenRows(string? key, bool checkFinite)
         {
@@ -58,11 +57,11 @@ public static class Npz
             return WithIdsBeside(rows, chosen);
         }
 
-        protected override string[]? IdsBeside(string idName, string chosen)
+        protected override KeptIds? IdsBeside(string idName, string chosen)
         {
             if (!entries.ContainsKey(idName + ".npy") && !entries.ContainsKey(idName)) return null;
             var (_, name, header, bytes) = ReadArray(idName);
-            using (bytes) return IdStrings(name, header.Dtype, header.Shape, bytes);
+            using (bytes) return Beside(idName, IdStrings(name, header.Dtype, header.Shape, bytes));
         }
 
         public override void Dispose()

@@ -12,8 +12,11 @@ public static class Safetensors
     /// <summary>The reference implementation's limit on the JSON header.</summary>
     private const long MaxHeaderLength = 100_000_000;
 
-    /// <summary>Parses and checks the header: every tensor's dtype, shape and byte range against the file.</summary>
-    public static IReadOnlyList<SafetensorsTensor> ReadHeader(Stream stream, string path)
+    /// <summary>
+    /// Parses and checks the header: every tensor's dtype, shape and byte range against the file; with the entries of its
+    /// __metadata__ (free text by the format, empty when there is none).
+    /// </summary>
+    internal static (IReadOnlyList<SafetensorsTensor> Tensors, IReadOnlyDictionary<string, JsonElement> Metadata) ReadHeader(Stream stream, string path)
     {
         long fileLength = stream.Length;
         Span<byte> prefix = stackalloc byte[8];
@@ -38,9 +41,20 @@ public static class Safetensors
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw RepDiffInputException.ForFile(path, "safetensors header is not a JSON object");
-            try { return ParseTensors(document.RootElement, path, dataStart, fileLength - dataStart); }
+            try { return (ParseTensors(document.RootElement, path, dataStart, fileLength - dataStart), MetadataOf(document.RootElement)); }
             catch (InvalidOperationException e) { throw RepDiffInputException.ForFile(path, $"safetensors header has invalid text ({e.Message})"); }
         }
+    }
+
+    private const string MetadataKey = "__metadata__";
+
+    /// <summary>The __metadata__ object's entries, kept after the header's document is disposed.</summary>
+    private static Dictionary<string, JsonElement> MetadataOf(JsonElement root)
+    {
+        var metadata = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (root.TryGetProperty(MetadataKey, out var entries) && entries.ValueKind == JsonValueKind.Object)
+            foreach (var entry in entries.EnumerateObject()) metadata.TryAdd(entry.Name, entry.Value.Clone());
+        return metadata;
     }
 
     private static List<SafetensorsTensor> ParseTensors(JsonElement root, string path, long dataStart, long dataLength)
@@ -51,7 +65,7 @@ public static class Safetensors
         {
             if (!names.Add(property.Name))
                 throw RepDiffInputException.ForFile(path, $"safetensors header names tensor '{NpyDtype.Truncate(property.Name)}' twice");
-            if (property.Name == "__metadata__") continue;
+            if (property.Name == MetadataKey) continue;
             var tensor = ParseTensor(property, path);
             if (tensor.Offset > dataLength || tensor.Length > dataLength - tensor.Offset)
                 throw RepDiffInputException.ForFile(path, $"tensor '{NpyDtype.Truncate(tensor.Name)}' lies outside the file (data_offsets end at {tensor.Offset + tensor.Length}, the data holds {dataLength} bytes)");
@@ -129,14 +143,16 @@ public static class Safetensors
     private sealed class SafetensorsArchive : ArrayArchive
     {
         private readonly IReadOnlyList<SafetensorsTensor> tensors;
+        private readonly IReadOnlyDictionary<string, JsonElement> metadata;
 
         public SafetensorsArchive(string path) : base(path)
         {
-            using (var stream = InputFile.OpenRead(path)) tensors = ReadHeader(stream, path);
+            using (var stream = InputFile.OpenRead(path)) (tensors, metadata) = ReadHeader(stream, path);
             Keys = tensors.Select(t => t.Name).ToList();
         }
 
         public override IReadOnlyList<string> Keys { get; }
+
 
         public override RowFile OpenRows(string? key, bool checkFinite)
         {
@@ -145,8 +161,77 @@ public static class Safetensors
             string name = tensors.Count == 1 ? Path : $"{Path}[{chosen}]";
             if (tensor.Dtype is null) throw RepDiffInputException.ForFile(name, NpyDtype.UnreadSafetensorsDtype(tensor.DtypeName));
             var bytes = ArrayBytes.Map(InputFile.OpenRead(Path), tensor.Offset, tensor.Length);
-            try { return new RowFile(name, bytes, tensor.Dtype, tensor.Shape, fortranOrder: false, checkFinite); }
+            RowFile rows;
+            try { rows = new RowFile(name, bytes, tensor.Dtype, tensor.Shape, fortranOrder: false, checkFinite); }
             catch { bytes.Dispose(); throw; }
+            return WithIdsBeside(rows, chosen);
+        }
+
+        /// <summary>
+        /// The ids beside the embeddings: an integer tensor of that name (save_file({"emb": e, "ids": torch.tensor(ids)})),
+        /// else a JSON list of strings or whole numbers under that name in __metadata__, which holds text only
+        /// (save_file(..., metadata={"ids": json.dumps(ids)})).
+        /// </summary>
+        protected override KeptIds? IdsBeside(string idName, string chosen)
+        {
+            if (tensors.FirstOrDefault(t => t.Name == idName) is { } tensor)
+            {
+                string name = NameOf(idName);
+                if (tensor.Dtype is null) throw NotIds(name, $"{tensor.DtypeName} values");
+                using var bytes = ArrayBytes.Map(InputFile.OpenRead(Path), tensor.Offset, tensor.Length);
+                return Beside(idName, IdStrings(name, tensor.Dtype, tensor.Shape, bytes));
+            }
+            if (!metadata.TryGetValue(idName, out var value)) return null;
+            string source = NameOf($"{MetadataKey}.{idName}");
+            return new KeptIds(MetadataIds(value, source), source, $"'{idName}' in the {MetadataKey} header");
+        }
+
+        /// <summary>A JSON list of ids, as text (the format's metadata values are strings) or, written by hand, as a list.</summary>
+        private static string[] MetadataIds(JsonElement value, string source)
+        {
+            try { return ParseMetadataIds(value, source); }
+            catch (InvalidOperationException)
+            {
+                throw RepDiffInputException.ForFile(source, "holds an escaped lone surrogate (\\ud800–\\udfff without its pair), which is not text");
+            }
+        }
+
+        private static string[] ParseMetadataIds(JsonElement value, string source)
+        {
+            const string Advice = "write ids as a JSON list of strings or whole numbers, e.g. metadata={\"ids\": json.dumps(ids)}";
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                try
+                {
+                    using var list = JsonDocument.Parse(value.GetString()!);
+                    return IdsOfList(list.RootElement, source, Advice);
+                }
+                catch (JsonException e)
+                {
+                    throw RepDiffInputException.ForFile(source, $"is not valid JSON ({JsonErrorText.Of(e)}); {Advice}");
+                }
+            }
+            return IdsOfList(value, source, Advice);
+        }
+
+        private static string[] IdsOfList(JsonElement list, string source, string advice)
+        {
+            if (list.ValueKind != JsonValueKind.Array)
+                throw RepDiffInputException.ForFile(source, $"is {JsonKinds.Of(list.ValueKind)}, not a list of ids; {advice}");
+            var ids = new string[list.GetArrayLength()];
+            int i = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                ids[i] = item.ValueKind switch
+                {
+                    JsonValueKind.String => item.GetString()!,
+                    JsonValueKind.Number when SampleFiles.WholeNumber(item.GetRawText()) is { } whole => whole,
+                    var kind => throw RepDiffInputException.ForFile(source, $"item {i} is {(kind == JsonValueKind.Number ? $"the number {NpyDtype.Truncate(item.GetRawText())}" : JsonKinds.Of(kind))}, "
+                        + $"not a string or a whole number; {advice}"),
+                };
+                i++;
+            }
+            return ids;
         }
     }
 }

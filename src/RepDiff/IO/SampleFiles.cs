@@ -71,14 +71,11 @@ public static class SampleFiles
     /// </summary>
     private static void RefuseArrayContainer(string path)
     {
+        if (EmbeddingFormat.Of(path) is not { OpenArchive: not null } format) return;
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext is not (".npz" or ".safetensors" or ".pt" or ".pth" or ".h5" or ".hdf5" or ".parquet" or ".arrow" or ".feather")) return;
-        string how = ext switch
-        {
-            ".npz" => " (np.save(\"labels.npy\", np.load(path)[\"labels\"]))",
-            ".parquet" or ".arrow" or ".feather" => ", or give the table as --metadata (its columns describe the concepts and colour the maps)",
-            _ => "",
-        };
+        string how = format.HasColumns ? ", or give the table as --metadata (its columns describe the concepts and colour the maps)"
+            : ext == ".npz" ? " (np.save(\"labels.npy\", np.load(path)[\"labels\"]))"
+            : "";
         throw RepDiffInputException.ForFile(path, $"labels and ids are not read from {ext} files; save them as a 1-D .npy or a text file with one per line{how}");
     }
 
@@ -210,16 +207,20 @@ public static class SampleFiles
         {
             JsonValueKind.String => TextOf(id, what, path, lineNumber),
             JsonValueKind.Number => NumberId(id.GetRawText(), what, path, lineNumber),
-            _ => throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is {KindOf(id.ValueKind)}, not a string or a whole number"),
+            _ => throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is {JsonKinds.Of(id.ValueKind)}, not a string or a whole number"),
         };
         return CheckJsonId(text, path, lineNumber);
     }
 
     /// <summary>A JSON number as an id: its digits as a whole number ("-0" is "0"); a fraction or an exponent is an error naming the line.</summary>
     internal static string NumberId(string raw, string what, string path, int lineNumber) =>
+        WholeNumber(raw) ??
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is the number {NpyDtype.Truncate(raw)}, written with a fraction or an exponent; write ids as whole numbers or strings");
+
+    /// <summary>A JSON number's digits as a whole number ("-0" is "0"), or null when it has a fraction or an exponent.</summary>
+    internal static string? WholeNumber(string raw) =>
         System.Numerics.BigInteger.TryParse(raw, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var whole)
-            ? whole.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} is the number {NpyDtype.Truncate(raw)}, written with a fraction or an exponent; write ids as whole numbers or strings");
+            ? whole.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
 
     /// <summary>A JSON Lines record's id checked by the rules an ids file is read back by (<see cref="LoadIds"/>).</summary>
     internal static string CheckJsonId(string text, string path, int lineNumber)
@@ -272,13 +273,13 @@ public static class SampleFiles
         }
         // Said apart: an array or a bare string would otherwise be "has no field 'text'", as if the record had merely left it out.
         if (root.ValueKind != JsonValueKind.Object)
-            throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {KindOf(root.ValueKind)}, not a JSON object with a field '{field}'");
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber} is {JsonKinds.Of(root.ValueKind)}, not a JSON object with a field '{field}'");
         if (!root.TryGetProperty(field, out var value))
             throw RepDiffInputException.ForFile(path, $"line {lineNumber} has no field '{field}'");
         // A number, boolean, null, object or array is no text: embedding its raw JSON ("null", "42") would pass a
         // broken export off as captions.
         if (value.ValueKind != JsonValueKind.String)
-            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: field '{field}' is {KindOf(value.ValueKind)}, not a string");
+            throw RepDiffInputException.ForFile(path, $"line {lineNumber}: field '{field}' is {JsonKinds.Of(value.ValueKind)}, not a string");
         return TextOf(value, $"field '{field}'", path, lineNumber);
     }
 
@@ -295,16 +296,6 @@ public static class SampleFiles
             throw RepDiffInputException.ForFile(path, $"line {lineNumber}: {what} holds a NUL character (\\u0000); texts hold none");
         return text;
     }
-
-    private static string KindOf(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.String => "a string",
-        _ => "an array",
-    };
 
     /// <summary>
     /// Images: a directory of image files (natural sort order: img2 before img10), a .npy of pixel arrays

@@ -93,20 +93,19 @@ public static class TorchFile
             return WithIdsBeside(rows, chosen);
         }
 
-        protected override bool KeepsIds => true;
 
         /// <summary>
         /// The ids in the dict that holds the chosen tensor: a list (or tuple) of strings or of integers, as
         /// torch.save({"emb": t, "ids": ids}) keeps them, or an integer tensor.
         /// </summary>
-        protected override string[]? IdsBeside(string idName, string chosen)
+        protected override KeptIds? IdsBeside(string idName, string chosen)
         {
             int dot = chosen.LastIndexOf('.');
             string parent = dot < 0 ? "" : chosen[..dot];
             if (!dicts.TryGetValue(parent, out var dict)) return null;
             var found = dict.Where(item => item.Key is string key && key == idName).ToList();
             if (found.Count == 0) return null;
-            string name = NameOf(parent.Length == 0 ? idName : $"{parent}.{idName}");
+            string key = parent.Length == 0 ? idName : $"{parent}.{idName}", name = NameOf(key);
             switch (found[0].Value)
             {
                 case TorchTensor tensor when tensor.UnreadDtype is null:
@@ -115,9 +114,9 @@ public static class TorchFile
                     long count = tensor.Shape.Aggregate(1L, (a, b) => a * b);
                     if (tensor.Offset < 0 || tensor.Offset > tensor.Storage.Elements - count)
                         throw RepDiffInputException.ForFile(name, $"its view (offset {tensor.Offset}, {count} values) lies outside its storage of {tensor.Storage.Elements} values");
-                    using (var bytes = ReadStorage(tensor, count, name)) return IdStrings(name, dtype, tensor.Shape, bytes);
-                case List<object?> list when IdItems(list) is { } ids: return ids;
-                case object?[] tuple when IdItems(tuple) is { } ids: return ids;
+                    using (var bytes = ReadStorage(tensor, count, name)) return Beside(key, IdStrings(name, dtype, tensor.Shape, bytes));
+                case List<object?> list when IdItems(list) is { } ids: return Beside(key, ids);
+                case object?[] tuple when IdItems(tuple) is { } ids: return Beside(key, ids);
                 default:
                     throw RepDiffInputException.ForFile(name, "is beside the embeddings but holds no ids: ids are a list of strings or of integers, or an integer tensor (or give --ids-a/--ids-b, or --key to pick the embeddings)");
             }

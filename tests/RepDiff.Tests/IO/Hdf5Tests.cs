@@ -164,7 +164,7 @@ public class Hdf5Tests
         string dir = TestData.TempDir();
         var (a, b, labels) = CliHarness.SmallPair(dir);
         string h5a = Path.Combine(dir, "a.h5"), h5b = Path.Combine(dir, "b.h5");
-        new PureHDF.H5File { ["feats"] = ToArray(Npy.ReadMatrix(a)), ["ids"] = new[] { 1, 2 } }.Write(h5a);
+        new PureHDF.H5File { ["feats"] = ToArray(Npy.ReadMatrix(a)), ["labels"] = new[] { 1, 2 } }.Write(h5a);
         new PureHDF.H5File { ["emb"] = new PureHDF.H5Group { ["x"] = ToArray(Npy.ReadMatrix(b)) } }.Write(h5b);
         var fromNpy = CliHarness.Run("rdx", a, b, "--labels", labels, "--out", Path.Combine(dir, "npy"));
         var fromH5 = CliHarness.Run("rdx", h5a, h5b, "--key-a", "feats", "--labels", labels, "--out", Path.Combine(dir, "h5"));
@@ -172,7 +172,7 @@ public class Hdf5Tests
         Assert.Equal(0, fromH5.Code);
         Assert.Equal(Members(Path.Combine(dir, "npy")), Members(Path.Combine(dir, "h5")));
 
-        CliHarness.Run("rdx", h5a, h5b, "--out", Path.Combine(dir, "nokey")).AssertBadInput("a.h5: holds 2 arrays; choose one with --key (keys: feats, ids)");
+        CliHarness.Run("rdx", h5a, h5b, "--out", Path.Combine(dir, "nokey")).AssertBadInput("a.h5: holds 2 arrays; choose one with --key (keys: feats, labels)");
         Assert.False(Directory.Exists(Path.Combine(dir, "nokey")));
     }
 

@@ -8,8 +8,11 @@ namespace RepDiff.Tests.IO;
 
 /// <summary>
 /// Ids kept in the embedding file itself, beside the embeddings: an .npz's array "ids" or "id" (strings or integers),
-/// a .pt's list of strings or integer tensor. They are the samples' ids unless --ids-a/--ids-b are given, joining A and B
-/// as ids files do. The golden files were written by make_golden.py (numpy's savez; a .pt as torch.save writes it).
+/// a .pt's list of strings or integer tensor, a .safetensors' integer tensor or JSON list in __metadata__, an .h5's
+/// dataset of integers or strings in the embeddings' group. They are the samples' ids unless --ids-a/--ids-b are given,
+/// joining A and B as ids files do. The golden files were written by make_golden.py (numpy's savez; a .pt as torch.save
+/// writes it); the .safetensors files are written here byte by byte and the .h5 files by PureHDF (neither safetensors nor
+/// h5py is installed here), in the layouts save_file and h5py write.
 /// </summary>
 public class IdsInsideEmbeddingFilesTests : IDisposable
 {
@@ -105,5 +108,161 @@ public class IdsInsideEmbeddingFilesTests : IDisposable
         using var idsAsRows = Embeddings.OpenRows(ints, "ids");
         Assert.Null(idsAsRows.Ids);
         Assert.Equal([5f, 6, 7], idsAsRows.ReadAll().Data);
+    }
+
+    private static readonly string[] SixIds = ["cat-3", "dog-1", "cat-5", "owl-0", "dog-4", "owl-2"];
+
+    /// <summary>Six rows of two values: row i is (i, 1).</summary>
+    private static float[,] SixRows()
+    {
+        var rows = new float[6, 2];
+        for (int i = 0; i < 6; i++) (rows[i, 0], rows[i, 1]) = (i, 1);
+        return rows;
+    }
+
+    private static byte[] Bytes<T>(params T[] values) where T : unmanaged =>
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+
+    /// <summary>A .safetensors file as save_file writes it: the tensors back to back in the order given, then the header.</summary>
+    private string Safetensors(string name, string? metadata, params (string Name, string Dtype, long[] Shape, byte[] Data)[] tensors)
+    {
+        var header = new System.Text.Json.Nodes.JsonObject();
+        if (metadata is not null) header["__metadata__"] = System.Text.Json.Nodes.JsonNode.Parse(metadata);
+        long offset = 0;
+        foreach (var (key, dtype, shape, data) in tensors)
+        {
+            header[key] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["dtype"] = dtype,
+                ["shape"] = new System.Text.Json.Nodes.JsonArray(shape.Select(d => (System.Text.Json.Nodes.JsonNode)d).ToArray()),
+                ["data_offsets"] = new System.Text.Json.Nodes.JsonArray(offset, offset + data.Length),
+            };
+            offset += data.Length;
+        }
+        byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((long)json.Length), .. json, .. tensors.SelectMany(t => t.Data)]);
+        return path;
+    }
+
+    private static (string, string, long[], byte[]) Emb(int rows = 6) =>
+        ("emb", "F32", [rows, 2], Bytes(Enumerable.Range(0, rows).SelectMany(i => new[] { (float)i, 1 }).ToArray()));
+
+    /// <summary>Ids as json.dumps writes a list, inside a string as safetensors' metadata holds them.</summary>
+    private static string MetadataIds(string list) => new System.Text.Json.Nodes.JsonObject { ["ids"] = list }.ToJsonString();
+
+    /// <summary>An .h5 file of the given datasets (and groups) as PureHDF writes it; fixedStrings: strings of that fixed length, as numpy's "S" dtype.</summary>
+    private string H5(string name, PureHDF.H5File file, int fixedStrings = 0)
+    {
+        string path = Path.Combine(dir, name);
+        file.Write(path, new PureHDF.H5WriteOptions(DefaultStringLength: fixedStrings));
+        return path;
+    }
+
+    /// <summary>
+    /// save_file({"emb": e, "ids": torch.tensor(ids)}), metadata={"ids": json.dumps(ids)} of strings or of integers,
+    /// h5py's f["ids"] of int64, of variable-length strings, of fixed-length strings, and beside "emb/feats" in group "emb":
+    /// each file's ids are the samples', said by inspect, and leave the embeddings the only choice.
+    /// </summary>
+    [Fact]
+    public void IdsInSafetensorsAndHdf5AreRead()
+    {
+        long[] numbers = [40, 9_007_199_254_740_993, -2, 7, 0, 123];  // 2^53 + 1: exact only if read as an integer
+        string[] numberIds = numbers.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var cases = new (string File, string? Key, string[] Ids, string From)[]
+        {
+            (Safetensors("tensor.safetensors", null, Emb(), ("ids", "I64", [6], Bytes(numbers))), "emb", numberIds, "'ids' beside the embeddings"),
+            (Safetensors("meta.safetensors", MetadataIds(System.Text.Json.JsonSerializer.Serialize(SixIds)), Emb()), "emb", SixIds, "'ids' in the __metadata__ header"),
+            (Safetensors("meta_int.safetensors", """{"format": "pt", "id": "[40, 9007199254740993, -2, 7, 0, 123]"}""", Emb()), null, numberIds, "'id' in the __metadata__ header"),
+            (H5("int.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["ids"] = numbers }), "emb", numberIds, "'ids' beside the embeddings"),
+            (H5("vlen.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["id"] = SixIds }), "/emb", SixIds, "'id' beside the embeddings"),
+            (H5("fixed.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["ids"] = SixIds }, fixedStrings: 8), "emb", SixIds, "'ids' beside the embeddings"),
+            (H5("group.h5", new PureHDF.H5File { ["emb"] = new PureHDF.H5Group { ["feats"] = SixRows(), ["ids"] = SixIds }, ["other"] = new float[6] }), "emb/feats", SixIds, "'emb/ids' beside the embeddings"),
+        };
+        foreach (var (file, key, ids, from) in cases)
+        {
+            // Where there is one array besides the ids, no key is needed; either way the ids are read.
+            foreach (string? chosen in key is null || file.EndsWith("group.h5") ? [key] : new[] { null, key })
+            {
+                using var rows = Embeddings.OpenRows(file, chosen);
+                Assert.Equal(ids, rows.Ids!);
+                Assert.Equal(from, rows.IdsFrom);
+                Assert.Equal(Enumerable.Range(0, 6).SelectMany(i => new[] { (float)i, 1 }), rows.ReadAll().Data);
+            }
+            if (!file.EndsWith("group.h5"))
+                using (var archive = ArrayArchive.Open(file)!) Assert.Equal(1, archive.ChoiceCount);
+            var inspect = Run(["inspect", file, .. key is null ? Array.Empty<string>() : ["--key", key]]);
+            Assert.True(inspect.Code == 0, inspect.Stderr);
+            Assert.Contains(from, inspect.Stdout);
+        }
+    }
+
+    /// <summary>
+    /// An h5py file's own layout (old-style groups, gzip and shuffle): Hdf5Tests' gzip_groups.h5 with its "emb/labels"
+    /// (np.arange(10)) renamed "emb/ids" in the bytes gives the ids of "emb/feats" beside it.
+    /// </summary>
+    [Fact]
+    public void IdsOfAnH5pyFileAreRead()
+    {
+        byte[] bytes = File.ReadAllBytes(Path.Combine(TestData.RepoRoot, "tests", "RepDiff.Tests", "Data", "hdf5", "gzip_groups.h5"));
+        byte[] from = Encoding.ASCII.GetBytes("labels\0"), to = Encoding.ASCII.GetBytes("ids\0\0\0\0");
+        int at = bytes.AsSpan().IndexOf(from);
+        Assert.True(at >= 0 && bytes.AsSpan(at + 1).IndexOf(from) < 0);
+        to.CopyTo(bytes, at);
+        string path = Path.Combine(dir, "h5py.h5");
+        File.WriteAllBytes(path, bytes);
+        using var rows = Embeddings.OpenRows(path, "emb/feats");
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i.ToString()), rows.Ids!);
+        Assert.Equal("'emb/ids' beside the embeddings", rows.IdsFrom);
+    }
+
+    /// <summary>A .safetensors A and an .h5 B saved in different orders are joined by the ids each carries.</summary>
+    [Fact]
+    public void SafetensorsAndHdf5JoinById()
+    {
+        int[] order = [3, 1, 5, 0, 4, 2];
+        string a = Safetensors("a.safetensors", MetadataIds(System.Text.Json.JsonSerializer.Serialize(SixIds)), Emb());
+        var rowsB = new double[6, 3];
+        for (int i = 0; i < 6; i++) (rowsB[i, 0], rowsB[i, 1], rowsB[i, 2]) = (order[i], 2, order[i] % 2);
+        string b = H5("b.h5", new PureHDF.H5File { ["features"] = rowsB, ["ids"] = order.Select(i => SixIds[i]).ToArray() });
+        using (var pair = new PairSpec(a, b).Open())
+        {
+            Assert.Equal(SixIds, pair.Samples.Ids!);
+            for (int i = 0; i < 6; i++) Assert.Equal([(float)i, 2, i % 2], pair.B.Row(i).ToArray());
+        }
+        string output = Path.Combine(dir, "pca");
+        var outcome = Run("pca", a, b, "--out", output);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "results.json")))!;
+        Assert.Equal(SixIds, results["samples"]!["ids"]!.AsArray().Select(id => id!.GetValue<string>()));
+    }
+
+    /// <summary>
+    /// Ids a .safetensors or .h5 keeps that cannot be the samples' (too few, repeated, floats, not a JSON list) are one line
+    /// naming them, exit code 2, and no output folder.
+    /// </summary>
+    [Fact]
+    public void BadIdsInSafetensorsAndHdf5AreRefusedNamingThem()
+    {
+        var (other, _, _) = SmallPair(dir, rows: 6);
+        var cases = new (string File, string Problem)[]
+        {
+            (Safetensors("few.safetensors", null, Emb(), ("ids", "I32", [5], Bytes(1, 2, 3, 4, 5))), "few.safetensors[ids]: has 5 ids but {0}[emb] has 6 rows"),
+            (Safetensors("floats.safetensors", null, Emb(), ("ids", "F32", [6], Bytes(1f, 2, 3, 4, 5, 6))), "floats.safetensors[ids]: holds float32 values beside the embeddings, not ids"),
+            (Safetensors("twice.safetensors", MetadataIds("[\"a\", \"b\", \"c\", \"a\", \"d\", \"e\"]"), Emb()), "twice.safetensors[__metadata__.ids]: id 'a' appears at row 0 and row 3; ids must be unique"),
+            (Safetensors("text.safetensors", MetadataIds("a,b,c,d,e,f"), Emb()), "text.safetensors[__metadata__.ids]: is not valid JSON"),
+            (Safetensors("dict.safetensors", MetadataIds("{\"a\": 1}"), Emb()), "dict.safetensors[__metadata__.ids]: is an object, not a list of ids"),
+            (Safetensors("fraction.safetensors", MetadataIds("[1, 2, 3.5, 4, 5, 6]"), Emb()), "fraction.safetensors[__metadata__.ids]: item 2 is the number 3.5, not a string or a whole number"),
+            (H5("few.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["ids"] = SixIds[..4] }), "few.h5[ids]: has 4 ids but {0}[emb] has 6 rows"),
+            (H5("twice.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["ids"] = new long[] { 1, 2, 3, 4, 5, 1 } }), "twice.h5[ids]: id '1' appears at row 0 and row 5; ids must be unique"),
+            (H5("floats.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["ids"] = new double[6] }), "floats.h5[ids]: holds float64 values beside the embeddings, not ids"),
+            (H5("table.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["ids"] = new long[6, 2] }), "table.h5[ids]: expected one id per sample (a 1-D array), found shape (6, 2)"),
+        };
+        foreach (var (file, problem) in cases)
+        {
+            string output = Path.Combine(dir, "out");
+            Run("pca", file, other, "--out", output).AssertBadInput(Path.Combine(dir, string.Format(problem, file)));
+            Assert.False(Directory.Exists(output));
+        }
     }
 }

@@ -132,8 +132,9 @@ public class JsonLinesEmbeddingsTests : IDisposable
         string output = Path.Combine(dir, "out");
         Run("rdx", bad, a, "--out", output).AssertBadInput($"bad.jsonl: {problem}");
         Assert.False(Directory.Exists(output));
-        // inspect counts values beyond float32 as infinite, as it does in other formats, rather than refusing them.
-        if (!problem.Contains("float32 range")) Run("inspect", bad).AssertBadInput($"bad.jsonl: {problem}");
+        // inspect counts values beyond float32 as infinite, and NaN and infinities as such, as it does in other formats,
+        // rather than refusing them (InspectCountsNamedNonFiniteValuesAsForNpy).
+        if (!problem.Contains("float32 range") && !problem.Contains("as Python's json writes NaN")) Run("inspect", bad).AssertBadInput($"bad.jsonl: {problem}");
     }
 
     /// <summary>`inspect` reads values beyond float32 (as it reads a float64 .npy's) and counts them as infinite.</summary>
@@ -202,5 +203,32 @@ public class JsonLinesEmbeddingsTests : IDisposable
         Assert.Contains("field 'id' (used as the samples' ids, joining A and B)", outcome.Stdout);
         var json = System.Text.Json.Nodes.JsonNode.Parse(Run("inspect", Golden("records_f64.jsonl"), "--json").Stdout)!;
         Assert.Equal(("field 'vector'", "field 'id'"), (json["vectors"]!.GetValue<string>(), json["ids"]!.GetValue<string>()));
+    }
+
+    /// <summary>
+    /// NaN, Infinity and -Infinity, as Python's json.dumps writes them, are counted by inspect as for a .npy of the same
+    /// values (it had refused the file); the same words inside strings stay text; a method still refuses the file in one line.
+    /// </summary>
+    [Fact]
+    public void InspectCountsNamedNonFiniteValuesAsForNpy()
+    {
+        string jsonl = Write("nan.jsonl", "{\"id\": \"NaN \\\" Infinity\", \"embedding\": [0.5, 1.0, NaN]}\n"
+            + "{\"id\": \"b\", \"embedding\": [Infinity, 2.0, -Infinity]}\n{\"id\": \"c\", \"embedding\": [NaN, 3.0, 4.0]}\n");
+        string npy = Path.Combine(dir, "nan.npy");
+        Npy.Write(npy, new Matrix(3, 3, [0.5f, 1, float.NaN, float.PositiveInfinity, 2, float.NegativeInfinity, float.NaN, 3, 4]));
+        var fromJsonl = System.Text.Json.Nodes.JsonNode.Parse(Run("inspect", jsonl, "--json").Stdout)!;
+        var fromNpy = System.Text.Json.Nodes.JsonNode.Parse(Run("inspect", npy, "--json").Stdout)!;
+        Assert.Equal((2, 2), (fromJsonl["nan"]!.GetValue<int>(), fromJsonl["inf"]!.GetValue<int>()));
+        foreach (string stat in new[] { "nan", "inf", "mean", "mean_row_norm" })
+            Assert.Equal(fromNpy[stat]!.ToJsonString(), fromJsonl[stat]!.ToJsonString());
+        using (var rows = Embeddings.Open(jsonl, key: null, idColumn: null, validate: false))
+        {
+            Assert.Equal(["NaN \" Infinity", "b", "c"], rows.Ids!);
+            Assert.Equal(Bits(Npy.ReadMatrix(npy)), Bits(rows.ReadAll()));
+        }
+        var (a, _, _) = SmallPair(dir, rows: 3);
+        string output = Path.Combine(dir, "out");
+        Run("pca", jsonl, a, "--out", output).AssertBadInput($"{jsonl}: line 1, column 51: NaN (as Python's json writes NaN and infinities); values must be finite");
+        Assert.False(Directory.Exists(output));
     }
 }

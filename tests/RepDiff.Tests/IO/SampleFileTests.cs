@@ -295,7 +295,7 @@ public class SampleFileTests
         string dir = TestData.TempDir();
         string arrays = GoldenFileTests.WriteText(dir, "arrays.jsonl", "[\"a cat\"]\n");
         var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(arrays, "text"));
-        Assert.Equal($"{arrays}: line 1 is an array, not a JSON object with a field 'text'", e.Message);
+        Assert.Equal($"{arrays}: line 1 is a list, not a JSON object with a field 'text'", e.Message);
         string strings = GoldenFileTests.WriteText(dir, "strings.jsonl", "\"a cat\"\n");
         Assert.Contains("line 1 is a string, not a JSON object with a field 'text'", Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(strings, "text")).Message);
     }
@@ -338,7 +338,7 @@ public class SampleFileTests
         string good = GoldenFileTests.WriteText(dir, "good.jsonl", valid);
         Assert.Equal(["a cat", "null"], SampleFiles.LoadTexts(good, "text"));
         foreach (var (json, kind) in new[] { ("42", "a number"), ("-1.5e3", "a number"), ("true", "a boolean"), ("false", "a boolean"),
-            ("null", "null"), ("{\"en\": \"a dog\"}", "an object"), ("[\"a\", \"dog\"]", "an array") })
+            ("null", "null"), ("{\"en\": \"a dog\"}", "an object"), ("[\"a\", \"dog\"]", "a list") })
         {
             // Line 4: after the two valid records and a blank line, which holds no record but is counted.
             string path = GoldenFileTests.WriteText(dir, "texts.jsonl", valid + "\n{\"id\": 3, \"text\": " + json + "}\n{\"text\": \"b\"}\n");
