@@ -35,9 +35,14 @@ public abstract class ArrayArchive(string path) : IDisposable
 
     /// <summary>
     /// The ids kept under <paramref name="idName"/> beside the array <paramref name="chosen"/>, or null when there is
-    /// nothing of that name; something there that is no ids (floats, a dict) is an error naming it.
+    /// nothing of that name; something there that is no ids (floats, a dict) is an error naming it. A reader whose ids
+    /// declare their count before they are read refuses a count other than <paramref name="rows"/>' there.
     /// </summary>
-    protected virtual KeptIds? IdsBeside(string idName, string chosen) => null;
+    protected virtual KeptIds? IdsBeside(string idName, string chosen, RowFile rows) => null;
+
+    /// <summary>The refusal of ids whose count is not the rows' (<see cref="WithIdsBeside"/>, and readers that know the count first).</summary>
+    protected static RepDiffInputException CountMismatch(string source, long ids, RowFile rows) =>
+        RepDiffInputException.ForFile(source, $"has {ids:N0} ids but {rows.Name} has {rows.Rows:N0} rows");
 
     /// <summary>
     /// The rows with the ids kept beside them (unless the rows are the ids themselves): checked as an id column's are (none
@@ -50,9 +55,8 @@ public abstract class ArrayArchive(string path) : IDisposable
         {
             foreach (string idName in IdNames)
             {
-                if (IdsBeside(idName, chosen) is not { } kept) continue;
-                if (kept.Ids.Length != rows.Rows)
-                    throw RepDiffInputException.ForFile(kept.Source, $"has {kept.Ids.Length:N0} ids but {rows.Name} has {rows.Rows:N0} rows");
+                if (IdsBeside(idName, chosen, rows) is not { } kept) continue;
+                if (kept.Ids.Length != rows.Rows) throw CountMismatch(kept.Source, kept.Ids.Length, rows);
                 rows.Ids = TableColumnChoice.CheckIds(kept.Source, "the id", kept.Ids);
                 rows.IdsFrom = kept.From;
                 return rows;

@@ -245,7 +245,7 @@ internal static class Hdf5
         /// The ids in the chosen dataset's group, as h5py writes them: integers, or strings of fixed length (numpy's "S")
         /// or variable length (h5py.string_dtype()), one per row.
         /// </summary>
-        protected override KeptIds? IdsBeside(string idName, string chosen)
+        protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
         {
             string key = chosen[..(chosen.LastIndexOf('/') + 1)] + idName, name = NameOf(key);
             using var file = OpenFile(Path);
@@ -259,7 +259,8 @@ internal static class Hdf5
             var (dtype, holds) = strings ? (null, "") : Hdf5Rows.ElementOf(type);
             if (!strings && dtype is not { Kind: 'i' or 'u' }) throw NotIds(name, dtype is null ? holds : $"{dtype.Name} values");
             CheckIdsShape(name, shape);
-            if (shape[0] > Array.MaxLength) throw RepDiffInputException.ForFile(name, $"holds {shape[0]:N0} ids, more than one array holds");
+            // Refused by the count its dataspace declares, before reading: a dataset can declare far more than the file holds.
+            if (shape[0] != rows.Rows) throw CountMismatch(name, shape[0], rows);
             // numpy's "S" strings are padded with NULs, which are no part of the id.
             string[] ids = strings ? Array.ConvertAll(Guard(name, () => dataset.Read<string[]>()), id => id.TrimEnd('\0')) : IntegerIds(dataset, dtype!, name);
             return Beside(key, ids);

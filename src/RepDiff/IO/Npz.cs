@@ -57,7 +57,7 @@ public static class Npz
             return WithIdsBeside(rows, chosen);
         }
 
-        protected override KeptIds? IdsBeside(string idName, string chosen)
+        protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
         {
             if (!entries.ContainsKey(idName + ".npy") && !entries.ContainsKey(idName)) return null;
             var (_, name, header, bytes) = ReadArray(idName);

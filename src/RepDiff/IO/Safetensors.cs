@@ -172,7 +172,7 @@ public static class Safetensors
         /// else a JSON list of strings or whole numbers under that name in __metadata__, which holds text only
         /// (save_file(..., metadata={"ids": json.dumps(ids)})).
         /// </summary>
-        protected override KeptIds? IdsBeside(string idName, string chosen)
+        protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
         {
             if (tensors.FirstOrDefault(t => t.Name == idName) is { } tensor)
             {

@@ -98,7 +98,7 @@ public static class TorchFile
         /// The ids in the dict that holds the chosen tensor: a list (or tuple) of strings or of integers, as
         /// torch.save({"emb": t, "ids": ids}) keeps them, or an integer tensor.
         /// </summary>
-        protected override KeptIds? IdsBeside(string idName, string chosen)
+        protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
         {
             int dot = chosen.LastIndexOf('.');
             string parent = dot < 0 ? "" : chosen[..dot];

@@ -238,6 +238,25 @@ public class IdsInsideEmbeddingFilesTests : IDisposable
     }
 
     /// <summary>
+    /// An .h5 ids dataset is refused by the count its dataspace declares, before it is read: one that declares 2^28 ids and
+    /// stores seven (a file of a few KB) had been read as declared, 2 GB of ids allocated for six rows.
+    /// </summary>
+    [Fact]
+    public void AnH5IdsDatasetOfAnotherCountIsRefusedBeforeItIsRead()
+    {
+        // Seven ids written, then the dataspace's size (7, a unique 8-byte value here) made 2^28 in the file's bytes.
+        string path = H5("declared.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["ids"] = Enumerable.Range(100, 7).Select(i => (long)i).ToArray() });
+        var bytes = File.ReadAllBytes(path);
+        var seven = BitConverter.GetBytes(7L);
+        var at = Enumerable.Range(0, bytes.Length - 8).Where(i => bytes.AsSpan(i, 8).SequenceEqual(seven)).ToList();
+        Assert.NotEmpty(at);
+        foreach (int i in at) BitConverter.GetBytes(1L << 28).CopyTo(bytes, i);
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(path, "emb"));
+        Assert.Equal($"{path}[ids]: has 268,435,456 ids but {path}[emb] has 6 rows", error.Message);
+    }
+
+    /// <summary>
     /// Ids a .safetensors or .h5 keeps that cannot be the samples' (too few, repeated, floats, not a JSON list) are one line
     /// naming them, exit code 2, and no output folder.
     /// </summary>
