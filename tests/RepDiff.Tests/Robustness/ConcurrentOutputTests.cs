@@ -197,14 +197,9 @@ public class ConcurrentOutputTests
     public void ATemporaryFileIsRemovedOnlyOnceItsWriterHasEnded()
     {
         string target = Path.Combine(dir, "results.json");
-        string live = Path.Combine(dir, $".results.json.{ForeignPid}.{Guid.NewGuid():N}.tmp");
-        string dead = Path.Combine(dir, $".results.json.1.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(dead, "half");
-        using (var writer = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        var (live, dead, writer) = LiveAndDeadTemporaryFiles("results.json");
+        using (writer)
         {
-            Assert.Equal(0, Flock((int)writer.SafeFileHandle.DangerousGetHandle(), 1 | 4)); // LOCK_SH | LOCK_NB, as a writer holds it
-            writer.Write("half"u8);
-            writer.Flush();
             AtomicFile.WriteAllText(target, "new");
             Assert.Equal("new", File.ReadAllText(target));
             Assert.True(File.Exists(live), "a live writer's temporary file was removed");
@@ -218,6 +213,23 @@ public class ConcurrentOutputTests
     }
 
     /// <summary>
+    /// Temporary files beside <paramref name="name"/> of two writers: a live one in another container (a process id unknown
+    /// here) holding a shared lock on its file, as a writer does, until the returned stream is disposed; and a killed one
+    /// whose process id is now init's.
+    /// </summary>
+    private (string Live, string Dead, FileStream LiveWriter) LiveAndDeadTemporaryFiles(string name)
+    {
+        string live = Path.Combine(dir, $".{name}.{ForeignPid}.{Guid.NewGuid():N}.tmp");
+        string dead = Path.Combine(dir, $".{name}.1.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(dead, "half");
+        var writer = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        Assert.Equal(0, Flock((int)writer.SafeFileHandle.DangerousGetHandle(), 1 | 4)); // LOCK_SH | LOCK_NB
+        writer.Write("half"u8);
+        writer.Flush();
+        return (live, dead, writer);
+    }
+
+    /// <summary>
     /// `embed`'s temporary file is claimed as AtomicFile's are: the next embedding written to that name removes a killed
     /// writer's file and keeps a live one's. Nothing had cleaned up after an embedding writer: a killed `embed` left its
     /// .e.npy.PID.GUID.tmp (the size of the embeddings so far) for ever.
@@ -226,12 +238,9 @@ public class ConcurrentOutputTests
     public void AKilledEmbeddingWritersTemporaryFileIsRemovedByTheNextOne()
     {
         string output = Path.Combine(dir, "e.npy");
-        string live = Path.Combine(dir, $".e.npy.{ForeignPid}.{Guid.NewGuid():N}.tmp");
-        string dead = Path.Combine(dir, $".e.npy.1.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(dead, "half");
-        using (var other = new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        var (live, dead, other) = LiveAndDeadTemporaryFiles("e.npy");
+        using (other)
         {
-            Assert.Equal(0, Flock((int)other.SafeFileHandle.DangerousGetHandle(), 1 | 4)); // LOCK_SH | LOCK_NB, as a writer holds it
             using (var writer = new RepDiff.Embedding.EmbeddingFileWriter(output))
             {
                 writer.Append([1f, 2f, 3f, 4f], 2, 2);
