@@ -153,7 +153,6 @@ public static class Safetensors
 
         public override IReadOnlyList<string> Keys { get; }
 
-
         public override RowFile OpenRows(string? key, bool checkFinite)
         {
             string chosen = ChooseKey(key, Keys, k => k);
