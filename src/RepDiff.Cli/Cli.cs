@@ -43,6 +43,9 @@ internal static class Cli
     public static TextWriter Out => output.Value ?? standardOutput.Value;
     public static TextWriter Error => error.Value ?? Console.Error;
 
+    /// <summary>One warning line on <see cref="Error"/>, "warning: " and the message with terminal controls made spaces (<see cref="Terminal.Clean"/>).</summary>
+    public static void Warn(string message) => Error.WriteLine("warning: " + Terminal.Clean(message));
+
     /// <summary>Whether <see cref="Out"/> is the process's standard output (not a test's writer).</summary>
     public static bool OutIsConsole => output.Value is null;
 

@@ -81,7 +81,7 @@ internal static class CompareCommand
             if (givenGroups is not null) runs.Add(new MethodRun(new GivenGroupsMethod(), new GivenGroupsOptions { Groups = givenGroups, Seed = s }));
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
             var leftOut = list is null ? registry.LeftOutOfCompare(pair) : [];
-            foreach (var (name, why) in leftOut) Cli.Error.WriteLine(Terminal.Clean($"warning: {name} is left out: {why}"));
+            foreach (var (name, why) in leftOut) Cli.Warn($"{name} is left out: {why}");
             double looks = 0;
             var comparison = ProgressDisplay.Run(progress =>
             {
@@ -89,7 +89,7 @@ internal static class CompareCommand
                 return Comparison.Run(pair, runs, s, progress, trust);
             });
             ImageLooksStage.Warn(pair.Samples);
-            if (Comparison.RowsMayNotMatch(comparison.Context, pair) is { } misaligned) Cli.Error.WriteLine($"warning: {Terminal.Clean(misaligned)}");
+            if (Comparison.RowsMayNotMatch(comparison.Context, pair) is { } misaligned) Cli.Warn(misaligned);
             if (looks > 0) comparison.Timings[ImageLooksStage.Timing] = looks;
             foreach (var (name, why) in leftOut) comparison.LeftOut[name] = why;
             comparison.Timings["open_inputs"] = openSeconds;

@@ -66,7 +66,7 @@ internal static class EmbedCommand
                 throw new RepDiffInputException($"--text-field {field}: names the field of a --texts JSONL file, but no --texts was given");
             var source = new EmbeddingSource(imageSource ?? textSource!, textSource is not null, parse.GetValue(textField));
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
-            if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
+            if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Warn(note);
             var summary = RunWithProgress((progress, started) =>
                 EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip)), progress, started, isOutput: true));
             Cli.Out.WriteLine(Terminal.Clean($"Wrote {summary.Output} ({summary.Rows} x {summary.Cols}, float32, {summary.Model}) and {EmbeddingFileWriter.IdsPath(summary.Output)}"

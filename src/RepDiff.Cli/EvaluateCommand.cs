@@ -55,7 +55,7 @@ internal static class EvaluateCommand
                 if (RepDiff.Metrics.ConstantRows.In(rows))
                     throw new RepDiffInputException($"{name}: every row is the same, so every grid's samples are tied at distance 0 and BSR has nothing to score");
             var pair = ValueRange.Fit(opened, null, null, out var notes);
-            foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
+            foreach (string note in notes) Cli.Warn(note);
             // Shown as progress: scoring one method took 10 s at 128,000 rows with nothing on the screen.
             ProgressDisplay.Run(progress =>
             {

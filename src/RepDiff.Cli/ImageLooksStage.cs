@@ -26,6 +26,6 @@ internal static class ImageLooksStage
         if (samples.Looks?.Unreadable is not { Count: > 0 } unreadable) return;
         var (sample, problem) = unreadable[0];
         string verb = unreadable.Count == 1 ? "is" : "are";
-        Cli.Error.WriteLine($"warning: {unreadable.Count:N0} of {samples.Looks.Values.Count:N0} images could not be read and {verb} left out of the image looks (sample {sample}: {Terminal.Clean(problem)})");
+        Cli.Warn($"{unreadable.Count:N0} of {samples.Looks.Values.Count:N0} images could not be read and {verb} left out of the image looks (sample {sample}: {problem})");
     }
 }

@@ -63,7 +63,7 @@ internal static class MethodCommand
                 return (result, context, reportModel);
             });
             ImageLooksStage.Warn(pair.Samples);
-            if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Error.WriteLine($"warning: {Terminal.Clean(misaligned)}");
+            if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Warn(misaligned);
             // Writing the files is not timed (results.json cannot hold its own writing time); rendering report.html before it is.
             Outputs.Write(dir, model, rendering =>
             {
@@ -105,7 +105,7 @@ internal static class MethodCommand
             var notes = new List<string>();
             var (fixedScale, _) = FixedScale(options);
             var rows = ValueRange.Fit([testRows, refRows], [testRows.Name, refRows.Name], joint: true, fixedScale, notes);
-            foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
+            foreach (string note in notes) Cli.Warn(note);
             var sets = new SampleSets(rows[0], rows[1]) { NameTest = testName, NameRef = refName };
             RerunSize.CheckBeforeRun(method, sets, trust);
             double opening = clock.Elapsed.TotalSeconds;
@@ -140,7 +140,7 @@ internal static class MethodCommand
     {
         var (fixedA, fixedB) = FixedScale(options);
         var result = ValueRange.Fit(pair, fixedA, fixedB, out var notes);
-        foreach (string note in notes) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
+        foreach (string note in notes) Cli.Warn(note);
         return result;
     }
 

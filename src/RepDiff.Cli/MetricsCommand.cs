@@ -25,7 +25,7 @@ internal static class MetricsCommand
             using var opened = pairOptions.Spec(parse).Open();
             var pair = MethodCommand.FitValueRange(opened, options);
             var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, progress));
-            if (Comparison.RowsMayNotMatch(result.Metrics, pair) is { } misaligned) Cli.Error.WriteLine($"warning: {Terminal.Clean(misaligned)}");
+            if (Comparison.RowsMayNotMatch(result.Metrics, pair) is { } misaligned) Cli.Warn(misaligned);
             string path = Path.Combine(dir, "results.json");
             using (var folder = OutputFolder.Begin(dir, "results.json"))
             {

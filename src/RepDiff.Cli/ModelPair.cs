@@ -62,7 +62,7 @@ internal static class ModelPair
         var source = new EmbeddingSource(spec.Texts ?? spec.Images!, spec.Texts is not null, spec.TextField);
         var a = ModelResolver.Resolve(modelA, new ModelOverrides(), source.Texts, Cli.Error);
         var b = ModelResolver.Resolve(modelB, new ModelOverrides(), source.Texts, Cli.Error);
-        if (spec.Images is { } folder && SampleFiles.UnreadSubfolderNote(folder) is { } note) Cli.Error.WriteLine($"warning: {Terminal.Clean(note)}");
+        if (spec.Images is { } folder && SampleFiles.UnreadSubfolderNote(folder) is { } note) Cli.Warn(note);
         // The inputs are read once, here, so the labels are counted against them before either model embeds (they had
         // been read only after both had).
         var inputs = EmbedJob.Load(source);
@@ -109,7 +109,7 @@ internal static class ModelPair
             throw new RepDiffInputException($"--model-a and --model-b are the same model with the same settings ({models[0].Model.DisplayName}): "
                 + "its two embeddings would be identical, so there is no difference to explain; give two models");
         var found = models.Select((m, i) => EmbeddingCache.Find(m.Model, previous, m.Stem, keys[i], inputs.Ids,
-            note => Cli.Error.WriteLine($"warning: {m.Model.DisplayName}: {Terminal.Clean(note)}"))).ToList();
+            note => Cli.Warn($"{m.Model.DisplayName}: {note}"))).ToList();
         var embedders = new Embedder?[models.Count];
         try
         {

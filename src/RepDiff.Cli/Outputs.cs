@@ -31,8 +31,8 @@ internal static class Outputs
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var report = HtmlReport.RenderWithWarnings(model, new RenderOptions { LinkImages = linkImages, OutputDirectory = dir, Thumbnailer = new RepDiff.Embedding.ImageThumbnailer() });
         double rendering = clock.Elapsed.TotalSeconds;
-        foreach (var warning in report.Warnings.Take(20)) Cli.Error.WriteLine($"warning: {Terminal.Clean(warning)}");
-        if (report.Warnings.Count > 20) Cli.Error.WriteLine($"warning: ... and {report.Warnings.Count - 20} more image warnings (listed in the report)");
+        foreach (var warning in report.Warnings.Take(20)) Cli.Warn(warning);
+        if (report.Warnings.Count > 20) Cli.Warn($"... and {report.Warnings.Count - 20} more image warnings (listed in the report)");
         using var own = staged is null ? OutputFolder.Begin(dir, [.. Files, .. sideFiles.Keys]) : null;
         var folder = staged ?? own!;
         Stage(folder, "", resultsJson(rendering), report.Html, model, sideFiles);
@@ -51,12 +51,12 @@ internal static class Outputs
         var committed = folder.Commit();
         var kept = committed.Kept.Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
         if (committed.Earlier.Contains("results.json") && kept.Count > 0)
-            Cli.Error.WriteLine($"warning: --out {Terminal.Clean(dir)} held an earlier run's results; these files of it stay, as this run writes none of that name: "
-                + $"{Terminal.Clean(string.Join(", ", kept))} (remove them if they were that run's: a script would read them as this run's)");
+            Cli.Warn($"--out {dir} held an earlier run's results; these files of it stay, as this run writes none of that name: "
+                + $"{string.Join(", ", kept)} (remove them if they were that run's: a script would read them as this run's)");
         // The results are in place: what stayed behind is said, not an error (the run's own outputs are whole).
         if (committed.NotMovedBack is { } left)
-            Cli.Error.WriteLine($"warning: --out {Terminal.Clean(dir)}: the results are in place, but these entries of the folder they replaced could not be moved into it: "
-                + $"{Terminal.Clean(string.Join("; ", left.Entries))}; they stay in {Terminal.Clean(left.Folder)}, which the next run beside --out moves back if it can");
+            Cli.Warn($"--out {dir}: the results are in place, but these entries of the folder they replaced could not be moved into it: "
+                + $"{string.Join("; ", left.Entries)}; they stay in {left.Folder}, which the next run beside --out moves back if it can");
     }
 
     /// <summary>Writes one result's files under <paramref name="subfolder"/> of a staged output folder (the demo stages several).</summary>

@@ -74,7 +74,7 @@ internal static class Summary
         foreach (var finding in model.Findings.Where(f => f.Method == explanation.Method).SelectMany(f => f.Directions))
             Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));
         if (explanation.Metrics["eigensolver_converged"]?.GetValue<bool>() == false)
-            Cli.Error.WriteLine("warning: the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
+            Cli.Warn("the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
     }
 
     /// <summary>
