@@ -1,11 +1,13 @@
 using RepDiff.Metrics;
+using RepDiff.Spectral;
 
 namespace RepDiff;
 
 /// <summary>
 /// What several steps of a run need from the same pair, computed once: each representation's largest
 /// pairwise distance (MNED's normalizer), which RDX finds on its way and BSR would otherwise recompute, and each
-/// representation's nearest neighbours, which the context's mutual k-NN and the report's UMAP maps both read.
+/// representation's nearest neighbours, which the context's mutual k-NN and the report's UMAP maps both read, and each
+/// representation's median pairwise distance, which SPEC's and KODA's bandwidths both come from.
 /// </summary>
 public sealed class PairStatistics(RepresentationPair pair)
 {
@@ -73,6 +75,23 @@ public sealed class PairStatistics(RepresentationPair pair)
         var prefix = new int[(long)n * k];
         for (int i = 0; i < n; i++) lists.AsSpan(i * width, k).CopyTo(prefix.AsSpan(i * k, k));
         return prefix;
+    }
+
+    private readonly Dictionary<int, double> medianDistancesA = [], medianDistancesB = [];
+
+    /// <summary>
+    /// A's median pairwise distance by the median rule (<see cref="Bandwidth.MedianDistance"/>; 0 when most rows are
+    /// identical), found once per seed: SPEC and KODA each take a bandwidth from it, and at 5,000 rows and more each
+    /// median is 12.5 million distances and their selection.
+    /// </summary>
+    public double MedianDistanceA(int seed, string property) => MedianDistance(medianDistancesA, pair.RowsA, seed, property);
+
+    public double MedianDistanceB(int seed, string property) => MedianDistance(medianDistancesB, pair.RowsB, seed, property);
+
+    private static double MedianDistance(Dictionary<int, double> found, IRowSource rows, int seed, string property)
+    {
+        if (!found.TryGetValue(seed, out double median)) found[seed] = median = Bandwidth.MedianDistance(rows, seed, property);
+        return median;
     }
 
     /// <summary>Loads the rows only when they are searched (a mapped file above the limit is never read whole).</summary>

@@ -15,15 +15,25 @@ public static class Bandwidth
     /// A median of 0 (mostly identical rows) gives no bandwidth: an error naming the option (the
     /// options-record property <paramref name="property"/>) to set instead.
     /// </summary>
-    public static double Median(IRowSource x, int seed, string name, string property)
+    public static double Median(IRowSource x, int seed, string name, string property) => Checked(MedianDistance(x, seed, property), name, property);
+
+    /// <summary>
+    /// A's (or B's) bandwidth by the median rule, from the pair's median found once per seed: SPEC and KODA in one
+    /// `compare` both take their bandwidths from it (<see cref="PairStatistics.MedianDistanceA"/>).
+    /// </summary>
+    public static double MedianOfA(RepresentationPair pair, int seed, string property) => Checked(pair.Statistics.MedianDistanceA(seed, property), pair.NameA, property);
+
+    public static double MedianOfB(RepresentationPair pair, int seed, string property) => Checked(pair.Statistics.MedianDistanceB(seed, property), pair.NameB, property);
+
+    private static double Checked(double median, string name, string property)
     {
-        double median = MedianDistance(x, seed, property);
         if (!(median > 0))
             throw new InvalidOptionException(property, $"not given, and the median pairwise distance of {name} is 0 (most rows are identical), so the median rule gives no bandwidth; give one");
         return median;
     }
 
-    private static double MedianDistance(IRowSource x, int seed, string property)
+    /// <summary>The median itself, 0 when most rows are identical (<see cref="Median"/> refuses it with the option's name).</summary>
+    internal static double MedianDistance(IRowSource x, int seed, string property)
     {
         var rows = x.Rows > SubsampleRows ? x.SelectRows(Sampling.Uniform(x.Rows, SubsampleRows, seed)) : x.ReadAll();
         if (rows.Rows < 2) throw new InvalidOptionException(property, "not given, and the median rule needs at least 2 rows; give a bandwidth");

@@ -85,8 +85,8 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         if (o.Kernel != KernelKind.Gaussian) return o with { SigmaA = null, SigmaB = null, Route = route };
         return o with
         {
-            SigmaA = o.SigmaA ?? Bandwidth.Median(pair.RowsA, o.Seed, pair.NameA, nameof(o.SigmaA)),
-            SigmaB = o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed, pair.NameB, nameof(o.SigmaB)),
+            SigmaA = o.SigmaA ?? Bandwidth.MedianOfA(pair, o.Seed, nameof(o.SigmaA)),
+            SigmaB = o.SigmaB ?? Bandwidth.MedianOfB(pair, o.Seed, nameof(o.SigmaB)),
             Route = route,
         };
     }

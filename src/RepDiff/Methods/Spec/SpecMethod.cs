@@ -34,8 +34,8 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         var route = ResolvedRoute(o, pair.N);
         bool gaussian = o.Kernel == KernelKind.Gaussian;
         bool exact = route == SpecRoute.Exact;
-        double? sigmaA = gaussian && (exact || o.OmegaA is null) ? o.SigmaA ?? Bandwidth.Median(pair.RowsA, o.Seed, pair.NameA, nameof(o.SigmaA)) : null;
-        double? sigmaB = gaussian && (exact || o.OmegaB is null) ? o.SigmaB ?? Bandwidth.Median(pair.RowsB, o.Seed, pair.NameB, nameof(o.SigmaB)) : null;
+        double? sigmaA = gaussian && (exact || o.OmegaA is null) ? o.SigmaA ?? Bandwidth.MedianOfA(pair, o.Seed, nameof(o.SigmaA)) : null;
+        double? sigmaB = gaussian && (exact || o.OmegaB is null) ? o.SigmaB ?? Bandwidth.MedianOfB(pair, o.Seed, nameof(o.SigmaB)) : null;
         if (!exact && sigmaA is { } sa) RandomFourierFeatures.CheckSigma(sa, nameof(o.SigmaA));
         if (!exact && sigmaB is { } sb) RandomFourierFeatures.CheckSigma(sb, nameof(o.SigmaB));
         // The feature route's memory, checked here as well as in the run: compare prepares every method before running any,
