@@ -81,8 +81,7 @@ public sealed class PairStatistics(RepresentationPair pair)
 
     /// <summary>
     /// A's median pairwise distance by the median rule (<see cref="Bandwidth.MedianDistance"/>; 0 when most rows are
-    /// identical), found once per seed: SPEC and KODA each take a bandwidth from it, and at 5,000 rows and more each
-    /// median is 12.5 million distances and their selection.
+    /// identical), found once per seed: SPEC and KODA each take a bandwidth from it.
     /// </summary>
     public double MedianDistanceA(int seed, string property) => MedianDistance(medianDistancesA, pair.RowsA, seed, property);
 
