@@ -370,6 +370,9 @@ public sealed class OutputFolder : IDisposable
                     if (Path.GetFileName(entry) != IncompleteMarker) CheckReplaceable(entry);
                 if (Unmovable(Final, name => Path.Exists(Path.Combine(staging, name))) is { } unmovable)
                     throw new RepDiffInputException($"--out {Final}: {unmovable}");
+                // A marker in --out is a stray (a run killed between its move and removing it): swapped out with the old folder,
+                // it made that folder, the user's files not yet moved back, look like an unfinished run's, and cleanup deleted it.
+                RemoveStrayMarker(Final);
                 replaced = PutInPlace();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -597,9 +600,19 @@ public sealed class OutputFolder : IDisposable
         RemoveLeftovers(parent, name);
     }
 
+    /// <summary>
+    /// Removes the incomplete marker from <paramref name="folder"/>, a user's --out: only a staging folder's marker means
+    /// anything, and one in --out came with results that were complete, moved in by a run killed before it removed it.
+    /// </summary>
+    private static void RemoveStrayMarker(string folder)
+    {
+        if (IsRealFolder(folder)) TemporaryPaths.TryDelete(Path.Combine(folder, IncompleteMarker));
+    }
+
     /// <summary><see cref="CleanLeftovers"/> in a turn the caller holds.</summary>
     private static void RemoveLeftovers(string parent, string name)
     {
+        RemoveStrayMarker(Path.Combine(parent, name));
         List<string> entries;
         try { entries = Directory.EnumerateFileSystemEntries(parent, $".{name}.*.tmp").Concat(Directory.EnumerateFileSystemEntries(parent, $"{StagingPrefix}{name}.*")).ToList(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
@@ -613,11 +626,7 @@ public sealed class OutputFolder : IDisposable
                 bool swapped = Directory.Exists(entry) && !File.Exists(Path.Combine(entry, IncompleteMarker));
                 if (entry.EndsWith(".old", StringComparison.Ordinal) && !Directory.Exists(final))
                     Directory.Move(entry, final); // killed between the two renames of the fallback swap
-                else if (swapped && Directory.Exists(final))
-                {
-                    File.Delete(Path.Combine(final, IncompleteMarker));
-                    FinishSwap(entry, final);
-                }
+                else if (swapped && Directory.Exists(final)) FinishSwap(entry, final);
                 else TemporaryPaths.TryDelete(entry);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }

@@ -430,6 +430,51 @@ public class OutputFolderTests
     }
 
     /// <summary>
+    /// A run killed after it moved its results into a missing --out, before it removed the incomplete marker, leaves the
+    /// marker in complete results (its lock file beside them, free). The next run beside --out removes the stray marker:
+    /// it had stayed, and went along with the folder into the next run's swap.
+    /// </summary>
+    [Fact]
+    public void AMarkerLeftInCompleteResultsIsRemoved()
+    {
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "results.json"), "complete");
+        File.WriteAllText(Path.Combine(outDir, ".repdiff-incomplete"), "");
+        File.WriteAllText(Path.Combine(dir, $".repdiff-staging.out.1.{Guid.NewGuid():N}.lock"), "");
+
+        OutputFolder.CleanLeftovers(dir, "out");
+        Assert.Equal(["results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
+        Assert.Equal("complete", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// A stray marker in --out does not travel into the old folder a commit swaps out. There it made the old folder, kept
+    /// under the staging name while a folder of it could not be moved back (strace fails that rename), look like an unfinished
+    /// run's staging folder: the next run deleted it, the user's drafts in it, instead of moving them back.
+    /// </summary>
+    [StraceFact]
+    public void AStrayMarkerDoesNotMakeTheOldFolderLookUnfinished()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(Path.Combine(outDir, "drafts"));
+        File.WriteAllText(Path.Combine(outDir, "drafts", "notes.txt"), "mine");
+        File.WriteAllText(Path.Combine(outDir, ".repdiff-incomplete"), "");
+        // The first rename puts maps.npy in place inside the staging folder; the second moves drafts back.
+        var kept = RunUnderStrace(["-e", "trace=rename", "-e", "inject=rename:error=EACCES:when=2"], "kmeans", a, b, "--concepts", "2", "--out", outDir);
+        Assert.True(kept.Code == 0, $"exit {kept.Code}: {kept.Stderr}");
+        string old = Assert.Single(Directory.GetDirectories(dir, ".repdiff-staging.out.*"));
+        Assert.False(File.Exists(Path.Combine(old, ".repdiff-incomplete")));
+        Assert.False(File.Exists(Path.Combine(outDir, ".repdiff-incomplete")));
+
+        OutputFolder.CleanLeftovers(dir, "out");
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "drafts", "notes.txt")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
     /// `embed` on a disk that fills up: one line naming the output, and no half-written temporary file beside it. It had been
     /// "internal error: IOException: No space left on device : '…/.e.npy.PID.GUID.tmp'", and that file stayed (helper 91).
     /// </summary>
