@@ -609,6 +609,25 @@ public sealed class OutputFolder : IDisposable
         if (IsRealFolder(folder)) TemporaryPaths.TryDelete(Path.Combine(folder, IncompleteMarker));
     }
 
+    /// <summary>
+    /// Puts back the folder of <paramref name="file"/> (a results.json about to be read) where a run killed between the two
+    /// renames of the fallback swap left that folder missing, under its hidden ".old" name. The next run into the folder does
+    /// the same; a command reading its results (evaluate, export) had said "file not found" until then.
+    /// </summary>
+    public static void RestoreFolderOf(string file)
+    {
+        if (string.IsNullOrWhiteSpace(file) || file.Contains('\0') || Path.Exists(file)) return;
+        string folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        if (Path.Exists(folder) || Path.GetDirectoryName(folder) is not { } parent) return;
+        string name = Path.GetFileName(folder);
+        try
+        {
+            if (!Directory.EnumerateDirectories(parent, $"{StagingPrefix}{name}.*.old").Any(old => NamedFor(old, name))) return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        CleanLeftovers(parent, name);
+    }
+
     /// <summary><see cref="CleanLeftovers"/> in a turn the caller holds.</summary>
     private static void RemoveLeftovers(string parent, string name)
     {

@@ -475,6 +475,31 @@ public class OutputFolderTests
     }
 
     /// <summary>
+    /// A run without renameat2's exchange killed between its two renames leaves --out missing, its folder under the hidden
+    /// ".old" name. A command reading the results in it (export here) puts it back first, as the next run into --out does: it
+    /// had said "file not found" until then.
+    /// </summary>
+    [Fact]
+    public void AReaderPutsBackAFolderAFallbackSwapLeftAside()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        string results = File.ReadAllText(Path.Combine(outDir, "results.json"));
+        string staging = Path.Combine(dir, $".repdiff-staging.out.1.{Guid.NewGuid():N}");
+        Directory.Move(outDir, staging + ".old");
+        Directory.CreateDirectory(staging);
+        File.WriteAllText(Path.Combine(staging, ".repdiff-incomplete"), "");
+        File.WriteAllText(Path.Combine(staging, "results.json"), "new");
+        File.WriteAllText(staging + ".lock", "");
+
+        var export = Run("export", Path.Combine(outDir, "results.json"));
+        Assert.True(export.Code == 0, export.Stderr);
+        Assert.Equal(results, File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
     /// `embed` on a disk that fills up: one line naming the output, and no half-written temporary file beside it. It had been
     /// "internal error: IOException: No space left on device : '…/.e.npy.PID.GUID.tmp'", and that file stayed (helper 91).
     /// </summary>
