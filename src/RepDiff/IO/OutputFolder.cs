@@ -377,7 +377,10 @@ public sealed class OutputFolder : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new RepDiffInputException($"--out {Final}: cannot move the results into place ({e.Message})");
+                // The fallback's renames fail naming the hidden folders they move ("Access to the path '…/.repdiff-staging.out.…'
+                // is denied"): both stand for --out, the one name the user knows.
+                string reason = e.Message.Replace(staging + ".old", Final).Replace(staging, Final);
+                throw new RepDiffInputException($"--out {Final}: cannot move the results into place ({reason})");
             }
             finally
             {

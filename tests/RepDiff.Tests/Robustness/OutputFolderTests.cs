@@ -500,6 +500,34 @@ public class OutputFolderTests
     }
 
     /// <summary>
+    /// A rename of the fallback swap that fails (strace refuses renameat2, then one rename: the move into a missing --out,
+    /// or the new folder's into an existing one's place) is one line naming --out, exit 2, --out as it was. The message had
+    /// named the hidden staging folder ("Access to the path '…/.repdiff-staging.out.PID.GUID' is denied").
+    /// </summary>
+    [StraceFact]
+    public void AFailedFallbackMoveNamesOut()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string fresh = Path.Combine(dir, "fresh"), kept = Path.Combine(dir, "kept");
+        Assert.Equal(0, Run("metrics", a, b, "--out", kept).Code);
+        string results = File.ReadAllText(Path.Combine(kept, "results.json"));
+        // metrics renames nothing inside its staging folder: its first rename is the staging folder's into a missing --out,
+        // or an existing --out's aside, then the second the staging folder's into its place.
+        foreach (var (outDir, when) in new[] { (fresh, 1), (kept, 2) })
+        {
+            var failed = RunUnderStrace(["-e", "trace=renameat2,rename", "-e", "inject=renameat2:error=ENOSYS", "-e", $"inject=rename:error=EACCES:when={when}"],
+                "metrics", a, b, "--out", outDir);
+            Assert.True(failed.Code == 2, $"exit {failed.Code}: {failed.Stderr}");
+            var lines = failed.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.EndsWith('%')).ToArray();
+            Assert.Equal($"error: --out {outDir}: cannot move the results into place (Access to the path '{outDir}' is denied.)", Assert.Single(lines));
+        }
+        Assert.False(Path.Exists(fresh));
+        Assert.Equal(["results.json"], Directory.GetFileSystemEntries(kept).Select(Path.GetFileName));
+        Assert.Equal(results, File.ReadAllText(Path.Combine(kept, "results.json")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
     /// `embed` on a disk that fills up: one line naming the output, and no half-written temporary file beside it. It had been
     /// "internal error: IOException: No space left on device : '…/.e.npy.PID.GUID.tmp'", and that file stayed (helper 91).
     /// </summary>
