@@ -528,6 +528,42 @@ public class OutputFolderTests
     }
 
     /// <summary>
+    /// `embed` whose writer cannot open its temporary file right after claiming it (a preloaded library refuses that open
+    /// with EACCES; as root no permission can): one line naming the output, exit 2, and nothing left beside it. The claim's
+    /// descriptor had stayed open until the process exited, the file with it, and the run ended in "internal error:
+    /// UnauthorizedAccessException" naming the hidden file.
+    /// </summary>
+    [CompilerFact]
+    public void AWriterThatCannotOpenItsClaimedFileLetsItGo()
+    {
+        string library = Path.Combine(dir, "refuse_reopen.so");
+        using (var gcc = Process.Start("gcc", ["-shared", "-fPIC", "-o", library, Path.Combine(TestData.RepoRoot, "tests", "RepDiff.Tests", "Robustness", "refuse_reopen.c"), "-ldl"]))
+        {
+            gcc.WaitForExit();
+            Assert.Equal(0, gcc.ExitCode);
+        }
+        string images = Path.Combine(dir, "images"), outDir = Path.Combine(dir, "out"), output = Path.Combine(outDir, "e.npy");
+        Directory.CreateDirectory(images);
+        TestImages.Scenes(images, 3, 64, 48);
+        string model = TinyOnnx.ImageIdentity(dir, 32, 32);
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32 } }""");
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "embed", model, "--images", images, "--out", output })
+            start.ArgumentList.Add(arg);
+        start.Environment["LD_PRELOAD"] = library;
+        start.Environment["REFUSE_REOPEN"] = "/.e.npy.";
+        using var run = Process.Start(start)!;
+        _ = run.StandardOutput.ReadToEndAsync();
+        string stderr = run.StandardError.ReadToEnd();
+        Assert.True(run.WaitForExit(120_000), "the run did not end");
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.EndsWith('%')).ToArray();
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {stderr}");
+        Assert.Equal($"error: {output}: cannot be written (Access to the path '{output}' is denied.)", Assert.Single(lines));
+        Assert.False(Path.Exists(outDir));
+    }
+
+    /// <summary>
     /// `embed` on a disk that fills up: one line naming the output, and no half-written temporary file beside it. It had been
     /// "internal error: IOException: No space left on device : '…/.e.npy.PID.GUID.tmp'", and that file stayed (helper 91).
     /// </summary>
@@ -793,6 +829,27 @@ public sealed class RootFactAttribute : FactAttribute
     public RootFactAttribute()
     {
         if (Environment.UserName != "root") Skip = "needs root: it gives a folder to another user";
+    }
+}
+
+/// <summary>A fact that compiles a small C library with gcc (to preload into a run), skipped where there is no gcc.</summary>
+public sealed class CompilerFactAttribute : FactAttribute
+{
+    private static readonly Lazy<bool> present = new(() =>
+    {
+        try
+        {
+            using var gcc = Process.Start(new ProcessStartInfo("gcc", "--version") { RedirectStandardOutput = true })!;
+            gcc.StandardOutput.ReadToEnd();
+            gcc.WaitForExit();
+            return gcc.ExitCode == 0 && OperatingSystem.IsLinux();
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    });
+
+    public CompilerFactAttribute()
+    {
+        if (!present.Value) Skip = "no gcc (or not Linux) to build the preloaded library";
     }
 }
 
