@@ -71,8 +71,18 @@ public sealed class EmbeddingFileWriter : IDisposable
         // Claimed as AtomicFile's are: a killed run's file beside the output is removed by the next writer of that name (it had
         // stayed for ever: nothing cleaned up after a writer of its own), and a live writer's file is not.
         (temp, claim) = OutputFolder.ClaimTemporaryFile(dir, Path.GetFileName(this.path));
-        stream = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 20);
-        stream.Write(new byte[HeaderBytes]);
+        try
+        {
+            stream = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 20);
+            stream.Write(new byte[HeaderBytes]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No writer is returned to be disposed: the claim's descriptor had stayed open until the process exited, and its file
+            // beside the output until the next writer of that name.
+            Dispose();
+            throw WriteFailed(e);
+        }
     }
 
     public void Append(float[] values, int count, int columns)
@@ -148,13 +158,13 @@ public sealed class EmbeddingFileWriter : IDisposable
     /// A write that fails (a full disk) is the user's problem, named by the output: it had been an internal error naming the
     /// hidden temporary file, which then stayed beside the output, as closing the stream failed again on the same full disk (helper 91).
     /// </summary>
-    private RepDiffInputException WriteFailed(IOException e) =>
+    private RepDiffInputException WriteFailed(Exception e) =>
         RepDiffInputException.ForFile(path, $"cannot be written ({e.Message.Replace($" : '{temp}'", "").Replace(temp, path)})");
 
     public void Dispose()
     {
         if (committed) return;
-        try { stream.Dispose(); }
+        try { stream?.Dispose(); } // null: its opening failed
         catch (IOException) { } // the buffered rows cannot be written either; the file goes anyway
         File.Delete(temp);
         claim.Dispose();

@@ -40,6 +40,31 @@ public abstract class ArrayArchive(string path) : IDisposable
     /// </summary>
     protected virtual KeptIds? IdsBeside(string idName, string chosen, RowFile rows) => null;
 
+    /// <summary>
+    /// Where the ids under <paramref name="idName"/> beside <paramref name="chosen"/> are kept: the same for every array of a
+    /// file unless its format keeps ids per group (an .h5's group, a .pt's dict).
+    /// </summary>
+    protected virtual string IdsPlace(string idName, string chosen) => idName;
+
+    /// <summary>The ids found (or not) at each place, checked: read once per archive, not once per array `inspect` lists.</summary>
+    private readonly Dictionary<string, KeptIds?> idsByPlace = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <see cref="IdsBeside"/>, checked (none blank, none repeated) and kept per place, so that they are read once per archive,
+    /// not once per array `inspect` lists. Ids of another count than these rows are returned unchecked and not kept, for
+    /// the caller to refuse by their count first, as before; a failure is not kept either, so each array listed says it.
+    /// </summary>
+    private KeptIds? CheckedIdsBeside(string idName, string chosen, RowFile rows)
+    {
+        string place = IdsPlace(idName, chosen);
+        if (idsByPlace.TryGetValue(place, out var known)) return known;
+        var kept = IdsBeside(idName, chosen, rows);
+        if (kept is not null && kept.Ids.Length != rows.Rows) return kept;
+        if (kept is not null) kept = kept with { Ids = TableColumnChoice.CheckIds(kept.Source, "the id", kept.Ids) };
+        idsByPlace[place] = kept;
+        return kept;
+    }
+
     /// <summary>The refusal of ids whose count is not the rows' (<see cref="WithIdsBeside"/>, and readers that know the count first).</summary>
     protected static RepDiffInputException CountMismatch(string source, long ids, RowFile rows) =>
         RepDiffInputException.ForFile(source, $"has {ids:N0} ids but {rows.Name} has {rows.Rows:N0} rows");
@@ -55,9 +80,9 @@ public abstract class ArrayArchive(string path) : IDisposable
         {
             foreach (string idName in IdNames)
             {
-                if (IdsBeside(idName, chosen, rows) is not { } kept) continue;
+                if (CheckedIdsBeside(idName, chosen, rows) is not { } kept) continue;
                 if (kept.Ids.Length != rows.Rows) throw CountMismatch(kept.Source, kept.Ids.Length, rows);
-                rows.Ids = TableColumnChoice.CheckIds(kept.Source, "the id", kept.Ids);
+                rows.Ids = kept.Ids;
                 rows.IdsFrom = kept.From;
                 return rows;
             }

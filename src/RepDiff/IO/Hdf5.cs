@@ -241,13 +241,16 @@ internal static class Hdf5
             return WithIdsBeside(new RowFile(Hdf5Rows.Open(file, Path, chosen, name), checkFinite), chosen);
         }
 
+        /// <summary>The ids dataset of that name in the chosen dataset's group: ids are kept per group.</summary>
+        protected override string IdsPlace(string idName, string chosen) => chosen[..(chosen.LastIndexOf('/') + 1)] + idName;
+
         /// <summary>
         /// The ids in the chosen dataset's group, as h5py writes them: integers, or strings of fixed length (numpy's "S")
         /// or variable length (h5py.string_dtype()), one per row.
         /// </summary>
         protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
         {
-            string key = chosen[..(chosen.LastIndexOf('/') + 1)] + idName, name = NameOf(key);
+            string key = IdsPlace(idName, chosen), name = NameOf(key);
             using var file = OpenFile(Path);
             if (!IsDataset(file, key, Path)) return null;
             var dataset = Guard(name, () => file.Dataset(key));

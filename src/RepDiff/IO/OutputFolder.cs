@@ -370,11 +370,17 @@ public sealed class OutputFolder : IDisposable
                     if (Path.GetFileName(entry) != IncompleteMarker) CheckReplaceable(entry);
                 if (Unmovable(Final, name => Path.Exists(Path.Combine(staging, name))) is { } unmovable)
                     throw new RepDiffInputException($"--out {Final}: {unmovable}");
+                // A marker in --out is a stray (a run killed between its move and removing it): swapped out with the old folder,
+                // it made that folder, the user's files not yet moved back, look like an unfinished run's, and cleanup deleted it.
+                RemoveStrayMarker(Final);
                 replaced = PutInPlace();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new RepDiffInputException($"--out {Final}: cannot move the results into place ({e.Message})");
+                // The fallback's renames fail naming the hidden folders they move ("Access to the path '…/.repdiff-staging.out.…'
+                // is denied"): both stand for --out, the one name the user knows.
+                string reason = e.Message.Replace(staging + ".old", Final).Replace(staging, Final);
+                throw new RepDiffInputException($"--out {Final}: cannot move the results into place ({reason})");
             }
             finally
             {
@@ -597,9 +603,38 @@ public sealed class OutputFolder : IDisposable
         RemoveLeftovers(parent, name);
     }
 
+    /// <summary>
+    /// Removes the incomplete marker from <paramref name="folder"/>, a user's --out: only a staging folder's marker means
+    /// anything, and one in --out came with results that were complete, moved in by a run killed before it removed it.
+    /// </summary>
+    private static void RemoveStrayMarker(string folder)
+    {
+        if (IsRealFolder(folder)) TemporaryPaths.TryDelete(Path.Combine(folder, IncompleteMarker));
+    }
+
+    /// <summary>
+    /// Puts back the folder of <paramref name="file"/> (a results.json about to be read) where a run killed between the two
+    /// renames of the fallback swap left that folder missing, under its hidden ".old" name. The next run into the folder does
+    /// the same; a command reading its results (evaluate, export) had said "file not found" until then.
+    /// </summary>
+    public static void RestoreFolderOf(string file)
+    {
+        if (string.IsNullOrWhiteSpace(file) || file.Contains('\0') || Path.Exists(file)) return;
+        string folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        if (Path.Exists(folder) || Path.GetDirectoryName(folder) is not { } parent) return;
+        string name = Path.GetFileName(folder);
+        try
+        {
+            if (!Directory.EnumerateDirectories(parent, $"{StagingPrefix}{name}.*.old").Any(old => NamedFor(old, name))) return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        CleanLeftovers(parent, name);
+    }
+
     /// <summary><see cref="CleanLeftovers"/> in a turn the caller holds.</summary>
     private static void RemoveLeftovers(string parent, string name)
     {
+        RemoveStrayMarker(Path.Combine(parent, name));
         List<string> entries;
         try { entries = Directory.EnumerateFileSystemEntries(parent, $".{name}.*.tmp").Concat(Directory.EnumerateFileSystemEntries(parent, $"{StagingPrefix}{name}.*")).ToList(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
@@ -613,11 +648,7 @@ public sealed class OutputFolder : IDisposable
                 bool swapped = Directory.Exists(entry) && !File.Exists(Path.Combine(entry, IncompleteMarker));
                 if (entry.EndsWith(".old", StringComparison.Ordinal) && !Directory.Exists(final))
                     Directory.Move(entry, final); // killed between the two renames of the fallback swap
-                else if (swapped && Directory.Exists(final))
-                {
-                    File.Delete(Path.Combine(final, IncompleteMarker));
-                    FinishSwap(entry, final);
-                }
+                else if (swapped && Directory.Exists(final)) FinishSwap(entry, final);
                 else TemporaryPaths.TryDelete(entry);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }

@@ -22,6 +22,8 @@ public sealed class ResultsFile
 
     public static ResultsFile Read(string path)
     {
+        // A run's folder left missing by a kill in the middle of its fallback swap is put back before it is read.
+        OutputFolder.RestoreFolderOf(path);
         var bytes = InputFile.ReadAllBytes(path, "a results.json", MaxBytes, MemoryFactor);
         // Each object (a concept, mostly) costs its own few kilobytes on top of its text: 10⁶ concepts of two members,
         // 74 MB of JSON, took 5.4 GB to read and score, 73 times the file.

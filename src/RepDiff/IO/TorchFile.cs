@@ -94,6 +94,9 @@ public static class TorchFile
         }
 
 
+        /// <summary>The dict that holds the chosen tensor: ids are kept per dict.</summary>
+        protected override string IdsPlace(string idName, string chosen) => chosen[..Math.Max(0, chosen.LastIndexOf('.'))] + "." + idName;
+
         /// <summary>
         /// The ids in the dict that holds the chosen tensor: a list (or tuple) of strings or of integers, as
         /// torch.save({"emb": t, "ids": ids}) keeps them, or an integer tensor.

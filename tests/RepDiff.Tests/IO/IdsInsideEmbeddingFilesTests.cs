@@ -87,6 +87,58 @@ public class IdsInsideEmbeddingFilesTests : IDisposable
     private static byte[] Utf32(int width, params string[] texts) =>
         texts.SelectMany(t => Encoding.UTF32.GetBytes(t.PadRight(width, '\0'))).ToArray();
 
+    /// <summary>
+    /// An archive reads the ids beside its arrays once, not once per array it opens (`inspect` lists every array of a file,
+    /// and had read an .npz's or .h5's ids again for each): ids changed in the file after the first array was opened are
+    /// not seen with the next, while a new archive sees them. `inspect` says the same of every array as before.
+    /// </summary>
+    [Fact]
+    public void AnArchiveReadsItsIdsOnce()
+    {
+        string[] changed = SixIds.Select(id => id.ToUpperInvariant()).ToArray();
+        var rows = Floats(12);
+        string npz = Npz("two.npz", ("emb", "<f4", [6, 2], rows), ("other", "<f4", [6, 2], rows), ("ids", "<U5", [6], Utf32(5, SixIds)));
+        string h5 = H5("two.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["other"] = SixRows(), ["ids"] = SixIds });
+        foreach (var (file, change, refusal) in new (string, Action, string?)[]
+        {
+            // In place: the archive keeps the .npz open (a new file would be another inode), but reopens an .h5 for each read.
+            // Read again, the changed .npz entry is refused by its CRC; the .h5's ids are the new ones.
+            (npz, () => ReplaceOnce(npz, Utf32(5, SixIds), Utf32(5, changed)), "[ids]: corrupt record ids.npy (its data does not match the zip's CRC-32)"),
+            (h5, () => H5("two.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["other"] = SixRows(), ["ids"] = changed }), null),
+        })
+        {
+            var inspect = Run("inspect", file, "--json");
+            Assert.True(inspect.Code == 0, inspect.Stderr);
+            var arrays = System.Text.Json.Nodes.JsonNode.Parse(inspect.Stdout)!["arrays"]!.AsArray();
+            Assert.Equal(["emb", "ids", "other"], arrays.Select(a => a!["key"]!.GetValue<string>()).Order());
+            foreach (var array in arrays.Where(a => a!["key"]!.GetValue<string>() != "ids"))
+                Assert.Equal("'ids' beside the embeddings", array!["ids"]!.GetValue<string>());
+
+            using (var archive = ArrayArchive.Open(file)!)
+            {
+                using (var first = archive.OpenRows("emb", checkFinite: false)) Assert.Equal(SixIds, first.Ids!);
+                change();
+                using var second = archive.OpenRows("other", checkFinite: false);
+                Assert.Equal(SixIds, second.Ids!);
+            }
+            if (refusal is not null)
+                Assert.EndsWith(refusal, Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(file, "other")).Message);
+            else
+                using (var fresh = Embeddings.OpenRows(file, "other")) Assert.Equal(changed, fresh.Ids!);
+        }
+    }
+
+    /// <summary>Overwrites the one occurrence of <paramref name="from"/> in the file with <paramref name="to"/> (as long), in place.</summary>
+    private static void ReplaceOnce(string path, byte[] from, byte[] to)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        int at = bytes.AsSpan().IndexOf(from);
+        Assert.True(at >= 0 && bytes.AsSpan(at + 1).IndexOf(from) < 0 && from.Length == to.Length);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        file.Position = at;
+        file.Write(to);
+    }
+
     /// <summary>Ids that cannot be the samples' (floats, too few, repeated, blank) are one line naming the array.</summary>
     [Fact]
     public void BadIdsAreRefusedNamingTheArray()

@@ -430,6 +430,140 @@ public class OutputFolderTests
     }
 
     /// <summary>
+    /// A run killed after it moved its results into a missing --out, before it removed the incomplete marker, leaves the
+    /// marker in complete results (its lock file beside them, free). The next run beside --out removes the stray marker:
+    /// it had stayed, and went along with the folder into the next run's swap.
+    /// </summary>
+    [Fact]
+    public void AMarkerLeftInCompleteResultsIsRemoved()
+    {
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "results.json"), "complete");
+        File.WriteAllText(Path.Combine(outDir, ".repdiff-incomplete"), "");
+        File.WriteAllText(Path.Combine(dir, $".repdiff-staging.out.1.{Guid.NewGuid():N}.lock"), "");
+
+        OutputFolder.CleanLeftovers(dir, "out");
+        Assert.Equal(["results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
+        Assert.Equal("complete", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// A stray marker in --out does not travel into the old folder a commit swaps out. There it made the old folder, kept
+    /// under the staging name while a folder of it could not be moved back (strace fails that rename), look like an unfinished
+    /// run's staging folder: the next run deleted it, the user's drafts in it, instead of moving them back.
+    /// </summary>
+    [StraceFact]
+    public void AStrayMarkerDoesNotMakeTheOldFolderLookUnfinished()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(Path.Combine(outDir, "drafts"));
+        File.WriteAllText(Path.Combine(outDir, "drafts", "notes.txt"), "mine");
+        File.WriteAllText(Path.Combine(outDir, ".repdiff-incomplete"), "");
+        // The first rename puts maps.npy in place inside the staging folder; the second moves drafts back.
+        var kept = RunUnderStrace(["-e", "trace=rename", "-e", "inject=rename:error=EACCES:when=2"], "kmeans", a, b, "--concepts", "2", "--out", outDir);
+        Assert.True(kept.Code == 0, $"exit {kept.Code}: {kept.Stderr}");
+        string old = Assert.Single(Directory.GetDirectories(dir, ".repdiff-staging.out.*"));
+        Assert.False(File.Exists(Path.Combine(old, ".repdiff-incomplete")));
+        Assert.False(File.Exists(Path.Combine(outDir, ".repdiff-incomplete")));
+
+        OutputFolder.CleanLeftovers(dir, "out");
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "drafts", "notes.txt")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// A run without renameat2's exchange killed between its two renames leaves --out missing, its folder under the hidden
+    /// ".old" name. A command reading the results in it (export here) puts it back first, as the next run into --out does: it
+    /// had said "file not found" until then.
+    /// </summary>
+    [Fact]
+    public void AReaderPutsBackAFolderAFallbackSwapLeftAside()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        string results = File.ReadAllText(Path.Combine(outDir, "results.json"));
+        string staging = Path.Combine(dir, $".repdiff-staging.out.1.{Guid.NewGuid():N}");
+        Directory.Move(outDir, staging + ".old");
+        Directory.CreateDirectory(staging);
+        File.WriteAllText(Path.Combine(staging, ".repdiff-incomplete"), "");
+        File.WriteAllText(Path.Combine(staging, "results.json"), "new");
+        File.WriteAllText(staging + ".lock", "");
+
+        var export = Run("export", Path.Combine(outDir, "results.json"));
+        Assert.True(export.Code == 0, export.Stderr);
+        Assert.Equal(results, File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// A rename of the fallback swap that fails (strace refuses renameat2, then one rename: the move into a missing --out,
+    /// or the new folder's into an existing one's place) is one line naming --out, exit 2, --out as it was. The message had
+    /// named the hidden staging folder ("Access to the path '…/.repdiff-staging.out.PID.GUID' is denied").
+    /// </summary>
+    [StraceFact]
+    public void AFailedFallbackMoveNamesOut()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string fresh = Path.Combine(dir, "fresh"), kept = Path.Combine(dir, "kept");
+        Assert.Equal(0, Run("metrics", a, b, "--out", kept).Code);
+        string results = File.ReadAllText(Path.Combine(kept, "results.json"));
+        // metrics renames nothing inside its staging folder: its first rename is the staging folder's into a missing --out,
+        // or an existing --out's aside, then the second the staging folder's into its place.
+        foreach (var (outDir, when) in new[] { (fresh, 1), (kept, 2) })
+        {
+            var failed = RunUnderStrace(["-e", "trace=renameat2,rename", "-e", "inject=renameat2:error=ENOSYS", "-e", $"inject=rename:error=EACCES:when={when}"],
+                "metrics", a, b, "--out", outDir);
+            Assert.True(failed.Code == 2, $"exit {failed.Code}: {failed.Stderr}");
+            var lines = failed.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.EndsWith('%')).ToArray();
+            Assert.Equal($"error: --out {outDir}: cannot move the results into place (Access to the path '{outDir}' is denied.)", Assert.Single(lines));
+        }
+        Assert.False(Path.Exists(fresh));
+        Assert.Equal(["results.json"], Directory.GetFileSystemEntries(kept).Select(Path.GetFileName));
+        Assert.Equal(results, File.ReadAllText(Path.Combine(kept, "results.json")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// `embed` whose writer cannot open its temporary file right after claiming it (a preloaded library refuses that open
+    /// with EACCES; as root no permission can): one line naming the output, exit 2, and nothing left beside it. The claim's
+    /// descriptor had stayed open until the process exited, the file with it, and the run ended in "internal error:
+    /// UnauthorizedAccessException" naming the hidden file.
+    /// </summary>
+    [CompilerFact]
+    public void AWriterThatCannotOpenItsClaimedFileLetsItGo()
+    {
+        string library = Path.Combine(dir, "refuse_reopen.so");
+        using (var gcc = Process.Start("gcc", ["-shared", "-fPIC", "-o", library, Path.Combine(TestData.RepoRoot, "tests", "RepDiff.Tests", "Robustness", "refuse_reopen.c"), "-ldl"]))
+        {
+            gcc.WaitForExit();
+            Assert.Equal(0, gcc.ExitCode);
+        }
+        string images = Path.Combine(dir, "images"), outDir = Path.Combine(dir, "out"), output = Path.Combine(outDir, "e.npy");
+        Directory.CreateDirectory(images);
+        TestImages.Scenes(images, 3, 64, 48);
+        string model = TinyOnnx.ImageIdentity(dir, 32, 32);
+        File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32 } }""");
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "embed", model, "--images", images, "--out", output })
+            start.ArgumentList.Add(arg);
+        start.Environment["LD_PRELOAD"] = library;
+        start.Environment["REFUSE_REOPEN"] = "/.e.npy.";
+        using var run = Process.Start(start)!;
+        _ = run.StandardOutput.ReadToEndAsync();
+        string stderr = run.StandardError.ReadToEnd();
+        Assert.True(run.WaitForExit(120_000), "the run did not end");
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.EndsWith('%')).ToArray();
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {stderr}");
+        Assert.Equal($"error: {output}: cannot be written (Access to the path '{output}' is denied.)", Assert.Single(lines));
+        Assert.False(Path.Exists(outDir));
+    }
+
+    /// <summary>
     /// `embed` on a disk that fills up: one line naming the output, and no half-written temporary file beside it. It had been
     /// "internal error: IOException: No space left on device : '…/.e.npy.PID.GUID.tmp'", and that file stayed (helper 91).
     /// </summary>
@@ -695,6 +829,27 @@ public sealed class RootFactAttribute : FactAttribute
     public RootFactAttribute()
     {
         if (Environment.UserName != "root") Skip = "needs root: it gives a folder to another user";
+    }
+}
+
+/// <summary>A fact that compiles a small C library with gcc (to preload into a run), skipped where there is no gcc.</summary>
+public sealed class CompilerFactAttribute : FactAttribute
+{
+    private static readonly Lazy<bool> present = new(() =>
+    {
+        try
+        {
+            using var gcc = Process.Start(new ProcessStartInfo("gcc", "--version") { RedirectStandardOutput = true })!;
+            gcc.StandardOutput.ReadToEnd();
+            gcc.WaitForExit();
+            return gcc.ExitCode == 0 && OperatingSystem.IsLinux();
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    });
+
+    public CompilerFactAttribute()
+    {
+        if (!present.Value) Skip = "no gcc (or not Linux) to build the preloaded library";
     }
 }
 
