@@ -26,6 +26,8 @@ public sealed class OutputFolder : IDisposable
     /// <summary>The outermost folder above --out that Begin created (removed again, when empty, if the run fails).</summary>
     private string? createdParent;
     private bool committed;
+    /// <summary>Where a swap left the replaced folder: the staging name, or the fallback's ".old" name when its last rename failed.</summary>
+    private string replacedFolder;
 
     /// <summary>The folder the user named (full path).</summary>
     public string Final { get; }
@@ -35,6 +37,7 @@ public sealed class OutputFolder : IDisposable
         Final = final;
         this.staging = staging;
         this.owner = owner;
+        replacedFolder = staging;
     }
 
     /// <summary>
@@ -395,9 +398,9 @@ public sealed class OutputFolder : IDisposable
             TemporaryPaths.TryDelete(Path.Combine(Final, IncompleteMarker));
             if (replaced)
             {
-                // The staging name now holds the old contents (no marker): restore what the run did not replace.
-                earlier = TopLevelNames(staging);
-                back = FinishSwap(staging, Final);
+                // The staging name (or the fallback's ".old") now holds the old contents (no marker): restore what the run did not replace.
+                earlier = TopLevelNames(replacedFolder);
+                back = FinishSwap(replacedFolder, Final);
             }
             // What could not be moved back stays under the staging name, with its lock file, free: the next run beside --out
             // finds the run ended and tries again.
@@ -405,7 +408,7 @@ public sealed class OutputFolder : IDisposable
             else owner.Dispose();
             TemporaryPaths.Remove(owner.Path);
         }
-        return new Committed(earlier, back.Moved, back.Stuck.Count == 0 ? null : new LeftBehind(back.Stuck, staging));
+        return new Committed(earlier, back.Moved, back.Stuck.Count == 0 ? null : new LeftBehind(back.Stuck, replacedFolder));
     }
 
     /// <summary>What a commit replaced, as it found it in its turn (another run's folder may have come since the run began).</summary>
@@ -524,7 +527,10 @@ public sealed class OutputFolder : IDisposable
             catch (Exception again) when (again is IOException or UnauthorizedAccessException) { }
             throw;
         }
-        Directory.Move(aside, staging);
+        // --out holds the new results now: a failure to rename the old folder is no failure of the run (it had been "cannot
+        // move the results into place" with the new results in place). The old folder is finished where it stands.
+        try { Directory.Move(aside, staging); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { replacedFolder = aside; }
         return true;
     }
 

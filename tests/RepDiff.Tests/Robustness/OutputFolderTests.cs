@@ -528,6 +528,27 @@ public class OutputFolderTests
     }
 
     /// <summary>
+    /// The fallback swap's last rename (the old folder, moved aside, to the staging name) failing is no failure of the run:
+    /// --out already holds the new results, and the old folder is finished where it stands (the user's file moved back,
+    /// the rest deleted). It had ended in "cannot move the results into place", exit 2, with the new results in --out.
+    /// </summary>
+    [StraceFact]
+    public void AFailedRenameOfTheOldFolderAfterTheSwapStillCommits()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string kept = Path.Combine(dir, "kept");
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", kept).Code);
+        File.WriteAllText(Path.Combine(kept, "notes.txt"), "mine");
+        // metrics renames nothing inside its staging folder: --out aside, the new folder in, then the old one to the staging name.
+        var run = RunUnderStrace(["-e", "trace=renameat2,rename", "-e", "inject=renameat2:error=ENOSYS", "-e", "inject=rename:error=EACCES:when=3"],
+            "metrics", a, b, "--out", kept);
+        Assert.True(run.Code == 0, $"exit {run.Code}: {run.Stderr}");
+        Assert.Contains("\"method\": \"metrics\"", File.ReadAllText(Path.Combine(kept, "results.json")));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(kept, "notes.txt")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
+    /// <summary>
     /// `embed` whose writer cannot open its temporary file right after claiming it (a preloaded library refuses that open
     /// with EACCES; as root no permission can): one line naming the output, exit 2, and nothing left beside it. The claim's
     /// descriptor had stayed open until the process exited, the file with it, and the run ended in "internal error:
