@@ -33,7 +33,9 @@ public static class Npy
         if (start < 8 && pre[..Math.Min(start, 6)].SequenceEqual(Magic.AsSpan(0, Math.Min(start, 6))))
             throw RepDiffInputException.ForFile(name, $"truncated .npy header (the file ends after {start} bytes)");
         if (start < 8 || !pre[..6].SequenceEqual(Magic))
-            throw RepDiffInputException.ForFile(name, "not a .npy file (wrong magic bytes)");
+            // Raw bytes (np.memmap, ndarray.tofile) have no header: nothing says their dtype or shape.
+            throw RepDiffInputException.ForFile(name, "not a .npy file: it does not begin with numpy's header (raw bytes, as np.memmap and tofile "
+                + "write them, say neither dtype nor shape); save it with np.save, or make the memmap with np.lib.format.open_memmap");
         byte major = pre[6];
         if (major is < 1 or > 3 || pre[7] != 0)
             throw RepDiffInputException.ForFile(name, $"unsupported .npy format version {major}.{pre[7]} (1.0, 2.0 and 3.0 are read)");

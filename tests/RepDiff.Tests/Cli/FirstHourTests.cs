@@ -95,6 +95,21 @@ public class FirstHourTests
     }
 
     /// <summary>
+    /// np.memmap (or tofile) writes raw bytes with no header; named .npy, it had been "not a .npy file (wrong magic bytes)",
+    /// which says neither why nor what to do.
+    /// </summary>
+    [Fact]
+    public void ARawMemmapSaysHowToWriteAHeader()
+    {
+        var (_, b, _) = SmallPair(dir);
+        string raw = Path.Combine(dir, "raw.npy");
+        File.WriteAllBytes(raw, Enumerable.Range(0, 60 * 8).SelectMany(i => BitConverter.GetBytes(i * 0.25f)).ToArray());
+        Run("pca", raw, b, "--out", Path.Combine(dir, "out")).AssertBadInput("raw.npy: not a .npy file: it does not begin with numpy's header "
+            + "(raw bytes, as np.memmap and tofile write them, say neither dtype nor shape); save it with np.save, or make the memmap with np.lib.format.open_memmap");
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>
     /// A CSV of id, label and dimensions, as a pandas user writes it: the id column had been "(name it as the id column)"
     /// without the flag, and once named, the label column "'cat' is not a number" without what to do.
     /// </summary>
