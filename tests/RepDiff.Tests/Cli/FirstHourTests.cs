@@ -95,6 +95,24 @@ public class FirstHourTests
     }
 
     /// <summary>
+    /// Labels saved from a pandas column (np.save(path, df["label"].values, allow_pickle=True)) are an object array: it had
+    /// been refused with the embeddings' advice, "save a numeric array instead, e.g. np.stack(rows).astype(np.float32)".
+    /// </summary>
+    [Fact]
+    public void ObjectLabelsSayHowToSaveStrings()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string labels = WriteNpy("labels.npy", "|O", "(60,)", [0x80, 0x03, (byte)'N', (byte)'.']);
+        string ids = WriteNpy("ids.npy", "|O", "(60,)", [0x80, 0x03, (byte)'N', (byte)'.']);
+        string outDir = Path.Combine(dir, "out");
+        const string advice = "unsupported dtype '|O': Python objects (pickled), as a pandas column's .values holds its strings; "
+            + "RepDiff runs no pickle: save them as numpy strings instead, e.g. np.save(path, np.asarray(labels, dtype=str))";
+        Run("pca", a, b, "--labels", labels, "--out", outDir).AssertBadInput("labels.npy: " + advice);
+        Run("pca", a, b, "--ids", ids, "--out", outDir).AssertBadInput("ids.npy: " + advice);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    /// <summary>
     /// np.memmap (or tofile) writes raw bytes with no header; named .npy, it had been "not a .npy file (wrong magic bytes)",
     /// which says neither why nor what to do.
     /// </summary>
