@@ -128,6 +128,23 @@ public class FirstHourTests
     }
 
     /// <summary>
+    /// np.savetxt separates by spaces unless told otherwise. Such a .csv had its first row taken for a header and the
+    /// next for a column of ids: "give --id-column 1.25e-01 -3.5e-01, otherwise remove it". A .tsv likewise.
+    /// </summary>
+    [Theory]
+    [InlineData("emb.csv", "a .csv is read by commas: np.savetxt(path, x, delimiter=',')")]
+    [InlineData("emb.tsv", "a .tsv is read by tabs: np.savetxt(path, x, delimiter='\\t')")]
+    public void SpaceSeparatedNumbersSayHowToSaveThem(string name, string how)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllLines(path, Enumerable.Range(0, 60).Select(i => $"{i + 1}.250000000000000000e-01 -3.500000000000000000e+0{i % 3} 7.5e-01"));
+        var outcome = Run("inspect", path);
+        outcome.AssertBadInput($"{name}: line 2 column 1: '2.250000000000000000e-01 -3.500000000000…' is not a number "
+            + $"(fields separated by spaces, as np.savetxt writes them by default? {how})");
+        Assert.DoesNotContain("--id-column", outcome.Stderr);
+    }
+
+    /// <summary>
     /// A CSV of id, label and dimensions, as a pandas user writes it: the id column had been "(name it as the id column)"
     /// without the flag, and once named, the label column "'cat' is not a number" without what to do.
     /// </summary>
