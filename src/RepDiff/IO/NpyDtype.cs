@@ -61,7 +61,7 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
         if (descr is "|O" or "O")
             throw RepDiffInputException.ForFile(name, strings
                 ? $"unsupported dtype '{descr}': Python objects (pickled), as a pandas column's .values holds its strings; RepDiff runs no pickle: "
-                    + "save them as numpy strings instead, e.g. np.save(path, np.asarray(labels, dtype=str))"
+                    + "save them as numpy strings instead, e.g. np.asarray(labels, dtype=str)"
                 : $"unsupported dtype '{descr}': Python objects (pickled), not numbers; RepDiff runs no pickle: "
                     + "save a numeric array instead, e.g. np.save(path, np.stack(rows).astype(np.float32))");
         throw RepDiffInputException.ForFile(name, $"unsupported dtype '{Truncate(descr)}' (float16/32/64, int/uint 8-64, bool and, for labels, strings are read)");

@@ -106,7 +106,7 @@ public class FirstHourTests
         string ids = WriteNpy("ids.npy", "|O", "(60,)", [0x80, 0x03, (byte)'N', (byte)'.']);
         string outDir = Path.Combine(dir, "out");
         const string advice = "unsupported dtype '|O': Python objects (pickled), as a pandas column's .values holds its strings; "
-            + "RepDiff runs no pickle: save them as numpy strings instead, e.g. np.save(path, np.asarray(labels, dtype=str))";
+            + "RepDiff runs no pickle: save them as numpy strings instead, e.g. np.asarray(labels, dtype=str)";
         Run("pca", a, b, "--labels", labels, "--out", outDir).AssertBadInput("labels.npy: " + advice);
         Run("pca", a, b, "--ids", ids, "--out", outDir).AssertBadInput("ids.npy: " + advice);
         Assert.False(Directory.Exists(outDir));
