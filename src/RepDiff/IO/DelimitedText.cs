@@ -85,9 +85,8 @@ public static class DelimitedText
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1} is empty"
                         + (j == fields.Count - 1 ? $" (the line ends with a '{(delimiter == '\t' ? "\\t" : delimiter)}')" : "") + "; every cell must hold a number");
                 if (!TryParse(fields[j], out v))
-                    throw fields[j].Contains(';')
-                        ? RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number"
-                            + SemicolonHint(delimiter))
+                    throw OtherSeparatorHint(fields[j], delimiter) is { } hint
+                        ? RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number" + hint)
                         : TextColumns(path, lineNumber, fields, headerNames, idIndex, idColumn);
                 if (float.IsInfinity(v) && !IsInfinityWord(fields[j]))
                     throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is beyond the float32 range (±3.4e38)");
@@ -109,6 +108,20 @@ public static class DelimitedText
         var data = values.ToArray();
         if (idIndex != 0) RefuseRowIndex(path, data, rows, cols, firstName);
         return new RowFile(path, new Matrix(rows, cols, data), checkFinite) { Ids = ids?.ToArray() };
+    }
+
+    /// <summary>
+    /// A cell that is several numbers: fields split by another separator than the file's. "0.1 0.2 0.3" is np.savetxt's
+    /// default (a space); it had been taken for a header and the next line's numbers for a column of ids.
+    /// </summary>
+    private static string? OtherSeparatorHint(string field, char delimiter)
+    {
+        if (field.Contains(';')) return SemicolonHint(delimiter);
+        var parts = field.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 2 || !parts.All(p => TryParse(p, out _))) return null;
+        return delimiter == '\t'
+            ? " (fields separated by spaces, as np.savetxt writes them by default? a .tsv is read by tabs: np.savetxt(path, x, delimiter='\\t'))"
+            : " (fields separated by spaces, as np.savetxt writes them by default? a .csv is read by commas: np.savetxt(path, x, delimiter=','))";
     }
 
     /// <summary>What a field or header holding ';' most likely means: a spreadsheet's export with decimal commas.</summary>

@@ -21,9 +21,9 @@ public static class Npy
     /// Parses the header at the stream's position and checks it: magic, version, header length, the
     /// dictionary, the dtype, the shape, and (when <paramref name="available"/> is known: the bytes from
     /// the header's start to the end of the file) that the data fits. Nothing is allocated from a claim
-    /// before it is checked.
+    /// before it is checked. <paramref name="strings"/>: read as labels or ids (<see cref="NpyDtype.Parse"/>).
     /// </summary>
-    public static NpyHeader ReadHeader(Stream stream, string name, long available = -1)
+    public static NpyHeader ReadHeader(Stream stream, string name, long available = -1, bool strings = false)
     {
         if (available < 0 && stream.CanSeek) available = stream.Length - stream.Position;
         Span<byte> pre = stackalloc byte[12];
@@ -33,7 +33,9 @@ public static class Npy
         if (start < 8 && pre[..Math.Min(start, 6)].SequenceEqual(Magic.AsSpan(0, Math.Min(start, 6))))
             throw RepDiffInputException.ForFile(name, $"truncated .npy header (the file ends after {start} bytes)");
         if (start < 8 || !pre[..6].SequenceEqual(Magic))
-            throw RepDiffInputException.ForFile(name, "not a .npy file (wrong magic bytes)");
+            // Raw bytes (np.memmap, ndarray.tofile) have no header: nothing says their dtype or shape.
+            throw RepDiffInputException.ForFile(name, "not a .npy file: it does not begin with numpy's header (raw bytes, as np.memmap and tofile "
+                + "write them, say neither dtype nor shape); save it with np.save, or make the memmap with np.lib.format.open_memmap");
         byte major = pre[6];
         if (major is < 1 or > 3 || pre[7] != 0)
             throw RepDiffInputException.ForFile(name, $"unsupported .npy format version {major}.{pre[7]} (1.0, 2.0 and 3.0 are read)");
@@ -51,7 +53,7 @@ public static class Npy
             throw RepDiffInputException.ForFile(name, "truncated .npy header");
         string text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
         var (descr, fortran, shape) = HeaderLiteral.Parse(text, name);
-        var dtype = NpyDtype.Parse(descr, name);
+        var dtype = NpyDtype.Parse(descr, name, strings);
         CheckShape(shape, dtype.Size, name);
         var header = new NpyHeader(dtype, fortran, shape, dataOffset);
         if (available >= 0 && header.DataBytes > available - dataOffset)
@@ -122,7 +124,7 @@ public static class Npy
     internal static (NpyHeader Header, byte[] Data) ReadRaw(string path)
     {
         using var stream = InputFile.OpenRead(path);
-        var header = ReadHeader(stream, path);
+        var header = ReadHeader(stream, path, strings: true);
         RefuseAppendedArray(stream, header, path);
         if (header.DataBytes > Array.MaxLength)
             throw RepDiffInputException.ForFile(path, $"array of {header.DataBytes} bytes is too large to load at once");

@@ -33,8 +33,11 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
     /// <summary>Only floating kinds can hold NaN or Inf.</summary>
     public bool IsFloating => Kind is 'f' or 'h';
 
-    /// <summary>Parses a numpy descr; anything this reader cannot convert is a RepDiffInputException.</summary>
-    public static NpyDtype Parse(string descr, string name)
+    /// <summary>
+    /// Parses a numpy descr; anything this reader cannot convert is a RepDiffInputException. <paramref name="strings"/>: the
+    /// array is read as labels or ids, so a refusal says how to save strings rather than numbers.
+    /// </summary>
+    public static NpyDtype Parse(string descr, string name, bool strings = false)
     {
         char order = descr.Length > 0 ? descr[0] : ' ';
         int start = order is '<' or '>' or '|' or '=' ? 1 : 0;
@@ -53,10 +56,14 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
             };
             if (supported) return new NpyDtype(kind, kind == 'U' ? size * 4 : size, big && size > 1);
         }
-        // An object array (|O) is pickled Python objects: np.save of a list of arrays of different lengths, or of tensors.
+        // An object array (|O) is pickled Python objects: np.save of a list of arrays of different lengths, or of tensors;
+        // as labels, a pandas column's .values (strings are objects there).
         if (descr is "|O" or "O")
-            throw RepDiffInputException.ForFile(name, $"unsupported dtype '{descr}': Python objects (pickled), not numbers; RepDiff runs no pickle: "
-                + "save a numeric array instead, e.g. np.save(path, np.stack(rows).astype(np.float32))");
+            throw RepDiffInputException.ForFile(name, strings
+                ? $"unsupported dtype '{descr}': Python objects (pickled), as a pandas column's .values holds its strings; RepDiff runs no pickle: "
+                    + "save them as numpy strings instead, e.g. np.asarray(labels, dtype=str)"
+                : $"unsupported dtype '{descr}': Python objects (pickled), not numbers; RepDiff runs no pickle: "
+                    + "save a numeric array instead, e.g. np.save(path, np.stack(rows).astype(np.float32))");
         throw RepDiffInputException.ForFile(name, $"unsupported dtype '{Truncate(descr)}' (float16/32/64, int/uint 8-64, bool and, for labels, strings are read)");
     }
 

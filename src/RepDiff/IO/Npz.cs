@@ -60,7 +60,7 @@ public static class Npz
         protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
         {
             if (!entries.ContainsKey(idName + ".npy") && !entries.ContainsKey(idName)) return null;
-            var (_, name, header, bytes) = ReadArray(idName);
+            var (_, name, header, bytes) = ReadArray(idName, strings: true);
             using (bytes) return Beside(idName, IdStrings(name, header.Dtype, header.Shape, bytes));
         }
 
@@ -74,7 +74,7 @@ public static class Npz
         /// One array: its display name ("file.npz[key]"), header and data, memory-mapped when the entry is stored uncompressed
         /// (as numpy.savez writes it), so a file larger than memory streams as a .npy does; read into memory when deflated.
         /// </summary>
-        private (string Key, string Name, NpyHeader Header, ArrayBytes Data) ReadArray(string? key)
+        private (string Key, string Name, NpyHeader Header, ArrayBytes Data) ReadArray(string? key, bool strings = false)
         {
             string chosen = ChooseKey(key, entries.Keys, ArrayName);
             var entry = entries[chosen];
@@ -82,7 +82,7 @@ public static class Npz
             try
             {
                 using var entryStream = OpenEntry(entry, name);
-                var header = Npy.ReadHeader(entryStream, name, entry.Length);
+                var header = Npy.ReadHeader(entryStream, name, entry.Length, strings);
                 // Embeddings are dense floats that deflate barely at all: an entry expanding a hundredfold to
                 // hundreds of MB is a decompression bomb (or an array better stored uncompressed), refused before inflating it.
                 if (header.DataBytes > MaxExpandedBytes && header.DataBytes > MaxExpansion * Math.Max(1, entry.CompressedLength))

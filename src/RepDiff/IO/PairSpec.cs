@@ -264,6 +264,7 @@ public sealed record PairSpec(string PathA, string PathB)
         var values = table[column]?.Values ?? throw RepDiffInputException.ForFile(Labels!, $"its column '{column}' holds the ids the rows are joined on, not labels");
         int missing = Array.FindIndex(values, string.IsNullOrWhiteSpace);
         if (missing >= 0) throw RepDiffInputException.ForFile(Labels!, $"sample {missing} has no label in column '{column}'; every sample needs a label (write one such as 'unknown' for samples without)");
+        SampleFiles.RefuseSpacingTwins(Labels!, values!, i => $"sample {i}");
         return new SampleLabels(values!);
     }
 

@@ -25,7 +25,25 @@ public static class SampleFiles
         int nan = floats ? Array.IndexOf(labels, "NaN") : -1;
         if (nan >= 0)
             throw RepDiffInputException.ForFile(path, $"entry {nan} is NaN, a missing value; every sample needs a label (fill it, e.g. with 'unknown', before saving)");
+        RefuseSpacingTwins(path, labels, i => IsNpy(path) ? $"entry {i}" : $"line {i + 1}");
         return new SampleLabels(labels);
+    }
+
+    /// <summary>
+    /// Two labels alike but for whitespace at their ends ("cat" and "cat ", from a hand-edited or joined export) would be two
+    /// classes in every finding and chart: the samples of one split silently. Refused naming both (<paramref name="where"/>: "line 3").
+    /// </summary>
+    internal static void RefuseSpacingTwins(string path, IReadOnlyList<string> labels, Func<int, string> where)
+    {
+        var firstOf = new Dictionary<string, int>(StringComparer.Ordinal); // a label without its end whitespace → its first sample
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if (firstOf.TryAdd(labels[i].Trim(), i)) continue;
+            int first = firstOf[labels[i].Trim()];
+            if (labels[first] != labels[i])
+                throw RepDiffInputException.ForFile(path, $"labels '{NpyDtype.Truncate(labels[first])}' ({where(first)}) and '{NpyDtype.Truncate(labels[i])}' ({where(i)}) "
+                    + "differ only in whitespace at their ends, so they would count as two labels; strip it (str.strip()) before saving, or make them differ otherwise");
+        }
     }
 
     /// <summary>Sample ids from a 1-D .npy or a text file with one id per line; ids must be unique.</summary>

@@ -95,6 +95,56 @@ public class FirstHourTests
     }
 
     /// <summary>
+    /// Labels saved from a pandas column (np.save(path, df["label"].values, allow_pickle=True)) are an object array: it had
+    /// been refused with the embeddings' advice, "save a numeric array instead, e.g. np.stack(rows).astype(np.float32)".
+    /// </summary>
+    [Fact]
+    public void ObjectLabelsSayHowToSaveStrings()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string labels = WriteNpy("labels.npy", "|O", "(60,)", [0x80, 0x03, (byte)'N', (byte)'.']);
+        string ids = WriteNpy("ids.npy", "|O", "(60,)", [0x80, 0x03, (byte)'N', (byte)'.']);
+        string outDir = Path.Combine(dir, "out");
+        const string advice = "unsupported dtype '|O': Python objects (pickled), as a pandas column's .values holds its strings; "
+            + "RepDiff runs no pickle: save them as numpy strings instead, e.g. np.asarray(labels, dtype=str)";
+        Run("pca", a, b, "--labels", labels, "--out", outDir).AssertBadInput("labels.npy: " + advice);
+        Run("pca", a, b, "--ids", ids, "--out", outDir).AssertBadInput("ids.npy: " + advice);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    /// <summary>
+    /// np.memmap (or tofile) writes raw bytes with no header; named .npy, it had been "not a .npy file (wrong magic bytes)",
+    /// which says neither why nor what to do.
+    /// </summary>
+    [Fact]
+    public void ARawMemmapSaysHowToWriteAHeader()
+    {
+        var (_, b, _) = SmallPair(dir);
+        string raw = Path.Combine(dir, "raw.npy");
+        File.WriteAllBytes(raw, Enumerable.Range(0, 60 * 8).SelectMany(i => BitConverter.GetBytes(i * 0.25f)).ToArray());
+        Run("pca", raw, b, "--out", Path.Combine(dir, "out")).AssertBadInput("raw.npy: not a .npy file: it does not begin with numpy's header "
+            + "(raw bytes, as np.memmap and tofile write them, say neither dtype nor shape); save it with np.save, or make the memmap with np.lib.format.open_memmap");
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>
+    /// np.savetxt separates by spaces unless told otherwise. Such a .csv had its first row taken for a header and the
+    /// next for a column of ids: "give --id-column 1.25e-01 -3.5e-01, otherwise remove it". A .tsv likewise.
+    /// </summary>
+    [Theory]
+    [InlineData("emb.csv", "a .csv is read by commas: np.savetxt(path, x, delimiter=',')")]
+    [InlineData("emb.tsv", "a .tsv is read by tabs: np.savetxt(path, x, delimiter='\\t')")]
+    public void SpaceSeparatedNumbersSayHowToSaveThem(string name, string how)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllLines(path, Enumerable.Range(0, 60).Select(i => $"{i + 1}.250000000000000000e-01 -3.500000000000000000e+0{i % 3} 7.5e-01"));
+        var outcome = Run("inspect", path);
+        outcome.AssertBadInput($"{name}: line 2 column 1: '2.250000000000000000e-01 -3.500000000000…' is not a number "
+            + $"(fields separated by spaces, as np.savetxt writes them by default? {how})");
+        Assert.DoesNotContain("--id-column", outcome.Stderr);
+    }
+
+    /// <summary>
     /// A CSV of id, label and dimensions, as a pandas user writes it: the id column had been "(name it as the id column)"
     /// without the flag, and once named, the label column "'cat' is not a number" without what to do.
     /// </summary>

@@ -155,6 +155,10 @@ public class IdsInsideEmbeddingFilesTests : IDisposable
         Assert.False(Directory.Exists(output));
         string blank = Npz("blank.npz", emb, ("id", "<U2", [3], Utf32(2, "a", "", "c")));
         Run("inspect", blank).AssertBadInput($"{blank}[id]: the id is empty at row 1; every row needs an id");
+        // pandas' strings (np.savez(…, ids=df["id"].values)) are an object array: told to save strings, not numbers.
+        string objects = Npz("objects.npz", emb, ("ids", "|O", [3], [0x80, 0x03, (byte)'N', (byte)'.']));
+        Run("inspect", objects).AssertBadInput($"{objects}[ids]: unsupported dtype '|O': Python objects (pickled), as a pandas column's .values holds its strings; "
+            + "RepDiff runs no pickle: save them as numpy strings instead, e.g. np.asarray(labels, dtype=str)");
         // The ids array itself, asked for by --key, is what it is: no ids beside it.
         string ints = Npz("ints.npz", emb, ("ids", "<i8", [3], new long[] { 5, 6, 7 }.SelectMany(BitConverter.GetBytes).ToArray()));
         using var idsAsRows = Embeddings.OpenRows(ints, "ids");

@@ -49,6 +49,11 @@ public class PairSpecTests
         string gap = WriteText(dir, "gap.csv", "id,label\nz,dog\nx,\ny,fox\n");
         Assert.Equal($"{gap}: sample 0 has no label in column 'label'; every sample needs a label (write one such as 'unknown' for samples without)",
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = ids, Labels = gap }.Load).Message);
+
+        // A label column's "dog" and "dog " would be two labels, as in a labels file.
+        string spaced = WriteText(dir, "spaced.csv", "id,label\nz,dog\nx,cat\ny,dog \n");
+        Assert.StartsWith($"{spaced}: labels 'dog ' (sample 1) and 'dog' (sample 2) differ only in whitespace at their ends",
+            Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = ids, Labels = spaced }.Load).Message);
     }
 
     /// <summary>

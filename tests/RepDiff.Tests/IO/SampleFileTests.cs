@@ -270,6 +270,26 @@ public class SampleFileTests
             Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(path)).Message);
     }
 
+    /// <summary>
+    /// "cat" and "cat " (a space left by hand or by a joined export) had been two labels: the cats split in two in every
+    /// finding and chart, with nothing said. They are refused naming both; labels that all carry the same spaces are read.
+    /// </summary>
+    [Fact]
+    public void LabelsAlikeButForEndWhitespaceAreRefused()
+    {
+        string dir = TestData.TempDir();
+        string text = GoldenFileTests.WriteText(dir, "labels.txt", "cat\r\ndog\r\ncat \r\n");
+        Assert.Equal($"{text}: labels 'cat' (line 1) and 'cat ' (line 3) differ only in whitespace at their ends, so they would count as two labels; "
+            + "strip it (str.strip()) before saving, or make them differ otherwise",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(text)).Message);
+        string npy = Path.Combine(dir, "labels.npy");
+        AtomicFile.Write(npy, s => Npy.WriteRaw(s, "<U4", [3], System.Text.Encoding.UTF32.GetBytes("dog\0" + "\tdog" + "cat\0")));
+        Assert.StartsWith($"{npy}: labels 'dog' (entry 0) and '\tdog' (entry 1) differ only in whitespace at their ends",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadLabels(npy)).Message);
+        string same = GoldenFileTests.WriteText(dir, "same.txt", "cat \ndog \ncat \n");
+        Assert.Equal(["cat ", "dog "], SampleFiles.LoadLabels(same).Names);
+    }
+
     /// <summary>An image of no pixels passed loading and failed drawing the report's thumbnails, after every method had run.</summary>
     [Fact]
     public void PixelArraysOfEmptyImagesAreRefused()
