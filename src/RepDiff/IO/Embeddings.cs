@@ -131,7 +131,7 @@ public static class Embeddings
         if (validate && rows.Rows == 0)
         {
             rows.Dispose();
-            throw RepDiffInputException.ForFile(rows.Name, $"has zero rows (shape {RowFile.ShapeText(rows.Shape)})");
+            throw RepDiffInputException.ForFile(rows.Name, $"has zero rows (shape {RowFile.ShapeText(rows.Shape)}): it holds no samples; save the array after the embeddings are filled in");
         }
         if (validate && rows.Cols == 0)
         {

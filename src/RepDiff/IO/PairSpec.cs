@@ -186,7 +186,7 @@ public sealed record PairSpec(string PathA, string PathB)
         bool aTransposed = !bTransposed && colsA == rowsB;
         string transposed = bTransposed ? $"; {nameB} is {rowsB} × {colsB}: saved transposed (dimensions × samples)? save its transpose (x.T)"
             : aTransposed ? $"; {nameA} is {rowsA} × {colsA}: saved transposed (dimensions × samples)? save its transpose (x.T)" : " (or give ids to join them)";
-        return new RepDiffInputException($"{nameA} has {rowsA} rows but {nameB} has {rowsB}; both must hold the same samples{transposed}");
+        return new RepDiffInputException($"{nameA} has {rowsA} row{(rowsA == 1 ? "" : "s")} but {nameB} has {rowsB}; both must hold the same samples{transposed}");
     }
 
     /// <summary>Loads and validates both representations and the side information; any problem is a RepDiffInputException.</summary>

@@ -344,7 +344,7 @@ public class InspectCommandTests
 
         string outDir = Path.Combine(dir, "out");
         (code, _, error) = Run("rdx", path, path, "--column-a", "image_embeds", "--column-b", "text_embeds", "--out", outDir);
-        Assert.Equal((2, $"error: {path} (column 'image_embeds'): has zero rows (shape (0, 0))"), (code, error.Trim()));
+        Assert.Equal((2, $"error: {path} (column 'image_embeds'): has zero rows (shape (0, 0)): it holds no samples; save the array after the embeddings are filled in"), (code, error.Trim()));
         Assert.False(Directory.Exists(outDir));
     }
 

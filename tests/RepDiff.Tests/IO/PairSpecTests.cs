@@ -191,6 +191,10 @@ public class PairSpecTests
         Assert.Contains("has 1797 entries", Assert.Throws<RepDiffInputException>((spec with { Images = TestData.Fixture("digits_pixels.npy") }).Load).Message);
         e = Assert.Throws<RepDiffInputException>(new PairSpec(Golden("le_f4.npy"), Golden("wide_f4.npy")).Load);
         Assert.Equal($"{Golden("le_f4.npy")} has 5 rows but {Golden("wide_f4.npy")} has 2; both must hold the same samples (or give ids to join them)", e.Message);
+        string one = Path.Combine(dir, "one.npy");
+        Npy.Write(one, new Matrix(1, 3, [1, 2, 3]));
+        e = Assert.Throws<RepDiffInputException>(new PairSpec(one, Golden("le_f4.npy")).Load);
+        Assert.StartsWith($"{one} has 1 row but ", e.Message);
     }
 
     [Fact]
