@@ -64,6 +64,17 @@ public static class SampleFiles
             throw RepDiffInputException.ForFile(path, $"{(IsNpy(path) ? $"entry {blank}" : $"line {blank + 1}")} is empty; every sample needs {what}");
     }
 
+    /// <summary>
+    /// Lines of labels, ids or image paths without the lines of spaces at the end, as empty ones are dropped (an editor's
+    /// last line of spaces had been "line 61 is empty"). Not for texts, where a line of spaces is a text.
+    /// </summary>
+    private static string[] WithoutBlankEnd(string[] lines)
+    {
+        int count = lines.Length;
+        while (count > 0 && string.IsNullOrWhiteSpace(lines[count - 1])) count--;
+        return count == lines.Length ? lines : lines[..count];
+    }
+
     private static bool IsNpy(string path) => Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>One string per element of a 1-D .npy, or per line of a text file.</summary>
@@ -73,7 +84,7 @@ public static class SampleFiles
     private static (string[] Entries, bool Floats) LoadEntries(string path)
     {
         RefuseArrayContainer(path);
-        if (!IsNpy(path)) return (RefuseTable(path, RefuseInvalidText(path, TextLines.ReadAll(path, MaxShortLine))), false);
+        if (!IsNpy(path)) return (RefuseTable(path, RefuseInvalidText(path, WithoutBlankEnd(TextLines.ReadAll(path, MaxShortLine)))), false);
         var (header, data) = Npy.ReadRaw(path);
         if (!(header.Shape.Length == 1 || header.Shape.Length == 2 && header.Shape[1] == 1))
             throw RepDiffInputException.ForFile(path, $"expected a 1-D array (one entry per sample), found shape {RowFile.ShapeText(header.Shape)}");
@@ -339,7 +350,7 @@ public static class SampleFiles
         if (ImageExtensions.Contains(Path.GetExtension(path)) && FileKind.Of(path) == FileKind.Regular) // a FIFO or device is named as such below
             throw RepDiffInputException.ForFile(path, "is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var lines = TextLines.ReadAll(path, MaxShortLine);
+        var lines = WithoutBlankEnd(TextLines.ReadAll(path, MaxShortLine));
         var paths = new string[lines.Length];
         var absolute = new bool[lines.Length];
         // Each image once, when embedded: one listed twice was embedded twice under one id, and compare failed only after

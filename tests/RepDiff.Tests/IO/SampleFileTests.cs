@@ -74,6 +74,9 @@ public class SampleFileTests
         Assert.Equal($"{csv}: line 3: the id is empty; every sample needs an id",
             Assert.Throws<RepDiffInputException>(() => Embeddings.Open(csv, null, "id", validate: true)).Message);
         Assert.Equal(["a", "b", "d"], SampleFiles.LoadIds(GoldenFileTests.WriteText(dir, "ok.txt", "a\nb\nd\n\n")));
+        // Blank lines at the end are no lines, spaces or not (an editor's last line of spaces had been "line 4 is empty").
+        Assert.Equal(["a", "b", "d"], SampleFiles.LoadIds(GoldenFileTests.WriteText(dir, "spaces.txt", "a\nb\nd\n  \n\t\r\n")));
+        Assert.Equal(["x", "y"], SampleFiles.LoadLabels(GoldenFileTests.WriteText(dir, "labels.txt", "x\ny\n   ")).Names);
     }
 
     /// <summary>
