@@ -7,7 +7,18 @@ public static class InputFile
     public static FileStream OpenRead(string path, int bufferSize = 1 << 12)
     {
         FileKind.RequireRegular(path);
-        try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize); }
+        try
+        {
+            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            try
+            {
+                // A buffer larger than the file is never filled, and one of 1 MB is allocated on the large object heap: per
+                // small file opened, that had started a full garbage collection every tenth open (tests open thousands).
+                long length = RandomAccess.GetLength(handle);
+                return new FileStream(handle, FileAccess.Read, (int)Math.Min(bufferSize, Math.Max(length, 1 << 12)));
+            }
+            catch { handle.Dispose(); throw; }
+        }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         { throw RepDiffInputException.ForFile(path, "file not found"); }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException or ArgumentException or NotSupportedException)

@@ -27,8 +27,10 @@ public class ToolPackageTests
     private static void PackAndInstall(string work)
     {
         string packages = Path.Combine(work, "nupkg"), tools = Path.Combine(work, "tools");
-        // Its own artifacts folder, so the pack neither shares build outputs with the tree nor with other tests.
-        Run("dotnet", TestData.RepoRoot, "pack", "src/RepDiff.Cli", "-c", "Release",
+        // Its own artifacts folder, so the pack neither shares build outputs with the tree nor with other tests. Without the
+        // analyzers, which change no byte of the compiled assemblies and ran on the same sources when this test project was
+        // built: they were about two thirds of the compilers' time, the pack 257 s -> 138 s at load 12-18.
+        Run("dotnet", TestData.RepoRoot, "pack", "src/RepDiff.Cli", "-c", "Release", "-p:RunAnalyzers=false",
             "--artifacts-path", Path.Combine(work, "artifacts"), "-o", packages);
 
         string package = Assert.Single(Directory.GetFiles(packages, "repdiff.*.nupkg"));
