@@ -93,7 +93,6 @@ public static class TorchFile
             return WithIdsBeside(rows, chosen);
         }
 
-
         /// <summary>The dict that holds the chosen tensor: ids are kept per dict.</summary>
         protected override string IdsPlace(string idName, string chosen) => chosen[..Math.Max(0, chosen.LastIndexOf('.'))] + "." + idName;
 
