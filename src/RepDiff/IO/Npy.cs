@@ -21,9 +21,10 @@ public static class Npy
     /// Parses the header at the stream's position and checks it: magic, version, header length, the
     /// dictionary, the dtype, the shape, and (when <paramref name="available"/> is known: the bytes from
     /// the header's start to the end of the file) that the data fits. Nothing is allocated from a claim
-    /// before it is checked. <paramref name="strings"/>: read as labels or ids (<see cref="NpyDtype.Parse"/>).
+    /// before it is checked. <paramref name="strings"/>: read as labels or ids (<see cref="NpyDtype.Parse"/>);
+    /// <paramref name="archiveEntry"/>: an .npz's array, which no user wrote as raw bytes.
     /// </summary>
-    public static NpyHeader ReadHeader(Stream stream, string name, long available = -1, bool strings = false)
+    public static NpyHeader ReadHeader(Stream stream, string name, long available = -1, bool strings = false, bool archiveEntry = false)
     {
         if (available < 0 && stream.CanSeek) available = stream.Length - stream.Position;
         Span<byte> pre = stackalloc byte[12];
@@ -33,9 +34,12 @@ public static class Npy
         if (start < 8 && pre[..Math.Min(start, 6)].SequenceEqual(Magic.AsSpan(0, Math.Min(start, 6))))
             throw RepDiffInputException.ForFile(name, $"truncated .npy header (the file ends after {start} bytes)");
         if (start < 8 || !pre[..6].SequenceEqual(Magic))
-            // Raw bytes (np.memmap, ndarray.tofile) have no header: nothing says their dtype or shape.
-            throw RepDiffInputException.ForFile(name, "not a .npy file: it does not begin with numpy's header (raw bytes, as np.memmap and tofile "
-                + "write them, say neither dtype nor shape); save it with np.save, or make the memmap with np.lib.format.open_memmap");
+            // Raw bytes (np.memmap, ndarray.tofile) have no header: nothing says their dtype or shape. Inside an .npz, where
+            // np.savez writes each array as a .npy, that advice would not fit.
+            throw RepDiffInputException.ForFile(name, archiveEntry
+                ? "not a .npy array: the entry does not begin with numpy's header, as every array np.savez writes does; the file is damaged or was not written by numpy"
+                : "not a .npy file: it does not begin with numpy's header (raw bytes, as np.memmap and tofile "
+                    + "write them, say neither dtype nor shape); save it with np.save, or make the memmap with np.lib.format.open_memmap");
         byte major = pre[6];
         if (major is < 1 or > 3 || pre[7] != 0)
             throw RepDiffInputException.ForFile(name, $"unsupported .npy format version {major}.{pre[7]} (1.0, 2.0 and 3.0 are read)");

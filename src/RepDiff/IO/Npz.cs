@@ -82,7 +82,7 @@ public static class Npz
             try
             {
                 using var entryStream = OpenEntry(entry, name);
-                var header = Npy.ReadHeader(entryStream, name, entry.Length, strings);
+                var header = Npy.ReadHeader(entryStream, name, entry.Length, strings, archiveEntry: true);
                 // Embeddings are dense floats that deflate barely at all: an entry expanding a hundredfold to
                 // hundreds of MB is a decompression bomb (or an array better stored uncompressed), refused before inflating it.
                 if (header.DataBytes > MaxExpandedBytes && header.DataBytes > MaxExpansion * Math.Max(1, entry.CompressedLength))

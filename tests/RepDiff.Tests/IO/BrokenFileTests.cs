@@ -248,7 +248,7 @@ public class BrokenFileTests
         { "several arrays, no key", null, "holds 2 arrays; choose one with --key (keys: a, b)" },
         { "empty archive", null, "holds no arrays" },
         { "not a zip", null, "not a valid .npz" },
-        { "entry is not npy", null, "not a .npy file" },
+        { "entry is not npy", null, "not a .npy array: the entry does not begin with numpy's header, as every array np.savez writes does; the file is damaged or was not written by numpy" },
         { "deflated entry with a lying shape", null, "truncated" },
         { "deflated entry whose zip sizes lie", null, "truncated data (needs 153600000 bytes, the entry holds 48)" },
         { "stored entry whose zip sizes lie", null, "corrupt .npz entry" },
