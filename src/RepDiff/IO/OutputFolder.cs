@@ -402,8 +402,8 @@ public sealed class OutputFolder : IDisposable
                 earlier = TopLevelNames(replacedFolder);
                 back = FinishSwap(replacedFolder, Final);
             }
-            // What could not be moved back stays under the staging name, with its lock file, free: the next run beside --out
-            // finds the run ended and tries again.
+            // What could not be moved back stays in the old folder (the staging name, or its ".old" twin), with the lock file,
+            // free: the next run beside --out finds the run ended and tries again.
             if (back.Stuck.Count == 0) owner.Delete();
             else owner.Dispose();
             TemporaryPaths.Remove(owner.Path);

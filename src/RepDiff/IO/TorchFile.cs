@@ -93,8 +93,9 @@ public static class TorchFile
             return WithIdsBeside(rows, chosen);
         }
 
-        /// <summary>The dict that holds the chosen tensor: ids are kept per dict.</summary>
-        protected override string IdsPlace(string idName, string chosen) => chosen[..Math.Max(0, chosen.LastIndexOf('.'))] + "." + idName;
+        /// <summary>The ids' key in the dict that holds the chosen tensor ("emb.ids" beside "emb.feats"): ids are kept per dict.</summary>
+        protected override string IdsPlace(string idName, string chosen) =>
+            chosen.LastIndexOf('.') is var dot and >= 0 ? $"{chosen[..dot]}.{idName}" : idName;
 
         /// <summary>
         /// The ids in the dict that holds the chosen tensor: a list (or tuple) of strings or of integers, as
@@ -107,7 +108,7 @@ public static class TorchFile
             if (!dicts.TryGetValue(parent, out var dict)) return null;
             var found = dict.Where(item => item.Key is string key && key == idName).ToList();
             if (found.Count == 0) return null;
-            string key = parent.Length == 0 ? idName : $"{parent}.{idName}", name = NameOf(key);
+            string key = IdsPlace(idName, chosen), name = NameOf(key);
             switch (found[0].Value)
             {
                 case TorchTensor tensor when tensor.UnreadDtype is null:
