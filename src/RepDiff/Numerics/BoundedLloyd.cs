@@ -109,7 +109,7 @@ internal sealed class BoundedLloyd
                 if (moved[c] > largest) { secondLargest = largest; largest = moved[c]; farthest = c; }
                 else if (moved[c] > secondLargest) secondLargest = moved[c];
             }
-        Gemm.ParallelFor(chunks, Environment.ProcessorCount, chunk =>
+        Gemm.ParallelFor(chunks, Gemm.ThreadsFor((long)n * k * d), chunk =>
         {
             var sumChange = sumChanges[chunk];
             var countChange = countChanges[chunk];
@@ -182,7 +182,7 @@ internal sealed class BoundedLloyd
     private void MeasureSkippedRows(Matrix centroids)
     {
         var cnorms = Distances.RowSquaredNorms(centroids);
-        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i =>
+        Gemm.ParallelFor(x.Rows, Gemm.ThreadsFor((long)x.Rows * k * x.Cols), i =>
         {
             if (measured[i]) return;
             Span<float> dots = stackalloc float[k];

@@ -70,7 +70,7 @@ public static class Distances
     public static double[] RowSquaredNorms(Matrix x)
     {
         var norms = new double[x.Rows];
-        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i => norms[i] = SquaredNorm(x.Row(i)));
+        Gemm.ParallelFor(x.Rows, Gemm.ThreadsFor((long)x.Rows * x.Cols), i => norms[i] = SquaredNorm(x.Row(i)));
         return norms;
     }
 

@@ -286,6 +286,17 @@ public static class Gemm
         Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
+    /// <summary>
+    /// Multiply-adds below which a loop stays on the calling thread. Handing work to a second thread and waiting for it
+    /// costs microseconds on an idle machine but up to a scheduler time slice (milliseconds) when other processes hold the
+    /// cores: RDX's k-means on its k-column spectral embedding handed out about 500 loops of microseconds each, and with the
+    /// machine loaded `rdx` ran slower on two cores than pinned to one.
+    /// </summary>
+    internal const long ParallelWorkFloor = 1 << 20;
+
+    /// <summary>The threads a loop of about <paramref name="work"/> multiply-adds is worth: one below <see cref="ParallelWorkFloor"/>.</summary>
+    internal static int ThreadsFor(long work) => work < ParallelWorkFloor ? 1 : Environment.ProcessorCount;
+
     /// <summary>Parallel.For that stays on the calling thread for a single item or a single core.</summary>
     internal static void ParallelFor(int count, int threads, Action<int> body)
     {

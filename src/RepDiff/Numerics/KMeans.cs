@@ -30,7 +30,7 @@ public static class KMeans
 
         var mean = ColumnMeans(x);
         var centred = new Matrix(n, d);
-        Gemm.ParallelFor(n, Environment.ProcessorCount, i => TensorPrimitives.Subtract(x.Row(i), mean, centred.Row(i)));
+        Gemm.ParallelFor(n, Gemm.ThreadsFor((long)n * d), i => TensorPrimitives.Subtract(x.Row(i), mean, centred.Row(i)));
         SnapToSummableGrid(centred);
         var norms = Distances.RowSquaredNorms(centred);
         double threshold = tolerance * TotalVariance(centred) / Math.Max(1, d);
@@ -70,7 +70,7 @@ public static class KMeans
         }
         var grid = new double[d];
         for (int j = 0; j < d; j++) grid[j] = largest[j] == 0 ? 0 : Math.ScaleB(1.0, Math.ILogB(largest[j]) + 1 - bits);
-        Gemm.ParallelFor(n, Environment.ProcessorCount, i =>
+        Gemm.ParallelFor(n, Gemm.ThreadsFor((long)n * d), i =>
         {
             var row = x.Row(i);
             // A rounded value m·grid has |m| < 2^24 wherever rounding changes it (its float spacing was finer than the grid),
@@ -124,7 +124,7 @@ public static class KMeans
         var nearest = new double[n];
         int chosen = rng.Next(n);
         x.Row(chosen).CopyTo(centroids.Row(0));
-        Gemm.ParallelFor(n, Environment.ProcessorCount, i => nearest[i] = SquaredDistance(x.Row(i), centroids.Row(0)));
+        Gemm.ParallelFor(n, Gemm.ThreadsFor((long)n * x.Cols), i => nearest[i] = SquaredDistance(x.Row(i), centroids.Row(0)));
         for (int c = 1; c < k; c++)
         {
             double total = 0;
@@ -142,7 +142,7 @@ public static class KMeans
             else chosen = rng.Next(n); // every point coincides with a centre already
             x.Row(chosen).CopyTo(centroids.Row(c));
             var centre = centroids.Row(c).ToArray();
-            Gemm.ParallelFor(n, Environment.ProcessorCount, i => nearest[i] = Math.Min(nearest[i], SquaredDistance(x.Row(i), centre)));
+            Gemm.ParallelFor(n, Gemm.ThreadsFor((long)n * x.Cols), i => nearest[i] = Math.Min(nearest[i], SquaredDistance(x.Row(i), centre)));
         }
         return centroids;
     }
@@ -158,14 +158,14 @@ public static class KMeans
         {
             // A handful of centroids fits in L1: one pass over x with row-by-centroid dot products beats the
             // packed GEMM, whose packing dominates when the output has only k columns.
-            Gemm.ParallelFor((x.Rows + RowBlock - 1) / RowBlock, Environment.ProcessorCount, b =>
+            Gemm.ParallelFor((x.Rows + RowBlock - 1) / RowBlock, Gemm.ThreadsFor((long)x.Rows * k * x.Cols), b =>
             {
                 for (int i = b * RowBlock, end = Math.Min(x.Rows, i + RowBlock); i < end; i++) RowDots(x.Row(i), centroids, cross.Row(i));
             });
         }
         else Gemm.Multiply(x, false, centroids, true, cross);
         var cnorms = Distances.RowSquaredNorms(centroids);
-        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i =>
+        Gemm.ParallelFor(x.Rows, Gemm.ThreadsFor((long)x.Rows * k), i =>
         {
             labels[i] = Nearest(norms[i], cnorms, cross.Row(i), out double best, out _);
             distance[i] = Math.Max(0, best);
@@ -205,7 +205,7 @@ public static class KMeans
         int n = x.Rows, d = x.Cols, chunks = partial.Length;
         var counts = new int[k];
         foreach (int label in labels) counts[label]++;
-        Gemm.ParallelFor(chunks, Environment.ProcessorCount, chunk =>
+        Gemm.ParallelFor(chunks, Gemm.ThreadsFor((long)n * d), chunk =>
         {
             var sums = partial[chunk];
             Array.Clear(sums);

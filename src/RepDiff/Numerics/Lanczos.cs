@@ -267,13 +267,8 @@ public static class Lanczos
             return diagonal;
         }
 
-        private static void Gemv(double[][] v, int count, double[] w, double[] h)
-        {
-            if ((long)count * w.Length < 1 << 16)
-                for (int i = 0; i < count; i++) h[i] = TensorPrimitives.Dot(v[i], w);
-            else
-                Parallel.For(0, count, i => h[i] = TensorPrimitives.Dot(v[i], w));
-        }
+        private static void Gemv(double[][] v, int count, double[] w, double[] h) =>
+            Gemm.ParallelFor(count, Gemm.ThreadsFor((long)count * w.Length), i => h[i] = TensorPrimitives.Dot(v[i], w));
 
         private void RandomUnit(double[] x, Random rng, double[][] v, int count, double[][] locked)
         {

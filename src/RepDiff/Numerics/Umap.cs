@@ -186,7 +186,7 @@ public static class Umap
         public void Multiply(double[] x, double[] y)
         {
             var g = _graph;
-            Gemm.ParallelFor((g.N + 255) / 256, Environment.ProcessorCount, block =>
+            Gemm.ParallelFor((g.N + 255) / 256, Gemm.ThreadsFor(g.Weights.Length), block =>
             {
                 int end = Math.Min(g.N, (block + 1) * 256);
                 for (int i = block * 256; i < end; i++)
