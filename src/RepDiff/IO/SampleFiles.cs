@@ -61,7 +61,8 @@ public static class SampleFiles
     {
         int blank = Array.FindIndex(entries, string.IsNullOrWhiteSpace);
         if (blank >= 0)
-            throw RepDiffInputException.ForFile(path, $"{(IsNpy(path) ? $"entry {blank}" : $"line {blank + 1}")} is empty; every sample needs {what}");
+            throw RepDiffInputException.ForFile(path, IsNpy(path) ? $"entry {blank} is empty; every sample needs {what}"
+                : $"line {blank + 1} is empty{TextLines.LoneCarriageReturnNote(path)}; every sample needs {what}");
     }
 
     /// <summary>

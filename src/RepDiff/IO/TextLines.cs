@@ -81,7 +81,11 @@ internal sealed class TextLines : IDisposable
     private string Finish()
     {
         LineNumber++;
-        return line.ToString();
+        // A byte order mark inside the file (written twice, or two files joined with cat) is no part of its line: kept,
+        // "dog" and "\uFEFFdog" had been two labels, one drawn with an invisible mark.
+        int marks = 0;
+        while (marks < line.Length && line[marks] == '\uFEFF') marks++;
+        return line.ToString(marks, line.Length - marks);
     }
 
     /// <summary>Every line, without the empty lines at the end of the file.</summary>
@@ -98,24 +102,29 @@ internal sealed class TextLines : IDisposable
     /// <summary>
     /// Why a text file may hold more lines than its author counted: lone carriage returns (\r) among \n line ends end a
     /// line too (as in Python's universal newlines), so a \r inside a text splits it in two. "" when the file has none,
-    /// or has no \n (an old Mac file, one line end throughout). For messages about a line count that does not match.
+    /// or has no \n (an old Mac file, one line end throughout). For messages about a line count that does not match or an
+    /// empty line.
     /// </summary>
     internal static string LoneCarriageReturnNote(string path)
     {
         if (FileKind.Of(path) != FileKind.Regular) return "";
         using var stream = InputFile.OpenRead(path, 1 << 16);
         var buffer = new byte[1 << 16];
-        long lone = 0, newlines = 0;
-        bool afterCr = false;
+        long lone = 0, newlines = 0, doubled = 0;
+        byte beforeLast = 0, last = 0;
         for (int read; (read = stream.Read(buffer)) > 0;)
             foreach (byte c in buffer.AsSpan(0, read))
             {
-                if (afterCr && c != '\n') lone++;
+                if (last == '\r' && c != '\n') lone++;
                 if (c == '\n') newlines++;
-                afterCr = c == '\r';
+                if (c == '\n' && last == '\r' && beforeLast == '\r') doubled++;
+                (beforeLast, last) = (last, c);
             }
-        if (afterCr) lone++;
-        return lone == 0 || newlines == 0 ? ""
+        if (last == '\r') lone++;
+        if (lone == 0 || newlines == 0) return "";
+        // \r\r\n: a \r\n file written again through a text-mode conversion (Windows), so every other line is empty.
+        return doubled == lone
+            ? " (its lines end in \\r\\r\\n, a Windows line end written twice: the first \\r ends a line too, so every other line is empty; rewrite the line ends as \\n)"
             : $" (besides its \\n line ends it has {lone:#,0} lone carriage return{(lone == 1 ? "" : "s")} (\\r), each of which ends a line too: a \\r inside a text?)";
     }
 

@@ -98,6 +98,27 @@ public class SampleFileTests
         Assert.Equal(["cat", "dog"], SampleFiles.LoadLabels(labels).Names);
     }
 
+    /// <summary>
+    /// A byte order mark inside a file (written twice, or two marked files joined with cat) had stayed on its line, so
+    /// "dog" and "\uFEFFdog" were two labels; lines ending in \r\r\n (a Windows line end written again in text mode) had
+    /// been "line 2 is empty" without saying why.
+    /// </summary>
+    [Fact]
+    public void MarksInsideAFileAreDroppedAndDoubledCarriageReturnsNamed()
+    {
+        string dir = TestData.TempDir();
+        string labels = Path.Combine(dir, "labels.txt"), ids = Path.Combine(dir, "ids.txt");
+        byte[] mark = [0xEF, 0xBB, 0xBF];
+        File.WriteAllBytes(labels, [.. mark, .. mark, .. "dog\ncat\n"u8, .. mark, .. "dog\n"u8]);
+        var read = SampleFiles.LoadLabels(labels);
+        Assert.Equal(["dog", "cat"], read.Names);
+        Assert.Equal([0, 1, 0], read.Codes);
+        File.WriteAllBytes(ids, "s0\r\r\ns1\r\r\n"u8.ToArray());
+        Assert.Equal($"{ids}: line 2 is empty (its lines end in \\r\\r\\n, a Windows line end written twice: the first \\r ends a line "
+            + "too, so every other line is empty; rewrite the line ends as \\n); every sample needs an id",
+            Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadIds(ids)).Message);
+    }
+
     [Fact]
     public void ImageDirectoryIsInNaturalOrderAndHoldsOnlyImages()
     {
