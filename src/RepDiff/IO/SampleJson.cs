@@ -10,10 +10,10 @@ namespace RepDiff.IO;
 /// </summary>
 public static class SampleJson
 {
-    /// <summary>The block for these samples, or null when there are no ids, labels, image files or metadata.</summary>
+    /// <summary>The block for these samples (and what --common-samples left out), or null when there are no ids, labels, image files or metadata.</summary>
     public static JsonObject? ToJson(SampleInfo samples)
     {
-        if (samples.Ids is null && samples.Labels is null && samples.Files is null && samples.Metadata is null) return null;
+        if (samples.Ids is null && samples.Labels is null && samples.Files is null && samples.Metadata is null && samples.LeftOut is null) return null;
         var block = new JsonObject();
         if (samples.Ids is { } ids) block["ids"] = Strings(ids);
         if (samples.Labels is { } labels) block["labels"] = Strings(Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]));
@@ -24,6 +24,7 @@ public static class SampleJson
             foreach (var column in metadata.Columns) columns[column.Name] = Strings(column.Values);
             block["metadata"] = columns;
         }
+        if (samples.LeftOut is { } leftOut) block["left_out"] = leftOut.ToJson();
         return block;
     }
 
