@@ -51,11 +51,21 @@ public static class SampleJson
             metadata = new SampleMetadata(columns.Select(c => new MetadataColumn(c.Key, Read(c.Value, "metadata." + c.Key)!)).ToList(), n) { Source = Path.GetFileName(path) };
         return new SampleInfo
         {
+            LeftOut = LeftOutOf(block, n),
             Ids = ids?.Select(i => i ?? "").ToArray(),
             Labels = labels is null ? null : new SampleLabels(labels.Select(l => l ?? "").ToArray()),
             Files = files?.Select(f => f ?? "").ToArray(),
             Metadata = metadata,
         };
+    }
+
+    /// <summary>`left_out` as --common-samples wrote it (null when absent or not of that shape: it only informs).</summary>
+    private static LeftOutSamples? LeftOutOf(JsonObject block, int n)
+    {
+        if (block["left_out"] is not JsonObject leftOut || leftOut["a"] is not JsonValue a || leftOut["b"] is not JsonValue b
+            || !a.TryGetValue(out int countA) || !b.TryGetValue(out int countB)) return null;
+        string[] Ids(string key) => leftOut[key] is JsonArray ids ? ids.OfType<JsonValue>().Select(v => v.TryGetValue(out string? id) ? id : null).OfType<string>().ToArray() : [];
+        return new LeftOutSamples(n, countA, countB, Ids("a_ids"), Ids("b_ids"));
     }
 
     private static JsonArray Strings(IEnumerable<string?> values) => new(values.Select(v => (JsonNode?)v).ToArray());
