@@ -14,7 +14,7 @@ public sealed record LeftOutSamples(int Kept, int CountA, int CountB, string[] F
 
     /// <summary>The terminal's line: "kept the 49,998 samples both dino.npy and dinov2.npy hold; left out 2 of dino.npy's (first: 'n01440764_18') and 0 of dinov2.npy's".</summary>
     public string Sentence(string nameA, string nameB) => string.Create(CultureInfo.InvariantCulture,
-        $"kept the {Kept:N0} samples both {nameA} and {nameB} hold; left out {CountA:N0} of {nameA}'s{First(FirstIdsA)} and {CountB:N0} of {nameB}'s{First(FirstIdsB)}");
+        $"kept the {Kept:N0} sample{(Kept == 1 ? "" : "s")} both {nameA} and {nameB} hold; left out {CountA:N0} of {nameA}'s{First(FirstIdsA)} and {CountB:N0} of {nameB}'s{First(FirstIdsB)}");
 
     private static string First(string[] ids) => ids.Length == 0 ? "" : $" (first: '{IO.NpyDtype.Truncate(ids[0])}')";
 

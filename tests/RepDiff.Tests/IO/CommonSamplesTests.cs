@@ -125,5 +125,7 @@ public class CommonSamplesTests
         Assert.Equal((15, 15, 2), (leftOut.Kept, leftOut.CountA, leftOut.CountB));
         Assert.Equal(Enumerable.Range(0, 10).Select(k => $"s{2 * k + 1}"), leftOut.FirstIdsA);
         Assert.Equal(["t1", "t2"], leftOut.FirstIdsB);
+        Assert.Equal("kept the 1 sample both A and B hold; left out 29 of A's (first: 's1') and 0 of B's",
+            SampleFiles.CommonIds(idsA, "A", ["s0"], "B").LeftOut.Sentence("A", "B"));
     }
 }
