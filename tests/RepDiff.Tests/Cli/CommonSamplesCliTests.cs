@@ -71,6 +71,9 @@ public class CommonSamplesCliTests
         var export = Run("export", Path.Combine(outDir, "results.json"));
         Assert.True(export.Code == 0, export.Stderr);
         Assert.Contains($",s51,{labels[51]},", export.Stdout);
+        // A file of one entry per row of A cannot be matched to the kept samples by line: said, not misread.
+        Run("export", Path.Combine(outDir, "results.json"), "--labels", inputs.Labels)
+            .AssertBadInput("has 120 labels but the results describe 118 samples (one per row of A, but the run kept only the 118 that B holds too, --common-samples");
     }
 
     /// <summary>
