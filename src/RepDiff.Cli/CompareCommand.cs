@@ -73,6 +73,7 @@ internal static class CompareCommand
             string? list = parse.GetValue(methods);
             var clock = Stopwatch.StartNew();
             using var opened = spec.Open();
+            PairInputOptions.SayWhatWasLeftOut(opened);
             spec.RefuseIdenticalValues(opened);
             var pair = MethodCommand.FitValueRange(opened, null);
             double openSeconds = clock.Elapsed.TotalSeconds;

@@ -38,6 +38,7 @@ internal static class EvaluateCommand
             var spec = inputs.JoinSpec(parse);
             spec.RefuseSameInput();
             using var opened = spec.Open();
+            PairInputOptions.SayWhatWasLeftOut(opened);
             RefuseAnotherJoin(file, path, opened);
             // The file names every run records first (they name the files swapped), then the dimensions, which catch A and B
             // swapped under other names.

@@ -39,6 +39,7 @@ internal static class MethodCommand
             var spec = inputs.Spec(parse);
             spec.RefuseSameInput();
             using var opened = spec.Open();
+            PairInputOptions.SayWhatWasLeftOut(opened);
             spec.RefuseIdenticalValues(opened);
             // Options that need more samples than there are, refused before the value-range warnings: a bad option is
             // then one line, not a warning about the data and the error after it.

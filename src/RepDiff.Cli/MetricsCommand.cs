@@ -23,13 +23,14 @@ internal static class MetricsCommand
             string dir = parse.GetValue(pairOptions.Out)!;
             OutputFolder.Check(dir, "results.json");
             using var opened = pairOptions.Spec(parse).Open();
+            PairInputOptions.SayWhatWasLeftOut(opened);
             var pair = MethodCommand.FitValueRange(opened, options);
             var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, progress));
             if (Comparison.RowsMayNotMatch(result.Metrics, pair) is { } misaligned) Cli.Warn(misaligned);
             string path = Path.Combine(dir, "results.json");
             using (var folder = OutputFolder.Begin(dir, "results.json"))
             {
-                folder.WriteText("results.json", result.ToJson());
+                folder.WriteText("results.json", WithLeftOut(result.ToJson(), pair.Samples.LeftOut));
                 Outputs.Commit(folder, dir);
             }
             Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", Table(result));
@@ -37,6 +38,18 @@ internal static class MetricsCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// What --common-samples left out, as the method commands record it (`samples.left_out`): metrics writes no other part
+    /// of the samples block.
+    /// </summary>
+    private static string WithLeftOut(string json, LeftOutSamples? leftOut)
+    {
+        if (leftOut is null) return json;
+        var document = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        document["samples"] = new System.Text.Json.Nodes.JsonObject { ["left_out"] = leftOut.ToJson() };
+        return ResultsJsonLayout.Text(document);
     }
 
     private static Table Table(Explanation result)

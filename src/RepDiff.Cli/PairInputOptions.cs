@@ -15,6 +15,7 @@ internal sealed class PairInputOptions
     public Option<string?> Ids { get; } = new("--ids") { Description = "sample ids, one per line or a 1-D .npy, for inputs that carry none themselves" };
     public Option<string?> IdsA { get; } = new("--ids-a") { Description = "ids of A's rows (overrides --ids and the ids A carries itself)" };
     public Option<string?> IdsB { get; } = new("--ids-b") { Description = "ids of B's rows (overrides --ids and the ids B carries itself); when A and B both have ids they are joined by id" };
+    public Option<bool> CommonSamples { get; } = new("--common-samples") { Description = "keep only the samples both A and B hold, joined by id, and say how many of each were left out (without it, ids that only partly overlap are refused)" };
     public Option<string?> Labels { get; } = new("--labels") { Description = "per-sample labels in A's row order (1-D .npy of numbers or strings, or text with one label per line), or a .csv/.tsv whose header names a 'label' column (joined by id, else by row)" };
     public Option<string?> Images { get; } = new("--images") { Description = "per-sample images: a manifest of paths (relative to its folder), a directory (natural sort order), or a .npy of pixel arrays N×H×W(×C)" };
     public Option<string?> Texts { get; } = new("--texts") { Description = "per-sample texts: one per line, or JSONL (see --text-field)" };
@@ -40,7 +41,7 @@ internal sealed class PairInputOptions
         command.Arguments.Add(A);
         command.Arguments.Add(B);
         Option[] report = reportInputs ? [Images, Texts, TextField, Metadata, MetadataIdColumn] : [];
-        foreach (var o in (Option[])[Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, Labels, .. report, NameA, NameB, Out])
+        foreach (var o in (Option[])[Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, CommonSamples, Labels, .. report, NameA, NameB, Out])
             command.Options.Add(o);
     }
 
@@ -49,7 +50,7 @@ internal sealed class PairInputOptions
     {
         command.Arguments.Add(A);
         command.Arguments.Add(B);
-        foreach (var o in (Option[])[Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB])
+        foreach (var o in (Option[])[Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, CommonSamples])
             command.Options.Add(o);
     }
 
@@ -62,6 +63,7 @@ internal sealed class PairInputOptions
         Ids = FilePath(parse, Ids),
         IdsA = FilePath(parse, IdsA),
         IdsB = FilePath(parse, IdsB),
+        CommonSamples = parse.GetValue(CommonSamples),
     };
 
     public PairSpec Spec(ParseResult parse) => JoinSpec(parse) with
@@ -75,6 +77,12 @@ internal sealed class PairInputOptions
         NameA = Name(parse, NameA),
         NameB = Name(parse, NameB),
     };
+
+    /// <summary>The one line that says what --common-samples left out, on the terminal as soon as the pair is opened.</summary>
+    public static void SayWhatWasLeftOut(RepresentationPair pair)
+    {
+        if (pair.Samples.LeftOut is { } leftOut) Cli.Out.WriteLine(Terminal.Clean(leftOut.Sentence(pair.NameA, pair.NameB)));
+    }
 
     // An empty path reads as "" (": file not found", for --images an internal error): one line naming the flag instead.
     private static string? FilePath(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch

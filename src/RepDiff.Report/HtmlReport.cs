@@ -245,7 +245,8 @@ public static partial class HtmlReport
         // A method that ran on a subsample (RDX's --max-samples) says so where the sample count is read.
         var subsampled = model.Explanations.Select(e => (e.Method, Used: e.Metrics["samples_used"]?.GetValue<int>() ?? model.N))
             .Where(e => e.Used < model.N).Select(e => string.Create(Inv, $"{e.Method} on a seeded {e.Used:N0}")).ToList();
-        Fact(h, "samples", model.N.ToString("N0", Inv) + (subsampled.Count > 0 ? $" <small>({E(string.Join(", ", subsampled))}: --max-samples)</small>" : ""));
+        Fact(h, "samples", model.N.ToString("N0", Inv) + (subsampled.Count > 0 ? $" <small>({E(string.Join(", ", subsampled))}: --max-samples)</small>" : "")
+            + (model.Samples.LeftOut is { } leftOut ? string.Create(Inv, $" <small>(those both hold: {leftOut.CountA:N0} of A's and {leftOut.CountB:N0} of B's left out, --common-samples)</small>") : ""));
     }
 
     private static void Fact(StringBuilder h, string name, string valueHtml)

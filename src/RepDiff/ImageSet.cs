@@ -67,6 +67,17 @@ public sealed class ImageSet
         Channels = channels;
     }
 
+    /// <summary>The images of some samples, in the given order (--common-samples: the rows both inputs hold).</summary>
+    public ImageSet SelectRows(int[] rows)
+    {
+        if (Paths is not null)
+            return new ImageSet(rows.Select(i => Paths[i]).ToArray()) { Folder = Folder, WrittenAbsolute = WrittenAbsolute is null ? null : rows.Select(i => WrittenAbsolute[i]).ToArray() };
+        int size = Height * Width * Channels;
+        var pixels = new float[rows.Length * size];
+        for (int k = 0; k < rows.Length; k++) ImagePixels(rows[k]).CopyTo(pixels.AsSpan(k * size, size));
+        return new ImageSet(pixels, rows.Length, Height, Width, Channels) { Source = Source };
+    }
+
     /// <summary>The pixels of one image (H×W×C, row-major), when the set holds arrays.</summary>
     public ReadOnlySpan<float> ImagePixels(int sample)
     {

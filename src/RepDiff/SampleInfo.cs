@@ -40,6 +40,24 @@ public sealed class SampleInfo
     /// </summary>
     public Metrics.ImageLooks? Looks { get; set; }
 
+    /// <summary>The samples only one input held, left out by --common-samples (null: every sample of both was kept).</summary>
+    public LeftOutSamples? LeftOut { get; init; }
+
+    /// <summary>
+    /// The side information of the samples --common-samples keeps (A's rows both inputs hold, in A's order), every per-sample
+    /// part following them, and what it left out; <see cref="Looks"/> is measured later, on the samples kept.
+    /// </summary>
+    public SampleInfo Keep(int[] rows, LeftOutSamples leftOut) => new()
+    {
+        Ids = Ids is null ? null : rows.Select(i => Ids[i]).ToArray(),
+        Labels = Labels is null ? null : new SampleLabels(rows.Select(i => Labels[i]).ToArray()),
+        Images = Images?.SelectRows(rows),
+        Texts = Texts is null ? null : rows.Select(i => Texts[i]).ToArray(),
+        Files = files is null ? null : rows.Select(i => files[i]).ToArray(),
+        Metadata = metadata is null ? null : new SampleMetadata(metadata.Columns.Select(c => c.Select(rows)).ToList(), rows.Length) { Source = metadata.Source },
+        LeftOut = leftOut,
+    };
+
     /// <summary>What findings call the samples: "images" or "texts" when they are shown as such, else "samples".</summary>
     public string Noun => Images is not null ? "images" : Texts is not null ? "texts" : "samples";
 

@@ -24,6 +24,12 @@ public sealed record PairSpec(string PathA, string PathB)
     public string? Metadata { get; init; }
     /// <summary>The metadata's id column; without it, the column named like <see cref="IdColumn"/> or "id" when the samples have ids.</summary>
     public string? MetadataIdColumn { get; init; }
+    /// <summary>
+    /// Keep only the samples both A and B hold, by id (`--common-samples`), rather than refuse ids that partly overlap: A's
+    /// rows whose id B has, in A's order. Side information describes A's rows as given (one per row of A, or joined by id,
+    /// each of A's ids), and is kept for the same rows; the pair's <see cref="SampleInfo.LeftOut"/> says what was left out.
+    /// </summary>
+    public bool CommonSamples { get; init; }
     /// <summary>What summaries and the report call A and B (the models' names); the file names when not given.</summary>
     public string? NameA { get; init; }
     public string? NameB { get; init; }
@@ -139,9 +145,10 @@ public sealed record PairSpec(string PathA, string PathB)
                     a.Dispose();
                     return Joined(sideA, sideB, nameA, nameB);
                 }
-            if (a.Rows != b.Rows)
+            if (CommonSamples || a.Rows != b.Rows)
             {
                 b.Dispose();
+                if (CommonSamples) throw NoIdsToKeepBy($"neither {a.Name} nor {b.Name} has any");
                 throw RowCountMismatch(a.Name, a.Rows, a.Cols, b.Name, b.Rows, b.Cols);
             }
             return new RepresentationPair(a, b, LoadSamples(a.Rows)) { NameA = nameA, NameB = nameB };
@@ -203,6 +210,7 @@ public sealed record PairSpec(string PathA, string PathB)
     /// <summary>B's rows in A's order by their ids when both have ids, else row for row; the samples carry A's ids (or B's).</summary>
     private RepresentationPair Joined(LoadedSide a, LoadedSide b, string shownA, string shownB)
     {
+        if (CommonSamples) return CommonRows(a, b, shownA, shownB);
         var valuesB = b.Values;
         if (a.Ids is not null && b.Ids is not null)
             valuesB = valuesB.SelectRows(SampleFiles.JoinById(a.Ids, a.IdSource, b.Ids, b.IdSource));
@@ -210,6 +218,22 @@ public sealed record PairSpec(string PathA, string PathB)
             throw RowCountMismatch(a.Name, a.Values.Rows, a.Values.Cols, b.Name, b.Values.Rows, b.Values.Cols);
         return new RepresentationPair(a.Values, valuesB, LoadSamples(a.Values.Rows, a.Ids ?? b.Ids)) { NameA = shownA, NameB = shownB };
     }
+
+    /// <summary>--common-samples: the rows of A whose id B has, B's rows joined to them, the side information following A's rows.</summary>
+    private RepresentationPair CommonRows(LoadedSide a, LoadedSide b, string shownA, string shownB)
+    {
+        if (a.Ids is null || b.Ids is null)
+            throw NoIdsToKeepBy(a.Ids is null && b.Ids is null ? $"neither {a.Name} nor {b.Name} has any" : $"{(a.Ids is null ? a.Name : b.Name)} has none");
+        var (rowsA, rowsB, leftOut) = SampleFiles.CommonIds(a.Ids, a.IdSource, b.Ids, b.IdSource);
+        // Side files describe A's rows as given, so they are read for all of them (each count checked against A's) and then kept for the common rows.
+        var samples = LoadSamples(a.Values.Rows, a.Ids).Keep(rowsA, leftOut);
+        var valuesA = leftOut.CountA == 0 ? a.Values : a.Values.SelectRows(rowsA);
+        return new RepresentationPair(valuesA, b.Values.SelectRows(rowsB), samples) { NameA = shownA, NameB = shownB };
+    }
+
+    /// <summary>--common-samples without ids on both sides: <paramref name="lacking"/> says which has none ("b.npy has none").</summary>
+    private static RepDiffInputException NoIdsToKeepBy(string lacking) =>
+        new($"--common-samples: keeps the samples both A and B hold by their ids, but {lacking}; give ids (--ids-a and --ids-b, --ids or --id-column, or ids the files carry)");
 
     /// <summary>
     /// The side information (labels, images, texts, metadata) for n samples, each count checked against n; for

@@ -453,15 +453,13 @@ public static class SampleFiles
 
     /// <summary>
     /// Reorders B's rows to A's order by id: result[i] is the row of B whose id is idsA[i]. Duplicate ids
-    /// on either side, or an id on one side only, are errors naming an example id.
+    /// on either side, or an id on one side only, are errors naming an example id (and, when the ids only partly overlap,
+    /// --common-samples, which keeps the samples both hold).
     /// </summary>
     public static int[] JoinById(string[] idsA, string nameA, string[] idsB, string nameB)
     {
         CheckUnique(idsA, nameA);
-        var rowOfB = new Dictionary<string, int>(idsB.Length, StringComparer.Ordinal);
-        for (int i = 0; i < idsB.Length; i++)
-            if (!rowOfB.TryAdd(idsB[i], i))
-                throw RepDiffInputException.ForFile(nameB, $"id '{NpyDtype.Truncate(idsB[i])}' appears twice; ids must be unique");
+        var rowOfB = RowOfId(idsB, nameB);
         var order = new int[idsA.Length];
         for (int i = 0; i < idsA.Length; i++)
             if (!rowOfB.TryGetValue(idsA[i], out order[i]))
@@ -470,20 +468,66 @@ public static class SampleFiles
                 // likely cause, so say so; and how many ids are missing, so a partial overlap is not mistaken for one typo.
                 int missing = idsA.Count(id => !rowOfB.ContainsKey(id));
                 string near = NearMatchHint(idsB, idsA[i]);
-                if (missing == idsA.Length)
-                    throw RepDiffInputException.ForFile(nameB, $"shares no id with {nameA} (its first: '{NpyDtype.Truncate(idsB[0])}'; "
-                        + $"{nameA}'s first: '{NpyDtype.Truncate(idsA[0])}'){near}; A and B must hold the same samples");
+                if (missing == idsA.Length) throw NoIdShared(idsA, nameA, idsB, nameB, near, "A and B must hold the same samples");
                 string others = missing == 1 ? "" : $", nor {missing - 1:#,0} other ids of {nameA} ({idsA.Length - missing:#,0} of its {idsA.Length:#,0} are in both)";
-                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}){others}{near}; A and B must hold the same samples");
+                throw RepDiffInputException.ForFile(nameB, $"has no row with id '{NpyDtype.Truncate(idsA[i])}' (row {i} of {nameA}){others}{near}; A and B must hold the same samples{(near.Length > 0 ? "" : CommonSamplesWayOn)}");
             }
         if (idsB.Length != idsA.Length)
         {
             var inA = new HashSet<string>(idsA, StringComparer.Ordinal);
             string extra = idsB.First(id => !inA.Contains(id));
-            throw RepDiffInputException.ForFile(nameB, $"has id '{NpyDtype.Truncate(extra)}' that {nameA} does not; A and B must hold the same samples");
+            throw RepDiffInputException.ForFile(nameB, $"has id '{NpyDtype.Truncate(extra)}' that {nameA} does not; A and B must hold the same samples{CommonSamplesWayOn}");
         }
         return order;
     }
+
+    /// <summary>
+    /// The way on when the ids only partly overlap; not said where ids written alike but not equal (padding, case) are the
+    /// likely cause, as keeping the common ones would then leave out samples that are there.
+    /// </summary>
+    private const string CommonSamplesWayOn = " (or give --common-samples to keep only the samples both hold)";
+
+    /// <summary>
+    /// The samples both sides hold (--common-samples): A's rows whose id B has, in A's order, B's row of each, and what was
+    /// left out of each side. Duplicate ids on either side are errors, as in <see cref="JoinById"/>, and so is no id in common.
+    /// One pass over each side's ids through a hash map.
+    /// </summary>
+    public static (int[] RowsA, int[] RowsB, LeftOutSamples LeftOut) CommonIds(string[] idsA, string nameA, string[] idsB, string nameB)
+    {
+        CheckUnique(idsA, nameA);
+        var rowOfB = RowOfId(idsB, nameB);
+        var rowsA = new List<int>(Math.Min(idsA.Length, idsB.Length));
+        var rowsB = new List<int>(rowsA.Capacity);
+        var leftOutA = new List<string>();
+        var inB = new bool[idsB.Length];
+        for (int i = 0; i < idsA.Length; i++)
+            if (rowOfB.TryGetValue(idsA[i], out int row))
+            {
+                rowsA.Add(i);
+                rowsB.Add(row);
+                inB[row] = true;
+            }
+            else if (leftOutA.Count < LeftOutSamples.MaxExamples) leftOutA.Add(idsA[i]);
+        if (rowsA.Count == 0)
+            throw NoIdShared(idsA, nameA, idsB, nameB, NearMatchHint(idsB, idsA[0]), "there are no samples both hold to compare");
+        var leftOutB = Enumerable.Range(0, idsB.Length).Where(j => !inB[j]).Take(LeftOutSamples.MaxExamples).Select(j => idsB[j]).ToArray();
+        var leftOut = new LeftOutSamples(rowsA.Count, idsA.Length - rowsA.Count, idsB.Length - rowsB.Count, leftOutA.ToArray(), leftOutB);
+        return (rowsA.ToArray(), rowsB.ToArray(), leftOut);
+    }
+
+    /// <summary>Each id's row; an id twice is an error naming the file.</summary>
+    private static Dictionary<string, int> RowOfId(string[] ids, string name)
+    {
+        var rowOf = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        for (int i = 0; i < ids.Length; i++)
+            if (!rowOf.TryAdd(ids[i], i))
+                throw RepDiffInputException.ForFile(name, $"id '{NpyDtype.Truncate(ids[i])}' appears twice; ids must be unique");
+        return rowOf;
+    }
+
+    private static RepDiffInputException NoIdShared(string[] idsA, string nameA, string[] idsB, string nameB, string near, string consequence) =>
+        RepDiffInputException.ForFile(nameB, $"shares no id with {nameA} (its first: '{NpyDtype.Truncate(idsB[0])}'; "
+            + $"{nameA}'s first: '{NpyDtype.Truncate(idsA[0])}'){near}; {consequence}");
 
     /// <summary>"; it has 'X ', which differs only in spaces" when <paramref name="ids"/> holds an id like the one missing; else "".</summary>
     internal static string NearMatchHint(IEnumerable<string?> ids, string missing) =>

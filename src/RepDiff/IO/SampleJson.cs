@@ -10,10 +10,10 @@ namespace RepDiff.IO;
 /// </summary>
 public static class SampleJson
 {
-    /// <summary>The block for these samples, or null when there are no ids, labels, image files or metadata.</summary>
+    /// <summary>The block for these samples (and what --common-samples left out), or null when there are no ids, labels, image files or metadata.</summary>
     public static JsonObject? ToJson(SampleInfo samples)
     {
-        if (samples.Ids is null && samples.Labels is null && samples.Files is null && samples.Metadata is null) return null;
+        if (samples.Ids is null && samples.Labels is null && samples.Files is null && samples.Metadata is null && samples.LeftOut is null) return null;
         var block = new JsonObject();
         if (samples.Ids is { } ids) block["ids"] = Strings(ids);
         if (samples.Labels is { } labels) block["labels"] = Strings(Enumerable.Range(0, labels.Codes.Length).Select(i => (string?)labels[i]));
@@ -24,6 +24,7 @@ public static class SampleJson
             foreach (var column in metadata.Columns) columns[column.Name] = Strings(column.Values);
             block["metadata"] = columns;
         }
+        if (samples.LeftOut is { } leftOut) block["left_out"] = leftOut.ToJson();
         return block;
     }
 
@@ -50,11 +51,21 @@ public static class SampleJson
             metadata = new SampleMetadata(columns.Select(c => new MetadataColumn(c.Key, Read(c.Value, "metadata." + c.Key)!)).ToList(), n) { Source = Path.GetFileName(path) };
         return new SampleInfo
         {
+            LeftOut = LeftOutOf(block, n),
             Ids = ids?.Select(i => i ?? "").ToArray(),
             Labels = labels is null ? null : new SampleLabels(labels.Select(l => l ?? "").ToArray()),
             Files = files?.Select(f => f ?? "").ToArray(),
             Metadata = metadata,
         };
+    }
+
+    /// <summary>`left_out` as --common-samples wrote it (null when absent or not of that shape: it only informs).</summary>
+    private static LeftOutSamples? LeftOutOf(JsonObject block, int n)
+    {
+        if (block["left_out"] is not JsonObject leftOut || leftOut["a"] is not JsonValue a || leftOut["b"] is not JsonValue b
+            || !a.TryGetValue(out int countA) || !b.TryGetValue(out int countB)) return null;
+        string[] Ids(string key) => leftOut[key] is JsonArray ids ? ids.OfType<JsonValue>().Select(v => v.TryGetValue(out string? id) ? id : null).OfType<string>().ToArray() : [];
+        return new LeftOutSamples(n, countA, countB, Ids("a_ids"), Ids("b_ids"));
     }
 
     private static JsonArray Strings(IEnumerable<string?> values) => new(values.Select(v => (JsonNode?)v).ToArray());

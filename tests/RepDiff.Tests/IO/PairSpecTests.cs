@@ -171,7 +171,7 @@ public class PairSpecTests
         };
         var e = Assert.Throws<RepDiffInputException>(spec.Load);
         // The ids files are named: they hold the ids, the .npy files beside them none.
-        Assert.Equal($"{Path.Combine(dir, "b.txt")}: has no row with id '5' (row 4 of {Path.Combine(dir, "a.txt")}); A and B must hold the same samples", e.Message);
+        Assert.Equal($"{Path.Combine(dir, "b.txt")}: has no row with id '5' (row 4 of {Path.Combine(dir, "a.txt")}); A and B must hold the same samples (or give --common-samples to keep only the samples both hold)", e.Message);
         spec = spec with { IdsB = GoldenFileTests.WriteText(dir, "dup.txt", "1\n2\n3\n4\n4\n") };
         Assert.Contains("id '4' appears twice", Assert.Throws<RepDiffInputException>(spec.Load).Message);
         spec = spec with { IdsB = GoldenFileTests.WriteText(dir, "short.txt", "1\n2\n") };

@@ -462,7 +462,7 @@ public class SampleFileTests
     {
         Assert.Equal([2, 0, 1], SampleFiles.JoinById(["x", "y", "z"], "A", ["y", "z", "x"], "B"));
         var e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", ["y", "w"], "B"));
-        Assert.Equal("B: has no row with id 'x' (row 0 of A); A and B must hold the same samples", e.Message);
+        Assert.Equal("B: has no row with id 'x' (row 0 of A); A and B must hold the same samples (or give --common-samples to keep only the samples both hold)", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", ["y", "x", "w"], "B"));
         Assert.Contains("has id 'w' that A does not", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["x", "y"], "A", ["y", "y"], "B"));
@@ -485,7 +485,7 @@ public class SampleFileTests
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["7", "8"], "A", ["8", "7.0"], "B"));
         Assert.Equal("B: has no row with id '7' (row 0 of A); it has '7.0', which differs only in how the number is written; A and B must hold the same samples", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["a", "b", "c", "d"], "A", ["a", "x", "y", "z"], "B"));
-        Assert.Equal("B: has no row with id 'b' (row 1 of A), nor 2 other ids of A (1 of its 4 are in both); A and B must hold the same samples", e.Message);
+        Assert.Equal("B: has no row with id 'b' (row 1 of A), nor 2 other ids of A (1 of its 4 are in both); A and B must hold the same samples (or give --common-samples to keep only the samples both hold)", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => SampleFiles.JoinById(["1", "2", "3"], "A", ["3.0", "1.0", "2.0"], "B"));
         Assert.Equal("B: shares no id with A (its first: '3.0'; A's first: '1'); it has '1.0', which differs only in how the number is written; "
             + "A and B must hold the same samples", e.Message);

@@ -1,0 +1,29 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace RepDiff;
+
+/// <summary>
+/// What `--common-samples` left out (<see cref="IO.PairSpec.CommonSamples"/>): how many of A's and of B's samples the
+/// other input does not hold, and the first few of their ids, in each file's order. The pair holds the rest.
+/// </summary>
+public sealed record LeftOutSamples(int Kept, int CountA, int CountB, string[] FirstIdsA, string[] FirstIdsB)
+{
+    /// <summary>How many left-out ids of each side results.json keeps as examples.</summary>
+    public const int MaxExamples = 10;
+
+    /// <summary>The terminal's line: "kept the 49,998 samples both dino.npy and dinov2.npy hold; left out 2 of dino.npy's (first: 'n01440764_18') and 0 of dinov2.npy's".</summary>
+    public string Sentence(string nameA, string nameB) => string.Create(CultureInfo.InvariantCulture,
+        $"kept the {Kept:N0} sample{(Kept == 1 ? "" : "s")} both {nameA} and {nameB} hold; left out {CountA:N0} of {nameA}'s{First(FirstIdsA)} and {CountB:N0} of {nameB}'s{First(FirstIdsB)}");
+
+    private static string First(string[] ids) => ids.Length == 0 ? "" : $" (first: '{IO.NpyDtype.Truncate(ids[0])}')";
+
+    /// <summary>results.json's `samples.left_out`: `a` and `b` (counts), `a_ids` and `b_ids` (the first few ids of each).</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["a"] = CountA,
+        ["b"] = CountB,
+        ["a_ids"] = new JsonArray(FirstIdsA.Select(id => (JsonNode?)id).ToArray()),
+        ["b_ids"] = new JsonArray(FirstIdsB.Select(id => (JsonNode?)id).ToArray()),
+    };
+}

@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>
+/// `--common-samples` through the commands: A of 120 samples, B missing two of them (s7, s50), in reverse order and with two
+/// of its own (x0, x1). The run keeps the 118 both hold, says so on the terminal, in results.json and in the report, and
+/// gives what a run on the 118 saved by hand gives.
+/// </summary>
+public class CommonSamplesCliTests
+{
+    private sealed record Inputs(string Dir, string A, string B, string IdsA, string IdsB, string Labels, string Metadata, int[] Kept);
+
+    private static Inputs Make()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels) = SmallPair(dir, rows: 120);
+        var rowsB = Npy.ReadMatrix(b);
+        int[] kept = [.. Enumerable.Range(0, 120).Where(i => i is not (7 or 50))];
+        // B: the kept rows last to first, then two rows of samples A does not hold.
+        int[] order = [.. kept.Reverse(), 3, 4];
+        string[] idsB = [.. kept.Reverse().Select(i => $"s{i}"), "x0", "x1"];
+        string partial = Path.Combine(dir, "b_partial.npy");
+        Npy.Write(partial, rowsB.SelectRows(order));
+        string idsA = Path.Combine(dir, "ids_a.txt"), idsBPath = Path.Combine(dir, "ids_b.txt"), metadata = Path.Combine(dir, "meta.csv");
+        File.WriteAllLines(idsA, Enumerable.Range(0, 120).Select(i => $"s{i}"));
+        File.WriteAllLines(idsBPath, idsB);
+        File.WriteAllLines(metadata, ["id,half", .. Enumerable.Range(0, 120).Reverse().Select(i => $"s{i},{(i < 60 ? "first" : "second")}")]);
+        return new Inputs(dir, a, partial, idsA, idsBPath, labels, metadata, kept);
+    }
+
+    private static string[] Join(Inputs inputs) => ["--ids-a", inputs.IdsA, "--ids-b", inputs.IdsB];
+
+    private static JsonObject Results(string outDir) => JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!.AsObject();
+
+    [Fact]
+    public void TheSamplesBothHoldAreKeptAndWhatWasLeftOutIsSaidEverywhere()
+    {
+        var inputs = Make();
+        string outDir = Path.Combine(inputs.Dir, "out");
+
+        var run = Run(["rdx", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--labels", inputs.Labels, "--metadata", inputs.Metadata, "--out", outDir]);
+
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Contains("kept the 118 samples both a.npy and b_partial.npy hold; left out 2 of a.npy's (first: 's7') and 2 of b_partial.npy's (first: 'x0')\n", run.Stdout);
+        var results = Results(outDir);
+        Assert.Equal(118, results["n"]!.GetValue<int>());
+        var samples = results["samples"]!.AsObject();
+        Assert.Equal("""{"a":2,"b":2,"a_ids":["s7","s50"],"b_ids":["x0","x1"]}""", samples["left_out"]!.ToJsonString());
+        Assert.Equal(inputs.Kept.Select(i => $"s{i}"), samples["ids"]!.AsArray().Select(v => (string)v!));
+        // Each sample's label and metadata are its own: s51, the 50th kept, has line 52 of the labels and the first half's value.
+        var labels = File.ReadAllLines(inputs.Labels);
+        Assert.Equal("s51", (string)samples["ids"]![49]!);
+        Assert.Equal(labels[51], (string)samples["labels"]![49]!);
+        Assert.Equal("first", (string)samples["metadata"]!["half"]![49]!);
+        Assert.Equal("second", (string)samples["metadata"]!["half"]![59]!);
+        Assert.Equal(inputs.Kept.Select(i => labels[i]), samples["labels"]!.AsArray().Select(v => (string)v!));
+        Assert.Contains("(those both hold: 2 of A's and 2 of B's left out, --common-samples)", File.ReadAllText(Path.Combine(outDir, "report.html")));
+
+        // evaluate joins the inputs as the run did: with the option, the same samples; without it, refused naming it.
+        string evaluated = Path.Combine(inputs.Dir, "evaluated.json");
+        var evaluate = Run(["evaluate", Path.Combine(outDir, "results.json"), inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--out", evaluated]);
+        Assert.True(evaluate.Code == 0, evaluate.Stderr);
+        Assert.Equal(results["metrics"]!["bsr"]!.ToJsonString(), JsonNode.Parse(File.ReadAllText(evaluated))!["metrics"]!["bsr"]!.ToJsonString());
+        Assert.Equal(samples["left_out"]!.ToJsonString(), JsonNode.Parse(File.ReadAllText(evaluated))!["samples"]!["left_out"]!.ToJsonString());
+        Run(["evaluate", Path.Combine(outDir, "results.json"), inputs.A, inputs.B, .. Join(inputs), "--out", Path.Combine(inputs.Dir, "not.json")])
+            .AssertBadInput("--common-samples");
+        // export names the kept samples by their ids and labels.
+        var export = Run("export", Path.Combine(outDir, "results.json"));
+        Assert.True(export.Code == 0, export.Stderr);
+        Assert.Contains($",s51,{labels[51]},", export.Stdout);
+        // A file of one entry per row of A cannot be matched to the kept samples by line: said, not misread.
+        Run("export", Path.Combine(outDir, "results.json"), "--labels", inputs.Labels)
+            .AssertBadInput("has 120 labels but the results describe 118 samples (one per row of A, but the run kept only the 118 that B holds too, --common-samples");
+    }
+
+    /// <summary>
+    /// The strongest check that nothing is misaligned: the same method and seed on the 118 samples saved by hand (A's rows,
+    /// B's rows in A's order, their labels) finds the same concepts with the same scores.
+    /// </summary>
+    [Fact]
+    public void ARunWithTheOptionEqualsARunOnTheCommonSamplesSavedByHand()
+    {
+        var inputs = Make();
+        string a = Path.Combine(inputs.Dir, "a_kept.npy"), b = Path.Combine(inputs.Dir, "b_kept.npy");
+        string ids = Path.Combine(inputs.Dir, "ids_kept.txt"), labels = Path.Combine(inputs.Dir, "labels_kept.txt");
+        var allLabels = File.ReadAllLines(inputs.Labels);
+        Npy.Write(a, Npy.ReadMatrix(inputs.A).SelectRows(inputs.Kept));
+        // B's original rows (SmallPair's b.npy holds them in A's order).
+        Npy.Write(b, Npy.ReadMatrix(Path.Combine(inputs.Dir, "b.npy")).SelectRows(inputs.Kept));
+        File.WriteAllLines(ids, inputs.Kept.Select(i => $"s{i}"));
+        File.WriteAllLines(labels, inputs.Kept.Select(i => allLabels[i]));
+        foreach (string method in new[] { "rdx", "kmeans" })
+        {
+            string common = Path.Combine(inputs.Dir, method + "-common"), byHand = Path.Combine(inputs.Dir, method + "-by-hand");
+            var withOption = Run([method, inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--labels", inputs.Labels, "--seed", "3", "--out", common]);
+            Assert.True(withOption.Code == 0, withOption.Stderr);
+            var subset = Run([method, a, b, "--ids", ids, "--labels", labels, "--seed", "3", "--out", byHand]);
+            Assert.True(subset.Code == 0, subset.Stderr);
+            JsonObject first = Results(common), second = Results(byHand);
+            Assert.NotEmpty(first["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray()));
+            Assert.Equal(second["directions"]!.ToJsonString(), first["directions"]!.ToJsonString());
+            Assert.Equal(second["metrics"]!["bsr"]!.ToJsonString(), first["metrics"]!["bsr"]!.ToJsonString());
+            Assert.Equal(second["samples"]!["labels"]!.ToJsonString(), first["samples"]!["labels"]!.ToJsonString());
+        }
+    }
+
+    [Fact]
+    public void WithoutTheOptionWithoutIdsOrWithoutACommonIdTheRunIsRefused()
+    {
+        var inputs = Make();
+        string outDir = Path.Combine(inputs.Dir, "out");
+        var refused = Run(["kmeans", inputs.A, inputs.B, .. Join(inputs), "--out", outDir]);
+        refused.AssertBadInput("A and B must hold the same samples (or give --common-samples to keep only the samples both hold)");
+        Run(["kmeans", inputs.A, Path.Combine(inputs.Dir, "b.npy"), "--common-samples", "--out", outDir])
+            .AssertBadInput($"--common-samples: keeps the samples both A and B hold by their ids, but neither {inputs.A} nor {Path.Combine(inputs.Dir, "b.npy")} has any; give ids");
+        string other = Path.Combine(inputs.Dir, "other.txt");
+        File.WriteAllLines(other, Enumerable.Range(0, 120).Select(i => $"t{i}"));
+        Run(["metrics", inputs.A, inputs.B, "--ids-a", other, "--ids-b", inputs.IdsB, "--common-samples", "--out", outDir])
+            .AssertBadInput("there are no samples both hold to compare");
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    /// <summary>metrics and compare keep the common samples too, and record them where the method commands do.</summary>
+    [Fact]
+    public void MetricsAndCompareRecordWhatWasLeftOut()
+    {
+        var inputs = Make();
+        foreach (string[] command in new[] { new[] { "metrics" }, ["compare", "--methods", "kmeans"] })
+        {
+            string outDir = Path.Combine(inputs.Dir, command[0]);
+            var run = Run([.. command, inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--out", outDir]);
+            Assert.True(run.Code == 0, run.Stderr);
+            Assert.Contains("kept the 118 samples both a.npy and b_partial.npy hold;", run.Stdout);
+            Assert.Equal(2, Results(outDir)["samples"]!["left_out"]!["b"]!.GetValue<int>());
+        }
+    }
+}
