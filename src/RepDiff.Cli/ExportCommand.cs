@@ -81,7 +81,6 @@ internal static class ExportCommand
             : throw RepDiffInputException.ForFile(path, $"has no record with id '{NpyDtype.Truncate(id)}', a sample of the results: its records describe other samples")).ToArray();
     }
 
-    /// <summary>The results' own samples block, with whatever the flags give in its place.</summary>
     /// <summary>
     /// A file of one entry per row of A given to a run that kept only the samples B held too: the results name those by id,
     /// not by A's row, so its lines cannot be matched to them.
@@ -91,6 +90,7 @@ internal static class ExportCommand
             ? $" (one per row of A, but the run kept only the {n:N0} that B holds too, --common-samples, which the results name by id, not by A's row: give one entry per kept sample, in the results' order, or texts as JSON Lines with ids)"
             : "";
 
+    /// <summary>The results' own samples block, with whatever the flags give in its place.</summary>
     private static SampleInfo Samples(SampleInfo? stored, int n, string? idsPath, string? labelsPath, string? metadataPath, string? metadataId,
         string? textsPath, string? textField)
     {
