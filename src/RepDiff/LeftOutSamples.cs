@@ -9,6 +9,12 @@ namespace RepDiff;
 /// </summary>
 public sealed record LeftOutSamples(int Kept, int CountA, int CountB, string[] FirstIdsA, string[] FirstIdsB)
 {
+    /// <summary>
+    /// Which row of A's file each kept sample is, so a per-sample file of A's rows (RDX's --guide-labels) can be read for the
+    /// kept ones; null when read back from results.json, which does not keep them.
+    /// </summary>
+    public int[]? RowsOfA { get; init; }
+
     /// <summary>How many left-out ids of each side results.json keeps as examples.</summary>
     public const int MaxExamples = 10;
 

@@ -49,11 +49,17 @@ public sealed class RepresentationPair : IDisposable
     /// <summary>
     /// These representations restricted to some rows, as a fresh input for reruns on them (stability, held-out
     /// validation): the same names, the labels of those rows (what methods may read: RDX's guide labels, stratified
-    /// subsamples), and <see cref="SourceRows"/> composed through any earlier selection.
+    /// subsamples), what --common-samples left out of the opened pair, and <see cref="SourceRows"/> composed through any
+    /// earlier selection.
     /// </summary>
     public RepresentationPair SelectRows(int[] rows)
     {
-        var samples = new SampleInfo { Labels = Samples.Labels is { } labels ? new SampleLabels(rows.Select(i => labels[i]).ToArray()) : null };
+        var samples = new SampleInfo
+        {
+            Labels = Samples.Labels is { } labels ? new SampleLabels(rows.Select(i => labels[i]).ToArray()) : null,
+            // The opened pair's rows of A's file, through which a per-sample file of A's rows is read (with SourceRows).
+            LeftOut = Samples.LeftOut,
+        };
         return new RepresentationPair(RowsA.SelectRows(rows), RowsB.SelectRows(rows), samples)
         {
             NameA = NameA,

@@ -511,8 +511,9 @@ public static class SampleFiles
         if (rowsA.Count == 0)
             throw NoIdShared(idsA, nameA, idsB, nameB, NearMatchHint(idsB, idsA[0]), "there are no samples both hold to compare");
         var leftOutB = Enumerable.Range(0, idsB.Length).Where(j => !inB[j]).Take(LeftOutSamples.MaxExamples).Select(j => idsB[j]).ToArray();
-        var leftOut = new LeftOutSamples(rowsA.Count, idsA.Length - rowsA.Count, idsB.Length - rowsB.Count, leftOutA.ToArray(), leftOutB);
-        return (rowsA.ToArray(), rowsB.ToArray(), leftOut);
+        var keptOfA = rowsA.ToArray();
+        var leftOut = new LeftOutSamples(rowsA.Count, idsA.Length - rowsA.Count, idsB.Length - rowsB.Count, leftOutA.ToArray(), leftOutB) { RowsOfA = keptOfA };
+        return (keptOfA, rowsB.ToArray(), leftOut);
     }
 
     /// <summary>Each id's row; an id twice is an error naming the file.</summary>

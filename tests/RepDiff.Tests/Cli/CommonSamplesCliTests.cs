@@ -107,6 +107,32 @@ public class CommonSamplesCliTests
         }
     }
 
+    /// <summary>
+    /// RDX's --guide-labels, one per row of A, is read for the rows kept, in the run and in its stability reruns: it had been
+    /// refused ("has 120 labels for 118 samples").
+    /// </summary>
+    [Fact]
+    public void GuideLabelsOfARowsAreReadForTheSamplesKept()
+    {
+        var inputs = Make();
+        string a = Path.Combine(inputs.Dir, "a_kept.npy"), b = Path.Combine(inputs.Dir, "b_kept.npy"), guide = Path.Combine(inputs.Dir, "guide_kept.txt");
+        Npy.Write(a, Npy.ReadMatrix(inputs.A).SelectRows(inputs.Kept));
+        Npy.Write(b, Npy.ReadMatrix(Path.Combine(inputs.Dir, "b.npy")).SelectRows(inputs.Kept));
+        var allLabels = File.ReadAllLines(inputs.Labels);
+        File.WriteAllLines(guide, inputs.Kept.Select(i => allLabels[i]));
+        string common = Path.Combine(inputs.Dir, "common"), byHand = Path.Combine(inputs.Dir, "by-hand");
+        string[] options = ["--stability", "3", "--seed", "3"];
+        var withOption = Run(["rdx", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--guide-labels", inputs.Labels, .. options, "--out", common]);
+        Assert.True(withOption.Code == 0, withOption.Stderr);
+        var subset = Run(["rdx", a, b, "--guide-labels", guide, .. options, "--out", byHand]);
+        Assert.True(subset.Code == 0, subset.Stderr);
+        Assert.Equal(Results(byHand)["directions"]!.ToJsonString(), Results(common)["directions"]!.ToJsonString());
+        string shortGuide = Path.Combine(inputs.Dir, "short.txt");
+        File.WriteAllLines(shortGuide, allLabels[..100]);
+        Assert.Contains("has 100 labels for 118 samples; there must be one per sample (or one per row of A: 120)",
+            Run(["rdx", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--guide-labels", shortGuide, "--out", common]).Stderr);
+    }
+
     [Fact]
     public void WithoutTheOptionWithoutIdsOrWithoutACommonIdTheRunIsRefused()
     {
