@@ -252,7 +252,7 @@ internal sealed class ArrowColumn : TableColumn
     {
         try
         {
-            return call().GetAwaiter().GetResult();
+            return LibraryWait.For(call);
         }
         catch (Exception e) when (e is not (RepDiffInputException or OutOfMemoryException))
         {

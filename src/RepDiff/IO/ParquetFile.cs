@@ -7,8 +7,8 @@ namespace RepDiff.IO;
 /// <summary>
 /// Parquet access through Parquet.Net: opening (any failure of the library on a broken file becomes a
 /// RepDiffInputException naming the file), the float-list columns embeddings can come from, and scalar
-/// columns as text (ids, metadata). Parquet.Net is asynchronous only; a command line has no
-/// synchronization context, so waiting on it here cannot deadlock.
+/// columns as text (ids, metadata). Parquet.Net is asynchronous only: its calls are waited for through
+/// <see cref="LibraryWait"/>, without the caller's synchronization context.
 /// </summary>
 internal static class ParquetFile
 {
@@ -57,14 +57,14 @@ internal static class ParquetFile
         ParquetLayout.CheckFooter(path, stream, footer);
     }
 
-    public static void Close(ParquetReader reader) => reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public static void Close(ParquetReader reader) => LibraryWait.For(async () => { await reader.DisposeAsync(); return 0; });
 
     /// <summary>Runs one library call; anything it throws on a malformed file becomes one line naming the file.</summary>
     public static T Run<T>(string path, Func<Task<T>> call)
     {
         try
         {
-            return call().GetAwaiter().GetResult();
+            return LibraryWait.For(call);
         }
         catch (Exception e) when (e is not (RepDiffInputException or OutOfMemoryException))
         {

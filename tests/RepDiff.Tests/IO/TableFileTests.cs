@@ -236,6 +236,46 @@ public class TableFileTests
     }
 
     /// <summary>
+    /// A Parquet or Arrow file reads on a thread whose synchronization context runs nothing while that thread waits (a UI
+    /// thread's): the libraries' awaits resumed on the caller's context, which the reader blocked, so the read never returned.
+    /// </summary>
+    [Fact]
+    public void TablesReadOnAThreadWhoseContextRunsNothingWhileItWaits()
+    {
+        string dir = TestData.TempDir();
+        var rows = Rows(6, 3);
+        foreach (string path in new[]
+        {
+            TableWriter.Parquet(Path.Combine(dir, "t.parquet"), TextIds(6), rows, groupRows: 3),
+            Arrow(Path.Combine(dir, "t.arrow"), [0, 1, 2, 3, 4, 5], rows, ListKind.List, FloatType.Default, batchRows: 3, stream: false),
+            Arrow(Path.Combine(dir, "t.arrows"), [0, 1, 2, 3, 4, 5], rows, ListKind.List, FloatType.Default, batchRows: 3, stream: true),
+        })
+        {
+            Exception? error = null;
+            var reader = new Thread(() =>
+            {
+                SynchronizationContext.SetSynchronizationContext(new BlockedThreadContext());
+                try
+                {
+                    using (var file = Embeddings.Open(path, null, "id", validate: true)) AssertRows(file, rows);
+                    Assert.Equal(6, MetadataFile.Load(path, 6, null).Count);
+                }
+                catch (Exception e) { error = e; }
+            }) { IsBackground = true };
+            reader.Start();
+            Assert.True(reader.Join(TimeSpan.FromMinutes(1)), $"{path}: the read had not returned after a minute");
+            Assert.True(error is null, $"{path}: {error}");
+        }
+    }
+
+    /// <summary>The context of a thread that is blocked: work posted to it would run once the thread is free, so here never.</summary>
+    private sealed class BlockedThreadContext : SynchronizationContext
+    {
+        public override void Post(SendOrPostCallback callback, object? state) { }
+        public override void Send(SendOrPostCallback callback, object? state) => throw new InvalidOperationException("the thread is blocked");
+    }
+
+    /// <summary>
     /// Lengths the libraries allocate by are checked against the file first: a fake Parquet or Arrow file whose
     /// footer or first message declares 2^31 − 1 bytes is one line naming the file and the length (it was
     /// "out of memory" without a name), and an Arrow body declared far beyond the file is refused before
