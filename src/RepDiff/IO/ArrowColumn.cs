@@ -290,7 +290,8 @@ internal sealed class ArrowColumn : TableColumn
             {
                 ReadCells(Path, nextBatch - 1, () =>
                 {
-                    if (Cols < 0 && batch.Length > 0) Cols = RowLength(batch.Column(columnIndex), 0, seen);
+                    // The width, a fixed-size list's from the schema too, is checked against the first row's values.
+                    if (seen == 0 && batch.Length > 0) Cols = FirstRowWidth(batch.Column(columnIndex), seen);
                     if (ids is not null)
                     {
                         var idArray = batch.Column(idIndex);
@@ -346,13 +347,7 @@ internal sealed class ArrowColumn : TableColumn
         {
             var column = batch.Column(columnIndex);
             int firstRow = ChunkFirstRow(chunk);
-            var values = column switch
-            {
-                ListArray l => l.Values,
-                LargeListArray l => l.Values,
-                FixedSizeListArray l => l.Values,
-                _ => throw new InvalidOperationException($"{Name}: unexpected array {column.GetType().Name}"),
-            };
+            var values = Values(column);
             for (int r = 0; r < batch.Length; r++)
             {
                 long start = Start(column, r);
@@ -361,6 +356,27 @@ internal sealed class ArrowColumn : TableColumn
                 CopyValues(values, start, destination.AsSpan(r * Cols, Cols), firstRow + r);
             }
         });
+    }
+
+    private IArrowArray Values(IArrowArray column) => column switch
+    {
+        ListArray l => l.Values,
+        LargeListArray l => l.Values,
+        FixedSizeListArray l => l.Values,
+        _ => throw new InvalidOperationException($"{Name}: unexpected array {column.GetType().Name}"),
+    };
+
+    /// <summary>
+    /// The first row's length, the width every row must have, once its values are seen to lie inside its batch: a corrupt
+    /// offset had set a width of millions, and the rows were allocated at it before the first copy found out (603 MB for a
+    /// file of 1.5 KB).
+    /// </summary>
+    private int FirstRowWidth(IArrowArray column, long row)
+    {
+        int length = RowLength(column, 0, row);
+        long start = Start(column, 0);
+        if (start < 0 || start + length > Values(column).Length) throw BadRow(row, "points outside its batch's values; the file is corrupt");
+        return length;
     }
 
     /// <summary>Length of row r of a list column; a null row is an error naming its row in the file.</summary>
