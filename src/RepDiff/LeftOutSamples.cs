@@ -15,12 +15,20 @@ public sealed record LeftOutSamples(int Kept, int CountA, int CountB, string[] F
     /// </summary>
     public int[]? RowsOfA { get; init; }
 
+    /// <summary>How many of A's left-out ids B holds written otherwise (spaces, case, number format), with one such pair.</summary>
+    public (int Count, string IdA, string IdB) LookAlike { get; init; }
+
     /// <summary>How many left-out ids of each side results.json keeps as examples.</summary>
     public const int MaxExamples = 10;
 
     /// <summary>The terminal's line: "kept the 49,998 samples both dino.npy and dinov2.npy hold; left out 2 of dino.npy's (first: 'n01440764_18') and 0 of dinov2.npy's".</summary>
     public string Sentence(string nameA, string nameB) => string.Create(CultureInfo.InvariantCulture,
-        $"kept the {Kept:N0} sample{(Kept == 1 ? "" : "s")} both {nameA} and {nameB} hold; left out {CountA:N0} of {nameA}'s{First(FirstIdsA)} and {CountB:N0} of {nameB}'s{First(FirstIdsB)}");
+        $"kept the {Kept:N0} sample{(Kept == 1 ? "" : "s")} both {nameA} and {nameB} hold; left out {CountA:N0} of {nameA}'s{First(FirstIdsA)} and {CountB:N0} of {nameB}'s{First(FirstIdsB)}{AlikeClause(nameA, nameB)}");
+
+    // Left out only for how their ids were written: said, since the option would otherwise drop them without a word.
+    private string AlikeClause(string nameA, string nameB) => LookAlike.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"; {LookAlike.Count:N0} of {nameA}'s left out {(LookAlike.Count == 1 ? "is" : "are")} in {nameB} written otherwise ('{IO.NpyDtype.Truncate(LookAlike.IdA)}' "
+        + $"and '{IO.NpyDtype.Truncate(LookAlike.IdB)}': spaces, case or number format), so the same samples may be left out: write the ids alike");
 
     private static string First(string[] ids) => ids.Length == 0 ? "" : $" (first: '{IO.NpyDtype.Truncate(ids[0])}')";
 

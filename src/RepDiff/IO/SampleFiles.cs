@@ -512,8 +512,36 @@ public static class SampleFiles
             throw NoIdShared(idsA, nameA, idsB, nameB, NearMatchHint(idsB, idsA[0]), "there are no samples both hold to compare");
         var leftOutB = Enumerable.Range(0, idsB.Length).Where(j => !inB[j]).Take(LeftOutSamples.MaxExamples).Select(j => idsB[j]).ToArray();
         var keptOfA = rowsA.ToArray();
-        var leftOut = new LeftOutSamples(rowsA.Count, idsA.Length - rowsA.Count, idsB.Length - rowsB.Count, leftOutA.ToArray(), leftOutB) { RowsOfA = keptOfA };
+        var leftOut = new LeftOutSamples(rowsA.Count, idsA.Length - rowsA.Count, idsB.Length - rowsB.Count, leftOutA.ToArray(), leftOutB)
+        {
+            RowsOfA = keptOfA,
+            LookAlike = leftOutA.Count > 0 && leftOutB.Length > 0 ? LookAlike(idsA, rowOfB, idsB, inB) : default,
+        };
         return (keptOfA, rowsB.ToArray(), leftOut);
+    }
+
+    /// <summary>
+    /// How many of A's left-out ids B holds written otherwise (padding, case, "7" and "7.0"), and one such pair: samples the
+    /// option would leave out only for how their ids were written. One pass over each side.
+    /// </summary>
+    private static (int Count, string IdA, string IdB) LookAlike(string[] idsA, Dictionary<string, int> rowOfB, string[] idsB, bool[] inB)
+    {
+        var leftOutOfB = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int j = 0; j < idsB.Length; j++)
+            if (!inB[j]) leftOutOfB.TryAdd(Unformatted(idsB[j]), idsB[j]);
+        (int Count, string IdA, string IdB) found = (0, "", "");
+        foreach (string id in idsA)
+            if (!rowOfB.ContainsKey(id) && leftOutOfB.TryGetValue(Unformatted(id), out string? other))
+                found = found.Count == 0 ? (1, id, other) : (found.Count + 1, found.IdA, found.IdB);
+        return found;
+    }
+
+    /// <summary>An id without what <see cref="NearMatch"/> sees past: its end spaces, its case, how its number is written.</summary>
+    private static string Unformatted(string id)
+    {
+        string trimmed = id.Trim();
+        return double.TryParse(trimmed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double x)
+            ? x.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : trimmed.ToUpperInvariant();
     }
 
     /// <summary>Each id's row; an id twice is an error naming the file.</summary>

@@ -128,4 +128,21 @@ public class CommonSamplesTests
         Assert.Equal("kept the 1 sample both A and B hold; left out 29 of A's (first: 's1') and 0 of B's",
             SampleFiles.CommonIds(idsA, "A", ["s0"], "B").LeftOut.Sentence("A", "B"));
     }
+
+    /// <summary>
+    /// Ids of A that B holds written otherwise ("7" and "7.0", "s3" and "S3 ") are left out as any other, but the terminal
+    /// line says how many and shows a pair: the option had dropped such samples without a word.
+    /// </summary>
+    [Fact]
+    public void LeftOutIdsThatBHoldsWrittenOtherwiseAreSaid()
+    {
+        string[] idsA = ["1", "2", "7", "s3", "s4", "x"];
+        string[] idsB = ["1", "2", "7.0", "S3 ", "s4", "y"];
+        var leftOut = SampleFiles.CommonIds(idsA, "A", idsB, "B").LeftOut;
+        Assert.Equal((2, "7", "7.0"), leftOut.LookAlike);
+        Assert.Equal("kept the 3 samples both A and B hold; left out 3 of A's (first: '7') and 3 of B's (first: '7.0'); 2 of A's left out are in B "
+            + "written otherwise ('7' and '7.0': spaces, case or number format), so the same samples may be left out: write the ids alike",
+            leftOut.Sentence("A", "B"));
+        Assert.Equal(0, SampleFiles.CommonIds(["a", "b", "c"], "A", ["a", "b", "d"], "B").LeftOut.LookAlike.Count);
+    }
 }
