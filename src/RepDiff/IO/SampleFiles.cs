@@ -536,7 +536,7 @@ public static class SampleFiles
         return found;
     }
 
-    /// <summary>An id without what <see cref="NearMatch"/> sees past: its end spaces, its case, how its number is written.</summary>
+    /// <summary>An id without its end spaces, its case and how its number is written: ids that differ only in these are alike.</summary>
     private static string Unformatted(string id)
     {
         string trimmed = id.Trim();
@@ -566,13 +566,11 @@ public static class SampleFiles
     /// <summary>How two ids that differ are nonetheless alike ("spaces", "case", "how the number is written"), or null.</summary>
     private static string? NearMatch(string id, string wanted)
     {
+        if (Unformatted(id) != Unformatted(wanted)) return null;
         if (id.Trim() == wanted.Trim()) return "spaces";
         if (string.Equals(id.Trim(), wanted.Trim(), StringComparison.OrdinalIgnoreCase)) return "case";
         // "7" and "7.0": one side's ids went through a float column (pandas, a float .npy).
-        var style = System.Globalization.NumberStyles.Float;
-        var culture = System.Globalization.CultureInfo.InvariantCulture;
-        return double.TryParse(id, style, culture, out double x) && double.TryParse(wanted, style, culture, out double y) && x == y
-            ? "how the number is written" : null;
+        return "how the number is written";
     }
 
     private static void CheckUnique(string[] ids, string path)

@@ -334,15 +334,8 @@ public class OutputFolderTests
         Directory.CreateDirectory(Path.Combine(outDir, "drafts"));
         File.WriteAllText(Path.Combine(outDir, "drafts", "notes.txt"), "mine");
         // The first rename puts maps.npy in place inside the staging folder; the second moves drafts back.
-        var start = new ProcessStartInfo("strace") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in new[] { "-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "-e", "trace=rename", "-e", "inject=rename:error=EACCES:when=2",
-            "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), "kmeans", a, b, "--concepts", "2", "--out", outDir })
-            start.ArgumentList.Add(arg);
-        using var run = Process.Start(start)!;
-        _ = run.StandardOutput.ReadToEndAsync();
-        string stderr = run.StandardError.ReadToEnd();
-        Assert.True(run.WaitForExit(120_000), "the run did not end");
-        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {stderr}");
+        var (code, stderr) = RunUnderStrace(["-e", "trace=rename", "-e", "inject=rename:error=EACCES:when=2"], "kmeans", a, b, "--concepts", "2", "--out", outDir);
+        Assert.True(code == 0, $"exit {code}: {stderr}");
         Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
         string old = Assert.Single(Directory.GetDirectories(dir, ".repdiff-staging.out.*"));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(old, "drafts", "notes.txt")));
