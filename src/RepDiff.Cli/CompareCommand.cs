@@ -95,7 +95,8 @@ internal static class CompareCommand
             foreach (var (name, why) in leftOut) comparison.LeftOut[name] = why;
             comparison.Timings["open_inputs"] = openSeconds;
             foreach (var (key, name) in spec.InputFileNames()) comparison.Inputs[key] = name;
-            var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged);
+            var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged,
+                umapMaps: pairOptions.UmapMaps(parse));
             ComparisonSummary.Print(comparison, model);
             Outputs.Announce(dir, model, []);
             return 0;
@@ -105,10 +106,11 @@ internal static class CompareCommand
 
     /// <summary>Writes a comparison's results.json (with the report model's stage times) and its report; returns the report model.</summary>
     /// <param name="staged">The output folder when it was staged before the run (compare --model-a/-b); else one is staged here.</param>
-    public static ReportModel Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false, OutputFolder? staged = null)
+    public static ReportModel Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false, OutputFolder? staged = null,
+        bool umapMaps = true)
     {
         // The maps are most of this on large pairs (UMAP): shown as progress, not minutes of silence.
-        var model = ProgressDisplay.Run(progress => Model(comparison, title, intro, progress: progress));
+        var model = ProgressDisplay.Run(progress => Model(comparison, title, intro, progress: progress, umapMaps: umapMaps));
         Outputs.Write(dir, model, rendering =>
         {
             comparison.Timings[Outputs.RenderTiming] = rendering;
@@ -119,12 +121,12 @@ internal static class CompareCommand
 
     /// <summary>The report model of a comparison; its time goes into the comparison's timings.</summary>
     public static ReportModel Model(Comparison comparison, string title, string? intro = null, string? sampleNoun = null,
-        IProgress<ProgressUpdate>? progress = null)
+        IProgress<ProgressUpdate>? progress = null, bool umapMaps = true)
     {
         var clock = Stopwatch.StartNew();
         if (comparison.LeftOut.Count > 0)
             intro = string.Join(" ", new[] { intro, string.Join(" ", comparison.LeftOut.Select(m => $"Left out: {m.Key} ({m.Value}).")) }.OfType<string>());
-        var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun, progress);
+        var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun, progress, umapMaps);
         comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;
         return model;
     }

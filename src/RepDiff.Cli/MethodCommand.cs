@@ -60,7 +60,8 @@ internal static class MethodCommand
                 Time(result, "scoring", progress, "scoring (BSR)", () => ExplanationScoring.Score(result, pair));
                 var context = Time(result, "context", progress, "context metrics (CKA, mutual k-NN)", () => Comparison.ContextMetrics(pair));
                 var reportModel = Time(result, "report_model", progress, "report model",
-                    () => ReportModel.ForPair(pair, [result], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}", progress: progress));
+                    () => ReportModel.ForPair(pair, [result], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}", progress: progress,
+                        umapMaps: inputs.UmapMaps(parse)));
                 return (result, context, reportModel);
             });
             ImageLooksStage.Warn(pair.Samples);

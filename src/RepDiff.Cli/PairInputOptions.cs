@@ -25,6 +25,27 @@ internal sealed class PairInputOptions
     public Option<string?> NameA { get; } = new("--name-a") { Description = "what the summary and the report call A, e.g. the model's name (default: A's file name, with the folders that tell it from B's when both have one name)" };
     public Option<string?> NameB { get; } = new("--name-b") { Description = "what the summary and the report call B (default: B's file name, likewise)" };
     public Option<string> Out { get; } = new("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
+    public Option<string> Maps { get; } = MapsOption();
+
+    // UMAP's two layouts take about as long as RDX itself at 2,000 samples: a sweep over many runs can leave them out.
+    private static Option<string> MapsOption()
+    {
+        var maps = new Option<string>("--maps")
+        {
+            Description = "the report's sample maps: umap (PCA and UMAP, the default) or pca (PCA only: no UMAP layouts, which take about the method's own time on a few thousand samples; for sweeps of many runs)",
+            DefaultValueFactory = _ => "umap",
+        };
+        // Worded as the methods' choices are ("--distance: 'x' is not one of: …"), checked when the command line is parsed.
+        maps.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is not ("umap" or "pca") and var given)
+                result.AddError($"--maps: '{given}' is not one of: umap, pca");
+        });
+        return maps;
+    }
+
+    /// <summary>Whether the report draws UMAP maps beside the PCA ones (--maps umap).</summary>
+    public bool UmapMaps(ParseResult parse) => parse.GetValue(Maps) != "pca";
 
     /// <summary>Whether the command takes what only a report shows (images, texts, metadata); metrics writes none.</summary>
     private bool reportInputs = true;
@@ -40,7 +61,7 @@ internal sealed class PairInputOptions
         }
         command.Arguments.Add(A);
         command.Arguments.Add(B);
-        Option[] report = reportInputs ? [Images, Texts, TextField, Metadata, MetadataIdColumn] : [];
+        Option[] report = reportInputs ? [Images, Texts, TextField, Metadata, MetadataIdColumn, Maps] : [];
         foreach (var o in (Option[])[Key, KeyA, KeyB, IdColumn, Ids, IdsA, IdsB, CommonSamples, Labels, .. report, NameA, NameB, Out])
             command.Options.Add(o);
     }

@@ -115,6 +115,10 @@ public static partial class HtmlReport
         if (maps.Umap is not null) s.Append(MapSet("umap", "UMAP, 15 neighbours, B's layout started from A's", model, maps.Samples.Length, hidden: true));
         if (maps.Subsampled(model.N))
             s.Append(Inv, $"<p class=\"note\">The maps show {maps.Samples.Length:N0} of the {model.N:N0} samples (an even stride plus every member of the shown concepts).</p>");
+        if (maps.Umap is null)
+            s.Append("<p class=\"note umap-note\">").Append(maps.UmapAsked
+                ? $"No UMAP maps: UMAP needs at least {SampleMaps.UmapMinSamples} samples."
+                : "PCA maps only: the UMAP maps were not asked for (repdiff … --maps pca).").Append("</p>");
         if (maps.UmapPlaced)
             s.Append(Inv, $"<p class=\"note umap-note\">UMAP laid out a seeded subset of {maps.UmapDescentPoints:N0} samples; the other {maps.Samples.Length - maps.UmapDescentPoints:N0} are placed at the weighted mean of their 15 nearest subset samples.</p>");
         s.Append("<div id=\"map-legend\" class=\"legend\"></div>");

@@ -57,11 +57,11 @@ public sealed class ReportModel
     /// the maps are computed here, with every shown concept's members among the plotted points, and the findings,
     /// whose sentences call the samples <paramref name="sampleNoun"/> ("images", "sentences"; by default what the samples
     /// are shown as, <see cref="SampleInfo.Noun"/>). The maps take most of the time on large pairs, so they report to
-    /// <paramref name="progress"/>.
+    /// <paramref name="progress"/>; <paramref name="umapMaps"/> false draws PCA maps only.
     /// </summary>
     public static ReportModel ForPair(RepresentationPair pair, IReadOnlyList<Explanation> explanations, JsonObject context, string title,
         string? intro = null, IReadOnlyDictionary<string, double>? timings = null, string? sampleNoun = null,
-        IProgress<ProgressUpdate>? progress = null) => new()
+        IProgress<ProgressUpdate>? progress = null, bool umapMaps = true) => new()
     {
         Title = title,
         Intro = intro,
@@ -76,7 +76,7 @@ public sealed class ReportModel
         Context = context,
         Timings = timings ?? new Dictionary<string, double>(),
         Findings = explanations.Select(e => FindingText.Describe(e, pair, sampleNoun ?? pair.Samples.Noun, Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown))).ToList(),
-        Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid)), progress: progress),
+        Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid)), umap: umapMaps, progress: progress),
     };
 
     /// <summary>The model of a report on two sample sets of one representation (FINC): no shared samples, no maps.</summary>
