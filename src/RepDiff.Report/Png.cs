@@ -33,7 +33,9 @@ public static class Png
 
         using (var compressed = new MemoryStream())
         {
-            using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+            // zlib's default level: the smallest size took 2.5× as long for 1.6% fewer bytes (a 240×240 heatmap: 19 against
+            // 7.7 ms, 28.5 against 29.0 KB), and every method command draws two heatmaps.
+            using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
             {
                 for (int y = 0; y < height; y++)
                 {

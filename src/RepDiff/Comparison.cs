@@ -258,7 +258,7 @@ public sealed class Comparison
             ["seed"] = Seed,
             ["context"] = Context.DeepClone(),
             ["bsr_table"] = BsrTable(),
-            ["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray()),
+            ["explanations"] = new JsonArray(Explanations.Select(e => e.ToJsonNode()).ToArray()),
             ["consensus"] = Consensus.Of(Explanations).ToJson(),
             ["timings"] = timings,
         };

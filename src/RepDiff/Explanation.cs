@@ -86,7 +86,10 @@ public sealed class Explanation : IJsonOnDeserialized
         TypeInfoResolver = ExplanationJsonContext.Default,
     };
 
-    public string ToJson() => IO.ResultsJsonLayout.Text(JsonSerializer.SerializeToNode(this, ExplanationJsonContext.Default.Explanation)!);
+    public string ToJson() => IO.ResultsJsonLayout.Text(ToJsonNode());
+
+    /// <summary>The explanation as a JSON object, for a document that holds it (laid out once, with the document).</summary>
+    public JsonObject ToJsonNode() => JsonSerializer.SerializeToNode(this, ExplanationJsonContext.Default.Explanation)!.AsObject();
 
     public static Explanation FromJson(string json) =>
         JsonSerializer.Deserialize(json, ExplanationJsonContext.Default.Explanation)

@@ -208,7 +208,7 @@ public sealed class ResultsFile
     {
         if (!IsComparison) return WithDocumentKeys(Explanations[0].ToJson(), Root);
         var root = (JsonObject)Root.DeepClone();
-        root["explanations"] = new JsonArray(Explanations.Select(e => JsonNode.Parse(e.ToJson())).ToArray());
+        root["explanations"] = new JsonArray(Explanations.Select(e => e.ToJsonNode()).ToArray());
         root["bsr_table"] = new JsonArray(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
         root.Remove("findings"); // sentences the new scores may contradict, as a single method's rewrite drops them
         return ResultsJsonLayout.Text(root);
@@ -231,7 +231,7 @@ public sealed class ResultsFile
         Findings.ExplanationFindings? findings = null, (int A, int B)? dimensions = null)
     {
         // One document, laid out once, its keys in DocumentKeys' order after the explanation's.
-        var document = JsonNode.Parse(explanation.ToJson())!.AsObject();
+        var document = explanation.ToJsonNode();
         var inputNames = new JsonObject();
         foreach (var (key, name) in inputs) inputNames[key] = name;
         document["inputs"] = inputNames;
