@@ -317,27 +317,10 @@ internal sealed class ArrowColumn : TableColumn
     /// to the thread pool on Linux and the library's work resumed there, where the allocations of a read could not be
     /// counted (the tests bound them) and each read cost a thread hop.
     /// </summary>
-    private sealed class ReadsInPlace(FileStream inner) : Stream
+    private sealed class ReadsInPlace(FileStream inner) : FileReadWrapper(inner)
     {
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(inner.Read(buffer.Span));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(inner.Read(buffer, offset, count));
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-        public override long Position { get => inner.Position; set => inner.Position = value; }
-        public override long Length => inner.Length;
-        public override bool CanRead => true;
-        public override bool CanSeek => true;
-        public override bool CanWrite => false;
-        public override void Flush() { }
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
     }
 
     /// <summary>
