@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Text;
 using System.Numerics.Tensors;
 using Apache.Arrow;
 using Apache.Arrow.Compression;
@@ -20,6 +21,9 @@ namespace RepDiff.IO;
 internal sealed class ArrowColumn : TableColumn
 {
     private static readonly CompressionCodecFactory Codecs = new();
+
+    /// <summary>Native memory Apache.Arrow allocated on this thread: the tests add it to the thread's managed allocations to bound a whole read.</summary>
+    [ThreadStatic] internal static long NativeBytesOnThread;
 
     private readonly bool fileFormat;
     private readonly int columnIndex;
@@ -112,7 +116,8 @@ internal sealed class ArrowColumn : TableColumn
         {
             CheckMessages(path, stream, fileFormat);
             var allocator = new BoundedAllocator(path, stream.Length);
-            return fileFormat ? new ArrowFileReader(stream, allocator, Codecs, leaveOpen: false) : new ArrowStreamReader(stream, allocator, Codecs, leaveOpen: false);
+            var reads = new ReadsInPlace(stream);
+            return fileFormat ? new ArrowFileReader(reads, allocator, Codecs, leaveOpen: false) : new ArrowStreamReader(reads, allocator, Codecs, leaveOpen: false);
         }
         catch
         {
@@ -152,9 +157,11 @@ internal sealed class ArrowColumn : TableColumn
             stream.Position = footerStart;
             InputFile.ReadFully(stream, footer);
             // Footer: version, schema, dictionaries and record batches, each a vector of 24-byte blocks (offset, metadata and body length).
+            long root = Read(path, footer, 0, 4);
+            CheckFields(path, footer, Target(path, footer, root, 1), "the footer's schema");
             foreach (var (index, name) in new[] { (2, "dictionary batch"), (3, "record batch") })
             {
-                long field = Field(path, footer, index);
+                long field = Field(path, footer, root, index);
                 if (field == 0) continue;
                 long vector = field + Read(path, footer, field, 4);
                 long count = Read(path, footer, vector, 4);
@@ -193,26 +200,127 @@ internal sealed class ArrowColumn : TableColumn
         var metadata = new byte[length]; // no more than the file holds, as checked; Apache.Arrow rents as much next
         InputFile.ReadFully(stream, metadata);
         // Message: version, header type, header, body length (an int64), custom metadata.
-        long field = Field(path, metadata, 3), body = field == 0 ? 0 : Read(path, metadata, field, 8);
+        long message = Read(path, metadata, 0, 4), field = Field(path, metadata, message, 3), body = field == 0 ? 0 : Read(path, metadata, field, 8);
+        CheckHeader(path, metadata, message, name);
         CheckDeclaredLength(path, $"{name} body length", body, end - start - length, stream.Length, notFormat);
         return start + length + body;
     }
 
-    /// <summary>Where field <paramref name="index"/> of a flatbuffer's root table lies in it (0 when the field is absent).</summary>
-    private static long Field(string path, byte[] buffer, int index)
+    /// <summary>
+    /// The counts in a message's header by which Apache.Arrow sizes an array before it reads what they count: a record
+    /// batch's field nodes (a list of that capacity) and a schema field's children. One flipped byte had made them 16 to
+    /// 268 million, and Apache.Arrow allocated 128 MB to 2 GB for a file of 1.5 KB before it failed. As in any valid
+    /// flatbuffer, what they count must lie inside the metadata.
+    /// </summary>
+    private static void CheckHeader(string path, byte[] metadata, long message, string name)
     {
-        long table = Read(path, buffer, 0, 4), vtable = table - Read(path, buffer, table, 4);
+        // Message: version, header type (1 schema, 2 dictionary batch, 3 record batch), header.
+        long type = Field(path, metadata, message, 1), header = Target(path, metadata, message, 2);
+        if (type == 0 || header == 0) return;
+        switch (Read(path, metadata, type, 1))
+        {
+            case 1: CheckFields(path, metadata, header, $"the schema ({name})"); break;
+            case 2: CheckFieldNodes(path, metadata, Target(path, metadata, header, 1), name); break; // DictionaryBatch: id, data
+            case 3: CheckFieldNodes(path, metadata, header, name); break;
+        }
+    }
+
+    /// <summary>RecordBatch: length, nodes (16-byte structs), buffers, compression.</summary>
+    private static void CheckFieldNodes(string path, byte[] metadata, long batch, string name)
+    {
+        if (batch != 0) Vector(path, metadata, batch, 1, 16, $"the count of field nodes of {name}");
+    }
+
+    /// <summary>Fields nest no deeper than this; Apache.Arrow reads them recursively.</summary>
+    private const int MaxNesting = 64;
+
+    /// <summary>
+    /// Every field of a schema (Schema: endianness, fields) and their children (Field: name, nullable, type type, type,
+    /// dictionary, children). A valid field takes at least 8 bytes (its offset and its table), which bounds the walk when
+    /// a corrupt offset lists a field inside itself.
+    /// </summary>
+    private static void CheckFields(string path, byte[] buffer, long schema, string where)
+    {
+        long left = buffer.Length / 8;
+        void Walk(long table, int vectorIndex, string? column, int depth)
+        {
+            string of = column is null ? $"columns of {where}" : $"children of column '{NpyDtype.Truncate(column)}' in {where}";
+            var (at, count) = Vector(path, buffer, table, vectorIndex, 4, $"the count of {of}");
+            for (long k = 0; k < count; k++)
+            {
+                long field = at + 4 * k + Read(path, buffer, at + 4 * k, 4);
+                string name = (column is null ? "" : column + ".") + Text(path, buffer, field, 0);
+                if (--left < 0 || depth == MaxNesting)
+                    throw RepDiffInputException.ForFile(path, $"column '{NpyDtype.Truncate(name)}' in {where} nests more fields than its metadata of {buffer.Length:N0} bytes holds: the file is corrupt");
+                Walk(field, 5, name, depth + 1);
+            }
+        }
+        if (schema != 0) Walk(schema, 1, null, 0);
+    }
+
+    /// <summary>
+    /// Where the vector in field <paramref name="index"/> of a table starts and how many elements of
+    /// <paramref name="size"/> bytes it has ((0, 0) when absent), refused unless they all lie inside the buffer.
+    /// </summary>
+    private static (long At, long Count) Vector(string path, byte[] buffer, long table, int index, int size, string what)
+    {
+        long at = Target(path, buffer, table, index);
+        if (at == 0) return (0, 0);
+        long count = Read(path, buffer, at, 4), room = (buffer.Length - at - 4) / size;
+        if (count < 0 || count > room)
+            throw RepDiffInputException.ForFile(path, $"{what} is {count:N0}, more than its metadata of {buffer.Length:N0} bytes holds ({room:N0}): the file is corrupt");
+        return (at + 4, count);
+    }
+
+    /// <summary>A string field of a table (a field's name), shortened for a message.</summary>
+    private static string Text(string path, byte[] buffer, long table, int index)
+    {
+        long at = Target(path, buffer, table, index), length = at == 0 ? 0 : Read(path, buffer, at, 4);
+        return length > 0 && length <= buffer.Length - at - 4 ? NpyDtype.Truncate(Encoding.UTF8.GetString(buffer, (int)at + 4, (int)length)) : "";
+    }
+
+    /// <summary>Where field <paramref name="index"/> of the flatbuffer table at <paramref name="table"/> lies (0 when the field is absent).</summary>
+    private static long Field(string path, byte[] buffer, long table, int index)
+    {
+        long vtable = table - Read(path, buffer, table, 4);
         long slot = 4 + 2 * index, offset = slot < Read(path, buffer, vtable, 2) ? Read(path, buffer, vtable + slot, 2) : 0;
         return offset == 0 ? 0 : table + offset;
     }
 
-    /// <summary>A little-endian integer of 2 (unsigned), 4 or 8 bytes inside a flatbuffer, which must hold it.</summary>
+    /// <summary>The table, vector or string that an offset field of a table points to (0 when the field is absent).</summary>
+    private static long Target(string path, byte[] buffer, long table, int index)
+    {
+        long field = Field(path, buffer, table, index);
+        return field == 0 ? 0 : field + Read(path, buffer, field, 4);
+    }
+
+    /// <summary>
+    /// A little-endian integer of 1 (unsigned), 2, 4 or 8 bytes inside a flatbuffer, which must hold it; signed as the
+    /// FlatBuffers runtime in Apache.Arrow reads offsets, so that the checks find what the library will.
+    /// </summary>
     private static long Read(string path, byte[] buffer, long at, int bytes)
     {
         if (at < 0 || at > buffer.Length - bytes)
             throw RepDiffInputException.ForFile(path, $"holds an Arrow message or footer that points outside itself (byte {at} of {buffer.Length}): the file is corrupt");
         var span = buffer.AsSpan((int)at, bytes);
-        return bytes switch { 2 => BinaryPrimitives.ReadUInt16LittleEndian(span), 4 => BinaryPrimitives.ReadInt32LittleEndian(span), _ => BinaryPrimitives.ReadInt64LittleEndian(span) };
+        return bytes switch
+        {
+            1 => span[0],
+            2 => BinaryPrimitives.ReadInt16LittleEndian(span),
+            4 => BinaryPrimitives.ReadInt32LittleEndian(span),
+            _ => BinaryPrimitives.ReadInt64LittleEndian(span),
+        };
+    }
+
+    /// <summary>
+    /// The file as Apache.Arrow reads it: its asynchronous reads are done at once, on the calling thread. A FileStream's go
+    /// to the thread pool on Linux and the library's work resumed there, where the allocations of a read could not be
+    /// counted (the tests bound them) and each read cost a thread hop.
+    /// </summary>
+    private sealed class ReadsInPlace(FileStream inner) : FileReadWrapper(inner)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
     }
 
     /// <summary>
@@ -222,12 +330,15 @@ internal sealed class ArrowColumn : TableColumn
     /// </summary>
     private sealed class BoundedAllocator(string path, long fileSize) : NativeMemoryAllocator
     {
+
         protected override IMemoryOwner<byte> AllocateInternal(int length, out int bytesAllocated)
         {
             if (length > Npz.MaxExpandedBytes && length > Npz.MaxExpansion * Math.Max(1, fileSize))
                 throw RepDiffInputException.ForFile(path, $"declares a buffer of {length:N0} bytes, more than {Npz.MaxExpansion} times the file's "
                     + $"{fileSize:N0}: the file is corrupt (or a decompression bomb)");
-            return base.AllocateInternal(length, out bytesAllocated);
+            var memory = base.AllocateInternal(length, out bytesAllocated);
+            NativeBytesOnThread += bytesAllocated;
+            return memory;
         }
     }
 

@@ -122,7 +122,7 @@ internal static class Hdf5
     /// with an exception, which PureHDF turns into an unresolved link: the listing skips it, as it skips links that lead
     /// nowhere. (A plain FileStream would be read through its handle, out of reach of this check.)
     /// </summary>
-    private sealed class StackGuardStream(FileStream inner) : Stream
+    private sealed class StackGuardStream(FileStream inner) : FileReadWrapper(inner)
     {
         private static void CheckStack()
         {
@@ -130,33 +130,16 @@ internal static class Hdf5
                 throw new InsufficientExecutionStackException("links in the file lead back to themselves (a soft-link cycle)");
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             CheckStack();
-            return inner.Read(buffer);
+            return base.Read(buffer);
         }
 
         public override long Seek(long offset, SeekOrigin origin)
         {
             CheckStack();
-            return inner.Seek(offset, origin);
-        }
-
-        public override long Position { get => inner.Position; set => Seek(value, SeekOrigin.Begin); }
-        public override long Length => inner.Length;
-        public override bool CanRead => true;
-        public override bool CanSeek => true;
-        public override bool CanWrite => false;
-        public override void Flush() { }
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
+            return base.Seek(offset, origin);
         }
     }
 
