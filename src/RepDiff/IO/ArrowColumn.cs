@@ -330,7 +330,6 @@ internal sealed class ArrowColumn : TableColumn
     /// </summary>
     private sealed class BoundedAllocator(string path, long fileSize) : NativeMemoryAllocator
     {
-
         protected override IMemoryOwner<byte> AllocateInternal(int length, out int bytesAllocated)
         {
             if (length > Npz.MaxExpandedBytes && length > Npz.MaxExpansion * Math.Max(1, fileSize))
