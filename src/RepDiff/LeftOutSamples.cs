@@ -32,12 +32,22 @@ public sealed record LeftOutSamples(int Kept, int CountA, int CountB, string[] F
 
     private static string First(string[] ids) => ids.Length == 0 ? "" : $" (first: '{IO.NpyDtype.Truncate(ids[0])}')";
 
-    /// <summary>results.json's `samples.left_out`: `a` and `b` (counts), `a_ids` and `b_ids` (the first few ids of each).</summary>
+    /// <summary>
+    /// results.json's `samples.left_out`: `a` and `b` (counts), `a_ids` and `b_ids` (the first few ids of each), and
+    /// `look_alike`: how many of A's left out B holds written otherwise, with one such pair (`a_id`, `b_id`; null when none),
+    /// which the terminal line says too.
+    /// </summary>
     public JsonObject ToJson() => new()
     {
         ["a"] = CountA,
         ["b"] = CountB,
         ["a_ids"] = new JsonArray(FirstIdsA.Select(id => (JsonNode?)id).ToArray()),
         ["b_ids"] = new JsonArray(FirstIdsB.Select(id => (JsonNode?)id).ToArray()),
+        ["look_alike"] = new JsonObject
+        {
+            ["count"] = LookAlike.Count,
+            ["a_id"] = LookAlike.Count == 0 ? null : LookAlike.IdA,
+            ["b_id"] = LookAlike.Count == 0 ? null : LookAlike.IdB,
+        },
     };
 }
