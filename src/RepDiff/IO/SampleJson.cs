@@ -65,7 +65,7 @@ public static class SampleJson
         if (block["left_out"] is not JsonObject leftOut || leftOut["a"] is not JsonValue a || leftOut["b"] is not JsonValue b
             || !a.TryGetValue(out int countA) || !b.TryGetValue(out int countB)) return null;
         string[] Ids(string key) => leftOut[key] is JsonArray ids ? ids.OfType<JsonValue>().Select(v => v.TryGetValue(out string? id) ? id : null).OfType<string>().ToArray() : [];
-        // Kept by evaluate as written; results.json of runs before `look_alike` was written have none.
+        // Kept by evaluate as written (absent: none, or a results.json written before it).
         var alike = leftOut["look_alike"] is JsonObject lookAlike && lookAlike["count"] is JsonValue count && count.TryGetValue(out int alikeCount) && alikeCount > 0
             && lookAlike["a_id"] is JsonValue idA && idA.TryGetValue(out string? alikeA) && lookAlike["b_id"] is JsonValue idB && idB.TryGetValue(out string? alikeB)
             ? (alikeCount, alikeA!, alikeB!) : (0, "", "");

@@ -48,7 +48,7 @@ public class CommonSamplesCliTests
         var results = Results(outDir);
         Assert.Equal(118, results["n"]!.GetValue<int>());
         var samples = results["samples"]!.AsObject();
-        Assert.Equal("""{"a":2,"b":2,"a_ids":["s7","s50"],"b_ids":["x0","x1"],"look_alike":{"count":0,"a_id":null,"b_id":null}}""", samples["left_out"]!.ToJsonString());
+        Assert.Equal("""{"a":2,"b":2,"a_ids":["s7","s50"],"b_ids":["x0","x1"]}""", samples["left_out"]!.ToJsonString());
         Assert.Equal(inputs.Kept.Select(i => $"s{i}"), samples["ids"]!.AsArray().Select(v => (string)v!));
         // Each sample's label and metadata are its own: s51, the 50th kept, has line 52 of the labels and the first half's value.
         var labels = File.ReadAllLines(inputs.Labels);
