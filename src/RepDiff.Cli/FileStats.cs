@@ -7,6 +7,9 @@ namespace RepDiff.Cli;
 /// <summary>The numbers `repdiff inspect` shows about one embedding file.</summary>
 internal sealed record FileStats(string File, long[] Shape, string Dtype, double Mean, double MeanRowNorm, long Nan, long Inf)
 {
+    /// <summary>Whether values beyond float32's range count among <see cref="Inf"/> (<see cref="RowFile.MayExceedFloat32"/>).</summary>
+    public bool InfIncludesBeyondFloat32 { get; init; }
+
     /// <summary>Where the vectors were found, for formats with fields to choose from (JSON Lines: "field 'embedding'").</summary>
     public string? VectorsFrom { get; init; }
 
@@ -51,6 +54,7 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
             file.Rows == 0 || finite == 0 ? double.NaN : normSum / file.Rows, nan, inf)
         {
             VectorsFrom = file.VectorsFrom,
+            InfIncludesBeyondFloat32 = file.MayExceedFloat32,
             IdsFrom = file.Ids is null ? null : file.IdsFrom ?? "the file",
         };
     }
@@ -86,8 +90,9 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
         table.AddRow("mean", Figure(Mean));
         table.AddRow("mean row norm", Figure(MeanRowNorm));
         table.AddRow("NaN", Nan.ToString());
-        // Rows are read as float32, what the methods compute in: a float64 beyond its range counts here as infinite.
-        table.AddRow(Dtype == "float64" ? "Inf (or beyond float32's ±3.4e38)" : "Inf", Inf.ToString());
+        // Rows are read as float32, what the methods compute in: a float64 or a number written as text beyond its range
+        // counts here as infinite (the methods refuse it, naming it).
+        table.AddRow(InfIncludesBeyondFloat32 ? "Inf (or beyond float32's ±3.4e38)" : "Inf", Inf.ToString());
         return table;
     }
 }

@@ -57,6 +57,9 @@ internal static class Outputs
         if (committed.NotMovedBack is { } left)
             Cli.Warn($"--out {dir}: the results are in place, but these entries of the folder they replaced could not be moved into it: "
                 + $"{string.Join("; ", left.Entries)}; they stay in {left.Folder}, which the next run beside --out moves back if it can");
+        if (committed.RemovedBeforeMovedBack is { } removed)
+            Cli.Warn($"--out {dir}: the results are in place, but the folder they replaced ({removed}) was removed by something else before "
+                + "the files of it that this run does not write could be moved back into --out: they are gone with it");
     }
 
     /// <summary>Writes one result's files under <paramref name="subfolder"/> of a staged output folder (the demo stages several).</summary>

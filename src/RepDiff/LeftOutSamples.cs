@@ -32,12 +32,21 @@ public sealed record LeftOutSamples(int Kept, int CountA, int CountB, string[] F
 
     private static string First(string[] ids) => ids.Length == 0 ? "" : $" (first: '{IO.NpyDtype.Truncate(ids[0])}')";
 
-    /// <summary>results.json's `samples.left_out`: `a` and `b` (counts), `a_ids` and `b_ids` (the first few ids of each).</summary>
-    public JsonObject ToJson() => new()
+    /// <summary>
+    /// results.json's `samples.left_out`: `a` and `b` (counts), `a_ids` and `b_ids` (the first few ids of each), and
+    /// `look_alike` when some of A's left out B holds written otherwise: how many, with one such pair (`a_id`, `b_id`), as the
+    /// terminal line says. Absent when none (so a results.json written before it, kept by evaluate, claims nothing).
+    /// </summary>
+    public JsonObject ToJson()
     {
-        ["a"] = CountA,
-        ["b"] = CountB,
-        ["a_ids"] = new JsonArray(FirstIdsA.Select(id => (JsonNode?)id).ToArray()),
-        ["b_ids"] = new JsonArray(FirstIdsB.Select(id => (JsonNode?)id).ToArray()),
-    };
+        var json = new JsonObject
+        {
+            ["a"] = CountA,
+            ["b"] = CountB,
+            ["a_ids"] = new JsonArray(FirstIdsA.Select(id => (JsonNode?)id).ToArray()),
+            ["b_ids"] = new JsonArray(FirstIdsB.Select(id => (JsonNode?)id).ToArray()),
+        };
+        if (LookAlike.Count > 0) json["look_alike"] = new JsonObject { ["count"] = LookAlike.Count, ["a_id"] = LookAlike.IdA, ["b_id"] = LookAlike.IdB };
+        return json;
+    }
 }

@@ -88,8 +88,11 @@ public static class DelimitedText
                     throw OtherSeparatorHint(fields[j], delimiter) is { } hint
                         ? RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is not a number" + hint)
                         : TextColumns(path, lineNumber, fields, headerNames, idIndex, idColumn);
-                if (float.IsInfinity(v) && !IsInfinityWord(fields[j]))
-                    throw RepDiffInputException.ForFile(path, $"line {lineNumber} column {j + 1}: '{NpyDtype.Truncate(fields[j])}' is beyond the float32 range (±3.4e38)");
+                // Named by line and column as the file is read; inspect counts them (a number beyond float32 as Inf) instead.
+                if (checkFinite && !float.IsFinite(v))
+                    throw float.IsInfinity(v) && !IsInfinityWord(fields[j])
+                        ? RowFile.BeyondFloat32(path, $"line {lineNumber} column {j + 1}", NpyDtype.Truncate(fields[j].Trim()))
+                        : RowFile.NotFinite(path, $"line {lineNumber} column {j + 1}", NpyDtype.Truncate(fields[j].Trim()));
                 values.Add(v);
             }
             rows++;

@@ -31,7 +31,8 @@ public static class GroupsFile
     /// The groups of the file over a pair of <paramref name="n"/> samples with <paramref name="ids"/> (null: the samples have
     /// none), whose models are called <paramref name="nameA"/> and <paramref name="nameB"/>.
     /// </summary>
-    public static IReadOnlyList<Group> Read(string path, string? groupColumn, int n, string[]? ids, string nameA, string nameB)
+    /// <param name="leftOutOfA">How many of A's samples --common-samples left out: the pair's rows are then not A's rows as given.</param>
+    public static IReadOnlyList<Group> Read(string path, string? groupColumn, int n, string[]? ids, string nameA, string nameB, int leftOutOfA = 0)
     {
         string[] wanted = [groupColumn ?? DefaultGroupColumn, .. ExportConcept, "row", "id", "in_grid"];
         var (columns, kept, lines) = ReadTable(path, wanted);
@@ -54,6 +55,10 @@ public static class GroupsFile
         if (rowAt < 0 && idAt < 0)
             throw RepDiffInputException.ForFile(path, $"has neither a 'row' (0-based) nor an 'id' column to name each member (columns: {ColumnList(columns)})");
         var rowOfId = ids is null ? null : RowsOfIds(ids);
+        // A row counts among the samples kept, which is not how a file made beside A's own rows counts them: refused, not guessed.
+        string? rowsAreNotA = leftOutOfA == 0 ? null
+            : $"names its member by row, but --common-samples left out {leftOutOfA:N0} of {nameA}'s samples, so the rows kept are not {nameA}'s rows as given; "
+                + "name the members by 'id' instead (a column of the pair's ids)";
         if (rowAt < 0 && rowOfId is null)
             throw RepDiffInputException.ForFile(path, "names its members by 'id', but A and B carry no ids to join them on (give --ids, --ids-a/--ids-b or --id-column, or a 'row' column)");
 
@@ -67,7 +72,7 @@ public static class GroupsFile
                 : givenNameAt >= 0 && values[groupAt[0]] == GivenGroupsMethod.MethodName && values[givenNameAt] is { } given ? Unneutralized(given)
                 : string.Join(" · ", groupAt.Select(j => values[j] ?? ""));
             if (name.Trim().Length == 0) throw RepDiffInputException.ForFile(path, $"line {line} has no group in '{columns[kept[groupAt[0]]]}'");
-            int? sample = SampleOf(path, line, values, rowAt, idAt, rowOfId, n, out string? missing);
+            int? sample = SampleOf(path, line, values, rowAt, idAt, rowOfId, n, rowsAreNotA, out string? missing);
             if (sample is not int i)
             {
                 firstUnknown ??= missing;
@@ -118,7 +123,8 @@ public static class GroupsFile
     /// both, as an export's lines do), else by row. Null, with the reason in <paramref name="missing"/>, for a sample these
     /// inputs do not have: the caller counts them.
     /// </summary>
-    private static int? SampleOf(string path, int line, string?[] values, int rowAt, int idAt, Dictionary<string, int>? rowOfId, int n, out string? missing)
+    /// <param name="rowsAreNotA">Why a member named by row alone is refused (--common-samples left some of A out), or null.</param>
+    private static int? SampleOf(string path, int line, string?[] values, int rowAt, int idAt, Dictionary<string, int>? rowOfId, int n, string? rowsAreNotA, out string? missing)
     {
         missing = null;
         string? rowText = rowAt < 0 ? null : values[rowAt];
@@ -144,6 +150,7 @@ public static class GroupsFile
         }
         if (row is not int i)
             throw RepDiffInputException.ForFile(path, $"line {line} has no {(rowAt < 0 ? "id" : rowOfId is null || idAt < 0 ? "row" : "row or id")}");
+        if (rowsAreNotA is not null) throw RepDiffInputException.ForFile(path, $"line {line} {rowsAreNotA}");
         if (i < 0 || i >= n)
         {
             missing = $"line {line}: row {i} is not a sample of these inputs (rows 0 to {n - 1:N0})";

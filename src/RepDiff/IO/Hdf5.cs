@@ -221,7 +221,7 @@ internal static class Hdf5
                 file.Dispose();
                 throw;
             }
-            return WithIdsBeside(new RowFile(Hdf5Rows.Open(file, Path, chosen, name), checkFinite), chosen);
+            return WithIdsBeside(new RowFile(Hdf5Rows.Open(file, Path, chosen, name, checkFinite), checkFinite), chosen);
         }
 
         /// <summary>The ids dataset of that name in the chosen dataset's group: ids are kept per group.</summary>
@@ -278,6 +278,7 @@ internal static class Hdf5
         private readonly IH5Dataset dataset;
         private readonly long[] shape;
         private (int Offset, int Precision)? bitField;
+        private bool refuseBeyondFloat32;
 
         private Hdf5Rows(string path, string key, string name, NativeFile file, IH5Dataset dataset, long[] shape) : base(path, key, name)
         {
@@ -289,7 +290,8 @@ internal static class Hdf5
         public override long[] Shape => shape;
 
         /// <summary>The dataset's rows; they own <paramref name="file"/> (disposed here when the dataset is refused).</summary>
-        public static Hdf5Rows Open(NativeFile file, string path, string key, string name)
+        /// <param name="refuseBeyondFloat32">Refuse a float64 beyond float32's range, naming it as stored (inspect counts it as Inf instead).</param>
+        public static Hdf5Rows Open(NativeFile file, string path, string key, string name, bool refuseBeyondFloat32)
         {
             try
             {
@@ -314,7 +316,7 @@ internal static class Hdf5
                 if (dtype.Kind == 'f' && bits is { } floatBits && (floatBits.Offset != 0 || floatBits.Precision != dtype.Size * 8))
                     throw RepDiffInputException.ForFile(name, $"stores floats of {floatBits.Precision} bits at bit {floatBits.Offset} of {dtype.Size * 8}, which RepDiff does not read; "
                         + "write it again as plain float32 (h5py: f2.create_dataset('x', data=f['x'][:].astype('f4')))");
-                var result = new Hdf5Rows(path, key, name, file, dataset, shape) { Dtype = dtype, Cols = cols };
+                var result = new Hdf5Rows(path, key, name, file, dataset, shape) { Dtype = dtype, Cols = cols, refuseBeyondFloat32 = refuseBeyondFloat32 };
                 if (dtype.Kind != 'f' && bits is { } intBits && (intBits.Offset != 0 || intBits.Precision != dtype.Size * 8))
                 {
                     if (intBits.Precision == 0 || intBits.Offset + intBits.Precision > dtype.Size * 8)
@@ -444,11 +446,10 @@ internal static class Hdf5
         {
             var stored = Guard(Name, () => Read(new T[destination.Length], selection));
             TensorPrimitives.ConvertTruncating<T, float>(stored, destination);
-            if (stored is double[] values)
+            if (refuseBeyondFloat32 && stored is double[] values)
                 for (int k = 0; k < values.Length; k++)
                     if (double.IsFinite(values[k]) && float.IsInfinity(destination[k]))
-                        throw RepDiffInputException.ForFile(Name, $"row {firstRow + k / Cols} column {k % Cols} is "
-                            + $"{values[k].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
+                        throw RowFile.BeyondFloat32(Name, $"row {firstRow + k / Cols} column {k % Cols}", values[k].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         public override void Dispose() => file.Dispose();

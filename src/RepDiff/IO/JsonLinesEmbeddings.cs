@@ -229,7 +229,7 @@ internal static class JsonLinesEmbeddings
                     : reader.TryGetDouble(out double d) ? (float)d
                     : float.PositiveInfinity * (reader.ValueSpan[0] == '-' ? -1 : 1);
                 if (checkFinite && !float.IsFinite(value))
-                    throw RepDiffInputException.ForFile(path, $"line {lineNumber}: value {count} ({NpyDtype.Truncate(Encoding.UTF8.GetString(reader.ValueSpan))}) is beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
+                    throw RowFile.BeyondFloat32(path, $"line {lineNumber} value {count}", NpyDtype.Truncate(Encoding.UTF8.GetString(reader.ValueSpan)));
                 row[count] = value;
             }
             count++;

@@ -359,8 +359,7 @@ public sealed class OutputFolder : IDisposable
     /// <returns>What the folder replaced held, and which of its files stay.</returns>
     public Committed Commit()
     {
-        IReadOnlyList<string> earlier = [];
-        var back = new MovedBack([], []);
+        var back = new MovedBack([], [], []);
         // Taken before the Gate, so that a stop is not held up while another process commits.
         using var turn = FileLocks.LockFolder(Path.GetDirectoryName(Final)!, CommitPatience);
         lock (TemporaryPaths.Gate)
@@ -399,7 +398,6 @@ public sealed class OutputFolder : IDisposable
             if (replaced)
             {
                 // The staging name (or the fallback's ".old") now holds the old contents (no marker): restore what the run did not replace.
-                earlier = TopLevelNames(replacedFolder);
                 back = FinishSwap(replacedFolder, Final);
             }
             // What could not be moved back stays in the old folder (the staging name, or its ".old" twin), with the lock file,
@@ -408,21 +406,28 @@ public sealed class OutputFolder : IDisposable
             else owner.Dispose();
             TemporaryPaths.Remove(owner.Path);
         }
-        return new Committed(earlier, back.Moved, back.Stuck.Count == 0 ? null : new LeftBehind(back.Stuck, replacedFolder));
+        return new Committed(back.Earlier, back.Moved, back.Stuck.Count == 0 ? null : new LeftBehind(back.Stuck, replacedFolder))
+        {
+            RemovedBeforeMovedBack = back.Vanished ? replacedFolder : null,
+        };
     }
 
     /// <summary>What a commit replaced, as it found it in its turn (another run's folder may have come since the run began).</summary>
     /// <param name="Earlier">The names in the top level of the folder the commit replaced; empty when --out was missing.</param>
     /// <param name="Kept">Those of them that the run did not write and that stay (moved back from the old folder).</param>
     /// <param name="NotMovedBack">Files of the old folder that could not be moved into the new one, and where they are; null when none.</param>
-    public sealed record Committed(IReadOnlyList<string> Earlier, IReadOnlyList<string> Kept, LeftBehind? NotMovedBack = null);
+    public sealed record Committed(IReadOnlyList<string> Earlier, IReadOnlyList<string> Kept, LeftBehind? NotMovedBack = null)
+    {
+        /// <summary>
+        /// Where the folder replaced had been put, when something else removed it before its files could be moved back (a
+        /// user's `rm -rf` of hidden folders, a run of another tool): the results are whole, what it held is gone. Null otherwise.
+        /// </summary>
+        public string? RemovedBeforeMovedBack { get; init; }
+    }
 
     /// <param name="Entries">Each entry that stayed, relative to the old folder, with why.</param>
     /// <param name="Folder">The old folder, which holds them.</param>
     public sealed record LeftBehind(IReadOnlyList<string> Entries, string Folder);
-
-    private static List<string> TopLevelNames(string folder) =>
-        Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Where(n => n != IncompleteMarker).ToList()!;
 
     /// <summary>
     /// Why an entry of <paramref name="folder"/> (--out) could not be moved into the new folder at the commit, or null: a mount
@@ -543,8 +548,14 @@ public sealed class OutputFolder : IDisposable
         throw new RepDiffInputException($"--out {Final}: {target} is a {kind}; RepDiff will not replace it");
     }
 
-    /// <summary>The files moved back into --out's top level, and the entries that could not be moved (with why).</summary>
-    private sealed record MovedBack(List<string> Moved, List<string> Stuck);
+    /// <summary>
+    /// The names in the old folder's top level, the files moved back into --out's, and the entries that could not be moved
+    /// (with why); whether the old folder was gone before it could be listed.
+    /// </summary>
+    private sealed record MovedBack(List<string> Earlier, List<string> Moved, List<string> Stuck)
+    {
+        public bool Vanished { get; set; }
+    }
 
     /// <summary>
     /// Moves entries of the old folder that the new one lacks into it, then deletes the old folder, unless something could
@@ -552,7 +563,7 @@ public sealed class OutputFolder : IDisposable
     /// </summary>
     private static MovedBack FinishSwap(string old, string final)
     {
-        var back = new MovedBack([], []);
+        var back = new MovedBack([], [], []);
         MoveMissing(old, final, "", back);
         if (back.Stuck.Count == 0) TemporaryPaths.TryDelete(old);
         return back;
@@ -567,12 +578,16 @@ public sealed class OutputFolder : IDisposable
     private static void MoveMissing(string old, string final, string relative, MovedBack back)
     {
         List<string> entries;
+        // The old folder is listed once, here, and not before: it had been listed for Earlier first, and a folder gone or
+        // unreadable at that moment ended a run whose results were in place in "internal error".
         try { entries = [.. Directory.EnumerateFileSystemEntries(old)]; }
+        catch (DirectoryNotFoundException) when (relative.Length == 0) { back.Vanished = true; return; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { back.Stuck.Add($"{relative}* ({e.Message})"); return; }
         foreach (string entry in entries)
         {
             string name = Path.GetFileName(entry);
             if (name == IncompleteMarker) continue;
+            if (relative.Length == 0) back.Earlier.Add(name);
             string target = Path.Combine(final, name);
             try
             {

@@ -28,6 +28,12 @@ public sealed class RowFile : IRowSource, IDisposable
     public int Rows { get; }
     public int Cols { get; }
 
+    /// <summary>
+    /// Whether the file may hold finite values beyond float32's range, which reading as float32 turns into ±Inf: a float64
+    /// array or column, or numbers written as text (CSV, TSV, JSON Lines).
+    /// </summary>
+    public bool MayExceedFloat32 => values is not null || dtype is { Kind: 'f', Size: 8 };
+
     /// <summary>Whether rows may be read from several threads at once (memory-mapped or in-memory values, not a table decoder).</summary>
     internal bool ReadsConcurrently => table is null && (values is not null || bytes is MappedBytes);
 
@@ -56,6 +62,7 @@ public sealed class RowFile : IRowSource, IDisposable
             throw new InvalidOperationException($"{name}: data region shorter than its validated shape");
     }
 
+    /// <summary>Values parsed from text (the CSV and JSON Lines readers).</summary>
     internal RowFile(string name, Matrix values, bool checkFinite)
     {
         Name = name;
@@ -167,10 +174,20 @@ public sealed class RowFile : IRowSource, IDisposable
         if (bad < 0) return;
         int row = first + bad / Cols, col = bad % Cols;
         if (StoredDouble(row, col) is { } stored && double.IsFinite(stored))
-            throw RepDiffInputException.ForFile(Name, $"row {row} column {col} is {stored.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
-        string value = float.IsNaN(dest[bad]) ? "NaN" : dest[bad] > 0 ? "Inf" : "-Inf";
-        throw RepDiffInputException.ForFile(Name, $"row {row} column {col} is {value}; values must be finite");
+            throw BeyondFloat32(Name, $"row {row} column {col}", stored.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        throw NotFinite(Name, $"row {row} column {col}", float.IsNaN(dest[bad]) ? "NaN" : dest[bad] > 0 ? "Inf" : "-Inf");
     }
+
+    /// <summary>
+    /// A value the file holds as a finite number but float32 cannot: the same words for every format, each naming the place
+    /// as it is found ("line 2 column 3" in text, "row 1 column 2" in an array). `inspect` counts such values instead.
+    /// </summary>
+    internal static RepDiffInputException BeyondFloat32(string file, string where, string value) =>
+        RepDiffInputException.ForFile(file, $"{where} is {value}, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
+
+    /// <summary>A NaN or infinity the file holds, in the same words for every format; `inspect` counts them instead.</summary>
+    internal static RepDiffInputException NotFinite(string file, string where, string value) =>
+        RepDiffInputException.ForFile(file, $"{where} is {value}; values must be finite");
 
     /// <summary>
     /// A float64 element as stored, when the rows come from bytes: a finite 1e39 becomes float32 infinity, which the file

@@ -65,7 +65,11 @@ public static class SampleJson
         if (block["left_out"] is not JsonObject leftOut || leftOut["a"] is not JsonValue a || leftOut["b"] is not JsonValue b
             || !a.TryGetValue(out int countA) || !b.TryGetValue(out int countB)) return null;
         string[] Ids(string key) => leftOut[key] is JsonArray ids ? ids.OfType<JsonValue>().Select(v => v.TryGetValue(out string? id) ? id : null).OfType<string>().ToArray() : [];
-        return new LeftOutSamples(n, countA, countB, Ids("a_ids"), Ids("b_ids"));
+        // Kept by evaluate as written (absent: none, or a results.json written before it).
+        var alike = leftOut["look_alike"] is JsonObject lookAlike && lookAlike["count"] is JsonValue count && count.TryGetValue(out int alikeCount) && alikeCount > 0
+            && lookAlike["a_id"] is JsonValue idA && idA.TryGetValue(out string? alikeA) && lookAlike["b_id"] is JsonValue idB && idB.TryGetValue(out string? alikeB)
+            ? (alikeCount, alikeA!, alikeB!) : (0, "", "");
+        return new LeftOutSamples(n, countA, countB, Ids("a_ids"), Ids("b_ids")) { LookAlike = alike };
     }
 
     private static JsonArray Strings(IEnumerable<string?> values) => new(values.Select(v => (JsonNode?)v).ToArray());

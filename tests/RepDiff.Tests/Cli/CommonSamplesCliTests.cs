@@ -149,6 +149,61 @@ public class CommonSamplesCliTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>
+    /// B holding A's left-out s7 as "S7 " (case and an end space): the terminal line had said so, results.json had not. It
+    /// now records the count and the pair in `samples.left_out.look_alike`, which evaluate keeps.
+    /// </summary>
+    [Fact]
+    public void IdsBHoldsWrittenOtherwiseAreRecordedInResults()
+    {
+        var inputs = Make();
+        File.WriteAllLines(inputs.IdsB, File.ReadAllLines(inputs.IdsB).Select(id => id == "x0" ? "S7 " : id));
+        string outDir = Path.Combine(inputs.Dir, "out");
+        var run = Run(["kmeans", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--concepts", "2", "--out", outDir]);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Contains("1 of a.npy's left out is in b_partial.npy written otherwise ('s7' and 'S7 ': spaces, case or number format)", run.Stdout);
+        var leftOut = Results(outDir)["samples"]!["left_out"]!;
+        Assert.Equal("""{"count":1,"a_id":"s7","b_id":"S7 "}""", leftOut["look_alike"]!.ToJsonString());
+
+        string evaluated = Path.Combine(inputs.Dir, "evaluated.json");
+        var evaluate = Run(["evaluate", Path.Combine(outDir, "results.json"), inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--out", evaluated]);
+        Assert.True(evaluate.Code == 0, evaluate.Stderr);
+        Assert.Equal(leftOut.ToJsonString(), JsonNode.Parse(File.ReadAllText(evaluated))!["samples"]!["left_out"]!.ToJsonString());
+    }
+
+    /// <summary>
+    /// A groups file naming members by row, given with --common-samples that left out some of A: its rows could be A's as
+    /// given or the rows kept (the code read them as the rows kept, s8 for "row 7"), so it is refused naming the id column;
+    /// by id it is read as the ids say; by row where none of A was left out (only B's own), rows of A are the rows kept.
+    /// </summary>
+    [Fact]
+    public void AGroupsFileByRowIsRefusedWhenRowsOfAWereLeftOut()
+    {
+        var inputs = Make();
+        string byRow = Path.Combine(inputs.Dir, "by_row.csv"), byId = Path.Combine(inputs.Dir, "by_id.csv");
+        File.WriteAllLines(byRow, ["group,row", .. Enumerable.Range(0, 40).Select(i => $"g{i % 2},{i}")]);
+        File.WriteAllLines(byId, ["group,id", .. Enumerable.Range(0, 40).Where(i => i != 7).Select(i => $"g{i % 2},s{i}")]);
+        Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", byRow, "--out", Path.Combine(inputs.Dir, "refused")])
+            .AssertBadInput($"{byRow}: line 2 names its member by row, but --common-samples left out 2 of a.npy's samples, so the rows kept are not a.npy's rows as given; "
+                + "name the members by 'id' instead (a column of the pair's ids)");
+        Assert.False(Directory.Exists(Path.Combine(inputs.Dir, "refused")));
+
+        string outDir = Path.Combine(inputs.Dir, "by-id");
+        var run = Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", byId, "--out", outDir]);
+        Assert.True(run.Code == 0, run.Stderr);
+        var ids = Results(outDir)["samples"]!["ids"]!.AsArray().Select(v => (string)v!).ToArray();
+        var members = Results(outDir)["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray())
+            .SelectMany(c => c!["members"]!.AsArray().Select(m => ids[(int)m!])).ToHashSet();
+        Assert.Equal(Enumerable.Range(0, 40).Where(i => i != 7).Select(i => $"s{i}").ToHashSet(), members);
+
+        // B's own extra ids alone left out: A's rows are the rows kept, and rows are read.
+        string idsB = Path.Combine(inputs.Dir, "ids_b_all.txt"), bAll = Path.Combine(inputs.Dir, "b_all.npy");
+        Npy.Write(bAll, Npy.ReadMatrix(Path.Combine(inputs.Dir, "b.npy")).SelectRows([.. Enumerable.Range(0, 120), 3]));
+        File.WriteAllLines(idsB, [.. Enumerable.Range(0, 120).Select(i => $"s{i}"), "x0"]);
+        var rows = Run(["groups", inputs.A, bAll, "--ids-a", inputs.IdsA, "--ids-b", idsB, "--common-samples", "--groups", byRow, "--out", Path.Combine(inputs.Dir, "by-row")]);
+        Assert.True(rows.Code == 0, rows.Stderr);
+    }
+
     /// <summary>metrics and compare keep the common samples too, and record them where the method commands do.</summary>
     [Fact]
     public void MetricsAndCompareRecordWhatWasLeftOut()

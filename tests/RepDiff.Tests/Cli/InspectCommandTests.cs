@@ -395,6 +395,48 @@ public class InspectCommandTests
     }
 
     /// <summary>
+    /// One matrix holding 1e39 (finite as the file holds it, beyond float32) and one holding NaN, in each format that can
+    /// hold them: `inspect` counts them in every one (a CSV's 1e39 had been refused, a JSON Lines file's counted under a
+    /// plain "Inf"), and a method refuses each in the same words, naming the place as the format has it.
+    /// </summary>
+    [Fact]
+    public void EveryFormatCountsValuesBeyondFloat32AndMethodsRefuseThemAlike()
+    {
+        string dir = TestData.TempDir();
+        var (_, b, _) = SmallPair(dir, rows: 3);
+        double[] wide = [1, 2, 3, 1e39, 5, 6];
+        double[] nan = [1, 2, 3, double.NaN, 5, 6];
+        string npy = Path.Combine(dir, "wide.npy"), h5 = Path.Combine(dir, "wide.h5");
+        RepDiff.IO.AtomicFile.Write(npy, stream => RepDiff.IO.Npy.WriteRaw(stream, "<f8", [3, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(wide.AsSpan())));
+        new PureHDF.H5File { ["x"] = new double[3, 2] { { 1, 2 }, { 3, 1e39 }, { 5, 6 } } }.Write(h5);
+        var files = new (string File, string Place)[]
+        {
+            (WriteText(dir, "wide.csv", "1,2\n3,1e39\n5,6\n"), "line 2 column 2 is 1e39"),
+            (WriteText(dir, "wide.tsv", "a\tb\n1\t2\n3\t1e39\n5\t6\n"), "line 3 column 2 is 1e39"),
+            (WriteText(dir, "wide.jsonl", "[1, 2]\n[3, 1e39]\n[5, 6]\n"), "line 2 value 1 is 1e39"),
+            (npy, "row 1 column 1 is 1E+39"),
+            (h5, "row 1 column 1 is 1E+39"),
+        };
+        foreach (var (file, place) in files)
+        {
+            var (code, output, error) = Run("inspect", file);
+            Assert.True(code == 0, $"{file}: {error}");
+            Assert.Contains("Inf (or beyond float32's ±3.4e38) │ 1 ", output);
+            Assert.Equal(1, JsonNode.Parse(Run("inspect", file, "--json").Stdout)!["inf"]!.GetValue<long>());
+            Run("metrics", file, b, "--out", Path.Combine(dir, "out")).AssertBadInput(
+                $"{file}: {place}, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
+        }
+        string nanNpy = Path.Combine(dir, "nan.npy");
+        RepDiff.IO.AtomicFile.Write(nanNpy, stream => RepDiff.IO.Npy.WriteRaw(stream, "<f8", [3, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(nan.AsSpan())));
+        foreach (var (file, place) in new[] { (WriteText(dir, "nan.csv", "x,y\n1,2\n3,NaN\n5,6\n"), "line 3 column 2 is NaN"), (nanNpy, "row 1 column 1 is NaN") })
+        {
+            Assert.Equal(1, JsonNode.Parse(Run("inspect", file, "--json").Stdout)!["nan"]!.GetValue<long>());
+            Run("metrics", file, b, "--out", Path.Combine(dir, "out")).AssertBadInput($"{file}: {place}; values must be finite");
+        }
+        Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+
+    /// <summary>
     /// A .pt of dicts each holding the one below twice (pickle's memo shares it): 2^levels paths from a few hundred bytes.
     /// Before, inspect opened each path by a search through all of them: 16 levels (2.6 KB) ran past a minute, 20 levels took 485 MB.
     /// </summary>

@@ -60,10 +60,11 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             // Every method of a comparison, trusted both ways (sae gets its stability note).
             Write(dir, "compare", ["compare", a, b, .. side, "--images", images, "--trust", "--methods", "rdx,spec,koda,kmeans,pca,nmf,sae"]);
             Write(dir, "metrics", ["metrics", a, b, "--labels", labels]);
-            // B without A's last ten samples, kept by --common-samples (`samples.left_out`).
+            // B without A's last ten samples, kept by --common-samples (`samples.left_out`); its last id is one of those
+            // written otherwise ("S110" for A's "s110": `look_alike`).
             string partial = Path.Combine(dir, "b_partial.npy"), partialIds = Path.Combine(dir, "ids_partial.txt");
             Npy.Write(partial, Npy.ReadMatrix(b).SelectRows(Enumerable.Range(0, 110).ToArray()));
-            File.WriteAllLines(partialIds, Enumerable.Range(0, 110).Select(i => $"s{i}"));
+            File.WriteAllLines(partialIds, [.. Enumerable.Range(0, 109).Select(i => $"s{i}"), "S110"]);
             Write(dir, "metrics-common", ["metrics", a, partial, "--ids-a", ids, "--ids-b", partialIds, "--common-samples"]);
             // Groups given without a direction (`both_ways`), named (`concepts[].name`).
             string givenGroups = Path.Combine(dir, "groups.csv");

@@ -415,8 +415,8 @@ public class BrokenFileTests
         { "the id column twice", "id,a,id\nx,1,x\n", "id", "line 1: the id column 'id' appears twice in the header (columns 1 and 3)" },
         { "only an id column", "id\nx\n", "id", "no numeric columns" },
         { "an unterminated quote", "a,b\n\"1,2\n", null, "line 2: unterminated quoted field" },
-        { "NaN", "1,2\n3,nan\n", null, "row 1 column 1 is NaN" },
-        { "-inf", "1,2\n-inf,4\n", null, "row 1 column 0 is -Inf" },
+        { "NaN", "1,2\n3,nan\n", null, "line 2 column 2 is nan; values must be finite" },
+        { "-inf", "1,2\n-inf,4\n", null, "line 2 column 1 is -inf; values must be finite" },
         // A first row of numbers with one typo is data with a bad cell, not a header to drop silently.
         { "a typo in the first row", "0.25,O.5\n1.5,2.5\n", null, "line 1 column 2: 'O.5' is not a number" },
         // An empty cell was "'' is not a number (name it as the id column)"; a trailing delimiter on every line (Excel,

@@ -107,8 +107,12 @@ public class HostileInputTests
     {
         string path = Path.Combine(dir, "big.csv");
         File.WriteAllText(path, "1,2\n3," + new string('9', 60) + "\n");
-        Run("inspect", path).AssertBadInput("line 2 column 2");
-        Assert.Contains("beyond the float32 range", Run("inspect", path).Stderr);
+        var (a, _, _) = SmallPair(dir, rows: 2);
+        var refused = Run("metrics", path, a, "--out", Path.Combine(dir, "out"));
+        refused.AssertBadInput("line 2 column 2 is 9999");
+        Assert.Contains(", beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down", refused.Stderr);
+        // inspect counts it, as it counts a float64 array's (InspectCommandTests.EveryFormatCountsValuesBeyondFloat32AndMethodsRefuseThemAlike).
+        Assert.Contains("Inf (or beyond float32's ±3.4e38) │ 1 ", Run("inspect", path).Stdout);
     }
 
     /// <summary>An honest deflated .npz of zeros is read at the cost of its declared array, once (no doubling buffer).</summary>

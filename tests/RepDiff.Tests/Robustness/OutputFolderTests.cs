@@ -385,15 +385,54 @@ public class OutputFolderTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
+    /// <summary>
+    /// The old folder removed by something else (a user's `rm -rf` of hidden folders, another tool) between the swap and
+    /// the move back: strace holds the run for 3 s after the exchange, while the test removes it. The run had ended in
+    /// "internal error: DirectoryNotFoundException" (exit 1) with its results in place; it now says what happened in one
+    /// warning and ends as completed.
+    /// </summary>
+    [StraceFact]
+    public void AnOldFolderRemovedBeforeTheMoveBackIsSaidAndTheResultsStay()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+        string? removed = null;
+        var (code, stderr) = RunUnderStrace(["-e", "trace=renameat2", "-e", "inject=renameat2:delay_exit=3000000"], ["metrics", a, b, "--out", outDir], meanwhile: () =>
+        {
+            var waited = Stopwatch.StartNew();
+            while (removed is null && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                // After the exchange the staging name holds the old folder, notes.txt in it.
+                removed = Directory.GetDirectories(dir, ".repdiff-staging.out.*").FirstOrDefault(d => File.Exists(Path.Combine(d, "notes.txt")));
+                if (removed is null) Thread.Sleep(20);
+            }
+            Assert.NotNull(removed);
+            Directory.Delete(removed, recursive: true);
+        });
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.Contains("\"method\": \"metrics\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var warning = Assert.Single(stderr.Split('\n'), line => line.StartsWith("warning:"));
+        Assert.Equal($"warning: --out {outDir}: the results are in place, but the folder they replaced ({removed}) was removed by something else "
+            + "before the files of it that this run does not write could be moved back into --out: they are gone with it", warning);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
     /// <summary>The command run under strace with <paramref name="strace"/>'s options (a failure or delay injected).</summary>
-    private static (int Code, string Stderr) RunUnderStrace(string[] strace, params string[] args)
+    private static (int Code, string Stderr) RunUnderStrace(string[] strace, params string[] args) => RunUnderStrace(strace, args, meanwhile: null);
+
+    /// <param name="meanwhile">What the test does while the command runs (it is started first).</param>
+    private static (int Code, string Stderr) RunUnderStrace(string[] strace, string[] args, Action? meanwhile)
     {
         var start = new ProcessStartInfo("strace") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string arg in (string[])["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", .. strace, "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), .. args])
             start.ArgumentList.Add(arg);
         using var run = Process.Start(start)!;
         _ = run.StandardOutput.ReadToEndAsync();
-        string stderr = run.StandardError.ReadToEnd();
+        var stderrRead = run.StandardError.ReadToEndAsync();
+        meanwhile?.Invoke();
+        string stderr = stderrRead.GetAwaiter().GetResult();
         Assert.True(run.WaitForExit(120_000), "the run did not end");
         return (run.ExitCode, stderr);
     }

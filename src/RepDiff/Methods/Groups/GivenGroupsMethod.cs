@@ -36,7 +36,7 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
     {
         if (options.Groups is not { } path)
             throw new InvalidOptionException(nameof(options.Groups), "is needed: the file of groups to score (`repdiff groups A B --groups FILE`)");
-        return GroupsFile.Read(path, options.GroupColumn, pair.N, pair.Samples.Ids, pair.NameA, pair.NameB);
+        return GroupsFile.Read(path, options.GroupColumn, pair.N, pair.Samples.Ids, pair.NameA, pair.NameB, pair.Samples.LeftOut?.CountA ?? 0);
     }
 
     protected override Explanation Explain(RepresentationPair pair, GivenGroupsOptions options, IProgress<ProgressUpdate>? progress)
