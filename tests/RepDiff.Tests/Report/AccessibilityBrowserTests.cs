@@ -28,18 +28,8 @@ public sealed class AccessibleReportFixture
 /// cards, a card's selection said aloud, the legend's entries, wide tables), by a screen reader (names, states, header cells),
 /// by eyes that need contrast or tell red from green poorly, with reduced motion, at 400% zoom, and shared as a file.
 /// </summary>
-public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassFixture<AccessibleReportFixture>
+public class AccessibilityBrowserTests(AccessibleReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<AccessibleReportFixture>
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-    private static async Task<(IBrowser Browser, IPlaywright Playwright)> Launch()
-    {
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = ChromiumArgs });
-        return (browser, playwright);
-    }
-
     private static async Task<(IPage Page, List<string> Errors)> Open(IBrowser browser, string path, int width = 1400, int height = 1000, BrowserNewPageOptions? options = null)
     {
         options ??= new BrowserNewPageOptions();
@@ -64,9 +54,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
     [ChromiumFact]
     public async Task SkipLinksTakeTheKeyboardToTheConceptsAndToTheMaps()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
 
         await page.Keyboard.PressAsync("Tab");
@@ -102,9 +90,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
     [ChromiumFact]
     public async Task AFocusedCardShowsAVisibleRingAndItsSelectionIsSaidAloud()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
 
         // Reached from the keyboard (Shift+Tab, Tab), as :focus-visible requires.
@@ -136,9 +122,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
     [ChromiumFact]
     public async Task EveryTextMeetsAaContrast()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
         Assert.True(await page.Locator(".card.unconfirmed").CountAsync() > 0, "the fixture should hold an unconfirmed card");
         await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => { d.open = true; })");
@@ -157,9 +141,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
     [ChromiumFact]
     public async Task AMemberListsPicturesAreNamedByRowAndLabel()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
         await page.Locator(".card .open-members").First.ClickAsync();
         var names = await page.EvaluateAsync<string[][]>("() => Array.from(document.querySelectorAll('section.members li.member')).map(li => [li.querySelector('img').alt, '#' + li.dataset.row + ' · ' + li.querySelector('.mlabel').textContent])");
@@ -229,9 +211,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
     [ChromiumFact]
     public async Task ALegendEntryOutlinesItsLabelsSamplesFromTheKeyboard()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
         var labels = RepDiff.IO.SampleFiles.LoadLabels(TestData.Fixture("digits_labels.npy"));
         int Count(string name) => Enumerable.Range(0, labels.Codes.Length).Count(i => labels[i] == name);
@@ -267,9 +247,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
     [ChromiumFact]
     public async Task TheMapSwitchSaysWhichMapIsShownAndEveryHeaderCellHasText()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
         Assert.Equal(0, await page.Locator("[role=tablist]").CountAsync());
         var pca = page.Locator(".maptabs button[data-kind=pca]");
@@ -292,9 +270,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
     [ChromiumFact]
     public async Task AtFourHundredPercentZoomNothingWidensThePageAndWideTablesScrollFromTheKeyboard()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report, width: 320, height: 256);
         Assert.Equal(320, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"));
         var boxes = page.Locator("section.bsr, .consensus .tablewrap");
@@ -323,9 +299,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
     [ChromiumFact]
     public async Task ReducedMotionStopsTheCardsTransitions()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report, options: new BrowserNewPageOptions { ReducedMotion = ReducedMotion.Reduce });
         Assert.Equal("0s", await page.Locator(".card").First.EvaluateAsync<string>("c => getComputedStyle(c).transitionDuration.split(',')[0].trim()"));
         var (moving, _) = await Open(browser, report.Report);
@@ -343,9 +317,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report) : IClassF
         string copy = Path.Combine(TestData.TempDir(), "inbox", "deeper", "report.html");
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
         File.Copy(report.Report, copy);
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var page = await browser.NewPageAsync();
         var requests = new List<string>();
         page.Request += (_, request) => { if (!request.Url.StartsWith("data:", StringComparison.Ordinal)) requests.Add(request.Url); };

@@ -16,6 +16,57 @@ public sealed class ChromiumFactAttribute : FactAttribute
 }
 
 /// <summary>
+/// One headless Chromium for a browser test class: launched, with Playwright's driver, when its first test asks for it (not at
+/// all when the tests are skipped), and closed after the class's last test. Every page a test opens lives in a browser context
+/// of its own (IBrowser.NewPageAsync), and ChromiumTests closes them after each test, so no test sees another's pages, storage
+/// or downloads. Launching both for every test had cost each test 4-5 s under load (docs/benchmarks.md, thirty-ninth session).
+/// </summary>
+public sealed class ChromiumFixture : IAsyncLifetime
+{
+    private static readonly string[] Args =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+
+    public async Task<IBrowser> Browser()
+    {
+        // Launched again if it crashed, so that one test's crash fails that test alone.
+        if (browser is { IsConnected: true }) return browser;
+        await DisposeAsync();
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = Args });
+        return browser;
+    }
+
+    /// <summary>Closes every page left open, with its context; the browser stays for the next test.</summary>
+    public async Task ClosePages()
+    {
+        if (browser is not { IsConnected: true }) return;
+        foreach (var context in browser.Contexts.ToList()) await context.CloseAsync();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null) await browser.DisposeAsync();
+        playwright?.Dispose();
+        (browser, playwright) = (null, null);
+    }
+}
+
+/// <summary>A browser test class: its tests share the class's Chromium, and each test's pages are closed after it.</summary>
+public abstract class ChromiumTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
+{
+    protected Task<IBrowser> Browser() => chromium.Browser();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => chromium.ClosePages();
+}
+
+/// <summary>
 /// Runs `repdiff demo` once, when a browser test first needs it (not at all when they are skipped): with
 /// the small real-model samples, whose embeddings the real-model finding tests share through the demo's
 /// cache; with the README's standard samples when REPDIFF_SCREENSHOT asks for the README's picture.
@@ -42,11 +93,8 @@ public sealed class DemoReportFixture
 /// linking them with a finding each, no console errors, concept cards that each show pictures or sentences,
 /// every image decoded, the finding in words, and hovering a card highlighting its members in both maps.
 /// </summary>
-public class BrowserTests(DemoReportFixture demo) : IClassFixture<DemoReportFixture>
+public class BrowserTests(DemoReportFixture demo, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<DemoReportFixture>
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     /// <summary>The reports, and whether their cards show pictures (else sentences).</summary>
     private static readonly (string Slug, bool Pictures)[] Reports =
         [("checkpoints", true), ("merged-labels", true), ("brown-minilm-arctic", false), ("fashion-resnet-task", true), ("twemoji-pictures-names", true)];
@@ -58,13 +106,7 @@ public class BrowserTests(DemoReportFixture demo) : IClassFixture<DemoReportFixt
     public async Task DemoReportsWorkInTheBrowser()
     {
         Assert.True(demo.ExitCode == 0, demo.ExitMessage);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumFactAttribute.Executable,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        var browser = await Browser();
         var index = await browser.NewPageAsync();
         await index.GotoAsync(new Uri(Path.Combine(demo.Directory, "index.html")).AbsoluteUri);
         var links = await index.Locator("a.entry").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");

@@ -49,18 +49,8 @@ public sealed class CardReportFixture
 /// consensus table, every member in pages (highlighted in both maps), the full text on demand, and the
 /// downloads of a concept and of the current selection, checked against `repdiff export`.
 /// </summary>
-public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardReportFixture>
+public class CardsBrowserTests(CardReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<CardReportFixture>
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-    private static async Task<(IBrowser Browser, IPlaywright Playwright)> Launch()
-    {
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = ChromiumArgs });
-        return (browser, playwright);
-    }
-
     /// <summary>A page that records the last 'rd-highlight' request (what the maps are asked to light) in window.__hl.</summary>
     private static async Task<(IPage Page, List<string> Errors)> Open(IBrowser browser, string path)
     {
@@ -90,9 +80,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
     {
         var file = ResultsFile.Read(report.Results);
         var explanations = file.Explanations;
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
 
         // Every card lists its concept's over-represented values, strongest first, as results.json has them.
@@ -161,9 +149,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
     [ChromiumFact]
     public async Task ALassoMadeWhileACardIsSelectedReplacesTheCard()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
         var card = page.Locator(".card").First;
         await card.ClickAsync();
@@ -200,9 +186,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
     [ChromiumFact]
     public async Task LeavingAConsensusRowRestoresTheSelectedCardsHighlight()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
         // The first pair's shared samples, and a card of another size (the planted groups make the first pair's concepts equal).
         var data = await page.EvaluateAsync<string[]>("""
@@ -243,9 +227,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
     [ChromiumFact]
     public async Task ALinkToACardLandsItBelowTheMethodsBarMarked()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
         foreach (var (width, height) in new[] { (390, 800), (1280, 800) })
         {
@@ -275,9 +257,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
     [ChromiumFact]
     public async Task BothMapsAndTheLegendFitA1280By800Window()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
         const string Measure = """
             () => {
@@ -314,9 +294,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         var explanation = ResultsFile.Read(Path.Combine(outDir, "results.json")).Explanations.Single();
         var concept = explanation.Directions.SelectMany(d => d.Concepts).First(c => c.Looks is { Count: > 0 });
 
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
         var card = page.Locator($"#card-{Key([explanation], concept)}");
         var shown = await card.Locator(".looks span").AllTextContentsAsync();
@@ -357,9 +335,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         string outDir = Path.Combine(dir, "out");
         var outcome = CliHarness.Run("kmeans", a, b, "--images", images, "--out", outDir);
         Assert.True(outcome.Code == 0, outcome.Stderr);
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
         await page.Locator("#map-colour").SelectOptionAsync(new SelectOptionValue { Label = "look: colour" });
         var legend = page.Locator("#map-legend span");
@@ -374,9 +350,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
     {
         string results = report.Results;
         var explanations = ResultsFile.Read(results).Explanations;
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, report.Report);
 
         // The largest shown concept of RDX (it has per-member scores).
@@ -502,9 +476,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         Assert.True(run.Code == 0, run.Stderr);
         string results = Path.Combine(outDir, "results.json");
         var explanations = ResultsFile.Read(results).Explanations;
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
 
         // A concept's download: field for field the export's rows of that concept (strength and score to float32 precision).
@@ -553,9 +525,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         string outDir = Path.Combine(dir, "out");
         var run = CliHarness.Run("kmeans", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--concepts", "3", "--texts", texts, "--out", outDir);
         Assert.True(run.Code == 0, run.Stderr);
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
 
         var exported = Cli.ExportCommandTests.ParseCsv(Export(Path.Combine(outDir, "results.json"), "csv", "--texts", texts).Stdout);
@@ -590,9 +560,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         var run = CliHarness.Run("groups", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--groups", groups, "--out", outDir);
         Assert.True(run.Code == 0, run.Stderr);
         string results = Path.Combine(outDir, "results.json");
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
 
         var exported = Cli.ExportCommandTests.ParseCsv(Export(results, "csv").Stdout);
@@ -661,9 +629,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
         long reportBytes = new FileInfo(Path.Combine(outDir, "report.html")).Length;
         Assert.True(reportBytes < photoBytes / 4, $"report {reportBytes} bytes for {photoBytes} bytes of photos");
 
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         var (page, errors) = await Open(browser, Path.Combine(outDir, "report.html"));
         // Grid images are thumbnails that fit 96×96, and decode.
         var sizes = await page.EvaluateAsync<int[][]>("() => Array.from(document.querySelectorAll('.card .grid img')).map(i => [i.naturalWidth, i.naturalHeight, i.src.startsWith('data:image/jpeg') ? 1 : 0])");
@@ -684,9 +650,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
     [ChromiumFact]
     public async Task EveryCardShowsItsBsrAndChanceLevelWholeOnWideAndNarrowWindows()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         // 1400 px: five cards a row, about 150 px inside each, where "100 members · BSR 0.93 / 0.50" used to end in "BSR 0.…".
         foreach (int width in new[] { 1400, 390 })
         {
@@ -723,9 +687,7 @@ public class CardsBrowserTests(CardReportFixture report) : IClassFixture<CardRep
     [ChromiumFact]
     public async Task APrintedReportShowsEveryTableWholeAndSplitsNoCardOrMap()
     {
-        var (browser, playwright) = await Launch();
-        using var _ = playwright;
-        await using var __ = browser;
+        var browser = await Browser();
         // A page's printable width in CSS pixels with Chromium's default margins: A5 and A4 portrait, A4 landscape.
         foreach (int width in new[] { 480, 718, 1046 })
         {

@@ -52,19 +52,14 @@ public sealed class HostileReportFixture
 /// The report with hostile content in headless Chromium: nothing runs, nothing is fetched, nothing widens the page or
 /// pushes the maps out of reach, the tooltip names every label, and the controls inside a card work from the keyboard.
 /// </summary>
-public class HostileContentBrowserTests(HostileReportFixture report) : IClassFixture<HostileReportFixture>
+public class HostileContentBrowserTests(HostileReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<HostileReportFixture>
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     private const int Width = 1400, Height = 1000;
 
     /// <summary>A page recording console errors, page errors, dialogs (an executed alert) and every request that is not the file itself.</summary>
-    private static async Task<(IPage Page, List<string> Problems, IAsyncDisposable Browser, IDisposable Playwright)> Open(string path)
+    private async Task<(IPage Page, List<string> Problems)> Open(string path)
     {
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = Width, Height = Height } });
+        var page = await (await Browser()).NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = Width, Height = Height } });
         page.SetDefaultTimeout(120_000);
         var problems = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") problems.Add("console: " + message.Text); };
@@ -76,7 +71,7 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
                 problems.Add("request: " + request.Url);
         };
         await page.GotoAsync(new Uri(path).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-        return (page, problems, browser, playwright);
+        return (page, problems);
     }
 
     private static Task<int> PageWidth(IPage page) => page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
@@ -84,9 +79,7 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
     [ChromiumFact]
     public async Task HostileContentNeitherRunsNorWidensThePageNorHidesTheMaps()
     {
-        var (page, problems, browser, playwright) = await Open(report.Report);
-        using var _ = playwright;
-        await using var __ = browser;
+        var (page, problems) = await Open(report.Report);
 
         // The map legend lists the 10,000-character label: it was one line 66,000 pixels wide.
         Assert.Equal(Width, await PageWidth(page));
@@ -159,9 +152,7 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
     [ChromiumFact]
     public async Task SearchingHostileTextMatchesItAsTextAndRunsNothing()
     {
-        var (page, problems, browser, playwright) = await Open(report.Report);
-        using var _ = playwright;
-        await using var __ = browser;
+        var (page, problems) = await Open(report.Report);
         const int n = 600;
         int[] Matching(string query) => Enumerable.Range(0, n)
             .Where(i => new[] { $"sample {i} <x>", HostileReportFixture.Labels[i % HostileReportFixture.Labels.Length], HostileReportFixture.Text(i) }
@@ -194,9 +185,7 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
     [ChromiumFact]
     public async Task TheMapTooltipNamesLabelsPastThePaletteColours()
     {
-        var (page, problems, browser, playwright) = await Open(report.Report);
-        using var _ = playwright;
-        await using var __ = browser;
+        var (page, problems) = await Open(report.Report);
         // Samples 7 to 11 (and 19 to 23) carry g7 … g11; label codes go most frequent first, so some are past the ten
         // colours and share the legend's "other": the tooltip said "other" for them instead of their label.
         // The header's long name pushes the maps below the window: bring A's map into view to hover it.
@@ -223,9 +212,7 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
     [ChromiumFact]
     public async Task TheControlsInsideACardAndTheConsensusRowsWorkFromTheKeyboard()
     {
-        var (page, problems, browser, playwright) = await Open(report.Report);
-        using var _ = playwright;
-        await using var __ = browser;
+        var (page, problems) = await Open(report.Report);
         var first = page.Locator(".card").First;
         string key = (await first.GetAttributeAsync("data-key"))!;
 
@@ -276,9 +263,7 @@ public class HostileContentBrowserTests(HostileReportFixture report) : IClassFix
         string path = Path.Combine(TestData.TempDir(), "index.html");
         File.WriteAllText(path, IndexPage.Render("demo " + new string('T', 60), "intro https://example.org/a/very/long/path/without/any/space/at/all",
             [new IndexEntry("pair " + new string('P', 60), "licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); more https://example.org/" + new string('x', 80), "pair/report.html", comparison)]));
-        var (page, problems, browser, playwright) = await Open(path);
-        await using var _ = browser;
-        using var __ = playwright;
+        var (page, problems) = await Open(path);
         await page.SetViewportSizeAsync(360, 800);
         Assert.Equal(360, await PageWidth(page));
         Assert.Empty(problems);

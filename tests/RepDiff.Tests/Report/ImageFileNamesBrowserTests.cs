@@ -9,11 +9,8 @@ namespace RepDiff.Tests.Report;
 /// A report of images read from a folder, without ids, in headless Chromium: the member list, the maps' keyboard and
 /// tooltip, the search field and the downloads name each sample by its file (shot_7.png), where they had said "#7".
 /// </summary>
-public class ImageFileNamesBrowserTests
+public class ImageFileNamesBrowserTests(ChromiumFixture chromium) : ChromiumTests(chromium)
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 60_000 };
 
     [ChromiumFact]
@@ -27,9 +24,7 @@ public class ImageFileNamesBrowserTests
         var labelOf = File.ReadAllLines(labels);
         var explanation = ResultsFile.Read(Path.Combine(outDir, "results.json")).Explanations.Single();
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, AcceptDownloads = true });
+        var page = await (await Browser()).NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, AcceptDownloads = true });
         page.SetDefaultTimeout(120_000);
         var errors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };

@@ -12,11 +12,8 @@ namespace RepDiff.Tests.Report;
 /// lasso does; one match also becomes the keyboard's sample with its tooltip; Escape clears the search. The expected
 /// matches are computed here from the report's inputs, not read back from the page.
 /// </summary>
-public class MapSearchBrowserTests
+public class MapSearchBrowserTests(ChromiumFixture chromium) : ChromiumTests(chromium)
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     /// <summary>Long enough for the search's pause after typing on a loaded 2-core machine.</summary>
     private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 60_000 };
 
@@ -46,20 +43,18 @@ public class MapSearchBrowserTests
     private static int[] Matching(string query, string[] ids, string[]? labels, string[]? texts) => Enumerable.Range(0, ids.Length)
         .Where(i => new[] { ids[i], labels?[i], texts?[i] }.Any(f => f is not null && f.Contains(query, StringComparison.OrdinalIgnoreCase))).ToArray();
 
-    private static async Task<(IPage Page, List<string> Errors, IAsyncDisposable Browser, IDisposable Playwright)> Open(ReportModel model)
+    private async Task<(IPage Page, List<string> Errors)> Open(ReportModel model)
     {
         string path = Path.Combine(TestData.TempDir(), "report.html");
         File.WriteAllText(path, HtmlReport.Render(model));
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumFactAttribute.Executable, Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
+        var page = await (await Browser()).NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
         page.SetDefaultTimeout(120_000);
         var errors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
         page.PageError += (_, error) => errors.Add(error);
         page.Dialog += (_, dialog) => { errors.Add("dialog: " + dialog.Message); _ = dialog.DismissAsync(); };
         await page.GotoAsync(new Uri(path).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-        return (page, errors, browser, playwright);
+        return (page, errors);
     }
 
     /// <summary>Types the query into the field (replacing what it held) and waits for the count the field must then show.</summary>
@@ -77,9 +72,7 @@ public class MapSearchBrowserTests
     public async Task TypingCountsAndOutlinesTheMatchesAndEnterSelectsThem()
     {
         var (model, ids, labels, texts) = Report(texts: true, labels: true);
-        var (page, errors, browser, playwright) = await Open(model);
-        using var _ = playwright;
-        await using var __ = browser;
+        var (page, errors) = await Open(model);
         await page.EvaluateAsync("() => { window.selections = []; document.addEventListener('rd-selection', e => selections.push(e.detail.indices.length)); }");
 
         // One field for both maps, named for screen readers by what these samples have.
@@ -138,9 +131,7 @@ public class MapSearchBrowserTests
     public async Task OneMatchBecomesTheKeyboardsSampleWithItsTooltip()
     {
         var (model, ids, labels, texts) = Report(texts: true, labels: true);
-        var (page, errors, browser, playwright) = await Open(model);
-        using var _ = playwright;
-        await using var __ = browser;
+        var (page, errors) = await Open(model);
         var field = page.Locator("#map-search");
 
         // An id typed in another case finds its one sample.
@@ -191,9 +182,7 @@ public class MapSearchBrowserTests
     public async Task AReportWithIdsOnlySearchesTheIds()
     {
         var (model, ids, _, _) = Report(texts: false, labels: false);
-        var (page, errors, browser, playwright) = await Open(model);
-        using var _ = playwright;
-        await using var __ = browser;
+        var (page, errors) = await Open(model);
         Assert.Equal("find samples by id", await page.Locator("#map-search").GetAttributeAsync("placeholder"));
         var tens = Matching("_001", ids, null, null);
         Assert.Equal(10, tens.Length);

@@ -13,11 +13,8 @@ namespace RepDiff.Tests.Report;
 /// metadata, a lasso selection lighting the same samples in both maps, the rd-highlight / rd-selection events, and
 /// a 100,000-sample report (its load time is printed for docs/benchmarks.md, never asserted).
 /// </summary>
-public class MapsBrowserTests(ITestOutputHelper output)
+public class MapsBrowserTests(ITestOutputHelper output, ChromiumFixture chromium) : ChromiumTests(chromium)
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     /// <summary>Three Gaussian blobs in A, B a linear image of A; labels are the blobs, metadata a text and a number column.</summary>
     private static (RepresentationPair Pair, Explanation Explanation) Blobs(int perCluster, int dims)
     {
@@ -50,13 +47,6 @@ public class MapsBrowserTests(ITestOutputHelper output)
         return (pair, explanation);
     }
 
-    private static async Task<IBrowser> Launch(IPlaywright playwright) => await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-    {
-        ExecutablePath = ChromiumFactAttribute.Executable,
-        Headless = true,
-        Args = ChromiumArgs,
-    });
-
     private static string Write(string html)
     {
         string path = Path.Combine(TestData.TempDir(), "report.html");
@@ -81,8 +71,7 @@ public class MapsBrowserTests(ITestOutputHelper output)
         var (pair, explanation) = Blobs(100, 5);
         int n = pair.N;
         string url = Write(HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "maps")));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Launch(playwright);
+        var browser = await Browser();
         var (page, errors) = await Open(browser, url);
         await page.EvaluateAsync("() => { window.events = []; document.addEventListener('rd-highlight', e => events.push(['h', e.detail.indices ? e.detail.indices.length : null])); document.addEventListener('rd-selection', e => events.push(['s', e.detail.indices.length])); }");
 
@@ -181,8 +170,7 @@ public class MapsBrowserTests(ITestOutputHelper output)
         var (pair, explanation) = Blobs(100, 5);
         int n = pair.N;
         string url = Write(HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "maps")));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Launch(playwright);
+        var browser = await Browser();
         var (page, errors) = await Open(browser, url);
         await page.EvaluateAsync("() => { window.selections = []; document.addEventListener('rd-selection', e => selections.push(e.detail.indices.length)); }");
 
@@ -303,8 +291,7 @@ public class MapsBrowserTests(ITestOutputHelper output)
         Assert.Equal(n, model.Maps!.Samples.Length);
         Assert.DoesNotContain("The maps show", html);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Launch(playwright);
+        var browser = await Browser();
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1400 } });
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
