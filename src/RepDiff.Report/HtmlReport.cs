@@ -116,7 +116,7 @@ public static partial class HtmlReport
         if (maps.Subsampled(model.N))
             s.Append(Inv, $"<p class=\"note\">The maps show {maps.Samples.Length:N0} of the {model.N:N0} samples (an even stride plus every member of the shown concepts).</p>");
         if (maps.Umap is null)
-            s.Append("<p class=\"note\">").Append(maps.UmapAsked
+            s.Append("<p class=\"note\">").Append(maps.Samples.Length < SampleMaps.UmapMinSamples
                 ? $"No UMAP maps: UMAP needs at least {SampleMaps.UmapMinSamples} samples."
                 : "PCA maps only: the UMAP maps were not asked for (repdiff … --maps pca).").Append("</p>");
         if (maps.UmapPlaced)

@@ -30,11 +30,8 @@ public sealed class SampleMaps
 
     public required MapLayout Pca { get; init; }
 
-    /// <summary>Null when there are too few samples for UMAP, or when it was not asked for (<see cref="UmapAsked"/>).</summary>
+    /// <summary>Null when there are too few samples for UMAP (<see cref="UmapMinSamples"/>), or when it was not asked for.</summary>
     public MapLayout? Umap { get; init; }
-
-    /// <summary>Whether UMAP maps were asked for (false: PCA maps only, by choice).</summary>
-    public bool UmapAsked { get; init; } = true;
 
     /// <summary>How many plotted samples UMAP's descent laid out; the others were placed from their nearest of them.</summary>
     public int UmapDescentPoints { get; init; }
@@ -54,7 +51,7 @@ public sealed class SampleMaps
         var options = new MapLayoutOptions { PcaFitRows = MaxFitRows };
         if (!umap || samples.Length < UmapMinSamples) options = options with { Umap = null };
         var layouts = MapLayouts.Compute(plotted, options, seed, progress);
-        return new SampleMaps { Samples = samples, Pca = layouts.Pca, Umap = layouts.Umap, UmapDescentPoints = layouts.UmapDescentPoints, UmapAsked = umap };
+        return new SampleMaps { Samples = samples, Pca = layouts.Pca, Umap = layouts.Umap, UmapDescentPoints = layouts.UmapDescentPoints };
     }
 
     /// <summary>maps.npy: one row per plotted sample, columns <see cref="Columns"/> (the UMAP ones only when there is a UMAP map).</summary>
