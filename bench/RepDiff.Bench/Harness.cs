@@ -27,7 +27,7 @@ public static class Harness
             Console.Error.WriteLine($"usage: RepDiff.Bench NAME [args]; names: {string.Join(", ", All.Keys.Order())}");
             return 2;
         }
-        RepDiff.IO.HugePages.AdviseManagedHeap();  // as the CLI does, so in-process figures run on the same pages
+        RepDiff.IO.PageAdvice.AdviseManagedHeap();  // as the CLI does, so in-process figures run on the same pages
         bench.Invoke(null, [args[1..]]);
         return 0;
     }

@@ -36,7 +36,7 @@ internal static class ProcessSetup
         // progress line with SIGABRT; with stdin or stdout closed too, the runtime's own pipe sits on descriptor 2 and took them.
         if (!Writable(2)) Console.SetError(TextWriter.Null);
         BoundMallocArenas();
-        RepDiff.IO.HugePages.AdviseManagedHeap();  // 2 MB pages: a fifth of a run's CPU had gone to page faults
+        RepDiff.IO.PageAdvice.AdviseManagedHeap();  // 2 MB pages: a fifth of a run's CPU had gone to page faults
         string? problem = !Writable(1)
             ? "standard output is closed (or not open for writing); send it to /dev/null (> /dev/null) to discard what the command prints"
             : !OnlyPrints(args) && OpenFiles() is { } limit && limit < MinOpenFiles

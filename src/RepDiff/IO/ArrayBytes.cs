@@ -69,6 +69,8 @@ internal sealed unsafe class MappedBytes : ArrayBytes
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
         if (offset < 0 || length < 0 || offset + length > Length) throw new ArgumentOutOfRangeException(nameof(offset));
+        // A large slice is read whole (rows converted to float32): its pages are mapped in one call, not one fault each.
+        if (length >= PageAdvice.MapAtOnceBytes) PageAdvice.MapForReading(start + offset, length);
         return new ReadOnlySpan<byte>(start + offset, length);
     }
 

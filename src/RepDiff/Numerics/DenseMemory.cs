@@ -13,7 +13,7 @@ public static class DenseMemory
     /// </summary>
     public static double[] Zeroed(long length)
     {
-        var a = GC.AllocateUninitializedArray<double>(checked((int)length));
+        var a = IO.PageAdvice.MapForWriting(GC.AllocateUninitializedArray<double>(checked((int)length)));
         const int chunk = 1 << 16;
         Parallel.For(0, (int)((length + chunk - 1) / chunk), c => Array.Clear(a, c * chunk, (int)Math.Min(chunk, length - (long)c * chunk)));
         return a;
