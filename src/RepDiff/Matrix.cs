@@ -10,7 +10,7 @@ public sealed class Matrix : IRowSource
     public float[] Data { get; }
 
     public Matrix(int rows, int cols)
-        : this(rows, cols, IO.PageAdvice.MapForWriting(new float[checked((long)rows * cols)])) { }
+        : this(rows, cols, IO.PageAdvice.NewArray<float>(checked((long)rows * cols))) { }
 
     public Matrix(int rows, int cols, float[] data)
     {

@@ -46,6 +46,9 @@ public static class PageAdvice
         return array;
     }
 
+    /// <summary>A new zeroed array, its pages mapped at once when it is large (<see cref="MapForWriting{T}"/>).</summary>
+    public static T[] NewArray<T>(long length) where T : unmanaged => MapForWriting(new T[length]);
+
     internal static unsafe void MapForWriting(nint start, long length) => Populate((void*)start, length, PopulateWrite);
 
     /// <summary>

@@ -58,8 +58,8 @@ public sealed record PairSpec(string PathA, string PathB)
         IRowSource a = pair.RowsA, b = pair.RowsB;
         if (a.Cols != b.Cols || a.Rows != b.Rows) return;
         int batch = Math.Max(1, (1 << 18) / Math.Max(1, a.Cols));
-        var rowsA = new float[(long)Math.Min(batch, a.Rows) * a.Cols];
-        var rowsB = new float[rowsA.Length];
+        var rowsA = PageAdvice.NewArray<float>((long)Math.Min(batch, a.Rows) * a.Cols);
+        var rowsB = PageAdvice.NewArray<float>(rowsA.Length);
         for (int first = 0; first < a.Rows; first += batch)
         {
             int count = Math.Min(batch, a.Rows - first);

@@ -123,7 +123,7 @@ public static class ValueRange
         int batches = (source.Rows + batch - 1) / batch;
         var maxima = new double[batches];
         var errors = new Exception?[batches];
-        var buffer = new ThreadLocal<float[]>(() => new float[(long)Math.Min(batch, Math.Max(1, source.Rows)) * source.Cols]);
+        var buffer = new ThreadLocal<float[]>(() => PageAdvice.NewArray<float>((long)Math.Min(batch, Math.Max(1, source.Rows)) * source.Cols));
         void Scan(int b)
         {
             int first = b * batch, count = Math.Min(batch, source.Rows - first);

@@ -21,7 +21,7 @@ public static class ConstantRows
         int cols = x.Cols, block = Math.Max(1, (1 << 18) / Math.Max(1, cols));
         var first = new float[cols];
         x.ReadRows(0, 1, first);
-        var rows = new float[Math.Min(block, x.Rows) * cols];
+        var rows = IO.PageAdvice.NewArray<float>(Math.Min(block, x.Rows) * cols);
         for (int start = 1; start < x.Rows; start += block)
         {
             int count = Math.Min(block, x.Rows - start);

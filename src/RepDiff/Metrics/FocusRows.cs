@@ -36,8 +36,8 @@ internal sealed class FocusRows
         for (int p = 0; p < f; p++) position.Add(focus[p], p);
         int n = x.Rows;
         var focusRows = x.SelectRows(focus);
-        squared = new double[f * f];
-        ranks = new int[f * f];
+        squared = IO.PageAdvice.NewArray<double>(f * f);
+        ranks = IO.PageAdvice.NewArray<int>(f * f);
         localScale = new double[f];
         var farthest = new double[f];
         // Rows of the F×n distance matrix, a block of samples at a time, kept whole per focus row for ranking.

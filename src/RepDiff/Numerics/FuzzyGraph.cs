@@ -104,9 +104,9 @@ public sealed class FuzzyGraph
         var start = new int[n + 1];
         for (int i = 0; i < n; i++) start[i + 1] = start[i] + count[i];
         var fill = start[..n].ToArray();
-        var column = new int[start[n]];
-        var forward = new float[start[n]];
-        var reverse = new float[start[n]];
+        var column = IO.PageAdvice.NewArray<int>(start[n]);
+        var forward = IO.PageAdvice.NewArray<float>(start[n]);
+        var reverse = IO.PageAdvice.NewArray<float>(start[n]);
         for (int i = 0; i < n; i++)
         {
             var neighbours = knn.NeighboursOf(i);

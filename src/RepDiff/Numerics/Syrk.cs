@@ -18,7 +18,7 @@ public static class Syrk
         int d = x.Cols;
         if (c.Length != (long)d * d) throw new ArgumentException($"c holds {c.Length} values, expected {d}x{d}");
         if (x.Rows == 0 || d == 0) return;
-        AddUpperTransposeProduct(x, c, alpha, new float[d * d]);
+        AddUpperTransposeProduct(x, c, alpha, IO.PageAdvice.NewArray<float>(d * d));
         MirrorUpper(c, d);
     }
 
@@ -57,7 +57,7 @@ public static class Syrk
         int d = x.Cols;
         var partials = new float[workers][];
         partials[0] = partial;
-        for (int w = 1; w < workers; w++) partials[w] = new float[d * d];
+        for (int w = 1; w < workers; w++) partials[w] = IO.PageAdvice.NewArray<float>(d * d);
         for (int first = 0; first < x.Rows; first += chunk * workers)
         {
             int start = first;

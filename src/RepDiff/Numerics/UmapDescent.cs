@@ -53,25 +53,24 @@ internal sealed class UmapDescent
         // Edges weaker than max_w/epochs would never be sampled: dropped first, as umap-learn does. The graph's rows
         // are in point order, so the edges stay grouped by head point.
         float maxWeight = graph.Weights.Length == 0 ? 0 : graph.Weights.Max();
-        var head = new List<int>();
-        var tail = new List<int>();
-        var period = new List<double>();
-        for (int i = 0; i < n; i++)
+        float threshold = maxWeight / epochs;
+        int edges = graph.Weights.Count(w => w >= threshold && w > 0);
+        // Counted first, so each array is allocated once at its size (growing lists had been a tenth of the run's page faults).
+        heads = IO.PageAdvice.NewArray<int>(edges);
+        tails = IO.PageAdvice.NewArray<int>(edges);
+        perSample = IO.PageAdvice.NewArray<double>(edges);
+        for (int i = 0, kept = 0; i < n; i++)
             for (int e = graph.RowStart[i]; e < graph.RowStart[i + 1]; e++)
             {
                 float w = graph.Weights[e];
-                if (w < maxWeight / epochs || w <= 0) continue;
-                head.Add(i);
-                tail.Add(graph.Columns[e]);
-                period.Add(maxWeight / w);
+                if (w < threshold || w <= 0) continue;
+                heads[kept] = i;
+                tails[kept] = graph.Columns[e];
+                perSample[kept++] = maxWeight / w;
             }
-        heads = head.ToArray();
-        tails = tail.ToArray();
-        perSample = period.ToArray();
-        int edges = heads.Length;
-        perNegative = new double[edges];
+        perNegative = IO.PageAdvice.NewArray<double>(edges);
         nextSample = (double[])perSample.Clone();
-        nextNegative = new double[edges];
+        nextNegative = IO.PageAdvice.NewArray<double>(edges);
         int rate = options.NegativeSampleRate;
         for (int e = 0; e < edges; e++)
         {
