@@ -58,7 +58,7 @@ public static class GroupsFile
         if (rowAt < 0 && idAt < 0)
             throw RepDiffInputException.ForFile(path, $"has neither a 'row' (0-based) nor an 'id' column to name each member (columns: {ColumnList(columns)})");
         var rowOfId = ids is null ? null : RowsOfIds(ids);
-        var rowsOfA = new RowsOfA(nameA, leftOut?.RowsOfA, leftOut is null ? n : leftOut.Kept + leftOut.CountA);
+        var rowsOfA = leftOut is { RowsOfA: { } keptOfA } ? new RowsOfA(nameA, keptOfA, leftOut.Kept + leftOut.CountA) : new RowsOfA(nameA, null, n);
         if (rowAt < 0 && rowOfId is null)
             throw RepDiffInputException.ForFile(path, "names its members by 'id', but A and B carry no ids to join them on (give --ids, --ids-a/--ids-b or --id-column, or a 'row' column)");
 
