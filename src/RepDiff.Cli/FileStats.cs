@@ -70,6 +70,8 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
             ["mean_row_norm"] = double.IsFinite(MeanRowNorm) ? MeanRowNorm : null,
             ["nan"] = Nan,
             ["inf"] = Inf,
+            // As the table's row says: a float64 or a number written as text beyond float32's range counts among inf.
+            ["inf_includes_beyond_float32"] = InfIncludesBeyondFloat32,
         };
         if (VectorsFrom is not null) json["vectors"] = VectorsFrom;
         if (IdsFrom is not null) json["ids"] = IdsFrom;

@@ -54,9 +54,12 @@ internal static class Outputs
             Cli.Warn($"--out {dir} held an earlier run's results; these files of it stay, as this run writes none of that name: "
                 + $"{string.Join(", ", kept)} (remove them if they were that run's: a script would read them as this run's)");
         // The results are in place: what stayed behind is said, not an error (the run's own outputs are whole).
-        if (committed.NotMovedBack is { } left)
+        if (committed.NotMovedBack is { Unread: { } why } unread)
+            Cli.Warn($"--out {dir}: the results are in place, but the folder they replaced could not be read ({why}), so none of its files were moved "
+                + $"back into --out; all of it stays in {unread.Folder} (a hidden folder beside --out), which the next run beside --out moves back if it can");
+        else if (committed.NotMovedBack is { } left)
             Cli.Warn($"--out {dir}: the results are in place, but these entries of the folder they replaced could not be moved into it: "
-                + $"{string.Join("; ", left.Entries)}; they stay in {left.Folder}, which the next run beside --out moves back if it can");
+                + $"{string.Join("; ", left.Entries)}; they stay in {left.Folder} (a hidden folder beside --out), which the next run beside --out moves back if it can");
         if (committed.RemovedBeforeMovedBack is { } removed)
             Cli.Warn($"--out {dir}: the results are in place, but the folder they replaced ({removed}) was removed by something else before "
                 + "the files of it that this run does not write could be moved back into --out: they are gone with it");

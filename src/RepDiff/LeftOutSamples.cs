@@ -15,8 +15,11 @@ public sealed record LeftOutSamples(int Kept, int CountA, int CountB, string[] F
     /// </summary>
     public int[]? RowsOfA { get; init; }
 
-    /// <summary>How many of A's left-out ids B holds written otherwise (spaces, case, number format), with one such pair.</summary>
-    public (int Count, string IdA, string IdB) LookAlike { get; init; }
+    /// <summary>
+    /// How many of A's left-out ids B holds written otherwise (spaces, case, number format), with one such pair; null when
+    /// none, however the value was made (joined here or read back from results.json), never a count of 0.
+    /// </summary>
+    public (int Count, string IdA, string IdB)? LookAlike { get; init; }
 
     /// <summary>How many left-out ids of each side results.json keeps as examples.</summary>
     public const int MaxExamples = 10;
@@ -26,9 +29,9 @@ public sealed record LeftOutSamples(int Kept, int CountA, int CountB, string[] F
         $"kept the {Kept:N0} sample{(Kept == 1 ? "" : "s")} both {nameA} and {nameB} hold; left out {CountA:N0} of {nameA}'s{First(FirstIdsA)} and {CountB:N0} of {nameB}'s{First(FirstIdsB)}{AlikeClause(nameA, nameB)}");
 
     // Left out only for how their ids were written: said, since the option would otherwise drop them without a word.
-    private string AlikeClause(string nameA, string nameB) => LookAlike.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
-        $"; {LookAlike.Count:N0} of {nameA}'s left out {(LookAlike.Count == 1 ? "is" : "are")} in {nameB} written otherwise ('{IO.NpyDtype.Truncate(LookAlike.IdA)}' "
-        + $"and '{IO.NpyDtype.Truncate(LookAlike.IdB)}': spaces, case or number format), so the same samples may be left out: write the ids alike");
+    private string AlikeClause(string nameA, string nameB) => LookAlike is not { } alike ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"; {alike.Count:N0} of {nameA}'s left out {(alike.Count == 1 ? "is" : "are")} in {nameB} written otherwise ('{IO.NpyDtype.Truncate(alike.IdA)}' "
+        + $"and '{IO.NpyDtype.Truncate(alike.IdB)}': spaces, case or number format), so the same samples may be left out: write the ids alike");
 
     private static string First(string[] ids) => ids.Length == 0 ? "" : $" (first: '{IO.NpyDtype.Truncate(ids[0])}')";
 
@@ -46,7 +49,7 @@ public sealed record LeftOutSamples(int Kept, int CountA, int CountB, string[] F
             ["a_ids"] = new JsonArray(FirstIdsA.Select(id => (JsonNode?)id).ToArray()),
             ["b_ids"] = new JsonArray(FirstIdsB.Select(id => (JsonNode?)id).ToArray()),
         };
-        if (LookAlike.Count > 0) json["look_alike"] = new JsonObject { ["count"] = LookAlike.Count, ["a_id"] = LookAlike.IdA, ["b_id"] = LookAlike.IdB };
+        if (LookAlike is { } alike) json["look_alike"] = new JsonObject { ["count"] = alike.Count, ["a_id"] = alike.IdA, ["b_id"] = alike.IdB };
         return json;
     }
 }

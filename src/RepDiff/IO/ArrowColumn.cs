@@ -527,6 +527,7 @@ internal sealed class ArrowColumn : TableColumn
             case DoubleArray d:
                 var source = d.Values.Slice(first, destination.Length);
                 for (int k = 0; k < source.Length; k++) destination[k] = (float)source[k];
+                CheckBeyondFloat32(source, destination, row);
                 break;
             default: throw new InvalidOperationException($"{Name}: unexpected values {values.GetType().Name}");
         }

@@ -8,7 +8,7 @@ namespace RepDiff.IO;
 /// Reads `repdiff groups --groups FILE`: groups of samples made elsewhere (a notebook's HDBSCAN clusters, another tool's
 /// output, classes one model is suspected to merge, `repdiff export`'s table), one line per member, as a .csv/.tsv with a
 /// header or JSON Lines (.jsonl, .ndjson), its columns read by name, never by position: a group column (`group`, or the one
-/// named), a `row` (0-based, in A's order) or an `id` column (joined as the pair's ids are), and optionally `direction`
+/// named), a `row` (0-based, a row of A as given) or an `id` column (joined as the pair's ids are), and optionally `direction`
 /// (which model is said to group them: a or b, the models' names, or a direction name as `export` writes it) and `in_grid`
 /// (`export`'s members shown and scored). An export's table is grouped by its concepts: method, direction and rank, or
 /// the group's own name where it is an export of given groups (its `group` column, <see cref="MemberExport.GroupColumn"/>).
@@ -29,10 +29,13 @@ public static class GroupsFile
 
     /// <summary>
     /// The groups of the file over a pair of <paramref name="n"/> samples with <paramref name="ids"/> (null: the samples have
-    /// none), whose models are called <paramref name="nameA"/> and <paramref name="nameB"/>.
+    /// none), whose models are called <paramref name="nameA"/> and <paramref name="nameB"/>, and how many of its members are
+    /// rows of A that --common-samples left out (not scored).
     /// </summary>
-    /// <param name="leftOutOfA">How many of A's samples --common-samples left out: the pair's rows are then not A's rows as given.</param>
-    public static IReadOnlyList<Group> Read(string path, string? groupColumn, int n, string[]? ids, string nameA, string nameB, int leftOutOfA = 0)
+    /// <param name="leftOut">What --common-samples left out, with which row of A each sample kept is: a row of the file is a
+    /// row of A as given, so it is read as the sample kept from it. Null: the pair's rows are A's.</param>
+    public static (IReadOnlyList<Group> Groups, int MembersLeftOut) Read(string path, string? groupColumn, int n, string[]? ids, string nameA, string nameB,
+        LeftOutSamples? leftOut = null)
     {
         string[] wanted = [groupColumn ?? DefaultGroupColumn, .. ExportConcept, "row", "id", "in_grid"];
         var (columns, kept, lines) = ReadTable(path, wanted);
@@ -55,10 +58,7 @@ public static class GroupsFile
         if (rowAt < 0 && idAt < 0)
             throw RepDiffInputException.ForFile(path, $"has neither a 'row' (0-based) nor an 'id' column to name each member (columns: {ColumnList(columns)})");
         var rowOfId = ids is null ? null : RowsOfIds(ids);
-        // A row counts among the samples kept, which is not how a file made beside A's own rows counts them: refused, not guessed.
-        string? rowsAreNotA = leftOutOfA == 0 ? null
-            : $"names its member by row, but --common-samples left out {leftOutOfA:N0} of {nameA}'s samples, so the rows kept are not {nameA}'s rows as given; "
-                + "name the members by 'id' instead (a column of the pair's ids)";
+        var rowsOfA = leftOut is { RowsOfA: { } keptOfA } ? new RowsOfA(nameA, keptOfA, leftOut.Kept + leftOut.CountA) : new RowsOfA(nameA, null, n);
         if (rowAt < 0 && rowOfId is null)
             throw RepDiffInputException.ForFile(path, "names its members by 'id', but A and B carry no ids to join them on (give --ids, --ids-a/--ids-b or --id-column, or a 'row' column)");
 
@@ -66,13 +66,21 @@ public static class GroupsFile
         var order = new List<Building>();
         string? firstUnknown = null;
         int unknown = 0;
+        // Members whose row is a sample --common-samples left out, by group: how many and the first line.
+        var leftOutOf = new Dictionary<string, (int Count, int Line)>(StringComparer.Ordinal);
         foreach (var (line, values) in lines)
         {
             string name = !export ? values[groupAt[0]] ?? ""
                 : givenNameAt >= 0 && values[groupAt[0]] == GivenGroupsMethod.MethodName && values[givenNameAt] is { } given ? Unneutralized(given)
                 : string.Join(" · ", groupAt.Select(j => values[j] ?? ""));
             if (name.Trim().Length == 0) throw RepDiffInputException.ForFile(path, $"line {line} has no group in '{columns[kept[groupAt[0]]]}'");
-            int? sample = SampleOf(path, line, values, rowAt, idAt, rowOfId, n, rowsAreNotA, out string? missing);
+            int? sample = SampleOf(path, line, values, rowAt, idAt, rowOfId, rowsOfA, out string? missing);
+            if (sample == LeftOutRow)
+            {
+                var (count, first) = leftOutOf.GetValueOrDefault(name);
+                leftOutOf[name] = (count + 1, count == 0 ? line : first);
+                continue;
+            }
             if (sample is not int i)
             {
                 firstUnknown ??= missing;
@@ -95,9 +103,44 @@ public static class GroupsFile
         if (unknown > 0)
             throw RepDiffInputException.ForFile(path, $"{firstUnknown}{(unknown > 1 ? $" ({unknown:N0} lines name samples that are not in these inputs)" : "")}; "
                 + "are these the groups of another pair, or of rows in another order?");
+        if (leftOutOf.FirstOrDefault(g => !groups.ContainsKey(g.Key)) is { Key: { } emptied, Value: var all })
+            throw RepDiffInputException.ForFile(path, $"group '{NpyDtype.Truncate(emptied)}' (line {all.Line}) names only rows of {nameA} that --common-samples left out "
+                + "(samples the other input does not hold), so none of it is left to score; remove the group or give inputs that hold its samples");
         if (order.FirstOrDefault(g => g.Members.Count < 2) is { } single)
-            throw RepDiffInputException.ForFile(path, $"group '{NpyDtype.Truncate(single.Name)}' (line {single.FirstLine}) has one sample; BSR compares the pairs of samples within a group, so each group needs two or more");
-        return order.Select(g => new Group(g.Name, g.Direction, [.. g.Members], gridAt < 0 ? null : [.. g.Grid])).ToList();
+            throw RepDiffInputException.ForFile(path, $"group '{NpyDtype.Truncate(single.Name)}' (line {single.FirstLine}) has one sample"
+                + (leftOutOf.TryGetValue(single.Name, out var gone) ? $" ({gone.Count:N0} more {(gone.Count == 1 ? "is a row" : "are rows")} of {nameA} that --common-samples left out)" : "")
+                + "; BSR compares the pairs of samples within a group, so each group needs two or more");
+        return (order.Select(g => new Group(g.Name, g.Direction, [.. g.Members], gridAt < 0 ? null : [.. g.Grid])).ToList(), leftOutOf.Values.Sum(g => g.Count));
+    }
+
+    /// <summary>What <see cref="SampleOf"/> returns for a row of A that --common-samples left out.</summary>
+    private const int LeftOutRow = -1;
+
+    /// <summary>
+    /// The rows of A as the user gave them (<paramref name="count"/>, in <paramref name="name"/>) and the pair's sample each
+    /// is: the same row, or with --common-samples the sample kept from it (<paramref name="kept"/>: the row of A of each
+    /// sample kept), or none.
+    /// </summary>
+    private sealed class RowsOfA(string name, int[]? kept, int count)
+    {
+        private readonly int[]? sampleOf = kept is null ? null : Inverse(kept, count);
+
+        public string Name => name;
+        public int Count => count;
+
+        /// <summary>The pair's sample of row <paramref name="row"/> of A (in range), or <see cref="LeftOutRow"/>.</summary>
+        public int Sample(int row) => sampleOf is null ? row : sampleOf[row];
+
+        /// <summary>Whether <paramref name="row"/> is sample <paramref name="sample"/>'s row of A, or its row among the pair's (an export's rows count the samples kept).</summary>
+        public bool Names(int row, int sample) => row == sample || kept is not null && row == kept[sample];
+
+        private static int[] Inverse(int[] kept, int count)
+        {
+            var sample = new int[count];
+            Array.Fill(sample, LeftOutRow);
+            for (int i = 0; i < kept.Length; i++) sample[kept[i]] = i;
+            return sample;
+        }
     }
 
     private sealed record Building(string Name, string? Direction, int FirstLine)
@@ -119,12 +162,11 @@ public static class GroupsFile
     }
 
     /// <summary>
-    /// The member's row: by id where the line has one and the samples have ids (checked against its row when the line has
-    /// both, as an export's lines do), else by row. Null, with the reason in <paramref name="missing"/>, for a sample these
-    /// inputs do not have: the caller counts them.
+    /// The member's sample: by id where the line has one and the samples have ids (checked against its row when the line has
+    /// both, as an export's lines do), else by its row of A (<see cref="LeftOutRow"/> for one --common-samples left out).
+    /// Null, with the reason in <paramref name="missing"/>, for a sample these inputs do not have: the caller counts them.
     /// </summary>
-    /// <param name="rowsAreNotA">Why a member named by row alone is refused (--common-samples left some of A out), or null.</param>
-    private static int? SampleOf(string path, int line, string?[] values, int rowAt, int idAt, Dictionary<string, int>? rowOfId, int n, string? rowsAreNotA, out string? missing)
+    private static int? SampleOf(string path, int line, string?[] values, int rowAt, int idAt, Dictionary<string, int>? rowOfId, RowsOfA rowsOfA, out string? missing)
     {
         missing = null;
         string? rowText = rowAt < 0 ? null : values[rowAt];
@@ -143,20 +185,19 @@ public static class GroupsFile
                 missing = $"line {line}: id '{NpyDtype.Truncate(id)}' is not a sample of these inputs";
                 return null;
             }
-            if (row is int given && given != byId)
+            if (row is int given && !rowsOfA.Names(given, byId))
                 throw RepDiffInputException.ForFile(path, $"line {line}: id '{NpyDtype.Truncate(id)}' is row {byId} here, but the line says row {given}; "
                     + "give the inputs (and ids) the groups were made on");
             return byId;
         }
         if (row is not int i)
             throw RepDiffInputException.ForFile(path, $"line {line} has no {(rowAt < 0 ? "id" : rowOfId is null || idAt < 0 ? "row" : "row or id")}");
-        if (rowsAreNotA is not null) throw RepDiffInputException.ForFile(path, $"line {line} {rowsAreNotA}");
-        if (i < 0 || i >= n)
+        if (i < 0 || i >= rowsOfA.Count)
         {
-            missing = $"line {line}: row {i} is not a sample of these inputs (rows 0 to {n - 1:N0})";
+            missing = $"line {line}: row {i} is not a row of {rowsOfA.Name}, which has {rowsOfA.Count:N0} (rows 0 to {rowsOfA.Count - 1:N0})";
             return null;
         }
-        return i;
+        return rowsOfA.Sample(i);
     }
 
     /// <summary>

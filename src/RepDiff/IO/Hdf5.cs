@@ -221,7 +221,7 @@ internal static class Hdf5
                 file.Dispose();
                 throw;
             }
-            return WithIdsBeside(new RowFile(Hdf5Rows.Open(file, Path, chosen, name, checkFinite), checkFinite), chosen);
+            return WithIdsBeside(new RowFile(Hdf5Rows.Open(file, Path, chosen, name), checkFinite), chosen);
         }
 
         /// <summary>The ids dataset of that name in the chosen dataset's group: ids are kept per group.</summary>
@@ -278,7 +278,6 @@ internal static class Hdf5
         private readonly IH5Dataset dataset;
         private readonly long[] shape;
         private (int Offset, int Precision)? bitField;
-        private bool refuseBeyondFloat32;
 
         private Hdf5Rows(string path, string key, string name, NativeFile file, IH5Dataset dataset, long[] shape) : base(path, key, name)
         {
@@ -290,8 +289,7 @@ internal static class Hdf5
         public override long[] Shape => shape;
 
         /// <summary>The dataset's rows; they own <paramref name="file"/> (disposed here when the dataset is refused).</summary>
-        /// <param name="refuseBeyondFloat32">Refuse a float64 beyond float32's range, naming it as stored (inspect counts it as Inf instead).</param>
-        public static Hdf5Rows Open(NativeFile file, string path, string key, string name, bool refuseBeyondFloat32)
+        public static Hdf5Rows Open(NativeFile file, string path, string key, string name)
         {
             try
             {
@@ -316,7 +314,7 @@ internal static class Hdf5
                 if (dtype.Kind == 'f' && bits is { } floatBits && (floatBits.Offset != 0 || floatBits.Precision != dtype.Size * 8))
                     throw RepDiffInputException.ForFile(name, $"stores floats of {floatBits.Precision} bits at bit {floatBits.Offset} of {dtype.Size * 8}, which RepDiff does not read; "
                         + "write it again as plain float32 (h5py: f2.create_dataset('x', data=f['x'][:].astype('f4')))");
-                var result = new Hdf5Rows(path, key, name, file, dataset, shape) { Dtype = dtype, Cols = cols, refuseBeyondFloat32 = refuseBeyondFloat32 };
+                var result = new Hdf5Rows(path, key, name, file, dataset, shape) { Dtype = dtype, Cols = cols };
                 if (dtype.Kind != 'f' && bits is { } intBits && (intBits.Offset != 0 || intBits.Precision != dtype.Size * 8))
                 {
                     if (intBits.Precision == 0 || intBits.Offset + intBits.Precision > dtype.Size * 8)
@@ -446,10 +444,7 @@ internal static class Hdf5
         {
             var stored = Guard(Name, () => Read(new T[destination.Length], selection));
             TensorPrimitives.ConvertTruncating<T, float>(stored, destination);
-            if (refuseBeyondFloat32 && stored is double[] values)
-                for (int k = 0; k < values.Length; k++)
-                    if (double.IsFinite(values[k]) && float.IsInfinity(destination[k]))
-                        throw RowFile.BeyondFloat32(Name, $"row {firstRow + k / Cols} column {k % Cols}", values[k].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            if (stored is double[] values) CheckBeyondFloat32(values, destination, firstRow);
         }
 
         public override void Dispose() => file.Dispose();

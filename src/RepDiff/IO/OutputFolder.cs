@@ -402,11 +402,11 @@ public sealed class OutputFolder : IDisposable
             }
             // What could not be moved back stays in the old folder (the staging name, or its ".old" twin), with the lock file,
             // free: the next run beside --out finds the run ended and tries again.
-            if (back.Stuck.Count == 0) owner.Delete();
+            if (!back.Stays) owner.Delete();
             else owner.Dispose();
             TemporaryPaths.Remove(owner.Path);
         }
-        return new Committed(back.Earlier, back.Moved, back.Stuck.Count == 0 ? null : new LeftBehind(back.Stuck, replacedFolder))
+        return new Committed(back.Earlier, back.Moved, back.Stays ? new LeftBehind(back.Stuck, replacedFolder) { Unread = back.Unread } : null)
         {
             RemovedBeforeMovedBack = back.Vanished ? replacedFolder : null,
         };
@@ -427,7 +427,11 @@ public sealed class OutputFolder : IDisposable
 
     /// <param name="Entries">Each entry that stayed, relative to the old folder, with why.</param>
     /// <param name="Folder">The old folder, which holds them.</param>
-    public sealed record LeftBehind(IReadOnlyList<string> Entries, string Folder);
+    public sealed record LeftBehind(IReadOnlyList<string> Entries, string Folder)
+    {
+        /// <summary>Why the old folder itself could not be read ("permission denied"): then none of it was moved back. Null otherwise.</summary>
+        public string? Unread { get; init; }
+    }
 
     /// <summary>
     /// Why an entry of <paramref name="folder"/> (--out) could not be moved into the new folder at the commit, or null: a mount
@@ -555,6 +559,12 @@ public sealed class OutputFolder : IDisposable
     private sealed record MovedBack(List<string> Earlier, List<string> Moved, List<string> Stuck)
     {
         public bool Vanished { get; set; }
+
+        /// <summary>Why the old folder could not be listed, so that nothing of it was moved back; null when it was.</summary>
+        public string? Unread { get; set; }
+
+        /// <summary>Whether the old folder stays, holding what could not be moved back.</summary>
+        public bool Stays => Stuck.Count > 0 || Unread is not null;
     }
 
     /// <summary>
@@ -565,7 +575,7 @@ public sealed class OutputFolder : IDisposable
     {
         var back = new MovedBack([], [], []);
         MoveMissing(old, final, "", back);
-        if (back.Stuck.Count == 0) TemporaryPaths.TryDelete(old);
+        if (!back.Stays) TemporaryPaths.TryDelete(old);
         return back;
     }
 
@@ -582,7 +592,15 @@ public sealed class OutputFolder : IDisposable
         // unreadable at that moment ended a run whose results were in place in "internal error".
         try { entries = [.. Directory.EnumerateFileSystemEntries(old)]; }
         catch (DirectoryNotFoundException) when (relative.Length == 0) { back.Vanished = true; return; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { back.Stuck.Add($"{relative}* ({e.Message})"); return; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Said in the user's terms: the folder as --out had it, not the staging folder's hidden name (the warning had read
+            // "* (Access to the path '…/.repdiff-staging.out.…' is denied.)").
+            string why = e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(old, relative.Length == 0 ? final : relative);
+            if (relative.Length == 0) back.Unread = why;
+            else back.Stuck.Add($"{relative}{Path.DirectorySeparatorChar} (its files could not be read: {why})");
+            return;
+        }
         foreach (string entry in entries)
         {
             string name = Path.GetFileName(entry);

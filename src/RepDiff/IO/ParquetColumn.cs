@@ -102,7 +102,10 @@ internal sealed class ParquetColumn : TableColumn
         switch (raw)
         {
             case ParquetChunk<float> f: Fill(chunk, f.Values, f.DefinitionLevels, f.RepetitionLevels, destination, v => v); break;
-            case ParquetChunk<double> d: Fill(chunk, d.Values, d.DefinitionLevels, d.RepetitionLevels, destination, v => (float)v); break;
+            case ParquetChunk<double> d:
+                Fill(chunk, d.Values, d.DefinitionLevels, d.RepetitionLevels, destination, v => (float)v);
+                CheckBeyondFloat32(d.Values, destination, ChunkFirstRow(chunk));   // the values are dense: Fill refused any null
+                break;
             default: throw new InvalidOperationException($"{Name}: unexpected chunk type {raw.GetType().Name}");
         }
     }

@@ -85,6 +85,7 @@ public sealed class RowFile : IRowSource, IDisposable
         Cols = table.Cols;
         Shape = table.Shape;
         Ids = table.Ids;
+        table.RefuseBeyondFloat32 = checkFinite;
     }
 
     /// <summary>

@@ -515,16 +515,16 @@ public static class SampleFiles
         var leftOut = new LeftOutSamples(rowsA.Count, idsA.Length - rowsA.Count, idsB.Length - rowsB.Count, leftOutA.ToArray(), leftOutB)
         {
             RowsOfA = keptOfA,
-            LookAlike = leftOutA.Count > 0 && leftOutB.Length > 0 ? LookAlike(idsA, rowOfB, idsB, inB) : default,
+            LookAlike = leftOutA.Count > 0 && leftOutB.Length > 0 ? LookAlike(idsA, rowOfB, idsB, inB) : null,
         };
         return (keptOfA, rowsB.ToArray(), leftOut);
     }
 
     /// <summary>
     /// How many of A's left-out ids B holds written otherwise (padding, case, "7" and "7.0"), and one such pair: samples the
-    /// option would leave out only for how their ids were written. One pass over each side.
+    /// option would leave out only for how their ids were written (null: none). One pass over each side.
     /// </summary>
-    private static (int Count, string IdA, string IdB) LookAlike(string[] idsA, Dictionary<string, int> rowOfB, string[] idsB, bool[] inB)
+    private static (int Count, string IdA, string IdB)? LookAlike(string[] idsA, Dictionary<string, int> rowOfB, string[] idsB, bool[] inB)
     {
         var leftOutOfB = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int j = 0; j < idsB.Length; j++)
@@ -533,7 +533,7 @@ public static class SampleFiles
         foreach (string id in idsA)
             if (!rowOfB.ContainsKey(id) && leftOutOfB.TryGetValue(Unformatted(id), out string? other))
                 found = found.Count == 0 ? (1, id, other) : (found.Count + 1, found.IdA, found.IdB);
-        return found;
+        return found.Count == 0 ? null : found;
     }
 
     /// <summary>An id without its end spaces, its case and how its number is written: ids that differ only in these are alike.</summary>

@@ -68,7 +68,7 @@ public static class SampleJson
         // Kept by evaluate as written (absent: none, or a results.json written before it).
         var alike = leftOut["look_alike"] is JsonObject lookAlike && lookAlike["count"] is JsonValue count && count.TryGetValue(out int alikeCount) && alikeCount > 0
             && lookAlike["a_id"] is JsonValue idA && idA.TryGetValue(out string? alikeA) && lookAlike["b_id"] is JsonValue idB && idB.TryGetValue(out string? alikeB)
-            ? (alikeCount, alikeA!, alikeB!) : (0, "", "");
+            ? (alikeCount, alikeA!, alikeB!) : ((int, string, string)?)null;
         return new LeftOutSamples(n, countA, countB, Ids("a_ids"), Ids("b_ids")) { LookAlike = alike };
     }
 

@@ -24,6 +24,9 @@ internal abstract class TableColumn : IDisposable
     public int Cols { get; protected set; }
     public string[]? Ids { get; protected set; }
 
+    /// <summary>Whether a float64 beyond float32's range is refused as it is read, naming it as stored (`inspect` counts it as Inf instead).</summary>
+    internal bool RefuseBeyondFloat32 { get; set; }
+
     /// <summary>The shape as stored (a table's rows × list length; an HDF5 dataset may be 1-D).</summary>
     public virtual long[] Shape => [Rows, Cols];
 
@@ -112,6 +115,19 @@ internal abstract class TableColumn : IDisposable
             : declared > size ? $"is larger than the file ({size:N0} bytes)"
             : $"leaves no room for the rest of the file ({size:N0} bytes)";
         throw RepDiffInputException.ForFile(path, $"{what} {declared} {problem}: {notFormat} or truncated");
+    }
+
+    /// <summary>
+    /// Float64 values just converted to float32, rows from <paramref name="firstRow"/> on: a finite value beyond float32's range
+    /// became ±Inf, which the file does not hold, so it is refused naming the value as stored (as the CSV and .npy readers do),
+    /// not as "Inf".
+    /// </summary>
+    protected void CheckBeyondFloat32(ReadOnlySpan<double> stored, ReadOnlySpan<float> converted, long firstRow)
+    {
+        if (!RefuseBeyondFloat32) return;
+        for (int k = RowFile.FirstNonFinite(converted); k >= 0 && k < converted.Length; k++)
+            if (float.IsInfinity(converted[k]) && double.IsFinite(stored[k]))
+                throw RowFile.BeyondFloat32(Name, $"row {firstRow + k / Cols} column {k % Cols}", stored[k].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The error for a row that is not a list of Cols values.</summary>

@@ -172,36 +172,57 @@ public class CommonSamplesCliTests
     }
 
     /// <summary>
-    /// A groups file naming members by row, given with --common-samples that left out some of A: its rows could be A's as
-    /// given or the rows kept (the code read them as the rows kept, s8 for "row 7"), so it is refused naming the id column;
-    /// by id it is read as the ids say; by row where none of A was left out (only B's own), rows of A are the rows kept.
+    /// A groups file naming members by row, given with --common-samples that left out some of A (s7, s50): a row is a row of
+    /// A as given (the doc's "a 0-based row of A"), read as the sample kept from it. It had been refused, and before that
+    /// read as a row of the samples kept (s8 for "row 7"). A row naming a left-out sample is dropped from its group and
+    /// counted (terminal and results.json); a group of only such rows, and a row beyond A's, are refused in one line.
     /// </summary>
     [Fact]
-    public void AGroupsFileByRowIsRefusedWhenRowsOfAWereLeftOut()
+    public void AGroupsFileByRowReadsRowsOfAAsGiven()
     {
         var inputs = Make();
+        int[] tail = [.. Enumerable.Range(110, 10)];   // beyond the 118 samples kept, within A's 120 rows
         string byRow = Path.Combine(inputs.Dir, "by_row.csv"), byId = Path.Combine(inputs.Dir, "by_id.csv");
-        File.WriteAllLines(byRow, ["group,row", .. Enumerable.Range(0, 40).Select(i => $"g{i % 2},{i}")]);
-        File.WriteAllLines(byId, ["group,id", .. Enumerable.Range(0, 40).Where(i => i != 7).Select(i => $"g{i % 2},s{i}")]);
-        Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", byRow, "--out", Path.Combine(inputs.Dir, "refused")])
-            .AssertBadInput($"{byRow}: line 2 names its member by row, but --common-samples left out 2 of a.npy's samples, so the rows kept are not a.npy's rows as given; "
-                + "name the members by 'id' instead (a column of the pair's ids)");
-        Assert.False(Directory.Exists(Path.Combine(inputs.Dir, "refused")));
+        File.WriteAllLines(byRow, ["group,row", .. Enumerable.Range(0, 40).Select(i => $"g{i % 2},{i}"), .. tail.Select(i => $"tail,{i}")]);
+        File.WriteAllLines(byId, ["group,id", .. Enumerable.Range(0, 40).Where(i => i != 7).Select(i => $"g{i % 2},s{i}"), .. tail.Select(i => $"tail,s{i}")]);
+        // The members of each group by id, as results.json names them.
+        Dictionary<string, string[]> Members(string outDir)
+        {
+            var ids = Results(outDir)["samples"]!["ids"]!.AsArray().Select(v => (string)v!).ToArray();
+            return Results(outDir)["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray())
+                .ToDictionary(c => (string)c!["name"]!, c => c!["members"]!.AsArray().Select(m => ids[(int)m!]).Order(StringComparer.Ordinal).ToArray());
+        }
 
-        string outDir = Path.Combine(inputs.Dir, "by-id");
-        var run = Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", byId, "--out", outDir]);
-        Assert.True(run.Code == 0, run.Stderr);
-        var ids = Results(outDir)["samples"]!["ids"]!.AsArray().Select(v => (string)v!).ToArray();
-        var members = Results(outDir)["directions"]!.AsArray().SelectMany(d => d!["concepts"]!.AsArray())
-            .SelectMany(c => c!["members"]!.AsArray().Select(m => ids[(int)m!])).ToHashSet();
-        Assert.Equal(Enumerable.Range(0, 40).Where(i => i != 7).Select(i => $"s{i}").ToHashSet(), members);
+        string rowsOut = Path.Combine(inputs.Dir, "by-row"), idsOut = Path.Combine(inputs.Dir, "by-id");
+        var rows = Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", byRow, "--out", rowsOut]);
+        Assert.True(rows.Code == 0, rows.Stderr);
+        Assert.Contains("warning: 1 member of the groups is a row of a.npy that --common-samples left out (samples the other input does not hold): not scored\n", rows.Stderr);
+        Assert.Equal(1, Results(rowsOut)["metrics"]!["members_left_out"]!.GetValue<int>());
+        var ids = Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", byId, "--out", idsOut]);
+        Assert.True(ids.Code == 0, ids.Stderr);
+        Assert.Null(Results(idsOut)["metrics"]!["members_left_out"]);
+        var byRowMembers = Members(rowsOut);
+        Assert.Equal(Members(idsOut), byRowMembers);
+        Assert.Equal(tail.Select(i => $"s{i}").Order(StringComparer.Ordinal), byRowMembers["tail"]);
 
-        // B's own extra ids alone left out: A's rows are the rows kept, and rows are read.
+        // A group of left-out rows only, and a row beyond A's 120: one line each, nothing written.
+        string gone = Path.Combine(inputs.Dir, "gone.csv"), beyond = Path.Combine(inputs.Dir, "beyond.csv"), refused = Path.Combine(inputs.Dir, "refused");
+        File.WriteAllLines(gone, ["group,row", "g,1", "g,2", "gone,7", "gone,50"]);
+        File.WriteAllLines(beyond, ["group,row", "g,1", "g,120"]);
+        Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", gone, "--out", refused])
+            .AssertBadInput($"{gone}: group 'gone' (line 4) names only rows of a.npy that --common-samples left out (samples the other input does not hold), so none of it is left to score");
+        Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", beyond, "--out", refused])
+            .AssertBadInput($"{beyond}: line 3: row 120 is not a row of a.npy, which has 120 (rows 0 to 119)");
+        Assert.False(Directory.Exists(refused));
+
+        // B's own extra ids alone left out: A's rows are the rows kept, and rows are read as before.
         string idsB = Path.Combine(inputs.Dir, "ids_b_all.txt"), bAll = Path.Combine(inputs.Dir, "b_all.npy");
         Npy.Write(bAll, Npy.ReadMatrix(Path.Combine(inputs.Dir, "b.npy")).SelectRows([.. Enumerable.Range(0, 120), 3]));
         File.WriteAllLines(idsB, [.. Enumerable.Range(0, 120).Select(i => $"s{i}"), "x0"]);
-        var rows = Run(["groups", inputs.A, bAll, "--ids-a", inputs.IdsA, "--ids-b", idsB, "--common-samples", "--groups", byRow, "--out", Path.Combine(inputs.Dir, "by-row")]);
-        Assert.True(rows.Code == 0, rows.Stderr);
+        string allOut = Path.Combine(inputs.Dir, "b-all");
+        var all = Run(["groups", inputs.A, bAll, "--ids-a", inputs.IdsA, "--ids-b", idsB, "--common-samples", "--groups", byRow, "--out", allOut]);
+        Assert.True(all.Code == 0, all.Stderr);
+        Assert.Contains("s7", Members(allOut)["g1"]);
     }
 
     /// <summary>metrics and compare keep the common samples too, and record them where the method commands do.</summary>

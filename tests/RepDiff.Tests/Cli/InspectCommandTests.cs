@@ -409,23 +409,33 @@ public class InspectCommandTests
         string npy = Path.Combine(dir, "wide.npy"), h5 = Path.Combine(dir, "wide.h5");
         RepDiff.IO.AtomicFile.Write(npy, stream => RepDiff.IO.Npy.WriteRaw(stream, "<f8", [3, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(wide.AsSpan())));
         new PureHDF.H5File { ["x"] = new double[3, 2] { { 1, 2 }, { 3, 1e39 }, { 5, 6 } } }.Write(h5);
-        var files = new (string File, string Place)[]
+        // Parquet and Arrow float64 lists too: they had been refused as "row 1 column 1 is Inf; values must be finite".
+        double[][] rows = [[1, 2], [3, 1e39], [5, 6]];
+        string parquet = RepDiff.Tests.IO.TableWriter.DoubleLists(Path.Combine(dir, "wide.parquet"), rows);
+        string arrow = RepDiff.Tests.IO.TableWriter.DoubleLists(Path.Combine(dir, "wide.arrow"), rows);
+        string csv = WriteText(dir, "wide.csv", "1,2\n3,1e39\n5,6\n"), tsv = WriteText(dir, "wide.tsv", "a\tb\n1\t2\n3\t1e39\n5\t6\n");
+        string jsonl = WriteText(dir, "wide.jsonl", "[1, 2]\n[3, 1e39]\n[5, 6]\n");
+        // What a method's refusal names: the file (and a table's column) and the place as the format has it.
+        var files = new (string File, string Where)[]
         {
-            (WriteText(dir, "wide.csv", "1,2\n3,1e39\n5,6\n"), "line 2 column 2 is 1e39"),
-            (WriteText(dir, "wide.tsv", "a\tb\n1\t2\n3\t1e39\n5\t6\n"), "line 3 column 2 is 1e39"),
-            (WriteText(dir, "wide.jsonl", "[1, 2]\n[3, 1e39]\n[5, 6]\n"), "line 2 value 1 is 1e39"),
-            (npy, "row 1 column 1 is 1E+39"),
-            (h5, "row 1 column 1 is 1E+39"),
+            (csv, $"{csv}: line 2 column 2 is 1e39"),
+            (tsv, $"{tsv}: line 3 column 2 is 1e39"),
+            (jsonl, $"{jsonl}: line 2 value 1 is 1e39"),
+            (npy, $"{npy}: row 1 column 1 is 1E+39"),
+            (h5, $"{h5}: row 1 column 1 is 1E+39"),
+            (parquet, $"{parquet} (column 'emb'): row 1 column 1 is 1E+39"),
+            (arrow, $"{arrow} (column 'emb'): row 1 column 1 is 1E+39"),
         };
-        foreach (var (file, place) in files)
+        foreach (var (file, where) in files)
         {
             var (code, output, error) = Run("inspect", file);
             Assert.True(code == 0, $"{file}: {error}");
             Assert.Contains("Inf (or beyond float32's ±3.4e38) │ 1 ", output);
-            Assert.Equal(1, JsonNode.Parse(Run("inspect", file, "--json").Stdout)!["inf"]!.GetValue<long>());
-            Run("metrics", file, b, "--out", Path.Combine(dir, "out")).AssertBadInput(
-                $"{file}: {place}, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
+            var json = JsonNode.Parse(Run("inspect", file, "--json").Stdout)!;
+            Assert.Equal((1, true), (json["inf"]!.GetValue<long>(), json["inf_includes_beyond_float32"]!.GetValue<bool>()));
+            Run("metrics", file, b, "--out", Path.Combine(dir, "out")).AssertBadInput($"{where}, beyond the float32 range (±3.4e38) RepDiff computes in; scale the data down");
         }
+        Assert.False(JsonNode.Parse(Run("inspect", b, "--json").Stdout)!["inf_includes_beyond_float32"]!.GetValue<bool>());
         string nanNpy = Path.Combine(dir, "nan.npy");
         RepDiff.IO.AtomicFile.Write(nanNpy, stream => RepDiff.IO.Npy.WriteRaw(stream, "<f8", [3, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(nan.AsSpan())));
         foreach (var (file, place) in new[] { (WriteText(dir, "nan.csv", "x,y\n1,2\n3,NaN\n5,6\n"), "line 3 column 2 is NaN"), (nanNpy, "row 1 column 1 is NaN") })

@@ -143,6 +143,25 @@ public class CommonSamplesTests
         Assert.Equal("kept the 3 samples both A and B hold; left out 3 of A's (first: '7') and 3 of B's (first: '7.0'); 2 of A's left out are in B "
             + "written otherwise ('7' and '7.0': spaces, case or number format), so the same samples may be left out: write the ids alike",
             leftOut.Sentence("A", "B"));
-        Assert.Equal(0, SampleFiles.CommonIds(["a", "b", "c"], "A", ["a", "b", "d"], "B").LeftOut.LookAlike.Count);
+        Assert.Null(SampleFiles.CommonIds(["a", "b", "c"], "A", ["a", "b", "d"], "B").LeftOut.LookAlike);
+    }
+
+    /// <summary>
+    /// No look-alike ids is one value however the left-out samples were made: a join whose left-out ids were searched
+    /// (both sides left some out), one where they were not (only A's), and a results.json read back. They had been
+    /// (0, "", ""), (0, null, null) and (0, "", ""): results.json was the same, but a caller comparing them, or reading
+    /// the ids, got two answers for "none".
+    /// </summary>
+    [Fact]
+    public void NoLookAlikeIdsIsOneValueWhereverTheLeftOutSamplesComeFrom()
+    {
+        var searched = SampleFiles.CommonIds(["a", "b", "c"], "A", ["a", "b", "d"], "B").LeftOut;
+        var notSearched = SampleFiles.CommonIds(["a", "b", "c"], "A", ["a", "b"], "B").LeftOut;
+        var json = searched.ToJson();
+        Assert.False(json.ContainsKey("look_alike"));
+        var readBack = SampleJson.FromJson(new System.Text.Json.Nodes.JsonObject { ["samples"] = new System.Text.Json.Nodes.JsonObject { ["left_out"] = json } }, 2, "results.json")!.LeftOut!;
+        Assert.Equal(searched.LookAlike, notSearched.LookAlike);
+        Assert.Equal(searched.LookAlike, readBack.LookAlike);
+        Assert.False(searched.LookAlike is { Count: 0 });
     }
 }

@@ -92,6 +92,37 @@ public static class TableWriter
             group.WriteAllPartsAsync<float>(leaf, values.ToArray(), def.ToArray(), rep.ToArray(), default).GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// A Parquet (.parquet) or Arrow IPC file of one column "emb" of float64 lists, holding values float32 cannot (1e39):
+    /// the other writers take their values as float32.
+    /// </summary>
+    public static string DoubleLists(string path, double[][] rows)
+    {
+        double[] values = [.. rows.SelectMany(r => r)];
+        if (!path.EndsWith(".parquet", StringComparison.Ordinal))
+        {
+            var offsets = new ArrowBuffer.Builder<int>().AppendRange(rows.Select((_, i) => rows.Take(i).Sum(r => r.Length)).Append(values.Length)).Build();
+            var list = new ListArray(new ListType(DoubleType.Default), rows.Length, offsets, new DoubleArray.Builder().AppendRange(values).Build(), ArrowBuffer.Empty, 0, 0);
+            return ArrowTable(path, ("emb", list));
+        }
+        var leaf = new DataField<double?>("element");
+        var emb = new ListField("emb", leaf);
+        using var stream = File.Create(path);
+        var writer = ParquetWriter.CreateAsync(new ParquetSchema(emb), stream).GetAwaiter().GetResult();
+        try
+        {
+            using var group = writer.CreateRowGroup();
+            // Levels of an optional list of optional values, every value present: definition 3, repetition 0 where a row starts.
+            int[] rep = [.. rows.SelectMany(r => r.Select((_, k) => k == 0 ? 0 : 1))];
+            group.WriteAllPartsAsync<double>(leaf, values, Enumerable.Repeat(3, values.Length).ToArray(), rep, default).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        return path;
+    }
+
     public enum ListKind { List, LargeList, FixedSize }
 
     /// <summary>

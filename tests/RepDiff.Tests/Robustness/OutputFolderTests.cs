@@ -419,14 +419,50 @@ public class OutputFolderTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
+    /// <summary>
+    /// The folder a commit replaced, which the run cannot read (--out without read permission: its files cannot be listed
+    /// to be moved back). The warning had said "these entries of the folder they replaced could not be moved into it: *
+    /// (Access to the path '…/.repdiff-staging.out.…' is denied.)", the hidden folder's name for --out and "*" for all of
+    /// it; it now says that the folder replaced could not be read, why, and where all of it stays. The next run that can
+    /// read it moves its files back.
+    /// </summary>
+    [UnreadableFolderFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void AnOldFolderThatCannotBeReadIsSaidInTheUsersTerms()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+        File.SetUnixFileMode(outDir, UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var (code, stderr) = RunUnder(UnreadableFolderFactAttribute.Wrapper, ["metrics", a, b, "--out", outDir], meanwhile: null);
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.Contains("\"method\": \"metrics\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        string old = Assert.Single(Directory.GetDirectories(dir, ".repdiff-staging.out.*"));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(old, "notes.txt")));
+        var warning = Assert.Single(stderr.Split('\n'), line => line.StartsWith("warning:"));
+        Assert.Equal($"warning: --out {outDir}: the results are in place, but the folder they replaced could not be read (permission denied), so none of its "
+            + $"files were moved back into --out; all of it stays in {old} (a hidden folder beside --out), which the next run beside --out moves back if it can", warning);
+
+        File.SetUnixFileMode(old, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Assert.Equal(0, Run("metrics", a, b, "--out", outDir).Code);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
     /// <summary>The command run under strace with <paramref name="strace"/>'s options (a failure or delay injected).</summary>
     private static (int Code, string Stderr) RunUnderStrace(string[] strace, params string[] args) => RunUnderStrace(strace, args, meanwhile: null);
 
     /// <param name="meanwhile">What the test does while the command runs (it is started first).</param>
-    private static (int Code, string Stderr) RunUnderStrace(string[] strace, string[] args, Action? meanwhile)
+    private static (int Code, string Stderr) RunUnderStrace(string[] strace, string[] args, Action? meanwhile) =>
+        RunUnder(["strace", "-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", .. strace], args, meanwhile);
+
+    /// <summary>The command run in a process of its own, started by <paramref name="wrapper"/> (a program and its options; empty: none).</summary>
+    private static (int Code, string Stderr) RunUnder(string[] wrapper, string[] args, Action? meanwhile)
     {
-        var start = new ProcessStartInfo("strace") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in (string[])["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", .. strace, "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), .. args])
+        string[] command = [.. wrapper, "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), .. args];
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in command[1..])
             start.ArgumentList.Add(arg);
         using var run = Process.Start(start)!;
         _ = run.StandardOutput.ReadToEndAsync();
@@ -945,6 +981,41 @@ public sealed class TmpfsFactAttribute : FactAttribute
         finally
         {
             Directory.Delete(at);
+        }
+    }
+}
+
+/// <summary>
+/// A fact whose run must not read a folder the test takes read permission from: as root, the run is started without the
+/// capabilities that override file permissions (setpriv drops them from its bounding set); skipped saying why where that
+/// cannot be done.
+/// </summary>
+public sealed class UnreadableFolderFactAttribute : FactAttribute
+{
+    /// <summary>What the run is started under: nothing where file permissions already hold the user, else setpriv.</summary>
+    public static string[] Wrapper => Environment.IsPrivilegedProcess ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] : [];
+
+    private static readonly Lazy<string?> unavailable = new(Probe);
+
+    public UnreadableFolderFactAttribute()
+    {
+        if (unavailable.Value is { } why) Skip = why;
+    }
+
+    private static string? Probe()
+    {
+        if (!OperatingSystem.IsLinux()) return "file permissions are tested on Linux";
+        if (Wrapper.Length == 0) return null;
+        try
+        {
+            using var setpriv = Process.Start(new ProcessStartInfo(Wrapper[0], [.. Wrapper[1..], "true"]) { RedirectStandardError = true })!;
+            setpriv.StandardError.ReadToEnd();
+            setpriv.WaitForExit();
+            return setpriv.ExitCode == 0 ? null : "running as root, and setpriv cannot drop the capabilities that override file permissions";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "running as root, without setpriv to drop the capabilities that override file permissions";
         }
     }
 }

@@ -32,16 +32,19 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
 
     protected override void Validate(RepresentationPair pair, GivenGroupsOptions options) => Read(pair, options);
 
-    private static IReadOnlyList<GroupsFile.Group> Read(RepresentationPair pair, GivenGroupsOptions options)
+    private static (IReadOnlyList<GroupsFile.Group> Groups, int MembersLeftOut) Read(RepresentationPair pair, GivenGroupsOptions options)
     {
         if (options.Groups is not { } path)
             throw new InvalidOptionException(nameof(options.Groups), "is needed: the file of groups to score (`repdiff groups A B --groups FILE`)");
-        return GroupsFile.Read(path, options.GroupColumn, pair.N, pair.Samples.Ids, pair.NameA, pair.NameB, pair.Samples.LeftOut?.CountA ?? 0);
+        return GroupsFile.Read(path, options.GroupColumn, pair.N, pair.Samples.Ids, pair.NameA, pair.NameB, pair.Samples.LeftOut);
     }
+
+    /// <summary>results.json's count of the file's members that are rows of A --common-samples left out (absent when none).</summary>
+    public const string MembersLeftOutMetric = "members_left_out";
 
     protected override Explanation Explain(RepresentationPair pair, GivenGroupsOptions options, IProgress<ProgressUpdate>? progress)
     {
-        var groups = Read(pair, options);
+        var (groups, membersLeftOut) = Read(pair, options);
         var grids = groups.Select((g, k) => Grid(g, options, k)).ToArray();
         var inA = new List<Concept>();
         var inB = new List<Concept>();
@@ -68,6 +71,7 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
             KeepWhereEachLeans(explanation, undirected);
         }
         explanation.Metrics["holds_in"] = HoldsIn(explanation, pair, groups, bothWays, largestGrid);
+        if (membersLeftOut > 0) explanation.Metrics[MembersLeftOutMetric] = membersLeftOut;
         foreach (var direction in explanation.Directions)
         {
             direction.Concepts = direction.Concepts.OrderByDescending(c => c.Strength).ThenBy(c => c.Rank).ToList();

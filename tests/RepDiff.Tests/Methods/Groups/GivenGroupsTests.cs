@@ -314,7 +314,7 @@ public class GivenGroupsTests
 
     public static TheoryData<string, string, string> BadFiles => new()
     {
-        { "unknown.csv", "group,row\ng,1\ng,2\ng,600\ng,700\n", "unknown.csv: line 4: row 600 is not a sample of these inputs (rows 0 to 599) (2 lines name samples that are not in these inputs)" },
+        { "unknown.csv", "group,row\ng,1\ng,2\ng,600\ng,700\n", "unknown.csv: line 4: row 600 is not a row of planted_a.npy, which has 600 (rows 0 to 599) (2 lines name samples that are not in these inputs)" },
         { "single.csv", "group,row\ng,1\ng,2\nh,5\n", "single.csv: group 'h' (line 4) has one sample; BSR compares the pairs of samples within a group" },
         { "twice.csv", "group,row\ng,1\ng,2\ng,1\n", "twice.csv: lines 2 and 4 both put sample 1 in group 'g'" },
         { "nogroup.csv", "cluster,row\ng,1\ng,2\n", "nogroup.csv: has no 'group' column (columns: cluster, row); name the column of group names with --group-column" },
