@@ -103,12 +103,28 @@ public static class Distances
     internal static void SquaredEuclideanInto(Matrix x, Matrix y, Matrix centredX, Matrix centredY, Matrix d)
     {
         var mean = KMeans.ColumnMeans(x);
-        Centre(x, mean, centredX);
-        Centre(y, mean, centredY);
+        var ny = CentreInto(y, mean, centredY);
+        SquaredEuclideanInto(x, 0, mean, centredX, centredY, ny, d);
+    }
+
+    /// <summary>y − mean into <paramref name="centred"/>; returns the centred rows' squared norms.</summary>
+    internal static double[] CentreInto(Matrix y, float[] mean, Matrix centred)
+    {
+        Centre(y, mean, centred);
+        return RowSquaredNorms(centred);
+    }
+
+    /// <summary>
+    /// The distances of x's rows first.. (as many as <paramref name="d"/> has rows) to y's, y already centred on
+    /// <paramref name="mean"/> (<see cref="CentreInto"/>): the floats <see cref="SquaredEuclidean(Matrix, Matrix)"/> gives those
+    /// rows when x's column mean is <paramref name="mean"/>, since GEMM and the finish treat every element alike wherever it lies.
+    /// </summary>
+    internal static void SquaredEuclideanInto(Matrix x, int first, float[] mean, Matrix centredX, Matrix centredY, double[] normsY, Matrix d)
+    {
+        Gemm.ParallelFor(d.Rows, Environment.ProcessorCount, r => TensorPrimitives.Subtract(x.Row(first + r), mean, centredX.Row(r)));
         Gemm.Multiply(centredX, false, centredY, true, d, -2f);
         var nx = RowSquaredNorms(centredX);
-        var ny = RowSquaredNorms(centredY);
-        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i => FinishRow(d.Row(i), 0, nx[i], ny, centredX, i, centredY, 0));
+        Gemm.ParallelFor(d.Rows, Environment.ProcessorCount, i => FinishRow(d.Row(i), 0, nx[i], normsY, centredX, i, centredY, 0));
     }
 
     /// <summary>‖x_i‖² per row, accumulated in double.</summary>
