@@ -87,6 +87,9 @@ public static class MutualKnn
         int n = x.Rows;
         var result = new int[(long)n * k];
         int centring = Math.Clamp(CentringFloats / n, 1, n), part = Math.Clamp(blockFloats / n, 1, centring);
+        // Parts no longer than the last, shorter block where that costs little, so it needs no buffers of its own either.
+        int last = n - (n - 1) / centring * centring;
+        if (last >= part / 2) part = Math.Min(part, last);
         var toAll = new DistancesToRows(x, distances);
         Matrix? rows = null;
         for (int first = 0; first < n; first += centring)

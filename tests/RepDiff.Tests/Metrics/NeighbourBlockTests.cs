@@ -37,6 +37,7 @@ public class NeighbourBlockTests
     [InlineData(300, 7, 1)]          // a row at a time
     [InlineData(301, 13, 301 * 17)]  // parts of 17 rows, the last overlapping the one before
     [InlineData(5000, 8, 5000 * 37)] // two centring blocks (3,200 and 1,800 rows) in parts of 37
+    [InlineData(5000, 8, 5000 * 2000)] // parts of 1,800 rows, as long as the last block
     [InlineData(5000, 8, MutualKnn.BlockFloats)]
     public void PartsGiveTheListsOfWholeBlocks(int n, int d, int blockFloats)
     {
