@@ -20,7 +20,7 @@ internal static class FeatureGram
     /// </summary>
     internal const double Jitter = 1e-14;
 
-    /// <param name="gram">G (D×D, row-major; consumed).</param>
+    /// <param name="gram">G (D×D, row-major; consumed: it is overwritten by its Cholesky factor).</param>
     /// <param name="signs">The diagonal of S.</param>
     /// <param name="timings">Receives "cholesky" (seconds of the factorization), when given.</param>
     /// <param name="jitter">Cholesky's first jitter relative to G's mean diagonal (<see cref="Jitter"/> for a G of double products).</param>
@@ -31,7 +31,7 @@ internal static class FeatureGram
         int d = signs.Length;
         progress.Report("factorizing the feature covariance", 0);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var l = Cholesky.Factor(gram, d, jitter);
+        var l = Cholesky.FactorInPlace(gram, d, jitter);  // G is consumed: L takes its storage
         if (timings is not null) timings["cholesky"] = clock.Elapsed.TotalSeconds;
         progress.Report("factorizing the feature covariance", 1);
         SignedModes modes;
