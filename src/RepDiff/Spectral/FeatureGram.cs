@@ -20,7 +20,7 @@ internal static class FeatureGram
     /// </summary>
     internal const double Jitter = 1e-14;
 
-    /// <param name="gram">G (D×D, row-major; consumed).</param>
+    /// <param name="gram">G (D×D, row-major; consumed: it is overwritten by its Cholesky factor).</param>
     /// <param name="signs">The diagonal of S.</param>
     /// <param name="timings">Receives "cholesky" (seconds of the factorization), when given.</param>
     /// <param name="jitter">Cholesky's first jitter relative to G's mean diagonal (<see cref="Jitter"/> for a G of double products).</param>
@@ -31,7 +31,7 @@ internal static class FeatureGram
         int d = signs.Length;
         progress.Report("factorizing the feature covariance", 0);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var l = Cholesky.Factor(gram, d, jitter);
+        var l = Cholesky.FactorInPlace(gram, d, jitter);  // G is consumed: L takes its storage
         if (timings is not null) timings["cholesky"] = clock.Elapsed.TotalSeconds;
         progress.Report("factorizing the feature covariance", 1);
         SignedModes modes;
@@ -52,8 +52,7 @@ internal static class FeatureGram
         }
         else
         {
-            // G is no longer needed: its storage takes Lᵀ, which saves a fresh D×D array (page faults cost here).
-            modes = SignedEigen.Solve(new ThetaOperator(l, signs, transposeInto: gram), k, zero, seed, progress);
+            modes = SignedEigen.Solve(new ThetaOperator(l, signs), k, zero, seed, progress);
         }
         // w = S L u for every mode at once: each row of L is read once for all of them.
         double[][] Weights(double[][] vectors)
@@ -70,38 +69,25 @@ internal static class FeatureGram
     }
 
     /// <summary>
-    /// y = Lᵀ S L x without forming Θ: two triangular products, O(D²) per vector. A single product is bound by
-    /// reading L; the block product reads L once for a whole block of vectors (see <see cref="BlockLanczos"/>).
+    /// y = Lᵀ S L x without forming Θ: O(D²) per vector, bound by reading L. Each group of eight rows of L is read
+    /// once per block of vectors for both products: z = S L_rows X, then Y += L_rowsᵀ z (see <see cref="BlockLanczos"/>).
     /// </summary>
-    private sealed class ThetaOperator : IBlockSymmetricOperator
+    private sealed class ThetaOperator(double[] l, double[] signs) : IBlockSymmetricOperator
     {
-        private readonly double[] lower, upper, signs;
+        /// <summary>
+        /// Row groups are split into this many runs of about equal work (L is triangular), each adding its Lᵀ z into a
+        /// sum of its own; the sums are added in run order. A fixed count, not one per core, so the bits of every
+        /// product are the same whatever the core count or thread timing.
+        /// </summary>
+        private const int Runs = 8;
 
-        /// <param name="transposeInto">A D×D array to overwrite with Lᵀ (upper triangle; the rest zeroed).</param>
-        public ThetaOperator(double[] l, double[] signs, double[] transposeInto)
-        {
-            Size = signs.Length;
-            lower = l;
-            this.signs = signs;
-            int d = Size;
-            var t = transposeInto;
-            // In 64×64 tiles, so the column-strided reads of L stay in cache.
-            const int tile = 64;
-            Parallel.For(0, (d + tile - 1) / tile, bj =>
-            {
-                int j0 = bj * tile, j1 = Math.Min(d, j0 + tile);
-                for (int j = j0; j < j1; j++) Array.Clear(t, (int)((long)j * d), Math.Min(j, d));
-                for (int i0 = j0; i0 < d; i0 += tile)
-                    for (int j = j0; j < j1; j++)
-                        for (int i = Math.Max(i0, j), i1 = Math.Min(d, i0 + tile); i < i1; i++)
-                            t[(long)j * d + i] = l[(long)i * d + j];
-            });
-            upper = t;
-        }
+        private readonly int[] runStart = RunStarts(signs.Length);
+        private double[] xs = [], zs = [];
+        private readonly double[][] sums = new double[Runs][];
 
-        public int Size { get; }
+        public int Size => signs.Length;
 
-        // Above the dense limit L is D² doubles read twice per product; a block of vectors reads it once.
+        // Above the dense limit L is D² doubles read once per product; a block of vectors reads it once for all of them.
         public bool BlocksPayOff => true;
 
         // A single vector is a block of one: only fallback solves (none above the dense limit) multiply one at a time.
@@ -109,26 +95,53 @@ internal static class FeatureGram
 
         public void Multiply(double[][] x, double[][] y)
         {
-            int d = Size;
-            var xs = BlockProduct.Pack(x, out int width);
-            var zs = new double[(long)d * width];
-            var ys = new double[(long)d * width];
-            int groups = (d + BlockProduct.TileRows - 1) / BlockProduct.TileRows;
-            // Z = S L X: rows i0..i0+7 of L are zero beyond column i0+7.
-            Parallel.For(0, groups, g =>
+            int d = Size, width = BlockProduct.PackedWidth(x.Length);
+            // Buffers kept between products: fresh ones cost a page fault per 4 KB page on every product.
+            if (xs.Length != (long)d * width)
             {
-                int i0 = g * BlockProduct.TileRows, rows = Math.Min(BlockProduct.TileRows, d - i0);
-                BlockProduct.Rows(lower, d, i0, rows, 0, Math.Min(d, i0 + BlockProduct.TileRows), xs, zs, width);
-                for (int r = 0; r < rows; r++)
-                    TensorPrimitives.Multiply<double>(zs.AsSpan((i0 + r) * width, width), signs[i0 + r], zs.AsSpan((i0 + r) * width, width));
+                xs = new double[(long)d * width];
+                zs = new double[(long)d * width];
+                for (int r = 0; r < Runs; r++) sums[r] = new double[(long)d * width];
+            }
+            BlockProduct.Pack(x, xs);
+            Parallel.For(0, Runs, r =>
+            {
+                // Run r's rows reach columns [0, its last row]: only that part of its sum is written. Run 0's sum
+                // becomes Y, so it is cleared whole.
+                int first = runStart[r], last = runStart[r + 1];
+                var sum = sums[r];
+                Array.Clear(sum, 0, (r == 0 ? d : last) * width);
+                for (int i0 = first; i0 < last; i0 += BlockProduct.TileRows)
+                {
+                    int rows = Math.Min(BlockProduct.TileRows, d - i0), end = i0 + rows;
+                    // z = S L_rows X: rows i0.. of L are zero beyond column end − 1.
+                    BlockProduct.Rows(l, d, i0, rows, 0, end, xs, zs, width);
+                    for (int t = i0; t < end; t++) TensorPrimitives.Multiply<double>(zs.AsSpan(t * width, width), signs[t], zs.AsSpan(t * width, width));
+                    BlockProduct.AddTransposedRows(l, d, i0, rows, end, zs, sum, width);
+                }
             });
-            // Y = Lᵀ Z: rows j0..j0+7 of Lᵀ are zero before column j0.
-            Parallel.For(0, groups, g =>
+            // Y = Σ_r sum_r, in run order, rows split over cores (each row's order is the same however they are split).
+            var ys = sums[0];
+            Parallel.For(0, (d + 255) / 256, chunk =>
             {
-                int j0 = g * BlockProduct.TileRows;
-                BlockProduct.Rows(upper, d, j0, Math.Min(BlockProduct.TileRows, d - j0), j0, d, zs, ys, width);
+                int j0 = chunk * 256, j1 = Math.Min(d, j0 + 256);
+                for (int r = 1; r < Runs; r++)
+                {
+                    int to = Math.Min(j1, runStart[r + 1]);
+                    if (to > j0) TensorPrimitives.Add<double>(ys.AsSpan(j0 * width, (to - j0) * width), sums[r].AsSpan(j0 * width, (to - j0) * width), ys.AsSpan(j0 * width, (to - j0) * width));
+                }
             });
             BlockProduct.Unpack(ys, width, y);
+        }
+
+        // Run boundaries at multiples of the tile height splitting the triangle's area evenly (the work of rows [0, i) grows as i²).
+        private static int[] RunStarts(int d)
+        {
+            var starts = new int[Runs + 1];
+            for (int r = 1; r < Runs; r++)
+                starts[r] = Math.Min(d, (int)(d * Math.Sqrt((double)r / Runs)) / BlockProduct.TileRows * BlockProduct.TileRows);
+            starts[Runs] = d;
+            return starts;
         }
     }
 }

@@ -43,6 +43,38 @@ public class BlockProductTests
             }
     }
 
+    /// <summary>
+    /// The transposed product adds to each entry of dest the chain of fused multiply-adds over the rows t = 0..rows−1 in
+    /// order, after what dest held: bit for bit, for a whole tile and a partial one, a range shorter than the matrix and empty.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(40)]
+    [InlineData(300)]
+    public void TransposedRowsAddTheOrderedSumsOfTheirDefinition(int to)
+    {
+        const int d = 300, vectors = 11;
+        var rng = Rng.Create(6);
+        var a = Enumerable.Range(0, 12 * d).Select(_ => Rng.Normal(rng)).ToArray();
+        var z = Enumerable.Range(0, vectors).Select(_ => Enumerable.Range(0, 12).Select(_ => Rng.Normal(rng)).ToArray()).ToArray();
+        var source = BlockProduct.Pack(z, out int width);
+        foreach (int r0 in new[] { 0, 3 })
+            foreach (int count in new[] { 8, 5 })
+            {
+                var start = Enumerable.Range(0, d * width).Select(_ => Rng.Normal(rng)).ToArray();
+                var dest = (double[])start.Clone();
+                BlockProduct.AddTransposedRows(a, d, r0, count, to, source, dest, width);
+                for (int j = 0; j < d; j++)
+                    for (int c = 0; c < width; c++)
+                    {
+                        double sum = start[j * width + c];
+                        if (j < to)
+                            for (int t = 0; t < count; t++) sum = Math.FusedMultiplyAdd(a[(r0 + t) * d + j], source[(r0 + t) * width + c], sum);
+                        Assert.Equal(sum, dest[j * width + c]);
+                    }
+            }
+    }
+
     /// <summary>A float32 matrix (RDX's affinities) gives exactly the products of the same entries stored as float64,
     /// whole tiles and partial ones.</summary>
     [Fact]

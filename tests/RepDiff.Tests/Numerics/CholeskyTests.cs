@@ -57,6 +57,30 @@ public class CholeskyTests
         Assert.Throws<ArgumentException>(() => Cholesky.Factor(WithSpectrum([.. spectrum[..^1], -100], 13), n));
     }
 
+    /// <summary>
+    /// The factor in A's own storage has Factor's bits, also after failed attempts (rank-deficient A from jitter 0, across
+    /// panels, with sizes off the tile height) whose retries restore A from its upper triangle and the saved band, and
+    /// for an A whose triangles differ slightly (both factor its symmetric part). Factor leaves A as it was.
+    /// </summary>
+    [Theory]
+    [InlineData(Cholesky.Block + 41)]
+    [InlineData(2 * Cholesky.Block + 6)]
+    public void InPlaceFactorHasFactorsBitsAfterRetries(int n)
+    {
+        var spectrum = Enumerable.Range(0, n).Select(i => i < 60 ? 1.0 + i : 0).ToArray();
+        var a = WithSpectrum(spectrum, 14);
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) a[i * n + j] *= 1 + 1e-12 * ((i + j) % 3 - 1);
+        var original = (double[])a.Clone();
+        var expected = Cholesky.Factor(a, n, jitter: 0);
+        Assert.Equal(original, a);
+        var inPlace = Cholesky.FactorInPlace(a, n, jitter: 0);
+        Assert.Same(a, inPlace);
+        Assert.Equal(expected, inPlace);
+        AssertReconstructs(original, expected, n, 1e-5);
+        Assert.Throws<ArgumentException>(() => Cholesky.FactorInPlace(WithSpectrum([.. spectrum[..^1], -100], 13), n));
+    }
+
     private static double[] Unblocked(double[] a, int n)
     {
         var l = new double[n * n];

@@ -131,7 +131,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         IFeatureMap mapA = new CosineFeatures(pair.RowsA.Cols, pair.NameA), mapB = new CosineFeatures(pair.RowsB.Cols, pair.NameB);
         var batches = new FeatureBatches([pair.RowsA, pair.RowsB], [mapA, mapB], o.BatchRows);
         int n = batches.Rows, d = batches.Dim;
-        var l = Cholesky.Factor(batches.MeanGram(progress, inDouble: true), d, FeatureGram.Jitter);
+        var l = Cholesky.FactorInPlace(batches.MeanGram(progress, inDouble: true), d, FeatureGram.Jitter);
         var (ma, mb) = (RowGram(l, d, 0, mapA.Dim), RowGram(l, d, mapA.Dim, d));
         double features = clock.Elapsed.TotalSeconds;
         double epsA = o.Epsilon ?? MedianNonzeroEigenvalue(mb, d);  // direction a constrains B's kernel
