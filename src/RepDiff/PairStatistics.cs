@@ -52,9 +52,6 @@ public sealed class PairStatistics(RepresentationPair pair)
     private int[]? neighboursA, neighboursB;
     private int widthA, widthB;
 
-    /// <summary>The block of distances both sides' searches write into (n rows each, so one shape).</summary>
-    private Matrix? neighbourDistances;
-
     /// <summary>
     /// The exact k nearest neighbours of every row of A (n × k, nearest first, ties by index, self excluded:
     /// <see cref="MutualKnn.Neighbours"/>), found once at the widest k asked (<see cref="SharedNeighbours"/> at least) and
@@ -72,7 +69,7 @@ public sealed class PairStatistics(RepresentationPair pair)
         if (lists is null || width < k)
         {
             width = Math.Min(Math.Max(k, SharedNeighbours), n - 1);
-            lists = MutualKnn.Neighbours(rows(), width, ref neighbourDistances);
+            lists = MutualKnn.Neighbours(rows(), width);
         }
         if (width == k) return lists;
         var prefix = new int[(long)n * k];

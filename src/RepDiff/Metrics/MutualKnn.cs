@@ -52,63 +52,25 @@ public static class MutualKnn
         return total / n;
     }
 
-    /// <summary>Rows whose column mean the distances are centred on: 16 million floats of distances, as ever.</summary>
-    private const int CentringFloats = 16_000_000;
-
-    /// <summary>
-    /// Floats of distances computed at a time (16 MB; <see cref="Neighbours(Matrix, int, ref Matrix?, int)"/>). Measured at
-    /// n = 10,000 on a busy machine: 4 MB parts touched a third less fresh memory than 16 MB ones but took twice as long, each
-    /// part's half-dozen parallel loops waiting for a core; 16 MB parts cost no more time than the old 64 MB blocks.
-    /// </summary>
-    internal const int BlockFloats = 1 << 22;
-
     /// <summary>
     /// The k nearest neighbours of every row (n×k, nearest first, ties by index, self excluded), exact:
-    /// distances in row blocks of at most 16 MB whatever n is.
+    /// distances in row blocks so memory stays at about 64 MB whatever n is.
     /// </summary>
     public static int[] Neighbours(Matrix x, int k)
     {
-        Matrix? distances = null;
-        return Neighbours(x, k, ref distances);
-    }
-
-    /// <summary>
-    /// <see cref="Neighbours(Matrix, int)"/>, the distances written into <paramref name="distances"/> where its shape fits (left
-    /// holding the buffer used), so the two sides of a pair share one.
-    /// </summary>
-    /// <remarks>
-    /// The distances are centred on the mean of a block of 16 million floats' rows, as they have been since they were first
-    /// computed in blocks (the mean decides their rounding, and so ties and near-ties in the lists), but computed
-    /// <paramref name="blockFloats"/> at a time: whole 64 MB blocks, a fresh set per side, had cost more kernel time to touch
-    /// than the smaller GEMMs lose.
-    /// </remarks>
-    internal static int[] Neighbours(Matrix x, int k, ref Matrix? distances, int blockFloats = BlockFloats)
-    {
         int n = x.Rows;
         var result = new int[(long)n * k];
-        int centring = Math.Clamp(CentringFloats / n, 1, n), part = Math.Clamp(blockFloats / n, 1, centring);
-        // Parts no longer than the last, shorter block where that costs little, so it needs no buffers of its own either.
-        int last = n - (n - 1) / centring * centring;
-        if (last >= part / 2) part = Math.Min(part, last);
-        var toAll = new DistancesToRows(x, distances);
+        int block = Math.Clamp(16_000_000 / n, 1, n);
+        var toAll = new DistancesToRows(x);
         Matrix? rows = null;
-        for (int first = 0; first < n; first += centring)
+        for (int first = 0; first < n; first += block)
         {
-            int count = Math.Min(centring, n - first);
+            int count = Math.Min(block, n - first);
             if (rows?.Rows != count) rows = new Matrix(count, x.Cols);
             x.ReadRows(first, count, rows.Data);
-            toAll.CentreOn(rows);
-            for (int start = 0; start < count; start += part)
-            {
-                // Parts of one size, so the buffers are kept: the last ends at the block's end, repeating rows of the one
-                // before (their lists come out the same).
-                int from = Math.Max(0, Math.Min(start, count - part)), size = Math.Min(part, count);
-                var d2 = toAll.Rows(from, size);
-                int row0 = first + from;
-                Parallel.For(0, size, r => Selection.Smallest(d2.Row(r), result.AsSpan((row0 + r) * k, k), skip: row0 + r));
-            }
+            var d2 = toAll.From(rows);
+            Parallel.For(0, count, r => Selection.Smallest(d2.Row(r), result.AsSpan((first + r) * k, k), skip: first + r));
         }
-        distances = toAll.Result;
         return result;
     }
 }

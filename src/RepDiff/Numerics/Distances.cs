@@ -35,55 +35,10 @@ public static class Distances
         var norms = RowSquaredNorms(centred);
         Gemm.ParallelFor(n, Environment.ProcessorCount, i =>
         {
-            FinishRow(d.Row(i), i + 1, norms[i], norms, centred, i, centred, 0);
+            FinishRow(d.Row(i), i + 1, norms[i], norms, centred, i, centred);
             d.Row(i)[i] = 0;
         });
         return d;
-    }
-
-    /// <summary>Floats of the block <see cref="SquaredEuclideanAboveDiagonalBlocks"/> computes at a time: 4 MB.</summary>
-    internal const int AboveDiagonalBlockFloats = 1 << 20;
-
-    /// <summary>
-    /// <see cref="SquaredEuclideanAboveDiagonal"/>'s entries, bit for bit, without its n×n matrix: each call of the result
-    /// computes them afresh, a block of rows at a time into one buffer of at most <paramref name="blockFloats"/> floats (one row
-    /// at least), and hands each row's entries above the diagonal to the visitor. The median bandwidth's n×n matrix had been
-    /// 100 MB of new memory per side of a `spec` run at 5,000 subsampled rows; computing the distances twice (once per pass of
-    /// the selection) costs less than the kernel took to hand over those pages. Calls must not overlap (they share the buffer).
-    /// </summary>
-    /// <remarks>
-    /// The same floats: every product is the same GEMM's element (accumulated in one lane over the same depth blocks wherever
-    /// it lies in C), on the same centred rows and norms, finished by the same <see cref="FinishRow"/>.
-    /// </remarks>
-    public static Selection.AboveDiagonal SquaredEuclideanAboveDiagonalBlocks(Matrix x, int blockFloats = AboveDiagonalBlockFloats)
-    {
-        int n = x.Rows, d = x.Cols;
-        var centred = Centre(x, KMeans.ColumnMeans(x));
-        var norms = RowSquaredNorms(centred);
-        int blockRows = Math.Clamp(blockFloats / Math.Max(n, 1), 1, Math.Max(n, 1));
-        DenseMemory.EnsureFits(blockRows, n, "a block of pairwise distances");
-        float[]? buffer = null;
-        return (workers, visit) =>
-        {
-            buffer ??= new float[(long)blockRows * n];
-            for (int first = 0; first < n; first += blockRows)
-            {
-                // Rows first.. against rows first..n−1: the block's diagonal is its own, so the tiles below it are skipped as before.
-                int rows = Math.Min(blockRows, n - first), width = n - first;
-                Gemm.Compute(rows, width, d, -2f, centred.Data, (long)first * d, d, false, centred.Data, (long)first * d, d, true,
-                    0f, buffer, 0, width, upperOnly: true);
-                Gemm.ParallelFor(workers, workers, w =>
-                {
-                    for (int r = w; r < rows; r += workers)
-                    {
-                        var row = buffer.AsSpan(r * width, width);
-                        int i = first + r;
-                        FinishRow(row, r + 1, norms[i], norms.AsSpan(first), centred, i, centred, first);
-                        visit(w, row[(r + 1)..]);
-                    }
-                });
-            }
-        };
     }
 
     /// <summary>n_x×n_y squared distances between the rows of x and of y, clamped at 0.</summary>
@@ -103,28 +58,12 @@ public static class Distances
     internal static void SquaredEuclideanInto(Matrix x, Matrix y, Matrix centredX, Matrix centredY, Matrix d)
     {
         var mean = KMeans.ColumnMeans(x);
-        var ny = CentreInto(y, mean, centredY);
-        SquaredEuclideanInto(x, 0, mean, centredX, centredY, ny, d);
-    }
-
-    /// <summary>y − mean into <paramref name="centred"/>; returns the centred rows' squared norms.</summary>
-    internal static double[] CentreInto(Matrix y, float[] mean, Matrix centred)
-    {
-        Centre(y, mean, centred);
-        return RowSquaredNorms(centred);
-    }
-
-    /// <summary>
-    /// The distances of x's rows first.. (as many as <paramref name="d"/> has rows) to y's, y already centred on
-    /// <paramref name="mean"/> (<see cref="CentreInto"/>): the floats <see cref="SquaredEuclidean(Matrix, Matrix)"/> gives those
-    /// rows when x's column mean is <paramref name="mean"/>, since GEMM and the finish treat every element alike wherever it lies.
-    /// </summary>
-    internal static void SquaredEuclideanInto(Matrix x, int first, float[] mean, Matrix centredX, Matrix centredY, double[] normsY, Matrix d)
-    {
-        Gemm.ParallelFor(d.Rows, Environment.ProcessorCount, r => TensorPrimitives.Subtract(x.Row(first + r), mean, centredX.Row(r)));
+        Centre(x, mean, centredX);
+        Centre(y, mean, centredY);
         Gemm.Multiply(centredX, false, centredY, true, d, -2f);
         var nx = RowSquaredNorms(centredX);
-        Gemm.ParallelFor(d.Rows, Environment.ProcessorCount, i => FinishRow(d.Row(i), 0, nx[i], normsY, centredX, i, centredY, 0));
+        var ny = RowSquaredNorms(centredY);
+        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i => FinishRow(d.Row(i), 0, nx[i], ny, centredX, i, centredY));
     }
 
     /// <summary>‖x_i‖² per row, accumulated in double.</summary>
@@ -158,10 +97,9 @@ public static class Distances
     /// <see cref="Finish"/> of row[j] for j from <paramref name="from"/> on, eight at a time: the same double additions and
     /// comparison in vector lanes give the same floats, and a group of eight with a pair to recompute goes one by one. One at
     /// a time, this pass cost as much as the GEMM before it (a tenth of `spec` at 10,000 rows, in its median bandwidth,
-    /// MNED's normalizer and the shared nearest-neighbour lists). row[j] is the pair of x's row i and y's row firstY + j, whose
-    /// norm is normsY[j].
+    /// MNED's normalizer and the shared nearest-neighbour lists).
     /// </summary>
-    private static void FinishRow(Span<float> row, int from, double ni, ReadOnlySpan<double> normsY, Matrix x, int i, Matrix y, int firstY)
+    private static void FinishRow(Span<float> row, int from, double ni, double[] normsY, Matrix x, int i, Matrix y)
     {
         int j = from;
         if (Vector256.IsHardwareAccelerated)
@@ -171,19 +109,19 @@ public static class Distances
             for (; j <= row.Length - 8; j += 8)
             {
                 var (lowDot, highDot) = Vector256.Widen(Vector256.Create(row.Slice(j, 8)));
-                var lowSum = head + Vector256.Create(normsY.Slice(j, 4));
-                var highSum = head + Vector256.Create(normsY.Slice(j + 4, 4));
+                var lowSum = head + Vector256.Create(normsY.AsSpan(j, 4));
+                var highSum = head + Vector256.Create(normsY.AsSpan(j + 4, 4));
                 var low = lowSum + lowDot;
                 var high = highSum + highDot;
                 if ((Vector256.LessThan(low, refine * lowSum) | Vector256.LessThan(high, refine * highSum)) != Vector256<double>.Zero)
                 {
-                    for (int k = j; k < j + 8; k++) row[k] = Finish(ni, normsY[k], row[k], x, i, y, firstY + k);
+                    for (int k = j; k < j + 8; k++) row[k] = Finish(ni, normsY[k], row[k], x, i, y, k);
                     continue;
                 }
                 Vector256.Narrow(Vector256.Max(Vector256<double>.Zero, low), Vector256.Max(Vector256<double>.Zero, high)).CopyTo(row.Slice(j, 8));
             }
         }
-        for (; j < row.Length; j++) row[j] = Finish(ni, normsY[j], row[j], x, i, y, firstY + j);
+        for (; j < row.Length; j++) row[j] = Finish(ni, normsY[j], row[j], x, i, y, j);
     }
 
     private static float Finish(double ni, double nj, float minusTwoDot, Matrix x, int i, Matrix y, int j)

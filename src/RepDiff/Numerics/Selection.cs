@@ -55,48 +55,26 @@ public static class Selection
         return values[k];
     }
 
-    /// <summary>Receives some entries of one row (those above the diagonal), from the worker numbered <paramref name="worker"/>.</summary>
-    public delegate void RowVisitor(int worker, ReadOnlySpan<float> entries);
-
-    /// <summary>
-    /// Hands every entry above the diagonal of a square matrix to <paramref name="visit"/> exactly once, from at most
-    /// <paramref name="workers"/> threads, each under its own worker number (below <paramref name="workers"/>): what a
-    /// worker counts needs no lock. A selection calls it once per pass, so the entries may be computed afresh each time
-    /// rather than kept (<see cref="Distances.SquaredEuclideanAboveDiagonalBlocks"/>).
-    /// </summary>
-    public delegate void AboveDiagonal(int workers, RowVisitor visit);
-
-    /// <summary>The entries above the diagonal of a matrix held whole, rows dealt round-robin so workers get equal shares.</summary>
-    public static AboveDiagonal EntriesAboveDiagonal(Matrix m) => (workers, visit) =>
-        Gemm.ParallelFor(workers, workers, w =>
-        {
-            for (int i = w; i < m.Rows; i += workers) visit(w, m.Row(i)[(i + 1)..]);
-        });
-
     /// <summary>
     /// numpy's median (the mean of the two middle values for an even count) of f(v) over the entries
     /// above the diagonal of a square matrix, for f non-decreasing (e.g. √ of squared distances).
     /// </summary>
-    public static double MedianAboveDiagonal(Matrix m, Func<double, double> f) => MedianAboveDiagonal(EntriesAboveDiagonal(m), f);
-
-    /// <summary><see cref="MedianAboveDiagonal(Matrix, Func{double, double})"/> of entries handed over by <paramref name="entries"/>.</summary>
     /// <remarks>
     /// A radix selection on each float's order-preserving 32-bit key, without copying the entries: one
     /// counting pass over the keys' high 16 bits finds the bucket of each middle rank, a second pass counts
-    /// the low 16 bits inside those buckets. Exact, and independent of the thread count and of the order of the entries.
+    /// the low 16 bits inside those buckets. Exact, and independent of the thread count.
     /// </remarks>
-    public static double MedianAboveDiagonal(AboveDiagonal entries, Func<double, double> f)
+    public static double MedianAboveDiagonal(Matrix m, Func<double, double> f)
     {
-        var high = Count(entries, new HighBits());
-        long count = 0;
-        foreach (long c in high) count += c;
+        int n = m.Rows;
+        long count = (long)n * (n - 1) / 2;
         if (count == 0) throw new ArgumentException("the matrix has no entries above its diagonal");
         long upperRank = count / 2, lowerRank = count % 2 == 1 ? upperRank : upperRank - 1;
-        return MeanOfRanks(entries, high, lowerRank, upperRank, f);
+        return MeanOfRanks(m, lowerRank, upperRank, f);
     }
 
     /// <summary>
-    /// <see cref="MedianAboveDiagonal(Matrix, Func{double, double})"/> of the positive entries only (e.g. squared distances between samples that are not
+    /// <see cref="MedianAboveDiagonal"/> of the positive entries only (e.g. squared distances between samples that are not
     /// duplicates), or 0 when there are none: the median of all entries is 0 as soon as most of them are.
     /// </summary>
     public static double PositiveMedianAboveDiagonal(Matrix m, Func<double, double> f)
@@ -112,15 +90,15 @@ public static class Selection
         if (positive == 0) return 0;
         // The entries sort non-positive first, so the positive ones' middle ranks are offset by their count.
         long upperRank = nonPositive + positive / 2, lowerRank = positive % 2 == 1 ? upperRank : upperRank - 1;
-        var entries = EntriesAboveDiagonal(m);
-        return MeanOfRanks(entries, Count(entries, new HighBits()), lowerRank, upperRank, f);
+        return MeanOfRanks(m, lowerRank, upperRank, f);
     }
 
-    // The mean of f at two ranks (0-based, ascending) of the entries, given the counts of their high bits.
-    private static double MeanOfRanks(AboveDiagonal entries, long[] high, long lowerRank, long upperRank, Func<double, double> f)
+    // The mean of f at two ranks (0-based, ascending) of the entries above the diagonal.
+    private static double MeanOfRanks(Matrix m, long lowerRank, long upperRank, Func<double, double> f)
     {
+        var high = CountAboveDiagonal(m, new HighBits());
         int upperBucket = Find(high, ref upperRank), lowerBucket = Find(high, ref lowerRank);
-        var low = Count(entries, new LowBitsOf((uint)upperBucket, (uint)lowerBucket));
+        var low = CountAboveDiagonal(m, new LowBitsOf((uint)upperBucket, (uint)lowerBucket));
         var lowerLow = upperBucket == lowerBucket ? low.AsSpan(0, BucketCount) : low.AsSpan(BucketCount);
         double upper = f(FromKey(((uint)upperBucket << 16) | (uint)Find(low.AsSpan(0, BucketCount), ref upperRank)));
         double lower = f(FromKey(((uint)lowerBucket << 16) | (uint)Find(lowerLow, ref lowerRank)));
@@ -151,26 +129,22 @@ public static class Selection
         public int Of(uint key) => key >> 16 == upper ? (int)(key & 0xFFFF) : key >> 16 == lower ? BucketCount + (int)(key & 0xFFFF) : -1;
     }
 
-    // Counts of buckets.Of(key) over the entries (a negative bucket is not counted): one count per worker, added at the end.
-    private static long[] Count<TBuckets>(AboveDiagonal entries, TBuckets buckets) where TBuckets : struct, IBuckets
+    // Counts of buckets.Of(key) over the entries above the diagonal (a negative bucket is not counted).
+    private static long[] CountAboveDiagonal<TBuckets>(Matrix m, TBuckets buckets) where TBuckets : struct, IBuckets
     {
-        int workers = Environment.ProcessorCount;
-        var counts = new long[workers][];
-        entries(workers, (w, row) => CountRow(row, counts[w] ??= new long[buckets.Count], buckets));
+        int n = m.Rows;
         var total = new long[buckets.Count];
-        foreach (var local in counts)
-            if (local is not null)
-                for (int b = 0; b < total.Length; b++) total[b] += local[b];
-        return total;
-    }
-
-    private static void CountRow<TBuckets>(ReadOnlySpan<float> row, long[] counts, TBuckets buckets) where TBuckets : struct, IBuckets
-    {
-        for (int j = 0; j < row.Length; j++)
+        Parallel.For(0, n, () => new long[buckets.Count], (i, _, local) =>
         {
-            int b = buckets.Of(Key(row[j]));
-            if (b >= 0) counts[b]++;
-        }
+            var row = m.Row(i)[(i + 1)..];
+            for (int j = 0; j < row.Length; j++)
+            {
+                int b = buckets.Of(Key(row[j]));
+                if (b >= 0) local[b]++;
+            }
+            return local;
+        }, local => { lock (total) for (int b = 0; b < total.Length; b++) total[b] += local[b]; });
+        return total;
     }
 
     // The bucket holding the entry of the given rank; the rank becomes the rank inside that bucket.
