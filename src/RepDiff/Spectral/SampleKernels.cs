@@ -117,7 +117,9 @@ internal static class SampleKernels
     /// With fewer samples than features (<paramref name="sampleSpace"/>): the float64 n×n operator, every map's n×D float32
     /// features (<see cref="FeatureBatches.MapAll"/>) and the float32 transposed copy <see cref="AddGram"/> makes of one map;
     /// with <paramref name="factor"/> (FINC's solve through <see cref="FeatureGram"/>) also the operator's n×n Cholesky factor,
-    /// made after that copy is gone. Otherwise three D×D float64 matrices. The 12 n² of the n×n routes had counted the operator
+    /// made after that copy is gone. Otherwise three D×D float64 matrices. Both factors now take their matrix's storage
+    /// (<see cref="Cholesky.FactorInPlace"/>), so these are upper bounds (SPEC's covariance route holds about one and a half
+    /// D×D matrices). The 12 n² of the n×n routes had counted the operator
     /// alone: SPEC at n = 10,000 with --rff-dim 100000 passed it (1.2 GB) and was killed at 24 GB building the features.
     /// </summary>
     public static long FeatureRouteBytes(long n, long features, long widest, bool sampleSpace, bool factor) => sampleSpace

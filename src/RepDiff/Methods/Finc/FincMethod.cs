@@ -57,7 +57,8 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
         {
             // Sample-space operator on the pooled sets: eigenpairs of W K (W = diag(1/n_x, −eta/n_y)) via K = L Lᵀ.
             int n = checked(nx + ny);
-            // The float64 kernel and its Cholesky factor (FeatureGram.Solve) are held together: 16 n², not the 12 n² of SPEC's route.
+            // 16 n²: the float64 kernel, which FeatureGram.Solve factors in its own storage, and Θ beside it within the dense solver's
+            // limit (n ≤ 400); above that 8 n² is held, and the check stays on the safe side.
             SampleKernels.CheckMemory(n, nameof(options.Route), "rff", SampleKernels.RowBytes(test) + SampleKernels.RowBytes(reference), bytesPerPair: 16);
             var pooled = new StackedRows(test, reference).ReadAll();
             var kernel = DenseMemory.Zeroed((long)n * n);
