@@ -137,7 +137,7 @@ internal static class DifferenceMatrix
         public readonly float[] B = new float[n];
         public readonly uint[] Keys = new uint[n], SortedKeys = new uint[n];
         public readonly int[] Order = new int[n], SortedOrder = new int[n];
-        public readonly int[] Counts = new int[256];
+        public readonly int[] Counts = new int[RowScale.DigitCounts];
     }
 }
 
@@ -222,8 +222,8 @@ internal sealed class RowScale
 
     /// <summary>
     /// dest[j] = position of j in row i sorted ascending (self first at 0, ties by index). A stable
-    /// LSD radix sort on the distance bits (non-negative floats order like their bit patterns), one
-    /// byte per pass, skipping bytes all keys share: linear in n, no comparisons.
+    /// LSD radix sort on the distance bits (non-negative floats order like their bit patterns), 11 bits
+    /// per pass, skipping digits all keys share: linear in n, no comparisons.
     /// </summary>
     public static void RowRanks(int self, ReadOnlySpan<float> squared, Span<float> dest, DifferenceMatrix.RowScratch scratch)
     {
@@ -231,28 +231,39 @@ internal sealed class RowScale
         for (int p = 0; p < squared.Length; p++) dest[order[p]] = p;
     }
 
+    /// <summary>Bits per radix digit: three passes cover a 32-bit key, and one digit's counts (8 KB) stay in L1.</summary>
+    private const int DigitBits = 11;
+    private const int Buckets = 1 << DigitBits;
+    private const int DigitPasses = 3;
+    internal const int DigitCounts = DigitPasses * Buckets;
+
     /// <summary>Row i's indices sorted by distance (self first, ties by index); the array is one of the scratch's, valid until its next use.</summary>
     public static int[] RowOrder(int self, ReadOnlySpan<float> squared, DifferenceMatrix.RowScratch scratch)
     {
         int n = squared.Length;
         uint[] keys = scratch.Keys, sortedKeys = scratch.SortedKeys;
         int[] order = scratch.Order, sortedOrder = scratch.SortedOrder, counts = scratch.Counts;
+        // Every digit's counts in one read of the keys (a pass per digit had read them twice per digit).
+        Array.Clear(counts);
         for (int j = 0; j < n; j++)
         {
-            keys[j] = BitConverter.SingleToUInt32Bits(squared[j]) + 1u;
+            uint key = j == self ? 0 : BitConverter.SingleToUInt32Bits(squared[j]) + 1u;
+            keys[j] = key;
             order[j] = j;
+            counts[key & (Buckets - 1)]++;
+            counts[Buckets + ((key >> DigitBits) & (Buckets - 1))]++;
+            counts[2 * Buckets + (key >> (2 * DigitBits))]++;
         }
-        keys[self] = 0;
-        for (int shift = 0; shift < 32; shift += 8)
+        for (int pass = 0; pass < DigitPasses; pass++)
         {
-            Array.Clear(counts);
-            for (int j = 0; j < n; j++) counts[(keys[j] >> shift) & 0xFF]++;
-            if (counts[(keys[0] >> shift) & 0xFF] == n) continue;
+            int shift = pass * DigitBits;
+            var digitCounts = counts.AsSpan(pass * Buckets, Buckets);
+            if (digitCounts[(int)((keys[0] >> shift) & (Buckets - 1))] == n) continue;
             int total = 0;
-            for (int bucket = 0; bucket < 256; bucket++) (counts[bucket], total) = (total, total + counts[bucket]);
+            for (int bucket = 0; bucket < Buckets; bucket++) (digitCounts[bucket], total) = (total, total + digitCounts[bucket]);
             for (int j = 0; j < n; j++)
             {
-                int at = counts[(keys[j] >> shift) & 0xFF]++;
+                int at = digitCounts[(int)((keys[j] >> shift) & (Buckets - 1))]++;
                 sortedKeys[at] = keys[j];
                 sortedOrder[at] = order[j];
             }

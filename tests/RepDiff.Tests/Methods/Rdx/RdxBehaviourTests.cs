@@ -253,12 +253,22 @@ public class RdxBehaviourTests
 
 public class RowRankTests
 {
-    [Fact]
-    public void RanksPutSelfFirstAndBreakTiesByIndex()
+    /// <summary>Value kinds that exercise the radix passes: ties and several exponents (every digit varies), one exponent
+    /// (the top digit shared and skipped), all equal (only self's key differs), and more rows than one digit's buckets.</summary>
+    [Theory]
+    [InlineData("ties and exponents", 300)]
+    [InlineData("one exponent", 300)]
+    [InlineData("all equal", 300)]
+    [InlineData("ties and exponents", 5000)]
+    public void RanksPutSelfFirstAndBreakTiesByIndex(string kind, int n)
     {
         var rng = new Random(5);
-        // Few distinct values, so ties are common; also values spanning several exponent bytes.
-        var values = Enumerable.Range(0, 300).Select(i => i % 7 == 0 ? 1e6f * (float)rng.NextDouble() : rng.Next(5)).ToArray();
+        var values = Enumerable.Range(0, n).Select(i => kind switch
+        {
+            "ties and exponents" => i % 7 == 0 ? 1e6f * (float)rng.NextDouble() : rng.Next(5),
+            "one exponent" => 256f + 255f * (float)rng.NextDouble(),
+            _ => 3f,
+        }).ToArray();
         var scratch = new DifferenceMatrix.RowScratch(values.Length);
         var ranks = new float[values.Length];
         for (int self = 0; self < values.Length; self += 37)
