@@ -33,9 +33,9 @@ internal static class EmbedCommand
 
         public ModelOverrides Overrides(ParseResult parse) => new()
         {
-            Description = parse.GetValue(Description), Preset = parse.GetValue(Preset), Input = parse.GetValue(Input),
+            Description = PairInputOptions.FilePath(parse, Description), Preset = parse.GetValue(Preset), Input = parse.GetValue(Input),
             Output = parse.GetValue(Output), Layer = parse.GetValue(Layer), Pooling = parse.GetValue(Pooling), Normalize = parse.GetValue(Normalize),
-            Vocab = parse.GetValue(Vocab), Tokenizer = parse.GetValue(Tokenizer), MaxLength = parse.GetValue(MaxLength),
+            Vocab = PairInputOptions.FilePath(parse, Vocab), Tokenizer = PairInputOptions.FilePath(parse, Tokenizer), MaxLength = parse.GetValue(MaxLength),
         };
 
         public EmbedderOptions Options(ParseResult parse, bool skipUnreadable) => new()

@@ -106,7 +106,7 @@ internal sealed class PairInputOptions
     }
 
     // An empty path reads as "" (": file not found", for --images an internal error): one line naming the flag instead.
-    private static string? FilePath(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
+    internal static string? FilePath(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
     {
         { } path when string.IsNullOrWhiteSpace(path) => throw new RepDiffInputException($"{option.Name}: is empty; name a file"),
         var path => path,

@@ -246,6 +246,22 @@ public class EmbedCliTests
         Assert.False(Directory.Exists(Path.Combine(dir, "cmp")));
     }
 
+    /// <summary>An empty --vocab, --tokenizer or --description (found by the bad-input sweep): an internal error (exit 1) from the path's resolution.</summary>
+    [Fact]
+    public void AnEmptyVocabularyTokenizerOrDescriptionIsNamed()
+    {
+        var (dir, images, imageModel) = Setup();
+        string textModel = TinyOnnx.TokenEcho(dir);
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllText(texts, "the cat\n");
+        string output = Path.Combine(dir, "t.npy");
+        foreach (var (flag, args) in new[] { ("--vocab", new[] { textModel, "--texts", texts }), ("--tokenizer", [textModel, "--texts", texts]), ("--description", [imageModel, "--images", images]) })
+        {
+            Run(["embed", .. args, flag, "", "--out", output]).AssertBadInput($"{flag}: is empty; name a file");
+            Assert.False(File.Exists(output));
+        }
+    }
+
     [Fact]
     public void InspectListsAModelsInputsAndOutputs()
     {
