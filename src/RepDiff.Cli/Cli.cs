@@ -34,7 +34,20 @@ internal static class Cli
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(DemoCommand.Create(registry));
         root.Subcommands.Add(InfoCommand.Create());
+        RefuseEmptyFileArguments(root);
         return root;
+    }
+
+    // An empty A, FILE or RESULTS had read as a file named "" (": unsupported file type ''", ": file not found"): named instead.
+    private static void RefuseEmptyFileArguments(Command command)
+    {
+        foreach (var argument in command.Arguments.OfType<Argument<string>>())
+            argument.Validators.Add(result =>
+            {
+                if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+                    result.AddError($"{argument.Name}: is empty; name a file");
+            });
+        foreach (var sub in command.Subcommands) RefuseEmptyFileArguments(sub);
     }
 
     private static readonly AsyncLocal<TextWriter?> output = new(), error = new();

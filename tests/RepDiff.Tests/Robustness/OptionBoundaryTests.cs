@@ -67,6 +67,24 @@ public class OptionBoundaryTests
         }
     }
 
+    // The bad-input sweep of the forty-first session: an empty input argument read as a file named "", so the line named
+    // no argument (": unsupported file type ''", ": file not found").
+    [Fact]
+    public void AnEmptyInputArgumentIsNamed()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        foreach (var empty in new[] { "", " " })
+        {
+            Run("rdx", empty, b, "--out", outDir).AssertBadInput("A: is empty; name a file");
+            Run("spec", a, empty, "--out", outDir).AssertBadInput("B: is empty; name a file");
+            Run("finc", empty, a, "--out", outDir).AssertBadInput("TEST: is empty; name a file");
+            Run("inspect", empty).AssertBadInput("FILE: is empty; name a file");
+            Run("export", empty).AssertBadInput("RESULTS: is empty; name a file");
+            Assert.False(Directory.Exists(outDir));
+        }
+    }
+
     // Sixty distinct guide labels put every pair across labels: rdx ran and gave concepts of strength 1 (helper 77).
     [Fact]
     public void GuideLabelsThatNoTwoSamplesShareAreRefused()
