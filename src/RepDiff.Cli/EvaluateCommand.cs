@@ -52,9 +52,7 @@ internal static class EvaluateCommand
             // Refused as rdx refuses them: B of all-zero rows was scored BSR 0 and written over results.json, exit 0 (reviewer).
             // Rows all the same tie every grid at distance 0, so its BSR is the tie-break's; A equal to B has no difference to score.
             spec.RefuseIdenticalValues(opened);
-            foreach (var (rows, name) in new[] { (opened.RowsA, opened.NameA), (opened.RowsB, opened.NameB) })
-                if (RepDiff.Metrics.ConstantRows.In(rows))
-                    throw new RepDiffInputException($"{name}: every row is the same, so every grid's samples are tied at distance 0 and BSR has nothing to score");
+            RepDiff.Metrics.ConstantRows.RefuseWhereBsrScoresTies(opened, "grid");
             var pair = ValueRange.Fit(opened, null, null, out var notes);
             foreach (string note in notes) Cli.Warn(note);
             // Shown as progress: scoring one method took 10 s at 128,000 rows with nothing on the screen.

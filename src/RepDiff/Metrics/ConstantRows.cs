@@ -32,6 +32,18 @@ public static class ConstantRows
         return true;
     }
 
+    /// <summary>
+    /// Refuses a pair where either representation's rows are all the same, naming it: BSR ranks pairs of samples by their
+    /// distances, and there every distance is a tie, so the figure would be the tie-break's (<paramref name="scored"/>: what
+    /// BSR scores, "grid" or "group").
+    /// </summary>
+    public static void RefuseWhereBsrScoresTies(RepresentationPair pair, string scored)
+    {
+        foreach (var (rows, name) in new[] { (pair.RowsA, pair.NameA), (pair.RowsB, pair.NameB) })
+            if (In(rows))
+                throw new RepDiffInputException($"{name}: every row is the same, so every {scored}'s samples are tied at distance 0 and BSR has nothing to score");
+    }
+
     /// <summary>Why a similarity of a and b is undefined ("every row of a.npy is the same, so it has no variance"), or null when both vary.</summary>
     public static string? Why(Matrix a, Matrix b, string nameA, string nameB) => (In(a), In(b)) switch
     {

@@ -94,6 +94,27 @@ public class DegenerateInputTests(ITestOutputHelper output)
         Assert.Equal(0, Run("rdx", a, b, "--out", outDir).Code);
     }
 
+    /// <summary>
+    /// Given groups beside a representation whose rows are all the same (found by the forty-first session's sweep): groups
+    /// scored them with the tie-break's BSR (0.99 against a chance level of 0.98), exit 0, where evaluate refuses the same
+    /// scoring. Refused naming the file, by `groups` and by `compare --groups`, with nothing written.
+    /// </summary>
+    [Fact]
+    public void GivenGroupsBesideARepresentationWhoseRowsAreAllTheSameAreRefused()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 40);
+        string constant = Path.Combine(dir, "flat.npy"), groups = Path.Combine(dir, "groups.csv");
+        Npy.Write(constant, Fill(Npy.ReadMatrix(a), (i, j, v) => 0.25f));
+        File.WriteAllText(groups, "group,row\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"g{i % 4},{i}\n")));
+        string outDir = Path.Combine(dir, "out");
+        const string why = "flat.npy: every row is the same, so every group's samples are tied at distance 0 and BSR has nothing to score";
+        Run("groups", constant, b, "--groups", groups, "--out", outDir).AssertBadInput(why);
+        Run("groups", a, constant, "--groups", groups, "--out", outDir).AssertBadInput(why);
+        Run("compare", constant, b, "--methods", "kmeans", "--groups", groups, "--out", outDir).AssertBadInput(why);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(0, Run("groups", a, b, "--groups", groups, "--out", outDir).Code);
+    }
+
     /// <summary>A comparison whose NMF cannot run (fewer distinct rows than concepts) says so before RDX runs, not after.</summary>
     [Fact]
     public void CompareRefusesNmfOnTooFewDistinctRowsBeforeAnyMethodRuns()
