@@ -35,9 +35,16 @@ internal static class ModelPair
     /// The pair to compare: as given (no staging), or the two models' cached embeddings of SRC, with the
     /// output folder staged for them (the caller writes the results into it and commits, or disposes it).
     /// </summary>
+    // An empty one was named as embed's argument ("MODEL '' is not a file, nor a built-in model"): named as the flag instead.
+    private static string? ModelName(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
+    {
+        { } name when string.IsNullOrWhiteSpace(name) => throw new RepDiffInputException($"{option.Name}: is empty; name an .onnx file, a model description .json or a built-in model"),
+        var name => name,
+    };
+
     public static (PairSpec Spec, OutputFolder? Staged) Resolve(ParseResult parse, PairSpec spec, string outDir, string[] outputFiles)
     {
-        string? modelA = parse.GetValue(ModelA), modelB = parse.GetValue(ModelB);
+        string? modelA = ModelName(parse, ModelA), modelB = ModelName(parse, ModelB);
         if (modelA is null && modelB is null)
         {
             if (spec.PathA is null || spec.PathB is null) throw new RepDiffInputException("give the embeddings A and B, or --model-a and --model-b with --images or --texts");

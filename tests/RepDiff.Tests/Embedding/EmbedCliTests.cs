@@ -262,6 +262,17 @@ public class EmbedCliTests
         }
     }
 
+    /// <summary>An empty --model-a or --model-b of compare was named as embed's argument: "MODEL '' is not a file, nor a built-in model".</summary>
+    [Fact]
+    public void CompareNamesAnEmptyModelFlag()
+    {
+        var (dir, images, model) = Setup();
+        string output = Path.Combine(dir, "report");
+        Run("compare", "--model-a", "", "--model-b", model, "--images", images, "--out", output).AssertBadInput("--model-a: is empty; name an .onnx file");
+        Run("compare", "--model-a", model, "--model-b", " ", "--images", images, "--out", output).AssertBadInput("--model-b: is empty; name an .onnx file");
+        Assert.False(Path.Exists(output));
+    }
+
     [Fact]
     public void InspectListsAModelsInputsAndOutputs()
     {
