@@ -309,7 +309,8 @@ internal sealed class ArrowColumn : TableColumn
     private static BatchLayout CheckFields(string path, byte[] buffer, long schema, string where)
     {
         long left = buffer.Length / 8;
-        var layout = new BatchLayout([], 0);
+        var views = new List<string>();
+        long? otherBuffers = 0;
         // inBatch: the column's buffers are read from the batch (a dictionary-encoded column's are its indices' alone).
         void Walk(long table, int vectorIndex, string? column, int depth, bool inBatch)
         {
@@ -325,14 +326,14 @@ internal sealed class ArrowColumn : TableColumn
                 bool encoded = Field(path, buffer, field, 4) != 0, read = inBatch && type != 1 && !encoded;
                 if (inBatch)
                 {
-                    if (IsView(type) && !encoded) layout.ViewColumns.Add(name);
-                    layout = layout with { OtherBuffers = layout.OtherBuffers + (encoded ? 2 : BuffersOf(type)) };
+                    if (IsView(type) && !encoded) views.Add(name);
+                    otherBuffers += encoded ? 2 : BuffersOf(type);
                 }
                 Walk(field, 5, name, depth + 1, read);
             }
         }
         if (schema != 0) Walk(schema, 1, null, 0, true);
-        return layout;
+        return new BatchLayout(views, otherBuffers);
     }
 
     /// <summary>

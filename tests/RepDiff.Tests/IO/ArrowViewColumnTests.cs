@@ -107,8 +107,9 @@ public class ArrowViewColumnTests
     }
 
     /// <summary>
-    /// A view that names a data buffer the column lacks, an offset past its data or a negative length: Apache.Arrow reads
-    /// the buffer and offset as the file gives them. Each is one line naming the column and the row, as ids and as metadata.
+    /// A view that names a data buffer the column lacks, an offset past its data or a negative length, or a views buffer
+    /// shorter than the rows: Apache.Arrow reads them as the file gives them. Each is one line naming the column (and the
+    /// row), as ids and as metadata.
     /// </summary>
     [Fact]
     public void CorruptViewsNameTheColumnAndRow()
@@ -131,6 +132,12 @@ public class ArrowViewColumnTests
             Assert.Equal(expected, Assert.Throws<RepDiffInputException>(() => Embeddings.Open(path, null, "id", validate: true)).Message);
             Assert.Equal(expected, Assert.Throws<RepDiffInputException>(() => MetadataFile.Load(path, Rows, null)).Message);
         }
+        // The views buffer (offset 0, 64 bytes: three views padded) declared 32 bytes long, two views for three rows: the
+        // library's span of views threw.
+        byte[] viewsBuffer = [.. new byte[8], 64, 0, 0, 0, 0, 0, 0, 0];
+        string shortViews = Corrupted(good, "short-views.arrow", bytes => bytes[Assert.Single(Enumerable.Range(0, bytes.Length - 16), i => bytes.AsSpan(i, 16).SequenceEqual(viewsBuffer)) + 8] = 32);
+        Assert.Equal($"{shortViews}: column 'id' has 3 rows in a record batch whose views buffer holds 2: the file is corrupt",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.Open(shortViews, null, "id", validate: true)).Message);
     }
 
     /// <summary>Every byte of a table with view columns flipped: read, or one line naming the file, and never over 32 MB.</summary>
