@@ -36,6 +36,7 @@ internal static class ComparisonSummary
         foreach (var (key, value) in comparison.Context)
             if (key.EndsWith("_note") && value is not null) Cli.Out.WriteLine(Terminal.Clean($"{key[..^"_note".Length]}: {value.GetValue<string>()}"));
         if (Finding(model) is { } finding) Cli.Out.WriteLine(Terminal.Clean($"finding: {finding}"));
+        foreach (var explanation in comparison.Explanations) Summary.WarnOfMembersLeftOut(explanation, pair.NameA);
     }
 
     /// <summary>

@@ -70,15 +70,23 @@ internal static class Summary
         // Groups given in a file: where they hold, counted ("Of the three groups given, one holds in A …").
         if (model.Findings.FirstOrDefault(f => f.Method == explanation.Method) is { OfGivenGroups: true } given)
             Cli.Out.WriteLine(Terminal.Clean(given.Summary));
-        // Rows of A the groups file names that --common-samples left out: dropped from their groups, said here and in results.json.
-        if (explanation.Metrics[RepDiff.Methods.Groups.GivenGroupsMethod.MembersLeftOutMetric]?.GetValue<int>() is int leftOut)
-            Cli.Warn(leftOut.ToString("N0", CultureInfo.InvariantCulture) + (leftOut == 1 ? " member of the groups is a row" : " members of the groups are rows")
-                + $" of {model.NameA} that --common-samples left out (samples the other input does not hold): not scored");
+        WarnOfMembersLeftOut(explanation, model.NameA);
         // The plain-language finding of each direction, as the report's summary gives it (only confirmed concepts after --validate).
         foreach (var finding in model.Findings.Where(f => f.Method == explanation.Method).SelectMany(f => f.Directions))
             Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));
         if (explanation.Metrics["eigensolver_converged"]?.GetValue<bool>() == false)
             Cli.Warn("the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
+    }
+
+    /// <summary>
+    /// Rows of A a groups file names that --common-samples left out: dropped from their groups, said on the terminal (by
+    /// `repdiff groups` and by compare's --groups) and in results.json.
+    /// </summary>
+    public static void WarnOfMembersLeftOut(Explanation explanation, string nameA)
+    {
+        if (explanation.Metrics[RepDiff.Methods.Groups.GivenGroupsMethod.MembersLeftOutMetric]?.GetValue<int>() is int leftOut)
+            Cli.Warn(leftOut.ToString("N0", CultureInfo.InvariantCulture) + (leftOut == 1 ? " member of the groups is a row" : " members of the groups are rows")
+                + $" of {nameA} that --common-samples left out (samples the other input does not hold): not scored");
     }
 
     /// <summary>

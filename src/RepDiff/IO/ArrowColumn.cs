@@ -138,10 +138,11 @@ internal sealed class ArrowColumn : TableColumn
         long size = stream.Length;
         try
         {
+            BatchLayout? layout = null;
             if (!fileFormat)
             {
                 for (long at = 0, i = 0; at >= 0; i++)
-                    at = CheckMessage(path, stream, at, size, i == 0 ? "first message" : $"message {i + 1}", "not an Arrow IPC stream");
+                    at = CheckMessage(path, stream, at, size, i == 0 ? "first message" : $"message {i + 1}", "not an Arrow IPC stream", ref layout);
                 return;
             }
             // "ARROW1", two bytes of padding, messages, the footer, its int32 length, "ARROW1".
@@ -158,7 +159,7 @@ internal sealed class ArrowColumn : TableColumn
             InputFile.ReadFully(stream, footer);
             // Footer: version, schema, dictionaries and record batches, each a vector of 24-byte blocks (offset, metadata and body length).
             long root = Read(path, footer, 0, 4);
-            CheckFields(path, footer, Target(path, footer, root, 1), "the footer's schema");
+            layout = CheckFields(path, footer, Target(path, footer, root, 1), "the footer's schema");
             foreach (var (index, name) in new[] { (2, "dictionary batch"), (3, "record batch") })
             {
                 long field = Field(path, footer, root, index);
@@ -171,7 +172,7 @@ internal sealed class ArrowColumn : TableColumn
                     long offset = Read(path, footer, vector + 4 + 24L * k, 8);
                     if (offset < 8 || offset > footerStart)
                         throw RepDiffInputException.ForFile(path, $"{name} {k} offset {offset} is outside the messages (bytes 8 to {footerStart:N0}): not an Arrow IPC file or corrupt");
-                    CheckMessage(path, stream, offset, footerStart, $"{name} {k}", "not an Arrow IPC file");
+                    CheckMessage(path, stream, offset, footerStart, $"{name} {k}", "not an Arrow IPC file", ref layout);
                 }
             }
         }
@@ -184,9 +185,9 @@ internal sealed class ArrowColumn : TableColumn
     /// <summary>
     /// Checks the message at <paramref name="at"/> (its length, after the continuation marker 0xFFFFFFFF or alone in the
     /// old format, the metadata, then the body) against <paramref name="end"/>; returns where the next message starts,
-    /// or -1 at the end marker or the end of the data.
+    /// or -1 at the end marker or the end of the data. A schema's message sets the <paramref name="layout"/> the batches after it are checked by.
     /// </summary>
-    private static long CheckMessage(string path, FileStream stream, long at, long end, string name, string notFormat)
+    private static long CheckMessage(string path, FileStream stream, long at, long end, string name, string notFormat, ref BatchLayout? layout)
     {
         Span<byte> prefix = stackalloc byte[8];
         stream.Position = at;
@@ -201,7 +202,7 @@ internal sealed class ArrowColumn : TableColumn
         InputFile.ReadFully(stream, metadata);
         // Message: version, header type, header, body length (an int64), custom metadata.
         long message = Read(path, metadata, 0, 4), field = Field(path, metadata, message, 3), body = field == 0 ? 0 : Read(path, metadata, field, 8);
-        CheckHeader(path, metadata, message, name);
+        CheckHeader(path, metadata, message, name, ref layout);
         CheckDeclaredLength(path, $"{name} body length", body, end - start - length, stream.Length, notFormat);
         return start + length + body;
     }
@@ -210,19 +211,85 @@ internal sealed class ArrowColumn : TableColumn
     /// The counts in a message's header by which Apache.Arrow sizes an array before it reads what they count: a record
     /// batch's field nodes (a list of that capacity) and a schema field's children. One flipped byte had made them 16 to
     /// 268 million, and Apache.Arrow allocated 128 MB to 2 GB for a file of 1.5 KB before it failed. As in any valid
-    /// flatbuffer, what they count must lie inside the metadata.
+    /// flatbuffer, what they count must lie inside the metadata. A batch's counts of its view columns' data buffers are
+    /// checked as well (<see cref="CheckDataBufferCounts"/>).
     /// </summary>
-    private static void CheckHeader(string path, byte[] metadata, long message, string name)
+    private static void CheckHeader(string path, byte[] metadata, long message, string name, ref BatchLayout? layout)
     {
         // Message: version, header type (1 schema, 2 dictionary batch, 3 record batch), header.
         long type = Field(path, metadata, message, 1), header = Target(path, metadata, message, 2);
         if (type == 0 || header == 0) return;
         switch (Read(path, metadata, type, 1))
         {
-            case 1: CheckFields(path, metadata, header, $"the schema ({name})"); break;
-            case 2: CheckFieldNodes(path, metadata, Target(path, metadata, header, 1), name); break; // DictionaryBatch: id, data
-            case 3: CheckFieldNodes(path, metadata, header, name); break;
+            case 1: layout = CheckFields(path, metadata, header, $"the schema ({name})"); break;
+            case 2: // DictionaryBatch: id, data (a record batch of the dictionary's values, whose column the schema does not list)
+                long data = Target(path, metadata, header, 1);
+                CheckFieldNodes(path, metadata, data, name);
+                CheckDataBufferCounts(path, metadata, data, name, null);
+                break;
+            case 3:
+                CheckFieldNodes(path, metadata, header, name);
+                CheckDataBufferCounts(path, metadata, header, name, layout);
+                break;
         }
+    }
+
+    /// <summary>
+    /// What a schema says of a record batch's buffers: its string and binary view columns, in the order the batch lists
+    /// their counts of data buffers (depth first, as Apache.Arrow reads the columns), and how many buffers the other
+    /// columns and the views' own two take (null when a column's type is one whose buffers are not counted here).
+    /// </summary>
+    private sealed record BatchLayout(List<string> ViewColumns, long? OtherBuffers);
+
+    /// <summary>
+    /// The buffers Apache.Arrow reads for a column of a schema's type (Field's type_type), before any data buffers of a
+    /// view: none for null, the validity bitmap alone for a struct or fixed-size list, three for (large) binary and strings
+    /// and list views, two for a view (validity and views) and for the rest it reads; null for unions, run-end encoded
+    /// and large list views, whose count depends on more than the type or is not read.
+    /// </summary>
+    private static int? BuffersOf(long type) => type switch
+    {
+        1 => 0,
+        13 or 16 => 1,
+        4 or 5 or 19 or 20 or 25 => 3,
+        2 or 3 or 6 or 7 or 8 or 9 or 10 or 11 or 12 or 15 or 17 or 18 or 21 or 23 or 24 => 2,
+        _ => null,
+    };
+
+    /// <summary>Flatbuffer type numbers of the view columns: BinaryView and Utf8View.</summary>
+    private static bool IsView(long type) => type is 23 or 24;
+
+    /// <summary>
+    /// A batch's counts of its view columns' data buffers (RecordBatch: length, nodes, buffers, compression,
+    /// variadicBufferCounts), by which Apache.Arrow sizes each view column's array of buffers before it reads them: a count of
+    /// 100 million in a file of 1.2 KB had made it allocate 2.3 GB, a negative one threw an overflow, and one the batch does
+    /// not hold read buffers from beyond its list. Each must be at most the buffers the batch lists; with the schema's
+    /// layout, a vector of counts must have one for each view column, and the buffers the columns take with them must be
+    /// those the batch lists (unless a column's type is one whose buffers are not counted).
+    /// </summary>
+    private static void CheckDataBufferCounts(string path, byte[] metadata, long batch, string name, BatchLayout? layout)
+    {
+        if (batch == 0) return;
+        long buffers = Vector(path, metadata, batch, 2, 16, $"the count of buffers of {name}").Count;
+        var (at, listed) = Vector(path, metadata, batch, 4, 8, $"the count of data buffer counts of {name}");
+        var views = layout?.ViewColumns ?? [];
+        string Column(long k) => k < views.Count ? $"column '{NpyDtype.Truncate(views[(int)k])}'" : $"view column {k + 1}";
+        var counts = new List<long>();
+        for (long k = 0; k < listed; k++)
+        {
+            long count = Read(path, metadata, at + 8 * k, 8);
+            if (count < 0 || count > buffers)
+                throw RepDiffInputException.ForFile(path, $"{name} gives {Column(k)} {count:N0} data buffers, which is no count of the {buffers:N0} buffers it lists: the file is corrupt");
+            counts.Add(count);
+        }
+        // Without the vector Apache.Arrow reads each count as 0; a vector too short it reads beyond.
+        if (at != 0 && views.Count > listed)
+            throw RepDiffInputException.ForFile(path, $"{name} gives no count of data buffers for {Column(listed)} (a string or binary view column): the file is corrupt");
+        while (counts.Count < views.Count) counts.Add(0);
+        long taken = layout?.OtherBuffers is long other ? other + counts.Take(views.Count).Sum() : buffers;
+        if (views.Count > 0 && taken != buffers)
+            throw RepDiffInputException.ForFile(path, $"{name} lists {buffers:N0} buffers, but its columns take {taken:N0} with the data buffers it gives "
+                + string.Join(", ", views.Select((v, k) => $"{Column(k)} ({counts[k]:N0})")) + ": the file is corrupt");
     }
 
     /// <summary>RecordBatch: length, nodes (16-byte structs), buffers, compression.</summary>
@@ -237,12 +304,15 @@ internal sealed class ArrowColumn : TableColumn
     /// <summary>
     /// Every field of a schema (Schema: endianness, fields) and their children (Field: name, nullable, type type, type,
     /// dictionary, children). A valid field takes at least 8 bytes (its offset and its table), which bounds the walk when
-    /// a corrupt offset lists a field inside itself.
+    /// a corrupt offset lists a field inside itself. Returns what the schema says of a record batch's buffers.
     /// </summary>
-    private static void CheckFields(string path, byte[] buffer, long schema, string where)
+    private static BatchLayout CheckFields(string path, byte[] buffer, long schema, string where)
     {
         long left = buffer.Length / 8;
-        void Walk(long table, int vectorIndex, string? column, int depth)
+        var views = new List<string>();
+        long? otherBuffers = 0;
+        // inBatch: the column's buffers are read from the batch (a dictionary-encoded column's are its indices' alone).
+        void Walk(long table, int vectorIndex, string? column, int depth, bool inBatch)
         {
             string of = column is null ? $"columns of {where}" : $"children of column '{NpyDtype.Truncate(column)}' in {where}";
             var (at, count) = Vector(path, buffer, table, vectorIndex, 4, $"the count of {of}");
@@ -252,10 +322,18 @@ internal sealed class ArrowColumn : TableColumn
                 string name = (column is null ? "" : column + ".") + Text(path, buffer, field, 0);
                 if (--left < 0 || depth == MaxNesting)
                     throw RepDiffInputException.ForFile(path, $"column '{NpyDtype.Truncate(name)}' in {where} nests more fields than its metadata of {buffer.Length:N0} bytes holds: the file is corrupt");
-                Walk(field, 5, name, depth + 1);
+                long typeAt = Field(path, buffer, field, 2), type = typeAt == 0 ? 0 : Read(path, buffer, typeAt, 1);
+                bool encoded = Field(path, buffer, field, 4) != 0, read = inBatch && type != 1 && !encoded;
+                if (inBatch)
+                {
+                    if (IsView(type) && !encoded) views.Add(name);
+                    otherBuffers += encoded ? 2 : BuffersOf(type);
+                }
+                Walk(field, 5, name, depth + 1, read);
             }
         }
-        if (schema != 0) Walk(schema, 1, null, 0);
+        if (schema != 0) Walk(schema, 1, null, 0, true);
+        return new BatchLayout(views, otherBuffers);
     }
 
     /// <summary>
@@ -405,7 +483,7 @@ internal sealed class ArrowColumn : TableColumn
                     if (ids is not null)
                     {
                         var idArray = batch.Column(idIndex);
-                        for (int i = 0; i < batch.Length; i++) ids.Add(Text(idArray, i, Path));
+                        for (int i = 0; i < batch.Length; i++) ids.Add(Text(idArray, i, Path, idColumn!));
                     }
                 });
                 rows.Add(batch.Length);
@@ -533,8 +611,8 @@ internal sealed class ArrowColumn : TableColumn
         }
     }
 
-    /// <summary>A scalar cell as text (ids, metadata): strings, integers, dictionary-encoded strings; null when null.</summary>
-    internal static string? Text(IArrowArray array, int i, string path)
+    /// <summary>A scalar cell of <paramref name="column"/> as text (ids, metadata): strings, integers, dictionary-encoded strings; null when null.</summary>
+    internal static string? Text(IArrowArray array, int i, string path, string column)
     {
         if (array.IsNull(i)) return null;
         var c = CultureInfo.InvariantCulture;
@@ -542,6 +620,7 @@ internal sealed class ArrowColumn : TableColumn
         {
             StringArray s => s.GetString(i),
             LargeStringArray s => s.GetString(i),
+            StringViewArray s => ViewText(s, i, path, column),
             Int8Array x => x.GetValue(i)!.Value.ToString(c),
             Int16Array x => x.GetValue(i)!.Value.ToString(c),
             Int32Array x => x.GetValue(i)!.Value.ToString(c),
@@ -553,15 +632,38 @@ internal sealed class ArrowColumn : TableColumn
             FloatArray x => x.GetValue(i)!.Value.ToString("R", c),
             DoubleArray x => x.GetValue(i)!.Value.ToString("R", c),
             BooleanArray x => x.GetValue(i)!.Value ? "true" : "false",
-            DictionaryArray d => Text(d.Dictionary, int.Parse(Text(d.Indices, i, path)!, c), path),
-            _ => throw RepDiffInputException.ForFile(path, $"a column of type {array.Data.DataType.Name} cannot hold ids (strings and integers can)"),
+            DictionaryArray d => Text(d.Dictionary, int.Parse(Text(d.Indices, i, path, column)!, c), path, column),
+            _ => throw RepDiffInputException.ForFile(path, $"column '{NpyDtype.Truncate(column)}' is of type {array.Data.DataType.Name}, which cannot hold ids (strings and integers can)"),
         };
     }
 
-    /// <summary>Types <see cref="Text"/> reads: strings, integers, floats, booleans and dictionary-encoded strings (categoricals).</summary>
+    /// <summary>The bytes of one view of a string or binary view column: its length, then its text or its prefix, data buffer and offset.</summary>
+    private const int ViewBytes = 16;
+
+    /// <summary>
+    /// A cell of a string view column, once its view is seen to lie inside the column's buffers:
+    /// Apache.Arrow reads the data buffer and offset a view names as the file gives them, and one out of range threw
+    /// IndexOutOfRange or ArgumentOutOfRange.
+    /// </summary>
+    private static string ViewText(StringViewArray array, int i, string path, string column)
+    {
+        string Corrupt(string what) => $"column '{NpyDtype.Truncate(column)}' {what}: the file is corrupt";
+        if (array.ViewsBuffer.Length < ViewBytes * ((long)array.Offset + array.Length))
+            throw RepDiffInputException.ForFile(path, Corrupt($"has {array.Length:N0} rows in a record batch whose views buffer holds {array.ViewsBuffer.Length / ViewBytes:N0}"));
+        var view = array.Views[i];
+        if (view.Length < 0)
+            throw RepDiffInputException.ForFile(path, Corrupt($"holds a string (row {i:N0} of its record batch) of {view.Length:N0} bytes"));
+        if (!view.IsInline && !(view.BufferIndex >= 0 && view.BufferIndex < array.DataBufferCount
+            && view.BufferOffset >= 0 && (long)view.BufferOffset + view.Length <= array.DataBuffer(view.BufferIndex).Length))
+            throw RepDiffInputException.ForFile(path, Corrupt($"holds a string (row {i:N0} of its record batch) of {view.Length:N0} bytes at byte {view.BufferOffset:N0} "
+                + $"of data buffer {view.BufferIndex:N0}, which the column's data buffers ({array.DataBufferCount:N0}) do not hold"));
+        return array.GetString(i);
+    }
+
+    /// <summary>Types <see cref="Text"/> reads: strings (string views too), integers, floats, booleans and dictionary-encoded strings (categoricals).</summary>
     private static bool IsScalar(IArrowType type) => type switch
     {
-        StringType or LargeStringType or FloatType or DoubleType or BooleanType => true,
+        StringType or LargeStringType or StringViewType or FloatType or DoubleType or BooleanType => true,
         Int8Type or Int16Type or Int32Type or Int64Type or UInt8Type or UInt16Type or UInt32Type or UInt64Type => true,
         DictionaryType d => IsScalar(d.ValueType),
         _ => false,
@@ -583,7 +685,7 @@ internal sealed class ArrowColumn : TableColumn
                     for (int k = 0; k < indices.Length; k++)
                     {
                         var array = batch.Column(indices[k]);
-                        for (int i = 0; i < batch.Length; i++) columns[k].Add(Text(array, i, path));
+                        for (int i = 0; i < batch.Length; i++) columns[k].Add(Text(array, i, path, schema.FieldsList[indices[k]].Name));
                     }
                 });
         }

@@ -58,7 +58,7 @@ public static class GroupsFile
         if (rowAt < 0 && idAt < 0)
             throw RepDiffInputException.ForFile(path, $"has neither a 'row' (0-based) nor an 'id' column to name each member (columns: {ColumnList(columns)})");
         var rowOfId = ids is null ? null : RowsOfIds(ids);
-        var rowsOfA = leftOut is { RowsOfA: { } keptOfA } ? new RowsOfA(nameA, keptOfA, leftOut.Kept + leftOut.CountA) : new RowsOfA(nameA, null, n);
+        var rowsOfA = leftOut is { RowsOfA: { } keptOfA } ? new RowsOfA(nameA, keptOfA, leftOut.Kept + leftOut.CountA) : new RowsOfA(nameA, null, n, rowsAreA: leftOut is null);
         if (rowAt < 0 && rowOfId is null)
             throw RepDiffInputException.ForFile(path, "names its members by 'id', but A and B carry no ids to join them on (give --ids, --ids-a/--ids-b or --id-column, or a 'row' column)");
 
@@ -119,9 +119,10 @@ public static class GroupsFile
     /// <summary>
     /// The rows of A as the user gave them (<paramref name="count"/>, in <paramref name="name"/>) and the pair's sample each
     /// is: the same row, or with --common-samples the sample kept from it (<paramref name="kept"/>: the row of A of each
-    /// sample kept), or none.
+    /// sample kept), or none. <paramref name="rowsAreA"/> is false where --common-samples left out samples but which row of A
+    /// each kept one is was not kept (a pair read back from results.json).
     /// </summary>
-    private sealed class RowsOfA(string name, int[]? kept, int count)
+    private sealed class RowsOfA(string name, int[]? kept, int count, bool rowsAreA = true)
     {
         private readonly int[]? sampleOf = kept is null ? null : Inverse(kept, count);
 
@@ -133,6 +134,14 @@ public static class GroupsFile
 
         /// <summary>Whether <paramref name="row"/> is sample <paramref name="sample"/>'s row of A, or its row among the pair's (an export's rows count the samples kept).</summary>
         public bool Names(int row, int sample) => row == sample || kept is not null && row == kept[sample];
+
+        /// <summary>
+        /// Sample <paramref name="sample"/> in the user's terms: its row of A ("row 61 of a.npy"), with its row among the
+        /// samples kept where --common-samples moved it, since an export's rows count those.
+        /// </summary>
+        public string RowOf(int sample) => kept is not null && kept[sample] != sample
+            ? $"row {kept[sample]} of {name} (row {sample} of the {kept.Length:N0} samples kept)"
+            : rowsAreA ? $"row {sample} of {name}" : $"row {sample} of the samples kept";
 
         private static int[] Inverse(int[] kept, int count)
         {
@@ -186,7 +195,7 @@ public static class GroupsFile
                 return null;
             }
             if (row is int given && !rowsOfA.Names(given, byId))
-                throw RepDiffInputException.ForFile(path, $"line {line}: id '{NpyDtype.Truncate(id)}' is row {byId} here, but the line says row {given}; "
+                throw RepDiffInputException.ForFile(path, $"line {line}: id '{NpyDtype.Truncate(id)}' is {rowsOfA.RowOf(byId)}, but the line says row {given}; "
                     + "give the inputs (and ids) the groups were made on");
             return byId;
         }

@@ -225,6 +225,54 @@ public class CommonSamplesCliTests
         Assert.Contains("s7", Members(allOut)["g1"]);
     }
 
+    /// <summary>
+    /// compare --groups with --common-samples warns of a groups file's rows that were left out as `repdiff groups` does: it
+    /// had dropped them from their groups without a word on the terminal (only results.json counted them).
+    /// </summary>
+    [Fact]
+    public void CompareWarnsOfGroupMembersLeftOutAsTheGroupsCommandDoes()
+    {
+        var inputs = Make();
+        string byRow = Path.Combine(inputs.Dir, "by_row.csv"), byId = Path.Combine(inputs.Dir, "by_id.csv");
+        File.WriteAllLines(byRow, ["group,row", .. Enumerable.Range(0, 40).Select(i => $"g{i % 2},{i}"), "g0,50"]);
+        File.WriteAllLines(byId, ["group,id", .. Enumerable.Range(0, 40).Where(i => i != 7).Select(i => $"g{i % 2},s{i}")]);
+        const string Warning = "warning: 2 members of the groups are rows of a.npy that --common-samples left out (samples the other input does not hold): not scored\n";
+
+        var groups = Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", byRow, "--out", Path.Combine(inputs.Dir, "groups")]);
+        Assert.True(groups.Code == 0, groups.Stderr);
+        Assert.Contains(Warning, groups.Stderr);
+        var compare = Run(["compare", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--methods", "kmeans", "--groups", byRow,
+            "--out", Path.Combine(inputs.Dir, "compare")]);
+        Assert.True(compare.Code == 0, compare.Stderr);
+        Assert.Contains(Warning, compare.Stderr);
+        var none = Run(["compare", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--methods", "kmeans", "--groups", byId,
+            "--out", Path.Combine(inputs.Dir, "compare-by-id")]);
+        Assert.True(none.Code == 0, none.Stderr);
+        Assert.DoesNotContain("--common-samples left out", none.Stderr);
+    }
+
+    /// <summary>
+    /// A line whose id and row disagree names the id's row of A, the file the user gave, beside its row among the samples
+    /// kept: it had named only the latter ("is row 59 here" for s61, row 61 of a.npy), which is no row of the user's file.
+    /// </summary>
+    [Fact]
+    public void AnIdAndRowThatDisagreeNameTheRowOfA()
+    {
+        var inputs = Make();
+        string both = Path.Combine(inputs.Dir, "both.csv"), refused = Path.Combine(inputs.Dir, "refused");
+        File.WriteAllLines(both, ["group,row,id", "g,1,s1", "g,2,s2", "g,60,s61"]);
+        Run(["groups", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--groups", both, "--out", refused])
+            .AssertBadInput($"{both}: line 4: id 's61' is row 61 of a.npy (row 59 of the 118 samples kept), but the line says row 60; give the inputs (and ids) the groups were made on");
+        Assert.False(Directory.Exists(refused));
+        // Without --common-samples the rows are A's and said once.
+        Run(["groups", inputs.A, Path.Combine(inputs.Dir, "b.npy"), "--ids-a", inputs.IdsA, "--ids-b", inputs.IdsA, "--groups", both, "--out", refused])
+            .AssertBadInput($"{both}: line 4: id 's61' is row 61 of a.npy, but the line says row 60;");
+        // What --common-samples left out read back without which row of A each sample kept is: no row of A is claimed.
+        var leftOut = new LeftOutSamples(118, 2, 0, ["s7", "s50"], []);
+        var error = Assert.Throws<RepDiffInputException>(() => GroupsFile.Read(both, null, 118, inputs.Kept.Select(i => $"s{i}").ToArray(), "a.npy", "b.npy", leftOut));
+        Assert.Equal($"{both}: line 4: id 's61' is row 59 of the samples kept, but the line says row 60; give the inputs (and ids) the groups were made on", error.Message);
+    }
+
     /// <summary>metrics and compare keep the common samples too, and record them where the method commands do.</summary>
     [Fact]
     public void MetricsAndCompareRecordWhatWasLeftOut()

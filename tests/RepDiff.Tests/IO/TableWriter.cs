@@ -149,11 +149,14 @@ public static class TableWriter
     }
 
     /// <summary>An Arrow IPC file of one record batch holding the given columns (all nullable).</summary>
-    public static string ArrowTable(string path, params (string Name, IArrowArray Column)[] columns)
+    public static string ArrowTable(string path, params (string Name, IArrowArray Column)[] columns) => ArrowTable(path, stream: false, columns);
+
+    /// <summary>An Arrow IPC file (<paramref name="stream"/> false) or stream of one record batch holding the given columns (all nullable).</summary>
+    public static string ArrowTable(string path, bool stream, params (string Name, IArrowArray Column)[] columns)
     {
         var schema = new Schema(columns.Select(c => new Apache.Arrow.Field(c.Name, c.Column.Data.DataType, true)).ToList(), null);
         using var file = File.Create(path);
-        using var writer = new ArrowFileWriter(file, schema, false);
+        using var writer = stream ? new ArrowStreamWriter(file, schema, false) : new ArrowFileWriter(file, schema, false);
         writer.WriteRecordBatch(new RecordBatch(schema, columns.Select(c => c.Column), columns.Length == 0 ? 0 : columns[0].Column.Length));
         writer.WriteEnd();
         return path;
