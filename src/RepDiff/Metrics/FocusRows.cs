@@ -41,8 +41,8 @@ internal sealed class FocusRows
         localScale = new double[f];
         var farthest = new double[f];
         // The F×n distance matrix, kept whole per focus row for ranking: each block of samples' distances are written into
-        // its columns. Rows of their own (f arrays of n floats) and a distance block copied into them had been 40 MB of
-        // fresh memory per side at n = 10,000, the kernel's page clearing most of the chance levels' time.
+        // its columns. Rows of their own (f arrays of n floats), a distance block copied into them and a centred copy of the
+        // block had been 40-50 MB of fresh memory per side at n = 10,000, whose page clearing took most of the chance levels' time.
         var rows = new Matrix(f, n);
         // Blocks of at most 4 M floats of input, one buffer reused: a fresh block per step (190 MB at n = 1,000,000 with a
         // bound on rows alone) piles up 3 GB of large-object garbage before a collection.
