@@ -137,21 +137,19 @@ public static class Bsr
             Centre(memberMatrix, centre, centredMembers);
             var memberNorms = Enumerable.Range(0, m).Select(p => SquaredNorm(centredMembers.Row(p))).ToArray();
             int batch = Math.Clamp((1 << 21) / Math.Max(d, 1), 1, Math.Max(n, 1));
-            var raw = new Matrix(Math.Min(batch, n), d);
-            var centredFull = new Matrix(raw.Rows, d);
-            var dotsFull = new Matrix(raw.Rows, m);
+            // One set of buffers for every batch, the last and shorter one included: fresh ones for it had been 17 MB of
+            // pages for the kernel to clear at n = 10,000.
+            var block = new Matrix(Math.Min(batch, n), d);
+            var centred = new Matrix(block.Rows, d);
+            var dots = new Matrix(block.Rows, m);
             var batchNorms = new double[batch];
             for (int first = 0; first < n; first += batch)
             {
                 int count = Math.Min(batch, n - first);
-                bool full = count == raw.Rows;
-                var block = full ? raw : new Matrix(count, d);
-                x.ReadRows(first, count, block.Data);
-                var centred = full ? centredFull : new Matrix(count, d);
-                Centre(block, centre, centred);
+                x.ReadRows(first, count, block.Data.AsSpan(0, count * d));
+                for (int k = 0; k < count; k++) TensorPrimitives.Subtract(block.Row(k), centre, centred.Row(k));
                 for (int k = 0; k < count; k++) batchNorms[k] = SquaredNorm(centred.Row(k));
-                var dots = full ? dotsFull : new Matrix(count, m);
-                Gemm.Multiply(centred, false, centredMembers, true, dots);
+                Gemm.Compute(count, m, d, 1f, centred.Data, 0, d, false, centredMembers.Data, 0, d, true, 0f, dots.Data, 0, m);
                 Parallel.For(0, m, p =>
                 {
                     int self = members[p];

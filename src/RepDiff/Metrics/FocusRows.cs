@@ -40,25 +40,27 @@ internal sealed class FocusRows
         ranks = IO.PageAdvice.NewArray<int>(f * f);
         localScale = new double[f];
         var farthest = new double[f];
-        // Rows of the F×n distance matrix, a block of samples at a time, kept whole per focus row for ranking.
-        var rows = new float[f][];
-        for (int p = 0; p < f; p++) rows[p] = new float[n];
-        // Blocks of at most 4 M floats of input and of distances, one buffer reused: a fresh block per step (190 MB at
-        // n = 1,000,000 with a bound on rows alone) piles up 3 GB of large-object garbage before a collection.
+        // The F×n distance matrix, kept whole per focus row for ranking: each block of samples' distances are written into
+        // its columns. Rows of their own (f arrays of n floats), a distance block copied into them and a centred copy of the
+        // block had been 40-50 MB of fresh memory per side at n = 10,000, whose page clearing took most of the chance levels' time.
+        var rows = new Matrix(f, n);
+        // Blocks of at most 4 M floats of input, one buffer reused: a fresh block per step (190 MB at n = 1,000,000 with a
+        // bound on rows alone) piles up 3 GB of large-object garbage before a collection.
         int block = Math.Clamp((1 << 22) / Math.Max(Math.Max(1, f), x.Cols), 256, Math.Max(256, n));
         Matrix? fullPart = null;
+        var centredFocus = new Matrix(f, x.Cols);
         for (int first = 0; first < n; first += block)
         {
             int count = Math.Min(block, n - first);
             var part = count == block ? (fullPart ??= new Matrix(count, x.Cols)) : new Matrix(count, x.Cols);
             x.ReadRows(first, count, part.Data);
-            var d = Distances.SquaredEuclidean(focusRows, part);
-            for (int p = 0; p < f; p++) d.Row(p).CopyTo(rows[p].AsSpan(first, count));
+            // The block is centred in place: its rows are read again only centred.
+            Distances.SquaredEuclideanInto(focusRows, part, centredFocus, part, rows.Data, first, n);
         }
         int neighbour = Math.Min(LocalScalingNeighbor, n - 1);
         Parallel.For(0, f, p =>
         {
-            var row = rows[p];
+            var row = rows.Row(p);
             row[focus[p]] = 0;
             for (int q = 0; q < f; q++) squared[p * f + q] = p == q ? 0 : row[focus[q]];
             // The largest value and the smallest neighbour + 1 values (the sample itself, at 0, first) in one pass.

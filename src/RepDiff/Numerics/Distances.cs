@@ -57,13 +57,25 @@ public static class Distances
     /// </summary>
     internal static void SquaredEuclideanInto(Matrix x, Matrix y, Matrix centredX, Matrix centredY, Matrix d)
     {
+        if (d.Rows != x.Rows || d.Cols != y.Rows) throw new ArgumentException($"d is {d.Rows}x{d.Cols}, expected {x.Rows}x{y.Rows}");
+        SquaredEuclideanInto(x, y, centredX, centredY, d.Data, 0, d.Cols);
+    }
+
+    /// <summary>
+    /// The same distances written into columns of a wider matrix: row i of them at <paramref name="offset"/> + i ×
+    /// <paramref name="stride"/> (the same values whatever the stride). <paramref name="centredY"/> may be y itself, centred in
+    /// place, since only the centred rows are read after centring.
+    /// </summary>
+    internal static void SquaredEuclideanInto(Matrix x, Matrix y, Matrix centredX, Matrix centredY, float[] d, long offset, int stride)
+    {
         var mean = KMeans.ColumnMeans(x);
         Centre(x, mean, centredX);
         Centre(y, mean, centredY);
-        Gemm.Multiply(centredX, false, centredY, true, d, -2f);
+        Gemm.Compute(x.Rows, y.Rows, x.Cols, -2f, centredX.Data, 0, x.Cols, false, centredY.Data, 0, y.Cols, true, 0f, d, offset, stride);
         var nx = RowSquaredNorms(centredX);
         var ny = RowSquaredNorms(centredY);
-        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount, i => FinishRow(d.Row(i), 0, nx[i], ny, centredX, i, centredY));
+        Gemm.ParallelFor(x.Rows, Environment.ProcessorCount,
+            i => FinishRow(d.AsSpan(checked((int)(offset + (long)i * stride)), y.Rows), 0, nx[i], ny, centredX, i, centredY));
     }
 
     /// <summary>‖x_i‖² per row, accumulated in double.</summary>

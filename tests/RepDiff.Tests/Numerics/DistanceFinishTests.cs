@@ -38,6 +38,23 @@ public class DistanceFinishTests
         Assert.Equal(0f, between[2, 1]);
     }
 
+    /// <summary>The focus rows write each block's distances into its columns of one wide matrix, centring the block in place.</summary>
+    [Fact]
+    public void DistancesIntoColumnsOfAWiderMatrixAreTheSameFloats()
+    {
+        var x = RandomMatrix(40, 70, 7, scale: 2);
+        var y = RandomMatrix(300, 70, 8, scale: 2);
+        var expected = Distances.SquaredEuclidean(x, y);
+        const int offset = 5, stride = 320;
+        var wide = new float[x.Rows * stride];
+        var copy = new Matrix(y.Rows, y.Cols, (float[])y.Data.Clone());
+        Distances.SquaredEuclideanInto(x, copy, new Matrix(x.Rows, x.Cols), copy, wide, offset, stride);
+        for (int i = 0; i < x.Rows; i++)
+            Assert.Equal(expected.Row(i).ToArray().Select(BitConverter.SingleToInt32Bits),
+                wide.AsSpan(offset + i * stride, y.Rows).ToArray().Select(BitConverter.SingleToInt32Bits));
+        Assert.All(wide.Take(offset), v => Assert.Equal(0f, v));  // nothing written outside the columns
+    }
+
     [Fact]
     public void BlocksIntoKeptBuffersGiveTheDistancesOfFreshOnes()
     {
