@@ -31,10 +31,6 @@ internal static class ModelPair
         command.Options.Add(Flags.Threads);
     }
 
-    /// <summary>
-    /// The pair to compare: as given (no staging), or the two models' cached embeddings of SRC, with the
-    /// output folder staged for them (the caller writes the results into it and commits, or disposes it).
-    /// </summary>
     // An empty one was named as embed's argument ("MODEL '' is not a file, nor a built-in model"): named as the flag instead.
     private static string? ModelName(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
     {
@@ -42,6 +38,10 @@ internal static class ModelPair
         var name => name,
     };
 
+    /// <summary>
+    /// The pair to compare: as given (no staging), or the two models' cached embeddings of SRC, with the
+    /// output folder staged for them (the caller writes the results into it and commits, or disposes it).
+    /// </summary>
     public static (PairSpec Spec, OutputFolder? Staged) Resolve(ParseResult parse, PairSpec spec, string outDir, string[] outputFiles)
     {
         string? modelA = ModelName(parse, ModelA), modelB = ModelName(parse, ModelB);
