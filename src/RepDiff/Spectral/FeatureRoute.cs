@@ -7,7 +7,8 @@ namespace RepDiff.Spectral;
 /// The feature route of the spectral methods (docs/methods/METHODS.md §3): Λ = Φ S Φᵀ / n with
 /// Φ = [Φ_1 | Φ_2 | ...] and S = diag(w_1 I, w_2 I, ...). With fewer samples than features it solves the
 /// n×n operator; otherwise the (ΣD)² covariance form, streaming the rows once for the covariance and once
-/// more to score the members, so memory stays O(batch × D + D²).
+/// more to score the members, so memory stays O(batch × D + D²). A ridge (ε I added to the covariance) rules out the n×n
+/// operator; with few samples the span of the feature rows (<see cref="RidgedSpan"/>) solves the same ridged problem.
 /// </summary>
 internal static class FeatureRoute
 {
@@ -18,14 +19,15 @@ internal static class FeatureRoute
     public const string MembersStage = "mode functions";
 
     /// <param name="weights">The weight of each feature map's block (SPEC: 1 and −eta).</param>
-    /// <param name="ridge">ε added to the covariance's diagonal before factorizing (forces the covariance form).</param>
+    /// <param name="ridge">ε added to the covariance's diagonal before factorizing (rules out the n×n operator).</param>
     /// <param name="dimension">The option that sets the feature dimension, named with what fits when the route would not fit.</param>
+    /// <param name="spanWhenCheaper">False keeps a ridged problem in the covariance form (tests compare the two).</param>
     public static SpectralModes Solve(FeatureBatches batches, double[] weights, double ridge, SignedProblem problem, FeatureOption dimension,
-        IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings)
+        IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings, bool spanWhenCheaper = true)
     {
         var clock = Stopwatch.StartNew();
         int n = batches.Rows, d = batches.Dim;
-        SampleKernels.CheckFeatureRoute(n, dimension, covarianceOnly: ridge != 0, factor: false);
+        SampleKernels.CheckFeatureRoute(n, dimension, ridged: ridge != 0, factor: false);
         if (n <= d && ridge == 0)
         {
             // Fewer samples than features: the n×n operator Φ S Φᵀ / n is the smaller eigenproblem.
@@ -61,6 +63,17 @@ internal static class FeatureRoute
         }
         // Cosine features make the route exact, so G gets double products and the small jitter they allow (FeatureGram.Jitter).
         bool exactFeatures = batches.Maps.All(m => m is CosineFeatures);
+        double jitter = exactFeatures ? FeatureGram.Jitter : Cholesky.DefaultJitter;
+        if (ridge != 0 && spanWhenCheaper && RidgedSpan.IsCheaper(n, d))
+        {
+            // The ridge keeps the D×D form from reducing to the n×n operator, but not from its span: at n = 60 with the
+            // default 2 × 6,000 features the covariance form took 23-37 s and 1.8 GB for a problem of rank 120.
+            var found = RidgedSpan.Solve(batches.MapAll(), batches.Maps, weights, ridge, problem, jitter, progress, timings);
+            if (found is not null) return found;
+            // A large ridge whose degenerate ε s_t is among the modes: only the covariance form builds their eigenvectors.
+            SampleKernels.CheckFeatureMemory(d, 3, dimension.Property);
+            clock.Restart();
+        }
         var gram = batches.MeanGram(progress, inDouble: exactFeatures);
         for (int i = 0; i < d; i++) gram[(long)i * d + i] += ridge;
         timings["features"] = clock.Lap();
@@ -68,7 +81,7 @@ internal static class FeatureRoute
         for (int block = 0, first = 0; block < weights.Length; first += batches.MapDim(block), block++)
             Array.Fill(signs, weights[block], first, batches.MapDim(block));
         var (modes, wPos, wNeg) = FeatureGram.Solve(gram, signs, problem.Concepts, problem.Zero, problem.Seed, progress, timings,
-            exactFeatures ? FeatureGram.Jitter : Cholesky.DefaultJitter);
+            jitter);
         timings["eigen"] = clock.Lap();  // includes the Cholesky factorization
         // s = Φ w has norm √n |λ|; dividing gives the unit eigenvector of Λ the exact route reports.
         var scales = modes.PositiveValues.Concat(modes.NegativeValues).Select(l => 1 / (Math.Sqrt(n) * Math.Abs(l))).ToArray();

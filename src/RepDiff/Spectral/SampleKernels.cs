@@ -130,23 +130,25 @@ internal static class SampleKernels
     /// Refuses a feature route past <see cref="Limit"/> before it allocates, naming the option that sets its dimension and the
     /// largest value of it that fits (either route: fewer features than samples take the covariance form).
     /// </summary>
-    /// <param name="covarianceOnly">The covariance form whatever the sample count (SPEC's --covariance-ridge).</param>
+    /// <param name="ridged">SPEC's --covariance-ridge: the covariance form, or the span of the feature rows where that is cheaper
+    /// (<see cref="RidgedSpan"/>), whatever the sample count.</param>
     /// <param name="factor">See <see cref="FeatureRouteBytes"/>.</param>
-    public static void CheckFeatureRoute(int n, FeatureOption option, bool covarianceOnly, bool factor, long? available = null)
+    public static void CheckFeatureRoute(int n, FeatureOption option, bool ridged, bool factor, long? available = null)
     {
         long limit = Limit(IO.MemoryBudget.Available());
-        bool SampleSpace(long features) => !covarianceOnly && n <= features;
+        bool SampleSpace(long features) => !ridged && n <= features;
+        bool Span(long features) => ridged && RidgedSpan.IsCheaper(n, features);
         // A quarter more than the large matrices counted, for what is not (the eigensolver's vectors, the frequencies, the
         // runtime): at exactly the counted figure a suggested --rff-dim ran out of memory (helper 89: 3,377 under a 2 GB heap).
         long BytesAt(int value)
         {
             var (features, widest) = option.ColumnsAt(value);
-            return FeatureRouteBytes(n, features, widest, SampleSpace(features), factor) / 4 * 5;
+            return (Span(features) ? RidgedSpan.Bytes(n, features) : FeatureRouteBytes(n, features, widest, SampleSpace(features), factor)) / 4 * 5;
         }
         long bytes = BytesAt(option.Value);
         if (bytes <= limit) return;
         long d = option.ColumnsAt(option.Value).Features;
-        string what = SampleSpace(d) ? "its n×n operator and n×D features" : "its D×D covariance matrices";
+        string what = Span(d) ? "its n×D features and the n×n Grams of their span" : SampleSpace(d) ? "its n×n operator and n×D features" : "its D×D covariance matrices";
         // Not monotone in the value (D just below n takes the covariance form, 24 D², more than the n×n form at D = n): every value is tried.
         int fits = Enumerable.Range(1, option.MaxValue).LastOrDefault(v => BytesAt(v) <= limit);
         throw new InvalidOptionException(option.Property,

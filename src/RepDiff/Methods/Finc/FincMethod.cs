@@ -85,7 +85,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             // Given frequencies keep their count; each is a cosine and a sine column.
             var dimension = new FeatureOption(options.Omega is null ? nameof(options.RffDim) : nameof(options.Omega), options.RffDim, options.Omega is null ? FincOptions.MaxRffDim : 0,
                 value => options.Omega is null ? (2L * value, 2L * value) : (d, d));
-            SampleKernels.CheckFeatureRoute(checked(nx + ny), dimension, covarianceOnly: false, factor: true);
+            SampleKernels.CheckFeatureRoute(checked(nx + ny), dimension, ridged: false, factor: true);
             if ((long)nx + ny <= d)
             {
                 // Fewer rows than features (as SPEC's feature route): the pooled feature Gram ΦΦᵀ has the nonzero eigenvalues

@@ -43,7 +43,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         // their own count, known once they are read: the run checks those.
         if (!exact && o.OmegaA is null && o.OmegaB is null)
             SampleKernels.CheckFeatureRoute(pair.N, gaussian ? RffDimension(o, _ => null) : CosineDimension(pair.RowsA.Cols, pair.RowsB.Cols),
-                covarianceOnly: o.CovarianceRidge != 0, factor: false);
+                ridged: o.CovarianceRidge != 0, factor: false);
         return o with { Route = route, SigmaA = sigmaA, SigmaB = sigmaB };
     }
 
