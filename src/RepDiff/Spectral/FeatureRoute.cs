@@ -21,9 +21,9 @@ internal static class FeatureRoute
     /// <param name="weights">The weight of each feature map's block (SPEC: 1 and −eta).</param>
     /// <param name="ridge">ε added to the covariance's diagonal before factorizing (rules out the n×n operator).</param>
     /// <param name="dimension">The option that sets the feature dimension, named with what fits when the route would not fit.</param>
-    /// <param name="spanWhenCheaper">False keeps a ridged problem in the covariance form (tests compare the two).</param>
+    /// <param name="allowSpan">False keeps a ridged problem in the covariance form (tests compare the two).</param>
     public static SpectralModes Solve(FeatureBatches batches, double[] weights, double ridge, SignedProblem problem, FeatureOption dimension,
-        IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings, bool spanWhenCheaper = true)
+        IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings, bool allowSpan = true)
     {
         var clock = Stopwatch.StartNew();
         int n = batches.Rows, d = batches.Dim;
@@ -64,7 +64,7 @@ internal static class FeatureRoute
         // Cosine features make the route exact, so G gets double products and the small jitter they allow (FeatureGram.Jitter).
         bool exactFeatures = batches.Maps.All(m => m is CosineFeatures);
         double jitter = exactFeatures ? FeatureGram.Jitter : Cholesky.DefaultJitter;
-        if (ridge != 0 && spanWhenCheaper && RidgedSpan.IsCheaper(n, d))
+        if (ridge != 0 && allowSpan && RidgedSpan.Takes(n, d, SampleKernels.Limit(IO.MemoryBudget.Available())))
         {
             // The ridge keeps the D×D form from reducing to the n×n operator, but not from its span: at n = 60 with the
             // default 2 × 6,000 features the covariance form took 23-37 s and 1.8 GB for a problem of rank 120.

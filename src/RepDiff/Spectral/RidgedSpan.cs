@@ -49,6 +49,13 @@ internal static class RidgedSpan
     /// </summary>
     public static bool IsCheaper(long n, long d) => SpanCost(n, d) < CovarianceCost(n, d);
 
+    /// <summary>
+    /// Whether the ridged route on n samples and D features takes the span: where it is cheaper, or where only it fits in
+    /// <paramref name="limit"/> bytes (with the quarter more <see cref="SampleKernels.CheckFeatureRoute"/> allows for).
+    /// </summary>
+    public static bool Takes(long n, long d, long limit) =>
+        IsCheaper(n, d) || SampleKernels.FeatureRouteBytes(n, d, d, sampleSpace: false, factor: false) / 4 * 5 > limit && Bytes(n, d) / 4 * 5 <= limit;
+
     internal static double SpanCost(double n, double d) => 2 * n * n * d + 47 * n * n * n;
 
     internal static double CovarianceCost(double n, double d) => n * d * d + d * d * d / 3;

@@ -131,13 +131,13 @@ internal static class SampleKernels
     /// largest value of it that fits (either route: fewer features than samples take the covariance form).
     /// </summary>
     /// <param name="ridged">SPEC's --covariance-ridge: the covariance form, or the span of the feature rows where that is cheaper
-    /// (<see cref="RidgedSpan"/>), whatever the sample count.</param>
+    /// or alone fits (<see cref="RidgedSpan.Takes"/>), whatever the sample count.</param>
     /// <param name="factor">See <see cref="FeatureRouteBytes"/>.</param>
     public static void CheckFeatureRoute(int n, FeatureOption option, bool ridged, bool factor, long? available = null)
     {
         long limit = Limit(IO.MemoryBudget.Available());
         bool SampleSpace(long features) => !ridged && n <= features;
-        bool Span(long features) => ridged && RidgedSpan.IsCheaper(n, features);
+        bool Span(long features) => ridged && RidgedSpan.Takes(n, features, limit);
         // A quarter more than the large matrices counted, for what is not (the eigensolver's vectors, the frequencies, the
         // runtime): at exactly the counted figure a suggested --rff-dim ran out of memory (helper 89: 3,377 under a 2 GB heap).
         long BytesAt(int value)

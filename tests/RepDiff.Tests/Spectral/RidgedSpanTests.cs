@@ -1,3 +1,4 @@
+using RepDiff.IO;
 using RepDiff.Numerics;
 using RepDiff.Spectral;
 using RepDiff.Tests.Numerics;
@@ -82,9 +83,32 @@ public class RidgedSpanTests
         Assert.Null(RidgedSpan.Solve(batches.MapAll(), maps, [1.0, -1.0], 0.5, problem, Cholesky.DefaultJitter, null, []));
         var timings = new Dictionary<string, double>();
         var found = FeatureRoute.Solve(batches, [1.0, -1.0], 0.5, problem, Dimension(batches.Dim), null, timings);
-        var covariance = FeatureRoute.Solve(batches, [1.0, -1.0], 0.5, problem, Dimension(batches.Dim), null, [], spanWhenCheaper: false);
+        var covariance = FeatureRoute.Solve(batches, [1.0, -1.0], 0.5, problem, Dimension(batches.Dim), null, [], allowSpan: false);
         Assert.True(found.Modes.PositiveValues.Any(v => Math.Abs(v - 0.5) < 1e-6), string.Join(", ", found.Modes.PositiveValues));  // ε itself is a mode
         Assert.Equal(covariance.Modes.Spectrum, found.Modes.Spectrum);
+    }
+
+    /// <summary>
+    /// The memory check counts the form the ridged route takes: 60 rows with --rff-dim 100,000 (D = 400,000) hold their features
+    /// (96 MB), not a 3.8 TB covariance; 5,000 rows with D = 17,000, where the covariance form is cheaper but needs 8.7 GB, take
+    /// the span within a 6 GB limit; what neither fits is refused naming --rff-dim and the largest value that fits.
+    /// </summary>
+    [Fact]
+    public void TheMemoryCheckCountsTheFormTheRidgedRouteTakes()
+    {
+        static FeatureOption RffDim(int value) => new("RffDim", value, 100_000, v => (4L * v, 2L * v));
+        using (MemoryBudget.Assume(8_000_000_000))
+        {
+            long limit = SampleKernels.Limit(MemoryBudget.Available());
+            SampleKernels.CheckFeatureRoute(60, RffDim(100_000), ridged: true, factor: false);
+            Assert.False(RidgedSpan.IsCheaper(5000, 17_000));
+            Assert.True(RidgedSpan.Takes(5000, 17_000, limit));
+            SampleKernels.CheckFeatureRoute(5000, RffDim(4250), ridged: true, factor: false);
+            var error = Assert.Throws<RepDiff.Options.InvalidOptionException>(() => SampleKernels.CheckFeatureRoute(20_000, RffDim(6000), ridged: true, factor: false));
+            Assert.Equal("RffDim", error.Property);
+            Assert.Contains("D = 24,000 features need", error.Message);
+            Assert.Contains("is the largest value that fits", error.Message);
+        }
     }
 
     private static FeatureOption Dimension(int d) => new("RffDim", d, 0, _ => (d, d));
@@ -99,7 +123,7 @@ public class RidgedSpanTests
         Assert.True(RidgedSpan.IsCheaper(n, d));
         var spanTimings = new Dictionary<string, double>();
         var span = FeatureRoute.Solve(batches, [1.0, -eta], ridge, problem, Dimension(d), null, spanTimings);
-        var covariance = FeatureRoute.Solve(batches, [1.0, -eta], ridge, problem, Dimension(d), null, [], spanWhenCheaper: false);
+        var covariance = FeatureRoute.Solve(batches, [1.0, -eta], ridge, problem, Dimension(d), null, [], allowSpan: false);
         Assert.Contains("span basis", spanTimings.Keys);
 
         // Eigenvalues and spectrum to round-off of the norm: the covariance form sums float products of random Fourier features
