@@ -42,10 +42,10 @@ internal static class RidgedSpan
     internal const double RankTolerance = 1e-9;
 
     /// <summary>
-    /// Whether the span is the cheaper way for n samples and D features, by rough operation counts: the covariance form's
-    /// float pass n D² and Cholesky D³/3, against the span's double Grams 2 n² D, the QL eigendecompositions of the two
-    /// n×n Grams (tred2/tql2 with every eigenvector: 1.5 CPU-s at n = 1,000, some 40 n³ in these units) and the 2n×2n
-    /// cross products and Cholesky (about 7 n³).
+    /// Whether the span is the cheaper way for n samples and D features, by rough operation counts in the covariance form's
+    /// units: its float pass n D² and Cholesky D³/3, against the span's double Grams 2 n² D and the QL eigendecompositions
+    /// of the blocks' n×n Grams, which dominate the rest (tred2/tql2 with every eigenvector, on one core: about 60 n³ of CPU
+    /// at n = 1,000, D = 12,000, where the covariance form did 3.6e10 a CPU-second on two; 100 n³ counts the core it leaves idle).
     /// </summary>
     public static bool IsCheaper(long n, long d) => SpanCost(n, d) < CovarianceCost(n, d);
 
@@ -56,7 +56,7 @@ internal static class RidgedSpan
     public static bool Takes(long n, long d, long limit) =>
         IsCheaper(n, d) || SampleKernels.FeatureRouteBytes(n, d, d, sampleSpace: false, factor: false) / 4 * 5 > limit && Bytes(n, d) / 4 * 5 <= limit;
 
-    internal static double SpanCost(double n, double d) => 2 * n * n * d + 47 * n * n * n;
+    internal static double SpanCost(double n, double d) => 2 * n * n * d + 100 * n * n * n;
 
     internal static double CovarianceCost(double n, double d) => n * d * d + d * d * d / 3;
 

@@ -20,7 +20,7 @@ public class RidgedSpanTests
         { 90, 400, 2.0, 1e-7, 8 },
         { 70, 150, 1.0, 1e-3, 5 },
         { 5, 50, 1.0, 1e-7, 10 },     // fewer span directions than modes asked: the complement's ε fills the spectrum
-        { 210, 300, 1.0, 1e-7, 6 },   // the span (2n = 420) past the dense limit: its Θ applied, not formed
+        { 210, 400, 1.0, 1e-7, 6 },   // the span (2n = 420) past the dense limit: its Θ applied, not formed
     };
 
     [Theory, MemberData(nameof(Cases))]
