@@ -61,10 +61,10 @@ internal static class RidgedSpan
     internal static double CovarianceCost(double n, double d) => n * d * d + d * d * d / 3;
 
     /// <summary>
-    /// Bytes the span holds at once: the features (float, n×D), and in double each block's Gram and its eigenvectors, the
-    /// m×m G_V (m ≤ 2n) and the Lanczos basis beside it; an upper bound.
+    /// Bytes the span holds at once: the features (float, n×D) and a block's transposed copy, in double each block's Gram
+    /// and its eigenvectors, the m×m G_V (m ≤ 2n) and the eigensolver's work beside it; an upper bound.
     /// </summary>
-    public static long Bytes(long n, long d) => 4 * n * d + 8 * n * n * 4 + 8 * (2 * n) * (2 * n) * 2;
+    public static long Bytes(long n, long d) => 8 * n * d + 8 * n * n * 4 + 8 * (2 * n) * (2 * n) * 2;
 
     /// <param name="phi">Every block's features (n × D_t, float).</param>
     /// <param name="weights">s_t of each block.</param>
@@ -125,15 +125,13 @@ internal static class RidgedSpan
         double[] values = [.. modes.PositiveValues, .. modes.NegativeValues];
         var scales = values.Select(l => 1 / (Math.Sqrt(n) * Math.Abs(l))).ToArray();
         // Scores Φ w = Φ_V c, and w_t = Φ_tᵀ (U_t Σ_t⁻¹ c_t), both scaled as the covariance form scales them.
-        var scores = new double[coordinates.Length][];
+        var scores = coordinates.Select(_ => new double[n]).ToArray();
         var perBlock = new double[blocks][][];
         for (int t = 0; t < blocks; t++)
         {
-            var toRows = new double[coordinates.Length][];
+            var toRows = coordinates.Select(_ => new double[n]).ToArray();
             for (int k = 0; k < coordinates.Length; k++)
             {
-                scores[k] ??= new double[n];
-                toRows[k] = new double[n];
                 for (int i = 0; i < sigmas[t].Length; i++)
                 {
                     double c = coordinates[k][offsets[t] + i] * scales[k];
