@@ -36,7 +36,7 @@ internal static class RidgedSpan
 {
     /// <summary>
     /// Eigenvalues of K_t below this fraction of its largest are taken as zero (their directions join the complement). K_t is
-    /// summed in double, so the basis vectors kept are orthonormal to about 1e-16/1e-9; a direction dropped changes G by at most
+    /// summed in double, so the basis vectors kept are orthonormal to about 1e-16/1e-9 = 1e-7 at worst; a direction dropped changes G by at most
     /// 1e-9 of ‖K_t‖/n, below the float sums of the covariance form's G (1e-7).
     /// </summary>
     internal const double RankTolerance = 1e-9;
