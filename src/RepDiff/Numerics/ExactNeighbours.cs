@@ -33,7 +33,7 @@ internal static class ExactNeighbours
         var centred = Distances.Centre(x, KMeans.ColumnMeans(x));
         var norms = Distances.RowSquaredNorms(centred);
         var lists = new BestLists(n, k);
-        var distances = new float[(long)strip * n];
+        var distances = IO.PageAdvice.NewArray<float>((long)strip * n);
         for (int first = 0; first < n; first += strip)
         {
             int count = Math.Min(strip, n - first), width = n - first, start = first;
@@ -68,9 +68,9 @@ internal static class ExactNeighbours
         public BestLists(int n, int k)
         {
             this.k = k;
-            values = new float[(long)n * k];
+            values = IO.PageAdvice.NewArray<float>((long)n * k);
             Array.Fill(values, float.PositiveInfinity);
-            Indices = new int[(long)n * k];
+            Indices = IO.PageAdvice.NewArray<int>((long)n * k);
             Array.Fill(Indices, int.MaxValue);
         }
 
