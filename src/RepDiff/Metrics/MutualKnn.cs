@@ -53,24 +53,9 @@ public static class MutualKnn
     }
 
     /// <summary>
-    /// The k nearest neighbours of every row (n×k, nearest first, ties by index, self excluded), exact:
-    /// distances in row blocks so memory stays at about 64 MB whatever n is.
+    /// The k nearest neighbours of every row (n×k, nearest first, ties by index, self excluded), exact: each distance
+    /// computed once and offered to both of its rows (<see cref="ExactNeighbours"/>), in strips of rows so memory stays
+    /// small whatever n is.
     /// </summary>
-    public static int[] Neighbours(Matrix x, int k)
-    {
-        int n = x.Rows;
-        var result = new int[(long)n * k];
-        int block = Math.Clamp(16_000_000 / n, 1, n);
-        var toAll = new DistancesToRows(x);
-        Matrix? rows = null;
-        for (int first = 0; first < n; first += block)
-        {
-            int count = Math.Min(block, n - first);
-            if (rows?.Rows != count) rows = new Matrix(count, x.Cols);
-            x.ReadRows(first, count, rows.Data);
-            var d2 = toAll.From(rows);
-            Parallel.For(0, count, r => Selection.Smallest(d2.Row(r), result.AsSpan((first + r) * k, k), skip: first + r));
-        }
-        return result;
-    }
+    public static int[] Neighbours(Matrix x, int k) => ExactNeighbours.Find(x, k);
 }

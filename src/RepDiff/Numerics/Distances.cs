@@ -109,9 +109,9 @@ public static class Distances
     /// <see cref="Finish"/> of row[j] for j from <paramref name="from"/> on, eight at a time: the same double additions and
     /// comparison in vector lanes give the same floats, and a group of eight with a pair to recompute goes one by one. One at
     /// a time, this pass cost as much as the GEMM before it (a tenth of `spec` at 10,000 rows, in its median bandwidth,
-    /// MNED's normalizer and the shared nearest-neighbour lists).
+    /// MNED's normalizer and the shared nearest-neighbour lists). row[j] is the pair (x_i, y_(yFirst + j)), whose norm is normsY[j].
     /// </summary>
-    private static void FinishRow(Span<float> row, int from, double ni, double[] normsY, Matrix x, int i, Matrix y)
+    internal static void FinishRow(Span<float> row, int from, double ni, ReadOnlySpan<double> normsY, Matrix x, int i, Matrix y, int yFirst = 0)
     {
         int j = from;
         if (Vector256.IsHardwareAccelerated)
@@ -121,19 +121,19 @@ public static class Distances
             for (; j <= row.Length - 8; j += 8)
             {
                 var (lowDot, highDot) = Vector256.Widen(Vector256.Create(row.Slice(j, 8)));
-                var lowSum = head + Vector256.Create(normsY.AsSpan(j, 4));
-                var highSum = head + Vector256.Create(normsY.AsSpan(j + 4, 4));
+                var lowSum = head + Vector256.Create(normsY.Slice(j, 4));
+                var highSum = head + Vector256.Create(normsY.Slice(j + 4, 4));
                 var low = lowSum + lowDot;
                 var high = highSum + highDot;
                 if ((Vector256.LessThan(low, refine * lowSum) | Vector256.LessThan(high, refine * highSum)) != Vector256<double>.Zero)
                 {
-                    for (int k = j; k < j + 8; k++) row[k] = Finish(ni, normsY[k], row[k], x, i, y, k);
+                    for (int k = j; k < j + 8; k++) row[k] = Finish(ni, normsY[k], row[k], x, i, y, yFirst + k);
                     continue;
                 }
                 Vector256.Narrow(Vector256.Max(Vector256<double>.Zero, low), Vector256.Max(Vector256<double>.Zero, high)).CopyTo(row.Slice(j, 8));
             }
         }
-        for (; j < row.Length; j++) row[j] = Finish(ni, normsY[j], row[j], x, i, y, j);
+        for (; j < row.Length; j++) row[j] = Finish(ni, normsY[j], row[j], x, i, y, yFirst + j);
     }
 
     private static float Finish(double ni, double nj, float minusTwoDot, Matrix x, int i, Matrix y, int j)
