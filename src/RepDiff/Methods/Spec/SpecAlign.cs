@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using System.Text.Json.Nodes;
 using RepDiff.Numerics;
 using RepDiff.Spectral;
@@ -52,12 +53,7 @@ public static class SpecAlign
             var bRows = ToDouble(b.SelectRows(rows));
             LossAndGradient(aHat, a.Cols, bRows, db, w, options.Eta, options.Mu, grad, seed);
             double lr = options.LearningRate * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step));
-            for (int i = 0; i < w.Length; i++)
-            {
-                m1[i] = beta1 * m1[i] + (1 - beta1) * grad[i];
-                m2[i] = beta2 * m2[i] + (1 - beta2) * grad[i] * grad[i];
-                w[i] -= lr * m1[i] / (Math.Sqrt(m2[i]) + epsilon);
-            }
+            AdamStep(w, grad, m1, m2, lr, beta1, beta2, epsilon);
             progress.Report("aligning", (double)step / options.Steps);
         }
 
@@ -87,13 +83,9 @@ public static class SpecAlign
     internal static double LossAndGradient(double[] aHat, int da, double[] b, int db, double[] w, double eta, double mu, double[] grad, int seed = 0)
     {
         int m = b.Length / db;
-        // Y = B W and its row norms.
+        // Y = B W and its row norms. The products run blocked in double (GemmDouble says why double).
         var y = new double[m * db];
-        Parallel.For(0, m, i =>
-        {
-            var yi = y.AsSpan(i * db, db);
-            for (int k = 0; k < db; k++) TensorPrimitives.MultiplyAdd(w.AsSpan(k * db, db), b[i * db + k], yi, yi);
-        });
+        GemmDouble.Multiply(m, db, db, b, false, w, false, y);
         var norms = new double[m];
         var yHat = new double[m * db];
         for (int i = 0; i < m; i++)
@@ -102,17 +94,12 @@ public static class SpecAlign
             if (!(norms[i] > 0)) throw new RepDiffInputException($"row {i} of the aligned minibatch has zero norm; the cosine kernel needs nonzero rows");
             TensorPrimitives.Multiply(y.AsSpan(i * db, db), 1 / norms[i], yHat.AsSpan(i * db, db));
         }
+        // Λ = (Â Âᵀ − eta Ŷ Ŷᵀ)/m. Both products are exactly symmetric (each entry sums the same products in the same order).
         var lambda = new double[m * m];
-        Parallel.For(0, m, i =>
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double v = (TensorPrimitives.Dot<double>(aHat.AsSpan(i * da, da), aHat.AsSpan(j * da, da))
-                    - eta * TensorPrimitives.Dot<double>(yHat.AsSpan(i * db, db), yHat.AsSpan(j * db, db))) / m;
-                lambda[i * m + j] = v;
-                lambda[j * m + i] = v;
-            }
-        });
+        var kernelY = new double[m * m];
+        GemmDouble.Multiply(m, m, da, aHat, false, aHat, true, lambda);
+        GemmDouble.Multiply(m, m, db, yHat, false, yHat, true, kernelY);
+        for (int i = 0; i < lambda.Length; i++) lambda[i] = (lambda[i] - eta * kernelY[i]) / m;
         var top = Lanczos.Solve(new DenseSymmetricOperator(lambda, m), 1, EigenTarget.LargestMagnitude, seed);
         double value = top.Values[0];
         var v = top.Vectors[0];
@@ -131,18 +118,56 @@ public static class SpecAlign
             TensorPrimitives.Multiply(u, c * v[i] / norms[i], row);
             TensorPrimitives.MultiplyAdd(yh, -projection / norms[i], row, row);
         }
-        // ∂ρ/∂W = Bᵀ dY, plus the penalty's 2 mu (W − I).
-        Parallel.For(0, db, k =>
+        // ∂ρ/∂W = Bᵀ dY, plus the penalty's 2 mu (W − I); the penalty's sum by rows, added in row order.
+        GemmDouble.Multiply(db, db, m, b, true, dy, false, grad);
+        var rowPenalty = new double[db];
+        Gemm.ParallelFor(db, Gemm.ThreadsFor((long)db * db), k =>
         {
             var gk = grad.AsSpan(k * db, db);
-            gk.Clear();
-            for (int i = 0; i < m; i++) TensorPrimitives.MultiplyAdd(dy.AsSpan(i * db, db), b[i * db + k], gk, gk);
-            for (int j = 0; j < db; j++) gk[j] += 2 * mu * (w[k * db + j] - (k == j ? 1 : 0));
+            double sum = 0;
+            for (int j = 0; j < db; j++)
+            {
+                double d = w[k * db + j] - (k == j ? 1 : 0);
+                gk[j] += 2 * mu * d;
+                sum += d * d;
+            }
+            rowPenalty[k] = sum;
         });
         double penalty = 0;
-        for (int k = 0; k < db; k++)
-            for (int j = 0; j < db; j++) { double d = w[k * db + j] - (k == j ? 1 : 0); penalty += d * d; }
+        foreach (double sum in rowPenalty) penalty += sum;
         return Math.Abs(value) + mu * penalty;
+    }
+
+    /// <summary>
+    /// Adam's update of every entry of W, rows in parallel: the same operations in the same order as one entry at a time
+    /// (vector add, multiply, divide and square root round as the scalar ones do), so the same bits at any width or core count.
+    /// </summary>
+    internal static void AdamStep(double[] w, double[] grad, double[] m1, double[] m2, double lr, double beta1, double beta2, double epsilon)
+    {
+        const int chunk = 1 << 14;
+        int chunks = (w.Length + chunk - 1) / chunk;
+        Gemm.ParallelFor(chunks, Gemm.ThreadsFor(16L * w.Length), part =>
+        {
+            int start = part * chunk, end = Math.Min(w.Length, start + chunk), i = start;
+            var b1 = Vector256.Create(beta1); var c1 = Vector256.Create(1 - beta1);
+            var b2 = Vector256.Create(beta2); var c2 = Vector256.Create(1 - beta2);
+            var rate = Vector256.Create(lr); var eps = Vector256.Create(epsilon);
+            for (; i <= end - 4; i += 4)
+            {
+                var g = Vector256.Create(grad.AsSpan(i, 4));
+                var first = b1 * Vector256.Create(m1.AsSpan(i, 4)) + c1 * g;
+                var second = b2 * Vector256.Create(m2.AsSpan(i, 4)) + c2 * g * g;
+                first.CopyTo(m1.AsSpan(i, 4));
+                second.CopyTo(m2.AsSpan(i, 4));
+                (Vector256.Create(w.AsSpan(i, 4)) - rate * first / (Vector256.Sqrt(second) + eps)).CopyTo(w.AsSpan(i, 4));
+            }
+            for (; i < end; i++)
+            {
+                m1[i] = beta1 * m1[i] + (1 - beta1) * grad[i];
+                m2[i] = beta2 * m2[i] + (1 - beta2) * grad[i] * grad[i];
+                w[i] -= lr * m1[i] / (Math.Sqrt(m2[i]) + epsilon);
+            }
+        });
     }
 
     internal static double[] Normalized(Matrix x)
