@@ -20,6 +20,7 @@ public static class SpecAlign
     public static SpecAlignResult Fit(Matrix a, Matrix b, SpecAlignOptions options, IProgress<ProgressUpdate>? progress = null, string nameA = "A", string nameB = "B")
     {
         int seed = options.Seed;
+        progress.Report("aligning", 0); // at once: the held-out SPEC-diff and the first step come before any step's report
         CheckRows(a, nameA);
         CheckRows(b, nameB);
         int n = a.Rows, db = b.Cols;
@@ -190,6 +191,34 @@ public static class SpecAlign
         var w = new double[d * d];
         for (int i = 0; i < d; i++) w[i * d + i] = 1;
         return w;
+    }
+
+    /// <summary>
+    /// Bytes a fit holds at once, with a quarter more for what is not counted (the eigensolver, the held-out copies, the
+    /// runtime), as the feature routes count theirs: W, its gradient and Adam's two moments (four d_B × d_B doubles), the head
+    /// in float and B W (n × d_B floats), and one minibatch of m rows: B's rows, Y, Ŷ and dY (m × d_B doubles), Â
+    /// (m × d_A doubles), the float rows they come from, and the two m × m Gram matrices.
+    /// </summary>
+    public static long Bytes(long n, long da, long db, long batch)
+    {
+        long m = Math.Min(batch, n);
+        long head = 4 * 8 * db * db + 4 * db * db + 4 * n * db;
+        long minibatch = 4 * 8 * m * db + 8 * m * da + 4 * m * (da + db) + 2 * 8 * m * m;
+        return (head + minibatch) / 4 * 5;
+    }
+
+    /// <summary>
+    /// Refuses, before anything is allocated, a fit that would not fit in <see cref="SampleKernels.Limit"/> of what is free now:
+    /// at d_B = 40,000 the four d_B × d_B matrices alone are 51 GB. The d_B² part is most of it past a few thousand dimensions,
+    /// and only fewer dimensions of B shrink it.
+    /// </summary>
+    public static void CheckMemory(int n, int da, int db, int batch, string nameB)
+    {
+        long bytes = Bytes(n, da, db, batch), limit = SampleKernels.Limit(IO.MemoryBudget.Available());
+        if (bytes <= limit) return;
+        throw new RepDiffInputException($"SPEC-align learns a d_B × d_B map: {nameB}'s {db} dimensions need {32.0 * db * db / 1e9:F1} GB for it, "
+            + $"its gradient and Adam's moments, {bytes / 1e9:F1} GB in all with the minibatches (limit {limit / 1e9:F1} GB); reduce B's dimensions first (e.g. with PCA)"
+            + (Bytes(n, da, db, 2) <= limit ? " or lower --batch-size" : ""));
     }
 
     /// <summary>The cosine kernel needs every row nonzero; checked up front so the message names the input's own row, not a held-out subset's.</summary>
