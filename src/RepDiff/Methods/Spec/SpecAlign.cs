@@ -41,6 +41,7 @@ public static class SpecAlign
         var m2 = new double[w.Length];
         const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
         int batch = Math.Min(options.BatchSize, train.Length);
+        var buffers = new StepBuffers(batch, db);
         for (int step = 1; step <= options.Steps; step++)
         {
             // A fresh random minibatch of training rows (partial Fisher–Yates).
@@ -52,7 +53,7 @@ public static class SpecAlign
             var rows = train[..batch];
             var aHat = Normalized(a.SelectRows(rows));
             var bRows = ToDouble(b.SelectRows(rows));
-            LossAndGradient(aHat, a.Cols, bRows, db, w, options.Eta, options.Mu, grad, seed);
+            LossAndGradient(aHat, a.Cols, bRows, db, w, options.Eta, options.Mu, grad, seed, buffers);
             double lr = options.LearningRate * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step));
             AdamStep(w, grad, m1, m2, lr, beta1, beta2, epsilon);
             progress.Report("aligning", (double)step / options.Steps);
@@ -81,14 +82,15 @@ public static class SpecAlign
     private static double SpecDiff(Matrix a, Matrix b, SpecOptions cosine)
         => new SpecMethod().Run(new RepresentationPair(a, b), cosine).Metrics["spec_diff"]!.GetValue<double>();
 
-    internal static double LossAndGradient(double[] aHat, int da, double[] b, int db, double[] w, double eta, double mu, double[] grad, int seed = 0)
+    internal static double LossAndGradient(double[] aHat, int da, double[] b, int db, double[] w, double eta, double mu, double[] grad, int seed = 0, StepBuffers? buffers = null)
     {
         int m = b.Length / db;
+        buffers ??= new StepBuffers(m, db);
         // Y = B W and its row norms. The products run blocked in double (GemmDouble says why double).
-        var y = new double[m * db];
+        var y = buffers.Y;
         GemmDouble.Multiply(m, db, db, b, false, w, false, y);
-        var norms = new double[m];
-        var yHat = new double[m * db];
+        var norms = buffers.Norms;
+        var yHat = buffers.YHat;
         for (int i = 0; i < m; i++)
         {
             norms[i] = Math.Sqrt(TensorPrimitives.Dot<double>(y.AsSpan(i * db, db), y.AsSpan(i * db, db)));
@@ -96,8 +98,8 @@ public static class SpecAlign
             TensorPrimitives.Multiply(y.AsSpan(i * db, db), 1 / norms[i], yHat.AsSpan(i * db, db));
         }
         // Λ = (Â Âᵀ − eta Ŷ Ŷᵀ)/m. Both products are exactly symmetric (each entry sums the same products in the same order).
-        var lambda = new double[m * m];
-        var kernelY = new double[m * m];
+        var lambda = buffers.Lambda;
+        var kernelY = buffers.KernelY;
         GemmDouble.Multiply(m, m, da, aHat, false, aHat, true, lambda);
         GemmDouble.Multiply(m, m, db, yHat, false, yHat, true, kernelY);
         for (int i = 0; i < lambda.Length; i++) lambda[i] = (lambda[i] - eta * kernelY[i]) / m;
@@ -108,9 +110,10 @@ public static class SpecAlign
         double c = -2 * s * eta / m;
 
         // u = Ŷᵀ v; ∂ρ/∂ŷ_i = c v_i u; ∂ρ/∂y_i = (g − ŷ_i (ŷ_i·g)) / ‖y_i‖.
-        var u = new double[db];
+        var u = buffers.U;
+        u.AsSpan().Clear();
         for (int i = 0; i < m; i++) TensorPrimitives.MultiplyAdd(yHat.AsSpan(i * db, db), v[i], u, u);
-        var dy = new double[m * db];
+        var dy = buffers.Dy;
         for (int i = 0; i < m; i++)
         {
             var yh = yHat.AsSpan(i * db, db);
@@ -121,7 +124,7 @@ public static class SpecAlign
         }
         // ∂ρ/∂W = Bᵀ dY, plus the penalty's 2 mu (W − I); the penalty's sum by rows, added in row order.
         GemmDouble.Multiply(db, db, m, b, true, dy, false, grad);
-        var rowPenalty = new double[db];
+        var rowPenalty = buffers.RowPenalty;
         Gemm.ParallelFor(db, Gemm.ThreadsFor((long)db * db), k =>
         {
             var gk = grad.AsSpan(k * db, db);
@@ -137,6 +140,22 @@ public static class SpecAlign
         double penalty = 0;
         foreach (double sum in rowPenalty) penalty += sum;
         return Math.Abs(value) + mu * penalty;
+    }
+
+    /// <summary>
+    /// One step's arrays, made once for a fit: made anew every step, the m × d_B ones (20 MB each at d_B = 5,000) went to the
+    /// large-object heap each time. Every one is overwritten by the step that uses it.
+    /// </summary>
+    internal sealed class StepBuffers(int m, int db)
+    {
+        public double[] Y { get; } = new double[m * db];
+        public double[] YHat { get; } = new double[m * db];
+        public double[] Dy { get; } = new double[m * db];
+        public double[] Norms { get; } = new double[m];
+        public double[] Lambda { get; } = new double[m * m];
+        public double[] KernelY { get; } = new double[m * m];
+        public double[] U { get; } = new double[db];
+        public double[] RowPenalty { get; } = new double[db];
     }
 
     /// <summary>
