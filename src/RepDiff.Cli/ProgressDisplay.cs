@@ -20,9 +20,10 @@ internal static class ProgressDisplay
     {
         if (PlainLines) return work(new PlainProgress(Cli.Error));
         T result = default!;
+        // The time left, as embed's bar shows it: a stage of many even steps (spec-align's Adam steps) ran for minutes with only its elapsed time.
         AnsiConsole.Progress()
             .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
             .Start(ctx => result = work(new SpectreProgress(ctx)));
         return result;
     }

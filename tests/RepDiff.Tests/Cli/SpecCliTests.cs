@@ -310,4 +310,38 @@ public class SpecCliTests
         AssertBadInput(Path.Combine(tmp, "bad"), "planted_groups.npy", "spec", Path.Combine(tmp, "a.npy"), Path.Combine(tmp, "b.npy"),
             "--labels", Fixture("planted_groups.npy"), "--rff-dim", "50");
     }
+
+    /// <summary>
+    /// SPEC-align's d_B × d_B map, its gradient and Adam's moments are counted against what the machine has free before
+    /// anything is allocated (at d_B = 5,000 a run had reached 1.3 GB): past it, one line naming the way out, exit 2, and an
+    /// output folder that holds what it held. With room for them the same command runs.
+    /// </summary>
+    [Fact]
+    public void SpecAlignPastTheMemoryBudgetIsRefusedBeforeItStarts()
+    {
+        string tmp = TestData.TempDir();
+        var rng = new Random(3);
+        Matrix Random(int rows, int cols)
+        {
+            var m = new Matrix(rows, cols);
+            for (int i = 0; i < m.Data.Length; i++) m.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+            return m;
+        }
+        string a = Path.Combine(tmp, "a.npy"), b = Path.Combine(tmp, "wide.npy"), outDir = Path.Combine(tmp, "out");
+        Npy.Write(a, Random(40, 5));
+        Npy.Write(b, Random(40, 300));
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "earlier.txt"), "kept");
+        long need = RepDiff.Methods.Spec.SpecAlign.Bytes(40, 5, 300, 512);
+        Outcome refused;
+        using (MemoryBudget.Assume(need))  // the limit is 3/4 of what is free
+            refused = Run("spec-align", a, b, "--steps", "3", "--maps", "pca", "--out", outDir);
+        refused.AssertBadInput("SPEC-align learns a d_B × d_B map: wide.npy's 300 dimensions need 0.0 GB for it, its gradient and Adam's moments");
+        Assert.EndsWith("reduce B's dimensions first (e.g. with PCA)", refused.ErrorLines.Last());
+        Assert.Equal(["earlier.txt"], Directory.EnumerateFileSystemEntries(outDir).Select(Path.GetFileName));
+        Outcome ran;
+        using (MemoryBudget.Assume(need / 3 * 4 + 4096))
+            ran = Run("spec-align", a, b, "--steps", "3", "--concepts", "1", "--maps", "pca", "--out", Path.Combine(tmp, "ran"));
+        Assert.True(ran.Code == 0, ran.Stderr);
+    }
 }

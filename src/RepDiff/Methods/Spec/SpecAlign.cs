@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using System.Text.Json.Nodes;
 using RepDiff.Numerics;
 using RepDiff.Spectral;
@@ -19,6 +20,7 @@ public static class SpecAlign
     public static SpecAlignResult Fit(Matrix a, Matrix b, SpecAlignOptions options, IProgress<ProgressUpdate>? progress = null, string nameA = "A", string nameB = "B")
     {
         int seed = options.Seed;
+        progress.Report("aligning", 0); // at once: the held-out SPEC-diff and the first step come before any step's report
         CheckRows(a, nameA);
         CheckRows(b, nameB);
         int n = a.Rows, db = b.Cols;
@@ -39,6 +41,7 @@ public static class SpecAlign
         var m2 = new double[w.Length];
         const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
         int batch = Math.Min(options.BatchSize, train.Length);
+        var buffers = new StepBuffers(batch, db);
         for (int step = 1; step <= options.Steps; step++)
         {
             // A fresh random minibatch of training rows (partial Fisher–Yates).
@@ -50,14 +53,9 @@ public static class SpecAlign
             var rows = train[..batch];
             var aHat = Normalized(a.SelectRows(rows));
             var bRows = ToDouble(b.SelectRows(rows));
-            LossAndGradient(aHat, a.Cols, bRows, db, w, options.Eta, options.Mu, grad, seed);
+            LossAndGradient(aHat, a.Cols, bRows, db, w, options.Eta, options.Mu, grad, seed, buffers);
             double lr = options.LearningRate * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step));
-            for (int i = 0; i < w.Length; i++)
-            {
-                m1[i] = beta1 * m1[i] + (1 - beta1) * grad[i];
-                m2[i] = beta2 * m2[i] + (1 - beta2) * grad[i] * grad[i];
-                w[i] -= lr * m1[i] / (Math.Sqrt(m2[i]) + epsilon);
-            }
+            AdamStep(w, grad, m1, m2, lr, beta1, beta2, epsilon);
             progress.Report("aligning", (double)step / options.Steps);
         }
 
@@ -84,35 +82,27 @@ public static class SpecAlign
     private static double SpecDiff(Matrix a, Matrix b, SpecOptions cosine)
         => new SpecMethod().Run(new RepresentationPair(a, b), cosine).Metrics["spec_diff"]!.GetValue<double>();
 
-    internal static double LossAndGradient(double[] aHat, int da, double[] b, int db, double[] w, double eta, double mu, double[] grad, int seed = 0)
+    internal static double LossAndGradient(double[] aHat, int da, double[] b, int db, double[] w, double eta, double mu, double[] grad, int seed = 0, StepBuffers? buffers = null)
     {
         int m = b.Length / db;
-        // Y = B W and its row norms.
-        var y = new double[m * db];
-        Parallel.For(0, m, i =>
-        {
-            var yi = y.AsSpan(i * db, db);
-            for (int k = 0; k < db; k++) TensorPrimitives.MultiplyAdd(w.AsSpan(k * db, db), b[i * db + k], yi, yi);
-        });
-        var norms = new double[m];
-        var yHat = new double[m * db];
+        buffers ??= new StepBuffers(m, db);
+        // Y = B W and its row norms. The products run blocked in double (GemmDouble says why double).
+        var y = buffers.Y;
+        GemmDouble.Multiply(m, db, db, b, false, w, false, y);
+        var norms = buffers.Norms;
+        var yHat = buffers.YHat;
         for (int i = 0; i < m; i++)
         {
             norms[i] = Math.Sqrt(TensorPrimitives.Dot<double>(y.AsSpan(i * db, db), y.AsSpan(i * db, db)));
             if (!(norms[i] > 0)) throw new RepDiffInputException($"row {i} of the aligned minibatch has zero norm; the cosine kernel needs nonzero rows");
             TensorPrimitives.Multiply(y.AsSpan(i * db, db), 1 / norms[i], yHat.AsSpan(i * db, db));
         }
-        var lambda = new double[m * m];
-        Parallel.For(0, m, i =>
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double v = (TensorPrimitives.Dot<double>(aHat.AsSpan(i * da, da), aHat.AsSpan(j * da, da))
-                    - eta * TensorPrimitives.Dot<double>(yHat.AsSpan(i * db, db), yHat.AsSpan(j * db, db))) / m;
-                lambda[i * m + j] = v;
-                lambda[j * m + i] = v;
-            }
-        });
+        // Λ = (Â Âᵀ − eta Ŷ Ŷᵀ)/m. Both products are exactly symmetric (each entry sums the same products in the same order).
+        var lambda = buffers.Lambda;
+        var kernelY = buffers.KernelY;
+        GemmDouble.Multiply(m, m, da, aHat, false, aHat, true, lambda);
+        GemmDouble.Multiply(m, m, db, yHat, false, yHat, true, kernelY);
+        for (int i = 0; i < lambda.Length; i++) lambda[i] = (lambda[i] - eta * kernelY[i]) / m;
         var top = Lanczos.Solve(new DenseSymmetricOperator(lambda, m), 1, EigenTarget.LargestMagnitude, seed);
         double value = top.Values[0];
         var v = top.Vectors[0];
@@ -120,9 +110,10 @@ public static class SpecAlign
         double c = -2 * s * eta / m;
 
         // u = Ŷᵀ v; ∂ρ/∂ŷ_i = c v_i u; ∂ρ/∂y_i = (g − ŷ_i (ŷ_i·g)) / ‖y_i‖.
-        var u = new double[db];
+        var u = buffers.U;
+        u.AsSpan().Clear();
         for (int i = 0; i < m; i++) TensorPrimitives.MultiplyAdd(yHat.AsSpan(i * db, db), v[i], u, u);
-        var dy = new double[m * db];
+        var dy = buffers.Dy;
         for (int i = 0; i < m; i++)
         {
             var yh = yHat.AsSpan(i * db, db);
@@ -131,18 +122,72 @@ public static class SpecAlign
             TensorPrimitives.Multiply(u, c * v[i] / norms[i], row);
             TensorPrimitives.MultiplyAdd(yh, -projection / norms[i], row, row);
         }
-        // ∂ρ/∂W = Bᵀ dY, plus the penalty's 2 mu (W − I).
-        Parallel.For(0, db, k =>
+        // ∂ρ/∂W = Bᵀ dY, plus the penalty's 2 mu (W − I); the penalty's sum by rows, added in row order.
+        GemmDouble.Multiply(db, db, m, b, true, dy, false, grad);
+        var rowPenalty = buffers.RowPenalty;
+        Gemm.ParallelFor(db, Gemm.ThreadsFor((long)db * db), k =>
         {
             var gk = grad.AsSpan(k * db, db);
-            gk.Clear();
-            for (int i = 0; i < m; i++) TensorPrimitives.MultiplyAdd(dy.AsSpan(i * db, db), b[i * db + k], gk, gk);
-            for (int j = 0; j < db; j++) gk[j] += 2 * mu * (w[k * db + j] - (k == j ? 1 : 0));
+            double sum = 0;
+            for (int j = 0; j < db; j++)
+            {
+                double d = w[k * db + j] - (k == j ? 1 : 0);
+                gk[j] += 2 * mu * d;
+                sum += d * d;
+            }
+            rowPenalty[k] = sum;
         });
         double penalty = 0;
-        for (int k = 0; k < db; k++)
-            for (int j = 0; j < db; j++) { double d = w[k * db + j] - (k == j ? 1 : 0); penalty += d * d; }
+        foreach (double sum in rowPenalty) penalty += sum;
         return Math.Abs(value) + mu * penalty;
+    }
+
+    /// <summary>
+    /// One step's arrays, made once for a fit: made anew every step, the m × d_B ones (20 MB each at d_B = 5,000) went to the
+    /// large-object heap each time. Every one is overwritten by the step that uses it.
+    /// </summary>
+    internal sealed class StepBuffers(int m, int db)
+    {
+        public double[] Y { get; } = new double[m * db];
+        public double[] YHat { get; } = new double[m * db];
+        public double[] Dy { get; } = new double[m * db];
+        public double[] Norms { get; } = new double[m];
+        public double[] Lambda { get; } = new double[m * m];
+        public double[] KernelY { get; } = new double[m * m];
+        public double[] U { get; } = new double[db];
+        public double[] RowPenalty { get; } = new double[db];
+    }
+
+    /// <summary>
+    /// Adam's update of every entry of W, rows in parallel: the same operations in the same order as one entry at a time
+    /// (vector add, multiply, divide and square root round as the scalar ones do), so the same bits at any width or core count.
+    /// </summary>
+    internal static void AdamStep(double[] w, double[] grad, double[] m1, double[] m2, double lr, double beta1, double beta2, double epsilon)
+    {
+        const int chunk = 1 << 14;
+        int chunks = (w.Length + chunk - 1) / chunk;
+        Gemm.ParallelFor(chunks, Gemm.ThreadsFor(16L * w.Length), part =>
+        {
+            int start = part * chunk, end = Math.Min(w.Length, start + chunk), i = start;
+            var b1 = Vector256.Create(beta1); var c1 = Vector256.Create(1 - beta1);
+            var b2 = Vector256.Create(beta2); var c2 = Vector256.Create(1 - beta2);
+            var rate = Vector256.Create(lr); var eps = Vector256.Create(epsilon);
+            for (; i <= end - 4; i += 4)
+            {
+                var g = Vector256.Create(grad.AsSpan(i, 4));
+                var first = b1 * Vector256.Create(m1.AsSpan(i, 4)) + c1 * g;
+                var second = b2 * Vector256.Create(m2.AsSpan(i, 4)) + c2 * g * g;
+                first.CopyTo(m1.AsSpan(i, 4));
+                second.CopyTo(m2.AsSpan(i, 4));
+                (Vector256.Create(w.AsSpan(i, 4)) - rate * first / (Vector256.Sqrt(second) + eps)).CopyTo(w.AsSpan(i, 4));
+            }
+            for (; i < end; i++)
+            {
+                m1[i] = beta1 * m1[i] + (1 - beta1) * grad[i];
+                m2[i] = beta2 * m2[i] + (1 - beta2) * grad[i] * grad[i];
+                w[i] -= lr * m1[i] / (Math.Sqrt(m2[i]) + epsilon);
+            }
+        });
     }
 
     internal static double[] Normalized(Matrix x)
@@ -165,6 +210,34 @@ public static class SpecAlign
         var w = new double[d * d];
         for (int i = 0; i < d; i++) w[i * d + i] = 1;
         return w;
+    }
+
+    /// <summary>
+    /// Bytes a fit holds at once, with a quarter more for what is not counted (the eigensolver, the held-out copies, the
+    /// runtime), as the feature routes count theirs: W, its gradient and Adam's two moments (four d_B × d_B doubles), the head
+    /// in float and B W (n × d_B floats), and one minibatch of m rows: B's rows, Y, Ŷ and dY (m × d_B doubles), Â
+    /// (m × d_A doubles), the float rows they come from, and the two m × m Gram matrices.
+    /// </summary>
+    public static long Bytes(long n, long da, long db, long batch)
+    {
+        long m = Math.Min(batch, n);
+        long head = 4 * 8 * db * db + 4 * db * db + 4 * n * db;
+        long minibatch = 4 * 8 * m * db + 8 * m * da + 4 * m * (da + db) + 2 * 8 * m * m;
+        return (head + minibatch) / 4 * 5;
+    }
+
+    /// <summary>
+    /// Refuses, before anything is allocated, a fit that would not fit in <see cref="SampleKernels.Limit"/> of what is free now:
+    /// at d_B = 40,000 the four d_B × d_B matrices alone are 51 GB. The d_B² part is most of it past a few thousand dimensions,
+    /// and only fewer dimensions of B shrink it.
+    /// </summary>
+    public static void CheckMemory(int n, int da, int db, int batch, string nameB)
+    {
+        long bytes = Bytes(n, da, db, batch), limit = SampleKernels.Limit(IO.MemoryBudget.Available());
+        if (bytes <= limit) return;
+        throw new RepDiffInputException($"SPEC-align learns a d_B × d_B map: {nameB}'s {db} dimensions need {32.0 * db * db / 1e9:F1} GB for it, "
+            + $"its gradient and Adam's moments, {bytes / 1e9:F1} GB in all with the minibatches (limit {limit / 1e9:F1} GB); reduce B's dimensions first (e.g. with PCA)"
+            + (Bytes(n, da, db, 2) <= limit ? " or lower --batch-size" : ""));
     }
 
     /// <summary>The cosine kernel needs every row nonzero; checked up front so the message names the input's own row, not a held-out subset's.</summary>

@@ -28,11 +28,7 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
         // Here as well as in the fit, so that compare refuses a zero row before any method runs, not after them.
         SpecAlign.CheckRows(pair.A, pair.NameA);
         SpecAlign.CheckRows(pair.B, pair.NameB);
-        // W, its gradient and Adam's two moments: four d_B × d_B double matrices.
-        long bytes = 32L * pair.B.Cols * pair.B.Cols;
-        if (bytes > SampleKernels.MaxBytes)
-            throw new RepDiffInputException($"SPEC-align learns a d_B × d_B map: {pair.NameB}'s {pair.B.Cols} dimensions need {bytes / 1e9:F1} GB "
-                + $"(limit {SampleKernels.MaxBytes / 1e9:F1} GB); reduce them first (e.g. with PCA)");
+        SpecAlign.CheckMemory(pair.N, pair.A.Cols, pair.B.Cols, options.BatchSize, pair.NameB);
     }
 
     protected override Explanation Explain(RepresentationPair pair, SpecAlignOptions options, IProgress<ProgressUpdate>? progress)
