@@ -159,7 +159,7 @@ public static class SpecAlign
     }
 
     /// <summary>
-    /// Adam's update of every entry of W, rows in parallel: the same operations in the same order as one entry at a time
+    /// Adam's update of every entry of W, in chunks of 16,384 entries across the cores: the same operations in the same order as one entry at a time
     /// (vector add, multiply, divide and square root round as the scalar ones do), so the same bits at any width or core count.
     /// </summary>
     internal static void AdamStep(double[] w, double[] grad, double[] m1, double[] m2, double lr, double beta1, double beta2, double epsilon)
