@@ -38,6 +38,67 @@ public class GemmDoubleTests
             }
     }
 
+    /// <summary>
+    /// Both register tiles (8×16 Vector512, 6×8 Vector256) give, bit for bit, the sums the class promises: each entry one
+    /// fused multiply-add chain from zero in depth order within each KC block, the blocks added in order. So the tile, the
+    /// thread count (the larger sizes run on every core) and the partial tiles at the edges change no bit.
+    /// </summary>
+    [Theory]
+    [InlineData(13, 263, 300, false, false)]
+    [InlineData(13, 263, 300, true, false)]
+    [InlineData(263, 13, 300, false, true)]
+    [InlineData(100, 97, 513, true, true)]
+    [InlineData(77, 300, 129, false, true)]
+    [InlineData(8, 16, 256, false, false)]
+    [InlineData(1, 1, 1, true, true)]
+    [InlineData(7, 9, 0, false, false)]
+    [InlineData(7, 9, 0, true, true)]
+    public void BothTilesGiveTheBitsOfOneFmaChainPerDepthBlock(int m, int n, int k, bool transposeA, bool transposeB)
+    {
+        var a = Random(m * k, 1);
+        var b = Random(k * n, 2);
+        var expected = new double[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double total = 0;
+                for (int pc = 0; pc < k; pc += GemmDouble.KC)
+                {
+                    double chain = 0;
+                    for (int p = pc; p < Math.Min(k, pc + GemmDouble.KC); p++)
+                        chain = Math.FusedMultiplyAdd(transposeA ? a[p * m + i] : a[i * k + p], transposeB ? b[j * k + p] : b[p * n + j], chain);
+                    total = pc == 0 ? chain : total + chain;
+                }
+                expected[i * n + j] = total;
+            }
+        foreach (bool vector512 in new[] { true, false })
+        {
+            var c = Enumerable.Repeat(double.NaN, m * n).ToArray();
+            GemmDouble.Multiply(m, n, k, a, transposeA, b, transposeB, c, vector512);
+            Assert.Equal(expected, c);
+        }
+    }
+
+    /// <summary>The Gram product computes the lower triangle's tiles only and mirrors them: the bits of the full product,
+    /// across partial tiles, the column block (256) and the depth block, with either tile.</summary>
+    [Theory]
+    [InlineData(300, 270)]
+    [InlineData(512, 384)]
+    [InlineData(5, 3)]
+    [InlineData(6, 0)]
+    public void TheGramProductGivesTheBitsOfTheFullProduct(int m, int k)
+    {
+        var a = Random(m * k, 3);
+        foreach (bool vector512 in new[] { true, false })
+        {
+            var full = new double[m * m];
+            GemmDouble.Multiply(m, m, k, a, false, a, true, full, vector512);
+            var gram = Enumerable.Repeat(double.NaN, m * m).ToArray();
+            GemmDouble.Gram(m, k, a, gram, vector512);
+            Assert.Equal(full, gram);
+        }
+    }
+
     [Fact]
     public void AGramMatrixIsExactlySymmetric()
     {
