@@ -100,8 +100,8 @@ public static class SpecAlign
         // Λ = (Â Âᵀ − eta Ŷ Ŷᵀ)/m. Both products are exactly symmetric (each entry sums the same products in the same order).
         var lambda = buffers.Lambda;
         var kernelY = buffers.KernelY;
-        GemmDouble.Multiply(m, m, da, aHat, false, aHat, true, lambda);
-        GemmDouble.Multiply(m, m, db, yHat, false, yHat, true, kernelY);
+        GemmDouble.Gram(m, da, aHat, lambda);
+        GemmDouble.Gram(m, db, yHat, kernelY);
         for (int i = 0; i < lambda.Length; i++) lambda[i] = (lambda[i] - eta * kernelY[i]) / m;
         var top = Lanczos.Solve(new DenseSymmetricOperator(lambda, m), 1, EigenTarget.LargestMagnitude, seed);
         double value = top.Values[0];
