@@ -47,7 +47,9 @@ public sealed class DenseSymmetricOperator : IBlockSymmetricOperator
         int blocks = (n + Block - 1) / Block;
         int lanes = Math.Min(Lanes, blocks);
         partial ??= Enumerable.Range(0, Lanes).Select(_ => new double[n]).ToArray();
-        Gemm.ParallelFor(lanes, Environment.ProcessorCount, lane =>
+        // The lanes are fixed whatever runs them, so one thread gives the bits of many: a small matrix (SPEC-align's 512 × 512
+        // Λ, tens of microseconds of work) stays on the calling thread, where handing lanes out cost more than the product.
+        Gemm.ParallelFor(lanes, Gemm.ThreadsFor((long)n * n), lane =>
         {
             var acc = partial[lane];
             Array.Clear(acc);
