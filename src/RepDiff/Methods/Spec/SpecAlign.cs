@@ -43,7 +43,7 @@ public static class SpecAlign
         int batch = Math.Min(options.BatchSize, train.Length);
         var buffers = new StepBuffers(batch, db);
         // The minibatch's rows, gathered and widened into the same arrays every step (through SelectRows and LINQ they
-        // were a sixth of a step's time at d_B = 768, and new large-object arrays each step).
+        // took about a sixth of the CPU at d_B = 768, with new large-object arrays each step).
         var aHat = new double[batch * a.Cols];
         var bRows = new double[batch * db];
         for (int step = 1; step <= options.Steps; step++)
