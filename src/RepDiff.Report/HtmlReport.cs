@@ -388,7 +388,7 @@ public static partial class HtmlReport
             s.Append("</div>");
             if (direction.Concepts.Count > MaxConceptsShown)
                 s.Append(Inv, $"<p class=\"note\">{direction.Concepts.Count - MaxConceptsShown} weaker concepts not shown (they are in results.json).</p>");
-            if (direction.Heatmap is { Samples.Length: > 1 } heatmap) s.Append(Heatmap(direction, heatmap));
+            if (direction.Heatmap is { Samples.Length: > 1 } heatmap) s.Append(Heatmap(direction, heatmap, e.Metrics["samples_used"]?.GetValue<int>() ?? model.N));
             s.Append("</div>");
         }
         return s.Append("</section>").ToString();
@@ -589,7 +589,11 @@ public static partial class HtmlReport
     /// <summary>A p-value to three decimals, or "&lt; 0.001".</summary>
     private static string PText(double p) => p < 0.001 ? "&lt; 0.001" : p.ToString("F3", Inv);
 
-    private static string Heatmap(Direction direction, Heatmap heatmap)
+    /// <summary>
+    /// The method's difference matrix on its subsample, saying that it is one: "concept 1: 24 samples" under a card of 40
+    /// members had read as a count that disagreed with the card.
+    /// </summary>
+    private static string Heatmap(Direction direction, Heatmap heatmap, int samples)
     {
         var (png, size, blocks) = Charts.DifferenceHeatmap(heatmap);
         string explained = direction.Explains == "b" ? "B" : "A", other = direction.Explains == "b" ? "A" : "B";
@@ -597,7 +601,7 @@ public static partial class HtmlReport
         s.Append(Inv, $"<img class=\"heatmap\" width=\"{size}\" height=\"{size}\" src=\"{Png.DataUri(png)}\" alt=\"difference matrix\">");
         s.Append("<div class=\"heatlegend\"><p><span class=\"sw red\"></span> closer in ").Append(explained)
             .Append(" than in the other model</p><p><span class=\"sw blue\"></span> closer in ").Append(other)
-            .Append("</p><p class=\"note\">Rows and columns: ").Append(Inv, $"{heatmap.Samples.Length} samples")
+            .Append("</p><p class=\"note\">Rows and columns: ").Append(heatmap.Samples.Length < samples ? string.Create(Inv, $"{heatmap.Samples.Length:N0} of the {samples:N0} samples,") : string.Create(Inv, $"{heatmap.Samples.Length:N0} samples"))
             .Append(" ordered by concept (strongest first, unassigned last). Entry (i, j) of this run's difference matrix: ").Append(E(heatmap.Meaning))
             .Append(" Colours saturate at the 98th percentile.</p><ul class=\"blocks\">");
         // A block is named by the card of its samples: the method's cluster labels run the other way from the cards' ranks.
@@ -605,7 +609,8 @@ public static partial class HtmlReport
         {
             int first = heatmap.Samples[start];
             var concept = label == 0 ? null : direction.Concepts.FirstOrDefault(c => Array.IndexOf(c.Members, first) >= 0);
-            s.Append(Inv, $"<li>{(concept is null ? "unassigned" : $"concept {concept.Rank}")}: {count} samples</li>");
+            string shown = concept is null || count == concept.Members.Length ? string.Create(Inv, $"{count:N0} samples") : string.Create(Inv, $"{count:N0} of its {concept.Members.Length:N0} members");
+            s.Append(Inv, $"<li>{(concept is null ? "unassigned" : $"concept {concept.Rank}")}: {shown}</li>");
         }
         return s.Append("</ul></div></div></details>").ToString();
     }
