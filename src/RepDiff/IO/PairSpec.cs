@@ -249,16 +249,17 @@ public sealed record PairSpec(string PathA, string PathB)
             Texts = Texts is null ? null : SampleFiles.LoadTexts(Texts, TextField),
             Metadata = Metadata is null ? null : MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"]),
         };
-        CheckCount(Labels, samples.Labels?.Codes.Length, n);
+        CheckCount(Labels, samples.Labels?.Codes.Length, n, samples.Labels is { Codes.Length: > 0 } labels ? labels[0] : null, labels: true);
         CheckCount(Images, samples.Images?.Count, n);
-        CheckCount(Texts, samples.Texts?.Length, n);
+        CheckCount(Texts, samples.Texts?.Length, n, samples.Texts is [var text, ..] ? text : null);
         return samples;
     }
 
     /// <summary>The labels' count against n before the representations exist (compare --model-a/-b, before embedding).</summary>
     public void CheckLabelCount(int n)
     {
-        if (Labels is not null) CheckCount(Labels, SampleFiles.LoadLabels(Labels).Codes.Length, n);
+        if (Labels is not null && SampleFiles.LoadLabels(Labels) is var labels)
+            CheckCount(Labels, labels.Codes.Length, n, labels.Codes.Length > 0 ? labels[0] : null, labels: true);
     }
 
     /// <summary>One input's matrix, its display name, its ids (its ids file, its own, or the shared ids file) and the file they came from.</summary>
@@ -292,10 +293,24 @@ public sealed record PairSpec(string PathA, string PathB)
         return new SampleLabels(values!);
     }
 
-    private static void CheckCount(string? path, int? count, int n)
+    private static void CheckCount(string? path, int? count, int n, string? first = null, bool labels = false)
     {
         if (path is not null && count != n)
             throw RepDiffInputException.ForFile(path, $"has {count} entries but the representations have {n} rows"
-                + (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? "" : TextLines.LoneCarriageReturnNote(path)));
+                + (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? ""
+                    : TextLines.LoneCarriageReturnNote(path) is { Length: > 0 } lone ? lone : HeaderNote(path, count, n, first, labels)));
+    }
+
+    /// <summary>
+    /// One entry more than the samples, in a file of one entry per line: its first line is likely a header (pandas'
+    /// to_csv(index=False) of one column writes the column's name first), so the error names it and what to do, where
+    /// "has 201 entries" alone had left the user counting lines.
+    /// </summary>
+    private static string HeaderNote(string path, int? count, int n, string? first, bool labels)
+    {
+        if (count != n + 1 || first is null) return "";
+        bool table = Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv";
+        return $"; one more than the samples: if its first line ('{NpyDtype.Truncate(first)}') is a header, remove it"
+            + (labels && table ? ", or name that column 'label'" : "");
     }
 }
