@@ -350,6 +350,8 @@ public static partial class HtmlReport
         s.Append("</table></details>");
         if (e.Metrics["eigensolver_converged"] is JsonValue converged && converged.TryGetValue(out bool ok) && !ok)
             s.Append("<p class=\"note\"><b>Warning:</b> the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate.</p>");
+        if (Methods.Spec.SpecAlignMethod.AlignmentSentence(e.Metrics, model.NameA, model.NameB) is { } alignment)
+            s.Append("<p class=\"statement\">").Append(E(char.ToUpperInvariant(alignment[0]) + alignment[1..])).Append(".</p>");
         if (e.Metrics["stability_note"] is JsonValue stabilityNote && stabilityNote.TryGetValue(out string? leftOut))
             s.Append("<p class=\"note\">").Append(E(char.ToUpperInvariant(leftOut[0]) + leftOut[1..])).Append(".</p>");
 
