@@ -245,7 +245,7 @@ public sealed record PairSpec(string PathA, string PathB)
         {
             Ids = ids,
             Labels = Labels is null ? null : LoadLabels(n, ids),
-            Images = Images is null ? null : SampleFiles.LoadImages(Images),
+            Images = Images is null ? null : ImagesOf(SampleFiles.LoadImages(Images), ids),
             Texts = Texts is null ? null : SampleFiles.LoadTexts(Texts, TextField),
             Metadata = Metadata is null ? null : MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"]),
         };
@@ -253,6 +253,23 @@ public sealed record PairSpec(string PathA, string PathB)
         CheckCount(Images, samples.Images?.Count, n);
         CheckCount(Texts, samples.Texts?.Length, n, samples.Texts is [var text, ..] ? text : null);
         return samples;
+    }
+
+    /// <summary>
+    /// Image files joined to the samples by id where the ids name every sample's file as embed writes them (its path relative
+    /// to the folder or manifest), else row for row. `embed --skip-unreadable` leaves a broken image out of its rows and ids,
+    /// so the folder it read held more images than the model's rows: "has 58 entries but the representations have 56 rows"
+    /// had refused the journey --common-samples is documented for.
+    /// </summary>
+    private static ImageSet ImagesOf(ImageSet images, string[]? ids)
+    {
+        if (ids is null || images.FileNames is not { } names) return images;
+        var rowOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Length; i++) rowOf.TryAdd(names[i], i);
+        var rows = new int[ids.Length];
+        for (int i = 0; i < ids.Length; i++)
+            if (!rowOf.TryGetValue(ids[i], out rows[i])) return images;
+        return rows.Length == names.Length && rows.Select((row, i) => row == i).All(same => same) ? images : images.SelectRows(rows);
     }
 
     /// <summary>The labels' count against n before the representations exist (compare --model-a/-b, before embedding).</summary>
