@@ -275,8 +275,9 @@ public sealed record PairSpec(string PathA, string PathB)
     /// <summary>The labels' count against n before the representations exist (compare --model-a/-b, before embedding).</summary>
     public void CheckLabelCount(int n)
     {
-        if (Labels is not null && SampleFiles.LoadLabels(Labels) is var labels)
-            CheckCount(Labels, labels.Codes.Length, n, labels.Codes.Length > 0 ? labels[0] : null, labels: true);
+        if (Labels is null) return;
+        var labels = SampleFiles.LoadLabels(Labels);
+        CheckCount(Labels, labels.Codes.Length, n, labels.Codes.Length > 0 ? labels[0] : null, labels: true);
     }
 
     /// <summary>One input's matrix, its display name, its ids (its ids file, its own, or the shared ids file) and the file they came from.</summary>
