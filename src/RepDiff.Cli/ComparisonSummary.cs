@@ -35,7 +35,7 @@ internal static class ComparisonSummary
         Cli.Out.WriteLine($"context: {context}");
         foreach (var (key, value) in comparison.Context)
             if (key.EndsWith("_note") && value is not null) Cli.Out.WriteLine(Terminal.Clean($"{key[..^"_note".Length]}: {value.GetValue<string>()}"));
-        if (Finding(model) is { } finding) Cli.Out.WriteLine(Terminal.Clean($"finding: {finding}"));
+        if (model.Headline is { } headline) Cli.Out.WriteLine(Terminal.Clean($"finding: {headline.Headline()}"));
         foreach (var explanation in comparison.Explanations) Summary.WarnOfMembersLeftOut(explanation, pair.NameA);
     }
 
@@ -86,22 +86,4 @@ internal static class ComparisonSummary
         string named = $"{Summary.TopLabels(concept)} {traits}".Trim();
         return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} member{(concept.Members.Length == 1 ? "" : "s")} {named}".Trim();
     }
-
-    /// <summary>
-    /// What the best-ranked difference method (highest mean BSR) found, in plain words, prefixed with its name; null
-    /// when no method explains a difference.
-    /// </summary>
-    internal static string? Finding(ReportModel model)
-    {
-        var best = Headline(model.Explanations);
-        if (best is null || model.Findings.FirstOrDefault(f => f.Method == best.Method) is not { } findings) return null;
-        // A summary that starts with the method's name ("rdx finds …") is not prefixed with it again.
-        return findings.Summary.StartsWith(best.Method, StringComparison.Ordinal) ? findings.Summary : $"{best.Method}: {findings.Summary}";
-    }
-
-    /// <summary>The best-ranked difference method's explanation (highest mean BSR), whose finding a comparison leads with.</summary>
-    internal static Explanation? Headline(IEnumerable<Explanation> explanations) => explanations
-        .Where(e => e.Directions.Any(d => d.Name is DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB))
-        .OrderByDescending(e => BsrRow.Read(e.Metrics, "bsr", "mean") ?? double.NegativeInfinity)
-        .FirstOrDefault();
 }

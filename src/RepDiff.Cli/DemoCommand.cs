@@ -97,7 +97,7 @@ internal static class DemoCommand
                     // The index leads with the best-ranked method's finding: its concepts are tested on held-out samples, so
                     // the headline speaks only of confirmed ones (one method's validation, about a second; every method's would
                     // retrain the autoencoders and take the second run past a minute).
-                    if (ComparisonSummary.Headline(comparison.Explanations) is { } headline)
+                    if (ReportModel.BestRanked(comparison.Explanations) is { } headline)
                     {
                         var (method, options) = runs.First(r => r.Method.Name == headline.Method);
                         var clock = Stopwatch.StartNew();
@@ -122,7 +122,7 @@ internal static class DemoCommand
                 comparison.Timings[Outputs.RenderTiming] = rendering.Elapsed.TotalSeconds;
                 SaveInputs(folder, demo.Slug, demo.Pair, comparison.Inputs);
                 Outputs.Stage(folder, demo.Slug, comparison.ToJson(model.Findings), html, model, new Dictionary<string, Matrix>());
-                entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, ComparisonSummary.Finding(model)));
+                entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, model.Headline?.Headline()));
             }
             string index = Path.Combine(dir, "index.html");
             folder.WriteText("index.html", IndexPage.Render(IndexTitle,

@@ -53,7 +53,9 @@ internal static class Summary
             Cli.Out.WriteLine($"(--concepts {asked}: " + string.Join(", ", explanation.Directions.Select(d => $"{d.Name} has {d.Concepts.Count}"))
                 + ", one per eigenvalue of its sign clearly away from zero; there are no more)");
         // The spectral distance with what it is: "spec_diff 0.145983" alone meant nothing to a reader (helper 79).
-        var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal))
+        var alignment = Methods.Spec.SpecAlignMethod.AlignmentSentence(explanation.Metrics, model.NameA, model.NameB);
+        var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal)
+                && (alignment is null || m.Key == "spec_diff"))
             .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value!.GetValue<double>():G4}")).ToList();
         if (headline.Count > 0)
         {
@@ -65,6 +67,7 @@ internal static class Summary
                     ? string.Create(CultureInfo.InvariantCulture, $"; λ_max {explanation.Metrics["lambda_max"]!.GetValue<double>():G4} for what {model.NameA} {more}, λ_min {explanation.Metrics["lambda_min"]!.GetValue<double>():G4} for what {model.NameB} {more})")
                     : ")")));
         }
+        if (alignment is not null) Cli.Out.WriteLine(Terminal.Clean(char.ToUpperInvariant(alignment[0]) + alignment[1..] + "."));
         if (explanation.Metrics["both_ways"] is JsonObject bothWays)
             foreach (var (name, scored) in bothWays) Cli.Out.WriteLine(Terminal.Clean(BothWays(model, name, scored!.AsObject())));
         // Groups given in a file: where they hold, counted ("Of the three groups given, one holds in A …").

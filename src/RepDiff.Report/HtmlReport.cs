@@ -237,6 +237,10 @@ public static partial class HtmlReport
             }
             h.Append("<span class=\"ctx-note\">One-number scores say how much the models agree overall; the concepts below say where they differ.</span></div>");
         }
+        // A comparison's one-line finding, as the terminal and the demo's index lead with it: a shared report had lacked it.
+        if (model.Explanations.Count > 1 && model.Headline is { } headline)
+            h.Append("<p class=\"headline\"><span class=\"ctx-title\">Finding</span> <small>(the method ranked first by mean BSR)</small> ")
+                .Append(Isolated(headline.Headline(isolated: true))).Append("</p>");
         return h.Append("</header>").ToString();
     }
 
@@ -346,6 +350,8 @@ public static partial class HtmlReport
         s.Append("</table></details>");
         if (e.Metrics["eigensolver_converged"] is JsonValue converged && converged.TryGetValue(out bool ok) && !ok)
             s.Append("<p class=\"note\"><b>Warning:</b> the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate.</p>");
+        if (Methods.Spec.SpecAlignMethod.AlignmentSentence(e.Metrics, model.NameA, model.NameB) is { } alignment)
+            s.Append("<p class=\"statement\">").Append(E(char.ToUpperInvariant(alignment[0]) + alignment[1..])).Append(".</p>");
         if (e.Metrics["stability_note"] is JsonValue stabilityNote && stabilityNote.TryGetValue(out string? leftOut))
             s.Append("<p class=\"note\">").Append(E(char.ToUpperInvariant(leftOut[0]) + leftOut[1..])).Append(".</p>");
 
@@ -384,7 +390,7 @@ public static partial class HtmlReport
             s.Append("</div>");
             if (direction.Concepts.Count > MaxConceptsShown)
                 s.Append(Inv, $"<p class=\"note\">{direction.Concepts.Count - MaxConceptsShown} weaker concepts not shown (they are in results.json).</p>");
-            if (direction.Heatmap is { Samples.Length: > 1 } heatmap) s.Append(Heatmap(direction, heatmap));
+            if (direction.Heatmap is { Samples.Length: > 1 } heatmap) s.Append(Heatmap(direction, heatmap, e.Metrics["samples_used"]?.GetValue<int>() ?? model.N));
             s.Append("</div>");
         }
         return s.Append("</section>").ToString();
@@ -585,7 +591,11 @@ public static partial class HtmlReport
     /// <summary>A p-value to three decimals, or "&lt; 0.001".</summary>
     private static string PText(double p) => p < 0.001 ? "&lt; 0.001" : p.ToString("F3", Inv);
 
-    private static string Heatmap(Direction direction, Heatmap heatmap)
+    /// <summary>
+    /// The method's difference matrix on its subsample, saying that it is one: "concept 1: 24 samples" under a card of 40
+    /// members had read as a count that disagreed with the card.
+    /// </summary>
+    private static string Heatmap(Direction direction, Heatmap heatmap, int samples)
     {
         var (png, size, blocks) = Charts.DifferenceHeatmap(heatmap);
         string explained = direction.Explains == "b" ? "B" : "A", other = direction.Explains == "b" ? "A" : "B";
@@ -593,7 +603,7 @@ public static partial class HtmlReport
         s.Append(Inv, $"<img class=\"heatmap\" width=\"{size}\" height=\"{size}\" src=\"{Png.DataUri(png)}\" alt=\"difference matrix\">");
         s.Append("<div class=\"heatlegend\"><p><span class=\"sw red\"></span> closer in ").Append(explained)
             .Append(" than in the other model</p><p><span class=\"sw blue\"></span> closer in ").Append(other)
-            .Append("</p><p class=\"note\">Rows and columns: ").Append(Inv, $"{heatmap.Samples.Length} samples")
+            .Append("</p><p class=\"note\">Rows and columns: ").Append(heatmap.Samples.Length < samples ? string.Create(Inv, $"{heatmap.Samples.Length:N0} of the {samples:N0} samples,") : string.Create(Inv, $"{heatmap.Samples.Length:N0} samples"))
             .Append(" ordered by concept (strongest first, unassigned last). Entry (i, j) of this run's difference matrix: ").Append(E(heatmap.Meaning))
             .Append(" Colours saturate at the 98th percentile.</p><ul class=\"blocks\">");
         // A block is named by the card of its samples: the method's cluster labels run the other way from the cards' ranks.
@@ -601,7 +611,8 @@ public static partial class HtmlReport
         {
             int first = heatmap.Samples[start];
             var concept = label == 0 ? null : direction.Concepts.FirstOrDefault(c => Array.IndexOf(c.Members, first) >= 0);
-            s.Append(Inv, $"<li>{(concept is null ? "unassigned" : $"concept {concept.Rank}")}: {count} samples</li>");
+            string shown = concept is null || count == concept.Members.Length ? string.Create(Inv, $"{count:N0} samples") : string.Create(Inv, $"{count:N0} of its {concept.Members.Length:N0} members");
+            s.Append(Inv, $"<li>{(concept is null ? "unassigned" : $"concept {concept.Rank}")}: {shown}</li>");
         }
         return s.Append("</ul></div></div></details>").ToString();
     }

@@ -12,6 +12,17 @@ public sealed record ExplanationFindings(string Method, IReadOnlyList<DirectionF
     /// </summary>
     public bool OfGivenGroups { get; init; }
 
+    /// <summary>
+    /// The line as a comparison leads with it (the terminal's `finding:`, the demo's index, the report's header): prefixed
+    /// with the method's name, unless it starts with it ("rdx finds …"); <paramref name="isolated"/> keeps the marks of
+    /// <see cref="IsolatedSummary"/> for a page.
+    /// </summary>
+    public string Headline(bool isolated = false)
+    {
+        string summary = isolated ? IsolatedSummary : Summary;
+        return summary.StartsWith(Method, StringComparison.Ordinal) ? summary : $"{Method}: {summary}";
+    }
+
     public DirectionFinding For(string direction) =>
         Directions.FirstOrDefault(d => d.Direction == direction)
         ?? throw new KeyNotFoundException($"{Method} has no direction '{direction}'");

@@ -245,20 +245,39 @@ public sealed record PairSpec(string PathA, string PathB)
         {
             Ids = ids,
             Labels = Labels is null ? null : LoadLabels(n, ids),
-            Images = Images is null ? null : SampleFiles.LoadImages(Images),
+            Images = Images is null ? null : ImagesOf(SampleFiles.LoadImages(Images), ids),
             Texts = Texts is null ? null : SampleFiles.LoadTexts(Texts, TextField),
             Metadata = Metadata is null ? null : MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"]),
         };
-        CheckCount(Labels, samples.Labels?.Codes.Length, n);
+        CheckCount(Labels, samples.Labels?.Codes.Length, n, samples.Labels is { Codes.Length: > 0 } labels ? labels[0] : null, labels: true);
         CheckCount(Images, samples.Images?.Count, n);
-        CheckCount(Texts, samples.Texts?.Length, n);
+        CheckCount(Texts, samples.Texts?.Length, n, samples.Texts is [var text, ..] ? text : null);
         return samples;
+    }
+
+    /// <summary>
+    /// Image files joined to the samples by id where the ids name every sample's file as embed writes them (its path relative
+    /// to the folder or manifest), else row for row. `embed --skip-unreadable` leaves a broken image out of its rows and ids,
+    /// so the folder it read held more images than the model's rows: "has 58 entries but the representations have 56 rows"
+    /// had refused the journey --common-samples is documented for.
+    /// </summary>
+    private static ImageSet ImagesOf(ImageSet images, string[]? ids)
+    {
+        if (ids is null || images.FileNames is not { } names) return images;
+        var rowOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Length; i++) rowOf.TryAdd(names[i], i);
+        var rows = new int[ids.Length];
+        for (int i = 0; i < ids.Length; i++)
+            if (!rowOf.TryGetValue(ids[i], out rows[i])) return images;
+        return rows.Length == names.Length && rows.Select((row, i) => row == i).All(same => same) ? images : images.SelectRows(rows);
     }
 
     /// <summary>The labels' count against n before the representations exist (compare --model-a/-b, before embedding).</summary>
     public void CheckLabelCount(int n)
     {
-        if (Labels is not null) CheckCount(Labels, SampleFiles.LoadLabels(Labels).Codes.Length, n);
+        if (Labels is null) return;
+        var labels = SampleFiles.LoadLabels(Labels);
+        CheckCount(Labels, labels.Codes.Length, n, labels.Codes.Length > 0 ? labels[0] : null, labels: true);
     }
 
     /// <summary>One input's matrix, its display name, its ids (its ids file, its own, or the shared ids file) and the file they came from.</summary>
@@ -292,10 +311,24 @@ public sealed record PairSpec(string PathA, string PathB)
         return new SampleLabels(values!);
     }
 
-    private static void CheckCount(string? path, int? count, int n)
+    private static void CheckCount(string? path, int? count, int n, string? first = null, bool labels = false)
     {
         if (path is not null && count != n)
             throw RepDiffInputException.ForFile(path, $"has {count} entries but the representations have {n} rows"
-                + (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? "" : TextLines.LoneCarriageReturnNote(path)));
+                + (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? ""
+                    : TextLines.LoneCarriageReturnNote(path) is { Length: > 0 } lone ? lone : HeaderNote(path, count, n, first, labels)));
+    }
+
+    /// <summary>
+    /// One entry more than the samples, in a file of one entry per line: its first line is likely a header (pandas'
+    /// to_csv(index=False) of one column writes the column's name first), so the error names it and what to do, where
+    /// "has 201 entries" alone had left the user counting lines.
+    /// </summary>
+    private static string HeaderNote(string path, int? count, int n, string? first, bool labels)
+    {
+        if (count != n + 1 || first is null) return "";
+        bool table = Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv";
+        return $"; one more than the samples: if its first line ('{NpyDtype.Truncate(first)}') is a header, remove it"
+            + (labels && table ? ", or name that column 'label'" : "");
     }
 }

@@ -49,6 +49,18 @@ public sealed class ReportModel
     public DirectionFinding? FindingOf(string method, string direction) =>
         Findings.FirstOrDefault(f => f.Method == method)?.Directions.FirstOrDefault(d => d.Direction == direction);
 
+    /// <summary>
+    /// The findings of the best-ranked difference method (highest mean BSR), which a comparison leads with; null when no
+    /// method explains a difference.
+    /// </summary>
+    public ExplanationFindings? Headline => BestRanked(Explanations) is { } best ? Findings.FirstOrDefault(f => f.Method == best.Method) : null;
+
+    /// <summary>The best-ranked difference method's explanation (highest mean BSR), whose finding a comparison leads with.</summary>
+    public static Explanation? BestRanked(IEnumerable<Explanation> explanations) => explanations
+        .Where(e => e.Directions.Any(d => d.Name is DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB))
+        .OrderByDescending(e => BsrRow.Read(e.Metrics, "bsr", "mean") ?? double.NegativeInfinity)
+        .FirstOrDefault();
+
     /// <summary>2-D maps of both representations; null where there are none (FINC).</summary>
     public SampleMaps? Maps { get; init; }
 

@@ -83,6 +83,26 @@ public class CompareCommandTests
     }
 
     /// <summary>
+    /// The report leads with the finding the terminal ends with (the best-ranked method's line): a report opened or shared
+    /// without the terminal had only the fourteen direction sentences of seven methods, and no word of which one ranked first.
+    /// </summary>
+    [Fact]
+    public void TheReportLeadsWithTheTerminalsFinding()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels, _, _) = WriteInputs(dir);
+        string outDir = Path.Combine(dir, "out");
+        var (code, stdout, stderr) = Run("compare", a, b, "--labels", labels, "--methods", "rdx,kmeans", "--out", outDir);
+        Assert.True(code == 0, stderr);
+        string finding = stdout.Split('\n').Single(l => l.StartsWith("finding: ", StringComparison.Ordinal))["finding: ".Length..].TrimEnd();
+        string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        var headline = System.Text.RegularExpressions.Regex.Match(html, "<p class=\"headline\">(.*?)</p>");
+        Assert.True(headline.Success, "the report has no headline finding");
+        string text = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(headline.Groups[1].Value, "<[^>]+>", ""));
+        Assert.EndsWith(" " + finding, text);
+    }
+
+    /// <summary>
     /// Against a representation whose rows are all the same, the context's CKA and mutual k-NN are undefined: results.json
     /// holds null and a note, the terminal and the report say "undefined" (CKA used to read 0, a similarity it does not have).
     /// </summary>

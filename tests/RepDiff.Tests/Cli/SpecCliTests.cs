@@ -19,6 +19,26 @@ public class SpecCliTests
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "nothing may be written on bad input");
     }
 
+    /// <summary>
+    /// SPEC-align's result, SPEC-diff on the held-out rows before and after W, is said in words on the terminal and in the
+    /// report: the report had shown neither number, and the terminal had listed both beside spec_diff (of A and B·W on
+    /// every row, often the smallest of the three) as if the three were one measure.
+    /// </summary>
+    [Fact]
+    public void SpecAlignSaysWhatTheAlignmentAchievedOnTheTerminalAndInTheReport()
+    {
+        string dir = Path.Combine(TestData.TempDir(), "out");
+        var (code, stdout, error) = Run("spec-align", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--steps", "20", "--concepts", "2", "--out", dir);
+        Assert.True(code == 0, error);
+        var metrics = Explanation.FromJson(File.ReadAllText(Path.Combine(dir, "results.json"))).Metrics;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string sentence = string.Create(inv, $"Aligning planted_b.npy to planted_a.npy: SPEC-diff on the {metrics["held_out_rows"]!.GetValue<int>():N0} held-out rows ")
+            + string.Create(inv, $"{metrics["spec_diff_before"]!.GetValue<double>():G4} before W, {metrics["spec_diff_after"]!.GetValue<double>():G4} after (B·W)");
+        Assert.Contains(sentence, stdout);
+        Assert.DoesNotContain("spec_diff_before", stdout);
+        Assert.Contains(sentence, System.Net.WebUtility.HtmlDecode(File.ReadAllText(Path.Combine(dir, "report.html"))));
+    }
+
     [Fact]
     public void SpecWritesResultsAndTheFrequenciesItUsed()
     {

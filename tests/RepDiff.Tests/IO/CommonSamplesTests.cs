@@ -26,6 +26,36 @@ public class CommonSamplesTests
         };
     }
 
+    /// <summary>
+    /// `embed --skip-unreadable` leaves a broken image out of A's rows and ids, so the folder it read holds more images
+    /// than A has rows: its files are joined to A's ids (embed's ids are the files' names), where "has 4 entries but the
+    /// representations have 3 rows" had refused the journey --common-samples is documented for.
+    /// </summary>
+    [Fact]
+    public void AnImagesFolderIsJoinedToIdsThatNameItsFiles()
+    {
+        string dir = TestData.TempDir();
+        string photos = Directory.CreateDirectory(Path.Combine(dir, "photos")).FullName;
+        foreach (string name in new[] { "img1.png", "img2.png", "img3.png", "img10.png" }) File.WriteAllBytes(Path.Combine(photos, name), [0]);
+        string a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy");
+        Npy.Write(a, new float[] { 1, 3, 10 }, 3, 1);   // img2.png could not be decoded
+        Npy.Write(b, new float[] { 10, 3, 2, 1 }, 4, 1);
+        var spec = new PairSpec(a, b)
+        {
+            CommonSamples = true,
+            IdsA = WriteText(dir, "a.ids.txt", "img1.png\nimg3.png\nimg10.png\n"),
+            IdsB = WriteText(dir, "b.ids.txt", "img10.png\nimg3.png\nimg2.png\nimg1.png\n"),
+            Images = photos,
+        };
+        using var pair = spec.Open();
+        Assert.Equal(["img1.png", "img3.png", "img10.png"], pair.Samples.Ids!);
+        Assert.Equal(["img1.png", "img3.png", "img10.png"], pair.Samples.Images!.FileNames!);
+        Assert.Equal(pair.A.Data, pair.B.Data);
+        // B as A, holding every image: the folder matches its rows as it is.
+        using var swapped = (spec with { PathA = b, PathB = a, IdsA = spec.IdsB, IdsB = spec.IdsA }).Open();
+        Assert.Equal(["img10.png", "img3.png", "img1.png"], swapped.Samples.Images!.FileNames!);
+    }
+
     [Fact]
     public void TheSamplesBothHoldAreKeptInAsOrderWithTheirSideInformation()
     {

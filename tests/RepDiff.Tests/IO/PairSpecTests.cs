@@ -160,6 +160,27 @@ public class PairSpecTests
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
     }
 
+    /// <summary>
+    /// One entry more than the samples in labels or texts whose first line is a header (pandas' to_csv(index=False) of one
+    /// column named 'genre'): the error names that line and what to do; "has 6 entries" alone had left the user counting lines.
+    /// </summary>
+    [Fact]
+    public void ACountOneOverSaysTheFirstLineMayBeAHeader()
+    {
+        string dir = TestData.TempDir();
+        string labels = WriteText(dir, "labels.csv", "genre\na\nb\nc\nd\ne\n");
+        Assert.Equal($"{labels}: has 6 entries but the representations have 5 rows; one more than the samples: if its first line ('genre') is a header, "
+            + "remove it, or name that column 'label'",
+            Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
+        string texts = WriteText(dir, "texts.txt", "text\none\ntwo\nthree\nfour\nfive\n");
+        Assert.Equal($"{texts}: has 6 entries but the representations have 5 rows; one more than the samples: if its first line ('text') is a header, remove it",
+            Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load()).Message);
+        // Two over is no header: the count alone.
+        labels = WriteText(dir, "more.txt", "genre\na\nb\nc\nd\ne\nf\n");
+        Assert.Equal($"{labels}: has 7 entries but the representations have 5 rows",
+            Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
+    }
+
     [Fact]
     public void MismatchedIdsAreAnErrorNamingAnExampleId()
     {

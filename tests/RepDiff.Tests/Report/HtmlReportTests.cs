@@ -128,6 +128,23 @@ public class HtmlReportTests
         Assert.Contains("<ul class=\"blocks\"><li>concept 1: 20 samples</li><li>concept 2: 20 samples</li></ul>", html);
     }
 
+    /// <summary>
+    /// A difference matrix drawn on a subsample says so, block by block: "concept 1: 24 samples" under a card of 40 members
+    /// had read as a count that disagreed with the card.
+    /// </summary>
+    [Fact]
+    public void ADifferenceMatrixOfASubsampleSaysHowManyOfEachConceptItShows()
+    {
+        var (pair, explanation) = Synthetic();
+        var direction = explanation.Directions[0];
+        var every = direction.Heatmap!;
+        int[] rows = [.. Enumerable.Range(0, every.Samples.Length / 2).Select(k => every.Samples[2 * k])];
+        direction.Heatmap = new Heatmap { Samples = rows, Clusters = [.. rows.Select(r => every.Clusters[r])], Values = new float[rows.Length * rows.Length], Meaning = every.Meaning };
+        string html = HtmlReport.Render(Model(pair, explanation));
+        Assert.Contains("Rows and columns: 20 of the 40 samples, ordered by concept", html);
+        Assert.Contains("<ul class=\"blocks\"><li>concept 1: 10 of its 20 members</li><li>concept 2: 10 of its 20 members</li></ul>", html);
+    }
+
     /// <summary>The parameters table showed JSON: "neighborhood" in quotes, null for an option not set.</summary>
     [Fact]
     public void ParametersReadAsValuesNotJson()

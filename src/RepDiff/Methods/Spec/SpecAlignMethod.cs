@@ -17,6 +17,22 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
     /// <summary>It learns a map rather than explaining the pair as given, so compare runs it only when named.</summary>
     public override bool InCompareByDefault => false;
 
+    /// <summary>
+    /// What the alignment achieved, from a run's metrics, for the terminal and the report: SPEC-diff on the held-out rows
+    /// before and after W, and whether W was kept at the identity; null for another method's metrics. The report had shown
+    /// neither number, and the terminal had listed them beside `spec_diff` (of A and B·W on every row) as if all three were one measure.
+    /// </summary>
+    public static string? AlignmentSentence(JsonObject metrics, string nameA, string nameB)
+    {
+        if (metrics["spec_diff_before"] is not JsonValue before || metrics["spec_diff_after"] is not JsonValue after) return null;
+        int rows = metrics["held_out_rows"]?.GetValue<int>() ?? 0;
+        bool kept = metrics["w_kept_identity"]?.GetValue<bool>() == true;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"aligning {nameB} to {nameA}: SPEC-diff on the {rows:N0} held-out rows {before.GetValue<double>():G4} before W, {after.GetValue<double>():G4} after (B·W)")
+            + (kept ? " (W did not lower it there, so W is the identity: B as given)" : "")
+            + "; the concepts are what still differs between A and B·W";
+    }
+
     protected override void CheckSampleCount(RepresentationPair pair, int n, SpecAlignOptions options)
     {
         // An option error, as SPEC's is, so a rerun's smaller sample says which rerun (stability, validation) it is.
