@@ -39,13 +39,14 @@ internal static class Cli
     }
 
     // An empty A, FILE or RESULTS had read as a file named "" (": unsupported file type ''", ": file not found"): named instead.
+    // embed's MODEL may also be a built-in name, so its line says so.
     private static void RefuseEmptyFileArguments(Command command)
     {
         foreach (var argument in command.Arguments.OfType<Argument<string>>())
             argument.Validators.Add(result =>
             {
                 if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
-                    result.AddError($"{argument.Name}: is empty; name a file");
+                    result.AddError($"{argument.Name}: is empty; name {(argument.Name == EmbedCommand.ModelArgument ? ModelPair.WhatAModelIs : "a file")}");
             });
         foreach (var sub in command.Subcommands) RefuseEmptyFileArguments(sub);
     }

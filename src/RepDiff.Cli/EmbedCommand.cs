@@ -44,9 +44,11 @@ internal static class EmbedCommand
         };
     }
 
+    internal const string ModelArgument = "MODEL";
+
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = $"an .onnx file, a model description .json, or a built-in model: {string.Join(", ", BuiltInModels.Names)}" };
+        var model = new Argument<string>(ModelArgument) { Description = $"an .onnx file, a model description .json, or a built-in model: {string.Join(", ", BuiltInModels.Names)}" };
         var images = new Option<string?>("--images") { Description = "images: a folder (natural order), a manifest of paths, or a .npy of pixel arrays" };
         var texts = new Option<string?>("--texts") { Description = "texts: one per line, or JSON Lines (see --text-field)" };
         var textField = new Option<string?>("--text-field") { Description = SampleFiles.TextFieldHelp };

@@ -31,10 +31,13 @@ internal static class ModelPair
         command.Options.Add(Flags.Threads);
     }
 
+    /// <summary>What a model argument names, for the line that refuses an empty one.</summary>
+    public const string WhatAModelIs = "an .onnx file, a model description .json or a built-in model";
+
     // An empty one was named as embed's argument ("MODEL '' is not a file, nor a built-in model"): named as the flag instead.
     private static string? ModelName(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
     {
-        { } name when string.IsNullOrWhiteSpace(name) => throw new RepDiffInputException($"{option.Name}: is empty; name an .onnx file, a model description .json or a built-in model"),
+        { } name when string.IsNullOrWhiteSpace(name) => throw new RepDiffInputException($"{option.Name}: is empty; name {WhatAModelIs}"),
         var name => name,
     };
 

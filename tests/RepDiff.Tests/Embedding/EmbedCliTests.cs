@@ -273,6 +273,16 @@ public class EmbedCliTests
         Assert.False(Path.Exists(output));
     }
 
+    /// <summary>An empty MODEL of embed said "name a file", though a built-in model's name is a MODEL too.</summary>
+    [Fact]
+    public void EmbedNamesWhatAnEmptyModelMayBe()
+    {
+        var (dir, images, _) = Setup();
+        string output = Path.Combine(dir, "e.npy");
+        Run("embed", "", "--images", images, "--out", output).AssertBadInput("MODEL: is empty; name an .onnx file, a model description .json or a built-in model");
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void InspectListsAModelsInputsAndOutputs()
     {
