@@ -122,7 +122,7 @@ internal static class DemoCommand
                 comparison.Timings[Outputs.RenderTiming] = rendering.Elapsed.TotalSeconds;
                 SaveInputs(folder, demo.Slug, demo.Pair, comparison.Inputs);
                 Outputs.Stage(folder, demo.Slug, comparison.ToJson(model.Findings), html, model, new Dictionary<string, Matrix>());
-                entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, model.Headline?.Headline()));
+                entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, model.LeadingFindings?.Headline()));
             }
             string index = Path.Combine(dir, "index.html");
             folder.WriteText("index.html", IndexPage.Render(IndexTitle,

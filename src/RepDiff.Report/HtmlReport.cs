@@ -238,7 +238,7 @@ public static partial class HtmlReport
             h.Append("<span class=\"ctx-note\">One-number scores say how much the models agree overall; the concepts below say where they differ.</span></div>");
         }
         // A comparison's one-line finding, as the terminal and the demo's index lead with it: a shared report had lacked it.
-        if (model.Explanations.Count > 1 && model.Headline is { } headline)
+        if (model.Explanations.Count > 1 && model.LeadingFindings is { } headline)
             h.Append("<p class=\"headline\"><span class=\"ctx-title\">Finding</span> <small>(the method ranked first by mean BSR)</small> ")
                 .Append(Isolated(headline.Headline(isolated: true))).Append("</p>");
         return h.Append("</header>").ToString();

@@ -53,7 +53,7 @@ public sealed class ReportModel
     /// The findings of the best-ranked difference method (highest mean BSR), which a comparison leads with; null when no
     /// method explains a difference.
     /// </summary>
-    public ExplanationFindings? Headline => BestRanked(Explanations) is { } best ? Findings.FirstOrDefault(f => f.Method == best.Method) : null;
+    public ExplanationFindings? LeadingFindings => BestRanked(Explanations) is { } best ? Findings.FirstOrDefault(f => f.Method == best.Method) : null;
 
     /// <summary>The best-ranked difference method's explanation (highest mean BSR), whose finding a comparison leads with.</summary>
     public static Explanation? BestRanked(IEnumerable<Explanation> explanations) => explanations
