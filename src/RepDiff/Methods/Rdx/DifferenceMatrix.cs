@@ -268,16 +268,29 @@ internal sealed class RowScale
             if (digitCounts[(int)((keys[0] >> shift) & (Buckets - 1))] == n) continue;
             int total = 0;
             for (int bucket = 0; bucket < Buckets; bucket++) (digitCounts[bucket], total) = (total, total + digitCounts[bucket]);
-            for (int j = 0; j < n; j++)
-            {
-                int at = digitCounts[(int)((keys[j] >> shift) & (Buckets - 1))]++;
-                sortedKeys[at] = keys[j];
-                sortedOrder[at] = order[j];
-            }
+            Scatter(keys, order, sortedKeys, sortedOrder, digitCounts, shift, n);
             (keys, sortedKeys) = (sortedKeys, keys);
             (order, sortedOrder) = (sortedOrder, order);
         }
         return order;
+    }
+
+    /// <summary>
+    /// One stable counting pass: the first n keys and their indices, each to the next place of its digit (next holds each
+    /// digit's first place, counted from these keys, so every place is below n). Through pointers: indexing the arrays
+    /// that RowOrder swaps between passes had reloaded them from the stack and bounds-checked both on every key.
+    /// </summary>
+    private static unsafe void Scatter(uint[] keys, int[] order, uint[] sortedKeys, int[] sortedOrder, Span<int> next, int shift, int n)
+    {
+        fixed (uint* from = keys, to = sortedKeys)
+        fixed (int* fromOrder = order, toOrder = sortedOrder, place = next)
+            for (int j = 0; j < n; j++)
+            {
+                uint key = from[j];
+                int at = place[(key >> shift) & (Buckets - 1)]++;
+                to[at] = key;
+                toOrder[at] = fromOrder[j];
+            }
     }
 
     private void FirstPass(IProgress<ProgressUpdate>? progress, string stage)
