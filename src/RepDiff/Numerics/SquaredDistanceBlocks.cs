@@ -26,13 +26,14 @@ internal sealed class SquaredDistanceBlocks(Matrix x)
     public static int BlockRows(int n, int floats = 8 << 20) => Math.Clamp(floats / Math.Max(n, 1), 1, Math.Max(n, 1));
 
     /// <summary>
-    /// Rows [first, first + count) against all rows (count × n), clamped at 0 and with an exact 0 on
-    /// the diagonal. The matrix returned is overwritten by the next call.
+    /// Rows [first, first + count) against all rows, in the first count rows of the matrix returned (it may have more),
+    /// clamped at 0 and with an exact 0 on the diagonal. The matrix returned is overwritten by the next call, which
+    /// reuses it when its block is no larger (the last, shorter block of a pass needs no fresh memory).
     /// </summary>
     public Matrix Compute(int first, int count)
     {
         int n = x.Rows, d = x.Cols;
-        if (rows is null || rows.Rows != count)
+        if (rows is null || rows.Rows < count)
         {
             rows = new Matrix(count, d);
             product = new Matrix(count, n);
@@ -41,7 +42,8 @@ internal sealed class SquaredDistanceBlocks(Matrix x)
         x.Data.AsSpan(first * d, count * d).CopyTo(rows.Data);
         var result = product!;
         var farthest = rowFarthest;
-        Gemm.Multiply(rows, false, x, true, result, -2f, 0f);
+        // Each element is summed in the same order whatever the number of rows, so a block's rows do not depend on its size.
+        Gemm.Compute(count, n, d, -2f, rows.Data, 0, d, false, x.Data, 0, d, true, 0f, result.Data, 0, n);
         Parallel.For(0, count, r =>
         {
             int i = first + r;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using RepDiff.Numerics;
 
 namespace RepDiff.Methods.Rdx;
@@ -18,19 +19,8 @@ internal static class AffinityClustering
     public static (int[] Labels, double[] Eigenvalues) Spectral(Matrix s, int clusters, int seed, IProgress<ProgressUpdate>? progress)
     {
         int n = s.Rows;
-        var inverseRoot = new double[n];
-        Parallel.For(0, n, i =>
-        {
-            double degree = 0;
-            foreach (float v in s.Row(i)) degree += v;
-            inverseRoot[i] = degree > 0 ? 1 / Math.Sqrt(degree) : 0;
-        });
-        Parallel.For(0, n, i =>
-        {
-            var row = s.Row(i);
-            double di = inverseRoot[i];
-            for (int j = 0; j < n; j++) row[j] = (float)(row[j] * di * inverseRoot[j]);
-        });
+        var inverseRoot = InverseRootDegrees(s);
+        Normalize(s, inverseRoot);
 
         var op = new DenseSymmetricOperator(s);
         var eigen = op.BlocksPayOff
@@ -46,6 +36,61 @@ internal static class AffinityClustering
         var fit = KMeans.Fit(embedding, clusters, seed, restarts: KMeansRestarts);
         progress.Report("k-means", 1);
         return (fit.Labels, eigen.Values);
+    }
+
+    /// <summary>Rows summed at once, so that their additions overlap instead of each waiting on the one before.</summary>
+    private const int DegreeRows = 8;
+
+    /// <summary>
+    /// 1/√(row sum) of S (0 for an empty row). Each row is summed in double in column order, which the Lanczos start and
+    /// every later float depend on; eight rows go together, their eight chains of additions overlapping (one row at a
+    /// time waited on each addition's latency).
+    /// </summary>
+    internal static unsafe double[] InverseRootDegrees(Matrix s)
+    {
+        int n = s.Rows;
+        var inverseRoot = new double[n];
+        Parallel.For(0, (n + DegreeRows - 1) / DegreeRows, group =>
+        {
+            int first = group * DegreeRows, count = Math.Min(DegreeRows, n - first);
+            Span<double> degree = stackalloc double[DegreeRows];
+            if (count == DegreeRows)
+                fixed (float* r = &s.Data[(long)first * n])
+                {
+                    double d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0, d7 = 0;
+                    for (int j = 0; j < n; j++)
+                    {
+                        d0 += r[j]; d1 += r[n + j]; d2 += r[2 * n + j]; d3 += r[3 * n + j];
+                        d4 += r[4 * n + j]; d5 += r[5 * n + j]; d6 += r[6 * n + j]; d7 += r[7 * n + j];
+                    }
+                    (degree[0], degree[1], degree[2], degree[3], degree[4], degree[5], degree[6], degree[7]) = (d0, d1, d2, d3, d4, d5, d6, d7);
+                }
+            else
+                for (int r = 0; r < count; r++)
+                    foreach (float v in s.Row(first + r)) degree[r] += v;
+            for (int r = 0; r < count; r++) inverseRoot[first + r] = degree[r] > 0 ? 1 / Math.Sqrt(degree[r]) : 0;
+        });
+        return inverseRoot;
+    }
+
+    /// <summary>S ← D^{-1/2} S D^{-1/2}: each entry (float)(s_ij · r_i · r_j), multiplied in that order in double, a vector at a time.</summary>
+    internal static void Normalize(Matrix s, double[] inverseRoot)
+    {
+        int n = s.Rows, width = Vector<float>.Count;
+        Parallel.For(0, n, i =>
+        {
+            var row = s.Row(i);
+            double ri = inverseRoot[i];
+            int j = 0;
+            for (; j <= n - width; j += width)
+            {
+                Vector.Widen(new Vector<float>(row[j..]), out var low, out var high);
+                low = low * ri * new Vector<double>(inverseRoot, j);
+                high = high * ri * new Vector<double>(inverseRoot, j + width / 2);
+                Vector.Narrow(low, high).CopyTo(row[j..]);
+            }
+            for (; j < n; j++) row[j] = (float)(row[j] * ri * inverseRoot[j]);
+        });
     }
 
     /// <summary>

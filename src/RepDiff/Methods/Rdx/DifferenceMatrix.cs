@@ -27,7 +27,7 @@ internal static class DifferenceMatrix
         var pool = new ConcurrentBag<RowScratch>();   // per-worker row buffers, reused across blocks
         string stage = options.Distance == RdxDistance.Neighborhood ? "distances and ranks" : "distances";
 
-        int block = SquaredDistanceBlocks.BlockRows(n);
+        int block = RowScale.BlockRows(n);
         for (int first = 0; first < n; first += block)
         {
             int count = Math.Min(block, n - first);
@@ -61,7 +61,7 @@ internal static class DifferenceMatrix
         var scale = RowScale.Prepare(x, RdxDistance.Neighborhood, guide, progress, stage);
         var orders = new int[(long)n * n];
         var pool = new ConcurrentBag<RowScratch>();
-        int block = SquaredDistanceBlocks.BlockRows(n);
+        int block = RowScale.BlockRows(n);
         for (int first = 0; first < n; first += block)
         {
             int count = Math.Min(block, n - first);
@@ -167,6 +167,13 @@ internal sealed class RowScale
         blocks = new SquaredDistanceBlocks(x);
     }
 
+    /// <summary>
+    /// Rows of distances per block: about 1M floats (4 MB) for each representation. A block of every row (16 MB a side at
+    /// n = 2,000) was fresh memory the kernel zeroes on first touch, slow on virtual machines, and evicted G's rows from
+    /// the cache; each element of a GEMM is summed in the same order whatever the block, so G is the same.
+    /// </summary>
+    public static int BlockRows(int n) => SquaredDistanceBlocks.BlockRows(n, 1 << 20);
+
     public static RowScale Prepare(Matrix x, RdxDistance kind, int[]? guide, IProgress<ProgressUpdate>? progress, string stage)
     {
         var scale = new RowScale(x, kind, guide);
@@ -176,8 +183,8 @@ internal sealed class RowScale
     }
 
     /// <summary>
-    /// Squared Euclidean distances from rows [first, first + count) to every row (count × n), clamped
-    /// at 0, self exactly 0, with label guidance applied when asked. The returned matrix is reused by the next call.
+    /// Squared Euclidean distances from rows [first, first + count) to every row (the first count rows of the matrix
+    /// returned), clamped at 0, self exactly 0, with label guidance applied when asked. The returned matrix is reused by the next call.
     /// </summary>
     public Matrix SquaredDistances(int first, int count, bool applyGuide = true)
     {
@@ -261,16 +268,29 @@ internal sealed class RowScale
             if (digitCounts[(int)((keys[0] >> shift) & (Buckets - 1))] == n) continue;
             int total = 0;
             for (int bucket = 0; bucket < Buckets; bucket++) (digitCounts[bucket], total) = (total, total + digitCounts[bucket]);
-            for (int j = 0; j < n; j++)
-            {
-                int at = digitCounts[(int)((keys[j] >> shift) & (Buckets - 1))]++;
-                sortedKeys[at] = keys[j];
-                sortedOrder[at] = order[j];
-            }
+            Scatter(keys, order, sortedKeys, sortedOrder, digitCounts, shift, n);
             (keys, sortedKeys) = (sortedKeys, keys);
             (order, sortedOrder) = (sortedOrder, order);
         }
         return order;
+    }
+
+    /// <summary>
+    /// One stable counting pass: the first n keys and their indices, each to the next place of its digit (next holds each
+    /// digit's first place, counted from these keys, so every place is below n). Through pointers: indexing the arrays
+    /// that RowOrder swaps between passes had reloaded them from the stack and bounds-checked both on every key.
+    /// </summary>
+    private static unsafe void Scatter(uint[] keys, int[] order, uint[] sortedKeys, int[] sortedOrder, Span<int> next, int shift, int n)
+    {
+        fixed (uint* from = keys, to = sortedKeys)
+        fixed (int* fromOrder = order, toOrder = sortedOrder, place = next)
+            for (int j = 0; j < n; j++)
+            {
+                uint key = from[j];
+                int at = place[(key >> shift) & (Buckets - 1)]++;
+                to[at] = key;
+                toOrder[at] = fromOrder[j];
+            }
     }
 
     private void FirstPass(IProgress<ProgressUpdate>? progress, string stage)
@@ -279,7 +299,7 @@ internal sealed class RowScale
         int s = Math.Min(RdxOptions.LocalScalingNeighbor, n - 1);
         var scaleSquared = new float[n];
         var pool = new ConcurrentBag<float[]>();
-        int block = SquaredDistanceBlocks.BlockRows(n);
+        int block = BlockRows(n);
         for (int first = 0; first < n; first += block)
         {
             int count = Math.Min(block, n - first);
