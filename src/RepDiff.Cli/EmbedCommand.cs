@@ -38,9 +38,10 @@ internal static class EmbedCommand
             Vocab = PairInputOptions.FilePath(parse, Vocab), Tokenizer = PairInputOptions.FilePath(parse, Tokenizer), MaxLength = parse.GetValue(MaxLength),
         };
 
-        public EmbedderOptions Options(ParseResult parse, bool skipUnreadable) => new()
+        public EmbedderOptions Options(ParseResult parse, bool skipUnreadable, string? unreadableAdvice = null) => new()
         {
             BatchSize = parse.GetValue(BatchSize), Threads = parse.GetValue(Threads), SkipUnreadable = skipUnreadable,
+            UnreadableAdvice = unreadableAdvice,
         };
     }
 
@@ -70,7 +71,8 @@ internal static class EmbedCommand
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
             if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Warn(note);
             var summary = RunWithProgress((progress, started) =>
-                EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip)), progress, started, isOutput: true));
+                EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip),
+                    $"; --skip-unreadable leaves such images out (listed in {EmbeddingFileWriter.SkippedPath(parse.GetValue(output)!)})"), progress, started, isOutput: true));
             Cli.Out.WriteLine(Terminal.Clean($"Wrote {summary.Output} ({summary.Rows} x {summary.Cols}, float32, {summary.Model}) and {EmbeddingFileWriter.IdsPath(summary.Output)}"
                 + $" in {summary.Seconds:F1} s ({summary.Rows / Math.Max(summary.Seconds, 1e-9):F1} samples/s)"));
             // The note names the model's graph outputs, which are the model file's text.

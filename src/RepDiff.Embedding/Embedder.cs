@@ -216,7 +216,8 @@ public sealed class Embedder : IDisposable
                 }
             });
             // Without --skip-unreadable the first bad image (in input order) stops the run.
-            if ((!options.SkipUnreadable || images.Paths is null) && failures.FirstOrDefault(f => f is not null) is { } first) throw first;
+            if ((!options.SkipUnreadable || images.Paths is null) && failures.FirstOrDefault(f => f is not null) is { } first)
+                throw images.Paths is not null && options.UnreadableAdvice is { } advice ? new RepDiffInputException(first.Message + advice) : first;
             var kept = Enumerable.Range(0, n).Where(i => failures[i] is null).ToArray();
             if (kept.Length < n)
             {

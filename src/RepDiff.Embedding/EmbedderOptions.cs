@@ -20,6 +20,11 @@ public sealed record EmbedderOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Drop images that cannot be decoded (listed in <see cref="EmbeddingRun.Skipped"/>) instead of failing.</summary>
     public bool SkipUnreadable { get; init; }
+    /// <summary>
+    /// What an unreadable image's error adds when <see cref="SkipUnreadable"/> is off: `embed` names its --skip-unreadable
+    /// there (compare, which has no such flag, adds nothing).
+    /// </summary>
+    public string? UnreadableAdvice { get; init; }
     /// <summary>Model calls run at once (each with Threads / this many ONNX Runtime threads); default: one per thread for texts, one for images.</summary>
     internal int? ConcurrentRuns { get; init; }
     /// <summary>Folder where ONNX Runtime's optimized graphs are kept between runs (<see cref="OptimizedModelCache"/>); null: optimize every time.</summary>

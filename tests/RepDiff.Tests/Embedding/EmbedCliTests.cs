@@ -397,6 +397,8 @@ public class EmbedCliTests
         var (code, _, error) = Run("embed", model, "--images", images, "--out", output);
         Assert.Equal(2, code);
         Assert.Contains("scene2.png", error);
+        // The first bad image's error names the flag that leaves such images out (it had said only what was wrong).
+        Assert.EndsWith($"; --skip-unreadable leaves such images out (listed in {Path.Combine(dir, "out", "e.skipped.txt")})", error.TrimEnd());
         Assert.Single(error.Split('\n'), l => l.StartsWith("error"));
         Assert.False(Path.Exists(Path.GetDirectoryName(output)), "nothing may be written, not even the folder --out would be in");
 
