@@ -57,9 +57,7 @@ public static class SpecAlign
             for (int i = 0; i < batch; i++)
             {
                 NormalizeRow(a.Row(train[i]), aHat.AsSpan(i * a.Cols, a.Cols));
-                var source = b.Row(train[i]);
-                var dest = bRows.AsSpan(i * db, db);
-                for (int j = 0; j < db; j++) dest[j] = source[j];
+                TensorPrimitives.ConvertChecked<float, double>(b.Row(train[i]), bRows.AsSpan(i * db, db));
             }
             LossAndGradient(aHat, a.Cols, bRows, db, w, options.Eta, options.Mu, grad, seed, buffers);
             double lr = options.LearningRate * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step));
