@@ -24,7 +24,7 @@ internal sealed class PairInputOptions
     public Option<string?> MetadataIdColumn { get; } = new("--metadata-id-column") { Description = "the metadata column holding sample ids" };
     public Option<string?> NameA { get; } = new("--name-a") { Description = "what the summary and the report call A, e.g. the model's name (default: A's file name, with the folders that tell it from B's when both have one name)" };
     public Option<string?> NameB { get; } = new("--name-b") { Description = "what the summary and the report call B (default: B's file name, likewise)" };
-    public Option<string> Out { get; } = new("--out") { Description = "output directory for results.json and report.html", DefaultValueFactory = _ => "repdiff-out" };
+    public Option<string> Out { get; } = new("--out") { Description = "output directory for results.json, report.html and maps.npy (the maps' coordinates)", DefaultValueFactory = _ => "repdiff-out" };
     public Option<string> Maps { get; } = MapsOption();
 
     // UMAP's two layouts take about as long as RDX itself at 2,000 samples: a sweep over many runs can leave them out.
