@@ -162,7 +162,9 @@ public abstract class ArrayArchive(string path) : IDisposable
             // Ids kept beside one array leave it the only choice.
             var embeddings = all.Where(name => !IsIds(display(name))).ToList();
             if (embeddings.Count == 1) return embeddings[0];
-            throw RepDiffInputException.ForFile(Path, $"holds {all.Count} arrays; choose one with --key (keys: {KeyList(all, display)})");
+            // The ids are read with whichever array is chosen, so they are not offered as a choice.
+            string besideIds = embeddings.Count < all.Count ? " besides its ids" : "";
+            throw RepDiffInputException.ForFile(Path, $"holds {embeddings.Count} arrays{besideIds}; choose one with --key (keys: {KeyList(embeddings, display)})");
         }
         if (entryByKey.TryGetValue(key, out var chosen)) return chosen;
         throw RepDiffInputException.ForFile(Path, $"has no array '{NpyDtype.Truncate(key)}' (keys: {KeyList(all, display)})");
