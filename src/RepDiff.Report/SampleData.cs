@@ -129,7 +129,9 @@ internal static class SampleData
         foreach (var column in info.Metadata?.Columns ?? [])
         {
             string name = column.Name;
-            yield return column.IsCategorical ? CategoricalByFrequency(name, column, rows, out _) : Numeric(name, column, rows);
+            var node = column.IsCategorical ? CategoricalByFrequency(name, column, rows, out _) : Numeric(name, column, rows);
+            if (column.IsJsonNumbers) node["jsonNumbers"] = true; // the JSON downloads write numbers, as `repdiff export` does
+            yield return node;
         }
         // The images' looks, to colour the maps by (shown to three digits: a few hundred distinct values, not one per image).
         foreach (var look in info.Looks?.ShownMeasures() ?? [])

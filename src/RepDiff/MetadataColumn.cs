@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace RepDiff;
 
@@ -9,7 +10,7 @@ namespace RepDiff;
 /// (class indices, years of a small range); otherwise numeric. Labels are categories however many there are
 /// (ImageNet's 1,000 class indices): such a column is made with <c>categories: true</c> and holds no numbers.
 /// </summary>
-public sealed class MetadataColumn
+public sealed partial class MetadataColumn
 {
     /// <summary>Numeric columns with more distinct values than this are compared by rank, not by value.</summary>
     public const int MaxNumericCategories = 20;
@@ -28,6 +29,29 @@ public sealed class MetadataColumn
     public bool Measured { get; }
 
     public bool IsCategorical => Numbers is null || (!Measured && DistinctValues <= MaxNumericCategories);
+
+    /// <summary>
+    /// Whether JSON exports write the values as numbers: every present value is a JSON number of at most 15 significant
+    /// digits, so a reader gets back the number as written. "007" and "1." are not JSON numbers, a 19-digit id would
+    /// lose digits as a double, and "1e-400" reads as 0: such columns stay text, as in CSV.
+    /// </summary>
+    public bool IsJsonNumbers => isJsonNumbers ??= Numbers is not null && Values.All(v => v is null || IsShortJsonNumber(v));
+
+    private bool? isJsonNumbers;
+
+    private static bool IsShortJsonNumber(string text)
+    {
+        if (!JsonNumber().IsMatch(text)) return false;
+        string mantissa = text.Split('e', 'E')[0].Replace("-", "").Replace(".", "");
+        string digits = mantissa.Trim('0');
+        if (digits.Length > 15) return false;
+        // A subnormal or underflowing value keeps fewer digits than written; 1e-300 is far from both.
+        double value = Math.Abs(double.Parse(text, CultureInfo.InvariantCulture));
+        return digits.Length == 0 ? value == 0 : value >= 1e-300;
+    }
+
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")]
+    private static partial Regex JsonNumber();
 
     public MetadataColumn(string name, string?[] values, bool categories = false, bool measured = false)
     {

@@ -77,8 +77,11 @@
   function toCsv(header, rows) {
     return [header, ...rows].map(r => r.map(csvField).join(',')).join('\n') + '\n';
   }
+  // Metadata columns of numbers as written are JSON numbers, as `repdiff export --format jsonl` writes them; they end every header.
   function toJson(header, rows) {
-    return JSON.stringify(rows.map(r => Object.fromEntries(header.map((h, j) => [h, r[j] === undefined ? null : r[j]]))), null, 1) + '\n';
+    const first = header.length - metaColumns.length;
+    const value = (v, j) => v === undefined ? null : v !== null && j >= first && metaColumns[j - first].jsonNumbers ? Number(v) : v;
+    return JSON.stringify(rows.map(r => Object.fromEntries(header.map((h, j) => [h, value(r[j], j)]))), null, 1) + '\n';
   }
   function download(name, header, rows, format) {
     const text = format === 'json' ? toJson(header, rows) : toCsv(header, rows);

@@ -102,6 +102,9 @@ public static partial class MemberExport
     public static void WriteJsonLines(TextWriter writer, IReadOnlyList<Explanation> explanations, SampleInfo samples)
     {
         var header = Header(explanations, samples);
+        // Metadata columns of numbers as written are JSON numbers (a data frame read from the file gets numeric columns).
+        var asNumbers = samples.Metadata?.Columns.Select(c => c.IsJsonNumbers).ToArray() ?? [];
+        int firstMetadata = header.Length - asNumbers.Length;
         var buffer = new MemoryStream();
         foreach (var row in Rows(explanations, samples))
         {
@@ -114,6 +117,8 @@ public static partial class MemberExport
                     switch (row[j])
                     {
                         case null: json.WriteNull(header[j]); break;
+                        case string s when j >= firstMetadata && asNumbers[j - firstMetadata]:
+                            json.WriteNumber(header[j], double.Parse(s, CultureInfo.InvariantCulture)); break;
                         case string s: json.WriteString(header[j], s); break;
                         case int i: json.WriteNumber(header[j], i); break;
                         case bool b: json.WriteBoolean(header[j], b); break;

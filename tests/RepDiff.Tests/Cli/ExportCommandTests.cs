@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using RepDiff.IO;
 
@@ -291,5 +292,43 @@ public class ExportCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "m.csv")));
         Assert.Equal(0, Run("export", results, "--out", Path.Combine(dir, "m.csv")).Code);
         Assert.Contains("more_frequent_in_ref", File.ReadAllText(Path.Combine(dir, "m.csv")));
+    }
+    /// <summary>
+    /// JSON Lines writes a metadata column as numbers when each value is a JSON number a double keeps as written, so a data
+    /// frame read from it is numeric; a leading zero, a 19-digit id, an underflow, "+3" or one text value keep the column text.
+    /// </summary>
+    [Fact]
+    public void JsonLinesWritesNumericMetadataAsNumbers()
+    {
+        string?[] Column(params string?[] values) => values;
+        var columns = new (string Name, string?[] Values, bool Numbers)[]
+        {
+            ("year", Column("1950", null, "-3"), true),
+            ("weight", Column("1.50", "-0.25", "1.5e-3"), true),
+            ("zip", Column("02139", "10001", "94110"), false),
+            ("long_id", Column("1234567890123456789", "2", "3"), false),
+            ("tiny", Column("1e-400", "1", "2"), false),
+            ("signed", Column("+3", "1", "2"), false),
+            ("mixed", Column("1", "two", "3"), false),
+        };
+        var samples = new SampleInfo { Metadata = new SampleMetadata(columns.Select(c => new MetadataColumn(c.Name, c.Values)).ToList(), 3) };
+        var explanation = new Explanation
+        {
+            Method = "rdx", N = 3,
+            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = [0, 1, 2], Grid = [0] }] }],
+        };
+        var writer = new StringWriter();
+        MemberExport.WriteJsonLines(writer, [explanation], samples);
+        var rows = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+
+        foreach (var (name, values, numbers) in columns)
+            for (int row = 0; row < 3; row++)
+            {
+                var node = rows[row][name];
+                if (values[row] is null) Assert.Null(node);
+                else if (numbers) Assert.Equal(double.Parse(values[row]!, CultureInfo.InvariantCulture), node!.GetValue<double>());
+                else Assert.Equal(values[row], node!.GetValue<string>());
+            }
+        Assert.Equal("1.5", rows[0]["weight"]!.ToJsonString());
     }
 }
