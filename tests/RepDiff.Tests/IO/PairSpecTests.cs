@@ -29,9 +29,7 @@ public class PairSpecTests
     [Fact]
     public void LabelsFromATableWithALabelColumnAreJoinedByIdOrMatchedByRow()
     {
-        string dir = TestData.TempDir();
-        string a = Path.Combine(dir, "a.npy");
-        Npy.Write(a, new float[] { 0, 1, 2, 3, 4, 5 }, 3, 2);
+        var (dir, a) = ThreeSamples();
         string ids = WriteText(dir, "ids.txt", "x\ny\nz\n");
         string table = WriteText(dir, "labels.csv", "id,label\nz,dog\nx,cat\ny,fox\n");
         var pair = new PairSpec(a, a) { Ids = ids, Labels = table }.Load();
@@ -188,9 +186,7 @@ public class PairSpecTests
     [Fact]
     public void ATableKeyedByIdIsRefusedWhenTheSamplesHaveNoIds()
     {
-        string dir = TestData.TempDir();
-        string a = Path.Combine(dir, "a.npy");
-        Npy.Write(a, new float[] { 0, 1, 2, 3, 4, 5 }, 3, 2);
+        var (dir, a) = ThreeSamples();
         string labels = WriteText(dir, "labels.csv", "id,label\nz,dog\nx,cat\ny,fox\n");
         string metadata = WriteText(dir, "meta.csv", "id,genre\nz,news\nx,poetry\ny,news\n");
         const string Refusal = ": has an id column 'id', but the samples have no ids to join it on";
@@ -210,9 +206,7 @@ public class PairSpecTests
     [Fact]
     public void LabelsAndIdsFromJsonAreRefused()
     {
-        string dir = TestData.TempDir();
-        string a = Path.Combine(dir, "a.npy");
-        Npy.Write(a, new float[] { 0, 1, 2, 3, 4, 5 }, 3, 2);
+        var (dir, a) = ThreeSamples();
         string records = WriteText(dir, "labels.jsonl", "{\"id\": \"x\", \"label\": \"cat\"}\n{\"id\": \"y\", \"label\": \"fox\"}\n{\"id\": \"z\", \"label\": \"dog\"}\n");
         string array = WriteText(dir, "labels.json", "[\"cat\", \"fox\", \"dog\"]\n");
         Assert.StartsWith($"{records}: labels and ids are not read from .jsonl files",
@@ -268,5 +262,14 @@ public class PairSpecTests
             var pair = new PairSpec(Golden(file), Golden("le_f4.npy")) { KeyA = key }.Load();
             Assert.Equal(pair.B.Data, pair.A.Data);
         }
+    }
+
+    /// <summary>A fresh folder and, in it, a.npy: three samples of two dimensions.</summary>
+    private static (string Dir, string A) ThreeSamples()
+    {
+        string dir = TestData.TempDir();
+        string a = Path.Combine(dir, "a.npy");
+        Npy.Write(a, new float[] { 0, 1, 2, 3, 4, 5 }, 3, 2);
+        return (dir, a);
     }
 }
