@@ -226,6 +226,7 @@ internal static class Cli
         }
         catch (OperationCanceledException) when (RepDiff.IO.TemporaryPaths.Stopping)
         {
+            ExitSignals.SayStopped();
             return ExitSignals.StopCode; // stopped by a signal, whose handler exits with the same code
         }
         catch (OutOfMemoryException)

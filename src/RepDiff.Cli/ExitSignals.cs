@@ -34,7 +34,23 @@ internal static class ExitSignals
     {
         context.Cancel = true;
         stopCode = code; // before TryStop, which lets the main thread see the stop
-        if (TemporaryPaths.TryStop()) Environment.Exit(code);
+        if (!TemporaryPaths.TryStop()) return;
+        SayStopped();
+        Environment.Exit(code);
+    }
+
+    private static int said;
+
+    /// <summary>
+    /// One line saying the run was stopped and left its output as it was: a log of a stopped run had ended on its last
+    /// progress line ("feature covariance: 32%"), as if cut off (helper 139). Said once, by the handler or by the main
+    /// thread, whichever comes first: either may end the process.
+    /// </summary>
+    public static void SayStopped()
+    {
+        if (Interlocked.Exchange(ref said, 1) != 0) return;
+        string signal = stopCode == Cli.Terminated ? "SIGTERM" : "SIGINT";
+        Console.Error.WriteLine($"stopped by {signal}: the run's temporary files are removed and its output is as it was before the run");
     }
 
     private sealed class Registrations(PosixSignalRegistration[] all) : IDisposable

@@ -223,7 +223,8 @@ public sealed class Comparison
     /// A warning when A and B share no more nearest neighbours than rows paired at random would (mutual k-NN below twice
     /// k/(m − 1), its expected value for m shuffled samples, <see cref="MutualKnn.Chance"/>): rows that are not the same samples in the same order
     /// (a file saved in another order, ids not given) look exactly so, and every difference found would come from the
-    /// pairing. Null when the score is not there or chance is too high to tell (fewer than about 100 samples).
+    /// pairing. Null when the score is not there or chance is too high to tell (fewer than about 100 samples). It names
+    /// --id-column beside the ids files: two Parquet tables, each with its sample_id column, had been pointed to ids files only.
     /// </summary>
     public static string? RowsMayNotMatch(JsonObject context, RepresentationPair pair)
     {
@@ -233,7 +234,8 @@ public sealed class Comparison
         if (chance > 0.1 || shared >= 2 * chance) return null;
         return string.Create(CultureInfo.InvariantCulture,
             $"{pair.NameA} and {pair.NameB} share no more nearest neighbours than rows paired at random (mutual k-NN {shared:F3}, chance {chance:F3}): ")
-            + "if their rows are not the same samples in the same order, join them by id (--ids-a, --ids-b); every difference found would otherwise come from the pairing";
+            + "if their rows are not the same samples in the same order, join them by id (--ids-a, --ids-b, or --id-column "
+            + "naming the id column of a table, CSV or JSON Lines file); every difference found would otherwise come from the pairing";
     }
 
     private static int[] EvenlySpaced(int n, int count) => Enumerable.Range(0, count).Select(k => (int)((long)k * n / count)).ToArray();

@@ -20,8 +20,15 @@ public static class MetadataFile
     {
         // Without ids, rows match samples by position and a row past the n-th is an error: it is counted, not kept.
         var (names, columns, rowCount, rowName) = ReadColumns(path, sampleIds is null ? n : null);
+        string? namedId = (guessIdColumns ?? []).FirstOrDefault(g => g is not null && names.Contains(g));
+        // Matched by row, a table keyed by 'id' in another order than the samples gave every sample another's labels and
+        // metadata, silently (helper 139); one whose rows are in the samples' order needs only those ids to join on.
+        if (idColumn is null && sampleIds is null && namedId is not null)
+            throw RepDiffInputException.ForFile(path, $"has an id column '{NpyDtype.Truncate(namedId)}', but the samples have no ids to join it on, "
+                + "and matched by row its rows would describe whichever samples stand in their places; give the samples' ids "
+                + "(--ids, --ids-a and --ids-b, or the --id-column of a table) or, if its rows are the samples in order, leave that column out");
         if (idColumn is null && sampleIds is not null)
-            idColumn = (guessIdColumns ?? []).FirstOrDefault(g => g is not null && names.Contains(g)) ?? HoldingEveryId(names, columns, sampleIds);
+            idColumn = namedId ?? HoldingEveryId(names, columns, sampleIds);
         int[] rows;
         if (idColumn is not null)
         {

@@ -84,6 +84,7 @@ public static class SampleFiles
     /// <summary>The strings, and whether they are a float .npy's numbers (whose NaN is a missing value).</summary>
     private static (string[] Entries, bool Floats) LoadEntries(string path)
     {
+        RefuseJson(path);
         RefuseArrayContainer(path);
         if (!IsNpy(path)) return (RefuseTable(path, RefuseInvalidText(path, WithoutBlankEnd(TextLines.ReadAll(path, MaxShortLine)))), false);
         var (header, data) = Npy.ReadRaw(path);
@@ -93,6 +94,19 @@ public static class SampleFiles
         int size = header.Dtype.Size;
         for (int i = 0; i < result.Length; i++) result[i] = header.Dtype.FormatElement(data.AsSpan(i * size, size));
         return (result, header.Dtype.Kind == 'f');
+    }
+
+    /// <summary>
+    /// A JSON or JSON Lines file given as labels or ids: read one entry per line, each record ({"id": "s3", "label": "cat"})
+    /// had become a label of its own, every sample in a class of one, silently (helper 139); a JSON array, one bracketed line,
+    /// had been "has 1 entries".
+    /// </summary>
+    private static void RefuseJson(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".json" or ".jsonl" or ".ndjson")) return;
+        throw RepDiffInputException.ForFile(path, $"labels and ids are not read from {ext} files (each line would be one entry, a whole record); "
+            + "write one per line, or labels as a .csv whose header names the columns 'id' and 'label' (pandas: df[[\"id\", \"label\"]].to_csv(path, index=False))");
     }
 
     /// <summary>

@@ -40,6 +40,20 @@ public class InspectCommandTests
         Assert.StartsWith("error: --id-column id: stored.npz has no named columns;", error);
     }
 
+    /// <summary>The ids row names the column --id-column read them from: it had said "the file" for a table's or a CSV's column (helper 139).</summary>
+    [Fact]
+    public void TheIdsRowNamesTheIdColumn()
+    {
+        string dir = TestData.TempDir();
+        string parquet = RepDiff.Tests.IO.TableWriter.Parquet(Path.Combine(dir, "t.parquet"), ["x", "y", "z"], [[1f, 2f], [3f, 4f], [5f, 6f]]);
+        foreach (var (file, column) in new[] { (parquet, "id"), (Golden("with_ids.csv"), "id") })
+        {
+            var (code, output, error) = Run("inspect", file, "--id-column", column, "--json");
+            Assert.True(code == 0, error);
+            Assert.Equal($"column '{column}'", JsonNode.Parse(output)!["ids"]!.GetValue<string>());
+        }
+    }
+
     [Fact]
     public void EveryFormatCanBeInspected()
     {

@@ -61,7 +61,8 @@ public class MethodResultsContextTests
         var run = Run("kmeans", a, shuffled, "--out", Path.Combine(dir, "shuffled-out"));
         Assert.Equal(0, run.Code);
         string warning = Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("warning: a.npy and shuffled.npy share no more nearest neighbours", StringComparison.Ordinal));
-        Assert.Contains("join them by id (--ids-a, --ids-b)", warning);
+        // --id-column too: two Parquet tables, each with a sample_id column, had been pointed to ids files only.
+        Assert.Contains("join them by id (--ids-a, --ids-b, or --id-column naming the id column of a table, CSV or JSON Lines file)", warning);
         // metrics, which measures exactly this overlap, says it too.
         var metrics = Run("metrics", a, shuffled, "--out", Path.Combine(dir, "shuffled-metrics"));
         Assert.Equal(0, metrics.Code);

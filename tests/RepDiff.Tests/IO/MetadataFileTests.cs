@@ -73,8 +73,8 @@ public class MetadataFileTests
         Assert.Equal([1.0, 0.5, 0], pair.Samples.Metadata["score"]!.Numbers!);
 
         string arrow = TableWriter.Arrow(Path.Combine(dir, "meta.arrow"), [10, 11, 12], [[1f], [2f], [3f]], TableWriter.ListKind.List, Apache.Arrow.Types.FloatType.Default);
-        var byRow = new PairSpec(a, b) { Metadata = arrow }.Load();
-        Assert.Equal(new string?[] { "10", "11", "12" }, byRow.Samples.Metadata!["id"]!.Values.AsEnumerable());
+        // Read (its only scalar column is the ids), but without the samples' ids its id column is refused rather than matched by row.
+        Assert.Contains("has an id column 'id', but the samples have no ids", Assert.Throws<RepDiffInputException>(new PairSpec(a, b) { Metadata = arrow }.Load).Message);
     }
 
     [Fact]

@@ -29,9 +29,7 @@ public class PairSpecTests
     [Fact]
     public void LabelsFromATableWithALabelColumnAreJoinedByIdOrMatchedByRow()
     {
-        string dir = TestData.TempDir();
-        string a = Path.Combine(dir, "a.npy");
-        Npy.Write(a, new float[] { 0, 1, 2, 3, 4, 5 }, 3, 2);
+        var (dir, a) = ThreeSamples();
         string ids = WriteText(dir, "ids.txt", "x\ny\nz\n");
         string table = WriteText(dir, "labels.csv", "id,label\nz,dog\nx,cat\ny,fox\n");
         var pair = new PairSpec(a, a) { Ids = ids, Labels = table }.Load();
@@ -181,6 +179,44 @@ public class PairSpecTests
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
     }
 
+    /// <summary>
+    /// A labels or metadata table keyed by 'id' while the samples have no ids: matched by row, a table in another order gave
+    /// every sample another's labels, silently (helper 139). Refused, saying what to give; with the samples' ids it joins.
+    /// </summary>
+    [Fact]
+    public void ATableKeyedByIdIsRefusedWhenTheSamplesHaveNoIds()
+    {
+        var (dir, a) = ThreeSamples();
+        string labels = WriteText(dir, "labels.csv", "id,label\nz,dog\nx,cat\ny,fox\n");
+        string metadata = WriteText(dir, "meta.csv", "id,genre\nz,news\nx,poetry\ny,news\n");
+        const string Refusal = ": has an id column 'id', but the samples have no ids to join it on";
+        Assert.StartsWith(labels + Refusal, Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Labels = labels }.Load).Message);
+        Assert.StartsWith(metadata + Refusal, Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Metadata = metadata }.Load).Message);
+
+        string ids = WriteText(dir, "ids.txt", "x\ny\nz\n");
+        var joined = new PairSpec(a, a) { Ids = ids, Labels = labels, Metadata = metadata }.Load();
+        Assert.Equal(["cat", "fox", "dog"], Enumerable.Range(0, 3).Select(i => joined.Samples.Labels![i]));
+        Assert.Equal(new string?[] { "poetry", "news", "news" }, joined.Samples.Metadata!["genre"]!.Values.AsEnumerable());
+    }
+
+    /// <summary>
+    /// Labels or ids in a JSON Lines file ({"id": …, "label": …} per line) had been read one label per line, each record a
+    /// class of its own (helper 139); a JSON array had been "has 1 entries". Both are refused, saying what to write instead.
+    /// </summary>
+    [Fact]
+    public void LabelsAndIdsFromJsonAreRefused()
+    {
+        var (dir, a) = ThreeSamples();
+        string records = WriteText(dir, "labels.jsonl", "{\"id\": \"x\", \"label\": \"cat\"}\n{\"id\": \"y\", \"label\": \"fox\"}\n{\"id\": \"z\", \"label\": \"dog\"}\n");
+        string array = WriteText(dir, "labels.json", "[\"cat\", \"fox\", \"dog\"]\n");
+        Assert.StartsWith($"{records}: labels and ids are not read from .jsonl files",
+            Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Labels = records }.Load).Message);
+        Assert.StartsWith($"{array}: labels and ids are not read from .json files",
+            Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Labels = array }.Load).Message);
+        Assert.StartsWith($"{records}: labels and ids are not read from .jsonl files",
+            Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = records }.Load).Message);
+    }
+
     [Fact]
     public void MismatchedIdsAreAnErrorNamingAnExampleId()
     {
@@ -226,5 +262,14 @@ public class PairSpecTests
             var pair = new PairSpec(Golden(file), Golden("le_f4.npy")) { KeyA = key }.Load();
             Assert.Equal(pair.B.Data, pair.A.Data);
         }
+    }
+
+    /// <summary>A fresh folder and, in it, a.npy: three samples of two dimensions.</summary>
+    private static (string Dir, string A) ThreeSamples()
+    {
+        string dir = TestData.TempDir();
+        string a = Path.Combine(dir, "a.npy");
+        Npy.Write(a, new float[] { 0, 1, 2, 3, 4, 5 }, 3, 2);
+        return (dir, a);
     }
 }

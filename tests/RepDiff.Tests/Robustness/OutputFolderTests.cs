@@ -772,7 +772,10 @@ public class OutputFolderTests
         string outDir = Path.Combine(dir, "out");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "results.json"), "old results");
-        Stop(signal, expectedCode, "sae", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--epochs", "100000", "--out", outDir);
+        string said = Stop(signal, expectedCode, "sae", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--epochs", "100000", "--out", outDir);
+        // The log ends saying so: it had ended on its last progress line, as if cut off.
+        Assert.Equal($"stopped by {(signal == 2 ? "SIGINT" : "SIGTERM")}: the run's temporary files are removed and its output is as it was before the run",
+            said.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(line => !line.EndsWith('%')));
         Assert.Equal(["results.json"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName));
         Assert.Equal("old results", File.ReadAllText(Path.Combine(outDir, "results.json")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
@@ -894,8 +897,11 @@ public class OutputFolderTests
         Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
     }
 
-    /// <summary>Runs the real process, sends the signal once its first progress line shows the run under way, and checks the exit code.</summary>
-    private static void Stop(int signal, int expectedCode, params string[] args)
+    /// <summary>
+    /// Runs the real process, sends the signal once its first progress line shows the run under way, checks the exit code and
+    /// returns what it wrote to stderr after that line.
+    /// </summary>
+    private static string Stop(int signal, int expectedCode, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"));
@@ -907,8 +913,10 @@ public class OutputFolderTests
         Assert.NotNull(line);
         Assert.False(Ignores(process.Id.ToString(), signal), "the run was started ignoring the signal");
         Assert.Equal(0, Kill(process.Id, signal));
+        var rest = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(60_000), "the process did not stop");
         Assert.Equal(expectedCode, process.ExitCode);
+        return rest.GetAwaiter().GetResult();
     }
 }
 
