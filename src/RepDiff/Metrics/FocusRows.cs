@@ -132,13 +132,19 @@ internal sealed class FocusRows
         long successes = 0, pairs = 0;
         foreach (var group in groups)
         {
-            var at = group.Select(i => explained.position[i]).ToArray();
             Array.Clear(members);
-            foreach (int p in at) members[p >> 6] |= 1UL << p;
+            foreach (int i in group)
+            {
+                int p = explained.position[i];
+                members[p >> 6] |= 1UL << p;
+            }
             // The pairs (p, q) of the group with q closer to p: p's row of the closer-than bits, masked by the group.
-            foreach (int p in at)
+            foreach (int i in group)
+            {
+                int p = explained.position[i];
                 for (int w = 0; w < words; w++) successes += BitOperations.PopCount(closer[p * words + w] & members[w]);
-            pairs += (long)at.Length * (at.Length - 1);
+            }
+            pairs += (long)group.Length * (group.Length - 1);
         }
         return pairs == 0 ? double.NaN : (double)successes / pairs;
     }
