@@ -124,7 +124,7 @@ public static class BsrChance
         size = Math.Min(size, pool.Length);
         var chosen = new int[size];
         // A group of a grid's size (9 to 16) is searched faster than hashed: a set per group had been a tenth of the
-        // chance levels at 500 samples. Either way a sample drawn again is drawn anew, so the groups are the same.
+        // chance levels at 500 samples. Either way a sample already taken is drawn again, so the groups are the same.
         var taken = size > 32 ? new HashSet<int>() : null;
         for (int k = 0; k < size;)
         {
