@@ -156,4 +156,30 @@ public class BsrChanceTests
                 chance["mean"]!.GetValue<double>(), 5);
         }
     }
+
+    /// <summary>
+    /// A random group is the first distinct samples of a seeded stream of draws from the pool, however taken samples are
+    /// remembered (searched in a small group, hashed in a large one): the same groups as a set of the taken ones gives, on
+    /// both sides of the switch, from a pool that names some samples twice (60 distinct: the largest group).
+    /// </summary>
+    [Fact]
+    public void RandomGroupsAreTheFirstDistinctDraws()
+    {
+        int[] pool = [.. Enumerable.Range(0, 60).Select(i => 3 * i), 0, 3, 6];
+        foreach (int size in new[] { 1, 2, 9, 31, 32, 33, 40, 60 })
+        {
+            var (rng, reference) = (new Random(size), new Random(size));
+            for (int draw = 0; draw < 5; draw++)
+            {
+                var expected = new List<int>();
+                var taken = new HashSet<int>();
+                while (expected.Count < Math.Min(size, pool.Length))
+                {
+                    int i = pool[reference.Next(pool.Length)];
+                    if (taken.Add(i)) expected.Add(i);
+                }
+                Assert.Equal(expected, BsrChance.RandomGroup(pool, size, rng));
+            }
+        }
+    }
 }

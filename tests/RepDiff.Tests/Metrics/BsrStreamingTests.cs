@@ -103,6 +103,32 @@ public class BsrStreamingTests
     }
 
     /// <summary>
+    /// The closer-than bits compare four pairs at a time and look each sample up in the other representation's focus: 70
+    /// focus samples fill two words of bits and leave two pairs a row to the one-by-one tail, and the other side holds
+    /// them in the reverse order.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FocusRowsScoreAlikeWithTheOtherFocusInAnotherOrder(string name)
+    {
+        var (e, o) = Pair(name);
+        var focus = Sampling.Uniform(Rows, 70, 6);
+        var reversed = focus.Reverse().ToArray();
+        var (focusE, focusO) = (new FocusRows(e, focus, null), new FocusRows(o, reversed, null));
+        var (sortedE, sortedO) = (new SortedFocus(e, focus), new SortedFocus(o, reversed));
+        var rng = new Random(10);
+        for (int draw = 0; draw < 20; draw++)
+        {
+            int[][] groups = [BsrChance.RandomGroup(focus, 30, rng), BsrChance.RandomGroup(focus, 7, rng)];
+            foreach (var kind in new[] { BsrDistance.Silb, BsrDistance.Mned, BsrDistance.Lsed })
+            {
+                Assert.Equal(sortedE.Score(sortedO, groups, kind), FocusRows.Score(focusE, focusO, groups, kind));
+                Assert.Equal(sortedO.Score(sortedE, groups, kind), FocusRows.Score(focusO, focusE, groups, kind));
+            }
+        }
+    }
+
+    /// <summary>
     /// The focus rows hold their F×n distances in one matrix and read the input a block at a time into one buffer, centred
     /// in place: rows of their own, a distance block copied into them and a centred copy of each block had doubled it, and
     /// on fresh pages the kernel's clearing took most of the chance levels' time.
