@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace RepDiff.Numerics;
 
 /// <summary>
@@ -11,9 +9,8 @@ namespace RepDiff.Numerics;
 /// <remarks>
 /// Every element of a GEMM is summed in the same order whatever the rows and columns around it (<see cref="Gemm"/>), and the
 /// rows are centred on the means of all of them, as the whole matrix's are, so a block holds the whole matrix's floats.
-/// The buffer is rented from the shared pool and returned by <see cref="Dispose"/>: the two sides' medians reuse it.
 /// </remarks>
-internal sealed class DistanceBlocksAboveDiagonal : IDisposable
+internal sealed class DistanceBlocksAboveDiagonal
 {
     /// <summary>Values of one block at most: 16 MB, one block up to 2,048 rows.</summary>
     public const int BlockFloats = 1 << 22;
@@ -21,7 +18,7 @@ internal sealed class DistanceBlocksAboveDiagonal : IDisposable
     private readonly Matrix centred;
     private readonly double[] norms;
     private readonly int blockRows;
-    private float[]? buffer;
+    private readonly float[] buffer;
     private bool holdsEveryRow;
 
     public DistanceBlocksAboveDiagonal(Matrix x, int blockFloats = BlockFloats)
@@ -30,15 +27,12 @@ internal sealed class DistanceBlocksAboveDiagonal : IDisposable
         centred = Distances.Centre(x, KMeans.ColumnMeans(x));
         norms = Distances.RowSquaredNorms(centred);
         blockRows = Math.Clamp(blockFloats / Math.Max(n, 1), 1, Math.Max(n, 1));
-        buffer = IO.PageAdvice.MapForWriting(ArrayPool<float>.Shared.Rent(Math.Max(1, blockRows * n)));
+        buffer = IO.PageAdvice.NewArray<float>((long)blockRows * n);
     }
-
-    public int Rows => centred.Rows;
 
     /// <summary>One pass: body is called with each block of rows in order; the block is overwritten by the next one.</summary>
     public void ForEach(Action<Selection.UpperBlock> body)
     {
-        var data = buffer ?? throw new ObjectDisposedException(nameof(DistanceBlocksAboveDiagonal));
         int n = centred.Rows, d = centred.Cols;
         for (int first = 0; first < n; first += blockRows)
         {
@@ -48,19 +42,13 @@ internal sealed class DistanceBlocksAboveDiagonal : IDisposable
             if (!holdsEveryRow)
             {
                 Gemm.Compute(count, width, d, -2f, centred.Data, (long)first * d, d, false, centred.Data, (long)first * d, d, true,
-                    0f, data, 0, width, upperOnly: true);
+                    0f, buffer, 0, width, upperOnly: true);
                 int from = first;
                 Gemm.ParallelFor(count, Environment.ProcessorCount, r =>
-                    Distances.FinishRow(data.AsSpan(r * width, width), r + 1, norms[from + r], norms.AsSpan(from), centred, from + r, centred, from));
+                    Distances.FinishRow(buffer.AsSpan(r * width, width), r + 1, norms[from + r], norms.AsSpan(from), centred, from + r, centred, from));
                 holdsEveryRow = count == n;
             }
-            body(new Selection.UpperBlock(n, first, count, data, width));
+            body(new Selection.UpperBlock(n, first, count, buffer, width));
         }
-    }
-
-    public void Dispose()
-    {
-        if (buffer is not null) ArrayPool<float>.Shared.Return(buffer);
-        buffer = null;
     }
 }

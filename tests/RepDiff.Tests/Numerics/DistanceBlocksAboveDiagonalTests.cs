@@ -23,7 +23,7 @@ public class DistanceBlocksAboveDiagonalTests
         for (int i = 6; i < n; i += 9)
             for (int c = 0; c < d; c++) x[i, c] = x[i - 6, c] + (i % 2 == 0 ? 0 : 1e-3f);
         var whole = Distances.SquaredEuclideanAboveDiagonal(x);
-        using var blocks = new DistanceBlocksAboveDiagonal(x, blockFloats);
+        var blocks = new DistanceBlocksAboveDiagonal(x, blockFloats);
         for (int pass = 0; pass < 2; pass++)
         {
             var seen = new bool[n];
@@ -52,7 +52,7 @@ public class DistanceBlocksAboveDiagonalTests
         var x = RandomMatrix(n, d, n, scale: 3);
         Func<double, double> root = v => Math.Sqrt(Math.Max(0, v));
         double expected = Selection.MedianAboveDiagonal(Distances.SquaredEuclideanAboveDiagonal(x), root);
-        using var blocks = new DistanceBlocksAboveDiagonal(x, blockFloats);
+        var blocks = new DistanceBlocksAboveDiagonal(x, blockFloats);
         Assert.Equal(expected, Selection.MedianAboveDiagonal(n, blocks.ForEach, root));
         // The median rule reads the blocks: the bandwidth is the whole matrix's median.
         Assert.Equal(expected, Bandwidth.Median(x, seed: 0, "x", "SigmaA"));
