@@ -41,6 +41,17 @@ public sealed class CovarianceAccumulator
         }
     }
 
+    /// <summary>
+    /// Rows whose multiples <see cref="Add"/> sums as whole groups in either precision (a float GEMM's chunk,
+    /// <see cref="Syrk.RowsPerChunk"/>, summed in double; or the double path's <see cref="Syrk.DoubleChunkRows"/>): adding a
+    /// batch as consecutive pieces of such multiples gives the sums of adding it whole. 0 when the two do not nest.
+    /// </summary>
+    public static int RowsSummedWhole(int dim)
+    {
+        int rows = Syrk.RowsPerChunk(dim);
+        return rows % Syrk.DoubleChunkRows == 0 ? rows : 0;
+    }
+
     public void Add(Matrix batch)
     {
         if (batch.Cols != Dim) throw new ArgumentException($"batch has {batch.Cols} columns, the accumulator {Dim}");

@@ -67,13 +67,13 @@ public static unsafe class NativeBlas
         return true;
     }
 
-    /// <summary>Upper triangle of C (n×n, row-major) = alpha·XᵀX + beta·C for X (rows×n, leading dimension ldx).</summary>
-    internal static bool TrySsyrkTranspose(int n, int rows, float alpha, float[] x, long xOff, int ldx, float beta, float[] c)
+    /// <summary>Upper triangle of C (n×n, row-major) = alpha·XᵀX + beta·C for X (k×n, leading dimension ldx) when transposed, alpha·X Xᵀ + beta·C for X (n×k) otherwise.</summary>
+    internal static bool TrySsyrk(int n, int k, float alpha, float[] x, long xOff, int ldx, bool transposed, float beta, float[] c)
     {
         var f = api.Value;
         if (f is null) return false;
         fixed (float* xp = x, cp = c)
-            f.Ssyrk(RowMajor, Upper, Trans, n, rows, alpha, xp + xOff, ldx, beta, cp, n);
+            f.Ssyrk(RowMajor, Upper, transposed ? Trans : NoTrans, n, k, alpha, xp + xOff, ldx, beta, cp, n);
         return true;
     }
 }

@@ -64,17 +64,22 @@ public static class Selection
     /// counting pass over the keys' high 16 bits finds the bucket of each middle rank, a second pass counts
     /// the low 16 bits inside those buckets. Exact, and independent of the thread count.
     /// </remarks>
-    public static double MedianAboveDiagonal(Matrix m, Func<double, double> f)
+    public static double MedianAboveDiagonal(Matrix m, Func<double, double> f) => MedianAboveDiagonal(m.Rows, Whole(m), f);
+
+    /// <summary>
+    /// The same median over a matrix handed over a block of rows at a time, once per counting pass (twice): the blocks of a
+    /// pass must together hold every row, and both passes the same entries.
+    /// </summary>
+    public static double MedianAboveDiagonal(int n, UpperRowBlocks blocks, Func<double, double> f)
     {
-        int n = m.Rows;
         long count = (long)n * (n - 1) / 2;
         if (count == 0) throw new ArgumentException("the matrix has no entries above its diagonal");
         long upperRank = count / 2, lowerRank = count % 2 == 1 ? upperRank : upperRank - 1;
-        return MeanOfRanks(m, lowerRank, upperRank, f);
+        return MeanOfRanks(blocks, lowerRank, upperRank, f);
     }
 
     /// <summary>
-    /// <see cref="MedianAboveDiagonal"/> of the positive entries only (e.g. squared distances between samples that are not
+    /// <see cref="MedianAboveDiagonal(Matrix, Func{double, double})"/> of the positive entries only (e.g. squared distances between samples that are not
     /// duplicates), or 0 when there are none: the median of all entries is 0 as soon as most of them are.
     /// </summary>
     public static double PositiveMedianAboveDiagonal(Matrix m, Func<double, double> f)
@@ -90,15 +95,30 @@ public static class Selection
         if (positive == 0) return 0;
         // The entries sort non-positive first, so the positive ones' middle ranks are offset by their count.
         long upperRank = nonPositive + positive / 2, lowerRank = positive % 2 == 1 ? upperRank : upperRank - 1;
-        return MeanOfRanks(m, lowerRank, upperRank, f);
+        return MeanOfRanks(Whole(m), lowerRank, upperRank, f);
     }
 
-    // The mean of f at two ranks (0-based, ascending) of the entries above the diagonal.
-    private static double MeanOfRanks(Matrix m, long lowerRank, long upperRank, Func<double, double> f)
+    /// <summary>Calls its argument with each block of rows of one pass, in any order.</summary>
+    public delegate void UpperRowBlocks(Action<UpperBlock> body);
+
+    /// <summary>
+    /// Rows [First, First + Count) of an N×N matrix, stored from column First on, Stride values a row: what a counting pass
+    /// reads of them is the part right of the diagonal.
+    /// </summary>
+    public readonly record struct UpperBlock(int N, int First, int Count, float[] Data, int Stride)
     {
-        var high = CountAboveDiagonal(m, new HighBits());
+        /// <summary>Row i's entries in columns i + 1 .. N − 1.</summary>
+        public ReadOnlySpan<float> AboveDiagonal(int i) => Data.AsSpan(checked((i - First) * Stride + i - First + 1), N - 1 - i);
+    }
+
+    private static UpperRowBlocks Whole(Matrix m) => body => body(new UpperBlock(m.Rows, 0, m.Rows, m.Data, m.Cols));
+
+    // The mean of f at two ranks (0-based, ascending) of the entries above the diagonal.
+    private static double MeanOfRanks(UpperRowBlocks blocks, long lowerRank, long upperRank, Func<double, double> f)
+    {
+        var high = CountAboveDiagonal(blocks, new HighBits());
         int upperBucket = Find(high, ref upperRank), lowerBucket = Find(high, ref lowerRank);
-        var low = CountAboveDiagonal(m, new LowBitsOf((uint)upperBucket, (uint)lowerBucket));
+        var low = CountAboveDiagonal(blocks, new LowBitsOf((uint)upperBucket, (uint)lowerBucket));
         var lowerLow = upperBucket == lowerBucket ? low.AsSpan(0, BucketCount) : low.AsSpan(BucketCount);
         double upper = f(FromKey(((uint)upperBucket << 16) | (uint)Find(low.AsSpan(0, BucketCount), ref upperRank)));
         double lower = f(FromKey(((uint)lowerBucket << 16) | (uint)Find(lowerLow, ref lowerRank)));
@@ -129,21 +149,29 @@ public static class Selection
         public int Of(uint key) => key >> 16 == upper ? (int)(key & 0xFFFF) : key >> 16 == lower ? BucketCount + (int)(key & 0xFFFF) : -1;
     }
 
-    // Counts of buckets.Of(key) over the entries above the diagonal (a negative bucket is not counted).
-    private static long[] CountAboveDiagonal<TBuckets>(Matrix m, TBuckets buckets) where TBuckets : struct, IBuckets
+    // Counts of buckets.Of(key) over the entries above the diagonal (a negative bucket is not counted). Each worker keeps
+    // one count array for the whole pass, whatever the number of blocks, and takes every workers-th row of a block, so
+    // the triangle's rows of unequal length fall evenly on them; counts are integers, so the split does not matter.
+    private static long[] CountAboveDiagonal<TBuckets>(UpperRowBlocks blocks, TBuckets buckets) where TBuckets : struct, IBuckets
     {
-        int n = m.Rows;
-        var total = new long[buckets.Count];
-        Parallel.For(0, n, () => new long[buckets.Count], (i, _, local) =>
+        int workers = Environment.ProcessorCount;
+        var counts = new long[workers][];
+        for (int w = 0; w < workers; w++) counts[w] = new long[buckets.Count];
+        blocks(block => Parallel.For(0, workers, w =>
         {
-            var row = m.Row(i)[(i + 1)..];
-            for (int j = 0; j < row.Length; j++)
+            var local = counts[w];
+            for (int i = block.First + w; i < block.First + block.Count; i += workers)
             {
-                int b = buckets.Of(Key(row[j]));
-                if (b >= 0) local[b]++;
+                var row = block.AboveDiagonal(i);
+                for (int j = 0; j < row.Length; j++)
+                {
+                    int b = buckets.Of(Key(row[j]));
+                    if (b >= 0) local[b]++;
+                }
             }
-            return local;
-        }, local => { lock (total) for (int b = 0; b < total.Length; b++) total[b] += local[b]; });
+        }));
+        var total = counts[0];
+        for (int w = 1; w < workers; w++) System.Numerics.Tensors.TensorPrimitives.Add<long>(total, counts[w], total);
         return total;
     }
 

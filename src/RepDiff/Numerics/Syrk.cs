@@ -13,33 +13,67 @@ namespace RepDiff.Numerics;
 public static class Syrk
 {
     /// <summary>c (cols×cols, row-major, double, symmetric) += alpha·XᵀX, both triangles filled (the lower one is copied from the upper).</summary>
-    public static void AddTransposeProduct(Matrix x, double[] c, double alpha = 1)
+    public static void AddTransposeProduct(Matrix x, double[] c, double alpha = 1) => AddGram(Factor.OfColumns(x), c, alpha, null);
+
+    /// <summary>
+    /// c (rows×rows, double, symmetric) += alpha·X Xᵀ, both triangles: the floats of <see cref="AddTransposeProduct"/> of Xᵀ
+    /// without forming Xᵀ (the chunks are of X's columns). partial, when given, is rows×rows float work space (several
+    /// calls can share one).
+    /// </summary>
+    public static void AddProduct(Matrix x, double[] c, double alpha = 1, float[]? partial = null) => AddGram(Factor.OfRows(x), c, alpha, partial);
+
+    private static void AddGram(Factor x, double[] c, double alpha, float[]? partial)
     {
-        int d = x.Cols;
+        int d = x.D;
         if (c.Length != (long)d * d) throw new ArgumentException($"c holds {c.Length} values, expected {d}x{d}");
-        if (x.Rows == 0 || d == 0) return;
-        AddUpperTransposeProduct(x, c, alpha, IO.PageAdvice.NewArray<float>(d * d));
+        if (partial is not null && partial.Length < (long)d * d) throw new ArgumentException($"partial holds {partial.Length} values, expected {d}x{d}");
+        if (x.K == 0 || d == 0) return;
+        AddUpper(x, c, alpha, partial ?? IO.PageAdvice.NewArray<float>(d * d));
         MirrorUpper(c, d);
     }
 
     /// <summary>The upper triangle (diagonal included) of c += alpha·XᵀX; partial is d×d float work space.</summary>
-    internal static void AddUpperTransposeProduct(Matrix x, double[] c, double alpha, float[] partial)
+    internal static void AddUpperTransposeProduct(Matrix x, double[] c, double alpha, float[] partial) => AddUpper(Factor.OfColumns(x), c, alpha, partial);
+
+    /// <summary>Rows of X that one float GEMM sums before its result is added in double (<see cref="AddTransposeProduct"/> on d columns).</summary>
+    internal static int RowsPerChunk(int d) => Math.Clamp((1 << 21) / Math.Max(d, 1), 1024, 8192); // long enough that the per-chunk overhead is small
+
+    /// <summary>
+    /// The matrix a Gram is summed over: D vectors of K values each, summed over K in chunks. XᵀX's vectors are X's columns
+    /// (X is K×D, a chunk is rows of it); X Xᵀ's are its rows (X is D×K, a chunk is columns of it). Either way the GEMM of a
+    /// chunk reads the same op(A) and op(B), so the same floats.
+    /// </summary>
+    private readonly record struct Factor(float[] Data, int D, int K, bool VectorsAreRows)
     {
-        int d = x.Cols;
-        int chunk = Math.Clamp((1 << 21) / Math.Max(d, 1), 1024, 8192); // long enough that the per-chunk overhead is small
-        int chunks = (x.Rows + chunk - 1) / chunk;
+        public static Factor OfColumns(Matrix x) => new(x.Data, x.Cols, x.Rows, false);
+        public static Factor OfRows(Matrix x) => new(x.Data, x.Rows, x.Cols, true);
+
+        private int Stride => VectorsAreRows ? K : D;
+
+        /// <summary>The float GEMM of chunk [k0, k0 + count) into partial's upper triangle.</summary>
+        public void Chunk(int k0, int count, float[] partial, bool singleThreaded)
+        {
+            long off = VectorsAreRows ? k0 : (long)k0 * D;
+            if (!(NativeBlas.Enabled && NativeBlas.TrySsyrk(D, count, 1f, Data, off, Stride, transposed: !VectorsAreRows, 0f, partial)))
+                Gemm.Compute(D, D, count, 1f, Data, off, Stride, !VectorsAreRows, Data, off, Stride, VectorsAreRows, 0f, partial, 0, D,
+                    upperOnly: true, singleThreaded: singleThreaded);
+        }
+    }
+
+    private static void AddUpper(Factor x, double[] c, double alpha, float[] partial)
+    {
+        int d = x.D;
+        int chunk = RowsPerChunk(d);
+        int chunks = (x.K + chunk - 1) / chunk;
         int workers = Math.Min(Environment.ProcessorCount, chunks);
         if (ChunksInParallel && workers > 1 && d <= ChunkParallelMaxCols && !NativeBlas.Enabled)
         {
             AddUpperChunksInParallel(x, c, alpha, partial, chunk, workers);
             return;
         }
-        for (int r0 = 0; r0 < x.Rows; r0 += chunk)
+        for (int k0 = 0; k0 < x.K; k0 += chunk)
         {
-            int rows = Math.Min(chunk, x.Rows - r0);
-            long off = (long)r0 * d;
-            if (!(NativeBlas.Enabled && NativeBlas.TrySsyrkTranspose(d, rows, 1f, x.Data, off, d, 0f, partial)))
-                Gemm.Compute(d, d, rows, 1f, x.Data, off, d, true, x.Data, off, d, false, 0f, partial, 0, d, upperOnly: true);
+            x.Chunk(k0, Math.Min(chunk, x.K - k0), partial, singleThreaded: false);
             AddUpper(partial, c, d, alpha);
         }
     }
@@ -52,21 +86,20 @@ public static class Syrk
     // For narrow X a chunk's product is small (d = 256: ~0.5 GFLOP), so spreading each 256-deep block of it over the
     // cores costs two barriers per block; each core instead takes a whole chunk, single-threaded, and the chunks are
     // added to c in row order: the same sums, in the same order, as one chunk after another.
-    private static void AddUpperChunksInParallel(Matrix x, double[] c, double alpha, float[] partial, int chunk, int workers)
+    private static void AddUpperChunksInParallel(Factor x, double[] c, double alpha, float[] partial, int chunk, int workers)
     {
-        int d = x.Cols;
+        int d = x.D;
         var partials = new float[workers][];
         partials[0] = partial;
         for (int w = 1; w < workers; w++) partials[w] = IO.PageAdvice.NewArray<float>(d * d);
-        for (int first = 0; first < x.Rows; first += chunk * workers)
+        for (int first = 0; first < x.K; first += chunk * workers)
         {
             int start = first;
-            int active = Math.Min(workers, (x.Rows - start + chunk - 1) / chunk);
+            int active = Math.Min(workers, (x.K - start + chunk - 1) / chunk);
             Parallel.For(0, active, w =>
             {
-                int r0 = start + w * chunk, rows = Math.Min(chunk, x.Rows - r0);
-                long off = (long)r0 * d;
-                Gemm.Compute(d, d, rows, 1f, x.Data, off, d, true, x.Data, off, d, false, 0f, partials[w], 0, d, upperOnly: true, singleThreaded: true);
+                int k0 = start + w * chunk;
+                x.Chunk(k0, Math.Min(chunk, x.K - k0), partials[w], singleThreaded: true);
             });
             for (int w = 0; w < active; w++) AddUpper(partials[w], c, d, alpha);
         }

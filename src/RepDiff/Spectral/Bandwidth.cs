@@ -37,7 +37,7 @@ public static class Bandwidth
     {
         var rows = x.Rows > SubsampleRows ? x.SelectRows(Sampling.Uniform(x.Rows, SubsampleRows, seed)) : x.ReadAll();
         if (rows.Rows < 2) throw new InvalidOptionException(property, "not given, and the median rule needs at least 2 rows; give a bandwidth");
-        double median = Selection.MedianAboveDiagonal(Distances.SquaredEuclideanAboveDiagonal(rows), v => Math.Sqrt(Math.Max(0, v)));
+        double median = Selection.MedianAboveDiagonal(rows.Rows, new DistanceBlocksAboveDiagonal(rows).ForEach, v => Math.Sqrt(Math.Max(0, v)));
         // The fast distances subtract the column means in float32 first; beside one row 10^15 times the others, that loses
         // the others' differences and the median reads 0. A 0 is checked on the rows themselves, subtracted in double.
         return median > 0 ? median : ExactMedian(rows, seed);

@@ -4,18 +4,18 @@ namespace RepDiff.Spectral;
 
 /// <summary>
 /// Reads row batches from sources that describe the same rows and maps them side by side:
-/// batch row i is [φ_1(x_i) | φ_2(y_i) | ...]. Memory is O(batch × total feature dimension).
+/// batch row i is [φ_1(x_i) | φ_2(y_i) | ...]. Batches set how the covariance is summed; wide features are mapped a piece of a
+/// batch at a time (<see cref="PieceRows"/>), so memory is O(min(batch, piece) × total feature dimension).
 /// </summary>
 internal sealed class FeatureBatches
 {
     private readonly IRowSource[] sources;
     private readonly IFeatureMap[] maps;
-    private readonly int batchRows;
-    // The batches' features and raw rows, [0] for whole batches and [1] for the shorter last one, kept for every pass
-    // (the covariance's and the members'): at 4,096 rows of 4,000 features they are 110 MB, whose fresh pages cost
-    // 0.1-0.3 s a pass on a guest where first touches are dear. So passes run one at a time.
-    private readonly Matrix?[] featureBuffers = new Matrix?[2];
-    private readonly Matrix?[][] rawBuffers;
+    private readonly int batchRows, pieceRows;
+    // The features and raw rows of a piece, by its row count (whole pieces, and the shorter last ones of a batch), kept for
+    // every pass (the covariance's and the members'): whole batches of 4,096 rows of 4,000 features had been 110 MB, whose
+    // fresh pages cost 0.1-0.3 s a pass on a guest where first touches are dear. So passes run one at a time.
+    private readonly Dictionary<int, (Matrix Features, Matrix[] Raw)> buffers = [];
 
     public FeatureBatches(IRowSource[] sources, IFeatureMap[] maps, int batchRows)
     {
@@ -24,7 +24,7 @@ internal sealed class FeatureBatches
         this.batchRows = Math.Max(1, batchRows);
         Dim = maps.Sum(m => m.Dim);
         Rows = sources[0].Rows;
-        rawBuffers = [new Matrix?[maps.Length], new Matrix?[maps.Length]];
+        pieceRows = PieceRows(this.batchRows, Dim);
     }
 
     public int Rows { get; }
@@ -36,22 +36,45 @@ internal sealed class FeatureBatches
     /// <summary>The feature dimension of one map (its block of columns in a batch).</summary>
     public int MapDim(int map) => maps[map].Dim;
 
-    /// <summary>Calls body(features, firstRow) for each batch in order; features is reused between calls and passes.</summary>
+    /// <summary>Features mapped at once (16 MB), where the covariance's sums allow a batch to be mapped in pieces.</summary>
+    internal const int PieceFloats = 1 << 22;
+
+    /// <summary>
+    /// Rows mapped at once: the whole batch, or when its features pass <see cref="PieceFloats"/>, a whole number of the rows
+    /// the covariance sums as one group (<see cref="CovarianceAccumulator.RowsSummedWhole"/>), so adding a batch piece by
+    /// piece gives the same sums. At 4,096 rows of 4,000 features that is 16 MB for pieces of 1,024 rows, where whole
+    /// batches had held 65 MB and a shorter last batch 29 MB more.
+    /// </summary>
+    internal static int PieceRows(int batchRows, int dim)
+    {
+        int whole = CovarianceAccumulator.RowsSummedWhole(dim);
+        if ((long)batchRows * dim <= PieceFloats || whole == 0 || whole >= batchRows) return batchRows;
+        return Math.Min(batchRows, Math.Max(1, PieceFloats / dim / whole) * whole);
+    }
+
+    /// <summary>
+    /// Calls body(features, firstRow) for each batch in order, a piece of it at a time (<see cref="PieceRows"/>); features is
+    /// reused between calls and passes.
+    /// </summary>
     public void ForEach(Action<Matrix, int> body, IProgress<ProgressUpdate>? progress, string stage)
     {
-        for (int first = 0; first < Rows; first += batchRows)
+        for (int batch = 0; batch < Rows; batch += batchRows)
         {
-            int count = Math.Min(batchRows, Rows - first), kind = count == batchRows ? 0 : 1;
-            var features = featureBuffers[kind] ??= new Matrix(count, Dim);
-            // Each map writes its own columns of the batch directly: [φ_1(x_i) | φ_2(y_i) | ...].
-            for (int s = 0, column = 0; s < maps.Length; column += maps[s].Dim, s++)
+            int end = Math.Min(Rows, batch + batchRows);
+            for (int first = batch; first < end; first += pieceRows)
             {
-                var raw = rawBuffers[kind][s] ??= new Matrix(count, sources[s].Cols);
-                sources[s].ReadRows(first, count, raw.Data);
-                maps[s].Map(raw, features, column, first);
+                int count = Math.Min(pieceRows, end - first);
+                if (!buffers.TryGetValue(count, out var piece))
+                    buffers[count] = piece = (new Matrix(count, Dim), sources.Select(source => new Matrix(count, source.Cols)).ToArray());
+                // Each map writes its own columns of the piece directly: [φ_1(x_i) | φ_2(y_i) | ...].
+                for (int s = 0, column = 0; s < maps.Length; column += maps[s].Dim, s++)
+                {
+                    sources[s].ReadRows(first, count, piece.Raw[s].Data);
+                    maps[s].Map(piece.Raw[s], piece.Features, column, first);
+                }
+                body(piece.Features, first);
             }
-            body(features, first);
-            progress.Report(stage, (double)(first + count) / Rows);
+            progress.Report(stage, (double)end / Rows);
         }
     }
 

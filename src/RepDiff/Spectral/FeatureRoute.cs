@@ -35,9 +35,10 @@ internal static class FeatureRoute
             progress.Report(KernelStage, 0);
             var phi = batches.MapAll();
             var lambda = DenseMemory.Zeroed((long)n * n);
+            var work = IO.PageAdvice.NewArray<float>((long)n * n);  // one float work matrix for every map's Gram
             for (int k = 0; k < phi.Length; k++)
             {
-                SampleKernels.AddGram(phi[k], weights[k] / n, lambda);
+                SampleKernels.AddGram(phi[k], weights[k] / n, lambda, work);
                 progress.Report(KernelStage, (k + 1.0) / phi.Length);
             }
             timings["features"] = clock.Lap();

@@ -75,9 +75,12 @@ internal static class SampleKernels
     /// </summary>
     public static double GaussianScale(double sigma) => Math.Max(-double.MaxValue, -1 / (2 * sigma * sigma));
 
-    /// <summary>dest += weight · Φ Φᵀ (the kernel of explicit features, one row per sample).</summary>
-    public static void AddGram(Matrix features, double weight, double[] dest) =>
-        Syrk.AddTransposeProduct(Transpose(features), dest, weight);
+    /// <summary>
+    /// dest += weight · Φ Φᵀ (the kernel of explicit features, one row per sample). work, when given, is n×n float32 work
+    /// space that several calls may share (<see cref="Syrk.AddProduct"/>).
+    /// </summary>
+    public static void AddGram(Matrix features, double weight, double[] dest, float[]? work = null) =>
+        Syrk.AddProduct(features, dest, weight, work);
 
     public static Matrix Transpose(Matrix m)
     {
@@ -115,7 +118,7 @@ internal static class SampleKernels
     /// <summary>
     /// Bytes a feature route holds at once on n samples with D feature columns, the widest map's being <paramref name="widest"/>.
     /// With fewer samples than features (<paramref name="sampleSpace"/>): the float64 n×n operator, every map's n×D float32
-    /// features (<see cref="FeatureBatches.MapAll"/>) and the float32 transposed copy <see cref="AddGram"/> makes of one map;
+    /// features (<see cref="FeatureBatches.MapAll"/>) and the float32 work of <see cref="AddGram"/> (counted as n × the widest map's D);
     /// with <paramref name="factor"/> (FINC's solve through <see cref="FeatureGram"/>) also the operator's n×n Cholesky factor,
     /// made after that copy is gone. Otherwise three D×D float64 matrices. Both factors now take their matrix's storage
     /// (<see cref="Cholesky.FactorInPlace"/>), so these are upper bounds (SPEC's covariance route holds about one and a half

@@ -44,6 +44,27 @@ public class SyrkChunkTests
                 Assert.Equal(NaiveDot(x, i, j), sum[i * 13 + j], 1e-13 * Math.Sqrt(NaiveDot(x, i, i) * NaiveDot(x, j, j)));
     }
 
+    /// <summary>X Xᵀ without forming Xᵀ reads the same chunks (of X's columns) as XᵀX of the transpose: the same bits, narrow
+    /// (chunks on separate cores) and wide, with one work matrix shared by two calls.</summary>
+    [Theory]
+    [InlineData(150, 20_000)]  // 150 rows: chunks of 8,192 columns on separate cores
+    [InlineData(700, 2_500)]   // 700 rows: chunks of 2,995 columns, one after another
+    public void TheProductOfRowsIsTheTransposeProductOfTheTranspose(int rows, int cols)
+    {
+        var x = RandomMatrix(rows, cols, 5);
+        var transposed = new Matrix(cols, rows);
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) transposed[j, i] = x[i, j];
+        var expected = new double[rows * rows];
+        Syrk.AddTransposeProduct(transposed, expected, 0.25);
+        Syrk.AddTransposeProduct(transposed, expected, -2);
+        var work = new float[rows * rows];
+        var product = new double[rows * rows];
+        Syrk.AddProduct(x, product, 0.25, work);
+        Syrk.AddProduct(x, product, -2, work);
+        Assert.Equal(expected, product);
+    }
+
     private static double NaiveDot(Matrix x, int i, int j)
     {
         double sum = 0;
