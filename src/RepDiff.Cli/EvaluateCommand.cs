@@ -37,12 +37,13 @@ internal static class EvaluateCommand
             var file = ResultsFile.Read(path);
             var spec = inputs.JoinSpec(parse);
             spec.RefuseSameInput();
+            // The file names every run records first (they name the files swapped; joined by id, swapped files had been refused
+            // as "sample 0 is 's0' in the run but 's599' here"), then the join, then the dimensions, which catch A and B swapped
+            // under other names.
+            RefuseSwappedInputs(file, path, spec);
             using var opened = spec.Open();
             PairInputOptions.SayWhatWasLeftOut(opened);
             RefuseAnotherJoin(file, path, opened);
-            // The file names every run records first (they name the files swapped), then the dimensions, which catch A and B
-            // swapped under other names.
-            RefuseSwappedInputs(file, path, spec);
             RefuseOtherDimensions(file, path, opened);
             // Checked before the value-range warnings, so that a mismatch is one line.
             var toScore = file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")).ToList();

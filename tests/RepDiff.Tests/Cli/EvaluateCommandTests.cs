@@ -222,6 +222,9 @@ public class EvaluateCommandTests
         Assert.Equal(0, Run("pca", csvA, csvB, "--id-column", "id", "--out", joined).Code);
         string scored = Path.Combine(dir, "rescored.json");
         Assert.Equal(0, Run("evaluate", Path.Combine(joined, "results.json"), csvA, csvB, "--id-column", "id", "--out", scored).Code);
+        // Given the other way round, the files are named as swapped, not as a join that differs.
+        Run("evaluate", Path.Combine(joined, "results.json"), csvB, csvA, "--id-column", "id", "--out", Path.Combine(dir, "swapped-joined.json"))
+            .AssertBadInput("was computed with A = a.csv and B = b.csv; these are given the other way round");
         Assert.Equal(ResultsFile.Read(Path.Combine(joined, "results.json")).Explanations[0].Metrics["bsr"]!.ToJsonString(),
             ResultsFile.Read(scored).Explanations[0].Metrics["bsr"]!.ToJsonString());
     }
