@@ -45,7 +45,7 @@ public sealed record EnrichedValue
     /// <summary>One-sided hypergeometric p-value (categorical) or two-sided rank-sum p-value (numeric).</summary>
     public required double PValue { get; init; }
 
-    /// <summary>Benjamini–Hochberg adjusted p-value over every test made for the concept.</summary>
+    /// <summary>Benjamini–Hochberg adjusted p-value over every test made for every concept of the explanation (<see cref="Enrichment.Tests(IReadOnlyList{IReadOnlyCollection{int}})"/>).</summary>
     public required double QValue { get; init; }
 
     /// <summary>"73% 'romance' (whole set 6%)", or "year: mean 1994 (whole set 1987)".</summary>

@@ -6,9 +6,9 @@ namespace RepDiff.Metrics;
 /// seeing at least that many members with it (Fisher's exact test) and the log odds ratio with a 0.5
 /// continuity correction. Numeric columns (more than <see cref="MetadataColumn.MaxNumericCategories"/>
 /// distinct numbers): the Mann–Whitney rank-sum z of members against the rest, two-sided, reported with
-/// the two means. The p-values of one concept are Benjamini–Hochberg corrected over every test made
-/// for it (each value members have, plus each numeric column), and those with q ≤ alpha are reported,
-/// strongest first. Columns where more than half the samples have a value of their own (ids, free
+/// the two means. The p-values are Benjamini–Hochberg corrected over every test made for every group
+/// tested together (each value members have, plus each numeric column; for an explanation, all its
+/// concepts), and those with q ≤ alpha are reported, strongest first. Columns where more than half the samples have a value of their own (ids, free
 /// text) are not tested: a value seen once says nothing about a group.
 /// The index is built once per metadata (codes, counts, ranks), so each concept costs O(members).
 /// </summary>
@@ -59,15 +59,43 @@ public sealed class Enrichment
     }
 
     /// <summary>Over-represented values among <paramref name="members"/> (sample indices), q ≤ alpha, strongest first.</summary>
-    public List<EnrichedValue> Of(IReadOnlyCollection<int> members, double alpha = DefaultAlpha) =>
-        Tests(members).Where(t => t.QValue <= alpha && (t.Value is null || t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members)).ToList();
+    public List<EnrichedValue> Of(IReadOnlyCollection<int> members, double alpha = DefaultAlpha) => Reported(Tests(members), alpha);
 
     /// <summary>Every test made for the members, with p- and q-values, ordered by q, then by effect.</summary>
-    public List<EnrichedValue> Tests(IReadOnlyCollection<int> members)
+    public List<EnrichedValue> Tests(IReadOnlyCollection<int> members) => Tests([members])[0];
+
+    /// <summary>
+    /// Every test made for each group, with q-values corrected over all the groups' tests as one family (each group's
+    /// ordered by q, then by effect): a card of one concept among twenty random groups would otherwise show, one time in
+    /// twenty, a value that only chance put there.
+    /// </summary>
+    public List<List<EnrichedValue>> Tests(IReadOnlyList<IReadOnlyCollection<int>> groups)
+    {
+        var logP = new List<double>();
+        var raw = groups.Select(members => RawTests(members, logP)).ToList();
+        // In logs, so that tails below 1e-308 keep their order.
+        var q = Statistics.BenjaminiHochbergLog(logP);
+        var corrected = new List<List<EnrichedValue>>(raw.Count);
+        int next = 0;
+        foreach (var tests in raw)
+        {
+            var withQ = new EnrichedValue[tests.Count];
+            for (int i = 0; i < withQ.Length; i++) withQ[i] = tests[i] with { QValue = Math.Exp(q[next++]) };
+            corrected.Add(withQ.OrderBy(f => f.QValue).ThenByDescending(f => f.LogOddsRatio ?? Math.Abs(f.Z ?? 0)).ThenBy(f => f.Column, StringComparer.Ordinal)
+                .ThenBy(f => f.Value, StringComparer.Ordinal).ToList());
+        }
+        return corrected;
+    }
+
+    /// <summary>The tests at q ≤ alpha whose value members have more often than the whole set (every numeric column that passes).</summary>
+    private static List<EnrichedValue> Reported(List<EnrichedValue> tests, double alpha) =>
+        tests.Where(t => t.QValue <= alpha && (t.Value is null || t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members)).ToList();
+
+    /// <summary>The members' tests in column order with q unset, their ln p appended to <paramref name="logP"/>.</summary>
+    private List<EnrichedValue> RawTests(IReadOnlyCollection<int> members, List<double> logP)
     {
         var distinct = members as IReadOnlySet<int> ?? members.ToHashSet();
         var found = new List<EnrichedValue>();
-        var logP = new List<double>();
         foreach (var column in categorical)
         {
             var counts = new Dictionary<int, int>();
@@ -114,32 +142,19 @@ public sealed class Enrichment
                 MemberMean = sum / count, Mean = column.Mean, Z = z, PValue = p, QValue = 1,
             });
         }
-        // In logs, so that tails below 1e-308 keep their order.
-        var q = Statistics.BenjaminiHochbergLog(logP);
-        return found.Select((f, i) => f with { QValue = Math.Exp(q[i]) })
-            .OrderBy(f => f.QValue).ThenByDescending(f => f.LogOddsRatio ?? Math.Abs(f.Z ?? 0)).ThenBy(f => f.Column, StringComparer.Ordinal)
-            .ThenBy(f => f.Value, StringComparer.Ordinal).ToList();
+        return found;
     }
 
     /// <summary>
     /// Sets <see cref="Concept.Enrichment"/> of every concept from the samples' labels and metadata (a no-op
-    /// when they have neither, or when the explanation counts other samples, as FINC's two sets do).
+    /// when they have neither, or when the explanation counts other samples, as FINC's two sets do), corrected
+    /// over every concept of the explanation.
     /// </summary>
     public static void Annotate(Explanation explanation, SampleInfo samples, double alpha = DefaultAlpha)
     {
         if (SampleMetadata.WithLabels(samples) is not { } metadata || metadata.Count != explanation.N) return;
-        var enrichment = new Enrichment(metadata);
-        foreach (var direction in explanation.Directions)
-            foreach (var concept in direction.Concepts)
-                concept.Enrichment = enrichment.Of(concept.Members, alpha);
-    }
-
-    /// <summary>Enrichment of every concept of an explanation, by direction name and rank.</summary>
-    public Dictionary<(string Direction, int Rank), List<EnrichedValue>> Of(Explanation explanation, double alpha = DefaultAlpha)
-    {
-        if (explanation.N != Metadata.Count)
-            throw new RepDiffInputException($"{Metadata.Source}: describes {Metadata.Count} samples but the {explanation.Method} results have {explanation.N}");
-        return explanation.Directions.SelectMany(d => d.Concepts.Select(c => (d.Name, c)))
-            .ToDictionary(x => (x.Name, x.c.Rank), x => Of(x.c.Members, alpha));
+        var concepts = explanation.Directions.SelectMany(d => d.Concepts).ToList();
+        var tests = new Enrichment(metadata).Tests(concepts.Select(c => (IReadOnlyCollection<int>)c.Members).ToList());
+        for (int i = 0; i < concepts.Count; i++) concepts[i].Enrichment = Reported(tests[i], alpha);
     }
 }

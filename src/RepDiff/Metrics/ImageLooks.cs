@@ -126,15 +126,14 @@ public sealed class ImageLooks
         // more than the concept's labels.
         var labels = samples.Labels is { } l && l.Codes.Length == explanation.N ? l : null;
         var index = labels is null ? null : looks.IndexByLabels(labels);
-        var tests = concepts.Select(c => looks.enrichment.Tests(c.Members).Select(t => t.Value is null && index is not null
-            ? t with { ExpectedFromLabels = looks.Expected(t.Column, index[t.Column], c.Members, labels!), WithinLabelsZ = WithinLabelsZ(index[t.Column], c.Members, labels!) }
-            : t).ToList()).ToList();
         // Two families, each over every concept of the explanation: the tests against the whole set, and those within labels.
+        var tests = looks.enrichment.Tests(concepts.Select(c => (IReadOnlyCollection<int>)c.Members).ToList())
+            .Select((ofConcept, i) => ofConcept.Select(t => t.Value is null && index is not null
+                ? t with { ExpectedFromLabels = looks.Expected(t.Column, index[t.Column], concepts[i].Members, labels!), WithinLabelsZ = WithinLabelsZ(index[t.Column], concepts[i].Members, labels!) }
+                : t).ToList()).ToList();
         var all = tests.SelectMany(t => t).ToArray();
-        var q = Statistics.BenjaminiHochbergLog(all.Select(t => Math.Log(t.PValue)).ToArray());
         var withinAt = Enumerable.Range(0, all.Length).Where(i => all[i].WithinLabelsZ is not null).ToArray();
         var withinQ = Statistics.BenjaminiHochberg(withinAt.Select(i => Statistics.TwoSidedNormalP(all[i].WithinLabelsZ!.Value)).ToArray());
-        for (int i = 0; i < all.Length; i++) all[i] = all[i] with { QValue = Math.Exp(q[i]) };
         for (int j = 0; j < withinAt.Length; j++) all[withinAt[j]] = all[withinAt[j]] with { WithinLabelsQ = withinQ[j] };
         int k = 0;
         foreach (var (concept, ofConcept) in concepts.Zip(tests))

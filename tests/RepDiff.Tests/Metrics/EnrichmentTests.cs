@@ -1,4 +1,5 @@
 using RepDiff.Metrics;
+using RepDiff.Tests.Findings;
 
 namespace RepDiff.Tests.Metrics;
 
@@ -51,6 +52,61 @@ public class EnrichmentTests
         Assert.Equal(4, tests.Count);
         var q = Statistics.BenjaminiHochberg(tests.Select(t => t.PValue).ToArray());
         for (int i = 0; i < tests.Count; i++) Assert.Equal(q[i], tests[i].QValue, 1e-12 + 1e-9 * q[i]);
+    }
+
+    /// <summary>
+    /// 300 samples, every tenth red. Concept 1 has 4 red among 10 (p about 0.01); alone that passes BH. Beside 19 other
+    /// concepts of blue samples it is one test of 21, and its card no longer claims it; 10 red of 10 still holds.
+    /// </summary>
+    [Fact]
+    public void CardsAreCorrectedOverEveryConceptOfTheExplanation()
+    {
+        var colour = Enumerable.Range(0, 300).Select(i => (string?)(i % 10 == 0 ? "red" : "blue")).ToArray();
+        var samples = new SampleInfo { Metadata = new SampleMetadata([new MetadataColumn("colour", colour)], 300) };
+        int[] fourRed = [0, 10, 20, 30, 1, 2, 3, 4, 5, 6];
+        var blueSamples = Enumerable.Range(40, 260).Where(i => i % 10 != 0).ToArray();
+        var blue = Enumerable.Range(0, 19).Select(k => blueSamples[(10 * k)..(10 * k + 10)]).ToArray();
+
+        var alone = FindingTextTests.Hand(fourRed);
+        alone.N = 300;
+        Enrichment.Annotate(alone, samples);
+        var red = Assert.Single(alone.Directions[0].Concepts[0].Enrichment!);
+        Assert.Equal("red", red.Value);
+        Assert.InRange(red.PValue, 0.005, 0.02);
+
+        var amongMany = FindingTextTests.Hand([fourRed, .. blue]);
+        amongMany.N = 300;
+        Enrichment.Annotate(amongMany, samples);
+        Assert.All(amongMany.Directions[0].Concepts, c => Assert.Empty(c.Enrichment!));
+        // The family is every test of every concept: 2 for concept 1 (red and blue), 1 for each other.
+        var tests = new Enrichment(samples.Metadata!).Tests([fourRed, .. blue]);
+        var all = tests.SelectMany(t => t).ToArray();
+        Assert.Equal(21, all.Length);
+        var q = Statistics.BenjaminiHochberg(all.Select(t => t.PValue).ToArray());
+        for (int i = 0; i < all.Length; i++) Assert.Equal(q[i], all[i].QValue, 1e-12 + 1e-9 * q[i]);
+
+        var allRed = FindingTextTests.Hand([[.. Enumerable.Range(0, 10).Select(i => 10 * i)], .. blue]);
+        allRed.N = 300;
+        Enrichment.Annotate(allRed, samples);
+        Assert.Equal("red", Assert.Single(allRed.Directions[0].Concepts[0].Enrichment!).Value);
+    }
+
+    /// <summary>
+    /// Two hundred random groups of 50 and four columns: any value a card claims is a false discovery. Each concept's own
+    /// family (about 8 tests) lets several cards claim one; corrected together, at most one does.
+    /// </summary>
+    [Fact]
+    public void RandomGroupsClaimNothingWhenCorrectedTogether()
+    {
+        var rng = new Random(3);
+        string?[] Numbers() => Enumerable.Range(0, 1000).Select(_ => (string?)rng.NextDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var colour = Enumerable.Range(0, 1000).Select(_ => (string?)"abcde"[rng.Next(5)].ToString()).ToArray();
+        var metadata = new SampleMetadata([new MetadataColumn("colour", colour), new MetadataColumn("size", Numbers()), new MetadataColumn("age", Numbers()), new MetadataColumn("price", Numbers())], 1000);
+        var random = FindingTextTests.Hand(Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, 1000).OrderBy(_ => rng.Next()).Take(50).ToArray()).ToArray());
+        random.N = 1000;
+        Enrichment.Annotate(random, new SampleInfo { Metadata = metadata });
+        Assert.True(random.Directions[0].Concepts.Count(c => c.Enrichment!.Count > 0) <= 1);
+        Assert.True(random.Directions[0].Concepts.Count(c => new Enrichment(metadata).Of(c.Members).Count > 0) >= 3);
     }
 
     [Fact]
