@@ -32,7 +32,7 @@ internal static class DemoCommand
             DefaultValueFactory = _ => "standard",
         };
         var digitsOnly = new Option<bool>("--digits-only") { Description = "only the two digit pairs (nothing to download or embed)" };
-        var cache = new Option<string?>("--cache") { Description = "folder keeping the real-model embeddings between runs (default: REPDIFF_DEMO_CACHE, else ~/.cache/repdiff/demo)" };
+        var cache = new Option<string?>("--cache") { Description = "folder keeping the real-model embeddings between runs (default: REPDIFF_DEMO_CACHE, else $XDG_CACHE_HOME/repdiff/demo, else ~/.cache/repdiff/demo)" };
         var command = new Command("demo", "Compare real models on real data: digit classifiers trained here, and pretrained text and image models on bundled sentences, garments and emoji.")
             { outDir, seed, methods, samples, digitsOnly, cache };
         command.SetAction(parse => Cli.Guard(() =>

@@ -178,6 +178,25 @@ public class DocumentedCommandsTests
             Assert.Contains("(default: text, when the first record has it)", command.Options.Single(o => o.Name == "--text-field").Description);
     }
 
+    /// <summary>
+    /// The README says ids kept beside the embeddings are read from an .npz, .pt, .safetensors or .h5: every --id-column
+    /// help names each format that keeps them (it had named only the .npz and .pt, before .safetensors and .h5 kept ids).
+    /// </summary>
+    [Fact]
+    public void EveryIdColumnHelpNamesEachFormatThatKeepsIds()
+    {
+        var keeping = RepDiff.IO.EmbeddingFormat.All.Where(f => f.KeepsIds).Select(f => f.Extensions[0]).ToList();
+        Assert.Equal([".npz", ".safetensors", ".pt", ".h5"], keeping);
+        var commands = AllCommands(global::RepDiff.Cli.Cli.BuildRoot()).Where(c => c.Options.Any(o => o.Name == "--id-column")).ToList();
+        Assert.Contains(commands, c => c.Name == "inspect");
+        Assert.Contains(commands, c => c.Name == "rdx");
+        foreach (var command in commands)
+        {
+            string help = command.Options.Single(o => o.Name == "--id-column").Description ?? "";
+            foreach (string extension in keeping) Assert.True(help.Contains(extension), $"{command.Name} --id-column: '{help}' does not name {extension}");
+        }
+    }
+
     /// <summary>The --help texts name other flags ("see --text-field", "overrides --key/--column"): each is an option of that command.</summary>
     [Fact]
     public void FlagsNamedInHelpAreOptionsOfTheSameCommand()
