@@ -24,7 +24,7 @@ internal static class DemoCommand
     public static Command Create(MethodRegistry registry)
     {
         var outDir = new Option<string>("--out") { Description = "output directory", DefaultValueFactory = _ => "repdiff-demo" };
-        var seed = new Option<int>("--seed") { Description = "random seed for training and the methods, at least 0", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = $"random seed for training and the methods, from 0 to {Methods.MethodOptions.MaxSeed}", DefaultValueFactory = _ => 0 };
         var methods = new Option<string?>("--methods") { Description = CompareCommand.MethodsDescription(registry) };
         var samples = new Option<string>("--samples")
         {
