@@ -24,7 +24,7 @@ internal static class DemoCommand
     public static Command Create(MethodRegistry registry)
     {
         var outDir = new Option<string>("--out") { Description = "output directory", DefaultValueFactory = _ => "repdiff-demo" };
-        var seed = new Option<int>("--seed") { Description = "random seed for training and the methods, at least 0", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = $"random seed for training and the methods, from 0 to {Methods.MethodOptions.MaxSeed}", DefaultValueFactory = _ => 0 };
         var methods = new Option<string?>("--methods") { Description = CompareCommand.MethodsDescription(registry) };
         var samples = new Option<string>("--samples")
         {
@@ -32,7 +32,7 @@ internal static class DemoCommand
             DefaultValueFactory = _ => "standard",
         };
         var digitsOnly = new Option<bool>("--digits-only") { Description = "only the two digit pairs (nothing to download or embed)" };
-        var cache = new Option<string?>("--cache") { Description = "folder keeping the real-model embeddings between runs (default: REPDIFF_DEMO_CACHE, else ~/.cache/repdiff/demo)" };
+        var cache = new Option<string?>("--cache") { Description = "folder keeping the real-model embeddings between runs (default: REPDIFF_DEMO_CACHE, else $XDG_CACHE_HOME/repdiff/demo, else ~/.cache/repdiff/demo)" };
         var command = new Command("demo", "Compare real models on real data: digit classifiers trained here, and pretrained text and image models on bundled sentences, garments and emoji.")
             { outDir, seed, methods, samples, digitsOnly, cache };
         command.SetAction(parse => Cli.Guard(() =>

@@ -24,7 +24,7 @@ internal static class ExportCommand
         var texts = new Option<string?>("--texts") { Description = "the samples' texts, one per line or JSON Lines, as the run read them: adds a text column" };
         var textField = new Option<string?>("--text-field") { Description = SampleFiles.TextFieldHelp };
         var metadataId = new Option<string?>("--metadata-id-column") { Description = "the metadata column holding sample ids (default: 'id' when the samples have ids and the file has it)" };
-        var command = new Command("export", "Write every concept's members (method, direction, rank, row, id, label, score, text, metadata) as CSV or JSON Lines.")
+        var command = new Command("export", "Write every concept's members (method, direction, rank, trust, row, id, label, score, image file, text, metadata) as CSV or JSON Lines.")
         {
             results, format, output, ids, labels, metadata, metadataId, texts, textField,
         };

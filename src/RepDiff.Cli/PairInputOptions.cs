@@ -11,7 +11,7 @@ internal sealed class PairInputOptions
     public Option<string?> Key { get; } = new("--key", "--column") { Description = $"{Embeddings.KeyHelp} (both inputs)" };
     public Option<string?> KeyA { get; } = new("--key-a", "--column-a") { Description = "array or column of A (overrides --key/--column)" };
     public Option<string?> KeyB { get; } = new("--key-b", "--column-b") { Description = "array or column of B (overrides --key/--column)" };
-    public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV/TSV/Parquet/Arrow column or JSON Lines field holding sample ids (JSON Lines records' 'id' and an .npz's or .pt's 'ids' beside the embeddings are read without it); A and B are joined by id" };
+    public Option<string?> IdColumn { get; } = new("--id-column") { Description = $"CSV/TSV/Parquet/Arrow column or JSON Lines field holding sample ids (JSON Lines records' 'id' and the 'ids' kept beside the embeddings in {Embeddings.KeepingIdsList} files are read without it); A and B are joined by id" };
     public Option<string?> Ids { get; } = new("--ids") { Description = "sample ids, one per line or a 1-D .npy, for inputs that carry none themselves" };
     public Option<string?> IdsA { get; } = new("--ids-a") { Description = "ids of A's rows (overrides --ids and the ids A carries itself)" };
     public Option<string?> IdsB { get; } = new("--ids-b") { Description = "ids of B's rows (overrides --ids and the ids B carries itself); when A and B both have ids they are joined by id" };
@@ -20,7 +20,7 @@ internal sealed class PairInputOptions
     public Option<string?> Images { get; } = new("--images") { Description = "per-sample images: a manifest of paths (relative to its folder), a directory (natural sort order), or a .npy of pixel arrays N×H×W(×C)" };
     public Option<string?> Texts { get; } = new("--texts") { Description = "per-sample texts: one per line, or JSONL (see --text-field)" };
     public Option<string?> TextField { get; } = new("--text-field") { Description = SampleFiles.TextFieldHelp };
-    public Option<string?> Metadata { get; } = new("--metadata") { Description = "per-sample columns (.csv/.tsv with a header, .parquet, .arrow): joined by id (--metadata-id-column, else a column named like --id-column or 'id') or matched by row" };
+    public Option<string?> Metadata { get; } = new("--metadata") { Description = "per-sample columns (.csv/.tsv with a header, .parquet, .arrow): joined by id (--metadata-id-column, else a column named like --id-column or 'id', else one holding every sample's id once) or matched by row" };
     public Option<string?> MetadataIdColumn { get; } = new("--metadata-id-column") { Description = "the metadata column holding sample ids" };
     public Option<string?> NameA { get; } = new("--name-a") { Description = "what the summary and the report call A, e.g. the model's name (default: A's file name, with the folders that tell it from B's when both have one name)" };
     public Option<string?> NameB { get; } = new("--name-b") { Description = "what the summary and the report call B (default: B's file name, likewise)" };

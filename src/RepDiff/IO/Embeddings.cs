@@ -9,6 +9,9 @@ public static class Embeddings
     /// <summary>The formats as a short list for help texts.</summary>
     public static string FormatList => EmbeddingFormat.ListedShort;
 
+    /// <summary>The formats that keep sample ids beside the embeddings (an array "ids"), for help texts: ".npz, .safetensors, .pt and .h5".</summary>
+    public static string KeepingIdsList => EmbeddingFormat.ListedWhere(f => f.KeepsIds);
+
     /// <summary>What --key (alias --column) picks, for every command's help.</summary>
     public const string KeyHelp = "array inside .npz/.safetensors/.pt files or dataset of .h5 files, float-list column of .parquet/.arrow/.feather tables, or vector field of JSON Lines records";
 

@@ -17,9 +17,13 @@ namespace RepDiff.Tests.Cli;
 /// </summary>
 public class DocumentedCommandsTests
 {
-    /// <summary>The docs a user reads to run RepDiff (benchmarks.md, reliability.md and docs/methods/ are records, not instructions).</summary>
+    /// <summary>
+    /// The docs a user reads to run RepDiff, the methods' notes among them (benchmarks.md and reliability.md are records of
+    /// past sessions, and METHODS.md is the math, not instructions).
+    /// </summary>
     private static readonly string[] DocFiles =
-        ["README.md", "docs/embedding.md", "docs/own-models.md", "docs/metadata.md", "docs/findings.md", "docs/architecture.md", "docs/results-schema.md"];
+        ["README.md", "docs/embedding.md", "docs/own-models.md", "docs/metadata.md", "docs/findings.md", "docs/architecture.md", "docs/results-schema.md",
+         "docs/methods/rdx.md", "docs/methods/spec.md", "docs/methods/baselines.md", "docs/methods/groups.md", "docs/methods/maps.md", "docs/methods/stability.md"];
 
     /// <summary>Tools other than repdiff whose command lines the docs show (their flags are theirs).</summary>
     private static readonly HashSet<string> OtherTools = ["dotnet", "pip", "optimum-cli", "python", "python3", "./build/publish-linux-x64.sh", "git"];
@@ -176,6 +180,59 @@ public class DocumentedCommandsTests
         Assert.Contains(commands, c => c.Name == "rdx");
         foreach (var command in commands)
             Assert.Contains("(default: text, when the first record has it)", command.Options.Single(o => o.Name == "--text-field").Description);
+    }
+
+    /// <summary>
+    /// The README says ids kept beside the embeddings are read from an .npz, .pt, .safetensors or .h5: every --id-column
+    /// help names each format that keeps them (it had named only the .npz and .pt, before .safetensors and .h5 kept ids).
+    /// </summary>
+    [Fact]
+    public void EveryIdColumnHelpNamesEachFormatThatKeepsIds()
+    {
+        var keeping = RepDiff.IO.EmbeddingFormat.All.Where(f => f.KeepsIds).Select(f => f.Extensions[0]).ToList();
+        Assert.Equal([".npz", ".safetensors", ".pt", ".h5"], keeping);
+        var commands = AllCommands(global::RepDiff.Cli.Cli.BuildRoot()).Where(c => c.Options.Any(o => o.Name == "--id-column")).ToList();
+        Assert.Contains(commands, c => c.Name == "inspect");
+        Assert.Contains(commands, c => c.Name == "rdx");
+        foreach (var command in commands)
+        {
+            string help = command.Options.Single(o => o.Name == "--id-column").Description ?? "";
+            foreach (string extension in keeping) Assert.True(help.Contains(extension), $"{command.Name} --id-column: '{help}' does not name {extension}");
+        }
+    }
+
+    /// <summary>
+    /// A method's notes tabulate its options with their defaults (docs/methods/rdx.md: `| option | default | meaning |`):
+    /// each default the table gives is the one the command's --help gives, where --help gives one ("default: 80/n" and
+    /// "all" are the run's, not a value).
+    /// </summary>
+    [Fact]
+    public void DefaultsInTheMethodsOptionTablesAreThoseOfTheirHelp()
+    {
+        var root = global::RepDiff.Cli.Cli.BuildRoot();
+        int compared = 0;
+        var problems = new List<string>();
+        foreach (string file in DocFiles.Where(f => f.StartsWith("docs/methods/")))
+        {
+            var command = root.Subcommands.FirstOrDefault(c => c.Name == Path.GetFileNameWithoutExtension(file));
+            string? header = null;
+            foreach (var text in DocTexts().Where(t => t.File == file && !t.InCode))
+            {
+                if (!text.Text.StartsWith('|')) { header = null; continue; }
+                var cells = text.Text.Split('|').Select(c => c.Trim()).ToArray();
+                header ??= string.Join('|', cells);
+                if (command is null || !header.StartsWith("|option|default|") || Regex.Match(cells[1], "^`(--[a-z-]+)") is not { Success: true } flag) continue;
+                var option = command.Options.SingleOrDefault(o => o.Name == flag.Groups[1].Value);
+                if (option is null) { problems.Add($"{file}:{text.Line}: {command.Name} has no {flag.Groups[1].Value}"); continue; }
+                if (Regex.Match(option.Description ?? "", @"default: ([^;,)\s]+)") is not { Success: true } given) continue;
+                compared++;
+                string documented = cells[2].Trim('`');
+                if (documented != given.Groups[1].Value)
+                    problems.Add($"{file}:{text.Line}: {flag.Groups[1].Value} defaults to '{documented}' in the table, '{given.Groups[1].Value}' in --help");
+            }
+        }
+        Assert.True(compared >= 8, $"only {compared} documented defaults compared");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     /// <summary>The --help texts name other flags ("see --text-field", "overrides --key/--column"): each is an option of that command.</summary>
