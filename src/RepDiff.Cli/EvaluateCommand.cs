@@ -105,12 +105,29 @@ internal static class EvaluateCommand
         }
         if (pair.Samples.Ids is not { } ids)
             throw RepDiffInputException.ForFile(path, $"the run's samples carry ids ('{NpyDtype.Truncate(recorded[0])}', …), so its B may have been joined to A by id; "
-                + "give the ids it was given (--ids, --ids-a and --ids-b, or --id-column)");
+                + $"give the ids it was given ({RecordedIds(file, path) ?? "--ids, --ids-a and --ids-b, or --id-column"})");
         int differs = Enumerable.Range(0, Math.Min(ids.Length, recorded.Length)).FirstOrDefault(i => ids[i] != recorded[i], -1);
         if (differs >= 0 || ids.Length != recorded.Length)
             throw RepDiffInputException.ForFile(path, differs >= 0
                 ? $"sample {differs} is '{NpyDtype.Truncate(recorded[differs])}' in the run but '{NpyDtype.Truncate(ids[differs])}' here; give the inputs and ids the run was given"
                 : $"the run had {recorded.Length} samples, these inputs {ids.Length}");
+    }
+
+    /// <summary>
+    /// The ids files the run names among its inputs, as flags to give again: "--ids-a OUT/embeddings/minilm-l6.ids.txt
+    /// --ids-b …". `compare --model-a/-b` keeps each model's ids in OUT/embeddings beside results.json, where they are
+    /// named with their folder; the message had listed the flags alone, and the files were for the user to find (helper
+    /// 141). Null when the run names none (ids read from a column or from the embedding files themselves).
+    /// </summary>
+    private static string? RecordedIds(ResultsFile file, string path)
+    {
+        if (file.Root["inputs"] is not JsonObject inputs) return null;
+        string kept = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "embeddings");
+        var flags = new List<string>();
+        foreach (var (key, flag) in new[] { ("ids", "--ids"), ("ids_a", "--ids-a"), ("ids_b", "--ids-b") })
+            if (inputs[key] is JsonValue value && value.TryGetValue(out string? name) && name.Length > 0)
+                flags.Add($"{flag} {(File.Exists(Path.Combine(kept, name)) ? Path.Combine(kept, name) : name)}");
+        return flags.Count == 0 ? null : string.Join(" ", flags);
     }
 
     /// <summary>

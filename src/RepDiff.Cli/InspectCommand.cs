@@ -23,7 +23,10 @@ internal static class InspectCommand
             if (model && (parse.GetValue(key) ?? parse.GetValue(idColumn)) is not null)
                 throw new RepDiffInputException($"{(parse.GetValue(key) is not null ? "--key/--column" : "--id-column")}: picks from an embedding file; {Path.GetFileName(path)} is a model (--layers lists its tensors)");
             if (RepDiff.Embedding.BuiltInModels.IsBuiltIn(path) && !File.Exists(path))
-                return InspectModel(RepDiff.Embedding.BuiltInModels.Resolve(path, Cli.Error).Model!, parse.GetValue(json), parse.GetValue(layers));
+            {
+                var builtIn = RepDiff.Embedding.BuiltInModels.Resolve(path, Cli.Error);
+                return InspectModel(builtIn.Model!, parse.GetValue(json), parse.GetValue(layers), builtIn);
+            }
             if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
                 return InspectModel(path, parse.GetValue(json), parse.GetValue(layers));
             if (parse.GetValue(layers))
@@ -98,7 +101,9 @@ internal static class InspectCommand
     internal const int MaxListed = 1000;
 
     /// <summary>An ONNX model: its inputs and outputs with element types and shapes (what `embed` needs to know).</summary>
-    private static int InspectModel(string path, bool json, bool layers)
+    /// <param name="builtIn">a built-in model's description: its name heads the table (two of them are a "model.onnx"), and a line
+    /// says which output `embed` takes and how (minilm-l6's graph has two outputs and arctic-embed-xs's one per token; helper 141)</param>
+    private static int InspectModel(string path, bool json, bool layers, RepDiff.Embedding.ModelDescription? builtIn = null)
     {
         var info = RepDiff.Embedding.OnnxModelInfo.Read(path, layers);
         if (json)
@@ -110,7 +115,10 @@ internal static class InspectCommand
         foreach (var (kind, list) in new[] { ("input", info.Inputs), ("output", info.Outputs) })
             foreach (var t in list)
                 table.AddRow(kind, Markup.Escape(t.Name), t.ElementType, Markup.Escape("[" + string.Join(", ", t.Shape) + "]"));
-        Terminal.Write($"{Path.GetFileName(path)}: {info.Producer}, IR {info.IrVersion}, opset {info.Opset}, {info.Nodes} nodes", table);
+        string named = builtIn is null ? Path.GetFileName(path) : $"{builtIn.Name} ({Path.GetFileName(path)})";
+        Terminal.Write($"{named}: {info.Producer}, IR {info.IrVersion}, opset {info.Opset}, {info.Nodes} nodes", table);
+        if (builtIn is not null)
+            Cli.Out.WriteLine($"{builtIn.Name} embeds {builtIn.Output}, pooled by {builtIn.Pooling}{(builtIn.Normalize == true ? ", scaled to unit length" : "")} (docs/embedding.md, built-in models)");
         if (info.Layers is { } found)
         {
             var layerTable = new Table().AddColumns("layer (give it to embed --layer)", "op", "type", "shape");

@@ -509,7 +509,7 @@ public static partial class HtmlReport
         else if (thumbs.HasTexts)
         {
             c.Append("<ol class=\"texts\">");
-            foreach (int i in grid.Take(5)) c.Append("<li title=\"").Append(E(thumbs.Text(i, 0))).Append("\"><span>").Append(E(thumbs.Text(i, 140))).Append("</span></li>");
+            foreach (int i in grid.Take(TextsShown)) c.Append("<li title=\"").Append(E(thumbs.Text(i, 0))).Append("\"><span>").Append(E(thumbs.Text(i, 140))).Append("</span></li>");
             c.Append("</ol>");
         }
         else
@@ -518,12 +518,29 @@ public static partial class HtmlReport
             // otherwise carry the numbers around it into its own order, or turn "#9 (label)" round.
             c.Append("<p class=\"ids\">").Append(string.Join("  ", grid.Select(i => "<bdi dir=\"ltr\">" + Bdi(SampleName(model, i)) + (thumbs.Label(i) is { } l ? " (" + Bdi(l) + ")" : "") + "</bdi>"))).Append("</p>");
         }
+        c.Append(GridNote(grid.Length, thumbs.HasTexts && !thumbs.HasImages ? Math.Min(grid.Length, TextsShown) : grid.Length, concept.Members.Length,
+            model.Samples.Labels is not null && concept.LabelCounts is not null));
         if (model.Samples.Labels is { } labels && concept.LabelCounts is { } counts)
             c.Append(Charts.LabelHistogram(labels, counts));
         if (coefficients is not null && Charts.CoefficientBoxes(coefficients, model.Samples.Labels) is { Length: > 0 } boxes)
             c.Append("<details class=\"coef\"><summary>coefficient by label</summary>").Append(boxes).Append("</details>");
         c.Append(CardParts.Enrichment(concept)).Append(CardParts.Words(concept)).Append(CardParts.Looks(concept)).Append(CardParts.Closest(data.Shown[key], model.Consensus, data.ShownByConsensusIndex)).Append(CardParts.MembersButton(data.Shown[key]));
         return c.Append("</article>").ToString();
+    }
+
+    /// <summary>Texts a card shows, the first of its grid.</summary>
+    private const int TextsShown = 5;
+
+    /// <summary>
+    /// What the samples a card shows are: its grid, which BSR scores, and not a sample of its members. RDX's grid is one
+    /// member and its nearest cluster-mates, one corner of the concept, so it can hold none of the concept's largest label
+    /// (a concept 48% bags showed T-shirts and pullovers and no bag; helper 141). Nothing when the grid is every member.
+    /// </summary>
+    private static string GridNote(int grid, int shown, int members, bool labelled)
+    {
+        if (grid == 0 || grid >= members) return "";
+        string what = shown < grid ? string.Create(Inv, $"{shown} of its grid's {grid}, of {members:N0} members") : string.Create(Inv, $"its grid: {grid} of {members:N0} members");
+        return string.Create(Inv, $"<p class=\"gridnote\" title=\"The grid is the members the method shows and BSR scores (for RDX one member and its nearest cluster-mates, one corner of the concept). The label bars and the lists below count all {members:N0} members.\">{what}{(labelled ? "; the labels below count all" : "")}</p>");
     }
 
     /// <summary>A concept's stability (docs/methods/METHODS.md §7) in words, when it was measured.</summary>

@@ -326,7 +326,15 @@ public class EvaluateCommandTests
         string results = Path.Combine(outDir, "results.json");
 
         Run("evaluate", results, a, shuffled, "--out", Path.Combine(dir, "by-row.json"))
-            .AssertBadInput("results.json: the run's samples carry ids ('s0', …), so its B may have been joined to A by id; give the ids it was given");
+            .AssertBadInput("results.json: the run's samples carry ids ('s0', …), so its B may have been joined to A by id; give the ids it was given (--ids-a ids_a.txt --ids-b ids_b.txt)");
+        // compare --model-a/-b keeps the models' ids in OUT/embeddings: the message names them there (helper 141: it gave
+        // the flags alone, and the files were for the user to find).
+        string kept = Directory.CreateDirectory(Path.Combine(dir, "kept", "embeddings")).FullName;
+        File.Copy(idsA, Path.Combine(kept, "a.ids.txt"));
+        File.Copy(idsB, Path.Combine(kept, "b.ids.txt"));
+        Assert.Equal(0, Run("kmeans", a, shuffled, "--ids-a", Path.Combine(kept, "a.ids.txt"), "--ids-b", Path.Combine(kept, "b.ids.txt"), "--out", Path.Combine(dir, "kept")).Code);
+        Run("evaluate", Path.Combine(dir, "kept", "results.json"), a, shuffled, "--out", Path.Combine(dir, "kept-by-row.json"))
+            .AssertBadInput($"give the ids it was given (--ids-a {Path.Combine(kept, "a.ids.txt")} --ids-b {Path.Combine(kept, "b.ids.txt")})");
         Run("evaluate", results, a, shuffled, "--ids-a", idsB, "--ids-b", idsB, "--out", Path.Combine(dir, "other-ids.json"))
             .AssertBadInput($"results.json: sample 1 is 's1' in the run but '{"s" + order[1]}' here; give the inputs and ids the run was given");
 

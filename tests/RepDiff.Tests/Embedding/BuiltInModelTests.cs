@@ -68,6 +68,27 @@ public class BuiltInModelTests
         Assert.True(Cosine(ours.Row(0), theirs[0]) < 0.99);
     }
 
+    /// <summary>
+    /// `inspect` of a built-in text model names it (both had read "model.onnx: pytorch, …") and says what `embed` takes from
+    /// a graph whose outputs do not: minilm-l6 lists last_hidden_state and an unnamed "924", arctic-embed-xs one vector per
+    /// token, and neither said it is pooled, nor how (helper 141).
+    /// </summary>
+    [Theory]
+    [InlineData("minilm-l6", "minilm-l6 embeds last_hidden_state, pooled by mean, scaled to unit length")]
+    [InlineData("arctic-embed-xs", "arctic-embed-xs embeds last_hidden_state, pooled by cls, scaled to unit length")]
+    public void InspectOfABuiltInModelNamesItAndWhatEmbedTakes(string name, string takes)
+    {
+        var (code, output, error) = Robustness.CliHarness.Run("inspect", name);
+        Assert.True(code == 0, error);
+        Assert.StartsWith($"{name} (model.onnx): pytorch, IR ", output);
+        Assert.Contains(takes, output);
+        // A model file given by its path is named by its file, with no such line: its own description is not read here.
+        string path = BuiltInModels.Resolve(name).Model!;
+        var plain = Robustness.CliHarness.Run("inspect", path);
+        Assert.StartsWith("model.onnx: pytorch, IR ", plain.Stdout);
+        Assert.DoesNotContain(" embeds ", plain.Stdout);
+    }
+
     /// <summary>`inspect resnet18 --layers` names the built-in model's tensors with their shapes; the end of its first stage embeds as 64 numbers.</summary>
     [Fact]
     public void InspectListsTheLayersOfABuiltInModelAndOneEmbeds()

@@ -118,6 +118,38 @@ public class HtmlReportTests
         Assert.Contains(caption[..SampleLabels.MaxShownLength] + "…", html);
     }
 
+    /// <summary>
+    /// A card's pictures and texts are its grid, which BSR scores, not a sample of its members, and RDX's grid is one corner
+    /// of the concept: a concept 48% bags showed T-shirts and pullovers and no bag, and nothing said what they were (helper
+    /// 141). The card says it, and that the label bars count every member.
+    /// </summary>
+    [Fact]
+    public void ACardSaysItShowsItsGridNotASampleOfItsMembers()
+    {
+        const int n = 40;
+        var labels = Enumerable.Range(0, n).Select(i => i % 2 == 0 ? "bag" : "shirt").ToArray();
+        static string Card(string html) => Regex.Match(html, "<article class=\"card[^\"]*\" id=\"card-m0d0c1\".*?</article>", RegexOptions.Singleline).Value;
+        static void Count(Explanation e, string[] labels) =>
+            e.Directions[0].Concepts[0].LabelCounts = e.Directions[0].Concepts[0].Members.GroupBy(i => labels[i]).ToDictionary(g => g.Key, g => g.Count());
+
+        var (pair, explanation) = Synthetic(PixelSamples(n, labels), n);
+        Count(explanation, labels);
+        string card = Card(HtmlReport.Render(Model(pair, explanation)));
+        Assert.Matches("<div class=\"grid\".*</div><p class=\"gridnote\" title=\"[^\"]*all 20 members.\">its grid: 9 of 20 members; the labels below count all</p><div class=\"hist\">", card);
+
+        // Texts: the first five of the grid.
+        var texts = Enumerable.Range(0, n).Select(i => $"text {i}").ToArray();
+        var (textPair, textExplanation) = Synthetic(new SampleInfo { Texts = texts, Labels = new SampleLabels(labels) }, n);
+        Count(textExplanation, labels);
+        Assert.Contains(">5 of its grid's 9, of 20 members; the labels below count all</p>", Card(HtmlReport.Render(Model(textPair, textExplanation))));
+
+        // Without labels there are no bars to point to; a grid of every member shows every member, and says nothing.
+        var (bare, unlabelled) = Synthetic(n: n);
+        Assert.Contains(">its grid: 9 of 20 members</p>", Card(HtmlReport.Render(Model(bare, unlabelled))));
+        explanation.Directions[0].Concepts[0].Grid = explanation.Directions[0].Concepts[0].Members;
+        Assert.DoesNotContain("gridnote", Card(HtmlReport.Render(Model(pair, explanation))));
+    }
+
     /// <summary>The difference matrix's blocks are named by the cards' ranks: RDX's cluster labels run the other way ("cluster 5" was card 1).</summary>
     [Fact]
     public void DifferenceMatrixBlocksAreNamedAsTheCards()
