@@ -15,6 +15,13 @@ public static class Bsr
 {
     private const int LocalScalingNeighbor = 7;
 
+    /// <summary>
+    /// LSED, D² / (s_i s_j). A sample with 7 or more exact copies has s = 0: a copy of it (D = 0) is as close as any
+    /// sample can be, so 0, not the 0/0 = NaN that no comparison counts as closer (RDX's top concept, one point in the
+    /// model that explains it, had scored 0). Any other sample is then infinitely far, as the formula has it.
+    /// </summary>
+    internal static double LocalScaled(double squared, double scaleI, double scaleJ) => squared == 0 ? 0 : squared / (scaleI * scaleJ);
+
     public static double Score(Matrix explained, Matrix other, IReadOnlyList<int[]> grids, BsrDistance distance)
     {
         if (explained.Rows != other.Rows)
@@ -260,7 +267,7 @@ public static class Bsr
             {
                 BsrDistance.Silb => (i == j ? 0 : ranks[(i, j)]) + 1,
                 BsrDistance.Mned => max > 0 ? Math.Sqrt(squared) / max : 0,
-                _ => squared / (localScale[p] * localScale[q]),
+                _ => LocalScaled(squared, localScale[p], localScale[q]),
             };
         }
 

@@ -115,7 +115,7 @@ internal sealed class FocusRows
                 row.Clear();
                 break;
             default:
-                for (int t = 0; t < positions.Length; t++) row[t] = squared[from + positions[t]] / (localScale[p] * localScale[positions[t]]);
+                for (int t = 0; t < positions.Length; t++) row[t] = Bsr.LocalScaled(squared[from + positions[t]], localScale[p], localScale[positions[t]]);
                 break;
         }
     }

@@ -56,6 +56,35 @@ public class BsrTests
         Assert.Equal(0.0, Bsr.Score(e, e, [grid, [0, 1, 2]], distance));
     }
 
+    /// <summary>
+    /// A grid that E collapses to one point (9 copies, so each has s = 0 under LSED) and O keeps apart: every pair is at
+    /// distance 0 in E and positive in O, so closer in E under every distance. LSED's 0/0 had been NaN, never closer: the
+    /// group E holds most tightly scored 0 (helper h140 found it on RDX's top concept of integer-valued embeddings), and
+    /// the chance levels' focus rows read it the same way.
+    /// </summary>
+    [Fact]
+    public void AGridOfCopiesInTheExplainedModelScoresOneUnderEveryDistance()
+    {
+        const int n = 30;
+        var rng = new Random(7);
+        var e = new Matrix(n, 2);
+        var o = new Matrix(n, 2);
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < 2; c++)
+            {
+                e[i, c] = i < 9 ? 1.5f : 10 + 10 * (float)rng.NextDouble();
+                o[i, c] = 10 * (float)rng.NextDouble();
+            }
+        int[] grid = [.. Enumerable.Range(0, 9)];
+        int[] all = [.. Enumerable.Range(0, n)];
+        foreach (var kind in new[] { BsrDistance.Mned, BsrDistance.Lsed })
+        {
+            Assert.Equal(1.0, Bsr.Score(e, o, [grid], kind));
+            Assert.Equal(1.0, FocusRows.Score(new FocusRows(e, all, null), new FocusRows(o, all, null), [grid], kind));
+            Assert.Equal(0.0, Bsr.Score(o, e, [grid], kind));
+        }
+    }
+
     [Fact]
     public void SilbIsNeighbourhoodRankPlusOne()
     {
