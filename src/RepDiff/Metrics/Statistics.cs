@@ -67,7 +67,7 @@ public static class Statistics
     /// <paramref name="tests"/> may exceed the number of p-values given, for tests whose p-value is 1
     /// and so were not computed.
     /// </summary>
-    public static double[] BenjaminiHochberg(IReadOnlyList<double> pValues, int? tests = null) =>
+    public static double[] BenjaminiHochberg(IReadOnlyList<double> pValues, long? tests = null) =>
         // ln q ≥ ln p exactly, but exp(ln p) can round one ulp below p (8/201 does): q is held at p or above, which keeps
         // it monotone in p (the larger of two sequences that both rise with p).
         BenjaminiHochbergLog(pValues.Select(p => Math.Log(p)).ToArray(), tests).Select((q, i) => Math.Max(pValues[i], Math.Exp(q))).ToArray();
@@ -76,9 +76,10 @@ public static class Statistics
     /// <see cref="BenjaminiHochberg"/> on natural-log p-values, returning ln q: p-values below 1e-308 (a
     /// large group sharing a rare value) keep their order instead of all becoming 0.
     /// </summary>
-    public static double[] BenjaminiHochbergLog(IReadOnlyList<double> logP, int? tests = null)
+    public static double[] BenjaminiHochbergLog(IReadOnlyList<double> logP, long? tests = null)
     {
-        int count = logP.Count, m = tests ?? count;
+        int count = logP.Count;
+        long m = tests ?? count;
         if (m < count) throw new ArgumentOutOfRangeException(nameof(tests), "fewer tests than p-values");
         var order = Enumerable.Range(0, count).OrderBy(i => logP[i]).ThenBy(i => i).ToArray();
         var q = new double[count];

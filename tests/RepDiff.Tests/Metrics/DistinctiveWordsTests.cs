@@ -93,6 +93,32 @@ public class DistinctiveWordsTests
         Assert.Equal("zebra", new DistinctiveWords(marked).Of(Enumerable.Range(0, 10).ToArray())[0].Word);
     }
 
+    /// <summary>
+    /// 200 random groups of 20 among 1,000 Brown sentences (data/brown) share rare words by chance: each group's words corrected
+    /// alone (a family of the vocabulary) named three of them, one explanation's cards in a run of noise; corrected over every
+    /// word of every group, as an explanation's concepts are annotated, none. The planted zebras are still found among them.
+    /// </summary>
+    [Fact]
+    public void RandomGroupsGetNoWordsWhenCorrectedTogether()
+    {
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(TestData.RepoRoot, "data", "brown", "brown-sentences.tsv.gz")), System.IO.Compression.CompressionMode.Decompress);
+        var sentences = new StreamReader(gzip).ReadToEnd().Split('\n').Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')[3]).ToArray();
+        var rng = new Random(3);
+        var texts = sentences.OrderBy(_ => rng.Next()).Take(1000).ToArray();
+        var groups = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, 1000).OrderBy(_ => rng.Next()).Take(20).ToArray()).ToArray();
+        var words = new DistinctiveWords(texts);
+        Assert.True(groups.Count(g => words.Of(g).Count > 0) >= 3);
+        var explanation = FindingTextTests.Hand(groups);
+        explanation.N = 1000;
+        DistinctiveWords.Annotate(explanation, new SampleInfo { Texts = texts });
+        Assert.All(explanation.Directions[0].Concepts, c => Assert.Empty(c.Words!));
+
+        var zebras = FindingTextTests.Hand([.. groups.Take(199), Enumerable.Range(0, 100).ToArray()]);
+        zebras.N = 1000;
+        DistinctiveWords.Annotate(zebras, new SampleInfo { Texts = Zebras() });
+        Assert.Equal("zebra", zebras.Directions[0].Concepts[^1].Words![0].Word);
+    }
+
     /// <summary>Shares read apart: a decimal where whole percents would tie, and never a rounded 100% for members that lack the word.</summary>
     [Fact]
     public void SharesGetTheDecimalsThatTellThemApart()
