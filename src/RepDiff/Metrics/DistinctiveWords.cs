@@ -7,7 +7,8 @@ namespace RepDiff.Metrics;
 /// The words that set a concept's member texts apart from the whole set: for each word some member contains,
 /// how many members contain it against how many texts do, Fisher's one-sided exact test (the hypergeometric
 /// tail, as <see cref="Enrichment"/> tests a label) and the log odds ratio; p-values Benjamini–Hochberg corrected
-/// over every word of the texts (a word no member has is a test with p = 1), and the words with q ≤ alpha that
+/// over every word of the texts (a word no member has is a test with p = 1), for every concept of an explanation
+/// together (<see cref="Annotate"/>), and the words with q ≤ alpha that
 /// members contain more often than the other texts do are kept, most significant first. So a concept of sentences
 /// about women reads "she, her, mrs" whether or not the samples have labels. A text counts once per word however
 /// often it repeats it. Also whether the members' texts are longer or shorter than the rest (<see cref="LengthOf"/>).
@@ -230,7 +231,7 @@ public sealed record DistinctiveWord
     /// <summary>ln of the odds ratio, members against the other texts, with 0.5 added to each cell.</summary>
     public required double LogOddsRatio { get; init; }
 
-    /// <summary>One-sided hypergeometric p-value, and its Benjamini–Hochberg adjustment over every word of the texts.</summary>
+    /// <summary>One-sided hypergeometric p-value, and its Benjamini–Hochberg adjustment over every word of the texts for every concept of the explanation.</summary>
     public required double PValue { get; init; }
     public required double QValue { get; init; }
 
