@@ -396,6 +396,21 @@ public class HtmlReportTests
         Assert.Equal("find samples by id or text", Field(new SampleInfo { Texts = texts }));
     }
 
+    /// <summary>
+    /// A SPEC card's "strength 0.009758" was too long to sit beside the rank badge in a card of the narrowest width (the badge
+    /// stood on a line of its own, seen in Chromium): below 1 the figure has three significant digits, four from 1 up.
+    /// </summary>
+    [Fact]
+    public void ACardsStrengthFigureIsShortEnoughToSitBesideItsRank()
+    {
+        var (pair, explanation) = Synthetic();
+        var concepts = explanation.Directions[0].Concepts;
+        (concepts[0].Strength, concepts[1].Strength) = (0.009758, 27.2249);
+        string html = HtmlReport.Render(Model(pair, explanation));
+        Assert.Contains("<span class=\"rank\">1</span><span>strength <b>0.00976</b></span></header>", html);
+        Assert.Contains("<span class=\"rank\">2</span><span>strength <b>27.22</b></span></header>", html);
+    }
+
     [Fact]
     public void StrengthIsExplainedOncePerMethodAndOnEveryCardFigure()
     {
