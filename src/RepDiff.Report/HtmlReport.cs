@@ -482,11 +482,16 @@ public static partial class HtmlReport
         => items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
     /// <summary>
-    /// A card's strength: four significant digits, three below 1, whose leading zeros take the room of a digit. A SPEC card's
-    /// "strength 0.009758" was too long to sit beside the rank in a card of the narrowest width, and pushed the badge onto a
-    /// line of its own.
+    /// A card's strength: four significant digits, three below 1, whose leading zeros take the room of a digit, trailing zeros
+    /// kept (0.00180 beside 0.00174). A SPEC card's "strength 0.009758" was too long to sit beside the rank in a card of the
+    /// narrowest width, and pushed the badge onto a line of its own.
     /// </summary>
-    internal static string StrengthFigure(double strength) => strength.ToString(Math.Abs(strength) < 1 ? "G3" : "G4", Inv);
+    internal static string StrengthFigure(double strength)
+    {
+        int digits = Math.Abs(strength) < 1 ? 3 : 4;
+        if (strength == 0 || !double.IsFinite(strength) || Math.Abs(strength) < 1e-4 || Math.Abs(strength) >= 1e4) return strength.ToString("G" + digits, Inv);
+        return strength.ToString("F" + Math.Max(0, digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(strength)))), Inv);
+    }
 
     private static string Card(ReportModel model, Concept concept, string key, Thumbnails thumbs, ClientData data, JsonObject? coefficients, string? strength, bool difference)
     {

@@ -405,10 +405,12 @@ public class HtmlReportTests
     {
         var (pair, explanation) = Synthetic();
         var concepts = explanation.Directions[0].Concepts;
-        (concepts[0].Strength, concepts[1].Strength) = (0.009758, 27.2249);
+        (concepts[0].Strength, concepts[1].Strength, explanation.Directions[1].Concepts[0].Strength) = (0.009758, 27.2, 0.0018);
         string html = HtmlReport.Render(Model(pair, explanation));
         Assert.Contains("<span class=\"rank\">1</span><span>strength <b>0.00976</b></span></header>", html);
-        Assert.Contains("<span class=\"rank\">2</span><span>strength <b>27.22</b></span></header>", html);
+        // Trailing zeros kept, as the looks keep theirs: 0.00180 beside 0.00174 had read "0.0018".
+        Assert.Contains("<span class=\"rank\">2</span><span>strength <b>27.20</b></span></header>", html);
+        Assert.Contains("<span class=\"rank\">1</span><span>strength <b>0.00180</b></span></header>", html);
     }
 
     [Fact]
