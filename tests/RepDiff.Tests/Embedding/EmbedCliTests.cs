@@ -544,7 +544,9 @@ public class EmbedCliTests
     {
         var (dir, images, model) = Setup();
         string layer = Path.Combine(dir, "mid.npy"), final = Path.Combine(dir, "final.npy");
-        Assert.Equal(0, Run("embed", model, "--images", images, "--layer", "mid", "--out", layer).Code);
+        var (embedCode, embedOut, _) = Run("embed", model, "--images", images, "--layer", "mid", "--out", layer);
+        Assert.Equal(0, embedCode);
+        Assert.Contains("(5 x 3, float32, identity-32x32-nchw-batch layer mid)", embedOut); // embed names the layer it wrote
         Assert.Equal(0, Run("embed", model, "--images", images, "--out", final).Code);
         string output = Path.Combine(dir, "report");
         var (code, stdout, error) = Run("compare", "--model-a", model, "--layer-a", "mid", "--model-b", model, "--images", images, "--methods", "kmeans", "--out", output);
