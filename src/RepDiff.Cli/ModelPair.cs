@@ -16,7 +16,7 @@ internal static class ModelPair
     public static Option<string?> ModelA { get; } = new("--model-a") { Description = "embed --images/--texts with this model (.onnx, description .json or built-in name) as A, instead of giving A" };
     public static Option<string?> ModelB { get; } = new("--model-b") { Description = "the model for B (with --model-a)" };
     // Two layers of one model were comparable only through two embed runs: --model-a resnet18 --model-b resnet18 was refused as one model.
-    public static Option<string?> LayerA { get; } = new("--layer-a") { Description = "embed this intermediate tensor of model A instead of its output, as embed --layer (repdiff inspect MODEL --layers lists them)" };
+    public static Option<string?> LayerA { get; } = new("--layer-a") { Description = "embed this intermediate tensor of model A instead of its output, averaged over its spatial or token axes as embed does (`repdiff inspect MODEL` lists the layers)" };
     public static Option<string?> LayerB { get; } = new("--layer-b") { Description = "the layer of model B (with --model-b), e.g. another layer of the same model" };
 
     /// <summary>embed's --batch-size and --threads, for the two models (the embeddings' bytes do not depend on them).</summary>
