@@ -15,6 +15,9 @@ internal static class ModelPair
 {
     public static Option<string?> ModelA { get; } = new("--model-a") { Description = "embed --images/--texts with this model (.onnx, description .json or built-in name) as A, instead of giving A" };
     public static Option<string?> ModelB { get; } = new("--model-b") { Description = "the model for B (with --model-a)" };
+    // Two layers of one model were comparable only through two embed runs: --model-a resnet18 --model-b resnet18 was refused as one model.
+    public static Option<string?> LayerA { get; } = new("--layer-a") { Description = "embed this intermediate tensor of model A instead of its output, averaged over its spatial or token axes as embed does (`repdiff inspect MODEL` lists the layers)" };
+    public static Option<string?> LayerB { get; } = new("--layer-b") { Description = "the layer of model B (with --model-b), e.g. another layer of the same model" };
 
     /// <summary>embed's --batch-size and --threads, for the two models (the embeddings' bytes do not depend on them).</summary>
     private static readonly EmbedCommand.ModelFlags Flags = new();
@@ -27,6 +30,8 @@ internal static class ModelPair
         pair.B.Arity = ArgumentArity.ZeroOrOne;
         command.Options.Add(ModelA);
         command.Options.Add(ModelB);
+        command.Options.Add(LayerA);
+        command.Options.Add(LayerB);
         command.Options.Add(Flags.BatchSize);
         command.Options.Add(Flags.Threads);
     }
@@ -39,6 +44,12 @@ internal static class ModelPair
     {
         { } name when string.IsNullOrWhiteSpace(name) => throw new RepDiffInputException($"{option.Name}: is empty; name {WhatAModelIs}"),
         var name => name,
+    };
+
+    private static string? Layer(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
+    {
+        { } layer when string.IsNullOrWhiteSpace(layer) => throw new RepDiffInputException($"{option.Name}: is empty; name a tensor `repdiff inspect MODEL --layers` lists"),
+        var layer => layer,
     };
 
     /// <summary>
@@ -55,6 +66,9 @@ internal static class ModelPair
             foreach (var flag in new Option<int>[] { Flags.BatchSize, Flags.Threads })
                 if (parse.GetResult(flag) is { Implicit: false })
                     throw new RepDiffInputException($"{flag.Name} {parse.GetValue(flag)}: sets how --model-a/--model-b embed, but the embeddings A and B were given");
+            foreach (var flag in new[] { LayerA, LayerB })
+                if (parse.GetValue(flag) is { } layer)
+                    throw new RepDiffInputException($"{flag.Name} {layer}: picks a layer of --model-a/--model-b to embed, but the embeddings A and B were given");
             return (spec, null);
         }
         if (modelA is null || modelB is null) throw new RepDiffInputException("--model-a and --model-b go together");
@@ -70,8 +84,8 @@ internal static class ModelPair
         var options = Flags.Options(parse, skipUnreadable: false);
         options.Check();
         var source = new EmbeddingSource(spec.Texts ?? spec.Images!, spec.Texts is not null, spec.TextField);
-        var a = ModelResolver.Resolve(modelA, new ModelOverrides(), source.Texts, Cli.Error);
-        var b = ModelResolver.Resolve(modelB, new ModelOverrides(), source.Texts, Cli.Error);
+        var a = ModelResolver.Resolve(modelA, new ModelOverrides { Layer = Layer(parse, LayerA) }, source.Texts, Cli.Error);
+        var b = ModelResolver.Resolve(modelB, new ModelOverrides { Layer = Layer(parse, LayerB) }, source.Texts, Cli.Error);
         if (spec.Images is { } folder && SampleFiles.UnreadSubfolderNote(folder) is { } note) Cli.Warn(note);
         // The inputs are read once, here, so the labels are counted against them before either model embeds (they had
         // been read only after both had).
@@ -117,7 +131,7 @@ internal static class ModelPair
         // One model with one setup embeds the same bytes twice, which compare then refuses: said before minutes of embedding.
         if (keys.Distinct().Count() < keys.Count)
             throw new RepDiffInputException($"--model-a and --model-b are the same model with the same settings ({models[0].Model.DisplayName}): "
-                + "its two embeddings would be identical, so there is no difference to explain; give two models");
+                + "its two embeddings would be identical, so there is no difference to explain; give two models, or two of its layers with --layer-a/--layer-b");
         var found = models.Select((m, i) => EmbeddingCache.Find(m.Model, previous, m.Stem, keys[i], inputs.Ids,
             note => Cli.Warn($"{m.Model.DisplayName}: {note}"))).ToList();
         var embedders = new Embedder?[models.Count];

@@ -49,7 +49,9 @@ public sealed record ModelDescription
     /// <summary>True when the model takes texts (a text section is present), false for images.</summary>
     [JsonIgnore] public bool IsText => Text is not null;
 
-    [JsonIgnore] public string DisplayName => Name ?? (Model is null ? "model" : Path.GetFileNameWithoutExtension(Model));
+    /// <summary>The model's name, and the layer it embeds when one is named: two layers of one model are told apart by it
+    /// (the terminal, the report's A and B, the cached embeddings' file names).</summary>
+    [JsonIgnore] public string DisplayName => (Name ?? (Model is null ? "model" : Path.GetFileNameWithoutExtension(Model))) + (Layer is null ? "" : $" layer {Layer}");
 
     /// <summary>Largest description file read: a real one is a few hundred bytes.</summary>
     public const long MaxBytes = 1 << 20;

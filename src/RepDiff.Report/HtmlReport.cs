@@ -481,6 +481,18 @@ public static partial class HtmlReport
     private static string JoinWords(IReadOnlyList<string> items)
         => items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
+    /// <summary>
+    /// A card's strength: four significant digits, three below 1, whose leading zeros take the room of a digit, trailing zeros
+    /// kept (0.00180 beside 0.00174). A SPEC card's "strength 0.009758" was too long to sit beside the rank in a card of the
+    /// narrowest width, and pushed the badge onto a line of its own.
+    /// </summary>
+    internal static string StrengthFigure(double strength)
+    {
+        int digits = Math.Abs(strength) < 1 ? 3 : 4;
+        if (strength == 0 || !double.IsFinite(strength) || Math.Abs(strength) < 1e-4 || Math.Abs(strength) >= 1e4) return strength.ToString("G" + digits, Inv);
+        return strength.ToString("F" + Math.Max(0, digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(strength)))), Inv);
+    }
+
     private static string Card(ReportModel model, Concept concept, string key, Thumbnails thumbs, ClientData data, JsonObject? coefficients, string? strength, bool difference)
     {
         var c = new StringBuilder();
@@ -489,7 +501,7 @@ public static partial class HtmlReport
         c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\" aria-label=\"{E(data.Shown[key].Title)}, {CardParts.MemberCount(concept.Members.Length)}\"><header><span class=\"rank\">{concept.Rank}</span>");
         // A given group (`repdiff groups`) is known by its own name.
         if (concept.Name is { } name) c.Append(Inv, $"<span class=\"group-name\">{E(name)}</span>");
-        c.Append(Inv, $"<span{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{concept.Strength:G4}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
+        c.Append(Inv, $"<span{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{StrengthFigure(concept.Strength)}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
             c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, difference));

@@ -246,12 +246,19 @@ public sealed class ImageLooks
         return $"{Word(look)} ({look.Column} {Number(look.MemberMean!.Value)}{unit}, whole set {Number(look.Mean!.Value)}{labels})";
     }
 
-    /// <summary>Three significant digits, never an exponent: 0.707, 0.76, 0.000256.</summary>
-    private static string Number(double v) => Shown(v).ToString("0.###############", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Three significant digits, trailing zeros kept, never an exponent: 0.707, 0.760, 0.000256. Dropping them had set
+    /// "detail 0.12" beside "whole set 0.0783", as if the one were less precise.
+    /// </summary>
+    private static string Number(double v) => v == 0 || !double.IsFinite(v)
+        ? Shown(v).ToString(CultureInfo.InvariantCulture)
+        : Shown(v).ToString("F" + Decimals(v), CultureInfo.InvariantCulture);
 
     /// <summary>A measure to the three significant digits it is shown with (a card, the maps' colouring).</summary>
-    public static double Shown(double v)
-        => v == 0 || !double.IsFinite(v) ? v : Math.Round(v, Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 0, 15));
+    public static double Shown(double v) => v == 0 || !double.IsFinite(v) ? v : Math.Round(v, Decimals(v));
+
+    /// <summary>The decimals that leave three significant digits (none from 100 up).</summary>
+    private static int Decimals(double v) => Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 0, 15);
 
     /// <summary>The numeric measures (brightness, contrast, colourfulness, detail, size) to three significant digits, for colouring the maps (made once: the report names them, then writes them).</summary>
     public IReadOnlyList<MetadataColumn> ShownMeasures() => shownMeasures ??=

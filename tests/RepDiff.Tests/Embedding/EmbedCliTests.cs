@@ -535,6 +535,48 @@ public class EmbedCliTests
     }
 
     /// <summary>
+    /// Two layers of one model through compare (helper h143): `--model-a resnet18 --model-b resnet18` was refused as one
+    /// model, and two layers could be compared only after two embed runs. --layer-a/--layer-b embed as embed --layer does,
+    /// each side named by its layer (terminal, report, the kept embeddings' files), and are refused where nothing embeds.
+    /// </summary>
+    [Fact]
+    public void CompareEmbedsTwoLayersOfOneModelNamedByTheirLayers()
+    {
+        var (dir, images, model) = Setup();
+        string layer = Path.Combine(dir, "mid.npy"), final = Path.Combine(dir, "final.npy");
+        var (embedCode, embedOut, _) = Run("embed", model, "--images", images, "--layer", "mid", "--out", layer);
+        Assert.Equal(0, embedCode);
+        Assert.Contains("(5 x 3, float32, identity-32x32-nchw-batch layer mid)", embedOut); // embed names the layer it wrote
+        Assert.Equal(0, Run("embed", model, "--images", images, "--out", final).Code);
+        string output = Path.Combine(dir, "report");
+        var (code, stdout, error) = Run("compare", "--model-a", model, "--layer-a", "mid", "--model-b", model, "--images", images, "--methods", "kmeans", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("identity-32x32-nchw-batch layer mid: embedded, kept in", error);
+        string kept = Path.Combine(output, "embeddings");
+        Assert.Equal(File.ReadAllBytes(layer), File.ReadAllBytes(Path.Combine(kept, "identity-32x32-nchw-batch_layer_mid.npy")));
+        Assert.Equal(File.ReadAllBytes(final), File.ReadAllBytes(Path.Combine(kept, "identity-32x32-nchw-batch.npy")));
+        var inputs = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "results.json")))!["inputs"]!;
+        Assert.Equal(("identity-32x32-nchw-batch_layer_mid.npy", "identity-32x32-nchw-batch.npy"), ((string)inputs["a"]!, (string)inputs["b"]!));
+        Assert.Contains("identity-32x32-nchw-batch layer mid", File.ReadAllText(Path.Combine(output, "report.html")));
+        // Run again: each layer's kept embeddings are found apart.
+        (code, _, error) = Run("compare", "--model-a", model, "--layer-a", "mid", "--model-b", model, "--images", images, "--methods", "kmeans", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("identity-32x32-nchw-batch layer mid: reusing", error);
+        Assert.Contains("identity-32x32-nchw-batch: reusing", error);
+
+        // An unknown layer of B is refused before A embeds; a layer flag without models to embed is refused, not ignored.
+        (code, _, error) = Run("compare", "--model-a", model, "--model-b", model, "--layer-b", "nope", "--images", images, "--out", Path.Combine(dir, "bad"));
+        Assert.True(code == 2, error);
+        Assert.Contains("nope", error);
+        Assert.DoesNotContain("embedded", error);
+        Assert.False(Path.Exists(Path.Combine(dir, "bad")));
+        Run("compare", layer, final, "--layer-a", "mid", "--out", Path.Combine(dir, "bad"))
+            .AssertBadInput("--layer-a mid: picks a layer of --model-a/--model-b to embed, but the embeddings A and B were given");
+        Run("compare", "--model-a", model, "--model-b", model, "--layer-b", " ", "--images", images, "--out", Path.Combine(dir, "bad"))
+            .AssertBadInput("--layer-b: is empty");
+    }
+
+    /// <summary>
     /// One model as A and B, or two models given one name, is refused before either embeds: `--model-a resnet18 --model-b
     /// resnet18` had embedded the images twice, then refused the pair naming --name-b, which had not been given.
     /// </summary>
@@ -545,7 +587,7 @@ public class EmbedCliTests
         string output = Path.Combine(dir, "report");
         var (code, _, error) = Run("compare", "--model-a", model, "--model-b", model, "--images", images, "--out", output);
         Assert.Equal((2, "error: --model-a and --model-b are the same model with the same settings (identity-32x32-nchw-batch): "
-            + "its two embeddings would be identical, so there is no difference to explain; give two models"), (code, error.Trim()));
+            + "its two embeddings would be identical, so there is no difference to explain; give two models, or two of its layers with --layer-a/--layer-b"), (code, error.Trim()));
         Assert.False(Path.Exists(output));
         (code, _, error) = Run("compare", "--model-a", model, "--model-b", Doubled(dir, model), "--images", images, "--name-b", "identity-32x32-nchw-batch", "--out", output);
         Assert.Equal((2, "error: --name-b identity-32x32-nchw-batch: is also what the other model is called; give the two models different names"), (code, error.Trim()));

@@ -159,7 +159,7 @@ public class ImageLooksTests
         ImageLooks.Annotate(explanation, samples);
         var finding = FindingText.Describe(explanation, labels: null, "A", "B", "images");
         Assert.Equal("A keeps one group of 40 images together that B pulls apart (there are no labels to name them; concept 1, 40 images, "
-            + "stands out as more colourful (colourfulness 0.3, whole set 0.06) and mostly blue (100% of them, whole set 20%): see the concept cards).",
+            + "stands out as more colourful (colourfulness 0.300, whole set 0.0600) and mostly blue (100% of them, whole set 20%): see the concept cards).",
             finding.For(DirectionNames.MoreSimilarInA).Text);
         Assert.True(finding.For(DirectionNames.MoreSimilarInA).NamedWithoutLabels);
         Assert.Equal("hand finds one group of images that A keeps together and B pulls apart (no labels to name them; its concept 1 stands out as more colourful and mostly blue).",
@@ -195,7 +195,10 @@ public class ImageLooksTests
         Assert.Equal("more often yellow (14%, whole set 4%)", ImageLooks.Phrase(share));
         Assert.Equal("mostly yellow", ImageLooks.Word(share with { MembersWithValue = 25 }));
         var size = new EnrichedValue { Column = ImageLooks.Size, Members = 10, Total = 40, MemberMean = 0.000256, Mean = 0.0012, Z = -4, PValue = 1e-5, QValue = 1e-4 };
-        Assert.Equal("smaller (size 0.000256 megapixels, whole set 0.0012)", ImageLooks.Phrase(size));
+        Assert.Equal("smaller (size 0.000256 megapixels, whole set 0.00120)", ImageLooks.Phrase(size));
+        // Three significant digits each, a trailing zero too: "detail 0.12" beside "whole set 0.0783" read as less precise.
+        var detail = size with { Column = ImageLooks.Detail, MemberMean = 0.1203, Mean = 0.07834, ExpectedFromLabels = 0.1 };
+        Assert.Equal("more detailed (detail 0.120, whole set 0.0783, its labels 0.100)", ImageLooks.Phrase(detail with { Z = 4 }));
     }
 
     /// <summary>

@@ -396,6 +396,23 @@ public class HtmlReportTests
         Assert.Equal("find samples by id or text", Field(new SampleInfo { Texts = texts }));
     }
 
+    /// <summary>
+    /// A SPEC card's "strength 0.009758" was too long to sit beside the rank badge in a card of the narrowest width (the badge
+    /// stood on a line of its own, seen in Chromium): below 1 the figure has three significant digits, four from 1 up.
+    /// </summary>
+    [Fact]
+    public void ACardsStrengthFigureIsShortEnoughToSitBesideItsRank()
+    {
+        var (pair, explanation) = Synthetic();
+        var concepts = explanation.Directions[0].Concepts;
+        (concepts[0].Strength, concepts[1].Strength, explanation.Directions[1].Concepts[0].Strength) = (0.009758, 27.2, 0.0018);
+        string html = HtmlReport.Render(Model(pair, explanation));
+        Assert.Contains("<span class=\"rank\">1</span><span>strength <b>0.00976</b></span></header>", html);
+        // Trailing zeros kept, as the looks keep theirs: 0.00180 beside 0.00174 had read "0.0018".
+        Assert.Contains("<span class=\"rank\">2</span><span>strength <b>27.20</b></span></header>", html);
+        Assert.Contains("<span class=\"rank\">1</span><span>strength <b>0.00180</b></span></header>", html);
+    }
+
     [Fact]
     public void StrengthIsExplainedOncePerMethodAndOnEveryCardFigure()
     {
