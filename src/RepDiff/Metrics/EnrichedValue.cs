@@ -48,6 +48,9 @@ public sealed record EnrichedValue
     /// <summary>Benjamini–Hochberg adjusted p-value over every test made for every concept of the explanation (<see cref="Enrichment.Tests(IReadOnlyList{IReadOnlyCollection{int}})"/>).</summary>
     public required double QValue { get; init; }
 
+    /// <summary>A categorical value members have more often than the whole set (false for a numeric column).</summary>
+    public bool MembersHaveItMoreOften => Value is not null && MembersWithValue!.Value * (long)Total > TotalWithValue!.Value * (long)Members;
+
     /// <summary>"73% 'romance' (whole set 6%)", or "year: mean 1994 (whole set 1987)".</summary>
     public string Phrase => Value is not null
         ? $"{Percent(MembersWithValue!.Value, Members)} '{Value}' (whole set {Percent(TotalWithValue!.Value, Total)})"

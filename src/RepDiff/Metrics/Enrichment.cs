@@ -89,7 +89,7 @@ public sealed class Enrichment
 
     /// <summary>The tests at q ≤ alpha whose value members have more often than the whole set (every numeric column that passes).</summary>
     private static List<EnrichedValue> Reported(List<EnrichedValue> tests, double alpha) =>
-        tests.Where(t => t.QValue <= alpha && (t.Value is null || t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members)).ToList();
+        tests.Where(t => t.QValue <= alpha && (t.Value is null || t.MembersHaveItMoreOften)).ToList();
 
     /// <summary>The members' tests in column order with q unset, their ln p appended to <paramref name="logP"/>.</summary>
     private List<EnrichedValue> RawTests(IReadOnlyCollection<int> members, List<double> logP)

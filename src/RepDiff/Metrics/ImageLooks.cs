@@ -140,9 +140,8 @@ public sealed class ImageLooks
         {
             concept.Looks = all[k..(k + ofConcept.Count)]
                 // A measure when it can be told; a colour or shape when members have it more often than the whole set.
-                .Where(t => t.QValue <= alpha && (t.Value is null ? looks.Visible(t) : t.MembersWithValue!.Value * (long)t.Total > t.TotalWithValue!.Value * (long)t.Members))
-                .OrderBy(t => t.QValue).ThenByDescending(t => t.LogOddsRatio ?? Math.Abs(t.Z ?? 0)).ThenBy(t => t.Column, StringComparer.Ordinal)
-                .ThenBy(t => t.Value, StringComparer.Ordinal).ToList();
+                // Already strongest first: Enrichment.Tests orders each concept's tests.
+                .Where(t => t.QValue <= alpha && (t.Value is null ? looks.Visible(t) : t.MembersHaveItMoreOften)).ToList();
             k += ofConcept.Count;
         }
     }
