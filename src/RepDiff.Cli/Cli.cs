@@ -195,7 +195,14 @@ internal static class Cli
     internal static string ParseError(string message)
     {
         var value = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$");
-        return value.Success ? $"{value.Groups[2].Value}: '{value.Groups[1].Value}' is not {TypeNames.InWords(value.Groups[3].Value)}" : message.TrimEnd('.');
+        if (!value.Success) return message.TrimEnd('.');
+        var (text, option, type) = (value.Groups[1].Value, value.Groups[2].Value, value.Groups[3].Value);
+        // A whole number past 32 bits is a whole number still (`--batch-size 99999999999` had read "is not a whole number"),
+        // as the method options say (OptionSpec.Parse).
+        // The option's own range is checked after parsing; this only says which way the number is out of 32 bits.
+        if (type == "System.Int32" && System.Numerics.BigInteger.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var whole))
+            return whole > 0 ? $"{option}: '{text}' is too large (at most {int.MaxValue})" : $"{option}: '{text}' is too small (at least {int.MinValue})";
+        return $"{option}: '{text}' is not {TypeNames.InWords(type)}";
     }
 
     /// <summary>compare's and the demo's --seed, held to the methods' range (<see cref="Methods.MethodOptions.Seed"/>).</summary>

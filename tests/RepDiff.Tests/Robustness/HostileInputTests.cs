@@ -198,6 +198,10 @@ public class HostileInputTests
         Run("kmeans", "a.npy", "b.npy", "--concepts", "x").AssertBadInput("--concepts");
         Run("kmeans", "a.npy", "b.npy", "--concepts", "x", "--bogus").AssertBadInput("");
         Run("nosuchcommand", "a", "b").AssertBadInput("");
+        // The parser's own whole-number options (compare's --seed, embed's --batch-size): past 32 bits a number is too large or too small, not "not a whole number".
+        Run("compare", "a.npy", "b.npy", "--seed", "99999999999").AssertBadInput("--seed: '99999999999' is too large (at most 2147483647)");
+        Run("embed", "resnet18", "--images", "x", "--out", "e.npy", "--batch-size", "-99999999999").AssertBadInput("--batch-size: '-99999999999' is too small");
+        Run("embed", "resnet18", "--images", "x", "--out", "e.npy", "--batch-size", "1.5").AssertBadInput("--batch-size: '1.5' is not a whole number");
     }
 
     [Fact]
