@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace RepDiff.Metrics;
 
@@ -49,7 +50,7 @@ public sealed record EnrichedValue
     public required double QValue { get; init; }
 
     /// <summary>A categorical value members have more often than the whole set (false for a numeric column).</summary>
-    public bool MembersHaveItMoreOften => Value is not null && MembersWithValue!.Value * (long)Total > TotalWithValue!.Value * (long)Members;
+    [JsonIgnore] public bool MembersHaveItMoreOften => Value is not null && MembersWithValue!.Value * (long)Total > TotalWithValue!.Value * (long)Members;
 
     /// <summary>"73% 'romance' (whole set 6%)", or "year: mean 1994 (whole set 1987)".</summary>
     public string Phrase => Value is not null
