@@ -35,7 +35,11 @@ internal static class ComparisonSummary
         Cli.Out.WriteLine($"context: {context}");
         foreach (var (key, value) in comparison.Context)
             if (key.EndsWith("_note") && value is not null) Cli.Out.WriteLine(Terminal.Clean($"{key[..^"_note".Length]}: {value.GetValue<string>()}"));
-        if (model.LeadingFindings is { } headline) Cli.Out.WriteLine(Terminal.Clean($"finding: {headline.Headline()}"));
+        if (model.LeadingFindings is { } headline)
+        {
+            Cli.Out.WriteLine(Terminal.Clean($"finding: {headline.Headline()}"));
+            if (headline.Untested) Cli.Out.WriteLine(Findings.FindingText.UntestedNote);
+        }
         foreach (var explanation in comparison.Explanations) Summary.WarnOfMembersLeftOut(explanation, pair.NameA);
     }
 

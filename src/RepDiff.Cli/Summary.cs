@@ -77,6 +77,7 @@ internal static class Summary
         // The plain-language finding of each direction, as the report's summary gives it (only confirmed concepts after --validate).
         foreach (var finding in model.Findings.Where(f => f.Method == explanation.Method).SelectMany(f => f.Directions))
             Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));
+        if (model.Findings.FirstOrDefault(f => f.Method == explanation.Method) is { Untested: true }) Cli.Out.WriteLine(Findings.FindingText.UntestedNote);
         if (explanation.Metrics["eigensolver_converged"]?.GetValue<bool>() == false)
             Cli.Warn("the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
     }

@@ -240,7 +240,8 @@ public static partial class HtmlReport
         // A comparison's one-line finding, as the terminal and the demo's index lead with it: a shared report had lacked it.
         if (model.Explanations.Count > 1 && model.LeadingFindings is { } headline)
             h.Append("<p class=\"headline\"><span class=\"ctx-title\">Finding</span> <small>(the method ranked first by mean BSR)</small> ")
-                .Append(Isolated(headline.Headline(isolated: true))).Append("</p>");
+                .Append(Isolated(headline.Headline(isolated: true))).Append("</p>")
+                .Append(headline.Untested ? $"<p class=\"note untested\">{E(FindingText.UntestedNote)}</p>" : "");
         return h.Append("</header>").ToString();
     }
 
@@ -360,13 +361,16 @@ public static partial class HtmlReport
                 .Append("<figcaption>Eigenvalue spectrum of the difference, in the method's order: ").Append(SpectrumSigns(model, e)).Append("</figcaption></figure>");
         // Each method's strength is on its own scale, so it is named once here and on every card's figure.
         string? strength = e.StrengthMeaning;
-        var given = model.Findings.FirstOrDefault(f => f.Method == e.Method) is { OfGivenGroups: true } findings ? findings : null;
+        var findings = model.Findings.FirstOrDefault(f => f.Method == e.Method);
+        var given = findings is { OfGivenGroups: true } ? findings : null;
         if (strength is not null)
             s.Append("<p class=\"note strength\"><b>Strength</b> (on each card): ").Append(E(strength))
                 .Append(given is null ? ". It ranks this method's concepts" : ". It ranks the groups given").Append("; it is not comparable across methods.</p>");
         // Groups given in a file: where they hold, counted ("Of the three groups given, one holds in A …"); a method's directions say what it found.
         if (given is not null)
             s.Append("<p class=\"given-summary\">").Append(Isolated(given.IsolatedSummary)).Append("</p>");
+        if (findings is { Untested: true })
+            s.Append("<p class=\"note untested\">").Append(E(FindingText.UntestedNote)).Append("</p>");
 
         for (int d = 0; d < e.Directions.Count; d++)
         {

@@ -13,6 +13,13 @@ public sealed record ExplanationFindings(string Method, IReadOnlyList<DirectionF
     public bool OfGivenGroups { get; init; }
 
     /// <summary>
+    /// A direction names concepts that a method found, and neither stability nor held-out validation tested any of them:
+    /// the terminal and the report add <see cref="FindingText.UntestedNote"/>. False for baselines' own groups and for
+    /// groups given in a file (each is tested against random groups of its size).
+    /// </summary>
+    public bool Untested { get; init; }
+
+    /// <summary>
     /// The line as a comparison leads with it (the terminal's `finding:`, the demo's index, the report's header): prefixed
     /// with the method's name, unless it starts with it ("rdx finds …"); <paramref name="isolated"/> keeps the marks of
     /// <see cref="IsolatedSummary"/> for a page.

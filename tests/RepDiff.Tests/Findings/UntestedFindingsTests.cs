@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using RepDiff.Findings;
+using RepDiff.IO;
+using RepDiff.Tests.Robustness;
+using static RepDiff.Tests.Findings.FindingTextTests;
+
+namespace RepDiff.Tests.Findings;
+
+/// <summary>
+/// A finding that neither stability nor held-out validation tested says so and names --trust: on two representations
+/// that differ only by noise, rdx and spec each named five groups per direction with nothing beside them (issue 17).
+/// </summary>
+public class UntestedFindingsTests
+{
+    private static readonly SampleLabels Labelled = Labels(("cat", 20), ("dog", 20));
+
+    [Fact]
+    public void AMethodsConceptsThatNothingTestedAreSaidToBeUntested()
+        => Assert.True(FindingText.Describe(Hand(Enumerable.Range(0, 20).ToArray()), Labelled, "a", "b").Untested);
+
+    [Fact]
+    public void StabilityOrHeldOutValidationOfAnyConceptIsATest()
+    {
+        var stable = Hand(Enumerable.Range(0, 20).ToArray(), Enumerable.Range(20, 20).ToArray());
+        stable.Directions[0].Concepts[1].Stability = 0.4;
+        Assert.False(FindingText.Describe(stable, Labelled, "a", "b").Untested);
+
+        var validated = Hand(Enumerable.Range(0, 20).ToArray());
+        validated.Directions[0].Concepts[0].PValue = validated.Directions[0].Concepts[0].PAdjusted = 0.5;
+        Assert.False(FindingText.Describe(validated, Labelled, "a", "b").Untested);
+    }
+
+    [Fact]
+    public void NothingIsUntestedWhereNoDirectionClaimsAGroup()
+    {
+        // No concepts at all.
+        Assert.False(FindingText.Describe(Hand(), Labelled, "a", "b").Untested);
+
+        // A direction no better than random groups claims nothing (the other direction has no concepts).
+        var atChance = Hand(Enumerable.Range(0, 20).ToArray());
+        atChance.Metrics["bsr"] = new JsonObject { [DirectionNames.MoreSimilarInA] = 0.45 };
+        atChance.Metrics["bsr_chance"] = new JsonObject { [DirectionNames.MoreSimilarInA] = 0.48 };
+        Assert.False(FindingText.Describe(atChance, Labelled, "a", "b").Untested);
+
+        // A baseline's own groups claim no difference.
+        var baseline = new Explanation
+        {
+            Method = "kmeans",
+            Directions = [new Direction { Name = DirectionNames.ConceptsOfA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 20)] }] }],
+        };
+        Assert.False(FindingText.Describe(baseline, Labelled, "a", "b").Untested);
+    }
+
+    [Fact]
+    public void TheTerminalAndTheReportSayItUntilTrustTestsTheConcepts()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels) = CliHarness.SmallPair(dir, rows: 120);
+        string plain = Path.Combine(dir, "plain"), trusted = Path.Combine(dir, "trusted");
+
+        var run = CliHarness.Run("rdx", a, b, "--labels", labels, "--maps", "pca", "--out", plain);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Contains(FindingText.UntestedNote, run.Stdout);
+        Assert.Contains(FindingText.UntestedNote, File.ReadAllText(Path.Combine(plain, "report.html")));
+
+        run = CliHarness.Run("rdx", a, b, "--labels", labels, "--maps", "pca", "--trust", "--out", trusted);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.DoesNotContain(FindingText.UntestedNote, run.Stdout);
+        Assert.DoesNotContain("Not yet tested", File.ReadAllText(Path.Combine(trusted, "report.html")));
+        Assert.Contains(ResultsFile.Read(Path.Combine(trusted, "results.json")).Explanations[0].Directions.SelectMany(d => d.Concepts), c => c.Stability is not null);
+
+        // compare says it under its one-line finding, and its report under the same line in the header.
+        string compared = Path.Combine(dir, "compared");
+        run = CliHarness.Run("compare", a, b, "--methods", "rdx,kmeans", "--maps", "pca", "--out", compared);
+        Assert.True(run.Code == 0, run.Stderr);
+        var lines = run.Stdout.Split('\n');
+        int finding = Array.FindIndex(lines, l => l.StartsWith("finding: rdx", StringComparison.Ordinal));
+        Assert.True(finding >= 0, run.Stdout);
+        Assert.Equal(FindingText.UntestedNote, lines[finding + 1]);
+        string html = File.ReadAllText(Path.Combine(compared, "report.html"));
+        Assert.True(html.IndexOf("class=\"headline\"", StringComparison.Ordinal) < html.IndexOf(FindingText.UntestedNote, StringComparison.Ordinal));
+    }
+}
