@@ -13,9 +13,9 @@ public sealed record ExplanationFindings(string Method, IReadOnlyList<DirectionF
     public bool OfGivenGroups { get; init; }
 
     /// <summary>
-    /// A direction names concepts that a method found, and neither stability nor held-out validation tested any of them:
-    /// the terminal and the report add <see cref="FindingText.UntestedNote"/>. False for baselines' own groups and for
-    /// groups given in a file (each is tested against random groups of its size).
+    /// A direction names concepts that a method found, and held-out validation did not run on them: the terminal and the
+    /// report add <see cref="FindingText.UntestedNote"/>. False for baselines' own groups and for groups given in a file
+    /// (each is tested against random groups of its size).
     /// </summary>
     public bool Untested { get; init; }
 
