@@ -60,16 +60,19 @@ public class UntestedFindingsTests
     [Fact]
     public void TheTerminalAndTheReportSayItUntilTrustTestsTheConcepts()
     {
+        // A null pair: B = A·Q + 1% noise, so whatever spec finds here is noise (it names five groups each way).
         string dir = TestData.TempDir();
-        var (a, b, labels) = CliHarness.SmallPair(dir, rows: 120);
-        string plain = Path.Combine(dir, "plain"), trusted = Path.Combine(dir, "trusted");
+        var pair = Trust.HeldOutValidationTests.NullPair(400, 12, seed: 1);
+        string a = Path.Combine(dir, "a.npy"), b = Path.Combine(dir, "b.npy"), plain = Path.Combine(dir, "plain"), trusted = Path.Combine(dir, "trusted");
+        Npy.Write(a, pair.A);
+        Npy.Write(b, pair.B);
 
-        var run = CliHarness.Run("rdx", a, b, "--labels", labels, "--maps", "pca", "--out", plain);
+        var run = CliHarness.Run("spec", a, b, "--maps", "pca", "--out", plain);
         Assert.True(run.Code == 0, run.Stderr);
         Assert.Contains(FindingText.UntestedNote, run.Stdout);
-        Assert.Contains(FindingText.UntestedNote, File.ReadAllText(Path.Combine(plain, "report.html")));
+        Assert.Contains("<p class=\"note untested\"><b>Not yet tested on held-out samples:</b>", File.ReadAllText(Path.Combine(plain, "report.html")));
 
-        run = CliHarness.Run("rdx", a, b, "--labels", labels, "--maps", "pca", "--trust", "--out", trusted);
+        run = CliHarness.Run("spec", a, b, "--maps", "pca", "--trust", "--out", trusted);
         Assert.True(run.Code == 0, run.Stderr);
         Assert.DoesNotContain(FindingText.UntestedNote, run.Stdout);
         Assert.DoesNotContain("Not yet tested", File.ReadAllText(Path.Combine(trusted, "report.html")));
@@ -77,13 +80,15 @@ public class UntestedFindingsTests
 
         // compare says it under its one-line finding, and its report under the same line in the header.
         string compared = Path.Combine(dir, "compared");
-        run = CliHarness.Run("compare", a, b, "--methods", "rdx,kmeans", "--maps", "pca", "--out", compared);
+        run = CliHarness.Run("compare", a, b, "--methods", "spec,kmeans", "--maps", "pca", "--out", compared);
         Assert.True(run.Code == 0, run.Stderr);
         var lines = run.Stdout.Split('\n');
-        int finding = Array.FindIndex(lines, l => l.StartsWith("finding: rdx", StringComparison.Ordinal));
+        int finding = Array.FindIndex(lines, l => l.StartsWith("finding: spec", StringComparison.Ordinal));
         Assert.True(finding >= 0, run.Stdout);
         Assert.Equal(FindingText.UntestedNote, lines[finding + 1]);
         string html = File.ReadAllText(Path.Combine(compared, "report.html"));
-        Assert.True(html.IndexOf("class=\"headline\"", StringComparison.Ordinal) < html.IndexOf(FindingText.UntestedNote, StringComparison.Ordinal));
+        int line = html.IndexOf("class=\"headline\"", StringComparison.Ordinal), note = html.IndexOf("class=\"note untested\"", StringComparison.Ordinal);
+        Assert.True(line >= 0 && note > line && html.IndexOf("</header>", StringComparison.Ordinal) > note);
+        Assert.Contains("<code>--trust</code>", html);
     }
 }
