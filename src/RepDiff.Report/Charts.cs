@@ -13,11 +13,14 @@ public static class Charts
     public static string Spectrum(double[] values, int maxBars = 60)
     {
         var shown = values.Take(maxBars).ToArray();
-        const double width = 560, height = 170, left = 46, right = 8, top = 10, bottom = 22;
+        const double width = 560, height = 170, right = 8, top = 10, bottom = 22;
         double max = Math.Max(shown.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max(), 1e-300);
         bool hasNegative = shown.Any(v => v < 0), hasPositive = shown.Any(v => v > 0);
         double hi = hasPositive ? max : 0, lo = hasNegative ? -max : 0;
         if (hi == lo) hi = 1;
+        // The axis is as wide as its longest tick (about 6 units a character at the ticks' 10 px): a fixed 46 had cut
+        // SPEC's "-0.000906" to ".000906", so a negative axis read as positive.
+        double left = Math.Max(46, 8 + 6 * new[] { hi, lo }.Max(t => t.ToString("G3", Inv).Length));
         double Y(double v) => top + (hi - v) / (hi - lo) * (height - top - bottom);
         double barWidth = (width - left - right) / Math.Max(shown.Length, 1);
         var svg = new StringBuilder();
