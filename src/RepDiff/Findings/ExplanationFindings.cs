@@ -34,11 +34,13 @@ public sealed record ExplanationFindings(string Method, IReadOnlyList<DirectionF
         Directions.FirstOrDefault(d => d.Direction == direction)
         ?? throw new KeyNotFoundException($"{Method} has no direction '{direction}'");
 
-    /// <summary>results.json's "findings": the method's line and each direction's sentence, as the terminal prints them.</summary>
+    /// <summary>results.json's "findings": the method's line, each direction's sentence and, when untested, the note, as the terminal prints them.</summary>
     public System.Text.Json.Nodes.JsonObject ToJson()
     {
         var directions = new System.Text.Json.Nodes.JsonObject();
         foreach (var finding in Directions) directions[finding.Direction] = finding.Text;
-        return new() { ["summary"] = Summary, ["directions"] = directions };
+        var json = new System.Text.Json.Nodes.JsonObject { ["summary"] = Summary, ["directions"] = directions };
+        if (Untested) json["note"] = FindingText.UntestedNote;
+        return json;
     }
 }

@@ -71,11 +71,13 @@ public class UntestedFindingsTests
         Assert.True(run.Code == 0, run.Stderr);
         Assert.Contains(FindingText.UntestedNote, run.Stdout);
         Assert.Contains("<p class=\"note untested\"><b>Not yet tested on held-out samples:</b>", File.ReadAllText(Path.Combine(plain, "report.html")));
+        Assert.Equal(FindingText.UntestedNote, JsonNode.Parse(File.ReadAllText(Path.Combine(plain, "results.json")))!["findings"]!["note"]!.GetValue<string>());
 
         run = CliHarness.Run("spec", a, b, "--maps", "pca", "--trust", "--out", trusted);
         Assert.True(run.Code == 0, run.Stderr);
         Assert.DoesNotContain(FindingText.UntestedNote, run.Stdout);
         Assert.DoesNotContain("Not yet tested", File.ReadAllText(Path.Combine(trusted, "report.html")));
+        Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(trusted, "results.json")))!["findings"]!["note"]);
         Assert.Contains(ResultsFile.Read(Path.Combine(trusted, "results.json")).Explanations[0].Directions.SelectMany(d => d.Concepts), c => c.Confirmed is not null);
 
         // compare says it under its one-line finding, and its report under the same line in the header.
