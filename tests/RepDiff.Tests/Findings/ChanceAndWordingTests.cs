@@ -375,6 +375,14 @@ public class ChanceAndWordingTests
         string text = FindingText.Describe(e, labels, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text;
         Assert.Contains(caption[..80] + "…", text);
         Assert.DoesNotContain(caption, text);
+
+        // An emoji across the 80th character is left out whole: its first half alone is no character (UTF-8 has none for it).
+        string straddling = new string('a', 79) + "😀 and more";
+        var emojiLabels = Labels((straddling, 60), ("5", 60), ("8", 60));
+        e.Directions[0].Concepts[0].Members = Take(emojiLabels, (straddling, 30));
+        string cut = FindingText.Describe(e, emojiLabels, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text;
+        Assert.Contains(" (" + new string('a', 79) + "…; concept 1, 30 images: all " + new string('a', 79) + "…)", cut);
+        Assert.Equal(cut, System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(cut)));
     }
 
     /// <summary>A small concept found again leads before a large one that was not (the rdx digits run of helper 62: 84 samples at 0.48 led).</summary>
