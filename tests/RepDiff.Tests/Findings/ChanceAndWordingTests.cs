@@ -220,8 +220,10 @@ public class ChanceAndWordingTests
         Assert.EndsWith("; both of its confirmed concepts are mostly one label.", confirmed.Text);
         var first = FindingText.Describe(Validated(2), Ten, "A", "B").For(DirectionNames.MoreSimilarInA);
         Assert.EndsWith("; both of its first two concepts are mostly one label.", first.Text);
-        var neither = FindingText.Describe(Validated(2, 9), Ten, "A", "B").For(DirectionNames.MoreSimilarInA);
+        var none = FindingText.Describe(Validated(2, 9), Ten, "A", "B");
+        var neither = none.For(DirectionNames.MoreSimilarInA);
         Assert.Equal("A: neither of the two concepts found in this direction was confirmed on held-out samples.", neither.Text);
+        Assert.Equal("hand finds no group of samples that holds on held-out samples: none of its concepts was confirmed.", none.Summary);
         Assert.Equal("A: the one concept found in this direction was not confirmed on held-out samples.",
             FindingText.Describe(Validated(1, 9), Ten, "A", "B").For(DirectionNames.MoreSimilarInA).Text);
         Assert.Equal("A: none of the three concepts found in this direction was confirmed on held-out samples.",
