@@ -32,7 +32,9 @@ public sealed class SampleLabels
 
     /// <summary>
     /// A label as sentences, charts and captions show it: cut at <see cref="MaxShownLength"/> characters, because a
-    /// caption passed as a label would otherwise fill the finding and be repeated in every chart of the report.
+    /// caption passed as a label would otherwise fill the finding and be repeated in every chart of the report. A character
+    /// outside the basic plane is not cut in half: its first half alone had reached the sentence as an invalid character.
     /// </summary>
-    public static string Shown(string label) => label.Length <= MaxShownLength ? label : label[..MaxShownLength] + "…";
+    public static string Shown(string label) => label.Length <= MaxShownLength ? label
+        : label[..(char.IsHighSurrogate(label[MaxShownLength - 1]) ? MaxShownLength - 1 : MaxShownLength)] + "…";
 }

@@ -111,7 +111,8 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
         var named = new List<LabelShare>();
         foreach (var s in shares)
         {
-            if (named.Sum(x => x.Share) >= MixtureCoverage && s.Count < named[^1].Count) break;
+            // The named labels' share from their summed count: a sum of shares (19/30 + 5/30 = 0.7999…) fell short of 80%.
+            if ((double)named.Sum(x => x.Count) / size >= MixtureCoverage && s.Count < named[^1].Count) break;
             named.Add(s);
         }
         if (named.Count is < 2 or > MaxLabelsNamed || named.Any(s => s.Share < NotableShare || s.Enrichment <= 1)) return null;

@@ -103,4 +103,115 @@ public class BaseRateTests
         Assert.Equal(ConceptMix.Spread, profile.Mix);
         Assert.Empty(profile.Leading);
     }
+
+    /// <summary>Ten labels of 500; k members of L0 and the rest dealt over L1–L9 in turn.</summary>
+    private static readonly SampleLabels FiveHundreds = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 500)).ToArray());
+
+    private static ConceptProfile OfL0(int fromL0, int size)
+    {
+        var rest = Enumerable.Range(0, size - fromL0).GroupBy(j => $"L{1 + j % 9}").Select(g => (g.Key, g.Count()));
+        return ConceptProfile.Of(new Concept { Rank = 1, Members = Take(FiveHundreds, [("L0", fromL0), .. rest]) }, FiveHundreds);
+    }
+
+    /// <summary>"One label": the largest label holds at least 70% of the members (ConceptProfile.OneLabelShare), at the edge.</summary>
+    [Theory]
+    [InlineData(70, 100, true)]
+    [InlineData(69, 100, false)]
+    [InlineData(21, 30, true)]
+    [InlineData(20, 30, false)]
+    [InlineData(7, 10, true)]
+    [InlineData(349, 500, false)]
+    public void OneLabelIsSeventyPercentOfTheMembers(int fromL0, int size, bool oneLabel)
+    {
+        var profile = OfL0(fromL0, size);
+        Assert.Equal(oneLabel, profile.Mix == ConceptMix.OneLabel);
+        Assert.Equal(oneLabel ? ConceptMix.OneLabel : ConceptMix.Leaning, profile.Mix);
+        Assert.Equal(["L0"], profile.Leading.Select(s => s.Label));
+    }
+
+    /// <summary>
+    /// A share under the rule's 70% keeps a decimal only when whole percents would round it up to 70: 69.5% (139 of 200)
+    /// reads "69.5%", 69.4% (347 of 500) "69%"; 349 of 500 (69.8%) "69.8%".
+    /// </summary>
+    [Theory]
+    [InlineData(139, 200, "69.5% L0")]
+    [InlineData(347, 500, "69% L0")]
+    [InlineData(349, 500, "69.8% L0")]
+    [InlineData(7, 10, "70% L0")]
+    public void ASharesDecimalIsKeptOnlyWhereItWouldRoundToTheRulesFigure(int fromL0, int size, string said)
+        => Assert.Contains($": {said}", OfL0(fromL0, size).Detail("images"));
+
+    /// <summary>
+    /// A mixture's labels are the fewest largest holding 80% of the members (MixtureCoverage). 19 and 5 of 30 hold exactly
+    /// 80%, but their shares summed to 0.7999…, so a third label (10%, under the 15% a mixture's label needs) joined and
+    /// the concept read as leaning to L0; 18 and 5 (77%) need a third.
+    /// </summary>
+    [Fact]
+    public void TwoLabelsHoldingExactlyEightyPercentAreAMixture()
+    {
+        var ten = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 100)).ToArray());
+        var at = ConceptProfile.Of(new Concept { Rank = 1, Members = Take(ten, ("L0", 19), ("L1", 5), ("L2", 3), ("L3", 3)) }, ten);
+        Assert.Equal(ConceptMix.Mixed, at.Mix);
+        Assert.Equal(["L0", "L1"], at.Leading.Select(s => s.Label));
+        Assert.Equal("concept 1, 30 images: 63% L0, 17% L1", at.Detail("images"));
+        var below = ConceptProfile.Of(new Concept { Rank = 1, Members = Take(ten, ("L0", 18), ("L1", 5), ("L2", 4), ("L3", 3)) }, ten);
+        Assert.NotEqual(ConceptMix.Mixed, below.Mix);
+    }
+
+    /// <summary>Each label of a mixture holds at least 15% of the members (NotableShare): 65% + 15% is one, 66% + 14% is not.</summary>
+    [Fact]
+    public void EachLabelOfAMixtureHoldsFifteenPercent()
+    {
+        var twenty = Labels(Enumerable.Range(0, 20).Select(k => ($"L{k}", 100)).ToArray());
+        ConceptProfile Of(int first, int second) => ConceptProfile.Of(new Concept
+            { Rank = 1, Members = Take(twenty, [("L0", first), ("L1", second), .. Enumerable.Range(2, 10).Select(k => ($"L{k}", 2))]) }, twenty);
+        var at = Of(65, 15);
+        Assert.Equal(ConceptMix.Mixed, at.Mix);
+        Assert.Equal(["L0", "L1"], at.Leading.Select(s => s.Label));
+        var below = Of(66, 14);
+        Assert.Equal(ConceptMix.Leaning, below.Mix);
+        Assert.Equal("L0", below.Leading[0].Label);
+    }
+
+    /// <summary>A mixture has two to four labels (MaxLabelsNamed): four of 20% and the rest spread is one; five of 18% are not.</summary>
+    [Fact]
+    public void AMixtureHasAtMostFourLabels()
+    {
+        var twenty = Labels(Enumerable.Range(0, 20).Select(k => ($"L{k}", 100)).ToArray());
+        ConceptProfile Of(int labels, int each, int spread) => ConceptProfile.Of(new Concept { Rank = 1, Members = Take(twenty,
+            [.. Enumerable.Range(0, labels).Select(k => ($"L{k}", each)), .. Enumerable.Range(labels, 10).Select(k => ($"L{k}", spread))]) }, twenty);
+        var four = Of(4, 20, 2);
+        Assert.Equal(ConceptMix.Mixed, four.Mix);
+        Assert.Equal("concept 1, 100 images: 20% L0, 20% L1, 20% L2, 20% L3", four.Detail("images"));
+        // Five labels reach 80% only together: not a mixture, but each is over-represented, and four of them are named.
+        var five = Of(5, 18, 1);
+        Assert.Equal(ConceptMix.Leaning, five.Mix);
+        Assert.Equal(["L0", "L1", "L2", "L3"], five.Leading.Select(s => s.Label));
+        Assert.EndsWith(", the rest from 11 other labels", five.Detail("images"));
+    }
+
+    /// <summary>
+    /// A mixture is over-represented together: the hypergeometric p of its members' labels, times the C(labels, k) sets that
+    /// could have been picked, at most 0.05. Three labels of 300: ten members all from two of them is p = 0.0169 × 3 = 0.051,
+    /// not a mixture; eleven is 0.0112 × 3 = 0.034, one.
+    /// </summary>
+    [Fact]
+    public void AMixtureIsOverRepresentedAfterCorrectingForTheLabelSetsItCouldHaveBeen()
+    {
+        var three = Labels(("3", 300), ("5", 300), ("8", 300));
+        Assert.NotEqual(ConceptMix.Mixed, ConceptProfile.Of(new Concept { Rank = 1, Members = Take(three, ("3", 5), ("5", 5)) }, three).Mix);
+        var eleven = ConceptProfile.Of(new Concept { Rank = 1, Members = Take(three, ("3", 6), ("5", 5)) }, three);
+        Assert.Equal(ConceptMix.Mixed, eleven.Mix);
+        Assert.Equal(["3", "5"], eleven.Leading.Select(s => s.Label));
+    }
+
+    /// <summary>"As are 95% of all images" is said of a one-label concept whose label is less than 1.2 times as common in it as in the set.</summary>
+    [Theory]
+    [InlineData(84, "all cat, as are 84% of all images")]
+    [InlineData(83, "all cat")]
+    public void ALabelHardlyCommonerInTheConceptThanInTheSetSaysSo(int cats, string said)
+    {
+        var labels = Labels(("cat", cats), ("dog", 100 - cats));
+        Assert.EndsWith($": {said}", ConceptProfile.Of(new Concept { Rank = 1, Members = Take(labels, ("cat", 20)) }, labels).Detail("images"));
+    }
 }

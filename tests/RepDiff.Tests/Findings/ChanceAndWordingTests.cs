@@ -58,9 +58,11 @@ public class ChanceAndWordingTests
         bool AtChance(double bsr, double? spread) =>
             FindingText.Describe(Scored(bsr, chance, spread), Digits, "A", "B").For(DirectionNames.MoreSimilarInA).NoBetterThanChance;
         Assert.True(AtChance(chance + (FindingText.ChanceMargin - 0.1) * sd, sd));
+        Assert.True(AtChance(chance + FindingText.ChanceMargin * sd, sd));
         Assert.False(AtChance(chance + (FindingText.ChanceMargin + 0.1) * sd, sd));
         // Results written before the spreads were: the chance level alone.
         Assert.True(AtChance(chance - 0.01, null));
+        Assert.True(AtChance(chance, null));
         Assert.False(AtChance(chance + 0.01, null));
         var plain = FindingText.Describe(Scored(chance - 0.01, chance, null), Digits, "A", "B").For(DirectionNames.MoreSimilarInA);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"random groups of the same sizes {chance:F3})"), plain.Text);
@@ -124,8 +126,10 @@ public class ChanceAndWordingTests
         var concept = e.Directions[0].Concepts[0];
         (concept.PAdjusted, concept.Bsr, concept.BsrChance) = (0.01, 0.17, 0.49);
         Assert.True(FindingText.Describe(e, Digits, "A", "B").For(DirectionNames.MoreSimilarInA).NoBetterThanChance);
-        // Its grid above its chance level: spoken of, as any confirmed concept.
-        concept.Bsr = 0.6;
+        // At its chance level, too; just above it, spoken of, as any confirmed concept.
+        concept.Bsr = 0.49;
+        Assert.True(FindingText.Describe(e, Digits, "A", "B").For(DirectionNames.MoreSimilarInA).NoBetterThanChance);
+        concept.Bsr = 0.491;
         Assert.False(FindingText.Describe(e, Digits, "A", "B").For(DirectionNames.MoreSimilarInA).NoBetterThanChance);
 
         // In a direction above chance, a concept below its own chance level does not lead while another can.
@@ -165,6 +169,9 @@ public class ChanceAndWordingTests
         // Held by fewer than half the members, a value does not name the concept.
         concept.Enrichment = [Value("camera", "old", 9, 1e-3)];
         Assert.DoesNotContain("camera", FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text);
+        // Held by half of them, it does.
+        concept.Enrichment = [Value("camera", "old", 10, 1e-3)];
+        Assert.EndsWith("75% L0; camera 'old' in 50% of them (whole set 15%)).", FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text);
     }
 
     [Fact]
@@ -213,8 +220,14 @@ public class ChanceAndWordingTests
         Assert.EndsWith("; both of its confirmed concepts are mostly one label.", confirmed.Text);
         var first = FindingText.Describe(Validated(2), Ten, "A", "B").For(DirectionNames.MoreSimilarInA);
         Assert.EndsWith("; both of its first two concepts are mostly one label.", first.Text);
-        var neither = FindingText.Describe(Validated(2, 9), Ten, "A", "B").For(DirectionNames.MoreSimilarInA);
+        var none = FindingText.Describe(Validated(2, 9), Ten, "A", "B");
+        var neither = none.For(DirectionNames.MoreSimilarInA);
         Assert.Equal("A: neither of the two concepts found in this direction was confirmed on held-out samples.", neither.Text);
+        Assert.Equal("hand finds no group of samples that holds on held-out samples: none of its concepts was confirmed.", none.Summary);
+        Assert.Equal("A: the one concept found in this direction was not confirmed on held-out samples.",
+            FindingText.Describe(Validated(1, 9), Ten, "A", "B").For(DirectionNames.MoreSimilarInA).Text);
+        Assert.Equal("A: none of the three concepts found in this direction was confirmed on held-out samples.",
+            FindingText.Describe(Validated(3, 9), Ten, "A", "B").For(DirectionNames.MoreSimilarInA).Text);
         Assert.All(new[] { confirmed, first, neither }, d => Assert.DoesNotContain("all two", d.Text));
     }
 
@@ -236,6 +249,71 @@ public class ChanceAndWordingTests
         var small = FindingText.Describe(Hand(three), labels, "merged", "standard", "images").For(DirectionNames.MoreSimilarInA);
         Assert.Equal("What merged keeps together and standard pulls apart lies within single labels (L5; concept 1, only 3 images: all L5).", small.Text);
         Assert.Equal("concept 1, only 1 image: all L5", ConceptProfile.Of(new Concept { Rank = 1, Members = [three[0]] }, labels).Detail("images"));
+    }
+
+    private static readonly SampleLabels Hundreds = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 100)).ToArray());
+
+    /// <summary>Concepts of 20 of each kind: all L0; four each of L5–L9 (spread); ten of L3 and two each of L4–L8 (leaning to L3).</summary>
+    private static int[] OfKind(ConceptMix kind) => kind switch
+    {
+        ConceptMix.OneLabel => Take(Hundreds, ("L0", 20)),
+        ConceptMix.Spread => Take(Hundreds, [.. Enumerable.Range(5, 5).Select(k => ($"L{k}", 4))]),
+        ConceptMix.Leaning => Take(Hundreds, [("L3", 10), .. Enumerable.Range(4, 5).Select(k => ($"L{k}", 2))]),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>
+    /// Without a mixture the headline says what most concepts are; a tie goes to one label, then to leaning, then to spread,
+    /// whatever the concepts' ranks, and the strongest concept of that kind leads.
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { ConceptMix.Spread, ConceptMix.OneLabel }, ConceptMix.OneLabel, 2)]
+    [InlineData(new[] { ConceptMix.Leaning, ConceptMix.OneLabel }, ConceptMix.OneLabel, 2)]
+    [InlineData(new[] { ConceptMix.Spread, ConceptMix.Leaning }, ConceptMix.Leaning, 2)]
+    [InlineData(new[] { ConceptMix.Spread, ConceptMix.Leaning, ConceptMix.OneLabel, ConceptMix.Leaning }, ConceptMix.Leaning, 2)]
+    [InlineData(new[] { ConceptMix.OneLabel, ConceptMix.Spread, ConceptMix.Spread }, ConceptMix.Spread, 2)]
+    public void WithoutAMixtureTheHeadlineIsTheCommonestKindAndTiesGoToOneLabelThenLeaning(ConceptMix[] kinds, ConceptMix leads, int rank)
+    {
+        var a = FindingText.Describe(Hand([.. kinds.Select(OfKind)]), Hundreds, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal(kinds, a.Concepts.Select(c => c.Mix));
+        Assert.Equal(leads, a.Lead!.Mix);
+        Assert.Equal(rank, a.Lead.Rank);
+        Assert.StartsWith(leads switch
+        {
+            ConceptMix.OneLabel => "What A keeps together and B pulls apart lies within single labels (L0; concept 2, 20 images: all L0)",
+            ConceptMix.Leaning => "A keeps together images of several labels, above all L3, that B separates (concept 2, 20 images: 50% L3 (whole set 10%), the rest from 5 other labels)",
+            _ => "A keeps together images of many labels that B separates (concept 2, 20 images: spread over 5 labels, none over-represented, the largest label, L5, at 20%)",
+        }, a.Text);
+    }
+
+    /// <summary>
+    /// A concept of fewer than ten members (ConceptProfile.SmallConcept) is not a candidate while a larger one is: nine of L0
+    /// beside a spread concept of 20 leave the spread one to lead; ten of L0 tie with it, and one label leads. The tally
+    /// counts both either way.
+    /// </summary>
+    [Theory]
+    [InlineData(9, "A keeps together images of many labels that B separates (concept 2, 20 images: spread over 5 labels, none over-represented, the largest label, L5, at 20%)")]
+    [InlineData(10, "What A keeps together and B pulls apart lies within single labels (L0; concept 1, 10 images: all L0)")]
+    public void AConceptOfNineMembersIsSmallAndOneOfTenIsNot(int size, string headline)
+    {
+        var a = FindingText.Describe(Hand(Take(Hundreds, ("L0", size)), OfKind(ConceptMix.Spread)), Hundreds, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal(headline + "; of its first two concepts, one is mostly one label and one cuts across labels.", a.Text);
+    }
+
+    /// <summary>
+    /// A direction speaks of its first five concepts (FindingText.DefaultMaxConcepts): a mixture at rank 6 neither leads nor
+    /// is counted; one-label concepts name up to four of their labels.
+    /// </summary>
+    [Fact]
+    public void ADirectionSpeaksOfItsFirstFiveConcepts()
+    {
+        var e = Hand([.. Enumerable.Range(0, 5).Select(k => Take(Hundreds, ($"L{k}", 20))), Take(Hundreds, ("L5", 12), ("L6", 12))]);
+        var a = FindingText.Describe(e, Hundreds, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
+        Assert.Equal([1, 2, 3, 4, 5], a.Concepts.Select(c => c.Rank));
+        Assert.Equal("What A keeps together and B pulls apart lies within single labels (L0, L1, L2 and L3; concept 1, 20 images: all L0); "
+            + "all five of its first concepts are mostly one label.", a.Text);
+        // Asked for six, the mixture leads.
+        Assert.StartsWith("A keeps L5 and L6 together", FindingText.Describe(e, Hundreds, "A", "B", "images", maxConcepts: 6).For(DirectionNames.MoreSimilarInA).Text);
     }
 
     /// <summary>
@@ -274,8 +352,9 @@ public class ChanceAndWordingTests
         string counted = "; two of its first three concepts were not found again when rerun on 80% of the samples";
         string fewer = ", as happens when a method is asked for more clusters than the difference has: fewer concepts may find stable ones.";
         Assert.EndsWith(counted + (clusters ? fewer : "."), unsettled);
-        // One concept not found again: counted, no advice.
+        // One concept not found again: counted, no advice; just under the rule's 0.75 is not found again.
         Assert.EndsWith("; one of its first three concepts was not found again when rerun on 80% of the samples.", Text(0.5, 0.9, 0.9));
+        Assert.EndsWith("; one of its first three concepts was not found again when rerun on 80% of the samples.", Text(Stability.FoundAgain - 1e-9, 0.9, 0.9));
         // None found again: the headline is as without stability, and the count says so.
         string none = Text(0.5, 0.5, 0.5);
         Assert.StartsWith("A keeps 5 and 8 together where B separates them (concept 1,", none);
@@ -298,6 +377,14 @@ public class ChanceAndWordingTests
         string text = FindingText.Describe(e, labels, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text;
         Assert.Contains(caption[..80] + "…", text);
         Assert.DoesNotContain(caption, text);
+
+        // An emoji across the 80th character is left out whole: its first half alone is no character (UTF-8 has none for it).
+        string straddling = new string('a', 79) + "😀 and more";
+        var emojiLabels = Labels((straddling, 60), ("5", 60), ("8", 60));
+        e.Directions[0].Concepts[0].Members = Take(emojiLabels, (straddling, 30));
+        string cut = FindingText.Describe(e, emojiLabels, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text;
+        Assert.Contains(" (" + new string('a', 79) + "…; concept 1, 30 images: all " + new string('a', 79) + "…)", cut);
+        Assert.Equal(cut, System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(cut)));
     }
 
     /// <summary>A small concept found again leads before a large one that was not (the rdx digits run of helper 62: 84 samples at 0.48 led).</summary>

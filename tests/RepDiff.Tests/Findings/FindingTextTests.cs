@@ -175,4 +175,33 @@ public class FindingTextTests
         Assert.Equal("The test set (pixels) has more images than the reference set (reference) in one group of 12 images (there are no labels to name them: see the concept cards).",
             unlabelled.For(DirectionNames.MoreFrequentInTest).Text);
     }
+
+    /// <summary>
+    /// Groups given in a file are named in the run's line up to three a part ("and 2 more"), and a direction speaks of the
+    /// groups that hold in it by their names, up to three, the rest counted.
+    /// </summary>
+    [Fact]
+    public void GivenGroupsAreNamedUpToThreeAPart()
+    {
+        var inA = Enumerable.Range(1, 5).Select(k => new Concept { Rank = k, Name = $"g{k}", Members = [.. Enumerable.Range(k * 10, 10)] }).ToList();
+        var explanation = new Explanation
+        {
+            Method = "groups",
+            Directions =
+            [
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [.. inA, new Concept { Rank = 6, Name = "strays", Members = [1, 2, 3] }] },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b" },
+            ],
+        };
+        explanation.Metrics["holds_in"] = new System.Text.Json.Nodes.JsonObject { ["g1"] = "a", ["g2"] = "a", ["g3"] = "a", ["g4"] = "a", ["g5"] = "a", ["strays"] = "neither" };
+        var findings = FindingText.Describe(explanation, labels: null, "a.npy", "b.npy");
+        Assert.Equal("Of the six groups given, five hold in A (a.npy), which keeps them together where B pulls them apart ('g1', 'g2', 'g3' and 2 more); "
+            + "and one is no better than random groups of its size ('strays').", findings.Summary);
+        Assert.StartsWith("a.npy keeps the groups 'g1' (10 samples), 'g2' (10 samples), 'g3' (10 samples) and two more together that b.npy pulls apart",
+            findings.For(DirectionNames.MoreSimilarInA).Text);
+        // Every group given holding in one direction: "all five".
+        explanation.Directions[0].Concepts = inA;
+        explanation.Metrics["holds_in"]!.AsObject().Remove("strays");
+        Assert.StartsWith("Of the five groups given, all five hold in A (a.npy)", FindingText.Describe(explanation, labels: null, "a.npy", "b.npy").Summary);
+    }
 }
