@@ -103,6 +103,11 @@ public class CardLayoutBrowserTests(NullPairReportFixture report, ChromiumFixtur
         Assert.Equal(values.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)), await Figures("value"));
         Assert.Equal(values.Where(v => Math.Abs(v) < 1e15).Select(ImageLooks.Number), (await Figures("measure")).Where((_, k) => Math.Abs(values[k]) < 1e15));
 
+        // A card's caption on the maps counts its members as the card does, on hover as on every other path ("1 member", "1,234").
+        Assert.Equal(["t (1 member)", "t (1,234 members)"], await page.EvaluateAsync<string[]>("() => [1, 1234].map(n => rdData.cardCaption({ title: 't', members: new Array(n) }))"));
+        await page.Locator(".card").First.HoverAsync();
+        Assert.Equal(await page.EvaluateAsync<string>("() => rdData.cardCaption(rdData.cards.concepts[document.querySelector('.card').dataset.key])"), await page.Locator("#map-caption").TextContentAsync());
+
         // A member's score as its card writes the concept's strength: "0.0870" beside "0.0858", not "0.087".
         await page.Locator(".card button.open-members").First.ClickAsync();
         var scores = await page.Locator("section.members:not([hidden]) .mscore").AllTextContentsAsync();
