@@ -56,8 +56,12 @@ public static class Charts
         return html.Append("</div>").ToString();
     }
 
+    /// <summary>
+    /// One label's row: its name (wrapping, report.css; long ones end in an ellipsis), bar and count, the whole row titled with the
+    /// name and count, so a name the card cuts is read whole on hover of its name, bar or number.
+    /// </summary>
     private static void Bar(StringBuilder html, string escapedName, int count, int max, int total, string colourClass)
-        => html.Append(Inv, $"<div class=\"hrow\"><span class=\"hname\" title=\"{escapedName}\">{escapedName}</span><span class=\"hbar\"><i class=\"{colourClass}\" style=\"width:{100.0 * count / max:F1}%\"></i></span><span class=\"hnum\">{count} <small>({100.0 * count / total:F0}%)</small></span></div>");
+        => html.Append(Inv, $"<div class=\"hrow\" title=\"{escapedName}: {count:N0} of {total:N0} members ({100.0 * count / total:F0}%)\"><span class=\"hname\">{escapedName}</span><span class=\"hbar\"><i class=\"{colourClass}\" style=\"width:{100.0 * count / max:F1}%\"></i></span><span class=\"hnum\">{count:N0} <small>({100.0 * count / total:F0}%)</small></span></div>");
 
     /// <summary>
     /// Box plots of a concept's coefficient per label (whiskers q10–q90, box q25–q75, median line),

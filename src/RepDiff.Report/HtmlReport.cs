@@ -504,7 +504,7 @@ public static partial class HtmlReport
     /// kept (0.00180 beside 0.00174). A SPEC card's "strength 0.009758" was too long to sit beside the rank in a card of the
     /// narrowest width, and pushed the badge onto a line of its own.
     /// </summary>
-    internal static string StrengthFigure(double strength)
+    public static string StrengthFigure(double strength)
     {
         int digits = Math.Abs(strength) < 1 ? 3 : 4;
         if (strength == 0 || !double.IsFinite(strength) || Math.Abs(strength) < 1e-4 || Math.Abs(strength) >= 1e4) return strength.ToString("G" + digits, Inv);
@@ -519,7 +519,7 @@ public static partial class HtmlReport
         c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\" aria-label=\"{E(data.Shown[key].Title)}, {CardParts.MemberCount(concept.Members.Length)}\"><header><span class=\"rank\">{concept.Rank}</span>");
         // A given group (`repdiff groups`) is known by its own name.
         if (concept.Name is { } name) c.Append(Inv, $"<span class=\"group-name\">{E(name)}</span>");
-        c.Append(Inv, $"<span{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{StrengthFigure(concept.Strength)}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
+        c.Append(Inv, $"<span class=\"strength\"{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{StrengthFigure(concept.Strength)}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
             c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, difference));

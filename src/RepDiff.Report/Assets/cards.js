@@ -30,7 +30,7 @@
   function highlight(indices, caption) {
     document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: indices, caption: caption || '' } }));
   }
-  const cardCaption = c => c.title + ' (' + c.members.length.toLocaleString('en') + ' members)';
+  const cardCaption = page.cardCaption;
   // What the maps go back to when the mouse or focus leaves a consensus row or a listed member: the chosen consensus row,
   // else the selected card, else nothing (a hovered row's samples had stayed lit after the mouse left).
   const rowLit = new Map(); // consensus row → lights its shared samples
@@ -48,7 +48,6 @@
     if (text !== undefined && text !== null) e.textContent = text;
     return e;
   }
-  const fmt = x => x === null || x === undefined ? '' : (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : +x.toPrecision(4) + '');
 
   // ---- export rows: the columns of `repdiff export` ----
   // The group column (given groups' names), the file and text columns, as `repdiff export` has them when some concept has a
@@ -127,7 +126,7 @@
     if (id !== null && id !== undefined) line.append(' ', cut('mid', id));
     if (file !== null) line.append(id !== null && id !== undefined ? ' · ' : ' ', cut('mfile', file));
     if (label !== null) line.append(' · ', cut('mlabel', label));
-    if (c.scores && c.scores[p] !== null) line.append(' · ', el('span', 'mscore', 'score ' + fmt(c.scores[p])));
+    if (c.scores && c.scores[p] !== null) line.append(' · ', el('span', 'mscore', 'score ' + page.figure(c.scores[p], 'strength')));
     li.appendChild(line);
     const whole = S.texts ? S.texts[S.slot(row)] : undefined;
     if (whole !== undefined && whole !== null) {
@@ -181,7 +180,7 @@
     panel.dataset.key = key;
     panel.replaceChildren();
     const head = el('header', 'mhead');
-    head.append(el('h4', null, c.title + ' — ' + c.members.length.toLocaleString('en') + ' members'));
+    head.append(el('h4', null, c.title + ' — ' + page.members(c.members.length)));
     const close = el('button', 'close', '×');
     close.type = 'button';
     close.title = 'close the member list';
@@ -275,7 +274,7 @@
     const sel = currentSelection();
     document.querySelectorAll('button[data-export=selection]').forEach(b => { b.disabled = !sel; });
     if (selectionLabel) selectionLabel.textContent = !sel ? 'none (select a card, or drag on a map)'
-      : sel.kind === 'card' ? data.concepts[sel.key].title + ' (' + data.concepts[sel.key].members.length.toLocaleString('en') + ' members)'
+      : sel.kind === 'card' ? cardCaption(data.concepts[sel.key])
       : sel.indices.length.toLocaleString('en') + (sel.indices.length === 1 ? ' sample' : ' samples') + ' selected on the map';
   }
   document.addEventListener('rd-selection', e => {

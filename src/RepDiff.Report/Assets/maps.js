@@ -109,7 +109,7 @@
     } else {
       const bar = document.createElement('span'); bar.className = 'ramp';
       const lo = document.createElement('span'), hi = document.createElement('span'), g = document.createElement('i');
-      lo.textContent = fmt(column.min); hi.textContent = fmt(column.max);
+      lo.textContent = fmt(column, column.min); hi.textContent = fmt(column, column.max);
       g.style.background = `linear-gradient(90deg,${RAMP.join(',')})`;
       bar.append(lo, g, hi); box.appendChild(bar);
     }
@@ -135,9 +135,9 @@
     }
     visible().forEach(v => { drawMarks(v); drawOverlay(v); });
   }
-  // Three significant digits below 1, as the cards give measures (detail 0.0535, not 0.054); whole digits kept above (a year).
-  const fmt = v => Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2)
-    : (Math.abs(v) < 1 ? +v.toPrecision(3) : +v.toFixed(3)) + '';
+  // A number of a column as the cards write it (report.js): an image's look as its phrase does ("detail 0.0535", "0.200"),
+  // a metadata number as its mean does ("year: mean 1994").
+  const fmt = (column, v) => data.figure(v, column.look ? 'measure' : 'value');
 
   // Canvas geometry and a uniform grid over the points for hover and lasso.
   function layout(v) {
@@ -402,7 +402,7 @@
   const sampleLine = k => clip(nameOf(k) + (labelColumn ? ' · ' + valueOf(labelColumn, k) : ''));
   const colourLine = k => { const column = colouring.column; return column && column !== labelColumn ? clip(column.name + ': ' + valueOf(column, k)) : ''; };
   function valueOf(column, k) {
-    if (column.type === 'numeric') { const v = numberAt(column, k); return Number.isFinite(v) ? fmt(v) : 'missing'; }
+    if (column.type === 'numeric') { const v = numberAt(column, k); return Number.isFinite(v) ? fmt(column, v) : 'missing'; }
     // The sample's own value: values past the palette share the legend's "other" colour, but the tooltip names them.
     const code = column.codes[rowOf(k)];
     return code < 0 ? 'missing' : column.names[code];

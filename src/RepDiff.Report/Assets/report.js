@@ -14,6 +14,31 @@
   data.clip = (s, n = 200) => s.length > n ? s.slice(0, n - 1) + '…' : s;
   // A text on one line, as the page shows it: its line breaks as spaces (as .NET's ReplaceLineEndings); the data keeps them for the downloads.
   data.oneLine = s => s.replace(/\r\n|[\n\r\f\u0085\u2028\u2029]/g, ' ');
+  // A number written as the C# side writes the same kind of quantity, so the member list and the maps read as the cards do
+  // (each page script had its own toPrecision rule, which dropped the zeros a card keeps: "0.2" in the legend, "0.200" on
+  // the card). 'strength': a card's strength and a member's score (HtmlReport.StrengthFigure: three significant digits below
+  // 1, four from 1 up, trailing zeros kept, an exponent below 1e-4 and from 1e4); 'measure': an image's look
+  // (ImageLooks.Number: three significant digits, trailing zeros kept, no exponent); 'value': a metadata number
+  // (EnrichedValue.Number, .NET's "G4": trailing zeros dropped).
+  data.figure = (x, kind) => {
+    if (x === 0 || !Number.isFinite(x)) return String(x);
+    const order = Math.floor(Math.log10(Math.abs(x)));
+    if (kind === 'measure') return x.toFixed(Math.min(15, Math.max(0, 2 - order)));
+    if (kind === 'value') return general(x, 4);
+    const digits = Math.abs(x) < 1 ? 3 : 4;
+    return Math.abs(x) < 1e-4 || Math.abs(x) >= 1e4 ? general(x, digits) : x.toFixed(Math.max(0, digits - 1 - order));
+  };
+  // .NET's "G<digits>": trailing zeros dropped, and an exponent of at least two digits ("1.235E+04", "9.27E-05") where the
+  // rounded number's own exponent is below -4 or not below the digits.
+  function general(x, digits) {
+    const [mantissa, power] = x.toExponential(digits - 1).split('e'), e = +power;
+    const trim = s => s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+    if (e < -4 || e >= digits) return trim(mantissa) + 'E' + (e < 0 ? '-' : '+') + String(Math.abs(e)).padStart(2, '0');
+    return trim(Number(mantissa + 'e' + power).toFixed(digits - 1 - e));
+  }
+  // "1 member", "1,234 members", as the cards count them (CardParts.MemberCount); a card's caption on the maps says it so.
+  data.members = n => n.toLocaleString('en') + (n === 1 ? ' member' : ' members');
+  data.cardCaption = c => c.title + ' (' + data.members(c.members.length) + ')';
   const S = data.samples;
   S.rows = S.rows ? new Int32Array(bytes(S.rows).buffer) : null;
   let slots = null;
@@ -80,7 +105,7 @@
   function show(key) {
     const c = key ? data.cards.concepts[key] : null;
     document.dispatchEvent(new CustomEvent('rd-highlight', {
-      detail: { indices: c ? c.members : null, caption: c ? c.title + ' (' + c.members.length + ' members)' : '' }
+      detail: { indices: c ? c.members : null, caption: c ? data.cardCaption(c) : '' }
     }));
   }
   document.querySelectorAll('.card').forEach(card => {
@@ -95,7 +120,7 @@
       // Said aloud, as the maps say what their keys did: the border alone told a screen reader's user nothing.
       if (live) {
         const c = data.cards.concepts[key];
-        live.textContent = selected ? `Selected ${c.title}: its ${c.members.length.toLocaleString('en')} member${c.members.length === 1 ? '' : 's'} lit in both maps.` : `${c.title} no longer selected.`;
+        live.textContent = selected ? `Selected ${c.title}: its ${data.members(c.members.length)} lit in both maps.` : `${c.title} no longer selected.`;
       }
     };
     card.addEventListener('click', toggle);

@@ -249,7 +249,7 @@ public sealed class ImageLooks
     /// Three significant digits, trailing zeros kept, never an exponent: 0.707, 0.760, 0.000256. Dropping them had set
     /// "detail 0.12" beside "whole set 0.0783", as if the one were less precise.
     /// </summary>
-    private static string Number(double v) => v == 0 || !double.IsFinite(v)
+    internal static string Number(double v) => v == 0 || !double.IsFinite(v)
         ? Shown(v).ToString(CultureInfo.InvariantCulture)
         : Shown(v).ToString("F" + Decimals(v), CultureInfo.InvariantCulture);
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using RepDiff.IO;
 using RepDiff.Metrics;
+using RepDiff.Report;
 using RepDiff.Tests.Embedding;
 using RepDiff.Tests.Robustness;
 
@@ -579,13 +580,8 @@ public class CardsBrowserTests(CardReportFixture report, ChromiumFixture chromiu
         Assert.Empty(errors);
     }
 
-    /// <summary>The score as the member list prints it (4 significant digits, exponent outside 1e-3..1e4).</summary>
-    private static string Score(double x)
-    {
-        double f = (float)x;
-        if (f != 0 && (Math.Abs(f) >= 1e4 || Math.Abs(f) < 1e-3)) return f.ToString("0.000e+0", CultureInfo.InvariantCulture);
-        return double.Parse(f.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
-    }
+    /// <summary>The score as the member list prints it: as a card prints its strength, from the page's float32.</summary>
+    private static string Score(double x) => HtmlReport.StrengthFigure(double.Parse(((float)x).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
 
     private static void AssertSameRows(string[] header, List<string[]> expected, List<string[]> actual)
     {

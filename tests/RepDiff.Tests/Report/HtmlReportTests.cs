@@ -203,6 +203,21 @@ public class HtmlReportTests
         Assert.All(widths, w => Assert.InRange(w, 0, 100));
     }
 
+    /// <summary>
+    /// A label's whole name and count are its row's title (a name the card cuts is read on hover of its name, bar or count), and
+    /// counts are written as the card's member count is ("1,204", where the bar had "1204" under "1,500 members").
+    /// </summary>
+    [Fact]
+    public void ALabelBarNamesItsLabelWholeOnHoverAndCountsAsTheCardCounts()
+    {
+        const string owl = "great grey owl, great gray owl, Strix nebulosa";
+        var labels = new SampleLabels([owl, "T-shirt/top"]);
+        string html = Charts.LabelHistogram(labels, new Dictionary<string, int> { [owl] = 1204, ["T-shirt/top"] = 296 });
+        Assert.Contains($"<div class=\"hrow\" title=\"{owl}: 1,204 of 1,500 members (80%)\"><span class=\"hname\">{owl}</span>", html);
+        Assert.Contains("<span class=\"hnum\">1,204 <small>(80%)</small></span>", html);
+        Assert.Contains("<div class=\"hrow\" title=\"T-shirt/top: 296 of 1,500 members (20%)\">", html);
+    }
+
     [Fact]
     public void UserStringsAreEscapedEverywhere()
     {
@@ -407,10 +422,10 @@ public class HtmlReportTests
         var concepts = explanation.Directions[0].Concepts;
         (concepts[0].Strength, concepts[1].Strength, explanation.Directions[1].Concepts[0].Strength) = (0.009758, 27.2, 0.0018);
         string html = HtmlReport.Render(Model(pair, explanation));
-        Assert.Contains("<span class=\"rank\">1</span><span>strength <b>0.00976</b></span></header>", html);
+        Assert.Contains("<span class=\"rank\">1</span><span class=\"strength\">strength <b>0.00976</b></span></header>", html);
         // Trailing zeros kept, as the looks keep theirs: 0.00180 beside 0.00174 had read "0.0018".
-        Assert.Contains("<span class=\"rank\">2</span><span>strength <b>27.20</b></span></header>", html);
-        Assert.Contains("<span class=\"rank\">1</span><span>strength <b>0.00180</b></span></header>", html);
+        Assert.Contains("<span class=\"rank\">2</span><span class=\"strength\">strength <b>27.20</b></span></header>", html);
+        Assert.Contains("<span class=\"rank\">1</span><span class=\"strength\">strength <b>0.00180</b></span></header>", html);
     }
 
     [Fact]
@@ -420,7 +435,7 @@ public class HtmlReportTests
         (explanation.Method, explanation.StrengthMeaning) = ("spec", MethodRegistry.Default.Find("spec")!.StrengthMeaning);
         string html = HtmlReport.Render(Model(pair, explanation));
         Assert.Single(Regex.Matches(html, Regex.Escape("<p class=\"note strength\"><b>Strength</b> (on each card): " + HtmlReport.E("|eigenvalue| of the kernel difference (K_A − eta·K_B)/n"))));
-        Assert.Equal(3, Regex.Matches(html, "<span title=\"strength: \\|eigenvalue\\| of the kernel difference[^\"]*\">strength <b>").Count);
+        Assert.Equal(3, Regex.Matches(html, "<span class=\"strength\" title=\"strength: \\|eigenvalue\\| of the kernel difference[^\"]*\">strength <b>").Count);
         // Each method names its own measure, and a results.json written before it was kept gets it back by the method's
         // name; an explanation without one (a method this version does not know) gets no invented one.
         explanation.Method = "rdx";
