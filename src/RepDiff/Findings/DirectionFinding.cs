@@ -36,13 +36,15 @@ public sealed record DirectionFinding(string Direction, string Isolated, string 
 
     /// <summary>
     /// Mean share of the largest label over the concepts, each concept counting once (as each has one
-    /// card, and one huge concept should not outweigh the rest); null without labels or concepts.
+    /// card, and one huge concept should not outweigh the rest); null without labels or groups. A single sample is no
+    /// group (see <see cref="SingleSamples"/>) and is left out: its 100% had made a direction that mixes labels read purer
+    /// than the other, so the method's line spoke of the wrong one.
     /// </summary>
     public double? MeanPurity
     {
         get
         {
-            var labelled = Concepts.Where(c => c.Mix != ConceptMix.Unlabelled).ToList();
+            var labelled = Concepts.Where(c => c.Mix != ConceptMix.Unlabelled && c.Size >= 2).ToList();
             return labelled.Count == 0 ? null : labelled.Average(c => c.Purity);
         }
     }

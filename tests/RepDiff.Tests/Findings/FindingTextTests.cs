@@ -204,4 +204,30 @@ public class FindingTextTests
         explanation.Metrics["holds_in"]!.AsObject().Remove("strays");
         Assert.StartsWith("Of the five groups given, all five hold in A (a.npy)", FindingText.Describe(explanation, labels: null, "a.npy", "b.npy").Summary);
     }
+
+    [Fact]
+    public void ASingleSampleDoesNotMakeItsDirectionReadPurer()
+    {
+        // A mixes cats and dogs (55% cat) beside two concepts of one sample each; B is mostly foxes (71%). Counted at 100%,
+        // the single samples had made A's purity 85% and the method's line B's ("lies within single labels").
+        var labels = Labels(("cat", 60), ("dog", 60), ("fox", 60));
+        var explanation = new Explanation
+        {
+            Method = "hand",
+            Directions =
+            [
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts =
+                [
+                    new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("cat", 12), ("dog", 10)) },
+                    new Concept { Rank = 2, Members = BaseRateTests.Take(labels, ("cat", 1)) },
+                    new Concept { Rank = 3, Members = BaseRateTests.Take(labels, ("dog", 1)) },
+                ] },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("fox", 20), ("cat", 8)) }] },
+            ],
+        };
+        var findings = FindingText.Describe(explanation, labels, "a.npy", "b.npy");
+        Assert.Equal(12.0 / 22, findings.For(DirectionNames.MoreSimilarInA).MeanPurity!.Value, 12);
+        Assert.StartsWith("a.npy keeps cat and dog together where b.npy separates them", findings.Summary);
+        Assert.Contains("label purity of its concepts 55% against 71% the other way", findings.Summary);
+    }
 }
