@@ -52,6 +52,9 @@ internal static class ModelPair
         var layer => layer,
     };
 
+    /// <summary>How the messages about one side's model name it and its layer (its own flags: the user may have given one model as both).</summary>
+    private static ModelFlagNames Names(Option model, Option layer) => new() { Model = model.Name, Layer = layer.Name, HasDescriptionFlags = false };
+
     /// <summary>
     /// The pair to compare: as given (no staging), or the two models' cached embeddings of SRC, with the
     /// output folder staged for them (the caller writes the results into it and commits, or disposes it).
@@ -84,8 +87,8 @@ internal static class ModelPair
         var options = Flags.Options(parse, skipUnreadable: false);
         options.Check();
         var source = new EmbeddingSource(spec.Texts ?? spec.Images!, spec.Texts is not null, spec.TextField);
-        var a = ModelResolver.Resolve(modelA, new ModelOverrides { Layer = Layer(parse, LayerA) }, source.Texts, Cli.Error);
-        var b = ModelResolver.Resolve(modelB, new ModelOverrides { Layer = Layer(parse, LayerB) }, source.Texts, Cli.Error);
+        var a = ModelResolver.Resolve(modelA, new ModelOverrides { Layer = Layer(parse, LayerA), Names = Names(ModelA, LayerA) }, source.Texts, Cli.Error);
+        var b = ModelResolver.Resolve(modelB, new ModelOverrides { Layer = Layer(parse, LayerB), Names = Names(ModelB, LayerB) }, source.Texts, Cli.Error);
         if (spec.Images is { } folder && SampleFiles.UnreadSubfolderNote(folder) is { } note) Cli.Warn(note);
         // The inputs are read once, here, so the labels are counted against them before either model embeds (they had
         // been read only after both had).
