@@ -80,6 +80,10 @@ internal static class ModelPair
         // Both models embed the same samples in the same order: ids for one side only, or two lists, could only mispair them.
         if (spec.IdsA is not null || spec.IdsB is not null)
             throw new RepDiffInputException($"{(spec.IdsA is not null ? "--ids-a" : "--ids-b")}: --model-a and --model-b embed the same samples in the same order; name them with --ids");
+        // The models' embeddings are one array each: a key picks nothing there. It had been refused only once both had embedded,
+        // naming their kept files, which the user had not given.
+        if ((spec.KeyA ?? spec.KeyB) is { } key)
+            throw new RepDiffInputException($"{(spec.KeyA is not null ? spec.KeyFlagA : spec.KeyFlagB)} {key}: picks an array or column of the embeddings A and B, but --model-a and --model-b embed them");
         string previous = Path.Combine(outDir, Folder);
         string kind = FileKind.Of(previous);
         if (kind is not (FileKind.Directory or FileKind.Missing or FileKind.Unknown))

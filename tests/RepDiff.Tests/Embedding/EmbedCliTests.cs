@@ -599,6 +599,10 @@ public class EmbedCliTests
             .AssertBadInput($"{notAModel}: --model-b must be an .onnx file, a model description .json or a built-in name");
         // embed keeps its own names.
         Run("embed", "nosuch", "--images", images, "--out", Path.Combine(dir, "x.npy")).AssertBadInput("MODEL 'nosuch' is not a file");
+        // A key picks an array of given embeddings: refused as typed before either model embeds (it was refused once both had, naming their kept files).
+        var key = Run("compare", "--model-a", model, "--layer-a", "mid", "--model-b", model, "--images", images, "--column-b", "emb", "--out", bad);
+        key.AssertBadInput("--column-b emb: picks an array or column of the embeddings A and B, but --model-a and --model-b embed them");
+        Assert.DoesNotContain("embedded", key.Stderr);
         // A layer a description chose is named as its field, not as a flag nobody typed.
         string layered = Path.Combine(dir, "layered.json");
         File.WriteAllText(layered, $$"""{ "model": "{{Path.GetFileName(model)}}", "layer": "nope", "image": { "size": 32 } }""");
