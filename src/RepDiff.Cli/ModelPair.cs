@@ -84,6 +84,8 @@ internal static class ModelPair
         // naming their kept files, which the user had not given.
         if ((spec.KeyA ?? spec.KeyB) is { } key)
             throw new RepDiffInputException($"{(spec.KeyA is not null ? spec.KeyFlagA : spec.KeyFlagB)} {key}: picks an array or column of the embeddings A and B, but --model-a and --model-b embed them");
+        if (spec.IdColumn is { } idColumn && spec.Metadata is null)
+            throw new RepDiffInputException($"--id-column {idColumn}: names a column of the embeddings A and B or of --metadata, but --model-a and --model-b embed them and no --metadata was given");
         string previous = Path.Combine(outDir, Folder);
         string kind = FileKind.Of(previous);
         if (kind is not (FileKind.Directory or FileKind.Missing or FileKind.Unknown))

@@ -603,6 +603,9 @@ public class EmbedCliTests
         var key = Run("compare", "--model-a", model, "--layer-a", "mid", "--model-b", model, "--images", images, "--column-b", "emb", "--out", bad);
         key.AssertBadInput("--column-b emb: picks an array or column of the embeddings A and B, but --model-a and --model-b embed them");
         Assert.DoesNotContain("embedded", key.Stderr);
+        var idColumn = Run("compare", "--model-a", model, "--layer-a", "mid", "--model-b", model, "--images", images, "--id-column", "id", "--out", bad);
+        idColumn.AssertBadInput("--id-column id: names a column of the embeddings A and B or of --metadata, but --model-a and --model-b embed them and no --metadata was given");
+        Assert.DoesNotContain("embedded", idColumn.Stderr);
         // A layer a description chose is named as its field, not as a flag nobody typed.
         string layered = Path.Combine(dir, "layered.json");
         File.WriteAllText(layered, $$"""{ "model": "{{Path.GetFileName(model)}}", "layer": "nope", "image": { "size": 32 } }""");
