@@ -97,7 +97,7 @@ internal static class MethodCommand
             var trust = trustBinder.Bind(parse, new TrustOptions());
             string testPath = parse.GetValue(test)!, refPath = parse.GetValue(reference)!, dir = parse.GetValue(outDir)!;
             Outputs.Check(dir);
-            Embeddings.CheckKey("--key", parse.GetValue(key), [testPath, refPath]);
+            Embeddings.CheckKey(PairInputOptions.Typed(parse, key) ?? key.Name, parse.GetValue(key), [testPath, refPath]);
             var (testName, refName) = PairSpec.ChooseNames( // before any file is opened: a name clash is refused without reading
                 new(testPath, null, PairInputOptions.Name(parse, nameTest), "--name-test"),
                 new(refPath, null, PairInputOptions.Name(parse, nameRef), "--name-ref"), "set");

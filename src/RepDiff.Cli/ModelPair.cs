@@ -52,6 +52,9 @@ internal static class ModelPair
         var layer => layer,
     };
 
+    /// <summary>How the messages about one side's model name it and its layer (its own flags: the user may have given one model as both).</summary>
+    private static ModelFlagNames Names(Option model, Option layer) => new() { Model = model.Name, Layer = layer.Name, HasDescriptionFlags = false };
+
     /// <summary>
     /// The pair to compare: as given (no staging), or the two models' cached embeddings of SRC, with the
     /// output folder staged for them (the caller writes the results into it and commits, or disposes it).
@@ -77,6 +80,12 @@ internal static class ModelPair
         // Both models embed the same samples in the same order: ids for one side only, or two lists, could only mispair them.
         if (spec.IdsA is not null || spec.IdsB is not null)
             throw new RepDiffInputException($"{(spec.IdsA is not null ? "--ids-a" : "--ids-b")}: --model-a and --model-b embed the same samples in the same order; name them with --ids");
+        // The models' embeddings are one array each: a key picks nothing there. It had been refused only once both had embedded,
+        // naming their kept files, which the user had not given.
+        if ((spec.KeyA ?? spec.KeyB) is { } key)
+            throw new RepDiffInputException($"{(spec.KeyA is not null ? spec.KeyFlagA : spec.KeyFlagB)} {key}: picks an array or column of the embeddings A and B, but --model-a and --model-b embed them");
+        if (spec.IdColumn is { } idColumn && spec.Metadata is null)
+            throw new RepDiffInputException($"--id-column {idColumn}: names a column of the embeddings A and B or of --metadata, but --model-a and --model-b embed them and no --metadata was given");
         string previous = Path.Combine(outDir, Folder);
         string kind = FileKind.Of(previous);
         if (kind is not (FileKind.Directory or FileKind.Missing or FileKind.Unknown))
@@ -84,8 +93,8 @@ internal static class ModelPair
         var options = Flags.Options(parse, skipUnreadable: false);
         options.Check();
         var source = new EmbeddingSource(spec.Texts ?? spec.Images!, spec.Texts is not null, spec.TextField);
-        var a = ModelResolver.Resolve(modelA, new ModelOverrides { Layer = Layer(parse, LayerA) }, source.Texts, Cli.Error);
-        var b = ModelResolver.Resolve(modelB, new ModelOverrides { Layer = Layer(parse, LayerB) }, source.Texts, Cli.Error);
+        var a = ModelResolver.Resolve(modelA, new ModelOverrides { Layer = Layer(parse, LayerA), Names = Names(ModelA, LayerA) }, source.Texts, Cli.Error);
+        var b = ModelResolver.Resolve(modelB, new ModelOverrides { Layer = Layer(parse, LayerB), Names = Names(ModelB, LayerB) }, source.Texts, Cli.Error);
         if (spec.Images is { } folder && SampleFiles.UnreadSubfolderNote(folder) is { } note) Cli.Warn(note);
         // The inputs are read once, here, so the labels are counted against them before either model embeds (they had
         // been read only after both had).

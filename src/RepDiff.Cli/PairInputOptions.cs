@@ -80,6 +80,8 @@ internal sealed class PairInputOptions
     {
         KeyA = parse.GetValue(KeyA) ?? parse.GetValue(Key),
         KeyB = parse.GetValue(KeyB) ?? parse.GetValue(Key),
+        KeyFlagA = Typed(parse, KeyA) ?? Typed(parse, Key) ?? KeyA.Name,
+        KeyFlagB = Typed(parse, KeyB) ?? Typed(parse, Key) ?? KeyB.Name,
         IdColumn = parse.GetValue(IdColumn),
         Ids = FilePath(parse, Ids),
         IdsA = FilePath(parse, IdsA),
@@ -104,6 +106,9 @@ internal sealed class PairInputOptions
     {
         if (pair.Samples.LeftOut is { } leftOut) Cli.Out.WriteLine(Terminal.Clean(leftOut.Sentence(pair.NameA, pair.NameB)));
     }
+
+    /// <summary>The option's name or alias as the user typed it (--column for --key), or null when it was not given.</summary>
+    internal static string? Typed(ParseResult parse, Option option) => parse.GetResult(option)?.IdentifierToken?.Value;
 
     // An empty path reads as "" (": file not found", for --images an internal error): one line naming the flag instead.
     internal static string? FilePath(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch

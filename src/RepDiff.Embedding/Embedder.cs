@@ -44,7 +44,7 @@ public sealed class Embedder : IDisposable
         {
             var outputs = model.Session.OutputMetadata.Keys.ToArray();
             return description.Output is null && description.Layer is null && outputs.Length > 1
-                ? $"{Path.GetFileName(modelPath)} has {outputs.Length} outputs ({string.Join(", ", outputs)}); embedded the first, '{model.OutputName}' (\"output\" or --output names another)"
+                ? $"{Path.GetFileName(modelPath)} has {outputs.Length} outputs ({string.Join(", ", outputs)}); embedded the first, '{model.OutputName}' ({description.Names.Setting("\"output\"", "--output", "or")} names another)"
                 : null;
         }
     }
@@ -63,7 +63,7 @@ public sealed class Embedder : IDisposable
         var meanImage = description.Text is null && description.Image is { } spec ? Task.Run(() => new ImageTensorizer(spec, description)) : null;
         try
         {
-            model = ModelSession.Open(modelPath, description.Output, description.Layer, options.Threads / concurrentRuns, options.OptimizedModels,
+            model = ModelSession.Open(modelPath, description.Output, description.Layer, description.Names.Layer, options.Threads / concurrentRuns, options.OptimizedModels,
                 description.Name is { } name && BuiltInModels.IsBuiltIn(name) ? name : null);
         }
         catch
@@ -88,7 +88,8 @@ public sealed class Embedder : IDisposable
                 if (inputs[idsInput!.Name].Dimensions[1] is > 0 and var tokens)
                 {
                     if (tokenizer.MaxLength > tokens)
-                        throw RepDiffInputException.ForFile(modelPath, $"input '{idsInput.Name}' takes exactly {tokens} tokens per text, fewer than max_length {tokenizer.MaxLength}; give --max-length {tokens}");
+                        throw RepDiffInputException.ForFile(modelPath, $"input '{idsInput.Name}' takes exactly {tokens} tokens per text, fewer than max_length {tokenizer.MaxLength}; "
+                            + (description.Names.HasDescriptionFlags ? $"give --max-length {tokens}" : $"set its max_length to {tokens} in its model description"));
                     fixedTokens = tokens;
                 }
             }
@@ -98,7 +99,7 @@ public sealed class Embedder : IDisposable
                 tensorizer = meanImage!.GetAwaiter().GetResult();
                 CheckBatchFits(tensorizer, options.BatchSize);
                 imageInput = description.Input ?? (inputs.Count == 1 ? inputs.Keys.First()
-                    : throw RepDiffInputException.ForFile(modelPath, $"has {inputs.Count} inputs ({string.Join(", ", inputs.Keys)}); name the image input (\"input\" / --input)"));
+                    : throw RepDiffInputException.ForFile(modelPath, $"has {inputs.Count} inputs ({string.Join(", ", inputs.Keys)}); name the image input ({description.Names.Setting("\"input\"", "--input")})"));
                 if (!inputs.TryGetValue(imageInput, out var meta))
                     throw RepDiffInputException.ForFile(modelPath, $"has no input named '{imageInput}' (inputs: {string.Join(", ", inputs.Keys)})");
                 CheckImageInput(meta, image);
@@ -380,7 +381,7 @@ public sealed class Embedder : IDisposable
             {
                 // Past its position embeddings a text model fails deep inside (a broadcast in an Add node): name the length.
                 string tokens = batch.Ids is not null && batch.Length > TypicalMaxPositions
-                    ? $"; its texts ran to {batch.Length} tokens (max_length / --max-length), more than most text models take ({TypicalMaxPositions})" : "";
+                    ? $"; its texts ran to {batch.Length} tokens ({description.Names.Setting("max_length", "--max-length")}), more than most text models take ({TypicalMaxPositions})" : "";
                 throw RepDiffInputException.ForFile(modelPath, $"cannot run on these inputs ({ModelSession.FirstLine(e.Message)}){tokens}");
             }
             int sampleCols = pooled.Length / count;
@@ -423,7 +424,7 @@ public sealed class Embedder : IDisposable
             if (info.ElementDataType != TensorElementType.Float)
                 throw RepDiffInputException.ForFile(modelPath, $"output '{model.OutputName}' is {info.ElementDataType}; embeddings must be float32");
             var mask2 = batch.Mask is null ? default : batch.Mask.AsSpan(first * batch.Length, count * batch.Length);
-            return Pooling.Pool(output.GetTensorDataAsSpan<float>(), info.Shape, count, description.Pooling!, mask2, description.Normalize == true, model.OutputName, modelPath);
+            return Pooling.Pool(output.GetTensorDataAsSpan<float>(), info.Shape, count, description.Pooling!, mask2, description.Normalize == true, model.OutputName, modelPath, description.Names);
         }
         finally
         {

@@ -46,6 +46,9 @@ public sealed record ModelDescription
     /// <summary>Folder that relative paths in the description are relative to.</summary>
     [JsonIgnore] public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 
+    /// <summary>How the command the user typed names this model's settings (<see cref="ModelFlagNames"/>), for the embedder's messages.</summary>
+    [JsonIgnore] public ModelFlagNames Names { get; init; } = ModelFlagNames.Embed;
+
     /// <summary>True when the model takes texts (a text section is present), false for images.</summary>
     [JsonIgnore] public bool IsText => Text is not null;
 
@@ -96,7 +99,7 @@ public sealed record ModelDescription
         {
             var type = new[] { typeof(ImagePreprocessing), typeof(TextPreprocessing) }.FirstOrDefault(t => t.FullName == unknown.Groups[2].Value) ?? typeof(ModelDescription);
             var section = ModelDescriptionJson.Default.GetTypeInfo(type);
-            var fields = section?.Properties.Select(p => p.Name).Where(n => n is not (nameof(BaseDirectory) or nameof(IsText) or nameof(DisplayName))) ?? [];
+            var fields = section?.Properties.Select(p => p.Name).Where(n => n is not (nameof(BaseDirectory) or nameof(IsText) or nameof(DisplayName) or nameof(Names))) ?? [];
             return $"{at}unknown field '{unknown.Groups[1].Value}' (fields: {string.Join(", ", fields)})";
         }
         string field = System.Text.RegularExpressions.Regex.Replace(e.Path ?? "$", @"\[\d+\]", "").TrimStart('$').TrimStart('.');

@@ -13,4 +13,6 @@ public sealed record ModelOverrides
     public string? Vocab { get; init; }
     public string? Tokenizer { get; init; }
     public int? MaxLength { get; init; }
+    /// <summary>How the command names the model and these flags (embed's, or compare's side A or B), for its messages.</summary>
+    public ModelFlagNames Names { get; init; } = ModelFlagNames.Embed;
 }

@@ -30,8 +30,8 @@ public static class ModelResolver
             description = File.Exists(beside) ? Unresolved(beside) with { Model = Path.GetFullPath(model) } : new ModelDescription { Model = Path.GetFullPath(model) };
         }
         else if (BuiltInModels.IsBuiltIn(model)) description = BuiltInModels.Resolve(model, log);
-        else if (File.Exists(model)) throw RepDiffInputException.ForFile(model, "MODEL must be an .onnx file, a model description .json or a built-in name");
-        else throw new RepDiffInputException($"MODEL '{model}' is not a file, nor a built-in model ({string.Join(", ", BuiltInModels.Names)})");
+        else if (File.Exists(model)) throw RepDiffInputException.ForFile(model, $"{overrides.Names.Model} must be an .onnx file, a model description .json or a built-in name");
+        else throw new RepDiffInputException($"{overrides.Names.Model} '{model}' is not a file, nor a built-in model ({string.Join(", ", BuiltInModels.Names)})");
         // Said here, where the description file is known: the embedder that found it missing could not name the file.
         if (description.Model is null)
             throw RepDiffInputException.ForFile(overrides.Description ?? model, "names no model file (\"model\": the .onnx file, relative to the description's folder)");
@@ -59,8 +59,11 @@ public static class ModelResolver
                 Tokenizer = overrides.Tokenizer is null ? (overrides.Vocab is null ? text.Tokenizer : null) : Path.GetFullPath(overrides.Tokenizer),
                 MaxLength = overrides.MaxLength ?? text.MaxLength,
             };
+        // A layer the description chose is named as its field, not as a flag the user did not type.
+        var names = overrides.Layer is null && description.Layer is not null ? overrides.Names with { Layer = "\"layer\"" } : overrides.Names;
         description = description with
         {
+            Names = names,
             Preset = overrides.Preset ?? description.Preset,
             Input = overrides.Input ?? description.Input,
             Output = overrides.Output ?? (overrides.Layer is null ? description.Output : null),
@@ -70,7 +73,9 @@ public static class ModelResolver
             Text = text,
         };
         if (texts && description.Text is null && ModelPresets.Find(description.Preset ?? "")?.Text is null)
-            throw new RepDiffInputException($"{model}: a text model needs a vocabulary: --vocab vocab.txt or --tokenizer tokenizer.json (or a model description with a text section)");
+            throw new RepDiffInputException($"{model}: a text model needs a vocabulary: " + (overrides.Names.HasDescriptionFlags
+                ? "--vocab vocab.txt or --tokenizer tokenizer.json (or a model description with a text section)"
+                : "a model description with a text section naming its vocab.txt or tokenizer.json"));
         // What Resolved refuses is the description's (the flags were checked above): named by its file when one was given.
         var resolved = description.Resolved(overrides.Description ?? model);
         if (texts != resolved.IsText)

@@ -22,13 +22,14 @@ internal sealed class ModelSession : IDisposable
     private ModelSession(InferenceSession session, string output, int maxBatch) => (Session, OutputName, MaxBatch) = (session, output, maxBatch);
 
     /// <param name="optimizedModels">Folder of the optimized-graph cache (<see cref="OptimizedModelCache"/>); null: none.</param>
+    /// <param name="layerNamedBy">What named <paramref name="layer"/> (--layer, compare's --layer-a or -b, a description's "layer"), for messages.</param>
     /// <param name="shownName">What a message tells the user to inspect (a built-in model's name); null: the file's path.</param>
-    public static ModelSession Open(string path, string? output, string? layer, int threads, string? optimizedModels = null, string? shownName = null)
+    public static ModelSession Open(string path, string? output, string? layer, string layerNamedBy, int threads, string? optimizedModels = null, string? shownName = null)
     {
         RequireModelFile(path);
         // The graph is parsed only to expose a layer; otherwise the session reads the file itself.
         ModelProto? graph = null;
-        if (layer is not null) { graph = OnnxFile.Parse(path); ExposeLayer(graph, layer, path, shownName ?? path); }
+        if (layer is not null) { graph = OnnxFile.Parse(path); ExposeLayer(graph, layer, layerNamedBy, path, shownName ?? path); }
         var session = Create(graph, path, threads, optimizedModels);
         // A batch axis fixed at 1 (CNTK and many TensorFlow exports) means one sample per call.
         bool fixedOne = session.InputMetadata.Values.Any(m => m.Dimensions is { Length: > 0 } dims && dims[0] == 1);
@@ -36,7 +37,7 @@ internal sealed class ModelSession : IDisposable
         if (!session.OutputMetadata.ContainsKey(outputName))
         {
             session.Dispose();
-            throw RepDiffInputException.ForFile(path, $"has no output named '{outputName}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}); --layer exposes an intermediate tensor");
+            throw RepDiffInputException.ForFile(path, $"has no output named '{outputName}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}); {layerNamedBy} exposes an intermediate tensor");
         }
         return new ModelSession(session, outputName, fixedOne ? 1 : int.MaxValue);
     }
@@ -140,7 +141,7 @@ internal sealed class ModelSession : IDisposable
         return System.Text.RegularExpressions.Regex.Replace(text, @"\b\w+\.(?:cc|cpp|h):\d+ [\w:~]+ ", "");
     }
 
-    private static void ExposeLayer(ModelProto model, string layer, string path, string shownName)
+    private static void ExposeLayer(ModelProto model, string layer, string layerNamedBy, string path, string shownName)
     {
         var graph = model.Graph;
         if (graph.Output.Any(o => o.Name == layer)) return;
@@ -150,11 +151,11 @@ internal sealed class ModelSession : IDisposable
         {
             // The name as typed in another case is the likeliest slip; else the listing that holds every name it takes.
             string? near = graph.Node.SelectMany(n => n.Output).FirstOrDefault(o => string.Equals(o, layer, StringComparison.OrdinalIgnoreCase));
-            throw RepDiffInputException.ForFile(path, $"has no tensor named '{layer}' (--layer){(near is null ? ";" : $"; did you mean '{near}'?")} {listing}");
+            throw RepDiffInputException.ForFile(path, $"has no tensor named '{layer}' ({layerNamedBy}){(near is null ? ";" : $"; did you mean '{near}'?")} {listing}");
         }
         // A shape or index computation (int64, bool) is no representation: said here, not as ONNX Runtime's type error.
         if (OnnxModelInfo.ElementTypes(graph).TryGetValue(layer, out string? type) && type is not ("float" or "float16" or "double" or "bfloat16"))
-            throw RepDiffInputException.ForFile(path, $"tensor '{layer}' (--layer) holds {type} values, a shape or index computation, not a layer to embed; {listing}");
+            throw RepDiffInputException.ForFile(path, $"tensor '{layer}' ({layerNamedBy}) holds {type} values, a shape or index computation, not a layer to embed; {listing}");
         var known = graph.ValueInfo.FirstOrDefault(v => v.Name == layer);
         graph.Output.Add(known?.Clone() ?? new ValueInfoProto
         {

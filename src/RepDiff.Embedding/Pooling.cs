@@ -10,12 +10,13 @@ namespace RepDiff.Embedding;
 /// </summary>
 internal static class Pooling
 {
-    public static float[] Pool(ReadOnlySpan<float> data, ReadOnlySpan<long> shape, int count, string mode, ReadOnlySpan<long> mask, bool normalize, string output, string model)
+    public static float[] Pool(ReadOnlySpan<float> data, ReadOnlySpan<long> shape, int count, string mode, ReadOnlySpan<long> mask, bool normalize, string output, string model,
+        ModelFlagNames? names = null)
     {
         string shapeText = "[" + string.Join(", ", shape.ToArray()) + "]";
         if (shape.Length < 2 || shape[0] != count)
             throw RepDiffInputException.ForFile(model, shape.Length == 1 && shape[0] == count
-                ? $"output '{output}' has shape {shapeText}: one value per sample, no feature axis; name an output or --layer with features"
+                ? $"output '{output}' has shape {shapeText}: one value per sample, no feature axis; name an output or {(names ?? ModelFlagNames.Embed).Layer} with features"
                 : $"output '{output}' has shape {shapeText}; expected [batch = {count}, ...]");
         // An axis of length 0 leaves no values: written as is, the embedding had no columns.
         if (data.Length == 0)

@@ -9,6 +9,12 @@ public sealed record PairSpec(string PathA, string PathB)
 {
     public string? KeyA { get; init; }
     public string? KeyB { get; init; }
+    /// <summary>
+    /// The options that gave <see cref="KeyA"/> and <see cref="KeyB"/> as the user typed them (--key or its alias --column for
+    /// both, --key-a or --column-a for one), which messages name: one option for both is checked once, against both files.
+    /// </summary>
+    public string KeyFlagA { get; init; } = "--key-a";
+    public string KeyFlagB { get; init; } = "--key-b";
     /// <summary>Name of the id column of .csv/.tsv/.parquet/.arrow inputs.</summary>
     public string? IdColumn { get; init; }
     /// <summary>Ids of the rows of any input that carries none itself (one per line, or a 1-D .npy).</summary>
@@ -167,12 +173,12 @@ public sealed record PairSpec(string PathA, string PathB)
     /// </summary>
     private void CheckFlags()
     {
-        // One key for both sides came from --key; a side's own from --key-a or --key-b.
-        if (KeyA == KeyB) Embeddings.CheckKey("--key", KeyA, [PathA, PathB]);
+        // One key for both sides came from --key (or --column); a side's own from --key-a or --key-b (or their --column aliases).
+        if (KeyFlagA == KeyFlagB) Embeddings.CheckKey(KeyFlagA, KeyA, [PathA, PathB]);
         else
         {
-            Embeddings.CheckKey("--key-a", KeyA, [PathA]);
-            Embeddings.CheckKey("--key-b", KeyB, [PathB]);
+            Embeddings.CheckKey(KeyFlagA, KeyA, [PathA]);
+            Embeddings.CheckKey(KeyFlagB, KeyB, [PathB]);
         }
         if (TextField is not null && Texts is null)
             throw new RepDiffInputException($"--text-field {TextField}: names the field of a --texts JSONL file, but no --texts was given");

@@ -150,6 +150,16 @@ public sealed class RandomFourierFeatures
                 $"{sigma:G3} is below {MinSigma:0e0}: random Fourier frequencies are of order 1/sigma and beyond {MaxFrequency:0e0} their phases overflow; the exact route takes it");
     }
 
+    /// <summary>
+    /// Frequencies a method option named (<paramref name="property"/>: spec's OmegaA or OmegaB, finc's Omega): every refusal names
+    /// that option, as a missing file's does, so a file of the other side's dimensions says which side it was given for.
+    /// </summary>
+    public static RandomFourierFeatures Load(string npyPath, int expectedInputDim, string property)
+    {
+        try { return Load(npyPath, expectedInputDim); }
+        catch (RepDiffInputException e) when (e is not Options.InvalidOptionException) { throw new Options.InvalidOptionException(property, e.Message); }
+    }
+
     public static RandomFourierFeatures Load(string npyPath, int expectedInputDim)
     {
         var omega = Npy.ReadMatrix(npyPath);

@@ -57,6 +57,24 @@ public class FirstHourTests
         Run("rdx", a, b, "--seed", "1", "--seed", "2").AssertBadInput("--seed is given more than once; give it once");
     }
 
+    /// <summary>
+    /// A key refused names the option as typed (helper h145): --column-a, --key's alias for A, had been named "--key-a",
+    /// and `--key-a x --key-b x` as "--key", which was not given (one value for both had been taken for --key).
+    /// </summary>
+    [Fact]
+    public void ARefusedKeyNamesTheOptionAsTyped()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Run("compare", a, b, "--column-a", "x", "--out", outDir).AssertBadInput("--column-a x: a.npy holds one array; --column-a picks an array");
+        Run("compare", a, b, "--key-a", "x", "--key-b", "x", "--out", outDir).AssertBadInput("--key-a x: a.npy holds one array; --key-a picks");
+        Run("rdx", a, b, "--column-b", "x", "--out", outDir).AssertBadInput("--column-b x: b.npy holds one array");
+        Run("rdx", a, b, "--column", "x", "--out", outDir).AssertBadInput("--column x: a.npy and b.npy hold one array each; --column picks");
+        Run("finc", a, b, "--column", "x", "--out", outDir).AssertBadInput("--column x: a.npy and b.npy hold one array each");
+        Run("metrics", a, b, "--column-b", " ", "--out", outDir).AssertBadInput("--column-b: is empty");
+        Assert.False(Path.Exists(outDir));
+    }
+
     /// <summary>A .npy of the given header dict and data, padded as numpy pads it.</summary>
     private string WriteNpy(string name, string descr, string shape, byte[] data)
     {

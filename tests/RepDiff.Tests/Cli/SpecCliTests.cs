@@ -235,11 +235,18 @@ public class SpecCliTests
     [Fact]
     public void FrequenciesOfTheWrongDimensionAreRejected()
     {
-        // planted_omega_b is 40 × 300 but A has 24 dimensions.
+        // planted_omega_b is 40 × 300 but A has 24 dimensions. The refusal names the option that gave the file, and so the side
+        // (helper h145): it had named only the file, and one file given for both sides left the side to guess.
         AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "24", "spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"),
             "--omega-a", Fixture("planted_omega_b.npy"), "--omega-b", Fixture("planted_omega_b.npy"));
+        Run("spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--omega-a", Fixture("planted_omega_b.npy"), "--omega-b", Fixture("planted_omega_b.npy"),
+            "--out", Path.Combine(TestData.TempDir(), "out")).AssertBadInput($"--omega-a: {Fixture("planted_omega_b.npy")}: frequency matrix is 40×300 but the representation has 24 dimensions");
+        Run("spec", Fixture("planted_a.npy"), Fixture("planted_b.npy"), "--omega-a", Fixture("planted_omega_a.npy"), "--omega-b", Fixture("planted_omega_a.npy"),
+            "--out", Path.Combine(TestData.TempDir(), "out")).AssertBadInput($"--omega-b: {Fixture("planted_omega_a.npy")}: frequency matrix is 24×300 but the representation has 40 dimensions");
         AssertBadInput(Path.Combine(TestData.TempDir(), "out"), "16", "finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"),
             "--omega", Fixture("planted_omega_a.npy"));
+        Run("finc", Fixture("finc_test.npy"), Fixture("finc_ref.npy"), "--omega", Fixture("planted_omega_a.npy"), "--out", Path.Combine(TestData.TempDir(), "out"))
+            .AssertBadInput("--omega: ");
     }
 
     [Fact]

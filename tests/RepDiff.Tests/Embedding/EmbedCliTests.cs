@@ -577,6 +577,70 @@ public class EmbedCliTests
     }
 
     /// <summary>
+    /// Every refusal of compare's models names the option the user typed, and so the side (helper h145): one model given as
+    /// both A and B with an unknown --layer-a had been refused as "(--layer)", embed's flag, which compare does not have;
+    /// an unknown --model-b as "MODEL 'x'"; and a model compare cannot describe by flags was sent to embed's --vocab,
+    /// --max-length or --input. Those settings come from a model description in compare, and the messages say so.
+    /// </summary>
+    [Fact]
+    public void CompareNamesEachSidesOwnModelAndLayerOptions()
+    {
+        var (dir, images, model) = Setup();
+        string bad = Path.Combine(dir, "bad");
+        Run("compare", "--model-a", model, "--layer-a", "NoSuch", "--model-b", model, "--images", images, "--out", bad)
+            .AssertBadInput("has no tensor named 'NoSuch' (--layer-a); `repdiff inspect");
+        Run("compare", "--model-a", model, "--model-b", model, "--layer-b", "MID", "--images", images, "--out", bad)
+            .AssertBadInput("has no tensor named 'MID' (--layer-b); did you mean 'mid'?");
+        Run("compare", "--model-a", "nosuch", "--model-b", model, "--images", images, "--out", bad)
+            .AssertBadInput("--model-a 'nosuch' is not a file, nor a built-in model");
+        string notAModel = Path.Combine(dir, "notes.txt");
+        File.WriteAllText(notAModel, "x\n");
+        Run("compare", "--model-a", model, "--model-b", notAModel, "--images", images, "--out", bad)
+            .AssertBadInput($"{notAModel}: --model-b must be an .onnx file, a model description .json or a built-in name");
+        // embed keeps its own names.
+        Run("embed", "nosuch", "--images", images, "--out", Path.Combine(dir, "x.npy")).AssertBadInput("MODEL 'nosuch' is not a file");
+        // A key picks an array of given embeddings: refused as typed before either model embeds (it was refused once both had, naming their kept files).
+        var key = Run("compare", "--model-a", model, "--layer-a", "mid", "--model-b", model, "--images", images, "--column-b", "emb", "--out", bad);
+        key.AssertBadInput("--column-b emb: picks an array or column of the embeddings A and B, but --model-a and --model-b embed them");
+        Assert.DoesNotContain("embedded", key.Stderr);
+        var idColumn = Run("compare", "--model-a", model, "--layer-a", "mid", "--model-b", model, "--images", images, "--id-column", "id", "--out", bad);
+        idColumn.AssertBadInput("--id-column id: names a column of the embeddings A and B or of --metadata, but --model-a and --model-b embed them and no --metadata was given");
+        Assert.DoesNotContain("embedded", idColumn.Stderr);
+        // A layer a description chose is named as its field, not as a flag nobody typed.
+        string layered = Path.Combine(dir, "layered.json");
+        File.WriteAllText(layered, $$"""{ "model": "{{Path.GetFileName(model)}}", "layer": "nope", "image": { "size": 32 } }""");
+        Run("embed", layered, "--images", images, "--out", Path.Combine(dir, "x.npy")).AssertBadInput("has no tensor named 'nope' (\"layer\");");
+        Assert.False(Path.Exists(bad));
+
+        // A text model's vocabulary and length, and an image model's input, are set in its description: compare has no flags for them.
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllLines(texts, ["the cat", "cat", "the"]);
+        string echo = TinyOnnx.TokenEcho(dir);
+        var noVocab = Run("compare", "--model-a", echo, "--model-b", echo, "--texts", texts, "--out", bad);
+        noVocab.AssertBadInput("a text model needs a vocabulary: a model description with a text section naming its vocab.txt or tokenizer.json");
+        Assert.DoesNotContain("--vocab", noVocab.Stderr);
+        Run("embed", echo, "--texts", texts, "--out", Path.Combine(dir, "x.npy")).AssertBadInput("a text model needs a vocabulary: --vocab vocab.txt or --tokenizer tokenizer.json");
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat"), fixedLength = Path.Combine(dir, "fixed.json"), described = Path.Combine(dir, "echo-described.json");
+        File.WriteAllText(described, $$"""{ "model": "{{Path.GetFileName(echo)}}", "text": { "vocab": "{{Path.GetFileName(vocab)}}" } }""");
+        File.WriteAllText(fixedLength, $$"""{ "model": "{{Path.GetFileName(TinyOnnx.TokenEcho(dir, fixedTokens: 8))}}", "text": { "vocab": "{{Path.GetFileName(vocab)}}" } }""");
+        Run("compare", "--model-a", described, "--model-b", fixedLength, "--texts", texts, "--out", bad)
+            .AssertBadInput("takes exactly 8 tokens per text, fewer than max_length 512; set its max_length to 8 in its model description");
+        string twoInputs = TinyOnnx.Write(Path.Combine(dir, "two-inputs.onnx"),
+            [TinyOnnx.Value("x", TinyOnnx.Float, "batch", 3, 32, 32), TinyOnnx.Value("y", TinyOnnx.Float, "batch", 3, 32, 32)],
+            [TinyOnnx.Value("sum", TinyOnnx.Float, "batch", 3, 32, 32)], [TinyOnnx.Node("Add", ["x", "y"], ["sum"])]);
+        File.WriteAllText(Path.ChangeExtension(twoInputs, ".json"), """{ "image": { "size": 32 } }""");
+        Run("compare", "--model-a", model, "--model-b", twoInputs, "--images", images, "--out", bad)
+            .AssertBadInput("has 2 inputs (x, y); name the image input (\"input\" of a model description)");
+        Run("embed", twoInputs, "--images", images, "--out", Path.Combine(dir, "x.npy")).AssertBadInput("name the image input (\"input\" / --input)");
+        Assert.False(Path.Exists(bad));
+
+        // The note on a model of several outputs points to the description, not to embed's --output.
+        var (code, _, error) = Run("compare", "--model-a", model, "--layer-a", "mid", "--model-b", model, "--images", images, "--methods", "kmeans", "--out", Path.Combine(dir, "ok"));
+        Assert.True(code == 0, error);
+        Assert.Contains("embedded the first, 'out' (\"output\" of a model description names another)", error);
+    }
+
+    /// <summary>
     /// One model as A and B, or two models given one name, is refused before either embeds: `--model-a resnet18 --model-b
     /// resnet18` had embedded the images twice, then refused the pair naming --name-b, which had not been given.
     /// </summary>

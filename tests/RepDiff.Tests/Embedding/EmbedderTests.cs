@@ -306,6 +306,9 @@ public class EmbedderTests
         Assert.Equal("m.onnx: output 'y' has shape [5, 0, 8, 8]: no values per sample", empty.Message);
         var flat = Assert.Throws<RepDiffInputException>(() => Pooling.Pool(new float[5], [5], 5, "none", [], false, "y", "m.onnx"));
         Assert.Equal("m.onnx: output 'y' has shape [5]: one value per sample, no feature axis; name an output or --layer with features", flat.Message);
+        // compare's side B names its own layer flag.
+        var flatB = Assert.Throws<RepDiffInputException>(() => Pooling.Pool(new float[5], [5], 5, "none", [], false, "y", "m.onnx", new ModelFlagNames { Layer = "--layer-b" }));
+        Assert.EndsWith("name an output or --layer-b with features", flatB.Message);
     }
 
     /// <summary>

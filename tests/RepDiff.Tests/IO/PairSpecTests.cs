@@ -88,15 +88,18 @@ public class PairSpecTests
     {
         // stored.npz holds 5 × 3 "emb"; le_f4.npy is one array. --key applies to both inputs: it picks A's array, B needs none.
         string npy = Golden("le_f4.npy"), npz = Golden("stored.npz");
-        var e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npy) { KeyA = "emb", KeyB = "emb" }.Open());
+        var e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npy) { KeyA = "emb", KeyB = "emb", KeyFlagA = "--key", KeyFlagB = "--key" }.Open());
         Assert.Equal("--key emb: le_f4.npy holds one array; --key picks an array of an .npz, .safetensors or .pt file, a dataset of an .h5 file, a column of a Parquet or Arrow table, or the vector field of JSON Lines", e.Message);
         // A side's own key is named by its own flag, and an empty one names nothing.
         e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npz) { KeyA = "emb" }.Load());
         Assert.StartsWith("--key-a emb: le_f4.npy holds one array;", e.Message);
         e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npz, npy) { KeyA = "emb", KeyB = "" }.Load());
         Assert.Equal("--key-b: is empty; name an array or a column", e.Message);
-        using var mixed = new PairSpec(npz, npy) { KeyA = "emb", KeyB = "emb" }.Open(); // the key picks A's array
+        using var mixed = new PairSpec(npz, npy) { KeyA = "emb", KeyB = "emb", KeyFlagA = "--key", KeyFlagB = "--key" }.Open(); // the key picks A's array
         Assert.Equal((5, 3, 3), (mixed.N, mixed.A.Cols, mixed.B.Cols));
+        // The same key typed for each side is each side's own: B's, for a file of one array, is refused rather than ignored.
+        e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npz, npy) { KeyA = "emb", KeyB = "emb" }.Load());
+        Assert.StartsWith("--key-b emb: le_f4.npy holds one array;", e.Message);
     }
 
     [Fact]

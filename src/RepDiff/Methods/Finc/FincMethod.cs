@@ -75,7 +75,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
         }
         else
         {
-            var rff = options.Omega is { } file ? RandomFourierFeatures.Load(file, test.Cols) : RandomFourierFeatures.Sample(test.Cols, options.RffDim, options.Sigma!.Value, options.Seed);
+            var rff = options.Omega is { } file ? RandomFourierFeatures.Load(file, test.Cols, nameof(options.Omega)) : RandomFourierFeatures.Sample(test.Cols, options.RffDim, options.Sigma!.Value, options.Seed);
             explanation.Artifacts["omega.npy"] = rff.Omega;
             explanation.Metrics["rff_dim"] = rff.Frequencies;
             var map = new FourierFeatures(rff);

@@ -65,8 +65,8 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
             FeatureOption dimension;
             if (options.Kernel == KernelKind.Gaussian)
             {
-                var rffA = Frequencies(options.OmegaA, a, options.RffDim, options.SigmaA, options.Seed);
-                var rffB = Frequencies(options.OmegaB, b, options.RffDim, options.SigmaB, options.Seed + 1);
+                var rffA = Frequencies(options.OmegaA, nameof(options.OmegaA), a, options.RffDim, options.SigmaA, options.Seed);
+                var rffB = Frequencies(options.OmegaB, nameof(options.OmegaB), b, options.RffDim, options.SigmaB, options.Seed + 1);
                 (mapA, mapB) = (new FourierFeatures(rffA), new FourierFeatures(rffB));
                 dimension = RffDimension(options, side => side == 0 ? rffA.Frequencies : rffB.Frequencies);
                 explanation.Artifacts["omega_a.npy"] = rffA.Omega;
@@ -170,6 +170,6 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     }
 
     /// <summary>Frequencies read from a file when given, else sampled for the bandwidth.</summary>
-    private static RandomFourierFeatures Frequencies(string? file, IRowSource rows, int count, double? sigma, int seed)
-        => file is not null ? RandomFourierFeatures.Load(file, rows.Cols) : RandomFourierFeatures.Sample(rows.Cols, count, sigma!.Value, seed);
+    private static RandomFourierFeatures Frequencies(string? file, string property, IRowSource rows, int count, double? sigma, int seed)
+        => file is not null ? RandomFourierFeatures.Load(file, rows.Cols, property) : RandomFourierFeatures.Sample(rows.Cols, count, sigma!.Value, seed);
 }
