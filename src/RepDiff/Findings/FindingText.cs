@@ -62,7 +62,8 @@ public static class FindingText
 
     /// <summary>What a finding <see cref="ExplanationFindings.Untested"/> is told with, on the terminal and in the report.</summary>
     public const string UntestedNote = "Not yet tested on held-out samples: these concepts are measured on the very samples they were found in, and every "
-        + "method finds some even where there is no difference (two representations that differ only by noise); --trust (or --validate alone) tests each one.";
+        + "method finds some even where there is no difference (representations or sets that differ only by noise); --trust (or --validate alone) "
+        + "on the method's command or compare tests each one, given samples enough to hold half of them out.";
 
     /// <summary>Given groups a summary names in each part; more are counted ("and 4 more").</summary>
     private const int GroupsNamed = 3;

@@ -58,6 +58,29 @@ public class UntestedFindingsTests
     }
 
     [Fact]
+    public void SingleSamplesAndGivenGroupsAreNoUntestedFindingsButASetsModesAre()
+    {
+        // Concepts of one sample each name no group.
+        Assert.False(FindingText.Describe(Hand([3], [7]), Labelled, "a", "b").Untested);
+
+        // Groups given in a file are each tested against random groups of their size.
+        var given = new Explanation
+        {
+            Method = "groups",
+            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 20)] }] }],
+        };
+        Assert.False(FindingText.Describe(given, Labelled, "a", "b").Untested);
+
+        // FINC's modes where one set has more samples than the other are found on the same samples too.
+        var sets = new Explanation
+        {
+            Method = "finc",
+            Directions = [new Direction { Name = DirectionNames.MoreFrequentInTest, Explains = "test", Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 20)] }] }],
+        };
+        Assert.True(FindingText.Describe(sets, Labelled, "test.npy", "ref.npy").Untested);
+    }
+
+    [Fact]
     public void TheTerminalAndTheReportSayItUntilTrustTestsTheConcepts()
     {
         // A null pair: B = A·Q + 1% noise, so whatever spec finds here is noise (it names five groups each way).
