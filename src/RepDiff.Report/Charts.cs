@@ -92,7 +92,7 @@ public static class Charts
             double y = k * rowHeight + 5.5;
             int code = labels is null ? -1 : Array.IndexOf(labels.Names, r.Name);
             string colour = code < 0 ? "cx" : $"c{Math.Min(code, Palette.Count - 1)}";
-            svg.Append(Inv, $"<text class=\"tick\" x=\"{left - 4}\" y=\"{y + 3:F1}\" text-anchor=\"end\">{HtmlReport.E(r.Name.Length > 8 ? r.Name[..7] + "…" : r.Name)}</text>");
+            svg.Append(Inv, $"<text class=\"tick\" x=\"{left - 4}\" y=\"{y + 3:F1}\" text-anchor=\"end\">{HtmlReport.E(HtmlReport.Head(r.Name, 7))}</text>");
             svg.Append(Inv, $"<line class=\"whisker\" x1=\"{X(r.Q10):F1}\" x2=\"{X(r.Q90):F1}\" y1=\"{y:F1}\" y2=\"{y:F1}\"/>");
             svg.Append(Inv, $"<rect class=\"{colour}\" x=\"{X(r.Q25):F1}\" y=\"{y - 3.5:F1}\" width=\"{Math.Max(X(r.Q75) - X(r.Q25), 1):F1}\" height=\"7\"><title>{HtmlReport.E(SampleLabels.Shown(r.Name))}: median {r.Median:G3}, q25–q75 {r.Q25:G3}–{r.Q75:G3}, q10–q90 {r.Q10:G3}–{r.Q90:G3}</title></rect>");
             svg.Append(Inv, $"<line class=\"median\" x1=\"{X(r.Median):F1}\" x2=\"{X(r.Median):F1}\" y1=\"{y - 4:F1}\" y2=\"{y + 4:F1}\"/>");

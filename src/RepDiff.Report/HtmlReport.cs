@@ -171,6 +171,15 @@ public static partial class HtmlReport
     /// </summary>
     public static string E(string? text) => WebUtility.HtmlEncode(BidiControls.Neutralize(text ?? ""));
 
+    /// <summary>
+    /// s cut to its first <paramref name="keep"/> UTF-16 units and "…" when longer than one more; one unit fewer where the
+    /// cut would split a character outside the basic plane, whose half alone reaches the page as U+FFFD (an emoji id did).
+    /// </summary>
+    public static string Head(string s, int keep) => s.Length <= keep + 1 ? s : s[..(char.IsHighSurrogate(s[keep - 1]) ? keep - 1 : keep)] + "…";
+
+    /// <summary>As <see cref="Head"/>, keeping the end: "…" and the last <paramref name="keep"/> units, a pair kept whole.</summary>
+    public static string Tail(string s, int keep) => s.Length <= keep + 1 ? s : "…" + s[^(char.IsLowSurrogate(s[^keep]) ? keep - 1 : keep)..];
+
     /// <summary>A user-supplied string escaped (<see cref="E"/>) inside its own bdi: a right-to-left name or label keeps the text around it in its order.</summary>
     public static string Bdi(string? text) => "<bdi>" + E(text) + "</bdi>";
 
@@ -589,8 +598,8 @@ public static partial class HtmlReport
     /// </summary>
     private static string SampleName(ReportModel model, int sample)
     {
-        if (model.Samples.Ids is { } ids && sample < ids.Length) return ids[sample].Length > 40 ? ids[sample][..39] + "…" : ids[sample];
-        if (model.Samples.Files is { } files && sample < files.Length) return files[sample].Length > 40 ? "…" + files[sample][^39..] : files[sample];
+        if (model.Samples.Ids is { } ids && sample < ids.Length) return Head(ids[sample], 39);
+        if (model.Samples.Files is { } files && sample < files.Length) return Tail(files[sample], 39);
         return $"#{sample}";
     }
 

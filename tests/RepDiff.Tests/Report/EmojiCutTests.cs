@@ -1,0 +1,38 @@
+using RepDiff.IO;
+using RepDiff.Report;
+using RepDiff.Tests.Robustness;
+
+namespace RepDiff.Tests.Report;
+
+/// <summary>
+/// Names the report cuts short keep a character outside the basic plane whole: its first UTF-16 half alone reached the
+/// page as U+FFFD (a member id of 38 letters and an emoji; a box plot's tick of six letters and an emoji) (helper 148).
+/// </summary>
+public class EmojiCutTests
+{
+    [Fact]
+    public void ACutNeverSplitsAPair()
+    {
+        Assert.Equal("abcdef…", HtmlReport.Head("abcdef😀x", 7));
+        Assert.Equal("abcdefg…", HtmlReport.Head("abcdefg😀x", 8));
+        Assert.Equal("abcdefgh", HtmlReport.Head("abcdefgh", 7));
+        Assert.Equal("…fgh", HtmlReport.Tail("x😀fgh", 4));
+        Assert.Equal("…😀fg", HtmlReport.Tail("abc😀fg", 4));
+        Assert.Equal("abcdefgh", HtmlReport.Tail("abcdefgh", 7));
+    }
+
+    [Fact]
+    public void AReportOfEmojiIdsAndLabelsHoldsNoHalfCharacter()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = CliHarness.SmallPair(dir, rows: 60);
+        string ids = Path.Combine(dir, "ids.txt"), labels = Path.Combine(dir, "labels.txt"), outDir = Path.Combine(dir, "out");
+        File.WriteAllLines(ids, Enumerable.Range(0, 60).Select(i => new string('i', 38) + "😀" + i));
+        File.WriteAllLines(labels, Enumerable.Range(0, 60).Select(i => "ab😺🐶🐭" + (i % 3) + "🦊"));
+        var run = CliHarness.Run("pca", a, b, "--ids", ids, "--labels", labels, "--maps", "pca", "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.DoesNotContain('\uFFFD', html);
+        Assert.Contains(new string('i', 38) + "…", html);
+    }
+}
