@@ -397,7 +397,7 @@
   const idOf = k => { const id = S.ids && S.ids[rowOf(k)]; return id === null || id === undefined ? null : id; };
   const nameOf = k => {
     const id = idOf(k), name = S.nameAt(rowOf(k), sampleOf(k));
-    return name.length <= 40 ? name : id !== null ? name.slice(0, 39) + '…' : '…' + name.slice(-39);
+    return id !== null ? clip(name, 40) : data.clipStart(name, 40);
   };
   const sampleLine = k => clip(nameOf(k) + (labelColumn ? ' · ' + valueOf(labelColumn, k) : ''));
   const colourLine = k => { const column = colouring.column; return column && column !== labelColumn ? clip(column.name + ': ' + valueOf(column, k)) : ''; };

@@ -11,7 +11,18 @@
   }
   data.bytes = bytes;
   // A value cut to n characters for a line of the page (a label or text may be 10,000 characters); the whole value goes in a title.
-  data.clip = (s, n = 200) => s.length > n ? s.slice(0, n - 1) + '…' : s;
+  // A character outside the basic plane is kept whole or left out, as HtmlReport.Head cuts: an emoji's first half alone showed as U+FFFD.
+  data.clip = (s, n = 200) => {
+    if (s.length <= n) return s;
+    const keep = /[\uD800-\uDBFF]/.test(s[n - 2]) ? n - 2 : n - 1;
+    return s.slice(0, keep) + '…';
+  };
+  // The same from the end, for a file path whose own name is at its end (HtmlReport.Tail).
+  data.clipStart = (s, n) => {
+    if (s.length <= n) return s;
+    const keep = /[\uDC00-\uDFFF]/.test(s[s.length - (n - 1)]) ? n - 2 : n - 1;
+    return '…' + s.slice(-keep);
+  };
   // A text on one line, as the page shows it: its line breaks as spaces (as .NET's ReplaceLineEndings); the data keeps them for the downloads.
   data.oneLine = s => s.replace(/\r\n|[\n\r\f\u0085\u2028\u2029]/g, ' ');
   // A number written as the C# side writes the same kind of quantity, so the member list and the maps read as the cards do

@@ -36,3 +36,22 @@ public class EmojiCutTests
         Assert.Contains(new string('i', 38) + "…", html);
     }
 }
+
+/// <summary>The page scripts' cuts (the maps' tooltip names, the member list's lines) keep an emoji whole as HtmlReport does.</summary>
+public class EmojiCutBrowserTests(ChromiumFixture chromium) : ChromiumTests(chromium)
+{
+    [ChromiumFact]
+    public async Task ThePageScriptsCutsNeverSplitAPair()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = CliHarness.SmallPair(dir, rows: 60);
+        string outDir = Path.Combine(dir, "out");
+        var run = CliHarness.Run("pca", a, b, "--maps", "pca", "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        var page = await (await Browser()).NewPageAsync();
+        await page.GotoAsync(new Uri(Path.Combine(outDir, "report.html")).AbsoluteUri);
+        var cuts = await page.EvaluateAsync<string[]>(
+            "() => [rdData.clip('abcdefg😀x', 9), rdData.clip('abcdefgh😀', 9), rdData.clip('abc', 9), rdData.clipStart('ab😀ghi', 5), rdData.clipStart('x😀fghij', 5)]");
+        Assert.Equal(["abcdefg…", "abcdefgh…", "abc", "…ghi", "…ghij"], cuts);
+    }
+}
