@@ -49,12 +49,7 @@ public class UntestedFindingsTests
         Assert.False(FindingText.Describe(atChance, Labelled, "a", "b").Untested);
 
         // A baseline's own groups claim no difference.
-        var baseline = new Explanation
-        {
-            Method = "kmeans",
-            Directions = [new Direction { Name = DirectionNames.ConceptsOfA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 20)] }] }],
-        };
-        Assert.False(FindingText.Describe(baseline, Labelled, "a", "b").Untested);
+        Assert.False(FindingText.Describe(OneGroup("kmeans", DirectionNames.ConceptsOfA, "a"), Labelled, "a", "b").Untested);
     }
 
     [Fact]
@@ -64,21 +59,18 @@ public class UntestedFindingsTests
         Assert.False(FindingText.Describe(Hand([3], [7]), Labelled, "a", "b").Untested);
 
         // Groups given in a file are each tested against random groups of their size.
-        var given = new Explanation
-        {
-            Method = "groups",
-            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 20)] }] }],
-        };
-        Assert.False(FindingText.Describe(given, Labelled, "a", "b").Untested);
+        Assert.False(FindingText.Describe(OneGroup("groups", DirectionNames.MoreSimilarInA, "a"), Labelled, "a", "b").Untested);
 
         // FINC's modes where one set has more samples than the other are found on the same samples too.
-        var sets = new Explanation
-        {
-            Method = "finc",
-            Directions = [new Direction { Name = DirectionNames.MoreFrequentInTest, Explains = "test", Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 20)] }] }],
-        };
-        Assert.True(FindingText.Describe(sets, Labelled, "test.npy", "ref.npy").Untested);
+        Assert.True(FindingText.Describe(OneGroup("finc", DirectionNames.MoreFrequentInTest, "test"), Labelled, "test.npy", "ref.npy").Untested);
     }
+
+    /// <summary>An explanation of one direction holding one concept of the first 20 samples.</summary>
+    private static Explanation OneGroup(string method, string direction, string explains) => new()
+    {
+        Method = method,
+        Directions = [new Direction { Name = direction, Explains = explains, Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 20)] }] }],
+    };
 
     [Fact]
     public void TheTerminalAndTheReportSayItUntilTrustTestsTheConcepts()
