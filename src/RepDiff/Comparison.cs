@@ -43,7 +43,7 @@ public sealed class Comparison
         TrustOptions? trust = null)
     {
         if (runs.Count == 0) throw new RepDiffInputException("no method to run");
-        if (trust?.Validates() == true) HeldOutValidation.CheckSize(pair);
+        if (trust?.Validates() == true) HeldOutValidation.CheckSize(pair, trust.ValidationOption());
         var timings = new Dictionary<string, double>();
         var total = Stopwatch.StartNew();
         var explanations = new List<Explanation>();

@@ -218,21 +218,24 @@ public static class HeldOutValidation
         progress.Report("validation: held-out groups", 1);
     }
 
-    /// <summary>Refuses a pair too small to split; callers check before the method runs, so the refusal costs no work.</summary>
-    public static void CheckSize(RepresentationPair pair) => CheckSize(pair.N);
+    /// <summary>
+    /// Refuses a pair too small to split; callers check before the method runs, so the refusal costs no work.
+    /// <paramref name="option"/>: the TrustOptions property that asked (<see cref="TrustOptions.ValidationOption"/>), which the refusal names.
+    /// </summary>
+    public static void CheckSize(RepresentationPair pair, string option = nameof(TrustOptions.Validate)) => CheckSize(pair.N, option);
 
     /// <summary>Refuses sample sets whose smaller set is too small to split in two (each set is split on its own).</summary>
-    public static void CheckSize(SampleSets sets)
+    public static void CheckSize(SampleSets sets, string option = nameof(TrustOptions.Validate))
     {
         int smaller = Math.Min(sets.Test.Rows, sets.Reference.Rows);
         if (smaller * 2 < MinSamples)
-            throw new InvalidOptionException(nameof(TrustOptions.Validate), $"needs at least {MinSamples / 2} samples in each set to split both into a discovery and a validation half; the smaller set has {smaller}");
+            throw new InvalidOptionException(option, $"needs at least {MinSamples / 2} samples in each set to split both into a discovery and a validation half; the smaller set has {smaller}");
     }
 
-    internal static void CheckSize(int n)
+    internal static void CheckSize(int n, string option = nameof(TrustOptions.Validate))
     {
         if (n < MinSamples)
-            throw new InvalidOptionException(nameof(TrustOptions.Validate), $"needs at least {MinSamples} samples to split into a discovery and a validation half; there are {n}");
+            throw new InvalidOptionException(option, $"needs at least {MinSamples} samples to split into a discovery and a validation half; there are {n}");
     }
 
     /// <summary>

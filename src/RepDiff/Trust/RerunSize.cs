@@ -42,7 +42,7 @@ public static class RerunSize
         if (trust.Validates())
         {
             // A subsample too small to split (rdx --max-samples 12) is named as such: the user's file has more rows.
-            Explained("the method runs", explained, pair.N, () => HeldOutValidation.CheckSize(explained), when: explained < pair.N);
+            Explained("the method runs", explained, pair.N, () => HeldOutValidation.CheckSize(explained, trust.ValidationOption()), when: explained < pair.N);
             int half = HeldOutSplit.DiscoverySize(explained);
             Explained("held-out validation runs the method", half, explained, () => method.CheckSampleCount(pair, half, options));
         }
@@ -69,6 +69,6 @@ public static class RerunSize
     /// <summary>The same for a method on two sample sets (FINC): whether the smaller set can be split in two.</summary>
     public static void CheckBeforeRun(ISampleSetMethod method, SampleSets sets, TrustOptions trust)
     {
-        if (trust.Validates()) HeldOutValidation.CheckSize(sets);
+        if (trust.Validates()) HeldOutValidation.CheckSize(sets, trust.ValidationOption());
     }
 }

@@ -29,6 +29,9 @@ public sealed record TrustOptions
     /// <summary>Whether held-out validation runs (--validate or --trust).</summary>
     public bool Validates() => Validate || Trust;
 
+    /// <summary>The option that asked for held-out validation, for its refusals to name as typed: --trust when it came without --validate.</summary>
+    public string ValidationOption() => Validate ? nameof(Validate) : nameof(Trust);
+
     /// <summary>
     /// The stability resamples to run for <paramref name="method"/>: --stability, else <see cref="TrustResamples"/> with
     /// --trust unless each of the method's reruns is a full training (<see cref="IMethod.RetrainsOnEveryRerun"/>), else 0.

@@ -31,7 +31,7 @@ public class TrustBeforeRunTests
             "--concepts: 17 concepts need at least as many samples, but there are 16 (stability reruns the method on 16 of the 20 samples)");
         // --trust's stability counts too, and an option too large for every sample is named as such, not by a rerun's share.
         AssertRefusedBeforeAnyWork(["pca", a20, b20, "--concepts", "17", "--trust"],
-            "--validate: needs at least 40 samples to split into a discovery and a validation half; there are 20");
+            "--trust: needs at least 40 samples to split into a discovery and a validation half; there are 20");
         AssertRefusedBeforeAnyWork(["nmf", a20, b20, "--concepts", "25", "--stability", "4"],
             "--concepts: 25 concepts need at least as many samples, but there are 20");
 
@@ -64,6 +64,8 @@ public class TrustBeforeRunTests
         Npy.Write(three, Npy.ReadMatrix(a).SelectRows([0, 1, 2]));
         AssertRefusedBeforeAnyWork(["finc", three, a, "--validate"],
             "--validate: needs at least 20 samples in each set to split both into a discovery and a validation half; the smaller set has 3");
+        AssertRefusedBeforeAnyWork(["finc", three, a, "--trust"],
+            "--trust: needs at least 20 samples in each set to split both into a discovery and a validation half; the smaller set has 3");
     }
 
     /// <summary>SPEC-align's minimum under --stability had said "got 6" of the 8 rows given, not that 6 was the rerun's share.</summary>
