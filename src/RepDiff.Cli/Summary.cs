@@ -70,14 +70,13 @@ internal static class Summary
         if (alignment is not null) Cli.Out.WriteLine(Terminal.Clean(char.ToUpperInvariant(alignment[0]) + alignment[1..] + "."));
         if (explanation.Metrics["both_ways"] is JsonObject bothWays)
             foreach (var (name, scored) in bothWays) Cli.Out.WriteLine(Terminal.Clean(BothWays(model, name, scored!.AsObject())));
+        var findings = model.Findings.FirstOrDefault(f => f.Method == explanation.Method);
         // Groups given in a file: where they hold, counted ("Of the three groups given, one holds in A …").
-        if (model.Findings.FirstOrDefault(f => f.Method == explanation.Method) is { OfGivenGroups: true } given)
-            Cli.Out.WriteLine(Terminal.Clean(given.Summary));
+        if (findings is { OfGivenGroups: true }) Cli.Out.WriteLine(Terminal.Clean(findings.Summary));
         WarnOfMembersLeftOut(explanation, model.NameA);
         // The plain-language finding of each direction, as the report's summary gives it (only confirmed concepts after --validate).
-        foreach (var finding in model.Findings.Where(f => f.Method == explanation.Method).SelectMany(f => f.Directions))
-            Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));
-        if (model.Findings.FirstOrDefault(f => f.Method == explanation.Method) is { Untested: true }) Cli.Out.WriteLine(Findings.FindingText.UntestedNote);
+        foreach (var finding in findings?.Directions ?? []) Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));
+        if (findings is { Untested: true }) Cli.Out.WriteLine(Findings.FindingText.UntestedNote);
         if (explanation.Metrics["eigensolver_converged"]?.GetValue<bool>() == false)
             Cli.Warn("the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
     }

@@ -172,13 +172,13 @@ public static partial class HtmlReport
     public static string E(string? text) => WebUtility.HtmlEncode(BidiControls.Neutralize(text ?? ""));
 
     /// <summary>
-    /// s cut to its first <paramref name="keep"/> UTF-16 units and "…" when longer than one more; one unit fewer where the
-    /// cut would split a character outside the basic plane, whose half alone reaches the page as U+FFFD (an emoji id did).
+    /// s cut to its first <paramref name="keep"/> UTF-16 units and "…" when longer than one more (<see cref="TextCut"/>:
+    /// a pair kept whole, as an emoji id's half had reached the page as U+FFFD).
     /// </summary>
-    public static string Head(string s, int keep) => s.Length <= keep + 1 ? s : s[..(char.IsHighSurrogate(s[keep - 1]) ? keep - 1 : keep)] + "…";
+    public static string Head(string s, int keep) => s.Length <= keep + 1 ? s : TextCut.Head(s, keep);
 
-    /// <summary>As <see cref="Head"/>, keeping the end: "…" and the last <paramref name="keep"/> units, a pair kept whole.</summary>
-    public static string Tail(string s, int keep) => s.Length <= keep + 1 ? s : "…" + s[^(char.IsLowSurrogate(s[^keep]) ? keep - 1 : keep)..];
+    /// <summary>As <see cref="Head"/>, keeping the end: "…" and the last <paramref name="keep"/> units.</summary>
+    public static string Tail(string s, int keep) => s.Length <= keep + 1 ? s : TextCut.Tail(s, keep);
 
     /// <summary>A user-supplied string escaped (<see cref="E"/>) inside its own bdi: a right-to-left name or label keeps the text around it in its order.</summary>
     public static string Bdi(string? text) => "<bdi>" + E(text) + "</bdi>";

@@ -35,6 +35,5 @@ public sealed class SampleLabels
     /// caption passed as a label would otherwise fill the finding and be repeated in every chart of the report. A character
     /// outside the basic plane is not cut in half: its first half alone had reached the sentence as an invalid character.
     /// </summary>
-    public static string Shown(string label) => label.Length <= MaxShownLength ? label
-        : label[..(char.IsHighSurrogate(label[MaxShownLength - 1]) ? MaxShownLength - 1 : MaxShownLength)] + "…";
+    public static string Shown(string label) => label.Length <= MaxShownLength ? label : TextCut.Head(label, MaxShownLength);
 }

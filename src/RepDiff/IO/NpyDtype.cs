@@ -91,7 +91,7 @@ public sealed record NpyDtype(char Kind, int Size, bool BigEndian)
         $"unsupported safetensors dtype '{Truncate(dtype)}' (F16, BF16, F32, F64, I8-I64, U8-U64 and BOOL are read)";
 
     /// <summary>The first 40 characters and "…" (a character outside the basic plane is not cut in half).</summary>
-    public static string Truncate(string s) => s.Length <= 40 ? s : s[..(char.IsHighSurrogate(s[39]) ? 39 : 40)] + "…";
+    public static string Truncate(string s) => s.Length <= 40 ? s : TextCut.Head(s, 40);
 
     /// <summary>Converts dest.Length elements from bytes (dest.Length * Size of them) to float32.</summary>
     public void Convert(ReadOnlySpan<byte> bytes, Span<float> dest)
