@@ -38,7 +38,7 @@ internal static class ComparisonSummary
         if (model.LeadingFindings is { } headline)
         {
             Cli.Out.WriteLine(Terminal.Clean($"finding: {headline.Headline()}"));
-            if (headline.Untested) Cli.Out.WriteLine(Findings.FindingText.UntestedNote);
+            if (headline.Note is { } note) Cli.Out.WriteLine(Terminal.Clean(note));
         }
         foreach (var explanation in comparison.Explanations) Summary.WarnOfMembersLeftOut(explanation, pair.NameA);
     }

@@ -76,7 +76,7 @@ internal static class Summary
         WarnOfMembersLeftOut(explanation, model.NameA);
         // The plain-language finding of each direction, as the report's summary gives it (only confirmed concepts after --validate).
         foreach (var finding in findings?.Directions ?? []) Cli.Out.WriteLine(Terminal.Clean($"{finding.Direction}: {finding.Text}"));
-        if (findings is { Untested: true }) Cli.Out.WriteLine(Findings.FindingText.UntestedNote);
+        if (findings?.Note is { } note) Cli.Out.WriteLine(Terminal.Clean(note));
         if (explanation.Metrics["eigensolver_converged"]?.GetValue<bool>() == false)
             Cli.Warn("the eigensolver stopped at its product cap before every mode met its tolerance; the weakest modes may be approximate");
     }

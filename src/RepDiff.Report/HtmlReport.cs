@@ -250,23 +250,19 @@ public static partial class HtmlReport
         if (model.Explanations.Count > 1 && model.LeadingFindings is { } headline)
             h.Append("<p class=\"headline\"><span class=\"ctx-title\">Finding</span> <small>(the method ranked first by mean BSR)</small> ")
                 .Append(Isolated(headline.Headline(isolated: true))).Append("</p>")
-                .Append(headline.Untested ? UntestedNote : "");
+                .Append(headline.Note is { } note ? UntestedNote(note) : "");
         return h.Append("</header>").ToString();
     }
 
     /// <summary>
-    /// <see cref="FindingText.UntestedNote"/> as a paragraph: its verdict in bold, as the eigensolver's warning is, and its
-    /// options as code, which does not break a line after their dashes ("-- validate").
+    /// An untested finding's note (<see cref="ExplanationFindings.Note"/>) as a paragraph: its verdict in bold, as the eigensolver's
+    /// warning is, and its options as code, which does not break a line after their dashes ("-- validate"), "--max-samples" whole.
     /// </summary>
-    private static string UntestedNote
+    private static string UntestedNote(string note)
     {
-        get
-        {
-            string note = FindingText.UntestedNote;
-            int colon = note.IndexOf(':') + 1;
-            return $"<p class=\"note untested\"><b>{E(note[..colon])}</b>"
-                + System.Text.RegularExpressions.Regex.Replace(E(note[colon..]), "--[a-z]+", "<code>$0</code>") + "</p>";
-        }
+        int colon = note.IndexOf(':') + 1;
+        return $"<p class=\"note untested\"><b>{E(note[..colon])}</b>"
+            + System.Text.RegularExpressions.Regex.Replace(E(note[colon..]), "--[a-z]+(-[a-z]+)*", "<code>$0</code>") + "</p>";
     }
 
     /// <summary>The two representations with their dimensions, and the shared samples (with RDX's --max-samples subsample).</summary>
@@ -393,7 +389,7 @@ public static partial class HtmlReport
         // Groups given in a file: where they hold, counted ("Of the three groups given, one holds in A …"); a method's directions say what it found.
         if (given is not null)
             s.Append("<p class=\"given-summary\">").Append(Isolated(given.IsolatedSummary)).Append("</p>");
-        if (findings is { Untested: true }) s.Append(UntestedNote);
+        if (findings?.Note is { } note) s.Append(UntestedNote(note));
 
         for (int d = 0; d < e.Directions.Count; d++)
         {

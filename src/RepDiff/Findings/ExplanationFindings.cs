@@ -14,10 +14,16 @@ public sealed record ExplanationFindings(string Method, IReadOnlyList<DirectionF
 
     /// <summary>
     /// A direction names concepts that a method found, and held-out validation did not run on them: the terminal and the
-    /// report add <see cref="FindingText.UntestedNote"/>. False for baselines' own groups and for groups given in a file
-    /// (each is tested against random groups of its size).
+    /// report add <see cref="Note"/>. False for baselines' own groups and for groups given in a file (each is tested against
+    /// random groups of its size).
     /// </summary>
-    public bool Untested { get; init; }
+    public bool Untested => Note is not null;
+
+    /// <summary>
+    /// What an untested finding is told with (<see cref="FindingText.UntestedNoteFor"/>): how --trust tests it, or, where
+    /// --trust would be refused on this run, why; null when the finding is tested or claims no group.
+    /// </summary>
+    public string? Note { get; init; }
 
     /// <summary>
     /// The line as a comparison leads with it (the terminal's `finding:`, the demo's index, the report's header): prefixed
@@ -40,7 +46,7 @@ public sealed record ExplanationFindings(string Method, IReadOnlyList<DirectionF
         var directions = new System.Text.Json.Nodes.JsonObject();
         foreach (var finding in Directions) directions[finding.Direction] = finding.Text;
         var json = new System.Text.Json.Nodes.JsonObject { ["summary"] = Summary, ["directions"] = directions };
-        if (Untested) json["note"] = FindingText.UntestedNote;
+        if (Note is not null) json["note"] = Note;
         return json;
     }
 }

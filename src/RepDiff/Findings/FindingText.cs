@@ -30,14 +30,18 @@ public static class FindingText
 
     /// <summary>The findings for a pair's explanation: its names, labels and a noun for its samples ("images").</summary>
     public static ExplanationFindings Describe(Explanation explanation, RepresentationPair pair, string sampleNoun = "samples", int maxConcepts = DefaultMaxConcepts)
-        => Describe(explanation, pair.Samples.Labels, pair.NameA, pair.NameB, sampleNoun, maxConcepts);
+        => Describe(explanation, pair.Samples.Labels, pair.NameA, pair.NameB, sampleNoun, maxConcepts,
+            MethodRegistry.Default.Find(explanation.Method) is IPairMethod method && explanation.ResolvedOptions is { } options
+                ? RerunSize.ValidationRefusal(method, options, pair) : null);
 
     /// <summary>
     /// The findings for an explanation of representations named nameA and nameB (FINC: the test and the
-    /// reference set), with per-sample labels when there are any.
+    /// reference set), with per-sample labels when there are any. <paramref name="validationRefusal"/>: what --trust would
+    /// refuse on this run (<see cref="RerunSize.ValidationRefusal(IPairMethod, MethodOptions, RepresentationPair)"/>),
+    /// which the note under untested findings says instead of suggesting it.
     /// </summary>
     public static ExplanationFindings Describe(Explanation explanation, SampleLabels? labels, string nameA, string nameB,
-        string sampleNoun = "samples", int maxConcepts = DefaultMaxConcepts)
+        string sampleNoun = "samples", int maxConcepts = DefaultMaxConcepts, Options.InvalidOptionException? validationRefusal = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcepts, 1);
         // Every string from the user's input goes into a sentence marked (BidiControls.Isolate), so the report can isolate it:
@@ -57,13 +61,33 @@ public static class FindingText
         bool tested = validated || explanation.Metrics["validation"] is not null;
         bool untested = !given && !tested && directions.Any(d => d.Concepts.Count > 0 && !d.NoBetterThanChance && !d.SingleSamples
             && d.Direction is not (DirectionNames.ConceptsOfA or DirectionNames.ConceptsOfB));
-        return new ExplanationFindings(explanation.Method, directions, BidiControls.RemoveIsolates(summary)) { IsolatedSummary = summary, OfGivenGroups = given, Untested = untested };
+        return new ExplanationFindings(explanation.Method, directions, BidiControls.RemoveIsolates(summary))
+        {
+            IsolatedSummary = summary, OfGivenGroups = given, Note = untested ? UntestedNoteFor(validationRefusal) : null,
+        };
     }
 
-    /// <summary>What a finding <see cref="ExplanationFindings.Untested"/> is told with, on the terminal and in the report.</summary>
-    public const string UntestedNote = "Not yet tested on held-out samples: these concepts are measured on the very samples they were found in, and every "
-        + "method finds some even where there is no difference (representations or sets that differ only by noise); --trust (or --validate alone) "
-        + "on the method's command or compare tests each one, given samples enough to hold half of them out.";
+    /// <summary>Why a finding nothing tested may be no difference at all: the first part of each untested note.</summary>
+    private const string UntestedWhy = "Not yet tested on held-out samples: these concepts are measured on the very samples they were found in, and every "
+        + "method finds some even where there is no difference (representations or sets that differ only by noise); ";
+
+    /// <summary>What a finding <see cref="ExplanationFindings.Untested"/> is told with, on the terminal and in the report, where --trust can test it.</summary>
+    public const string UntestedNote = UntestedWhy
+        + "--trust (or --validate alone) on the method's command or compare tests each one, given samples enough to hold half of them out.";
+
+    /// <summary>
+    /// The note under an untested finding: <see cref="UntestedNote"/> where held-out validation could run; where it would be
+    /// refused (<paramref name="refusal"/>), the size it needs ("held-out validation needs at least 40 samples …; there are 30")
+    /// or the option it refuses, as --trust would have been refused on a run of 30 samples.
+    /// </summary>
+    public static string UntestedNoteFor(Options.InvalidOptionException? refusal) => refusal switch
+    {
+        null => UntestedNote,
+        // Too few samples (explained): nothing this run found can be tested.
+        { Property: nameof(TrustOptions.Trust) } => UntestedWhy + $"held-out validation {refusal.Problem}, so nothing here can be tested: treat these groups as leads, not findings.",
+        // An option the discovery half cannot take (rdx --concepts 40 on 60 samples): another value can be tested.
+        _ => UntestedWhy + $"--trust (or --validate alone) tests each one, but not with this run's {Options.OptionSpec.FlagOf(refusal.Property)}: {refusal.Problem}.",
+    };
 
     /// <summary>Given groups a summary names in each part; more are counted ("and 4 more").</summary>
     private const int GroupsNamed = 3;

@@ -101,7 +101,8 @@ public sealed class ReportModel
         N = explanation.N,
         SetSizes = (sets.Test.Rows, sets.Reference.Rows),
         Timings = explanation.Timings,
-        Findings = [FindingText.Describe(explanation, labels: null, sets.NameTest, sets.NameRef, maxConcepts: Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown))],
+        Findings = [FindingText.Describe(explanation, labels: null, sets.NameTest, sets.NameRef, maxConcepts: Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown),
+            validationRefusal: Trust.RerunSize.ValidationRefusal(sets))],
     };
 
     /// <summary>Jaccard overlaps of the members of every concept across the methods (docs/metadata.md); null with one method.</summary>

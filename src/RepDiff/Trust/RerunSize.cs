@@ -39,17 +39,48 @@ public static class RerunSize
         method.CheckSampleCount(pair, pair.N, options);
         RefuseGivenConcepts(method, trust);
         int explained = method.SamplesExplained(pair.N, options);
-        if (trust.Validates())
-        {
-            // A subsample too small to split (rdx --max-samples 12) is named as such: the user's file has more rows.
-            Explained("the method runs", explained, pair.N, () => HeldOutValidation.CheckSize(explained, trust.ValidationOption()), when: explained < pair.N);
-            int half = HeldOutSplit.DiscoverySize(explained);
-            Explained("held-out validation runs the method", half, explained, () => method.CheckSampleCount(pair, half, options));
-        }
+        if (trust.Validates()) CheckValidation(method, options, pair, trust.ValidationOption());
         if (trust.ResamplesFor(method) > 0)
         {
             int kept = StabilityResamples.Count(explained);
             Explained("stability reruns the method", kept, explained, () => method.CheckSampleCount(pair, kept, options));
+        }
+    }
+
+    /// <summary>
+    /// What held-out validation refuses from sizes and options alone: explained samples too few to split in two, and options
+    /// the method cannot take on the discovery half. <paramref name="option"/> is the property the refusal names.
+    /// </summary>
+    private static void CheckValidation(IPairMethod method, MethodOptions options, RepresentationPair pair, string option)
+    {
+        int explained = method.SamplesExplained(pair.N, options);
+        // A subsample too small to split (rdx --max-samples 12) is named as such: the user's file has more rows.
+        Explained("the method runs", explained, pair.N, () => HeldOutValidation.CheckSize(explained, option), when: explained < pair.N);
+        int half = HeldOutSplit.DiscoverySize(explained);
+        Explained("held-out validation runs the method", half, explained, () => method.CheckSampleCount(pair, half, options));
+    }
+
+    /// <summary>
+    /// What --trust would refuse of validation on a run made without it (its <paramref name="options"/>, resolved), null when
+    /// validation could run: the note under findings nothing tested says it, rather than suggest --trust where --trust is refused.
+    /// </summary>
+    public static InvalidOptionException? ValidationRefusal(IPairMethod method, MethodOptions options, RepresentationPair pair)
+        => Refusal(() => CheckValidation(method, options, pair, nameof(TrustOptions.Trust)));
+
+    /// <summary>The same for a method on two sample sets (FINC).</summary>
+    public static InvalidOptionException? ValidationRefusal(SampleSets sets)
+        => Refusal(() => HeldOutValidation.CheckSize(sets, nameof(TrustOptions.Trust)));
+
+    private static InvalidOptionException? Refusal(Action check)
+    {
+        try
+        {
+            check();
+            return null;
+        }
+        catch (InvalidOptionException e)
+        {
+            return e;
         }
     }
 

@@ -65,6 +65,87 @@ public class UntestedFindingsTests
         Assert.True(FindingText.Describe(OneGroup("finc", DirectionNames.MoreFrequentInTest, "test"), Labelled, "test.npy", "ref.npy").Untested);
     }
 
+    /// <summary>
+    /// The note names --trust only where --trust can test the findings: on 30 samples it is refused, and the note had still
+    /// suggested it (the lead). The note now gives the size the refusal gives, on the terminal, in results.json and the report.
+    /// </summary>
+    [Fact]
+    public void ARunTooSmallToValidateSaysSoRatherThanSuggestTrust()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = CliHarness.SmallPair(dir, rows: 30);
+        const string tooSmall = "held-out validation needs at least 40 samples to split into a discovery and a validation half; there are 30, "
+            + "so nothing here can be tested: treat these groups as leads, not findings.";
+        foreach (var (command, methods) in new[] { ("rdx", 1), ("spec", 1), ("compare", 3) })
+        {
+            string outDir = Path.Combine(dir, command);
+            var run = CliHarness.Run(command, a, b, "--maps", "pca", "--out", outDir);
+            Assert.True(run.Code == 0, run.Stderr);
+            var printed = run.Stdout.Split('\n').Where(l => l.StartsWith("Not yet tested", StringComparison.Ordinal)).ToList();
+            Assert.EndsWith("; " + tooSmall, Assert.Single(printed));
+            var results = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["findings"]!;
+            // compare keeps each method's findings: every method that names groups (rdx, spec, koda; not the baselines) has the note.
+            var notes = (command == "compare" ? results.AsObject().Select(m => m.Value!["note"]) : [results["note"]]).OfType<JsonNode>().Select(n => n.GetValue<string>()).ToList();
+            Assert.Equal(methods, notes.Count);
+            Assert.All(notes, note => Assert.Equal(printed[0], note));
+            Assert.Contains($"<b>Not yet tested on held-out samples:</b>{printed[0]["Not yet tested on held-out samples:".Length..]}</p>", File.ReadAllText(Path.Combine(outDir, "report.html")));
+            Assert.DoesNotContain("--trust", printed[0]);
+
+            // The note's reason is the refusal itself.
+            var trusted = CliHarness.Run(command, a, b, "--trust", "--out", Path.Combine(dir, command + "-trusted"));
+            trusted.AssertBadInput("error: --trust: needs at least 40 samples to split into a discovery and a validation half; there are 30");
+        }
+
+        // Groups given in a file are tested against random groups of their size, whatever the run's size.
+        string groups = Path.Combine(dir, "groups.csv");
+        File.WriteAllText(groups, "group,row\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"g{i % 2},{i}\n")));
+        var given = CliHarness.Run("groups", a, b, "--groups", groups, "--maps", "pca", "--out", Path.Combine(dir, "groups"));
+        Assert.True(given.Code == 0, given.Stderr);
+        Assert.DoesNotContain("Not yet tested", given.Stdout);
+        Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "groups", "results.json")))!["findings"]!["note"]);
+    }
+
+    [Fact]
+    public void ASetTooSmallToValidateSaysSoAndASetLargeEnoughIsToldOfTrust()
+    {
+        string dir = TestData.TempDir();
+        var test = TestData.LoadFixture("finc_test.npy");
+        string small = Path.Combine(dir, "small.npy"), reference = TestData.Fixture("finc_ref.npy");
+        Npy.Write(small, test.SelectRows([0, 1, 2]));
+
+        var run = CliHarness.Run("finc", small, reference, "--out", Path.Combine(dir, "small"));
+        Assert.True(run.Code == 0, run.Stderr);
+        string note = run.Stdout.Split('\n').Single(l => l.StartsWith("Not yet tested", StringComparison.Ordinal));
+        Assert.EndsWith("; held-out validation needs at least 20 samples in each set to split both into a discovery and a validation half; the smaller set has 3, "
+            + "so nothing here can be tested: treat these groups as leads, not findings.", note);
+        Assert.Equal(note, JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "small", "results.json")))!["findings"]!["note"]!.GetValue<string>());
+        Assert.Contains("the smaller set has 3, so nothing here can be tested", File.ReadAllText(Path.Combine(dir, "small", "report.html")));
+        CliHarness.Run("finc", small, reference, "--trust", "--out", Path.Combine(dir, "refused"))
+            .AssertBadInput("error: --trust: needs at least 20 samples in each set to split both into a discovery and a validation half; the smaller set has 3");
+
+        run = CliHarness.Run("finc", TestData.Fixture("finc_test.npy"), reference, "--out", Path.Combine(dir, "large"));
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Contains(FindingText.UntestedNote, run.Stdout);
+    }
+
+    /// <summary>Samples enough, but an option the discovery half cannot take: the note names the option, as --trust's refusal does.</summary>
+    [Fact]
+    public void AnOptionValidationWouldRefuseIsNamedWithItsReason()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = CliHarness.SmallPair(dir, rows: 60);
+        var run = CliHarness.Run("rdx", a, b, "--concepts", "40", "--maps", "pca", "--out", Path.Combine(dir, "plain"));
+        Assert.True(run.Code == 0, run.Stderr);
+        string note = run.Stdout.Split('\n').Single(l => l.StartsWith("Not yet tested", StringComparison.Ordinal));
+
+        var trusted = CliHarness.Run("rdx", a, b, "--concepts", "40", "--trust", "--out", Path.Combine(dir, "trusted"));
+        trusted.AssertBadInput("error: --concepts: ");
+        string refusal = trusted.ErrorLines.Single()["error: --concepts: ".Length..];
+        Assert.EndsWith($"; --trust (or --validate alone) tests each one, but not with this run's --concepts: {refusal}.", note);
+        Assert.Contains("held-out validation runs the method on 30 of the 60 samples", refusal);
+        Assert.Contains("but not with this run&#39;s <code>--concepts</code>:", File.ReadAllText(Path.Combine(dir, "plain", "report.html")));
+    }
+
     /// <summary>An explanation of one direction holding one concept of the first 20 samples.</summary>
     private static Explanation OneGroup(string method, string direction, string explains) => new()
     {
