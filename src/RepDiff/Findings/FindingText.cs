@@ -89,7 +89,7 @@ public static class FindingText
         _ => UntestedWhy + $"--trust (or --validate alone) tests each one, but not with this run's {Options.OptionSpec.FlagOf(refusal.Property)}: {refusal.Problem}.",
     };
 
-    /// <summary>Given groups a summary names in each part; more are counted ("and 4 more").</summary>
+    /// <summary>Given groups a summary names in each part; more are counted as a direction's sentence counts them ("and four more").</summary>
     private const int GroupsNamed = 3;
 
     /// <summary>
@@ -105,7 +105,7 @@ public static class FindingText
         List<string> In(params string?[] where) => groups.Where(g => where.Contains(g.Where)).Select(g => g.Name).ToList();
         var (inA, inB, neither) = (In("a"), In("b"), groups.Where(g => g.Where is not ("a" or "b")).Select(g => g.Name).ToList());
         string Quoted(List<string> names) => JoinWords([.. names.Take(GroupsNamed).Select(name => $"'{BidiControls.Isolate(IO.NpyDtype.Truncate(name))}'"),
-            .. names.Count > GroupsNamed ? [$"{(names.Count - GroupsNamed).ToString("N0", CultureInfo.InvariantCulture)} more"] : Array.Empty<string>()]);
+            .. names.Count > GroupsNamed ? [$"{Count(names.Count - GroupsNamed)} more"] : Array.Empty<string>()]);
         // "one", "two", "both", "all five": how many of the groups given a part speaks of.
         string HowMany(int k) => k == n && n == 2 ? "both" : k == n && n > 2 ? $"all {Count(n)}" : Count(k);
         string Holds(List<string> names, string model, string name, string other)
@@ -293,10 +293,14 @@ public static class FindingText
             string sizes = JoinWords(real.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
             string groups = (real.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(real.Count)} groups ({sizes} {noun})")
                 + (singles == 0 ? "" : singles == 1 ? " and one concept of a single sample" : $" and {Count(singles)} concepts of a single sample each");
-            // Given groups by the names their user knows them by: "the groups 'cats-indoor' (120 samples) and 'strays' (30 samples)".
+            // Given groups by the names their user knows them by: "the groups 'cats-indoor' (120 samples) and 'strays' (30 samples)",
+            // and how many more hold, as the run's line counts them: of thirteen that held, "and two more" had counted the five spoken of.
             if (held is not null)
-                groups = (real.Count == 1 ? "the group " : "the groups ") + JoinWords([.. real.Take(GroupsNamed).Select(p => $"{p.Quoted(isolated: true)} ({p.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun})"),
-                    .. real.Count > GroupsNamed ? [$"{Count(real.Count - GroupsNamed)} more"] : Array.Empty<string>()]);
+            {
+                int quoted = Math.Min(real.Count, GroupsNamed), more = held.Count(c => c.Members.Length >= 2) - quoted;
+                groups = (real.Count == 1 && more == 0 ? "the group " : "the groups ") + JoinWords([.. real.Take(quoted).Select(p => $"{p.Quoted(isolated: true)} ({p.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun})"),
+                    .. more > 0 ? [$"{Count(more)} more"] : Array.Empty<string>()]);
+            }
             var traits = WordsClause(described, profiles, noun) ?? LooksClause(described, profiles, noun);
             string named = traits is { } t ? $"{Unnamed(labels, noun)}; {t.Clause}" : Unnamed(labels, noun);
             string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");

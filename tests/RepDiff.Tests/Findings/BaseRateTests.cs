@@ -183,7 +183,8 @@ public class BaseRateTests
         var four = Of(4, 20, 2);
         Assert.Equal(ConceptMix.Mixed, four.Mix);
         Assert.Equal("concept 1, 100 images: 20% L0, 20% L1, 20% L2, 20% L3", four.Detail("images"));
-        // Five labels reach 80% only together: not a mixture, but each is over-represented, and four of them are named.
+        // Five labels reach 80% only together: not a mixture, but each is over-represented, and four of them are named; the
+        // fifth is one of "the rest", which counts every label the detail does not name (findings.md, leaning).
         var five = Of(5, 18, 1);
         Assert.Equal(ConceptMix.Leaning, five.Mix);
         Assert.Equal(["L0", "L1", "L2", "L3"], five.Leading.Select(s => s.Label));

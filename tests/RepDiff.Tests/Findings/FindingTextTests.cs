@@ -177,8 +177,9 @@ public class FindingTextTests
     }
 
     /// <summary>
-    /// Groups given in a file are named in the run's line up to three a part ("and 2 more"), and a direction speaks of the
-    /// groups that hold in it by their names, up to three, the rest counted.
+    /// Groups given in a file are named in the run's line up to three a part, and a direction speaks of the groups that hold
+    /// in it by their names, up to three, the rest counted in words in both ("and two more"; the line had said "and 2 more"
+    /// beside "five hold", h147), as every count of groups in a sentence is up to nine; 13 past three read "and 10 more".
     /// </summary>
     [Fact]
     public void GivenGroupsAreNamedUpToThreeAPart()
@@ -195,7 +196,7 @@ public class FindingTextTests
         };
         explanation.Metrics["holds_in"] = new System.Text.Json.Nodes.JsonObject { ["g1"] = "a", ["g2"] = "a", ["g3"] = "a", ["g4"] = "a", ["g5"] = "a", ["strays"] = "neither" };
         var findings = FindingText.Describe(explanation, labels: null, "a.npy", "b.npy");
-        Assert.Equal("Of the six groups given, five hold in A (a.npy), which keeps them together where B pulls them apart ('g1', 'g2', 'g3' and 2 more); "
+        Assert.Equal("Of the six groups given, five hold in A (a.npy), which keeps them together where B pulls them apart ('g1', 'g2', 'g3' and two more); "
             + "and one is no better than random groups of its size ('strays').", findings.Summary);
         Assert.StartsWith("a.npy keeps the groups 'g1' (10 samples), 'g2' (10 samples), 'g3' (10 samples) and two more together that b.npy pulls apart",
             findings.For(DirectionNames.MoreSimilarInA).Text);
@@ -203,6 +204,14 @@ public class FindingTextTests
         explanation.Directions[0].Concepts = inA;
         explanation.Metrics["holds_in"]!.AsObject().Remove("strays");
         Assert.StartsWith("Of the five groups given, all five hold in A (a.npy)", FindingText.Describe(explanation, labels: null, "a.npy", "b.npy").Summary);
+
+        // Past nine the count is digits, in the line and in the direction alike.
+        var thirteen = Enumerable.Range(1, 13).Select(k => new Concept { Rank = k, Name = $"g{k}", Members = [.. Enumerable.Range(k * 10, 10)] }).ToList();
+        explanation.Directions[0].Concepts = thirteen;
+        explanation.Metrics["holds_in"] = new System.Text.Json.Nodes.JsonObject(thirteen.Select(c => KeyValuePair.Create(c.Name!, (System.Text.Json.Nodes.JsonNode?)"a")));
+        var many = FindingText.Describe(explanation, labels: null, "a.npy", "b.npy");
+        Assert.EndsWith("('g1', 'g2', 'g3' and 10 more).", many.Summary);
+        Assert.StartsWith("a.npy keeps the groups 'g1' (10 samples), 'g2' (10 samples), 'g3' (10 samples) and 10 more together", many.For(DirectionNames.MoreSimilarInA).Text);
     }
 
     [Fact]
