@@ -35,6 +35,28 @@ public class FirstHourTests
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
 
+    /// <summary>
+    /// A mistyped option where the command takes files is taken by the parser as a file: `compare --model-a … --text s.txt`
+    /// had said "give either embeddings A and B or --model-a/--model-b, not both" ('--text' was A, the sentences B),
+    /// `rdx a.npy --lables l.txt` "'l.txt' is one more" and `inspect --jsn a.npy` "'a.npy' is one more".
+    /// </summary>
+    [Fact]
+    public void AMistypedOptionInAFilesPlaceIsNamedAsAnOption()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string texts = Path.Combine(dir, "texts.txt"), output = Path.Combine(dir, "out");
+        File.WriteAllLines(texts, ["one", "two"]);
+        Run("compare", "--model-a", "minilm-l6", "--model-b", "arctic-embed-xs", "--text", texts, "--out", output)
+            .AssertBadInput("error: Unrecognized command or argument '--text' (did you mean --texts?); see --help");
+        Run("compare", "--text", texts, a, b, "--out", output)
+            .AssertBadInput("error: Unrecognized command or argument '--text' (did you mean --texts?); see --help");
+        Run("rdx", a, "--lables", labels, "--out", output)
+            .AssertBadInput("error: Unrecognized command or argument '--lables' (did you mean --labels?); see --help");
+        Run("inspect", "--jsn", a).AssertBadInput("error: Unrecognized command or argument '--jsn' (did you mean --json?); see --help");
+        Run("rdx", a, "--frobnicate", "--out", output).AssertBadInput("error: Unrecognized command or argument '--frobnicate'; see --help");
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>A word nothing resembles is named without a guess, and a second unknown word is still counted.</summary>
     [Fact]
     public void AnOptionLikeNothingIsNamedWithoutAGuess()
