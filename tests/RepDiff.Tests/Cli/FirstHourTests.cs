@@ -57,6 +57,28 @@ public class FirstHourTests
         Assert.False(Directory.Exists(output));
     }
 
+    /// <summary>
+    /// The bundled data is gzip'd, and a newcomer gives it as it is: brown-sentences.tsv.gz as --texts had been "line 1 is
+    /// not valid UTF-8", test-labels.csv.gz as --labels and test-images.npy.gz as --images "line 1 holds a NUL character:
+    /// UTF-16 text without a byte order mark, or a binary file?".
+    /// </summary>
+    [Fact]
+    public void ACompressedTextFileSaysToDecompressIt()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string data = Path.Combine(TestData.RepoRoot, "data"), output = Path.Combine(dir, "out");
+        foreach (var (option, file) in new[] { ("--texts", "brown/brown-sentences.tsv.gz"), ("--labels", "fashion-mnist/test-labels.csv.gz"), ("--images", "fashion-mnist/test-images.npy.gz") })
+        {
+            string path = Path.Combine(data, file);
+            Run("compare", a, b, option, path, "--out", output)
+                .AssertBadInput($"error: {path}: is gzip-compressed; decompress it first (gunzip -k {Path.GetFileName(path)}): text files are read as they are");
+        }
+        string xz = Path.Combine(dir, "labels.txt.xz");
+        File.WriteAllBytes(xz, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]);
+        Run("rdx", a, b, "--labels", xz, "--out", output).AssertBadInput($"{xz}: is xz-compressed; decompress it first (unxz -k labels.txt.xz)");
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>A word nothing resembles is named without a guess, and a second unknown word is still counted.</summary>
     [Fact]
     public void AnOptionLikeNothingIsNamedWithoutAGuess()
