@@ -6,8 +6,10 @@ namespace RepDiff.IO;
 /// <summary>Readers for per-sample side information: ids, labels, images, texts.</summary>
 public static class SampleFiles
 {
+    // HEIC, AVIF and JPEG XL too, which embed refuses by name: left out of a folder's listing, a phone's photos had vanished
+    // from the run without a word (a folder of JPEGs and HEICs embedded only the JPEGs).
     private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
-        { ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".svg" };
+        { ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".svg", ".heic", ".heif", ".avif", ".jxl" };
 
     /// <summary>Longest line of a labels, ids or manifest file: a label, an id or a path (PATH_MAX is 4096 bytes).</summary>
     public const int MaxShortLine = 1 << 16;
