@@ -79,6 +79,25 @@ public class FirstHourTests
         Assert.False(Directory.Exists(output));
     }
 
+    /// <summary>
+    /// The bundled Brown sentences decompressed (id, document, genre, text) and given as --texts: every line was taken whole
+    /// as a text, the header and each sentence's id, document and genre embedded with it, and nothing said.
+    /// </summary>
+    [Fact]
+    public void ATableOfTextsIsRefusedNamingItsTextColumn()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string table = Path.Combine(dir, "brown.tsv"), output = Path.Combine(dir, "out");
+        File.WriteAllLines(table, ["id\tdocument\tgenre\ttext", "ca01.005\tca01\tnews\tThe jury said it did find that.", "ca01.049\tca01\tnews\tDespite the warning, there was a vote."]);
+        Run("compare", a, b, "--texts", table, "--out", output).AssertBadInput(
+            $"{table}: every line holds 4 tab-separated fields, as a table does (line 1: 'id document genre text'); texts are read one per line, each line whole: give the text column alone (tail -n +2 brown.tsv | cut -f4 > texts.txt)");
+        // A text that holds a tab, among texts that do not, is a text.
+        string texts = Path.Combine(dir, "texts.tsv");
+        File.WriteAllLines(texts, ["one\ttab", "none here"]);
+        Assert.Equal(["one\ttab", "none here"], RepDiff.IO.SampleFiles.LoadTexts(texts));
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>A word nothing resembles is named without a guess, and a second unknown word is still counted.</summary>
     [Fact]
     public void AnOptionLikeNothingIsNamedWithoutAGuess()
