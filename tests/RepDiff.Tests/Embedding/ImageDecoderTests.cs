@@ -129,7 +129,7 @@ public class ImageDecoderTests
     // A folder's .tif and .svg files are listed as images (the report links them), but Skia decodes neither: the run
     // stopped with "not a readable image (unsupported format)", which read like a damaged file.
     [Fact]
-    public void TiffAndSvgFilesAreNamedAsFormatsNotDecoded()
+    public void TiffSvgAndHeicFilesAreNamedAsFormatsNotDecoded()
     {
         byte[] tiff = [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, .. new byte[120]];
         Assert.Equal("scan.TIF: TIFF is not a format embed decodes (JPEG, PNG, WebP, BMP, GIF); convert the images first, e.g. mogrify -format png *.TIF",
