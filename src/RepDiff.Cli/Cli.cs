@@ -107,6 +107,11 @@ internal static class Cli
         var config = new InvocationConfiguration { Output = stdout ?? Out, EnableDefaultExceptionHandler = false };
         if (stderr is not null) config.Error = stderr;
         var parse = root.Parse(args);
+        if (OptionTakenAsFile(parse) is { } mistyped)
+        {
+            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(mistyped)}; see --help");
+            return BadInput;
+        }
         if (parse.Errors.Count > 0)
         {
             // One line, whatever the number of problems: the first one, and where to look. A word the parser does not know
@@ -137,8 +142,23 @@ internal static class Cli
     private static string? UnknownOption(ParseResult parse, string message)
     {
         if (UnknownWord(message) is not { } word || !word.StartsWith('-')) return null;
-        var meant = OptionGuess.For(parse.CommandResult.Command, word);
-        return meant is null ? null : $"Unrecognized command or argument '{word}' (did you mean {meant}?)";
+        return Unrecognized(parse.CommandResult.Command, word);
+    }
+
+    private static string Unrecognized(Command command, string word) =>
+        $"Unrecognized command or argument '{word}'" + (OptionGuess.For(command, word) is { } meant ? $" (did you mean {meant}?)" : "");
+
+    /// <summary>
+    /// An option the command does not have, taken by the parser as one of its files: `compare --model-a … --text s.txt`
+    /// had said "give either embeddings A and B or --model-a/--model-b, not both" (A was '--text', B the sentences), and
+    /// `rdx a.npy --lables l.txt` "'l.txt' is one more". A file that exists under such a name is left to be read.
+    /// </summary>
+    private static string? OptionTakenAsFile(ParseResult parse)
+    {
+        var word = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>()
+            .SelectMany(a => a.Tokens).Select(t => t.Value)
+            .FirstOrDefault(v => v.Length > 1 && v[0] == '-' && !char.IsDigit(v[1]) && v[1] != '.' && !Path.Exists(v));
+        return word is null ? null : Unrecognized(parse.CommandResult.Command, word);
     }
 
     /// <summary>

@@ -174,6 +174,9 @@ internal static class ImageDecoder
     {
         ".tif" or ".tiff" => "TIFF",
         ".svg" => "SVG (a vector drawing)",
+        ".heic" or ".heif" => "HEIC (HEIF)",
+        ".avif" => "AVIF",
+        ".jxl" => "JPEG XL",
         _ => null,
     };
 

@@ -6,8 +6,10 @@ namespace RepDiff.IO;
 /// <summary>Readers for per-sample side information: ids, labels, images, texts.</summary>
 public static class SampleFiles
 {
+    // HEIC, AVIF and JPEG XL too, which embed refuses by name: left out of a folder's listing, a phone's photos had vanished
+    // from the run without a word (a folder of JPEGs and HEICs embedded only the JPEGs).
     private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
-        { ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".svg" };
+        { ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".svg", ".heic", ".heif", ".avif", ".jxl" };
 
     /// <summary>Longest line of a labels, ids or manifest file: a label, an id or a path (PATH_MAX is 4096 bytes).</summary>
     public const int MaxShortLine = 1 << 16;
@@ -189,7 +191,24 @@ public static class SampleFiles
     {
         var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8: true);
         if (IsJsonLines(path, textField)) return TextsOfLines(lines, path, textField, readIds);
+        RefuseTextTable(path, lines);
         return (lines, Enumerable.Range(1, lines.Length).ToArray(), null);
+    }
+
+    /// <summary>
+    /// A .tsv of texts whose every line holds the same number of tab-separated fields is a table, not one text per line:
+    /// the bundled Brown sentences (id, document, genre, text) were embedded line by line, header and ids included, with
+    /// nothing said. Texts rarely hold a tab, let alone the same number on every line.
+    /// </summary>
+    private static void RefuseTextTable(string path, string[] lines)
+    {
+        if (!Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) || lines.Length == 0) return;
+        int tabs = lines[0].Count(c => c == '\t');
+        if (tabs == 0 || lines.Any(line => line.Count(c => c == '\t') != tabs)) return;
+        int column = Array.FindIndex(lines[0].Split('\t'), f => f.Trim().Equals("text", StringComparison.OrdinalIgnoreCase));
+        string how = column >= 0 ? $"tail -n +2 {Path.GetFileName(path)} | cut -f{column + 1} > texts.txt" : "cut -f with its column's number";
+        throw RepDiffInputException.ForFile(path, $"every line holds {tabs + 1} tab-separated fields, as a table does (line 1: '{NpyDtype.Truncate(lines[0])}'); "
+            + $"texts are read one per line, each line whole: give the text column alone ({how})");
     }
 
     /// <summary>Every line of a text file (without the empty lines at its end), strictly UTF-8, each at most <see cref="MaxShortLine"/> characters.</summary>

@@ -35,6 +35,69 @@ public class FirstHourTests
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
 
+    /// <summary>
+    /// A mistyped option where the command takes files is taken by the parser as a file: `compare --model-a … --text s.txt`
+    /// had said "give either embeddings A and B or --model-a/--model-b, not both" ('--text' was A, the sentences B),
+    /// `rdx a.npy --lables l.txt` "'l.txt' is one more" and `inspect --jsn a.npy` "'a.npy' is one more".
+    /// </summary>
+    [Fact]
+    public void AMistypedOptionInAFilesPlaceIsNamedAsAnOption()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string texts = Path.Combine(dir, "texts.txt"), output = Path.Combine(dir, "out");
+        File.WriteAllLines(texts, ["one", "two"]);
+        Run("compare", "--model-a", "minilm-l6", "--model-b", "arctic-embed-xs", "--text", texts, "--out", output)
+            .AssertBadInput("error: Unrecognized command or argument '--text' (did you mean --texts?); see --help");
+        Run("compare", "--text", texts, a, b, "--out", output)
+            .AssertBadInput("error: Unrecognized command or argument '--text' (did you mean --texts?); see --help");
+        Run("rdx", a, "--lables", labels, "--out", output)
+            .AssertBadInput("error: Unrecognized command or argument '--lables' (did you mean --labels?); see --help");
+        Run("inspect", "--jsn", a).AssertBadInput("error: Unrecognized command or argument '--jsn' (did you mean --json?); see --help");
+        Run("rdx", a, "--frobnicate", "--out", output).AssertBadInput("error: Unrecognized command or argument '--frobnicate'; see --help");
+        Assert.False(Directory.Exists(output));
+    }
+
+    /// <summary>
+    /// The bundled data is gzip'd, and a newcomer gives it as it is: brown-sentences.tsv.gz as --texts had been "line 1 is
+    /// not valid UTF-8", test-labels.csv.gz as --labels and test-images.npy.gz as --images "line 1 holds a NUL character:
+    /// UTF-16 text without a byte order mark, or a binary file?".
+    /// </summary>
+    [Fact]
+    public void ACompressedTextFileSaysToDecompressIt()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string data = Path.Combine(TestData.RepoRoot, "data"), output = Path.Combine(dir, "out");
+        foreach (var (option, file) in new[] { ("--texts", "brown/brown-sentences.tsv.gz"), ("--labels", "fashion-mnist/test-labels.csv.gz"), ("--images", "fashion-mnist/test-images.npy.gz") })
+        {
+            string path = Path.Combine(data, file);
+            Run("compare", a, b, option, path, "--out", output)
+                .AssertBadInput($"error: {path}: is gzip-compressed; decompress it first (gunzip -k {Path.GetFileName(path)}): text files are read as they are");
+        }
+        string xz = Path.Combine(dir, "labels.txt.xz");
+        File.WriteAllBytes(xz, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]);
+        Run("rdx", a, b, "--labels", xz, "--out", output).AssertBadInput($"{xz}: is xz-compressed; decompress it first (unxz -k labels.txt.xz)");
+        Assert.False(Directory.Exists(output));
+    }
+
+    /// <summary>
+    /// The bundled Brown sentences decompressed (id, document, genre, text) and given as --texts: every line was taken whole
+    /// as a text, the header and each sentence's id, document and genre embedded with it, and nothing said.
+    /// </summary>
+    [Fact]
+    public void ATableOfTextsIsRefusedNamingItsTextColumn()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string table = Path.Combine(dir, "brown.tsv"), output = Path.Combine(dir, "out");
+        File.WriteAllLines(table, ["id\tdocument\tgenre\ttext", "ca01.005\tca01\tnews\tThe jury said it did find that.", "ca01.049\tca01\tnews\tDespite the warning, there was a vote."]);
+        Run("compare", a, b, "--texts", table, "--out", output).AssertBadInput(
+            $"{table}: every line holds 4 tab-separated fields, as a table does (line 1: 'id document genre text'); texts are read one per line, each line whole: give the text column alone (tail -n +2 brown.tsv | cut -f4 > texts.txt)");
+        // A text that holds a tab, among texts that do not, is a text.
+        string texts = Path.Combine(dir, "texts.tsv");
+        File.WriteAllLines(texts, ["one\ttab", "none here"]);
+        Assert.Equal(["one\ttab", "none here"], RepDiff.IO.SampleFiles.LoadTexts(texts));
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>A word nothing resembles is named without a guess, and a second unknown word is still counted.</summary>
     [Fact]
     public void AnOptionLikeNothingIsNamedWithoutAGuess()

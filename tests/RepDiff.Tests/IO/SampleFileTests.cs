@@ -129,6 +129,19 @@ public class SampleFileTests
         Assert.Equal(["img1.png", "img2.JPG", "img02b.png", "img10.png"], images.Paths!.Select(Path.GetFileName));
     }
 
+    /// <summary>
+    /// A phone's folder of JPEGs and HEICs: the HEICs had been left out of the listing without a word, so the run embedded
+    /// fewer photos than the folder held; listed, embed names their format (ImageDecoderTests).
+    /// </summary>
+    [Fact]
+    public void AnImageFolderListsTheFormatsEmbedRefusesByName()
+    {
+        string dir = TestData.TempDir();
+        foreach (string name in new[] { "a.jpg", "b.HEIC", "c.avif", "d.jxl", "notes.txt" })
+            File.WriteAllBytes(Path.Combine(dir, name), [1]);
+        Assert.Equal(["a.jpg", "b.HEIC", "c.avif", "d.jxl"], SampleFiles.LoadImages(dir).Paths!.Select(Path.GetFileName));
+    }
+
     [Fact]
     public void HiddenFilesOfAnImageFolderAreLeftOut()
     {
