@@ -68,6 +68,9 @@ internal static class EmbedCommand
             if (textSource is null && parse.GetValue(textField) is { } field)
                 throw new RepDiffInputException($"--text-field {field}: names the field of a --texts JSONL file, but no --texts was given");
             var source = new EmbeddingSource(imageSource ?? textSource!, textSource is not null, parse.GetValue(textField));
+            // Before the model: a built-in one is fetched on first use (hundreds of MB), and only then was an --out that cannot
+            // be written refused.
+            EmbeddingFileWriter.Check(parse.GetValue(output)!);
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
             if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Warn(note);
             var summary = RunWithProgress((progress, started) =>
