@@ -134,7 +134,7 @@ internal static class EmbedCommand
         public void Report(ProgressUpdate value)
         {
             int q = (int)(value.Fraction * 4);
-            if (q <= quarter) return;
+            if (q <= quarter || ProgressDisplay.Stopping()) return;
             quarter = q;
             output.WriteLine($"{value.Stage}: {Math.Floor(value.Fraction * 100)}% {rate.Describe(value.Fraction)}{(value.Fraction < 1 ? rate.Left(value.Fraction) : "")}");
         }
