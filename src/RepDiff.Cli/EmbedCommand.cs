@@ -68,6 +68,9 @@ internal static class EmbedCommand
             if (textSource is null && parse.GetValue(textField) is { } field)
                 throw new RepDiffInputException($"--text-field {field}: names the field of a --texts JSONL file, but no --texts was given");
             var source = new EmbeddingSource(imageSource ?? textSource!, textSource is not null, parse.GetValue(textField));
+            // Before the model: a built-in one is fetched on first use (hundreds of MB), and only then was an --out that cannot
+            // be written refused.
+            EmbeddingFileWriter.Check(parse.GetValue(output)!);
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
             if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Warn(note);
             var summary = RunWithProgress((progress, started) =>
@@ -131,7 +134,7 @@ internal static class EmbedCommand
         public void Report(ProgressUpdate value)
         {
             int q = (int)(value.Fraction * 4);
-            if (q <= quarter) return;
+            if (q <= quarter || ProgressDisplay.Stopping()) return;
             quarter = q;
             output.WriteLine($"{value.Stage}: {Math.Floor(value.Fraction * 100)}% {rate.Describe(value.Fraction)}{(value.Fraction < 1 ? rate.Left(value.Fraction) : "")}");
         }

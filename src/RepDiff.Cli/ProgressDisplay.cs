@@ -16,6 +16,12 @@ internal static class ProgressDisplay
     internal static bool PlainLines => Console.IsErrorRedirected || Console.IsOutputRedirected
         || !AnsiConsole.Profile.Capabilities.Interactive || !AnsiConsole.Profile.Capabilities.Ansi;
 
+    /// <summary>
+    /// Whether a signal is stopping the run: plain progress lines end there, so that "stopped by SIGTERM: …" is a log's last
+    /// line. The work goes on until the process exits, and a log had ended "stopped by SIGTERM: …", then "rdx: k-means: 0%".
+    /// </summary>
+    internal static bool Stopping() => RepDiff.IO.TemporaryPaths.Stopping;
+
     public static T Run<T>(Func<IProgress<ProgressUpdate>, T> work)
     {
         if (PlainLines) return work(new PlainProgress(Cli.Error));
@@ -34,7 +40,8 @@ internal static class ProgressDisplay
     /// line at every alternation, about 2,000 lines for one `sae`). A stage that falls back below its last step has
     /// started again (a rerun) and is shown again.
     /// </summary>
-    internal sealed class PlainProgress(TextWriter output) : IProgress<ProgressUpdate>
+    /// <param name="stopping">Whether a signal is stopping the run (<see cref="Stopping"/> unless given).</param>
+    internal sealed class PlainProgress(TextWriter output, Func<bool>? stopping = null) : IProgress<ProgressUpdate>
     {
         private readonly Lock gate = new();
         private readonly Dictionary<string, int> quarters = [];
@@ -43,6 +50,7 @@ internal static class ProgressDisplay
         {
             lock (gate)
             {
+                if ((stopping ?? Stopping)()) return;
                 int q = (int)(value.Fraction * 4);
                 if (quarters.TryGetValue(value.Stage, out int last) && q == last) return;
                 quarters[value.Stage] = q;

@@ -21,6 +21,7 @@ public static class EmbeddingCache
         if (Find(model, dir, stem, key) is { } cached) return cached;
         // A folder or device where the key goes cannot be replaced: say so before embedding, not after.
         OutputFolder.CheckTarget(KeyPath(dir, stem), "the embedding cache");
+        DropKey(dir, stem);
         EmbedJob.Run(model, source, NpyPath(dir, stem), options, progress, started);
         return Keep(model.DisplayName, dir, stem, key);
     }
@@ -98,8 +99,20 @@ public static class EmbeddingCache
     public static Entry Embed(Embedder embedder, EmbedJob.Inputs inputs, string dir, string stem, string key,
         IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
     {
+        DropKey(dir, stem);
         EmbedJob.Run(embedder, inputs, NpyPath(dir, stem), progress, started);
         return Keep(embedder.Name, dir, stem, key);
+    }
+
+    /// <summary>
+    /// Removes an entry's key before its embeddings are replaced: a run stopped (SIGINT, SIGTERM) or failing after the new
+    /// embeddings were in place and before their key was recorded left the old key beside them, and a later run with the old
+    /// inputs (the same ids) reused embeddings of other inputs.
+    /// </summary>
+    private static void DropKey(string dir, string stem)
+    {
+        string key = KeyPath(dir, stem);
+        if (File.Exists(key)) File.Delete(key);
     }
 
     private static Entry Keep(string modelName, string dir, string stem, string key)

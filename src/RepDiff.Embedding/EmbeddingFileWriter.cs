@@ -94,7 +94,7 @@ public sealed class EmbeddingFileWriter : IDisposable
         rows += count;
     }
 
-    /// <summary>Fills in the header, writes the ids (and the skipped list, or removes a stale one), and moves the file into place.</summary>
+    /// <summary>Fills in the header, writes the ids (and the skipped list, or removes a stale one), and moves the files into place.</summary>
     public void Commit(IReadOnlyList<string> ids, IReadOnlyList<SkippedSample> skipped)
     {
         if (ids.Count != rows) throw new InvalidOperationException($"{ids.Count} ids for {rows} rows");
@@ -106,21 +106,35 @@ public sealed class EmbeddingFileWriter : IDisposable
             stream.Dispose();
         }
         catch (IOException e) { throw WriteFailed(e); }
-        // The ids and the embeddings go into place together: a stop waits for both, or finds neither begun.
-        lock (TemporaryPaths.Gate)
+        // Every file is written before any is put in place: the skipped list failing on a full disk had left the new ids beside
+        // the old embeddings.
+        var beside = new List<AtomicFile.Pending>();
+        try
         {
-            TemporaryPaths.ThrowIfStopping();
-            AtomicFile.WriteAllText(IdsPath(path), string.Concat(ids.Select(id => id + "\n")));
+            beside.Add(AtomicFile.PrepareText(IdsPath(path), string.Concat(ids.Select(id => id + "\n"))));
             string skippedPath = SkippedPath(path);
             if (skipped.Count > 0)
-                AtomicFile.WriteAllText(skippedPath, string.Concat(skipped.Select(s => $"{s.Name}\t{s.Reason.ReplaceLineEndings(" ")}\n")));
-            else if (File.Exists(skippedPath))
-                File.Delete(skippedPath);
-            File.Move(temp, path, overwrite: true);
-            claim.Dispose();
-            committed = true;
-            if (isOutput) TemporaryPaths.MarkComplete();
-            Forget();
+                beside.Add(AtomicFile.PrepareText(skippedPath, string.Concat(skipped.Select(s => $"{s.Name}\t{s.Reason.ReplaceLineEndings(" ")}\n"))));
+            // Writers of one output take turns, as commits into --out do: two embed runs into one --out had put one's ids beside
+            // the other's embeddings (each moved its two files in while the other did).
+            using var turn = OutputFolder.TakeTurn(Path.GetDirectoryName(path)!);
+            // The ids and the embeddings go into place together: a stop waits for both, or finds neither begun.
+            lock (TemporaryPaths.Gate)
+            {
+                TemporaryPaths.ThrowIfStopping();
+                foreach (var file in beside) file.PutInPlace();
+                if (skipped.Count == 0 && File.Exists(skippedPath)) File.Delete(skippedPath);
+                File.Move(temp, path, overwrite: true);
+                claim.Dispose();
+                committed = true;
+                if (isOutput) TemporaryPaths.MarkComplete();
+                Forget();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw WriteFailed(e); }
+        finally
+        {
+            foreach (var file in beside) file.Dispose();
         }
     }
 

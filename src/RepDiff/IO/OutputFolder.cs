@@ -352,6 +352,13 @@ public sealed class OutputFolder : IDisposable
     private static readonly TimeSpan CommitPatience = TimeSpan.FromSeconds(20);
 
     /// <summary>
+    /// The turn of <paramref name="folder"/> that commits into it take (as <see cref="Commit"/> takes --out's parent's), for a
+    /// writer that puts several files in place there together; null when it cannot be had, and the writer goes on without it.
+    /// Not to be taken while <see cref="ClaimTemporaryFile"/> runs in the same folder, which takes it too.
+    /// </summary>
+    public static IDisposable? TakeTurn(string folder) => FileLocks.LockFolder(folder, CommitPatience);
+
+    /// <summary>
     /// Puts every written file into place at once. Runs writing beside one another take turns (a lock on --out's parent
     /// folder), so two runs into the same --out end as if one had run after the other: the last to commit replaces the
     /// first's whole folder, as it would an older one.

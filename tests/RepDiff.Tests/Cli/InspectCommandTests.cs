@@ -373,6 +373,22 @@ public class InspectCommandTests
         Assert.Equal($"kernel: 0%{n}kernel: 30%{n}kernel: 60%{n}kernel: 100%{n}eigen: 50%{n}", lines.ToString());
     }
 
+    /// <summary>
+    /// Once a signal is stopping the run, no progress line follows: the work goes on until the process exits, and a log had
+    /// ended "stopped by SIGTERM: …" and then "rdx: k-means: 0%", as if the run had gone on (helper h150).
+    /// </summary>
+    [Fact]
+    public void PlainProgressEndsOnceTheRunIsStopping()
+    {
+        var lines = new StringWriter();
+        bool stopping = false;
+        var progress = new ProgressDisplay.PlainProgress(lines, () => stopping);
+        progress.Report(new ProgressUpdate("rdx: eigensolver", 1));
+        stopping = true;
+        progress.Report(new ProgressUpdate("rdx: k-means", 0));
+        Assert.Equal($"rdx: eigensolver: 100%{Environment.NewLine}", lines.ToString());
+    }
+
     [Fact]
     public void PlainProgressOfInterleavedStagesPrintsEachQuarterOnceAndARestartAgain()
     {

@@ -878,6 +878,35 @@ public class EmbedCliTests
     }
 
     /// <summary>
+    /// While an entry's embeddings are made again, no key vouches for the files: the old key had stayed until the new one was
+    /// written after the new embeddings were in place, so a run stopped between the two (SIGINT, SIGTERM, a failed key write)
+    /// left the old key beside new embeddings, and a later run with the old inputs and ids reused them (helper h150).
+    /// </summary>
+    [Fact]
+    public void NoKeyVouchesForAnEntryWhileItsEmbeddingsAreReplaced()
+    {
+        var (dir, images, model) = Setup();
+        var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string cache = Path.Combine(dir, "cache"), key = Path.Combine(cache, "a.key");
+        EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
+        Assert.True(File.Exists(key));
+        TestImages.Scenes(images, 6, 64, 48); // one more image: a new key
+        var keyWhileEmbedding = new System.Collections.Concurrent.ConcurrentQueue<bool>();
+        var changed = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions(), new OnProgress(() => keyWhileEmbedding.Enqueue(File.Exists(key))));
+        Assert.False(changed.Reused);
+        Assert.NotEmpty(keyWhileEmbedding);
+        Assert.DoesNotContain(true, keyWhileEmbedding);
+        Assert.True(EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions()).Reused);
+    }
+
+    /// <summary>Runs an action at every progress report, on the reporting thread.</summary>
+    private sealed class OnProgress(Action action) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value) => action();
+    }
+
+    /// <summary>
     /// An image replaced by another of the same name, size and modification time (a copy that keeps times, rsync -a;
     /// BMPs of one size always have one length) had its old embedding reused: the key held names, sizes and times.
     /// </summary>

@@ -79,8 +79,11 @@ public class ConcurrentOutputTests
     }
 
     /// <summary>A run under strace, held back for <paramref name="seconds"/> at the entry of its first <paramref name="call"/>.</summary>
-    private static Started StartHeldBack(string call, int seconds, params string[] args) =>
-        StartWith("strace", ["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "-e", $"trace={call}", "-e", $"inject={call}:delay_enter={seconds * 1_000_000}:when=1",
+    private static Started StartHeldBack(string call, int seconds, params string[] args) => StartHeldBack(call, 1, seconds, args);
+
+    /// <summary>A run under strace, held back for <paramref name="seconds"/> at the entry of its <paramref name="nth"/> <paramref name="call"/>.</summary>
+    private static Started StartHeldBack(string call, int nth, int seconds, string[] args) =>
+        StartWith("strace", ["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "-e", $"trace={call}", "-e", $"inject={call}:delay_enter={seconds * 1_000_000}:when={nth}",
             "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), .. args]);
 
     /// <summary>Waits until <paramref name="reached"/> holds, while the run goes on (at most two minutes).</summary>
@@ -251,6 +254,35 @@ public class ConcurrentOutputTests
         }
         Assert.Equal(new float[] { 1, 2, 3, 4 }, Npy.ReadMatrix(output).Data);
         Assert.Equal("x\ny\n", File.ReadAllText(RepDiff.Embedding.EmbeddingFileWriter.IdsPath(output)));
+    }
+
+    /// <summary>
+    /// Two `embed` runs into one --out: the second commits while strace holds the first between putting its ids in place and
+    /// moving its embeddings there. The first's 3 rows had ended beside the second's 4 ids, each run saying it wrote both
+    /// (helper h150); an embedding writer now puts its files in place in its folder's turn, which the second waits for, so the
+    /// two files are always one run's (here the second's, which committed last).
+    /// </summary>
+    [StraceFact]
+    public async Task TwoEmbedRunsIntoOneOutLeaveOneRunsEmbeddingsAndIds()
+    {
+        string vocab = RepDiff.Tests.Embedding.TinyOnnx.Vocab(dir, "the", "cat");
+        string model = RepDiff.Tests.Embedding.TinyOnnx.TokenEcho(dir);
+        string three = Path.Combine(dir, "three.txt"), four = Path.Combine(dir, "four.txt"), output = Path.Combine(dir, "out", "e.npy");
+        File.WriteAllText(three, "the cat\ncat\nthe\n");
+        File.WriteAllText(four, "the cat\ncat\nthe\nthe the\n");
+        string[] Args(string texts) => ["embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output];
+        // A first run keeps the model's optimized graph, so that the held run's second rename is its embeddings' (its first: the ids).
+        Assert.Equal(0, Run(Args(four)).Code);
+
+        var first = StartHeldBack("rename", 2, 15, Args(three));
+        string ids = RepDiff.Embedding.EmbeddingFileWriter.IdsPath(output);
+        await WaitFor(first.Process, () => File.Exists(ids) && File.ReadAllLines(ids).Length == 3);
+        var second = Start(Args(four));
+        Assert.True(second.Process.WaitForExit(120_000) && first.Process.WaitForExit(120_000), "a run did not end");
+        Assert.True(first.Process.ExitCode == 0, $"first: exit {first.Process.ExitCode}: {await first.Stderr}");
+        Assert.True(second.Process.ExitCode == 0, $"second: exit {second.Process.ExitCode}: {await second.Stderr}");
+        Assert.Equal(4, Npy.ReadMatrix(output).Rows);
+        Assert.Equal(["1", "2", "3", "4"], File.ReadAllLines(ids));
     }
 
     /// <summary>

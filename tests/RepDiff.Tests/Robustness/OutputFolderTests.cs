@@ -679,6 +679,34 @@ public class OutputFolderTests
         }
     }
 
+    /// <summary>
+    /// `embed --skip-unreadable` over an earlier run's output, where the skipped list cannot be written (a full disk; here a
+    /// folder made in its place while the run embedded): one line naming that file, and the earlier embeddings and ids both
+    /// as they were. The new ids had been put in place before the skipped list was written, beside the old embeddings.
+    /// </summary>
+    [Fact]
+    public void ASkippedListThatCannotBeWrittenReplacesNeitherTheEmbeddingsNorTheirIds()
+    {
+        string output = Path.Combine(dir, "e.npy");
+        using (var earlier = new RepDiff.Embedding.EmbeddingFileWriter(output))
+        {
+            earlier.Append([1f, 2f], 1, 2);
+            earlier.Commit(["old"], []);
+        }
+        string skipped = RepDiff.Embedding.EmbeddingFileWriter.SkippedPath(output);
+        var error = Assert.Throws<RepDiffInputException>(() =>
+        {
+            using var writer = new RepDiff.Embedding.EmbeddingFileWriter(output);
+            writer.Append([3f, 4f, 5f, 6f], 2, 2);
+            Directory.CreateDirectory(skipped);
+            writer.Commit(["a", "b"], [new RepDiff.Embedding.SkippedSample(2, "c.jpg", "not a readable image")]);
+        });
+        Assert.Contains(skipped, error.Message);
+        Assert.Equal(new float[] { 1, 2 }, Npy.ReadMatrix(output).Data);
+        Assert.Equal("old\n", File.ReadAllText(RepDiff.Embedding.EmbeddingFileWriter.IdsPath(output)));
+        Assert.Equal(["e.ids.txt", "e.npy", "e.skipped.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
+
     /// <summary>A process id that cannot be running (Linux pids stay below 2^22).</summary>
     private const int DeadPid = 99_999_999;
 

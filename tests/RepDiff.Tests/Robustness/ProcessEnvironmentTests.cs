@@ -192,4 +192,26 @@ public class ProcessEnvironmentTests
         Assert.EndsWith("set REPDIFF_MODEL_CACHE (or XDG_CACHE_HOME) to a folder you can write", line);
         Assert.Empty(Directory.GetFileSystemEntries(emptyPackages));
     }
+
+    /// <summary>
+    /// `embed` of a built-in model not yet fetched, into an --out that cannot be written: refused before the model is fetched.
+    /// The package (hundreds of MB with its dependencies) had been fetched first, and the --out refused only then (helper h150).
+    /// </summary>
+    [Fact]
+    public void AnOutThatCannotBeWrittenIsRefusedBeforeABuiltInModelIsFetched()
+    {
+        string file = Path.Combine(dir, "a-file");
+        File.WriteAllText(file, "x");
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllLines(texts, ["one sentence", "another one"]);
+        string emptyPackages = Directory.CreateDirectory(Path.Combine(dir, "packages")).FullName;
+        string emptyModels = Directory.CreateDirectory(Path.Combine(dir, "models")).FullName;
+        string output = Path.Combine(file, "e.npy");
+        var (code, _, stderr) = Shell($"dotnet {Cli} embed minilm-l6 --texts {texts} --out {output}",
+            ("REPDIFF_MODEL_CACHE", emptyModels), ("NUGET_PACKAGES", emptyPackages));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --out {output}: {file} is a regular file, not a folder", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Empty(Directory.GetFileSystemEntries(emptyPackages));
+        Assert.Empty(Directory.GetFileSystemEntries(emptyModels));
+    }
 }
