@@ -151,12 +151,14 @@ internal static class Cli
     /// <summary>
     /// An option the command does not have, taken by the parser as one of its files: `compare --model-a … --text s.txt`
     /// had said "give either embeddings A and B or --model-a/--model-b, not both" (A was '--text', B the sentences), and
-    /// `rdx a.npy --lables l.txt` "'l.txt' is one more". A file that exists under such a name is left to be read.
+    /// `rdx a.npy --lables l.txt` "'l.txt' is one more". A file that exists under such a name is left to be read, and so is
+    /// any word after `--`, which says that what follows are files.
     /// </summary>
     private static string? OptionTakenAsFile(ParseResult parse)
     {
+        var files = parse.Tokens.SkipWhile(t => t.Type != System.CommandLine.Parsing.TokenType.DoubleDash).ToHashSet(ReferenceEqualityComparer.Instance);
         var word = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>()
-            .SelectMany(a => a.Tokens).Select(t => t.Value)
+            .SelectMany(a => a.Tokens).Where(t => !files.Contains(t)).Select(t => t.Value)
             .FirstOrDefault(v => v.Length > 1 && v[0] == '-' && !char.IsDigit(v[1]) && v[1] != '.' && !Path.Exists(v));
         return word is null ? null : Unrecognized(parse.CommandResult.Command, word);
     }

@@ -143,16 +143,13 @@ internal static class DemoCommand
                 string example = Path.Combine(dir, shown.Slug);
                 Cli.Out.WriteLine(Terminal.Clean($"Each pair's inputs are saved beside its report; try another method or option on them, e.g. " +
                     $"repdiff rdx {Path.Combine(example, "a.npy")} {Path.Combine(example, "b.npy")} --labels {Path.Combine(example, "labels.txt")} --images {Path.Combine(example, "images.npy")} " +
-                    $"--name-a {ShellWord(shown.Pair.NameA)} --name-b {ShellWord(shown.Pair.NameB)} --concepts 3 --trust --out rdx-3-concepts"));
+                    $"--name-a {ShellWord.Of(shown.Pair.NameA)} --name-b {ShellWord.Of(shown.Pair.NameB)} --concepts 3 --trust --out rdx-3-concepts"));
             }
             Cli.Out.WriteLine(Terminal.Clean($"Open {Path.GetFullPath(index)} in a browser (reports: {string.Join(", ", entries.Select(e => Path.Combine(dir, e.Href)))}). Took {clock.Elapsed.TotalSeconds:F0} s."));
             return 0;
         }));
         return command;
     }
-
-    /// <summary>A name as one word of a POSIX shell command (single-quoted; a quote inside closes, escapes and reopens).</summary>
-    private static string ShellWord(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
     /// <summary>
     /// The demo's representations and sample information as files, so any command can be run on them; the side files

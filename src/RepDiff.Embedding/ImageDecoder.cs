@@ -35,7 +35,7 @@ internal static class ImageDecoder
         if (bytes.Length == 0) throw RepDiffInputException.ForFile(name, "is empty (0 bytes), not an image");
         var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var created)
             ?? throw RepDiffInputException.ForFile(name, UndecodedFormat(name) is { } format
-                ? $"{format} is not a format embed decodes (JPEG, PNG, WebP, BMP, GIF); convert the images first, e.g. mogrify -format png *{Path.GetExtension(name)}"
+                ? $"{format} is not a format RepDiff decodes (JPEG, PNG, WebP, BMP, GIF); convert the images first, e.g. mogrify -format png *{Path.GetExtension(name)}"
                 : created == SKCodecResult.IncompleteInput && bytes.Length < 64
                 ? $"not a readable image ({bytes.Length} bytes, too short to recognise)" : $"not a readable image ({Describe(created)})");
         var info = codec.Info;

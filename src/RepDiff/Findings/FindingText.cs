@@ -77,14 +77,17 @@ public static class FindingText
 
     /// <summary>
     /// The note under an untested finding: <see cref="UntestedNote"/> where held-out validation could run; where it would be
-    /// refused (<paramref name="refusal"/>), the size it needs ("held-out validation needs at least 40 samples …; there are 30")
-    /// or the option it refuses, as --trust would have been refused on a run of 30 samples.
+    /// refused (<paramref name="refusal"/>), the size it needs ("held-out validation needs at least 40 samples …; there are 30"),
+    /// that a larger subsample can be tested, or the option it refuses, as --trust would have been refused on this run.
     /// </summary>
     public static string UntestedNoteFor(Options.InvalidOptionException? refusal) => refusal switch
     {
         null => UntestedNote,
         // Too few samples (explained): nothing this run found can be tested.
         { Property: nameof(TrustOptions.Trust) } => UntestedWhy + $"held-out validation {refusal.Problem}, so nothing here can be tested: treat these groups as leads, not findings.",
+        // The method's subsample too small (rdx --max-samples 30 of 60 rows): a larger one can be tested.
+        { Property: RerunSize.SubsampleTooSmall } => UntestedWhy + $"held-out validation {refusal.Problem}: --trust (or --validate alone) tests each one "
+            + $"on a larger subsample, of {HeldOutValidation.MinSamples} samples or more.",
         // An option the discovery half cannot take (rdx --concepts 40 on 60 samples): another value can be tested.
         _ => UntestedWhy + $"--trust (or --validate alone) tests each one, but not with this run's {Options.OptionSpec.FlagOf(refusal.Property)}: {refusal.Problem}.",
     };

@@ -196,17 +196,19 @@ public static class SampleFiles
     }
 
     /// <summary>
-    /// A .tsv of texts whose every line holds the same number of tab-separated fields is a table, not one text per line:
-    /// the bundled Brown sentences (id, document, genre, text) were embedded line by line, header and ids included, with
-    /// nothing said. Texts rarely hold a tab, let alone the same number on every line.
+    /// A .tsv of texts whose every line holds the same number of tab-separated fields, the first line none of them empty, is
+    /// a table, not one text per line: the bundled Brown sentences (id, document, genre, text) were embedded line by line,
+    /// header and ids included, with nothing said. Texts rarely hold a tab, let alone the same number on every line; one
+    /// line, or lines each indented by a tab (an empty first field), is no evidence of a table.
     /// </summary>
     private static void RefuseTextTable(string path, string[] lines)
     {
-        if (!Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) || lines.Length == 0) return;
-        int tabs = lines[0].Count(c => c == '\t');
-        if (tabs == 0 || lines.Any(line => line.Count(c => c == '\t') != tabs)) return;
-        int column = Array.FindIndex(lines[0].Split('\t'), f => f.Trim().Equals("text", StringComparison.OrdinalIgnoreCase));
-        string how = column >= 0 ? $"tail -n +2 {Path.GetFileName(path)} | cut -f{column + 1} > texts.txt" : "cut -f with its column's number";
+        if (!Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) || lines.Length < 2) return;
+        var fields = lines[0].Split('\t');
+        if (fields.Length < 2 || fields.Any(f => f.Trim().Length == 0) || lines.Any(line => line.Count(c => c == '\t') != fields.Length - 1)) return;
+        int tabs = fields.Length - 1;
+        int column = Array.FindIndex(fields, f => f.Trim().Equals("text", StringComparison.OrdinalIgnoreCase));
+        string how = column >= 0 ? $"tail -n +2 {ShellWord.Of(path)} | cut -f{column + 1} > texts.txt" : "cut -f with its column's number";
         throw RepDiffInputException.ForFile(path, $"every line holds {tabs + 1} tab-separated fields, as a table does (line 1: '{NpyDtype.Truncate(lines[0])}'); "
             + $"texts are read one per line, each line whole: give the text column alone ({how})");
     }

@@ -30,10 +30,12 @@ internal sealed class TextLines : IDisposable
     public TextLines(string path, int maxChars, int memoryFactor = 3, bool strictUtf8 = false)
     {
         var stream = InputFile.OpenRead(path);
-        if (Compression(stream) is (string kind, string tool))
+        if (Compression(stream) is (string kind, string tool, string suffix))
         {
             stream.Dispose();
-            throw RepDiffInputException.ForFile(path, $"is {kind}-compressed; decompress it first ({tool} {Path.GetFileName(path)}): text files are read as they are");
+            // The path as given, so the command works from where the user is, whatever the file's suffix.
+            string plain = path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && path.Length > suffix.Length ? path[..^suffix.Length] : path + ".txt";
+            throw RepDiffInputException.ForFile(path, $"is {kind}-compressed; decompress it first ({tool} {ShellWord.Of(path)} > {ShellWord.Of(plain)}): text files are read as they are");
         }
         FileBytes = stream.Length;
         MemoryBudget.EnsureFits(path, stream.Length * memoryFactor, $"reading this {MemoryBudget.Megabytes(stream.Length)} text file");
@@ -47,13 +49,13 @@ internal sealed class TextLines : IDisposable
     /// --texts had been "line 1 is not valid UTF-8", and data/fashion-mnist/test-labels.csv.gz as --labels "line 1 holds a
     /// NUL character … UTF-16 text …?". No UTF-8 text starts with these bytes.
     /// </summary>
-    private static (string Kind, string Tool)? Compression(FileStream stream)
+    private static (string Kind, string Tool, string Suffix)? Compression(FileStream stream)
     {
         Span<byte> head = stackalloc byte[6];
         head = head[..RandomAccess.Read(stream.SafeFileHandle, head, 0)];
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b])) return ("gzip", "gunzip -k");
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return ("xz", "unxz -k");
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd])) return ("zstd", "unzstd");
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b])) return ("gzip", "gunzip -c", ".gz");
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return ("xz", "unxz -c", ".xz");
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd])) return ("zstd", "zstd -dc", ".zst");
         return null;
     }
 

@@ -65,7 +65,17 @@ public static class RerunSize
     /// validation could run: the note under findings nothing tested says it, rather than suggest --trust where --trust is refused.
     /// </summary>
     public static InvalidOptionException? ValidationRefusal(IPairMethod method, MethodOptions options, RepresentationPair pair)
-        => Refusal(() => CheckValidation(method, options, pair, nameof(TrustOptions.Trust)));
+    {
+        var refusal = Refusal(() => CheckValidation(method, options, pair, nameof(TrustOptions.Trust)));
+        // Too few samples in the method's subsample (rdx --max-samples 30 of 60 rows) while the input has enough: a larger
+        // subsample can be tested, which "nothing here can be tested" had denied.
+        return refusal is { Property: nameof(TrustOptions.Trust) } && method.SamplesExplained(pair.N, options) < pair.N
+            && Refusal(() => HeldOutValidation.CheckSize(pair.N, nameof(TrustOptions.Trust))) is null
+            ? new InvalidOptionException(SubsampleTooSmall, refusal.Problem) : refusal;
+    }
+
+    /// <summary>The property <see cref="ValidationRefusal(IPairMethod, MethodOptions, RepresentationPair)"/> names when the method's subsample, not the input, is too small to split.</summary>
+    public const string SubsampleTooSmall = nameof(SubsampleTooSmall);
 
     /// <summary>The same for a method on two sample sets (FINC).</summary>
     public static InvalidOptionException? ValidationRefusal(SampleSets sets)

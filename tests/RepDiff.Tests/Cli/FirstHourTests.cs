@@ -54,6 +54,8 @@ public class FirstHourTests
             .AssertBadInput("error: Unrecognized command or argument '--lables' (did you mean --labels?); see --help");
         Run("inspect", "--jsn", a).AssertBadInput("error: Unrecognized command or argument '--jsn' (did you mean --json?); see --help");
         Run("rdx", a, "--frobnicate", "--out", output).AssertBadInput("error: Unrecognized command or argument '--frobnicate'; see --help");
+        // After `--` a word is a file, whatever it starts with.
+        Run("rdx", "--out", output, "--", a, "-missing.npy").AssertBadInput("error: -missing.npy: file not found");
         Assert.False(Directory.Exists(output));
     }
 
@@ -71,11 +73,15 @@ public class FirstHourTests
         {
             string path = Path.Combine(data, file);
             Run("compare", a, b, option, path, "--out", output)
-                .AssertBadInput($"error: {path}: is gzip-compressed; decompress it first (gunzip -k {Path.GetFileName(path)}): text files are read as they are");
+                .AssertBadInput($"error: {path}: is gzip-compressed; decompress it first (gunzip -c {path} > {path[..^3]}): text files are read as they are");
         }
         string xz = Path.Combine(dir, "labels.txt.xz");
         File.WriteAllBytes(xz, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]);
-        Run("rdx", a, b, "--labels", xz, "--out", output).AssertBadInput($"{xz}: is xz-compressed; decompress it first (unxz -k labels.txt.xz)");
+        Run("rdx", a, b, "--labels", xz, "--out", output).AssertBadInput($"{xz}: is xz-compressed; decompress it first (unxz -c {xz} > {xz[..^3]})");
+        // A name without the suffix, with a space in it, from another folder: the command still works where the user is.
+        string odd = Path.Combine(dir, "my labels");
+        File.WriteAllBytes(odd, [0x1f, 0x8b, 8, 0]);
+        Run("rdx", a, b, "--labels", odd, "--out", output).AssertBadInput($"{odd}: is gzip-compressed; decompress it first (gunzip -c '{odd}' > '{odd}.txt')");
         Assert.False(Directory.Exists(output));
     }
 
@@ -90,11 +96,16 @@ public class FirstHourTests
         string table = Path.Combine(dir, "brown.tsv"), output = Path.Combine(dir, "out");
         File.WriteAllLines(table, ["id\tdocument\tgenre\ttext", "ca01.005\tca01\tnews\tThe jury said it did find that.", "ca01.049\tca01\tnews\tDespite the warning, there was a vote."]);
         Run("compare", a, b, "--texts", table, "--out", output).AssertBadInput(
-            $"{table}: every line holds 4 tab-separated fields, as a table does (line 1: 'id document genre text'); texts are read one per line, each line whole: give the text column alone (tail -n +2 brown.tsv | cut -f4 > texts.txt)");
+            $"{table}: every line holds 4 tab-separated fields, as a table does (line 1: 'id document genre text'); texts are read one per line, each line whole: give the text column alone (tail -n +2 {table} | cut -f4 > texts.txt)");
         // A text that holds a tab, among texts that do not, is a text.
         string texts = Path.Combine(dir, "texts.tsv");
         File.WriteAllLines(texts, ["one\ttab", "none here"]);
         Assert.Equal(["one\ttab", "none here"], RepDiff.IO.SampleFiles.LoadTexts(texts));
+        // One line with a tab, and lines each indented by a tab, are texts too.
+        File.WriteAllLines(texts, ["if x:\treturn"]);
+        Assert.Equal(["if x:\treturn"], RepDiff.IO.SampleFiles.LoadTexts(texts));
+        File.WriteAllLines(texts, ["\tindented", "\tand again"]);
+        Assert.Equal(["\tindented", "\tand again"], RepDiff.IO.SampleFiles.LoadTexts(texts));
         Assert.False(Directory.Exists(output));
     }
 

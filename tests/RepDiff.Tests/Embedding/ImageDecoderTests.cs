@@ -132,14 +132,14 @@ public class ImageDecoderTests
     public void TiffSvgAndHeicFilesAreNamedAsFormatsNotDecoded()
     {
         byte[] tiff = [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, .. new byte[120]];
-        Assert.Equal("scan.TIF: TIFF is not a format embed decodes (JPEG, PNG, WebP, BMP, GIF); convert the images first, e.g. mogrify -format png *.TIF",
+        Assert.Equal("scan.TIF: TIFF is not a format RepDiff decodes (JPEG, PNG, WebP, BMP, GIF); convert the images first, e.g. mogrify -format png *.TIF",
             Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(tiff, "scan.TIF")).Message);
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\"><rect width=\"8\" height=\"8\"/></svg>"u8.ToArray();
-        Assert.StartsWith("icon.svg: SVG (a vector drawing) is not a format embed decodes",
+        Assert.StartsWith("icon.svg: SVG (a vector drawing) is not a format RepDiff decodes",
             Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(svg, "icon.svg")).Message);
         // A phone's photo: an ISO-BMFF box 'ftyp' of brand heic.
         byte[] heic = [0, 0, 0, 24, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'h', (byte)'e', (byte)'i', (byte)'c', .. new byte[120]];
-        Assert.Equal("IMG_0001.HEIC: HEIC (HEIF) is not a format embed decodes (JPEG, PNG, WebP, BMP, GIF); convert the images first, e.g. mogrify -format png *.HEIC",
+        Assert.Equal("IMG_0001.HEIC: HEIC (HEIF) is not a format RepDiff decodes (JPEG, PNG, WebP, BMP, GIF); convert the images first, e.g. mogrify -format png *.HEIC",
             Assert.Throws<RepDiffInputException>(() => ImageDecoder.Decode(heic, "IMG_0001.HEIC")).Message);
     }
 

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using RepDiff.Findings;
 using RepDiff.IO;
 using RepDiff.Tests.Robustness;
+using RepDiff.Trust;
 using static RepDiff.Tests.Findings.FindingTextTests;
 
 namespace RepDiff.Tests.Findings;
@@ -146,6 +148,27 @@ public class UntestedFindingsTests
         Assert.Contains("but not with this run&#39;s <code>--concepts</code>:", File.ReadAllText(Path.Combine(dir, "plain", "report.html")));
     }
 
+    [Fact]
+    public void ASubsampleTooSmallToValidateSaysALargerOneCanBeTested()
+    {
+        // 60 rows, RDX on 30 of them: --trust is refused for the subsample, not for the file, so the note must not say that
+        // nothing can be tested.
+        string dir = TestData.TempDir();
+        var (a, b, _) = CliHarness.SmallPair(dir, rows: 60);
+        var run = CliHarness.Run("rdx", a, b, "--max-samples", "30", "--maps", "pca", "--out", Path.Combine(dir, "plain"));
+        Assert.True(run.Code == 0, run.Stderr);
+        string note = run.Stdout.Split('\n').Single(l => l.StartsWith("Not yet tested", StringComparison.Ordinal));
+        Assert.DoesNotContain("nothing here can be tested", note);
+        Assert.EndsWith("there are 30 (the method runs on 30 of the 60 samples): --trust (or --validate alone) tests each one on a larger subsample, "
+            + $"of {HeldOutValidation.MinSamples} samples or more.", note);
+
+        // The larger subsample it names is tested.
+        var trusted = CliHarness.Run("rdx", a, b, "--max-samples", HeldOutValidation.MinSamples.ToString(CultureInfo.InvariantCulture), "--trust", "--maps", "pca",
+            "--out", Path.Combine(dir, "trusted"));
+        Assert.True(trusted.Code == 0, trusted.Stderr);
+        Assert.DoesNotContain("Not yet tested", trusted.Stdout);
+    }
+
     /// <summary>An explanation of one direction holding one concept of the first 20 samples.</summary>
     private static Explanation OneGroup(string method, string direction, string explains) => new()
     {
@@ -171,7 +194,7 @@ public class UntestedFindingsTests
 
         run = CliHarness.Run("spec", a, b, "--maps", "pca", "--trust", "--out", trusted);
         Assert.True(run.Code == 0, run.Stderr);
-        Assert.DoesNotContain(FindingText.UntestedNote, run.Stdout);
+        Assert.DoesNotContain("Not yet tested", run.Stdout);
         Assert.DoesNotContain("Not yet tested", File.ReadAllText(Path.Combine(trusted, "report.html")));
         Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(trusted, "results.json")))!["findings"]!["note"]);
         Assert.Contains(ResultsFile.Read(Path.Combine(trusted, "results.json")).Explanations[0].Directions.SelectMany(d => d.Concepts), c => c.Confirmed is not null);
