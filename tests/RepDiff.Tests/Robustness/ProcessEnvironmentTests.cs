@@ -172,6 +172,16 @@ public class ProcessEnvironmentTests
         Assert.Matches(@"│ concepts_of_a │ 1 +│ \d+\.\d+ +│ \d+ +│ \d\.\d{3} \(\d\.\d{2}\) │", File.ReadAllText(typescript));
     }
 
+    /// <summary>A regular file to put in a folder's place, two sentences, and an empty NuGet package folder (no model fetched yet).</summary>
+    private (string File, string Texts, string EmptyPackages) BeforeTheFirstFetch()
+    {
+        string file = Path.Combine(dir, "a-file");
+        File.WriteAllText(file, "x");
+        string texts = Path.Combine(dir, "texts.txt");
+        File.WriteAllLines(texts, ["one sentence", "another one"]);
+        return (file, texts, Directory.CreateDirectory(Path.Combine(dir, "packages")).FullName);
+    }
+
     /// <summary>
     /// A built-in model's first use where the model cache cannot be written (a read-only home, here a file in the cache's
     /// place) had been "internal error: IOException: Read-only file system" (exit 1), after a "fetching …" line.
@@ -179,11 +189,7 @@ public class ProcessEnvironmentTests
     [Fact]
     public void AModelCacheThatCannotBeWrittenIsOneLine()
     {
-        string file = Path.Combine(dir, "a-file");
-        File.WriteAllText(file, "x");
-        string texts = Path.Combine(dir, "texts.txt");
-        File.WriteAllLines(texts, ["one sentence", "another one"]);
-        string emptyPackages = Directory.CreateDirectory(Path.Combine(dir, "packages")).FullName;
+        var (file, texts, emptyPackages) = BeforeTheFirstFetch();
         var (code, _, stderr) = Shell($"dotnet {Cli} embed minilm-l6 --texts {texts} --out {Path.Combine(dir, "e.npy")}",
             ("REPDIFF_MODEL_CACHE", Path.Combine(file, "models")), ("NUGET_PACKAGES", emptyPackages));
         Assert.Equal(2, code);
@@ -200,11 +206,7 @@ public class ProcessEnvironmentTests
     [Fact]
     public void AnOutThatCannotBeWrittenIsRefusedBeforeABuiltInModelIsFetched()
     {
-        string file = Path.Combine(dir, "a-file");
-        File.WriteAllText(file, "x");
-        string texts = Path.Combine(dir, "texts.txt");
-        File.WriteAllLines(texts, ["one sentence", "another one"]);
-        string emptyPackages = Directory.CreateDirectory(Path.Combine(dir, "packages")).FullName;
+        var (file, texts, emptyPackages) = BeforeTheFirstFetch();
         string emptyModels = Directory.CreateDirectory(Path.Combine(dir, "models")).FullName;
         string output = Path.Combine(file, "e.npy");
         var (code, _, stderr) = Shell($"dotnet {Cli} embed minilm-l6 --texts {texts} --out {output}",
