@@ -46,7 +46,10 @@ public static class Charts
         var ordered = counts.OrderByDescending(kv => kv.Value).ToList();
         int other = ordered.Skip(6).Sum(kv => kv.Value);
         int max = Math.Max(ordered[0].Value, other);  // "other" can outnumber every label shown; its bar must not spill past 100%
-        var html = new StringBuilder("<div class=\"hist\">");
+        // The widest count ("1,204 (80%)") in characters, as report.css's --hnum, the room the names' column leaves it: such a
+        // count is narrower than 1ch a character (its digits are 1ch, the comma, space and smaller per cent narrower on the whole).
+        int countChars = ordered.Take(6).Select(kv => kv.Value).Append(other).Max(count => CountText(count, total).Length);
+        var html = new StringBuilder().Append(Inv, $"<div class=\"hist\" style=\"--hnum:{countChars}ch\">");
         foreach (var (name, count) in ordered.Take(6))
         {
             int code = Array.IndexOf(labels.Names, name);
@@ -61,7 +64,15 @@ public static class Charts
     /// name and count, so a name the card cuts is read whole on hover of its name, bar or number.
     /// </summary>
     private static void Bar(StringBuilder html, string escapedName, int count, int max, int total, string colourClass)
-        => html.Append(Inv, $"<div class=\"hrow\" title=\"{escapedName}: {count:N0} of {total:N0} members ({100.0 * count / total:F0}%)\"><span class=\"hname\">{escapedName}</span><span class=\"hbar\"><i class=\"{colourClass}\" style=\"width:{100.0 * count / max:F1}%\"></i></span><span class=\"hnum\">{count:N0} <small>({100.0 * count / total:F0}%)</small></span></div>");
+        => html.Append(Inv, $"<div class=\"hrow\" title=\"{escapedName}: {count:N0} of {total:N0} members ({100.0 * count / total:F0}%)\"><span class=\"hname\">{WordBreaks(escapedName)}</span><span class=\"hbar\"><i class=\"{colourClass}\" style=\"width:{100.0 * count / max:F1}%\"></i></span><span class=\"hnum\">{count:N0} <small>({100.0 * count / total:F0}%)</small></span></div>");
+
+    private static string CountText(int count, int total) => string.Create(Inv, $"{count:N0} ({100.0 * count / total:F0}%)");
+
+    /// <summary>
+    /// A label's name with a line break allowed after each "_" and "/" ("science_<wbr>fiction"): the browser breaks at a space or
+    /// "-" of itself, and report.css lets a word break inside only where it alone is wider than the names' column can grow.
+    /// </summary>
+    private static string WordBreaks(string escapedName) => escapedName.Replace("_", "_<wbr>").Replace("/", "/<wbr>");
 
     /// <summary>
     /// Box plots of a concept's coefficient per label (whiskers q10–q90, box q25–q75, median line),

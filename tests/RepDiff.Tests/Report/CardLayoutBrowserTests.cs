@@ -120,3 +120,105 @@ public class CardLayoutBrowserTests(NullPairReportFixture report, ChromiumFixtur
         await page.CloseAsync();
     }
 }
+
+/// <summary>
+/// `repdiff spec` of the same kind of null pair as <see cref="NullPairReportFixture"/> (300 samples, five blobs), labelled with
+/// Brown's genres, Fashion-MNIST's and ImageNet's longer names and one word longer than any card: names that break between words.
+/// </summary>
+public sealed class LabelNamesReportFixture
+{
+    public static readonly string[] LabelNames = ["government", "science_fiction", "belles_lettres", "T-shirt/top", "Ankle boot",
+        "great grey owl, great gray owl, Strix nebulosa", "Pneumonoultramicroscopicsilicovolcanoconiosis"];
+
+    private readonly Lazy<string> report = new(() =>
+    {
+        string dir = TestData.TempDir();
+        const int n = 300, d = 8;
+        var random = new Random(7);
+        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        var centres = Enumerable.Range(0, 5 * d).Select(_ => 3 * Gaussian()).ToArray();
+        var blob = Enumerable.Range(0, n).Select(_ => random.Next(5)).ToArray();
+        var a = new float[n * d];
+        var b = new float[n * d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+            {
+                a[i * d + j] = (float)(centres[blob[i] * d + j] + Gaussian());
+                b[i * d + j] = (float)(a[i * d + j] + 0.03 * Gaussian());
+            }
+        Npy.Write(Path.Combine(dir, "a.npy"), a, n, d);
+        Npy.Write(Path.Combine(dir, "b.npy"), b, n, d);
+        // Every name on about a seventh of the samples, whatever their blob: each card's bars show six or seven of them.
+        File.WriteAllLines(Path.Combine(dir, "labels.txt"), Enumerable.Range(0, n).Select(i => LabelNames[i % LabelNames.Length]));
+        string outDir = Path.Combine(dir, "out");
+        var run = CliHarness.Run("spec", Path.Combine(dir, "a.npy"), Path.Combine(dir, "b.npy"), "--labels", Path.Combine(dir, "labels.txt"), "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        return Path.Combine(outDir, "report.html");
+    });
+
+    public string Report => report.Value;
+}
+
+/// <summary>
+/// A label's name in a card's bars breaks between words (at a space, or after "_", "/", "-" or ","), and inside a word only
+/// where that word alone is wider than the names' column may ever grow; the bar beside it stays readable and the row stays in
+/// the card, at the narrowest card (168 px, a 1216-pixel window), a phone, a tablet and a laptop.
+/// </summary>
+public class LabelNameBreakBrowserTests(LabelNamesReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LabelNamesReportFixture>
+{
+    [ChromiumFact]
+    public async Task LabelNamesBreakBetweenWordsAndTheBarStaysReadable()
+    {
+        var browser = await Browser();
+        var seen = new HashSet<string>();
+        foreach (int width in new[] { 1216, 360, 768, 1280 })
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+            await page.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+            var rows = await page.EvaluateAsync<string[]>(@"() => {
+              const canvas = document.createElement('canvas').getContext('2d');
+              const breakAfter = c => ' _/-,'.includes(c);
+              const out = [];
+              document.querySelectorAll('.card').forEach(card => {
+                const c = card.getBoundingClientRect();
+                card.querySelectorAll('.hrow').forEach(row => {
+                  const name = row.querySelector('.hname'), bar = row.querySelector('.hbar'), style = getComputedStyle(name);
+                  const text = name.textContent, shownBottom = name.getBoundingClientRect().bottom;
+                  canvas.font = style.font;
+                  const cap = parseFloat(style.maxWidth);  // NaN where the column has no cap
+                  // The top of each character, from the text nodes (a <wbr> holds none).
+                  const tops = [];
+                  const walker = document.createTreeWalker(name, NodeFilter.SHOW_TEXT);
+                  for (let node; (node = walker.nextNode());)
+                    for (let i = 0; i < node.length; i++) {
+                      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+                      const rects = range.getClientRects(); tops.push(rects.length ? rects[0].top : NaN);
+                    }
+                  const problems = [];
+                  for (let k = 1; k < text.length; k++) {
+                    if (!(tops[k] > tops[k - 1] + 2) || tops[k] >= shownBottom) continue;  // the same line, or a line the clamp hides
+                    if (breakAfter(text[k - 1]) || text[k] === ' ') continue;
+                    let s = k - 1; while (s > 0 && !breakAfter(text[s - 1])) s--;
+                    let e = k; while (e < text.length && !breakAfter(text[e])) e++;
+                    const word = text.slice(s, e).trim(), wordWidth = canvas.measureText(word).width;
+                    if (!(wordWidth > cap)) problems.push(`'${text.slice(s, k)}|${text.slice(k, e)}' broken (${Math.round(wordWidth)} px, column at most ${style.maxWidth})`);
+                  }
+                  const barWidth = bar.getBoundingClientRect().width;
+                  if (barWidth < 20) problems.push(`bar ${barWidth.toFixed(1)} px`);
+                  if (row.getBoundingClientRect().right > c.right - 9 + 0.5) problems.push('row past the card');
+                  if (name.scrollWidth > name.clientWidth + 0.5) problems.push('name past its column');
+                  out.push(`${Math.round(c.width)} px | ${text} | ${Math.round(name.getBoundingClientRect().width)} px, ${Math.round((name.getBoundingClientRect().height) / parseFloat(style.lineHeight))} lines, bar ${Math.round(barWidth)} px` + (problems.length ? ' | ' + problems.join('; ') : ''));
+                });
+              });
+              return out;
+            }");
+            string all = string.Join("\n", rows);
+            Assert.True(rows.Length >= 30, $"{width} px: {rows.Length} bars\n{all}");
+            Assert.All(rows, row => Assert.True(row.Split(" | ").Length == 3, $"{width} px window: {row}\n{all}"));
+            if (width == 1216) Assert.Contains(rows, row => row.StartsWith("168 px", StringComparison.Ordinal));
+            foreach (var row in rows) seen.Add(row.Split(" | ")[1]);
+            await page.CloseAsync();
+        }
+        Assert.Superset(LabelNamesReportFixture.LabelNames.ToHashSet(), seen);
+    }
+}

@@ -135,7 +135,7 @@ public class HtmlReportTests
         var (pair, explanation) = Synthetic(PixelSamples(n, labels), n);
         Count(explanation, labels);
         string card = Card(HtmlReport.Render(Model(pair, explanation)));
-        Assert.Matches("<div class=\"grid\".*</div><p class=\"gridnote\" title=\"[^\"]*all 20 members.\">its grid: 9 of 20 members; the labels below count all</p><div class=\"hist\">", card);
+        Assert.Matches("<div class=\"grid\".*</div><p class=\"gridnote\" title=\"[^\"]*all 20 members.\">its grid: 9 of 20 members; the labels below count all</p><div class=\"hist\" style=\"--hnum:\\d+ch\">", card);
 
         // Texts: the first five of the grid.
         var texts = Enumerable.Range(0, n).Select(i => $"text {i}").ToArray();
@@ -215,7 +215,9 @@ public class HtmlReportTests
         string html = Charts.LabelHistogram(labels, new Dictionary<string, int> { [owl] = 1204, ["T-shirt/top"] = 296 });
         Assert.Contains($"<div class=\"hrow\" title=\"{owl}: 1,204 of 1,500 members (80%)\"><span class=\"hname\">{owl}</span>", html);
         Assert.Contains("<span class=\"hnum\">1,204 <small>(80%)</small></span>", html);
-        Assert.Contains("<div class=\"hrow\" title=\"T-shirt/top: 296 of 1,500 members (20%)\">", html);
+        Assert.Contains("<div class=\"hrow\" title=\"T-shirt/top: 296 of 1,500 members (20%)\"><span class=\"hname\">T-shirt/<wbr>top</span>", html);
+        // The names' column leaves room for the widest count, "1,204 (80%)": 11 characters (report.css's --hnum).
+        Assert.StartsWith("<div class=\"hist\" style=\"--hnum:11ch\">", html);
     }
 
     [Fact]
