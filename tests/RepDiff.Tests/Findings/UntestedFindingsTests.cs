@@ -136,9 +136,7 @@ public class UntestedFindingsTests
     {
         string dir = TestData.TempDir();
         var (a, b, _) = CliHarness.SmallPair(dir, rows: 60);
-        var run = CliHarness.Run("rdx", a, b, "--concepts", "40", "--maps", "pca", "--out", Path.Combine(dir, "plain"));
-        Assert.True(run.Code == 0, run.Stderr);
-        string note = run.Stdout.Split('\n').Single(l => l.StartsWith("Not yet tested", StringComparison.Ordinal));
+        string note = RdxNote(a, b, Path.Combine(dir, "plain"), "--concepts", "40");
 
         var trusted = CliHarness.Run("rdx", a, b, "--concepts", "40", "--trust", "--out", Path.Combine(dir, "trusted"));
         trusted.AssertBadInput("error: --concepts: ");
@@ -155,9 +153,7 @@ public class UntestedFindingsTests
         // nothing can be tested.
         string dir = TestData.TempDir();
         var (a, b, _) = CliHarness.SmallPair(dir, rows: 60);
-        var run = CliHarness.Run("rdx", a, b, "--max-samples", "30", "--maps", "pca", "--out", Path.Combine(dir, "plain"));
-        Assert.True(run.Code == 0, run.Stderr);
-        string note = run.Stdout.Split('\n').Single(l => l.StartsWith("Not yet tested", StringComparison.Ordinal));
+        string note = RdxNote(a, b, Path.Combine(dir, "plain"), "--max-samples", "30");
         Assert.DoesNotContain("nothing here can be tested", note);
         Assert.EndsWith("there are 30 (the method runs on 30 of the 60 samples): --trust (or --validate alone) tests each one on a larger subsample, "
             + $"of {HeldOutValidation.MinSamples} samples or more.", note);
@@ -167,6 +163,14 @@ public class UntestedFindingsTests
             "--out", Path.Combine(dir, "trusted"));
         Assert.True(trusted.Code == 0, trusted.Stderr);
         Assert.DoesNotContain("Not yet tested", trusted.Stdout);
+    }
+
+    /// <summary>The untested note of an `rdx` run with <paramref name="options"/> into <paramref name="output"/>.</summary>
+    private static string RdxNote(string a, string b, string output, params string[] options)
+    {
+        var run = CliHarness.Run(["rdx", a, b, .. options, "--maps", "pca", "--out", output]);
+        Assert.True(run.Code == 0, run.Stderr);
+        return run.Stdout.Split('\n').Single(l => l.StartsWith("Not yet tested", StringComparison.Ordinal));
     }
 
     /// <summary>An explanation of one direction holding one concept of the first 20 samples.</summary>
