@@ -51,9 +51,14 @@ internal sealed class TextLines : IDisposable
     /// </summary>
     private static (string Kind, string Tool, string Suffix)? Compression(FileStream stream)
     {
-        Span<byte> head = stackalloc byte[6];
+        Span<byte> head = stackalloc byte[10];
         head = head[..RandomAccess.Read(stream.SafeFileHandle, head, 0)];
         if (head.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b])) return ("gzip", "gunzip -c", ".gz");
+        // bzip2: "BZh", the block size 1-9, then its first block's magic (or the empty stream's end marker), so a text
+        // starting "BZh9" is still text.
+        if (head.Length == 10 && head.StartsWith("BZh"u8) && head[3] is >= (byte)'1' and <= (byte)'9'
+            && (head[4..].SequenceEqual((ReadOnlySpan<byte>)[0x31, 0x41, 0x59, 0x26, 0x53, 0x59]) || head[4..].SequenceEqual((ReadOnlySpan<byte>)[0x17, 0x72, 0x45, 0x38, 0x50, 0x90])))
+            return ("bzip2", "bunzip2 -c", ".bz2");
         if (head.StartsWith((ReadOnlySpan<byte>)[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return ("xz", "unxz -c", ".xz");
         if (head.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd])) return ("zstd", "zstd -dc", ".zst");
         return null;

@@ -78,6 +78,13 @@ public class FirstHourTests
         string xz = Path.Combine(dir, "labels.txt.xz");
         File.WriteAllBytes(xz, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]);
         Run("rdx", a, b, "--labels", xz, "--out", output).AssertBadInput($"{xz}: is xz-compressed; decompress it first (unxz -c {xz} > {xz[..^3]})");
+        string bz2 = Path.Combine(dir, "texts.txt.bz2");
+        File.WriteAllBytes(bz2, [(byte)'B', (byte)'Z', (byte)'h', (byte)'9', 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, 0, 0]);
+        Run("rdx", a, b, "--texts", bz2, "--out", output).AssertBadInput($"{bz2}: is bzip2-compressed; decompress it first (bunzip2 -c {bz2} > {bz2[..^4]})");
+        // A text that starts as bzip2 does is a text.
+        string bzText = Path.Combine(dir, "bz.txt");
+        File.WriteAllLines(bzText, ["BZh9 is a line of text", "another"]);
+        Assert.Equal(["BZh9 is a line of text", "another"], RepDiff.IO.SampleFiles.LoadTexts(bzText));
         // A name without the suffix, with a space in it, from another folder: the command still works where the user is.
         string odd = Path.Combine(dir, "my labels");
         File.WriteAllBytes(odd, [0x1f, 0x8b, 8, 0]);
