@@ -38,11 +38,10 @@ public static class RerunSize
         // The full run's own sizes first: an option too large for every sample is named as such, not by a rerun's share.
         method.CheckSampleCount(pair, pair.N, options);
         RefuseGivenConcepts(method, trust);
-        int explained = method.SamplesExplained(pair.N, options);
         if (trust.Validates()) CheckValidation(method, options, pair, trust.ValidationOption());
         if (trust.ResamplesFor(method) > 0)
         {
-            int kept = StabilityResamples.Count(explained);
+            int explained = method.SamplesExplained(pair.N, options), kept = StabilityResamples.Count(explained);
             Explained("stability reruns the method", kept, explained, () => method.CheckSampleCount(pair, kept, options));
         }
     }
@@ -70,7 +69,7 @@ public static class RerunSize
         // Too few samples in the method's subsample (rdx --max-samples 30 of 60 rows) while the input has enough: a larger
         // subsample can be tested, which "nothing here can be tested" had denied.
         return refusal is { Property: nameof(TrustOptions.Trust) } && method.SamplesExplained(pair.N, options) < pair.N
-            && Refusal(() => HeldOutValidation.CheckSize(pair.N, nameof(TrustOptions.Trust))) is null
+            && pair.N >= HeldOutValidation.MinSamples
             ? new InvalidOptionException(SubsampleTooSmall, refusal.Problem) : refusal;
     }
 
