@@ -3,6 +3,7 @@ using RepDiff;
 using RepDiff.Metrics;
 using RepDiff.Reporting;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace RepDiff.Cli;
 
@@ -24,9 +25,10 @@ internal static class ComparisonSummary
             foreach (var d in e.Directions)
             {
                 string bsr = Summary.WithChance(BsrRow.Read(e.Metrics, "bsr", d.Name), BsrRow.Read(e.Metrics, "bsr_chance", d.Name));
-                var cells = new List<string> { Summary.Text(e.Method), Summary.Text(d.Name), d.Concepts.Count.ToString(), Summary.Text(Strongest(d)), bsr };
-                if (anyValidated) cells.Add(ConfirmedCount(d, RanValidation(e)));
-                table.AddRow([.. cells]);
+                var cells = new List<IRenderable> { new Markup(Summary.Text(e.Method)), new Markup(Summary.Text(d.Name)), new Markup(d.Concepts.Count.ToString()),
+                    Terminal.Phrases(StrongestPhrases(d)), new Markup(bsr) };
+                if (anyValidated) cells.Add(new Markup(ConfirmedCount(d, RanValidation(e))));
+                table.AddRow(cells);
             }
         Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", table);
         // An undefined score reads "undefined" and its note follows on its own line.
@@ -79,15 +81,22 @@ internal static class ComparisonSummary
     /// The direction's strongest concept in a few words; after held-out validation its strongest confirmed one, as the
     /// finding speaks only of those (an unconfirmed rank 1 stood there unmarked beside "0 of 5" confirmed).
     /// </summary>
-    internal static string Strongest(Direction direction)
+    internal static string Strongest(Direction direction) => string.Join(' ', StrongestPhrases(direction));
+
+    /// <summary><see cref="Strongest"/> as the phrases its table cell keeps whole: each label with its count.</summary>
+    private static List<string> StrongestPhrases(Direction direction)
     {
         bool validated = Validated(direction);
         var concept = direction.Concepts.FirstOrDefault(c => !validated || c.Confirmed == true);
-        if (concept is null) return validated && direction.Concepts.Count > 0 ? "none confirmed" : "";
+        if (concept is null) return validated && direction.Concepts.Count > 0 ? ["none confirmed"] : [];
+        var phrases = new List<string>();
+        if (validated) phrases.AddRange(["rank", $"{concept.Rank}:"]);
+        phrases.AddRange([$"{concept.Members.Length}", $"member{(concept.Members.Length == 1 ? "" : "s")}"]);
+        phrases.AddRange(Summary.TopLabelPhrases(concept));
         // Labels name it where there are any, then texts' words or images' looks (with labels too: how a layer's group of
         // shirts looks is the point of comparing layers, helper 75).
         string traits = Summary.TopWords(concept) is { Length: > 0 } words ? $"(words: {words})" : Summary.TopLooks(concept) is { Length: > 0 } looks ? $"(looks: {looks})" : "";
-        string named = $"{Summary.TopLabels(concept)} {traits}".Trim();
-        return $"{(validated ? $"rank {concept.Rank}: " : "")}{concept.Members.Length} member{(concept.Members.Length == 1 ? "" : "s")} {named}".Trim();
+        phrases.AddRange(traits.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return phrases;
     }
 }

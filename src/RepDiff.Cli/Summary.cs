@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using RepDiff.IO;
 using RepDiff.Reporting;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace RepDiff.Cli;
 
@@ -35,10 +36,11 @@ internal static class Summary
                 if (bsr) cells.Add(WithChance(concept.Bsr, concept.BsrChance));
                 if (stability) cells.Add(concept.Stability is double s ? Trust.Stability.Shown(s).ToString("F2", CultureInfo.InvariantCulture) : "–");
                 if (validated) cells.Add(HeldOut(concept));
-                if (labels) cells.Add(Text(TopLabels(concept)));
-                if (words) cells.Add(concept.Words is { Count: 0 } ? "–" : Text(TopWords(concept)));
-                if (looks) cells.Add(concept.Looks is { Count: 0 } ? "–" : Text(TopLooks(concept)));
-                table.AddRow([.. cells]);
+                var row = cells.Select(cell => (IRenderable)new Markup(cell)).ToList();
+                if (labels) row.Add(Terminal.Phrases(TopLabelPhrases(concept)));
+                if (words) row.Add(new Markup(concept.Words is { Count: 0 } ? "–" : Text(TopWords(concept))));
+                if (looks) row.Add(new Markup(concept.Looks is { Count: 0 } ? "–" : Text(TopLooks(concept))));
+                table.AddRow(row);
             }
         bool sets = explanation.Directions.Any(d => d.Name is DirectionNames.MoreFrequentInTest or DirectionNames.MoreFrequentInRef);
         Terminal.Write($"{explanation.Method}: {model.NameA} ({(sets ? "TEST" : "A")}) vs {model.NameB} ({(sets ? "REF" : "B")})", table);
@@ -128,8 +130,18 @@ internal static class Summary
     /// The most common labels among a concept's members, e.g. "4 ×5, 9 ×4"; each cut to 40 characters, as a table
     /// cell wraps a long one over hundreds of lines (a 10,000-character label did; results.json and the report keep it whole).
     /// </summary>
-    public static string TopLabels(Concept concept)
-        => concept.LabelCounts is { } counts ? string.Join(", ", counts.Take(3).Select(kv => $"{Shorten(kv.Key)} ×{kv.Value}")) : "";
+    public static string TopLabels(Concept concept) => string.Join(", ", TopLabelPhrases(concept));
+
+    /// <summary>
+    /// <see cref="TopLabels"/> as the phrases a table cell keeps whole (<see cref="Terminal.Phrases"/>): each label with its
+    /// count, every one but the last followed by its comma.
+    /// </summary>
+    public static IReadOnlyList<string> TopLabelPhrases(Concept concept)
+    {
+        if (concept.LabelCounts is not { } counts) return [];
+        var top = counts.Take(3).Select(kv => $"{Shorten(kv.Key)} ×{kv.Value}").ToList();
+        return [.. top.Select((phrase, i) => i < top.Count - 1 ? phrase + "," : phrase)];
+    }
 
     /// <summary>The words that set a concept's texts apart most (Metrics.DistinctiveWords), e.g. "she, her, mrs"; each cut to 40 characters.</summary>
     public static string TopWords(Concept concept)

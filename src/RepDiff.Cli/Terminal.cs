@@ -25,6 +25,40 @@ internal static class Terminal
         Write(table);
     }
 
+    /// <summary>
+    /// A table cell that wraps between its phrases and never inside one that fits the column: "digit_3 ×2" is one phrase, and
+    /// Spectre, which breaks at any space (a no-break space too), had shown "3 members digit_3" above "×2, digit_5 ×1" at 80
+    /// columns. The phrases are joined by spaces; one wider than the column still wraps at its own spaces.
+    /// </summary>
+    public static IRenderable Phrases(IEnumerable<string> phrases) => new PhraseCell([.. phrases.Select(Clean)]);
+
+    private sealed class PhraseCell(IReadOnlyList<string> phrases) : Renderable
+    {
+        protected override Measurement Measure(RenderOptions options, int maxWidth)
+        {
+            int widest = phrases.Count == 0 ? 0 : phrases.Max(p => p.GetCellWidth());
+            int oneLine = string.Join(' ', phrases).GetCellWidth();
+            return new Measurement(Math.Min(widest, maxWidth), Math.Min(oneLine, maxWidth));
+        }
+
+        protected override IEnumerable<Segment> Render(RenderOptions options, int maxWidth)
+        {
+            var lines = new List<string>();
+            string line = "";
+            foreach (var phrase in phrases)
+            {
+                if (line.Length > 0 && line.GetCellWidth() + 1 + phrase.GetCellWidth() > maxWidth)
+                {
+                    lines.Add(line);
+                    line = "";
+                }
+                line = line.Length == 0 ? phrase : line + " " + phrase;
+            }
+            lines.Add(line);
+            return ((IRenderable)new Text(string.Join('\n', lines))).Render(options, maxWidth);
+        }
+    }
+
     /// <summary>The narrowest a table is laid out on a terminal.</summary>
     internal const int MinWidth = 80;
 
