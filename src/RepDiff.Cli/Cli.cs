@@ -22,7 +22,7 @@ internal static class Cli
         registry ??= MethodRegistry.Default;
         var root = new Command("repdiff", "RepDiff: explains how two learned representations of the same samples differ.")
         {
-            new System.CommandLine.Help.HelpOption(),
+            HelpExamples.Option(),
             new VersionOption(),
         };
         root.Subcommands.Add(InspectCommand.Create());

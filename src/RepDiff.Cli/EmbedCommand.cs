@@ -56,7 +56,7 @@ internal static class EmbedCommand
         var output = new Option<string>("--out") { Description = "output .npy or .safetensors (ids go to OUT.ids.txt)", Required = true };
         var skip = new Option<bool>("--skip-unreadable") { Description = "leave out images that cannot be decoded (listed in OUT.skipped.txt) instead of stopping" };
         var flags = new ModelFlags();
-        var command = new Command("embed", "Embed images or texts with an ONNX model (or a built-in one) into an embedding file.") { model, images, texts, textField, output, skip };
+        var command = new Command("embed", "Embed images or texts with an ONNX or built-in model into an embedding file.") { model, images, texts, textField, output, skip };
         foreach (var o in flags.All) command.Options.Add(o);
         command.SetAction(parse => Cli.Guard(() =>
         {

@@ -10,12 +10,12 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = $"embedding file ({Embeddings.Formats}), or an .onnx model (lists its inputs and outputs)" };
+        var file = new Argument<string>("FILE") { Description = $"embedding file ({Embeddings.Formats}), or an .onnx model or a built-in one (resnet18, minilm-l6, arctic-embed-xs): its inputs and outputs" };
         var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (without it, a file of several lists them all)" };
         var idColumn = new Option<string?>("--id-column") { Description = $"CSV/TSV/Parquet/Arrow column or JSON Lines field holding sample ids (not counted as a dimension; JSON Lines records' field 'id' and the 'ids' kept beside the embeddings in {Embeddings.KeepingIdsList} files are read without it)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object (file, shape, dtype, mean, mean_row_norm, nan, inf, inf_includes_beyond_float32, and vectors and ids: where a JSON Lines file holds its vectors and where a file's own ids come from; for a model: file, producer, ir_version, opset, nodes, inputs, outputs, and layers with --layers) instead of a table" };
         var layers = new Option<bool>("--layers") { Description = "for a model: also list every intermediate tensor its nodes compute, in the graph's order: the names `embed` takes as a layer" };
-        var command = new Command("inspect", "Show shape, dtype, mean, mean row norm and NaN/Inf counts of an embedding file, or the inputs and outputs of an .onnx model or a built-in one (resnet18, minilm-l6, arctic-embed-xs).") { file, key, idColumn, json, layers };
+        var command = new Command("inspect", "Show an embedding file's shape and statistics or a model's inputs and outputs.") { file, key, idColumn, json, layers };
         command.SetAction(parse => Cli.Guard(() =>
         {
             string path = parse.GetValue(file)!;

@@ -130,7 +130,7 @@ internal static class Summary
     /// The most common labels among a concept's members, e.g. "4 ×5, 9 ×4"; each cut to 40 characters, as a table
     /// cell wraps a long one over hundreds of lines (a 10,000-character label did; results.json and the report keep it whole).
     /// </summary>
-    public static string TopLabels(Concept concept) => string.Join(", ", TopLabelPhrases(concept));
+    public static string TopLabels(Concept concept) => string.Join(" ", TopLabelPhrases(concept));
 
     /// <summary>
     /// <see cref="TopLabels"/> as the phrases a table cell keeps whole (<see cref="Terminal.Phrases"/>): each label with its

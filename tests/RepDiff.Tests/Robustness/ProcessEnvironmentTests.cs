@@ -172,6 +172,52 @@ public class ProcessEnvironmentTests
         Assert.Matches(@"│ concepts_of_a │ 1 +│ \d+\.\d+ +│ \d+ +│ \d\.\d{3} \(\d\.\d{2}\) │", File.ReadAllText(typescript));
     }
 
+    /// <summary>
+    /// The comparison's table on a real terminal 80 columns wide, with labels of two words (helper h155): Spectre had broken the
+    /// strongest concept's cell at any space, so a count stood on the line below its label ("class two" / "×14, class one").
+    /// </summary>
+    [Fact]
+    public void AnEightyColumnTerminalKeepsEachLabelWithItsCount()
+    {
+        if (!File.Exists("/usr/bin/script")) return;
+        var (a, b, labels) = SmallPair(dir);
+        File.WriteAllLines(labels, File.ReadAllLines(labels).Select(l => $"class {l}"));
+        string typescript = Path.Combine(dir, "typescript");
+        var (code, _, _) = Shell($"script -qec 'stty cols 80; NO_COLOR=1 dotnet {Cli} compare {a} {b} --labels {labels} --methods rdx,kmeans --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null");
+        Assert.Equal(0, code);
+        var table = File.ReadAllText(typescript).Split('\n').Where(l => l.StartsWith('│')).ToList();
+        Assert.NotEmpty(table);
+        Assert.All(table, line => Assert.True(line.TrimEnd('\r').Length <= 80, line));
+        Assert.Contains(table, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"class \d+ ×\d+"));
+        Assert.DoesNotContain(table, line => System.Text.RegularExpressions.Regex.IsMatch(line, @"│ ×|class +│|class$"));
+        // NO_COLOR (no-color.org): no colour codes on the terminal.
+        Assert.DoesNotContain("\u001b[38;", File.ReadAllText(typescript));
+    }
+
+    /// <summary>
+    /// A log of both streams (`&gt; both.log 2&gt;&amp;1`, as nohup, SLURM and CI keep it): no escape codes, no carriage-return
+    /// redraws, a bounded number of progress lines (one a stage and quarter), and stdout's table and finding whole lines.
+    /// </summary>
+    [Fact]
+    public void ALogOfBothStreamsHoldsPlainWholeLines()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string log = Path.Combine(dir, "both.log");
+        var (code, _, _) = Shell($"dotnet {Cli} compare {a} {b} --labels {labels} --out {Path.Combine(dir, "out")} > {log} 2>&1");
+        Assert.Equal(0, code);
+        string text = File.ReadAllText(log);
+        Assert.DoesNotContain('\u001b', text);
+        Assert.DoesNotContain('\r', text);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var progress = lines.Where(l => l.EndsWith('%')).ToList();
+        Assert.NotEmpty(progress);
+        Assert.All(progress.GroupBy(l => l[..l.LastIndexOf(':')]), stage => Assert.True(stage.Count() <= 10, stage.Key));
+        var table = lines.SkipWhile(l => !l.StartsWith('┌')).TakeWhile(l => !l.StartsWith("context:")).ToList();
+        Assert.True(table.Count > 3 && table[^1].StartsWith('└'), string.Join("\n", table));
+        Assert.Single(table.Select(l => l.Length).Distinct());
+        Assert.Single(lines, l => l.StartsWith("finding: ") && l.EndsWith('.'));
+    }
+
     /// <summary>A regular file to put in a folder's place, two sentences, and an empty NuGet package folder (no model fetched yet).</summary>
     private (string File, string Texts, string EmptyPackages) BeforeTheFirstFetch()
     {
