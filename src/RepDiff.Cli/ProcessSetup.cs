@@ -35,6 +35,7 @@ internal static class ProcessSetup
         // A closed stderr (2>&-) has nowhere to report to: its lines are dropped. Written to, it had ended the run at its first
         // progress line with SIGABRT; with stdin or stdout closed too, the runtime's own pipe sits on descriptor 2 and took them.
         if (!Writable(2)) Console.SetError(TextWriter.Null);
+        AsciiOnTerminalsWithoutUtf8();
         BoundMallocArenas();
         RepDiff.IO.PageAdvice.AdviseManagedHeap();  // 2 MB pages: a fifth of a run's CPU had gone to page faults
         string? problem = !Writable(1)
@@ -45,6 +46,23 @@ internal static class ProcessSetup
         if (problem is null) return Cli.Run(Cli.BuildRoot(), args);
         Console.Error.WriteLine($"error: {problem}");
         return Cli.BadInput;
+    }
+
+    /// <summary>
+    /// Under a locale that names no UTF-8 (LANG=C, none set), a terminal stream gets ASCII for the tool's symbols, tables
+    /// ASCII borders and the progress bar ASCII bars (<see cref="Terminal.AsciiOnly"/>); a stream that is a file or a pipe
+    /// keeps UTF-8.
+    /// </summary>
+    private static void AsciiOnTerminalsWithoutUtf8()
+    {
+        if (Terminal.Utf8Locale(Environment.GetEnvironmentVariable)) return;
+        if (!Console.IsOutputRedirected)
+        {
+            Console.SetOut(Terminal.AsciiWriter(Console.Out));
+            Terminal.AsciiOnly = true;
+        }
+        if (!Console.IsErrorRedirected) Console.SetError(Terminal.AsciiWriter(Console.Error));
+        if (!Console.IsOutputRedirected || !Console.IsErrorRedirected) Spectre.Console.AnsiConsole.Profile.Capabilities.Unicode = false;
     }
 
     /// <summary>

@@ -157,7 +157,7 @@ internal static class Summary
         if (label.Length <= Head + Tail + 1) return label;
         int head = char.IsHighSurrogate(label[Head - 1]) ? Head - 1 : Head;
         int tail = char.IsLowSurrogate(label[^Tail]) ? Tail - 1 : Tail;
-        return $"{label[..head]}…{label[^tail..]}";
+        return $"{label[..head]}{Terminal.Ellipsis}{label[^tail..]}";
     }
 
     /// <summary>

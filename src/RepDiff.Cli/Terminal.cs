@@ -59,6 +59,66 @@ internal static class Terminal
         }
     }
 
+    /// <summary>
+    /// The width of a table written to a file or a pipe (a log, a notebook's subprocess): COLUMNS where it is set, as a notebook
+    /// user sets it for a narrower pane (no narrower than <see cref="MinWidth"/>), else 120, which keeps each row of the
+    /// comparison's table on one line of a log. COLUMNS had been ignored there.
+    /// </summary>
+    internal static int NotATerminalWidth(string? columns)
+        => int.TryParse(columns, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int width) && width > 0
+            ? Math.Clamp(width, MinWidth, 1000) : 120;
+
+    /// <summary>
+    /// Whether the terminal gets ASCII for the tool's own symbols: set by <see cref="ProcessSetup"/> when standard output is a
+    /// terminal and the locale names no UTF-8 character set (LANG=C, LC_ALL=POSIX, or none at all). tmux started under such a
+    /// locale had drawn "×" as "_" ("digit_3 _2") and "┬" likewise; a file or a pipe keeps UTF-8, which Python decodes under any
+    /// locale.
+    /// </summary>
+    internal static bool AsciiOnly { get; set; }
+
+    /// <summary>Whether the locale (LC_ALL, else LC_CTYPE, else LANG, as the C library reads them) names UTF-8.</summary>
+    internal static bool Utf8Locale(Func<string, string?> variable)
+    {
+        string? locale = new[] { "LC_ALL", "LC_CTYPE", "LANG" }.Select(variable).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        return locale is not null && (locale.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || locale.Contains("utf8", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The ellipsis of a shortened label: "..." where the terminal gets ASCII, since a table measures "…" as one column.</summary>
+    public static string Ellipsis => AsciiOnly ? "..." : "…";
+
+    /// <summary>
+    /// A writer that puts ASCII in place of the symbols the tool writes itself (×, –, …, λ, ≤, box drawing); other text, a
+    /// label's own letters, is written as it is. One column for one where a table may hold the symbol.
+    /// </summary>
+    public static TextWriter AsciiWriter(TextWriter inner) => new Transliterating(inner);
+
+    internal static string ToAscii(string text)
+    {
+        if (!text.Any(c => c > 0x7F)) return text;
+        var result = new System.Text.StringBuilder(text.Length);
+        foreach (char c in text) result.Append(AsciiFor(c));
+        return result.ToString();
+    }
+
+    private static string AsciiFor(char c) => c switch
+    {
+        '×' => "x", '–' or '—' or '−' or '─' or '━' => "-", '·' or '•' => ".", '‘' or '’' => "'", '“' or '”' => "\"", '…' => "...",
+        '│' or '┃' => "|", '┌' or '┐' or '└' or '┘' or '├' or '┤' or '┬' or '┴' or '┼' => "+",
+        'λ' => "lambda", 'η' => "eta", 'ε' => "epsilon", 'σ' => "sigma", 'μ' => "mu", 'ρ' => "rho", 'θ' => "theta", 'Σ' => "sum",
+        '≤' => "<=", '≥' => ">=", '≈' => "~", '±' => "+/-", '→' => "->", '←' => "<-", '²' => "^2", '√' => "sqrt", '∞' => "inf",
+        _ => c.ToString(),
+    };
+
+    private sealed class Transliterating(TextWriter inner) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => inner.Encoding;
+        public override void Write(char value) => inner.Write(value > 0x7F ? AsciiFor(value) : value.ToString());
+        public override void Write(string? value) => inner.Write(value is null ? null : ToAscii(value));
+        public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+        public override void WriteLine(string? value) => inner.WriteLine(value is null ? null : ToAscii(value));
+        public override void Flush() => inner.Flush();
+    }
+
     /// <summary>The narrowest a table is laid out on a terminal.</summary>
     internal const int MinWidth = 80;
 
@@ -72,9 +132,10 @@ internal static class Terminal
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
+        if (terminal && AsciiOnly && renderable is Table table) table.Border = TableBorder.Ascii;
         // Never narrower than 80 columns: on a terminal of 20, Spectre had wrapped every cell a character a line, numbers
         // included ("1", "5", ".", "7", "5" for 15.75); wider lines are the terminal's to wrap, whole (helper 99).
-        console.Profile.Width = terminal ? Math.Max(console.Profile.Width, MinWidth) : 120;
+        console.Profile.Width = terminal ? Math.Max(console.Profile.Width, MinWidth) : NotATerminalWidth(Environment.GetEnvironmentVariable("COLUMNS"));
         console.Write(renderable);
     }
 }

@@ -85,4 +85,39 @@ public class TerminalOutputTests
             Assert.True(description.TrimEnd().Length <= 80, $"{name}: {description}");
         }
     }
+
+    [Theory]
+    [InlineData(null, null, "C.UTF-8", true)]
+    [InlineData(null, null, "en_US.utf8", true)]
+    [InlineData("C", null, "en_US.UTF-8", false)]
+    [InlineData(null, "POSIX", "en_US.UTF-8", false)]
+    [InlineData("", "de_DE.UTF-8", "C", true)]
+    [InlineData(null, null, "C", false)]
+    [InlineData(null, null, null, false)]
+    [InlineData(null, null, "en_US.ISO-8859-1", false)]
+    public void TheLocaleNamesUtf8AsTheCLibraryReadsIt(string? all, string? ctype, string? lang, bool utf8)
+    {
+        var variables = new Dictionary<string, string?> { ["LC_ALL"] = all, ["LC_CTYPE"] = ctype, ["LANG"] = lang };
+        Assert.Equal(utf8, Terminal.Utf8Locale(name => variables[name]));
+    }
+
+    /// <summary>The tool's own symbols in ASCII, one column for one where a table holds them; a label's own letters kept.</summary>
+    [Fact]
+    public void AsciiReplacesTheToolsSymbolsAndKeepsOtherText()
+    {
+        Assert.Equal("| class 3 x12, caf\u00e9 x1 | - |", Terminal.ToAscii("│ class 3 ×12, café ×1 │ – │"));
+        Assert.Equal("an nxn eigensolve for every lambda of its search", Terminal.ToAscii("an n×n eigensolve for every λ of its search"));
+        Assert.Equal("plain text", Terminal.ToAscii("plain text"));
+    }
+
+    [Theory]
+    [InlineData(null, 120)]
+    [InlineData("", 120)]
+    [InlineData("abc", 120)]
+    [InlineData("-5", 120)]
+    [InlineData("100", 100)]
+    [InlineData("60", 80)]
+    [InlineData("99999", 1000)]
+    public void AFileOrPipeTakesColumnsWidthNeverBelowEighty(string? columns, int width)
+        => Assert.Equal(width, Terminal.NotATerminalWidth(columns));
 }

@@ -15,6 +15,9 @@ public class ProcessEnvironmentTests
     private readonly string dir = TestData.TempDir();
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll");
 
+    /// <summary>A UTF-8 locale, for a terminal test that expects box drawing: CI's environment may name no locale, which is C.</summary>
+    private static readonly (string, string)[] Utf8 = [("LC_ALL", "C.UTF-8"), ("LANG", "C.UTF-8")];
+
     private static (int Code, string Stdout, string Stderr) Shell(string command, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command }, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -167,7 +170,7 @@ public class ProcessEnvironmentTests
         if (!File.Exists("/usr/bin/script")) return;
         var (a, b, _) = SmallPair(dir);
         string typescript = Path.Combine(dir, "typescript");
-        var (code, _, _) = Shell($"script -qec 'stty cols 20; COLUMNS=20 dotnet {Cli} kmeans {a} {b} --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null");
+        var (code, _, _) = Shell($"script -qec 'stty cols 20; COLUMNS=20 dotnet {Cli} kmeans {a} {b} --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null", Utf8);
         Assert.Equal(0, code);
         Assert.Matches(@"│ concepts_of_a │ 1 +│ \d+\.\d+ +│ \d+ +│ \d\.\d{3} \(\d\.\d{2}\) │", File.ReadAllText(typescript));
     }
@@ -183,7 +186,7 @@ public class ProcessEnvironmentTests
         var (a, b, labels) = SmallPair(dir);
         File.WriteAllLines(labels, File.ReadAllLines(labels).Select(l => $"class {l}"));
         string typescript = Path.Combine(dir, "typescript");
-        var (code, _, _) = Shell($"script -qec 'stty cols 80; NO_COLOR=1 dotnet {Cli} compare {a} {b} --labels {labels} --methods rdx,kmeans --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null");
+        var (code, _, _) = Shell($"script -qec 'stty cols 80; NO_COLOR=1 dotnet {Cli} compare {a} {b} --labels {labels} --methods rdx,kmeans --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null", Utf8);
         Assert.Equal(0, code);
         var table = File.ReadAllText(typescript).Split('\n').Where(l => l.StartsWith('│')).ToList();
         Assert.NotEmpty(table);
@@ -195,15 +198,54 @@ public class ProcessEnvironmentTests
     }
 
     /// <summary>
+    /// A terminal under LC_ALL=C (tmux started there drew "×" as "_": "class 2 _12") gets ASCII: borders of + - |, counts as
+    /// "x12", an ASCII progress bar; not one byte above 0x7F. The same run into a file keeps UTF-8.
+    /// </summary>
+    [Fact]
+    public void ATerminalWithoutAUtf8LocaleGetsAscii()
+    {
+        if (!File.Exists("/usr/bin/script")) return;
+        var (a, b, labels) = SmallPair(dir);
+        File.WriteAllLines(labels, File.ReadAllLines(labels).Select(l => $"class {l}"));
+        string typescript = Path.Combine(dir, "typescript");
+        var (code, _, _) = Shell($"script -qec 'stty cols 80; dotnet {Cli} compare {a} {b} --labels {labels} --methods rdx,kmeans --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null",
+            ("LC_ALL", "C"), ("LANG", "C"));
+        Assert.Equal(0, code);
+        byte[] shown = File.ReadAllBytes(typescript);
+        Assert.DoesNotContain(shown, value => value > 0x7F);
+        string text = System.Text.Encoding.ASCII.GetString(shown);
+        Assert.Matches(@"\|-{8}\+-{19}\+", text);
+        Assert.Matches(@"\| rdx +\| more_similar_in_a \|", text);
+        Assert.Matches(@"class \d+ x\d+", text);
+        var (fileCode, stdout, _) = Shell($"dotnet {Cli} kmeans {a} {b} --labels {labels} --out {Path.Combine(dir, "out2")}", ("LC_ALL", "C"), ("LANG", "C"));
+        Assert.Equal(0, fileCode);
+        Assert.Contains("┌", stdout);
+        Assert.Matches(@"class \d+ ×\d+", stdout);
+    }
+
+    /// <summary>COLUMNS sets the width of a table written to a file or a pipe (a notebook's narrower pane); it had been ignored.</summary>
+    [Fact]
+    public void ColumnsSetsTheWidthOfATableInAFile()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        var (code, stdout, _) = Shell($"dotnet {Cli} compare {a} {b} --labels {labels} --methods rdx,kmeans --out {Path.Combine(dir, "out")}", ("COLUMNS", "80"));
+        Assert.Equal(0, code);
+        var table = stdout.Split('\n').Where(l => l.StartsWith('│')).ToList();
+        Assert.NotEmpty(table);
+        Assert.All(table, line => Assert.Equal(80, line.Length));
+    }
+
+    /// <summary>
     /// A log of both streams (`&gt; both.log 2&gt;&amp;1`, as nohup, SLURM and CI keep it): no escape codes, no carriage-return
-    /// redraws, a bounded number of progress lines (one a stage and quarter), and stdout's table and finding whole lines.
+    /// redraws, a bounded number of progress lines (one a stage and quarter), and stdout's table and finding whole lines; in UTF-8
+    /// under LC_ALL=C too, as a file is read later by tools that decode it so.
     /// </summary>
     [Fact]
     public void ALogOfBothStreamsHoldsPlainWholeLines()
     {
         var (a, b, labels) = SmallPair(dir);
         string log = Path.Combine(dir, "both.log");
-        var (code, _, _) = Shell($"dotnet {Cli} compare {a} {b} --labels {labels} --out {Path.Combine(dir, "out")} > {log} 2>&1");
+        var (code, _, _) = Shell($"dotnet {Cli} compare {a} {b} --labels {labels} --out {Path.Combine(dir, "out")} > {log} 2>&1", ("LC_ALL", "C"));
         Assert.Equal(0, code);
         string text = File.ReadAllText(log);
         Assert.DoesNotContain('\u001b', text);
