@@ -7,7 +7,7 @@ namespace RepDiff.Cli;
 /// <summary>
 /// Command lines a user can paste, shown under "Examples:" at the end of a command's --help: the help of `compare`, `rdx`,
 /// `embed` and `inspect` had listed every option and never one whole command line. Their file names are placeholders for the
-/// user's own; every example parses as it stands (HelpExamplesTests).
+/// user's own; every example parses as it stands and fits 80 columns (TerminalOutputTests).
 /// </summary>
 internal static class HelpExamples
 {
@@ -29,7 +29,7 @@ internal static class HelpExamples
         _ => [],
     };
 
-    /// <summary>The help option of <paramref name="root"/>, its examples written after System.CommandLine's own help.</summary>
+    /// <summary>--help as System.CommandLine writes it, then the command's examples.</summary>
     public static HelpOption Option()
     {
         var option = new HelpOption();

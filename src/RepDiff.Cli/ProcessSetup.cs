@@ -60,9 +60,9 @@ internal static class ProcessSetup
         {
             Console.SetOut(Terminal.AsciiWriter(Console.Out));
             Terminal.AsciiOnly = true;
+            Spectre.Console.AnsiConsole.Profile.Capabilities.Unicode = false;  // the progress bar's own glyphs
         }
         if (!Console.IsErrorRedirected) Console.SetError(Terminal.AsciiWriter(Console.Error));
-        if (!Console.IsOutputRedirected || !Console.IsErrorRedirected) Spectre.Console.AnsiConsole.Profile.Capabilities.Unicode = false;
     }
 
     /// <summary>
