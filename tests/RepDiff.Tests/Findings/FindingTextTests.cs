@@ -300,10 +300,11 @@ public class FindingTextTests
     }
 
     [Fact]
-    public void AMixtureLeadsBeforeADirectionOfLowerPurityThatKeepsNoFewLabelsTogether()
+    public void AMixtureAgainstADirectionThatLeadsWithNoneIsReadByPurityAsBefore()
     {
-        // A keeps L0 and L1 together (57% L0); B's concept spreads evenly over five labels (20% each: no two to four hold 80%),
-        // so it leans to them and reads purer by nothing. The line speaks of A's mixture and says why, as the purities do not.
+        // A keeps L0 and L1 together (57% L0); B's concept spreads evenly over five labels (20% each, so no two to four hold
+        // 80%) and leans to them. Concentration compares two mixtures only: here the labels B crosses are the difference, as
+        // ResNet-18's mixed garment classes are beside the task model's mixture of Bag, Shirt and Pullover.
         var labels = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 100)).ToArray());
         var explanation = new Explanation
         {
@@ -316,8 +317,9 @@ public class FindingTextTests
             ],
         };
         var findings = FindingText.Describe(explanation, labels, "a.npy", "b.npy");
+        Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInA).Lead!.Mix);
         Assert.Equal(ConceptMix.Leaning, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
-        Assert.Equal("a.npy keeps L0 and L1 together where b.npy separates them (concept 1, 70 samples: 57% L0, 43% L1); label purity of its "
-            + "concepts 57% against 20% the other way (the whole set's largest label 10%); only this way leads with a few labels kept together.", findings.Summary);
+        Assert.StartsWith("b.npy keeps together samples of several labels, above all L2, L3, L4 and L5, that a.npy separates", findings.Summary);
+        Assert.EndsWith("; label purity of its concepts 20% against 57% the other way (the whole set's largest label 10%).", findings.Summary);
     }
 }
