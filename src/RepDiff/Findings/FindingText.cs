@@ -453,19 +453,19 @@ public static class FindingText
                 : "; " + string.Join(", and ", worded.Select(d => $"concept {d.LeadTraitsRank} of {Groups(d.Direction, nameA, nameB)} stands out {d.LeadTraits}"));
             return Sentence($"{method} finds {JoinWords(counts)} ({unnamed}{byWords})", method, nameA, nameB);
         }
-        var purest = labelled.OrderBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();
+        var byPurity = labelled.OrderBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();
         // When both directions lead with a few labels kept together, the line is the one whose labels are the more concentrated
         // against the whole set: the lower label purity had let a diffuse 640-image third of the digits (83% from four labels
         // that are 40% of the set) beat the merged model's 3s and 5s (96% of concept 3, from 20% of the set), as it lets any
         // large group drawn from many labels. Where one direction leads with no mixture, the purities choose, as before: ResNet-18
         // mixing garment classes the task model separates is the difference there, not a mixture of Bag, Shirt and Pullover.
         bool bothMixtures = labelled.Count > 1 && labelled.All(d => d.Lead is { Mix: ConceptMix.Mixed, IsSmall: false });
-        var mixing = !bothMixtures ? purest
+        var mixing = !bothMixtures ? byPurity
             : labelled.OrderByDescending(d => Concentration(d.Lead!)).ThenBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();
         string line = mixing.Headline[..^1];
         var opposite = labelled.FirstOrDefault(d => d != mixing);
         // Where the purities would have chosen the other way, the line gives the concentrations that chose it instead.
-        if (mixing != purest && opposite is not null)
+        if (mixing != byPurity && opposite is not null)
             return Sentence($"{line}; {ConcentrationFigures(mixing.Lead!, opposite.Lead!, noun)}", nameA, nameB);
         var (own, other) = PurityFigures(mixing.MeanPurity!.Value, opposite?.MeanPurity);
         string purity = $"label purity of its concepts {own}";
