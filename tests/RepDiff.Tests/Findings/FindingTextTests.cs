@@ -3,6 +3,7 @@ using RepDiff.Demo;
 using RepDiff.Findings;
 using RepDiff.Methods;
 using RepDiff.Methods.Rdx;
+using RepDiff.Trust;
 
 namespace RepDiff.Tests.Findings;
 
@@ -43,6 +44,23 @@ public class FindingTextTests
         Assert.Equal(expectedPurity, merged.MeanPurity!.Value, 12);
         Assert.StartsWith(merged.Headline.TrimEnd('.'), findings.Summary);
         Assert.Contains($"label purity of its concepts {Percent((int)Math.Round(merged.MeanPurity.Value * 1000), 1000)}", findings.Summary);
+    }
+
+    [Fact]
+    public void ValidatedAsTheDemoValidatesItTheMergedDigitsLineSpeaksOfThreesAndFives()
+    {
+        // The demo's headline method, validated on held-out samples: the standard model confirms one concept, 640 images mostly of
+        // 3, 2, 1 and 9, which reads less pure than the merged model's three confirmed 3-and-5 concepts; the line is the merge.
+        var (demo, _) = MergedDigits.Value;
+        var run = DigitsExperiment.WithPublishedRdxConfig([MethodRun.WithDefaults(new RdxMethod(), 0)])[0];
+        var rdx = run.Method.Run(demo.Pair, run.Options);
+        HeldOutValidation.Run(run.Method, run.Options, demo.Pair, rdx);
+        var findings = FindingText.Describe(rdx, demo.Pair, "images");
+        var (merged, standard) = (findings.For(DirectionNames.MoreSimilarInA), findings.For(DirectionNames.MoreSimilarInB));
+        Assert.True(standard.MeanPurity < merged.MeanPurity, $"{standard.MeanPurity} vs {merged.MeanPurity}");
+        Assert.Equal(ConceptMix.Mixed, standard.Lead!.Mix);
+        Assert.StartsWith($"{demo.Pair.NameA} keeps 3 and 5 together where {demo.Pair.NameB} separates them", findings.Summary);
+        Assert.StartsWith(merged.Headline.TrimEnd('.'), findings.Summary);
     }
 
     [Fact]
@@ -238,5 +256,70 @@ public class FindingTextTests
         Assert.Equal(12.0 / 22, findings.For(DirectionNames.MoreSimilarInA).MeanPurity!.Value, 12);
         Assert.StartsWith("a.npy keeps cat and dog together where b.npy separates them", findings.Summary);
         Assert.Contains("label purity of its concepts 55% against 71% the other way", findings.Summary);
+    }
+
+    /// <summary>The merged-labels demo's ten digits, as many of each as the demo has.</summary>
+    private static readonly SampleLabels DemoDigits = Labels(("0", 178), ("1", 182), ("2", 177), ("3", 183), ("4", 181), ("5", 182),
+        ("6", 181), ("7", 179), ("8", 174), ("9", 180));
+
+    /// <summary>A concept whose held-out validation confirmed it (adjusted p 0.006) or did not (1).</summary>
+    private static Concept Held(int rank, bool confirmed, params (string Label, int Count)[] members)
+        => new() { Rank = rank, Members = BaseRateTests.Take(DemoDigits, members), PValue = confirmed ? 0.0025 : 1, PAdjusted = confirmed ? 0.006 : 1 };
+
+    [Fact]
+    public void ASmallTwoLabelMixtureLeadsBeforeALargeDiffuseOne()
+    {
+        // The merged-labels demo's RDX with held-out validation: the merged model's three confirmed concepts mix 3s and 5s; the
+        // standard model's one is 640 images, a third of the set, from four labels that are 40% of it. By the lower label purity
+        // (28% against 56%) the line had spoken of the 640.
+        var explanation = new Explanation
+        {
+            Method = "rdx",
+            Directions =
+            [
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts =
+                [
+                    Held(1, false, ("5", 5), ("3", 3)), Held(2, false, ("5", 5), ("3", 4)), Held(3, true, ("3", 14), ("5", 12), ("8", 1)),
+                    Held(4, true, ("5", 22), ("3", 13)), Held(5, true, ("5", 87), ("3", 67), ("1", 7), ("2", 2)),
+                ] },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts =
+                [
+                    Held(1, false, ("5", 3)), Held(2, false, ("4", 4)), Held(3, false, ("3", 6), ("8", 1)), Held(4, false, ("1", 10)),
+                    Held(5, true, ("3", 177), ("2", 156), ("1", 103), ("9", 96), ("8", 76), ("7", 28), ("6", 3), ("0", 1)),
+                ] },
+            ],
+        };
+        var findings = FindingText.Describe(explanation, DemoDigits, "merged", "standard", "images");
+        var (merged, standard) = (findings.For(DirectionNames.MoreSimilarInA), findings.For(DirectionNames.MoreSimilarInB));
+        Assert.Equal(ConceptMix.Mixed, standard.Lead!.Mix);
+        Assert.True(standard.MeanPurity < merged.MeanPurity, $"{standard.MeanPurity} vs {merged.MeanPurity}");
+        Assert.StartsWith("standard keeps 3, 2, 1 and 9 together where merged separates them (concept 5, 640 images: 28% 3, 24% 2, 16% 1, 15% 9)", standard.Text);
+        // 26 of 27 from 3 and 5 (365 of 1,797); 532 of 640 from 3, 2, 1 and 9 (722 of 1,797).
+        Assert.Equal("merged keeps 3 and 5 together where standard separates them (concept 3, 27 images: 52% 3, 44% 5); 3 and 5 are 96% of "
+            + "that concept and 20% of the whole set, against 83% and 40% for the other way's 3, 2, 1 and 9 (concept 5, 640 images).", findings.Summary);
+    }
+
+    [Fact]
+    public void AMixtureAgainstADirectionThatLeadsWithNoneIsReadByPurityAsBefore()
+    {
+        // A keeps L0 and L1 together (57% L0); B's concept spreads evenly over five labels (20% each, so no two to four hold
+        // 80%) and leans to them. Concentration compares two mixtures only: here the labels B crosses are the difference, as
+        // ResNet-18's mixed garment classes are beside the task model's mixture of Bag, Shirt and Pullover.
+        var labels = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 100)).ToArray());
+        var explanation = new Explanation
+        {
+            Method = "hand",
+            Directions =
+            [
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L0", 40), ("L1", 30)) }] },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts =
+                    [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L2", 20), ("L3", 20), ("L4", 20), ("L5", 20), ("L6", 20)) }] },
+            ],
+        };
+        var findings = FindingText.Describe(explanation, labels, "a.npy", "b.npy");
+        Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInA).Lead!.Mix);
+        Assert.Equal(ConceptMix.Leaning, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
+        Assert.StartsWith("b.npy keeps together samples of several labels, above all L2, L3, L4 and L5, that a.npy separates", findings.Summary);
+        Assert.EndsWith("; label purity of its concepts 20% against 57% the other way (the whole set's largest label 10%).", findings.Summary);
     }
 }
