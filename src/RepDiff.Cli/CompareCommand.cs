@@ -77,6 +77,7 @@ internal static class CompareCommand
             spec.RefuseIdenticalValues(opened);
             var pair = MethodCommand.FitValueRange(opened, null);
             double openSeconds = clock.Elapsed.TotalSeconds;
+            var (origin, hashing) = MethodCommand.Origin(givenGroups is null ? spec.InputFiles() : spec.InputFiles().Append(("groups", givenGroups)));
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             // The given groups are one more method of the comparison, scored and ranked as every method's concepts are.
             if (givenGroups is not null) runs.Add(new MethodRun(new GivenGroupsMethod(), new GivenGroupsOptions { Groups = givenGroups, Seed = s }));
@@ -94,6 +95,8 @@ internal static class CompareCommand
             if (looks > 0) comparison.Timings[ImageLooksStage.Timing] = looks;
             foreach (var (name, why) in leftOut) comparison.LeftOut[name] = why;
             comparison.Timings["open_inputs"] = openSeconds;
+            comparison.Timings[MethodCommand.HashTiming] = hashing;
+            comparison.Origin = origin;
             foreach (var (key, name) in spec.InputFileNames()) comparison.Inputs[key] = name;
             var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged,
                 umapMaps: pairOptions.UmapMaps(parse));
@@ -127,6 +130,7 @@ internal static class CompareCommand
         if (comparison.LeftOut.Count > 0)
             intro = string.Join(" ", new[] { intro, string.Join(" ", comparison.LeftOut.Select(m => $"Left out: {m.Key} ({m.Value}).")) }.OfType<string>());
         var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun, progress, umapMaps);
+        model.Origin = comparison.Origin;
         comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;
         return model;
     }

@@ -81,7 +81,7 @@ internal static class EvaluateCommand
                 // Say what BSR needs, so a hand-written file can be fixed: a one-sample grid or a missing "explains" is otherwise a mystery.
                 throw RepDiffInputException.ForFile(path, "has no concept with a grid of two or more samples in a direction whose 'explains' is \"a\" or \"b\"; nothing to score");
             string target = parse.GetValue(output) ?? path;
-            AtomicFile.WriteAllText(target, file.ToJson(), output: true);
+            AtomicFile.WriteAllText(target, file.ToJson(evaluateCommand: Cli.TypedCommand), output: true);
             foreach (var explanation in scored) Print(explanation);
             Cli.Out.WriteLine(Terminal.Clean($"Wrote {target}"));
             return 0;

@@ -47,6 +47,7 @@ internal static class MethodCommand
             var pair = FitValueRange(opened, options);
             RerunSize.CheckBeforeRun(method, options, pair, trust);
             double opening = clock.Elapsed.TotalSeconds;
+            var (origin, hashing) = Origin(spec.InputFiles().Concat(OptionsSchema.Files(options)));
             var (explanation, context, model) = ProgressDisplay.Run(progress =>
             {
                 double looks = ImageLooksStage.Measure(pair.Samples, progress);
@@ -55,6 +56,7 @@ internal static class MethodCommand
                 Stability.Measure(method, pair, result, trust, progress);
                 if (trust.Validates()) HeldOutValidation.Run(method, options, pair, result, progress);
                 result.Timings["open_inputs"] = opening;
+                result.Timings[HashTiming] = hashing;
                 // The stages around the method, each timed on its own (as compare does), so a slow one shows by name, and
                 // shown as progress: on 128,000 rows they took 35 s after the method's last progress line (the maps most).
                 Time(result, "scoring", progress, "scoring (BSR)", () => ExplanationScoring.Score(result, pair));
@@ -66,11 +68,12 @@ internal static class MethodCommand
             });
             ImageLooksStage.Warn(pair.Samples);
             if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Warn(misaligned);
+            model.Origin = origin;
             // Writing the files is not timed (results.json cannot hold its own writing time); rendering report.html before it is.
             Outputs.Write(dir, model, rendering =>
             {
                 explanation.Timings[Outputs.RenderTiming] = rendering;
-                return ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, model.Findings.FirstOrDefault(),
+                return ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, origin, model.Findings.FirstOrDefault(),
                     (pair.RowsA.Cols, pair.RowsB.Cols));
             }, explanation.Artifacts);
             Summary.Print(model, explanation);
@@ -111,6 +114,7 @@ internal static class MethodCommand
             var sets = new SampleSets(rows[0], rows[1]) { NameTest = testName, NameRef = refName };
             RerunSize.CheckBeforeRun(method, sets, trust);
             double opening = clock.Elapsed.TotalSeconds;
+            var (origin, hashing) = Origin(new[] { ("test", testPath), ("ref", refPath) }.Concat(OptionsSchema.Files(options)));
             var explanation = ProgressDisplay.Run(progress =>
             {
                 var result = method.Run(sets, options, progress);
@@ -120,18 +124,35 @@ internal static class MethodCommand
             });
             // The same stage names as a pair's results.json, so every stage outside the method is timed here too.
             explanation.Timings["open_inputs"] = opening;
+            explanation.Timings[HashTiming] = hashing;
             var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}"));
+            model.Origin = origin;
             var inputFiles = new Dictionary<string, string> { ["test"] = Path.GetFileName(testPath), ["ref"] = Path.GetFileName(refPath) };
             Outputs.Write(dir, model, rendering =>
             {
                 explanation.Timings[Outputs.RenderTiming] = rendering;
-                return ResultsFile.SingleMethod(explanation, inputFiles, null, new SampleInfo(), model.Findings.FirstOrDefault());
+                return ResultsFile.SingleMethod(explanation, inputFiles, null, new SampleInfo(), origin, model.Findings.FirstOrDefault());
             }, explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;
         }, method.OutOfMemoryAdvice));
         return command;
+    }
+
+    /// <summary>results.json's timing of <see cref="Origin"/>'s hashing.</summary>
+    public const string HashTiming = "hash_inputs";
+
+    /// <summary>
+    /// The run's command as typed and its input files' fingerprints, with the seconds hashing took. Called once the inputs
+    /// are open and checked, so a refused run reads nothing more; each file is read once more here, apart from its reader
+    /// (most inputs are memory-mapped and read where a method needs them, not through one stream a hash could follow).
+    /// </summary>
+    public static (RunOrigin Origin, double Seconds) Origin(IEnumerable<(string Key, string Path)> files)
+    {
+        var clock = Stopwatch.StartNew();
+        var fingerprints = InputFingerprints.Of(files);
+        return (new RunOrigin(Cli.TypedCommand, fingerprints), clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
