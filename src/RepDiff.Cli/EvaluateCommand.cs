@@ -45,6 +45,7 @@ internal static class EvaluateCommand
             PairInputOptions.SayWhatWasLeftOut(opened);
             RefuseAnotherJoin(file, path, opened);
             RefuseOtherDimensions(file, path, opened);
+            CheckFingerprints(file, path, spec);
             // Checked before the value-range warnings, so that a mismatch is one line.
             var toScore = file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")).ToList();
             foreach (var explanation in toScore)
@@ -143,6 +144,27 @@ internal static class EvaluateCommand
         if (givenA == runB && givenB == runA)
             throw RepDiffInputException.ForFile(path, $"was computed with A = {NpyDtype.Truncate(runA)} and B = {NpyDtype.Truncate(runB)}; "
                 + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
+    }
+
+    /// <summary>
+    /// The run's fingerprints of A and B against the files given: the run's B and A by their bytes, under any names, are
+    /// refused as swapped (equal dimensions and renamed files had passed every other check); a file whose bytes are not the
+    /// run's is told, since the concepts were found on other values (a copy in another format is, and may be meant).
+    /// </summary>
+    private static void CheckFingerprints(ResultsFile file, string path, PairSpec spec)
+    {
+        static string? Recorded(JsonObject fingerprints, string key) =>
+            fingerprints[key] is JsonValue value && value.TryGetValue(out string? hex) && hex.Length == 64 ? hex : null;
+        if (file.Root["inputs_sha256"] is not JsonObject fingerprints || Recorded(fingerprints, "a") is not { } runA || Recorded(fingerprints, "b") is not { } runB)
+            return;
+        string givenA = InputFingerprints.OfFile(spec.PathA), givenB = InputFingerprints.OfFile(spec.PathB);
+        if (givenA == runB && givenB == runA && runA != runB)
+            throw RepDiffInputException.ForFile(path, $"was computed with {Path.GetFileName(spec.PathB)} as A and {Path.GetFileName(spec.PathA)} as B (by their SHA-256); "
+                + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
+        foreach (var (side, given, run, input) in new[] { ("A", givenA, runA, spec.PathA), ("B", givenB, runB, spec.PathB) })
+            if (given != run)
+                Cli.Warn($"{Path.GetFileName(input)} ({side}) is not the file the run read: its SHA-256 begins {given[..12]}, the run's {run[..12]}; "
+                    + "its BSR is scored on the values given here");
     }
 
     /// <summary>

@@ -167,4 +167,37 @@ public class RunOriginTests
             Assert.Equal($"repdiff evaluate {copy} {a} {b}", (string)again["evaluate_command"]!);
         }
     }
+
+    /// <summary>
+    /// `evaluate` checks A and B against the run's fingerprints: the run's B and A given as A and B under new names, of equal
+    /// dimensions, are refused as swapped (every other check passed them, and every grid was scored in the wrong model, exit
+    /// 0); a file that is not the one the run read is scored, with a warning that says so.
+    /// </summary>
+    [Fact]
+    public void EvaluateRefusesTheRunsFilesSwappedUnderOtherNamesAndWarnsOfOtherFiles()
+    {
+        string dir = TestData.TempDir();
+        var (a, _, _) = SmallPair(dir);
+        var rows = Npy.ReadMatrix(a);
+        string b = Path.Combine(dir, "b.npy");
+        Npy.Write(b, rows.SelectRows(Enumerable.Range(0, rows.Rows).Reverse().ToArray()));
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "3", "--out", outDir).Code);
+        string results = Path.Combine(outDir, "results.json");
+        string first = Path.Combine(dir, "first.npy"), second = Path.Combine(dir, "second.npy");
+        File.Copy(b, first);
+        File.Copy(a, second);
+        var swapped = Run("evaluate", results, first, second, "--out", Path.Combine(dir, "swapped.json"));
+        swapped.AssertBadInput("was computed with second.npy as A and first.npy as B (by their SHA-256); these are given the other way round");
+        Assert.False(File.Exists(Path.Combine(dir, "swapped.json")));
+
+        var changed = rows.SelectRows(Enumerable.Range(0, rows.Rows).ToArray());
+        changed.Data[0] += 1;
+        string other = Path.Combine(dir, "other.npy");
+        Npy.Write(other, changed);
+        var warned = Run("evaluate", results, other, b, "--out", Path.Combine(dir, "other.json"));
+        Assert.True(warned.Code == 0, warned.Stderr);
+        Assert.Contains($"warning: other.npy (A) is not the file the run read: its SHA-256 begins {Sha256(other)[..12]}, the run's {Sha256(a)[..12]}", warned.Stderr);
+        Assert.DoesNotContain("(B) is not the file", warned.Stderr);
+    }
 }
