@@ -77,16 +77,17 @@ internal static class CompareCommand
             spec.RefuseIdenticalValues(opened);
             var pair = MethodCommand.FitValueRange(opened, null);
             double openSeconds = clock.Elapsed.TotalSeconds;
-            var (origin, hashing) = MethodCommand.Origin(givenGroups is null ? spec.InputFiles() : spec.InputFiles().Append(("groups", givenGroups)));
             var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             // The given groups are one more method of the comparison, scored and ranked as every method's concepts are.
             if (givenGroups is not null) runs.Add(new MethodRun(new GivenGroupsMethod(), new GivenGroupsOptions { Groups = givenGroups, Seed = s }));
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
             var leftOut = list is null ? registry.LeftOutOfCompare(pair) : [];
             foreach (var (name, why) in leftOut) Cli.Warn($"{name} is left out: {why}");
-            double looks = 0;
+            double looks = 0, hashing = 0;
+            RunOrigin? origin = null;
             var comparison = ProgressDisplay.Run(progress =>
             {
+                (origin, hashing) = MethodCommand.Origin(givenGroups is null ? spec.InputFiles() : spec.InputFiles().Append(("groups", givenGroups)), progress);
                 looks = ImageLooksStage.Measure(pair.Samples, progress);
                 return Comparison.Run(pair, runs, s, progress, trust);
             });

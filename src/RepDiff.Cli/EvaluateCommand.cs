@@ -157,13 +157,14 @@ internal static class EvaluateCommand
             fingerprints[key] is JsonValue value && value.TryGetValue(out string? hex) && hex.Length == 64 ? hex : null;
         if (file.Root["inputs_sha256"] is not JsonObject fingerprints || Recorded(fingerprints, "a") is not { } runA || Recorded(fingerprints, "b") is not { } runB)
             return;
-        string givenA = InputFingerprints.OfFile(spec.PathA), givenB = InputFingerprints.OfFile(spec.PathB);
+        var given = ProgressDisplay.Run(progress => InputFingerprints.Of([("a", spec.PathA), ("b", spec.PathB)], progress));
+        string givenA = given[0].Sha256, givenB = given[1].Sha256;
         if (givenA == runB && givenB == runA && runA != runB)
             throw RepDiffInputException.ForFile(path, $"was computed with {Path.GetFileName(spec.PathB)} as A and {Path.GetFileName(spec.PathA)} as B (by their SHA-256); "
                 + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
-        foreach (var (side, given, run, input) in new[] { ("A", givenA, runA, spec.PathA), ("B", givenB, runB, spec.PathB) })
-            if (given != run)
-                Cli.Warn($"{Path.GetFileName(input)} ({side}) is not the file the run read: its SHA-256 begins {given[..12]}, the run's {run[..12]}; "
+        foreach (var (side, sha, run, input) in new[] { ("A", givenA, runA, spec.PathA), ("B", givenB, runB, spec.PathB) })
+            if (sha != run)
+                Cli.Warn($"{Path.GetFileName(input)} ({side}) is not the file the run read: its SHA-256 begins {sha[..12]}, the run's {run[..12]}; "
                     + "its BSR is scored on the values given here");
     }
 

@@ -47,9 +47,9 @@ internal static class MethodCommand
             var pair = FitValueRange(opened, options);
             RerunSize.CheckBeforeRun(method, options, pair, trust);
             double opening = clock.Elapsed.TotalSeconds;
-            var (origin, hashing) = Origin(spec.InputFiles().Concat(OptionsSchema.Files(options)));
-            var (explanation, context, model) = ProgressDisplay.Run(progress =>
+            var (explanation, context, model, origin) = ProgressDisplay.Run(progress =>
             {
+                var (origin, hashing) = Origin(spec.InputFiles().Concat(OptionsSchema.Files(options)), progress);
                 double looks = ImageLooksStage.Measure(pair.Samples, progress);
                 var result = method.Run(pair, options, progress);
                 if (looks > 0) result.Timings[ImageLooksStage.Timing] = looks;
@@ -64,7 +64,7 @@ internal static class MethodCommand
                 var reportModel = Time(result, "report_model", progress, "report model",
                     () => ReportModel.ForPair(pair, [result], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}", progress: progress,
                         umapMaps: inputs.UmapMaps(parse)));
-                return (result, context, reportModel);
+                return (result, context, reportModel, origin);
             });
             ImageLooksStage.Warn(pair.Samples);
             if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Warn(misaligned);
@@ -114,17 +114,17 @@ internal static class MethodCommand
             var sets = new SampleSets(rows[0], rows[1]) { NameTest = testName, NameRef = refName };
             RerunSize.CheckBeforeRun(method, sets, trust);
             double opening = clock.Elapsed.TotalSeconds;
-            var (origin, hashing) = Origin(new[] { ("test", testPath), ("ref", refPath) }.Concat(OptionsSchema.Files(options)));
-            var explanation = ProgressDisplay.Run(progress =>
+            var (explanation, origin) = ProgressDisplay.Run(progress =>
             {
+                var (origin, hashing) = Origin(new[] { ("test", testPath), ("ref", refPath) }.Concat(OptionsSchema.Files(options)), progress);
                 var result = method.Run(sets, options, progress);
+                result.Timings[HashTiming] = hashing;
                 Stability.Measure(method, sets, result, trust.ResamplesFor(method), progress);
                 if (trust.Validates()) HeldOutValidation.Run(method, options, sets, result, progress);
-                return result;
+                return (result, origin);
             });
             // The same stage names as a pair's results.json, so every stage outside the method is timed here too.
             explanation.Timings["open_inputs"] = opening;
-            explanation.Timings[HashTiming] = hashing;
             var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}"));
             model.Origin = origin;
             var inputFiles = new Dictionary<string, string> { ["test"] = Path.GetFileName(testPath), ["ref"] = Path.GetFileName(refPath) };
@@ -145,13 +145,12 @@ internal static class MethodCommand
 
     /// <summary>
     /// The run's command as typed and its input files' fingerprints, with the seconds hashing took. Called once the inputs
-    /// are open and checked, so a refused run reads nothing more; each file is read once more here, apart from its reader
-    /// (most inputs are memory-mapped and read where a method needs them, not through one stream a hash could follow).
+    /// are open and checked, so a refused run reads nothing more, and shown as progress.
     /// </summary>
-    public static (RunOrigin Origin, double Seconds) Origin(IEnumerable<(string Key, string Path)> files)
+    public static (RunOrigin Origin, double Seconds) Origin(IEnumerable<(string Key, string Path)> files, IProgress<ProgressUpdate> progress)
     {
         var clock = Stopwatch.StartNew();
-        var fingerprints = InputFingerprints.Of(files);
+        var fingerprints = InputFingerprints.Of(files, progress);
         return (new RunOrigin(Cli.TypedCommand, fingerprints), clock.Elapsed.TotalSeconds);
     }
 

@@ -26,9 +26,13 @@ internal static class MetricsCommand
             using var opened = spec.Open();
             PairInputOptions.SayWhatWasLeftOut(opened);
             var pair = MethodCommand.FitValueRange(opened, options);
-            var (origin, hashing) = MethodCommand.Origin(spec.InputFiles());
-            var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, progress));
-            result.Timings[MethodCommand.HashTiming] = hashing;
+            var (result, origin) = ProgressDisplay.Run(progress =>
+            {
+                var (origin, hashing) = MethodCommand.Origin(spec.InputFiles(), progress);
+                var result = ContextMetrics.Compute(pair, options, progress);
+                result.Timings[MethodCommand.HashTiming] = hashing;
+                return (result, origin);
+            });
             if (Comparison.RowsMayNotMatch(result.Metrics, pair) is { } misaligned) Cli.Warn(misaligned);
             string path = Path.Combine(dir, "results.json");
             using (var folder = OutputFolder.Begin(dir, "results.json"))

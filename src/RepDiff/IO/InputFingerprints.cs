@@ -18,16 +18,31 @@ public sealed record InputFingerprint(string Key, string Name, string Sha256, bo
 /// Fingerprints of a run's input files, so a results.json or report says whether a file named a.npy today is the a.npy the
 /// run read. A file's is the SHA-256 of its bytes, what `sha256sum FILE` prints. An --images folder's covers the image files
 /// the run read from it: the SHA-256 of the lines `sha256sum` prints for them ("HASH  NAME"), sorted by name in byte order,
-/// so that `cd DIR &amp;&amp; LC_ALL=C sha256sum * | sha256sum` gives it for a folder of images alone. Each file is read once more
-/// (the readers map most inputs rather than read them through one stream), at about 2 GB/s with the CPU's SHA extensions.
+/// so that `cd DIR &amp;&amp; LC_ALL=C sha256sum * | sha256sum` gives it for a folder of images alone. Each file is read once
+/// more, apart from its reader: most inputs are memory-mapped and read where a method needs them, not through one stream a
+/// hash could follow.
 /// </summary>
 public static class InputFingerprints
 {
-    /// <summary>The fingerprints of <paramref name="inputs"/> (results.json key and path as given), in their order.</summary>
-    public static List<InputFingerprint> Of(IEnumerable<(string Key, string Path)> inputs) =>
-        inputs.Select(input => Directory.Exists(input.Path)
-            ? new InputFingerprint(input.Key, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(input.Path)), OfImageFolder(input.Path), IsFolder: true)
-            : new InputFingerprint(input.Key, System.IO.Path.GetFileName(input.Path), OfFile(input.Path))).ToList();
+    public const string Stage = "fingerprints of the inputs (SHA-256)";
+
+    /// <summary>
+    /// The fingerprints of <paramref name="inputs"/> (results.json key and path as given), in their order, with progress by
+    /// bytes read (6 GB of inputs take seconds, more from a cold disk).
+    /// </summary>
+    public static List<InputFingerprint> Of(IEnumerable<(string Key, string Path)> inputs, IProgress<ProgressUpdate>? progress = null)
+    {
+        var files = inputs.Select(input => (input.Key, input.Path, Files: Directory.Exists(input.Path) ? ImageFolderFiles(input.Path) : [input.Path])).ToList();
+        long total = Math.Max(1, files.Sum(input => input.Files.Sum(file => new FileInfo(file).Length)));
+        long done = 0;
+        void Read(long bytes) => progress.Report(Stage, (double)(done += bytes) / total);
+        progress.Report(Stage, 0);
+        var fingerprints = files.Select(input => Directory.Exists(input.Path)
+            ? new InputFingerprint(input.Key, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(input.Path)), OfImages(input.Files, Read), IsFolder: true)
+            : new InputFingerprint(input.Key, System.IO.Path.GetFileName(input.Path), OfFile(input.Path, Read))).ToList();
+        progress.Report(Stage, 1);
+        return fingerprints;
+    }
 
     /// <summary>results.json's "inputs_sha256": each fingerprint by its input's key.</summary>
     public static JsonObject ToJson(IEnumerable<InputFingerprint> fingerprints)
@@ -37,28 +52,37 @@ public static class InputFingerprints
         return json;
     }
 
-    /// <summary>The SHA-256 of a file's bytes, read in 1 MB blocks.</summary>
-    public static string OfFile(string path)
+    /// <summary>The SHA-256 of a file's bytes, read in 1 MB blocks, each block's size told to <paramref name="read"/>.</summary>
+    public static string OfFile(string path, Action<long>? read = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
         byte[] block = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
-            int read;
-            while ((read = file.Read(block, 0, block.Length)) > 0) hash.AppendData(block, 0, read);
+            int count;
+            while ((count = file.Read(block, 0, block.Length)) > 0)
+            {
+                hash.AppendData(block, 0, count);
+                read?.Invoke(count);
+            }
         }
         finally { System.Buffers.ArrayPool<byte>.Shared.Return(block); }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static string OfImageFolder(string folder)
+    /// <summary>The image files of an --images folder the run reads, sorted by name in byte order.</summary>
+    private static string[] ImageFolderFiles(string folder)
     {
-        var names = SampleFiles.ImageFilesIn(folder).Select(System.IO.Path.GetFileName).OfType<string>()
-            .Select(name => (Name: name, Bytes: Encoding.UTF8.GetBytes(name))).ToList();
-        names.Sort((x, y) => x.Bytes.AsSpan().SequenceCompareTo(y.Bytes));
+        var files = SampleFiles.ImageFilesIn(folder).Select(file => (File: file, Name: Encoding.UTF8.GetBytes(System.IO.Path.GetFileName(file)))).ToList();
+        files.Sort((x, y) => x.Name.AsSpan().SequenceCompareTo(y.Name));
+        return files.Select(file => file.File).ToArray();
+    }
+
+    private static string OfImages(string[] files, Action<long> read)
+    {
         var lines = new StringBuilder();
-        foreach (var (name, _) in names) lines.Append(OfFile(System.IO.Path.Combine(folder, name))).Append("  ").Append(name).Append('\n');
+        foreach (string file in files) lines.Append(OfFile(file, read)).Append("  ").Append(System.IO.Path.GetFileName(file)).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
     }
 }
