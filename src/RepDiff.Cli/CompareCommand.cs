@@ -87,9 +87,10 @@ internal static class CompareCommand
             RunOrigin? origin = null;
             var comparison = ProgressDisplay.Run(progress =>
             {
-                (origin, hashing) = MethodCommand.Origin(givenGroups is null ? spec.InputFiles() : spec.InputFiles().Append(("groups", givenGroups)), progress);
                 looks = ImageLooksStage.Measure(pair.Samples, progress);
-                return Comparison.Run(pair, runs, s, progress, trust);
+                var run = Comparison.Run(pair, runs, s, progress, trust);
+                (origin, hashing) = MethodCommand.Origin(givenGroups is null ? spec.InputFiles() : spec.InputFiles().Append(("groups", givenGroups)), progress);
+                return run;
             });
             ImageLooksStage.Warn(pair.Samples);
             if (Comparison.RowsMayNotMatch(comparison.Context, pair) is { } misaligned) Cli.Warn(misaligned);

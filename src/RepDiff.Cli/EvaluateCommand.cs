@@ -45,7 +45,6 @@ internal static class EvaluateCommand
             PairInputOptions.SayWhatWasLeftOut(opened);
             RefuseAnotherJoin(file, path, opened);
             RefuseOtherDimensions(file, path, opened);
-            CheckFingerprints(file, path, spec);
             // Checked before the value-range warnings, so that a mismatch is one line.
             var toScore = file.Explanations.Where(e => e.Directions.Any(d => d.Explains is "a" or "b")).ToList();
             foreach (var explanation in toScore)
@@ -55,6 +54,8 @@ internal static class EvaluateCommand
             // Rows all the same tie every grid at distance 0, so its BSR is the tie-break's; A equal to B has no difference to score.
             spec.RefuseIdenticalValues(opened);
             RepDiff.Metrics.ConstantRows.RefuseWhereBsrScoresTies(opened, "grid");
+            // Last of the checks of the inputs, as it reads both files whole.
+            CheckFingerprints(file, path, spec);
             var pair = ValueRange.Fit(opened, null, null, out var notes);
             foreach (string note in notes) Cli.Warn(note);
             // Shown as progress: scoring one method took 10 s at 128,000 rows with nothing on the screen.

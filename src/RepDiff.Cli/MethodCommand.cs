@@ -49,9 +49,9 @@ internal static class MethodCommand
             double opening = clock.Elapsed.TotalSeconds;
             var (explanation, context, model, origin) = ProgressDisplay.Run(progress =>
             {
-                var (origin, hashing) = Origin(spec.InputFiles().Concat(OptionsSchema.Files(options)), progress);
                 double looks = ImageLooksStage.Measure(pair.Samples, progress);
                 var result = method.Run(pair, options, progress);
+                var (origin, hashing) = Origin(spec.InputFiles().Concat(OptionsSchema.Files(options)), progress);
                 if (looks > 0) result.Timings[ImageLooksStage.Timing] = looks;
                 Stability.Measure(method, pair, result, trust, progress);
                 if (trust.Validates()) HeldOutValidation.Run(method, options, pair, result, progress);
@@ -116,8 +116,8 @@ internal static class MethodCommand
             double opening = clock.Elapsed.TotalSeconds;
             var (explanation, origin) = ProgressDisplay.Run(progress =>
             {
-                var (origin, hashing) = Origin(new[] { ("test", testPath), ("ref", refPath) }.Concat(OptionsSchema.Files(options)), progress);
                 var result = method.Run(sets, options, progress);
+                var (origin, hashing) = Origin(new[] { ("test", testPath), ("ref", refPath) }.Concat(OptionsSchema.Files(options)), progress);
                 result.Timings[HashTiming] = hashing;
                 Stability.Measure(method, sets, result, trust.ResamplesFor(method), progress);
                 if (trust.Validates()) HeldOutValidation.Run(method, options, sets, result, progress);
@@ -144,8 +144,9 @@ internal static class MethodCommand
     public const string HashTiming = "hash_inputs";
 
     /// <summary>
-    /// The run's command as typed and its input files' fingerprints, with the seconds hashing took. Called once the inputs
-    /// are open and checked, so a refused run reads nothing more, and shown as progress.
+    /// The run's command as typed and its input files' fingerprints, with the seconds hashing took, shown as progress. Called
+    /// once the method has run, as the last refusals of its options and inputs come from its run: a refused run hashes nothing
+    /// and prints one line.
     /// </summary>
     public static (RunOrigin Origin, double Seconds) Origin(IEnumerable<(string Key, string Path)> files, IProgress<ProgressUpdate> progress)
     {

@@ -28,8 +28,8 @@ internal static class MetricsCommand
             var pair = MethodCommand.FitValueRange(opened, options);
             var (result, origin) = ProgressDisplay.Run(progress =>
             {
-                var (origin, hashing) = MethodCommand.Origin(spec.InputFiles(), progress);
                 var result = ContextMetrics.Compute(pair, options, progress);
+                var (origin, hashing) = MethodCommand.Origin(spec.InputFiles(), progress);
                 result.Timings[MethodCommand.HashTiming] = hashing;
                 return (result, origin);
             });
