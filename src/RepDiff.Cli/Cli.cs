@@ -52,6 +52,14 @@ internal static class Cli
     }
 
     private static readonly AsyncLocal<TextWriter?> output = new(), error = new();
+    private static readonly AsyncLocal<string[]?> typedArguments = new();
+
+    /// <summary>
+    /// The command running, as typed: `repdiff` and its words, each quoted only where the shell needs it, so that pasted in
+    /// the same folder it runs again (results.json's "command", the report's header). Paths stay as typed, relative ones
+    /// relative: expanded, they would put the user's home folder into every shared file.
+    /// </summary>
+    public static string TypedCommand => ShellWord.Command("repdiff", typedArguments.Value ?? []);
 
     /// <summary>Where commands write: the writers given to <see cref="Run"/> (tests), else the console.</summary>
     public static TextWriter Out => output.Value ?? standardOutput.Value;
@@ -95,10 +103,10 @@ internal static class Cli
 
     public static int Run(Command root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
-        var (previousOut, previousError) = (output.Value, error.Value);
-        (output.Value, error.Value) = (stdout, stderr);
+        var (previousOut, previousError, previousArguments) = (output.Value, error.Value, typedArguments.Value);
+        (output.Value, error.Value, typedArguments.Value) = (stdout, stderr, args);
         try { return RunParsed(root, args, stdout, stderr); }
-        finally { (output.Value, error.Value) = (previousOut, previousError); }
+        finally { (output.Value, error.Value, typedArguments.Value) = (previousOut, previousError, previousArguments); }
     }
 
     private static int RunParsed(Command root, string[] args, TextWriter? stdout, TextWriter? stderr)

@@ -83,17 +83,22 @@ internal static class CompareCommand
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
             var leftOut = list is null ? registry.LeftOutOfCompare(pair) : [];
             foreach (var (name, why) in leftOut) Cli.Warn($"{name} is left out: {why}");
-            double looks = 0;
+            double looks = 0, hashing = 0;
+            RunOrigin? origin = null;
             var comparison = ProgressDisplay.Run(progress =>
             {
                 looks = ImageLooksStage.Measure(pair.Samples, progress);
-                return Comparison.Run(pair, runs, s, progress, trust);
+                var run = Comparison.Run(pair, runs, s, progress, trust);
+                (origin, hashing) = MethodCommand.Origin(givenGroups is null ? spec.InputFiles() : spec.InputFiles().Append(("groups", givenGroups)), progress);
+                return run;
             });
             ImageLooksStage.Warn(pair.Samples);
             if (Comparison.RowsMayNotMatch(comparison.Context, pair) is { } misaligned) Cli.Warn(misaligned);
             if (looks > 0) comparison.Timings[ImageLooksStage.Timing] = looks;
             foreach (var (name, why) in leftOut) comparison.LeftOut[name] = why;
             comparison.Timings["open_inputs"] = openSeconds;
+            comparison.Timings[MethodCommand.HashTiming] = hashing;
+            comparison.Origin = origin;
             foreach (var (key, name) in spec.InputFileNames()) comparison.Inputs[key] = name;
             var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged,
                 umapMaps: pairOptions.UmapMaps(parse));
@@ -127,6 +132,7 @@ internal static class CompareCommand
         if (comparison.LeftOut.Count > 0)
             intro = string.Join(" ", new[] { intro, string.Join(" ", comparison.LeftOut.Select(m => $"Left out: {m.Key} ({m.Value}).")) }.OfType<string>());
         var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun, progress, umapMaps);
+        model.Origin = comparison.Origin;
         comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;
         return model;
     }

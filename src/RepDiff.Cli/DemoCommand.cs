@@ -63,6 +63,9 @@ internal static class DemoCommand
                 // Two pairs at a time: much of a pair's work (KODA's eigensolves on a few hundred samples, the small
                 // autoencoders' steps, the maps' layout) keeps one core busy, so the other core takes the next pair.
                 // Every method is deterministic whatever the thread count, so the results do not depend on the order.
+                // What remakes each pair's results is the demo itself: its pairs are made by the run, not read from files
+                // a fingerprint could name (those saved beside each report are its outputs).
+                var origin = new RunOrigin(Cli.TypedCommand, []);
                 ParallelRuns.For(demos.Count, 2, Compare);
                 // A pair that none of the named methods applies to (--methods koda alone: the merged-label digits have
                 // 1,797 samples) can only be told once the pair is made: it is left out, saying why, and the demo shows
@@ -107,6 +110,7 @@ internal static class DemoCommand
                     // The representations are made here, not read: name them by model.
                     comparison.Inputs["a"] = demo.Pair.NameA;
                     comparison.Inputs["b"] = demo.Pair.NameB;
+                    comparison.Origin = origin;
                     done[p] = (demo, comparison, CompareCommand.Model(comparison, demo.Title, demo.Intro, demo.SampleNoun));
                     progress.Report(stage, (double)Interlocked.Increment(ref finished) / demos.Count);
                 }

@@ -54,6 +54,8 @@ internal static class EvaluateCommand
             // Rows all the same tie every grid at distance 0, so its BSR is the tie-break's; A equal to B has no difference to score.
             spec.RefuseIdenticalValues(opened);
             RepDiff.Metrics.ConstantRows.RefuseWhereBsrScoresTies(opened, "grid");
+            // Last of the checks of the inputs, as it reads both files whole.
+            CheckFingerprints(file, path, spec);
             var pair = ValueRange.Fit(opened, null, null, out var notes);
             foreach (string note in notes) Cli.Warn(note);
             // Shown as progress: scoring one method took 10 s at 128,000 rows with nothing on the screen.
@@ -81,7 +83,7 @@ internal static class EvaluateCommand
                 // Say what BSR needs, so a hand-written file can be fixed: a one-sample grid or a missing "explains" is otherwise a mystery.
                 throw RepDiffInputException.ForFile(path, "has no concept with a grid of two or more samples in a direction whose 'explains' is \"a\" or \"b\"; nothing to score");
             string target = parse.GetValue(output) ?? path;
-            AtomicFile.WriteAllText(target, file.ToJson(), output: true);
+            AtomicFile.WriteAllText(target, file.ToJson(evaluateCommand: Cli.TypedCommand), output: true);
             foreach (var explanation in scored) Print(explanation);
             Cli.Out.WriteLine(Terminal.Clean($"Wrote {target}"));
             return 0;
@@ -143,6 +145,28 @@ internal static class EvaluateCommand
         if (givenA == runB && givenB == runA)
             throw RepDiffInputException.ForFile(path, $"was computed with A = {NpyDtype.Truncate(runA)} and B = {NpyDtype.Truncate(runB)}; "
                 + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
+    }
+
+    /// <summary>
+    /// The run's fingerprints of A and B against the files given: the run's B and A by their bytes, under any names, are
+    /// refused as swapped (equal dimensions and renamed files had passed every other check); a file whose bytes are not the
+    /// run's is told, since the concepts were found on other values (a copy in another format is, and may be meant).
+    /// </summary>
+    private static void CheckFingerprints(ResultsFile file, string path, PairSpec spec)
+    {
+        static string? Recorded(JsonObject fingerprints, string key) =>
+            fingerprints[key] is JsonValue value && value.TryGetValue(out string? hex) && hex.Length == 64 ? hex : null;
+        if (file.Root["inputs_sha256"] is not JsonObject fingerprints || Recorded(fingerprints, "a") is not { } runA || Recorded(fingerprints, "b") is not { } runB)
+            return;
+        var given = ProgressDisplay.Run(progress => InputFingerprints.Of([("a", spec.PathA), ("b", spec.PathB)], progress));
+        string givenA = given[0].Sha256, givenB = given[1].Sha256;
+        if (givenA == runB && givenB == runA && runA != runB)
+            throw RepDiffInputException.ForFile(path, $"was computed with {Path.GetFileName(spec.PathB)} as A and {Path.GetFileName(spec.PathA)} as B (by their SHA-256); "
+                + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
+        foreach (var (side, sha, run, input) in new[] { ("A", givenA, runA, spec.PathA), ("B", givenB, runB, spec.PathB) })
+            if (sha != run)
+                Cli.Warn($"{Path.GetFileName(input)} ({side}) is not the file the run read: its SHA-256 begins {sha[..12]}, the run's {run[..12]}; "
+                    + "its BSR is scored on the values given here");
     }
 
     /// <summary>

@@ -47,14 +47,16 @@ internal static class MethodCommand
             var pair = FitValueRange(opened, options);
             RerunSize.CheckBeforeRun(method, options, pair, trust);
             double opening = clock.Elapsed.TotalSeconds;
-            var (explanation, context, model) = ProgressDisplay.Run(progress =>
+            var (explanation, context, model, origin) = ProgressDisplay.Run(progress =>
             {
                 double looks = ImageLooksStage.Measure(pair.Samples, progress);
                 var result = method.Run(pair, options, progress);
+                var (origin, hashing) = Origin(spec.InputFiles().Concat(OptionsSchema.Files(options)), progress);
                 if (looks > 0) result.Timings[ImageLooksStage.Timing] = looks;
                 Stability.Measure(method, pair, result, trust, progress);
                 if (trust.Validates()) HeldOutValidation.Run(method, options, pair, result, progress);
                 result.Timings["open_inputs"] = opening;
+                result.Timings[HashTiming] = hashing;
                 // The stages around the method, each timed on its own (as compare does), so a slow one shows by name, and
                 // shown as progress: on 128,000 rows they took 35 s after the method's last progress line (the maps most).
                 Time(result, "scoring", progress, "scoring (BSR)", () => ExplanationScoring.Score(result, pair));
@@ -62,15 +64,16 @@ internal static class MethodCommand
                 var reportModel = Time(result, "report_model", progress, "report model",
                     () => ReportModel.ForPair(pair, [result], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}", progress: progress,
                         umapMaps: inputs.UmapMaps(parse)));
-                return (result, context, reportModel);
+                return (result, context, reportModel, origin);
             });
             ImageLooksStage.Warn(pair.Samples);
             if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Warn(misaligned);
+            model.Origin = origin;
             // Writing the files is not timed (results.json cannot hold its own writing time); rendering report.html before it is.
             Outputs.Write(dir, model, rendering =>
             {
                 explanation.Timings[Outputs.RenderTiming] = rendering;
-                return ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, model.Findings.FirstOrDefault(),
+                return ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, origin, model.Findings.FirstOrDefault(),
                     (pair.RowsA.Cols, pair.RowsB.Cols));
             }, explanation.Artifacts);
             Summary.Print(model, explanation);
@@ -111,27 +114,45 @@ internal static class MethodCommand
             var sets = new SampleSets(rows[0], rows[1]) { NameTest = testName, NameRef = refName };
             RerunSize.CheckBeforeRun(method, sets, trust);
             double opening = clock.Elapsed.TotalSeconds;
-            var explanation = ProgressDisplay.Run(progress =>
+            var (explanation, origin) = ProgressDisplay.Run(progress =>
             {
                 var result = method.Run(sets, options, progress);
+                var (origin, hashing) = Origin(new[] { ("test", testPath), ("ref", refPath) }.Concat(OptionsSchema.Files(options)), progress);
+                result.Timings[HashTiming] = hashing;
                 Stability.Measure(method, sets, result, trust.ResamplesFor(method), progress);
                 if (trust.Validates()) HeldOutValidation.Run(method, options, sets, result, progress);
-                return result;
+                return (result, origin);
             });
             // The same stage names as a pair's results.json, so every stage outside the method is timed here too.
             explanation.Timings["open_inputs"] = opening;
             var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}"));
+            model.Origin = origin;
             var inputFiles = new Dictionary<string, string> { ["test"] = Path.GetFileName(testPath), ["ref"] = Path.GetFileName(refPath) };
             Outputs.Write(dir, model, rendering =>
             {
                 explanation.Timings[Outputs.RenderTiming] = rendering;
-                return ResultsFile.SingleMethod(explanation, inputFiles, null, new SampleInfo(), model.Findings.FirstOrDefault());
+                return ResultsFile.SingleMethod(explanation, inputFiles, null, new SampleInfo(), origin, model.Findings.FirstOrDefault());
             }, explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);
             return 0;
         }, method.OutOfMemoryAdvice));
         return command;
+    }
+
+    /// <summary>results.json's timing of <see cref="Origin"/>'s hashing.</summary>
+    public const string HashTiming = "hash_inputs";
+
+    /// <summary>
+    /// The run's command as typed and its input files' fingerprints, with the seconds hashing took, shown as progress. Called
+    /// once the method has run, as the last refusals of its options and inputs come from its run: a refused run hashes nothing
+    /// and prints one line.
+    /// </summary>
+    public static (RunOrigin Origin, double Seconds) Origin(IEnumerable<(string Key, string Path)> files, IProgress<ProgressUpdate> progress)
+    {
+        var clock = Stopwatch.StartNew();
+        var fingerprints = InputFingerprints.Of(files, progress);
+        return (new RunOrigin(Cli.TypedCommand, fingerprints), clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>

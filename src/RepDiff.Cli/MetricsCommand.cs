@@ -22,15 +22,22 @@ internal static class MetricsCommand
             var options = binder.Bind(parse, new ContextMetricsOptions());
             string dir = parse.GetValue(pairOptions.Out)!;
             OutputFolder.Check(dir, "results.json");
-            using var opened = pairOptions.Spec(parse).Open();
+            var spec = pairOptions.Spec(parse);
+            using var opened = spec.Open();
             PairInputOptions.SayWhatWasLeftOut(opened);
             var pair = MethodCommand.FitValueRange(opened, options);
-            var result = ProgressDisplay.Run(progress => ContextMetrics.Compute(pair, options, progress));
+            var (result, origin) = ProgressDisplay.Run(progress =>
+            {
+                var result = ContextMetrics.Compute(pair, options, progress);
+                var (origin, hashing) = MethodCommand.Origin(spec.InputFiles(), progress);
+                result.Timings[MethodCommand.HashTiming] = hashing;
+                return (result, origin);
+            });
             if (Comparison.RowsMayNotMatch(result.Metrics, pair) is { } misaligned) Cli.Warn(misaligned);
             string path = Path.Combine(dir, "results.json");
             using (var folder = OutputFolder.Begin(dir, "results.json"))
             {
-                folder.WriteText("results.json", WithLeftOut(result.ToJson(), pair.Samples.LeftOut));
+                folder.WriteText("results.json", Document(result, origin, pair.Samples.LeftOut));
                 Outputs.Commit(folder, dir);
             }
             Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", Table(result));
@@ -41,14 +48,14 @@ internal static class MetricsCommand
     }
 
     /// <summary>
-    /// What --common-samples left out, as the method commands record it (`samples.left_out`): metrics writes no other part
-    /// of the samples block.
+    /// The measures' document with the run's command and fingerprints, and what --common-samples left out, as the method
+    /// commands record it (`samples.left_out`): metrics writes no other part of the samples block.
     /// </summary>
-    private static string WithLeftOut(string json, LeftOutSamples? leftOut)
+    private static string Document(Explanation result, RunOrigin origin, LeftOutSamples? leftOut)
     {
-        if (leftOut is null) return json;
-        var document = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
-        document["samples"] = new System.Text.Json.Nodes.JsonObject { ["left_out"] = leftOut.ToJson() };
+        var document = result.ToJsonNode();
+        origin.WriteTo(document);
+        if (leftOut is not null) document["samples"] = new System.Text.Json.Nodes.JsonObject { ["left_out"] = leftOut.ToJson() };
         return ResultsJsonLayout.Text(document);
     }
 

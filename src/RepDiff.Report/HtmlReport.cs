@@ -230,6 +230,7 @@ public static partial class HtmlReport
         total ??= model.Explanations.Sum(e => e.Timings.GetValueOrDefault("total"));
         Fact(h, "time", $"{total:F1} s");
         h.Append("</dl>");
+        if (model.Origin is { } origin) h.Append(Origin(origin));
         if (model.Context.Count > 0)
         {
             h.Append("<div class=\"context\"><span class=\"ctx-title\">How similar overall</span>");
@@ -252,6 +253,27 @@ public static partial class HtmlReport
                 .Append(Isolated(headline.Headline(isolated: true))).Append("</p>")
                 .Append(headline.Note is { } note ? UntestedNote(note) : "");
         return h.Append("</header>").ToString();
+    }
+
+    /// <summary>
+    /// How to make the report again and check its inputs: the command as typed, in a block that wraps (a long one had widened
+    /// the page) and selects whole with one click, and each input's first 12 hex digits of SHA-256, the full one in its title.
+    /// </summary>
+    private static string Origin(IO.RunOrigin origin)
+    {
+        var h = new StringBuilder("<div class=\"origin\"><p><span class=\"ctx-title\">Command</span> ")
+            .Append("<code class=\"command\" title=\"as typed; run it again in the folder it ran in\">").Append(E(origin.Command)).Append("</code></p>");
+        if (origin.Inputs.Count > 0)
+        {
+            h.Append("<p class=\"fingerprints\"><span class=\"ctx-title\">Inputs</span> ");
+            foreach (var input in origin.Inputs)
+                h.Append("<span class=\"fingerprint\" title=\"").Append(E(input.Key)).Append(": SHA-256 ").Append(input.Sha256).Append("\">")
+                    .Append(Bdi(input.Name)).Append(" <code>").Append(input.Short).Append("</code></span> ");
+            h.Append("<small>the first 12 hex digits of each file's SHA-256: <code>sha256sum FILE</code> checks them")
+                .Append(origin.Inputs.Any(input => input.IsFolder) ? " (a folder's is over its images: <code>cd FOLDER &amp;&amp; LC_ALL=C sha256sum * | sha256sum</code>)" : "")
+                .Append("</small></p>");
+        }
+        return h.Append("</div>").ToString();
     }
 
     /// <summary>

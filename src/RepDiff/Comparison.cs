@@ -28,6 +28,9 @@ public sealed class Comparison
 
     public int Seed { get; init; }
 
+    /// <summary>The command that made the comparison and its inputs' fingerprints ("command", "inputs_sha256"), when known.</summary>
+    public IO.RunOrigin? Origin { get; set; }
+
     /// <summary>Default methods that did not run on this pair, each with why ("koda": "compare runs it on at most 1,000 samples …").</summary>
     public Dictionary<string, string> LeftOut { get; } = [];
 
@@ -265,6 +268,7 @@ public sealed class Comparison
             ["timings"] = timings,
         };
         if (RepDiffInfo.Commit is { } commit) document.Insert(2, "commit", commit);
+        Origin?.WriteTo(document);
         if (findings is { Count: > 0 })
         {
             var byMethod = new JsonObject();

@@ -80,11 +80,15 @@ public sealed record PairSpec(string PathA, string PathB)
     private static string Side(string path, string? key) => $"{Path.GetFileName(path)}{(key is null ? "" : $" ({key})")}";
 
     /// <summary>The given files by results.json's "inputs" keys (a, b, labels, images, texts, ids, ids_a, ids_b, metadata), as file names.</summary>
-    public Dictionary<string, string> InputFileNames() => new (string Key, string? Path)[]
+    public Dictionary<string, string> InputFileNames() =>
+        InputFiles().ToDictionary(input => input.Key, input => System.IO.Path.GetFileName(input.Path));
+
+    /// <summary>The given files (or --images folder) by results.json's "inputs" keys, as given.</summary>
+    public IEnumerable<(string Key, string Path)> InputFiles() => new (string Key, string? Path)[]
     {
         ("a", PathA), ("b", PathB), ("labels", Labels), ("images", Images), ("texts", Texts),
         ("ids", Ids), ("ids_a", IdsA), ("ids_b", IdsB), ("metadata", Metadata),
-    }.Where(input => input.Path is not null).ToDictionary(input => input.Key, input => System.IO.Path.GetFileName(input.Path)!);
+    }.Where(input => input.Path is not null).Select(input => (input.Key, input.Path!));
 
     private (string A, string B) Names() =>
         ChooseNames(new(PathA, KeyA, NameA, "--name-a"), new(PathB, KeyB, NameB, "--name-b"), "model");

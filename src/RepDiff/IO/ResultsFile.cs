@@ -204,23 +204,30 @@ public sealed class ResultsFile
     }
 
     /// <summary>The document with the (possibly updated) explanations, in its original shape.</summary>
-    public string ToJson()
+    /// <param name="evaluateCommand">
+    /// `evaluate`'s command as typed, written as "evaluate_command" beside the run's own "command", which it keeps: the
+    /// concepts, parameters and seed are still that run's, and only the BSR figures come from the evaluation.
+    /// </param>
+    public string ToJson(string? evaluateCommand = null)
     {
-        if (!IsComparison) return WithDocumentKeys(Explanations[0].ToJson(), Root);
-        var root = (JsonObject)Root.DeepClone();
-        root["explanations"] = new JsonArray(Explanations.Select(e => e.ToJsonNode()).ToArray());
-        root["bsr_table"] = new JsonArray(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
-        root.Remove("findings"); // sentences the new scores may contradict, as a single method's rewrite drops them
+        var root = IsComparison ? (JsonObject)Root.DeepClone() : WithDocumentKeys(Explanations[0].ToJsonNode(), Root);
+        if (IsComparison)
+        {
+            root["explanations"] = new JsonArray(Explanations.Select(e => e.ToJsonNode()).ToArray());
+            root["bsr_table"] = new JsonArray(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
+            root.Remove("findings"); // sentences the new scores may contradict, as a single method's rewrite drops them
+        }
+        if (evaluateCommand is not null) RunOrigin.Place(root, "evaluate_command", evaluateCommand, "command", "commit", "version");
         return ResultsJsonLayout.Text(root);
     }
 
     /// <summary>
     /// What a single method's document holds beside its explanation: the file names of its inputs ("inputs", as compare's
-    /// document has them), the overall similarity its report shows ("context":
+    /// document has them) and their fingerprints ("inputs_sha256"), the overall similarity its report shows ("context":
     /// CKA, mutual k-NN, as compare's document has it), the columns of A and B ("dimensions", as compare's; a pair method's)
     /// and the samples' ids, labels and metadata (<see cref="SampleJson"/>).
     /// </summary>
-    private static readonly string[] DocumentKeys = ["inputs", "dimensions", "context", "samples"];
+    private static readonly string[] DocumentKeys = ["inputs", "inputs_sha256", "dimensions", "context", "samples"];
 
     /// <summary>
     /// A single method's results.json: its explanation, the report's context and the samples block (each when there is one),
@@ -228,13 +235,14 @@ public sealed class ResultsFile
     /// rescores without writing sentences, so its rewrite leaves them out rather than keep ones the new scores may contradict.
     /// </summary>
     public static string SingleMethod(Explanation explanation, IReadOnlyDictionary<string, string> inputs, JsonObject? context, SampleInfo samples,
-        Findings.ExplanationFindings? findings = null, (int A, int B)? dimensions = null)
+        RunOrigin origin, Findings.ExplanationFindings? findings = null, (int A, int B)? dimensions = null)
     {
         // One document, laid out once, its keys in DocumentKeys' order after the explanation's.
         var document = explanation.ToJsonNode();
         var inputNames = new JsonObject();
         foreach (var (key, name) in inputs) inputNames[key] = name;
         document["inputs"] = inputNames;
+        origin.WriteTo(document);
         // evaluate checks them: A and B swapped under other file names had every grid scored in the wrong model, exit 0.
         if (dimensions is var (columnsA, columnsB)) document["dimensions"] = new JsonObject { ["a"] = columnsA, ["b"] = columnsB };
         if (context is not null) document["context"] = context.DeepClone();
@@ -243,14 +251,17 @@ public sealed class ResultsFile
         return ResultsJsonLayout.Text(document);
     }
 
-    /// <summary>The explanation's JSON with the document keys <paramref name="from"/> holds, so rewriting an explanation keeps them.</summary>
-    private static string WithDocumentKeys(string json, JsonObject from)
+    /// <summary>
+    /// The explanation's JSON with the document keys <paramref name="from"/> holds, so rewriting an explanation keeps them, and
+    /// the run's "command" and an earlier evaluation's "evaluate_command" in their places.
+    /// </summary>
+    private static JsonObject WithDocumentKeys(JsonObject document, JsonObject from)
     {
-        if (DocumentKeys.All(key => from[key] is null)) return json;
-        var document = JsonNode.Parse(json)!.AsObject();
         foreach (string key in DocumentKeys)
             if (from[key] is { } value) document[key] = value.DeepClone();
-        return ResultsJsonLayout.Text(document);
+        if (from["command"] is { } command) RunOrigin.Place(document, "command", command.DeepClone(), "commit", "version");
+        if (from["evaluate_command"] is { } evaluated) RunOrigin.Place(document, "evaluate_command", evaluated.DeepClone(), "command", "commit", "version");
+        return document;
     }
 
     /// <summary>The document's "samples" block (ids, labels, metadata), or null; <paramref name="path"/> names the file in errors.</summary>

@@ -375,7 +375,7 @@ public static class SampleFiles
     {
         if (Directory.Exists(path))
         {
-            var files = Directory.EnumerateFiles(Path.GetFullPath(path)).Where(IsVisibleImage).Order(NaturalComparer.Instance).ToArray();
+            var files = ImageFilesIn(path).Order(NaturalComparer.Instance).ToArray();
             if (files.Length == 0)
                 throw RepDiffInputException.ForFile(path, $"directory holds no image files ({string.Join(", ", ImageExtensions)}){SubfolderHint(path)}");
             foreach (string file in files) FileKind.RequireRegular(file);
@@ -441,6 +441,9 @@ public static class SampleFiles
     /// globs leave them: macOS's "._photo.jpg" beside each copied photo is resource-fork data, and stopped the run as
     /// an unreadable image.
     /// </summary>
+    /// <summary>The image files an --images folder gives (its own, not its subfolders'; hidden files left out), as full paths, unordered.</summary>
+    public static IEnumerable<string> ImageFilesIn(string folder) => Directory.EnumerateFiles(Path.GetFullPath(folder)).Where(IsVisibleImage);
+
     private static bool IsVisibleImage(string file) => ImageExtensions.Contains(Path.GetExtension(file)) && !Path.GetFileName(file).StartsWith('.');
 
     /// <summary>A long path shortened from the front, so the file name stays in the message.</summary>

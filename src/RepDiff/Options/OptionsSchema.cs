@@ -31,6 +31,11 @@ public static class OptionsSchema
         => cache.TryGetValue(options.GetType(), out var specs) ? specs
             : throw new InvalidOperationException($"the options schema of {options.GetType().Name} has not been read");
 
+    /// <summary>The files a bound options record names (its given `IsFile` options), by their results.json parameter keys.</summary>
+    public static IEnumerable<(string Key, string Path)> Files(object options) =>
+        Bound(options).Where(spec => spec.Declaration.IsFile).Select(spec => (spec.JsonName, Path: spec.Property.GetValue(options) as string))
+            .Where(file => file.Path is not null).Select(file => (file.JsonName, file.Path!));
+
     /// <summary>Checks every numeric option against its declared range, naming the first that is out of it.</summary>
     public static void Validate<[DynamicallyAccessedMembers(Members)] T>(T options) where T : notnull
         => Validate(typeof(T), options);

@@ -45,6 +45,9 @@ public sealed class ReportModel
     /// <summary>What each explanation found, in plain words per direction, read from its concepts' labels (<see cref="FindingText"/>).</summary>
     public IReadOnlyList<ExplanationFindings> Findings { get; init; } = [];
 
+    /// <summary>The command as typed and the inputs' fingerprints, for the header (set by the command that ran).</summary>
+    public IO.RunOrigin? Origin { get; set; }
+
     /// <summary>The finding of one method's direction, if there is one.</summary>
     public DirectionFinding? FindingOf(string method, string direction) =>
         Findings.FirstOrDefault(f => f.Method == method)?.Directions.FirstOrDefault(d => d.Direction == direction);

@@ -38,6 +38,11 @@ public class DemoCommandTests
             Assert.Equal(["a", "b", "images", "labels"], results["inputs"]!.AsObject().Select(p => p.Key).Order());
             Assert.Equal("images.npy", (string)results["inputs"]!["images"]!);
             Assert.True(File.Exists(Path.Combine(dir, pair, "images.npy")));
+            // What remakes each pair is the demo as typed; its pairs are made, not read, so no file has a fingerprint.
+            Assert.Equal($"repdiff demo --out {dir} --digits-only --methods rdx", (string)results["command"]!);
+            Assert.Null(results["inputs_sha256"]);
+            Assert.Contains($"<code class=\"command\" title=\"as typed; run it again in the folder it ran in\">repdiff demo --out {dir} --digits-only --methods rdx</code>",
+                File.ReadAllText(Path.Combine(dir, pair, "report.html")));
         }
     }
 

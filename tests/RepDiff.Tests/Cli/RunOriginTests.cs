@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using RepDiff.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Cli;
+
+/// <summary>
+/// How a results.json and its report say what made them: the command as typed (`command`), which pasted into a shell in the
+/// same folder makes the same results again, and the SHA-256 of every input (`inputs_sha256`), which `sha256sum` checks.
+/// </summary>
+public class RunOriginTests
+{
+    private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    private static JsonObject Results(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "results.json")))!.AsObject();
+
+    private static string CliDll => Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll");
+
+    /// <summary>A process in <paramref name="folder"/>, its standard output, after it ended with exit 0.</summary>
+    private static string RunProcess(string folder, string file, IEnumerable<string> arguments, string? environment = null)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        if (environment is not null) start.Environment["REPDIFF_DLL"] = environment;
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)}: exit {process.ExitCode}: {error.Result}");
+        return output;
+    }
+
+    [Fact]
+    public void ACommandQuotesOnlyTheWordsTheShellWouldChange()
+    {
+        Assert.Equal("repdiff rdx 'model a.npy' 'it'\\''s b.npy' --seed 3 --key=emb --out runs/1 ''",
+            ShellWord.Command("repdiff", ["rdx", "model a.npy", "it's b.npy", "--seed", "3", "--key=emb", "--out", "runs/1", ""]));
+        // Every word comes back whole from a real shell: spaces, quotes, an empty word, a newline, expansions, a leading '='.
+        string[] words = ["model a.npy", "it's", "\"double\"", "", "line\nbreak", "$HOME", "*.npy", "~/x", "=ls", "--key=emb", "a;b", "back\\slash", "é", "-x", "tab\there"];
+        string printed = RunProcess(TestData.TempDir(), "bash", ["-c", ShellWord.Command("printf", ["%s\\0", .. words])]);
+        Assert.Equal(words, printed.Split('\0')[..^1]);
+    }
+
+    /// <summary>
+    /// A run in a folder, by relative paths whose names need quoting, records its command as typed; that command pasted into
+    /// bash in the same folder makes the same results.json again, apart from the timings.
+    /// </summary>
+    [Fact]
+    public void TheRecordedCommandRunAgainInItsFolderMakesTheSameResults()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels) = SmallPair(dir);
+        File.Move(a, Path.Combine(dir, "model a.npy"));
+        File.Move(b, Path.Combine(dir, "it's b.npy"));
+        File.Move(labels, Path.Combine(dir, "my labels.txt"));
+        RunProcess(dir, "dotnet", [CliDll, "kmeans", "model a.npy", "it's b.npy", "--labels", "my labels.txt", "--seed", "4", "--concepts", "3", "--out", "run 1"]);
+        var first = Results(Path.Combine(dir, "run 1"));
+        string command = (string)first["command"]!;
+        Assert.Equal("repdiff kmeans 'model a.npy' 'it'\\''s b.npy' --labels 'my labels.txt' --seed 4 --concepts 3 --out 'run 1'", command);
+        // As typed: no path is made absolute, so the folder the run was in (a home folder) is nowhere in the file.
+        Assert.DoesNotContain(dir, File.ReadAllText(Path.Combine(dir, "run 1", "results.json")));
+
+        RunProcess(dir, "bash", ["-c", "repdiff() { dotnet \"$REPDIFF_DLL\" \"$@\"; }; " + command], environment: CliDll);
+        var second = Results(Path.Combine(dir, "run 1"));
+        first.Remove("timings");
+        second.Remove("timings");
+        Assert.Equal(first.ToJsonString(), second.ToJsonString());
+    }
+
+    /// <summary>
+    /// Every input's fingerprint is the SHA-256 of its bytes, as `sha256sum` gives it: the embeddings, labels, ids, metadata,
+    /// texts and a --groups file; an --images folder's is over its image files' `sha256sum` lines in name order, leaving out
+    /// what the run does not read (a hidden file, a text file, a subfolder). The report's header shows the command and each
+    /// fingerprint's first 12 digits.
+    /// </summary>
+    [Fact]
+    public void EachInputsFingerprintIsTheSha256OfItsBytes()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, labels) = SmallPair(dir);
+        string odd = Path.Combine(dir, "a<b> & 'c'.npy");
+        File.Move(a, odd);
+        string ids = Path.Combine(dir, "ids.txt"), metadata = Path.Combine(dir, "meta.csv"), texts = Path.Combine(dir, "texts.txt"), groups = Path.Combine(dir, "groups.csv");
+        File.WriteAllLines(ids, Enumerable.Range(0, 60).Select(i => $"s{i}"));
+        File.WriteAllLines(metadata, ["id,year", .. Enumerable.Range(0, 60).Select(i => $"s{i},{1900 + i}")]);
+        File.WriteAllLines(texts, Enumerable.Range(0, 60).Select(i => $"sample {i}"));
+        File.WriteAllLines(groups, ["group,id", .. Enumerable.Range(0, 60).Select(i => $"g{i % 3},s{i}")]);
+        string photos = Path.Combine(dir, "photos");
+        Directory.CreateDirectory(Path.Combine(photos, "sub"));
+        for (int i = 0; i < 60; i++) File.WriteAllBytes(Path.Combine(photos, $"p{i}.png"), RepDiff.Report.Png.Encode([(byte)i, 80, 160, 240], 2, 2, 1));
+        File.WriteAllBytes(Path.Combine(photos, ".hidden.png"), [1, 2, 3]);
+        File.WriteAllText(Path.Combine(photos, "notes.txt"), "not an image");
+        File.WriteAllBytes(Path.Combine(photos, "sub", "q.png"), [4, 5, 6]);
+        // The folder's: the `sha256sum` lines of its own image files, sorted by name in byte order (p1, p10, …, p2, …).
+        var lines = Directory.GetFiles(photos, "*.png").Where(f => !Path.GetFileName(f).StartsWith('.')).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+            .Select(name => $"{Sha256(Path.Combine(photos, name!))}  {name}\n");
+        string photosSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(lines))));
+
+        string compareOut = Path.Combine(dir, "compare");
+        string[] compare = ["compare", odd, b, "--labels", labels, "--ids", ids, "--metadata", metadata, "--texts", texts, "--images", photos,
+            "--groups", groups, "--methods", "kmeans", "--out", compareOut];
+        var outcome = Run(compare);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var expected = new Dictionary<string, string>
+        {
+            ["a"] = Sha256(odd), ["b"] = Sha256(b), ["labels"] = Sha256(labels), ["images"] = photosSha256, ["texts"] = Sha256(texts),
+            ["ids"] = Sha256(ids), ["metadata"] = Sha256(metadata), ["groups"] = Sha256(groups),
+        };
+        var results = Results(compareOut);
+        Assert.Equal(expected.OrderBy(p => p.Key), results["inputs_sha256"]!.AsObject().Select(p => KeyValuePair.Create(p.Key, (string)p.Value!)).OrderBy(p => p.Key));
+        Assert.Equal(ShellWord.Command("repdiff", compare), (string)results["command"]!);
+        Assert.Contains("hash_inputs", results["timings"]!.AsObject().Select(p => p.Key));
+
+        // The header: the command, escaped, in a code block, and each input's first 12 digits beside its name.
+        string html = File.ReadAllText(Path.Combine(compareOut, "report.html"));
+        Assert.Contains(">repdiff compare &#39;" + System.Net.WebUtility.HtmlEncode(dir) + "/a&lt;b&gt; &amp; &#39;\\&#39;&#39;c&#39;\\&#39;&#39;.npy&#39; ", html);
+        foreach (var (key, sha) in expected)
+            Assert.Contains($"<span class=\"fingerprint\" title=\"{key}: SHA-256 {sha}\">", html);
+        Assert.Contains($"<bdi>a&lt;b&gt; &amp; &#39;c&#39;.npy</bdi> <code>{Sha256(odd)[..12]}</code>", html);
+        Assert.Contains("<code>sha256sum FILE</code> checks them", html);
+        Assert.Contains("LC_ALL=C sha256sum * | sha256sum", html);
+
+        // A method command: its option's file by the option's key in parameters; metrics: its inputs.
+        string groupsOut = Path.Combine(dir, "groups");
+        Assert.Equal(0, Run("groups", odd, b, "--ids", ids, "--groups", groups, "--out", groupsOut).Code);
+        Assert.Equal(new[] { ("a", Sha256(odd)), ("b", Sha256(b)), ("ids", Sha256(ids)), ("groups", Sha256(groups)) },
+            Results(groupsOut)["inputs_sha256"]!.AsObject().Select(p => (p.Key, (string)p.Value!)));
+        string metricsOut = Path.Combine(dir, "metrics");
+        Assert.Equal(0, Run("metrics", odd, b, "--labels", labels, "--out", metricsOut).Code);
+        var metrics = Results(metricsOut);
+        Assert.Equal(new[] { ("a", Sha256(odd)), ("b", Sha256(b)), ("labels", Sha256(labels)) }, metrics["inputs_sha256"]!.AsObject().Select(p => (p.Key, (string)p.Value!)));
+        Assert.StartsWith("repdiff metrics ", (string)metrics["command"]!);
+    }
+
+    /// <summary>
+    /// `evaluate` keeps the run's command and fingerprints (its concepts are still that run's) and adds its own command as
+    /// `evaluate_command`, which a later evaluation replaces; for one method's results and for a comparison.
+    /// </summary>
+    [Fact]
+    public void EvaluateKeepsTheRunsCommandAndAddsItsOwn()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = SmallPair(dir);
+        foreach (string[] run in new[] { new[] { "kmeans", a, b, "--concepts", "3" }, new[] { "compare", a, b, "--methods", "kmeans,pca" } })
+        {
+            string outDir = Path.Combine(dir, run[0]);
+            Assert.Equal(0, Run([.. run, "--out", outDir]).Code);
+            var original = Results(outDir);
+            string results = Path.Combine(outDir, "results.json"), copy = Path.Combine(dir, run[0] + "-evaluated.json");
+            Assert.Equal(0, Run("evaluate", results, a, b, "--out", copy).Code);
+            var evaluated = JsonNode.Parse(File.ReadAllText(copy))!.AsObject();
+            Assert.Equal((string)original["command"]!, (string)evaluated["command"]!);
+            Assert.Equal(original["inputs_sha256"]!.ToJsonString(), evaluated["inputs_sha256"]!.ToJsonString());
+            Assert.Equal($"repdiff evaluate {results} {a} {b} --out {copy}", (string)evaluated["evaluate_command"]!);
+            // Beside the build and the run's command, where a reader looks for how the file was made.
+            var keys = evaluated.Select(p => p.Key).ToList();
+            Assert.Equal(keys.IndexOf("command") + 1, keys.IndexOf("evaluate_command"));
+            Assert.Equal(keys.IndexOf("commit") + 1, keys.IndexOf("command"));
+
+            // Evaluated again in place: the run's command stays, the evaluation's is the latest.
+            Assert.Equal(0, Run("evaluate", copy, a, b).Code);
+            var again = JsonNode.Parse(File.ReadAllText(copy))!.AsObject();
+            Assert.Equal((string)original["command"]!, (string)again["command"]!);
+            Assert.Equal($"repdiff evaluate {copy} {a} {b}", (string)again["evaluate_command"]!);
+        }
+    }
+
+    /// <summary>
+    /// `evaluate` checks A and B against the run's fingerprints: the run's B and A given as A and B under new names, of equal
+    /// dimensions, are refused as swapped (every other check passed them, and every grid was scored in the wrong model, exit
+    /// 0); a file that is not the one the run read is scored, with a warning that says so.
+    /// </summary>
+    [Fact]
+    public void EvaluateRefusesTheRunsFilesSwappedUnderOtherNamesAndWarnsOfOtherFiles()
+    {
+        string dir = TestData.TempDir();
+        var (a, _, _) = SmallPair(dir);
+        var rows = Npy.ReadMatrix(a);
+        string b = Path.Combine(dir, "b.npy");
+        Npy.Write(b, rows.SelectRows(Enumerable.Range(0, rows.Rows).Reverse().ToArray()));
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "3", "--out", outDir).Code);
+        string results = Path.Combine(outDir, "results.json");
+        string first = Path.Combine(dir, "first.npy"), second = Path.Combine(dir, "second.npy");
+        File.Copy(b, first);
+        File.Copy(a, second);
+        var swapped = Run("evaluate", results, first, second, "--out", Path.Combine(dir, "swapped.json"));
+        swapped.AssertBadInput("was computed with second.npy as A and first.npy as B (by their SHA-256); these are given the other way round");
+        Assert.False(File.Exists(Path.Combine(dir, "swapped.json")));
+
+        var changed = rows.SelectRows(Enumerable.Range(0, rows.Rows).ToArray());
+        changed.Data[0] += 1;
+        string other = Path.Combine(dir, "other.npy");
+        Npy.Write(other, changed);
+        var warned = Run("evaluate", results, other, b, "--out", Path.Combine(dir, "other.json"));
+        Assert.True(warned.Code == 0, warned.Stderr);
+        Assert.Contains($"warning: other.npy (A) is not the file the run read: its SHA-256 begins {Sha256(other)[..12]}, the run's {Sha256(a)[..12]}", warned.Stderr);
+        Assert.DoesNotContain("(B) is not the file", warned.Stderr);
+    }
+}
