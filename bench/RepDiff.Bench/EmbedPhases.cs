@@ -38,8 +38,8 @@ public static class EmbedPhases
             phases["hash_second_cpu"] = CpuLap();
         }
         CpuLap();
-        using (var model = ModelSession.Open(description.Model!, description.Output, null, Environment.ProcessorCount, cache)) { phases["session_first"] = Lap(); phases["session_first_cpu"] = CpuLap(); }
-        using var session = ModelSession.Open(description.Model!, description.Output, null, Environment.ProcessorCount, cache);
+        using (var model = ModelSession.Open(description.Model!, description.Output, null, description.Names.Layer, Environment.ProcessorCount, cache)) { phases["session_first"] = Lap(); phases["session_first_cpu"] = CpuLap(); }
+        using var session = ModelSession.Open(description.Model!, description.Output, null, description.Names.Layer, Environment.ProcessorCount, cache);
         phases["session_second"] = Lap();
         phases["session_second_cpu"] = CpuLap();
         var tensorizer = new ImageTensorizer(description.Image!, description);
