@@ -436,14 +436,14 @@ public static class SampleFiles
         return null;
     }
 
+    /// <summary>The image files an --images folder gives (its own, not its subfolders'; hidden files left out), as full paths, unordered.</summary>
+    public static IEnumerable<string> ImageFilesIn(string folder) => Directory.EnumerateFiles(Path.GetFullPath(folder)).Where(IsVisibleImage);
+
     /// <summary>
     /// An image file a folder listing takes: hidden files (a name starting with '.') are left out, as `ls` and shell
     /// globs leave them: macOS's "._photo.jpg" beside each copied photo is resource-fork data, and stopped the run as
     /// an unreadable image.
     /// </summary>
-    /// <summary>The image files an --images folder gives (its own, not its subfolders'; hidden files left out), as full paths, unordered.</summary>
-    public static IEnumerable<string> ImageFilesIn(string folder) => Directory.EnumerateFiles(Path.GetFullPath(folder)).Where(IsVisibleImage);
-
     private static bool IsVisibleImage(string file) => ImageExtensions.Contains(Path.GetExtension(file)) && !Path.GetFileName(file).StartsWith('.');
 
     /// <summary>A long path shortened from the front, so the file name stays in the message.</summary>
