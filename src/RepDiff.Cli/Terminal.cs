@@ -87,32 +87,29 @@ internal static class Terminal
     public static string Ellipsis => AsciiOnly ? "..." : "…";
 
     /// <summary>
-    /// A writer that puts ASCII in place of the symbols the tool writes itself (×, –, …, λ, ≤, box drawing); other text, a
-    /// label's own letters, is written as it is. One column for one where a table may hold the symbol.
+    /// A writer that puts an ASCII look-alike in place of the symbols the tool draws with (×, dashes, quotes, box drawing), one
+    /// character for one, so a table Spectre has measured keeps its borders; every other character, a label's own letters and
+    /// λ or ± included, is written as it is. Spelled out ("λ" as "lambda") they had moved a table's right border and renamed a
+    /// user's labels ("λ-phage" read "lambda-phage", matching nothing in the labels file or the report; helper 157).
     /// </summary>
     public static TextWriter AsciiWriter(TextWriter inner) => new Transliterating(inner);
 
-    internal static string ToAscii(string text)
+    internal static string ToAscii(string text) => text.Any(c => c > 0x7F) ? string.Create(text.Length, text, (chars, source) =>
     {
-        if (!text.Any(c => c > 0x7F)) return text;
-        var result = new System.Text.StringBuilder(text.Length);
-        foreach (char c in text) result.Append(AsciiFor(c));
-        return result.ToString();
-    }
+        for (int i = 0; i < source.Length; i++) chars[i] = AsciiFor(source[i]);
+    }) : text;
 
-    private static string AsciiFor(char c) => c switch
+    private static char AsciiFor(char c) => c switch
     {
-        '×' => "x", '–' or '—' or '−' or '─' or '━' => "-", '·' or '•' => ".", '‘' or '’' => "'", '“' or '”' => "\"", '…' => "...",
-        '│' or '┃' => "|", '┌' or '┐' or '└' or '┘' or '├' or '┤' or '┬' or '┴' or '┼' => "+",
-        'λ' => "lambda", 'η' => "eta", 'ε' => "epsilon", 'σ' => "sigma", 'μ' => "mu", 'ρ' => "rho", 'θ' => "theta", 'Σ' => "sum",
-        '≤' => "<=", '≥' => ">=", '≈' => "~", '±' => "+/-", '→' => "->", '←' => "<-", '²' => "^2", '√' => "sqrt", '∞' => "inf",
-        _ => c.ToString(),
+        '×' => 'x', '–' or '—' or '−' or '─' or '━' => '-', '·' or '•' => '.', '‘' or '’' => '\'', '“' or '”' => '"',
+        '│' or '┃' => '|', '┌' or '┐' or '└' or '┘' or '├' or '┤' or '┬' or '┴' or '┼' => '+',
+        _ => c,
     };
 
     private sealed class Transliterating(TextWriter inner) : TextWriter
     {
         public override System.Text.Encoding Encoding => inner.Encoding;
-        public override void Write(char value) => inner.Write(value > 0x7F ? AsciiFor(value) : value.ToString());
+        public override void Write(char value) => inner.Write(AsciiFor(value));
         public override void Write(string? value) => inner.Write(value is null ? null : ToAscii(value));
         public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
         public override void WriteLine(string? value) => inner.WriteLine(value is null ? null : ToAscii(value));

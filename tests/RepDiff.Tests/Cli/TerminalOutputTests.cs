@@ -101,12 +101,15 @@ public class TerminalOutputTests
         Assert.Equal(utf8, Terminal.Utf8Locale(name => variables[name]));
     }
 
-    /// <summary>The tool's own symbols in ASCII, one column for one where a table holds them; a label's own letters kept.</summary>
+    /// <summary>
+    /// The tool's drawing symbols in ASCII, one character for one, so a measured table keeps its borders; a label's own letters,
+    /// Greek ones included, are kept (spelled out, "λ-phage" had read "lambda-phage" and moved the border).
+    /// </summary>
     [Fact]
     public void AsciiReplacesTheToolsSymbolsAndKeepsOtherText()
     {
         Assert.Equal("| class 3 x12, caf\u00e9 x1 | - |", Terminal.ToAscii("│ class 3 ×12, café ×1 │ – │"));
-        Assert.Equal("an nxn eigensolve for every lambda of its search", Terminal.ToAscii("an n×n eigensolve for every λ of its search"));
+        Assert.Equal("| \u03bb-phage x10, \u03bc-opioid x2 |", Terminal.ToAscii("│ λ-phage ×10, μ-opioid ×2 │"));
         Assert.Equal("plain text", Terminal.ToAscii("plain text"));
     }
 

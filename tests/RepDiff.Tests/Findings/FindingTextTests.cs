@@ -300,6 +300,33 @@ public class FindingTextTests
     }
 
     [Fact]
+    public void TwoMixturesOfNearlyEqualConcentrationAreReadByPurity()
+    {
+        // Helper 157's probe: A's L0 and L1 are 99.6% of its concept, B's L2 and L3 100% of its lead, both from 20% of the set
+        // (4.98 against 5.0). The higher concentration by a hair had overruled the purities (50% against 75%) and given as its
+        // reason "100% of that concept and 20% of the whole set, against 100% and 20%".
+        var labels = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 300)).ToArray());
+        var explanation = new Explanation
+        {
+            Method = "hand",
+            Directions =
+            [
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L0", 125), ("L1", 124), ("L9", 1)) }] },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts =
+                [
+                    new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L2", 50), ("L3", 50)) },
+                    new Concept { Rank = 2, Members = BaseRateTests.Take(labels, ("L4", 30)) },
+                ] },
+            ],
+        };
+        var findings = FindingText.Describe(explanation, labels, "a.npy", "b.npy");
+        Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInA).Lead!.Mix);
+        Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
+        Assert.StartsWith("a.npy keeps L0 and L1 together where b.npy separates them", findings.Summary);
+        Assert.Contains("; label purity of its concepts 50% against 75% the other way", findings.Summary);
+    }
+
+    [Fact]
     public void AMixtureAgainstADirectionThatLeadsWithNoneIsReadByPurityAsBefore()
     {
         // A keeps L0 and L1 together (57% L0); B's concept spreads evenly over five labels (20% each, so no two to four hold
