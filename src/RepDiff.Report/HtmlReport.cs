@@ -270,7 +270,8 @@ public static partial class HtmlReport
                 h.Append("<span class=\"fingerprint\" title=\"").Append(E(input.Key)).Append(": SHA-256 ").Append(input.Sha256).Append("\">")
                     .Append(Bdi(input.Name)).Append(" <code>").Append(input.Short).Append("</code></span> ");
             h.Append("<small>the first 12 hex digits of each file's SHA-256: <code>sha256sum FILE</code> checks them")
-                .Append(origin.Inputs.Any(input => input.IsFolder) ? " (a folder's is over its images: <code>cd FOLDER &amp;&amp; LC_ALL=C sha256sum * | sha256sum</code>)" : "")
+                .Append(string.Concat(origin.Inputs.Where(input => input.IsFolder).Select(folder =>
+                    $"; {E(folder.Name)}'s is over its images: <code class=\"folder-check\">{E(folder.FolderCheck!)}</code>")))
                 .Append("</small></p>");
         }
         return h.Append("</div>").ToString();

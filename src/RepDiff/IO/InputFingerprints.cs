@@ -8,17 +8,19 @@ namespace RepDiff.IO;
 /// One input of a run and the SHA-256 of what it holds (lower-case hex), under its results.json "inputs" key; an --images
 /// folder's is over its image files (<see cref="InputFingerprints"/>).
 /// </summary>
-public sealed record InputFingerprint(string Key, string Name, string Sha256, bool IsFolder = false)
+public sealed record InputFingerprint(string Key, string Name, string Sha256, string? FolderCheck = null)
 {
     /// <summary>The first 12 hex digits the report shows: enough to tell two files apart by eye.</summary>
     public string Short => Sha256[..12];
+
+    public bool IsFolder => FolderCheck is not null;
 }
 
 /// <summary>
 /// Fingerprints of a run's input files, so a results.json or report says whether a file named a.npy today is the a.npy the
 /// run read. A file's is the SHA-256 of its bytes, what `sha256sum FILE` prints. An --images folder's covers the image files
 /// the run read from it: the SHA-256 of the lines `sha256sum` prints for them ("HASH  NAME"), sorted by name in byte order,
-/// so that `cd DIR &amp;&amp; LC_ALL=C sha256sum * | sha256sum` gives it for a folder of images alone. Each file is read once
+/// which <see cref="InputFingerprint.FolderCheck"/> prints in a shell. Each file is read once
 /// more, apart from its reader: most inputs are memory-mapped and read where a method needs them, not through one stream a
 /// hash could follow.
 /// </summary>
@@ -39,7 +41,7 @@ public static class InputFingerprints
         progress.Report(Stage, 0);
         var fingerprints = new InputFingerprint[files.Count];
         ParallelRuns.For(files.Count, 2, i => fingerprints[i] = Directory.Exists(files[i].Path)
-            ? new InputFingerprint(files[i].Key, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(files[i].Path)), OfImages(files[i].Files, Read), IsFolder: true)
+            ? FolderFingerprint(files[i].Key, files[i].Path, files[i].Files, Read)
             : new InputFingerprint(files[i].Key, System.IO.Path.GetFileName(files[i].Path), OfFile(files[i].Path, Read)));
         progress.Report(Stage, 1);
         return [.. fingerprints];
@@ -78,6 +80,20 @@ public static class InputFingerprints
         var files = SampleFiles.ImageFilesIn(folder).Select(file => (File: file, Name: Encoding.UTF8.GetBytes(System.IO.Path.GetFileName(file)))).ToList();
         files.Sort((x, y) => x.Name.AsSpan().SequenceCompareTo(y.Name));
         return files.Select(file => file.File).ToArray();
+    }
+
+    /// <summary>
+    /// An --images folder's fingerprint, with the shell command that prints it: `cd photos &amp;&amp; sha256sum -- *.png *.jpg |
+    /// LC_ALL=C sort -k2 | sha256sum`. The globs name the image extensions the folder holds (a bare `*` took its other files
+    /// and subfolders too) and `sort` puts the lines in byte order whatever order the shell's locale globbed them in (under
+    /// en_US.UTF-8, `*` gives p10.png before p1.png; helper 157).
+    /// </summary>
+    private static InputFingerprint FolderFingerprint(string key, string folder, string[] files, Action<long> read)
+    {
+        string name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(folder));
+        var globs = files.Select(System.IO.Path.GetExtension).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(extension => "*" + extension);
+        string check = $"cd {ShellWord.Of(name)} && sha256sum -- {string.Join(' ', globs)} | LC_ALL=C sort -k2 | sha256sum";
+        return new InputFingerprint(key, name, OfImages(files, read), check);
     }
 
     private static string OfImages(string[] files, Action<long> read)
