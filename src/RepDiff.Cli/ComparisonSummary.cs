@@ -81,10 +81,7 @@ internal static class ComparisonSummary
     /// The direction's strongest concept in a few words; after held-out validation its strongest confirmed one, as the
     /// finding speaks only of those (an unconfirmed rank 1 stood there unmarked beside "0 of 5" confirmed).
     /// </summary>
-    internal static string Strongest(Direction direction) => string.Join(' ', StrongestPhrases(direction));
-
-    /// <summary><see cref="Strongest"/> as the phrases its table cell keeps whole: each label with its count.</summary>
-    private static List<string> StrongestPhrases(Direction direction)
+    internal static List<string> StrongestPhrases(Direction direction)
     {
         bool validated = Validated(direction);
         var concept = direction.Concepts.FirstOrDefault(c => !validated || c.Confirmed == true);

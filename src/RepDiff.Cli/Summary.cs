@@ -127,14 +127,10 @@ internal static class Summary
     private static string PText(double? p) => p is not double v ? "–" : v < 0.001 ? "< 0.001" : v.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The most common labels among a concept's members, e.g. "4 ×5, 9 ×4"; each cut to 40 characters, as a table
-    /// cell wraps a long one over hundreds of lines (a 10,000-character label did; results.json and the report keep it whole).
-    /// </summary>
-    public static string TopLabels(Concept concept) => string.Join(" ", TopLabelPhrases(concept));
-
-    /// <summary>
-    /// <see cref="TopLabels"/> as the phrases a table cell keeps whole (<see cref="Terminal.Phrases"/>): each label with its
-    /// count, every one but the last followed by its comma.
+    /// The most common labels among a concept's members as the phrases a table cell keeps whole (<see cref="Terminal.Phrases"/>):
+    /// each label with its count, every one but the last followed by its comma ("4 ×5,", "9 ×4"); each label cut to 40
+    /// characters, as a table cell wraps a long one over hundreds of lines (a 10,000-character label did; results.json and the
+    /// report keep it whole).
     /// </summary>
     public static IReadOnlyList<string> TopLabelPhrases(Concept concept)
     {

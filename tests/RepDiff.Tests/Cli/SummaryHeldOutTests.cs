@@ -6,6 +6,9 @@ namespace RepDiff.Tests.Cli;
 /// <summary>The terminal's held-out column: a concept without a tested p says why instead of printing its placeholder p = 1.</summary>
 public class SummaryHeldOutTests
 {
+    /// <summary>The strongest concept's phrases, joined as the terminal's table cell shows them on one line.</summary>
+    private static string Strongest(Direction direction) => string.Join(' ', ComparisonSummary.StrongestPhrases(direction));
+
     [Fact]
     public void AConceptWithoutATestedPSaysWhyInsteadOfPOne()
     {
@@ -37,14 +40,14 @@ public class SummaryHeldOutTests
             PValue = adjusted, PAdjusted = adjusted, FoundAgain = adjusted is not null, HeldOutScore = adjusted is null ? null : 0.6,
         };
         var mixed = new Direction { Name = "concepts_of_b", Concepts = [Made(1, 119, 0.4), Made(2, 61, 0.01)] };
-        Assert.Equal("rank 2: 61 members L2 ×61", ComparisonSummary.Strongest(mixed));
+        Assert.Equal("rank 2: 61 members L2 ×61", Strongest(mixed));
         var none = new Direction { Name = "concepts_of_a", Concepts = [Made(1, 119, 0.4), Made(2, 61, 1)] };
-        Assert.Equal("none confirmed", ComparisonSummary.Strongest(none));
+        Assert.Equal("none confirmed", Strongest(none));
         Assert.Equal("0 of 2", ComparisonSummary.ConfirmedCount(none));
         // Without validation the strongest concept is rank 1, as before.
         var plain = new Direction { Name = "concepts_of_a", Concepts = [Made(1, 119, null), Made(2, 61, null)] };
-        Assert.Equal("119 members L1 ×119", ComparisonSummary.Strongest(plain));
-        Assert.Equal("", ComparisonSummary.Strongest(new Direction { Name = "empty" }));
+        Assert.Equal("119 members L1 ×119", Strongest(plain));
+        Assert.Equal("", Strongest(new Direction { Name = "empty" }));
         Assert.Equal("strongest confirmed concept", ComparisonSummary.StrongestHeader([mixed, none]));
         Assert.Equal("strongest concept", ComparisonSummary.StrongestHeader([plain]));
     }
@@ -56,7 +59,7 @@ public class SummaryHeldOutTests
         // "0 of 10" held-out confirmed, a verdict no test gave.
         var validated = new Direction { Name = "more_similar_in_a", Concepts = [new Concept { Rank = 1, Members = [1, 2], PValue = 0.001, PAdjusted = 0.004, FoundAgain = true, HeldOutScore = 0.9 }] };
         var notValidated = new Direction { Name = "more_similar_in_a", Concepts = [new Concept { Rank = 1, Members = [3, 4, 5] }] };
-        Assert.Equal("3 members", ComparisonSummary.Strongest(notValidated));
+        Assert.Equal("3 members", Strongest(notValidated));
         Assert.Equal("not validated", ComparisonSummary.ConfirmedCount(notValidated));
         Assert.Equal("1 of 1", ComparisonSummary.ConfirmedCount(validated));
         Assert.Equal("strongest concept (confirmed, where validated)", ComparisonSummary.StrongestHeader([validated, notValidated]));
@@ -67,10 +70,10 @@ public class SummaryHeldOutTests
     {
         // A 10,000-character label wrapped the summary table's cell over hundreds of terminal lines.
         var concept = new Concept { LabelCounts = new() { [new string('x', 10_000)] = 5, ["b"] = 2 } };
-        Assert.Equal(new string('x', 20) + "…" + new string('x', 19) + " ×5, b ×2", Summary.TopLabels(concept));
+        Assert.Equal(new string('x', 20) + "…" + new string('x', 19) + " ×5, b ×2", string.Join(' ', Summary.TopLabelPhrases(concept)));
         // Labels sharing a long start keep their distinguishing ends (a cut after 40 characters made these two alike).
         concept = new Concept { LabelCounts = new() { ["/data/imagenet/train/n01440764/tench-fish"] = 5, ["/data/imagenet/train/n01443537/goldfish-carassius"] = 2 } };
-        Assert.Equal("/data/imagenet/train…01440764/tench-fish ×5, /data/imagenet/train…/goldfish-carassius ×2", Summary.TopLabels(concept));
+        Assert.Equal("/data/imagenet/train…01440764/tench-fish ×5, /data/imagenet/train…/goldfish-carassius ×2", string.Join(' ', Summary.TopLabelPhrases(concept)));
         // Neither cut splits a character outside the basic plane.
         string emoji = new string('a', 19) + "😀" + new string('b', 40) + "😀" + new string('c', 18);
         string cut = Summary.Shorten(emoji);
@@ -84,9 +87,9 @@ public class SummaryHeldOutTests
     public void AConceptOfOneSampleIsOneMember()
     {
         var one = new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [3] }] };
-        Assert.Equal("1 member", ComparisonSummary.Strongest(one));
+        Assert.Equal("1 member", Strongest(one));
         var many = new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [.. Enumerable.Range(0, 12)] }] };
-        Assert.Equal("12 members", ComparisonSummary.Strongest(many));
+        Assert.Equal("12 members", Strongest(many));
     }
 
     /// <summary>compare's --seed help said "at least 0"; it refuses 2147483647 as every command does, so it says the range.</summary>
