@@ -90,9 +90,11 @@ public static class InputFingerprints
     /// </summary>
     private static InputFingerprint FolderFingerprint(string key, string folder, string[] files, Action<long> read)
     {
-        string name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(folder));
+        string given = System.IO.Path.TrimEndingDirectorySeparator(folder), name = System.IO.Path.GetFileName(given);
         var globs = files.Select(System.IO.Path.GetExtension).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(extension => "*" + extension);
-        string check = $"cd {ShellWord.Of(name)} && sha256sum -- {string.Join(' ', globs)} | LC_ALL=C sort -k2 | sha256sum";
+        // The folder as the command names it, so the check runs where the command ran (by its name alone, `cd photos` failed
+        // for --images data/photos).
+        string check = $"cd {ShellWord.Of(given)} && sha256sum -- {string.Join(' ', globs)} | LC_ALL=C sort -k2 | sha256sum";
         return new InputFingerprint(key, name, OfImages(files, read), check);
     }
 

@@ -121,11 +121,12 @@ public class RunOriginTests
             Assert.Contains($"<span class=\"fingerprint\" title=\"{key}: SHA-256 {sha}\">", html);
         Assert.Contains($"<bdi>a&lt;b&gt; &amp; &#39;c&#39;.npy</bdi> <code>{Sha256(odd)[..12]}</code>", html);
         Assert.Contains("<code>sha256sum FILE</code> checks them", html);
-        // The folder's command, run in the folder the run ran in, prints the folder's fingerprint (its notes.txt and sub/ beside
-        // the images, and p1, p10, p2 in byte order, as a shell in any locale globs them or not).
+        // The folder's command prints the folder's fingerprint (its notes.txt and sub/ beside the images, and p1, p10, p2 in byte
+        // order, as a shell in any locale globs them or not). It names the folder as the run was given it, here a full path, so
+        // it runs from another folder too (by its name alone, `cd photos` worked only beside it).
         var check = System.Text.RegularExpressions.Regex.Match(html, "<code class=\"folder-check\">([^<]*)</code>");
         Assert.True(check.Success, "no folder check in the header");
-        string printedSha = RunProcess(dir, "bash", ["-c", System.Net.WebUtility.HtmlDecode(check.Groups[1].Value)]);
+        string printedSha = RunProcess(TestData.TempDir(), "bash", ["-c", System.Net.WebUtility.HtmlDecode(check.Groups[1].Value)]);
         Assert.Equal(photosSha256, printedSha[..64]);
 
         // A method command: its option's file by the option's key in parameters; metrics: its inputs.
