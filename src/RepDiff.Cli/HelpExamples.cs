@@ -6,7 +6,7 @@ namespace RepDiff.Cli;
 
 /// <summary>
 /// Command lines a user can paste, shown under "Examples:" at the end of a command's --help: the help of `compare`, `rdx`,
-/// `embed` and `inspect` had listed every option and never one whole command line. Their file names are placeholders for the
+/// `embed` and `inspect` had listed every option and never one whole command line. Their file names (a.npy, labels.txt) stand for the
 /// user's own; every example parses as it stands and fits 80 columns (TerminalOutputTests).
 /// </summary>
 internal static class HelpExamples
