@@ -44,6 +44,12 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
     /// </summary>
     public double WholeSetPurity { get; init; }
 
+    /// <summary>
+    /// An average label's share of the whole set (one over the number of labels; 0 when unlabelled): how rare a label can be
+    /// before its rarity alone, not the concept, makes its share of the concept look concentrated (FindingText's two mixtures).
+    /// </summary>
+    public double AverageLabelShare { get; init; }
+
     /// <summary>Fewer than <see cref="SmallConcept"/> members.</summary>
     public bool IsSmall => Size < SmallConcept;
 
@@ -87,7 +93,7 @@ public sealed record ConceptProfile(int Rank, int Size, IReadOnlyList<LabelShare
         double wholeSetPurity = (double)totals.Max() / labels.Codes.Length;
 
         ConceptProfile Classified(ConceptMix mix, IReadOnlyList<LabelShare> leading) =>
-            new(concept.Rank, members.Length, shares, mix) { Leading = leading, WholeSetPurity = wholeSetPurity };
+            new(concept.Rank, members.Length, shares, mix) { Leading = leading, WholeSetPurity = wholeSetPurity, AverageLabelShare = 1.0 / labels.Names.Length };
         if (shares[0].Share >= OneLabelShare) return Classified(ConceptMix.OneLabel, [shares[0]]);
         if (Mixture(shares, Total, labels.Codes.Length, labels.Names.Length, members.Length) is { } mixture)
             return Classified(ConceptMix.Mixed, mixture);

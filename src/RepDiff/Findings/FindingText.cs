@@ -459,17 +459,15 @@ public static class FindingText
         // that are 40% of the set) beat the merged model's 3s and 5s (96% of concept 3, from 20% of the set), as it lets any
         // large group drawn from many labels. Where one direction leads with no mixture, the purities choose, as before: ResNet-18
         // mixing garment classes the task model separates is the difference there, not a mixture of Bag, Shirt and Pullover.
-        // Only a clearly higher concentration overrules the purities: a near tie had been told as "100% and 20%, against 100% and
-        // 20%", a reason that showed no difference (helper 157).
         bool bothMixtures = labelled.Count > 1 && labelled.All(d => d.Lead is { Mix: ConceptMix.Mixed, IsSmall: false });
         var byConcentration = labelled.OrderByDescending(d => d.Lead is { } lead ? Concentration(lead) : 0).ToList();
-        var mixing = bothMixtures && Concentration(byConcentration[0].Lead!) >= ClearlyMoreConcentrated * Concentration(byConcentration[1].Lead!)
-            ? byConcentration[0] : byPurity;
+        var chosen = bothMixtures ? TwoMixtures(byConcentration[0], byConcentration[1]) : null;
+        var mixing = chosen?.Finding ?? byPurity;
         string line = mixing.Headline[..^1];
         var opposite = labelled.FirstOrDefault(d => d != mixing);
-        // Where the purities would have chosen the other way, the line gives the concentrations that chose it instead.
+        // Where the purities would have chosen the other way, the line gives the figures that chose it instead.
         if (mixing != byPurity && opposite is not null)
-            return Sentence($"{line}; {ConcentrationFigures(mixing.Lead!, opposite.Lead!, noun)}", nameA, nameB);
+            return Sentence($"{line}; {MixtureFigures(mixing.Lead!, opposite.Lead!, noun, chosen!.Value.BySamples)}", nameA, nameB);
         var (own, other) = PurityFigures(mixing.MeanPurity!.Value, opposite?.MeanPurity);
         string purity = $"label purity of its concepts {own}";
         if (other is not null) purity += $" against {other} the other way";
@@ -481,30 +479,63 @@ public static class FindingText
     }
 
     /// <summary>
+    /// Which of two directions' mixtures leads the line, or null to leave it to the purities. The clearly more concentrated one
+    /// (<see cref="Concentration"/>, <see cref="ClearlyMore"/> times the other's), if it still is with no label counted rarer than
+    /// an average label of the set. If only rarity made it so, it is a handful of rare samples: labels that are 2% of the set
+    /// reach 50 times their share where labels that are 24.5% cannot pass 4.1, so 12 of 14 samples from two rare labels had outranked
+    /// a 400-image merge of two common ones (helper 157's probe). Then the other mixture leads when it holds clearly more of its
+    /// labels' samples (<c>BySamples</c>); otherwise, as for a near tie, the purities choose: "100% and 20%, against 100% and
+    /// 20%" showed no difference (helper 157). Gathering more alone does not lead: the digits' diffuse 640 would beat the merge.
+    /// </summary>
+    private static (DirectionFinding Finding, bool BySamples)? TwoMixtures(DirectionFinding higher, DirectionFinding lower)
+    {
+        var (more, less) = (higher.Lead!, lower.Lead!);
+        if (Concentration(more) < ClearlyMore * Concentration(less)) return null;
+        if (Concentration(more, rareAsAverage: true) >= ClearlyMore * Concentration(less, rareAsAverage: true)) return (higher, false);
+        // Only rarity made it the more concentrated.
+        return LeadingShares(less).Count >= ClearlyMore * LeadingShares(more).Count ? (lower, true) : null;
+    }
+
+    /// <summary>
     /// How concentrated a mixture's labels are: their share of the concept over their share of the whole set (3 and 5, 96% of a
     /// concept and 20% of the set: 4.7; 3, 2, 1 and 9, 83% and 40%: 2.1). Two labels nearly filling a concept say more than four
-    /// that a third of the set would hold by drawing from it.
+    /// that a third of the set would hold by drawing from it. <paramref name="rareAsAverage"/>: each label's share of the set
+    /// taken as at least an average label's (<see cref="ConceptProfile.AverageLabelShare"/>), so rarity alone earns nothing.
     /// </summary>
-    private static double Concentration(ConceptProfile mixture) => LeadingShares(mixture) is var (share, whole) && whole > 0 ? share / whole : 0;
+    private static double Concentration(ConceptProfile mixture, bool rareAsAverage = false)
+    {
+        double whole = rareAsAverage ? mixture.Leading.Sum(s => Math.Max(s.BaseShare, mixture.AverageLabelShare)) : LeadingShares(mixture).Whole;
+        return whole > 0 ? LeadingShares(mixture).Share / whole : 0;
+    }
 
-    /// <summary>How many times the other mixture's concentration a mixture needs to lead against the purities (the merged digits: 4.7 against 2.1).</summary>
-    private const double ClearlyMoreConcentrated = 1.5;
+    /// <summary>
+    /// How many times the other mixture's figure (concentration, or samples held) a mixture needs to lead against the purities
+    /// (the merged digits: 4.7 against 2.1).
+    /// </summary>
+    private const double ClearlyMore = 1.5;
 
-    /// <summary>The share of the concept its named labels hold, and their share of the whole set.</summary>
-    private static (double Share, double Whole) LeadingShares(ConceptProfile concept)
-        => ((double)concept.Leading.Sum(s => s.Count) / concept.Size, concept.Leading.Sum(s => s.BaseShare));
+    /// <summary>How many of the concept's members carry its named labels, their share of the concept, and the labels' share of the whole set.</summary>
+    private static (int Count, double Share, double Whole) LeadingShares(ConceptProfile concept)
+    {
+        int count = concept.Leading.Sum(s => s.Count);
+        return (count, (double)count / concept.Size, concept.Leading.Sum(s => s.BaseShare));
+    }
 
     /// <summary>
     /// "3 and 5 are 96% of that concept and 20% of the whole set, against 83% and 40% for the other way's 3, 2, 1 and 9 (concept 5,
-    /// 640 images)": why the line is this direction's mixture rather than the other's, and what the other was.
+    /// 640 images)": why the line is this direction's mixture rather than the other's, and what the other was. Chosen by the
+    /// samples it holds, the line gives them and says why the other's higher concentration did not count: "98% (392 samples) …,
+    /// against 86% (12 samples) and 2% for the other way's R0 and R1 (concept 1, 14 samples), labels rarer than the set's average".
     /// </summary>
-    private static string ConcentrationFigures(ConceptProfile lead, ConceptProfile passed, string noun)
+    private static string MixtureFigures(ConceptProfile lead, ConceptProfile passed, string noun, bool bySamples)
     {
-        var ((share, whole), (otherShare, otherWhole)) = (LeadingShares(lead), LeadingShares(passed));
+        var (own, other) = (LeadingShares(lead), LeadingShares(passed));
         string Named(ConceptProfile p) => JoinWords(p.Leading.Select(s => BidiControls.Isolate(s.Named)).ToList());
-        return $"{Named(lead)} are {ConceptProfile.Percent(share)} of that concept and {ConceptProfile.Percent(whole)} of the whole set, against "
-            + $"{ConceptProfile.Percent(otherShare)} and {ConceptProfile.Percent(otherWhole)} for the other way's {Named(passed)} "
-            + $"({passed.Called(isolated: true)}, {passed.Size.ToString("N0", CultureInfo.InvariantCulture)} {noun})";
+        string Number(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        string Held((int Count, double Share, double Whole) s) => ConceptProfile.Percent(s.Share) + (bySamples ? $" ({Number(s.Count)} {noun})" : "");
+        return $"{Named(lead)} are {Held(own)} of that concept and {ConceptProfile.Percent(own.Whole)} of the whole set, against "
+            + $"{Held(other)} and {ConceptProfile.Percent(other.Whole)} for the other way's {Named(passed)} "
+            + $"({passed.Called(isolated: true)}, {Number(passed.Size)} {noun})" + (bySamples ? ", labels rarer than the set's average" : "");
     }
 
     /// <summary>

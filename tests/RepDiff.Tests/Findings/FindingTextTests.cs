@@ -326,6 +326,79 @@ public class FindingTextTests
         Assert.Contains("; label purity of its concepts 50% against 75% the other way", findings.Summary);
     }
 
+    /// <summary>
+    /// 2,000 samples of eight common labels (245 each, 12% of the set) and two rare ones (20 each, 1%): rare labels whose
+    /// share of a concept can reach 100 times their share of the set, where a common pair's cannot pass four.
+    /// </summary>
+    private static readonly SampleLabels TwoRareLabels = Labels([.. Enumerable.Range(0, 8).Select(k => ($"L{k}", 245)), ("R0", 20), ("R1", 20)]);
+
+    private static Explanation TwoDirections(Concept[] inA, Concept[] inB) => new()
+    {
+        Method = "hand",
+        Directions =
+        [
+            new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [.. inA] },
+            new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = [.. inB] },
+        ],
+    };
+
+    private static Concept Of(int rank, params (string Label, int Count)[] members) => new() { Rank = rank, Members = BaseRateTests.Take(TwoRareLabels, members) };
+
+    /// <summary>12 of A's 14 from the two rare labels (2% of the set, 43 times that in the concept), beside a concept of one label.</summary>
+    private static readonly Concept[] RarePair = [Of(1, ("R0", 6), ("R1", 6), ("L2", 1), ("L3", 1)), Of(2, ("L5", 30), ("L6", 2))];
+
+    [Fact]
+    public void AHandfulOfRareSamplesDoesNotOutrankALargeMerge()
+    {
+        // B merges L0 and L1 (392 of 400, from 24.5% of the set: 4.0 times). By concentration (43 against 4.0) the line had named
+        // A's 14 samples, and the purities (A 68%, B 74.5%) would too; counted as average labels (10% each) A's pair is 4.3 times
+        // its share, no clearer than B's, and B holds 392 samples of its labels against A's 12.
+        var explanation = TwoDirections(RarePair, [Of(1, ("L0", 196), ("L1", 196), ("L2", 4), ("L3", 4)), Of(2, ("L4", 60))]);
+        var findings = FindingText.Describe(explanation, TwoRareLabels, "a.npy", "b.npy");
+        var (rare, merge) = (findings.For(DirectionNames.MoreSimilarInA), findings.For(DirectionNames.MoreSimilarInB));
+        Assert.Equal((ConceptMix.Mixed, ConceptMix.Mixed), (rare.Lead!.Mix, merge.Lead!.Mix));
+        Assert.True(rare.MeanPurity < merge.MeanPurity, $"{rare.MeanPurity} vs {merge.MeanPurity}");
+        Assert.Equal("b.npy keeps L0 and L1 together where a.npy separates them (concept 1, 400 samples: 49% L0, 49% L1); L0 and L1 are 98% "
+            + "(392 samples) of that concept and 24% of the whole set, against 86% (12 samples) and 2% for the other way's R0 and R1 "
+            + "(concept 1, 14 samples), labels rarer than the set's average.", BidiControls.RemoveIsolates(findings.Summary));
+    }
+
+    [Fact]
+    public void ARareMixtureStillLeadsAgainstADiffuseOne()
+    {
+        // B's 640 samples are 84% from four common labels that are half the set (1.7 times): the rare pair, 4.3 times its share
+        // even counted as average labels, is the one strong difference, though B holds 540 samples of its labels to its 12.
+        var explanation = TwoDirections(RarePair, [Of(1, ("L0", 150), ("L1", 140), ("L2", 130), ("L3", 120), ("L4", 30), ("L5", 25), ("L6", 25), ("L7", 20))]);
+        var findings = FindingText.Describe(explanation, TwoRareLabels, "a.npy", "b.npy");
+        Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
+        Assert.Equal("a.npy keeps R0 and R1 together where b.npy separates them (concept 1, 14 samples: 43% R0, 43% R1); R0 and R1 are 86% "
+            + "of that concept and 2% of the whole set, against 84% and 49% for the other way's L0, L1, L2 and L3 (concept 1, 640 samples).",
+            BidiControls.RemoveIsolates(findings.Summary));
+    }
+
+    [Fact]
+    public void ARareMixtureLeadsWhereTheOtherDirectionHasNone()
+    {
+        // B's concepts are each mostly one label: A's rare pair is the only difference that mixes labels, and leads by purity.
+        var explanation = TwoDirections(RarePair, [Of(1, ("L0", 90), ("L1", 10)), Of(2, ("L4", 60))]);
+        var findings = FindingText.Describe(explanation, TwoRareLabels, "a.npy", "b.npy");
+        Assert.Equal(ConceptMix.OneLabel, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
+        Assert.StartsWith("a.npy keeps R0 and R1 together where b.npy separates them (concept 1, 14 samples: 43% R0, 43% R1); label purity of its concepts 68% against 95% the other way",
+            BidiControls.RemoveIsolates(findings.Summary));
+    }
+
+    [Fact]
+    public void ARareMixtureAgainstAMergeOfItsOwnSizeIsLeftToThePurities()
+    {
+        // B's merge of two common labels holds 15 samples of them to the rare pair's 12: not clearly more, so neither the rare
+        // labels' concentration (43 against 3.8) nor the samples choose, and the purities do (A 68%, B 75%).
+        var explanation = TwoDirections(RarePair, [Of(1, ("L0", 8), ("L1", 7), ("L2", 1)), Of(2, ("L4", 60))]);
+        var findings = FindingText.Describe(explanation, TwoRareLabels, "a.npy", "b.npy");
+        Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
+        Assert.StartsWith("a.npy keeps R0 and R1 together where b.npy separates them", findings.Summary);
+        Assert.Contains("; label purity of its concepts 68% against 75% the other way", findings.Summary);
+    }
+
     [Fact]
     public void AMixtureAgainstADirectionThatLeadsWithNoneIsReadByPurityAsBefore()
     {
