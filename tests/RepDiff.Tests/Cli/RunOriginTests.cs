@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -172,6 +173,53 @@ public class RunOriginTests
             Assert.Equal((string)original["command"]!, (string)again["command"]!);
             Assert.Equal($"repdiff evaluate {copy} {a} {b}", (string)again["evaluate_command"]!);
         }
+    }
+
+    /// <summary>
+    /// Two arrays of one file (an .npz's x and y by --key-a and --key-b) given to `evaluate` with their keys exchanged, by any
+    /// of the options that give them, are refused as swapped: the file's SHA-256 is both sides', so the fingerprints alone had
+    /// passed them, and every grid was scored in the wrong model (exit 0). The run records the keys beside its inputs' names;
+    /// the same file with another array is scored with a warning, as another file is.
+    /// </summary>
+    [Fact]
+    public void EvaluateRefusesTwoArraysOfOneFileGivenWithTheirKeysExchanged()
+    {
+        string dir = TestData.TempDir();
+        var (a, _, _) = SmallPair(dir);
+        // B of A's dimensions (its rows in reverse), so that the dimensions cannot tell the arrays apart.
+        var rows = Npy.ReadMatrix(a);
+        string b = Path.Combine(dir, "b.npy");
+        Npy.Write(b, rows.SelectRows(Enumerable.Range(0, rows.Rows).Reverse().ToArray()));
+        string pair = Path.Combine(dir, "pair.npz");
+        using (var zip = ZipFile.Open(pair, ZipArchiveMode.Create))
+        {
+            zip.CreateEntryFromFile(a, "x.npy");
+            zip.CreateEntryFromFile(b, "y.npy");
+            zip.CreateEntryFromFile(a, "z.npy");
+        }
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("kmeans", pair, pair, "--key-a", "x", "--key-b", "y", "--concepts", "3", "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        var recorded = Results(outDir)["inputs"]!.AsObject();
+        Assert.Equal(("x", "y"), ((string)recorded["key_a"]!, (string)recorded["key_b"]!));
+        string results = Path.Combine(outDir, "results.json"), target = Path.Combine(dir, "evaluated.json");
+        // A copy of the file under another name is the same bytes: it counts as the run's file, not as another one.
+        string copy = Path.Combine(dir, "copy.npz");
+        File.Copy(pair, copy);
+        foreach (string[] keys in new[] { new[] { "--key-a", "y", "--key-b", "x" }, ["--column-a", "y", "--column-b", "x"], ["--key", "y", "--key-b", "x"], ["--key-a=y", "--key-b=x"] })
+        {
+            var swapped = Run(["evaluate", results, pair, copy, .. keys, "--out", target]);
+            swapped.AssertBadInput("was computed with copy.npz's array x as A and pair.npz's array y as B; these are given the other way round");
+            Assert.False(File.Exists(target));
+        }
+
+        var right = Run("evaluate", results, pair, copy, "--key-a", "x", "--key-b", "y", "--out", target);
+        Assert.True(right.Code == 0, right.Stderr);
+        Assert.DoesNotContain("warning:", right.Stderr);
+        var other = Run("evaluate", results, pair, pair, "--key-a", "z", "--key-b", "y", "--out", target);
+        Assert.True(other.Code == 0, other.Stderr);
+        Assert.Contains("warning: pair.npz (A) is the file the run read, but its array z, not the run's x; its BSR is scored on the values given here", other.Stderr);
+        Assert.DoesNotContain("(B) is", other.Stderr);
     }
 
     /// <summary>
