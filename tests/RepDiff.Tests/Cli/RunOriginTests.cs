@@ -125,7 +125,7 @@ public class RunOriginTests
         // The folder's command prints the folder's fingerprint (its notes.txt and sub/ beside the images, and p1, p10, p2 in byte
         // order, as a shell in any locale globs them or not). It names the folder as the run was given it, here a full path, so
         // it runs from another folder too (by its name alone, `cd photos` worked only beside it).
-        var check = System.Text.RegularExpressions.Regex.Match(html, "<code class=\"folder-check\">([^<]*)</code>");
+        var check = System.Text.RegularExpressions.Regex.Match(html, "<code class=\"images-check\">([^<]*)</code>");
         Assert.True(check.Success, "no folder check in the header");
         string printedSha = RunProcess(TestData.TempDir(), "bash", ["-c", System.Net.WebUtility.HtmlDecode(check.Groups[1].Value)]);
         Assert.Equal(photosSha256, printedSha[..64]);
@@ -140,6 +140,81 @@ public class RunOriginTests
         var metrics = Results(metricsOut);
         Assert.Equal(new[] { ("a", Sha256(odd)), ("b", Sha256(b)), ("labels", Sha256(labels)) }, metrics["inputs_sha256"]!.AsObject().Select(p => (p.Key, (string)p.Value!)));
         Assert.StartsWith("repdiff metrics ", (string)metrics["command"]!);
+    }
+
+    /// <summary>
+    /// A manifest given as --images: "images" is the manifest file's SHA-256 and "images_listed" is over the images it lists,
+    /// the `sha256sum` lines of its entries as written, in its order (a file listed twice twice), which the report's command
+    /// prints in bash from any folder: entries with spaces, a quote, a backslash, an absolute path, "./", surrounding blanks,
+    /// a byte order mark, Windows line ends and blank lines at the end. Changing one listed image's bytes changes it (and not
+    /// the manifest's); a refused run hashes nothing. A folder's command prints its fingerprint with a backslash in a name too.
+    /// </summary>
+    [Fact]
+    public void AManifestsFingerprintCoversTheImagesItListsAndItsCommandPrintsIt()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = SmallPair(dir);
+        string data = Path.Combine(dir, "my data"), photos = Path.Combine(data, "photos"), elsewhere = Path.Combine(TestData.TempDir(), "q.png");
+        Directory.CreateDirectory(photos);
+        byte[] Png(int i) => RepDiff.Report.Png.Encode([(byte)i, 80, 160, 240], 2, 2, 1);
+        var names = Enumerable.Range(0, 60).Select(i => i switch { 10 => "p 10.png", 11 => "it's.png", 12 => "back\\slash.png", 13 => "é.png", _ => $"p{i}.png" }).ToArray();
+        for (int i = 0; i < 60; i++) File.WriteAllBytes(Path.Combine(photos, names[i]), Png(i));
+        File.WriteAllBytes(elsewhere, Png(200));
+        var entries = names.Select(name => "photos/" + name).ToArray();
+        entries[20] = "./photos/p0.png"; // the image of entry 0 again
+        entries[30] = elsewhere;          // absolute, outside the manifest's folder
+        string manifest = Path.Combine(data, "image list.txt");
+        var text = entries.Select((entry, i) => i % 7 == 3 ? $" \t{entry}  " : entry);
+        File.WriteAllText(manifest, "\uFEFF" + string.Join("\r\n", text) + "\r\n\r\n  \r\n", new UTF8Encoding(false));
+
+        // Each entry's `sha256sum` line, as GNU writes one whose name holds a backslash: a backslash first, the name's doubled.
+        string Listed() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(entries.Select(entry =>
+        {
+            string sha = Sha256(Path.IsPathRooted(entry) ? entry : Path.Combine(data, entry));
+            return entry.Contains('\\') ? $"\\{sha}  {entry.Replace("\\", "\\\\")}\n" : $"{sha}  {entry}\n";
+        })))));
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("kmeans", a, b, "--images", manifest, "--concepts", "3", "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Contains(InputFingerprints.Stage, run.Stderr);
+        var recorded = Results(outDir)["inputs_sha256"]!.AsObject();
+        Assert.Equal(Sha256(manifest), (string)recorded["images"]!);
+        string listed = Listed();
+        Assert.Equal(listed, (string)recorded["images_listed"]!);
+
+        string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains($"<span class=\"fingerprint\" title=\"images_listed: SHA-256 {listed}\"><bdi>image list.txt&#39;s images</bdi> <code>{listed[..12]}</code>", html);
+        var check = System.Text.RegularExpressions.Regex.Match(html, "<bdi>image list.txt&#39;s images</bdi>: over the image files it lists, in its order, <code class=\"images-check\">([^<]*)</code>");
+        Assert.True(check.Success, "no check of the listed images in the header");
+        string command = System.Net.WebUtility.HtmlDecode(check.Groups[1].Value);
+        Assert.Equal(listed, RunProcess(TestData.TempDir(), "bash", ["-c", command])[..64]);
+
+        // One listed image changed: the images' fingerprint changes, the manifest's does not, and the command prints the new one.
+        File.WriteAllBytes(Path.Combine(photos, "p 10.png"), Png(201));
+        var again = Run("kmeans", a, b, "--images", manifest, "--concepts", "3", "--out", outDir);
+        Assert.True(again.Code == 0, again.Stderr);
+        var changed = Results(outDir)["inputs_sha256"]!.AsObject();
+        Assert.Equal(Sha256(manifest), (string)changed["images"]!);
+        Assert.NotEqual(listed, (string)changed["images_listed"]!);
+        Assert.Equal(Listed(), (string)changed["images_listed"]!);
+        Assert.Equal(Listed(), RunProcess(TestData.TempDir(), "bash", ["-c", command])[..64]);
+
+        // Refused (one image short of the 60 rows): one line, nothing hashed, nothing written.
+        string shortManifest = Path.Combine(data, "short.txt"), refusedOut = Path.Combine(dir, "refused");
+        File.WriteAllLines(shortManifest, entries[..59]);
+        var refused = Run("kmeans", a, b, "--images", shortManifest, "--concepts", "3", "--out", refusedOut);
+        refused.AssertBadInput("short.txt");
+        Assert.DoesNotContain(InputFingerprints.Stage, refused.Stderr);
+        Assert.False(Directory.Exists(refusedOut));
+
+        // The folder itself as --images: its command prints its fingerprint, back\slash.png's line escaped as sha256sum escapes it.
+        string folderOut = Path.Combine(dir, "folder");
+        Assert.Equal(0, Run("kmeans", a, b, "--images", photos, "--concepts", "3", "--out", folderOut).Code);
+        string folderHtml = File.ReadAllText(Path.Combine(folderOut, "report.html"));
+        var folderCheck = System.Text.RegularExpressions.Regex.Match(folderHtml, "<bdi>photos</bdi>: over its image files, <code class=\"images-check\">([^<]*)</code>");
+        Assert.True(folderCheck.Success, "no folder check in the header");
+        Assert.Equal((string)Results(folderOut)["inputs_sha256"]!["images"]!,
+            RunProcess(TestData.TempDir(), "bash", ["-c", System.Net.WebUtility.HtmlDecode(folderCheck.Groups[1].Value)])[..64]);
     }
 
     /// <summary>
