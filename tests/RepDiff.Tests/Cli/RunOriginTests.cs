@@ -34,6 +34,16 @@ public class RunOriginTests
         return output;
     }
 
+    /// <summary>A and, as B, A's rows in reverse: of equal dimensions, so that only the fingerprints can tell them apart.</summary>
+    private static (string A, string B, Matrix Rows) EqualDimensionsPair(string dir)
+    {
+        var (a, _, _) = SmallPair(dir);
+        var rows = Npy.ReadMatrix(a);
+        string b = Path.Combine(dir, "b.npy");
+        Npy.Write(b, rows.SelectRows(Enumerable.Range(0, rows.Rows).Reverse().ToArray()));
+        return (a, b, rows);
+    }
+
     [Fact]
     public void ACommandQuotesOnlyTheWordsTheShellWouldChange()
     {
@@ -260,11 +270,7 @@ public class RunOriginTests
     public void EvaluateRefusesTwoArraysOfOneFileGivenWithTheirKeysExchanged()
     {
         string dir = TestData.TempDir();
-        var (a, _, _) = SmallPair(dir);
-        // B of A's dimensions (its rows in reverse), so that the dimensions cannot tell the arrays apart.
-        var rows = Npy.ReadMatrix(a);
-        string b = Path.Combine(dir, "b.npy");
-        Npy.Write(b, rows.SelectRows(Enumerable.Range(0, rows.Rows).Reverse().ToArray()));
+        var (a, b, _) = EqualDimensionsPair(dir);
         string pair = Path.Combine(dir, "pair.npz");
         using (var zip = ZipFile.Open(pair, ZipArchiveMode.Create))
         {
@@ -306,10 +312,7 @@ public class RunOriginTests
     public void EvaluateRefusesTheRunsFilesSwappedUnderOtherNamesAndWarnsOfOtherFiles()
     {
         string dir = TestData.TempDir();
-        var (a, _, _) = SmallPair(dir);
-        var rows = Npy.ReadMatrix(a);
-        string b = Path.Combine(dir, "b.npy");
-        Npy.Write(b, rows.SelectRows(Enumerable.Range(0, rows.Rows).Reverse().ToArray()));
+        var (a, b, rows) = EqualDimensionsPair(dir);
         string outDir = Path.Combine(dir, "out");
         Assert.Equal(0, Run("kmeans", a, b, "--concepts", "3", "--out", outDir).Code);
         string results = Path.Combine(outDir, "results.json");
