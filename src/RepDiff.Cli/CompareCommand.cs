@@ -99,7 +99,7 @@ internal static class CompareCommand
             comparison.Timings["open_inputs"] = openSeconds;
             comparison.Timings[MethodCommand.HashTiming] = hashing;
             comparison.Origin = origin;
-            foreach (var (key, name) in spec.InputFileNames()) comparison.Inputs[key] = name;
+            foreach (var (key, name) in spec.InputNames()) comparison.Inputs[key] = name;
             var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged,
                 umapMaps: pairOptions.UmapMaps(parse));
             ComparisonSummary.Print(comparison, model);

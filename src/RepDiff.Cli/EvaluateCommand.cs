@@ -150,23 +150,40 @@ internal static class EvaluateCommand
     /// <summary>
     /// The run's fingerprints of A and B against the files given: the run's B and A by their bytes, under any names, are
     /// refused as swapped (equal dimensions and renamed files had passed every other check); a file whose bytes are not the
-    /// run's is told, since the concepts were found on other values (a copy in another format is, and may be meant).
+    /// run's is told, since the concepts were found on other values (a copy in another format is, and may be meant). Where the
+    /// run recorded the keys that picked its arrays, a side is its file's bytes and its key: two arrays of one file given with
+    /// their keys exchanged (by --key-a/-b, --column-a/-b or --key) are refused as swapped too, and another array of the run's
+    /// file is told as another file is.
     /// </summary>
     private static void CheckFingerprints(ResultsFile file, string path, PairSpec spec)
     {
-        static string? Recorded(JsonObject fingerprints, string key) =>
-            fingerprints[key] is JsonValue value && value.TryGetValue(out string? hex) && hex.Length == 64 ? hex : null;
-        if (file.Root["inputs_sha256"] is not JsonObject fingerprints || Recorded(fingerprints, "a") is not { } runA || Recorded(fingerprints, "b") is not { } runB)
+        static string? Recorded(JsonObject? record, string key, int length = 0) =>
+            record?[key] is JsonValue value && value.TryGetValue(out string? text) && (length == 0 || text.Length == length) ? text : null;
+        if (file.Root["inputs_sha256"] is not JsonObject fingerprints || Recorded(fingerprints, "a", 64) is not { } runA || Recorded(fingerprints, "b", 64) is not { } runB)
             return;
+        var inputs = file.Root["inputs"] as JsonObject;
+        string? runKeyA = Recorded(inputs, "key_a"), runKeyB = Recorded(inputs, "key_b");
+        // A run that recorded no keys (none given, or a file from before they were recorded) is told apart by its bytes alone.
+        bool keyed = runKeyA is not null || runKeyB is not null;
         var given = ProgressDisplay.Run(progress => InputFingerprints.Of([("a", spec.PathA), ("b", spec.PathB)], progress));
-        string givenA = given[0].Sha256, givenB = given[1].Sha256;
-        if (givenA == runB && givenB == runA && runA != runB)
-            throw RepDiffInputException.ForFile(path, $"was computed with {Path.GetFileName(spec.PathB)} as A and {Path.GetFileName(spec.PathA)} as B (by their SHA-256); "
+        var run = (A: new ArrayRead(runA, keyed ? runKeyA : null), B: new ArrayRead(runB, keyed ? runKeyB : null));
+        var now = (A: new ArrayRead(given[0].Sha256, keyed ? spec.KeyA : null), B: new ArrayRead(given[1].Sha256, keyed ? spec.KeyB : null));
+        if (now.A == run.B && now.B == run.A && run.A != run.B)
+            throw RepDiffInputException.ForFile(path, $"was computed with {now.B.Describe(spec.PathB)} as A and {now.A.Describe(spec.PathA)} as B{(keyed ? "" : " (by their SHA-256)")}; "
                 + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
-        foreach (var (side, sha, run, input) in new[] { ("A", givenA, runA, spec.PathA), ("B", givenB, runB, spec.PathB) })
-            if (sha != run)
-                Cli.Warn($"{Path.GetFileName(input)} ({side}) is not the file the run read: its SHA-256 begins {sha[..12]}, the run's {run[..12]}; "
+        foreach (var (side, read, recorded, input) in new[] { ("A", now.A, run.A, spec.PathA), ("B", now.B, run.B, spec.PathB) })
+            if (read.Sha256 != recorded.Sha256)
+                Cli.Warn($"{Path.GetFileName(input)} ({side}) is not the file the run read: its SHA-256 begins {read.Sha256[..12]}, the run's {recorded.Sha256[..12]}; "
                     + "its BSR is scored on the values given here");
+            else if (read.Key != recorded.Key)
+                Cli.Warn($"{Path.GetFileName(input)} ({side}) is the file the run read, but its array {read.Key ?? "(none given)"}, not the run's {recorded.Key ?? "(none given)"}; "
+                    + "its BSR is scored on the values given here");
+    }
+
+    /// <summary>One side of a run as evaluate tells it apart: its file's SHA-256 and the key that picked its array (null: none, or not recorded).</summary>
+    private readonly record struct ArrayRead(string Sha256, string? Key)
+    {
+        public string Describe(string path) => Key is null ? Path.GetFileName(path) : $"{Path.GetFileName(path)}'s array {NpyDtype.Truncate(Key)}";
     }
 
     /// <summary>

@@ -73,7 +73,7 @@ internal static class MethodCommand
             Outputs.Write(dir, model, rendering =>
             {
                 explanation.Timings[Outputs.RenderTiming] = rendering;
-                return ResultsFile.SingleMethod(explanation, spec.InputFileNames(), context, pair.Samples, origin, model.Findings.FirstOrDefault(),
+                return ResultsFile.SingleMethod(explanation, spec.InputNames(), context, pair.Samples, origin, model.Findings.FirstOrDefault(),
                     (pair.RowsA.Cols, pair.RowsB.Cols));
             }, explanation.Artifacts);
             Summary.Print(model, explanation);

@@ -270,8 +270,8 @@ public static partial class HtmlReport
                 h.Append("<span class=\"fingerprint\" title=\"").Append(E(input.Key)).Append(": SHA-256 ").Append(input.Sha256).Append("\">")
                     .Append(Bdi(input.Name)).Append(" <code>").Append(input.Short).Append("</code></span> ");
             h.Append("<small>the first 12 hex digits of each file's SHA-256: <code>sha256sum FILE</code> checks them")
-                .Append(string.Concat(origin.Inputs.Where(input => input.IsFolder).Select(folder =>
-                    $"; {E(folder.Name)}'s is over its images: <code class=\"folder-check\">{E(folder.FolderCheck!)}</code>")))
+                .Append(string.Concat(origin.Inputs.Where(input => input.Check is not null).Select(images =>
+                    $"; {Bdi(images.Name)}: {E(images.Check!.Covers)}, <code class=\"images-check\">{E(images.Check.Command)}</code>")))
                 .Append("</small></p>");
         }
         return h.Append("</div>").ToString();

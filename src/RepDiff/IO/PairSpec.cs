@@ -79,9 +79,18 @@ public sealed record PairSpec(string PathA, string PathB)
 
     private static string Side(string path, string? key) => $"{Path.GetFileName(path)}{(key is null ? "" : $" ({key})")}";
 
-    /// <summary>The given files by results.json's "inputs" keys (a, b, labels, images, texts, ids, ids_a, ids_b, metadata), as file names.</summary>
-    public Dictionary<string, string> InputFileNames() =>
-        InputFiles().ToDictionary(input => input.Key, input => System.IO.Path.GetFileName(input.Path));
+    /// <summary>
+    /// results.json's "inputs": the given files by their keys (a, b, labels, images, texts, ids, ids_a, ids_b, metadata), as
+    /// file names, and the arrays (or columns) of A and B as "key_a" and "key_b" when a key picked them: two arrays of one file
+    /// have one name and one SHA-256, and only their keys tell `evaluate` that they were given the other way round.
+    /// </summary>
+    public Dictionary<string, string> InputNames()
+    {
+        var names = InputFiles().ToDictionary(input => input.Key, input => System.IO.Path.GetFileName(input.Path));
+        if (KeyA is not null) names["key_a"] = KeyA;
+        if (KeyB is not null) names["key_b"] = KeyB;
+        return names;
+    }
 
     /// <summary>The given files (or --images folder) by results.json's "inputs" keys, as given.</summary>
     public IEnumerable<(string Key, string Path)> InputFiles() => new (string Key, string? Path)[]

@@ -386,7 +386,7 @@ public static class SampleFiles
         if (ImageExtensions.Contains(Path.GetExtension(path)) && FileKind.Of(path) == FileKind.Regular) // a FIFO or device is named as such below
             throw RepDiffInputException.ForFile(path, "is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var lines = WithoutBlankEnd(TextLines.ReadAll(path, MaxShortLine));
+        var lines = ManifestEntries(path);
         var paths = new string[lines.Length];
         var absolute = new bool[lines.Length];
         // Each image once, when embedded: one listed twice was embedded twice under one id, and compare failed only after
@@ -394,10 +394,10 @@ public static class SampleFiles
         var lineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < lines.Length; i++)
         {
-            string entry = lines[i].Trim();
+            string entry = lines[i];
             if (entry.Length == 0) throw RepDiffInputException.ForFile(path, $"line {i + 1} is empty; the manifest needs one image path per sample");
             absolute[i] = Path.IsPathRooted(entry);
-            paths[i] = absolute[i] ? entry : Path.GetFullPath(Path.Combine(folder, entry));
+            paths[i] = ManifestImage(folder, entry);
             if (eachImageOnce && !lineOf.TryAdd(Path.GetFullPath(paths[i]), i + 1))
                 throw RepDiffInputException.ForFile(path, $"image '{PathEnd(entry)}' appears on line {lineOf[Path.GetFullPath(paths[i])]} and line {i + 1}; list each image once");
             string kind = FileKind.Of(paths[i]);
@@ -408,6 +408,20 @@ public static class SampleFiles
         if (paths.Length == 0) throw RepDiffInputException.ForFile(path, "manifest lists no images");
         return new ImageSet(paths) { Folder = folder, WrittenAbsolute = absolute };
     }
+
+    /// <summary>Whether an --images path is a manifest of image paths (not a folder, nor a .npy of pixel arrays).</summary>
+    public static bool IsManifest(string path) => !Directory.Exists(path) && !IsNpy(path);
+
+    /// <summary>
+    /// A manifest's entries as the run reads them: each line without the whitespace at its ends, the blank lines at the end
+    /// left out (one in the middle is "" here, which <see cref="LoadImages"/> refuses).
+    /// </summary>
+    public static string[] ManifestEntries(string manifest) =>
+        WithoutBlankEnd(TextLines.ReadAll(manifest, MaxShortLine)).Select(line => line.Trim()).ToArray();
+
+    /// <summary>The full path of a manifest's entry: as written when absolute, else relative to the manifest's folder.</summary>
+    public static string ManifestImage(string manifestFolder, string entry) =>
+        Path.IsPathRooted(entry) ? entry : Path.GetFullPath(Path.Combine(manifestFolder, entry));
 
     /// <summary>
     /// Where a folder holds no images but a subfolder does (a dataset of one folder per class), says that subfolders

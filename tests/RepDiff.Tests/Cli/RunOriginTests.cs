@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -31,6 +32,16 @@ public class RunOriginTests
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)}: exit {process.ExitCode}: {error.Result}");
         return output;
+    }
+
+    /// <summary>A and, as B, A's rows in reverse: of equal dimensions, so that only the fingerprints can tell them apart.</summary>
+    private static (string A, string B, Matrix Rows) EqualDimensionsPair(string dir)
+    {
+        var (a, _, _) = SmallPair(dir);
+        var rows = Npy.ReadMatrix(a);
+        string b = Path.Combine(dir, "b.npy");
+        Npy.Write(b, rows.SelectRows(Enumerable.Range(0, rows.Rows).Reverse().ToArray()));
+        return (a, b, rows);
     }
 
     [Fact]
@@ -124,7 +135,7 @@ public class RunOriginTests
         // The folder's command prints the folder's fingerprint (its notes.txt and sub/ beside the images, and p1, p10, p2 in byte
         // order, as a shell in any locale globs them or not). It names the folder as the run was given it, here a full path, so
         // it runs from another folder too (by its name alone, `cd photos` worked only beside it).
-        var check = System.Text.RegularExpressions.Regex.Match(html, "<code class=\"folder-check\">([^<]*)</code>");
+        var check = System.Text.RegularExpressions.Regex.Match(html, "<code class=\"images-check\">([^<]*)</code>");
         Assert.True(check.Success, "no folder check in the header");
         string printedSha = RunProcess(TestData.TempDir(), "bash", ["-c", System.Net.WebUtility.HtmlDecode(check.Groups[1].Value)]);
         Assert.Equal(photosSha256, printedSha[..64]);
@@ -139,6 +150,81 @@ public class RunOriginTests
         var metrics = Results(metricsOut);
         Assert.Equal(new[] { ("a", Sha256(odd)), ("b", Sha256(b)), ("labels", Sha256(labels)) }, metrics["inputs_sha256"]!.AsObject().Select(p => (p.Key, (string)p.Value!)));
         Assert.StartsWith("repdiff metrics ", (string)metrics["command"]!);
+    }
+
+    /// <summary>
+    /// A manifest given as --images: "images" is the manifest file's SHA-256 and "images_listed" is over the images it lists,
+    /// the `sha256sum` lines of its entries as written, in its order (a file listed twice twice), which the report's command
+    /// prints in bash from any folder: entries with spaces, a quote, a backslash, an absolute path, "./", surrounding blanks,
+    /// a byte order mark, Windows line ends and blank lines at the end. Changing one listed image's bytes changes it (and not
+    /// the manifest's); a refused run hashes nothing. A folder's command prints its fingerprint with a backslash in a name too.
+    /// </summary>
+    [Fact]
+    public void AManifestsFingerprintCoversTheImagesItListsAndItsCommandPrintsIt()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = SmallPair(dir);
+        string data = Path.Combine(dir, "my data"), photos = Path.Combine(data, "photos"), elsewhere = Path.Combine(TestData.TempDir(), "q.png");
+        Directory.CreateDirectory(photos);
+        byte[] Png(int i) => RepDiff.Report.Png.Encode([(byte)i, 80, 160, 240], 2, 2, 1);
+        var names = Enumerable.Range(0, 60).Select(i => i switch { 10 => "p 10.png", 11 => "it's.png", 12 => "back\\slash.png", 13 => "é.png", _ => $"p{i}.png" }).ToArray();
+        for (int i = 0; i < 60; i++) File.WriteAllBytes(Path.Combine(photos, names[i]), Png(i));
+        File.WriteAllBytes(elsewhere, Png(200));
+        var entries = names.Select(name => "photos/" + name).ToArray();
+        entries[20] = "./photos/p0.png"; // the image of entry 0 again
+        entries[30] = elsewhere;          // absolute, outside the manifest's folder
+        string manifest = Path.Combine(data, "image list.txt");
+        var text = entries.Select((entry, i) => i % 7 == 3 ? $" \t{entry}  " : entry);
+        File.WriteAllText(manifest, "\uFEFF" + string.Join("\r\n", text) + "\r\n\r\n  \r\n", new UTF8Encoding(false));
+
+        // Each entry's `sha256sum` line, as GNU writes one whose name holds a backslash: a backslash first, the name's doubled.
+        string Listed() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(entries.Select(entry =>
+        {
+            string sha = Sha256(Path.IsPathRooted(entry) ? entry : Path.Combine(data, entry));
+            return entry.Contains('\\') ? $"\\{sha}  {entry.Replace("\\", "\\\\")}\n" : $"{sha}  {entry}\n";
+        })))));
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("kmeans", a, b, "--images", manifest, "--concepts", "3", "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Contains(InputFingerprints.Stage, run.Stderr);
+        var recorded = Results(outDir)["inputs_sha256"]!.AsObject();
+        Assert.Equal(Sha256(manifest), (string)recorded["images"]!);
+        string listed = Listed();
+        Assert.Equal(listed, (string)recorded["images_listed"]!);
+
+        string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains($"<span class=\"fingerprint\" title=\"images_listed: SHA-256 {listed}\"><bdi>image list.txt&#39;s images</bdi> <code>{listed[..12]}</code>", html);
+        var check = System.Text.RegularExpressions.Regex.Match(html, "<bdi>image list.txt&#39;s images</bdi>: over the image files it lists, in its order, <code class=\"images-check\">([^<]*)</code>");
+        Assert.True(check.Success, "no check of the listed images in the header");
+        string command = System.Net.WebUtility.HtmlDecode(check.Groups[1].Value);
+        Assert.Equal(listed, RunProcess(TestData.TempDir(), "bash", ["-c", command])[..64]);
+
+        // One listed image changed: the images' fingerprint changes, the manifest's does not, and the command prints the new one.
+        File.WriteAllBytes(Path.Combine(photos, "p 10.png"), Png(201));
+        var again = Run("kmeans", a, b, "--images", manifest, "--concepts", "3", "--out", outDir);
+        Assert.True(again.Code == 0, again.Stderr);
+        var changed = Results(outDir)["inputs_sha256"]!.AsObject();
+        Assert.Equal(Sha256(manifest), (string)changed["images"]!);
+        Assert.NotEqual(listed, (string)changed["images_listed"]!);
+        Assert.Equal(Listed(), (string)changed["images_listed"]!);
+        Assert.Equal(Listed(), RunProcess(TestData.TempDir(), "bash", ["-c", command])[..64]);
+
+        // Refused (one image short of the 60 rows): one line, nothing hashed, nothing written.
+        string shortManifest = Path.Combine(data, "short.txt"), refusedOut = Path.Combine(dir, "refused");
+        File.WriteAllLines(shortManifest, entries[..59]);
+        var refused = Run("kmeans", a, b, "--images", shortManifest, "--concepts", "3", "--out", refusedOut);
+        refused.AssertBadInput("short.txt");
+        Assert.DoesNotContain(InputFingerprints.Stage, refused.Stderr);
+        Assert.False(Directory.Exists(refusedOut));
+
+        // The folder itself as --images: its command prints its fingerprint, back\slash.png's line escaped as sha256sum escapes it.
+        string folderOut = Path.Combine(dir, "folder");
+        Assert.Equal(0, Run("kmeans", a, b, "--images", photos, "--concepts", "3", "--out", folderOut).Code);
+        string folderHtml = File.ReadAllText(Path.Combine(folderOut, "report.html"));
+        var folderCheck = System.Text.RegularExpressions.Regex.Match(folderHtml, "<bdi>photos</bdi>: over its image files, <code class=\"images-check\">([^<]*)</code>");
+        Assert.True(folderCheck.Success, "no folder check in the header");
+        Assert.Equal((string)Results(folderOut)["inputs_sha256"]!["images"]!,
+            RunProcess(TestData.TempDir(), "bash", ["-c", System.Net.WebUtility.HtmlDecode(folderCheck.Groups[1].Value)])[..64]);
     }
 
     /// <summary>
@@ -175,6 +261,49 @@ public class RunOriginTests
     }
 
     /// <summary>
+    /// Two arrays of one file (an .npz's x and y by --key-a and --key-b) given to `evaluate` with their keys exchanged, by any
+    /// of the options that give them, are refused as swapped: the file's SHA-256 is both sides', so the fingerprints alone had
+    /// passed them, and every grid was scored in the wrong model (exit 0). The run records the keys beside its inputs' names;
+    /// the same file with another array is scored with a warning, as another file is.
+    /// </summary>
+    [Fact]
+    public void EvaluateRefusesTwoArraysOfOneFileGivenWithTheirKeysExchanged()
+    {
+        string dir = TestData.TempDir();
+        var (a, b, _) = EqualDimensionsPair(dir);
+        string pair = Path.Combine(dir, "pair.npz");
+        using (var zip = ZipFile.Open(pair, ZipArchiveMode.Create))
+        {
+            zip.CreateEntryFromFile(a, "x.npy");
+            zip.CreateEntryFromFile(b, "y.npy");
+            zip.CreateEntryFromFile(a, "z.npy");
+        }
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("kmeans", pair, pair, "--key-a", "x", "--key-b", "y", "--concepts", "3", "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        var recorded = Results(outDir)["inputs"]!.AsObject();
+        Assert.Equal(("x", "y"), ((string)recorded["key_a"]!, (string)recorded["key_b"]!));
+        string results = Path.Combine(outDir, "results.json"), target = Path.Combine(dir, "evaluated.json");
+        // A copy of the file under another name is the same bytes: it counts as the run's file, not as another one.
+        string copy = Path.Combine(dir, "copy.npz");
+        File.Copy(pair, copy);
+        foreach (string[] keys in new[] { new[] { "--key-a", "y", "--key-b", "x" }, ["--column-a", "y", "--column-b", "x"], ["--key", "y", "--key-b", "x"], ["--key-a=y", "--key-b=x"] })
+        {
+            var swapped = Run(["evaluate", results, pair, copy, .. keys, "--out", target]);
+            swapped.AssertBadInput("was computed with copy.npz's array x as A and pair.npz's array y as B; these are given the other way round");
+            Assert.False(File.Exists(target));
+        }
+
+        var right = Run("evaluate", results, pair, copy, "--key-a", "x", "--key-b", "y", "--out", target);
+        Assert.True(right.Code == 0, right.Stderr);
+        Assert.DoesNotContain("warning:", right.Stderr);
+        var other = Run("evaluate", results, pair, pair, "--key-a", "z", "--key-b", "y", "--out", target);
+        Assert.True(other.Code == 0, other.Stderr);
+        Assert.Contains("warning: pair.npz (A) is the file the run read, but its array z, not the run's x; its BSR is scored on the values given here", other.Stderr);
+        Assert.DoesNotContain("(B) is", other.Stderr);
+    }
+
+    /// <summary>
     /// `evaluate` checks A and B against the run's fingerprints: the run's B and A given as A and B under new names, of equal
     /// dimensions, are refused as swapped (every other check passed them, and every grid was scored in the wrong model, exit
     /// 0); a file that is not the one the run read is scored, with a warning that says so.
@@ -183,10 +312,7 @@ public class RunOriginTests
     public void EvaluateRefusesTheRunsFilesSwappedUnderOtherNamesAndWarnsOfOtherFiles()
     {
         string dir = TestData.TempDir();
-        var (a, _, _) = SmallPair(dir);
-        var rows = Npy.ReadMatrix(a);
-        string b = Path.Combine(dir, "b.npy");
-        Npy.Write(b, rows.SelectRows(Enumerable.Range(0, rows.Rows).Reverse().ToArray()));
+        var (a, b, rows) = EqualDimensionsPair(dir);
         string outDir = Path.Combine(dir, "out");
         Assert.Equal(0, Run("kmeans", a, b, "--concepts", "3", "--out", outDir).Code);
         string results = Path.Combine(outDir, "results.json");
