@@ -26,7 +26,10 @@ internal sealed class OptimizedModelCache
     public const long MinModelBytes = 1L << 20;
 
     private const string Extension = ".onnx", Temporary = ".tmp";
-    private static readonly Lazy<string> Fingerprint = new(Describe);
+    private static readonly Lazy<string> fingerprint = new(Describe);
+
+    /// <summary>What every entry's name is hashed with besides the model (<see cref="Describe"/>).</summary>
+    internal static string Fingerprint => fingerprint.Value;
 
     private readonly string folder, entry;
 
@@ -40,7 +43,7 @@ internal sealed class OptimizedModelCache
     {
         bool Cached(long length) => length >= minBytes && length <= MaxModelBytes;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(Fingerprint.Value));
+        hash.AppendData(Encoding.UTF8.GetBytes(Fingerprint));
         if (bytes is not null)
         {
             if (!Cached(bytes.Length)) return null;

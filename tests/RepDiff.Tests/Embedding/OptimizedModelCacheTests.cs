@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using RepDiff.Embedding;
 
 namespace RepDiff.Tests.Embedding;
@@ -46,6 +47,18 @@ public class OptimizedModelCacheTests
         Assert.Equal(uncached, Embed(cache));
         Assert.Single(Entries(cache));
         Assert.Equal(uncached, Embed(cache));
+    }
+
+    [Fact]
+    public void EntriesAreNamedForTheOnnxRuntimeVersionLoaded()
+    {
+        // A graph saved by one ONNX Runtime (1.31.1) must not be loaded by another (1.32.0), whose optimizer may differ:
+        // the version of the native library in use goes into every entry's name.
+        string version = OrtEnv.Instance().GetVersionString();
+        Assert.Matches(@"^\d+\.\d+\.\d+$", version);
+        Assert.Contains($"onnxruntime {version};", OptimizedModelCache.Fingerprint);
+        // The managed wrapper and the native library come from one package version.
+        Assert.StartsWith(version, typeof(OrtEnv).Assembly.GetName().Version!.ToString());
     }
 
     [Fact]
