@@ -120,6 +120,11 @@ internal static class Cli
             (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(mistyped)}; see --help");
             return BadInput;
         }
+        if (UnknownCommand(parse) is { } unknown)
+        {
+            (stderr ?? Console.Error).WriteLine($"error: {Terminal.Clean(unknown)}; see --help");
+            return BadInput;
+        }
         if (parse.Errors.Count > 0)
         {
             // One line, whatever the number of problems: the first one, and where to look. A word the parser does not know
@@ -137,6 +142,21 @@ internal static class Cli
             return BadInput;
         }
         return Guard(() => parse.Invoke(config));
+    }
+
+    /// <summary>
+    /// A first word that is no command, with the commands there are and the one most likely meant: `repdiff frob` had been
+    /// "Unrecognized command or argument 'frob' (and 1 more)", the more being the command not given, and `repdiff Rdx a b`
+    /// "(and 3 more)", naming no command. Null when the command line names a command.
+    /// </summary>
+    private static string? UnknownCommand(ParseResult parse)
+    {
+        var root = parse.RootCommandResult.Command;
+        if (parse.CommandResult.Command != root) return null;
+        var word = parse.Errors.Select(e => UnknownWord(e.Message)).FirstOrDefault(w => w is not null && !w.StartsWith('-'));
+        if (word is null) return null;
+        string meant = OptionGuess.Command(root, word) is { } name ? $" (did you mean {name}?)" : "";
+        return $"'{word}' is not a command{meant}; the commands are: {string.Join(", ", root.Subcommands.Select(c => c.Name))}";
     }
 
     /// <summary>The word of an "Unrecognized command or argument 'WORD'" error, or null for another error.</summary>

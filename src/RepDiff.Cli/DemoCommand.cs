@@ -73,6 +73,9 @@ internal static class DemoCommand
                 if (done.All(d => d is null))
                     throw new RepDiffInputException($"--methods: no method named applies to any demo pair ({string.Join("; ", notCompared)}); name another method too");
                 foreach (string? why in notCompared.OfType<string>()) Cli.Error.WriteLine($"demo: {why}");
+                foreach (string line in LeftOutLines(done.OfType<(DemoPair Demo, Comparison Comparison, ReportModel Model)>()
+                    .Select(d => (d.Demo.Slug, d.Demo.Pair.N, (IReadOnlyDictionary<string, string>)d.Comparison.LeftOut))))
+                    Cli.Warn(line);
                 return done.OfType<(DemoPair Demo, Comparison Comparison, ReportModel Model)>().ToArray();
 
                 void Compare(int p)
@@ -153,6 +156,21 @@ internal static class DemoCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// What each compared pair left out and why, as compare says it (the demo had said it only in each report and
+    /// results.json): a line per pair and method, the reason in full the first time; a later pair leaving the method out for
+    /// the same reason up to its numbers (KODA's names each pair's sample count) gets a short line.
+    /// </summary>
+    internal static IEnumerable<string> LeftOutLines(IEnumerable<(string Slug, int N, IReadOnlyDictionary<string, string> LeftOut)> pairs)
+    {
+        var said = new HashSet<(string Method, string Reason)>();
+        foreach (var (slug, n, leftOut) in pairs)
+            foreach (var (method, why) in leftOut)
+                yield return said.Add((method, System.Text.RegularExpressions.Regex.Replace(why, @"\d[\d,.]*", "#")))
+                    ? $"demo: {method} is left out of the {slug} pair: {why}"
+                    : $"demo: {method} is left out of the {slug} pair too, for the same reason ({n:N0} samples)";
     }
 
     /// <summary>

@@ -21,11 +21,12 @@ internal static class EmbedCommand
         public Option<string?> Input { get; } = new("--input") { Description = "name of the model's image input tensor" };
         public Option<string?> Output { get; } = new("--output") { Description = "graph output that is the embedding (default: the first output)" };
         public Option<string?> Layer { get; } = new("--layer") { Description = "intermediate tensor to embed with instead, averaged over its spatial or token axes" };
-        public Option<string?> Pooling { get; } = new("--pooling") { Description = "auto, cls, mean or none" };
-        public Option<bool?> Normalize { get; } = new("--normalize") { Description = "scale embeddings to unit L2 norm (true/false)" };
+        // The defaults as ModelResolver and ModelDescription.Resolved apply them.
+        public Option<string?> Pooling { get; } = new("--pooling") { Description = "auto, cls, mean or none; default: the model's own (a built-in model's or preset's, or its description's), else auto: none for an output of one vector per sample, else the mean over its token or spatial axes (with --layer: auto)" };
+        public Option<bool?> Normalize { get; } = new("--normalize") { Description = "scale embeddings to unit L2 norm (true/false); default: the model's own, else false" };
         public Option<string?> Vocab { get; } = new("--vocab") { Description = "WordPiece vocab.txt of a text model" };
         public Option<string?> Tokenizer { get; } = new("--tokenizer") { Description = "Hugging Face tokenizer.json (WordPiece or BPE) of a text model" };
-        public Option<int?> MaxLength { get; } = new("--max-length") { Description = "tokens per text, longer texts are truncated" };
+        public Option<int?> MaxLength { get; } = new("--max-length") { Description = "tokens per text, longer texts are truncated; default: the model's own (minilm-l6 256, arctic-embed-xs 512), else 512" };
         public Option<int> BatchSize { get; } = new("--batch-size") { Description = "samples per model call (1 to 4,096)", DefaultValueFactory = _ => 32 };
         public Option<int> Threads { get; } = new("--threads") { Description = "threads for the model and for image decoding (1 to 256)", DefaultValueFactory = _ => Environment.ProcessorCount };
 

@@ -12,7 +12,7 @@ internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var results = new Argument<string>("RESULTS_JSON") { Description = "results.json written by any RepDiff command (one method's, or compare's)" };
+        var results = new Argument<string>("RESULTS_JSON") { Description = "results.json of a pair method or of compare (not finc's, nor metrics'), whose concept grids are rescored" };
         // A, B and their join as every pair command takes them, given as the run that wrote RESULTS_JSON was given them.
         var inputs = new PairInputOptions();
         inputs.A.Description = "embeddings of model A (the same file the results were computed from)";
@@ -35,6 +35,7 @@ internal static class EvaluateCommand
             }
             else OutputFolder.CheckNewFile(path, "RESULTS_JSON");
             var file = ResultsFile.Read(path);
+            ResultsWithoutConcepts.RefuseUnscorable(file, path);
             var spec = inputs.JoinSpec(parse);
             spec.RefuseSameInput();
             // The file names every run records first (they name the files swapped; joined by id, swapped files had been refused

@@ -15,7 +15,7 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var results = new Argument<string>("RESULTS") { Description = "results.json written by any RepDiff command (single method or compare)" };
+        var results = new Argument<string>("RESULTS") { Description = "results.json of any method or of compare (metrics' has no concepts to export)" };
         var format = new Option<string?>("--format") { Description = "csv or jsonl (default: from --out's extension, else csv)" };
         var output = new Option<string?>("--out") { Description = "file to write (default, or -: standard output)" };
         var ids = new Option<string?>("--ids") { Description = "sample ids, one per line or a 1-D .npy (replaces the results' ids)" };
@@ -41,6 +41,7 @@ internal static class ExportCommand
                 OutputFolder.RefuseInput(outPath, "--out", path, parse.GetValue(ids), parse.GetValue(labels), parse.GetValue(metadata), parse.GetValue(texts));
             }
             var file = ResultsFile.Read(path);
+            ResultsWithoutConcepts.RefuseMetrics(file, path, "export writes the members of concepts (the measures are in the file itself)");
             var explanations = file.Explanations;
             var stored = file.Samples(path);
             // FINC numbers the members of its two directions in two sets (TEST and REF): one list of ids or labels would name

@@ -11,7 +11,7 @@ internal static class InspectCommand
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = $"embedding file ({Embeddings.Formats}), or an .onnx model or a built-in one (resnet18, minilm-l6, arctic-embed-xs): its inputs and outputs" };
-        var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (without it, a file of several lists them all)" };
+        var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (without it, an .npz, .safetensors, .pt, HDF5, Parquet or Arrow file of several lists them all; a JSON Lines file of several vector fields is refused, naming them)" };
         var idColumn = new Option<string?>("--id-column") { Description = $"CSV/TSV/Parquet/Arrow column or JSON Lines field holding sample ids (not counted as a dimension; JSON Lines records' field 'id' and the 'ids' kept beside the embeddings in {Embeddings.KeepingIdsList} files are read without it)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object (file, shape, dtype, mean, mean_row_norm, nan, inf, inf_includes_beyond_float32, and vectors and ids: where a JSON Lines file holds its vectors and where a file's own ids come from; for a model: file, producer, ir_version, opset, nodes, inputs, outputs, and layers with --layers) instead of a table" };
         var layers = new Option<bool>("--layers") { Description = "for a model: also list every intermediate tensor its nodes compute, in the graph's order: the names `embed` takes as a layer" };

@@ -28,7 +28,8 @@ internal static class MethodCommand
         var command = new Command(method.Name, method.Description);
         inputs.AddTo(command);
         var binder = new OptionBinder(method.OptionsType, command);
-        var trustBinder = new OptionBinder(typeof(TrustOptions), command);
+        // Groups given in a file are not found again on part of the samples: the trust options are refused (RerunSize), so not offered.
+        var trustBinder = new OptionBinder(typeof(TrustOptions), command, hidden: method.ConceptsAreGiven);
         command.SetAction(parse => Cli.Guard(() =>
         {
             var options = binder.Bind(parse, method.DefaultOptions());
@@ -67,6 +68,7 @@ internal static class MethodCommand
                 return (result, context, reportModel, origin);
             });
             ImageLooksStage.Warn(pair.Samples);
+            SayStabilityLeftOut([explanation]);
             if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Warn(misaligned);
             model.Origin = origin;
             // Writing the files is not timed (results.json cannot hold its own writing time); rendering report.html before it is.
@@ -138,6 +140,16 @@ internal static class MethodCommand
             return 0;
         }, method.OutOfMemoryAdvice));
         return command;
+    }
+
+    /// <summary>
+    /// Why --trust measured no stability for a method (sae: each rerun retrains it), one line each: results.json and the
+    /// report said so, the terminal had not.
+    /// </summary>
+    public static void SayStabilityLeftOut(IEnumerable<Explanation> explanations)
+    {
+        foreach (var explanation in explanations)
+            if (Stability.NoteOf(explanation) is { } note) Cli.Warn($"{explanation.Method}: {note}");
     }
 
     /// <summary>results.json's timing of <see cref="Origin"/>'s hashing.</summary>

@@ -25,7 +25,9 @@ internal sealed class OptionBinder
     /// <summary>The flags of the help option (Cli.BuildRoot's, which every command inherits) that an option's "--" name can take.</summary>
     private static readonly string[] HelpFlags = ["--help"];
 
-    public OptionBinder([DynamicallyAccessedMembers(OptionsSchema.Members)] Type optionsType, Command command)
+    /// <param name="hidden">Left out of --help and still bound: for options a command refuses, so that given they are
+    /// refused saying why (groups' --stability, --validate and --trust) rather than as unknown words.</param>
+    public OptionBinder([DynamicallyAccessedMembers(OptionsSchema.Members)] Type optionsType, Command command, bool hidden = false)
     {
         this.optionsType = optionsType;
         foreach (var spec in OptionsSchema.Of(optionsType))
@@ -37,6 +39,7 @@ internal sealed class OptionBinder
             Option option = spec.IsBool
                 ? new Option<bool>(spec.Flag) { Description = spec.Help }
                 : new Option<string>(spec.Flag) { Description = spec.Help, HelpName = HelpName(spec) };
+            option.Hidden = hidden;
             command.Options.Add(option);
             bound.Add((spec, option));
             specs.Add(option, spec);

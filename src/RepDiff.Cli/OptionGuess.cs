@@ -40,6 +40,18 @@ internal static class OptionGuess
             .Select(c => c.Name).FirstOrDefault();
     }
 
+    /// <summary>
+    /// The subcommand of <paramref name="root"/> that <paramref name="typed"/> most likely means: the same name in other case
+    /// (`Rdx`), else one within two edits (`comapre`); null when none is near.
+    /// </summary>
+    public static string? Command(Command root, string typed)
+    {
+        var names = root.Subcommands.Select(c => c.Name).ToList();
+        return names.FirstOrDefault(n => n.Equals(typed, StringComparison.OrdinalIgnoreCase))
+            ?? names.Select(n => (Name: n, Edits: Edits(typed.ToLowerInvariant(), n))).Where(c => c.Edits <= 2 && c.Edits < c.Name.Length / 2)
+                .OrderBy(c => c.Edits).ThenBy(c => c.Name, StringComparer.Ordinal).Select(c => c.Name).FirstOrDefault();
+    }
+
     /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
     private static int Edits(string a, string b)
     {

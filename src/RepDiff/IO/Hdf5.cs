@@ -305,7 +305,7 @@ internal static class Hdf5
                 var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
                 if (shape.Length is 0 or > 2)
                     throw RepDiffInputException.ForFile(name, $"expected a 2-D array (samples × dimensions), found {(shape.Length == 0 ? "a single value" : $"shape {RowFile.ShapeText(shape)}")}",
-                        advice: shape.Length == 3 ? RowFile.TokenAdvice : null);
+                        advice: RowFile.ShapeAdvice(shape));
                 if (shape[0] > int.MaxValue || shape.Length == 2 && shape[1] > int.MaxValue)
                     throw RepDiffInputException.ForFile(name, $"shape {RowFile.ShapeText(shape)} has more than {int.MaxValue} rows or columns");
                 int rows = (int)shape[0], cols = shape.Length == 2 ? (int)shape[1] : 1;

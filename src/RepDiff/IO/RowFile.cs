@@ -92,15 +92,29 @@ public sealed class RowFile : IRowSource, IDisposable
     /// What a 3-D array most often is: a transformer's last hidden state, one vector per token, saved before pooling.
     /// Its shape alone had been the whole message, leaving the user to guess what RepDiff wanted instead.
     /// </summary>
-    public const string TokenAdvice = ": one vector per token (samples × tokens × dimensions)? Pool them to one per sample first, "
+    private const string TokenAdvice = ": one vector per token (samples × tokens × dimensions)? Pool them to one per sample first, "
         + "e.g. x.mean(axis=1), or x[:, 0] for the first ([CLS]) token";
+
+    /// <summary>
+    /// What else a 3-D or 4-D array often is: images as pixels (a 1200×28×28 .npy had been told only to pool its "tokens";
+    /// a 4-D one was given no advice at all).
+    /// </summary>
+    private const string PixelAdvice = "give them with --images, or embed them with `repdiff embed resnet18 --images FILE --out embeddings.npy`";
+
+    /// <summary>The advice for an array of <paramref name="shape"/> given as embeddings, on the error's line; null where none applies.</summary>
+    public static string? ShapeAdvice(long[] shape) => shape.Length switch
+    {
+        3 => TokenAdvice + "; or pixel arrays (samples × height × width)? " + PixelAdvice,
+        4 => ": pixel arrays (samples × height × width × channels)? " + PixelAdvice,
+        _ => null,
+    };
 
     /// <summary>Rows and columns of an embedding array: 1-D is one column, 2-D as is, anything else is an error.</summary>
     private static (int, int) RowsAndCols(string name, long[] shape, bool fortranOrder, bool flatten)
     {
         if (shape.Length == 0 || shape.Length > 2 && !flatten)
             throw RepDiffInputException.ForFile(name, $"expected a 2-D array (samples × dimensions), found shape {ShapeText(shape)}",
-                advice: shape.Length == 3 ? TokenAdvice : null);
+                advice: ShapeAdvice(shape));
         if (shape.Length > 2 && fortranOrder)
             throw RepDiffInputException.ForFile(name, "Fortran-order arrays of more than 2 dimensions are not read; save with numpy.ascontiguousarray");
         long rows = shape[0], cols = 1;

@@ -52,7 +52,9 @@ public sealed class OptionSpec
             var parts = new List<string> { Declaration.Description };
             if (Choices is { } choices) parts.Add($"one of: {string.Join(", ", choices)}");
             else if (RangeText() is { } range) parts.Add(range);
-            if (Default is not null && !(IsBool && Default is false)) parts.Add($"default: {Format(Default)}");
+            // A switch on by default is turned off by a value: said, as "default: true" alone left that to guess.
+            if (IsBool && Default is true) parts.Add($"default: true ({Flag} false turns it off)");
+            else if (Default is not null && !(IsBool && Default is false)) parts.Add($"default: {Format(Default)}");
             return string.Join("; ", parts);
         }
     }

@@ -66,8 +66,15 @@ public static class Stability
     /// <summary>Says in results.json (metrics.stability_note) and the report why a method's stability was not measured.</summary>
     private static void NoteLeftOut(Explanation explanation, string? note)
     {
-        if (note is not null) explanation.Metrics["stability_note"] = note;
+        if (note is not null) explanation.Metrics[NoteKey] = note;
     }
+
+    /// <summary>The key in an explanation's metrics of why its stability was not measured.</summary>
+    public const string NoteKey = "stability_note";
+
+    /// <summary>Why the stability of <paramref name="explanation"/> was not measured, or null when it was or was not asked for.</summary>
+    public static string? NoteOf(Explanation explanation) =>
+        explanation.Metrics[NoteKey] is System.Text.Json.Nodes.JsonValue note && note.TryGetValue(out string? text) ? text : null;
 
     /// <summary>The same for a method on two sample sets (FINC): each set is resampled on its own.</summary>
     public static void Measure(ISampleSetMethod method, SampleSets sets, Explanation full, int resamples,

@@ -307,6 +307,8 @@ public class CompareCommandTests
         Assert.All(explanations["kmeans"].Directions.SelectMany(d => d.Concepts), c => Assert.InRange(c.Stability!.Value, 0, 1));
         Assert.All(explanations["sae"].Directions.SelectMany(d => d.Concepts), c => Assert.Null(c.Stability));
         Assert.Contains("--stability R", explanations["sae"].Metrics["stability_note"]!.GetValue<string>());
+        // And the terminal, on one line (it had said nothing).
+        Assert.Contains("warning: sae: stability not measured: each sae rerun retrains it from scratch", stderr);
         // The cards say both in words, the stability's number first.
         string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
         Assert.Contains("each sae rerun retrains it from scratch", html);

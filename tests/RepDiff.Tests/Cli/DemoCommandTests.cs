@@ -68,6 +68,8 @@ public class DemoCommandTests
         Assert.Null(Results(dir, "checkpoints")["left_out"]);
         Assert.Equal(["rdx"], Methods(dir, "merged-labels"));
         Assert.StartsWith("compare runs it on at most 1,000 samples", (string)Results(dir, "merged-labels")["left_out"]!["koda"]!);
+        // The terminal says so too, as compare does (it had said nothing: only the report and results.json did).
+        Assert.Contains("warning: demo: koda is left out of the merged-labels pair: compare runs it on at most 1,000 samples", stderr.ToString());
 
         string alone = Path.Combine(TestData.TempDir(), "demo");
         stdout = new StringWriter();
@@ -101,6 +103,27 @@ public class DemoCommandTests
         public override string WhyNotApplicable(RepresentationPair pair) => maxSamples == 0 ? "it applies to no pair" : $"it applies to at most {maxSamples:N0} samples";
         protected override Explanation Explain(RepresentationPair pair, PlainOptions options, IProgress<ProgressUpdate>? progress) =>
             ShapedMethod.Of([ShapedMethod.Concept(1, 2, ShapedMethod.Block(pair.N, 0, 10))], [ShapedMethod.Concept(1, 1, ShapedMethod.Block(pair.N, 10, 10))]);
+    }
+
+    /// <summary>
+    /// The lines saying which method each pair left out: the reason in full once per method, and a pair that leaves it out
+    /// for the same reason (up to its numbers, such as its sample count) in a short line, where the reason had repeated.
+    /// </summary>
+    [Fact]
+    public void ALeftOutMethodsReasonIsGivenOnceAndEachPairNamed()
+    {
+        var lines = global::RepDiff.Cli.DemoCommand.LeftOutLines([
+            ("checkpoints", 500, new Dictionary<string, string>()),
+            ("merged-labels", 1797, new Dictionary<string, string> { ["koda"] = "at most 1,000 samples, and there are 1,797" }),
+            ("sentences", 3000, new Dictionary<string, string> { ["koda"] = "at most 1,000 samples, and there are 3,000", ["spec"] = "no reason" }),
+            ("garments", 1200, new Dictionary<string, string> { ["koda"] = "another reason" }),
+        ]);
+        Assert.Equal([
+            "demo: koda is left out of the merged-labels pair: at most 1,000 samples, and there are 1,797",
+            "demo: koda is left out of the sentences pair too, for the same reason (3,000 samples)",
+            "demo: spec is left out of the sentences pair: no reason",
+            "demo: koda is left out of the garments pair: another reason",
+        ], lines);
     }
 
     [Fact]

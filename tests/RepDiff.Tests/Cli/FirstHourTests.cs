@@ -178,7 +178,8 @@ public class FirstHourTests
         string tokens = WriteNpy("tokens.npy", "<f4", "(60, 4, 2)", new byte[60 * 4 * 2 * 4]);
         Run("rdx", tokens, a, "--out", Path.Combine(dir, "out")).AssertBadInput(
             "tokens.npy: expected a 2-D array (samples × dimensions), found shape (60, 4, 2): one vector per token (samples × tokens × dimensions)? "
-            + "Pool them to one per sample first, e.g. x.mean(axis=1), or x[:, 0] for the first ([CLS]) token");
+            + "Pool them to one per sample first, e.g. x.mean(axis=1), or x[:, 0] for the first ([CLS]) token; "
+            + "or pixel arrays (samples × height × width)? give them with --images, or embed them with `repdiff embed resnet18 --images FILE --out embeddings.npy`");
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
 

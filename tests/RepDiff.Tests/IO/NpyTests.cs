@@ -50,7 +50,7 @@ public class NpyTests
         var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path));
         Assert.Equal(path, e.FileName);
         Assert.Equal("expected a 2-D array (samples × dimensions), found shape (2, 3, 4)", e.FileProblem);
-        Assert.Equal($"{e.FileName}: {e.FileProblem}{RowFile.TokenAdvice}", e.Message);
+        Assert.Equal($"{e.FileName}: {e.FileProblem}{RowFile.ShapeAdvice([2, 3, 4])}", e.Message);
     }
 
     /// <summary>

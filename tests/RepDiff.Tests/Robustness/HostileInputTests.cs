@@ -21,7 +21,7 @@ public class HostileInputTests
     [Fact]
     public void AnUnknownCommandIsNamed()
     {
-        Run("frobnicate").AssertBadInput("Unrecognized command or argument 'frobnicate'");
+        Run("frobnicate").AssertBadInput("'frobnicate' is not a command; the commands are: inspect, ");
         Run("--frob").AssertBadInput("Unrecognized command or argument '--frob'");
     }
 

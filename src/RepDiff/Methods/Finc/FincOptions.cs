@@ -20,7 +20,8 @@ public sealed record FincOptions : ModeOptions
     [Option("shared frequencies (.npy, d × r, already divided by sigma), e.g. omega.npy of an earlier run", IsFile = true)]
     public string? Omega { get; init; }
 
-    [Option("auto, exact (pooled n×n kernel) or rff (streams the rows)")]
+    // auto as FincMethod.Resolve resolves it, with AutoExactLimit written out (an attribute takes no formatted number).
+    [Option("auto (exact up to 3,000 rows of TEST and REF together, rff above them or when --omega is given), exact (pooled n×n kernel) or rff (streams the rows)")]
     public FincRoute Route { get; init; } = FincRoute.Auto;
 
     [Option("rows read at a time on the rff route", Min = 1, Max = 1_000_000)]

@@ -18,7 +18,8 @@ public sealed record SpecOptions : ModeOptions
     [Option("Gaussian bandwidth of B (default: median pairwise distance)", Min = 0, MinExclusive = true)]
     public double? SigmaB { get; init; }
 
-    [Option("auto, exact (n×n kernels), features (cosine: the normalized rows; with the Gaussian kernel it is rff) or rff (Gaussian, random Fourier features; streams the rows)")]
+    // auto as SpecMethod.ResolvedRoute resolves it, with AutoExactLimit written out (an attribute takes no formatted number).
+    [Option("auto (exact up to 5,000 samples, above them rff for the Gaussian kernel and features for the cosine; rff when --omega-a or --omega-b is given), exact (n×n kernels), features (cosine: the normalized rows; with the Gaussian kernel it is rff) or rff (Gaussian, random Fourier features; streams the rows)")]
     public SpecRoute Route { get; init; } = SpecRoute.Auto;
 
     [Option("random Fourier frequencies per representation (rff route)", Min = 1, Max = MaxRffDim)]
