@@ -153,10 +153,14 @@ internal static class Cli
     {
         var root = parse.RootCommandResult.Command;
         if (parse.CommandResult.Command != root) return null;
-        var word = parse.Errors.Select(e => UnknownWord(e.Message)).FirstOrDefault(w => w is not null && !w.StartsWith('-'));
+        var word = parse.Errors.Select(e => UnknownWord(e.Message)).FirstOrDefault(w => w is not null);
         if (word is null) return null;
+        string commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+        // An option before any command (`repdiff --frob x`: --frob is the mistake, not its value x; alone it had been
+        // "(and 1 more)", the more being the command not given).
+        if (word.StartsWith('-')) return $"'{word}' is not an option of repdiff itself; options follow a command: {commands}";
         string meant = OptionGuess.Command(root, word) is { } name ? $" (did you mean {name}?)" : "";
-        return $"'{word}' is not a command{meant}; the commands are: {string.Join(", ", root.Subcommands.Select(c => c.Name))}";
+        return $"'{word}' is not a command{meant}; the commands are: {commands}";
     }
 
     /// <summary>The word of an "Unrecognized command or argument 'WORD'" error, or null for another error.</summary>

@@ -147,6 +147,9 @@ public class NewcomerMessagesTests
         Run("Rdx", a, b).AssertBadInput($"error: 'Rdx' is not a command (did you mean rdx?); the commands are: {commands}; see --help");
         Run("comapre", a, b).AssertBadInput("'comapre' is not a command (did you mean compare?)");
         Assert.DoesNotContain("more)", Run("Rdx", a, b, "--out", "x").Stderr);
+        // An option before any command, alone or with a value: the option is named, not its value as a command.
+        Run("--frob").AssertBadInput($"error: '--frob' is not an option of repdiff itself; options follow a command: {commands}; see --help");
+        Run("--frob", "x").AssertBadInput($"error: '--frob' is not an option of repdiff itself; options follow a command: {commands}; see --help");
     }
 
     /// <summary>A flag on by default said "default: true" without saying how to turn it off.</summary>

@@ -22,7 +22,7 @@ public class HostileInputTests
     public void AnUnknownCommandIsNamed()
     {
         Run("frobnicate").AssertBadInput("'frobnicate' is not a command; the commands are: inspect, ");
-        Run("--frob").AssertBadInput("Unrecognized command or argument '--frob'");
+        Run("--frob").AssertBadInput("'--frob' is not an option of repdiff itself; options follow a command: inspect, ");
     }
 
     // 1 and 2: special files as any input. A FIFO blocks forever when opened; /dev/zero never ends.
