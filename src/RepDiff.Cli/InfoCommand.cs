@@ -29,8 +29,20 @@ internal static class InfoCommand
         return command;
     }
 
-    // Native AOT has no JIT; otherwise methods start from ReadyToRun code when the assemblies carry it.
-    private static string Compilation() => RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "Native AOT";
+    // Native AOT has no JIT; otherwise methods start from ReadyToRun code when the assemblies carry it (the packed tool's
+    // do), which "JIT" alone had not told apart from a plain build.
+    private static string Compilation() =>
+        !RuntimeFeature.IsDynamicCodeSupported ? "Native AOT" : HasReadyToRunCode(typeof(Gemm).Assembly) ? "JIT, with ReadyToRun code" : "JIT";
+
+    /// <summary>Whether an assembly's file carries precompiled (ReadyToRun) code: its CLI header names a native code header.</summary>
+    private static bool HasReadyToRunCode(System.Reflection.Assembly assembly)
+    {
+        // Beside the app, where the tool keeps it; a single-file bundle has no file per assembly to read.
+        string path = Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".dll");
+        if (!File.Exists(path)) return false;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(path));
+        return pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+    }
 
     private static string Accelerated(bool yes) => yes ? "accelerated" : "not accelerated";
 }

@@ -57,6 +57,17 @@ public class ToolPackageTests
         Run("dotnet", work, "tool", "install", "--tool-path", tools, "--configfile", config, "repdiff");
         string version = Run(Path.Combine(tools, "repdiff"), work, "--version");
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Trim());
+        // The packed tool is ReadyToRun, and info says so (it had said "JIT" as a plain build does).
+        Assert.Contains("JIT, with ReadyToRun code", Run(Path.Combine(tools, "repdiff"), work, "info"));
+    }
+
+    /// <summary>The tests' own build is plain IL: info says JIT alone, as the packed tool's says it has ReadyToRun code.</summary>
+    [Fact]
+    public void InfoOfAPlainBuildSaysJitAlone()
+    {
+        var info = Robustness.CliHarness.Run("info");
+        Assert.Equal(0, info.Code);
+        Assert.Matches(@"(?m)^runtime: .*, JIT$", info.Stdout);
     }
 
     /// <summary>Runs a program to completion (at most 10 minutes) and returns its standard output; fails with its output otherwise.</summary>
