@@ -183,10 +183,7 @@ public class ProcessEnvironmentTests
     public void AnEightyColumnTerminalKeepsEachLabelWithItsCount()
     {
         if (!File.Exists("/usr/bin/script")) return;
-        var (a, b, labels) = SmallPair(dir);
-        File.WriteAllLines(labels, File.ReadAllLines(labels).Select(l => $"class {l}"));
-        string typescript = Path.Combine(dir, "typescript");
-        var (code, _, _) = Shell($"script -qec 'stty cols 80; NO_COLOR=1 dotnet {Cli} compare {a} {b} --labels {labels} --methods rdx,kmeans --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null", Utf8);
+        var (code, typescript, _, _, _) = CompareOnAnEightyColumnTerminal("NO_COLOR=1 ", Utf8);
         Assert.Equal(0, code);
         var table = File.ReadAllText(typescript).Split('\n').Where(l => l.StartsWith('│')).ToList();
         Assert.NotEmpty(table);
@@ -205,11 +202,7 @@ public class ProcessEnvironmentTests
     public void ATerminalWithoutAUtf8LocaleGetsAscii()
     {
         if (!File.Exists("/usr/bin/script")) return;
-        var (a, b, labels) = SmallPair(dir);
-        File.WriteAllLines(labels, File.ReadAllLines(labels).Select(l => $"class {l}"));
-        string typescript = Path.Combine(dir, "typescript");
-        var (code, _, _) = Shell($"script -qec 'stty cols 80; dotnet {Cli} compare {a} {b} --labels {labels} --methods rdx,kmeans --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null",
-            ("LC_ALL", "C"), ("LANG", "C"));
+        var (code, typescript, a, b, labels) = CompareOnAnEightyColumnTerminal("", ("LC_ALL", "C"), ("LANG", "C"));
         Assert.Equal(0, code);
         byte[] shown = File.ReadAllBytes(typescript);
         Assert.DoesNotContain(shown, value => value > 0x7F);
@@ -221,6 +214,20 @@ public class ProcessEnvironmentTests
         Assert.Equal(0, fileCode);
         Assert.Contains("┌", stdout);
         Assert.Matches(@"class \d+ ×\d+", stdout);
+    }
+
+    /// <summary>
+    /// `compare` (rdx, kmeans) of a small pair whose labels are two words ("class 3") on a pty of 80 columns under
+    /// <paramref name="environment"/>, <paramref name="prefix"/> before the command; what the terminal showed is in the typescript.
+    /// </summary>
+    private (int Code, string Typescript, string A, string B, string Labels) CompareOnAnEightyColumnTerminal(string prefix, params (string Name, string Value)[] environment)
+    {
+        var (a, b, labels) = SmallPair(dir);
+        File.WriteAllLines(labels, File.ReadAllLines(labels).Select(l => $"class {l}"));
+        string typescript = Path.Combine(dir, "typescript");
+        var (code, _, _) = Shell($"script -qec 'stty cols 80; {prefix}dotnet {Cli} compare {a} {b} --labels {labels} --methods rdx,kmeans --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null",
+            environment);
+        return (code, typescript, a, b, labels);
     }
 
     /// <summary>COLUMNS sets the width of a table written to a file or a pipe (a notebook's narrower pane); it had been ignored.</summary>
