@@ -306,19 +306,12 @@ public class FindingTextTests
         // (4.98 against 5.0). The higher concentration by a hair had overruled the purities (50% against 75%) and given as its
         // reason "100% of that concept and 20% of the whole set, against 100% and 20%".
         var labels = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 300)).ToArray());
-        var explanation = new Explanation
-        {
-            Method = "hand",
-            Directions =
+        var explanation = TwoDirections(
+            [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L0", 125), ("L1", 124), ("L9", 1)) }],
             [
-                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L0", 125), ("L1", 124), ("L9", 1)) }] },
-                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts =
-                [
-                    new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L2", 50), ("L3", 50)) },
-                    new Concept { Rank = 2, Members = BaseRateTests.Take(labels, ("L4", 30)) },
-                ] },
-            ],
-        };
+                new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L2", 50), ("L3", 50)) },
+                new Concept { Rank = 2, Members = BaseRateTests.Take(labels, ("L4", 30)) },
+            ]);
         var findings = FindingText.Describe(explanation, labels, "a.npy", "b.npy");
         Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInA).Lead!.Mix);
         Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
@@ -332,6 +325,7 @@ public class FindingTextTests
     /// </summary>
     private static readonly SampleLabels TwoRareLabels = Labels([.. Enumerable.Range(0, 8).Select(k => ($"L{k}", 245)), ("R0", 20), ("R1", 20)]);
 
+    /// <summary>A hand-made explanation of one method: <paramref name="inA"/> more similar in A, <paramref name="inB"/> in B.</summary>
     private static Explanation TwoDirections(Concept[] inA, Concept[] inB) => new()
     {
         Method = "hand",
@@ -406,16 +400,9 @@ public class FindingTextTests
         // 80%) and leans to them. Concentration compares two mixtures only: here the labels B crosses are the difference, as
         // ResNet-18's mixed garment classes are beside the task model's mixture of Bag, Shirt and Pullover.
         var labels = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 100)).ToArray());
-        var explanation = new Explanation
-        {
-            Method = "hand",
-            Directions =
-            [
-                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L0", 40), ("L1", 30)) }] },
-                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts =
-                    [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L2", 20), ("L3", 20), ("L4", 20), ("L5", 20), ("L6", 20)) }] },
-            ],
-        };
+        var explanation = TwoDirections(
+            [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L0", 40), ("L1", 30)) }],
+            [new Concept { Rank = 1, Members = BaseRateTests.Take(labels, ("L2", 20), ("L3", 20), ("L4", 20), ("L5", 20), ("L6", 20)) }]);
         var findings = FindingText.Describe(explanation, labels, "a.npy", "b.npy");
         Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInA).Lead!.Mix);
         Assert.Equal(ConceptMix.Leaning, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
