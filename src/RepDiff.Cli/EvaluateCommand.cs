@@ -136,30 +136,53 @@ internal static class EvaluateCommand
     /// <summary>
     /// A and B given the other way round score every grid in the wrong model (a k-means run on 32 and 16 dimensions, given
     /// B then A: BSR 0.83 rescored 0.17, exit 0). The dimensions catch it where they differ; on equal dimensions, every run
-    /// records its inputs' file names: when A is the run's B and B its A (two files of different names), the pair is refused.
+    /// records its inputs' file names, and the keys that picked their arrays: when A is the run's B and B its A (two files of
+    /// different names, or two arrays of one file), the pair is refused here, before the files are opened or hashed (a
+    /// refusal after the fingerprints' progress had been one line after three). Renamed files are told by their bytes
+    /// (<see cref="CheckFingerprints"/>).
     /// </summary>
     private static void RefuseSwappedInputs(ResultsFile file, string path, PairSpec spec)
     {
-        if (file.Root["inputs"] is not JsonObject inputs || inputs["a"] is not JsonValue ra || inputs["b"] is not JsonValue rb
-            || !ra.TryGetValue(out string? runA) || !rb.TryGetValue(out string? runB) || runA == runB) return;
-        string givenA = Path.GetFileName(spec.PathA), givenB = Path.GetFileName(spec.PathB);
-        if (givenA == runB && givenB == runA)
-            throw RepDiffInputException.ForFile(path, $"was computed with A = {NpyDtype.Truncate(runA)} and B = {NpyDtype.Truncate(runB)}; "
+        if (file.Root["inputs"] is not JsonObject inputs || Recorded(inputs, "a") is not { } runA || Recorded(inputs, "b") is not { } runB) return;
+        var (runKeyA, runKeyB) = (Recorded(inputs, "key_a"), Recorded(inputs, "key_b"));
+        // A run that recorded no keys (none given, or a file from before they were recorded) is told apart by its file names alone.
+        bool keyed = runKeyA is not null || runKeyB is not null;
+        // Each side by its file's name and the array its key picks; the run's keys are resolved in the file they are compared in.
+        ArrayRead Given(string input, string? key) => new(Path.GetFileName(input), keyed ? ArrayIn(input, key) : null);
+        ArrayRead Run(string name, string? key, string comparedIn) => new(name, keyed ? ArrayIn(comparedIn, key) : null);
+        if (Run(runA, runKeyA, spec.PathA) == Run(runB, runKeyB, spec.PathA)) return;
+        if (Given(spec.PathA, spec.KeyA) == Run(runB, runKeyB, spec.PathA) && Given(spec.PathB, spec.KeyB) == Run(runA, runKeyA, spec.PathB))
+            throw RepDiffInputException.ForFile(path, $"was computed with A = {Run(runA, runKeyA, spec.PathB).Describe()} and B = {Run(runB, runKeyB, spec.PathA).Describe()}; "
                 + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
+    }
+
+    /// <summary>A text the run recorded under <paramref name="key"/>, of <paramref name="length"/> characters when one is asked for.</summary>
+    private static string? Recorded(JsonObject? record, string key, int length = 0) =>
+        record?[key] is JsonValue value && value.TryGetValue(out string? text) && (length == 0 || text.Length == length) ? text : null;
+
+    /// <summary>
+    /// The array <paramref name="key"/> picks in the given file <paramref name="input"/>, as the file names it: "y.npy" and "y"
+    /// pick one array of an .npz, and are compared as one (a run's and the given keys alike; a run from before keys were recorded
+    /// as resolved may hold either), as are no key and the name of a file's only array. A key the file has no array for (or
+    /// no key for a file of several) stays as typed, to be told apart from the file's.
+    /// </summary>
+    private static string? ArrayIn(string? input, string? key)
+    {
+        if (input is null) return key;
+        try { return Embeddings.ArrayNamed(input, key); }
+        catch (RepDiffInputException) { return key; }
     }
 
     /// <summary>
     /// The run's fingerprints of A and B against the files given: the run's B and A by their bytes, under any names, are
     /// refused as swapped (equal dimensions and renamed files had passed every other check); a file whose bytes are not the
     /// run's is told, since the concepts were found on other values (a copy in another format is, and may be meant). Where the
-    /// run recorded the keys that picked its arrays, a side is its file's bytes and its key: two arrays of one file given with
-    /// their keys exchanged (by --key-a/-b, --column-a/-b or --key) are refused as swapped too, and another array of the run's
-    /// file is told as another file is.
+    /// run recorded the keys that picked its arrays, a side is its file's bytes and the array its key picks: two arrays of one
+    /// file given with their keys exchanged (by --key-a/-b, --column-a/-b or --key) are refused as swapped too, and another
+    /// array of the run's file is told as another file is.
     /// </summary>
     private static void CheckFingerprints(ResultsFile file, string path, PairSpec spec)
     {
-        static string? Recorded(JsonObject? record, string key, int length = 0) =>
-            record?[key] is JsonValue value && value.TryGetValue(out string? text) && (length == 0 || text.Length == length) ? text : null;
         if (file.Root["inputs_sha256"] is not JsonObject fingerprints || Recorded(fingerprints, "a", 64) is not { } runA || Recorded(fingerprints, "b", 64) is not { } runB)
             return;
         var inputs = file.Root["inputs"] as JsonObject;
@@ -167,24 +190,34 @@ internal static class EvaluateCommand
         // A run that recorded no keys (none given, or a file from before they were recorded) is told apart by its bytes alone.
         bool keyed = runKeyA is not null || runKeyB is not null;
         var given = ProgressDisplay.Run(progress => InputFingerprints.Of([("a", spec.PathA), ("b", spec.PathB)], progress));
-        var run = (A: new ArrayRead(runA, keyed ? runKeyA : null), B: new ArrayRead(runB, keyed ? runKeyB : null));
-        var now = (A: new ArrayRead(given[0].Sha256, keyed ? spec.KeyA : null), B: new ArrayRead(given[1].Sha256, keyed ? spec.KeyB : null));
+        // The run's keys are resolved in a given file of the run's bytes: there they pick what they picked in the run.
+        string? RunFile(string sha256) => given[0].Sha256 == sha256 ? spec.PathA : given[1].Sha256 == sha256 ? spec.PathB : null;
+        var run = (A: new ArrayRead(runA, keyed ? ArrayIn(RunFile(runA), runKeyA) : null), B: new ArrayRead(runB, keyed ? ArrayIn(RunFile(runB), runKeyB) : null));
+        var now = (A: new ArrayRead(given[0].Sha256, keyed ? ArrayIn(spec.PathA, spec.KeyA) : null), B: new ArrayRead(given[1].Sha256, keyed ? ArrayIn(spec.PathB, spec.KeyB) : null));
         if (now.A == run.B && now.B == run.A && run.A != run.B)
             throw RepDiffInputException.ForFile(path, $"was computed with {now.B.Describe(spec.PathB)} as A and {now.A.Describe(spec.PathA)} as B{(keyed ? "" : " (by their SHA-256)")}; "
                 + "these are given the other way round (A and B swapped would score every grid in the wrong model)");
         foreach (var (side, read, recorded, input) in new[] { ("A", now.A, run.A, spec.PathA), ("B", now.B, run.B, spec.PathB) })
-            if (read.Sha256 != recorded.Sha256)
-                Cli.Warn($"{Path.GetFileName(input)} ({side}) is not the file the run read: its SHA-256 begins {read.Sha256[..12]}, the run's {recorded.Sha256[..12]}; "
+            if (read.File != recorded.File)
+                Cli.Warn($"{Path.GetFileName(input)} ({side}) is not the file the run read: its SHA-256 begins {read.File[..12]}, the run's {recorded.File[..12]}; "
                     + "its BSR is scored on the values given here");
             else if (read.Key != recorded.Key)
                 Cli.Warn($"{Path.GetFileName(input)} ({side}) is the file the run read, but its array {read.Key ?? "(none given)"}, not the run's {recorded.Key ?? "(none given)"}; "
                     + "its BSR is scored on the values given here");
     }
 
-    /// <summary>One side of a run as evaluate tells it apart: its file's SHA-256 and the key that picked its array (null: none, or not recorded).</summary>
-    private readonly record struct ArrayRead(string Sha256, string? Key)
+    /// <summary>
+    /// One side of a run as evaluate tells it apart: its file (by its name, or its SHA-256) and the array its key picks (null:
+    /// no key, or none recorded).
+    /// </summary>
+    private readonly record struct ArrayRead(string File, string? Key)
     {
-        public string Describe(string path) => Key is null ? Path.GetFileName(path) : $"{Path.GetFileName(path)}'s array {NpyDtype.Truncate(Key)}";
+        /// <summary>The side in a message, its file named by <paramref name="path"/>'s name ("pair.npz's array x"), or by <see cref="File"/> when that is its name.</summary>
+        public string Describe(string? path = null)
+        {
+            string name = path is null ? NpyDtype.Truncate(File) : Path.GetFileName(path);
+            return Key is null ? name : $"{name}'s array {NpyDtype.Truncate(Key)}";
+        }
     }
 
     /// <summary>

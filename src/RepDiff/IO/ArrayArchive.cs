@@ -105,6 +105,13 @@ public abstract class ArrayArchive(string path) : IDisposable
     /// <summary>The array named by key, or the only one when key is null; the rows stay readable after the archive is closed.</summary>
     public abstract RowFile OpenRows(string? key, bool checkFinite);
 
+    /// <summary>
+    /// The name of the array <paramref name="key"/> picks, as <see cref="Keys"/> lists it: one array has one name however its
+    /// key was typed ("x.npy" of an .npz is its "x", "/emb" of an .h5 its "emb"), so that keys are compared by the array they
+    /// read. No key names the only array, as <see cref="OpenRows"/> reads it; refused as OpenRows refuses a key that names none.
+    /// </summary>
+    public virtual string ArrayNamed(string? key) => ChooseKey(key, Keys, k => k);
+
     public virtual void Dispose() { }
 
     /// <summary>The file opened as an archive of arrays (or of a table's columns), or null when its format holds one array.</summary>

@@ -24,6 +24,18 @@ public static class Embeddings
     /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
     public static bool TakesKey(string path) => EmbeddingFormat.Of(path)?.TakesKey == true;
 
+    /// <summary>
+    /// The array or column <paramref name="key"/> picks in <paramref name="path"/>, named as the file lists it
+    /// (<see cref="ArrayArchive.ArrayNamed"/>: an .npz's "x.npy" is its "x", and no key its only array); a JSON Lines field
+    /// as given; null for a file of one array, which a key picks nothing in.
+    /// </summary>
+    public static string? ArrayNamed(string path, string? key)
+    {
+        if (!TakesKey(path)) return null;
+        using var archive = ArrayArchive.Open(path);
+        return archive?.ArrayNamed(key) ?? key;
+    }
+
     /// <summary>Whether the file has named columns (or JSON Lines fields), one of which --id-column can name.</summary>
     public static bool HasColumns(string path) => EmbeddingFormat.Of(path)?.HasColumns == true;
 

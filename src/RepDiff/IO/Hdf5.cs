@@ -208,13 +208,8 @@ internal static class Hdf5
             string chosen, name;
             try
             {
-                if (key?.Trim('/') is { Length: > 0 } named && IsDataset(file, named, Path)) (chosen, name) = (named, NameOf(named));
-                else
-                {
-                    // h5py names datasets from the root ("/emb/feats"); both spellings find one.
-                    chosen = ChooseKey(key?.TrimStart('/'), Keys, k => k);
-                    name = Keys.Count == 1 ? Path : NameOf(chosen);
-                }
+                (chosen, bool listed) = Dataset(file, key);
+                name = listed && Keys.Count == 1 ? Path : NameOf(chosen);
             }
             catch
             {
@@ -222,6 +217,23 @@ internal static class Hdf5
                 throw;
             }
             return WithIdsBeside(new RowFile(Hdf5Rows.Open(file, Path, chosen, name), checkFinite), chosen);
+        }
+
+        public override string ArrayNamed(string? key)
+        {
+            using var file = OpenFile(Path);
+            return Dataset(file, key).Chosen;
+        }
+
+        /// <summary>
+        /// The dataset a key names, where a key is resolved for reading and for <see cref="ArrayNamed"/>: a dataset's path is
+        /// looked up without listing the file's datasets; <paramref name="Listed"/> when they were listed to choose it.
+        /// </summary>
+        private (string Chosen, bool Listed) Dataset(NativeFile file, string? key)
+        {
+            if (key?.Trim('/') is { Length: > 0 } named && IsDataset(file, named, Path)) return (named, false);
+            // h5py names datasets from the root ("/emb/feats"); both spellings find one.
+            return (ChooseKey(key?.TrimStart('/'), Keys, k => k), true);
         }
 
         /// <summary>The ids dataset of that name in the chosen dataset's group: ids are kept per group.</summary>

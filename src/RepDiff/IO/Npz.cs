@@ -47,6 +47,10 @@ public static class Npz
 
         public override IReadOnlyList<string> Keys { get; }
 
+        public override string ArrayNamed(string? key) => ArrayName(Entry(key));
+
+        /// <summary>The entry a key names, with or without ".npy" (or the only one): where a key is resolved, for reading and for <see cref="ArrayNamed"/>.</summary>
+        private string Entry(string? key) => ChooseKey(key, entries.Keys, ArrayName);
 
         public override RowFile OpenRows(string? key, bool checkFinite)
         {
@@ -76,7 +80,7 @@ public static class Npz
         /// </summary>
         private (string Key, string Name, NpyHeader Header, ArrayBytes Data) ReadArray(string? key, bool strings = false)
         {
-            string chosen = ChooseKey(key, entries.Keys, ArrayName);
+            string chosen = Entry(key);
             var entry = entries[chosen];
             string name = $"{Path}[{ArrayName(chosen)}]";
             try

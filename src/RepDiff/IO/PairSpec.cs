@@ -84,11 +84,16 @@ public sealed record PairSpec(string PathA, string PathB)
     /// file names, and the arrays (or columns) of A and B as "key_a" and "key_b" when a key picked them: two arrays of one file
     /// have one name and one SHA-256, and only their keys tell `evaluate` that they were given the other way round.
     /// </summary>
+    /// <remarks>
+    /// A key is recorded as the file names the array it read (<see cref="Embeddings.ArrayNamed"/>), not as typed: "x" and
+    /// "x.npy" read one array of an .npz, and so record one name, which is what results.json says was read. Results written
+    /// before recorded the key as typed; `evaluate` resolves the recorded key in the file as it resolves the one given.
+    /// </remarks>
     public Dictionary<string, string> InputNames()
     {
         var names = InputFiles().ToDictionary(input => input.Key, input => System.IO.Path.GetFileName(input.Path));
-        if (KeyA is not null) names["key_a"] = KeyA;
-        if (KeyB is not null) names["key_b"] = KeyB;
+        if (KeyA is not null && Embeddings.ArrayNamed(PathA, KeyA) is { } keyA) names["key_a"] = keyA;
+        if (KeyB is not null && Embeddings.ArrayNamed(PathB, KeyB) is { } keyB) names["key_b"] = keyB;
         return names;
     }
 

@@ -303,6 +303,70 @@ public class RunOriginTests
         Assert.DoesNotContain("(B) is", other.Stderr);
     }
 
+    /// <summary>An .npz of A's rows as "x" and B's as "y", the two arrays of one file that --key-a and --key-b pick.</summary>
+    private static string TwoArraysOfOneFile(string dir)
+    {
+        var (a, b, _) = EqualDimensionsPair(dir);
+        string pair = Path.Combine(dir, "pair.npz");
+        using var zip = ZipFile.Open(pair, ZipArchiveMode.Create);
+        zip.CreateEntryFromFile(a, "x.npy");
+        zip.CreateEntryFromFile(b, "y.npy");
+        return pair;
+    }
+
+    /// <summary>
+    /// A key names an .npz member with or without ".npy": a run records the array as the file names it ("x" for --key-a
+    /// x.npy), and `evaluate` compares keys by the array they pick, so `--key-a y.npy --key-b x.npy` for a run of x and y is
+    /// refused as swapped (it had been scored, with two "another array" warnings). A results file from before, which recorded
+    /// the key as typed ("x.npy"), reads as the new one does.
+    /// </summary>
+    [Fact]
+    public void EvaluateComparesKeysByTheArrayTheyPickNotAsTyped()
+    {
+        string dir = TestData.TempDir();
+        string pair = TwoArraysOfOneFile(dir);
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("kmeans", pair, pair, "--key-a", "x.npy", "--key-b", "y", "--concepts", "3", "--maps", "pca", "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        var recorded = Results(outDir);
+        Assert.Equal(("x", "y"), ((string)recorded["inputs"]!["key_a"]!, (string)recorded["inputs"]!["key_b"]!));
+        string older = Path.Combine(dir, "older.json"), target = Path.Combine(dir, "evaluated.json");
+        recorded["inputs"]!["key_a"] = "x.npy";
+        File.WriteAllText(older, recorded.ToJsonString());
+        foreach (string results in new[] { Path.Combine(outDir, "results.json"), older })
+        {
+            foreach (string[] keys in new[] { new[] { "--key-a", "y.npy", "--key-b", "x.npy" }, ["--key-a", "y", "--key-b", "x.npy"], ["--column-a", "y.npy", "--column-b", "x"] })
+            {
+                var swapped = Run(["evaluate", results, pair, pair, .. keys, "--out", target]);
+                swapped.AssertBadInput("was computed with A = pair.npz's array x and B = pair.npz's array y; these are given the other way round");
+                Assert.False(File.Exists(target));
+            }
+            var right = Run("evaluate", results, pair, pair, "--key-a", "x", "--key-b", "y.npy", "--out", target);
+            Assert.True(right.Code == 0, right.Stderr);
+            Assert.DoesNotContain("warning:", right.Stderr);
+            File.Delete(target);
+        }
+    }
+
+    /// <summary>
+    /// The refusal of two arrays of one file given with their keys exchanged is decided from the names and keys the run
+    /// recorded, before the files are hashed: one line on stderr (a log had shown the fingerprints' progress, then the refusal).
+    /// </summary>
+    [Fact]
+    public void EvaluateRefusesKeysExchangedBeforeHashingTheInputs()
+    {
+        string dir = TestData.TempDir();
+        string pair = TwoArraysOfOneFile(dir);
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, Run("kmeans", pair, pair, "--key-a", "x", "--key-b", "y", "--concepts", "3", "--maps", "pca", "--out", outDir).Code);
+        string target = Path.Combine(dir, "evaluated.json");
+        var swapped = Run("evaluate", Path.Combine(outDir, "results.json"), pair, pair, "--key-a", "y", "--key-b", "x", "--out", target);
+        Assert.Equal(2, swapped.Code);
+        string line = Assert.Single(swapped.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("was computed with A = pair.npz's array x and B = pair.npz's array y; these are given the other way round", line);
+        Assert.False(File.Exists(target));
+    }
+
     /// <summary>
     /// `evaluate` checks A and B against the run's fingerprints: the run's B and A given as A and B under new names, of equal
     /// dimensions, are refused as swapped (every other check passed them, and every grid was scored in the wrong model, exit
