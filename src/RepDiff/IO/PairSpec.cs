@@ -15,6 +15,9 @@ public sealed record PairSpec(string PathA, string PathB)
     /// </summary>
     public string KeyFlagA { get; init; } = "--key-a";
     public string KeyFlagB { get; init; } = "--key-b";
+
+    /// <summary>Whether <paramref name="flag"/> gives one key for both inputs (--key, --column) rather than one side's.</summary>
+    private static bool KeyForBoth(string flag) => flag is "--key" or "--column";
     /// <summary>Name of the id column of .csv/.tsv/.parquet/.arrow inputs.</summary>
     public string? IdColumn { get; init; }
     /// <summary>Ids of the rows of any input that carries none itself (one per line, or a 1-D .npy).</summary>
@@ -191,13 +194,12 @@ public sealed record PairSpec(string PathA, string PathB)
     /// </summary>
     private void CheckFlags()
     {
-        // One key for both sides came from --key (or --column); a side's own from --key-a or --key-b (or their --column aliases).
-        if (KeyFlagA == KeyFlagB) Embeddings.CheckKey(KeyFlagA, KeyA, [PathA, PathB]);
-        else
-        {
-            Embeddings.CheckKey(KeyFlagA, KeyA, [PathA]);
-            Embeddings.CheckKey(KeyFlagB, KeyB, [PathB]);
-        }
+        // One key for both sides came from --key (or --column): it picks the array of every input that has arrays, and is
+        // checked against both files whether or not --key-a or --key-b overrides it for one (`--key emb --key-a emb` on an
+        // .npz A and an .npy B had been refused naming --key, as if given for B alone, where --key alone ran). A side's own
+        // key, from --key-a or --key-b (or their --column aliases), is checked against its own file.
+        Embeddings.CheckKey(KeyFlagA, KeyA, KeyForBoth(KeyFlagA) ? [PathA, PathB] : [PathA]);
+        if (KeyFlagB != KeyFlagA) Embeddings.CheckKey(KeyFlagB, KeyB, KeyForBoth(KeyFlagB) ? [PathA, PathB] : [PathB]);
         if (TextField is not null && Texts is null)
             throw new RepDiffInputException($"--text-field {TextField}: names the field of a --texts JSONL file, but no --texts was given");
         if (MetadataIdColumn is not null && Metadata is null)

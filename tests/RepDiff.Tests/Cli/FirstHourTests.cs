@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Text;
+using System.Text.Json.Nodes;
 using RepDiff.IO;
 using static RepDiff.Tests.Robustness.CliHarness;
 
@@ -154,6 +156,32 @@ public class FirstHourTests
         Run("finc", a, b, "--column", "x", "--out", outDir).AssertBadInput("--column x: a.npy and b.npy hold one array each");
         Run("metrics", a, b, "--column-b", " ", "--out", outDir).AssertBadInput("--column-b: is empty");
         Assert.False(Path.Exists(outDir));
+    }
+
+    /// <summary>
+    /// --key picks the array of every input that has arrays, and --key-a overrides it for A: `--key emb --key-a emb` on an
+    /// .npz A and an .npy B runs as `--key emb` alone does (it had been refused naming --key, "b.npy holds one array", as if
+    /// --key had been given for B alone). The run records A's array, and no key for B, whose one array no key picks.
+    /// </summary>
+    [Fact]
+    public void KeyBesideKeyAOnAnNpzAndAnNpyRunsAsKeyAloneDoes()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string npz = Path.Combine(dir, "a.npz");
+        using (var zip = ZipFile.Open(npz, ZipArchiveMode.Create))
+        {
+            zip.CreateEntryFromFile(a, "emb.npy");
+            zip.CreateEntryFromFile(b, "other.npy");
+        }
+        foreach (string[] keys in new[] { new[] { "--key", "emb", "--key-a", "emb" }, ["--key", "emb"], ["--column", "other", "--column-a", "emb"] })
+        {
+            string outDir = Path.Combine(dir, $"out{keys.Length}{keys[1]}");
+            var run = Run(["kmeans", npz, b, .. keys, "--concepts", "3", "--maps", "pca", "--out", outDir]);
+            Assert.True(run.Code == 0, run.Stderr);
+            var inputs = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["inputs"]!.AsObject();
+            Assert.Equal("emb", (string?)inputs["key_a"]);
+            Assert.False(inputs.ContainsKey("key_b"));
+        }
     }
 
     /// <summary>A .npy of the given header dict and data, padded as numpy pads it.</summary>

@@ -97,6 +97,14 @@ public class PairSpecTests
         Assert.Equal("--key-b: is empty; name an array or a column", e.Message);
         using var mixed = new PairSpec(npz, npy) { KeyA = "emb", KeyB = "emb", KeyFlagA = "--key", KeyFlagB = "--key" }.Open(); // the key picks A's array
         Assert.Equal((5, 3, 3), (mixed.N, mixed.A.Cols, mixed.B.Cols));
+        // --key beside a side's own key is checked as --key alone is, against both files: `--key emb --key-a emb` on an .npz A
+        // and an .npy B had been refused naming --key, as if given for B alone. It picks nothing on two files of one array.
+        using var overridden = new PairSpec(npz, npy) { KeyA = "emb", KeyB = "emb", KeyFlagA = "--key-a", KeyFlagB = "--key" }.Open();
+        Assert.Equal((5, 3, 3), (overridden.N, overridden.A.Cols, overridden.B.Cols));
+        using var overriddenB = new PairSpec(npy, npz) { KeyA = "emb", KeyB = "emb", KeyFlagA = "--column", KeyFlagB = "--column-b" }.Open();
+        Assert.Equal((5, 3, 3), (overriddenB.N, overriddenB.A.Cols, overriddenB.B.Cols));
+        e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npy, npy) { KeyA = "emb", KeyB = "x", KeyFlagA = "--key", KeyFlagB = "--key-b" }.Open());
+        Assert.StartsWith("--key emb: le_f4.npy holds one array;", e.Message);
         // The same key typed for each side is each side's own: B's, for a file of one array, is refused rather than ignored.
         e = Assert.Throws<RepDiffInputException>(() => new PairSpec(npz, npy) { KeyA = "emb", KeyB = "emb" }.Load());
         Assert.StartsWith("--key-b emb: le_f4.npy holds one array;", e.Message);
