@@ -24,7 +24,9 @@ internal static class OptionGuess
     public static string? For(Command command, string typed)
     {
         string word = typed.Split('=', 2)[0];
-        var names = command.Options.SelectMany(o => o.Aliases.Append(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct().ToList();
+        // Hidden options are the ones a command refuses (groups' --trust): offered for `--trsut`, the suggestion was then
+        // refused. Typed exactly, one is still bound and refused saying why.
+        var names = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Append(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct().ToList();
         foreach (var (name, others) in OtherToolsNames)
             if (names.Contains(name) && others.Contains(word, StringComparer.OrdinalIgnoreCase)) return name;
         if (!word.StartsWith("--", StringComparison.Ordinal)) return null;

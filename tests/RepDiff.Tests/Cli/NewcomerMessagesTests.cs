@@ -45,6 +45,28 @@ public class NewcomerMessagesTests
         Assert.False(Directory.Exists(output));
     }
 
+    /// <summary>
+    /// A typo is offered only the options the command's help lists: `groups --trsut` had been asked "did you mean --trust?",
+    /// which groups then refused. A visible option's typo is still offered it, and --trust typed exactly still says why.
+    /// </summary>
+    [Fact]
+    public void GroupsOffersNoHiddenOptionForATypo()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string groups = Path.Combine(dir, "groups.csv");
+        File.WriteAllLines(groups, ["group,row", .. Enumerable.Range(0, 10).Select(i => $"g,{i}")]);
+        string output = Path.Combine(dir, "out");
+        foreach (string typo in new[] { "--trsut", "--stabilty", "--valdate" })
+        {
+            var refused = Run("groups", a, b, "--groups", groups, typo, "--out", output);
+            refused.AssertBadInput($"error: Unrecognized command or argument '{typo}'; see --help");
+        }
+        Run("groups", a, b, "--grups", groups, "--out", output).AssertBadInput("error: Unrecognized command or argument '--grups' (did you mean --groups?); see --help");
+        Run("groups", a, b, "--groups", groups, "--lables", "l.txt", "--out", output).AssertBadInput("(did you mean --labels?)");
+        Run("groups", a, b, "--groups", groups, "--trust", "--out", output).AssertBadInput("--trust: groups scores groups given in a file");
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>inspect's --column help had said a file of several lists them all; a JSON Lines file of two vector fields is refused naming them.</summary>
     [Fact]
     public void InspectColumnHelpSaysWhatAJsonLinesFileOfSeveralVectorFieldsDoes()
