@@ -287,12 +287,8 @@ public class RunOriginTests
         // A copy of the file under another name is the same bytes: it counts as the run's file, not as another one.
         string copy = Path.Combine(dir, "copy.npz");
         File.Copy(pair, copy);
-        foreach (string[] keys in new[] { new[] { "--key-a", "y", "--key-b", "x" }, ["--column-a", "y", "--column-b", "x"], ["--key", "y", "--key-b", "x"], ["--key-a=y", "--key-b=x"] })
-        {
-            var swapped = Run(["evaluate", results, pair, copy, .. keys, "--out", target]);
-            swapped.AssertBadInput("was computed with copy.npz's array x as A and pair.npz's array y as B; these are given the other way round");
-            Assert.False(File.Exists(target));
-        }
+        AssertEvaluateRefuses(results, pair, copy, target, "was computed with copy.npz's array x as A and pair.npz's array y as B; these are given the other way round",
+            ["--key-a", "y", "--key-b", "x"], ["--column-a", "y", "--column-b", "x"], ["--key", "y", "--key-b", "x"], ["--key-a=y", "--key-b=x"]);
 
         var right = Run("evaluate", results, pair, copy, "--key-a", "x", "--key-b", "y", "--out", target);
         Assert.True(right.Code == 0, right.Stderr);
@@ -301,6 +297,16 @@ public class RunOriginTests
         Assert.True(other.Code == 0, other.Stderr);
         Assert.Contains("warning: pair.npz (A) is the file the run read, but its array z, not the run's x; its BSR is scored on the values given here", other.Stderr);
         Assert.DoesNotContain("(B) is", other.Stderr);
+    }
+
+    /// <summary>`evaluate` of <paramref name="results"/> on A and B with each of <paramref name="keysGiven"/>: refused saying <paramref name="message"/>, nothing written.</summary>
+    private static void AssertEvaluateRefuses(string results, string a, string b, string target, string message, params string[][] keysGiven)
+    {
+        foreach (string[] keys in keysGiven)
+        {
+            Run(["evaluate", results, a, b, .. keys, "--out", target]).AssertBadInput(message);
+            Assert.False(File.Exists(target));
+        }
     }
 
     /// <summary>An .npz of A's rows as "x" and B's as "y", the two arrays of one file that --key-a and --key-b pick.</summary>
@@ -335,12 +341,8 @@ public class RunOriginTests
         File.WriteAllText(older, recorded.ToJsonString());
         foreach (string results in new[] { Path.Combine(outDir, "results.json"), older })
         {
-            foreach (string[] keys in new[] { new[] { "--key-a", "y.npy", "--key-b", "x.npy" }, ["--key-a", "y", "--key-b", "x.npy"], ["--column-a", "y.npy", "--column-b", "x"] })
-            {
-                var swapped = Run(["evaluate", results, pair, pair, .. keys, "--out", target]);
-                swapped.AssertBadInput("was computed with A = pair.npz's array x and B = pair.npz's array y; these are given the other way round");
-                Assert.False(File.Exists(target));
-            }
+            AssertEvaluateRefuses(results, pair, pair, target, "was computed with A = pair.npz's array x and B = pair.npz's array y; these are given the other way round",
+                ["--key-a", "y.npy", "--key-b", "x.npy"], ["--key-a", "y", "--key-b", "x.npy"], ["--column-a", "y.npy", "--column-b", "x"]);
             var right = Run("evaluate", results, pair, pair, "--key-a", "x", "--key-b", "y.npy", "--out", target);
             Assert.True(right.Code == 0, right.Stderr);
             Assert.DoesNotContain("warning:", right.Stderr);

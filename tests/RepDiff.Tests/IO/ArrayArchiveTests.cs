@@ -33,6 +33,23 @@ public sealed class ArrayArchiveTests
             }
     }
 
+    /// <summary>
+    /// One array has one name however its key is typed, the name the file lists it by: a run records it, and `evaluate`
+    /// compares keys by it (an .npz's "x.npy" and "x", an .h5's "/emb/feats" and "emb/feats"). No key names a file's only
+    /// array; a file of one array has none for a key to pick.
+    /// </summary>
+    [Fact]
+    public void AKeyNamesItsArrayAsTheFileListsIt()
+    {
+        string npz = Golden("stored.npz"), h5 = Path.Combine(AppContext.BaseDirectory, "Data", "hdf5", "gzip_groups.h5");
+        Assert.Equal(("emb", "emb"), (Embeddings.ArrayNamed(npz, "emb"), Embeddings.ArrayNamed(npz, "emb.npy")));
+        Assert.Equal(("emb/feats", "emb/feats"), (Embeddings.ArrayNamed(h5, "/emb/feats"), Embeddings.ArrayNamed(h5, "emb/feats")));
+        string single = Path.Combine(AppContext.BaseDirectory, "Data", "hdf5", "contiguous.h5");
+        using (var archive = ArrayArchive.Open(single)!) Assert.Equal(Assert.Single(archive.Keys), Embeddings.ArrayNamed(single, null));
+        Assert.Null(Embeddings.ArrayNamed(Golden("le_f4.npy"), "emb"));
+        Assert.EndsWith("has no array 'x.npy' (keys: emb, labels)", Assert.Throws<RepDiffInputException>(() => Embeddings.ArrayNamed(npz, "x.npy")).Message);
+    }
+
     [Theory]
     [InlineData(false)]  // stored: each view mapped, the storage's CRC-32 checked once
     [InlineData(true)]   // deflated: the storage was inflated again for each view (200 × 4 MB here; minutes for a large model)
