@@ -52,10 +52,17 @@ public sealed record PairSpec(string PathA, string PathB)
     /// </summary>
     public void RefuseSameInput()
     {
-        if (KeyA == KeyB && IdsA == IdsB && FileKind.SameFile(PathA, PathB))
+        if (IdsA == IdsB && FileKind.SameFile(PathA, PathB) && SameArray())
             throw new RepDiffInputException($"{Path.GetFileName(PathA)}{(KeyA is null ? "" : $" ({KeyA})")} is both A and B, so there is no difference to explain; "
                 + "give the embeddings of two models (or two arrays of one file with --key-a and --key-b)");
     }
+
+    /// <summary>
+    /// Whether the keys of one file pick one array, compared by the array's name (`--key-a x --key-b x.npy` of an .npz had
+    /// passed as two arrays, to be refused only after both were read, as holding the same values).
+    /// </summary>
+    private bool SameArray() => KeyA == KeyB
+        || KeyA is not null && KeyB is not null && Embeddings.TakesKey(PathA) && Embeddings.ArrayNamed(PathA, KeyA) == Embeddings.ArrayNamed(PathB, KeyB);
 
     /// <summary>
     /// The same for two files (or arrays) that hold the same values, row for row once joined: a copy, or one model embedded

@@ -348,6 +348,11 @@ public class RunOriginTests
             Assert.DoesNotContain("warning:", right.Stderr);
             File.Delete(target);
         }
+        // One array by two spellings is one input, refused before it is read (it had been refused after both were read, as
+        // two arrays holding the same values).
+        string same = Path.Combine(dir, "same");
+        Run("kmeans", pair, pair, "--key-a", "x", "--key-b", "x.npy", "--out", same).AssertBadInput("pair.npz (x) is both A and B, so there is no difference to explain");
+        Assert.False(Directory.Exists(same));
     }
 
     /// <summary>
