@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using RepDiff.Embedding;
 using RepDiff.IO;
 using static RepDiff.Tests.Robustness.CliHarness;
@@ -1210,6 +1211,55 @@ public class EmbedCliTests
             Assert.Equal(before, Snapshot(output));
         }
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(output)!, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// Embeddings kept by another ONNX Runtime are made again, saying why: the key had covered the model and the inputs but
+    /// not the runtime, so after an upgrade (1.31.1 to 1.32.0) the old runtime's embeddings were handed back as they were.
+    /// An entry kept before the runtime was recorded (its key one line) is made again too, not refused.
+    /// </summary>
+    [Fact]
+    public void EmbeddingsKeptByAnotherOnnxRuntimeAreMadeAgainSayingWhy()
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string doubled = Doubled(dir, model), output = Path.Combine(dir, "report"), embeddings = Path.Combine(output, "embeddings");
+        string keyPath = Path.Combine(embeddings, "doubled.key"), npyPath = Path.Combine(embeddings, "doubled.npy");
+        string[] args = ["compare", "--model-a", model, "--model-b", doubled, "--images", images, "--methods", "kmeans", "--out", output];
+        var (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        var description = ModelResolver.Resolve(doubled, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string current = EmbeddingCache.MadeWith;
+        Assert.Matches(@"^ONNX Runtime \d+\.\d+\.\d+ and RepDiff ", current);
+        Assert.Equal($"{EmbeddingCache.Key(description, source)}\n{current}\n", File.ReadAllText(keyPath));
+
+        // The same entry as another runtime would have kept it: its key made with that runtime's version, and the version.
+        string older = current.Replace($"ONNX Runtime {OrtEnv.Instance().GetVersionString()} ", "ONNX Runtime 0.0.1 ");
+        Assert.NotEqual(current, older);
+        File.WriteAllText(keyPath, $"{EmbeddingCache.Key(description, source, older)}\n{older}\n");
+        var kept = File.ReadAllBytes(npyPath);
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: doubled: the kept embeddings {npyPath} were made with {older}, not {current}; embedding again", error);
+        Assert.Contains("doubled: embedded", error);
+        Assert.DoesNotContain("doubled: reusing", error);
+        Assert.Contains($"{Path.GetFileNameWithoutExtension(model)}: reusing", error); // A's entry was kept by this runtime
+        Assert.Single(error.Split('\n'), line => line.Contains("kept embeddings"));
+        Assert.Equal(kept, File.ReadAllBytes(npyPath)); // this runtime embeds the same bytes here: only the key told them apart
+        Assert.EndsWith($"\n{current}\n", File.ReadAllText(keyPath));
+
+        // A key as RepDiff wrote it before the runtime was recorded: one line of 64 hex digits.
+        File.WriteAllText(keyPath, new string('0', 64) + "\n");
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: doubled: the kept embeddings {npyPath} do not say which ONNX Runtime made them (kept by an older RepDiff); embedding again with {current}", error);
+        Assert.Contains("doubled: embedded", error);
+
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains("doubled: reusing", error);
+        Assert.DoesNotContain("warning", error);
     }
 
     /// <summary>
