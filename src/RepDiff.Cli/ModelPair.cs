@@ -102,7 +102,6 @@ internal static class ModelPair
         spec.CheckLabelCount(inputs.Count);
         if (spec.Ids is { } idsFile && SampleFiles.LoadIds(idsFile).Length is var count && count != inputs.Count)
             throw RepDiffInputException.ForFile(idsFile, $"has {count:N0} ids but {source.Path} holds {inputs.Count:N0} {(source.Texts ? "texts" : "images")}");
-        if (inputs.Note is { } inputsNote) Cli.Warn(inputsNote);
         // Two exports of one architecture are often both model.onnx: they are then called by the folders that tell them apart.
         var (shownA, shownB) = a.DisplayName == b.DisplayName ? PairSpec.DefaultNames(modelA, null, modelB, null) : (a.DisplayName, b.DisplayName);
         // A name clash is refused before either model embeds (it had been refused only after both had).
@@ -149,6 +148,8 @@ internal static class ModelPair
         {
             for (int i = 0; i < models.Count; i++)
                 if (found[i] is null) embedders[i] = Embedder.Open(models[i].Model, options);
+            // Said once every model has taken the inputs (a refusal stays one line), before either embeds.
+            if (inputs.Note is { } inputsNote) Cli.Warn(inputsNote);
             string dir = staged.PathOf(Folder);
             var entries = new List<EmbeddingCache.Entry>();
             for (int i = 0; i < models.Count; i++)

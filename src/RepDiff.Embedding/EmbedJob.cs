@@ -21,7 +21,9 @@ public static class EmbedJob
     public static Summary Run(ModelDescription description, EmbeddingSource source, string output, EmbedderOptions options, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null, bool isOutput = false)
     {
         var clock = Stopwatch.StartNew();
-        return Run(description, Read(description, source, output), output, options, progress, started, clock, isOutput);
+        var inputs = Read(description, source, output);
+        using var embedder = Embedder.Open(description, options);
+        return Run(embedder, inputs, output, progress, started, clock, isOutput);
     }
 
     /// <summary>
@@ -39,14 +41,6 @@ public static class EmbedJob
                 if (input is not null && FileKind.SameFile(target, input))
                     throw RepDiffInputException.ForFile(output, $"--out would replace the input {input} (with {Path.GetFileName(target)}); write it elsewhere");
         return Load(source);
-    }
-
-    /// <summary>Embeds inputs already read (<see cref="Read"/>) with the described model into <paramref name="output"/>.</summary>
-    public static Summary Run(ModelDescription description, Inputs inputs, string output, EmbedderOptions options, IProgress<ProgressUpdate>? progress = null,
-        Action<int>? started = null, Stopwatch? clock = null, bool isOutput = false)
-    {
-        using var embedder = Embedder.Open(description, options);
-        return Run(embedder, inputs, output, progress, started, clock, isOutput);
     }
 
     public static Inputs Load(EmbeddingSource source)

@@ -270,7 +270,9 @@ public sealed record PairSpec(string PathA, string PathB)
         };
         CheckCount(Labels, samples.Labels?.Codes.Length, n, samples.Labels is { Codes.Length: > 0 } labels ? labels[0] : null, labels: true);
         CheckCount(Images, samples.Images?.Count, n);
-        CheckCount(Texts, samples.Texts?.Length, n, samples.Texts is [var text, ..] ? text : null, texts: samples.Texts);
+        // JSON Lines' blank lines are no records: only a file of one text per line has blank lines to name.
+        CheckCount(Texts, samples.Texts?.Length, n, samples.Texts is [var text, ..] ? text : null,
+            texts: Texts is not null && !SampleFiles.IsJsonLines(Texts, TextField) ? samples.Texts : null);
         return samples;
     }
 

@@ -206,6 +206,12 @@ public class EmbedCliTests
         Assert.Contains($"warning: {records}: 1 of 3 texts is empty or only spaces (line 3); it is embedded as the empty text, keeping its row and id; to leave them out: remove those records", error);
         Assert.Equal(3, Npy.ReadMatrix(output).Rows);
 
+        // A model that cannot take them refuses in one line, the warning unsaid.
+        File.WriteAllText(texts, "the\n\ncat\n");
+        (code, _, error) = Run("embed", model, "--texts", texts, "--pooling", "cls", "--out", Path.Combine(dir, "refused.npy"));
+        Assert.Equal(2, code);
+        Assert.Matches("^error: .*a text model needs a vocabulary: --vocab vocab.txt or --tokenizer tokenizer.json ", Assert.Single(error.Trim().Split('\n')));
+
         // Texts without a blank one say nothing.
         File.WriteAllText(texts, "the\ncat\n\n");
         (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
@@ -229,6 +235,11 @@ public class EmbedCliTests
         string[] lines = ["the cat", "cat", "", "the", "sat", "cat sat", "the sat", "the cat sat", "   ", "sat the", "cat the", "sat cat", "the the cat", "cat cat"];
         string texts = Path.Combine(dir, "texts.txt"), output = Path.Combine(dir, "cmp");
         File.WriteAllLines(texts, lines);
+        // A model that cannot take the texts refuses in one line, before the warning would be said.
+        var refused = Run("compare", "--model-a", a, "--model-b", TinyOnnx.TokenEcho(dir), "--texts", texts, "--methods", "kmeans", "--out", output);
+        Assert.Equal(2, refused.Code);
+        Assert.Matches("^error: .*a text model needs a vocabulary: a model description with a text section naming its vocab.txt or tokenizer.json$", Assert.Single(refused.Stderr.Trim().Split('\n')));
+        Assert.False(Directory.Exists(output));
         var (code, _, error) = Run("compare", "--model-a", a, "--model-b", b, "--texts", texts, "--methods", "kmeans", "--out", output);
         Assert.True(code == 0, error);
         string warning = Assert.Single(error.Split('\n'), line => line.StartsWith("warning"));
