@@ -173,7 +173,7 @@ public static class EmbedBench
     private static string[] WriteImages(string dir, int n)
     {
         Directory.CreateDirectory(dir);
-        string emojiDir = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "tests", "RepDiff.Tests", "Data", "emoji");
+        string emojiDir = Harness.RepositoryFolder(Path.Combine("tests", "RepDiff.Tests", "Data", "emoji"));
         var emoji = Directory.GetFiles(emojiDir, "*.png").Order(StringComparer.Ordinal).Select(SKBitmap.Decode).ToArray();
         var paths = new string[n];
         for (int i = 0; i < n; i++)

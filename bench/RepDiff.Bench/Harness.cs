@@ -28,8 +28,29 @@ public static class Harness
             return 2;
         }
         RepDiff.IO.PageAdvice.AdviseManagedHeap();  // as the CLI does, so in-process figures run on the same pages
-        bench.Invoke(null, [args[1..]]);
+        try { bench.Invoke(null, [args[1..]]); }
+        catch (TargetInvocationException e) when (e.InnerException is RepDiffInputException input)
+        {
+            Console.Error.WriteLine($"error: {input.Message}");
+            return 2;
+        }
         return 0;
+    }
+
+    /// <summary>
+    /// A folder of the repository (the tests' fixtures), found as the tests find theirs: up from the current directory, then
+    /// up from this binary, to the folder holding RepDiff.slnx. Counting `..` from the binary broke a build copied or
+    /// published elsewhere with a DirectoryNotFoundException.
+    /// </summary>
+    public static string RepositoryFolder(string relative)
+    {
+        string[] starts = [Directory.GetCurrentDirectory(), Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)];
+        foreach (string start in starts)
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "RepDiff.slnx")) && Path.Combine(dir.FullName, relative) is var folder && Directory.Exists(folder))
+                    return folder;
+        throw new RepDiffInputException($"{relative}: not found in a RepDiff repository (the folder holding RepDiff.slnx) above {starts[0]} or above {starts[1]}; "
+            + "run the bench from inside the repository");
     }
 
     /// <summary>Times one run of work (after one warm-up unless skipped) and prints name, sizes, seconds and GFLOP/s.</summary>

@@ -74,9 +74,15 @@ internal static class EmbedCommand
             EmbeddingFileWriter.Check(parse.GetValue(output)!);
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
             if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Warn(note);
-            var summary = RunWithProgress((progress, started) =>
-                EmbedJob.Run(description, source, parse.GetValue(output)!, flags.Options(parse, parse.GetValue(skip),
-                    $"; --skip-unreadable leaves such images out (listed in {EmbeddingFileWriter.SkippedPath(parse.GetValue(output)!)})"), progress, started, isOutput: true));
+            var options = flags.Options(parse, parse.GetValue(skip),
+                $"; --skip-unreadable leaves such images out (listed in {EmbeddingFileWriter.SkippedPath(parse.GetValue(output)!)})");
+            var clock = Stopwatch.StartNew();
+            var inputs = EmbedJob.Read(description, source, parse.GetValue(output)!);
+            using var embedder = Embedder.Open(description, options);
+            // Said once the model has taken the inputs (a refusal stays one line), before the progress display, which redraws
+            // over lines written while it runs.
+            if (inputs.Note is { } inputsNote) Cli.Warn(inputsNote);
+            var summary = RunWithProgress((progress, started) => EmbedJob.Run(embedder, inputs, parse.GetValue(output)!, progress, started, clock, isOutput: true));
             Cli.Out.WriteLine(Terminal.Clean($"Wrote {summary.Output} ({summary.Rows} x {summary.Cols}, float32, {summary.Model}) and {EmbeddingFileWriter.IdsPath(summary.Output)}"
                 + $" in {summary.Seconds:F1} s ({summary.Rows / Math.Max(summary.Seconds, 1e-9):F1} samples/s)"));
             // The note names the model's graph outputs, which are the model file's text.

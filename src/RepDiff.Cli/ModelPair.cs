@@ -148,6 +148,8 @@ internal static class ModelPair
         {
             for (int i = 0; i < models.Count; i++)
                 if (found[i] is null) embedders[i] = Embedder.Open(models[i].Model, options);
+            // Said once every model has taken the inputs (a refusal stays one line), before either embeds.
+            if (inputs.Note is { } inputsNote) Cli.Warn(inputsNote);
             string dir = staged.PathOf(Folder);
             var entries = new List<EmbeddingCache.Entry>();
             for (int i = 0; i < models.Count; i++)

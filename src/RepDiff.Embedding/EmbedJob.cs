@@ -11,7 +11,8 @@ public static class EmbedJob
     public sealed record Summary(string Output, string Model, int Rows, int Cols, IReadOnlyList<SkippedSample> Skipped, double Seconds, string? OutputNote = null);
 
     /// <summary>A source read and checked: its images or texts, one id each.</summary>
-    public sealed record Inputs(ImageSet? Images, string[]? Texts, string[] Ids)
+    /// <param name="Note">What the user should hear about the inputs before they are embedded (blank texts), or null.</param>
+    public sealed record Inputs(ImageSet? Images, string[]? Texts, string[] Ids, string? Note = null)
     {
         public int Count => Ids.Length;
     }
@@ -20,7 +21,17 @@ public static class EmbedJob
     public static Summary Run(ModelDescription description, EmbeddingSource source, string output, EmbedderOptions options, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null, bool isOutput = false)
     {
         var clock = Stopwatch.StartNew();
-        // --out and the inputs are checked before the model loads, so a bad --out or SRC fails fast.
+        var inputs = Read(description, source, output);
+        using var embedder = Embedder.Open(description, options);
+        return Run(embedder, inputs, output, progress, started, clock, isOutput);
+    }
+
+    /// <summary>
+    /// The inputs read, with --out checked against them and the model's files, before the model loads: a bad --out or SRC
+    /// fails fast, and the inputs' <see cref="Inputs.Note"/> can be said before a progress display starts.
+    /// </summary>
+    public static Inputs Read(ModelDescription description, EmbeddingSource source, string output)
+    {
         EmbeddingFileWriter.Check(output);
         // --images pixels.npy --out pixels.npy (or --texts x.ids.txt --out x.npy, or --out the description's mean image or
         // vocabulary) replaced an input with the output; compared as files, so a hard link or another spelling is caught too.
@@ -29,17 +40,15 @@ public static class EmbedJob
             foreach (string? input in read)
                 if (input is not null && FileKind.SameFile(target, input))
                     throw RepDiffInputException.ForFile(output, $"--out would replace the input {input} (with {Path.GetFileName(target)}); write it elsewhere");
-        var inputs = Load(source);
-        using var embedder = Embedder.Open(description, options);
-        return Run(embedder, inputs, output, progress, started, clock, isOutput);
+        return Load(source);
     }
 
     public static Inputs Load(EmbeddingSource source)
     {
         if (source.Texts)
         {
-            var (texts, ids) = source.LoadTexts();
-            return new Inputs(null, texts, ids);
+            var (texts, ids, note) = source.LoadTexts();
+            return new Inputs(null, texts, ids, note);
         }
         var (images, imageIds) = source.LoadImages();
         return new Inputs(images, null, imageIds);

@@ -8,7 +8,9 @@ namespace RepDiff.Embedding;
 /// <summary>
 /// Embeddings kept in a folder between runs (`compare --model-a X --model-b Y`): DIR/STEM.npy with
 /// STEM.ids.txt, reused while a key over the model description, the model and vocabulary files'
-/// contents and the inputs (text files, pixel arrays and every image file by content, with the images' names) is unchanged.
+/// contents, the inputs (text files, pixel arrays and every image file by content, with the images' names) and what
+/// embedded them (<see cref="MadeWith"/>) is unchanged. STEM.key holds the key and, on its second line, what made the
+/// embeddings, so that a miss for another ONNX Runtime can say so.
 /// </summary>
 public static class EmbeddingCache
 {
@@ -30,21 +32,39 @@ public static class EmbeddingCache
     /// DIR/STEM's embeddings when they are regular files made with this <paramref name="key"/> (<see cref="Key"/>) that load
     /// cleanly; else null (a FIFO or device there is no hit either: the embeddings are made again and replace it). An entry
     /// damaged after it was kept (the .npy cut short or holding a NaN, the ids cut short or not the inputs' ids
-    /// <paramref name="expectedIds"/>) is a miss too, said through <paramref name="damaged"/>: reused, it failed every later
-    /// run on that file until deleted by hand.
+    /// <paramref name="expectedIds"/>) is a miss too, said through <paramref name="note"/>: reused, it failed every later
+    /// run on that file until deleted by hand. An entry made by another ONNX Runtime or RepDiff is a miss said through it too.
     /// </summary>
     public static Entry? Find(ModelDescription model, string dir, string stem, string key,
-        IReadOnlyList<string>? expectedIds = null, Action<string>? damaged = null)
+        IReadOnlyList<string>? expectedIds = null, Action<string>? note = null)
     {
         string output = NpyPath(dir, stem), ids = EmbeddingFileWriter.IdsPath(output);
-        if (!(FileKind.Of(output) == FileKind.Regular && FileKind.Of(ids) == FileKind.Regular && ReadKey(KeyPath(dir, stem)) == key)) return null;
+        if (!(FileKind.Of(output) == FileKind.Regular && FileKind.Of(ids) == FileKind.Regular)) return null;
+        if (ReadKey(KeyPath(dir, stem)) is not { } kept) return null;
+        if (kept.Key != key)
+        {
+            // Inputs or a model changed is the usual miss and needs no word; another runtime is not something the user did.
+            if (kept.MadeWith != MadeWith)
+                note?.Invoke(kept.MadeWith is null
+                    ? $"the kept embeddings {output} do not say which ONNX Runtime made them (kept by an older RepDiff); embedding again with {MadeWith}"
+                    : $"the kept embeddings {output} were made with {kept.MadeWith}, not {MadeWith}; embedding again");
+            return null;
+        }
         if (Damage(output, ids, expectedIds) is { } problem)
         {
-            damaged?.Invoke($"the kept embeddings {output} do not load ({problem}); embedding again");
+            note?.Invoke($"the kept embeddings {output} do not load ({problem}); embedding again");
             return null;
         }
         return new Entry(output, ids, model.DisplayName, true);
     }
+
+    /// <summary>
+    /// What embeddings depend on besides the model and the inputs: the ONNX Runtime in use (a new one may compute other
+    /// values) and RepDiff's release (its preprocessing may differ). Not RepDiff's commit: most commits leave the
+    /// embeddings alone, and minutes of embedding would be thrown away at each; a commit that changes them within a
+    /// release adds its own line to <see cref="Key"/>, as the JSON Lines ids did.
+    /// </summary>
+    public static string MadeWith => $"ONNX Runtime {ModelSession.RuntimeVersion} and RepDiff {RepDiffInfo.Version}";
 
     /// <summary>Why a kept entry cannot be used as it is (the reader's own words), or null when it loads cleanly.</summary>
     private static string? Damage(string output, string idsPath, IReadOnlyList<string>? expectedIds)
@@ -78,18 +98,24 @@ public static class EmbeddingCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return e.Message; }
     }
 
+    private sealed record KeptKey(string Key, string? MadeWith);
+
     /// <summary>
-    /// The key recorded in a cache entry, or null when there is none to trust. Only a short regular file is read:
+    /// The key recorded in a cache entry with what made it (null in entries kept before it was recorded), or null when
+    /// there is none to trust. Only a short regular file is read:
     /// a FIFO there would make File.ReadAllText wait forever, and a huge file would be read whole; either is simply not a hit
     /// (the embeddings are made again and the key rewritten, or refused by <see cref="Keep"/> if it cannot be).
     /// </summary>
-    private static string? ReadKey(string path)
+    private static KeptKey? ReadKey(string path)
     {
-        try { return InputFile.ReadAllText(path, MaxKeyBytes, "a cache key").Trim(); }
+        string text;
+        try { text = InputFile.ReadAllText(path, MaxKeyBytes, "a cache key"); }
         catch (RepDiffInputException) { return null; }
+        var lines = text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return lines.Length == 0 ? null : new KeptKey(lines[0], lines.Length > 1 ? lines[1] : null);
     }
 
-    /// <summary>A key is 64 hex digits and a line end; anything much larger was not written here.</summary>
+    /// <summary>A key is 64 hex digits and a short line of versions; anything much larger was not written here.</summary>
     private const int MaxKeyBytes = 4096;
 
     /// <summary>
@@ -119,7 +145,7 @@ public static class EmbeddingCache
     {
         string output = NpyPath(dir, stem);
         // The key goes last: embeddings without it are never taken for a finished entry.
-        AtomicFile.WriteAllText(KeyPath(dir, stem), key + "\n");
+        AtomicFile.WriteAllText(KeyPath(dir, stem), $"{key}\n{MadeWith}\n");
         return new Entry(output, EmbeddingFileWriter.IdsPath(output), modelName, false);
     }
 
@@ -127,10 +153,14 @@ public static class EmbeddingCache
     private static string KeyPath(string dir, string stem) => System.IO.Path.Combine(dir, stem + ".key");
 
     /// <summary>SHA-256 over everything the embeddings depend on.</summary>
-    public static string Key(ModelDescription model, EmbeddingSource source)
+    public static string Key(ModelDescription model, EmbeddingSource source) => Key(model, source, MadeWith);
+
+    /// <param name="madeWith">What embeds (<see cref="MadeWith"/>); tests give another to stand for another ONNX Runtime.</param>
+    internal static string Key(ModelDescription model, EmbeddingSource source, string madeWith)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Text(string s) => hash.AppendData(Encoding.UTF8.GetBytes(s + "\0"));
+        Text(madeWith);
         void Content(string? path)
         {
             if (path is null || !File.Exists(path)) { Text("-"); return; }

@@ -23,7 +23,8 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
         return (images, ids);
     }
 
-    public (string[] Texts, string[] Ids) LoadTexts()
+    /// <returns>The texts, their ids, and a warning naming the blank ones (<see cref="BlankTextsNote"/>), or null.</returns>
+    public (string[] Texts, string[] Ids, string? Note) LoadTexts()
     {
         FileKind.RequireRegular(Path);
         // Through the shared reader (a line's length capped), strictly: invalid UTF-8 is an error naming the line.
@@ -33,6 +34,32 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
         // else gave as many copies of the empty text's embedding, with no word said.
         if (texts.All(string.IsNullOrWhiteSpace)) throw RepDiffInputException.ForFile(Path, $"holds no texts: its {texts.Length} {(texts.Length == 1 ? "text is" : "texts are")} all blank");
         // JSON Lines records with an "id" field are named by it (as datasets export them); other texts by their line numbers.
-        return (texts, recordIds ?? numbers.Select(n => n.ToString()).ToArray());
+        return (texts, recordIds ?? numbers.Select(n => n.ToString()).ToArray(), BlankTextsNote(texts, numbers));
+    }
+
+    /// <summary>At most this many blank texts' lines are named; the count says how many there are.</summary>
+    private const int BlankLinesNamed = 5;
+
+    /// <summary>
+    /// A warning naming the texts that are empty or only spaces, or null when there are none. They are embedded, as the
+    /// empty text (what sentence-transformers gives for ""), and keep their rows: the ids are line numbers a user may join
+    /// on. But a blank line among texts is more often a slip than a sample, so it is said, with how to leave them out.
+    /// The empty lines at a file's end are no texts at all (<see cref="SampleFiles.LoadTexts"/>).
+    /// </summary>
+    private string? BlankTextsNote(string[] texts, int[] lineNumbers)
+    {
+        var named = new List<int>(BlankLinesNamed);
+        int blank = 0;
+        for (int i = 0; i < texts.Length; i++)
+            if (string.IsNullOrWhiteSpace(texts[i]) && ++blank <= BlankLinesNamed) named.Add(lineNumbers[i]);
+        if (blank == 0) return null;
+        string lines = (blank == 1 ? "line " : "lines ") + string.Join(", ", named) + (blank > named.Count ? ", …" : "");
+        // Written beside the file, never over it: `grep ... texts.txt > texts.txt` would empty it.
+        string nonblank = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path) ?? "",
+            System.IO.Path.GetFileNameWithoutExtension(Path) + ".nonblank" + System.IO.Path.GetExtension(Path));
+        string leaveOut = SampleFiles.IsJsonLines(Path, TextField) ? "remove those records"
+            : $"grep -v '^[[:space:]]*$' {ShellWord.Of(Path)} > {ShellWord.Of(nonblank)} (the ids, line numbers, are then those of that file)";
+        return $"{Path}: {blank:N0} of {texts.Length:N0} texts {(blank == 1 ? "is" : "are")} empty or only spaces ({lines}); "
+            + $"{(blank == 1 ? "it is" : "each is")} embedded as the empty text, keeping its row and id; to leave them out: {leaveOut}";
     }
 }

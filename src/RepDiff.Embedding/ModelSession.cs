@@ -21,6 +21,14 @@ internal sealed class ModelSession : IDisposable
 
     private ModelSession(InferenceSession session, string output, int maxBatch) => (Session, OutputName, MaxBatch) = (session, output, maxBatch);
 
+    private static readonly Lazy<string> runtimeVersion = new(() => OrtEnv.Instance().GetVersionString());
+
+    /// <summary>
+    /// The version of the ONNX Runtime native library in use ("1.32.0"): another version may optimize and compute
+    /// differently, so the optimized graphs and the kept embeddings are keyed by it.
+    /// </summary>
+    public static string RuntimeVersion => runtimeVersion.Value;
+
     /// <param name="optimizedModels">Folder of the optimized-graph cache (<see cref="OptimizedModelCache"/>); null: none.</param>
     /// <param name="layerNamedBy">What named <paramref name="layer"/> (--layer, compare's --layer-a or -b, a description's "layer"), for messages.</param>
     /// <param name="shownName">What a message tells the user to inspect (a built-in model's name); null: the file's path.</param>

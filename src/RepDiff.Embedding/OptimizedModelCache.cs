@@ -147,7 +147,7 @@ internal sealed class OptimizedModelCache
     /// <summary>What an optimized graph depends on besides the model: ONNX Runtime's version, the architecture and the CPU's features.</summary>
     private static string Describe()
     {
-        var text = new StringBuilder($"onnxruntime {OrtEnv.Instance().GetVersionString()}; {RuntimeInformation.ProcessArchitecture}; level {GraphOptimizationLevel.ORT_ENABLE_ALL}");
+        var text = new StringBuilder($"onnxruntime {ModelSession.RuntimeVersion}; {RuntimeInformation.ProcessArchitecture}; level {GraphOptimizationLevel.ORT_ENABLE_ALL}");
         try
         {
             if (File.Exists("/proc/cpuinfo"))

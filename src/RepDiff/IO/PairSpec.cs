@@ -284,7 +284,9 @@ public sealed record PairSpec(string PathA, string PathB)
         };
         CheckCount(Labels, samples.Labels?.Codes.Length, n, samples.Labels is { Codes.Length: > 0 } labels ? labels[0] : null, labels: true);
         CheckCount(Images, samples.Images?.Count, n);
-        CheckCount(Texts, samples.Texts?.Length, n, samples.Texts is [var text, ..] ? text : null);
+        // JSON Lines' blank lines are no records: only a file of one text per line has blank lines to name.
+        CheckCount(Texts, samples.Texts?.Length, n, samples.Texts is [var text, ..] ? text : null,
+            texts: Texts is not null && !SampleFiles.IsJsonLines(Texts, TextField) ? samples.Texts : null);
         return samples;
     }
 
@@ -344,12 +346,28 @@ public sealed record PairSpec(string PathA, string PathB)
         return new SampleLabels(values!);
     }
 
-    private static void CheckCount(string? path, int? count, int n, string? first = null, bool labels = false)
+    private static void CheckCount(string? path, int? count, int n, string? first = null, bool labels = false, string[]? texts = null)
     {
         if (path is not null && count != n)
             throw RepDiffInputException.ForFile(path, $"has {count} entries but the representations have {n} rows"
                 + (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? ""
-                    : TextLines.LoneCarriageReturnNote(path) is { Length: > 0 } lone ? lone : HeaderNote(path, count, n, first, labels)));
+                    : TextLines.LoneCarriageReturnNote(path) is { Length: > 0 } lone ? lone
+                    : BlankTextsNote(path, texts, n) ?? HeaderNote(path, count, n, first, labels)));
+    }
+
+    /// <summary>
+    /// Texts whose blank lines make up the difference: RepDiff reads a blank line as a text of its own (`embed` embeds it in
+    /// its row), but an embedding script that skipped them (`if line.strip()`) made fewer rows than the file has lines, and
+    /// "has 1,002 entries" alone had left the user counting.
+    /// </summary>
+    private static string? BlankTextsNote(string path, string[]? texts, int n)
+    {
+        if (texts is null) return null;
+        int blank = texts.Count(string.IsNullOrWhiteSpace);
+        return blank > 0 && texts.Length - blank == n
+            ? $"; its {blank:N0} blank line{(blank == 1 ? "" : "s")} make{(blank == 1 ? "s" : "")} the difference: if the embeddings left them out, "
+                + $"leave them out of it too (grep -v '^[[:space:]]*$' {ShellWord.Of(path)}), or embed them, as `repdiff embed` does"
+            : null;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using RepDiff.Embedding;
 using RepDiff.IO;
 using static RepDiff.Tests.Robustness.CliHarness;
@@ -158,6 +159,96 @@ public class EmbedCliTests
             Assert.Equal(2, code);
             Assert.Equal($"error: {texts}: {message}", error.Trim());
             Assert.False(File.Exists(output));
+        }
+    }
+
+    /// <summary>
+    /// A blank line among texts (empty or only spaces) is embedded as the empty text and keeps its row and id, as before, but
+    /// is no longer silent: one warning counts them, names the first lines and says how to leave them out. The empty lines
+    /// at the end of the file are no texts, as before.
+    /// </summary>
+    [Fact]
+    public void BlankTextsAreEmbeddedInTheirRowsWithOneWarningNamingThem()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
+        string model = TinyOnnx.TokenEcho(dir);
+        string texts = Path.Combine(dir, "captions.txt"), output = Path.Combine(dir, "t.npy");
+        File.WriteAllText(texts, "the cat\n\ncat\n \t \nthe\n\n\n");
+        var (code, stdout, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Equal($"warning: {texts}: 2 of 5 texts are empty or only spaces (lines 2, 4); each is embedded as the empty text, keeping its row and id; "
+            + $"to leave them out: grep -v '^[[:space:]]*$' {texts} > {Path.Combine(dir, "captions.nonblank.txt")} (the ids, line numbers, are then those of that file)",
+            Assert.Single(error.Split('\n'), line => line.StartsWith("warning")));
+        Assert.Contains("(5 x 3, float32", stdout);
+        Assert.Equal(["1", "2", "3", "4", "5"], File.ReadAllLines(Path.Combine(dir, "t.ids.txt")));
+        var rows = Npy.ReadMatrix(output);
+        Assert.Equal(5, rows.Rows);
+        // Both blank lines are the empty text: [CLS] [SEP] alone, so the [CLS] rows are alike.
+        Assert.Equal(rows.Row(1).ToArray(), rows.Row(3).ToArray());
+
+        // One blank line is said in the singular; many are counted, the first five named.
+        File.WriteAllText(texts, "the\n\ncat\n");
+        (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: {texts}: 1 of 3 texts is empty or only spaces (line 2); it is embedded as the empty text, keeping its row and id;", error);
+        File.WriteAllText(texts, "the\n" + string.Concat(Enumerable.Repeat("\n", 7)) + "cat\n");
+        (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: {texts}: 7 of 9 texts are empty or only spaces (lines 2, 3, 4, 5, 6, …); each is embedded", error);
+        Assert.Equal(9, Npy.ReadMatrix(output).Rows);
+
+        // JSON Lines: a blank line holds no record, but a record whose text is blank is a blank text.
+        string records = Path.Combine(dir, "records.jsonl");
+        File.WriteAllText(records, "{\"text\": \"the cat\"}\n\n{\"text\": \" \"}\n{\"text\": \"cat\"}\n");
+        (code, _, error) = Run("embed", model, "--texts", records, "--vocab", vocab, "--pooling", "cls", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: {records}: 1 of 3 texts is empty or only spaces (line 3); it is embedded as the empty text, keeping its row and id; to leave them out: remove those records", error);
+        Assert.Equal(3, Npy.ReadMatrix(output).Rows);
+
+        // A model that cannot take them refuses in one line, the warning unsaid.
+        File.WriteAllText(texts, "the\n\ncat\n");
+        (code, _, error) = Run("embed", model, "--texts", texts, "--pooling", "cls", "--out", Path.Combine(dir, "refused.npy"));
+        Assert.Equal(2, code);
+        Assert.Matches("^error: .*a text model needs a vocabulary: --vocab vocab.txt or --tokenizer tokenizer.json ", Assert.Single(error.Trim().Split('\n')));
+
+        // Texts without a blank one say nothing.
+        File.WriteAllText(texts, "the\ncat\n\n");
+        (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("warning", error);
+    }
+
+    /// <summary>
+    /// compare --model-a/-b --texts reads blank lines as embed does: each model embeds them in their rows, the report shows them
+    /// as the (empty) texts of those rows, and the warning is said once, before either model embeds.
+    /// </summary>
+    [Fact]
+    public void CompareWithModelsWarnsOfBlankTextsOnceAndKeepsTheirRows()
+    {
+        string dir = TestData.TempDir();
+        string vocab = TinyOnnx.Vocab(dir, "the", "cat", "sat");
+        string echo = Path.GetFileName(TinyOnnx.TokenEcho(dir));
+        string a = Path.Combine(dir, "mean.json"), b = Path.Combine(dir, "normalized.json");
+        File.WriteAllText(a, $$"""{ "name": "mean", "model": "{{echo}}", "pooling": "mean", "text": { "vocab": "vocab.txt" } }""");
+        File.WriteAllText(b, $$"""{ "name": "normalized", "model": "{{echo}}", "pooling": "mean", "normalize": true, "text": { "vocab": "vocab.txt" } }""");
+        string[] lines = ["the cat", "cat", "", "the", "sat", "cat sat", "the sat", "the cat sat", "   ", "sat the", "cat the", "sat cat", "the the cat", "cat cat"];
+        string texts = Path.Combine(dir, "texts.txt"), output = Path.Combine(dir, "cmp");
+        File.WriteAllLines(texts, lines);
+        // A model that cannot take the texts refuses in one line, before the warning would be said.
+        var refused = Run("compare", "--model-a", a, "--model-b", TinyOnnx.TokenEcho(dir), "--texts", texts, "--methods", "kmeans", "--out", output);
+        Assert.Equal(2, refused.Code);
+        Assert.Matches("^error: .*a text model needs a vocabulary: a model description with a text section naming its vocab.txt or tokenizer.json$", Assert.Single(refused.Stderr.Trim().Split('\n')));
+        Assert.False(Directory.Exists(output));
+        var (code, _, error) = Run("compare", "--model-a", a, "--model-b", b, "--texts", texts, "--methods", "kmeans", "--out", output);
+        Assert.True(code == 0, error);
+        string warning = Assert.Single(error.Split('\n'), line => line.StartsWith("warning"));
+        Assert.StartsWith($"warning: {texts}: 2 of 14 texts are empty or only spaces (lines 3, 9); each is embedded as the empty text", warning);
+        Assert.True(error.IndexOf(warning, StringComparison.Ordinal) < error.IndexOf("embedded", StringComparison.Ordinal), error);
+        foreach (string name in new[] { "mean", "normalized" })
+        {
+            Assert.Equal(14, Npy.ReadMatrix(Path.Combine(output, "embeddings", name + ".npy")).Rows);
+            Assert.Equal(Enumerable.Range(1, 14).Select(i => i.ToString()), File.ReadAllLines(Path.Combine(output, "embeddings", name + ".ids.txt")));
         }
     }
 
@@ -1210,6 +1301,55 @@ public class EmbedCliTests
             Assert.Equal(before, Snapshot(output));
         }
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(output)!, ".repdiff-*"));
+    }
+
+    /// <summary>
+    /// Embeddings kept by another ONNX Runtime are made again, saying why: the key had covered the model and the inputs but
+    /// not the runtime, so after an upgrade (1.31.1 to 1.32.0) the old runtime's embeddings were handed back as they were.
+    /// An entry kept before the runtime was recorded (its key one line) is made again too, not refused.
+    /// </summary>
+    [Fact]
+    public void EmbeddingsKeptByAnotherOnnxRuntimeAreMadeAgainSayingWhy()
+    {
+        var (dir, images, model) = Setup();
+        TestImages.Scenes(images, 12, 64, 48);
+        string doubled = Doubled(dir, model), output = Path.Combine(dir, "report"), embeddings = Path.Combine(output, "embeddings");
+        string keyPath = Path.Combine(embeddings, "doubled.key"), npyPath = Path.Combine(embeddings, "doubled.npy");
+        string[] args = ["compare", "--model-a", model, "--model-b", doubled, "--images", images, "--methods", "kmeans", "--out", output];
+        var (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        var description = ModelResolver.Resolve(doubled, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string current = EmbeddingCache.MadeWith;
+        Assert.Matches(@"^ONNX Runtime \d+\.\d+\.\d+ and RepDiff ", current);
+        Assert.Equal($"{EmbeddingCache.Key(description, source)}\n{current}\n", File.ReadAllText(keyPath));
+
+        // The same entry as another runtime would have kept it: its key made with that runtime's version, and the version.
+        string older = current.Replace($"ONNX Runtime {OrtEnv.Instance().GetVersionString()} ", "ONNX Runtime 0.0.1 ");
+        Assert.NotEqual(current, older);
+        File.WriteAllText(keyPath, $"{EmbeddingCache.Key(description, source, older)}\n{older}\n");
+        var kept = File.ReadAllBytes(npyPath);
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: doubled: the kept embeddings {npyPath} were made with {older}, not {current}; embedding again", error);
+        Assert.Contains("doubled: embedded", error);
+        Assert.DoesNotContain("doubled: reusing", error);
+        Assert.Contains($"{Path.GetFileNameWithoutExtension(model)}: reusing", error); // A's entry was kept by this runtime
+        Assert.Single(error.Split('\n'), line => line.Contains("kept embeddings"));
+        Assert.Equal(kept, File.ReadAllBytes(npyPath)); // this runtime embeds the same bytes here: only the key told them apart
+        Assert.EndsWith($"\n{current}\n", File.ReadAllText(keyPath));
+
+        // A key as RepDiff wrote it before the runtime was recorded: one line of 64 hex digits.
+        File.WriteAllText(keyPath, new string('0', 64) + "\n");
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: doubled: the kept embeddings {npyPath} do not say which ONNX Runtime made them (kept by an older RepDiff); embedding again with {current}", error);
+        Assert.Contains("doubled: embedded", error);
+
+        (code, _, error) = Run(args);
+        Assert.True(code == 0, error);
+        Assert.Contains("doubled: reusing", error);
+        Assert.DoesNotContain("warning", error);
     }
 
     /// <summary>
