@@ -85,7 +85,9 @@ public class GivenGroupsTests
             Assert.True(bsr > chance + 2 * sd, $"{group} explaining {holds}: BSR {bsr}, chance {chance} ± {sd}");
             var (otherBsr, otherChance, _) = Way(group, other);
             Assert.True(otherBsr < otherChance, $"{group} explaining {other}: BSR {otherBsr}, chance {otherChance}");
-            Assert.Contains($"group '{group}' holds in {holds.ToUpperInvariant()}", outcome.Stdout);
+            // Nearer by neighbourhood rank, which BSR scores, not "kept together" (review 167, F2).
+            Assert.Contains($"group '{group}' holds in {holds.ToUpperInvariant()} ", outcome.Stdout);
+            Assert.Contains($"which ranks its members as nearer neighbours of each other than {other.ToUpperInvariant()} does; BSR (chance)", outcome.Stdout);
         }
         foreach (int size in randomSizes)
         {
