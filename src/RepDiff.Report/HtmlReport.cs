@@ -465,7 +465,7 @@ public static partial class HtmlReport
 
     /// <summary>
     /// What a direction of given groups holds: the groups the file says one model keeps together, or that lean to it when
-    /// scored both ways; not "A puts these samples together", which a given group at its chance level does not bear out.
+    /// scored both ways; not "A ranks these samples as nearer neighbours …", which a given group at its chance level does not bear out.
     /// </summary>
     private static string? GivenReading(string direction, string nameA, string nameB) => direction switch
     {

@@ -8,7 +8,7 @@ namespace RepDiff.Findings;
 
 /// <summary>
 /// Says in plain words what an explanation found, per direction, from the labels of its concepts'
-/// members: which labels one model keeps together that the other separates (a concept mixing labels),
+/// members: which labels one model ranks as nearer neighbours than the other does (a concept mixing labels),
 /// or that the difference lies within labels (concepts of one label each), or that it cuts across
 /// labels. Every name and number in a sentence comes from the concept profiles returned with it. After
 /// held-out validation (docs/methods/METHODS.md §7) only confirmed concepts are spoken of; a difference
@@ -99,7 +99,8 @@ public static class FindingText
     /// The line of a `groups` run: where the groups given hold, from metrics.holds_in (GivenGroupsMethod): "Of the three groups
     /// given, one holds in A (a.npy), which ranks its members as nearer neighbours of each other than B does ('cats-indoor'); one
     /// holds in B (b.npy), which ranks its members as nearer neighbours of each other than A does ('cats-outdoor'); and one is no
-    /// better than random groups of its size ('strays')." The groups were given, not found: a method's line ("the groups found here", "rdx finds …") had said so.
+    /// better than random groups of its size ('strays')." The groups were given, not found: a method's line ("the groups found
+    /// here", "rdx finds …") had said so.
     /// </summary>
     private static string GivenSummary(JsonObject holds, string nameA, string nameB)
     {
@@ -578,7 +579,7 @@ public static class FindingText
             : (share * 100).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%";
     }
 
-    /// <summary>"the groups A keeps together", and the like for each kind of direction.</summary>
+    /// <summary>"the groups nearer in A", and the like for each kind of direction.</summary>
     private static string Groups(string direction, string nameA, string nameB) => direction switch
     {
         DirectionNames.MoreSimilarInA => $"the groups nearer in {nameA}",
@@ -590,7 +591,7 @@ public static class FindingText
         _ => $"the groups in {direction.Replace('_', ' ')}",
     };
 
-    /// <summary>"five groups of images that A keeps together and B pulls apart", and the like for each kind of direction.</summary>
+    /// <summary>"five groups of images whose members A ranks as nearer neighbours of each other than B does", and the like for each kind of direction.</summary>
     private static string GroupCount(string direction, int count, string nameA, string nameB, string noun)
     {
         string groups = $"{Count(count)} {(count == 1 ? "group" : "groups")} of {noun}";
