@@ -96,15 +96,15 @@ internal static class Summary
 
     /// <summary>
     /// Where a group given without a direction holds (`repdiff groups`, metrics.both_ways), with its BSR both ways:
-    /// "group 'x' holds in A (a.npy), which keeps it together where B pulls it apart; BSR (chance) 0.620 (0.49) explaining A, 0.377 (0.51) explaining B".
+    /// "group 'x' holds in A (a.npy), which ranks its members as nearer neighbours of each other than B does; BSR (chance) 0.620 (0.49) explaining A, 0.377 (0.51) explaining B".
     /// </summary>
     private static string BothWays(ReportModel model, string name, JsonObject scored)
     {
         string Way(string explains) => $"{WithChance(scored["bsr"]?[explains]?.GetValue<double>(), scored["bsr_chance"]?[explains]?.GetValue<double>())} explaining {explains.ToUpperInvariant()}";
         string verdict = scored["holds_in"]?.GetValue<string>() switch
         {
-            "a" => $"holds in A ({model.NameA}), which keeps it together where B pulls it apart",
-            "b" => $"holds in B ({model.NameB}), which keeps it together where A pulls it apart",
+            "a" => $"holds in A ({model.NameA}), which ranks its members as nearer neighbours of each other than B does",
+            "b" => $"holds in B ({model.NameB}), which ranks its members as nearer neighbours of each other than A does",
             _ => "holds in neither model: its BSR is within two spreads of its chance level both ways",
         };
         return $"group '{Shorten(name)}' {verdict}; BSR (chance) {Way("a")}, {Way("b")}";

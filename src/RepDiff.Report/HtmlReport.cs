@@ -449,7 +449,7 @@ public static partial class HtmlReport
     private static string SpectrumSigns(ReportModel model, Explanation e)
         => e.Directions.Any(d => d.Rows is not null)
             ? $"positive eigenvalues (blue) are modes more frequent in the test set ({Bdi(model.NameA)}), negative (red) modes more frequent in the reference set ({Bdi(model.NameB)})."
-            : $"positive eigenvalues (blue) are modes more similar in A ({Bdi(model.NameA)}), samples A keeps together and B pulls apart; negative (red) are modes more similar in B ({Bdi(model.NameB)}).";
+            : $"positive eigenvalues (blue) are modes more similar in A ({Bdi(model.NameA)}); negative (red) are modes more similar in B ({Bdi(model.NameB)}).";
 
     /// <summary>A parameter as the table shows it: strings unquoted, an option not set (null) as a dash, numbers and lists as JSON writes them.</summary>
     private static string ParameterText(JsonNode? value) => value switch
@@ -465,7 +465,7 @@ public static partial class HtmlReport
 
     /// <summary>
     /// What a direction of given groups holds: the groups the file says one model keeps together, or that lean to it when
-    /// scored both ways; not "A puts these samples together", which a given group at its chance level does not bear out.
+    /// scored both ways; not "A ranks these samples as nearer neighbours …", which a given group at its chance level does not bear out.
     /// </summary>
     private static string? GivenReading(string direction, string nameA, string nameB) => direction switch
     {

@@ -28,8 +28,9 @@ public static class DirectionNames
     /// <summary>What the direction's concepts mean, with the inputs' names (A and B; FINC's test and reference sets).</summary>
     public static string Reading(string name, string nameA, string nameB) => name switch
     {
-        MoreSimilarInA => $"A ({nameA}) puts these samples together; B ({nameB}) pulls them apart.",
-        MoreSimilarInB => $"B ({nameB}) puts these samples together; A ({nameA}) pulls them apart.",
+        // Nearer by neighbourhood rank, what the methods and BSR measure, not by distance (FindingText.Difference says why).
+        MoreSimilarInA => $"A ({nameA}) ranks these samples as nearer neighbours of each other than B ({nameB}) does.",
+        MoreSimilarInB => $"B ({nameB}) ranks these samples as nearer neighbours of each other than A ({nameA}) does.",
         ConceptsOfA => $"What A ({nameA}) groups on its own (a baseline: not a difference by itself).",
         ConceptsOfB => $"What B ({nameB}) groups on its own (a baseline: not a difference by itself).",
         MoreFrequentInTest => $"Modes where the test set ({nameA}) has more samples than the reference set ({nameB}).",

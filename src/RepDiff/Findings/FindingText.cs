@@ -8,7 +8,7 @@ namespace RepDiff.Findings;
 
 /// <summary>
 /// Says in plain words what an explanation found, per direction, from the labels of its concepts'
-/// members: which labels one model keeps together that the other separates (a concept mixing labels),
+/// members: which labels one model ranks as nearer neighbours than the other does (a concept mixing labels),
 /// or that the difference lies within labels (concepts of one label each), or that it cuts across
 /// labels. Every name and number in a sentence comes from the concept profiles returned with it. After
 /// held-out validation (docs/methods/METHODS.md §7) only confirmed concepts are spoken of; a difference
@@ -97,9 +97,10 @@ public static class FindingText
 
     /// <summary>
     /// The line of a `groups` run: where the groups given hold, from metrics.holds_in (GivenGroupsMethod): "Of the three groups
-    /// given, one holds in A (a.npy), which keeps it together where B pulls it apart ('cats-indoor'); one holds in B (b.npy),
-    /// which keeps it together where A pulls it apart ('cats-outdoor'); and one is no better than random groups of its size
-    /// ('strays')." The groups were given, not found: a method's line ("the groups found here", "rdx finds …") had said so.
+    /// given, one holds in A (a.npy), which ranks its members as nearer neighbours of each other than B does ('cats-indoor'); one
+    /// holds in B (b.npy), which ranks its members as nearer neighbours of each other than A does ('cats-outdoor'); and one is no
+    /// better than random groups of its size ('strays')." The groups were given, not found: a method's line ("the groups found
+    /// here", "rdx finds …") had said so.
     /// </summary>
     private static string GivenSummary(JsonObject holds, string nameA, string nameB)
     {
@@ -113,8 +114,8 @@ public static class FindingText
         string HowMany(int k) => k == n && n == 2 ? "both" : k == n && n > 2 ? $"all {Count(n)}" : Count(k);
         string Holds(List<string> names, string model, string name, string other)
         {
-            string them = names.Count == 1 ? "it" : "them";
-            return $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "holds" : "hold")} in {model} ({name}), which keeps {them} together where {other} pulls {them} apart";
+            string their = names.Count == 1 ? "its" : "their";
+            return $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "holds" : "hold")} in {model} ({name}), which ranks {their} members as nearer neighbours of each other than {other} does";
         }
         string Chance(List<string> names) => $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "is" : "are")} no better than random groups of {(names.Count == 1 ? "its size" : "their sizes")}";
         var parts = new List<(string Text, List<string> Names)>();
@@ -201,14 +202,20 @@ public static class FindingText
             "{0} groups {1} across labels ({2})", "{0} has no concept", "{0} forms {1} ({2})", "{0} groups " + noun + " of several labels, above all {1} ({2})"),
     };
 
-    // {0} subject, {1} labels or noun, {2} the lead concept's detail, {3} the other model.
+    // {0} subject, {1} labels or noun, {2} the lead concept's detail, {3} the other model. A difference direction's concepts are
+    // pairs nearer by neighbourhood rank in {0} than in {3} (what BSR scores), not nearer in distance: a merge in B changes the
+    // ranks of the merged classes, so A's direction holds them though B keeps each as tight, and a class beside one of them
+    // though A holds the two far apart. "Keeps zeta and alpha together where B separates them" and "what A keeps together and B
+    // pulls apart lies within … delta and zeta" read as distances and were false there (review 167, F2): the sentences say ranks.
+    private const string Nearer = "as nearer neighbours of each other than {3} does";
+
     private static Framing Difference((string Subject, string Other) names, string noun) => new(names.Subject, names.Other,
-        "{0} keeps {1} together where {3} separates them ({2})",
-        "what {0} keeps together and {3} pulls apart lies within single labels ({1}; {2})",
-        "{0} keeps together " + noun + " of many labels that {3} separates ({2})",
+        "{0} ranks {1} " + Nearer + " ({2})",
+        "within single labels, {0} ranks " + noun + " " + Nearer + " ({1}; {2})",
+        "{0} ranks " + noun + " of many labels " + Nearer + " ({2})",
         "{0} puts no group of " + noun + " together that {3} pulls apart (the method found no concept in this direction)",
-        "{0} keeps {1} together that {3} pulls apart ({2})",
-        "{0} keeps together " + noun + " of several labels, above all {1}, that {3} separates ({2})");
+        "{0} ranks the members of {1} " + Nearer + " ({2})",
+        "{0} ranks " + noun + " of several labels, above all {1}, " + Nearer + " ({2})");
 
     private static Framing OwnGroups(string subject, string noun) => new(subject, "",
         "on its own, {0} groups {1} together ({2}; a baseline, not a difference by itself)",
@@ -407,22 +414,36 @@ public static class FindingText
             .Select(kind => (Kind: kind, Count: labelled.Count(p => p.Mix == kind))).Where(k => k.Count > 0).ToList();
         // "its four confirmed concepts" when those are all of them, "its first five confirmed concepts" when more were confirmed.
         string confirmedGroup = available > n ? $"its first {Count(n)} confirmed {concepts}" : $"its {Count(n)} confirmed {concepts}";
+        string Phrase(ConceptMix kind) => KindPhrase(kind, labelled.Where(p => p.Mix == kind).ToList());
         if (kinds.Count == 1)
         {
             string all = n == 2 ? "both" : $"all {Count(n)}";
             string group = confirmedOnly ? (available > n ? confirmedGroup : $"its confirmed {concepts}") : n == 2 ? $"its first two {concepts}" : $"its first {concepts}";
-            return $"; {all} of {group} {KindPhrase(kinds[0].Kind, plural: true)}";
+            return $"; {all} of {group} {Phrase(kinds[0].Kind)}";
         }
-        return $"; of {(confirmedOnly ? confirmedGroup : $"its first {Count(n)} {concepts}")}, {JoinWords(kinds.Select(k => $"{Count(k.Count)} {KindPhrase(k.Kind, k.Count > 1)}").ToList())}";
+        return $"; of {(confirmedOnly ? confirmedGroup : $"its first {Count(n)} {concepts}")}, {JoinWords(kinds.Select(k => $"{Count(k.Count)} {Phrase(k.Kind)}").ToList())}";
     }
 
-    private static string KindPhrase(ConceptMix kind, bool plural) => kind switch
+    /// <summary>
+    /// What the concepts of one kind are: "mix a few labels", "is mostly one label"; where two or more mixtures hold the same labels,
+    /// or two or more single-label concepts the same label, which: "mix the same two labels (delta and zeta)". RDX's five concepts
+    /// of one planted merge had read "all five of its first concepts mix a few labels", as if five differences (review 167, F2).
+    /// </summary>
+    private static string KindPhrase(ConceptMix kind, IReadOnlyList<ConceptProfile> ofKind)
     {
-        ConceptMix.Mixed => plural ? "mix a few labels" : "mixes a few labels",
-        ConceptMix.OneLabel => plural ? "are mostly one label" : "is mostly one label",
-        ConceptMix.Leaning => plural ? "lean to a few labels" : "leans to a few labels",
-        _ => plural ? "cut across labels" : "cuts across labels",
-    };
+        bool plural = ofKind.Count > 1;
+        var labels = ofKind[0].Leading.Select(s => s.Label).ToHashSet(StringComparer.Ordinal);
+        bool same = plural && kind is ConceptMix.Mixed or ConceptMix.OneLabel
+            && ofKind.All(p => p.Leading.Count == labels.Count && p.Leading.All(s => labels.Contains(s.Label)));
+        string which = $"({JoinWords(ofKind[0].Leading.Select(s => BidiControls.Isolate(s.Named)).ToList())})";
+        return kind switch
+        {
+            ConceptMix.Mixed => same ? $"mix the same {Count(labels.Count)} labels {which}" : plural ? "mix a few labels" : "mixes a few labels",
+            ConceptMix.OneLabel => same ? $"are mostly the same label {which}" : plural ? "are mostly one label" : "is mostly one label",
+            ConceptMix.Leaning => plural ? "lean to a few labels" : "leans to a few labels",
+            _ => plural ? "cut across labels" : "cuts across labels",
+        };
+    }
 
     /// <summary>
     /// One line for an index page: the direction whose concepts mix labels most, against the label purity of the opposite
@@ -558,11 +579,11 @@ public static class FindingText
             : (share * 100).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%";
     }
 
-    /// <summary>"the groups A keeps together", and the like for each kind of direction.</summary>
+    /// <summary>"the groups nearer in A", and the like for each kind of direction.</summary>
     private static string Groups(string direction, string nameA, string nameB) => direction switch
     {
-        DirectionNames.MoreSimilarInA => $"the groups {nameA} keeps together",
-        DirectionNames.MoreSimilarInB => $"the groups {nameB} keeps together",
+        DirectionNames.MoreSimilarInA => $"the groups nearer in {nameA}",
+        DirectionNames.MoreSimilarInB => $"the groups nearer in {nameB}",
         DirectionNames.ConceptsOfA => $"{nameA}'s own groups",
         DirectionNames.ConceptsOfB => $"{nameB}'s own groups",
         DirectionNames.MoreFrequentInTest => $"the groups more frequent in {nameA}",
@@ -570,14 +591,14 @@ public static class FindingText
         _ => $"the groups in {direction.Replace('_', ' ')}",
     };
 
-    /// <summary>"five groups of images that A keeps together and B pulls apart", and the like for each kind of direction.</summary>
+    /// <summary>"five groups of images whose members A ranks as nearer neighbours of each other than B does", and the like for each kind of direction.</summary>
     private static string GroupCount(string direction, int count, string nameA, string nameB, string noun)
     {
         string groups = $"{Count(count)} {(count == 1 ? "group" : "groups")} of {noun}";
         return direction switch
         {
-            DirectionNames.MoreSimilarInA => $"{groups} that {nameA} keeps together and {nameB} pulls apart",
-            DirectionNames.MoreSimilarInB => $"{groups} that {nameB} keeps together and {nameA} pulls apart",
+            DirectionNames.MoreSimilarInA => $"{groups} whose members {nameA} ranks as nearer neighbours of each other than {nameB} does",
+            DirectionNames.MoreSimilarInB => $"{groups} whose members {nameB} ranks as nearer neighbours of each other than {nameA} does",
             DirectionNames.ConceptsOfA => $"{groups} of {nameA}'s own",
             DirectionNames.ConceptsOfB => $"{groups} of {nameB}'s own",
             DirectionNames.MoreFrequentInTest => $"{groups} more frequent in {nameA} than in {nameB}",

@@ -80,12 +80,12 @@ public class HtmlReportTests
         string html = HtmlReport.Render(model);
 
         var finding = model.FindingOf("test", DirectionNames.MoreSimilarInA)!;
-        Assert.Equal("a.npy keeps אלף and בית together where מודל ב separates them (concept 1, 20 samples: 50% אלף, 50% בית; מקור 'ספר' in 100% of them (whole set 50%)); "
+        Assert.Equal("a.npy ranks אלף and בית as nearer neighbours of each other than מודל ב does (concept 1, 20 samples: 50% אלף, 50% בית; מקור 'ספר' in 100% of them (whole set 50%)); "
             + "both of its first two concepts mix a few labels.", finding.Text);
         var statement = Regex.Match(html, "<h3>More similar in A</h3><p class=\"statement\">(.*?)</p>").Groups[1].Value;
-        Assert.Contains("<span class=\"finding\"><bdi>a.npy</bdi> keeps <bdi>אלף</bdi> and <bdi>בית</bdi> together where <bdi>מודל ב</bdi> separates them "
+        Assert.Contains("<span class=\"finding\"><bdi>a.npy</bdi> ranks <bdi>אלף</bdi> and <bdi>בית</bdi> as nearer neighbours of each other than <bdi>מודל ב</bdi> does "
             + "(concept 1, 20 samples: 50% <bdi>אלף</bdi>, 50% <bdi>בית</bdi>; <bdi>מקור</bdi> &#39;<bdi>ספר</bdi>&#39; in 100% of them", statement);
-        Assert.StartsWith("A (<bdi>a.npy</bdi>) puts these samples together; B (<bdi>מודל ב</bdi>) pulls them apart.", statement);
+        Assert.StartsWith("A (<bdi>a.npy</bdi>) ranks these samples as nearer neighbours of each other than B (<bdi>מודל ב</bdi>) does.", statement);
         // No right-to-left letter of the statements, the facts or the cards' sample lists stands outside an isolate.
         string parts = string.Concat(Regex.Matches(html, "<p class=\"statement\">.*?</p>|<dl class=\"facts\">.*?</dl>|<p class=\"ids\">.*?</p>").Select(m => m.Value));
         Assert.Contains("<p class=\"ids\">", parts);
@@ -278,7 +278,7 @@ public class HtmlReportTests
         Assert.Contains("class=\"spectrum\"", html);
         Assert.Contains("class=\"heatmap\"", html);
         Assert.Contains("linear CKA <b>0.420</b>", html);
-        Assert.Contains("A (<bdi>a.npy</bdi>) puts these samples together; B (<bdi>b.npy</bdi>) pulls them apart.", html);
+        Assert.Contains("A (<bdi>a.npy</bdi>) ranks these samples as nearer neighbours of each other than B (<bdi>b.npy</bdi>) does.", html);
         Assert.Contains(">0.750</td>", html); // BSR table mean
         Assert.DoesNotContain("eigensolver stopped", html);
         explanation.Metrics["eigensolver_converged"] = false;
@@ -452,7 +452,7 @@ public class HtmlReportTests
     {
         var (pair, explanation) = Synthetic();
         string html = HtmlReport.Render(Model(pair, explanation));
-        Assert.Contains("positive eigenvalues (blue) are modes more similar in A (<bdi>a.npy</bdi>), samples A keeps together and B pulls apart; negative (red) are modes more similar in B (<bdi>b.npy</bdi>).</figcaption>", html);
+        Assert.Contains("positive eigenvalues (blue) are modes more similar in A (<bdi>a.npy</bdi>); negative (red) are modes more similar in B (<bdi>b.npy</bdi>).</figcaption>", html);
     }
 
     [Fact]

@@ -85,7 +85,9 @@ public class GivenGroupsTests
             Assert.True(bsr > chance + 2 * sd, $"{group} explaining {holds}: BSR {bsr}, chance {chance} ± {sd}");
             var (otherBsr, otherChance, _) = Way(group, other);
             Assert.True(otherBsr < otherChance, $"{group} explaining {other}: BSR {otherBsr}, chance {otherChance}");
-            Assert.Contains($"group '{group}' holds in {holds.ToUpperInvariant()}", outcome.Stdout);
+            // Nearer by neighbourhood rank, which BSR scores, not "kept together" (review 167, F2).
+            Assert.Contains($"group '{group}' holds in {holds.ToUpperInvariant()} ", outcome.Stdout);
+            Assert.Contains($"which ranks its members as nearer neighbours of each other than {other.ToUpperInvariant()} does; BSR (chance)", outcome.Stdout);
         }
         foreach (int size in randomSizes)
         {
@@ -156,17 +158,17 @@ public class GivenGroupsTests
         var outcome = RunGroups(groups, outDir, "--labels", labels);
         Assert.True(outcome.Code == 0, outcome.Stderr);
 
-        const string summary = "Of the three groups given, one holds in A (planted_a.npy), which keeps it together where B pulls it apart ('two'); "
-            + "one holds in B (planted_b.npy), which keeps it together where A pulls it apart ('three and four'); "
+        const string summary = "Of the three groups given, one holds in A (planted_a.npy), which ranks its members as nearer neighbours of each other than B does ('two'); "
+            + "one holds in B (planted_b.npy), which ranks its members as nearer neighbours of each other than A does ('three and four'); "
             + "and one is no better than random groups of its size ('wrong guess').";
         var results = Results(outDir);
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["two"] = "a", ["three and four"] = "b", ["wrong guess"] = "neither" }, results["metrics"]!["holds_in"]),
             results["metrics"]!["holds_in"]!.ToJsonString());
         Assert.Equal(summary, results["findings"]!["summary"]!.GetValue<string>());
         Assert.Contains(summary, outcome.Stdout.Split('\n'));
-        Assert.Contains("more_similar_in_a: What planted_a.npy keeps together and planted_b.npy pulls apart lies within single labels (kind2; group 'two', 120 samples: all kind2).",
+        Assert.Contains("more_similar_in_a: Within single labels, planted_a.npy ranks samples as nearer neighbours of each other than planted_b.npy does (kind2; group 'two', 120 samples: all kind2).",
             outcome.Stdout.Split('\n'));
-        Assert.Contains("more_similar_in_b: planted_b.npy keeps kind3 and kind4 together where planted_a.npy separates them (group 'three and four', 240 samples: ",
+        Assert.Contains("more_similar_in_b: planted_b.npy ranks kind3 and kind4 as nearer neighbours of each other than planted_a.npy does (group 'three and four', 240 samples: ",
             outcome.Stdout);
         Assert.DoesNotContain("found", outcome.Stdout);
         // The direction's BSR over its two groups is at its chance level; its one group that holds is what it speaks of.
@@ -177,7 +179,7 @@ public class GivenGroupsTests
         string report = PlainText(File.ReadAllText(Path.Combine(outDir, "report.html")));
         Assert.Contains(summary, report);
         Assert.Contains("The groups given as kept together by A (planted_a.npy) and pulled apart by B (planted_b.npy)", report);
-        Assert.DoesNotContain("puts these samples together", report);
+        Assert.DoesNotContain("ranks these samples as nearer neighbours", report);
         Assert.DoesNotContain("found here", report);
         Assert.Contains("Each row is one member: method, direction, rank, group (the given group's own name), strength,", report);
     }
