@@ -10,16 +10,9 @@ namespace RepDiff.Tests.Report;
 /// </summary>
 public class ReportInteractionBrowserTests(CardReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<CardReportFixture>
 {
-    private async Task<(IPage Page, List<string> Errors)> Open(string path, int width, int height)
-    {
-        var page = await (await Browser()).NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        page.SetDefaultTimeout(120_000);
-        var errors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
-        page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync(new Uri(path).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-        return (page, errors);
-    }
+    /// <summary>The page at that size, with its console errors collected (as the accessibility tests open theirs).</summary>
+    private async Task<(IPage Page, List<string> Errors)> Open(string path, int width, int height) =>
+        await AccessibilityBrowserTests.Open(await Browser(), path, width, height);
 
     /// <summary>Where both shown maps are against the window: [top of the first, bottom of the last, the window's height].</summary>
     private const string MapsPlace = """
