@@ -96,7 +96,7 @@ public static partial class HtmlReport
     private static string MapsAside(ReportModel model, SampleMaps maps)
     {
         var s = new StringBuilder("<aside class=\"maps\" id=\"maps\" aria-label=\"maps\"><div class=\"sticky\"><h2>Where the concept lies in each model</h2>");
-        s.Append("<p id=\"map-caption\" class=\"caption\">Hover or click a concept card to highlight its members in both maps; drag on a map to select samples.</p>");
+        s.Append("<p id=\"map-caption\" class=\"caption\">Hover over or focus a concept card to highlight its members in both maps, click it (or press Enter) to keep them lit; drag on a map to select samples.</p>");
         // Where the maps announce the sample the keyboard moved to, and what Enter, Space or Escape did (maps.js).
         s.Append("<p id=\"map-live\" class=\"sr-only\" aria-live=\"polite\"></p>");
         s.Append("<div class=\"mapbar\">");

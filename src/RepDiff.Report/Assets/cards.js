@@ -40,6 +40,8 @@
     const card = document.querySelector('.card.selected'), c = card && data.concepts[card.dataset.key];
     highlight(c ? c.members : null, c ? cardCaption(c) : '');
   }
+  page.restoreMaps = restore; // a card left by the mouse or the focus (report.js) gives the maps back the same way
+  const hovered = () => !page.hoverHeld || !page.hoverHeld(); // not a page that moved under a still pointer (report.js)
   const unchooseRows = () => document.querySelectorAll('tr.pair.on').forEach(x => x.classList.remove('on'));
 
   function el(tag, cls, text) {
@@ -95,17 +97,32 @@
   const conceptFile = key => { const c = data.concepts[key]; return c.method + '-' + c.direction + '-' + c.rank; };
 
   // ---- the member list: one panel under each direction's cards ----
+  // Its button says whether it is open and which panel it opens; opening scrolls the panel into view and moves the focus to its
+  // heading (it had opened below the window with nothing to show it), and closing (× or Escape) gives the focus back to the button.
   const panels = new Map();
   function panelFor(card) {
     const cards = card.closest('.cards');
     if (!panels.has(cards)) {
       const panel = el('section', 'members');
       panel.hidden = true;
+      panel.id = 'members-' + panels.size;
+      panel.addEventListener('keydown', e => { if (e.key === 'Escape') { e.preventDefault(); closePanel(panel); } });
       cards.after(panel);
       panels.set(cards, panel);
     }
     return panels.get(cards);
   }
+  const buttonOf = card => card.querySelector('button.open-members');
+  function closePanel(panel) {
+    const card = document.querySelector('.card.open');
+    panel.hidden = true;
+    if (!card) return;
+    card.classList.remove('open');
+    const button = buttonOf(card);
+    button.setAttribute('aria-expanded', 'false');
+    button.focus();
+  }
+  document.querySelectorAll('button.open-members').forEach(b => b.setAttribute('aria-expanded', 'false'));
 
   function memberItem(c, row, p) {
     const li = el('li', 'member');
@@ -175,16 +192,22 @@
   function open(card) {
     const key = card.dataset.key, c = data.concepts[key];
     const panel = panelFor(card);
-    document.querySelectorAll('.card.open').forEach(x => x.classList.remove('open'));
+    document.querySelectorAll('.card.open').forEach(x => { x.classList.remove('open'); buttonOf(x).setAttribute('aria-expanded', 'false'); });
     card.classList.add('open');
+    const button = buttonOf(card);
+    button.setAttribute('aria-expanded', 'true');
+    button.setAttribute('aria-controls', panel.id);
     panel.dataset.key = key;
     panel.replaceChildren();
     const head = el('header', 'mhead');
-    head.append(el('h4', null, c.title + ' — ' + page.members(c.members.length)));
+    const heading = el('h4', null, c.title + ' — ' + page.members(c.members.length));
+    heading.tabIndex = -1;
+    head.append(heading);
     const close = el('button', 'close', '×');
     close.type = 'button';
     close.title = 'close the member list';
-    close.addEventListener('click', () => { panel.hidden = true; card.classList.remove('open'); });
+    close.setAttribute('aria-label', 'close the member list');
+    close.addEventListener('click', () => closePanel(panel));
     const tools = el('span', 'mtools');
     for (const format of ['csv', 'json']) {
       const b = el('button', 'dl', format.toUpperCase());
@@ -235,6 +258,7 @@
     panel.append(pager(panel, key), el('ol', 'memberlist'), pager(panel, key));
     const list = panel.querySelector('ol.memberlist');
     list.addEventListener('mouseover', e => {
+      if (!hovered()) return;
       const li = e.target.closest('li.member'); if (!li) return;
       const row = +li.dataset.row, label = labelOf(row);
       highlight([row], nameOf(row) + (label !== null ? ' · ' + label : '') + ' (member of ' + c.title + ')');
@@ -243,6 +267,9 @@
     panel.hidden = false;
     renderPage(panel, key, 0);
     highlight(c.members, cardCaption(c));
+    if (page.holdHover) page.holdHover();
+    panel.scrollIntoView({ block: 'start' });
+    heading.focus({ preventScroll: true });
   }
 
   // Opening the list also selects the card (the card's own click, which runs first, does that); a card that is
@@ -304,9 +331,9 @@
     const caption = shared.length.toLocaleString('en') + ' samples in both ' + a.title + ' and ' + b.title;
     const lit = () => highlight(shared, caption);
     rowLit.set(tr, lit);
-    tr.addEventListener('mouseenter', lit);
+    tr.addEventListener('mouseenter', () => { if (hovered()) lit(); });
     tr.addEventListener('focus', lit);
-    tr.addEventListener('mouseleave', restore);
+    tr.addEventListener('mouseleave', () => { if (hovered()) restore(); });
     tr.addEventListener('blur', restore);
     const choose = () => {
       document.querySelectorAll('tr.pair.on').forEach(x => x.classList.remove('on'));

@@ -625,7 +625,11 @@
     colouring = makeColouring(+select.value); legend(); drawAll();
   });
   let resizing = 0;
-  window.addEventListener('resize', () => { cancelAnimationFrame(resizing); resizing = requestAnimationFrame(drawAll); });
+  const redraw = () => { cancelAnimationFrame(resizing); resizing = requestAnimationFrame(drawAll); };
+  window.addEventListener('resize', redraw);
+  // A map's box also changes size without the window (docked at a narrow window's foot, report.js): drawn again to fit.
+  const resized = v => { const r = v.canvas.getBoundingClientRect(), dpr = window.devicePixelRatio || 1; return Math.round(r.width * dpr) !== v.W || Math.round(r.height * dpr) !== v.H; };
+  if (window.ResizeObserver) { const boxes = new ResizeObserver(() => { if (visible().some(resized)) redraw(); }); views.forEach(v => boxes.observe(v.canvas)); }
 
   const decoded = performance.now();
   colouring = makeColouring(select ? +select.value : -1);

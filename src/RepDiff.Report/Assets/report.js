@@ -88,17 +88,25 @@
     window.addEventListener('resize', fit);
   }
 
-  // A box that scrolls a table too wide for it (the BSR table, the methods' overlap) is a Tab stop while it scrolls, named by
-  // its section's heading, so the arrow keys can reach its last columns; a keyboard alone could not scroll it.
-  const scrollers = Array.from(document.querySelectorAll('section.bsr, .consensus .tablewrap'));
+  // A box that scrolls is a Tab stop while it scrolls, named, so the arrow keys can reach what it hides; a keyboard alone
+  // could not scroll it. Tables too wide for their box (the BSR table, the methods' overlap) are named by their section's
+  // heading; a card's list of samples taller than its nine lines (five-digit ids with labels) by its card.
+  const tableName = box => {
+    const before = box.previousElementSibling, heading = before && before.tagName === 'H3' ? before : box.closest('section').querySelector('h2');
+    return (heading ? heading.textContent : 'table') + ' (scrolls sideways)';
+  };
+  const idsName = box => 'samples shown of ' + box.closest('.card').getAttribute('aria-label') + ' (scrolls)';
+  const scrollers = [
+    ...Array.from(document.querySelectorAll('section.bsr, .consensus .tablewrap'), box => ({ box, name: tableName, scrolls: () => box.scrollWidth > box.clientWidth + 1 })),
+    ...Array.from(document.querySelectorAll('.card .ids'), box => ({ box, name: idsName, scrolls: () => box.scrollHeight > box.clientHeight + 1 })),
+  ];
   function scrollable() {
-    for (const box of scrollers) {
-      if (box.scrollWidth > box.clientWidth + 1) {
+    for (const { box, name, scrolls } of scrollers) {
+      if (scrolls()) {
         if (box.tabIndex === 0) continue;
-        const before = box.previousElementSibling, heading = before && before.tagName === 'H3' ? before : box.closest('section').querySelector('h2');
         box.tabIndex = 0;
         box.setAttribute('role', 'region');
-        box.setAttribute('aria-label', (heading ? heading.textContent : 'table') + ' (scrolls sideways)');
+        box.setAttribute('aria-label', name(box));
       } else if (box.hasAttribute('tabindex')) {
         box.removeAttribute('tabindex');
         box.removeAttribute('role');
@@ -119,14 +127,70 @@
       detail: { indices: c ? c.members : null, caption: c ? data.cardCaption(c) : '' }
     }));
   }
+  // Below 1,000 px wide the maps come after every card (report.css), 20,000 to 60,000 px down: selecting a card lit maps
+  // nobody could see. There the maps dock at the window's foot while the reader wants them: selecting a card docks them
+  // (unless the reader hid them), a "maps" button docks them and "hide the maps" puts them back after the cards.
+  const aside = document.querySelector('aside.maps'), panel = aside && aside.querySelector('.sticky');
+  const narrow = window.matchMedia('screen and (max-width:1000px)');
+  let dockWanted = null; // the reader's last word: true shown, false hidden, null none yet
+  const dockButton = (cls, text, title) => {
+    const b = document.createElement('button');
+    b.type = 'button'; b.className = cls; b.textContent = text; b.title = title;
+    return b;
+  };
+  const opener = dockButton('dock-open', '▴ maps', 'show both maps at the foot of the window');
+  const closer = dockButton('dock-close', 'hide the maps ▾', 'put the maps back after the cards');
+  function dock(on) {
+    document.documentElement.classList.toggle('docked', on);
+    opener.setAttribute('aria-expanded', String(on));
+  }
+  // A selected card stays in view above the dock (report.css pads the page's scrolling by the dock's height).
+  function dockFor(card) {
+    if (!panel || !narrow.matches || dockWanted === false) return;
+    dock(true);
+    hoverHeld = true;
+    card.scrollIntoView({ block: 'nearest' });
+  }
+  if (panel) {
+    opener.setAttribute('aria-controls', 'maps');
+    opener.setAttribute('aria-expanded', 'false');
+    aside.before(opener);
+    panel.prepend(closer);
+    opener.addEventListener('click', () => { dockWanted = true; dock(true); closer.focus(); });
+    closer.addEventListener('click', () => { dockWanted = false; dock(false); opener.focus(); });
+  }
+
+  // After the page moves under a still pointer (a link followed, a member list opened), the browser reports what scrolled
+  // under it as hovered: the maps lit a card nobody pointed at instead of the link's target. Hovering lights nothing more
+  // until the pointer itself moves (the browser's own pointer events after a scroll keep its place). pointermove, as it comes
+  // before the mouseenter of the same move.
+  let pointer = null, hoverHeld = false;
+  document.addEventListener('pointermove', e => {
+    if (pointer && e.clientX === pointer[0] && e.clientY === pointer[1]) return;
+    pointer = [e.clientX, e.clientY];
+    if (!hoverHeld) return;
+    hoverHeld = false;
+    // The card it now moves on was entered while held: it lights now.
+    const card = e.target.closest && e.target.closest('.card');
+    if (card) show(card.dataset.key);
+  }, true);
+  data.holdHover = () => { hoverHeld = true; };
+  data.hoverHeld = () => hoverHeld;
+  // A link to a card (closest concept, consensus pair) moves the focus there (the browser focuses a link's target), which lights it (below).
+  document.addEventListener('click', e => { if (e.target.closest('a[href^="#card-"]')) hoverHeld = true; }, true);
+  // A card lights its members while it is hovered or has the focus, as a consensus row does; leaving it gives the maps back
+  // what was chosen (cards.js: a chosen consensus row, else the selected card, else nothing). A click or Enter selects it.
+  const leave = () => data.restoreMaps ? data.restoreMaps() : show(selected);
   document.querySelectorAll('.card').forEach(card => {
     const key = card.dataset.key;
-    card.addEventListener('mouseenter', () => show(key));
-    card.addEventListener('mouseleave', () => show(selected));
+    card.addEventListener('mouseenter', () => { if (!hoverHeld) show(key); });
+    card.addEventListener('mouseleave', () => { if (!hoverHeld) leave(); });
+    card.addEventListener('focus', () => show(key));
+    card.addEventListener('blur', leave);
     const toggle = () => {
       unmarkSelected();
       selected = selected === key ? null : key;
-      if (selected) { card.classList.add('selected'); card.setAttribute('aria-current', 'true'); }
+      if (selected) { card.classList.add('selected'); card.setAttribute('aria-current', 'true'); dockFor(card); }
       show(selected);
       // Said aloud, as the maps say what their keys did: the border alone told a screen reader's user nothing.
       if (live) {

@@ -30,7 +30,7 @@ public sealed class AccessibleReportFixture
 /// </summary>
 public class AccessibilityBrowserTests(AccessibleReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<AccessibleReportFixture>
 {
-    private static async Task<(IPage Page, List<string> Errors)> Open(IBrowser browser, string path, int width = 1400, int height = 1000, BrowserNewPageOptions? options = null)
+    internal static async Task<(IPage Page, List<string> Errors)> Open(IBrowser browser, string path, int width = 1400, int height = 1000, BrowserNewPageOptions? options = null)
     {
         options ??= new BrowserNewPageOptions();
         options.ViewportSize = new ViewportSize { Width = width, Height = height };
