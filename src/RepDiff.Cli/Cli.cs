@@ -61,6 +61,22 @@ internal static class Cli
     /// </summary>
     public static string TypedCommand => ShellWord.Command("repdiff", typedArguments.Value ?? []);
 
+    /// <summary>
+    /// <see cref="TypedCommand"/> without the named options and their values ("--out x", "--out=x", "--out:x"): for options that
+    /// choose only where files go, whose paths a shared file should not carry (the demo's).
+    /// </summary>
+    public static string TypedCommandWithout(params string[] options)
+    {
+        var typed = typedArguments.Value ?? [];
+        var kept = new List<string>();
+        for (int i = 0; i < typed.Length; i++)
+        {
+            if (options.Contains(typed[i])) i++;
+            else if (!options.Any(o => typed[i].StartsWith(o + "=", StringComparison.Ordinal) || typed[i].StartsWith(o + ":", StringComparison.Ordinal))) kept.Add(typed[i]);
+        }
+        return ShellWord.Command("repdiff", kept);
+    }
+
     /// <summary>Where commands write: the writers given to <see cref="Run"/> (tests), else the console.</summary>
     public static TextWriter Out => output.Value ?? standardOutput.Value;
     public static TextWriter Error => error.Value ?? Console.Error;

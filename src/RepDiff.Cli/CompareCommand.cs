@@ -130,8 +130,9 @@ internal static class CompareCommand
         IProgress<ProgressUpdate>? progress = null, bool umapMaps = true)
     {
         var clock = Stopwatch.StartNew();
+        // After a dash, not in parentheses: the reason has parentheses of its own (KODA's "(an n×n eigensolve …)").
         if (comparison.LeftOut.Count > 0)
-            intro = string.Join(" ", new[] { intro, string.Join(" ", comparison.LeftOut.Select(m => $"Left out: {m.Key} ({m.Value}).")) }.OfType<string>());
+            intro = string.Join(" ", new[] { intro, string.Join(" ", comparison.LeftOut.Select(m => $"Left out: {m.Key} — {m.Value}.")) }.OfType<string>());
         var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun, progress, umapMaps);
         model.Origin = comparison.Origin;
         comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;

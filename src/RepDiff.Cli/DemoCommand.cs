@@ -65,7 +65,13 @@ internal static class DemoCommand
                 // Every method is deterministic whatever the thread count, so the results do not depend on the order.
                 // What remakes each pair's results is the demo itself: its pairs are made by the run, not read from files
                 // a fingerprint could name (those saved beside each report are its outputs).
-                var origin = new RunOrigin(Cli.TypedCommand, []);
+                // Without --out and --cache, which choose only folders: a shared demo report showed the sharer's own path
+                // ("repdiff demo --out /home/…", review 167); what decides the pairs (--samples, --seed, --methods,
+                // --digits-only) stays, so run anywhere the command makes every pair again, this report's among them.
+                var origin = new RunOrigin(Cli.TypedCommandWithout(outDir.Name, cache.Name), [])
+                {
+                    Reading = "the demo as typed without its --out and --cache folders, which decide only where files go: run anywhere, it makes every pair again, this one among them",
+                };
                 ParallelRuns.For(demos.Count, 2, Compare);
                 // A pair that none of the named methods applies to (--methods koda alone: the merged-label digits have
                 // 1,797 samples) can only be told once the pair is made: it is left out, saying why, and the demo shows

@@ -35,7 +35,7 @@ internal static class Summary
                 cells.AddRange([concept.Strength.ToString("G4", CultureInfo.InvariantCulture), concept.Members.Length.ToString(CultureInfo.InvariantCulture)]);
                 if (bsr) cells.Add(WithChance(concept.Bsr, concept.BsrChance));
                 if (stability) cells.Add(concept.Stability is double s ? Trust.Stability.Shown(s).ToString("F2", CultureInfo.InvariantCulture) : "–");
-                if (validated) cells.Add(HeldOut(concept));
+                if (validated) cells.Add(HeldOut(concept, explanation));
                 var row = cells.Select(cell => (IRenderable)new Markup(cell)).ToList();
                 if (labels) row.Add(Terminal.Phrases(TopLabelPhrases(concept)));
                 if (words) row.Add(new Markup(concept.Words is { Count: 0 } ? "–" : Text(TopWords(concept))));
@@ -96,7 +96,7 @@ internal static class Summary
 
     /// <summary>
     /// Where a group given without a direction holds (`repdiff groups`, metrics.both_ways), with its BSR both ways:
-    /// "group 'x' holds in A (a.npy), which ranks its members as nearer neighbours of each other than B does; BSR (chance) 0.620 (0.49) explaining A, 0.377 (0.51) explaining B".
+    /// "group 'x' holds in A (a.npy), which ranks its members as nearer neighbours of each other than B does; BSR (chance) 0.620 (0.489) explaining A, 0.377 (0.511) explaining B".
     /// </summary>
     private static string BothWays(ReportModel model, string name, JsonObject scored)
     {
@@ -110,18 +110,25 @@ internal static class Summary
         return $"group '{Shorten(name)}' {verdict}; BSR (chance) {Way("a")}, {Way("b")}";
     }
 
-    /// <summary>"0.847 (0.48)": a BSR beside its chance level, the BSR of random groups of the same size.</summary>
+    /// <summary>
+    /// "0.847 (0.484)": a BSR beside its chance level, the BSR of random groups of the same size, both to the report table's
+    /// three decimals (review 167: the terminal's "0.892 (0.48)" stood beside the table's "0.892 / 0.484").
+    /// </summary>
     public static string WithChance(double? bsr, double? chance)
-        => bsr is not double b ? "–" : chance is double c ? string.Create(CultureInfo.InvariantCulture, $"{b:F3} ({c:F2})") : b.ToString("F3", CultureInfo.InvariantCulture);
+        => bsr is not double b ? "–" : chance is double c ? string.Create(CultureInfo.InvariantCulture, $"{b:F3} ({c:F3})") : b.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Held-out validation in words, as the concept card gives it: "yes, p = 0.003 (adjusted 0.015)"; a concept counts
     /// as confirmed by its Benjamini–Hochberg adjusted value, so a p below 0.05 can still read "no". A concept that has no
-    /// tested p (its 1 is a convention, not a test) gets the reason instead, as on its card.
+    /// tested p (its 1 is a convention, not a test) gets the reason instead, as on its card. A p at the smallest its random
+    /// groups can give (the explanation's metrics.validation.random_groups) is a bound, said as the card says it:
+    /// "yes, p ≤ 0.0025 (adjusted ≤ 0.005): none of 400 random groups scored as high".
     /// </summary>
-    internal static string HeldOut(Concept concept)
+    internal static string HeldOut(Concept concept, Explanation? explanation = null)
         => concept.Confirmed is not bool confirmed ? "–"
             : concept.Untested is { } why ? $"no, {why}"
+            : explanation is not null && Trust.HeldOutValidation.AtSmallestP(concept, explanation) is int groups
+                ? $"{(confirmed ? "yes" : "no")}, p ≤ {Trust.HeldOutValidation.BoundText(concept.PValue!.Value)} (adjusted ≤ {Trust.HeldOutValidation.BoundText(concept.PAdjusted!.Value)}): {Trust.HeldOutValidation.NoneAsHigh(groups)}"
             : $"{(confirmed ? "yes" : "no")}, p = {PText(concept.PValue)} (adjusted {PText(concept.PAdjusted)})";
 
     private static string PText(double? p) => p is not double v ? "–" : v < 0.001 ? "< 0.001" : v.ToString("F3", CultureInfo.InvariantCulture);

@@ -62,7 +62,7 @@ internal static class ConsensusView
                 .Append(Inv, $"<td class=\"num\">{shared:N0}</td><td class=\"num\" style=\"--v:{j:F2}\">{j:F2}</td></tr>");
         s.Append("</tbody></table></div>");
         if (pairs.Count > MaxPairs) s.Append(Inv, $"<p class=\"note\">{pairs.Count - MaxPairs} more overlapping pairs (all of them, over every concept, are in results.json's consensus).</p>");
-        return s.Append("<p class=\"note\">Hover or select a row to highlight the samples both concepts hold.</p></section>").ToString();
+        return s.Append("<p class=\"note hint\">Hover or select a row to highlight the samples both concepts hold.</p></section>").ToString();
     }
 
     private static string GroupName(ShownConcept c) => $"<span class=\"mname\">{HtmlReport.E(c.Explanation.Method)}</span><br><small>{HtmlReport.E(DirectionNames.Title(c.Direction.Name))}</small>";

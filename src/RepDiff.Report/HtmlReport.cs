@@ -212,7 +212,7 @@ public static partial class HtmlReport
     {
         var h = new StringBuilder("<header class=\"top\">");
         h.Append("<h1>").Append(E(model.Title)).Append("</h1>").Append(linkedImagesNote);
-        if (model.Intro is { } intro) h.Append("<p class=\"intro\">").Append(E(intro)).Append("</p>");
+        if (model.Intro is { } intro) h.Append("<p class=\"intro\">").Append(CodeSpans(E(intro))).Append("</p>");
         h.Append("<dl class=\"facts\">");
         if (model.SetSizes is { } sets)
         {
@@ -256,13 +256,19 @@ public static partial class HtmlReport
     }
 
     /// <summary>
+    /// Escaped text with each `command` between backticks as code: an intro's "run `repdiff koda`" showed its backticks
+    /// (review 167); the terminal says the same sentence as plain text, backticks and all.
+    /// </summary>
+    internal static string CodeSpans(string escaped) => System.Text.RegularExpressions.Regex.Replace(escaped, "`([^`]+)`", "<code>$1</code>");
+
+    /// <summary>
     /// How to make the report again and check its inputs: the command as typed, in a block that wraps (a long one had widened
     /// the page) and selects whole with one click, and each input's first 12 hex digits of SHA-256, the full one in its title.
     /// </summary>
     private static string Origin(IO.RunOrigin origin)
     {
         var h = new StringBuilder("<div class=\"origin\"><p><span class=\"ctx-title\">Command</span> ")
-            .Append("<code class=\"command\" title=\"as typed; run it again in the folder it ran in\">").Append(E(origin.Command)).Append("</code></p>");
+            .Append("<code class=\"command\" title=\"").Append(E(origin.Reading)).Append("\">").Append(E(origin.Command)).Append("</code></p>");
         if (origin.Inputs.Count > 0)
         {
             h.Append("<p class=\"fingerprints\"><span class=\"ctx-title\">Inputs</span> ");
@@ -338,7 +344,7 @@ public static partial class HtmlReport
         var rows = BsrRow.From(explanations);
         if (rows.Count == 0) return "";
         var s = new StringBuilder("<section class=\"bsr\"><h2>How well each method explains the difference</h2>");
-        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Under each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's and LSED's are not when the two models' distances are spread differently, so read them against it). A mean marked † has a side at or below its own chance level: the mean of a side at chance and a side well above it can look strong. Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
+        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Under each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's and LSED's are not when the two models' distances are spread differently, so read them against it). A mean marked † has a side at or below its own chance level: the mean of a side at chance and a side well above it can look strong; on a card, † marks a grid at or below its own. Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
         s.Append("<table><thead><tr><th rowspan=\"2\">method</th><th colspan=\"3\" class=\"group\">SILB</th><th colspan=\"3\" class=\"group\">MNED</th><th colspan=\"3\" class=\"group\">LSED</th></tr><tr>");
         for (int k = 0; k < 3; k++) s.Append("<th class=\"sub\">A</th><th class=\"sub\">B</th><th class=\"sub\">mean</th>");
         s.Append("</tr></thead><tbody>");
@@ -369,6 +375,23 @@ public static partial class HtmlReport
 
     /// <summary>Marks a mean BSR one of whose sides is at or below its chance level (the report's table and the index).</summary>
     internal const string AtChanceMark = "<span class=\"at-chance\" title=\"one side is at or below its chance level\">†</span>";
+
+    /// <summary>Marks a card whose grid's BSR is at or below its chance level, by the table's rule (<see cref="AtChance"/>).</summary>
+    internal const string GridAtChanceMark = "<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>";
+
+    /// <summary>
+    /// The decimals of a card's BSR and its chance level, the same for both: two, or three where two would show them equal or
+    /// the wrong way round (0.498 against 0.502 read "0.50 / 0.50"; the table's three decimals are then the card's too).
+    /// </summary>
+    internal static string CardBsrFormat(double bsr, double? chance)
+    {
+        if (chance is not double c) return "F2";
+        double Shown(double x) => double.Parse(x.ToString("F2", Inv), Inv);
+        return Math.Sign(Shown(bsr) - Shown(c)) == Math.Sign(bsr - c) ? "F2" : "F3";
+    }
+
+    /// <summary>A card's BSR to <see cref="CardBsrFormat"/>'s decimals.</summary>
+    internal static string CardBsr(double bsr, double? chance) => bsr.ToString(CardBsrFormat(bsr, chance), Inv);
 
     /// <summary>Whether a side's BSR is no higher than its chance level (unknown chance: not flagged).</summary>
     internal static bool AtChance(double? bsr, double? chance) => bsr is double b && chance is double c && b <= c;
@@ -549,8 +572,9 @@ public static partial class HtmlReport
         if (concept.Name is { } name) c.Append(Inv, $"<span class=\"group-name\">{E(name)}</span>");
         c.Append(Inv, $"<span class=\"strength\"{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{StrengthFigure(concept.Strength)}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
         if (concept.Bsr is double bsr && double.IsFinite(bsr))
-            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
-        c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, difference));
+            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{CardBsr(bsr, concept.BsrChance)}</b>{ChanceNote(concept.BsrChance, CardBsrFormat(bsr, concept.BsrChance))}</span>")
+                .Append(AtChance(bsr, concept.BsrChance) ? GridAtChanceMark : "");
+        c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, data.Shown[key].Explanation, difference));
         if (thumbs.HasImages)
         {
             int columns = grid.Length <= 9 ? 3 : 4;
@@ -634,12 +658,19 @@ public static partial class HtmlReport
     /// the Benjamini–Hochberg adjusted p, the value the verdict reads (a raw p of 0.045 is not confirmed when its adjusted
     /// value is 0.083), and instead of a p says why there is none: p = 1 is then a convention (Concept.FoundAgain), not a test.
     /// </summary>
-    private static string ValidationLine(Concept concept, bool difference)
+    private static string ValidationLine(Concept concept, Explanation explanation, bool difference)
     {
         if (concept.PValue is not double p) return "";
         string held = concept.HeldOutScore is double score ? string.Create(Inv, $"; held-out statistic {score:F2}") : "";
-        string title = E(string.Create(Inv, $"p = {p:G3}, Benjamini–Hochberg adjusted over the method's concepts {concept.PAdjusted:G3} (confirmed at ≤ {Trust.HeldOutValidation.ConfirmedBelow})") + held);
-        string why = concept.Untested ?? (concept.PAdjusted is double q ? $"adjusted p = {PText(q)}" : "");
+        // At the smallest p its random groups can give, both values are bounds: "≤", and why.
+        int? floor = Trust.HeldOutValidation.AtSmallestP(concept, explanation);
+        string title = E((floor is int n
+            ? string.Create(Inv, $"p ≤ {Trust.HeldOutValidation.BoundText(p)} (1/{n + 1:N0}, the smallest {n:N0} random groups can give), Benjamini–Hochberg adjusted over the method's concepts ≤ {Trust.HeldOutValidation.BoundText(concept.PAdjusted ?? 1)}")
+            : string.Create(Inv, $"p = {p:G3}, Benjamini–Hochberg adjusted over the method's concepts {concept.PAdjusted:G3}"))
+            + string.Create(Inv, $" (confirmed at ≤ {Trust.HeldOutValidation.ConfirmedBelow})") + held);
+        string why = concept.Untested ?? (concept.PAdjusted is not double q ? ""
+            : floor is int groups ? $"adjusted p ≤ {Trust.HeldOutValidation.BoundText(q)}: {Trust.HeldOutValidation.NoneAsHigh(groups)}"
+            : $"adjusted p = {PText(q)}");
         string reason = why.Length > 0 ? $" ({why})" : "";
         // Confirmed yet not found again on reruns: the two measures answer different questions (docs/methods/stability.md),
         // and the card says how to read them together rather than leave two verdicts that seem to disagree.
@@ -648,7 +679,7 @@ public static partial class HtmlReport
         // differ from its own members: said when a difference concept's own grid is no closer than random groups, which the
         // findings then do not lead with (docs/findings.md).
         if (difference && concept.Bsr is double bsr && concept.BsrChance is double chance && bsr <= chance)
-            unsettled += string.Create(Inv, $", yet its own grid is no closer than random groups (BSR {bsr:F2}, random groups {chance:F2})");
+            unsettled += $", yet its own grid is no closer than random groups (BSR {CardBsr(bsr, chance)}, random groups {chance.ToString(CardBsrFormat(bsr, chance), Inv)})";
         return concept.Confirmed == true
             ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples{reason}{unsettled}</div>"
             : $"<div class=\"trust unconfirmed\" title=\"{title}\">not confirmed on held-out samples{reason}</div>";

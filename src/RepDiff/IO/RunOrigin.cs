@@ -9,6 +9,9 @@ namespace RepDiff.IO;
 /// </summary>
 public sealed record RunOrigin(string Command, IReadOnlyList<InputFingerprint> Inputs)
 {
+    /// <summary>How to read <see cref="Command"/>, the report's hover text on it (the demo's is not as typed: see DemoCommand).</summary>
+    public string Reading { get; init; } = "as typed; run it again in the folder it ran in";
+
     /// <summary>
     /// Writes "command" after "commit" (or "version"), so it is read beside the build that ran it, and "inputs_sha256" after
     /// "inputs" (or the command, where a document names no inputs: `metrics`). None when there are no fingerprints (the demo,

@@ -30,6 +30,36 @@ public static class HeldOutValidation
     /// </summary>
     public static int RandomGroupsFor(int family) => Math.Max(RandomGroups, (int)Math.Ceiling(2 * family / ConfirmedBelow));
 
+    /// <summary>
+    /// The smallest p-value N random groups can give, 1/(N + 1): none of them scored as high as the concept. A p there is a
+    /// bound the test cannot go below, not an exact value, so the card and the terminal say "p ≤" (review 167: "adjusted
+    /// p = 0.005" read as measured).
+    /// </summary>
+    public static double SmallestP(int randomGroups) => 1.0 / (randomGroups + 1);
+
+    /// <summary>
+    /// N (metrics.validation.random_groups) when the concept's raw p is the smallest those random groups can give
+    /// (<see cref="SmallestP"/>), else null; its adjusted p is then a bound too, as Benjamini–Hochberg never lowers a value
+    /// when a p rises.
+    /// </summary>
+    public static int? AtSmallestP(Concept concept, Explanation explanation)
+        => concept is { PValue: double p, HeldOutScore: not null } && explanation.Metrics["validation"]?["random_groups"]?.GetValue<int>() is int n
+            && p <= SmallestP(n) * (1 + 1e-9) ? n : null;
+
+    /// <summary>Why a p at <see cref="SmallestP"/> is a bound: "none of 400 random groups scored as high".</summary>
+    public static string NoneAsHigh(int randomGroups) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"none of {randomGroups:N0} random groups scored as high");
+
+    /// <summary>
+    /// A p-value that is a bound, to two significant digits rounded up so that it stays one: 1/401 reads "0.0025", the adjusted
+    /// 10/(5 × 401) "0.005" (rounded to three decimals, 1/401 would read "0.002", below the bound).
+    /// </summary>
+    public static string BoundText(double p)
+    {
+        int decimals = Math.Max(0, 1 - (int)Math.Floor(Math.Log10(p)));
+        double scale = Math.Pow(10, decimals);
+        return (Math.Ceiling(p * scale - 1e-9) / scale).ToString("0.##########", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The concepts one Benjamini–Hochberg adjustment runs over (see Attach): those with members in the validated directions.</summary>
     private static int Family(Explanation full, Func<Direction, bool> validated)
         => full.Directions.Where(validated).Sum(d => d.Concepts.Count(c => c.Rank >= 1 && c.Members.Length > 0));

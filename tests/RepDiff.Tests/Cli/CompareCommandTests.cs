@@ -73,7 +73,7 @@ public class CompareCommandTests
         Assert.Contains("<article class=\"card\"", File.ReadAllText(Path.Combine(outDir, "report.html")));
         // The terminal gives each direction's BSR beside its chance level, and the finding in words.
         foreach (var row in table.Where(r => r!["direction"]!.GetValue<string>() != "mean"))
-            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{row!["silb"]!.GetValue<double>():F3} ({row["silb_chance"]!.GetValue<double>():F2})"), stdout);
+            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{row!["silb"]!.GetValue<double>():F3} ({row["silb_chance"]!.GetValue<double>():F3})"), stdout);
         Assert.Contains($"finding: {method}: ", stdout);
         // Mutual k-NN beside the overlap random neighbours have (k/(n − 1)), as the report and `metrics` give it.
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"mutual_knn {json["context"]!["mutual_knn"]!.GetValue<double>():F3} (random neighbours {10.0 / (n - 1):F3})"), stdout);
@@ -184,7 +184,11 @@ public class CompareCommandTests
         var results = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
         Assert.Equal(why, (string)results["left_out"]!["koda"]!);
         Assert.DoesNotContain(results["explanations"]!.AsArray(), e => (string)e!["method"]! == "koda");
-        Assert.Contains("Left out: koda (compare runs it on at most 1,000 samples", File.ReadAllText(Path.Combine(outDir, "report.html")));
+        // In the report, after a dash and with the command as code (review 167: "Left out: koda (… run `repdiff koda` (with …))").
+        string intro = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(outDir, "report.html")), "<p class=\"intro\">(.*?)</p>").Groups[1].Value;
+        Assert.StartsWith("Left out: koda — compare runs it on at most 1,000 samples", intro);
+        Assert.EndsWith("run <code>repdiff koda</code> (with --kernel cosine its features route is linear in n).", intro);
+        Assert.DoesNotContain("`", intro);
     }
 
     [Fact]

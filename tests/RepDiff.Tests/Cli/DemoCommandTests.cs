@@ -18,8 +18,10 @@ public class DemoCommandTests
             foreach (string file in earlier) File.WriteAllText(Path.Combine(dir, file), "an earlier rdx run's");
             var stdout = new StringWriter();
             var stderr = new StringWriter();
-            int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), args, stdout, stderr);
+            // The second run names its folder as "--out=…": the command it records leaves that form out too.
+            int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), run == 0 ? args : ["demo", $"--out={dir}", .. args[3..]], stdout, stderr);
             Assert.True(code == 0, $"run {run + 1}: exit {code}: {stderr}");
+            Assert.Equal("repdiff demo --digits-only --methods rdx", (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "checkpoints", "results.json")))!["command"]!);
             Assert.Contains("finding: rdx: ", stdout.ToString());
             if (run == 1) Assert.Contains("held an earlier run's results; these files of it stay, as this run writes none of that name: maps.npy, results.json", stderr.ToString());
             foreach (string file in earlier) File.Delete(Path.Combine(dir, file));
@@ -38,11 +40,13 @@ public class DemoCommandTests
             Assert.Equal(["a", "b", "images", "labels"], results["inputs"]!.AsObject().Select(p => p.Key).Order());
             Assert.Equal("images.npy", (string)results["inputs"]!["images"]!);
             Assert.True(File.Exists(Path.Combine(dir, pair, "images.npy")));
-            // What remakes each pair is the demo as typed; its pairs are made, not read, so no file has a fingerprint.
-            Assert.Equal($"repdiff demo --out {dir} --digits-only --methods rdx", (string)results["command"]!);
+            // What remakes each pair is the demo as typed without its folder (review 167: a shared report showed the sharer's
+            // --out path); its pairs are made, not read, so no file has a fingerprint.
+            Assert.Equal("repdiff demo --digits-only --methods rdx", (string)results["command"]!);
             Assert.Null(results["inputs_sha256"]);
-            Assert.Contains($"<code class=\"command\" title=\"as typed; run it again in the folder it ran in\">repdiff demo --out {dir} --digits-only --methods rdx</code>",
-                File.ReadAllText(Path.Combine(dir, pair, "report.html")));
+            string html = File.ReadAllText(Path.Combine(dir, pair, "report.html"));
+            Assert.Contains("<code class=\"command\" title=\"the demo as typed without its --out and --cache folders, which decide only where files go: run anywhere, it makes every pair again, this one among them\">repdiff demo --digits-only --methods rdx</code>", html);
+            Assert.DoesNotContain(dir, html);
         }
     }
 

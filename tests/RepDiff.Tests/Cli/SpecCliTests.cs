@@ -49,7 +49,7 @@ public class SpecCliTests
         Assert.Equal("spec", e.Method);
         // The terminal shows each concept's BSR beside its chance level, and each direction's finding in words.
         var strongest = e.Directions[0].Concepts[0];
-        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{strongest.Bsr:F3} ({strongest.BsrChance:F2})"), stdout);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{strongest.Bsr:F3} ({strongest.BsrChance:F3})"), stdout);
         foreach (var direction in e.Directions) Assert.Contains($"{direction.Name}: ", stdout);
         // SPEC-diff with what it is, and its two extremes by model.
         var inv = System.Globalization.CultureInfo.InvariantCulture;

@@ -9,6 +9,16 @@ public class SummaryHeldOutTests
     /// <summary>The strongest concept's phrases, joined as the terminal's table cell shows them on one line.</summary>
     private static string Strongest(Direction direction) => string.Join(' ', ComparisonSummary.StrongestPhrases(direction));
 
+    /// <summary>A BSR and its chance level to the report table's three decimals each (review 167: "0.892 (0.48)" beside the table's "0.892 / 0.484").</summary>
+    [Fact]
+    public void ABsrAndItsChanceLevelShareTheTablesDecimals()
+    {
+        Assert.Equal("0.892 (0.484)", Summary.WithChance(0.8921, 0.4841));
+        Assert.Equal("0.997 (1.000)", Summary.WithChance(0.997, 0.9996));
+        Assert.Equal("0.500", Summary.WithChance(0.5, null));
+        Assert.Equal("–", Summary.WithChance(null, 0.5));
+    }
+
     [Fact]
     public void AConceptWithoutATestedPSaysWhyInsteadOfPOne()
     {

@@ -17,7 +17,7 @@ public class RealModelPairsTests
         var model = FashionTaskModel.Train(train, test, seed: 0, epochs: 1);
         var fashion = RealModelPairs.BackboneVersusTaskModel(test, test.AsMatrix(), model);
         Assert.Equal(RealModelPairs.ResNet18, fashion.Pair.NameA);
-        Assert.StartsWith("Fashion-MNIST MLP (", fashion.Pair.NameB);
+        Assert.Matches(@"^Fashion-MNIST MLP at \d+\.\d% test accuracy$", fashion.Pair.NameB);
         Assert.Equal(128, fashion.Pair.B.Cols);
         Assert.Equal(test.Count, fashion.Pair.Samples.Images!.Count);
         Assert.Contains(FashionMnist.Attribution, fashion.Intro);

@@ -160,4 +160,77 @@ public class CardPartsTests
         // The raw p stays on hover.
         Assert.Contains("title=\"p = 0.045, Benjamini–Hochberg adjusted over the method&#39;s concepts 0.083 (confirmed at ≤ 0.05); held-out statistic 0.58\"", html);
     }
+    /// <summary>
+    /// A p at the smallest its random groups can give, 1/(N + 1), is a bound: the card, its title and the terminal say "≤" and
+    /// why (review 167: "adjusted p = 0.005" on every card confirmed at the floor of 400 random groups). N is read from the
+    /// explanation's metrics.validation.random_groups, where validation records it.
+    /// </summary>
+    [Fact]
+    public void APAtTheSmallestItsRandomGroupsCanGiveIsShownAsABound()
+    {
+        var (pair, e) = HtmlReportTests.Synthetic();
+        var (first, second) = (e.Directions[0].Concepts[0], e.Directions[0].Concepts[1]);
+        e.Metrics["validation"] = new JsonObject { ["random_groups"] = 400 };
+        (first.PValue, first.PAdjusted, first.FoundAgain, first.HeldOutScore) = (1.0 / 401, 2.0 / 401, true, 0.93);
+        (second.PValue, second.PAdjusted, second.FoundAgain, second.HeldOutScore) = (3.0 / 401, 4.0 / 401, true, 0.71);
+        string html = HtmlReport.Render(HtmlReportTests.Model(pair, e));
+
+        string Line(string key) => Regex.Match(html, $"<article class=\"card[^\"]*\" id=\"card-{key}\".*?<div class=\"trust (held|unconfirmed)\"[^>]*>([^<]*)</div>").Groups[2].Value;
+        string Title(string key) => Regex.Match(html, $"<article class=\"card[^\"]*\" id=\"card-{key}\".*?<div class=\"trust (held|unconfirmed)\" title=\"([^\"]*)\"").Groups[2].Value;
+        Assert.Equal("holds on held-out samples (adjusted p ≤ 0.005: none of 400 random groups scored as high)", Line("m0d0c1"));
+        Assert.Equal("p ≤ 0.0025 (1/401, the smallest 400 random groups can give), Benjamini–Hochberg adjusted over the method&#39;s concepts ≤ 0.005 (confirmed at ≤ 0.05); held-out statistic 0.93", Title("m0d0c1"));
+        // Above the floor, the p is a measured value and reads as one.
+        Assert.Equal("holds on held-out samples (adjusted p = 0.010)", Line("m0d0c2"));
+        Assert.StartsWith("p = 0.00748, Benjamini–Hochberg", Title("m0d0c2"));
+        // The terminal's held-out column says the same.
+        Assert.Equal("yes, p ≤ 0.0025 (adjusted ≤ 0.005): none of 400 random groups scored as high", RepDiff.Cli.Summary.HeldOut(first, e));
+        Assert.Equal("yes, p = 0.007 (adjusted 0.010)", RepDiff.Cli.Summary.HeldOut(second, e));
+
+        // With 200 random groups (a small family) the floor is 1/201, and 2/201 is a measured p.
+        e.Metrics["validation"] = new JsonObject { ["random_groups"] = 200 };
+        first.PValue = 1.0 / 201;
+        Assert.Equal(200, RepDiff.Trust.HeldOutValidation.AtSmallestP(first, e));
+        first.PValue = 2.0 / 201;
+        Assert.Null(RepDiff.Trust.HeldOutValidation.AtSmallestP(first, e));
+        // Not found again: p = 1 is a convention with no held-out statistic, never a bound.
+        Assert.Null(RepDiff.Trust.HeldOutValidation.AtSmallestP(new Concept { PValue = 1.0 / 201, PAdjusted = 1, FoundAgain = false }, e));
+    }
+
+    /// <summary>A bound is rounded up, so it stays a bound: 1/401 = 0.002494 must not read "≤ 0.002".</summary>
+    [Theory]
+    [InlineData(1.0 / 401, "0.0025")]
+    [InlineData(2.0 / 401, "0.005")]
+    [InlineData(1.0 / 201, "0.005")]
+    [InlineData(1.0 / 801, "0.0013")]
+    [InlineData(0.05, "0.05")]
+    [InlineData(1.0, "1")]
+    public void ABoundIsRoundedUpToTwoSignificantDigits(double p, string shown)
+    {
+        Assert.Equal(shown, RepDiff.Trust.HeldOutValidation.BoundText(p));
+        Assert.True(double.Parse(shown, System.Globalization.CultureInfo.InvariantCulture) >= p);
+    }
+
+    /// <summary>
+    /// A card's BSR beside its chance level: the same decimals for both, three where two would read them equal or the wrong
+    /// way round, and † where it is at or below its chance level, by the table's rule (review 167, F9 and F10: "0.33 / 0.47"
+    /// had no mark, and 0.498 against 0.502 read "0.50 / 0.50").
+    /// </summary>
+    [Theory]
+    [InlineData(0.97, 0.484, "0.97", "0.48", false)]
+    [InlineData(0.33, 0.47, "0.33", "0.47", true)]
+    [InlineData(0.498, 0.502, "0.498", "0.502", true)]
+    [InlineData(0.503, 0.498, "0.503", "0.498", false)]
+    [InlineData(0.5, 0.5, "0.50", "0.50", true)]
+    public void ACardsBsrAndChanceShareTheirDecimalsAndAtChanceIsMarked(double bsr, double chance, string shownBsr, string shownChance, bool marked)
+    {
+        var (pair, e) = HtmlReportTests.Synthetic();
+        var concept = e.Directions[0].Concepts[0];
+        (concept.Bsr, concept.BsrChance) = (bsr, chance);
+        string html = HtmlReport.Render(HtmlReportTests.Model(pair, e));
+        string sub = Regex.Match(html, "<article class=\"card[^\"]*\" id=\"card-m0d0c1\".*?<div class=\"sub\">(.*?)</div>").Groups[1].Value;
+        Assert.Contains($"· BSR <b>{shownBsr}</b><small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {shownChance}</small></span>", sub);
+        Assert.Equal(marked, sub.Contains("<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>"));
+        // Said where the table's † is explained.
+        Assert.Contains("on a card, † marks a grid at or below its own", html);
+    }
 }
