@@ -547,9 +547,12 @@ public static partial class HtmlReport
         c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\" aria-label=\"{E(data.Shown[key].Title)}, {CardParts.MemberCount(concept.Members.Length)}\"><header><span class=\"rank\">{concept.Rank}</span>");
         // A given group (`repdiff groups`) is known by its own name.
         if (concept.Name is { } name) c.Append(Inv, $"<span class=\"group-name\">{E(name)}</span>");
-        c.Append(Inv, $"<span class=\"strength\"{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{StrengthFigure(concept.Strength)}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
-        if (concept.Bsr is double bsr && double.IsFinite(bsr))
-            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
+        c.Append(Inv, $"<span class=\"strength\"{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{StrengthFigure(concept.Strength)}</b></span></header>");
+        // The "·" ends the item before it, inside its nowrap span: starting the BSR's, it had begun a narrow card's second line.
+        bool scored = concept.Bsr is double bsr && double.IsFinite(bsr);
+        c.Append(Inv, $"<div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}{(scored ? " ·" : "")}</span>");
+        if (scored)
+            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{concept.Bsr:F2}</b>{ChanceNote(concept.BsrChance)}</span>");
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, difference));
         if (thumbs.HasImages)
         {
