@@ -21,6 +21,37 @@ public class EmojiCutTests
         Assert.Equal("abcdefgh", HtmlReport.Tail("abcdefgh", 7));
     }
 
+    /// <summary>
+    /// A cut falls between graphemes: an emoji with a skin-tone modifier ("👍🏽", two pairs) and a letter with a combining accent
+    /// ("e" + U+0301) stay whole or go whole; cut after the first pair, the modifier had shown as a lone colour swatch.
+    /// </summary>
+    [Fact]
+    public void ACutNeverSplitsAGrapheme()
+    {
+        Assert.Equal("abcde…", HtmlReport.Head("abcde👍🏽x", 7));
+        Assert.Equal("abcde👍🏽…", HtmlReport.Head("abcde👍🏽xy", 9));
+        Assert.Equal("abcdef…", HtmlReport.Head("abcdefe\u0301xyz", 7));
+        Assert.Equal("…fg", HtmlReport.Tail("ab👍🏽fg", 4));
+        Assert.Equal("…fg", HtmlReport.Tail("abce\u0301fg", 3));
+        // One character longer than the cut (a letter under 100 marks) keeps its code points whole rather than show nothing.
+        string marked = "x" + new string('\u0301', 100);
+        Assert.Equal(marked[..10] + "…", HtmlReport.Head(marked, 10));
+        Assert.Equal("…" + marked[^10..], HtmlReport.Tail(marked, 10));
+    }
+
+    /// <summary>
+    /// A label cut at <see cref="SampleLabels.MaxShownLength"/> where its 80th unit falls inside "👍🏽" loses the whole emoji and
+    /// ends in "…"; a right-to-left label mixed with Latin is cut the same way, by units, not reordered.
+    /// </summary>
+    [Fact]
+    public void ALabelIsCutAtAGraphemeBoundary()
+    {
+        string thumbs = new string('a', 77) + "👍🏽 thumbs up";
+        Assert.Equal(new string('a', 77) + "…", SampleLabels.Shown(thumbs));
+        string mixed = string.Concat(Enumerable.Repeat("שלום world ", 10));
+        Assert.Equal(mixed[..80] + "…", SampleLabels.Shown(mixed));
+    }
+
     [Fact]
     public void AReportOfEmojiIdsAndLabelsHoldsNoHalfCharacter()
     {
