@@ -146,9 +146,9 @@ public static partial class HtmlReport
     {
         var s = new StringBuilder($"<div class=\"mapset\" data-kind=\"{kind}\"{(hidden ? " hidden" : "")}>");
         // The caption is cut to three lines (report.css); its title keeps the whole name.
-        s.Append("<figure><figcaption title=\"A: ").Append(E(model.NameA)).Append("\">A: ").Append(E(model.NameA)).Append(" <small>(").Append(E(caption)).Append(")</small></figcaption>")
+        s.Append("<figure><figcaption title=\"A: ").Append(EIsolated(model.NameA)).Append("\">A: ").Append(Bdi(model.NameA)).Append(" <small>(").Append(E(caption)).Append(")</small></figcaption>")
             .Append(Canvas(kind, "a", samples)).Append("</figure>");
-        s.Append("<figure><figcaption title=\"B: ").Append(E(model.NameB)).Append("\">B: ").Append(E(model.NameB)).Append(" <small>(").Append(E(caption)).Append(", aligned to A)</small></figcaption>")
+        s.Append("<figure><figcaption title=\"B: ").Append(EIsolated(model.NameB)).Append("\">B: ").Append(Bdi(model.NameB)).Append(" <small>(").Append(E(caption)).Append(", aligned to A)</small></figcaption>")
             .Append(Canvas(kind, "b", samples)).Append("</figure>");
         return s.Append("</div>").ToString();
     }
@@ -182,6 +182,12 @@ public static partial class HtmlReport
 
     /// <summary>A user-supplied string escaped (<see cref="E"/>) inside its own bdi: a right-to-left name or label keeps the text around it in its order.</summary>
     public static string Bdi(string? text) => "<bdi>" + E(text) + "</bdi>";
+
+    /// <summary>
+    /// A user-supplied string escaped (<see cref="E"/>) between isolate marks (<see cref="BidiControls.Isolate"/>), for an
+    /// attribute (a title, an alt) where a bdi cannot go: "שלום: 3 of 17 members" keeps its count after the label.
+    /// </summary>
+    public static string EIsolated(string? text) => BidiControls.IsolateStart + E(text) + BidiControls.IsolateEnd;
 
     /// <summary>
     /// A sentence whose user strings are marked (<see cref="BidiControls.Isolate"/>: findings, a direction's reading) as HTML: each
@@ -561,16 +567,17 @@ public static partial class HtmlReport
             foreach (int i in grid)
             {
                 string src = thumbs.Image(i)!;
-                string named = OtherFile(model, i) is { } file ? $"{SampleName(model, i)} · {file}" : SampleName(model, i);
-                string caption = thumbs.Label(i) is { } l ? $"{named} · {l}" : named;
-                c.Append("<img src=\"").Append(E(src)).Append("\" alt=\"").Append(E(caption)).Append("\" title=\"").Append(E(caption)).Append("\">");
+                // Each of the user's strings isolated, so a right-to-left label does not carry the "·" or the id into its order.
+                string named = OtherFile(model, i) is { } file ? $"{EIsolated(SampleName(model, i))} · {EIsolated(file)}" : EIsolated(SampleName(model, i));
+                string caption = thumbs.Label(i) is { } l ? $"{named} · {EIsolated(l)}" : named;
+                c.Append("<img src=\"").Append(E(src)).Append("\" alt=\"").Append(caption).Append("\" title=\"").Append(caption).Append("\">");
             }
             c.Append("</div>");
         }
         else if (thumbs.HasTexts)
         {
             c.Append("<ol class=\"texts\">");
-            foreach (int i in grid.Take(TextsShown)) c.Append("<li title=\"").Append(E(thumbs.Text(i, 0))).Append("\"><span>").Append(E(thumbs.Text(i, 140))).Append("</span></li>");
+            foreach (int i in grid.Take(TextsShown)) c.Append("<li title=\"").Append(E(thumbs.Text(i, 0))).Append("\"><span dir=\"auto\">").Append(E(thumbs.Text(i, 140))).Append("</span></li>");
             c.Append("</ol>");
         }
         else

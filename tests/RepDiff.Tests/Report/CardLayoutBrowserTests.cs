@@ -75,7 +75,7 @@ public class CardLayoutBrowserTests(NullPairReportFixture report, ChromiumFixtur
                   if (r.right > c.right - 9 + 0.5) out.push('bar row past the card');
                   const cut = name.scrollWidth > name.clientWidth + 0.5 || name.scrollHeight > name.clientHeight + 0.5;
                   if (cut && name.textContent.length <= 12) out.push(name.textContent + ' cut');
-                  if (!row.title.startsWith(name.textContent + ': ')) out.push(name.textContent + ' not in its row\'s title');
+                  if (!row.title.startsWith('\u2068' + name.textContent + '\u2069: ')) out.push(name.textContent + ' not in its row\'s title');
                 });
                 return out.join(' | ');
             })");
@@ -84,7 +84,7 @@ public class CardLayoutBrowserTests(NullPairReportFixture report, ChromiumFixtur
             if (width == 1216) Assert.Contains(cards, card => card.StartsWith("168 px", StringComparison.Ordinal));
             // The longest name is whole in its row's title, with its count.
             string owl = NullPairReportFixture.LabelNames[3];
-            Assert.Matches($"^{owl}: \\d+ of \\d+ members \\(\\d+%\\)$", await page.Locator(".hrow", new PageLocatorOptions { HasText = "great grey owl" }).First.GetAttributeAsync("title"));
+            Assert.Matches($"^\u2068{owl}\u2069: \\d+ of \\d+ members \\(\\d+%\\)$", await page.Locator(".hrow", new PageLocatorOptions { HasText = "great grey owl" }).First.GetAttributeAsync("title"));
             await page.CloseAsync();
         }
     }
