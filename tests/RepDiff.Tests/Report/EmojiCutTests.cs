@@ -68,7 +68,7 @@ public class EmojiCutTests
     }
 }
 
-/// <summary>The page scripts' cuts (the maps' tooltip names, the member list's lines) keep an emoji whole as HtmlReport does.</summary>
+/// <summary>The page scripts' cuts (the maps' tooltip names, the member list's lines) keep a grapheme whole as HtmlReport does.</summary>
 public class EmojiCutBrowserTests(ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     [ChromiumFact]
@@ -84,5 +84,10 @@ public class EmojiCutBrowserTests(ChromiumFixture chromium) : ChromiumTests(chro
         var cuts = await page.EvaluateAsync<string[]>(
             "() => [rdData.clip('abcdefg😀x', 9), rdData.clip('abcdefgh😀', 9), rdData.clip('abc', 9), rdData.clipStart('ab😀ghi', 5), rdData.clipStart('x😀fghij', 5)]");
         Assert.Equal(["abcdefg…", "abcdefgh…", "abc", "…ghi", "…ghij"], cuts);
+        // Between graphemes, as HtmlReport cuts: an emoji with its skin tone, a letter with its accent, whole or left out.
+        var graphemes = await page.EvaluateAsync<string[]>(
+            "() => [rdData.clip('abcde👍🏽xyz', 8), rdData.clip('abcdefe\\u0301xyz', 8), rdData.clipStart('ab👍🏽fg', 4), rdData.clipStart('abce\\u0301fg', 4)]");
+        Assert.Equal([HtmlReport.Head("abcde👍🏽xyz", 7), HtmlReport.Head("abcdefe\u0301xyz", 7), HtmlReport.Tail("ab👍🏽fg", 3), HtmlReport.Tail("abce\u0301fg", 3)], graphemes);
+        Assert.Equal(["abcde…", "abcdef…", "…fg", "…fg"], graphemes);
     }
 }
