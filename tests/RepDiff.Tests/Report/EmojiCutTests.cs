@@ -10,30 +10,33 @@ namespace RepDiff.Tests.Report;
 /// </summary>
 public class EmojiCutTests
 {
-    [Fact]
-    public void ACutNeverSplitsAPair()
+    /// <summary>
+    /// A cut never splits a pair, and falls between graphemes: an emoji with a skin-tone modifier ("👍🏽", two pairs) and a
+    /// letter with a combining accent ("e" + U+0301) stay whole or go whole; cut after the first pair, the modifier had shown
+    /// as a lone colour swatch. Each case: the text, the units kept, the head's cut and the tail's.
+    /// </summary>
+    [Theory]
+    [InlineData("abcdef😀x", 7, "abcdef…", "…cdef😀x")]
+    [InlineData("abcdefg😀x", 8, "abcdefg…", "…cdefg😀x")]
+    [InlineData("abcdefgh", 7, "abcdefgh", "abcdefgh")]
+    [InlineData("x😀fgh", 3, "x😀…", "…fgh")]
+    [InlineData("abc😀fgh", 4, "abc…", "…fgh")]
+    [InlineData("abc😀fg", 4, "abc…", "…😀fg")]
+    [InlineData("abcde👍🏽x", 7, "abcde…", "…de👍🏽x")]
+    [InlineData("abcde👍🏽xy", 9, "abcde👍🏽…", "…cde👍🏽xy")]
+    [InlineData("abcdefe\u0301xyz", 7, "abcdef…", "…efe\u0301xyz")]
+    [InlineData("ab👍🏽fg", 4, "ab…", "…fg")]
+    [InlineData("abce\u0301fg", 3, "abc…", "…fg")]
+    public void ACutNeverSplitsAGrapheme(string text, int keep, string head, string tail)
     {
-        Assert.Equal("abcdef…", HtmlReport.Head("abcdef😀x", 7));
-        Assert.Equal("abcdefg…", HtmlReport.Head("abcdefg😀x", 8));
-        Assert.Equal("abcdefgh", HtmlReport.Head("abcdefgh", 7));
-        Assert.Equal("…fgh", HtmlReport.Tail("x😀fgh", 4));
-        Assert.Equal("…😀fg", HtmlReport.Tail("abc😀fg", 4));
-        Assert.Equal("abcdefgh", HtmlReport.Tail("abcdefgh", 7));
+        Assert.Equal(head, HtmlReport.Head(text, keep));
+        Assert.Equal(tail, HtmlReport.Tail(text, keep));
     }
 
-    /// <summary>
-    /// A cut falls between graphemes: an emoji with a skin-tone modifier ("👍🏽", two pairs) and a letter with a combining accent
-    /// ("e" + U+0301) stay whole or go whole; cut after the first pair, the modifier had shown as a lone colour swatch.
-    /// </summary>
+    /// <summary>One character longer than the cut (a letter under 100 marks) keeps its code points whole rather than show nothing.</summary>
     [Fact]
-    public void ACutNeverSplitsAGrapheme()
+    public void AGraphemeLongerThanTheCutIsCutBetweenCodePoints()
     {
-        Assert.Equal("abcde…", HtmlReport.Head("abcde👍🏽x", 7));
-        Assert.Equal("abcde👍🏽…", HtmlReport.Head("abcde👍🏽xy", 9));
-        Assert.Equal("abcdef…", HtmlReport.Head("abcdefe\u0301xyz", 7));
-        Assert.Equal("…fg", HtmlReport.Tail("ab👍🏽fg", 4));
-        Assert.Equal("…fg", HtmlReport.Tail("abce\u0301fg", 3));
-        // One character longer than the cut (a letter under 100 marks) keeps its code points whole rather than show nothing.
         string marked = "x" + new string('\u0301', 100);
         Assert.Equal(marked[..10] + "…", HtmlReport.Head(marked, 10));
         Assert.Equal("…" + marked[^10..], HtmlReport.Tail(marked, 10));
