@@ -53,7 +53,7 @@ public static class Charts
         foreach (var (name, count) in ordered.Take(6))
         {
             int code = Array.IndexOf(labels.Names, name);
-            Bar(html, HtmlReport.E(SampleLabels.Shown(name)), count, max, total, code < 0 ? "cx" : $"c{Math.Min(code, Palette.Count - 1)}");
+            Bar(html, SampleLabels.Shown(name), count, max, total, code < 0 ? "cx" : $"c{Math.Min(code, Palette.Count - 1)}");
         }
         if (other > 0) Bar(html, "other", other, max, total, "cx");
         return html.Append("</div>").ToString();
@@ -61,10 +61,11 @@ public static class Charts
 
     /// <summary>
     /// One label's row: its name (wrapping, report.css; long ones end in an ellipsis), bar and count, the whole row titled with the
-    /// name and count, so a name the card cuts is read whole on hover of its name, bar or number.
+    /// name and count, so a name the card cuts is read whole on hover of its name, bar or number. The name is isolated, in its
+    /// cell and in the title, so a right-to-left name keeps its own order and leaves the count after it.
     /// </summary>
-    private static void Bar(StringBuilder html, string escapedName, int count, int max, int total, string colourClass)
-        => html.Append(Inv, $"<div class=\"hrow\" title=\"{escapedName}: {count:N0} of {total:N0} members ({100.0 * count / total:F0}%)\"><span class=\"hname\">{WordBreaks(escapedName)}</span><span class=\"hbar\"><i class=\"{colourClass}\" style=\"width:{100.0 * count / max:F1}%\"></i></span><span class=\"hnum\">{count:N0} <small>({100.0 * count / total:F0}%)</small></span></div>");
+    private static void Bar(StringBuilder html, string name, int count, int max, int total, string colourClass)
+        => html.Append(Inv, $"<div class=\"hrow\" title=\"{HtmlReport.EIsolated(name)}: {count:N0} of {total:N0} members ({100.0 * count / total:F0}%)\"><span class=\"hname\"><bdi>{WordBreaks(HtmlReport.E(name))}</bdi></span><span class=\"hbar\"><i class=\"{colourClass}\" style=\"width:{100.0 * count / max:F1}%\"></i></span><span class=\"hnum\">{count:N0} <small>({100.0 * count / total:F0}%)</small></span></div>");
 
     private static string CountText(int count, int total) => string.Create(Inv, $"{count:N0} ({100.0 * count / total:F0}%)");
 
@@ -105,7 +106,7 @@ public static class Charts
             string colour = code < 0 ? "cx" : $"c{Math.Min(code, Palette.Count - 1)}";
             svg.Append(Inv, $"<text class=\"tick\" x=\"{left - 4}\" y=\"{y + 3:F1}\" text-anchor=\"end\">{HtmlReport.E(HtmlReport.Head(r.Name, 7))}</text>");
             svg.Append(Inv, $"<line class=\"whisker\" x1=\"{X(r.Q10):F1}\" x2=\"{X(r.Q90):F1}\" y1=\"{y:F1}\" y2=\"{y:F1}\"/>");
-            svg.Append(Inv, $"<rect class=\"{colour}\" x=\"{X(r.Q25):F1}\" y=\"{y - 3.5:F1}\" width=\"{Math.Max(X(r.Q75) - X(r.Q25), 1):F1}\" height=\"7\"><title>{HtmlReport.E(SampleLabels.Shown(r.Name))}: median {r.Median:G3}, q25–q75 {r.Q25:G3}–{r.Q75:G3}, q10–q90 {r.Q10:G3}–{r.Q90:G3}</title></rect>");
+            svg.Append(Inv, $"<rect class=\"{colour}\" x=\"{X(r.Q25):F1}\" y=\"{y - 3.5:F1}\" width=\"{Math.Max(X(r.Q75) - X(r.Q25), 1):F1}\" height=\"7\"><title>{HtmlReport.EIsolated(SampleLabels.Shown(r.Name))}: median {r.Median:G3}, q25–q75 {r.Q25:G3}–{r.Q75:G3}, q10–q90 {r.Q10:G3}–{r.Q90:G3}</title></rect>");
             svg.Append(Inv, $"<line class=\"median\" x1=\"{X(r.Median):F1}\" x2=\"{X(r.Median):F1}\" y1=\"{y - 4:F1}\" y2=\"{y + 4:F1}\"/>");
         }
         svg.Append(Inv, $"<text class=\"tick\" x=\"{left}\" y=\"{height - 2:F0}\">{lo:G3}</text><text class=\"tick\" x=\"{width - right}\" y=\"{height - 2:F0}\" text-anchor=\"end\">{hi:G3}</text>");

@@ -146,9 +146,9 @@ public static partial class HtmlReport
     {
         var s = new StringBuilder($"<div class=\"mapset\" data-kind=\"{kind}\"{(hidden ? " hidden" : "")}>");
         // The caption is cut to three lines (report.css); its title keeps the whole name.
-        s.Append("<figure><figcaption title=\"A: ").Append(E(model.NameA)).Append("\">A: ").Append(E(model.NameA)).Append(" <small>(").Append(E(caption)).Append(")</small></figcaption>")
+        s.Append("<figure><figcaption title=\"A: ").Append(EIsolated(model.NameA)).Append("\">A: ").Append(Bdi(model.NameA)).Append(" <small>(").Append(E(caption)).Append(")</small></figcaption>")
             .Append(Canvas(kind, "a", samples)).Append("</figure>");
-        s.Append("<figure><figcaption title=\"B: ").Append(E(model.NameB)).Append("\">B: ").Append(E(model.NameB)).Append(" <small>(").Append(E(caption)).Append(", aligned to A)</small></figcaption>")
+        s.Append("<figure><figcaption title=\"B: ").Append(EIsolated(model.NameB)).Append("\">B: ").Append(Bdi(model.NameB)).Append(" <small>(").Append(E(caption)).Append(", aligned to A)</small></figcaption>")
             .Append(Canvas(kind, "b", samples)).Append("</figure>");
         return s.Append("</div>").ToString();
     }
@@ -182,6 +182,12 @@ public static partial class HtmlReport
 
     /// <summary>A user-supplied string escaped (<see cref="E"/>) inside its own bdi: a right-to-left name or label keeps the text around it in its order.</summary>
     public static string Bdi(string? text) => "<bdi>" + E(text) + "</bdi>";
+
+    /// <summary>
+    /// A user-supplied string escaped (<see cref="E"/>) between isolate marks (<see cref="BidiControls.Isolate"/>), for an
+    /// attribute (a title, an alt) where a bdi cannot go: "שלום: 3 of 17 members" keeps its count after the label.
+    /// </summary>
+    public static string EIsolated(string? text) => BidiControls.IsolateStart + E(text) + BidiControls.IsolateEnd;
 
     /// <summary>
     /// A sentence whose user strings are marked (<see cref="BidiControls.Isolate"/>: findings, a direction's reading) as HTML: each
@@ -570,10 +576,16 @@ public static partial class HtmlReport
         c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\" aria-label=\"{E(data.Shown[key].Title)}, {CardParts.MemberCount(concept.Members.Length)}\"><header><span class=\"rank\">{concept.Rank}</span>");
         // A given group (`repdiff groups`) is known by its own name.
         if (concept.Name is { } name) c.Append(Inv, $"<span class=\"group-name\">{E(name)}</span>");
-        c.Append(Inv, $"<span class=\"strength\"{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{StrengthFigure(concept.Strength)}</b></span></header><div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}</span>");
-        if (concept.Bsr is double bsr && double.IsFinite(bsr))
-            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">· BSR <b>{CardBsr(bsr, concept.BsrChance)}</b>{ChanceNote(concept.BsrChance, CardBsrFormat(bsr, concept.BsrChance))}</span>")
-                .Append(AtChance(bsr, concept.BsrChance) ? GridAtChanceMark : "");
+        c.Append(Inv, $"<span class=\"strength\"{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{StrengthFigure(concept.Strength)}</b></span></header>");
+        // The "·" ends the item before it, inside its nowrap span: starting the BSR's, it had begun a narrow card's second line.
+        bool scored = concept.Bsr is double bsr && double.IsFinite(bsr);
+        c.Append(Inv, $"<div class=\"sub\"><span>{CardParts.MemberCount(concept.Members.Length)}{(scored ? " ·" : "")}</span>");
+        if (scored)
+        {
+            double cardBsr = concept.Bsr!.Value;
+            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{CardBsr(cardBsr, concept.BsrChance)}</b>{ChanceNote(concept.BsrChance, CardBsrFormat(cardBsr, concept.BsrChance))}</span>")
+                .Append(AtChance(cardBsr, concept.BsrChance) ? GridAtChanceMark : "");
+        }
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, data.Shown[key].Explanation, difference));
         if (thumbs.HasImages)
         {
@@ -582,16 +594,17 @@ public static partial class HtmlReport
             foreach (int i in grid)
             {
                 string src = thumbs.Image(i)!;
-                string named = OtherFile(model, i) is { } file ? $"{SampleName(model, i)} · {file}" : SampleName(model, i);
-                string caption = thumbs.Label(i) is { } l ? $"{named} · {l}" : named;
-                c.Append("<img src=\"").Append(E(src)).Append("\" alt=\"").Append(E(caption)).Append("\" title=\"").Append(E(caption)).Append("\">");
+                // Each of the user's strings isolated, so a right-to-left label does not carry the "·" or the id into its order.
+                string named = OtherFile(model, i) is { } file ? $"{EIsolated(SampleName(model, i))} · {EIsolated(file)}" : EIsolated(SampleName(model, i));
+                string caption = thumbs.Label(i) is { } l ? $"{named} · {EIsolated(l)}" : named;
+                c.Append("<img src=\"").Append(E(src)).Append("\" alt=\"").Append(caption).Append("\" title=\"").Append(caption).Append("\">");
             }
             c.Append("</div>");
         }
         else if (thumbs.HasTexts)
         {
             c.Append("<ol class=\"texts\">");
-            foreach (int i in grid.Take(TextsShown)) c.Append("<li title=\"").Append(E(thumbs.Text(i, 0))).Append("\"><span>").Append(E(thumbs.Text(i, 140))).Append("</span></li>");
+            foreach (int i in grid.Take(TextsShown)) c.Append("<li title=\"").Append(E(thumbs.Text(i, 0))).Append("\"><span dir=\"auto\">").Append(E(thumbs.Text(i, 140))).Append("</span></li>");
             c.Append("</ol>");
         }
         else

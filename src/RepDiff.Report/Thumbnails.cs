@@ -66,7 +66,7 @@ public sealed class Thumbnails
         if (samples.Texts is not { } texts) return null;
         string t = texts[sample].ReplaceLineEndings(" ");
         if (maxLength <= 0) return t;
-        return t.Length <= maxLength ? t : t[..(maxLength - 1)] + "…";
+        return t.Length <= maxLength ? t : TextCut.Head(t, maxLength - 1);
     }
 
     /// <summary>The text of a sample as its file holds it, line breaks kept: what the page's downloads write, as `repdiff export` does.</summary>

@@ -11,18 +11,21 @@
   }
   data.bytes = bytes;
   // A value cut to n characters for a line of the page (a label or text may be 10,000 characters); the whole value goes in a title.
-  // A character outside the basic plane is kept whole or left out, as HtmlReport.Head cuts: an emoji's first half alone showed as U+FFFD.
-  data.clip = (s, n = 200) => {
-    if (s.length <= n) return s;
-    const keep = /[\uD800-\uDBFF]/.test(s[n - 2]) ? n - 2 : n - 1;
-    return s.slice(0, keep) + '…';
+  // Cut between graphemes, as HtmlReport.Head cuts (TextCut): an emoji's first half alone showed as U+FFFD, and "👍🏽" cut after
+  // its first pair left the skin tone's swatch alone. A grapheme alone longer than the cut falls back to a code point boundary.
+  const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  const boundaryBefore = (s, at) => {
+    let end = 0;
+    for (const g of graphemes.segment(s)) { if (g.index + g.segment.length > at) break; end = g.index + g.segment.length; }
+    return end > 0 ? end : /[\uD800-\uDBFF]/.test(s[at - 1]) ? at - 1 : at;
   };
+  const boundaryAfter = (s, at) => {
+    for (const g of graphemes.segment(s)) if (g.index >= at) return g.index;
+    return /[\uDC00-\uDFFF]/.test(s[at]) ? at + 1 : at;
+  };
+  data.clip = (s, n = 200) => s.length <= n ? s : s.slice(0, boundaryBefore(s, n - 1)) + '…';
   // The same from the end, for a file path whose own name is at its end (HtmlReport.Tail).
-  data.clipStart = (s, n) => {
-    if (s.length <= n) return s;
-    const keep = /[\uDC00-\uDFFF]/.test(s[s.length - (n - 1)]) ? n - 2 : n - 1;
-    return '…' + s.slice(-keep);
-  };
+  data.clipStart = (s, n) => s.length <= n ? s : '…' + s.slice(boundaryAfter(s, s.length - (n - 1)));
   // A text on one line, as the page shows it: its line breaks as spaces (as .NET's ReplaceLineEndings); the data keeps them for the downloads.
   data.oneLine = s => s.replace(/\r\n|[\n\r\f\u0085\u2028\u2029]/g, ' ');
   // A number written as the C# side writes the same kind of quantity, so the member list and the maps read as the cards do

@@ -1,3 +1,4 @@
+using RepDiff;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RepDiff.IO;
@@ -35,9 +36,11 @@ public class ImageFileNamesTests
         return files["names"]!.AsArray().Select(n => prefix + n!.GetValue<string>() + suffix).ToArray();
     }
 
+    /// <summary>The grid images' alt texts, each starting with its isolated name (U+2068 … U+2069), read without the marks.</summary>
     private static string[] Alts(string reportPath) =>
         Regex.Matches(File.ReadAllText(reportPath), "<div class=\"grid\"[^>]*>(.*?)</div>", RegexOptions.Singleline)
-            .SelectMany(g => Regex.Matches(g.Groups[1].Value, "alt=\"([^\"]*)\"").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))).ToArray();
+            .SelectMany(g => Regex.Matches(g.Groups[1].Value, "alt=\"([^\"]*)\"").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)))
+            .Select(alt => alt.StartsWith(BidiControls.IsolateStart) ? BidiControls.RemoveIsolates(alt) : "not isolated: " + alt).ToArray();
 
     [Fact]
     public void AFolderOfImagesNamesEverySampleByItsFileInResultsReportAndExport()

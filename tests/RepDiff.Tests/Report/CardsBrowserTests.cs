@@ -655,7 +655,7 @@ public class CardsBrowserTests(CardReportFixture report, ChromiumFixture chromiu
             // Per card line: whether it overflows its box, and whether the BSR part with its chance level lies wholly inside the card.
             var lines = await page.EvaluateAsync<string[]>(@"() => Array.from(document.querySelectorAll('.card .sub')).map(sub => {
                 const card = sub.closest('.card').getBoundingClientRect();
-                const bsr = Array.from(sub.querySelectorAll('span')).find(s => s.textContent.startsWith('· BSR'));
+                const bsr = Array.from(sub.querySelectorAll('span')).find(s => s.textContent.startsWith('BSR'));
                 const r = bsr ? bsr.getBoundingClientRect() : null;
                 return [sub.scrollWidth > sub.clientWidth ? 'overflows' : 'fits',
                         !bsr ? 'no BSR' : bsr.querySelector('small.chance') === null ? 'no chance' : r.left >= card.left && r.right <= card.right ? 'inside' : 'cut',
@@ -672,6 +672,45 @@ public class CardsBrowserTests(CardReportFixture report, ChromiumFixture chromiu
         var laptop = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         await laptop.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         Assert.True(await laptop.EvaluateAsync<bool>("() => { const t = document.querySelector('.bsr'); return t.scrollWidth <= t.clientWidth; }"));
+    }
+
+    /// <summary>
+    /// A "·" between a card's items stays at the end of the item before it: with cards 160 to 200 px wide (set on the page,
+    /// narrower than a window gives them), "12 members · BSR 0.94 / 0.49" had wrapped to a second line starting "· BSR".
+    /// </summary>
+    [ChromiumFact]
+    public async Task NoLineOfACardStartsWithASeparator()
+    {
+        var browser = await Browser();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var starts = new List<string>();
+        for (int width = 160; width <= 200; width += 4)
+        {
+            // Every visible character of every card with its box; a character below the one before it starts a line.
+            var lines = await page.EvaluateAsync<string[]>(@"width => {
+                document.querySelectorAll('.cards').forEach(g => g.style.gridTemplateColumns = `repeat(auto-fill, ${width}px)`);
+                const out = [];
+                document.querySelectorAll('.card').forEach(card => {
+                  let previous = null, line = '';
+                  const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+                  for (let node; (node = walker.nextNode());)
+                    for (let i = 0; i < node.length; i++) {
+                      if (/\s/.test(node.data[i])) { line += node.data[i]; continue; }
+                      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+                      const r = range.getBoundingClientRect();
+                      if (r.width === 0 && r.height === 0) continue;  // hidden (a closed details, a clamped line)
+                      if (previous === null || r.top >= previous.bottom - 2) { if (line) out.push(line.trim()); line = ''; }
+                      line += node.data[i]; previous = r;
+                    }
+                  if (line) out.push(line.trim());
+                });
+                return out.map(l => Math.round(document.querySelector('.card').getBoundingClientRect().width) + ' px | ' + l);
+            }", width);
+            Assert.Contains(lines, line => line.Contains("BSR", StringComparison.Ordinal));
+            starts.AddRange(lines.Where(line => line.Split(" | ", 2)[1].StartsWith('·')));
+        }
+        Assert.Empty(starts);
     }
 
 

@@ -10,15 +10,49 @@ namespace RepDiff.Tests.Report;
 /// </summary>
 public class EmojiCutTests
 {
-    [Fact]
-    public void ACutNeverSplitsAPair()
+    /// <summary>
+    /// A cut never splits a pair, and falls between graphemes: an emoji with a skin-tone modifier ("👍🏽", two pairs) and a
+    /// letter with a combining accent ("e" + U+0301) stay whole or go whole; cut after the first pair, the modifier had shown
+    /// as a lone colour swatch. Each case: the text, the units kept, the head's cut and the tail's.
+    /// </summary>
+    [Theory]
+    [InlineData("abcdef😀x", 7, "abcdef…", "…cdef😀x")]
+    [InlineData("abcdefg😀x", 8, "abcdefg…", "…cdefg😀x")]
+    [InlineData("abcdefgh", 7, "abcdefgh", "abcdefgh")]
+    [InlineData("x😀fgh", 3, "x😀…", "…fgh")]
+    [InlineData("abc😀fgh", 4, "abc…", "…fgh")]
+    [InlineData("abc😀fg", 4, "abc…", "…😀fg")]
+    [InlineData("abcde👍🏽x", 7, "abcde…", "…de👍🏽x")]
+    [InlineData("abcde👍🏽xy", 9, "abcde👍🏽…", "…cde👍🏽xy")]
+    [InlineData("abcdefe\u0301xyz", 7, "abcdef…", "…efe\u0301xyz")]
+    [InlineData("ab👍🏽fg", 4, "ab…", "…fg")]
+    [InlineData("abce\u0301fg", 3, "abc…", "…fg")]
+    public void ACutNeverSplitsAGrapheme(string text, int keep, string head, string tail)
     {
-        Assert.Equal("abcdef…", HtmlReport.Head("abcdef😀x", 7));
-        Assert.Equal("abcdefg…", HtmlReport.Head("abcdefg😀x", 8));
-        Assert.Equal("abcdefgh", HtmlReport.Head("abcdefgh", 7));
-        Assert.Equal("…fgh", HtmlReport.Tail("x😀fgh", 4));
-        Assert.Equal("…😀fg", HtmlReport.Tail("abc😀fg", 4));
-        Assert.Equal("abcdefgh", HtmlReport.Tail("abcdefgh", 7));
+        Assert.Equal(head, HtmlReport.Head(text, keep));
+        Assert.Equal(tail, HtmlReport.Tail(text, keep));
+    }
+
+    /// <summary>One character longer than the cut (a letter under 100 marks) keeps its code points whole rather than show nothing.</summary>
+    [Fact]
+    public void AGraphemeLongerThanTheCutIsCutBetweenCodePoints()
+    {
+        string marked = "x" + new string('\u0301', 100);
+        Assert.Equal(marked[..10] + "…", HtmlReport.Head(marked, 10));
+        Assert.Equal("…" + marked[^10..], HtmlReport.Tail(marked, 10));
+    }
+
+    /// <summary>
+    /// A label cut at <see cref="SampleLabels.MaxShownLength"/> where its 80th unit falls inside "👍🏽" loses the whole emoji and
+    /// ends in "…"; a right-to-left label mixed with Latin is cut the same way, by units, not reordered.
+    /// </summary>
+    [Fact]
+    public void ALabelIsCutAtAGraphemeBoundary()
+    {
+        string thumbs = new string('a', 77) + "👍🏽 thumbs up";
+        Assert.Equal(new string('a', 77) + "…", SampleLabels.Shown(thumbs));
+        string mixed = string.Concat(Enumerable.Repeat("שלום world ", 10));
+        Assert.Equal(mixed[..80] + "…", SampleLabels.Shown(mixed));
     }
 
     [Fact]
@@ -37,7 +71,7 @@ public class EmojiCutTests
     }
 }
 
-/// <summary>The page scripts' cuts (the maps' tooltip names, the member list's lines) keep an emoji whole as HtmlReport does.</summary>
+/// <summary>The page scripts' cuts (the maps' tooltip names, the member list's lines) keep a grapheme whole as HtmlReport does.</summary>
 public class EmojiCutBrowserTests(ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     [ChromiumFact]
@@ -53,5 +87,10 @@ public class EmojiCutBrowserTests(ChromiumFixture chromium) : ChromiumTests(chro
         var cuts = await page.EvaluateAsync<string[]>(
             "() => [rdData.clip('abcdefg😀x', 9), rdData.clip('abcdefgh😀', 9), rdData.clip('abc', 9), rdData.clipStart('ab😀ghi', 5), rdData.clipStart('x😀fghij', 5)]");
         Assert.Equal(["abcdefg…", "abcdefgh…", "abc", "…ghi", "…ghij"], cuts);
+        // Between graphemes, as HtmlReport cuts: an emoji with its skin tone, a letter with its accent, whole or left out.
+        var graphemes = await page.EvaluateAsync<string[]>(
+            "() => [rdData.clip('abcde👍🏽xyz', 8), rdData.clip('abcdefe\\u0301xyz', 8), rdData.clipStart('ab👍🏽fg', 4), rdData.clipStart('abce\\u0301fg', 4)]");
+        Assert.Equal([HtmlReport.Head("abcde👍🏽xyz", 7), HtmlReport.Head("abcdefe\u0301xyz", 7), HtmlReport.Tail("ab👍🏽fg", 3), HtmlReport.Tail("abce\u0301fg", 3)], graphemes);
+        Assert.Equal(["abcde…", "abcdef…", "…fg", "…fg"], graphemes);
     }
 }

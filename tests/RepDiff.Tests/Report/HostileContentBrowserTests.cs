@@ -86,7 +86,7 @@ public class HostileContentBrowserTests(HostileReportFixture report, ChromiumFix
         // The model name of 3,000 characters in the maps' captions (1,000 pixels of it each) made the sticky maps taller than
         // the window, so the B map stayed out of view until the end of the page; the caption is cut, its title whole.
         Assert.InRange(await page.EvaluateAsync<int>("() => Math.max(...Array.from(document.querySelectorAll('aside.maps figcaption')).map(f => f.offsetHeight))"), 1, 80);
-        Assert.StartsWith("A: <script>alert(3)</script>NNN", await page.Locator("aside.maps figcaption").First.GetAttributeAsync("title"));
+        Assert.StartsWith("A: \u2068<script>alert(3)</script>NNN", await page.Locator("aside.maps figcaption").First.GetAttributeAsync("title"));
 
         // A label or text holding an unterminated right-to-left override reordered the rest of its line, numbers included
         // ("46 samples" read "64 ,selpmas"): the page shows bidirectional controls as spaces, as the terminal does.
