@@ -41,7 +41,8 @@ public class BaselineCliTests
         foreach (var c in concepts)
         {
             Assert.Contains(global::RepDiff.Trust.Stability.Shown(c.Stability!.Value).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), text);
-            Assert.Contains(c.Confirmed == true ? "yes, p = " : "no, p = ", text);
+            // "p = 0.013", or "p ≤ 0.0025" at the smallest p its random groups can give.
+            Assert.Contains(c.Confirmed == true ? "yes, p " : "no, p ", text);
         }
     }
 

@@ -228,7 +228,7 @@ public class CardPartsTests
         (concept.Bsr, concept.BsrChance) = (bsr, chance);
         string html = HtmlReport.Render(HtmlReportTests.Model(pair, e));
         string sub = Regex.Match(html, "<article class=\"card[^\"]*\" id=\"card-m0d0c1\".*?<div class=\"sub\">(.*?)</div>").Groups[1].Value;
-        Assert.Contains($"· BSR <b>{shownBsr}</b><small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {shownChance}</small></span>", sub);
+        Assert.Contains($"members ·</span> <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{shownBsr}</b><small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {shownChance}</small></span>", sub);
         Assert.Equal(marked, sub.Contains("<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>"));
         // Said where the table's † is explained.
         Assert.Contains("on a card, † marks a grid at or below its own", html);

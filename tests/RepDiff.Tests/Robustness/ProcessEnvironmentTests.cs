@@ -172,7 +172,7 @@ public class ProcessEnvironmentTests
         string typescript = Path.Combine(dir, "typescript");
         var (code, _, _) = Shell($"script -qec 'stty cols 20; COLUMNS=20 dotnet {Cli} kmeans {a} {b} --out {Path.Combine(dir, "out")}' {typescript} < /dev/null > /dev/null", Utf8);
         Assert.Equal(0, code);
-        Assert.Matches(@"│ concepts_of_a │ 1 +│ \d+\.\d+ +│ \d+ +│ \d\.\d{3} \(\d\.\d{2}\) │", File.ReadAllText(typescript));
+        Assert.Matches(@"│ concepts_of_a │ 1 +│ \d+\.\d+ +│ \d+ +│ \d\.\d{3} \(\d\.\d{3}\) │", File.ReadAllText(typescript));
     }
 
     /// <summary>
