@@ -76,18 +76,24 @@ internal sealed class PairInputOptions
     }
 
     /// <summary>The two inputs and their join, as <see cref="AddJoinTo"/> added them.</summary>
-    public PairSpec JoinSpec(ParseResult parse) => new(parse.GetValue(A)!, parse.GetValue(B)!)
+    public PairSpec JoinSpec(ParseResult parse)
     {
-        KeyA = parse.GetValue(KeyA) ?? parse.GetValue(Key),
-        KeyB = parse.GetValue(KeyB) ?? parse.GetValue(Key),
-        KeyFlagA = Typed(parse, KeyA) ?? Typed(parse, Key) ?? KeyA.Name,
-        KeyFlagB = Typed(parse, KeyB) ?? Typed(parse, Key) ?? KeyB.Name,
-        IdColumn = parse.GetValue(IdColumn),
-        Ids = FilePath(parse, Ids),
-        IdsA = FilePath(parse, IdsA),
-        IdsB = FilePath(parse, IdsB),
-        CommonSamples = parse.GetValue(CommonSamples),
-    };
+        // --key beside both --key-a and --key-b picks no array: refused, where it had been ignored without a word.
+        if (Typed(parse, Key) is { } both && Typed(parse, KeyA) is { } keyA && Typed(parse, KeyB) is { } keyB)
+            throw new RepDiffInputException($"{both} {parse.GetValue(Key)}: {keyA} and {keyB} both override it, so it picks no array; leave it out");
+        return new(parse.GetValue(A)!, parse.GetValue(B)!)
+        {
+            KeyA = parse.GetValue(KeyA) ?? parse.GetValue(Key),
+            KeyB = parse.GetValue(KeyB) ?? parse.GetValue(Key),
+            KeyFlagA = Typed(parse, KeyA) ?? Typed(parse, Key) ?? KeyA.Name,
+            KeyFlagB = Typed(parse, KeyB) ?? Typed(parse, Key) ?? KeyB.Name,
+            IdColumn = parse.GetValue(IdColumn),
+            Ids = FilePath(parse, Ids),
+            IdsA = FilePath(parse, IdsA),
+            IdsB = FilePath(parse, IdsB),
+            CommonSamples = parse.GetValue(CommonSamples),
+        };
+    }
 
     public PairSpec Spec(ParseResult parse) => JoinSpec(parse) with
     {

@@ -184,6 +184,28 @@ public class FirstHourTests
         }
     }
 
+    /// <summary>--key beside both --key-a and --key-b picks no array: refused saying so, where it had been ignored without a word.</summary>
+    [Theory]
+    [InlineData("--key", "--key-a", "--key-b")]
+    [InlineData("--column", "--column-a", "--column-b")]
+    public void AKeyEveryInputOverridesIsRefused(string both, string keyA, string keyB)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string npz = Path.Combine(dir, "ab.npz");
+        using (var zip = ZipFile.Open(npz, ZipArchiveMode.Create))
+        {
+            zip.CreateEntryFromFile(a, "x.npy");
+            zip.CreateEntryFromFile(b, "y.npy");
+        }
+        string outDir = Path.Combine(dir, "out");
+        Run(["kmeans", npz, npz, both, "z", keyA, "x", keyB, "y", "--out", outDir])
+            .AssertBadInput($"error: {both} z: {keyA} and {keyB} both override it, so it picks no array; leave it out");
+        Assert.False(Directory.Exists(outDir));
+        // One side's override leaves --key for the other, which runs.
+        var run = Run(["kmeans", npz, npz, both, "y", keyA, "x", "--concepts", "3", "--maps", "pca", "--out", outDir]);
+        Assert.True(run.Code == 0, run.Stderr);
+    }
+
     /// <summary>A .npy of the given header dict and data, padded as numpy pads it.</summary>
     private string WriteNpy(string name, string descr, string shape, byte[] data)
     {
