@@ -72,7 +72,7 @@
     for (const g of drawOrder) { start[g] = at; at += count[g + 1]; }
     const order = new Int32Array(n), fill = start.slice();
     for (let k = 0; k < n; k++) order[fill[index[k]]++] = k;
-    return { column, index, styles, order, start, drawOrder, count };
+    return { column, index, styles, rims: styles.map(rimOf), order, start, drawOrder, count };
   }
   function ramp(t) {
     const x = t * (RAMP.length - 1), i = Math.min(RAMP.length - 2, Math.floor(x)), f = x - i;
@@ -80,6 +80,26 @@
     return a.map((v, j) => Math.round(v + (b[j] - v) * f));
   }
   function hex(h) { return [1, 3, 5].map(i => parseInt(h.slice(i, i + 2), 16)); }
+  const rgbText = c => `rgb(${c.join(', ')})`;
+
+  // Every point has a rim in a darker shade of its own colour, opaque and at least 3:1 against the map's background (WCAG
+  // 1.4.11): yellow, light green, pink and grey points had drawn at 1.3-1.9:1 (review 167, F7). A shade of the point's own
+  // colour, not a darker palette: darkened entries came close to their darker neighbours (#76b7b2 to #008080, #bab0ac to
+  // #6b6b6b), and the fill, which tells the labels apart, stays as the legend shows it.
+  const BACKGROUND = hex('#fbfcfe'), RIM_CONTRAST = 3.1;
+  const luminance = c => c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const contrast = (a, b) => { const x = luminance(a), y = luminance(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  // The colour scaled towards black, keeping its hue, in steps of 2% until it stands out; a colour that already does is its own rim.
+  function rimOf(rgb) {
+    for (let t = 1; t > 0; t -= 0.02) { const c = rgb.map(v => Math.round(v * t)); if (contrast(c, BACKGROUND) >= RIM_CONTRAST) return c; }
+    return [0, 0, 0];
+  }
+  // A legend swatch as the map draws its points: the fill inside a rim of the same shade.
+  function paintSwatch(swatch, colour) {
+    swatch.style.background = colour;
+    swatch.style.border = '1px solid ' + rgbText(rimOf(hex(colour)));
+  }
 
   // The legend. A category's entry is a button that outlines its samples in both maps, as the search outlines matches, so
   // a colour need not be told from its neighbours: under red-green colour blindness the palette's red and green (the 4th and
@@ -94,7 +114,7 @@
       const span = document.createElement('span'), key = document.createElement('button'), swatch = document.createElement('i');
       key.type = 'button'; key.className = 'key'; key.dataset.group = group; key.setAttribute('aria-pressed', 'false');
       span.title = text + ': outline these samples on both maps';
-      swatch.style.background = colour; key.append(swatch, text); span.appendChild(key); box.appendChild(span);
+      paintSwatch(swatch, colour); key.append(swatch, text); span.appendChild(key); box.appendChild(span);
       key.addEventListener('click', () => outlineGroup(key, text));
     };
     if (column.type === 'categorical') {
@@ -115,7 +135,7 @@
     }
     if (colouring.count[colouring.styles.length] > 0) {
       const span = document.createElement('span'), swatch = document.createElement('i');
-      swatch.style.background = '#c8ced8'; span.append(swatch, 'missing'); box.appendChild(span);
+      paintSwatch(swatch, '#c8ced8'); span.append(swatch, 'missing'); box.appendChild(span);
     }
   }
   // A legend entry pressed: its samples (one colour of the colouring) outlined on both maps and counted beside the search
@@ -196,12 +216,14 @@
         d[i] += (r - d[i]) * a; d[i + 1] += (g - d[i + 1]) * a; d[i + 2] += (b - d[i + 2]) * a;
       }
   }
-  const BACKGROUND = hex('#fbfcfe'), OUTLINE = hex('#111111');
-  // Sides in pixels of a point, of a lit point and of a lit point with its dark rim.
+  const OUTLINE = hex('#111111');
+  // Sides in pixels of a point (its rim inside, and at least a pixel of fill within it), of a lit point and of a lit point
+  // with its dark outline.
   function pointSizes(dpr) {
-    const size = Math.max(1, Math.round((n > 20000 ? 1.6 : n > 3000 ? 2.4 : 5) * dpr));
+    const rim = Math.max(1, Math.round(dpr / 2));
+    const size = Math.max(2 * rim + 1, Math.round((n > 20000 ? 1.6 : n > 3000 ? 2.4 : 5) * dpr));
     const big = Math.max(size + Math.round(dpr), Math.round(4 * dpr)), ring = Math.max(1, Math.round(dpr));
-    return { size, big, ring, lit: big + 2 * ring };
+    return { size, rim, big, ring, lit: big + 2 * ring };
   }
   function draw(v) {
     const began = performance.now();
@@ -211,11 +233,14 @@
     const d = v.image.data;
     for (let i = 0; i < d.length; i += 4) { d[i] = BACKGROUND[0]; d[i + 1] = BACKGROUND[1]; d[i + 2] = BACKGROUND[2]; d[i + 3] = 255; }
     const lit = litOf();
-    const { size, big, ring } = pointSizes(dpr);
+    const { size, rim, big, ring } = pointSizes(dpr);
     const alpha = lit ? 0.15 : n > 20000 ? 0.6 : 0.8;
-    const { order, start, styles, count, drawOrder, index } = colouring;
-    for (const g of drawOrder)
-      for (let e = start[g], end = start[g] + count[g + 1]; e < end; e++) { const k = order[e]; square(d, W, H, v.px[k], v.py[k], size, styles[g], alpha); }
+    const { order, start, styles, rims, count, drawOrder, index } = colouring;
+    // Every rim first, opaque (faded with the rest while something is lit), then every fill over them: a crowd shows its
+    // points' colours inside, blended, and their rims round its edge.
+    const each = paint => { for (const g of drawOrder) for (let e = start[g], end = start[g] + count[g + 1]; e < end; e++) paint(order[e], g); };
+    each((k, g) => square(d, W, H, v.px[k], v.py[k], size, rims[g], lit ? alpha : 1));
+    each((k, g) => square(d, W, H, v.px[k], v.py[k], size - 2 * rim, styles[g], alpha));
     v.drawnLit = 0;
     if (lit) {
       for (const k of lit.list) square(d, W, H, v.px[k], v.py[k], big + 2 * ring, OUTLINE, 1);

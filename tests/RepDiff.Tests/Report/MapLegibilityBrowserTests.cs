@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using RepDiff.Report;
+using RepDiff.Reporting;
+using RepDiff.Tests.Numerics;
+
+namespace RepDiff.Tests.Report;
+
+/// <summary>
+/// The maps as a reader sees them, in headless Chromium (review 167): every point stands out from the map's background at 3:1
+/// (F7), and on a wide, tall window the maps grow with it, drawn sharp at the screen's pixel ratio and still hit where the
+/// points are.
+/// </summary>
+public class MapLegibilityBrowserTests(ChromiumFixture chromium) : ChromiumTests(chromium)
+{
+    /// <summary>Twenty labels, one blob of ten samples each, so every colour of the palette is drawn; B a linear image of A.</summary>
+    private static string TwentyLabelReport()
+    {
+        var (a, blob) = UmapTestData.Blobs(Palette.Count, 10, 6, seed: 7, separation: 8);
+        var b = new Matrix(a.Rows, 6, a.Data.Select(v => 1.5f * v).ToArray());
+        var samples = new SampleInfo { Labels = new SampleLabels(blob.Select(c => "label" + c).ToArray()) };
+        var pair = new RepresentationPair(a, b, samples) { NameA = "a.npy", NameB = "b.npy" };
+        var members = Enumerable.Range(0, a.Rows).Where(i => blob[i] == 3).ToArray();
+        var explanation = new Explanation
+        {
+            Method = "blobs",
+            N = a.Rows,
+            Parameters = new JsonObject { ["seed"] = 0 },
+            Directions = [new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [new Concept { Rank = 1, Strength = 1, Members = members, Grid = members }] }],
+        };
+        string path = Path.Combine(TestData.TempDir(), "report.html");
+        File.WriteAllText(path, HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "twenty labels", umapMaps: false)));
+        return new Uri(path).AbsoluteUri;
+    }
+
+    private async Task<(IPage Page, List<string> Errors)> Open(string url, int width, int height, float pixelRatio)
+    {
+        var page = await (await Browser()).NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, DeviceScaleFactor = pixelRatio });
+        page.SetDefaultTimeout(120_000);
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        return (page, errors);
+    }
+
+    /// <summary>
+    /// Each map's edge pixels, those drawn next to a background pixel (the outside of every point and every crowd): their
+    /// colours with their contrast to the background, which is the corner pixel: no point reaches it (8 px of padding).
+    /// </summary>
+    private const string EdgesScript = """
+        side => {
+          const c = document.querySelector(`canvas.map[data-kind=pca][data-side=${side}]`), W = c.width, H = c.height;
+          const d = c.getContext('2d').getImageData(0, 0, W, H).data, bg = [d[0], d[1], d[2]];
+          const lum = p => p.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+          const ratio = (p, q) => { const x = lum(p), y = lum(q); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+          const isBg = i => d[i] === bg[0] && d[i + 1] === bg[1] && d[i + 2] === bg[2];
+          const edges = new Map();
+          for (let y = 0; y < H; y++)
+            for (let x = 0; x < W; x++) {
+              const i = (y * W + x) * 4;
+              if (isBg(i)) continue;
+              if (!((x > 0 && isBg(i - 4)) || (x < W - 1 && isBg(i + 4)) || (y > 0 && isBg(i - 4 * W)) || (y < H - 1 && isBg(i + 4 * W)))) continue;
+              const key = `rgb(${d[i]}, ${d[i + 1]}, ${d[i + 2]})`;
+              if (!edges.has(key)) edges.set(key, ratio([d[i], d[i + 1], d[i + 2]], bg));
+            }
+          return JSON.stringify({ background: `rgb(${bg.join(', ')})`, edges: Array.from(edges, ([colour, contrast]) => ({ colour, contrast })) });
+        }
+        """;
+
+    private sealed record Edge(string Colour, double Contrast);
+
+    /// <summary>
+    /// Against the map's background (#fbfcfe) six of the twenty label colours were under 3:1 (WCAG 1.4.11), #b2df8a at 1.48, and
+    /// drawn at 80% opacity every point was fainter still (#e15759 at 2.79:1). Now every point has a rim in a darker shade of
+    /// its own colour: every pixel a point or a crowd shows the background is at 3:1 or more, at a pixel ratio of 1 and of 2, and
+    /// each legend swatch is drawn as its points are, its fill inside a border of the very rim the map draws.
+    /// </summary>
+    [ChromiumFact]
+    public async Task EveryPointStandsOutFromTheMapAtThreeToOne()
+    {
+        string url = TwentyLabelReport();
+        foreach (float pixelRatio in new[] { 1f, 2f })
+        {
+            var (page, errors) = await Open(url, 1280, 900, pixelRatio);
+            Assert.Equal("0", await page.Locator("#map-colour").InputValueAsync()); // coloured by the labels
+            var swatches = await page.Locator("#map-legend .key i").EvaluateAllAsync<string[][]>(
+                "items => items.map(i => { const s = getComputedStyle(i); return [s.backgroundColor, s.borderTopStyle, s.borderTopColor]; })");
+            Assert.Equal(Palette.Count, swatches.Length);
+            foreach (string side in new[] { "a", "b" })
+            {
+                var drawn = JsonNode.Parse(await page.EvaluateAsync<string>(EdgesScript, side))!;
+                var edges = drawn["edges"]!.AsArray().Select(e => new Edge((string)e!["colour"]!, (double)e["contrast"]!)).ToArray();
+                Assert.Equal("rgb(251, 252, 254)", (string)drawn["background"]!);
+                var faint = edges.Where(e => e.Contrast < 3).OrderBy(e => e.Contrast).ToArray();
+                Assert.True(faint.Length == 0, $"map {side} at pixel ratio {pixelRatio}: {faint.Length} of {edges.Length} edge colours under 3:1, e.g. "
+                    + string.Join(", ", faint.Take(6).Select(e => $"{e.Colour} {e.Contrast:F2}")));
+                var edgeColours = edges.Select(e => e.Colour).ToHashSet();
+                Assert.All(swatches, s => Assert.True(s[1] == "solid" && edgeColours.Contains(s[2]),
+                    $"map {side} at pixel ratio {pixelRatio}: the swatch filled {s[0]} has a {s[1]} border {s[2]}, not a rim the map draws"));
+            }
+            Assert.Empty(errors);
+            await page.CloseAsync();
+        }
+    }
+}
