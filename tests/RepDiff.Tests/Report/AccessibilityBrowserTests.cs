@@ -135,6 +135,51 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report, ChromiumF
     }
 
     /// <summary>
+    /// A dark window (prefers-color-scheme: dark) had been shown the light page (review 167, F8). Now the page, its cards, tables
+    /// and the maps' panel are dark, every text on them (every fold open, a member list and a map tooltip shown) still reads at
+    /// AA contrast, and the maps themselves stay light panels, the background their points' colours were chosen for. A light
+    /// window's page is as it was, and paper stays light whatever the window's scheme.
+    /// </summary>
+    [ChromiumFact]
+    public async Task InADarkWindowThePageIsDarkAndEveryTextStillMeetsAaContrast()
+    {
+        var browser = await Browser();
+        // Background and text colour of the body, a card, a BSR table cell, the maps' panel, a map and the maps' legend.
+        const string Surfaces = @"() => ['body', '.card', 'section.bsr td', 'aside.maps .sticky', '.mapbox', '#map-legend'].map(sel => {
+            const s = getComputedStyle(document.querySelector(sel)); return s.backgroundColor + ' / ' + s.color; })";
+        var (light, lightErrors) = await Open(browser, report.Report, options: new BrowserNewPageOptions { ColorScheme = ColorScheme.Light });
+        Assert.Equal(["rgb(246, 247, 251) / rgb(29, 36, 48)", "rgb(255, 255, 255) / rgb(29, 36, 48)", "rgba(0, 0, 0, 0) / rgb(29, 36, 48)",
+            "rgb(255, 255, 255) / rgb(29, 36, 48)", "rgb(251, 252, 254) / rgb(29, 36, 48)", "rgba(0, 0, 0, 0) / rgb(29, 36, 48)"], await light.EvaluateAsync<string[]>(Surfaces));
+        Assert.Empty(lightErrors);
+
+        var (page, errors) = await Open(browser, report.Report, options: new BrowserNewPageOptions { ColorScheme = ColorScheme.Dark });
+        var dark = await page.EvaluateAsync<string[]>(Surfaces);
+        for (int i = 0; i < 4; i++)
+        {
+            var parts = dark[i].Split(" / ");
+            if (i != 2) Assert.True(Luminance(parts[0]) < 0.05, $"in a dark window, surface {i} is {parts[0]}");
+            Assert.True(Luminance(parts[1]) > 0.6, $"in a dark window, surface {i}'s text is {parts[1]}");
+        }
+        // The maps and their key stay light panels, the background the points' colours and rims were chosen for.
+        Assert.StartsWith("rgb(251, 252, 254)", dark[4]);
+        Assert.Equal("rgb(251, 252, 254) / rgb(29, 36, 48)", dark[5]);
+
+        await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => { d.open = true; })");
+        await page.Locator(".card.unconfirmed .open-members").First.ClickAsync();
+        await page.Locator("#map-clear").EvaluateAsync("b => { b.hidden = false; }");
+        int member = await page.EvaluateAsync<int>("() => rdData.cards.concepts[document.querySelector('.card').dataset.key].members[0]");
+        var at = await page.EvaluateAsync<double[]>($"() => {{ const p = rdMaps.point('a', {member}); return [p.x, p.y]; }}");
+        await page.Mouse.MoveAsync((float)at[0], (float)at[1]);
+        Assert.True(await page.Locator("#tip").IsVisibleAsync(), "no tooltip over a point");
+        var low = await page.EvaluateAsync<string[]>(ContrastScript);
+        Assert.True(low.Length == 0, $"{low.Length} texts below AA contrast in a dark window, e.g.:\n" + string.Join("\n", low.Take(12)));
+
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        Assert.Equal("rgb(255, 255, 255) / rgb(29, 36, 48)", (await page.EvaluateAsync<string[]>(Surfaces))[0]);
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
     /// A member list's pictures are named as the cards' grids name theirs, row (or id) and label: their alternative text had
     /// been "#row" alone, which a screen reader heard without the label the picture is of.
     /// </summary>
@@ -194,13 +239,15 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report, ChromiumF
 
     private static double Contrast(string a, string b)
     {
-        static double[] Rgb(string css) => Regex.Match(css, @"rgba?\(([^)]+)\)").Groups[1].Value.Split(',', ' ', '/').Where(x => x.Length > 0)
-            .Take(3).Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        static double Lum(double[] c) => c.Select(v => v / 255).Select(v => v <= 0.03928 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4))
-            .Zip(new[] { 0.2126, 0.7152, 0.0722 }, (v, w) => v * w).Sum();
-        double x = Lum(Rgb(a)), y = Lum(Rgb(b));
+        double x = Luminance(a), y = Luminance(b);
         return (Math.Max(x, y) + 0.05) / (Math.Min(x, y) + 0.05);
     }
+
+    /// <summary>The relative luminance (WCAG) of a CSS colour as getComputedStyle writes it, "rgb(…)" or "rgba(…)".</summary>
+    private static double Luminance(string css) => Regex.Match(css, @"rgba?\(([^)]+)\)").Groups[1].Value.Split(',', ' ', '/').Where(x => x.Length > 0)
+        .Take(3).Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture) / 255)
+        .Select(v => v <= 0.03928 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4))
+        .Zip(new[] { 0.2126, 0.7152, 0.0722 }, (v, w) => v * w).Sum();
 
     /// <summary>
     /// The maps' label colours cannot all be told apart by everyone: under deuteranopia (Machado et al.'s simulation) the
