@@ -103,4 +103,41 @@ public class MapLegibilityBrowserTests(ChromiumFixture chromium) : ChromiumTests
             await page.CloseAsync();
         }
     }
+
+    /// <summary>
+    /// The map panel was 400 px wide at any window: each map 370×308 at 1280, 1920 and 2560 px wide. On a 2560×1440 window it
+    /// now takes the room the window's height gives two stacked maps, and after the window is resized the canvas is drawn again
+    /// at its new size times the pixel ratio (not stretched), and hovering and clicking a point's new place finds that point.
+    /// </summary>
+    [ChromiumFact]
+    public async Task OnAWideTallWindowTheMapsGrowAndPointsAreStillFoundWhereTheyAreDrawn()
+    {
+        string url = TwentyLabelReport();
+        var (page, errors) = await Open(url, 1280, 900, 2);
+        const string Size = "() => { const c = document.querySelector('canvas.map[data-kind=pca][data-side=a]'), r = c.getBoundingClientRect(); return [r.width, r.height, c.width, c.height]; }";
+        var small = await page.EvaluateAsync<double[]>(Size);
+        await page.SetViewportSizeAsync(2560, 1440);
+        await page.WaitForFunctionAsync("() => { const c = document.querySelector('canvas.map[data-kind=pca][data-side=a]'); return c.width === Math.round(c.getBoundingClientRect().width * 2); }");
+        var large = await page.EvaluateAsync<double[]>(Size);
+        Assert.True(large[0] >= 1.6 * small[0] && large[1] >= 1.6 * small[1], $"map A {small[0]}×{small[1]} at 1280×900, {large[0]}×{large[1]} at 2560×1440");
+        // Both maps and the legend still fit the sticky panel, itself within the window: grown wider, the maps are not taller than it.
+        var panel = await page.EvaluateAsync<double[]>("() => { const p = document.querySelector('aside.maps .sticky'); return [p.scrollHeight, p.clientHeight, p.getBoundingClientRect().height]; }");
+        Assert.True(panel[0] <= panel[1] + 1 && panel[2] <= 1440, $"the maps' panel is {panel[2]} px high in a 1440 px window and holds {panel[0]} px of {panel[1]}");
+        Assert.Equal(Math.Round(large[0] * 2), large[2]);
+        Assert.Equal(Math.Round(large[1] * 2), large[3]);
+
+        // A sample, pointed at where it is now drawn: the tooltip names it, and a click selects it alone.
+        const int Sample = 43; // label 3 (labels go round the twenty)
+        foreach (string side in new[] { "a", "b" })
+        {
+            var at = await page.EvaluateAsync<double[]>($"() => {{ const p = rdMaps.point('{side}', {Sample}); return [p.x, p.y]; }}");
+            await page.Mouse.MoveAsync((float)at[0], (float)at[1]);
+            Assert.True(await page.Locator("#tip").IsVisibleAsync(), $"no tooltip over sample {Sample} on map {side}");
+            Assert.Equal($"#{Sample} · label3", await page.Locator("#tip div").First.TextContentAsync());
+            await page.Mouse.ClickAsync((float)at[0], (float)at[1]);
+            Assert.Equal(new[] { Sample }, await page.EvaluateAsync<int[]>("() => window.rdSelection"));
+        }
+
+        Assert.Empty(errors);
+    }
 }
