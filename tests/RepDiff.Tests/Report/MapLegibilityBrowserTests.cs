@@ -138,6 +138,16 @@ public class MapLegibilityBrowserTests(ChromiumFixture chromium) : ChromiumTests
             Assert.Equal(new[] { Sample }, await page.EvaluateAsync<int[]>("() => window.rdSelection"));
         }
 
+        // A caption of one line and one of two leave the maps where they are: a quarter of a pixel between them had moved and
+        // redrawn the maps as the pointer went from a card to a map, which then found the sample beside the one pointed at.
+        const string Placed = "() => { const r = document.querySelector('canvas.map[data-kind=pca][data-side=a]').getBoundingClientRect(), c = document.getElementById('map-caption'); const text = document.createRange(); text.selectNodeContents(c); return [r.top, r.height, c.offsetHeight, new Set(Array.from(text.getClientRects(), l => Math.round(l.top))).size]; }";
+        const string Caption = "text => document.dispatchEvent(new CustomEvent('rd-highlight', { detail: { indices: [1], caption: text } }))";
+        await page.EvaluateAsync(Caption, "one line");
+        var one = await page.EvaluateAsync<double[]>(Placed);
+        await page.EvaluateAsync(Caption, string.Join(' ', Enumerable.Repeat("two lines", 14)));
+        var two = await page.EvaluateAsync<double[]>(Placed);
+        Assert.Equal([1.0, 2.0], new[] { one[3], two[3] });
+        Assert.True(one[2] == two[2] && one[0] == two[0] && one[1] == two[1], $"one line: map at {one[0]}, {one[1]} high, caption {one[2]}; two: {two[0]}, {two[1]}, {two[2]}");
         Assert.Empty(errors);
     }
 }
