@@ -178,7 +178,7 @@ public class EmbedCliTests
         var (code, stdout, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
         Assert.True(code == 0, error);
         Assert.Equal($"warning: {texts}: 2 of 5 texts are empty or only spaces (lines 2, 4); each is embedded as the empty text, keeping its row and id; "
-            + $"to leave them out: grep -v '^[[:space:]]*$' {texts} > {Path.Combine(dir, "captions.nonblank.txt")} (the ids, line numbers, are then those of that file)",
+            + $"to leave them out: {BlankTexts.GrepLeavingOut(texts)} > {Path.Combine(dir, "captions.nonblank.txt")} (the ids, line numbers, are then those of that file)",
             Assert.Single(error.Split('\n'), line => line.StartsWith("warning")));
         Assert.Contains("(5 x 3, float32", stdout);
         Assert.Equal(["1", "2", "3", "4", "5"], File.ReadAllLines(Path.Combine(dir, "t.ids.txt")));
