@@ -65,6 +65,36 @@ public class EmbedCliTests
         Assert.Null(SampleFiles.UnreadSubfolderNote(sub));
     }
 
+    /// <summary>
+    /// The note on unread subfolders is said once the model has opened: a model that does not open had given the warning
+    /// and then the error, two lines for one mistake. Now the error is the only line, from embed and from compare alike.
+    /// </summary>
+    [Fact]
+    public void AModelThatDoesNotOpenIsTheOnlyLineBesideAnImageFolderWithSubfolders()
+    {
+        var (dir, images, model) = Setup();
+        string sub = Directory.CreateDirectory(Path.Combine(images, "more")).FullName;
+        File.Copy(Path.Combine(images, "scene0.png"), Path.Combine(sub, "extra.png"));
+        string junk = Write(dir, "junk.onnx", "definitely not protobuf");
+        string rank = TinyOnnx.Write(Path.Combine(dir, "rank.onnx"), [TinyOnnx.Value("x", TinyOnnx.Float, "b", 3, 32)], [TinyOnnx.Value("y", TinyOnnx.Float, "b", 3, 32)], [TinyOnnx.Node("Identity", ["x"], ["y"])]);
+        foreach (string bad in new[] { junk, rank })
+        {
+            string output = Path.Combine(dir, "out", "e.npy"), compared = Path.Combine(dir, "compared");
+            foreach (string[] args in new[]
+            {
+                new[] { "embed", bad, "--images", images, "--out", output },
+                ["compare", "--model-a", model, "--model-b", bad, "--images", images, "--methods", "kmeans", "--out", compared],
+            })
+            {
+                var (code, _, error) = Run(args);
+                Assert.Equal(2, code);
+                Assert.StartsWith($"error: {bad}", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+                Assert.False(File.Exists(output));
+                Assert.False(Directory.Exists(compared));
+            }
+        }
+    }
+
     // "Wrote out/a.npy (…) and /home/me/work/out/a.ids.txt": the side files were named by absolute path beside a relative output.
     [Theory]
     [InlineData("out/a.npy", "out/a.ids.txt", "out/a.skipped.txt")]
