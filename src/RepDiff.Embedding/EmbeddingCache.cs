@@ -16,11 +16,12 @@ public static class EmbeddingCache
 {
     public sealed record Entry(string Path, string IdsPath, string ModelName, bool Reused);
 
+    /// <param name="note">Hears why kept embeddings are made again when the user did not change anything (<see cref="Find"/>).</param>
     public static Entry Embed(ModelDescription model, EmbeddingSource source, string dir, string stem, EmbedderOptions options,
-        IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
+        IProgress<ProgressUpdate>? progress = null, Action<int>? started = null, Action<string>? note = null)
     {
         string key = Key(model, source);
-        if (Find(model, dir, stem, key) is { } cached) return cached;
+        if (Find(model, dir, stem, key, note: note) is { } cached) return cached;
         // A folder or device where the key goes cannot be replaced: say so before embedding, not after.
         OutputFolder.CheckTarget(KeyPath(dir, stem), "the embedding cache");
         DropKey(dir, stem);
