@@ -999,6 +999,38 @@ public class EmbedCliTests
     }
 
     /// <summary>
+    /// The key names the instruction set the kernels ran on: ONNX Runtime's matrix products add in another order on AVX-512
+    /// than on AVX2, and embeddings kept in a folder copied from another machine had been reused where a fresh embed here
+    /// gives other bytes. An entry kept on another instruction set is made again, saying so.
+    /// </summary>
+    [Fact]
+    public void EmbeddingsKeptOnAnotherInstructionSetAreMadeAgainSayingWhy()
+    {
+        var (dir, images, model) = Setup();
+        var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string here = EmbeddingCache.InstructionSet;
+        Assert.Equal(EmbeddingCache.MadeWithOn(here), EmbeddingCache.MadeWith);
+        Assert.EndsWith($" on {here}", EmbeddingCache.MadeWith);
+        Assert.StartsWith(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString(), here);
+        string[] described = ["X64 AVX2", "X64 AVX-512F", "X64 AVX-512BW", "X64 AVX-512BW AVX-VNNI", "Arm64 AdvSIMD dot product"];
+        Assert.Equal(described.Length, described.Select(isa => EmbeddingCache.Key(description, source, EmbeddingCache.MadeWithOn(isa))).Distinct().Count());
+
+        string cache = Path.Combine(dir, "cache"), keyPath = Path.Combine(cache, "a.key");
+        var notes = new List<string>();
+        var first = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions(), note: notes.Add);
+        Assert.True(EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions(), note: notes.Add).Reused);
+        Assert.Empty(notes);
+        // The entry as a machine of another instruction set keeps it.
+        string elsewhere = EmbeddingCache.MadeWithOn(here == "X64 AVX2" ? "X64 AVX-512BW" : "X64 AVX2");
+        File.WriteAllText(keyPath, $"{EmbeddingCache.Key(description, source, elsewhere)}\n{elsewhere}\n");
+        var again = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions(), note: notes.Add);
+        Assert.False(again.Reused);
+        Assert.Equal($"the kept embeddings {first.Path} were made with {elsewhere}, not {EmbeddingCache.MadeWith}; embedding again", Assert.Single(notes));
+        Assert.EndsWith($"\n{EmbeddingCache.MadeWith}\n", File.ReadAllText(keyPath));
+    }
+
+    /// <summary>
     /// While an entry's embeddings are made again, no key vouches for the files: the old key had stayed until the new one was
     /// written after the new embeddings were in place, so a run stopped between the two (SIGINT, SIGTERM, a failed key write)
     /// left the old key beside new embeddings, and a later run with the old inputs and ids reused them (helper h150).
