@@ -73,7 +73,6 @@ internal static class EmbedCommand
             // be written refused.
             EmbeddingFileWriter.Check(parse.GetValue(output)!);
             var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
-            if (imageSource is not null && SampleFiles.UnreadSubfolderNote(imageSource) is { } note) Cli.Warn(note);
             var options = flags.Options(parse, parse.GetValue(skip),
                 $"; --skip-unreadable leaves such images out (listed in {EmbeddingFileWriter.SkippedPath(parse.GetValue(output)!)})");
             var clock = Stopwatch.StartNew();

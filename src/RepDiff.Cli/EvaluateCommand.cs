@@ -41,7 +41,9 @@ internal static class EvaluateCommand
             // The file names every run records first (they name the files swapped; joined by id, swapped files had been refused
             // as "sample 0 is 's0' in the run but 's599' here"), then the join, then the dimensions, which catch A and B swapped
             // under other names.
-            RefuseSwappedInputs(file, path, spec);
+            // Each file's arrays are looked up in one opening of it for the run (the checks below ask up to six times).
+            using var arrays = new ArraysNamed();
+            RefuseSwappedInputs(file, path, spec, arrays);
             using var opened = spec.Open();
             PairInputOptions.SayWhatWasLeftOut(opened);
             RefuseAnotherJoin(file, path, opened);
@@ -56,7 +58,7 @@ internal static class EvaluateCommand
             spec.RefuseIdenticalValues(opened);
             RepDiff.Metrics.ConstantRows.RefuseWhereBsrScoresTies(opened, "grid");
             // Last of the checks of the inputs, as it reads both files whole.
-            CheckFingerprints(file, path, spec);
+            CheckFingerprints(file, path, spec, arrays);
             var pair = ValueRange.Fit(opened, null, null, out var notes);
             foreach (string note in notes) Cli.Warn(note);
             // Shown as progress: scoring one method took 10 s at 128,000 rows with nothing on the screen.
@@ -141,15 +143,15 @@ internal static class EvaluateCommand
     /// refusal after the fingerprints' progress had been one line after three). Renamed files are told by their bytes
     /// (<see cref="CheckFingerprints"/>).
     /// </summary>
-    private static void RefuseSwappedInputs(ResultsFile file, string path, PairSpec spec)
+    private static void RefuseSwappedInputs(ResultsFile file, string path, PairSpec spec, ArraysNamed arrays)
     {
         if (file.Root["inputs"] is not JsonObject inputs || Recorded(inputs, "a") is not { } runA || Recorded(inputs, "b") is not { } runB) return;
         var (runKeyA, runKeyB) = (Recorded(inputs, "key_a"), Recorded(inputs, "key_b"));
         // A run that recorded no keys (none given, or a file from before they were recorded) is told apart by its file names alone.
         bool keyed = runKeyA is not null || runKeyB is not null;
         // Each side by its file's name and the array its key picks; the run's keys are resolved in the file they are compared in.
-        ArrayRead Given(string input, string? key) => new(Path.GetFileName(input), keyed ? ArrayIn(input, key) : null);
-        ArrayRead Run(string name, string? key, string comparedIn) => new(name, keyed ? ArrayIn(comparedIn, key) : null);
+        ArrayRead Given(string input, string? key) => new(Path.GetFileName(input), keyed ? arrays.In(input, key) : null);
+        ArrayRead Run(string name, string? key, string comparedIn) => new(name, keyed ? arrays.In(comparedIn, key) : null);
         if (Run(runA, runKeyA, spec.PathA) == Run(runB, runKeyB, spec.PathA)) return;
         if (Given(spec.PathA, spec.KeyA) == Run(runB, runKeyB, spec.PathA) && Given(spec.PathB, spec.KeyB) == Run(runA, runKeyA, spec.PathB))
             throw RepDiffInputException.ForFile(path, $"was computed with A = {Run(runA, runKeyA, spec.PathB).Describe()} and B = {Run(runB, runKeyB, spec.PathA).Describe()}; "
@@ -161,16 +163,38 @@ internal static class EvaluateCommand
         record?[key] is JsonValue value && value.TryGetValue(out string? text) && (length == 0 || text.Length == length) ? text : null;
 
     /// <summary>
-    /// The array <paramref name="key"/> picks in the given file <paramref name="input"/>, as the file names it: "y.npy" and "y"
-    /// pick one array of an .npz, and are compared as one (a run's and the given keys alike; a run from before keys were recorded
-    /// as resolved may hold either), as are no key and the name of a file's only array. A key the file has no array for (or
-    /// no key for a file of several) stays as typed, to be told apart from the file's.
+    /// The array a key picks in a given file, as the file names it: "y.npy" and "y" pick one array of an .npz, and are
+    /// compared as one (a run's and the given keys alike; a run from before keys were recorded as resolved may hold
+    /// either), as are no key and the name of a file's only array. A key the file has no array for (or no key for a file
+    /// of several), or a file that does not open, stays as typed, to be told apart from the file's. Each file is opened
+    /// once for the run and its index kept (an .npz's zip directory, a .safetensors header, a .pt's pickle): it had been
+    /// opened for each of up to six questions.
     /// </summary>
-    private static string? ArrayIn(string? input, string? key)
+    internal sealed class ArraysNamed(Func<string, ArrayArchive?>? open = null) : IDisposable
     {
-        if (input is null) return key;
-        try { return Embeddings.ArrayNamed(input, key); }
-        catch (RepDiffInputException) { return key; }
+        private readonly Func<string, ArrayArchive?> open = open ?? ArrayArchive.Open;
+        /// <summary>Each file's archive, or null where it holds one array or does not open (then every key stays as typed).</summary>
+        private readonly Dictionary<string, ArrayArchive?> archives = new(StringComparer.Ordinal);
+
+        public string? In(string? input, string? key)
+        {
+            if (input is null) return key;
+            if (!Embeddings.TakesKey(input)) return null;
+            if (!archives.TryGetValue(input, out var archive))
+            {
+                try { archive = open(input); }
+                catch (RepDiffInputException) { archive = null; }
+                archives[input] = archive;
+            }
+            if (archive is null) return key;
+            try { return archive.ArrayNamed(key); }
+            catch (RepDiffInputException) { return key; }
+        }
+
+        public void Dispose()
+        {
+            foreach (var archive in archives.Values) archive?.Dispose();
+        }
     }
 
     /// <summary>
@@ -181,7 +205,7 @@ internal static class EvaluateCommand
     /// file given with their keys exchanged (by --key-a/-b, --column-a/-b or --key) are refused as swapped too, and another
     /// array of the run's file is told as another file is.
     /// </summary>
-    private static void CheckFingerprints(ResultsFile file, string path, PairSpec spec)
+    private static void CheckFingerprints(ResultsFile file, string path, PairSpec spec, ArraysNamed arrays)
     {
         if (file.Root["inputs_sha256"] is not JsonObject fingerprints || Recorded(fingerprints, "a", 64) is not { } runA || Recorded(fingerprints, "b", 64) is not { } runB)
             return;
@@ -192,8 +216,8 @@ internal static class EvaluateCommand
         var given = ProgressDisplay.Run(progress => InputFingerprints.Of([("a", spec.PathA), ("b", spec.PathB)], progress));
         // The run's keys are resolved in a given file of the run's bytes: there they pick what they picked in the run.
         string? RunFile(string sha256) => given[0].Sha256 == sha256 ? spec.PathA : given[1].Sha256 == sha256 ? spec.PathB : null;
-        var run = (A: new ArrayRead(runA, keyed ? ArrayIn(RunFile(runA), runKeyA) : null), B: new ArrayRead(runB, keyed ? ArrayIn(RunFile(runB), runKeyB) : null));
-        var now = (A: new ArrayRead(given[0].Sha256, keyed ? ArrayIn(spec.PathA, spec.KeyA) : null), B: new ArrayRead(given[1].Sha256, keyed ? ArrayIn(spec.PathB, spec.KeyB) : null));
+        var run = (A: new ArrayRead(runA, keyed ? arrays.In(RunFile(runA), runKeyA) : null), B: new ArrayRead(runB, keyed ? arrays.In(RunFile(runB), runKeyB) : null));
+        var now = (A: new ArrayRead(given[0].Sha256, keyed ? arrays.In(spec.PathA, spec.KeyA) : null), B: new ArrayRead(given[1].Sha256, keyed ? arrays.In(spec.PathB, spec.KeyB) : null));
         if (now.A == run.B && now.B == run.A && run.A != run.B)
             throw RepDiffInputException.ForFile(path, $"was computed with {now.B.Describe(spec.PathB)} as A and {now.A.Describe(spec.PathA)} as B{(keyed ? "" : " (by their SHA-256)")}; "
                 + "these are given the other way round (A and B swapped would score every grid in the wrong model)");

@@ -95,7 +95,6 @@ internal static class ModelPair
         var source = new EmbeddingSource(spec.Texts ?? spec.Images!, spec.Texts is not null, spec.TextField);
         var a = ModelResolver.Resolve(modelA, new ModelOverrides { Layer = Layer(parse, LayerA), Names = Names(ModelA, LayerA) }, source.Texts, Cli.Error);
         var b = ModelResolver.Resolve(modelB, new ModelOverrides { Layer = Layer(parse, LayerB), Names = Names(ModelB, LayerB) }, source.Texts, Cli.Error);
-        if (spec.Images is { } folder && SampleFiles.UnreadSubfolderNote(folder) is { } note) Cli.Warn(note);
         // The inputs are read once, here, so the labels are counted against them before either model embeds (they had
         // been read only after both had).
         var inputs = EmbedJob.Load(source);

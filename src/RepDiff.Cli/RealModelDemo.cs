@@ -26,8 +26,8 @@ internal static class RealModelDemo
 
         var brown = BrownSentences.Load().PerGenre(counts.SentencesPerGenre);
         string brownSet = $"brown-{brown.Count}";
-        var miniLm = Note(DemoEmbeddings.Texts(models.MiniLm, brownSet, brown.Texts, cache, progress, $"embedding {N(brown.Count)} sentences with {models.MiniLm.DisplayName}"));
-        var arctic = Note(DemoEmbeddings.Texts(models.Arctic, brownSet, brown.Texts, cache, progress, $"embedding {N(brown.Count)} sentences with {models.Arctic.DisplayName}"));
+        var miniLm = Note(DemoEmbeddings.Texts(models.MiniLm, brownSet, brown.Texts, cache, progress, $"embedding {N(brown.Count)} sentences with {models.MiniLm.DisplayName}", Cli.Warn));
+        var arctic = Note(DemoEmbeddings.Texts(models.Arctic, brownSet, brown.Texts, cache, progress, $"embedding {N(brown.Count)} sentences with {models.Arctic.DisplayName}", Cli.Warn));
         var text = RealModelPairs.BaseVersusFineTune(brown, miniLm.Rows, arctic.Rows);
 
         var allTest = FashionMnist.Load(FashionMnist.TestSplit);
@@ -35,13 +35,13 @@ internal static class RealModelDemo
         // Accuracy is measured on every bundled test image; the pair uses the chosen ones.
         var task = FashionTaskModel.Train(FashionMnist.Load(FashionMnist.TrainSplit), allTest, seed, progress: progress);
         var resNetGarments = Note(DemoEmbeddings.Images(models.ResNet, $"fashion-{test.Count}", test.AsImageSet(), cache, progress,
-            $"embedding {N(test.Count)} garment images with {models.ResNet.DisplayName}"));
+            $"embedding {N(test.Count)} garment images with {models.ResNet.DisplayName}", Cli.Warn));
         var garments = RealModelPairs.BackboneVersusTaskModel(test, resNetGarments.Rows, task);
 
         var emoji = Twemoji.Load().PerCategory(counts.EmojiPerCategory);
         string emojiSet = $"twemoji-{emoji.Count}";
-        var pictures = Note(DemoEmbeddings.Images(models.ResNet, emojiSet, emoji.AsImageSet(), cache, progress, $"embedding {N(emoji.Count)} emoji pictures with {models.ResNet.DisplayName}"));
-        var names = Note(DemoEmbeddings.Texts(models.MiniLm, emojiSet, emoji.Names, cache, progress, $"embedding {N(emoji.Count)} emoji names with {models.MiniLm.DisplayName}"));
+        var pictures = Note(DemoEmbeddings.Images(models.ResNet, emojiSet, emoji.AsImageSet(), cache, progress, $"embedding {N(emoji.Count)} emoji pictures with {models.ResNet.DisplayName}", Cli.Warn));
+        var names = Note(DemoEmbeddings.Texts(models.MiniLm, emojiSet, emoji.Names, cache, progress, $"embedding {N(emoji.Count)} emoji names with {models.MiniLm.DisplayName}", Cli.Warn));
         var pairs = RealModelPairs.PicturesVersusNames(emoji, pictures.Rows, names.Rows);
         return [text, garments, pairs];
     }

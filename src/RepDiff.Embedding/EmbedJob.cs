@@ -11,7 +11,7 @@ public static class EmbedJob
     public sealed record Summary(string Output, string Model, int Rows, int Cols, IReadOnlyList<SkippedSample> Skipped, double Seconds, string? OutputNote = null);
 
     /// <summary>A source read and checked: its images or texts, one id each.</summary>
-    /// <param name="Note">What the user should hear about the inputs before they are embedded (blank texts), or null.</param>
+    /// <param name="Note">What the user should hear about the inputs before they are embedded (blank texts, images in subfolders left unread), or null.</param>
     public sealed record Inputs(ImageSet? Images, string[]? Texts, string[] Ids, string? Note = null)
     {
         public int Count => Ids.Length;
@@ -51,7 +51,8 @@ public static class EmbedJob
             return new Inputs(null, texts, ids, note);
         }
         var (images, imageIds) = source.LoadImages();
-        return new Inputs(images, null, imageIds);
+        // In the note, said once the model has opened: said before, a model that did not open gave it and then the error.
+        return new Inputs(images, null, imageIds, SampleFiles.UnreadSubfolderNote(source.Path));
     }
 
     /// <summary>Embeds inputs already read with a model already open (compare opens both models before either embeds).</summary>

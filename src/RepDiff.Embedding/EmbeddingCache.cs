@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 using System.Text;
 using RepDiff;
@@ -16,11 +19,12 @@ public static class EmbeddingCache
 {
     public sealed record Entry(string Path, string IdsPath, string ModelName, bool Reused);
 
+    /// <param name="note">Hears why kept embeddings are made again when the user did not change anything (<see cref="Find"/>).</param>
     public static Entry Embed(ModelDescription model, EmbeddingSource source, string dir, string stem, EmbedderOptions options,
-        IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
+        IProgress<ProgressUpdate>? progress = null, Action<int>? started = null, Action<string>? note = null)
     {
         string key = Key(model, source);
-        if (Find(model, dir, stem, key) is { } cached) return cached;
+        if (Find(model, dir, stem, key, note: note) is { } cached) return cached;
         // A folder or device where the key goes cannot be replaced: say so before embedding, not after.
         OutputFolder.CheckTarget(KeyPath(dir, stem), "the embedding cache");
         DropKey(dir, stem);
@@ -60,11 +64,36 @@ public static class EmbeddingCache
 
     /// <summary>
     /// What embeddings depend on besides the model and the inputs: the ONNX Runtime in use (a new one may compute other
-    /// values) and RepDiff's release (its preprocessing may differ). Not RepDiff's commit: most commits leave the
+    /// values), RepDiff's release (its preprocessing may differ) and the instruction set the kernels run on
+    /// (<see cref="InstructionSet"/>). Not RepDiff's commit: most commits leave the
     /// embeddings alone, and minutes of embedding would be thrown away at each; a commit that changes them within a
     /// release adds its own line to <see cref="Key"/>, as the JSON Lines ids did.
     /// </summary>
-    public static string MadeWith => $"ONNX Runtime {ModelSession.RuntimeVersion} and RepDiff {RepDiffInfo.Version}";
+    public static string MadeWith => MadeWithOn(InstructionSet);
+
+    /// <summary><see cref="MadeWith"/> on the instruction set described ("x64 AVX-512BW"), this machine's or another's.</summary>
+    internal static string MadeWithOn(string instructionSet) => $"ONNX Runtime {ModelSession.RuntimeVersion} and RepDiff {RepDiffInfo.Version} on {instructionSet}";
+
+    /// <summary>
+    /// The instruction-set level ONNX Runtime's kernels (and RepDiff's vector code) choose by: a matrix product on AVX-512
+    /// adds in another order than on AVX2, so the same model and inputs give other low bits on another CPU, and a cache
+    /// folder copied from one machine to another had handed back the first machine's bytes where a fresh embed differs.
+    /// As .NET sees the CPU (DOTNET_EnableAVX512F=0 lowers it here, not in ONNX Runtime).
+    /// </summary>
+    internal static string InstructionSet { get; } = DescribeInstructionSet();
+
+    private static string DescribeInstructionSet()
+    {
+        string architecture = RuntimeInformation.ProcessArchitecture.ToString();
+        if (X86Base.IsSupported)
+        {
+            string level = Avx512BW.IsSupported ? "AVX-512BW" : Avx512F.IsSupported ? "AVX-512F" : Avx2.IsSupported && Fma.IsSupported ? "AVX2"
+                : Avx.IsSupported ? "AVX" : "SSE";
+            return $"{architecture} {level}{(AvxVnni.IsSupported ? " AVX-VNNI" : "")}";
+        }
+        if (AdvSimd.IsSupported) return $"{architecture} AdvSIMD{(Dp.IsSupported ? " dot product" : "")}";
+        return architecture;
+    }
 
     /// <summary>Why a kept entry cannot be used as it is (the reader's own words), or null when it loads cleanly.</summary>
     private static string? Damage(string output, string idsPath, IReadOnlyList<string>? expectedIds)

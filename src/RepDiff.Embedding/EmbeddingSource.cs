@@ -32,7 +32,7 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
         if (texts.Length == 0) throw RepDiffInputException.ForFile(Path, "holds no texts");
         // Blank lines are embedded (row i stays line i for the texts shown beside the rows), but a file of nothing
         // else gave as many copies of the empty text's embedding, with no word said.
-        if (texts.All(string.IsNullOrWhiteSpace)) throw RepDiffInputException.ForFile(Path, $"holds no texts: its {texts.Length} {(texts.Length == 1 ? "text is" : "texts are")} all blank");
+        if (texts.All(BlankTexts.IsBlank)) throw RepDiffInputException.ForFile(Path, $"holds no texts: its {texts.Length} {(texts.Length == 1 ? "text is" : "texts are")} all blank");
         // JSON Lines records with an "id" field are named by it (as datasets export them); other texts by their line numbers.
         return (texts, recordIds ?? numbers.Select(n => n.ToString()).ToArray(), BlankTextsNote(texts, numbers));
     }
@@ -51,14 +51,14 @@ public sealed record EmbeddingSource(string Path, bool Texts, string? TextField 
         var named = new List<int>(BlankLinesNamed);
         int blank = 0;
         for (int i = 0; i < texts.Length; i++)
-            if (string.IsNullOrWhiteSpace(texts[i]) && ++blank <= BlankLinesNamed) named.Add(lineNumbers[i]);
+            if (BlankTexts.IsBlank(texts[i]) && ++blank <= BlankLinesNamed) named.Add(lineNumbers[i]);
         if (blank == 0) return null;
         string lines = (blank == 1 ? "line " : "lines ") + string.Join(", ", named) + (blank > named.Count ? ", …" : "");
         // Written beside the file, never over it: `grep ... texts.txt > texts.txt` would empty it.
         string nonblank = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path) ?? "",
             System.IO.Path.GetFileNameWithoutExtension(Path) + ".nonblank" + System.IO.Path.GetExtension(Path));
         string leaveOut = SampleFiles.IsJsonLines(Path, TextField) ? "remove those records"
-            : $"grep -v '^[[:space:]]*$' {ShellWord.Of(Path)} > {ShellWord.Of(nonblank)} (the ids, line numbers, are then those of that file)";
+            : $"{BlankTexts.GrepLeavingOut(Path)} > {ShellWord.Of(nonblank)} (the ids, line numbers, are then those of that file)";
         return $"{Path}: {blank:N0} of {texts.Length:N0} texts {(blank == 1 ? "is" : "are")} empty or only spaces ({lines}); "
             + $"{(blank == 1 ? "it is" : "each is")} embedded as the empty text, keeping its row and id; to leave them out: {leaveOut}";
     }

@@ -363,10 +363,10 @@ public sealed record PairSpec(string PathA, string PathB)
     private static string? BlankTextsNote(string path, string[]? texts, int n)
     {
         if (texts is null) return null;
-        int blank = texts.Count(string.IsNullOrWhiteSpace);
+        int blank = texts.Count(BlankTexts.IsBlank);
         return blank > 0 && texts.Length - blank == n
             ? $"; its {blank:N0} blank line{(blank == 1 ? "" : "s")} make{(blank == 1 ? "s" : "")} the difference: if the embeddings left them out, "
-                + $"leave them out of it too (grep -v '^[[:space:]]*$' {ShellWord.Of(path)}), or embed them, as `repdiff embed` does"
+                + $"leave them out of it too ({BlankTexts.GrepLeavingOut(path)}), or embed them, as `repdiff embed` does"
             : null;
     }
 

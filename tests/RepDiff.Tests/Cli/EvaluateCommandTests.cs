@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using RepDiff.IO;
 using static RepDiff.Tests.Robustness.CliHarness;
 
@@ -444,5 +445,38 @@ public class EvaluateCommandTests
         Run("evaluate", results, a, b).AssertBadInput("none.json: has no concept with a grid of two or more samples");
         Assert.Equal(json, File.ReadAllText(results));
         Assert.Equal(0, Run("export", results, "--out", Path.Combine(dir, "members.csv")).Code);
+    }
+    /// <summary>
+    /// evaluate asks which array a key picks up to six times per file (the run's keys and the given ones, before and after
+    /// the fingerprints): each file is opened once for the run, its answers the same as the file's own
+    /// (<see cref="Embeddings.ArrayNamed"/>), a key it has no array for and a file that does not open kept as typed.
+    /// </summary>
+    [Fact]
+    public void EachFileIsOpenedOnceToNameTheArraysKeysPick()
+    {
+        string pair = Path.Combine(dir, "pair.npz");
+        using (var zip = ZipFile.Open(pair, ZipArchiveMode.Create))
+        {
+            Npy.Write(Path.Combine(dir, "x.npy"), new Matrix(2, 2, [1, 2, 3, 4]));
+            zip.CreateEntryFromFile(Path.Combine(dir, "x.npy"), "x.npy");
+            zip.CreateEntryFromFile(Path.Combine(dir, "x.npy"), "y.npy");
+        }
+        string single = Path.Combine(dir, "x.npy"), missing = Path.Combine(dir, "missing.npz");
+        var opened = new List<string>();
+        using (var arrays = new RepDiff.Cli.EvaluateCommand.ArraysNamed(path => { opened.Add(path); return ArrayArchive.Open(path); }))
+        {
+            foreach (var _ in Enumerable.Range(0, 3))
+            {
+                foreach (string? key in new[] { "x", "x.npy", "y", "y.npy" })
+                    Assert.Equal(Embeddings.ArrayNamed(pair, key), arrays.In(pair, key));
+                Assert.Equal("x", arrays.In(pair, "x.npy"));      // one array, named as the file lists it
+                Assert.Equal("nope", arrays.In(pair, "nope"));   // no such array: as typed
+                Assert.Null(arrays.In(pair, null));              // two arrays: no key picks one, and stays none
+                Assert.Null(arrays.In(single, "x"));             // a file of one array: a key picks nothing
+                Assert.Equal("x", arrays.In(missing, "x"));      // does not open: as typed
+                Assert.Equal("x", arrays.In(null, "x"));
+            }
+        }
+        Assert.Equal([pair, missing], opened);
     }
 }

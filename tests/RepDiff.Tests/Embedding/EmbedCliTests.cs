@@ -65,6 +65,36 @@ public class EmbedCliTests
         Assert.Null(SampleFiles.UnreadSubfolderNote(sub));
     }
 
+    /// <summary>
+    /// The note on unread subfolders is said once the model has opened: a model that does not open had given the warning
+    /// and then the error, two lines for one mistake. Now the error is the only line, from embed and from compare alike.
+    /// </summary>
+    [Fact]
+    public void AModelThatDoesNotOpenIsTheOnlyLineBesideAnImageFolderWithSubfolders()
+    {
+        var (dir, images, model) = Setup();
+        string sub = Directory.CreateDirectory(Path.Combine(images, "more")).FullName;
+        File.Copy(Path.Combine(images, "scene0.png"), Path.Combine(sub, "extra.png"));
+        string junk = Write(dir, "junk.onnx", "definitely not protobuf");
+        string rank = TinyOnnx.Write(Path.Combine(dir, "rank.onnx"), [TinyOnnx.Value("x", TinyOnnx.Float, "b", 3, 32)], [TinyOnnx.Value("y", TinyOnnx.Float, "b", 3, 32)], [TinyOnnx.Node("Identity", ["x"], ["y"])]);
+        foreach (string bad in new[] { junk, rank })
+        {
+            string output = Path.Combine(dir, "out", "e.npy"), compared = Path.Combine(dir, "compared");
+            foreach (string[] args in new[]
+            {
+                new[] { "embed", bad, "--images", images, "--out", output },
+                ["compare", "--model-a", model, "--model-b", bad, "--images", images, "--methods", "kmeans", "--out", compared],
+            })
+            {
+                var (code, _, error) = Run(args);
+                Assert.Equal(2, code);
+                Assert.StartsWith($"error: {bad}", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+                Assert.False(File.Exists(output));
+                Assert.False(Directory.Exists(compared));
+            }
+        }
+    }
+
     // "Wrote out/a.npy (…) and /home/me/work/out/a.ids.txt": the side files were named by absolute path beside a relative output.
     [Theory]
     [InlineData("out/a.npy", "out/a.ids.txt", "out/a.skipped.txt")]
@@ -178,7 +208,7 @@ public class EmbedCliTests
         var (code, stdout, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
         Assert.True(code == 0, error);
         Assert.Equal($"warning: {texts}: 2 of 5 texts are empty or only spaces (lines 2, 4); each is embedded as the empty text, keeping its row and id; "
-            + $"to leave them out: grep -v '^[[:space:]]*$' {texts} > {Path.Combine(dir, "captions.nonblank.txt")} (the ids, line numbers, are then those of that file)",
+            + $"to leave them out: {BlankTexts.GrepLeavingOut(texts)} > {Path.Combine(dir, "captions.nonblank.txt")} (the ids, line numbers, are then those of that file)",
             Assert.Single(error.Split('\n'), line => line.StartsWith("warning")));
         Assert.Contains("(5 x 3, float32", stdout);
         Assert.Equal(["1", "2", "3", "4", "5"], File.ReadAllLines(Path.Combine(dir, "t.ids.txt")));
@@ -966,6 +996,38 @@ public class EmbedCliTests
         var changed = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions());
         Assert.False(changed.Reused);
         Assert.Equal(6, Npy.ReadMatrix(changed.Path).Rows);
+    }
+
+    /// <summary>
+    /// The key names the instruction set the kernels ran on: ONNX Runtime's matrix products add in another order on AVX-512
+    /// than on AVX2, and embeddings kept in a folder copied from another machine had been reused where a fresh embed here
+    /// gives other bytes. An entry kept on another instruction set is made again, saying so.
+    /// </summary>
+    [Fact]
+    public void EmbeddingsKeptOnAnotherInstructionSetAreMadeAgainSayingWhy()
+    {
+        var (dir, images, model) = Setup();
+        var description = ModelResolver.Resolve(model, new ModelOverrides(), texts: false);
+        var source = new EmbeddingSource(images, Texts: false);
+        string here = EmbeddingCache.InstructionSet;
+        Assert.Equal(EmbeddingCache.MadeWithOn(here), EmbeddingCache.MadeWith);
+        Assert.EndsWith($" on {here}", EmbeddingCache.MadeWith);
+        Assert.StartsWith(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString(), here);
+        string[] described = ["X64 AVX2", "X64 AVX-512F", "X64 AVX-512BW", "X64 AVX-512BW AVX-VNNI", "Arm64 AdvSIMD dot product"];
+        Assert.Equal(described.Length, described.Select(isa => EmbeddingCache.Key(description, source, EmbeddingCache.MadeWithOn(isa))).Distinct().Count());
+
+        string cache = Path.Combine(dir, "cache"), keyPath = Path.Combine(cache, "a.key");
+        var notes = new List<string>();
+        var first = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions(), note: notes.Add);
+        Assert.True(EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions(), note: notes.Add).Reused);
+        Assert.Empty(notes);
+        // The entry as a machine of another instruction set keeps it.
+        string elsewhere = EmbeddingCache.MadeWithOn(here == "X64 AVX2" ? "X64 AVX-512BW" : "X64 AVX2");
+        File.WriteAllText(keyPath, $"{EmbeddingCache.Key(description, source, elsewhere)}\n{elsewhere}\n");
+        var again = EmbeddingCache.Embed(description, source, cache, "a", new EmbedderOptions(), note: notes.Add);
+        Assert.False(again.Reused);
+        Assert.Equal($"the kept embeddings {first.Path} were made with {elsewhere}, not {EmbeddingCache.MadeWith}; embedding again", Assert.Single(notes));
+        Assert.EndsWith($"\n{EmbeddingCache.MadeWith}\n", File.ReadAllText(keyPath));
     }
 
     /// <summary>

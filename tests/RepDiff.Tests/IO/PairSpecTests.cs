@@ -187,7 +187,7 @@ public class PairSpecTests
         // Blank lines that make up the difference are named: an embedding script that skipped them gave fewer rows (helper 164).
         texts = WriteText(dir, "blank.txt", "one\n\ntwo\nthree\n  \nfour\nfive\n");
         Assert.Equal($"{texts}: has 7 entries but the representations have 5 rows; its 2 blank lines make the difference: if the embeddings left them out, "
-            + $"leave them out of it too (grep -v '^[[:space:]]*$' {texts}), or embed them, as `repdiff embed` does",
+            + $"leave them out of it too ({BlankTexts.GrepLeavingOut(texts)}), or embed them, as `repdiff embed` does",
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load()).Message);
         // Kept, they are texts of their own rows: shown beside the samples as embed embeds them.
         texts = WriteText(dir, "kept.txt", "one\n\ntwo\n \nfive\n");
