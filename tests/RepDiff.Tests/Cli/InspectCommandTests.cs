@@ -374,6 +374,28 @@ public class InspectCommandTests
     }
 
     /// <summary>
+    /// A slow stage prints between its quarters once the interval has passed and it has moved, with the time left at its pace:
+    /// spec-align on 10 × 10,000 had shown "aligning: 0%" alone for two minutes (review 174). A fast stage prints as before.
+    /// </summary>
+    [Fact]
+    public void PlainProgressOfASlowStagePrintsBetweenQuartersWithTheTimeLeft()
+    {
+        var lines = new StringWriter();
+        double t = 0;
+        var progress = new ProgressDisplay.PlainProgress(lines, () => false, () => t);
+        progress.Report(new ProgressUpdate("aligning", 0));
+        t = 10; progress.Report(new ProgressUpdate("aligning", 0.01));   // before the interval: no line
+        t = 20; progress.Report(new ProgressUpdate("aligning", 0.02));   // 20 s for 2%: 980 s left
+        t = 40; progress.Report(new ProgressUpdate("aligning", 0.02));   // has not moved: no line
+        t = 50; progress.Report(new ProgressUpdate("aligning", 0.10));   // 50 s for 10%: 450 s left
+        t = 51; progress.Report(new ProgressUpdate("aligning", 0.25));   // a quarter, at once
+        var n = Environment.NewLine;
+        Assert.Equal($"aligning: 0%{n}aligning: 2% (about 17 min left){n}aligning: 10% (about 8 min left){n}aligning: 25%{n}", lines.ToString());
+        Assert.Equal("45 s", ProgressDisplay.PlainProgress.Remaining(44.2));
+        Assert.Equal("1.5 h", ProgressDisplay.PlainProgress.Remaining(5400));
+    }
+
+    /// <summary>
     /// Once a signal is stopping the run, no progress line follows: the work goes on until the process exits, and a log had
     /// ended "stopped by SIGTERM: …" and then "rdx: k-means: 0%", as if the run had gone on (helper h150).
     /// </summary>

@@ -20,6 +20,23 @@ public class SpecCliTests
     }
 
     /// <summary>
+    /// The review's 10 × 5,000 pair (review 174, finding 3): it had aligned for 99 s; now one line, exit 2, nothing written.
+    /// </summary>
+    [Fact]
+    public void SpecAlignOnTenSamplesOfFiveThousandDimensionsIsRefusedNamingPca()
+    {
+        string tmp = TestData.TempDir();
+        var rng = new Random(1);
+        var wideA = new Matrix(10, 5000);
+        var wideB = new Matrix(10, 5000);
+        for (int i = 0; i < wideA.Data.Length; i++) (wideA.Data[i], wideB.Data[i]) = ((float)(rng.NextDouble() * 2 - 1), (float)(rng.NextDouble() * 2 - 1));
+        string pa = Path.Combine(tmp, "wideA.npy"), pb = Path.Combine(tmp, "wideB.npy");
+        Npy.Write(pa, wideA);
+        Npy.Write(pb, wideB);
+        AssertBadInput(Path.Combine(tmp, "out"), "reduce B's dimensions first (e.g. with PCA)", "spec-align", pa, pb, "--concepts", "2");
+    }
+
+    /// <summary>
     /// SPEC-align's result, SPEC-diff on the held-out rows before and after W, is said in words on the terminal and in the
     /// report: the report had shown neither number, and the terminal had listed both beside spec_diff (of A and B·W on
     /// every row, often the smallest of the three) as if the three were one measure.

@@ -245,6 +245,29 @@ public static class SpecAlign
             + (Bytes(n, da, db, 2) <= limit ? " or lower --batch-size" : ""));
     }
 
+    /// <summary>Multiply-adds past which a fit on fewer samples than B has dimensions is refused: 10 × 5,000 (1.8e11) took 99 s and 10 × 10,000 over 120 s on a loaded machine (review 174).</summary>
+    internal const double MaxWideWork = 1e11;
+
+    /// <summary>
+    /// Multiply-adds of a fit: every Adam step forms B W and Bᵀ dY on a minibatch of m rows (m·d_B² each) and touches each of
+    /// W's d_B² entries a few times more (Adam's moments, the penalty).
+    /// </summary>
+    public static double Work(int n, int db, int batch, int steps) => (double)steps * db * db * (2.0 * Math.Min(batch, n) + 4);
+
+    /// <summary>
+    /// Refuses, before any step, a fit whose d_B² work dwarfs what its samples can inform: n samples span at most n of B's
+    /// d_B directions, yet every step updates all d_B² entries of W, so a run at 0% for minutes is all but certain. A refusal,
+    /// not a warning, as the memory check's: the user waits for nothing, and fewer dimensions of B are the fix either way.
+    /// </summary>
+    public static void CheckWork(int n, int db, int batch, int steps, string nameB)
+    {
+        double work = Work(n, db, batch, steps);
+        if (db <= n || work <= MaxWideWork) return;
+        throw new RepDiffInputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"SPEC-align learns a d_B × d_B map from {n} samples: {nameB}'s {db} dimensions make {steps} steps about {work:G2} multiply-adds "
+            + $"(limit {MaxWideWork:G2}; minutes to hours), though {n} samples span at most {n} of those dimensions; reduce B's dimensions first (e.g. with PCA)"));
+    }
+
     /// <summary>The cosine kernel needs every row nonzero; checked up front so the message names the input's own row, not a held-out subset's.</summary>
     internal static void CheckRows(Matrix x, string name)
     {

@@ -45,6 +45,7 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
         SpecAlign.CheckRows(pair.A, pair.NameA);
         SpecAlign.CheckRows(pair.B, pair.NameB);
         SpecAlign.CheckMemory(pair.N, pair.A.Cols, pair.B.Cols, options.BatchSize, pair.NameB);
+        SpecAlign.CheckWork(pair.N, pair.B.Cols, options.BatchSize, options.Steps, pair.NameB);
     }
 
     protected override Explanation Explain(RepresentationPair pair, SpecAlignOptions options, IProgress<ProgressUpdate>? progress)

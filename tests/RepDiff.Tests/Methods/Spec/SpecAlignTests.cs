@@ -119,4 +119,22 @@ public class SpecAlignTests
         Assert.True(e.Timings.TryGetValue("aligning", out double aligning), string.Join(", ", e.Timings.Keys));
         Assert.InRange(aligning, 0, e.Timings["total"]);
     }
+    /// <summary>
+    /// The work estimate counts the two m·d_B² products per step (review 174: 10 × 5,000 ran 99 s and 10 × 10,000 over
+    /// 120 s at "aligning: 0%"): such a fit is refused, naming PCA, while the same width with more samples than
+    /// dimensions, or a narrow B on few samples, is not.
+    /// </summary>
+    [Fact]
+    public void AWideBOnFewSamplesIsRefusedByItsWorkBeforeAnyStep()
+    {
+        Assert.Equal(300.0 * 5000 * 5000 * (2 * 10 + 4), SpecAlign.Work(10, 5000, 512, 300));
+        Assert.Equal(300.0 * 768 * 768 * (2 * 512 + 4), SpecAlign.Work(1000, 768, 512, 300));
+        var error = Assert.Throws<RepDiffInputException>(() => SpecAlign.CheckWork(10, 5000, 512, 300, "wideB.npy"));
+        Assert.Contains("wideB.npy's 5000 dimensions", error.Message);
+        Assert.Contains("10 samples span at most 10", error.Message);
+        Assert.Contains("reduce B's dimensions first (e.g. with PCA)", error.Message);
+        SpecAlign.CheckWork(10, 2000, 512, 300, "B");        // 2.9e10 multiply-adds: under a minute, allowed
+        SpecAlign.CheckWork(6000, 5000, 512, 300, "B");      // more samples than dimensions: the work has something to learn from
+        SpecAlign.CheckWork(10, 5000, 512, 100, "B");        // fewer --steps bring it under the limit
+    }
 }
