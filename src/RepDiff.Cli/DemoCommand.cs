@@ -130,10 +130,16 @@ internal static class DemoCommand
             var entries = new List<IndexEntry>();
             foreach (var (demo, comparison, model) in results)
             {
+                // What the pair compared is made here and saved beside its report: the saved files' fingerprints go in
+                // results.json and the report's header as compare's inputs do, so a shared demo report says which data it ran
+                // on (its embeddings depend on the models' cached outputs and on training here; review 167, F12).
+                var saved = SaveInputs(folder, demo.Slug, demo.Pair, comparison.Inputs);
+                var hashing = Stopwatch.StartNew();
+                comparison.Origin = model.Origin = comparison.Origin! with { Inputs = InputFingerprints.Of(saved.Select(f => (f.Key, folder.PathOf(Path.Combine(demo.Slug, f.File))))) };
+                comparison.Timings[MethodCommand.HashTiming] = hashing.Elapsed.TotalSeconds;
                 var rendering = Stopwatch.StartNew();
                 string html = HtmlReport.Render(model, new RenderOptions { OutputDirectory = Path.Combine(dir, demo.Slug) });
                 comparison.Timings[Outputs.RenderTiming] = rendering.Elapsed.TotalSeconds;
-                SaveInputs(folder, demo.Slug, demo.Pair, comparison.Inputs);
                 Outputs.Stage(folder, demo.Slug, comparison.ToJson(model.Findings), html, model, new Dictionary<string, Matrix>());
                 entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, model.LeadingFindings?.Headline()));
             }
@@ -183,14 +189,16 @@ internal static class DemoCommand
     /// The demo's representations and sample information as files, so any command can be run on them; the side files
     /// are the results' inputs (a and b keep the models' names, as the representations were made, not read).
     /// </summary>
-    private static void SaveInputs(OutputFolder folder, string slug, RepresentationPair pair, Dictionary<string, string> inputs)
+    private static List<(string Key, string File)> SaveInputs(OutputFolder folder, string slug, RepresentationPair pair, Dictionary<string, string> inputs)
     {
+        List<(string Key, string File)> saved = [("a", "a.npy"), ("b", "b.npy")];
         folder.Write(Path.Combine(slug, "a.npy"), path => Npy.Write(path, pair.A));
         folder.Write(Path.Combine(slug, "b.npy"), path => Npy.Write(path, pair.B));
         void Text(string key, string file, IEnumerable<string> lines)
         {
             folder.WriteText(Path.Combine(slug, file), string.Join('\n', lines) + "\n");
             inputs[key] = file;
+            saved.Add((key, file));
         }
         if (pair.Samples.Labels is { } labels) Text("labels", "labels.txt", Enumerable.Range(0, pair.N).Select(i => labels[i]));
         if (pair.Samples.Ids is { } ids) Text("ids", "ids.txt", ids);
@@ -201,6 +209,8 @@ internal static class DemoCommand
                 ? [images.Count, images.Height, images.Width]
                 : [images.Count, images.Height, images.Width, images.Channels]));
             inputs["images"] = "images.npy";
+            saved.Add(("images", "images.npy"));
         }
+        return saved;
     }
 }

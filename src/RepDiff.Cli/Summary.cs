@@ -103,8 +103,8 @@ internal static class Summary
         string Way(string explains) => $"{WithChance(scored["bsr"]?[explains]?.GetValue<double>(), scored["bsr_chance"]?[explains]?.GetValue<double>())} explaining {explains.ToUpperInvariant()}";
         string verdict = scored["holds_in"]?.GetValue<string>() switch
         {
-            "a" => $"holds in A ({model.NameA}), which ranks its members as nearer neighbours of each other than B does",
-            "b" => $"holds in B ({model.NameB}), which ranks its members as nearer neighbours of each other than A does",
+            "a" => $"holds in {ModelReference.Of("A", model.NameA)}, which ranks its members as nearer neighbours of each other than B does",
+            "b" => $"holds in {ModelReference.Of("B", model.NameB)}, which ranks its members as nearer neighbours of each other than A does",
             _ => "holds in neither model: its BSR is within two spreads of its chance level both ways",
         };
         return $"group '{Shorten(name)}' {verdict}; BSR (chance) {Way("a")}, {Way("b")}";

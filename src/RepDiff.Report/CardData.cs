@@ -42,7 +42,7 @@ internal static class CardData
                 ["grid"] = Ints(concept.Grid),
                 ["enrichment"] = new JsonArray((concept.Enrichment ?? []).Select(v => (JsonNode)new JsonObject
                 {
-                    ["phrase"] = CardParts.Phrase(v),
+                    ["phrase"] = CardParts.IsolatedPhrase(v),
                     ["column"] = v.Column,
                     ["value"] = v.Value,
                     ["logOdds"] = v.LogOddsRatio is double lor ? Math.Round(lor, 3) : null,
@@ -53,7 +53,7 @@ internal static class CardData
                 // null where the samples are not texts, [] where no word stands out.
                 ["words"] = concept.Words is null ? null : new JsonArray(concept.Words.Select(w => (JsonNode)new JsonObject
                 {
-                    ["phrase"] = $"'{NpyDtype.Truncate(w.Word)}' in {w.Shares.Members} (whole set {w.Shares.Whole})",
+                    ["phrase"] = $"'{BidiControls.Isolate(NpyDtype.Truncate(w.Word))}' in {w.Shares.Members} (whole set {w.Shares.Whole})",
                     ["logOdds"] = Math.Round(w.LogOddsRatio, 3),
                     ["p"] = CardParts.Small(w.PValue),
                     ["q"] = CardParts.Small(w.QValue),

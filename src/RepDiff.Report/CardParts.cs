@@ -23,7 +23,7 @@ internal static class CardParts
         if (concept.Enrichment is not { Count: > 0 } values) return "";
         var s = new StringBuilder("<ul class=\"enriched\">");
         foreach (var v in values.Take(EnrichedOnCard))
-            s.Append("<li title=\"").Append(HtmlReport.E(Evidence(v))).Append("\">").Append(HtmlReport.E(Phrase(v))).Append("</li>");
+            s.Append("<li title=\"").Append(HtmlReport.E(Evidence(v))).Append("\">").Append(HtmlReport.Isolated(IsolatedPhrase(v))).Append("</li>");
         if (values.Count > EnrichedOnCard)
         {
             int more = values.Count - EnrichedOnCard;
@@ -54,7 +54,7 @@ internal static class CardParts
         {
             string evidence = string.Create(Inv, $"{w.MembersWithWord:N0} of {w.Members:N0} members, {w.TotalWithWord:N0} of {w.Total:N0} texts; log odds ratio {w.LogOddsRatio:F2}; hypergeometric p = {Small(w.PValue)}; Benjamini–Hochberg q = {Small(w.QValue)} over every word of the texts");
             var (members, whole) = w.Shares;
-            return (evidence, $"<b>{HtmlReport.E(NpyDtype.Truncate(w.Word))}</b> {(k == 0 ? "in " : "")}{members}{(k == 0 ? " (whole set " : " (")}{whole})");
+            return (evidence, $"<b>{HtmlReport.Bdi(NpyDtype.Truncate(w.Word))}</b> {(k == 0 ? "in " : "")}{members}{(k == 0 ? " (whole set " : " (")}{whole})");
         }));
 
     /// <summary>Looks a card lists, most significant first.</summary>
@@ -90,8 +90,12 @@ internal static class CardParts
         return s.Append("</p>").ToString();
     }
 
-    /// <summary>The phrase with its column named ("genre: 73% 'romance' (whole set 6%)"); numeric phrases name it already.</summary>
-    public static string Phrase(EnrichedValue v) => v.Value is null ? v.Phrase : $"{v.Column}: {v.Phrase}";
+    /// <summary>
+    /// The phrase with its column named ("genre: 73% 'romance' (whole set 6%)"; numeric phrases name it already), the column and
+    /// value between isolate marks (<see cref="EnrichedValue.IsolatedPhrase"/>): the card shows each in a bdi, the member list
+    /// (page data) with the marks.
+    /// </summary>
+    public static string IsolatedPhrase(EnrichedValue v) => v.Value is null ? v.IsolatedPhrase : $"{BidiControls.Isolate(v.Column)}: {v.IsolatedPhrase}";
 
     /// <summary>The numbers behind a phrase: log odds ratio or rank-sum z, the test's p-value and the corrected one.</summary>
     public static string Evidence(EnrichedValue v)

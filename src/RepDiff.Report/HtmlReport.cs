@@ -477,8 +477,8 @@ public static partial class HtmlReport
     /// </summary>
     private static string SpectrumSigns(ReportModel model, Explanation e)
         => e.Directions.Any(d => d.Rows is not null)
-            ? $"positive eigenvalues (blue) are modes more frequent in the test set ({Bdi(model.NameA)}), negative (red) modes more frequent in the reference set ({Bdi(model.NameB)})."
-            : $"positive eigenvalues (blue) are modes more similar in A ({Bdi(model.NameA)}); negative (red) are modes more similar in B ({Bdi(model.NameB)}).";
+            ? $"positive eigenvalues (blue) are modes more frequent in {ModelReference.Of("the test set", Bdi(model.NameA))}, negative (red) modes more frequent in {ModelReference.Of("the reference set", Bdi(model.NameB))}."
+            : $"positive eigenvalues (blue) are modes more similar in {ModelReference.Of("A", Bdi(model.NameA))}; negative (red) are modes more similar in {ModelReference.Of("B", Bdi(model.NameB))}.";
 
     /// <summary>A parameter as the table shows it: strings unquoted, an option not set (null) as a dash, numbers and lists as JSON writes them.</summary>
     private static string ParameterText(JsonNode? value) => value switch
@@ -498,8 +498,8 @@ public static partial class HtmlReport
     /// </summary>
     private static string? GivenReading(string direction, string nameA, string nameB) => direction switch
     {
-        DirectionNames.MoreSimilarInA => $"The groups given as kept together by A ({nameA}) and pulled apart by B ({nameB}), or leaning that way where given without a direction; each card's BSR beside its chance level says whether it holds.",
-        DirectionNames.MoreSimilarInB => $"The groups given as kept together by B ({nameB}) and pulled apart by A ({nameA}), or leaning that way where given without a direction; each card's BSR beside its chance level says whether it holds.",
+        DirectionNames.MoreSimilarInA => $"The groups given as kept together by {ModelReference.Of("A", nameA)} and pulled apart by {ModelReference.Of("B", nameB)}, or leaning that way where given without a direction; each card's BSR beside its chance level says whether it holds.",
+        DirectionNames.MoreSimilarInB => $"The groups given as kept together by {ModelReference.Of("B", nameB)} and pulled apart by {ModelReference.Of("A", nameA)}, or leaning that way where given without a direction; each card's BSR beside its chance level says whether it holds.",
         _ => null,
     };
 

@@ -29,12 +29,12 @@ public static class DirectionNames
     public static string Reading(string name, string nameA, string nameB) => name switch
     {
         // Nearer by neighbourhood rank, what the methods and BSR measure, not by distance (FindingText.Difference says why).
-        MoreSimilarInA => $"A ({nameA}) ranks these samples as nearer neighbours of each other than B ({nameB}) does.",
-        MoreSimilarInB => $"B ({nameB}) ranks these samples as nearer neighbours of each other than A ({nameA}) does.",
-        ConceptsOfA => $"What A ({nameA}) groups on its own (a baseline: not a difference by itself).",
-        ConceptsOfB => $"What B ({nameB}) groups on its own (a baseline: not a difference by itself).",
-        MoreFrequentInTest => $"Modes where the test set ({nameA}) has more samples than the reference set ({nameB}).",
-        MoreFrequentInRef => $"Modes where the reference set ({nameB}) has more samples than the test set ({nameA}).",
+        MoreSimilarInA => $"{ModelReference.Of("A", nameA)} ranks these samples as nearer neighbours of each other than {ModelReference.Of("B", nameB)} does.",
+        MoreSimilarInB => $"{ModelReference.Of("B", nameB)} ranks these samples as nearer neighbours of each other than {ModelReference.Of("A", nameA)} does.",
+        ConceptsOfA => $"What {ModelReference.Of("A", nameA)} groups on its own (a baseline: not a difference by itself).",
+        ConceptsOfB => $"What {ModelReference.Of("B", nameB)} groups on its own (a baseline: not a difference by itself).",
+        MoreFrequentInTest => $"Modes where {ModelReference.Of("the test set", nameA)} has more samples than {ModelReference.Of("the reference set", nameB)}.",
+        MoreFrequentInRef => $"Modes where {ModelReference.Of("the reference set", nameB)} has more samples than {ModelReference.Of("the test set", nameA)}.",
         _ => Title(name) + ".",
     };
 }

@@ -10,7 +10,7 @@
   if (!M) return;
   const started = performance.now();
 
-  const bytes = data.bytes, clip = data.clip;
+  const bytes = data.bytes, clip = data.clip, bdi = data.bdi;
   // Plotted point k is row rowOf(k) of the samples.
   const slots = M.slots ? new Int32Array(bytes(M.slots).buffer) : null;
   const n = slots ? slots.length : S.n;
@@ -113,8 +113,8 @@
     const item = (colour, text, group) => {
       const span = document.createElement('span'), key = document.createElement('button'), swatch = document.createElement('i');
       key.type = 'button'; key.className = 'key'; key.dataset.group = group; key.setAttribute('aria-pressed', 'false');
-      span.title = text + ': outline these samples on both maps';
-      paintSwatch(swatch, colour); key.append(swatch, text); span.appendChild(key); box.appendChild(span);
+      span.title = data.isolated(text) + ': outline these samples on both maps';
+      paintSwatch(swatch, colour); key.append(swatch, bdi(text)); span.appendChild(key); box.appendChild(span);
       key.addEventListener('click', () => outlineGroup(key, text));
     };
     if (column.type === 'categorical') {
@@ -151,7 +151,8 @@
       for (let k = 0; k < n; k++) if (colouring.index[k] === group) list.push(k);
       found = { list, query: name };
       key.setAttribute('aria-pressed', 'true');
-      if (matchCount) matchCount.textContent = `${samplesText(list.length)} ${name === 'missing' ? 'with no value' : 'coloured as ' + name} outlined`;
+      if (matchCount) matchCount.replaceChildren(...(name === 'missing' ? [`${samplesText(list.length)} with no value outlined`]
+        : [`${samplesText(list.length)} coloured as `, bdi(name), ' outlined']));
     }
     visible().forEach(v => { drawMarks(v); drawOverlay(v); });
   }
@@ -401,15 +402,14 @@
     tip.replaceChildren();
     const thumb = S.thumbs && S.thumbs[i];
     if (thumb) { const img = document.createElement('img'); img.src = thumb; img.alt = ''; tip.appendChild(img); }
-    const line = document.createElement('div');
-    line.textContent = sampleLine(k);
-    tip.appendChild(line);
+    tip.appendChild(tipLine(sampleParts(k), ' · '));
     const file = S.otherFileAt(rowOf(k));
-    if (file !== null) { const f = document.createElement('div'); f.textContent = clip('file ' + file); tip.appendChild(f); }
-    const coloured = colourLine(k);
-    if (coloured) { const c = document.createElement('div'); c.textContent = coloured; tip.appendChild(c); }
+    if (file !== null) tip.appendChild(tipLine([file], '', 'file '));
+    const coloured = colourParts(k);
+    if (coloured) tip.appendChild(tipLine(coloured, ': '));
+    // A text is a line of its own, read in its own direction.
     const text = S.texts && S.texts[rowOf(k)];
-    if (text) { const t = document.createElement('div'); t.textContent = clip(data.oneLine(text)); tip.appendChild(t); }
+    if (text) { const t = document.createElement('div'); t.dir = 'auto'; t.textContent = clip(data.oneLine(text)); tip.appendChild(t); }
     tip.hidden = false;
     const w = tip.offsetWidth, h = tip.offsetHeight;
     tip.style.left = (e.clientX + 14 + w > innerWidth ? e.clientX - 14 - w : e.clientX + 14) + 'px';
@@ -424,8 +424,25 @@
     const id = idOf(k), name = S.nameAt(rowOf(k), sampleOf(k));
     return id !== null ? clip(name, 40) : data.clipStart(name, 40);
   };
-  const sampleLine = k => clip(nameOf(k) + (labelColumn ? ' · ' + valueOf(labelColumn, k) : ''));
-  const colourLine = k => { const column = colouring.column; return column && column !== labelColumn ? clip(column.name + ': ' + valueOf(column, k)) : ''; };
+  const sampleParts = k => labelColumn ? [nameOf(k), valueOf(labelColumn, k)] : [nameOf(k)];
+  const sampleLine = k => clip(sampleParts(k).join(' · '));
+  const colourParts = k => { const column = colouring.column; return column && column !== labelColumn ? [column.name, valueOf(column, k)] : null; };
+  const colourLine = k => { const parts = colourParts(k); return parts ? clip(parts.join(': ')) : ''; };
+  // A line of the tooltip: the user's strings (parts) joined by sep after the page's own words (lead), cut as the
+  // announcement cuts the joined line (clip), each part in its own bdi.
+  function tipLine(parts, sep, lead = '') {
+    const line = document.createElement('div');
+    line.append(lead);
+    let rest = clip(lead + parts.join(sep)).slice(lead.length);
+    parts.forEach((part, i) => {
+      if (!rest) return;
+      const whole = rest.startsWith(i === parts.length - 1 ? part : part + sep);
+      if (i > 0) line.append(sep);
+      line.append(bdi(whole ? part : rest));
+      rest = whole ? rest.slice(part.length + sep.length) : '';
+    });
+    return line;
+  }
   function valueOf(column, k) {
     if (column.type === 'numeric') { const v = numberAt(column, k); return Number.isFinite(v) ? fmt(column, v) : 'missing'; }
     // The sample's own value: values past the palette share the legend's "other" colour, but the tooltip names them.

@@ -28,6 +28,11 @@
   data.clipStart = (s, n) => s.length <= n ? s : '…' + s.slice(boundaryAfter(s, s.length - (n - 1)));
   // A text on one line, as the page shows it: its line breaks as spaces (as .NET's ReplaceLineEndings); the data keeps them for the downloads.
   data.oneLine = s => s.replace(/\r\n|[\n\r\f\u0085\u2028\u2029]/g, ' ');
+  // A user's string (an id, a label, a column's name or value) in a line a script writes: in its own bdi, and between
+  // isolate marks in a title, where no element goes, as the C# side writes them (HtmlReport.Bdi, EIsolated). A right-to-left
+  // label had carried the separator, the number or the next string beside it into its own order.
+  data.bdi = text => { const b = document.createElement('bdi'); b.textContent = text; return b; };
+  data.isolated = text => '\u2068' + text + '\u2069';
   // A number written as the C# side writes the same kind of quantity, so the member list and the maps read as the cards do
   // (each page script had its own toPrecision rule, which dropped the zeros a card keeps: "0.2" in the legend, "0.200" on
   // the card). 'strength': a card's strength and a member's score (HtmlReport.StrengthFigure: three significant digits below

@@ -33,8 +33,8 @@ public static class RealModelPairs
     public static DemoPair BackboneVersusTaskModel(FashionMnist test, Matrix resNet, FashionTaskModel model)
     {
         var taskRepresentation = model.Representation(test);
-        // Its accuracy without parentheses of its own: the name goes inside the readings' ("B (…) pulls them apart"), which
-        // read "B (Fashion-MNIST MLP (85.9% test accuracy)) pulls them apart" (review 167).
+        // Its accuracy without parentheses of its own (helper 170), from before ModelReference bracketed such a name in the
+        // readings ("B (Fashion-MNIST MLP (85.9% test accuracy)) pulls them apart", review 167); kept, as the demo's findings quote it.
         string taskName = $"Fashion-MNIST MLP at {(model.TestAccuracy * 100).ToString("F1", CultureInfo.InvariantCulture)}% test accuracy";
         Check(test.Count, "Fashion-MNIST images", (resNet, ResNet18), (taskRepresentation, taskName));
         var pair = new RepresentationPair(resNet, taskRepresentation, test.Samples()) { NameA = ResNet18, NameB = taskName };

@@ -115,7 +115,7 @@ public static class FindingText
         string Holds(List<string> names, string model, string name, string other)
         {
             string their = names.Count == 1 ? "its" : "their";
-            return $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "holds" : "hold")} in {model} ({name}), which ranks {their} members as nearer neighbours of each other than {other} does";
+            return $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "holds" : "hold")} in {ModelReference.Of(model, name)}, which ranks {their} members as nearer neighbours of each other than {other} does";
         }
         string Chance(List<string> names) => $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "is" : "are")} no better than random groups of {(names.Count == 1 ? "its size" : "their sizes")}";
         var parts = new List<(string Text, List<string> Names)>();
@@ -196,8 +196,8 @@ public static class FindingText
     {
         DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB => Difference(direction == DirectionNames.MoreSimilarInA ? (nameA, nameB) : (nameB, nameA), noun),
         DirectionNames.ConceptsOfA or DirectionNames.ConceptsOfB => OwnGroups(direction == DirectionNames.ConceptsOfA ? nameA : nameB, noun),
-        DirectionNames.MoreFrequentInTest => Frequency($"the test set ({nameA})", $"the reference set ({nameB})", noun),
-        DirectionNames.MoreFrequentInRef => Frequency($"the reference set ({nameB})", $"the test set ({nameA})", noun),
+        DirectionNames.MoreFrequentInTest => Frequency(ModelReference.Of("the test set", nameA), ModelReference.Of("the reference set", nameB), noun),
+        DirectionNames.MoreFrequentInRef => Frequency(ModelReference.Of("the reference set", nameB), ModelReference.Of("the test set", nameA), noun),
         _ => new Framing(direction.Replace('_', ' '), "", "{0} groups {1} together ({2})", "{0} groups " + noun + " within single labels ({1}; {2})",
             "{0} groups {1} across labels ({2})", "{0} has no concept", "{0} forms {1} ({2})", "{0} groups " + noun + " of several labels, above all {1} ({2})"),
     };

@@ -53,9 +53,17 @@ public sealed record EnrichedValue
     [JsonIgnore] public bool MembersHaveItMoreOften => Value is not null && MembersWithValue!.Value * (long)Total > TotalWithValue!.Value * (long)Members;
 
     /// <summary>"73% 'romance' (whole set 6%)", or "year: mean 1994 (whole set 1987)".</summary>
-    public string Phrase => Value is not null
-        ? $"{Percent(MembersWithValue!.Value, Members)} '{Value}' (whole set {Percent(TotalWithValue!.Value, Total)})"
-        : $"{Column}: mean {Number(MemberMean!.Value)} (whole set {Number(Mean!.Value)})";
+    public string Phrase => Worded(text => text);
+
+    /// <summary>
+    /// <see cref="Phrase"/> with the value (or the column) between isolate marks (<see cref="BidiControls.Isolate"/>), for a
+    /// page: a right-to-left column name had drawn the share after it into its own order ("תווית: 73%" read "73% :תווית").
+    /// </summary>
+    [JsonIgnore] public string IsolatedPhrase => Worded(BidiControls.Isolate);
+
+    private string Worded(Func<string, string> userText) => Value is not null
+        ? $"{Percent(MembersWithValue!.Value, Members)} '{userText(Value)}' (whole set {Percent(TotalWithValue!.Value, Total)})"
+        : $"{userText(Column)}: mean {Number(MemberMean!.Value)} (whole set {Number(Mean!.Value)})";
 
     /// <summary>Whole percents, or one significant digit below 1% (never "0%" for a value that occurs).</summary>
     internal static string Percent(int part, int whole)

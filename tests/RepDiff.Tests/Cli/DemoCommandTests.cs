@@ -41,10 +41,17 @@ public class DemoCommandTests
             Assert.Equal("images.npy", (string)results["inputs"]!["images"]!);
             Assert.True(File.Exists(Path.Combine(dir, pair, "images.npy")));
             // What remakes each pair is the demo as typed without its folder (review 167: a shared report showed the sharer's
-            // --out path); its pairs are made, not read, so no file has a fingerprint.
+            // --out path); its pairs are made, not read, so the fingerprints are those of the files saved beside the report,
+            // what `sha256sum` prints for them (review 167, F12: a shared demo report had none).
             Assert.Equal("repdiff demo --digits-only --methods rdx", (string)results["command"]!);
-            Assert.Null(results["inputs_sha256"]);
+            var fingerprints = results["inputs_sha256"]!.AsObject();
+            Assert.Equal(["a", "b", "labels", "images"], fingerprints.Select(f => f.Key));
+            var saved = new Dictionary<string, string> { ["a"] = "a.npy", ["b"] = "b.npy", ["labels"] = "labels.txt", ["images"] = "images.npy" };
+            foreach (var (key, file) in saved)
+                Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(dir, pair, file)))), (string)fingerprints[key]!);
             string html = File.ReadAllText(Path.Combine(dir, pair, "report.html"));
+            foreach (var (key, file) in saved)
+                Assert.Contains($"<span class=\"fingerprint\" title=\"{key}: SHA-256 {fingerprints[key]}\"><bdi>{file}</bdi> <code>{((string)fingerprints[key]!)[..12]}</code></span>", html);
             Assert.Contains("<code class=\"command\" title=\"the demo as typed without its --out and --cache folders, which decide only where files go: run anywhere, it makes every pair again, this one among them\">repdiff demo --digits-only --methods rdx</code>", html);
             Assert.DoesNotContain(dir, html);
         }

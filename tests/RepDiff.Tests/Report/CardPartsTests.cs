@@ -34,7 +34,7 @@ public class CardPartsTests
         var (model, _, _) = TwoMethods();
         string html = HtmlReport.Render(model);
         // The first concept is the whole left half: every member 'left', against half of all samples.
-        Assert.Matches("<article class=\"card\" id=\"card-m0d0c1\"[^>]*>.*?<ul class=\"enriched\"><li title=\"log odds ratio [0-9.]+ \\(20 of 20 members, 20 of 40 samples\\); hypergeometric p = [0-9.e+-]+; Benjamini.Hochberg q = [^\"]+\">label: 100% &#39;left&#39; \\(whole set 50%\\)</li>", html);
+        Assert.Matches("<article class=\"card\" id=\"card-m0d0c1\"[^>]*>.*?<ul class=\"enriched\"><li title=\"log odds ratio [0-9.]+ \\(20 of 20 members, 20 of 40 samples\\); hypergeometric p = [0-9.e+-]+; Benjamini.Hochberg q = [^\"]+\"><bdi>label</bdi>: 100% &#39;<bdi>left</bdi>&#39; \\(whole set 50%\\)</li>", html);
         // Its closest concept in the other method shares 15 of 20 members: Jaccard 0.75, linked to that card.
         Assert.Contains("closest in other: <a href=\"#card-m1d0c1\" data-key=\"m1d0c1\">More similar in A #1</a> <span class=\"jac\">(Jaccard 0.75)</span>", html);
         Assert.Contains("<button type=\"button\" class=\"open-members\" data-key=\"m0d0c1\">all 20 members ▸</button>", html);

@@ -365,10 +365,10 @@ public class CardsBrowserTests(CardReportFixture report, ChromiumFixture chromiu
         Assert.True(await panel.IsVisibleAsync());
         Assert.Contains("selected", (await card.GetAttributeAsync("class"))!);
 
-        // The member list tests every word as the card does, and lists each one kept.
+        // The member list tests every word as the card does, and lists each one kept, isolated (BidiControls.Isolate).
         Assert.NotEmpty(concept.Words!);
         var listed = await panel.Locator("table.enrichment tbody tr td:first-child").AllTextContentsAsync();
-        Assert.Equal(concept.Words!.Select(w => $"'{w.Word}' in {w.Shares.Members} (whole set {w.Shares.Whole})"),
+        Assert.Equal(concept.Words!.Select(w => $"'\u2068{w.Word}\u2069' in {w.Shares.Members} (whole set {w.Shares.Whole})"),
             listed.Where(x => x.StartsWith('\'')));
 
         // Opening highlights every member in both maps.
