@@ -156,7 +156,9 @@ public class GivenGroupsTests
             Assert.Equal(everyone["bsr"]![model]!.GetValue<double>(), everyone["bsr_chance"]![model]!.GetValue<double>(), 6);
         }
         Assert.Equal("neither", everyone["holds_in"]!.GetValue<string>());
-        Assert.DoesNotContain("holds in", outcome.Stdout);
+        Assert.Contains("group 'everyone' holds in neither model", outcome.Stdout);
+        Assert.DoesNotContain("holds in A", outcome.Stdout);
+        Assert.DoesNotContain("holds in B", outcome.Stdout);
     }
 
     private static string PlainText(string html) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(
