@@ -28,6 +28,16 @@ public static class FindingText
     /// </summary>
     public const double ChanceMargin = 2;
 
+    /// <summary>
+    /// Whether a BSR is above its chance level by <see cref="ChanceMargin"/> spreads, and by more than the chance level's
+    /// six-decimal rounding (<see cref="BsrChance"/>): when every random group of a size is the same group (one of
+    /// all n samples) the spread is 0 and the stored level is the BSR itself rounded, and a rounding had read as "holds".
+    /// </summary>
+    public static bool AboveChance(double bsr, double chance, double sd) => bsr > chance + Math.Max(ChanceMargin * sd, ChanceRounding);
+
+    /// <summary>Twice the largest rounding error of a chance level stored to six decimals.</summary>
+    private const double ChanceRounding = 1e-6;
+
     /// <summary>The findings for a pair's explanation: its names, labels and a noun for its samples ("images").</summary>
     public static ExplanationFindings Describe(Explanation explanation, RepresentationPair pair, string sampleNoun = "samples", int maxConcepts = DefaultMaxConcepts)
         => Describe(explanation, pair.Samples.Labels, pair.NameA, pair.NameB, sampleNoun, maxConcepts,
@@ -189,7 +199,10 @@ public static class FindingText
         : brief ? "no labels to name them" : "there are no labels to name them";
 
     // Unlabelled: the sentence when no member has a label ({1} counts the groups and their sizes); Leaning: {1} the over-represented labels.
-    private sealed record Framing(string Subject, string Other, string Together, string Within, string Across, string Nothing, string Unlabelled, string Leaning);
+    // Unseen: what concepts of single samples cannot show ("so they show …"): a baseline's own groups have no other model to
+    // name, which had read "nothing it keeps together that  pulls apart" (review 174).
+    private sealed record Framing(string Subject, string Other, string Together, string Within, string Across, string Nothing, string Unlabelled, string Leaning,
+        string Unseen);
 
     /// <summary>The wording of each kind of direction: who is the subject and what its concepts mean.</summary>
     private static Framing FramingOf(string direction, string nameA, string nameB, string noun) => direction switch
@@ -199,7 +212,8 @@ public static class FindingText
         DirectionNames.MoreFrequentInTest => Frequency(ModelReference.Of("the test set", nameA), ModelReference.Of("the reference set", nameB), noun),
         DirectionNames.MoreFrequentInRef => Frequency(ModelReference.Of("the reference set", nameB), ModelReference.Of("the test set", nameA), noun),
         _ => new Framing(direction.Replace('_', ' '), "", "{0} groups {1} together ({2})", "{0} groups " + noun + " within single labels ({1}; {2})",
-            "{0} groups {1} across labels ({2})", "{0} has no concept", "{0} forms {1} ({2})", "{0} groups " + noun + " of several labels, above all {1} ({2})"),
+            "{0} groups {1} across labels ({2})", "{0} has no concept", "{0} forms {1} ({2})", "{0} groups " + noun + " of several labels, above all {1} ({2})",
+            "no group of " + noun),
     };
 
     // {0} subject, {1} labels or noun, {2} the lead concept's detail, {3} the other model. A difference direction's concepts are
@@ -215,7 +229,8 @@ public static class FindingText
         "{0} ranks " + noun + " of many labels " + Nearer + " ({2})",
         "{0} puts no group of " + noun + " together that {3} pulls apart (the method found no concept in this direction)",
         "{0} ranks the members of {1} " + Nearer + " ({2})",
-        "{0} ranks " + noun + " of several labels, above all {1}, " + Nearer + " ({2})");
+        "{0} ranks " + noun + " of several labels, above all {1}, " + Nearer + " ({2})",
+        "nothing it keeps together that {3} pulls apart");
 
     private static Framing OwnGroups(string subject, string noun) => new(subject, "",
         "on its own, {0} groups {1} together ({2}; a baseline, not a difference by itself)",
@@ -223,7 +238,8 @@ public static class FindingText
         "on its own, {0} groups " + noun + " across labels ({2}; a baseline, not a difference by itself)",
         "{0} has no concept of its own here",
         "on its own, {0} forms {1} ({2}; a baseline, not a difference by itself)",
-        "on its own, {0} groups " + noun + " of several labels, above all {1} ({2}; a baseline, not a difference by itself)");
+        "on its own, {0} groups " + noun + " of several labels, above all {1} ({2}; a baseline, not a difference by itself)",
+        "no group of " + noun + " it forms on its own");
 
     private static Framing Frequency(string subject, string other, string noun) => new(subject, other,
         "{0} has more " + noun + " than {3} where {1} meet ({2})",
@@ -231,7 +247,8 @@ public static class FindingText
         "{0} has more " + noun + " than {3} in modes that cut across labels ({2})",
         "no mode has more " + noun + " in {0} than in {3}",
         "{0} has more " + noun + " than {3} in {1} ({2})",
-        "{0} has more " + noun + " than {3} in modes that lean to {1} ({2})");
+        "{0} has more " + noun + " than {3} in modes that lean to {1} ({2})",
+        "no group of " + noun + " more frequent in it than in {3}");
 
     private static DirectionFinding DescribeDirection(Explanation explanation, Direction direction, SampleLabels? labels, string nameA, string nameB, string noun, int maxConcepts, bool given)
     {
@@ -275,8 +292,8 @@ public static class FindingText
         // groups (1, 1, 1, 1 and 1 samples) together" (rdx --max-samples 6) said what nothing measured (helpers 93, 94).
         if (profiles.All(p => p.Size < 2))
         {
-            string single = Sentence($"{frame.Subject}: {(profiles.Count == 1 ? "its concept here is a single sample" : "its concepts here are single samples")}, not groups, "
-                + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
+            string single = Sentence($"{frame.Subject}: {(profiles.Count == 1 ? "its concept here is a single sample, not a group, so it shows" : "its concepts here are single samples, not groups, so they show")} "
+                + Fill(frame.Unseen, "", ""), nameA, nameB);
             return new DirectionFinding(direction.Name, single, BidiControls.RemoveIsolates(single), profiles, null) { SingleSamples = true };
         }
 
@@ -395,7 +412,7 @@ public static class FindingText
         if (BsrRow.Read(explanation.Metrics, "bsr", direction.Name) is not double bsr
             || BsrRow.Read(explanation.Metrics, "bsr_chance", direction.Name) is not double chance) return null;
         double? sd = BsrRow.Read(explanation.Metrics, "bsr_chance_sd", direction.Name);
-        if (bsr > chance + ChanceMargin * (sd ?? 0)) return null;
+        if (AboveChance(bsr, chance, sd ?? 0)) return null;
         return string.Create(CultureInfo.InvariantCulture, $"BSR {bsr:F3}, random groups of the same sizes {chance:F3}") + (sd is double s ? string.Create(CultureInfo.InvariantCulture, $" ± {s:F3}") : "");
     }
 

@@ -37,7 +37,10 @@ public static class Cholesky
     /// Returns <paramref name="a"/>, now holding L (the same bits as Factor's). A is symmetrized first
     /// (both triangles take the mean of the pair), so when a jitter fails its retry restores A from the upper triangle.
     /// </summary>
-    public static double[] FactorInPlace(double[] a, int n, double jitter = DefaultJitter)
+    public static double[] FactorInPlace(double[] a, int n, double jitter = DefaultJitter) => FactorInPlace(a, n, jitter, out _);
+
+    /// <summary><see cref="FactorInPlace(double[], int, double)"/>, saying the shift on the diagonal that took (A + shift·I = L Lᵀ).</summary>
+    public static double[] FactorInPlace(double[] a, int n, double jitter, out double shift)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(jitter);
@@ -58,7 +61,7 @@ public static class Cholesky
         for (double j = jitter; ; j = j == 0 ? 1e-12 : j * 10)
         {
             if (j != jitter) Restore(a, n, band);
-            double shift = j * scale;
+            shift = j * scale;
             for (int i = 0; i < n; i++) a[(long)i * n + i] = band[(long)i * BandWidth] + shift;
             if (TryFactor(a, n)) return a;
             if (j >= 1) throw new ArgumentException($"matrix is not positive semi-definite (Cholesky failed even with jitter {j * scale:g3} on the diagonal)");

@@ -174,6 +174,10 @@ public sealed class RandomFourierFeatures
             if (Math.Abs(v) > MaxFrequency)
                 throw RepDiffInputException.ForFile(npyPath, $"frequency {v:G3} is beyond {MaxFrequency:G0}; frequencies are of order 1/sigma (is this an omega file of an earlier run?)");
         }
+        // An all-zero matrix is an infinite bandwidth: every feature is constant, every kernel value 1, and any two sets
+        // look the same whatever they hold (FINC then reported round-off as modes, review 174).
+        if (omega.Data.All(v => v == 0))
+            throw RepDiffInputException.ForFile(npyPath, "frequency matrix is all zeros, so every Fourier feature is constant and no two samples differ; frequencies are of order 1/sigma");
         return new RandomFourierFeatures(omega);
     }
 

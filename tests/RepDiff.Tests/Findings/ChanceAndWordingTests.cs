@@ -69,6 +69,26 @@ public class ChanceAndWordingTests
         Assert.Contains("A ranks 5 and 8 as nearer neighbours of each other than B does", FindingText.Describe(Scored(chance + 0.1, chance, sd), Digits, "A", "B").For(DirectionNames.MoreSimilarInA).Text);
     }
 
+    /// <summary>
+    /// A baseline's own groups of single samples (kmeans --concepts n) have no other model to name: the sentence had read
+    /// "nothing it keeps together that  pulls apart", the other model's name empty (review 174).
+    /// </summary>
+    [Theory]
+    [InlineData(DirectionNames.ConceptsOfA, "late")]
+    [InlineData(DirectionNames.ConceptsOfB, "early")]
+    public void ABaselinesSingleSamplesNameNoOtherModel(string direction, string subject)
+    {
+        var e = new Explanation
+        {
+            Method = "kmeans",
+            Directions = [new Direction { Name = direction, Explains = direction == DirectionNames.ConceptsOfA ? "a" : "b",
+                Concepts = [.. Enumerable.Range(0, 4).Select(i => new Concept { Rank = i + 1, Members = [i * 40] })] }],
+        };
+        var finding = FindingText.Describe(e, Digits, "late", "early", "images").For(direction);
+        Assert.True(finding.SingleSamples);
+        Assert.Equal($"{subject}: its concepts here are single samples, not groups, so they show no group of images it forms on its own.", finding.Text);
+    }
+
     [Fact]
     public void SingleSamplesAreNotCalledGroups()
     {
@@ -82,6 +102,11 @@ public class ChanceAndWordingTests
         Assert.Null(a.Lead);
         Assert.Equal("late: its concepts here are single samples, not groups, so they show nothing it keeps together that early pulls apart.", a.Text);
         Assert.EndsWith("; the other way single samples, not groups.", findings.Summary);
+
+        // One single sample is not "they".
+        e.Directions[0].Concepts = [new Concept { Rank = 1, Members = [3] }];
+        Assert.Equal("late: its concept here is a single sample, not a group, so it shows nothing it keeps together that early pulls apart.",
+            FindingText.Describe(e, Digits, "late", "early", "images").For(DirectionNames.MoreSimilarInA).Text);
 
         e.Directions[1].Concepts = [new Concept { Rank = 1, Members = [7] }];
         Assert.Equal("koda's concepts are single images, not groups: it shows no difference between late and early.",

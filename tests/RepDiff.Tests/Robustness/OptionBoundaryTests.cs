@@ -283,6 +283,25 @@ public class OptionBoundaryTests
     private static string FrequencyFile(string path, int r) =>
         TestData.SaveTemp(RepDiff.Numerics.RandomFourierFeatures.Sample(Npy.ReadMatrix(path).Cols, r, 5, 1).Omega, $"omega_{Path.GetFileNameWithoutExtension(path)}.npy");
 
+    /// <summary>
+    /// All-zero frequencies make every Fourier feature constant, so any two sets have the same kernel; FINC had accepted them
+    /// and reported its round-off as a mode each way (review 174). Refused as huge and infinite ones are, naming the file.
+    /// </summary>
+    [Theory]
+    [InlineData("finc", "--omega")]
+    [InlineData("spec", "--omega-a")]
+    public void AllZeroFrequenciesAreRefused(string method, string flag)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        string zeros = TestData.SaveTemp(new Matrix(Npy.ReadMatrix(a).Cols, 25), "omega_zero.npy");
+        if (method == "finc") b = a;
+        var outcome = Run(method, a, b, flag, zeros, "--concepts", "2", "--out", outDir);
+        outcome.AssertBadInput("omega_zero.npy: frequency matrix is all zeros, so every Fourier feature is constant");
+        Assert.Contains($"error: {flag}: ", outcome.Stderr);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     // Only A's frequencies from a file: --rff-dim still draws B's, and --sigma-a alone is the moot one.
     [Fact]
     public void OneFrequencyFileLeavesTheOtherSidesOptions()

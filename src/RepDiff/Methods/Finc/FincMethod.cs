@@ -65,7 +65,10 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
             // Factored below, so from double distances (SampleKernels.AddGaussianFromDifferences says why).
             SampleKernels.AddGaussianFromDifferences(pooled, options.Sigma!.Value, 1, kernel);
             timings["kernels"] = clock.Lap();
-            var solved = SampleSpaceSolve(kernel, nx, ny, eta, k, zero, options.Seed, progress);
+            // A kernel from double distances is semi-definite to double round-off, so the factor starts at FeatureGram's
+            // small jitter: the default 1e-10 had itself made eigenvalues of 2.5e-6 (n = 20) to 9e-6 (n = 2) for a set
+            // against itself, which read as modes (review 174).
+            var solved = SampleSpaceSolve(kernel, nx, ny, eta, k, zero, options.Seed, progress, FeatureGram.Jitter);
             (modes, testMembers, refMembers) = Members(solved, nx, ny, options.Members);
             // The eigenfunction of C_test − eta C_ref: s(x) = Σ_i w_i s_i k(x, x_i) / λ, with w_i s_i what the solver returns.
             double[] values = [.. modes.PositiveValues, .. modes.NegativeValues];
@@ -95,7 +98,7 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
                 var gram = DenseMemory.Zeroed((long)phi.Rows * phi.Rows);
                 SampleKernels.AddGram(phi, 1, gram);
                 timings["features"] = clock.Lap();
-                var solved = SampleSpaceSolve(gram, nx, ny, eta, k, zero, options.Seed, progress);
+                var solved = SampleSpaceSolve(gram, nx, ny, eta, k, zero, options.Seed, progress, Cholesky.DefaultJitter);
                 (modes, testMembers, refMembers) = Members(solved, nx, ny, options.Members);
                 // s(x) = Σ_i c_i φ(x)·φ(x_i) = φ(x)·Φᵀc, with c = W L u / λ as on the exact route.
                 double[] values = [.. modes.PositiveValues, .. modes.NegativeValues];
@@ -149,15 +152,15 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
     /// </summary>
     internal static (SignedModes Modes, ModeMembers Test, ModeMembers Ref) SampleSpaceModes(
         double[] kernel, int nx, int ny, double eta, int k, int members, double zero, int seed, IProgress<ProgressUpdate>? progress)
-        => Members(SampleSpaceSolve(kernel, nx, ny, eta, k, zero, seed, progress), nx, ny, members);
+        => Members(SampleSpaceSolve(kernel, nx, ny, eta, k, zero, seed, progress, Cholesky.DefaultJitter), nx, ny, members);
 
     /// <summary>The eigenpairs of W K with W = diag(1/n_x, −eta/n_y); Positive and Negative hold W L u per mode (over the pooled rows).</summary>
     private static (SignedModes Modes, double[][] Positive, double[][] Negative, double[] Weights) SampleSpaceSolve(
-        double[] kernel, int nx, int ny, double eta, int k, double zero, int seed, IProgress<ProgressUpdate>? progress)
+        double[] kernel, int nx, int ny, double eta, int k, double zero, int seed, IProgress<ProgressUpdate>? progress, double jitter)
     {
         var weights = new double[nx + ny];
         for (int i = 0; i < weights.Length; i++) weights[i] = i < nx ? 1.0 / nx : -eta / ny;
-        var (modes, wPos, wNeg) = FeatureGram.Solve(kernel, weights, k, zero, seed, progress);
+        var (modes, wPos, wNeg) = FeatureGram.Solve(kernel, weights, k, zero, seed, progress, jitter: jitter);
         return (modes, wPos, wNeg, weights);
     }
 

@@ -145,7 +145,7 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
             }
             var concept = Named(explanation, explains, group.Name);
             var (mean, sd) = BsrChance.OfGroup(pair, explains == "a", concept.Grid.Length, largestGrid);
-            result[group.Name] = concept.Strength > mean + Findings.FindingText.ChanceMargin * sd ? explains : "neither";
+            result[group.Name] = Findings.FindingText.AboveChance(concept.Strength, mean, sd) ? explains : "neither";
         }
         return result;
     }
@@ -168,7 +168,7 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
                 var concept = Named(explanation, explains, name);
                 var (mean, sd) = BsrChance.OfGroup(pair, explains == "a", concept.Grid.Length, largestGrid);
                 (bsr[explains], chance[explains], spread[explains]) = (concept.Strength, mean, sd);
-                if (holds == "neither" && concept.Strength > mean + Findings.FindingText.ChanceMargin * sd) holds = explains;
+                if (holds == "neither" && Findings.FindingText.AboveChance(concept.Strength, mean, sd)) holds = explains;
             }
             result[name] = new JsonObject { ["holds_in"] = holds, ["bsr"] = bsr, ["bsr_chance"] = chance, ["bsr_chance_sd"] = spread };
         }

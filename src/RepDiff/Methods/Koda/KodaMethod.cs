@@ -319,22 +319,30 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     private static (double[][] Modes, double[] Lambdas, double[] Strengths) SearchModes(double[] kx, double[] ky, int n, double eps, KodaOptions o,
         IProgress<ProgressUpdate>? progress, string stage, double[] difference)
     {
-        var found = new List<double[]>();
-        var lambdas = new List<double>();
-        var strengths = new List<double>();
+        var searched = new List<double[]>();
+        var (kept, lambdas, strengths) = (new List<double[]>(), new List<double>(), new List<double>());
+        double previousLambda = 0;
         int modes = Math.Min(o.Concepts, n);
         // Shown from the start: a mode takes seconds to minutes (the first line came 20 s in at 6,000 rows).
         progress.Report(stage, 0);
         for (int k = 0; k < modes; k++)
         {
             // Each mode's λ is near the previous one's, which starts its bracket.
-            var (x, lambda, _) = ConstrainedMode(kx, ky, n, eps, found, o.BisectionSteps, o.LambdaTolerance, o.Seed, lambdas.LastOrDefault(), difference);
-            found.Add(x);
-            lambdas.Add(lambda);
-            strengths.Add(Quadratic(kx, n, x));
+            var (x, lambda, g) = ConstrainedMode(kx, ky, n, eps, searched, o.BisectionSteps, o.LambdaTolerance, o.Seed, previousLambda, difference);
+            searched.Add(x);
+            previousLambda = lambda;
             progress.Report(stage, (k + 1.0) / modes);
+            double strength = Quadratic(kx, n, x);
+            // x's eigenvalue of K_x − λ K_y, what KODA maximizes at its λ, is a mode only clearly away from zero, as SPEC's
+            // of K_A − eta K_B (the same numerical zero for the same norm bound 1 + λ). Where the kernels agree (B a rotation
+            // of A) every x gives ~0 at λ ≈ 1, and its strength xᵀK_x x = xᵀK_y x ≤ ε is any value: ten "modes" a direction
+            // with strengths near 1e-4, and at n = 2 one mode in both directions (review 174).
+            if (strength - lambda * g <= SignedEigen.ZeroThreshold(1 + lambda)) continue;
+            kept.Add(x);
+            lambdas.Add(lambda);
+            strengths.Add(strength);
         }
-        return (found.ToArray(), lambdas.ToArray(), strengths.ToArray());
+        return (kept.ToArray(), lambdas.ToArray(), strengths.ToArray());
     }
 
     private static double[] Kernel(Matrix x, double? sigma, int n, string name)

@@ -98,6 +98,31 @@ public class FincTests
         Assert.True(e.Metrics["finc_diff"]!.GetValue<double>() < 1e-6, $"finc_diff {e.Metrics["finc_diff"]}");
     }
 
+    /// <summary>
+    /// A small set against itself, or against its rows reordered, is the same set at every n. With the first 1e-10
+    /// Cholesky jitter, the nilpotent W K of such a pair turned it into eigenvalues of about max|w| √(jitter · n): 9e-6
+    /// at n = 2, 2.5e-6 at n = 20, above the 2e-6 zero, so FINC reported modes of a set against itself (review 174).
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(10)]
+    [InlineData(20)]
+    [InlineData(40)]
+    public void ASmallSetAgainstItselfOrReorderedHasNoModes(int rows)
+    {
+        var rng = new Random(rows);
+        var set = new Matrix(rows, 8, Enumerable.Range(0, rows * 8).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray());
+        var order = Enumerable.Range(0, rows).Reverse().ToArray();
+        foreach (var other in new[] { set, set.SelectRows(order) })
+        {
+            var e = new FincMethod().Run(new SampleSets(set, other), new FincOptions { Route = FincRoute.Exact });
+            Assert.All(e.Directions, d => Assert.Empty(d.Concepts));
+            Assert.True(e.Metrics["finc_diff"]!.GetValue<double>() < 1e-6, $"finc_diff {e.Metrics["finc_diff"]} at n = {rows}");
+        }
+    }
+
     [Fact]
     public void ExactRouteOnTheFeatureKernelEqualsTheCovarianceRoute()
     {

@@ -137,6 +137,32 @@ public class GivenGroupsTests
             }
     }
 
+    /// <summary>
+    /// A group of every sample is every random group of its size, so it cannot be above its chance level: the spread is 0
+    /// and the level is the group's own BSR stored to six decimals, which a BSR a rounding above had passed ("holds in B",
+    /// review 174). It holds in neither, and the summary says it is no better than random groups.
+    /// </summary>
+    [Fact]
+    public void AGroupOfEverySampleHoldsInNeither()
+    {
+        // 40 rows, as the review's: every random group of 40 is then the whole set (on the 600 planted rows it is not).
+        var (a, b, _) = SmallPair(dir, rows: 40);
+        string groups = Write("all.csv", "group,row\n" + string.Join("\n", Enumerable.Range(0, 40).Select(i => $"everyone,{i}")) + "\n");
+        string outDir = Path.Combine(dir, "out");
+        var outcome = Run("groups", a, b, "--groups", groups, "--out", outDir);
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        var everyone = Results(outDir)["metrics"]!["both_ways"]!["everyone"]!;
+        foreach (string model in new[] { "a", "b" })
+        {
+            Assert.Equal(0, everyone["bsr_chance_sd"]![model]!.GetValue<double>());
+            Assert.Equal(everyone["bsr"]![model]!.GetValue<double>(), everyone["bsr_chance"]![model]!.GetValue<double>(), 6);
+        }
+        Assert.Equal("neither", everyone["holds_in"]!.GetValue<string>());
+        Assert.Contains("group 'everyone' holds in neither model", outcome.Stdout);
+        Assert.DoesNotContain("holds in A", outcome.Stdout);
+        Assert.DoesNotContain("holds in B", outcome.Stdout);
+    }
+
     private static string PlainText(string html) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(
         System.Text.RegularExpressions.Regex.Replace(html, "<(script|style)[^>]*>.*?</\\1>", "", System.Text.RegularExpressions.RegexOptions.Singleline), "<[^>]+>", ""));
 
