@@ -14,8 +14,8 @@ public sealed record RunOrigin(string Command, IReadOnlyList<InputFingerprint> I
 
     /// <summary>
     /// Writes "command" after "commit" (or "version"), so it is read beside the build that ran it, and "inputs_sha256" after
-    /// "inputs" (or the command, where a document names no inputs: `metrics`). None when there are no fingerprints (the demo's
-    /// are those of the files it saves beside each report: its pairs are made by the run, not read).
+    /// "inputs" (or the command, where a document names no inputs: `metrics`); none when there are no fingerprints. The demo's
+    /// are those of the files it saves beside each report, as its pairs are made by the run, not read.
     /// </summary>
     public void WriteTo(JsonObject document)
     {
