@@ -26,6 +26,16 @@ public class BaselineCliTests
     }
 
     [Fact]
+    public void PlainNmfOnNegativeValuesNamesTheFileThatHasThem()
+    {
+        // The fit alone can say only "this representation"; the refusal had not said which of the two files (review 174).
+        string dir = Path.Combine(TestData.TempDir(), "out");
+        var outcome = Robustness.CliHarness.Run("nmf", A, B, "--variant", "nmf", "--out", dir);
+        outcome.AssertBadInput("NMF needs non-negative inputs; planted_a.npy has negative values");
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
     public void StabilityAndValidationOfAMethodCommandReachResultsAndTheTerminal()
     {
         string dir = TestData.TempDir();

@@ -16,13 +16,34 @@ public static class Nmf
 {
     private const double Epsilon = 1e-12;
 
+    /// <summary>Refuses plain NMF on a representation with negative values, naming it (<paramref name="who"/>: its file's name).</summary>
+    internal static void CheckVariant(IRowSource x, NmfVariant variant, string who)
+    {
+        if (variant == NmfVariant.Nmf && !IsNonNegative(x))
+            throw new RepDiffInputException($"NMF needs non-negative inputs; {who} has negative values (use the semi-NMF variant: --variant semi-nmf)");
+    }
+
+    /// <summary>Whether every value is 0 or more, read a block of rows at a time (a memory-mapped input is never held whole).</summary>
+    private static bool IsNonNegative(IRowSource x)
+    {
+        if (x is Matrix m) return !m.Data.AsSpan().ContainsAnyExceptInRange(0f, float.MaxValue);
+        int block = Math.Max(1, (1 << 16) / Math.Max(1, x.Cols));
+        var rows = new float[(long)block * x.Cols];
+        for (int first = 0; first < x.Rows; first += block)
+        {
+            int count = Math.Min(block, x.Rows - first);
+            var span = rows.AsSpan(0, count * x.Cols);
+            x.ReadRows(first, count, span);
+            if (span.ContainsAnyExceptInRange(0f, float.MaxValue)) return false;
+        }
+        return true;
+    }
+
     public static NmfResult Fit(Matrix x, int k, NmfVariant variant = NmfVariant.Auto, int seed = 0, int maxIterations = 200,
         double tolerance = 1e-4, IProgress<ProgressUpdate>? progress = null, string stage = "nmf")
     {
-        bool nonNegative = !x.Data.AsSpan().ContainsAnyExceptInRange(0f, float.MaxValue);
-        if (variant == NmfVariant.Auto) variant = nonNegative ? NmfVariant.Nmf : NmfVariant.SemiNmf;
-        if (variant == NmfVariant.Nmf && !nonNegative)
-            throw new RepDiffInputException("NMF needs non-negative inputs; this representation has negative values (use the semi-NMF variant)");
+        CheckVariant(x, variant, "this representation");
+        if (variant == NmfVariant.Auto) variant = IsNonNegative(x) ? NmfVariant.Nmf : NmfVariant.SemiNmf;
         CheckDistinctRows(x, k, stage);
         double squaredNorm = 0;
         foreach (float v in x.Data) squaredNorm += (double)v * v;

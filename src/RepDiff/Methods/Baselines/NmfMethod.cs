@@ -18,6 +18,9 @@ public sealed class NmfMethod : PairMethod<NmfOptions>
     /// <summary>Before any work (a comparison prepares every method before running the first): enough distinct rows on both sides.</summary>
     protected override void Validate(RepresentationPair pair, NmfOptions options)
     {
+        // Named here, where the file is known: the fit itself can only say "this representation" (review 174).
+        Nmf.CheckVariant(pair.RowsA, options.Variant, pair.NameA);
+        Nmf.CheckVariant(pair.RowsB, options.Variant, pair.NameB);
         Nmf.CheckDistinctRows(pair.RowsA, options.Concepts, $"{Name} on {pair.NameA}");
         Nmf.CheckDistinctRows(pair.RowsB, options.Concepts, $"{Name} on {pair.NameB}");
     }
