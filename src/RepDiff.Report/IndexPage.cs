@@ -16,6 +16,9 @@ public static class IndexPage
             .Append("a.entry:hover{border-color:#9db8ea;box-shadow:0 2px 10px rgba(47,111,219,.15)}a.entry h2{font-size:18px;margin:0 0 6px;color:#2f6fdb}p{margin:4px 0}.nums{color:#5b6573;font-size:13px}.nums small.chance{font-size:11px}.at-chance{color:#b45309;margin-left:2px;cursor:help}.finding{font-weight:600}")
             // A URL or a long word in a title or description wraps rather than widen the page past a phone's screen.
             .Append("h1,h2,p{overflow-wrap:anywhere}")
+            // A dark window gets a dark index as it gets dark reports (dark.css); its colours are the reports' dark ones.
+            .Append("@media screen and (prefers-color-scheme:dark){:root{color-scheme:dark}body{color:#e4e8ef;background:#10151c}")
+            .Append("a.entry{background:#19202a;border-color:#333d4c}a.entry:hover{border-color:#5b7fc4}a.entry h2{color:#8db3ff}.nums{color:#a9b2bf}.at-chance{color:#f7b96c}}")
             .Append("</style></head><body><main><h1>").Append(HtmlReport.E(title)).Append("</h1>");
         html.Append("<p>").Append(HtmlReport.E(intro)).Append("</p>");
         foreach (var entry in entries)

@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RepDiff.Report;
+using RepDiff.Reporting;
 using RepDiff.Tests.Robustness;
 
 namespace RepDiff.Tests.Report;
@@ -180,6 +183,30 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report, ChromiumF
     }
 
     /// <summary>
+    /// The demo's index page had stayed light in a dark window while the reports it links turned dark: now it is dark too, and
+    /// every text on it (title, finding, numbers, the † mark) reads at AA contrast in both schemes.
+    /// </summary>
+    [ChromiumFact]
+    public async Task TheIndexPageIsDarkInADarkWindowAndReadsInBoth()
+    {
+        var browser = await Browser();
+        var (pair, explanation) = HtmlReportTests.Synthetic();
+        ExplanationScoring.Score(explanation, pair);
+        var comparison = new Comparison { Pair = pair, Explanations = [explanation], Context = new JsonObject { ["linear_cka"] = 0.5 } };
+        string path = Path.Combine(TestData.TempDir(), "index.html");
+        File.WriteAllText(path, IndexPage.Render("demo", "Two pairs.", [new IndexEntry("pair", "about the pair", "pair/report.html", comparison, "A groups what B does not.")]));
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            var (page, errors) = await Open(browser, path, options: new BrowserNewPageOptions { ColorScheme = scheme });
+            var surfaces = await page.EvaluateAsync<string[]>("() => ['body', 'a.entry'].map(sel => getComputedStyle(document.querySelector(sel)).backgroundColor)");
+            Assert.All(surfaces, bg => Assert.True(scheme == ColorScheme.Dark ? Luminance(bg) < 0.05 : Luminance(bg) > 0.9, $"{scheme}: surface {bg}"));
+            var low = await page.EvaluateAsync<string[]>(ContrastScript);
+            Assert.True(low.Length == 0, $"{scheme}: {low.Length} texts below AA contrast, e.g.:\n" + string.Join("\n", low.Take(12)));
+            Assert.Empty(errors);
+        }
+    }
+
+    /// <summary>
     /// A member list's pictures are named as the cards' grids name theirs, row (or id) and label: their alternative text had
     /// been "#row" alone, which a screen reader heard without the label the picture is of.
     /// </summary>
@@ -200,7 +227,7 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report, ChromiumF
     /// behind it (the background layers above the first opaque one composited), against that background. Opacity is applied
     /// as if the group's backdrop were the element's own background, which holds where the group is drawn on the same colour.
     /// </summary>
-    private const string ContrastScript = """
+    internal const string ContrastScript = """
         () => {
           const rgba = s => { const m = s.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(/[ ,\/]+/).filter(x => x).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
           const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
