@@ -156,7 +156,12 @@ public sealed class Embedder : IDisposable
         long c = meta.Dimensions[nchw ? 1 : 3], h = meta.Dimensions[nchw ? 2 : 1], w = meta.Dimensions[nchw ? 3 : 2];
         if (c > 0 && c != 3) throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' has shape {Shape()} with {c} channels; images give 3 ({image.Layout})");
         if (h > 0 && h != image.Size![0] || w > 0 && w != image.Size![1])
-            throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' has shape {Shape()} but the description makes {image.Size![0]}x{image.Size[1]} images (set \"size\")");
+        {
+            // A bare .onnx has no description to set "size" in, and no flag sets it: say which file to write (read beside the model).
+            string size = $"[{(h > 0 ? h : image.Size[0])}, {(w > 0 ? w : image.Size[1])}]";
+            throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' has shape {Shape()} but the description makes {image.Size[0]}x{image.Size[1]} images; "
+                + $"set \"size\": {size} in its model description (for a bare .onnx, {Path.GetFileName(Path.ChangeExtension(modelPath, ".json"))} beside it holding {{\"image\": {{\"size\": {size}}}}})");
+        }
     }
 
     /// <summary>Embeds image files (decoded with Skia) in order; one row per image.</summary>

@@ -51,6 +51,31 @@ public class EmbedCliTests
         Assert.Equal(values.Data, rows.ReadAll().Data);
     }
 
+    /// <summary>
+    /// A bare .onnx with a fixed input other than 224×224 (a ViT exported at 384, a CNN at 256) was refused with "set
+    /// \"size\"", in a description the user had not written and no flag reaches (review 180, finding 6). The refusal now
+    /// names the file to write and what it holds; written as it says, the model embeds.
+    /// </summary>
+    [Fact]
+    public void AFixedSizeModelsRefusalSaysWhichDescriptionToWriteAndFollowingItWorks()
+    {
+        var (dir, images, _) = Setup();
+        string model = TinyOnnx.ImageIdentity(dir, 8, 8);
+        string output = Path.Combine(dir, "e.npy");
+        var (code, _, error) = Run("embed", model, "--images", images, "--out", output);
+        Assert.Equal(2, code);
+        string beside = Path.GetFileName(Path.ChangeExtension(model, ".json"));
+        Assert.EndsWith($"but the description makes 224x224 images; set \"size\": [8, 8] in its model description (for a bare .onnx, {beside} beside it holding {{\"image\": {{\"size\": [8, 8]}}}})", error.Trim());
+        Assert.False(File.Exists(output));
+
+        string advice = error.Trim()[(error.Trim().LastIndexOf(" holding ", StringComparison.Ordinal) + " holding ".Length)..^1];
+        File.WriteAllText(Path.Combine(dir, beside), advice);
+        (code, _, error) = Run("embed", model, "--images", images, "--out", output);
+        Assert.True(code == 0, error);
+        var embeddings = Npy.ReadMatrix(output); // the mean over each channel's 8×8 pixels (pooling auto)
+        Assert.Equal((5, 3), (embeddings.Rows, embeddings.Cols));
+    }
+
     // A folder holding images beside subfolders of images embedded the top level only, without a word.
     [Fact]
     public void ImagesInSubfoldersBesideImagesAreNamedAsNotRead()
