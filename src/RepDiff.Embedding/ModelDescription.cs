@@ -126,13 +126,13 @@ public sealed record ModelDescription
 
     public string ToJson() => JsonSerializer.Serialize(this, ModelDescriptionJson.Default.ModelDescription);
 
-    /// <summary>The preset applied, defaults filled and every value checked; errors name <paramref name="name"/>.</summary>
     /// <summary>An image section and a text section together are refused, naming the description.</summary>
     internal void RequireOneKind(string name)
     {
         if (Image is not null && Text is not null) throw RepDiffInputException.ForFile(name, "a model description has either an image or a text section, not both");
     }
 
+    /// <summary>The preset applied, defaults filled and every value checked; errors name <paramref name="name"/>.</summary>
     public ModelDescription Resolved(string name)
     {
         var d = this;
