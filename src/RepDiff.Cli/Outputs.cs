@@ -46,11 +46,13 @@ internal static class Outputs
     /// found in its turn: asked before it, a run that found --out missing kept a concurrent spec-align's w.npy, committed in
     /// the meantime, without a word.
     /// </summary>
-    public static void Commit(OutputFolder folder, string dir)
+    /// <param name="runsFile">The file that marks a folder as a run's: results.json, or the demo's index.html (a demo's own
+    /// folder holds no results.json at its top, so its pair folders from a run with other options had stayed unsaid).</param>
+    public static void Commit(OutputFolder folder, string dir, string runsFile = "results.json")
     {
         var committed = folder.Commit();
         var kept = committed.Kept.Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
-        if (committed.Earlier.Contains("results.json") && kept.Count > 0)
+        if ((committed.Earlier.Contains("results.json") || committed.Earlier.Contains(runsFile)) && kept.Count > 0)
             Cli.Warn($"--out {dir} held an earlier run's results; these files of it stay, as this run writes none of that name: "
                 + $"{string.Join(", ", kept)} (remove them if they were that run's: a script would read them as this run's)");
         // The results are in place: what stayed behind is said, not an error (the run's own outputs are whole).

@@ -618,7 +618,12 @@ public sealed class OutputFolder : IDisposable
             {
                 if (IsRealFolder(entry) && IsRealFolder(target)) MoveMissing(entry, target, Path.Join(relative, name), back);
                 else if (Path.Exists(target)) continue;
-                else if (Directory.Exists(entry)) Directory.Move(entry, target);
+                else if (Directory.Exists(entry))
+                {
+                    Directory.Move(entry, target);
+                    // Named as a folder: a demo's pair folder from a run with other options stays beside the new ones (review 180, finding 9).
+                    if (relative.Length == 0) back.Moved.Add(name + Path.DirectorySeparatorChar);
+                }
                 else
                 {
                     File.Move(entry, target);

@@ -16,6 +16,10 @@ public class DemoCommandTests
             // Before the second run, an rdx run's results in the folder: the demo keeps them and says so (helper 89).
             string[] earlier = run == 1 ? ["results.json", "maps.npy"] : [];
             foreach (string file in earlier) File.WriteAllText(Path.Combine(dir, file), "an earlier rdx run's");
+            // And a pair folder of a demo run with other options, which this one does not write: it stays, and is named
+            // (it had stayed unsaid, its report unlinked from the new index; review 180, finding 9).
+            string otherPair = Path.Combine(dir, "fashion-resnet-task");
+            if (run == 1) File.WriteAllText(Path.Combine(Directory.CreateDirectory(otherPair).FullName, "results.json"), "an earlier demo run's");
             var stdout = new StringWriter();
             var stderr = new StringWriter();
             // The second run names its folder as "--out=…": the command it records leaves that form out too.
@@ -23,8 +27,9 @@ public class DemoCommandTests
             Assert.True(code == 0, $"run {run + 1}: exit {code}: {stderr}");
             Assert.Equal("repdiff demo --digits-only --methods rdx", (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "checkpoints", "results.json")))!["command"]!);
             Assert.Contains("finding: rdx: ", stdout.ToString());
-            if (run == 1) Assert.Contains("held an earlier run's results; these files of it stay, as this run writes none of that name: maps.npy, results.json", stderr.ToString());
+            if (run == 1) Assert.Contains("held an earlier run's results; these files of it stay, as this run writes none of that name: fashion-resnet-task/, maps.npy, results.json", stderr.ToString());
             foreach (string file in earlier) File.Delete(Path.Combine(dir, file));
+            if (run == 1) Directory.Delete(otherPair, recursive: true);
         }
         Assert.Equal(["checkpoints", "index.html", "merged-labels"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order());
         Assert.True(File.Exists(Path.Combine(dir, "merged-labels", "report.html")));
