@@ -77,4 +77,32 @@ public class MemoryPolicyTests
         var metrics = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["metrics"]!;
         Assert.Equal(fits, (int)metrics["rbf_cka_samples"]!);
     }
+
+    [Fact]
+    public void APixelArrayIsRefusedByWhatARunHoldsNotItsFloat32SizeAlone()
+    {
+        string dir = TestData.TempDir(), outDir = Path.Combine(dir, "out"), pixels = Path.Combine(dir, "pixels.npy");
+        var (a, b, _) = SmallPair(dir, rows: 60);
+        var rng = new Random(5);
+        const int side = 16;
+        Npy.Write(pixels, Enumerable.Range(0, 60 * side * side * 3).Select(_ => (float)rng.NextDouble()).ToArray(), 60, side, side, 3);
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "keep.txt"), "before");
+        // Held whole as float32, the file's pages while it is read, and each thread's work arrays for one image's looks.
+        long float32 = 4L * 60 * side * side * 3;
+        long held = float32 + new FileInfo(pixels).Length + Environment.ProcessorCount * ImageLooks.WorkBuffers.Bytes(side * side);
+
+        // A budget the float32 size alone fits (what the guard had counted) but what the run holds does not.
+        Outcome refused;
+        using (MemoryBudget.Assume((float32 + held) / 2 / 3 * 4))
+            refused = Run("pca", a, b, "--images", pixels, "--maps", "pca", "--out", outDir);
+        refused.AssertBadInput("pixels.npy: its pixels (held whole as float32");
+        Assert.EndsWith("give a manifest of image files instead, which is read a batch at a time", refused.ErrorLines[^1]);
+        Assert.Equal(["keep.txt"], Directory.GetFiles(outDir).Select(Path.GetFileName));
+
+        Outcome ran;
+        using (MemoryBudget.Assume(held / 3 * 4 + 4096))
+            ran = Run("pca", a, b, "--images", pixels, "--maps", "pca", "--out", outDir);
+        Assert.True(ran.Code == 0, ran.Stderr);
+    }
 }
