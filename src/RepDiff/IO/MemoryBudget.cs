@@ -42,6 +42,40 @@ public static class MemoryBudget
         public void Dispose() => restore();
     }
 
+    /// <summary>
+    /// The one memory policy of work that grows faster than the inputs (n×n kernels, distances and Gram matrices; d×d
+    /// covariances): it may take 3/4 of what is available now (<see cref="Available"/>), and never more than
+    /// <see cref="MaxWorkBytes"/>. Every estimate-and-refuse before such an allocation compares with this and names the option
+    /// that scales (a subsample's size, the feature route, a smaller feature dimension).
+    /// </summary>
+    /// <remarks>
+    /// The cap: on a machine other jobs share, what is free when a run starts is not free for the whole run, and each such work has
+    /// a route that scales. RDX had used 80% of what is available (17 GB of 23 GB here) while SPEC stopped at 8.6 GB.
+    /// </remarks>
+    public static long WorkLimit() => WorkLimit(Available());
+
+    /// <summary><see cref="WorkLimit()"/> with <paramref name="available"/> bytes free (0 or less: unknown, the cap alone).</summary>
+    public static long WorkLimit(long available) => available > 0 ? Math.Min(MaxWorkBytes, available / 4 * 3) : MaxWorkBytes;
+
+    /// <summary>The most any one run's n² or d² work may take, however much is free (<see cref="WorkLimit()"/>).</summary>
+    public const long MaxWorkBytes = 8L << 30;
+
+    /// <summary>
+    /// The largest size in 1..<paramref name="upper"/> whose work (<paramref name="bytes"/>, growing with the size) fits
+    /// <paramref name="limit"/>, or 0 when none does: the figure a refusal offers (--max-samples, --rbf-max-samples).
+    /// </summary>
+    public static int LargestFitting(int upper, long limit, Func<int, long> bytes)
+    {
+        int low = 0, high = upper; // bytes(low) fits (or low = 0); every size above high does not
+        while (low < high)
+        {
+            int mid = low + (high - low + 1) / 2;
+            if (bytes(mid) <= limit) low = mid;
+            else high = mid - 1;
+        }
+        return low;
+    }
+
     /// <summary>Throws naming the file when holding `bytes` in memory would take more than 3/4 of what is available.</summary>
     /// <param name="remedy">What the user can do instead, added to the message when given.</param>
     public static void EnsureFits(string name, long bytes, string what, string? remedy = null)

@@ -475,8 +475,12 @@ public static class SampleFiles
         if ((long)rows.Rows * rows.Cols > Array.MaxLength)
             throw RepDiffInputException.ForFile(path, $"{(long)rows.Rows * rows.Cols} pixel values are too many to hold in memory; give a manifest of image files instead");
         if (shape[0] == 0) throw RepDiffInputException.ForFile(path, $"holds no images (shape {RowFile.ShapeText(shape)})");
-        // Held whole, as float32 (the mapped file's pages come on top while it is read): refused before, not by the system.
-        MemoryBudget.EnsureFits(path, 4L * rows.Rows * rows.Cols, "its pixels as float32 (a pixel array is held whole; a manifest of image files is read a batch at a time)");
+        // Held whole as float32, beside the mapped file's pages while it is read, and each thread's work arrays of one image
+        // for its looks: 4 bytes a value had been counted where about 11 were taken (review 174, 3b); 5.4–5.7 for uint8 now.
+        long bytes = 4L * rows.Rows * rows.Cols + new FileInfo(path).Length
+            + Environment.ProcessorCount * Metrics.ImageLooks.WorkBuffers.Bytes(shape[1] * shape[2]);
+        MemoryBudget.EnsureFits(path, bytes, "its pixels (held whole as float32, beside the file while it is read, and the image looks' work arrays)",
+            "give a manifest of image files instead, which is read a batch at a time");
         var pixels = rows.ReadAll().Data;
         // Values normalized for a model (mean 0, std 1) would be clamped at 0 and shown and embedded as other pictures.
         float min = System.Numerics.Tensors.TensorPrimitives.Min(pixels);

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using RepDiff.Numerics;
+using RepDiff.Options;
 using RepDiff.Spectral;
 
 namespace RepDiff.Metrics;
@@ -67,6 +68,26 @@ public static class Cka
     public const int MaxRbfSamples = 20000;
 
     /// <summary>
+    /// Bytes RBF CKA holds on n samples: two n×n float64 Gram matrices and each side's n×n float32 squared distances (the
+    /// first side's are garbage by then, but not yet collected: 955 MB peak at n = 6,000 against 104 MB at n = 2).
+    /// </summary>
+    public static long RbfBytes(long n) => 24 * n * n;
+
+    /// <summary>
+    /// Refuses RBF CKA on <paramref name="samples"/> samples past the shared limit of work (<see cref="IO.MemoryBudget.WorkLimit()"/>),
+    /// before any work, naming the subsample size that fits: --rbf-max-samples 20000 took 9.5 GB unchecked against 3/4 of what was free.
+    /// </summary>
+    public static void CheckRbfMemory(int samples)
+    {
+        long bytes = RbfBytes(samples), limit = IO.MemoryBudget.WorkLimit();
+        if (bytes <= limit) return;
+        int fits = IO.MemoryBudget.LargestFitting(samples, limit, size => RbfBytes(size));
+        throw new InvalidOptionException(nameof(ContextMetricsOptions.RbfMaxSamples),
+            $"RBF CKA on {samples:N0} samples needs {bytes / 1e9:F1} GB for its n×n Gram matrices (limit {limit / 1e9:F1} GB); "
+            + (fits >= 2 ? $"set it to {fits:N0} to run on a seeded subsample" : "there is too little memory free for any subsample"));
+    }
+
+    /// <summary>
     /// CKA with Gaussian kernels K(i,j) = exp(−‖x_i − x_j‖² / (2σ²)), σ² = the median squared distance
     /// between distinct samples (per representation). Needs n×n: above maxSamples it uses a seeded random
     /// subset of that many samples (<paramref name="usedSamples"/> says how many were used). Pairs of duplicate rows
@@ -85,9 +106,7 @@ public static class Cka
             b = b.SelectRows(rows);
         }
         usedSamples = a.Rows;
-        // Two n×n double Gram matrices and the float squared distances: refused before, not ended by the system.
-        long n = a.Rows;
-        IO.MemoryBudget.EnsureFits($"RBF CKA on {n:N0} samples", 20 * n * n, "its two n×n Gram matrices (metrics --rbf-max-samples sets n)");
+        CheckRbfMemory(a.Rows);
         var ka = CenteredRbfGram(a);
         var kb = CenteredRbfGram(b);
         double ab = Dot(ka, kb), aa = Dot(ka, ka), bb = Dot(kb, kb);
@@ -148,9 +167,10 @@ public static class Cka
             int n = a.Rows, da = a.Cols, db = b.Cols;
             // The feature route holds two d×d Gram sums and the cross product (a double sum and a float work matrix each).
             long featureBytes = 12 * ((long)da * da + (long)db * db + (long)da * db), sampleBytes = 2 * SampleKernels.Bytes(n);
-            if (Math.Min(featureBytes, sampleBytes) > SampleKernels.MaxBytes)
+            long limit = IO.MemoryBudget.WorkLimit();
+            if (Math.Min(featureBytes, sampleBytes) > limit)
                 throw new RepDiffInputException($"linear CKA of {n} samples of {da} and {db} dimensions needs {Math.Min(featureBytes, sampleBytes) / 1e9:F1} GB "
-                    + $"(d×d or n×n sums, whichever is smaller; limit {SampleKernels.MaxBytes / 1e9:F1} GB); reduce the dimensions (e.g. with PCA) or the samples first");
+                    + $"(d×d or n×n sums, whichever is smaller; limit {limit / 1e9:F1} GB); reduce the dimensions (e.g. with PCA) or the samples first");
             var meanA = KMeans.ColumnMeans(a);
             var meanB = KMeans.ColumnMeans(b);
             if (throughSamples ?? sampleBytes < featureBytes)

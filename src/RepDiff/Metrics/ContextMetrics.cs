@@ -22,6 +22,8 @@ public static class ContextMetrics
         // Similarity between two models needs at least two samples to compare (RBF CKA's bandwidth is a median distance).
         if (pair.N < 2) throw new RepDiffInputException($"{pair.NameA} and {pair.NameB} hold {pair.N} sample{(pair.N == 1 ? "" : "s")}; the similarity measures need at least 2");
         int seed = options.Seed;
+        // The one n×n allocation here, refused before any work (mutual k-NN holds strips of distances, not n×n).
+        Cka.CheckRbfMemory(Math.Min(pair.N, options.RbfMaxSamples));
         // Checked before any work, in the options' terms: LinearProbe's own errors name neither --labels nor --folds.
         if (options.Probes && pair.Samples.Labels is { } given)
         {

@@ -75,11 +75,13 @@ public sealed class ImageLooks
         int done = 0;
         const string stage = "image looks (brightness, colour, detail)";
         progress.Report(stage, 0);
-        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        // One work buffer per thread, not per image: a pixel array's images are measured as they are, and a fresh RGB and
+        // luma copy of each (20 bytes a pixel) piled up as garbage: 1,000 images of 224×224 peaked at 1.7 GB for 0.6 GB of pixels.
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new WorkBuffers(), (i, _, buffers) =>
         {
             try
             {
-                measures[i] = images.Paths is { } paths ? OfFile(files!.Pixels(paths[i], Box)) : OfPixels(images, i);
+                measures[i] = images.Paths is { } paths ? OfFile(files!.Pixels(paths[i], Box), buffers) : OfPixels(images, i, buffers);
             }
             catch (RepDiffInputException e)
             {
@@ -91,7 +93,8 @@ public sealed class ImageLooks
             }
             int count = Interlocked.Increment(ref done);
             if (count % 256 == 0) progress.Report(stage, (double)count / n);
-        });
+            return buffers;
+        }, _ => { });
         progress.Report(stage, 1);
 
         var columns = new List<MetadataColumn>
@@ -268,14 +271,28 @@ public sealed class ImageLooks
     /// <summary>One image's measures (<see cref="Shape"/>, <see cref="Megapixels"/>: files only).</summary>
     internal sealed record Measures(double Brightness, double Contrast, double Colourfulness, double Detail, string Colour, string? Shape = null, double Megapixels = double.NaN);
 
-    private static Measures OfFile(SmallImage image)
+    /// <summary>One thread's RGB and luma work arrays, grown to the largest image it has measured.</summary>
+    internal sealed class WorkBuffers
     {
-        var rgb = new float[image.Width * image.Height * 3];
+        /// <summary>What the arrays hold for an image of this many pixels: RGB as float32 and luma as float64.</summary>
+        public static long Bytes(long pixels) => (3 * sizeof(float) + sizeof(double)) * pixels;
+
+        private float[] rgb = [];
+        private double[] luma = [];
+
+        public Span<float> Rgb(int pixels) => (rgb.Length >= 3 * pixels ? rgb : rgb = new float[3 * pixels]).AsSpan(0, 3 * pixels);
+
+        public Span<double> Luma(int pixels) => (luma.Length >= pixels ? luma : luma = new double[pixels]).AsSpan(0, pixels);
+    }
+
+    private static Measures OfFile(SmallImage image, WorkBuffers buffers)
+    {
+        var rgb = buffers.Rgb(image.Width * image.Height);
         for (int i = 0, n = image.Width * image.Height; i < n; i++)
             for (int c = 0; c < 3; c++)
                 rgb[3 * i + c] = image.Rgba[4 * i + c] / 255f;
         double ratio = (double)image.OriginalWidth / image.OriginalHeight;
-        return Of(rgb, image.Width, image.Height) with
+        return Of(rgb, image.Width, image.Height, buffers) with
         {
             Shape = ratio >= 1.1 ? "landscape" : ratio <= 1 / 1.1 ? "portrait" : "square",
             Megapixels = (double)image.OriginalWidth * image.OriginalHeight / 1e6, // exact to the pixel: no rounding needed
@@ -283,11 +300,11 @@ public sealed class ImageLooks
     }
 
     /// <summary>A pixel-array image (values 0–1): grey, RGB, or RGBA composed over white; other channel counts by their first channel, as the report shows them.</summary>
-    private static Measures OfPixels(ImageSet images, int sample)
+    private static Measures OfPixels(ImageSet images, int sample, WorkBuffers buffers)
     {
         var source = images.ImagePixels(sample);
         int channels = images.Channels, n = images.Height * images.Width;
-        var rgb = new float[n * 3];
+        var rgb = buffers.Rgb(n);
         for (int i = 0; i < n; i++)
         {
             var px = source.Slice(i * channels, channels);
@@ -298,14 +315,14 @@ public sealed class ImageLooks
                 rgb[3 * i + c] = v * alpha + (1 - alpha);
             }
         }
-        return Of(rgb, images.Width, images.Height);
+        return Of(rgb, images.Width, images.Height, buffers);
     }
 
-    /// <summary>The measures of an image given as RGB values 0–1, row by row.</summary>
-    internal static Measures Of(ReadOnlySpan<float> rgb, int width, int height)
+    /// <summary>The measures of an image given as RGB values 0–1, row by row (<paramref name="buffers"/>: its luma's work array).</summary>
+    internal static Measures Of(ReadOnlySpan<float> rgb, int width, int height, WorkBuffers? buffers = null)
     {
         int n = width * height;
-        var luma = new double[n];
+        var luma = (buffers ?? new WorkBuffers()).Luma(n);
         double sumY = 0, sumRg = 0, sumYb = 0, sumRg2 = 0, sumYb2 = 0;
         var hues = new int[HueNames.Length];
         int coloured = 0;

@@ -19,14 +19,16 @@ public static class DenseMemory
         return a;
     }
 
-    /// <summary>Throws RepDiffInputException when a rows×cols float32 matrix exceeds the array limit or the memory available.</summary>
+    /// <summary>
+    /// Throws RepDiffInputException when a rows×cols float32 matrix exceeds the array limit or the shared limit of work
+    /// (<see cref="IO.MemoryBudget.WorkLimit()"/>): a last check under the methods' own estimates, which name their options.
+    /// </summary>
     public static void EnsureFits(long rows, long cols, string what, string alternative = "use a method's feature route or a subsample of the rows")
     {
         long count = rows * cols;
-        long bytes = count * sizeof(float);
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (count > Array.MaxLength || (available > 0 && bytes > available * 3 / 4))
+        long bytes = count * sizeof(float), limit = IO.MemoryBudget.WorkLimit();
+        if (count > Array.MaxLength || bytes > limit)
             throw new RepDiffInputException(
-                $"{what} would be {rows}×{cols} floats ({bytes / 1e9:0.#} GB), more than this machine can hold ({available / 1e9:0.#} GB available); {alternative}");
+                $"{what} would be {rows}×{cols} floats ({bytes / 1e9:0.#} GB), more than the limit of {limit / 1e9:F1} GB (3/4 of the memory available, at most {IO.MemoryBudget.MaxWorkBytes / 1e9:F1} GB); {alternative}");
     }
 }

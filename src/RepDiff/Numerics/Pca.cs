@@ -19,10 +19,10 @@ public static class Pca
         int n = x.Rows, d = x.Cols;
         if (components < 1 || components > Math.Min(n, d))
             throw new RepDiffInputException($"cannot fit {components} principal components to {n} samples of {d} dimensions (at most {Math.Min(n, d)})");
-        long bytes = SampleKernels.Bytes(Math.Min(n, d));
-        if (bytes > SampleKernels.MaxBytes)
+        long bytes = SampleKernels.Bytes(Math.Min(n, d)), limit = IO.MemoryBudget.WorkLimit();
+        if (bytes > limit)
             throw new RepDiffInputException($"PCA of {n} samples of {d} dimensions needs {bytes / 1e9:F1} GB (a d×d or n×n matrix, whichever is smaller; "
-                + $"limit {SampleKernels.MaxBytes / 1e9:F1} GB); reduce the dimensions or the samples first");
+                + $"limit {limit / 1e9:F1} GB); reduce the dimensions or the samples first");
         var mean = KMeans.ColumnMeans(x);
         return throughSamples ?? n < d ? ThroughSamples(x, mean, components) : ThroughFeatures(x, mean, components);
     }

@@ -65,7 +65,7 @@ internal static class FeatureRoute
         // Cosine features make the route exact, so G gets double products and the small jitter they allow (FeatureGram.Jitter).
         bool exactFeatures = batches.Maps.All(m => m is CosineFeatures);
         double jitter = exactFeatures ? FeatureGram.Jitter : Cholesky.DefaultJitter;
-        if (ridge != 0 && allowSpan && RidgedSpan.Takes(n, d, SampleKernels.Limit(IO.MemoryBudget.Available())))
+        if (ridge != 0 && allowSpan && RidgedSpan.Takes(n, d, IO.MemoryBudget.WorkLimit()))
         {
             // The ridge keeps the D×D form from reducing to the n×n operator, but not from its span: at n = 60 with the
             // default 2 × 6,000 features the covariance form took 23-37 s and 1.8 GB for a problem of rank 120.

@@ -100,16 +100,13 @@ internal static class SampleKernels
     /// <summary>Bytes the n×n routes hold at once: the float64 operator plus a float32 work matrix.</summary>
     public static long Bytes(long n) => n * n * 12;
 
-    /// <summary>The most the n×n routes may use before they refuse and point to the streaming route.</summary>
-    public const long MaxBytes = 8L << 30;
-
     /// <summary>
-    /// The covariance routes hold a few D×D float64 matrices (covariance, factor, its transpose), within <see cref="Limit"/> as
+    /// The covariance routes hold a few D×D float64 matrices (covariance, factor, its transpose), within <see cref="IO.MemoryBudget.WorkLimit()"/> as
     /// the n×n routes: the fixed 8.6 GB alone let a machine with 2 GB free start 4.7 GB of covariance (--rff-dim 3500).
     /// </summary>
     public static void CheckFeatureMemory(long d, int matrices, string property)
     {
-        long bytes = d * d * 8 * matrices, limit = Limit(IO.MemoryBudget.Available());
+        long bytes = d * d * 8 * matrices, limit = IO.MemoryBudget.WorkLimit();
         if (bytes > limit)
             throw new InvalidOptionException(property,
                 $"a feature dimension of {d} needs {bytes / 1e9:F1} GB for its {d}×{d} covariance matrices (limit {limit / 1e9:F1} GB); make it smaller");
@@ -130,7 +127,7 @@ internal static class SampleKernels
         : 3 * 8 * features * features;
 
     /// <summary>
-    /// Refuses a feature route past <see cref="Limit"/> before it allocates, naming the option that sets its dimension and the
+    /// Refuses a feature route past <see cref="IO.MemoryBudget.WorkLimit()"/> before it allocates, naming the option that sets its dimension and the
     /// largest value of it that fits (either route: fewer features than samples take the covariance form).
     /// </summary>
     /// <param name="ridged">SPEC's --covariance-ridge: the covariance form, or the span of the feature rows where that is cheaper
@@ -138,7 +135,7 @@ internal static class SampleKernels
     /// <param name="factor">See <see cref="FeatureRouteBytes"/>.</param>
     public static void CheckFeatureRoute(int n, FeatureOption option, bool ridged, bool factor, long? available = null)
     {
-        long limit = Limit(IO.MemoryBudget.Available());
+        long limit = IO.MemoryBudget.WorkLimit();
         bool SampleSpace(long features) => !ridged && n <= features;
         bool Span(long features) => ridged && RidgedSpan.Takes(n, features, limit);
         // A quarter more than the large matrices counted, for what is not (the eigensolver's vectors, the frequencies, the
@@ -159,20 +156,14 @@ internal static class SampleKernels
             + (fits > 0 ? $"{fits:N0} is the largest value that fits" : "use fewer samples or dimensions"));
     }
 
-    /// <summary>
-    /// The most the n×n routes may use with <paramref name="available"/> bytes free: <see cref="MaxBytes"/>, or 3/4 of what
-    /// is available when that is less (the fixed 8.6 GB alone would let a machine with 4 GB free start what it cannot hold).
-    /// </summary>
-    public static long Limit(long available) => available > 0 ? Math.Min(MaxBytes, available / 4 * 3) : MaxBytes;
-
-    /// <summary>Refuses n×n kernels past <see cref="Limit"/>, naming the option and value that stay linear in n.</summary>
+    /// <summary>Refuses n×n kernels past <see cref="IO.MemoryBudget.WorkLimit()"/>, naming the option and value that stay linear in n.</summary>
     /// <param name="bytesPerPair">Bytes held per entry of n×n: <see cref="Bytes"/>'s 12, or 16 where a float64 Cholesky factor sits beside the float64 kernel (FINC).</param>
     /// <param name="rowBytes">The rows read whole beside the kernels (for the modes' functions): at 3,000 rows of 20,000 dimensions,
     /// 240 MB against the kernels' 144 MB, which the check had not counted.</param>
     /// <remarks>Against what this machine has free now (<see cref="IO.MemoryBudget.Available"/>; tests set it with MemoryBudget.Assume).</remarks>
     public static void CheckMemory(int n, string property, string scalableValue, long rowBytes, long bytesPerPair = 12)
     {
-        long limit = Limit(IO.MemoryBudget.Available()), bytes = (long)n * n * bytesPerPair + rowBytes;
+        long limit = IO.MemoryBudget.WorkLimit(), bytes = (long)n * n * bytesPerPair + rowBytes;
         if (bytes > limit)
             throw new InvalidOptionException(property,
                 $"n = {n} needs {bytes / 1e9:F1} GB for n×n kernels and the rows (limit {limit / 1e9:F1} GB); set it to {scalableValue}, which stays linear in n");

@@ -115,6 +115,46 @@ public class ImageLooksTests
     }
 
     [Fact]
+    public void EveryImageGetsTheMeasuresItHasAloneThoughEachThreadReusesItsWorkArrays()
+    {
+        // A pixel array: images of different content, each measured through a thread's reused arrays, against each measured alone.
+        const int count = 40, width = 12, height = 10;
+        var rng = new Random(11);
+        var pixels = Enumerable.Range(0, count * width * height * 3).Select(_ => (float)rng.NextDouble() * (float)rng.NextDouble()).ToArray();
+        var fromArray = ImageLooks.Measure(new ImageSet(pixels, count, height, width, 3), null)!;
+        for (int i = 0; i < count; i++)
+            AssertSameMeasures(ImageLooks.Of(pixels.AsSpan(i * width * height * 3, width * height * 3), width, height), fromArray, i);
+
+        // Files, smaller after larger: a reused array longer than the image must not lend it the last image's pixels.
+        var sizes = Enumerable.Range(0, count).Select(i => (W: 64 - i, H: 48 - i)).ToArray();
+        var images = sizes.Select(s => new RepDiff.Reporting.SmallImage(s.W, s.H, Enumerable.Range(0, s.W * s.H * 4).Select(_ => (byte)rng.Next(256)).ToArray(), s.W, s.H)).ToArray();
+        var fromFiles = ImageLooks.Measure(new ImageSet(Enumerable.Range(0, count).Select(i => $"{i}.png").ToArray()), new GivenImages(images))!;
+        for (int i = 0; i < count; i++)
+        {
+            var image = images[i];
+            var rgb = Enumerable.Range(0, image.Width * image.Height * 3).Select(k => image.Rgba[4 * (k / 3) + k % 3] / 255f).ToArray();
+            AssertSameMeasures(ImageLooks.Of(rgb, image.Width, image.Height), fromFiles, i);
+        }
+    }
+
+    private static void AssertSameMeasures(ImageLooks.Measures alone, ImageLooks looks, int sample)
+    {
+        Assert.Equal(alone.Brightness, looks.Values[ImageLooks.Brightness]!.Numbers![sample]);
+        Assert.Equal(alone.Contrast, looks.Values[ImageLooks.Contrast]!.Numbers![sample]);
+        Assert.Equal(alone.Colourfulness, looks.Values[ImageLooks.Colourfulness]!.Numbers![sample]);
+        Assert.Equal(alone.Detail, looks.Values[ImageLooks.Detail]!.Numbers![sample]);
+        if (looks.Values[ImageLooks.Colour] is { } colour) Assert.Equal(alone.Colour, colour.Values![sample]);
+    }
+
+    /// <summary>Files named "0.png", "1.png", … that are the given reduced images.</summary>
+    private sealed class GivenImages(RepDiff.Reporting.SmallImage[] images) : RepDiff.Reporting.IImageThumbnailer
+    {
+        public (byte[] Bytes, string MimeType) Thumbnail(string path, int size) => throw new NotSupportedException();
+
+        public RepDiff.Reporting.SmallImage Pixels(string path, int size) => images[int.Parse(Path.GetFileNameWithoutExtension(path))];
+    }
+
+    [Fact]
     public void FilesAreMeasuredReducedWithTheirShapeAndSizeAndUnreadableOnesNamed()
     {
         string dir = TestData.TempDir();

@@ -99,7 +99,7 @@ public class RidgedSpanTests
         static FeatureOption RffDim(int value) => new("RffDim", value, 100_000, v => (4L * v, 2L * v));
         using (MemoryBudget.Assume(8_000_000_000))
         {
-            long limit = SampleKernels.Limit(MemoryBudget.Available());
+            long limit = MemoryBudget.WorkLimit();
             SampleKernels.CheckFeatureRoute(60, RffDim(100_000), ridged: true, factor: false);
             Assert.False(RidgedSpan.IsCheaper(5000, 17_000));
             Assert.True(RidgedSpan.Takes(5000, 17_000, limit));

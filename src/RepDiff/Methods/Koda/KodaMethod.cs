@@ -58,7 +58,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         if (o.Epsilon is null && pair.N > AllEigenvaluesLimit)
             throw new InvalidOptionException(nameof(o.Epsilon),
                 $"not given, and its default needs every eigenvalue of an n×n kernel; with n = {pair.N} > {AllEigenvaluesLimit} give a value, or use --kernel cosine, whose features route is linear in n");
-        long limit = SampleKernels.Limit(IO.MemoryBudget.Available());
+        long limit = IO.MemoryBudget.WorkLimit();
         if (Bytes(pair.N) > limit)
             throw new RepDiffInputException($"KODA holds three n×n float64 matrices: n = {pair.N} needs {Bytes(pair.N) / 1e9:F1} GB (limit {limit / 1e9:F1} GB); "
                 + "with --kernel cosine the features route stays linear in n");

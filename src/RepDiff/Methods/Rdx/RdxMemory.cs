@@ -17,21 +17,21 @@ public static class RdxMemory
         return 2 * square + blocks + perSample;
     }
 
-    /// <summary>What this process may use: physical memory (or the container limit), and what the system has free now.</summary>
+    /// <summary>What this machine has free now (<see cref="IO.MemoryBudget.Available"/>).</summary>
     public static long Available() => IO.MemoryBudget.Available();
 
-    /// <summary>Throws a RepDiffInputException naming MaxSamples when n samples would not fit in `available` bytes.</summary>
+    /// <summary>
+    /// Throws an InvalidOptionException naming MaxSamples, with the largest sample count that fits, when n samples need more than
+    /// the shared limit of work with `available` bytes free (<see cref="IO.MemoryBudget.WorkLimit(long)"/>). That limit (at most
+    /// 8.6 GB) also keeps n well under <see cref="MaxSamples"/> (17 GB), so one message says both.
+    /// </summary>
     public static void Check(int n, int dA, int dB, long available)
     {
-        long need = Estimate(n, dA, dB);
-        bool memoryFits = need <= available * 0.8;
-        if (memoryFits && n <= MaxSamples) return;
-        int fits = Math.Min(n, MaxSamples);
-        while (fits > 2 && Estimate(fits, dA, dB) > available * 0.8) fits = (int)(fits * 0.9);
-        // Say which limit it is: "needs 20.1 GB but 23.4 GB is available" read as a contradiction when only the index limit refused.
-        string why = memoryFits
-            ? $"RDX on {n} samples exceeds the {MaxSamples} samples whose {n}×{n} matrices can be indexed (they would fit in memory: about {need / 1e9:F1} GB of about {available / 1e9:F1} GB available)"
-            : $"RDX on {n} samples needs about {need / 1e9:F1} GB (two {n}×{n} float32 matrices) but about {available / 1e9:F1} GB is available, of which it uses at most 80%";
-        throw new InvalidOptionException(nameof(RdxOptions.MaxSamples), $"{why}; set it to {fits} to run on a seeded subsample");
+        long need = Estimate(n, dA, dB), limit = IO.MemoryBudget.WorkLimit(available);
+        if (need <= limit && n <= MaxSamples) return;
+        int fits = IO.MemoryBudget.LargestFitting(Math.Min(n, MaxSamples), limit, size => Estimate(size, dA, dB));
+        throw new InvalidOptionException(nameof(RdxOptions.MaxSamples),
+            $"RDX on {n} samples needs about {need / 1e9:F1} GB (two {n}×{n} float32 matrices; limit {limit / 1e9:F1} GB, "
+            + $"3/4 of the {available / 1e9:F1} GB available and at most {IO.MemoryBudget.MaxWorkBytes / 1e9:F1} GB); set it to {fits} to run on a seeded subsample");
     }
 }

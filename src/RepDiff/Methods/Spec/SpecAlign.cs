@@ -232,13 +232,13 @@ public static class SpecAlign
     }
 
     /// <summary>
-    /// Refuses, before anything is allocated, a fit that would not fit in <see cref="SampleKernels.Limit"/> of what is free now:
+    /// Refuses, before anything is allocated, a fit that would not fit in <see cref="IO.MemoryBudget.WorkLimit()"/> of what is free now:
     /// at d_B = 40,000 the four d_B × d_B matrices alone are 51 GB. The d_B² part is most of it past a few thousand dimensions,
     /// and only fewer dimensions of B shrink it.
     /// </summary>
     public static void CheckMemory(int n, int da, int db, int batch, string nameB)
     {
-        long bytes = Bytes(n, da, db, batch), limit = SampleKernels.Limit(IO.MemoryBudget.Available());
+        long bytes = Bytes(n, da, db, batch), limit = IO.MemoryBudget.WorkLimit();
         if (bytes <= limit) return;
         throw new RepDiffInputException($"SPEC-align learns a d_B × d_B map: {nameB}'s {db} dimensions need {32.0 * db * db / 1e9:F1} GB for it, "
             + $"its gradient and Adam's moments, {bytes / 1e9:F1} GB in all with the minibatches (limit {limit / 1e9:F1} GB); reduce B's dimensions first (e.g. with PCA)"

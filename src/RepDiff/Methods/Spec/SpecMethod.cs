@@ -112,7 +112,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     {
         var options = MethodTemplate.Cast<SpecOptions>(this, resolved);
         int n = pair.N;
-        if (options.Route != SpecRoute.Exact || 2 * SampleKernels.Bytes(n) > SampleKernels.MaxBytes) return null;
+        if (options.Route != SpecRoute.Exact || 2 * SampleKernels.Bytes(n) > IO.MemoryBudget.WorkLimit()) return null;
         var lambda = ExactRoute.Operator(ExactKernels(pair.RowsA, pair.RowsB, pair.NameA, pair.NameB, options), progress);
         return rows =>
         {

@@ -157,19 +157,6 @@ public class RdxBehaviourTests
         Assert.Equal(n, e.N);
     }
 
-    [Fact]
-    public void AboveTheIndexLimitTheRefusalSaysSoInsteadOfBlamingMemory()
-    {
-        // 50,000 samples need 20 GB, which 100 GB holds: the refusal is the int-indexed n×n matrices' limit.
-        var error = Assert.Throws<InvalidOptionException>(() => RdxMemory.Check(50_000, 16, 16, 100_000_000_000));
-        Assert.Equal(nameof(RdxOptions.MaxSamples), error.Property);
-        Assert.Contains($"exceeds the {RdxMemory.MaxSamples} samples", error.Message);
-        Assert.DoesNotContain("but about", error.Message);
-        Assert.EndsWith($"set it to {RdxMemory.MaxSamples} to run on a seeded subsample", error.Message);
-        // When memory is short, that is what it says, with the share it may use ("needs 20.1 GB but 23.5 GB is available" read as a contradiction).
-        Assert.Contains("but about 8.0 GB is available, of which it uses at most 80%", Assert.Throws<InvalidOptionException>(() => RdxMemory.Check(50_000, 16, 16, 8_000_000_000)).Message);
-    }
-
     [Theory]
     [InlineData("--concepts", "600")]
     [InlineData("--gamma", "0")]

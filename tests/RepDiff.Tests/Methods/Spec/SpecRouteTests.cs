@@ -215,7 +215,7 @@ public class SpecRouteTests
         // The rows read whole count too: 48 MB of kernels and 16 MB of rows pass no limit of 60 MB.
         Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(80_000_000, () => SampleKernels.CheckMemory(2000, nameof(SpecOptions.Route), "rff", rowBytes: 16_000_000)));
         // Plenty free: the fixed cap still holds (30,000 samples need 10.8 GB).
-        Assert.Equal(SampleKernels.MaxBytes, SampleKernels.Limit(1L << 40));
+        Assert.Equal(MemoryBudget.MaxWorkBytes, MemoryBudget.WorkLimit(1L << 40));
         Assert.Throws<RepDiff.Options.InvalidOptionException>(() => Assuming(1L << 40, () => SampleKernels.CheckMemory(30_000, nameof(SpecOptions.Route), "rff", rowBytes: 0)));
     }
 
