@@ -192,6 +192,13 @@ public class EmbedCliTests
         }
     }
 
+    /// <summary>A folder with the token-echo model and a vocabulary of "the" and "cat", and the paths of its texts and output there.</summary>
+    private static (string Dir, string Vocab, string Model, string Texts, string Output) TokenEchoModel()
+    {
+        string dir = TestData.TempDir();
+        return (dir, TinyOnnx.Vocab(dir, "the", "cat"), TinyOnnx.TokenEcho(dir), Path.Combine(dir, "captions.txt"), Path.Combine(dir, "t.npy"));
+    }
+
     /// <summary>
     /// A blank line among texts (empty or only spaces) is embedded as the empty text and keeps its row and id, as before, but
     /// is no longer silent: one warning counts them, names the first lines and says how to leave them out. The empty lines
@@ -200,10 +207,7 @@ public class EmbedCliTests
     [Fact]
     public void BlankTextsAreEmbeddedInTheirRowsWithOneWarningNamingThem()
     {
-        string dir = TestData.TempDir();
-        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
-        string model = TinyOnnx.TokenEcho(dir);
-        string texts = Path.Combine(dir, "captions.txt"), output = Path.Combine(dir, "t.npy");
+        var (dir, vocab, model, texts, output) = TokenEchoModel();
         File.WriteAllText(texts, "the cat\n\ncat\n \t \nthe\n\n\n");
         var (code, stdout, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
         Assert.True(code == 0, error);
@@ -340,10 +344,7 @@ public class EmbedCliTests
     [Fact]
     public void TextsCutToTheModelsTokenLimitAreCountedInOneWarning()
     {
-        string dir = TestData.TempDir();
-        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
-        string model = TinyOnnx.TokenEcho(dir);
-        string texts = Path.Combine(dir, "captions.txt"), output = Path.Combine(dir, "t.npy");
+        var (dir, vocab, model, texts, output) = TokenEchoModel();
         // With --max-length 4: [CLS] the cat [SEP] fits exactly; the second and fourth texts have 6 and 5 word tokens.
         File.WriteAllText(texts, "the cat\nthe cat the cat the cat\ncat\nthe the the cat cat\n");
         var (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--max-length", "4", "--out", output);
