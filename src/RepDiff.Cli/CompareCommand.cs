@@ -93,6 +93,7 @@ internal static class CompareCommand
                 return run;
             });
             ImageLooksStage.Warn(pair.Samples);
+            MethodCommand.SayCautions(trust, []); // every method runs at its defaults: only --stability is the user's
             MethodCommand.SayStabilityLeftOut(comparison.Explanations);
             if (Comparison.RowsMayNotMatch(comparison.Context, pair) is { } misaligned) Cli.Warn(misaligned);
             if (looks > 0) comparison.Timings[ImageLooksStage.Timing] = looks;

@@ -86,6 +86,7 @@ internal static class EmbedCommand
                 + $" in {summary.Seconds:F1} s ({summary.Rows / Math.Max(summary.Seconds, 1e-9):F1} samples/s)"));
             // The note names the model's graph outputs, which are the model file's text.
             if (summary.OutputNote is not null) Cli.Error.WriteLine(Terminal.Clean(summary.OutputNote));
+            if (summary.TruncationNote is { } truncation) Cli.Warn(truncation);
             if (summary.Skipped.Count > 0)
                 Cli.Out.WriteLine(Terminal.Clean($"Skipped {summary.Skipped.Count} unreadable input(s), listed in {EmbeddingFileWriter.SkippedPath(summary.Output)}"));
             return 0;

@@ -68,6 +68,7 @@ internal static class MethodCommand
                 return (result, context, reportModel, origin);
             });
             ImageLooksStage.Warn(pair.Samples);
+            SayCautions(trust, method.Cautions(pair, explanation.ResolvedOptions!));
             SayStabilityLeftOut([explanation]);
             if (Comparison.RowsMayNotMatch(context, pair) is { } misaligned) Cli.Warn(misaligned);
             model.Origin = origin;
@@ -125,6 +126,7 @@ internal static class MethodCommand
                 if (trust.Validates()) HeldOutValidation.Run(method, options, sets, result, progress);
                 return (result, origin);
             });
+            SayCautions(trust, method.Cautions(sets, explanation.ResolvedOptions!));
             // The same stage names as a pair's results.json, so every stage outside the method is timed here too.
             explanation.Timings["open_inputs"] = opening;
             var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}"));
@@ -150,6 +152,16 @@ internal static class MethodCommand
     {
         foreach (var explanation in explanations)
             if (Stability.NoteOf(explanation) is { } note) Cli.Warn($"{explanation.Method}: {note}");
+    }
+
+    /// <summary>
+    /// The settings of a finished run that leave its answer saying little, one warning each: after the run, so a run refused
+    /// for another reason prints its one error line alone.
+    /// </summary>
+    public static void SayCautions(TrustOptions trust, IEnumerable<string> cautions)
+    {
+        if (trust.Caution() is { } stability) Cli.Warn(stability);
+        foreach (string caution in cautions) Cli.Warn(caution);
     }
 
     /// <summary>results.json's timing of <see cref="Origin"/>'s hashing.</summary>

@@ -154,13 +154,14 @@ internal static class ModelPair
             for (int i = 0; i < models.Count; i++)
             {
                 var entry = found[i] ?? EmbedCommand.RunWithProgress((p, started) => EmbeddingCache.Embed(embedders[i]!, inputs, dir, models[i].Stem, keys[i], p, started));
-                string? outputNote = embedders[i]?.OutputNote;
+                string? outputNote = embedders[i]?.OutputNote, truncation = embedders[i]?.TruncationNote;
                 embedders[i]?.Dispose();
                 embedders[i] = null;
                 // Where the file is once the run succeeds (a new one is in the staging folder until then).
                 string final = entry.Reused ? entry.Path : Path.Combine(previous, Path.GetFileName(entry.Path));
                 Cli.Error.WriteLine(Terminal.Clean(entry.Reused ? $"{entry.ModelName}: reusing {final}" : $"{entry.ModelName}: embedded, kept in {final} when the run succeeds"));
                 if (outputNote is not null) Cli.Error.WriteLine(Terminal.Clean(outputNote));
+                if (truncation is not null) Cli.Warn($"{entry.ModelName}: {truncation}");
                 entries.Add(entry);
             }
             return entries;

@@ -24,7 +24,27 @@ internal static class ProgressDisplay
 
     public static T Run<T>(Func<IProgress<ProgressUpdate>, T> work)
     {
-        if (PlainLines) return work(new PlainProgress(Cli.Error));
+        if (PlainLines)
+        {
+            using var plain = new PlainProgress(Cli.Error, hold: PlainProgress.Interval);
+            try
+            {
+                T done = work(plain);
+                plain.Release();
+                return done;
+            }
+            catch (Exception e) when (e is RepDiffInputException or OutOfMemoryException || Stopping())
+            {
+                // A refusal is the run's one line ("error: …"); a stop's line is "stopped by …", printed by the handler.
+                plain.Drop();
+                throw;
+            }
+            catch
+            {
+                plain.Release(); // an internal error: the lines say which stage it came from
+                throw;
+            }
+        }
         T result = default!;
         // The time left, as embed's bar shows it: a stage of many even steps (spec-align's Adam steps) ran for minutes with only its elapsed time.
         AnsiConsole.Progress()
@@ -41,17 +61,73 @@ internal static class ProgressDisplay
     /// started again (a rerun) and is shown again. Between quarters, a stage that has moved prints again once
     /// <see cref="Interval"/> has passed since its last line, with the time left at its pace so far: spec-align on a wide
     /// pair had shown "aligning: 0%" alone for two minutes (review 174), as if it had hung.
+    /// <para>
+    /// With <c>hold</c>, the lines of the run's first <c>hold</c> seconds are held back, then printed together (once that
+    /// time has passed, or at <see cref="Release"/> when the work is done) or left out (<see cref="Drop"/>, when the run is
+    /// refused): a refusal that needs the work done first had printed "distances and ranks: 100%" above its error line,
+    /// which then was not the run's one line (review 174). A run refused later than that has a log worth keeping.
+    /// </para>
     /// </summary>
-    /// <param name="stopping">Whether a signal is stopping the run (<see cref="Stopping"/> unless given).</param>
-    /// <param name="seconds">Seconds on a monotonic clock (the process's stopwatch unless given).</param>
-    internal sealed class PlainProgress(TextWriter output, Func<bool>? stopping = null, Func<double>? seconds = null) : IProgress<ProgressUpdate>
+    internal sealed class PlainProgress : IProgress<ProgressUpdate>, IDisposable
     {
         /// <summary>Seconds between a slow stage's lines: a few lines a minute, far fewer than the quarters of a fast run.</summary>
         internal const double Interval = 15;
 
         private readonly Lock gate = new();
         private readonly Dictionary<string, StageLine> stages = [];
-        private readonly Func<double> now = seconds ?? StopwatchSeconds();
+        private readonly TextWriter output;
+        private readonly Func<bool>? stopping;
+        private readonly Func<double> now;
+        /// <summary>Lines held back (null once released or dropped), and whether they were dropped.</summary>
+        private List<string>? held;
+        private bool dropped;
+        /// <summary>Releases the held lines once the hold is over, though no stage reports then (a long first stage).</summary>
+        private readonly Timer? releaser;
+
+        /// <param name="output">Where the lines go.</param>
+        /// <param name="stopping">Whether a signal is stopping the run (<see cref="Stopping"/> unless given).</param>
+        /// <param name="seconds">Seconds on a monotonic clock (the process's stopwatch unless given).</param>
+        /// <param name="hold">Seconds from now during which lines are held back; none by default.</param>
+        public PlainProgress(TextWriter output, Func<bool>? stopping = null, Func<double>? seconds = null, double hold = 0)
+        {
+            (this.output, this.stopping, now) = (output, stopping, seconds ?? StopwatchSeconds());
+            if (hold <= 0) return;
+            held = [];
+            releaser = new Timer(_ => Release(), null, TimeSpan.FromSeconds(hold), Timeout.InfiniteTimeSpan);
+        }
+
+        /// <summary>Prints the lines held back, and every later line as it comes.</summary>
+        public void Release()
+        {
+            lock (gate)
+            {
+                releaser?.Dispose();
+                if (held is null) return;
+                var lines = held;
+                held = null;
+                if (!(stopping ?? Stopping)())
+                    foreach (string line in lines) output.WriteLine(line);
+            }
+        }
+
+        /// <summary>Leaves out the lines held back and every later line: the run was refused.</summary>
+        public void Drop()
+        {
+            lock (gate)
+            {
+                releaser?.Dispose();
+                (held, dropped) = (null, true);
+            }
+        }
+
+        public void Dispose() => releaser?.Dispose();
+
+        private void Print(string line)
+        {
+            if (dropped) return;
+            if (held is not null) held.Add(line);
+            else output.WriteLine(line);
+        }
 
         /// <summary>A stage's last printed quarter and percent, when that line was printed, and when the stage (re)started.</summary>
         private readonly record struct StageLine(int Quarter, double Percent, double PrintedAt, double StartedAt);
@@ -70,12 +146,12 @@ internal static class ProgressDisplay
                     // Past the first percent the pace so far says what is left; the stage's start is its first report.
                     double left = (t - last.StartedAt) * (1 - value.Fraction) / value.Fraction;
                     stages[value.Stage] = last with { Percent = percent, PrintedAt = t };
-                    output.WriteLine(Terminal.Clean($"{value.Stage}: {percent}% (about {Remaining(left)} left)"));
+                    Print(Terminal.Clean($"{value.Stage}: {percent}% (about {Remaining(left)} left)"));
                     return;
                 }
                 double started = known && q > last.Quarter ? last.StartedAt : t;
                 stages[value.Stage] = new StageLine(q, percent, t, started);
-                output.WriteLine(Terminal.Clean($"{value.Stage}: {percent}%"));
+                Print(Terminal.Clean($"{value.Stage}: {percent}%"));
             }
         }
 

@@ -84,14 +84,15 @@ internal sealed class BpeTextTokenizer
     /// <summary>Special tokens around each text: the post-processor's prefix plus suffix.</summary>
     public int SpecialCount => prefix.Length + suffix.Length;
 
-    /// <summary>Writes prefix, the text's ids (truncated to fit) and suffix into <paramref name="ids"/>; returns how many.</summary>
-    public int Encode(string text, Span<long> ids)
+    /// <summary>Writes prefix, the text's ids (truncated to fit, <paramref name="truncated"/> then) and suffix into <paramref name="ids"/>; returns how many.</summary>
+    public int Encode(string text, Span<long> ids, out bool truncated)
     {
         foreach (var normalize in normalizers) text = normalize(text);
         if (addPrefixSpace && !text.StartsWith(' ')) text = " " + text;
         // The whole text is encoded and then cut, as Hugging Face truncates: exactly the first tokens that fit.
         var content = tokenizer.EncodeToIds(text);
         int kept = Math.Min(content.Count, ids.Length - SpecialCount);
+        truncated = kept < content.Count;
         prefix.CopyTo(ids);
         for (int i = 0; i < kept; i++) ids[prefix.Length + i] = content[i];
         suffix.CopyTo(ids[(prefix.Length + kept)..]);

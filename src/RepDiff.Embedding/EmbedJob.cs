@@ -8,7 +8,9 @@ namespace RepDiff.Embedding;
 public static class EmbedJob
 {
     /// <param name="OutputNote">Which of several graph outputs was embedded, when nothing named one (<see cref="Embedder.OutputNote"/>).</param>
-    public sealed record Summary(string Output, string Model, int Rows, int Cols, IReadOnlyList<SkippedSample> Skipped, double Seconds, string? OutputNote = null);
+    /// <param name="TruncationNote">How many texts were cut to the model's token limit (<see cref="Embedder.TruncationNote"/>).</param>
+    public sealed record Summary(string Output, string Model, int Rows, int Cols, IReadOnlyList<SkippedSample> Skipped, double Seconds, string? OutputNote = null,
+        string? TruncationNote = null);
 
     /// <summary>A source read and checked: its images or texts, one id each.</summary>
     /// <param name="Note">What the user should hear about the inputs before they are embedded (blank texts, images in subfolders left unread), or null.</param>
@@ -63,6 +65,6 @@ public static class EmbedJob
         using var writer = new EmbeddingFileWriter(output, isOutput);
         var run = inputs.Texts is not null ? embedder.RunTexts(inputs.Texts, writer.Append, progress) : embedder.RunImages(inputs.Images!, writer.Append, progress);
         writer.Commit(run.Kept.Select(i => inputs.Ids[i]).ToArray(), run.Skipped);
-        return new Summary(output, embedder.Name, run.Rows, run.Cols, run.Skipped, clock.Elapsed.TotalSeconds, embedder.OutputNote);
+        return new Summary(output, embedder.Name, run.Rows, run.Cols, run.Skipped, clock.Elapsed.TotalSeconds, embedder.OutputNote, embedder.TruncationNote);
     }
 }

@@ -34,6 +34,18 @@ public sealed class Embedder : IDisposable
     public ModelDescription Description => description;
     public string Name => description.DisplayName;
 
+    /// <summary>Texts of the last run cut to the model's max_length (counted as they are tokenized, on the batches' thread).</summary>
+    private int truncatedTexts, textsRun;
+
+    /// <summary>
+    /// How many texts of the last run had more tokens than the model takes and were cut to their first ones, or null when none
+    /// were: a 20,000-word line had been embedded from its first 256 tokens without a word (review 174).
+    /// </summary>
+    public string? TruncationNote => Volatile.Read(ref truncatedTexts) is var cut and > 0
+        ? $"{cut:N0} of {textsRun:N0} texts had more tokens than {Name} takes and were embedded from their first {tokenizer!.MaxLength:N0} tokens "
+          + $"({description.Names.Setting("max_length", "--max-length")} sets that); the rest of each was left out"
+        : null;
+
     /// <summary>
     /// Said when the embedding is the first of several graph outputs because nothing named one: a model exported with
     /// last_hidden_state and pooler_output is otherwise embedded by the first without a word.
@@ -195,6 +207,7 @@ public sealed class Embedder : IDisposable
     {
         if (tokenizer is null) throw new RepDiffInputException($"{Name} is an image model; give it images, not texts");
         if (texts.Count == 0) throw new RepDiffInputException("no texts to embed");
+        (truncatedTexts, textsRun) = (0, texts.Count);
         return Run(texts.Count, TextBatches(texts), sink, progress);
     }
 
@@ -247,7 +260,11 @@ public sealed class Embedder : IDisposable
             // tokens whatever the texts' lengths (at the flags' limits, more than an array can hold).
             var ids = new long[n][];
             var scratch = new long[max];
-            for (int i = 0; i < n; i++) ids[i] = scratch.AsSpan(0, tokenizer.Encode(texts[start + i], scratch)).ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                ids[i] = scratch.AsSpan(0, tokenizer.Encode(texts[start + i], scratch, out bool cut)).ToArray();
+                if (cut) truncatedTexts++;
+            }
             // Sorting by length within the window keeps padding (wasted model work) small.
             var order = Enumerable.Range(0, n).OrderBy(i => ids[i].Length).ToArray();
             for (int first = 0; first < n; first += batchSize)

@@ -26,7 +26,8 @@ internal sealed class TextTokenizer
     public TextTokenizer(TextPreprocessing spec, ModelDescription description)
     {
         MaxLength = spec.MaxLength!.Value;
-        (maskScratch, typesScratch) = (new long[MaxLength], new long[MaxLength]);
+        // One slot past MaxLength: a text that fills it had more tokens than the model takes (Encode's truncated).
+        (maskScratch, typesScratch) = (new long[MaxLength + 1], new long[MaxLength + 1]);
         if (spec.Vocab is not null)
         {
             string path = description.PathOf(spec.Vocab)!;
@@ -163,11 +164,20 @@ internal sealed class TextTokenizer
         return lowercase;
     }
 
-    /// <summary>Writes the ids of one text (at most MaxLength) into <paramref name="ids"/> and returns how many.</summary>
-    public int Encode(string text, Span<long> ids)
+    /// <summary>
+    /// Writes the ids of one text (at most MaxLength) into <paramref name="ids"/> and returns how many; <paramref name="truncated"/>
+    /// says whether the text had more tokens, cut off as Hugging Face truncates (its first tokens, then the closing ones).
+    /// </summary>
+    public int Encode(string text, Span<long> ids, out bool truncated)
     {
-        if (bpe is not null) return bpe.Encode(text, ids[..MaxLength]);
+        if (bpe is not null) return bpe.Encode(text, ids[..MaxLength], out truncated);
         if (stripAccents) text = AccentFolding.Fold(text);
-        return tokenizer.Encode(text, ids[..MaxLength], maskScratch, typesScratch, padTo: null);
+        int count = tokenizer.Encode(text, ids[..MaxLength], maskScratch.AsSpan(0, MaxLength), typesScratch.AsSpan(0, MaxLength), padTo: null);
+        truncated = false;
+        if (count < MaxLength) return count;
+        // It filled every slot: encoded again with one slot more, a text that fits exactly still ends there.
+        var wider = new long[MaxLength + 1];
+        truncated = tokenizer.Encode(text, wider, maskScratch, typesScratch, padTo: null) > MaxLength;
+        return count;
     }
 }

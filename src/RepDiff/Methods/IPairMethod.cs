@@ -41,4 +41,11 @@ public interface IPairMethod : IMethod
 
     /// <summary>Validates the options, runs, and returns the explanation with the resolved options as its parameters.</summary>
     Explanation Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
+
+    /// <summary>
+    /// One line for each setting of a finished run that is legal but leaves its answer saying little (a bandwidth far below
+    /// the data's distances, a handful of Fourier frequencies), from the run's resolved options: the CLI prints them as
+    /// warnings once the run is done, so a refused run still prints one line.
+    /// </summary>
+    IEnumerable<string> Cautions(RepresentationPair pair, MethodOptions resolved) => [];
 }

@@ -4,4 +4,7 @@ namespace RepDiff.Methods;
 public interface ISampleSetMethod : IMethod
 {
     Explanation Run(SampleSets sets, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
+
+    /// <summary>Settings of a finished run that leave its answer saying little (<see cref="IPairMethod.Cautions"/>).</summary>
+    IEnumerable<string> Cautions(SampleSets sets, MethodOptions resolved) => [];
 }

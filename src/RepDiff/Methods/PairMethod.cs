@@ -49,6 +49,11 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
     void IPairMethod.CheckSampleCount(RepresentationPair pair, int n, MethodOptions options)
         => CheckSampleCount(pair, n, MethodTemplate.Cast<TOptions>(this, options));
 
+    IEnumerable<string> IPairMethod.Cautions(RepresentationPair pair, MethodOptions resolved) => Cautions(pair, MethodTemplate.Cast<TOptions>(this, resolved));
+
+    /// <summary>Settings of a finished run that leave its answer saying little (<see cref="IPairMethod.Cautions"/>).</summary>
+    protected virtual IEnumerable<string> Cautions(RepresentationPair pair, TOptions resolved) => [];
+
     /// <summary>How many of n samples the method explains (<see cref="IPairMethod.SamplesExplained"/>).</summary>
     protected virtual int SamplesExplained(int n, TOptions options) => n;
 

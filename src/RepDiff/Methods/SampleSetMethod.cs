@@ -20,6 +20,11 @@ public abstract class SampleSetMethod<[DynamicallyAccessedMembers(OptionsSchema.
     Explanation ISampleSetMethod.Run(SampleSets sets, MethodOptions options, IProgress<ProgressUpdate>? progress)
         => Run(sets, MethodTemplate.Cast<TOptions>(this, options), progress);
 
+    IEnumerable<string> ISampleSetMethod.Cautions(SampleSets sets, MethodOptions resolved) => Cautions(sets, MethodTemplate.Cast<TOptions>(this, resolved));
+
+    /// <summary>Settings of a finished run that leave its answer saying little (<see cref="IPairMethod.Cautions"/>).</summary>
+    protected virtual IEnumerable<string> Cautions(SampleSets sets, TOptions resolved) => [];
+
     protected virtual void Validate(SampleSets sets, TOptions options) { }
     protected virtual TOptions Resolve(SampleSets sets, TOptions options, IProgress<ProgressUpdate>? progress) => options;
     protected abstract Explanation Explain(SampleSets sets, TOptions options, IProgress<ProgressUpdate>? progress);

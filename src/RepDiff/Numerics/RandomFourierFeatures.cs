@@ -142,6 +142,17 @@ public sealed class RandomFourierFeatures
     /// <summary>Smallest bandwidth the sampled frequencies (of order 1/sigma) allow: see <see cref="MaxFrequency"/>.</summary>
     public const double MinSigma = 1 / MaxFrequency;
 
+    /// <summary>
+    /// Fewer frequencies than this estimate each kernel entry with a standard deviation above about 0.1 (1/√r for a pair far
+    /// apart, √(1/2r) for a row with itself), on values from 0 to 1: the kernel a run compares is mostly noise.
+    /// </summary>
+    public const int FewestUseful = 100;
+
+    /// <summary>A warning when <paramref name="count"/> frequencies are too few to approximate the kernel (<see cref="FewestUseful"/>); null otherwise.</summary>
+    public static string? TooFew(int count, string flag) => count >= FewestUseful ? null
+        : $"{flag} {count}: so few random Fourier frequencies estimate each kernel entry to about ±{1 / Math.Sqrt(count):0.##} (1/√{count}) on values from 0 to 1, "
+          + $"so the concepts come mostly from the random frequencies; use {FewestUseful} or more";
+
     /// <summary>Refuses a bandwidth whose frequencies would overflow the features' phases, naming the option.</summary>
     public static void CheckSigma(double sigma, string property)
     {

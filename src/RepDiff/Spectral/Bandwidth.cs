@@ -32,6 +32,30 @@ public static class Bandwidth
         return median;
     }
 
+    /// <summary>
+    /// A Gaussian kernel exp(−d²/2σ²) is 0 in float32 beyond d ≈ 14.4σ (e^−103 is its least value): with σ below
+    /// 1/<see cref="NarrowRatio"/> of the median distance, every pair at the median distance or farther has kernel 0.
+    /// </summary>
+    public const double NarrowRatio = 15;
+
+    /// <summary>Rows of the median <see cref="Narrow"/> compares with: a caution needs its scale, not its third digit.</summary>
+    private const int CautionRows = 500;
+
+    /// <summary>
+    /// A warning when a given bandwidth is so far below the median pairwise distance of <paramref name="rows"/> that the kernel
+    /// is close to the identity (`spec --sigma-a 1e-30` had run without a word); null otherwise.
+    /// </summary>
+    public static string? Narrow(IRowSource rows, double sigma, int seed, string flag, string name)
+    {
+        if (rows.Rows < 2) return null;
+        var sample = rows.Rows > CautionRows ? rows.SelectRows(Sampling.Uniform(rows.Rows, CautionRows, seed)) : rows;
+        double median = MedianDistance(sample, seed, flag);
+        if (!(median > 0) || sigma * NarrowRatio >= median) return null;
+        return $"{flag} {sigma:G3} is {sigma / median:G2} times {name}'s median pairwise distance ({median:G3}), below 1/{NarrowRatio:G} of it: every pair "
+            + $"at the median distance or farther has kernel value 0 in float32, so the kernel is close to the identity and its concepts say little; "
+            + $"leave {flag} out for the median rule";
+    }
+
     /// <summary>The median itself, 0 when most rows are identical (<see cref="Median"/> refuses it with the option's name).</summary>
     internal static double MedianDistance(IRowSource x, int seed, string property)
     {

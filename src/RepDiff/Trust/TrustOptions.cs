@@ -39,6 +39,14 @@ public sealed record TrustOptions
     /// </summary>
     public int ResamplesFor(IMethod method) => Stability ?? (Trust && !method.RetrainsOnEveryRerun ? TrustResamples : 0);
 
+    /// <summary>
+    /// A warning for --stability 1, null otherwise: one resample's overlap is the whole measure, so one unlucky (or lucky)
+    /// rerun decides it (`rdx --stability 1` had said "none of its first five concepts was found again" without a word).
+    /// </summary>
+    public string? Caution() => Stability == 1
+        ? $"--stability 1: each concept's stability is how well one rerun on 80% of the samples found it again, so one rerun's chance decides it; use --stability {TrustResamples} or more (--trust's default)"
+        : null;
+
     /// <summary>Why --trust measured no stability for <paramref name="method"/>, or null when it did or was not asked to.</summary>
     public string? StabilityLeftOut(IMethod method) => Stability is null && Trust && method.RetrainsOnEveryRerun
         ? $"stability not measured: each {method.Name} rerun retrains it from scratch, so --trust leaves it out; give --stability R to measure it"

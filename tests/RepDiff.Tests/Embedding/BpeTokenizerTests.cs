@@ -16,11 +16,13 @@ public class BpeTokenizerTests
         return path;
     }
 
-    private static long[] Encode(string path, string text, int maxLength = 32)
+    private static long[] Encode(string path, string text, int maxLength = 32) => Encode(path, text, maxLength, out _);
+
+    private static long[] Encode(string path, string text, int maxLength, out bool truncated)
     {
         var tokenizer = new TextTokenizer(new TextPreprocessing { Tokenizer = path, MaxLength = maxLength }, new ModelDescription());
         var ids = new long[maxLength];
-        int count = tokenizer.Encode(text, ids);
+        int count = tokenizer.Encode(text, ids, out truncated);
         return ids[..count];
     }
 
@@ -64,8 +66,14 @@ public class BpeTokenizerTests
     public void TruncationKeepsTheSpecialTokensAndThePadIdIsTheFiles()
     {
         string path = Write(Roberta(Merges("Ġ l", "Ġl o", "Ġlo w", "l o", "lo w", "e r", "Ġlow er")));
-        Assert.Equal([0L, 14, 15, 2], Encode(path, "lower low", maxLength: 4));
-        Assert.Equal([0L, 14, 2], Encode(path, "lower low", maxLength: 3));
+        Assert.Equal([0L, 14, 15, 2], Encode(path, "lower low", 4, out bool truncated));
+        // Truncated exactly when the whole text has more tokens than fit, and not when they fit exactly.
+        int whole = Encode(path, "lower low").Length;
+        Assert.Equal(whole > 4, truncated);
+        Encode(path, "lower low", whole, out truncated);
+        Assert.False(truncated);
+        Assert.Equal([0L, 14, 2], Encode(path, "lower low", 3, out truncated));
+        Assert.True(truncated);
         var tokenizer = new TextTokenizer(new TextPreprocessing { Tokenizer = path, MaxLength = 8 }, new ModelDescription());
         Assert.Equal(1, tokenizer.PadId); // <pad>, as RoBERTa's position ids need
     }

@@ -217,6 +217,13 @@ public class EmbedCliTests
         }
     }
 
+    /// <summary>A folder with the token-echo model and a vocabulary of "the" and "cat", and the paths of its texts and output there.</summary>
+    private static (string Dir, string Vocab, string Model, string Texts, string Output) TokenEchoModel()
+    {
+        string dir = TestData.TempDir();
+        return (dir, TinyOnnx.Vocab(dir, "the", "cat"), TinyOnnx.TokenEcho(dir), Path.Combine(dir, "captions.txt"), Path.Combine(dir, "t.npy"));
+    }
+
     /// <summary>
     /// A blank line among texts (empty or only spaces) is embedded as the empty text and keeps its row and id, as before, but
     /// is no longer silent: one warning counts them, names the first lines and says how to leave them out. The empty lines
@@ -225,10 +232,7 @@ public class EmbedCliTests
     [Fact]
     public void BlankTextsAreEmbeddedInTheirRowsWithOneWarningNamingThem()
     {
-        string dir = TestData.TempDir();
-        string vocab = TinyOnnx.Vocab(dir, "the", "cat");
-        string model = TinyOnnx.TokenEcho(dir);
-        string texts = Path.Combine(dir, "captions.txt"), output = Path.Combine(dir, "t.npy");
+        var (dir, vocab, model, texts, output) = TokenEchoModel();
         File.WriteAllText(texts, "the cat\n\ncat\n \t \nthe\n\n\n");
         var (code, stdout, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
         Assert.True(code == 0, error);
@@ -357,6 +361,27 @@ public class EmbedCliTests
     }
 
     /// <summary>Texts cut at a --max-length past MiniLM's 512 positions failed with ONNX Runtime's broadcast message alone.</summary>
+    /// <summary>
+    /// Texts longer than the model's max_length are cut to their first tokens, as before, but no longer silently: one warning
+    /// counts them and gives the limit (review 174: a 20,000-word line had been embedded from its first 256 tokens without a
+    /// word). A text that fills the limit exactly is not counted, and texts that fit say nothing.
+    /// </summary>
+    [Fact]
+    public void TextsCutToTheModelsTokenLimitAreCountedInOneWarning()
+    {
+        var (dir, vocab, model, texts, output) = TokenEchoModel();
+        // With --max-length 4: [CLS] the cat [SEP] fits exactly; the second and fourth texts have 6 and 5 word tokens.
+        File.WriteAllText(texts, "the cat\nthe cat the cat the cat\ncat\nthe the the cat cat\n");
+        var (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--max-length", "4", "--out", output);
+        Assert.True(code == 0, error);
+        var warning = Assert.Single(error.Split('\n'), line => line.StartsWith("warning"));
+        Assert.Matches(@"^warning: 2 of 4 texts had more tokens than .* takes and were embedded from their first 4 tokens \(max_length / --max-length sets that\); the rest of each was left out$", warning);
+
+        (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--max-length", "16", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("warning", error);
+    }
+
     [Fact]
     public void TextsLongerThanTheModelTakesNameTheirLength()
     {

@@ -24,6 +24,15 @@ public sealed class FincMethod : SampleSetMethod<FincOptions>
         if (sets.Test.Rows < 1 || sets.Reference.Rows < 1) throw new RepDiffInputException("FINC needs at least one row in each set");
     }
 
+    protected override IEnumerable<string> Cautions(SampleSets sets, FincOptions o)
+    {
+        if (o.WasGiven(nameof(o.Sigma)) && o.Sigma is double sigma
+            && Bandwidth.Narrow(new StackedRows(sets.Test, sets.Reference), sigma, o.Seed, OptionSpec.FlagOf(nameof(o.Sigma)), $"{sets.NameTest} and {sets.NameRef}") is { } narrow)
+            yield return narrow;
+        if (o.Route == FincRoute.Rff && o.Omega is null && RandomFourierFeatures.TooFew(o.RffDim, OptionSpec.FlagOf(nameof(o.RffDim))) is { } few)
+            yield return few;
+    }
+
     protected override FincOptions Resolve(SampleSets sets, FincOptions o, IProgress<ProgressUpdate>? progress)
     {
         var route = o.Route switch

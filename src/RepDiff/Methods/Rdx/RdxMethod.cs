@@ -37,6 +37,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
             throw new InvalidOptionException(nameof(o.Concepts),
                 $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}{capped}");
         if (o.Align) CkaAlignment.CheckSize(used);
+        CheckGammaBeforeRun(o, used);
         // Before anything reads the inputs: a million-row file was loaded whole (6 GB, a minute) only to be refused here.
         RdxMemory.Check(used, pair.RowsA.Cols, pair.RowsB.Cols, RdxMemory.Available());
     }
@@ -203,6 +204,27 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         if (largest >= NoiseFloor && beta * largest < MinExponent)
             throw new RepDiffInputException($"--beta {beta:G} leaves the affinities exp(beta G) within {beta * largest:G2} of 1 (differences reach {largest:G3}): "
                 + $"float32 barely tells them apart, so there is nothing to cluster; use --beta {MinExponent / largest:G3} or more{(gamma ? ", or a larger --gamma" : "")}");
+    }
+
+    /// <summary>
+    /// The --gamma refusal of <see cref="CheckAffinityRange"/>, made before any distance is computed when the options alone
+    /// decide it: |N_B − N_A| / (min + 1) is at most m − 1 for neighbourhood ranks (0 … m − 1) and 1 for distances over their
+    /// maximum, and tanh(y) ≤ y, so a gamma times that bound below <see cref="NoiseFloor"/> flattens every difference
+    /// (`--gamma 1e-300` had printed "distances and ranks: 100%" above its error line). Local scaling has no such bound.
+    /// </summary>
+    private static void CheckGammaBeforeRun(RdxOptions o, int m)
+    {
+        if (o.Difference != RdxDifference.LocallyBiased || o.Gamma is not double gamma || !o.WasGiven(nameof(RdxOptions.Gamma))) return;
+        double? reach = o.Distance switch
+        {
+            RdxDistance.Neighborhood => Math.Max(m - 1, 1),
+            RdxDistance.MaxNormalized => 1,
+            _ => null,
+        };
+        // The difference is computed in float32, where a gamma below its range is 0.
+        if (reach is double bound && (double)(float)gamma * bound < NoiseFloor)
+            throw new RepDiffInputException($"--gamma {gamma:G} flattens every difference tanh(gamma …) to float32's rounding (gamma times the largest the ratio can be on "
+                + $"{m} samples, {bound:G}, is {gamma * bound:G3}), so there is nothing to cluster; use a larger --gamma (the default is 80/n: {RdxOptions.DefaultGamma(m):G3})");
     }
 
     /// <summary>Differences this small are rounding of values near 1 in float32, not differences.</summary>

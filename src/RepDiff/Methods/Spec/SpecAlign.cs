@@ -17,6 +17,9 @@ namespace RepDiff.Methods.Spec;
 /// </summary>
 public static class SpecAlign
 {
+    /// <summary>The rows W is trained on: those not held out (at least 2 are, to measure SPEC-diff on).</summary>
+    public static int TrainingRows(int n, double holdoutFraction) => n - Math.Max(2, (int)Math.Round(n * holdoutFraction));
+
     public static SpecAlignResult Fit(Matrix a, Matrix b, SpecAlignOptions options, IProgress<ProgressUpdate>? progress = null, string nameA = "A", string nameB = "B")
     {
         int seed = options.Seed;
@@ -27,7 +30,7 @@ public static class SpecAlign
         var rng = Rng.Create(seed);
         var order = Enumerable.Range(0, n).ToArray();
         rng.Shuffle(order);
-        int holdout = Math.Max(2, (int)Math.Round(n * options.HoldoutFraction));
+        int holdout = n - TrainingRows(n, options.HoldoutFraction);
         var heldOut = order[..holdout];
         var train = order[holdout..];
         Array.Sort(heldOut);

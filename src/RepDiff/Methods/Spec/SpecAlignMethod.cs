@@ -36,7 +36,18 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
     protected override void CheckSampleCount(RepresentationPair pair, int n, SpecAlignOptions options)
     {
         // An option error, as SPEC's is, so a rerun's smaller sample says which rerun (stability, validation) it is.
-        if (n < 8) throw new InvalidOptionException(nameof(options.Concepts), $"SPEC-align needs at least 8 samples; there are {n}");
+        if (n < MinSamples) throw new InvalidOptionException(nameof(options.Concepts), $"SPEC-align needs at least {MinSamples} samples; there are {n}");
+    }
+
+    /// <summary>The fewest samples SPEC-align runs on; W trained on fewer rows than this is cautioned.</summary>
+    private const int MinSamples = 8;
+
+    protected override IEnumerable<string> Cautions(RepresentationPair pair, SpecAlignOptions o)
+    {
+        int training = SpecAlign.TrainingRows(pair.N, o.HoldoutFraction);
+        if (training < MinSamples)
+            yield return $"{OptionSpec.FlagOf(nameof(o.HoldoutFraction))} {o.HoldoutFraction:G3} leaves {training} of {pair.N} rows to train W on, fewer than the "
+                + $"{MinSamples} SPEC-align needs for a run: W is fit to {(training == 1 ? "one row" : $"{training} rows")}, so the held-out SPEC-diff says little; use a smaller fraction or more samples";
     }
 
     protected override void Validate(RepresentationPair pair, SpecAlignOptions options)

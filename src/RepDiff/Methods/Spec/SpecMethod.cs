@@ -29,6 +29,17 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
             throw new InvalidOptionException(nameof(o.Route), "random Fourier features belong to the Gaussian kernel, not the cosine kernel");
     }
 
+    protected override IEnumerable<string> Cautions(RepresentationPair pair, SpecOptions o)
+    {
+        if (o.Kernel != KernelKind.Gaussian) yield break;
+        if (o.WasGiven(nameof(o.SigmaA)) && o.SigmaA is double sa && Bandwidth.Narrow(pair.RowsA, sa, o.Seed, OptionSpec.FlagOf(nameof(o.SigmaA)), pair.NameA) is { } narrowA)
+            yield return narrowA;
+        if (o.WasGiven(nameof(o.SigmaB)) && o.SigmaB is double sb && Bandwidth.Narrow(pair.RowsB, sb, o.Seed, OptionSpec.FlagOf(nameof(o.SigmaB)), pair.NameB) is { } narrowB)
+            yield return narrowB;
+        if (o.Route == SpecRoute.Rff && (o.OmegaA is null || o.OmegaB is null) && RandomFourierFeatures.TooFew(o.RffDim, OptionSpec.FlagOf(nameof(o.RffDim))) is { } few)
+            yield return few;
+    }
+
     protected override SpecOptions Resolve(RepresentationPair pair, SpecOptions o, IProgress<ProgressUpdate>? progress)
     {
         var route = ResolvedRoute(o, pair.N);
