@@ -149,7 +149,7 @@ internal static class DemoCommand
                 "found by every method and ranked by how well each explains the difference (BSR). The digit pairs reproduce the RDX authors' experiments with small networks trained here; " +
                 "the others compare real pretrained models on real data. Each line in bold is what the best-ranked method found, read from the labels of its concepts' members; " +
                 "only the concepts it found again on half the samples and confirmed on the other half count (its cards say which).", entries));
-            Outputs.Commit(folder, dir, runsFile: "index.html");
+            Outputs.Commit(folder, dir, demoIndex: "index.html");
             foreach (var (demo, comparison, model) in results)
             {
                 Cli.Out.WriteLine(demo.Title);

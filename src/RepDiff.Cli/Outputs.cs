@@ -46,13 +46,15 @@ internal static class Outputs
     /// found in its turn: asked before it, a run that found --out missing kept a concurrent spec-align's w.npy, committed in
     /// the meantime, without a word.
     /// </summary>
-    /// <param name="runsFile">The file that marks a folder as a run's: results.json, or the demo's index.html (a demo's own
-    /// folder holds no results.json at its top, so its pair folders from a run with other options had stayed unsaid).</param>
-    public static void Commit(OutputFolder folder, string dir, string runsFile = "results.json")
+    /// <param name="demoIndex">The demo's index file: it marks the folder as an earlier demo run's, whose pair folders this run
+    /// does not write stay too and are named (they had stayed unsaid, unlinked from the new index; review 180, finding 9). Other
+    /// commands' folders are not named: compare's embeddings/ is its own cache, reused.</param>
+    public static void Commit(OutputFolder folder, string dir, string? demoIndex = null)
     {
         var committed = folder.Commit();
-        var kept = committed.Kept.Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
-        if ((committed.Earlier.Contains("results.json") || committed.Earlier.Contains(runsFile)) && kept.Count > 0)
+        var folders = demoIndex is null ? [] : committed.KeptFolders.Select(name => name + Path.DirectorySeparatorChar);
+        var kept = committed.Kept.Concat(folders).Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+        if ((committed.Earlier.Contains("results.json") || demoIndex is not null && committed.Earlier.Contains(demoIndex)) && kept.Count > 0)
             Cli.Warn($"--out {dir} held an earlier run's results; these files of it stay, as this run writes none of that name: "
                 + $"{string.Join(", ", kept)} (remove them if they were that run's: a script would read them as this run's)");
         // The results are in place: what stayed behind is said, not an error (the run's own outputs are whole).

@@ -415,6 +415,7 @@ public sealed class OutputFolder : IDisposable
         }
         return new Committed(back.Earlier, back.Moved, back.Stays ? new LeftBehind(back.Stuck, replacedFolder) { Unread = back.Unread } : null)
         {
+            KeptFolders = back.MovedFolders,
             RemovedBeforeMovedBack = back.Vanished ? replacedFolder : null,
         };
     }
@@ -425,6 +426,9 @@ public sealed class OutputFolder : IDisposable
     /// <param name="NotMovedBack">Files of the old folder that could not be moved into the new one, and where they are; null when none.</param>
     public sealed record Committed(IReadOnlyList<string> Earlier, IReadOnlyList<string> Kept, LeftBehind? NotMovedBack = null)
     {
+        /// <summary>The folders of its top level that the run did not write and that stay (a demo's pair folders of another run).</summary>
+        public IReadOnlyList<string> KeptFolders { get; init; } = [];
+
         /// <summary>
         /// Where the folder replaced had been put, when something else removed it before its files could be moved back (a
         /// user's `rm -rf` of hidden folders, a run of another tool): the results are whole, what it held is gone. Null otherwise.
@@ -565,6 +569,9 @@ public sealed class OutputFolder : IDisposable
     /// </summary>
     private sealed record MovedBack(List<string> Earlier, List<string> Moved, List<string> Stuck)
     {
+        /// <summary>The folders moved back into --out's top level.</summary>
+        public List<string> MovedFolders { get; } = [];
+
         public bool Vanished { get; set; }
 
         /// <summary>Why the old folder could not be listed, so that nothing of it was moved back; null when it was.</summary>
@@ -621,8 +628,7 @@ public sealed class OutputFolder : IDisposable
                 else if (Directory.Exists(entry))
                 {
                     Directory.Move(entry, target);
-                    // Named as a folder: a demo's pair folder from a run with other options stays beside the new ones (review 180, finding 9).
-                    if (relative.Length == 0) back.Moved.Add(name + Path.DirectorySeparatorChar);
+                    if (relative.Length == 0) back.MovedFolders.Add(name);
                 }
                 else
                 {
