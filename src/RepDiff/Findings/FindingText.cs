@@ -98,6 +98,8 @@ public static class FindingText
         // The method's subsample too small (rdx --max-samples 30 of 60 rows): a larger one can be tested.
         { Property: RerunSize.SubsampleTooSmall } => UntestedWhy + $"held-out validation {refusal.Problem}: --trust (or --validate alone) tests each one "
             + $"on a larger subsample, of {HeldOutValidation.MinSamples} samples or more.",
+        // Too few samples for the method on the discovery half, which no option changes (spec-align on 12 samples).
+        { Property: Options.InvalidOptionException.NoOption } => UntestedWhy + $"--trust (or --validate alone) tests each one, but not on this few samples: {refusal.Problem}.",
         // An option the discovery half cannot take (rdx --concepts 40 on 60 samples): another value can be tested.
         _ => UntestedWhy + $"--trust (or --validate alone) tests each one, but not with this run's {Options.OptionSpec.FlagOf(refusal.Property)}: {refusal.Problem}.",
     };

@@ -36,7 +36,8 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
     protected override void CheckSampleCount(RepresentationPair pair, int n, SpecAlignOptions options)
     {
         // An option error, as SPEC's is, so a rerun's smaller sample says which rerun (stability, validation) it is.
-        if (n < 8) throw new InvalidOptionException(nameof(options.Concepts), $"SPEC-align needs at least 8 samples; there are {n}");
+        // No option lowers it: W is trained on some rows and judged on the others held out.
+        if (n < 8) throw new InvalidOptionException(InvalidOptionException.NoOption, $"SPEC-align needs at least 8 samples, to train W on some and judge it on the rest; there are {n}");
     }
 
     protected override void Validate(RepresentationPair pair, SpecAlignOptions options)
