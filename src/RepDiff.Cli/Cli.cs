@@ -293,7 +293,7 @@ internal static class Cli
         }
         catch (InvalidOptionException e)
         {
-            Error.WriteLine($"error: {OptionSpec.FlagOf(e.Property)}: {Terminal.Clean(e.Problem.ReplaceLineEndings(" "))}");
+            Error.WriteLine($"error: {e.FlagPrefix}{Terminal.Clean(e.Problem.ReplaceLineEndings(" "))}");
             return BadInput;
         }
         catch (RepDiffInputException e)

@@ -154,14 +154,16 @@ public sealed class Comparison
     private static RepDiffInputException CannotRun(IReadOnlyList<(IPairMethod Method, InvalidOptionException Error)> refused, IReadOnlyList<MethodRun> runs)
     {
         var names = refused.Select(r => r.Method.Name).ToList();
-        string reasons = string.Join("; ", refused.Select(r => $"{r.Method.Name} cannot run on these inputs ({OptionSpec.FlagOf(r.Error.Property)}: {r.Error.Problem})"));
-        string setIt = refused.Count == 1
-            ? $"run `repdiff {names[0]}` to set {OptionSpec.FlagOf(refused[0].Error.Property)}"
-            : $"run each alone ({string.Join(", ", names.Select(name => $"`repdiff {name}`"))}) to set its option";
+        string reasons = string.Join("; ", refused.Select(r => $"{r.Method.Name} cannot run on these inputs ({r.Error.FlagPrefix}{r.Error.Problem})"));
+        // A refusal no option answers (too few samples for the method at all) has no option to set: it can only be left out.
+        var settable = refused.Where(r => r.Error.Property != InvalidOptionException.NoOption).ToList();
+        var remedies = new List<string>();
+        if (settable.Count == 1) remedies.Add($"run `repdiff {settable[0].Method.Name}` to set {OptionSpec.FlagOf(settable[0].Error.Property)}");
+        else if (settable.Count > 1) remedies.Add($"run each alone ({string.Join(", ", settable.Select(r => $"`repdiff {r.Method.Name}`"))}) to set its option");
         // Given groups (--groups) are no name --methods takes: they stay in the run by keeping --groups.
         string others = string.Join(",", runs.Where(r => !r.Method.ConceptsAreGiven).Select(r => r.Method.Name).Where(name => !names.Contains(name)));
-        string leaveOut = others.Length == 0 ? "" : $", or leave {(refused.Count == 1 ? names[0] : "them")} out with --methods {others}";
-        return new RepDiffInputException($"{reasons}; {setIt}{leaveOut}");
+        if (others.Length > 0) remedies.Add($"leave {(refused.Count == 1 ? names[0] : "them")} out with --methods {others}");
+        return new RepDiffInputException(remedies.Count == 0 ? reasons : $"{reasons}; {string.Join(", or ", remedies)}");
     }
 
     /// <summary>Runs a trust stage of one method, naming the method and the stage in any input error it raises.</summary>

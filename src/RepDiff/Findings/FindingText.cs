@@ -98,6 +98,8 @@ public static class FindingText
         // The method's subsample too small (rdx --max-samples 30 of 60 rows): a larger one can be tested.
         { Property: RerunSize.SubsampleTooSmall } => UntestedWhy + $"held-out validation {refusal.Problem}: --trust (or --validate alone) tests each one "
             + $"on a larger subsample, of {HeldOutValidation.MinSamples} samples or more.",
+        // Too few samples for the method on the discovery half, which no option changes (spec-align on 12 samples).
+        { Property: Options.InvalidOptionException.NoOption } => UntestedWhy + $"--trust (or --validate alone) tests each one, but not on this few samples: {refusal.Problem}.",
         // An option the discovery half cannot take (rdx --concepts 40 on 60 samples): another value can be tested.
         _ => UntestedWhy + $"--trust (or --validate alone) tests each one, but not with this run's {Options.OptionSpec.FlagOf(refusal.Property)}: {refusal.Problem}.",
     };
@@ -270,7 +272,10 @@ public static class FindingText
                 + $"{(count == 1 ? "it is" : "each is")} no better than random groups of {(count == 1 ? "its size" : "the same size")}, so {(count == 1 ? "it shows" : "they show")} nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
             return new DirectionFinding(direction.Name, none, BidiControls.RemoveIsolates(none), [], null) { NoBetterThanChance = true };
         }
-        var profiles = described.Take(maxConcepts).Select(c => ConceptProfile.Of(c, labels)).Where(p => p.Size > 0).ToList();
+        int setSize = SetSize(explanation, direction);
+        bool modes = TopOfModes(explanation);
+        var profiles = described.Take(maxConcepts).Select(c => ConceptProfile.Of(SinglesOut(c, setSize, modes), labels)).Where(p => p.Size > 0).ToList();
+        string wholeSet = WholeSetClause(explanation, described.Take(maxConcepts), setSize, modes, noun);
         // Without held-out validation to choose by, stability (when measured) does: a concept not found again when the
         // method reruns on subsamples leads the headline only when no concept was (docs/methods/stability.md).
         var unsettled = validated.Count > 0 ? [] : described.Where(c => c.Stability < Stability.FoundAgain).Select(c => c.Rank).ToHashSet();
@@ -331,7 +336,7 @@ public static class FindingText
             var traits = WordsClause(described, profiles, noun) ?? LooksClause(described, profiles, noun);
             string named = traits is { } t ? $"{Unnamed(labels, noun)}; {t.Clause}" : Unnamed(labels, noun);
             string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");
-            return new DirectionFinding(direction.Name, Sentence(text + StabilityClause(explanation, profiles, unsettled), nameA, nameB), BidiControls.RemoveIsolates(Sentence(text, nameA, nameB)), profiles, profiles[0])
+            return new DirectionFinding(direction.Name, Sentence(text + wholeSet + StabilityClause(explanation, profiles, unsettled), nameA, nameB), BidiControls.RemoveIsolates(Sentence(text, nameA, nameB)), profiles, profiles[0])
                 { LeadTraits = BidiControls.RemoveIsolates(traits?.Traits ?? ""), LeadTraitsRank = traits?.Rank ?? 0, NamedWithoutLabels = traits is not null };
         }
 
@@ -358,7 +363,44 @@ public static class FindingText
             _ => Fill(frame.Across, "", detail),
         };
         string tally = Tally(profiles, validated.Count > 0, validated.Count > 0 ? confirmed.Count : described.Count, held is null ? "concepts" : "groups that hold here");
-        return new DirectionFinding(direction.Name, Sentence(headline + tally + StabilityClause(explanation, profiles, unsettled), nameA, nameB), BidiControls.RemoveIsolates(Sentence(headline, nameA, nameB)), profiles, lead);
+        return new DirectionFinding(direction.Name, Sentence(headline + tally + wholeSet + StabilityClause(explanation, profiles, unsettled), nameA, nameB), BidiControls.RemoveIsolates(Sentence(headline, nameA, nameB)), profiles, lead);
+    }
+
+    // A spectral concept's members are the --members samples its mode scores highest (METHODS §3 fixes m, default 50), so on a
+    // set of m samples or fewer every sample is a member of every mode, and "five groups (40, 40, 40, 40 and 40 samples)" said
+    // nothing (review 174, finding 5). The members stay as METHODS defines them (the cards, results.json and held-out
+    // validation read them); the sentence reads such a concept by its grid instead: the top of its mode, and what BSR scores.
+
+    /// <summary>Whether the method's concepts are the top-scored samples of modes (SPEC, SPEC-align, KODA, FINC: <see cref="ModeOptions"/>).</summary>
+    private static bool TopOfModes(Explanation explanation)
+        => MethodRegistry.Default.Find(explanation.Method) is { } method && typeof(ModeOptions).IsAssignableFrom(method.OptionsType);
+
+    /// <summary>The samples a direction's concepts are drawn from: FINC's test or reference set, else every sample.</summary>
+    private static int SetSize(Explanation explanation, Direction direction) => direction.Rows switch
+    {
+        "test" when explanation.Metrics["test_rows"] is JsonValue rows => rows.GetValue<int>(),
+        "ref" when explanation.Metrics["ref_rows"] is JsonValue rows => rows.GetValue<int>(),
+        _ => explanation.N,
+    };
+
+    /// <summary>Whether a mode's members are its whole set while its grid is fewer: all it singles out is its grid.</summary>
+    private static bool HoldsWholeSet(Concept concept, int setSize, bool modes)
+        => modes && setSize > 0 && concept.Members.Length >= setSize && concept.Grid.Length < concept.Members.Length;
+
+    /// <summary>The concept as the sentence reads it: its grid alone where its members are the whole set (see above).</summary>
+    private static Concept SinglesOut(Concept concept, int setSize, bool modes) => HoldsWholeSet(concept, setSize, modes)
+        ? new Concept { Rank = concept.Rank, Name = concept.Name, Strength = concept.Strength, Members = concept.Grid, Grid = concept.Grid }
+        : concept;
+
+    /// <summary>"; with 40 samples and --members 50, every sample is a member of each mode here, so …": where a concept was read by its grid.</summary>
+    private static string WholeSetClause(Explanation explanation, IEnumerable<Concept> concepts, int setSize, bool modes, string noun)
+    {
+        var whole = concepts.Where(c => HoldsWholeSet(c, setSize, modes)).ToList();
+        if (whole.Count == 0) return "";
+        string members = explanation.Parameters["members"] is JsonValue m ? $" and --members {m.ToJsonString()}" : "";
+        int grid = whole.Max(c => c.Grid.Length);
+        return string.Create(CultureInfo.InvariantCulture, $"; with {setSize:N0} {noun}{members}, every one is a member of {(whole.Count == 1 ? "its mode" : "each mode")} here, "
+            + $"so each group counted is the {grid:N0} {noun} its mode ranks highest");
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public static class ContextMetrics
         {
             int distinct = given.Codes.Distinct().Count();
             if (distinct < 2)
-                throw new RepDiffInputException($"--labels: every sample has the same label ('{RepDiff.IO.NpyDtype.Truncate(given.Names[given.Codes[0]])}'); the linear probe needs at least two");
+                throw new RepDiffInputException($"--labels: every sample has the same label ('{RepDiff.IO.NpyDtype.Truncate(given.Names[given.Codes[0]])}'); the linear probe needs at least two (or give --probes false)");
             // Out of fold, a label no training fold holds cannot be predicted: with every label unique the accuracy is 0 by construction.
             if (distinct == given.Codes.Length)
                 throw new RepDiffInputException($"--labels: every sample has a label of its own ({given.Codes.Length} labels for {given.Codes.Length} samples); the linear probe needs labels that several samples share (or give --probes false)");

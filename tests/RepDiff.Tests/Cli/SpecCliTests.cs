@@ -37,6 +37,24 @@ public class SpecCliTests
     }
 
     /// <summary>
+    /// Too few samples for SPEC-align is no option's problem: "--concepts: SPEC-align needs at least 8 samples" (review 174,
+    /// finding 11) named an option that could not help, and compare offered to "run `repdiff spec-align` to set --concepts".
+    /// </summary>
+    [Fact]
+    public void SpecAlignOnFiveSamplesNamesTheSamplesNotAnOption()
+    {
+        string tmp = TestData.TempDir();
+        var (a, b, _) = SmallPair(tmp, rows: 5);
+        string outDir = Path.Combine(tmp, "out");
+        var alone = Run("spec-align", a, b, "--out", outDir);
+        alone.AssertBadInput("error: SPEC-align needs at least 8 samples, to train W on some and judge it on the rest; there are 5");
+        var compared = Run("compare", a, b, "--methods", "spec-align,spec", "--out", outDir);
+        compared.AssertBadInput("spec-align cannot run on these inputs (SPEC-align needs at least 8 samples, to train W on some and judge it on the rest; there are 5); leave spec-align out with --methods spec");
+        Assert.DoesNotContain("--concepts", alone.Stderr + compared.Stderr);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    /// <summary>
     /// SPEC-align's result, SPEC-diff on the held-out rows before and after W, is said in words on the terminal and in the
     /// report: the report had shown neither number, and the terminal had listed both beside spec_diff (of A and B·W on
     /// every row, often the smallest of the three) as if the three were one measure.

@@ -129,6 +129,36 @@ public class DegenerateInputTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(outDir));
     }
 
+    /// <summary>
+    /// k-means and PCA refuse, as NMF does, more concepts than the distinct rows hold (review 174, finding 10): they had listed
+    /// clusters and components of no member (k-means of 21 distinct rows into 25, PCA of 40 equal rows into five). PCA's k
+    /// components need k + 1 distinct rows, since centred rows span one direction fewer than they are; rows all alike have
+    /// no component at any --concepts, which no option answers.
+    /// </summary>
+    [Fact]
+    public void KMeansAndPcaRefuseMoreConceptsThanDistinctRowsAsNmfDoes()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 40);
+        var rowsA = Npy.ReadMatrix(a);
+        string half = Path.Combine(dir, "half.npy"), same = Path.Combine(dir, "same.npy"), three = Path.Combine(dir, "three.npy");
+        Npy.Write(half, rowsA.SelectRows(Enumerable.Range(0, 40).Select(i => i < 20 ? 0 : i - 19).ToArray()));  // 21 distinct rows
+        Npy.Write(same, rowsA.SelectRows(new int[40]));
+        Npy.Write(three, rowsA.SelectRows(Enumerable.Range(0, 40).Select(i => i % 3).ToArray()));
+        string outDir = Path.Combine(dir, "out");
+        Run("kmeans", half, b, "--concepts", "25", "--out", outDir).AssertBadInput("--concepts: kmeans on half.npy: the representation has only 21 distinct rows, fewer than the 25 concepts asked for; use --concepts 21 or fewer");
+        Run("kmeans", same, b, "--out", outDir).AssertBadInput("--concepts: kmeans on same.npy: the representation has only 1 distinct rows, fewer than the 5 concepts asked for; use --concepts 1 or fewer");
+        Run("pca", a, same, "--out", outDir).AssertBadInput("error: pca on same.npy: every row of the representation is the same, so it has no principal component");
+        Run("pca", three, b, "--concepts", "3", "--out", outDir).AssertBadInput("--concepts: pca on three.npy: the representation has only 3 distinct rows, which centred span 2 directions, fewer than the 3 principal components asked for; use --concepts 2 or fewer");
+        Assert.False(Directory.Exists(outDir));
+        // At the counts that fit, every concept has members.
+        foreach (var args in new[] { new[] { "kmeans", half, b, "--concepts", "21" }, ["pca", three, b, "--concepts", "2"] })
+        {
+            Assert.Equal(0, Run([.. args, "--maps", "pca", "--out", outDir]).Code);
+            var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
+            Assert.All(results["directions"]!.AsArray(), d => Assert.All(d!["concepts"]!.AsArray(), c => Assert.NotEmpty(c!["members"]!.AsArray())));
+        }
+    }
+
     /// <summary>metrics of one sample is refused before any measure runs (RBF CKA had refused it after three had).</summary>
     [Fact]
     public void MetricsOfOneSampleIsRefusedBeforeAnyMeasure()

@@ -74,7 +74,7 @@ public class TrustBeforeRunTests
     {
         var (a, b, _) = SmallPair(dir, 8);
         AssertRefusedBeforeAnyWork(["spec-align", a, b, "--stability", "2"],
-            "--concepts: SPEC-align needs at least 8 samples; there are 6 (stability reruns the method on 6 of the 8 samples)");
+            "SPEC-align needs at least 8 samples, to train W on some and judge it on the rest; there are 6 (stability reruns the method on 6 of the 8 samples)");
     }
 
     [Fact]

@@ -121,6 +121,55 @@ internal static class Baseline
     }
 
     /// <summary>
+    /// Both representations hold enough distinct rows for the concepts asked for (<see cref="CheckDistinctRows"/>), checked
+    /// before any work, where the files are known: a comparison prepares every method before running the first.
+    /// </summary>
+    public static void CheckDistinctRows(string method, RepresentationPair pair, int concepts, bool centred = false)
+    {
+        CheckDistinctRows(pair.RowsA, concepts, $"{method} on {pair.NameA}", centred);
+        CheckDistinctRows(pair.RowsB, concepts, $"{method} on {pair.NameB}", centred);
+    }
+
+    /// <summary>
+    /// k concepts need k distinct rows: of fewer, k-means listed clusters of no member and NMF's atoms with nothing to explain
+    /// diverged. PCA's k components (<paramref name="centred"/>) need k + 1, since centring leaves r distinct rows r − 1
+    /// directions and a component of zero variance holds no sample (review 174, finding 10: pca of 40 equal rows had listed five
+    /// empty concepts). Refused, naming the --concepts that fits. Reads rows in order until enough distinct ones are found
+    /// (usually the first k), so it costs nothing on ordinary data.
+    /// </summary>
+    public static void CheckDistinctRows(IRowSource x, int concepts, string stage, bool centred = false)
+    {
+        int needed = centred ? concepts + 1 : concepts;
+        int distinct = DistinctRows(x, needed);
+        if (distinct >= needed) return;
+        int fits = centred ? distinct - 1 : Math.Max(1, distinct);
+        string problem = !centred ? $"the representation has only {distinct} distinct rows, fewer than the {concepts} concepts asked for"
+            : fits == 0 ? "every row of the representation is the same, so it has no principal component"
+            : $"the representation has only {distinct} distinct rows, which centred span {fits} directions, fewer than the {concepts} principal components asked for";
+        throw fits == 0 ? new InvalidOptionException(InvalidOptionException.NoOption, $"{stage}: {problem}")
+            : new InvalidOptionException(nameof(BaselineOptions.Concepts), $"{stage}: {problem}; use --concepts {fits} or fewer");
+    }
+
+    /// <summary>How many distinct rows x has, counting no further than <paramref name="enough"/> (and keeping no more).</summary>
+    private static int DistinctRows(IRowSource x, int enough)
+    {
+        var byHash = new Dictionary<int, List<float[]>>();
+        int distinct = 0;
+        var row = new float[x.Cols];
+        for (int i = 0; i < x.Rows && distinct < enough; i++)
+        {
+            x.ReadRows(i, 1, row);
+            int hash = 0;
+            foreach (float v in row) hash = HashCode.Combine(hash, v);
+            if (!byHash.TryGetValue(hash, out var rows)) byHash[hash] = rows = [];
+            if (rows.Any(r => r.AsSpan().SequenceEqual(row))) continue;
+            rows.Add((float[])row.Clone());
+            distinct++;
+        }
+        return distinct;
+    }
+
+    /// <summary>
     /// Concepts from a coefficient matrix (n × concepts, column c = concept c, larger = more of it;
     /// columns already ordered strongest first). Each sample belongs to the concept on which its
     /// coefficient is largest relative to that concept's largest coefficient over all samples, if

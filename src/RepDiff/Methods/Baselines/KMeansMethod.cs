@@ -24,6 +24,9 @@ public sealed class KMeansMethod : PairMethod<KMeansOptions>
 
     protected override void CheckSampleCount(RepresentationPair pair, int n, KMeansOptions options) => Baseline.CheckSampleCount(n, options);
 
+    /// <summary>Before any work: k clusters of fewer than k distinct rows would list empty ones, as NMF refuses them.</summary>
+    protected override void Validate(RepresentationPair pair, KMeansOptions options) => Baseline.CheckDistinctRows(Name, pair, options.Concepts);
+
     protected override Explanation Explain(RepresentationPair pair, KMeansOptions options, IProgress<ProgressUpdate>? progress)
     {
         return Baseline.Run(Name, pair, options, "membership (1 in the cluster, 0 outside)", progress, (x, stage) =>

@@ -44,7 +44,7 @@ public static class Nmf
     {
         CheckVariant(x, variant, "this representation");
         if (variant == NmfVariant.Auto) variant = IsNonNegative(x) ? NmfVariant.Nmf : NmfVariant.SemiNmf;
-        CheckDistinctRows(x, k, stage);
+        Baseline.CheckDistinctRows(x, k, stage);
         double squaredNorm = 0;
         foreach (float v in x.Data) squaredNorm += (double)v * v;
         var (w, h) = variant == NmfVariant.Nmf ? RandomStart(x, k, seed) : (KMeansStart(x, k, seed), new Matrix(k, x.Cols));
@@ -62,37 +62,6 @@ public static class Nmf
             throw new RepDiffInputException($"{stage}: the factorization diverged (non-finite loss); try fewer --concepts");
         NormalizeDictionary(w, h);
         return new NmfResult(w, h, variant, iteration, Math.Sqrt(Math.Max(loss, 0) / Math.Max(squaredNorm, Epsilon)));
-    }
-
-    /// <summary>
-    /// k atoms of fewer than k distinct rows leave atoms with nothing to explain, whose updates diverge: refused, naming
-    /// the --concepts that fits. Reads rows in order until k distinct ones are found (usually the first k), so a
-    /// comparison checks it before any method runs.
-    /// </summary>
-    public static void CheckDistinctRows(IRowSource x, int k, string stage)
-    {
-        int distinct = DistinctRows(x, k);
-        if (distinct < k)
-            throw new InvalidOptionException(nameof(BaselineOptions.Concepts), $"{stage}: the representation has only {distinct} distinct rows, fewer than the {k} concepts asked for; use --concepts {Math.Max(1, distinct)} or fewer");
-    }
-
-    /// <summary>How many distinct rows x has, counting no further than <paramref name="enough"/> (and keeping no more).</summary>
-    private static int DistinctRows(IRowSource x, int enough)
-    {
-        var byHash = new Dictionary<int, List<float[]>>();
-        int distinct = 0;
-        var row = new float[x.Cols];
-        for (int i = 0; i < x.Rows && distinct < enough; i++)
-        {
-            x.ReadRows(i, 1, row);
-            int hash = 0;
-            foreach (float v in row) hash = HashCode.Combine(hash, v);
-            if (!byHash.TryGetValue(hash, out var rows)) byHash[hash] = rows = [];
-            if (rows.Any(r => r.AsSpan().SequenceEqual(row))) continue;
-            rows.Add((float[])row.Clone());
-            distinct++;
-        }
-        return distinct;
     }
 
     /// <summary>One round of Lee–Seung updates (H, then W); returns ‖X − WH‖² after it.</summary>

@@ -21,8 +21,7 @@ public sealed class NmfMethod : PairMethod<NmfOptions>
         // Named here, where the file is known: the fit itself can only say "this representation" (review 174).
         Nmf.CheckVariant(pair.RowsA, options.Variant, pair.NameA);
         Nmf.CheckVariant(pair.RowsB, options.Variant, pair.NameB);
-        Nmf.CheckDistinctRows(pair.RowsA, options.Concepts, $"{Name} on {pair.NameA}");
-        Nmf.CheckDistinctRows(pair.RowsB, options.Concepts, $"{Name} on {pair.NameB}");
+        Baseline.CheckDistinctRows(Name, pair, options.Concepts);
     }
 
     protected override Explanation Explain(RepresentationPair pair, NmfOptions options, IProgress<ProgressUpdate>? progress)

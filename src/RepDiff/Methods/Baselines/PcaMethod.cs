@@ -17,6 +17,13 @@ public sealed class PcaMethod : PairMethod<PcaOptions>
 
     protected override void CheckSampleCount(RepresentationPair pair, int n, PcaOptions options) => Baseline.CheckSampleCount(n, options);
 
+    /// <summary>Before any work: components beyond the distinct rows' span would be empty concepts (one per side, each its own width).</summary>
+    protected override void Validate(RepresentationPair pair, PcaOptions options)
+    {
+        Baseline.CheckDistinctRows(pair.RowsA, Math.Min(options.Concepts, pair.RowsA.Cols), $"{Name} on {pair.NameA}", centred: true);
+        Baseline.CheckDistinctRows(pair.RowsB, Math.Min(options.Concepts, pair.RowsB.Cols), $"{Name} on {pair.NameB}", centred: true);
+    }
+
     protected override Explanation Explain(RepresentationPair pair, PcaOptions options, IProgress<ProgressUpdate>? progress)
     {
         return Baseline.Run(Name, pair, options, "projection on the principal component (sign-corrected)", progress, (x, stage) =>

@@ -194,7 +194,12 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
         double largest = Math.Max(Math.Abs((double)System.Numerics.Tensors.TensorPrimitives.Max(g.Data)), Math.Abs((double)System.Numerics.Tensors.TensorPrimitives.Min(g.Data)));
         const double maxExponent = 80;
         if (largest > 0 && beta * largest > maxExponent)
-            throw new RepDiffInputException($"--beta {beta:G} makes the affinities exp(beta G) overflow float32 (differences reach {largest:G3}); use --beta {maxExponent / largest:G3} or less");
+        {
+            // The standard difference grows with n (neighbourhood distances are ranks): at its default --beta it overflowed on a
+            // 40 × 8 Gaussian pair (reach 38), and the option that keeps any n within (−1, 1) went unnamed (review 174, finding 8).
+            string normalize = options.Difference == RdxDifference.Standard && !options.NormalizeDifference ? ", or give --normalize-difference (differences then reach 1)" : "";
+            throw new RepDiffInputException($"--beta {beta:G} makes the affinities exp(beta G) overflow float32 (differences reach {largest:G3}); use --beta {maxExponent / largest:G3} or less{normalize}");
+        }
         // Differences below NoiseFloor are float32's rounding (tanh(0) itself comes out as 6e-8): ranks that agree everywhere,
         // which the findings call no better than random groups, or a --gamma that flattens every difference.
         bool gamma = options.WasGiven(nameof(RdxOptions.Gamma)) && options.Difference == RdxDifference.LocallyBiased;

@@ -15,7 +15,9 @@ public sealed record RdxOptions : MethodOptions
     [Option("divide the standard difference by its largest magnitude")]
     public bool NormalizeDifference { get; init; }
 
-    [Option("affinity sharpness: M = exp(-beta G)", Min = 0, MinExclusive = true, Max = 1e4)]
+    // exp(beta G) must stay a finite float32: beta times the largest |G| at most 80, which RdxMethod checks. Above 80 only
+    // differences under 1 pass (a small --gamma), so the range's 10000 alone had promised what the default difference refuses.
+    [Option("affinity sharpness: M = exp(-beta G); beta times the largest difference may be at most 80 (float32), so above 80 only with a small --gamma", Min = 0, MinExclusive = true, Max = 1e4)]
     public double Beta { get; init; } = 5;
 
     [Option("locally-biased difference scale (default 80/n)", Min = 0, MinExclusive = true, Max = 1e6)]

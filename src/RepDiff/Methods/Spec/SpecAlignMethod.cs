@@ -36,7 +36,8 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
     protected override void CheckSampleCount(RepresentationPair pair, int n, SpecAlignOptions options)
     {
         // An option error, as SPEC's is, so a rerun's smaller sample says which rerun (stability, validation) it is.
-        if (n < MinSamples) throw new InvalidOptionException(nameof(options.Concepts), $"SPEC-align needs at least {MinSamples} samples; there are {n}");
+        // No option lowers it: W is trained on some rows and judged on the others held out.
+        if (n < MinSamples) throw new InvalidOptionException(InvalidOptionException.NoOption, $"SPEC-align needs at least {MinSamples} samples, to train W on some and judge it on the rest; there are {n}");
     }
 
     /// <summary>The fewest samples SPEC-align runs on; W trained on fewer rows than this is cautioned.</summary>

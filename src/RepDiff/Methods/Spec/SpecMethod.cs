@@ -20,7 +20,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
 
     protected override void CheckSampleCount(RepresentationPair pair, int n, SpecOptions o)
     {
-        if (n < 2) throw new InvalidOptionException(nameof(o.Concepts), $"SPEC needs at least 2 samples; there is {n}");
+        if (n < 2) throw new InvalidOptionException(InvalidOptionException.NoOption, $"SPEC needs at least 2 samples; there is {n}");
     }
 
     protected override void Validate(RepresentationPair pair, SpecOptions o)

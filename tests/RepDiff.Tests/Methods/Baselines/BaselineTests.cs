@@ -77,11 +77,13 @@ public class BaselineTests
         var b = TestData.LoadFixture("planted_b.npy");
         var a = new Matrix(b.Rows, 4);
         Array.Fill(a.Data, 1f);
-        var e = new KMeansMethod().Run(new RepresentationPair(a, b), new KMeansOptions { Concepts = 3 });
-        Assert.Null(e.Metrics["silhouette"]![DirectionNames.ConceptsOfA]);
-        Assert.Equal("undefined: fewer than two concepts have members", (string)e.Metrics["silhouette_note"]![DirectionNames.ConceptsOfA]!);
-        Assert.NotNull(e.Metrics["silhouette"]![DirectionNames.ConceptsOfB]);
-        Assert.Null(e.Metrics["silhouette_note"]![DirectionNames.ConceptsOfB]);
+        // One concept: more clusters than the one distinct row are refused (review 174, finding 10).
+        var e = new KMeansMethod().Run(new RepresentationPair(a, b), new KMeansOptions { Concepts = 1 });
+        foreach (string side in new[] { DirectionNames.ConceptsOfA, DirectionNames.ConceptsOfB })
+        {
+            Assert.Null(e.Metrics["silhouette"]![side]);
+            Assert.Equal("undefined: fewer than two concepts have members", (string)e.Metrics["silhouette_note"]![side]!);
+        }
     }
 
     [Fact]
