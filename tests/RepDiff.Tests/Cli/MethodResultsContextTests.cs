@@ -54,10 +54,7 @@ public class MethodResultsContextTests
     {
         // B saved in another order and no ids given: the pair shares no more neighbours than random rows (helper 79's
         // shuffled B ran silently and printed a confident finding).
-        var (a, b, _) = SmallPair(dir, rows: 300);
-        var order = Enumerable.Range(0, 300).OrderBy(i => (i * 7919) % 300).ToArray();
-        string shuffled = Path.Combine(dir, "shuffled.npy");
-        Npy.Write(shuffled, Npy.ReadMatrix(b).SelectRows(order));
+        var (a, b, shuffled, order) = ShuffledPair();
         var run = Run("kmeans", a, shuffled, "--out", Path.Combine(dir, "shuffled-out"));
         Assert.Equal(0, run.Code);
         string warning = Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("warning: a.npy and shuffled.npy share no more nearest neighbours", StringComparison.Ordinal));
@@ -87,10 +84,7 @@ public class MethodResultsContextTests
     public void RowsPairedAtRandomAreWarnedOfInResultsJsonAndAtTheTopOfTheReportAndQualifyTheFindings()
     {
         // Review 180, finding 1: the warning reached stderr only; results.json and the report stated the groups as findings.
-        var (a, b, _) = SmallPair(dir, rows: 300);
-        var order = Enumerable.Range(0, 300).OrderBy(i => (i * 7919) % 300).ToArray();
-        string shuffled = Path.Combine(dir, "shuffled.npy");
-        Npy.Write(shuffled, Npy.ReadMatrix(b).SelectRows(order));
+        var (a, b, shuffled, _) = ShuffledPair();
         const string Start = "a.npy and shuffled.npy share no more nearest neighbours";
 
         foreach (var (command, extra) in new[] { ("kmeans", Array.Empty<string>()), ("compare", new[] { "--methods", "kmeans,pca" }) })
@@ -132,6 +126,16 @@ public class MethodResultsContextTests
         Assert.Null(aligned["warnings"]);
         Assert.DoesNotContain("paired at random", aligned["findings"]!["summary"]!.GetValue<string>());
         Assert.DoesNotContain("class=\"warnings\"", File.ReadAllText(Path.Combine(alignedOut, "report.html")));
+    }
+
+    /// <summary>A 300-row pair and B's rows in another order (shuffled.npy), with that order.</summary>
+    private (string A, string B, string Shuffled, int[] Order) ShuffledPair()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 300);
+        var order = Enumerable.Range(0, 300).OrderBy(i => (i * 7919) % 300).ToArray();
+        string shuffled = Path.Combine(dir, "shuffled.npy");
+        Npy.Write(shuffled, Npy.ReadMatrix(b).SelectRows(order));
+        return (a, b, shuffled, order);
     }
 
     [Fact]
