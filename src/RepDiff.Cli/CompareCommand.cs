@@ -121,7 +121,7 @@ internal static class CompareCommand
         Outputs.Write(dir, model, rendering =>
         {
             comparison.Timings[Outputs.RenderTiming] = rendering;
-            return comparison.ToJson(model.Findings);
+            return comparison.ToJson(model.Findings, model.Warnings);
         }, new Dictionary<string, Matrix>(), linkImages, staged);
         return model;
     }

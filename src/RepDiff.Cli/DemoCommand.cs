@@ -140,7 +140,7 @@ internal static class DemoCommand
                 var rendering = Stopwatch.StartNew();
                 string html = HtmlReport.Render(model, new RenderOptions { OutputDirectory = Path.Combine(dir, demo.Slug) });
                 comparison.Timings[Outputs.RenderTiming] = rendering.Elapsed.TotalSeconds;
-                Outputs.Stage(folder, demo.Slug, comparison.ToJson(model.Findings), html, model, new Dictionary<string, Matrix>());
+                Outputs.Stage(folder, demo.Slug, comparison.ToJson(model.Findings, model.Warnings), html, model, new Dictionary<string, Matrix>());
                 entries.Add(new IndexEntry(demo.Title, demo.Intro, $"{demo.Slug}/report.html", comparison, model.LeadingFindings?.Headline()));
             }
             string index = Path.Combine(dir, "index.html");

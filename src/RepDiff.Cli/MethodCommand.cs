@@ -77,7 +77,7 @@ internal static class MethodCommand
             {
                 explanation.Timings[Outputs.RenderTiming] = rendering;
                 return ResultsFile.SingleMethod(explanation, spec.InputNames(), context, pair.Samples, origin, model.Findings.FirstOrDefault(),
-                    (pair.RowsA.Cols, pair.RowsB.Cols));
+                    (pair.RowsA.Cols, pair.RowsB.Cols), model.Warnings);
             }, explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);

@@ -33,11 +33,12 @@ internal static class MetricsCommand
                 result.Timings[MethodCommand.HashTiming] = hashing;
                 return (result, origin);
             });
-            if (Comparison.RowsMayNotMatch(result.Metrics, pair) is { } misaligned) Cli.Warn(misaligned);
+            string? misaligned = Comparison.RowsMayNotMatch(result.Metrics, pair);
+            if (misaligned is not null) Cli.Warn(misaligned);
             string path = Path.Combine(dir, "results.json");
             using (var folder = OutputFolder.Begin(dir, "results.json"))
             {
-                folder.WriteText("results.json", Document(result, origin, pair.Samples.LeftOut));
+                folder.WriteText("results.json", Document(result, origin, pair.Samples.LeftOut, misaligned));
                 Outputs.Commit(folder, dir);
             }
             Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", Table(result));
@@ -51,10 +52,11 @@ internal static class MetricsCommand
     /// The measures' document with the run's command and fingerprints, and what --common-samples left out, as the method
     /// commands record it (`samples.left_out`): metrics writes no other part of the samples block.
     /// </summary>
-    private static string Document(Explanation result, RunOrigin origin, LeftOutSamples? leftOut)
+    private static string Document(Explanation result, RunOrigin origin, LeftOutSamples? leftOut, string? randomPairing)
     {
         var document = result.ToJsonNode();
         origin.WriteTo(document);
+        ResultsFile.PutWarnings(document, randomPairing is null ? null : [randomPairing]);
         if (leftOut is not null) document["samples"] = new System.Text.Json.Nodes.JsonObject { ["left_out"] = leftOut.ToJson() };
         return ResultsJsonLayout.Text(document);
     }

@@ -11,7 +11,7 @@ internal sealed class PairInputOptions
     public Option<string?> Key { get; } = new("--key", "--column") { Description = $"{Embeddings.KeyHelp} (both inputs)" };
     public Option<string?> KeyA { get; } = new("--key-a", "--column-a") { Description = "array or column of A (overrides --key/--column)" };
     public Option<string?> KeyB { get; } = new("--key-b", "--column-b") { Description = "array or column of B (overrides --key/--column)" };
-    public Option<string?> IdColumn { get; } = new("--id-column") { Description = $"CSV/TSV/Parquet/Arrow column or JSON Lines field holding sample ids (JSON Lines records' 'id' and the 'ids' kept beside the embeddings in {Embeddings.KeepingIdsList} files are read without it); A and B are joined by id" };
+    public Option<string?> IdColumn { get; } = new("--id-column") { Description = $"CSV/TSV/Parquet/Arrow column or JSON Lines field holding sample ids (a Parquet/Arrow column or JSON Lines records' field named 'id' and the 'ids' kept beside the embeddings in {Embeddings.KeepingIdsList} files are read without it); A and B are joined by id" };
     public Option<string?> Ids { get; } = new("--ids") { Description = "sample ids, one per line or a 1-D .npy, for inputs that carry none themselves" };
     public Option<string?> IdsA { get; } = new("--ids-a") { Description = "ids of A's rows (overrides --ids and the ids A carries itself)" };
     public Option<string?> IdsB { get; } = new("--ids-b") { Description = "ids of B's rows (overrides --ids and the ids B carries itself); when A and B both have ids they are joined by id" };

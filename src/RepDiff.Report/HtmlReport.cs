@@ -55,15 +55,18 @@ public static partial class HtmlReport
             .Append("<title>").Append(E(model.Title)).Append("</title><style>").Append(Assets.Css).Append("</style></head><body>");
         html.Append(SkipLinks(model.Explanations.Count > 0, hasMaps));
         html.Append(Header(model, LinkedImagesNote(thumbs.FirstLinkedImage)));
-        html.Append(hasMaps ? "<div class=\"layout\"><main>" : "<div class=\"layout nomaps\"><main>").Append(body);
-        if (warnings.Count > 0)
+        html.Append(hasMaps ? "<div class=\"layout\"><main>" : "<div class=\"layout nomaps\"><main>");
+        // At the top, above the concepts, the run's warnings first: rows paired at random make every concept below an artefact
+        // of the pairing, and the warning had reached stderr only (review 180, finding 1).
+        var shownWarnings = model.Warnings.Concat(warnings).ToList();
+        if (shownWarnings.Count > 0)
         {
             html.Append("<section class=\"warnings\"><h2>Warnings</h2><ul>");
-            foreach (var w in warnings.Take(50)) html.Append("<li>").Append(E(w)).Append("</li>");
-            if (warnings.Count > 50) html.Append(Inv, $"<li>… and {warnings.Count - 50} more</li>");
+            foreach (var w in shownWarnings.Take(50)) html.Append("<li>").Append(E(w)).Append("</li>");
+            if (shownWarnings.Count > 50) html.Append(Inv, $"<li>… and {shownWarnings.Count - 50} more</li>");
             html.Append("</ul></section>");
         }
-        html.Append("</main>");
+        html.Append(body).Append("</main>");
         if (hasMaps)
         {
             html.Append(MapsAside(model, maps!));

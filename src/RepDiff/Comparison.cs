@@ -249,7 +249,8 @@ public sealed class Comparison
     public JsonArray BsrTable() => new(BsrRow.From(Explanations).Select(r => (JsonNode)r.ToJson()).ToArray());
 
     /// <param name="findings">The findings in words of each explanation (the report model's), written under "findings" by method.</param>
-    public string ToJson(IReadOnlyList<Findings.ExplanationFindings>? findings = null)
+    /// <param name="warnings">The report model's warnings about the results as a whole, written under "warnings".</param>
+    public string ToJson(IReadOnlyList<Findings.ExplanationFindings>? findings = null, IReadOnlyList<string>? warnings = null)
     {
         var inputs = new JsonObject();
         foreach (var (key, value) in Inputs) inputs[key] = value;
@@ -271,6 +272,7 @@ public sealed class Comparison
         };
         if (RepDiffInfo.Commit is { } commit) document.Insert(2, "commit", commit);
         Origin?.WriteTo(document);
+        IO.ResultsFile.PutWarnings(document, warnings);
         if (findings is { Count: > 0 })
         {
             var byMethod = new JsonObject();

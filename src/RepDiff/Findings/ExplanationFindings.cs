@@ -36,6 +36,22 @@ public sealed record ExplanationFindings(string Method, IReadOnlyList<DirectionF
         return summary.StartsWith(Method, StringComparison.Ordinal) ? summary : $"{Method}: {summary}";
     }
 
+    /// <summary>
+    /// The findings qualified when A and B share no more nearest neighbours than rows paired at random
+    /// (<see cref="Comparison.RowsMayNotMatch"/>): every group found would then come from the pairing, and the summary that
+    /// results.json, the report and the terminal lead with had stated them as findings all the same (review 180, finding 1).
+    /// </summary>
+    public ExplanationFindings WithRowsLookRandomlyPaired() => this with
+    {
+        Summary = Qualified(Summary),
+        IsolatedSummary = Qualified(IsolatedSummary),
+    };
+
+    private static string Qualified(string summary) => summary.TrimEnd().TrimEnd('.') + RowsLookRandomlyPaired;
+
+    /// <summary>What <see cref="WithRowsLookRandomlyPaired"/> appends to a summary.</summary>
+    public const string RowsLookRandomlyPaired = ", but the rows look paired at random: check the pairing before reading anything into this.";
+
     public DirectionFinding For(string direction) =>
         Directions.FirstOrDefault(d => d.Direction == direction)
         ?? throw new KeyNotFoundException($"{Method} has no direction '{direction}'");

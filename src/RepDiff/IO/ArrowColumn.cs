@@ -48,6 +48,7 @@ internal sealed class ArrowColumn : TableColumn
             var lists = fields.Where(f => FloatValueType(f.DataType) is not null).Select(f => f.Name).ToList();
             string name = TableColumnChoice.Pick(path, column, lists, fields.Select(f => f.Name));
             int index = fields.ToList().FindIndex(f => f.Name == name);
+            idColumn = TableColumnChoice.IdColumnOrDefault(idColumn, fields.Where(f => f.DataType is not NestedType).Select(f => f.Name));
             int idIndex = idColumn is null ? -1 : fields.ToList().FindIndex(f => f.Name == idColumn);
             if (idColumn is not null && idIndex < 0)
                 throw RepDiffInputException.ForFile(path, $"has no column '{NpyDtype.Truncate(idColumn)}' for ids (columns: {string.Join(", ", fields.Take(20).Select(f => NpyDtype.Truncate(f.Name)))})");

@@ -31,6 +31,7 @@ internal sealed class ParquetColumn : TableColumn
             var table = new ParquetColumn(path, name, reader, lists.First(l => l.Column == name).Leaf);
             table.SetChunks(Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.RowGroups[g].RowCount).ToList());
             table.Cols = table.FirstRowLength();
+            idColumn = TableColumnChoice.IdColumnOrDefault(idColumn, ParquetFile.ScalarColumns(reader.Schema).Select(f => f.Name));
             if (idColumn is not null) table.Ids = table.ReadIds(idColumn);
             return table;
         }

@@ -227,7 +227,21 @@ public sealed class ResultsFile
     /// CKA, mutual k-NN, as compare's document has it), the columns of A and B ("dimensions", as compare's; a pair method's)
     /// and the samples' ids, labels and metadata (<see cref="SampleJson"/>).
     /// </summary>
-    private static readonly string[] DocumentKeys = ["inputs", "inputs_sha256", "dimensions", "context", "samples"];
+    private static readonly string[] DocumentKeys = ["inputs", "inputs_sha256", "dimensions", "context", "warnings", "samples"];
+
+    /// <summary>
+    /// "warnings": what the run warned of about its results as a whole (rows that look paired at random), kept beside the
+    /// results for whoever reads them later; absent when there are none.
+    /// </summary>
+    public static void PutWarnings(JsonObject document, IReadOnlyList<string>? warnings)
+    {
+        if (warnings is not { Count: > 0 }) return;
+        var list = new JsonArray(warnings.Select(w => (JsonNode)JsonValue.Create(w)!).ToArray());
+        // Beside "context" where there is one (the mutual k-NN it is read from), not after thousands of lines of concepts.
+        int context = document.IndexOf("context");
+        if (context >= 0) document.Insert(context + 1, "warnings", list);
+        else document["warnings"] = list;
+    }
 
     /// <summary>
     /// A single method's results.json: its explanation, the report's context and the samples block (each when there is one),
@@ -235,7 +249,7 @@ public sealed class ResultsFile
     /// rescores without writing sentences, so its rewrite leaves them out rather than keep ones the new scores may contradict.
     /// </summary>
     public static string SingleMethod(Explanation explanation, IReadOnlyDictionary<string, string> inputs, JsonObject? context, SampleInfo samples,
-        RunOrigin origin, Findings.ExplanationFindings? findings = null, (int A, int B)? dimensions = null)
+        RunOrigin origin, Findings.ExplanationFindings? findings = null, (int A, int B)? dimensions = null, IReadOnlyList<string>? warnings = null)
     {
         // One document, laid out once, its keys in DocumentKeys' order after the explanation's.
         var document = explanation.ToJsonNode();
@@ -246,6 +260,7 @@ public sealed class ResultsFile
         // evaluate checks them: A and B swapped under other file names had every grid scored in the wrong model, exit 0.
         if (dimensions is var (columnsA, columnsB)) document["dimensions"] = new JsonObject { ["a"] = columnsA, ["b"] = columnsB };
         if (context is not null) document["context"] = context.DeepClone();
+        PutWarnings(document, warnings);
         if (SampleJson.ToJson(samples) is { } block) document["samples"] = block;
         if (findings is not null) document["findings"] = findings.ToJson();
         return ResultsJsonLayout.Text(document);

@@ -28,6 +28,17 @@ internal static class TableColumnChoice
     /// The column's name when only one column has it: pyarrow and pandas allow two of one name, and which one a reader
     /// takes is undefined (as for two .npz entries of one name).
     /// </summary>
+    /// <summary>The column a table's ids are read from without --id-column, as a JSON Lines file's "id" field is.</summary>
+    public const string DefaultIdColumn = "id";
+
+    /// <summary>
+    /// <paramref name="idColumn"/>, else "id" when the table has a scalar column of that name: its rows were matched by
+    /// position while every other format's ids joined the inputs, so two exports in different orders were paired wrongly,
+    /// and beside a file with ids they took that file's (review 180, finding 2).
+    /// </summary>
+    public static string? IdColumnOrDefault(string? idColumn, IEnumerable<string> scalarColumns) =>
+        idColumn ?? (scalarColumns.Contains(DefaultIdColumn, StringComparer.Ordinal) ? DefaultIdColumn : null);
+
     public static string Unique(string path, string column, IEnumerable<string> allColumns)
     {
         if (allColumns.Count(name => name == column) > 1)

@@ -45,6 +45,12 @@ public sealed class ReportModel
     /// <summary>What each explanation found, in plain words per direction, read from its concepts' labels (<see cref="FindingText"/>).</summary>
     public IReadOnlyList<ExplanationFindings> Findings { get; init; } = [];
 
+    /// <summary>
+    /// Warnings about the run's results as a whole (rows that look paired at random): written to results.json's "warnings"
+    /// and listed at the top of the report, where whoever reads the results later sees them, not on stderr only.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The command as typed and the inputs' fingerprints, for the header (set by the command that ran).</summary>
     public IO.RunOrigin? Origin { get; set; }
 
@@ -76,23 +82,29 @@ public sealed class ReportModel
     /// </summary>
     public static ReportModel ForPair(RepresentationPair pair, IReadOnlyList<Explanation> explanations, JsonObject context, string title,
         string? intro = null, IReadOnlyDictionary<string, double>? timings = null, string? sampleNoun = null,
-        IProgress<ProgressUpdate>? progress = null, bool umapMaps = true) => new()
+        IProgress<ProgressUpdate>? progress = null, bool umapMaps = true)
     {
-        Title = title,
-        Intro = intro,
-        Consensus = explanations.Count > 1 ? Consensus.Of(explanations) : null,
-        Explanations = explanations,
-        NameA = pair.NameA,
-        NameB = pair.NameB,
-        DimensionsA = pair.RowsA.Cols,
-        DimensionsB = pair.RowsB.Cols,
-        N = pair.N,
-        Samples = pair.Samples,
-        Context = context,
-        Timings = timings ?? new Dictionary<string, double>(),
-        Findings = explanations.Select(e => FindingText.Describe(e, pair, sampleNoun ?? pair.Samples.Noun, Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown))).ToList(),
-        Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid)), umap: umapMaps, progress: progress),
-    };
+        string? randomPairing = Comparison.RowsMayNotMatch(context, pair);
+        var findings = explanations.Select(e => FindingText.Describe(e, pair, sampleNoun ?? pair.Samples.Noun, Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown)));
+        return new()
+        {
+            Title = title,
+            Intro = intro,
+            Consensus = explanations.Count > 1 ? Consensus.Of(explanations) : null,
+            Explanations = explanations,
+            NameA = pair.NameA,
+            NameB = pair.NameB,
+            DimensionsA = pair.RowsA.Cols,
+            DimensionsB = pair.RowsB.Cols,
+            N = pair.N,
+            Samples = pair.Samples,
+            Context = context,
+            Timings = timings ?? new Dictionary<string, double>(),
+            Findings = (randomPairing is null ? findings : findings.Select(f => f.WithRowsLookRandomlyPaired())).ToList(),
+            Warnings = randomPairing is null ? [] : [randomPairing],
+            Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid)), umap: umapMaps, progress: progress),
+        };
+    }
 
     /// <summary>The model of a report on two sample sets of one representation (FINC): no shared samples, no maps.</summary>
     public static ReportModel ForSampleSets(SampleSets sets, Explanation explanation, string title) => new()

@@ -54,10 +54,7 @@ public class MethodResultsContextTests
     {
         // B saved in another order and no ids given: the pair shares no more neighbours than random rows (helper 79's
         // shuffled B ran silently and printed a confident finding).
-        var (a, b, _) = SmallPair(dir, rows: 300);
-        var order = Enumerable.Range(0, 300).OrderBy(i => (i * 7919) % 300).ToArray();
-        string shuffled = Path.Combine(dir, "shuffled.npy");
-        Npy.Write(shuffled, Npy.ReadMatrix(b).SelectRows(order));
+        var (a, b, shuffled, order) = ShuffledPair();
         var run = Run("kmeans", a, shuffled, "--out", Path.Combine(dir, "shuffled-out"));
         Assert.Equal(0, run.Code);
         string warning = Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("warning: a.npy and shuffled.npy share no more nearest neighbours", StringComparison.Ordinal));
@@ -81,6 +78,64 @@ public class MethodResultsContextTests
         Assert.True(joined.Code == 0, joined.Stderr);
         Assert.DoesNotContain("nearest neighbours", joined.Stderr);
         Assert.DoesNotContain("nearest neighbours", Run("kmeans", a, b, "--out", Path.Combine(dir, "aligned-out")).Stderr);
+    }
+
+    [Fact]
+    public void RowsPairedAtRandomAreWarnedOfInResultsJsonAndAtTheTopOfTheReportAndQualifyTheFindings()
+    {
+        // Review 180, finding 1: the warning reached stderr only; results.json and the report stated the groups as findings.
+        var (a, b, shuffled, _) = ShuffledPair();
+        const string Start = "a.npy and shuffled.npy share no more nearest neighbours";
+
+        foreach (var (command, extra) in new[] { ("kmeans", Array.Empty<string>()), ("compare", new[] { "--methods", "kmeans,pca" }) })
+        {
+            string outDir = Path.Combine(dir, command + "-out");
+            var run = Run([command, a, shuffled, .. extra, "--out", outDir]);
+            Assert.True(run.Code == 0, run.Stderr);
+            string said = Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("warning: " + Start, StringComparison.Ordinal))["warning: ".Length..];
+            var document = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!.AsObject();
+            Assert.Equal(said, Assert.Single(Assert.IsType<JsonArray>(document["warnings"]))!.GetValue<string>());
+            var summaries = command == "compare"
+                ? document["findings"]!.AsObject().Select(f => f.Value!["summary"]!.GetValue<string>()).ToList()
+                : [document["findings"]!["summary"]!.GetValue<string>()];
+            Assert.NotEmpty(summaries);
+            Assert.All(summaries, s => Assert.EndsWith(RepDiff.Findings.ExplanationFindings.RowsLookRandomlyPaired, s));
+
+            string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+            int listed = html.IndexOf("<section class=\"warnings\"><h2>Warnings</h2><ul><li>" + Start, StringComparison.Ordinal);
+            Assert.True(listed > 0, "no warning at the top of the report");
+            Assert.True(listed < html.IndexOf("id=\"method-0\"", StringComparison.Ordinal), "the warning comes after the concepts");
+        }
+
+        // metrics writes it beside the scores it is read from.
+        string metricsOut = Path.Combine(dir, "metrics-out");
+        Assert.Equal(0, Run("metrics", a, shuffled, "--out", metricsOut).Code);
+        var measures = JsonNode.Parse(File.ReadAllText(Path.Combine(metricsOut, "results.json")))!.AsObject();
+        Assert.StartsWith(Start, Assert.Single(Assert.IsType<JsonArray>(measures["warnings"]))!.GetValue<string>());
+
+        // evaluate rewrites the explanation and keeps the warning beside it.
+        string results = Path.Combine(dir, "kmeans-out", "results.json");
+        var before = JsonNode.Parse(File.ReadAllText(results))!["warnings"]!.DeepClone();
+        Assert.Equal(0, Run("evaluate", results, a, shuffled).Code);
+        Assert.True(JsonNode.DeepEquals(before, JsonNode.Parse(File.ReadAllText(results))!["warnings"]));
+
+        // Rows in the same order: no warnings key, no warnings section, the findings unqualified.
+        string alignedOut = Path.Combine(dir, "aligned-out");
+        Assert.Equal(0, Run("kmeans", a, b, "--out", alignedOut).Code);
+        var aligned = JsonNode.Parse(File.ReadAllText(Path.Combine(alignedOut, "results.json")))!.AsObject();
+        Assert.Null(aligned["warnings"]);
+        Assert.DoesNotContain("paired at random", aligned["findings"]!["summary"]!.GetValue<string>());
+        Assert.DoesNotContain("class=\"warnings\"", File.ReadAllText(Path.Combine(alignedOut, "report.html")));
+    }
+
+    /// <summary>A 300-row pair and B's rows in another order (shuffled.npy), with that order.</summary>
+    private (string A, string B, string Shuffled, int[] Order) ShuffledPair()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 300);
+        var order = Enumerable.Range(0, 300).OrderBy(i => (i * 7919) % 300).ToArray();
+        string shuffled = Path.Combine(dir, "shuffled.npy");
+        Npy.Write(shuffled, Npy.ReadMatrix(b).SelectRows(order));
+        return (a, b, shuffled, order);
     }
 
     [Fact]

@@ -74,7 +74,8 @@ public class TableFileTests
         string path = Arrow(Path.Combine(dir, "e.feather"), [1, 2, 3], rows, ListKind.List, FloatType.Default, compression: CompressionCodecType.Lz4Frame);
         using var file = Embeddings.OpenRows(path);
         AssertRows(file, rows);
-        Assert.Null(file.Ids);
+        // Its "id" column names the rows, as a JSON Lines file's "id" field does (they had been matched by position).
+        Assert.Equal(["1", "2", "3"], file.Ids!);
     }
 
     [Fact]
@@ -87,6 +88,33 @@ public class TableFileTests
         var pair = new PairSpec(a, b) { IdColumn = "id" }.Load();
         Assert.Equal(["3", "1", "4", "0", "2"], pair.Samples.Ids!);
         Assert.Equal(pair.A.Data, pair.B.Data);
+    }
+
+    [Fact]
+    public void TablesWithAnIdColumnAreJoinedByItWithoutIdColumnAsJsonLinesIs()
+    {
+        // Review 180, finding 2: two exports in different orders were matched by row, silently, unless --id-column id was given.
+        string dir = TestData.TempDir();
+        var rows = Rows(5, 2);
+        int[] order = [3, 1, 4, 0, 2];
+        string a = TableWriter.Parquet(Path.Combine(dir, "a.parquet"), TextIds(5), rows);
+        string b = TableWriter.Parquet(Path.Combine(dir, "b.parquet"), order.Select(i => $"s{i}").ToArray(), order.Select(i => rows[i]).ToArray());
+        var pair = new PairSpec(a, b).Load();
+        Assert.Equal(TextIds(5), pair.Samples.Ids!);
+        Assert.Equal(pair.A.Data, pair.B.Data);
+
+        string arrowA = Arrow(Path.Combine(dir, "a.arrow"), order.Select(i => (long)i).ToArray(), order.Select(i => rows[i]).ToArray(), ListKind.List, FloatType.Default);
+        string arrowB = Arrow(Path.Combine(dir, "b.arrow"), [0, 1, 2, 3, 4], rows, ListKind.FixedSize, FloatType.Default);
+        var arrows = new PairSpec(arrowA, arrowB).Load();
+        Assert.Equal(["3", "1", "4", "0", "2"], arrows.Samples.Ids!);
+        Assert.Equal(arrows.A.Data, arrows.B.Data);
+
+        // Beside a file that carries ids, A's rows keep their own ids rather than take B's by position.
+        string jsonl = Path.Combine(dir, "b.jsonl");
+        File.WriteAllLines(jsonl, order.Select(i => $"{{\"id\": \"s{i}\", \"embedding\": [{i}, {i}.125]}}")); // Rows(5, 2): i, i + 1/8
+        var mixed = new PairSpec(a, jsonl).Load();
+        Assert.Equal(TextIds(5), mixed.Samples.Ids!);
+        Assert.Equal(mixed.A.Data, mixed.B.Data);
     }
 
     public static TheoryData<string, float?[]?[], string> BadParquet => new()
@@ -150,7 +178,10 @@ public class TableFileTests
             Assert.Throws<RepDiffInputException>(() => Embeddings.Load(arrow, "emb")).Message);
         Assert.Equal($"{arrow}: has two columns named 'id'; which one is meant is undefined (rename one)",
             Assert.Throws<RepDiffInputException>(() => Embeddings.Open(arrow, "other", "id", validate: true)).Message);
-        Assert.Equal(4, Embeddings.Load(arrow, "other").Cols);
+        // Its ids are read from "id" without --id-column too (as a JSON Lines file's are): two of them are refused as well,
+        // rather than the rows matched by position.
+        Assert.Equal($"{arrow}: has two columns named 'id'; which one is meant is undefined (rename one)",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.Load(arrow, "other")).Message);
 
         string parquet = TableWriter.ParquetTable(Path.Combine(dir, "twice.parquet"), TextIds(2), ("emb", Rows(2, 2)), ("emb", Rows(2, 3)), ("other", Rows(2, 4)));
         Assert.Equal($"{parquet}: has two columns named 'emb'; which one is meant is undefined (rename one)",
