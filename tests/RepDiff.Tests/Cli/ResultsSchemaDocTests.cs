@@ -60,6 +60,10 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             // Every method of a comparison, trusted both ways (sae gets its stability note).
             Write(dir, "compare", ["compare", a, b, .. side, "--images", images, "--trust", "--methods", "rdx,spec,koda,kmeans,pca,nmf,sae"]);
             Write(dir, "metrics", ["metrics", a, b, "--labels", labels]);
+            // B's rows in another order than A's, as two exports sorted differently: the run warns of rows paired at random (`warnings`).
+            string shuffled = Path.Combine(dir, "b_shuffled.npy");
+            Npy.Write(shuffled, Npy.ReadMatrix(b).SelectRows(Enumerable.Range(0, 120).Select(i => i * 7 % 120).ToArray()));
+            Write(dir, "kmeans-shuffled", ["kmeans", a, shuffled]);
             // B without A's last ten samples, kept by --common-samples (`samples.left_out`); its last id is one of those
             // written otherwise ("S110" for A's "s110": `look_alike`).
             string partial = Path.Combine(dir, "b_partial.npy"), partialIds = Path.Combine(dir, "ids_partial.txt");
@@ -294,6 +298,7 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             "int[]" => value is JsonArray a && a.All(IsInt),
             "int[n]" => value is JsonArray a && a.Count == n && a.All(IsInt),
             "number[]" => value is JsonArray a && a.All(IsNumber),
+            "string[]" => value is JsonArray a && a.All(e => HasType(e, "string", n)),
             _ => throw new InvalidOperationException($"docs/results-schema.md gives a type this test does not know: {type}"),
         };
     }
