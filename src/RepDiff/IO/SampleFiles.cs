@@ -126,6 +126,17 @@ public static class SampleFiles
     }
 
     /// <summary>
+    /// An embedding container (Parquet, Arrow, .npz, safetensors, .pt, HDF5) given as --images or --texts: read as a manifest
+    /// or as texts it had been "line 1 holds a NUL character: UTF-16 text…?" or "line 1 is not valid UTF-8" (review 180,
+    /// finding 4), while Hugging Face datasets, the first thing a researcher tries, come as Parquet or Arrow.
+    /// </summary>
+    private static void RefuseContainer(string path, string reads, string how)
+    {
+        if (EmbeddingFormat.Of(path) is not { OpenArchive: not null }) return;
+        throw RepDiffInputException.ForFile(path, $"is a {Path.GetExtension(path).ToLowerInvariant()} file, not {reads}; {how}");
+    }
+
+    /// <summary>
     /// Ids join samples and labels group them, so they must read back exactly: bytes that are not valid text (which the
     /// reader replaces with U+FFFD) would make 'id\xff1' and 'id\xfe1' one id, or two labels one class. (Read as UTF-8, or
     /// as UTF-16 after its byte-order mark.)
@@ -189,6 +200,7 @@ public static class SampleFiles
     /// </summary>
     public static (string[] Texts, int[] LineNumbers, string[]? Ids) LoadNumberedTexts(string path, string? textField = null, bool readIds = false)
     {
+        RefuseContainer(path, "texts (one per line, or JSON Lines records)", "write the text column one text per line first (Python: open(\"texts.txt\", \"w\").write(\"\\n\".join(table[\"text\"])))");
         var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8: true);
         if (IsJsonLines(path, textField)) return TextsOfLines(lines, path, textField, readIds);
         RefuseTextTable(path, lines);
@@ -382,6 +394,8 @@ public static class SampleFiles
             return new ImageSet(files) { Folder = Path.GetFullPath(path) };
         }
         if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return LoadPixels(path);
+        RefuseContainer(path, "images (a folder of image files, a manifest with one image path per line, or a .npy of pixel arrays)",
+            "save the images to a folder first (a Hugging Face dataset: ds[i][\"image\"].save(f\"images/{i:05d}.png\") for each i)");
         // One picture where a set is meant: read as a manifest, a JPEG would be "line 1 holds a NUL character".
         if (ImageExtensions.Contains(Path.GetExtension(path)) && FileKind.Of(path) == FileKind.Regular) // a FIFO or device is named as such below
             throw RepDiffInputException.ForFile(path, "is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays");

@@ -193,6 +193,27 @@ public class SampleFileTests
         Assert.Equal($"{path}: is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays", e.Message);
     }
 
+    /// <summary>
+    /// A Parquet table (as a Hugging Face dataset comes) or an .npz given as --images or --texts had been read as a manifest or
+    /// as texts: "line 1 holds a NUL character: UTF-16 text…?" or "line 1 is not valid UTF-8" (review 180, finding 4). It is
+    /// named for what it is, with what to give instead.
+    /// </summary>
+    [Fact]
+    public void AnEmbeddingContainerIsNotImagesOrTexts()
+    {
+        string dir = TestData.TempDir();
+        string table = TableWriter.Parquet(Path.Combine(dir, "dataset.parquet"), ["s0", "s1"], [[1f, 2f], [3f, 4f]]);
+        string archive = Path.Combine(AppContext.BaseDirectory, "Data", "golden", "stored.npz"); // numpy.savez's
+        foreach (string path in new[] { table, archive })
+        {
+            string ext = Path.GetExtension(path);
+            var images = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(path));
+            Assert.StartsWith($"{path}: is a {ext} file, not images (a folder of image files, a manifest with one image path per line, or a .npy of pixel arrays); save the images to a folder first", images.Message);
+            var texts = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(path));
+            Assert.StartsWith($"{path}: is a {ext} file, not texts (one per line, or JSON Lines records); write the text column one text per line first", texts.Message);
+        }
+    }
+
     [Fact]
     public void AFolderOfClassSubfoldersSaysSubfoldersAreNotSearched()
     {
