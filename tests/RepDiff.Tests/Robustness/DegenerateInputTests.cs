@@ -146,7 +146,7 @@ public class DegenerateInputTests(ITestOutputHelper output)
         Npy.Write(three, rowsA.SelectRows(Enumerable.Range(0, 40).Select(i => i % 3).ToArray()));
         string outDir = Path.Combine(dir, "out");
         Run("kmeans", half, b, "--concepts", "25", "--out", outDir).AssertBadInput("--concepts: kmeans on half.npy: the representation has only 21 distinct rows, fewer than the 25 concepts asked for; use --concepts 21 or fewer");
-        Run("kmeans", same, b, "--out", outDir).AssertBadInput("--concepts: kmeans on same.npy: the representation has only 1 distinct rows, fewer than the 5 concepts asked for; use --concepts 1 or fewer");
+        Run("kmeans", same, b, "--out", outDir).AssertBadInput("--concepts: kmeans on same.npy: the representation has only 1 distinct row, fewer than the 5 concepts asked for; use --concepts 1 or fewer");
         Run("pca", a, same, "--out", outDir).AssertBadInput("error: pca on same.npy: every row of the representation is the same, so it has no principal component");
         Run("pca", three, b, "--concepts", "3", "--out", outDir).AssertBadInput("--concepts: pca on three.npy: the representation has only 3 distinct rows, which centred span 2 directions, fewer than the 3 principal components asked for; use --concepts 2 or fewer");
         Assert.False(Directory.Exists(outDir));

@@ -143,7 +143,7 @@ internal static class Baseline
         int distinct = DistinctRows(x, needed);
         if (distinct >= needed) return;
         int fits = centred ? distinct - 1 : Math.Max(1, distinct);
-        string problem = !centred ? $"the representation has only {distinct} distinct rows, fewer than the {concepts} concepts asked for"
+        string problem = !centred ? $"the representation has only {distinct} distinct row{(distinct == 1 ? "" : "s")}, fewer than the {concepts} concepts asked for"
             : fits == 0 ? "every row of the representation is the same, so it has no principal component"
             : $"the representation has only {distinct} distinct rows, which centred span {fits} directions, fewer than the {concepts} principal components asked for";
         throw fits == 0 ? new InvalidOptionException(InvalidOptionException.NoOption, $"{stage}: {problem}")
