@@ -15,7 +15,7 @@ namespace RepDiff.Embedding;
 internal sealed class TextTokenizer
 {
     private readonly BertTokenizer tokenizer = new();
-    private readonly long[] maskScratch, typesScratch;
+    private readonly long[] maskScratch, typesScratch, wideScratch;
 
     private readonly bool stripAccents;
     private readonly BpeTextTokenizer? bpe;
@@ -27,7 +27,7 @@ internal sealed class TextTokenizer
     {
         MaxLength = spec.MaxLength!.Value;
         // One slot past MaxLength: a text that fills it had more tokens than the model takes (Encode's truncated).
-        (maskScratch, typesScratch) = (new long[MaxLength + 1], new long[MaxLength + 1]);
+        (maskScratch, typesScratch, wideScratch) = (new long[MaxLength + 1], new long[MaxLength + 1], new long[MaxLength + 1]);
         if (spec.Vocab is not null)
         {
             string path = description.PathOf(spec.Vocab)!;
@@ -176,8 +176,7 @@ internal sealed class TextTokenizer
         truncated = false;
         if (count < MaxLength) return count;
         // It filled every slot: encoded again with one slot more, a text that fits exactly still ends there.
-        var wider = new long[MaxLength + 1];
-        truncated = tokenizer.Encode(text, wider, maskScratch, typesScratch, padTo: null) > MaxLength;
+        truncated = tokenizer.Encode(text, wideScratch, maskScratch, typesScratch, padTo: null) > MaxLength;
         return count;
     }
 }
