@@ -410,6 +410,9 @@ public class EvaluateCommandTests
     // A grid sample that is no member was scored by BSR, and export's rows (members only) left it out.
     [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,9]}]}]}""",
         "direction 'x' concept 1 has sample 9 in its grid but not among its members; the grid is the members shown")]
+    // Members with an empty grid were left out of BSR without a word (review 174).
+    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2]},{"rank":2,"members":[4,5,6],"grid":[]}]}]}""",
+        "direction 'x' concept 2 has 3 members but an empty grid; the grid is the members shown (its first few), which BSR scores")]
     // Probabilities and shares out of 0..1 were carried into the output: a p_adjusted of -1 exported as confirmed.
     [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2],"p_value":0.5,"p_adjusted":-1}]}]}""",
         "direction 'x' concept 1: p_adjusted is -1, outside 0..1")]
