@@ -56,6 +56,17 @@ public static class Bandwidth
             + $"leave {flag} out for the median rule";
     }
 
+    /// <summary>
+    /// <see cref="Narrow"/> for each side's bandwidth the user gave (SPEC's and KODA's Gaussian kernels); a median-rule
+    /// bandwidth is never narrow.
+    /// </summary>
+    public static IEnumerable<string> NarrowGiven(RepresentationPair pair, GivenOptions o, double? sigmaA, double? sigmaB, int seed, string propertyA, string propertyB)
+    {
+        foreach (var (sigma, property, rows, name) in new[] { (sigmaA, propertyA, pair.RowsA, pair.NameA), (sigmaB, propertyB, pair.RowsB, pair.NameB) })
+            if (o.WasGiven(property) && sigma is double given && Narrow(rows, given, seed, OptionSpec.FlagOf(property), name) is { } narrow)
+                yield return narrow;
+    }
+
     /// <summary>The median itself, 0 when most rows are identical (<see cref="Median"/> refuses it with the option's name).</summary>
     internal static double MedianDistance(IRowSource x, int seed, string property)
     {

@@ -23,6 +23,8 @@ public class DegenerateSettingWarningTests
     // 60 planted rows: median distances of a few units, so 1e-30 is 1e-31 of them, and 0.01 well below 1/15.
     [InlineData("--sigma-a 1E-30 is", "spec", "--sigma-a", "1e-30")]
     [InlineData("--sigma-b 0.01 is", "spec", "--sigma-b", "0.01")]
+    [InlineData("--sigma-a 1E-30 is", "koda", "--sigma-a", "1e-30")]
+    [InlineData("--sigma-b 0.01 is", "koda", "--sigma-b", "0.01")]
     [InlineData("--rff-dim 1: so few random Fourier frequencies", "spec", "--route", "rff", "--rff-dim", "1")]
     [InlineData("--rff-dim 99: so few random Fourier frequencies", "spec", "--route", "rff", "--rff-dim", "99")]
     [InlineData("--stability 1: each concept's stability is how well one rerun", "kmeans", "--stability", "1")]
@@ -60,6 +62,7 @@ public class DegenerateSettingWarningTests
     [InlineData("spec")]
     [InlineData("spec", "--route", "rff", "--rff-dim", "100")]
     [InlineData("spec", "--sigma-a", "2")]
+    [InlineData("koda", "--sigma-a", "2")]
     [InlineData("finc")]
     [InlineData("spec-align", "--concepts", "2")]
     [InlineData("rdx", "--stability", "2")]

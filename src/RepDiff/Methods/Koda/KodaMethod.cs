@@ -45,6 +45,10 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
             throw new InvalidOptionException(nameof(o.Route), $"features needs more samples than features, and there are {n:N0} samples for {d:N0} features (the two representations' dimensions); give --route exact");
     }
 
+    // A bandwidth far below the rows' distances makes each kernel close to the identity, as for SPEC (the cosine kernel has none).
+    protected override IEnumerable<string> Cautions(RepresentationPair pair, KodaOptions o)
+        => o.Kernel == KernelKind.Gaussian ? Bandwidth.NarrowGiven(pair, o, o.SigmaA, o.SigmaB, o.Seed, nameof(o.SigmaA), nameof(o.SigmaB)) : [];
+
     protected override void Validate(RepresentationPair pair, KodaOptions o)
     {
         if (RouteFor(o, pair) == KodaRoute.Features)

@@ -32,10 +32,8 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     protected override IEnumerable<string> Cautions(RepresentationPair pair, SpecOptions o)
     {
         if (o.Kernel != KernelKind.Gaussian) yield break;
-        if (o.WasGiven(nameof(o.SigmaA)) && o.SigmaA is double sa && Bandwidth.Narrow(pair.RowsA, sa, o.Seed, OptionSpec.FlagOf(nameof(o.SigmaA)), pair.NameA) is { } narrowA)
-            yield return narrowA;
-        if (o.WasGiven(nameof(o.SigmaB)) && o.SigmaB is double sb && Bandwidth.Narrow(pair.RowsB, sb, o.Seed, OptionSpec.FlagOf(nameof(o.SigmaB)), pair.NameB) is { } narrowB)
-            yield return narrowB;
+        foreach (string narrow in Bandwidth.NarrowGiven(pair, o, o.SigmaA, o.SigmaB, o.Seed, nameof(o.SigmaA), nameof(o.SigmaB)))
+            yield return narrow;
         if (o.Route == SpecRoute.Rff && (o.OmegaA is null || o.OmegaB is null) && RandomFourierFeatures.TooFew(o.RffDim, OptionSpec.FlagOf(nameof(o.RffDim))) is { } few)
             yield return few;
     }
