@@ -23,6 +23,29 @@ public sealed class SaeMethod : PairMethod<SaeOptions>
         if (options.Concepts > options.Latents)
             throw new InvalidOptionException(nameof(options.Concepts), $"{options.Concepts} is more than the autoencoder's {options.Latents} latents");
         options.Autoencoder.Validate();
+        CheckMemory(pair, options);
+    }
+
+    /// <summary>
+    /// Both sides' autoencoders train at once, each holding O(m·d) weights and O(n·m) activations: `--latents 100000` on
+    /// 4,096 dimensions had gone on to allocate tens of GB. Refused first, naming the size that fits.
+    /// </summary>
+    private static void CheckMemory(RepresentationPair pair, SaeOptions options)
+    {
+        long Bytes(int latents)
+        {
+            var sae = options.Autoencoder with { Latents = latents };
+            long a = sae.Bytes(pair.N, pair.RowsA.Cols), b = sae.Bytes(pair.N, pair.RowsB.Cols);
+            return a == long.MaxValue || b == long.MaxValue ? long.MaxValue : a + b;
+        }
+        long needed = Bytes(options.Latents), limit = IO.MemoryBudget.WorkLimit();
+        if (needed <= limit) return;
+        int fitting = IO.MemoryBudget.LargestFitting(options.Latents - 1, limit, Bytes);
+        throw new InvalidOptionException(nameof(options.Latents),
+            $"{options.Latents:N0} latents on {pair.N:N0} samples of {pair.RowsA.Cols:N0} and {pair.RowsB.Cols:N0} dimensions need "
+            + $"{(needed == long.MaxValue ? "arrays longer than .NET allows" : $"about {IO.MemoryBudget.Megabytes(needed)}")} for the two autoencoders' weights, "
+            + $"Adam's moments and activations (limit {IO.MemoryBudget.Megabytes(limit)}); "
+            + (fitting >= Math.Max(options.Concepts, options.Active) ? $"set it to {fitting:N0}" : "use fewer samples"));
     }
 
     protected override SaeOptions Resolve(RepresentationPair pair, SaeOptions options, IProgress<ProgressUpdate>? progress)

@@ -27,6 +27,18 @@ public sealed record SparseAutoencoderOptions
 
     public int ResolvedBatchSize(int n) => Math.Min(BatchSize, n);
 
+    /// <summary>
+    /// Bytes one autoencoder holds to train on and encode n rows of d dimensions: its parameters (2md + m + d) with their
+    /// gradient and Adam's two moments, the transposed encoder (m·d), a minibatch's pre-activations and their gradient,
+    /// and the n×m activations; <see cref="long.MaxValue"/> when one of those arrays is longer than .NET allows.
+    /// </summary>
+    public long Bytes(int n, int d)
+    {
+        long m = Latents, parameters = 2 * m * d + m + d;
+        if (parameters > Array.MaxLength || (long)n * m > Array.MaxLength) return long.MaxValue;
+        return 8 * (4 * parameters + m * d + 2 * ResolvedBatchSize(n) * m) + 4L * n * m;
+    }
+
     /// <summary>Checks what ranges cannot: the active count against the dictionary size.</summary>
     public void Validate()
     {
