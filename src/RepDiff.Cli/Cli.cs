@@ -82,7 +82,13 @@ internal static class Cli
     public static TextWriter Error => error.Value ?? Console.Error;
 
     /// <summary>One warning line on <see cref="Error"/>, "warning: " and the message with terminal controls made spaces (<see cref="Terminal.Clean"/>).</summary>
-    public static void Warn(string message) => Error.WriteLine("warning: " + Terminal.Clean(message));
+    public static void Warn(string message) => Say("warning: " + Terminal.Clean(message));
+
+    /// <summary>A line on <see cref="Error"/>, or above the progress bar while one is shown (<see cref="ProgressDisplay.WriteAbove"/>).</summary>
+    public static void Say(string line)
+    {
+        if (!ProgressDisplay.WriteAbove(line)) Error.WriteLine(line);
+    }
 
     /// <summary>Whether <see cref="Out"/> is the process's standard output (not a test's writer).</summary>
     public static bool OutIsConsole => output.Value is null;

@@ -78,7 +78,7 @@ internal static class DemoCommand
                 // the others (it had failed after comparing the pairs before it, helper 96); only a demo with no pair fails.
                 if (done.All(d => d is null))
                     throw new RepDiffInputException($"--methods: no method named applies to any demo pair ({string.Join("; ", notCompared)}); name another method too");
-                foreach (string? why in notCompared.OfType<string>()) Cli.Error.WriteLine($"demo: {why}");
+                foreach (string? why in notCompared.OfType<string>()) Cli.Say($"demo: {why}");
                 foreach (string line in LeftOutLines(done.OfType<(DemoPair Demo, Comparison Comparison, ReportModel Model)>()
                     .Select(d => (d.Demo.Slug, d.Demo.Pair.N, (IReadOnlyDictionary<string, string>)d.Comparison.LeftOut))))
                     Cli.Warn(line);

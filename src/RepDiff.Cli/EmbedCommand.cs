@@ -100,13 +100,11 @@ internal static class EmbedCommand
         var rate = new Rate();
         if (ProgressDisplay.PlainLines) return work(new PlainProgress(Cli.Error, rate), total => rate.Total = total);
         T result = default!;
-        AnsiConsole.Progress().AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("embedding", maxValue: 1.0);
-                result = work(new Progress(task, rate), total => rate.Total = total);
-            });
+        ProgressDisplay.ShowBar(ctx =>
+        {
+            var task = ctx.AddTask("embedding", maxValue: 1.0);
+            result = work(new Progress(task, rate), total => rate.Total = total);
+        });
         return result;
     }
 

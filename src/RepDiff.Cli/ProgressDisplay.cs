@@ -46,12 +46,43 @@ internal static class ProgressDisplay
             }
         }
         T result = default!;
-        // The time left, as embed's bar shows it: a stage of many even steps (spec-align's Adam steps) ran for minutes with only its elapsed time.
+        ShowBar(ctx => result = work(new SpectreProgress(ctx)));
+        return result;
+    }
+
+    /// <summary>
+    /// The console of the progress bar being shown, null when none is; the work's own threads see it (they inherit the
+    /// context), another run in the same process (a test's) does not.
+    /// </summary>
+    private static readonly AsyncLocal<IAnsiConsole?> live = new();
+
+    /// <summary>
+    /// Shows a progress bar on the terminal while <paramref name="work"/> runs, with the time left (a stage of many even
+    /// steps, spec-align's Adam steps, ran for minutes with only its elapsed time) and cleared at the end.
+    /// </summary>
+    internal static void ShowBar(Action<ProgressContext> work)
+    {
         AnsiConsole.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
-            .Start(ctx => result = work(new SpectreProgress(ctx)));
-        return result;
+            .Start(ctx =>
+            {
+                live.Value = AnsiConsole.Console;
+                try { work(ctx); }
+                finally { live.Value = null; }
+            });
+    }
+
+    /// <summary>
+    /// Writes a line above the progress bar being shown, where it stays, and returns true; false when no bar is shown. A
+    /// line written to stderr under the bar was drawn over by its next refresh and cleared with it: on a terminal the
+    /// demo's "koda is left out" warnings were gone from the screen at the end.
+    /// </summary>
+    internal static bool WriteAbove(string line)
+    {
+        if (live.Value is not { } console) return false;
+        console.WriteLine(line);
+        return true;
     }
 
     /// <summary>
