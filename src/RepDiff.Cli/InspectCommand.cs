@@ -36,7 +36,10 @@ internal static class InspectCommand
             // With --id-column, one column is meant: the file is read as one (a table of several float lists refuses, naming them).
             if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
                 using (archive)
+                {
                     if (archive.ChoiceCount > 1) return InspectArrays(archive, parse.GetValue(json));
+                    if (archive.ChoiceCount == 0 && archive.ColumnTypes is { } columns) return InspectTableColumns(archive, columns, parse.GetValue(json));
+                }
             var stats = FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
@@ -94,6 +97,45 @@ internal static class InspectCommand
             else table.AddRow(Markup.Escape(Terminal.Clean(k)), $"({string.Join(", ", stats.Shape)})", stats.Dtype, FileStats.Figure(stats.Mean), FileStats.Figure(stats.MeanRowNorm), stats.Nan.ToString(), stats.Inf.ToString());
         string listed = unlisted > 0 ? $"; the first {MaxListed:N0} listed, {unlisted:N0} more not" : "";
         Terminal.Write($"{path}: {keys.Count:N0} {archive.KeysAre}{listed} (give {archive.KeyFlag} NAME to inspect one, and to use it as an input)", table);
+        return 0;
+    }
+
+    /// <summary>
+    /// A table with no float-list column (a wide table of one float column per dimension, a table of token matrices):
+    /// its columns with what each holds, then what the methods read from it without --column (the statistics of the
+    /// float columns read as one dimension each) or why they refuse it, and how to choose.
+    /// </summary>
+    private static int InspectTableColumns(ArrayArchive archive, IReadOnlyList<(string Name, string Holds)> columns, bool json)
+    {
+        FileStats? stats = null;
+        string? problem = null;
+        try
+        {
+            using var rows = archive.OpenRows(null, checkFinite: false);
+            stats = FileStats.Compute(rows);
+        }
+        catch (RepDiffInputException e) { problem = e.FileProblem ?? e.Message; }
+        string reads = stats is not null
+            ? $"without --column, its {stats.Shape[^1]:N0} float columns are read as one dimension each (text columns, the id column and pandas' index are not); give --column 'PREFIX*' to read only the float columns whose names match"
+            : $"without --column it is refused: {problem}";
+        if (json)
+        {
+            var document = new JsonObject
+            {
+                ["file"] = archive.Path,
+                ["columns"] = new JsonArray(columns.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["holds"] = c.Holds }).ToArray()),
+                ["reads"] = reads,
+            };
+            if (stats is not null) document["embedding"] = stats.ToJsonObject();
+            Cli.Out.WriteLine(document.ToJsonString());
+            return 0;
+        }
+        var table = new Table().AddColumns("column", "holds");
+        foreach (var (name, holds) in columns.Take(MaxListed)) table.AddRow(Markup.Escape(Terminal.Clean(name)), Markup.Escape(holds));
+        string listed = columns.Count > MaxListed ? $"; the first {MaxListed:N0} listed" : "";
+        Terminal.Write($"{archive.Path}: {columns.Count:N0} columns, none a list of floats{listed}", table);
+        if (stats is not null) Terminal.Write(stats.File, stats.ToTable());
+        Cli.Out.WriteLine(reads);
         return 0;
     }
 

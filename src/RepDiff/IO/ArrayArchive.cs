@@ -99,6 +99,12 @@ public abstract class ArrayArchive(string path) : IDisposable
     public virtual string KeysAre => "arrays";
     public virtual string KeyFlag => "--key";
 
+    /// <summary>
+    /// A table's columns with what each holds, for `inspect` to list when the table has no float-list column to show (a
+    /// wide table, a table of token matrices); null for other archives.
+    /// </summary>
+    public virtual IReadOnlyList<(string Name, string Holds)>? ColumnTypes => null;
+
     /// <summary>What error messages about one array name it by ("a.npz[emb]").</summary>
     public virtual string NameOf(string key) => $"{Path}[{key}]";
 

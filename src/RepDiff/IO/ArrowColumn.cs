@@ -27,14 +27,22 @@ internal sealed class ArrowColumn : TableColumn
 
     private readonly bool fileFormat;
     private readonly int columnIndex;
+    /// <summary>A wide table's float columns, one dimension each, in the file's order (empty for a list column).</summary>
+    private readonly int[] dimensions = [];
     private ArrowStreamReader reader;
     private int nextBatch;
 
-    private ArrowColumn(string path, string column, ArrowStreamReader reader, bool fileFormat, int columnIndex) : base(path, column)
+    private ArrowColumn(string path, string column, ArrowStreamReader reader, bool fileFormat, int columnIndex, string? name = null) : base(path, column, name)
     {
         this.reader = reader;
         this.fileFormat = fileFormat;
         this.columnIndex = columnIndex;
+    }
+
+    private ArrowColumn(string path, string pattern, ArrowStreamReader reader, bool fileFormat, int[] dimensions)
+        : this(path, pattern, reader, fileFormat, -1, $"{path} (columns '{pattern}')")
+    {
+        this.dimensions = dimensions;
     }
 
     public static ArrowColumn Open(string path, string? column, string? idColumn)
@@ -45,19 +53,28 @@ internal sealed class ArrowColumn : TableColumn
         {
             var schema = SchemaOf(path, reader);
             var fields = schema.FieldsList;
-            var lists = fields.Where(f => FloatValueType(f.DataType) is not null).Select(f => f.Name).ToList();
-            string name = TableColumnChoice.Pick(path, column, lists, fields.Select(f => f.Name));
-            int index = fields.ToList().FindIndex(f => f.Name == name);
             idColumn = TableColumnChoice.IdColumnOrDefault(idColumn, fields.Where(f => f.DataType is not NestedType).Select(f => f.Name));
+            var (name, wide) = TableColumnChoice.Choose(path, column, idColumn, TableSchemaOf(fields));
             int idIndex = idColumn is null ? -1 : fields.ToList().FindIndex(f => f.Name == idColumn);
             if (idColumn is not null && idIndex < 0)
                 throw RepDiffInputException.ForFile(path, $"has no column '{NpyDtype.Truncate(idColumn)}' for ids (columns: {string.Join(", ", fields.Take(20).Select(f => NpyDtype.Truncate(f.Name)))})");
             if (idColumn is not null) TableColumnChoice.Unique(path, idColumn, fields.Select(f => f.Name));
-            var table = new ArrowColumn(path, name, reader, fileFormat, index)
+            ArrowColumn table;
+            if (wide is not null)
             {
-                Dtype = new NpyDtype('f', FloatValueType(fields[index].DataType) switch { HalfFloatType => 2, DoubleType => 8, _ => 4 }, false),
-            };
-            table.Cols = fields[index].DataType is FixedSizeListType fixedSize ? fixedSize.ListSize : -1;
+                var indices = wide.Select(d => fields.ToList().FindIndex(f => f.Name == d)).ToArray();
+                table = new ArrowColumn(path, name, reader, fileFormat, indices)
+                {
+                    Dtype = new NpyDtype('f', indices.Max(i => FloatSize(fields[i].DataType)), false),
+                    Cols = indices.Length,
+                };
+            }
+            else
+            {
+                int index = fields.ToList().FindIndex(f => f.Name == name);
+                table = new ArrowColumn(path, name, reader, fileFormat, index) { Dtype = new NpyDtype('f', FloatSize(FloatValueType(fields[index].DataType)!), false) };
+                table.Cols = fields[index].DataType is FixedSizeListType fixedSize ? fixedSize.ListSize : -1;
+            }
             table.Scan(idIndex, idColumn);
             return table;
         }
@@ -66,6 +83,19 @@ internal sealed class ArrowColumn : TableColumn
             reader.Dispose();
             throw;
         }
+    }
+
+    private static int FloatSize(IArrowType type) => type switch { HalfFloatType => 2, DoubleType => 8, _ => 4 };
+
+    /// <summary>The file's columns by what they can give.</summary>
+    private static TableSchema TableSchemaOf(IReadOnlyList<Field> fields)
+    {
+        List<string> Where(Func<IArrowType, bool> holds) => fields.Where(f => holds(f.DataType)).Select(f => f.Name).ToList();
+        return new TableSchema(fields.Select(f => f.Name).ToList(),
+            Where(t => FloatValueType(t) is not null),
+            Where(t => t is HalfFloatType or FloatType or DoubleType),
+            Where(t => t is StringType or LargeStringType or StringViewType or DictionaryType { ValueType: StringType or LargeStringType or StringViewType }),
+            Where(t => t is NestedType nested && nested.Fields.Count == 1 && FloatValueType(nested.Fields[0].DataType) is not null && t is not StructType));
     }
 
     /// <summary>Every column of the file, with what it holds when it is not a float-list column (from the schema alone).</summary>
@@ -480,7 +510,7 @@ internal sealed class ArrowColumn : TableColumn
                 ReadCells(Path, nextBatch - 1, () =>
                 {
                     // The width, a fixed-size list's from the schema too, is checked against the first row's values.
-                    if (seen == 0 && batch.Length > 0) Cols = FirstRowWidth(batch.Column(columnIndex), seen);
+                    if (seen == 0 && batch.Length > 0 && dimensions.Length == 0) Cols = FirstRowWidth(batch.Column(columnIndex), seen);
                     if (ids is not null)
                     {
                         var idArray = batch.Column(idIndex);
@@ -534,6 +564,11 @@ internal sealed class ArrowColumn : TableColumn
             throw RepDiffInputException.ForFile(Path, $"record batch {chunk} has {batch.Length} rows, not the {ChunkRows(chunk)} it had when opened");
         ReadCells(Path, chunk, () =>
         {
+            if (dimensions.Length > 0)
+            {
+                for (int d = 0; d < dimensions.Length; d++) CopyDimension(batch, d, destination, ChunkFirstRow(chunk));
+                return;
+            }
             var column = batch.Column(columnIndex);
             int firstRow = ChunkFirstRow(chunk);
             var values = Values(column);
@@ -545,6 +580,28 @@ internal sealed class ArrowColumn : TableColumn
                 CopyValues(values, start, destination.AsSpan(r * Cols, Cols), firstRow + r);
             }
         });
+    }
+
+    /// <summary>Column <paramref name="d"/> of a wide table's batch into every row's dimension d: a number in every row.</summary>
+    private void CopyDimension(RecordBatch batch, int d, float[] destination, long firstRow)
+    {
+        var column = batch.Column(dimensions[d]);
+        for (int r = 0; r < batch.Length; r++)
+        {
+            if (column.IsNull(r)) throw BadRow(firstRow + r, $"is null in column '{NpyDtype.Truncate(batch.Schema.FieldsList[dimensions[d]].Name)}'; every dimension needs a number");
+            long at = (long)r * Cols + d;
+            switch (column)
+            {
+                case FloatArray f: destination[at] = f.Values[r]; break;
+                case HalfFloatArray h: destination[at] = (float)h.Values[r]; break;
+                case DoubleArray v:
+                    destination[at] = (float)v.Values[r];
+                    if (RefuseBeyondFloat32 && float.IsInfinity(destination[at]) && double.IsFinite(v.Values[r]))
+                        throw RowFile.BeyondFloat32(Name, $"row {firstRow + r} column '{batch.Schema.FieldsList[dimensions[d]].Name}'", v.Values[r].ToString("R", CultureInfo.InvariantCulture));
+                    break;
+                default: throw new InvalidOperationException($"{Name}: unexpected array {column.GetType().Name}");
+            }
+        }
     }
 
     private IArrowArray Values(IArrowArray column) => column switch

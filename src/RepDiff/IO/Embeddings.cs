@@ -13,7 +13,7 @@ public static class Embeddings
     public static string KeepingIdsList => EmbeddingFormat.ListedWhere(f => f.KeepsIds);
 
     /// <summary>What --key (alias --column) picks, for every command's help.</summary>
-    public const string KeyHelp = "array inside .npz/.safetensors/.pt files or dataset of .h5 files, float-list column of .parquet/.arrow/.feather tables, or vector field of JSON Lines records";
+    public const string KeyHelp = "array inside .npz/.safetensors/.pt files or dataset of .h5 files, float-list column of .parquet/.arrow/.feather tables (or float columns, one dimension each: 'emb_*' reads every float column whose name starts with emb_), or vector field of JSON Lines records";
 
     /// <summary>
     /// Rows of an embedding file (n × d, read as float32): memory-mapped for .npy and .safetensors, a block of

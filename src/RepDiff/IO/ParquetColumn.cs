@@ -7,12 +7,16 @@ namespace RepDiff.IO;
 /// A list column of float32/float64 values in a Parquet file, one embedding per row, decoded one row
 /// group at a time. Row lengths come from the repetition levels (0 starts a row), nulls from the
 /// definition levels. Parquet has no fixed-size list (pyarrow writes one as a plain list), so the width
-/// is the first row's length and every other row is checked against it.
+/// is the first row's length and every other row is checked against it. A wide table (one float column per
+/// dimension, as pandas writes a DataFrame of vectors) is read the same way, a column chunk at a time.
 /// </summary>
 internal sealed class ParquetColumn : TableColumn
 {
     private readonly ParquetReader reader;
-    private readonly DataField leaf;
+    /// <summary>The list column's values; null for a wide table.</summary>
+    private readonly DataField? leaf;
+    /// <summary>A wide table's float columns, one dimension each, in the file's order (empty for a list column).</summary>
+    private readonly DataField[] dimensions = [];
 
     private ParquetColumn(string path, string column, ParquetReader reader, DataField leaf) : base(path, column)
     {
@@ -21,17 +25,28 @@ internal sealed class ParquetColumn : TableColumn
         Dtype = new NpyDtype('f', leaf.ClrType == typeof(double) ? 8 : 4, false);
     }
 
+    private ParquetColumn(string path, string pattern, ParquetReader reader, DataField[] dimensions)
+        : base(path, pattern, $"{path} (columns '{pattern}')")
+    {
+        this.reader = reader;
+        this.dimensions = dimensions;
+        Dtype = new NpyDtype('f', dimensions.Any(d => d.ClrType == typeof(double)) ? 8 : 4, false);
+        Cols = dimensions.Length;
+    }
+
     public static ParquetColumn Open(string path, string? column, string? idColumn)
     {
         var reader = ParquetFile.Open(path);
         try
         {
-            var lists = ParquetFile.FloatListColumns(reader.Schema);
-            string name = TableColumnChoice.Pick(path, column, lists.Select(l => l.Column).ToList(), reader.Schema.Fields.Select(f => f.Name));
-            var table = new ParquetColumn(path, name, reader, lists.First(l => l.Column == name).Leaf);
+            var scalars = ParquetFile.ScalarColumns(reader.Schema);
+            idColumn = TableColumnChoice.IdColumnOrDefault(idColumn, scalars.Select(f => f.Name));
+            var (name, wide) = TableColumnChoice.Choose(path, column, idColumn, ParquetFile.SchemaOf(reader.Schema));
+            var table = wide is null
+                ? new ParquetColumn(path, name, reader, ParquetFile.FloatListColumns(reader.Schema).First(l => l.Column == name).Leaf)
+                : new ParquetColumn(path, name, reader, wide.Select(d => scalars.First(f => f.Name == d)).ToArray());
             table.SetChunks(Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.RowGroups[g].RowCount).ToList());
-            table.Cols = table.FirstRowLength();
-            idColumn = TableColumnChoice.IdColumnOrDefault(idColumn, ParquetFile.ScalarColumns(reader.Schema).Select(f => f.Name));
+            if (wide is null) table.Cols = table.FirstRowLength();
             if (idColumn is not null) table.Ids = table.ReadIds(idColumn);
             return table;
         }
@@ -58,11 +73,11 @@ internal sealed class ParquetColumn : TableColumn
         {
             if (ChunkRows(g) == 0) continue;
             CheckLayout(g);
-            using var raw = ReadRaw(g);
+            using var raw = ReadRaw(g, leaf!);
             var rep = raw.RepetitionLevels;
             var def = raw.DefinitionLevels;
             if (def.Length == 0) throw BadRow(0, "is missing (the row group holds no values)");
-            if (def[0] < leaf.MaxDefinitionLevel - (leaf.IsNullable ? 1 : 0))
+            if (def[0] < leaf!.MaxDefinitionLevel - (leaf.IsNullable ? 1 : 0))
                 throw BadRow(0, def[0] == 0 && ListIsNullable ? "is null; every row needs a list of numbers" : "is an empty list; every row needs a list of numbers");
             int length = 1;
             while (length < rep.Length && rep[length] != 0) length++;
@@ -71,7 +86,7 @@ internal sealed class ParquetColumn : TableColumn
         return 0;
     }
 
-    private bool ListIsNullable => leaf.MaxDefinitionLevel - (leaf.IsNullable ? 1 : 0) >= 2;
+    private bool ListIsNullable => leaf!.MaxDefinitionLevel - (leaf.IsNullable ? 1 : 0) >= 2;
 
     /// <summary>
     /// Row groups whose page headers have been walked. A row group is checked again each time it is decoded, and the
@@ -83,7 +98,11 @@ internal sealed class ParquetColumn : TableColumn
     /// <summary>A row group's declared sizes, before Parquet.Net allocates by them and before its rows × Cols floats are.</summary>
     private void CheckLayout(int group)
     {
-        ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, leaf, scalar: false, bytesPerRow: 4L * Cols, walkPages: !pagesWalked.Contains(group));
+        bool walkPages = !pagesWalked.Contains(group);
+        if (leaf is not null) ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, leaf, scalar: false, bytesPerRow: 4L * Cols, walkPages);
+        // A wide table's columns are decoded one at a time into the row group's rows × Cols floats.
+        foreach (var dimension in dimensions)
+            ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, dimension, scalar: true, bytesPerRow: 4L * Cols, walkPages);
         pagesWalked.Add(group); // only once the walk has passed: a chunk that failed it fails again when read again
     }
 
@@ -93,13 +112,18 @@ internal sealed class ParquetColumn : TableColumn
         CheckLayout(chunk);
     }
 
-    private ParquetChunk ReadRaw(int group) => leaf.ClrType == typeof(double)
-        ? ParquetChunk<double>.Read(Path, reader.RowGroups[group], group, leaf)
-        : ParquetChunk<float>.Read(Path, reader.RowGroups[group], group, leaf);
+    private ParquetChunk ReadRaw(int group, DataField field) => field.ClrType == typeof(double)
+        ? ParquetChunk<double>.Read(Path, reader.RowGroups[group], group, field)
+        : ParquetChunk<float>.Read(Path, reader.RowGroups[group], group, field);
 
     protected override void Decode(int chunk, float[] destination)
     {
-        using var raw = ReadRaw(chunk);
+        if (leaf is null)
+        {
+            for (int d = 0; d < dimensions.Length; d++) DecodeDimension(chunk, d, destination);
+            return;
+        }
+        using var raw = ReadRaw(chunk, leaf);
         switch (raw)
         {
             case ParquetChunk<float> f: Fill(chunk, f.Values, f.DefinitionLevels, f.RepetitionLevels, destination, v => v); break;
@@ -111,13 +135,40 @@ internal sealed class ParquetColumn : TableColumn
         }
     }
 
+    /// <summary>Column <paramref name="d"/> of a wide table's row group into every row's dimension d: a number in every row.</summary>
+    private void DecodeDimension(int chunk, int d, float[] destination)
+    {
+        var field = dimensions[d];
+        using var raw = ReadRaw(chunk, field);
+        int rows = ChunkRows(chunk), firstRow = ChunkFirstRow(chunk);
+        var def = raw.DefinitionLevels;
+        for (int r = 0; r < def.Length; r++)
+            if (def[r] < field.MaxDefinitionLevel)
+                throw BadRow(firstRow + r, $"is null in column '{NpyDtype.Truncate(field.Name)}'; every dimension needs a number");
+        switch (raw)
+        {
+            case ParquetChunk<float> f:
+                for (int r = 0; r < rows; r++) destination[(long)r * Cols + d] = f.Values[r];
+                break;
+            case ParquetChunk<double> v:
+                for (int r = 0; r < rows; r++)
+                {
+                    float value = destination[(long)r * Cols + d] = (float)v.Values[r];
+                    if (RefuseBeyondFloat32 && float.IsInfinity(value) && double.IsFinite(v.Values[r]))
+                        throw RowFile.BeyondFloat32(Name, $"row {firstRow + r} column '{field.Name}'", v.Values[r].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                }
+                break;
+            default: throw new InvalidOperationException($"{Name}: unexpected chunk type {raw.GetType().Name}");
+        }
+    }
+
     /// <summary>
     /// Walks the levels of one row group: each row must be a list of Cols present values. ParquetChunk has checked that
     /// the values reach the last entry the levels mark present, so none is read from before the page was decoded.
     /// </summary>
     private void Fill<T>(int chunk, Span<T> values, Span<int> def, Span<int> rep, float[] destination, Func<T, float> convert)
     {
-        int maxDef = leaf.MaxDefinitionLevel, presentList = maxDef - (leaf.IsNullable ? 1 : 0);
+        int maxDef = leaf!.MaxDefinitionLevel, presentList = maxDef - (leaf.IsNullable ? 1 : 0);
         int rows = ChunkRows(chunk), firstRow = ChunkFirstRow(chunk);
         int row = -1, inRow = 0, next = 0;
         for (int i = 0; i < def.Length; i++)

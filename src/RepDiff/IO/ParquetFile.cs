@@ -80,6 +80,20 @@ internal static class ParquetFile
             .Select(f => (f.Path.FirstPart!, f))
             .ToList();
 
+    /// <summary>The file's columns by what they can give; a list of float lists is a ListField around a ListField.</summary>
+    public static TableSchema SchemaOf(ParquetSchema schema)
+    {
+        var scalars = ScalarColumns(schema);
+        return new TableSchema(
+            schema.Fields.Select(f => f.Name).ToList(),
+            FloatListColumns(schema).Select(l => l.Column).ToList(),
+            scalars.Where(f => IsFloat(f.ClrType)).Select(f => f.Name).ToList(),
+            scalars.Where(f => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>)).Select(f => f.Name).ToList(),
+            schema.Fields.Where(f => f is ListField { Item: ListField { Item: DataField leaf } } && IsFloat(leaf.ClrType)).Select(f => f.Name).ToList());
+    }
+
+    private static bool IsFloat(Type type) => type == typeof(float) || type == typeof(double);
+
     /// <summary>Every top-level column of the file, with what it holds when it is not a float-list column (from the schema alone).</summary>
     public static List<(string Name, string? Holds)> Columns(string path)
     {

@@ -51,7 +51,11 @@ internal static class ParquetLayout
         if (decoded > Npz.MaxExpandedBytes && decoded > Npz.MaxExpansion * Math.Max(1, meta.TotalCompressedSize))
             throw RepDiffInputException.ForFile(path, $"{what} expands from {meta.TotalCompressedSize:N0} bytes to {values:N0} values "
                 + $"({MemoryBudget.Megabytes(decoded)}, more than {Npz.MaxExpansion}-fold): the file is corrupt (or a decompression bomb)");
-        MemoryBudget.EnsureFits(path, decoded, $"{what}'s {values:N0} values");
+        // A row group is read whole: besides these arrays, Parquet.Net holds the chunk's pages as read, decompressed and
+        // decoded while it fills them (measured: ReadFactor), and the rows are copied out, each value of a list as a float32
+        // (counted so before the width is known, so that the row group size advised fits).
+        long held = (long)(values * ((element ?? 8) + 8) * ReadFactor) + Math.Max(rows * bytesPerRow, scalar ? 0 : values * 4);
+        MemoryBudget.EnsureFits(path, held, $"{what}'s {values:N0} values", SmallerRowGroups(rows, held));
         if (!walkPages) return;
 
         using var stream = InputFile.OpenRead(path);
@@ -89,6 +93,28 @@ internal static class ParquetLayout
             start += compressed;
         }
         if (seen != values) throw RepDiffInputException.ForFile(path, $"{what}'s pages hold {seen} values, not the {values} it declares: the file is corrupt");
+    }
+
+    /// <summary>
+    /// How many times over a column chunk's decoded values and levels a read holds at its peak: 42 to 54 bytes a float
+    /// measured by peak RSS reading lists of 768 floats in one row group of 20,000 and of 50,000 rows (one page a chunk,
+    /// as Parquet.Net writes; docs/reliability.md, h183). Counting the arrays alone (12 bytes a float) had let a row group
+    /// four times too large start, to fail late as "out of memory; try fewer rows".
+    /// </summary>
+    internal const double ReadFactor = 4.5;
+
+    /// <summary>
+    /// What to do when one row group does not fit: a row group cannot be read in part, so the file must be written with
+    /// smaller ones; the advice names a size that fits.
+    /// </summary>
+    private static string? SmallerRowGroups(long rows, long held)
+    {
+        long available = MemoryBudget.Available() / 4 * 3;
+        if (rows < 2 || available <= 0 || held <= 0) return null;
+        long fits = Math.Max(1, (long)(rows * ((double)available / held)));
+        if (fits >= 10_000) fits = fits / 1000 * 1000;
+        return $"a row group is read whole: write the file with smaller ones, e.g. pyarrow.parquet.write_table(table, path, row_group_size={fits}) "
+            + "(pyarrow's default is up to 1,048,576 rows a group), or save the embeddings as .npy";
     }
 
     /// <summary>

@@ -24,6 +24,14 @@ internal sealed class TableArchive : ArrayArchive
     public override int ChoiceCount => columns.Count(c => c.Holds is null);
     public override string KeysAre => "columns";
     public override string KeyFlag => "--column";
+    /// <summary>A pattern (--column 'emb_*') names the float columns it matches, and is recorded as typed.</summary>
+    public override string ArrayNamed(string? key) => key is not null && key.Contains('*') ? key : base.ArrayNamed(key);
+
+    /// <summary>The columns, when some hold one float a row (a wide table) or a list of float lists (token matrices).</summary>
+    public override IReadOnlyList<(string Name, string Holds)>? ColumnTypes =>
+        columns.Any(c => c.Holds is "float16 numbers" or "float32 numbers" or "float64 numbers" || c.Holds?.StartsWith("lists of lists of float", StringComparison.Ordinal) == true)
+            ? columns.Select(c => (c.Name, c.Holds ?? "lists of floats")).ToList()
+            : null;
     public override string NameOf(string key) => $"{Path} (column '{key}')";
 
     public override RowFile OpenRows(string? key, bool checkFinite)

@@ -210,4 +210,78 @@ public static class TableWriter
             _ => new FixedSizeListArray(listType, rows.Length, child, bitmap, nulls, 0),
         };
     }
+
+    /// <summary>
+    /// A wide Parquet table as pandas' DataFrame(vectors).to_parquet() writes one: one float column per dimension, named by
+    /// <paramref name="names"/> (a null value is null), with pandas' index column "__index_level_0__" first when asked,
+    /// then a string column "id", and an int64 column "n" (a count, never a dimension) when asked.
+    /// </summary>
+    public static string WideParquet(string path, string[] ids, string[] names, float?[][] rows, bool doubles = false, bool pandasIndex = false,
+        bool intColumn = false, int groupRows = int.MaxValue)
+    {
+        var index = new DataField<long>("__index_level_0__");
+        var id = new DataField<string>("id", true);
+        var dims = names.Select(n => doubles ? (DataField)new DataField<double?>(n) : new DataField<float?>(n)).ToArray();
+        var count = new DataField<long>("n");
+        Parquet.Schema.Field[] fields = [.. pandasIndex ? [index] : System.Array.Empty<Parquet.Schema.Field>(), id, .. dims,
+            .. intColumn ? [count] : System.Array.Empty<Parquet.Schema.Field>()];
+        using var stream = File.Create(path);
+        var writer = ParquetWriter.CreateAsync(new ParquetSchema(fields), stream).GetAwaiter().GetResult();
+        try
+        {
+            for (int first = 0; first < rows.Length; first += groupRows)
+            {
+                int n = Math.Min(groupRows, rows.Length - first);
+                var part = rows[first..(first + n)];
+                using var group = writer.CreateRowGroup();
+                var positions = Enumerable.Range(first, n).Select(i => (long)i).ToArray();
+                if (pandasIndex) group.WriteAsync<long>(index, positions).GetAwaiter().GetResult();
+                group.WriteAsync(id, ids[first..(first + n)], null).GetAwaiter().GetResult();
+                for (int j = 0; j < dims.Length; j++)
+                    if (doubles) group.WriteAsync<double>(dims[j], part.Select(r => (double?)r[j]).ToArray()).GetAwaiter().GetResult();
+                    else group.WriteAsync<float>(dims[j], part.Select(r => r[j]).ToArray()).GetAwaiter().GetResult();
+                if (intColumn) group.WriteAsync<long>(count, positions).GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        return path;
+    }
+
+    /// <summary>
+    /// A Parquet file whose column "tokens" holds a list of float lists in each row (tokens × dimensions, as an unpooled
+    /// transformer output is saved) beside a string column "id": its schema alone, no rows.
+    /// </summary>
+    public static string TokenMatrixParquet(string path)
+    {
+        var schema = new ParquetSchema(new DataField<string>("id", true), new ListField("tokens", new ListField("element", new DataField<float?>("element"))));
+        using var stream = File.Create(path);
+        ParquetWriter.CreateAsync(schema, stream).GetAwaiter().GetResult().DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return path;
+    }
+
+    /// <summary>An Arrow column holding a list of float lists in each row: <paramref name="rows"/> matrices of tokens × dimensions.</summary>
+    public static IArrowArray TokenMatrices(float[][][] rows)
+    {
+        var builder = new ListArray.Builder(new ListType(FloatType.Default));
+        var tokens = (ListArray.Builder)builder.ValueBuilder;
+        var values = (FloatArray.Builder)tokens.ValueBuilder;
+        foreach (var matrix in rows)
+        {
+            builder.Append();
+            foreach (var token in matrix)
+            {
+                tokens.Append();
+                values.AppendRange(token);
+            }
+        }
+        return builder.Build();
+    }
+
+    /// <summary>An Arrow column of one float (or double) a row, a null where the value is null.</summary>
+    public static IArrowArray Floats(IEnumerable<float?> values, bool doubles = false) => doubles
+        ? Build(new DoubleArray.Builder(), values.ToList(), v => (double)v)
+        : Build(new FloatArray.Builder(), values.ToList(), v => v);
 }
