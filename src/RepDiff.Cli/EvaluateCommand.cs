@@ -80,6 +80,7 @@ internal static class EvaluateCommand
                 }
                 return 0;
             });
+            WarnOfUnscoredGrids(path, toScore);
             // Only what was scored now: a file without directions kept the BSR it came with, and was written back as scored.
             var scored = toScore.Where(e => e.Metrics.ContainsKey("bsr")).ToList();
             if (scored.Count == 0)
@@ -92,6 +93,22 @@ internal static class EvaluateCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// BSR scores a concept's grid, so a concept of two or more members whose grid has fewer (a hand-written `"grid": []`,
+    /// or a method's that shows none) is not scored: said, where it had been left out without a word (review 174).
+    /// </summary>
+    private static void WarnOfUnscoredGrids(string path, IEnumerable<Explanation> toScore)
+    {
+        var unscored = toScore.SelectMany(e => e.Directions.Where(d => d.Explains is "a" or "b")
+                .SelectMany(d => d.Concepts.Where(c => c.Rank >= 1 && c.Members.Length >= 2 && c.Grid.Length < 2)
+                    .Select(c => $"{e.Method} '{NpyDtype.Truncate(d.Name)}' concept {c.Rank}")))
+            .ToList();
+        if (unscored.Count == 0) return;
+        string which = string.Join(", ", unscored.Take(3)) + (unscored.Count > 3 ? $" and {unscored.Count - 3:N0} more" : "");
+        Cli.Warn($"{path}: {unscored.Count:N0} concept{(unscored.Count == 1 ? " has" : "s have")} members but a grid of fewer than 2 samples, "
+            + $"so BSR, which compares the pairs within a grid, leaves {(unscored.Count == 1 ? "it" : "them")} unscored ({which})");
     }
 
     /// <summary>

@@ -118,10 +118,6 @@ public sealed class ResultsFile
                 // a hand-written concept without "rank" would be left out of the scores without a word.
                 if (concept.Rank < 1)
                     throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' has a concept of rank {concept.Rank} (or none); ranks start at 1, the strongest");
-                // BSR scores the grid: members with an empty grid were left out of the scores without a word (review 174).
-                // A concept with neither (a PCA direction no sample leans towards) is kept, as there is nothing to score.
-                if (concept.Grid.Length == 0 && concept.Members.Length > 0)
-                    throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' concept {concept.Rank} has {concept.Members.Length} members but an empty grid; the grid is the members shown (its first few), which BSR scores");
                 foreach (int i in concept.Grid.Concat(concept.Members))
                     if (i < 0 || i >= explanation.N)
                         throw new RepDiffInputException($"direction '{NpyDtype.Truncate(direction.Name ?? "")}' names sample {i}, outside 0..{explanation.N - 1}");

@@ -27,6 +27,24 @@ public class EvaluateCommandTests
         Assert.Equal(before, File.ReadAllText(results));
     }
 
+    /// <summary>A concept of members with an empty grid was left out of BSR without a word (review 174): scored as before, and said.</summary>
+    [Fact]
+    public void AConceptWithMembersButNoGridToScoreIsNamed()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string results = Path.Combine(dir, "nogrid.json");
+        File.WriteAllText(results, """{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2]},{"rank":2,"members":[4,5,6],"grid":[]}]}]}""");
+        var run = Run("evaluate", results, a, b);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Contains($"warning: {results}: 1 concept has members but a grid of fewer than 2 samples, so BSR, which compares the pairs within a grid, "
+            + "leaves it unscored (mytool 'x' concept 2)", run.Stderr);
+        var concepts = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!["directions"]![0]!["concepts"]!.AsArray();
+        Assert.NotNull(concepts[0]!["bsr"]);
+        Assert.Null(concepts[1]!["bsr"]);
+        // A file whose every concept has a grid gets no such line.
+        Assert.DoesNotContain("grid of fewer", Run("evaluate", HandWritten("[1,2,3,4]"), a, b).Stderr);
+    }
+
     [Theory]
     [InlineData("[7,7,7,7]")]
     [InlineData("[1,2,3,2]")]
@@ -410,9 +428,6 @@ public class EvaluateCommandTests
     // A grid sample that is no member was scored by BSR, and export's rows (members only) left it out.
     [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2,9]}]}]}""",
         "direction 'x' concept 1 has sample 9 in its grid but not among its members; the grid is the members shown")]
-    // Members with an empty grid were left out of BSR without a word (review 174).
-    [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2,3],"grid":[1,2]},{"rank":2,"members":[4,5,6],"grid":[]}]}]}""",
-        "direction 'x' concept 2 has 3 members but an empty grid; the grid is the members shown (its first few), which BSR scores")]
     // Probabilities and shares out of 0..1 were carried into the output: a p_adjusted of -1 exported as confirmed.
     [InlineData("""{"method":"mytool","n":60,"directions":[{"name":"x","explains":"a","concepts":[{"rank":1,"members":[1,2],"grid":[1,2],"p_value":0.5,"p_adjusted":-1}]}]}""",
         "direction 'x' concept 1: p_adjusted is -1, outside 0..1")]

@@ -222,11 +222,11 @@ public class ExportCommandTests
         string notJson = GoldenFileTests.WriteText(dir, "results.json", "{ nope");
         string shortLabels = GoldenFileTests.WriteText(dir, "labels.txt", "a\nb\n");
         string results = Path.Combine(dir, "ok.json");
-        File.WriteAllText(results, new Explanation { Method = "kmeans", N = 3, Directions = [new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [0, 2], Grid = [0, 2] }] }] }.ToJson());
+        File.WriteAllText(results, new Explanation { Method = "kmeans", N = 3, Directions = [new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [0, 2] }] }] }.ToJson());
         // A hand-edited "NaN" is no number RepDiff reads (it had been carried into the export as a score of NaN).
         string notANumber = GoldenFileTests.WriteText(dir, "nan.json", File.ReadAllText(results).Replace("\"strength\": 0", "\"strength\": \"NaN\""));
         string outside = Path.Combine(dir, "outside.json");
-        File.WriteAllText(outside, new Explanation { Method = "kmeans", N = 3, Directions = [new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [5], Grid = [5] }] }] }.ToJson());
+        File.WriteAllText(outside, new Explanation { Method = "kmeans", N = 3, Directions = [new Direction { Name = "concepts_of_a", Concepts = [new Concept { Rank = 1, Members = [5] }] }] }.ToJson());
         foreach (var (args, message) in new (string[], string)[]
         {
             (["export", notJson], $"error: {notJson}: is not a RepDiff results.json"),
