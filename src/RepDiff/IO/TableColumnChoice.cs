@@ -17,8 +17,9 @@ internal static class TableColumnChoice
     /// <summary>
     /// The embedding's columns: a float-list column (<see cref="Pick"/>), or, for a <paramref name="column"/> holding '*',
     /// the float columns it matches, one dimension each. Without --column, a table with no float-list column whose other
-    /// columns are all floats or text reads every float column so; its text columns are ids or labels, and an integer
-    /// column (a class, a count) is never taken for a dimension unasked. <paramref name="idColumn"/> and pandas' index
+    /// columns are all floats or text reads every float column so when they are named alike but for a trailing number
+    /// (<see cref="OneFamily"/>); its text columns are ids or labels, and an integer column (a class, a count) or a float
+    /// column named otherwise (a score) is never taken for a dimension unasked. <paramref name="idColumn"/> and pandas' index
     /// column (__index_level_0__) are never dimensions.
     /// </summary>
     /// <returns>The column (or pattern) messages name, and the dimensions' columns in the file's order (null for a float-list column).</returns>
@@ -41,7 +42,7 @@ internal static class TableColumnChoice
     {
         var matches = schema.All.Where(c => Matches(c, pattern) && c != idColumn && !IsPandasIndex(c) && !schema.Strings.Contains(c)).ToList();
         string? notFloat = matches.FirstOrDefault(c => !schema.FloatScalars.Contains(c));
-        if (!given) return notFloat is null && matches.Count >= 2 ? matches : null;
+        if (!given) return notFloat is null && matches.Count >= 2 && OneFamily(matches) ? matches : null;
         if (notFloat is not null)
             throw RepDiffInputException.ForFile(path, $"column '{NpyDtype.Truncate(notFloat)}' matches --column '{NpyDtype.Truncate(pattern)}' but does not hold "
                 + "one float a row; only float columns are dimensions: give a pattern that leaves it out");
@@ -60,10 +61,21 @@ internal static class TableColumnChoice
     {
         var floats = schema.FloatScalars.Where(c => c != idColumn && !IsPandasIndex(c)).ToList();
         if (floats.Count < 2) return null;
-        var family = floats.GroupBy(c => c.TrimEnd("0123456789".ToCharArray()), StringComparer.Ordinal).MaxBy(g => g.Count())!.ToList();
-        string prefix = family[0].TrimEnd("0123456789".ToCharArray());
-        return $"its {family.Count} float columns ({Listed(family)}) are read as one dimension each with --column '{NpyDtype.Truncate(prefix)}*'";
+        var family = floats.GroupBy(Stem, StringComparer.Ordinal).MaxBy(g => g.Count())!.ToList();
+        return family.Count >= 2
+            ? $"its {family.Count} float columns ({Listed(family)}) are read as one dimension each with --column '{NpyDtype.Truncate(Stem(family[0]))}*'"
+            : $"its {floats.Count} float columns ({Listed(floats)}) are read as one dimension each with a --column pattern that matches them";
     }
+
+    /// <summary>
+    /// Whether columns are named alike but for a trailing number (emb_0 … emb_767; pandas' 0 … 767): only such columns are
+    /// read as dimensions unasked, so that a float column named otherwise (a score, a loss) is not taken for one.
+    /// </summary>
+    private static bool OneFamily(IReadOnlyList<string> columns)
+        => columns.All(c => c.Length > 0 && char.IsAsciiDigit(c[^1])) && columns.Select(Stem).Distinct(StringComparer.Ordinal).Count() == 1;
+
+    /// <summary>A column's name without its trailing number.</summary>
+    private static string Stem(string column) => column.TrimEnd("0123456789".ToCharArray());
 
     /// <summary>pandas' to_parquet writes a DataFrame's index as a column of this name (a level number after it).</summary>
     private static bool IsPandasIndex(string column) => column.StartsWith("__index_level_", StringComparison.Ordinal);

@@ -96,6 +96,26 @@ public class WideTableTests
         Assert.True(ran.Code == 0, ran.Stderr);
     }
 
+    /// <summary>
+    /// A float column named otherwise beside the dimensions (a score) is not read as one more dimension unasked: the table
+    /// is refused naming the pattern of the dimensions, which then reads them alone.
+    /// </summary>
+    [Theory]
+    [InlineData(".parquet")]
+    [InlineData(".arrow")]
+    public void AFloatColumnNamedOtherwiseIsNotTakenForADimensionUnasked(string extension)
+    {
+        string dir = TestData.TempDir(), path = Path.Combine(dir, "t" + extension);
+        var rows = Vectors(20, 4, 6);
+        string[] names = [.. Names("emb_", 3), "score"];
+        if (extension == ".parquet") TableWriter.WideParquet(path, Ids(20), names, rows);
+        else WideArrow(path, Ids(20), names, rows);
+        var refused = Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path));
+        Assert.Contains("its 3 float columns (emb_0, emb_1, emb_2) are read as one dimension each with --column 'emb_*'", refused.Message);
+        var read = Embeddings.Load(path, "emb_*");
+        Assert.Equal((20, 3), (read.Rows, read.Cols));
+    }
+
     /// <summary>A null in a dimension's column is refused naming the row and the column, in Parquet and in Arrow.</summary>
     [Fact]
     public void ANullInADimensionIsRefusedNamingItsRowAndColumn()
