@@ -87,6 +87,7 @@ internal static class EmbedCommand
             // The note names the model's graph outputs, which are the model file's text.
             if (summary.OutputNote is not null) Cli.Error.WriteLine(Terminal.Clean(summary.OutputNote));
             if (summary.TruncationNote is { } truncation) Cli.Warn(truncation);
+            if (summary.SameVectorNote is { } same) Cli.Warn(same);
             if (summary.Skipped.Count > 0)
                 Cli.Out.WriteLine(Terminal.Clean($"Skipped {summary.Skipped.Count} unreadable input(s), listed in {EmbeddingFileWriter.SkippedPath(summary.Output)}"));
             return 0;
