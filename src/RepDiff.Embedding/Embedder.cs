@@ -93,11 +93,7 @@ public sealed class Embedder : IDisposable
         try
         {
             var inputs = model.Session.InputMetadata;
-            var described = inputs.Select(i => Describe(i.Key, i.Value)).ToArray();
-            // A batch axis fixed at 2 or more takes exactly that many samples per call: other batches failed in ONNX Runtime's words.
-            if (inputs.FirstOrDefault(i => i.Value.Dimensions is { Length: > 0 } dims && dims[0] > 1) is { Key: not null } fixedBatch)
-                throw RepDiffInputException.ForFile(modelPath, $"input {Describe(fixedBatch.Key, fixedBatch.Value).Describe()} takes exactly {fixedBatch.Value.Dimensions[0]} samples per call, "
-                    + "and batches of every size are embedded (the last is what is left); export the model with a dynamic batch axis, or a batch of 1");
+            var described = inputs.Select(i => Info(i.Key, i.Value)).ToArray();
             if (description.Text is { } text)
             {
                 if (!inputs.ContainsKey(text.InputIds!) && described.FirstOrDefault(i => i.TakesImages()) is { } pixels)
@@ -106,6 +102,7 @@ public sealed class Embedder : IDisposable
                 idsInput = BindTextInput(inputs, text.InputIds, required: true);
                 maskInput = BindTextInput(inputs, text.AttentionMask, required: false);
                 typesInput = BindTextInput(inputs, text.TokenTypeIds, required: false);
+                RequireOpenBatch(idsInput!.Name, inputs[idsInput.Name]);
                 var fed = new[] { idsInput, maskInput, typesInput }.Where(i => i is not null).Select(i => i!.Name).ToHashSet();
                 var unfed = inputs.Keys.Where(k => !fed.Contains(k)).ToArray();
                 if (unfed.Length > 0)
@@ -137,6 +134,7 @@ public sealed class Embedder : IDisposable
                     throw RepDiffInputException.ForFile(modelPath, $"takes {inputs.Count} inputs ({string.Join("; ", described.Select(i => i.Describe()))}), and images give only pixels, "
                         + $"to one input; export the model with the image as its only input (the others fixed as constants inside it)");
                 CheckImageInput(meta, image);
+                RequireOpenBatch(imageInput, meta);
                 halfPixels = meta.ElementDataType == TensorElementType.Float16;
             }
         }
@@ -182,7 +180,7 @@ public sealed class Embedder : IDisposable
 
     private void CheckImageInput(NodeMetadata meta, ImagePreprocessing image)
     {
-        string Shape() => "[" + string.Join(", ", meta.Dimensions.Select((d, i) => d >= 0 ? d.ToString() : (meta.SymbolicDimensions[i] is { Length: > 0 } s ? s : "?"))) + "]";
+        string Shape() => "[" + string.Join(", ", Info(imageInput!, meta).Shape) + "]";
         if (meta.ElementDataType is not (TensorElementType.Float or TensorElementType.Float16))
             throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' takes {ModelSession.TypeName(meta.ElementDataType)} values, and images are fed as float32 or float16; "
                 + "export the model with a float32 or float16 image input");
@@ -200,8 +198,19 @@ public sealed class Embedder : IDisposable
         }
     }
 
+    /// <summary>
+    /// A batch axis fixed at 2 or more takes exactly that many samples per call, and batches of every size are run (the last
+    /// is what is left): they failed in ONNX Runtime's words. (Fixed at 1, the model is run one sample per call.)
+    /// </summary>
+    private void RequireOpenBatch(string name, NodeMetadata meta)
+    {
+        if (meta.Dimensions is { Length: > 0 } dims && dims[0] > 1)
+            throw RepDiffInputException.ForFile(modelPath, $"input {Info(name, meta).Describe()} takes exactly {dims[0]} samples per call, and batches of every size are embedded "
+                + "(the last is what is left); export the model with a dynamic batch axis, or a batch of 1");
+    }
+
     /// <summary>A session input as `inspect` lists a graph's (type as ONNX names it, symbolic axes by name, "?" where unknown).</summary>
-    private static OnnxTensorInfo Describe(string name, NodeMetadata meta) => new(name, ModelSession.TypeName(meta.ElementDataType),
+    private static OnnxTensorInfo Info(string name, NodeMetadata meta) => new(name, ModelSession.TypeName(meta.ElementDataType),
         meta.Dimensions.Select((d, i) => d >= 0 ? d.ToString() : meta.SymbolicDimensions[i] is { Length: > 0 } s ? s : "?").ToArray());
 
     /// <summary>What a model that takes pixels is told when given texts (here and where a bare .onnx is resolved).</summary>
@@ -466,7 +475,7 @@ public sealed class Embedder : IDisposable
             return $"cannot run on texts of {batch.Length} tokens ({what}); " + (batch.Length > TypicalMaxPositions
                 ? $"its texts ran to {batch.Length} tokens ({description.Names.Setting("max_length", "--max-length")}), more than most text models take ({TypicalMaxPositions})"
                 : "check that the tokenizer and max_length are the model's own");
-        return $"cannot run on {tensorizer!.Height}x{tensorizer.Width} images ({what}); the model may take another size inside than its input declares: "
+        return $"cannot run on {tensorizer!.Height}x{tensorizer.Width} images ({what}); the graph may hold weights for another image size than its input declares: "
             + $"set \"size\" to the one it was exported at (in its model description{(description.Names.HasDescriptionFlags ? $", for a bare .onnx {Path.GetFileName(Path.ChangeExtension(modelPath, ".json"))} beside it" : "")})";
     }
 

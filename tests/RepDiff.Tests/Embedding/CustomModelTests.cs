@@ -32,6 +32,8 @@ public class CustomModelTests
     {
         // ONNX Runtime's "Missing Input: scale" once the first batch ran.
         { "second-input", "takes 2 inputs ('pixels' float [batch, 3, 32, 32]; 'scale' float [1]), and images give only pixels, to one input; export the model with the image as its only input" },
+        // Said before, in other words, and untested.
+        { "text-extra-input", "takes inputs 'position_ids' int64 [batch, tokens] that texts do not give (a text model is fed input_ids, attention_mask); name them in its description's text section if they are input_ids, attention_mask or token_type_ids, else export the model without them" },
         // ONNX Runtime's "Got invalid dimensions for input: pixels … index: 0 Got: 12 Expected: 4".
         { "fixed-batch", "input 'pixels' float [4, 3, 32, 32] takes exactly 4 samples per call, and batches of every size are embedded (the last is what is left); export the model with a dynamic batch axis, or a batch of 1" },
         // ONNX Runtime's MatMul message: "cannot run on these inputs ([ErrorCode:RuntimeException] Non-zero status code …)".
@@ -67,6 +69,11 @@ public class CustomModelTests
         {
             "second-input" => [Model("two", [pixels, Value("scale", Float, 1)], Value("out", Float, "batch", 3, 32, 32), [Node("Mul", ["pixels", "scale"], ["out"])]),
                 "--images", images, "--input", "pixels"],
+            "text-extra-input" => [Write(Path.Combine(dir, "positions.onnx"),
+                    [Value("input_ids", TinyOnnx.Int64, "batch", "tokens"), Value("attention_mask", TinyOnnx.Int64, "batch", "tokens"), Value("position_ids", TinyOnnx.Int64, "batch", "tokens")],
+                    [Value("out", Float, "batch", "tokens")],
+                    [Node("Add", ["input_ids", "position_ids"], ["sum"]), Node("Add", ["sum", "attention_mask"], ["all"]), Node("Cast", ["all"], ["out"], Int("to", Float))]),
+                "--texts", texts, "--vocab", vocab],
             "fixed-batch" => [Described(ImageIdentity(dir, 32, 32, batch: 4), size32), "--images", images],
             // Its input takes any size, but its weights were made for 32×32: a 16×16 image fails inside.
             "inner-size" => [Described(Write(Path.Combine(dir, "inner.onnx"), [Value("pixels", Float, "batch", 3, "h", "w")], [Value("out", Float, "batch", 2)],
