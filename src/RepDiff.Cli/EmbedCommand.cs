@@ -19,8 +19,8 @@ internal static class EmbedCommand
         public Option<string?> Description { get; } = new("--description") { Description = "model description JSON (default: MODEL.json beside an .onnx MODEL, if present)" };
         public Option<string?> Preset { get; } = new("--preset") { Description = $"preset for a common export: {string.Join(", ", ModelPresets.Names)}" };
         public Option<string?> Input { get; } = new("--input") { Description = "name of the model's image input tensor" };
-        public Option<string?> Output { get; } = new("--output") { Description = "graph output that is the embedding (default: the first output)" };
-        public Option<string?> Layer { get; } = new("--layer") { Description = "intermediate tensor to embed with instead, averaged over its spatial or token axes" };
+        public Option<string?> Output { get; } = new("--output") { Description = "graph output that is the embedding, float32 or float16 (default: the first output)" };
+        public Option<string?> Layer { get; } = new("--layer") { Description = "intermediate tensor (float32 or float16) to embed with instead, averaged over its spatial or token axes" };
         // The defaults as ModelResolver and ModelDescription.Resolved apply them.
         public Option<string?> Pooling { get; } = new("--pooling") { Description = "auto, cls, mean or none; default: the model's own (a built-in model's or preset's, or its description's), else auto: none for an output of one vector per sample, else the mean over its token or spatial axes (with --layer: auto)" };
         public Option<bool?> Normalize { get; } = new("--normalize") { Description = "scale embeddings to unit L2 norm (true/false); default: the model's own, else false" };
@@ -87,6 +87,7 @@ internal static class EmbedCommand
             // The note names the model's graph outputs, which are the model file's text.
             if (summary.OutputNote is not null) Cli.Error.WriteLine(Terminal.Clean(summary.OutputNote));
             if (summary.TruncationNote is { } truncation) Cli.Warn(truncation);
+            if (summary.SameVectorNote is { } same) Cli.Warn(same);
             if (summary.Skipped.Count > 0)
                 Cli.Out.WriteLine(Terminal.Clean($"Skipped {summary.Skipped.Count} unreadable input(s), listed in {EmbeddingFileWriter.SkippedPath(summary.Output)}"));
             return 0;

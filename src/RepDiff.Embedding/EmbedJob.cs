@@ -9,8 +9,9 @@ public static class EmbedJob
 {
     /// <param name="OutputNote">Which of several graph outputs was embedded, when nothing named one (<see cref="Embedder.OutputNote"/>).</param>
     /// <param name="TruncationNote">How many texts were cut to the model's token limit (<see cref="Embedder.TruncationNote"/>).</param>
+    /// <param name="SameVectorNote">That every sample got the same embedding (<see cref="Embedder.SameVectorNote"/>), or null.</param>
     public sealed record Summary(string Output, string Model, int Rows, int Cols, IReadOnlyList<SkippedSample> Skipped, double Seconds, string? OutputNote = null,
-        string? TruncationNote = null);
+        string? TruncationNote = null, string? SameVectorNote = null);
 
     /// <summary>A source read and checked: its images or texts, one id each.</summary>
     /// <param name="Note">What the user should hear about the inputs before they are embedded (blank texts, images in subfolders left unread), or null.</param>
@@ -63,8 +64,23 @@ public static class EmbedJob
         clock ??= Stopwatch.StartNew();
         started?.Invoke(inputs.Count);
         using var writer = new EmbeddingFileWriter(output, isOutput);
-        var run = inputs.Texts is not null ? embedder.RunTexts(inputs.Texts, writer.Append, progress) : embedder.RunImages(inputs.Images!, writer.Append, progress);
+        // Rows are compared with the first as they pass: a model whose output does not depend on its input (a wrong output
+        // or layer, a broken export) gives one vector for every sample, and nothing that compares it means anything.
+        float[]? first = null;
+        bool same = true;
+        void Append(float[] values, int count, int cols)
+        {
+            for (int r = 0; r < count && same; r++)
+            {
+                var row = values.AsSpan(r * cols, cols);
+                if (first is null) first = row.ToArray();
+                else same = row.SequenceEqual(first);
+            }
+            writer.Append(values, count, cols);
+        }
+        var run = inputs.Texts is not null ? embedder.RunTexts(inputs.Texts, Append, progress) : embedder.RunImages(inputs.Images!, Append, progress);
         writer.Commit(run.Kept.Select(i => inputs.Ids[i]).ToArray(), run.Skipped);
-        return new Summary(output, embedder.Name, run.Rows, run.Cols, run.Skipped, clock.Elapsed.TotalSeconds, embedder.OutputNote, embedder.TruncationNote);
+        return new Summary(output, embedder.Name, run.Rows, run.Cols, run.Skipped, clock.Elapsed.TotalSeconds, embedder.OutputNote, embedder.TruncationNote,
+            same && run.Rows > 1 ? embedder.SameVectorNote(run.Rows) : null);
     }
 }

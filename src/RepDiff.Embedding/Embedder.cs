@@ -24,6 +24,8 @@ public sealed class Embedder : IDisposable
     private readonly ImageTensorizer? tensorizer;
     private readonly TextTokenizer? tokenizer;
     private readonly string? imageInput;
+    /// <summary>The image input takes float16 (an fp16 export): each batch's pixels are rounded to it.</summary>
+    private readonly bool halfPixels;
     private readonly TextInput? idsInput, maskInput, typesInput;
     /// <summary>Tokens per text of a model exported with a fixed sequence length: every batch is padded to it.</summary>
     private readonly int? fixedTokens;
@@ -61,6 +63,11 @@ public sealed class Embedder : IDisposable
         }
     }
 
+    /// <summary>What is said when all <paramref name="rows"/> embeddings of a run are the same vector (embed warns, compare refuses).</summary>
+    public string SameVectorNote(int rows)
+        => $"all {rows:N0} embeddings {Name} made are the same vector: its output '{model.OutputName}' does not depend on the input "
+           + $"(the wrong {description.Names.Setting("\"output\"", "--output", "or")} or {description.Names.Layer}, or a broken export?), and no comparison with it can mean anything";
+
     private Embedder(ModelDescription description, EmbedderOptions options)
     {
         this.description = description;
@@ -86,15 +93,21 @@ public sealed class Embedder : IDisposable
         try
         {
             var inputs = model.Session.InputMetadata;
+            var described = inputs.Select(i => Info(i.Key, i.Value)).ToArray();
             if (description.Text is { } text)
             {
+                if (!inputs.ContainsKey(text.InputIds!) && described.FirstOrDefault(i => i.TakesImages()) is { } pixels)
+                    throw RepDiffInputException.ForFile(modelPath, ImageModelGivenTexts(pixels));
                 tokenizer = new TextTokenizer(text, description);
                 idsInput = BindTextInput(inputs, text.InputIds, required: true);
                 maskInput = BindTextInput(inputs, text.AttentionMask, required: false);
                 typesInput = BindTextInput(inputs, text.TokenTypeIds, required: false);
+                RequireOpenBatch(idsInput!.Name, inputs[idsInput.Name]);
                 var fed = new[] { idsInput, maskInput, typesInput }.Where(i => i is not null).Select(i => i!.Name).ToHashSet();
                 var unfed = inputs.Keys.Where(k => !fed.Contains(k)).ToArray();
-                if (unfed.Length > 0) throw RepDiffInputException.ForFile(modelPath, $"takes inputs {string.Join(", ", unfed)} that a text model description does not feed (input_ids, attention_mask, token_type_ids name them)");
+                if (unfed.Length > 0)
+                    throw RepDiffInputException.ForFile(modelPath, $"takes inputs {string.Join(", ", described.Where(i => unfed.Contains(i.Name)).Select(i => i.Describe()))} that texts do not give "
+                        + $"(a text model is fed {string.Join(", ", fed)}); name them in its description's text section if they are input_ids, attention_mask or token_type_ids, else export the model without them");
                 // An export traced at one length (torch.onnx without dynamic axes for the tokens) takes only that many: batches
                 // padded to their longest text failed in ONNX Runtime's words, after embedding had begun.
                 if (inputs[idsInput!.Name].Dimensions[1] is > 0 and var tokens)
@@ -110,11 +123,19 @@ public sealed class Embedder : IDisposable
                 var image = description.Image!;
                 tensorizer = meanImage!.GetAwaiter().GetResult();
                 CheckBatchFits(tensorizer, options.BatchSize);
-                imageInput = description.Input ?? (inputs.Count == 1 ? inputs.Keys.First()
-                    : throw RepDiffInputException.ForFile(modelPath, $"has {inputs.Count} inputs ({string.Join(", ", inputs.Keys)}); name the image input ({description.Names.Setting("\"input\"", "--input")})"));
+                // Token ids and no pixels: a text model, whatever the input named.
+                if (!described.Any(i => i.TakesImages()) && described.FirstOrDefault(i => i.TakesTokens()) is { } ids)
+                    throw RepDiffInputException.ForFile(modelPath, TextModelGivenImages(ids));
+                imageInput = description.Input ?? inputs.Keys.First();
                 if (!inputs.TryGetValue(imageInput, out var meta))
                     throw RepDiffInputException.ForFile(modelPath, $"has no input named '{imageInput}' (inputs: {string.Join(", ", inputs.Keys)})");
+                // Only pixels are fed: naming the image input (--input) left the others to ONNX Runtime's "missing input".
+                if (inputs.Count > 1)
+                    throw RepDiffInputException.ForFile(modelPath, $"takes {inputs.Count} inputs ({string.Join("; ", described.Select(i => i.Describe()))}), and images give only pixels, "
+                        + $"to one input; export the model with the image as its only input (the others fixed as constants inside it)");
                 CheckImageInput(meta, image);
+                RequireOpenBatch(imageInput, meta);
+                halfPixels = meta.ElementDataType == TensorElementType.Float16;
             }
         }
         catch
@@ -159,9 +180,10 @@ public sealed class Embedder : IDisposable
 
     private void CheckImageInput(NodeMetadata meta, ImagePreprocessing image)
     {
-        string Shape() => "[" + string.Join(", ", meta.Dimensions.Select((d, i) => d >= 0 ? d.ToString() : (meta.SymbolicDimensions[i] is { Length: > 0 } s ? s : "?"))) + "]";
-        if (meta.ElementDataType != TensorElementType.Float)
-            throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' takes {meta.ElementDataType}, not float32 images");
+        string Shape() => "[" + string.Join(", ", Info(imageInput!, meta).Shape) + "]";
+        if (meta.ElementDataType is not (TensorElementType.Float or TensorElementType.Float16))
+            throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' takes {ModelSession.TypeName(meta.ElementDataType)} values, and images are fed as float32 or float16; "
+                + "export the model with a float32 or float16 image input");
         if (meta.Dimensions.Length != 4)
             throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' has shape {Shape()}; an image input must be [batch, 3, height, width] (or [batch, height, width, 3] with layout nhwc)");
         bool nchw = image.Layout == "nchw";
@@ -175,6 +197,29 @@ public sealed class Embedder : IDisposable
                 + $"set \"size\": {size} in its model description (for a bare .onnx, {Path.GetFileName(Path.ChangeExtension(modelPath, ".json"))} beside it holding {{\"image\": {{\"size\": {size}}}}})");
         }
     }
+
+    /// <summary>
+    /// A batch axis fixed at 2 or more takes exactly that many samples per call, and batches of every size are run (the last
+    /// is what is left): they failed in ONNX Runtime's words. (Fixed at 1, the model is run one sample per call.)
+    /// </summary>
+    private void RequireOpenBatch(string name, NodeMetadata meta)
+    {
+        if (meta.Dimensions is { Length: > 0 } dims && dims[0] > 1)
+            throw RepDiffInputException.ForFile(modelPath, $"input {Info(name, meta).Describe()} takes exactly {dims[0]} samples per call, and batches of every size are embedded "
+                + "(the last is what is left); export the model with a dynamic batch axis, or a batch of 1");
+    }
+
+    /// <summary>A session input as `inspect` lists a graph's (type as ONNX names it, symbolic axes by name, "?" where unknown).</summary>
+    private static OnnxTensorInfo Info(string name, NodeMetadata meta) => new(name, ModelSession.TypeName(meta.ElementDataType),
+        meta.Dimensions.Select((d, i) => d >= 0 ? d.ToString() : meta.SymbolicDimensions[i] is { Length: > 0 } s ? s : "?").ToArray());
+
+    /// <summary>What a model that takes pixels is told when given texts (here and where a bare .onnx is resolved).</summary>
+    internal static string ImageModelGivenTexts(OnnxTensorInfo pixels)
+        => $"takes images (input {pixels.Describe()}), not texts: it is an image model; give it --images";
+
+    private string TextModelGivenImages(OnnxTensorInfo ids)
+        => $"takes token ids (input {ids.Describe()}), not images: it is a text model; give it --texts, with its vocabulary (a model description's text section"
+           + (description.Names.HasDescriptionFlags ? ", or --vocab / --tokenizer)" : ")");
 
     /// <summary>Embeds image files (decoded with Skia) in order; one row per image.</summary>
     public Matrix EmbedImages(IReadOnlyList<string> paths, IProgress<ProgressUpdate>? progress = null)
@@ -401,10 +446,7 @@ public sealed class Embedder : IDisposable
             }
             catch (OnnxRuntimeException e)
             {
-                // Past its position embeddings a text model fails deep inside (a broadcast in an Add node): name the length.
-                string tokens = batch.Ids is not null && batch.Length > TypicalMaxPositions
-                    ? $"; its texts ran to {batch.Length} tokens ({description.Names.Setting("max_length", "--max-length")}), more than most text models take ({TypicalMaxPositions})" : "";
-                throw RepDiffInputException.ForFile(modelPath, $"cannot run on these inputs ({ModelSession.FirstLine(e.Message)}){tokens}");
+                throw RepDiffInputException.ForFile(modelPath, RunFailure(e, batch));
             }
             int sampleCols = pooled.Length / count;
             if (cols < 0) cols = sampleCols;
@@ -414,6 +456,27 @@ public sealed class Embedder : IDisposable
             first += count;
         }
         return result!;
+    }
+
+    /// <summary>
+    /// A model that opened but failed on a batch, said as what it was fed, which node failed and what usually mends it:
+    /// ONNX Runtime's own message ("Non-zero status code returned while running MatMul node. Name:'…' Status Message: …")
+    /// is for its developers. What the checks at opening (inputs, types, fixed axes) could not see is a graph that takes
+    /// another size inside than its inputs declare.
+    /// </summary>
+    private string RunFailure(OnnxRuntimeException e, EmbeddingBatch batch)
+    {
+        string message = ModelSession.FirstLine(e.Message);
+        var node = System.Text.RegularExpressions.Regex.Match(message, @"running (\S+) node\. Name:'([^']*)' Status Message: (.*)$");
+        string what = node.Success ? $"its node '{node.Groups[2].Value}' ({node.Groups[1].Value}) failed: {node.Groups[3].Value.Trim()}"
+            : System.Text.RegularExpressions.Regex.Replace(message, @"^\[ErrorCode:\w+\] ", "");
+        if (batch.Ids is not null)
+            // Past its position embeddings a text model fails deep inside (a broadcast in an Add node): name the length.
+            return $"cannot run on texts of {batch.Length} tokens ({what}); " + (batch.Length > TypicalMaxPositions
+                ? $"its texts ran to {batch.Length} tokens ({description.Names.Setting("max_length", "--max-length")}), more than most text models take ({TypicalMaxPositions})"
+                : "check that the tokenizer and max_length are the model's own");
+        return $"cannot run on {tensorizer!.Height}x{tensorizer.Width} images ({what}); the graph may hold weights for another image size than its input declares: "
+            + $"set \"size\" to the one it was exported at (in its model description{(description.Names.HasDescriptionFlags ? $", for a bare .onnx {Path.GetFileName(Path.ChangeExtension(modelPath, ".json"))} beside it" : "")})";
     }
 
     private float[] InferSlice(EmbeddingBatch batch, int first, int count)
@@ -428,7 +491,9 @@ public sealed class Embedder : IDisposable
                 int per = tensorizer!.Values;
                 long[] shape = image.Layout == "nchw" ? [count, 3, tensorizer.Height, tensorizer.Width] : [count, tensorizer.Height, tensorizer.Width, 3];
                 names.Add(imageInput!);
-                values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.Pixels.AsMemory(first * per, count * per), shape));
+                var pixels = batch.Pixels.AsMemory(first * per, count * per);
+                values.Add(halfPixels ? OrtValue.CreateTensorValueFromMemory(ToHalf(pixels.Span), shape)
+                    : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels, shape));
             }
             else
             {
@@ -443,15 +508,31 @@ public sealed class Embedder : IDisposable
             using var outputs = model.Session.Run(runOptions, names, values, [model.OutputName]);
             var output = outputs[0];
             var info = output.GetTensorTypeAndShape();
-            if (info.ElementDataType != TensorElementType.Float)
-                throw RepDiffInputException.ForFile(modelPath, $"output '{model.OutputName}' is {info.ElementDataType}; embeddings must be float32");
+            // The session's output types were checked when it opened (ModelSession.EmbeddingTypes).
+            ReadOnlySpan<float> data = info.ElementDataType == TensorElementType.Float16 ? Widen(output.GetTensorDataAsSpan<Float16>()) : output.GetTensorDataAsSpan<float>();
             var mask2 = batch.Mask is null ? default : batch.Mask.AsSpan(first * batch.Length, count * batch.Length);
-            return Pooling.Pool(output.GetTensorDataAsSpan<float>(), info.Shape, count, description.Pooling!, mask2, description.Normalize == true, model.OutputName, modelPath, description.Names);
+            return Pooling.Pool(data, info.Shape, count, description.Pooling!, mask2, description.Normalize == true, model.OutputName, modelPath, description.Names);
         }
         finally
         {
             foreach (var v in values) v.Dispose();
         }
+    }
+
+    /// <summary>Pixels rounded to float16 (to nearest), for a model whose image input takes it.</summary>
+    private static Float16[] ToHalf(ReadOnlySpan<float> values)
+    {
+        var half = new Float16[values.Length];
+        for (int i = 0; i < half.Length; i++) half[i] = (Float16)values[i];
+        return half;
+    }
+
+    /// <summary>A float16 output widened to float32 (exactly: every float16 value is a float32 value).</summary>
+    private static float[] Widen(ReadOnlySpan<Float16> values)
+    {
+        var wide = new float[values.Length];
+        for (int i = 0; i < wide.Length; i++) wide[i] = (float)values[i];
+        return wide;
     }
 
     private static void AddTokens(TextInput input, Memory<long> tokens, long[] shape, List<string> names, List<OrtValue> values)

@@ -155,7 +155,10 @@ public static class EmbeddingCache
         IProgress<ProgressUpdate>? progress = null, Action<int>? started = null)
     {
         DropKey(dir, stem);
-        EmbedJob.Run(embedder, inputs, NpyPath(dir, stem), progress, started);
+        // A side of one vector makes every method's result empty: refused here, before the other side embeds and without a key,
+        // where the methods had said it of the cache file ("every row is the same") or, left out, not at all.
+        if (EmbedJob.Run(embedder, inputs, NpyPath(dir, stem), progress, started).SameVectorNote is { } same)
+            throw new RepDiffInputException(same);
         return Keep(embedder.Name, dir, stem, key);
     }
 

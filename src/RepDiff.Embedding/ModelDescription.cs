@@ -22,7 +22,7 @@ public sealed record ModelDescription
     /// <summary>A preset from <see cref="ModelPresets"/> whose values stand where this description sets none.</summary>
     [JsonPropertyName("preset")] public string? Preset { get; init; }
 
-    /// <summary>Name of the image input tensor; default: the model's only float input.</summary>
+    /// <summary>Name of the image input tensor; default: the model's only input (an image model takes no other).</summary>
     [JsonPropertyName("input")] public string? Input { get; init; }
 
     /// <summary>The graph output that is the embedding; default: the model's first output.</summary>

@@ -38,6 +38,11 @@ public static class ModelResolver
 
         // Checked before the kind is matched to the input, which would call a model with both sections "a text model; give it --texts" given images.
         description.RequireOneKind(overrides.Description ?? model);
+        // A preset of the other kind had been merged into a description of both kinds ("either an image or a text section"),
+        // or made an image model "a text model; give it --texts".
+        if ((overrides.Preset ?? description.Preset) is { } presetName && ModelPresets.Find(presetName) is { } preset && preset.IsText != texts)
+            throw new RepDiffInputException($"{(overrides.Preset is not null ? "--preset" : $"{overrides.Description ?? model}'s \"preset\"")} {presetName} describes {(preset.IsText ? "a text" : "an image")} model, "
+                + $"and {(texts ? "--texts" : "--images")} were given; {(texts ? "a text" : "an image")} model's presets are {string.Join(", ", ModelPresets.Names.Where(n => ModelPresets.Find(n)!.IsText == texts))}");
         if (texts && description.Image is not null) throw new RepDiffInputException($"{model} is an image model; give it --images");
         if (!texts && description.Text is not null) throw new RepDiffInputException($"{model} is a text model; give it --texts");
         bool textFlags = overrides.Vocab is not null || overrides.Tokenizer is not null || overrides.MaxLength is not null;
@@ -73,9 +78,14 @@ public static class ModelResolver
             Text = text,
         };
         if (texts && description.Text is null && ModelPresets.Find(description.Preset ?? "")?.Text is null)
+        {
+            // An image model given texts is told so, not asked for a vocabulary (the graph is read only on this way out).
+            if (OnnxModelInfo.Read(description.PathOf(description.Model)!).Inputs.FirstOrDefault(i => i.TakesImages()) is { } pixels)
+                throw RepDiffInputException.ForFile(description.PathOf(description.Model)!, Embedder.ImageModelGivenTexts(pixels));
             throw new RepDiffInputException($"{model}: a text model needs a vocabulary: " + (overrides.Names.HasDescriptionFlags
                 ? "--vocab vocab.txt or --tokenizer tokenizer.json (or a model description with a text section)"
                 : "a model description with a text section naming its vocab.txt or tokenizer.json"));
+        }
         // What Resolved refuses is the description's (the flags were checked above): named by its file when one was given.
         var resolved = description.Resolved(overrides.Description ?? model);
         if (texts != resolved.IsText)

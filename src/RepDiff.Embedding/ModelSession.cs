@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
 using RepDiff;
 using RepDiff.IO;
@@ -18,6 +19,9 @@ internal sealed class ModelSession : IDisposable
     public string OutputName { get; }
     /// <summary>Largest batch the session takes: 1 when the graph fixes it.</summary>
     public int MaxBatch { get; }
+
+    /// <summary>The element types an embedding is read from: float16 (fp16 exports) is widened to float32.</summary>
+    public static readonly IReadOnlyList<string> EmbeddingTypes = ["float", "float16"];
 
     private ModelSession(InferenceSession session, string output, int maxBatch) => (Session, OutputName, MaxBatch) = (session, output, maxBatch);
 
@@ -47,8 +51,19 @@ internal sealed class ModelSession : IDisposable
             session.Dispose();
             throw RepDiffInputException.ForFile(path, $"has no output named '{outputName}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}); {layerNamedBy} exposes an intermediate tensor");
         }
+        // Said when the model opens, not in ONNX Runtime's words once the first batch has run.
+        string type = TypeName(session.OutputMetadata[outputName].ElementDataType);
+        if (!EmbeddingTypes.Contains(type))
+        {
+            session.Dispose();
+            throw RepDiffInputException.ForFile(path, $"output '{outputName}' holds {type} values; an embedding is read from float32 or float16 values: "
+                + $"name the output that holds the embedding (`repdiff inspect {shownName ?? path}` lists them)");
+        }
         return new ModelSession(session, outputName, fixedOne ? 1 : int.MaxValue);
     }
+
+    /// <summary>An element type as ONNX names it ("float", "float16", "int64", "bfloat16"), for messages.</summary>
+    public static string TypeName(TensorElementType type) => type.ToString().ToLowerInvariant();
 
     /// <summary>
     /// Refuses what cannot be a model before ONNX Runtime sees it: a folder would be "model file not found", and an
@@ -162,13 +177,18 @@ internal sealed class ModelSession : IDisposable
             throw RepDiffInputException.ForFile(path, $"has no tensor named '{layer}' ({layerNamedBy}){(near is null ? ";" : $"; did you mean '{near}'?")} {listing}");
         }
         // A shape or index computation (int64, bool) is no representation: said here, not as ONNX Runtime's type error.
-        if (OnnxModelInfo.ElementTypes(graph).TryGetValue(layer, out string? type) && type is not ("float" or "float16" or "double" or "bfloat16"))
+        bool typed = OnnxModelInfo.ElementTypes(graph).TryGetValue(layer, out string? type);
+        if (typed && type is not ("float" or "float16" or "double" or "bfloat16"))
             throw RepDiffInputException.ForFile(path, $"tensor '{layer}' ({layerNamedBy}) holds {type} values, a shape or index computation, not a layer to embed; {listing}");
+        if (typed && !EmbeddingTypes.Contains(type!))
+            throw RepDiffInputException.ForFile(path, $"tensor '{layer}' ({layerNamedBy}) holds {type} values; an embedding is read from float32 or float16 values: choose another layer ({listing})");
         var known = graph.ValueInfo.FirstOrDefault(v => v.Name == layer);
+        // Declared as the type the graph computes there: a float16 tensor declared float was ONNX Runtime's type error on loading.
+        var elementType = type == "float16" ? TensorProto.Types.DataType.Float16 : TensorProto.Types.DataType.Float;
         graph.Output.Add(known?.Clone() ?? new ValueInfoProto
         {
             Name = layer,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType } },
         });
     }
 

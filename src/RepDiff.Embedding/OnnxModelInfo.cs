@@ -31,7 +31,7 @@ public sealed record OnnxModelInfo([property: System.Text.Json.Serialization.Jso
 
     /// <summary>
     /// Every tensor a node computes, but the graph's outputs (listed already), those of ops that compute shapes or constants,
-    /// and those not of a floating-point type: as the graph's value_info records it, else followed from the graph's inputs
+    /// and those not of a type an embedding is read from (float32, float16: a double or bfloat16 layer is refused): as the graph's value_info records it, else followed from the graph's inputs
     /// and weights through the nodes (most exports record none: all-MiniLM-L6-v2's 444 tensors included integer shape
     /// arithmetic that `--layer` then refused, helper 75). Shapes are the value_info's, "?" where the export recorded none.
     /// </summary>
@@ -43,7 +43,7 @@ public sealed record OnnxModelInfo([property: System.Text.Json.Serialization.Jso
         return graph.Node.Where(n => !NotLayers.Contains(n.OpType))
             .SelectMany(n => n.Output.Where(o => o.Length > 0 && !outputs.Contains(o)).Select(o => new OnnxLayerInfo(o, n.OpType,
                 types.GetValueOrDefault(o, "?"), known.TryGetValue(o, out var info) ? info.Shape : ["?"])))
-            .Where(l => l.ElementType is "?" or "float" or "float16" or "double" or "bfloat16")
+            .Where(l => l.ElementType == "?" || ModelSession.EmbeddingTypes.Contains(l.ElementType))
             .ToArray();
     }
 

@@ -6,7 +6,8 @@ namespace RepDiff.Tests.Embedding;
 /// <summary>Small ONNX graphs written by the tests, so every preprocessing, pooling and layer option has an exact expected value.</summary>
 internal static class TinyOnnx
 {
-    public const int Float = 1, Int64 = 7;
+    /// <summary>ONNX's element type codes (TensorProto.DataType).</summary>
+    public const int Float = 1, Int64 = 7, Float16 = 10, BFloat16 = 16;
 
     public static ValueInfoProto Value(string name, int type, params object[] dims)
     {
