@@ -34,10 +34,16 @@ internal static class InspectCommand
                     ? $"--layers: lists the tensors of a model (.onnx or {string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)}); {Path.GetFileName(path)} is an embedding file"
                     : $"{path}: not a file, nor a built-in model ({string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)})");
             // With --id-column, one column is meant: the file is read as one (a table of several float lists refuses, naming them).
+            FileStats? stats = null;
             if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
                 using (archive)
-                    if (archive.ChoiceCount > 1) return InspectArrays(archive, parse.GetValue(json));
-            var stats = FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
+                {
+                    // A file of one vector per sample is read from the archive already open: its arrays' headers are read once.
+                    if (archive.HoldsVectorPerSample)
+                        using (var vectors = archive.OpenRows(null, checkFinite: false)) stats = FileStats.Compute(vectors);
+                    else if (archive.ChoiceCount > 1) return InspectArrays(archive, parse.GetValue(json));
+                }
+            stats ??= FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
             else
