@@ -11,7 +11,7 @@ internal static class InspectCommand
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = $"embedding file ({Embeddings.Formats}), or an .onnx model or a built-in one (resnet18, minilm-l6, arctic-embed-xs): its inputs and outputs" };
-        var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (without it, an .npz, .safetensors, .pt, HDF5, Parquet or Arrow file of several lists them all; a JSON Lines file of several vector fields is refused, naming them)" };
+        var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (without it, an .npz, .safetensors, .pt, HDF5, Parquet or Arrow file of several lists them all, unless it holds one vector per sample, read as its rows; a JSON Lines file of several vector fields is refused, naming them)" };
         var idColumn = new Option<string?>("--id-column") { Description = $"CSV/TSV/Parquet/Arrow column or JSON Lines field holding sample ids (not counted as a dimension; a table's column and JSON Lines records' field named 'id' and the 'ids' kept beside the embeddings in {Embeddings.KeepingIdsList} files are read without it)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object (file, shape, dtype, mean, mean_row_norm, nan, inf, inf_includes_beyond_float32, and vectors and ids: where a JSON Lines file holds its vectors and where a file's own ids come from; for a model: file, producer, ir_version, opset, nodes, inputs, outputs, and layers with --layers) instead of a table" };
         var layers = new Option<bool>("--layers") { Description = "for a model: also list every intermediate tensor its nodes compute, in the graph's order: the names `embed` takes as a layer" };
@@ -34,13 +34,17 @@ internal static class InspectCommand
                     ? $"--layers: lists the tensors of a model (.onnx or {string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)}); {Path.GetFileName(path)} is an embedding file"
                     : $"{path}: not a file, nor a built-in model ({string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)})");
             // With --id-column, one column is meant: the file is read as one (a table of several float lists refuses, naming them).
+            FileStats? stats = null;
             if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
                 using (archive)
                 {
-                    if (archive.ChoiceCount > 1) return InspectArrays(archive, parse.GetValue(json));
-                    if (archive.ChoiceCount == 0 && archive.ColumnTypes is { } columns) return InspectTableColumns(archive, columns, parse.GetValue(json));
+                    // A file of one vector per sample is read from the archive already open: its arrays' headers are read once.
+                    if (archive.HoldsVectorPerSample)
+                        using (var vectors = archive.OpenRows(null, checkFinite: false)) stats = FileStats.Compute(vectors);
+                    else if (archive.ChoiceCount > 1) return InspectArrays(archive, parse.GetValue(json));
+                    else if (archive.ChoiceCount == 0 && archive.ColumnTypes is { } columns) return InspectTableColumns(archive, columns, parse.GetValue(json));
                 }
-            var stats = FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
+            stats ??= FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
             else

@@ -75,7 +75,8 @@ public abstract class ArrayArchive(string path) : IDisposable
     /// </summary>
     protected RowFile WithIdsBeside(RowFile rows, string chosen)
     {
-        if (!KeepsIds || IsIds(chosen)) return rows;
+        // One sample's vector has no ids of its own: the samples' ids are looked for once, for all of them (ReadVectors).
+        if (!KeepsIds || IsIds(chosen) || readingVectors) return rows;
         try
         {
             foreach (string idName in IdNames)
@@ -93,6 +94,129 @@ public abstract class ArrayArchive(string path) : IDisposable
             rows.Dispose();
             throw;
         }
+    }
+
+    /// <summary>One array's element type (null when RepDiff does not read it; <paramref name="DtypeName"/> says which) and shape.</summary>
+    protected readonly record struct ArrayShape(NpyDtype? Dtype, string DtypeName, long[] Shape);
+
+    /// <summary>
+    /// The array's element type and shape, from the file's index or the array's header, without its values; null where the
+    /// format holds no per-sample vectors (a table's columns).
+    /// </summary>
+    protected virtual ArrayShape? ShapeOf(string key) => null;
+
+    /// <summary>
+    /// The file's vectors when it holds one per sample (every array besides the ids 1-D, at least two of them:
+    /// np.savez(path, *vecs), torch.save({name: vec}), one dataset per sample), else null: their keys in the file's order,
+    /// each with the index of its (dtype, length) in Kinds. Found once per archive, from the arrays' shapes alone.
+    /// </summary>
+    private (List<string> Keys, List<(NpyDtype? Dtype, string DtypeName, long Length)> Kinds, int[] KindOf)? vectors;
+    private bool vectorsKnown;
+
+    private (List<string> Keys, List<(NpyDtype? Dtype, string DtypeName, long Length)> Kinds, int[] KindOf)? Vectors()
+    {
+        if (vectorsKnown) return vectors;
+        vectorsKnown = true;
+        var keys = Keys.Where(key => !IsIds(key)).ToList();
+        if (keys.Count < 2) return null;
+        var kinds = new List<(NpyDtype?, string DtypeName, long Length)>();
+        var kindIndex = new Dictionary<(string, long), int>();
+        var kindOf = new int[keys.Count];
+        for (int i = 0; i < keys.Count; i++)
+        {
+            // A 2-D (or 0-D) array among them makes it an archive of several arrays, one of which --key picks, as before;
+            // so does one whose header is refused, which reading it by its key names.
+            ArrayShape? described;
+            try { described = ShapeOf(keys[i]); }
+            catch (RepDiffInputException) { return null; }
+            if (described is not { Shape.Length: 1 } shape) return null;
+            if (!kindIndex.TryGetValue((shape.DtypeName, shape.Shape[0]), out int kind))
+            {
+                kindIndex.Add((shape.DtypeName, shape.Shape[0]), kind = kinds.Count);
+                kinds.Add((shape.Dtype, shape.DtypeName, shape.Shape[0]));
+            }
+            kindOf[i] = kind;
+        }
+        return vectors = (keys, kinds, kindOf);
+    }
+
+    /// <summary>Whether the file holds one vector per sample, read without --key as one row each (what `inspect` says of it).</summary>
+    public bool HoldsVectorPerSample => Vectors() is not null;
+
+    /// <summary>Set while one sample's vector is read as rows of its own, so that neither ids nor the per-sample checks apply to it.</summary>
+    private bool readingVectors;
+
+    /// <summary>Whether the array being opened is one sample's vector, whose memory the whole matrix's estimate has counted already.</summary>
+    protected bool ReadingVector => readingVectors;
+
+    /// <summary>
+    /// The rows a file of one vector per sample holds (no key), or null when it is no such file; the refusal of a key that
+    /// names one sample's vector there: read as n×1 it had been a quietly wrong embedding. Every archive's OpenRows asks
+    /// this first. Elsewhere a 1-D array a key names stays one column, as a 1-D .npy is.
+    /// </summary>
+    protected RowFile? VectorRows(string? key, bool checkFinite)
+    {
+        if (readingVectors || Vectors() is not { } found) return null;
+        if (key is null) return ReadVectors(found.Keys, found.Kinds, found.KindOf, checkFinite);
+        string named = ArrayNamed(key);
+        if (IsIds(named) || !found.Keys.Contains(named)) return null;
+        var (_, dtypeName, length) = found.Kinds[found.KindOf[found.Keys.IndexOf(named)]];
+        throw RepDiffInputException.ForFile(Path, $"'{NpyDtype.Truncate(named)}' is one sample's vector of {length:N0} {dtypeName} values; this file holds one vector per sample "
+            + $"({found.Keys.Count:N0} of them): read it without {KeyFlag}, as {found.Keys.Count:N0} rows");
+    }
+
+    /// <summary>
+    /// One row per vector, in the file's order: the order the arrays were saved in (np.savez's arr_0 … arr_10 included, which
+    /// a natural sort would also give, but names such as "img/b.jpg" have no order but the file's; safetensors' and h5py's
+    /// writers keep them by name), the keys as the samples' ids unless ids are kept beside them. The whole matrix is
+    /// estimated against memory before a vector is read.
+    /// </summary>
+    private RowFile ReadVectors(List<string> keys, List<(NpyDtype? Dtype, string DtypeName, long Length)> kinds, int[] kindOf, bool checkFinite)
+    {
+        // The kind most vectors share; the first vector of another is named, with the others' shape.
+        var counts = new int[kinds.Count];
+        foreach (int kind in kindOf) counts[kind]++;
+        int common = Array.IndexOf(counts, counts.Max());
+        var (dtype, dtypeName, length) = kinds[common];
+        if (Array.FindIndex(kindOf, kind => kind != common) is var odd and >= 0)
+        {
+            var (_, oddDtype, oddLength) = kinds[kindOf[odd]];
+            throw RepDiffInputException.ForFile(NameOf(keys[odd]), $"is a vector of shape ({oddLength},) {oddDtype}, but the file's other vectors are ({length},) {dtypeName}: "
+                + "a file of one vector per sample needs every vector of one length and dtype; save them again alike (or as one n×d matrix)");
+        }
+        if (dtype is not { IsNumeric: true })
+            throw RepDiffInputException.ForFile(Path, $"holds {keys.Count:N0} vectors of {dtypeName}, which are not numbers; embeddings must be numbers");
+        if (length > int.MaxValue)
+            throw RepDiffInputException.ForFile(Path, $"holds vectors of {length:N0} values, more than {int.MaxValue:N0}");
+        int d = (int)length;
+        MemoryBudget.EnsureFits(Path, (long)keys.Count * d * sizeof(float), $"{keys.Count:N0} vectors of {d:N0} values as float32");
+        var matrix = new Matrix(keys.Count, d);
+        readingVectors = true;
+        try
+        {
+            for (int i = 0; i < keys.Count; i++)
+            {
+                var row = matrix.Data.AsSpan(i * d, d);
+                using (var vector = OpenRows(keys[i], checkFinite: false)) vector.ReadRows(0, d, row);
+                if (checkFinite && RowFile.FirstNonFinite(row) is var bad and >= 0)
+                    throw RowFile.NotFinite(NameOf(keys[i]), $"value {bad}", float.IsNaN(row[bad]) ? "NaN"
+                        : (row[bad] > 0 ? "Inf" : "-Inf") + (dtype.Size == 8 ? " as float32 (infinite, or beyond the ±3.4e38 RepDiff computes in)" : ""));
+            }
+        }
+        finally
+        {
+            readingVectors = false;
+        }
+        const string Names = "the arrays' names";
+        var rows = new RowFile(Path, matrix, checkFinite: false, storedAs: dtype)
+        {
+            Ids = TableColumnChoice.CheckIds(Path, Names, keys.ToArray()),
+            IdsFrom = Names,
+        };
+        // Ids kept beside them (np.savez(path, *vecs, ids=names)) name the samples rather than arr_0, arr_1, ….
+        rows = WithIdsBeside(rows, chosen: "");
+        rows.VectorsFrom = $"{keys.Count:N0} vectors of {d:N0} {dtypeName}, one per sample (ids: {(rows.IdsFrom == Names ? "their names" : rows.IdsFrom)})";
+        return rows;
     }
 
     /// <summary>What the keys are called, and the flag that names one, as listings and messages say them.</summary>

@@ -204,6 +204,7 @@ internal static class Hdf5
 
         public override RowFile OpenRows(string? key, bool checkFinite)
         {
+            if (VectorRows(key, checkFinite) is { } vectors) return vectors;
             var file = OpenFile(Path);
             string chosen, name;
             try
@@ -217,6 +218,16 @@ internal static class Hdf5
                 throw;
             }
             return WithIdsBeside(new RowFile(Hdf5Rows.Open(file, Path, chosen, name), checkFinite), chosen);
+        }
+
+        protected override ArrayShape? ShapeOf(string key)
+        {
+            string name = NameOf(key);
+            using var file = OpenFile(Path);
+            var dataset = Guard(name, () => file.Dataset(key));
+            var (dtype, holds) = Guard(name, () => Hdf5Rows.ElementOf(dataset.Type));
+            var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
+            return new ArrayShape(dtype, dtype?.Name ?? holds, shape);
         }
 
         public override string ArrayNamed(string? key)

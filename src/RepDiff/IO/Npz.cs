@@ -54,11 +54,28 @@ public static class Npz
 
         public override RowFile OpenRows(string? key, bool checkFinite)
         {
+            if (VectorRows(key, checkFinite) is { } vectors) return vectors;
             var (chosen, name, header, bytes) = ReadArray(key);
             RowFile rows;
             try { rows = new RowFile(name, bytes, header.Dtype, header.Shape, header.FortranOrder, checkFinite); }
             catch { bytes.Dispose(); throw; }
             return WithIdsBeside(rows, chosen);
+        }
+
+        /// <summary>The array's .npy header alone: a stored entry's data is not read, a deflated one's only as far as its header.</summary>
+        protected override ArrayShape? ShapeOf(string key)
+        {
+            string chosen = Entry(key), name = $"{Path}[{ArrayName(chosen)}]";
+            try
+            {
+                using var entryStream = OpenEntry(entries[chosen], name);
+                var header = Npy.ReadHeader(entryStream, name, entries[chosen].Length, strings: true, archiveEntry: true);
+                return new ArrayShape(header.Dtype, header.Dtype.Name, header.Shape);
+            }
+            catch (InvalidDataException e)
+            {
+                throw RepDiffInputException.ForFile(name, $"corrupt .npz entry ({e.Message})");
+            }
         }
 
         protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
@@ -93,10 +110,12 @@ public static class Npz
                     throw RepDiffInputException.ForFile(name, $"expands from {MemoryBudget.Megabytes(entry.CompressedLength)} to {MemoryBudget.Megabytes(header.DataBytes)} " +
                         $"(more than {MaxExpansion}-fold), which no embedding does; save it uncompressed (numpy.savez or .npy)");
                 long declared = entry.Length - header.DataOffset;
-                if (declared == header.DataBytes && stored.Map(entry, header.DataOffset, header.DataBytes, name) is { } mapped)
+                // One sample's vector of a few KB is read, not mapped, and counted in the whole matrix's estimate: a map and a
+                // look at free memory per vector had taken 10 s for 50,000 of them.
+                if (declared == header.DataBytes && !ReadingVector && stored.Map(entry, header.DataOffset, header.DataBytes, name) is { } mapped)
                     return (ArrayName(chosen), name, header, mapped);
                 // The data stays in memory as bytes, and the caller's rows are converted to float32 from them.
-                MemoryBudget.EnsureFits(name, header.DataBytes + header.Count * sizeof(float), $"the {RowFile.ShapeText(header.Shape)} {header.Dtype.Name} array");
+                if (!ReadingVector) MemoryBudget.EnsureFits(name, header.DataBytes + header.Count * sizeof(float), $"the {RowFile.ShapeText(header.Shape)} {header.Dtype.Name} array");
                 var data = ReadData(entryStream, header.DataBytes, declared == header.DataBytes, name);
                 // The CRC-32 covers the whole entry, so the whole entry must have been read: numpy writes the array and
                 // nothing after it, and an entry declaring more is refused rather than half checked.

@@ -44,7 +44,7 @@ public sealed class RowFile : IRowSource, IDisposable
     public string? IdsFrom { get; internal set; }
 
     /// <summary>Where in the file the vectors are, as `inspect` shows it ("field 'embedding'"), when the format has fields to choose from.</summary>
-    public string? VectorsFrom { get; init; }
+    public string? VectorsFrom { get; internal set; }
 
     /// <param name="flatten">Read an N×H×W(×C) array as N rows (image pixels); otherwise only 1-D and 2-D arrays are accepted.</param>
     internal RowFile(string name, ArrayBytes bytes, NpyDtype dtype, long[] shape, bool fortranOrder, bool checkFinite, bool flatten = false)
@@ -62,12 +62,12 @@ public sealed class RowFile : IRowSource, IDisposable
             throw new InvalidOperationException($"{name}: data region shorter than its validated shape");
     }
 
-    /// <summary>Values parsed from text (the CSV and JSON Lines readers).</summary>
-    internal RowFile(string name, Matrix values, bool checkFinite)
+    /// <summary>Values parsed from text (the CSV and JSON Lines readers), or converted already (<paramref name="storedAs"/>: the file's dtype, as `inspect` says it).</summary>
+    internal RowFile(string name, Matrix values, bool checkFinite, NpyDtype? storedAs = null)
     {
         Name = name;
         this.values = values;
-        dtype = NpyDtype.Float32;
+        dtype = storedAs ?? NpyDtype.Float32;
         this.checkFinite = checkFinite;
         Shape = [values.Rows, values.Cols];
         Rows = values.Rows;

@@ -71,6 +71,7 @@ public static class TorchFile
             if (tensors.Count == 0) throw RepDiffInputException.ForFile(Path, "holds no tensors");
             if (key is not null && tensors is [{ Key: "" }])
                 throw RepDiffInputException.ForFile(Path, $"holds one tensor alone (torch.save(tensor)), which has no key; leave out the key '{NpyDtype.Truncate(key)}'");
+            if (VectorRows(key, checkFinite) is { } vectors) return vectors;
             string chosen = ChooseKey(key, Keys, k => k);
             // A dict key holding a dot can spell the path of a nested one ({"a.b": t1, "a": {"b": t2}}): the path names neither.
             var named = tensorsByKey[chosen].Distinct(ReferenceEqualityComparer.Instance).ToList();
@@ -91,6 +92,12 @@ public static class TorchFile
             try { rows = new RowFile(name, bytes, dtype, tensor.Shape, fortranOrder, checkFinite); }
             catch { bytes.Dispose(); throw; }
             return WithIdsBeside(rows, chosen);
+        }
+
+        protected override ArrayShape? ShapeOf(string key)
+        {
+            var tensor = tensorsByKey[ChooseKey(key, Keys, k => k)].First();
+            return new ArrayShape(tensor.UnreadDtype is null ? tensor.Storage.Dtype : null, tensor.UnreadDtype ?? tensor.Storage.Dtype.Name, tensor.Shape);
         }
 
         /// <summary>The ids' key in the dict that holds the chosen tensor ("emb.ids" beside "emb.feats"): ids are kept per dict.</summary>
@@ -144,13 +151,16 @@ public static class TorchFile
             if (entry.Length != bytes)
                 throw RepDiffInputException.ForFile(name, $"its storage data/{NpyDtype.Truncate(storage.Key)} holds {entry.Length} bytes, but {storage.Elements} {storage.Dtype.Name} values take {bytes}");
             long offset = tensor.Offset * storage.Dtype.Size, length = count * storage.Dtype.Size;
-            if (stored.Map(entry, offset, length, name) is { } mapped) return mapped;
+            // One sample's vector is read rather than mapped (a map per vector is slow for 50,000 of them); its own storage is
+            // counted in the whole matrix's estimate, a storage it is a view of is not.
+            if (!ReadingVector && stored.Map(entry, offset, length, name) is { } mapped) return mapped;
             byte[] whole;
             if (lastRead is { } last && last.Entry == entry) whole = last.Data;
             else
             {
                 lastRead = null;
-                MemoryBudget.EnsureFits(name, bytes + storage.Elements * sizeof(float), $"its storage of {storage.Elements:N0} {storage.Dtype.Name} values");
+                if (!ReadingVector || storage.Elements > count)
+                    MemoryBudget.EnsureFits(name, bytes + storage.Elements * sizeof(float), $"its storage of {storage.Elements:N0} {storage.Dtype.Name} values");
                 whole = ReadEntry(entry, bytes, name, sizesAgree: true);
                 lastRead = (entry, whole);
             }

@@ -27,6 +27,19 @@ internal static class HandTorch
         Write(path, deflate, pickle, storages);
     }
 
+    /// <summary>torch.save({name: vector, …}): one 1-D float32 tensor per sample, each on a storage of its own.</summary>
+    public static void SaveVectors(string path, params (string Key, float[] Values)[] vectors)
+    {
+        var pickle = new List<byte> { 0x80, 2, (byte)'}', (byte)'(' };
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            Text(pickle, vectors[i].Key);
+            Tensor(pickle, i, vectors[i].Values.Length, 0, [vectors[i].Values.Length]);
+        }
+        pickle.AddRange("u."u8.ToArray());
+        Write(path, false, pickle, vectors.Select(v => v.Values).ToList());
+    }
+
     /// <summary>
     /// {"a": d, "b": d} around {"a": d', "b": d'} … around {"t": tensor}, each inner dict pickled once and then fetched from
     /// the memo, as pickle writes an object referenced twice: a few hundred bytes whose paths double with every level.
@@ -65,7 +78,11 @@ internal static class HandTorch
     }
 
     /// <summary>_rebuild_tensor_v2 of a row-major rows × cols view of storage `id` at `offset`.</summary>
-    private static void Tensor(List<byte> pickle, int id, int storageLength, int offset, int rows, int cols)
+    private static void Tensor(List<byte> pickle, int id, int storageLength, int offset, int rows, int cols) =>
+        Tensor(pickle, id, storageLength, offset, [rows, cols]);
+
+    /// <summary>_rebuild_tensor_v2 of a row-major view of storage `id` at `offset`, of any shape.</summary>
+    private static void Tensor(List<byte> pickle, int id, int storageLength, int offset, int[] shape)
     {
         void Int(int v) { pickle.Add((byte)'J'); pickle.AddRange(BitConverter.GetBytes(v)); }
         void Global(string module, string name) { pickle.Add((byte)'c'); pickle.AddRange(Encoding.ASCII.GetBytes($"{module}\n{name}\n")); }
@@ -73,8 +90,8 @@ internal static class HandTorch
         pickle.Add((byte)'(');
         pickle.Add((byte)'('); Text(pickle, "storage"); Global("torch", "FloatStorage"); Text(pickle, $"{id}"); Text(pickle, "cpu"); Int(storageLength); pickle.Add((byte)'t'); pickle.Add((byte)'Q');
         Int(offset);
-        pickle.Add((byte)'('); Int(rows); Int(cols); pickle.Add((byte)'t');
-        pickle.Add((byte)'('); Int(cols); Int(1); pickle.Add((byte)'t');
+        pickle.Add((byte)'('); foreach (int size in shape) Int(size); pickle.Add((byte)'t');
+        pickle.Add((byte)'('); for (int axis = 0; axis < shape.Length; axis++) Int(shape.Skip(axis + 1).Aggregate(1, (a, b) => a * b)); pickle.Add((byte)'t');
         pickle.Add(0x89);
         Global("collections", "OrderedDict"); pickle.Add((byte)')'); pickle.Add((byte)'R');
         pickle.Add((byte)'t'); pickle.Add((byte)'R');
