@@ -90,16 +90,16 @@ internal sealed record EmbeddingFormat
     /// formats begin with a signature (<see cref="ByContent"/>), which decides over the extension: pytorch_model.bin, emb.vec,
     /// a file without an extension or an .npz saved as a.npy hold what their first bytes say, and a user who gave them meant
     /// those embeddings, so they are read, with a warning where the extension named another format (it may be a mix-up the
-    /// user wants to know of). Text carries no signature: .csv, .tsv and JSON Lines keep their extension, and text of another
-    /// extension is read as JSON Lines when its first character is '{', else as CSV. A binary extension on content of no
-    /// signature is left to its reader, which says what is wrong with the file.
+    /// user wants to know of). Text carries no signature, so text files keep their extension (.csv, .tsv, JSON Lines) and
+    /// text of another extension is refused as before. A binary extension on content of no signature is left to its reader,
+    /// which says what is wrong with the file.
     /// </summary>
     public static (EmbeddingFormat? Format, string? Warning) Reading(string path)
     {
         var named = OfExtension(path);
         if (Refused(path) || FileKind.Of(path) != FileKind.Regular) return (named, null);
-        var (content, text) = ByContent(path);
-        if (content is null) return (named ?? text, null);
+        var content = ByContent(path, named);
+        if (content is null) return (named, null);
         // Both Arrow rows read files and streams alike: a .feather that is an Arrow IPC file is what its name says.
         if (named is null || named.Noun == content.Noun) return (named ?? content, null);
         return (content, $"{Path.GetFileName(path)} is {content.Noun} by its content, not {Path.GetExtension(path).ToLowerInvariant()} as its name says; "
@@ -117,23 +117,24 @@ internal sealed record EmbeddingFormat
     public required string Noun { get; init; }
 
     /// <summary>
-    /// The binary format the file's first bytes are the signature of, or null; and lacking one, the text format those bytes
-    /// are when they are text (no NUL among them): JSON Lines when the first character past blanks (and a byte order mark) is
-    /// '{', else CSV. A zip is an .npz unless it holds torch.save's data.pkl; a bare pickle is torch.save's legacy format,
-    /// which the .pt reader refuses saying so. A file that cannot be read has neither: its reader says why.
+    /// The binary format the file's first bytes are the signature of, or null. A zip is an .npz unless it holds torch.save's
+    /// data.pkl; its entries are looked at only when the name says neither (an .npz or .pt is read once, by its reader). A
+    /// bare pickle is torch.save's legacy format, which the .pt reader refuses saying so. A file that cannot be read has
+    /// none: its reader says why.
     /// </summary>
-    private static (EmbeddingFormat? Binary, EmbeddingFormat? Text) ByContent(string path)
+    private static EmbeddingFormat? ByContent(string path, EmbeddingFormat? named)
     {
         Span<byte> start = stackalloc byte[512];
         FileStream stream;
         try { stream = InputFile.OpenRead(path); }
-        catch (RepDiffInputException) { return (null, null); }
+        catch (RepDiffInputException) { return null; }
         using (stream)
         {
             start = start[..InputFile.ReadFully(stream, start)];
             string? extension = start switch
             {
                 [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', ..] => ".npy",
+                [(byte)'P', (byte)'K', 3, 4, ..] or [(byte)'P', (byte)'K', 5, 6, ..] when named?.Extensions[0] is ".npz" or ".pt" => named.Extensions[0],
                 [(byte)'P', (byte)'K', 3, 4, ..] or [(byte)'P', (byte)'K', 5, 6, ..] => HoldsTorchPickle(stream) ? ".pt" : ".npz",
                 [0x80, >= 2 and <= 5, ..] => ".pt",
                 [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n', ..] => ".h5",
@@ -143,11 +144,7 @@ internal sealed record EmbeddingFormat
                 _ when IsSafetensors(start, stream.Length) => ".safetensors",
                 _ => null,
             };
-            if (extension is not null) return (ByExtension[extension], null);
-            if (start.Length == 0 || start.Contains((byte)0)) return (null, null);
-            var text = start.StartsWith("\xEF\xBB\xBF"u8) ? start[3..] : start;
-            int first = text.IndexOfAnyExcept(" \t\r\n"u8);
-            return (null, ByExtension[first >= 0 && text[first] == (byte)'{' ? ".jsonl" : ".csv"]);
+            return extension is null ? null : ByExtension[extension];
         }
     }
 

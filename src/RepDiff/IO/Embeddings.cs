@@ -136,10 +136,9 @@ public static class Embeddings
                 + "whose .pt RepDiff reads without running anything"),
             ".json" => NotRead(path, $"JSON is not an embedding format RepDiff reads ({Formats}); "
                 + $"save the vectors with numpy, e.g. np.save(\"{Stem(path)}.npy\", np.array(vectors, np.float32))"),
-            // Text of any extension is read as CSV or JSON Lines: what is left is binary content of no format RepDiff knows.
-            _ when FileKind.Of(path) == FileKind.Regular => RepDiffInputException.ForFile(path, $"{(ext.Length == 0 ? "has no extension" : $"is a '{ext}' file")} "
-                + $"whose content begins with the signature of no format RepDiff reads ({Formats}); save the embeddings as one of them"),
-            _ => RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats})"),
+            // Binary formats were looked for by their signatures; text has none, so CSV and JSON Lines go by their extension.
+            _ => RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats}; binary files are recognised by their content, "
+                + "text files by their extension)"),
         };
     }
 
