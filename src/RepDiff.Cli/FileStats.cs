@@ -16,13 +16,16 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
     /// <summary>Where the file's own ids were found ("field 'id'", "array 'ids'"), and how many; null when it carries none.</summary>
     public string? IdsFrom { get; init; }
 
+    /// <summary>The format the file was read as (".npz"), by its content where that decides; null for one array of a file of several.</summary>
+    public string? Format { get; init; }
+
     /// <summary>Streams the file in row batches, so files larger than memory can be inspected.</summary>
     public static FileStats Compute(string path, string? key, string? idColumn = null)
     {
         Embeddings.CheckKey("--key", key, [path]);
         Embeddings.CheckIdColumn(idColumn, [path], alsoMetadata: false);
         using var file = Embeddings.Open(path, key, idColumn, validate: false);
-        var stats = Compute(file);
+        var stats = Compute(file) with { Format = Embeddings.FormatRead(path).Format };
         // The column the ids came from, where "the file" had named none of a table's columns.
         return idColumn is not null && file.Ids is not null && file.IdsFrom is null ? stats with { IdsFrom = $"column '{idColumn}'" } : stats;
     }
@@ -75,6 +78,7 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
             // As the table's row says: a float64 or a number written as text beyond float32's range counts among inf.
             ["inf_includes_beyond_float32"] = InfIncludesBeyondFloat32,
         };
+        if (Format is not null) json["format"] = Format;
         if (VectorsFrom is not null) json["vectors"] = VectorsFrom;
         if (IdsFrom is not null) json["ids"] = IdsFrom;
         return json;
@@ -86,6 +90,7 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
     public Table ToTable()
     {
         var table = new Table().AddColumn("property").AddColumn("value");
+        if (Format is not null) table.AddRow("format", Markup.Escape(Format));
         table.AddRow("shape", $"({string.Join(", ", Shape)})");
         if (VectorsFrom is not null) table.AddRow("vectors", Markup.Escape(Terminal.Clean(VectorsFrom)));
         // The ids are joined on when both inputs carry them: said here, so a file's own ids are no surprise.

@@ -13,7 +13,7 @@ internal static class InspectCommand
         var file = new Argument<string>("FILE") { Description = $"embedding file ({Embeddings.Formats}), or an .onnx model or a built-in one (resnet18, minilm-l6, arctic-embed-xs): its inputs and outputs" };
         var key = new Option<string?>("--key", "--column") { Description = $"{Embeddings.KeyHelp} (without it, an .npz, .safetensors, .pt, HDF5, Parquet or Arrow file of several lists them all, unless it holds one vector per sample, read as its rows; a JSON Lines file of several vector fields is refused, naming them)" };
         var idColumn = new Option<string?>("--id-column") { Description = $"CSV/TSV/Parquet/Arrow column or JSON Lines field holding sample ids (not counted as a dimension; a table's column and JSON Lines records' field named 'id' and the 'ids' kept beside the embeddings in {Embeddings.KeepingIdsList} files are read without it)" };
-        var json = new Option<bool>("--json") { Description = "print one JSON object (file, shape, dtype, mean, mean_row_norm, nan, inf, inf_includes_beyond_float32, and vectors and ids: where a JSON Lines file holds its vectors and where a file's own ids come from; for a model: file, producer, ir_version, opset, nodes, inputs, outputs, and layers with --layers) instead of a table" };
+        var json = new Option<bool>("--json") { Description = "print one JSON object (file, format (as read: by its content where its extension names another format or none), shape, dtype, mean, mean_row_norm, nan, inf, inf_includes_beyond_float32, and vectors and ids: where a JSON Lines file holds its vectors and where a file's own ids come from; for a model: file, producer, ir_version, opset, nodes, inputs, outputs, and layers with --layers) instead of a table" };
         var layers = new Option<bool>("--layers") { Description = "for a model: also list every intermediate tensor its nodes compute, in the graph's order: the names `embed` takes as a layer" };
         var command = new Command("inspect", "Show an embedding file's shape and statistics or a model's inputs and outputs.") { file, key, idColumn, json, layers };
         command.SetAction(parse => Cli.Guard(() =>
@@ -33,6 +33,8 @@ internal static class InspectCommand
                 throw new RepDiffInputException(File.Exists(path)
                     ? $"--layers: lists the tensors of a model (.onnx or {string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)}); {Path.GetFileName(path)} is an embedding file"
                     : $"{path}: not a file, nor a built-in model ({string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)})");
+            // An extension that names another format than the content: said once, whichever way the file is listed.
+            if (Embeddings.FormatRead(path).Warning is { } misnamed) Cli.Warn(misnamed);
             // With --id-column, one column is meant: the file is read as one (a table of several float lists refuses, naming them).
             FileStats? stats = null;
             if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)

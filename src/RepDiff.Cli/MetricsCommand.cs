@@ -38,7 +38,7 @@ internal static class MetricsCommand
             string path = Path.Combine(dir, "results.json");
             using (var folder = OutputFolder.Begin(dir, "results.json"))
             {
-                folder.WriteText("results.json", Document(result, origin, pair.Samples.LeftOut, misaligned));
+                folder.WriteText("results.json", Document(result, origin, pair.Samples, misaligned));
                 Outputs.Commit(folder, dir);
             }
             Terminal.Write($"{pair.NameA} (A) vs {pair.NameB} (B), n = {pair.N}", Table(result));
@@ -52,12 +52,12 @@ internal static class MetricsCommand
     /// The measures' document with the run's command and fingerprints, and what --common-samples left out, as the method
     /// commands record it (`samples.left_out`): metrics writes no other part of the samples block.
     /// </summary>
-    private static string Document(Explanation result, RunOrigin origin, LeftOutSamples? leftOut, string? randomPairing)
+    private static string Document(Explanation result, RunOrigin origin, SampleInfo samples, string? randomPairing)
     {
         var document = result.ToJsonNode();
         origin.WriteTo(document);
-        ResultsFile.PutWarnings(document, randomPairing is null ? null : [randomPairing]);
-        if (leftOut is not null) document["samples"] = new System.Text.Json.Nodes.JsonObject { ["left_out"] = leftOut.ToJson() };
+        ResultsFile.PutWarnings(document, samples.InputWarnings.Append(randomPairing).OfType<string>().ToList());
+        if (samples.LeftOut is { } leftOut) document["samples"] = new System.Text.Json.Nodes.JsonObject { ["left_out"] = leftOut.ToJson() };
         return ResultsJsonLayout.Text(document);
     }
 

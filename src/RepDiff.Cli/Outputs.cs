@@ -54,9 +54,13 @@ internal static class Outputs
         var committed = folder.Commit();
         var folders = demoIndex is null ? [] : committed.KeptFolders.Select(name => name + Path.DirectorySeparatorChar);
         var kept = committed.Kept.Concat(folders).Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
-        if ((committed.Earlier.Contains("results.json") || demoIndex is not null && committed.Earlier.Contains(demoIndex)) && kept.Count > 0)
-            Cli.Warn($"--out {dir} held an earlier run's results; these files of it stay, as this run writes none of that name: "
-                + $"{string.Join(", ", kept)} (remove them if they were that run's: a script would read them as this run's)");
+        // Said of the files as they may be, the user's own or an earlier run's: RepDiff cannot tell which wrote them (nor the
+        // results.json replaced, which may be another tool's); "files of it" had called a user's notes.txt the earlier run's.
+        string? found = demoIndex is not null && committed.Earlier.Contains(demoIndex) ? demoIndex
+            : committed.Earlier.Contains("results.json") ? "results.json" : null;
+        if (found is not null && kept.Count > 0)
+            Cli.Warn($"--out {dir} held {found} before this run; these files in it stay, as this run writes none of that name: "
+                + $"{string.Join(", ", kept)} (remove any that an earlier run wrote: a script would read them as this run's)");
         // The results are in place: what stayed behind is said, not an error (the run's own outputs are whole).
         if (committed.NotMovedBack is { Unread: { } why } unread)
             Cli.Warn($"--out {dir}: the results are in place, but the folder they replaced could not be read ({why}), so none of its files were moved "

@@ -107,9 +107,13 @@ internal sealed class PairInputOptions
         NameB = Name(parse, NameB),
     };
 
-    /// <summary>The one line that says what --common-samples left out, on the terminal as soon as the pair is opened.</summary>
+    /// <summary>
+    /// The one line that says what --common-samples left out, on the terminal as soon as the pair is opened; and the warnings
+    /// of how the inputs were read (<see cref="SampleInfo.InputWarnings"/>), which results.json keeps too.
+    /// </summary>
     public static void SayWhatWasLeftOut(RepresentationPair pair)
     {
+        foreach (string warning in pair.Samples.InputWarnings) Cli.Warn(warning);
         if (pair.Samples.LeftOut is { } leftOut) Cli.Out.WriteLine(Terminal.Clean(leftOut.Sentence(pair.NameA, pair.NameB)));
     }
 

@@ -44,6 +44,12 @@ public sealed class SampleInfo
     public LeftOutSamples? LeftOut { get; init; }
 
     /// <summary>
+    /// What is said once of how the inputs were read, on stderr and in results.json's "warnings": a file read as the format
+    /// its content is rather than the one its name says, ids that only one input carries naming the other's rows by position.
+    /// </summary>
+    public IReadOnlyList<string> InputWarnings { get; init; } = [];
+
+    /// <summary>
     /// The side information of the samples --common-samples keeps (A's rows both inputs hold, in A's order), every per-sample
     /// part following them, and what it left out; <see cref="Looks"/> is measured later, on the samples kept.
     /// </summary>
@@ -56,6 +62,7 @@ public sealed class SampleInfo
         Files = files is null ? null : rows.Select(i => files[i]).ToArray(),
         Metadata = metadata is null ? null : new SampleMetadata(metadata.Columns.Select(c => c.Select(rows)).ToList(), rows.Length) { Source = metadata.Source },
         LeftOut = leftOut,
+        InputWarnings = InputWarnings,
     };
 
     /// <summary>What findings call the samples: "images" or "texts" when they are shown as such, else "samples".</summary>

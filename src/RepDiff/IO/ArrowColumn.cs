@@ -59,6 +59,10 @@ internal sealed class ArrowColumn : TableColumn
             if (idColumn is not null && idIndex < 0)
                 throw RepDiffInputException.ForFile(path, $"has no column '{NpyDtype.Truncate(idColumn)}' for ids (columns: {string.Join(", ", fields.Take(20).Select(f => NpyDtype.Truncate(f.Name)))})");
             if (idColumn is not null) TableColumnChoice.Unique(path, idColumn, fields.Select(f => f.Name));
+            if (idColumn is not null && fields[idIndex].DataType is FloatType or DoubleType or HalfFloatType or Decimal128Type or Decimal256Type)
+                throw TableColumnChoice.FloatIds(path, idColumn);
+            if (idColumn is not null && fields[idIndex].DataType is NestedType)
+                throw RepDiffInputException.ForFile(path, $"id column '{NpyDtype.Truncate(idColumn)}' holds lists, not one id per row; name the column of integer or string ids");
             ArrowColumn table;
             if (wide is not null)
             {

@@ -110,6 +110,9 @@ public static class DelimitedText
         int cols = width - (idIndex >= 0 ? 1 : 0);
         var data = values.ToArray();
         if (idIndex != 0) RefuseRowIndex(path, data, rows, cols, firstName);
+        // Text has no types: a column of numbers only, one with a fraction or an exponent, is a float column.
+        if (idColumn is not null && ids is not null && ids.All(id => TryParse(id, out _)) && ids.FirstOrDefault(id => !IsWholeNumber(id)) is { } fraction)
+            throw TableColumnChoice.FloatIds(path, idColumn, fraction);
         return new RowFile(path, new Matrix(rows, cols, data), checkFinite) { Ids = ids?.ToArray() };
     }
 

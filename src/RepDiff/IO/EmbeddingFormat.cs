@@ -30,32 +30,32 @@ internal sealed record EmbeddingFormat
 
     public static readonly IReadOnlyList<EmbeddingFormat> All =
     [
-        new() { Extensions = [".npy"], OpenRows = (path, _, _, validate) => Npy.OpenRows(path, validate) },
+        new() { Extensions = [".npy"], Noun = "an .npy array", OpenRows = (path, _, _, validate) => Npy.OpenRows(path, validate) },
         new()
         {
-            Extensions = [".npz"], TakesKey = true, KeepsIds = true,
+            Extensions = [".npz"], Noun = "an .npz archive", TakesKey = true, KeepsIds = true,
             OpenRows = (path, key, _, validate) => Npz.OpenRows(path, key, validate), OpenArchive = Npz.Open,
         },
         new()
         {
-            Extensions = [".safetensors"], TakesKey = true, KeepsIds = true,
+            Extensions = [".safetensors"], Noun = "a safetensors file", TakesKey = true, KeepsIds = true,
             OpenRows = (path, key, _, validate) => Safetensors.OpenRows(path, key, validate), OpenArchive = Safetensors.Open,
         },
         new()
         {
-            Extensions = [".pt", ".pth"], Shown = ".pt/.pth (torch.save)", TakesKey = true, KeepsIds = true,
+            Extensions = [".pt", ".pth"], Noun = "a torch.save file", Shown = ".pt/.pth (torch.save)", TakesKey = true, KeepsIds = true,
             OpenRows = (path, key, _, validate) => TorchFile.OpenRows(path, key, validate), OpenArchive = TorchFile.Open,
         },
         new()
         {
-            Extensions = [".h5", ".hdf5"], Shown = ".h5/.hdf5", TakesKey = true, KeepsIds = true,
+            Extensions = [".h5", ".hdf5"], Noun = "an HDF5 file", Shown = ".h5/.hdf5", TakesKey = true, KeepsIds = true,
             OpenRows = (path, key, _, validate) => Hdf5.OpenRows(path, key, validate), OpenArchive = Hdf5.Open,
         },
-        new() { Extensions = [".csv"], HasColumns = true, OpenRows = (path, _, idColumn, validate) => DelimitedText.OpenRows(path, idColumn, validate) },
-        new() { Extensions = [".tsv"], HasColumns = true, OpenRows = (path, _, idColumn, validate) => DelimitedText.OpenRows(path, idColumn, validate) },
+        new() { Extensions = [".csv"], Noun = "a CSV file", HasColumns = true, OpenRows = (path, _, idColumn, validate) => DelimitedText.OpenRows(path, idColumn, validate) },
+        new() { Extensions = [".tsv"], Noun = "a TSV file", HasColumns = true, OpenRows = (path, _, idColumn, validate) => DelimitedText.OpenRows(path, idColumn, validate) },
         new()
         {
-            Extensions = [".parquet"], TakesKey = true, HasColumns = true,
+            Extensions = [".parquet"], Noun = "a Parquet table", TakesKey = true, HasColumns = true,
             OpenRows = (path, key, idColumn, validate) => new RowFile(ParquetColumn.Open(path, key, idColumn), validate),
             OpenArchive = path => new TableArchive(path, ParquetFile.Columns(path), column => ParquetColumn.Open(path, column, idColumn: null)),
         },
@@ -64,14 +64,14 @@ internal sealed record EmbeddingFormat
         ArrowIpc([".feather"]),
         new()
         {
-            Extensions = [".jsonl", ".ndjson"], Shown = ".jsonl/.ndjson (JSON Lines)", TakesKey = true, HasColumns = true,
+            Extensions = [".jsonl", ".ndjson"], Noun = "a JSON Lines file", Shown = ".jsonl/.ndjson (JSON Lines)", TakesKey = true, HasColumns = true,
             OpenRows = (path, key, idColumn, validate) => JsonLinesEmbeddings.OpenRows(path, key, idColumn, validate),
         },
     ];
 
     private static EmbeddingFormat ArrowIpc(string[] extensions) => new()
     {
-        Extensions = extensions, TakesKey = true, HasColumns = true,
+        Extensions = extensions, Noun = "an Arrow IPC file", TakesKey = true, HasColumns = true,
         OpenRows = (path, key, idColumn, validate) => new RowFile(ArrowColumn.Open(path, key, idColumn), validate),
         OpenArchive = path => new TableArchive(path, ArrowColumn.Columns(path), column => ArrowColumn.Open(path, column, idColumn: null)),
     };
@@ -79,8 +79,90 @@ internal sealed record EmbeddingFormat
     private static readonly Dictionary<string, EmbeddingFormat> ByExtension =
         All.SelectMany(format => format.Extensions.Select(extension => (extension, format))).ToDictionary(p => p.extension, p => p.format);
 
-    /// <summary>The format of the file at path by its extension (any case), or null when RepDiff does not read it.</summary>
-    public static EmbeddingFormat? Of(string path) => ByExtension.GetValueOrDefault(Path.GetExtension(path).ToLowerInvariant());
+    /// <summary>The format its extension (any case) names, or null: for files not yet read (a folder's files listed as suggestions).</summary>
+    public static EmbeddingFormat? OfExtension(string path) => ByExtension.GetValueOrDefault(Path.GetExtension(path).ToLowerInvariant());
+
+    /// <summary>The format the file at path is read as (<see cref="Reading"/>), or null when RepDiff does not read it.</summary>
+    public static EmbeddingFormat? Of(string path) => Reading(path).Format;
+
+    /// <summary>
+    /// The format the file at path is read as, and the one-line warning to give when its extension names another. The binary
+    /// formats begin with a signature (<see cref="ByContent"/>), which decides over the extension: pytorch_model.bin, emb.vec,
+    /// a file without an extension or an .npz saved as a.npy hold what their first bytes say, and a user who gave them meant
+    /// those embeddings, so they are read, with a warning where the extension named another format (it may be a mix-up the
+    /// user wants to know of). Text carries no signature, so text files keep their extension (.csv, .tsv, JSON Lines) and
+    /// text of another extension is refused as before. A binary extension on content of no signature is left to its reader,
+    /// which says what is wrong with the file.
+    /// </summary>
+    public static (EmbeddingFormat? Format, string? Warning) Reading(string path)
+    {
+        var named = OfExtension(path);
+        if (Refused(path) || FileKind.Of(path) != FileKind.Regular) return (named, null);
+        var content = ByContent(path, named);
+        if (content is null) return (named, null);
+        // Both Arrow rows read files and streams alike: a .feather that is an Arrow IPC file is what its name says.
+        if (named is null || named.Noun == content.Noun) return (named ?? content, null);
+        return (content, $"{Path.GetFileName(path)} is {content.Noun} by its content, not {Path.GetExtension(path).ToLowerInvariant()} as its name says; "
+            + $"read as one (rename it to end in {content.Extensions[0]})");
+    }
+
+    /// <summary>
+    /// Extensions that name a format RepDiff refuses with its own message (a pickle, JSON, a compressed file): their content is
+    /// not looked at, since a pickle begins like torch's legacy files and a compressed a.npy.gz is no embedding file as it is.
+    /// </summary>
+    private static bool Refused(string path) => Path.GetExtension(path).ToLowerInvariant() is ".pkl" or ".pickle" or ".joblib" or ".json"
+        or ".gz" or ".zip" or ".bz2" or ".xz" or ".zst";
+
+    /// <summary>How a warning names a file of this format ("an .npz archive").</summary>
+    public required string Noun { get; init; }
+
+    /// <summary>
+    /// The binary format the file's first bytes are the signature of, or null. A zip is an .npz unless it holds torch.save's
+    /// data.pkl; its entries are looked at only when the name says neither (an .npz or .pt is read once, by its reader). A
+    /// bare pickle is torch.save's legacy format, which the .pt reader refuses saying so. A file that cannot be read has
+    /// none: its reader says why.
+    /// </summary>
+    private static EmbeddingFormat? ByContent(string path, EmbeddingFormat? named)
+    {
+        Span<byte> start = stackalloc byte[512];
+        FileStream stream;
+        try { stream = InputFile.OpenRead(path); }
+        catch (RepDiffInputException) { return null; }
+        using (stream)
+        {
+            start = start[..InputFile.ReadFully(stream, start)];
+            string? extension = start switch
+            {
+                [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', ..] => ".npy",
+                [(byte)'P', (byte)'K', 3, 4, ..] or [(byte)'P', (byte)'K', 5, 6, ..] when named?.Extensions[0] is ".npz" or ".pt" => named.Extensions[0],
+                [(byte)'P', (byte)'K', 3, 4, ..] or [(byte)'P', (byte)'K', 5, 6, ..] => HoldsTorchPickle(stream) ? ".pt" : ".npz",
+                [0x80, >= 2 and <= 5, ..] => ".pt",
+                [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n', ..] => ".h5",
+                [(byte)'P', (byte)'A', (byte)'R', (byte)'1', ..] => ".parquet",
+                [(byte)'A', (byte)'R', (byte)'R', (byte)'O', (byte)'W', (byte)'1', ..] or [0xFF, 0xFF, 0xFF, 0xFF, ..] => ".arrow",
+                [(byte)'F', (byte)'E', (byte)'A', (byte)'1', ..] => ".feather",
+                _ when IsSafetensors(start, stream.Length) => ".safetensors",
+                _ => null,
+            };
+            return extension is null ? null : ByExtension[extension];
+        }
+    }
+
+    /// <summary>safetensors: the JSON header's length as 8 little-endian bytes, within the file, then the header's '{'.</summary>
+    private static bool IsSafetensors(ReadOnlySpan<byte> start, long fileLength) =>
+        start.Length > 8 && start[8] == (byte)'{' && BitConverter.ToUInt64(start[..8]) is var length && length >= 2 && length <= (ulong)fileLength - 8;
+
+    /// <summary>Whether a zip holds torch.save's pickle (archive/data.pkl, any folder name), which an .npz never does.</summary>
+    private static bool HoldsTorchPickle(FileStream stream)
+    {
+        try
+        {
+            stream.Position = 0;
+            using var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
+            return zip.Entries.Any(entry => entry.FullName == "data.pkl" || entry.FullName.EndsWith("/data.pkl", StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException) { return false; }
+    }
 
     /// <summary>Every format as help texts and errors list them: ".npy, .npz, …, .feather or .jsonl/.ndjson (JSON Lines)".</summary>
     public static string Listed { get; } = string.Join(", ", All.SkipLast(1).Select(f => f.Shown ?? f.Extensions[0])) + " or " + (All[^1].Shown ?? All[^1].Extensions[0]);

@@ -1,6 +1,6 @@
 namespace RepDiff.IO;
 
-/// <summary>Opens an embedding matrix from any supported file, chosen by extension, and validates it.</summary>
+/// <summary>Opens an embedding matrix from any supported file, its format chosen by content and extension (<see cref="EmbeddingFormat.Reading"/>), and validates it.</summary>
 public static class Embeddings
 {
     /// <summary>The formats read, as errors and help texts list them (<see cref="EmbeddingFormat.All"/>).</summary>
@@ -20,6 +20,16 @@ public static class Embeddings
     /// rows at a time for tables and .h5, in memory otherwise. Zero rows are an error, and reading a row with NaN or Inf throws naming that row.
     /// </summary>
     public static RowFile OpenRows(string path, string? key = null) => Open(path, key, idColumn: null, validate: true);
+
+    /// <summary>
+    /// The format the file is read as, as the format list names it (".npz", ".pt/.pth (torch.save)"), or null when none; and
+    /// the one-line warning to give when its content is of another format than its extension names (<see cref="EmbeddingFormat.Reading"/>).
+    /// </summary>
+    public static (string? Format, string? Warning) FormatRead(string path)
+    {
+        var (format, warning) = EmbeddingFormat.Reading(path);
+        return (format is null ? null : format.Shown ?? format.Extensions[0], warning);
+    }
 
     /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
     public static bool TakesKey(string path) => EmbeddingFormat.Of(path)?.TakesKey == true;
@@ -84,7 +94,7 @@ public static class Embeddings
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, IgnoreInaccessible = true };
         var readable = Directory.EnumerateFiles(path, "*", options).Take(10_000)
-            .Where(f => EmbeddingFormat.Of(f) is not null)
+            .Where(f => EmbeddingFormat.OfExtension(f) is not null)
             // Only what Open would read: a FIFO or socket named emb.npy is no file to suggest (reading a FIFO blocks).
             .Where(f => FileKind.Of(f) == FileKind.Regular)
             .Select(f => Path.GetRelativePath(path, f)).Order(NaturalComparer.Instance).ToList();
@@ -118,7 +128,7 @@ public static class Embeddings
         return ext switch
         {
             // a.npy.gz, emb.csv.zip: the format is inside; RepDiff reads files as they are, so say how to get at it.
-            ".gz" or ".zip" or ".bz2" or ".xz" or ".zst" when EmbeddingFormat.Of(inner) is not null
+            ".gz" or ".zip" or ".bz2" or ".xz" or ".zst" when EmbeddingFormat.OfExtension(inner) is not null
                 => RepDiffInputException.ForFile(path, $"is a compressed {inner} file ('{ext}'); "
                     + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
             ".pkl" or ".pickle" or ".joblib" => NotRead(path, $"is a Python pickle, which RepDiff does not read "
@@ -126,7 +136,9 @@ public static class Embeddings
                 + "whose .pt RepDiff reads without running anything"),
             ".json" => NotRead(path, $"JSON is not an embedding format RepDiff reads ({Formats}); "
                 + $"save the vectors with numpy, e.g. np.save(\"{Stem(path)}.npy\", np.array(vectors, np.float32))"),
-            _ => RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats})"),
+            // Binary formats were looked for by their signatures; text has none, so CSV and JSON Lines go by their extension.
+            _ => RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats}; binary files are recognised by their content, "
+                + "text files by their extension)"),
         };
     }
 

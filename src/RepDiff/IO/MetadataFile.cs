@@ -20,6 +20,8 @@ public static class MetadataFile
     {
         // Without ids, rows match samples by position and a row past the n-th is an error: it is counted, not kept.
         var (names, columns, rowCount, rowName) = ReadColumns(path, sampleIds is null ? n : null);
+        if (names.Length == 0) throw NoMetadataColumns(path, []);
+        var scalarNames = names;
         string? namedId = (guessIdColumns ?? []).FirstOrDefault(g => g is not null && names.Contains(g));
         // Matched by row, a table keyed by 'id' in another order than the samples gave every sample another's labels and
         // metadata, silently (helper 139); one whose rows are in the samples' order needs only those ids to join on.
@@ -49,9 +51,27 @@ public static class MetadataFile
                     : $"has {count} rows but there are {n} samples: {rowName(n)} has no sample (name its id column to join by id)");
             rows = Enumerable.Range(0, n).ToArray();
         }
-        if (names.Length == 0) throw RepDiffInputException.ForFile(path, "has no columns besides the ids");
+        if (names.Length == 0) throw NoMetadataColumns(path, scalarNames);
         var result = names.Select((name, j) => new MetadataColumn(name, rows.Select(r => columns[j][r]).ToArray())).ToList();
         return new SampleMetadata(result, rows.Length) { Source = Path.GetFileName(path) };
+    }
+
+    /// <summary>
+    /// A table with no scalar column but the ids: its columns of lists (the embeddings beside their ids, as a table of vectors
+    /// holds them) are not read as metadata, which had been said as "has no columns besides the ids", naming none of them.
+    /// </summary>
+    private static RepDiffInputException NoMetadataColumns(string path, IEnumerable<string> scalarNames)
+    {
+        var notScalar = (Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".parquet" => ParquetFile.Columns(path).Select(c => c.Name),
+            ".arrow" or ".feather" or ".arrows" or ".ipc" => ArrowColumn.Columns(path).Select(c => c.Name),
+            _ => [],
+        }).Except(scalarNames).ToList();
+        if (notScalar.Count == 0) return RepDiffInputException.ForFile(path, "has no columns besides the ids");
+        string named = string.Join(", ", notScalar.Take(5).Select(c => $"'{NpyDtype.Truncate(c)}'")) + (notScalar.Count > 5 ? ", …" : "");
+        return RepDiffInputException.ForFile(path, $"has no metadata column besides the ids: {named} {(notScalar.Count == 1 ? "holds lists, which are" : "hold lists, which are")} "
+            + "not metadata; metadata are scalar columns, one number or string per sample (a label, a score, a source); give a table of those");
     }
 
     /// <summary>

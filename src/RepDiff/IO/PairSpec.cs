@@ -249,8 +249,27 @@ public sealed record PairSpec(string PathA, string PathB)
             valuesB = valuesB.SelectRows(SampleFiles.JoinById(a.Ids, a.IdSource, b.Ids, b.IdSource));
         else if (a.Values.Rows != b.Values.Rows)
             throw RowCountMismatch(a.Name, a.Values.Rows, a.Values.Cols, b.Name, b.Values.Rows, b.Values.Cols);
-        return new RepresentationPair(a.Values, valuesB, LoadSamples(a.Values.Rows, a.Ids ?? b.Ids)) { NameA = shownA, NameB = shownB };
+        return new RepresentationPair(a.Values, valuesB, LoadSamples(a.Values.Rows, a.Ids ?? b.Ids, OneSidedIds(a, b))) { NameA = shownA, NameB = shownB };
     }
+
+    /// <summary>
+    /// Ids that only one input carries (a JSON Lines B beside an .npy A) name the other's rows matched by position: said, as a
+    /// warning, since the pairing is by position all the same (it had gone unsaid). Ids given for one side (--ids-a, --ids-b)
+    /// are the user's choice, and --ids gives every input without its own ids the same ones, so neither is warned of.
+    /// </summary>
+    private string? OneSidedIds(LoadedSide a, LoadedSide b)
+    {
+        if ((a.Ids is null) == (b.Ids is null) || IdsA is not null || IdsB is not null) return null;
+        var (without, with, flag) = a.Ids is null ? (a, b, "--ids-a") : (b, a, "--ids-b");
+        // File names, as results.json names its inputs: the warning is kept there too.
+        string none = Path.GetFileName(without.Name), named = Path.GetFileName(with.Name), source = Path.GetFileName(with.IdSource);
+        return $"{none} carries no ids; its rows are matched to {named}'s by position and named by {source}'s ids "
+            + $"(if they are not the same samples in the same order, give {none}'s ids with {flag} to join them by id)";
+    }
+
+    /// <summary>A and B read by their content as another format than their names say (<see cref="Embeddings.FormatRead"/>), one warning each.</summary>
+    private IEnumerable<string> FormatWarnings() =>
+        new[] { PathA, PathB }.Distinct().Select(path => Embeddings.FormatRead(path).Warning).OfType<string>();
 
     /// <summary>--common-samples: the rows of A whose id B has, B's rows joined to them, the side information following A's rows.</summary>
     private RepresentationPair CommonRows(LoadedSide a, LoadedSide b, string shownA, string shownB)
@@ -272,10 +291,11 @@ public sealed record PairSpec(string PathA, string PathB)
     /// The side information (labels, images, texts, metadata) for n samples, each count checked against n; for
     /// callers that stream the rows themselves instead of calling <see cref="Load"/>.
     /// </summary>
-    public SampleInfo LoadSamples(int n, string[]? ids = null)
+    public SampleInfo LoadSamples(int n, string[]? ids = null, string? idsWarning = null)
     {
         var samples = new SampleInfo
         {
+            InputWarnings = FormatWarnings().Append(idsWarning).OfType<string>().ToList(),
             Ids = ids,
             Labels = Labels is null ? null : LoadLabels(n, ids),
             Images = Images is null ? null : ImagesOf(SampleFiles.LoadImages(Images), ids),

@@ -62,6 +62,8 @@ internal sealed class ParquetColumn : TableColumn
         var field = ParquetFile.ScalarColumns(reader.Schema).FirstOrDefault(f => f.Name == idColumn)
             ?? throw RepDiffInputException.ForFile(Path, $"has no scalar column '{idColumn}' for ids (columns: {string.Join(", ", ParquetFile.ScalarColumns(reader.Schema).Take(20).Select(f => f.Name))})");
         TableColumnChoice.Unique(Path, idColumn, reader.Schema.Fields.Select(f => f.Name));
+        if (field.ClrType == typeof(float) || field.ClrType == typeof(double) || field.ClrType == typeof(Half) || field.ClrType == typeof(decimal))
+            throw TableColumnChoice.FloatIds(Path, idColumn);
         var (text, _) = ParquetFile.ReadScalar(Path, reader, field);
         return TableColumnChoice.CheckIds(Path, $"id column '{idColumn}'", text);
     }

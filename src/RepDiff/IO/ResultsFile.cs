@@ -230,8 +230,9 @@ public sealed class ResultsFile
     private static readonly string[] DocumentKeys = ["inputs", "inputs_sha256", "dimensions", "context", "warnings", "samples"];
 
     /// <summary>
-    /// "warnings": what the run warned of about its results as a whole (rows that look paired at random), kept beside the
-    /// results for whoever reads them later; absent when there are none.
+    /// "warnings": what the run warned of about its results as a whole (rows that look paired at random) and about how its
+    /// inputs were read (<see cref="SampleInfo.InputWarnings"/>), kept beside the results for whoever reads them later;
+    /// absent when there are none.
     /// </summary>
     public static void PutWarnings(JsonObject document, IReadOnlyList<string>? warnings)
     {

@@ -143,6 +143,14 @@ internal static class TableColumnChoice
         return column;
     }
 
+    /// <summary>
+    /// An id column of floating-point numbers: 0.5 names no sample, and such a column is most often an integer one that pandas
+    /// wrote as floats for a missing value, whose "3.0" matches no other file's "3". It had been read as ids ("0.5", "1.5").
+    /// </summary>
+    public static RepDiffInputException FloatIds(string path, string idColumn, string? example = null) =>
+        RepDiffInputException.ForFile(path, $"id column '{NpyDtype.Truncate(idColumn)}' holds floating-point numbers{(example is null ? "" : $" ({NpyDtype.Truncate(example)}, …)")}; "
+            + "ids are integers or strings: name the column that names the samples, or write these as integers (pandas turns an integer column with a missing value into floats)");
+
     /// <summary>Ids read from an id column (or kept beside the embeddings, <paramref name="source"/> saying which): none null or empty, none repeated.</summary>
     public static string[] CheckIds(string path, string source, string?[] ids)
     {

@@ -101,7 +101,7 @@ public sealed class ReportModel
             Context = context,
             Timings = timings ?? new Dictionary<string, double>(),
             Findings = (randomPairing is null ? findings : findings.Select(f => f.WithRowsLookRandomlyPaired())).ToList(),
-            Warnings = randomPairing is null ? [] : [randomPairing],
+            Warnings = pair.Samples.InputWarnings.Append(randomPairing).OfType<string>().ToList(),
             Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid)), umap: umapMaps, progress: progress),
         };
     }

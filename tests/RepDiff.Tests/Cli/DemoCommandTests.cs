@@ -27,7 +27,7 @@ public class DemoCommandTests
             Assert.True(code == 0, $"run {run + 1}: exit {code}: {stderr}");
             Assert.Equal("repdiff demo --digits-only --methods rdx", (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "checkpoints", "results.json")))!["command"]!);
             Assert.Contains("finding: rdx: ", stdout.ToString());
-            if (run == 1) Assert.Contains("held an earlier run's results; these files of it stay, as this run writes none of that name: fashion-resnet-task/, maps.npy, results.json", stderr.ToString());
+            if (run == 1) Assert.Contains("held index.html before this run; these files in it stay, as this run writes none of that name: fashion-resnet-task/, maps.npy, results.json", stderr.ToString());
             foreach (string file in earlier) File.Delete(Path.Combine(dir, file));
             if (run == 1) Directory.Delete(otherPair, recursive: true);
         }

@@ -254,6 +254,8 @@ public class InspectCommandTests
             var alone = JsonNode.Parse(output)!.AsObject();
             Assert.Equal($"{path} (column '{column}')", alone["file"]!.GetValue<string>());
             alone.Remove("file");
+            Assert.Equal(Path.GetExtension(path), alone["format"]!.GetValue<string>());
+            alone.Remove("format");  // the file's, said once above the listing's columns
             var listed = row.DeepClone().AsObject();
             listed.Remove("key");
             Assert.Equal(alone.ToJsonString(), listed.ToJsonString());

@@ -118,9 +118,10 @@ public class Hdf5Tests
     public void NotHdf5AndTruncatedFilesAreRefused()
     {
         string dir = TestData.TempDir();
-        string npy = Path.Combine(dir, "really_npy.h5");
-        File.Copy(TestData.Fixture("planted_a.npy"), npy);
-        Assert.Contains("is not an HDF5 file", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(npy)).Message);
+        // Bytes of no format's signature (another format's would be read as that format, with a warning).
+        string text = Path.Combine(dir, "really_text.h5");
+        File.WriteAllText(text, "x,y\n1,2\n");
+        Assert.Contains("is not an HDF5 file", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(text)).Message);
         string truncated = Path.Combine(dir, "truncated.h5");
         File.WriteAllBytes(truncated, File.ReadAllBytes(H5py("gzip_groups.h5"))[..3000]);
         Assert.Contains("truncated?", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(truncated, "emb/feats").ReadAll()).Message);

@@ -75,7 +75,7 @@ public class ConcurrentOutputTests
         Assert.True(kmeans.Process.ExitCode == 0, $"kmeans: exit {kmeans.Process.ExitCode}: {stderr}");
         Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
         Assert.Equal(["aligned_b.npy", "maps.npy", "report.html", "results.json", "w.npy"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
-        Assert.Contains($"warning: --out {outDir} held an earlier run's results; these files of it stay, as this run writes none of that name: aligned_b.npy, w.npy", stderr);
+        Assert.Contains($"warning: --out {outDir} held results.json before this run; these files in it stay, as this run writes none of that name: aligned_b.npy, w.npy", stderr);
     }
 
     /// <summary>A run under strace, held back for <paramref name="seconds"/> at the entry of its first <paramref name="call"/>.</summary>

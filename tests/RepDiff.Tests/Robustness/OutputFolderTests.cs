@@ -102,12 +102,14 @@ public class OutputFolderTests
         Assert.Equal(0, run.Code);
         Assert.Equal("mine", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
         // Kept, and said: a script reading w.npy beside these results would take it for this run's (helper 86).
-        Assert.Contains($"warning: --out {outDir} held an earlier run's results; these files of it stay, as this run writes none of that name: notes.txt, w.npy", run.Stderr);
+        Assert.Contains($"warning: --out {outDir} held results.json before this run; these files in it stay, as this run writes none of that name: notes.txt, w.npy", run.Stderr);
+        // The results.json replaced was the user's ("old"), and notes.txt too: neither is called an earlier run's (review 180).
+        Assert.DoesNotContain("earlier run's results", run.Stderr);
         Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
         Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
         Assert.Equal(["maps.npy", "notes.txt", "report.html", "results.json", "w.npy"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
         // metrics, which writes only results.json, says the same of the report and maps it leaves (helper 89).
-        Assert.Contains("these files of it stay, as this run writes none of that name: maps.npy, notes.txt, report.html, w.npy", Run("metrics", a, b, "--out", outDir).Stderr);
+        Assert.Contains("these files in it stay, as this run writes none of that name: maps.npy, notes.txt, report.html, w.npy", Run("metrics", a, b, "--out", outDir).Stderr);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 

@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Apache.Arrow;
+using Apache.Arrow.Types;
+using RepDiff.IO;
+using RepDiff.Tests.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Robustness;
+
+/// <summary>
+/// Inputs whose names do not say their format (review 180, finding 10): a binary file is read by its signature where its
+/// extension names none of RepDiff's formats (pytorch_model.bin, emb.vec, no extension) or another one (an .npz saved as
+/// a.npy), the latter with one warning; text keeps its extension. Beside them, ids that only one input carries, and id and metadata columns of the wrong kind.
+/// </summary>
+public class InputFormatTests
+{
+    private readonly string dir = TestData.TempDir();
+
+    private string CopyAs(string golden, string name)
+    {
+        string path = Path.Combine(dir, name);
+        File.Copy(GoldenFileTests.Golden(golden), path, overwrite: true);
+        return path;
+    }
+
+    private static JsonObject InspectJson(string path)
+    {
+        var run = Run("inspect", path, "--json");
+        Assert.True(run.Code == 0, run.Stderr);
+        return JsonNode.Parse(run.Stdout)!.AsObject();
+    }
+
+    [Theory]
+    [InlineData("tensor.pt", "pytorch_model.bin", ".pt/.pth (torch.save)")]
+    [InlineData("single.safetensors", "model.bin", ".safetensors")]
+    [InlineData("le_f4.npy", "embeddings", ".npy")]
+    [InlineData("le_f4.npy", "emb.vec", ".npy")]
+    public void AFileOfNoKnownExtensionIsReadByItsContentWithoutAWord(string golden, string name, string format)
+    {
+        string path = CopyAs(golden, name);
+        var run = Run("inspect", path, "--json");
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.DoesNotContain("warning", run.Stderr);
+        Assert.Equal(format, (string)JsonNode.Parse(run.Stdout)!["format"]!);
+        // The same values as the file under its own name, not only the same shape.
+        Assert.Equal(Embeddings.Load(GoldenFileTests.Golden(golden)).Data, Embeddings.Load(path).Data);
+    }
+
+    [Fact]
+    public void TablesAndHdf5OfNoKnownExtensionAreReadByTheirSignatures()
+    {
+        float?[]?[] rows = [[1f, 2f], [3f, 4f], [5f, 7f]];
+        string parquet = TableWriter.Parquet(Path.Combine(dir, "train.data"), ["x", "y", "z"], rows);
+        string arrowStream = TableWriter.Arrow(Path.Combine(dir, "cache.bin"), [1, 2, 3], rows, TableWriter.ListKind.List, FloatType.Default, stream: true);
+        Assert.Equal(".parquet", (string)InspectJson(parquet)["format"]!);
+        Assert.Equal(".arrow", (string)InspectJson(arrowStream)["format"]!);
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 7f], Embeddings.Load(arrowStream).Data);
+    }
+
+    [Theory]
+    [InlineData("stored.npz", "emb.npy", "is an .npz archive by its content, not .npy as its name says; read as one (rename it to end in .npz)")]
+    [InlineData("le_f4.npy", "emb.npz", "is an .npy array by its content, not .npz as its name says")]
+    [InlineData("single.safetensors", "emb.csv", "is a safetensors file by its content, not .csv as its name says")]
+    public void AFileWhoseExtensionNamesAnotherFormatIsReadByItsContentWithOneWarning(string golden, string name, string warning)
+    {
+        string path = CopyAs(golden, name);
+        var run = Run("inspect", path);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Equal($"warning: {name} {warning}", Assert.Single(run.ErrorLines)[..$"warning: {name} {warning}".Length]);
+    }
+
+    [Fact]
+    public void AMisnamedInputIsWarnedOfOnceAndInResultsJson()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string misnamed = Path.Combine(dir, "a.npz");
+        File.Move(a, misnamed);
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("metrics", misnamed, b, "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        const string Warning = "a.npz is an .npy array by its content, not .npz as its name says; read as one (rename it to end in .npy)";
+        Assert.Single(run.ErrorLines, line => line == "warning: " + Warning);
+        var warnings = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["warnings"]!.AsArray();
+        Assert.Equal([Warning], warnings.Select(w => (string)w!));
+    }
+
+    [Fact]
+    public void ALegacyTorchPickleOrUnknownBinaryOfAnyNameIsOneLine()
+    {
+        // A bare pickle is torch.save's legacy format: the .pt reader says so, where ".bin" had been "unsupported file type".
+        Run("inspect", CopyAs("legacy.pt", "pytorch_model.bin")).AssertBadInput("is in PyTorch's legacy format");
+        string junk = Path.Combine(dir, "weights.bin");
+        File.WriteAllBytes(junk, [1, 0, 2, 0, 3]);
+        Run("inspect", junk).AssertBadInput("weights.bin: unsupported file type '.bin'");
+        // A pickle's own name still gets the pickle's message, not the legacy torch one.
+        Run("inspect", CopyAs("legacy.pt", "emb.pkl")).AssertBadInput("is a Python pickle");
+    }
+
+    /// <summary>A JSON Lines B with ids beside an .npy A with none: B's ids named A's rows matched by position, unsaid.</summary>
+    [Fact]
+    public void IdsThatOnlyOneInputCarriesAreWarnedOfUnlessIdsAreGiven()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 40);
+        var rowsB = Npy.ReadMatrix(b);
+        string jsonl = Path.Combine(dir, "b.jsonl");
+        File.WriteAllLines(jsonl, Enumerable.Range(0, rowsB.Rows).Select(i =>
+            new JsonObject { ["id"] = $"s{i}", ["emb"] = new JsonArray(rowsB.Row(i).ToArray().Select(v => (JsonNode)v).ToArray()) }.ToJsonString()));
+        const string Warning = "a.npy carries no ids; its rows are matched to b.jsonl's by position and named by b.jsonl's ids";
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("metrics", a, jsonl, "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.True(run.ErrorLines.Count(line => line.StartsWith("warning: " + Warning, StringComparison.Ordinal)) == 1, run.Stderr);
+        var warnings = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["warnings"]!.AsArray();
+        Assert.Contains(warnings, w => ((string)w!).StartsWith(Warning, StringComparison.Ordinal));
+
+        var explained = Run("kmeans", a, jsonl, "--concepts", "2", "--out", Path.Combine(dir, "kmeans"));
+        Assert.True(explained.Code == 0, explained.Stderr);
+        Assert.Single(explained.ErrorLines, line => line.StartsWith("warning: " + Warning, StringComparison.Ordinal));
+        Assert.Contains(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "kmeans", "results.json")))!["warnings"]!.AsArray(), w => ((string)w!).StartsWith(Warning, StringComparison.Ordinal));
+
+        // A's ids given: the rows are joined by id, and nothing is left to warn of.
+        string ids = Path.Combine(dir, "ids.txt");
+        File.WriteAllLines(ids, Enumerable.Range(0, rowsB.Rows).Select(i => $"s{i}"));
+        var joined = Run("metrics", a, jsonl, "--ids-a", ids, "--out", Path.Combine(dir, "joined"));
+        Assert.True(joined.Code == 0, joined.Stderr);
+        Assert.DoesNotContain("carries no ids", joined.Stderr);
+    }
+
+    [Fact]
+    public void AFloatIdColumnIsRefusedInOneLine()
+    {
+        float?[]?[] rows = [[1f, 2f], [3f, 4f], [5f, 7f]];
+        // TableWriter's Parquet has a double column "score" beside its string ids.
+        string parquet = TableWriter.Parquet(Path.Combine(dir, "emb.parquet"), ["x", "y", "z"], rows);
+        Run("inspect", parquet, "--id-column", "score").AssertBadInput("id column 'score' holds floating-point numbers; ids are integers or strings");
+        string arrow = TableWriter.ArrowTable(Path.Combine(dir, "emb.arrow"),
+            ("score", new DoubleArray.Builder().AppendRange([0.5, 1.5, 2.5]).Build()), ("emb", TableWriter.FloatLists(rows)));
+        Run("inspect", arrow, "--id-column", "score").AssertBadInput("id column 'score' holds floating-point numbers");
+        string csv = Path.Combine(dir, "emb.csv");
+        File.WriteAllLines(csv, ["score,d0,d1", "0.5,1,2", "1.5,3,4", "2.5,5,7"]);
+        Run("inspect", csv, "--id-column", "score").AssertBadInput("id column 'score' holds floating-point numbers (0.5, …)");
+        // Whole numbers and strings are ids, as before.
+        File.WriteAllLines(csv, ["n,d0,d1", "1,1,2", "2,3,4", "3,5,7"]);
+        Assert.Equal(0, Run("inspect", csv, "--id-column", "n").Code);
+    }
+
+    [Fact]
+    public void AMetadataTableOfIdsAndListsSaysTheListsAreNoMetadata()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 40);
+        var ids = Enumerable.Range(0, 40).Select(i => $"s{i}").ToArray();
+        string idsFile = Path.Combine(dir, "ids.txt");
+        File.WriteAllLines(idsFile, ids);
+        string metadata = TableWriter.ParquetTable(Path.Combine(dir, "meta.parquet"), ids, ("emb", ids.Select(_ => new float?[] { 1f, 2f }).ToArray<float?[]?>()));
+        Run("kmeans", a, b, "--ids", idsFile, "--metadata", metadata, "--concepts", "2", "--out", Path.Combine(dir, "out"))
+            .AssertBadInput("meta.parquet: has no metadata column besides the ids: 'emb' holds lists, which are not metadata");
+    }
+}
