@@ -22,7 +22,10 @@ public abstract class ArrayArchive(string path) : IDisposable
     public static readonly string[] IdNames = ["ids", "id"];
 
     /// <summary>Whether the format keeps ids beside its embeddings (.npz, .pt, .safetensors, .h5): then an array named by <see cref="IdNames"/> is read as the ids.</summary>
-    protected bool KeepsIds => EmbeddingFormat.Of(Path)?.KeepsIds == true;
+    // Found once: the format is read from the file's first bytes, and this is asked for every array opened (every vector
+    // of a per-sample file, every array `inspect` lists).
+    protected bool KeepsIds => keepsIds ??= EmbeddingFormat.Of(Path)?.KeepsIds == true;
+    private bool? keepsIds;
 
     /// <summary>Whether the array of this key holds ids kept beside the embeddings, not embeddings to choose.</summary>
     protected virtual bool IsIds(string key) => KeepsIds && IdNames.Contains(key);
