@@ -25,7 +25,7 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
         Embeddings.CheckKey("--key", key, [path]);
         Embeddings.CheckIdColumn(idColumn, [path], alsoMetadata: false);
         using var file = Embeddings.Open(path, key, idColumn, validate: false);
-        var stats = Compute(file) with { Format = Embeddings.FormatRead(path).Format };
+        var stats = Compute(file);
         // The column the ids came from, where "the file" had named none of a table's columns.
         return idColumn is not null && file.Ids is not null && file.IdsFrom is null ? stats with { IdsFrom = $"column '{idColumn}'" } : stats;
     }

@@ -34,7 +34,8 @@ internal static class InspectCommand
                     ? $"--layers: lists the tensors of a model (.onnx or {string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)}); {Path.GetFileName(path)} is an embedding file"
                     : $"{path}: not a file, nor a built-in model ({string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)})");
             // An extension that names another format than the content: said once, whichever way the file is listed.
-            if (Embeddings.FormatRead(path).Warning is { } misnamed) Cli.Warn(misnamed);
+            var (format, misnamed) = Embeddings.FormatRead(path);
+            if (misnamed is not null) Cli.Warn(misnamed);
             // With --id-column, one column is meant: the file is read as one (a table of several float lists refuses, naming them).
             FileStats? stats = null;
             if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
@@ -43,10 +44,11 @@ internal static class InspectCommand
                     // A file of one vector per sample is read from the archive already open: its arrays' headers are read once.
                     if (archive.HoldsVectorPerSample)
                         using (var vectors = archive.OpenRows(null, checkFinite: false)) stats = FileStats.Compute(vectors);
-                    else if (archive.ChoiceCount > 1) return InspectArrays(archive, parse.GetValue(json));
-                    else if (archive.ChoiceCount == 0 && archive.ColumnTypes is { } columns) return InspectTableColumns(archive, columns, parse.GetValue(json));
+                    else if (archive.ChoiceCount > 1) return InspectArrays(archive, format, parse.GetValue(json));
+                    else if (archive.ChoiceCount == 0 && archive.ColumnTypes is { } columns) return InspectTableColumns(archive, format, columns, parse.GetValue(json));
                 }
-            stats ??= FileStats.Compute(parse.GetValue(file)!, parse.GetValue(key), parse.GetValue(idColumn));
+            // The format read is said however the file is shown (a file of one vector per sample had not said it).
+            stats = (stats ?? FileStats.Compute(path, parse.GetValue(key), parse.GetValue(idColumn))) with { Format = format };
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
             else
@@ -61,7 +63,7 @@ internal static class InspectCommand
     /// without --column: every array's statistics, one row each, where the methods would refuse to guess; an array that is
     /// no embedding (a 4-D convolution weight, a table's id column, a column of ragged lists) says why.
     /// </summary>
-    private static int InspectArrays(ArrayArchive archive, bool json)
+    private static int InspectArrays(ArrayArchive archive, string? format, bool json)
     {
         var (path, keys) = (archive.Path, archive.Keys);
         // Each listed array is opened and read: a file of 60,000 keys (one tensor shared by all) listed for minutes, while a
@@ -92,7 +94,7 @@ internal static class InspectCommand
                 entry.Insert(0, "key", r.Key);
                 return (JsonNode)entry;
             }).ToArray());
-            var document = new JsonObject { ["file"] = path, ["arrays"] = arrays };
+            var document = new JsonObject { ["file"] = path, ["format"] = format, ["arrays"] = arrays };
             if (unlisted > 0) document["arrays_not_listed"] = unlisted;
             Cli.Out.WriteLine(document.ToJsonString());
             return 0;
@@ -102,7 +104,7 @@ internal static class InspectCommand
             if (stats is null) table.AddRow(Markup.Escape(Terminal.Clean(k)), "", "", Markup.Escape(Terminal.Clean(problem!)), "", "", "");
             else table.AddRow(Markup.Escape(Terminal.Clean(k)), $"({string.Join(", ", stats.Shape)})", stats.Dtype, FileStats.Figure(stats.Mean), FileStats.Figure(stats.MeanRowNorm), stats.Nan.ToString(), stats.Inf.ToString());
         string listed = unlisted > 0 ? $"; the first {MaxListed:N0} listed, {unlisted:N0} more not" : "";
-        Terminal.Write($"{path}: {keys.Count:N0} {archive.KeysAre}{listed} (give {archive.KeyFlag} NAME to inspect one, and to use it as an input)", table);
+        Terminal.Write($"{path}{Shown(format)}: {keys.Count:N0} {archive.KeysAre}{listed} (give {archive.KeyFlag} NAME to inspect one, and to use it as an input)", table);
         return 0;
     }
 
@@ -111,7 +113,7 @@ internal static class InspectCommand
     /// its columns with what each holds, then what the methods read from it without --column (the statistics of the
     /// float columns read as one dimension each) or why they refuse it, and how to choose.
     /// </summary>
-    private static int InspectTableColumns(ArrayArchive archive, IReadOnlyList<(string Name, string Holds)> columns, bool json)
+    private static int InspectTableColumns(ArrayArchive archive, string? format, IReadOnlyList<(string Name, string Holds)> columns, bool json)
     {
         FileStats? stats = null;
         string? problem = null;
@@ -129,6 +131,7 @@ internal static class InspectCommand
             var document = new JsonObject
             {
                 ["file"] = archive.Path,
+                ["format"] = format,
                 ["columns"] = new JsonArray(columns.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["holds"] = c.Holds }).ToArray()),
                 ["reads"] = reads,
             };
@@ -139,11 +142,14 @@ internal static class InspectCommand
         var table = new Table().AddColumns("column", "holds");
         foreach (var (name, holds) in columns.Take(MaxListed)) table.AddRow(Markup.Escape(Terminal.Clean(name)), Markup.Escape(holds));
         string listed = columns.Count > MaxListed ? $"; the first {MaxListed:N0} listed" : "";
-        Terminal.Write($"{archive.Path}: {columns.Count:N0} columns, none a list of floats{listed}", table);
+        Terminal.Write($"{archive.Path}{Shown(format)}: {columns.Count:N0} columns, none a list of floats{listed}", table);
         if (stats is not null) Terminal.Write(stats.File, stats.ToTable());
         Cli.Out.WriteLine(reads);
         return 0;
     }
+
+    /// <summary>The format a listing's file was read as, after its name in the title: "features (.npz): 2 arrays".</summary>
+    private static string Shown(string? format) => format is null ? "" : $" ({format})";
 
     /// <summary>Most arrays `inspect` lists from one file.</summary>
     internal const int MaxListed = 1000;

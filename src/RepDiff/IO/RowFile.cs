@@ -32,7 +32,10 @@ public sealed class RowFile : IRowSource, IDisposable
     /// Whether the file may hold finite values beyond float32's range, which reading as float32 turns into ±Inf: a float64
     /// array or column, or numbers written as text (CSV, TSV, JSON Lines).
     /// </summary>
-    public bool MayExceedFloat32 => values is not null || dtype is { Kind: 'f', Size: 8 };
+    public bool MayExceedFloat32 => parsedFromText || dtype is { Kind: 'f', Size: 8 };
+
+    /// <summary>Values parsed from text, any number of digits; not vectors gathered from an archive, which keep their dtype.</summary>
+    private readonly bool parsedFromText;
 
     /// <summary>Whether rows may be read from several threads at once (memory-mapped or in-memory values, not a table decoder).</summary>
     internal bool ReadsConcurrently => table is null && (values is not null || bytes is MappedBytes);
@@ -68,6 +71,7 @@ public sealed class RowFile : IRowSource, IDisposable
         Name = name;
         this.values = values;
         dtype = storedAs ?? NpyDtype.Float32;
+        parsedFromText = storedAs is null;
         this.checkFinite = checkFinite;
         Shape = [values.Rows, values.Cols];
         Rows = values.Rows;

@@ -235,6 +235,69 @@ public class DocumentedCommandsTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
+    /// <summary>
+    /// Every relative link in the docs a user reads leads somewhere: the file exists, and a `#section` is a heading of that
+    /// file as GitHub names it (`[From images or texts](#from-images-or-texts)`, `metadata.md#looks-what-a-concepts-images-have-in-common`).
+    /// A heading reworded would otherwise leave its links pointing at the top of the page.
+    /// </summary>
+    [Fact]
+    public void EveryLinkBetweenTheDocsLeadsToAFileAndAHeadingThatExist()
+    {
+        int links = 0;
+        var problems = new List<string>();
+        foreach (string file in DocFiles)
+            problems.AddRange(LinkProblems(file, File.ReadAllLines(Path.Combine(TestData.RepoRoot, file)), () => links++));
+        Assert.True(links >= 20, $"only {links} relative links found");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        // The check itself: a missing file, a missing heading, and GitHub's naming of headings with code, punctuation and repeats.
+        string[] doc = ["# The `repdiff embed` command: images, texts", "## Notes", "## Notes", "```", "# not a heading", "```",
+            "[a](#the-repdiff-embed-command-images-texts) [b](#notes-1) [c](README.md#the-demo) [d](https://example.org/x#y)",
+            "[e](missing.md) [f](#not-a-heading) [g](README.md#no-such-section)"];
+        Assert.Equal(["missing.md", "#not-a-heading", "README.md#no-such-section"], LinkProblems("doc.md", doc, () => { }).Select(p => p.Split(' ')[1]));
+    }
+
+    /// <summary>The relative links of one markdown file (outside code) whose file or heading does not exist, each as "FILE:LINE: LINK …".</summary>
+    private static IEnumerable<string> LinkProblems(string file, string[] lines, Action counted)
+    {
+        string folder = Path.GetDirectoryName(Path.Combine(TestData.RepoRoot, file))!;
+        bool inCode = false;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].TrimStart().StartsWith("```")) inCode = !inCode;
+            if (inCode) continue;
+            foreach (Match m in Regex.Matches(Regex.Replace(lines[i], "`[^`]*`", ""), @"\]\(([^)\s]+)\)"))
+            {
+                string link = m.Groups[1].Value;
+                if (Regex.IsMatch(link, "^[a-z]+:")) continue;  // a web address
+                counted();
+                string target = link.Split('#')[0], section = link.Contains('#') ? link[(link.IndexOf('#') + 1)..] : "";
+                string path = target.Length == 0 ? Path.Combine(TestData.RepoRoot, file) : Path.GetFullPath(Path.Combine(folder, target));
+                if (target.Length > 0 && !File.Exists(path) && !Directory.Exists(path)) yield return $"{file}:{i + 1}: {link} leads to no file";
+                else if (section.Length > 0 && path.EndsWith(".md") && !HeadingIds(target.Length == 0 ? lines : File.ReadAllLines(path)).Contains(section))
+                    yield return $"{file}:{i + 1}: {link} leads to no heading of {Path.GetFileName(path)}";
+            }
+        }
+    }
+
+    /// <summary>The ids GitHub gives a markdown file's headings: lower case, code marks and punctuation dropped, spaces as hyphens, repeats numbered.</summary>
+    private static HashSet<string> HeadingIds(string[] lines)
+    {
+        var ids = new HashSet<string>();
+        var seen = new Dictionary<string, int>();
+        bool inCode = false;
+        foreach (string line in lines)
+        {
+            if (line.TrimStart().StartsWith("```")) inCode = !inCode;
+            if (inCode || Regex.Match(line, "^#{1,6} +(.+?) *$") is not { Success: true } heading) continue;
+            string text = Regex.Replace(heading.Groups[1].Value, @"\[([^\]]*)\]\([^)]*\)", "$1");  // a link: its words
+            string id = Regex.Replace(text.ToLowerInvariant(), @"[^\p{L}\p{N}_\- ]", "").Replace(' ', '-');
+            int repeats = seen.GetValueOrDefault(id);
+            seen[id] = repeats + 1;
+            ids.Add(repeats == 0 ? id : $"{id}-{repeats}");
+        }
+        return ids;
+    }
+
     /// <summary>The --help texts name other flags ("see --text-field", "overrides --key/--column"): each is an option of that command.</summary>
     [Fact]
     public void FlagsNamedInHelpAreOptionsOfTheSameCommand()

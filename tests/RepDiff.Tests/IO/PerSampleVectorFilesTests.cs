@@ -173,6 +173,18 @@ public class PerSampleVectorFilesTests : IDisposable
         Assert.Equal(new JsonArray(8, 3).ToJsonString(), json["shape"]!.ToJsonString());
         Assert.Equal("8 vectors of 3 float32, one per sample (ids: their names)", json["vectors"]!.GetValue<string>());
         Assert.Equal("the arrays' names", json["ids"]!.GetValue<string>());
+        // The format read, as for a file of one array (README: "`inspect` says the format it read"); and float32 vectors hold
+        // nothing beyond float32's range, so the Inf row is plain (it had read "Inf (or beyond float32's ±3.4e38)", and
+        // --json inf_includes_beyond_float32 true, for every file of vectors: they are gathered into memory as text is).
+        Assert.Matches(@"│ format +│ \.pt/\.pth \(torch\.save\) +│", table.Stdout);
+        Assert.Matches(@"│ Inf +│ 0 +│", table.Stdout);
+        Assert.Equal(".pt/.pth (torch.save)", json["format"]!.GetValue<string>());
+        Assert.False(json["inf_includes_beyond_float32"]!.GetValue<bool>());
+        // float64 vectors can hold such values, which read as float32 count among Inf.
+        string wide = Path.Combine(dir, "wide.npz");
+        WriteNpz(wide, Names.Select((name, i) => (name, "<f8", VectorA(i).SelectMany(v => BitConverter.GetBytes((double)v)).ToArray(), 3L)));
+        json = JsonNode.Parse(Run("inspect", wide, "--json").Stdout)!;
+        Assert.Equal((".npz", true), (json["format"]!.GetValue<string>(), json["inf_includes_beyond_float32"]!.GetValue<bool>()));
     }
 
     /// <summary>

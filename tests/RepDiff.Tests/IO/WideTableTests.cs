@@ -166,7 +166,7 @@ public class WideTableTests
         string wide = TableWriter.WideParquet(Path.Combine(dir, "wide.parquet"), Ids(10), Names("", 4), rows, pandasIndex: true);
         var (code, output, error) = Run("inspect", wide);
         Assert.Equal((0, ""), (code, error));
-        Assert.Contains("6 columns, none a list of floats", output);
+        Assert.Contains("wide.parquet (.parquet): 6 columns, none a list of floats", output);
         Assert.Matches(@"│ __index_level_0__ +│ int64 numbers", output);
         Assert.Matches(@"│ 3 +│ float32 numbers", output);
         Assert.Matches(@"│ shape +│ \(10, 4\)", output);
@@ -178,6 +178,7 @@ public class WideTableTests
         var document = JsonNode.Parse(output)!;
         Assert.Equal(["__index_level_0__", "id", "0", "1", "2", "3"], document["columns"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
         Assert.Equal("[10,4]", document["embedding"]!["shape"]!.ToJsonString());
+        Assert.Equal(".parquet", document["format"]!.GetValue<string>());  // the file's, as a file of one embedding says it
         Assert.Equal(rows.Average(r => r.Average(v => (double)v!.Value)), document["embedding"]!["mean"]!.GetValue<double>(), 1e-6);
 
         string tokens = TableWriter.TokenMatrixParquet(Path.Combine(dir, "tokens.parquet"));

@@ -57,6 +57,21 @@ public class InputFormatTests
         Assert.Equal([1f, 2f, 3f, 4f, 5f, 7f], Embeddings.Load(arrowStream).Data);
     }
 
+    /// <summary>
+    /// An archive of several arrays read by its content is listed with the format it was read as, in the table's title and
+    /// in --json (`format`), as a file of one array is: "features: 2 arrays" had not said it was read as an .npz.
+    /// </summary>
+    [Fact]
+    public void AnArchiveOfSeveralArraysListedSaysTheFormatItWasReadAs()
+    {
+        string path = CopyAs("stored.npz", "features");
+        var run = Run("inspect", path);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Contains($"{path} (.npz): 2 arrays (give --key NAME to inspect one, and to use it as an input)", run.Stdout);
+        var listing = InspectJson(path);
+        Assert.Equal((".npz", 2), ((string)listing["format"]!, listing["arrays"]!.AsArray().Count));
+    }
+
     [Theory]
     [InlineData("stored.npz", "emb.npy", "is an .npz archive by its content, not .npy as its name says; read as one (rename it to end in .npz)")]
     [InlineData("le_f4.npy", "emb.npz", "is an .npy array by its content, not .npz as its name says")]
