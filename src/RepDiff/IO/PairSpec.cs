@@ -372,8 +372,12 @@ public sealed record PairSpec(string PathA, string PathB)
             throw RepDiffInputException.ForFile(path, $"has {count} entries but the representations have {n} rows"
                 + (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? ""
                     : TextLines.LoneCarriageReturnNote(path) is { Length: > 0 } lone ? lone
-                    : BlankTextsNote(path, texts, n) ?? HeaderNote(path, count, n, first, labels)));
+                    : BlankTextsNote(path, texts, n) ?? HeaderNote(path, count, n, first, labels) ?? (labels ? LabelsPerRowNote : "")));
     }
+
+    /// <summary>What a labels file of another count should be: the counts alone had left the user without a next step.</summary>
+    private const string LabelsPerRowNote = "; give one label per line, in the order of the representations' rows, "
+        + "or a .csv with an id column and a 'label' column to join them by id";
 
     /// <summary>
     /// Texts whose blank lines make up the difference: RepDiff reads a blank line as a text of its own (`embed` embeds it in
@@ -395,9 +399,9 @@ public sealed record PairSpec(string PathA, string PathB)
     /// to_csv(index=False) of one column writes the column's name first), so the error names it and what to do, where
     /// "has 201 entries" alone had left the user counting lines.
     /// </summary>
-    private static string HeaderNote(string path, int? count, int n, string? first, bool labels)
+    private static string? HeaderNote(string path, int? count, int n, string? first, bool labels)
     {
-        if (count != n + 1 || first is null) return "";
+        if (count != n + 1 || first is null) return null;
         bool table = Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv";
         return $"; one more than the samples: if its first line ('{NpyDtype.Truncate(first)}') is a header, remove it"
             + (labels && table ? ", or name that column 'label'" : "");

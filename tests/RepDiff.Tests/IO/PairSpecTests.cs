@@ -6,6 +6,10 @@ namespace RepDiff.Tests.IO;
 /// <summary>Loading a pair: both matrices, ids (joined when both sides have them), side information, counts.</summary>
 public class PairSpecTests
 {
+    /// <summary>What a labels file of another count is told to be (the counts alone had left the user without a next step).</summary>
+    internal const string LabelsPerRow = "; give one label per line, in the order of the representations' rows, "
+        + "or a .csv with an id column and a 'label' column to join them by id";
+
     [Fact]
     public void FixturePairLoadsWithLabels()
     {
@@ -165,7 +169,8 @@ public class PairSpecTests
         texts = GoldenFileTests.WriteText(dir, "mac.txt", "one\rtwo\rthree\rfour\rfive\r");
         Assert.Equal(5, new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load().Samples.Texts!.Length);
         string labels = GoldenFileTests.WriteText(dir, "labels.txt", "a\nb\nc\n");
-        Assert.Equal($"{labels}: has 3 entries but the representations have 5 rows",
+        Assert.Equal($"{labels}: has 3 entries but the representations have 5 rows"
+            + LabelsPerRow,
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
     }
 
@@ -194,7 +199,7 @@ public class PairSpecTests
         Assert.Equal(["one", "", "two", " ", "five"], new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load().Samples.Texts!);
         // Two over is no header: the count alone.
         labels = WriteText(dir, "more.txt", "genre\na\nb\nc\nd\ne\nf\n");
-        Assert.Equal($"{labels}: has 7 entries but the representations have 5 rows",
+        Assert.Equal($"{labels}: has 7 entries but the representations have 5 rows" + LabelsPerRow,
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
     }
 
@@ -261,7 +266,7 @@ public class PairSpecTests
         var spec = new PairSpec(Golden("le_f4.npy"), Golden("le_i8.npy"));
         string labels = GoldenFileTests.WriteText(dir, "labels.txt", "a\nb\nc\nd\n");
         var e = Assert.Throws<RepDiffInputException>((spec with { Labels = labels }).Load);
-        Assert.Equal($"{labels}: has 4 entries but the representations have 5 rows", e.Message);
+        Assert.Equal($"{labels}: has 4 entries but the representations have 5 rows" + LabelsPerRow, e.Message);
         string texts = GoldenFileTests.WriteText(dir, "texts.txt", "1\n2\n3\n4\n5\n6\n");
         Assert.Contains("has 6 entries but the representations have 5 rows", Assert.Throws<RepDiffInputException>((spec with { Texts = texts }).Load).Message);
         Assert.Contains("has 1797 entries", Assert.Throws<RepDiffInputException>((spec with { Images = TestData.Fixture("digits_pixels.npy") }).Load).Message);
