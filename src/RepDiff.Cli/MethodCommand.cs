@@ -110,6 +110,9 @@ internal static class MethodCommand
             var clock = Stopwatch.StartNew();
             using var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
             using var refRows = Embeddings.OpenRows(refPath, parse.GetValue(key));
+            // Sets read by their content as another format than their names say: said once, as the pair commands say it, and kept in results.json.
+            var inputWarnings = Embeddings.FormatWarnings(testPath, refPath);
+            foreach (string warning in inputWarnings) Cli.Warn(warning);
             var notes = new List<string>();
             var (fixedScale, _) = FixedScale(options);
             var rows = ValueRange.Fit([testRows, refRows], [testRows.Name, refRows.Name], joint: true, fixedScale, notes);
@@ -129,13 +132,13 @@ internal static class MethodCommand
             SayCautions(trust, method.Cautions(sets, explanation.ResolvedOptions!));
             // The same stage names as a pair's results.json, so every stage outside the method is timed here too.
             explanation.Timings["open_inputs"] = opening;
-            var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}"));
+            var model = Time(explanation, "report_model", () => ReportModel.ForSampleSets(sets, explanation, $"RepDiff {method.Name}: {sets.NameTest} vs {sets.NameRef}", inputWarnings));
             model.Origin = origin;
             var inputFiles = new Dictionary<string, string> { ["test"] = Path.GetFileName(testPath), ["ref"] = Path.GetFileName(refPath) };
             Outputs.Write(dir, model, rendering =>
             {
                 explanation.Timings[Outputs.RenderTiming] = rendering;
-                return ResultsFile.SingleMethod(explanation, inputFiles, null, new SampleInfo(), origin, model.Findings.FirstOrDefault());
+                return ResultsFile.SingleMethod(explanation, inputFiles, null, new SampleInfo(), origin, model.Findings.FirstOrDefault(), warnings: model.Warnings);
             }, explanation.Artifacts);
             Summary.Print(model, explanation);
             Outputs.Announce(dir, model, explanation.Artifacts.Keys);

@@ -2,9 +2,10 @@ namespace RepDiff.IO;
 
 /// <summary>
 /// A forward-only stream that passes another stream's bytes on and lets a subclass look at each read
-/// (<see cref="Inspect"/>): a checksum, an encoding check. Disposing it disposes the inner stream.
+/// (<see cref="Inspect"/>): a checksum, an encoding check. Disposing it disposes the inner stream, unless
+/// <paramref name="leaveOpen"/> (a stream read on by its owner after this part of it).
 /// </summary>
-internal abstract class CheckingReadStream(Stream inner) : Stream
+internal abstract class CheckingReadStream(Stream inner, bool leaveOpen = false) : Stream
 {
     /// <summary>Called with the bytes of every read, in order; the end of the stream is a read of none.</summary>
     protected abstract void Inspect(ReadOnlySpan<byte> bytes);
@@ -30,7 +31,7 @@ internal abstract class CheckingReadStream(Stream inner) : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) inner.Dispose();
+        if (disposing && !leaveOpen) inner.Dispose();
         base.Dispose(disposing);
     }
 }

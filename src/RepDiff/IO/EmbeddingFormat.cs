@@ -134,14 +134,18 @@ internal sealed record EmbeddingFormat
             string? extension = start switch
             {
                 [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', ..] => ".npy",
+                // torch.save writes its pickle first: a torch file named .npz is read as one, with the warning, not by the .npz reader.
+                [(byte)'P', (byte)'K', 3, 4, ..] when FirstEntryIsTorchPickle(start) => ".pt",
                 [(byte)'P', (byte)'K', 3, 4, ..] or [(byte)'P', (byte)'K', 5, 6, ..] when named?.Extensions[0] is ".npz" or ".pt" => named.Extensions[0],
                 [(byte)'P', (byte)'K', 3, 4, ..] or [(byte)'P', (byte)'K', 5, 6, ..] => HoldsTorchPickle(stream) ? ".pt" : ".npz",
                 [0x80, >= 2 and <= 5, ..] => ".pt",
-                [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n', ..] => ".h5",
+                _ when start.StartsWith(Hdf5.Signature) => ".h5",
                 [(byte)'P', (byte)'A', (byte)'R', (byte)'1', ..] => ".parquet",
                 [(byte)'A', (byte)'R', (byte)'R', (byte)'O', (byte)'W', (byte)'1', ..] or [0xFF, 0xFF, 0xFF, 0xFF, ..] => ".arrow",
                 [(byte)'F', (byte)'E', (byte)'A', (byte)'1', ..] => ".feather",
                 _ when IsSafetensors(start, stream.Length) => ".safetensors",
+                // HDF5 after a user block (a MATLAB v7.3 .mat file).
+                _ when Hdf5.SignatureOffset(stream) is not null => ".h5",
                 _ => null,
             };
             return extension is null ? null : ByExtension[extension];
@@ -151,6 +155,16 @@ internal sealed record EmbeddingFormat
     /// <summary>safetensors: the JSON header's length as 8 little-endian bytes, within the file, then the header's '{'.</summary>
     private static bool IsSafetensors(ReadOnlySpan<byte> start, long fileLength) =>
         start.Length > 8 && start[8] == (byte)'{' && BitConverter.ToUInt64(start[..8]) is var length && length >= 2 && length <= (ulong)fileLength - 8;
+
+    /// <summary>Whether the zip's first entry, whose local header the first bytes hold, is torch.save's pickle (archive/data.pkl).</summary>
+    private static bool FirstEntryIsTorchPickle(ReadOnlySpan<byte> start)
+    {
+        if (start.Length < 30) return false;
+        int nameLength = BitConverter.ToUInt16(start[26..28]);
+        if (start.Length < 30 + nameLength) return false;
+        var name = start.Slice(30, nameLength);
+        return name.SequenceEqual("data.pkl"u8) || name.EndsWith("/data.pkl"u8);
+    }
 
     /// <summary>Whether a zip holds torch.save's pickle (archive/data.pkl, any folder name), which an .npz never does.</summary>
     private static bool HoldsTorchPickle(FileStream stream)

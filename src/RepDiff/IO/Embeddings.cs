@@ -31,6 +31,10 @@ public static class Embeddings
         return (format is null ? null : format.Shown ?? format.Extensions[0], warning);
     }
 
+    /// <summary>The inputs read by their content as another format than their names say, one warning each (a file given twice, once).</summary>
+    public static IReadOnlyList<string> FormatWarnings(params string[] paths) =>
+        paths.Distinct().Select(path => FormatRead(path).Warning).OfType<string>().ToList();
+
     /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
     public static bool TakesKey(string path) => EmbeddingFormat.Of(path)?.TakesKey == true;
 
@@ -134,6 +138,9 @@ public static class Embeddings
             ".pkl" or ".pickle" or ".joblib" => NotRead(path, $"is a Python pickle, which RepDiff does not read "
                 + $"(unpickling can run any code); save the array with np.save(\"{Stem(path)}.npy\", array) or the tensor with torch.save, "
                 + "whose .pt RepDiff reads without running anything"),
+            // A MATLAB file of v7.3 is HDF5, read by its signature; older ones are MATLAB's own format.
+            ".mat" => NotRead(path, "is a MATLAB .mat file of a version before 7.3, which RepDiff does not read (v7.3 files are HDF5, which it does); "
+                + "save it with save(path, 'x', '-v7.3'), or as .npy"),
             ".json" => NotRead(path, $"JSON is not an embedding format RepDiff reads ({Formats}); "
                 + $"save the vectors with numpy, e.g. np.save(\"{Stem(path)}.npy\", np.array(vectors, np.float32))"),
             // Binary formats were looked for by their signatures; text has none, so CSV and JSON Lines go by their extension.

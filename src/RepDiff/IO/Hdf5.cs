@@ -27,6 +27,26 @@ internal static class Hdf5
 
     public static ArrayArchive Open(string path) => new Hdf5Archive(path);
 
+    internal static ReadOnlySpan<byte> Signature => [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
+
+    /// <summary>
+    /// Where the file's HDF5 signature is, or null: at its start, or after a user block of 512, 1024, 2048, … bytes, the
+    /// places the HDF5 format gives it (a MATLAB v7.3 .mat file has one of 512). Read through the stream's position, which
+    /// is left at the start: a read through its handle would make the stream seek before every later read.
+    /// </summary>
+    internal static long? SignatureOffset(FileStream stream)
+    {
+        Span<byte> read = stackalloc byte[8];
+        long? found = null;
+        for (long at = 0; at <= stream.Length - read.Length && found is null; at = at == 0 ? 512 : at * 2)
+        {
+            stream.Position = at;
+            if (InputFile.ReadFully(stream, read) == read.Length && read.SequenceEqual(Signature)) found = at;
+        }
+        stream.Position = 0;
+        return found;
+    }
+
     public static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
         using var archive = Open(path);
@@ -86,6 +106,10 @@ internal static class Hdf5
         {
             // Shorter than HDF5's 8-byte signature: not a truncated HDF5 file, no HDF5 file at all.
             if (stream.Length < 8) throw RepDiffInputException.ForFile(path, $"is not an HDF5 file ({stream.Length} bytes, no HDF5 signature)");
+            // PureHDF looks for the signature at the start and after 512 bytes (then at 1536, 3584, …, where the format puts none).
+            if (SignatureOffset(stream) is { } at && at > 512)
+                throw RepDiffInputException.ForFile(path, $"its HDF5 data begins after a user block of {at:N0} bytes, where the HDF5 reader RepDiff uses (PureHDF) "
+                    + "does not look (it reads HDF5 at the file's start or after 512 bytes, as MATLAB writes it); save it again without a user block, or as .npy");
             return Guard(path, () => H5File.Open(new StackGuardStream(stream), leaveOpen: false));
         }
         catch { stream.Dispose(); throw; }
@@ -143,10 +167,10 @@ internal static class Hdf5
         }
     }
 
-    /// <summary>Every dataset's path below the root ("emb/feats"), in the file's order; links that lead nowhere are skipped.</summary>
-    private static List<string> Datasets(IH5Group root, string path)
+    /// <summary>Every dataset below the root by its path ("emb/feats"), in the file's order; links that lead nowhere are skipped.</summary>
+    private static List<(string Key, IH5Dataset Dataset)> Datasets(IH5Group root, string path)
     {
-        var found = new List<string>();
+        var found = new List<(string, IH5Dataset)>();
         int visited = 0;
         void Walk(IH5Group group, string prefix, int depth)
         {
@@ -156,7 +180,7 @@ internal static class Hdf5
             {
                 if (++visited > MaxObjects)
                     throw RepDiffInputException.ForFile(path, $"holds more than {MaxObjects:N0} groups and datasets; RepDiff reads feature files, not archives of this size");
-                if (child is IH5Dataset) found.Add(prefix + child.Name);
+                if (child is IH5Dataset dataset) found.Add((prefix + child.Name, dataset));
                 else if (child is IH5Group sub) Walk(sub, prefix + child.Name + "/", depth + 1);
             }
         }
@@ -188,23 +212,52 @@ internal static class Hdf5
     {
         private List<string>? datasets;
 
+        /// <summary>
+        /// The file the datasets were listed from, kept open with them while the archive is: a file of one dataset per sample
+        /// is looked at (each one's shape) and read (each one's values) through them. A file opened and a path looked up
+        /// per dataset, twice, had not read 50,000 of them in 10 minutes.
+        /// </summary>
+        private NativeFile? listedFile;
+        private Dictionary<string, IH5Dataset>? listed;
+
         public override IReadOnlyList<string> Keys => datasets ??= ListDatasets();
         public override string KeysAre => "datasets";
+
+        public override void Dispose() => listedFile?.Dispose();
 
         /// <summary>Ids sit beside the embeddings in their group: "emb/ids" beside "emb/feats".</summary>
         protected override bool IsIds(string key) => KeepsIds && IdNames.Contains(key[(key.LastIndexOf('/') + 1)..]);
 
         private List<string> ListDatasets()
         {
-            using var file = OpenFile(Path);
-            var found = Guard(Path, () => Datasets(file, Path));
-            if (found.Count == 0) throw RepDiffInputException.ForFile(Path, "holds no datasets");
-            return found;
+            var file = OpenFile(Path);
+            try
+            {
+                var found = Guard(Path, () => Datasets(file, Path));
+                if (found.Count == 0) throw RepDiffInputException.ForFile(Path, "holds no datasets");
+                listed = found.ToDictionary(d => d.Key, d => d.Dataset, StringComparer.Ordinal);
+                listedFile = file;
+                return found.ConvertAll(d => d.Key);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>A listed dataset, read through the file the listing keeps open.</summary>
+        private IH5Dataset ListedDataset(string key)
+        {
+            _ = Keys; // lists them once, keeping the file open
+            return listed![key];
         }
 
         public override RowFile OpenRows(string? key, bool checkFinite)
         {
             if (VectorRows(key, checkFinite) is { } vectors) return vectors;
+            // One sample's vector is a listed dataset, named by its listed key.
+            if (ReadingVector) return new RowFile(Hdf5Rows.Open(listedFile!, Path, key!, NameOf(key!), ListedDataset(key!)), checkFinite);
             var file = OpenFile(Path);
             string chosen, name;
             try
@@ -223,8 +276,7 @@ internal static class Hdf5
         protected override ArrayShape? ShapeOf(string key)
         {
             string name = NameOf(key);
-            using var file = OpenFile(Path);
-            var dataset = Guard(name, () => file.Dataset(key));
+            var dataset = ListedDataset(key);
             var (dtype, holds) = Guard(name, () => Hdf5Rows.ElementOf(dataset.Type));
             var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
             return new ArrayShape(dtype, dtype?.Name ?? holds, shape);
@@ -297,12 +349,13 @@ internal static class Hdf5
     /// <summary>One dataset's rows, in blocks of rows (whole storage chunks where the dataset is chunked).</summary>
     private sealed class Hdf5Rows : TableColumn
     {
-        private readonly NativeFile file;
+        /// <summary>The file the rows own (closed with them), or null when they read a dataset of a file another owns.</summary>
+        private readonly NativeFile? file;
         private readonly IH5Dataset dataset;
         private readonly long[] shape;
         private (int Offset, int Precision)? bitField;
 
-        private Hdf5Rows(string path, string key, string name, NativeFile file, IH5Dataset dataset, long[] shape) : base(path, key, name)
+        private Hdf5Rows(string path, string key, string name, NativeFile? file, IH5Dataset dataset, long[] shape) : base(path, key, name)
         {
             this.file = file;
             this.dataset = dataset;
@@ -311,12 +364,16 @@ internal static class Hdf5
 
         public override long[] Shape => shape;
 
-        /// <summary>The dataset's rows; they own <paramref name="file"/> (disposed here when the dataset is refused).</summary>
-        public static Hdf5Rows Open(NativeFile file, string path, string key, string name)
+        /// <summary>
+        /// The dataset's rows; they own <paramref name="file"/> (disposed here when the dataset is refused), unless
+        /// <paramref name="listed"/> is the dataset, found already in a file its archive keeps open.
+        /// </summary>
+        public static Hdf5Rows Open(NativeFile file, string path, string key, string name, IH5Dataset? listed = null)
         {
+            var owned = listed is null ? file : null;
             try
             {
-                var dataset = Guard(name, () => file.Dataset(key));
+                var dataset = listed ?? Guard(name, () => file.Dataset(key));
                 var (dtype, holds) = Guard(name, () => ElementOf(dataset.Type));
                 if (dtype is null) throw RepDiffInputException.ForFile(name, $"not an embedding: it holds {holds}, not numbers");
                 // A virtual dataset's values live in other files, which HDF5 finds relative to the working directory and
@@ -337,7 +394,7 @@ internal static class Hdf5
                 if (dtype.Kind == 'f' && bits is { } floatBits && (floatBits.Offset != 0 || floatBits.Precision != dtype.Size * 8))
                     throw RepDiffInputException.ForFile(name, $"stores floats of {floatBits.Precision} bits at bit {floatBits.Offset} of {dtype.Size * 8}, which RepDiff does not read; "
                         + "write it again as plain float32 (h5py: f2.create_dataset('x', data=f['x'][:].astype('f4')))");
-                var result = new Hdf5Rows(path, key, name, file, dataset, shape) { Dtype = dtype, Cols = cols };
+                var result = new Hdf5Rows(path, key, name, owned, dataset, shape) { Dtype = dtype, Cols = cols };
                 if (dtype.Kind != 'f' && bits is { } intBits && (intBits.Offset != 0 || intBits.Precision != dtype.Size * 8))
                 {
                     if (intBits.Precision == 0 || intBits.Offset + intBits.Precision > dtype.Size * 8)
@@ -349,7 +406,7 @@ internal static class Hdf5
             }
             catch
             {
-                file.Dispose();
+                owned?.Dispose();
                 throw;
             }
         }
@@ -470,6 +527,6 @@ internal static class Hdf5
             if (stored is double[] values) CheckBeyondFloat32(values, destination, firstRow);
         }
 
-        public override void Dispose() => file.Dispose();
+        public override void Dispose() => file?.Dispose();
     }
 }

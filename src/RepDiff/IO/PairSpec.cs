@@ -267,10 +267,6 @@ public sealed record PairSpec(string PathA, string PathB)
             + $"(if they are not the same samples in the same order, give {none}'s ids with {flag} to join them by id)";
     }
 
-    /// <summary>A and B read by their content as another format than their names say (<see cref="Embeddings.FormatRead"/>), one warning each.</summary>
-    private IEnumerable<string> FormatWarnings() =>
-        new[] { PathA, PathB }.Distinct().Select(path => Embeddings.FormatRead(path).Warning).OfType<string>();
-
     /// <summary>--common-samples: the rows of A whose id B has, B's rows joined to them, the side information following A's rows.</summary>
     private RepresentationPair CommonRows(LoadedSide a, LoadedSide b, string shownA, string shownB)
     {
@@ -295,7 +291,7 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         var samples = new SampleInfo
         {
-            InputWarnings = FormatWarnings().Append(idsWarning).OfType<string>().ToList(),
+            InputWarnings = Embeddings.FormatWarnings(PathA, PathB).Append(idsWarning).OfType<string>().ToList(),
             Ids = ids,
             Labels = Labels is null ? null : LoadLabels(n, ids),
             Images = Images is null ? null : ImagesOf(SampleFiles.LoadImages(Images), ids),

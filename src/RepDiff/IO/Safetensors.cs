@@ -177,7 +177,7 @@ public static class Safetensors
         /// <summary>One sample's vector (a few KB), read rather than mapped.</summary>
         private MemoryBytes VectorBytes(SafetensorsTensor tensor)
         {
-            vectorFile ??= InputFile.OpenRead(Path);
+            vectorFile ??= InputFile.OpenRead(Path, bufferSize: 1 << 16);
             var data = GC.AllocateUninitializedArray<byte>(checked((int)tensor.Length));
             vectorFile.Position = tensor.Offset;
             if (InputFile.ReadFully(vectorFile, data) != data.Length)

@@ -67,6 +67,13 @@ internal sealed class StoredZipEntries
     }
 
     /// <summary>
+    /// Where a stored entry's data begins in the file, or null when it is compressed or laid out in a way not read here: for
+    /// reading many small entries in order through one stream (a file of one vector per sample), whose CRC-32 the reader checks.
+    /// </summary>
+    public long? DataOffset(FileStream file, ZipArchiveEntry entry) =>
+        entry.CompressedLength == entry.Length && index.TryGetValue(entry, out var stored) ? LocalData(file, stored) : null;
+
+    /// <summary>
     /// Reads length bytes at offset through the file (never a buffer of the entry's size) and compares their CRC-32 with
     /// the zip's: mapped data would otherwise go unchecked, and a flipped bit is a wrong value no other check can see.
     /// </summary>

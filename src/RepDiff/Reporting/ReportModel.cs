@@ -106,10 +106,11 @@ public sealed class ReportModel
         };
     }
 
-    /// <summary>The model of a report on two sample sets of one representation (FINC): no shared samples, no maps.</summary>
-    public static ReportModel ForSampleSets(SampleSets sets, Explanation explanation, string title) => new()
+    /// <summary>The model of a report on two sample sets of one representation (FINC): no shared samples, no maps; <paramref name="inputWarnings"/>: how the sets' files were read.</summary>
+    public static ReportModel ForSampleSets(SampleSets sets, Explanation explanation, string title, IReadOnlyList<string>? inputWarnings = null) => new()
     {
         Title = title,
+        Warnings = inputWarnings ?? [],
         Explanations = [explanation],
         NameA = sets.NameTest,
         NameB = sets.NameRef,

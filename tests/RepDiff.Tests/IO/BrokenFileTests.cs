@@ -446,7 +446,9 @@ public class BrokenFileTests
     {
         string dir = TestData.TempDir();
         Assert.Contains("file not found", Read(Path.Combine(dir, "absent.npy"), null)!.Message);
-        Assert.Contains("unsupported file type '.mat'", Read(Write(dir, "x.mat", [1, 2, 3]), null)!.Message);
+        Assert.Contains("unsupported file type '.dat'", Read(Write(dir, "x.dat", [1, 2, 3]), null)!.Message);
+        // A .mat of no HDF5 signature is MATLAB's format before v7.3 (v7.3 is HDF5, read by its signature).
+        Assert.Contains("x.mat: is a MATLAB .mat file of a version before 7.3", Read(Write(dir, "x.mat", [1, 2, 3]), null)!.Message);
         Assert.Contains("x.h5: is not an HDF5 file (3 bytes, no HDF5 signature)", Read(Write(dir, "x.h5", [1, 2, 3]), null)!.Message);
         // A compressed embedding file ("unsupported file type '.gz'") is named as such, with what to do.
         Assert.Contains("x.npy.gz: is a compressed .npy file ('.gz'); decompress it first", Read(Write(dir, "x.npy.gz", [0x1f, 0x8b, 8]), null)!.Message);

@@ -47,13 +47,14 @@ public class PerSampleVectorFilesTests : IDisposable
 
     private static byte[] Bytes(float[] values) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
-    /// <summary>An .npz as numpy.savez writes it: each array a stored .npy entry, in the order given.</summary>
-    private static void WriteNpz(string path, IEnumerable<(string Name, string Descr, byte[] Data, long Length)> arrays)
+    /// <summary>An .npz as numpy.savez writes it: each array a stored .npy entry, in the order given (or deflated, as savez_compressed does, where <paramref name="deflated"/> says).</summary>
+    private static void WriteNpz(string path, IEnumerable<(string Name, string Descr, byte[] Data, long Length)> arrays, Func<string, bool>? deflated = null)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         foreach (var (name, descr, data, length) in arrays)
         {
-            using var entry = zip.CreateEntry(name + ".npy", CompressionLevel.NoCompression).Open();
+            var level = deflated?.Invoke(name) == true ? CompressionLevel.Optimal : CompressionLevel.NoCompression;
+            using var entry = zip.CreateEntry(name + ".npy", level).Open();
             Npy.WriteRaw(entry, descr, [length], data);
         }
     }
@@ -122,6 +123,32 @@ public class PerSampleVectorFilesTests : IDisposable
         WriteNpz(Path.Combine(dir, "with_ids.npz"), [.. positional, ("ids", "<U7", utf32, 12L)]);
         using (var rows = Embeddings.OpenRows(Path.Combine(dir, "with_ids.npz"))) Assert.Equal(ids, rows.Ids);
         Assert.Contains("12 vectors of 3 float32, one per sample (ids: 'ids' beside the embeddings)", Run("inspect", Path.Combine(dir, "with_ids.npz")).Stdout);
+    }
+
+    /// <summary>
+    /// The stored vectors are read in one pass through one stream, each checked against the zip's CRC-32, and deflated ones
+    /// among them through ZipArchive: the rows are the vectors in the file's order, and a flipped byte in a stored vector's
+    /// data is refused naming that vector.
+    /// </summary>
+    [Fact]
+    public void StoredAndDeflatedVectorsReadInOrderAndAFlippedByteIsRefused()
+    {
+        string path = Path.Combine(dir, "mixed.npz");
+        WriteNpz(path, Names.Select((name, i) => (name, "<f4", Bytes(VectorA(i)), 3L)), deflated: name => name is "s02" or "s05");
+        using (var rows = Embeddings.OpenRows(path))
+        {
+            Assert.Equal(Names, rows.Ids);
+            Assert.Equal(Enumerable.Range(0, Names.Length).SelectMany(VectorA), rows.ReadAll().Data);
+        }
+        // s06's first float: its local header, then its .npy header of 128 bytes, come before it.
+        byte[] bytes = File.ReadAllBytes(path);
+        byte[] s06 = Bytes(VectorA(6));
+        int at = bytes.AsSpan().IndexOf(s06);
+        Assert.True(at > 0);
+        bytes[at] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(path).Dispose());
+        Assert.Contains("mixed.npz[s06]: corrupt .npz entry (its data does not match the zip's CRC-32", error.Message);
     }
 
     [Fact]

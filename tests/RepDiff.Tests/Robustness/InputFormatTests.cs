@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Apache.Arrow;
 using Apache.Arrow.Types;
@@ -97,6 +98,115 @@ public class InputFormatTests
         Assert.Single(run.ErrorLines, line => line == "warning: " + Warning);
         var warnings = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["warnings"]!.AsArray();
         Assert.Equal([Warning], warnings.Select(w => (string)w!));
+    }
+
+    /// <summary>A torch.save zip named .npz had gone to the .npz reader; it is read as the torch file it is, with the warning.</summary>
+    [Fact]
+    public void ATorchFileNamedNpzIsReadAsOneWithTheWarning()
+    {
+        string path = CopyAs("tensor.pt", "emb.npz");
+        var run = Run("inspect", path);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Equal("warning: emb.npz is a torch.save file by its content, not .npz as its name says; read as one (rename it to end in .pt)", Assert.Single(run.ErrorLines));
+        Assert.Equal(Embeddings.Load(GoldenFileTests.Golden("tensor.pt")).Data, Embeddings.Load(path).Data);
+    }
+
+    /// <summary>FINC reads its sets by their content too, and says so once, on stderr and in results.json, as the pair commands do.</summary>
+    [Fact]
+    public void FincWarnsOfAMisnamedSetOnceAndInResultsJson()
+    {
+        var (a, _, _) = SmallPair(dir);
+        string misnamed = Path.Combine(dir, "test.npz"), reference = Path.Combine(dir, "ref.npy");
+        File.Copy(a, reference);
+        File.Move(a, misnamed);
+        string outDir = Path.Combine(dir, "out");
+        var run = Run("finc", misnamed, reference, "--concepts", "2", "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        const string Warning = "test.npz is an .npy array by its content, not .npz as its name says; read as one (rename it to end in .npy)";
+        Assert.Single(run.ErrorLines, line => line.Contains("test.npz is an"));
+        Assert.Contains("warning: " + Warning, run.ErrorLines);
+        var warnings = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["warnings"]!.AsArray();
+        Assert.Equal([Warning], warnings.Select(w => (string)w!));
+    }
+
+    /// <summary>
+    /// HDF5 after a user block, as libhdf5 writes it (h5py's userblock_size, MATLAB's v7.3 .mat: 512 bytes of text, then the
+    /// superblock, whose base address is the block's size): found by its signature at 512, 1024, 2048, …, the HDF5 format's
+    /// places. After 512 bytes PureHDF reads it (a .mat too); after 1024 it does not look, which is said in one line. A .mat
+    /// of no HDF5 signature is MATLAB's older format, refused saying how to save it.
+    /// </summary>
+    [Fact]
+    public void Hdf5AfterAUserBlockIsReadAsMatlabWritesItOrRefusedSayingWhy()
+    {
+        string plain = Path.Combine(dir, "plain.h5");
+        new PureHDF.H5File { ["x"] = new float[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } } }.Write(plain);
+        string mat = WithUserBlock(plain, "emb.mat", 512), h5 = WithUserBlock(plain, "ub.h5", 512), far = WithUserBlock(plain, "far.h5", 1024);
+        float[] values = Embeddings.Load(plain).Data;
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], values);
+        Assert.Equal(values, Embeddings.Load(h5).Data);
+        var run = Run("inspect", mat, "--json");
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.DoesNotContain("warning", run.Stderr);
+        Assert.Equal(".h5/.hdf5", (string)JsonNode.Parse(run.Stdout)!["format"]!);
+        Assert.Equal(values, Embeddings.Load(mat).Data);
+        Run("inspect", far).AssertBadInput("far.h5: its HDF5 data begins after a user block of 1,024 bytes, where the HDF5 reader RepDiff uses (PureHDF) does not look");
+        string old = Path.Combine(dir, "old.mat");
+        File.WriteAllBytes(old, [.. Encoding.ASCII.GetBytes("MATLAB 5.0 MAT-file, Platform: GLNXA64".PadRight(116)), .. new byte[12], 0, 1, (byte)'I', (byte)'M']);
+        Run("inspect", old).AssertBadInput("old.mat: is a MATLAB .mat file of a version before 7.3, which RepDiff does not read");
+    }
+
+    /// <summary>
+    /// The HDF5 file with a user block of <paramref name="size"/> bytes before it, as libhdf5 lays one out: the superblock's
+    /// base address (PureHDF writes version 3, at byte 12) set to the block's size and its checksum (Jenkins' lookup3, bytes
+    /// 0–43) made again.
+    /// </summary>
+    private string WithUserBlock(string h5, string name, int size)
+    {
+        byte[] file = File.ReadAllBytes(h5);
+        Assert.Equal(3, file[8]);
+        Assert.Equal(BitConverter.ToUInt32(file, 44), Lookup3(file.AsSpan(0, 44)));
+        BitConverter.TryWriteBytes(file.AsSpan(12), (ulong)size);
+        BitConverter.TryWriteBytes(file.AsSpan(44), Lookup3(file.AsSpan(0, 44)));
+        byte[] block = Encoding.ASCII.GetBytes("MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Sun Dec  6 13:00:00 2026 HDF5 schema 1.00 .".PadRight(size));
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, [.. block, .. file]);
+        return path;
+    }
+
+    /// <summary>Bob Jenkins' lookup3 hashlittle with an initial value of 0, HDF5's metadata checksum.</summary>
+    private static uint Lookup3(ReadOnlySpan<byte> key)
+    {
+        static uint Rot(uint x, int k) => (x << k) | (x >> (32 - k));
+        uint a, b, c;
+        a = b = c = 0xdeadbeef + (uint)key.Length;
+        while (key.Length > 12)
+        {
+            a += BitConverter.ToUInt32(key);
+            b += BitConverter.ToUInt32(key[4..]);
+            c += BitConverter.ToUInt32(key[8..]);
+            a -= c; a ^= Rot(c, 4); c += b;
+            b -= a; b ^= Rot(a, 6); a += c;
+            c -= b; c ^= Rot(b, 8); b += a;
+            a -= c; a ^= Rot(c, 16); c += b;
+            b -= a; b ^= Rot(a, 19); a += c;
+            c -= b; c ^= Rot(b, 4); b += a;
+            key = key[12..];
+        }
+        if (key.Length == 0) return c;
+        Span<byte> last = stackalloc byte[12];
+        last.Clear();
+        key.CopyTo(last);
+        a += BitConverter.ToUInt32(last);
+        b += BitConverter.ToUInt32(last[4..]);
+        c += BitConverter.ToUInt32(last[8..]);
+        c ^= b; c -= Rot(b, 14);
+        a ^= c; a -= Rot(c, 11);
+        b ^= a; b -= Rot(a, 25);
+        c ^= b; c -= Rot(b, 16);
+        a ^= c; a -= Rot(c, 4);
+        b ^= a; b -= Rot(a, 14);
+        c ^= b; c -= Rot(b, 24);
+        return c;
     }
 
     [Fact]
