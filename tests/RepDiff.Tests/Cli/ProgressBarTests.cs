@@ -47,6 +47,40 @@ public class ProgressBarTests
     }
 
     /// <summary>
+    /// A run refused while its bar is shown (a model failing on a later batch) prints its one error line once the bar is
+    /// gone: the bar is cleared as the refusal leaves it, so the terminal shows nothing of it above or below that line.
+    /// </summary>
+    [Fact]
+    public void ABarIsClearedWhenItsWorkIsRefused()
+    {
+        var terminal = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(terminal), Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.Yes,
+        });
+        console.Profile.Width = 120;
+        var before = AnsiConsole.Console;
+        AnsiConsole.Console = console;
+        try
+        {
+            Assert.Throws<RepDiff.RepDiffInputException>(() => ProgressDisplay.ShowBar(ctx =>
+            {
+                var task = ctx.AddTask("embedding 1/3", maxValue: 1.0);
+                task.Value = 0.33;
+                ctx.Refresh();
+                throw new RepDiff.RepDiffInputException("model.onnx: cannot run on 32x32 images");
+            }));
+        }
+        finally
+        {
+            AnsiConsole.Console = before;
+        }
+        Assert.Contains("embedding 1/3", terminal.ToString());  // the bar was drawn
+        var shown = Screen(terminal.ToString()).Where(l => l.Trim().Length > 0).ToList();
+        Assert.True(shown.Count == 0, string.Join("\n", shown));
+    }
+
+    /// <summary>
     /// The lines a terminal shows after <paramref name="output"/>: characters, carriage returns, new lines, cursor up
     /// (ESC [ n A) and erase in line (ESC [ n K), the controls Spectre's live display uses; other controls are ignored.
     /// </summary>
