@@ -52,9 +52,7 @@ public class CompareModelsSampleCountTests
     public void TooFewImagesAreRefusedBeforeEitherModelEmbeds()
     {
         string dir = TestData.TempDir();
-        string images = Path.Combine(dir, "images");
-        Directory.CreateDirectory(images);
-        TestImages.Scenes(images, 4, 64, 48);
+        string images = TestImages.SceneFolder(dir, 4);
         string model = TinyOnnx.ImageIdentity(dir, 32, 32);
         string a = Path.Combine(dir, "identity.json"), b = Path.Combine(dir, "doubled.json");
         File.WriteAllText(a, $$"""{ "name": "identity", "model": "{{Path.GetFileName(model)}}", "pooling": "mean", "image": { "size": 32 } }""");

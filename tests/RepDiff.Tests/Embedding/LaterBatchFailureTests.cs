@@ -16,9 +16,7 @@ public class LaterBatchFailureTests
     public void AModelThatFailsOnALaterBatchSaysOneLineAndLeavesTheOutputAsItWas()
     {
         string dir = TestData.TempDir();
-        string images = Path.Combine(dir, "images");
-        Directory.CreateDirectory(images);
-        TestImages.Scenes(images, 3, 64, 48);
+        string images = TestImages.SceneFolder(dir, 3);
         string model = Write(Path.Combine(dir, "pairs.onnx"), [Value("pixels", Float, "batch", 3, 32, 32)], [Value("out", Float, "batch", 3, 32, 32)],
             [Node("Reshape", ["pixels", "pair"], ["out"])], [Constant("pair", [4], new long[] { 2, 3, 32, 32 })]);
         File.WriteAllText(Path.ChangeExtension(model, ".json"), """{ "pooling": "mean", "image": { "size": 32 } }""");
@@ -35,8 +33,7 @@ public class LaterBatchFailureTests
         Assert.Equal(listing, Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToArray());
 
         // Batches of 2 and 2 (4 images): the model runs, and its lines are printed once the run is done.
-        string four = Directory.CreateDirectory(Path.Combine(dir, "four")).FullName;
-        TestImages.Scenes(four, 4, 64, 48);
+        string four = TestImages.SceneFolder(dir, 4, "four");
         var ran = Run("embed", model, "--images", four, "--batch-size", "2", "--out", output);
         Assert.True(ran.Code == 0, ran.Stderr);
         Assert.Contains("embedding: 100% 4/4", ran.Stderr);

@@ -36,9 +36,7 @@ public class ModelInputShapeTests
     public void AnInputThatDeclaresNoShapeIsFedItsBatches()
     {
         string dir = TestData.TempDir();
-        string images = Path.Combine(dir, "images");
-        Directory.CreateDirectory(images);
-        TestImages.Scenes(images, 5, 64, 48);
+        string images = TestImages.SceneFolder(dir, 5);
         string shaped = TinyOnnx.ImageIdentity(dir, 32, 32);
         string shapeless = WithoutShapes(shaped);
         Assert.DoesNotContain(ModelProto.Parser.ParseFrom(File.ReadAllBytes(shapeless)).Graph.Input, i => i.Type.TensorType.Shape is not null);
