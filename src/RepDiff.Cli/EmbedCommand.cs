@@ -99,9 +99,7 @@ internal static class EmbedCommand
     internal static T RunWithProgress<T>(Func<IProgress<ProgressUpdate>, Action<int>, T> work)
     {
         var rate = new Rate();
-        // A model that fails on a later batch is refused in one line, as any run refused in its first seconds (its
-        // "embedding: 0% 0/3" line had come first).
-        if (ProgressDisplay.PlainLines) return ProgressDisplay.RunPlain(plain => work(new PlainProgress(plain, rate), total => rate.Total = total));
+        if (ProgressDisplay.PlainLines) return work(new PlainProgress(Cli.Error, rate), total => rate.Total = total);
         T result = default!;
         ProgressDisplay.ShowBar(ctx =>
         {
@@ -136,7 +134,7 @@ internal static class EmbedCommand
         }
     }
 
-    private sealed class PlainProgress(ProgressDisplay.PlainProgress output, Rate rate) : IProgress<ProgressUpdate>
+    private sealed class PlainProgress(TextWriter output, Rate rate) : IProgress<ProgressUpdate>
     {
         private int quarter = -1;
         public void Report(ProgressUpdate value)

@@ -24,37 +24,30 @@ internal static class ProgressDisplay
 
     public static T Run<T>(Func<IProgress<ProgressUpdate>, T> work)
     {
-        if (PlainLines) return RunPlain(work);
+        if (PlainLines)
+        {
+            using var plain = new PlainProgress(Cli.Error, hold: PlainProgress.Interval);
+            try
+            {
+                T done = work(plain);
+                plain.Release();
+                return done;
+            }
+            catch (Exception e) when (e is RepDiffInputException or OutOfMemoryException || Stopping())
+            {
+                // A refusal is the run's one line ("error: …"); a stop's line is "stopped by …", printed by the handler.
+                plain.Drop();
+                throw;
+            }
+            catch
+            {
+                plain.Release(); // an internal error: the lines say which stage it came from
+                throw;
+            }
+        }
         T result = default!;
         ShowBar(ctx => result = work(new SpectreProgress(ctx)));
         return result;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> with plain progress lines on stderr, held back for the run's first
-    /// <see cref="PlainProgress.Interval"/> seconds and left out if it is refused then (<see cref="PlainProgress"/>);
-    /// `embed` writes lines of its own through <see cref="PlainProgress.WriteLine"/>.
-    /// </summary>
-    internal static T RunPlain<T>(Func<PlainProgress, T> work)
-    {
-        using var plain = new PlainProgress(Cli.Error, hold: PlainProgress.Interval);
-        try
-        {
-            T done = work(plain);
-            plain.Release();
-            return done;
-        }
-        catch (Exception e) when (e is RepDiffInputException or OutOfMemoryException || Stopping())
-        {
-            // A refusal is the run's one line ("error: …"); a stop's line is "stopped by …", printed by the handler.
-            plain.Drop();
-            throw;
-        }
-        catch
-        {
-            plain.Release(); // an internal error: the lines say which stage it came from
-            throw;
-        }
     }
 
     /// <summary>
@@ -159,12 +152,6 @@ internal static class ProgressDisplay
         }
 
         public void Dispose() => releaser?.Dispose();
-
-        /// <summary>A line of the caller's own (embed's rate and count), held back or left out as the stages' lines are.</summary>
-        public void WriteLine(string line)
-        {
-            lock (gate) Print(line);
-        }
 
         private void Print(string line)
         {
