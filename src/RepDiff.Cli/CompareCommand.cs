@@ -66,11 +66,15 @@ internal static class CompareCommand
                     ? "--link-images: references the image files of --images, but no --images was given"
                     : $"--link-images: {Path.GetFileName(given.Images)} holds pixel arrays, not image files to reference; leave --link-images out");
             // With --model-a/-b the output folder is staged from here: new embeddings go there and reach --out with the results.
-            var (spec, staged) = ModelPair.Resolve(parse, given, dir, Outputs.Files);
-            using var stagedFolder = staged;
-            spec.RefuseSameInput();
             int s = Cli.Seed(parse, seed);
             string? list = parse.GetValue(methods);
+            // The methods that would run, before the pair exists (whether KODA applies is decided by the pair, and KODA refuses
+            // no count): enough to refuse too few samples before either model embeds them.
+            var intended = (list is null ? registry.PairMethods.Where(m => m.InCompareByDefault).ToList() : ParseMethods(list, registry))
+                .Select(m => MethodRun.WithDefaults(m, s)).ToList();
+            var (spec, staged) = ModelPair.Resolve(parse, given, dir, Outputs.Files, n => Comparison.CheckCount(intended, n));
+            using var stagedFolder = staged;
+            spec.RefuseSameInput();
             var clock = Stopwatch.StartNew();
             using var opened = spec.Open();
             PairInputOptions.SayWhatWasLeftOut(opened);

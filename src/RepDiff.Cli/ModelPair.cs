@@ -59,7 +59,8 @@ internal static class ModelPair
     /// The pair to compare: as given (no staging), or the two models' cached embeddings of SRC, with the
     /// output folder staged for them (the caller writes the results into it and commits, or disposes it).
     /// </summary>
-    public static (PairSpec Spec, OutputFolder? Staged) Resolve(ParseResult parse, PairSpec spec, string outDir, string[] outputFiles)
+    /// <param name="checkCount">Refuses a number of samples the methods cannot run on, called once the inputs are counted.</param>
+    public static (PairSpec Spec, OutputFolder? Staged) Resolve(ParseResult parse, PairSpec spec, string outDir, string[] outputFiles, Action<int> checkCount)
     {
         string? modelA = ModelName(parse, ModelA), modelB = ModelName(parse, ModelB);
         if (modelA is null && modelB is null)
@@ -110,7 +111,7 @@ internal static class ModelPair
         var staged = OutputFolder.Begin(outDir, outputFiles);
         try
         {
-            var entries = Embed([(a, nameA), (b, nameB)], source, inputs, options, previous, staged);
+            var entries = Embed([(a, nameA), (b, nameB)], source, inputs, options, previous, staged, checkCount);
             return (spec with
             {
                 // The samples' ids: the user's (--ids) where given, one per input in its order; else each input's own (image
@@ -130,10 +131,11 @@ internal static class ModelPair
     /// <summary>
     /// Each model's embeddings: an earlier run's from <paramref name="previous"/> when their key is unchanged,
     /// else made in the staging folder. Every model that has to embed is opened and
-    /// checked against the inputs before any of them embeds, so a bad model B fails before A's work.
+    /// checked against the inputs before any of them embeds, so a bad model B fails before A's work; then the number of
+    /// inputs against the methods (<paramref name="checkCount"/>), so that a model's own fault is named before it.
     /// </summary>
     private static List<EmbeddingCache.Entry> Embed(IReadOnlyList<(ModelDescription Model, string Stem)> models, EmbeddingSource source, EmbedJob.Inputs inputs,
-        EmbedderOptions options, string previous, OutputFolder staged)
+        EmbedderOptions options, string previous, OutputFolder staged, Action<int> checkCount)
     {
         var keys = models.Select(m => EmbeddingCache.Key(m.Model, source)).ToList();
         // One model with one setup embeds the same bytes twice, which compare then refuses: said before minutes of embedding.
@@ -147,6 +149,7 @@ internal static class ModelPair
         {
             for (int i = 0; i < models.Count; i++)
                 if (found[i] is null) embedders[i] = Embedder.Open(models[i].Model, options);
+            checkCount(inputs.Count);
             // Said once every model has taken the inputs (a refusal stays one line), before either embeds.
             if (inputs.Note is { } inputsNote) Cli.Warn(inputsNote);
             string dir = staged.PathOf(Folder);

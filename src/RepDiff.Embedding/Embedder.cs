@@ -110,7 +110,7 @@ public sealed class Embedder : IDisposable
                         + $"(a text model is fed {string.Join(", ", fed)}); name them in its description's text section if they are input_ids, attention_mask or token_type_ids, else export the model without them");
                 // An export traced at one length (torch.onnx without dynamic axes for the tokens) takes only that many: batches
                 // padded to their longest text failed in ONNX Runtime's words, after embedding had begun.
-                if (inputs[idsInput!.Name].Dimensions[1] is > 0 and var tokens)
+                if (inputs[idsInput!.Name].Dimensions is [_, > 0 and var tokens])
                 {
                     if (tokenizer.MaxLength > tokens)
                         throw RepDiffInputException.ForFile(modelPath, $"input '{idsInput.Name}' takes exactly {tokens} tokens per text, fewer than max_length {tokenizer.MaxLength}; "
@@ -156,7 +156,7 @@ public sealed class Embedder : IDisposable
             if (required) throw RepDiffInputException.ForFile(modelPath, $"has no input named '{name}' for the token ids (inputs: {string.Join(", ", inputs.Keys)})");
             return null;
         }
-        if (meta.ElementDataType is not (TensorElementType.Int64 or TensorElementType.Int32) || meta.Dimensions.Length != 2)
+        if (meta.ElementDataType is not (TensorElementType.Int64 or TensorElementType.Int32) || meta.Dimensions.Length is not (2 or UnknownRank))
             throw RepDiffInputException.ForFile(modelPath, $"input '{name}' is {meta.ElementDataType} of rank {meta.Dimensions.Length}; token inputs must be int64 or int32 [batch, tokens]");
         return new TextInput(name, meta.ElementDataType == TensorElementType.Int32);
     }
@@ -178,12 +178,20 @@ public sealed class Embedder : IDisposable
             : RepDiffInputException.ForFile(modelPath, $"{what}: {InFlight} of them (the batches held at once) do not fit in memory (about {MemoryBudget.Megabytes(budget)} may be used); describe a smaller \"size\"");
     }
 
+    /// <summary>
+    /// The rank ONNX Runtime gives an input that declares no shape: it cannot tell one from a scalar, and no image or text
+    /// model takes a scalar, so such an input is fed its batches as they are and the run says whether it takes them. It had
+    /// been refused as "has shape []", which read as a scalar the model does not declare.
+    /// </summary>
+    private const int UnknownRank = 0;
+
     private void CheckImageInput(NodeMetadata meta, ImagePreprocessing image)
     {
         string Shape() => "[" + string.Join(", ", Info(imageInput!, meta).Shape) + "]";
         if (meta.ElementDataType is not (TensorElementType.Float or TensorElementType.Float16))
             throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' takes {ModelSession.TypeName(meta.ElementDataType)} values, and images are fed as float32 or float16; "
                 + "export the model with a float32 or float16 image input");
+        if (meta.Dimensions.Length == UnknownRank) return;
         if (meta.Dimensions.Length != 4)
             throw RepDiffInputException.ForFile(modelPath, $"input '{imageInput}' has shape {Shape()}; an image input must be [batch, 3, height, width] (or [batch, height, width, 3] with layout nhwc)");
         bool nchw = image.Layout == "nchw";

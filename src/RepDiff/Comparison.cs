@@ -122,6 +122,22 @@ public sealed class Comparison
     }
 
     /// <summary>
+    /// Refuses, from the number of samples alone, the methods that could not run on <paramref name="n"/> samples, in the words
+    /// <see cref="Run"/> would use: `compare --model-a/-b` knows n once its inputs are listed, and had embedded with both
+    /// models (11 s for three sentences) before this was said. What needs the pair's dimensions is checked by <see cref="Run"/>.
+    /// </summary>
+    public static void CheckCount(IReadOnlyList<MethodRun> runs, int n)
+    {
+        var refused = new List<(IPairMethod Method, InvalidOptionException Error)>();
+        foreach (var (method, options) in runs)
+        {
+            try { method.CheckCount(n, options); }
+            catch (InvalidOptionException e) { refused.Add((method, e)); }
+        }
+        if (refused.Count > 0) throw CannotRun(refused, runs);
+    }
+
+    /// <summary>
     /// The trust measures a method of the comparison gets: none for groups given in a file (`--groups`), which a rerun on part
     /// of the samples would only read again (their test is each BSR beside its chance level); the methods beside them get theirs.
     /// </summary>

@@ -39,6 +39,12 @@ public interface IPairMethod : IMethod
     /// </summary>
     void CheckSampleCount(RepresentationPair pair, int n, MethodOptions options);
 
+    /// <summary>
+    /// The part of <see cref="CheckSampleCount"/> that needs only <paramref name="n"/>, not the pair (more concepts than
+    /// samples): `compare --model-a/-b` checks it once the inputs are listed, before either model embeds them.
+    /// </summary>
+    void CheckCount(int n, MethodOptions options);
+
     /// <summary>Validates the options, runs, and returns the explanation with the resolved options as its parameters.</summary>
     Explanation Run(RepresentationPair pair, MethodOptions options, IProgress<ProgressUpdate>? progress = null);
 

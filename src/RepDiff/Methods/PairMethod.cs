@@ -25,7 +25,7 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
     public virtual string? OutOfMemoryAdvice => null;
 
     public Explanation Run(RepresentationPair pair, TOptions options, IProgress<ProgressUpdate>? progress = null)
-        => MethodTemplate.Run(this, options, () => { CheckSampleCount(pair, pair.N, options); Validate(pair, options); }, () => Resolve(pair, options, progress), o =>
+        => MethodTemplate.Run(this, options, () => { CheckSizes(pair, pair.N, options); Validate(pair, options); }, () => Resolve(pair, options, progress), o =>
         {
             var explanation = Explain(pair, o, progress);
             explanation.N = pair.N;
@@ -36,7 +36,7 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
     {
         var typed = MethodTemplate.Cast<TOptions>(this, options);
         OptionsSchema.Validate(typed);
-        CheckSampleCount(pair, pair.N, typed);
+        CheckSizes(pair, pair.N, typed);
         Validate(pair, typed);
         return MethodTemplate.Resolve(typed, () => Resolve(pair, typed, progress));
     }
@@ -47,7 +47,16 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
     int IPairMethod.SamplesExplained(int n, MethodOptions options) => SamplesExplained(n, MethodTemplate.Cast<TOptions>(this, options));
 
     void IPairMethod.CheckSampleCount(RepresentationPair pair, int n, MethodOptions options)
-        => CheckSampleCount(pair, n, MethodTemplate.Cast<TOptions>(this, options));
+        => CheckSizes(pair, n, MethodTemplate.Cast<TOptions>(this, options));
+
+    void IPairMethod.CheckCount(int n, MethodOptions options) => CheckCount(n, MethodTemplate.Cast<TOptions>(this, options));
+
+    /// <summary>The count alone first, then what needs the pair: one refusal whether or not the pair is known yet.</summary>
+    private void CheckSizes(RepresentationPair pair, int n, TOptions options)
+    {
+        CheckCount(n, options);
+        CheckSampleCount(pair, n, options);
+    }
 
     IEnumerable<string> IPairMethod.Cautions(RepresentationPair pair, MethodOptions resolved) => Cautions(pair, MethodTemplate.Cast<TOptions>(this, resolved));
 
@@ -62,6 +71,13 @@ public abstract class PairMethod<[DynamicallyAccessedMembers(OptionsSchema.Membe
     /// here, not in <see cref="Validate"/>, so that stability's and validation's reruns are checked before the full run.
     /// </summary>
     protected virtual void CheckSampleCount(RepresentationPair pair, int n, TOptions options) { }
+
+    /// <summary>
+    /// The part of those checks that reads only the number of samples, not the pair's dimensions
+    /// (<see cref="IPairMethod.CheckCount"/>): checked before <see cref="CheckSampleCount"/>, and by `compare --model-a/-b`
+    /// before either model embeds.
+    /// </summary>
+    protected virtual void CheckCount(int n, TOptions options) { }
 
     /// <summary>Checks what the declared ranges cannot (options against the input, options against each other).</summary>
     protected virtual void Validate(RepresentationPair pair, TOptions options) { }

@@ -14,6 +14,45 @@ public class ProgressBarTests
     [Fact]
     public void ALineWrittenWhileTheBarIsShownStaysOnTheScreenAboveIt()
     {
+        string output = OnATerminal(() => ProgressDisplay.ShowBar(ctx =>
+        {
+            var task = ctx.AddTask("comparing 3 pairs", maxValue: 1.0);
+            task.Value = 0.5;
+            ctx.Refresh();
+            // From one of the work's threads, as a method's stage would.
+            Task.Run(() => RepDiff.Cli.Cli.Warn("koda is left out of the merged-labels pair")).Wait();
+            ctx.Refresh();
+            task.Value = 1;
+            ctx.Refresh();
+        }));
+        var shown = Screen(output).Where(l => l.Trim().Length > 0).ToList();
+        Assert.True(shown is ["warning: koda is left out of the merged-labels pair"], string.Join("\n", shown));
+        // No bar shown: the line goes to stderr as before.
+        Assert.False(ProgressDisplay.WriteAbove("x"));
+    }
+
+    /// <summary>
+    /// A run refused while its bar is shown (a model failing on a later batch) prints its one error line once the bar is
+    /// gone: the bar is cleared as the refusal leaves it, so the terminal shows nothing of it above or below that line.
+    /// </summary>
+    [Fact]
+    public void ABarIsClearedWhenItsWorkIsRefused()
+    {
+        string output = OnATerminal(() => Assert.Throws<RepDiff.RepDiffInputException>(() => ProgressDisplay.ShowBar(ctx =>
+        {
+            var task = ctx.AddTask("embedding 1/3", maxValue: 1.0);
+            task.Value = 0.33;
+            ctx.Refresh();
+            throw new RepDiff.RepDiffInputException("model.onnx: cannot run on 32x32 images");
+        })));
+        Assert.Contains("embedding 1/3", output);  // the bar was drawn
+        var shown = Screen(output).Where(l => l.Trim().Length > 0).ToList();
+        Assert.True(shown.Count == 0, string.Join("\n", shown));
+    }
+
+    /// <summary>What <paramref name="work"/> writes to a 120-column terminal that takes ANSI codes, with its control codes.</summary>
+    private static string OnATerminal(Action work)
+    {
         var terminal = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -22,28 +61,9 @@ public class ProgressBarTests
         console.Profile.Width = 120;
         var before = AnsiConsole.Console;
         AnsiConsole.Console = console;
-        try
-        {
-            ProgressDisplay.ShowBar(ctx =>
-            {
-                var task = ctx.AddTask("comparing 3 pairs", maxValue: 1.0);
-                task.Value = 0.5;
-                ctx.Refresh();
-                // From one of the work's threads, as a method's stage would.
-                Task.Run(() => RepDiff.Cli.Cli.Warn("koda is left out of the merged-labels pair")).Wait();
-                ctx.Refresh();
-                task.Value = 1;
-                ctx.Refresh();
-            });
-        }
-        finally
-        {
-            AnsiConsole.Console = before;
-        }
-        var shown = Screen(terminal.ToString()).Where(l => l.Trim().Length > 0).ToList();
-        Assert.True(shown is ["warning: koda is left out of the merged-labels pair"], string.Join("\n", shown));
-        // No bar shown: the line goes to stderr as before.
-        Assert.False(ProgressDisplay.WriteAbove("x"));
+        try { work(); }
+        finally { AnsiConsole.Console = before; }
+        return terminal.ToString();
     }
 
     /// <summary>

@@ -12,6 +12,14 @@ internal static class TestImages
 
     public static string[] Emoji => Directory.GetFiles(EmojiFolder, "*.png").Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>A new folder <paramref name="name"/> in <paramref name="dir"/> holding <paramref name="count"/> 64×48 scenes; returns its path.</summary>
+    public static string SceneFolder(string dir, int count, string name = "images")
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(dir, name)).FullName;
+        Scenes(folder, count, 64, 48);
+        return folder;
+    }
+
     /// <summary>Writes <paramref name="count"/> opaque PNG scenes of the given size into <paramref name="dir"/>.</summary>
     public static string[] Scenes(string dir, int count, int width = 224, int height = 224)
     {

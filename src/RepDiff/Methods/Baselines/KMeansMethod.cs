@@ -22,7 +22,7 @@ public sealed class KMeansMethod : PairMethod<KMeansOptions>
     /// <summary>Strength of a cluster of identical samples: tighter than anything float32 rounding can measure.</summary>
     public const double MaxCompactness = 1e12;
 
-    protected override void CheckSampleCount(RepresentationPair pair, int n, KMeansOptions options) => Baseline.CheckSampleCount(n, options);
+    protected override void CheckCount(int n, KMeansOptions options) => Baseline.CheckSampleCount(n, options);
 
     /// <summary>Before any work: k clusters of fewer than k distinct rows would list empty ones, as NMF refuses them.</summary>
     protected override void Validate(RepresentationPair pair, KMeansOptions options) => Baseline.CheckDistinctRows(Name, pair, options.Concepts);

@@ -13,7 +13,7 @@ public sealed class NmfMethod : PairMethod<NmfOptions>
     public override string Description => "NMF (or semi-NMF) of A and of B separately: concepts are dictionary atoms, grids the largest coefficients.";
     public override string StrengthMeaning => "‖w_c‖·‖h_c‖ / ‖X‖_F: the share of the data's norm the atom carries (a baseline on one model alone)";
 
-    protected override void CheckSampleCount(RepresentationPair pair, int n, NmfOptions options) => Baseline.CheckSampleCount(n, options);
+    protected override void CheckCount(int n, NmfOptions options) => Baseline.CheckSampleCount(n, options);
 
     /// <summary>Before any work (a comparison prepares every method before running the first): enough distinct rows on both sides.</summary>
     protected override void Validate(RepresentationPair pair, NmfOptions options)

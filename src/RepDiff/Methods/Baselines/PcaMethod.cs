@@ -15,7 +15,7 @@ public sealed class PcaMethod : PairMethod<PcaOptions>
     public override string Description => "PCA of A and of B separately: concepts are principal components, grids the largest coefficients.";
     public override string StrengthMeaning => "explained variance of the principal component (a baseline on one model alone)";
 
-    protected override void CheckSampleCount(RepresentationPair pair, int n, PcaOptions options) => Baseline.CheckSampleCount(n, options);
+    protected override void CheckCount(int n, PcaOptions options) => Baseline.CheckSampleCount(n, options);
 
     /// <summary>Before any work: components beyond the distinct rows' span would be empty concepts (one per side, each its own width).</summary>
     protected override void Validate(RepresentationPair pair, PcaOptions options)

@@ -16,7 +16,7 @@ public sealed class SaeMethod : PairMethod<SaeOptions>
     public override string StrengthMeaning => "mean squared activation of the autoencoder latent (a baseline on one model alone)";
     public override bool RetrainsOnEveryRerun => true;
 
-    protected override void CheckSampleCount(RepresentationPair pair, int n, SaeOptions options) => Baseline.CheckSampleCount(n, options);
+    protected override void CheckCount(int n, SaeOptions options) => Baseline.CheckSampleCount(n, options);
 
     protected override void Validate(RepresentationPair pair, SaeOptions options)
     {

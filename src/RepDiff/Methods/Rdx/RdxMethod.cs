@@ -24,7 +24,7 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
 
     protected override int SamplesExplained(int n, RdxOptions o) => o.MaxSamples is int cap ? Math.Min(cap, n) : n;
 
-    protected override void CheckSampleCount(RepresentationPair pair, int n, RdxOptions o)
+    protected override void CheckCount(int n, RdxOptions o)
     {
         int used = SamplesExplained(n, o);
         // When --max-samples is what leaves too few, say so: the user sees n rows in their file.
@@ -38,9 +38,11 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
                 $"{OptionSpec.EnumName(o.Clustering)} clustering takes {o.GridSize} samples per concept; {o.Concepts} concepts need {o.Concepts * o.GridSize} samples, but there are {used}{capped}");
         if (o.Align) CkaAlignment.CheckSize(used);
         CheckGammaBeforeRun(o, used);
-        // Before anything reads the inputs: a million-row file was loaded whole (6 GB, a minute) only to be refused here.
-        RdxMemory.Check(used, pair.RowsA.Cols, pair.RowsB.Cols, RdxMemory.Available());
     }
+
+    // Before anything reads the inputs: a million-row file was loaded whole (6 GB, a minute) only to be refused here.
+    protected override void CheckSampleCount(RepresentationPair pair, int n, RdxOptions o)
+        => RdxMemory.Check(SamplesExplained(n, o), pair.RowsA.Cols, pair.RowsB.Cols, RdxMemory.Available());
 
     protected override void Validate(RepresentationPair pair, RdxOptions o)
     {

@@ -33,7 +33,7 @@ public sealed class SpecAlignMethod : PairMethod<SpecAlignOptions>
             + "; the concepts are what still differs between A and B·W";
     }
 
-    protected override void CheckSampleCount(RepresentationPair pair, int n, SpecAlignOptions options)
+    protected override void CheckCount(int n, SpecAlignOptions options)
     {
         // An option error, as SPEC's is, so a rerun's smaller sample says which rerun (stability, validation) it is.
         // No option lowers it: W is trained on some rows and judged on the others held out.

@@ -18,7 +18,7 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     public override string OutOfMemoryAdvice => "try --route rff with a smaller --rff-dim (the Gaussian kernel), or fewer rows";
     public override string StrengthMeaning => "|eigenvalue| of the kernel difference (K_A − eta·K_B)/n for this mode: how much more strongly one model clusters it; the spectrum above shows every eigenvalue";
 
-    protected override void CheckSampleCount(RepresentationPair pair, int n, SpecOptions o)
+    protected override void CheckCount(int n, SpecOptions o)
     {
         if (n < 2) throw new InvalidOptionException(InvalidOptionException.NoOption, $"SPEC needs at least 2 samples; there is {n}");
     }
