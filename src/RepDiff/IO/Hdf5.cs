@@ -270,7 +270,31 @@ internal static class Hdf5
                 file.Dispose();
                 throw;
             }
-            return WithIdsBeside(new RowFile(Hdf5Rows.Open(file, Path, chosen, name), checkFinite), chosen);
+            var dataset = Hdf5Rows.Open(file, Path, chosen, name);
+            return WithIdsBeside(WrittenByMatlab && dataset.Shape.Length == 2 ? AsMatlabShowsIt(dataset, name, checkFinite) : new RowFile(dataset, checkFinite), chosen);
+        }
+
+        /// <summary>
+        /// Whether MATLAB wrote the file (a v7.3 .mat: its user block begins with MATLAB's text header). MATLAB keeps a matrix
+        /// column by column, so an n×d matrix is an HDF5 dataset of d×n: read as stored, its d columns had been taken for the
+        /// samples, and two such files of one width compared without a word.
+        /// </summary>
+        private bool WrittenByMatlab => writtenByMatlab ??= StartsWithMatlabHeader(Path);
+        private bool? writtenByMatlab;
+
+        private static bool StartsWithMatlabHeader(string path)
+        {
+            var header = "MATLAB 7.3 MAT-file"u8;
+            Span<byte> start = stackalloc byte[header.Length];
+            using var stream = InputFile.OpenRead(path);
+            return InputFile.ReadFully(stream, start) == start.Length && start.SequenceEqual(header);
+        }
+
+        /// <summary>A MATLAB matrix as MATLAB shows it, n×d: the stored d×n read whole and transposed.</summary>
+        private static RowFile AsMatlabShowsIt(Hdf5Rows stored, string name, bool checkFinite)
+        {
+            using var rows = new RowFile(stored, checkFinite); // closes the file with it
+            return new RowFile(name, Spectral.SampleKernels.Transpose(rows.ReadAll()), checkFinite, storedAs: stored.Dtype);
         }
 
         protected override ArrayShape? ShapeOf(string key)
@@ -279,6 +303,7 @@ internal static class Hdf5
             var dataset = ListedDataset(key);
             var (dtype, holds) = Guard(name, () => Hdf5Rows.ElementOf(dataset.Type));
             var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
+            if (WrittenByMatlab && shape.Length == 2) Array.Reverse(shape); // read as MATLAB shows it (AsMatlabShowsIt)
             return new ArrayShape(dtype, dtype?.Name ?? holds, shape);
         }
 

@@ -132,23 +132,29 @@ public class InputFormatTests
     /// <summary>
     /// HDF5 after a user block, as libhdf5 writes it (h5py's userblock_size, MATLAB's v7.3 .mat: 512 bytes of text, then the
     /// superblock, whose base address is the block's size): found by its signature at 512, 1024, 2048, …, the HDF5 format's
-    /// places. After 512 bytes PureHDF reads it (a .mat too); after 1024 it does not look, which is said in one line. A .mat
-    /// of no HDF5 signature is MATLAB's older format, refused saying how to save it.
+    /// places. After 512 bytes PureHDF reads it (a .mat too, its matrices as MATLAB shows them: transposed from HDF5's order);
+    /// after 1024 it does not look, which is said in one line. A .mat of no HDF5 signature is MATLAB's older format, refused
+    /// saying how to save it.
     /// </summary>
     [Fact]
     public void Hdf5AfterAUserBlockIsReadAsMatlabWritesItOrRefusedSayingWhy()
     {
         string plain = Path.Combine(dir, "plain.h5");
         new PureHDF.H5File { ["x"] = new float[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } } }.Write(plain);
-        string mat = WithUserBlock(plain, "emb.mat", 512), h5 = WithUserBlock(plain, "ub.h5", 512), far = WithUserBlock(plain, "far.h5", 1024);
+        string mat = WithUserBlock(plain, "emb.mat", 512, matlab: true), h5 = WithUserBlock(plain, "ub.h5", 512), far = WithUserBlock(plain, "far.h5", 1024);
         float[] values = Embeddings.Load(plain).Data;
         Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], values);
         Assert.Equal(values, Embeddings.Load(h5).Data);
         var run = Run("inspect", mat, "--json");
         Assert.True(run.Code == 0, run.Stderr);
         Assert.DoesNotContain("warning", run.Stderr);
-        Assert.Equal(".h5/.hdf5", (string)JsonNode.Parse(run.Stdout)!["format"]!);
-        Assert.Equal(values, Embeddings.Load(mat).Data);
+        var inspected = JsonNode.Parse(run.Stdout)!;
+        Assert.Equal(".h5/.hdf5", (string)inspected["format"]!);
+        // MATLAB keeps a matrix column by column: the stored 3×2 is the 2×3 MATLAB showed, read as such (it had been 3 samples of 2).
+        Assert.Equal([2L, 3L], inspected["shape"]!.AsArray().Select(d => (long)d!));
+        var fromMatlab = Embeddings.Load(mat);
+        Assert.Equal((2, 3), (fromMatlab.Rows, fromMatlab.Cols));
+        Assert.Equal([1f, 3f, 5f, 2f, 4f, 6f], fromMatlab.Data);
         Run("inspect", far).AssertBadInput("far.h5: its HDF5 data begins after a user block of 1,024 bytes, where the HDF5 reader RepDiff uses (PureHDF) does not look");
         string old = Path.Combine(dir, "old.mat");
         File.WriteAllBytes(old, [.. Encoding.ASCII.GetBytes("MATLAB 5.0 MAT-file, Platform: GLNXA64".PadRight(116)), .. new byte[12], 0, 1, (byte)'I', (byte)'M']);
@@ -160,14 +166,15 @@ public class InputFormatTests
     /// base address (PureHDF writes version 3, at byte 12) set to the block's size and its checksum (Jenkins' lookup3, bytes
     /// 0–43) made again.
     /// </summary>
-    private string WithUserBlock(string h5, string name, int size)
+    private string WithUserBlock(string h5, string name, int size, bool matlab = false)
     {
         byte[] file = File.ReadAllBytes(h5);
         Assert.Equal(3, file[8]);
         Assert.Equal(BitConverter.ToUInt32(file, 44), Lookup3(file.AsSpan(0, 44)));
         BitConverter.TryWriteBytes(file.AsSpan(12), (ulong)size);
         BitConverter.TryWriteBytes(file.AsSpan(44), Lookup3(file.AsSpan(0, 44)));
-        byte[] block = Encoding.ASCII.GetBytes("MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Sun Dec  6 13:00:00 2026 HDF5 schema 1.00 .".PadRight(size));
+        // MATLAB's user block begins with its text header; another program's may hold anything (here blanks).
+        byte[] block = Encoding.ASCII.GetBytes((matlab ? "MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Sun Dec  6 13:00:00 2026 HDF5 schema 1.00 ." : "").PadRight(size));
         string path = Path.Combine(dir, name);
         File.WriteAllBytes(path, [.. block, .. file]);
         return path;
