@@ -186,8 +186,8 @@ public class InputFormatTests
     /// <summary>
     /// Each input's format is read once a run, where the command names it, and handed to the key check, the reader, the
     /// misnamed-file warning and results.json's key names (each had opened the file again: pa.npz 11 times, pb.npz 10).
-    /// Counted with strace: of an .npz's six opens, one reads its format, three are the .npz reader's (the zip's directory,
-    /// the entry's header, the entry mapped), one its SHA-256 for results.json and one names the array --key picked there.
+    /// Counted with strace: of an .npz's six opens, one reads its format, three are the .npz reader's (the zip and the stored
+    /// array it maps), one its SHA-256 for results.json and one names the array --key picked there.
     /// </summary>
     [StraceFact]
     public void EachInputIsOpenedForItsFormatOnce()
