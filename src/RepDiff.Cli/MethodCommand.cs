@@ -106,7 +106,7 @@ internal static class MethodCommand
             // Each set's format is read once, here, and handed to the checks, the readers and the warnings.
             var (testInput, refInput) = (EmbeddingInput.Of(testPath), EmbeddingInput.Of(refPath));
             Embeddings.CheckKey(PairInputOptions.Typed(parse, key) ?? key.Name, parse.GetValue(key), [testInput, refInput]);
-            var (testName, refName) = PairSpec.ChooseNames( // before any file is opened: a name clash is refused without reading
+            var (testName, refName) = PairSpec.ChooseNames( // before the sets are read: a name clash is refused without reading them
                 new(testPath, null, PairInputOptions.Name(parse, nameTest), "--name-test"),
                 new(refPath, null, PairInputOptions.Name(parse, nameRef), "--name-ref"), "set");
             var clock = Stopwatch.StartNew();

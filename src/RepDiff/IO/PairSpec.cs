@@ -213,14 +213,15 @@ public sealed record PairSpec(string PathA, string PathB)
         // One key for both sides came from --key (or --column): it picks the array of every input that has arrays, and is
         // checked against both files whether or not --key-a or --key-b overrides it for one (`--key emb --key-a emb` on an
         // .npz A and an .npy B had been refused naming --key, as if given for B alone, where --key alone ran). A side's own
-        // key, from --key-a or --key-b (or their --column aliases), is checked against its own file.
-        Embeddings.CheckKey(KeyFlagA, KeyA, KeyForBoth(KeyFlagA) ? [InputA, InputB] : [InputA]);
-        if (KeyFlagB != KeyFlagA) Embeddings.CheckKey(KeyFlagB, KeyB, KeyForBoth(KeyFlagB) ? [InputA, InputB] : [InputB]);
+        // key, from --key-a or --key-b (or their --column aliases), is checked against its own file. Without a key (or an id
+        // column) the files are not looked at before the names are chosen (Open), as before.
+        if (KeyA is not null) Embeddings.CheckKey(KeyFlagA, KeyA, KeyForBoth(KeyFlagA) ? [InputA, InputB] : [InputA]);
+        if (KeyFlagB != KeyFlagA && KeyB is not null) Embeddings.CheckKey(KeyFlagB, KeyB, KeyForBoth(KeyFlagB) ? [InputA, InputB] : [InputB]);
         if (TextField is not null && Texts is null)
             throw new RepDiffInputException($"--text-field {TextField}: names the field of a --texts JSONL file, but no --texts was given");
         if (MetadataIdColumn is not null && Metadata is null)
             throw new RepDiffInputException($"--metadata-id-column {MetadataIdColumn}: names a column of the --metadata file, but no --metadata was given");
-        if (Metadata is null) Embeddings.CheckIdColumn(IdColumn, [InputA, InputB], alsoMetadata: true);
+        if (Metadata is null && IdColumn is not null) Embeddings.CheckIdColumn(IdColumn, [InputA, InputB], alsoMetadata: true);
     }
 
     /// <summary>
