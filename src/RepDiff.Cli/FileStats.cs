@@ -20,11 +20,11 @@ internal sealed record FileStats(string File, long[] Shape, string Dtype, double
     public string? Format { get; init; }
 
     /// <summary>Streams the file in row batches, so files larger than memory can be inspected.</summary>
-    public static FileStats Compute(string path, string? key, string? idColumn = null)
+    public static FileStats Compute(EmbeddingInput input, string? key, string? idColumn = null)
     {
-        Embeddings.CheckKey("--key", key, [path]);
-        Embeddings.CheckIdColumn(idColumn, [path], alsoMetadata: false);
-        using var file = Embeddings.Open(path, key, idColumn, validate: false);
+        Embeddings.CheckKey("--key", key, [input]);
+        Embeddings.CheckIdColumn(idColumn, [input], alsoMetadata: false);
+        using var file = Embeddings.Open(input, key, idColumn, validate: false);
         var stats = Compute(file);
         // The column the ids came from, where "the file" had named none of a table's columns.
         return idColumn is not null && file.Ids is not null && file.IdsFrom is null ? stats with { IdsFrom = $"column '{idColumn}'" } : stats;

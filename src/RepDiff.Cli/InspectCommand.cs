@@ -34,11 +34,13 @@ internal static class InspectCommand
                     ? $"--layers: lists the tensors of a model (.onnx or {string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)}); {Path.GetFileName(path)} is an embedding file"
                     : $"{path}: not a file, nor a built-in model ({string.Join(", ", RepDiff.Embedding.BuiltInModels.Names)})");
             // An extension that names another format than the content: said once, whichever way the file is listed.
-            var (format, misnamed) = Embeddings.FormatRead(path);
-            if (misnamed is not null) Cli.Warn(misnamed);
+            // Its format is read once, here, and handed to the archive, the checks and the reader.
+            var input = EmbeddingInput.Of(path);
+            string? format = input.FormatShown;
+            if (input.Warning is not null) Cli.Warn(input.Warning);
             // With --id-column, one column is meant: the file is read as one (a table of several float lists refuses, naming them).
             FileStats? stats = null;
-            if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(parse.GetValue(file)!) is { } archive)
+            if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(input) is { } archive)
                 using (archive)
                 {
                     // A file of one vector per sample is read from the archive already open: its arrays' headers are read once.
@@ -48,7 +50,7 @@ internal static class InspectCommand
                     else if (archive.ChoiceCount == 0 && archive.ColumnTypes is { } columns) return InspectTableColumns(archive, format, columns, parse.GetValue(json));
                 }
             // The format read is said however the file is shown (a file of one vector per sample had not said it).
-            stats = (stats ?? FileStats.Compute(path, parse.GetValue(key), parse.GetValue(idColumn))) with { Format = format };
+            stats = (stats ?? FileStats.Compute(input, parse.GetValue(key), parse.GetValue(idColumn))) with { Format = format };
             if (parse.GetValue(json))
                 Cli.Out.WriteLine(stats.ToJsonObject().ToJsonString());
             else

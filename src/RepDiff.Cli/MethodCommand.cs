@@ -103,15 +103,17 @@ internal static class MethodCommand
             var trust = trustBinder.Bind(parse, new TrustOptions());
             string testPath = parse.GetValue(test)!, refPath = parse.GetValue(reference)!, dir = parse.GetValue(outDir)!;
             Outputs.Check(dir);
-            Embeddings.CheckKey(PairInputOptions.Typed(parse, key) ?? key.Name, parse.GetValue(key), [testPath, refPath]);
-            var (testName, refName) = PairSpec.ChooseNames( // before any file is opened: a name clash is refused without reading
+            // Each set's format is read once, here, and handed to the checks, the readers and the warnings.
+            var (testInput, refInput) = (EmbeddingInput.Of(testPath), EmbeddingInput.Of(refPath));
+            Embeddings.CheckKey(PairInputOptions.Typed(parse, key) ?? key.Name, parse.GetValue(key), [testInput, refInput]);
+            var (testName, refName) = PairSpec.ChooseNames( // before the sets are read: a name clash is refused without reading them
                 new(testPath, null, PairInputOptions.Name(parse, nameTest), "--name-test"),
                 new(refPath, null, PairInputOptions.Name(parse, nameRef), "--name-ref"), "set");
             var clock = Stopwatch.StartNew();
-            using var testRows = Embeddings.OpenRows(testPath, parse.GetValue(key));
-            using var refRows = Embeddings.OpenRows(refPath, parse.GetValue(key));
+            using var testRows = Embeddings.OpenRows(testInput, parse.GetValue(key));
+            using var refRows = Embeddings.OpenRows(refInput, parse.GetValue(key));
             // Sets read by their content as another format than their names say: said once, as the pair commands say it, and kept in results.json.
-            var inputWarnings = Embeddings.FormatWarnings(testPath, refPath);
+            var inputWarnings = Embeddings.FormatWarnings(testInput, refInput);
             foreach (string warning in inputWarnings) Cli.Warn(warning);
             var notes = new List<string>();
             var (fixedScale, _) = FixedScale(options);

@@ -21,11 +21,12 @@ public abstract class ArrayArchive(string path) : IDisposable
     /// </summary>
     public static readonly string[] IdNames = ["ids", "id"];
 
-    /// <summary>Whether the format keeps ids beside its embeddings (.npz, .pt, .safetensors, .h5): then an array named by <see cref="IdNames"/> is read as the ids.</summary>
-    // Found once: the format is read from the file's first bytes, and this is asked for every array opened (every vector
-    // of a per-sample file, every array `inspect` lists).
-    protected bool KeepsIds => keepsIds ??= EmbeddingFormat.Of(Path)?.KeepsIds == true;
-    private bool? keepsIds;
+    /// <summary>
+    /// Whether the format keeps ids beside its embeddings (.npz, .pt, .safetensors, .h5, <see cref="EmbeddingFormat.KeepsIds"/>):
+    /// then an array named by <see cref="IdNames"/> is read as the ids. Each archive reads one format, so it says this of
+    /// itself rather than reading the file's first bytes again; a table (<see cref="TableArchive"/>) does not.
+    /// </summary>
+    protected virtual bool KeepsIds => true;
 
     /// <summary>Whether the array of this key holds ids kept beside the embeddings, not embeddings to choose.</summary>
     protected virtual bool IsIds(string key) => KeepsIds && IdNames.Contains(key);
@@ -248,7 +249,10 @@ public abstract class ArrayArchive(string path) : IDisposable
     public virtual void Dispose() { }
 
     /// <summary>The file opened as an archive of arrays (or of a table's columns), or null when its format holds one array.</summary>
-    public static ArrayArchive? Open(string path) => EmbeddingFormat.Of(path)?.OpenArchive?.Invoke(path);
+    public static ArrayArchive? Open(string path) => Open(EmbeddingInput.Of(path));
+
+    /// <summary>The input opened as an archive by the format read where it was named, or null when that format holds one array.</summary>
+    public static ArrayArchive? Open(EmbeddingInput input) => input.Format?.OpenArchive?.Invoke(input.Path);
 
     /// <summary>
     /// The ids of an array kept beside the embeddings: one per element of a 1-D array of strings or integers, as an ids

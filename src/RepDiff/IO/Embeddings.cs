@@ -19,52 +19,43 @@ public static class Embeddings
     /// Rows of an embedding file (n × d, read as float32): memory-mapped for .npy and .safetensors, a block of
     /// rows at a time for tables and .h5, in memory otherwise. Zero rows are an error, and reading a row with NaN or Inf throws naming that row.
     /// </summary>
-    public static RowFile OpenRows(string path, string? key = null) => Open(path, key, idColumn: null, validate: true);
+    public static RowFile OpenRows(string path, string? key = null) => OpenRows(EmbeddingInput.Of(path), key);
 
-    /// <summary>
-    /// The format the file is read as, as the format list names it (".npz", ".pt/.pth (torch.save)"), or null when none; and
-    /// the one-line warning to give when its content is of another format than its extension names (<see cref="EmbeddingFormat.Reading"/>).
-    /// </summary>
-    public static (string? Format, string? Warning) FormatRead(string path)
-    {
-        var (format, warning) = EmbeddingFormat.Reading(path);
-        return (format is null ? null : format.Shown ?? format.Extensions[0], warning);
-    }
+    public static RowFile OpenRows(EmbeddingInput input, string? key = null) => Open(input, key, idColumn: null, validate: true);
 
     /// <summary>The inputs read by their content as another format than their names say, one warning each (a file given twice, once).</summary>
-    public static IReadOnlyList<string> FormatWarnings(params string[] paths) =>
-        paths.Distinct().Select(path => FormatRead(path).Warning).OfType<string>().ToList();
+    public static IReadOnlyList<string> FormatWarnings(params EmbeddingInput[] inputs) =>
+        inputs.DistinctBy(input => input.Path).Select(input => input.Warning).OfType<string>().ToList();
 
     /// <summary>Whether the file can hold several arrays or columns, one of which a key picks.</summary>
-    public static bool TakesKey(string path) => EmbeddingFormat.Of(path)?.TakesKey == true;
+    public static bool TakesKey(string path) => EmbeddingInput.Of(path).TakesKey;
 
     /// <summary>
-    /// The array or column <paramref name="key"/> picks in <paramref name="path"/>, named as the file lists it
+    /// The array or column <paramref name="key"/> picks in the input, named as the file lists it
     /// (<see cref="ArrayArchive.ArrayNamed"/>: an .npz's "x.npy" is its "x", and no key its only array); a JSON Lines field
     /// as given; null for a file of one array, which a key picks nothing in.
     /// </summary>
-    public static string? ArrayNamed(string path, string? key)
+    public static string? ArrayNamed(EmbeddingInput input, string? key)
     {
-        if (!TakesKey(path)) return null;
-        using var archive = ArrayArchive.Open(path);
+        if (!input.TakesKey) return null;
+        using var archive = ArrayArchive.Open(input);
         return archive?.ArrayNamed(key) ?? key;
     }
 
-    /// <summary>Whether the file has named columns (or JSON Lines fields), one of which --id-column can name.</summary>
-    public static bool HasColumns(string path) => EmbeddingFormat.Of(path)?.HasColumns == true;
+    public static string? ArrayNamed(string path, string? key) => ArrayNamed(EmbeddingInput.Of(path), key);
 
     /// <summary>
     /// A key given only for files that hold one array each picks nothing: refused rather than ignored (with an .npz A
     /// and an .npy B, --key names A's array and B needs none). An empty key names nothing either. The message names
     /// <paramref name="flag"/>, the flag the key came from.
     /// </summary>
-    public static void CheckKey(string flag, string? key, IEnumerable<string> files)
+    public static void CheckKey(string flag, string? key, IEnumerable<EmbeddingInput> files)
     {
         if (key is null) return;
         if (string.IsNullOrWhiteSpace(key)) throw new RepDiffInputException($"{flag}: is empty; name an array or a column");
-        var paths = files.ToList();
-        if (paths.Count == 0 || paths.Any(TakesKey)) return;
-        var (names, several) = FileNames(paths);
+        var inputs = files.ToList();
+        if (inputs.Count == 0 || inputs.Any(input => input.TakesKey)) return;
+        var (names, several) = FileNames(inputs);
         throw new RepDiffInputException($"{flag} {key}: {names} {(several ? "hold one array each" : "holds one array")}; "
             + $"{flag} picks an array of an .npz, .safetensors or .pt file, a dataset of an .h5 file, a column of a Parquet or Arrow table, or the vector field of JSON Lines");
     }
@@ -73,19 +64,19 @@ public static class Embeddings
     /// An id column named for files without named columns (.npy, .npz, .safetensors, .pt, .h5) picks nothing: refused rather than
     /// ignored. <paramref name="alsoMetadata"/>: the command's --metadata file may hold it instead.
     /// </summary>
-    public static void CheckIdColumn(string? idColumn, IEnumerable<string> files, bool alsoMetadata)
+    public static void CheckIdColumn(string? idColumn, IEnumerable<EmbeddingInput> files, bool alsoMetadata)
     {
-        var paths = files.ToList();
-        if (idColumn is null || paths.Any(HasColumns)) return;
-        var (names, several) = FileNames(paths);
+        var inputs = files.ToList();
+        if (idColumn is null || inputs.Any(input => input.HasColumns)) return;
+        var (names, several) = FileNames(inputs);
         throw new RepDiffInputException($"--id-column {idColumn}: {names} {(several ? "have" : "has")} no named columns; "
             + $"--id-column names a column of a .csv, .tsv, Parquet or Arrow {(alsoMetadata ? $"input, a field of a JSON Lines input or a column of --metadata (for {EmbeddingFormat.ListedWhere(f => !f.HasColumns)} inputs give --ids)" : "file or a field of a JSON Lines file")}");
     }
 
     /// <summary>The files' names for a message ("a.npy and b.npy", or one name when both are the same file name).</summary>
-    private static (string Names, bool Several) FileNames(IEnumerable<string> paths)
+    private static (string Names, bool Several) FileNames(IEnumerable<EmbeddingInput> inputs)
     {
-        var names = paths.Select(f => Path.GetFileName(f)).Distinct().ToList();
+        var names = inputs.Select(input => Path.GetFileName(input.Path)).Distinct().ToList();
         return (string.Join(" and ", names), names.Count > 1);
     }
 
@@ -158,10 +149,14 @@ public static class Embeddings
     /// <paramref name="idColumn"/> names the id column of a .csv/.tsv/.parquet/.arrow/.feather or the id field of JSON Lines. Without
     /// <paramref name="validate"/>, zero rows and non-finite values are accepted (inspect counts them).
     /// </summary>
-    public static RowFile Open(string path, string? key, string? idColumn, bool validate)
+    public static RowFile Open(string path, string? key, string? idColumn, bool validate) => Open(EmbeddingInput.Of(path), key, idColumn, validate);
+
+    /// <summary><see cref="Open(string, string?, string?, bool)"/> of a file whose format was read where it was named: it is not read again.</summary>
+    public static RowFile Open(EmbeddingInput input, string? key, string? idColumn, bool validate)
     {
+        string path = input.Path;
         if (Directory.Exists(path)) throw FolderGiven(path);
-        var rows = EmbeddingFormat.Of(path) is { } format ? format.OpenRows(path, key, idColumn, validate) : throw NotAFormat(path);
+        var rows = input.Format is { } format ? format.OpenRows(path, key, idColumn, validate) : throw NotAFormat(path);
         if (validate && rows.Rows == 0)
         {
             rows.Dispose();

@@ -94,7 +94,11 @@ internal static class Hdf5
         }
     }
 
-    private static NativeFile OpenFile(string path)
+    /// <param name="writtenByMatlab">
+    /// Whether MATLAB wrote the file (a v7.3 .mat: its user block begins with MATLAB's text header), read from the stream
+    /// opened here rather than by opening the file again.
+    /// </param>
+    private static NativeFile OpenFile(string path, out bool writtenByMatlab)
     {
         // PureHDF reads through MakeGenericMethod, which a Native AOT binary has no code for: say so before opening.
         if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
@@ -110,9 +114,20 @@ internal static class Hdf5
             if (SignatureOffset(stream) is { } at && at > 512)
                 throw RepDiffInputException.ForFile(path, $"its HDF5 data begins after a user block of {at:N0} bytes, where the HDF5 reader RepDiff uses (PureHDF) "
                     + "does not look (it reads HDF5 at the file's start or after 512 bytes, as MATLAB writes it); save it again without a user block, or as .npy");
+            writtenByMatlab = StartsWithMatlabHeader(stream);
             return Guard(path, () => H5File.Open(new StackGuardStream(stream), leaveOpen: false));
         }
         catch { stream.Dispose(); throw; }
+    }
+
+    /// <summary>Whether the stream begins with MATLAB's v7.3 header; its position is left at the start.</summary>
+    private static bool StartsWithMatlabHeader(FileStream stream)
+    {
+        var header = "MATLAB 7.3 MAT-file"u8;
+        Span<byte> start = stackalloc byte[header.Length];
+        bool matlab = InputFile.ReadFully(stream, start) == start.Length && start.SequenceEqual(header);
+        stream.Position = 0;
+        return matlab;
     }
 
     private static readonly Lazy<bool> FiltersRegistered = new(() =>
@@ -230,7 +245,7 @@ internal static class Hdf5
 
         private List<string> ListDatasets()
         {
-            var file = OpenFile(Path);
+            var file = OpenFile();
             try
             {
                 var found = Guard(Path, () => Datasets(file, Path));
@@ -258,7 +273,7 @@ internal static class Hdf5
             if (VectorRows(key, checkFinite) is { } vectors) return vectors;
             // One sample's vector is a listed dataset, named by its listed key.
             if (ReadingVector) return new RowFile(Hdf5Rows.Open(listedFile!, Path, key!, NameOf(key!), ListedDataset(key!)), checkFinite);
-            var file = OpenFile(Path);
+            var file = OpenFile();
             string chosen, name;
             try
             {
@@ -275,26 +290,26 @@ internal static class Hdf5
         }
 
         /// <summary>
-        /// Whether MATLAB wrote the file (a v7.3 .mat: its user block begins with MATLAB's text header). MATLAB keeps a matrix
-        /// column by column, so an n×d matrix is an HDF5 dataset of d×n: read as stored, its d columns had been taken for the
-        /// samples, and two such files of one width compared without a word.
+        /// Whether MATLAB wrote the file (a v7.3 .mat: its user block begins with MATLAB's text header), noted when the file is
+        /// opened (<see cref="OpenFile()"/>), which every read does first. MATLAB keeps a matrix column by column, so an n×d
+        /// matrix is an HDF5 dataset of d×n: read as stored, its d columns had been taken for the samples, and two such files
+        /// of one width compared without a word.
         /// </summary>
-        private bool WrittenByMatlab => writtenByMatlab ??= StartsWithMatlabHeader(Path);
+        private bool WrittenByMatlab => writtenByMatlab ?? throw new InvalidOperationException("asked before the file was opened");
         private bool? writtenByMatlab;
 
-        private static bool StartsWithMatlabHeader(string path)
+        private NativeFile OpenFile()
         {
-            var header = "MATLAB 7.3 MAT-file"u8;
-            Span<byte> start = stackalloc byte[header.Length];
-            using var stream = InputFile.OpenRead(path);
-            return InputFile.ReadFully(stream, start) == start.Length && start.SequenceEqual(header);
+            var file = Hdf5.OpenFile(Path, out bool matlab);
+            writtenByMatlab = matlab;
+            return file;
         }
 
-        /// <summary>A MATLAB matrix as MATLAB shows it, n×d: the stored d×n read whole and transposed.</summary>
+        /// <summary>A MATLAB matrix as MATLAB shows it, n×d: the stored d×n read a block of rows at a time into its transpose.</summary>
         private static RowFile AsMatlabShowsIt(Hdf5Rows stored, string name, bool checkFinite)
         {
             using var rows = new RowFile(stored, checkFinite); // closes the file with it
-            return new RowFile(name, Spectral.SampleKernels.Transpose(rows.ReadAll()), checkFinite, storedAs: stored.Dtype);
+            return new RowFile(name, rows.ReadAllTransposed(), checkFinite, storedAs: stored.Dtype);
         }
 
         protected override ArrayShape? ShapeOf(string key)
@@ -309,7 +324,7 @@ internal static class Hdf5
 
         public override string ArrayNamed(string? key)
         {
-            using var file = OpenFile(Path);
+            using var file = OpenFile();
             return Dataset(file, key).Chosen;
         }
 
@@ -334,7 +349,7 @@ internal static class Hdf5
         protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
         {
             string key = IdsPlace(idName, chosen), name = NameOf(key);
-            using var file = OpenFile(Path);
+            using var file = OpenFile();
             if (!IsDataset(file, key, Path)) return null;
             var dataset = Guard(name, () => file.Dataset(key));
             var type = Guard(name, () => dataset.Type);

@@ -16,6 +16,15 @@ public sealed record PairSpec(string PathA, string PathB)
     public string KeyFlagA { get; init; } = "--key-a";
     public string KeyFlagB { get; init; } = "--key-b";
 
+    /// <summary>
+    /// A and B with the format each is read as, read from each file's first bytes on first use and kept with the spec, so that
+    /// the key and id-column checks, the readers, the warnings and results.json's key names take it from here rather than
+    /// each reading the file again (<see cref="EmbeddingInput"/>). Read again when a copy names another file (`with { PathA = … }`).
+    /// </summary>
+    private EmbeddingInput InputA => inputA is { } known && known.Path == PathA ? known : inputA = EmbeddingInput.Of(PathA);
+    private EmbeddingInput InputB => inputB is { } known && known.Path == PathB ? known : inputB = EmbeddingInput.Of(PathB);
+    private EmbeddingInput? inputA, inputB;
+
     /// <summary>Whether <paramref name="flag"/> gives one key for both inputs (--key, --column) rather than one side's.</summary>
     private static bool KeyForBoth(string flag) => flag is "--key" or "--column";
     /// <summary>Name of the id column of .csv/.tsv/.parquet/.arrow inputs.</summary>
@@ -62,7 +71,7 @@ public sealed record PairSpec(string PathA, string PathB)
     /// passed as two arrays, to be refused only after both were read, as holding the same values).
     /// </summary>
     private bool SameArray() => KeyA == KeyB
-        || KeyA is not null && KeyB is not null && Embeddings.TakesKey(PathA) && Embeddings.ArrayNamed(PathA, KeyA) == Embeddings.ArrayNamed(PathB, KeyB);
+        || KeyA is not null && KeyB is not null && InputA.TakesKey && Embeddings.ArrayNamed(InputA, KeyA) == Embeddings.ArrayNamed(InputB, KeyB);
 
     /// <summary>
     /// The same for two files (or arrays) that hold the same values, row for row once joined: a copy, or one model embedded
@@ -102,8 +111,8 @@ public sealed record PairSpec(string PathA, string PathB)
     public Dictionary<string, string> InputNames()
     {
         var names = InputFiles().ToDictionary(input => input.Key, input => System.IO.Path.GetFileName(input.Path));
-        if (KeyA is not null && Embeddings.ArrayNamed(PathA, KeyA) is { } keyA) names["key_a"] = keyA;
-        if (KeyB is not null && Embeddings.ArrayNamed(PathB, KeyB) is { } keyB) names["key_b"] = keyB;
+        if (KeyA is not null && Embeddings.ArrayNamed(InputA, KeyA) is { } keyA) names["key_a"] = keyA;
+        if (KeyB is not null && Embeddings.ArrayNamed(InputB, KeyB) is { } keyB) names["key_b"] = keyB;
         return names;
     }
 
@@ -168,10 +177,10 @@ public sealed record PairSpec(string PathA, string PathB)
         if (JoinsById) return Load();
         CheckFlags();
         var (nameA, nameB) = Names(); // before any file is opened: a name clash is refused without reading
-        var a = Embeddings.OpenRows(PathA, KeyA);
+        var a = Embeddings.OpenRows(InputA, KeyA);
         try
         {
-            var b = Embeddings.OpenRows(PathB, KeyB);
+            var b = Embeddings.OpenRows(InputB, KeyB);
             if (a.Ids is not null || b.Ids is not null)
                 using (b)
                 {
@@ -204,14 +213,15 @@ public sealed record PairSpec(string PathA, string PathB)
         // One key for both sides came from --key (or --column): it picks the array of every input that has arrays, and is
         // checked against both files whether or not --key-a or --key-b overrides it for one (`--key emb --key-a emb` on an
         // .npz A and an .npy B had been refused naming --key, as if given for B alone, where --key alone ran). A side's own
-        // key, from --key-a or --key-b (or their --column aliases), is checked against its own file.
-        Embeddings.CheckKey(KeyFlagA, KeyA, KeyForBoth(KeyFlagA) ? [PathA, PathB] : [PathA]);
-        if (KeyFlagB != KeyFlagA) Embeddings.CheckKey(KeyFlagB, KeyB, KeyForBoth(KeyFlagB) ? [PathA, PathB] : [PathB]);
+        // key, from --key-a or --key-b (or their --column aliases), is checked against its own file. Without a key (or an id
+        // column) the files are not looked at before the names are chosen (Open), as before.
+        if (KeyA is not null) Embeddings.CheckKey(KeyFlagA, KeyA, KeyForBoth(KeyFlagA) ? [InputA, InputB] : [InputA]);
+        if (KeyFlagB != KeyFlagA && KeyB is not null) Embeddings.CheckKey(KeyFlagB, KeyB, KeyForBoth(KeyFlagB) ? [InputA, InputB] : [InputB]);
         if (TextField is not null && Texts is null)
             throw new RepDiffInputException($"--text-field {TextField}: names the field of a --texts JSONL file, but no --texts was given");
         if (MetadataIdColumn is not null && Metadata is null)
             throw new RepDiffInputException($"--metadata-id-column {MetadataIdColumn}: names a column of the --metadata file, but no --metadata was given");
-        if (Metadata is null) Embeddings.CheckIdColumn(IdColumn, [PathA, PathB], alsoMetadata: true);
+        if (Metadata is null && IdColumn is not null) Embeddings.CheckIdColumn(IdColumn, [InputA, InputB], alsoMetadata: true);
     }
 
     /// <summary>
@@ -235,8 +245,8 @@ public sealed record PairSpec(string PathA, string PathB)
         CheckFlags();
         var (shownA, shownB) = Names();
         LoadedSide a, b;
-        using (var rows = Embeddings.Open(PathA, KeyA, IdColumn, validate: true)) a = Side(rows, IdsA);
-        using (var rows = Embeddings.Open(PathB, KeyB, IdColumn, validate: true)) b = Side(rows, IdsB);
+        using (var rows = Embeddings.Open(InputA, KeyA, IdColumn, validate: true)) a = Side(rows, IdsA);
+        using (var rows = Embeddings.Open(InputB, KeyB, IdColumn, validate: true)) b = Side(rows, IdsB);
         return Joined(a, b, shownA, shownB);
     }
 
@@ -291,7 +301,7 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         var samples = new SampleInfo
         {
-            InputWarnings = Embeddings.FormatWarnings(PathA, PathB).Append(idsWarning).OfType<string>().ToList(),
+            InputWarnings = Embeddings.FormatWarnings(InputA, InputB).Append(idsWarning).OfType<string>().ToList(),
             Ids = ids,
             Labels = Labels is null ? null : LoadLabels(n, ids),
             Images = Images is null ? null : ImagesOf(SampleFiles.LoadImages(Images), ids),

@@ -150,11 +150,50 @@ public sealed class RowFile : IRowSource, IDisposable
     /// <summary>All rows as one matrix (refuses arrays beyond .NET's array limit).</summary>
     public Matrix ReadAll()
     {
-        if ((long)Rows * Cols > Array.MaxLength)
-            throw RepDiffInputException.ForFile(Name, $"{Rows}×{Cols} values do not fit in one in-memory matrix; use a method's streaming option");
-        var m = new Matrix(Rows, Cols);
+        var m = NewMatrix(Rows, Cols);
         ReadRows(0, Rows, m.Data);
         return m;
+    }
+
+    /// <summary>
+    /// All rows as one matrix, transposed (Cols × Rows): read a block of rows at a time, each block's values put in their
+    /// columns, so that the matrix is held once beside a block (transposing <see cref="ReadAll"/>'s matrix held it twice).
+    /// </summary>
+    public Matrix ReadAllTransposed()
+    {
+        var transposed = NewMatrix(Cols, Rows);
+        int blockRows = Math.Clamp(TransposeBlockValues / Math.Max(1, Cols), 1, Math.Max(1, Rows));
+        var block = ArrayPool<float>.Shared.Rent(blockRows * Cols);
+        try
+        {
+            for (int first = 0; first < Rows; first += blockRows)
+            {
+                int count = Math.Min(blockRows, Rows - first);
+                ReadRows(first, count, block);
+                // Column by column, so each column's stretch of the transposed matrix is written in order.
+                for (int col = 0; col < Cols; col++)
+                {
+                    var into = transposed.Data.AsSpan((int)((long)col * Rows + first), count);
+                    for (int row = 0; row < count; row++) into[row] = block[row * Cols + col];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(block);
+        }
+        return transposed;
+    }
+
+    /// <summary>Values per block <see cref="ReadAllTransposed"/> reads (4 MB of float32): rows enough that each column's stretch is long.</summary>
+    private const int TransposeBlockValues = 1 << 20;
+
+    /// <summary>A matrix for all the values (refused beyond .NET's array limit, with the way on).</summary>
+    private Matrix NewMatrix(int rows, int cols)
+    {
+        if ((long)rows * cols > Array.MaxLength)
+            throw RepDiffInputException.ForFile(Name, $"{Rows}×{Cols} values do not fit in one in-memory matrix; use a method's streaming option");
+        return new Matrix(rows, cols);
     }
 
     private void ReadContiguous(long byteOffset, Span<float> dest)

@@ -21,6 +21,8 @@ internal sealed class TableArchive : ArrayArchive
     }
 
     public override IReadOnlyList<string> Keys { get; }
+    /// <summary>A table's ids are a column, named by --id-column or 'id' (the readers' concern), not an array kept beside.</summary>
+    protected override bool KeepsIds => false;
     public override int ChoiceCount => columns.Count(c => c.Holds is null);
     public override string KeysAre => "columns";
     public override string KeyFlag => "--column";

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Apache.Arrow;
@@ -159,6 +160,57 @@ public class InputFormatTests
         string old = Path.Combine(dir, "old.mat");
         File.WriteAllBytes(old, [.. Encoding.ASCII.GetBytes("MATLAB 5.0 MAT-file, Platform: GLNXA64".PadRight(116)), .. new byte[12], 0, 1, (byte)'I', (byte)'M']);
         Run("inspect", old).AssertBadInput("old.mat: is a MATLAB .mat file of a version before 7.3, which RepDiff does not read");
+    }
+
+    /// <summary>
+    /// A MATLAB matrix wider than one block of the transpose (60 dimensions of 20,000 samples: the stored 60×20,000 is read
+    /// 52 stored rows at a time into the 20,000×60 matrix, so that the matrix is held once, not also as read): every value
+    /// lands where MATLAB shows it, across the blocks' seam as within them.
+    /// </summary>
+    [Fact]
+    public void AMatlabMatrixOfSeveralBlocksIsTransposedWhole()
+    {
+        const int d = 60, n = 20_000;
+        var stored = new float[d, n];
+        for (int j = 0; j < d; j++)
+            for (int i = 0; i < n; i++) stored[j, i] = j * 100_000 + i;
+        string plain = Path.Combine(dir, "wide.h5");
+        new PureHDF.H5File { ["X"] = stored }.Write(plain);
+        var read = Embeddings.Load(WithUserBlock(plain, "wide.mat", 512, matlab: true));
+        Assert.Equal((n, d), (read.Rows, read.Cols));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+                if (read.Data[i * d + j] != stored[j, i]) Assert.Fail($"sample {i}, dimension {j}: {read.Data[i * d + j]}, not {stored[j, i]}");
+    }
+
+    /// <summary>
+    /// Each input's format is read once a run, where the command names it, and handed to the key check, the reader, the
+    /// misnamed-file warning and results.json's key names (each had opened the file again: pa.npz 11 times, pb.npz 10).
+    /// Counted with strace: of an .npz's six opens, one reads its format, three are the .npz reader's (the zip and the stored
+    /// array it maps), one its SHA-256 for results.json and one names the array --key picked there.
+    /// </summary>
+    [StraceFact]
+    public void EachInputIsOpenedForItsFormatOnce()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string npzA = Path.Combine(dir, "pa.npz"), npzB = Path.Combine(dir, "pb.npz"), trace = Path.Combine(dir, "trace.txt");
+        foreach (var (npz, npy) in new[] { (npzA, a), (npzB, b) })
+            using (var zip = ZipFile.Open(npz, ZipArchiveMode.Create))
+            {
+                zip.CreateEntryFromFile(npy, "emb.npy", System.IO.Compression.CompressionLevel.NoCompression);
+                zip.CreateEntryFromFile(a, "other.npy", System.IO.Compression.CompressionLevel.NoCompression);
+            }
+        var start = new System.Diagnostics.ProcessStartInfo("strace") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in (string[])["-f", "-qq", "--seccomp-bpf", "-e", "trace=openat", "-o", trace, "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"),
+                     "pca", npzA, npzB, "--key", "emb", "--maps", "pca", "--out", Path.Combine(dir, "out")])
+            start.ArgumentList.Add(arg);
+        using var run = System.Diagnostics.Process.Start(start)!;
+        var stderr = run.StandardError.ReadToEndAsync();
+        run.StandardOutput.ReadToEnd();
+        run.WaitForExit();
+        Assert.True(run.ExitCode == 0, stderr.Result);
+        var opens = File.ReadAllLines(trace);
+        Assert.Equal((6, 6), (opens.Count(line => line.Contains($"\"{npzA}\"")), opens.Count(line => line.Contains($"\"{npzB}\""))));
     }
 
     /// <summary>
