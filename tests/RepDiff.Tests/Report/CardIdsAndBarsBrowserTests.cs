@@ -1,0 +1,127 @@
+using Microsoft.Playwright;
+using RepDiff.IO;
+using RepDiff.Tests.Robustness;
+
+namespace RepDiff.Tests.Report;
+
+/// <summary>
+/// `repdiff spec` of a null pair (300 samples, five blobs) whose samples have long ids of four kinds: ImageNet paths, S3 keys,
+/// dated camera names and one word longer than a card's column; no images or texts, so each card lists its grid's ids. Labelled
+/// with seven short names, so each card has label bars.
+/// </summary>
+public sealed class LongIdsReportFixture
+{
+    /// <summary>The sample's id: each kind 38–40 characters, under the 40 a card shows whole.</summary>
+    public static string Id(int i) => (i % 4) switch
+    {
+        0 => $"imagenet/n01440764/n01440764_{10000 + i}.JPEG",
+        1 => $"s3://bkt/very_long_name-with-dashes-{i:D3}",
+        2 => $"2024.01.15_cam-3_frame-{i:D6}.png",
+        _ => $"Pneumonoultramicroscopicsilicovolcano{i:D3}",
+    };
+
+    public const int N = 300;
+
+    private readonly Lazy<string> report = new(() =>
+    {
+        string dir = TestData.TempDir();
+        const int d = 8;
+        var random = new Random(11);
+        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        var centres = Enumerable.Range(0, 5 * d).Select(_ => 3 * Gaussian()).ToArray();
+        var blob = Enumerable.Range(0, N).Select(_ => random.Next(5)).ToArray();
+        var a = new float[N * d];
+        var b = new float[N * d];
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < d; j++)
+            {
+                a[i * d + j] = (float)(centres[blob[i] * d + j] + Gaussian());
+                b[i * d + j] = (float)(a[i * d + j] + 0.03 * Gaussian());
+            }
+        Npy.Write(Path.Combine(dir, "a.npy"), a, N, d);
+        Npy.Write(Path.Combine(dir, "b.npy"), b, N, d);
+        File.WriteAllLines(Path.Combine(dir, "ids.txt"), Enumerable.Range(0, N).Select(Id));
+        File.WriteAllLines(Path.Combine(dir, "labels.txt"), Enumerable.Range(0, N).Select(i => $"k{i % 7}"));
+        string outDir = Path.Combine(dir, "out");
+        var run = CliHarness.Run("spec", Path.Combine(dir, "a.npy"), Path.Combine(dir, "b.npy"), "--ids", Path.Combine(dir, "ids.txt"),
+            "--labels", Path.Combine(dir, "labels.txt"), "--out", outDir);
+        Assert.True(run.Code == 0, run.Stderr);
+        return Path.Combine(outDir, "report.html");
+    });
+
+    public string Report => report.Value;
+}
+
+/// <summary>
+/// A card's list of its grid's ids (no images or texts) breaks an id only after "/", "_", "-" or "." (or at a space), never
+/// inside a word: "imagenet/n01440764/n014407|64_10026.JPEG" had broken mid-number. An id with no such point that is wider
+/// than the column ends in "…", the whole id in its title, and the list never scrolls sideways; at the narrowest card (168 px,
+/// a 1216-pixel window), a phone, a tablet and a laptop.
+/// </summary>
+public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LongIdsReportFixture>
+{
+    [ChromiumFact]
+    public async Task SampleIdsBreakAfterTheirSeparatorsOrEndInAnEllipsis()
+    {
+        var browser = await Browser();
+        var ids = Enumerable.Range(0, LongIdsReportFixture.N).Select(LongIdsReportFixture.Id).ToHashSet();
+        foreach (int width in new[] { 1216, 360, 768, 1280 })
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+            await page.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+            // One row per shown id: card width | id | lines, ellipsis | its title (isolate marks removed) | problems.
+            var rows = await page.EvaluateAsync<string[]>(@"() => {
+              const breakAfter = c => ' /_-.'.includes(c);
+              const out = [];
+              document.querySelectorAll('.card p.ids').forEach(list => {
+                const c = list.closest('.card').getBoundingClientRect();
+                const listProblem = list.scrollWidth > list.clientWidth + 0.5 ? `; the list scrolls sideways (${list.scrollWidth} > ${list.clientWidth} px)` : '';
+                list.querySelectorAll(':scope > bdi').forEach(sample => {
+                  const id = sample.querySelector('bdi'), text = id.textContent;
+                  const tops = [];
+                  const walker = document.createTreeWalker(id, NodeFilter.SHOW_TEXT);
+                  for (let node; (node = walker.nextNode());)
+                    for (let i = 0; i < node.length; i++) {
+                      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+                      const rects = range.getClientRects(); tops.push(rects.length ? rects[0].top : NaN);
+                    }
+                  const problems = [];
+                  let lines = 1;
+                  for (let k = 1; k < text.length; k++) {
+                    if (!(tops[k] > tops[k - 1] + 2)) continue;
+                    lines++;
+                    if (breakAfter(text[k - 1]) || text[k] === ' ') continue;
+                    let s = k - 1; while (s > 0 && !breakAfter(text[s - 1])) s--;
+                    let e = k; while (e < text.length && !breakAfter(text[e])) e++;
+                    problems.push(`'${text.slice(s, k)}|${text.slice(k, e)}' broken inside a word`);
+                  }
+                  const style = getComputedStyle(sample);
+                  const ellipsized = sample.scrollWidth > sample.clientWidth + 0.5;
+                  if (ellipsized && style.textOverflow !== 'ellipsis') problems.push('past its column without an ellipsis');
+                  if (sample.getBoundingClientRect().right > c.right - 9 + 0.5) problems.push('past the card');
+                  out.push(`${Math.round(c.width)} px | ${text} | ${lines} lines${ellipsized ? ', ends in …' : ''} | ${(sample.title || '').replace(/[\u2066-\u2069]/g, '')} | ${problems.join('; ')}${listProblem}`);
+                });
+              });
+              return out;
+            }");
+            string all = string.Join("\n", rows);
+            Assert.True(rows.Length >= 30, $"{width} px: {rows.Length} ids\n{all}");
+            foreach (var row in rows)
+            {
+                var parts = row.Split(" | ");
+                Assert.True(parts[4].Length == 0, $"{width} px window: {row}\n{all}");
+                // An id the column cuts is whole in its sample's title, before its label.
+                if (parts[2].EndsWith(", ends in …", StringComparison.Ordinal))
+                    Assert.True(ids.Contains(parts[3].Split(" (")[0]) && parts[3].StartsWith(parts[1].TrimEnd('…'), StringComparison.Ordinal), $"{width} px window, cut without its whole id in the title: {row}");
+            }
+            if (width == 1216)
+            {
+                Assert.Contains(rows, row => row.StartsWith("168 px", StringComparison.Ordinal));
+                // The word longer than the column is cut with "…"; a path wraps at its separators onto more lines.
+                Assert.Contains(rows, row => row.StartsWith("168 px | Pneumono", StringComparison.Ordinal) && row.Contains(", ends in …", StringComparison.Ordinal));
+                Assert.Contains(rows, row => row.StartsWith("168 px | imagenet/", StringComparison.Ordinal) && !row.Contains("| 1 lines", StringComparison.Ordinal));
+            }
+            await page.CloseAsync();
+        }
+    }
+}
