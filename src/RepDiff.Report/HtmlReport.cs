@@ -627,8 +627,8 @@ public static partial class HtmlReport
     /// <summary>
     /// A sample in a card's list of ids: isolated, left to right, with its id and its label each isolated in it (a right-to-left
     /// label would otherwise carry the numbers around it into its own order, or turn "#9 (label)" round). The id may break
-    /// after "/", "_", "-" and "." only ("imagenet/n01440764/n014407|64_10026.JPEG" had broken mid-number); a word wider than
-    /// the card's column ends in "…" (report.css), so the title holds the whole id, uncut, and the label.
+    /// after "/", "_", "-" and "." only ("imagenet/n|01440764/…" and "very_long_name|-with…" had broken inside a word); a word
+    /// wider than the card's column ends in "…" (report.css), so the title holds the whole id, uncut, and the label.
     /// </summary>
     private static string ListedSample(ReportModel model, int sample, string? label)
     {
