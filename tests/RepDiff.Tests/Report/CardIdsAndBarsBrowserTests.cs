@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using RepDiff.IO;
 using RepDiff.Tests.Robustness;
 
 namespace RepDiff.Tests.Report;
@@ -25,21 +24,7 @@ public sealed class LongIdsReportFixture
     private readonly Lazy<string> report = new(() =>
     {
         string dir = TestData.TempDir();
-        const int d = 8;
-        var random = new Random(11);
-        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-        var centres = Enumerable.Range(0, 5 * d).Select(_ => 3 * Gaussian()).ToArray();
-        var blob = Enumerable.Range(0, N).Select(_ => random.Next(5)).ToArray();
-        var a = new float[N * d];
-        var b = new float[N * d];
-        for (int i = 0; i < N; i++)
-            for (int j = 0; j < d; j++)
-            {
-                a[i * d + j] = (float)(centres[blob[i] * d + j] + Gaussian());
-                b[i * d + j] = (float)(a[i * d + j] + 0.03 * Gaussian());
-            }
-        Npy.Write(Path.Combine(dir, "a.npy"), a, N, d);
-        Npy.Write(Path.Combine(dir, "b.npy"), b, N, d);
+        LabelNamesReportFixture.WriteNullPair(dir, N, 8, seed: 11);
         File.WriteAllLines(Path.Combine(dir, "ids.txt"), Enumerable.Range(0, N).Select(Id));
         File.WriteAllLines(Path.Combine(dir, "labels.txt"), Enumerable.Range(0, N).Select(i => $"k{i % 7}"));
         string outDir = Path.Combine(dir, "out");
@@ -54,9 +39,9 @@ public sealed class LongIdsReportFixture
 
 /// <summary>
 /// A card's list of its grid's ids (no images or texts) breaks an id only after "/", "_", "-" or "." (or at a space), never
-/// inside a word: "imagenet/n|01440764/…", "very_long_name|-with…" and "Pneumonoultramicrosco|pic…" had broken so. An id with no such point that is wider
-/// than the column ends in "…", the whole id in its title, and the list never scrolls sideways; at the narrowest card (168 px,
-/// a 1216-pixel window), a phone, a tablet and a laptop.
+/// inside a word: "imagenet/n|01440764/…", "very_long_name|-with…" and "Pneumonoultramicrosco|pic…" had broken so. An id with
+/// no such point that is wider than the column ends in "…", the whole id in its title, and the list never scrolls sideways; at
+/// the narrowest card (168 px, a 1216-pixel window), a phone, a tablet and a laptop.
 /// </summary>
 public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LongIdsReportFixture>
 {
