@@ -1,9 +1,12 @@
 namespace RepDiff.Report;
 
-/// <summary>The report page's stylesheet and script, embedded resource files (Assets/report.css, cards.css, dark.css, print.css, report.js, maps.js, cards.js).</summary>
+/// <summary>The report page's stylesheet and script, embedded resource files (Assets/colours.css, report.css, cards.css, dark.css, print.css, report.js, maps.js, cards.js).</summary>
 internal static class Assets
 {
-    public static string Css { get; } = Read("report.css") + Palette.Css() + Read("cards.css") + Read("dark.css") + Read("print.css");
+    /// <summary>The colour variables of a light and a dark window, which the index page (<see cref="IndexPage"/>) shares with the report.</summary>
+    public static string Colours { get; } = Read("colours.css");
+
+    public static string Css { get; } = Colours + Read("report.css") + Palette.Css() + Read("cards.css") + Read("dark.css") + Read("print.css");
     public static string Script { get; } = Read("report.js");
 
     /// <summary>The linked maps (canvas drawing, hover, selection, colouring); talks to the cards only through DOM events.</summary>

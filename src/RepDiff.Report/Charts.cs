@@ -70,10 +70,21 @@ public static class Charts
     private static string CountText(int count, int total) => string.Create(Inv, $"{count:N0} ({100.0 * count / total:F0}%)");
 
     /// <summary>
-    /// A label's name with a line break allowed after each "_" and "/" ("science_<wbr>fiction"): the browser breaks at a space or
-    /// "-" of itself, and report.css lets a word break inside only where it alone is wider than the names' column can grow.
+    /// Escaped text with a line break allowed after each of <paramref name="after"/>: a label's name after "_" and "/"
+    /// ("science_<wbr>fiction"; the browser breaks at a space or "-" of itself), a card's sample id after "/", "_", "-" and "."
+    /// as well (HtmlReport). report.css breaks nowhere else inside a word: a word wider than its column ends in "…". The escapes
+    /// (&amp;amp;, &amp;#233;) hold none of these characters.
     /// </summary>
-    private static string WordBreaks(string escapedName) => escapedName.Replace("_", "_<wbr>").Replace("/", "/<wbr>");
+    internal static string WordBreaks(string escaped, string after = "_/")
+    {
+        var s = new StringBuilder(escaped.Length + 16);
+        foreach (char ch in escaped)
+        {
+            s.Append(ch);
+            if (after.Contains(ch)) s.Append("<wbr>");
+        }
+        return s.ToString();
+    }
 
     /// <summary>
     /// Box plots of a concept's coefficient per label (whiskers q10–q90, box q25–q75, median line),

@@ -612,9 +612,7 @@ public static partial class HtmlReport
         }
         else
         {
-            // Each sample isolated, left to right, with its id and its label each isolated in it: a right-to-left label would
-            // otherwise carry the numbers around it into its own order, or turn "#9 (label)" round.
-            c.Append("<p class=\"ids\">").Append(string.Join("  ", grid.Select(i => "<bdi dir=\"ltr\">" + Bdi(SampleName(model, i)) + (thumbs.Label(i) is { } l ? " (" + Bdi(l) + ")" : "") + "</bdi>"))).Append("</p>");
+            c.Append("<p class=\"ids\">").Append(string.Join("  ", grid.Select(i => ListedSample(model, i, thumbs.Label(i))))).Append("</p>");
         }
         c.Append(GridNote(grid.Length, thumbs.HasTexts && !thumbs.HasImages ? Math.Min(grid.Length, TextsShown) : grid.Length, concept.Members.Length,
             model.Samples.Labels is not null && concept.LabelCounts is not null));
@@ -624,6 +622,19 @@ public static partial class HtmlReport
             c.Append("<details class=\"coef\"><summary>coefficient by label</summary>").Append(boxes).Append("</details>");
         c.Append(CardParts.Enrichment(concept)).Append(CardParts.Words(concept)).Append(CardParts.Looks(concept)).Append(CardParts.Closest(data.Shown[key], model.Consensus, data.ShownByConsensusIndex)).Append(CardParts.MembersButton(data.Shown[key]));
         return c.Append("</article>").ToString();
+    }
+
+    /// <summary>
+    /// A sample in a card's list of ids: isolated, left to right, with its id and its label each isolated in it (a right-to-left
+    /// label would otherwise carry the numbers around it into its own order, or turn "#9 (label)" round). The id may break
+    /// after "/", "_", "-" and "." only ("imagenet/n|01440764/…" and "very_long_name|-with…" had broken inside a word); a word
+    /// wider than the card's column ends in "…" (report.css), so the title holds the whole id, uncut, and the label.
+    /// </summary>
+    private static string ListedSample(ReportModel model, int sample, string? label)
+    {
+        string title = EIsolated(SampleName(model, sample, whole: true)) + (label is null ? "" : " (" + EIsolated(label) + ")");
+        return "<bdi dir=\"ltr\" title=\"" + title + "\"><bdi>" + Charts.WordBreaks(E(SampleName(model, sample)), "/_-.") + "</bdi>"
+            + (label is null ? "" : " (" + Bdi(label) + ")") + "</bdi>";
     }
 
     /// <summary>Texts a card shows, the first of its grid.</summary>
@@ -653,12 +664,13 @@ public static partial class HtmlReport
 
     /// <summary>
     /// A sample as a card names it: its id when the samples have ids (cut to 40 characters), else its image file (cut from
-    /// the front, so the file's own name stays), else its row ("#1125"), which no file of the user's names (helper 79).
+    /// the front, so the file's own name stays), else its row ("#1125"), which no file of the user's names (helper 79). Uncut
+    /// when <paramref name="whole"/>, for a title.
     /// </summary>
-    private static string SampleName(ReportModel model, int sample)
+    private static string SampleName(ReportModel model, int sample, bool whole = false)
     {
-        if (model.Samples.Ids is { } ids && sample < ids.Length) return Head(ids[sample], 39);
-        if (model.Samples.Files is { } files && sample < files.Length) return Tail(files[sample], 39);
+        if (model.Samples.Ids is { } ids && sample < ids.Length) return whole ? ids[sample] : Head(ids[sample], 39);
+        if (model.Samples.Files is { } files && sample < files.Length) return whole ? files[sample] : Tail(files[sample], 39);
         return $"#{sample}";
     }
 

@@ -10,15 +10,15 @@ public static class IndexPage
     {
         var html = new StringBuilder();
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>").Append(HtmlReport.E(title)).Append("</title><style>")
-            .Append("body{margin:0;padding:28px;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif;color:#1d2430;background:#f6f7fb}")
-            .Append("main{max-width:900px}h1{font-size:24px}a.entry{display:block;background:#fff;border:1px solid #e3e7ee;border-radius:10px;padding:16px 20px;margin:14px 0;color:inherit;text-decoration:none}")
-            .Append("a.entry:hover{border-color:#9db8ea;box-shadow:0 2px 10px rgba(47,111,219,.15)}a.entry h2{font-size:18px;margin:0 0 6px;color:#2f6fdb}p{margin:4px 0}.nums{color:#5b6573;font-size:13px}.nums small.chance{font-size:11px}.at-chance{color:#b45309;margin-left:2px;cursor:help}.finding{font-weight:600}")
+            .Append("<title>").Append(HtmlReport.E(title)).Append("</title><style>").Append(Assets.Colours)
+            // The report's colours (colours.css), so a dark window gets a dark index as it gets dark reports.
+            .Append("body{margin:0;padding:28px;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:var(--bg)}")
+            .Append("main{max-width:900px}h1{font-size:24px}a.entry{display:block;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 20px;margin:14px 0;color:inherit;text-decoration:none}")
+            .Append("a.entry:hover{border-color:#9db8ea;box-shadow:0 2px 10px rgba(47,111,219,.15)}a.entry h2{font-size:18px;margin:0 0 6px;color:var(--accent)}p{margin:4px 0}.nums{color:var(--muted);font-size:13px}.nums small.chance{font-size:11px}.at-chance{color:#b45309;margin-left:2px;cursor:help}.finding{font-weight:600}")
             // A URL or a long word in a title or description wraps rather than widen the page past a phone's screen.
             .Append("h1,h2,p{overflow-wrap:anywhere}")
-            // A dark window gets a dark index as it gets dark reports (dark.css); its colours are the reports' dark ones.
-            .Append("@media screen and (prefers-color-scheme:dark){:root{color-scheme:dark}body{color:#e4e8ef;background:#10151c}")
-            .Append("a.entry{background:#19202a;border-color:#333d4c}a.entry:hover{border-color:#5b7fc4}a.entry h2{color:#8db3ff}.nums{color:#a9b2bf}.at-chance{color:#f7b96c}}")
+            // What has no variable takes dark.css's dark colour: the hovered border, the † mark.
+            .Append("@media screen and (prefers-color-scheme:dark){a.entry:hover{border-color:#5b7fc4}.at-chance{color:#f7b96c}}")
             .Append("</style></head><body><main><h1>").Append(HtmlReport.E(title)).Append("</h1>");
         html.Append("<p>").Append(HtmlReport.E(intro)).Append("</p>");
         foreach (var entry in entries)

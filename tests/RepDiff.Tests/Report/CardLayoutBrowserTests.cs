@@ -130,11 +130,13 @@ public sealed class LabelNamesReportFixture
     public static readonly string[] LabelNames = ["government", "science_fiction", "belles_lettres", "T-shirt/top", "Ankle boot",
         "great grey owl, great gray owl, Strix nebulosa", "Pneumonoultramicroscopicsilicovolcanoconiosis"];
 
-    private readonly Lazy<string> report = new(() =>
+    /// <summary>
+    /// a.npy and b.npy in <paramref name="dir"/>: n samples in five Gaussian blobs of d dimensions, B = A plus 3% noise, so no
+    /// concept stands for a difference and the cards' names and bars are what a test reads.
+    /// </summary>
+    public static void WriteNullPair(string dir, int n, int d, int seed)
     {
-        string dir = TestData.TempDir();
-        const int n = 300, d = 8;
-        var random = new Random(7);
+        var random = new Random(seed);
         double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
         var centres = Enumerable.Range(0, 5 * d).Select(_ => 3 * Gaussian()).ToArray();
         var blob = Enumerable.Range(0, n).Select(_ => random.Next(5)).ToArray();
@@ -148,6 +150,13 @@ public sealed class LabelNamesReportFixture
             }
         Npy.Write(Path.Combine(dir, "a.npy"), a, n, d);
         Npy.Write(Path.Combine(dir, "b.npy"), b, n, d);
+    }
+
+    private readonly Lazy<string> report = new(() =>
+    {
+        string dir = TestData.TempDir();
+        const int n = 300;
+        WriteNullPair(dir, n, 8, seed: 7);
         // Every name on about a seventh of the samples, whatever their blob: each card's bars show six or seven of them.
         File.WriteAllLines(Path.Combine(dir, "labels.txt"), Enumerable.Range(0, n).Select(i => LabelNames[i % LabelNames.Length]));
         string outDir = Path.Combine(dir, "out");

@@ -83,8 +83,9 @@ public class CardPartsTests
         var (pair, explanation) = HtmlReportTests.Synthetic(new SampleInfo { Labels = labels });
         string html = HtmlReport.Render(ReportModel.ForPair(pair, [explanation], new JsonObject(), "rtl"));
         var ids = Regex.Match(html, "<p class=\"ids\">(.*?)</p>").Groups[1].Value;
-        // Each entry left to right ("#9 (label)", not turned round by a right-to-left label), its id and label each isolated in it.
-        const string Entry = "<bdi dir=\"ltr\"><bdi>#[0-9]+</bdi> \\(<bdi>(سمكة|dog)</bdi>\\)</bdi>";
+        // Each entry left to right ("#9 (label)", not turned round by a right-to-left label), its id and label each isolated in
+        // it and in its title.
+        const string Entry = "<bdi dir=\"ltr\" title=\"\u2068#([0-9]+)\u2069 \\(\u2068(سمكة|dog)\u2069\\)\"><bdi>#[0-9]+</bdi> \\(<bdi>(سمكة|dog)</bdi>\\)</bdi>";
         Assert.Matches($"^{Entry}(  {Entry})*$", ids);
     }
 
