@@ -205,6 +205,10 @@ public sealed class OutputFolder : IDisposable
     public static void CheckNewFile(string path, string what = "--out")
     {
         CheckTarget(path, what);
+        // Missing folders above the file are made for it, as for every output; a name ending in '/' had been made a folder,
+        // left behind empty when the file could not then be written there.
+        if (Path.EndsInDirectorySeparator(path))
+            throw new RepDiffInputException($"{what} {path}: ends in '{path[^1]}', so it names a folder; {what} is the file to write: name one (missing folders above it are made)");
         CheckWritableAbove(Path.GetFullPath(path), $"{what} {path}");
     }
 

@@ -89,6 +89,34 @@ public class OutputFolderTests
         Assert.DoesNotContain("%", evaluate.Stderr); // refused before any scoring
     }
 
+    /// <summary>
+    /// evaluate's and export's --out is a file: like every command's output, it is written into folders made for it when they
+    /// are missing. A path ending in '/' names a folder, not a file: it had been made (and left behind, empty) before the write
+    /// failed with "cannot be written (Could not find a part of the path …)".
+    /// </summary>
+    [Fact]
+    public void AnOutputFileMayGoIntoNewFoldersButNotBeAFolder()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
+        string results = Path.Combine(outDir, "results.json");
+        string scored = Path.Combine(dir, "new", "deeper", "scored.json"), members = Path.Combine(dir, "other", "members.csv");
+        Assert.Equal(0, Run("evaluate", results, a, b, "--out", scored).Code);
+        Assert.True(File.Exists(scored));
+        Assert.Equal(0, Run("export", results, "--out", members).Code);
+        Assert.True(File.Exists(members));
+        foreach (string folder in new[] { "scores", Path.Combine("missing", "scores") })
+        {
+            string named = Path.Combine(dir, folder) + Path.DirectorySeparatorChar;
+            var evaluate = Run("evaluate", results, a, b, "--out", named);
+            evaluate.AssertBadInput($"--out {named}: ends in '/', so it names a folder; --out is the file to write");
+            Assert.DoesNotContain("%", evaluate.Stderr); // refused before any scoring
+            Run("export", results, "--out", named).AssertBadInput($"--out {named}: ends in '/'");
+            Assert.False(Path.Exists(Path.Combine(dir, folder.Split(Path.DirectorySeparatorChar)[0])));
+        }
+    }
+
     [Fact]
     public void ARunReplacesItsOwnOutputsAndKeepsTheUsersFiles()
     {
