@@ -76,13 +76,19 @@ public class OutputFolderTests
         }
     }
 
-    [Fact]
-    public void OutputFilesInAFolderThatTakesNoNewFilesAreRefusedBeforeTheWork()
+    /// <summary>A small pair and the results.json of a kmeans run on it, for evaluate and export to read.</summary>
+    private (string A, string B, string Results) KmeansResults()
     {
         var (a, b, _) = SmallPair(dir);
         string outDir = Path.Combine(dir, "out");
         Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
-        string results = Path.Combine(outDir, "results.json");
+        return (a, b, Path.Combine(outDir, "results.json"));
+    }
+
+    [Fact]
+    public void OutputFilesInAFolderThatTakesNoNewFilesAreRefusedBeforeTheWork()
+    {
+        var (a, b, results) = KmeansResults();
         Run("export", results, "--out", "/proc/members.csv").AssertBadInput("cannot write in /proc");
         var evaluate = Run("evaluate", results, a, b, "--out", "/proc/scored.json");
         evaluate.AssertBadInput("cannot write in /proc");
@@ -97,10 +103,7 @@ public class OutputFolderTests
     [Fact]
     public void AnOutputFileMayGoIntoNewFoldersButNotBeAFolder()
     {
-        var (a, b, _) = SmallPair(dir);
-        string outDir = Path.Combine(dir, "out");
-        Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
-        string results = Path.Combine(outDir, "results.json");
+        var (a, b, results) = KmeansResults();
         string scored = Path.Combine(dir, "new", "deeper", "scored.json"), members = Path.Combine(dir, "other", "members.csv");
         Assert.Equal(0, Run("evaluate", results, a, b, "--out", scored).Code);
         Assert.True(File.Exists(scored));
