@@ -67,12 +67,12 @@ internal static class CompareCommand
                     : $"--link-images: {Path.GetFileName(given.Images)} holds pixel arrays, not image files to reference; leave --link-images out");
             // With --model-a/-b the output folder is staged from here: new embeddings go there and reach --out with the results.
             int s = Cli.Seed(parse, seed);
-            string? list = parse.GetValue(methods);
+            // Read once, before anything is embedded (an unknown name is one line); whether each applies is the pair's to say.
+            var named = parse.GetValue(methods) is { } list ? ParseMethods(list, registry) : null;
             // The methods that would run, before the pair exists (whether KODA applies is decided by the pair, and KODA refuses
-            // no count): enough to refuse too few samples before either model embeds them.
-            var intended = (list is null ? registry.PairMethods.Where(m => m.InCompareByDefault).ToList() : ParseMethods(list, registry))
-                .Select(m => MethodRun.WithDefaults(m, s)).ToList();
-            var (spec, staged) = ModelPair.Resolve(parse, given, dir, Outputs.Files, n => Comparison.CheckCount(intended, n));
+            // no count): enough to refuse too few samples, for the full run and the trust measures' reruns, before either model embeds them.
+            var intended = (named ?? registry.PairMethods.Where(m => m.InCompareByDefault).ToList()).Select(m => MethodRun.WithDefaults(m, s)).ToList();
+            var (spec, staged) = ModelPair.Resolve(parse, given, dir, Outputs.Files, n => Comparison.CheckCount(intended, n, trust));
             using var stagedFolder = staged;
             spec.RefuseSameInput();
             var clock = Stopwatch.StartNew();
@@ -81,11 +81,11 @@ internal static class CompareCommand
             spec.RefuseIdenticalValues(opened);
             var pair = MethodCommand.FitValueRange(opened, null);
             double openSeconds = clock.Elapsed.TotalSeconds;
-            var runs = (list is null ? registry.CompareDefaults(pair) : ParseMethods(list, registry, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
+            var runs = (named is null ? registry.CompareDefaults(pair) : Applying(named, pair)).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             // The given groups are one more method of the comparison, scored and ranked as every method's concepts are.
             if (givenGroups is not null) runs.Add(new MethodRun(new GivenGroupsMethod(), new GivenGroupsOptions { Groups = givenGroups, Seed = s }));
             if (runs.Count == 0) throw new RepDiffInputException("no registered method applies to these inputs");
-            var leftOut = list is null ? registry.LeftOutOfCompare(pair) : [];
+            var leftOut = named is null ? registry.LeftOutOfCompare(pair) : [];
             foreach (var (name, why) in leftOut) Cli.Warn($"{name} is left out: {why}");
             double looks = 0, hashing = 0;
             RunOrigin? origin = null;
@@ -151,10 +151,6 @@ internal static class CompareCommand
         catch (RepDiffInputException e) { throw new RepDiffInputException($"{flag}: {e.Message}"); }
         return path;
     }
-
-    /// <summary>The methods named in a comma-separated list (`--methods rdx,spec`), in that order, each applying to the pair.</summary>
-    public static IReadOnlyList<IPairMethod> ParseMethods(string list, MethodRegistry registry, RepresentationPair pair)
-        => Applying(ParseMethods(list, registry), pair);
 
     private static readonly string[] SimilarityScoreNames = ["cka", "linear-cka", "rbf-cka", "debiased-cka", "mknn", "mutual-knn", "knn", "probe", "probes", "linear-probe", "cca", "svcca", "pwcca", "rsa"];
 

@@ -17,7 +17,7 @@ internal static class EvaluateCommand
         var inputs = new PairInputOptions();
         inputs.A.Description = "embeddings of model A (the same file the results were computed from)";
         inputs.B.Description = "embeddings of model B, joined to A as the run joined them (by row, or by id)";
-        var output = new Option<string?>("--out") { Description = "write the updated results here instead of rewriting RESULTS_JSON" };
+        var output = new Option<string?>("--out") { Description = "write the updated results to this file instead of rewriting RESULTS_JSON (missing folders above it are made)" };
         var command = new Command("evaluate", "Score the concept grids of a results.json with BSR and write the metrics into it.") { results };
         inputs.AddJoinTo(command);
         command.Options.Add(output);

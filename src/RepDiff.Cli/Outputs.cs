@@ -58,6 +58,9 @@ internal static class Outputs
         // results.json replaced, which may be another tool's); "files of it" had called a user's notes.txt the earlier run's.
         string? found = demoIndex is not null && committed.Earlier.Contains(demoIndex) ? demoIndex
             : committed.Earlier.Contains("results.json") ? "results.json" : null;
+        // Two runs into one --out: the later commit replaces the earlier's whole folder, and both had said "Wrote …".
+        if (found is not null && committed.CameSinceBegin)
+            Cli.Warn($"--out {dir}: another run wrote its results there while this one ran; this run's results replace them (give each run its own --out to keep both)");
         if (found is not null && kept.Count > 0)
             Cli.Warn($"--out {dir} held {found} before this run; these files in it stay, as this run writes none of that name: "
                 + $"{string.Join(", ", kept)} (remove any that an earlier run wrote: a script would read them as this run's)");

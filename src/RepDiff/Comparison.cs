@@ -125,13 +125,19 @@ public sealed class Comparison
     /// Refuses, from the number of samples alone, the methods that could not run on <paramref name="n"/> samples, in the words
     /// <see cref="Run"/> would use: `compare --model-a/-b` knows n once its inputs are listed, and had embedded with both
     /// models (11 s for three sentences) before this was said. What needs the pair's dimensions is checked by <see cref="Run"/>.
+    /// With <paramref name="trust"/>, the reruns on part of the samples are checked too, as <see cref="Run"/> checks them.
     /// </summary>
-    public static void CheckCount(IReadOnlyList<MethodRun> runs, int n)
+    public static void CheckCount(IReadOnlyList<MethodRun> runs, int n, TrustOptions? trust = null)
     {
+        if (trust?.Validates() == true) HeldOutValidation.CheckSize(n, trust.ValidationOption());
         var refused = new List<(IPairMethod Method, InvalidOptionException Error)>();
         foreach (var (method, options) in runs)
         {
-            try { method.CheckCount(n, options); }
+            try
+            {
+                if (TrustFor(method, trust) is { } methodTrust) RerunSize.CheckCountBeforeRun(method, options, n, methodTrust);
+                else method.CheckCount(n, options);
+            }
             catch (InvalidOptionException e) { refused.Add((method, e)); }
         }
         if (refused.Count > 0) throw CannotRun(refused, runs);

@@ -26,18 +26,26 @@ public static class FileKind
     /// Whether two paths name one existing file (same device and inode once links are followed, so a hard link or
     /// ./a.npy is caught too); without statx, whether their full paths are equal.
     /// </summary>
-    public static unsafe bool SameFile(string a, string b)
+    public static bool SameFile(string a, string b)
     {
         if (Of(a) == Missing || Of(b) == Missing) return false;
-        if (!statxMissing)
-        {
-            byte* x = stackalloc byte[StatxSize], y = stackalloc byte[StatxSize];
-            if (Statx(AtFdCwd, a, 0, StatxIno, x) == 0 && Statx(AtFdCwd, b, 0, StatxIno, y) == 0)
-                return *(ulong*)(x + InoOffset) == *(ulong*)(y + InoOffset)
-                    && *(uint*)(x + DevMajorOffset) == *(uint*)(y + DevMajorOffset)
-                    && *(uint*)(x + DevMinorOffset) == *(uint*)(y + DevMinorOffset);
-        }
+        if (Id(a) is { } x && Id(b) is { } y) return x == y;
         return Path.GetFullPath(a) == Path.GetFullPath(b);
+    }
+
+    /// <summary>Which file a path names: its device and inode.</summary>
+    public readonly record struct FileId(ulong Inode, uint DeviceMajor, uint DeviceMinor);
+
+    /// <summary>
+    /// The file at path (links followed), as <see cref="SameFile"/> compares them: a folder swapped in under the same name is
+    /// another file. Null when it is missing or cannot be read, or without statx.
+    /// </summary>
+    public static unsafe FileId? Id(string path)
+    {
+        if (statxMissing) return null;
+        byte* x = stackalloc byte[StatxSize];
+        if (Statx(AtFdCwd, path, 0, StatxIno, x) != 0) return null;
+        return new FileId(*(ulong*)(x + InoOffset), *(uint*)(x + DevMajorOffset), *(uint*)(x + DevMinorOffset));
     }
 
     private const int UidOffset = 20, GidOffset = 24;

@@ -25,6 +25,8 @@ public sealed class OutputFolder : IDisposable
     private readonly FileLocks.OwnerLock owner;
     /// <summary>The outermost folder above --out that Begin created (removed again, when empty, if the run fails).</summary>
     private string? createdParent;
+    /// <summary>--out when the run began: a commit that finds another folder there says so.</summary>
+    private readonly FoundAtBegin foundAtBegin;
     private bool committed;
     /// <summary>Where a swap left the replaced folder: the staging name, or the fallback's ".old" name when its last rename failed.</summary>
     private string replacedFolder;
@@ -32,9 +34,10 @@ public sealed class OutputFolder : IDisposable
     /// <summary>The folder the user named (full path).</summary>
     public string Final { get; }
 
-    private OutputFolder(string final, string staging, FileLocks.OwnerLock owner)
+    private OutputFolder(string final, string staging, FileLocks.OwnerLock owner, FoundAtBegin foundAtBegin)
     {
         Final = final;
+        this.foundAtBegin = foundAtBegin;
         this.staging = staging;
         this.owner = owner;
         replacedFolder = staging;
@@ -205,6 +208,10 @@ public sealed class OutputFolder : IDisposable
     public static void CheckNewFile(string path, string what = "--out")
     {
         CheckTarget(path, what);
+        // Missing folders above the file are made for it, as for every output; a name ending in '/' had been made a folder,
+        // left behind empty when the file could not then be written there.
+        if (Path.EndsInDirectorySeparator(path))
+            throw new RepDiffInputException($"{what} {path}: ends in '{path[^1]}', so it names a folder; {what} is the file to write: name one (missing folders above it are made)");
         CheckWritableAbove(Path.GetFullPath(path), $"{what} {path}");
     }
 
@@ -233,10 +240,13 @@ public sealed class OutputFolder : IDisposable
         }
         string staging;
         FileLocks.OwnerLock owner;
+        FoundAtBegin found;
         // One turn for both, so that no other run's cleanup judges the new lock file between its creation and its lock.
         using (FileLocks.LockFolder(parent, CommitPatience))
         {
             RemoveLeftovers(parent, name);
+            // In the commits' turn, as the commit looks again: another run's commit is either before this or after it.
+            found = new FoundAtBegin(Directory.Exists(final), FileKind.Id(final));
             (staging, owner) = TakeStagingName(parent, name, dir);
         }
         try
@@ -255,7 +265,17 @@ public sealed class OutputFolder : IDisposable
             ReleaseOwner(owner);
             throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
         }
-        return new OutputFolder(final, staging, owner) { createdParent = createdParent };
+        return new OutputFolder(final, staging, owner, found) { createdParent = createdParent };
+    }
+
+    /// <summary>--out as the run found it when it began: whether it was a folder, and which one.</summary>
+    private sealed record FoundAtBegin(bool Existed, FileKind.FileId? Id)
+    {
+        /// <summary>
+        /// Whether the folder at <paramref name="final"/> is another than the one found (or came where there was none): another
+        /// run committed into --out since this one began. Unknown (false) where files have no identity to compare.
+        /// </summary>
+        public bool ReplacedBy(string final) => Directory.Exists(final) && (!Existed || Id is { } then && FileKind.Id(final) is { } now && now != then);
     }
 
     /// <summary>
@@ -367,12 +387,14 @@ public sealed class OutputFolder : IDisposable
     public Committed Commit()
     {
         var back = new MovedBack([], [], []);
+        bool meanwhile;
         // Taken before the Gate, so that a stop is not held up while another process commits.
         using var turn = FileLocks.LockFolder(Path.GetDirectoryName(Final)!, CommitPatience);
         lock (TemporaryPaths.Gate)
         {
             TemporaryPaths.ThrowIfStopping();
             bool replaced;
+            meanwhile = foundAtBegin.ReplacedBy(Final);
             try
             {
                 foreach (string entry in Directory.EnumerateFileSystemEntries(staging))
@@ -417,6 +439,7 @@ public sealed class OutputFolder : IDisposable
         {
             KeptFolders = back.MovedFolders,
             RemovedBeforeMovedBack = back.Vanished ? replacedFolder : null,
+            CameSinceBegin = meanwhile,
         };
     }
 
@@ -434,6 +457,12 @@ public sealed class OutputFolder : IDisposable
         /// user's `rm -rf` of hidden folders, a run of another tool): the results are whole, what it held is gone. Null otherwise.
         /// </summary>
         public string? RemovedBeforeMovedBack { get; init; }
+
+        /// <summary>
+        /// Whether the folder replaced came into --out after the run began (another run's commit, most likely): its results,
+        /// which that run announced as written, are replaced by this run's.
+        /// </summary>
+        public bool CameSinceBegin { get; init; }
     }
 
     /// <param name="Entries">Each entry that stayed, relative to the old folder, with why.</param>

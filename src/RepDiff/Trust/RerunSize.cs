@@ -34,15 +34,26 @@ public static class RerunSize
     /// <see cref="Comparison.Run"/>; a refusal after an hour's run on 20 rows named what this names at once.
     /// </summary>
     public static void CheckBeforeRun(IPairMethod method, MethodOptions options, RepresentationPair pair, TrustOptions trust)
+        => CheckBeforeRun(method, options, pair.N, trust, n => method.CheckSampleCount(pair, n, options));
+
+    /// <summary>
+    /// The same from the number of samples alone (<see cref="IPairMethod.CheckCount"/>): `compare --model-a/-b` knows n before
+    /// either model embeds, and had checked only the full run's n there, so reruns too small were refused after both had.
+    /// </summary>
+    public static void CheckCountBeforeRun(IPairMethod method, MethodOptions options, int n, TrustOptions trust)
+        => CheckBeforeRun(method, options, n, trust, count => method.CheckCount(count, options));
+
+    /// <param name="checkSize">The method's check of its options against a run on that many samples.</param>
+    private static void CheckBeforeRun(IPairMethod method, MethodOptions options, int n, TrustOptions trust, Action<int> checkSize)
     {
         // The full run's own sizes first: an option too large for every sample is named as such, not by a rerun's share.
-        method.CheckSampleCount(pair, pair.N, options);
+        checkSize(n);
         RefuseGivenConcepts(method, trust);
-        if (trust.Validates()) CheckValidation(method, options, pair, trust.ValidationOption());
+        if (trust.Validates()) CheckValidation(method, options, n, trust.ValidationOption(), checkSize);
         if (trust.ResamplesFor(method) > 0)
         {
-            int explained = method.SamplesExplained(pair.N, options), kept = StabilityResamples.Count(explained);
-            Explained("stability reruns the method", kept, explained, () => method.CheckSampleCount(pair, kept, options));
+            int explained = method.SamplesExplained(n, options), kept = StabilityResamples.Count(explained);
+            Explained("stability reruns the method", kept, explained, () => checkSize(kept));
         }
     }
 
@@ -50,13 +61,13 @@ public static class RerunSize
     /// What held-out validation refuses from sizes and options alone: explained samples too few to split in two, and options
     /// the method cannot take on the discovery half. <paramref name="option"/> is the property the refusal names.
     /// </summary>
-    private static void CheckValidation(IPairMethod method, MethodOptions options, RepresentationPair pair, string option)
+    private static void CheckValidation(IPairMethod method, MethodOptions options, int n, string option, Action<int> checkSize)
     {
-        int explained = method.SamplesExplained(pair.N, options);
+        int explained = method.SamplesExplained(n, options);
         // A subsample too small to split (rdx --max-samples 12) is named as such: the user's file has more rows.
-        Explained("the method runs", explained, pair.N, () => HeldOutValidation.CheckSize(explained, option), when: explained < pair.N);
+        Explained("the method runs", explained, n, () => HeldOutValidation.CheckSize(explained, option), when: explained < n);
         int half = HeldOutSplit.DiscoverySize(explained);
-        Explained("held-out validation runs the method", half, explained, () => method.CheckSampleCount(pair, half, options));
+        Explained("held-out validation runs the method", half, explained, () => checkSize(half));
     }
 
     /// <summary>
@@ -65,7 +76,7 @@ public static class RerunSize
     /// </summary>
     public static InvalidOptionException? ValidationRefusal(IPairMethod method, MethodOptions options, RepresentationPair pair)
     {
-        var refusal = Refusal(() => CheckValidation(method, options, pair, nameof(TrustOptions.Trust)));
+        var refusal = Refusal(() => CheckValidation(method, options, pair.N, nameof(TrustOptions.Trust), n => method.CheckSampleCount(pair, n, options)));
         // Too few samples in the method's subsample (rdx --max-samples 30 of 60 rows) while the input has enough: a larger
         // subsample can be tested, which "nothing here can be tested" had denied.
         return refusal is { Property: nameof(TrustOptions.Trust) } && method.SamplesExplained(pair.N, options) < pair.N

@@ -76,6 +76,9 @@ public class ConcurrentOutputTests
         Assert.Contains("\"method\": \"kmeans\"", File.ReadAllText(Path.Combine(outDir, "results.json")));
         Assert.Equal(["aligned_b.npy", "maps.npy", "report.html", "results.json", "w.npy"], Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName).Order());
         Assert.Contains($"warning: --out {outDir} held results.json before this run; these files in it stay, as this run writes none of that name: aligned_b.npy, w.npy", stderr);
+        // Both said "Wrote …": the later says whose results it replaced.
+        Assert.Contains($"warning: --out {outDir}: another run wrote its results there while this one ran; this run's results replace them", stderr);
+        Assert.DoesNotContain("another run wrote", await specAlign.Stderr);
     }
 
     /// <summary>A run under strace, held back for <paramref name="seconds"/> at the entry of its first <paramref name="call"/>.</summary>
@@ -283,6 +286,36 @@ public class ConcurrentOutputTests
         Assert.True(second.Process.ExitCode == 0, $"second: exit {second.Process.ExitCode}: {await second.Stderr}");
         Assert.Equal(4, Npy.ReadMatrix(output).Rows);
         Assert.Equal(["1", "2", "3", "4"], File.ReadAllLines(ids));
+    }
+
+    /// <summary>
+    /// Two runs begun into one --out, committed one after the other: the later commit knows the folder it replaces came after it
+    /// began (another run's results, announced as written), where --out was missing and where it held an earlier folder; a
+    /// commit into the folder it found does not. Both had replaced the other's results without a word. Interleaved in one
+    /// process, so no timing decides the order.
+    /// </summary>
+    [Fact]
+    public void ACommitKnowsWhenAnotherRunsFolderCameIntoOutSinceItBegan()
+    {
+        string outDir = Path.Combine(dir, "out");
+        foreach (bool existed in new[] { false, true })
+        {
+            using var first = OutputFolder.Begin(outDir, "results.json");
+            using (var second = OutputFolder.Begin(outDir, "results.json"))
+            {
+                second.WriteText("results.json", "second");
+                Assert.False(second.Commit().CameSinceBegin);
+            }
+            first.WriteText("results.json", "first");
+            var committed = first.Commit();
+            Assert.True(committed.CameSinceBegin, existed ? "--out replaced since the run began" : "--out made since the run began");
+            Assert.Equal(["results.json"], committed.Earlier);
+            Assert.Equal("first", File.ReadAllText(Path.Combine(outDir, "results.json")));
+        }
+        // Nothing came between: the folder replaced is the one found at the start.
+        using var alone = OutputFolder.Begin(outDir, "results.json");
+        alone.WriteText("results.json", "alone");
+        Assert.False(alone.Commit().CameSinceBegin);
     }
 
     /// <summary>

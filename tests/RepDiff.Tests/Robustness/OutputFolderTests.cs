@@ -76,17 +76,48 @@ public class OutputFolderTests
         }
     }
 
-    [Fact]
-    public void OutputFilesInAFolderThatTakesNoNewFilesAreRefusedBeforeTheWork()
+    /// <summary>A small pair and the results.json of a kmeans run on it, for evaluate and export to read.</summary>
+    private (string A, string B, string Results) KmeansResults()
     {
         var (a, b, _) = SmallPair(dir);
         string outDir = Path.Combine(dir, "out");
         Assert.Equal(0, Run("kmeans", a, b, "--concepts", "2", "--out", outDir).Code);
-        string results = Path.Combine(outDir, "results.json");
+        return (a, b, Path.Combine(outDir, "results.json"));
+    }
+
+    [Fact]
+    public void OutputFilesInAFolderThatTakesNoNewFilesAreRefusedBeforeTheWork()
+    {
+        var (a, b, results) = KmeansResults();
         Run("export", results, "--out", "/proc/members.csv").AssertBadInput("cannot write in /proc");
         var evaluate = Run("evaluate", results, a, b, "--out", "/proc/scored.json");
         evaluate.AssertBadInput("cannot write in /proc");
         Assert.DoesNotContain("%", evaluate.Stderr); // refused before any scoring
+    }
+
+    /// <summary>
+    /// evaluate's and export's --out is a file: like every command's output, it is written into folders made for it when they
+    /// are missing. A path ending in '/' names a folder, not a file: it had been made (and left behind, empty) before the write
+    /// failed with "cannot be written (Could not find a part of the path …)".
+    /// </summary>
+    [Fact]
+    public void AnOutputFileMayGoIntoNewFoldersButNotBeAFolder()
+    {
+        var (a, b, results) = KmeansResults();
+        string scored = Path.Combine(dir, "new", "deeper", "scored.json"), members = Path.Combine(dir, "other", "members.csv");
+        Assert.Equal(0, Run("evaluate", results, a, b, "--out", scored).Code);
+        Assert.True(File.Exists(scored));
+        Assert.Equal(0, Run("export", results, "--out", members).Code);
+        Assert.True(File.Exists(members));
+        foreach (string folder in new[] { "scores", Path.Combine("missing", "scores") })
+        {
+            string named = Path.Combine(dir, folder) + Path.DirectorySeparatorChar;
+            var evaluate = Run("evaluate", results, a, b, "--out", named);
+            evaluate.AssertBadInput($"--out {named}: ends in '/', so it names a folder; --out is the file to write");
+            Assert.DoesNotContain("%", evaluate.Stderr); // refused before any scoring
+            Run("export", results, "--out", named).AssertBadInput($"--out {named}: ends in '/'");
+            Assert.False(Path.Exists(Path.Combine(dir, folder.Split(Path.DirectorySeparatorChar)[0])));
+        }
     }
 
     [Fact]
