@@ -36,34 +36,56 @@ public static class AtomicFile
         string dir = Path.GetDirectoryName(full)!;
         string name = Path.GetFileName(full);
         OutputFolder.CheckTarget(full, "the output file");
-        try
-        {
-            TemporaryPaths.CreateFolder(dir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RepDiffInputException($"{path}: cannot create its folder ({e.Message})");
-        }
+        // The folders made for the file go again unless it is put in place (as the embedding writer's and --out's do): an
+        // evaluate or export whose write failed had left the new folders above its --out behind, empty.
+        var created = CreatedFolders.OutermostMissing(dir) is { } outermost ? new MadeFolders(dir, outermost) : null;
         Pending? pending = null;
         try
         {
+            if (created is not null) TemporaryPaths.AddCreated(created.Folder, created.Outermost);
+            try { TemporaryPaths.CreateFolder(dir); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RepDiffInputException($"{path}: cannot create its folder ({e.Message})");
+            }
             var (temp, claim) = OutputFolder.ClaimTemporaryFile(dir, name);
             // The claim is held until the file is in place, so that another run's cleanup never takes it for a dead writer's.
-            pending = new Pending(temp, full, claim);
+            pending = new Pending(temp, full, claim, created);
             using (var stream = new FileStream(temp, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
                 write(stream);
             return pending;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            pending?.Dispose();
+            Abandon(pending, created);
             throw new RepDiffInputException($"{path}: cannot be written ({e.Message})");
         }
         catch
         {
-            pending?.Dispose();
+            Abandon(pending, created);
             throw;
         }
+    }
+
+    /// <summary>A failed Prepare's file and folders removed: by its Pending once one was made, else here.</summary>
+    private static void Abandon(Pending? pending, MadeFolders? created)
+    {
+        if (pending is not null) pending.Dispose();
+        else created?.Remove();
+    }
+
+    /// <summary>The folders a file's write made: <paramref name="Folder"/> and its parents up to <paramref name="Outermost"/>.</summary>
+    internal sealed record MadeFolders(string Folder, string Outermost)
+    {
+        /// <summary>Those still empty removed (the file was not put in place).</summary>
+        public void Remove()
+        {
+            CreatedFolders.RemoveEmpty(Folder, Outermost);
+            Kept();
+        }
+
+        /// <summary>Kept: no longer the stop's to remove.</summary>
+        public void Kept() => TemporaryPaths.RemoveCreated(Folder, Outermost);
     }
 
     public static Pending PrepareText(string path, string text) => Prepare(path, s => Text(s, text));
@@ -79,22 +101,31 @@ public static class AtomicFile
     {
         private readonly string temp, full;
         private readonly FileStream claim;
+        private readonly MadeFolders? created;
+        private bool placed;
 
-        internal Pending(string temp, string full, FileStream claim)
+        internal Pending(string temp, string full, FileStream claim, MadeFolders? created)
         {
             this.temp = temp;
             this.full = full;
             this.claim = claim;
+            this.created = created;
         }
 
         /// <summary>Renames the file into its place; the caller holds <see cref="TemporaryPaths.Gate"/>, having checked that no stop has begun.</summary>
-        public void PutInPlace() => File.Move(temp, full, overwrite: true);
+        public void PutInPlace()
+        {
+            File.Move(temp, full, overwrite: true);
+            placed = true;
+            created?.Kept();
+        }
 
         public void Dispose()
         {
             claim.Dispose();
             if (File.Exists(temp)) File.Delete(temp);
             TemporaryPaths.Remove(temp);
+            if (!placed) created?.Remove();
         }
     }
 }

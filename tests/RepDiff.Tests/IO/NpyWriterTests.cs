@@ -64,4 +64,29 @@ public class NpyWriterTests
         Assert.Equal("new", File.ReadAllText(path));
         Assert.Equal([path], Directory.GetFiles(dir));
     }
+
+    /// <summary>
+    /// The folders made for an output file go again when it is not put in place (a write that fails, or files prepared
+    /// together of which a later one fails) and stay once it is: `evaluate … --out new/deep/r.json` whose write failed had
+    /// left new/deep behind, empty.
+    /// </summary>
+    [Fact]
+    public void AFileNotPutInPlaceLeavesNoFolderMadeForIt()
+    {
+        string dir = TestData.TempDir();
+        string path = Path.Combine(dir, "new", "deep", "r.json");
+        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write("partial"u8);
+            throw new InvalidOperationException("disk full");
+        }));
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+
+        using (AtomicFile.PrepareText(path, "prepared, never put in place")) Assert.True(Directory.Exists(Path.GetDirectoryName(path)));
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+
+        AtomicFile.WriteAllText(path, "whole");
+        Assert.Equal("whole", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(dir, "*", SearchOption.AllDirectories));
+    }
 }
