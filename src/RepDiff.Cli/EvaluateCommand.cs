@@ -183,34 +183,42 @@ internal static class EvaluateCommand
     /// The array a key picks in a given file, as the file names it: "y.npy" and "y" pick one array of an .npz, and are
     /// compared as one (a run's and the given keys alike; a run from before keys were recorded as resolved may hold
     /// either), as are no key and the name of a file's only array. A key the file has no array for (or no key for a file
-    /// of several), or a file that does not open, stays as typed, to be told apart from the file's. Each file is opened
-    /// once for the run and its index kept (an .npz's zip directory, a .safetensors header, a .pt's pickle): it had been
-    /// opened for each of up to six questions.
+    /// of several), or a file that does not open, stays as typed, to be told apart from the file's. Each file's format is
+    /// read once and the file opened once for the run, its index kept (an .npz's zip directory, a .safetensors header, a
+    /// .pt's pickle): it had been opened for each of up to six questions, and its format read again for each.
     /// </summary>
-    internal sealed class ArraysNamed(Func<string, ArrayArchive?>? open = null) : IDisposable
+    internal sealed class ArraysNamed(Func<EmbeddingInput, ArrayArchive?>? open = null) : IDisposable
     {
-        private readonly Func<string, ArrayArchive?> open = open ?? ArrayArchive.Open;
-        /// <summary>Each file's archive, or null where it holds one array or does not open (then every key stays as typed).</summary>
-        private readonly Dictionary<string, ArrayArchive?> archives = new(StringComparer.Ordinal);
+        private readonly Func<EmbeddingInput, ArrayArchive?> open = open ?? ArrayArchive.Open;
+        /// <summary>
+        /// Each file's format read once (whether a key picks in it) and its archive, or null where it holds one array or does
+        /// not open (then every key stays as typed).
+        /// </summary>
+        private readonly Dictionary<string, (bool TakesKey, ArrayArchive? Archive)> files = new(StringComparer.Ordinal);
 
         public string? In(string? input, string? key)
         {
             if (input is null) return key;
-            if (!Embeddings.TakesKey(input)) return null;
-            if (!archives.TryGetValue(input, out var archive))
+            if (!files.TryGetValue(input, out var file))
             {
-                try { archive = open(input); }
-                catch (RepDiffInputException) { archive = null; }
-                archives[input] = archive;
+                var read = EmbeddingInput.Of(input);
+                ArrayArchive? archive = null;
+                if (read.TakesKey)
+                {
+                    try { archive = open(read); }
+                    catch (RepDiffInputException) { }
+                }
+                files[input] = file = (read.TakesKey, archive);
             }
-            if (archive is null) return key;
-            try { return archive.ArrayNamed(key); }
+            if (!file.TakesKey) return null;
+            if (file.Archive is null) return key;
+            try { return file.Archive.ArrayNamed(key); }
             catch (RepDiffInputException) { return key; }
         }
 
         public void Dispose()
         {
-            foreach (var archive in archives.Values) archive?.Dispose();
+            foreach (var (_, archive) in files.Values) archive?.Dispose();
         }
     }
 

@@ -481,7 +481,7 @@ public class EvaluateCommandTests
         }
         string single = Path.Combine(dir, "x.npy"), missing = Path.Combine(dir, "missing.npz");
         var opened = new List<string>();
-        using (var arrays = new RepDiff.Cli.EvaluateCommand.ArraysNamed(path => { opened.Add(path); return ArrayArchive.Open(path); }))
+        using (var arrays = new RepDiff.Cli.EvaluateCommand.ArraysNamed(input => { opened.Add(input.Path); return ArrayArchive.Open(input); }))
         {
             foreach (var _ in Enumerable.Range(0, 3))
             {
