@@ -43,7 +43,9 @@ public static class Palette
     /// <summary>The bars' track and, for each colour, the rim report.css draws round its bar (.hbar i).</summary>
     private static string BarRims(string track)
     {
-        var css = new StringBuilder($".hbar{{background:{track}}}\n");
+        // --fade: the track at 30% over an unconfirmed concept's fills (report.css), as opacity .7 over the track, rims kept.
+        int[] rgb = Rgb(track);
+        var css = new StringBuilder($".hbar{{background:{track};--fade:rgba({rgb[0]},{rgb[1]},{rgb[2]},.3)}}\n");
         for (int c = 0; c < Colours.Length; c++)
             css.Append(Selector(".hbar ", c)).Append("{border-color:").Append(Rim(Colours[c], track)).Append("}\n");
         return css.ToString();

@@ -116,7 +116,9 @@ public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixt
 /// fill where it is dark enough, else the rim round it; the colours as the page computes them, in a light and a dark window
 /// and under forced colours. Without rims, 7 of the 21 classes were under 3:1 on the light track (#b2df8a 1.36, #edc948
 /// 1.44) and 11 on the dark one (#3e2723 1.10, #000080 1.27). Every colour class is measured, in a bar added beside the
-/// report's own bars, as well as every bar the report drew.
+/// report's own bars, as well as every bar the report drew. An unconfirmed concept's card (held-out validation did not
+/// confirm it) fades its bars: measured too, as the reader sees them (each colour composited by the opacities above it on
+/// the card); the bars at opacity .7 had taken their rims below 3:1.
 /// </summary>
 public class LabelBarContrastBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LongIdsReportFixture>
 {
@@ -135,14 +137,24 @@ public class LabelBarContrastBrowserTests(LongIdsReportFixture report, ChromiumF
             var page = await browser.NewPageAsync(options);
             await page.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
             var bars = await page.EvaluateAsync<string[]>(@"() => {
-              // One bar of every colour class, added to the first card's bars as Charts.cs writes a row.
-              const hist = document.querySelector('.card .hist');
+              // One bar of every colour class, added to the first card's bars as Charts.cs writes a row; a second card is
+              // marked unconfirmed (report.css fades its pictures and bars) and given the same bars.
+              const [hist, fadedHist] = document.querySelectorAll('.card .hist');
+              fadedHist.closest('.card').classList.add('unconfirmed');
+              for (const h of [hist, fadedHist])
               for (const colour of [...Array(20).keys()].map(c => 'c' + c).concat(['cx'])) {
                 const row = document.createElement('div'); row.className = 'hrow added';
                 row.innerHTML = `<span class=""hname""><bdi>${colour}</bdi></span><span class=""hbar""><i class=""${colour}"" style=""width:50%""></i></span><span class=""hnum"">1</span>`;
-                hist.appendChild(row);
+                h.appendChild(row);
               }
               const rgb = text => (text.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+              // A colour as seen through the opacities between it and its card: blended with the card's background.
+              const seen = (el, colour) => {
+                let alpha = 1;
+                for (let e = el; e && !e.classList.contains('card'); e = e.parentElement) alpha *= parseFloat(getComputedStyle(e).opacity);
+                const card = rgb(getComputedStyle(el.closest('.card')).backgroundColor);
+                return rgb(colour).map((v, k) => alpha * v + (1 - alpha) * card[k]);
+              };
               const luminance = c => c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
                 .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
               const contrast = (a, b) => { const x = luminance(a), y = luminance(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
@@ -151,8 +163,8 @@ public class LabelBarContrastBrowserTests(LongIdsReportFixture report, ChromiumF
                 // What meets the track: the rim where the bar has one, else its fill.
                 const rimmed = parseFloat(style.borderTopWidth) >= 1 && style.borderTopStyle !== 'none';
                 const edge = rimmed ? style.borderTopColor : style.backgroundColor;
-                const ratio = contrast(rgb(edge), rgb(track));
-                return `${i.className}${i.closest('.added') ? ' (added)' : ''}: fill ${style.backgroundColor}, edge ${edge} on ${track}: ${ratio.toFixed(2)}`;
+                const ratio = contrast(seen(i, edge), seen(i.parentElement, track));
+                return `${i.className}${i.closest('.added') ? ' (added)' : ''}${i.closest('.unconfirmed') ? ' (unconfirmed)' : ''}: fill ${style.backgroundColor}, edge ${edge} on ${track}: ${ratio.toFixed(2)}`;
               });
             }");
             string all = string.Join("\n", bars);
