@@ -32,7 +32,7 @@ public sealed class EmbeddingFileWriter : IDisposable
     private static string Beside(string output, string suffix) => Path.Combine(Path.GetDirectoryName(output) ?? "", Path.GetFileNameWithoutExtension(output) + suffix);
 
     /// <summary>The outermost folder above the output that this writer created (removed again, when empty, if the run fails).</summary>
-    private readonly string? createdParent;
+    private readonly CreatedFolders.Made? created;
 
     /// <summary>
     /// Checks --out before any work: a .npy or .safetensors path, and neither it nor the ids or skipped list beside it
@@ -58,10 +58,9 @@ public sealed class EmbeddingFileWriter : IDisposable
         this.path = Path.GetFullPath(path);
         safetensors = Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase);
         string dir = Path.GetDirectoryName(this.path)!;
-        createdParent = CreatedFolders.OutermostMissing(dir);
         // Both recorded before they exist, so that a stop (SIGINT, SIGTERM) removes them: it had left the temporary file
         // and the folders behind, one more hidden file per interrupt (helper 80).
-        if (createdParent is not null) TemporaryPaths.AddCreated(dir, createdParent);
+        created = CreatedFolders.Record(dir);
         try { TemporaryPaths.CreateFolder(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -142,7 +141,7 @@ public sealed class EmbeddingFileWriter : IDisposable
     private void Forget()
     {
         if (temp is not null) TemporaryPaths.Remove(temp);
-        if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(path)!, createdParent);
+        created?.Kept();
     }
 
     private byte[] NpyHeader()
@@ -183,7 +182,7 @@ public sealed class EmbeddingFileWriter : IDisposable
         File.Delete(temp);
         claim.Dispose();
         // A failed run leaves no folder it made: the folders above --out it created go too, while nothing else is in them.
-        if (createdParent is not null) CreatedFolders.RemoveEmpty(Path.GetDirectoryName(path)!, createdParent);
+        created?.Remove();
         Forget();
     }
 }

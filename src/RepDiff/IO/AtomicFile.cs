@@ -38,11 +38,10 @@ public static class AtomicFile
         OutputFolder.CheckTarget(full, "the output file");
         // The folders made for the file go again unless it is put in place (as the embedding writer's and --out's do): an
         // evaluate or export whose write failed had left the new folders above its --out behind, empty.
-        var created = CreatedFolders.OutermostMissing(dir) is { } outermost ? new MadeFolders(dir, outermost) : null;
+        var created = CreatedFolders.Record(dir);
         Pending? pending = null;
         try
         {
-            if (created is not null) TemporaryPaths.AddCreated(created.Folder, created.Outermost);
             try { TemporaryPaths.CreateFolder(dir); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -68,24 +67,10 @@ public static class AtomicFile
     }
 
     /// <summary>A failed Prepare's file and folders removed: by its Pending once one was made, else here.</summary>
-    private static void Abandon(Pending? pending, MadeFolders? created)
+    private static void Abandon(Pending? pending, CreatedFolders.Made? created)
     {
         if (pending is not null) pending.Dispose();
         else created?.Remove();
-    }
-
-    /// <summary>The folders a file's write made: <paramref name="Folder"/> and its parents up to <paramref name="Outermost"/>.</summary>
-    internal sealed record MadeFolders(string Folder, string Outermost)
-    {
-        /// <summary>Those still empty removed (the file was not put in place).</summary>
-        public void Remove()
-        {
-            CreatedFolders.RemoveEmpty(Folder, Outermost);
-            Kept();
-        }
-
-        /// <summary>Kept: no longer the stop's to remove.</summary>
-        public void Kept() => TemporaryPaths.RemoveCreated(Folder, Outermost);
     }
 
     public static Pending PrepareText(string path, string text) => Prepare(path, s => Text(s, text));
@@ -101,10 +86,10 @@ public static class AtomicFile
     {
         private readonly string temp, full;
         private readonly FileStream claim;
-        private readonly MadeFolders? created;
+        private readonly CreatedFolders.Made? created;
         private bool placed;
 
-        internal Pending(string temp, string full, FileStream claim, MadeFolders? created)
+        internal Pending(string temp, string full, FileStream claim, CreatedFolders.Made? created)
         {
             this.temp = temp;
             this.full = full;

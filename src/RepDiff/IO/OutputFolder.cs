@@ -23,8 +23,8 @@ public sealed class OutputFolder : IDisposable
     private readonly string staging;
     /// <summary>Held while the staging folder is this run's: how another run's cleanup knows to leave it.</summary>
     private readonly FileLocks.OwnerLock owner;
-    /// <summary>The outermost folder above --out that Begin created (removed again, when empty, if the run fails).</summary>
-    private string? createdParent;
+    /// <summary>The folders above --out that Begin created (removed again, when empty, if the run fails).</summary>
+    private CreatedFolders.Made? createdParent;
     /// <summary>--out when the run began: a commit that finds another folder there says so.</summary>
     private readonly FoundAtBegin foundAtBegin;
     private bool committed;
@@ -228,8 +228,7 @@ public sealed class OutputFolder : IDisposable
     {
         string final = Check(dir, files);
         string parent = Path.GetDirectoryName(final)!, name = Path.GetFileName(final);
-        string? createdParent = CreatedFolders.OutermostMissing(parent);
-        if (createdParent is not null) TemporaryPaths.AddCreated(parent, createdParent);
+        var createdParent = CreatedFolders.Record(parent);
         try
         {
             TemporaryPaths.CreateFolder(parent);
@@ -422,7 +421,7 @@ public sealed class OutputFolder : IDisposable
             // and the old folder, the user's files in it, was then deleted as a failed run's staging folder.
             committed = true;
             TemporaryPaths.MarkComplete();
-            if (createdParent is not null) TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
+            createdParent?.Kept();
             TemporaryPaths.TryDelete(Path.Combine(Final, IncompleteMarker));
             if (replaced)
             {
@@ -841,8 +840,6 @@ public sealed class OutputFolder : IDisposable
         }
         ReleaseOwner(owner);
         // A failed run leaves no folder it made: the parents of --out it created go too, while nothing else is in them.
-        if (createdParent is null) return;
-        CreatedFolders.RemoveEmpty(Path.GetDirectoryName(Final)!, createdParent);
-        TemporaryPaths.RemoveCreated(Path.GetDirectoryName(Final)!, createdParent);
+        createdParent?.Remove();
     }
 }
