@@ -323,7 +323,6 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     private static (double[][] Modes, double[] Lambdas, double[] Strengths) SearchModes(double[] kx, double[] ky, int n, double eps, KodaOptions o,
         IProgress<ProgressUpdate>? progress, string stage, double[] difference)
     {
-        var searched = new List<double[]>();
         var (kept, lambdas, strengths) = (new List<double[]>(), new List<double>(), new List<double>());
         double previousLambda = 0;
         int modes = Math.Min(o.Concepts, n);
@@ -332,8 +331,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         for (int k = 0; k < modes; k++)
         {
             // Each mode's λ is near the previous one's, which starts its bracket.
-            var (x, lambda, g) = ConstrainedMode(kx, ky, n, eps, searched, o.BisectionSteps, o.LambdaTolerance, o.Seed, previousLambda, difference);
-            searched.Add(x);
+            var (x, lambda, g) = ConstrainedMode(kx, ky, n, eps, kept, o.BisectionSteps, o.LambdaTolerance, o.Seed, previousLambda, difference);
             previousLambda = lambda;
             progress.Report(stage, (k + 1.0) / modes);
             double strength = Quadratic(kx, n, x);
@@ -341,7 +339,14 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
             // of K_A − eta K_B (the same numerical zero for the same norm bound 1 + λ). Where the kernels agree (B a rotation
             // of A) every x gives ~0 at λ ≈ 1, and its strength xᵀK_x x = xᵀK_y x ≤ ε is any value: ten "modes" a direction
             // with strengths near 1e-4, and at n = 2 one mode in both directions (review 174).
-            if (strength - lambda * g <= SignedEigen.ZeroThreshold(1 + lambda)) continue;
+            // The search ends at the first such x, as SPEC's modes end at its first zero: x is then any vector of a null
+            // form, and a next search confined to the complement of an arbitrary vector found a "mode" there (at n = 2 with
+            // equal kernels, the one vector left has g = 1/n = ε, the median of two eigenvalues, so λ = 0 passed).
+            if (strength - lambda * g <= SignedEigen.ZeroThreshold(1 + lambda))
+            {
+                progress.Report(stage, 1);
+                break;
+            }
             kept.Add(x);
             lambdas.Add(lambda);
             strengths.Add(strength);

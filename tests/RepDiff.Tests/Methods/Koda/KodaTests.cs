@@ -109,11 +109,11 @@ public class KodaTests
     /// <summary>
     /// B a rotation of A: every distance, so both kernels, agree to round-off, and KODA has no mode either way, as SPEC has
     /// none. The search ends at λ ≈ 1, where x's eigenvalue of K_x − λK_y is round-off while its strength xᵀK_x x ≤ ε is any
-    /// value; ten modes a direction with strengths near 1e-4 had been listed (review 174). At n = 2 one mode each way remains,
-    /// reported at λ = 0 though K_x's top eigenvector breaks the constraint there (left open: docs/reliability.md, h175).
+    /// value; ten modes a direction with strengths near 1e-4 had been listed (review 174).
     /// </summary>
     [Theory]
     [InlineData(40, KernelKind.Gaussian)]
+    [InlineData(2, KernelKind.Gaussian)]
     [InlineData(10, KernelKind.Gaussian)]
     [InlineData(40, KernelKind.Cosine)]
     public void ARotationOfARepresentationHasNoModes(int rows, KernelKind kernel)
@@ -130,6 +130,22 @@ public class KodaTests
                 rotated[i, c + 1] = (float)(sin * a[i, c] + cos * a[i, c + 1]);
             }
         var e = new KodaMethod().Run(new RepresentationPair(a, rotated), new KodaOptions { Kernel = kernel });
+        Assert.All(e.Directions, d => Assert.Empty(d.Concepts));
+        Assert.All(e.Metrics["koda_lambda"]!.AsObject(), p => Assert.Empty(p.Value!.AsArray()));
+    }
+
+    /// <summary>
+    /// Two samples whose kernels are equal exactly (each pair's distance is its median bandwidth): at λ = 1 the difference is
+    /// the zero matrix, so the first search's x is any vector and no mode; a second search, confined to the one vector
+    /// orthogonal to it, met ε there at λ = 0 (g = 1/n, the median of two eigenvalues) and listed a "mode" each way of
+    /// strength 0.5, members [1, 0]. The search ends at its first non-mode, as SPEC's at its first zero.
+    /// </summary>
+    [Fact]
+    public void EqualKernelsOfTwoSamplesHaveNoModes()
+    {
+        var a = new Matrix(2, 2, [1, 0, 1, 0.1f]);
+        var b = new Matrix(2, 2, [1, 0, 0, 1]);
+        var e = new KodaMethod().Run(new RepresentationPair(a, b), new KodaOptions());
         Assert.All(e.Directions, d => Assert.Empty(d.Concepts));
         Assert.All(e.Metrics["koda_lambda"]!.AsObject(), p => Assert.Empty(p.Value!.AsArray()));
     }
