@@ -33,6 +33,17 @@
   // label had carried the separator, the number or the next string beside it into its own order.
   data.bdi = text => { const b = document.createElement('bdi'); b.textContent = text; return b; };
   data.isolated = text => '\u2068' + text + '\u2069';
+  // A sample's id, image file or label with a line break allowed after each character the cards' lists break it after
+  // (samples.breakAfter, Charts.SampleBreaks), and nowhere else inside a word: broken at any letter, the member list had
+  // read "imagenet/n0144|0764/…". Its style ends a word wider than its column in "…".
+  data.breakable = text => {
+    const parts = document.createDocumentFragment(), after = data.samples.breakAfter;
+    let from = 0;
+    for (let i = 0; i < text.length; i++)
+      if (after.includes(text[i])) { parts.append(text.slice(from, i + 1), document.createElement('wbr')); from = i + 1; }
+    parts.append(text.slice(from));
+    return parts;
+  };
   // A number written as the C# side writes the same kind of quantity, so the member list and the maps read as the cards do
   // (each page script had its own toPrecision rule, which dropped the zeros a card keeps: "0.2" in the legend, "0.200" on
   // the card). 'strength': a card's strength and a member's score (HtmlReport.StrengthFigure: three significant digits below
