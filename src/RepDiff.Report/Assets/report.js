@@ -148,7 +148,9 @@
   }
   // Below 1,000 px wide the maps come after every card (report.css), 20,000 to 60,000 px down: selecting a card lit maps
   // nobody could see. There the maps dock at the window's foot while the reader wants them: selecting a card docks them
-  // (unless the reader hid them), a "maps" button docks them and "hide the maps" puts them back after the cards.
+  // (unless the reader hid them), a "maps" button docks them and "hide the maps" puts them back after the cards. The dock
+  // takes under half the window; "enlarge" beside "hide the maps" raises it to most of the window's height and back
+  // (html.dock-tall, report.css), and the dock keeps that height, hidden and shown again, while the page is open.
   const aside = document.querySelector('aside.maps'), panel = aside && aside.querySelector('.sticky');
   const narrow = window.matchMedia('screen and (max-width:1000px)');
   let dockWanted = null; // the reader's last word: true shown, false hidden, null none yet
@@ -159,6 +161,7 @@
   };
   const opener = dockButton('dock-open', '▴ maps', 'show both maps at the foot of the window');
   const closer = dockButton('dock-close', 'hide the maps ▾', 'put the maps back after the cards');
+  const enlarger = dockButton('dock-grow', 'enlarge', 'make the docked maps most of the window\'s height, or give the cards their room back');
   function dock(on) {
     document.documentElement.classList.toggle('docked', on);
     opener.setAttribute('aria-expanded', String(on));
@@ -174,7 +177,13 @@
     opener.setAttribute('aria-controls', 'maps');
     opener.setAttribute('aria-expanded', 'false');
     aside.before(opener);
-    panel.prepend(closer);
+    const tools = document.createElement('div');
+    tools.className = 'dock-tools';
+    tools.append(enlarger, closer);
+    panel.prepend(tools);
+    enlarger.setAttribute('aria-controls', 'maps');
+    enlarger.setAttribute('aria-pressed', 'false');
+    enlarger.addEventListener('click', () => enlarger.setAttribute('aria-pressed', String(document.documentElement.classList.toggle('dock-tall'))));
     opener.addEventListener('click', () => { dockWanted = true; dock(true); closer.focus(); });
     closer.addEventListener('click', () => { dockWanted = false; dock(false); opener.focus(); });
   }
