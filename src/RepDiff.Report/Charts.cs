@@ -70,8 +70,8 @@ public static class Charts
     private static string CountText(int count, int total) => string.Create(Inv, $"{count:N0} ({100.0 * count / total:F0}%)");
 
     /// <summary>
-    /// Where a sample's id, image file or label may break inside a word: after each of these (<see cref="SampleBreaks"/>), in a
-    /// card's list of samples (HtmlReport) and in the member list, whose script is given them in the page data (SampleData).
+    /// Where a sample's id, image file or label may break inside a word: after each of these characters, in a card's list of
+    /// samples (HtmlReport) and in the member list, whose script is given them in the page data (SampleData).
     /// </summary>
     internal const string SampleBreaks = "/_-.";
 
