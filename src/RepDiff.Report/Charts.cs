@@ -70,10 +70,16 @@ public static class Charts
     private static string CountText(int count, int total) => string.Create(Inv, $"{count:N0} ({100.0 * count / total:F0}%)");
 
     /// <summary>
+    /// Where a sample's id, image file or label may break inside a word: after each of these characters, in a card's list of
+    /// samples (HtmlReport) and in the member list, whose script is given them in the page data (SampleData).
+    /// </summary>
+    internal const string SampleBreaks = "/_-.";
+
+    /// <summary>
     /// Escaped text with a line break allowed after each of <paramref name="after"/>: a label's name after "_" and "/"
-    /// ("science_<wbr>fiction"; the browser breaks at a space or "-" of itself), a card's sample id after "/", "_", "-" and "."
-    /// as well (HtmlReport). report.css breaks nowhere else inside a word: a word wider than its column ends in "…". The escapes
-    /// (&amp;amp;, &amp;#233;) hold none of these characters.
+    /// ("science_<wbr>fiction"; the browser breaks at a space or "-" of itself), a card's sample id and label after
+    /// <see cref="SampleBreaks"/> (HtmlReport). report.css breaks nowhere else inside a word: a word wider than its column ends
+    /// in "…". The escapes (&amp;amp;, &amp;#233;) hold none of these characters.
     /// </summary>
     internal static string WordBreaks(string escaped, string after = "_/")
     {

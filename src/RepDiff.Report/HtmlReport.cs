@@ -626,15 +626,16 @@ public static partial class HtmlReport
 
     /// <summary>
     /// A sample in a card's list of ids: isolated, left to right, with its id and its label each isolated in it (a right-to-left
-    /// label would otherwise carry the numbers around it into its own order, or turn "#9 (label)" round). The id may break
-    /// after "/", "_", "-" and "." only ("imagenet/n|01440764/…" and "very_long_name|-with…" had broken inside a word); a word
-    /// wider than the card's column ends in "…" (report.css), so the title holds the whole id, uncut, and the label.
+    /// label would otherwise carry the numbers around it into its own order, or turn "#9 (label)" round). The id and the label
+    /// may break after "/", "_", "-" and "." only (<see cref="Charts.SampleBreaks"/>; "imagenet/n|01440764/…" and
+    /// "very_long_name|-with…" had broken inside a word, and a label "north_american_river_otter" not at all); a word wider than
+    /// the card's column ends in "…" (report.css), so the title holds the whole id, uncut, and the label.
     /// </summary>
     private static string ListedSample(ReportModel model, int sample, string? label)
     {
         string title = EIsolated(SampleName(model, sample, whole: true)) + (label is null ? "" : " (" + EIsolated(label) + ")");
-        return "<bdi dir=\"ltr\" title=\"" + title + "\"><bdi>" + Charts.WordBreaks(E(SampleName(model, sample)), "/_-.") + "</bdi>"
-            + (label is null ? "" : " (" + Bdi(label) + ")") + "</bdi>";
+        return "<bdi dir=\"ltr\" title=\"" + title + "\"><bdi>" + Charts.WordBreaks(E(SampleName(model, sample)), Charts.SampleBreaks) + "</bdi>"
+            + (label is null ? "" : " (<bdi>" + Charts.WordBreaks(E(label), Charts.SampleBreaks) + "</bdi>)") + "</bdi>";
     }
 
     /// <summary>Texts a card shows, the first of its grid.</summary>

@@ -55,6 +55,7 @@ internal static class SampleData
             ["ids"] = samples.Ids is { } ids ? new JsonArray(rows.Select(r => (JsonNode)ids[r]).ToArray()) : null,
             ["files"] = samples.Files is { } files ? FileNames(files, rows) : null,
             ["columns"] = new JsonArray(Columns(samples, rows).ToArray()),
+            ["breakAfter"] = Charts.SampleBreaks, // where the member list breaks an id, file or label, as the cards do
         };
         if (thumbs.HasTexts)
         {

@@ -138,8 +138,9 @@
     else if (hasThumbs) li.appendChild(el('span', 'nothumb', '#' + row));
     const line = el('div', 'mline');
     line.append(el('b', null, '#' + row));
-    // Ids and labels cut to 200 characters (whole on hover), so one 10,000-character label does not make its item pages long.
-    const cut = (cls, value) => { const span = el('span', cls, page.clip(value)); if (value.length > 200) span.title = value; return span; };
+    // Ids, files and labels cut to 200 characters, so one 10,000-character label does not make its item pages long, and broken
+    // as a card's list breaks them (report.js, cards.css: a word wider than the item ends in "…"); whole on hover.
+    const cut = (cls, value) => { const span = el('span', cls); span.append(page.breakable(page.clip(value))); span.title = value; return span; };
     if (id !== null && id !== undefined) line.append(' ', cut('mid', id));
     if (file !== null) line.append(id !== null && id !== undefined ? ' · ' : ' ', cut('mfile', file));
     if (label !== null) line.append(' · ', cut('mlabel', label));

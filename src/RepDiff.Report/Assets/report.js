@@ -33,6 +33,17 @@
   // label had carried the separator, the number or the next string beside it into its own order.
   data.bdi = text => { const b = document.createElement('bdi'); b.textContent = text; return b; };
   data.isolated = text => '\u2068' + text + '\u2069';
+  // A sample's id, image file or label with a line break allowed after each character the cards' lists break it after
+  // (samples.breakAfter, Charts.SampleBreaks), and nowhere else inside a word: broken at any letter, the member list had
+  // read "imagenet/n0144|0764/…". Its style ends a word wider than its column in "…".
+  data.breakable = text => {
+    const parts = document.createDocumentFragment(), after = data.samples.breakAfter;
+    let from = 0;
+    for (let i = 0; i < text.length; i++)
+      if (after.includes(text[i])) { parts.append(text.slice(from, i + 1), document.createElement('wbr')); from = i + 1; }
+    parts.append(text.slice(from));
+    return parts;
+  };
   // A number written as the C# side writes the same kind of quantity, so the member list and the maps read as the cards do
   // (each page script had its own toPrecision rule, which dropped the zeros a card keeps: "0.2" in the legend, "0.200" on
   // the card). 'strength': a card's strength and a member's score (HtmlReport.StrengthFigure: three significant digits below
@@ -137,7 +148,9 @@
   }
   // Below 1,000 px wide the maps come after every card (report.css), 20,000 to 60,000 px down: selecting a card lit maps
   // nobody could see. There the maps dock at the window's foot while the reader wants them: selecting a card docks them
-  // (unless the reader hid them), a "maps" button docks them and "hide the maps" puts them back after the cards.
+  // (unless the reader hid them), a "maps" button docks them and "hide the maps" puts them back after the cards. The dock
+  // takes under half the window; "enlarge" beside "hide the maps" raises it to most of the window's height and back
+  // (html.dock-tall, report.css), and the dock keeps that height, hidden and shown again, while the page is open.
   const aside = document.querySelector('aside.maps'), panel = aside && aside.querySelector('.sticky');
   const narrow = window.matchMedia('screen and (max-width:1000px)');
   let dockWanted = null; // the reader's last word: true shown, false hidden, null none yet
@@ -148,6 +161,7 @@
   };
   const opener = dockButton('dock-open', '▴ maps', 'show both maps at the foot of the window');
   const closer = dockButton('dock-close', 'hide the maps ▾', 'put the maps back after the cards');
+  const enlarger = dockButton('dock-grow', 'enlarge', 'make the docked maps most of the window\'s height, or give the cards their room back');
   function dock(on) {
     document.documentElement.classList.toggle('docked', on);
     opener.setAttribute('aria-expanded', String(on));
@@ -163,7 +177,13 @@
     opener.setAttribute('aria-controls', 'maps');
     opener.setAttribute('aria-expanded', 'false');
     aside.before(opener);
-    panel.prepend(closer);
+    const tools = document.createElement('div');
+    tools.className = 'dock-tools';
+    tools.append(enlarger, closer);
+    panel.prepend(tools);
+    enlarger.setAttribute('aria-controls', 'maps');
+    enlarger.setAttribute('aria-pressed', 'false');
+    enlarger.addEventListener('click', () => enlarger.setAttribute('aria-pressed', String(document.documentElement.classList.toggle('dock-tall'))));
     opener.addEventListener('click', () => { dockWanted = true; dock(true); closer.focus(); });
     closer.addEventListener('click', () => { dockWanted = false; dock(false); opener.focus(); });
   }

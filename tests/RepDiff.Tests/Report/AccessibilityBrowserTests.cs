@@ -369,6 +369,76 @@ public class AccessibilityBrowserTests(AccessibleReportFixture report, ChromiumF
         Assert.Empty(errors);
     }
 
+    /// <summary>
+    /// Below 1,000 px the maps dock at the window's foot under half its height, and nothing made them larger. "enlarge", beside
+    /// "hide the maps", is reached by the keyboard, says whether it is pressed, raises the dock to most of the window (the maps'
+    /// boxes grow) and back, and keeps its state when the maps are hidden and shown again; the page's bottom padding follows the
+    /// dock, so the last card's last line and the page's end still scroll into view above it. In a light and a dark window and
+    /// in forced colours, where the pressed state shows by more than a colour (underlined, bold), and every text stays at AA.
+    /// </summary>
+    [ChromiumFact]
+    public async Task TheDockedMapsCanBeEnlargedFromTheKeyboardAndTheCardsStillScrollAboveThem()
+    {
+        var browser = await Browser();
+        // The shown maps' boxes [width, height, width, height], then the dock's top, the last card's bottom after it is scrolled
+        // into view, the page's end (the footer's bottom) scrolled to, and the window's height.
+        const string Place = """
+            () => {
+              const boxes = Array.from(document.querySelectorAll('.mapset:not([hidden]) .mapbox'), b => b.getBoundingClientRect()).flatMap(r => [r.width, r.height]);
+              const dock = () => document.querySelector('aside.maps .sticky').getBoundingClientRect().top;
+              const cards = document.querySelectorAll('.card'), last = cards[cards.length - 1];
+              last.scrollIntoView({ block: 'end' });
+              const card = last.getBoundingClientRect().bottom, cardDock = dock();
+              scrollTo(0, document.documentElement.scrollHeight);
+              return [...boxes, cardDock, card, document.querySelector('footer').getBoundingClientRect().bottom, dock(), innerHeight];
+            }
+            """;
+        foreach (var (name, options) in new (string, BrowserNewPageOptions)[]
+        {
+            ("light", new() { ColorScheme = ColorScheme.Light }),
+            ("dark", new() { ColorScheme = ColorScheme.Dark }),
+            ("forced colours", new() { ForcedColors = ForcedColors.Active }),
+        })
+        {
+            var (page, errors) = await Open(browser, report.Report, 768, 900, options);
+            await page.Locator("button.dock-open").ClickAsync(); // docks the maps, the focus on "hide the maps"
+            var small = await page.EvaluateAsync<double[]>(Place);
+            await page.Keyboard.PressAsync("Shift+Tab");
+            Assert.Equal("button.dock-grow enlarge", await Focused(page));
+            var grow = page.Locator("button.dock-grow");
+            Assert.Equal("false", await grow.GetAttributeAsync("aria-pressed"));
+            await page.Keyboard.PressAsync("Enter");
+            Assert.Equal("true", await grow.GetAttributeAsync("aria-pressed"));
+            var large = await page.EvaluateAsync<double[]>(Place);
+            string both = $"{name}: docked [{string.Join(", ", small.Select(x => x.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}], enlarged [{string.Join(", ", large.Select(x => x.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}]";
+            Assert.True(small.Length == 9 && large.Length == 9, both);
+            Console.WriteLine(both);
+            // Both maps as wide as before and more than twice as tall; the dock over most of the window.
+            for (int m = 0; m < 4; m += 2)
+                Assert.True(Math.Abs(large[m] - small[m]) < 1 && large[m + 1] > 2 * small[m + 1], both);
+            Assert.True(large[4] < 0.2 * large[8] && small[4] > 0.5 * small[8], both);
+            // The last card's last line, and the page's end, scroll into view above the dock, large or small.
+            foreach (var p in new[] { small, large })
+                Assert.True(p[5] <= p[4] + 0.5 && p[5] >= 20 && p[6] <= p[7] + 0.5, both);
+            // Pressed shows by more than a colour: underlined and bold.
+            var look = await grow.EvaluateAsync<string[]>("b => { const s = getComputedStyle(b); return [s.textDecorationLine, s.fontWeight]; }");
+            Assert.True(look[0].Contains("underline", StringComparison.Ordinal) && int.Parse(look[1], System.Globalization.CultureInfo.InvariantCulture) >= 600, $"{name}: pressed looks {string.Join(", ", look)}");
+            var low = await page.EvaluateAsync<string[]>(ContrastScript);
+            Assert.True(low.Length == 0, $"{name}: {low.Length} texts below AA contrast with the dock enlarged, e.g.:\n" + string.Join("\n", low.Take(12)));
+
+            // Hidden and shown again, the dock keeps its height; pressed again, it is as it was.
+            await page.Locator("button.dock-close").ClickAsync();
+            await page.Locator("button.dock-open").ClickAsync();
+            Assert.Equal("true", await grow.GetAttributeAsync("aria-pressed"));
+            Assert.Equal(large[1], (await page.EvaluateAsync<double[]>(Place))[1], 0.5);
+            await grow.ClickAsync();
+            Assert.Equal("false", await grow.GetAttributeAsync("aria-pressed"));
+            Assert.Equal(small[1], (await page.EvaluateAsync<double[]>(Place))[1], 0.5);
+            Assert.Empty(errors);
+            await page.CloseAsync();
+        }
+    }
+
     /// <summary>With the system asking for reduced motion, the cards do not animate their border and shadow.</summary>
     [ChromiumFact]
     public async Task ReducedMotionStopsTheCardsTransitions()

@@ -6,7 +6,8 @@ namespace RepDiff.Tests.Report;
 /// <summary>
 /// `repdiff spec` of a null pair (300 samples, five blobs) whose samples have long ids of four kinds: ImageNet paths, S3 keys,
 /// dated camera names and one word longer than a card's column; no images or texts, so each card lists its grid's ids. Labelled
-/// with seven short names, so each card has label bars.
+/// with seven names, so each card has label bars: one word longer than a card's column, a path with separators, words and short
+/// names.
 /// </summary>
 public sealed class LongIdsReportFixture
 {
@@ -19,14 +20,53 @@ public sealed class LongIdsReportFixture
         _ => $"Pneumonoultramicroscopicsilicovolcano{i:D3}",
     };
 
+    /// <summary>
+    /// The sample's label: one word of 48 characters with no separator, one of 37 whose only separator is "_" (where the browser
+    /// does not break of itself), words, and short names.
+    /// </summary>
+    public static string Label(int i) => (i % 7) switch
+    {
+        0 => "Donaudampfschifffahrtsgesellschaftskapitänsmütze",
+        1 => "north_american_river_otter_adult_male",
+        2 => "science fiction and fantasy",
+        _ => $"k{i % 7}",
+    };
+
     public const int N = 300;
+
+    /// <summary>
+    /// A script's function `lines(element)`: the element's text, its number of lines and each break inside a word, where a word
+    /// breaks only after " ", "/", "_", "-" or "." (the line a character is on from its own box).
+    /// </summary>
+    public const string LinesScript = @"
+      const breakAfter = c => ' /_-.'.includes(c);
+      const lines = element => {
+        const text = element.textContent, tops = [];
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node; (node = walker.nextNode());)
+          for (let i = 0; i < node.length; i++) {
+            const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+            const rects = range.getClientRects(); tops.push(rects.length ? rects[0].top : NaN);
+          }
+        const inside = [];
+        let count = 1;
+        for (let k = 1; k < text.length; k++) {
+          if (!(tops[k] > tops[k - 1] + 2)) continue;
+          count++;
+          if (breakAfter(text[k - 1]) || text[k] === ' ') continue;
+          let s = k - 1; while (s > 0 && !breakAfter(text[s - 1])) s--;
+          let e = k; while (e < text.length && !breakAfter(text[e])) e++;
+          inside.push(`'${text.slice(s, k)}|${text.slice(k, e)}' broken inside a word`);
+        }
+        return { text, count, inside };
+      };";
 
     private readonly Lazy<string> report = new(() =>
     {
         string dir = TestData.TempDir();
         LabelNamesReportFixture.WriteNullPair(dir, N, 8, seed: 11);
         File.WriteAllLines(Path.Combine(dir, "ids.txt"), Enumerable.Range(0, N).Select(Id));
-        File.WriteAllLines(Path.Combine(dir, "labels.txt"), Enumerable.Range(0, N).Select(i => $"k{i % 7}"));
+        File.WriteAllLines(Path.Combine(dir, "labels.txt"), Enumerable.Range(0, N).Select(Label));
         string outDir = Path.Combine(dir, "out");
         var run = CliHarness.Run("spec", Path.Combine(dir, "a.npy"), Path.Combine(dir, "b.npy"), "--ids", Path.Combine(dir, "ids.txt"),
             "--labels", Path.Combine(dir, "labels.txt"), "--out", outDir);
@@ -41,7 +81,9 @@ public sealed class LongIdsReportFixture
 /// A card's list of its grid's ids (no images or texts) breaks an id only after "/", "_", "-" or "." (or at a space), never
 /// inside a word: "imagenet/n|01440764/…", "very_long_name|-with…" and "Pneumonoultramicrosco|pic…" had broken so. An id with
 /// no such point that is wider than the column ends in "…", the whole id in its title, and the list never scrolls sideways; at
-/// the narrowest card (168 px, a 1216-pixel window), a phone, a tablet and a laptop.
+/// the narrowest card (168 px, a 1216-pixel window), a phone, a tablet and a laptop. A sample's label follows the same rule: one
+/// word longer than the column ends in "…"; one whose only separator is "_" ("north_american_river_otter_adult_male") had not
+/// broken after it, one line cut short in a 168-pixel card.
 /// </summary>
 public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LongIdsReportFixture>
 {
@@ -55,36 +97,20 @@ public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixt
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
             await page.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
             // One row per shown id: card width | id | lines, ellipsis | its title (isolate marks removed) | problems.
-            var rows = await page.EvaluateAsync<string[]>(@"() => {
-              const breakAfter = c => ' /_-.'.includes(c);
+            var rows = await page.EvaluateAsync<string[]>(@"() => {" + LongIdsReportFixture.LinesScript + @"
               const out = [];
               document.querySelectorAll('.card p.ids').forEach(list => {
                 const c = list.closest('.card').getBoundingClientRect();
                 const listProblem = list.scrollWidth > list.clientWidth + 0.5 ? `; the list scrolls sideways (${list.scrollWidth} > ${list.clientWidth} px)` : '';
                 list.querySelectorAll(':scope > bdi').forEach(sample => {
-                  const id = sample.querySelector('bdi'), text = id.textContent;
-                  const tops = [];
-                  const walker = document.createTreeWalker(id, NodeFilter.SHOW_TEXT);
-                  for (let node; (node = walker.nextNode());)
-                    for (let i = 0; i < node.length; i++) {
-                      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
-                      const rects = range.getClientRects(); tops.push(rects.length ? rects[0].top : NaN);
-                    }
-                  const problems = [];
-                  let lines = 1;
-                  for (let k = 1; k < text.length; k++) {
-                    if (!(tops[k] > tops[k - 1] + 2)) continue;
-                    lines++;
-                    if (breakAfter(text[k - 1]) || text[k] === ' ') continue;
-                    let s = k - 1; while (s > 0 && !breakAfter(text[s - 1])) s--;
-                    let e = k; while (e < text.length && !breakAfter(text[e])) e++;
-                    problems.push(`'${text.slice(s, k)}|${text.slice(k, e)}' broken inside a word`);
-                  }
+                  // The id, then the label: each breaks only at a space or after a separator.
+                  const [id, label] = Array.from(sample.querySelectorAll(':scope > bdi'), lines), text = id.text;
+                  const problems = [...id.inside, ...(label ? label.inside : [])];
                   const style = getComputedStyle(sample);
                   const ellipsized = sample.scrollWidth > sample.clientWidth + 0.5;
                   if (ellipsized && style.textOverflow !== 'ellipsis') problems.push('past its column without an ellipsis');
                   if (sample.getBoundingClientRect().right > c.right - 9 + 0.5) problems.push('past the card');
-                  out.push(`${Math.round(c.width)} px | ${text} | ${lines} lines${ellipsized ? ', ends in …' : ''} | ${(sample.title || '').replace(/[\u2066-\u2069]/g, '')} | ${problems.join('; ')}${listProblem}`);
+                  out.push(`${Math.round(c.width)} px | ${text}${label ? ' (' + label.text + ')' : ''} | ${id.count} lines${label ? ', label ' + label.count : ''}${ellipsized ? ', ends in …' : ''} | ${(sample.title || '').replace(/[\u2066-\u2069]/g, '')} | ${problems.join('; ')}${listProblem}`);
                 });
               });
               return out;
@@ -105,9 +131,74 @@ public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixt
                 // The word longer than the column is cut with "…"; a path wraps at its separators onto more lines.
                 Assert.Contains(rows, row => row.StartsWith("168 px | Pneumono", StringComparison.Ordinal) && row.Contains(", ends in …", StringComparison.Ordinal));
                 Assert.Contains(rows, row => row.StartsWith("168 px | imagenet/", StringComparison.Ordinal) && !row.Contains("| 1 lines", StringComparison.Ordinal));
+                // So is a label of one word longer than the column; a label with separators breaks after them.
+                Assert.Contains(rows, row => row.StartsWith("168 px", StringComparison.Ordinal) && row.Contains("(Donaudampf", StringComparison.Ordinal) && row.Contains(", ends in …", StringComparison.Ordinal));
+                Assert.Contains(rows, row => row.StartsWith("168 px", StringComparison.Ordinal) && row.Contains("(north_american", StringComparison.Ordinal) && !row.Contains(", label 1 ", StringComparison.Ordinal) && !row.Contains(", label 1,", StringComparison.Ordinal));
             }
             await page.CloseAsync();
         }
+    }
+}
+
+/// <summary>
+/// The member list under a card names each member by its id and label as the card's list does: broken only after "/", "_", "-",
+/// "." or at a space, a word wider than its column ending in "…" with the whole value in its title, never past its item. It
+/// had broken them at any letter ("imagenet/n01440764/n01440764_10|080.JPEG", "Donaudampfschifffahrtsgesellschaftsk|apitänsmütze"):
+/// 353 of the 800 ids and labels on every card's first page, at a phone's, a tablet's and a laptop's width alike.
+/// </summary>
+public class MemberIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LongIdsReportFixture>
+{
+    [ChromiumFact]
+    public async Task MemberIdsAndLabelsBreakAfterTheirSeparatorsOrEndInAnEllipsis()
+    {
+        var browser = await Browser();
+        var whole = Enumerable.Range(0, LongIdsReportFixture.N).SelectMany(i => new[] { LongIdsReportFixture.Id(i), LongIdsReportFixture.Label(i) }).ToHashSet();
+        var shown = new List<(int Width, string[] Rows)>();
+        foreach (int width in new[] { 360, 768, 1280 })
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+            await page.GotoAsync(new Uri(report.Report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+            // Every card's member list opened in turn (its first page): one row per id or label shown,
+            // item width | value | lines, ellipsis | its title | problems.
+            var rows = await page.EvaluateAsync<string[]>(@"() => {" + LongIdsReportFixture.LinesScript + @"
+              const out = [];
+              document.querySelectorAll('.card button.open-members').forEach(button => {
+                button.click();
+                const panel = document.querySelector('section.members:not([hidden])');
+                panel.querySelectorAll('li.member').forEach(item => {
+                  const box = item.getBoundingClientRect();
+                  item.querySelectorAll('.mline > .mid, .mline > .mlabel').forEach(value => {
+                    const { text, count, inside } = lines(value), problems = [...inside];
+                    const ellipsized = value.scrollWidth > value.clientWidth + 0.5;
+                    if (ellipsized && getComputedStyle(value).textOverflow !== 'ellipsis') problems.push('past its column without an ellipsis');
+                    if (value.getBoundingClientRect().right > box.right + 0.5) problems.push('past its item');
+                    out.push(`${Math.round(box.width)} px | ${text} | ${count} lines${ellipsized ? ', ends in …' : ''} | ${value.title} | ${problems.join('; ')}`);
+                  });
+                });
+              });
+              return out;
+            }");
+            shown.Add((width, rows));
+            await page.CloseAsync();
+        }
+        // Counted at every width before any is checked, so the message says how many broke where.
+        string counts = string.Join("; ", shown.Select(s => $"{s.Width} px: {s.Rows.Count(r => r.Contains("broken inside a word", StringComparison.Ordinal))} of {s.Rows.Length} broken inside a word"));
+        foreach (var (width, rows) in shown)
+        {
+            string all = string.Join("\n", rows);
+            Assert.True(rows.Length >= 100, $"{width} px: {rows.Length} ids and labels\n{all}");
+            foreach (var row in rows)
+            {
+                var parts = row.Split(" | ");
+                Assert.True(parts[4].Length == 0, $"{counts}\n{width} px window: {row}\n{all}");
+                // A value the column cuts is whole in its title.
+                if (parts[2].EndsWith(", ends in …", StringComparison.Ordinal))
+                    Assert.True(whole.Contains(parts[3]) && parts[3] == parts[1], $"{width} px window, cut without its whole value in the title: {row}");
+            }
+            if (width == 360)
+                Assert.Contains(rows, row => row.Contains("| Donaudampf", StringComparison.Ordinal) && row.Contains(", ends in …", StringComparison.Ordinal));
+        }
+        Console.WriteLine("Member list: " + counts);
     }
 }
 
