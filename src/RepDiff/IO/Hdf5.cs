@@ -367,6 +367,7 @@ internal static class Hdf5
                 // Stored L×n, MATLAB's n×L: id i is the i-th of each stored row, its blanks of padding no part of it.
                 if (shape.Length != 2) throw NotMatlabIds(name, $"a char array of {shape.Length} dimensions");
                 if (shape[1] != rows.Rows) throw CountMismatch(name, shape[1], rows);
+                CheckIdLength(name, shape[0]);
                 int length = (int)shape[0], count = (int)shape[1];
                 ushort[] chars = Guard(name, () => dataset.Read<ushort[]>());
                 var ids = new string[count];
@@ -405,9 +406,17 @@ internal static class Hdf5
                 if (target is null || MatlabClass(target, cell) != "char")
                     throw NotMatlabIds(name, $"a cell {i + 1} that is no char vector (a cell array of ids holds one char vector per cell)");
                 bool empty = Guard(cell, () => target.AttributeExists("MATLAB_empty"));
+                if (!empty) CheckIdLength(cell, Guard(cell, () => target.Space.Dimensions).Aggregate(1.0, (product, d) => product * d));
                 ids[i] = empty ? "" : new string(Array.ConvertAll(Guard(cell, () => target.Read<ushort[]>()), c => (char)c));
             }
             return ids;
+        }
+
+        /// <summary>An id is a short line (as an ids file's are): a char array declaring more is refused before it is read.</summary>
+        private static void CheckIdLength(string name, double length)
+        {
+            if (length > SampleFiles.MaxShortLine)
+                throw RepDiffInputException.ForFile(name, $"declares ids of {length:N0} characters, more than the {SampleFiles.MaxShortLine:N0} an id may have");
         }
 
         /// <summary>The MATLAB class a variable was saved as ("double", "char", "cell", "string"), or null when not said.</summary>

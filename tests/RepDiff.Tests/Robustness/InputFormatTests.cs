@@ -230,8 +230,8 @@ public class InputFormatTests
 
     /// <summary>
     /// A MATLAB string array is an object in MATLAB's undocumented format: refused as ids in one line saying to save
-    /// cellstr(ids) instead. Ids of another count than X's rows are refused as other formats' are; the output folder is
-    /// not made.
+    /// cellstr(ids) instead. Ids of another count than X's rows are refused as other formats' are, and a char matrix wider
+    /// than an id may be before it is read; the output folder is not made.
     /// </summary>
     [Fact]
     public void MatlabIdsThatCannotBeReadAreRefusedSayingWhatToSave()
@@ -246,6 +246,9 @@ public class InputFormatTests
             + "save the ids as a cell array of char vectors instead: ids = cellstr(ids)");
         string fewer = MatFile("fewer.mat", matrixA, MatlabIds("cellstr", ["a", "b", "c", "d", "e"]));
         Run("pca", fewer, b, "--out", output).AssertBadInput($"{fewer}[ids]: has 5 ids but {fewer}[X] has 6 rows");
+        // A char matrix is read whole: one declaring ids longer than any id is refused before it is.
+        string wide = MatFile("wide.mat", matrixA, (MatlabClass(new PureHDF.H5Dataset(new ushort[70_000, 6]), "char"), null));
+        Run("pca", wide, b, "--out", output).AssertBadInput($"{wide}[ids]: declares ids of 70,000 characters, more than the 65,536 an id may have");
         Assert.False(Directory.Exists(output));
     }
 
