@@ -226,7 +226,7 @@ internal static class Hdf5
     /// The file's datasets. A dataset named by its path is opened by that path alone: the rest of the file is not walked (a
     /// link elsewhere in it that PureHDF cannot resolve never matters); the listing is made only to choose or to say which
     /// datasets there are. The file is opened once, when the archive is made, and serves the listing, the key's lookup,
-    /// the rows and the ids beside them (each had opened it again: five opens of an .h5 a run where two are needed).
+    /// the rows and the ids beside them (each had opened it again: an .h5 was opened six or seven times a pca run, now four).
     /// </summary>
     private sealed class Hdf5Archive : ArrayArchive
     {
