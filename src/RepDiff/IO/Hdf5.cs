@@ -182,8 +182,11 @@ internal static class Hdf5
         }
     }
 
-    /// <summary>Every dataset below the root by its path ("emb/feats"), in the file's order; links that lead nowhere are skipped.</summary>
-    private static List<(string Key, IH5Dataset Dataset)> Datasets(IH5Group root, string path)
+    /// <summary>
+    /// Every dataset below the root by its path ("emb/feats"), in the file's order; links that lead nowhere are skipped, and
+    /// in a MATLAB file its own groups ("#refs#", the cells' contents; "#subsystem#", its objects), which hold no variables.
+    /// </summary>
+    private static List<(string Key, IH5Dataset Dataset)> Datasets(IH5Group root, string path, bool writtenByMatlab)
     {
         var found = new List<(string, IH5Dataset)>();
         int visited = 0;
@@ -195,6 +198,7 @@ internal static class Hdf5
             {
                 if (++visited > MaxObjects)
                     throw RepDiffInputException.ForFile(path, $"holds more than {MaxObjects:N0} groups and datasets; RepDiff reads feature files, not archives of this size");
+                if (writtenByMatlab && depth == 0 && child.Name is "#refs#" or "#subsystem#") continue;
                 if (child is IH5Dataset dataset) found.Add((prefix + child.Name, dataset));
                 else if (child is IH5Group sub) Walk(sub, prefix + child.Name + "/", depth + 1);
             }
@@ -221,50 +225,58 @@ internal static class Hdf5
     /// <summary>
     /// The file's datasets. A dataset named by its path is opened by that path alone: the rest of the file is not walked (a
     /// link elsewhere in it that PureHDF cannot resolve never matters); the listing is made only to choose or to say which
-    /// datasets there are.
+    /// datasets there are. The file is opened once, when the archive is made, and serves the listing, the key's lookup,
+    /// the rows and the ids beside them (each had opened it again: an .h5 was opened six or seven times a pca run, now four).
     /// </summary>
-    private sealed class Hdf5Archive(string path) : ArrayArchive(path)
+    private sealed class Hdf5Archive : ArrayArchive
     {
         private List<string>? datasets;
 
         /// <summary>
-        /// The file the datasets were listed from, kept open with them while the archive is: a file of one dataset per sample
-        /// is looked at (each one's shape) and read (each one's values) through them. A file opened and a path looked up
-        /// per dataset, twice, had not read 50,000 of them in 10 minutes.
+        /// The open file, kept while the archive or any rows read from it are: a file of one dataset per sample is looked at
+        /// (each one's shape) and read (each one's values) through it. A file opened and a path looked up per dataset, twice,
+        /// had not read 50,000 of them in 10 minutes.
         /// </summary>
-        private NativeFile? listedFile;
+        private readonly SharedFile shared;
+        private NativeFile File => shared.File;
         private Dictionary<string, IH5Dataset>? listed;
+
+        /// <summary>
+        /// Whether MATLAB wrote the file (a v7.3 .mat: its user block begins with MATLAB's text header), read when the file is
+        /// opened with the archive. MATLAB keeps a matrix column by column, so an n×d matrix is an HDF5 dataset of d×n: read
+        /// as stored, its d columns had been taken for the samples, and two such files of one width compared without a word.
+        /// </summary>
+        private readonly bool writtenByMatlab;
+
+        public Hdf5Archive(string path) : base(path) => shared = new SharedFile(OpenFile(path, out writtenByMatlab));
 
         public override IReadOnlyList<string> Keys => datasets ??= ListDatasets();
         public override string KeysAre => "datasets";
 
-        public override void Dispose() => listedFile?.Dispose();
+        private bool released;
+
+        public override void Dispose()
+        {
+            if (released) return;
+            released = true;
+            shared.Release();
+        }
 
         /// <summary>Ids sit beside the embeddings in their group: "emb/ids" beside "emb/feats".</summary>
         protected override bool IsIds(string key) => KeepsIds && IdNames.Contains(key[(key.LastIndexOf('/') + 1)..]);
 
         private List<string> ListDatasets()
         {
-            var file = OpenFile();
-            try
-            {
-                var found = Guard(Path, () => Datasets(file, Path));
-                if (found.Count == 0) throw RepDiffInputException.ForFile(Path, "holds no datasets");
-                listed = found.ToDictionary(d => d.Key, d => d.Dataset, StringComparer.Ordinal);
-                listedFile = file;
-                return found.ConvertAll(d => d.Key);
-            }
-            catch
-            {
-                file.Dispose();
-                throw;
-            }
+            var found = Guard(Path, () => Datasets(File, Path, writtenByMatlab));
+            if (found.Count == 0) throw RepDiffInputException.ForFile(Path, "holds no datasets");
+            listed = found.ToDictionary(d => d.Key, d => d.Dataset, StringComparer.Ordinal);
+            return found.ConvertAll(d => d.Key);
         }
 
-        /// <summary>A listed dataset, read through the file the listing keeps open.</summary>
+        /// <summary>A listed dataset, read through the file the archive keeps open.</summary>
         private IH5Dataset ListedDataset(string key)
         {
-            _ = Keys; // lists them once, keeping the file open
+            _ = Keys; // lists them once
             return listed![key];
         }
 
@@ -272,43 +284,17 @@ internal static class Hdf5
         {
             if (VectorRows(key, checkFinite) is { } vectors) return vectors;
             // One sample's vector is a listed dataset, named by its listed key.
-            if (ReadingVector) return new RowFile(Hdf5Rows.Open(listedFile!, Path, key!, NameOf(key!), ListedDataset(key!)), checkFinite);
-            var file = OpenFile();
-            string chosen, name;
-            try
-            {
-                (chosen, bool listed) = Dataset(file, key);
-                name = listed && Keys.Count == 1 ? Path : NameOf(chosen);
-            }
-            catch
-            {
-                file.Dispose();
-                throw;
-            }
-            var dataset = Hdf5Rows.Open(file, Path, chosen, name);
-            return WithIdsBeside(WrittenByMatlab && dataset.Shape.Length == 2 ? AsMatlabShowsIt(dataset, name, checkFinite) : new RowFile(dataset, checkFinite), chosen);
-        }
-
-        /// <summary>
-        /// Whether MATLAB wrote the file (a v7.3 .mat: its user block begins with MATLAB's text header), noted when the file is
-        /// opened (<see cref="OpenFile()"/>), which every read does first. MATLAB keeps a matrix column by column, so an n×d
-        /// matrix is an HDF5 dataset of d×n: read as stored, its d columns had been taken for the samples, and two such files
-        /// of one width compared without a word.
-        /// </summary>
-        private bool WrittenByMatlab => writtenByMatlab ?? throw new InvalidOperationException("asked before the file was opened");
-        private bool? writtenByMatlab;
-
-        private NativeFile OpenFile()
-        {
-            var file = Hdf5.OpenFile(Path, out bool matlab);
-            writtenByMatlab = matlab;
-            return file;
+            if (ReadingVector) return new RowFile(Hdf5Rows.Open(shared, Path, key!, NameOf(key!), ListedDataset(key!)), checkFinite);
+            var (chosen, wasListed) = Dataset(key);
+            string name = wasListed && Keys.Count == 1 ? Path : NameOf(chosen);
+            var dataset = Hdf5Rows.Open(shared, Path, chosen, name);
+            return WithIdsBeside(writtenByMatlab && dataset.Shape.Length == 2 ? AsMatlabShowsIt(dataset, name, checkFinite) : new RowFile(dataset, checkFinite), chosen);
         }
 
         /// <summary>A MATLAB matrix as MATLAB shows it, n×d: the stored d×n read a block of rows at a time into its transpose.</summary>
         private static RowFile AsMatlabShowsIt(Hdf5Rows stored, string name, bool checkFinite)
         {
-            using var rows = new RowFile(stored, checkFinite); // closes the file with it
+            using var rows = new RowFile(stored, checkFinite); // lets go of the file with it
             return new RowFile(name, rows.ReadAllTransposed(), checkFinite, storedAs: stored.Dtype);
         }
 
@@ -318,23 +304,19 @@ internal static class Hdf5
             var dataset = ListedDataset(key);
             var (dtype, holds) = Guard(name, () => Hdf5Rows.ElementOf(dataset.Type));
             var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
-            if (WrittenByMatlab && shape.Length == 2) Array.Reverse(shape); // read as MATLAB shows it (AsMatlabShowsIt)
+            if (writtenByMatlab && shape.Length == 2) Array.Reverse(shape); // read as MATLAB shows it (AsMatlabShowsIt)
             return new ArrayShape(dtype, dtype?.Name ?? holds, shape);
         }
 
-        public override string ArrayNamed(string? key)
-        {
-            using var file = OpenFile();
-            return Dataset(file, key).Chosen;
-        }
+        public override string ArrayNamed(string? key) => Dataset(key).Chosen;
 
         /// <summary>
         /// The dataset a key names, where a key is resolved for reading and for <see cref="ArrayNamed"/>: a dataset's path is
         /// looked up without listing the file's datasets; <paramref name="Listed"/> when they were listed to choose it.
         /// </summary>
-        private (string Chosen, bool Listed) Dataset(NativeFile file, string? key)
+        private (string Chosen, bool Listed) Dataset(string? key)
         {
-            if (key?.Trim('/') is { Length: > 0 } named && IsDataset(file, named, Path)) return (named, false);
+            if (key?.Trim('/') is { Length: > 0 } named && IsDataset(File, named, Path)) return (named, false);
             // h5py names datasets from the root ("/emb/feats"); both spellings find one.
             return (ChooseKey(key?.TrimStart('/'), Keys, k => k), true);
         }
@@ -344,14 +326,14 @@ internal static class Hdf5
 
         /// <summary>
         /// The ids in the chosen dataset's group, as h5py writes them: integers, or strings of fixed length (numpy's "S")
-        /// or variable length (h5py.string_dtype()), one per row.
+        /// or variable length (h5py.string_dtype()), one per row; in a MATLAB file, as MATLAB keeps them (<see cref="MatlabIds"/>).
         /// </summary>
         protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
         {
             string key = IdsPlace(idName, chosen), name = NameOf(key);
-            using var file = OpenFile();
-            if (!IsDataset(file, key, Path)) return null;
-            var dataset = Guard(name, () => file.Dataset(key));
+            if (!IsDataset(File, key, Path)) return null;
+            var dataset = Guard(name, () => File.Dataset(key));
+            if (writtenByMatlab) return Beside(key, MatlabIds(dataset, name, rows));
             var type = Guard(name, () => dataset.Type);
             var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
             // h5py.string_dtype() is a variable-length type of one-byte characters (PureHDF does not say string from sequence).
@@ -367,8 +349,89 @@ internal static class Hdf5
             return Beside(key, ids);
         }
 
+        /// <summary>
+        /// The ids MATLAB saved (save(…, 'ids', '-v7.3')), in MATLAB's order: a cell array of char vectors (cellstr: a vector
+        /// of references to char datasets in "#refs#"), a char matrix (one id per row, blank-padded: the stored L×n is MATLAB's
+        /// n×L) or a numeric vector (1×n or n×1; doubles as whole numbers). A string array is MATLAB's undocumented object
+        /// format, refused saying how to save it instead.
+        /// </summary>
+        private string[] MatlabIds(IH5Dataset dataset, string name, RowFile rows)
+        {
+            string? matlabClass = MatlabClass(dataset, name);
+            if (matlabClass == "string")
+                throw RepDiffInputException.ForFile(name, "is a MATLAB string array, which MATLAB keeps in a format it does not document; "
+                    + "save the ids as a cell array of char vectors instead: ids = cellstr(ids), then save with '-v7.3' again");
+            var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
+            if (matlabClass == "char")
+            {
+                // Stored L×n, MATLAB's n×L: id i is the i-th of each stored row, its blanks of padding no part of it.
+                if (shape.Length != 2) throw NotMatlabIds(name, $"a char array of {shape.Length} dimensions");
+                if (shape[1] != rows.Rows) throw CountMismatch(name, shape[1], rows);
+                CheckIdLength(name, shape[0]);
+                int length = (int)shape[0], count = (int)shape[1];
+                ushort[] chars = Guard(name, () => dataset.Read<ushort[]>());
+                var ids = new string[count];
+                var id = new char[length];
+                for (int i = 0; i < count; i++)
+                {
+                    for (int j = 0; j < length; j++) id[j] = (char)chars[(long)j * count + i];
+                    ids[i] = new string(id).TrimEnd(' ');
+                }
+                return ids;
+            }
+            // A cell array or a numeric vector: 1×n or n×1, stored n×1 or 1×n, in one order either way.
+            if (!(shape.Length == 2 && (shape[0] == 1 || shape[1] == 1) || shape.Length == 1))
+                throw NotMatlabIds(name, $"a matrix of {RowFile.ShapeText(MatlabShape(shape))}");
+            long n = shape.Aggregate(1L, (product, d) => product * d);
+            if (n != rows.Rows) throw CountMismatch(name, n, rows);
+            if (matlabClass == "cell") return CellIds(dataset, name);
+            var (dtype, holds) = Hdf5Rows.ElementOf(Guard(name, () => dataset.Type));
+            if (dtype is { Kind: 'i' or 'u' }) return IntegerIds(dataset, dtype, name);
+            if (dtype is not { Kind: 'f' }) throw NotMatlabIds(name, matlabClass is null ? holds : $"MATLAB {matlabClass} values");
+            double[] values = Guard(name, () => dataset.Read<double[]>());
+            return Array.ConvertAll(values, value => double.IsInteger(value) && Math.Abs(value) <= 1L << 53
+                ? ((long)value).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : throw NotMatlabIds(name, $"the number {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a whole number"));
+        }
+
+        /// <summary>A cellstr's ids: each cell a reference to a char vector in "#refs#" (an empty one, '', is blank and refused as such).</summary>
+        private string[] CellIds(IH5Dataset cells, string name)
+        {
+            var references = Guard(name, () => cells.Read<NativeObjectReference1[]>());
+            var ids = new string[references.Length];
+            for (int i = 0; i < ids.Length; i++)
+            {
+                string cell = $"{name}{{{i + 1}}}"; // MATLAB's own name for it: ids{3}
+                var target = Guard(cell, () => File.Get(references[i])) as IH5Dataset;
+                if (target is null || MatlabClass(target, cell) != "char")
+                    throw NotMatlabIds(name, $"a cell {i + 1} that is no char vector (a cell array of ids holds one char vector per cell)");
+                bool empty = Guard(cell, () => target.AttributeExists("MATLAB_empty"));
+                if (!empty) CheckIdLength(cell, Guard(cell, () => target.Space.Dimensions).Aggregate(1.0, (product, d) => product * d));
+                ids[i] = empty ? "" : new string(Array.ConvertAll(Guard(cell, () => target.Read<ushort[]>()), c => (char)c));
+            }
+            return ids;
+        }
+
+        /// <summary>An id is a short line (as an ids file's are): a char array declaring more is refused before it is read.</summary>
+        private static void CheckIdLength(string name, double length)
+        {
+            if (length > SampleFiles.MaxShortLine)
+                throw RepDiffInputException.ForFile(name, $"declares ids of {length:N0} characters, more than the {SampleFiles.MaxShortLine:N0} an id may have");
+        }
+
+        /// <summary>The MATLAB class a variable was saved as ("double", "char", "cell", "string"), or null when not said.</summary>
+        private static string? MatlabClass(IH5Dataset dataset, string name) => Guard(name, () =>
+            dataset.AttributeExists("MATLAB_class") ? dataset.Attribute("MATLAB_class").Read<string>().TrimEnd('\0') : null);
+
+        /// <summary>A stored shape as MATLAB shows it (column-major: reversed).</summary>
+        private static long[] MatlabShape(long[] stored) => stored.Reverse().ToArray();
+
+        private static RepDiffInputException NotMatlabIds(string name, string holds) =>
+            RepDiffInputException.ForFile(name, $"holds {holds}, not ids; MATLAB ids are a cell array of char vectors (cellstr), a char matrix of one id per row, "
+                + "or a vector of whole numbers (or give --ids-a/--ids-b)");
+
         /// <summary>Each integer as its digits, read in its stored type so that no 64-bit id is rounded.</summary>
-        private static string[] IntegerIds(IH5Dataset dataset, NpyDtype dtype, string name)
+        internal static string[] IntegerIds(IH5Dataset dataset, NpyDtype dtype, string name)
         {
             static string[] Text<T>(T[] values) where T : IFormattable =>
                 Array.ConvertAll(values, v => v.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
@@ -386,16 +449,37 @@ internal static class Hdf5
         }
     }
 
+    /// <summary>
+    /// An open file that its archive and the rows read from it share: closed when the last of them lets go of it, so that
+    /// the rows stay readable after the archive is closed and the file is opened once for both.
+    /// </summary>
+    private sealed class SharedFile(NativeFile file)
+    {
+        private int holders = 1;
+        public NativeFile File => file;
+
+        public SharedFile Hold()
+        {
+            Interlocked.Increment(ref holders);
+            return this;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref holders) == 0) file.Dispose();
+        }
+    }
+
     /// <summary>One dataset's rows, in blocks of rows (whole storage chunks where the dataset is chunked).</summary>
     private sealed class Hdf5Rows : TableColumn
     {
-        /// <summary>The file the rows own (closed with them), or null when they read a dataset of a file another owns.</summary>
-        private readonly NativeFile? file;
+        /// <summary>The file the rows read, held by them until they are disposed.</summary>
+        private readonly SharedFile file;
         private readonly IH5Dataset dataset;
         private readonly long[] shape;
         private (int Offset, int Precision)? bitField;
 
-        private Hdf5Rows(string path, string key, string name, NativeFile? file, IH5Dataset dataset, long[] shape) : base(path, key, name)
+        private Hdf5Rows(string path, string key, string name, SharedFile file, IH5Dataset dataset, long[] shape) : base(path, key, name)
         {
             this.file = file;
             this.dataset = dataset;
@@ -405,15 +489,15 @@ internal static class Hdf5
         public override long[] Shape => shape;
 
         /// <summary>
-        /// The dataset's rows; they own <paramref name="file"/> (disposed here when the dataset is refused), unless
-        /// <paramref name="listed"/> is the dataset, found already in a file its archive keeps open.
+        /// The dataset's rows, which hold <paramref name="shared"/> until disposed (let go of here when the dataset is
+        /// refused); <paramref name="listed"/> is the dataset when its archive found it already.
         /// </summary>
-        public static Hdf5Rows Open(NativeFile file, string path, string key, string name, IH5Dataset? listed = null)
+        public static Hdf5Rows Open(SharedFile shared, string path, string key, string name, IH5Dataset? listed = null)
         {
-            var owned = listed is null ? file : null;
+            var file = shared.Hold();
             try
             {
-                var dataset = listed ?? Guard(name, () => file.Dataset(key));
+                var dataset = listed ?? Guard(name, () => file.File.Dataset(key));
                 var (dtype, holds) = Guard(name, () => ElementOf(dataset.Type));
                 if (dtype is null) throw RepDiffInputException.ForFile(name, $"not an embedding: it holds {holds}, not numbers");
                 // A virtual dataset's values live in other files, which HDF5 finds relative to the working directory and
@@ -434,7 +518,7 @@ internal static class Hdf5
                 if (dtype.Kind == 'f' && bits is { } floatBits && (floatBits.Offset != 0 || floatBits.Precision != dtype.Size * 8))
                     throw RepDiffInputException.ForFile(name, $"stores floats of {floatBits.Precision} bits at bit {floatBits.Offset} of {dtype.Size * 8}, which RepDiff does not read; "
                         + "write it again as plain float32 (h5py: f2.create_dataset('x', data=f['x'][:].astype('f4')))");
-                var result = new Hdf5Rows(path, key, name, owned, dataset, shape) { Dtype = dtype, Cols = cols };
+                var result = new Hdf5Rows(path, key, name, file, dataset, shape) { Dtype = dtype, Cols = cols };
                 if (dtype.Kind != 'f' && bits is { } intBits && (intBits.Offset != 0 || intBits.Precision != dtype.Size * 8))
                 {
                     if (intBits.Precision == 0 || intBits.Offset + intBits.Precision > dtype.Size * 8)
@@ -446,7 +530,7 @@ internal static class Hdf5
             }
             catch
             {
-                owned?.Dispose();
+                file.Release();
                 throw;
             }
         }
@@ -567,6 +651,13 @@ internal static class Hdf5
             if (stored is double[] values) CheckBeyondFloat32(values, destination, firstRow);
         }
 
-        public override void Dispose() => file?.Dispose();
+        private bool released;
+
+        public override void Dispose()
+        {
+            if (released) return;
+            released = true;
+            file.Release();
+        }
     }
 }

@@ -184,25 +184,170 @@ public class InputFormatTests
     }
 
     /// <summary>
+    /// Ids as MATLAB saves them beside X (save('emb.mat', 'X', 'ids', '-v7.3')): a cell array of char vectors, a char matrix
+    /// of one blank-padded id per row, or a numeric vector (doubles, MATLAB's default) are the rows' ids, in MATLAB's order,
+    /// so two .mat files of the same samples in different orders join by them: the rows of B shuffled give the results of
+    /// B in A's order. None of the three had been read as ids (a .mat's rows were paired by position).
+    /// </summary>
+    [Theory]
+    [InlineData("cellstr")]
+    [InlineData("char")]
+    [InlineData("double")]
+    public void MatlabIdsJoinTwoMatFiles(string form)
+    {
+        var (a, b, _) = SmallPair(dir);
+        Matrix matrixA = Npy.ReadMatrix(a), matrixB = Npy.ReadMatrix(b);
+        int n = matrixA.Rows;
+        // Of two lengths (img9.png, img10.png), so a char matrix pads the shorter ones with blanks.
+        string[] ids = Enumerable.Range(0, n).Select(i => form == "double" ? (100 + 7 * i).ToString() : $"img{i}.png").ToArray();
+        int[] order = Enumerable.Range(0, n).OrderBy(i => i * 37 % n).ToArray();
+        string matA = MatFile($"a-{form}.mat", matrixA, MatlabIds(form, ids));
+        string sameOrder = MatFile($"b-{form}.mat", matrixB, MatlabIds(form, ids));
+        string shuffled = MatFile($"shuffled-{form}.mat", matrixB.SelectRows(order), MatlabIds(form, [.. order.Select(i => ids[i])]));
+        using (var rows = Embeddings.OpenRows(shuffled, null))
+        {
+            Assert.Equal(order.Select(i => ids[i]), rows.Ids!);
+            Assert.Equal("'ids' beside the embeddings", rows.IdsFrom);
+        }
+        using (var pair = new PairSpec(matA, shuffled).Open())
+        {
+            Assert.Equal(ids, pair.Samples.Ids!);
+            for (int i = 0; i < n; i++) Assert.Equal(matrixB.Row(i).ToArray(), pair.B.Row(i).ToArray());
+        }
+        string Pca(string bFile, string output)
+        {
+            var run = Run("pca", matA, bFile, "--maps", "pca", "--out", Path.Combine(dir, output));
+            Assert.True(run.Code == 0, run.Stderr);
+            var results = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, output, "results.json")))!;
+            return results["directions"]!.ToJsonString() + results["metrics"]!.ToJsonString();
+        }
+        Assert.Equal(Pca(sameOrder, "same"), Pca(shuffled, "shuffled"));
+        // inspect shows X as MATLAB does, with its ids, and none of the cells' char vectors MATLAB keeps in "#refs#".
+        var inspected = InspectJson(matA);
+        Assert.Equal([(long)n, matrixA.Cols], inspected["shape"]!.AsArray().Select(d => (long)d!));
+        Assert.Equal("'ids' beside the embeddings", (string)inspected["ids"]!);
+    }
+
+    /// <summary>
+    /// A MATLAB string array is an object in MATLAB's undocumented format: refused as ids in one line saying to save
+    /// cellstr(ids) instead. Ids of another count than X's rows are refused as other formats' are, and a char matrix wider
+    /// than an id may be before it is read; the output folder is not made.
+    /// </summary>
+    [Fact]
+    public void MatlabIdsThatCannotBeReadAreRefusedSayingWhatToSave()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 6);
+        Matrix matrixA = Npy.ReadMatrix(a);
+        // What MATLAB stores for a string array: uint32 words that point into its "#subsystem#", an MCOS object.
+        var strings = MatlabClass(new PureHDF.H5Dataset(new uint[6, 1] { { 3707764736 }, { 2 }, { 1 }, { 1 }, { 1 }, { 1 } }), "string");
+        strings.Attributes["MATLAB_object_decode"] = 3;
+        string stringIds = MatFile("strings.mat", matrixA, (strings, null)), output = Path.Combine(dir, "out");
+        Run("pca", stringIds, b, "--out", output).AssertBadInput($"{stringIds}[ids]: is a MATLAB string array, which MATLAB keeps in a format it does not document; "
+            + "save the ids as a cell array of char vectors instead: ids = cellstr(ids)");
+        string fewer = MatFile("fewer.mat", matrixA, MatlabIds("cellstr", ["a", "b", "c", "d", "e"]));
+        Run("pca", fewer, b, "--out", output).AssertBadInput($"{fewer}[ids]: has 5 ids but {fewer}[X] has 6 rows");
+        // A char matrix is read whole: one declaring ids longer than any id is refused before it is.
+        string wide = MatFile("wide.mat", matrixA, (MatlabClass(new PureHDF.H5Dataset(new ushort[70_000, 6]), "char"), null));
+        Run("pca", wide, b, "--out", output).AssertBadInput($"{wide}[ids]: declares ids of 70,000 characters, more than the 65,536 an id may have");
+        Assert.False(Directory.Exists(output));
+    }
+
+    /// <summary>
+    /// A v7.3 .mat as MATLAB writes it: X (n×d, MATLAB's single) stored d×n, and the ids dataset beside it (with the
+    /// "#refs#" group a cell array's references point into), behind MATLAB's user block.
+    /// </summary>
+    private string MatFile(string name, Matrix x, (PureHDF.H5Dataset Ids, PureHDF.H5Group? Refs) ids)
+    {
+        var stored = new float[x.Cols, x.Rows];
+        for (int i = 0; i < x.Rows; i++)
+            for (int j = 0; j < x.Cols; j++) stored[j, i] = x.Row(i)[j];
+        var file = new PureHDF.H5File { ["X"] = MatlabClass(new PureHDF.H5Dataset(stored), "single"), ["ids"] = ids.Ids };
+        if (ids.Refs is not null) file["#refs#"] = ids.Refs;
+        string plain = Path.Combine(dir, name + ".h5");
+        file.Write(plain);
+        return WithUserBlock(plain, name, 512, matlab: true);
+    }
+
+    /// <summary>
+    /// Ids in one of MATLAB's forms, as MATLAB stores each (column-major, so each shape reversed): a cell array n×1 of
+    /// char vectors 1×L is 1×n object references to L×1 uint16 datasets in "#refs#"; a char matrix n×L (char(ids), blank
+    /// padded) is L×n uint16; a row vector 1×n of doubles is n×1.
+    /// </summary>
+    private static (PureHDF.H5Dataset Ids, PureHDF.H5Group? Refs) MatlabIds(string form, string[] ids)
+    {
+        switch (form)
+        {
+            case "cellstr":
+                var refs = new PureHDF.H5Group();
+                var cells = new PureHDF.H5ObjectReference[1, ids.Length];
+                for (int i = 0; i < ids.Length; i++)
+                {
+                    var chars = new ushort[ids[i].Length, 1];
+                    for (int j = 0; j < ids[i].Length; j++) chars[j, 0] = ids[i][j];
+                    var text = MatlabClass(new PureHDF.H5Dataset(chars), "char");
+                    refs[$"c{i}"] = text;
+                    cells[0, i] = new PureHDF.H5ObjectReference(text);
+                }
+                return (MatlabClass(new PureHDF.H5Dataset(cells), "cell"), refs);
+            case "char":
+                int width = ids.Max(id => id.Length);
+                var matrix = new ushort[width, ids.Length];
+                for (int i = 0; i < ids.Length; i++)
+                    for (int j = 0; j < width; j++) matrix[j, i] = j < ids[i].Length ? ids[i][j] : ' ';
+                return (MatlabClass(new PureHDF.H5Dataset(matrix), "char"), null);
+            default:
+                var numbers = new double[ids.Length, 1];
+                for (int i = 0; i < ids.Length; i++) numbers[i, 0] = double.Parse(ids[i], System.Globalization.CultureInfo.InvariantCulture);
+                return (MatlabClass(new PureHDF.H5Dataset(numbers), "double"), null);
+        }
+    }
+
+    private static PureHDF.H5Dataset MatlabClass(PureHDF.H5Dataset dataset, string matlabClass)
+    {
+        dataset.Attributes["MATLAB_class"] = matlabClass;
+        return dataset;
+    }
+
+    /// <summary>
     /// Each input's format is read once a run, where the command names it, and handed to the key check, the reader, the
     /// misnamed-file warning and results.json's key names (each had opened the file again: pa.npz 11 times, pb.npz 10).
     /// Counted with strace: of an .npz's six opens, one reads its format, three are the .npz reader's (the zip and the stored
-    /// array it maps), one its SHA-256 for results.json and one names the array --key picked there.
+    /// array it maps), one its SHA-256 for results.json and one names the array --key picked there. An .h5's four: its
+    /// format, the reader's one open for the dataset and the ids beside it (each had opened it again: seven), its SHA-256,
+    /// and the array --key named; `inspect` opens it three times (had six): its format, the listing, the reading.
     /// </summary>
     [StraceFact]
     public void EachInputIsOpenedForItsFormatOnce()
     {
         var (a, b, _) = SmallPair(dir);
-        string npzA = Path.Combine(dir, "pa.npz"), npzB = Path.Combine(dir, "pb.npz"), trace = Path.Combine(dir, "trace.txt");
+        string npzA = Path.Combine(dir, "pa.npz"), npzB = Path.Combine(dir, "pb.npz");
         foreach (var (npz, npy) in new[] { (npzA, a), (npzB, b) })
             using (var zip = ZipFile.Open(npz, ZipArchiveMode.Create))
             {
                 zip.CreateEntryFromFile(npy, "emb.npy", System.IO.Compression.CompressionLevel.NoCompression);
                 zip.CreateEntryFromFile(a, "other.npy", System.IO.Compression.CompressionLevel.NoCompression);
             }
+        Assert.Equal([6, 6], Opens([npzA, npzB], "pca", npzA, npzB, "--key", "emb", "--maps", "pca", "--out", Path.Combine(dir, "out")));
+        string h5A = Path.Combine(dir, "pa.h5"), h5B = Path.Combine(dir, "pb.h5");
+        string[] ids = [.. Enumerable.Range(0, 60).Select(i => $"s{i}")];
+        foreach (var (h5, npy) in new[] { (h5A, a), (h5B, b) })
+        {
+            var rows = Npy.ReadMatrix(npy);
+            var values = new float[rows.Rows, rows.Cols];
+            for (int i = 0; i < rows.Rows; i++)
+                for (int j = 0; j < rows.Cols; j++) values[i, j] = rows.Row(i)[j];
+            new PureHDF.H5File { ["emb"] = values, ["ids"] = ids, ["other"] = new float[60] }.Write(h5);
+        }
+        Assert.Equal([4, 4], Opens([h5A, h5B], "pca", h5A, h5B, "--key", "emb", "--maps", "pca", "--out", Path.Combine(dir, "out-h5")));
+        Assert.Equal([2], Opens([h5A], "inspect", h5A, "--key", "emb"));
+    }
+
+    /// <summary>How many times a run of the CLI with <paramref name="args"/> opens each of <paramref name="files"/> (strace).</summary>
+    private int[] Opens(string[] files, params string[] args)
+    {
+        string trace = Path.Combine(dir, "trace.txt");
         var start = new System.Diagnostics.ProcessStartInfo("strace") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in (string[])["-f", "-qq", "--seccomp-bpf", "-e", "trace=openat", "-o", trace, "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"),
-                     "pca", npzA, npzB, "--key", "emb", "--maps", "pca", "--out", Path.Combine(dir, "out")])
+        foreach (string arg in (string[])["-f", "-qq", "--seccomp-bpf", "-e", "trace=openat", "-o", trace, "dotnet", Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"), .. args])
             start.ArgumentList.Add(arg);
         using var run = System.Diagnostics.Process.Start(start)!;
         var stderr = run.StandardError.ReadToEndAsync();
@@ -210,7 +355,7 @@ public class InputFormatTests
         run.WaitForExit();
         Assert.True(run.ExitCode == 0, stderr.Result);
         var opens = File.ReadAllLines(trace);
-        Assert.Equal((6, 6), (opens.Count(line => line.Contains($"\"{npzA}\"")), opens.Count(line => line.Contains($"\"{npzB}\""))));
+        return System.Array.ConvertAll(files, file => opens.Count(line => line.Contains($"\"{file}\"")));
     }
 
     /// <summary>
