@@ -369,6 +369,8 @@ internal static class Hdf5
                 if (shape[1] != rows.Rows) throw CountMismatch(name, shape[1], rows);
                 CheckIdLength(name, shape[0]);
                 int length = (int)shape[0], count = (int)shape[1];
+                // Read whole: the stored chars and the ids made of them, each id as long as the matrix is wide.
+                MemoryBudget.EnsureFits(name, 4L * length * count, "its char matrix of ids", "save the ids as a cell array of char vectors: ids = cellstr(ids)");
                 ushort[] chars = Guard(name, () => dataset.Read<ushort[]>());
                 var ids = new string[count];
                 var id = new char[length];

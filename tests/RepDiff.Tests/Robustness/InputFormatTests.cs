@@ -249,6 +249,12 @@ public class InputFormatTests
         // A char matrix is read whole: one declaring ids longer than any id is refused before it is.
         string wide = MatFile("wide.mat", matrixA, (MatlabClass(new PureHDF.H5Dataset(new ushort[70_000, 6]), "char"), null));
         Run("pca", wide, b, "--out", output).AssertBadInput($"{wide}[ids]: declares ids of 70,000 characters, more than the 65,536 an id may have");
+        // Ids each within that length, whose matrix is more than memory allows, are refused before it is read too.
+        string large = MatFile("large.mat", matrixA, (MatlabClass(new PureHDF.H5Dataset(new ushort[60_000, 6]), "char"), null));
+        Outcome tooLarge;
+        using (MemoryBudget.Assume(1_000_000))
+            tooLarge = Run("pca", large, b, "--out", output);
+        tooLarge.AssertBadInput($"{large}[ids]: its char matrix of ids would take 1 MB in memory; about 1 MB is available; save the ids as a cell array of char vectors");
         Assert.False(Directory.Exists(output));
     }
 
