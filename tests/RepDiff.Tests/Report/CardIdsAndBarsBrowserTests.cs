@@ -43,7 +43,7 @@ public sealed class LongIdsReportFixture
 /// no such point that is wider than the column ends in "…", the whole id in its title, and the list never scrolls sideways; at
 /// the narrowest card (168 px, a 1216-pixel window), a phone, a tablet and a laptop.
 /// </summary>
-public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LongIdsReportFixture>
+public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     [ChromiumFact]
     public async Task SampleIdsBreakAfterTheirSeparatorsOrEndInAnEllipsis()
@@ -120,7 +120,7 @@ public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixt
 /// confirm it) fades its bars: measured too, as the reader sees them (each colour composited by the opacities above it on
 /// the card); the bars at opacity .7 had taken their rims below 3:1.
 /// </summary>
-public class LabelBarContrastBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LongIdsReportFixture>
+public class LabelBarContrastBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     [ChromiumFact]
     public async Task EveryBarStandsOutFromItsTrackAtThreeToOne()
