@@ -20,7 +20,7 @@ public sealed class ChromiumFactAttribute : FactAttribute
 /// the first test asks for it (not at all when the tests are skipped), and closed after the last. Every page a test opens lives in
 /// a browser context of its own (IBrowser.NewPageAsync), and ChromiumTests closes them after each test, so no test sees another's
 /// pages, storage or downloads. Launching both for every test had cost each test 4-5 s under load (docs/benchmarks.md,
-/// thirty-ninth session); one for each class, 19 launches a run.
+/// thirty-ninth session), and one for each class 19 launches a run.
 /// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
 {
