@@ -16,10 +16,11 @@ public sealed class ChromiumFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// One headless Chromium for a browser test class: launched, with Playwright's driver, when its first test asks for it (not at
-/// all when the tests are skipped), and closed after the class's last test. Every page a test opens lives in a browser context
-/// of its own (IBrowser.NewPageAsync), and ChromiumTests closes them after each test, so no test sees another's pages, storage
-/// or downloads. Launching both for every test had cost each test 4-5 s under load (docs/benchmarks.md, thirty-ninth session).
+/// One headless Chromium for every browser test class (<see cref="ChromiumCollection"/>): launched, with Playwright's driver, when
+/// the first test asks for it (not at all when the tests are skipped), and closed after the last. Every page a test opens lives in
+/// a browser context of its own (IBrowser.NewPageAsync), and ChromiumTests closes them after each test, so no test sees another's
+/// pages, storage or downloads. Launching both for every test had cost each test 4-5 s under load (docs/benchmarks.md,
+/// thirty-ninth session), and one for each class 19 launches a run.
 /// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
 {
@@ -56,8 +57,20 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A browser test class: its tests share the class's Chromium, and each test's pages are closed after it.</summary>
-public abstract class ChromiumTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
+/// <summary>
+/// The browser test classes, run one at a time: they share one Chromium, whose pages ChromiumTests closes after each test (all of
+/// them, so no other class's test may be running), and the reports more than one class reads, each built once a run.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ChromiumCollection : ICollectionFixture<ChromiumFixture>, ICollectionFixture<NullPairReportFixture>,
+    ICollectionFixture<CardReportFixture>, ICollectionFixture<LongIdsReportFixture>
+{
+    public const string Name = "Chromium";
+}
+
+/// <summary>A browser test class: its tests share the run's Chromium, and each test's pages are closed after it.</summary>
+[Collection(ChromiumCollection.Name)]
+public abstract class ChromiumTests(ChromiumFixture chromium) : IAsyncLifetime
 {
     protected Task<IBrowser> Browser() => chromium.Browser();
 

@@ -85,7 +85,7 @@ public sealed class LongIdsReportFixture
 /// word longer than the column ends in "…"; one whose only separator is "_" ("north_american_river_otter_adult_male") had not
 /// broken after it, one line cut short in a 168-pixel card.
 /// </summary>
-public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LongIdsReportFixture>
+public class SampleIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     [ChromiumFact]
     public async Task SampleIdsBreakAfterTheirSeparatorsOrEndInAnEllipsis()
@@ -211,7 +211,7 @@ public class MemberIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixt
 /// confirm it) fades its bars: measured too, as the reader sees them (each colour composited by the opacities above it on
 /// the card); the bars at opacity .7 had taken their rims below 3:1.
 /// </summary>
-public class LabelBarContrastBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<LongIdsReportFixture>
+public class LabelBarContrastBrowserTests(LongIdsReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     [ChromiumFact]
     public async Task EveryBarStandsOutFromItsTrackAtThreeToOne()

@@ -54,7 +54,7 @@ public sealed class NullPairReportFixture
 /// or, for a name too long for three lines, whole in the row's title; and the numbers the page scripts write (members'
 /// scores, the legend's ends, a sample's value) written as the C# side writes the same quantity on the cards.
 /// </summary>
-public class CardLayoutBrowserTests(NullPairReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<NullPairReportFixture>
+public class CardLayoutBrowserTests(NullPairReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     [ChromiumFact]
     public async Task SmallStrengthsAndLongLabelNamesFitTheNarrowestCard()

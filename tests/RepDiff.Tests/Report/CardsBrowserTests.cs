@@ -50,7 +50,7 @@ public sealed class CardReportFixture
 /// consensus table, every member in pages (highlighted in both maps), the full text on demand, and the
 /// downloads of a concept and of the current selection, checked against `repdiff export`.
 /// </summary>
-public class CardsBrowserTests(CardReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<CardReportFixture>
+public class CardsBrowserTests(CardReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     /// <summary>A page that records the last 'rd-highlight' request (what the maps are asked to light) in window.__hl.</summary>
     private static async Task<(IPage Page, List<string> Errors)> Open(IBrowser browser, string path)

@@ -8,7 +8,7 @@ namespace RepDiff.Tests.Report;
 /// above their one legend, so map A is not printed without one; in forced colours the legend's swatches, the label bars and
 /// the rank badges keep their colours, as the maps' points do, so the colours still have a key.
 /// </summary>
-public class PrintAndForcedColoursBrowserTests(NullPairReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<NullPairReportFixture>
+public class PrintAndForcedColoursBrowserTests(NullPairReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     private async Task<IPage> Open(BrowserNewPageOptions? options = null)
     {

@@ -8,7 +8,7 @@ namespace RepDiff.Tests.Report;
 /// 1,000-pixel breakpoint, a member list that opens where it is seen, the maps lighting what was pointed at or focused, and
 /// card boxes that scroll reachable from the keyboard.
 /// </summary>
-public class ReportInteractionBrowserTests(CardReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<CardReportFixture>
+public class ReportInteractionBrowserTests(CardReportFixture report, ChromiumFixture chromium) : ChromiumTests(chromium)
 {
     /// <summary>The page at that size, with its console errors collected (as the accessibility tests open theirs).</summary>
     private async Task<(IPage Page, List<string> Errors)> Open(string path, int width, int height) =>

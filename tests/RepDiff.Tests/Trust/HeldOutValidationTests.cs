@@ -54,8 +54,9 @@ public class HeldOutValidationTests(ITestOutputHelper output)
     public void OnNullPairsAtMostOneConceptInTenHasPBelowFivePercent(string name)
     {
         var method = (IPairMethod)MethodRegistry.Default.Find(name)!;
-        // Sizes 500–2,000; KODA's n×n constrained search stays at 400 and 600.
-        var cases = name == "koda" ? new[] { (400, 1), (600, 2) } : new[] { (500, 1), (1000, 2), (2000, 3) };
+        // Sizes 500–2,000; KODA's n×n constrained search stays at 400 and 500: 500 is in §7's range, calibration does not
+        // hang on n, and the same 8 concepts a size are tested (a KODA run at 600 had taken 34 s under load, at 500 24 s).
+        var cases = name == "koda" ? new[] { (400, 1), (500, 2) } : new[] { (500, 1), (1000, 2), (2000, 3) };
         int concepts = 0, significant = 0;
         foreach (var (n, seed) in cases)
         {
