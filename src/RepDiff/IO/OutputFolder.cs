@@ -229,6 +229,23 @@ public sealed class OutputFolder : IDisposable
         string final = Check(dir, files);
         string parent = Path.GetDirectoryName(final)!, name = Path.GetFileName(final);
         var createdParent = CreatedFolders.Record(parent);
+        // Every failure from here on removes the folders made above --out (a staging name the file system refuses, a lock file
+        // that cannot be made, a stop): they had stayed behind, empty, after "cannot write in …".
+        try
+        {
+            var (staging, owner, found) = Stage(final, parent, name, dir);
+            return new OutputFolder(final, staging, owner, found) { createdParent = createdParent };
+        }
+        catch
+        {
+            createdParent?.Remove();
+            throw;
+        }
+    }
+
+    /// <summary><see cref="Begin"/> once --out is checked: its parent made, the leftovers beside it removed, the staging folder created.</summary>
+    private static (string Staging, FileLocks.OwnerLock Owner, FoundAtBegin Found) Stage(string final, string parent, string name, string dir)
+    {
         try
         {
             TemporaryPaths.CreateFolder(parent);
@@ -264,7 +281,7 @@ public sealed class OutputFolder : IDisposable
             ReleaseOwner(owner);
             throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
         }
-        return new OutputFolder(final, staging, owner, found) { createdParent = createdParent };
+        return (staging, owner, found);
     }
 
     /// <summary>--out as the run found it when it began: whether it was a folder, and which one.</summary>

@@ -252,6 +252,21 @@ public class OutputFolderTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
+    /// <summary>
+    /// A run whose staging folder cannot be made beside --out leaves none of the folders it created above --out. Here --out's
+    /// name is one the file system takes but not with the staging prefix and suffix around it (over 255 bytes), a failure no
+    /// permission can lift, root's included: the run had said "cannot write in …/new1/new2" and left new1/new2 behind.
+    /// </summary>
+    [Fact]
+    public void ABeginThatFailsLeavesNoFolderItCreated()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string parent = Path.Combine(dir, "new1", "new2"), outDir = Path.Combine(parent, new string('o', 240));
+        Run("kmeans", a, b, "--concepts", "2", "--out", outDir).AssertBadInput($"cannot write in {parent}");
+        Assert.False(Path.Exists(Path.Combine(dir, "new1")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
     /// <summary>Mounts a tmpfs of the given size at a new folder (the tests that call it are <see cref="TmpfsFactAttribute"/>s).</summary>
     private string MountTmpfs(string name, string size)
     {
