@@ -95,11 +95,14 @@ internal static class EmbedCommand
         return command;
     }
 
-    /// <summary>A progress bar with samples/s and time left on a terminal; a line per 25% (with the rate) otherwise.</summary>
+    /// <summary>
+    /// A progress bar with samples/s and time left on a terminal; a line per 25% (with the rate) otherwise, those of the first
+    /// 15 s left out when the run is refused (a later batch's failure is then one line), as every command's are.
+    /// </summary>
     internal static T RunWithProgress<T>(Func<IProgress<ProgressUpdate>, Action<int>, T> work)
     {
         var rate = new Rate();
-        if (ProgressDisplay.PlainLines) return work(new PlainProgress(Cli.Error, rate), total => rate.Total = total);
+        if (ProgressDisplay.PlainLines) return ProgressDisplay.RunPlain(lines => work(new RateLines(lines, rate), total => rate.Total = total));
         T result = default!;
         ProgressDisplay.ShowBar(ctx =>
         {
@@ -134,7 +137,8 @@ internal static class EmbedCommand
         }
     }
 
-    private sealed class PlainProgress(TextWriter output, Rate rate) : IProgress<ProgressUpdate>
+    /// <summary>A plain line per 25%, with the rate; held for the run's first seconds as other commands' lines are (<see cref="ProgressDisplay.RunPlain"/>).</summary>
+    private sealed class RateLines(ProgressDisplay.PlainProgress lines, Rate rate) : IProgress<ProgressUpdate>
     {
         private int quarter = -1;
         public void Report(ProgressUpdate value)
@@ -142,7 +146,7 @@ internal static class EmbedCommand
             int q = (int)(value.Fraction * 4);
             if (q <= quarter || ProgressDisplay.Stopping()) return;
             quarter = q;
-            output.WriteLine($"{value.Stage}: {Math.Floor(value.Fraction * 100)}% {rate.Describe(value.Fraction)}{(value.Fraction < 1 ? rate.Left(value.Fraction) : "")}");
+            lines.WriteLine($"{value.Stage}: {Math.Floor(value.Fraction * 100)}% {rate.Describe(value.Fraction)}{(value.Fraction < 1 ? rate.Left(value.Fraction) : "")}");
         }
     }
 }

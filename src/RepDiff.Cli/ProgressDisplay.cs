@@ -24,30 +24,37 @@ internal static class ProgressDisplay
 
     public static T Run<T>(Func<IProgress<ProgressUpdate>, T> work)
     {
-        if (PlainLines)
-        {
-            using var plain = new PlainProgress(Cli.Error, hold: PlainProgress.Interval);
-            try
-            {
-                T done = work(plain);
-                plain.Release();
-                return done;
-            }
-            catch (Exception e) when (e is RepDiffInputException or OutOfMemoryException || Stopping())
-            {
-                // A refusal is the run's one line ("error: …"); a stop's line is "stopped by …", printed by the handler.
-                plain.Drop();
-                throw;
-            }
-            catch
-            {
-                plain.Release(); // an internal error: the lines say which stage it came from
-                throw;
-            }
-        }
+        if (PlainLines) return RunPlain(plain => work(plain));
         T result = default!;
         ShowBar(ctx => result = work(new SpectreProgress(ctx)));
         return result;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with plain lines on stderr, those of its first <see cref="PlainProgress.Interval"/> held
+    /// back: printed when it ends normally or fails internally, left out when it is refused or stopped. `embed` writes its
+    /// own lines (with the rate) through it too: a later batch's failure had printed them above its one error line.
+    /// </summary>
+    internal static T RunPlain<T>(Func<PlainProgress, T> work)
+    {
+        using var plain = new PlainProgress(Cli.Error, hold: PlainProgress.Interval);
+        try
+        {
+            T done = work(plain);
+            plain.Release();
+            return done;
+        }
+        catch (Exception e) when (e is RepDiffInputException or OutOfMemoryException || Stopping())
+        {
+            // A refusal is the run's one line ("error: …"); a stop's line is "stopped by …", printed by the handler.
+            plain.Drop();
+            throw;
+        }
+        catch
+        {
+            plain.Release(); // an internal error: the lines say which stage it came from
+            throw;
+        }
     }
 
     /// <summary>
@@ -152,6 +159,15 @@ internal static class ProgressDisplay
         }
 
         public void Dispose() => releaser?.Dispose();
+
+        /// <summary>A line of the caller's own (embed's, with its rate), held, dropped and ended by a stop as the stage lines are.</summary>
+        public void WriteLine(string line)
+        {
+            lock (gate)
+            {
+                if (!(stopping ?? Stopping)()) Print(line);
+            }
+        }
 
         private void Print(string line)
         {

@@ -229,6 +229,23 @@ public sealed class OutputFolder : IDisposable
         string final = Check(dir, files);
         string parent = Path.GetDirectoryName(final)!, name = Path.GetFileName(final);
         var createdParent = CreatedFolders.Record(parent);
+        // Every failure from here on removes the folders made above --out (a staging name the file system refuses, a lock file
+        // that cannot be made, a stop): they had stayed behind, empty, after "cannot write in …".
+        try
+        {
+            var (staging, owner, found) = Stage(final, parent, name, dir, files);
+            return new OutputFolder(final, staging, owner, found) { createdParent = createdParent };
+        }
+        catch
+        {
+            createdParent?.Remove();
+            throw;
+        }
+    }
+
+    /// <summary><see cref="Begin"/> once --out is checked: its parent made, the leftovers beside it removed, the staging folder created.</summary>
+    private static (string Staging, FileLocks.OwnerLock Owner, FoundAtBegin Found) Stage(string final, string parent, string name, string dir, string[] files)
+    {
         try
         {
             TemporaryPaths.CreateFolder(parent);
@@ -245,7 +262,7 @@ public sealed class OutputFolder : IDisposable
         {
             RemoveLeftovers(parent, name);
             // In the commits' turn, as the commit looks again: another run's commit is either before this or after it.
-            found = new FoundAtBegin(Directory.Exists(final), FileKind.Id(final));
+            found = new FoundAtBegin(Directory.Exists(final), FileKind.Id(final), files);
             (staging, owner) = TakeStagingName(parent, name, dir);
         }
         try
@@ -264,17 +281,22 @@ public sealed class OutputFolder : IDisposable
             ReleaseOwner(owner);
             throw new RepDiffInputException($"--out {dir}: cannot write in {parent} ({e.Message})");
         }
-        return new OutputFolder(final, staging, owner, found) { createdParent = createdParent };
+        return (staging, owner, found);
     }
 
-    /// <summary>--out as the run found it when it began: whether it was a folder, and which one.</summary>
-    private sealed record FoundAtBegin(bool Existed, FileKind.FileId? Id)
+    /// <summary>
+    /// --out as the run found it when it began: whether it was a folder, and which one; and the files the run writes (results.json
+    /// among them, the demo's index), which a run into the same --out leaves too.
+    /// </summary>
+    private sealed record FoundAtBegin(bool Existed, FileKind.FileId? Id, string[] Written)
     {
         /// <summary>
-        /// Whether the folder at <paramref name="final"/> is another than the one found (or came where there was none): another
-        /// run committed into --out since this one began. Unknown (false) where files have no identity to compare.
+        /// Whether the folder at <paramref name="final"/> is another than the one found (or came where there was none) and holds
+        /// results: another run committed into --out since this one began. A new folder without them is the user's (`rm -rf out;
+        /// mkdir out` during the run), which had been reported as another run's. Unknown (false) where files have no identity to compare.
         /// </summary>
-        public bool ReplacedBy(string final) => Directory.Exists(final) && (!Existed || Id is { } then && FileKind.Id(final) is { } now && now != then);
+        public bool ReplacedBy(string final) => Directory.Exists(final) && (!Existed || Id is { } then && FileKind.Id(final) is { } now && now != then)
+            && Written.Any(file => File.Exists(Path.Combine(final, file)));
     }
 
     /// <summary>

@@ -319,6 +319,38 @@ public class ConcurrentOutputTests
     }
 
     /// <summary>
+    /// A new folder at --out that holds no results is the user's, not another run's: `rm -rf out; mkdir out` during a run (and
+    /// a `mkdir out` where there was none) had been reported as another run having written its results there. Once the new
+    /// folder holds results, it is reported. In one process, no timing.
+    /// </summary>
+    [Fact]
+    public void AFolderTheUserMadeAgainDuringARunIsNoOtherRunsResults()
+    {
+        string outDir = Path.Combine(dir, "out");
+        foreach (bool existed in new[] { false, true })
+        {
+            if (existed) Directory.CreateDirectory(outDir);
+            foreach (bool withResults in new[] { false, true })
+            {
+                using var run = OutputFolder.Begin(outDir, "results.json");
+                // Made before the old one goes, so that the file system cannot give it the old folder's inode number.
+                string made = Directory.CreateDirectory(Path.Combine(dir, "made")).FullName;
+                if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
+                Directory.Move(made, outDir);
+                File.WriteAllText(Path.Combine(outDir, "notes.txt"), "the user's");
+                if (withResults) File.WriteAllText(Path.Combine(outDir, "results.json"), "another run's");
+                run.WriteText("results.json", "this run's");
+                var committed = run.Commit();
+                Assert.True(committed.CameSinceBegin == withResults, $"--out {(existed ? "made again" : "made")} {(withResults ? "with" : "without")} results during the run");
+                Assert.Equal("this run's", File.ReadAllText(Path.Combine(outDir, "results.json")));
+                Assert.Equal("the user's", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+                Directory.Delete(outDir, recursive: true);
+                if (existed) Directory.CreateDirectory(outDir);
+            }
+        }
+    }
+
+    /// <summary>
     /// While a run stages its output, its lock file is held, so another process finds it taken; once the run ends (here:
     /// its output folder disposed without a commit), the lock file is gone with the folder.
     /// </summary>

@@ -252,6 +252,21 @@ public class OutputFolderTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
     }
 
+    /// <summary>
+    /// A run whose staging folder cannot be made beside --out leaves none of the folders it created above --out. Here --out's
+    /// name is one the file system takes but not with the staging prefix and suffix around it (over 255 bytes), a failure no
+    /// permission can lift, root's included: the run had said "cannot write in …/new1/new2" and left new1/new2 behind.
+    /// </summary>
+    [Fact]
+    public void ABeginThatFailsLeavesNoFolderItCreated()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string parent = Path.Combine(dir, "new1", "new2"), outDir = Path.Combine(parent, new string('o', 240));
+        Run("kmeans", a, b, "--concepts", "2", "--out", outDir).AssertBadInput($"cannot write in {parent}");
+        Assert.False(Path.Exists(Path.Combine(dir, "new1")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+    }
+
     /// <summary>Mounts a tmpfs of the given size at a new folder (the tests that call it are <see cref="TmpfsFactAttribute"/>s).</summary>
     private string MountTmpfs(string name, string size)
     {
@@ -924,11 +939,16 @@ public class OutputFolderTests
     {
         string images = Directory.CreateDirectory(Path.Combine(dir, "images")).FullName;
         TestImages.Scenes(images, 60);
-        Stop(15, 143, "embed", "resnet18", "--images", images, "--batch-size", "1", "--threads", "1", "--out", Path.Combine(dir, "made", "deep", "x.npy"));
+        // Sent once the output's temporary file is there (the run is writing embeddings): embed's progress lines, held for the
+        // run's first 15 s, no longer say so, and the run had ended before them.
+        string deep = Path.Combine(dir, "made", "deep");
+        StopOnce(() => Holds(deep, ".x.npy.*.tmp"), 15, 143, "embed", "resnet18", "--images", images, "--batch-size", "1", "--threads", "1", "--out", Path.Combine(deep, "x.npy"));
         // compare --model-a/-b stages its output folder (and the embeddings in it) before embedding.
         string small = Embedding.TinyOnnx.ImageIdentity(TestData.TempDir(), 32, 32); // outside dir, whose entries are checked
         File.WriteAllText(Path.ChangeExtension(small, ".json"), """{ "pooling": "mean", "image": { "size": 32 } }""");
-        Stop(2, 130, "compare", "--model-a", "resnet18", "--model-b", small, "--images", images, "--threads", "1", "--out", Path.Combine(dir, "new", "deep", "out"));
+        string staged = Path.Combine(dir, "new", "deep");
+        StopOnce(() => Holds(staged, ".repdiff-staging.out.*"), 2, 130,
+            "compare", "--model-a", "resnet18", "--model-b", small, "--images", images, "--threads", "1", "--out", Path.Combine(staged, "out"));
         Assert.Equal(["images"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
@@ -959,19 +979,39 @@ public class OutputFolderTests
     }
 
     /// <summary>
-    /// Runs the real process, sends the signal once its first progress line shows the run under way, checks the exit code and
-    /// returns what it wrote to stderr after that line.
+    /// Runs the real process, sends the signal once its first progress line shows the run under way (printed after the run's
+    /// first 15 s, or at the end of a shorter one), checks the exit code and returns what it wrote to stderr after that line.
     /// </summary>
-    private static string Stop(int signal, int expectedCode, params string[] args)
+    private static string Stop(int signal, int expectedCode, params string[] args) => Stop(signal, expectedCode, process =>
+    {
+        // Plain progress lines go to stderr when it is redirected: the first one says the run is under way.
+        string? line;
+        while ((line = process.StandardError.ReadLine()) is not null && !line.Contains('%')) { }
+        Assert.NotNull(line);
+    }, args);
+
+    /// <summary>As <see cref="Stop(int, int, string[])"/>, the signal sent once <paramref name="underWay"/> (polled) is true.</summary>
+    private static string StopOnce(Func<bool> underWay, int signal, int expectedCode, params string[] args) => Stop(signal, expectedCode, process =>
+    {
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && !underWay() && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(1);
+        Assert.False(process.HasExited, "the run ended before the stop could be sent");
+    }, args);
+
+    /// <summary>Whether <paramref name="folder"/> exists and holds an entry named as <paramref name="pattern"/>.</summary>
+    private static bool Holds(string folder, string pattern)
+    {
+        try { return Directory.EnumerateFileSystemEntries(folder, pattern).Any(); }
+        catch (DirectoryNotFoundException) { return false; }
+    }
+
+    private static string Stop(int signal, int expectedCode, Action<Process> untilUnderWay, string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RepDiff.Cli.dll"));
         foreach (string arg in args) start.ArgumentList.Add(arg);
         using var process = StartWithDefault(start, signal);
-        // Plain progress lines go to stderr when it is redirected: the first one says the run is under way.
-        string? line;
-        while ((line = process.StandardError.ReadLine()) is not null && !line.Contains('%')) { }
-        Assert.NotNull(line);
+        untilUnderWay(process);
         Assert.False(Ignores(process.Id.ToString(), signal), "the run was started ignoring the signal");
         Assert.Equal(0, Kill(process.Id, signal));
         var rest = process.StandardError.ReadToEndAsync();
