@@ -43,7 +43,7 @@ public sealed class EmbeddingFileWriter : IDisposable
         if (FileKind.Of(path) == FileKind.Directory) throw RepDiffInputException.ForFile(path, "is a folder; --out names the .npy or .safetensors file to write");
         if (Path.GetExtension(path).ToLowerInvariant() is not (".npy" or ".safetensors")) throw RepDiffInputException.ForFile(path, "--out must end in .npy or .safetensors");
         OutputFolder.CheckNewFile(path);
-        foreach (string target in new[] { IdsPath(path), SkippedPath(path) }) OutputFolder.CheckTarget(target);
+        foreach (string target in new[] { IdsPath(path), SkippedPath(path) }) OutputFolder.CheckNewFile(target);
     }
 
     /// <param name="isOutput">

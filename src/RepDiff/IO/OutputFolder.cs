@@ -77,6 +77,7 @@ public sealed class OutputFolder : IDisposable
         // with the new results already in it (helper 91). Root keeps the owner (KeepMode).
         if (kind == FileKind.Directory && OperatingSystem.IsLinux() && GetEffectiveUserId() is var user and not 0 && FileKind.Owner(full) is { } owner && owner.Uid != user)
             throw new RepDiffInputException($"--out {dir}: belongs to another user; the run replaces the folder as a whole with one of its own, so name a folder of yours (e.g. --out {Path.Join(dir, "results")})");
+        CheckNameLength(Path.GetFileName(full), StagingNameAdds, "--out " + dir);
         foreach (string file in files) CheckTarget(Path.Combine(full, file), "--out " + dir);
         if (kind == FileKind.Directory && Unmovable(full, name => files.Any(f => f.Split('/', '\\')[0] == name)) is { } unmovable)
             throw new RepDiffInputException($"--out {dir}: {unmovable}");
@@ -212,7 +213,29 @@ public sealed class OutputFolder : IDisposable
         // left behind empty when the file could not then be written there.
         if (Path.EndsInDirectorySeparator(path))
             throw new RepDiffInputException($"{what} {path}: ends in '{path[^1]}', so it names a folder; {what} is the file to write: name one (missing folders above it are made)");
+        CheckNameLength(Path.GetFileName(path), TemporaryNameAdds, $"{what} {path}");
         CheckWritableAbove(Path.GetFullPath(path), $"{what} {path}");
+    }
+
+    /// <summary>The longest file name Linux file systems take, in bytes (NAME_MAX).</summary>
+    private const int LongestName = 255;
+
+    /// <summary>
+    /// Bytes a staging folder's lock adds to --out's name (<see cref="TemporaryName"/>: the prefix, ".pid" of up to 10 digits,
+    /// ".guid" of 32, ".lock"), and a temporary file's to an output file's (".", ".pid", ".guid", ".tmp").
+    /// </summary>
+    private const int StagingNameAdds = 17 + 11 + 33 + 5, TemporaryNameAdds = 1 + 11 + 33 + 4;
+
+    /// <summary>
+    /// Refuses, before any work, an output name the run could not write beside itself under a longer name: such a name had
+    /// failed only at the end, after the whole run, naming the hidden file ("The path '…/.repdiff-staging.ooo….lock' is too long").
+    /// </summary>
+    private static void CheckNameLength(string name, int adds, string what)
+    {
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(name);
+        if (bytes + adds > LongestName)
+            throw new RepDiffInputException($"{what}: its name is {bytes} bytes long, and the run first writes it under a name {adds} bytes longer, "
+                + $"beyond the {LongestName} bytes a file name may have; give a name of at most {LongestName - adds} bytes");
     }
 
     /// <summary>Refuses an output file that is one of the command's inputs, which writing it would destroy (evaluate --out A.npy).</summary>

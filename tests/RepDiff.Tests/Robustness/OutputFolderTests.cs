@@ -253,18 +253,48 @@ public class OutputFolderTests
     }
 
     /// <summary>
-    /// A run whose staging folder cannot be made beside --out leaves none of the folders it created above --out. Here --out's
-    /// name is one the file system takes but not with the staging prefix and suffix around it (over 255 bytes), a failure no
-    /// permission can lift, root's included: the run had said "cannot write in …/new1/new2" and left new1/new2 behind.
+    /// A run whose staging folder cannot be made beside --out leaves none of the folders it created above --out. Here a tmpfs
+    /// has inodes for its root and the two new folders only (nr_inodes=3), a failure no permission can lift, root's included:
+    /// the run had said "cannot write in …/new1/new2" and left new1/new2 behind.
     /// </summary>
-    [Fact]
+    [TmpfsFact]
     public void ABeginThatFailsLeavesNoFolderItCreated()
     {
         var (a, b, _) = SmallPair(dir);
-        string parent = Path.Combine(dir, "new1", "new2"), outDir = Path.Combine(parent, new string('o', 240));
-        Run("kmeans", a, b, "--concepts", "2", "--out", outDir).AssertBadInput($"cannot write in {parent}");
+        string at = MountTmpfs("inodes", "1m,nr_inodes=3");
+        try
+        {
+            string parent = Path.Combine(at, "new1", "new2"), outDir = Path.Combine(parent, "out");
+            // Begin's words, once it has made new1/new2 (the check before it writes a probe in the tmpfs's root, and removes it).
+            Run("kmeans", a, b, "--concepts", "2", "--out", outDir).AssertBadInput($"--out {outDir}: cannot write in {parent} (");
+            Assert.Empty(Directory.EnumerateFileSystemEntries(at));
+        }
+        finally
+        {
+            Unmount(at);
+        }
+    }
+
+    /// <summary>
+    /// An output name the file system takes, but not with the staging folder's (or a temporary file's) prefix and suffix
+    /// around it, is refused before any work, in one line that says how long a name may be: it had failed only at the end,
+    /// after the whole run, naming the hidden lock file ("The path '…/.repdiff-staging.ooo….lock' is too long"). The longest
+    /// name allowed runs.
+    /// </summary>
+    [Fact]
+    public void ANameTooLongToStageBesideItIsRefusedBeforeTheRun()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string tooLong = Path.Combine(dir, "new1", new string('o', 190));
+        Run("kmeans", a, b, "--concepts", "2", "--out", tooLong)
+            .AssertBadInput($"--out {tooLong}: its name is 190 bytes long, and the run first writes it under a name 66 bytes longer, beyond the 255 bytes a file name may have; give a name of at most 189 bytes");
         Assert.False(Path.Exists(Path.Combine(dir, "new1")));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(dir, ".repdiff-*"));
+        string longest = Path.Combine(dir, "new1", new string('o', 189));
+        var ran = Run("kmeans", a, b, "--concepts", "2", "--out", longest);
+        Assert.True(ran.Code == 0, ran.Stderr);
+        Assert.True(File.Exists(Path.Combine(longest, "results.json")));
+        string file = Path.Combine(dir, new string('e', 207) + ".json");
+        Run("evaluate", Path.Combine(longest, "results.json"), a, b, "--out", file).AssertBadInput($"its name is 212 bytes long, and the run first writes it under a name 49 bytes longer");
     }
 
     /// <summary>Mounts a tmpfs of the given size at a new folder (the tests that call it are <see cref="TmpfsFactAttribute"/>s).</summary>
