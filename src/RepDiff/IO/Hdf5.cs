@@ -331,7 +331,14 @@ internal static class Hdf5
         protected override KeptIds? IdsBeside(string idName, string chosen, RowFile rows)
         {
             string key = IdsPlace(idName, chosen), name = NameOf(key);
-            if (!IsDataset(File, key, Path)) return null;
+            if (!IsDataset(File, key, Path))
+            {
+                // MATLAB saves a struct (or an object) as a group: ids there cannot be read, and pairing the rows by position
+                // without a word would hide that the file's own ids were not used.
+                if (writtenByMatlab && Guard(name, () => File.LinkExists(key) ? File.Get(key) : null) is IH5Group group)
+                    throw NotMatlabIds(name, $"a MATLAB {MatlabClass(group, name) ?? "group"}");
+                return null;
+            }
             var dataset = Guard(name, () => File.Dataset(key));
             if (writtenByMatlab) return Beside(key, MatlabIds(dataset, name, rows));
             var type = Guard(name, () => dataset.Type);
@@ -353,7 +360,7 @@ internal static class Hdf5
         /// The ids MATLAB saved (save(…, 'ids', '-v7.3')), in MATLAB's order: a cell array of char vectors (cellstr: a vector
         /// of references to char datasets in "#refs#"), a char matrix (one id per row, blank-padded: the stored L×n is MATLAB's
         /// n×L) or a numeric vector (1×n or n×1; doubles as whole numbers). A string array is MATLAB's undocumented object
-        /// format, refused saying how to save it instead.
+        /// format, refused saying how to save it instead; a logical vector (a mask) and a struct are refused too.
         /// </summary>
         private string[] MatlabIds(IH5Dataset dataset, string name, RowFile rows)
         {
@@ -361,6 +368,9 @@ internal static class Hdf5
             if (matlabClass == "string")
                 throw RepDiffInputException.ForFile(name, "is a MATLAB string array, which MATLAB keeps in a format it does not document; "
                     + "save the ids as a cell array of char vectors instead: ids = cellstr(ids), then save with '-v7.3' again");
+            // A logical vector is a mask: as ids its 0s and 1s would name at most two samples apart.
+            if (matlabClass == "logical")
+                throw NotMatlabIds(name, "MATLAB logical values (true/false: a mask, which can tell at most two samples apart)");
             var shape = Guard(name, () => dataset.Space.Dimensions).Select(d => d > long.MaxValue ? long.MaxValue : (long)d).ToArray();
             if (matlabClass == "char")
             {
@@ -378,6 +388,7 @@ internal static class Hdf5
                 {
                     for (int j = 0; j < length; j++) id[j] = (char)chars[(long)j * count + i];
                     ids[i] = new string(id).TrimEnd(' ');
+                    if (ids[i].Length == 0) throw RepDiffInputException.ForFile(name, $"row {i + 1} of its char matrix is blank; every sample needs an id");
                 }
                 return ids;
             }
@@ -396,7 +407,7 @@ internal static class Hdf5
                 : throw NotMatlabIds(name, $"the number {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a whole number"));
         }
 
-        /// <summary>A cellstr's ids: each cell a reference to a char vector in "#refs#" (an empty one, '', is blank and refused as such).</summary>
+        /// <summary>A cellstr's ids: each cell a reference to a char vector in "#refs#" (an empty one, '', or a blank one is refused naming its cell).</summary>
         private string[] CellIds(IH5Dataset cells, string name)
         {
             var references = Guard(name, () => cells.Read<NativeObjectReference1[]>());
@@ -410,6 +421,9 @@ internal static class Hdf5
                 bool empty = Guard(cell, () => target.AttributeExists("MATLAB_empty"));
                 if (!empty) CheckIdLength(cell, Guard(cell, () => target.Space.Dimensions).Aggregate(1.0, (product, d) => product * d));
                 ids[i] = empty ? "" : new string(Array.ConvertAll(Guard(cell, () => target.Read<ushort[]>()), c => (char)c));
+                // Named as MATLAB numbers it (ids{3}), where the other formats' check would say row 2.
+                if (string.IsNullOrWhiteSpace(ids[i]))
+                    throw RepDiffInputException.ForFile(cell, $"is {(empty ? "an empty char vector ('')" : "blank")}; every sample needs an id");
             }
             return ids;
         }
@@ -422,8 +436,8 @@ internal static class Hdf5
         }
 
         /// <summary>The MATLAB class a variable was saved as ("double", "char", "cell", "string"), or null when not said.</summary>
-        private static string? MatlabClass(IH5Dataset dataset, string name) => Guard(name, () =>
-            dataset.AttributeExists("MATLAB_class") ? dataset.Attribute("MATLAB_class").Read<string>().TrimEnd('\0') : null);
+        private static string? MatlabClass(IH5Object saved, string name) => Guard(name, () =>
+            saved.AttributeExists("MATLAB_class") ? saved.Attribute("MATLAB_class").Read<string>().TrimEnd('\0') : null);
 
         /// <summary>A stored shape as MATLAB shows it (column-major: reversed).</summary>
         private static long[] MatlabShape(long[] stored) => stored.Reverse().ToArray();

@@ -259,10 +259,59 @@ public class InputFormatTests
     }
 
     /// <summary>
+    /// Variables named ids that name no samples, each refused in one line saying what to save, the output folder not made:
+    /// a logical vector (a mask; its 0s and 1s had been read as ids, "id '0' appears at row 0 and row 2"), a struct
+    /// (a group: had been passed over, the rows paired by position without a word) and a cell array of numbers. A blank id
+    /// is refused as every format's is, named as MATLAB numbers it: an empty char vector '' in a cellstr as ids{3} (had
+    /// been "row 2"), a blank row of a char matrix as row 4 (had been "row 3").
+    /// </summary>
+    [Fact]
+    public void MatlabIdsThatNameNoSamplesAreRefusedInOneLine()
+    {
+        var (a, b, _) = SmallPair(dir, rows: 6);
+        Matrix matrixA = Npy.ReadMatrix(a);
+        string output = Path.Combine(dir, "out");
+        string What(string mat) => $"{mat}[ids]: holds ";
+        // MATLAB keeps a logical as uint8 (1×6 stored 6×1), marked "logical".
+        var mask = MatlabClass(new PureHDF.H5Dataset(new byte[6, 1] { { 1 }, { 0 }, { 1 }, { 1 }, { 0 }, { 0 } }), "logical");
+        string logical = MatFile("logical.mat", matrixA, (mask, null));
+        Run("pca", logical, b, "--out", output).AssertBadInput(What(logical) + "MATLAB logical values (true/false: a mask, which can tell at most two samples apart), not ids; "
+            + "MATLAB ids are a cell array of char vectors (cellstr)");
+        // A struct is a group of its fields, marked "struct".
+        var fields = new PureHDF.H5Group { ["name"] = MatlabIds("cellstr", ["a", "b", "c", "d", "e", "f"]).Ids };
+        fields.Attributes["MATLAB_class"] = "struct";
+        string structIds = MatFile("struct.mat", matrixA, (fields, MatlabIds("cellstr", ["a", "b", "c", "d", "e", "f"]).Refs));
+        Run("pca", structIds, b, "--key", "X", "--out", output).AssertBadInput(What(structIds) + "a MATLAB struct, not ids");
+        // A cell array of doubles: each cell a reference to a double, not a char vector.
+        var refs = new PureHDF.H5Group();
+        var cells = new PureHDF.H5ObjectReference[1, 6];
+        for (int i = 0; i < 6; i++)
+        {
+            var number = MatlabClass(new PureHDF.H5Dataset(new double[1, 1] { { i } }), "double");
+            refs[$"n{i}"] = number;
+            cells[0, i] = new PureHDF.H5ObjectReference(number);
+        }
+        string numbers = MatFile("numbers.mat", matrixA, (MatlabClass(new PureHDF.H5Dataset(cells), "cell"), refs));
+        Run("pca", numbers, b, "--out", output).AssertBadInput(What(numbers) + "a cell 1 that is no char vector");
+        // '' as MATLAB saves it: the empty array's dimensions (uint64 [1 0]) marked MATLAB_empty.
+        var withEmpty = MatlabIds("cellstr", ["a", "b", "x", "d", "e", "f"]);
+        var empty = MatlabClass(new PureHDF.H5Dataset(new ulong[] { 1, 0 }), "char");
+        empty.Attributes["MATLAB_empty"] = (byte)1;
+        withEmpty.Refs!["c2"] = empty;
+        var emptyCells = new PureHDF.H5ObjectReference[1, 6];
+        for (int i = 0; i < 6; i++) emptyCells[0, i] = new PureHDF.H5ObjectReference((PureHDF.H5Dataset)withEmpty.Refs[$"c{i}"]);
+        string blankCell = MatFile("blank-cell.mat", matrixA, (MatlabClass(new PureHDF.H5Dataset(emptyCells), "cell"), withEmpty.Refs));
+        Run("pca", blankCell, b, "--out", output).AssertBadInput($"{blankCell}[ids]{{3}}: is an empty char vector (''); every sample needs an id");
+        string blankRow = MatFile("blank-row.mat", matrixA, MatlabIds("char", ["a", "b", "c", "   ", "e", "f"]));
+        Run("pca", blankRow, b, "--out", output).AssertBadInput($"{blankRow}[ids]: row 4 of its char matrix is blank; every sample needs an id");
+        Assert.False(Directory.Exists(output));
+    }
+
+    /// <summary>
     /// A v7.3 .mat as MATLAB writes it: X (n×d, MATLAB's single) stored d×n, and the ids dataset beside it (with the
     /// "#refs#" group a cell array's references point into), behind MATLAB's user block.
     /// </summary>
-    private string MatFile(string name, Matrix x, (PureHDF.H5Dataset Ids, PureHDF.H5Group? Refs) ids)
+    private string MatFile(string name, Matrix x, (PureHDF.H5Object Ids, PureHDF.H5Group? Refs) ids)
     {
         var stored = new float[x.Cols, x.Rows];
         for (int i = 0; i < x.Rows; i++)
