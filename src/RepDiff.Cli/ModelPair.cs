@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text;
 using RepDiff;
 using RepDiff.Embedding;
 using RepDiff.IO;
@@ -175,6 +177,26 @@ internal static class ModelPair
         }
     }
 
-    /// <summary>A model's name as part of a file name: letters, digits, '-', '_' and '.' kept, anything else '_'.</summary>
-    internal static string Stem(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+    /// <summary>
+    /// A model's name as part of a file name: letters, digits, '-', '_' and '.' kept, anything else '_'. A name longer than
+    /// <see cref="MaxStemBytes"/> is cut there and a hash of the whole name added, so that no model name makes a cache file's
+    /// name too long (a 230-character model file had stopped compare naming a hidden staging file as "--out") and each name
+    /// still keeps its own entry, reused while the name is unchanged.
+    /// </summary>
+    internal static string Stem(string name)
+    {
+        string stem = string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+        if (Encoding.UTF8.GetByteCount(stem) <= MaxStemBytes) return stem;
+        string hash = "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..16];
+        // Whole chars only: every char kept is a letter, digit or one of three ASCII marks, none half of a surrogate pair.
+        int length = 0;
+        for (int bytes = hash.Length; length < stem.Length && (bytes += Encoding.UTF8.GetByteCount(stem.AsSpan(length, 1))) <= MaxStemBytes;) length++;
+        return stem[..length] + hash;
+    }
+
+    /// <summary>
+    /// The longest stem in bytes: a cache file adds at most 12 (".skipped.txt"), its temporary name 49, two models of one
+    /// name "-a" and the demo its set's name ("fashion."), all within the 255 bytes a file name may have.
+    /// </summary>
+    internal const int MaxStemBytes = 160;
 }

@@ -297,6 +297,39 @@ public class OutputFolderTests
         Run("evaluate", Path.Combine(longest, "results.json"), a, b, "--out", file).AssertBadInput($"its name is 212 bytes long, and the run first writes it under a name 49 bytes longer");
     }
 
+    /// <summary>
+    /// compare --model-a/-b keeps each model's embeddings under a name made from the model's: a 230-character model file had
+    /// made one the file system takes but not as a temporary file beside it, refused once the model had opened as "--out
+    /// …/.repdiff-staging.out.…/embeddings/mmm….npy: its name is 234 bytes long, …; give a name of at most 206 bytes",
+    /// naming a hidden file and not the model. Such a name is cut and a hash of the whole added (ModelPair.Stem): the run
+    /// succeeds, every kept file's name leaves room for its temporary name, and a second run reuses them.
+    /// </summary>
+    [Fact]
+    public void ALongModelNameKeepsItsEmbeddingsUnderANameThatFits()
+    {
+        string images = TestImages.SceneFolder(dir, 12);
+        string model = Embedding.TinyOnnx.ImageIdentity(dir, 32, 32), longName = new('m', 230);
+        File.Copy(model, Path.Combine(dir, longName + ".onnx"));
+        string a = Path.Combine(dir, longName + ".json"), b = Path.Combine(dir, "doubled.json"), outDir = Path.Combine(dir, "out");
+        File.WriteAllText(a, $$"""{ "model": "{{longName}}.onnx", "pooling": "mean", "image": { "size": 32 } }""");
+        File.WriteAllText(b, $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
+        string[] args = ["compare", "--model-a", a, "--model-b", b, "--images", images, "--methods", "pca", "--maps", "pca", "--out", outDir];
+        var first = Run(args);
+        Assert.True(first.Code == 0, first.Stderr);
+        var kept = Directory.GetFiles(Path.Combine(outDir, "embeddings")).Select(Path.GetFileName).ToArray();
+        Assert.Contains(kept, name => name!.StartsWith(new string('m', 100)) && name.EndsWith(".npy"));
+        // 49: what a temporary file adds to the name it stands for (AtomicFile), within Linux's 255 bytes.
+        Assert.All(kept, name => Assert.True(System.Text.Encoding.UTF8.GetByteCount(name!) + 49 <= 255, name));
+        var second = Run(args);
+        Assert.True(second.Code == 0, second.Stderr);
+        Assert.Contains($"{longName}: reusing", second.Stderr);
+        Assert.Contains("doubled: reusing", second.Stderr);
+        // Short names are kept as they were (their kept embeddings stay reused); long ones that differ only past the cut differ.
+        Assert.Equal("ViT-B_16__DINOv2_", RepDiff.Cli.ModelPair.Stem("ViT-B/16 (DINOv2)"));
+        Assert.NotEqual(RepDiff.Cli.ModelPair.Stem(longName + "a"), RepDiff.Cli.ModelPair.Stem(longName + "b"));
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(RepDiff.Cli.ModelPair.Stem(new string('é', 200))), RepDiff.Cli.ModelPair.MaxStemBytes - 1, RepDiff.Cli.ModelPair.MaxStemBytes);
+    }
+
     /// <summary>Mounts a tmpfs of the given size at a new folder (the tests that call it are <see cref="TmpfsFactAttribute"/>s).</summary>
     private string MountTmpfs(string name, string size)
     {
