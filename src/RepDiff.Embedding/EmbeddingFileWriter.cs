@@ -42,8 +42,12 @@ public sealed class EmbeddingFileWriter : IDisposable
     {
         if (FileKind.Of(path) == FileKind.Directory) throw RepDiffInputException.ForFile(path, "is a folder; --out names the .npy or .safetensors file to write");
         if (Path.GetExtension(path).ToLowerInvariant() is not (".npy" or ".safetensors")) throw RepDiffInputException.ForFile(path, "--out must end in .npy or .safetensors");
-        OutputFolder.CheckNewFile(path);
-        foreach (string target in new[] { IdsPath(path), SkippedPath(path) }) OutputFolder.CheckNewFile(target);
+        // The ids and skipped lists' names are longer than --out's: its own name is checked for them, so that a refusal names
+        // --out as given and the longest it may be (it had named X.skipped.txt, and a limit --out's name was already within).
+        string[] beside = [IdsPath(path), SkippedPath(path)];
+        int longer = beside.Max(file => Encoding.UTF8.GetByteCount(Path.GetFileName(file))) - Encoding.UTF8.GetByteCount(Path.GetFileName(path));
+        OutputFolder.CheckNewFile(path, besideLonger: Math.Max(0, longer));
+        foreach (string target in beside) OutputFolder.CheckTarget(target);
     }
 
     /// <param name="isOutput">

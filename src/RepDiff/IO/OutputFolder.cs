@@ -206,14 +206,18 @@ public sealed class OutputFolder : IDisposable
     /// Checks an output file before any work: <see cref="CheckTarget"/>, and that the folder it will be written in
     /// (or the first existing one above it) takes new files.
     /// </summary>
-    public static void CheckNewFile(string path, string what = "--out")
+    /// <param name="besideLonger">
+    /// How much longer, in bytes, the names of files the run writes beside it are (embed's X.skipped.txt beside X.npy): its
+    /// name is checked for them, so the refusal names the file the user gave and the longest name it may have.
+    /// </param>
+    public static void CheckNewFile(string path, string what = "--out", int besideLonger = 0)
     {
         CheckTarget(path, what);
         // Missing folders above the file are made for it, as for every output; a name ending in '/' had been made a folder,
         // left behind empty when the file could not then be written there.
         if (Path.EndsInDirectorySeparator(path))
             throw new RepDiffInputException($"{what} {path}: ends in '{path[^1]}', so it names a folder; {what} is the file to write: name one (missing folders above it are made)");
-        CheckNameLength(Path.GetFileName(path), TemporaryNameAdds, $"{what} {path}");
+        CheckNameLength(Path.GetFileName(path), TemporaryNameAdds, $"{what} {path}", besideLonger);
         CheckWritableAbove(Path.GetFullPath(path), $"{what} {path}");
     }
 
@@ -230,12 +234,13 @@ public sealed class OutputFolder : IDisposable
     /// Refuses, before any work, an output name the run could not write beside itself under a longer name: such a name had
     /// failed only at the end, after the whole run, naming the hidden file ("The path '…/.repdiff-staging.ooo….lock' is too long").
     /// </summary>
-    private static void CheckNameLength(string name, int adds, string what)
+    private static void CheckNameLength(string name, int adds, string what, int besideLonger = 0)
     {
-        int bytes = System.Text.Encoding.UTF8.GetByteCount(name);
-        if (bytes + adds > LongestName)
-            throw new RepDiffInputException($"{what}: its name is {bytes} bytes long, and the run first writes it under a name {adds} bytes longer, "
-                + $"beyond the {LongestName} bytes a file name may have; give a name of at most {LongestName - adds} bytes");
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(name), longer = adds + besideLonger;
+        if (bytes + longer > LongestName)
+            throw new RepDiffInputException($"{what}: its name is {bytes} bytes long, and the run first writes "
+                + (besideLonger > 0 ? $"it and the files beside it under names up to {longer}" : $"it under a name {longer}")
+                + $" bytes longer, beyond the {LongestName} bytes a file name may have; give a name of at most {LongestName - longer} bytes");
     }
 
     /// <summary>Refuses an output file that is one of the command's inputs, which writing it would destroy (evaluate --out A.npy).</summary>

@@ -330,6 +330,25 @@ public class OutputFolderTests
         Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(RepDiff.Cli.ModelPair.Stem(new string('é', 200))), RepDiff.Cli.ModelPair.MaxStemBytes - 1, RepDiff.Cli.ModelPair.MaxStemBytes);
     }
 
+    /// <summary>
+    /// embed writes OUT.ids.txt and OUT.skipped.txt beside --out, names up to 8 bytes longer than a .npy's: a 199-byte --out had
+    /// been refused as "--out …eee.skipped.txt: its name is 207 bytes long, …; give a name of at most 206 bytes", naming a file
+    /// the user had not given and a limit their --out was within. The refusal names --out and the longest it may be, which embeds.
+    /// </summary>
+    [Fact]
+    public void EmbedsOutIsRefusedForTheFilesBesideItNamingOut()
+    {
+        string model = Embedding.TinyOnnx.ImageIdentity(dir, 32, 32), description = Path.Combine(dir, "identity.json");
+        File.WriteAllText(description, $$"""{ "model": "{{Path.GetFileName(model)}}", "pooling": "mean", "image": { "size": 32 } }""");
+        string images = TestImages.SceneFolder(dir, 3);
+        string tooLong = Path.Combine(dir, new string('e', 195) + ".npy"), longest = Path.Combine(dir, new string('e', 194) + ".npy");
+        Run("embed", description, "--images", images, "--out", tooLong).AssertBadInput($"--out {tooLong}: its name is 199 bytes long, and the run first writes it and "
+            + "the files beside it under names up to 57 bytes longer, beyond the 255 bytes a file name may have; give a name of at most 198 bytes");
+        var ran = Run("embed", description, "--images", images, "--out", longest);
+        Assert.True(ran.Code == 0, ran.Stderr);
+        Assert.True(File.Exists(Path.ChangeExtension(longest, ".ids.txt")));
+    }
+
     /// <summary>Mounts a tmpfs of the given size at a new folder (the tests that call it are <see cref="TmpfsFactAttribute"/>s).</summary>
     private string MountTmpfs(string name, string size)
     {
