@@ -65,10 +65,29 @@ public class ConcurrentOutputTests
         var (a, b, _) = SmallPair(dir);
         string outDir = Path.Combine(dir, "out");
         var kmeans = StartHeldBack("rename", 10, "kmeans", a, b, "--concepts", "2", "--out", outDir);
-        await WaitFor(kmeans.Process, () => Directory.EnumerateDirectories(dir, ".repdiff-staging.out.*").Any(s => Directory.EnumerateFiles(s, ".maps.npy.*.tmp").Any()));
-        var specAlign = StartHeldBack("renameat2", 15, "spec-align", a, b, "--out", outDir);
-        await WaitFor(specAlign.Process, () => Directory.EnumerateDirectories(dir, ".repdiff-staging.out.*").Any(s => File.Exists(Path.Combine(s, "aligned_b.npy"))));
-        Assert.False(kmeans.Process.HasExited || Directory.Exists(outDir), "kmeans committed before spec-align");
+        string? kmeansStaging = null;
+        await WaitFor(kmeans.Process, () => (kmeansStaging = Directory.EnumerateDirectories(dir, ".repdiff-staging.out.*")
+            .FirstOrDefault(s => Directory.EnumerateFiles(s, ".maps.npy.*.tmp").Any())) is not null);
+        // Each run's strace is stopped while the run is held at its system call, so that the order below does not hang on
+        // how fast a run gets there: under load spec-align had taken longer than kmeans's 10 s to reach its commit.
+        Started? specAlign = null;
+        try
+        {
+            Signal(kmeans.Process, StopSignal);
+            specAlign = StartHeldBack("renameat2", 15, "spec-align", a, b, "--out", outDir);
+            await WaitFor(specAlign.Process, () => Directory.EnumerateDirectories(dir, ".repdiff-staging.out.*")
+                .Any(s => s != kmeansStaging && File.Exists(Path.Combine(s, "maps.npy"))) && TurnTaken(dir));
+            Signal(specAlign.Process, StopSignal);
+            Assert.False(kmeans.Process.HasExited || Directory.Exists(outDir), "kmeans committed before spec-align");
+            // kmeans goes on to its commit and waits there for the turn spec-align holds.
+            Signal(kmeans.Process, ContinueSignal);
+            await WaitFor(kmeans.Process, () => File.Exists(Path.Combine(kmeansStaging!, "maps.npy")));
+        }
+        finally
+        {
+            Signal(kmeans.Process, ContinueSignal);
+            if (specAlign is not null) Signal(specAlign.Process, ContinueSignal);
+        }
         Assert.True(kmeans.Process.WaitForExit(120_000) && specAlign.Process.WaitForExit(120_000), "a run did not end");
         Assert.True(specAlign.Process.ExitCode == 0, $"spec-align: exit {specAlign.Process.ExitCode}: {await specAlign.Stderr}");
         string stderr = await kmeans.Stderr;
@@ -192,6 +211,24 @@ public class ConcurrentOutputTests
 
     [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static extern int Flock(int fd, int operation);
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    private const int StopSignal = 19, ContinueSignal = 18; // SIGSTOP, SIGCONT (Linux)
+
+    /// <summary>Stops or continues a process (a run's strace, whose run then stays at its next traced call).</summary>
+    private static void Signal(Process process, int signal)
+    {
+        if (!process.HasExited) Assert.True(Kill(process.Id, signal) == 0 || process.HasExited, $"signal {signal} to {process.Id} failed");
+    }
+
+    /// <summary>Whether another run holds the commits' turn of <paramref name="folder"/> (its lock, taken without waiting here).</summary>
+    private static bool TurnTaken(string folder)
+    {
+        using var turn = FileLocks.LockFolder(folder, TimeSpan.Zero);
+        return turn is null;
+    }
 
     /// <summary>
     /// A temporary file of AtomicFile (evaluate's or export's output, a cached model file) is removed by another writer's
