@@ -438,7 +438,11 @@
       if (!rest) return;
       const whole = rest.startsWith(i === parts.length - 1 ? part : part + sep);
       if (i > 0) line.append(sep);
-      line.append(bdi(whole ? part : rest));
+      // Broken only after the break characters, as the member list and the cards break a sample's id (report.js); a word wider
+      // than the tooltip ends in "…" (report.css): broken anywhere, "n01440764_10080.JPEG" had read "n01440764_10|080.JPEG".
+      const value = bdi('');
+      value.append(data.breakable(whole ? part : rest));
+      line.append(value);
       rest = whole ? rest.slice(part.length + sep.length) : '';
     });
     return line;
