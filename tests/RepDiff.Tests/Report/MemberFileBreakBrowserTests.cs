@@ -50,10 +50,8 @@ public class MemberFileBreakBrowserTests(ChromiumFixture chromium) : ChromiumTes
             panel.querySelectorAll('li.member').forEach(item => {
               const box = item.getBoundingClientRect(), file = item.querySelector('.mline > .mfile'), id = item.querySelector('.mline > .mid');
               if (!file) { out.push(`${Math.round(box.width)} px | ${id ? id.textContent : ''} | | | | no file line`); return; }
-              const { text, count, inside } = lines(file), problems = [...inside], r = file.getBoundingClientRect();
-              const ellipsized = file.scrollWidth > file.clientWidth + 0.5;
-              if (ellipsized && getComputedStyle(file).textOverflow !== 'ellipsis') problems.push('past its column without an ellipsis');
-              if (r.right > box.right + 0.5 || r.left < box.left - 0.5) problems.push('past its item');
+              const { text, shown, ellipsized, problems } = shownIn(file, box);
+              if (file.getBoundingClientRect().left < box.left - 0.5) problems.push('past its item');
               if (file.scrollHeight > file.clientHeight + 0.5) problems.push(`cut in height (${file.scrollHeight} > ${file.clientHeight} px)`);
               if (parseFloat(getComputedStyle(file).fontSize) < parseFloat(getComputedStyle(file.parentElement).fontSize)) problems.push('smaller than its line');
               // Its own name (after the last '/') whole on a line of its own where the item is wide enough for it.
@@ -61,7 +59,7 @@ public class MemberFileBreakBrowserTests(ChromiumFixture chromium) : ChromiumTes
               probe.style.cssText = 'position:absolute;white-space:nowrap;visibility:hidden'; probe.textContent = own; file.appendChild(probe);
               const ownWidth = probe.getBoundingClientRect().width; probe.remove();
               if (ownWidth <= file.clientWidth && ellipsized) problems.push(`its own name fits (${Math.round(ownWidth)} px) but is cut`);
-              out.push(`${Math.round(box.width)} px | ${id ? id.textContent : ''} | ${text} | ${count} lines${ellipsized ? ', ends in …' : ''} | ${file.title} | ${problems.join('; ')}`);
+              out.push(`${Math.round(box.width)} px | ${id ? id.textContent : ''} | ${text} | ${shown} | ${file.title} | ${problems.join('; ')}`);
             });
           });
           return out;

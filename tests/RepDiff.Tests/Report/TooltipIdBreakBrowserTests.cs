@@ -33,11 +33,8 @@ public class TooltipIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFix
                   if (tip.hidden) return ['hidden | | | the tooltip is hidden'];
                   const box = tip.getBoundingClientRect();
                   return Array.from(tip.querySelectorAll('bdi'), value => {
-                    const { text, count, inside } = lines(value), problems = [...inside];
-                    const ellipsized = value.scrollWidth > value.clientWidth + 0.5;
-                    if (ellipsized && getComputedStyle(value).textOverflow !== 'ellipsis') problems.push('past its line without an ellipsis');
-                    if (value.getBoundingClientRect().right > box.right + 0.5) problems.push('past the tooltip');
-                    return `${Math.round(box.width)} px | ${text} | ${count} lines${ellipsized ? ', ends in …' : ''} | ${problems.join('; ')}`;
+                    const { text, shown, problems } = shownIn(value, box);
+                    return `${Math.round(box.width)} px | ${text} | ${shown} | ${problems.join('; ')}`;
                   });
                 }"));
             }
