@@ -54,16 +54,18 @@ public static class Palette
     /// <summary>
     /// The colour moved in steps of 2% towards black on a light track, towards white on a dark one, until it stands out from
     /// the track at <see cref="RimContrast"/>; a colour that already does is its own rim. A shade of the bar's own colour, as
-    /// the maps' points have (maps.js rimOf, against the maps' light panel): the fill, which tells the labels apart, stays.
+    /// the maps' points have: the fill, which tells the labels apart, stays. maps.js's rimOf is this rule on the maps' light
+    /// panel, for colours the page makes (the ramp's, the images' hues); PaletteRimBrowserTests checks the two agree, so a
+    /// change here is made there too. Halves round up, as JavaScript's Math.round does.
     /// </summary>
-    private static string Rim(string colour, string track)
+    public static string Rim(string colour, string track)
     {
         var (fill, back) = (Rgb(colour), Rgb(track));
         bool darken = Luminance(back) > 0.18;  // the middle grey's luminance: darker towards a light track
         for (int step = 0; step <= 50; step++)
         {
             double t = 1 - step / 50.0;
-            var rim = fill.Select(v => (int)Math.Round(darken ? v * t : 255 - (255 - v) * t)).ToArray();
+            var rim = fill.Select(v => (int)Math.Round(darken ? v * t : 255 - (255 - v) * t, MidpointRounding.AwayFromZero)).ToArray();
             if (Contrast(rim, back) >= RimContrast) return $"#{rim[0]:x2}{rim[1]:x2}{rim[2]:x2}";
         }
         return darken ? "#000000" : "#ffffff";

@@ -86,13 +86,18 @@
   // 1.4.11): yellow, light green, pink and grey points had drawn at 1.3-1.9:1 (review 167, F7). A shade of the point's own
   // colour, not a darker palette: darkened entries came close to their darker neighbours (#76b7b2 to #008080, #bab0ac to
   // #6b6b6b), and the fill, which tells the labels apart, stays as the legend shows it.
-  const BACKGROUND = hex('#fbfcfe'), RIM_CONTRAST = 3.1;
+  const BACKGROUND_HEX = '#fbfcfe', BACKGROUND = hex(BACKGROUND_HEX), RIM_CONTRAST = 3.1;
   const luminance = c => c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
     .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
   const contrast = (a, b) => { const x = luminance(a), y = luminance(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
   // The colour scaled towards black, keeping its hue, in steps of 2% until it stands out; a colour that already does is its own rim.
+  // The label bars' rims follow the same rule in C# (Palette.Rim, which also lightens on a dark track): the page needs this one
+  // for colours made here (the ramp's, the images' dominant hues), and PaletteRimBrowserTests checks the two give the same rim.
   function rimOf(rgb) {
-    for (let t = 1; t > 0; t -= 0.02) { const c = rgb.map(v => Math.round(v * t)); if (contrast(c, BACKGROUND) >= RIM_CONTRAST) return c; }
+    for (let step = 0; step <= 50; step++) {
+      const t = 1 - step / 50, c = rgb.map(v => Math.round(v * t));
+      if (contrast(c, BACKGROUND) >= RIM_CONTRAST) return c;
+    }
     return [0, 0, 0];
   }
   // A legend swatch as the map draws its points: the fill inside a rim of the same shade.
@@ -438,7 +443,11 @@
       if (!rest) return;
       const whole = rest.startsWith(i === parts.length - 1 ? part : part + sep);
       if (i > 0) line.append(sep);
-      line.append(bdi(whole ? part : rest));
+      // Broken only after the break characters, as the member list and the cards break a sample's id (report.js); a word wider
+      // than the tooltip ends in "…" (report.css): broken anywhere, "n01440764_10080.JPEG" had read "n01440764_10|080.JPEG".
+      const value = bdi('');
+      value.append(data.breakable(whole ? part : rest));
+      line.append(value);
       rest = whole ? rest.slice(part.length + sep.length) : '';
     });
     return line;
@@ -690,6 +699,8 @@
       return { x: r.left + v.px[k] / v.dpr, y: r.top + v.py[k] / v.dpr };
     },
     colour: (k) => 'rgb(' + colouring.styles[colouring.index[k]].join(',') + ')',
+    background: BACKGROUND_HEX,
+    rim: colour => '#' + rimOf(hex(colour)).map(v => v.toString(16).padStart(2, '0')).join(''), // a point's rim, '#rrggbb'
     focused: () => focused < 0 ? null : sampleOf(focused),
     started,
     decoded,

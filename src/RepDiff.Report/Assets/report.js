@@ -171,7 +171,16 @@
     if (!panel || !narrow.matches || dockWanted === false) return;
     dock(true);
     hoverHeld = true;
-    card.scrollIntoView({ block: 'nearest' });
+    showAboveDock(card);
+  }
+  // The card whole between the methods bar and the dock where that room holds it, else its top just under the bar: at any
+  // dock height. scrollIntoView('nearest') had lined a card taller than the room up by its bottom, so with the dock enlarged
+  // (85% of the window) its title and strength were under the bar, 250 to 480 px above the window's top.
+  function showAboveDock(card) {
+    const r = card.getBoundingClientRect(), top = (nav ? Math.max(0, nav.getBoundingClientRect().bottom) : 0) + 10;
+    const bottom = panel.getBoundingClientRect().top - 10;
+    const by = r.top < top || r.height > bottom - top ? r.top - top : r.bottom > bottom ? r.bottom - bottom : 0;
+    if (by) window.scrollBy(0, by);
   }
   if (panel) {
     opener.setAttribute('aria-controls', 'maps');
@@ -183,7 +192,12 @@
     panel.prepend(tools);
     enlarger.setAttribute('aria-controls', 'maps');
     enlarger.setAttribute('aria-pressed', 'false');
-    enlarger.addEventListener('click', () => enlarger.setAttribute('aria-pressed', String(document.documentElement.classList.toggle('dock-tall'))));
+    // The selected card stays above the dock as it grows.
+    enlarger.addEventListener('click', () => {
+      enlarger.setAttribute('aria-pressed', String(document.documentElement.classList.toggle('dock-tall')));
+      const card = document.querySelector('.card.selected');
+      if (card) showAboveDock(card);
+    });
     opener.addEventListener('click', () => { dockWanted = true; dock(true); closer.focus(); });
     closer.addEventListener('click', () => { dockWanted = false; dock(false); opener.focus(); });
   }

@@ -36,7 +36,8 @@ public sealed class LongIdsReportFixture
 
     /// <summary>
     /// A script's function `lines(element)`: the element's text, its number of lines and each break inside a word, where a word
-    /// breaks only after " ", "/", "_", "-" or "." (the line a character is on from its own box).
+    /// breaks only after " ", "/", "_", "-" or "." (the line a character is on from its own box); and `shownIn(value, box)`, which
+    /// adds whether the value is cut short and any problem (broken inside a word, cut without "…", past the box).
     /// </summary>
     public const string LinesScript = @"
       const breakAfter = c => ' /_-.'.includes(c);
@@ -59,6 +60,14 @@ public sealed class LongIdsReportFixture
           inside.push(`'${text.slice(s, k)}|${text.slice(k, e)}' broken inside a word`);
         }
         return { text, count, inside };
+      };
+      // A value shown in a box (an item, the tooltip): its lines as above, whether it is cut short, and what is wrong with it.
+      const shownIn = (value, box) => {
+        const { text, count, inside } = lines(value), problems = [...inside];
+        const ellipsized = value.scrollWidth > value.clientWidth + 0.5;
+        if (ellipsized && getComputedStyle(value).textOverflow !== 'ellipsis') problems.push('past its column without an ellipsis');
+        if (value.getBoundingClientRect().right > box.right + 0.5) problems.push('past its box');
+        return { text, count, ellipsized, problems, shown: `${count} lines${ellipsized ? ', ends in …' : ''}` };
       };";
 
     private readonly Lazy<string> report = new(() =>
