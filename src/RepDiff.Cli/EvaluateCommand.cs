@@ -42,7 +42,7 @@ internal static class EvaluateCommand
             // as "sample 0 is 's0' in the run but 's599' here"), then the join, then the dimensions, which catch A and B swapped
             // under other names.
             // Each file's arrays are looked up in one opening of it for the run (the checks below ask up to six times).
-            using var arrays = new ArraysNamed();
+            using var arrays = new ArraysNamed(inputAt: spec.InputAt);
             RefuseSwappedInputs(file, path, spec, arrays);
             using var opened = spec.Open();
             PairInputOptions.SayWhatWasLeftOut(opened);
@@ -187,9 +187,11 @@ internal static class EvaluateCommand
     /// read once and the file opened once for the run, its index kept (an .npz's zip directory, a .safetensors header, a
     /// .pt's pickle): it had been opened for each of up to six questions, and its format read again for each.
     /// </summary>
-    internal sealed class ArraysNamed(Func<EmbeddingInput, ArrayArchive?>? open = null) : IDisposable
+    internal sealed class ArraysNamed(Func<EmbeddingInput, ArrayArchive?>? open = null, Func<string, EmbeddingInput>? inputAt = null) : IDisposable
     {
         private readonly Func<EmbeddingInput, ArrayArchive?> open = open ?? ArrayArchive.Open;
+        /// <summary>Each file with its format as the pair's spec read it (<see cref="PairSpec.InputAt"/>): it had been read again here.</summary>
+        private readonly Func<string, EmbeddingInput> inputAt = inputAt ?? EmbeddingInput.Of;
         /// <summary>
         /// Each file's format read once (whether a key picks in it) and its archive, or null where it holds one array or does
         /// not open (then every key stays as typed).
@@ -201,7 +203,7 @@ internal static class EvaluateCommand
             if (input is null) return key;
             if (!files.TryGetValue(input, out var file))
             {
-                var read = EmbeddingInput.Of(input);
+                var read = inputAt(input);
                 ArrayArchive? archive = null;
                 if (read.TakesKey)
                 {

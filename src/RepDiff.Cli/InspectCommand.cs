@@ -43,11 +43,13 @@ internal static class InspectCommand
             if (parse.GetValue(key) is null && parse.GetValue(idColumn) is null && ArrayArchive.Open(input) is { } archive)
                 using (archive)
                 {
-                    // A file of one vector per sample is read from the archive already open: its arrays' headers are read once.
-                    if (archive.HoldsVectorPerSample)
-                        using (var vectors = archive.OpenRows(null, checkFinite: false)) stats = FileStats.Compute(vectors);
-                    else if (archive.ChoiceCount > 1) return InspectArrays(archive, format, parse.GetValue(json));
-                    else if (archive.ChoiceCount == 0 && archive.ColumnTypes is { } columns) return InspectTableColumns(archive, format, columns, parse.GetValue(json));
+                    bool vectors = archive.HoldsVectorPerSample;
+                    if (!vectors && archive.ChoiceCount > 1) return InspectArrays(archive, format, parse.GetValue(json));
+                    if (!vectors && archive.ChoiceCount == 0 && archive.ColumnTypes is { } columns) return InspectTableColumns(archive, format, columns, parse.GetValue(json));
+                    // Its one array, or its vectors of one sample each (their headers read once), is read from the archive already
+                    // open: an .h5 had been opened again for it, a second archive on the same file.
+                    using var rows = archive.OpenRows(null, checkFinite: false);
+                    stats = FileStats.Compute(rows);
                 }
             // The format read is said however the file is shown (a file of one vector per sample had not said it).
             stats = (stats ?? FileStats.Compute(input, parse.GetValue(key), parse.GetValue(idColumn))) with { Format = format };

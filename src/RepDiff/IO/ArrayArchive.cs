@@ -246,6 +246,18 @@ public abstract class ArrayArchive(string path) : IDisposable
     /// </summary>
     public virtual string ArrayNamed(string? key) => ChooseKey(key, Keys, k => k);
 
+    /// <summary>
+    /// <see cref="OpenRows"/> of the array a key names, with its name as the file lists it (<see cref="RowFile.ArrayName"/>),
+    /// looked up in this opening of the file rather than in another after the run.
+    /// </summary>
+    public RowFile OpenNamedRows(string? key, bool checkFinite)
+    {
+        var rows = OpenRows(key, checkFinite);
+        try { rows.ArrayName = key is null ? null : ArrayNamed(key); }
+        catch { rows.Dispose(); throw; }
+        return rows;
+    }
+
     public virtual void Dispose() { }
 
     /// <summary>The file opened as an archive of arrays (or of a table's columns), or null when its format holds one array.</summary>

@@ -12,22 +12,26 @@ internal abstract class ArrayBytes : IDisposable
 
     public virtual void Dispose() { }
 
-    /// <summary>Maps [offset, offset + length) of an open file read-only; the file stays open until disposed.</summary>
-    public static ArrayBytes Map(FileStream file, long offset, long length)
+    /// <summary>
+    /// Maps [offset, offset + length) of an open file read-only; the file stays open until disposed. With
+    /// <paramref name="leaveOpen"/>, the file is an archive's, which maps its arrays through the one handle it opened (and
+    /// closes it itself): the map holds the handle until it is disposed, so the rows outlive the archive.
+    /// </summary>
+    public static ArrayBytes Map(FileStream file, long offset, long length, bool leaveOpen = false)
     {
         if (length == 0)
         {
-            file.Dispose();
+            if (!leaveOpen) file.Dispose();
             return new MemoryBytes([]);
         }
         // Its header was checked against the file's length; a file cut since would otherwise fail to map with a
         // message about permissions.
         if (file.Length is var now && offset > now - length)
         {
-            file.Dispose();
+            if (!leaveOpen) file.Dispose();
             throw RepDiffInputException.ForFile(file.Name, $"changed while it was read: it now holds {now} bytes, and its array takes bytes {offset} to {offset + length}");
         }
-        return new MappedBytes(file, offset, length);
+        return new MappedBytes(file, offset, length, leaveOpen);
     }
 }
 
@@ -46,18 +50,18 @@ internal sealed unsafe class MappedBytes : ArrayBytes
 
     public override long Length { get; }
 
-    public MappedBytes(FileStream file, long offset, long length)
+    public MappedBytes(FileStream file, long offset, long length, bool leaveOpen = false)
     {
         Length = length;
         try
         {
-            map = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            map = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen);
             view = map.CreateViewAccessor(offset, length, MemoryMappedFileAccess.Read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             map?.Dispose();
-            file.Dispose();
+            if (!leaveOpen) file.Dispose();
             throw RepDiffInputException.ForFile(file.Name, $"cannot be memory-mapped ({e.Message})");
         }
         byte* pointer = null;

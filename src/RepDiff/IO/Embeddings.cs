@@ -157,6 +157,8 @@ public static class Embeddings
         string path = input.Path;
         if (Directory.Exists(path)) throw FolderGiven(path);
         var rows = input.Format is { } format ? format.OpenRows(path, key, idColumn, validate) : throw NotAFormat(path);
+        // A table's column and a JSON Lines field are named as given (an archive of arrays names its own: OpenNamedRows).
+        if (key is not null && input.TakesKey) rows.ArrayName ??= key;
         if (validate && rows.Rows == 0)
         {
             rows.Dispose();

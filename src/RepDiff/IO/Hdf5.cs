@@ -50,7 +50,7 @@ internal static class Hdf5
     public static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
         using var archive = Open(path);
-        return archive.OpenRows(key, checkFinite);
+        return archive.OpenNamedRows(key, checkFinite);
     }
 
     private static bool IsDataset(NativeFile file, string key, string path)

@@ -15,7 +15,7 @@ public static class Npz
     internal static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
         using var archive = Open(path);
-        return archive.OpenRows(key, checkFinite);
+        return archive.OpenNamedRows(key, checkFinite);
     }
 
     /// <summary>numpy stores array "x" as entry "x.npy".</summary>
@@ -105,7 +105,8 @@ public static class Npz
         /// <summary>A stored entry's bytes from its first, through that stream, with their CRC-32; null for an entry not stored, which ZipArchive reads.</summary>
         private Crc32ReadStream? StoredInOrder(ZipArchiveEntry entry)
         {
-            inOrder ??= InputFile.OpenRead(Path, bufferSize: 1 << 16);
+            // A second stream over the archive's handle (the file is opened once), with a buffer and a position of its own.
+            inOrder ??= new FileStream(stream.SafeFileHandle, FileAccess.Read, bufferSize: 1 << 16);
             // Its local header is read through the archive's own handle: a read through this stream's handle (FileStream's
             // SafeFileHandle, once asked for) makes the stream drop its buffer and seek before every read.
             if (!dataOffsets.TryGetValue(entry, out long? offset)) dataOffsets[entry] = offset = stored.DataOffset(stream, entry);

@@ -25,6 +25,15 @@ public sealed record PairSpec(string PathA, string PathB)
     private EmbeddingInput InputB => inputB is { } known && known.Path == PathB ? known : inputB = EmbeddingInput.Of(PathB);
     private EmbeddingInput? inputA, inputB;
 
+    /// <summary>
+    /// The arrays the keys picked, as the files name them (<see cref="RowFile.ArrayName"/>), kept when the pair is opened with
+    /// the path and key they were read for: results.json's key names had opened each archive again after the run.
+    /// </summary>
+    private (string Path, string? Key, string? Name)? readA, readB;
+
+    /// <summary>A or B by its path, its format as read for the spec (evaluate's key lookups); another path's read now.</summary>
+    public EmbeddingInput InputAt(string path) => path == PathA ? InputA : path == PathB ? InputB : EmbeddingInput.Of(path);
+
     /// <summary>Whether <paramref name="flag"/> gives one key for both inputs (--key, --column) rather than one side's.</summary>
     private static bool KeyForBoth(string flag) => flag is "--key" or "--column";
     /// <summary>Name of the id column of .csv/.tsv/.parquet/.arrow inputs.</summary>
@@ -111,10 +120,14 @@ public sealed record PairSpec(string PathA, string PathB)
     public Dictionary<string, string> InputNames()
     {
         var names = InputFiles().ToDictionary(input => input.Key, input => System.IO.Path.GetFileName(input.Path));
-        if (KeyA is not null && Embeddings.ArrayNamed(InputA, KeyA) is { } keyA) names["key_a"] = keyA;
-        if (KeyB is not null && Embeddings.ArrayNamed(InputB, KeyB) is { } keyB) names["key_b"] = keyB;
+        if (KeyA is not null && ArrayNamed(readA, InputA, KeyA) is { } keyA) names["key_a"] = keyA;
+        if (KeyB is not null && ArrayNamed(readB, InputB, KeyB) is { } keyB) names["key_b"] = keyB;
         return names;
     }
+
+    /// <summary>The array a key picks, as read when the pair was opened, else as the file names it now (a spec not opened).</summary>
+    private static string? ArrayNamed((string Path, string? Key, string? Name)? read, EmbeddingInput input, string key) =>
+        read is { } known && known.Path == input.Path && known.Key == key ? known.Name : Embeddings.ArrayNamed(input, key);
 
     /// <summary>The given files (or --images folder) by results.json's "inputs" keys, as given.</summary>
     public IEnumerable<(string Key, string Path)> InputFiles() => new (string Key, string? Path)[]
@@ -178,9 +191,11 @@ public sealed record PairSpec(string PathA, string PathB)
         CheckFlags();
         var (nameA, nameB) = Names(); // before any file is opened: a name clash is refused without reading
         var a = Embeddings.OpenRows(InputA, KeyA);
+        readA = (PathA, KeyA, a.ArrayName);
         try
         {
             var b = Embeddings.OpenRows(InputB, KeyB);
+            readB = (PathB, KeyB, b.ArrayName);
             if (a.Ids is not null || b.Ids is not null)
                 using (b)
                 {
@@ -245,8 +260,16 @@ public sealed record PairSpec(string PathA, string PathB)
         CheckFlags();
         var (shownA, shownB) = Names();
         LoadedSide a, b;
-        using (var rows = Embeddings.Open(InputA, KeyA, IdColumn, validate: true)) a = Side(rows, IdsA);
-        using (var rows = Embeddings.Open(InputB, KeyB, IdColumn, validate: true)) b = Side(rows, IdsB);
+        using (var rows = Embeddings.Open(InputA, KeyA, IdColumn, validate: true))
+        {
+            a = Side(rows, IdsA);
+            readA = (PathA, KeyA, rows.ArrayName);
+        }
+        using (var rows = Embeddings.Open(InputB, KeyB, IdColumn, validate: true))
+        {
+            b = Side(rows, IdsB);
+            readB = (PathB, KeyB, rows.ArrayName);
+        }
         return Joined(a, b, shownA, shownB);
     }
 

@@ -46,6 +46,12 @@ public sealed class RowFile : IRowSource, IDisposable
     /// <summary>Where the ids came from, as `inspect` shows it ("field 'id'", "array 'ids'"), when the file says more than its name.</summary>
     public string? IdsFrom { get; internal set; }
 
+    /// <summary>
+    /// The array or column a key picked, as the file names it (<see cref="ArrayArchive.ArrayNamed"/>: an .npz's "x.npy" is
+    /// its "x"), null when no key was given: set as the rows are opened, so results.json's key names need no second opening.
+    /// </summary>
+    public string? ArrayName { get; internal set; }
+
     /// <summary>Where in the file the vectors are, as `inspect` shows it ("field 'embedding'"), when the format has fields to choose from.</summary>
     public string? VectorsFrom { get; internal set; }
 

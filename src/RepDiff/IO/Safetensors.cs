@@ -137,7 +137,7 @@ public static class Safetensors
     internal static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
         using var archive = Open(path);
-        return archive.OpenRows(key, checkFinite);
+        return archive.OpenNamedRows(key, checkFinite);
     }
 
     private sealed class SafetensorsArchive : ArrayArchive
@@ -148,9 +148,14 @@ public static class Safetensors
         /// <summary>The tensors by name: a file of one vector per sample opens each of its 50,000 tensors by name, and a search per name is quadratic.</summary>
         private readonly Dictionary<string, SafetensorsTensor> tensorByName;
 
+        /// <summary>The file, opened once: its header is read, its tensors mapped and one sample's vectors read through it.</summary>
+        private readonly FileStream file;
+
         public SafetensorsArchive(string path) : base(path)
         {
-            using (var stream = InputFile.OpenRead(path)) (tensors, metadata) = ReadHeader(stream, path);
+            file = InputFile.OpenRead(path, bufferSize: 1 << 16);
+            try { (tensors, metadata) = ReadHeader(file, path); }
+            catch { file.Dispose(); throw; }
             Keys = tensors.Select(t => t.Name).ToList();
             tensorByName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         }
@@ -164,28 +169,24 @@ public static class Safetensors
             var tensor = tensorByName[chosen];
             string name = tensors.Count == 1 ? Path : $"{Path}[{chosen}]";
             if (tensor.Dtype is null) throw RepDiffInputException.ForFile(name, NpyDtype.UnreadSafetensorsDtype(tensor.DtypeName));
-            var bytes = ReadingVector ? VectorBytes(tensor) : ArrayBytes.Map(InputFile.OpenRead(Path), tensor.Offset, tensor.Length);
+            var bytes = ReadingVector ? VectorBytes(tensor) : ArrayBytes.Map(file, tensor.Offset, tensor.Length, leaveOpen: true);
             RowFile rows;
             try { rows = new RowFile(name, bytes, tensor.Dtype, tensor.Shape, fortranOrder: false, checkFinite); }
             catch { bytes.Dispose(); throw; }
             return WithIdsBeside(rows, chosen);
         }
 
-        /// <summary>The file, open while a file of one vector per sample is read: an open and a map per vector had taken 9 s for 50,000.</summary>
-        private FileStream? vectorFile;
-
-        /// <summary>One sample's vector (a few KB), read rather than mapped.</summary>
+        /// <summary>One sample's vector (a few KB), read rather than mapped: an open and a map per vector had taken 9 s for 50,000.</summary>
         private MemoryBytes VectorBytes(SafetensorsTensor tensor)
         {
-            vectorFile ??= InputFile.OpenRead(Path, bufferSize: 1 << 16);
             var data = GC.AllocateUninitializedArray<byte>(checked((int)tensor.Length));
-            vectorFile.Position = tensor.Offset;
-            if (InputFile.ReadFully(vectorFile, data) != data.Length)
+            file.Position = tensor.Offset;
+            if (InputFile.ReadFully(file, data) != data.Length)
                 throw RepDiffInputException.ForFile(Path, "changed while it was read");
             return new MemoryBytes(data);
         }
 
-        public override void Dispose() => vectorFile?.Dispose();
+        public override void Dispose() => file.Dispose();
 
         protected override ArrayShape? ShapeOf(string key) =>
             tensorByName[ChooseKey(key, Keys, k => k)] is var t ? new ArrayShape(t.Dtype, t.Dtype?.Name ?? t.DtypeName, t.Shape) : null;
@@ -201,7 +202,7 @@ public static class Safetensors
             {
                 string name = NameOf(idName);
                 if (tensor.Dtype is null) throw NotIds(name, $"{tensor.DtypeName} values");
-                using var bytes = ArrayBytes.Map(InputFile.OpenRead(Path), tensor.Offset, tensor.Length);
+                using var bytes = ArrayBytes.Map(file, tensor.Offset, tensor.Length, leaveOpen: true);
                 return Beside(idName, IdStrings(name, tensor.Dtype, tensor.Shape, bytes));
             }
             if (!metadata.TryGetValue(idName, out var value)) return null;

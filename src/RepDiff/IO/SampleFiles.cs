@@ -114,16 +114,26 @@ public static class SampleFiles
     /// <summary>
     /// An .npz (or safetensors, .pt, HDF5, Parquet, Arrow) given as labels or ids, as `np.savez(emb=…, labels=…)` invites:
     /// read as text it had been "line 1 holds a NUL character: UTF-16 text without a byte order mark, or a binary file?".
+    /// Told by its first bytes, not its name: an .npz renamed .txt had been refused as "not read from .txt files", and an
+    /// .npy named .txt read as text (that NUL character line); an .npy is read by its name, so one named otherwise is refused.
     /// </summary>
     private static void RefuseArrayContainer(string path)
     {
-        if (EmbeddingFormat.Of(path) is not { OpenArchive: not null } format) return;
+        var format = EmbeddingFormat.Of(path);
         string ext = Path.GetExtension(path).ToLowerInvariant();
+        const string Expected = "save them as a 1-D .npy or a text file with one per line";
+        if (format?.Extensions[0] == ".npy" && !IsNpy(path))
+            throw RepDiffInputException.ForFile(path, $"is {format.Noun} by its content, but {NamedAs(ext)}; labels and ids are read as .npy from a file named .npy: rename it to end in .npy");
+        if (format is not { OpenArchive: not null }) return;
         string how = format.HasColumns ? ", or give the table as --metadata (its columns describe the concepts and colour the maps)"
-            : ext == ".npz" ? " (np.save(\"labels.npy\", np.load(path)[\"labels\"]))"
+            : format.Extensions[0] == ".npz" ? " (np.save(\"labels.npy\", np.load(path)[\"labels\"]))"
             : "";
-        throw RepDiffInputException.ForFile(path, $"labels and ids are not read from {ext} files; save them as a 1-D .npy or a text file with one per line{how}");
+        if (!format.Extensions.Contains(ext))
+            throw RepDiffInputException.ForFile(path, $"is {format.Noun} by its content ({NamedAs(ext)}), which labels and ids are not read from; {Expected}{how}");
+        throw RepDiffInputException.ForFile(path, $"labels and ids are not read from {ext} files; {Expected}{how}");
     }
+
+    private static string NamedAs(string ext) => ext == "" ? "its name has no extension" : $"its name ends in {ext}";
 
     /// <summary>
     /// An embedding container (Parquet, Arrow, .npz, safetensors, .pt, HDF5) given as --images or --texts: read as a manifest

@@ -23,6 +23,9 @@ internal sealed class StoredZipEntries
 
     private readonly string path;
 
+    /// <summary>The archive's open file, through which its stored entries are mapped: the file is opened once for both.</summary>
+    private readonly FileStream archive;
+
     /// <summary>
     /// The stored, unencrypted entries, matched to ZipArchive's by their place in the central directory: a name alone
     /// can match another record (two byte strings that decode alike), whose data would then be mapped.
@@ -36,6 +39,7 @@ internal sealed class StoredZipEntries
     public StoredZipEntries(string path, FileStream archive, IReadOnlyList<ZipArchiveEntry> entries)
     {
         this.path = path;
+        this.archive = archive;
         index = ReadIndex(archive, entries, path);
     }
 
@@ -46,24 +50,11 @@ internal sealed class StoredZipEntries
     public ArrayBytes? Map(ZipArchiveEntry entry, long offset, long length, string name)
     {
         if (entry.CompressedLength != entry.Length || !index.TryGetValue(entry, out var stored)) return null;
-        var file = InputFile.OpenRead(path);
-        try
-        {
-            if (LocalData(file, stored) is not { } data)
-            {
-                file.Dispose();
-                return null;
-            }
-            if (!checkedEntries.Contains(entry) && !CrcMatches(file, data, stored.Length, stored.Crc))
-                throw RepDiffInputException.ForFile(name, $"corrupt record {NpyDtype.Truncate(entry.FullName)} (its data does not match the zip's CRC-32)");
-            checkedEntries.Add(entry);
-            return ArrayBytes.Map(file, data + offset, length);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
+        if (LocalData(archive, stored) is not { } data) return null;
+        if (!checkedEntries.Contains(entry) && !CrcMatches(archive, data, stored.Length, stored.Crc))
+            throw RepDiffInputException.ForFile(name, $"corrupt record {NpyDtype.Truncate(entry.FullName)} (its data does not match the zip's CRC-32)");
+        checkedEntries.Add(entry);
+        return ArrayBytes.Map(archive, data + offset, length, leaveOpen: true);
     }
 
     /// <summary>

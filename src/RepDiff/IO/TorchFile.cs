@@ -16,7 +16,7 @@ public static class TorchFile
     internal static RowFile OpenRows(string path, string? key, bool checkFinite)
     {
         using var archive = Open(path);
-        return archive.OpenRows(key, checkFinite);
+        return archive.OpenNamedRows(key, checkFinite);
     }
 
     private sealed class TorchArchive : ArrayArchive

@@ -364,37 +364,126 @@ public class InputFormatTests
     }
 
     /// <summary>
-    /// Each input's format is read once a run, where the command names it, and handed to the key check, the reader, the
-    /// misnamed-file warning and results.json's key names (each had opened the file again: pa.npz 11 times, pb.npz 10).
-    /// Counted with strace: of an .npz's six opens, one reads its format, three are the .npz reader's (the zip and the stored
-    /// array it maps), one its SHA-256 for results.json and one names the array --key picked there. An .h5's four: its
-    /// format, the reader's one open for the dataset and the ids beside it (each had opened it again: seven), its SHA-256,
-    /// and the array --key named; `inspect` opens it three times (had six): its format, the listing, the reading.
+    /// Each input is opened as few times as its format needs, counted with strace: once for its format (its first bytes, read
+    /// where the command names it), once by its reader, and once for its SHA-256 in results.json. The reader of an .npz had
+    /// opened it three times (the zip, a stream for the arrays' headers, the mapped array: its stored arrays are now mapped and
+    /// read through the archive's one handle), a .safetensors twice (the header, the mapped tensor), and results.json's key
+    /// names (key_a, key_b) had opened an .npz, .safetensors, .h5, Parquet or Arrow file once more after the run: the name
+    /// is kept from the reading. Given with --key, an .npz had been opened 6 times, a .safetensors 5, an .h5 4, a Parquet or
+    /// Arrow table 6. `evaluate` had read each file's format twice (for the pair, and to name the arrays the keys pick): an
+    /// .npz 7 opens, now 4 (its format, the archive naming the keys' arrays, the reader, the SHA-256); `inspect` of an .npz or
+    /// .h5 of one array (and its ids) opened a second archive to read what the first listed (4 and 3 opens), and a .pt's
+    /// reader opened it twice. A Parquet table's reader still opens it three times (the
+    /// footer, and each column chunk's pages walked), an Arrow file's twice (its magic, then the reader).
     /// </summary>
     [StraceFact]
     public void EachInputIsOpenedForItsFormatOnce()
     {
         var (a, b, _) = SmallPair(dir);
-        string npzA = Path.Combine(dir, "pa.npz"), npzB = Path.Combine(dir, "pb.npz");
-        foreach (var (npz, npy) in new[] { (npzA, a), (npzB, b) })
-            using (var zip = ZipFile.Open(npz, ZipArchiveMode.Create))
-            {
-                zip.CreateEntryFromFile(npy, "emb.npy", System.IO.Compression.CompressionLevel.NoCompression);
-                zip.CreateEntryFromFile(a, "other.npy", System.IO.Compression.CompressionLevel.NoCompression);
-            }
-        Assert.Equal([6, 6], Opens([npzA, npzB], "pca", npzA, npzB, "--key", "emb", "--maps", "pca", "--out", Path.Combine(dir, "out")));
-        string h5A = Path.Combine(dir, "pa.h5"), h5B = Path.Combine(dir, "pb.h5");
+        var opens = new List<KeyValuePair<string, int[]>>();
         string[] ids = [.. Enumerable.Range(0, 60).Select(i => $"s{i}")];
-        foreach (var (h5, npy) in new[] { (h5A, a), (h5B, b) })
+        float?[]?[] Rows(string npy)
         {
-            var rows = Npy.ReadMatrix(npy);
-            var values = new float[rows.Rows, rows.Cols];
-            for (int i = 0; i < rows.Rows; i++)
-                for (int j = 0; j < rows.Cols; j++) values[i, j] = rows.Row(i)[j];
-            new PureHDF.H5File { ["emb"] = values, ["ids"] = ids, ["other"] = new float[60] }.Write(h5);
+            var m = Npy.ReadMatrix(npy);
+            return [.. Enumerable.Range(0, m.Rows).Select(i => m.Row(i).ToArray().Select(v => (float?)v).ToArray())];
         }
-        Assert.Equal([4, 4], Opens([h5A, h5B], "pca", h5A, h5B, "--key", "emb", "--maps", "pca", "--out", Path.Combine(dir, "out-h5")));
-        Assert.Equal([2], Opens([h5A], "inspect", h5A, "--key", "emb"));
+        foreach (string format in (string[])["npy", "npz", "safetensors", "h5", "parquet", "arrow", "csv", "jsonl"])
+        {
+            string pa = Path.Combine(dir, $"pa.{format}"), pb = Path.Combine(dir, $"pb.{format}");
+            foreach (var (path, npy) in new[] { (pa, a), (pb, b) })
+                WriteAs(format, path, npy, ids, Rows(npy));
+            string[] key = format is "npy" or "csv" ? [] : ["--key", "emb"];
+            opens.Add(new(format, Opens([pa, pb], ["pca", pa, pb, .. key, "--maps", "pca", "--out", Path.Combine(dir, $"out-{format}")])));
+        }
+        string npzA = Path.Combine(dir, "pa.npz"), npzB = Path.Combine(dir, "pb.npz");
+        opens.Add(new("evaluate npz", Opens([npzA, npzB], "evaluate", Path.Combine(dir, "out-npz", "results.json"), npzA, npzB, "--key", "emb", "--out", Path.Combine(dir, "evaluated.json"))));
+        string h5 = Path.Combine(dir, "pa.h5"), pt = Path.Combine(dir, "dict.pt");
+        File.Copy(GoldenFileTests.Golden("dict.pt"), pt);
+        opens.Add(new("inspect h5 key", Opens([h5], "inspect", h5, "--key", "emb")));
+        opens.Add(new("inspect pt key", Opens([pt], "inspect", pt, "--key", "layers.1")));
+        // One array and its ids: listed by the archive, and read from it.
+        string h5One = Path.Combine(dir, "one.h5"), npzOne = Path.Combine(dir, "one.npz");
+        new PureHDF.H5File { ["emb"] = new float[60, 3], ["ids"] = ids }.Write(h5One);
+        using (var zip = ZipFile.Open(npzOne, ZipArchiveMode.Create))
+            zip.CreateEntryFromFile(a, "emb.npy", System.IO.Compression.CompressionLevel.NoCompression);
+        opens.Add(new("inspect h5", Opens([h5One], "inspect", h5One)));
+        opens.Add(new("inspect npz", Opens([npzOne], "inspect", npzOne)));
+        string counted = string.Join("; ", opens.Select(run => $"{run.Key} {string.Join(' ', run.Value)}"));
+        Assert.True(counted == "npy 3 3; npz 3 3; safetensors 3 3; h5 3 3; parquet 5 5; arrow 4 4; csv 3 3; jsonl 3 3; evaluate npz 4 4; "
+            + "inspect h5 key 2; inspect pt key 2; inspect h5 2; inspect npz 2", $"opens counted: {counted}");
+    }
+
+    /// <summary>
+    /// Labels or ids are told apart from an array container by their first bytes, not their name: an .npz renamed .txt had
+    /// been refused as "not read from .txt files", an .npz named .npy as "not read from .npy files", and an .npy named .txt
+    /// read as text ("line 1 holds a NUL character: UTF-16 text …?"). Each is one line naming what the file is and what
+    /// labels and ids are read from, exit 2, and the output folder is not made.
+    /// </summary>
+    [Theory]
+    [InlineData("labels.txt", "npz", "labels.txt: is an .npz archive by its content (its name ends in .txt), which labels and ids are not read from; save them as a 1-D .npy or a text file with one per line (np.save(\"labels.npy\", np.load(path)[\"labels\"]))")]
+    [InlineData("labels.npy", "npz", "labels.npy: is an .npz archive by its content (its name ends in .npy), which labels and ids are not read from; save them as a 1-D .npy or a text file with one per line (np.save(\"labels.npy\", np.load(path)[\"labels\"]))")]
+    [InlineData("labels.txt", "npy", "labels.txt: is an .npy array by its content, but its name ends in .txt; labels and ids are read as .npy from a file named .npy: rename it to end in .npy")]
+    [InlineData("labels", "npy", "labels: is an .npy array by its content, but its name has no extension; labels and ids are read as .npy from a file named .npy: rename it to end in .npy")]
+    public void LabelsThatAreAnArrayFileByTheirContentAreRefusedSayingSo(string name, string content, string message)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string path = Path.Combine(dir, name);
+        File.Delete(path);
+        if (content == "npy") Npy.Write(path, Enumerable.Range(0, 60).Select(i => i % 3).ToArray(), 60);
+        else
+            using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+                zip.CreateEntryFromFile(a, "labels.npy", System.IO.Compression.CompressionLevel.NoCompression);
+        string output = Path.Combine(dir, "out");
+        Run("pca", a, b, "--labels", path, "--out", output).AssertBadInput(message.Replace(name + ":", path + ":"));
+        Assert.False(Directory.Exists(output));
+    }
+
+    /// <summary>
+    /// A and B of one format for <see cref="EachInputIsOpenedForItsFormatOnce"/>: the embeddings under "emb" (beside an
+    /// array "other", or ids in a table) where the format has keys.
+    /// </summary>
+    private static void WriteAs(string format, string path, string npy, string[] ids, float?[]?[] rows)
+    {
+        var values = Npy.ReadMatrix(npy);
+        switch (format)
+        {
+            case "npy":
+                File.Copy(npy, path);
+                break;
+            case "npz":
+                using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+                {
+                    zip.CreateEntryFromFile(npy, "emb.npy", System.IO.Compression.CompressionLevel.NoCompression);
+                    zip.CreateEntryFromFile(npy, "other.npy", System.IO.Compression.CompressionLevel.NoCompression);
+                }
+                break;
+            case "safetensors":
+                byte[] data = new byte[values.Data.Length * sizeof(float)];
+                Buffer.BlockCopy(values.Data, 0, data, 0, data.Length);
+                string header = $"{{\"emb\":{{\"dtype\":\"F32\",\"shape\":[{values.Rows},{values.Cols}],\"data_offsets\":[0,{data.Length}]}},"
+                    + $"\"other\":{{\"dtype\":\"F32\",\"shape\":[{values.Rows * values.Cols}],\"data_offsets\":[{data.Length},{2 * data.Length}]}}}}";
+                byte[] json = Encoding.UTF8.GetBytes(header);
+                File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. data, .. data]);
+                break;
+            case "h5":
+                var matrix = new float[values.Rows, values.Cols];
+                for (int i = 0; i < values.Rows; i++)
+                    for (int j = 0; j < values.Cols; j++) matrix[i, j] = values.Row(i)[j];
+                new PureHDF.H5File { ["emb"] = matrix, ["ids"] = ids, ["other"] = new float[60] }.Write(path);
+                break;
+            case "parquet":
+                TableWriter.Parquet(path, ids, rows);
+                break;
+            case "arrow":
+                TableWriter.Arrow(path, [.. Enumerable.Range(0, rows.Length).Select(i => (long)i)], rows, TableWriter.ListKind.List, FloatType.Default);
+                break;
+            case "csv":
+                File.WriteAllLines(path, [string.Join(',', Enumerable.Range(0, values.Cols).Select(j => $"x{j}")), .. Enumerable.Range(0, values.Rows).Select(i => string.Join(',', values.Row(i).ToArray().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))))]);
+                break;
+            case "jsonl":
+                File.WriteAllLines(path, Enumerable.Range(0, values.Rows).Select(i => new JsonObject { ["id"] = ids[i], ["emb"] = new JsonArray([.. values.Row(i).ToArray().Select(v => (JsonNode)v)]) }.ToJsonString()));
+                break;
+        }
     }
 
     /// <summary>How many times a run of the CLI with <paramref name="args"/> opens each of <paramref name="files"/> (strace).</summary>
