@@ -262,8 +262,12 @@ internal static class Hdf5
             shared.Release();
         }
 
-        /// <summary>Ids sit beside the embeddings in their group: "emb/ids" beside "emb/feats".</summary>
-        protected override bool IsIds(string key) => KeepsIds && IdNames.Contains(key[(key.LastIndexOf('/') + 1)..]);
+        /// <summary>
+        /// Ids sit beside the embeddings in their group: "emb/ids" beside "emb/feats". In a MATLAB file a variable named ids
+        /// is the ids whatever MATLAB made of it: a struct's fields ("ids/name") are no arrays to choose, its refusal says why.
+        /// </summary>
+        protected override bool IsIds(string key) => KeepsIds
+            && (IdNames.Contains(key[(key.LastIndexOf('/') + 1)..]) || writtenByMatlab && key.Split('/').Any(IdNames.Contains));
 
         private List<string> ListDatasets()
         {
@@ -333,11 +337,11 @@ internal static class Hdf5
             string key = IdsPlace(idName, chosen), name = NameOf(key);
             if (!IsDataset(File, key, Path))
             {
-                // MATLAB saves a struct (or an object) as a group: ids there cannot be read, and pairing the rows by position
-                // without a word would hide that the file's own ids were not used.
-                if (writtenByMatlab && Guard(name, () => File.LinkExists(key) ? File.Get(key) : null) is IH5Group group)
-                    throw NotMatlabIds(name, $"a MATLAB {MatlabClass(group, name) ?? "group"}");
-                return null;
+                // A group holds no ids (MATLAB saves a struct or an object as one), and pairing the rows by position without a
+                // word would hide that the file's own ids were not used: refused, as a .pt's dict under that name is.
+                if (Guard(name, () => File.LinkExists(key) ? File.Get(key) : null) is not IH5Group group) return null;
+                if (writtenByMatlab) throw NotMatlabIds(name, $"a MATLAB {MatlabClass(group, name) ?? "group"}");
+                throw NotIds(name, "an HDF5 group");
             }
             var dataset = Guard(name, () => File.Dataset(key));
             if (writtenByMatlab) return Beside(key, MatlabIds(dataset, name, rows));

@@ -313,6 +313,20 @@ public class IdsInsideEmbeddingFilesTests : IDisposable
     }
 
     /// <summary>
+    /// A group named ids beside the embeddings (h5py's f.create_group("ids")) holds no ids: refused in one line, as a .pt's
+    /// dict or a .safetensors' JSON object under that name is, where it had been passed over and the rows paired by position.
+    /// </summary>
+    [Fact]
+    public void AnH5GroupNamedIdsIsRefusedNotPassedOver()
+    {
+        var (other, _, _) = SmallPair(dir, rows: 6);
+        string path = H5("group-ids.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["ids"] = new PureHDF.H5Group { ["name"] = SixIds } });
+        string output = Path.Combine(dir, "out");
+        Run("pca", path, other, "--key", "emb", "--out", output).AssertBadInput($"{path}[ids]: holds an HDF5 group beside the embeddings, not ids; ids are strings or integers");
+        Assert.False(Directory.Exists(output));
+    }
+
+    /// <summary>
     /// Ids a .safetensors or .h5 keeps that cannot be the samples' (too few, repeated, floats, not a JSON list) are one line
     /// naming them, exit code 2, and no output folder.
     /// </summary>

@@ -261,7 +261,8 @@ public class InputFormatTests
     /// <summary>
     /// Variables named ids that name no samples, each refused in one line saying what to save, the output folder not made:
     /// a logical vector (a mask; its 0s and 1s had been read as ids, "id '0' appears at row 0 and row 2"), a struct
-    /// (a group: had been passed over, the rows paired by position without a word) and a cell array of numbers. A blank id
+    /// (a group: had been passed over, the rows paired by position without a word; without --key its fields had been
+    /// offered as keys, "keys: X, ids/name") and a cell array of numbers. A blank id
     /// is refused as every format's is, named as MATLAB numbers it: an empty char vector '' in a cellstr as ids{3} (had
     /// been "row 2"), a blank row of a char matrix as row 4 (had been "row 3").
     /// </summary>
@@ -282,6 +283,8 @@ public class InputFormatTests
         fields.Attributes["MATLAB_class"] = "struct";
         string structIds = MatFile("struct.mat", matrixA, (fields, MatlabIds("cellstr", ["a", "b", "c", "d", "e", "f"]).Refs));
         Run("pca", structIds, b, "--key", "X", "--out", output).AssertBadInput(What(structIds) + "a MATLAB struct, not ids");
+        // Without --key, X is the one array to choose: the struct's fields are the ids variable's, not arrays to offer.
+        Run("pca", structIds, b, "--out", output).AssertBadInput(What(structIds) + "a MATLAB struct, not ids");
         // A cell array of doubles: each cell a reference to a double, not a char vector.
         var refs = new PureHDF.H5Group();
         var cells = new PureHDF.H5ObjectReference[1, 6];
