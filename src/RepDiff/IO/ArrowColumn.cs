@@ -25,30 +25,27 @@ internal sealed class ArrowColumn : TableColumn
     /// <summary>Native memory Apache.Arrow allocated on this thread: the tests add it to the thread's managed allocations to bound a whole read.</summary>
     [ThreadStatic] internal static long NativeBytesOnThread;
 
-    private readonly bool fileFormat;
     private readonly int columnIndex;
     /// <summary>A wide table's float columns, one dimension each, in the file's order (empty for a list column).</summary>
     private readonly int[] dimensions = [];
     private ArrowStreamReader reader;
     private int nextBatch;
 
-    private ArrowColumn(string path, string column, ArrowStreamReader reader, bool fileFormat, int columnIndex, string? name = null) : base(path, column, name)
+    private ArrowColumn(string path, string column, ArrowStreamReader reader, int columnIndex, string? name = null) : base(path, column, name)
     {
         this.reader = reader;
-        this.fileFormat = fileFormat;
         this.columnIndex = columnIndex;
     }
 
-    private ArrowColumn(string path, string pattern, ArrowStreamReader reader, bool fileFormat, int[] dimensions)
-        : this(path, pattern, reader, fileFormat, -1, $"{path} (columns '{pattern}')")
+    private ArrowColumn(string path, string pattern, ArrowStreamReader reader, int[] dimensions)
+        : this(path, pattern, reader, -1, $"{path} (columns '{pattern}')")
     {
         this.dimensions = dimensions;
     }
 
     public static ArrowColumn Open(string path, string? column, string? idColumn)
     {
-        bool fileFormat = IsFileFormat(path);
-        var reader = OpenReader(path, fileFormat);
+        var reader = OpenReader(path);
         try
         {
             var schema = SchemaOf(path, reader);
@@ -67,7 +64,7 @@ internal sealed class ArrowColumn : TableColumn
             if (wide is not null)
             {
                 var indices = wide.Select(d => fields.ToList().FindIndex(f => f.Name == d)).ToArray();
-                table = new ArrowColumn(path, name, reader, fileFormat, indices)
+                table = new ArrowColumn(path, name, reader, indices)
                 {
                     Dtype = new NpyDtype('f', indices.Max(i => FloatSize(fields[i].DataType)), false),
                     Cols = indices.Length,
@@ -76,7 +73,7 @@ internal sealed class ArrowColumn : TableColumn
             else
             {
                 int index = fields.ToList().FindIndex(f => f.Name == name);
-                table = new ArrowColumn(path, name, reader, fileFormat, index) { Dtype = new NpyDtype('f', FloatSize(FloatValueType(fields[index].DataType)!), false) };
+                table = new ArrowColumn(path, name, reader, index) { Dtype = new NpyDtype('f', FloatSize(FloatValueType(fields[index].DataType)!), false) };
                 table.Cols = fields[index].DataType is FixedSizeListType fixedSize ? fixedSize.ListSize : -1;
             }
             table.Scan(idIndex, idColumn);
@@ -105,7 +102,7 @@ internal sealed class ArrowColumn : TableColumn
     /// <summary>Every column of the file, with what it holds when it is not a float-list column (from the schema alone).</summary>
     internal static List<(string Name, string? Holds)> Columns(string path)
     {
-        using var reader = OpenReader(path, IsFileFormat(path));
+        using var reader = OpenReader(path);
         var schema = SchemaOf(path, reader);
         return schema.FieldsList.Select(f => (f.Name, FloatValueType(f.DataType) is null ? Holds(f.DataType) : null)).ToList();
     }
@@ -130,25 +127,27 @@ internal sealed class ArrowColumn : TableColumn
         _ => $"{type.Name} values",
     };
 
-    /// <summary>The IPC file format starts with "ARROW1"; Feather version 1 with "FEA1"; anything else is read as a stream.</summary>
-    private static bool IsFileFormat(string path)
+    /// <summary>
+    /// The IPC file format starts with "ARROW1"; Feather version 1 with "FEA1"; anything else is read as a stream. Read
+    /// from the reader's stream, which is left at its start: a stream of its own had opened the file once more.
+    /// </summary>
+    private static bool IsFileFormat(string path, FileStream stream)
     {
         Span<byte> magic = stackalloc byte[6];
-        using (var stream = InputFile.OpenRead(path))
-        {
-            int read = InputFile.ReadFully(stream, magic);
-            if (read < 6) throw RepDiffInputException.ForFile(path, "is too short to be an Arrow file");
-        }
+        int read = InputFile.ReadFully(stream, magic);
+        stream.Position = 0;
+        if (read < 6) throw RepDiffInputException.ForFile(path, "is too short to be an Arrow file");
         if (magic[..4].SequenceEqual("FEA1"u8))
             throw RepDiffInputException.ForFile(path, "is Feather version 1, which is not read; re-save it with pyarrow.feather.write_feather (version 2)");
         return magic.SequenceEqual("ARROW1"u8);
     }
 
-    private static ArrowStreamReader OpenReader(string path, bool fileFormat)
+    private static ArrowStreamReader OpenReader(string path)
     {
         var stream = InputFile.OpenRead(path, 1 << 20);
         try
         {
+            bool fileFormat = IsFileFormat(path, stream);
             CheckMessages(path, stream, fileFormat);
             var allocator = new BoundedAllocator(path, stream.Length);
             var reads = new ReadsInPlace(stream);
@@ -550,7 +549,7 @@ internal sealed class ArrowColumn : TableColumn
         if (chunk < nextBatch)
         {
             reader.Dispose();
-            reader = OpenReader(Path, fileFormat);
+            reader = OpenReader(Path);
             nextBatch = 0;
         }
         while (true)
@@ -734,8 +733,7 @@ internal sealed class ArrowColumn : TableColumn
     /// <summary>Every scalar column of an Arrow file or stream as text (metadata); other columns are left out.</summary>
     internal static (string[] Names, List<string?[]> Columns) ReadScalars(string path)
     {
-        bool fileFormat = IsFileFormat(path);
-        using var table = new ArrowColumn(path, "", OpenReader(path, fileFormat), fileFormat, -1);
+        using var table = new ArrowColumn(path, "", OpenReader(path), -1);
         var schema = SchemaOf(path, table.reader);
         var indices = Enumerable.Range(0, schema.FieldsList.Count).Where(j => IsScalar(schema.FieldsList[j].DataType)).ToArray();
         var columns = indices.Select(_ => new List<string?>()).ToList();

@@ -192,11 +192,11 @@ public static class MetadataFile
 
     private static (string[], List<string?[]>, int, Func<int, string>) ReadParquet(string path)
     {
-        var reader = ParquetFile.Open(path);
+        var reader = ParquetFile.Open(path, out var file);
         try
         {
             var fields = ParquetFile.ScalarColumns(reader.Schema);
-            var columns = fields.Select(f => ParquetFile.ReadScalar(path, reader, f).Text).ToList();
+            var columns = fields.Select(f => ParquetFile.ReadScalar(path, file, reader, f).Text).ToList();
             return (fields.Select(f => f.Name).ToArray(), columns, columns.Count == 0 ? 0 : columns[0].Length, r => $"row {r}");
         }
         finally

@@ -13,22 +13,26 @@ namespace RepDiff.IO;
 internal sealed class ParquetColumn : TableColumn
 {
     private readonly ParquetReader reader;
+    /// <summary>The file the reader reads, through which row groups' page headers are walked.</summary>
+    private readonly FileStream file;
     /// <summary>The list column's values; null for a wide table.</summary>
     private readonly DataField? leaf;
     /// <summary>A wide table's float columns, one dimension each, in the file's order (empty for a list column).</summary>
     private readonly DataField[] dimensions = [];
 
-    private ParquetColumn(string path, string column, ParquetReader reader, DataField leaf) : base(path, column)
+    private ParquetColumn(string path, string column, ParquetReader reader, FileStream file, DataField leaf) : base(path, column)
     {
         this.reader = reader;
+        this.file = file;
         this.leaf = leaf;
         Dtype = new NpyDtype('f', leaf.ClrType == typeof(double) ? 8 : 4, false);
     }
 
-    private ParquetColumn(string path, string pattern, ParquetReader reader, DataField[] dimensions)
+    private ParquetColumn(string path, string pattern, ParquetReader reader, FileStream file, DataField[] dimensions)
         : base(path, pattern, $"{path} (columns '{pattern}')")
     {
         this.reader = reader;
+        this.file = file;
         this.dimensions = dimensions;
         Dtype = new NpyDtype('f', dimensions.Any(d => d.ClrType == typeof(double)) ? 8 : 4, false);
         Cols = dimensions.Length;
@@ -36,15 +40,15 @@ internal sealed class ParquetColumn : TableColumn
 
     public static ParquetColumn Open(string path, string? column, string? idColumn)
     {
-        var reader = ParquetFile.Open(path);
+        var reader = ParquetFile.Open(path, out var file);
         try
         {
             var scalars = ParquetFile.ScalarColumns(reader.Schema);
             idColumn = TableColumnChoice.IdColumnOrDefault(idColumn, scalars.Select(f => f.Name));
             var (name, wide) = TableColumnChoice.Choose(path, column, idColumn, ParquetFile.SchemaOf(reader.Schema));
             var table = wide is null
-                ? new ParquetColumn(path, name, reader, ParquetFile.FloatListColumns(reader.Schema).First(l => l.Column == name).Leaf)
-                : new ParquetColumn(path, name, reader, wide.Select(d => scalars.First(f => f.Name == d)).ToArray());
+                ? new ParquetColumn(path, name, reader, file, ParquetFile.FloatListColumns(reader.Schema).First(l => l.Column == name).Leaf)
+                : new ParquetColumn(path, name, reader, file, wide.Select(d => scalars.First(f => f.Name == d)).ToArray());
             table.SetChunks(Enumerable.Range(0, reader.RowGroupCount).Select(g => reader.RowGroups[g].RowCount).ToList());
             if (wide is null) table.Cols = table.FirstRowLength();
             if (idColumn is not null) table.Ids = table.ReadIds(idColumn);
@@ -64,7 +68,7 @@ internal sealed class ParquetColumn : TableColumn
         TableColumnChoice.Unique(Path, idColumn, reader.Schema.Fields.Select(f => f.Name));
         if (field.ClrType == typeof(float) || field.ClrType == typeof(double) || field.ClrType == typeof(Half) || field.ClrType == typeof(decimal))
             throw TableColumnChoice.FloatIds(Path, idColumn);
-        var (text, _) = ParquetFile.ReadScalar(Path, reader, field);
+        var (text, _) = ParquetFile.ReadScalar(Path, file, reader, field);
         return TableColumnChoice.CheckIds(Path, $"id column '{idColumn}'", text);
     }
 
@@ -101,10 +105,10 @@ internal sealed class ParquetColumn : TableColumn
     private void CheckLayout(int group)
     {
         bool walkPages = !pagesWalked.Contains(group);
-        if (leaf is not null) ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, leaf, scalar: false, bytesPerRow: 4L * Cols, walkPages);
+        if (leaf is not null) ParquetLayout.CheckChunk(Path, file, reader.RowGroups[group], group, leaf, scalar: false, bytesPerRow: 4L * Cols, walkPages);
         // A wide table's columns are decoded one at a time into the row group's rows × Cols floats.
         foreach (var dimension in dimensions)
-            ParquetLayout.CheckChunk(Path, reader.RowGroups[group], group, dimension, scalar: true, bytesPerRow: 4L * Cols, walkPages);
+            ParquetLayout.CheckChunk(Path, file, reader.RowGroups[group], group, dimension, scalar: true, bytesPerRow: 4L * Cols, walkPages);
         pagesWalked.Add(group); // only once the walk has passed: a chunk that failed it fails again when read again
     }
 

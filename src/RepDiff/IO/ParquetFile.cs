@@ -12,7 +12,10 @@ namespace RepDiff.IO;
 /// </summary>
 internal static class ParquetFile
 {
-    public static ParquetReader Open(string path)
+    public static ParquetReader Open(string path) => Open(path, out _);
+
+    /// <param name="file">The open file the reader reads, through which <see cref="ParquetLayout.CheckChunk"/> walks page headers (the reader seeks before each read).</param>
+    public static ParquetReader Open(string path, out FileStream file)
     {
         // Parquet.Net decodes columns through `dynamic` and MakeGenericMethod, which a Native AOT binary has no code
         // for: say so up front instead of failing on the first row group.
@@ -28,6 +31,7 @@ internal static class ParquetFile
             // children are corrupt fails there, so it is decoded once here, where its failure names the file.
             try { Run(path, () => Task.FromResult(reader.Schema)); }
             catch { Close(reader); throw; }
+            file = stream;
             return reader;
         }
         catch
@@ -152,13 +156,13 @@ internal static class ParquetFile
     /// One scalar column of every row group, as text (null where the value is null) and, for numeric
     /// columns, as numbers (NaN where null).
     /// </summary>
-    public static (string?[] Text, double[]? Numbers) ReadScalar(string path, ParquetReader reader, DataField field)
+    public static (string?[] Text, double[]? Numbers) ReadScalar(string path, FileStream file, ParquetReader reader, DataField field)
     {
         long total = 0;
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             // Each value becomes a string and a number (16 bytes), before and after Parquet.Net has decoded it.
-            ParquetLayout.CheckChunk(path, reader.RowGroups[g], g, field, scalar: true, bytesPerRow: 16);
+            ParquetLayout.CheckChunk(path, file, reader.RowGroups[g], g, field, scalar: true, bytesPerRow: 16);
             total += reader.RowGroups[g].RowCount;
         }
         if (total > Array.MaxLength) throw RepDiffInputException.ForFile(path, $"has {total} rows; too many to read");

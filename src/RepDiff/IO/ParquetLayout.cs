@@ -29,9 +29,11 @@ internal static class ParquetLayout
     /// Checks one column chunk before Parquet.Net reads it. A <paramref name="scalar"/> column holds one value per row
     /// (nulls included); a list column at least one (a null or empty row is one level entry), and its rows decode to
     /// <paramref name="bytesPerRow"/> bytes each (0 while the width is not known yet). The page headers are walked only
-    /// when <paramref name="walkPages"/>: a caller that has walked them once need not again for the same open file.
+    /// when <paramref name="walkPages"/>: a caller that has walked them once need not again for the same open file. They
+    /// are read through <paramref name="file"/>, the file the reader has open (opening it again for each chunk walked had
+    /// opened a table of 200 row groups 400 times).
     /// </summary>
-    public static void CheckChunk(string path, ParquetRowGroupReader rowGroup, int group, DataField field, bool scalar, long bytesPerRow, bool walkPages = true)
+    public static void CheckChunk(string path, FileStream file, ParquetRowGroupReader rowGroup, int group, DataField field, bool scalar, long bytesPerRow, bool walkPages = true)
     {
         string what = $"row group {group} column '{field.Path}'";
         var meta = rowGroup.GetMetadata(field)?.MetaData ?? throw RepDiffInputException.ForFile(path, $"{what} has no metadata: the file is corrupt");
@@ -58,9 +60,8 @@ internal static class ParquetLayout
         MemoryBudget.EnsureFits(path, held, $"{what}'s {values:N0} values", SmallerRowGroups(rows, held));
         if (!walkPages) return;
 
-        using var stream = InputFile.OpenRead(path);
         // Pages are read from the lower of the two offsets, as Parquet.Net does; they lie between "PAR1" and the footer.
-        long size = stream.Length, start = meta.DictionaryPageOffset is long d && d > 0 && d < meta.DataPageOffset ? d : meta.DataPageOffset;
+        long size = file.Length, start = meta.DictionaryPageOffset is long d && d > 0 && d < meta.DataPageOffset ? d : meta.DataPageOffset;
         if (start < 4) throw RepDiffInputException.ForFile(path, $"{what} offset {start} is before the data: {NotParquet} or corrupt");
         TableColumn.CheckDeclaredLength(path, $"{what} offset", start, size - 8, size, NotParquet);
         TableColumn.CheckDeclaredLength(path, $"{what} size", meta.TotalCompressedSize, size - 8 - start, size, NotParquet);
@@ -68,10 +69,10 @@ internal static class ParquetLayout
         for (int page = 0; seen < values; page++)
         {
             if (start >= end) throw RepDiffInputException.ForFile(path, $"{what}'s pages hold {seen} of its {values} values: the file is corrupt");
-            stream.Position = start;
+            file.Position = start;
             string name = $"{what} page {page}";
-            var (type, uncompressed, compressed, pageValues, encoding) = PageHeader(new Thrift(path, stream, end, $"{name} header"));
-            start = stream.Position;
+            var (type, uncompressed, compressed, pageValues, encoding) = PageHeader(new Thrift(path, file, end, $"{name} header"));
+            start = file.Position;
             TableColumn.CheckDeclaredLength(path, $"{name} compressed size", compressed, end - start, size, NotParquet);
             // A page holds at most the chunk's values; uncompressed, each takes its element and its levels (RLE runs of
             // one, 2 bytes a level at worst), plus the levels' length prefixes. Byte arrays have no fixed size: the
