@@ -77,10 +77,16 @@ public sealed record PairSpec(string PathA, string PathB)
 
     /// <summary>
     /// Whether the keys of one file pick one array, compared by the array's name (`--key-a x --key-b x.npy` of an .npz had
-    /// passed as two arrays, to be refused only after both were read, as holding the same values).
+    /// passed as two arrays, to be refused only after both were read, as holding the same values). The one file names
+    /// both keys' arrays from one opening (one for each key had opened it twice).
     /// </summary>
-    private bool SameArray() => KeyA == KeyB
-        || KeyA is not null && KeyB is not null && InputA.TakesKey && Embeddings.ArrayNamed(InputA, KeyA) == Embeddings.ArrayNamed(InputB, KeyB);
+    private bool SameArray()
+    {
+        if (KeyA == KeyB) return true;
+        if (KeyA is null || KeyB is null || !InputA.TakesKey) return false;
+        using var archive = ArrayArchive.Open(InputA);
+        return (archive?.ArrayNamed(KeyA) ?? KeyA) == (archive?.ArrayNamed(KeyB) ?? KeyB);
+    }
 
     /// <summary>
     /// The same for two files (or arrays) that hold the same values, row for row once joined: a copy, or one model embedded

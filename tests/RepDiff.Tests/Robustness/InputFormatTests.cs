@@ -376,8 +376,10 @@ public class InputFormatTests
     /// Arrow table 6. `evaluate` had read each file's format twice (for the pair, and to name the arrays the keys pick): an
     /// .npz 7 opens, now 4 (its format, the archive naming the keys' arrays, the reader, the SHA-256); `inspect` of an .npz or
     /// .h5 of one array (and its ids) opened a second archive to read what the first listed (4 and 3 opens), and a .pt's
-    /// reader opened it twice. A Parquet table's reader still opens it three times (the
-    /// footer, and each column chunk's pages walked), an Arrow file's twice (its magic, then the reader).
+    /// reader opened it twice. A Parquet table's reader had opened it once more for each column chunk whose pages it walked
+    /// (403 opens for a table of 200 row groups, now 3: the pages are walked through the reader's open file), and an Arrow
+    /// file's reader twice (its magic, then the reader); --key-a and --key-b of one .npz had opened it once for each key to
+    /// tell whether they pick one array.
     /// </summary>
     [StraceFact]
     public void EachInputIsOpenedForItsFormatOnce()
@@ -419,9 +421,18 @@ public class InputFormatTests
         TableWriter.Parquet(manyA, ids200, Rows(a200), groupRows: 1);
         TableWriter.Parquet(manyB, ids200, Rows(b200), groupRows: 1);
         opens.Add(new("parquet 200 row groups", Opens([manyA, manyB], "pca", manyA, manyB, "--key", "emb", "--maps", "pca", "--out", Path.Combine(dir, "out-many"))));
+        // Two arrays of one file, picked by --key-a and --key-b: the keys are told apart by their arrays' names from one
+        // opening of the archive (one for each key had been 8 opens).
+        string twoKeys = Path.Combine(dir, "two.npz");
+        using (var zip = ZipFile.Open(twoKeys, ZipArchiveMode.Create))
+        {
+            zip.CreateEntryFromFile(a, "emb.npy", System.IO.Compression.CompressionLevel.NoCompression);
+            zip.CreateEntryFromFile(b, "other.npy", System.IO.Compression.CompressionLevel.NoCompression);
+        }
+        opens.Add(new("npz two keys", Opens([twoKeys], "pca", twoKeys, twoKeys, "--key-a", "emb", "--key-b", "other", "--maps", "pca", "--out", Path.Combine(dir, "out-two-keys"))));
         string counted = string.Join("; ", opens.Select(run => $"{run.Key} {string.Join(' ', run.Value)}"));
         Assert.True(counted == "npy 3 3; npz 3 3; safetensors 3 3; h5 3 3; parquet 3 3; arrow 3 3; csv 3 3; jsonl 3 3; evaluate npz 4 4; "
-            + "inspect h5 key 2; inspect pt key 2; inspect h5 2; inspect npz 2; parquet 200 row groups 3 3", $"opens counted: {counted}");
+            + "inspect h5 key 2; inspect pt key 2; inspect h5 2; inspect npz 2; parquet 200 row groups 3 3; npz two keys 7", $"opens counted: {counted}");
     }
 
     /// <summary>
