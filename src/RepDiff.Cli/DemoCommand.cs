@@ -10,6 +10,9 @@ using RepDiff.Trust;
 
 namespace RepDiff.Cli;
 
+/// <summary>Makes the demo's digit pairs from the digits and the seed (DigitsExperiment.Build trains them).</summary>
+internal delegate IReadOnlyList<DemoPair> DigitPairsBuilder(Optdigits digits, int seed, IProgress<ProgressUpdate>? progress);
+
 /// <summary>
 /// `repdiff demo`: RepDiff on real data with no setup. The RDX authors' digit experiments (small MLPs
 /// trained here on the bundled UCI digits), then three real pretrained models on bundled real data:
@@ -17,9 +20,6 @@ namespace RepDiff.Cli;
 /// Fashion-MNIST, emoji pictures through ResNet-18 against their names through MiniLM. Every method runs
 /// on each pair; one report per pair (with what it found, in words) and an index page linking them.
 /// </summary>
-/// <summary>Makes the demo's digit pairs from the digits and the seed (DigitsExperiment.Build trains them).</summary>
-internal delegate IReadOnlyList<DemoPair> DigitPairsBuilder(Optdigits digits, int seed, IProgress<ProgressUpdate>? progress);
-
 internal static class DemoCommand
 {
     private const string IndexTitle = "RepDiff demo: how do two models' representations differ?";
