@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RepDiff;
+using RepDiff.Demo;
 using RepDiff.Methods;
 using RepDiff.Options;
 
@@ -17,7 +18,9 @@ internal static class Cli
     /// The `repdiff` command with every subcommand. A plain Command named "repdiff" (not RootCommand,
     /// which would take its name from the assembly) with help and version added by hand.
     /// </summary>
-    public static Command BuildRoot(MethodRegistry? registry = null)
+    /// <param name="digitPairs">How the demo makes its digit pairs (default: trains them, DigitsExperiment.Build); the
+    /// tests hand in one that trains once and gives every later demo run of a test class the same pairs.</param>
+    public static Command BuildRoot(MethodRegistry? registry = null, DigitPairsBuilder? digitPairs = null)
     {
         registry ??= MethodRegistry.Default;
         var root = new Command("repdiff", "RepDiff: explains how two learned representations of the same samples differ.")
@@ -32,7 +35,7 @@ internal static class Cli
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create(registry));
+        root.Subcommands.Add(DemoCommand.Create(registry, digitPairs ?? DigitsExperiment.Build));
         root.Subcommands.Add(InfoCommand.Create());
         RefuseEmptyFileArguments(root);
         return root;

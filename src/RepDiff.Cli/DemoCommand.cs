@@ -10,6 +10,9 @@ using RepDiff.Trust;
 
 namespace RepDiff.Cli;
 
+/// <summary>Makes the demo's digit pairs from the digits and the seed (DigitsExperiment.Build trains them).</summary>
+internal delegate IReadOnlyList<DemoPair> DigitPairsBuilder(Optdigits digits, int seed, IProgress<ProgressUpdate>? progress);
+
 /// <summary>
 /// `repdiff demo`: RepDiff on real data with no setup. The RDX authors' digit experiments (small MLPs
 /// trained here on the bundled UCI digits), then three real pretrained models on bundled real data:
@@ -21,7 +24,7 @@ internal static class DemoCommand
 {
     private const string IndexTitle = "RepDiff demo: how do two models' representations differ?";
 
-    public static Command Create(MethodRegistry registry)
+    public static Command Create(MethodRegistry registry, DigitPairsBuilder digitPairs)
     {
         var outDir = new Option<string>("--out") { Description = "output directory", DefaultValueFactory = _ => "repdiff-demo" };
         var seed = new Option<int>("--seed") { Description = $"random seed for training and the methods, from 0 to {Methods.MethodOptions.MaxSeed}", DefaultValueFactory = _ => 0 };
@@ -52,7 +55,7 @@ internal static class DemoCommand
             int reused = 0, embedded = 0;
             var results = ProgressDisplay.Run(progress =>
             {
-                var demos = DigitsExperiment.Build(digits, s, progress).Select(d => (Demo: d, Digits: true)).ToList();
+                var demos = digitPairs(digits, s, progress).Select(d => (Demo: d, Digits: true)).ToList();
                 if (models is not null)
                     demos.AddRange(RealModelDemo.Build(models, counts, cacheDir, s, progress, r => { if (r) reused++; else embedded++; }).Select(d => (Demo: d, Digits: false)));
                 var done = new (DemoPair Demo, Comparison Comparison, ReportModel Model)?[demos.Count];
