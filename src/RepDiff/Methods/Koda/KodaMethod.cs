@@ -102,14 +102,9 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         int n = pair.N;
         var ka = Kernel(pair.A, options.SigmaA, n, pair.NameA);
         var kb = Kernel(pair.B, options.SigmaB, n, pair.NameB);
-        double epsA = options.Epsilon ?? MedianNonzeroEigenvalue(kb, n);  // direction a constrains B's kernel
-        double epsB = options.Epsilon ?? MedianNonzeroEigenvalue(ka, n);
+        var (epsA, epsB) = Epsilons(ka, kb, n, options);
         double kernels = clock.Elapsed.TotalSeconds;
-        // One work matrix for every λ of every mode of both directions: a fresh n² array per mode left the earlier ones
-        // to the GC, and n = 8,000 peaked at 2.7 GB where three matrices are 1.5 GB.
-        var difference = new double[(long)n * n];
-        var a = SearchModes(ka, kb, n, epsA, options, progress, "modes (A)", difference);
-        var b = SearchModes(kb, ka, n, epsB, options, progress, "modes (B)", difference);
+        var (a, b) = SearchDirections(ka, kb, n, epsA, epsB, options, progress);
         var (membersA, membersB) = (ModeMembers.FromVectors(a.Modes, options.Members), ModeMembers.FromVectors(b.Modes, options.Members));
         var explanation = Assemble(membersA.Concepts(a.Strengths, options.GridSize, 0), membersB.Concepts(b.Strengths, options.GridSize, 0),
             epsA, epsB, a.Lambdas, b.Lambdas);
@@ -138,11 +133,8 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         var l = Cholesky.FactorInPlace(batches.MeanGram(progress, inDouble: true), d, FeatureGram.Jitter);
         var (ma, mb) = (RowGram(l, d, 0, mapA.Dim), RowGram(l, d, mapA.Dim, d));
         double features = clock.Elapsed.TotalSeconds;
-        double epsA = o.Epsilon ?? MedianNonzeroEigenvalue(mb, d);  // direction a constrains B's kernel
-        double epsB = o.Epsilon ?? MedianNonzeroEigenvalue(ma, d);
-        var difference = new double[(long)d * d];
-        var a = SearchModes(ma, mb, d, epsA, o, progress, "modes (A)", difference);
-        var b = SearchModes(mb, ma, d, epsB, o, progress, "modes (B)", difference);
+        var (epsA, epsB) = Epsilons(ma, mb, d, o);
+        var (a, b) = SearchDirections(ma, mb, d, epsA, epsB, o, progress);
         double modes = clock.Elapsed.TotalSeconds - features;
         double[][] weights = [.. a.Modes.Concat(b.Modes).Select(y => TransposeSolve(l, d, y, 1 / Math.Sqrt(n)))];
         var members = ModeMembers.Score(batches, weights, [.. weights.Select(_ => 1.0)], o.Members, progress);
@@ -317,6 +309,41 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
             new KernelExpansion.Term(0, pair.A, o.Kernel, o.SigmaA, onA),
             new KernelExpansion.Term(1, pair.B, o.Kernel, o.SigmaB, onB),
         ]);
+    }
+
+    /// <summary>
+    /// Whether the two directions' work runs at once: below Gemm's parallel floor (n² under 2²⁰, n ≤ 1,024) each λ's
+    /// products, like the default ε's eigendecompositions, stay on one core, and the demo's checkpoints pair (n = 539) left
+    /// the other core idle through 20–30 s of modes. The directions share nothing they write, so the results are the same
+    /// bits either way; at once, each search has its own work matrix (at most 8 MB more).
+    /// </summary>
+    private static bool DirectionsAtOnce(int n) => (long)n * n < Gemm.ParallelWorkFloor;
+
+    /// <summary>f(0) and f(1), at once when <paramref name="atOnce"/>; a failing direction throws its own exception, A's first.</summary>
+    private static (T A, T B) BothDirections<T>(bool atOnce, Func<int, T> f)
+    {
+        var results = new T[2];
+        if (atOnce) ParallelRuns.For(2, 2, s => results[s] = f(s));
+        else for (int s = 0; s < 2; s++) results[s] = f(s);
+        return (results[0], results[1]);
+    }
+
+    /// <summary>ε of each direction: the given one, else the median nonzero eigenvalue of the kernel the direction constrains
+    /// (direction a constrains B's).</summary>
+    private static (double A, double B) Epsilons(double[] ka, double[] kb, int n, KodaOptions o) =>
+        BothDirections(DirectionsAtOnce(n), s => o.Epsilon ?? MedianNonzeroEigenvalue(s == 0 ? kb : ka, n));
+
+    /// <summary>Both directions' modes (<see cref="SearchModes"/>), at once when <see cref="DirectionsAtOnce"/> unless told.</summary>
+    internal static ((double[][] Modes, double[] Lambdas, double[] Strengths) A, (double[][] Modes, double[] Lambdas, double[] Strengths) B) SearchDirections(
+        double[] ka, double[] kb, int n, double epsA, double epsB, KodaOptions o, IProgress<ProgressUpdate>? progress, bool? atOnce = null)
+    {
+        bool together = atOnce ?? DirectionsAtOnce(n);
+        // One work matrix for every λ of every mode of a search: a fresh n² array per mode left the earlier ones to the GC,
+        // and n = 8,000 peaked at 2.7 GB where three matrices are 1.5 GB. One after the other, the directions share it.
+        var shared = together ? null : new double[(long)n * n];
+        return BothDirections(together, s => s == 0
+            ? SearchModes(ka, kb, n, epsA, o, progress, "modes (A)", shared ?? new double[(long)n * n])
+            : SearchModes(kb, ka, n, epsB, o, progress, "modes (B)", shared ?? new double[(long)n * n]));
     }
 
     /// <summary>A direction's constrained modes (unit vectors of size n), their λ and their strengths xᵀ kx x.</summary>
