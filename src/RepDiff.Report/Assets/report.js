@@ -261,6 +261,18 @@
     // (its click then reaches the card as a mouse click would), instead of being swallowed here.
     card.addEventListener('keydown', e => { if (e.target === card && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(); } });
   });
+  // A card chosen elsewhere on the page (cards.js: the concepts that hold a sample selected on a map) is selected or let go as
+  // its own click does it, and brought into view: above the dock where the maps are docked (dockFor), else where it lies.
+  data.chooseCard = key => {
+    const card = document.getElementById('card-' + key);
+    if (!card) return;
+    card.click();
+    if (selected !== key || (panel && narrow.matches && dockWanted !== false)) return;
+    const r = card.getBoundingClientRect();
+    if (r.top >= navBottom() && r.bottom <= innerHeight) return;
+    hoverHeld = true;
+    card.scrollIntoView({ block: 'start' }); // its title under the methods bar (report.css: the cards' scroll margin)
+  };
   // Paper cannot unfold what the page folds away (parameters and timings, difference matrices, coefficients by label): a
   // printed report showed only their summaries. They are opened while the page prints and folded again afterwards.
   let unfolded = [];
