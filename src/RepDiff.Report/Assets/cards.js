@@ -343,10 +343,12 @@
     const card = document.querySelector('.card.selected');
     heldIn.querySelectorAll('button').forEach(b => b.setAttribute('aria-pressed', String(!!card && b.dataset.key === card.dataset.key)));
   };
+  const hint = () => { heldIn.classList.remove('held'); heldIn.replaceChildren(el('p', 'lead', 'Select one point on a map to see which shown concepts hold it.')); };
   if (heldIn) {
+    hint();
     document.addEventListener('rd-selection', e => {
       const indices = e.detail && e.detail.indices;
-      if (!indices || indices.length !== 1) { heldIn.replaceChildren(); return; }
+      if (!indices || indices.length !== 1) { hint(); return; }
       const row = indices[0], keys = conceptsHolding(row), name = nameOf(row);
       const lead = el('p', 'lead');
       lead.append(page.bdi(idOf(row) !== null ? page.clip(name, 40) : page.clipStart(name, 40)),
@@ -360,6 +362,7 @@
         item.append(button); list.append(item);
       }
       heldIn.replaceChildren(lead, ...(keys.length ? [list] : []));
+      heldIn.classList.add('held');
       pressChosen();
     });
     document.addEventListener('rd-highlight', pressChosen); // a card selected or let go anywhere on the page

@@ -92,7 +92,15 @@ public class SampleConceptsBrowserTests(CardReportFixture report, ChromiumFixtur
         var next = await ClickSample(page, other);
         AssertNamed(next, await page.EvaluateAsync<string[]>(Shown));
         await page.Locator("#map-clear").ClickAsync();
-        Assert.Equal(0, await page.Locator("#map-concepts > *").CountAsync());
+        Assert.Equal(0, await page.Locator("#map-concepts button").CountAsync());
+        Assert.StartsWith("Select one point", await page.Locator("#map-concepts").TextContentAsync());
+        // The line keeps its height, so naming a sample's concepts never moves the maps (the caption's own lines may):
+        // [the line's height, the maps' height] with and without a sample.
+        const string Heights = "() => [document.getElementById('map-concepts').getBoundingClientRect().height, document.querySelector('.mapset:not([hidden]) .mapbox').getBoundingClientRect().height]";
+        var without = await page.EvaluateAsync<double[]>(Heights);
+        await ClickSample(page, row);
+        var with = await page.EvaluateAsync<double[]>(Heights);
+        Assert.True(Math.Abs(with[0] - without[0]) < 0.5 && Math.Abs(with[1] - without[1]) < 0.5, $"the line {without[0]:F1} → {with[0]:F1} px high, the maps {without[1]:F1} → {with[1]:F1}");
         Assert.Empty(errors);
     }
 
