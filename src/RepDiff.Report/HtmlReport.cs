@@ -102,6 +102,8 @@ public static partial class HtmlReport
         s.Append("<p id=\"map-caption\" class=\"caption\">Hover over or focus a concept card to highlight its members in both maps, click it (or press Enter) to keep them lit; drag on a map to select samples.</p>");
         // Where the maps announce the sample the keyboard moved to, and what Enter, Space or Escape did (maps.js).
         s.Append("<p id=\"map-live\" class=\"sr-only\" aria-live=\"polite\"></p>");
+        // The shown concepts that hold the one sample selected on a map, each a button that selects its card; else a hint (cards.js).
+        s.Append("<div id=\"map-concepts\" class=\"held-in\" aria-live=\"polite\"></div>");
         s.Append("<div class=\"mapbar\">");
         if (maps.Umap is not null)
             // Two toggle buttons (aria-pressed, kept by maps.js): a "tablist" role without "tab" children is not a tab list to a screen reader.

@@ -323,6 +323,51 @@
   }));
   noteSelection(null);
 
+  // ---- the shown concepts that hold the one sample selected on a map ----
+  // A reader who clicks an odd point asks which groups it is in: the line under the maps' caption names each shown concept
+  // that holds it by its card's title, in the page's order (method, then direction), as a button that selects that card
+  // (report.js, as the card's own click; pressed while it is the selected card). Each concept's members are sorted once, when
+  // a sample is first selected, so a selection costs a binary search per card, not a pass over every member of every card.
+  const heldIn = document.getElementById('map-concepts');
+  let sorted = null; // card key → its members in increasing order
+  const holds = (members, row) => {
+    let lo = 0, hi = members.length - 1;
+    while (lo <= hi) { const mid = (lo + hi) >> 1; if (members[mid] === row) return true; if (members[mid] < row) lo = mid + 1; else hi = mid - 1; }
+    return false;
+  };
+  function conceptsHolding(row) {
+    if (!sorted) sorted = new Map(Object.keys(data.concepts).map(key => [key, Int32Array.from(data.concepts[key].members).sort()]));
+    return Object.keys(data.concepts).filter(key => holds(sorted.get(key), row));
+  }
+  const pressChosen = () => {
+    const card = document.querySelector('.card.selected');
+    heldIn.querySelectorAll('button').forEach(b => b.setAttribute('aria-pressed', String(!!card && b.dataset.key === card.dataset.key)));
+  };
+  const hint = () => { heldIn.classList.remove('held'); heldIn.replaceChildren(el('p', 'lead', 'Select one point on a map to see which shown concepts hold it.')); };
+  if (heldIn) {
+    hint();
+    document.addEventListener('rd-selection', e => {
+      const indices = e.detail && e.detail.indices;
+      if (!indices || indices.length !== 1) { hint(); return; }
+      const row = indices[0], keys = conceptsHolding(row), name = nameOf(row);
+      const lead = el('p', 'lead');
+      lead.append(page.bdi(idOf(row) !== null ? page.clip(name, 40) : page.clipStart(name, 40)),
+        keys.length ? ` is in ${keys.length === 1 ? '1 shown concept' : keys.length + ' shown concepts'} (a button selects its card):` : ' is in none of the shown concepts.');
+      const list = el('ul');
+      for (const key of keys) {
+        const c = data.concepts[key], button = el('button', null, c.title), item = el('li');
+        button.type = 'button'; button.dataset.key = key;
+        button.title = 'select this card: ' + cardCaption(c);
+        button.addEventListener('click', () => { page.chooseCard(key); pressChosen(); });
+        item.append(button); list.append(item);
+      }
+      heldIn.replaceChildren(lead, ...(keys.length ? [list] : []));
+      heldIn.classList.add('held');
+      pressChosen();
+    });
+    document.addEventListener('rd-highlight', pressChosen); // a card selected or let go anywhere on the page
+  }
+
   // ---- consensus rows: the samples two concepts share ----
   document.querySelectorAll('tr.pair').forEach(tr => {
     const a = data.concepts[tr.dataset.a], b = data.concepts[tr.dataset.b];

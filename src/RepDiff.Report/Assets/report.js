@@ -171,13 +171,26 @@
     if (!panel || !narrow.matches || dockWanted === false) return;
     dock(true);
     hoverHeld = true;
+    fitDock();
     showAboveDock(card);
   }
+  // With the dock enlarged (85% of the window) a selected card had 51 px above it in a 600-px window: its first line. While a
+  // card is selected the enlarged dock gives up what the card needs (report.css: html.dock-fit, --room, the window's height
+  // left under the card), down to the dock's usual height; it is 85% again when no card is. "enlarge" stays pressed.
+  function fitDock() {
+    const root = document.documentElement, card = document.querySelector('.card.selected');
+    const fit = !!card && !!panel && narrow.matches && root.classList.contains('dock-tall');
+    root.classList.toggle('dock-fit', fit);
+    if (fit) root.style.setProperty('--room', (innerHeight - navBottom() - card.getBoundingClientRect().height - 20) + 'px');
+  }
+  // The methods bar's bottom once the page has scrolled to a card below it (sticky at the window's top): at the page's top the
+  // bar sits lower, and a card chosen from the dock was scrolled to 2,400 px under the window by that bar's place there.
+  const navBottom = () => nav ? Math.max(0, Math.min(nav.getBoundingClientRect().bottom, nav.offsetHeight)) : 0;
   // The card whole between the methods bar and the dock where that room holds it, else its top just under the bar: at any
   // dock height. scrollIntoView('nearest') had lined a card taller than the room up by its bottom, so with the dock enlarged
   // (85% of the window) its title and strength were under the bar, 250 to 480 px above the window's top.
   function showAboveDock(card) {
-    const r = card.getBoundingClientRect(), top = (nav ? Math.max(0, nav.getBoundingClientRect().bottom) : 0) + 10;
+    const r = card.getBoundingClientRect(), top = navBottom() + 10;
     const bottom = panel.getBoundingClientRect().top - 10;
     const by = r.top < top || r.height > bottom - top ? r.top - top : r.bottom > bottom ? r.bottom - bottom : 0;
     if (by) window.scrollBy(0, by);
@@ -195,11 +208,13 @@
     // The selected card stays above the dock as it grows.
     enlarger.addEventListener('click', () => {
       enlarger.setAttribute('aria-pressed', String(document.documentElement.classList.toggle('dock-tall')));
+      fitDock();
       const card = document.querySelector('.card.selected');
       if (card) showAboveDock(card);
     });
     opener.addEventListener('click', () => { dockWanted = true; dock(true); closer.focus(); });
     closer.addEventListener('click', () => { dockWanted = false; dock(false); opener.focus(); });
+    window.addEventListener('resize', fitDock);
   }
 
   // After the page moves under a still pointer (a link followed, a member list opened), the browser reports what scrolled
@@ -233,6 +248,7 @@
       unmarkSelected();
       selected = selected === key ? null : key;
       if (selected) { card.classList.add('selected'); card.setAttribute('aria-current', 'true'); dockFor(card); }
+      else fitDock();
       show(selected);
       // Said aloud, as the maps say what their keys did: the border alone told a screen reader's user nothing.
       if (live) {
@@ -245,6 +261,18 @@
     // (its click then reaches the card as a mouse click would), instead of being swallowed here.
     card.addEventListener('keydown', e => { if (e.target === card && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(); } });
   });
+  // A card chosen elsewhere on the page (cards.js: the concepts that hold a sample selected on a map) is selected or let go as
+  // its own click does it, and brought into view: above the dock where the maps are docked (dockFor), else where it lies.
+  data.chooseCard = key => {
+    const card = document.getElementById('card-' + key);
+    if (!card) return;
+    card.click();
+    if (selected !== key || (panel && narrow.matches && dockWanted !== false)) return;
+    const r = card.getBoundingClientRect();
+    if (r.top >= navBottom() && r.bottom <= innerHeight) return;
+    hoverHeld = true;
+    card.scrollIntoView({ block: 'start' }); // its title under the methods bar (report.css: the cards' scroll margin)
+  };
   // Paper cannot unfold what the page folds away (parameters and timings, difference matrices, coefficients by label): a
   // printed report showed only their summaries. They are opened while the page prints and folded again afterwards.
   let unfolded = [];
@@ -262,5 +290,6 @@
     if (!(e.detail && e.detail.indices && e.detail.indices.length) || !selected) return;
     unmarkSelected();
     selected = null;
+    fitDock();
   });
 })();

@@ -37,7 +37,8 @@ public sealed class LongIdsReportFixture
     /// <summary>
     /// A script's function `lines(element)`: the element's text, its number of lines and each break inside a word, where a word
     /// breaks only after " ", "/", "_", "-" or "." (the line a character is on from its own box); and `shownIn(value, box)`, which
-    /// adds whether the value is cut short and any problem (broken inside a word, cut without "…", past the box).
+    /// adds whether the value is cut short and any problem (broken inside a word, cut without "…", past the box); and
+    /// `eachMember(visit)`, which opens every card's member list in turn and visits each listed member (its first page).
     /// </summary>
     public const string LinesScript = @"
       const breakAfter = c => ' /_-.'.includes(c);
@@ -68,7 +69,11 @@ public sealed class LongIdsReportFixture
         if (ellipsized && getComputedStyle(value).textOverflow !== 'ellipsis') problems.push('past its column without an ellipsis');
         if (value.getBoundingClientRect().right > box.right + 0.5) problems.push('past its box');
         return { text, count, ellipsized, problems, shown: `${count} lines${ellipsized ? ', ends in …' : ''}` };
-      };";
+      };
+      const eachMember = visit => document.querySelectorAll('.card button.open-members').forEach(button => {
+        button.click();
+        document.querySelector('section.members:not([hidden])').querySelectorAll('li.member').forEach(visit);
+      });";
 
     private readonly Lazy<string> report = new(() =>
     {
@@ -171,18 +176,14 @@ public class MemberIdBreakBrowserTests(LongIdsReportFixture report, ChromiumFixt
             // item width | value | lines, ellipsis | its title | problems.
             var rows = await page.EvaluateAsync<string[]>(@"() => {" + LongIdsReportFixture.LinesScript + @"
               const out = [];
-              document.querySelectorAll('.card button.open-members').forEach(button => {
-                button.click();
-                const panel = document.querySelector('section.members:not([hidden])');
-                panel.querySelectorAll('li.member').forEach(item => {
-                  const box = item.getBoundingClientRect();
-                  item.querySelectorAll('.mline > .mid, .mline > .mlabel').forEach(value => {
-                    const { text, count, inside } = lines(value), problems = [...inside];
-                    const ellipsized = value.scrollWidth > value.clientWidth + 0.5;
-                    if (ellipsized && getComputedStyle(value).textOverflow !== 'ellipsis') problems.push('past its column without an ellipsis');
-                    if (value.getBoundingClientRect().right > box.right + 0.5) problems.push('past its item');
-                    out.push(`${Math.round(box.width)} px | ${text} | ${count} lines${ellipsized ? ', ends in …' : ''} | ${value.title} | ${problems.join('; ')}`);
-                  });
+              eachMember(item => {
+                const box = item.getBoundingClientRect();
+                item.querySelectorAll('.mline > .mid, .mline > .mlabel').forEach(value => {
+                  const { text, count, inside } = lines(value), problems = [...inside];
+                  const ellipsized = value.scrollWidth > value.clientWidth + 0.5;
+                  if (ellipsized && getComputedStyle(value).textOverflow !== 'ellipsis') problems.push('past its column without an ellipsis');
+                  if (value.getBoundingClientRect().right > box.right + 0.5) problems.push('past its item');
+                  out.push(`${Math.round(box.width)} px | ${text} | ${count} lines${ellipsized ? ', ends in …' : ''} | ${value.title} | ${problems.join('; ')}`);
                 });
               });
               return out;

@@ -65,4 +65,46 @@ public class DockedCardBrowserTests(CardReportFixture report, ChromiumFixture ch
             await page.CloseAsync();
         }
     }
+    /// <summary>
+    /// With the dock enlarged (85% of the window), a selected card kept only what the rest of the window held: at 960×600, 51 px
+    /// between the methods bar and the dock, its first line. While a card is selected the enlarged dock now leaves it the room it
+    /// needs, down to the dock's usual height (min(44vh, 420 px)), where a taller card still shows as much as the usual dock
+    /// leaves; "enlarge" stays pressed, and with no card selected the dock is 85% of the window again.
+    /// </summary>
+    [ChromiumFact]
+    public async Task ACardSelectedUnderTheEnlargedDockIsReadable()
+    {
+        var browser = await Browser();
+        foreach (var (width, height) in new[] { (960, 600), (360, 740), (768, 900) })
+        {
+            var (page, errors) = await AccessibilityBrowserTests.Open(browser, report.Report, width, height);
+            string size = $"{width}×{height}";
+            await page.Locator("button.dock-open").ClickAsync();
+            var grow = page.Locator("button.dock-grow");
+            await grow.ClickAsync();
+            double usual = Math.Min(0.44 * height, 420);
+            foreach (int n in new[] { 2, 5 })
+            {
+                var card = page.Locator(".card").Nth(n);
+                string key = (await card.GetAttributeAsync("data-key"))!;
+                await card.EvaluateAsync("c => { c.scrollIntoView({ block: 'start' }); c.click(); }");
+                Assert.Equal("true", await card.GetAttributeAsync("aria-current"));
+                Assert.Equal("true", await grow.GetAttributeAsync("aria-pressed"));
+                var p = await page.EvaluateAsync<double[]>(Place, key);
+                string where = $"{size}, card {n} selected under the enlarged dock: card {p[0]:F0}..{p[1]:F0}, the methods bar ends at {p[2]:F0}, the dock starts at {p[3]:F0}";
+                Console.WriteLine(where);
+                // As much of the card as the dock's usual height leaves (all of it where that room holds it), its top under the bar.
+                double room = height - usual - p[2] - 20, shown = Math.Min(p[1], p[3]) - p[0];
+                Assert.True(p[0] >= p[2] - 0.5 && shown >= Math.Min(p[1] - p[0], room) - 0.5, where);
+                // The dock no lower than its usual height, no higher than the enlarged one.
+                Assert.True(p[3] <= height - usual + 0.5 && p[3] >= 0.15 * height - 0.5, where);
+                // Let go, the dock is enlarged again.
+                await card.EvaluateAsync("c => c.click()");
+                var after = await page.EvaluateAsync<double[]>(Place, key);
+                Assert.True(Math.Abs(after[3] - 0.15 * height) < 1, $"{size}: with no card selected the dock starts at {after[3]:F0}, not at 15% of {height}");
+            }
+            Assert.Empty(errors);
+            await page.CloseAsync();
+        }
+    }
 }

@@ -44,23 +44,19 @@ public class MemberFileBreakBrowserTests(ChromiumFixture chromium) : ChromiumTes
         // item width | id | file | lines, ellipsis | its title | problems.
         var rows = await page.EvaluateAsync<string[]>(@"() => {" + LongIdsReportFixture.LinesScript + @"
           const out = [];
-          document.querySelectorAll('.card button.open-members').forEach(button => {
-            button.click();
-            const panel = document.querySelector('section.members:not([hidden])');
-            panel.querySelectorAll('li.member').forEach(item => {
-              const box = item.getBoundingClientRect(), file = item.querySelector('.mline > .mfile'), id = item.querySelector('.mline > .mid');
-              if (!file) { out.push(`${Math.round(box.width)} px | ${id ? id.textContent : ''} | | | | no file line`); return; }
-              const { text, shown, ellipsized, problems } = shownIn(file, box);
-              if (file.getBoundingClientRect().left < box.left - 0.5) problems.push('past its item');
-              if (file.scrollHeight > file.clientHeight + 0.5) problems.push(`cut in height (${file.scrollHeight} > ${file.clientHeight} px)`);
-              if (parseFloat(getComputedStyle(file).fontSize) < parseFloat(getComputedStyle(file.parentElement).fontSize)) problems.push('smaller than its line');
-              // Its own name (after the last '/') whole on a line of its own where the item is wide enough for it.
-              const own = text.slice(text.lastIndexOf('/') + 1), probe = document.createElement('span');
-              probe.style.cssText = 'position:absolute;white-space:nowrap;visibility:hidden'; probe.textContent = own; file.appendChild(probe);
-              const ownWidth = probe.getBoundingClientRect().width; probe.remove();
-              if (ownWidth <= file.clientWidth && ellipsized) problems.push(`its own name fits (${Math.round(ownWidth)} px) but is cut`);
-              out.push(`${Math.round(box.width)} px | ${id ? id.textContent : ''} | ${text} | ${shown} | ${file.title} | ${problems.join('; ')}`);
-            });
+          eachMember(item => {
+            const box = item.getBoundingClientRect(), file = item.querySelector('.mline > .mfile'), id = item.querySelector('.mline > .mid');
+            if (!file) { out.push(`${Math.round(box.width)} px | ${id ? id.textContent : ''} | | | | no file line`); return; }
+            const { text, shown, ellipsized, problems } = shownIn(file, box);
+            if (file.getBoundingClientRect().left < box.left - 0.5) problems.push('past its item');
+            if (file.scrollHeight > file.clientHeight + 0.5) problems.push(`cut in height (${file.scrollHeight} > ${file.clientHeight} px)`);
+            if (parseFloat(getComputedStyle(file).fontSize) < parseFloat(getComputedStyle(file.parentElement).fontSize)) problems.push('smaller than its line');
+            // Its own name (after the last '/') whole on a line of its own where the item is wide enough for it.
+            const own = text.slice(text.lastIndexOf('/') + 1), probe = document.createElement('span');
+            probe.style.cssText = 'position:absolute;white-space:nowrap;visibility:hidden'; probe.textContent = own; file.appendChild(probe);
+            const ownWidth = probe.getBoundingClientRect().width; probe.remove();
+            if (ownWidth <= file.clientWidth && ellipsized) problems.push(`its own name fits (${Math.round(ownWidth)} px) but is cut`);
+            out.push(`${Math.round(box.width)} px | ${id ? id.textContent : ''} | ${text} | ${shown} | ${file.title} | ${problems.join('; ')}`);
           });
           return out;
         }");
