@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using RepDiff.Demo;
 using RepDiff.Methods;
 using RepDiff.Methods.Koda;
 using RepDiff.Options;
