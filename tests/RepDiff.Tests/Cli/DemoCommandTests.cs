@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using RepDiff.Demo;
 using RepDiff.Methods;
 using RepDiff.Methods.Koda;
 using RepDiff.Options;
@@ -9,32 +8,10 @@ namespace RepDiff.Tests.Cli;
 
 /// <summary>
 /// `repdiff demo` into a folder an earlier demo run wrote: the new run replaces it (the digit pairs only, RDX only, to stay
-/// quick). The class's demo runs share one training of the digit MLPs (<see cref="TrainedDigits"/>).
+/// quick). The demo runs share one training of the digit MLPs with the test run's other demo runs (<see cref="TrainedDigits"/>).
 /// </summary>
-public class DemoCommandTests(DemoCommandTests.TrainedDigits trained) : IClassFixture<DemoCommandTests.TrainedDigits>
+public class DemoCommandTests
 {
-    /// <summary>
-    /// The demo's digit pairs, trained by the first demo run of the class (DigitsExperiment.Build, inside that run) and
-    /// handed to the later ones. Training the three MLPs again was most of the runs that compare with a quick method
-    /// (five runs, 172 s of the suite under load, h198); these tests are about the demo's folder and the methods it runs,
-    /// and DemoModelTests holds the training itself to its accuracies and its seed. A run leaves its pairs as it found them
-    /// (it saves them as a.npy and b.npy after comparing), so every run sees the pairs a fresh training gives.
-    /// </summary>
-    public sealed class TrainedDigits
-    {
-        private readonly Lock gate = new();
-        private readonly Dictionary<int, IReadOnlyList<DemoPair>> bySeed = [];
-
-        public IReadOnlyList<DemoPair> Build(Optdigits digits, int seed, IProgress<ProgressUpdate>? progress)
-        {
-            lock (gate)
-            {
-                if (!bySeed.TryGetValue(seed, out var pairs)) bySeed[seed] = pairs = DigitsExperiment.Build(digits, seed, progress);
-                return pairs;
-            }
-        }
-    }
-
     [Fact]
     public void ASecondRunReplacesTheFirstRunsFolder()
     {
@@ -52,7 +29,7 @@ public class DemoCommandTests(DemoCommandTests.TrainedDigits trained) : IClassFi
             var stdout = new StringWriter();
             var stderr = new StringWriter();
             // The second run names its folder as "--out=…": the command it records leaves that form out too.
-            int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(digitPairs: trained.Build), run == 0 ? args : ["demo", $"--out={dir}", .. args[3..]], stdout, stderr);
+            int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(digitPairs: TrainedDigits.Build), run == 0 ? args : ["demo", $"--out={dir}", .. args[3..]], stdout, stderr);
             Assert.True(code == 0, $"run {run + 1}: exit {code}: {stderr}");
             Assert.Equal("repdiff demo --digits-only --methods rdx", (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "checkpoints", "results.json")))!["command"]!);
             Assert.Contains("finding: rdx: ", stdout.ToString());
@@ -108,7 +85,7 @@ public class DemoCommandTests(DemoCommandTests.TrainedDigits trained) : IClassFi
         var stderr = new StringWriter();
         var registry = new MethodRegistry(MethodRegistry.Default.Methods.Where(m => m.Name != "koda")
             .Append(LikeKoda()).Append(AppliesUpTo("small-only", 1000)).Append(AppliesUpTo("nothing", 0)));
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(registry, trained.Build), ["demo", "--out", dir, "--digits-only", "--methods", "rdx,koda"], stdout, stderr);
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(registry, TrainedDigits.Build), ["demo", "--out", dir, "--digits-only", "--methods", "rdx,koda"], stdout, stderr);
         Assert.True(code == 0, $"exit {code}: {stderr}");
         System.Text.Json.Nodes.JsonNode Results(string folder, string pair) => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, pair, "results.json")))!;
         string[] Methods(string folder, string pair) => Results(folder, pair)["explanations"]!.AsArray().Select(e => (string)e!["method"]!).ToArray();
@@ -122,7 +99,7 @@ public class DemoCommandTests(DemoCommandTests.TrainedDigits trained) : IClassFi
         string alone = Path.Combine(TestData.TempDir(), "demo");
         stdout = new StringWriter();
         stderr = new StringWriter();
-        code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(registry, trained.Build), ["demo", "--out", alone, "--digits-only", "--methods", "small-only"], stdout, stderr);
+        code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(registry, TrainedDigits.Build), ["demo", "--out", alone, "--digits-only", "--methods", "small-only"], stdout, stderr);
         Assert.True(code == 0, $"exit {code}: {stderr}");
         Assert.Equal(["small-only"], Methods(alone, "checkpoints"));
         Assert.False(Directory.Exists(Path.Combine(alone, "merged-labels")));
@@ -131,7 +108,7 @@ public class DemoCommandTests(DemoCommandTests.TrainedDigits trained) : IClassFi
 
         string none = Path.Combine(TestData.TempDir(), "demo");
         stderr = new StringWriter();
-        code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(registry, trained.Build),
+        code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(registry, TrainedDigits.Build),
             ["demo", "--out", none, "--digits-only", "--methods", "nothing"], new StringWriter(), stderr);
         Assert.Equal(2, code);
         var errors = stderr.ToString().Split('\n').Where(l => l.StartsWith("error", StringComparison.Ordinal)).ToList();

@@ -82,7 +82,8 @@ public abstract class ChromiumTests(ChromiumFixture chromium) : IAsyncLifetime
 /// <summary>
 /// Runs `repdiff demo` once, when a browser test first needs it (not at all when they are skipped): with
 /// the small real-model samples, whose embeddings the real-model finding tests share through the demo's
-/// cache; with the README's standard samples when REPDIFF_SCREENSHOT asks for the README's picture.
+/// cache; with the README's standard samples when REPDIFF_SCREENSHOT asks for the README's picture. Its digit pairs are
+/// the test run's one training (<see cref="TrainedDigits"/>).
 /// </summary>
 public sealed class DemoReportFixture
 {
@@ -92,7 +93,7 @@ public sealed class DemoReportFixture
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         string samples = Environment.GetEnvironmentVariable("REPDIFF_SCREENSHOT") is { Length: > 0 } ? "standard" : "small";
-        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(), ["demo", "--out", dir, "--samples", samples], stdout, stderr);
+        int code = global::RepDiff.Cli.Cli.Run(global::RepDiff.Cli.Cli.BuildRoot(digitPairs: TrainedDigits.Build), ["demo", "--out", dir, "--samples", samples], stdout, stderr);
         return (dir, code, stdout + "\n" + stderr);
     });
 
