@@ -285,6 +285,9 @@ public class InputFormatTests
         Run("pca", structIds, b, "--key", "X", "--out", output).AssertBadInput(What(structIds) + "a MATLAB struct, not ids");
         // Without --key, X is the one array to choose: the struct's fields are the ids variable's, not arrays to offer.
         Run("pca", structIds, b, "--out", output).AssertBadInput(What(structIds) + "a MATLAB struct, not ids");
+        // A field picked by --key is part of the ids, refused as the struct is (it had been "not an embedding: … Reference values").
+        Run("pca", structIds, b, "--key", "ids/name", "--out", output).AssertBadInput(What(structIds) + "a MATLAB struct, not ids");
+        Run("inspect", structIds, "--key", "ids/name").AssertBadInput(What(structIds) + "a MATLAB struct, not ids");
         // A cell array of doubles: each cell a reference to a double, not a char vector.
         var refs = new PureHDF.H5Group();
         var cells = new PureHDF.H5ObjectReference[1, 6];
