@@ -74,9 +74,8 @@ internal static class CompareCommand
             var intended = (named ?? registry.PairMethods.Where(m => m.InCompareByDefault).ToList()).Select(m => MethodRun.WithDefaults(m, s)).ToList();
             var (spec, staged) = ModelPair.Resolve(parse, given, dir, Outputs.Files, n => Comparison.CheckCount(intended, n, trust));
             using var stagedFolder = staged;
-            spec.RefuseSameInput();
             var clock = Stopwatch.StartNew();
-            using var opened = spec.Open();
+            using var opened = spec.OpenToExplain();
             PairInputOptions.SayWhatWasLeftOut(opened);
             spec.RefuseIdenticalValues(opened);
             var pair = MethodCommand.FitValueRange(opened, null);

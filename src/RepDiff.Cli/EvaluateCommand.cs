@@ -37,14 +37,19 @@ internal static class EvaluateCommand
             var file = ResultsFile.Read(path);
             ResultsWithoutConcepts.RefuseUnscorable(file, path);
             var spec = inputs.JoinSpec(parse);
-            spec.RefuseSameInput();
+            // Each file's archive is opened once for the run: the checks below ask which array a key picks up to six times,
+            // and the pair's readers read through it (it had been opened again for the pair, and for the same-input check).
+            using var archives = new InputArchives();
+            spec.RefuseSameInput(archives);
             // The file names every run records first (they name the files swapped; joined by id, swapped files had been refused
             // as "sample 0 is 's0' in the run but 's599' here"), then the join, then the dimensions, which catch A and B swapped
             // under other names.
-            // Each file's arrays are looked up in one opening of it for the run (the checks below ask up to six times).
-            using var arrays = new ArraysNamed(inputAt: spec.InputAt);
+            var arrays = new ArraysNamed(archives, spec.InputAt);
             RefuseSwappedInputs(file, path, spec, arrays);
-            using var opened = spec.Open();
+            // Both archives opened before the pair, which reads through them, for the fingerprints' questions after it.
+            arrays.In(spec.PathA, spec.KeyA);
+            arrays.In(spec.PathB, spec.KeyB);
+            using var opened = spec.Open(archives);
             PairInputOptions.SayWhatWasLeftOut(opened);
             RefuseAnotherJoin(file, path, opened);
             RefuseOtherDimensions(file, path, opened);
@@ -185,11 +190,11 @@ internal static class EvaluateCommand
     /// either), as are no key and the name of a file's only array. A key the file has no array for (or no key for a file
     /// of several), or a file that does not open, stays as typed, to be told apart from the file's. Each file's format is
     /// read once and the file opened once for the run, its index kept (an .npz's zip directory, a .safetensors header, a
-    /// .pt's pickle): it had been opened for each of up to six questions, and its format read again for each.
+    /// .pt's pickle) in <paramref name="archives"/>, which the pair's readers read through: it had been opened for each of
+    /// up to six questions, and its format read again for each.
     /// </summary>
-    internal sealed class ArraysNamed(Func<EmbeddingInput, ArrayArchive?>? open = null, Func<string, EmbeddingInput>? inputAt = null) : IDisposable
+    internal sealed class ArraysNamed(InputArchives archives, Func<string, EmbeddingInput>? inputAt = null)
     {
-        private readonly Func<EmbeddingInput, ArrayArchive?> open = open ?? ArrayArchive.Open;
         /// <summary>Each file with its format as the pair's spec read it (<see cref="PairSpec.InputAt"/>): it had been read again here.</summary>
         private readonly Func<string, EmbeddingInput> inputAt = inputAt ?? EmbeddingInput.Of;
         /// <summary>
@@ -207,7 +212,7 @@ internal static class EvaluateCommand
                 ArrayArchive? archive = null;
                 if (read.TakesKey)
                 {
-                    try { archive = open(read); }
+                    try { archive = archives.Of(read); }
                     catch (RepDiffInputException) { }
                 }
                 files[input] = file = (read.TakesKey, archive);
@@ -216,11 +221,6 @@ internal static class EvaluateCommand
             if (file.Archive is null) return key;
             try { return file.Archive.ArrayNamed(key); }
             catch (RepDiffInputException) { return key; }
-        }
-
-        public void Dispose()
-        {
-            foreach (var (_, archive) in files.Values) archive?.Dispose();
         }
     }
 

@@ -38,8 +38,7 @@ internal static class MethodCommand
             Outputs.Check(dir);
             var clock = Stopwatch.StartNew();
             var spec = inputs.Spec(parse);
-            spec.RefuseSameInput();
-            using var opened = spec.Open();
+            using var opened = spec.OpenToExplain();
             PairInputOptions.SayWhatWasLeftOut(opened);
             spec.RefuseIdenticalValues(opened);
             // Options that need more samples than there are, refused before the value-range warnings: a bad option is

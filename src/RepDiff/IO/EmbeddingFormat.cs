@@ -28,6 +28,12 @@ internal sealed record EmbeddingFormat
     /// <summary>Opens the file as an archive of its arrays or columns (what `inspect` lists); null when it holds one array.</summary>
     internal Func<string, ArrayArchive>? OpenArchive { get; init; }
 
+    /// <summary>
+    /// Whether its rows are read through its archive (<see cref="ArrayArchive.OpenNamedRows"/>), so that an archive opened
+    /// already can read them; a table's are read with its id column, not through its archive of columns.
+    /// </summary>
+    internal bool RowsFromArchive => OpenArchive is not null && !HasColumns;
+
     public static readonly IReadOnlyList<EmbeddingFormat> All =
     [
         new() { Extensions = [".npy"], Noun = "an .npy array", OpenRows = (path, _, _, validate) => Npy.OpenRows(path, validate) },

@@ -151,12 +151,17 @@ public static class Embeddings
     /// </summary>
     public static RowFile Open(string path, string? key, string? idColumn, bool validate) => Open(EmbeddingInput.Of(path), key, idColumn, validate);
 
-    /// <summary><see cref="Open(string, string?, string?, bool)"/> of a file whose format was read where it was named: it is not read again.</summary>
-    public static RowFile Open(EmbeddingInput input, string? key, string? idColumn, bool validate)
+    /// <summary>
+    /// <see cref="Open(string, string?, string?, bool)"/> of a file whose format was read where it was named: it is not read
+    /// again. An archive of arrays already opened in <paramref name="archives"/> is read through, not opened again.
+    /// </summary>
+    public static RowFile Open(EmbeddingInput input, string? key, string? idColumn, bool validate, InputArchives? archives = null)
     {
         string path = input.Path;
         if (Directory.Exists(path)) throw FolderGiven(path);
-        var rows = input.Format is { } format ? format.OpenRows(path, key, idColumn, validate) : throw NotAFormat(path);
+        var rows = input.Format is not { } format ? throw NotAFormat(path)
+            : format.RowsFromArchive && archives?.ForReader(input) is { } archive ? archive.OpenNamedRows(key, validate)
+            : format.OpenRows(path, key, idColumn, validate);
         // A table's column and a JSON Lines field are named as given (an archive of arrays names its own: OpenNamedRows).
         if (key is not null && input.TakesKey) rows.ArrayName ??= key;
         if (validate && rows.Rows == 0)

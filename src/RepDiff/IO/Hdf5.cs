@@ -263,11 +263,15 @@ internal static class Hdf5
         }
 
         /// <summary>
-        /// Ids sit beside the embeddings in their group: "emb/ids" beside "emb/feats". In a MATLAB file a variable named ids
-        /// is the ids whatever MATLAB made of it: a struct's fields ("ids/name") are no arrays to choose, its refusal says why.
+        /// Ids sit beside the embeddings in their group: "emb/ids" beside "emb/feats". A group named ids beside the embeddings
+        /// is the ids whatever it holds (a MATLAB struct's fields, h5py's f.create_group("ids")): its datasets ("ids/name") are
+        /// no arrays to choose, and its refusal says why (they had been offered as keys in a plain .h5). In a file whose every
+        /// dataset is inside such a group, the group holds the embeddings ("ids/feats"), as before.
         /// </summary>
         protected override bool IsIds(string key) => KeepsIds
-            && (IdNames.Contains(key[(key.LastIndexOf('/') + 1)..]) || writtenByMatlab && key.Split('/').Any(IdNames.Contains));
+            && (IdNames.Contains(key[(key.LastIndexOf('/') + 1)..]) || InIdsGroup(key) && (writtenByMatlab || Keys.Any(other => !InIdsGroup(other))));
+
+        private static bool InIdsGroup(string key) => key.Split('/')[..^1].Any(IdNames.Contains);
 
         private List<string> ListDatasets()
         {
@@ -290,6 +294,13 @@ internal static class Hdf5
             // One sample's vector is a listed dataset, named by its listed key.
             if (ReadingVector) return new RowFile(Hdf5Rows.Open(shared, Path, key!, NameOf(key!), ListedDataset(key!)), checkFinite);
             var (chosen, wasListed) = Dataset(key);
+            // A key into the ids group beside the embeddings picks part of the ids: refused as that group is when read as the ids.
+            if (InIdsGroup(chosen) && IsIds(chosen))
+            {
+                string[] parts = chosen.Split('/');
+                string group = string.Join('/', parts[..(Array.FindIndex(parts, IdNames.Contains) + 1)]);
+                if (NotIdsGroup(group) is { } refused) throw refused;
+            }
             string name = wasListed && Keys.Count == 1 ? Path : NameOf(chosen);
             var dataset = Hdf5Rows.Open(shared, Path, chosen, name);
             return WithIdsBeside(writtenByMatlab && dataset.Shape.Length == 2 ? AsMatlabShowsIt(dataset, name, checkFinite) : new RowFile(dataset, checkFinite), chosen);
@@ -339,9 +350,8 @@ internal static class Hdf5
             {
                 // A group holds no ids (MATLAB saves a struct or an object as one), and pairing the rows by position without a
                 // word would hide that the file's own ids were not used: refused, as a .pt's dict under that name is.
-                if (Guard(name, () => File.LinkExists(key) ? File.Get(key) : null) is not IH5Group group) return null;
-                if (writtenByMatlab) throw NotMatlabIds(name, $"a MATLAB {MatlabClass(group, name) ?? "group"}");
-                throw NotIds(name, "an HDF5 group");
+                if (NotIdsGroup(key) is { } refused) throw refused;
+                return null;
             }
             var dataset = Guard(name, () => File.Dataset(key));
             if (writtenByMatlab) return Beside(key, MatlabIds(dataset, name, rows));
@@ -358,6 +368,14 @@ internal static class Hdf5
             // numpy's "S" strings are padded with NULs, which are no part of the id.
             string[] ids = strings ? Array.ConvertAll(Guard(name, () => dataset.Read<string[]>()), id => id.TrimEnd('\0')) : IntegerIds(dataset, dtype!, name);
             return Beside(key, ids);
+        }
+
+        /// <summary>The refusal of the group at <paramref name="key"/> as the samples' ids, or null when the key names no group.</summary>
+        private RepDiffInputException? NotIdsGroup(string key)
+        {
+            string name = NameOf(key);
+            if (Guard(name, () => File.LinkExists(key) ? File.Get(key) : null) is not IH5Group group) return null;
+            return writtenByMatlab ? NotMatlabIds(name, $"a MATLAB {MatlabClass(group, name) ?? "group"}") : NotIds(name, "an HDF5 group");
         }
 
         /// <summary>

@@ -68,9 +68,12 @@ public sealed record PairSpec(string PathA, string PathB)
     /// For the commands that explain a difference: one array of one file given as both A and B has none, and every
     /// method would list only noise ("no better than random groups"). A mistake, so refused; `metrics` still compares them.
     /// </summary>
-    public void RefuseSameInput()
+    public void RefuseSameInput() => RefuseSameInput(null);
+
+    /// <summary><see cref="RefuseSameInput()"/>, an archive it opens kept in <paramref name="archives"/> for the pair's readers.</summary>
+    public void RefuseSameInput(InputArchives? archives)
     {
-        if (IdsA == IdsB && FileKind.SameFile(PathA, PathB) && SameArray())
+        if (IdsA == IdsB && FileKind.SameFile(PathA, PathB) && SameArray(archives))
             throw new RepDiffInputException($"{Path.GetFileName(PathA)}{(KeyA is null ? "" : $" ({KeyA})")} is both A and B, so there is no difference to explain; "
                 + "give the embeddings of two models (or two arrays of one file with --key-a and --key-b)");
     }
@@ -78,14 +81,28 @@ public sealed record PairSpec(string PathA, string PathB)
     /// <summary>
     /// Whether the keys of one file pick one array, compared by the array's name (`--key-a x --key-b x.npy` of an .npz had
     /// passed as two arrays, to be refused only after both were read, as holding the same values). The one file names
-    /// both keys' arrays from one opening (one for each key had opened it twice).
+    /// both keys' arrays from one opening (one for each key had opened it twice), which the pair's readers use when given
+    /// the same <paramref name="archives"/>.
     /// </summary>
-    private bool SameArray()
+    private bool SameArray(InputArchives? archives)
     {
         if (KeyA == KeyB) return true;
         if (KeyA is null || KeyB is null || !InputA.TakesKey) return false;
+        if (archives is not null) return Named(archives.Of(InputA));
         using var archive = ArrayArchive.Open(InputA);
-        return (archive?.ArrayNamed(KeyA) ?? KeyA) == (archive?.ArrayNamed(KeyB) ?? KeyB);
+        return Named(archive);
+        bool Named(ArrayArchive? archive) => (archive?.ArrayNamed(KeyA) ?? KeyA) == (archive?.ArrayNamed(KeyB) ?? KeyB);
+    }
+
+    /// <summary>
+    /// For the commands that explain a difference: <see cref="RefuseSameInput"/>, then <see cref="Open"/>, the archive the
+    /// refusal opened to compare two keys of one file read by the pair's readers rather than opened again.
+    /// </summary>
+    public RepresentationPair OpenToExplain()
+    {
+        using var archives = new InputArchives();
+        RefuseSameInput(archives);
+        return Open(archives);
     }
 
     /// <summary>
@@ -191,16 +208,19 @@ public sealed record PairSpec(string PathA, string PathB)
     /// inputs that carry their own ids (JSON Lines records' ids, an .npz's or .pt's ids beside the embeddings): those are
     /// used as an ids file's would be.
     /// </summary>
-    public RepresentationPair Open()
+    public RepresentationPair Open() => Open(null);
+
+    /// <summary><see cref="Open()"/>, an input whose archive <paramref name="archives"/> has open already read through it.</summary>
+    public RepresentationPair Open(InputArchives? archives)
     {
-        if (JoinsById) return Load();
+        if (JoinsById) return Load(archives);
         CheckFlags();
         var (nameA, nameB) = Names(); // before any file is opened: a name clash is refused without reading
-        var a = Embeddings.OpenRows(InputA, KeyA);
+        var a = Embeddings.Open(InputA, KeyA, idColumn: null, validate: true, archives);
         readA = (PathA, KeyA, a.ArrayName);
         try
         {
-            var b = Embeddings.OpenRows(InputB, KeyB);
+            var b = Embeddings.Open(InputB, KeyB, idColumn: null, validate: true, archives);
             readB = (PathB, KeyB, b.ArrayName);
             if (a.Ids is not null || b.Ids is not null)
                 using (b)
@@ -261,17 +281,20 @@ public sealed record PairSpec(string PathA, string PathB)
     }
 
     /// <summary>Loads and validates both representations and the side information; any problem is a RepDiffInputException.</summary>
-    public RepresentationPair Load()
+    public RepresentationPair Load() => Load(null);
+
+    /// <summary><see cref="Load()"/>, an input whose archive <paramref name="archives"/> has open already read through it.</summary>
+    public RepresentationPair Load(InputArchives? archives)
     {
         CheckFlags();
         var (shownA, shownB) = Names();
         LoadedSide a, b;
-        using (var rows = Embeddings.Open(InputA, KeyA, IdColumn, validate: true))
+        using (var rows = Embeddings.Open(InputA, KeyA, IdColumn, validate: true, archives))
         {
             a = Side(rows, IdsA);
             readA = (PathA, KeyA, rows.ArrayName);
         }
-        using (var rows = Embeddings.Open(InputB, KeyB, IdColumn, validate: true))
+        using (var rows = Embeddings.Open(InputB, KeyB, IdColumn, validate: true, archives))
         {
             b = Side(rows, IdsB);
             readB = (PathB, KeyB, rows.ArrayName);

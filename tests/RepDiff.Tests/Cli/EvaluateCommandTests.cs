@@ -481,8 +481,9 @@ public class EvaluateCommandTests
         }
         string single = Path.Combine(dir, "x.npy"), missing = Path.Combine(dir, "missing.npz");
         var opened = new List<string>();
-        using (var arrays = new RepDiff.Cli.EvaluateCommand.ArraysNamed(input => { opened.Add(input.Path); return ArrayArchive.Open(input); }))
+        using (var archives = new InputArchives(input => { opened.Add(input.Path); return ArrayArchive.Open(input); }))
         {
+            var arrays = new RepDiff.Cli.EvaluateCommand.ArraysNamed(archives);
             foreach (var _ in Enumerable.Range(0, 3))
             {
                 foreach (string? key in new[] { "x", "x.npy", "y", "y.npy" })

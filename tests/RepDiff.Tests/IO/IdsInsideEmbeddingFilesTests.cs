@@ -315,6 +315,9 @@ public class IdsInsideEmbeddingFilesTests : IDisposable
     /// <summary>
     /// A group named ids beside the embeddings (h5py's f.create_group("ids")) holds no ids: refused in one line, as a .pt's
     /// dict or a .safetensors' JSON object under that name is, where it had been passed over and the rows paired by position.
+    /// Its datasets are the ids', not embeddings to choose, as a MATLAB struct's fields are: without --key, `inspect` and
+    /// --key ids/name give the same refusal (they had listed "ids/name" as a key, and read it as "not an embedding"). A file
+    /// whose only group is named ids holds the embeddings there, and is read as before.
     /// </summary>
     [Fact]
     public void AnH5GroupNamedIdsIsRefusedNotPassedOver()
@@ -322,8 +325,16 @@ public class IdsInsideEmbeddingFilesTests : IDisposable
         var (other, _, _) = SmallPair(dir, rows: 6);
         string path = H5("group-ids.h5", new PureHDF.H5File { ["emb"] = SixRows(), ["ids"] = new PureHDF.H5Group { ["name"] = SixIds } });
         string output = Path.Combine(dir, "out");
-        Run("pca", path, other, "--key", "emb", "--out", output).AssertBadInput($"{path}[ids]: holds an HDF5 group beside the embeddings, not ids; ids are strings or integers");
+        string refusal = $"{path}[ids]: holds an HDF5 group beside the embeddings, not ids; ids are strings or integers";
+        Run("pca", path, other, "--key", "emb", "--out", output).AssertBadInput(refusal);
+        Run("pca", path, other, "--out", output).AssertBadInput(refusal);
+        Run("pca", path, other, "--key", "ids/name", "--out", output).AssertBadInput(refusal);
+        Run("inspect", path).AssertBadInput(refusal);
+        Run("inspect", path, "--key", "ids/name").AssertBadInput(refusal);
         Assert.False(Directory.Exists(output));
+        string inGroup = H5("only-group.h5", new PureHDF.H5File { ["ids"] = new PureHDF.H5Group { ["feats"] = SixRows() } });
+        Assert.Equal(0, Run("pca", inGroup, other, "--key", "ids/feats", "--out", output).Code);
+        Assert.Equal(0, Run("inspect", inGroup).Code);
     }
 
     /// <summary>
