@@ -337,7 +337,10 @@ public static class FindingText
             var real = profiles.Where(p => p.Size >= 2).ToList();
             int singles = profiles.Count - real.Count;
             string sizes = JoinWords(real.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
-            string groups = (real.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(real.Count)} groups ({sizes} {noun})")
+            // Where a concept at chance was passed over, the ranks spoken of: "see the concept cards" would read cards 1 to 5.
+            bool passedOver = difference && validated.Count == 0 && held is null && direction.Concepts.Take(maxConcepts).Any(c => c.GridAtChance);
+            string ranks = JoinWords(real.Select(p => p.Rank.ToString(CultureInfo.InvariantCulture)).ToList());
+            string groups = (real.Count == 1 ? $"one group of {sizes} {noun}{(passedOver ? $" (concept {ranks})" : "")}" : $"{Count(real.Count)} groups ({sizes} {noun}{(passedOver ? $": concepts {ranks}" : "")})")
                 + (singles == 0 ? "" : singles == 1 ? " and one concept of a single sample" : $" and {Count(singles)} concepts of a single sample each");
             // Given groups by the names their user knows them by: "the groups 'cats-indoor' (120 samples) and 'strays' (30 samples)",
             // and how many more hold, as the run's line counts them: of thirteen that held, "and two more" had counted the five spoken of.

@@ -482,15 +482,19 @@ public class ChanceAndWordingTests
     {
         // h209 on minilm/arctic: SPEC's "five groups (50, 50, 50, 50 and 50 samples)" counted concept 5, whose grid's BSR
         // 0.39 is below its chance 0.50 (its card marked †). The sentence speaks of the four whose cards are not marked.
-        var e = GridsScored([0.95, 0.90, 0.88, 0.85, 0.39]);
-        Assert.Equal([false, false, false, false, true], e.Directions[1].Concepts.Select(c => c.GridAtChance));
+        // Of its six concepts the first five above chance are spoken of, named by rank so that the cards can be found.
+        var e = GridsScored([0.95, 0.90, 0.88, 0.85, 0.39, 0.80]);
+        Assert.Equal([false, false, false, false, true, false], e.Directions[1].Concepts.Select(c => c.GridAtChance));
         var b = FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB);
         Assert.False(b.NoBetterThanChance);
-        Assert.Equal("b.npy ranks the members of four groups (50, 50, 50 and 50 samples) as nearer neighbours of each other than a.npy does (there are no labels to name them: see the concept cards).", b.Text);
+        Assert.Equal("b.npy ranks the members of five groups (50, 50, 50, 50 and 50 samples: concepts 1, 2, 3, 4 and 6) as nearer neighbours of each other than a.npy does (there are no labels to name them: see the concept cards).", b.Text);
         Assert.DoesNotContain(b.Concepts, p => p.Rank == 5);
         // A grid exactly at its chance level is marked † too, and left out likewise.
         e.Directions[1].Concepts[3].Bsr = 0.50;
-        Assert.StartsWith("b.npy ranks the members of three groups (50, 50 and 50 samples)", FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
+        Assert.StartsWith("b.npy ranks the members of four groups (50, 50, 50 and 50 samples: concepts 1, 2, 3 and 6) as", FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
+        // With none at chance among the first five, the sentence is as it was, without ranks.
+        e.Directions[1].Concepts[3].Bsr = e.Directions[1].Concepts[4].Bsr = 0.85;
+        Assert.StartsWith("b.npy ranks the members of five groups (50, 50, 50, 50 and 50 samples) as", FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
     }
 
     [Fact]
