@@ -387,7 +387,7 @@ public static partial class HtmlReport
     /// <summary>Marks a mean BSR one of whose sides is at or below its chance level (the report's table and the index).</summary>
     internal const string AtChanceMark = "<span class=\"at-chance\" title=\"one side is at or below its chance level\">†</span>";
 
-    /// <summary>Marks a card whose grid's BSR is at or below its chance level, by the table's rule (<see cref="AtChance"/>).</summary>
+    /// <summary>Marks a card whose grid's BSR is at or below its chance level, by the table's rule (<see cref="Concept.GridAtChance"/>).</summary>
     internal const string GridAtChanceMark = "<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>";
 
     /// <summary>
@@ -404,8 +404,8 @@ public static partial class HtmlReport
     /// <summary>A card's BSR to <see cref="CardBsrFormat"/>'s decimals.</summary>
     internal static string CardBsr(double bsr, double? chance) => bsr.ToString(CardBsrFormat(bsr, chance), Inv);
 
-    /// <summary>Whether a side's BSR is no higher than its chance level (unknown chance: not flagged).</summary>
-    internal static bool AtChance(double? bsr, double? chance) => bsr is double b && chance is double c && b <= c;
+    /// <summary>Whether a side's BSR is no higher than its chance level (unknown chance: not flagged): <see cref="Concept.AtChance"/>.</summary>
+    internal static bool AtChance(double? bsr, double? chance) => Concept.AtChance(bsr, chance);
 
     /// <summary>
     /// A BSR figure's chance level in small type beside it (Metrics.BsrChance), or nothing where there is none; to the
@@ -589,7 +589,7 @@ public static partial class HtmlReport
         {
             double cardBsr = concept.Bsr!.Value;
             c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{CardBsr(cardBsr, concept.BsrChance)}</b>{ChanceNote(concept.BsrChance, CardBsrFormat(cardBsr, concept.BsrChance))}</span>")
-                .Append(AtChance(cardBsr, concept.BsrChance) ? GridAtChanceMark : "");
+                .Append(concept.GridAtChance ? GridAtChanceMark : "");
         }
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, data.Shown[key].Explanation, difference));
         if (thumbs.HasImages)

@@ -30,6 +30,16 @@ public sealed class Concept
     public double? BsrChance { get; set; }
 
     /// <summary>
+    /// Whether a BSR is no higher than its chance level (unknown chance: not flagged). The one rule for "at chance": the
+    /// report's table and cards mark by it (†), and the findings' sentences leave out the concepts it flags.
+    /// </summary>
+    public static bool AtChance(double? bsr, double? chance) => bsr is double b && chance is double c && b <= c;
+
+    /// <summary>Whether this concept's grid is no closer than random groups of its size (<see cref="AtChance"/>): its card is marked †.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool GridAtChance => AtChance(Bsr, BsrChance);
+
+    /// <summary>
     /// Held-out validation (docs/methods/METHODS.md §7, `--validate`): the p-value of the concept found again on
     /// the discovery half and extended to the validation half; 1 when it was not found again or reached
     /// fewer than two held-out samples.

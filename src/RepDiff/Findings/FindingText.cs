@@ -264,7 +264,11 @@ public static class FindingText
         var holds = given ? explanation.Metrics["holds_in"] as JsonObject : null;
         var held = holds is null ? null
             : direction.Concepts.Where(c => c.Name is { } name && holds[name] is JsonValue v && v.TryGetValue(out string? where) && where == direction.Explains).ToList();
-        var described = validated.Count > 0 ? confirmed : held ?? direction.Concepts;
+        // Without either, it speaks of the concepts whose grid is closer than random groups of its size, those whose cards
+        // are not marked †: SPEC's "five groups" on minilm/arctic had counted one at 0.39 against a chance of 0.50 (h209).
+        bool difference = DirectionNames.IsDifference(direction.Name);
+        var aboveChanceFound = difference ? direction.Concepts.Where(c => !c.GridAtChance).ToList() : direction.Concepts;
+        var described = validated.Count > 0 ? confirmed : held ?? aboveChanceFound;
         if (held is { Count: 0 })
         {
             int count = direction.Concepts.Count;
@@ -281,6 +285,21 @@ public static class FindingText
         var unsettled = validated.Count > 0 ? [] : described.Where(c => c.Stability < Stability.FoundAgain).Select(c => c.Rank).ToHashSet();
         string Fill(string template, string what, string detail) => string.Format(CultureInfo.InvariantCulture, template, frame.Subject, what, detail, frame.Other);
 
+        DirectionFinding NoBetterThanRandom(string chance)
+        {
+            string text = Sentence($"{frame.Subject}: {(given ? "the groups given that fall in this direction are" : "the groups found here are")} no better than random groups ({chance}), "
+                + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
+            return new DirectionFinding(direction.Name, text, BidiControls.RemoveIsolates(text), profiles, null) { NoBetterThanChance = true };
+        }
+        // Every concept's grid at chance: the direction's own BSR says so where it is at chance too, else each grid does.
+        if (validated.Count == 0 && held is null && aboveChanceFound.Count == 0 && direction.Concepts.Count > 0)
+        {
+            if (ChanceLevel(explanation, direction) is { } level) return NoBetterThanRandom(level);
+            int count = direction.Concepts.Count;
+            string none = Sentence($"{frame.Subject}: {(count == 1 ? "the one concept found here does not hold" : $"{(count == 2 ? "neither" : "none")} of the {Count(count)} concepts found here holds")}: "
+                + $"{(count == 1 ? "its grid is" : "each grid is")} no better than random groups of its size, so {(count == 1 ? "it shows" : "they show")} nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
+            return new DirectionFinding(direction.Name, none, BidiControls.RemoveIsolates(none), [], null) { NoBetterThanChance = true };
+        }
         if (profiles.Count == 0 && validated.Count > 0)
         {
             string all = validated.Count == 2 ? "neither of the two concepts" : validated.Count == 1 ? "the one concept" : $"none of the {Count(validated.Count)} concepts";
@@ -307,14 +326,9 @@ public static class FindingText
         // a concept whose own grid is no closer than random groups: a spectral concept is confirmed by the held-out group
         // its mode picks from one input alone, and SPEC's "kept together in B" concept whose members sat closer in A
         // (BSR 0.17, random groups 0.49) was confirmed that way (helper 79).
-        bool difference = DirectionNames.IsDifference(direction.Name);
-        var belowChance = difference ? described.Where(c => c.Bsr is double b && c.BsrChance is double level && b <= level).Select(c => c.Rank).ToHashSet() : [];
+        var belowChance = difference ? described.Where(c => c.GridAtChance).Select(c => c.Rank).ToHashSet() : [];
         if (held is null && !confirmed.Any(c => !belowChance.Contains(c.Rank)) && ChanceLevel(explanation, direction) is { } chance)
-        {
-            string text = Sentence($"{frame.Subject}: {(given ? "the groups given that fall in this direction are" : "the groups found here are")} no better than random groups ({chance}), "
-                + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
-            return new DirectionFinding(direction.Name, text, BidiControls.RemoveIsolates(text), profiles, null) { NoBetterThanChance = true };
-        }
+            return NoBetterThanRandom(chance);
 
         if (profiles.All(p => p.Mix == ConceptMix.Unlabelled))
         {
@@ -323,7 +337,10 @@ public static class FindingText
             var real = profiles.Where(p => p.Size >= 2).ToList();
             int singles = profiles.Count - real.Count;
             string sizes = JoinWords(real.Select(p => p.Size.ToString("N0", CultureInfo.InvariantCulture)).ToList());
-            string groups = (real.Count == 1 ? $"one group of {sizes} {noun}" : $"{Count(real.Count)} groups ({sizes} {noun})")
+            // Where a concept at chance was passed over, the ranks spoken of: "see the concept cards" would read cards 1 to 5.
+            bool passedOver = difference && validated.Count == 0 && held is null && direction.Concepts.Take(maxConcepts).Any(c => c.GridAtChance);
+            string ranks = JoinWords(real.Select(p => p.Rank.ToString(CultureInfo.InvariantCulture)).ToList());
+            string groups = (real.Count == 1 ? $"one group of {sizes} {noun}{(passedOver ? $" (concept {ranks})" : "")}" : $"{Count(real.Count)} groups ({sizes} {noun}{(passedOver ? $": concepts {ranks}" : "")})")
                 + (singles == 0 ? "" : singles == 1 ? " and one concept of a single sample" : $" and {Count(singles)} concepts of a single sample each");
             // Given groups by the names their user knows them by: "the groups 'cats-indoor' (120 samples) and 'strays' (30 samples)",
             // and how many more hold, as the run's line counts them: of thirteen that held, "and two more" had counted the five spoken of.

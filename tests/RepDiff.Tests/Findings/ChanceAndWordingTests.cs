@@ -454,4 +454,62 @@ public class ChanceAndWordingTests
         var line = findings.Directions.OrderBy(d => d.MeanPurity).ThenBy(d => d.Direction, StringComparer.Ordinal).First();
         Assert.StartsWith(line.Headline.TrimEnd('.'), findings.Summary);
     }
+
+    /// <summary>
+    /// Unlabelled concepts of 50 in direction B, whose grids score the given BSRs against a chance of 0.50 each; the
+    /// direction's own BSR is 0.70 against 0.50 ± 0.03 (above chance) unless given.
+    /// </summary>
+    private static Explanation GridsScored(double[] bsrs, double directionBsr = 0.70)
+    {
+        var e = new Explanation
+        {
+            Method = "hand",
+            Directions =
+            [
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a" },
+                new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b", Concepts = bsrs.Select((bsr, k) => new Concept
+                    { Rank = k + 1, Members = Enumerable.Range(50 * k, 50).ToArray(), Grid = Enumerable.Range(50 * k, 9).ToArray(), Bsr = bsr, BsrChance = 0.50 }).ToList() },
+            ],
+        };
+        e.Metrics["bsr"] = new JsonObject { [DirectionNames.MoreSimilarInB] = directionBsr };
+        e.Metrics["bsr_chance"] = new JsonObject { [DirectionNames.MoreSimilarInB] = 0.50 };
+        e.Metrics["bsr_chance_sd"] = new JsonObject { [DirectionNames.MoreSimilarInB] = 0.03 };
+        return e;
+    }
+
+    [Fact]
+    public void WithoutValidationASentenceCountsOnlyConceptsWhoseGridIsAboveChance()
+    {
+        // h209 on minilm/arctic: SPEC's "five groups (50, 50, 50, 50 and 50 samples)" counted concept 5, whose grid's BSR
+        // 0.39 is below its chance 0.50 (its card marked †). The sentence speaks of the four whose cards are not marked.
+        // Of its six concepts the first five above chance are spoken of, named by rank so that the cards can be found.
+        var e = GridsScored([0.95, 0.90, 0.88, 0.85, 0.39, 0.80]);
+        Assert.Equal([false, false, false, false, true, false], e.Directions[1].Concepts.Select(c => c.GridAtChance));
+        var b = FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB);
+        Assert.False(b.NoBetterThanChance);
+        Assert.Equal("b.npy ranks the members of five groups (50, 50, 50, 50 and 50 samples: concepts 1, 2, 3, 4 and 6) as nearer neighbours of each other than a.npy does (there are no labels to name them: see the concept cards).", b.Text);
+        Assert.DoesNotContain(b.Concepts, p => p.Rank == 5);
+        // A grid exactly at its chance level is marked † too, and left out likewise.
+        e.Directions[1].Concepts[3].Bsr = 0.50;
+        Assert.StartsWith("b.npy ranks the members of four groups (50, 50, 50 and 50 samples: concepts 1, 2, 3 and 6) as", FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
+        // With none at chance among the first five, the sentence is as it was, without ranks.
+        e.Directions[1].Concepts[3].Bsr = e.Directions[1].Concepts[4].Bsr = 0.85;
+        Assert.StartsWith("b.npy ranks the members of five groups (50, 50, 50, 50 and 50 samples) as", FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
+    }
+
+    [Fact]
+    public void WithoutValidationADirectionWhoseGridsAreAllAtChanceSaysSo()
+    {
+        // Every grid at or below chance while the direction's BSR over all of them is above it: no group is spoken of.
+        var b = FindingText.Describe(GridsScored([0.45, 0.50, 0.39]), labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB);
+        Assert.True(b.NoBetterThanChance);
+        Assert.Equal("b.npy: none of the three concepts found here holds: each grid is no better than random groups of its size, so they show nothing it keeps together that a.npy pulls apart.", b.Text);
+        Assert.Empty(b.Concepts);
+        var one = FindingText.Describe(GridsScored([0.39]), labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB);
+        Assert.Equal("b.npy: the one concept found here does not hold: its grid is no better than random groups of its size, so it shows nothing it keeps together that a.npy pulls apart.", one.Text);
+        // With the direction's BSR at chance too, the direction's numbers say it, as before.
+        var atChance = FindingText.Describe(GridsScored([0.45, 0.39], directionBsr: 0.42), labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB);
+        Assert.True(atChance.NoBetterThanChance);
+        Assert.StartsWith("b.npy: the groups found here are no better than random groups (BSR 0.420, random groups of the same sizes 0.500 ± 0.030)", atChance.Text);
+    }
 }
