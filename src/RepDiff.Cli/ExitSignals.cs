@@ -36,8 +36,28 @@ internal static class ExitSignals
         stopCode = code; // before TryStop, which lets the main thread see the stop
         if (!TemporaryPaths.TryStop()) return;
         SayStopped();
-        Environment.Exit(code);
+        ExitNow(code);
     }
+
+    /// <summary>
+    /// Ends the stopped process at once, without the native libraries' exit handlers: Environment.Exit (like Main's return)
+    /// runs ONNX Runtime's static destructors while another thread may still be inside an inference or a session's creation,
+    /// and a stopped compare --model-a/-b ended with SIGSEGV in libonnxruntime.so (exit 139, the lead's CI run of session
+    /// 58). Nothing is left to write: the stop has deleted the run's temporary paths and refuses new ones.
+    /// </summary>
+    public static void ExitNow(int code)
+    {
+        try
+        {
+            Console.Out.Flush();
+            Console.Error.Flush();
+        }
+        catch (IOException) { } // a full or closed stream: the exit code still says the run stopped
+        ExitImmediately(code);
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ExitImmediately(int status);
 
     private static int said;
 

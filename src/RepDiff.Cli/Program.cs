@@ -1,4 +1,7 @@
 using RepDiff.Cli;
 
 using var signals = ExitSignals.Install();
-return ProcessSetup.Run(args);
+int code = ProcessSetup.Run(args);
+// A run the main thread saw stopped ends as the signal handler ends it, not through the exit handlers (ExitSignals.ExitNow).
+if (RepDiff.IO.TemporaryPaths.Stopping) ExitSignals.ExitNow(code);
+return code;
