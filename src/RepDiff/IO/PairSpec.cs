@@ -68,10 +68,8 @@ public sealed record PairSpec(string PathA, string PathB)
     /// For the commands that explain a difference: one array of one file given as both A and B has none, and every
     /// method would list only noise ("no better than random groups"). A mistake, so refused; `metrics` still compares them.
     /// </summary>
-    public void RefuseSameInput() => RefuseSameInput(null);
-
-    /// <summary><see cref="RefuseSameInput()"/>, an archive it opens kept in <paramref name="archives"/> for the pair's readers.</summary>
-    public void RefuseSameInput(InputArchives? archives)
+    /// <remarks>An archive it opens is kept in <paramref name="archives"/> for the pair's readers.</remarks>
+    public void RefuseSameInput(InputArchives archives)
     {
         if (IdsA == IdsB && FileKind.SameFile(PathA, PathB) && SameArray(archives))
             throw new RepDiffInputException($"{Path.GetFileName(PathA)}{(KeyA is null ? "" : $" ({KeyA})")} is both A and B, so there is no difference to explain; "
@@ -84,14 +82,12 @@ public sealed record PairSpec(string PathA, string PathB)
     /// both keys' arrays from one opening (one for each key had opened it twice), which the pair's readers use when given
     /// the same <paramref name="archives"/>.
     /// </summary>
-    private bool SameArray(InputArchives? archives)
+    private bool SameArray(InputArchives archives)
     {
         if (KeyA == KeyB) return true;
         if (KeyA is null || KeyB is null || !InputA.TakesKey) return false;
-        if (archives is not null) return Named(archives.Of(InputA));
-        using var archive = ArrayArchive.Open(InputA);
-        return Named(archive);
-        bool Named(ArrayArchive? archive) => (archive?.ArrayNamed(KeyA) ?? KeyA) == (archive?.ArrayNamed(KeyB) ?? KeyB);
+        var archive = archives.Of(InputA);
+        return (archive?.ArrayNamed(KeyA) ?? KeyA) == (archive?.ArrayNamed(KeyB) ?? KeyB);
     }
 
     /// <summary>
