@@ -369,7 +369,12 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
             // The search ends at the first such x, as SPEC's modes end at its first zero: x is then any vector of a null
             // form, and a next search confined to the complement of an arbitrary vector found a "mode" there (at n = 2 with
             // equal kernels, the one vector left has g = 1/n = ε, the median of two eigenvalues, so λ = 0 passed).
-            if (strength - lambda * g <= SignedEigen.ZeroThreshold(1 + lambda))
+            // But the eigenvalue is also ~0 at a real optimum: when g reaches ε only as λ reaches the top generalized
+            // eigenvalue of (K_x, K_y), the top eigenvalue of K_x − λK_y there is 0 whatever the pair, and x is the group
+            // K_x clusters λ times more than K_y (40 times on a real pair, review h209). Such an x separates the kernels,
+            // xᵀK_x x − xᵀK_y x = (λ − 1)g, where agreeing kernels give ~0 for every x; the same numerical zero for the
+            // norm bound 2 of K_x − K_y tells the two apart.
+            if (strength - lambda * g <= SignedEigen.ZeroThreshold(1 + lambda) && strength - g <= SignedEigen.ZeroThreshold(2))
             {
                 progress.Report(stage, 1);
                 break;

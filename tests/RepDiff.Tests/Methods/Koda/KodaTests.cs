@@ -171,6 +171,37 @@ public class KodaTests
         Assert.All(e.Metrics["koda_lambda"]!.AsObject(), p => Assert.Empty(p.Value!.AsArray()));
     }
 
+    /// <summary>
+    /// B keeps a group 10 times tighter than A, and B's constraint binds only at the top generalized eigenvalue of
+    /// (K_B, K_A), where the top eigenvalue of K_B − λK_A is 0 whatever the pair, as on the Brown sentences of minilm-l6
+    /// against arctic-embed-xs (λ 40.4, review h209). n = 40, σ = 1/√ln 19 for both, ε = 1.5/n. Rows 0–9 are one row
+    /// in B and ≥ 15σ apart in A (K_A there I/n, K_B 11ᵀ/n: their mean is clustered 10 times more by B, g = 1/n ≤ ε).
+    /// Rows 10–29 are one row in B and a simplex in A with kernel 1/19 between rows (also 10 times, but g = 2/n &gt; ε).
+    /// Rows 30–39 are apart in both. Below λ = 10 the second group is K_B − λK_A's top vector and breaks the constraint;
+    /// above it the first group's mean is, with eigenvalue (10 − λ)/n ≤ 0: main's zero rule dropped it, and with it the
+    /// direction, so KODA said B keeps nothing together that A pulls apart.
+    /// </summary>
+    [Fact]
+    public void AGroupBKeepsTighterIsAModeWhenItsConstraintBindsAtTheTopGeneralizedEigenvalue()
+    {
+        const int n = 40, dims = 40;
+        var (a, b) = (new Matrix(n, dims), new Matrix(n, dims));
+        for (int i = 0; i < n; i++)
+        {
+            // Integer coordinates, so the distances are exact: 0 within a group of B, 2 within A's simplex, ≥ 401 elsewhere.
+            a[i, i] = i is >= 10 and < 30 ? 1 : 20;
+            b[i, i < 10 ? 0 : i < 30 ? 10 : i] = 20;
+        }
+        double sigma = 1 / Math.Sqrt(Math.Log(19));
+        var e = new KodaMethod().Run(new RepresentationPair(a, b),
+            new KodaOptions { SigmaA = sigma, SigmaB = sigma, Epsilon = 1.5 / n, Members = 10 });
+        var inB = e.Directions.Single(d => d.Name == DirectionNames.MoreSimilarInB);
+        var mode = Assert.Single(inB.Concepts);
+        Assert.Equal(Enumerable.Range(0, 10), mode.Members.Order());
+        Assert.Equal(10.0 / n, mode.Strength, 1e-6);
+        Assert.Equal(10, e.Metrics["koda_lambda"]![DirectionNames.MoreSimilarInB]![0]!.GetValue<double>(), 10 * 1e-3);
+    }
+
     [Fact]
     public void RunReportsBothDirectionsWithEpsilons()
     {
