@@ -50,10 +50,13 @@ internal static class Summary
                 + (explanation.Directions.Any(d => d.Concepts.Count > ReportModel.MaxConceptsShown)
                     ? $", and the report shows the first {ReportModel.MaxConceptsShown} of each)" : " and the report)"));
         // A spectral method has as many concepts as eigenvalues of a direction's sign clearly away from zero: `spec --concepts 1000`
-        // had given 160 a direction without a word of why.
+        // had given 160 a direction without a word of why. KODA's constrained search ends at its first vector that neither
+        // lies clearly above zero nor separates the two kernels (KodaMethod.SearchModes).
         if (explanation.ResolvedOptions is Methods.ModeOptions { Concepts: var asked } && explanation.Directions.Any(d => d.Concepts.Count < asked))
             Cli.Out.WriteLine($"(--concepts {asked}: " + string.Join(", ", explanation.Directions.Select(d => $"{d.Name} has {d.Concepts.Count}"))
-                + ", one per eigenvalue of its sign clearly away from zero; there are no more)");
+                + (explanation.ResolvedOptions is Methods.Koda.KodaOptions
+                    ? ", one per group that one kernel holds clearly tighter than the other; there are no more)"
+                    : ", one per eigenvalue of its sign clearly away from zero; there are no more)"));
         // The spectral distance with what it is: "spec_diff 0.145983" alone meant nothing to a reader (helper 79).
         var alignment = Methods.Spec.SpecAlignMethod.AlignmentSentence(explanation.Metrics, model.NameA, model.NameB);
         var headline = explanation.Metrics.Where(m => m.Value is JsonValue v && v.TryGetValue(out double _) && m.Key.Contains("_diff", StringComparison.Ordinal)

@@ -1,3 +1,4 @@
+using RepDiff.IO;
 using RepDiff.Tests.Robustness;
 
 namespace RepDiff.Tests.Cli;
@@ -48,6 +49,27 @@ public class SummaryTableTests
         // At the default 10, a direction with all 10 says nothing more.
         outcome = CliHarness.Run("spec", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--out", Path.Combine(dir, "ten"));
         Assert.DoesNotContain("(--concepts", outcome.Stdout);
+    }
+
+    /// <summary>
+    /// KODA's modes end where its constrained search finds no group one kernel holds clearly tighter than the other, not at
+    /// an eigenvalue's sign, and its line says so. B is A with its columns in another order: the same distances, so no mode.
+    /// </summary>
+    [Fact]
+    public void KodaSaysWhyADirectionHasFewerModesThanConceptsAskedFor()
+    {
+        string dir = TestData.TempDir();
+        var rng = new Random(3);
+        var a = new Matrix(60, 6, Enumerable.Range(0, 360).Select(_ => (float)rng.NextDouble()).ToArray());
+        var reordered = new Matrix(60, 6);
+        for (int i = 0; i < 60; i++)
+            for (int c = 0; c < 6; c++) reordered[i, c] = a[i, 5 - c];
+        Npy.Write(Path.Combine(dir, "a.npy"), a);
+        Npy.Write(Path.Combine(dir, "b.npy"), reordered);
+        var outcome = CliHarness.Run("koda", Path.Combine(dir, "a.npy"), Path.Combine(dir, "b.npy"), "--out", Path.Combine(dir, "out"));
+        Assert.True(outcome.Code == 0, outcome.Stderr);
+        Assert.Equal("(--concepts 10: more_similar_in_a has 0, more_similar_in_b has 0, one per group that one kernel holds clearly tighter than the other; there are no more)",
+            outcome.Stdout.Split('\n').Single(l => l.StartsWith("(--concepts", StringComparison.Ordinal)));
     }
 
     /// <summary>
