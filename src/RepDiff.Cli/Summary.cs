@@ -74,7 +74,7 @@ internal static class Summary
         }
         if (alignment is not null) Cli.Out.WriteLine(Terminal.Clean(char.ToUpperInvariant(alignment[0]) + alignment[1..] + "."));
         if (explanation.Metrics["both_ways"] is JsonObject bothWays)
-            foreach (var (name, scored) in bothWays) Cli.Out.WriteLine(Terminal.Clean(BothWays(model, name, scored!.AsObject())));
+            foreach (var (name, scored) in bothWays) Cli.Out.WriteLine(Terminal.Clean(BothWays(model, explanation, name, scored!.AsObject())));
         var findings = model.Findings.FirstOrDefault(f => f.Method == explanation.Method);
         // Groups given in a file: where they hold, counted ("Of the three groups given, one holds in A …").
         if (findings is { OfGivenGroups: true }) Cli.Out.WriteLine(Terminal.Clean(findings.Summary));
@@ -101,13 +101,15 @@ internal static class Summary
     /// Where a group given without a direction holds (`repdiff groups`, metrics.both_ways), with its BSR both ways:
     /// "group 'x' holds in A (a.npy), which ranks its members as nearer neighbours of each other than B does; BSR (chance) 0.620 (0.489) explaining A, 0.377 (0.511) explaining B".
     /// </summary>
-    private static string BothWays(ReportModel model, string name, JsonObject scored)
+    private static string BothWays(ReportModel model, Explanation explanation, string name, JsonObject scored)
     {
+        // A group larger than --grid-size is scored on some of its members: "its scored members" (FindingText.GivenMembers).
+        string members = RepDiff.Findings.FindingText.GivenMembers(explanation.Directions.SelectMany(d => d.Concepts).Where(c => c.Name == name));
         string Way(string explains) => $"{WithChance(scored["bsr"]?[explains]?.GetValue<double>(), scored["bsr_chance"]?[explains]?.GetValue<double>())} explaining {explains.ToUpperInvariant()}";
         string verdict = scored["holds_in"]?.GetValue<string>() switch
         {
-            "a" => $"holds in {ModelReference.Of("A", model.NameA)}, which ranks its members as nearer neighbours of each other than B does",
-            "b" => $"holds in {ModelReference.Of("B", model.NameB)}, which ranks its members as nearer neighbours of each other than A does",
+            "a" => $"holds in {ModelReference.Of("A", model.NameA)}, which ranks its {members} as nearer neighbours of each other than B does",
+            "b" => $"holds in {ModelReference.Of("B", model.NameB)}, which ranks its {members} as nearer neighbours of each other than A does",
             _ => "holds in neither model: its BSR is within two spreads of its chance level both ways",
         };
         return $"group '{Shorten(name)}' {verdict}; BSR (chance) {Way("a")}, {Way("b")}";

@@ -31,6 +31,9 @@ public sealed record DirectionFinding(string Direction, string Isolated, string 
     /// <summary>The rank of the concept <see cref="LeadTraits"/> describe (not always the strongest: the first that has any).</summary>
     public int LeadTraitsRank { get; init; }
 
+    /// <summary>Where labels cannot name the concepts, whether BSR scored every member of those the sentence speaks of (FindingText.ScoresAllMembers), not only their grids.</summary>
+    public bool ScoresAllMembers { get; init; }
+
     /// <summary>Where labels cannot name the concepts, whether the sentence names one by its texts' words or length, or its images' looks.</summary>
     public bool NamedWithoutLabels { get; init; }
 

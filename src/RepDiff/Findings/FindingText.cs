@@ -62,7 +62,7 @@ public static class FindingText
         bool given = MethodRegistry.Default.Find(explanation.Method)?.ConceptsAreGiven == true;
         var directions = explanation.Directions.Select(d => DescribeDirection(explanation, d, labels, nameA, nameB, sampleNoun, maxConcepts, given)).ToList();
         bool validated = explanation.Directions.SelectMany(d => d.Concepts).Any(c => c.Confirmed is not null);
-        string summary = given && explanation.Metrics["holds_in"] is JsonObject holds ? GivenSummary(holds, nameA, nameB)
+        string summary = given && explanation.Metrics["holds_in"] is JsonObject holds ? GivenSummary(holds, explanation, nameA, nameB)
             : Summary(explanation.Method, directions, nameA, nameB, sampleNoun, validated, Unnamed(labels, sampleNoun, brief: true));
         // Concepts measured only on the samples they were found in: every method finds some even between two models that
         // differ only by noise (rdx and spec each named five groups per direction on B = A·Q + 1% noise), so a finding that
@@ -112,9 +112,9 @@ public static class FindingText
     /// given, one holds in A (a.npy), which ranks its members as nearer neighbours of each other than B does ('cats-indoor'); one
     /// holds in B (b.npy), which ranks its members as nearer neighbours of each other than A does ('cats-outdoor'); and one is no
     /// better than random groups of its size ('strays')." The groups were given, not found: a method's line ("the groups found
-    /// here", "rdx finds …") had said so.
+    /// here", "rdx finds …") had said so. A group larger than --grid-size is scored on some of its members: "its scored members".
     /// </summary>
-    private static string GivenSummary(JsonObject holds, string nameA, string nameB)
+    private static string GivenSummary(JsonObject holds, Explanation explanation, string nameA, string nameB)
     {
         var groups = holds.Select(g => (Name: g.Key, Where: g.Value is JsonValue v && v.TryGetValue(out string? w) ? w : null)).ToList();
         int n = groups.Count;
@@ -127,7 +127,8 @@ public static class FindingText
         string Holds(List<string> names, string model, string name, string other)
         {
             string their = names.Count == 1 ? "its" : "their";
-            return $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "holds" : "hold")} in {ModelReference.Of(model, name)}, which ranks {their} members as nearer neighbours of each other than {other} does";
+            var concepts = explanation.Directions.Where(d => d.Explains == model.ToLowerInvariant()).SelectMany(d => d.Concepts).Where(c => c.Name is { } g && names.Contains(g));
+            return $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "holds" : "hold")} in {ModelReference.Of(model, name)}, which ranks {their} {GivenMembers(concepts)} as nearer neighbours of each other than {other} does";
         }
         string Chance(List<string> names) => $"{(n == 1 ? "" : HowMany(names.Count) + " ")}{(names.Count == 1 ? "is" : "are")} no better than random groups of {(names.Count == 1 ? "its size" : "their sizes")}";
         var parts = new List<(string Text, List<string> Names)>();
@@ -218,19 +219,35 @@ public static class FindingText
             "no group of " + noun),
     };
 
-    // {0} subject, {1} labels or noun, {2} the lead concept's detail, {3} the other model. A difference direction's concepts are
+    // {0} subject, {1} labels or noun, {2} the lead concept's detail, {3} the other model, {4} what of the groups was scored
+    // (ScoredOf; the unlabelled sentence only). A difference direction's concepts are
     // pairs nearer by neighbourhood rank in {0} than in {3} (what BSR scores), not nearer in distance: a merge in B changes the
     // ranks of the merged classes, so A's direction holds them though B keeps each as tight, and a class beside one of them
     // though A holds the two far apart. "Keeps zeta and alpha together where B separates them" and "what A keeps together and B
     // pulls apart lies within … delta and zeta" read as distances and were false there (review 167, F2): the sentences say ranks.
     private const string Nearer = "as nearer neighbours of each other than {3} does";
 
+    /// <summary>
+    /// Whether BSR scored every member of these concepts: it scores each grid, the samples a card shows, and a method's grid
+    /// is its concept's best examples, not its members. RDX's five groups nearer in B on 1,000 Brown sentences (minilm-l6
+    /// against arctic-embed-xs) scored 0.90–1.00 on their grids, but only 0.66, 0.47, 0.56, 0.53 and 0.46 of their member
+    /// pairs were nearer by rank in B, so "ranks the members of five groups" was false of two (h211). Given groups of up to
+    /// --grid-size members are scored whole.
+    /// </summary>
+    internal static bool ScoresAllMembers(IEnumerable<Concept> concepts) => concepts.All(c => c.Grid.Length >= c.Members.Length);
+
+    /// <summary>What of given groups BSR scored: "members", or "scored members" where a group larger than --grid-size was scored on some.</summary>
+    public static string GivenMembers(IEnumerable<Concept> concepts) => ScoresAllMembers(concepts) ? "members" : "scored members";
+
+    /// <summary>What of the groups the sentence says was ranked: "the members of" where BSR scored them all, else "the texts shown for".</summary>
+    private static string ScoredOf(bool allMembers, string noun) => allMembers ? "the members of" : $"the {noun} shown for";
+
     private static Framing Difference((string Subject, string Other) names, string noun) => new(names.Subject, names.Other,
         "{0} ranks {1} " + Nearer + " ({2})",
         "within single labels, {0} ranks " + noun + " " + Nearer + " ({1}; {2})",
         "{0} ranks " + noun + " of many labels " + Nearer + " ({2})",
         "{0} puts no group of " + noun + " together that {3} pulls apart (the method found no concept in this direction)",
-        "{0} ranks the members of {1} " + Nearer + " ({2})",
+        "{0} ranks {4} {1} " + Nearer + " ({2})",
         "{0} ranks " + noun + " of several labels, above all {1}, " + Nearer + " ({2})",
         "nothing it keeps together that {3} pulls apart");
 
@@ -283,7 +300,7 @@ public static class FindingText
         // Without held-out validation to choose by, stability (when measured) does: a concept not found again when the
         // method reruns on subsamples leads the headline only when no concept was (docs/methods/stability.md).
         var unsettled = validated.Count > 0 ? [] : described.Where(c => c.Stability < Stability.FoundAgain).Select(c => c.Rank).ToHashSet();
-        string Fill(string template, string what, string detail) => string.Format(CultureInfo.InvariantCulture, template, frame.Subject, what, detail, frame.Other);
+        string Fill(string template, string what, string detail, string scored = "") => string.Format(CultureInfo.InvariantCulture, template, frame.Subject, what, detail, frame.Other, scored);
 
         DirectionFinding NoBetterThanRandom(string chance)
         {
@@ -352,9 +369,10 @@ public static class FindingText
             }
             var traits = WordsClause(described, profiles, noun) ?? LooksClause(described, profiles, noun);
             string named = traits is { } t ? $"{Unnamed(labels, noun)}; {t.Clause}" : Unnamed(labels, noun);
-            string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards");
+            bool allMembers = ScoresAllMembers(described.Take(maxConcepts));
+            string text = Fill(frame.Unlabelled, groups, $"{named}: see the concept cards", ScoredOf(allMembers, noun));
             return new DirectionFinding(direction.Name, Sentence(text + wholeSet + StabilityClause(explanation, profiles, unsettled), nameA, nameB), BidiControls.RemoveIsolates(Sentence(text, nameA, nameB)), profiles, profiles[0])
-                { LeadTraits = BidiControls.RemoveIsolates(traits?.Traits ?? ""), LeadTraitsRank = traits?.Rank ?? 0, NamedWithoutLabels = traits is not null };
+                { LeadTraits = BidiControls.RemoveIsolates(traits?.Traits ?? ""), LeadTraitsRank = traits?.Rank ?? 0, NamedWithoutLabels = traits is not null, ScoresAllMembers = allMembers };
         }
 
         // The headline leads with a mixture when there is one (what one model confuses and the other tells apart is the
@@ -541,7 +559,7 @@ public static class FindingText
         var labelled = withConcepts.Where(d => d.MeanPurity is not null).ToList();
         if (labelled.Count == 0)
         {
-            var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count(p => p.Size >= 2), nameA, nameB, noun)).ToList();
+            var counts = withConcepts.Select(d => GroupCount(d.Direction, d.Concepts.Count(p => p.Size >= 2), nameA, nameB, noun, d.ScoresAllMembers)).ToList();
             // Texts by their words, images by their looks: each direction's first concept that has any, in the order the groups
             // are counted. It is not always rank 1, so it is named by its rank and its direction's groups.
             var worded = withConcepts.Where(d => d.LeadTraits.Length > 0).ToList();
@@ -667,14 +685,18 @@ public static class FindingText
         _ => $"the groups in {direction.Replace('_', ' ')}",
     };
 
-    /// <summary>"five groups of images whose members A ranks as nearer neighbours of each other than B does", and the like for each kind of direction.</summary>
-    private static string GroupCount(string direction, int count, string nameA, string nameB, string noun)
+    /// <summary>
+    /// "five groups of images whose shown images A ranks as nearer neighbours of each other than B does" ("whose members" where
+    /// BSR scored every member: <see cref="ScoresAllMembers"/>), and the like for each kind of direction.
+    /// </summary>
+    private static string GroupCount(string direction, int count, string nameA, string nameB, string noun, bool allMembers)
     {
         string groups = $"{Count(count)} {(count == 1 ? "group" : "groups")} of {noun}";
+        string scored = allMembers ? "members" : $"shown {noun}";
         return direction switch
         {
-            DirectionNames.MoreSimilarInA => $"{groups} whose members {nameA} ranks as nearer neighbours of each other than {nameB} does",
-            DirectionNames.MoreSimilarInB => $"{groups} whose members {nameB} ranks as nearer neighbours of each other than {nameA} does",
+            DirectionNames.MoreSimilarInA => $"{groups} whose {scored} {nameA} ranks as nearer neighbours of each other than {nameB} does",
+            DirectionNames.MoreSimilarInB => $"{groups} whose {scored} {nameB} ranks as nearer neighbours of each other than {nameA} does",
             DirectionNames.ConceptsOfA => $"{groups} of {nameA}'s own",
             DirectionNames.ConceptsOfB => $"{groups} of {nameB}'s own",
             DirectionNames.MoreFrequentInTest => $"{groups} more frequent in {nameA} than in {nameB}",

@@ -74,7 +74,7 @@ public class ModelReferenceTests
         var outcome = Run("groups", TestData.Fixture("planted_a.npy"), TestData.Fixture("planted_b.npy"), "--groups", groups, "--name-a", Parenthesised, "--out", outDir);
         Assert.True(outcome.Code == 0, outcome.Stderr);
 
-        const string HoldsInA = "holds in A [ViT-B/16 (DINOv2)], which ranks its members as nearer neighbours of each other than B does";
+        const string HoldsInA = "holds in A [ViT-B/16 (DINOv2)], which ranks its scored members as nearer neighbours of each other than B does";
         Assert.Contains("group 'two' " + HoldsInA, outcome.Stdout);
         Assert.Contains("group 'three and four' holds in B (planted_b.npy), which ranks", outcome.Stdout);
         string summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!["findings"]!["summary"]!.GetValue<string>();

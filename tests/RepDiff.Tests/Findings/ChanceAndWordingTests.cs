@@ -115,8 +115,8 @@ public class ChanceAndWordingTests
         // Beside real groups a single sample is counted apart, not as one of the groups (helper 95), without labels too.
         e.Directions[0].Concepts = [new Concept { Rank = 1, Members = [0, 1, 2] }, new Concept { Rank = 2, Members = [5, 6, 7, 8] }, new Concept { Rank = 3, Members = [9] }];
         var unlabelled = FindingText.Describe(e, null, "late", "early", "images");
-        Assert.StartsWith("late ranks the members of two groups (3 and 4 images) and one concept of a single sample as nearer neighbours of each other than early does", unlabelled.For(DirectionNames.MoreSimilarInA).Text);
-        Assert.Contains("two groups of images whose members late ranks as nearer neighbours of each other than early does", unlabelled.Summary);
+        Assert.StartsWith("late ranks the images shown for two groups (3 and 4 images) and one concept of a single sample as nearer neighbours of each other than early does", unlabelled.For(DirectionNames.MoreSimilarInA).Text);
+        Assert.Contains("two groups of images whose shown images late ranks as nearer neighbours of each other than early does", unlabelled.Summary);
     }
 
     [Fact]
@@ -487,14 +487,14 @@ public class ChanceAndWordingTests
         Assert.Equal([false, false, false, false, true, false], e.Directions[1].Concepts.Select(c => c.GridAtChance));
         var b = FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB);
         Assert.False(b.NoBetterThanChance);
-        Assert.Equal("b.npy ranks the members of five groups (50, 50, 50, 50 and 50 samples: concepts 1, 2, 3, 4 and 6) as nearer neighbours of each other than a.npy does (there are no labels to name them: see the concept cards).", b.Text);
+        Assert.Equal("b.npy ranks the samples shown for five groups (50, 50, 50, 50 and 50 samples: concepts 1, 2, 3, 4 and 6) as nearer neighbours of each other than a.npy does (there are no labels to name them: see the concept cards).", b.Text);
         Assert.DoesNotContain(b.Concepts, p => p.Rank == 5);
         // A grid exactly at its chance level is marked † too, and left out likewise.
         e.Directions[1].Concepts[3].Bsr = 0.50;
-        Assert.StartsWith("b.npy ranks the members of four groups (50, 50, 50 and 50 samples: concepts 1, 2, 3 and 6) as", FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
+        Assert.StartsWith("b.npy ranks the samples shown for four groups (50, 50, 50 and 50 samples: concepts 1, 2, 3 and 6) as", FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
         // With none at chance among the first five, the sentence is as it was, without ranks.
         e.Directions[1].Concepts[3].Bsr = e.Directions[1].Concepts[4].Bsr = 0.85;
-        Assert.StartsWith("b.npy ranks the members of five groups (50, 50, 50, 50 and 50 samples) as", FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
+        Assert.StartsWith("b.npy ranks the samples shown for five groups (50, 50, 50, 50 and 50 samples) as", FindingText.Describe(e, labels: null, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
     }
 
     [Fact]

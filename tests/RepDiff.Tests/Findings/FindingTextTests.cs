@@ -112,10 +112,10 @@ public class FindingTextTests
         // single labels (0; …)", a claim about labels that cannot tell any samples apart.
         var findings = FindingText.Describe(Hand([0, 1, 2, 3], [4, 5]), Labels(("0", 6)), "A", "B", "sentences");
         var a = findings.For(DirectionNames.MoreSimilarInA);
-        Assert.Equal("A ranks the members of two groups (4 and 2 sentences) as nearer neighbours of each other than B does (all sentences have the same label, so labels cannot name them: see the concept cards).", a.Text);
+        Assert.Equal("A ranks the sentences shown for two groups (4 and 2 sentences) as nearer neighbours of each other than B does (all sentences have the same label, so labels cannot name them: see the concept cards).", a.Text);
         Assert.All(a.Concepts, c => Assert.Equal(ConceptMix.Unlabelled, c.Mix));
         Assert.Null(a.MeanPurity);
-        Assert.Equal("hand finds two groups of sentences whose members A ranks as nearer neighbours of each other than B does (all sentences have the same label, so labels cannot name them).", findings.Summary);
+        Assert.Equal("hand finds two groups of sentences whose shown sentences A ranks as nearer neighbours of each other than B does (all sentences have the same label, so labels cannot name them).", findings.Summary);
     }
 
     [Fact]
@@ -123,10 +123,10 @@ public class FindingTextTests
     {
         var findings = FindingText.Describe(Hand([0, 1, 2, 3], [4, 5]), labels: null, "A", "B", "sentences");
         var a = findings.For(DirectionNames.MoreSimilarInA);
-        Assert.Equal("A ranks the members of two groups (4 and 2 sentences) as nearer neighbours of each other than B does (there are no labels to name them: see the concept cards).", a.Text);
+        Assert.Equal("A ranks the sentences shown for two groups (4 and 2 sentences) as nearer neighbours of each other than B does (there are no labels to name them: see the concept cards).", a.Text);
         Assert.All(a.Concepts, c => Assert.Equal(ConceptMix.Unlabelled, c.Mix));
         Assert.Null(a.MeanPurity);
-        Assert.Equal("hand finds two groups of sentences whose members A ranks as nearer neighbours of each other than B does (no labels to name them).", findings.Summary);
+        Assert.Equal("hand finds two groups of sentences whose shown sentences A ranks as nearer neighbours of each other than B does (no labels to name them).", findings.Summary);
     }
 
     [Fact]
@@ -202,13 +202,13 @@ public class FindingTextTests
     [Fact]
     public void GivenGroupsAreNamedUpToThreeAPart()
     {
-        var inA = Enumerable.Range(1, 5).Select(k => new Concept { Rank = k, Name = $"g{k}", Members = [.. Enumerable.Range(k * 10, 10)] }).ToList();
+        var inA = Enumerable.Range(1, 5).Select(k => new Concept { Rank = k, Name = $"g{k}", Members = [.. Enumerable.Range(k * 10, 10)], Grid = [.. Enumerable.Range(k * 10, 10)] }).ToList();
         var explanation = new Explanation
         {
             Method = "groups",
             Directions =
             [
-                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [.. inA, new Concept { Rank = 6, Name = "strays", Members = [1, 2, 3] }] },
+                new Direction { Name = DirectionNames.MoreSimilarInA, Explains = "a", Concepts = [.. inA, new Concept { Rank = 6, Name = "strays", Members = [1, 2, 3], Grid = [1, 2, 3] }] },
                 new Direction { Name = DirectionNames.MoreSimilarInB, Explains = "b" },
             ],
         };
@@ -224,7 +224,7 @@ public class FindingTextTests
         Assert.StartsWith("Of the five groups given, all five hold in A (a.npy)", FindingText.Describe(explanation, labels: null, "a.npy", "b.npy").Summary);
 
         // Past nine the count is digits, in the line and in the direction alike.
-        var thirteen = Enumerable.Range(1, 13).Select(k => new Concept { Rank = k, Name = $"g{k}", Members = [.. Enumerable.Range(k * 10, 10)] }).ToList();
+        var thirteen = Enumerable.Range(1, 13).Select(k => new Concept { Rank = k, Name = $"g{k}", Members = [.. Enumerable.Range(k * 10, 10)], Grid = [.. Enumerable.Range(k * 10, 10)] }).ToList();
         explanation.Directions[0].Concepts = thirteen;
         explanation.Metrics["holds_in"] = new System.Text.Json.Nodes.JsonObject(thirteen.Select(c => KeyValuePair.Create(c.Name!, (System.Text.Json.Nodes.JsonNode?)"a")));
         var many = FindingText.Describe(explanation, labels: null, "a.npy", "b.npy");

@@ -211,15 +211,15 @@ public class DistinctiveWordsTests
         var a = findings.For(DirectionNames.MoreSimilarInA);
         var words = explanation.Directions[0].Concepts[0].Words!;
         Assert.Equal("zebra", Assert.Single(words).Word);
-        Assert.Equal("hand finds two groups of sentences whose members A ranks as nearer neighbours of each other than B does (no labels to name them; its concept 1 stands out by 'zebra').", findings.Summary);
-        Assert.Equal("A ranks the members of two groups (100 and 60 sentences) as nearer neighbours of each other than B does (there are no labels to name them; concept 1, 100 sentences "
+        Assert.Equal("hand finds two groups of sentences whose shown sentences A ranks as nearer neighbours of each other than B does (no labels to name them; its concept 1 stands out by 'zebra').", findings.Summary);
+        Assert.Equal("A ranks the sentences shown for two groups (100 and 60 sentences) as nearer neighbours of each other than B does (there are no labels to name them; concept 1, 100 sentences "
             + "(longer: mean 3.8 words, whole set 3.1), stands out by the word 'zebra' (in 80% of them, whole set 10%): see the concept cards).", a.Text);
         // With a concept of no words the other way, the method's line says whose groups the words belong to.
         var both = FindingTextTests.Hand(Enumerable.Range(0, 100).ToArray());
         both.N = 1000;
         both.Directions[1].Concepts = [new Concept { Rank = 1, Members = Enumerable.Range(0, 100).Select(i => 10 * i).ToArray() }];
         DistinctiveWords.Annotate(both, new SampleInfo { Texts = texts });
-        Assert.Equal("hand finds one group of sentences whose members A ranks as nearer neighbours of each other than B does and one group of sentences whose members B ranks as nearer neighbours of each other than A does "
+        Assert.Equal("hand finds one group of sentences whose shown sentences A ranks as nearer neighbours of each other than B does and one group of sentences whose shown sentences B ranks as nearer neighbours of each other than A does "
             + "(no labels to name them; concept 1 of the groups nearer in A stands out by 'zebra').", FindingText.Describe(both, labels: null, "A", "B", "sentences").Summary);
         // The second concept, a draw of plain texts, has no words: without the first it is named by nothing. Every tenth text
         // (a tenth of them zebras, as in the whole set) has no words either, nor another length.
@@ -227,7 +227,7 @@ public class DistinctiveWordsTests
         var second = FindingTextTests.Hand(Enumerable.Range(0, 100).Select(i => 10 * i).ToArray());
         second.N = 1000;
         DistinctiveWords.Annotate(second, new SampleInfo { Texts = texts });
-        Assert.Equal("A ranks the members of one group of 100 sentences as nearer neighbours of each other than B does (there are no labels to name them: see the concept cards).",
+        Assert.Equal("A ranks the sentences shown for one group of 100 sentences as nearer neighbours of each other than B does (there are no labels to name them: see the concept cards).",
             FindingText.Describe(second, labels: null, "A", "B", "sentences").For(DirectionNames.MoreSimilarInA).Text);
     }
 
@@ -241,7 +241,7 @@ public class DistinctiveWordsTests
         explanation.N = 1000;
         DistinctiveWords.Annotate(explanation, new SampleInfo { Texts = texts });
         Assert.Empty(explanation.Directions[0].Concepts[0].Words!);
-        Assert.Equal("A ranks the members of one group of 100 sentences as nearer neighbours of each other than B does (there are no labels to name them; concept 1, 100 sentences, "
+        Assert.Equal("A ranks the sentences shown for one group of 100 sentences as nearer neighbours of each other than B does (there are no labels to name them; concept 1, 100 sentences, "
             + "holds longer sentences than the rest (mean 9 words, whole set 3.6): see the concept cards).",
             FindingText.Describe(explanation, labels: null, "A", "B", "sentences").For(DirectionNames.MoreSimilarInA).Text);
         // The report shows such a sentence (it showed only those that quote words).

@@ -198,11 +198,11 @@ public class ImageLooksTests
         explanation.N = 200;
         ImageLooks.Annotate(explanation, samples);
         var finding = FindingText.Describe(explanation, labels: null, "A", "B", "images");
-        Assert.Equal("A ranks the members of one group of 40 images as nearer neighbours of each other than B does (there are no labels to name them; concept 1, 40 images, "
+        Assert.Equal("A ranks the images shown for one group of 40 images as nearer neighbours of each other than B does (there are no labels to name them; concept 1, 40 images, "
             + "stands out as more colourful (colourfulness 0.300, whole set 0.0600) and mostly blue (100% of them, whole set 20%): see the concept cards).",
             finding.For(DirectionNames.MoreSimilarInA).Text);
         Assert.True(finding.For(DirectionNames.MoreSimilarInA).NamedWithoutLabels);
-        Assert.Equal("hand finds one group of images whose members A ranks as nearer neighbours of each other than B does (no labels to name them; its concept 1 stands out as more colourful and mostly blue).",
+        Assert.Equal("hand finds one group of images whose shown images A ranks as nearer neighbours of each other than B does (no labels to name them; its concept 1 stands out as more colourful and mostly blue).",
             finding.Summary);
     }
 

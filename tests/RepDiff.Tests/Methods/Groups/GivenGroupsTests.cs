@@ -87,7 +87,7 @@ public class GivenGroupsTests
             Assert.True(otherBsr < otherChance, $"{group} explaining {other}: BSR {otherBsr}, chance {otherChance}");
             // Nearer by neighbourhood rank, which BSR scores, not "kept together" (review 167, F2).
             Assert.Contains($"group '{group}' holds in {holds.ToUpperInvariant()} ", outcome.Stdout);
-            Assert.Contains($"which ranks its members as nearer neighbours of each other than {other.ToUpperInvariant()} does; BSR (chance)", outcome.Stdout);
+            Assert.Contains($"which ranks its scored members as nearer neighbours of each other than {other.ToUpperInvariant()} does; BSR (chance)", outcome.Stdout);
         }
         foreach (int size in randomSizes)
         {
@@ -184,8 +184,8 @@ public class GivenGroupsTests
         var outcome = RunGroups(groups, outDir, "--labels", labels);
         Assert.True(outcome.Code == 0, outcome.Stderr);
 
-        const string summary = "Of the three groups given, one holds in A (planted_a.npy), which ranks its members as nearer neighbours of each other than B does ('two'); "
-            + "one holds in B (planted_b.npy), which ranks its members as nearer neighbours of each other than A does ('three and four'); "
+        const string summary = "Of the three groups given, one holds in A (planted_a.npy), which ranks its scored members as nearer neighbours of each other than B does ('two'); "
+            + "one holds in B (planted_b.npy), which ranks its scored members as nearer neighbours of each other than A does ('three and four'); "
             + "and one is no better than random groups of its size ('wrong guess').";
         var results = Results(outDir);
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["two"] = "a", ["three and four"] = "b", ["wrong guess"] = "neither" }, results["metrics"]!["holds_in"]),
