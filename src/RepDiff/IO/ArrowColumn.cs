@@ -15,7 +15,7 @@ namespace RepDiff.IO;
 /// A list, large-list or fixed-size-list column of float16/32/64 values in an Arrow IPC file (.arrow,
 /// .feather: the random-access file format) or stream (what Hugging Face datasets cache), decoded one
 /// record batch at a time. Opening reads each batch once to count its rows (the IPC footer does not
-/// say), collects the ids and the width; the stream format is re-read from the start when a caller
+/// say), collects the ids and the width, and keeps a file's last batch for its first read; the stream format is re-read from the start when a caller
 /// goes back to an earlier batch. LZ4- and Zstandard-compressed bodies (pyarrow's Feather default) are read.
 /// </summary>
 internal sealed class ArrowColumn : TableColumn
