@@ -39,6 +39,9 @@ internal static class EvaluateCommand
             var spec = inputs.JoinSpec(parse);
             // Each file's archive is opened once for the run: the checks below ask which array a key picks up to six times,
             // and the pair's readers read through it (it had been opened again for the pair, and for the same-input check).
+            // Each input is still opened three times, as in every pair command: its first bytes for its format (EmbeddingInput,
+            // read before it is known which reader opens the file), this archive, and its SHA-256 read whole (CheckFingerprints).
+            // One open would need every archive's reader (zip, PureHDF, safetensors, pickle) to take a handle opened before it.
             using var archives = new InputArchives();
             spec.RefuseSameInput(archives);
             // The file names every run records first (they name the files swapped; joined by id, swapped files had been refused

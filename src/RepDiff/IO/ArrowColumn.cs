@@ -15,7 +15,7 @@ namespace RepDiff.IO;
 /// A list, large-list or fixed-size-list column of float16/32/64 values in an Arrow IPC file (.arrow,
 /// .feather: the random-access file format) or stream (what Hugging Face datasets cache), decoded one
 /// record batch at a time. Opening reads each batch once to count its rows (the IPC footer does not
-/// say), collects the ids and the width; the stream format is re-read from the start when a caller
+/// say), collects the ids and the width, and keeps a file's last batch for its first read; the stream format is re-read from the start when a caller
 /// goes back to an earlier batch. LZ4- and Zstandard-compressed bodies (pyarrow's Feather default) are read.
 /// </summary>
 internal sealed class ArrowColumn : TableColumn
@@ -30,6 +30,11 @@ internal sealed class ArrowColumn : TableColumn
     private readonly int[] dimensions = [];
     private ArrowStreamReader reader;
     private int nextBatch;
+    /// <summary>
+    /// A file's last record batch as the scan read it, kept for its first read: read again there, a file of one batch (as
+    /// pyarrow writes a table) had been read twice. A stream's is not: whether a batch is its last is known only by reading on.
+    /// </summary>
+    private (RecordBatch Batch, int Chunk)? kept;
 
     private ArrowColumn(string path, string column, ArrowStreamReader reader, int columnIndex, string? name = null) : base(path, column, name)
     {
@@ -508,7 +513,7 @@ internal sealed class ArrowColumn : TableColumn
         long seen = 0;
         while (NextBatch() is { } batch)
         {
-            using (batch)
+            try
             {
                 ReadCells(Path, nextBatch - 1, () =>
                 {
@@ -523,10 +528,25 @@ internal sealed class ArrowColumn : TableColumn
                 rows.Add(batch.Length);
                 seen += batch.Length;
             }
+            catch
+            {
+                batch.Dispose();
+                throw;
+            }
+            if (reader is ArrowFileReader file && nextBatch == Run(Path, () => file.RecordBatchCountAsync().AsTask())) kept = (batch, nextBatch - 1);
+            else batch.Dispose();
         }
         if (Cols < 0) Cols = 0;
-        SetChunks(rows);
-        if (ids is not null) Ids = TableColumnChoice.CheckIds(Path, $"id column '{idColumn}'", ids.ToArray());
+        try
+        {
+            SetChunks(rows);
+            if (ids is not null) Ids = TableColumnChoice.CheckIds(Path, $"id column '{idColumn}'", ids.ToArray());
+        }
+        catch
+        {
+            kept?.Batch.Dispose(); // the caller disposes the reader alone
+            throw;
+        }
     }
 
     /// <summary>The next record batch in order (null at the end).</summary>
@@ -545,6 +565,12 @@ internal sealed class ArrowColumn : TableColumn
 
     private RecordBatch Batch(int chunk)
     {
+        if (kept is { } last)
+        {
+            kept = null;
+            if (last.Chunk == chunk) return last.Batch;
+            last.Batch.Dispose();
+        }
         if (reader is ArrowFileReader file) return Run(Path, () => file.ReadRecordBatchAsync(chunk, default).AsTask());
         if (chunk < nextBatch)
         {
@@ -752,5 +778,9 @@ internal sealed class ArrowColumn : TableColumn
         return (indices.Select(j => schema.FieldsList[j].Name).ToArray(), columns.Select(c => c.ToArray()).ToList());
     }
 
-    public override void Dispose() => reader.Dispose();
+    public override void Dispose()
+    {
+        kept?.Batch.Dispose();
+        reader.Dispose();
+    }
 }

@@ -97,12 +97,15 @@ internal abstract class TableColumn : IDisposable
     {
         if (chunk == cachedChunk) return cached!;
         CheckChunkSize(chunk);
-        cached = null; // let the previous chunk go before the next is allocated
+        (cached, cachedChunk) = (null, -1); // let the previous chunk go before the next is allocated
         var values = new float[(long)ChunkRows(chunk) * Cols];
         Decode(chunk, values);
-        (cached, cachedChunk) = (values, chunk);
+        KeepDecoded(chunk, values);
         return values;
     }
+
+    /// <summary>Keeps a chunk's decoded rows for the reads that follow; a reader that decodes one on opening keeps it so, not to read it twice.</summary>
+    protected void KeepDecoded(int chunk, float[] values) => (cached, cachedChunk) = (values, chunk);
 
     /// <summary>
     /// Checks a length read from a table file before its library allocates by it: it must fit in the
