@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RepDiff.IO;
+using RepDiff.Metrics;
 using RepDiff.Reporting;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -117,10 +118,13 @@ internal static class Summary
 
     /// <summary>
     /// "0.847 (0.484)": a BSR beside its chance level, the BSR of random groups of the same size, both to the report table's
-    /// three decimals (review 167: the terminal's "0.892 (0.48)" stood beside the table's "0.892 / 0.484").
+    /// decimals (review 167: the terminal's "0.892 (0.48)" stood beside the table's "0.892 / 0.484"): three, more where three
+    /// show them equal ("0.9998 (0.9995)"), "1.000 (= chance)" where six still do (<see cref="BsrFigures"/>).
     /// </summary>
     public static string WithChance(double? bsr, double? chance)
-        => bsr is not double b ? "–" : chance is double c ? string.Create(CultureInfo.InvariantCulture, $"{b:F3} ({c:F3})") : b.ToString("F3", CultureInfo.InvariantCulture);
+        => bsr is not double b ? "–"
+            : chance is double c && BsrFigures.Of(b, c) is var f ? (f.Equal ? $"{f.Bsr} (= chance)" : $"{f.Bsr} ({f.Chance})")
+            : b.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Held-out validation in words, as the concept card gives it: "yes, p = 0.003 (adjusted 0.015)"; a concept counts

@@ -380,7 +380,7 @@ public static partial class HtmlReport
     }
 
     private static string BsrCell(double? v, double? chance, bool mean = false, bool best = false, bool sideAtChance = false) => v is double x
-        ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">{x:F3}{ChanceNote(chance, "F3")}")
+        ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">{BsrBesideChance(x, chance)}")
             + (sideAtChance ? AtChanceMark : "") + "</td>"
         : "<td class=\"num\">–</td>";
 
@@ -390,30 +390,23 @@ public static partial class HtmlReport
     /// <summary>Marks a card whose grid's BSR is at or below its chance level, by the table's rule (<see cref="Concept.GridAtChance"/>).</summary>
     internal const string GridAtChanceMark = "<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>";
 
-    /// <summary>
-    /// The decimals of a card's BSR and its chance level, the same for both: two, or three where two would show them equal or
-    /// the wrong way round (0.498 against 0.502 read "0.50 / 0.50"; the table's three decimals are then the card's too).
-    /// </summary>
-    internal static string CardBsrFormat(double bsr, double? chance)
-    {
-        if (chance is not double c) return "F2";
-        double Shown(double x) => double.Parse(x.ToString("F2", Inv), Inv);
-        return Math.Sign(Shown(bsr) - Shown(c)) == Math.Sign(bsr - c) ? "F2" : "F3";
-    }
-
-    /// <summary>A card's BSR to <see cref="CardBsrFormat"/>'s decimals.</summary>
-    internal static string CardBsr(double bsr, double? chance) => bsr.ToString(CardBsrFormat(bsr, chance), Inv);
-
     /// <summary>Whether a side's BSR is no higher than its chance level (unknown chance: not flagged): <see cref="Concept.AtChance"/>.</summary>
     internal static bool AtChance(double? bsr, double? chance) => Concept.AtChance(bsr, chance);
 
     /// <summary>
-    /// A BSR figure's chance level in small type beside it (Metrics.BsrChance), or nothing where there is none; to the
-    /// BSR's own decimals where it stands beside a three-decimal figure (0.997 beside a chance of 1.00 read as below it).
+    /// A BSR figure with its chance level in small type beside it, both to the decimals that tell them apart
+    /// (<see cref="Metrics.BsrFigures"/>; a card's fewest are two, elsewhere three): "0.620 / 0.490", "0.9998 / 0.9995", or
+    /// "1.000 = chance" where six decimals cannot; the figure alone where there is no chance level.
     /// </summary>
-    internal static string ChanceNote(double? chance, string format = "F2") => chance is double c
-        ? $"<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {c.ToString(format, Inv)}</small>"
-        : "";
+    internal static string BsrBesideChance(double bsr, double? chance, int fewest = 3, bool bold = false)
+    {
+        string Bold(string figure) => bold ? $"<b>{figure}</b>" : figure;
+        if (chance is not double c) return Bold(bsr.ToString("F" + fewest.ToString(Inv), Inv));
+        var f = Metrics.BsrFigures.Of(bsr, c, fewest);
+        return Bold(f.Bsr) + (f.Equal
+            ? "<small class=\"chance\" title=\"equal to its chance level, the mean BSR of random groups of the same size, to six decimals\"> = chance</small>"
+            : $"<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {f.Chance}</small>");
+    }
 
     private static string MethodSection(ReportModel model, Explanation e, int m, Thumbnails thumbs, ClientData data)
     {
@@ -457,7 +450,7 @@ public static partial class HtmlReport
             if (direction.Rows is { } rows)
                 s.Append(" <small>Sample numbers (#) are rows of ").Append(Bdi(rows == "test" ? model.NameA : model.NameB)).Append(".</small>");
             if (BsrRow.Read(e.Metrics, "bsr", direction.Name) is double bsr)
-                s.Append(Inv, $" <span class=\"chip\">BSR {bsr:F3}{ChanceNote(BsrRow.Read(e.Metrics, "bsr_chance", direction.Name), "F3")}</span>");
+                s.Append(" <span class=\"chip\">BSR ").Append(BsrBesideChance(bsr, BsrRow.Read(e.Metrics, "bsr_chance", direction.Name))).Append("</span>");
             s.Append(ValidationTally(direction));
             s.Append("</p>");
             if (direction.Concepts.Count == 0) s.Append("<p class=\"note\">No concepts in this direction.</p>");
@@ -588,7 +581,7 @@ public static partial class HtmlReport
         if (scored)
         {
             double cardBsr = concept.Bsr!.Value;
-            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{CardBsr(cardBsr, concept.BsrChance)}</b>{ChanceNote(concept.BsrChance, CardBsrFormat(cardBsr, concept.BsrChance))}</span>")
+            c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR {BsrBesideChance(cardBsr, concept.BsrChance, fewest: 2, bold: true)}</span>")
                 .Append(concept.GridAtChance ? GridAtChanceMark : "");
         }
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, data.Shown[key].Explanation, difference));
@@ -709,8 +702,9 @@ public static partial class HtmlReport
         // A spectral concept is confirmed by the held-out group its mode picks from the explained input alone, which can
         // differ from its own members: said when a difference concept's own grid is no closer than random groups, which the
         // findings then do not lead with (docs/findings.md).
-        if (difference && concept.Bsr is double bsr && concept.BsrChance is double chance && bsr <= chance)
-            unsettled += $", yet its own grid is no closer than random groups (BSR {CardBsr(bsr, chance)}, random groups {chance.ToString(CardBsrFormat(bsr, chance), Inv)})";
+        if (difference && concept.Bsr is double bsr && concept.BsrChance is double chance && bsr <= chance
+            && Metrics.BsrFigures.Of(bsr, chance, fewest: 2) is var f)
+            unsettled += $", yet its own grid is no closer than random groups (BSR {f.Bsr}, {(f.Equal ? "the same as random groups" : "random groups " + f.Chance)})";
         return concept.Confirmed == true
             ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples{reason}{unsettled}</div>"
             : $"<div class=\"trust unconfirmed\" title=\"{title}\">not confirmed on held-out samples{reason}</div>";

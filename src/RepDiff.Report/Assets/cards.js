@@ -323,11 +323,15 @@
   }));
   noteSelection(null);
 
-  // ---- the shown concepts that hold the one sample selected on a map ----
+  // ---- the shown concepts that hold the samples selected on a map ----
   // A reader who clicks an odd point asks which groups it is in: the line under the maps' caption names each shown concept
   // that holds it by its card's title, in the page's order (method, then direction), as a button that selects that card
   // (report.js, as the card's own click; pressed while it is the selected card). Each concept's members are sorted once, when
   // a sample is first selected, so a selection costs a binary search per card, not a pass over every member of every card.
+  // A lasso or a search selecting several asks which groups they fall in: the concepts holding the most of them, with their
+  // counts, most first (page order among equals), at most mostShown of them; counted in one pass over each card's members
+  // against a set of the selection, so even every sample of a large map costs the members' total, never selection × members.
+  const mostShown = 5;
   const heldIn = document.getElementById('map-concepts');
   let sorted = null; // card key → its members in increasing order
   const holds = (members, row) => {
@@ -339,29 +343,58 @@
     if (!sorted) sorted = new Map(Object.keys(data.concepts).map(key => [key, Int32Array.from(data.concepts[key].members).sort()]));
     return Object.keys(data.concepts).filter(key => holds(sorted.get(key), row));
   }
+  function conceptsHoldingMost(indices) {
+    const chosen = new Set(indices);
+    const counts = Object.keys(data.concepts).map(key => {
+      let count = 0;
+      for (const row of data.concepts[key].members) if (chosen.has(row)) count++;
+      return { key, count };
+    }).filter(x => x.count > 0);
+    return counts.sort((x, y) => y.count - x.count); // sort is stable: page order among equal counts
+  }
+  const conceptButton = key => {
+    const c = data.concepts[key], button = el('button', null, c.title);
+    button.type = 'button'; button.dataset.key = key;
+    button.title = 'select this card: ' + cardCaption(c);
+    button.addEventListener('click', () => { page.chooseCard(key); pressChosen(); });
+    return button;
+  };
+  // The line for several selected samples: "15 selected samples: 3 shown concepts hold some of them, most first …", each
+  // concept's button followed by ": 12 of 15 selected", then "and N more" past mostShown.
+  function severalHeld(indices) {
+    const n = indices.length, held = conceptsHoldingMost(indices), of = n.toLocaleString('en');
+    const lead = el('p', 'lead', held.length === 0 ? `None of the ${of} selected samples is in a shown concept.`
+      : `${of} selected samples: ${held.length === 1 ? '1 shown concept holds' : held.length.toLocaleString('en') + ' shown concepts hold'} some of them, most first (a button selects its card):`);
+    if (!held.length) return [lead];
+    const list = el('ul');
+    for (const { key, count } of held.slice(0, mostShown)) {
+      const item = el('li');
+      item.append(conceptButton(key), `: ${count.toLocaleString('en')} of ${of} selected`);
+      list.append(item);
+    }
+    if (held.length > mostShown) list.append(el('li', 'more', `and ${(held.length - mostShown).toLocaleString('en')} more`));
+    return [lead, list];
+  }
   const pressChosen = () => {
     const card = document.querySelector('.card.selected');
     heldIn.querySelectorAll('button').forEach(b => b.setAttribute('aria-pressed', String(!!card && b.dataset.key === card.dataset.key)));
   };
-  const hint = () => { heldIn.classList.remove('held'); heldIn.replaceChildren(el('p', 'lead', 'Select one point on a map to see which shown concepts hold it.')); };
+  const hint = () => { heldIn.classList.remove('held'); heldIn.replaceChildren(el('p', 'lead', 'Select one point on a map, or several, to see which shown concepts hold them.')); };
   if (heldIn) {
     hint();
     document.addEventListener('rd-selection', e => {
       const indices = e.detail && e.detail.indices;
-      if (!indices || indices.length !== 1) { hint(); return; }
-      const row = indices[0], keys = conceptsHolding(row), name = nameOf(row);
-      const lead = el('p', 'lead');
-      lead.append(page.bdi(idOf(row) !== null ? page.clip(name, 40) : page.clipStart(name, 40)),
-        keys.length ? ` is in ${keys.length === 1 ? '1 shown concept' : keys.length + ' shown concepts'} (a button selects its card):` : ' is in none of the shown concepts.');
-      const list = el('ul');
-      for (const key of keys) {
-        const c = data.concepts[key], button = el('button', null, c.title), item = el('li');
-        button.type = 'button'; button.dataset.key = key;
-        button.title = 'select this card: ' + cardCaption(c);
-        button.addEventListener('click', () => { page.chooseCard(key); pressChosen(); });
-        item.append(button); list.append(item);
+      if (!indices || !indices.length) { hint(); return; }
+      if (indices.length > 1) heldIn.replaceChildren(...severalHeld(indices));
+      else {
+        const row = indices[0], keys = conceptsHolding(row), name = nameOf(row);
+        const lead = el('p', 'lead');
+        lead.append(page.bdi(idOf(row) !== null ? page.clip(name, 40) : page.clipStart(name, 40)),
+          keys.length ? ` is in ${keys.length === 1 ? '1 shown concept' : keys.length + ' shown concepts'} (a button selects its card):` : ' is in none of the shown concepts.');
+        const list = el('ul');
+        for (const key of keys) { const item = el('li'); item.append(conceptButton(key)); list.append(item); }
+        heldIn.replaceChildren(lead, ...(keys.length ? [list] : []));
       }
-      heldIn.replaceChildren(lead, ...(keys.length ? [list] : []));
       heldIn.classList.add('held');
       pressChosen();
     });

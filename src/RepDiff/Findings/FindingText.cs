@@ -490,7 +490,9 @@ public static class FindingText
             || BsrRow.Read(explanation.Metrics, "bsr_chance", direction.Name) is not double chance) return null;
         double? sd = BsrRow.Read(explanation.Metrics, "bsr_chance_sd", direction.Name);
         if (AboveChance(bsr, chance, sd ?? 0)) return null;
-        return string.Create(CultureInfo.InvariantCulture, $"BSR {bsr:F3}, random groups of the same sizes {chance:F3}") + (sd is double s ? string.Create(CultureInfo.InvariantCulture, $" ± {s:F3}") : "");
+        var f = BsrFigures.Of(bsr, chance);
+        return (f.Equal ? $"BSR {f.Bsr}, the same as random groups of the same sizes" : $"BSR {f.Bsr}, random groups of the same sizes {f.Chance}")
+            + (sd is double s ? string.Create(CultureInfo.InvariantCulture, $" ± {s:F3}") : "");
     }
 
     /// <summary>

@@ -19,6 +19,23 @@ public class SummaryHeldOutTests
         Assert.Equal("–", Summary.WithChance(null, 0.5));
     }
 
+    /// <summary>
+    /// MNED on minilm-l6 against arctic-embed-xs read "1.000 (1.000)" for B's grids (1 beside 0.9995); a side at 0.0003
+    /// beside 0.0001 read "0.000 (0.000)": three decimals hid the gap the figure is there to show. Now as many as tell them
+    /// apart, up to six; figures three decimals already tell apart read as before; equal even at six, said in words.
+    /// </summary>
+    [Fact]
+    public void ABsrAndAChanceLevelThatRoundAlikeShowTheDecimalsThatTellThemApart()
+    {
+        Assert.Equal("0.9998 (0.9995)", Summary.WithChance(0.99981, 0.99952));
+        Assert.Equal("0.0003 (0.0001)", Summary.WithChance(0.0003, 0.0001));
+        Assert.Equal("0.000 (0.001)", Summary.WithChance(0.0003, 0.0005)); // apart at three already: as before
+        Assert.Equal("0.620 (0.490)", Summary.WithChance(0.62, 0.49));
+        Assert.Equal("0.999998 (0.999995)", Summary.WithChance(0.9999982, 0.9999951));
+        Assert.Equal("1.000 (= chance)", Summary.WithChance(1, 0.9999999));
+        Assert.Equal("0.500 (= chance)", Summary.WithChance(0.5, 0.5));
+    }
+
     [Fact]
     public void AConceptWithoutATestedPSaysWhyInsteadOfPOne()
     {

@@ -214,22 +214,24 @@ public class CardPartsTests
     /// <summary>
     /// A card's BSR beside its chance level: the same decimals for both, three where two would read them equal or the wrong
     /// way round, and † where it is at or below its chance level, by the table's rule (review 167, F9 and F10: "0.33 / 0.47"
-    /// had no mark, and 0.498 against 0.502 read "0.50 / 0.50").
+    /// had no mark, and 0.498 against 0.502 read "0.50 / 0.50"); equal even at six decimals (null chance shown), "= chance".
     /// </summary>
+    private const string EqualNote = "<small class=\"chance\" title=\"equal to its chance level, the mean BSR of random groups of the same size, to six decimals\"> = chance</small>";
+
     [Theory]
     [InlineData(0.97, 0.484, "0.97", "0.48", false)]
     [InlineData(0.33, 0.47, "0.33", "0.47", true)]
     [InlineData(0.498, 0.502, "0.498", "0.502", true)]
     [InlineData(0.503, 0.498, "0.503", "0.498", false)]
-    [InlineData(0.5, 0.5, "0.50", "0.50", true)]
-    public void ACardsBsrAndChanceShareTheirDecimalsAndAtChanceIsMarked(double bsr, double chance, string shownBsr, string shownChance, bool marked)
+    [InlineData(0.5, 0.5, "0.50", null, true)]
+    public void ACardsBsrAndChanceShareTheirDecimalsAndAtChanceIsMarked(double bsr, double chance, string shownBsr, string? shownChance, bool marked)
     {
         var (pair, e) = HtmlReportTests.Synthetic();
         var concept = e.Directions[0].Concepts[0];
         (concept.Bsr, concept.BsrChance) = (bsr, chance);
         string html = HtmlReport.Render(HtmlReportTests.Model(pair, e));
         string sub = Regex.Match(html, "<article class=\"card[^\"]*\" id=\"card-m0d0c1\".*?<div class=\"sub\">(.*?)</div>").Groups[1].Value;
-        Assert.Contains($"members ·</span> <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{shownBsr}</b><small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {shownChance}</small></span>", sub);
+        Assert.Contains($"members ·</span> <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR <b>{shownBsr}</b>{(shownChance is null ? EqualNote : $"<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {shownChance}</small>")}</span>", sub);
         Assert.Equal(marked, sub.Contains("<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>"));
         // Said where the table's † is explained.
         Assert.Contains("on a card, † marks a grid at or below its own", html);

@@ -527,4 +527,31 @@ public class HtmlReportTests
         explanation.Metrics["bsr_chance"] = new JsonObject { ["more_similar_in_a"] = 0.5, ["more_similar_in_b"] = 0.5, ["mean"] = 0.5 };
         Assert.DoesNotContain("class=\"at-chance\"", HtmlReport.Render(Model(pair, explanation)));
     }
+
+    /// <summary>
+    /// A report of minilm-l6 against arctic-embed-xs read "1.000 / 1.000" in the MNED column for B (1 beside a chance of
+    /// 0.9995; here 0.99981 beside 0.99952), as a side at 0.0003 beside 0.0001 read "0.000 / 0.000". The table, the cards
+    /// and the chips now write a BSR and its chance level to the decimals that tell them apart (Metrics.BsrFigures), and
+    /// figures equal even at six decimals as "= chance"; figures three decimals tell apart read as before.
+    /// </summary>
+    [Fact]
+    public void ABsrNearItsChanceLevelIsShownApartFromIt()
+    {
+        var (pair, explanation) = Synthetic();
+        ExplanationScoring.Score(explanation, pair);
+        explanation.Metrics["bsr_mned"] = new JsonObject { ["more_similar_in_a"] = 0.0003, ["more_similar_in_b"] = 0.99981, ["mean"] = 0.50006 };
+        explanation.Metrics["bsr_mned_chance"] = new JsonObject { ["more_similar_in_a"] = 0.0001, ["more_similar_in_b"] = 0.99952, ["mean"] = 0.50001 };
+        explanation.Metrics["bsr_lsed"] = new JsonObject { ["more_similar_in_a"] = 0.62, ["more_similar_in_b"] = 0.5, ["mean"] = 0.56 };
+        explanation.Metrics["bsr_lsed_chance"] = new JsonObject { ["more_similar_in_a"] = 0.49, ["more_similar_in_b"] = 0.5, ["mean"] = 0.495 };
+        string html = HtmlReport.Render(Model(pair, explanation));
+        string table = html[html.IndexOf("<section class=\"bsr\">", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("</section>", StringComparison.Ordinal)];
+        string Cell(string bsr, string chance) => $">{bsr}<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {chance}</small>";
+        Assert.Contains(Cell("0.0003", "0.0001"), table);
+        Assert.Contains(Cell("0.9998", "0.9995"), table);
+        Assert.Contains(Cell("0.5001", "0.5000"), table);
+        Assert.Contains(Cell("0.620", "0.490"), table);
+        Assert.Contains(">0.500<small class=\"chance\" title=\"equal to its chance level", table);
+        Assert.DoesNotContain("1.000<small", table);
+    }
 }

@@ -145,4 +145,57 @@ public class SampleConceptsBrowserTests(CardReportFixture report, ChromiumFixtur
             await page.CloseAsync();
         }
     }
+
+    /// <summary>
+    /// A lasso selecting several samples named no concept (the line kept its hint). Now it names the shown concepts holding the
+    /// most of them, most first, each with its count, five at most and then how many more: counted here by a plain pass over
+    /// every card's members, ordered by count and then the page's order.
+    /// </summary>
+    [ChromiumFact]
+    public async Task SeveralSelectedSamplesNameTheConceptsHoldingMostOfThem()
+    {
+        var browser = await Browser();
+        var (page, errors) = await AccessibilityBrowserTests.Open(browser, report.Report, 1400, 1000);
+        var box = (await page.Locator("canvas.overlay[data-kind=pca][data-side=a]").BoundingBoxAsync())!;
+        // The whole map, then its left third: every sample, then some of them.
+        foreach (float share in new[] { 1f, 1f / 3 })
+        {
+            float w = box.Width * share - 2;
+            await page.Mouse.MoveAsync(box.X + 1, box.Y + 1);
+            await page.Mouse.DownAsync();
+            foreach (var (x, y) in new[] { (w, 1f), (w, box.Height - 1), (1f, box.Height - 1), (1f, 2f) })
+                await page.Mouse.MoveAsync(box.X + x, box.Y + y, new MouseMoveOptions { Steps = 3 });
+            await page.Mouse.UpAsync();
+            // [the lead's start, then "title: count of n selected" for the five most held, then "and N more" if more are]
+            var expected = await page.EvaluateAsync<string[]>("""
+                () => {
+                  const sel = rdSelection, n = sel.length.toLocaleString('en'), concepts = rdData.cards.concepts;
+                  const held = Object.keys(concepts).map(k => [k, sel.filter(i => concepts[k].members.includes(i)).length])
+                    .filter(x => x[1] > 0).sort((x, y) => y[1] - x[1]);
+                  return [n + ' selected samples: ' + held.length + ' shown concepts hold',
+                          ...held.slice(0, 5).map(([k, c]) => concepts[k].title + ': ' + c.toLocaleString('en') + ' of ' + n + ' selected'),
+                          ...(held.length > 5 ? ['and ' + (held.length - 5) + ' more'] : [])];
+                }
+                """);
+            var shown = await page.EvaluateAsync<string[]>("""
+                () => { const box = document.getElementById('map-concepts');
+                        return [box.querySelector('.lead').textContent, ...Array.from(box.querySelectorAll('li'), li => li.textContent)]; }
+                """);
+            string both = $"expected {string.Join(" | ", expected)}; shown {string.Join(" | ", shown)}";
+            Assert.True(await page.EvaluateAsync<int>("() => rdSelection.length") > 1, both);
+            Assert.StartsWith(expected[0], shown[0]);
+            Assert.Equal(expected[1..], shown[1..]);
+            Assert.True(expected.Length >= 3, both);
+            if (share == 1f) Assert.Equal("and", expected[^1].Split(' ')[0]);
+            // Each button selects its card, as one sample's do.
+            var first = page.Locator("#map-concepts button").First;
+            string key = (await first.GetAttributeAsync("data-key"))!;
+            await first.ClickAsync();
+            Assert.Equal("true", await page.Locator("#card-" + key).GetAttributeAsync("aria-current"));
+            Assert.Equal("true", await first.GetAttributeAsync("aria-pressed"));
+            await first.ClickAsync();
+            await page.Locator("#map-clear").ClickAsync();
+        }
+        Assert.Empty(errors);
+    }
 }
