@@ -102,7 +102,8 @@ public static partial class HtmlReport
         s.Append("<p id=\"map-caption\" class=\"caption\">Hover over or focus a concept card to highlight its members in both maps, click it (or press Enter) to keep them lit; drag on a map to select samples.</p>");
         // Where the maps announce the sample the keyboard moved to, and what Enter, Space or Escape did (maps.js).
         s.Append("<p id=\"map-live\" class=\"sr-only\" aria-live=\"polite\"></p>");
-        // The shown concepts that hold the one sample selected on a map, each a button that selects its card; else a hint (cards.js).
+        // The shown concepts that hold the samples selected on a map (for several, those holding the most, with counts), each a
+        // button that selects its card; else a hint (cards.js).
         s.Append("<div id=\"map-concepts\" class=\"held-in\" aria-live=\"polite\"></div>");
         s.Append("<div class=\"mapbar\">");
         if (maps.Umap is not null)
@@ -369,11 +370,11 @@ public static partial class HtmlReport
             var (a, b, mean) = (Side("a"), Side("b"), mine.FirstOrDefault(r => r.Direction == "mean"));
             s.Append(Inv, $"<tr><td><a href=\"#method-{m}\">").Append(E(e.Method)).Append("</a></td>");
             s.Append(BsrCell(a?.Silb, a?.SilbChance)).Append(BsrCell(b?.Silb, b?.SilbChance))
-                .Append(BsrCell(mean?.Silb, mean?.SilbChance, mean: true, best: mean?.Silb == best, sideAtChance: AtChance(a?.Silb, a?.SilbChance) || AtChance(b?.Silb, b?.SilbChance)));
+                .Append(BsrCell(mean?.Silb, mean?.SilbChance, mean: true, best: mean?.Silb == best, sideAtChance: Concept.AtChance(a?.Silb, a?.SilbChance) || Concept.AtChance(b?.Silb, b?.SilbChance)));
             s.Append(BsrCell(a?.Mned, a?.MnedChance)).Append(BsrCell(b?.Mned, b?.MnedChance))
-                .Append(BsrCell(mean?.Mned, mean?.MnedChance, mean: true, sideAtChance: AtChance(a?.Mned, a?.MnedChance) || AtChance(b?.Mned, b?.MnedChance)));
+                .Append(BsrCell(mean?.Mned, mean?.MnedChance, mean: true, sideAtChance: Concept.AtChance(a?.Mned, a?.MnedChance) || Concept.AtChance(b?.Mned, b?.MnedChance)));
             s.Append(BsrCell(a?.Lsed, a?.LsedChance)).Append(BsrCell(b?.Lsed, b?.LsedChance))
-                .Append(BsrCell(mean?.Lsed, mean?.LsedChance, mean: true, sideAtChance: AtChance(a?.Lsed, a?.LsedChance) || AtChance(b?.Lsed, b?.LsedChance)));
+                .Append(BsrCell(mean?.Lsed, mean?.LsedChance, mean: true, sideAtChance: Concept.AtChance(a?.Lsed, a?.LsedChance) || Concept.AtChance(b?.Lsed, b?.LsedChance)));
             s.Append("</tr>");
         }
         return s.Append("</tbody></table></section>").ToString();
@@ -389,9 +390,6 @@ public static partial class HtmlReport
 
     /// <summary>Marks a card whose grid's BSR is at or below its chance level, by the table's rule (<see cref="Concept.GridAtChance"/>).</summary>
     internal const string GridAtChanceMark = "<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>";
-
-    /// <summary>Whether a side's BSR is no higher than its chance level (unknown chance: not flagged): <see cref="Concept.AtChance"/>.</summary>
-    internal static bool AtChance(double? bsr, double? chance) => Concept.AtChance(bsr, chance);
 
     /// <summary>
     /// A BSR figure with its chance level in small type beside it, both to the decimals that tell them apart
@@ -702,8 +700,7 @@ public static partial class HtmlReport
         // A spectral concept is confirmed by the held-out group its mode picks from the explained input alone, which can
         // differ from its own members: said when a difference concept's own grid is no closer than random groups, which the
         // findings then do not lead with (docs/findings.md).
-        if (difference && concept.Bsr is double bsr && concept.BsrChance is double chance && bsr <= chance
-            && Metrics.BsrFigures.Of(bsr, chance, fewest: 2) is var f)
+        if (difference && concept.GridAtChance && Metrics.BsrFigures.Of(concept.Bsr!.Value, concept.BsrChance!.Value, fewest: 2) is var f)
             unsettled += $", yet its own grid is no closer than random groups (BSR {f.Bsr}, {(f.Equal ? "the same as random groups" : "random groups " + f.Chance)})";
         return concept.Confirmed == true
             ? $"<div class=\"trust held\" title=\"{title}\">holds on held-out samples{reason}{unsettled}</div>"

@@ -32,7 +32,7 @@ public static class IndexPage
             var rows = BsrRow.From(c.Explanations).ToList();
             var means = rows.Where(r => r.Direction == "mean")
                 .Select(r => HtmlReport.E(r.Method) + " " + (r.Silb is double silb ? HtmlReport.BsrBesideChance(silb, r.SilbChance) : "–")
-                    + (rows.Any(side => side.Method == r.Method && side.Direction != "mean" && HtmlReport.AtChance(side.Silb, side.SilbChance)) ? HtmlReport.AtChanceMark : ""));
+                    + (rows.Any(side => side.Method == r.Method && side.Direction != "mean" && Concept.AtChance(side.Silb, side.SilbChance)) ? HtmlReport.AtChanceMark : ""));
             html.Append("<p>").Append(HtmlReport.E(entry.Description)).Append("</p><p class=\"nums\">")
                 .Append(HtmlReport.E(string.Create(CultureInfo.InvariantCulture, $"n = {c.Pair.N} · linear CKA {(c.Context["linear_cka"] is { } cka ? cka.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture) : "undefined")} · ")))
                 .Append("mean BSR (chance in small type; † a side at or below its chance level): ").Append(string.Join(", ", means)).Append("</p></a>");

@@ -326,23 +326,12 @@
   // ---- the shown concepts that hold the samples selected on a map ----
   // A reader who clicks an odd point asks which groups it is in: the line under the maps' caption names each shown concept
   // that holds it by its card's title, in the page's order (method, then direction), as a button that selects that card
-  // (report.js, as the card's own click; pressed while it is the selected card). Each concept's members are sorted once, when
-  // a sample is first selected, so a selection costs a binary search per card, not a pass over every member of every card.
-  // A lasso or a search selecting several asks which groups they fall in: the concepts holding the most of them, with their
-  // counts, most first (page order among equals), at most mostShown of them; counted in one pass over each card's members
-  // against a set of the selection, so even every sample of a large map costs the members' total, never selection × members.
+  // (report.js, as the card's own click; pressed while it is the selected card). A lasso or a search selecting several asks
+  // which groups they fall in: the concepts holding the most of them, with their counts, most first (page order among
+  // equals), at most mostShown of them. Either is counted in one pass over each card's members against a set of the
+  // selection, so even every sample of a large map costs the members' total, never selection × members.
   const mostShown = 5;
   const heldIn = document.getElementById('map-concepts');
-  let sorted = null; // card key → its members in increasing order
-  const holds = (members, row) => {
-    let lo = 0, hi = members.length - 1;
-    while (lo <= hi) { const mid = (lo + hi) >> 1; if (members[mid] === row) return true; if (members[mid] < row) lo = mid + 1; else hi = mid - 1; }
-    return false;
-  };
-  function conceptsHolding(row) {
-    if (!sorted) sorted = new Map(Object.keys(data.concepts).map(key => [key, Int32Array.from(data.concepts[key].members).sort()]));
-    return Object.keys(data.concepts).filter(key => holds(sorted.get(key), row));
-  }
   function conceptsHoldingMost(indices) {
     const chosen = new Set(indices);
     const counts = Object.keys(data.concepts).map(key => {
@@ -387,7 +376,7 @@
       if (!indices || !indices.length) { hint(); return; }
       if (indices.length > 1) heldIn.replaceChildren(...severalHeld(indices));
       else {
-        const row = indices[0], keys = conceptsHolding(row), name = nameOf(row);
+        const row = indices[0], keys = conceptsHoldingMost(indices).map(x => x.key), name = nameOf(row);
         const lead = el('p', 'lead');
         lead.append(page.bdi(idOf(row) !== null ? page.clip(name, 40) : page.clipStart(name, 40)),
           keys.length ? ` is in ${keys.length === 1 ? '1 shown concept' : keys.length + ' shown concepts'} (a button selects its card):` : ' is in none of the shown concepts.');
