@@ -32,7 +32,7 @@ public class BaseRateTests
         Assert.Equal(ConceptMix.Leaning, eights.Mix);
         Assert.Equal(["8"], eights.Leading.Select(s => s.Label));
         Assert.Equal("concept 2, 53 images: 58% 8 (whole set 33%), the rest from 2 other labels", eights.Detail("images"));
-        Assert.Equal("early ranks 3 and 8 as nearer neighbours of each other than late does (concept 1, 34 images: 62% 3, 35% 8); "
+        Assert.Equal("early ranks the images shown for a group mixing 3 and 8 as nearer neighbours of each other than late does (concept 1, 34 images: 62% 3, 35% 8); "
             + "of its first two concepts, one mixes a few labels and one leans to a few labels.", a.Text);
         Assert.DoesNotContain("single labels", a.Text);
     }
@@ -55,7 +55,7 @@ public class BaseRateTests
         // The labels named are exactly those the card's enrichment test finds over-represented.
         var enriched = new Enrichment(SampleMetadata.WithLabels(new SampleInfo { Labels = labels })!).Of(members).Select(e => e.Value).ToList();
         Assert.Equal(enriched.Order(), a.Lead.Leading.Select(s => s.Label).Order());
-        Assert.Equal("MiniLM ranks sentences of several labels, above all reviews and news, as nearer neighbours of each other than arctic does "
+        Assert.Equal("MiniLM ranks the sentences shown for groups of several labels, above all reviews and news, as nearer neighbours of each other than arctic does "
             + "(concept 1, 100 sentences: 39% reviews (whole set 7%), 15% news (whole set 7%), the rest from 13 other labels).", a.Text);
         Assert.DoesNotContain("spread", a.Text);
     }

@@ -66,7 +66,7 @@ public class ChanceAndWordingTests
         Assert.False(AtChance(chance + 0.01, null));
         var plain = FindingText.Describe(Scored(chance - 0.01, chance, null), Digits, "A", "B").For(DirectionNames.MoreSimilarInA);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"random groups of the same sizes {chance:F3})"), plain.Text);
-        Assert.Contains("A ranks 5 and 8 as nearer neighbours of each other than B does", FindingText.Describe(Scored(chance + 0.1, chance, sd), Digits, "A", "B").For(DirectionNames.MoreSimilarInA).Text);
+        Assert.Contains("A ranks the samples shown for a group mixing 5 and 8 as nearer neighbours of each other than B does", FindingText.Describe(Scored(chance + 0.1, chance, sd), Digits, "A", "B").For(DirectionNames.MoreSimilarInA).Text);
     }
 
     /// <summary>
@@ -176,7 +176,7 @@ public class ChanceAndWordingTests
         var a = FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
         Assert.Equal(ConceptMix.Mixed, a.Lead!.Mix);
         Assert.Equal(1, a.Lead.Rank);
-        Assert.StartsWith("A ranks L0 and L1 as nearer neighbours of each other than B does (concept 1, 20 images: 50% L0, 50% L1)", a.Text);
+        Assert.StartsWith("A ranks the images shown for a group mixing L0 and L1 as nearer neighbours of each other than B does (concept 1, 20 images: 50% L0, 50% L1)", a.Text);
         // Both mixtures are the one merge, and the tally says so rather than count two differences (review 167, F2).
         Assert.EndsWith("; of its first five concepts, two mix the same two labels (L0 and L1) and three are mostly one label.", a.Text);
     }
@@ -191,7 +191,7 @@ public class ChanceAndWordingTests
             { Column = column, Value = value, Members = 20, MembersWithValue = have, Total = 200, TotalWithValue = 30, PValue = q, QValue = q };
         concept.Enrichment = [Value(SampleMetadata.LabelColumn, "L0", 15, 1e-12), Value("source", "web", 20, 1e-20), Value("camera", "old", 9, 1e-3)];
         var a = FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
-        Assert.Equal("Within single labels, A ranks images as nearer neighbours of each other than B does (L0; concept 1, 20 images: 75% L0; source 'web' in 100% of them (whole set 15%)).", a.Text);
+        Assert.Equal("Within single labels, A ranks the images shown for each group as nearer neighbours of each other than B does (L0; concept 1, 20 images: 75% L0; source 'web' in 100% of them (whole set 15%)).", a.Text);
         // Held by fewer than half the members, a value does not name the concept.
         concept.Enrichment = [Value("camera", "old", 9, 1e-3)];
         Assert.DoesNotContain("camera", FindingText.Describe(e, Ten, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text);
@@ -206,7 +206,7 @@ public class ChanceAndWordingTests
         // The garments' concept 4: 87 of 125 (69.6%) is a mixture, and "70%" had read as the one-label rule's own figure.
         var hundreds = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 100)).ToArray());
         var a = FindingText.Describe(Hand(Take(hundreds, ("L0", 87), ("L1", 23), ("L2", 15))), hundreds, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
-        Assert.StartsWith("A ranks L0 and L1 as nearer neighbours of each other than B does (concept 1, 125 images: 69.6% L0, 18% L1)", a.Text);
+        Assert.StartsWith("A ranks the images shown for a group mixing L0 and L1 as nearer neighbours of each other than B does (concept 1, 125 images: 69.6% L0, 18% L1)", a.Text);
     }
 
     private static readonly SampleLabels Ten = Labels(Enumerable.Range(0, 10).Select(k => ($"L{k}", 20)).ToArray());
@@ -268,12 +268,12 @@ public class ChanceAndWordingTests
         // The strongest concept has three members: the 40-member mixture leads, with its size.
         var a = FindingText.Describe(Hand(three, forty), labels, "merged", "standard", "images").For(DirectionNames.MoreSimilarInA);
         Assert.Equal(2, a.Lead!.Rank);
-        Assert.Equal("merged ranks L3 and L5 as nearer neighbours of each other than standard does (concept 2, 40 images: 60% L3, 40% L5); "
+        Assert.Equal("merged ranks the images shown for a group mixing L3 and L5 as nearer neighbours of each other than standard does (concept 2, 40 images: 60% L3, 40% L5); "
             + "of its first two concepts, one mixes a few labels and one is mostly one label.", a.Text);
 
         // With no larger concept the small one leads, flagged; one member is "1 image".
         var small = FindingText.Describe(Hand(three), labels, "merged", "standard", "images").For(DirectionNames.MoreSimilarInA);
-        Assert.Equal("Within single labels, merged ranks images as nearer neighbours of each other than standard does (L5; concept 1, only 3 images: all L5).", small.Text);
+        Assert.Equal("Within single labels, merged ranks the images shown for each group as nearer neighbours of each other than standard does (L5; concept 1, only 3 images: all L5).", small.Text);
         Assert.Equal("concept 1, only 1 image: all L5", ConceptProfile.Of(new Concept { Rank = 1, Members = [three[0]] }, labels).Detail("images"));
     }
 
@@ -306,9 +306,9 @@ public class ChanceAndWordingTests
         Assert.Equal(rank, a.Lead.Rank);
         Assert.StartsWith(leads switch
         {
-            ConceptMix.OneLabel => "Within single labels, A ranks images as nearer neighbours of each other than B does (L0; concept 2, 20 images: all L0)",
-            ConceptMix.Leaning => "A ranks images of several labels, above all L3, as nearer neighbours of each other than B does (concept 2, 20 images: 50% L3 (whole set 10%), the rest from 5 other labels)",
-            _ => "A ranks images of many labels as nearer neighbours of each other than B does (concept 2, 20 images: spread over 5 labels, none over-represented, the largest label, L5, at 20%)",
+            ConceptMix.OneLabel => "Within single labels, A ranks the images shown for each group as nearer neighbours of each other than B does (L0; concept 2, 20 images: all L0)",
+            ConceptMix.Leaning => "A ranks the images shown for groups of several labels, above all L3, as nearer neighbours of each other than B does (concept 2, 20 images: 50% L3 (whole set 10%), the rest from 5 other labels)",
+            _ => "A ranks the images shown for groups of many labels as nearer neighbours of each other than B does (concept 2, 20 images: spread over 5 labels, none over-represented, the largest label, L5, at 20%)",
         }, a.Text);
     }
 
@@ -318,8 +318,8 @@ public class ChanceAndWordingTests
     /// counts both either way.
     /// </summary>
     [Theory]
-    [InlineData(9, "A ranks images of many labels as nearer neighbours of each other than B does (concept 2, 20 images: spread over 5 labels, none over-represented, the largest label, L5, at 20%)")]
-    [InlineData(10, "Within single labels, A ranks images as nearer neighbours of each other than B does (L0; concept 1, 10 images: all L0)")]
+    [InlineData(9, "A ranks the images shown for groups of many labels as nearer neighbours of each other than B does (concept 2, 20 images: spread over 5 labels, none over-represented, the largest label, L5, at 20%)")]
+    [InlineData(10, "Within single labels, A ranks the images shown for each group as nearer neighbours of each other than B does (L0; concept 1, 10 images: all L0)")]
     public void AConceptOfNineMembersIsSmallAndOneOfTenIsNot(int size, string headline)
     {
         var a = FindingText.Describe(Hand(Take(Hundreds, ("L0", size)), OfKind(ConceptMix.Spread)), Hundreds, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
@@ -336,10 +336,10 @@ public class ChanceAndWordingTests
         var e = Hand([.. Enumerable.Range(0, 5).Select(k => Take(Hundreds, ($"L{k}", 20))), Take(Hundreds, ("L5", 12), ("L6", 12))]);
         var a = FindingText.Describe(e, Hundreds, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
         Assert.Equal([1, 2, 3, 4, 5], a.Concepts.Select(c => c.Rank));
-        Assert.Equal("Within single labels, A ranks images as nearer neighbours of each other than B does (L0, L1, L2 and L3; concept 1, 20 images: all L0); "
+        Assert.Equal("Within single labels, A ranks the images shown for each group as nearer neighbours of each other than B does (L0, L1, L2 and L3; concept 1, 20 images: all L0); "
             + "all five of its first concepts are mostly one label.", a.Text);
         // Asked for six, the mixture leads.
-        Assert.StartsWith("A ranks L5 and L6 as nearer neighbours", FindingText.Describe(e, Hundreds, "A", "B", "images", maxConcepts: 6).For(DirectionNames.MoreSimilarInA).Text);
+        Assert.StartsWith("A ranks the images shown for a group mixing L5 and L6 as nearer neighbours", FindingText.Describe(e, Hundreds, "A", "B", "images", maxConcepts: 6).For(DirectionNames.MoreSimilarInA).Text);
     }
 
     /// <summary>
@@ -370,11 +370,11 @@ public class ChanceAndWordingTests
 
         // Unmeasured, or all found again: the mixture of 5s and 8s leads, nothing is added.
         string settled = Text(null, null, null);
-        Assert.StartsWith("A ranks 5 and 8 as nearer neighbours of each other than B does (concept 1,", settled);
+        Assert.StartsWith("A ranks the images shown for a group mixing 5 and 8 as nearer neighbours of each other than B does (concept 1,", settled);
         Assert.Equal(settled, Text(0.9, 0.8, Stability.FoundAgain));
         // The mixtures not found again, the 3s found again: the 3s lead, and the count says what was not.
         string unsettled = Text(0.5, 0.9, 0.4);
-        Assert.StartsWith("Within single labels, A ranks images as nearer neighbours of each other than B does (3; concept 2,", unsettled);
+        Assert.StartsWith("Within single labels, A ranks the images shown for each group as nearer neighbours of each other than B does (3; concept 2,", unsettled);
         string counted = "; two of its first three concepts were not found again when rerun on 80% of the samples";
         string fewer = ", as happens when a method is asked for more clusters than the difference has: fewer concepts may find stable ones.";
         Assert.EndsWith(counted + (clusters ? fewer : "."), unsettled);
@@ -383,7 +383,7 @@ public class ChanceAndWordingTests
         Assert.EndsWith("; one of its first three concepts was not found again when rerun on 80% of the samples.", Text(Stability.FoundAgain - 1e-9, 0.9, 0.9));
         // None found again: the headline is as without stability, and the count says so.
         string none = Text(0.5, 0.5, 0.5);
-        Assert.StartsWith("A ranks 5 and 8 as nearer neighbours of each other than B does (concept 1,", none);
+        Assert.StartsWith("A ranks the images shown for a group mixing 5 and 8 as nearer neighbours of each other than B does (concept 1,", none);
         Assert.Contains("; none of its first three concepts was found again when rerun on 80% of the samples", none);
     }
 
@@ -428,7 +428,7 @@ public class ChanceAndWordingTests
         };
         e.Parameters["concepts"] = 2;
         string text = FindingText.Describe(e, Digits, "A", "B", "images").For(DirectionNames.MoreSimilarInA).Text;
-        Assert.StartsWith("Within single labels, A ranks images as nearer neighbours of each other than B does (3; concept 1, only 6 images: all 3)", text);
+        Assert.StartsWith("Within single labels, A ranks the images shown for each group as nearer neighbours of each other than B does (3; concept 1, only 6 images: all 3)", text);
         Assert.EndsWith("; one of its first two concepts was not found again when rerun on 80% of the samples.", text);
     }
 

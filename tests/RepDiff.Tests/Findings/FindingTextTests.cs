@@ -59,7 +59,7 @@ public class FindingTextTests
         var (merged, standard) = (findings.For(DirectionNames.MoreSimilarInA), findings.For(DirectionNames.MoreSimilarInB));
         Assert.True(standard.MeanPurity < merged.MeanPurity, $"{standard.MeanPurity} vs {merged.MeanPurity}");
         Assert.Equal(ConceptMix.Mixed, standard.Lead!.Mix);
-        Assert.StartsWith($"{demo.Pair.NameA} ranks 3 and 5 as nearer neighbours of each other than {demo.Pair.NameB} does", findings.Summary);
+        Assert.StartsWith($"{demo.Pair.NameA} ranks the images shown for a group mixing 3 and 5 as nearer neighbours of each other than {demo.Pair.NameB} does", findings.Summary);
         Assert.StartsWith(merged.Headline.TrimEnd('.'), findings.Summary);
     }
 
@@ -137,7 +137,7 @@ public class FindingTextTests
         var findings = FindingText.Describe(Hand(Enumerable.Range(0, 20).ToArray()), labels, "A", "B", "images");
         var a = findings.For(DirectionNames.MoreSimilarInA);
         Assert.Equal(ConceptMix.OneLabel, a.Lead!.Mix);
-        Assert.Equal("Within single labels, A ranks images as nearer neighbours of each other than B does (cat; concept 1, 20 images: all cat, as are 95% of all images).", a.Text);
+        Assert.Equal("Within single labels, A ranks the images shown for each group as nearer neighbours of each other than B does (cat; concept 1, 20 images: all cat, as are 95% of all images).", a.Text);
         Assert.Equal(1.0, a.MeanPurity);
     }
 
@@ -150,7 +150,7 @@ public class FindingTextTests
         var members = Enumerable.Range(0, 18).Concat(Enumerable.Range(30, 12)).ToArray();
         var a = FindingText.Describe(Hand(members), labels, "early", "late").For(DirectionNames.MoreSimilarInA);
         Assert.Equal(ConceptMix.Mixed, a.Lead!.Mix);
-        Assert.Equal("early ranks 3 and 5 as nearer neighbours of each other than late does (concept 1, 30 samples: 60% 3, 40% 5).", a.Text);
+        Assert.Equal("early ranks the samples shown for a group mixing 3 and 5 as nearer neighbours of each other than late does (concept 1, 30 samples: 60% 3, 40% 5).", a.Text);
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class FindingTextTests
         var a = FindingText.Describe(Hand(members, pure, members), labels, "A", "B", "images").For(DirectionNames.MoreSimilarInA);
         Assert.Equal([ConceptMix.Spread, ConceptMix.OneLabel, ConceptMix.Spread], a.Concepts.Select(c => c.Mix));
         Assert.Equal(10, a.Concepts[0].Size);
-        Assert.Equal("A ranks images of many labels as nearer neighbours of each other than B does (concept 1, 10 images: spread over 5 labels, none over-represented, "
+        Assert.Equal("A ranks the images shown for groups of many labels as nearer neighbours of each other than B does (concept 1, 10 images: spread over 5 labels, none over-represented, "
             + "the largest label, L0, at 20%); of its first three concepts, one is mostly one label and two cut across labels.", a.Text);
     }
 
@@ -254,7 +254,7 @@ public class FindingTextTests
         };
         var findings = FindingText.Describe(explanation, labels, "a.npy", "b.npy");
         Assert.Equal(12.0 / 22, findings.For(DirectionNames.MoreSimilarInA).MeanPurity!.Value, 12);
-        Assert.StartsWith("a.npy ranks cat and dog as nearer neighbours of each other than b.npy does", findings.Summary);
+        Assert.StartsWith("a.npy ranks the samples shown for a group mixing cat and dog as nearer neighbours of each other than b.npy does", findings.Summary);
         Assert.Contains("label purity of its concepts 55% against 71% the other way", findings.Summary);
     }
 
@@ -293,9 +293,9 @@ public class FindingTextTests
         var (merged, standard) = (findings.For(DirectionNames.MoreSimilarInA), findings.For(DirectionNames.MoreSimilarInB));
         Assert.Equal(ConceptMix.Mixed, standard.Lead!.Mix);
         Assert.True(standard.MeanPurity < merged.MeanPurity, $"{standard.MeanPurity} vs {merged.MeanPurity}");
-        Assert.StartsWith("standard ranks 3, 2, 1 and 9 as nearer neighbours of each other than merged does (concept 5, 640 images: 28% 3, 24% 2, 16% 1, 15% 9)", standard.Text);
+        Assert.StartsWith("standard ranks the images shown for a group mixing 3, 2, 1 and 9 as nearer neighbours of each other than merged does (concept 5, 640 images: 28% 3, 24% 2, 16% 1, 15% 9)", standard.Text);
         // 26 of 27 from 3 and 5 (365 of 1,797); 532 of 640 from 3, 2, 1 and 9 (722 of 1,797).
-        Assert.Equal("merged ranks 3 and 5 as nearer neighbours of each other than standard does (concept 3, 27 images: 52% 3, 44% 5); 3 and 5 are 96% of "
+        Assert.Equal("merged ranks the images shown for a group mixing 3 and 5 as nearer neighbours of each other than standard does (concept 3, 27 images: 52% 3, 44% 5); 3 and 5 are 96% of "
             + "that concept and 20% of the whole set, against 83% and 40% for the other way's 3, 2, 1 and 9 (concept 5, 640 images).", findings.Summary);
     }
 
@@ -315,7 +315,7 @@ public class FindingTextTests
         var findings = FindingText.Describe(explanation, labels, "a.npy", "b.npy");
         Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInA).Lead!.Mix);
         Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
-        Assert.StartsWith("a.npy ranks L0 and L1 as nearer neighbours of each other than b.npy does", findings.Summary);
+        Assert.StartsWith("a.npy ranks the samples shown for a group mixing L0 and L1 as nearer neighbours of each other than b.npy does", findings.Summary);
         Assert.Contains("; label purity of its concepts 50% against 75% the other way", findings.Summary);
     }
 
@@ -352,7 +352,7 @@ public class FindingTextTests
         var (rare, merge) = (findings.For(DirectionNames.MoreSimilarInA), findings.For(DirectionNames.MoreSimilarInB));
         Assert.Equal((ConceptMix.Mixed, ConceptMix.Mixed), (rare.Lead!.Mix, merge.Lead!.Mix));
         Assert.True(rare.MeanPurity < merge.MeanPurity, $"{rare.MeanPurity} vs {merge.MeanPurity}");
-        Assert.Equal("b.npy ranks L0 and L1 as nearer neighbours of each other than a.npy does (concept 1, 400 samples: 49% L0, 49% L1); L0 and L1 are 98% "
+        Assert.Equal("b.npy ranks the samples shown for a group mixing L0 and L1 as nearer neighbours of each other than a.npy does (concept 1, 400 samples: 49% L0, 49% L1); L0 and L1 are 98% "
             + "(392 samples) of that concept and 24% of the whole set, against 86% (12 samples) and 2% for the other way's R0 and R1 "
             + "(concept 1, 14 samples), labels rarer than the set's average.", BidiControls.RemoveIsolates(findings.Summary));
     }
@@ -365,7 +365,7 @@ public class FindingTextTests
         var explanation = TwoDirections(RarePair, [Of(1, ("L0", 150), ("L1", 140), ("L2", 130), ("L3", 120), ("L4", 30), ("L5", 25), ("L6", 25), ("L7", 20))]);
         var findings = FindingText.Describe(explanation, TwoRareLabels, "a.npy", "b.npy");
         Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
-        Assert.Equal("a.npy ranks R0 and R1 as nearer neighbours of each other than b.npy does (concept 1, 14 samples: 43% R0, 43% R1); R0 and R1 are 86% "
+        Assert.Equal("a.npy ranks the samples shown for a group mixing R0 and R1 as nearer neighbours of each other than b.npy does (concept 1, 14 samples: 43% R0, 43% R1); R0 and R1 are 86% "
             + "of that concept and 2% of the whole set, against 84% and 49% for the other way's L0, L1, L2 and L3 (concept 1, 640 samples).",
             BidiControls.RemoveIsolates(findings.Summary));
     }
@@ -377,7 +377,7 @@ public class FindingTextTests
         var explanation = TwoDirections(RarePair, [Of(1, ("L0", 90), ("L1", 10)), Of(2, ("L4", 60))]);
         var findings = FindingText.Describe(explanation, TwoRareLabels, "a.npy", "b.npy");
         Assert.Equal(ConceptMix.OneLabel, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
-        Assert.StartsWith("a.npy ranks R0 and R1 as nearer neighbours of each other than b.npy does (concept 1, 14 samples: 43% R0, 43% R1); label purity of its concepts 68% against 95% the other way",
+        Assert.StartsWith("a.npy ranks the samples shown for a group mixing R0 and R1 as nearer neighbours of each other than b.npy does (concept 1, 14 samples: 43% R0, 43% R1); label purity of its concepts 68% against 95% the other way",
             BidiControls.RemoveIsolates(findings.Summary));
     }
 
@@ -389,7 +389,7 @@ public class FindingTextTests
         var explanation = TwoDirections(RarePair, [Of(1, ("L0", 8), ("L1", 7), ("L2", 1)), Of(2, ("L4", 60))]);
         var findings = FindingText.Describe(explanation, TwoRareLabels, "a.npy", "b.npy");
         Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
-        Assert.StartsWith("a.npy ranks R0 and R1 as nearer neighbours of each other than b.npy does", findings.Summary);
+        Assert.StartsWith("a.npy ranks the samples shown for a group mixing R0 and R1 as nearer neighbours of each other than b.npy does", findings.Summary);
         Assert.Contains("; label purity of its concepts 68% against 75% the other way", findings.Summary);
     }
 
@@ -406,7 +406,7 @@ public class FindingTextTests
         var findings = FindingText.Describe(explanation, labels, "a.npy", "b.npy");
         Assert.Equal(ConceptMix.Mixed, findings.For(DirectionNames.MoreSimilarInA).Lead!.Mix);
         Assert.Equal(ConceptMix.Leaning, findings.For(DirectionNames.MoreSimilarInB).Lead!.Mix);
-        Assert.StartsWith("b.npy ranks samples of several labels, above all L2, L3, L4 and L5, as nearer neighbours of each other than a.npy does", findings.Summary);
+        Assert.StartsWith("b.npy ranks the samples shown for groups of several labels, above all L2, L3, L4 and L5, as nearer neighbours of each other than a.npy does", findings.Summary);
         Assert.EndsWith("; label purity of its concepts 20% against 57% the other way (the whole set's largest label 10%).", findings.Summary);
     }
 }

@@ -88,7 +88,7 @@ public class NeighbourRankWordingTests
         Assert.True(MeanDistance(b, theta, theta) > 1.5 * MeanDistance(a, theta, theta));
 
         var text = FindingText.Describe(Found(DirectionNames.MoreSimilarInA, theta, delta, Members("zeta")), Greek, "A", "B").For(DirectionNames.MoreSimilarInA).Text;
-        Assert.Equal("Within single labels, A ranks samples as nearer neighbours of each other than B does (theta, delta and zeta; concept 1, 60 samples: "
+        Assert.Equal("Within single labels, A ranks the samples shown for each group as nearer neighbours of each other than B does (theta, delta and zeta; concept 1, 60 samples: "
             + "all theta); all three of its first concepts are mostly one label.", text);
         Assert.DoesNotContain("apart", text);
     }
@@ -109,7 +109,7 @@ public class NeighbourRankWordingTests
         var concept = zeta.Take(30).Concat(other.Take(30)).ToArray();
         var text = FindingText.Describe(Found(DirectionNames.MoreSimilarInA, concept), Greek, "A", "B").For(DirectionNames.MoreSimilarInA).Text;
         var (first, second) = string.CompareOrdinal(partner, "zeta") < 0 ? (partner, "zeta") : ("zeta", partner);
-        Assert.Equal($"A ranks {first} and {second} as nearer neighbours of each other than B does (concept 1, 60 samples: 50% {first}, 50% {second}).", text);
+        Assert.Equal($"A ranks the samples shown for a group mixing {first} and {second} as nearer neighbours of each other than B does (concept 1, 60 samples: 50% {first}, 50% {second}).", text);
         Assert.DoesNotContain("together", text);
     }
 
@@ -129,7 +129,7 @@ public class NeighbourRankWordingTests
         // 27 of one, 22 of the other and one stray, as SPEC's 50-member concept.
         var concept = Members(x).Take(27).Concat(Members(y).Take(22)).Append(Members("delta")[0]).ToArray();
         var text = FindingText.Describe(Found(DirectionNames.MoreSimilarInA, concept), Greek, "A", "B").For(DirectionNames.MoreSimilarInA).Text;
-        Assert.Equal($"A ranks {x} and {y} as nearer neighbours of each other than B does (concept 1, 50 samples: 54% {x}, 44% {y}).", text);
+        Assert.Equal($"A ranks the samples shown for a group mixing {x} and {y} as nearer neighbours of each other than B does (concept 1, 50 samples: 54% {x}, 44% {y}).", text);
         Assert.DoesNotContain("separates", text);
     }
 
@@ -142,7 +142,7 @@ public class NeighbourRankWordingTests
         var same = Enumerable.Range(0, 5).Select(k => delta.Skip(k * 12).Take(12).Concat(zeta.Skip(k * 12).Take(8)).ToArray()).ToArray();
         var findings = FindingText.Describe(Found(DirectionNames.MoreSimilarInB, same), Greek, "A", "B");
         var b = findings.For(DirectionNames.MoreSimilarInB);
-        Assert.Equal("B ranks delta and zeta as nearer neighbours of each other than A does (concept 1, 20 samples: 60% delta, 40% zeta); "
+        Assert.Equal("B ranks the samples shown for a group mixing delta and zeta as nearer neighbours of each other than A does (concept 1, 20 samples: 60% delta, 40% zeta); "
             + "all five of its first concepts mix the same two labels (delta and zeta).", b.Text);
         // The line heading the report and compare's `finding:` is the same clause.
         Assert.StartsWith(b.Headline.TrimEnd('.'), findings.Summary);

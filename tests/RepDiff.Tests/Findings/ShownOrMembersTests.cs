@@ -54,24 +54,53 @@ public class ShownOrMembersTests
         return Enumerable.Range(0, x.Rows).Count(l => l != i && l != j && Squared(i, l) < target);
     }
 
-    [Fact]
-    public void AGridNearerInBIsNotSaidOfTheMembers()
+    /// <summary>The planted group scored: its grid nearer by rank in B, most of its member pairs not.</summary>
+    private static Explanation ScoredAsPlanted()
     {
         var pair = Planted();
         var e = OneGroupInB(Members, Shown);
         ExplanationScoring.Score(e, pair);
         var concept = e.Directions[1].Concepts[0];
-        // What was planted: the grid nearer by rank in B, most member pairs not.
         Assert.True(concept.Bsr > 0.9, $"grid BSR {concept.Bsr}");
         var memberPairs = from i in concept.Members from j in concept.Members where i != j select (i, j);
         double nearerInB = memberPairs.Average(p => Rank(pair.B, p.i, p.j) < Rank(pair.A, p.i, p.j) ? 1.0 : 0.0);
         Assert.True(nearerInB < 0.5, $"member pairs nearer in B {nearerInB}");
+        return e;
+    }
 
+    /// <summary>The members alternate L0 and L1 (the grid holds both); the other 150 samples are 25 each of L2 to L7.</summary>
+    private static readonly SampleLabels TwoMixed = new(Enumerable.Range(0, N).Select(i => i < Members ? $"L{i % 2}" : $"L{2 + (i - Members) % 6}").ToArray());
+
+    [Fact]
+    public void AGridNearerInBIsNotSaidOfTheMembers()
+    {
+        var e = ScoredAsPlanted();
         var findings = FindingText.Describe(e, labels: null, "a.npy", "b.npy");
         var b = findings.For(DirectionNames.MoreSimilarInB);
         Assert.Equal("b.npy ranks the samples shown for one group of 50 samples as nearer neighbours of each other than a.npy does (there are no labels to name them: see the concept cards).", b.Text);
         Assert.DoesNotContain("members", b.Text);
         Assert.Equal("hand finds one group of samples whose shown samples b.npy ranks as nearer neighbours of each other than a.npy does (no labels to name them).", findings.Summary);
+    }
+
+    [Fact]
+    public void ALabelledGridNearerInBIsNotSaidOfTheLabels()
+    {
+        // Labels name the group: "b.npy ranks L0 and L1 as nearer neighbours …" had said of the two labels, and of the 50
+        // members the parenthesis counts, what BSR measured on the nine shown (h215).
+        var findings = FindingText.Describe(ScoredAsPlanted(), TwoMixed, "a.npy", "b.npy");
+        var b = findings.For(DirectionNames.MoreSimilarInB);
+        Assert.Equal(ConceptMix.Mixed, b.Lead!.Mix);
+        Assert.Equal("b.npy ranks the samples shown for a group mixing L0 and L1 as nearer neighbours of each other than a.npy does (concept 1, 50 samples: 50% L0, 50% L1).", b.Text);
+        Assert.StartsWith("b.npy ranks the samples shown for a group mixing L0 and L1 as nearer neighbours", findings.Summary);
+    }
+
+    [Fact]
+    public void ALabelledGridOfEveryMemberIsSaidOfTheLabels()
+    {
+        var e = OneGroupInB(Shown, Shown);
+        ExplanationScoring.Score(e, Planted());
+        Assert.StartsWith("b.npy ranks L0 and L1 as nearer neighbours of each other than a.npy does (concept 1, only 9 samples:",
+            FindingText.Describe(e, TwoMixed, "a.npy", "b.npy").For(DirectionNames.MoreSimilarInB).Text);
     }
 
     [Fact]

@@ -81,10 +81,10 @@ public class HtmlReportTests
         string html = HtmlReport.Render(model);
 
         var finding = model.FindingOf("test", DirectionNames.MoreSimilarInA)!;
-        Assert.Equal("a.npy ranks אלף and בית as nearer neighbours of each other than מודל ב does (concept 1, 20 samples: 50% אלף, 50% בית; מקור 'ספר' in 100% of them (whole set 50%)); "
+        Assert.Equal("a.npy ranks the samples shown for a group mixing אלף and בית as nearer neighbours of each other than מודל ב does (concept 1, 20 samples: 50% אלף, 50% בית; מקור 'ספר' in 100% of them (whole set 50%)); "
             + "both of its first two concepts mix a few labels.", finding.Text);
         var statement = Regex.Match(html, "<h3>More similar in A</h3><p class=\"statement\">(.*?)</p>").Groups[1].Value;
-        Assert.Contains("<span class=\"finding\"><bdi>a.npy</bdi> ranks <bdi>אלף</bdi> and <bdi>בית</bdi> as nearer neighbours of each other than <bdi>מודל ב</bdi> does "
+        Assert.Contains("<span class=\"finding\"><bdi>a.npy</bdi> ranks the samples shown for a group mixing <bdi>אלף</bdi> and <bdi>בית</bdi> as nearer neighbours of each other than <bdi>מודל ב</bdi> does "
             + "(concept 1, 20 samples: 50% <bdi>אלף</bdi>, 50% <bdi>בית</bdi>; <bdi>מקור</bdi> &#39;<bdi>ספר</bdi>&#39; in 100% of them", statement);
         Assert.StartsWith("A (<bdi>a.npy</bdi>) ranks these samples as nearer neighbours of each other than B (<bdi>מודל ב</bdi>) does.", statement);
         // No right-to-left letter of the statements, the facts or the cards' sample lists stands outside an isolate.

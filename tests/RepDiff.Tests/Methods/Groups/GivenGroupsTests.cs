@@ -192,9 +192,9 @@ public class GivenGroupsTests
             results["metrics"]!["holds_in"]!.ToJsonString());
         Assert.Equal(summary, results["findings"]!["summary"]!.GetValue<string>());
         Assert.Contains(summary, outcome.Stdout.Split('\n'));
-        Assert.Contains("more_similar_in_a: Within single labels, planted_a.npy ranks samples as nearer neighbours of each other than planted_b.npy does (kind2; group 'two', 120 samples: all kind2).",
+        Assert.Contains("more_similar_in_a: Within single labels, planted_a.npy ranks the samples shown for each group as nearer neighbours of each other than planted_b.npy does (kind2; group 'two', 120 samples: all kind2).",
             outcome.Stdout.Split('\n'));
-        Assert.Contains("more_similar_in_b: planted_b.npy ranks kind3 and kind4 as nearer neighbours of each other than planted_a.npy does (group 'three and four', 240 samples: ",
+        Assert.Contains("more_similar_in_b: planted_b.npy ranks the samples shown for a group mixing kind3 and kind4 as nearer neighbours of each other than planted_a.npy does (group 'three and four', 240 samples: ",
             outcome.Stdout);
         Assert.DoesNotContain("found", outcome.Stdout);
         // The direction's BSR over its two groups is at its chance level; its one group that holds is what it speaks of.
