@@ -543,9 +543,7 @@ public class HtmlReportTests
         explanation.Metrics["bsr_mned_chance"] = new JsonObject { ["more_similar_in_a"] = 0.0001, ["more_similar_in_b"] = 0.99952, ["mean"] = 0.50001 };
         explanation.Metrics["bsr_lsed"] = new JsonObject { ["more_similar_in_a"] = 0.62, ["more_similar_in_b"] = 0.5, ["mean"] = 0.56 };
         explanation.Metrics["bsr_lsed_chance"] = new JsonObject { ["more_similar_in_a"] = 0.49, ["more_similar_in_b"] = 0.5, ["mean"] = 0.495 };
-        string html = HtmlReport.Render(Model(pair, explanation));
-        string table = html[html.IndexOf("<section class=\"bsr\">", StringComparison.Ordinal)..];
-        table = table[..table.IndexOf("</section>", StringComparison.Ordinal)];
+        string table = BsrTable(HtmlReport.Render(Model(pair, explanation)));
         string Cell(string bsr, string chance) => $">{bsr}<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {chance}</small>";
         Assert.Contains(Cell("0.00030", "0.00010"), table);
         Assert.Contains(Cell("0.9998", "0.9995"), table);
@@ -570,9 +568,7 @@ public class HtmlReportTests
         explanation.Metrics["bsr_mned_chance"] = new JsonObject { ["more_similar_in_a"] = 0.0005, ["more_similar_in_b"] = 0.9995, ["mean"] = 0.5 };
         explanation.Metrics["bsr_lsed"] = new JsonObject { ["more_similar_in_a"] = 0.5, ["more_similar_in_b"] = 0.5, ["mean"] = 0.5 };
         explanation.Metrics["bsr_lsed_chance"] = new JsonObject { ["more_similar_in_a"] = 0.5, ["more_similar_in_b"] = 0.5, ["mean"] = 0.5 };
-        string html = HtmlReport.Render(Model(pair, explanation));
-        string table = html[html.IndexOf("<section class=\"bsr\">", StringComparison.Ordinal)..];
-        table = table[..table.IndexOf("</section>", StringComparison.Ordinal)];
+        string table = BsrTable(HtmlReport.Render(Model(pair, explanation)));
         var means = System.Text.RegularExpressions.Regex.Matches(table, "<td class=\"num mean[^\"]*\"[^>]*>(.*?)</td>").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(3, means.Count);
         string mned = means[1], lsed = means[2];
@@ -589,5 +585,12 @@ public class HtmlReportTests
         string index = IndexPage.Render("demo", "intro", [new IndexEntry("pair", "about", "pair/report.html", comparison)]);
         Assert.Contains("> / 0.500</small><span class=\"at-chance\"", index);
         Assert.DoesNotContain("= chance", index);
+    }
+
+    /// <summary>The report's BSR table section.</summary>
+    private static string BsrTable(string html)
+    {
+        string table = html[html.IndexOf("<section class=\"bsr\">", StringComparison.Ordinal)..];
+        return table[..table.IndexOf("</section>", StringComparison.Ordinal)];
     }
 }
