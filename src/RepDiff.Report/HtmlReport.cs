@@ -356,7 +356,7 @@ public static partial class HtmlReport
         var rows = BsrRow.From(explanations);
         if (rows.Count == 0) return "";
         var s = new StringBuilder("<section class=\"bsr\"><h2>How well each method explains the difference</h2>");
-        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Under each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's and LSED's are not when the two models' distances are spread differently, so read them against it). A mean marked † has a side at or below its own chance level: the mean of a side at chance and a side well above it can look strong; on a card, † marks a grid at or below its own. Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
+        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Under each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's and LSED's are not when the two models' distances are spread differently, so read them against it). A mean marked † has a side at or below its own chance level: the mean of a side at chance and a side well above it can look strong, and a mean reads “= chance” only where both sides are at theirs (MNED's sides of 0 and 1 beside 0.0005 and 0.9995 average to 0.500 / 0.500); on a card, † marks a grid at or below its own. Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
         s.Append("<table><thead><tr><th rowspan=\"2\">method</th><th colspan=\"3\" class=\"group\">SILB</th><th colspan=\"3\" class=\"group\">MNED</th><th colspan=\"3\" class=\"group\">LSED</th></tr><tr>");
         for (int k = 0; k < 3; k++) s.Append("<th class=\"sub\">A</th><th class=\"sub\">B</th><th class=\"sub\">mean</th>");
         s.Append("</tr></thead><tbody>");
@@ -370,19 +370,20 @@ public static partial class HtmlReport
             var (a, b, mean) = (Side("a"), Side("b"), mine.FirstOrDefault(r => r.Direction == "mean"));
             s.Append(Inv, $"<tr><td><a href=\"#method-{m}\">").Append(E(e.Method)).Append("</a></td>");
             s.Append(BsrCell(a?.Silb, a?.SilbChance)).Append(BsrCell(b?.Silb, b?.SilbChance))
-                .Append(BsrCell(mean?.Silb, mean?.SilbChance, mean: true, best: mean?.Silb == best, sideAtChance: Concept.AtChance(a?.Silb, a?.SilbChance) || Concept.AtChance(b?.Silb, b?.SilbChance)));
+                .Append(BsrCell(mean?.Silb, mean?.SilbChance, best: mean?.Silb == best, sides: [(a?.Silb, a?.SilbChance), (b?.Silb, b?.SilbChance)]));
             s.Append(BsrCell(a?.Mned, a?.MnedChance)).Append(BsrCell(b?.Mned, b?.MnedChance))
-                .Append(BsrCell(mean?.Mned, mean?.MnedChance, mean: true, sideAtChance: Concept.AtChance(a?.Mned, a?.MnedChance) || Concept.AtChance(b?.Mned, b?.MnedChance)));
+                .Append(BsrCell(mean?.Mned, mean?.MnedChance, sides: [(a?.Mned, a?.MnedChance), (b?.Mned, b?.MnedChance)]));
             s.Append(BsrCell(a?.Lsed, a?.LsedChance)).Append(BsrCell(b?.Lsed, b?.LsedChance))
-                .Append(BsrCell(mean?.Lsed, mean?.LsedChance, mean: true, sideAtChance: Concept.AtChance(a?.Lsed, a?.LsedChance) || Concept.AtChance(b?.Lsed, b?.LsedChance)));
+                .Append(BsrCell(mean?.Lsed, mean?.LsedChance, sides: [(a?.Lsed, a?.LsedChance), (b?.Lsed, b?.LsedChance)]));
             s.Append("</tr>");
         }
         return s.Append("</tbody></table></section>").ToString();
     }
 
-    private static string BsrCell(double? v, double? chance, bool mean = false, bool best = false, bool sideAtChance = false) => v is double x
-        ? string.Create(Inv, $"<td class=\"num{(mean ? " mean" : "")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">{BsrBesideChance(x, chance)}")
-            + (sideAtChance ? AtChanceMark : "") + "</td>"
+    /// <summary>A cell of the table; a mean's, given its <paramref name="sides"/>, marked † where one is at or below its chance level.</summary>
+    private static string BsrCell(double? v, double? chance, bool best = false, (double? Bsr, double? Chance)[]? sides = null) => v is double x
+        ? string.Create(Inv, $"<td class=\"num{(sides is null ? "" : " mean")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">")
+            + (sides is null ? BsrBesideChance(x, chance) : MeanBesideChance(x, chance, sides)) + "</td>"
         : "<td class=\"num\">–</td>";
 
     /// <summary>Marks a mean BSR one of whose sides is at or below its chance level (the report's table and the index).</summary>
@@ -393,17 +394,36 @@ public static partial class HtmlReport
 
     /// <summary>
     /// A BSR figure with its chance level in small type beside it, both to the decimals that tell them apart
-    /// (<see cref="Metrics.BsrFigures"/>; a card's fewest are two, elsewhere three): "0.620 / 0.490", "0.9998 / 0.9995", or
-    /// "1.000 = chance" where six decimals cannot; the figure alone where there is no chance level.
+    /// (<see cref="Metrics.BsrFigures"/>; a card's fewest are two, elsewhere three): "0.620 / 0.490", "0.9998 / 0.9995",
+    /// "0.00030 / 0.00050", or "1.000 = chance" where six decimals cannot; the figure alone where there is no chance level.
     /// </summary>
     internal static string BsrBesideChance(double bsr, double? chance, int fewest = 3, bool bold = false)
     {
-        string Bold(string figure) => bold ? $"<b>{figure}</b>" : figure;
-        if (chance is not double c) return Bold(bsr.ToString("F" + fewest.ToString(Inv), Inv));
-        var f = Metrics.BsrFigures.Of(bsr, c, fewest);
-        return Bold(f.Bsr) + (f.Equal
-            ? "<small class=\"chance\" title=\"equal to its chance level, the mean BSR of random groups of the same size, to six decimals\"> = chance</small>"
-            : $"<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {f.Chance}</small>");
+        if (chance is double c) return Beside(Metrics.BsrFigures.Of(bsr, c, fewest), bold);
+        string figure = bsr.ToString("F" + fewest.ToString(Inv), Inv);
+        return bold ? $"<b>{figure}</b>" : figure;
+    }
+
+    /// <summary>
+    /// A mean BSR beside the mean of its sides' chance levels (the table's mean column, the demo's index), "= chance" only
+    /// where every side is at its own (<see cref="Metrics.BsrFigures.OfMean"/>), and marked † where a side is at or below
+    /// its own. A mean that equals its chance level only on average reads "0.500 / 0.500", its title saying why.
+    /// </summary>
+    internal static string MeanBesideChance(double mean, double? meanChance, IEnumerable<(double? Bsr, double? Chance)> sides)
+    {
+        var known = sides.ToList();
+        return (meanChance is double c ? Beside(Metrics.BsrFigures.OfMean(mean, c, known)) : mean.ToString("F3", Inv))
+            + (known.Any(s => Concept.AtChance(s.Bsr, s.Chance)) ? AtChanceMark : "");
+    }
+
+    private static string Beside(Metrics.BsrFigures f, bool bold = false)
+    {
+        string figure = bold ? $"<b>{f.Bsr}</b>" : f.Bsr;
+        if (f.Equal) return figure + "<small class=\"chance\" title=\"equal to its chance level, the mean BSR of random groups of the same size, to six decimals\"> = chance</small>";
+        string title = f.Bsr == f.Chance
+            ? "mean of the two sides' chance levels: the mean BSR equals it, yet the sides are not each at their own (read A and B)"
+            : "chance level: mean BSR of random groups of the same size, same distance";
+        return figure + $"<small class=\"chance\" title=\"{title}\"> / {f.Chance}</small>";
     }
 
     private static string MethodSection(ReportModel model, Explanation e, int m, Thumbnails thumbs, ClientData data)

@@ -28,8 +28,8 @@ public class SummaryHeldOutTests
     public void ABsrAndAChanceLevelThatRoundAlikeShowTheDecimalsThatTellThemApart()
     {
         Assert.Equal("0.9998 (0.9995)", Summary.WithChance(0.99981, 0.99952));
-        Assert.Equal("0.0003 (0.0001)", Summary.WithChance(0.0003, 0.0001));
-        Assert.Equal("0.000 (0.001)", Summary.WithChance(0.0003, 0.0005)); // apart at three already: as before
+        Assert.Equal("0.00030 (0.00010)", Summary.WithChance(0.0003, 0.0001));
+        Assert.Equal("0.00030 (0.00050)", Summary.WithChance(0.0003, 0.0005)); // "0.000 (0.001)": apart, but the gap read five times its size
         Assert.Equal("0.620 (0.490)", Summary.WithChance(0.62, 0.49));
         Assert.Equal("0.999998 (0.999995)", Summary.WithChance(0.9999982, 0.9999951));
         Assert.Equal("1.000 (= chance)", Summary.WithChance(1, 0.9999999));

@@ -543,15 +543,54 @@ public class HtmlReportTests
         explanation.Metrics["bsr_mned_chance"] = new JsonObject { ["more_similar_in_a"] = 0.0001, ["more_similar_in_b"] = 0.99952, ["mean"] = 0.50001 };
         explanation.Metrics["bsr_lsed"] = new JsonObject { ["more_similar_in_a"] = 0.62, ["more_similar_in_b"] = 0.5, ["mean"] = 0.56 };
         explanation.Metrics["bsr_lsed_chance"] = new JsonObject { ["more_similar_in_a"] = 0.49, ["more_similar_in_b"] = 0.5, ["mean"] = 0.495 };
-        string html = HtmlReport.Render(Model(pair, explanation));
-        string table = html[html.IndexOf("<section class=\"bsr\">", StringComparison.Ordinal)..];
-        table = table[..table.IndexOf("</section>", StringComparison.Ordinal)];
+        string table = BsrTable(HtmlReport.Render(Model(pair, explanation)));
         string Cell(string bsr, string chance) => $">{bsr}<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / {chance}</small>";
-        Assert.Contains(Cell("0.0003", "0.0001"), table);
+        Assert.Contains(Cell("0.00030", "0.00010"), table);
         Assert.Contains(Cell("0.9998", "0.9995"), table);
         Assert.Contains(Cell("0.5001", "0.5000"), table);
         Assert.Contains(Cell("0.620", "0.490"), table);
         Assert.Contains(">0.500<small class=\"chance\" title=\"equal to its chance level", table);
         Assert.DoesNotContain("1.000<small", table);
+    }
+
+    /// <summary>
+    /// compare on minilm-l6 against arctic-embed-xs (kmeans, nmf, sae): MNED's sides of 0 beside a chance of 0.0005 and 1
+    /// beside 0.9995 averaged to 0.5 beside 0.5, and the mean cell read "0.500 = chance†", as if each side were at chance.
+    /// It now reads "0.500 / 0.500†", its title saying the two are equal only on average; the demo's index likewise.
+    /// "= chance" stays for a mean whose sides are each at their own.
+    /// </summary>
+    [Fact]
+    public void AMeanEqualToItsChanceLevelOnlyOnAverageIsNotSaidToBeAtChance()
+    {
+        var (pair, explanation) = Synthetic();
+        ExplanationScoring.Score(explanation, pair);
+        explanation.Metrics["bsr_mned"] = new JsonObject { ["more_similar_in_a"] = 0.0, ["more_similar_in_b"] = 1.0, ["mean"] = 0.5 };
+        explanation.Metrics["bsr_mned_chance"] = new JsonObject { ["more_similar_in_a"] = 0.0005, ["more_similar_in_b"] = 0.9995, ["mean"] = 0.5 };
+        explanation.Metrics["bsr_lsed"] = new JsonObject { ["more_similar_in_a"] = 0.5, ["more_similar_in_b"] = 0.5, ["mean"] = 0.5 };
+        explanation.Metrics["bsr_lsed_chance"] = new JsonObject { ["more_similar_in_a"] = 0.5, ["more_similar_in_b"] = 0.5, ["mean"] = 0.5 };
+        string table = BsrTable(HtmlReport.Render(Model(pair, explanation)));
+        var means = System.Text.RegularExpressions.Regex.Matches(table, "<td class=\"num mean[^\"]*\"[^>]*>(.*?)</td>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, means.Count);
+        string mned = means[1], lsed = means[2];
+        Assert.StartsWith("0.500<small class=\"chance\" title=\"mean of the two sides' chance levels: the mean BSR equals it, yet the sides are not each at their own", mned);
+        Assert.Contains("> / 0.500</small><span class=\"at-chance\"", mned);
+        Assert.DoesNotContain("= chance", mned);
+        Assert.StartsWith("0.500<small class=\"chance\" title=\"equal to its chance level", lsed);
+        Assert.Contains(">0.00000<small class=\"chance\" title=\"chance level: mean BSR of random groups of the same size, same distance\"> / 0.00050</small>", table);
+
+        // The demo's index writes SILB's mean by the same rule.
+        explanation.Metrics["bsr"] = new JsonObject { ["more_similar_in_a"] = 0.0, ["more_similar_in_b"] = 1.0, ["mean"] = 0.5 };
+        explanation.Metrics["bsr_chance"] = new JsonObject { ["more_similar_in_a"] = 0.0005, ["more_similar_in_b"] = 0.9995, ["mean"] = 0.5 };
+        var comparison = new Comparison { Pair = pair, Explanations = [explanation], Context = new JsonObject { ["linear_cka"] = 0.5 } };
+        string index = IndexPage.Render("demo", "intro", [new IndexEntry("pair", "about", "pair/report.html", comparison)]);
+        Assert.Contains("> / 0.500</small><span class=\"at-chance\"", index);
+        Assert.DoesNotContain("= chance", index);
+    }
+
+    /// <summary>The report's BSR table section.</summary>
+    private static string BsrTable(string html)
+    {
+        string table = html[html.IndexOf("<section class=\"bsr\">", StringComparison.Ordinal)..];
+        return table[..table.IndexOf("</section>", StringComparison.Ordinal)];
     }
 }
