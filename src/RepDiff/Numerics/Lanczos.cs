@@ -9,7 +9,8 @@ namespace RepDiff.Numerics;
 /// A pair is converged when ‖A v − θ v‖ ≤ tolerance·‖A‖ (‖A‖ estimated by the largest |Ritz value|).
 /// A single Krylov space sees only one direction of a repeated eigenvalue, so after convergence a deflated
 /// run from a fresh start vector, orthogonal to the pairs found, checks for a missing copy; any better
-/// eigenvalue it finds replaces the worst pair, until none is found. Small problems go to the dense solver.
+/// eigenvalue it finds replaces the worst pair, until none is found (<see cref="Verify"/>, which a caller keeping few of
+/// many solves can run on those alone). Small problems go to the dense solver.
 /// </summary>
 public static class Lanczos
 {
