@@ -8,4 +8,7 @@ public sealed record EigenResult(double[] Values, double[][] Vectors)
 {
     /// <summary>False when an iterative solver stopped at its product cap before every pair met its tolerance.</summary>
     public bool Converged { get; init; } = true;
+
+    /// <summary>The iterative solver's estimate of ‖A‖ (largest |Ritz value| seen), the scale of its tolerances; 0 from the dense solver.</summary>
+    public double Norm { get; init; }
 }

@@ -9,7 +9,8 @@ namespace RepDiff.Numerics;
 /// A pair is converged when ‖A v − θ v‖ ≤ tolerance·‖A‖ (‖A‖ estimated by the largest |Ritz value|).
 /// A single Krylov space sees only one direction of a repeated eigenvalue, so after convergence a deflated
 /// run from a fresh start vector, orthogonal to the pairs found, checks for a missing copy; any better
-/// eigenvalue it finds replaces the worst pair, until none is found. Small problems go to the dense solver.
+/// eigenvalue it finds replaces the worst pair, until none is found (<see cref="Verify"/>, which a caller keeping few of
+/// many solves can run on those alone). Small problems go to the dense solver.
 /// </summary>
 public static class Lanczos
 {
@@ -18,8 +19,10 @@ public static class Lanczos
     /// reached the best Ritz pairs so far are returned.</param>
     /// <param name="start">A start vector close to the wanted eigenvectors (e.g. the answer for a nearby operator);
     /// a random one from the seed when null.</param>
+    /// <param name="verify">Whether to probe for missed eigenvalues now (see <see cref="Verify"/>); a caller that solves
+    /// many nearby operators and keeps few answers can leave it to <see cref="Verify"/> on those it keeps.</param>
     public static EigenResult Solve(ISymmetricOperator op, int k, EigenTarget target, int seed = 0, double tolerance = 1e-10,
-        int maxIterations = 0, IProgress<ProgressUpdate>? progress = null, double[]? start = null)
+        int maxIterations = 0, IProgress<ProgressUpdate>? progress = null, double[]? start = null, bool verify = true)
     {
         int n = op.Size;
         ArgumentOutOfRangeException.ThrowIfNegative(k);
@@ -29,13 +32,29 @@ public static class Lanczos
         int m = BasisSize(k, n);
         if (n <= 200 || 2 * m >= n) return SolveDense(op, k, target, progress);
 
-        int budget = maxIterations > 0 ? maxIterations : Math.Max(1000, 60 * m);
-        var main = new Run(op, target, budget, progress);
-        var found = main.Krylov(k, Rng.Create(seed), [], tolerance, start);
-        found = Verify(op, found, target, seed, tolerance, budget, main.Norm);
+        var main = new Run(op, target, Budget(maxIterations, m), progress);
+        var found = main.Krylov(k, Rng.Create(seed), [], tolerance, start) with { Norm = main.Norm };
+        if (verify) found = Verify(op, found, target, seed, tolerance, maxIterations);
         progress.Report("eigensolver", 1);
         return found;
     }
+
+    /// <summary>
+    /// The pairs of <see cref="Solve"/> (called with <c>verify: false</c> and the same op, target, seed, tolerance and
+    /// maxIterations) after the probe <see cref="Solve"/> would have made: a single Krylov space sees only one direction
+    /// of a repeated eigenvalue, and a warm start can miss any eigenvector it is orthogonal to, so a deflated run from a
+    /// random start looks for a better eigenvalue; each find replaces the worst pair, until none is found.
+    /// </summary>
+    /// <returns><paramref name="found"/> itself when the probe finds nothing better.</returns>
+    public static EigenResult Verify(ISymmetricOperator op, EigenResult found, EigenTarget target, int seed = 0, double tolerance = 1e-10,
+        int maxIterations = 0)
+    {
+        int n = op.Size, m = BasisSize(found.Values.Length, n);
+        if (n <= 200 || 2 * m >= n) return found;  // the dense solver's pairs are exact: Solve probes only the Krylov solver's
+        return Probe(op, found, target, seed, tolerance, Budget(maxIterations, m), found.Norm);
+    }
+
+    private static int Budget(int maxIterations, int m) => maxIterations > 0 ? maxIterations : Math.Max(1000, 60 * m);
 
     /// <summary>
     /// The k largest and the k smallest eigenpairs from one Krylov space (which converges at both ends of the
@@ -91,6 +110,7 @@ public static class Lanczos
         return new EigenResult(order.Select(i => values[i]).ToArray(), order.Select(i => vectors[i]).ToArray())
         {
             Converged = found.Converged && extra.Converged,
+            Norm = found.Norm,
         };
     }
 
@@ -98,7 +118,7 @@ public static class Lanczos
     // to decide whether the deflated operator has a better eigenvalue than the k-th found, so it runs to a
     // loose residual (its Ritz value is then accurate to about the residual squared over the gap); only a
     // real find is refined, from the probe's vector, to the full tolerance.
-    private static EigenResult Verify(ISymmetricOperator op, EigenResult found, EigenTarget target, int seed,
+    private static EigenResult Probe(ISymmetricOperator op, EigenResult found, EigenTarget target, int seed,
         double tolerance, int budget, double norm)
     {
         int k = found.Values.Length;

@@ -207,19 +207,52 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     /// It ends at the same λ within the tolerance in fewer eigensolves.
     /// </remarks>
     /// <param name="difference">n² doubles of work space (overwritten); allocated here when null.</param>
+    /// <param name="verifyEachStep">Probe for missed eigenvalues at every λ, not only at the final bracket's ends (the
+    /// search the default one falls back to).</param>
     internal static (double[] X, double Lambda, double G) ConstrainedMode(double[] kx, double[] ky, int n, double eps,
-        IReadOnlyList<double[]> found, int steps, double tolerance, int seed, double? guess = null, double[]? difference = null)
+        IReadOnlyList<double[]> found, int steps, double tolerance, int seed, double? guess = null, double[]? difference = null,
+        bool verifyEachStep = false)
+    {
+        difference ??= new double[(long)n * n];
+        var product = new DenseSymmetricOperator(difference, n);
+        ISymmetricOperator OperatorAt(double lambda) => new ProjectedDifference(kx, ky, lambda, found, difference, product);
+        // Lanczos's probe for missed eigenvalues (a random-start Krylov run) doubled each λ's products, yet only the final
+        // bracket's ends decide the answer: with g(lo) > ε ≥ g(hi) true, the smallest feasible λ lies between them whatever
+        // the steps before. So the search skips the probe and makes it at those ends; should it find a better eigenvalue
+        // there, a step may have followed a wrong vector, and the search is redone with the probe at every λ.
+        var (mode, lo, solves) = SearchLambda(OperatorAt, ky, n, eps, steps, tolerance, seed, guess, verifyEachStep);
+        if (verifyEachStep) return mode;
+        double[] ends = lo is { } l ? [mode.Lambda, l] : [mode.Lambda];
+        foreach (double end in ends)
+        {
+            // Verify returns the very result it was given when it finds nothing better.
+            if (!ReferenceEquals(Lanczos.Verify(OperatorAt(end), solves[end], EigenTarget.Largest, seed, EigenTolerance), solves[end]))
+                return SearchLambda(OperatorAt, ky, n, eps, steps, tolerance, seed, guess, verifyEachStep: true).Mode;
+        }
+        return mode;
+    }
+
+    /// <summary>Residual tolerance of each λ's eigensolve (relative to the operator's norm).</summary>
+    private const double EigenTolerance = 1e-9;
+
+    /// <summary>
+    /// <see cref="ConstrainedMode"/>'s search for λ, each λ's operator from <paramref name="operatorAt"/>: the mode, the infeasible end
+    /// of the final bracket (null when λ = 0 is the answer) and the eigensolve of every λ tried.
+    /// </summary>
+    private static ((double[] X, double Lambda, double G) Mode, double? Lo, Dictionary<double, EigenResult> Solves) SearchLambda(
+        Func<double, ISymmetricOperator> operatorAt, double[] ky, int n, double eps, int steps, double tolerance, int seed, double? guess,
+        bool verifyEachStep)
     {
         // Each λ starts Lanczos from the previous λ's vector: the search moves λ a little at a time, so
         // the top eigenvector barely changes and a warm start saves most of the operator products.
         double[]? previous = null;
-        difference ??= new double[(long)n * n];
-        var product = new DenseSymmetricOperator(difference, n);
+        var solves = new Dictionary<double, EigenResult>();
         (double[] X, double G) At(double lambda)
         {
-            var x = Lanczos.Solve(new ProjectedDifference(kx, ky, lambda, found, difference, product), 1, EigenTarget.Largest, seed, tolerance: 1e-9, start: previous).Vectors[0];
-            previous = x;
-            return (x, Quadratic(ky, n, x));
+            var solve = Lanczos.Solve(operatorAt(lambda), 1, EigenTarget.Largest, seed, EigenTolerance, start: previous, verify: verifyEachStep);
+            solves[lambda] = solve;
+            previous = solve.Vectors[0];
+            return (previous, Quadratic(ky, n, previous));
         }
         // Bracket the smallest feasible λ: an infeasible lo below a feasible hi. The first mode checks λ = 0 (the
         // unconstrained answer) and starts at 1; later ones start at the previous mode's λ. From a feasible start the
@@ -228,7 +261,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
         if (guess is not > 0)
         {
             var atZero = At(0);
-            if (atZero.G <= eps) return (atZero.X, 0, atZero.G);
+            if (atZero.G <= eps) return ((atZero.X, 0, atZero.G), null, solves);
             gLo = atZero.G;
         }
         double start = guess is > 0 ? guess.Value : 1, hi = start;
@@ -241,7 +274,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
                 {
                     if (!double.IsNaN(gLo)) break;  // g(0) is known to be infeasible: lo = 0
                     var atZero = At(0);
-                    if (atZero.G <= eps) return (atZero.X, 0, atZero.G);
+                    if (atZero.G <= eps) return ((atZero.X, 0, atZero.G), null, solves);
                     gLo = atZero.G;
                     break;
                 }
@@ -289,7 +322,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
                 kept = -1;
             }
         }
-        return (best.X, hi, best.G);
+        return ((best.X, hi, best.G), lo, solves);
     }
 
     /// <summary>

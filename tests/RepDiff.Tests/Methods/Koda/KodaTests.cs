@@ -74,6 +74,36 @@ public class KodaTests
         }
     }
 
+    /// <summary>
+    /// The search probes for missed eigenvalues only at its final bracket's ends (Lanczos.Verify), where it probed at every
+    /// λ: where the probes find nothing, as here, every λ, g and mode must be the same bits.
+    /// </summary>
+    [Fact]
+    public void ProbingTheFinalBracketGivesTheModesOfProbingEveryLambda()
+    {
+        // 300 rows: above Lanczos's dense cut-off (200), so every λ runs the Krylov solver and its probe.
+        var rows = Enumerable.Range(0, 600).Where(i => i % 2 == 0).ToArray();
+        var pair = new RepresentationPair(TestData.LoadFixture("planted_a.npy").SelectRows(rows), TestData.LoadFixture("planted_b.npy").SelectRows(rows));
+        var (ka, kb, n) = (Kernel(pair.A), Kernel(pair.B), pair.N);
+        foreach (var (kx, ky) in new[] { (ka, kb), (kb, ka) })
+        {
+            double eps = KodaMethod.MedianNonzeroEigenvalue(ky, n);
+            var found = new List<double[]>();
+            double? guess = null;
+            for (int mode = 0; mode < 3; mode++)
+            {
+                var ends = KodaMethod.ConstrainedMode(kx, ky, n, eps, found, 20, 1e-3, 0, guess);
+                var every = KodaMethod.ConstrainedMode(kx, ky, n, eps, found, 20, 1e-3, 0, guess, verifyEachStep: true);
+                Assert.Equal(every.Lambda, ends.Lambda);
+                Assert.Equal(every.G, ends.G);
+                Assert.Equal(every.X, ends.X);
+                found.Add(ends.X);
+                guess = ends.Lambda;
+            }
+            Assert.True(guess > 0, "the modes should be constrained (λ > 0) for the comparison to cover a search");
+        }
+    }
+
     [Fact]
     public void ALooseConstraintGivesTheTopEigenvectorOfTheExplainedKernel()
     {
