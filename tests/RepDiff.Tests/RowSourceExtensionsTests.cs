@@ -21,7 +21,7 @@ public class RowSourceExtensionsTests
 
     /// <summary>
     /// A sample's rows are read in ascending order and placed in the order asked: read in the sample's random order, a table
-    /// decoded its record batches again and again (pca of two Arrow files of 4 batches read each 21 times over).
+    /// decoded its record batches again and again (pca of two Arrow files of 4 batches read each 24 times over).
     /// </summary>
     [Fact]
     public void SelectedRowsAreReadInAscendingOrder()
