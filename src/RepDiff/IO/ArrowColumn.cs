@@ -14,9 +14,11 @@ namespace RepDiff.IO;
 /// <summary>
 /// A list, large-list or fixed-size-list column of float16/32/64 values in an Arrow IPC file (.arrow,
 /// .feather: the random-access file format) or stream (what Hugging Face datasets cache), decoded one
-/// record batch at a time. Opening reads each batch once to count its rows (the IPC footer does not
-/// say), collects the ids and the width, and keeps a file's last batch for its first read; the stream format is re-read from the start when a caller
-/// goes back to an earlier batch. LZ4- and Zstandard-compressed bodies (pyarrow's Feather default) are read.
+/// record batch at a time. Opening counts each batch's rows from its message's header (which it checks anyway), reads
+/// the first batch with rows for the width and keeps it decoded for the first read, and reads every batch for the ids
+/// only where there is an id column (Apache.Arrow reads a batch whole: its IPC readers read no single column); the
+/// stream format is re-read from the start when a caller goes back to an earlier batch. LZ4- and Zstandard-compressed
+/// bodies (pyarrow's Feather default) are read.
 /// </summary>
 internal sealed class ArrowColumn : TableColumn
 {
@@ -31,8 +33,8 @@ internal sealed class ArrowColumn : TableColumn
     private ArrowStreamReader reader;
     private int nextBatch;
     /// <summary>
-    /// A file's last record batch as the scan read it, kept for its first read: read again there, a file of one batch (as
-    /// pyarrow writes a table) had been read twice. A stream's is not: whether a batch is its last is known only by reading on.
+    /// A file's last record batch as the scan for ids read it, kept for its first read. A stream's is not: going back to its
+    /// first batch reads the stream from its start.
     /// </summary>
     private (RecordBatch Batch, int Chunk)? kept;
 
@@ -50,7 +52,7 @@ internal sealed class ArrowColumn : TableColumn
 
     public static ArrowColumn Open(string path, string? column, string? idColumn)
     {
-        var reader = OpenReader(path);
+        var reader = OpenReader(path, out var batchRows);
         try
         {
             var schema = SchemaOf(path, reader);
@@ -81,7 +83,7 @@ internal sealed class ArrowColumn : TableColumn
                 table = new ArrowColumn(path, name, reader, index) { Dtype = new NpyDtype('f', FloatSize(FloatValueType(fields[index].DataType)!), false) };
                 table.Cols = fields[index].DataType is FixedSizeListType fixedSize ? fixedSize.ListSize : -1;
             }
-            table.Scan(idIndex, idColumn);
+            table.Scan(batchRows, idIndex, idColumn);
             return table;
         }
         catch
@@ -107,7 +109,7 @@ internal sealed class ArrowColumn : TableColumn
     /// <summary>Every column of the file, with what it holds when it is not a float-list column (from the schema alone).</summary>
     internal static List<(string Name, string? Holds)> Columns(string path)
     {
-        using var reader = OpenReader(path);
+        using var reader = OpenReader(path, out _);
         var schema = SchemaOf(path, reader);
         return schema.FieldsList.Select(f => (f.Name, FloatValueType(f.DataType) is null ? Holds(f.DataType) : null)).ToList();
     }
@@ -147,13 +149,14 @@ internal sealed class ArrowColumn : TableColumn
         return magic.SequenceEqual("ARROW1"u8);
     }
 
-    private static ArrowStreamReader OpenReader(string path)
+    /// <param name="batchRows">The rows of each record batch, as their headers declare.</param>
+    private static ArrowStreamReader OpenReader(string path, out List<long> batchRows)
     {
         var stream = InputFile.OpenRead(path, 1 << 20);
         try
         {
             bool fileFormat = IsFileFormat(path, stream);
-            CheckMessages(path, stream, fileFormat);
+            batchRows = CheckMessages(path, stream, fileFormat);
             var allocator = new BoundedAllocator(path, stream.Length);
             var reads = new ReadsInPlace(stream);
             return fileFormat ? new ArrowFileReader(reads, allocator, Codecs, leaveOpen: false) : new ArrowStreamReader(reads, allocator, Codecs, leaveOpen: false);
@@ -170,26 +173,27 @@ internal sealed class ArrowColumn : TableColumn
     /// (before the closing "ARROW1"), then every message's metadata length (it rents a buffer of that size) and body length
     /// (it allocates and zero-fills that much) against the bytes that remain. A stream's messages are walked from its
     /// start; a file's are those its footer's blocks point to, before the footer. Files whose magic is wrong are left
-    /// to the library, which says so.
+    /// to the library, which says so. Returns the rows of each record batch, in order, as their headers declare.
     /// </summary>
-    private static void CheckMessages(string path, FileStream stream, bool fileFormat)
+    private static List<long> CheckMessages(string path, FileStream stream, bool fileFormat)
     {
         long size = stream.Length;
+        var batchRows = new List<long>();
         try
         {
             BatchLayout? layout = null;
             if (!fileFormat)
             {
                 for (long at = 0, i = 0; at >= 0; i++)
-                    at = CheckMessage(path, stream, at, size, i == 0 ? "first message" : $"message {i + 1}", "not an Arrow IPC stream", ref layout);
-                return;
+                    at = CheckMessage(path, stream, at, size, i == 0 ? "first message" : $"message {i + 1}", "not an Arrow IPC stream", ref layout, batchRows);
+                return batchRows;
             }
             // "ARROW1", two bytes of padding, messages, the footer, its int32 length, "ARROW1".
             Span<byte> bytes = stackalloc byte[10];
-            if (size < 18) return;
+            if (size < 18) return batchRows;
             stream.Position = size - 10;
             InputFile.ReadFully(stream, bytes);
-            if (!bytes[4..].SequenceEqual("ARROW1"u8)) return;
+            if (!bytes[4..].SequenceEqual("ARROW1"u8)) return batchRows;
             int length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
             CheckDeclaredLength(path, "footer length", length, size - 18, size, "not an Arrow IPC file");
             long footerStart = size - 10 - length;
@@ -211,9 +215,13 @@ internal sealed class ArrowColumn : TableColumn
                     long offset = Read(path, footer, vector + 4 + 24L * k, 8);
                     if (offset < 8 || offset > footerStart)
                         throw RepDiffInputException.ForFile(path, $"{name} {k} offset {offset} is outside the messages (bytes 8 to {footerStart:N0}): not an Arrow IPC file or corrupt");
-                    CheckMessage(path, stream, offset, footerStart, $"{name} {k}", "not an Arrow IPC file", ref layout);
+                    CheckMessage(path, stream, offset, footerStart, $"{name} {k}", "not an Arrow IPC file", ref layout, batchRows);
+                    // The batches are counted by their blocks' order, as Apache.Arrow reads them by index.
+                    if (batchRows.Count != (index == 3 ? k + 1 : 0))
+                        throw RepDiffInputException.ForFile(path, $"{name} {k} (at byte {offset:N0}) is no {name}'s message: not an Arrow IPC file or corrupt");
                 }
             }
+            return batchRows;
         }
         finally
         {
@@ -224,13 +232,13 @@ internal sealed class ArrowColumn : TableColumn
     /// <summary>
     /// Checks the message at <paramref name="at"/> (its length, after the continuation marker 0xFFFFFFFF or alone in the
     /// old format, the metadata, then the body) against <paramref name="end"/>; returns where the next message starts,
-    /// or -1 at the end marker or the end of the data. A schema's message sets the <paramref name="layout"/> the batches after it are checked by.
+    /// or -1 at the end marker or the end of the data. A schema's message sets the <paramref name="layout"/> the batches after it are checked by;
+    /// a record batch's rows are added to <paramref name="batchRows"/>.
     /// </summary>
-    private static long CheckMessage(string path, FileStream stream, long at, long end, string name, string notFormat, ref BatchLayout? layout)
+    private static long CheckMessage(string path, FileStream stream, long at, long end, string name, string notFormat, ref BatchLayout? layout, List<long> batchRows)
     {
         Span<byte> prefix = stackalloc byte[8];
-        stream.Position = at;
-        int read = InputFile.ReadFully(stream, prefix[..(int)Math.Clamp(end - at, 0, 8)]);
+        int read = ReadAt(stream, at, prefix[..(int)Math.Clamp(end - at, 0, 8)]);
         bool continued = read >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(prefix) == 0xFFFFFFFF;
         if (read < (continued ? 8 : 4)) return -1;
         int length = BinaryPrimitives.ReadInt32LittleEndian(continued ? prefix[4..] : prefix);
@@ -238,12 +246,23 @@ internal sealed class ArrowColumn : TableColumn
         long start = at + (continued ? 8 : 4);
         CheckDeclaredLength(path, $"{name} length", length, end - start, stream.Length, notFormat);
         var metadata = new byte[length]; // no more than the file holds, as checked; Apache.Arrow rents as much next
-        InputFile.ReadFully(stream, metadata);
+        ReadAt(stream, start, metadata);
         // Message: version, header type, header, body length (an int64), custom metadata.
         long message = Read(path, metadata, 0, 4), field = Field(path, metadata, message, 3), body = field == 0 ? 0 : Read(path, metadata, field, 8);
-        CheckHeader(path, metadata, message, name, ref layout);
+        CheckHeader(path, metadata, message, name, ref layout, batchRows);
         CheckDeclaredLength(path, $"{name} body length", body, end - start - length, stream.Length, notFormat);
         return start + length + body;
+    }
+
+    /// <summary>
+    /// The bytes at <paramref name="at"/> alone, past the stream's buffer: read through it, each message's few bytes of
+    /// header had filled its 1 MiB (a file of 4 batches of 7 MB read 4 MiB more than it holds).
+    /// </summary>
+    private static int ReadAt(FileStream stream, long at, Span<byte> buffer)
+    {
+        int done = 0;
+        for (int n; done < buffer.Length && (n = RandomAccess.Read(stream.SafeFileHandle, buffer[done..], at + done)) > 0;) done += n;
+        return done;
     }
 
     /// <summary>
@@ -253,7 +272,7 @@ internal sealed class ArrowColumn : TableColumn
     /// flatbuffer, what they count must lie inside the metadata. A batch's counts of its view columns' data buffers are
     /// checked as well (<see cref="CheckDataBufferCounts"/>).
     /// </summary>
-    private static void CheckHeader(string path, byte[] metadata, long message, string name, ref BatchLayout? layout)
+    private static void CheckHeader(string path, byte[] metadata, long message, string name, ref BatchLayout? layout, List<long> batchRows)
     {
         // Message: version, header type (1 schema, 2 dictionary batch, 3 record batch), header.
         long type = Field(path, metadata, message, 1), header = Target(path, metadata, message, 2);
@@ -266,9 +285,11 @@ internal sealed class ArrowColumn : TableColumn
                 CheckFieldNodes(path, metadata, data, name);
                 CheckDataBufferCounts(path, metadata, data, name, null);
                 break;
-            case 3:
+            case 3: // RecordBatch: length (its rows; 0 when absent, as Apache.Arrow reads it), nodes, buffers, …
                 CheckFieldNodes(path, metadata, header, name);
                 CheckDataBufferCounts(path, metadata, header, name, layout);
+                long length = Field(path, metadata, header, 0);
+                batchRows.Add(length == 0 ? 0 : Read(path, metadata, length, 8));
                 break;
         }
     }
@@ -505,41 +526,42 @@ internal sealed class ArrowColumn : TableColumn
         }
     }
 
-    /// <summary>One pass over every batch: rows per batch, the width (first row) and the ids.</summary>
-    private void Scan(int idIndex, string? idColumn)
+    /// <summary>
+    /// The rows of each batch (from their headers), then the batches up to the first with rows: its first row gives the
+    /// width, and it is decoded and kept for the first read. With an id column every batch is read for its ids, and a
+    /// file's last is kept for its read. Counting rows by reading every batch had read a table of several batches about twice.
+    /// </summary>
+    private void Scan(List<long> batchRows, int idIndex, string? idColumn)
     {
-        var rows = new List<long>();
+        if (reader is ArrowFileReader file && Run(Path, () => file.RecordBatchCountAsync().AsTask()) != batchRows.Count)
+            throw RepDiffInputException.ForFile(Path, $"lists {batchRows.Count} record batches in its footer's blocks but not to Apache.Arrow: the file is corrupt");
+        SetChunks(batchRows);
+        int first = batchRows.FindIndex(rows => rows > 0);
+        int last = idIndex >= 0 ? batchRows.Count - 1 : first;
         var ids = idIndex >= 0 ? new List<string?>() : null;
-        long seen = 0;
-        while (NextBatch() is { } batch)
-        {
-            try
-            {
-                ReadCells(Path, nextBatch - 1, () =>
-                {
-                    // The width, a fixed-size list's from the schema too, is checked against the first row's values.
-                    if (seen == 0 && batch.Length > 0 && dimensions.Length == 0) Cols = FirstRowWidth(batch.Column(columnIndex), seen);
-                    if (ids is not null)
-                    {
-                        var idArray = batch.Column(idIndex);
-                        for (int i = 0; i < batch.Length; i++) ids.Add(Text(idArray, i, Path, idColumn!));
-                    }
-                });
-                rows.Add(batch.Length);
-                seen += batch.Length;
-            }
-            catch
-            {
-                batch.Dispose();
-                throw;
-            }
-            if (reader is ArrowFileReader file && nextBatch == Run(Path, () => file.RecordBatchCountAsync().AsTask())) kept = (batch, nextBatch - 1);
-            else batch.Dispose();
-        }
-        if (Cols < 0) Cols = 0;
         try
         {
-            SetChunks(rows);
+            while (nextBatch <= last && NextBatch() is { } batch)
+            {
+                int chunk = nextBatch - 1;
+                bool keep = reader is ArrowFileReader && ids is not null && chunk == last && chunk != first;
+                try
+                {
+                    if (ids is not null)
+                        ReadCells(Path, chunk, () =>
+                        {
+                            var idArray = batch.Column(idIndex);
+                            for (int i = 0; i < batch.Length; i++) ids.Add(Text(idArray, i, Path, idColumn!));
+                        });
+                    if (chunk == first) DecodeFirst(batch, chunk);
+                    if (keep) kept = (batch, chunk);
+                }
+                finally
+                {
+                    if (!keep) batch.Dispose();
+                }
+            }
+            if (Cols < 0) Cols = 0;
             if (ids is not null) Ids = TableColumnChoice.CheckIds(Path, $"id column '{idColumn}'", ids.ToArray());
         }
         catch
@@ -547,6 +569,21 @@ internal sealed class ArrowColumn : TableColumn
             kept?.Batch.Dispose(); // the caller disposes the reader alone
             throw;
         }
+    }
+
+    /// <summary>
+    /// The first batch with rows: the width, a fixed-size list's from the schema too, is checked against its first row's
+    /// values; then its rows are decoded and kept for the first read.
+    /// </summary>
+    private void DecodeFirst(RecordBatch batch, int chunk)
+    {
+        if (dimensions.Length == 0) ReadCells(Path, chunk, () => Cols = FirstRowWidth(batch.Column(columnIndex), ChunkFirstRow(chunk)));
+        CheckChunkSize(chunk);
+        var values = new float[(long)ChunkRows(chunk) * Cols];
+        Decode(batch, chunk, values);
+        // Not a float64 batch with a value beyond float32: whether that is refused is set after opening (RefuseBeyondFloat32),
+        // so such a batch is decoded again when read, as Parquet's first row group is.
+        if (Dtype.Size < 8 || RowFile.FirstNonFinite(values) < 0) KeepDecoded(chunk, values);
     }
 
     /// <summary>The next record batch in order (null at the end).</summary>
@@ -575,7 +612,7 @@ internal sealed class ArrowColumn : TableColumn
         if (chunk < nextBatch)
         {
             reader.Dispose();
-            reader = OpenReader(Path);
+            reader = OpenReader(Path, out _);
             nextBatch = 0;
         }
         while (true)
@@ -589,6 +626,11 @@ internal sealed class ArrowColumn : TableColumn
     protected override void Decode(int chunk, float[] destination)
     {
         using var batch = Batch(chunk);
+        Decode(batch, chunk, destination);
+    }
+
+    private void Decode(RecordBatch batch, int chunk, float[] destination)
+    {
         if (batch.Length != ChunkRows(chunk))
             throw RepDiffInputException.ForFile(Path, $"record batch {chunk} has {batch.Length} rows, not the {ChunkRows(chunk)} it had when opened");
         ReadCells(Path, chunk, () =>
@@ -665,6 +707,8 @@ internal sealed class ArrowColumn : TableColumn
             FixedSizeListArray l => ((FixedSizeListType)l.Data.DataType).ListSize,
             _ => throw new InvalidOperationException($"{Name}: unexpected array {column.GetType().Name}"),
         };
+        // A negative length (a corrupt offset or list size) had become the width, by which the first batch was allocated.
+        if (length < 0) throw BadRow(firstRow + r, $"declares {length} values; the file is corrupt");
         if (length == 0 || length > int.MaxValue) throw WrongLength(firstRow + r, length);
         return (int)length;
     }
@@ -759,7 +803,7 @@ internal sealed class ArrowColumn : TableColumn
     /// <summary>Every scalar column of an Arrow file or stream as text (metadata); other columns are left out.</summary>
     internal static (string[] Names, List<string?[]> Columns) ReadScalars(string path)
     {
-        using var table = new ArrowColumn(path, "", OpenReader(path), -1);
+        using var table = new ArrowColumn(path, "", OpenReader(path, out _), -1);
         var schema = SchemaOf(path, table.reader);
         var indices = Enumerable.Range(0, schema.FieldsList.Count).Where(j => IsScalar(schema.FieldsList[j].DataType)).ToArray();
         var columns = indices.Select(_ => new List<string?>()).ToList();

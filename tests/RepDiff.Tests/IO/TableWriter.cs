@@ -126,23 +126,24 @@ public static class TableWriter
     public enum ListKind { List, LargeList, FixedSize }
 
     /// <summary>
-    /// An Arrow IPC file (<paramref name="stream"/> false) or stream with columns "id" (int64) and "emb"
-    /// (a list of <paramref name="valueType"/>), in record batches of <paramref name="batchRows"/> rows.
+    /// An Arrow IPC file (<paramref name="stream"/> false) or stream with columns "id" (int64; none when <paramref name="ids"/>
+    /// is null) and "emb" (a list of <paramref name="valueType"/>), in record batches of <paramref name="batchRows"/> rows.
     /// </summary>
-    public static string Arrow(string path, long[] ids, float?[]?[] rows, ListKind kind, IArrowType valueType, int batchRows = int.MaxValue,
+    public static string Arrow(string path, long[]? ids, float?[]?[] rows, ListKind kind, IArrowType valueType, int batchRows = int.MaxValue,
         bool stream = false, CompressionCodecType? compression = null)
     {
         var listType = ListTypeOf(rows, kind, valueType);
-        var schema = new Schema([new Apache.Arrow.Field("id", Int64Type.Default, false), new Apache.Arrow.Field("emb", listType, true)], null);
+        var emb = new Apache.Arrow.Field("emb", listType, true);
+        var schema = new Schema(ids is null ? [emb] : [new Apache.Arrow.Field("id", Int64Type.Default, false), emb], null);
         var options = new IpcOptions { CompressionCodec = compression, CompressionCodecFactory = new CompressionCodecFactory() };
         using var file = File.Create(path);
         using var writer = stream ? new ArrowStreamWriter(file, schema, false, options) : new ArrowFileWriter(file, schema, false, options);
         for (int first = 0; first < Math.Max(1, rows.Length); first += batchRows)
         {
             int count = Math.Min(batchRows, rows.Length - first);
-            var idArray = new Int64Array.Builder().AppendRange(ids[first..(first + count)]).Build();
             var list = ListArray(rows[first..(first + count)], kind, valueType, listType);
-            writer.WriteRecordBatch(new RecordBatch(schema, [idArray, list], count));
+            IArrowArray[] columns = ids is null ? [list] : [new Int64Array.Builder().AppendRange(ids[first..(first + count)]).Build(), list];
+            writer.WriteRecordBatch(new RecordBatch(schema, columns, count));
         }
         writer.WriteEnd();
         return path;
