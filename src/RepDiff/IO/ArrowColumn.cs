@@ -578,12 +578,7 @@ internal sealed class ArrowColumn : TableColumn
     private void DecodeFirst(RecordBatch batch, int chunk)
     {
         if (dimensions.Length == 0) ReadCells(Path, chunk, () => Cols = FirstRowWidth(batch.Column(columnIndex), ChunkFirstRow(chunk)));
-        CheckChunkSize(chunk);
-        var values = new float[(long)ChunkRows(chunk) * Cols];
-        Decode(batch, chunk, values);
-        // Not a float64 batch with a value beyond float32: whether that is refused is set after opening (RefuseBeyondFloat32),
-        // so such a batch is decoded again when read, as Parquet's first row group is.
-        if (Dtype.Size < 8 || RowFile.FirstNonFinite(values) < 0) KeepDecoded(chunk, values);
+        DecodeOnOpening(chunk, Dtype.Size < 8, values => Decode(batch, chunk, values));
     }
 
     /// <summary>The next record batch in order (null at the end).</summary>

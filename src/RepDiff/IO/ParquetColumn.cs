@@ -92,12 +92,7 @@ internal sealed class ParquetColumn : TableColumn
             int length = 1;
             while (length < rep.Length && rep[length] != 0) length++;
             Cols = length;
-            CheckChunkSize(g);
-            var rows = new float[(long)ChunkRows(g) * Cols];
-            DecodeList(g, raw, rows);
-            // A float64 beyond float32's range became Inf here, before a reader said whether it is refused
-            // (RefuseBeyondFloat32): such a row group is decoded again when read, as it is read then.
-            if (raw is ParquetChunk<float> || RowFile.FirstNonFinite(rows) < 0) KeepDecoded(g, rows);
+            DecodeOnOpening(g, raw is ParquetChunk<float>, rows => DecodeList(g, raw, rows));
             return;
         }
         Cols = 0;
