@@ -1,4 +1,6 @@
+using RepDiff.Methods.Baselines;
 using RepDiff.Methods.Finc;
+using RepDiff.Methods.Koda;
 using RepDiff.Methods.Rdx;
 using RepDiff.Methods.Spec;
 using RepDiff.Metrics;
@@ -157,5 +159,192 @@ public class InvarianceTests
         Assert.Equal(4, concepts.Count);
         for (int c = 0; c < 4; c++)
             AssertRelative(Math.Abs(1 - eta) * expected[c], concepts[c].Strength, 1e-6, $"mode {c + 1}");
+    }
+
+    // The invariance audit (helper h222): scale by 1e-4 and 1e4, rotation, and the order of the rows, per method, where
+    // METHODS.md's math has no constant in the data's units (a given bandwidth or ε has one, and is left out).
+
+    /// <summary>Every other row of the planted pair: 300 rows, above Lanczos's dense cut-off (200), so KODA's and SPEC's
+    /// eigensolves run the Krylov solver from their seeded start vectors.</summary>
+    private static readonly RepresentationPair PlantedHalf = new(
+        Planted.A.SelectRows([.. Enumerable.Range(0, 300).Select(i => 2 * i)]), Planted.B.SelectRows([.. Enumerable.Range(0, 300).Select(i => 2 * i)]));
+
+    /// <summary>A seeded order of n rows: row r of the reordered input is row order[r] of the given one.</summary>
+    private static int[] Order(int n, int seed)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        return order;
+    }
+
+    private static RepresentationPair Reordered(RepresentationPair pair, int[] order) => new(pair.A.SelectRows(order), pair.B.SelectRows(order));
+
+    /// <summary>A ×1e-4 and B ×1e4, each turned by its own random orthogonal matrix.</summary>
+    private static RepresentationPair ShrunkAndGrown(RepresentationPair pair) =>
+        new(ScaledRotation(pair.A, 1e-4, seed: 13), ScaledRotation(pair.B, 1e4, seed: 14));
+
+    /// <summary>
+    /// <paramref name="other"/> has <paramref name="given"/>'s concepts in every direction: as many, the first
+    /// <paramref name="top"/> members of each as the same set of samples (member m of other's direction d is sample
+    /// rowOf(d, m) of given's), and strengths within <paramref name="strengthTolerance"/> relative (null: strengths in the
+    /// data's units, which scale).
+    /// </summary>
+    private static void AssertSameConcepts(Explanation given, Explanation other, int top, double? strengthTolerance,
+        Func<string, int, int>? rowOf = null)
+    {
+        Assert.Contains(given.Directions, d => d.Concepts.Count > 0);
+        foreach (var direction in given.Directions)
+        {
+            var concepts = other.GetDirection(direction.Name).Concepts;
+            Assert.Equal(direction.Concepts.Count, concepts.Count);
+            for (int c = 0; c < concepts.Count; c++)
+            {
+                var members = concepts[c].Members.Take(top).Select(m => rowOf is null ? m : rowOf(direction.Name, m));
+                Assert.Equal(direction.Concepts[c].Members.Take(top).Order(), members.Order());
+                if (strengthTolerance is { } tolerance)
+                    AssertRelative(direction.Concepts[c].Strength, concepts[c].Strength, tolerance, $"{direction.Name} concept {c + 1} strength");
+            }
+        }
+    }
+
+    /// <summary>KODA's ε of each side and λ of each mode agree: λ to the bisection's tolerance 1e-3, ε to 1e-4 (the median
+    /// of the nonzero eigenvalues lies far below the kernel's largest (2.7e-6 on B's Gaussian kernel here), where the
+    /// float32 distances of c·B·Q, rounded otherwise than B's, moved it by 2.7e-5 of itself).</summary>
+    private static void AssertSameKodaSearch(Explanation given, Explanation other)
+    {
+        foreach (string key in new[] { "epsilon_a", "epsilon_b" })
+            AssertRelative(given.Metrics[key]!.GetValue<double>(), other.Metrics[key]!.GetValue<double>(), 1e-4, key);
+        foreach (var (name, lambdas) in given.Metrics["koda_lambda"]!.AsObject())
+        {
+            var others = other.Metrics["koda_lambda"]![name]!.AsArray();
+            Assert.Equal(lambdas!.AsArray().Count, others.Count);
+            for (int k = 0; k < others.Count; k++)
+                AssertRelative(lambdas[k]!.GetValue<double>(), others[k]!.GetValue<double>(), 2e-3, $"{name} λ {k + 1}");
+        }
+    }
+
+    /// <summary>
+    /// KODA's kernels are SPEC's: with median bandwidths (or the cosine kernel) c·A·Q has A's kernel, so ε, λ and the modes
+    /// cannot depend on the data's scale or orientation. Its zero tests compare quadratic forms of kernels divided by n,
+    /// which carry no units, so A ×1e-4 and B ×1e4 decide as A and B do.
+    /// </summary>
+    [Theory]
+    [InlineData(KernelKind.Gaussian)]
+    [InlineData(KernelKind.Cosine)]
+    public void KodaKeepsItsModesWhenAIsShrunkAndBIsGrownAndBothRotated(KernelKind kernel)
+    {
+        var options = new KodaOptions { Kernel = kernel, Concepts = 3, Members = 30, LambdaTolerance = 1e-6, BisectionSteps = 60 };
+        var given = new KodaMethod().Run(PlantedHalf, options);
+        var other = new KodaMethod().Run(ShrunkAndGrown(PlantedHalf), options);
+        AssertSameKodaSearch(given, other);
+        AssertSameConcepts(given, other, top: 20, strengthTolerance: 5e-3);
+    }
+
+    /// <summary>KODA is deterministic and its kernels follow the rows: rows in another order give the same modes (to the
+    /// bisection's tolerance, since Lanczos's seeded start vector is drawn over row positions).</summary>
+    [Fact]
+    public void KodaGivesTheSameModesForRowsInAnotherOrder()
+    {
+        var order = Order(PlantedHalf.N, seed: 3);
+        var options = new KodaOptions { Concepts = 3, Members = 30, LambdaTolerance = 1e-6, BisectionSteps = 60 };
+        var given = new KodaMethod().Run(PlantedHalf, options);
+        var other = new KodaMethod().Run(Reordered(PlantedHalf, order), options);
+        AssertSameKodaSearch(given, other);
+        AssertSameConcepts(given, other, top: 20, strengthTolerance: 5e-3, rowOf: (_, m) => order[m]);
+    }
+
+    /// <summary>SPEC's exact route with median bandwidths (or the cosine kernel) at the extremes: A ×1e-4, B ×1e4.</summary>
+    [Theory]
+    [InlineData(KernelKind.Gaussian)]
+    [InlineData(KernelKind.Cosine)]
+    public void SpecExactRouteKeepsItsModesWhenAIsShrunkAndBIsGrown(KernelKind kernel)
+    {
+        var options = new SpecOptions { Kernel = kernel, Route = SpecRoute.Exact, Concepts = 3, Members = 30 };
+        var given = new SpecMethod().Run(PlantedHalf, options);
+        var other = new SpecMethod().Run(ShrunkAndGrown(PlantedHalf), options);
+        AssertSameConcepts(given, other, top: 20, strengthTolerance: 1e-5);
+    }
+
+    /// <summary>§8: SPEC's exact and rff routes give the same modes for rows in another order (the rff frequencies are
+    /// drawn in the coordinates, not over the rows).</summary>
+    [Theory]
+    [InlineData(SpecRoute.Exact)]
+    [InlineData(SpecRoute.Rff)]
+    public void SpecGivesTheSameModesForRowsInAnotherOrder(SpecRoute route)
+    {
+        var order = Order(PlantedHalf.N, seed: 4);
+        var options = route == SpecRoute.Rff
+            ? new SpecOptions { Route = route, RffDim = 400, Concepts = 3, Members = 30 }
+            : new SpecOptions { Route = route, Concepts = 3, Members = 30 };
+        var given = new SpecMethod().Run(PlantedHalf, options);
+        var other = new SpecMethod().Run(Reordered(PlantedHalf, order), options);
+        AssertSameConcepts(given, other, top: 20, strengthTolerance: 1e-5, rowOf: (_, m) => order[m]);
+    }
+
+    /// <summary>
+    /// FINC's one representation ×1e-4 (turned by Q on the exact route, whose kernel sees only distances; the rff route's
+    /// frequencies are drawn in the coordinates) keeps its modes under the median bandwidth; TEST's rows in another order
+    /// give the same modes, those of TEST mapped back.
+    /// </summary>
+    [Theory]
+    [InlineData(FincRoute.Exact)]
+    [InlineData(FincRoute.Rff)]
+    public void FincIgnoresItsRepresentationsScaleAndTheOrderOfTest(FincRoute route)
+    {
+        int[] rows = [.. Enumerable.Range(0, 250)];
+        var (test, reference) = (TestData.LoadFixture("finc_test.npy").SelectRows(rows), TestData.LoadFixture("finc_ref.npy").SelectRows(rows));
+        var options = route == FincRoute.Rff
+            ? new FincOptions { Route = route, RffDim = 400, Concepts = 3, Members = 30 }
+            : new FincOptions { Route = route, Concepts = 3, Members = 30 };
+        var given = new FincMethod().Run(new SampleSets(test, reference), options);
+        var moved = route == FincRoute.Exact
+            ? new SampleSets(ScaledRotation(test, 1e-4, seed: 15), ScaledRotation(reference, 1e-4, seed: 15))
+            : new SampleSets(Scaled(test, 1e-4), Scaled(reference, 1e-4));
+        AssertSameConcepts(given, new FincMethod().Run(moved, options), top: 20, strengthTolerance: 1e-4);
+        var order = Order(test.Rows, seed: 5);
+        var reordered = new FincMethod().Run(new SampleSets(test.SelectRows(order), reference), options);
+        AssertSameConcepts(given, reordered, top: 20, strengthTolerance: 1e-5,
+            rowOf: (direction, m) => direction == DirectionNames.MoreFrequentInTest ? order[m] : m);
+    }
+
+    private static Matrix Scaled(Matrix m, double c) => new(m.Rows, m.Cols, [.. m.Data.Select(v => (float)(c * v))]);
+
+    /// <summary>§8: linear, debiased and RBF CKA and mutual k-NN read only inner products, distances and neighbour sets, so
+    /// A ×1e-4 and B ×1e4 (each rotated) and the rows in another order give the same figures.</summary>
+    [Fact]
+    public void CkaAndMutualNeighboursIgnoreScaleRotationAndRowOrder()
+    {
+        var (a, b) = (Planted.A, Planted.B);
+        var order = Order(a.Rows, seed: 6);
+        var moved = ShrunkAndGrown(Planted);
+        var (linear, debiased, rbf, knn) = (Cka.Linear(a, b)!.Value, Cka.LinearDebiased(a, b)!.Value, Cka.Rbf(a, b, out _)!.Value, MutualKnn.Alignment(a, b));
+        foreach (var (x, y, what) in new[] { (moved.A, moved.B, "scaled and rotated"), (a.SelectRows(order), b.SelectRows(order), "reordered") })
+        {
+            AssertRelative(linear, Cka.Linear(x, y)!.Value, 1e-5, $"linear CKA, {what}");
+            AssertRelative(debiased, Cka.LinearDebiased(x, y)!.Value, 1e-5, $"debiased CKA, {what}");
+            AssertRelative(rbf, Cka.Rbf(x, y, out _)!.Value, 1e-5, $"RBF CKA, {what}");
+            AssertRelative(knn, MutualKnn.Alignment(x, y), 1e-9, $"mutual k-NN, {what}");
+        }
+    }
+
+    /// <summary>RDX's neighbourhood ranks at the extremes (A ×1e-4, B ×1e4, each rotated), through its default options.</summary>
+    [Fact]
+    public void RdxKeepsItsConceptsWhenAIsShrunkAndBIsGrown()
+    {
+        var options = new RdxOptions { Concepts = 4, GridSize = 7 };
+        var given = new RdxMethod().Run(Planted, options);
+        AssertSameConcepts(given, new RdxMethod().Run(ShrunkAndGrown(Planted), options), top: int.MaxValue, strengthTolerance: 6e-4);
+    }
+
+    /// <summary>§8: k-means, PCA and NMF run on each representation alone and keep their members at A ×1e-4 and B ×1e4
+    /// (their strengths are in the data's units: a variance, an inertia). k-means and PCA see A and B rotated too.</summary>
+    [Fact]
+    public void BaselinesKeepTheirMembersWhenAIsShrunkAndBIsGrown()
+    {
+        var moved = ShrunkAndGrown(Planted);
+        var scaled = new RepresentationPair(Scaled(Planted.A, 1e-4), Scaled(Planted.B, 1e4));
+        AssertSameConcepts(new KMeansMethod().Run(Planted, new KMeansOptions()), new KMeansMethod().Run(moved, new KMeansOptions()), int.MaxValue, null);
+        AssertSameConcepts(new PcaMethod().Run(Planted, new PcaOptions()), new PcaMethod().Run(moved, new PcaOptions()), int.MaxValue, null);
+        AssertSameConcepts(new NmfMethod().Run(Planted, new NmfOptions()), new NmfMethod().Run(scaled, new NmfOptions()), int.MaxValue, null);
     }
 }

@@ -239,7 +239,7 @@ public sealed class KodaMethod : PairMethod<KodaOptions>
     /// <see cref="ConstrainedMode"/>'s search for λ, each λ's operator from <paramref name="operatorAt"/>: the mode, the infeasible end
     /// of the final bracket (null when λ = 0 is the answer) and the eigensolve of every λ tried.
     /// </summary>
-    private static ((double[] X, double Lambda, double G) Mode, double? Lo, Dictionary<double, EigenResult> Solves) SearchLambda(
+    internal static ((double[] X, double Lambda, double G) Mode, double? Lo, Dictionary<double, EigenResult> Solves) SearchLambda(
         Func<double, ISymmetricOperator> operatorAt, double[] ky, int n, double eps, int steps, double tolerance, int seed, double? guess,
         bool verifyEachStep)
     {

@@ -104,6 +104,53 @@ public class KodaTests
         }
     }
 
+    /// <summary>
+    /// The fallback of the search that probes only its final bracket's ends (helper 218): a warm start orthogonal to an
+    /// eigenvector never sees it, so the unprobed steps can follow a wrong vector, and a probe that then finds a better
+    /// eigenvalue at an end redoes the search probing every λ. K_x and K_y are block-diagonal: a block of 259 rows (Gaussian
+    /// kernels, and a group K_x holds tightly), whose top vector's g falls through ε = 0.2 at λ ≈ 2.3197, and one row alone
+    /// with eigenvalue a − λb, b = ε, which overtakes the block's top at λ = 2.318 and stays above it (by less than 1e-5,
+    /// as b is the block's g there) only up to λ ≈ 2.321. Every warm start comes from the block, so the unprobed search
+    /// ends on the block near 2.3197; the probe at its ends finds the lone row, and the answer is the lone row at 2.318:
+    /// that of probing every λ, bit for bit.
+    /// </summary>
+    [Fact]
+    public void AProbeThatFindsABetterEigenvalueAtTheFinalBracketRedoesTheSearchProbingEveryLambda()
+    {
+        const int block = 259, n = block + 1, last = n - 1;
+        const double eps = 0.2, b = 0.2, crossing = 2.318;
+        var (kx, ky) = (new double[n * n], new double[n * n]);
+        var points = Enumerable.Range(0, block).Select(i => i / (block - 1.0)).ToArray();
+        var group = points.Select(p => Math.Cos(3 * p)).ToArray();
+        double squaredNorm = group.Sum(v => v * v);
+        for (int i = 0; i < block; i++)
+            for (int j = 0; j < block; j++)
+            {
+                double d = points[i] - points[j];
+                kx[i * n + j] = 0.5 * group[i] * group[j] / squaredNorm + Math.Exp(-d * d / (2 * 0.1 * 0.1)) / block;
+                ky[i * n + j] = Math.Exp(-d * d / (2 * 0.15 * 0.15)) / block;
+            }
+        // Distinct diagonals keep the block's numerical rank full: a Krylov space that exhausts it restarts from a random
+        // vector, which would see the lone row.
+        for (int i = 0; i < block; i++) (kx[i * n + i], ky[i * n + i]) = (kx[i * n + i] + 0.05 * points[i], ky[i * n + i] + 0.05 * (1 - points[i]));
+        // The lone row's a − λb meets the block's top eigenvalue at the crossing.
+        double blockTop = SymmetricEigen.Decompose(Difference(kx, ky, crossing), n).Values[0];
+        (kx[last * n + last], ky[last * n + last]) = (blockTop + crossing * b, b);
+
+        var unprobed = KodaMethod.SearchLambda(lambda => new DenseSymmetricOperator(Difference(kx, ky, lambda), n), ky, n, eps, 20, 1e-3, 0,
+            guess: null, verifyEachStep: false).Mode;
+        Assert.True(Math.Abs(unprobed.X[last]) < 1e-3, $"the unprobed search should miss the lone row (its weight {unprobed.X[last]})");
+        Assert.True(unprobed.Lambda > crossing + 1e-3, $"the unprobed search should end on the block near 2.3197, not at {unprobed.Lambda}");
+
+        var mode = KodaMethod.ConstrainedMode(kx, ky, n, eps, [], 20, 1e-3, 0);
+        var every = KodaMethod.ConstrainedMode(kx, ky, n, eps, [], 20, 1e-3, 0, verifyEachStep: true);
+        Assert.True(Math.Abs(mode.X[last]) > 0.999, $"the answer is the lone row (its weight {mode.X[last]})");
+        Assert.InRange(mode.Lambda, crossing, crossing * 1.002);
+        Assert.Equal(every.Lambda, mode.Lambda);
+        Assert.Equal(every.G, mode.G);
+        Assert.Equal(every.X, mode.X);
+    }
+
     [Fact]
     public void ALooseConstraintGivesTheTopEigenvectorOfTheExplainedKernel()
     {
