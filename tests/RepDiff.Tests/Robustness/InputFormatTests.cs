@@ -482,16 +482,10 @@ public class InputFormatTests
     [StraceFact]
     public void AnArrowTableOfSeveralBatchesIsReadOnce()
     {
-        const int rows = 2600, cols = 768; // about 8 MB a file
         const long refills = 4 << 20; // the readers' 1 MiB buffers, as in ATableOfOneRowGroupIsReadOnce
-        var random = new Random(216);
-        float?[]?[] values = [.. Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, cols).Select(_ => (float?)random.NextSingle()).ToArray())];
         foreach (bool stream in new[] { false, true })
         {
-            string path = TableWriter.Arrow(Path.Combine(dir, $"batches-{stream}.arrow"), ids: null, values, TableWriter.ListKind.List, FloatType.Default,
-                batchRows: rows / 4, stream: stream);
-            long size = new FileInfo(path).Length;
-            long inspected = BytesRead([path], "inspect", path, "--key", "emb")[0];
+            var (inspected, size) = InspectFourBatches($"batches-{stream}.arrow", 216, stream, withIds: false);
             Assert.True(inspected >= size && inspected <= size + refills, $"inspect of a{(stream ? " stream" : " file")} of 4 batches read {inspected:N0} bytes of {size:N0}");
         }
     }
@@ -504,16 +498,10 @@ public class InputFormatTests
     [StraceFact]
     public void AnArrowFilesFirstMegabyteIsReadOnce()
     {
-        const int rows = 2600, cols = 768; // about 8 MB a file
         const long slack = 64 << 10; // the magic, the footer and a batch's headers, all a few hundred bytes
-        var random = new Random(221);
-        float?[]?[] values = [.. Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, cols).Select(_ => (float?)random.NextSingle()).ToArray())];
         foreach (bool stream in new[] { false, true })
         {
-            string path = TableWriter.Arrow(Path.Combine(dir, $"first-{stream}.arrow"), ids: null, values, TableWriter.ListKind.List, FloatType.Default,
-                batchRows: rows / 4, stream: stream);
-            long size = new FileInfo(path).Length;
-            long inspected = BytesRead([path], "inspect", path, "--key", "emb")[0];
+            var (inspected, size) = InspectFourBatches($"first-{stream}.arrow", 221, stream, withIds: false);
             Assert.True(inspected >= size && inspected <= size + slack, $"inspect of a{(stream ? " stream" : " file")} of 4 batches read {inspected:N0} bytes of {size:N0}");
         }
     }
@@ -526,16 +514,24 @@ public class InputFormatTests
     [StraceFact]
     public void AnArrowFilesLastBatchReadForItsIdsIsNotReadAgain()
     {
-        const int rows = 2600, cols = 768; // about 8 MB a file
         const long slack = 64 << 10; // the magic, the footer and the batches' headers
-        var random = new Random(2211);
-        float?[]?[] values = [.. Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, cols).Select(_ => (float?)random.NextSingle()).ToArray())];
-        long[] ids = [.. Enumerable.Range(0, rows).Select(i => (long)i)];
-        string path = TableWriter.Arrow(Path.Combine(dir, "kept-last.arrow"), ids, values, TableWriter.ListKind.List, FloatType.Default, batchRows: rows / 4);
-        long size = new FileInfo(path).Length;
-        long inspected = BytesRead([path], "inspect", path, "--key", "emb")[0];
+        var (inspected, size) = InspectFourBatches("kept-last.arrow", 2211, stream: false, withIds: true);
         // 4 batches read for the ids, then the second and third again.
         Assert.True(inspected >= size && inspected <= size * 3 / 2 + slack, $"inspect of a file of 4 batches with ids read {inspected:N0} bytes of {size:N0}");
+    }
+
+    /// <summary>
+    /// The bytes inspect reads of an Arrow file or stream of 4 record batches of 650 rows of 768 random float32 values
+    /// (about 8 MB), with an int64 id column or none, and the file's size.
+    /// </summary>
+    private (long Inspected, long Size) InspectFourBatches(string name, int seed, bool stream, bool withIds)
+    {
+        const int rows = 2600, cols = 768;
+        var random = new Random(seed);
+        float?[]?[] values = [.. Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, cols).Select(_ => (float?)random.NextSingle()).ToArray())];
+        long[]? ids = withIds ? [.. Enumerable.Range(0, rows).Select(i => (long)i)] : null;
+        string path = TableWriter.Arrow(Path.Combine(dir, name), ids, values, TableWriter.ListKind.List, FloatType.Default, batchRows: rows / 4, stream: stream);
+        return (BytesRead([path], "inspect", path, "--key", "emb")[0], new FileInfo(path).Length);
     }
 
     /// <summary>
