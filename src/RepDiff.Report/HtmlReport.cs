@@ -356,7 +356,7 @@ public static partial class HtmlReport
         var rows = BsrRow.From(explanations);
         if (rows.Count == 0) return "";
         var s = new StringBuilder("<section class=\"bsr\"><h2>How well each method explains the difference</h2>");
-        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Under each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's and LSED's are not when the two models' distances are spread differently, so read them against it). A mean marked † has a side at or below its own chance level: the mean of a side at chance and a side well above it can look strong, and a mean reads “= chance” only where both sides are at theirs (MNED's sides of 0 and 1 beside 0.0005 and 0.9995 average to 0.500 / 0.500); on a card, † marks a grid at or below its own. Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
+        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Under each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's and LSED's are not when the two models' distances are spread differently, so read them against it). A mean marked † has a side at or below its own chance level (its title names which): the mean of a side at chance and a side well above it can look strong, and a mean reads “= chance” only where both sides are at theirs (MNED's sides of 0 and 1 beside 0.0005 and 0.9995 average to 0.500 / 0.500); on a card, † marks a grid at or below its own. Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
         s.Append("<table><thead><tr><th rowspan=\"2\">method</th><th colspan=\"3\" class=\"group\">SILB</th><th colspan=\"3\" class=\"group\">MNED</th><th colspan=\"3\" class=\"group\">LSED</th></tr><tr>");
         for (int k = 0; k < 3; k++) s.Append("<th class=\"sub\">A</th><th class=\"sub\">B</th><th class=\"sub\">mean</th>");
         s.Append("</tr></thead><tbody>");
@@ -368,26 +368,43 @@ public static partial class HtmlReport
             if (mine.Count == 0) continue;
             BsrRow? Side(string side) => e.Directions.FirstOrDefault(d => d.Explains == side) is { } d ? mine.FirstOrDefault(r => r.Direction == d.Name) : null;
             var (a, b, mean) = (Side("a"), Side("b"), mine.FirstOrDefault(r => r.Direction == "mean"));
+            string nameA = a is null ? "" : SideName(e, a.Direction), nameB = b is null ? "" : SideName(e, b.Direction);
             s.Append(Inv, $"<tr><td><a href=\"#method-{m}\">").Append(E(e.Method)).Append("</a></td>");
             s.Append(BsrCell(a?.Silb, a?.SilbChance)).Append(BsrCell(b?.Silb, b?.SilbChance))
-                .Append(BsrCell(mean?.Silb, mean?.SilbChance, best: mean?.Silb == best, sides: [(a?.Silb, a?.SilbChance), (b?.Silb, b?.SilbChance)]));
+                .Append(BsrCell(mean?.Silb, mean?.SilbChance, best: mean?.Silb == best, sides: [(nameA, a?.Silb, a?.SilbChance), (nameB, b?.Silb, b?.SilbChance)]));
             s.Append(BsrCell(a?.Mned, a?.MnedChance)).Append(BsrCell(b?.Mned, b?.MnedChance))
-                .Append(BsrCell(mean?.Mned, mean?.MnedChance, sides: [(a?.Mned, a?.MnedChance), (b?.Mned, b?.MnedChance)]));
+                .Append(BsrCell(mean?.Mned, mean?.MnedChance, sides: [(nameA, a?.Mned, a?.MnedChance), (nameB, b?.Mned, b?.MnedChance)]));
             s.Append(BsrCell(a?.Lsed, a?.LsedChance)).Append(BsrCell(b?.Lsed, b?.LsedChance))
-                .Append(BsrCell(mean?.Lsed, mean?.LsedChance, sides: [(a?.Lsed, a?.LsedChance), (b?.Lsed, b?.LsedChance)]));
+                .Append(BsrCell(mean?.Lsed, mean?.LsedChance, sides: [(nameA, a?.Lsed, a?.LsedChance), (nameB, b?.Lsed, b?.LsedChance)]));
             s.Append("</tr>");
         }
         return s.Append("</tbody></table></section>").ToString();
     }
 
     /// <summary>A cell of the table; a mean's, given its <paramref name="sides"/>, marked † where one is at or below its chance level.</summary>
-    private static string BsrCell(double? v, double? chance, bool best = false, (double? Bsr, double? Chance)[]? sides = null) => v is double x
+    private static string BsrCell(double? v, double? chance, bool best = false, (string Name, double? Bsr, double? Chance)[]? sides = null) => v is double x
         ? string.Create(Inv, $"<td class=\"num{(sides is null ? "" : " mean")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">")
             + (sides is null ? BsrBesideChance(x, chance) : MeanBesideChance(x, chance, sides)) + "</td>"
         : "<td class=\"num\">–</td>";
 
-    /// <summary>Marks a mean BSR one of whose sides is at or below its chance level (the report's table and the index).</summary>
-    internal const string AtChanceMark = "<span class=\"at-chance\" title=\"one side is at or below its chance level\">†</span>";
+    /// <summary>
+    /// Marks a mean BSR whose <paramref name="sides"/> (<see cref="SideName"/>) are at or below their chance levels (the report's
+    /// table and the index), naming them: "one side is at or below its chance level" had left the reader to find which.
+    /// </summary>
+    internal static string AtChanceMark(IReadOnlyList<string> sides) => "<span class=\"at-chance\" title=\"" + E(string.Join(" and ", sides))
+        + (sides.Count == 1 ? " are" : " are each") + " at or below their chance level\">†</span>";
+
+    /// <summary>
+    /// A direction's grids by the BSR table's column and the direction's title: "A's grids (more similar in A)"; a direction that
+    /// explains neither model (FINC's) by its title alone.
+    /// </summary>
+    internal static string SideName(Explanation e, string direction)
+    {
+        string title = DirectionNames.Title(direction);
+        title = char.ToLowerInvariant(title[0]) + title[1..];
+        string? side = e.Directions.FirstOrDefault(d => d.Name == direction)?.Explains;
+        return side is "a" or "b" ? $"{side.ToUpperInvariant()}'s grids ({title})" : $"the grids {title}";
+    }
 
     /// <summary>Marks a card whose grid's BSR is at or below its chance level, by the table's rule (<see cref="Concept.GridAtChance"/>).</summary>
     internal const string GridAtChanceMark = "<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>";
@@ -409,11 +426,12 @@ public static partial class HtmlReport
     /// where every side is at its own (<see cref="Metrics.BsrFigures.OfMean"/>), and marked † where a side is at or below
     /// its own. A mean that equals its chance level only on average reads "0.500 / 0.500", its title saying why.
     /// </summary>
-    internal static string MeanBesideChance(double mean, double? meanChance, IEnumerable<(double? Bsr, double? Chance)> sides)
+    internal static string MeanBesideChance(double mean, double? meanChance, IEnumerable<(string Name, double? Bsr, double? Chance)> sides)
     {
         var known = sides.ToList();
-        return (meanChance is double c ? Beside(Metrics.BsrFigures.OfMean(mean, c, known)) : mean.ToString("F3", Inv))
-            + (known.Any(s => Concept.AtChance(s.Bsr, s.Chance)) ? AtChanceMark : "");
+        var atChance = known.Where(s => Concept.AtChance(s.Bsr, s.Chance)).Select(s => s.Name).ToList();
+        return (meanChance is double c ? Beside(Metrics.BsrFigures.OfMean(mean, c, known.Select(s => (s.Bsr, s.Chance)))) : mean.ToString("F3", Inv))
+            + (atChance.Count > 0 ? AtChanceMark(atChance) : "");
     }
 
     private static string Beside(Metrics.BsrFigures f, bool bold = false)

@@ -32,11 +32,12 @@ public static class IndexPage
             var rows = BsrRow.From(c.Explanations).ToList();
             var means = rows.Where(r => r.Direction == "mean")
                 .Select(r => HtmlReport.E(r.Method) + " " + (r.Silb is double silb
-                    ? HtmlReport.MeanBesideChance(silb, r.SilbChance, rows.Where(side => side.Method == r.Method && side.Direction != "mean").Select(side => (side.Silb, side.SilbChance)))
+                    ? HtmlReport.MeanBesideChance(silb, r.SilbChance, rows.Where(side => side.Method == r.Method && side.Direction != "mean")
+                        .Select(side => (HtmlReport.SideName(c.Explanations.First(e => e.Method == r.Method), side.Direction), side.Silb, side.SilbChance)))
                     : "–"));
             html.Append("<p>").Append(HtmlReport.E(entry.Description)).Append("</p><p class=\"nums\">")
                 .Append(HtmlReport.E(string.Create(CultureInfo.InvariantCulture, $"n = {c.Pair.N} · linear CKA {(c.Context["linear_cka"] is { } cka ? cka.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture) : "undefined")} · ")))
-                .Append("mean BSR (chance in small type; † a side at or below its chance level): ").Append(string.Join(", ", means)).Append("</p></a>");
+                .Append("mean BSR (chance in small type; † a side at or below its chance level, named in its title): ").Append(string.Join(", ", means)).Append("</p></a>");
         }
         return html.Append("</main></body></html>").ToString();
     }

@@ -353,6 +353,8 @@
     if (highlight) caption.textContent = highlightCaption + (highlight.missing ? ` (${highlight.missing.toLocaleString('en')} of them not in the maps)` : '');
     else if (selection) caption.textContent = `Selection: ${samplesText(selection.list.length)} (click an empty spot of a map, or press Escape on it, to clear).`;
     else caption.textContent = defaultCaption;
+    // Cut to its three lines (report.css), the caption keeps the rest in its title.
+    caption.title = caption.scrollHeight > caption.clientHeight + 1 ? caption.textContent : '';
     if (clear) clear.hidden = !selection;
   }
 

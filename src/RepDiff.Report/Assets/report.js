@@ -176,12 +176,22 @@
   }
   // With the dock enlarged (85% of the window) a selected card had 51 px above it in a 600-px window: its first line. While a
   // card is selected the enlarged dock gives up what the card needs (report.css: html.dock-fit, --room, the window's height
-  // left under the card), down to the dock's usual height; it is 85% again when no card is. "enlarge" stays pressed.
+  // left under the card), down to the dock's usual height; it is 85% again when no card is. "enlarge" stays pressed. At its
+  // usual height (44%) the dock had left a 575-px card at 960×600 its top half: it gives up what the card's top needs, down to
+  // its least height (--dock-least), and takes it back when no card is selected.
   function fitDock() {
     const root = document.documentElement, card = document.querySelector('.card.selected');
-    const fit = !!card && !!panel && narrow.matches && root.classList.contains('dock-tall');
+    const fit = !!card && !!panel && narrow.matches && root.classList.contains('docked');
     root.classList.toggle('dock-fit', fit);
-    if (fit) root.style.setProperty('--room', (innerHeight - navBottom() - card.getBoundingClientRect().height - 20) + 'px');
+    if (fit) root.style.setProperty('--room', (innerHeight - navBottom() - heightNeeded(card, root.classList.contains('dock-tall')) - 20) + 'px');
+  }
+  // The card whole where it fits above the dock at its least height (the enlarged dock's least is its usual height, which
+  // report.css keeps), else its top down to the samples shown and the note under them: what makes it readable.
+  function heightNeeded(card, tall) {
+    const whole = card.getBoundingClientRect();
+    if (tall || whole.height <= innerHeight - navBottom() - 20 - (parseFloat(getComputedStyle(panel).minHeight) || 0)) return whole.height;
+    const shown = card.querySelector('.gridnote') || card.querySelector('.grid, .texts, .ids') || card.querySelector('header');
+    return shown.getBoundingClientRect().bottom - whole.top + 8;
   }
   // The methods bar's bottom once the page has scrolled to a card below it (sticky at the window's top): at the page's top the
   // bar sits lower, and a card chosen from the dock was scrolled to 2,400 px under the window by that bar's place there.
@@ -212,7 +222,7 @@
       const card = document.querySelector('.card.selected');
       if (card) showAboveDock(card);
     });
-    opener.addEventListener('click', () => { dockWanted = true; dock(true); closer.focus(); });
+    opener.addEventListener('click', () => { dockWanted = true; dock(true); fitDock(); closer.focus(); });
     closer.addEventListener('click', () => { dockWanted = false; dock(false); opener.focus(); });
     window.addEventListener('resize', fitDock);
   }

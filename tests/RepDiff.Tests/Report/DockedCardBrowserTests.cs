@@ -107,4 +107,56 @@ public class DockedCardBrowserTests(CardReportFixture report, ChromiumFixture ch
             await page.CloseAsync();
         }
     }
+    /// <summary>
+    /// At 960×600 the dock at its usual height (min(44vh, 420 px): 264 px) left a selected card 287 px between the methods bar and
+    /// itself: a 575-px card showed its top half. While a card is selected the dock now gives up what the card's top needs (the
+    /// whole card where its least height, 30% of the window, leaves room for it, else down to its samples and the note under
+    /// them), and takes it back when the card is let go. At 1280×800 and wider nothing docks.
+    /// </summary>
+    [ChromiumFact]
+    public async Task ASelectedCardIsReadableAboveTheUsualDockAt960x600()
+    {
+        var browser = await Browser();
+        var (page, errors) = await AccessibilityBrowserTests.Open(browser, report.Report, 960, 600);
+        const string Parts = """
+            k => {
+              const card = document.getElementById('card-' + k), c = card.getBoundingClientRect();
+              const shown = (card.querySelector('.gridnote') || card.querySelector('.grid, .texts, .ids')).getBoundingClientRect();
+              return [c.top, c.bottom, shown.bottom, document.querySelector('nav.methods').getBoundingClientRect().bottom,
+                document.querySelector('aside.maps .sticky').getBoundingClientRect().top];
+            }
+            """;
+        int cards = await page.Locator(".card").CountAsync(), tall = 0;
+        for (int n = 0; n < Math.Min(cards, 12); n++)
+        {
+            var card = page.Locator(".card").Nth(n);
+            string key = (await card.GetAttributeAsync("data-key"))!;
+            await card.EvaluateAsync("c => { c.scrollIntoView({ block: 'end' }); c.click(); }");
+            Assert.Equal("true", await card.GetAttributeAsync("aria-current"));
+            var p = await page.EvaluateAsync<double[]>(Parts, key);
+            string where = $"960×600, card {n} ({p[1] - p[0]:F0} px, its samples and note end {p[2] - p[0]:F0} px down) selected: card {p[0]:F0}..{p[1]:F0}, the methods bar ends at {p[3]:F0}, the dock starts at {p[4]:F0}";
+            Console.WriteLine(where);
+            if (p[1] - p[0] > 600 - 0.44 * 600 - p[3] - 20) tall++;
+            // Its top under the bar, and down to its samples and their note above the dock; the whole card where the least dock leaves room.
+            Assert.True(p[0] >= p[3] - 0.5 && p[2] <= p[4] + 0.5, where);
+            if (p[1] - p[0] <= 600 - 0.3 * 600 - p[3] - 20) Assert.True(p[1] <= p[4] + 0.5, where + " (the card fits above the least dock but runs under it)");
+            Assert.True(p[4] <= 600 - 0.3 * 600 + 0.5, where + " (the dock below its least height)");
+            // Let go, the dock is back at its usual height.
+            await card.EvaluateAsync("c => c.click()");
+            double dockTop = await page.EvaluateAsync<double>("() => document.querySelector('aside.maps .sticky').getBoundingClientRect().top");
+            Assert.True(Math.Abs(dockTop - (600 - 0.44 * 600)) < 1, $"960×600: with card {n} let go the dock starts at {dockTop:F0}, not at its usual {600 - 0.44 * 600:F0}");
+        }
+        // The fixture holds cards taller than the usual dock leaves room for, which this is about.
+        Assert.True(tall > 0, "no card was taller than the room above the usual dock");
+        Assert.Empty(errors);
+        await page.CloseAsync();
+
+        // At 1280×800 the maps stay in their column beside the cards, selected or not.
+        (page, errors) = await AccessibilityBrowserTests.Open(browser, report.Report, 1280, 800);
+        await page.Locator(".card").Nth(1).EvaluateAsync("c => c.click()");
+        Assert.Equal("sticky", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('aside.maps .sticky')).position"));
+        Assert.False(await page.EvaluateAsync<bool>("() => document.documentElement.classList.contains('docked') || document.documentElement.classList.contains('dock-fit')"));
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
 }

@@ -587,6 +587,36 @@ public class HtmlReportTests
         Assert.DoesNotContain("= chance", index);
     }
 
+    /// <summary>
+    /// The † on a mean cell of the BSR table (and on the demo's index) had the title "one side is at or below its chance
+    /// level", leaving the reader to find which. It names the side(s) by the table's column and the direction's title.
+    /// </summary>
+    [Fact]
+    public void TheAtChanceMarkOfAMeanNamesItsSides()
+    {
+        var (pair, explanation) = Synthetic();
+        ExplanationScoring.Score(explanation, pair);
+        JsonObject Sides(double a, double b) => new() { ["more_similar_in_a"] = a, ["more_similar_in_b"] = b, ["mean"] = (a + b) / 2 };
+        explanation.Metrics["bsr"] = Sides(0.9, 0.4);
+        explanation.Metrics["bsr_chance"] = Sides(0.5, 0.5);
+        explanation.Metrics["bsr_mned"] = Sides(0.0, 1.0);
+        explanation.Metrics["bsr_mned_chance"] = Sides(0.0005, 0.9995);
+        explanation.Metrics["bsr_lsed"] = Sides(0.4, 0.45);
+        explanation.Metrics["bsr_lsed_chance"] = Sides(0.5, 0.5);
+        string table = BsrTable(HtmlReport.Render(Model(pair, explanation)));
+        var means = System.Text.RegularExpressions.Regex.Matches(table, "<td class=\"num mean[^\"]*\"[^>]*>(.*?)</td>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, means.Count);
+        Assert.EndsWith("<span class=\"at-chance\" title=\"B&#39;s grids (more similar in B) are at or below their chance level\">†</span>", means[0]);
+        Assert.EndsWith("<span class=\"at-chance\" title=\"A&#39;s grids (more similar in A) are at or below their chance level\">†</span>", means[1]);
+        Assert.EndsWith("<span class=\"at-chance\" title=\"A&#39;s grids (more similar in A) and B&#39;s grids (more similar in B) are each at or below their chance level\">†</span>", means[2]);
+
+        // The demo's index marks SILB's mean by the same rule, with the same title.
+        var comparison = new Comparison { Pair = pair, Explanations = [explanation], Context = new JsonObject { ["linear_cka"] = 0.5 } };
+        string index = IndexPage.Render("demo", "intro", [new IndexEntry("pair", "about", "pair/report.html", comparison)]);
+        Assert.Contains("<span class=\"at-chance\" title=\"B&#39;s grids (more similar in B) are at or below their chance level\">†</span>", index);
+        Assert.Contains("† a side at or below its chance level, named in its title", index);
+    }
+
     /// <summary>The report's BSR table section.</summary>
     private static string BsrTable(string html)
     {
