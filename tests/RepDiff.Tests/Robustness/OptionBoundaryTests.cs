@@ -45,6 +45,25 @@ public class OptionBoundaryTests
         }
     }
 
+    // A grid of one sample has no pairs for BSR to score: spec --grid-size 1 had run, left every concept unscored, and still
+    // said "a.npy ranks the samples shown for five groups … as nearer neighbours". Refused as RDX and given groups refuse it.
+    [Theory]
+    [InlineData("spec")]
+    [InlineData("spec-align")]
+    [InlineData("koda")]
+    [InlineData("finc")]
+    [InlineData("kmeans")]
+    [InlineData("pca")]
+    [InlineData("nmf")]
+    [InlineData("sae")]
+    public void AGridOfOneSampleIsRefused(string method)
+    {
+        var (a, b, _) = SmallPair(dir);
+        string outDir = Path.Combine(dir, method);
+        Run(method, a, b, "--grid-size", "1", "--out", outDir).AssertBadInput("--grid-size: must be from 2 to 1000, got 1");
+        Assert.False(Directory.Exists(outDir));
+    }
+
     // An empty path was ": file not found" (no flag named) and for --images an internal error (Path.GetFullPath("")).
     [Theory]
     [InlineData("rdx", "--images")]

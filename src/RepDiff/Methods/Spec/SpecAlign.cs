@@ -34,7 +34,7 @@ public static class SpecAlign
         var heldOut = order[..holdout];
         var train = order[holdout..];
         Array.Sort(heldOut);
-        var spec = new SpecOptions { Kernel = KernelKind.Cosine, Eta = options.Eta, Concepts = 1, Members = 1, GridSize = 1, Seed = seed };
+        var spec = new SpecOptions { Kernel = KernelKind.Cosine, Eta = options.Eta, Concepts = 1, Members = 1, GridSize = 2, Seed = seed };
         var aHeld = a.SelectRows(heldOut);
         double before = SpecDiff(aHeld, b.SelectRows(heldOut), spec);
 
