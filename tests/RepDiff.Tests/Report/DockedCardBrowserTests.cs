@@ -107,6 +107,7 @@ public class DockedCardBrowserTests(CardReportFixture report, ChromiumFixture ch
             await page.CloseAsync();
         }
     }
+
     /// <summary>
     /// At 960×600 the dock at its usual height (min(44vh, 420 px): 264 px) left a selected card 287 px between the methods bar and
     /// itself: a 575-px card showed its top half. While a card is selected the dock now gives up what the card's top needs (the
