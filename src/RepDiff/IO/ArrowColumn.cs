@@ -525,7 +525,9 @@ internal sealed class ArrowColumn : TableColumn
         }
         catch (Exception e) when (e is not (RepDiffInputException or OutOfMemoryException))
         {
-            throw RepDiffInputException.ForFile(path, $"is not a readable Arrow IPC file ({e.Message.ReplaceLineEndings(" ")})");
+            // What RepDiff's own checks did not name: the library's words alone ("Specified argument was out of the range of valid
+            // values.", for a flipped byte of a footer's schema) had not said what is wrong with the file.
+            throw RepDiffInputException.ForFile(path, $"is not a readable Arrow IPC file: corrupt, truncated or not Arrow (Apache.Arrow: {e.Message.ReplaceLineEndings(" ")})");
         }
     }
 
