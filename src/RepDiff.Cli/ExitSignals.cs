@@ -12,15 +12,17 @@ namespace RepDiff.Cli;
 /// </summary>
 internal static class ExitSignals
 {
-    public static IDisposable Install()
-    {
-        var registrations = new[]
-        {
-            PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, Cli.Interrupted)),
-            PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, Cli.Terminated)),
-        };
-        return new Registrations(registrations);
-    }
+    /// <summary>
+    /// The handlers, held to the end of the process and never released: released as Main returned, a SIGTERM in the last
+    /// instant took the runtime's default and ended a completed run 143 (a SIGINT 130), its results in place (CI, session 61).
+    /// </summary>
+    private static PosixSignalRegistration[]? registrations;
+
+    public static void Install() => registrations ??=
+    [
+        PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, Cli.Interrupted)),
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, Cli.Terminated)),
+    ];
 
     private static volatile int stopCode = Cli.Interrupted;
 
@@ -71,13 +73,5 @@ internal static class ExitSignals
         if (Interlocked.Exchange(ref said, 1) != 0) return;
         string signal = stopCode == Cli.Terminated ? "SIGTERM" : "SIGINT";
         Console.Error.WriteLine($"stopped by {signal}: the run's temporary files are removed and its output is as it was before the run");
-    }
-
-    private sealed class Registrations(PosixSignalRegistration[] all) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var registration in all) registration.Dispose();
-        }
     }
 }
