@@ -15,10 +15,10 @@ namespace RepDiff.Tests.IO;
 public static class TableWriter
 {
     /// <summary>
-    /// A Parquet file with columns "id" (string), "emb" (list of nullable float or double, nullable) and
-    /// "score" (double), split into row groups of <paramref name="groupRows"/> rows.
+    /// A Parquet file with columns "id" (string; none when <paramref name="ids"/> is null), "emb" (list of nullable float or
+    /// double, nullable) and "score" (double), split into row groups of <paramref name="groupRows"/> rows.
     /// </summary>
-    public static string Parquet(string path, string[] ids, float?[]?[] rows, int groupRows = int.MaxValue, bool doubles = false, string listName = "emb",
+    public static string Parquet(string path, string[]? ids, float?[]?[] rows, int groupRows = int.MaxValue, bool doubles = false, string listName = "emb",
         CompressionMethod? compression = null)
     {
         var id = new DataField<string>("id", true);
@@ -27,14 +27,15 @@ public static class TableWriter
         var score = new DataField<double>("score");
         using var stream = File.Create(path);
         var options = compression is { } method ? new ParquetOptions { CompressionMethod = method } : null;
-        var writer = ParquetWriter.CreateAsync(new ParquetSchema(id, list, score), stream, options).GetAwaiter().GetResult();
+        var schema = ids is null ? new ParquetSchema(list, score) : new ParquetSchema(id, list, score);
+        var writer = ParquetWriter.CreateAsync(schema, stream, options).GetAwaiter().GetResult();
         try
         {
             for (int first = 0; first < rows.Length; first += groupRows)
             {
                 int count = Math.Min(groupRows, rows.Length - first);
                 using var group = writer.CreateRowGroup();
-                group.WriteAsync(id, ids[first..(first + count)], null).GetAwaiter().GetResult();
+                if (ids is not null) group.WriteAsync(id, ids[first..(first + count)], null).GetAwaiter().GetResult();
                 WriteFloatLists(group, leaf, rows[first..(first + count)], doubles);
                 group.WriteAsync<double>(score, Enumerable.Range(first, count).Select(i => i * 0.5).ToArray()).GetAwaiter().GetResult();
             }
