@@ -52,23 +52,36 @@ internal static class BlockProduct
     /// widened to double, so the sums are those of the same matrix stored as double.
     /// </summary>
     public static void Rows(double[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width) =>
-        Rows<double>(a, d, r0, rows, from, to, source, dest, width);
+        Rows<double>(a, d, r0, rows, from, to, source, dest, width, 0, width);
+
+    /// <summary>
+    /// The same for the block's columns [firstColumn, lastColumn) only (whole tiles: multiples of <see cref="TileCols"/>),
+    /// the other columns of dest left as they are. Each entry gets the same fused multiply-adds as in a call for all
+    /// columns, so a product done chunk of columns by chunk has the same bits.
+    /// </summary>
+    public static void Rows(double[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width, int firstColumn, int lastColumn)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(firstColumn % TileCols, 0, nameof(firstColumn));
+        ArgumentOutOfRangeException.ThrowIfNotEqual(lastColumn % TileCols, 0, nameof(lastColumn));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lastColumn, width, nameof(lastColumn));
+        Rows<double>(a, d, r0, rows, from, to, source, dest, width, firstColumn, lastColumn);
+    }
 
     /// <inheritdoc cref="Rows(double[], int, int, int, int, int, double[], double[], int)"/>
     public static void Rows(float[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width) =>
-        Rows<float>(a, d, r0, rows, from, to, source, dest, width);
+        Rows<float>(a, d, r0, rows, from, to, source, dest, width, 0, width);
 
-    private static unsafe void Rows<T>(T[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width)
+    private static unsafe void Rows<T>(T[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width, int firstColumn, int lastColumn)
         where T : unmanaged
     {
         if (rows < TileRows)
         {
-            PartialRows(a, d, r0, rows, from, to, source, dest, width);
+            PartialRows(a, d, r0, rows, from, to, source, dest, width, firstColumn, lastColumn);
             return;
         }
         fixed (T* ap = a)
         fixed (double* sp = source, dp = dest)
-            for (int c0 = 0; c0 < width; c0 += TileCols)
+            for (int c0 = firstColumn; c0 < lastColumn; c0 += TileCols)
                 Tile(ap + (long)r0 * d, d, from, to, sp + c0, dp + (long)r0 * width + c0, width);
     }
 
@@ -145,7 +158,7 @@ internal static class BlockProduct
     /// A scalar loop here strode through the packed block once per row and column: with 50,000-dimensional rows the
     /// sparse autoencoder's batches of 50 (blocks of 6 or 7 rows) took over a second per step.
     /// </summary>
-    private static unsafe void PartialRows<T>(T[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width)
+    private static unsafe void PartialRows<T>(T[] a, int d, int r0, int rows, int from, int to, double[] source, double[] dest, int width, int firstColumn, int lastColumn)
         where T : unmanaged
     {
         int span = to - from;
@@ -157,9 +170,9 @@ internal static class BlockProduct
             for (int t = 0; t < rows; t++) Array.Copy(a, (long)(r0 + t) * d + from, rowsBuffer, (long)t * span, span);
             fixed (T* bp = rowsBuffer)
             fixed (double* sp = source, tp = destBuffer)
-                for (int c0 = 0; c0 < width; c0 += TileCols)
+                for (int c0 = firstColumn; c0 < lastColumn; c0 += TileCols)
                     Tile(bp - from, span, from, to, sp + c0, tp + c0, width);   // the tile reads row t's column j at [t·span + j − from]
-            for (int t = 0; t < rows; t++) Array.Copy(destBuffer, (long)t * width, dest, (long)(r0 + t) * width, width);
+            for (int t = 0; t < rows; t++) Array.Copy(destBuffer, (long)t * width + firstColumn, dest, (long)(r0 + t) * width + firstColumn, lastColumn - firstColumn);
         }
         finally
         {

@@ -25,6 +25,27 @@ public class BaselineCliTests
         Assert.Equal(3, e.Parameters["concepts"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// n samples with k active latents each use at most n·k latents: `sae --latents 100000` on 500 samples ran 9 minutes,
+    /// 98% of the dictionary dead for certain. Refused before the work, naming the most that can be active; that many runs.
+    /// </summary>
+    [Fact]
+    public void SaeRefusesMoreLatentsThanTheSamplesCanActivate()
+    {
+        string dir = TestData.TempDir(), outDir = Path.Combine(dir, "out");
+        var (a, b, _) = Robustness.CliHarness.SmallPair(dir, rows: 60);
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "keep.txt"), "before");
+        Robustness.CliHarness.Run("sae", a, b, "--latents", "241", "--epochs", "1", "--out", outDir).AssertBadInput(
+            "--latents: 241 latents on 60 samples with --active 4: each sample activates at most 4, so at most 240 latents can "
+            + "ever be active and the rest would be trained for nothing; set --latents to at most 240 (samples × --active)");
+        Assert.Equal(["keep.txt"], Directory.GetFiles(outDir).Select(Path.GetFileName));
+        var ran = Robustness.CliHarness.Run("sae", a, b, "--latents", "240", "--epochs", "1", "--out", outDir);
+        Assert.True(ran.Code == 0, ran.Stderr);
+        ran = Robustness.CliHarness.Run("sae", a, b, "--latents", "241", "--active", "5", "--epochs", "1", "--out", Path.Combine(dir, "more-active"));
+        Assert.True(ran.Code == 0, ran.Stderr);
+    }
+
     [Fact]
     public void PlainNmfOnNegativeValuesNamesTheFileThatHasThem()
     {

@@ -16,7 +16,22 @@ public sealed class SaeMethod : PairMethod<SaeOptions>
     public override string StrengthMeaning => "mean squared activation of the autoencoder latent (a baseline on one model alone)";
     public override bool RetrainsOnEveryRerun => true;
 
-    protected override void CheckCount(int n, SaeOptions options) => Baseline.CheckSampleCount(n, options);
+    protected override void CheckCount(int n, SaeOptions options)
+    {
+        Baseline.CheckSampleCount(n, options);
+        if (options.Latents > ActivatableLatents(n, options))
+            throw new InvalidOptionException(nameof(options.Latents),
+                $"{options.Latents:N0} latents on {n:N0} samples with --active {options.Active}: each sample activates at most {options.Active}, "
+                + $"so at most {ActivatableLatents(n, options):N0} latents can ever be active and the rest would be trained for nothing; "
+                + $"set --latents to at most {ActivatableLatents(n, options):N0} (samples × --active)");
+    }
+
+    /// <summary>
+    /// At most k latents are active per sample, so n samples' activations use at most n·k latents whatever the training:
+    /// past that, latents are dead in any result, yet each costs its share of every step. `--latents 100000` on 500
+    /// samples trained for 9 minutes, 98% of the dictionary dead for certain.
+    /// </summary>
+    private static long ActivatableLatents(int n, SaeOptions options) => (long)n * options.Active;
 
     protected override void Validate(RepresentationPair pair, SaeOptions options)
     {
@@ -40,7 +55,7 @@ public sealed class SaeMethod : PairMethod<SaeOptions>
         }
         long needed = Bytes(options.Latents), limit = IO.MemoryBudget.WorkLimit();
         if (needed <= limit) return;
-        int fitting = IO.MemoryBudget.LargestFitting(options.Latents - 1, limit, Bytes);
+        int fitting = IO.MemoryBudget.LargestFitting((int)Math.Min(options.Latents - 1, ActivatableLatents(pair.N, options)), limit, Bytes);
         throw new InvalidOptionException(nameof(options.Latents),
             $"{options.Latents:N0} latents on {pair.N:N0} samples of {pair.RowsA.Cols:N0} and {pair.RowsB.Cols:N0} dimensions need "
             + $"{(needed == long.MaxValue ? "arrays longer than .NET allows" : $"about {IO.MemoryBudget.Megabytes(needed)}")} for the two autoencoders' weights, "

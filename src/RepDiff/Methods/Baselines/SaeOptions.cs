@@ -5,7 +5,7 @@ namespace RepDiff.Methods.Baselines;
 /// <summary>Options of the sparse-autoencoder baseline (docs/methods/METHODS.md §6): the concepts shown and the autoencoder's training.</summary>
 public sealed record SaeOptions : BaselineOptions
 {
-    [Option("dictionary size of the autoencoder", Min = 1, Max = 100_000)]
+    [Option("dictionary size of the autoencoder (at most samples × --active)", Min = 1, Max = 100_000)]
     public int Latents { get; init; } = 32;
 
     [Option("latents active per sample (TopK)", Min = 1, Max = 100_000)]
