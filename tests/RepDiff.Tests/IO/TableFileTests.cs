@@ -43,6 +43,25 @@ public class TableFileTests
         Assert.Equal([0f, 0.125f, 0.25f], part[..3]);
     }
 
+    /// <summary>
+    /// A Parquet file only Parquet.Net refuses (its leading "PAR1" made "QAR1" by one flipped bit) says what is wrong with
+    /// it before the library's words, as an Arrow file does: "is not a readable Parquet file (not a parquet file, head:
+    /// 51415231, tail: 50415231)" had been all, and of other flips the library's words alone ("Invalid copy offset",
+    /// "Specified argument was out of the range of valid values.") said nothing of the file.
+    /// </summary>
+    [Fact]
+    public void AParquetFileOnlyParquetNetRefusesIsCalledCorruptTruncatedOrNotParquet()
+    {
+        string dir = TestData.TempDir();
+        string path = TableWriter.Parquet(Path.Combine(dir, "flipped.parquet"), TextIds(3), Rows(3, 2));
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[0] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        string message = $"{path}: is not a readable Parquet file: corrupt, truncated or not Parquet (Parquet.Net: not a parquet file, head: 51415231, tail: 50415231)";
+        Assert.Equal(message, Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path)).Message);
+        RepDiff.Tests.Robustness.CliHarness.Run("inspect", path).AssertBadInput("error: " + message);
+    }
+
     [Theory]
     [InlineData(ListKind.FixedSize, "float32", false, null)]
     [InlineData(ListKind.List, "float16", true, null)]
