@@ -14,7 +14,7 @@ internal static class ParquetFile
 {
     public static ParquetReader Open(string path) => Open(path, out _);
 
-    /// <param name="file">The open file the reader reads, through which <see cref="ParquetLayout.CheckChunk"/> walks page headers (the reader seeks before each read).</param>
+    /// <param name="file">The open file the reader reads, whose handle <see cref="ParquetLayout.CheckChunk"/> reads page headers from by position.</param>
     public static ParquetReader Open(string path, out FileStream file)
     {
         // Parquet.Net decodes columns through `dynamic` and MakeGenericMethod, which a Native AOT binary has no code

@@ -62,6 +62,24 @@ public class TableFileTests
         RepDiff.Tests.Robustness.CliHarness.Run("inspect", path).AssertBadInput("error: " + message);
     }
 
+    /// <summary>
+    /// A column chunk of many pages, as pyarrow writes them, reads its rows in order across pages and row groups: the
+    /// page-header walk reads the headers by position, through a 512-byte buffer of its own, which pages of 3 rows of 8
+    /// floats (several headers a fill) and of 20 (about 700 bytes: one header a fill) both cross.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(20)]
+    public void ParquetListColumnOfManyPagesReadsItsRows(int pageRows)
+    {
+        string dir = TestData.TempDir();
+        float[][] rows = [.. Enumerable.Range(0, 40).Select(i => Enumerable.Range(0, 8).Select(j => i + j / 8f).ToArray())];
+        string path = PagedParquet.Write(Path.Combine(dir, $"pages{pageRows}.parquet"), rows, pageRows, groupRows: 20);
+        var all = Embeddings.Load(path, "emb");
+        Assert.Equal((40, 8), (all.Rows, all.Cols));
+        Assert.Equal(rows.SelectMany(r => r), all.Data);
+    }
+
     [Theory]
     [InlineData(ListKind.FixedSize, "float32", false, null)]
     [InlineData(ListKind.List, "float16", true, null)]
