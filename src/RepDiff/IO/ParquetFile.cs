@@ -14,7 +14,7 @@ internal static class ParquetFile
 {
     public static ParquetReader Open(string path) => Open(path, out _);
 
-    /// <param name="file">The open file the reader reads, through which <see cref="ParquetLayout.CheckChunk"/> walks page headers (the reader seeks before each read).</param>
+    /// <param name="file">The open file the reader reads, whose handle <see cref="ParquetLayout.CheckChunk"/> reads page headers from by position.</param>
     public static ParquetReader Open(string path, out FileStream file)
     {
         // Parquet.Net decodes columns through `dynamic` and MakeGenericMethod, which a Native AOT binary has no code
@@ -63,7 +63,10 @@ internal static class ParquetFile
 
     public static void Close(ParquetReader reader) => LibraryWait.For(async () => { await reader.DisposeAsync(); return 0; });
 
-    /// <summary>Runs one library call; anything it throws on a malformed file becomes one line naming the file.</summary>
+    /// <summary>
+    /// Runs one library call; anything it throws on a malformed file becomes one line naming the file and what is wrong
+    /// before the library's words, which alone (e.g. "Index was outside the bounds of the array.") say nothing of the file.
+    /// </summary>
     public static T Run<T>(string path, Func<Task<T>> call)
     {
         try
@@ -72,7 +75,7 @@ internal static class ParquetFile
         }
         catch (Exception e) when (e is not (RepDiffInputException or OutOfMemoryException))
         {
-            throw RepDiffInputException.ForFile(path, $"is not a readable Parquet file ({e.Message.ReplaceLineEndings(" ")})");
+            throw RepDiffInputException.ForFile(path, $"is not a readable Parquet file: corrupt, truncated or not Parquet (Parquet.Net: {e.Message.ReplaceLineEndings(" ")})");
         }
     }
 

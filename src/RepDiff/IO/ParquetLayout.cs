@@ -66,13 +66,14 @@ internal static class ParquetLayout
         TableColumn.CheckDeclaredLength(path, $"{what} offset", start, size - 8, size, NotParquet);
         TableColumn.CheckDeclaredLength(path, $"{what} size", meta.TotalCompressedSize, size - 8 - start, size, NotParquet);
         long end = start + meta.TotalCompressedSize, seen = 0;
+        var headers = new HeaderReads(file);
         for (int page = 0; seen < values; page++)
         {
             if (start >= end) throw RepDiffInputException.ForFile(path, $"{what}'s pages hold {seen} of its {values} values: the file is corrupt");
-            file.Position = start;
+            headers.Position = start;
             string name = $"{what} page {page}";
-            var (type, uncompressed, compressed, pageValues, encoding) = PageHeader(new Thrift(path, file, end, $"{name} header"));
-            start = file.Position;
+            var (type, uncompressed, compressed, pageValues, encoding) = PageHeader(new Thrift(path, headers, end, $"{name} header"));
+            start = headers.Position;
             TableColumn.CheckDeclaredLength(path, $"{name} compressed size", compressed, end - start, size, NotParquet);
             // A page holds at most the chunk's values; uncompressed, each takes its element and its levels (RLE runs of
             // one, 2 bytes a level at worst), plus the levels' length prefixes. Byte arrays have no fixed size: the
@@ -148,6 +149,54 @@ internal static class ParquetLayout
             return true;
         });
         return (type, uncompressed, compressed, values, encoding);
+    }
+
+    /// <summary>
+    /// The file as the page walk reads it: a few hundred bytes at a time at the position asked (RandomAccess), leaving the
+    /// reader's stream and its 1 MiB buffer alone. Read through that buffer, each page header had filled it from the
+    /// page's start, so a chunk of pages smaller than 1 MiB (pyarrow writes pages of about 1 MB) was read whole by the walk
+    /// and again by Parquet.Net: inspect read 1.84 times a file of 20,000 × 384 float32 in pages of 261 KB.
+    /// </summary>
+    private sealed class HeaderReads(FileStream file) : Stream
+    {
+        private readonly byte[] buffer = new byte[512]; // a page header is tens of bytes; statistics can make it a few hundred
+        private long bufferStart;
+        private int buffered;
+
+        public override long Position { get; set; }
+        public override long Length { get; } = file.Length;
+
+        public override int ReadByte()
+        {
+            if (Position < bufferStart || Position >= bufferStart + buffered)
+            {
+                bufferStart = Position;
+                buffered = Position < Length ? RandomAccess.Read(file.SafeFileHandle, buffer, Position) : 0;
+                if (buffered == 0) return -1;
+            }
+            return buffer[Position++ - bufferStart];
+        }
+
+        public override int Read(byte[] into, int offset, int count)
+        {
+            int done = 0;
+            for (int b; done < count && (b = ReadByte()) >= 0; done++) into[offset + done] = (byte)b;
+            return done;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => Position + offset,
+            _ => Length + offset,
+        };
+
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>

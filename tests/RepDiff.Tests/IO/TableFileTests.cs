@@ -43,6 +43,43 @@ public class TableFileTests
         Assert.Equal([0f, 0.125f, 0.25f], part[..3]);
     }
 
+    /// <summary>
+    /// A Parquet file only Parquet.Net refuses (its leading "PAR1" made "QAR1" by one flipped bit) says what is wrong with
+    /// it before the library's words, as an Arrow file does: "is not a readable Parquet file (not a parquet file, head:
+    /// 51415231, tail: 50415231)" had been all, and of other flips the library's words alone ("Invalid copy offset",
+    /// "Specified argument was out of the range of valid values.") said nothing of the file.
+    /// </summary>
+    [Fact]
+    public void AParquetFileOnlyParquetNetRefusesIsCalledCorruptTruncatedOrNotParquet()
+    {
+        string dir = TestData.TempDir();
+        string path = TableWriter.Parquet(Path.Combine(dir, "flipped.parquet"), TextIds(3), Rows(3, 2));
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[0] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        string message = $"{path}: is not a readable Parquet file: corrupt, truncated or not Parquet (Parquet.Net: not a parquet file, head: 51415231, tail: 50415231)";
+        Assert.Equal(message, Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path)).Message);
+        RepDiff.Tests.Robustness.CliHarness.Run("inspect", path).AssertBadInput("error: " + message);
+    }
+
+    /// <summary>
+    /// A column chunk of many pages, as pyarrow writes them, reads its rows in order across pages and row groups: the
+    /// page-header walk reads the headers by position, through a 512-byte buffer of its own, which pages of 3 rows of 8
+    /// floats (several headers a fill) and of 20 (about 700 bytes: one header a fill) both cross.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(20)]
+    public void ParquetListColumnOfManyPagesReadsItsRows(int pageRows)
+    {
+        string dir = TestData.TempDir();
+        float[][] rows = [.. Enumerable.Range(0, 40).Select(i => Enumerable.Range(0, 8).Select(j => i + j / 8f).ToArray())];
+        string path = PagedParquet.Write(Path.Combine(dir, $"pages{pageRows}.parquet"), rows, pageRows, groupRows: 20);
+        var all = Embeddings.Load(path, "emb");
+        Assert.Equal((40, 8), (all.Rows, all.Cols));
+        Assert.Equal(rows.SelectMany(r => r), all.Data);
+    }
+
     [Theory]
     [InlineData(ListKind.FixedSize, "float32", false, null)]
     [InlineData(ListKind.List, "float16", true, null)]
