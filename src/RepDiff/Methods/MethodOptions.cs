@@ -18,6 +18,13 @@ public abstract record MethodOptions : GivenOptions
     public const int MaxSeed = int.MaxValue - 1;
 
     /// <summary>
+    /// `--grid-size`'s description where a method shows its concepts' members (ModeOptions, BaselineOptions), from 2 as RDX's
+    /// and the given groups': BSR scores the pairs of a grid, so a grid of one was left unscored while the finding still said
+    /// the model "ranks the samples shown for five groups" nearer (spec --grid-size 1).
+    /// </summary>
+    internal const string GridSizeDescription = "members shown per concept (at least 2: a grid of one sample has no pairs to score)";
+
+    /// <summary>
     /// The options a run with these resolved options does not read (the rff route's on the exact route, a bandwidth
     /// beside the cosine kernel), each with why: the one place such combinations are declared, both for refusing a
     /// value given to one and for leaving it out of results.json.
