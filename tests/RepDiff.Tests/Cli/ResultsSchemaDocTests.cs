@@ -224,16 +224,49 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
         var explanations = results.Documents
             .SelectMany(d => d.Value["kind"] is null ? [(d.Key, d.Value)] : d.Value["explanations"]!.AsArray().Select(e => ($"{d.Key}: {e!["method"]}", e.AsObject())))
             .ToList();
-        var problems = new List<string>();
         var seen = new HashSet<string>();
+        var problems = TypeProblems(rows, explanations, seen);
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Distinct()));
+        // Every row's field was written somewhere, so each type was checked against something.
+        Assert.Equal(rows.Select(r => r.Field).Order(), seen.Order());
+    }
+
+    /// <summary>
+    /// The Comparison table gives each top-level field of `compare`'s results.json a type, as the Explanation table does:
+    /// every key the file holds has its row (it had none for `version`, `commit` and `left_out`, and no type column at
+    /// all), and every row's type is the value written.
+    /// </summary>
+    [Fact]
+    public void EveryComparisonFieldHasARowAndTheTypeTheSchemaGives()
+    {
+        var rows = TypeRows("## Comparison");
+        Assert.Contains(rows, r => r.Field == "left_out" && r.Type == "object or absent");
+        var comparisons = results.Documents.Where(d => d.Value["kind"] is not null).Select(d => (d.Key, d.Value)).ToList();
+        Assert.NotEmpty(comparisons);
+        var fields = rows.Select(r => r.Field.Split('.')[0]).ToHashSet();
+        var withoutRow = comparisons.SelectMany(c => c.Value.Select(kv => kv.Key)).Distinct().Where(key => !fields.Contains(key)).ToList();
+        Assert.True(withoutRow.Count == 0, $"top-level keys of a comparison with no row in the Comparison table: {string.Join(", ", withoutRow)}");
+        var seen = new HashSet<string>();
+        var problems = TypeProblems(rows.Where(r => !r.Field.Contains('<')).ToList(), comparisons, seen);
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Distinct()));
+        Assert.Contains("consensus", seen);
+    }
+
+    /// <summary>
+    /// Where a document's value of a row's field is not of the row's type, or is missing though the type does not say
+    /// "or absent"; the fields met are added to seen.
+    /// </summary>
+    private static List<string> TypeProblems(List<(string Field, string Type)> rows, List<(string Name, JsonObject Document)> documents, HashSet<string> seen)
+    {
+        var problems = new List<string>();
         foreach (var (field, type) in rows)
         {
             var alternatives = type.Split(" or ").Select(t => t.Trim()).ToList();
             bool optional = alternatives.Remove("absent");
-            foreach (var (name, explanation) in explanations)
+            foreach (var (name, document) in documents)
             {
-                int n = explanation["n"]!.GetValue<int>();
-                foreach (var (holder, value) in Values(explanation, field.Replace("…", "directions[].")))
+                int n = document["n"]!.GetValue<int>();
+                foreach (var (holder, value) in Values(document, field.Replace("…", "directions[].")))
                 {
                     if (value is null && !holder.ContainsKey(LastKey(field)))
                     {
@@ -246,21 +279,25 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
                 }
             }
         }
-        Assert.True(problems.Count == 0, string.Join("\n", problems.Distinct()));
-        // Every row's field was written somewhere, so each type was checked against something.
-        Assert.Equal(rows.Select(r => r.Field).Order(), seen.Order());
+        return problems;
     }
 
-    /// <summary>The `field | type | meaning` rows of the Explanation section of docs/results-schema.md.</summary>
-    private static List<(string Field, string Type)> ExplanationTypeRows()
+    private static List<(string Field, string Type)> ExplanationTypeRows() => TypeRows("## Explanation");
+
+    /// <summary>
+    /// The `field | type | meaning` rows of a section of docs/results-schema.md, one per field the first cell names
+    /// ("`command`, `evaluate_command`" is two).
+    /// </summary>
+    private static List<(string Field, string Type)> TypeRows(string heading)
     {
         string doc = Doc("docs/results-schema.md");
-        int start = doc.IndexOf("## Explanation", StringComparison.Ordinal);
-        string section = doc[start..doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
+        int start = doc.IndexOf(heading, StringComparison.Ordinal);
+        int end = doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        string section = doc[start..(end < 0 ? doc.Length : end)];
         return section.Split('\n')
-            .Select(line => Regex.Match(line, @"^\| `([^`]+)` \| ([^|]+) \| .*\|$"))
+            .Select(line => Regex.Match(line, @"^\| ((?:`[^`]+`(?:, )?)+) \| ([^|]+) \| .*\|$"))
             .Where(m => m.Success && m.Groups[2].Value.Trim() != "type")
-            .Select(m => (m.Groups[1].Value, m.Groups[2].Value.Trim()))
+            .SelectMany(m => Regex.Matches(m.Groups[1].Value, "`([^`]+)`").Select(f => (f.Groups[1].Value, m.Groups[2].Value.Trim())))
             .ToList();
     }
 
@@ -294,6 +331,7 @@ public class ResultsSchemaDocTests : IClassFixture<ResultsSchemaDocTests.RealRes
             "number" => IsNumber(value),
             "int" => IsInt(value),
             "object" => value is JsonObject,
+            "null" => value is null,
             "array" => value is JsonArray,
             "int[]" => value is JsonArray a && a.All(IsInt),
             "int[n]" => value is JsonArray a && a.Count == n && a.All(IsInt),
