@@ -292,13 +292,21 @@ internal static class Cli
             : throw new RepDiffInputException($"{seed.Name}: must be from 0 to {Methods.MethodOptions.MaxSeed}, got {value}");
     }
 
-    /// <summary>Wraps a command body: one clear line and exit code 2 for bad input, 1 for a bug.</summary>
+    /// <summary>Wraps a command body: one clear line and exit code 2 for bad input, 1 for a bug; a stop's line and code once a signal is stopping the run.</summary>
     /// <param name="outOfMemoryAdvice">What to try when the body runs out of memory (a method's <see cref="IMethod.OutOfMemoryAdvice"/>).</param>
     public static int Guard(Func<int> body, string? outOfMemoryAdvice = null)
     {
         try
         {
             return body();
+        }
+        // First: once a signal is stopping the run, whatever the body throws comes of the stop, which deletes the staging folder
+        // under a write in flight (OutputFolder.Write is outside the Gate, so that a stop never waits for a long write). Such a
+        // write had ended "error: --out …: cannot write results.json" with exit 2 (or "internal error", 1), not as the stop.
+        catch (Exception) when (RepDiff.IO.TemporaryPaths.Stopping)
+        {
+            ExitSignals.SayStopped();
+            return ExitSignals.StopCode; // stopped by a signal, whose handler exits with the same code
         }
         catch (InvalidOptionException e)
         {
@@ -309,11 +317,6 @@ internal static class Cli
         {
             Error.WriteLine($"error: {Terminal.Clean(e.Message.ReplaceLineEndings(" "))}");
             return BadInput;
-        }
-        catch (OperationCanceledException) when (RepDiff.IO.TemporaryPaths.Stopping)
-        {
-            ExitSignals.SayStopped();
-            return ExitSignals.StopCode; // stopped by a signal, whose handler exits with the same code
         }
         catch (OutOfMemoryException)
         {

@@ -145,7 +145,7 @@ internal sealed class ArrowColumn : TableColumn
     {
         var magic = new byte[6];
         int read = ReadAt(stream, 0, magic);
-        if (read < 6) throw RepDiffInputException.ForFile(path, "is too short to be an Arrow file");
+        if (read < 6) throw Corrupt(path, "is too short to be an Arrow file: truncated, or not Arrow");
         known.Add((0, magic));
         if (magic[..4].SequenceEqual("FEA1"u8))
             throw RepDiffInputException.ForFile(path, "is Feather version 1, which is not read; re-save it with pyarrow.feather.write_feather (version 2)");
@@ -199,7 +199,7 @@ internal sealed class ArrowColumn : TableColumn
             ReadAt(stream, size - 10, bytes);
             if (!bytes.AsSpan(4).SequenceEqual("ARROW1"u8)) return batchRows;
             int length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-            CheckDeclaredLength(path, "footer length", length, size - 18, size, "not an Arrow IPC file");
+            CheckDeclaredLength(path, "footer length", length, size - 18, size, "not an Arrow IPC file", Rewrite);
             long footerStart = size - 10 - length;
             var footer = new byte[length];
             ReadAt(stream, footerStart, footer);
@@ -214,16 +214,16 @@ internal sealed class ArrowColumn : TableColumn
                 if (field == 0) continue;
                 long vector = field + Read(path, footer, field, 4);
                 long count = Read(path, footer, vector, 4);
-                CheckDeclaredLength(path, $"footer's {name} count", count, (footer.Length - vector - 4) / 24, size, "not an Arrow IPC file");
+                CheckDeclaredLength(path, $"footer's {name} count", count, (footer.Length - vector - 4) / 24, size, "not an Arrow IPC file", Rewrite);
                 for (int k = 0; k < count; k++)
                 {
                     long offset = Read(path, footer, vector + 4 + 24L * k, 8);
                     if (offset < 8 || offset > footerStart)
-                        throw RepDiffInputException.ForFile(path, $"{name} {k} offset {offset} is outside the messages (bytes 8 to {footerStart:N0}): not an Arrow IPC file or corrupt");
+                        throw Corrupt(path, $"{name} {k} offset {offset} is outside the messages (bytes 8 to {footerStart:N0}): not an Arrow IPC file or corrupt");
                     CheckMessage(path, stream, offset, footerStart, $"{name} {k}", "not an Arrow IPC file", ref layout, batchRows);
                     // The batches are counted by their blocks' order, as Apache.Arrow reads them by index.
                     if (batchRows.Count != (index == 3 ? k + 1 : 0))
-                        throw RepDiffInputException.ForFile(path, $"{name} {k} (at byte {offset:N0}) is no {name}'s message: not an Arrow IPC file or corrupt");
+                        throw Corrupt(path, $"{name} {k} (at byte {offset:N0}) is no {name}'s message: not an Arrow IPC file or corrupt");
                 }
             }
             return batchRows;
@@ -249,13 +249,13 @@ internal sealed class ArrowColumn : TableColumn
         int length = BinaryPrimitives.ReadInt32LittleEndian(continued ? prefix[4..] : prefix);
         if (length == 0) return -1;
         long start = at + (continued ? 8 : 4);
-        CheckDeclaredLength(path, $"{name} length", length, end - start, stream.Length, notFormat);
+        CheckDeclaredLength(path, $"{name} length", length, end - start, stream.Length, notFormat, Rewrite);
         var metadata = new byte[length]; // no more than the file holds, as checked; Apache.Arrow rents as much next
         ReadAt(stream, start, metadata);
         // Message: version, header type, header, body length (an int64), custom metadata.
         long message = Read(path, metadata, 0, 4), field = Field(path, metadata, message, 3), body = field == 0 ? 0 : Read(path, metadata, field, 8);
         CheckHeader(path, metadata, message, name, ref layout, batchRows);
-        CheckDeclaredLength(path, $"{name} body length", body, end - start - length, stream.Length, notFormat);
+        CheckDeclaredLength(path, $"{name} body length", body, end - start - length, stream.Length, notFormat, Rewrite);
         return start + length + body;
     }
 
@@ -344,16 +344,16 @@ internal sealed class ArrowColumn : TableColumn
         {
             long count = Read(path, metadata, at + 8 * k, 8);
             if (count < 0 || count > buffers)
-                throw RepDiffInputException.ForFile(path, $"{name} gives {Column(k)} {count:N0} data buffers, which is no count of the {buffers:N0} buffers it lists: the file is corrupt");
+                throw Corrupt(path, $"{name} gives {Column(k)} {count:N0} data buffers, which is no count of the {buffers:N0} buffers it lists: the file is corrupt");
             counts.Add(count);
         }
         // Without the vector Apache.Arrow reads each count as 0; a vector too short it reads beyond.
         if (at != 0 && views.Count > listed)
-            throw RepDiffInputException.ForFile(path, $"{name} gives no count of data buffers for {Column(listed)} (a string or binary view column): the file is corrupt");
+            throw Corrupt(path, $"{name} gives no count of data buffers for {Column(listed)} (a string or binary view column): the file is corrupt");
         while (counts.Count < views.Count) counts.Add(0);
         long taken = layout?.OtherBuffers is long other ? other + counts.Take(views.Count).Sum() : buffers;
         if (views.Count > 0 && taken != buffers)
-            throw RepDiffInputException.ForFile(path, $"{name} lists {buffers:N0} buffers, but its columns take {taken:N0} with the data buffers it gives "
+            throw Corrupt(path, $"{name} lists {buffers:N0} buffers, but its columns take {taken:N0} with the data buffers it gives "
                 + string.Join(", ", views.Select((v, k) => $"{Column(k)} ({counts[k]:N0})")) + ": the file is corrupt");
     }
 
@@ -386,7 +386,7 @@ internal sealed class ArrowColumn : TableColumn
                 long field = at + 4 * k + Read(path, buffer, at + 4 * k, 4);
                 string name = (column is null ? "" : column + ".") + Text(path, buffer, field, 0);
                 if (--left < 0 || depth == MaxNesting)
-                    throw RepDiffInputException.ForFile(path, $"column '{NpyDtype.Truncate(name)}' in {where} nests more fields than its metadata of {buffer.Length:N0} bytes holds: the file is corrupt");
+                    throw Corrupt(path, $"column '{NpyDtype.Truncate(name)}' in {where} nests more fields than its metadata of {buffer.Length:N0} bytes holds: the file is corrupt");
                 long typeAt = Field(path, buffer, field, 2), type = typeAt == 0 ? 0 : Read(path, buffer, typeAt, 1);
                 bool encoded = Field(path, buffer, field, 4) != 0, read = inBatch && type != 1 && !encoded;
                 if (inBatch)
@@ -411,7 +411,7 @@ internal sealed class ArrowColumn : TableColumn
         if (at == 0) return (0, 0);
         long count = Read(path, buffer, at, 4), room = (buffer.Length - at - 4) / size;
         if (count < 0 || count > room)
-            throw RepDiffInputException.ForFile(path, $"{what} is {count:N0}, more than its metadata of {buffer.Length:N0} bytes holds ({room:N0}): the file is corrupt");
+            throw Corrupt(path, $"{what} is {count:N0}, more than its metadata of {buffer.Length:N0} bytes holds ({room:N0}): the file is corrupt");
         return (at + 4, count);
     }
 
@@ -444,7 +444,7 @@ internal sealed class ArrowColumn : TableColumn
     private static long Read(string path, byte[] buffer, long at, int bytes)
     {
         if (at < 0 || at > buffer.Length - bytes)
-            throw RepDiffInputException.ForFile(path, $"holds an Arrow message or footer that points outside itself (byte {at} of {buffer.Length}): the file is corrupt");
+            throw Corrupt(path, $"holds an Arrow message or footer that points outside itself (byte {at} of {buffer.Length}): the file is corrupt");
         var span = buffer.AsSpan((int)at, bytes);
         return bytes switch
         {
@@ -492,7 +492,7 @@ internal sealed class ArrowColumn : TableColumn
         protected override IMemoryOwner<byte> AllocateInternal(int length, out int bytesAllocated)
         {
             if (length > Npz.MaxExpandedBytes && length > Npz.MaxExpansion * Math.Max(1, fileSize))
-                throw RepDiffInputException.ForFile(path, $"declares a buffer of {length:N0} bytes, more than {Npz.MaxExpansion} times the file's "
+                throw Corrupt(path, $"declares a buffer of {length:N0} bytes, more than {Npz.MaxExpansion} times the file's "
                     + $"{fileSize:N0}: the file is corrupt (or a decompression bomb)");
             var memory = base.AllocateInternal(length, out bytesAllocated);
             NativeBytesOnThread += bytesAllocated;
@@ -527,9 +527,17 @@ internal sealed class ArrowColumn : TableColumn
         {
             // What RepDiff's own checks did not name: the library's words alone ("Specified argument was out of the range of valid
             // values.", for a flipped byte of a footer's schema) had not said what is wrong with the file.
-            throw RepDiffInputException.ForFile(path, $"is not a readable Arrow IPC file: corrupt, truncated or not Arrow (Apache.Arrow: {e.Message.ReplaceLineEndings(" ")})");
+            throw Corrupt(path, $"is not a readable Arrow IPC file: corrupt, truncated or not Arrow (Apache.Arrow: {e.Message.ReplaceLineEndings(" ")})");
         }
     }
+
+    /// <summary>What to do about an Arrow file found corrupt or truncated: nothing in it can be read around.</summary>
+    internal const string Rewrite = "; write it again, e.g. with pyarrow.feather.write_feather(table, path), or save the embeddings as .npy";
+
+    /// <summary>The error for an Arrow file whose structure is broken: the file, what is wrong, and what to do.</summary>
+    private static RepDiffInputException Corrupt(string path, string problem) => RepDiffInputException.ForFile(path, problem, Rewrite);
+
+    protected override string CorruptAdvice => Rewrite;
 
     /// <summary>
     /// Reads cells of record batch <paramref name="batch"/>. Apache.Arrow builds a batch's arrays over its buffers
@@ -545,7 +553,7 @@ internal sealed class ArrowColumn : TableColumn
         }
         catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException or InvalidCastException)
         {
-            throw RepDiffInputException.ForFile(path, $"record batch {batch} is corrupt: its columns do not hold what its lengths and offsets declare");
+            throw Corrupt(path, $"record batch {batch} is corrupt: its columns do not hold what its lengths and offsets declare");
         }
     }
 
@@ -557,7 +565,7 @@ internal sealed class ArrowColumn : TableColumn
     private void Scan(List<long> batchRows, int idIndex, string? idColumn)
     {
         if (reader is ArrowFileReader file && Run(Path, () => file.RecordBatchCountAsync().AsTask()) != batchRows.Count)
-            throw RepDiffInputException.ForFile(Path, $"lists {batchRows.Count} record batches in its footer's blocks but not to Apache.Arrow: the file is corrupt");
+            throw Corrupt(Path, $"lists {batchRows.Count} record batches in its footer's blocks but not to Apache.Arrow: the file is corrupt");
         SetChunks(batchRows);
         int first = batchRows.FindIndex(rows => rows > 0);
         int last = idIndex >= 0 ? batchRows.Count - 1 : first;
@@ -709,7 +717,7 @@ internal sealed class ArrowColumn : TableColumn
     {
         int length = RowLength(column, 0, row);
         long start = Start(column, 0);
-        if (start < 0 || start + length > Values(column).Length) throw BadRow(row, "points outside its batch's values; the file is corrupt");
+        if (start < 0 || start + length > Values(column).Length) throw CorruptRow(row, "points outside its batch's values");
         return length;
     }
 
@@ -725,7 +733,7 @@ internal sealed class ArrowColumn : TableColumn
             _ => throw new InvalidOperationException($"{Name}: unexpected array {column.GetType().Name}"),
         };
         // A negative length (a corrupt offset or list size) had become the width, by which the first batch was allocated.
-        if (length < 0) throw BadRow(firstRow + r, $"declares {length} values; the file is corrupt");
+        if (length < 0) throw CorruptRow(firstRow + r, $"declares {length} values");
         if (length == 0 || length > int.MaxValue) throw WrongLength(firstRow + r, length);
         return (int)length;
     }
@@ -741,7 +749,7 @@ internal sealed class ArrowColumn : TableColumn
     private void CopyValues(IArrowArray values, long start, Span<float> destination, long row)
     {
         if (start < 0 || start + destination.Length > values.Length)
-            throw BadRow(row, "points outside its batch's values; the file is corrupt");
+            throw CorruptRow(row, "points outside its batch's values");
         int first = (int)start;
         if (values.NullCount > 0)
             for (int k = 0; k < destination.Length; k++)
@@ -795,16 +803,16 @@ internal sealed class ArrowColumn : TableColumn
     /// </summary>
     private static string ViewText(StringViewArray array, int i, string path, string column)
     {
-        string Corrupt(string what) => $"column '{NpyDtype.Truncate(column)}' {what}: the file is corrupt";
+        RepDiffInputException CorruptColumn(string what) => Corrupt(path, $"column '{NpyDtype.Truncate(column)}' {what}: the file is corrupt");
         if (array.ViewsBuffer.Length < ViewBytes * ((long)array.Offset + array.Length))
-            throw RepDiffInputException.ForFile(path, Corrupt($"has {array.Length:N0} rows in a record batch whose views buffer holds {array.ViewsBuffer.Length / ViewBytes:N0}"));
+            throw CorruptColumn($"has {array.Length:N0} rows in a record batch whose views buffer holds {array.ViewsBuffer.Length / ViewBytes:N0}");
         var view = array.Views[i];
         if (view.Length < 0)
-            throw RepDiffInputException.ForFile(path, Corrupt($"holds a string (row {i:N0} of its record batch) of {view.Length:N0} bytes"));
+            throw CorruptColumn($"holds a string (row {i:N0} of its record batch) of {view.Length:N0} bytes");
         if (!view.IsInline && !(view.BufferIndex >= 0 && view.BufferIndex < array.DataBufferCount
             && view.BufferOffset >= 0 && (long)view.BufferOffset + view.Length <= array.DataBuffer(view.BufferIndex).Length))
-            throw RepDiffInputException.ForFile(path, Corrupt($"holds a string (row {i:N0} of its record batch) of {view.Length:N0} bytes at byte {view.BufferOffset:N0} "
-                + $"of data buffer {view.BufferIndex:N0}, which the column's data buffers ({array.DataBufferCount:N0}) do not hold"));
+            throw CorruptColumn($"holds a string (row {i:N0} of its record batch) of {view.Length:N0} bytes at byte {view.BufferOffset:N0} "
+                + $"of data buffer {view.BufferIndex:N0}, which the column's data buffers ({array.DataBufferCount:N0}) do not hold");
         return array.GetString(i);
     }
 

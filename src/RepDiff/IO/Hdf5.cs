@@ -619,6 +619,9 @@ internal static class Hdf5
             var other => (null, $"{other} values of {type.Size} bytes"),
         };
 
+        /// <summary>None: its blocks of rows are made here from the dataset's shape, which is checked against the file as it is opened.</summary>
+        protected override string? CorruptAdvice => null;
+
         protected override void CheckChunkSize(int chunk)
         {
             long values = (long)ChunkRows(chunk) * Math.Max(1, Cols);

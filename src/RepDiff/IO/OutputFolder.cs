@@ -399,7 +399,11 @@ public sealed class OutputFolder : IDisposable
     /// <summary>Where to write the output file <paramref name="relative"/> (e.g. "results.json") before the commit.</summary>
     public string PathOf(string relative) => Path.Combine(staging, relative);
 
-    /// <summary>Writes one output file into the staging folder; a failure (disk full, permissions) is an error naming --out.</summary>
+    /// <summary>
+    /// Writes one output file into the staging folder; a failure (disk full, permissions) is an error naming --out. Not inside
+    /// <see cref="TemporaryPaths.Gate"/>, which a stop would then wait for while a large file is written: a stop deletes the
+    /// folder under a write in flight instead, and the CLI tells the failure that follows as the stop.
+    /// </summary>
     public void Write(string relative, Action<string> write)
     {
         try

@@ -63,11 +63,11 @@ internal sealed class ParquetChunk<T> : ParquetChunk where T : struct
                     return 0;
                 });
                 if (chunk.DefinitionLevels is [.., -1] || chunk.RepetitionLevels is [.., -1])
-                    throw RepDiffInputException.ForFile(path, $"{what} holds fewer levels than its {chunk.Count} values: the file is corrupt");
+                    throw ParquetFile.Corrupt(path, $"{what} holds fewer levels than its {chunk.Count} values: the file is corrupt");
                 int present = field.MaxDefinitionLevel == 0 ? chunk.Count : chunk.DefinitionLevels.Count(field.MaxDefinitionLevel);
                 if (present == 0 || !Same(chunk.Values[present - 1], marker)) return chunk;
             }
-            throw RepDiffInputException.ForFile(path, $"{what} holds fewer values than its levels mark present: the file is corrupt");
+            throw ParquetFile.Corrupt(path, $"{what} holds fewer values than its levels mark present: the file is corrupt");
         }
         catch
         {

@@ -118,6 +118,8 @@ internal sealed class ParquetColumn : TableColumn
         pagesWalked.Add(group); // only once the walk has passed: a chunk that failed it fails again when read again
     }
 
+    protected override string CorruptAdvice => ParquetFile.Rewrite;
+
     protected override void CheckChunkSize(int chunk)
     {
         base.CheckChunkSize(chunk);
@@ -195,10 +197,10 @@ internal sealed class ParquetColumn : TableColumn
                 if (row >= 0 && inRow != Cols) throw WrongLength(firstRow + row, inRow);
                 row++;
                 inRow = 0;
-                if (row >= rows) throw RepDiffInputException.ForFile(Path, $"row group {chunk} holds more rows than its declared {rows}");
+                if (row >= rows) throw ParquetFile.Corrupt(Path, $"row group {chunk} holds more rows than its declared {rows}: the file is corrupt");
             }
             else if (row < 0)
-                throw RepDiffInputException.ForFile(Path, $"row group {chunk} column '{leaf.Path}' starts in the middle of a row (its first repetition level is {rep[i]}): the file is corrupt");
+                throw ParquetFile.Corrupt(Path, $"row group {chunk} column '{leaf.Path}' starts in the middle of a row (its first repetition level is {rep[i]}): the file is corrupt");
             if (def[i] < presentList)
                 throw BadRow(firstRow + row, def[i] == 0 && ListIsNullable ? "is null; every row needs a list of numbers" : "is an empty list; every row needs a list of numbers");
             if (def[i] < maxDef) throw BadRow(firstRow + row, $"has a null at position {inRow}; values must be numbers");
@@ -207,7 +209,7 @@ internal sealed class ParquetColumn : TableColumn
             inRow++;
         }
         if (row >= 0 && inRow != Cols) throw WrongLength(firstRow + row, inRow);
-        if (row + 1 != rows) throw RepDiffInputException.ForFile(Path, $"row group {chunk} holds {row + 1} rows but declares {rows}");
+        if (row + 1 != rows) throw ParquetFile.Corrupt(Path, $"row group {chunk} holds {row + 1} rows but declares {rows}: the file is corrupt");
     }
 
     /// <summary>The full length of the row that starts at entry <paramref name="start"/>, for the error message.</summary>

@@ -57,7 +57,7 @@ internal static class ParquetFile
         stream.Position = 0;
         if (read < 8 || !tail[4..].SequenceEqual("PAR1"u8)) return;
         uint footer = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail);
-        TableColumn.CheckDeclaredLength(path, "footer length", footer, size - 12, size, "not a Parquet file");
+        TableColumn.CheckDeclaredLength(path, "footer length", footer, size - 12, size, "not a Parquet file", Rewrite);
         ParquetLayout.CheckFooter(path, stream, footer);
     }
 
@@ -75,9 +75,15 @@ internal static class ParquetFile
         }
         catch (Exception e) when (e is not (RepDiffInputException or OutOfMemoryException))
         {
-            throw RepDiffInputException.ForFile(path, $"is not a readable Parquet file: corrupt, truncated or not Parquet (Parquet.Net: {e.Message.ReplaceLineEndings(" ")})");
+            throw Corrupt(path, $"is not a readable Parquet file: corrupt, truncated or not Parquet (Parquet.Net: {e.Message.ReplaceLineEndings(" ")})");
         }
     }
+
+    /// <summary>What to do about a Parquet file found corrupt or truncated: nothing in it can be read around.</summary>
+    internal const string Rewrite = "; write it again, e.g. with pyarrow.parquet.write_table(table, path), or save the embeddings as .npy";
+
+    /// <summary>The error for a Parquet file whose structure is broken: the file, what is wrong, and what to do.</summary>
+    internal static RepDiffInputException Corrupt(string path, string problem) => RepDiffInputException.ForFile(path, problem, Rewrite);
 
     /// <summary>Top-level columns whose values are lists of float32/float64 (the leaf of a one-level list).</summary>
     public static List<(string Column, DataField Leaf)> FloatListColumns(ParquetSchema schema) =>

@@ -36,10 +36,10 @@ internal static class ParquetLayout
     public static void CheckChunk(string path, FileStream file, ParquetRowGroupReader rowGroup, int group, DataField field, bool scalar, long bytesPerRow, bool walkPages = true)
     {
         string what = $"row group {group} column '{field.Path}'";
-        var meta = rowGroup.GetMetadata(field)?.MetaData ?? throw RepDiffInputException.ForFile(path, $"{what} has no metadata: the file is corrupt");
+        var meta = rowGroup.GetMetadata(field)?.MetaData ?? throw ParquetFile.Corrupt(path, $"{what} has no metadata: the file is corrupt");
         long rows = rowGroup.RowCount, values = meta.NumValues;
         if (rows < 0 || values < rows || scalar && values != rows)
-            throw RepDiffInputException.ForFile(path, $"{what} declares {values} values for {rows} rows: the file is corrupt");
+            throw ParquetFile.Corrupt(path, $"{what} declares {values} values for {rows} rows: the file is corrupt");
         // Decoded, each value takes its element (a reference for byte arrays) and two int levels in Parquet.Net's arrays.
         int? element = meta.Type switch
         {
@@ -51,7 +51,7 @@ internal static class ParquetLayout
         };
         long decoded = Math.Max(values * ((element ?? 8) + 8), rows * bytesPerRow);
         if (decoded > Npz.MaxExpandedBytes && decoded > Npz.MaxExpansion * Math.Max(1, meta.TotalCompressedSize))
-            throw RepDiffInputException.ForFile(path, $"{what} expands from {meta.TotalCompressedSize:N0} bytes to {values:N0} values "
+            throw ParquetFile.Corrupt(path, $"{what} expands from {meta.TotalCompressedSize:N0} bytes to {values:N0} values "
                 + $"({MemoryBudget.Megabytes(decoded)}, more than {Npz.MaxExpansion}-fold): the file is corrupt (or a decompression bomb)");
         // A row group is read whole: besides these arrays, Parquet.Net holds the chunk's pages as read, decompressed and
         // decoded while it fills them (measured: ReadFactor), and the rows are copied out, each value of a list as a float32
@@ -62,39 +62,39 @@ internal static class ParquetLayout
 
         // Pages are read from the lower of the two offsets, as Parquet.Net does; they lie between "PAR1" and the footer.
         long size = file.Length, start = meta.DictionaryPageOffset is long d && d > 0 && d < meta.DataPageOffset ? d : meta.DataPageOffset;
-        if (start < 4) throw RepDiffInputException.ForFile(path, $"{what} offset {start} is before the data: {NotParquet} or corrupt");
-        TableColumn.CheckDeclaredLength(path, $"{what} offset", start, size - 8, size, NotParquet);
-        TableColumn.CheckDeclaredLength(path, $"{what} size", meta.TotalCompressedSize, size - 8 - start, size, NotParquet);
+        if (start < 4) throw ParquetFile.Corrupt(path, $"{what} offset {start} is before the data: {NotParquet} or corrupt");
+        TableColumn.CheckDeclaredLength(path, $"{what} offset", start, size - 8, size, NotParquet, ParquetFile.Rewrite);
+        TableColumn.CheckDeclaredLength(path, $"{what} size", meta.TotalCompressedSize, size - 8 - start, size, NotParquet, ParquetFile.Rewrite);
         long end = start + meta.TotalCompressedSize, seen = 0;
         var headers = new HeaderReads(file);
         for (int page = 0; seen < values; page++)
         {
-            if (start >= end) throw RepDiffInputException.ForFile(path, $"{what}'s pages hold {seen} of its {values} values: the file is corrupt");
+            if (start >= end) throw ParquetFile.Corrupt(path, $"{what}'s pages hold {seen} of its {values} values: the file is corrupt");
             headers.Position = start;
             string name = $"{what} page {page}";
             var (type, uncompressed, compressed, pageValues, encoding) = PageHeader(new Thrift(path, headers, end, $"{name} header"));
             start = headers.Position;
-            TableColumn.CheckDeclaredLength(path, $"{name} compressed size", compressed, end - start, size, NotParquet);
+            TableColumn.CheckDeclaredLength(path, $"{name} compressed size", compressed, end - start, size, NotParquet, ParquetFile.Rewrite);
             // A page holds at most the chunk's values; uncompressed, each takes its element and its levels (RLE runs of
             // one, 2 bytes a level at worst), plus the levels' length prefixes. Byte arrays have no fixed size: the
             // .npz rule for what a compressed page may expand to applies instead.
             if (pageValues < 0 || pageValues > values)
-                throw RepDiffInputException.ForFile(path, $"{name} declares {pageValues} values, but the column chunk holds {values}: the file is corrupt");
+                throw ParquetFile.Corrupt(path, $"{name} declares {pageValues} values, but the column chunk holds {values}: the file is corrupt");
             long limit = element is { } bytes ? pageValues * (bytes + 8) + 1024 : Math.Max(Npz.MaxExpandedBytes, Npz.MaxExpansion * compressed);
             if (uncompressed < 0 || uncompressed > limit)
-                throw RepDiffInputException.ForFile(path, $"{name} uncompressed size {uncompressed} is more than its {pageValues} values can take ({limit:N0} bytes): the file is corrupt");
+                throw ParquetFile.Corrupt(path, $"{name} uncompressed size {uncompressed} is more than its {pageValues} values can take ({limit:N0} bytes): the file is corrupt");
             // A dictionary page holds its entries plainly, and so does a PLAIN v1 data page of a column without levels: each
             // value takes its element. Other pages hold levels, nulls their header does not count, or RLE runs; one of those
             // too short for its values is found as it is decoded (ParquetChunk). Booleans are bits.
             bool everyValuePlain = type == (int)PageType.DICTIONARY_PAGE || type == (int)PageType.DATA_PAGE
                 && encoding == (int)Parquet.Meta.Encoding.PLAIN && field.MaxDefinitionLevel == 0 && field.MaxRepetitionLevel == 0;
             if (everyValuePlain && element is { } each && meta.Type != Parquet.Meta.Type.BOOLEAN && uncompressed < pageValues * each)
-                throw RepDiffInputException.ForFile(path, $"{name} uncompressed size {uncompressed} is less than its {pageValues} values take ({pageValues * each:N0} bytes): the file is corrupt");
+                throw ParquetFile.Corrupt(path, $"{name} uncompressed size {uncompressed} is less than its {pageValues} values take ({pageValues * each:N0} bytes): the file is corrupt");
             MemoryBudget.EnsureFits(path, uncompressed, $"{name}");
             if (type is (int)PageType.DATA_PAGE or (int)PageType.DATA_PAGE_V2) seen += pageValues;
             start += compressed;
         }
-        if (seen != values) throw RepDiffInputException.ForFile(path, $"{what}'s pages hold {seen} values, not the {values} it declares: the file is corrupt");
+        if (seen != values) throw ParquetFile.Corrupt(path, $"{what}'s pages hold {seen} values, not the {values} it declares: the file is corrupt");
     }
 
     /// <summary>
@@ -211,7 +211,7 @@ internal static class ParquetLayout
         private int Byte()
         {
             int b = stream.Position < end ? stream.ReadByte() : -1;
-            return b >= 0 ? b : throw RepDiffInputException.ForFile(path, $"{what} runs past its end: {NotParquet} or truncated");
+            return b >= 0 ? b : throw ParquetFile.Corrupt(path, $"{what} runs past its end: {NotParquet} or truncated");
         }
 
         private long Varint()
@@ -223,7 +223,7 @@ internal static class ParquetLayout
                 value |= (long)(b & 0x7F) << shift;
                 if (b < 0x80) return value;
             }
-            throw RepDiffInputException.ForFile(path, $"{what} holds a number longer than 64 bits: {NotParquet} or corrupt");
+            throw ParquetFile.Corrupt(path, $"{what} holds a number longer than 64 bits: {NotParquet} or corrupt");
         }
 
         /// <summary>An i16, i32 or i64 (zigzag varint).</summary>
@@ -236,7 +236,7 @@ internal static class ParquetLayout
         /// <summary>A count of elements that take at least a byte each, against the bytes left.</summary>
         private long Count(long n, string of)
         {
-            TableColumn.CheckDeclaredLength(path, $"{what} {of}", n, end - stream.Position, stream.Length, NotParquet);
+            TableColumn.CheckDeclaredLength(path, $"{what} {of}", n, end - stream.Position, stream.Length, NotParquet, ParquetFile.Rewrite);
             return n;
         }
 
@@ -246,7 +246,7 @@ internal static class ParquetLayout
         /// <summary>Visits the fields of a struct: <paramref name="read"/> reads those it wants (returning true); the others are skipped.</summary>
         public void Struct(Func<int, int, bool>? read, int depth = 0)
         {
-            if (depth > MaxDepth) throw RepDiffInputException.ForFile(path, $"{what} nests more than {MaxDepth} levels: {NotParquet} or corrupt");
+            if (depth > MaxDepth) throw ParquetFile.Corrupt(path, $"{what} nests more than {MaxDepth} levels: {NotParquet} or corrupt");
             int id = 0;
             for (int header = Byte(); header != 0; header = Byte())
             {
@@ -279,7 +279,7 @@ internal static class ParquetLayout
                     }
                     break;
                 case 12: Struct(null, depth + 1); break;
-                default: throw RepDiffInputException.ForFile(path, $"{what} holds a field of unknown type {type}: {NotParquet} or corrupt");
+                default: throw ParquetFile.Corrupt(path, $"{what} holds a field of unknown type {type}: {NotParquet} or corrupt");
             }
         }
     }

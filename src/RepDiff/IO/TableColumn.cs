@@ -44,10 +44,10 @@ internal abstract class TableColumn : IDisposable
         var starts = new long[chunkRows.Count + 1];
         for (int i = 0; i < chunkRows.Count; i++)
         {
-            if (chunkRows[i] < 0) throw RepDiffInputException.ForFile(Path, $"chunk {i} declares {chunkRows[i]} rows");
+            if (chunkRows[i] < 0) throw RepDiffInputException.ForFile(Path, $"row group or batch {i} declares {chunkRows[i]} rows: the file is corrupt", CorruptAdvice);
             starts[i + 1] = starts[i] + chunkRows[i];
             if (starts[i + 1] > int.MaxValue)
-                throw RepDiffInputException.ForFile(Path, $"has more than {int.MaxValue} rows");
+                throw RepDiffInputException.ForFile(Path, $"declares more than {int.MaxValue:N0} rows, more than can be read; unless the file is that large, it is corrupt", CorruptAdvice);
         }
         chunkStarts = starts;
         Rows = (int)starts[^1];
@@ -123,13 +123,14 @@ internal abstract class TableColumn : IDisposable
     /// Checks a length read from a table file before its library allocates by it: it must fit in the
     /// <paramref name="room"/> the file leaves for it (a fake file declaring 2^31 − 1 bytes would be "out of memory").
     /// </summary>
-    internal static void CheckDeclaredLength(string path, string what, long declared, long room, long size, string notFormat)
+    /// <param name="rewrite">What to do about such a file (the format's advice).</param>
+    internal static void CheckDeclaredLength(string path, string what, long declared, long room, long size, string notFormat, string rewrite)
     {
         if (declared >= 0 && declared <= room) return;
         string problem = declared < 0 ? "is negative"
             : declared > size ? $"is larger than the file ({size:N0} bytes)"
             : $"leaves no room for the rest of the file ({size:N0} bytes)";
-        throw RepDiffInputException.ForFile(path, $"{what} {declared} {problem}: {notFormat} or truncated");
+        throw RepDiffInputException.ForFile(path, $"{what} {declared} {problem}: {notFormat} or truncated", rewrite);
     }
 
     /// <summary>
@@ -144,6 +145,16 @@ internal abstract class TableColumn : IDisposable
             if (float.IsInfinity(converted[k]) && double.IsFinite(stored[k]))
                 throw RowFile.BeyondFloat32(Name, $"row {firstRow + k / Cols} column {k % Cols}", stored[k].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// What to do about a file of this format whose structure is broken ("; write it again, …"), appended to the error; none
+    /// where the reader makes the chunks itself.
+    /// </summary>
+    protected abstract string? CorruptAdvice { get; }
+
+    /// <summary>The error for a row whose structure is broken (its offsets point outside the values): the file is corrupt.</summary>
+    protected RepDiffInputException CorruptRow(long row, string problem) =>
+        RepDiffInputException.ForFile(Name, $"row {row} {problem}: the file is corrupt", CorruptAdvice);
 
     /// <summary>The error for a row that is not a list of Cols values.</summary>
     protected RepDiffInputException BadRow(long row, string problem) =>

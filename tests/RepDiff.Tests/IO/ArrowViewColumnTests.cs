@@ -97,12 +97,12 @@ public class ArrowViewColumnTests
             long before = GC.GetAllocatedBytesForCurrentThread() + ArrowColumn.NativeBytesOnThread;
             var error = Assert.Throws<RepDiffInputException>(() => { using var file = Embeddings.Open(path, null, "id", validate: true); file.ReadAll(); });
             Assert.True(GC.GetAllocatedBytesForCurrentThread() + ArrowColumn.NativeBytesOnThread - before < 1 << 20, name);
-            Assert.Equal($"{path}: {batch} {message}: the file is corrupt", error.Message);
+            Assert.Equal($"{path}: {batch} {message}: the file is corrupt{ArrowColumn.Rewrite}", error.Message);
             Assert.Equal(error.Message, Assert.Throws<RepDiffInputException>(() => MetadataFile.Load(path, Rows, null)).Message);
         }
         // A vector that lists one count where the schema has two view columns: the library read the second beyond it.
         string short_ = Corrupted(good, "short.arrow", bytes => bytes[at] = 1);
-        Assert.Equal($"{short_}: {batch} gives no count of data buffers for column 'blob' (a string or binary view column): the file is corrupt",
+        Assert.Equal($"{short_}: {batch} gives no count of data buffers for column 'blob' (a string or binary view column): the file is corrupt{ArrowColumn.Rewrite}",
             Assert.Throws<RepDiffInputException>(() => Embeddings.Open(short_, null, "id", validate: true)).Message);
     }
 
@@ -128,7 +128,7 @@ public class ArrowViewColumnTests
         })
         {
             string path = Corrupted(good, name, bytes => BitConverter.GetBytes(value).CopyTo(bytes, view + offset));
-            string expected = $"{path}: column 'id' holds a string (row 1 of its record batch) {message}: the file is corrupt";
+            string expected = $"{path}: column 'id' holds a string (row 1 of its record batch) {message}: the file is corrupt{ArrowColumn.Rewrite}";
             Assert.Equal(expected, Assert.Throws<RepDiffInputException>(() => Embeddings.Open(path, null, "id", validate: true)).Message);
             Assert.Equal(expected, Assert.Throws<RepDiffInputException>(() => MetadataFile.Load(path, Rows, null)).Message);
         }
@@ -136,7 +136,7 @@ public class ArrowViewColumnTests
         // library's span of views threw.
         byte[] viewsBuffer = [.. new byte[8], 64, 0, 0, 0, 0, 0, 0, 0];
         string shortViews = Corrupted(good, "short-views.arrow", bytes => bytes[Assert.Single(Enumerable.Range(0, bytes.Length - 16), i => bytes.AsSpan(i, 16).SequenceEqual(viewsBuffer)) + 8] = 32);
-        Assert.Equal($"{shortViews}: column 'id' has 3 rows in a record batch whose views buffer holds 2: the file is corrupt",
+        Assert.Equal($"{shortViews}: column 'id' has 3 rows in a record batch whose views buffer holds 2: the file is corrupt{ArrowColumn.Rewrite}",
             Assert.Throws<RepDiffInputException>(() => Embeddings.Open(shortViews, null, "id", validate: true)).Message);
     }
 

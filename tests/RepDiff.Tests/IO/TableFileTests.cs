@@ -57,7 +57,7 @@ public class TableFileTests
         byte[] bytes = File.ReadAllBytes(path);
         bytes[0] ^= 0x01;
         File.WriteAllBytes(path, bytes);
-        string message = $"{path}: is not a readable Parquet file: corrupt, truncated or not Parquet (Parquet.Net: not a parquet file, head: 51415231, tail: 50415231)";
+        string message = $"{path}: is not a readable Parquet file: corrupt, truncated or not Parquet (Parquet.Net: not a parquet file, head: 51415231, tail: 50415231)" + ParquetFile.Rewrite;
         Assert.Equal(message, Assert.Throws<RepDiffInputException>(() => Embeddings.Load(path)).Message);
         RepDiff.Tests.Robustness.CliHarness.Run("inspect", path).AssertBadInput("error: " + message);
     }
@@ -250,7 +250,7 @@ public class TableFileTests
                 Assert.StartsWith(cut, e.Message);
                 // Cut before its closing magic, an Arrow file is left to Apache.Arrow, whose words alone said nothing of the file.
                 if (good == arrowDup && length > 3)
-                    Assert.Equal($"{cut}: is not a readable Arrow IPC file: corrupt, truncated or not Arrow (Apache.Arrow: Invalid magic at offset <{length}>)", e.Message);
+                    Assert.Equal($"{cut}: is not a readable Arrow IPC file: corrupt, truncated or not Arrow (Apache.Arrow: Invalid magic at offset <{length}>)" + ArrowColumn.Rewrite, e.Message);
             }
         }
 
@@ -343,7 +343,7 @@ public class TableFileTests
         var error = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(path, null, "id", validate: true));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() + ArrowColumn.NativeBytesOnThread - before < 1 << 20);
         Assert.Equal($"{path}: the count of children of column 'emb' in the schema (first message) is 268,435,456, more than its metadata "
-            + "of 232 bytes holds (33): the file is corrupt", error.Message);
+            + "of 232 bytes holds (33): the file is corrupt" + ArrowColumn.Rewrite, error.Message);
     }
 
     /// <summary>
@@ -406,9 +406,9 @@ public class TableFileTests
         }
         foreach (var (path, message) in new[]
         {
-            (Write("fake.parquet", [.. "PAR1"u8, .. noise, .. huge, .. "PAR1"u8]), "footer length 2147483647 is larger than the file (20,012 bytes): not a Parquet file or truncated"),
-            (Write("fake.arrow", [.. "ARROW1\0\0"u8, .. noise, .. huge, .. "ARROW1"u8]), "footer length 2147483647 is larger than the file (20,018 bytes): not an Arrow IPC file or truncated"),
-            (Write("fake-stream.arrow", [0xFF, 0xFF, 0xFF, 0xFF, .. huge, .. noise]), "first message length 2147483647 is larger than the file (20,008 bytes): not an Arrow IPC stream or truncated"),
+            (Write("fake.parquet", [.. "PAR1"u8, .. noise, .. huge, .. "PAR1"u8]), "footer length 2147483647 is larger than the file (20,012 bytes): not a Parquet file or truncated" + ParquetFile.Rewrite),
+            (Write("fake.arrow", [.. "ARROW1\0\0"u8, .. noise, .. huge, .. "ARROW1"u8]), "footer length 2147483647 is larger than the file (20,018 bytes): not an Arrow IPC file or truncated" + ArrowColumn.Rewrite),
+            (Write("fake-stream.arrow", [0xFF, 0xFF, 0xFF, 0xFF, .. huge, .. noise]), "first message length 2147483647 is larger than the file (20,008 bytes): not an Arrow IPC stream or truncated" + ArrowColumn.Rewrite),
         })
         {
             var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(path, null, null, validate: true));
@@ -425,7 +425,7 @@ public class TableFileTests
         File.WriteAllBytes(stream, bytes);
         var error = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(stream, null, null, validate: true));
         // Since every message is checked against the bytes that remain, the body is refused before the allocator sees it.
-        Assert.Equal($"{stream}: message 2 body length 1500000000 is larger than the file ({bytes.Length:N0} bytes): not an Arrow IPC stream or truncated", error.Message);
+        Assert.Equal($"{stream}: message 2 body length 1500000000 is larger than the file ({bytes.Length:N0} bytes): not an Arrow IPC stream or truncated" + ArrowColumn.Rewrite, error.Message);
     }
 
     /// <summary>
@@ -463,7 +463,7 @@ public class TableFileTests
             string file = Path.Combine(dir, $"{field.Replace(' ', '-')}.arrow");
             File.WriteAllBytes(file, bytes);
             var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(file, null, null, validate: true));
-            Assert.Equal($"{file}: {name} {field} {value} is larger than the file ({bytes.Length:N0} bytes): {format} or truncated", e.Message);
+            Assert.Equal($"{file}: {name} {field} {value} is larger than the file ({bytes.Length:N0} bytes): {format} or truncated" + ArrowColumn.Rewrite, e.Message);
         }
     }
 
@@ -525,7 +525,7 @@ public class TableFileTests
         })
         {
             var e = Assert.Throws<RepDiffInputException>(() => Embeddings.Open(file, null, null, validate: true));
-            Assert.Equal($"{file}: {message}", e.Message);
+            Assert.Equal($"{file}: {message}{ParquetFile.Rewrite}", e.Message);
         }
         await using (var reader = await global::Parquet.ParquetReader.CreateAsync(Path.Combine(dir, "rows.parquet")))
             Assert.Equal(2_000_000, reader.RowGroups[0].RowCount); // the patch hit the row group's count
@@ -589,7 +589,7 @@ public class TableFileTests
         })
         {
             var e = Assert.Throws<RepDiffInputException>(() => { using var rows = Embeddings.Open(file, key, idColumn, validate: true); rows.ReadAll(); });
-            Assert.Equal($"{file}: {message}", e.Message);
+            Assert.Equal($"{file}: {message}{ParquetFile.Rewrite}", e.Message);
         }
     }
 
