@@ -466,13 +466,16 @@
   views.forEach(v => {
     const o = v.overlay;
     o.addEventListener('mousedown', e => {
-      if (e.button !== 0 || !v.W) return;
+      if (e.button !== 0) return;
+      fitted(v);
+      if (!v.W) return;
       e.preventDefault();
       lasso = { view: v, points: [local(v, e)] };
     });
     o.addEventListener('mousemove', e => {
-      if (!v.W) return;
       if (lasso) return;
+      fitted(v);
+      if (!v.W) return;
       const [x, y] = local(v, e);
       const k = nearest(v, x, y, 8 * v.dpr);
       if (k !== hovered) { hovered = k; visible().forEach(drawOverlay); }
@@ -683,6 +686,9 @@
   // A map's box also changes size without the window (docked at a narrow window's foot, report.js): drawn again to fit.
   const resized = v => { const r = v.canvas.getBoundingClientRect(), dpr = window.devicePixelRatio || 1; return Math.round(r.width * dpr) !== v.W || Math.round(r.height * dpr) !== v.H; };
   if (window.ResizeObserver) { const boxes = new ResizeObserver(() => { if (visible().some(resized)) redraw(); }); views.forEach(v => boxes.observe(v.canvas)); }
+  // That redraw waits for the observer and then a frame (many on a busy machine): a click there had been measured against
+  // the points' places in the old box, and a click on a point just after the dock opened selected nothing. Drawn at once.
+  function fitted(v) { if (resized(v)) { cancelAnimationFrame(resizing); drawAll(); } }
 
   const decoded = performance.now();
   colouring = makeColouring(select ? +select.value : -1);
@@ -696,6 +702,7 @@
     searchMs: () => searchMs, // the last search's [scan, outlines] in ms
     point: (side, i) => {
       const v = views.find(w => w.kind === kind && w.side === side), k = slotOf(i);
+      if (v) fitted(v);
       if (!v || k === undefined || !v.W) return null;
       const r = v.overlay.getBoundingClientRect();
       return { x: r.left + v.px[k] / v.dpr, y: r.top + v.py[k] / v.dpr };
