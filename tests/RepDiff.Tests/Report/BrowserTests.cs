@@ -16,7 +16,7 @@ public sealed class ChromiumFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// One headless Chromium for every browser test class (<see cref="ChromiumCollection"/>): launched, with Playwright's driver, when
+/// One headless Chromium for the browser test classes of a collection (<see cref="ChromiumCollection"/>, <see cref="DemoChromiumCollection"/>): launched, with Playwright's driver, when
 /// the first test asks for it (not at all when the tests are skipped), and closed after the last. Every page a test opens lives in
 /// a browser context of its own (IBrowser.NewPageAsync), and ChromiumTests closes them after each test, so no test sees another's
 /// pages, storage or downloads. Launching both for every test had cost each test 4-5 s under load (docs/benchmarks.md,
@@ -58,7 +58,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// The browser test classes, run one at a time: they share one Chromium, whose pages ChromiumTests closes after each test (all of
+/// The browser test classes but the demo's (<see cref="DemoChromiumCollection"/>), run one at a time: they share one Chromium, whose pages ChromiumTests closes after each test (all of
 /// them, so no other class's test may be running), and the reports more than one class reads, each built once a run.
 /// </summary>
 [CollectionDefinition(Name)]
@@ -103,10 +103,22 @@ public sealed class DemoReportFixture
 }
 
 /// <summary>
+/// The demo's browser test alone, with a Chromium of its own: its `repdiff demo` run makes it the suite's longest test (one to
+/// two minutes under load), and in the shared collection every other browser class waited behind it, which made that
+/// collection the suite's longest chain of tests that cannot overlap once xunit runs two tests per core.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DemoChromiumCollection : ICollectionFixture<ChromiumFixture>
+{
+    public const string Name = "Chromium (demo)";
+}
+
+/// <summary>
 /// Opens every demo report in headless Chromium from file:// and checks what a user would see: the index
 /// linking them with a finding each, no console errors, concept cards that each show pictures or sentences,
 /// every image decoded, the finding in words, and hovering a card highlighting its members in both maps.
 /// </summary>
+[Collection(DemoChromiumCollection.Name)]
 public class BrowserTests(DemoReportFixture demo, ChromiumFixture chromium) : ChromiumTests(chromium), IClassFixture<DemoReportFixture>
 {
     /// <summary>The reports, and whether their cards show pictures (else sentences).</summary>

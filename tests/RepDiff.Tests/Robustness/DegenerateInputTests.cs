@@ -10,7 +10,6 @@ namespace RepDiff.Tests.Robustness;
 /// numbers everywhere, or exit code 2 with one line. Never exit 1, never NaN or Infinity in results.json
 /// or on the terminal.
 /// </summary>
-[Collection(HostileInputTests.Name)]
 public class DegenerateInputTests(ITestOutputHelper output)
 {
     private readonly string dir = TestData.TempDir();

@@ -14,7 +14,6 @@ namespace RepDiff.Tests.Robustness;
 /// (one line); never 1, never NaN or Infinity in results.json. REPDIFF_SOAK=N runs N times as many cases
 /// with other seeds (release checks); the default stays within a few tens of seconds.
 /// </summary>
-[Collection(HostileInputTests.Name)]
 public class FuzzTests(ITestOutputHelper output)
 {
     private static int Soak => int.TryParse(Environment.GetEnvironmentVariable("REPDIFF_SOAK"), out int n) && n > 0 ? n : 1;
