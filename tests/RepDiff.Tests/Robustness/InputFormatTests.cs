@@ -537,6 +537,8 @@ public class InputFormatTests
     /// An Arrow file with an id column reads every batch at open for its ids (Apache.Arrow reads a batch whole); the first
     /// is decoded then and the last kept, so a pass in order reads only the batches between them again. The kept last
     /// batch had been dropped when the pass asked for the second: inspect of a file of 4 batches read 1.75 times its size.
+    /// (A table that fits in memory is now decoded as it is read for its ids, so not even those are read again:
+    /// <see cref="AnArrowFileReadForItsIdsIsDecodedAsItIsRead"/>.)
     /// </summary>
     [StraceFact]
     public void AnArrowFilesLastBatchReadForItsIdsIsNotReadAgain()
