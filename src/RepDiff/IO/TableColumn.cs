@@ -95,9 +95,14 @@ internal abstract class TableColumn : IDisposable
     /// <summary>
     /// Whether decoded chunks are kept until the whole table is in memory, decided on the first decode: when its float32
     /// values take at most <see cref="MemoryBudget.HeldTableBytes"/>, what a load of it would take anyway. A larger table
-    /// keeps one chunk at a time, so it streams in memory bounded by its largest chunk.
+    /// keeps one chunk at a time, so it streams in memory bounded by its largest chunk. Nor more than 4 times the file and
+    /// a MiB: the chunks' row counts are read from their headers before any is decoded, and a corrupt one (a flipped byte of
+    /// a 1.5 KB Arrow file) had the whole table allocated by it (191 MB) before its decode refused it.
     /// </summary>
-    protected bool HoldsWhole => holdsWhole ??= (long)Rows * Cols <= Array.MaxLength && (long)Rows * Cols * sizeof(float) <= MemoryBudget.HeldTableBytes();
+    protected bool HoldsWhole => holdsWhole ??= (long)Rows * Cols <= Array.MaxLength
+        && (long)Rows * Cols * sizeof(float) <= Math.Min(MemoryBudget.HeldTableBytes(), 4 * FileBytes() + (1 << 20));
+
+    private long FileBytes() => File.Exists(Path) ? new FileInfo(Path).Length : 0;
 
     /// <summary>Chunk <paramref name="chunk"/>'s rows in <see cref="whole"/>, decoded into it the first time they are read.</summary>
     private Span<float> WholeChunk(int chunk)
