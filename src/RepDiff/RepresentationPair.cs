@@ -19,8 +19,11 @@ public sealed class RepresentationPair : IDisposable
     public IRowSource RowsB => b ?? openedB;
 
     /// <summary>A's rows in memory (read from <see cref="RowsA"/> on first use).</summary>
-    public Matrix A => a ??= openedA.ReadAll();
-    public Matrix B => b ??= openedB.ReadAll();
+    public Matrix A => a ??= Load(openedA);
+    public Matrix B => b ??= Load(openedB);
+
+    /// <summary>A file's rows as the matrix that replaces it (a table held decoded is handed over, not copied).</summary>
+    private static Matrix Load(IRowSource opened) => opened is IO.RowFile file ? file.Load() : opened.ReadAll();
 
     public SampleInfo Samples { get; }
 

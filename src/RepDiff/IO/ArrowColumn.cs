@@ -559,8 +559,9 @@ internal sealed class ArrowColumn : TableColumn
 
     /// <summary>
     /// The rows of each batch (from their headers), then the batches up to the first with rows: its first row gives the
-    /// width, and it is decoded and kept for the first read. With an id column every batch is read for its ids, and a
-    /// file's last is kept for its read. Counting rows by reading every batch had read a table of several batches about twice.
+    /// width, and it is decoded and kept for the first read. With an id column every batch is read for its ids: each is
+    /// decoded then when the table is held whole, else a file's last is kept for its read. Counting rows by reading every
+    /// batch had read a table of several batches about twice.
     /// </summary>
     private void Scan(List<long> batchRows, int idIndex, string? idColumn)
     {
@@ -575,7 +576,9 @@ internal sealed class ArrowColumn : TableColumn
             while (nextBatch <= last && NextBatch() is { } batch)
             {
                 int chunk = nextBatch - 1;
-                bool keep = reader is ArrowFileReader && ids is not null && chunk == last && chunk != first;
+                // A table held whole decodes every batch read here for its ids, so none is read again; else a file keeps its last.
+                bool decode = ids is not null && chunk > first && HoldsWhole;
+                bool keep = reader is ArrowFileReader && ids is not null && chunk == last && chunk != first && !decode;
                 try
                 {
                     if (ids is not null)
@@ -585,6 +588,7 @@ internal sealed class ArrowColumn : TableColumn
                             for (int i = 0; i < batch.Length; i++) ids.Add(Text(idArray, i, Path, idColumn!));
                         });
                     if (chunk == first) DecodeFirst(batch, chunk);
+                    else if (decode) DecodeOnOpening(chunk, Dtype.Size < 8, values => Decode(batch, chunk, values));
                     if (keep) kept = (batch, chunk);
                 }
                 finally

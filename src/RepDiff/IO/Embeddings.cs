@@ -182,6 +182,6 @@ public static class Embeddings
     public static Matrix Load(string path, string? key = null)
     {
         using var rows = OpenRows(path, key);
-        return rows.ReadAll();
+        return rows.Load();
     }
 }

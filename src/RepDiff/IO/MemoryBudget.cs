@@ -76,6 +76,13 @@ public static class MemoryBudget
         return low;
     }
 
+    /// <summary>
+    /// How much one decoded table (Parquet, Arrow, HDF5) may hold in memory between passes: an eighth of what is available now,
+    /// so both inputs of a pair held together take a quarter and the run's own work still has its <see cref="WorkLimit()"/>
+    /// of the rest; a load of such a table would hold the same bytes. Unknown availability (0 or less) holds nothing.
+    /// </summary>
+    public static long HeldTableBytes() => Math.Max(0, Available() / 8);
+
     /// <summary>Throws naming the file when holding `bytes` in memory would take more than 3/4 of what is available.</summary>
     /// <param name="remedy">What the user can do instead, added to the message when given.</param>
     public static void EnsureFits(string name, long bytes, string what, string? remedy = null)

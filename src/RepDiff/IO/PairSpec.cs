@@ -395,7 +395,7 @@ public sealed record PairSpec(string PathA, string PathB)
     /// <summary>One input's rows loaded, with the ids that go with them: its own ids file before the ids the file carries, those before --ids.</summary>
     private LoadedSide Side(RowFile rows, string? idsFile)
     {
-        var values = rows.ReadAll();
+        var values = rows.Load();
         string? file = idsFile ?? (rows.Ids is null ? Ids : null);
         var ids = file is null ? rows.Ids : SampleFiles.LoadIds(file);
         if (ids is not null && ids.Length != values.Rows)

@@ -153,6 +153,17 @@ public sealed class RowFile : IRowSource, IDisposable
         if (checkFinite) CheckFinite(first, dest);
     }
 
+    /// <summary>
+    /// All rows as the matrix that stands for this file from now on (a pair's loaded A or B): a table held decoded hands its
+    /// rows over rather than being copied, so they are held once. Other reads copy (<see cref="ReadAll"/>).
+    /// </summary>
+    public Matrix Load()
+    {
+        if (table?.TakeWhole() is not { } whole) return ReadAll();
+        if (checkFinite) CheckFinite(0, whole);
+        return new Matrix(Rows, Cols, whole);
+    }
+
     /// <summary>All rows as one matrix (refuses arrays beyond .NET's array limit).</summary>
     public Matrix ReadAll()
     {

@@ -13,6 +13,14 @@ internal abstract class TableColumn : IDisposable
     private int cachedChunk = -1;
     private long[] chunkStarts = [0];
 
+    /// <summary>
+    /// Every row, once decoded, while the table is held whole (<see cref="HoldsWhole"/>): the streaming routes and the checks
+    /// before a load read a table several times over, and decoding every chunk on every pass cost more than the pass.
+    /// </summary>
+    private float[]? whole;
+    private bool[]? decodedIntoWhole;
+    private bool? holdsWhole;
+
     /// <summary>What error messages name: the file and the column.</summary>
     public string Name { get; }
     public string Path { get; }
@@ -76,12 +84,52 @@ internal abstract class TableColumn : IDisposable
         {
             int row = first + done;
             int chunk = ChunkOf(row);
-            var values = Chunk(chunk);
+            var values = HoldsWhole ? WholeChunk(chunk) : Chunk(chunk);
             int offset = row - ChunkFirstRow(chunk);
             int n = Math.Min(count - done, ChunkRows(chunk) - offset);
-            values.AsSpan(offset * Cols, n * Cols).CopyTo(destination.Slice(done * Cols, n * Cols));
+            values.Slice(offset * Cols, n * Cols).CopyTo(destination.Slice(done * Cols, n * Cols));
             done += n;
         }
+    }
+
+    /// <summary>
+    /// Whether decoded chunks are kept until the whole table is in memory, decided on the first decode: when its float32
+    /// values take at most <see cref="MemoryBudget.HeldTableBytes"/>, what a load of it would take anyway. A larger table
+    /// keeps one chunk at a time, so it streams in memory bounded by its largest chunk. Nor more than 4 times the file and
+    /// a MiB: the chunks' row counts are read from their headers before any is decoded, and a corrupt one (a flipped byte of
+    /// a 1.5 KB Arrow file) had the whole table allocated by it (191 MB) before its decode refused it.
+    /// </summary>
+    protected bool HoldsWhole => holdsWhole ??= (long)Rows * Cols <= Array.MaxLength
+        && (long)Rows * Cols * sizeof(float) <= Math.Min(MemoryBudget.HeldTableBytes(), 4 * FileBytes() + (1 << 20));
+
+    private long FileBytes() => File.Exists(Path) ? new FileInfo(Path).Length : 0;
+
+    /// <summary>Chunk <paramref name="chunk"/>'s rows in <see cref="whole"/>, decoded into it the first time they are read.</summary>
+    private Span<float> WholeChunk(int chunk)
+    {
+        whole ??= PageAdvice.NewArray<float>((long)Rows * Cols);
+        decodedIntoWhole ??= new bool[ChunkCount];
+        var rows = whole.AsSpan(ChunkFirstRow(chunk) * Cols, ChunkRows(chunk) * Cols);
+        if (!decodedIntoWhole[chunk])
+        {
+            Chunk(chunk).CopyTo(rows);
+            (cached, cachedChunk) = (null, -1); // held in whole now
+            decodedIntoWhole[chunk] = true;
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The whole table decoded (the chunks read before decoded once), handed over: the table forgets it, so a load holds
+    /// the rows once, and any later read decodes a chunk at a time again. Null when the table is not held whole.
+    /// </summary>
+    public float[]? TakeWhole()
+    {
+        if (!HoldsWhole || Rows == 0) return null;
+        for (int chunk = 0; chunk < ChunkCount; chunk++) WholeChunk(chunk);
+        var all = whole;
+        (whole, decodedIntoWhole, holdsWhole) = (null, null, false);
+        return all;
     }
 
     private int ChunkOf(int row)
@@ -93,7 +141,7 @@ internal abstract class TableColumn : IDisposable
         return index;
     }
 
-    private float[] Chunk(int chunk)
+    private Span<float> Chunk(int chunk)
     {
         if (chunk == cachedChunk) return cached!;
         CheckChunkSize(chunk);
@@ -116,7 +164,9 @@ internal abstract class TableColumn : IDisposable
         CheckChunkSize(chunk);
         var values = new float[(long)ChunkRows(chunk) * Cols];
         decode(values);
-        if (float32 || RowFile.FirstNonFinite(values) < 0) (cached, cachedChunk) = (values, chunk);
+        if (!float32 && RowFile.FirstNonFinite(values) >= 0) return;
+        (cached, cachedChunk) = (values, chunk);
+        if (HoldsWhole) WholeChunk(chunk);
     }
 
     /// <summary>

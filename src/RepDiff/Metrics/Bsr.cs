@@ -50,8 +50,10 @@ public static class Bsr
         foreach (var d in scored) CheckIndices(d.Concepts.Select(c => c.Grid).ToArray(), pair.N);
         var members = scored.SelectMany(d => d.Concepts).SelectMany(c => c.Grid).Distinct().ToArray();
         var grids = scored.SelectMany(d => d.Concepts).Select(c => c.Grid).ToArray();
-        var rowsA = new MemberRows(pair.RowsA, members, grids, pair.Statistics.MaxDistanceA);
-        var rowsB = new MemberRows(pair.RowsB, members, grids, pair.Statistics.MaxDistanceB);
+        // The largest distances first: finding them may load A and B, whose rows are then read from memory, not decoded again.
+        double? maxDistanceA = pair.Statistics.MaxDistanceA, maxDistanceB = pair.Statistics.MaxDistanceB;
+        var rowsA = new MemberRows(pair.RowsA, members, grids, maxDistanceA);
+        var rowsB = new MemberRows(pair.RowsB, members, grids, maxDistanceB);
         foreach (var (key, kind) in new[] { ("bsr", BsrDistance.Silb), ("bsr_mned", BsrDistance.Mned), ("bsr_lsed", BsrDistance.Lsed) })
         {
             var values = new JsonObject();

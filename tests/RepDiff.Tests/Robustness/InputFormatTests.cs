@@ -537,6 +537,8 @@ public class InputFormatTests
     /// An Arrow file with an id column reads every batch at open for its ids (Apache.Arrow reads a batch whole); the first
     /// is decoded then and the last kept, so a pass in order reads only the batches between them again. The kept last
     /// batch had been dropped when the pass asked for the second: inspect of a file of 4 batches read 1.75 times its size.
+    /// (A table that fits in memory is now decoded as it is read for its ids, so not even those are read again:
+    /// <see cref="AnArrowFileReadForItsIdsIsDecodedAsItIsRead"/>.)
     /// </summary>
     [StraceFact]
     public void AnArrowFilesLastBatchReadForItsIdsIsNotReadAgain()
@@ -559,6 +561,36 @@ public class InputFormatTests
         long[] read = BytesRead([a, b], "pca", a, b, "--column", "emb", "--concepts", "3", "--out", Path.Combine(dir, "pca-out"));
         foreach (var (path, bytes) in new[] { a, b }.Zip(read))
             Assert.True(bytes <= new FileInfo(path).Length * 7 / 2, $"pca read {bytes:N0} bytes of {Path.GetFileName(path)} ({new FileInfo(path).Length:N0})");
+    }
+
+    /// <summary>
+    /// Routes that stream a table rather than load it (spec's and finc's random features, the value-range scan and the
+    /// distinct-rows check before them) decode it once when it fits in memory: every pass had decoded every batch again, so
+    /// `spec --route rff` of two Arrow files of 4 batches read each 8 times its size. Now each is read once to decode and
+    /// once for its SHA-256 (results.json's inputs_sha256).
+    /// </summary>
+    [StraceFact]
+    public void StreamingRoutesDecodeATableThatFitsOnce()
+    {
+        string a = FourBatches("stream-a.arrow", 2281, stream: false, withIds: false), b = FourBatches("stream-b.arrow", 2282, stream: false, withIds: false);
+        foreach (string method in new[] { "spec", "finc" })
+        {
+            long[] read = BytesRead([a, b], method, a, b, "--column", "emb", "--route", "rff", "--rff-dim", "64", "--concepts", "2", "--out", Path.Combine(dir, method + "-out"));
+            foreach (var (path, bytes) in new[] { a, b }.Zip(read))
+                Assert.True(bytes <= new FileInfo(path).Length * 5 / 2, $"{method} --route rff read {bytes:N0} bytes of {Path.GetFileName(path)} ({new FileInfo(path).Length:N0})");
+        }
+    }
+
+    /// <summary>
+    /// An Arrow file with an id column, whose every batch is read at opening for its ids, decodes each batch then when the
+    /// table fits in memory: the batches between the first and the last had been read again (inspect read 1.5 times the file).
+    /// </summary>
+    [StraceFact]
+    public void AnArrowFileReadForItsIdsIsDecodedAsItIsRead()
+    {
+        const long slack = 64 << 10; // the magic, the footer and the batches' headers
+        var (inspected, size) = InspectFourBatches("ids-once.arrow", 2283, stream: false, withIds: true);
+        Assert.True(inspected >= size && inspected <= size + slack, $"inspect of a file of 4 batches with ids read {inspected:N0} bytes of {size:N0}");
     }
 
     /// <summary>The bytes inspect reads of an Arrow file or stream of <see cref="FourBatches"/>, and the file's size.</summary>
