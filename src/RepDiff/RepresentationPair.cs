@@ -11,9 +11,9 @@ public sealed class RepresentationPair : IDisposable
 
     /// <summary>
     /// A's rows: a matrix in memory, or a memory-mapped file or table that streaming routes read in batches; once
-    /// <see cref="A"/> has read them whole, that matrix. A table is decoded again on every pass over it: pca of two Arrow
-    /// tables of 4 batches had scored its concepts (BSR, its chance level, mutual k-NN) by reading each table 5 times more
-    /// after holding it in memory.
+    /// <see cref="A"/> has read them whole, that matrix: pca of two Arrow tables of 4 batches had scored its concepts (BSR,
+    /// its chance level, mutual k-NN) by reading each table 5 times more after holding it in memory (a table too large to
+    /// keep decoded, <see cref="IO.TableColumn"/>, is decoded again on every pass).
     /// </summary>
     public IRowSource RowsA => a ?? openedA;
     public IRowSource RowsB => b ?? openedB;
