@@ -121,9 +121,16 @@ public class SparseAutoencoderTests
         var batch = Enumerable.Range(0, rows * dim).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
         var gradient = new double[sae.Parameters.Length];
         sae.LossAndGradient(batch, rows, gradient, parallel: false);   // the first step sizes the reused buffers
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 0; step < 5; step++) sae.LossAndGradient(batch, rows, gradient, parallel: false);
-        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 5 * 1_000);
+        // The quietest of three rounds of 5 steps: the runtime can charge a one-off to this thread inside a round (8,160
+        // bytes once in the suite, with the tests run four at a time), while a per-step copy is in every round.
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int step = 0; step < 5; step++) sae.LossAndGradient(batch, rows, gradient, parallel: false);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.InRange(fewest, 0, 5 * 1_000);
     }
 
     [Fact]
