@@ -148,7 +148,7 @@ internal sealed class ArrowColumn : TableColumn
         if (read < 6) throw Corrupt(path, "is too short to be an Arrow file: truncated, or not Arrow");
         known.Add((0, magic));
         if (magic[..4].SequenceEqual("FEA1"u8))
-            throw RepDiffInputException.ForFile(path, "is Feather version 1, which is not read; re-save it with pyarrow.feather.write_feather (version 2)");
+            throw RepDiffInputException.ForFile(path, $"is {FileSignature.Feather1.What}; {FileSignature.Feather1.Advice}");
         return magic.SequenceEqual("ARROW1"u8);
     }
 
@@ -515,7 +515,7 @@ internal sealed class ArrowColumn : TableColumn
 
     /// <summary>The file's schema; a stream that ends before it (an end-of-stream marker alone) has none, and Apache.Arrow says so with null.</summary>
     private static Schema SchemaOf(string path, ArrowStreamReader reader)
-        => Run(path, () => reader.GetSchema(default).AsTask()) ?? throw RepDiffInputException.ForFile(path, "is an empty Arrow stream: it ends before its schema, so it holds no columns");
+        => Run(path, () => reader.GetSchema(default).AsTask()) ?? throw Corrupt(path, "is an empty Arrow stream: it ends before its schema, so it holds no columns");
 
     private static T Run<T>(string path, Func<Task<T>> call)
     {

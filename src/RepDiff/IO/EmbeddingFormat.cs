@@ -92,24 +92,42 @@ internal sealed record EmbeddingFormat
     public static EmbeddingFormat? Of(string path) => Reading(path).Format;
 
     /// <summary>
-    /// The format the file at path is read as, and the one-line warning to give when its extension names another. The binary
-    /// formats begin with a signature (<see cref="ByContent"/>), which decides over the extension: pytorch_model.bin, emb.vec,
-    /// a file without an extension or an .npz saved as a.npy hold what their first bytes say, and a user who gave them meant
-    /// those embeddings, so they are read, with a warning where the extension named another format (it may be a mix-up the
-    /// user wants to know of). Text carries no signature, so text files keep their extension (.csv, .tsv, JSON Lines) and
-    /// text of another extension is refused as before. A binary extension on content of no signature is left to its reader,
-    /// which says what is wrong with the file.
+    /// The format the file at path is read as, the one-line warning to give when its extension names another, and the
+    /// refusal (after "PATH: ") of content RepDiff reads in no format. The binary formats begin with a signature
+    /// (<see cref="FileSignature"/>), which decides over the extension: pytorch_model.bin, emb.vec, a file without an
+    /// extension or an .npz saved as a.npy hold what their first bytes say, and a user who gave them meant those embeddings,
+    /// so they are read, with a warning where the extension named another format (it may be a mix-up the user wants to know
+    /// of). Text carries no signature, so text files keep their extension (.csv, .tsv, JSON Lines): text of another name
+    /// is refused naming the extension it would be read under, not read by a guess at its format; and so is text plainly
+    /// of another kind than its text extension says (JSON in a .csv). Content that is no format RepDiff reads (an HTML page,
+    /// a compressed, empty or MATLAB file, …) is refused saying what it is, whatever its name. A binary extension on content
+    /// of no signature is left to its reader, which says what is wrong with the file.
     /// </summary>
-    public static (EmbeddingFormat? Format, string? Warning) Reading(string path)
+    public static (EmbeddingFormat? Format, string? Warning, string? Refusal) Reading(string path)
     {
         var named = OfExtension(path);
-        if (Refused(path) || FileKind.Of(path) != FileKind.Regular) return (named, null);
-        var content = ByContent(path, named);
-        if (content is null) return (named, null);
+        if (Refused(path) || FileKind.Of(path) != FileKind.Regular) return (named, null, null);
+        var (extension, other) = FileSignature.Of(path, named?.Extensions[0]);
+        if (other is not null) return (null, null, Refusal(path, named, other));
+        if (extension is null) return (named, null, null);
+        var content = ByExtension[extension];
         // Both Arrow rows read files and streams alike: a .feather that is an Arrow IPC file is what its name says.
-        if (named is null || named.Noun == content.Noun) return (named ?? content, null);
+        if (named is null || named.Noun == content.Noun) return (named ?? content, null, null);
         return (content, $"{Path.GetFileName(path)} is {content.Noun} by its content, not {Path.GetExtension(path).ToLowerInvariant()} as its name says; "
-            + $"read as one (rename it to end in {content.Extensions[0]})");
+            + $"read as one (rename it to end in {content.Extensions[0]})", null);
+    }
+
+    /// <summary>
+    /// Why content of no format RepDiff reads is refused: what it is, the format its name says where that is another (a
+    /// legacy torch pickle named .pt is what its name says, only too old), and what to do.
+    /// </summary>
+    private static string Refusal(string path, EmbeddingFormat? named, FileSignature.Foreign other)
+    {
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        string? noun = named?.Noun ?? (extension == ".mat" ? "a MATLAB .mat file" : null);
+        bool namedItsOwn = other.Extension is { } own && (named?.Extensions.Contains(own) ?? extension == own);
+        string against = other.AgainstName && noun is not null && !namedItsOwn ? $", not {noun} as its name says" : "";
+        return $"is {other.What}{against}; {other.Advice}";
     }
 
     /// <summary>
@@ -121,68 +139,6 @@ internal sealed record EmbeddingFormat
 
     /// <summary>How a warning names a file of this format ("an .npz archive").</summary>
     public required string Noun { get; init; }
-
-    /// <summary>
-    /// The binary format the file's first bytes are the signature of, or null. A zip is an .npz unless it holds torch.save's
-    /// data.pkl; its entries are looked at only when the name says neither (an .npz or .pt is read once, by its reader). A
-    /// bare pickle is torch.save's legacy format, which the .pt reader refuses saying so. A file that cannot be read has
-    /// none: its reader says why.
-    /// </summary>
-    private static EmbeddingFormat? ByContent(string path, EmbeddingFormat? named)
-    {
-        Span<byte> start = stackalloc byte[512];
-        FileStream stream;
-        try { stream = InputFile.OpenRead(path); }
-        catch (RepDiffInputException) { return null; }
-        using (stream)
-        {
-            start = start[..InputFile.ReadFully(stream, start)];
-            string? extension = start switch
-            {
-                [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', ..] => ".npy",
-                // torch.save writes its pickle first: a torch file named .npz is read as one, with the warning, not by the .npz reader.
-                [(byte)'P', (byte)'K', 3, 4, ..] when FirstEntryIsTorchPickle(start) => ".pt",
-                [(byte)'P', (byte)'K', 3, 4, ..] or [(byte)'P', (byte)'K', 5, 6, ..] when named?.Extensions[0] is ".npz" or ".pt" => named.Extensions[0],
-                [(byte)'P', (byte)'K', 3, 4, ..] or [(byte)'P', (byte)'K', 5, 6, ..] => HoldsTorchPickle(stream) ? ".pt" : ".npz",
-                [0x80, >= 2 and <= 5, ..] => ".pt",
-                _ when start.StartsWith(Hdf5.Signature) => ".h5",
-                [(byte)'P', (byte)'A', (byte)'R', (byte)'1', ..] => ".parquet",
-                [(byte)'A', (byte)'R', (byte)'R', (byte)'O', (byte)'W', (byte)'1', ..] or [0xFF, 0xFF, 0xFF, 0xFF, ..] => ".arrow",
-                [(byte)'F', (byte)'E', (byte)'A', (byte)'1', ..] => ".feather",
-                _ when IsSafetensors(start, stream.Length) => ".safetensors",
-                // HDF5 after a user block (a MATLAB v7.3 .mat file).
-                _ when Hdf5.SignatureOffset(stream) is not null => ".h5",
-                _ => null,
-            };
-            return extension is null ? null : ByExtension[extension];
-        }
-    }
-
-    /// <summary>safetensors: the JSON header's length as 8 little-endian bytes, within the file, then the header's '{'.</summary>
-    private static bool IsSafetensors(ReadOnlySpan<byte> start, long fileLength) =>
-        start.Length > 8 && start[8] == (byte)'{' && BitConverter.ToUInt64(start[..8]) is var length && length >= 2 && length <= (ulong)fileLength - 8;
-
-    /// <summary>Whether the zip's first entry, whose local header the first bytes hold, is torch.save's pickle (archive/data.pkl).</summary>
-    private static bool FirstEntryIsTorchPickle(ReadOnlySpan<byte> start)
-    {
-        if (start.Length < 30) return false;
-        int nameLength = BitConverter.ToUInt16(start[26..28]);
-        if (start.Length < 30 + nameLength) return false;
-        var name = start.Slice(30, nameLength);
-        return name.SequenceEqual("data.pkl"u8) || name.EndsWith("/data.pkl"u8);
-    }
-
-    /// <summary>Whether a zip holds torch.save's pickle (archive/data.pkl, any folder name), which an .npz never does.</summary>
-    private static bool HoldsTorchPickle(FileStream stream)
-    {
-        try
-        {
-            stream.Position = 0;
-            using var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
-            return zip.Entries.Any(entry => entry.FullName == "data.pkl" || entry.FullName.EndsWith("/data.pkl", StringComparison.Ordinal));
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException) { return false; }
-    }
 
     /// <summary>Every format as help texts and errors list them: ".npy, .npz, …, .feather or .jsonl/.ndjson (JSON Lines)".</summary>
     public static string Listed { get; } = string.Join(", ", All.SkipLast(1).Select(f => f.Shown ?? f.Extensions[0])) + " or " + (All[^1].Shown ?? All[^1].Extensions[0]);

@@ -19,10 +19,12 @@ public sealed class EmbeddingInput
     private EmbeddingInput(string path)
     {
         Path = path;
-        (Format, Warning) = EmbeddingFormat.Reading(path);
+        (Format, Warning, string? refusal) = EmbeddingFormat.Reading(path);
+        // Refused where the command names it, before a --key or --id-column check asks what the file holds.
+        if (refusal is not null) throw RepDiffInputException.ForFile(path, refusal);
     }
 
-    /// <summary>The file at path, its format read from its first bytes now.</summary>
+    /// <summary>The file at path, its format read from its first bytes now; content RepDiff reads in no format (text of another name, an HTML page, an empty file, …) is refused saying what it is.</summary>
     public static EmbeddingInput Of(string path) => new(path);
 
     /// <summary>The format as the format list names it (".npz", ".pt/.pth (torch.save)"), or null when none.</summary>

@@ -129,9 +129,9 @@ public static class Embeddings
             ".pkl" or ".pickle" or ".joblib" => NotRead(path, $"is a Python pickle, which RepDiff does not read "
                 + $"(unpickling can run any code); save the array with np.save(\"{Stem(path)}.npy\", array) or the tensor with torch.save, "
                 + "whose .pt RepDiff reads without running anything"),
-            // A MATLAB file of v7.3 is HDF5, read by its signature; older ones are MATLAB's own format.
-            ".mat" => NotRead(path, "is a MATLAB .mat file of a version before 7.3, which RepDiff does not read (v7.3 files are HDF5, which it does); "
-                + "save it with save(path, 'x', '-v7.3'), or as .npy"),
+            // A MATLAB file of v7.3 is HDF5, read by its signature; other bytes not told apart (FileSignature) are MATLAB's
+            // own format: v4 files begin with no header.
+            ".mat" => NotRead(path, $"is {FileSignature.MatlabBefore73.What}; {FileSignature.MatlabBefore73.Advice}"),
             ".json" => NotRead(path, $"JSON is not an embedding format RepDiff reads ({Formats}); "
                 + $"save the vectors with numpy, e.g. np.save(\"{Stem(path)}.npy\", np.array(vectors, np.float32))"),
             // Binary formats were looked for by their signatures; text has none, so CSV and JSON Lines go by their extension.

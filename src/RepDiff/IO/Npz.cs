@@ -230,6 +230,8 @@ public static class Npz
             throw RepDiffInputException.ForFile(path, $"not a valid .npz (zip) file ({e.Message})");
         }
         if (entries.Count == 0) throw RepDiffInputException.ForFile(path, "holds no arrays");
+        // A zip of other files had been refused at its first entry: "not a .npy array … the file is damaged".
+        if (FileSignature.OfZip(zip).Other is { } other) throw RepDiffInputException.ForFile(path, $"is {other.What}; {other.Advice}");
         return entries;
     }
 }

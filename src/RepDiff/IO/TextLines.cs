@@ -33,9 +33,8 @@ internal sealed class TextLines : IDisposable
         if (Compression(stream) is (string kind, string tool, string suffix))
         {
             stream.Dispose();
-            // The path as given, so the command works from where the user is, whatever the file's suffix.
-            string plain = path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && path.Length > suffix.Length ? path[..^suffix.Length] : path + ".txt";
-            throw RepDiffInputException.ForFile(path, $"is {kind}-compressed; decompress it first ({tool} {ShellWord.Of(path)} > {ShellWord.Of(plain)}): text files are read as they are");
+            var compressed = FileSignature.Compressed(path, kind, tool, suffix, "text files");
+            throw RepDiffInputException.ForFile(path, $"is {compressed.What}; {compressed.Advice}");
         }
         FileBytes = stream.Length;
         MemoryBudget.EnsureFits(path, stream.Length * memoryFactor, $"reading this {MemoryBudget.Megabytes(stream.Length)} text file");
@@ -45,23 +44,14 @@ internal sealed class TextLines : IDisposable
     }
 
     /// <summary>
-    /// What compressed the file, from its first bytes, or null: the bundled data/brown/brown-sentences.tsv.gz given as
-    /// --texts had been "line 1 is not valid UTF-8", and data/fashion-mnist/test-labels.csv.gz as --labels "line 1 holds a
-    /// NUL character … UTF-16 text …?". No UTF-8 text starts with these bytes.
+    /// What compressed the file (<see cref="FileSignature.Compression"/>), or null: the bundled data/brown/brown-sentences.tsv.gz
+    /// given as --texts had been "line 1 is not valid UTF-8", and data/fashion-mnist/test-labels.csv.gz as --labels "line 1
+    /// holds a NUL character … UTF-16 text …?".
     /// </summary>
     private static (string Kind, string Tool, string Suffix)? Compression(FileStream stream)
     {
         Span<byte> head = stackalloc byte[10];
-        head = head[..RandomAccess.Read(stream.SafeFileHandle, head, 0)];
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b])) return ("gzip", "gunzip -c", ".gz");
-        // bzip2: "BZh", the block size 1-9, then its first block's magic (or the empty stream's end marker), so a text
-        // starting "BZh9" is still text.
-        if (head.Length == 10 && head.StartsWith("BZh"u8) && head[3] is >= (byte)'1' and <= (byte)'9'
-            && (head[4..].SequenceEqual((ReadOnlySpan<byte>)[0x31, 0x41, 0x59, 0x26, 0x53, 0x59]) || head[4..].SequenceEqual((ReadOnlySpan<byte>)[0x17, 0x72, 0x45, 0x38, 0x50, 0x90])))
-            return ("bzip2", "bunzip2 -c", ".bz2");
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return ("xz", "unxz -c", ".xz");
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd])) return ("zstd", "zstd -dc", ".zst");
-        return null;
+        return FileSignature.Compression(head[..RandomAccess.Read(stream.SafeFileHandle, head, 0)]);
     }
 
     /// <summary>The next line without its line end, or null at the end of the file.</summary>

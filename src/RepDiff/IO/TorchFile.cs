@@ -201,8 +201,10 @@ public static class TorchFile
         if (pickles.Count != 1)
         {
             bool torchScript = zip.Entries.Any(e => e.FullName.EndsWith("/constants.pkl", StringComparison.Ordinal));
+            var other = pickles.Count == 0 ? FileSignature.OfZip(zip).Other : null;
             throw RepDiffInputException.ForFile(path, torchScript
                 ? "is a TorchScript module (torch.jit.save), not saved tensors; save the embeddings with torch.save(tensor)"
+                : other is not null ? $"is {other.What}; {other.Advice}"
                 : pickles.Count == 0 ? "is a zip without data.pkl: not a file torch.save wrote" : "holds several data.pkl records");
         }
         string prefix = pickles[0].FullName[..^"data.pkl".Length];
@@ -289,11 +291,9 @@ public static class TorchFile
 
     private static ZipArchive OpenArchive(FileStream stream, string path)
     {
-        // Before PyTorch 1.6 (or with _use_new_zipfile_serialization=False) torch.save wrote a bare pickle stream.
         Span<byte> start = stackalloc byte[2];
         if (InputFile.ReadFully(stream, start) == 2 && start[0] == 0x80)
-            throw RepDiffInputException.ForFile(path, "is in PyTorch's legacy format (torch.save before 1.6, or _use_new_zipfile_serialization=False); "
-                + "save it again with a current torch.save, or as .npy or .safetensors");
+            throw RepDiffInputException.ForFile(path, $"is {FileSignature.LegacyTorch.What}; {FileSignature.LegacyTorch.Advice}");
         stream.Position = 0;
         try { return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)

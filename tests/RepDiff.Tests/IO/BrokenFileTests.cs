@@ -142,9 +142,9 @@ public class BrokenFileTests
     public static TheoryData<string, string> BrokenNpy() => new()
     {
         { "wrong magic", "not a .npy file" },
-        { "empty file", "empty file" },
+        { "empty file", "is empty (0 bytes); nothing was saved in it" },
         { "cut inside the magic", "truncated .npy header (the file ends after 3 bytes)" },
-        { "other short file", "not a .npy file" },
+        { "other short file", "is text (UTF-8), not an .npy array as its name says" },
         { "version 4", "unsupported .npy format version 4" },
         { "shape claims more rows than the data holds", "truncated" },
         { "shape claims a million by 768", "truncated" },
@@ -448,7 +448,7 @@ public class BrokenFileTests
         Assert.Contains("file not found", Read(Path.Combine(dir, "absent.npy"), null)!.Message);
         Assert.Contains("unsupported file type '.dat'", Read(Write(dir, "x.dat", [1, 2, 3]), null)!.Message);
         // A .mat of no HDF5 signature is MATLAB's format before v7.3 (v7.3 is HDF5, read by its signature).
-        Assert.Contains("x.mat: is a MATLAB .mat file of a version before 7.3", Read(Write(dir, "x.mat", [1, 2, 3]), null)!.Message);
+        Assert.Contains("x.mat: is a MATLAB .mat file of a version before 7.3; RepDiff does not read it", Read(Write(dir, "x.mat", [1, 2, 3]), null)!.Message);
         Assert.Contains("x.h5: is not an HDF5 file (3 bytes, no HDF5 signature)", Read(Write(dir, "x.h5", [1, 2, 3]), null)!.Message);
         // A compressed embedding file ("unsupported file type '.gz'") is named as such, with what to do.
         Assert.Contains("x.npy.gz: is a compressed .npy file ('.gz'); decompress it first", Read(Write(dir, "x.npy.gz", [0x1f, 0x8b, 8]), null)!.Message);

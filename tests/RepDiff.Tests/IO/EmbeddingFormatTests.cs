@@ -72,7 +72,7 @@ public class EmbeddingFormatTests : IDisposable
             string path = Write("empty" + extension, []);
             var e = Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(path));
             Assert.DoesNotContain("unsupported file type", e.Message);
-            Assert.Same(EmbeddingFormat.Of(path.ToUpperInvariant()), EmbeddingFormat.Of(path));
+            Assert.Same(EmbeddingFormat.OfExtension(path.ToUpperInvariant()), EmbeddingFormat.OfExtension(path));
         }
     }
 }

@@ -118,10 +118,10 @@ public class Hdf5Tests
     public void NotHdf5AndTruncatedFilesAreRefused()
     {
         string dir = TestData.TempDir();
-        // Bytes of no format's signature (another format's would be read as that format, with a warning).
+        // Bytes of no format's signature (another format's would be read as that format, with a warning): text is named as such.
         string text = Path.Combine(dir, "really_text.h5");
         File.WriteAllText(text, "x,y\n1,2\n");
-        Assert.Contains("is not an HDF5 file", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(text)).Message);
+        Assert.Contains("is comma-separated text (CSV), not an HDF5 file as its name says", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(text)).Message);
         string truncated = Path.Combine(dir, "truncated.h5");
         File.WriteAllBytes(truncated, File.ReadAllBytes(H5py("gzip_groups.h5"))[..3000]);
         Assert.Contains("truncated?", Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(truncated, "emb/feats").ReadAll()).Message);

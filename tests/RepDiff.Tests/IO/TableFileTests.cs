@@ -260,7 +260,7 @@ public class TableFileTests
         {
             string empty = Path.Combine(dir, $"empty{bytes.Length}{bytes[0]}.arrow");
             File.WriteAllBytes(empty, bytes);
-            Assert.Equal($"{empty}: is an empty Arrow stream: it ends before its schema, so it holds no columns",
+            Assert.Equal($"{empty}: is an empty Arrow stream: it ends before its schema, so it holds no columns{ArrowColumn.Rewrite}",
                 Assert.Throws<RepDiffInputException>(() => Embeddings.Load(empty)).Message);
         }
     }

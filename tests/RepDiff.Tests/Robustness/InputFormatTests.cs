@@ -159,7 +159,7 @@ public class InputFormatTests
         Run("inspect", far).AssertBadInput("far.h5: its HDF5 data begins after a user block of 1,024 bytes, where the HDF5 reader RepDiff uses (PureHDF) does not look");
         string old = Path.Combine(dir, "old.mat");
         File.WriteAllBytes(old, [.. Encoding.ASCII.GetBytes("MATLAB 5.0 MAT-file, Platform: GLNXA64".PadRight(116)), .. new byte[12], 0, 1, (byte)'I', (byte)'M']);
-        Run("inspect", old).AssertBadInput("old.mat: is a MATLAB .mat file of a version before 7.3, which RepDiff does not read");
+        Run("inspect", old).AssertBadInput("old.mat: is a MATLAB .mat file of a version before 7.3; RepDiff does not read it (v7.3 files are HDF5, which it does)");
     }
 
     /// <summary>
