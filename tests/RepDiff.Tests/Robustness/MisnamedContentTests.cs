@@ -1,0 +1,191 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+using Apache.Arrow.Types;
+using RepDiff.IO;
+using RepDiff.Tests.IO;
+using static RepDiff.Tests.Robustness.CliHarness;
+
+namespace RepDiff.Tests.Robustness;
+
+/// <summary>
+/// Files whose bytes are not what their extension says, under every extension RepDiff reads (and .mat, .txt): a binary
+/// format RepDiff reads is read by its signature, with one warning where the name says another; text keeps its
+/// extension, so text of another name is refused naming the extension it would be read under; and content of no format
+/// RepDiff reads (an HTML page saved for the file, an empty, compressed or MATLAB file, a zip of other files, Feather 1, a
+/// legacy torch pickle) is refused in one line that says what it is and what to do, whatever the name. Each reader had
+/// said what it missed: "safetensors header claims 3472328296311436333 bytes", "not a valid .npz (zip) file (End of
+/// Central Directory record could not be found.)", and a text file named .mat "a MATLAB .mat file of a version before 7.3".
+/// </summary>
+public class MisnamedContentTests : IDisposable
+{
+    private readonly string dir = TestData.TempDir();
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    public static TheoryData<string> Extensions() => [.. EmbeddingFormat.All.SelectMany(f => f.Extensions), ".mat", ".txt"];
+
+    /// <summary>Content RepDiff reads in no format, refused under any name: what the line says it is, and what to do.</summary>
+    private Dictionary<string, (byte[] Bytes, string What, string Todo)> Foreign() => new()
+    {
+        ["prose"] = ("These are my notes about the embeddings.\nNothing numeric here.\n"u8.ToArray(), "is text (UTF-8)", "RepDiff reads text as .csv, .tsv or .jsonl tables"),
+        ["error page"] = ("<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>Not Found</body></html>\n"u8.ToArray(), "is an HTML page", "download the file again"),
+        ["sign-in page"] = ("\n<html>\n<body>Please sign in</body></html>\n"u8.ToArray(), "is an HTML page", "download the file again"),
+        ["empty"] = ([], "is empty (0 bytes)", "save the embeddings again"),
+        ["gzip"] = (Gzip(File.ReadAllBytes(GoldenFileTests.Golden("le_f4.npy"))), "is gzip-compressed", "decompress it first (gunzip -c"),
+        ["zip of a text file"] = (ZipOf("readme.txt"), "is a zip archive of other files (readme.txt)", "unzip it and give the embeddings file in it"),
+        ["MATLAB 5"] = ([.. Encoding.ASCII.GetBytes("MATLAB 5.0 MAT-file, Platform: GLNXA64".PadRight(116)), .. new byte[12], 0, 1, (byte)'I', (byte)'M'],
+            "is a MATLAB .mat file of a version before 7.3", "save it with save(path, 'x', '-v7.3')"),
+        ["Feather 1"] = ([.. "FEA1"u8, .. new byte[16], .. "FEA1"u8], "is Feather version 1", "write it again, e.g. with pyarrow.feather.write_feather"),
+        ["legacy torch"] = (File.ReadAllBytes(GoldenFileTests.Golden("legacy.pt")), "is in PyTorch's legacy format", "save it again with a current torch.save"),
+    };
+
+    /// <summary>The text formats' real bytes, read under their own extensions and refused, naming them, under others.</summary>
+    private static readonly (string Golden, string What, string[] Own)[] Texts =
+    [
+        ("plain.csv", "is comma-separated text (CSV)", [".csv"]),
+        ("plain.tsv", "is tab-separated text", [".tsv"]),
+        ("records_f32.jsonl", "is JSON text", [".jsonl", ".ndjson"]),
+    ];
+
+    /// <summary>The binary formats' real bytes, each written by the tests' own writers or numpy, and their own extension.</summary>
+    private Dictionary<string, (byte[] Bytes, string Own)> Binary()
+    {
+        float?[]?[] rows = [[1f, 2f], [3f, 4f], [5f, 7f]];
+        return new()
+        {
+            ["npy"] = (File.ReadAllBytes(GoldenFileTests.Golden("le_f4.npy")), ".npy"),
+            ["npz"] = (File.ReadAllBytes(GoldenFileTests.Golden("stored.npz")), ".npz"),
+            ["safetensors"] = (File.ReadAllBytes(GoldenFileTests.Golden("single.safetensors")), ".safetensors"),
+            ["pt"] = (File.ReadAllBytes(GoldenFileTests.Golden("tensor.pt")), ".pt"),
+            ["h5"] = (Written(path => new PureHDF.H5File { ["x"] = new float[3, 2] { { 1, 2 }, { 3, 4 }, { 5, 7 } } }.Write(path)), ".h5"),
+            ["parquet"] = (Written(path => TableWriter.Parquet(path, ["x", "y", "z"], rows)), ".parquet"),
+            ["arrow file"] = (Written(path => TableWriter.Arrow(path, [1, 2, 3], rows, TableWriter.ListKind.List, FloatType.Default)), ".arrow"),
+            ["arrow stream"] = (Written(path => TableWriter.Arrow(path, [1, 2, 3], rows, TableWriter.ListKind.List, FloatType.Default, stream: true)), ".arrow"),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Extensions))]
+    public void ContentOfNoFormatIsRefusedInOneLineSayingWhatItIsAndWhatToDo(string extension)
+    {
+        var b = Path.Combine(dir, "b.npy");
+        Npy.Write(b, new float[] { 1, 2, 3, 4, 5, 7 }, 3, 2);
+        var problems = new List<string>();
+        foreach (var (kind, (bytes, what, todo)) in Foreign())
+        {
+            // Text under a text format's name is that format: its reader names the cell or line that is wrong.
+            bool told = !(kind == "prose" && extension is ".csv" or ".tsv" or ".jsonl" or ".ndjson");
+            Refused(kind, extension, bytes, told ? what : null, told ? todo : null, problems, b);
+        }
+        foreach (var (golden, what, own) in Texts)
+        {
+            if (own.Contains(extension)) continue;
+            string ext = own[0];
+            Refused(golden, extension, File.ReadAllBytes(GoldenFileTests.Golden(golden)), what, $"rename it to end in {ext} (text files are read by their extension)", problems, b);
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// A binary format RepDiff reads is read whatever the name: a user who gave pytorch_model.bin or an .npz saved as a.npy
+    /// meant those embeddings. The name is warned of, once, where it says another format; text of a text format is read under its own name.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Extensions))]
+    public void AReadableFormatUnderAnyNameIsReadWithAtMostOneWarning(string extension)
+    {
+        var problems = new List<string>();
+        var contents = Binary().Select(c => (c.Key, c.Value.Bytes, c.Value.Own))
+            .Concat(Texts.Where(t => t.Own.Contains(extension)).Select(t => (t.Golden, File.ReadAllBytes(GoldenFileTests.Golden(t.Golden)), t.Own[0])));
+        foreach (var (kind, bytes, own) in contents)
+        {
+            string path = Path.Combine(dir, "emb" + extension);
+            File.WriteAllBytes(path, bytes);
+            var run = Run("inspect", path, "--json");
+            var (named, content) = (EmbeddingFormat.OfExtension(path), EmbeddingFormat.OfExtension(own)!);
+            // Arrow files and streams are read alike under any Arrow name.
+            bool warned = named is not null && named.Noun != content.Noun;
+            var readAs = named is not null && !warned ? named : content;
+            if (run.Code != 0)
+                problems.Add($"{kind} as {extension}: exit {run.Code}: {run.Stderr.Trim()}");
+            else if (run.ErrorLines.Length != (warned ? 1 : 0))
+                problems.Add($"{kind} as {extension}: stderr {run.Stderr.Trim()}");
+            else if (warned && run.ErrorLines[0] != $"warning: emb{extension} is {content.Noun} by its content, not {extension} as its name says; read as one (rename it to end in {own})")
+                problems.Add($"{kind} as {extension}: {run.ErrorLines[0]}");
+            else if (JsonNode.Parse(run.Stdout)?["format"]?.GetValue<string>() is var shown && shown != (readAs.Shown ?? readAs.Extensions[0]))
+                problems.Add($"{kind} as {extension}: read as {shown}, not {own}");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// One refusal: a pair command given the file as A ends with exit code 2 and exactly one line, naming the file, saying
+    /// what it is (when RepDiff can tell) and what to do, and --out is not made.
+    /// </summary>
+    private void Refused(string kind, string extension, byte[] bytes, string? what, string? todo, List<string> problems, string b)
+    {
+        string name = "emb" + extension, path = Path.Combine(dir, name), output = Path.Combine(dir, "out");
+        File.WriteAllBytes(path, bytes);
+        var run = Run("metrics", path, b, "--out", output);
+        string line = run.Stderr.TrimEnd('\n');
+        if (run.Code != 2 || run.ErrorLines.Length != 1 || line.Contains('\n'))
+            problems.Add($"{kind} as {extension}: exit {run.Code}, stderr: {run.Stderr.Trim()}");
+        else if (!line.StartsWith($"error: {path}: "))
+            problems.Add($"{kind} as {extension}: does not name the file first: {line}");
+        else if (what is not null && !line.Contains(what))
+            problems.Add($"{kind} as {extension}: does not say '{what}': {line}");
+        else if (todo is not null && !line.Contains(todo))
+            problems.Add($"{kind} as {extension}: does not say '{todo}': {line}");
+        if (Directory.Exists(output)) problems.Add($"{kind} as {extension}: --out was made");
+    }
+
+    private byte[] Written(Action<string> write)
+    {
+        string path = Path.Combine(dir, "written");
+        write(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.Delete(path);
+        return bytes;
+    }
+
+    private static byte[] Gzip(byte[] bytes)
+    {
+        using var memory = new MemoryStream();
+        using (var gzip = new GZipStream(memory, CompressionLevel.Fastest)) gzip.Write(bytes);
+        return memory.ToArray();
+    }
+
+    private static byte[] ZipOf(string entry)
+    {
+        using var memory = new MemoryStream();
+        using (var zip = new ZipArchive(memory, ZipArchiveMode.Create))
+        using (var writer = new StreamWriter(zip.CreateEntry(entry).Open()))
+            writer.Write("not embeddings");
+        return memory.ToArray();
+    }
+
+    /// <summary>A text file given as embeddings under the name of another text format is refused naming its own (JSON Lines as .csv).</summary>
+    [Theory]
+    [InlineData("records_f32.jsonl", "emb.csv", "is JSON text, not a CSV file as its name says; if it holds one record or vector per line, rename it to end in .jsonl")]
+    [InlineData("plain.csv", "emb.jsonl", "is comma-separated text (CSV), not a JSON Lines file as its name says; if it is a table of numbers, rename it to end in .csv")]
+    [InlineData("plain.csv", "emb.tsv", "is comma-separated text (CSV), not a TSV file as its name says; if it is a table of numbers, rename it to end in .csv")]
+    [InlineData("plain.tsv", "emb.csv", "is tab-separated text, not a CSV file as its name says; if it is a table of numbers, rename it to end in .tsv")]
+    public void TextUnderAnotherTextFormatsNameIsRefusedNamingItsOwn(string golden, string name, string message)
+    {
+        string path = Path.Combine(dir, name);
+        File.Copy(GoldenFileTests.Golden(golden), path);
+        Run("inspect", path).AssertBadInput($"{path}: {message}");
+    }
+
+    /// <summary>The .mat case the extension had decided: text, an HTML page or nothing named .mat is not MATLAB's older format.</summary>
+    [Fact]
+    public void AMatFileThatIsTextIsNotCalledMatlabs()
+    {
+        string path = Path.Combine(dir, "emb.mat");
+        File.WriteAllText(path, "0.5,1.5\n2.5,3.5\n");
+        var run = Run("inspect", path);
+        run.AssertBadInput($"{path}: is comma-separated text (CSV), not a MATLAB .mat file as its name says; if it is a table of numbers, rename it to end in .csv");
+        Assert.DoesNotContain("version before 7.3", run.Stderr);
+    }
+}
