@@ -630,13 +630,13 @@ public static class FindingText
     }
 
     /// <summary>
-    /// What a direction below chance shows (<see cref="DirectionFinding.BelowChance"/>): "the groups koda finds nearer in a.npy are
-    /// nearer neighbours of each other in b.npy than in a.npy more often than those of random groups (BSR 0.306, …)".
+    /// What a direction below chance shows (<see cref="DirectionFinding.BelowChance"/>), for the line: "the groups koda finds nearer
+    /// in a.npy are nearer in b.npy more often than random groups are (BSR 0.306, …)", short, as model names can be long.
     /// </summary>
     private static string OppositeWay(string method, DirectionFinding direction, string nameA, string nameB)
     {
         var (subject, other) = direction.Direction == DirectionNames.MoreSimilarInA ? (nameA, nameB) : (nameB, nameA);
-        return $"the groups {method} finds nearer in {subject} are nearer neighbours of each other in {other} than in {subject} more often than those of random groups ({direction.BelowChance})";
+        return $"the groups {method} finds nearer in {subject} are nearer in {other} more often than random groups are ({direction.BelowChance})";
     }
 
     /// <summary>

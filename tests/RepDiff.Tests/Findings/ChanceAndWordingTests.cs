@@ -71,8 +71,8 @@ public class ChanceAndWordingTests
         Assert.Null(a.Lead);
         // The line speaks of the other direction and says what this one shows.
         Assert.StartsWith(findings.For(DirectionNames.MoreSimilarInB).Headline.TrimEnd('.'), findings.Summary);
-        const string Opposite = "the groups koda finds nearer in a.npy are nearer neighbours of each other in b.npy than in a.npy more often than those of "
-            + "random groups (BSR 0.306, random groups of the same sizes 0.495 ± 0.033)";
+        const string Opposite = "the groups koda finds nearer in a.npy are nearer in b.npy more often than random groups are "
+            + "(BSR 0.306, random groups of the same sizes 0.495 ± 0.033)";
         Assert.EndsWith("; the other way below chance: " + Opposite + ".", findings.Summary);
         Assert.DoesNotContain("no better than random", findings.Summary);
 
