@@ -18,6 +18,13 @@ public sealed record DirectionFinding(string Direction, string Isolated, string 
     /// </summary>
     public bool NoBetterThanChance { get; init; }
 
+    /// <summary>
+    /// Where the direction's BSR is below its chance level by as much (<see cref="FindingText.BelowChance"/>), its figures
+    /// ("BSR 0.306, random groups of the same sizes 0.495 ± 0.033"): its groups are nearer neighbours in the other model, the
+    /// opposite of the direction; null otherwise (<see cref="NoBetterThanChance"/> is true either way).
+    /// </summary>
+    public string? BelowChance { get; init; }
+
     /// <summary>Every concept the sentence would speak of is a single sample, which no BSR measures: no group is named.</summary>
     public bool SingleSamples { get; init; }
 

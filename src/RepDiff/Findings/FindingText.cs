@@ -315,11 +315,18 @@ public static class FindingText
         var unsettled = validated.Count > 0 ? [] : described.Where(c => c.Stability < Stability.FoundAgain).Select(c => c.Rank).ToHashSet();
         string Fill(string template, string what, string detail) => string.Format(CultureInfo.InvariantCulture, template, frame.Subject, what, detail, frame.Other);
 
-        DirectionFinding NoBetterThanRandom(string chance)
+        DirectionFinding NoBetterThanRandom((string Figures, bool Below) chance)
         {
-            string text = Sentence($"{frame.Subject}: {(given ? "the groups given that fall in this direction are" : "the groups found here are")} no better than random groups ({chance}), "
-                + $"so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
-            return new DirectionFinding(direction.Name, text, BidiControls.RemoveIsolates(text), profiles, null) { NoBetterThanChance = true };
+            string groups = given ? "the groups given that fall in this direction" : "the groups found here";
+            // Below chance is not "no difference": the other model ranks these groups as the nearer neighbours (KODA's direction
+            // a on minilm/arctic: 0.306 against 0.495 ± 0.033, h235), which the sentence says rather than "no better than random".
+            string shown = ScoresAllMembers(direction.Concepts) ? "their members" : $"the {noun} shown for them";
+            string verdict = chance.Below
+                ? $"{groups} are below chance, the opposite of this direction: {shown} are nearer neighbours of each other in {frame.Other} than in {frame.Subject} more often than those of random groups ({chance.Figures})"
+                : $"{groups} are no better than random groups ({chance.Figures})";
+            string text = Sentence($"{frame.Subject}: {verdict}, so they show nothing it keeps together that {frame.Other} pulls apart", nameA, nameB);
+            return new DirectionFinding(direction.Name, text, BidiControls.RemoveIsolates(text), profiles, null)
+                { NoBetterThanChance = true, BelowChance = chance.Below ? chance.Figures : null };
         }
         // Every concept's grid at chance: the direction's own BSR says so where it is at chance too, else each grid does.
         if (validated.Count == 0 && held is null && aboveChanceFound.Count == 0 && direction.Concepts.Count > 0)
@@ -491,11 +498,11 @@ public static class FindingText
 
     /// <summary>
     /// "BSR 0.422, random groups of the same sizes 0.484 ± 0.029" when a difference direction's BSR is not above its
-    /// chance level by <see cref="ChanceMargin"/> spreads (without a spread in the metrics, not above the level itself);
-    /// null when it is above, or when the explanation holds no chance level (not scored, or another kind of direction:
+    /// chance level by <see cref="ChanceMargin"/> spreads (without a spread in the metrics, not above the level itself), and
+    /// whether it is as far below it (<see cref="BelowChance"/>); null when it is above, or when the explanation holds no chance level (not scored, or another kind of direction:
     /// a baseline's own groups claim no difference, and FINC's modes are not scored by BSR).
     /// </summary>
-    private static string? ChanceLevel(Explanation explanation, Direction direction)
+    private static (string Figures, bool Below)? ChanceLevel(Explanation explanation, Direction direction)
     {
         if (direction.Name is not (DirectionNames.MoreSimilarInA or DirectionNames.MoreSimilarInB)) return null;
         if (BsrRow.Read(explanation.Metrics, "bsr", direction.Name) is not double bsr
@@ -503,9 +510,17 @@ public static class FindingText
         double? sd = BsrRow.Read(explanation.Metrics, "bsr_chance_sd", direction.Name);
         if (AboveChance(bsr, chance, sd ?? 0)) return null;
         var f = BsrFigures.Of(bsr, chance);
-        return (f.Equal ? $"BSR {f.Bsr}, the same as random groups of the same sizes" : $"BSR {f.Bsr}, random groups of the same sizes {f.Chance}")
+        string figures = (f.Equal ? $"BSR {f.Bsr}, the same as random groups of the same sizes" : $"BSR {f.Bsr}, random groups of the same sizes {f.Chance}")
             + (sd is double s ? string.Create(CultureInfo.InvariantCulture, $" ± {s:F3}") : "");
+        // Without a spread (results written before it) nothing tells a low BSR from one random groups reach: at chance.
+        return (figures, sd is double spread && BelowChance(bsr, chance, spread));
     }
+
+    /// <summary>
+    /// Whether a BSR is below its chance level by as much as <see cref="AboveChance"/> asks above it: the groups' pairs are nearer
+    /// neighbours in the other model than in the explained one more often than random groups' are, the opposite of the direction.
+    /// </summary>
+    public static bool BelowChance(double bsr, double chance, double sd) => bsr < chance - Math.Max(ChanceMargin * sd, ChanceRounding);
 
     /// <summary>
     /// "; of its first five concepts, three mix a few labels and two are mostly one label": the kinds, when there are
@@ -564,6 +579,12 @@ public static class FindingText
         var withConcepts = directions.Where(d => d.Concepts.Count > 0 && !d.NoBetterThanChance && !d.SingleSamples).ToList();
         if (withConcepts.Count == 0 && directions.Any(d => d.SingleSamples) && !directions.Any(d => d.NoBetterThanChance))
             return Sentence($"{method}'s concepts are single {noun}, not groups: it shows no difference between {nameA} and {nameB}", method, nameA, nameB);
+        var below = directions.Where(d => d.BelowChance is not null).ToList();
+        // A direction below chance is not "no difference": its groups are nearer neighbours in the other model (h235).
+        string Opposite(DirectionFinding d) => OppositeWay(method, d, nameA, nameB);
+        string atChanceToo = directions.Any(d => d.NoBetterThanChance && d.BelowChance is null) ? "; the other way no better than random groups" : "";
+        if (withConcepts.Count == 0 && below.Count > 0)
+            return Sentence($"{method} finds no group that holds in the direction it was found for: {string.Join("; and ", below.Select(Opposite))}{atChanceToo}", method, nameA, nameB);
         if (withConcepts.Count == 0 && directions.Any(d => d.NoBetterThanChance))
             return Sentence($"{method}'s groups of {noun} are no better than random groups: it shows no difference between {nameA} and {nameB}", method, nameA, nameB);
         if (withConcepts.Count == 0 && validated)
@@ -580,7 +601,7 @@ public static class FindingText
             string byWords = worded.Count == 0 ? ""
                 : withConcepts.Count == 1 ? $"; its concept {worded[0].LeadTraitsRank} stands out {worded[0].LeadTraits}"
                 : "; " + string.Join(", and ", worded.Select(d => $"concept {d.LeadTraitsRank} of {Groups(d.Direction, nameA, nameB)} stands out {d.LeadTraits}"));
-            return Sentence($"{method} finds {JoinWords(counts)} ({unnamed}{byWords})", method, nameA, nameB);
+            return Sentence($"{method} finds {JoinWords(counts)} ({unnamed}{byWords}){string.Concat(below.Select(d => "; the other way below chance: " + Opposite(d)))}", method, nameA, nameB);
         }
         var byPurity = labelled.OrderBy(d => d.MeanPurity!.Value).ThenBy(d => d.Direction, StringComparer.Ordinal).First();
         // When both directions lead with a few labels kept together, the line is the one whose labels are the more concentrated
@@ -602,9 +623,20 @@ public static class FindingText
         if (other is not null) purity += $" against {other} the other way";
         // What purity a group has by drawing from the set, so the figures can be read (3 classes: a third; 15: 7%).
         purity += $" (the whole set's largest label {ConceptProfile.Percent(mixing.Concepts.First(c => c.Mix != ConceptMix.Unlabelled).WholeSetPurity)})";
-        if (opposite is null && directions.Any(d => d.NoBetterThanChance)) purity += "; the other way no better than random groups";
+        if (opposite is null && below.Count > 0) purity += "; the other way below chance: " + Opposite(below[0]);
+        else if (opposite is null && directions.Any(d => d.NoBetterThanChance)) purity += "; the other way no better than random groups";
         else if (opposite is null && directions.Any(d => d.SingleSamples)) purity += "; the other way single samples, not groups";
         return Sentence($"{line}; {purity}", nameA, nameB);
+    }
+
+    /// <summary>
+    /// What a direction below chance shows (<see cref="DirectionFinding.BelowChance"/>), for the line: "the groups koda finds nearer
+    /// in a.npy are nearer in b.npy more often than random groups are (BSR 0.306, …)", short, as model names can be long.
+    /// </summary>
+    private static string OppositeWay(string method, DirectionFinding direction, string nameA, string nameB)
+    {
+        var (subject, other) = direction.Direction == DirectionNames.MoreSimilarInA ? (nameA, nameB) : (nameB, nameA);
+        return $"the groups {method} finds nearer in {subject} are nearer in {other} more often than random groups are ({direction.BelowChance})";
     }
 
     /// <summary>
