@@ -168,10 +168,10 @@ public static class Gemm
             {
                 PackA(aPack, ic, mcur, pc, kcur);
                 // The A micro-panel (MR×kc floats, 6–8 KB) is the operand kept in L1, and a run of B micro-panels streams
-                // past it from L2. Keeping the B panel in L1 instead (KC×32 floats, 32 KB, two thirds of a 48 KB L1) and
-                // streaming the whole 192 KB A block past it for every B panel had the kernel waiting on evicted B lines:
-                // 170–175 GFLOP per CPU-second on one Xeon core at 4000³ against 240 for the kernel in L1. The order of the
-                // tiles does not change any element's sums, so the bits are the same.
+                // past it from L2. Keeping the B panel in L1 instead (KC×32 floats, 32 KB, two thirds of a 48 KB L1) while
+                // the whole 192 KB A block streamed past it ran at 136–187 GFLOP per CPU-second on one Xeon core at 4000³,
+                // the kernel alone in L1 at 240 (docs/benchmarks.md, sixty-fourth session). The order of the tiles does not
+                // change any element's sums, so the bits are the same.
                 int run = PanelsPerRun(CpuCache.L2Bytes, (long)nr * kcur * sizeof(float));
                 fixed (float* ap = aPack, bp = bPack, cp = c)
                 {
@@ -443,8 +443,8 @@ public static class Gemm
     }
 
     // The kernels' B panel streams from L2 (and runs on into the next panel, packed right after it): fetching a depth
-    // step's lines 16 steps ahead, about 130 cycles, hides an L2 hit. Without it the streamed order ran at 198–203 GFLOP per
-    // CPU-second on a Xeon core at 4000³, with it 214–217 (OpenBLAS 227–231). A prefetch past the array's end does not fault.
+    // step's lines 16 steps ahead, about 130 cycles, hides an L2 hit. Without it the streamed order ran at 190–203 GFLOP per
+    // CPU-second on a Xeon core at 4000³, with it 214–217 (OpenBLAS 221–232). A prefetch past the array's end does not fault.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PrefetchLine(float* address)
     {
