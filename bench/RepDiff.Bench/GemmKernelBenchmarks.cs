@@ -24,9 +24,12 @@ public static class GemmKernelBenchmarks
     {
         const int kc = Gemm.KC;
         int mr = T.MR, nr = T.NR;
-        double best = 0;
+        double best = 0, bestPerCpu = 0;
+        var process = Process.GetCurrentProcess();
         for (int round = 0; round < 3; round++)
         {
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
             {
@@ -38,9 +41,13 @@ public static class GemmKernelBenchmarks
                 fixed (float* ap = a, bp = b, cp = c)
                     for (int call = 0; call < calls; call++) T.Kernel(kc, ap, bp, cp, nr, 1f, false);
             });
-            double gflops = 2.0 * mr * nr * kc * calls * threads / watch.Elapsed.TotalSeconds / 1e9;
-            best = Math.Max(best, gflops);
+            double seconds = watch.Elapsed.TotalSeconds;
+            process.Refresh();
+            // On a shared machine the wall clock measures the scheduler's share; GFLOP per CPU-second measures the kernel.
+            double flops = 2.0 * mr * nr * kc * calls * threads;
+            best = Math.Max(best, flops / seconds / 1e9);
+            bestPerCpu = Math.Max(bestPerCpu, flops / (process.TotalProcessorTime - cpuBefore).TotalSeconds / 1e9);
         }
-        Console.WriteLine($"{{\"name\":\"gemm-kernel.{name}\",\"tile\":\"{mr}x{nr}\",\"threads\":{threads},\"gflops\":{best:F1}}}");
+        Console.WriteLine($"{{\"name\":\"gemm-kernel.{name}\",\"tile\":\"{mr}x{nr}\",\"threads\":{threads},\"gflops\":{best:F1},\"gflops_per_cpu_second\":{bestPerCpu:F1}}}");
     }
 }

@@ -9,7 +9,8 @@ namespace RepDiff.Numerics;
 /// Single-precision matrix product C = alpha·op(A)·op(B) + beta·C, the kernel under distances, SYRK,
 /// random features and k-means. Managed path: the Goto/BLIS scheme — pack a kc×nc block of op(B) and an
 /// mc×kc block of op(A) into contiguous micro-panels, then an MR×NR register-tile micro-kernel (Vector512
-/// with FMA, Vector256 fallback) sweeps them; blocks of C are spread over cores. Every element of C is
+/// with FMA, Vector256 fallback) sweeps them: each A micro-panel stays in L1 while a run of B micro-panels sized to
+/// the L2 streams past it, prefetched by the kernel; blocks of C are spread over cores. Every element of C is
 /// accumulated in one lane, in the same order, whatever the thread count or kernel width, so results are
 /// reproducible (bit-identical between the AVX-512 and AVX2+FMA kernels).
 /// </summary>
@@ -90,9 +91,15 @@ public static class Gemm
     public static string KernelName => NativeBlas.Enabled && NativeBlas.IsAvailable ? "OpenBLAS"
         : UseVector512 ? $"managed {Tile512.MR}x{Tile512.NR} Vector512" : $"managed {Tile256.MR}x{Tile256.NR} Vector256";
 
-    internal const int KC = 256; // depth of a packed block: one B micro-panel (KC×NR) fits in L1
-    internal const int MC = 192; // rows of a packed A block (MC×KC floats = 192 KB, in L2); multiple of both MRs
+    internal const int KC = 256; // depth of a packed block: an A micro-panel (MR×KC) stays in L1; another depth changes every result's bits
+    internal const int MC = 192; // rows of a packed A block (MC×KC floats = 192 KB, in L2 beside a run of B panels); multiple of both MRs
     internal const int NC = 4096; // columns of a packed B block (in L3)
+
+    /// <summary>
+    /// B micro-panels of panelBytes each that one A micro-panel meets before the next: as many as fill half the L2, so
+    /// the run comes from L2 again for every A panel of the block while the A block keeps the rest.
+    /// </summary>
+    internal static int PanelsPerRun(long l2Bytes, long panelBytes) => (int)Math.Clamp(l2Bytes / 2 / panelBytes, 1, int.MaxValue);
 
     /// <summary>A register-tile micro-kernel: C[0..rows, 0..cols] += alpha · Apanel·Bpanel over kc steps.</summary>
     internal interface ITile
@@ -160,18 +167,25 @@ public static class Gemm
             try
             {
                 PackA(aPack, ic, mcur, pc, kcur);
+                // The A micro-panel (MR×kc floats, 6–8 KB) is the operand kept in L1, and a run of B micro-panels streams
+                // past it from L2. Keeping the B panel in L1 instead (KC×32 floats, 32 KB, two thirds of a 48 KB L1) while
+                // the whole 192 KB A block streamed past it ran at 136–187 GFLOP per CPU-second on one Xeon core at 4000³,
+                // the kernel alone in L1 at 240 (docs/benchmarks.md, sixty-fourth session). The order of the tiles does not
+                // change any element's sums, so the bits are the same.
+                int run = PanelsPerRun(CpuCache.L2Bytes, (long)nr * kcur * sizeof(float));
                 fixed (float* ap = aPack, bp = bPack, cp = c)
                 {
-                    for (int jr = p0; jr < p1; jr++)
+                    for (int j0 = p0; j0 < p1; j0 += run)
+                    for (int ir = 0, j1 = Math.Min(p1, j0 + run); ir < aPanels; ir++)
                     {
-                        int cols = Math.Min(nr, ncur - jr * nr);
-                        float* bPanel = bp + (long)jr * nr * kcur;
-                        for (int ir = 0; ir < aPanels; ir++)
+                        int rows = Math.Min(mr, mcur - ir * mr);
+                        float* aPanel = ap + (long)ir * mr * kcur;
+                        for (int jr = j0; jr < j1; jr++)
                         {
-                            if (upperOnly && ic + ir * mr >= jc + jr * nr + cols) break; // this tile and those below it lie under the diagonal
-                            int rows = Math.Min(mr, mcur - ir * mr);
+                            int cols = Math.Min(nr, ncur - jr * nr);
+                            if (upperOnly && ic + ir * mr >= jc + jr * nr + cols) continue; // this tile lies under the diagonal
+                            float* bPanel = bp + (long)jr * nr * kcur;
                             float* cTile = cp + cOff + (long)(ic + ir * mr) * ldc + jc + jr * nr;
-                            float* aPanel = ap + (long)ir * mr * kcur;
                             if (rows == mr && cols == nr)
                                 T.Kernel(kcur, aPanel, bPanel, cTile, ldc, alpha, first);
                             else
@@ -331,6 +345,8 @@ public static class Gemm
                 x = Vector512.Create(a[5]); c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
                 x = Vector512.Create(a[6]); c60 = Fma(x, b0, c60); c61 = Fma(x, b1, c61);
                 x = Vector512.Create(a[7]); c70 = Fma(x, b0, c70); c71 = Fma(x, b1, c71);
+                PrefetchLine(b + 16 * 32); // both cache lines of the B step 16 ahead
+                PrefetchLine(b + 16 * 32 + 16);
                 a += 8;
                 b += 32;
             }
@@ -383,6 +399,7 @@ public static class Gemm
                 x = Vector256.Create(a[3]); c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
                 x = Vector256.Create(a[4]); c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
                 x = Vector256.Create(a[5]); c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+                PrefetchLine(b + 16 * 16); // the B step 16 ahead
                 a += 6;
                 b += 16;
             }
@@ -423,6 +440,15 @@ public static class Gemm
             Sse.Prefetch0(c + (long)r * ldc);
             Sse.Prefetch0(c + (long)r * ldc + cols - 1);
         }
+    }
+
+    // The kernels' B panel streams from L2 (and runs on into the next panel, packed right after it): fetching a depth
+    // step's lines 16 steps ahead, about 130 cycles, hides an L2 hit. Without it the streamed order ran at 190–203 GFLOP per
+    // CPU-second on a Xeon core at 4000³, with it 214–217 (OpenBLAS 221–232). A prefetch past the array's end does not fault.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchLine(float* address)
+    {
+        if (Sse.IsSupported) Sse.Prefetch0(address);
     }
 
     private static unsafe void AddPartial(float* t, int nr, float* c, int ldc, int rows, int cols, float alpha, bool overwrite)
