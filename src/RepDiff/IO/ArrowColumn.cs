@@ -652,13 +652,13 @@ internal sealed class ArrowColumn : TableColumn
         }
     }
 
-    protected override void Decode(int chunk, float[] destination)
+    protected override void Decode(int chunk, Memory<float> destination)
     {
         using var batch = Batch(chunk);
         Decode(batch, chunk, destination);
     }
 
-    private void Decode(RecordBatch batch, int chunk, float[] destination)
+    private void Decode(RecordBatch batch, int chunk, Memory<float> destination)
     {
         if (batch.Length != ChunkRows(chunk))
             throw RepDiffInputException.ForFile(Path, $"record batch {chunk} has {batch.Length} rows, not the {ChunkRows(chunk)} it had when opened");
@@ -666,7 +666,7 @@ internal sealed class ArrowColumn : TableColumn
         {
             if (dimensions.Length > 0)
             {
-                for (int d = 0; d < dimensions.Length; d++) CopyDimension(batch, d, destination, ChunkFirstRow(chunk));
+                for (int d = 0; d < dimensions.Length; d++) CopyDimension(batch, d, destination.Span, ChunkFirstRow(chunk));
                 return;
             }
             var column = batch.Column(columnIndex);
@@ -677,19 +677,19 @@ internal sealed class ArrowColumn : TableColumn
                 long start = Start(column, r);
                 int length = RowLength(column, r, firstRow);
                 if (length != Cols) throw WrongLength(firstRow + r, length);
-                CopyValues(values, start, destination.AsSpan(r * Cols, Cols), firstRow + r);
+                CopyValues(values, start, destination.Span.Slice(r * Cols, Cols), firstRow + r);
             }
         });
     }
 
     /// <summary>Column <paramref name="d"/> of a wide table's batch into every row's dimension d: a number in every row.</summary>
-    private void CopyDimension(RecordBatch batch, int d, float[] destination, long firstRow)
+    private void CopyDimension(RecordBatch batch, int d, Span<float> destination, long firstRow)
     {
         var column = batch.Column(dimensions[d]);
         for (int r = 0; r < batch.Length; r++)
         {
             if (column.IsNull(r)) throw BadRow(firstRow + r, $"is null in column '{NpyDtype.Truncate(batch.Schema.FieldsList[dimensions[d]].Name)}'; every dimension needs a number");
-            long at = (long)r * Cols + d;
+            int at = r * Cols + d;
             switch (column)
             {
                 case FloatArray f: destination[at] = f.Values[r]; break;

@@ -629,7 +629,7 @@ internal static class Hdf5
                 throw RepDiffInputException.ForFile(Name, $"rows of {Cols} values are too wide to read {ChunkRows(chunk)} at once");
         }
 
-        protected override void Decode(int chunk, float[] destination)
+        protected override void Decode(int chunk, Memory<float> destination)
         {
             ulong first = (ulong)ChunkFirstRow(chunk), count = (ulong)ChunkRows(chunk);
             var selection = shape.Length == 2
@@ -637,12 +637,12 @@ internal static class Hdf5
                 : new HyperslabSelection(start: first, block: count);
             if (bitField is { } bits)
             {
-                ReadBitField(destination, selection, bits);
+                ReadBitField(destination.Span, selection, bits);
                 return;
             }
             switch (Dtype)
             {
-                case { Kind: 'f', Size: 4 }: Guard(Name, () => Read(destination, selection)); break;
+                case { Kind: 'f', Size: 4 }: Guard(Name, () => ReadInto(destination, selection)); break;
                 case { Kind: 'f', Size: 8 }: Convert<double>(destination, selection, (int)first); break;
                 case { Kind: 'f', Size: 2 }: Convert<Half>(destination, selection, (int)first); break;
                 case { Kind: 'i', Size: 1 }: Convert<sbyte>(destination, selection, (int)first); break;
@@ -660,14 +660,15 @@ internal static class Hdf5
         /// Integers of fewer bits than their bytes: each value's bits taken from its offset, sign-extended from its top
         /// bit when signed, as libhdf5 converts them to a native type.
         /// </summary>
-        private void ReadBitField(float[] destination, Selection selection, (int Offset, int Precision) bits)
+        private void ReadBitField(Span<float> destination, Selection selection, (int Offset, int Precision) bits)
         {
+            int length = destination.Length;
             ulong[] raw = Dtype.Size switch
             {
-                1 => Array.ConvertAll(Guard(Name, () => Read(new byte[destination.Length], selection)), v => (ulong)v),
-                2 => Array.ConvertAll(Guard(Name, () => Read(new ushort[destination.Length], selection)), v => (ulong)v),
-                4 => Array.ConvertAll(Guard(Name, () => Read(new uint[destination.Length], selection)), v => (ulong)v),
-                _ => Guard(Name, () => Read(new ulong[destination.Length], selection)),
+                1 => Array.ConvertAll(Guard(Name, () => Read(new byte[length], selection)), v => (ulong)v),
+                2 => Array.ConvertAll(Guard(Name, () => Read(new ushort[length], selection)), v => (ulong)v),
+                4 => Array.ConvertAll(Guard(Name, () => Read(new uint[length], selection)), v => (ulong)v),
+                _ => Guard(Name, () => Read(new ulong[length], selection)),
             };
             ulong mask = bits.Precision == 64 ? ulong.MaxValue : (1UL << bits.Precision) - 1;
             int unused = 64 - bits.Precision;
@@ -684,12 +685,22 @@ internal static class Hdf5
             return buffer;
         }
 
+        /// <summary>
+        /// Float32 values read straight into <paramref name="destination"/> (the table's whole array when it is held whole);
+        /// only PureHDF's native datasets, which every file opened here gives, read into a span.
+        /// </summary>
+        private Memory<float> ReadInto(Memory<float> destination, Selection selection)
+        {
+            ((NativeDataset)dataset).Read(destination.Span, fileSelection: selection, memoryDims: [(ulong)destination.Length]);
+            return destination;
+        }
+
         /// <summary>Reads the block in its stored type and converts it (float64 beyond float32's range becomes ±Inf, which reading refuses).</summary>
-        private void Convert<T>(float[] destination, Selection selection, int firstRow) where T : unmanaged, INumberBase<T>
+        private void Convert<T>(Memory<float> destination, Selection selection, int firstRow) where T : unmanaged, INumberBase<T>
         {
             var stored = Guard(Name, () => Read(new T[destination.Length], selection));
-            TensorPrimitives.ConvertTruncating<T, float>(stored, destination);
-            if (stored is double[] values) CheckBeyondFloat32(values, destination, firstRow);
+            TensorPrimitives.ConvertTruncating<T, float>(stored, destination.Span);
+            if (stored is double[] values) CheckBeyondFloat32(values, destination.Span, firstRow);
         }
 
         private bool released;

@@ -92,7 +92,7 @@ internal sealed class ParquetColumn : TableColumn
             int length = 1;
             while (length < rep.Length && rep[length] != 0) length++;
             Cols = length;
-            DecodeOnOpening(g, raw is ParquetChunk<float>, rows => DecodeList(g, raw, rows));
+            DecodeOnOpening(g, raw is ParquetChunk<float>, rows => DecodeList(g, raw, rows.Span));
             return;
         }
         Cols = 0;
@@ -130,18 +130,18 @@ internal sealed class ParquetColumn : TableColumn
         ? ParquetChunk<double>.Read(Path, reader.RowGroups[group], group, field)
         : ParquetChunk<float>.Read(Path, reader.RowGroups[group], group, field);
 
-    protected override void Decode(int chunk, float[] destination)
+    protected override void Decode(int chunk, Memory<float> destination)
     {
         if (leaf is null)
         {
-            for (int d = 0; d < dimensions.Length; d++) DecodeDimension(chunk, d, destination);
+            for (int d = 0; d < dimensions.Length; d++) DecodeDimension(chunk, d, destination.Span);
             return;
         }
         using var raw = ReadRaw(chunk, leaf);
-        DecodeList(chunk, raw, destination);
+        DecodeList(chunk, raw, destination.Span);
     }
 
-    private void DecodeList(int chunk, ParquetChunk raw, float[] destination)
+    private void DecodeList(int chunk, ParquetChunk raw, Span<float> destination)
     {
         switch (raw)
         {
@@ -155,7 +155,7 @@ internal sealed class ParquetColumn : TableColumn
     }
 
     /// <summary>Column <paramref name="d"/> of a wide table's row group into every row's dimension d: a number in every row.</summary>
-    private void DecodeDimension(int chunk, int d, float[] destination)
+    private void DecodeDimension(int chunk, int d, Span<float> destination)
     {
         var field = dimensions[d];
         using var raw = ReadRaw(chunk, field);
@@ -167,12 +167,12 @@ internal sealed class ParquetColumn : TableColumn
         switch (raw)
         {
             case ParquetChunk<float> f:
-                for (int r = 0; r < rows; r++) destination[(long)r * Cols + d] = f.Values[r];
+                for (int r = 0; r < rows; r++) destination[r * Cols + d] = f.Values[r];
                 break;
             case ParquetChunk<double> v:
                 for (int r = 0; r < rows; r++)
                 {
-                    float value = destination[(long)r * Cols + d] = (float)v.Values[r];
+                    float value = destination[r * Cols + d] = (float)v.Values[r];
                     if (RefuseBeyondFloat32 && float.IsInfinity(value) && double.IsFinite(v.Values[r]))
                         throw RowFile.BeyondFloat32(Name, $"row {firstRow + r} column '{field.Name}'", v.Values[r].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
                 }
@@ -185,7 +185,7 @@ internal sealed class ParquetColumn : TableColumn
     /// Walks the levels of one row group: each row must be a list of Cols present values. ParquetChunk has checked that
     /// the values reach the last entry the levels mark present, so none is read from before the page was decoded.
     /// </summary>
-    private void Fill<T>(int chunk, Span<T> values, Span<int> def, Span<int> rep, float[] destination, Func<T, float> convert)
+    private void Fill<T>(int chunk, Span<T> values, Span<int> def, Span<int> rep, Span<float> destination, Func<T, float> convert)
     {
         int maxDef = leaf!.MaxDefinitionLevel, presentList = maxDef - (leaf.IsNullable ? 1 : 0);
         int rows = ChunkRows(chunk), firstRow = ChunkFirstRow(chunk);
@@ -205,7 +205,7 @@ internal sealed class ParquetColumn : TableColumn
                 throw BadRow(firstRow + row, def[i] == 0 && ListIsNullable ? "is null; every row needs a list of numbers" : "is an empty list; every row needs a list of numbers");
             if (def[i] < maxDef) throw BadRow(firstRow + row, $"has a null at position {inRow}; values must be numbers");
             if (inRow >= Cols) throw WrongLength(firstRow + row, CountRow(rep, i - inRow));
-            destination[(long)row * Cols + inRow] = convert(values[next++]);
+            destination[row * Cols + inRow] = convert(values[next++]);
             inRow++;
         }
         if (row >= 0 && inRow != Cols) throw WrongLength(firstRow + row, inRow);

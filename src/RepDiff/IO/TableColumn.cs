@@ -73,8 +73,11 @@ internal abstract class TableColumn : IDisposable
     protected int ChunkFirstRow(int chunk) => (int)chunkStarts[chunk];
     protected int ChunkRows(int chunk) => (int)(chunkStarts[chunk + 1] - chunkStarts[chunk]);
 
-    /// <summary>Decodes chunk <paramref name="chunk"/> into rows × Cols floats (row-major), validating every row.</summary>
-    protected abstract void Decode(int chunk, float[] destination);
+    /// <summary>
+    /// Decodes chunk <paramref name="chunk"/> into rows × Cols floats (row-major), validating every row: a chunk of its own,
+    /// or the chunk's rows of the whole table when it is held whole.
+    /// </summary>
+    protected abstract void Decode(int chunk, Memory<float> destination);
 
     /// <summary>Copies rows [first, first + count) into destination, decoding the chunks they lie in.</summary>
     public void ReadRows(int first, int count, Span<float> destination)
@@ -104,19 +107,28 @@ internal abstract class TableColumn : IDisposable
 
     private long FileBytes() => File.Exists(Path) ? new FileInfo(Path).Length : 0;
 
-    /// <summary>Chunk <paramref name="chunk"/>'s rows in <see cref="whole"/>, decoded into it the first time they are read.</summary>
+    /// <summary>
+    /// Chunk <paramref name="chunk"/>'s rows in <see cref="whole"/>, decoded straight into them the first time they are read:
+    /// decoded into a chunk of its own and copied, a table held whole had allocated and written its size twice.
+    /// </summary>
     private Span<float> WholeChunk(int chunk)
+    {
+        var rows = WholeRows(chunk);
+        if (!decodedIntoWhole![chunk])
+        {
+            CheckChunkSize(chunk);
+            Decode(chunk, rows);
+            decodedIntoWhole[chunk] = true;
+        }
+        return rows.Span;
+    }
+
+    /// <summary>Where chunk <paramref name="chunk"/>'s rows lie in <see cref="whole"/>, allocated at the first chunk.</summary>
+    private Memory<float> WholeRows(int chunk)
     {
         whole ??= PageAdvice.NewArray<float>((long)Rows * Cols);
         decodedIntoWhole ??= new bool[ChunkCount];
-        var rows = whole.AsSpan(ChunkFirstRow(chunk) * Cols, ChunkRows(chunk) * Cols);
-        if (!decodedIntoWhole[chunk])
-        {
-            Chunk(chunk).CopyTo(rows);
-            (cached, cachedChunk) = (null, -1); // held in whole now
-            decodedIntoWhole[chunk] = true;
-        }
-        return rows;
+        return whole.AsMemory(ChunkFirstRow(chunk) * Cols, ChunkRows(chunk) * Cols);
     }
 
     /// <summary>
@@ -159,14 +171,16 @@ internal abstract class TableColumn : IDisposable
     /// a chunk is decoded again when read.
     /// </summary>
     /// <param name="float32">Whether the stored values are float32 or narrower, so none can have become ±Inf.</param>
-    protected void DecodeOnOpening(int chunk, bool float32, Action<float[]> decode)
+    protected void DecodeOnOpening(int chunk, bool float32, Action<Memory<float>> decode)
     {
         CheckChunkSize(chunk);
-        var values = new float[(long)ChunkRows(chunk) * Cols];
+        bool held = HoldsWhole;
+        float[]? own = held ? null : new float[(long)ChunkRows(chunk) * Cols];
+        Memory<float> values = held ? WholeRows(chunk) : own;
         decode(values);
-        if (!float32 && RowFile.FirstNonFinite(values) >= 0) return;
-        (cached, cachedChunk) = (values, chunk);
-        if (HoldsWhole) WholeChunk(chunk);
+        if (!float32 && RowFile.FirstNonFinite(values.Span) >= 0) return; // decoded again when read, over the same rows if held
+        if (held) decodedIntoWhole![chunk] = true;
+        else (cached, cachedChunk) = (own, chunk);
     }
 
     /// <summary>
