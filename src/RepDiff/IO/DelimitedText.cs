@@ -118,11 +118,15 @@ public static class DelimitedText
 
     /// <summary>
     /// A cell that is several numbers: fields split by another separator than the file's. "0.1 0.2 0.3" is np.savetxt's
-    /// default (a space); it had been taken for a header and the next line's numbers for a column of ids.
+    /// default (a space); it had been taken for a header and the next line's numbers for a column of ids. Or one number
+    /// written with a decimal comma.
     /// </summary>
     private static string? OtherSeparatorHint(string field, char delimiter)
     {
         if (field.Contains(';')) return SemicolonHint(delimiter);
+        // "0,5" in a .tsv: a spreadsheet's decimal comma (a .csv splits it into two fields instead).
+        if (delimiter == '\t' && field.Count(c => c == ',') == 1 && TryParse(field.Replace(',', '.'), out _))
+            return " (a decimal comma, as spreadsheets in many locales write numbers? numbers are read with a decimal point: 0.5, not 0,5)";
         var parts = field.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length < 2 || !parts.All(p => TryParse(p, out _))) return null;
         return delimiter == '\t'

@@ -194,7 +194,8 @@ internal static class FileSignature
         {
             // Plain text under a table's name is a table of one column, or its reader says which cell is no number; under
             // a JSON Lines name, its reader says which line is no JSON record.
-            ".csv" or ".tsv" => html || kind.Extension is { } extension && extension != named ? kind : null,
+            // A tab in a .tsv's first line is its own separator, commas beside it decimal commas or text: its reader says which cell.
+            ".csv" or ".tsv" => html || kind.Extension is { } extension && extension != named && !(named == ".tsv" && firstLine.Contains('\t')) ? kind : null,
             ".jsonl" => html || kind.Extension is ".csv" or ".tsv" ? kind : null,
             _ => kind,
         };

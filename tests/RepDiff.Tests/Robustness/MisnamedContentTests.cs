@@ -178,6 +178,20 @@ public class MisnamedContentTests : IDisposable
         Run("inspect", path).AssertBadInput($"{path}: {message}");
     }
 
+    /// <summary>
+    /// A .tsv of decimal commas (a spreadsheet's export) has tabs and commas in its first line: it is a TSV file, and its
+    /// reader names the first cell that is no number and the decimal comma; "rename it to end in .csv" would have it split
+    /// at the decimal commas.
+    /// </summary>
+    [Fact]
+    public void ATsvWithDecimalCommasIsLeftToItsReaderWhichNamesTheDecimalComma()
+    {
+        string path = Path.Combine(dir, "emb.tsv");
+        File.WriteAllText(path, "0,5\t0,25\n1,5\t2,0\n3,0\t1,0\n");
+        Run("inspect", path).AssertBadInput($"{path}: line 2 column 1: '1,5' is not a number (a decimal comma, as spreadsheets in many locales write numbers? "
+            + "numbers are read with a decimal point: 0.5, not 0,5)");
+    }
+
     /// <summary>The .mat case the extension had decided: text, an HTML page or nothing named .mat is not MATLAB's older format.</summary>
     [Fact]
     public void AMatFileThatIsTextIsNotCalledMatlabs()
