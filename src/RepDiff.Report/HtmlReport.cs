@@ -544,12 +544,14 @@ public static partial class HtmlReport
     private static string Statement(ReportModel model, Explanation e, Direction direction)
     {
         var (a, b) = (BidiControls.Isolate(model.NameA), BidiControls.Isolate(model.NameB));
+        var found = model.FindingOf(e.Method, direction.Name);
+        // Groups at or below chance did not find what the reading claims: it says what was looked for, the finding what was found.
         string text = Isolated(model.Findings.FirstOrDefault(f => f.Method == e.Method)?.OfGivenGroups == true && GivenReading(direction.Name, a, b) is { } given
-            ? given : DirectionNames.Reading(direction.Name, a, b));
+            ? given : found?.NoBetterThanChance == true ? DirectionNames.Sought(direction.Name, a, b) : DirectionNames.Reading(direction.Name, a, b));
         // A finding with no lead concept is the sentence for a direction with nothing to describe (none confirmed, or no
         // better than random groups), the one the terminal prints; it is shown as it is, not replaced by a label mix.
         // Without labels a finding is shown only when texts' words or length name a concept; otherwise it would say no more than the statement.
-        if (model.FindingOf(e.Method, direction.Name) is { } finding && (finding.Lead is null or { Mix: not ConceptMix.Unlabelled } || finding.NamedWithoutLabels))
+        if (found is { } finding && (finding.Lead is null or { Mix: not ConceptMix.Unlabelled } || finding.NamedWithoutLabels))
             return text + " <span class=\"finding\">" + Isolated(finding.Isolated) + "</span>";
         // The label mix across the direction's concepts, each concept weighted equally.
         var counts = Described(direction).Take(MaxConceptsShown).Select(c => c.LabelCounts).OfType<Dictionary<string, int>>().Where(c => c.Count > 0).ToList();

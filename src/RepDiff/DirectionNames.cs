@@ -37,4 +37,15 @@ public static class DirectionNames
         MoreFrequentInRef => $"Modes where {ModelReference.Of("the reference set", nameB)} has more samples than {ModelReference.Of("the test set", nameA)}.",
         _ => Title(name) + ".",
     };
+
+    /// <summary>
+    /// What a difference direction looked for, where its groups did not bear it out (no better than random groups, or the
+    /// other way): the <see cref="Reading"/> as a search, not a claim that the finding beside it would contradict.
+    /// </summary>
+    public static string Sought(string name, string nameA, string nameB) => name switch
+    {
+        MoreSimilarInA => $"Looked for samples that {ModelReference.Of("A", nameA)} ranks as nearer neighbours of each other than {ModelReference.Of("B", nameB)} does.",
+        MoreSimilarInB => $"Looked for samples that {ModelReference.Of("B", nameB)} ranks as nearer neighbours of each other than {ModelReference.Of("A", nameA)} does.",
+        _ => Reading(name, nameA, nameB),
+    };
 }

@@ -265,6 +265,28 @@ public class HtmlReportTests
         Assert.DoesNotContain("class=\"words\"", HtmlReport.Render(Model(unlabelled, bare)));
     }
 
+    /// <summary>
+    /// A direction whose groups are below chance (KODA's direction a on minilm/arctic, h235: BSR 0.306 against 0.495 ± 0.033)
+    /// had its reading "A ranks these samples as nearer neighbours … than B does" stand before its finding, which says B
+    /// ranks them nearer: the reading now says what was looked for. A direction above chance keeps its reading.
+    /// </summary>
+    [Fact]
+    public void ADirectionBelowChanceSaysWhatItLookedForNotThatItHolds()
+    {
+        var (pair, e) = Synthetic();
+        e.Method = "koda";
+        e.Metrics["bsr"] = new JsonObject { [DirectionNames.MoreSimilarInA] = 0.306, [DirectionNames.MoreSimilarInB] = 0.9 };
+        e.Metrics["bsr_chance"] = new JsonObject { [DirectionNames.MoreSimilarInA] = 0.495, [DirectionNames.MoreSimilarInB] = 0.5 };
+        e.Metrics["bsr_chance_sd"] = new JsonObject { [DirectionNames.MoreSimilarInA] = 0.033, [DirectionNames.MoreSimilarInB] = 0.03 };
+        string html = HtmlReport.Render(Model(pair, e));
+        string Statement(string title) => Regex.Match(html, $"<h3>{title}</h3><p class=\"statement\">(.*?)</p>").Groups[1].Value;
+        string a = Statement("More similar in A");
+        Assert.StartsWith("Looked for samples that A (<bdi>a.npy</bdi>) ranks as nearer neighbours of each other than B (<bdi>b.npy</bdi>) does. ", a);
+        Assert.Contains("below chance, the opposite of this direction", a);
+        Assert.DoesNotContain("ranks these samples", a);
+        Assert.StartsWith("B (<bdi>b.npy</bdi>) ranks these samples as nearer neighbours of each other than A (<bdi>a.npy</bdi>) does.", Statement("More similar in B"));
+    }
+
     [Fact]
     public void ReportIsSelfContainedAndHasAllParts()
     {
