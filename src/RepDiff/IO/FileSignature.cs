@@ -42,12 +42,39 @@ internal static class FileSignature
             head = head[..InputFile.ReadFully(stream, head)];
             if (head.IsEmpty) return (null, Empty);
             if (Format(head, stream, named) is { } format) return format;
-            if (Compression(head) is var (kind, tool, suffix)) return (null, Compressed(path, kind, tool, suffix, "files"));
+            if (Compression(head) is var (kind, tool, suffix)) return (null, Compressed(path, kind, tool, suffix, named == TextName ? "text files" : "files"));
             if (head.StartsWith("MATLAB 5.0 MAT-file"u8)) return (null, MatlabBefore73);
             if (head.StartsWith("FEA1"u8)) return (null, Feather1);
             if (head is [0x80, >= 2 and <= 5, ..]) return (null, LegacyTorch);
             return (null, Text(head, whole: stream.Length <= head.Length, named));
         }
+    }
+
+    /// <summary>The name <see cref="Of"/> is given for a file read as text whatever its name (labels, ids, texts, metadata, groups).</summary>
+    private const string TextName = ".txt";
+
+    /// <summary>
+    /// What a file read as text plainly is instead, or null: an embedding format, a zip, an HTML page, a compressed, MATLAB,
+    /// Feather 1 or pickled file. Such a side file had been refused at its first NUL byte or invalid UTF-8 ("line 1 is not
+    /// valid UTF-8" for an .npy given as --texts), or counted as one entry (an HTML page given as --labels). Text of any other
+    /// kind, an empty file and bytes of no known signature are left to the reader, which says what is wrong with them.
+    /// </summary>
+    public static Foreign? NotText(string path)
+    {
+        var (format, other) = Of(path, TextName);
+        if (format is not null)
+        {
+            // A table may be metadata under its own name; an array is most likely embeddings.
+            var content = EmbeddingFormat.OfExtension(format)!;
+            return new($"{content.Noun}{(content.HasColumns ? "" : " (embeddings?)")}, not text",
+                "side files are read as UTF-8 text unless named for a format their option reads (a 1-D .npy of labels or ids; a .parquet or .arrow table of metadata): give the text file, or rename it");
+        }
+        // Text, bytes of no known signature or an empty file: the reader says what is wrong with it, if anything.
+        if (other is null || other == Empty) return null;
+        // A compressed file or a web page: its own advice says what to do.
+        if (other is { AgainstName: false } or { What: HtmlPageWhat }) return other;
+        string what = other == LegacyTorch ? "a Python pickle (pickle.dump, or torch.save before 1.6)" : other.What;
+        return new($"{what}, not text", "side files are read as UTF-8 text as they are: give the text file itself (unzip or export it first)");
     }
 
     /// <summary>The embedding format whose signature the bytes begin with, or, for a zip, what its entries say it is.</summary>
@@ -167,6 +194,8 @@ internal static class FileSignature
 
     private const string ByExtension = "text files are read by their extension";
 
+    private const string HtmlPageWhat = "an HTML page";
+
     /// <summary>
     /// Text (UTF-8 without NUL or control characters, a sequence cut at the end of what was read aside): an HTML page, JSON,
     /// tab- or comma-separated by its first line, or plain text. Under the name of a text format RepDiff reads, only text
@@ -185,7 +214,7 @@ internal static class FileSignature
         string lower = text.ToLowerInvariant();
         string firstLine = text.Split('\n')[0];
         bool html = lower.StartsWith("<!doctype html", StringComparison.Ordinal) || (lower.StartsWith('<') && lower.Contains("<html", StringComparison.Ordinal));
-        Foreign kind = html ? new("an HTML page", "a web page saved in place of the file (an error or sign-in page?): download the file again from where it is stored, not its web page")
+        Foreign kind = html ? new(HtmlPageWhat, "a web page saved in place of the file (an error or sign-in page?): download the file again from where it is stored, not its web page")
             : text.StartsWith('{') || text.StartsWith('[') ? new("JSON text", $"if it holds one record or vector per line, rename it to end in .jsonl ({ByExtension})", ".jsonl")
             : firstLine.Contains('\t') && !firstLine.Contains(',') ? new("tab-separated text", $"if it is a table of numbers, rename it to end in .tsv ({ByExtension})", ".tsv")
             : firstLine.Contains(',') ? new("comma-separated text (CSV)", $"if it is a table of numbers, rename it to end in .csv ({ByExtension})", ".csv")
@@ -197,6 +226,8 @@ internal static class FileSignature
             // A tab in a .tsv's first line is its own separator, commas beside it decimal commas or text: its reader says which cell.
             ".csv" or ".tsv" => html || kind.Extension is { } extension && extension != named && !(named == ".tsv" && firstLine.Contains('\t')) ? kind : null,
             ".jsonl" => html || kind.Extension is ".csv" or ".tsv" ? kind : null,
+            // Text read as text is what it is for, unless it is a web page.
+            TextName => html ? kind : null,
             _ => kind,
         };
     }

@@ -142,8 +142,9 @@ public static class SampleFiles
     /// </summary>
     private static void RefuseContainer(string path, string reads, string how)
     {
-        if (EmbeddingFormat.Of(path) is not { OpenArchive: not null }) return;
-        throw RepDiffInputException.ForFile(path, $"is a {Path.GetExtension(path).ToLowerInvariant()} file, not {reads}; {how}");
+        // Named by its content, as it is told: a Parquet table named texts.txt had been "is a .txt file, not texts".
+        if (EmbeddingFormat.Of(path) is not { OpenArchive: not null } format) return;
+        throw RepDiffInputException.ForFile(path, $"is {format.Noun}, not {reads}; {how}");
     }
 
     /// <summary>

@@ -29,29 +29,15 @@ internal sealed class TextLines : IDisposable
     /// <param name="strictUtf8">Invalid UTF-8 is an error naming its line instead of becoming U+FFFD.</param>
     public TextLines(string path, int maxChars, int memoryFactor = 3, bool strictUtf8 = false)
     {
+        // Only a regular file is looked at before it is read: a pipe's first bytes would be gone.
+        if (FileKind.Of(path) == FileKind.Regular && FileSignature.NotText(path) is { } other)
+            throw RepDiffInputException.ForFile(path, $"is {other.What}; {other.Advice}");
         var stream = InputFile.OpenRead(path);
-        if (Compression(stream) is (string kind, string tool, string suffix))
-        {
-            stream.Dispose();
-            var compressed = FileSignature.Compressed(path, kind, tool, suffix, "text files");
-            throw RepDiffInputException.ForFile(path, $"is {compressed.What}; {compressed.Advice}");
-        }
         FileBytes = stream.Length;
         MemoryBudget.EnsureFits(path, stream.Length * memoryFactor, $"reading this {MemoryBudget.Megabytes(stream.Length)} text file");
         reader = new StreamReader(strictUtf8 ? new Utf8Check(stream, path) : stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         this.path = path;
         this.maxChars = maxChars;
-    }
-
-    /// <summary>
-    /// What compressed the file (<see cref="FileSignature.Compression"/>), or null: the bundled data/brown/brown-sentences.tsv.gz
-    /// given as --texts had been "line 1 is not valid UTF-8", and data/fashion-mnist/test-labels.csv.gz as --labels "line 1
-    /// holds a NUL character … UTF-16 text …?".
-    /// </summary>
-    private static (string Kind, string Tool, string Suffix)? Compression(FileStream stream)
-    {
-        Span<byte> head = stackalloc byte[10];
-        return FileSignature.Compression(head[..RandomAccess.Read(stream.SafeFileHandle, head, 0)]);
     }
 
     /// <summary>The next line without its line end, or null at the end of the file.</summary>

@@ -206,11 +206,11 @@ public class SampleFileTests
         string archive = Path.Combine(AppContext.BaseDirectory, "Data", "golden", "stored.npz"); // numpy.savez's
         foreach (string path in new[] { table, archive })
         {
-            string ext = Path.GetExtension(path);
+            string noun = EmbeddingFormat.OfExtension(path)!.Noun;
             var images = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadImages(path));
-            Assert.StartsWith($"{path}: is a {ext} file, not images (a folder of image files, a manifest with one image path per line, or a .npy of pixel arrays); save the images to a folder first", images.Message);
+            Assert.StartsWith($"{path}: is {noun}, not images (a folder of image files, a manifest with one image path per line, or a .npy of pixel arrays); save the images to a folder first", images.Message);
             var texts = Assert.Throws<RepDiffInputException>(() => SampleFiles.LoadTexts(path));
-            Assert.StartsWith($"{path}: is a {ext} file, not texts (one per line, or JSON Lines records); write the text column one text per line first", texts.Message);
+            Assert.StartsWith($"{path}: is {noun}, not texts (one per line, or JSON Lines records); write the text column one text per line first", texts.Message);
         }
     }
 

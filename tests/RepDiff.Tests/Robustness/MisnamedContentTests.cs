@@ -120,6 +120,42 @@ public class MisnamedContentTests : IDisposable
     }
 
     /// <summary>
+    /// A side file (labels, texts, metadata) whose bytes are another format is refused in one line naming the file and what
+    /// it is: an .npy given as --texts had been "line 1 is not valid UTF-8", an HTML page as --labels "has 1 entries but the
+    /// representations have 60 rows", a zip or Parquet table as --metadata refused at a NUL byte. Each is named .txt (.csv for
+    /// --metadata, which reads tables by their name), as a file is that was saved in place of the text one.
+    /// </summary>
+    [Theory]
+    [InlineData("--labels", "npy", "is an .npy array")]
+    [InlineData("--labels", "html", "is an HTML page")]
+    [InlineData("--labels", "zip of text", "is a zip archive of other files (readme.txt)")]
+    [InlineData("--labels", "parquet", "is a Parquet table")]
+    [InlineData("--texts", "npy", "is an .npy array")]
+    [InlineData("--texts", "html", "is an HTML page")]
+    [InlineData("--texts", "zip of text", "is a zip archive of other files (readme.txt)")]
+    [InlineData("--texts", "parquet", "is a Parquet table")]
+    [InlineData("--metadata", "npy", "is an .npy array")]
+    [InlineData("--metadata", "html", "is an HTML page")]
+    [InlineData("--metadata", "zip of text", "is a zip archive of other files (readme.txt)")]
+    [InlineData("--metadata", "parquet", "is a Parquet table")]
+    public void ASideFileOfAnotherFormatIsRefusedSayingWhatItIs(string option, string kind, string what)
+    {
+        var (a, b, _) = SmallPair(dir);
+        byte[] bytes = kind switch
+        {
+            "npy" => File.ReadAllBytes(GoldenFileTests.Golden("le_f4.npy")),
+            "html" => Foreign()["error page"].Bytes,
+            "zip of text" => ZipOf("readme.txt"),
+            _ => Binary()["parquet"].Bytes,
+        };
+        string side = Path.Combine(dir, option == "--metadata" ? "side.csv" : "side.txt"), output = Path.Combine(dir, "out");
+        File.WriteAllBytes(side, bytes);
+        var run = Run("compare", a, b, option, side, "--out", output);
+        run.AssertBadInput($"error: {side}: {what}");
+        Assert.False(Directory.Exists(output), "--out was made");
+    }
+
+    /// <summary>
     /// One refusal: a pair command given the file as A ends with exit code 2 and exactly one line, naming the file, saying
     /// what it is (when RepDiff can tell) and what to do, and --out is not made.
     /// </summary>
