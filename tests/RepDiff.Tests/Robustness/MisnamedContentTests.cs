@@ -119,6 +119,15 @@ public class MisnamedContentTests : IDisposable
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
+    public static TheoryData<string, string> SideFiles()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var option in new[] { "--labels", "--texts", "--metadata" })
+            foreach (var kind in new[] { "npy", "html", "zip of text", "parquet" })
+                data.Add(option, kind);
+        return data;
+    }
+
     /// <summary>
     /// A side file (labels, texts, metadata) whose bytes are another format is refused in one line naming the file and what
     /// it is: an .npy given as --texts had been "line 1 is not valid UTF-8", an HTML page as --labels "has 1 entries but the
@@ -126,27 +135,16 @@ public class MisnamedContentTests : IDisposable
     /// --metadata, which reads tables by their name), as a file is that was saved in place of the text one.
     /// </summary>
     [Theory]
-    [InlineData("--labels", "npy", "is an .npy array")]
-    [InlineData("--labels", "html", "is an HTML page")]
-    [InlineData("--labels", "zip of text", "is a zip archive of other files (readme.txt)")]
-    [InlineData("--labels", "parquet", "is a Parquet table")]
-    [InlineData("--texts", "npy", "is an .npy array")]
-    [InlineData("--texts", "html", "is an HTML page")]
-    [InlineData("--texts", "zip of text", "is a zip archive of other files (readme.txt)")]
-    [InlineData("--texts", "parquet", "is a Parquet table")]
-    [InlineData("--metadata", "npy", "is an .npy array")]
-    [InlineData("--metadata", "html", "is an HTML page")]
-    [InlineData("--metadata", "zip of text", "is a zip archive of other files (readme.txt)")]
-    [InlineData("--metadata", "parquet", "is a Parquet table")]
-    public void ASideFileOfAnotherFormatIsRefusedSayingWhatItIs(string option, string kind, string what)
+    [MemberData(nameof(SideFiles))]
+    public void ASideFileOfAnotherFormatIsRefusedSayingWhatItIs(string option, string kind)
     {
         var (a, b, _) = SmallPair(dir);
-        byte[] bytes = kind switch
+        var (bytes, what) = kind switch
         {
-            "npy" => File.ReadAllBytes(GoldenFileTests.Golden("le_f4.npy")),
-            "html" => Foreign()["error page"].Bytes,
-            "zip of text" => ZipOf("readme.txt"),
-            _ => Binary()["parquet"].Bytes,
+            "npy" => (File.ReadAllBytes(GoldenFileTests.Golden("le_f4.npy")), "is an .npy array"),
+            "html" => (Foreign()["error page"].Bytes, "is an HTML page"),
+            "zip of text" => (ZipOf("readme.txt"), "is a zip archive of other files (readme.txt)"),
+            _ => (Binary()["parquet"].Bytes, "is a Parquet table"),
         };
         string side = Path.Combine(dir, option == "--metadata" ? "side.csv" : "side.txt"), output = Path.Combine(dir, "out");
         File.WriteAllBytes(side, bytes);
