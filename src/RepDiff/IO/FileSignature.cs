@@ -33,21 +33,24 @@ internal static class FileSignature
     /// </summary>
     public static (string? Format, Foreign? Other) Of(string path, string? named)
     {
-        Span<byte> head = stackalloc byte[HeadBytes];
         FileStream stream;
         try { stream = InputFile.OpenRead(path); }
         catch (RepDiffInputException) { return (null, null); }
-        using (stream)
-        {
-            head = head[..InputFile.ReadFully(stream, head)];
-            if (head.IsEmpty) return (null, Empty);
-            if (Format(head, stream, named) is { } format) return format;
-            if (Compression(head) is var (kind, tool, suffix)) return (null, Compressed(path, kind, tool, suffix, named == TextName ? "text files" : "files"));
-            if (head.StartsWith("MATLAB 5.0 MAT-file"u8)) return (null, MatlabBefore73);
-            if (head.StartsWith("FEA1"u8)) return (null, Feather1);
-            if (head is [0x80, >= 2 and <= 5, ..]) return (null, LegacyTorch);
-            return (null, Text(head, whole: stream.Length <= head.Length, named));
-        }
+        using (stream) return Of(stream, path, named);
+    }
+
+    /// <summary><see cref="Of(string, string?)"/> of a file open at its start, which is left anywhere in it.</summary>
+    private static (string? Format, Foreign? Other) Of(FileStream stream, string path, string? named)
+    {
+        Span<byte> head = stackalloc byte[HeadBytes];
+        head = head[..InputFile.ReadFully(stream, head)];
+        if (head.IsEmpty) return (null, Empty);
+        if (Format(head, stream, named) is { } format) return format;
+        if (Compression(head) is var (kind, tool, suffix)) return (null, Compressed(path, kind, tool, suffix, named == TextName ? "text files" : "files"));
+        if (head.StartsWith("MATLAB 5.0 MAT-file"u8)) return (null, MatlabBefore73);
+        if (head.StartsWith("FEA1"u8)) return (null, Feather1);
+        if (head is [0x80, >= 2 and <= 5, ..]) return (null, LegacyTorch);
+        return (null, Text(head, whole: stream.Length <= head.Length, named));
     }
 
     /// <summary>The name <see cref="Of"/> is given for a file read as text whatever its name (labels, ids, texts, metadata, groups).</summary>
@@ -59,9 +62,13 @@ internal static class FileSignature
     /// valid UTF-8" for an .npy given as --texts), or counted as one entry (an HTML page given as --labels). Text of any other
     /// kind, an empty file and bytes of no known signature are left to the reader, which says what is wrong with them.
     /// </summary>
-    public static Foreign? NotText(string path)
+    /// <param name="stream">The file, open and seekable; it is read from its start and left there, for its reader (an input
+    /// is opened once for what it is, as <c>InputFormatTests.EachInputIsOpenedForItsFormatOnce</c> counts).</param>
+    public static Foreign? NotText(FileStream stream, string path)
     {
-        var (format, other) = Of(path, TextName);
+        stream.Position = 0;
+        var (format, other) = Of(stream, path, TextName);
+        stream.Position = 0;
         if (format is not null)
         {
             // A table may be metadata under its own name; an array is most likely embeddings.

@@ -29,10 +29,13 @@ internal sealed class TextLines : IDisposable
     /// <param name="strictUtf8">Invalid UTF-8 is an error naming its line instead of becoming U+FFFD.</param>
     public TextLines(string path, int maxChars, int memoryFactor = 3, bool strictUtf8 = false)
     {
-        // Only a regular file is looked at before it is read: a pipe's first bytes would be gone.
-        if (FileKind.Of(path) == FileKind.Regular && FileSignature.NotText(path) is { } other)
-            throw RepDiffInputException.ForFile(path, $"is {other.What}; {other.Advice}");
         var stream = InputFile.OpenRead(path);
+        // Only a regular file is looked at before it is read: a pipe's first bytes would be gone, a device's endless.
+        if (FileKind.Of(path) == FileKind.Regular && FileSignature.NotText(stream, path) is { } other)
+        {
+            stream.Dispose();
+            throw RepDiffInputException.ForFile(path, $"is {other.What}; {other.Advice}");
+        }
         FileBytes = stream.Length;
         MemoryBudget.EnsureFits(path, stream.Length * memoryFactor, $"reading this {MemoryBudget.Megabytes(stream.Length)} text file");
         reader = new StreamReader(strictUtf8 ? new Utf8Check(stream, path) : stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
