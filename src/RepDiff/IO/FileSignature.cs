@@ -203,6 +203,13 @@ internal static class FileSignature
 
     private const string HtmlPageWhat = "an HTML page";
 
+    /// <summary>Whether a line is one tag and nothing else ("&lt;!DOCTYPE html&gt;", "&lt;html lang=\"en\"&gt;"), as a saved page's first line is.</summary>
+    private static bool IsOneTag(string line)
+    {
+        string tag = line.Trim();
+        return tag.StartsWith('<') && tag.IndexOf('>') == tag.Length - 1;
+    }
+
     /// <summary>
     /// Text (UTF-8 without NUL or control characters, a sequence cut at the end of what was read aside): an HTML page, JSON,
     /// tab- or comma-separated by its first line, or plain text. Under the name of a text format RepDiff reads, only text
@@ -233,8 +240,9 @@ internal static class FileSignature
             // A tab in a .tsv's first line is its own separator, commas beside it decimal commas or text: its reader says which cell.
             ".csv" or ".tsv" => html || kind.Extension is { } extension && extension != named && !(named == ".tsv" && firstLine.Contains('\t')) ? kind : null,
             ".jsonl" => html || kind.Extension is ".csv" or ".tsv" ? kind : null,
-            // Text read as text is what it is for, unless it is a web page.
-            TextName => html ? kind : null,
+            // Text read as text is what it is for, unless it is a saved web page: its first line a doctype or <html> tag
+            // alone. A corpus of one HTML document per line is texts ("<html><body>…</body></html>" on its first line).
+            TextName => html && IsOneTag(firstLine) ? kind : null,
             _ => kind,
         };
     }

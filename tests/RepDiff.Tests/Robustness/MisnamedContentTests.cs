@@ -154,6 +154,21 @@ public class MisnamedContentTests : IDisposable
     }
 
     /// <summary>
+    /// A corpus of one HTML document per line is texts, not a web page saved in place of the file: only a page whose first
+    /// line is its doctype or &lt;html&gt; tag alone is refused as one.
+    /// </summary>
+    [Fact]
+    public void TextsOfOneHtmlDocumentPerLineAreRead()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string texts = Path.Combine(dir, "pages.txt"), output = Path.Combine(dir, "out");
+        File.WriteAllLines(texts, Enumerable.Range(0, 60).Select(i => $"<!DOCTYPE html><html><body><p>page {i} of the crawl</p></body></html>"));
+        var run = Run("pca", a, b, "--texts", texts, "--maps", "pca", "--out", output);
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.True(File.Exists(Path.Combine(output, "results.json")));
+    }
+
+    /// <summary>
     /// One refusal: a pair command given the file as A ends with exit code 2 and exactly one line, naming the file, saying
     /// what it is (when RepDiff can tell) and what to do, and --out is not made.
     /// </summary>
