@@ -366,9 +366,8 @@ public static partial class HtmlReport
             var e = explanations[m];
             var mine = rows.Where(r => r.Method == e.Method).ToList();
             if (mine.Count == 0) continue;
-            BsrRow? Side(string side) => e.Directions.FirstOrDefault(d => d.Explains == side) is { } d ? mine.FirstOrDefault(r => r.Direction == d.Name) : null;
-            var (a, b, mean) = (Side("a"), Side("b"), mine.FirstOrDefault(r => r.Direction == "mean"));
-            string nameA = a is null ? "" : SideName(e, a.Direction), nameB = b is null ? "" : SideName(e, b.Direction);
+            var ((nameA, a), (nameB, b)) = MeanSides(e, mine);
+            var mean = mine.FirstOrDefault(r => r.Direction == "mean");
             s.Append(Inv, $"<tr><td><a href=\"#method-{m}\">").Append(E(e.Method)).Append("</a></td>");
             s.Append(BsrCell(a?.Silb, a?.SilbChance)).Append(BsrCell(b?.Silb, b?.SilbChance))
                 .Append(BsrCell(mean?.Silb, mean?.SilbChance, best: mean?.Silb == best, sides: [(nameA, a?.Silb, a?.SilbChance), (nameB, b?.Silb, b?.SilbChance)]));
@@ -386,6 +385,18 @@ public static partial class HtmlReport
         ? string.Create(Inv, $"<td class=\"num{(sides is null ? "" : " mean")}{(best ? " best" : "")}\" style=\"--v:{Math.Clamp((x - (chance ?? 0.5)) * 2, 0, 1):F2}\">")
             + (sides is null ? BsrBesideChance(x, chance) : MeanBesideChance(x, chance, sides)) + "</td>"
         : "<td class=\"num\">–</td>";
+
+    /// <summary>
+    /// The sides a method's mean BSR is read against (<paramref name="rows"/>: the method's), by the table's columns A and B: the
+    /// rows of the directions that explain A and B, each with its <see cref="SideName"/> ("" and null where there is none). The
+    /// demo's index marks a mean by them too: it had counted every direction of the method, one explaining neither model as well.
+    /// </summary>
+    internal static ((string Name, BsrRow? Row) A, (string Name, BsrRow? Row) B) MeanSides(Explanation e, IReadOnlyList<BsrRow> rows)
+    {
+        (string, BsrRow?) Side(string side) => e.Directions.FirstOrDefault(d => d.Explains == side) is { } d && rows.FirstOrDefault(r => r.Direction == d.Name) is { } row
+            ? (SideName(e, row.Direction), row) : ("", null);
+        return (Side("a"), Side("b"));
+    }
 
     /// <summary>
     /// Marks a mean BSR whose <paramref name="sides"/> (<see cref="SideName"/>) are at or below their chance levels (the report's

@@ -28,13 +28,16 @@ public static class IndexPage
                 .Append(HtmlReport.E(entry.Title)).Append("</h2>");
             if (entry.Finding is { } finding) html.Append("<p class=\"finding\">").Append(HtmlReport.E(finding)).Append("</p>");
             // Each mean BSR beside its chance level, as in the reports: 0.476 reads as a result only against a chance of 0.50.
-            // A mean with a side at or below its chance level is marked † as in the reports' BSR table.
+            // A mean with a side at or below its chance level is marked † as in the reports' BSR table, by the same sides.
             var rows = BsrRow.From(c.Explanations).ToList();
             var means = rows.Where(r => r.Direction == "mean")
-                .Select(r => HtmlReport.E(r.Method) + " " + (r.Silb is double silb
-                    ? HtmlReport.MeanBesideChance(silb, r.SilbChance, rows.Where(side => side.Method == r.Method && side.Direction != "mean")
-                        .Select(side => (HtmlReport.SideName(c.Explanations.First(e => e.Method == r.Method), side.Direction), side.Silb, side.SilbChance)))
-                    : "–"));
+                .Select(r =>
+                {
+                    var ((nameA, a), (nameB, b)) = HtmlReport.MeanSides(c.Explanations.First(e => e.Method == r.Method), rows.Where(side => side.Method == r.Method).ToList());
+                    return HtmlReport.E(r.Method) + " " + (r.Silb is double silb
+                        ? HtmlReport.MeanBesideChance(silb, r.SilbChance, [(nameA, a?.Silb, a?.SilbChance), (nameB, b?.Silb, b?.SilbChance)])
+                        : "–");
+                });
             html.Append("<p>").Append(HtmlReport.E(entry.Description)).Append("</p><p class=\"nums\">")
                 .Append(HtmlReport.E(string.Create(CultureInfo.InvariantCulture, $"n = {c.Pair.N} · linear CKA {(c.Context["linear_cka"] is { } cka ? cka.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture) : "undefined")} · ")))
                 .Append("mean BSR (chance in small type; † a side at or below its chance level, named in its title): ").Append(string.Join(", ", means)).Append("</p></a>");

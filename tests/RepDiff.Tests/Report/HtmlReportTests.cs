@@ -639,6 +639,34 @@ public class HtmlReportTests
         Assert.Contains("† a side at or below its chance level, named in its title", index);
     }
 
+    /// <summary>
+    /// The demo's index marked a mean † by every direction of its method, the report's table by the directions that explain A and
+    /// B: a direction explaining neither model (as FINC's do) whose BSR was at chance marked the index's mean and not the table's.
+    /// </summary>
+    [Fact]
+    public void TheIndexMarksAMeanByTheSidesTheTableReadsItBy()
+    {
+        var (pair, explanation) = Synthetic();
+        ExplanationScoring.Score(explanation, pair);
+        explanation.Directions.Add(new Direction { Name = DirectionNames.MoreFrequentInTest, Rows = "test", Concepts = [] });
+        JsonObject Sides(double a, double b, double neither) => new() { ["more_similar_in_a"] = a, ["more_similar_in_b"] = b, [DirectionNames.MoreFrequentInTest] = neither, ["mean"] = (a + b) / 2 };
+        explanation.Metrics["bsr"] = Sides(0.9, 0.8, 0.3);
+        explanation.Metrics["bsr_chance"] = Sides(0.5, 0.5, 0.5);
+        string table = BsrTable(HtmlReport.Render(Model(pair, explanation)));
+        string silbMean = System.Text.RegularExpressions.Regex.Match(table, "<td class=\"num mean[^\"]*\"[^>]*>(.*?)</td>").Groups[1].Value;
+        Assert.StartsWith("0.850", silbMean);
+        Assert.DoesNotContain("at-chance", silbMean);
+        var comparison = new Comparison { Pair = pair, Explanations = [explanation], Context = new JsonObject { ["linear_cka"] = 0.5 } };
+        string index = IndexPage.Render("demo", "intro", [new IndexEntry("pair", "about", "pair/report.html", comparison)]);
+        Assert.Contains("0.850", index);
+        Assert.DoesNotContain("<span class=\"at-chance\"", index);
+
+        // A side the table reads at chance marks both.
+        explanation.Metrics["bsr"] = Sides(0.9, 0.4, 0.3);
+        index = IndexPage.Render("demo", "intro", [new IndexEntry("pair", "about", "pair/report.html", comparison)]);
+        Assert.Contains("<span class=\"at-chance\" title=\"B&#39;s grids (more similar in B) are at or below their chance level\">†</span>", index);
+    }
+
     /// <summary>The report's BSR table section.</summary>
     private static string BsrTable(string html)
     {
