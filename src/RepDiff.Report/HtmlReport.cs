@@ -356,7 +356,7 @@ public static partial class HtmlReport
         var rows = BsrRow.From(explanations);
         if (rows.Count == 0) return "";
         var s = new StringBuilder("<section class=\"bsr\"><h2>How well each method explains the difference</h2>");
-        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Under each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's and LSED's are not when the two models' distances are spread differently, so read them against it). A mean marked † has a side at or below its own chance level (its title names which): the mean of a side at chance and a side well above it can look strong, and a mean reads “= chance” only where both sides are at theirs (MNED's sides of 0 and 1 beside 0.0005 and 0.9995 average to 0.500 / 0.500); on a card, † marks a grid at or below its own. Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
+        s.Append("<p class=\"note\">Binary success rate (BSR) of each method's concept grids: the fraction of pairs inside a grid that are closer in the explained model than in the other (1 is perfect). Under each figure, in small type, its chance level: the mean BSR of random groups of the same sizes under the same distance (SILB's is near 0.5; MNED's and LSED's are not when the two models' distances are spread differently, so read them against it). A mean marked † has a side at or below its own chance level (its title names which): the mean of a side at chance and a side well above it can look strong, and a mean reads “= chance” only where both sides are at theirs (MNED's sides of 0 and 1 beside 0.0005 and 0.9995 average to 0.500 / 0.500); on a card, † marks a grid at or below its own, its title saying where the grid is below it by two spreads: nearer neighbours in the other model. Columns A and B score the grids that explain A (e.g. <i>more similar in A</i>) and B. SILB uses neighbourhood ranks, MNED max-normalized Euclidean distances, LSED local-scaling distances.</p>");
         s.Append("<table><thead><tr><th rowspan=\"2\">method</th><th colspan=\"3\" class=\"group\">SILB</th><th colspan=\"3\" class=\"group\">MNED</th><th colspan=\"3\" class=\"group\">LSED</th></tr><tr>");
         for (int k = 0; k < 3; k++) s.Append("<th class=\"sub\">A</th><th class=\"sub\">B</th><th class=\"sub\">mean</th>");
         s.Append("</tr></thead><tbody>");
@@ -417,8 +417,23 @@ public static partial class HtmlReport
         return side is "a" or "b" ? $"{side.ToUpperInvariant()}'s grids ({title})" : $"the grids {title}";
     }
 
-    /// <summary>Marks a card whose grid's BSR is at or below its chance level, by the table's rule (<see cref="Concept.GridAtChance"/>).</summary>
-    internal const string GridAtChanceMark = "<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>";
+    /// <summary>
+    /// Marks a card whose grid's BSR is at or below its chance level, by the table's rule (<see cref="Concept.GridAtChance"/>);
+    /// one as far below it as a direction's finding calls below (<see cref="Concept.GridBelowChance"/>) says so, as the finding
+    /// does: a grid at 0.097 against 0.493 had read as one at 0.49, "no closer than random groups".
+    /// </summary>
+    internal static string GridAtChanceMark(Concept concept, Direction direction)
+    {
+        if (!concept.GridAtChance) return "";
+        string title = "at or below its chance level: this grid is no closer than random groups of the same size";
+        if (concept.GridBelowChance && Metrics.BsrFigures.Of(concept.Bsr!.Value, concept.BsrChance!.Value, fewest: 2) is var f)
+        {
+            var (explained, other) = direction.Explains == "b" ? ("B", "A") : ("A", "B");
+            title = $"below its chance level: this grid's samples are nearer neighbours of each other in {other} than in {explained} "
+                + string.Create(Inv, $"more often than those of random groups of its size (BSR {f.Bsr}, random groups {f.Chance} ± {concept.BsrChanceSd:F3})");
+        }
+        return $"<span class=\"at-chance\" title=\"{E(title)}\">†</span>";
+    }
 
     /// <summary>
     /// A BSR figure with its chance level in small type beside it, both to the decimals that tell them apart
@@ -631,7 +646,7 @@ public static partial class HtmlReport
         {
             double cardBsr = concept.Bsr!.Value;
             c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR {BsrBesideChance(cardBsr, concept.BsrChance, fewest: 2, bold: true)}</span>")
-                .Append(concept.GridAtChance ? GridAtChanceMark : "");
+                .Append(GridAtChanceMark(concept, data.Shown[key].Direction));
         }
         c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, data.Shown[key].Explanation, difference));
         if (thumbs.HasImages)

@@ -30,6 +30,12 @@ public sealed class Concept
     public double? BsrChance { get; set; }
 
     /// <summary>
+    /// Spread of <see cref="BsrChance"/>: the standard deviation of the random groups' BSR, by which a grid far below its chance
+    /// level is told from one at it (<see cref="GridBelowChance"/>). Absent from results written before it.
+    /// </summary>
+    public double? BsrChanceSd { get; set; }
+
+    /// <summary>
     /// Whether a BSR is no higher than its chance level (unknown chance: not flagged). The one rule for "at chance": the
     /// report's table and cards mark by it (†), and the findings' sentences leave out the concepts it flags.
     /// </summary>
@@ -38,6 +44,14 @@ public sealed class Concept
     /// <summary>Whether this concept's grid is no closer than random groups of its size (<see cref="AtChance"/>): its card is marked †.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool GridAtChance => AtChance(Bsr, BsrChance);
+
+    /// <summary>
+    /// Whether this concept's grid is as far below its chance level as a direction's finding asks to call it below
+    /// (<see cref="Findings.FindingText.BelowChance"/>): its pairs are nearer in the other model more often than random groups'.
+    /// Never without a spread.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool GridBelowChance => Bsr is double bsr && BsrChance is double chance && BsrChanceSd is double sd && Findings.FindingText.BelowChance(bsr, chance, sd);
 
     /// <summary>
     /// Held-out validation (docs/methods/METHODS.md §7, `--validate`): the p-value of the concept found again on

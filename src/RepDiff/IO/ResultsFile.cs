@@ -176,7 +176,7 @@ public sealed class ResultsFile
         if (!double.IsFinite(concept.Strength)) return "strength is not a finite number";
         foreach (var (name, value) in new (string, double?)[]
         {
-            ("bsr", concept.Bsr), ("bsr_chance", concept.BsrChance), ("p_value", concept.PValue),
+            ("bsr", concept.Bsr), ("bsr_chance", concept.BsrChance), ("bsr_chance_sd", concept.BsrChanceSd), ("p_value", concept.PValue),
             ("p_adjusted", concept.PAdjusted), ("held_out_score", concept.HeldOutScore), ("stability", concept.Stability),
         })
             if (value is { } v && !(v >= 0 && v <= 1))

@@ -42,7 +42,7 @@ public static class BsrChance
     /// <summary>
     /// Fills e.Metrics["bsr_chance"], "bsr_mned_chance", "bsr_lsed_chance" (per direction and "mean", as
     /// <see cref="Bsr.Evaluate"/> fills "bsr"...) with "_sd" spreads beside them, and each scored concept's
-    /// <see cref="Concept.BsrChance"/> (SILB, a random group of its grid's size).
+    /// <see cref="Concept.BsrChance"/> (SILB, a random group of its grid's size) with its <see cref="Concept.BsrChanceSd"/>.
     /// </summary>
     public static void Evaluate(Explanation e, RepresentationPair pair)
     {
@@ -84,15 +84,15 @@ public static class BsrChance
             e.Metrics[key + "_chance"] = means;
             e.Metrics[key + "_chance_sd"] = spreads;
         }
-        var bySize = new Dictionary<(string, int), double>();
+        var bySize = new Dictionary<(string, int), (double Mean, double Sd)>();
         foreach (var (direction, _) in scored)
         {
             bool a = direction.Explains == "a";
             foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1 && c.Grid.Length >= 2))
             {
-                if (!bySize.TryGetValue((direction.Explains!, concept.Grid.Length), out double chance))
-                    bySize[(direction.Explains!, concept.Grid.Length)] = chance = Round(GroupDraws(pool, a, concept.Grid.Length).Average());
-                concept.BsrChance = chance;
+                if (!bySize.TryGetValue((direction.Explains!, concept.Grid.Length), out var chance))
+                    bySize[(direction.Explains!, concept.Grid.Length)] = chance = MeanAndSpread(GroupDraws(pool, a, concept.Grid.Length));
+                (concept.BsrChance, concept.BsrChanceSd) = chance;
             }
         }
         e.Metrics["bsr_chance_draws"] = Draws;
@@ -105,10 +105,9 @@ public static class BsrChance
     /// a scoring whose largest grid is <paramref name="largestGroup"/> (so the same draws, and the same mean).
     /// </summary>
     public static (double Mean, double Sd) OfGroup(RepresentationPair pair, bool explainsA, int size, int largestGroup)
-    {
-        var draws = GroupDraws(PoolFor(pair, Math.Max(size, largestGroup)), explainsA, size);
-        return (Round(draws.Average()), Round(StandardDeviation(draws)));
-    }
+        => MeanAndSpread(GroupDraws(PoolFor(pair, Math.Max(size, largestGroup)), explainsA, size));
+
+    private static (double Mean, double Sd) MeanAndSpread(double[] draws) => (Round(draws.Average()), Round(StandardDeviation(draws)));
 
     /// <summary>The SILB BSR of <see cref="Draws"/> seeded random groups of one size, each scored alone.</summary>
     private static double[] GroupDraws(Pool pool, bool explainsA, int size)

@@ -16,7 +16,7 @@ public static class ExplanationScoring
         foreach (string key in explanation.Metrics.Select(m => m.Key).Where(k => k.StartsWith("bsr", StringComparison.Ordinal)).ToList())
             explanation.Metrics.Remove(key);
         foreach (var concept in explanation.Directions.SelectMany(d => d.Concepts))
-            (concept.Bsr, concept.BsrChance) = (null, null);
+            (concept.Bsr, concept.BsrChance, concept.BsrChanceSd) = (null, null, null);
         if (explanation.RowsUsed is not { } used || !ScoreAmong(explanation, pair, used))
         {
             Bsr.Evaluate(explanation, pair);
@@ -56,7 +56,7 @@ public static class ExplanationScoring
         BsrChance.Evaluate(local, explained);
         foreach (var (direction, scored) in explanation.Directions.Zip(local.Directions))
             foreach (var (concept, values) in direction.Concepts.Zip(scored.Concepts))
-                (concept.Bsr, concept.BsrChance) = (values.Bsr, values.BsrChance);
+                (concept.Bsr, concept.BsrChance, concept.BsrChanceSd) = (values.Bsr, values.BsrChance, values.BsrChanceSd);
         foreach (var (key, value) in local.Metrics) explanation.Metrics[key] = value?.DeepClone();
         return true;
     }

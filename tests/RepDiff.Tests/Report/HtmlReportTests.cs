@@ -132,7 +132,6 @@ public class HtmlReportTests
     {
         const int n = 40;
         var labels = Enumerable.Range(0, n).Select(i => i % 2 == 0 ? "bag" : "shirt").ToArray();
-        static string Card(string html) => Regex.Match(html, "<article class=\"card[^\"]*\" id=\"card-m0d0c1\".*?</article>", RegexOptions.Singleline).Value;
         static void Count(Explanation e, string[] labels) =>
             e.Directions[0].Concepts[0].LabelCounts = e.Directions[0].Concepts[0].Members.GroupBy(i => labels[i]).ToDictionary(g => g.Key, g => g.Count());
 
@@ -252,7 +251,7 @@ public class HtmlReportTests
         var (pair, explanation) = Synthetic(new SampleInfo { Texts = texts }, n);
         RepDiff.Metrics.DistinctiveWords.Annotate(explanation, pair.Samples);
         string html = HtmlReport.Render(Model(pair, explanation));
-        var first = Regex.Match(html, "<article class=\"card[^\"]*\" id=\"card-m0d0c1\".*?</article>", RegexOptions.Singleline).Value;
+        var first = Card(html);
         Assert.Contains("words: <span title=\"20 of 20 members, 20 of 40 texts; log odds ratio 7.43; hypergeometric p = 7.3e-12; Benjamini–Hochberg q = ", first);
         // "a" and "zebra" are in exactly the same texts: equal p-values, so alphabetical.
         Assert.Matches("<b><bdi>a</bdi></b> in 100% \\(whole set 50%\\)</span>, <span title=\"[^\"]*\"><b><bdi>zebra</bdi></b> 100% \\(50%\\)</span></p>", first);
@@ -666,6 +665,35 @@ public class HtmlReportTests
         index = IndexPage.Render("demo", "intro", [new IndexEntry("pair", "about", "pair/report.html", comparison)]);
         Assert.Contains("<span class=\"at-chance\" title=\"B&#39;s grids (more similar in B) are at or below their chance level\">†</span>", index);
     }
+
+    /// <summary>
+    /// A card's † read "at or below its chance level: this grid is no closer than random groups" for a grid far below its chance
+    /// level as for one at it. A grid below it by two spreads (the findings' rule for a direction below chance) now says which
+    /// model ranks its samples nearer, with its figures; one within two spreads keeps the words of one at chance.
+    /// </summary>
+    [Fact]
+    public void ACardFarBelowItsChanceLevelSaysTheOtherModelRanksItsSamplesNearer()
+    {
+        var (pair, explanation) = Synthetic();
+        // Samples of one of A's two separate halves, as a concept explaining B: their pairs are nearer neighbours in A.
+        var below = explanation.Directions[1].Concepts[0];
+        below.Grid = below.Members[..9];
+        ExplanationScoring.Score(explanation, pair);
+        var (chance, sd) = RepDiff.Metrics.BsrChance.OfGroup(pair, explainsA: false, size: 9, largestGroup: 9);
+        Assert.True(below.Bsr < chance - 2 * sd, $"BSR {below.Bsr} against {chance} ± {sd}");
+        var f = RepDiff.Metrics.BsrFigures.Of(below.Bsr!.Value, chance, fewest: 2);
+        string card = Card(HtmlReport.Render(Model(pair, explanation)), "m0d1c1");
+        Assert.Contains(FormattableString.Invariant($"<span class=\"at-chance\" title=\"below its chance level: this grid&#39;s samples are nearer neighbours of each other in A than in B more often than those of random groups of its size (BSR {f.Bsr}, random groups {f.Chance} &#177; {sd:F3})\">†</span>"), card);
+
+        // Within two spreads of its chance level: at or below it, no closer than random groups.
+        below.Bsr = chance - 1.5 * sd;
+        card = Card(HtmlReport.Render(Model(pair, explanation)), "m0d1c1");
+        Assert.Contains("<span class=\"at-chance\" title=\"at or below its chance level: this grid is no closer than random groups of the same size\">†</span>", card);
+    }
+
+    /// <summary>A card of the report, its article whole (the first method's first direction's first concept unless told).</summary>
+    private static string Card(string html, string key = "m0d0c1")
+        => Regex.Match(html, $"<article class=\"card[^\"]*\" id=\"card-{key}\".*?</article>", RegexOptions.Singleline).Value;
 
     /// <summary>The report's BSR table section.</summary>
     private static string BsrTable(string html)
