@@ -178,12 +178,21 @@
   // card is selected the enlarged dock gives up what the card needs (report.css: html.dock-fit, --room, the window's height
   // left under the card), down to the dock's usual height; it is 85% again when no card is. "enlarge" stays pressed. At its
   // usual height (44%) the dock had left a 575-px card at 960×600 its top half: it gives up what the card's top needs, down to
-  // its least height (--dock-least), and takes it back when no card is selected.
+  // its least height (--dock-least), and takes it back when no card is selected. A card taller than the room then left above the
+  // dock (575 px against 600 − 39 − 180 − 20) had its foot under the dock, reached only by scrolling its top away under the bar:
+  // it is held to that room and scrolls in its own box (report.css: .card.held-in).
   function fitDock() {
     const root = document.documentElement, card = document.querySelector('.card.selected');
+    document.querySelectorAll('.card.held-in').forEach(c => { c.classList.remove('held-in'); c.style.removeProperty('--card-room'); });
     const fit = !!card && !!panel && narrow.matches && root.classList.contains('docked');
     root.classList.toggle('dock-fit', fit);
-    if (fit) root.style.setProperty('--room', (innerHeight - navBottom() - heightNeeded(card, root.classList.contains('dock-tall')) - 20) + 'px');
+    if (!fit) return;
+    root.style.setProperty('--room', (innerHeight - navBottom() - heightNeeded(card, root.classList.contains('dock-tall')) - 20) + 'px');
+    const { top, bottom } = roomAboveDock(), room = bottom - top;
+    if (card.getBoundingClientRect().height > room) {
+      card.style.setProperty('--card-room', room + 'px');
+      card.classList.add('held-in');
+    }
   }
   // The card whole where it fits above the dock at its least height (the enlarged dock's least is its usual height, which
   // report.css keeps), else its top down to the samples shown and the note under them: what makes it readable.
@@ -196,12 +205,13 @@
   // The methods bar's bottom once the page has scrolled to a card below it (sticky at the window's top): at the page's top the
   // bar sits lower, and a card chosen from the dock was scrolled to 2,400 px under the window by that bar's place there.
   const navBottom = () => nav ? Math.max(0, Math.min(nav.getBoundingClientRect().bottom, nav.offsetHeight)) : 0;
+  // Where a selected card is shown while the maps are docked: 10 px under the methods bar down to 10 px above the dock.
+  const roomAboveDock = () => ({ top: navBottom() + 10, bottom: panel.getBoundingClientRect().top - 10 });
   // The card whole between the methods bar and the dock where that room holds it, else its top just under the bar: at any
   // dock height. scrollIntoView('nearest') had lined a card taller than the room up by its bottom, so with the dock enlarged
   // (85% of the window) its title and strength were under the bar, 250 to 480 px above the window's top.
   function showAboveDock(card) {
-    const r = card.getBoundingClientRect(), top = navBottom() + 10;
-    const bottom = panel.getBoundingClientRect().top - 10;
+    const r = card.getBoundingClientRect(), { top, bottom } = roomAboveDock();
     const by = r.top < top || r.height > bottom - top ? r.top - top : r.bottom > bottom ? r.bottom - bottom : 0;
     if (by) window.scrollBy(0, by);
   }
