@@ -42,14 +42,15 @@ public static class EmbedProbe
         var description = RepDiff.Embedding.BuiltInModels.Resolve("resnet18");
         for (int round = 0; round < rounds; round++)
         {
-            var outputs = new List<float[]>();
-            foreach (int runs in new[] { 1, 2 })
+            var outputs = new Dictionary<int, float[]>();
+            // The order flips every round, so neither side always runs while the machine's load is rising or falling.
+            foreach (int runs in round % 2 == 0 ? new[] { 1, 2 } : new[] { 2, 1 })
                 EmbedBench.Report($"embed-images-concurrent-{runs}", n, EmbedBench.Time(() =>
                 {
                     using var embedder = RepDiff.Embedding.Embedder.Open(description, new RepDiff.Embedding.EmbedderOptions { ConcurrentRuns = runs });
-                    outputs.Add(embedder.EmbedImages(paths).Data);
+                    outputs[runs] = embedder.EmbedImages(paths).Data;
                 }));
-            Console.WriteLine(JsonSerializer.Serialize(new { name = "embed-images-ab-same-bytes", same = outputs[0].AsSpan().SequenceEqual(outputs[1]) }));
+            Console.WriteLine(JsonSerializer.Serialize(new { name = "embed-images-ab-same-bytes", same = outputs[1].AsSpan().SequenceEqual(outputs[2]) }));
         }
         Directory.Delete(dir, recursive: true);
     }
