@@ -170,7 +170,7 @@ public static class EmbedBench
         return planes;
     }
 
-    private static string[] WriteImages(string dir, int n)
+    internal static string[] WriteImages(string dir, int n)
     {
         Directory.CreateDirectory(dir);
         string emojiDir = Harness.RepositoryFolder(Path.Combine("tests", "RepDiff.Tests", "Data", "emoji"));
@@ -203,7 +203,7 @@ public static class EmbedBench
     }
 
     /// <summary>Wall seconds and the process's CPU seconds (all threads; spin-waiting counts) of one side.</summary>
-    private static (double Wall, double Cpu) Time(Action work)
+    internal static (double Wall, double Cpu) Time(Action work)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -211,14 +211,14 @@ public static class EmbedBench
         return (clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }
 
-    private static void Report(string name, int n, (double Wall, double Cpu) time) =>
+    internal static void Report(string name, int n, (double Wall, double Cpu) time) =>
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             name, n, seconds = time.Wall, per_second = n / time.Wall, cpu_seconds = time.Cpu, per_cpu_second = n / time.Cpu,
             peak_working_set_mb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024),
         }));
 
-    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    internal static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.Length; i++) { dot += (double)a[i] * b[i]; na += (double)a[i] * a[i]; nb += (double)b[i] * b[i]; }
