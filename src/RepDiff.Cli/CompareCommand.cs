@@ -64,7 +64,8 @@ internal static class CompareCommand
             if (parse.GetValue(linkImages) && (given.Images is null || given.Images.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
                 throw new RepDiffInputException(given.Images is null
                     ? "--link-images: references the image files of --images, but no --images was given"
-                    : $"--link-images: {Path.GetFileName(given.Images)} holds pixel arrays, not image files to reference; leave --link-images out");
+                    // A missing images.npy holds nothing: said as every missing file is, not as pixel arrays.
+                    : $"--link-images: {Path.GetFileName(RegularFile("--images", given.Images))} holds pixel arrays, not image files to reference; leave --link-images out");
             // With --model-a/-b the output folder is staged from here: new embeddings go there and reach --out with the results.
             int s = Cli.Seed(parse, seed);
             // Read once, before anything is embedded (an unknown name is one line); whether each applies is the pair's to say.

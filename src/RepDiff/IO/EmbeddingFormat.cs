@@ -131,11 +131,17 @@ internal sealed record EmbeddingFormat
     }
 
     /// <summary>
-    /// Extensions that name a format RepDiff refuses with its own message (a pickle, JSON, a compressed file): their content is
-    /// not looked at, since a pickle begins like torch's legacy files and a compressed a.npy.gz is no embedding file as it is.
+    /// Names RepDiff refuses with its own message (a pickle, JSON, an embedding file compressed): their content is not looked
+    /// at, since a pickle begins like torch's legacy files and a compressed a.npy.gz is no embedding file as it is. Any other
+    /// compressed name (emb.gz, vectors.zip) is read by its content, as every name is: a gzip stream is refused saying to
+    /// decompress it, and a zip of NAME.npy arrays is an .npz (it had been "unsupported file type '.gz'").
     /// </summary>
     private static bool Refused(string path) => Path.GetExtension(path).ToLowerInvariant() is ".pkl" or ".pickle" or ".joblib" or ".json"
-        or ".gz" or ".zip" or ".bz2" or ".xz" or ".zst";
+        || CompressedFormatName(path);
+
+    /// <summary>Whether the name is an embedding format's compressed: a.npy.gz, x.jsonl.zst, x.pth.zip.</summary>
+    internal static bool CompressedFormatName(string path) => Path.GetExtension(path).ToLowerInvariant() is ".gz" or ".zip" or ".bz2" or ".xz" or ".zst"
+        && OfExtension(Path.GetFileNameWithoutExtension(path)) is not null;
 
     /// <summary>How a warning names a file of this format ("an .npz archive").</summary>
     public required string Noun { get; init; }

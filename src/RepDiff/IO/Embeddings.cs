@@ -123,9 +123,8 @@ public static class Embeddings
         return ext switch
         {
             // a.npy.gz, emb.csv.zip: the format is inside; RepDiff reads files as they are, so say how to get at it.
-            ".gz" or ".zip" or ".bz2" or ".xz" or ".zst" when EmbeddingFormat.OfExtension(inner) is not null
-                => RepDiffInputException.ForFile(path, $"is a compressed {inner} file ('{ext}'); "
-                    + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
+            _ when EmbeddingFormat.CompressedFormatName(path) => RepDiffInputException.ForFile(path, $"is a compressed {inner} file ('{ext}'); "
+                + $"decompress it first (RepDiff reads {Formats} as they are; .npz is compressed already)"),
             ".pkl" or ".pickle" or ".joblib" => NotRead(path, $"is a Python pickle, which RepDiff does not read "
                 + $"(unpickling can run any code); save the array with np.save(\"{Stem(path)}.npy\", array) or the tensor with torch.save, "
                 + "whose .pt RepDiff reads without running anything"),

@@ -452,7 +452,7 @@ public class BrokenFileTests
         Assert.Contains("x.h5: is not an HDF5 file (3 bytes, no HDF5 signature)", Read(Write(dir, "x.h5", [1, 2, 3]), null)!.Message);
         // A compressed embedding file ("unsupported file type '.gz'") is named as such, with what to do.
         Assert.Contains("x.npy.gz: is a compressed .npy file ('.gz'); decompress it first", Read(Write(dir, "x.npy.gz", [0x1f, 0x8b, 8]), null)!.Message);
-        Assert.Contains("unsupported file type '.gz'", Read(Write(dir, "x.gz", [0x1f, 0x8b, 8]), null)!.Message);
+        Assert.Contains("x.gz: is gzip-compressed; decompress it first", Read(Write(dir, "x.gz", [0x1f, 0x8b, 8]), null)!.Message);
         Directory.CreateDirectory(Path.Combine(dir, "folder.npy"));
         Assert.Contains("is a directory", Read(Path.Combine(dir, "folder.npy"), null)!.Message);
     }

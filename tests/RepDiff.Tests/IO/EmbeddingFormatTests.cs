@@ -34,6 +34,32 @@ public class EmbeddingFormatTests : IDisposable
         Assert.Equal($"{path}: is a compressed {inner} file ('{outer}'); decompress it first (RepDiff reads {Embeddings.Formats} as they are; .npz is compressed already)", e.Message);
     }
 
+    /// <summary>
+    /// A compressed name that names no embedding format inside is read by its content, as the README says of every name:
+    /// emb.gz and vectors.zip had been "unsupported file type", not saying they were compressed nor how to go on, and a zip
+    /// of NAME.npy arrays (an .npz by its layout) had been refused for its name alone.
+    /// </summary>
+    [Fact]
+    public void ACompressedNameOfNoFormatIsReadByItsContent()
+    {
+        string gzip = Write("emb.gz", [0x1f, 0x8b, 8, 0]);
+        Assert.Equal($"{gzip}: is gzip-compressed; decompress it first (gunzip -c {gzip} > {gzip[..^3]}): files are read as they are",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(gzip)).Message);
+
+        string other = Path.Combine(dir, "notes.zip");
+        using (var zip = System.IO.Compression.ZipFile.Open(other, System.IO.Compression.ZipArchiveMode.Create))
+            using (var writer = new StreamWriter(zip.CreateEntry("readme.txt").Open())) writer.Write("not embeddings");
+        Assert.Equal($"{other}: is a zip archive of other files (readme.txt); it is neither an .npz (np.savez stores NAME.npy arrays) nor a torch.save file: unzip it and give the embeddings file in it",
+            Assert.Throws<RepDiffInputException>(() => Embeddings.OpenRows(other)).Message);
+
+        var matrix = new Matrix(3, 2, [1, 2, 3, 4, 5, 6]);
+        string arrays = Path.Combine(dir, "vectors.zip");
+        using (var zip = System.IO.Compression.ZipFile.Open(arrays, System.IO.Compression.ZipArchiveMode.Create))
+            using (var entry = zip.CreateEntry("emb.npy", System.IO.Compression.CompressionLevel.NoCompression).Open())
+                Npy.WriteRaw(entry, "<f4", [3, 2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(matrix.Data.AsSpan()));
+        Assert.Equal(matrix.Data, Embeddings.Load(arrays).Data);
+    }
+
     /// <summary>--id-column on files without columns names every such format in its advice (.h5 had been left out).</summary>
     [Fact]
     public void IdColumnAdviceNamesEveryFormatWithoutColumns()

@@ -179,6 +179,9 @@ public class OptionBoundaryTests
         Run("compare", a, b, "--link-images", "--methods", "pca", "--out", outDir)
             .AssertBadInput("--link-images: references the image files of --images, but no --images was given");
         string pixels = Path.Combine(dir, "pixels.npy");
+        // Not yet written: a missing file is said to be missing, not to hold pixel arrays.
+        Run("compare", a, b, "--images", pixels, "--link-images", "--methods", "pca", "--out", outDir)
+            .AssertBadInput($"--images: {pixels}: file not found");
         Npy.Write(pixels, new float[60 * 4 * 4], 60, 4, 4);
         Run("compare", a, b, "--images", pixels, "--link-images", "--methods", "pca", "--out", outDir)
             .AssertBadInput("--link-images: pixels.npy holds pixel arrays, not image files to reference");
