@@ -231,8 +231,8 @@ internal sealed class RowScale
 
     /// <summary>
     /// dest[j] = position of j in row i sorted ascending (self first at 0, ties by index). A stable
-    /// LSD radix sort on the distance bits (non-negative floats order like their bit patterns), 11 bits
-    /// per pass, skipping digits all keys share: linear in n, no comparisons.
+    /// LSD radix sort on the distance bits (non-negative floats order like their bit patterns), three digits of at
+    /// most 11 bits sized to the row's range, skipping digits all keys share: linear in n, no comparisons.
     /// </summary>
     public static void RowRanks(int self, ReadOnlySpan<float> squared, Span<float> dest, DifferenceMatrix.RowScratch scratch)
     {
