@@ -241,12 +241,16 @@ public class RdxBehaviourTests
 public class RowRankTests
 {
     /// <summary>Value kinds that exercise the radix passes: ties and several exponents (every digit varies), one exponent
-    /// (the top digit shared and skipped), all equal (only self's key differs), and more rows than one digit's buckets.</summary>
+    /// (the top digit shared and skipped), all equal (only self's key differs), more rows than one digit's buckets, a
+    /// few neighbouring values (keys of two bits: digits of one), and guidance's far value beside exact copies at 0 (keys
+    /// of the widest range, digits of 11 bits); self first, last and between.</summary>
     [Theory]
     [InlineData("ties and exponents", 300)]
     [InlineData("one exponent", 300)]
     [InlineData("all equal", 300)]
     [InlineData("ties and exponents", 5000)]
+    [InlineData("three neighbouring values", 300)]
+    [InlineData("far and copies", 300)]
     public void RanksPutSelfFirstAndBreakTiesByIndex(string kind, int n)
     {
         var rng = new Random(5);
@@ -254,11 +258,13 @@ public class RowRankTests
         {
             "ties and exponents" => i % 7 == 0 ? 1e6f * (float)rng.NextDouble() : rng.Next(5),
             "one exponent" => 256f + 255f * (float)rng.NextDouble(),
+            "three neighbouring values" => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(7f) + (uint)(i % 3)),
+            "far and copies" => i % 5 == 0 ? float.MaxValue : i % 5 == 1 ? 0f : rng.Next(1000),
             _ => 3f,
         }).ToArray();
         var scratch = new DifferenceMatrix.RowScratch(values.Length);
         var ranks = new float[values.Length];
-        for (int self = 0; self < values.Length; self += 37)
+        foreach (int self in Enumerable.Range(0, n).Where(i => i % 37 == 0 || i == n - 1))
         {
             RowScale.RowRanks(self, values, ranks, scratch);
             var expected = Enumerable.Range(0, values.Length)
