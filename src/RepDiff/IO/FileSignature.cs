@@ -46,7 +46,7 @@ internal static class FileSignature
         head = head[..InputFile.ReadFully(stream, head)];
         if (head.IsEmpty) return (null, Empty);
         if (Format(head, stream, named) is { } format) return format;
-        if (Compression(head) is var (kind, tool, suffix)) return (null, Compressed(path, kind, tool, suffix, named == TextName ? "text files" : "files"));
+        if (Compression(head) is var (kind, tool, suffix)) return (null, Compressed(path, kind, tool, suffix, named is TextName or TextsName ? "text files" : "files"));
         if (head.StartsWith("MATLAB 5.0 MAT-file"u8)) return (null, MatlabBefore73);
         if (head.StartsWith("FEA1"u8)) return (null, Feather1);
         if (head is [0x80, >= 2 and <= 5, ..]) return (null, LegacyTorch);
@@ -57,6 +57,12 @@ internal static class FileSignature
     private const string TextName = ".txt";
 
     /// <summary>
+    /// The name <see cref="Of"/> is given for texts (one per line), whose line may be a whole HTML document (a crawl's
+    /// pages): a web page saved in place of such a file is told by its first line, its doctype or &lt;html&gt; tag alone.
+    /// </summary>
+    private const string TextsName = ".txt (texts)";
+
+    /// <summary>
     /// What a file read as text plainly is instead, or null: an embedding format, a zip, an HTML page, a compressed, MATLAB,
     /// Feather 1 or pickled file. Such a side file had been refused at its first NUL byte or invalid UTF-8 ("line 1 is not
     /// valid UTF-8" for an .npy given as --texts), or counted as one entry (an HTML page given as --labels). Text of any other
@@ -64,10 +70,12 @@ internal static class FileSignature
     /// </summary>
     /// <param name="stream">The file, open and seekable; it is read from its start and left there, for its reader (an input
     /// is opened once for what it is, as <c>InputFormatTests.EachInputIsOpenedForItsFormatOnce</c> counts).</param>
-    public static Foreign? NotText(FileStream stream, string path)
+    /// <param name="documentLines">Whether a line may be a whole document (texts): else any HTML page is one saved in place of
+    /// the file, as no label, id, path or table is HTML (a page on one line given as --labels had been "has 1 entries").</param>
+    public static Foreign? NotText(FileStream stream, string path, bool documentLines)
     {
         stream.Position = 0;
-        var (format, other) = Of(stream, path, TextName);
+        var (format, other) = Of(stream, path, documentLines ? TextsName : TextName);
         stream.Position = 0;
         if (format is not null)
         {
@@ -203,6 +211,18 @@ internal static class FileSignature
 
     private const string HtmlPageWhat = "an HTML page";
 
+    /// <summary>
+    /// json.dump of a list of vectors or records: one JSON value, where JSON Lines holds one per line. Named .jsonl it had
+    /// been "line 1: value 0 of the vector is a list, not a number"; under another name, renaming it .jsonl would not help.
+    /// </summary>
+    private static readonly Foreign JsonArray = new("a JSON array holding every vector or record in one value",
+        "JSON Lines holds one per line: write each on a line of its own (Python: f.writelines(json.dumps(v) + \"\\n\" for v in vectors)) "
+        + "in a file named .jsonl, or save the vectors with np.save");
+
+    /// <summary>Whether text begins a JSON array whose first element is an array or an object: "[[", "[{" or "[" alone on its line.</summary>
+    private static bool IsArrayOfValues(string text) =>
+        text.StartsWith('[') && text.AsSpan(1).TrimStart() is [ '[' or '{', ..];
+
     /// <summary>Whether a line is one tag and nothing else ("&lt;!DOCTYPE html&gt;", "&lt;html lang=\"en\"&gt;"), as a saved page's first line is.</summary>
     private static bool IsOneTag(string line)
     {
@@ -229,6 +249,7 @@ internal static class FileSignature
         string firstLine = text.Split('\n')[0];
         bool html = lower.StartsWith("<!doctype html", StringComparison.Ordinal) || (lower.StartsWith('<') && lower.Contains("<html", StringComparison.Ordinal));
         Foreign kind = html ? new(HtmlPageWhat, "a web page saved in place of the file (an error or sign-in page?): download the file again from where it is stored, not its web page")
+            : IsArrayOfValues(text) ? JsonArray
             : text.StartsWith('{') || text.StartsWith('[') ? new("JSON text", $"if it holds one record or vector per line, rename it to end in .jsonl ({ByExtension})", ".jsonl")
             : firstLine.Contains('\t') && !firstLine.Contains(',') ? new("tab-separated text", $"if it is a table of numbers, rename it to end in .tsv ({ByExtension})", ".tsv")
             : firstLine.Contains(',') ? new("comma-separated text (CSV)", $"if it is a table of numbers, rename it to end in .csv ({ByExtension})", ".csv")
@@ -238,11 +259,13 @@ internal static class FileSignature
             // Plain text under a table's name is a table of one column, or its reader says which cell is no number; under
             // a JSON Lines name, its reader says which line is no JSON record.
             // A tab in a .tsv's first line is its own separator, commas beside it decimal commas or text: its reader says which cell.
-            ".csv" or ".tsv" => html || kind.Extension is { } extension && extension != named && !(named == ".tsv" && firstLine.Contains('\t')) ? kind : null,
-            ".jsonl" => html || kind.Extension is ".csv" or ".tsv" ? kind : null,
-            // Text read as text is what it is for, unless it is a saved web page: its first line a doctype or <html> tag
-            // alone. A corpus of one HTML document per line is texts ("<html><body>…</body></html>" on its first line).
-            TextName => html && IsOneTag(firstLine) ? kind : null,
+            ".csv" or ".tsv" => html || kind == JsonArray || kind.Extension is { } extension && extension != named && !(named == ".tsv" && firstLine.Contains('\t')) ? kind : null,
+            ".jsonl" => html || kind == JsonArray || kind.Extension is ".csv" or ".tsv" ? kind : null,
+            // Text read as text is what it is for, unless it is a saved web page. Texts may be one HTML document per line
+            // ("<html><body>…</body></html>" on the first), so a page among them is told by its first line, a doctype or
+            // <html> tag alone.
+            TextName => html ? kind : null,
+            TextsName => html && IsOneTag(firstLine) ? kind : null,
             _ => kind,
         };
     }

@@ -212,7 +212,7 @@ public static class SampleFiles
     public static (string[] Texts, int[] LineNumbers, string[]? Ids) LoadNumberedTexts(string path, string? textField = null, bool readIds = false)
     {
         RefuseContainer(path, "texts (one per line, or JSON Lines records)", "write the text column one text per line first (Python: open(\"texts.txt\", \"w\").write(\"\\n\".join(table[\"text\"])))");
-        var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8: true);
+        var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8: true, documentLines: true);
         if (IsJsonLines(path, textField)) return TextsOfLines(lines, path, textField, readIds);
         RefuseTextTable(path, lines);
         return (lines, Enumerable.Range(1, lines.Length).ToArray(), null);
