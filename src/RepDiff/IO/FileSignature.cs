@@ -63,8 +63,8 @@ internal static class FileSignature
     private const string TextsName = ".txt (texts)";
 
     /// <summary>
-    /// What a file read as text plainly is instead, or null: an embedding format, a zip, an HTML page, a compressed, MATLAB,
-    /// Feather 1 or pickled file. Such a side file had been refused at its first NUL byte or invalid UTF-8 ("line 1 is not
+    /// What is wrong with a file read as text (after "PATH: "), or null: it is plainly something else, an embedding format, a
+    /// zip, an HTML page, a compressed, MATLAB, Feather 1 or pickled file. Such a side file had been refused at its first NUL byte or invalid UTF-8 ("line 1 is not
     /// valid UTF-8" for an .npy given as --texts), or counted as one entry (an HTML page given as --labels). Text of any other
     /// kind, an empty file and bytes of no known signature are left to the reader, which says what is wrong with them.
     /// </summary>
@@ -72,7 +72,10 @@ internal static class FileSignature
     /// is opened once for what it is, as <c>InputFormatTests.EachInputIsOpenedForItsFormatOnce</c> counts).</param>
     /// <param name="documentLines">Whether a line may be a whole document (texts): else any HTML page is one saved in place of
     /// the file, as no label, id, path or table is HTML (a page on one line given as --labels had been "has 1 entries").</param>
-    public static Foreign? NotText(FileStream stream, string path, bool documentLines)
+    /// <param name="formatProblem">What the reader says of an embedding format, where its option has words of its own (texts:
+    /// "write the text column one text per line first"), or null for the words here. Asked here, on the reader's own handle,
+    /// the reader's option does not look at the file's first bytes once more before (as --texts and --labels had).</param>
+    public static string? NotText(FileStream stream, string path, bool documentLines, Func<EmbeddingFormat, string?>? formatProblem)
     {
         stream.Position = 0;
         var (format, other) = Of(stream, path, documentLines ? TextsName : TextName);
@@ -81,15 +84,15 @@ internal static class FileSignature
         {
             // A table may be metadata under its own name; an array is most likely embeddings.
             var content = EmbeddingFormat.OfExtension(format)!;
-            return new($"{content.Noun}{(content.HasColumns ? "" : " (embeddings?)")}, not text",
-                "side files are read as UTF-8 text unless named for a format their option reads (a 1-D .npy of labels or ids; a .parquet or .arrow table of metadata): give the text file, or rename it");
+            return formatProblem?.Invoke(content) ?? $"is {content.Noun}{(content.HasColumns ? "" : " (embeddings?)")}, not text; "
+                + "side files are read as UTF-8 text unless named for a format their option reads (a 1-D .npy of labels or ids; a .parquet or .arrow table of metadata): give the text file, or rename it";
         }
         // Text, bytes of no known signature or an empty file: the reader says what is wrong with it, if anything.
         if (other is null || other == Empty) return null;
         // A compressed file or a web page: its own advice says what to do.
-        if (other is { AgainstName: false } or { What: HtmlPageWhat }) return other;
+        if (other is { AgainstName: false } or { What: HtmlPageWhat }) return $"is {other.What}; {other.Advice}";
         string what = other == LegacyTorch ? "a Python pickle (pickle.dump, or torch.save before 1.6)" : other.What;
-        return new($"{what}, not text", "side files are read as UTF-8 text as they are: give the text file itself (unzip or export it first)");
+        return $"is {what}, not text; side files are read as UTF-8 text as they are: give the text file itself (unzip or export it first)";
     }
 
     /// <summary>The embedding format whose signature the bytes begin with, or, for a zip, what its entries say it is.</summary>

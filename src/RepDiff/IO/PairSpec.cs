@@ -284,6 +284,8 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         CheckFlags();
         var (shownA, shownB) = Names();
+        // Read afresh for each load: a copy of the spec (with) carries the field, and the file may have been written anew.
+        idsRead = null;
         LoadedSide a, b;
         using (var rows = Embeddings.Open(InputA, KeyA, IdColumn, validate: true, archives))
         {
@@ -419,11 +421,22 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         var values = rows.Load();
         string? file = idsFile ?? (rows.Ids is null ? Ids : null);
-        var ids = file is null ? rows.Ids : SampleFiles.LoadIds(file);
+        var ids = file is null ? rows.Ids : IdsOf(file);
         if (ids is not null && ids.Length != values.Rows)
             throw RepDiffInputException.ForFile(file ?? rows.Name, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows");
         // A join that fails names the file that holds the ids: an ids file, not the embeddings beside it that hold none.
         return new LoadedSide(values, rows.Name, ids, file ?? rows.Name);
+    }
+
+    /// <summary>The ids file read last in this load and its ids: --ids (or one file given as --ids-a and --ids-b) names both inputs' rows, and had been read once for each.</summary>
+    private (string Path, string[] Ids)? idsRead;
+
+    private string[] IdsOf(string file)
+    {
+        if (idsRead is { } read && read.Path == file) return read.Ids;
+        var ids = SampleFiles.LoadIds(file);
+        idsRead = (file, ids);
+        return ids;
     }
 
     /// <summary>
