@@ -18,4 +18,7 @@ public class RepDiffInputException(string message) : Exception(message)
     /// </summary>
     public static RepDiffInputException ForFile(string path, string problem, string? advice = null) =>
         new($"{path}: {problem}{advice}") { FileName = path, FileProblem = problem };
+
+    /// <summary>This error about a file, its name preceded by the option that gave the file ("--labels page.txt: …").</summary>
+    public RepDiffInputException GivenWith(string flag) => new($"{flag} {Message}") { FileName = FileName, FileProblem = FileProblem };
 }

@@ -134,7 +134,9 @@ public static class Embeddings
             ".json" => NotRead(path, $"JSON is not an embedding format RepDiff reads ({Formats}); "
                 + $"save the vectors with numpy, e.g. np.save(\"{Stem(path)}.npy\", np.array(vectors, np.float32))"),
             // Binary formats were looked for by their signatures; text has none, so CSV and JSON Lines go by their extension.
-            _ => RepDiffInputException.ForFile(path, $"unsupported file type '{ext}' (expected {Formats}; binary files are recognised by their content, "
+            // A pipe (<(cat a.csv), /dev/stdin) has no content to look at and no extension: it is no regular file, said as such
+            // (it had been "unsupported file type ''").
+            _ => NotRead(path, $"unsupported file type '{ext}' (expected {Formats}; binary files are recognised by their content, "
                 + "text files by their extension)"),
         };
     }

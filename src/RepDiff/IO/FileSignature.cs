@@ -46,7 +46,7 @@ internal static class FileSignature
         head = head[..InputFile.ReadFully(stream, head)];
         if (head.IsEmpty) return (null, Empty);
         if (Format(head, stream, named) is { } format) return format;
-        if (Compression(head) is var (kind, tool, suffix)) return (null, Compressed(path, kind, tool, suffix, named == TextName ? "text files" : "files"));
+        if (Compression(head) is var (kind, tool, suffix)) return (null, Compressed(path, kind, tool, suffix, named is TextName or TextsName ? "text files" : "files"));
         if (head.StartsWith("MATLAB 5.0 MAT-file"u8)) return (null, MatlabBefore73);
         if (head.StartsWith("FEA1"u8)) return (null, Feather1);
         if (head is [0x80, >= 2 and <= 5, ..]) return (null, LegacyTorch);
@@ -57,31 +57,42 @@ internal static class FileSignature
     private const string TextName = ".txt";
 
     /// <summary>
-    /// What a file read as text plainly is instead, or null: an embedding format, a zip, an HTML page, a compressed, MATLAB,
-    /// Feather 1 or pickled file. Such a side file had been refused at its first NUL byte or invalid UTF-8 ("line 1 is not
+    /// The name <see cref="Of"/> is given for texts (one per line), whose line may be a whole HTML document (a crawl's
+    /// pages): a web page saved in place of such a file is told by its first line, its doctype or &lt;html&gt; tag alone.
+    /// </summary>
+    private const string TextsName = ".txt (texts)";
+
+    /// <summary>
+    /// What is wrong with a file read as text (after "PATH: "), or null: it is plainly something else, an embedding format, a
+    /// zip, an HTML page, a compressed, MATLAB, Feather 1 or pickled file. Such a side file had been refused at its first NUL byte or invalid UTF-8 ("line 1 is not
     /// valid UTF-8" for an .npy given as --texts), or counted as one entry (an HTML page given as --labels). Text of any other
     /// kind, an empty file and bytes of no known signature are left to the reader, which says what is wrong with them.
     /// </summary>
     /// <param name="stream">The file, open and seekable; it is read from its start and left there, for its reader (an input
     /// is opened once for what it is, as <c>InputFormatTests.EachInputIsOpenedForItsFormatOnce</c> counts).</param>
-    public static Foreign? NotText(FileStream stream, string path)
+    /// <param name="documentLines">Whether a line may be a whole document (texts): else any HTML page is one saved in place of
+    /// the file, as no label, id, path or table is HTML (a page on one line given as --labels had been "has 1 entries").</param>
+    /// <param name="formatProblem">What the reader says of an embedding format, where its option has words of its own (texts:
+    /// "write the text column one text per line first"), or null for the words here. Asked here, on the reader's own handle,
+    /// the reader's option does not look at the file's first bytes once more before (as --texts and --labels had).</param>
+    public static string? NotText(FileStream stream, string path, bool documentLines, Func<EmbeddingFormat, string?>? formatProblem)
     {
         stream.Position = 0;
-        var (format, other) = Of(stream, path, TextName);
+        var (format, other) = Of(stream, path, documentLines ? TextsName : TextName);
         stream.Position = 0;
         if (format is not null)
         {
             // A table may be metadata under its own name; an array is most likely embeddings.
             var content = EmbeddingFormat.OfExtension(format)!;
-            return new($"{content.Noun}{(content.HasColumns ? "" : " (embeddings?)")}, not text",
-                "side files are read as UTF-8 text unless named for a format their option reads (a 1-D .npy of labels or ids; a .parquet or .arrow table of metadata): give the text file, or rename it");
+            return formatProblem?.Invoke(content) ?? $"is {content.Noun}{(content.HasColumns ? "" : " (embeddings?)")}, not text; "
+                + "side files are read as UTF-8 text unless named for a format their option reads (a 1-D .npy of labels or ids; a .parquet or .arrow table of metadata): give the text file, or rename it";
         }
         // Text, bytes of no known signature or an empty file: the reader says what is wrong with it, if anything.
         if (other is null || other == Empty) return null;
         // A compressed file or a web page: its own advice says what to do.
-        if (other is { AgainstName: false } or { What: HtmlPageWhat }) return other;
+        if (other is { AgainstName: false } or { What: HtmlPageWhat }) return $"is {other.What}; {other.Advice}";
         string what = other == LegacyTorch ? "a Python pickle (pickle.dump, or torch.save before 1.6)" : other.What;
-        return new($"{what}, not text", "side files are read as UTF-8 text as they are: give the text file itself (unzip or export it first)");
+        return $"is {what}, not text; side files are read as UTF-8 text as they are: give the text file itself (unzip or export it first)";
     }
 
     /// <summary>The embedding format whose signature the bytes begin with, or, for a zip, what its entries say it is.</summary>
@@ -203,6 +214,18 @@ internal static class FileSignature
 
     private const string HtmlPageWhat = "an HTML page";
 
+    /// <summary>
+    /// json.dump of a list of vectors or records: one JSON value, where JSON Lines holds one per line. Named .jsonl it had
+    /// been "line 1: value 0 of the vector is a list, not a number"; under another name, renaming it .jsonl would not help.
+    /// </summary>
+    private static readonly Foreign JsonArray = new("a JSON array holding every vector or record in one value",
+        "JSON Lines holds one per line: write each on a line of its own (Python: f.writelines(json.dumps(v) + \"\\n\" for v in vectors)) "
+        + "in a file named .jsonl, or save the vectors with np.save");
+
+    /// <summary>Whether text begins a JSON array whose first element is an array or an object: "[[", "[{" or "[" alone on its line.</summary>
+    private static bool IsArrayOfValues(string text) =>
+        text.StartsWith('[') && text.AsSpan(1).TrimStart() is [ '[' or '{', ..];
+
     /// <summary>Whether a line is one tag and nothing else ("&lt;!DOCTYPE html&gt;", "&lt;html lang=\"en\"&gt;"), as a saved page's first line is.</summary>
     private static bool IsOneTag(string line)
     {
@@ -229,6 +252,7 @@ internal static class FileSignature
         string firstLine = text.Split('\n')[0];
         bool html = lower.StartsWith("<!doctype html", StringComparison.Ordinal) || (lower.StartsWith('<') && lower.Contains("<html", StringComparison.Ordinal));
         Foreign kind = html ? new(HtmlPageWhat, "a web page saved in place of the file (an error or sign-in page?): download the file again from where it is stored, not its web page")
+            : IsArrayOfValues(text) ? JsonArray
             : text.StartsWith('{') || text.StartsWith('[') ? new("JSON text", $"if it holds one record or vector per line, rename it to end in .jsonl ({ByExtension})", ".jsonl")
             : firstLine.Contains('\t') && !firstLine.Contains(',') ? new("tab-separated text", $"if it is a table of numbers, rename it to end in .tsv ({ByExtension})", ".tsv")
             : firstLine.Contains(',') ? new("comma-separated text (CSV)", $"if it is a table of numbers, rename it to end in .csv ({ByExtension})", ".csv")
@@ -238,11 +262,13 @@ internal static class FileSignature
             // Plain text under a table's name is a table of one column, or its reader says which cell is no number; under
             // a JSON Lines name, its reader says which line is no JSON record.
             // A tab in a .tsv's first line is its own separator, commas beside it decimal commas or text: its reader says which cell.
-            ".csv" or ".tsv" => html || kind.Extension is { } extension && extension != named && !(named == ".tsv" && firstLine.Contains('\t')) ? kind : null,
-            ".jsonl" => html || kind.Extension is ".csv" or ".tsv" ? kind : null,
-            // Text read as text is what it is for, unless it is a saved web page: its first line a doctype or <html> tag
-            // alone. A corpus of one HTML document per line is texts ("<html><body>…</body></html>" on its first line).
-            TextName => html && IsOneTag(firstLine) ? kind : null,
+            ".csv" or ".tsv" => html || kind == JsonArray || kind.Extension is { } extension && extension != named && !(named == ".tsv" && firstLine.Contains('\t')) ? kind : null,
+            ".jsonl" => html || kind == JsonArray || kind.Extension is ".csv" or ".tsv" ? kind : null,
+            // Text read as text is what it is for, unless it is a saved web page. Texts may be one HTML document per line
+            // ("<html><body>…</body></html>" on the first), so a page among them is told by its first line, a doctype or
+            // <html> tag alone.
+            TextName => html ? kind : null,
+            TextsName => html && IsOneTag(firstLine) ? kind : null,
             _ => kind,
         };
     }

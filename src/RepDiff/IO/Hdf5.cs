@@ -70,6 +70,13 @@ internal static class Hdf5
     }
 
     /// <summary>
+    /// Bytes of no HDF5 signature under an HDF5 name: "is not an HDF5 file (no HDF5 signature)" had said what it is not but
+    /// not what to do.
+    /// </summary>
+    private static string NotHdf5(string why) =>
+        $"is not an HDF5 file: {why}; it is damaged or not HDF5: save it again with h5py (f.create_dataset(\"embeddings\", data=array)), or as .npy";
+
+    /// <summary>
     /// Runs a PureHDF call: what it throws about the file (plain exceptions, its own words) becomes one line naming the file,
     /// in RepDiff's words where the cause is known.
     /// </summary>
@@ -80,7 +87,7 @@ internal static class Hdf5
         {
             string message = e.Message;
             string problem =
-                message.Contains("not a valid HDF 5 file", StringComparison.Ordinal) ? "is not an HDF5 file (no HDF5 signature)"
+                message.Contains("not a valid HDF 5 file", StringComparison.Ordinal) ? NotHdf5("it has no HDF5 signature")
                 : message.StartsWith("Could not find filter", StringComparison.Ordinal)
                     ? $"is compressed with an HDF5 filter RepDiff does not read ({message.Split('.')[0]["Could not find ".Length..]}); gzip, shuffle, "
                       + "Fletcher-32, scale-offset and N-bit are read: write it again with h5py's compression=\"gzip\" or none"
@@ -109,7 +116,7 @@ internal static class Hdf5
         try
         {
             // Shorter than HDF5's 8-byte signature: not a truncated HDF5 file, no HDF5 file at all.
-            if (stream.Length < 8) throw RepDiffInputException.ForFile(path, $"is not an HDF5 file ({stream.Length} bytes, no HDF5 signature)");
+            if (stream.Length < 8) throw RepDiffInputException.ForFile(path, NotHdf5($"it holds {stream.Length} bytes, no HDF5 signature"));
             // PureHDF looks for the signature at the start and after 512 bytes (then at 1536, 3584, …, where the format puts none).
             if (SignatureOffset(stream) is { } at && at > 512)
                 throw RepDiffInputException.ForFile(path, $"its HDF5 data begins after a user block of {at:N0} bytes, where the HDF5 reader RepDiff uses (PureHDF) "

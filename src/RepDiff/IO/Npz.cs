@@ -208,9 +208,17 @@ public static class Npz
         try { return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
-            throw RepDiffInputException.ForFile(path, $"not a valid .npz (zip) file ({e.Message})");
+            throw NotAZip(path, e);
         }
     }
+
+    /// <summary>
+    /// Bytes that no zip can be read from (no zip signature, or a damaged directory): what the file is not and what to do,
+    /// where .NET's "End of Central Directory record could not be found" alone had left the user without a next step.
+    /// </summary>
+    private static RepDiffInputException NotAZip(string path, Exception e) => RepDiffInputException.ForFile(path,
+        $"is not a readable .npz file: no zip archive, as np.savez writes, could be read from it ({e.Message.TrimEnd('.')}); "
+        + "it is damaged or not an .npz: save it again with np.savez(path, embeddings=array), or as .npy");
 
     /// <summary>Entries by name; two entries of one name are an error (which one numpy reads is undefined).</summary>
     private static Dictionary<string, ZipArchiveEntry> ArrayEntries(ZipArchive zip, string path)
@@ -227,7 +235,7 @@ public static class Npz
         }
         catch (InvalidDataException e)
         {
-            throw RepDiffInputException.ForFile(path, $"not a valid .npz (zip) file ({e.Message})");
+            throw NotAZip(path, e);
         }
         if (entries.Count == 0) throw RepDiffInputException.ForFile(path, "holds no arrays");
         // A zip of other files had been refused at its first entry: "not a .npy array … the file is damaged".

@@ -284,6 +284,8 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         CheckFlags();
         var (shownA, shownB) = Names();
+        // Read afresh for each load: a copy of the spec (with) carries the field, and the file may have been written anew.
+        idsRead = null;
         LoadedSide a, b;
         using (var rows = Embeddings.Open(InputA, KeyA, IdColumn, validate: true, archives))
         {
@@ -351,17 +353,41 @@ public sealed record PairSpec(string PathA, string PathB)
         {
             InputWarnings = Embeddings.FormatWarnings(InputA, InputB).Append(idsWarning).OfType<string>().ToList(),
             Ids = ids,
-            Labels = Labels is null ? null : LoadLabels(n, ids),
-            Images = Images is null ? null : ImagesOf(SampleFiles.LoadImages(Images), ids),
-            Texts = Texts is null ? null : SampleFiles.LoadTexts(Texts, TextField),
-            Metadata = Metadata is null ? null : MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"]),
+            Labels = Labels is null ? null : GivenWith("--labels", Labels, () => CountedLabels(LoadLabels(n, ids), n)),
+            Images = Images is null ? null : GivenWith("--images", Images, () =>
+            {
+                var images = ImagesOf(SampleFiles.LoadImages(Images), ids);
+                CheckCount(Images, images.Count, n);
+                return images;
+            }),
+            Texts = Texts is null ? null : GivenWith("--texts", Texts, () =>
+            {
+                var texts = SampleFiles.LoadTexts(Texts, TextField);
+                // JSON Lines' blank lines are no records: only a file of one text per line has blank lines to name.
+                CheckCount(Texts, texts.Length, n, texts is [var text, ..] ? text : null, texts: SampleFiles.IsJsonLines(Texts, TextField) ? null : texts);
+                return texts;
+            }),
+            Metadata = Metadata is null ? null : GivenWith("--metadata", Metadata, () => MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"])),
         };
-        CheckCount(Labels, samples.Labels?.Codes.Length, n, samples.Labels is { Codes.Length: > 0 } labels ? labels[0] : null, labels: true);
-        CheckCount(Images, samples.Images?.Count, n);
-        // JSON Lines' blank lines are no records: only a file of one text per line has blank lines to name.
-        CheckCount(Texts, samples.Texts?.Length, n, samples.Texts is [var text, ..] ? text : null,
-            texts: Texts is not null && !SampleFiles.IsJsonLines(Texts, TextField) ? samples.Texts : null);
         return samples;
+    }
+
+    /// <summary>
+    /// Reads the side file <paramref name="path"/> given with <paramref name="flag"/>: a refusal of that file names the option
+    /// before it ("--labels page.txt: is an HTML page; …"), as a name alone (data.csv, side.txt) does not say which input it
+    /// was. Errors about another file (an image a manifest names) or an option are left as they are.
+    /// </summary>
+    private static T GivenWith<T>(string flag, string path, Func<T> read)
+    {
+        try { return read(); }
+        catch (RepDiffInputException e) when (e.FileName == path) { throw e.GivenWith(flag); }
+    }
+
+    /// <summary>The labels, once their count is the samples' (<paramref name="n"/>).</summary>
+    private SampleLabels CountedLabels(SampleLabels labels, int n)
+    {
+        CheckCount(Labels, labels.Codes.Length, n, labels.Codes.Length > 0 ? labels[0] : null, labels: true);
+        return labels;
     }
 
     /// <summary>
@@ -384,9 +410,7 @@ public sealed record PairSpec(string PathA, string PathB)
     /// <summary>The labels' count against n before the representations exist (compare --model-a/-b, before embedding).</summary>
     public void CheckLabelCount(int n)
     {
-        if (Labels is null) return;
-        var labels = SampleFiles.LoadLabels(Labels);
-        CheckCount(Labels, labels.Codes.Length, n, labels.Codes.Length > 0 ? labels[0] : null, labels: true);
+        if (Labels is not null) GivenWith("--labels", Labels, () => CountedLabels(SampleFiles.LoadLabels(Labels), n));
     }
 
     /// <summary>One input's matrix, its display name, its ids (its ids file, its own, or the shared ids file) and the file they came from.</summary>
@@ -397,11 +421,22 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         var values = rows.Load();
         string? file = idsFile ?? (rows.Ids is null ? Ids : null);
-        var ids = file is null ? rows.Ids : SampleFiles.LoadIds(file);
+        var ids = file is null ? rows.Ids : IdsOf(file);
         if (ids is not null && ids.Length != values.Rows)
             throw RepDiffInputException.ForFile(file ?? rows.Name, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows");
         // A join that fails names the file that holds the ids: an ids file, not the embeddings beside it that hold none.
         return new LoadedSide(values, rows.Name, ids, file ?? rows.Name);
+    }
+
+    /// <summary>The ids file read last in this load and its ids: --ids (or one file given as --ids-a and --ids-b) names both inputs' rows, and had been read once for each.</summary>
+    private (string Path, string[] Ids)? idsRead;
+
+    private string[] IdsOf(string file)
+    {
+        if (idsRead is { } read && read.Path == file) return read.Ids;
+        var ids = SampleFiles.LoadIds(file);
+        idsRead = (file, ids);
+        return ids;
     }
 
     /// <summary>

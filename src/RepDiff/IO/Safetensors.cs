@@ -13,6 +13,14 @@ public static class Safetensors
     private const long MaxHeaderLength = 100_000_000;
 
     /// <summary>
+    /// A file whose first bytes are no safetensors header length: truncated, or no safetensors file at all (its signature is
+    /// that length, so other bytes reach here by the name alone). "safetensors header claims 506097522914230528 bytes" had
+    /// said neither what the file is not nor what to do.
+    /// </summary>
+    private static RepDiffInputException NotSafetensors(string path, string why) => RepDiffInputException.ForFile(path,
+        $"is not a readable safetensors file: {why}; it is truncated or not safetensors: save it again with safetensors' save_file(tensors, path), or as .npy");
+
+    /// <summary>
     /// Parses and checks the header: every tensor's dtype, shape and byte range against the file; with the entries of its
     /// __metadata__ (free text by the format, empty when there is none).
     /// </summary>
@@ -21,10 +29,10 @@ public static class Safetensors
         long fileLength = stream.Length;
         Span<byte> prefix = stackalloc byte[8];
         if (InputFile.ReadFully(stream, prefix) < 8)
-            throw RepDiffInputException.ForFile(path, "truncated safetensors file (no header length)");
+            throw NotSafetensors(path, $"it holds {fileLength} bytes, fewer than the 8 of the header's length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > (ulong)(fileLength - 8))
-            throw RepDiffInputException.ForFile(path, $"safetensors header claims {headerLength} bytes but the file holds {fileLength - 8}");
+            throw NotSafetensors(path, $"its first 8 bytes, the header's length, claim {headerLength:N0} bytes but the file holds {fileLength - 8:N0} after them");
         if (headerLength > MaxHeaderLength)
             throw RepDiffInputException.ForFile(path, $"safetensors header claims {headerLength} bytes; at most {MaxHeaderLength} are accepted");
         var json = new byte[headerLength];

@@ -87,8 +87,10 @@ public static class SampleFiles
     private static (string[] Entries, bool Floats) LoadEntries(string path)
     {
         RefuseJson(path);
-        RefuseArrayContainer(path);
-        if (!IsNpy(path)) return (RefuseTable(path, RefuseInvalidText(path, WithoutBlankEnd(TextLines.ReadAll(path, MaxShortLine)))), false);
+        // Text is told from an array file by the first bytes its reader reads (one look at the file, not one more before it).
+        if (!IsNpy(path))
+            return (RefuseTable(path, RefuseInvalidText(path, WithoutBlankEnd(TextLines.ReadAll(path, MaxShortLine, formatProblem: format => ArrayFileProblem(path, format))))), false);
+        if (EmbeddingFormat.Of(path) is { } content && ArrayFileProblem(path, content) is { } problem) throw RepDiffInputException.ForFile(path, problem);
         var (header, data) = Npy.ReadRaw(path);
         if (!(header.Shape.Length == 1 || header.Shape.Length == 2 && header.Shape[1] == 1))
             throw RepDiffInputException.ForFile(path, $"expected a 1-D array (one entry per sample), found shape {RowFile.ShapeText(header.Shape)}");
@@ -116,21 +118,21 @@ public static class SampleFiles
     /// read as text it had been "line 1 holds a NUL character: UTF-16 text without a byte order mark, or a binary file?".
     /// Told by its first bytes, not its name: an .npz renamed .txt had been refused as "not read from .txt files", and an
     /// .npy named .txt read as text (that NUL character line); an .npy is read by its name, so one named otherwise is refused.
+    /// What is wrong (after "PATH: ") with labels or ids whose content is <paramref name="format"/>, or null for an .npy so named.
     /// </summary>
-    private static void RefuseArrayContainer(string path)
+    private static string? ArrayFileProblem(string path, EmbeddingFormat format)
     {
-        var format = EmbeddingFormat.Of(path);
         string ext = Path.GetExtension(path).ToLowerInvariant();
         const string Expected = "save them as a 1-D .npy or a text file with one per line";
-        if (format?.Extensions[0] == ".npy" && !IsNpy(path))
-            throw RepDiffInputException.ForFile(path, $"is {format.Noun} by its content, but {NamedAs(ext)}; labels and ids are read as .npy from a file named .npy: rename it to end in .npy");
-        if (format is not { OpenArchive: not null }) return;
+        if (format.Extensions[0] == ".npy")
+            return IsNpy(path) ? null : $"is {format.Noun} by its content, but {NamedAs(ext)}; labels and ids are read as .npy from a file named .npy: rename it to end in .npy";
+        if (format.OpenArchive is null) return null;
         string how = format.HasColumns ? ", or give the table as --metadata (its columns describe the concepts and colour the maps)"
             : format.Extensions[0] == ".npz" ? " (np.save(\"labels.npy\", np.load(path)[\"labels\"]))"
             : "";
-        if (!format.Extensions.Contains(ext))
-            throw RepDiffInputException.ForFile(path, $"is {format.Noun} by its content ({NamedAs(ext)}), which labels and ids are not read from; {Expected}{how}");
-        throw RepDiffInputException.ForFile(path, $"labels and ids are not read from {ext} files; {Expected}{how}");
+        // Named as what it is (an Arrow stream as .feather too: both Arrow rows read files and streams alike).
+        return EmbeddingFormat.OfExtension(path)?.Noun == format.Noun ? $"labels and ids are not read from {ext} files; {Expected}{how}"
+            : $"is {format.Noun} by its content ({NamedAs(ext)}), which labels and ids are not read from; {Expected}{how}";
     }
 
     private static string NamedAs(string ext) => ext == "" ? "its name has no extension" : $"its name ends in {ext}";
@@ -142,10 +144,15 @@ public static class SampleFiles
     /// </summary>
     private static void RefuseContainer(string path, string reads, string how)
     {
-        // Named by its content, as it is told: a Parquet table named texts.txt had been "is a .txt file, not texts".
-        if (EmbeddingFormat.Of(path) is not { OpenArchive: not null } format) return;
-        throw RepDiffInputException.ForFile(path, $"is {format.Noun}, not {reads}; {how}");
+        if (EmbeddingFormat.Of(path) is { } format && ContainerProblem(format, reads, how) is { } problem) throw RepDiffInputException.ForFile(path, problem);
     }
+
+    /// <summary>
+    /// <see cref="RefuseContainer"/>'s words for a file whose content is <paramref name="format"/>, or null for one that holds
+    /// no table or archive. Named by its content, as it is told: a Parquet table named texts.txt had been "is a .txt file, not texts".
+    /// </summary>
+    private static string? ContainerProblem(EmbeddingFormat format, string reads, string how) =>
+        format.OpenArchive is null ? null : $"is {format.Noun}, not {reads}; {how}";
 
     /// <summary>
     /// Ids join samples and labels group them, so they must read back exactly: bytes that are not valid text (which the
@@ -211,8 +218,9 @@ public static class SampleFiles
     /// </summary>
     public static (string[] Texts, int[] LineNumbers, string[]? Ids) LoadNumberedTexts(string path, string? textField = null, bool readIds = false)
     {
-        RefuseContainer(path, "texts (one per line, or JSON Lines records)", "write the text column one text per line first (Python: open(\"texts.txt\", \"w\").write(\"\\n\".join(table[\"text\"])))");
-        var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8: true);
+        // A container is told by the first bytes the texts' reader reads (one look at the file, not one more before it).
+        var lines = TextLines.ReadAll(path, MaxTextLine, strictUtf8: true, documentLines: true, formatProblem: format => ContainerProblem(format,
+            "texts (one per line, or JSON Lines records)", "write the text column one text per line first (Python: open(\"texts.txt\", \"w\").write(\"\\n\".join(table[\"text\"])))"));
         if (IsJsonLines(path, textField)) return TextsOfLines(lines, path, textField, readIds);
         RefuseTextTable(path, lines);
         return (lines, Enumerable.Range(1, lines.Length).ToArray(), null);

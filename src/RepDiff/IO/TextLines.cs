@@ -27,14 +27,16 @@ internal sealed class TextLines : IDisposable
 
     /// <param name="memoryFactor">In-memory bytes per file byte the caller will hold (UTF-16 strings: 2, plus what it builds).</param>
     /// <param name="strictUtf8">Invalid UTF-8 is an error naming its line instead of becoming U+FFFD.</param>
-    public TextLines(string path, int maxChars, int memoryFactor = 3, bool strictUtf8 = false)
+    /// <param name="documentLines">Whether a line may be a whole document, an HTML one too (texts; <see cref="FileSignature.NotText"/>).</param>
+    /// <param name="formatProblem">What the caller says of a file that is an embedding format (<see cref="FileSignature.NotText"/>).</param>
+    public TextLines(string path, int maxChars, int memoryFactor = 3, bool strictUtf8 = false, bool documentLines = false, Func<EmbeddingFormat, string?>? formatProblem = null)
     {
         var stream = InputFile.OpenRead(path);
         // Only a regular file is looked at before it is read: a pipe's first bytes would be gone, a device's endless.
-        if (FileKind.Of(path) == FileKind.Regular && FileSignature.NotText(stream, path) is { } other)
+        if (FileKind.Of(path) == FileKind.Regular && FileSignature.NotText(stream, path, documentLines, formatProblem) is { } problem)
         {
             stream.Dispose();
-            throw RepDiffInputException.ForFile(path, $"is {other.What}; {other.Advice}");
+            throw RepDiffInputException.ForFile(path, problem);
         }
         FileBytes = stream.Length;
         MemoryBudget.EnsureFits(path, stream.Length * memoryFactor, $"reading this {MemoryBudget.Megabytes(stream.Length)} text file");
@@ -95,9 +97,9 @@ internal sealed class TextLines : IDisposable
     }
 
     /// <summary>Every line, without the empty lines at the end of the file.</summary>
-    public static string[] ReadAll(string path, int maxChars, bool strictUtf8 = false)
+    public static string[] ReadAll(string path, int maxChars, bool strictUtf8 = false, bool documentLines = false, Func<EmbeddingFormat, string?>? formatProblem = null)
     {
-        using var lines = new TextLines(path, maxChars, strictUtf8: strictUtf8);
+        using var lines = new TextLines(path, maxChars, strictUtf8: strictUtf8, documentLines: documentLines, formatProblem: formatProblem);
         var result = new List<string>();
         while (lines.Next() is { } text) result.Add(text);
         int count = result.Count;

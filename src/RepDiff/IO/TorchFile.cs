@@ -298,7 +298,8 @@ public static class TorchFile
         try { return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
-            throw RepDiffInputException.ForFile(path, $"not a valid .pt file (torch.save writes a zip archive: {e.Message})");
+            throw RepDiffInputException.ForFile(path, $"is not a readable .pt file: no zip archive, as torch.save writes, could be read from it ({e.Message.TrimEnd('.')}); "
+                + "it is damaged or not a torch.save file: save it again with torch.save(tensor, path), or as .npy or .safetensors");
         }
     }
 }

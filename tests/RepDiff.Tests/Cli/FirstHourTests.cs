@@ -75,7 +75,7 @@ public class FirstHourTests
         {
             string path = Path.Combine(data, file);
             Run("compare", a, b, option, path, "--out", output)
-                .AssertBadInput($"error: {path}: is gzip-compressed; decompress it first (gunzip -c {path} > {path[..^3]}): text files are read as they are");
+                .AssertBadInput($"error: {option} {path}: is gzip-compressed; decompress it first (gunzip -c {path} > {path[..^3]}): text files are read as they are");
         }
         string xz = Path.Combine(dir, "labels.txt.xz");
         File.WriteAllBytes(xz, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]);

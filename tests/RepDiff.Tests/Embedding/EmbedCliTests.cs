@@ -357,7 +357,7 @@ public class EmbedCliTests
         File.WriteAllLines(labels, ["x", "y"]);
         string output = Path.Combine(dir, "cmp");
         var (code, _, error) = Run("compare", "--model-a", "minilm-l6", "--model-b", "arctic-embed-xs", "--texts", texts, "--labels", labels, "--methods", "kmeans", "--out", output);
-        Assert.Equal((2, $"error: {labels}: has 2 entries but the representations have 12 rows" + IO.PairSpecTests.LabelsPerRow), (code, error.Trim()));
+        Assert.Equal((2, $"error: --labels {labels}: has 2 entries but the representations have 12 rows" + IO.PairSpecTests.LabelsPerRow), (code, error.Trim()));
         Assert.False(Directory.Exists(output));
     }
 

@@ -248,7 +248,7 @@ public class BrokenFileTests
         { "several arrays, no key", null, "holds 2 arrays; choose one with --key (keys: a, b)" },
         { "several arrays beside ids, no key", null, "holds 2 arrays besides its ids; choose one with --key (keys: a, b)" },
         { "empty archive", null, "holds no arrays" },
-        { "not a zip", null, "not a valid .npz" },
+        { "not a zip", null, "is not a readable .npz file: no zip archive, as np.savez writes, could be read from it" },
         { "entry is not npy", null, "not a .npy array: the entry does not begin with numpy's header, as every array np.savez writes does; the file is damaged or was not written by numpy" },
         { "deflated entry with a lying shape", null, "truncated" },
         { "deflated entry whose zip sizes lie", null, "truncated data (needs 153600000 bytes, the entry holds 48)" },
@@ -347,8 +347,8 @@ public class BrokenFileTests
 
     public static TheoryData<string, string> BrokenSafetensors() => new()
     {
-        { "header length beyond the file", "header claims" },
-        { "header length 2^63", "header claims" },
+        { "header length beyond the file", "is not a readable safetensors file: its first 8 bytes, the header's length, claim" },
+        { "header length 2^63", "the header's length, claim 9,223,372,036,854,775,808 bytes" },
         { "header is not JSON", "not valid JSON" },
         { "header is a list", "not a JSON object" },
         { "deeply nested header", "not valid JSON" },
@@ -449,7 +449,7 @@ public class BrokenFileTests
         Assert.Contains("unsupported file type '.dat'", Read(Write(dir, "x.dat", [1, 2, 3]), null)!.Message);
         // A .mat of no HDF5 signature is MATLAB's format before v7.3 (v7.3 is HDF5, read by its signature).
         Assert.Contains("x.mat: is a MATLAB .mat file of a version before 7.3; RepDiff does not read it", Read(Write(dir, "x.mat", [1, 2, 3]), null)!.Message);
-        Assert.Contains("x.h5: is not an HDF5 file (3 bytes, no HDF5 signature)", Read(Write(dir, "x.h5", [1, 2, 3]), null)!.Message);
+        Assert.Contains("x.h5: is not an HDF5 file: it holds 3 bytes, no HDF5 signature; it is damaged or not HDF5: save it again with h5py", Read(Write(dir, "x.h5", [1, 2, 3]), null)!.Message);
         // A compressed embedding file ("unsupported file type '.gz'") is named as such, with what to do.
         Assert.Contains("x.npy.gz: is a compressed .npy file ('.gz'); decompress it first", Read(Write(dir, "x.npy.gz", [0x1f, 0x8b, 8]), null)!.Message);
         Assert.Contains("x.gz: is gzip-compressed; decompress it first", Read(Write(dir, "x.gz", [0x1f, 0x8b, 8]), null)!.Message);

@@ -140,7 +140,7 @@ public class CommonSamplesTests
         Assert.Equal($"{twice}: id 'a5' appears twice; ids must be unique", Assert.Throws<RepDiffInputException>(() => (spec with { IdsB = twice }).Open()).Message);
         // A side file of A's rows is checked against A's six, not the four kept.
         string labels = WriteText(dir, "labels.txt", "cat\ndog\ncat\nfox\n");
-        Assert.StartsWith($"{labels}: has 4 entries but the representations have 6 rows", Assert.Throws<RepDiffInputException>(() => (spec with { Labels = labels }).Open()).Message);
+        Assert.StartsWith($"--labels {labels}: has 4 entries but the representations have 6 rows", Assert.Throws<RepDiffInputException>(() => (spec with { Labels = labels }).Open()).Message);
     }
 
     /// <summary>The join itself: A's order, B's row of each, the left-out ids in each file's order and at most ten of them.</summary>

@@ -49,12 +49,12 @@ public class PairSpecTests
         Assert.Equal(["cat", "fox", "dog"], Enumerable.Range(0, 3).Select(i => byQuotedId.Samples.Labels![i]));
 
         string gap = WriteText(dir, "gap.csv", "id,label\nz,dog\nx,\ny,fox\n");
-        Assert.Equal($"{gap}: sample 0 has no label in column 'label'; every sample needs a label (write one such as 'unknown' for samples without)",
+        Assert.Equal($"--labels {gap}: sample 0 has no label in column 'label'; every sample needs a label (write one such as 'unknown' for samples without)",
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = ids, Labels = gap }.Load).Message);
 
         // A label column's "dog" and "dog " would be two labels, as in a labels file.
         string spaced = WriteText(dir, "spaced.csv", "id,label\nz,dog\nx,cat\ny,dog \n");
-        Assert.StartsWith($"{spaced}: labels 'dog ' (sample 1) and 'dog' (sample 2) differ only in whitespace at their ends",
+        Assert.StartsWith($"--labels {spaced}: labels 'dog ' (sample 1) and 'dog' (sample 2) differ only in whitespace at their ends",
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = ids, Labels = spaced }.Load).Message);
     }
 
@@ -163,13 +163,13 @@ public class PairSpecTests
         string dir = TestData.TempDir();
         string texts = GoldenFileTests.WriteText(dir, "texts.txt", "one\ntwo\nthree, then\rmore\nfour\nfive\n");
         var e = Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load());
-        Assert.Equal($"{texts}: has 6 entries but the representations have 5 rows (besides its \\n line ends it has 1 lone carriage return (\\r), "
+        Assert.Equal($"--texts {texts}: has 6 entries but the representations have 5 rows (besides its \\n line ends it has 1 lone carriage return (\\r), "
             + "each of which ends a line too: a \\r inside a text?)", e.Message);
         // Lone carriage returns throughout (an old Mac file) are one kind of line end, read as such.
         texts = GoldenFileTests.WriteText(dir, "mac.txt", "one\rtwo\rthree\rfour\rfive\r");
         Assert.Equal(5, new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load().Samples.Texts!.Length);
         string labels = GoldenFileTests.WriteText(dir, "labels.txt", "a\nb\nc\n");
-        Assert.Equal($"{labels}: has 3 entries but the representations have 5 rows"
+        Assert.Equal($"--labels {labels}: has 3 entries but the representations have 5 rows"
             + LabelsPerRow,
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
     }
@@ -183,15 +183,15 @@ public class PairSpecTests
     {
         string dir = TestData.TempDir();
         string labels = WriteText(dir, "labels.csv", "genre\na\nb\nc\nd\ne\n");
-        Assert.Equal($"{labels}: has 6 entries but the representations have 5 rows; one more than the samples: if its first line ('genre') is a header, "
+        Assert.Equal($"--labels {labels}: has 6 entries but the representations have 5 rows; one more than the samples: if its first line ('genre') is a header, "
             + "remove it, or name that column 'label'",
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
         string texts = WriteText(dir, "texts.txt", "text\none\ntwo\nthree\nfour\nfive\n");
-        Assert.Equal($"{texts}: has 6 entries but the representations have 5 rows; one more than the samples: if its first line ('text') is a header, remove it",
+        Assert.Equal($"--texts {texts}: has 6 entries but the representations have 5 rows; one more than the samples: if its first line ('text') is a header, remove it",
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load()).Message);
         // Blank lines that make up the difference are named: an embedding script that skipped them gave fewer rows (helper 164).
         texts = WriteText(dir, "blank.txt", "one\n\ntwo\nthree\n  \nfour\nfive\n");
-        Assert.Equal($"{texts}: has 7 entries but the representations have 5 rows; its 2 blank lines make the difference: if the embeddings left them out, "
+        Assert.Equal($"--texts {texts}: has 7 entries but the representations have 5 rows; its 2 blank lines make the difference: if the embeddings left them out, "
             + $"leave them out of it too ({BlankTexts.GrepLeavingOut(texts)}), or embed them, as `repdiff embed` does",
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load()).Message);
         // Kept, they are texts of their own rows: shown beside the samples as embed embeds them.
@@ -199,7 +199,7 @@ public class PairSpecTests
         Assert.Equal(["one", "", "two", " ", "five"], new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Texts = texts }.Load().Samples.Texts!);
         // Two over is no header: the count alone.
         labels = WriteText(dir, "more.txt", "genre\na\nb\nc\nd\ne\nf\n");
-        Assert.Equal($"{labels}: has 7 entries but the representations have 5 rows" + LabelsPerRow,
+        Assert.Equal($"--labels {labels}: has 7 entries but the representations have 5 rows" + LabelsPerRow,
             Assert.Throws<RepDiffInputException>(() => new PairSpec(Golden("le_f4.npy"), Golden("le_f8.npy")) { Labels = labels }.Load()).Message);
     }
 
@@ -214,8 +214,8 @@ public class PairSpecTests
         string labels = WriteText(dir, "labels.csv", "id,label\nz,dog\nx,cat\ny,fox\n");
         string metadata = WriteText(dir, "meta.csv", "id,genre\nz,news\nx,poetry\ny,news\n");
         const string Refusal = ": has an id column 'id', but the samples have no ids to join it on";
-        Assert.StartsWith(labels + Refusal, Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Labels = labels }.Load).Message);
-        Assert.StartsWith(metadata + Refusal, Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Metadata = metadata }.Load).Message);
+        Assert.StartsWith("--labels " + labels + Refusal, Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Labels = labels }.Load).Message);
+        Assert.StartsWith("--metadata " + metadata + Refusal, Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Metadata = metadata }.Load).Message);
 
         string ids = WriteText(dir, "ids.txt", "x\ny\nz\n");
         var joined = new PairSpec(a, a) { Ids = ids, Labels = labels, Metadata = metadata }.Load();
@@ -233,9 +233,9 @@ public class PairSpecTests
         var (dir, a) = ThreeSamples();
         string records = WriteText(dir, "labels.jsonl", "{\"id\": \"x\", \"label\": \"cat\"}\n{\"id\": \"y\", \"label\": \"fox\"}\n{\"id\": \"z\", \"label\": \"dog\"}\n");
         string array = WriteText(dir, "labels.json", "[\"cat\", \"fox\", \"dog\"]\n");
-        Assert.StartsWith($"{records}: labels and ids are not read from .jsonl files",
+        Assert.StartsWith($"--labels {records}: labels and ids are not read from .jsonl files",
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Labels = records }.Load).Message);
-        Assert.StartsWith($"{array}: labels and ids are not read from .json files",
+        Assert.StartsWith($"--labels {array}: labels and ids are not read from .json files",
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Labels = array }.Load).Message);
         Assert.StartsWith($"{records}: labels and ids are not read from .jsonl files",
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = records }.Load).Message);
@@ -266,7 +266,7 @@ public class PairSpecTests
         var spec = new PairSpec(Golden("le_f4.npy"), Golden("le_i8.npy"));
         string labels = GoldenFileTests.WriteText(dir, "labels.txt", "a\nb\nc\nd\n");
         var e = Assert.Throws<RepDiffInputException>((spec with { Labels = labels }).Load);
-        Assert.Equal($"{labels}: has 4 entries but the representations have 5 rows" + LabelsPerRow, e.Message);
+        Assert.Equal($"--labels {labels}: has 4 entries but the representations have 5 rows" + LabelsPerRow, e.Message);
         string texts = GoldenFileTests.WriteText(dir, "texts.txt", "1\n2\n3\n4\n5\n6\n");
         Assert.Contains("has 6 entries but the representations have 5 rows", Assert.Throws<RepDiffInputException>((spec with { Texts = texts }).Load).Message);
         Assert.Contains("has 1797 entries", Assert.Throws<RepDiffInputException>((spec with { Images = TestData.Fixture("digits_pixels.npy") }).Load).Message);

@@ -442,6 +442,22 @@ public class InputFormatTests
     }
 
     /// <summary>
+    /// A side file is opened once to be read, its first bytes looked at through that handle, and once for its SHA-256: --texts
+    /// and --labels had been opened once more before (to tell an array container from text, then looked at again as text), and
+    /// --ids once more for each of A and B (5 opens).
+    /// </summary>
+    [StraceFact]
+    public void EachSideFileIsOpenedOnceToBeRead()
+    {
+        var (a, b, labels) = SmallPair(dir);
+        string texts = Path.Combine(dir, "texts.txt"), ids = Path.Combine(dir, "ids.txt");
+        File.WriteAllLines(texts, Enumerable.Range(0, 60).Select(i => $"text {i}"));
+        File.WriteAllLines(ids, Enumerable.Range(0, 60).Select(i => $"s{i}"));
+        int[] opens = Opens([texts, labels, ids], "pca", a, b, "--texts", texts, "--labels", labels, "--ids", ids, "--maps", "pca", "--out", Path.Combine(dir, "out"));
+        Assert.Equal("texts 2, labels 2, ids 2", $"texts {opens[0]}, labels {opens[1]}, ids {opens[2]}");
+    }
+
+    /// <summary>
     /// A Parquet or Arrow table's column is read once. Its first row group (Parquet, to find the width) or every record batch
     /// (Arrow, to count the rows and collect the ids) was read whole at open, and the first again at the first read: inspect
     /// of a table of one row group of 24.6 MB read 50.3 MB. The readers read through a 1 MiB buffer, so a few refills at the

@@ -123,16 +123,18 @@ public class MisnamedContentTests : IDisposable
     {
         var data = new TheoryData<string, string>();
         foreach (var option in new[] { "--labels", "--texts", "--metadata" })
-            foreach (var kind in new[] { "npy", "html", "zip of text", "parquet" })
-                data.Add(option, kind);
+            foreach (var kind in new[] { "npy", "html", "one-line html", "zip of text", "parquet" })
+                // Texts may be one HTML document per line (TextsOfOneHtmlDocumentPerLineAreRead).
+                if (!(option == "--texts" && kind == "one-line html")) data.Add(option, kind);
         return data;
     }
 
     /// <summary>
-    /// A side file (labels, texts, metadata) whose bytes are another format is refused in one line naming the file and what
-    /// it is: an .npy given as --texts had been "line 1 is not valid UTF-8", an HTML page as --labels "has 1 entries but the
-    /// representations have 60 rows", a zip or Parquet table as --metadata refused at a NUL byte. Each is named .txt (.csv for
-    /// --metadata, which reads tables by their name), as a file is that was saved in place of the text one.
+    /// A side file (labels, texts, metadata) whose bytes are another format is refused in one line naming the option, the
+    /// file and what it is: an .npy given as --texts had been "line 1 is not valid UTF-8", an HTML page as --labels "has 1
+    /// entries but the representations have 60 rows" (a page on one line still was, after h238), a zip or Parquet table as
+    /// --metadata refused at a NUL byte; and the line began with the file alone, which does not say which input it was. Each
+    /// is named .txt (.csv for --metadata, which reads tables by their name), as a file is that was saved in place of the text one.
     /// </summary>
     [Theory]
     [MemberData(nameof(SideFiles))]
@@ -143,13 +145,14 @@ public class MisnamedContentTests : IDisposable
         {
             "npy" => (File.ReadAllBytes(GoldenFileTests.Golden("le_f4.npy")), "is an .npy array"),
             "html" => (Foreign()["error page"].Bytes, "is an HTML page"),
+            "one-line html" => ("<!DOCTYPE html><html><head><title>404</title></head><body>Not Found</body></html>\n"u8.ToArray(), "is an HTML page"),
             "zip of text" => (ZipOf("readme.txt"), "is a zip archive of other files (readme.txt)"),
             _ => (Binary()["parquet"].Bytes, "is a Parquet table"),
         };
         string side = Path.Combine(dir, option == "--metadata" ? "side.csv" : "side.txt"), output = Path.Combine(dir, "out");
         File.WriteAllBytes(side, bytes);
         var run = Run("compare", a, b, option, side, "--out", output);
-        run.AssertBadInput($"error: {side}: {what}");
+        run.AssertBadInput($"error: {option} {side}: {what}");
         Assert.False(Directory.Exists(output), "--out was made");
     }
 
@@ -239,6 +242,55 @@ public class MisnamedContentTests : IDisposable
         File.WriteAllText(path, "0,5\t0,25\n1,5\t2,0\n3,0\t1,0\n");
         Run("inspect", path).AssertBadInput($"{path}: line 2 column 1: '1,5' is not a number (a decimal comma, as spreadsheets in many locales write numbers? "
             + "numbers are read with a decimal point: 0.5, not 0,5)");
+    }
+
+    /// <summary>
+    /// Bytes of no signature under a binary format's name reach that format's reader, whose refusal says what the file is not
+    /// and what to do, in one line: .npz and .pt had said .NET's "End of Central Directory record could not be found", a
+    /// .safetensors "safetensors header claims 506097522914230528 bytes but the file holds 1016", an .h5 "is not an HDF5 file
+    /// (no HDF5 signature)", none of them what to do.
+    /// </summary>
+    [Theory]
+    [InlineData(".npy", "not a .npy file", "save it with np.save")]
+    [InlineData(".npz", "is not a readable .npz file", "save it again with np.savez")]
+    [InlineData(".safetensors", "is not a readable safetensors file", "save it again with safetensors' save_file")]
+    [InlineData(".pt", "is not a readable .pt file", "save it again with torch.save")]
+    [InlineData(".pth", "is not a readable .pt file", "save it again with torch.save")]
+    [InlineData(".h5", "is not an HDF5 file", "save it again with h5py")]
+    [InlineData(".hdf5", "is not an HDF5 file", "save it again with h5py")]
+    [InlineData(".parquet", "is not a readable Parquet file", "write it again")]
+    [InlineData(".arrow", "not an Arrow IPC stream", "write it again")]
+    [InlineData(".feather", "not an Arrow IPC stream", "write it again")]
+    public void UnrecognisedBytesUnderABinaryNameSayWhatTheFileIsNotAndWhatToDo(string extension, string isNot, string todo)
+    {
+        var b = Path.Combine(dir, "b.npy");
+        Npy.Write(b, new float[] { 1, 2, 3, 4, 5, 7 }, 3, 2);
+        // Bytes 0, 1, 2, …: no signature, no text.
+        byte[] bytes = [.. Enumerable.Range(0, 1024).Select(i => (byte)i)];
+        var problems = new List<string>();
+        Refused("unrecognised bytes", extension, bytes, isNot, todo, problems, b);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// json.dump of a list of vectors is one JSON value, not JSON Lines: named .jsonl it had been "line 1: value 0 of the vector
+    /// is a list, not a number" (or, written with indent, "line 1 is not valid JSON"); named .csv, "rename it to end in .jsonl",
+    /// which would not have helped. A JSON Lines file of one vector per line is still read.
+    /// </summary>
+    [Theory]
+    [InlineData("emb.jsonl", "[[0.5, 1.5], [2.5, 3.5], [4.5, 5.5]]\n", "a JSON Lines file")]
+    [InlineData("emb.jsonl", "[\n  [0.5, 1.5],\n  [2.5, 3.5]\n]\n", "a JSON Lines file")]
+    [InlineData("emb.jsonl", "[{\"id\": \"a\", \"embedding\": [0.5, 1.5]}]\n", "a JSON Lines file")]
+    [InlineData("emb.csv", "[[0.5, 1.5], [2.5, 3.5]]\n", "a CSV file")]
+    public void AJsonArrayIsNotJsonLines(string name, string content, string noun)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllText(path, content);
+        Run("inspect", path).AssertBadInput($"{path}: is a JSON array holding every vector or record in one value, not {noun} as its name says; "
+            + "JSON Lines holds one per line: write each on a line of its own (Python: f.writelines(json.dumps(v) + \"\\n\" for v in vectors)) in a file named .jsonl, or save the vectors with np.save");
+        File.WriteAllText(path = Path.Combine(dir, "vectors.jsonl"), "[0.5, 1.5]\n[2.5, 3.5]\n[4.5, 5.5]\n");
+        var read = Run("inspect", path);
+        Assert.True(read.Code == 0, read.Stderr);
     }
 
     /// <summary>The .mat case the extension had decided: text, an HTML page or nothing named .mat is not MATLAB's older format.</summary>
