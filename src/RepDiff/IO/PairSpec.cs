@@ -284,8 +284,6 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         CheckFlags();
         var (shownA, shownB) = Names();
-        // Read afresh for each load: a copy of the spec (with) carries the field, and the file may have been written anew.
-        idsRead = null;
         LoadedSide a, b;
         using (var rows = Embeddings.Open(InputA, KeyA, IdColumn, validate: true, archives))
         {
@@ -294,7 +292,7 @@ public sealed record PairSpec(string PathA, string PathB)
         }
         using (var rows = Embeddings.Open(InputB, KeyB, IdColumn, validate: true, archives))
         {
-            b = Side(rows, IdsB);
+            b = Side(rows, IdsB, a);
             readB = (PathB, KeyB, rows.ArrayName);
         }
         return Joined(a, b, shownA, shownB);
@@ -414,29 +412,22 @@ public sealed record PairSpec(string PathA, string PathB)
     }
 
     /// <summary>One input's matrix, its display name, its ids (its ids file, its own, or the shared ids file) and the file they came from.</summary>
-    private readonly record struct LoadedSide(Matrix Values, string Name, string[]? Ids, string IdSource);
+    private readonly record struct LoadedSide(Matrix Values, string Name, string[]? Ids, string IdSource, string? IdsFile);
 
-    /// <summary>One input's rows loaded, with the ids that go with them: its own ids file before the ids the file carries, those before --ids.</summary>
-    private LoadedSide Side(RowFile rows, string? idsFile)
+    /// <summary>
+    /// One input's rows loaded, with the ids that go with them: its own ids file before the ids the file carries, those before
+    /// --ids. An ids file <paramref name="before"/> (A's side) read already is not read again: --ids (or one file given as
+    /// --ids-a and --ids-b) names both inputs' rows, and had been read once for each.
+    /// </summary>
+    private LoadedSide Side(RowFile rows, string? idsFile, LoadedSide? before = null)
     {
         var values = rows.Load();
         string? file = idsFile ?? (rows.Ids is null ? Ids : null);
-        var ids = file is null ? rows.Ids : IdsOf(file);
+        var ids = file is null ? rows.Ids : before is { IdsFile: { } read } a && read == file ? a.Ids : SampleFiles.LoadIds(file);
         if (ids is not null && ids.Length != values.Rows)
             throw RepDiffInputException.ForFile(file ?? rows.Name, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows");
         // A join that fails names the file that holds the ids: an ids file, not the embeddings beside it that hold none.
-        return new LoadedSide(values, rows.Name, ids, file ?? rows.Name);
-    }
-
-    /// <summary>The ids file read last in this load and its ids: --ids (or one file given as --ids-a and --ids-b) names both inputs' rows, and had been read once for each.</summary>
-    private (string Path, string[] Ids)? idsRead;
-
-    private string[] IdsOf(string file)
-    {
-        if (idsRead is { } read && read.Path == file) return read.Ids;
-        var ids = SampleFiles.LoadIds(file);
-        idsRead = (file, ids);
-        return ids;
+        return new LoadedSide(values, rows.Name, ids, file ?? rows.Name, file);
     }
 
     /// <summary>
