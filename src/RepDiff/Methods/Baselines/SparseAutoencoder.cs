@@ -176,13 +176,21 @@ public sealed class SparseAutoencoder
     {
         int width = BlockProduct.PackedWidth(Latents);
         var pack = encoderPack ??= new EncoderPack(new double[Dim * width], width, new double[Latents]);
-        var preBias = Parameters.AsSpan(PreBiasOffset, Dim);
-        for (int j = 0; j < Latents; j++)
+        ReadOnlySpan<double> encoder = Parameters.AsSpan(0, Latents * Dim), preBias = Parameters.AsSpan(PreBiasOffset, Dim);
+        Span<double> transposed = pack.Transposed;
+        // A tile's worth of latents at a time, coordinate by coordinate: each coordinate's entries fill one cache line of
+        // the pack while the tile's rows are read in order. Latent by latent, every store had gone to a line of its own
+        // (width doubles apart), and the copy was a fourteenth of the training.
+        for (int first = 0; first < Latents; first += BlockProduct.TileCols)
         {
-            var row = Parameters.AsSpan(j * Dim, Dim);
-            for (int t = 0; t < Dim; t++) pack.Transposed[t * width + j] = row[t];
-            pack.EncodedPreBias[j] = TensorPrimitives.Dot<double>(row, preBias);
+            int last = Math.Min(first + BlockProduct.TileCols, Latents);
+            for (int t = 0; t < Dim; t++)
+            {
+                var packedRow = transposed.Slice(t * width, last);
+                for (int j = first; j < last; j++) packedRow[j] = encoder[j * Dim + t];
+            }
         }
+        for (int j = 0; j < Latents; j++) pack.EncodedPreBias[j] = TensorPrimitives.Dot<double>(encoder.Slice(j * Dim, Dim), preBias);
         return pack;
     }
 
