@@ -134,6 +134,7 @@ public static class FileKind
         if (kind == Directory)
             throw RepDiffInputException.ForFile(path, "is a directory, not a file"
                 + (File.Exists(Path.Combine(path, "results.json")) ? $"; give {Path.Combine(path, "results.json")}, the run's results in it" : ""));
-        throw RepDiffInputException.ForFile(path, $"is a {kind}, not a regular file; only regular files are read");
+        // A file is sized and its first bytes looked at before it is read, which a pipe or device cannot give: say what to do.
+        throw RepDiffInputException.ForFile(path, $"is a {kind}, not a regular file; only regular files are read: write what it gives to a file first and give that file");
     }
 }

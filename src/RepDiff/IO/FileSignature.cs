@@ -184,12 +184,25 @@ internal static class FileSignature
     /// </summary>
     public static Foreign Compressed(string path, string kind, string tool, string suffix, string read)
     {
-        string extension = Path.GetExtension(path);
-        string plain = path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && path.Length > suffix.Length ? path[..^suffix.Length]
-            : extension.Length > 1 ? path[..^extension.Length] + "-decompressed" + extension
-            : path + ".txt";
+        // /dev/stdin (a file redirected into the command) or /proc/self/fd/N is a link to the file itself: the command to run
+        // names that file, as no decompressed copy can be written beside /dev/stdin ("> /dev/stdin.txt" had been advised).
+        bool streamName = path.StartsWith("/dev/", StringComparison.Ordinal) || path.StartsWith("/proc/", StringComparison.Ordinal);
+        string source = streamName ? LinkedFile(path) ?? path : path;
+        string from = streamName && source == path ? Path.GetFileName(path) : source;
+        string extension = Path.GetExtension(from);
+        string plain = from.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && from.Length > suffix.Length ? from[..^suffix.Length]
+            : extension.Length > 1 ? from[..^extension.Length] + "-decompressed" + extension
+            : from + ".txt";
         // Not set against the name: that may say what is inside.
-        return new($"{kind}-compressed", $"decompress it first ({tool} {ShellWord.Of(path)} > {ShellWord.Of(plain)}): {read} are read as they are", AgainstName: false);
+        return new($"{kind}-compressed", $"decompress it first ({tool} {ShellWord.Of(source)} > {ShellWord.Of(plain)}): {read} are read as they are", AgainstName: false);
+    }
+
+    /// <summary>The regular file a link such as /dev/stdin finally names, or null (a pipe, a deleted file, no link).</summary>
+    private static string? LinkedFile(string path)
+    {
+        try { return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName is { } target && File.Exists(target) ? target : null; }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     public static readonly Foreign Empty = new("empty (0 bytes)", "nothing was saved in it: save the embeddings again", AgainstName: false);

@@ -409,7 +409,7 @@ public class EmbedCliTests
         {
             var (code, _, error) = Run(["embed", model, .. args, "--out", Path.Combine(dir, "t.npy")]);
             Assert.Equal(2, code);
-            Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read", error.TrimEnd());
+            Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read: write what it gives to a file first and give that file", error.TrimEnd());
         }
         // compare --model-a/-b keys its cache on the texts' contents: that read refuses the FIFO too.
         var (compareCode, _, compareError) = Run("compare", "--model-a", "minilm-l6", "--model-b", "minilm-l6", "--texts", fifo, "--out", Path.Combine(dir, "cmp"));
@@ -845,7 +845,7 @@ public class EmbedCliTests
         {
             var (code, _, error) = await Task.Run(() => Run(["embed", .. args, "--images", images, "--out", Path.Combine(dir, "out", "e.npy")])).WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Equal(2, code);
-            Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read", error.TrimEnd());
+            Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read: write what it gives to a file first and give that file", error.TrimEnd());
         }
     }
 

@@ -311,4 +311,21 @@ public class ProcessEnvironmentTests
         Assert.Empty(Directory.GetFileSystemEntries(emptyPackages));
         Assert.Empty(Directory.GetFileSystemEntries(emptyModels));
     }
+
+    /// <summary>
+    /// A compressed file redirected into the command as /dev/stdin: the advice had been "gunzip -c /dev/stdin >
+    /// /dev/stdin.txt", a file that cannot be written; it names the redirected file itself.
+    /// </summary>
+    [Fact]
+    public void ACompressedFileGivenAsStandardInputIsNamedInTheAdvice()
+    {
+        var (a, b, _) = SmallPair(dir);
+        string gz = Path.Combine(dir, "labels.txt.gz"), output = Path.Combine(dir, "out");
+        File.WriteAllBytes(gz, [0x1f, 0x8b, 8, 0]);
+        var (code, _, stderr) = Shell($"dotnet {Cli} rdx {a} {b} --labels /dev/stdin --out {output} < {gz}");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --labels /dev/stdin: is gzip-compressed; decompress it first (gunzip -c {gz} > {gz[..^3]}): text files are read as they are",
+            Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(Directory.Exists(output));
+    }
 }
