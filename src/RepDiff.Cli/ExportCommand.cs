@@ -84,12 +84,17 @@ internal static class ExportCommand
 
     /// <summary>
     /// A file of one entry per row of A given to a run that kept only the samples B held too: the results name those by id,
-    /// not by A's row, so its lines cannot be matched to them.
+    /// not by A's row, so its lines cannot be matched to them. Any other wrong count: what to give ("has 2 texts but the
+    /// results describe 600 samples" had said what is wrong, not what to give).
     /// </summary>
     private static string KeptNote(SampleInfo? stored, int count, int n) =>
         stored?.LeftOut is { } leftOut && count == n + leftOut.CountA
             ? $" (one per row of A, but the run kept only the {n:N0} that B holds too, --common-samples, which the results name by id, not by A's row: give one entry per kept sample, in the results' order, or texts as JSON Lines with ids)"
-            : "";
+            : "; give the file the run was given, one entry per sample in the order of its rows";
+
+    /// <summary>A side file whose count is not the results' samples, named with its option (as a run's refusal names it).</summary>
+    private static RepDiffInputException CountMismatch(string flag, string path, int count, string what, SampleInfo? stored, int n) =>
+        RepDiffInputException.ForFile(path, $"has {count:N0} {what} but the results describe {n:N0} samples{KeptNote(stored, count, n)}").GivenWith(flag);
 
     /// <summary>The results' own samples block, with whatever the flags give in its place.</summary>
     private static SampleInfo Samples(SampleInfo? stored, int n, string? idsPath, string? labelsPath, string? metadataPath, string? metadataId,
@@ -98,11 +103,11 @@ internal static class ExportCommand
         // results.json keeps no texts (they can be large): the text column comes from the file the run read.
         var (texts, _, recordIds) = textsPath is null ? default : SampleFiles.LoadNumberedTexts(textsPath, textField, readIds: true);
         if (texts is not null && texts.Length != n)
-            throw RepDiffInputException.ForFile(textsPath!, $"has {texts.Length} texts but the results describe {n} samples{KeptNote(stored, texts.Length, n)}");
+            throw CountMismatch("--texts", textsPath!, texts.Length, "texts", stored, n);
         var ids = idsPath is null ? stored?.Ids : SampleFiles.LoadIds(idsPath);
-        if (idsPath is not null && ids!.Length != n) throw RepDiffInputException.ForFile(idsPath, $"has {ids.Length} ids but the results describe {n} samples{KeptNote(stored, ids.Length, n)}");
+        if (idsPath is not null && ids!.Length != n) throw CountMismatch("--ids", idsPath, ids.Length, "ids", stored, n);
         var labels = labelsPath is null ? stored?.Labels : SampleFiles.LoadLabels(labelsPath);
-        if (labelsPath is not null && labels!.Codes.Length != n) throw RepDiffInputException.ForFile(labelsPath, $"has {labels.Codes.Length} labels but the results describe {n} samples{KeptNote(stored, labels.Codes.Length, n)}");
+        if (labelsPath is not null && labels!.Codes.Length != n) throw CountMismatch("--labels", labelsPath, labels.Codes.Length, "labels", stored, n);
         var metadata = metadataPath is null ? stored?.Metadata : MetadataFile.Load(metadataPath, n, ids, metadataId, ["id"]);
         if (texts is not null && ids is not null && recordIds is not null) texts = ByIds(texts, recordIds, ids, textsPath!);
         // The image files' names are the run's own (no flag gives them): the --images folder or manifest it read.

@@ -128,7 +128,7 @@ public class ExportCommandTests
         Assert.Equal(["sample 7", "'=cmd, 3", "sample 599", "sample 1"], table.Skip(1).Select(r => r[15]));
         Assert.Contains("\"'=cmd, 3\"", output);
         string fewer = GoldenFileTests.WriteText(dir, "fewer.txt", "a\nb\n");
-        Run("export", results, "--texts", fewer).AssertBadInput($"{fewer}: has 2 texts but the results describe 600 samples");
+        Run("export", results, "--texts", fewer).AssertBadInput($"--texts {fewer}: has 2 texts but the results describe 600 samples; give the file the run was given, one entry per sample in the order of its rows");
         Run("export", results, "--text-field", "text").AssertBadInput("--text-field: names the JSON Lines field of --texts, which was not given");
 
         // Records that carry ids are matched to the samples by them: in reverse order, each text still beside its own sample;
@@ -232,7 +232,7 @@ public class ExportCommandTests
             (["export", notJson], $"error: {notJson}: is not a RepDiff results.json"),
             (["export", Path.Combine(dir, "none.json")], "file not found"),
             (["export", results, "--format", "xml"], "error: --format xml: expected csv or jsonl"),
-            (["export", results, "--labels", shortLabels], $"error: {shortLabels}: has 2 labels but the results describe 3 samples"),
+            (["export", results, "--labels", shortLabels], $"error: --labels {shortLabels}: has 2 labels but the results describe 3 samples; give the file the run was given"),
             (["export", outside], "names sample 5, outside 0..2"),
             (["export", notANumber], "concept 1: strength is not a finite number"),
         })
