@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace RepDiff.IO;
@@ -58,7 +59,14 @@ public static class ResultsJsonLayout
     }
 
     /// <summary>A value (or an empty object) as the serializer writes it, with the same escaping and number format.</summary>
-    private static string Scalar(JsonNode? node) => node?.ToJsonString(Explanation.JsonOptions) ?? "null";
+    /// <remarks>
+    /// A number read back from the serializer's output is written as its own text, which is what ToJsonString writes for it,
+    /// without renting a writer per value: a report's heatmaps put thousands of numbers in results.json.
+    /// </remarks>
+    private static string Scalar(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<JsonElement>(out var parsed)
+            ? parsed.GetRawText()
+            : node?.ToJsonString(Explanation.JsonOptions) ?? "null";
 
     private static void NewLine(StringBuilder text, int depth, bool comma)
     {
