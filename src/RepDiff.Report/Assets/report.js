@@ -183,7 +183,7 @@
   // it is held to that room and scrolls in its own box (report.css: .card.held-in).
   function fitDock() {
     const root = document.documentElement, card = document.querySelector('.card.selected');
-    document.querySelectorAll('.card.held-in').forEach(c => { c.classList.remove('held-in'); c.style.removeProperty('--card-room'); });
+    document.querySelectorAll('.card.held-in').forEach(c => { c.classList.remove('held-in'); c.style.removeProperty('--card-room'); c.style.removeProperty('--card-head'); });
     const fit = !!card && !!panel && narrow.matches && root.classList.contains('docked');
     root.classList.toggle('dock-fit', fit);
     if (!fit) return;
@@ -192,6 +192,7 @@
     if (card.getBoundingClientRect().height > room) {
       card.style.setProperty('--card-room', room + 'px');
       card.classList.add('held-in');
+      card.style.setProperty('--card-head', card.querySelector('.card-head').getBoundingClientRect().height + 'px');
     }
   }
   // The card whole where it fits above the dock at its least height (the enlarged dock's least is its usual height, which
