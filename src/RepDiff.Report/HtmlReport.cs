@@ -635,7 +635,7 @@ public static partial class HtmlReport
         var c = new StringBuilder();
         var grid = concept.Grid.Where(i => i >= 0 && i < model.N).ToArray();
         // Named for a screen reader as it is reached by Tab: an article has no name of its own, and was read as "article".
-        c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\" aria-label=\"{E(data.Shown[key].Title)}, {CardParts.MemberCount(concept.Members.Length)}\"><header><span class=\"rank\">{concept.Rank}</span>");
+        c.Append(Inv, $"<article class=\"card{TrustClass(concept)}\" id=\"card-{key}\" data-key=\"{key}\" tabindex=\"0\" aria-label=\"{E(data.Shown[key].Title)}, {CardParts.MemberCount(concept.Members.Length)}\"><div class=\"card-head\"><header><span class=\"rank\">{concept.Rank}</span>");
         // A given group (`repdiff groups`) is known by its own name.
         if (concept.Name is { } name) c.Append(Inv, $"<span class=\"group-name\">{E(name)}</span>");
         c.Append(Inv, $"<span class=\"strength\"{(strength is null ? "" : $" title=\"strength: {E(strength)}\"")}>strength <b>{StrengthFigure(concept.Strength)}</b></span></header>");
@@ -648,7 +648,8 @@ public static partial class HtmlReport
             c.Append(Inv, $" <span title=\"BSR (SILB) of this grid: fraction of pairs closer in the explained model than in the other\">BSR {BsrBesideChance(cardBsr, concept.BsrChance, fewest: 2, bold: true)}</span>")
                 .Append(GridAtChanceMark(concept, data.Shown[key].Direction));
         }
-        c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, data.Shown[key].Explanation, difference));
+        // The head ends after the trust lines: a card held in its own box above the dock keeps it in view (report.css, .card-head).
+        c.Append("</div>").Append(StabilityNote(concept)).Append(ValidationLine(concept, data.Shown[key].Explanation, difference)).Append("</div>");
         if (thumbs.HasImages)
         {
             int columns = grid.Length <= 9 ? 3 : 4;

@@ -14,7 +14,7 @@ public static class IndexPage
             // The report's colours (colours.css), so a dark window gets a dark index as it gets dark reports.
             .Append("body{margin:0;padding:28px;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:var(--bg)}")
             .Append("main{max-width:900px}h1{font-size:24px}a.entry{display:block;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 20px;margin:14px 0;color:inherit;text-decoration:none}")
-            .Append("a.entry:hover{border-color:#9db8ea;box-shadow:0 2px 10px rgba(47,111,219,.15)}a.entry h2{font-size:18px;margin:0 0 6px;color:var(--accent)}p{margin:4px 0}.nums{color:var(--muted);font-size:13px}.nums small.chance{font-size:11px}.at-chance{color:#b45309;margin-left:2px;cursor:help}.finding{font-weight:600}")
+            .Append("a.entry:hover{border-color:#9db8ea;box-shadow:0 2px 10px rgba(47,111,219,.15)}a.entry h2{font-size:18px;margin:0 0 6px;color:var(--accent)}p{margin:4px 0}.nums{color:var(--muted);font-size:13px}.nums small.chance{font-size:11px}.nums .mean{display:inline-block;max-width:100%}.at-chance{color:#b45309;margin-left:2px;cursor:help}.finding{font-weight:600}")
             // A URL or a long word in a title or description wraps rather than widen the page past a phone's screen.
             .Append("h1,h2,p{overflow-wrap:anywhere}")
             // What has no variable takes dark.css's dark colour: the hovered border, the † mark.
@@ -34,9 +34,11 @@ public static class IndexPage
                 .Select(r =>
                 {
                     var ((nameA, a), (nameB, b)) = HtmlReport.MeanSides(c.Explanations.First(e => e.Method == r.Method), rows.Where(side => side.Method == r.Method).ToList());
-                    return HtmlReport.E(r.Method) + " " + (r.Silb is double silb
+                    // One item kept on one line where it fits (an inline block): a line had ended at "rdx 0.887 /", the chance level starting
+                    // the next line beside another method's name.
+                    return "<span class=\"mean\">" + HtmlReport.E(r.Method) + " " + (r.Silb is double silb
                         ? HtmlReport.MeanBesideChance(silb, r.SilbChance, [(nameA, a?.Silb, a?.SilbChance), (nameB, b?.Silb, b?.SilbChance)])
-                        : "–");
+                        : "–") + "</span>";
                 });
             html.Append("<p>").Append(HtmlReport.E(entry.Description)).Append("</p><p class=\"nums\">")
                 .Append(HtmlReport.E(string.Create(CultureInfo.InvariantCulture, $"n = {c.Pair.N} · linear CKA {(c.Context["linear_cka"] is { } cka ? cka.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture) : "undefined")} · ")))

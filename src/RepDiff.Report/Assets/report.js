@@ -183,7 +183,7 @@
   // it is held to that room and scrolls in its own box (report.css: .card.held-in).
   function fitDock() {
     const root = document.documentElement, card = document.querySelector('.card.selected');
-    document.querySelectorAll('.card.held-in').forEach(c => { c.classList.remove('held-in'); c.style.removeProperty('--card-room'); });
+    document.querySelectorAll('.card.held-in').forEach(c => { c.classList.remove('held-in'); c.style.removeProperty('--card-room'); c.style.removeProperty('--card-head'); });
     const fit = !!card && !!panel && narrow.matches && root.classList.contains('docked');
     root.classList.toggle('dock-fit', fit);
     if (!fit) return;
@@ -192,6 +192,7 @@
     if (card.getBoundingClientRect().height > room) {
       card.style.setProperty('--card-room', room + 'px');
       card.classList.add('held-in');
+      card.style.setProperty('--card-head', card.querySelector('.card-head').getBoundingClientRect().height + 'px');
     }
   }
   // The card whole where it fits above the dock at its least height (the enlarged dock's least is its usual height, which
@@ -262,7 +263,15 @@
     const key = card.dataset.key;
     card.addEventListener('mouseenter', () => { if (!hoverHeld) show(key); });
     card.addEventListener('mouseleave', () => { if (!hoverHeld) leave(); });
-    card.addEventListener('focus', () => show(key));
+    // A card reached by the keyboard and taller than the room was centred by the browser, its head (rank, strength, BSR) above
+    // the window under the methods bar, even at 1366×768: its top is brought under the bar (report.css: the cards' scroll
+    // margin). Not on a click, which would move the part the pointer is on.
+    card.addEventListener('focus', () => {
+      show(key);
+      if (!card.matches(':focus-visible') || card.getBoundingClientRect().top >= navBottom()) return;
+      hoverHeld = true;
+      card.scrollIntoView({ block: 'start' });
+    });
     card.addEventListener('blur', leave);
     const toggle = () => {
       unmarkSelected();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using RepDiff.Numerics;
@@ -37,7 +38,15 @@ public static class BsrChance
     private const int Seed = 2017;
     private static readonly ConditionalWeakTable<RepresentationPair, Pool> pools = new();
 
-    private sealed record Pool(int[] Samples, FocusRows A, FocusRows B);
+    private sealed record Pool(int[] Samples, FocusRows A, FocusRows B)
+    {
+        // The chance level of one group, per direction and size, drawn once per pool: `groups` reads it for where each group
+        // holds before the scoring sets it on the concepts, and every method of a comparison scores grids of the same sizes.
+        private readonly ConcurrentDictionary<(bool ExplainsA, int Size), (double Mean, double Sd)> ofGroup = new();
+
+        public (double Mean, double Sd) OfGroup(bool explainsA, int size)
+            => ofGroup.GetOrAdd((explainsA, size), key => MeanAndSpread(GroupDraws(this, key.ExplainsA, key.Size)));
+    }
 
     /// <summary>
     /// Fills e.Metrics["bsr_chance"], "bsr_mned_chance", "bsr_lsed_chance" (per direction and "mean", as
@@ -84,17 +93,9 @@ public static class BsrChance
             e.Metrics[key + "_chance"] = means;
             e.Metrics[key + "_chance_sd"] = spreads;
         }
-        var bySize = new Dictionary<(string, int), (double Mean, double Sd)>();
         foreach (var (direction, _) in scored)
-        {
-            bool a = direction.Explains == "a";
             foreach (var concept in direction.Concepts.Where(c => c.Rank >= 1 && c.Grid.Length >= 2))
-            {
-                if (!bySize.TryGetValue((direction.Explains!, concept.Grid.Length), out var chance))
-                    bySize[(direction.Explains!, concept.Grid.Length)] = chance = MeanAndSpread(GroupDraws(pool, a, concept.Grid.Length));
-                (concept.BsrChance, concept.BsrChanceSd) = chance;
-            }
-        }
+                (concept.BsrChance, concept.BsrChanceSd) = pool.OfGroup(direction.Explains == "a", concept.Grid.Length);
         e.Metrics["bsr_chance_draws"] = Draws;
         e.Metrics["bsr_chance_pool"] = pool.Samples.Length;
     }
@@ -102,10 +103,10 @@ public static class BsrChance
     /// <summary>
     /// The chance level of one group of <paramref name="size"/> samples explaining A (or B) and its spread: the mean and
     /// standard deviation of the SILB BSR of the random groups behind <see cref="Concept.BsrChance"/>, drawn from the pool of
-    /// a scoring whose largest grid is <paramref name="largestGroup"/> (so the same draws, and the same mean).
+    /// a scoring whose largest grid is <paramref name="largestGroup"/> (the same figures, drawn once for both).
     /// </summary>
     public static (double Mean, double Sd) OfGroup(RepresentationPair pair, bool explainsA, int size, int largestGroup)
-        => MeanAndSpread(GroupDraws(PoolFor(pair, Math.Max(size, largestGroup)), explainsA, size));
+        => PoolFor(pair, Math.Max(size, largestGroup)).OfGroup(explainsA, size);
 
     private static (double Mean, double Sd) MeanAndSpread(double[] draws) => (Round(draws.Average()), Round(StandardDeviation(draws)));
 

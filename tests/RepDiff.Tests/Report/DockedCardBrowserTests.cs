@@ -233,4 +233,58 @@ public class DockedCardBrowserTests(CardReportFixture report, ChromiumFixture ch
         Assert.Empty(errors);
         await page.CloseAsync();
     }
+
+    /// <summary>
+    /// A card held in its own box above the dock (960×600) scrolled its head away with its body: at its foot the reader no longer
+    /// saw its rank, strength, BSR and trust lines, so not which concept they were reading. The head now stays at the top of the
+    /// card's box, opaque over the body scrolling under it, with the body's first line under it readable and the dock unmoved.
+    /// </summary>
+    [ChromiumFact]
+    public async Task AHeldCardKeepsItsHeadInViewAsItsBodyScrolls()
+    {
+        var browser = await Browser();
+        var (page, errors) = await AccessibilityBrowserTests.Open(browser, report.Report, 960, 600);
+        // [the box's inner top, its bottom, the head's top (rank and strength), the head's bottom (its last trust line, else the
+        //  BSR line), the dock's top, the page's scroll, whether what shows at the rank is the head's, whether what shows just under
+        //  the head is the body's, the body's last part's bottom].
+        const string State = """
+            k => {
+              const card = document.getElementById('card-' + k), c = card.getBoundingClientRect();
+              const parts = [...card.querySelectorAll('header, .sub, .trust')], top = parts[0].getBoundingClientRect(), bottom = parts.at(-1).getBoundingClientRect().bottom;
+              const inHead = e => parts.some(p => p.contains(e)), x = c.left + 24;
+              const atRank = document.elementFromPoint(card.querySelector('.rank').getBoundingClientRect().left + 4, top.top + top.height / 2);
+              const under = document.elementFromPoint(x, bottom + 12);
+              return [c.top + card.clientTop, c.bottom, top.top, bottom, document.querySelector('aside.maps .sticky').getBoundingClientRect().top, scrollY,
+                inHead(atRank) ? 1 : 0, card.contains(under) && !inHead(under) ? 1 : 0, card.lastElementChild.getBoundingClientRect().bottom];
+            }
+            """;
+        int held = 0;
+        for (int n = 0; n < 4; n++)
+        {
+            var card = page.Locator(".card").Nth(n);
+            string key = (await card.GetAttributeAsync("data-key"))!;
+            await card.EvaluateAsync("c => { c.scrollIntoView({ block: 'start' }); c.click(); }");
+            if (!await card.EvaluateAsync<bool>("c => c.classList.contains('held-in')")) continue;
+            held++;
+            var p = await page.EvaluateAsync<double[]>(State, key);
+            await card.EvaluateAsync("c => { c.scrollTop = c.scrollHeight; }");
+            await page.WaitForFunctionAsync("k => { const c = document.getElementById('card-' + k); return c.scrollTop >= c.scrollHeight - c.clientHeight - 1; }", key);
+            var q = await page.EvaluateAsync<double[]>(State, key);
+            string where = $"960×600, card {n} scrolled to its foot: its box {q[0]:F0}..{q[1]:F0}, its head {q[2]:F0}..{q[3]:F0} (before scrolling {p[2]:F0}..{p[3]:F0}), "
+                + $"its last part ends at {q[8]:F0}, the dock starts at {q[4]:F0} (before {p[4]:F0})";
+            Console.WriteLine(where);
+            // The head whole inside the box, at its top, as before the body scrolled.
+            Assert.True(q[2] >= q[0] - 0.5 && q[3] <= q[1] + 0.5 && Math.Abs(q[2] - p[2]) < 1, where + " (the head left the card's box)");
+            // Drawn over the body (nothing shows through at the rank), and the body's line just under it is the body's, uncovered.
+            Assert.True(q[6] == 1 && q[7] == 1, where + $" (at the rank the head shows: {q[6] == 1}; under the head the body shows: {q[7] == 1})");
+            // The body's foot reached under the head, inside the box; the page and the dock unmoved.
+            Assert.True(q[8] > q[3] && q[8] <= q[1] + 0.5, where + " (the body's foot is not shown below the head)");
+            Assert.True(Math.Abs(q[4] - p[4]) < 1 && Math.Abs(q[5] - p[5]) < 1, where + " (the page or the dock moved)");
+            await card.EvaluateAsync("c => c.click()");
+        }
+        // The fixture holds cards taller than the room, which this is about.
+        Assert.True(held > 0, "no card was held in its own box");
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
 }

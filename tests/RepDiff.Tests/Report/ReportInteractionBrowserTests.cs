@@ -237,4 +237,46 @@ public class ReportInteractionBrowserTests(CardReportFixture report, ChromiumFix
         Assert.True(scrolling > 0, "no card's id list scrolls");
         Assert.Empty(errors);
     }
+
+    /// <summary>
+    /// A card reached by Tab that is taller than the room above the window's foot (or the docked maps) was centred by the browser,
+    /// its head (rank, strength, BSR) above the window under the methods bar: at 960×600 the fixture's 575-px cards had their
+    /// tops at 12 px, under the 39-px bar, and with the maps docked far above it (the demo's sentence cards, 880 px, at 1366×768
+    /// too). Now a card reached by the keyboard shows its head just under the bar, docked or not, at every size; one that fits is
+    /// left where the browser put it.
+    /// </summary>
+    [ChromiumFact]
+    public async Task ACardReachedByTabShowsItsHeadUnderTheMethodsBar()
+    {
+        // [the card's top, its header's bottom, the methods bar's bottom, the window's foot or the dock's top].
+        const string Place = """
+            () => {
+              const card = document.activeElement, maps = document.querySelector('aside.maps .sticky');
+              const foot = document.documentElement.classList.contains('docked') ? maps.getBoundingClientRect().top : innerHeight;
+              return [card.getBoundingClientRect().top, card.querySelector('header').getBoundingClientRect().bottom,
+                document.querySelector('nav.methods').getBoundingClientRect().bottom, foot];
+            }
+            """;
+        foreach (var (width, height, docked) in new[] { (1366, 768, false), (1280, 720, false), (960, 600, false), (960, 600, true) })
+        {
+            var (page, errors) = await Open(report.Report, width, height);
+            if (docked) await page.Locator("button.dock-open").ClickAsync();
+            string size = $"{width}×{height}{(docked ? ", the maps docked" : "")}";
+            int cards = 0;
+            for (int press = 0; press < 400 && cards < 6; press++)
+            {
+                await page.Keyboard.PressAsync("Tab");
+                if (!await page.EvaluateAsync<bool>("() => document.activeElement.matches('.card')")) continue;
+                cards++;
+                string key = await page.EvaluateAsync<string>("() => document.activeElement.dataset.key");
+                var p = await page.EvaluateAsync<double[]>(Place);
+                string where = $"{size}: card {key} reached by Tab: its top at {p[0]:F0}, its header ends at {p[1]:F0}, the methods bar ends at {p[2]:F0}, the window's foot or the dock at {p[3]:F0}";
+                Console.WriteLine(where);
+                Assert.True(p[0] >= p[2] - 0.5 && p[1] <= p[3] + 0.5, where);
+            }
+            Assert.True(cards == 6, $"{size}: Tab reached {cards} cards in 400 presses");
+            Assert.Empty(errors);
+            await page.CloseAsync();
+        }
+    }
 }
