@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using RepDiff.Tests.Embedding;
 using static RepDiff.Tests.Robustness.CliHarness;
@@ -90,9 +89,7 @@ public class SideFileOptionTests : IDisposable
                 File.WriteAllBytes(path, [.. Enumerable.Range(0, 1024).Select(i => (byte)(i % 256))]);
                 return "";
             case "gzip":
-                using (var file = File.Create(path))
-                using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
-                    gzip.Write(Encoding.UTF8.GetBytes(good));
+                File.WriteAllBytes(path, MisnamedContentTests.Gzip(Encoding.UTF8.GetBytes(good)));
                 return "is gzip-compressed; decompress it first";
             case "fifo":
                 Fifo(path);
