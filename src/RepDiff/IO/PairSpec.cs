@@ -423,10 +423,9 @@ public sealed record PairSpec(string PathA, string PathB)
     {
         var values = rows.Load();
         string? file = idsFile ?? (rows.Ids is null ? Ids : null);
-        string? flag = file is null ? null : file == Ids ? "--ids" : sideFlag;
-        if (file is null)
-            return CountedIds(rows.Ids, rows.Name, rows, values, null, null);
-        return RepDiffInputException.GivenWith(flag!, file, () => CountedIds(
+        if (file is null) return CountedIds(rows.Ids, rows.Name, rows, values, null, null);
+        string flag = file == Ids ? "--ids" : sideFlag;
+        return RepDiffInputException.GivenWith(flag, file, () => CountedIds(
             before is { IdsFile: { } read } a && read == file ? a.Ids : SampleFiles.LoadIds(file), file, rows, values, file, flag));
     }
 
