@@ -147,8 +147,7 @@ internal static class CompareCommand
     /// <summary>A file option's path, once it is a regular file (else one line naming the flag).</summary>
     private static string RegularFile(string flag, string path)
     {
-        try { FileKind.RequireRegular(path); }
-        catch (RepDiffInputException e) { throw new RepDiffInputException($"{flag}: {e.Message}"); }
+        RepDiffInputException.GivenWith(flag, path, () => FileKind.RequireRegular(path));
         return path;
     }
 

@@ -92,24 +92,30 @@ internal static class ExportCommand
             ? $" (one per row of A, but the run kept only the {n:N0} that B holds too, --common-samples, which the results name by id, not by A's row: give one entry per kept sample, in the results' order, or texts as JSON Lines with ids)"
             : "; give the file the run was given, one entry per sample in the order of its rows";
 
-    /// <summary>A side file whose count is not the results' samples, named with its option (as a run's refusal names it).</summary>
-    private static RepDiffInputException CountMismatch(string flag, string path, int count, string what, SampleInfo? stored, int n) =>
-        RepDiffInputException.ForFile(path, $"has {count:N0} {what} but the results describe {n:N0} samples{KeptNote(stored, count, n)}").GivenWith(flag);
+    /// <summary>A side file whose count is not the results' samples (named with its option by <see cref="GivenWith"/>).</summary>
+    private static RepDiffInputException CountMismatch(string path, int count, string what, SampleInfo? stored, int n) =>
+        RepDiffInputException.ForFile(path, $"has {count:N0} {what} but the results describe {n:N0} samples{KeptNote(stored, count, n)}");
+
+    /// <summary>The side file a flag gave, read and counted against the results' samples, or the results' own (null path).</summary>
+    private static T? GivenWith<T>(string flag, string? path, T? stored, Func<string, T> read) where T : class =>
+        path is null ? stored : RepDiffInputException.GivenWith(flag, path, () => read(path));
 
     /// <summary>The results' own samples block, with whatever the flags give in its place.</summary>
     private static SampleInfo Samples(SampleInfo? stored, int n, string? idsPath, string? labelsPath, string? metadataPath, string? metadataId,
         string? textsPath, string? textField)
     {
+        var ids = GivenWith("--ids", idsPath, stored?.Ids, path => SampleFiles.LoadIds(path) is var read && read.Length != n
+            ? throw CountMismatch(path, read.Length, "ids", stored, n) : read);
+        var labels = GivenWith("--labels", labelsPath, stored?.Labels, path => SampleFiles.LoadLabels(path) is var read && read.Codes.Length != n
+            ? throw CountMismatch(path, read.Codes.Length, "labels", stored, n) : read);
+        var metadata = GivenWith("--metadata", metadataPath, stored?.Metadata, path => MetadataFile.Load(path, n, ids, metadataId, ["id"]));
         // results.json keeps no texts (they can be large): the text column comes from the file the run read.
-        var (texts, _, recordIds) = textsPath is null ? default : SampleFiles.LoadNumberedTexts(textsPath, textField, readIds: true);
-        if (texts is not null && texts.Length != n)
-            throw CountMismatch("--texts", textsPath!, texts.Length, "texts", stored, n);
-        var ids = idsPath is null ? stored?.Ids : SampleFiles.LoadIds(idsPath);
-        if (idsPath is not null && ids!.Length != n) throw CountMismatch("--ids", idsPath, ids.Length, "ids", stored, n);
-        var labels = labelsPath is null ? stored?.Labels : SampleFiles.LoadLabels(labelsPath);
-        if (labelsPath is not null && labels!.Codes.Length != n) throw CountMismatch("--labels", labelsPath, labels.Codes.Length, "labels", stored, n);
-        var metadata = metadataPath is null ? stored?.Metadata : MetadataFile.Load(metadataPath, n, ids, metadataId, ["id"]);
-        if (texts is not null && ids is not null && recordIds is not null) texts = ByIds(texts, recordIds, ids, textsPath!);
+        var texts = GivenWith("--texts", textsPath, null, path =>
+        {
+            var (read, _, recordIds) = SampleFiles.LoadNumberedTexts(path, textField, readIds: true);
+            if (read.Length != n) throw SampleFiles.OnePageOfTexts(path, read, n) ?? CountMismatch(path, read.Length, "texts", stored, n);
+            return ids is not null && recordIds is not null ? ByIds(read, recordIds, ids, path) : read;
+        });
         // The image files' names are the run's own (no flag gives them): the --images folder or manifest it read.
         return new SampleInfo { Ids = ids, Labels = labels, Files = stored?.Files, Metadata = metadata, Texts = texts };
     }

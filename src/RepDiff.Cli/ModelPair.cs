@@ -102,8 +102,12 @@ internal static class ModelPair
         // been read only after both had).
         var inputs = EmbedJob.Load(source);
         spec.CheckLabelCount(inputs.Count);
-        if (spec.Ids is { } idsFile && SampleFiles.LoadIds(idsFile).Length is var count && count != inputs.Count)
-            throw RepDiffInputException.ForFile(idsFile, $"has {count:N0} ids but {source.Path} holds {inputs.Count:N0} {(source.Texts ? "texts" : "images")}");
+        if (spec.Ids is { } idsFile)
+            RepDiffInputException.GivenWith("--ids", idsFile, () =>
+            {
+                if (SampleFiles.LoadIds(idsFile).Length is var count && count != inputs.Count)
+                    throw RepDiffInputException.ForFile(idsFile, $"has {count:N0} ids but {source.Path} holds {inputs.Count:N0} {(source.Texts ? "texts" : "images")}; give one id per input, in its order");
+            });
         // Two exports of one architecture are often both model.onnx: they are then called by the folders that tell them apart.
         var (shownA, shownB) = a.DisplayName == b.DisplayName ? PairSpec.DefaultNames(modelA, null, modelB, null) : (a.DisplayName, b.DisplayName);
         // A name clash is refused before either model embeds (it had been refused only after both had).

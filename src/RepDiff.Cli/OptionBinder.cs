@@ -66,11 +66,8 @@ internal sealed class OptionBinder
     /// A file option names a file the method reads: a regular file, checked as every input is, so that a missing one is one
     /// line naming its flag whatever the method reads it with (a method's File.ReadAllText had made it an internal error).
     /// </summary>
-    private static void RequireFile(OptionSpec spec, string path)
-    {
-        try { RepDiff.IO.FileKind.RequireRegular(path); }
-        catch (RepDiffInputException e) { throw new InvalidOptionException(spec.Name, e.Message); }
-    }
+    private static void RequireFile(OptionSpec spec, string path) =>
+        InvalidOptionException.ReadingFile(spec.Name, path, () => { RepDiff.IO.FileKind.RequireRegular(path); return path; });
 
     private static string HelpName(OptionSpec spec) => spec.Choices is { } choices ? string.Join('|', choices)
         : spec.Declaration.IsFile ? "FILE"

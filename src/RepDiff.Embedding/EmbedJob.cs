@@ -46,7 +46,8 @@ public static class EmbedJob
         return Load(source);
     }
 
-    public static Inputs Load(EmbeddingSource source)
+    /// <summary>The inputs SRC gives; a refusal of SRC names its option first ("--texts page.txt: is an HTML page; …").</summary>
+    public static Inputs Load(EmbeddingSource source) => RepDiffInputException.GivenWith(source.Texts ? "--texts" : "--images", source.Path, () =>
     {
         if (source.Texts)
         {
@@ -56,7 +57,7 @@ public static class EmbedJob
         var (images, imageIds) = source.LoadImages();
         // In the note, said once the model has opened: said before, a model that did not open gave it and then the error.
         return new Inputs(images, null, imageIds, SampleFiles.UnreadSubfolderNote(source.Path));
-    }
+    });
 
     /// <summary>Embeds inputs already read with a model already open (compare opens both models before either embeds).</summary>
     public static Summary Run(Embedder embedder, Inputs inputs, string output, IProgress<ProgressUpdate>? progress = null, Action<int>? started = null, Stopwatch? clock = null, bool isOutput = false)

@@ -298,7 +298,7 @@ public sealed class Embedder : IDisposable
             }
             var batch = new EmbeddingBatch { Count = kept.Length, Samples = kept.Select(i => start + i).ToArray(), Pixels = pixels, Consumed = n };
             for (int i = 0; i < n; i++)
-                if (failures[i] is { } failure) batch.Skipped.Add(new SkippedSample(start + i, images.Paths![start + i], failure.Message));
+                if (failures[i] is { } failure) batch.Skipped.Add(SkippedSample.Of(start + i, images.Paths![start + i], failure));
             yield return batch;
         }
     }
@@ -427,7 +427,7 @@ public sealed class Embedder : IDisposable
         // Every input left out: said with the first one's reason (which names its file), so the line says where to look.
         if (rows == 0)
             throw new RepDiffInputException(skipped.MinBy(s => s.Index) is { } first
-                ? $"{first.Reason} (and no other input could be read either: {skipped.Count} skipped, nothing left to embed)"
+                ? $"{first.Name}: {first.Reason} (and no other input could be read either: {skipped.Count} skipped, nothing left to embed)"
                 : "no input to embed");
         kept.Sort();
         return new EmbeddingRun(rows, cols, kept.ToArray(), skipped);

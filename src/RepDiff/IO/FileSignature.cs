@@ -227,6 +227,23 @@ internal static class FileSignature
 
     private const string HtmlPageWhat = "an HTML page";
 
+    private static readonly Foreign HtmlPage = new(HtmlPageWhat,
+        "a web page saved in place of the file (an error or sign-in page?): download the file again from where it is stored, not its web page");
+
+    /// <summary>
+    /// What is wrong with texts whose only line is a whole web page (from "&lt;!DOCTYPE html" or "&lt;html" to "&lt;/html&gt;"),
+    /// given for <paramref name="samples"/> &gt; 1: one HTML document per line is texts, but a page saved on one line in place
+    /// of a file of many texts had been "has 1 entries …". Null otherwise.
+    /// </summary>
+    public static string? OnePageProblem(IReadOnlyList<string> texts, int samples)
+    {
+        if (samples < 2 || texts is not [var only]) return null;
+        string line = only.Trim().ToLowerInvariant();
+        bool page = (line.StartsWith("<!doctype html", StringComparison.Ordinal) || line.StartsWith("<html", StringComparison.Ordinal))
+            && line.EndsWith("</html>", StringComparison.Ordinal);
+        return page ? $"is {HtmlPage.What}; {HtmlPage.Advice}" : null;
+    }
+
     /// <summary>
     /// json.dump of a list of vectors or records: one JSON value, where JSON Lines holds one per line. Named .jsonl it had
     /// been "line 1: value 0 of the vector is a list, not a number"; under another name, renaming it .jsonl would not help.
@@ -264,7 +281,7 @@ internal static class FileSignature
         string lower = text.ToLowerInvariant();
         string firstLine = text.Split('\n')[0];
         bool html = lower.StartsWith("<!doctype html", StringComparison.Ordinal) || (lower.StartsWith('<') && lower.Contains("<html", StringComparison.Ordinal));
-        Foreign kind = html ? new(HtmlPageWhat, "a web page saved in place of the file (an error or sign-in page?): download the file again from where it is stored, not its web page")
+        Foreign kind = html ? HtmlPage
             : IsArrayOfValues(text) ? JsonArray
             : text.StartsWith('{') || text.StartsWith('[') ? new("JSON text", $"if it holds one record or vector per line, rename it to end in .jsonl ({ByExtension})", ".jsonl")
             : firstLine.Contains('\t') && !firstLine.Contains(',') ? new("tab-separated text", $"if it is a table of numbers, rename it to end in .tsv ({ByExtension})", ".tsv")

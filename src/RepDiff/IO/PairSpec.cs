@@ -221,7 +221,7 @@ public sealed record PairSpec(string PathA, string PathB)
             if (a.Ids is not null || b.Ids is not null)
                 using (b)
                 {
-                    var (sideA, sideB) = (Side(a, IdsA), Side(b, IdsB));
+                    var (sideA, sideB) = (Side(a, IdsA, "--ids-a"), Side(b, IdsB, "--ids-b"));
                     a.Dispose();
                     return Joined(sideA, sideB, nameA, nameB);
                 }
@@ -287,12 +287,12 @@ public sealed record PairSpec(string PathA, string PathB)
         LoadedSide a, b;
         using (var rows = Embeddings.Open(InputA, KeyA, IdColumn, validate: true, archives))
         {
-            a = Side(rows, IdsA);
+            a = Side(rows, IdsA, "--ids-a");
             readA = (PathA, KeyA, rows.ArrayName);
         }
         using (var rows = Embeddings.Open(InputB, KeyB, IdColumn, validate: true, archives))
         {
-            b = Side(rows, IdsB, a);
+            b = Side(rows, IdsB, "--ids-b", a);
             readB = (PathB, KeyB, rows.ArrayName);
         }
         return Joined(a, b, shownA, shownB);
@@ -304,7 +304,7 @@ public sealed record PairSpec(string PathA, string PathB)
         if (CommonSamples) return CommonRows(a, b, shownA, shownB);
         var valuesB = b.Values;
         if (a.Ids is not null && b.Ids is not null)
-            valuesB = valuesB.SelectRows(SampleFiles.JoinById(a.Ids, a.IdSource, b.Ids, b.IdSource));
+            valuesB = valuesB.SelectRows(JoinedToA(b, () => SampleFiles.JoinById(a.Ids, a.IdSource, b.Ids, b.IdSource)));
         else if (a.Values.Rows != b.Values.Rows)
             throw RowCountMismatch(a.Name, a.Values.Rows, a.Values.Cols, b.Name, b.Values.Rows, b.Values.Cols);
         return new RepresentationPair(a.Values, valuesB, LoadSamples(a.Values.Rows, a.Ids ?? b.Ids, OneSidedIds(a, b))) { NameA = shownA, NameB = shownB };
@@ -325,12 +325,16 @@ public sealed record PairSpec(string PathA, string PathB)
             + $"(if they are not the same samples in the same order, give {none}'s ids with {flag} to join them by id)";
     }
 
+    /// <summary>B's ids joined to A's; a refusal that names B's ids file (an id A lacks) names the option that gave it too.</summary>
+    private static T JoinedToA<T>(LoadedSide b, Func<T> join) =>
+        b.IdsFile is { } idsFile ? RepDiffInputException.GivenWith(b.IdsFlag!, idsFile, join) : join();
+
     /// <summary>--common-samples: the rows of A whose id B has, B's rows joined to them, the side information following A's rows.</summary>
     private RepresentationPair CommonRows(LoadedSide a, LoadedSide b, string shownA, string shownB)
     {
         if (a.Ids is null || b.Ids is null)
             throw NoIdsToKeepBy(a.Ids is null && b.Ids is null ? $"neither {a.Name} nor {b.Name} has any" : $"{(a.Ids is null ? a.Name : b.Name)} has none");
-        var (rowsA, rowsB, leftOut) = SampleFiles.CommonIds(a.Ids, a.IdSource, b.Ids, b.IdSource);
+        var (rowsA, rowsB, leftOut) = JoinedToA(b, () => SampleFiles.CommonIds(a.Ids, a.IdSource, b.Ids, b.IdSource));
         // Side files describe A's rows as given, so they are read for all of them (each count checked against A's) and then kept for the common rows.
         var samples = LoadSamples(a.Values.Rows, a.Ids).Keep(rowsA, leftOut);
         var valuesA = leftOut.CountA == 0 ? a.Values : a.Values.SelectRows(rowsA);
@@ -351,34 +355,23 @@ public sealed record PairSpec(string PathA, string PathB)
         {
             InputWarnings = Embeddings.FormatWarnings(InputA, InputB).Append(idsWarning).OfType<string>().ToList(),
             Ids = ids,
-            Labels = Labels is null ? null : GivenWith("--labels", Labels, () => CountedLabels(LoadLabels(n, ids), n)),
-            Images = Images is null ? null : GivenWith("--images", Images, () =>
+            Labels = Labels is null ? null : RepDiffInputException.GivenWith("--labels", Labels, () => CountedLabels(LoadLabels(n, ids), n)),
+            Images = Images is null ? null : RepDiffInputException.GivenWith("--images", Images, () =>
             {
                 var images = ImagesOf(SampleFiles.LoadImages(Images), ids);
                 CheckCount(Images, images.Count, n);
                 return images;
             }),
-            Texts = Texts is null ? null : GivenWith("--texts", Texts, () =>
+            Texts = Texts is null ? null : RepDiffInputException.GivenWith("--texts", Texts, () =>
             {
                 var texts = SampleFiles.LoadTexts(Texts, TextField);
                 // JSON Lines' blank lines are no records: only a file of one text per line has blank lines to name.
                 CheckCount(Texts, texts.Length, n, texts is [var text, ..] ? text : null, texts: SampleFiles.IsJsonLines(Texts, TextField) ? null : texts);
                 return texts;
             }),
-            Metadata = Metadata is null ? null : GivenWith("--metadata", Metadata, () => MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"])),
+            Metadata = Metadata is null ? null : RepDiffInputException.GivenWith("--metadata", Metadata, () => MetadataFile.Load(Metadata, n, ids, MetadataIdColumn, [IdColumn, "id"])),
         };
         return samples;
-    }
-
-    /// <summary>
-    /// Reads the side file <paramref name="path"/> given with <paramref name="flag"/>: a refusal of that file names the option
-    /// before it ("--labels page.txt: is an HTML page; …"), as a name alone (data.csv, side.txt) does not say which input it
-    /// was. Errors about another file (an image a manifest names) or an option are left as they are.
-    /// </summary>
-    private static T GivenWith<T>(string flag, string path, Func<T> read)
-    {
-        try { return read(); }
-        catch (RepDiffInputException e) when (e.FileName == path) { throw e.GivenWith(flag); }
     }
 
     /// <summary>The labels, once their count is the samples' (<paramref name="n"/>).</summary>
@@ -408,26 +401,41 @@ public sealed record PairSpec(string PathA, string PathB)
     /// <summary>The labels' count against n before the representations exist (compare --model-a/-b, before embedding).</summary>
     public void CheckLabelCount(int n)
     {
-        if (Labels is not null) GivenWith("--labels", Labels, () => CountedLabels(SampleFiles.LoadLabels(Labels), n));
+        if (Labels is not null) RepDiffInputException.GivenWith("--labels", Labels, () => CountedLabels(SampleFiles.LoadLabels(Labels), n));
     }
 
-    /// <summary>One input's matrix, its display name, its ids (its ids file, its own, or the shared ids file) and the file they came from.</summary>
-    private readonly record struct LoadedSide(Matrix Values, string Name, string[]? Ids, string IdSource, string? IdsFile);
+    /// <summary>
+    /// One input's matrix, its display name, its ids (its ids file, its own, or the shared ids file), the file they came from,
+    /// and the ids file with the option that gave it (--ids, --ids-a or --ids-b), which its refusals name.
+    /// </summary>
+    private readonly record struct LoadedSide(Matrix Values, string Name, string[]? Ids, string IdSource, string? IdsFile, string? IdsFlag);
 
     /// <summary>
     /// One input's rows loaded, with the ids that go with them: its own ids file before the ids the file carries, those before
     /// --ids. An ids file <paramref name="before"/> (A's side) read already is not read again: --ids (or one file given as
     /// --ids-a and --ids-b) names both inputs' rows, and had been read once for each.
     /// </summary>
-    private LoadedSide Side(RowFile rows, string? idsFile, LoadedSide? before = null)
+    /// <remarks>
+    /// <paramref name="sideFlag"/> is the option that gives this side's own ids file (--ids-a or --ids-b); the file --ids gave
+    /// is named by --ids, also where compare --model-a passes it as each side's.
+    /// </remarks>
+    private LoadedSide Side(RowFile rows, string? idsFile, string sideFlag, LoadedSide? before = null)
     {
         var values = rows.Load();
         string? file = idsFile ?? (rows.Ids is null ? Ids : null);
-        var ids = file is null ? rows.Ids : before is { IdsFile: { } read } a && read == file ? a.Ids : SampleFiles.LoadIds(file);
+        if (file is null) return CountedIds(rows.Ids, rows.Name, rows, values, null, null);
+        string flag = file == Ids ? "--ids" : sideFlag;
+        return RepDiffInputException.GivenWith(flag, file, () => CountedIds(
+            before is { IdsFile: { } read } a && read == file ? a.Ids : SampleFiles.LoadIds(file), file, rows, values, file, flag));
+    }
+
+    /// <summary>The side once its ids, if any, number its rows.</summary>
+    private static LoadedSide CountedIds(string[]? ids, string idSource, RowFile rows, Matrix values, string? idsFile, string? idsFlag)
+    {
         if (ids is not null && ids.Length != values.Rows)
-            throw RepDiffInputException.ForFile(file ?? rows.Name, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows");
+            throw RepDiffInputException.ForFile(idSource, $"has {ids.Length} ids but {rows.Name} has {values.Rows} rows; give one id per row, in the order of its rows");
         // A join that fails names the file that holds the ids: an ids file, not the embeddings beside it that hold none.
-        return new LoadedSide(values, rows.Name, ids, file ?? rows.Name, file);
+        return new LoadedSide(values, rows.Name, ids, idSource, idsFile, idsFlag);
     }
 
     /// <summary>
@@ -448,6 +456,7 @@ public sealed record PairSpec(string PathA, string PathB)
 
     private static void CheckCount(string? path, int? count, int n, string? first = null, bool labels = false, string[]? texts = null)
     {
+        if (path is not null && count != n && texts is not null && SampleFiles.OnePageOfTexts(path, texts, n) is { } page) throw page;
         if (path is not null && count != n)
             throw RepDiffInputException.ForFile(path, $"has {count} entries but the representations have {n} rows"
                 + (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase) ? ""

@@ -138,18 +138,11 @@ public static class SampleFiles
     private static string NamedAs(string ext) => ext == "" ? "its name has no extension" : $"its name ends in {ext}";
 
     /// <summary>
-    /// An embedding container (Parquet, Arrow, .npz, safetensors, .pt, HDF5) given as --images or --texts: read as a manifest
-    /// or as texts it had been "line 1 holds a NUL character: UTF-16 text…?" or "line 1 is not valid UTF-8" (review 180,
-    /// finding 4), while Hugging Face datasets, the first thing a researcher tries, come as Parquet or Arrow.
-    /// </summary>
-    private static void RefuseContainer(string path, string reads, string how)
-    {
-        if (EmbeddingFormat.Of(path) is { } format && ContainerProblem(format, reads, how) is { } problem) throw RepDiffInputException.ForFile(path, problem);
-    }
-
-    /// <summary>
-    /// <see cref="RefuseContainer"/>'s words for a file whose content is <paramref name="format"/>, or null for one that holds
-    /// no table or archive. Named by its content, as it is told: a Parquet table named texts.txt had been "is a .txt file, not texts".
+    /// What is wrong with an embedding container (Parquet, Arrow, .npz, safetensors, .pt, HDF5) given as --images or --texts,
+    /// whose content is <paramref name="format"/>, or null for one that holds no table or archive: read as a manifest or as
+    /// texts it had been "line 1 holds a NUL character: UTF-16 text…?" or "line 1 is not valid UTF-8" (review 180, finding 4),
+    /// while Hugging Face datasets, the first thing a researcher tries, come as Parquet or Arrow. Named by its content, as it
+    /// is told: a Parquet table named texts.txt had been "is a .txt file, not texts".
     /// </summary>
     private static string? ContainerProblem(EmbeddingFormat format, string reads, string how) =>
         format.OpenArchive is null ? null : $"is {format.Noun}, not {reads}; {how}";
@@ -225,6 +218,13 @@ public static class SampleFiles
         RefuseTextTable(path, lines);
         return (lines, Enumerable.Range(1, lines.Length).ToArray(), null);
     }
+
+    /// <summary>
+    /// Texts of <paramref name="path"/> that are one web page saved on one line, where <paramref name="samples"/> &gt; 1 were
+    /// meant (<see cref="FileSignature.OnePageProblem"/>): the refusal to throw in place of a count's, or null.
+    /// </summary>
+    public static RepDiffInputException? OnePageOfTexts(string path, IReadOnlyList<string> texts, int samples) =>
+        FileSignature.OnePageProblem(texts, samples) is { } page ? RepDiffInputException.ForFile(path, page) : null;
 
     /// <summary>
     /// A .tsv of texts whose every line holds the same number of tab-separated fields, the first line none of them empty, is
@@ -413,13 +413,13 @@ public static class SampleFiles
             return new ImageSet(files) { Folder = Path.GetFullPath(path) };
         }
         if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return LoadPixels(path);
-        RefuseContainer(path, "images (a folder of image files, a manifest with one image path per line, or a .npy of pixel arrays)",
-            "save the images to a folder first (a Hugging Face dataset: ds[i][\"image\"].save(f\"images/{i:05d}.png\") for each i)");
         // One picture where a set is meant: read as a manifest, a JPEG would be "line 1 holds a NUL character".
         if (ImageExtensions.Contains(Path.GetExtension(path)) && FileKind.Of(path) == FileKind.Regular) // a FIFO or device is named as such below
             throw RepDiffInputException.ForFile(path, "is one image file; give a folder of images, a manifest with one image path per line, or a .npy of pixel arrays");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var lines = ManifestEntries(path);
+        // A container is told by the first bytes the manifest's reader reads (one look at the file, not one more before it).
+        var lines = ManifestEntries(path, format => ContainerProblem(format, "images (a folder of image files, a manifest with one image path per line, or a .npy of pixel arrays)",
+            "save the images to a folder first (a Hugging Face dataset: ds[i][\"image\"].save(f\"images/{i:05d}.png\") for each i)"));
         var paths = new string[lines.Length];
         var absolute = new bool[lines.Length];
         // Each image once, when embedded: one listed twice was embedded twice under one id, and compare failed only after
@@ -449,8 +449,11 @@ public static class SampleFiles
     /// A manifest's entries as the run reads them: each line without the whitespace at its ends, the blank lines at the end
     /// left out (one in the middle is "" here, which <see cref="LoadImages"/> refuses).
     /// </summary>
-    public static string[] ManifestEntries(string manifest) =>
-        WithoutBlankEnd(TextLines.ReadAll(manifest, MaxShortLine)).Select(line => line.Trim()).ToArray();
+    public static string[] ManifestEntries(string manifest) => ManifestEntries(manifest, formatProblem: null);
+
+    /// <summary><see cref="ManifestEntries(string)"/>, a file of <paramref name="formatProblem"/>'s formats refused in its words.</summary>
+    private static string[] ManifestEntries(string manifest, Func<EmbeddingFormat, string?>? formatProblem) =>
+        WithoutBlankEnd(TextLines.ReadAll(manifest, MaxShortLine, formatProblem: formatProblem)).Select(line => line.Trim()).ToArray();
 
     /// <summary>The full path of a manifest's entry: as written when absolute, else relative to the manifest's folder.</summary>
     public static string ManifestImage(string manifestFolder, string entry) =>

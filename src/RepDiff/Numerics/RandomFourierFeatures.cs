@@ -165,11 +165,8 @@ public sealed class RandomFourierFeatures
     /// Frequencies a method option named (<paramref name="property"/>: spec's OmegaA or OmegaB, finc's Omega): every refusal names
     /// that option, as a missing file's does, so a file of the other side's dimensions says which side it was given for.
     /// </summary>
-    public static RandomFourierFeatures Load(string npyPath, int expectedInputDim, string property)
-    {
-        try { return Load(npyPath, expectedInputDim); }
-        catch (RepDiffInputException e) when (e is not Options.InvalidOptionException) { throw new Options.InvalidOptionException(property, e.Message); }
-    }
+    public static RandomFourierFeatures Load(string npyPath, int expectedInputDim, string property) =>
+        Options.InvalidOptionException.ReadingFile(property, npyPath, () => Load(npyPath, expectedInputDim));
 
     public static RandomFourierFeatures Load(string npyPath, int expectedInputDim)
     {

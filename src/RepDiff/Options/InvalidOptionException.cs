@@ -20,6 +20,19 @@ public sealed class InvalidOptionException(string property, string problem)
     /// <summary>What is wrong, without the option's name ("must be at least 1, got 0").</summary>
     public string Problem { get; } = problem;
 
-    /// <summary>"--rff-dim: " before the problem, or "" for <see cref="NoOption"/>.</summary>
-    public string FlagPrefix => Property == NoOption ? "" : OptionSpec.FlagOf(Property) + ": ";
+    /// <summary>Whether <see cref="Problem"/> is a refusal of the file the option named ("x.npy: file not found").</summary>
+    public bool AboutItsFile { get; private init; }
+
+    /// <summary>
+    /// "--rff-dim: " before the problem, or "" for <see cref="NoOption"/>; "--guide-labels " before a refusal of the option's
+    /// file, which begins with the file's name: the shape of every side file's refusal ("--guide-labels x.txt: file not found").
+    /// </summary>
+    public string FlagPrefix => Property == NoOption ? "" : OptionSpec.FlagOf(Property) + (AboutItsFile ? " " : ": ");
+
+    /// <summary>
+    /// Reads (or checks) the file <paramref name="path"/> a method option (<paramref name="property"/>) names, a refusal of that
+    /// file made an option error naming the option before the file (<see cref="RepDiffInputException.GivenWith{T}"/>'s shape).
+    /// </summary>
+    public static T ReadingFile<T>(string property, string path, Func<T> read) =>
+        Reading(path, read, e => new InvalidOptionException(property, e.Message) { AboutItsFile = true });
 }

@@ -129,7 +129,7 @@ public class CommonSamplesCliTests
         Assert.Equal(Results(byHand)["directions"]!.ToJsonString(), Results(common)["directions"]!.ToJsonString());
         string shortGuide = Path.Combine(inputs.Dir, "short.txt");
         File.WriteAllLines(shortGuide, allLabels[..100]);
-        Assert.Contains("has 100 labels for 118 samples; there must be one per sample (or one per row of A: 120)",
+        Assert.Contains($"--guide-labels {shortGuide}: has 100 labels for 118 samples; there must be one per sample, in the order of the rows (or one per row of A: 120)",
             Run(["rdx", inputs.A, inputs.B, .. Join(inputs), "--common-samples", "--guide-labels", shortGuide, "--out", common]).Stderr);
     }
 

@@ -212,7 +212,7 @@ public class EmbedCliTests
             string output = Path.Combine(dir, "bad.npy");
             (code, _, error) = Run("embed", model, "--texts", texts, "--vocab", vocab, "--pooling", "cls", "--out", output);
             Assert.Equal(2, code);
-            Assert.Equal($"error: {texts}: {message}", error.Trim());
+            Assert.Equal($"error: --texts {texts}: {message}", error.Trim());
             Assert.False(File.Exists(output));
         }
     }
@@ -405,16 +405,16 @@ public class EmbedCliTests
         string texts = Path.Combine(dir, "texts.txt");
         File.WriteAllText(texts, "the cat\n");
         string fifo = Robustness.CliHarness.Fifo(Path.Combine(dir, "pipe.txt"));
-        foreach (var args in new[] { new[] { "--texts", fifo, "--vocab", vocab }, ["--texts", texts, "--vocab", fifo] })
+        foreach (var (args, named) in new[] { (new[] { "--texts", fifo, "--vocab", vocab }, $"--texts {fifo}"), (["--texts", texts, "--vocab", fifo], fifo) })
         {
             var (code, _, error) = Run(["embed", model, .. args, "--out", Path.Combine(dir, "t.npy")]);
             Assert.Equal(2, code);
-            Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read: write what it gives to a file first and give that file", error.TrimEnd());
+            Assert.Equal($"error: {named}: is a FIFO (named pipe), not a regular file; only regular files are read: write what it gives to a file first and give that file", error.TrimEnd());
         }
         // compare --model-a/-b keys its cache on the texts' contents: that read refuses the FIFO too.
         var (compareCode, _, compareError) = Run("compare", "--model-a", "minilm-l6", "--model-b", "minilm-l6", "--texts", fifo, "--out", Path.Combine(dir, "cmp"));
         Assert.Equal(2, compareCode);
-        Assert.Contains($"error: {fifo}: is a FIFO (named pipe)", compareError);
+        Assert.Contains($"error: --texts {fifo}: is a FIFO (named pipe)", compareError);
         Assert.False(Directory.Exists(Path.Combine(dir, "cmp")));
     }
 
@@ -581,6 +581,10 @@ public class EmbedCliTests
         var skipped = File.ReadAllLines(Path.Combine(dir, "out", "e.skipped.txt"));
         Assert.Equal(2, skipped.Length);
         Assert.Contains("truncated", skipped[0]);
+        // Each line is the image's path, a tab and the reason, the path given once (it had been "PATH\tPATH: reason").
+        Assert.Equal([Path.Combine(images, "scene2.png"), Path.Combine(images, "scene9.jpg")], skipped.Select(line => line.Split('\t')[0]));
+        Assert.All(skipped, line => Assert.DoesNotContain(images, line.Split('\t', 2)[1]));
+        Assert.StartsWith("not a readable image", skipped[1].Split('\t')[1]);
         Assert.Equal(4, Npy.ReadMatrix(output).Rows);
     }
 
@@ -699,7 +703,7 @@ public class EmbedCliTests
         Assert.Equal(Enumerable.Range(0, 12).Select(i => $"photo-{i:00}"), results["samples"]!["ids"]!.AsArray().Select(v => (string)v!));
         File.WriteAllLines(ids, Enumerable.Range(0, 11).Select(i => $"photo-{i:00}"));
         (code, _, error) = Run("compare", "--model-a", model, "--model-b", Doubled(dir, model), "--images", images, "--ids", ids, "--methods", "kmeans", "--out", Path.Combine(dir, "bad"));
-        Assert.Equal((2, $"error: {ids}: has 11 ids but {images} holds 12 images"), (code, error.Trim()));
+        Assert.Equal((2, $"error: --ids {ids}: has 11 ids but {images} holds 12 images; give one id per input, in its order"), (code, error.Trim()));
         Assert.False(Path.Exists(Path.Combine(dir, "bad")));
         // Ids for one side: both models embed the same images in the same order, so only --ids can name them.
         (code, _, error) = Run("compare", "--model-a", model, "--model-b", Doubled(dir, model), "--images", images, "--ids-a", ids, "--methods", "kmeans", "--out", Path.Combine(dir, "bad"));
@@ -1347,7 +1351,7 @@ public class EmbedCliTests
         File.WriteAllLines(manifest, [.. files.Select(f => Path.GetRelativePath(dir, f)), Path.GetRelativePath(dir, files[1])]);
         string doubled = Path.Combine(dir, "doubled.json");
         File.WriteAllText(doubled, $$"""{ "name": "doubled", "model": "{{Path.GetFileName(model)}}", "output": "doubled", "pooling": "mean", "image": { "size": 32 } }""");
-        string expected = $"{manifest}: image '{Path.GetRelativePath(dir, files[1])}' appears on line 2 and line {files.Length + 1}; list each image once";
+        string expected = $"--images {manifest}: image '{Path.GetRelativePath(dir, files[1])}' appears on line 2 and line {files.Length + 1}; list each image once";
 
         string npy = Path.Combine(dir, "out.npy");
         var (code, _, error) = Run("embed", model, "--images", manifest, "--out", npy);

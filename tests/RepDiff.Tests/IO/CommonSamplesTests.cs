@@ -133,11 +133,11 @@ public class CommonSamplesTests
         Assert.StartsWith($"--common-samples: keeps the samples both A and B hold by their ids, but {spec.PathB} has none;",
             Assert.Throws<RepDiffInputException>(() => (spec with { IdsB = null }).Open()).Message);
         string other = WriteText(dir, "other.txt", "x\ny\nz\nw\nv\n");
-        Assert.Equal($"{other}: shares no id with {spec.IdsA} (its first: 'x'; {spec.IdsA}'s first: 'a0'); there are no samples both hold to compare",
+        Assert.Equal($"--ids-b {other}: shares no id with {spec.IdsA} (its first: 'x'; {spec.IdsA}'s first: 'a0'); there are no samples both hold to compare",
             Assert.Throws<RepDiffInputException>(() => (spec with { IdsB = other }).Open()).Message);
         // Duplicate ids stay an error: which of the two rows is the sample is not known.
         string twice = WriteText(dir, "twice.txt", "a5\nz9\na0\na3\na5\n");
-        Assert.Equal($"{twice}: id 'a5' appears twice; ids must be unique", Assert.Throws<RepDiffInputException>(() => (spec with { IdsB = twice }).Open()).Message);
+        Assert.Equal($"--ids-b {twice}: id 'a5' appears twice; ids must be unique", Assert.Throws<RepDiffInputException>(() => (spec with { IdsB = twice }).Open()).Message);
         // A side file of A's rows is checked against A's six, not the four kept.
         string labels = WriteText(dir, "labels.txt", "cat\ndog\ncat\nfox\n");
         Assert.StartsWith($"--labels {labels}: has 4 entries but the representations have 6 rows", Assert.Throws<RepDiffInputException>(() => (spec with { Labels = labels }).Open()).Message);

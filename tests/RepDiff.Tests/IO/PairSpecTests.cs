@@ -237,7 +237,7 @@ public class PairSpecTests
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Labels = records }.Load).Message);
         Assert.StartsWith($"--labels {array}: labels and ids are not read from .json files",
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Labels = array }.Load).Message);
-        Assert.StartsWith($"{records}: labels and ids are not read from .jsonl files",
+        Assert.StartsWith($"--ids {records}: labels and ids are not read from .jsonl files",
             Assert.Throws<RepDiffInputException>(new PairSpec(a, a) { Ids = records }.Load).Message);
     }
 
@@ -252,11 +252,11 @@ public class PairSpecTests
         };
         var e = Assert.Throws<RepDiffInputException>(spec.Load);
         // The ids files are named: they hold the ids, the .npy files beside them none.
-        Assert.Equal($"{Path.Combine(dir, "b.txt")}: has no row with id '5' (row 4 of {Path.Combine(dir, "a.txt")}); A and B must hold the same samples (or give --common-samples to keep only the samples both hold)", e.Message);
+        Assert.Equal($"--ids-b {Path.Combine(dir, "b.txt")}: has no row with id '5' (row 4 of {Path.Combine(dir, "a.txt")}); A and B must hold the same samples (or give --common-samples to keep only the samples both hold)", e.Message);
         spec = spec with { IdsB = GoldenFileTests.WriteText(dir, "dup.txt", "1\n2\n3\n4\n4\n") };
         Assert.Contains("id '4' appears twice", Assert.Throws<RepDiffInputException>(spec.Load).Message);
         spec = spec with { IdsB = GoldenFileTests.WriteText(dir, "short.txt", "1\n2\n") };
-        Assert.Equal($"{Path.Combine(dir, "short.txt")}: has 2 ids but {Golden("le_f8.npy")} has 5 rows", Assert.Throws<RepDiffInputException>(spec.Load).Message);
+        Assert.Equal($"--ids-b {Path.Combine(dir, "short.txt")}: has 2 ids but {Golden("le_f8.npy")} has 5 rows; give one id per row, in the order of its rows", Assert.Throws<RepDiffInputException>(spec.Load).Message);
     }
 
     [Fact]

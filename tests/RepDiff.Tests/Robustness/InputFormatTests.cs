@@ -442,19 +442,24 @@ public class InputFormatTests
     }
 
     /// <summary>
-    /// A side file is opened once to be read, its first bytes looked at through that handle, and once for its SHA-256: --texts
-    /// and --labels had been opened once more before (to tell an array container from text, then looked at again as text), and
-    /// --ids once more for each of A and B (5 opens).
+    /// A side file is opened once to be read, its first bytes looked at through that handle, and once for its SHA-256: --texts,
+    /// --labels and an --images manifest had been opened once more before (to tell an array container from text, then looked
+    /// at again as text: 4 opens of the manifest), and --ids once more for each of A and B (5 opens).
     /// </summary>
     [StraceFact]
     public void EachSideFileIsOpenedOnceToBeRead()
     {
         var (a, b, labels) = SmallPair(dir);
-        string texts = Path.Combine(dir, "texts.txt"), ids = Path.Combine(dir, "ids.txt");
+        string texts = Path.Combine(dir, "texts.txt"), ids = Path.Combine(dir, "ids.txt"), manifest = Path.Combine(dir, "images.txt");
         File.WriteAllLines(texts, Enumerable.Range(0, 60).Select(i => $"text {i}"));
         File.WriteAllLines(ids, Enumerable.Range(0, 60).Select(i => $"s{i}"));
-        int[] opens = Opens([texts, labels, ids], "pca", a, b, "--texts", texts, "--labels", labels, "--ids", ids, "--maps", "pca", "--out", Path.Combine(dir, "out"));
-        Assert.Equal("texts 2, labels 2, ids 2", $"texts {opens[0]}, labels {opens[1]}, ids {opens[2]}");
+        string images = Directory.CreateDirectory(Path.Combine(dir, "images")).FullName;
+        for (int i = 0; i < 60; i++) File.WriteAllBytes(Path.Combine(images, $"{i:00}.png"), RepDiff.Report.Png.Encode(new byte[4 * 4 * 3], 4, 4, 3));
+        File.WriteAllLines(manifest, Enumerable.Range(0, 60).Select(i => $"images/{i:00}.png"));
+        int[] opens = Opens([texts, labels, ids, manifest], "pca", a, b, "--texts", texts, "--labels", labels, "--ids", ids, "--images", manifest,
+            "--maps", "pca", "--out", Path.Combine(dir, "out"));
+        // A manifest is opened once more, to list the images results.json's "images_listed" fingerprints (InputFingerprints).
+        Assert.Equal("texts 2, labels 2, ids 2, images 3", $"texts {opens[0]}, labels {opens[1]}, ids {opens[2]}, images {opens[3]}");
     }
 
     /// <summary>

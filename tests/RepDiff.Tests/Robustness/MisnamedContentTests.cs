@@ -201,7 +201,7 @@ public class MisnamedContentTests : IDisposable
         return bytes;
     }
 
-    private static byte[] Gzip(byte[] bytes)
+    internal static byte[] Gzip(byte[] bytes)
     {
         using var memory = new MemoryStream();
         using (var gzip = new GZipStream(memory, CompressionLevel.Fastest)) gzip.Write(bytes);

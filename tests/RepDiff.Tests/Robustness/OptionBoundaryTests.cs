@@ -112,7 +112,7 @@ public class OptionBoundaryTests
         string guide = Path.Combine(dir, "guide.txt"), outDir = Path.Combine(dir, "out");
         File.WriteAllLines(guide, Enumerable.Range(0, 60).Select(i => $"g{i}"));
         Run("rdx", a, b, "--guide-labels", guide, "--out", outDir).AssertBadInput(
-            $"--guide-labels: {guide}: every sample has a label of its own, so no two share one and no difference within a label is left to explain; give labels that groups of samples share");
+            $"--guide-labels {guide}: every sample has a label of its own, so no two share one and no difference within a label is left to explain; give labels that groups of samples share");
         Assert.False(Directory.Exists(outDir));
     }
 
@@ -181,7 +181,7 @@ public class OptionBoundaryTests
         string pixels = Path.Combine(dir, "pixels.npy");
         // Not yet written: a missing file is said to be missing, not to hold pixel arrays.
         Run("compare", a, b, "--images", pixels, "--link-images", "--methods", "pca", "--out", outDir)
-            .AssertBadInput($"--images: {pixels}: file not found");
+            .AssertBadInput($"--images {pixels}: file not found");
         Npy.Write(pixels, new float[60 * 4 * 4], 60, 4, 4);
         Run("compare", a, b, "--images", pixels, "--link-images", "--methods", "pca", "--out", outDir)
             .AssertBadInput("--link-images: pixels.npy holds pixel arrays, not image files to reference");
@@ -320,7 +320,7 @@ public class OptionBoundaryTests
         if (method == "finc") b = a;
         var outcome = Run(method, a, b, flag, zeros, "--concepts", "2", "--out", outDir);
         outcome.AssertBadInput("omega_zero.npy: frequency matrix is all zeros, so every Fourier feature is constant");
-        Assert.Contains($"error: {flag}: ", outcome.Stderr);
+        Assert.Contains($"error: {flag} {zeros}: ", outcome.Stderr);
         Assert.False(Directory.Exists(outDir));
     }
 

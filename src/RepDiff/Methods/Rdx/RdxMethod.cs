@@ -158,18 +158,22 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
     }
 
     /// <summary>The guide label of each of the pair's rows: on a selection of rows (stability, validation), the file's lines for those rows.</summary>
-    private static int[] LoadGuide(string path, RepresentationPair pair)
+    private static int[] LoadGuide(string path, RepresentationPair pair) =>
+        InvalidOptionException.ReadingFile(nameof(RdxOptions.GuideLabels), path, () => GuideOfRows(path, pair));
+
+    /// <summary><see cref="LoadGuide"/>'s reading, whose refusals are of the file (named with --guide-labels by it).</summary>
+    private static int[] GuideOfRows(string path, RepresentationPair pair)
     {
         var codes = SampleFiles.LoadLabels(path).Codes;
         // One label per row of A's file, given to a --common-samples run: the labels of the rows it kept.
         if (pair.Samples.LeftOut is { RowsOfA: { } kept } leftOut && codes.Length == kept.Length + leftOut.CountA)
             codes = kept.Select(i => codes[i]).ToArray();
         if (codes.Length != pair.SourceCount)
-            throw new InvalidOptionException(nameof(RdxOptions.GuideLabels), $"{path} has {codes.Length} labels for {pair.SourceCount} samples; there must be one per sample"
+            throw RepDiffInputException.ForFile(path, $"has {codes.Length} labels for {pair.SourceCount} samples; there must be one per sample, in the order of the rows"
                 + (pair.Samples.LeftOut is { } some ? $" (or one per row of A: {pair.SourceCount + some.CountA})" : ""));
         // Every pair of samples would lie across labels, pushed to the same far distance: nothing within a label is left to explain.
         if (codes.Length > 1 && codes.Distinct().Count() == codes.Length)
-            throw new InvalidOptionException(nameof(RdxOptions.GuideLabels), $"{path}: every sample has a label of its own, so no two share one and no difference within a label is left to explain; give labels that groups of samples share");
+            throw RepDiffInputException.ForFile(path, "every sample has a label of its own, so no two share one and no difference within a label is left to explain; give labels that groups of samples share");
         return pair.OwnRows(codes);
     }
 

@@ -404,7 +404,7 @@ public class GivenGroupsTests
         Run("groups", a, b, "--out", Path.Combine(dir, "out")).AssertBadInput("--groups: is needed");
         Run("compare", a, b, "--methods", "rdx,groups", "--out", Path.Combine(dir, "out"))
             .AssertBadInput("--methods: groups scores groups given in a file; give that file to compare as --groups FILE");
-        Run("compare", a, b, "--groups", Path.Combine(dir, "none.csv"), "--out", Path.Combine(dir, "out")).AssertBadInput("--groups: ");
+        Run("compare", a, b, "--groups", Path.Combine(dir, "none.csv"), "--out", Path.Combine(dir, "out")).AssertBadInput($"--groups {Path.Combine(dir, "none.csv")}: file not found");
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
 

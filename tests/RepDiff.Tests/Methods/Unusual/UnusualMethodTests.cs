@@ -117,8 +117,8 @@ public class UnusualMethodTests
             (["--flavour", "mild"], "--flavour: 'mild' is not one of: plain, extra-spicy"),
             (["--table", ""], "--table: is empty; name a file"),
             // The method reads the file itself (File.ReadAllText): a missing one had been "internal error: FileNotFoundException".
-            (["--table", Path.Combine(root, "absent.txt")], $"--table: {Path.Combine(root, "absent.txt")}: file not found"),
-            (["--table", root], $"--table: {root}: is a directory, not a file"),
+            (["--table", Path.Combine(root, "absent.txt")], $"--table {Path.Combine(root, "absent.txt")}: file not found"),
+            (["--table", root], $"--table {root}: is a directory, not a file"),
         })
         {
             string bad = Path.Combine(root, "bad");
