@@ -292,6 +292,28 @@ public class HeldOutValidationTests(ITestOutputHelper output)
         Assert.All(f.Directions.SelectMany(d => d.Concepts), c => Assert.NotNull(c.PValue));
     }
 
+    // `--epochs 0` resolves to at least 3,000 steps for the rows it trains on: decided again for the discovery half, the
+    // autoencoder made twice the full run's passes over half the rows (and took as long as the full run). The half now
+    // trains as results.json's parameters say the full run did, so validating with them given is the same validation.
+    [Fact]
+    public void TheAutoencodersDiscoveryHalfTrainsTheFullRunsPasses()
+    {
+        using var pair = NullPair(300, 12, 3);
+        var sae = new SaeMethod();
+        var automatic = new SaeOptions { Seed = 3 };
+        var e = sae.Run(pair, automatic);
+        int passes = ((SaeOptions)e.ResolvedOptions!).Epochs;
+        Assert.Equal(1500, passes);  // 2 minibatches of 256 per pass, 3,000 steps
+        HeldOutValidation.Run(sae, automatic, pair, e);
+
+        var stated = automatic with { Epochs = passes };
+        var same = sae.Run(pair, stated);
+        HeldOutValidation.Run(sae, stated, pair, same);
+        var concepts = e.Directions.SelectMany(d => d.Concepts).Zip(same.Directions.SelectMany(d => d.Concepts)).ToList();
+        Assert.All(concepts, c => Assert.Equal(c.First.Members, c.Second.Members));
+        Assert.All(concepts, c => Assert.Equal((c.First.PValue, c.First.FoundAgain, c.First.HeldOutScore), (c.Second.PValue, c.Second.FoundAgain, c.Second.HeldOutScore)));
+    }
+
     [Fact]
     public void TooFewSamplesIsAnOptionError()
     {

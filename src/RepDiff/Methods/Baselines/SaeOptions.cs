@@ -20,6 +20,14 @@ public sealed record SaeOptions : BaselineOptions
     [Option("Adam learning rate", Min = 0, MinExclusive = true, Max = 1)]
     public double LearningRate { get; init; } = 1e-3;
 
+    /// <summary>
+    /// The discovery half trains the full run's passes over the data (its resolved --epochs), as stability's reruns and a
+    /// user given results.json's parameters do: decided again for half the rows, `--epochs 0`'s floor of 3,000 steps doubled
+    /// the passes and the training time, each sample seen twice as often as in the run whose concepts are tested
+    /// (docs/methods/stability.md, "The discovery run's options").
+    /// </summary>
+    public override MethodOptions ForPartOfTheSamples(MethodOptions resolved) => this with { Epochs = ((SaeOptions)resolved).Epochs };
+
     /// <summary>The trainer's settings.</summary>
     internal SparseAutoencoderOptions Autoencoder => new()
     {
