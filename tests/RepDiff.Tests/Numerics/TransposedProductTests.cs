@@ -7,12 +7,14 @@ public class TransposedProductTests
 {
     /// <summary>
     /// Every entry is Σ_i Φ[i, j] · v[i] with a separate multiply and add per term in row order: bit for bit, for one
-    /// column block and several (D = 1,300 crosses two block edges and ends in a partial vector), one vector and many.
+    /// column block and several (D = 1,300 crosses two block edges and ends in a partial vector), one vector and many
+    /// (20: two full groups of eight summed in registers and a short one; 70 rows: three tiles of rows, the last short).
     /// </summary>
     [Theory]
     [InlineData(37, 5, 1)]
     [InlineData(200, 1300, 7)]
     [InlineData(1, 9, 3)]
+    [InlineData(70, 1031, 20)]
     public void EntriesAreTheOrderedSumsOfTheirDefinition(int n, int d, int count)
     {
         var phi = NumericsTestData.RandomMatrix(n, d, seed: 3);
