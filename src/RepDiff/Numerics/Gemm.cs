@@ -157,8 +157,16 @@ public static class Gemm
             finally { ArrayPool<float>.Shared.Return(bPack); }
         }
 
+        // SYRK's product of a matrix with its own transpose (op(A) = op(B)ᵀ, as XᵀX and X Xᵀ read it): an A block whose rows
+        // are columns of the B block just packed is copied from that pack, which is in cache, instead of read from X again
+        // (with the 8×32 tile an A micro-panel is a quarter of a B one). Needs A's panels to sit inside B's (MR divides NR).
+        private readonly bool aIsBTransposed = ReferenceEquals(a, b) && aOff == bOff && lda == ldb && tA != tB && T.NR % T.MR == 0;
+
+        private bool PacksAFromB(int ic, int mcur, int jc, int ncur) => aIsBTransposed && ic >= jc && ic + mcur <= jc + ncur;
+
         private unsafe void Compute(float[] bPack, int ic, int mcur, int jc, int ncur, int p0, int p1, int pc, int kcur)
         {
+            if (upperOnly && ic >= jc + ncur) return; // every tile lies under the diagonal: no A block to pack
             int mr = T.MR, nr = T.NR;
             int aPanels = (mcur + mr - 1) / mr;
             bool first = overwrite && pc == 0;
@@ -166,7 +174,8 @@ public static class Gemm
             float* edge = stackalloc float[mr * nr];
             try
             {
-                PackA(aPack, ic, mcur, pc, kcur);
+                if (PacksAFromB(ic, mcur, jc, ncur)) CopyAFromB(aPack, bPack, ic - jc, mcur, kcur);
+                else PackA(aPack, ic, mcur, pc, kcur);
                 // The A micro-panel (MR×kc floats, 6–8 KB) is the operand kept in L1, and a run of B micro-panels streams
                 // past it from L2. Keeping the B panel in L1 instead (KC×32 floats, 32 KB, two thirds of a 48 KB L1) while
                 // the whole 192 KB A block streamed past it ran at 136–187 GFLOP per CPU-second on one Xeon core at 4000³,
@@ -227,6 +236,23 @@ public static class Gemm
                         float* src = ap + aOff + (long)pc * lda + ic + i0;
                         for (int p = 0; p < kcur; p++, src += lda) CopyPadded(src, d + p * mr, rows, mr);
                     }
+                }
+            }
+        }
+
+        // PackA's micro-panels for op(A) = op(B)ᵀ, rows [first, first + mcur) of the B block's columns: at depth p, the MR
+        // values of an A panel are MR consecutive values of the B panel holding those columns (B's zero padding past n is
+        // A's past m).
+        private unsafe void CopyAFromB(float[] dest, float[] bPack, int first, int mcur, int kcur)
+        {
+            int mr = T.MR, nr = T.NR;
+            fixed (float* bp = bPack, dp = dest)
+            {
+                float* d = dp;
+                for (int i0 = first; i0 < first + mcur; i0 += mr)
+                {
+                    float* src = bp + (long)(i0 / nr) * nr * kcur + i0 % nr;
+                    for (int p = 0; p < kcur; p++, src += nr, d += mr) CopyPadded(src, d, mr, mr);
                 }
             }
         }

@@ -85,19 +85,35 @@ public class GemmBlockingTests
         finally { Gemm.UseVector512 = was; }
     }
 
-    [Fact]
-    public void UpperTrianglesOfGramBlocksOverSeveralRunsKeepTheDocumentedSums()
+    /// <summary>
+    /// SYRK's chunk: XᵀX of a rows×d X (or X Xᵀ of a d×rows X), only tiles touching the upper triangle computed, the A
+    /// blocks copied from the packed B block where they lie inside it (8×32 tile), packed from X where not (above a later
+    /// column block; the 6×16 tile), row blocks wholly under a column block skipped.
+    /// </summary>
+    [Theory]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, false)]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, true)] // d past one column block (NC): row blocks above, inside and under each
+    [InlineData(true, true, true)]
+    [InlineData(false, true, true)]
+    public void UpperTrianglesOfGramBlocksOverSeveralRunsKeepTheDocumentedSums(bool wide, bool ofRows, bool pastColumnBlock)
     {
-        // SYRK's chunk: XᵀX of a rows×d X, only tiles touching the upper triangle computed.
-        int d = ColumnsOverRuns(Gemm.UseVector512 ? Gemm.Tile512.NR : Gemm.Tile256.NR), rows = 261;
-        var x = RandomMatrix(rows, d, 34);
-        var c = new float[d * d];
-        Gemm.Compute(d, d, rows, 1f, x.Data, 0, d, true, x.Data, 0, d, false, 0f, c, 0, d, upperOnly: true);
-        var columns = Transposed(x);
-        var expected = DocumentedSums(d, d, rows, 1f, columns, columns, 0f, null, upperOnly: true);
-        for (int i = 0; i < d; i++)
-            for (int j = i; j < d; j++)
-                if (expected[i * d + j] != c[i * d + j]) Assert.Fail($"C({i},{j}) = {c[i * d + j]}, expected {expected[i * d + j]}");
+        bool was = Gemm.UseVector512;
+        try
+        {
+            Gemm.UseVector512 = wide && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+            int d = pastColumnBlock ? Gemm.NC + 45 : ColumnsOverRuns(Gemm.UseVector512 ? Gemm.Tile512.NR : Gemm.Tile256.NR), rows = 261;
+            var x = ofRows ? RandomMatrix(d, rows, 34) : RandomMatrix(rows, d, 34);
+            var c = new float[d * d];
+            Gemm.Compute(d, d, rows, 1f, x.Data, 0, x.Cols, !ofRows, x.Data, 0, x.Cols, ofRows, 0f, c, 0, d, upperOnly: true);
+            var vectors = ofRows ? x.Data : Transposed(x);
+            var expected = DocumentedSums(d, d, rows, 1f, vectors, vectors, 0f, null, upperOnly: true);
+            for (int i = 0; i < d; i++)
+                for (int j = i; j < d; j++)
+                    if (expected[i * d + j] != c[i * d + j]) Assert.Fail($"C({i},{j}) = {c[i * d + j]}, expected {expected[i * d + j]}");
+        }
+        finally { Gemm.UseVector512 = was; }
     }
 
     private static float[] Transposed(Matrix x)
