@@ -231,7 +231,7 @@ internal static class FileSignature
         "a web page saved in place of the file (an error or sign-in page?): download the file again from where it is stored, not its web page");
 
     /// <summary>
-    /// What is wrong with texts whose only line is a whole web page (from "&lt;!DOCTYPE html" or "&lt;html" to "&lt;/html&gt;"),
+    /// What is wrong with texts whose only line is a whole web page (begun as <see cref="Text"/> tells a page, ended by "&lt;/html&gt;"),
     /// given for <paramref name="samples"/> &gt; 1: one HTML document per line is texts, but a page saved on one line in place
     /// of a file of many texts had been "has 1 entries …". Null otherwise.
     /// </summary>
@@ -239,10 +239,12 @@ internal static class FileSignature
     {
         if (samples < 2 || texts is not [var only]) return null;
         string line = only.Trim().ToLowerInvariant();
-        bool page = (line.StartsWith("<!doctype html", StringComparison.Ordinal) || line.StartsWith("<html", StringComparison.Ordinal))
-            && line.EndsWith("</html>", StringComparison.Ordinal);
-        return page ? $"is {HtmlPage.What}; {HtmlPage.Advice}" : null;
+        return BeginsAsHtmlPage(line) && line.EndsWith("</html>", StringComparison.Ordinal) ? $"is {HtmlPage.What}; {HtmlPage.Advice}" : null;
     }
+
+    /// <summary>Whether lower-cased text begins as an HTML page does: its doctype, or a tag and an &lt;html&gt; tag after it.</summary>
+    private static bool BeginsAsHtmlPage(string lower) =>
+        lower.StartsWith("<!doctype html", StringComparison.Ordinal) || (lower.StartsWith('<') && lower.Contains("<html", StringComparison.Ordinal));
 
     /// <summary>
     /// json.dump of a list of vectors or records: one JSON value, where JSON Lines holds one per line. Named .jsonl it had
@@ -280,7 +282,7 @@ internal static class FileSignature
         string text = Encoding.UTF8.GetString(head[..valid]).TrimStart();
         string lower = text.ToLowerInvariant();
         string firstLine = text.Split('\n')[0];
-        bool html = lower.StartsWith("<!doctype html", StringComparison.Ordinal) || (lower.StartsWith('<') && lower.Contains("<html", StringComparison.Ordinal));
+        bool html = BeginsAsHtmlPage(lower);
         Foreign kind = html ? HtmlPage
             : IsArrayOfValues(text) ? JsonArray
             : text.StartsWith('{') || text.StartsWith('[') ? new("JSON text", $"if it holds one record or vector per line, rename it to end in .jsonl ({ByExtension})", ".jsonl")
