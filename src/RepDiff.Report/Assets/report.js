@@ -219,7 +219,10 @@
   if (panel) {
     opener.setAttribute('aria-controls', 'maps');
     opener.setAttribute('aria-expanded', 'false');
-    aside.before(opener);
+    opener.setAttribute('aria-label', 'show the maps');
+    // Next to the skip links (a page with maps has them, HtmlReport.SkipLinks): before the aside, the keyboard reached it
+    // only after every card. Fixed at the window's edge, its place in the page moves nothing (report.css).
+    document.querySelector('nav.skip').after(opener);
     const tools = document.createElement('div');
     tools.className = 'dock-tools';
     tools.append(enlarger, closer);
