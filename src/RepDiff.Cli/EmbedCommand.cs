@@ -39,6 +39,24 @@ internal static class EmbedCommand
             Vocab = PairInputOptions.FilePath(parse, Vocab), Tokenizer = PairInputOptions.FilePath(parse, Tokenizer), MaxLength = parse.GetValue(MaxLength),
         };
 
+        /// <summary>
+        /// Runs a step that reads the files these flags name, a refusal of one of them named with its flag first ("--vocab
+        /// /data/v.txt: not a WordPiece vocabulary: …"), the shape of every other option's file: the readers know only the
+        /// file (the vocabulary and tokenizer by the full path the model description holds).
+        /// </summary>
+        public T NamingTheirFiles<T>(ParseResult parse, Func<T> step)
+        {
+            var overrides = Overrides(parse);
+            static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
+            foreach (var (flag, path) in new[] { (Description.Name, overrides.Description), (Vocab.Name, Full(overrides.Vocab)), (Tokenizer.Name, Full(overrides.Tokenizer)) })
+            {
+                if (path is null) continue;
+                var inner = step;
+                step = () => RepDiffInputException.GivenWith(flag, path, inner);
+            }
+            return step();
+        }
+
         public EmbedderOptions Options(ParseResult parse, bool skipUnreadable, string? unreadableAdvice = null) => new()
         {
             BatchSize = parse.GetValue(BatchSize), Threads = parse.GetValue(Threads), SkipUnreadable = skipUnreadable,
@@ -72,12 +90,12 @@ internal static class EmbedCommand
             // Before the model: a built-in one is fetched on first use (hundreds of MB), and only then was an --out that cannot
             // be written refused.
             EmbeddingFileWriter.Check(parse.GetValue(output)!);
-            var description = ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error);
+            var description = flags.NamingTheirFiles(parse, () => ModelResolver.Resolve(parse.GetValue(model)!, flags.Overrides(parse), source.Texts, Cli.Error));
             var options = flags.Options(parse, parse.GetValue(skip),
                 $"; --skip-unreadable leaves such images out (listed in {EmbeddingFileWriter.SkippedPath(parse.GetValue(output)!)})");
             var clock = Stopwatch.StartNew();
             var inputs = EmbedJob.Read(description, source, parse.GetValue(output)!);
-            using var embedder = Embedder.Open(description, options);
+            using var embedder = flags.NamingTheirFiles(parse, () => Embedder.Open(description, options));
             // Said once the model has taken the inputs (a refusal stays one line), before the progress display, which redraws
             // over lines written while it runs.
             if (inputs.Note is { } inputsNote) Cli.Warn(inputsNote);

@@ -7,7 +7,8 @@ namespace RepDiff;
 /// What several steps of a run need from the same pair, computed once: each representation's largest
 /// pairwise distance (MNED's normalizer), which RDX finds on its way and BSR would otherwise recompute, and each
 /// representation's nearest neighbours, which the context's mutual k-NN and the report's UMAP maps both read, and each
-/// representation's median pairwise distance, which SPEC's and KODA's bandwidths both come from.
+/// representation's median pairwise distance, which SPEC's and KODA's bandwidths both come from, and BSR's counts of the
+/// grids `groups` scored, which the scoring after it reads.
 /// </summary>
 public sealed class PairStatistics(RepresentationPair pair)
 {
@@ -92,6 +93,17 @@ public sealed class PairStatistics(RepresentationPair pair)
         if (!found.TryGetValue(seed, out double median)) found[seed] = median = Bandwidth.MedianDistance(rows, seed, property);
         return median;
     }
+
+    private Bsr.Tallies? bsrTallies;
+
+    /// <summary>
+    /// BSR's counts of the grids last scored on this pair, kept while the next scoring is among the same members with the
+    /// same normalizers, so that it reads them rather than pass over both representations again: `groups` scores every
+    /// group to rank them and keep each where it leans, and the scoring every run gets then scores the same grids.
+    /// Another set of members (the next method's concepts) starts afresh, so only counts, never rows, are kept.
+    /// </summary>
+    internal Bsr.Tallies BsrTallies(int[] members, double? maxDistanceA, double? maxDistanceB)
+        => bsrTallies is { } kept && kept.Among(members, maxDistanceA, maxDistanceB) ? kept : bsrTallies = new Bsr.Tallies(members, maxDistanceA, maxDistanceB);
 
     /// <summary>Loads the rows only when they are searched (a mapped file above the limit is never read whole).</summary>
     private (double, bool)? Find(Func<Matrix> rows) => pair.N <= AllPairsLimit ? MnedNormalizer.Compute(rows()) : null;

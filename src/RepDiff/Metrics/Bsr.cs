@@ -31,14 +31,16 @@ public static class Bsr
         bool mned = distance == BsrDistance.Mned;
         var e = new MemberRows(explained, members, grids, mned ? MaxDistance(explained) : 0);
         var o = new MemberRows(other, members, grids, mned ? MaxDistance(other) : 0);
-        return Score(e, o, grids, distance);
+        return Count(e, o, grids, distance).Ratio;
     }
 
     /// <summary>
     /// Fills e.Metrics["bsr"] (SILB), "bsr_mned" and "bsr_lsed" with one value per direction that
     /// explains "a" or "b" plus their "mean", and each concept's own SILB BSR (<see cref="Concept.Bsr"/>);
     /// concepts of rank ≥ 1 only (the null cluster is never a concept). MNED's normalizers come from
-    /// <see cref="RepresentationPair.Statistics"/>, so they are computed once per pair.
+    /// <see cref="RepresentationPair.Statistics"/>, so they are computed once per pair, and so do the counts of a grid
+    /// already scored among the same members (<see cref="Tallies"/>): `groups` scores each group to rank them, and the
+    /// scoring every run gets then reads those counts instead of passing over both representations again.
     /// </summary>
     public static void Evaluate(Explanation e, RepresentationPair pair)
     {
@@ -49,27 +51,39 @@ public static class Bsr
         if (scored.Length == 0) return;
         foreach (var d in scored) CheckIndices(d.Concepts.Select(c => c.Grid).ToArray(), pair.N);
         var members = scored.SelectMany(d => d.Concepts).SelectMany(c => c.Grid).Distinct().ToArray();
-        var grids = scored.SelectMany(d => d.Concepts).Select(c => c.Grid).ToArray();
         // The largest distances first: finding them may load A and B, whose rows are then read from memory, not decoded again.
         double? maxDistanceA = pair.Statistics.MaxDistanceA, maxDistanceB = pair.Statistics.MaxDistanceB;
-        var rowsA = new MemberRows(pair.RowsA, members, grids, maxDistanceA);
-        var rowsB = new MemberRows(pair.RowsB, members, grids, maxDistanceB);
-        foreach (var (key, kind) in new[] { ("bsr", BsrDistance.Silb), ("bsr_mned", BsrDistance.Mned), ("bsr_lsed", BsrDistance.Lsed) })
+        var tallies = pair.Statistics.BsrTallies(members, maxDistanceA, maxDistanceB);
+        var unscored = scored.SelectMany(d => d.Concepts.Select(c => (ExplainsA: d.Direction.Explains == "a", c.Grid)))
+            .Where(g => !tallies.Has(g.ExplainsA, g.Grid)).ToArray();
+        if (unscored.Length > 0)
+        {
+            var grids = unscored.Select(g => g.Grid).ToArray();
+            var rowsA = new MemberRows(pair.RowsA, members, grids, maxDistanceA);
+            var rowsB = new MemberRows(pair.RowsB, members, grids, maxDistanceB);
+            foreach (var (explainsA, grid) in unscored)
+            {
+                var (explained, other) = explainsA ? (rowsA, rowsB) : (rowsB, rowsA);
+                tallies.Add(explainsA, grid, Kinds.Select(kind => Count(explained, other, [grid], kind.Distance)).ToArray());
+            }
+        }
+        for (int k = 0; k < Kinds.Length; k++)
         {
             var values = new JsonObject();
             double sum = 0;
             foreach (var (direction, concepts) in scored)
             {
                 bool a = direction.Explains == "a";
-                var (explained, other) = a ? (rowsA, rowsB) : (rowsB, rowsA);
-                double v = Score(explained, other, concepts.Select(c => c.Grid).ToArray(), kind);
+                // A direction's BSR over all its grids' pairs: the sum of its concepts' counts, as one pass over them counted.
+                var counts = concepts.Select(c => tallies.Of(a, c.Grid)[k]).ToArray();
+                double v = new Tally(counts.Sum(t => t.Successes), counts.Sum(t => t.Pairs)).Ratio;
                 values[direction.Name] = v;
                 sum += v;
-                if (kind == BsrDistance.Silb)
-                    foreach (var concept in concepts) concept.Bsr = Score(explained, other, [concept.Grid], kind);
+                if (Kinds[k].Distance == BsrDistance.Silb)
+                    foreach (var (concept, count) in concepts.Zip(counts)) concept.Bsr = count.Ratio;
             }
             values["mean"] = sum / scored.Length;
-            e.Metrics[key] = values;
+            e.Metrics[Kinds[k].Key] = values;
         }
         e.Metrics["bsr_mned_normalizer"] = pair.Statistics.MaxDistanceA is null || pair.Statistics.MaxDistanceB is null
             ? "largest distance from a grid member (n above the all-pairs limit)"
@@ -77,7 +91,35 @@ public static class Bsr
             : "largest distance found from 1,024 seeded rows and farthest-first steps (a lower bound of the largest over all pairs)";
     }
 
-    private static double Score(MemberRows explained, MemberRows other, IReadOnlyList<int[]> grids, BsrDistance distance)
+    private static readonly (string Key, BsrDistance Distance)[] Kinds = [("bsr", BsrDistance.Silb), ("bsr_mned", BsrDistance.Mned), ("bsr_lsed", BsrDistance.Lsed)];
+
+    /// <summary>Of a grid's ordered pairs, how many the explained representation puts nearer than the other does.</summary>
+    internal readonly record struct Tally(long Successes, long Pairs)
+    {
+        public double Ratio => Pairs == 0 ? double.NaN : (double)Successes / Pairs;
+    }
+
+    /// <summary>
+    /// The counts of the grids scored on one pair among one set of members, with the same MNED normalizers: what a grid's
+    /// counts depend on (a rank and a local scale are over all n rows; the normalizer, without the pair's, is the members'
+    /// largest distance), so a later scoring among the same members reads them (<see cref="PairStatistics.BsrTallies"/>).
+    /// </summary>
+    internal sealed class Tallies(int[] members, double? maxDistanceA, double? maxDistanceB)
+    {
+        private readonly int[] sortedMembers = members.Order().ToArray();
+        private readonly Dictionary<(bool ExplainsA, string Grid), Tally[]> counts = [];
+
+        public bool Among(int[] others, double? othersMaxA, double? othersMaxB)
+            => othersMaxA == maxDistanceA && othersMaxB == maxDistanceB && others.Order().SequenceEqual(sortedMembers);
+
+        public bool Has(bool explainsA, int[] grid) => counts.ContainsKey((explainsA, Key(grid)));
+        public Tally[] Of(bool explainsA, int[] grid) => counts[(explainsA, Key(grid))];
+        public void Add(bool explainsA, int[] grid, Tally[] tally) => counts[(explainsA, Key(grid))] = tally;
+
+        private static string Key(int[] grid) => string.Join(',', grid);
+    }
+
+    private static Tally Count(MemberRows explained, MemberRows other, IReadOnlyList<int[]> grids, BsrDistance distance)
     {
         long successes = 0, pairs = 0;
         foreach (var grid in grids)
@@ -88,7 +130,7 @@ public static class Bsr
                     pairs++;
                     if (explained.Distance(grid[p], grid[q], distance) < other.Distance(grid[p], grid[q], distance)) successes++;
                 }
-        return pairs == 0 ? double.NaN : (double)successes / pairs;
+        return new Tally(successes, pairs);
     }
 
     /// <summary>

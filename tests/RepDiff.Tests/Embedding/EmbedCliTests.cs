@@ -31,6 +31,26 @@ public class EmbedCliTests
         return path;
     }
 
+    /// <summary>
+    /// A refused file of a model flag is named with its flag first, the shape every other option's file is refused in: these
+    /// had named the file alone ("error: /data/bad.txt: not a WordPiece vocabulary …"), not which flag gave it.
+    /// </summary>
+    [Theory]
+    [InlineData("--vocab", "not a WordPiece vocabulary")]
+    [InlineData("--tokenizer", "not a tokenizer.json")]
+    [InlineData("--description", "not a valid model description")]
+    public void ARefusedModelFileIsNamedWithItsFlagFirst(string flag, string problem)
+    {
+        string dir = TestData.TempDir();
+        string texts = Path.Combine(dir, "texts.txt"), bad = Path.Combine(dir, "bad.txt"), output = Path.Combine(dir, "out.npy");
+        File.WriteAllText(texts, "the cat\n");
+        File.WriteAllText(bad, "the cat\n");
+        string[] vocab = flag == "--description" ? ["--vocab", TinyOnnx.Vocab(dir, "the", "cat")] : [];
+        var outcome = Run(["embed", TinyOnnx.TokenEcho(dir), "--texts", texts, flag, bad, .. vocab, "--out", output]);
+        outcome.AssertBadInput($"error: {flag} {bad}: {problem}");
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void WritesEmbeddingsAndIdsAndTheSameBytesTwice()
     {
@@ -163,7 +183,7 @@ public class EmbedCliTests
         string description = Path.Combine(dir, "described.json");
         File.WriteAllText(description, """{ "pooling": "mean", "image": { "size": 0 } }""");
         (code, _, error) = Run("embed", model, "--description", description, "--images", images, "--out", output);
-        Assert.Equal((2, $"error: {description}: image size must be [height, width] with sides from 1 to 8192"), (code, error.Trim()));
+        Assert.Equal((2, $"error: --description {description}: image size must be [height, width] with sides from 1 to 8192"), (code, error.Trim()));
         (code, _, error) = Run("embed", model, "--images", images, "--text-field", "t", "--out", output);
         Assert.Equal((2, "error: --text-field t: names the field of a --texts JSONL file, but no --texts was given"), (code, error.Trim()));
 
@@ -405,7 +425,7 @@ public class EmbedCliTests
         string texts = Path.Combine(dir, "texts.txt");
         File.WriteAllText(texts, "the cat\n");
         string fifo = Robustness.CliHarness.Fifo(Path.Combine(dir, "pipe.txt"));
-        foreach (var (args, named) in new[] { (new[] { "--texts", fifo, "--vocab", vocab }, $"--texts {fifo}"), (["--texts", texts, "--vocab", fifo], fifo) })
+        foreach (var (args, named) in new[] { (new[] { "--texts", fifo, "--vocab", vocab }, $"--texts {fifo}"), (["--texts", texts, "--vocab", fifo], $"--vocab {fifo}") })
         {
             var (code, _, error) = Run(["embed", model, .. args, "--out", Path.Combine(dir, "t.npy")]);
             Assert.Equal(2, code);
@@ -845,11 +865,11 @@ public class EmbedCliTests
         var (dir, images, model) = Setup();
         string fifo = Robustness.CliHarness.Fifo(Path.Combine(dir, "pipe.json"));
         File.Copy(model, Path.Combine(dir, "pipe.onnx"));
-        foreach (var args in new[] { new[] { fifo }, [model, "--description", fifo], [Path.Combine(dir, "pipe.onnx")] })
+        foreach (var (args, named) in new[] { (new[] { fifo }, fifo), ([model, "--description", fifo], $"--description {fifo}"), ([Path.Combine(dir, "pipe.onnx")], fifo) })
         {
             var (code, _, error) = await Task.Run(() => Run(["embed", .. args, "--images", images, "--out", Path.Combine(dir, "out", "e.npy")])).WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Equal(2, code);
-            Assert.Equal($"error: {fifo}: is a FIFO (named pipe), not a regular file; only regular files are read: write what it gives to a file first and give that file", error.TrimEnd());
+            Assert.Equal($"error: {named}: is a FIFO (named pipe), not a regular file; only regular files are read: write what it gives to a file first and give that file", error.TrimEnd());
         }
     }
 

@@ -10,20 +10,6 @@ namespace RepDiff.Tests.Spectral;
 /// <summary>The median-rule bandwidths a pair's methods share (PairStatistics.MedianDistanceA/B).</summary>
 public class SharedBandwidthTests
 {
-    /// <summary>Rows that count how often they are read, so a test sees whether a median was found again.</summary>
-    private sealed class CountingRows(Matrix rows) : IRowSource
-    {
-        public int Reads { get; private set; }
-        public int Rows => rows.Rows;
-        public int Cols => rows.Cols;
-
-        public void ReadRows(int first, int count, Span<float> destination)
-        {
-            Reads++;
-            rows.ReadRows(first, count, destination);
-        }
-    }
-
     [Fact]
     public void SpecAndKodaTakeOneMedianPerSideAndSeed()
     {

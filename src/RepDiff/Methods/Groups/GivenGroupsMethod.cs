@@ -103,7 +103,9 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
         foreach (var direction in explanation.Directions)
             for (int k = 0; k < direction.Concepts.Count; k++) direction.Concepts[k].Rank = k + 1;
         Bsr.Evaluate(explanation, pair);
-        explanation.Metrics.Clear();   // scored again, with chance levels, as every method's concepts are
+        // The directions' BSR is the common scoring's, over the groups kept where they lean, with chance levels; it reads
+        // these groups' counts from the pair (PairStatistics.BsrTallies) rather than pass over the rows again.
+        explanation.Metrics.Clear();
         foreach (var concept in explanation.Directions.SelectMany(d => d.Concepts)) (concept.Strength, concept.Bsr) = (concept.Bsr ?? double.NaN, null);
     }
 

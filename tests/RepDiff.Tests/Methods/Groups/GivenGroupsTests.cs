@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using RepDiff.IO;
+using RepDiff.Methods.Groups;
+using RepDiff.Metrics;
+using RepDiff.Tests.Numerics;
 using static RepDiff.Tests.Robustness.CliHarness;
 
 namespace RepDiff.Tests.Methods.Groups;
@@ -54,6 +57,46 @@ public class GivenGroupsTests
         Assert.Single(results["directions"]![1]!["concepts"]!.AsArray());
         Assert.Contains("two", outcome.Stdout);
         Assert.Contains("'two'", File.ReadAllText(Path.Combine(outDir, "report.html")));
+    }
+
+    /// <summary>
+    /// Each group's BSR is computed once: the scoring every run gets after its method (ExplanationScoring's BSR) reads the
+    /// counts `groups` found for the same grids rather than pass over both representations again (it had, after scoring
+    /// every group to rank them), and its figures are those of the same groups scored afresh on a pair that never saw
+    /// them. Above PairStatistics.AllPairsLimit the rows are streamed, not held, so every pass over them is counted.
+    /// </summary>
+    [Fact]
+    public void TheCommonScoringReadsEachGroupsBsrRatherThanScoreItAgain()
+    {
+        int n = PairStatistics.AllPairsLimit + 1;
+        var (a, b) = (NumericsTestData.RandomMatrix(n, 4, seed: 1), NumericsTestData.RandomMatrix(n, 3, seed: 2));
+        var rng = new Random(3);
+        var members = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(90).ToArray();
+        var directions = new[] { "a", "b", "" };   // the last group is scored both ways and kept where it leans
+        string groups = Write("groups.csv", "group,row,direction\n" + string.Join("\n", members.Select((row, k) => $"g{k / 30},{row},{directions[k / 30]}")) + "\n");
+        CountingRows rowsA = new(a), rowsB = new(b);
+        using var pair = new RepresentationPair(rowsA, rowsB);
+        var explanation = new GivenGroupsMethod().Run(pair, new GivenGroupsOptions { Groups = groups });
+        var reads = (rowsA.Reads, rowsB.Reads);
+
+        Bsr.Evaluate(explanation, pair);
+
+        Assert.Equal(reads, (rowsA.Reads, rowsB.Reads));
+        var fresh = new Explanation
+        {
+            Directions = explanation.Directions.Select(d => new Direction
+            {
+                Name = d.Name, Explains = d.Explains,
+                Concepts = d.Concepts.Select(c => new Concept { Rank = c.Rank, Grid = c.Grid }).ToList(),
+            }).ToList(),
+        };
+        Bsr.Evaluate(fresh, new RepresentationPair(a, b));
+        foreach (string key in new[] { "bsr", "bsr_mned", "bsr_lsed", "bsr_mned_normalizer" })
+            Assert.Equal(fresh.Metrics[key]!.ToJsonString(), explanation.Metrics[key]!.ToJsonString());
+        var concepts = explanation.Directions.SelectMany(d => d.Concepts).ToArray();
+        Assert.Equal(3, concepts.Length);
+        Assert.Equal(fresh.Directions.SelectMany(d => d.Concepts).Select(c => c.Bsr), concepts.Select(c => c.Bsr));
+        Assert.Equal(concepts.Select(c => (double?)c.Strength), concepts.Select(c => c.Bsr));   // its strength is its BSR
     }
 
     /// <summary>
