@@ -92,7 +92,8 @@ internal static class CompareCommand
             var comparison = ProgressDisplay.Run(progress =>
             {
                 looks = ImageLooksStage.Measure(pair.Samples, progress);
-                var run = Comparison.Run(pair, runs, s, progress, trust);
+                // The report's maps are made beside the context metrics: the report model below takes them.
+                var run = Comparison.Run(pair, runs, s, progress, trust, reportMaps: pairOptions.UmapMaps(parse));
                 (origin, hashing) = MethodCommand.Origin(givenGroups is null ? spec.InputFiles() : spec.InputFiles().Append(("groups", givenGroups)), progress);
                 return run;
             });
@@ -106,8 +107,7 @@ internal static class CompareCommand
             comparison.Timings[MethodCommand.HashTiming] = hashing;
             comparison.Origin = origin;
             foreach (var (key, name) in spec.InputNames()) comparison.Inputs[key] = name;
-            var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged,
-                umapMaps: pairOptions.UmapMaps(parse));
+            var model = Write(dir, comparison, $"RepDiff: {pair.NameA} vs {pair.NameB}", linkImages: parse.GetValue(linkImages), staged: staged);
             ComparisonSummary.Print(comparison, model);
             Outputs.Announce(dir, model, []);
             return 0;
@@ -117,11 +117,10 @@ internal static class CompareCommand
 
     /// <summary>Writes a comparison's results.json (with the report model's stage times) and its report; returns the report model.</summary>
     /// <param name="staged">The output folder when it was staged before the run (compare --model-a/-b); else one is staged here.</param>
-    public static ReportModel Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false, OutputFolder? staged = null,
-        bool umapMaps = true)
+    public static ReportModel Write(string dir, Comparison comparison, string title, string? intro = null, bool linkImages = false, OutputFolder? staged = null)
     {
-        // The maps are most of this on large pairs (UMAP): shown as progress, not minutes of silence.
-        var model = ProgressDisplay.Run(progress => Model(comparison, title, intro, progress: progress, umapMaps: umapMaps));
+        // The maps, when the comparison did not make them, are most of this on large pairs (UMAP): shown as progress, not minutes of silence.
+        var model = ProgressDisplay.Run(progress => Model(comparison, title, intro, progress: progress));
         Outputs.Write(dir, model, rendering =>
         {
             comparison.Timings[Outputs.RenderTiming] = rendering;
@@ -130,7 +129,10 @@ internal static class CompareCommand
         return model;
     }
 
-    /// <summary>The report model of a comparison; its time goes into the comparison's timings.</summary>
+    /// <summary>
+    /// The report model of a comparison, with the maps <see cref="Comparison.Run"/> made when it made them; its time goes into the
+    /// comparison's timings, after those maps' seconds.
+    /// </summary>
     public static ReportModel Model(Comparison comparison, string title, string? intro = null, string? sampleNoun = null,
         IProgress<ProgressUpdate>? progress = null, bool umapMaps = true)
     {
@@ -138,9 +140,10 @@ internal static class CompareCommand
         // After a dash, not in parentheses: the reason has parentheses of its own (KODA's "(an n×n eigensolve …)").
         if (comparison.LeftOut.Count > 0)
             intro = string.Join(" ", new[] { intro, string.Join(" ", comparison.LeftOut.Select(m => $"Left out: {m.Key} — {m.Value}.")) }.OfType<string>());
-        var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun, progress, umapMaps);
+        var model = ReportModel.ForPair(comparison.Pair, comparison.Explanations, comparison.Context, title, intro, comparison.Timings, sampleNoun, progress, umapMaps,
+            comparison.Maps);
         model.Origin = comparison.Origin;
-        comparison.Timings["report_model"] = clock.Elapsed.TotalSeconds;
+        comparison.Timings["report_model"] = (comparison.Maps is null ? 0 : comparison.Timings["report_model"]) + clock.Elapsed.TotalSeconds;
         return model;
     }
 

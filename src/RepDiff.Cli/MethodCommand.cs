@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using RepDiff.IO;
 using RepDiff.Methods;
 using RepDiff.Options;
@@ -59,11 +60,18 @@ internal static class MethodCommand
                 result.Timings[HashTiming] = hashing;
                 // The stages around the method, each timed on its own (as compare does), so a slow one shows by name, and
                 // shown as progress: on 128,000 rows they took 35 s after the method's last progress line (the maps most).
-                Time(result, "scoring", progress, "scoring (BSR)", () => ExplanationScoring.Score(result, pair));
-                var context = Time(result, "context", progress, "context metrics (CKA, mutual k-NN)", () => Comparison.ContextMetrics(pair));
-                var reportModel = Time(result, "report_model", progress, "report model",
-                    () => ReportModel.ForPair(pair, [result], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}", progress: progress,
-                        umapMaps: inputs.UmapMaps(parse)));
+                // The report's maps run beside scoring and the context metrics, so these stages overlap (docs/results-schema.md).
+                progress.Report(ReportModelStage, 0);
+                JsonObject context = null!;
+                var (maps, mapSeconds) = SampleMaps.Beside(pair, [result], inputs.UmapMaps(parse), progress, () =>
+                {
+                    Time(result, "scoring", progress, "scoring (BSR)", () => ExplanationScoring.Score(result, pair));
+                    context = Time(result, "context", progress, "context metrics (CKA, mutual k-NN)", () => Comparison.ContextMetrics(pair));
+                });
+                var reportModel = Time(result, "report_model",
+                    () => ReportModel.ForPair(pair, [result], context, $"RepDiff {method.Name}: {pair.NameA} vs {pair.NameB}", progress: progress, maps: maps));
+                result.Timings["report_model"] += mapSeconds;
+                progress.Report(ReportModelStage, 1);
                 return (result, context, reportModel, origin);
             });
             ImageLooksStage.Warn(pair.Samples);
@@ -167,6 +175,9 @@ internal static class MethodCommand
         if (trust.Caution() is { } stability) Cli.Warn(stability);
         foreach (string caution in cautions) Cli.Warn(caution);
     }
+
+    /// <summary>The progress stage of the report's model, its maps most of it.</summary>
+    private const string ReportModelStage = "report model";
 
     /// <summary>results.json's timing of <see cref="Origin"/>'s hashing.</summary>
     public const string HashTiming = "hash_inputs";

@@ -38,12 +38,20 @@ public sealed class Comparison
     public Dictionary<string, double> Timings { get; init; } = [];
 
     /// <summary>
+    /// The report's maps when <see cref="Run"/> made them beside the context metrics (their seconds under "report_model"); null
+    /// when it was not asked to, and the report model makes them.
+    /// </summary>
+    public SampleMaps? Maps { get; init; }
+
+    /// <summary>
     /// Runs every method on the pair (in the given order) with its options, scores each explanation
     /// (<see cref="ExplanationScoring"/>), validates every concept on held-out samples and measures its stability when
     /// <paramref name="trust"/> asks for it (<see cref="HeldOutValidation"/>, <see cref="Stability"/>), and computes linear CKA and mutual k-NN alignment for context.
+    /// With <paramref name="reportMaps"/> it makes the report's maps beside the context metrics (<see cref="SampleMaps.Beside"/>;
+    /// false: PCA maps only), kept in <see cref="Maps"/>.
     /// </summary>
     public static Comparison Run(RepresentationPair pair, IReadOnlyList<MethodRun> runs, int seed, IProgress<ProgressUpdate>? progress = null,
-        TrustOptions? trust = null)
+        TrustOptions? trust = null, bool? reportMaps = null)
     {
         if (runs.Count == 0) throw new RepDiffInputException("no method to run");
         if (trust?.Validates() == true) HeldOutValidation.CheckSize(pair, trust.ValidationOption());
@@ -112,13 +120,25 @@ public sealed class Comparison
             }
             explanations.Add(explanation);
         }
-        var contextClock = Stopwatch.StartNew();
-        progress.Report("context metrics (CKA, mutual k-NN)", 0);
-        var context = ContextMetrics(pair);
-        progress.Report("context metrics (CKA, mutual k-NN)", 1);
-        timings["context"] = contextClock.Elapsed.TotalSeconds;
-        timings["total"] = total.Elapsed.TotalSeconds;
-        return new Comparison { Pair = pair, Explanations = explanations, Context = context, Seed = seed, Timings = timings };
+        JsonObject context = null!;
+        void Context()
+        {
+            var contextClock = Stopwatch.StartNew();
+            progress.Report("context metrics (CKA, mutual k-NN)", 0);
+            context = ContextMetrics(pair);
+            progress.Report("context metrics (CKA, mutual k-NN)", 1);
+            timings["context"] = contextClock.Elapsed.TotalSeconds;
+            // The methods and the context, as before the maps ran beside them: the maps' seconds are the report model's.
+            timings["total"] = total.Elapsed.TotalSeconds;
+        }
+        SampleMaps? maps = null;
+        if (reportMaps is bool umap)
+        {
+            (maps, double mapSeconds) = SampleMaps.Beside(pair, explanations, umap, progress, Context);
+            timings["report_model"] = mapSeconds;
+        }
+        else Context();
+        return new Comparison { Pair = pair, Explanations = explanations, Context = context, Seed = seed, Timings = timings, Maps = maps };
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using RepDiff.Metrics;
 using RepDiff.Spectral;
 
@@ -8,7 +9,9 @@ namespace RepDiff;
 /// pairwise distance (MNED's normalizer), which RDX finds on its way and BSR would otherwise recompute, and each
 /// representation's nearest neighbours, which the context's mutual k-NN and the report's UMAP maps both read, and each
 /// representation's median pairwise distance, which SPEC's and KODA's bandwidths both come from, and BSR's counts of the
-/// grids `groups` scored, which the scoring after it reads.
+/// grids `groups` scored, which the scoring after it reads. Safe for several threads where the report's maps are made
+/// beside scoring and the context metrics (<see cref="Reporting.SampleMaps.Beside"/>): whichever asks first finds a value
+/// while the other waits for it rather than finding it again (BSR's counts are read and written by the scoring alone).
 /// </summary>
 public sealed class PairStatistics(RepresentationPair pair)
 {
@@ -18,18 +21,27 @@ public sealed class PairStatistics(RepresentationPair pair)
     /// </summary>
     public const int AllPairsLimit = 20_000;
 
-    private (double Value, bool Exact)? maxDistanceA, maxDistanceB;
+    /// <summary>A side's largest distance: over all pairs (exact), or the sampled lower bound.</summary>
+    private sealed record Farthest(double Value, bool Exact);
+
+    /// <summary>Found over every pair by another computation (RDX, <see cref="FindExact"/>): these take the place of what was found here.</summary>
+    private volatile Farthest? givenA, givenB;
+
+    private readonly Once<Farthest?> foundA = new(), foundB = new();
+
+    private Farthest? FarthestA => givenA ?? foundA.Get(() => Find(() => pair.A));
+    private Farthest? FarthestB => givenB ?? foundB.Get(() => Find(() => pair.B));
 
     /// <summary>A's largest distance (exact, or the sampled lower bound: <see cref="MaxDistancesExact"/>); null above <see cref="AllPairsLimit"/> unless another step found it.</summary>
-    public double? MaxDistanceA => (maxDistanceA ??= Find(() => pair.A))?.Value;
-    public double? MaxDistanceB => (maxDistanceB ??= Find(() => pair.B))?.Value;
+    public double? MaxDistanceA => FarthestA?.Value;
+    public double? MaxDistanceB => FarthestB?.Value;
 
     /// <summary>Whether both largest distances are exact (over all pairs) rather than sampled.</summary>
-    public bool MaxDistancesExact => MaxDistanceA is not null && MaxDistanceB is not null && maxDistanceA!.Value.Exact && maxDistanceB!.Value.Exact;
+    public bool MaxDistancesExact => FarthestA is { Exact: true } && FarthestB is { Exact: true };
 
     /// <summary>Records a largest distance found over every pair of A's rows by another computation.</summary>
-    public void SetMaxDistanceA(double value) => maxDistanceA = (value, true);
-    public void SetMaxDistanceB(double value) => maxDistanceB = (value, true);
+    public void SetMaxDistanceA(double value) => givenA = new(value, true);
+    public void SetMaxDistanceB(double value) => givenB = new(value, true);
 
     /// <summary>
     /// Both largest distances over every pair (a blocked pass, O(n²·d)), for rescoring a run whose MNED divided by them:
@@ -37,8 +49,9 @@ public sealed class PairStatistics(RepresentationPair pair)
     /// </summary>
     public void FindExact()
     {
-        if (maxDistanceA is not { Exact: true }) SetMaxDistanceA(Bsr.MaxDistance(pair.A));
-        if (maxDistanceB is not { Exact: true }) SetMaxDistanceB(Bsr.MaxDistance(pair.B));
+        // What is already known is looked at without finding it: a sampled bound would be a pass for nothing.
+        if (givenA is null && foundA.Known is not { Exact: true }) SetMaxDistanceA(Bsr.MaxDistance(pair.A));
+        if (givenB is null && foundB.Known is not { Exact: true }) SetMaxDistanceB(Bsr.MaxDistance(pair.B));
     }
 
     /// <summary>
@@ -50,8 +63,7 @@ public sealed class PairStatistics(RepresentationPair pair)
     /// <summary>Fewest neighbours found per row: what the maps' UMAP graph takes (15 neighbours, the point itself included).</summary>
     public const int SharedNeighbours = 14;
 
-    private int[]? neighboursA, neighboursB;
-    private int widthA, widthB;
+    private readonly NeighbourLists neighboursA = new(pair, () => pair.A), neighboursB = new(pair, () => pair.B);
 
     /// <summary>
     /// The exact k nearest neighbours of every row of A (n × k, nearest first, ties by index, self excluded:
@@ -59,26 +71,43 @@ public sealed class PairStatistics(RepresentationPair pair)
     /// read as prefixes, since the nearest k of a list ordered by (distance, index) are its first k. An O(n²·d) pass:
     /// callers ask only up to <see cref="SharedNeighboursLimit"/> rows.
     /// </summary>
-    public int[] NeighboursOfA(int k) => Neighbours(ref neighboursA, ref widthA, () => pair.A, k);
+    public int[] NeighboursOfA(int k) => neighboursA.Of(k);
 
-    public int[] NeighboursOfB(int k) => Neighbours(ref neighboursB, ref widthB, () => pair.B, k);
+    public int[] NeighboursOfB(int k) => neighboursB.Of(k);
 
-    private int[] Neighbours(ref int[]? lists, ref int width, Func<Matrix> rows, int k)
+    /// <summary>One side's neighbour lists, widened when a wider k is asked; one search at a time.</summary>
+    private sealed class NeighbourLists(RepresentationPair pair, Func<Matrix> rows)
     {
-        int n = pair.N;
-        if (k < 1 || k >= n) throw new ArgumentOutOfRangeException(nameof(k), $"{k} neighbours of {n} rows");
-        if (lists is null || width < k)
+        private readonly Lock searching = new();
+        private int[]? lists;
+        private int width;
+
+        public int[] Of(int k)
         {
-            width = Math.Min(Math.Max(k, SharedNeighbours), n - 1);
-            lists = MutualKnn.Neighbours(rows(), width);
+            int n = pair.N;
+            if (k < 1 || k >= n) throw new ArgumentOutOfRangeException(nameof(k), $"{k} neighbours of {n} rows");
+            int[] found;
+            int foundWidth;
+            // Held through the search: a second asker (the maps' UMAP graph beside the context's mutual k-NN) waits for
+            // these lists instead of searching all pairs again.
+            lock (searching)
+            {
+                if (lists is null || width < k)
+                {
+                    int wider = Math.Min(Math.Max(k, SharedNeighbours), n - 1);
+                    lists = MutualKnn.Neighbours(rows(), wider);
+                    width = wider;
+                }
+                (found, foundWidth) = (lists, width);
+            }
+            if (foundWidth == k) return found;
+            var prefix = new int[(long)n * k];
+            for (int i = 0; i < n; i++) found.AsSpan(i * foundWidth, k).CopyTo(prefix.AsSpan(i * k, k));
+            return prefix;
         }
-        if (width == k) return lists;
-        var prefix = new int[(long)n * k];
-        for (int i = 0; i < n; i++) lists.AsSpan(i * width, k).CopyTo(prefix.AsSpan(i * k, k));
-        return prefix;
     }
 
-    private readonly Dictionary<int, double> medianDistancesA = [], medianDistancesB = [];
+    private readonly ConcurrentDictionary<int, Once<double>> medianDistancesA = [], medianDistancesB = [];
 
     /// <summary>
     /// A's median pairwise distance by the median rule (<see cref="Bandwidth.MedianDistance"/>; 0 when most rows are
@@ -88,11 +117,8 @@ public sealed class PairStatistics(RepresentationPair pair)
 
     public double MedianDistanceB(int seed, string property) => MedianDistance(medianDistancesB, pair.RowsB, seed, property);
 
-    private static double MedianDistance(Dictionary<int, double> found, IRowSource rows, int seed, string property)
-    {
-        if (!found.TryGetValue(seed, out double median)) found[seed] = median = Bandwidth.MedianDistance(rows, seed, property);
-        return median;
-    }
+    private static double MedianDistance(ConcurrentDictionary<int, Once<double>> found, IRowSource rows, int seed, string property)
+        => found.GetOrAdd(seed, _ => new()).Get(() => Bandwidth.MedianDistance(rows, seed, property));
 
     private Bsr.Tallies? bsrTallies;
 
@@ -106,5 +132,27 @@ public sealed class PairStatistics(RepresentationPair pair)
         => bsrTallies is { } kept && kept.Among(members, maxDistanceA, maxDistanceB) ? kept : bsrTallies = new Bsr.Tallies(members, maxDistanceA, maxDistanceB);
 
     /// <summary>Loads the rows only when they are searched (a mapped file above the limit is never read whole).</summary>
-    private (double, bool)? Find(Func<Matrix> rows) => pair.N <= AllPairsLimit ? MnedNormalizer.Compute(rows()) : null;
+    private Farthest? Find(Func<Matrix> rows)
+    {
+        if (pair.N > AllPairsLimit) return null;
+        var (value, exact) = MnedNormalizer.Compute(rows());
+        return new(value, exact);
+    }
+
+    /// <summary>
+    /// A value found by the first thread that asks while any other asking waits for it. A failure is not kept: the next ask
+    /// finds it again, and its error names that asker's option (a median refused for SPEC's option is not KODA's).
+    /// </summary>
+    private sealed class Once<T>
+    {
+        private sealed record Found(T Value);
+
+        private Found? found;
+        private object? finding;
+
+        public T Get(Func<T> find) => LazyInitializer.EnsureInitialized(ref found, ref finding, () => new Found(find())).Value;
+
+        /// <summary>The value when it has been found, without finding it (default otherwise).</summary>
+        public T? Known => Volatile.Read(ref found) is { } done ? done.Value : default;
+    }
 }

@@ -18,9 +18,14 @@ public sealed class RepresentationPair : IDisposable
     public IRowSource RowsA => a ?? openedA;
     public IRowSource RowsB => b ?? openedB;
 
-    /// <summary>A's rows in memory (read from <see cref="RowsA"/> on first use).</summary>
-    public Matrix A => a ??= Load(openedA);
-    public Matrix B => b ??= Load(openedB);
+    /// <summary>
+    /// A's rows in memory (read from <see cref="RowsA"/> on first use, by one thread: the report's maps and the scoring beside
+    /// them may ask at once, <see cref="Reporting.SampleMaps.Beside"/>).
+    /// </summary>
+    public Matrix A => LazyInitializer.EnsureInitialized(ref a, ref loadingA, () => Load(openedA));
+    public Matrix B => LazyInitializer.EnsureInitialized(ref b, ref loadingB, () => Load(openedB));
+
+    private object? loadingA, loadingB;
 
     /// <summary>A file's rows as the matrix that replaces it (a table held decoded is handed over, not copied).</summary>
     private static Matrix Load(IRowSource opened) => opened is IO.RowFile file ? file.Load() : opened.ReadAll();

@@ -78,11 +78,12 @@ public sealed class ReportModel
     /// the maps are computed here, with every shown concept's members among the plotted points, and the findings,
     /// whose sentences call the samples <paramref name="sampleNoun"/> ("images", "sentences"; by default what the samples
     /// are shown as, <see cref="SampleInfo.Noun"/>). The maps take most of the time on large pairs, so they report to
-    /// <paramref name="progress"/>; <paramref name="umapMaps"/> false draws PCA maps only.
+    /// <paramref name="progress"/>; <paramref name="umapMaps"/> false draws PCA maps only. Maps already made for these explanations
+    /// (<see cref="SampleMaps.Beside"/>) are given as <paramref name="maps"/>.
     /// </summary>
     public static ReportModel ForPair(RepresentationPair pair, IReadOnlyList<Explanation> explanations, JsonObject context, string title,
         string? intro = null, IReadOnlyDictionary<string, double>? timings = null, string? sampleNoun = null,
-        IProgress<ProgressUpdate>? progress = null, bool umapMaps = true)
+        IProgress<ProgressUpdate>? progress = null, bool umapMaps = true, SampleMaps? maps = null)
     {
         string? randomPairing = Comparison.RowsMayNotMatch(context, pair);
         var findings = explanations.Select(e => FindingText.Describe(e, pair, sampleNoun ?? pair.Samples.Noun, Math.Min(FindingText.DefaultMaxConcepts, MaxConceptsShown)));
@@ -102,7 +103,7 @@ public sealed class ReportModel
             Timings = timings ?? new Dictionary<string, double>(),
             Findings = (randomPairing is null ? findings : findings.Select(f => f.WithRowsLookRandomlyPaired())).ToList(),
             Warnings = pair.Samples.InputWarnings.Append(randomPairing).OfType<string>().ToList(),
-            Maps = SampleMaps.Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid)), umap: umapMaps, progress: progress),
+            Maps = maps ?? SampleMaps.For(pair, explanations, umapMaps, progress),
         };
     }
 

@@ -54,6 +54,39 @@ public sealed class SampleMaps
         return new SampleMaps { Samples = samples, Pca = layouts.Pca, Umap = layouts.Umap, UmapDescentPoints = layouts.UmapDescentPoints };
     }
 
+    /// <summary>The maps of a report on these explanations: every shown concept's members and grid among the plotted points.</summary>
+    public static SampleMaps For(RepresentationPair pair, IReadOnlyList<Explanation> explanations, bool umap = true, IProgress<ProgressUpdate>? progress = null)
+        => Compute(pair, explanations.SelectMany(e => e.Directions).SelectMany(d => d.Concepts.Take(ReportModel.MaxConceptsShown)).SelectMany(c => c.Members.Concat(c.Grid)),
+            umap: umap, progress: progress);
+
+    /// <summary>
+    /// The maps of a report on these explanations (<see cref="For"/>), made on one core while <paramref name="beside"/> (scoring,
+    /// the context metrics) runs on another, with the seconds they took on their own. Below 1,024 points each UMAP descent runs on
+    /// one thread, and the stages after a method had waited for it with a core idle. The two share the pair's rows and
+    /// <see cref="PairStatistics"/>, which the first to ask finds while the other waits; a failure is the one a loop
+    /// running beside first would raise (<see cref="ParallelRuns"/>). A pair not yet in memory (a streamed run) keeps one
+    /// stage at a time: its row sources (a Parquet table decoded by row group) are read by one thread.
+    /// </summary>
+    public static (SampleMaps Maps, double Seconds) Beside(RepresentationPair pair, IReadOnlyList<Explanation> explanations, bool umap,
+        IProgress<ProgressUpdate>? progress, Action beside)
+    {
+        SampleMaps? maps = null;
+        double seconds = 0;
+        void Make()
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            maps = For(pair, explanations, umap, progress);
+            seconds = clock.Elapsed.TotalSeconds;
+        }
+        if (pair.InMemory) ParallelRuns.For(2, 2, piece => { if (piece == 0) beside(); else Make(); });
+        else
+        {
+            beside();
+            Make();
+        }
+        return (maps!, seconds);
+    }
+
     /// <summary>maps.npy: one row per plotted sample, columns <see cref="Columns"/> (the UMAP ones only when there is a UMAP map).</summary>
     public Matrix ToMatrix()
     {
