@@ -45,7 +45,7 @@ internal sealed class ModelSession : IDisposable
     /// <param name="samplesAtOnce">
     /// When the graph fixes its batch at 1, run <paramref name="threads"/> single-threaded calls at once (<see cref="CallsAtOnce"/>)
     /// rather than one call split across them: ResNet-18's threads waited on each other at the end of every operator,
-    /// 5–16% of its CPU time (docs/benchmarks.md, issue 14).
+    /// about 5–8% of its CPU time (docs/benchmarks.md, issue 14, h257).
     /// </param>
     public static ModelSession Open(string path, string? output, string? layer, string layerNamedBy, int threads, string? optimizedModels = null, string? shownName = null,
         bool samplesAtOnce = false)
