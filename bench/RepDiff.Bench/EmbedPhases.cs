@@ -38,6 +38,10 @@ public static class EmbedPhases
             phases["hash_second_cpu"] = CpuLap();
         }
         CpuLap();
+        // Reading whether the graph fixes its batch at 1 (its inputs, the weights skipped), done before every session opens.
+        phases["batch_peek_result"] = OnnxFile.FixesBatchAtOne(description.Model!);
+        phases["batch_peek"] = Lap();
+        phases["batch_peek_cpu"] = CpuLap();
         using (var model = ModelSession.Open(description.Model!, description.Output, null, description.Names.Layer, Environment.ProcessorCount, cache)) { phases["session_first"] = Lap(); phases["session_first_cpu"] = CpuLap(); }
         using var session = ModelSession.Open(description.Model!, description.Output, null, description.Names.Layer, Environment.ProcessorCount, cache);
         phases["session_second"] = Lap();

@@ -30,8 +30,9 @@ public static class EmbedProbe
     }
 
     /// <summary>
-    /// args: [images (default 96)] [rounds (default 3)]: ResNet-18 through Embedder with one two-threaded model call at a
-    /// time (what `embed` does for images) against two concurrent single-threaded calls, alternating, on embed-images' PNGs.
+    /// args: [images (default 96)] [rounds (default 3)]: ResNet-18 through Embedder with one batch at a time (what `embed` does
+    /// for images: since h257, its images as two concurrent single-threaded calls) against two batches at once, each a
+    /// single-threaded call per image, alternating, on embed-images' PNGs.
     /// </summary>
     [Bench("embed-images-ab")]
     public static void ImagesAb(string[] args)
@@ -88,6 +89,8 @@ public static class EmbedProbe
                 ("nospin-b1-daz", 1, false, 2, 1, false),
                 ("t1-callers2-b1-daz", 1, false, 1, 2, false),
                 ("t1-callers2-b1", 1, false, 1, 2, false),
+                ("t1-callers2-b1-noarena", 1, false, 1, 2, false),
+                ("t1-callers2-b1-nopattern", 1, false, 1, 2, false),
                 ("nospin-b1-noarena", 1, false, 2, 1, false),
                 ("nospin-b1-dynamic-blocks", 1, false, 2, 1, false),
                 ("nospin-b4-opened", 4, false, 2, 1, true),
@@ -101,6 +104,7 @@ public static class EmbedProbe
                 if (!spin) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
                 if (name.Contains("daz")) options.AddSessionConfigEntry("session.set_denormal_as_zero", "1");
                 if (name.Contains("noarena")) options.EnableCpuMemArena = false;
+                if (name.Contains("nopattern")) options.EnableMemoryPattern = false;
                 // Work handed out in shrinking blocks, so a thread that another process held up does less of a call.
                 if (name.Contains("dynamic-blocks")) options.AddSessionConfigEntry("session.dynamic_block_base", "4");
                 using var session = useOpened ? new InferenceSession(opened, options) : new InferenceSession(path, options);

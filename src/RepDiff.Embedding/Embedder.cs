@@ -76,14 +76,15 @@ public sealed class Embedder : IDisposable
         modelPath = description.PathOf(description.Model) ?? throw new RepDiffInputException("the model description names no model file (\"model\")");
         // Texts: one single-threaded model call per core, each on its own batch. A small encoder's operators are
         // too short to split across cores without the threads waiting on each other at every one (worse on a
-        // shared machine). Images: one call at a time, each split across the cores (convolutions split well).
+        // shared machine). Images: one batch at a time; a graph that takes one image per call runs a single-threaded
+        // call per core on the batch's images (ModelSession.CallsAtOnce), any other one call split across the cores.
         concurrentRuns = Math.Clamp(options.ConcurrentRuns ?? (description.Text is not null ? options.Threads : 1), 1, options.Threads);
         // An image model's mean image is read while the session opens (both take a noticeable part of a short run).
         var meanImage = description.Text is null && description.Image is { } spec ? Task.Run(() => new ImageTensorizer(spec, description)) : null;
         try
         {
             model = ModelSession.Open(modelPath, description.Output, description.Layer, description.Names.Layer, options.Threads / concurrentRuns, options.OptimizedModels,
-                description.Name is { } name && BuiltInModels.IsBuiltIn(name) ? name : null);
+                description.Name is { } name && BuiltInModels.IsBuiltIn(name) ? name : null, samplesAtOnce: description.Text is null);
         }
         catch
         {
@@ -439,31 +440,52 @@ public sealed class Embedder : IDisposable
     /// <summary>Positions of BERT-family encoders (MiniLM, Arctic, E5): the longest input most text models take.</summary>
     private const int TypicalMaxPositions = 512;
 
-    /// <summary>Runs one batch (in slices when the graph takes one sample per call) and pools its output rows.</summary>
+    /// <summary>
+    /// Runs one batch (in slices when the graph takes one sample per call, <see cref="ModelSession.CallsAtOnce"/> of them at
+    /// once, each written to its own rows) and pools its output rows.
+    /// </summary>
     private float[] Infer(EmbeddingBatch batch)
     {
-        float[]? result = null;
-        int cols = -1;
-        for (int first = 0; first < batch.Count;)
+        int per = Math.Min(batch.Count, model.MaxBatch), slices = (batch.Count + per - 1) / per;
+        var pooled = new float[slices][];
+        var failures = new ExceptionDispatchInfo?[slices];
+        void RunSlice(int slice)
         {
-            int count = Math.Min(batch.Count - first, model.MaxBatch);
-            float[] pooled;
             try
             {
-                pooled = InferSlice(batch, first, count);
+                pooled[slice] = InferSlice(batch, slice * per, Math.Min(per, batch.Count - slice * per));
             }
             catch (OnnxRuntimeException e)
             {
-                throw RepDiffInputException.ForFile(modelPath, RunFailure(e, batch));
+                failures[slice] = ExceptionDispatchInfo.Capture(RepDiffInputException.ForFile(modelPath, RunFailure(e, batch)));
             }
-            int sampleCols = pooled.Length / count;
-            if (cols < 0) cols = sampleCols;
-            else if (cols != sampleCols) throw VaryingWidth(sampleCols, cols);
-            result ??= new float[batch.Count * cols];
-            pooled.CopyTo(result.AsSpan(first * cols));
-            first += count;
+            catch (Exception e)
+            {
+                failures[slice] = ExceptionDispatchInfo.Capture(e);
+            }
         }
-        return result!;
+        int next = -1;
+        void TakeSlices()
+        {
+            for (int slice; (slice = Interlocked.Increment(ref next)) < slices && !failures.Any(f => f is not null);) RunSlice(slice);
+        }
+        // Dedicated threads beside this one: the thread pool's are held by the producer and this run, and a call queued
+        // to it waited for the pool to grow (half a second or more).
+        var helpers = Enumerable.Range(1, Math.Min(model.CallsAtOnce, slices) - 1)
+            .Select(_ => Task.Factory.StartNew(TakeSlices, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        TakeSlices();
+        Task.WaitAll(helpers);
+        // The first failure in input order, whichever call failed first.
+        failures.FirstOrDefault(f => f is not null)?.Throw();
+        int cols = pooled[0].Length / Math.Min(per, batch.Count);
+        var result = new float[batch.Count * cols];
+        for (int slice = 0; slice < slices; slice++)
+        {
+            int count = Math.Min(per, batch.Count - slice * per);
+            if (pooled[slice].Length != count * cols) throw VaryingWidth(pooled[slice].Length / count, cols);
+            pooled[slice].CopyTo(result.AsSpan(slice * per * cols));
+        }
+        return result;
     }
 
     /// <summary>

@@ -16,7 +16,10 @@ public sealed record EmbedderOptions
     }
 
     public int BatchSize { get; init; } = 32;
-    /// <summary>ONNX Runtime intra-op threads and image decoding workers; default: every core.</summary>
+    /// <summary>
+    /// Image decoding workers, and the model's threads: single-threaded calls at once for texts and for an image graph that
+    /// takes one image per call, else ONNX Runtime intra-op threads of one call; default: every core.
+    /// </summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Drop images that cannot be decoded (listed in <see cref="EmbeddingRun.Skipped"/>) instead of failing.</summary>
     public bool SkipUnreadable { get; init; }
@@ -25,7 +28,10 @@ public sealed record EmbedderOptions
     /// there (compare, which has no such flag, adds nothing).
     /// </summary>
     public string? UnreadableAdvice { get; init; }
-    /// <summary>Model calls run at once (each with Threads / this many ONNX Runtime threads); default: one per thread for texts, one for images.</summary>
+    /// <summary>
+    /// Batches run at once (each with Threads / this many threads); default: one per thread for texts, one for images (a graph
+    /// that takes one image per call still runs that batch's images as several calls at once, ModelSession.CallsAtOnce).
+    /// </summary>
     internal int? ConcurrentRuns { get; init; }
     /// <summary>Folder where ONNX Runtime's optimized graphs are kept between runs (<see cref="OptimizedModelCache"/>); null: optimize every time.</summary>
     internal string? OptimizedModels { get; init; } = OptimizedModelCache.DefaultFolder;

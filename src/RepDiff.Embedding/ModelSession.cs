@@ -19,11 +19,17 @@ internal sealed class ModelSession : IDisposable
     public string OutputName { get; }
     /// <summary>Largest batch the session takes: 1 when the graph fixes it.</summary>
     public int MaxBatch { get; }
+    /// <summary>
+    /// Single-sample calls run at once on one batch: the threads given, each a single-threaded call, for a graph that
+    /// fixes its batch at 1 when asked for (images); else 1, one call split across the threads.
+    /// </summary>
+    public int CallsAtOnce { get; }
 
     /// <summary>The element types an embedding is read from: float16 (fp16 exports) is widened to float32.</summary>
     public static readonly IReadOnlyList<string> EmbeddingTypes = ["float", "float16"];
 
-    private ModelSession(InferenceSession session, string output, int maxBatch) => (Session, OutputName, MaxBatch) = (session, output, maxBatch);
+    private ModelSession(InferenceSession session, string output, int maxBatch, int callsAtOnce)
+        => (Session, OutputName, MaxBatch, CallsAtOnce) = (session, output, maxBatch, callsAtOnce);
 
     private static readonly Lazy<string> runtimeVersion = new(() => OrtEnv.Instance().GetVersionString());
 
@@ -36,15 +42,23 @@ internal sealed class ModelSession : IDisposable
     /// <param name="optimizedModels">Folder of the optimized-graph cache (<see cref="OptimizedModelCache"/>); null: none.</param>
     /// <param name="layerNamedBy">What named <paramref name="layer"/> (--layer, compare's --layer-a or -b, a description's "layer"), for messages.</param>
     /// <param name="shownName">What a message tells the user to inspect (a built-in model's name); null: the file's path.</param>
-    public static ModelSession Open(string path, string? output, string? layer, string layerNamedBy, int threads, string? optimizedModels = null, string? shownName = null)
+    /// <param name="samplesAtOnce">
+    /// When the graph fixes its batch at 1, run <paramref name="threads"/> single-threaded calls at once (<see cref="CallsAtOnce"/>)
+    /// rather than one call split across them: ResNet-18's threads waited on each other at the end of every operator,
+    /// about 5–8% of its CPU time (docs/benchmarks.md, issue 14, h257).
+    /// </param>
+    public static ModelSession Open(string path, string? output, string? layer, string layerNamedBy, int threads, string? optimizedModels = null, string? shownName = null,
+        bool samplesAtOnce = false)
     {
         RequireModelFile(path);
         // The graph is parsed only to expose a layer; otherwise the session reads the file itself.
         ModelProto? graph = null;
         if (layer is not null) { graph = OnnxFile.Parse(path); ExposeLayer(graph, layer, layerNamedBy, path, shownName ?? path); }
-        var session = Create(graph, path, threads, optimizedModels);
-        // A batch axis fixed at 1 (CNTK and many TensorFlow exports) means one sample per call.
-        bool fixedOne = session.InputMetadata.Values.Any(m => m.Dimensions is { Length: > 0 } dims && dims[0] == 1);
+        // A batch axis fixed at 1 (CNTK and many TensorFlow exports) means one sample per call. Read from the file, as the
+        // session's threads depend on it.
+        bool fixedOne = graph is null ? OnnxFile.FixesBatchAtOne(path) : OnnxFile.FixesBatchAtOne(graph);
+        int callsAtOnce = fixedOne && samplesAtOnce ? threads : 1;
+        var session = Create(graph, path, threads / callsAtOnce, optimizedModels);
         string outputName = layer ?? output ?? session.OutputMetadata.Keys.First();
         if (!session.OutputMetadata.ContainsKey(outputName))
         {
@@ -59,7 +73,7 @@ internal sealed class ModelSession : IDisposable
             throw RepDiffInputException.ForFile(path, $"output '{outputName}' holds {type} values; an embedding is read from float32 or float16 values: "
                 + $"name the output that holds the embedding (`repdiff inspect {shownName ?? path}` lists them)");
         }
-        return new ModelSession(session, outputName, fixedOne ? 1 : int.MaxValue);
+        return new ModelSession(session, outputName, fixedOne ? 1 : int.MaxValue, callsAtOnce);
     }
 
     /// <summary>An element type as ONNX names it ("float", "float16", "int64", "bfloat16"), for messages.</summary>

@@ -17,9 +17,9 @@ public class EmbedderTests
         return (new ImageSet(bytes.Select(b => b / 255f).ToArray(), n, h, w, c), bytes);
     }
 
-    private static Matrix Embed(ModelDescription description, ImageSet images, int batch = 32)
+    private static Matrix Embed(ModelDescription description, ImageSet images, int batch = 32, int threads = 1)
     {
-        using var embedder = Embedder.Open(description, new EmbedderOptions { BatchSize = batch, Threads = 1 });
+        using var embedder = Embedder.Open(description, new EmbedderOptions { BatchSize = batch, Threads = threads });
         return embedder.EmbedImages(images);
     }
 
@@ -163,6 +163,43 @@ public class EmbedderTests
         var fixedOne = Embed(new ModelDescription { Model = TinyOnnx.ImageIdentity(Dir, 2, 2, batch: 1), Pooling = "none", Image = image }, set, batch: 4);
         var dynamic = Embed(new ModelDescription { Model = TinyOnnx.ImageIdentity(Dir, 2, 2), Pooling = "none", Image = image }, set, batch: 4);
         Assert.Equal(dynamic.Data, fixedOne.Data);
+    }
+
+    [Fact]
+    public void BatchFixedAtOneRunsCallsAtOnceAndKeepsEveryRowInPlace()
+    {
+        // 203 images in batches of 10 (the last of 3) through a graph that takes one image per call: with 2 or 3 threads a
+        // batch's images run as that many single-threaded calls at once, finishing in any order, and every row must
+        // still be its own image's, byte for byte what one thread and the open-batch graph give.
+        var (set, _) = Pixels(203, 3, 5, 3, seed: 7);
+        var image = new ImagePreprocessing { Size = [3, 5], Resize = "none" };
+        var fixedOne = new ModelDescription { Model = TinyOnnx.ImageIdentity(Dir, 3, 5, batch: 1), Pooling = "none", Image = image };
+        var reference = Embed(new ModelDescription { Model = TinyOnnx.ImageIdentity(Dir, 3, 5), Pooling = "none", Image = image }, set, batch: 10);
+        Assert.Equal(203, reference.Rows);
+        Assert.Equal(203, Enumerable.Range(0, 203).Select(i => string.Join(',', reference.Row(i).ToArray())).Distinct().Count());
+        foreach (int threads in new[] { 1, 2, 3 })
+            Assert.Equal(reference.Data, Embed(fixedOne, set, batch: 10, threads).Data);
+    }
+
+    [Fact]
+    public void OnlyAGraphThatTakesOneSampleSplitsItsThreadsIntoCalls()
+    {
+        // Read from the file before the session opens: three single-threaded calls for a batch fixed at 1, one three-threaded
+        // call for an open batch, and a text model's (not asked for) one call.
+        string Open(string model, bool samplesAtOnce)
+        {
+            using var session = ModelSession.Open(model, null, null, "--layer", threads: 3, optimizedModels: null, samplesAtOnce: samplesAtOnce);
+            return $"{session.MaxBatch} {session.CallsAtOnce}";
+        }
+        Assert.Equal("1 3", Open(TinyOnnx.ImageIdentity(Dir, 2, 2, batch: 1), samplesAtOnce: true));
+        Assert.Equal("1 1", Open(TinyOnnx.ImageIdentity(Dir, 2, 2, batch: 1), samplesAtOnce: false));
+        Assert.Equal($"{int.MaxValue} 1", Open(TinyOnnx.ImageIdentity(Dir, 2, 2), samplesAtOnce: true));
+        // A weight listed among the graph's inputs (IR 3 and CNTK exports list them all) is not the batch: [1] here.
+        string listed = TinyOnnx.Write(Path.Combine(Dir, "weights-as-inputs.onnx"),
+            [TinyOnnx.Value("pixels", TinyOnnx.Float, "batch", 3, 2, 2), TinyOnnx.Value("one", TinyOnnx.Float, 1)],
+            [TinyOnnx.Value("out", TinyOnnx.Float, "batch", 3, 2, 2)],
+            [TinyOnnx.Node("Add", ["pixels", "one"], ["out"])], [TinyOnnx.Constant("one", [1], [1f])]);
+        Assert.Equal($"{int.MaxValue} 1", Open(listed, samplesAtOnce: true));
     }
 
     private static Matrix EmbedTexts(string[] texts, string pooling, bool normalize = false, int maxLength = 16, bool withTypes = true, bool lowercase = true, int threads = 1)
