@@ -347,7 +347,7 @@ internal sealed class UmapDescent
     }
 
     /// <summary>
-    /// x^p per lane as 2^(p·log₂x), to within about 2·10⁻⁷ relative where p·log₂x is small (3·10⁻⁶ at |p·log₂x| = 100):
+    /// x^p per lane as 2^(p·log₂x), within 3·10⁻⁷ + 10⁻⁷·|p·log₂x| relative (the rounding of p·log₂x grows with it):
     /// log₂ from the exponent bits and s = (m − 1)/(m + 1) of the mantissa m in [√½, √2) (log₂ m = s·Q(s²)), 2^r for
     /// r in [−½, ½] by a polynomial, the integer part put back in the exponent. The polynomials were fitted here
     /// (least squares at Chebyshev nodes: 7·10⁻¹⁰ and 8·10⁻⁸ relative). Lanes at or below 0 or below the smallest
