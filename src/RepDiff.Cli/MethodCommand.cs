@@ -51,6 +51,7 @@ internal static class MethodCommand
             var (explanation, context, model, origin) = ProgressDisplay.Run(progress =>
             {
                 double looks = ImageLooksStage.Measure(pair.Samples, progress);
+                Stability.Expect(method, pair, trust);
                 var result = method.Run(pair, options, progress);
                 var (origin, hashing) = Origin(spec.InputFiles().Concat(OptionsSchema.Files(options)), progress);
                 if (looks > 0) result.Timings[ImageLooksStage.Timing] = looks;

@@ -94,6 +94,8 @@ public sealed class Comparison
             var clock = Stopwatch.StartNew();
             // Each method's stages under its name: piped, "affinities: 50%" said nothing of which method it was (helper 79).
             var named = new RenamedProgress(progress, stage => stage.StartsWith(method.Name, StringComparison.Ordinal) ? stage : $"{method.Name}: {stage}");
+            var methodTrust = TrustFor(method, trust);
+            if (methodTrust is not null) Stability.Expect(method, pair, methodTrust);
             var explanation = ForMethod(method, runs, () => method.Run(pair, prepared[m], named));
             if (preparing[m] >= 1e-3)
             {
@@ -106,7 +108,6 @@ public sealed class Comparison
             ExplanationScoring.Score(explanation, pair);
             progress.Report($"scoring {method.Name} (BSR)", 1);
             timings[$"{method.Name} scoring"] = clock.Elapsed.TotalSeconds;
-            var methodTrust = TrustFor(method, trust);
             if (methodTrust?.Validates() == true)
             {
                 clock.Restart();

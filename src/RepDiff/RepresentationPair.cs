@@ -35,6 +35,9 @@ public sealed class RepresentationPair : IDisposable
     /// <summary>Pair-level quantities shared by the steps of a run (largest distances).</summary>
     public PairStatistics Statistics { get; }
 
+    /// <summary>What full runs keep for their stability reruns on subsets of this pair (empty on a pair of selected rows).</summary>
+    public Trust.RerunInputs RerunInputs { get; } = new();
+
     /// <summary>Display names of the two inputs (usually their file names).</summary>
     public string NameA { get; init; } = "A";
     public string NameB { get; init; } = "B";

@@ -11,13 +11,15 @@ internal static class ExactRoute
 {
     /// <param name="property">The option that leads to a linear route, named when n×n does not fit.</param>
     /// <param name="scalableValue">Its value that does.</param>
+    /// <param name="keep">Given the n×n operator once built (it is only read afterwards), for reruns that restrict it.</param>
     public static SpectralModes Solve(IReadOnlyList<WeightedKernel> kernels, SignedProblem problem, string property, string scalableValue,
-        IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings)
+        IProgress<ProgressUpdate>? progress, Dictionary<string, double> timings, Action<double[]>? keep = null)
     {
         int n = kernels[0].Rows.Rows;
         SampleKernels.CheckMemory(n, property, scalableValue, kernels.Sum(k => SampleKernels.RowBytes(k.Rows)));
         var clock = Stopwatch.StartNew();
         var lambda = Operator(kernels, progress);
+        keep?.Invoke(lambda);
         timings["kernels"] = clock.Lap();
         var found = Solve(lambda, n, problem, progress);
         timings["eigen"] = clock.Elapsed.TotalSeconds;

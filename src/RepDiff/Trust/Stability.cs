@@ -49,7 +49,18 @@ public static class Stability
             progress.Report(stage, (r + 1.0) / resamples);
         }
         sums.Write();
+        // Released whether or not the reruns took it (a subsample's reruns, or prepared work that did not fit, do not).
+        pair.RerunInputs.Take<object>(method.Name);
         Record(full, resamples, fraction, clock);
+    }
+
+    /// <summary>
+    /// Before the full run of <paramref name="method"/>: when stability will rerun it, its full run keeps what the reruns
+    /// restrict to their rows instead of computing again (<see cref="RerunInputs"/>). Method commands and <see cref="Comparison.Run"/> call it.
+    /// </summary>
+    public static void Expect(IPairMethod method, RepresentationPair pair, TrustOptions trust)
+    {
+        if (method is ISubsetRerun && trust.ResamplesFor(method) > 0) pair.RerunInputs.Expect(method.Name);
     }
 
     /// <summary>

@@ -121,6 +121,49 @@ public class StabilityTests
     }
 
     /// <summary>
+    /// A full run that stability will rerun keeps what the reruns restrict (RDX's neighbour orders, SPEC's exact kernel
+    /// difference): the very arrays the reruns would compute again, handed over once, so stability gives the numbers it
+    /// gives when they are recomputed and nothing stays held on the pair; a run no stability follows keeps nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("rdx")]
+    [InlineData("spec")]
+    public void KeptRerunInputsAreWhatRerunsRecompute(string name)
+    {
+        var method = Method(name);
+        var trust = new TrustOptions { Stability = 3 };
+        var pair = StabilityFixtures.Planted();
+        Stability.Expect(method, pair, trust);
+        var full = method.Run(pair, method.DefaultOptions());
+        var inputs = pair.RerunInputs.Take<object>(name);
+        if (name == "rdx")
+        {
+            var orders = Assert.IsType<RdxMethod.FullOrders>(inputs);
+            Assert.Equal(DifferenceMatrix.NeighbourOrders(pair.A, null, null, "A"), orders.A);
+            Assert.Equal(DifferenceMatrix.NeighbourOrders(pair.B, null, null, "B"), orders.B);
+        }
+        else
+        {
+            var o = (SpecOptions)full.ResolvedOptions!;
+            var lambda = Assert.IsType<SpecMethod.KernelDifference>(inputs).Lambda;
+            Assert.Equal(RepDiff.Spectral.ExactRoute.Operator(
+                [new(pair.RowsA, o.Kernel, o.SigmaA, 1.0 / pair.N, "A"), new(pair.RowsB, o.Kernel, o.SigmaB, -o.Eta / pair.N, "B")], null), lambda);
+        }
+
+        var kept = StabilityFixtures.Planted();
+        Stability.Expect(method, kept, trust);
+        var withKept = method.Run(kept, method.DefaultOptions());
+        var recomputed = StabilityFixtures.Planted();
+        var fresh = method.Run(recomputed, method.DefaultOptions());
+        Assert.Null(recomputed.RerunInputs.Take<object>(name));
+        Stability.Measure(method, kept, withKept, trust);
+        Stability.Measure(method, recomputed, fresh, trust);
+        Assert.Equal(Stabilities(fresh), Stabilities(withKept));
+        Assert.All(Stabilities(withKept), s => Assert.NotNull(s));
+        Assert.Null(kept.RerunInputs.Take<object>(name));
+    }
+
+    /// <summary>
     /// --trust is --validate plus "--stability 4 unless --stability is given": given as 0 (off), it had run 4 resamples
     /// anyway (only a value above 0 counted as given); R given is R, and --trust alone is 4.
     /// </summary>

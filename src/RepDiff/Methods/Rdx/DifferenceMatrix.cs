@@ -17,8 +17,10 @@ internal static class DifferenceMatrix
 {
     /// <summary>G for the pair (a, b), into the given n×n matrix when one is passed (to reuse its memory).</summary>
     /// <param name="farthest">The largest distance of a and of b, found on the way (for BSR's MNED).</param>
+    /// <param name="orders">With the neighbourhood distance, filled with every row's neighbour order in a and in b (n×n each,
+    /// as <see cref="NeighbourOrders"/> gives them), which the ranks are read from anyway.</param>
     public static Matrix Compute(Matrix a, Matrix b, RdxOptions options, int[]? guide, IProgress<ProgressUpdate>? progress,
-        out (double A, double B) farthest, Matrix? into = null)
+        out (double A, double B) farthest, Matrix? into = null, (int[] A, int[] B)? orders = null)
     {
         int n = a.Rows;
         var scaleA = RowScale.Prepare(a, options.Distance, guide, progress, "distances (A)");
@@ -40,8 +42,8 @@ internal static class DifferenceMatrix
                 int i = first + r;
                 var na = scratch.A;
                 var nb = scratch.B;
-                scaleA.ComparableRow(i, distA.Row(r), na, scratch);
-                scaleB.ComparableRow(i, distB.Row(r), nb, scratch);
+                scaleA.ComparableRow(i, distA.Row(r), na, scratch, orders is { } keptA ? keptA.A.AsSpan(i * n, n) : default);
+                scaleB.ComparableRow(i, distB.Row(r), nb, scratch, orders is { } keptB ? keptB.B.AsSpan(i * n, n) : default);
                 Combine(na, nb, g.Row(i), gamma, locallyBiased);
                 return scratch;
             }, pool.Add);
@@ -208,13 +210,13 @@ internal sealed class RowScale
 
     public double FarthestDistance => blocks.FarthestDistance;
 
-    /// <summary>Row i of N_R from that row's squared distances.</summary>
-    public void ComparableRow(int i, Span<float> squared, Span<float> dest, DifferenceMatrix.RowScratch scratch)
+    /// <summary>Row i of N_R from that row's squared distances; with the neighbourhood distance, the row's order into <paramref name="order"/> when given.</summary>
+    public void ComparableRow(int i, Span<float> squared, Span<float> dest, DifferenceMatrix.RowScratch scratch, Span<int> order = default)
     {
         switch (kind)
         {
             case RdxDistance.Neighborhood:
-                RowRanks(i, squared, dest, scratch);
+                RowRanks(i, squared, dest, scratch, order);
                 break;
             case RdxDistance.MaxNormalized:
                 TensorPrimitives.Sqrt(squared, dest);
@@ -234,10 +236,11 @@ internal sealed class RowScale
     /// LSD radix sort on the distance bits (non-negative floats order like their bit patterns), three digits of at
     /// most 11 bits sized to the row's range, skipping digits all keys share: linear in n, no comparisons.
     /// </summary>
-    public static void RowRanks(int self, ReadOnlySpan<float> squared, Span<float> dest, DifferenceMatrix.RowScratch scratch)
+    public static void RowRanks(int self, ReadOnlySpan<float> squared, Span<float> dest, DifferenceMatrix.RowScratch scratch, Span<int> keepOrder = default)
     {
         var order = RowOrder(self, squared, scratch);
         for (int p = 0; p < squared.Length; p++) dest[order[p]] = p;
+        if (!keepOrder.IsEmpty) order.AsSpan(0, squared.Length).CopyTo(keepOrder);
     }
 
     /// <summary>Bits per radix digit at most: three passes cover a 32-bit key, and one digit's counts (8 KB) stay in L1.</summary>

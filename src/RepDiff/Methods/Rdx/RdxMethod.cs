@@ -88,7 +88,11 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
 
         var differenceClock = Stopwatch.StartNew();
         // more_similar_in_a: M = exp(+beta G) with G from (A, mapped B); more_similar_in_b: exp(−beta G) with G from (mapped A, B).
-        var g = DifferenceMatrix.Compute(a, mappedB ?? b, options, guide, progress, out var farthest);
+        // Stability's reruns read their ranks off the neighbour orders this pass sorts anyway: kept for them when they follow.
+        var orders = rows is null && pair.RerunInputs.Expects(Name) && SharesOrders(options, n)
+            ? new FullOrders(new int[(long)n * n], new int[(long)n * n], options.GuideLabels) : null;
+        var g = DifferenceMatrix.Compute(a, mappedB ?? b, options, guide, progress, out var farthest, orders: orders is null ? null : (orders.A, orders.B));
+        if (orders is not null) pair.RerunInputs.Keep(Name, orders);
         // The difference pass saw every pair of the full input (unless subsampled or aligned): BSR reuses its largest distances.
         if (rows is null) pair.Statistics.SetMaxDistanceA(farthest.A);
         if (rows is null && mappedB is null) pair.Statistics.SetMaxDistanceB(farthest.B);
@@ -141,11 +145,10 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
     {
         var options = MethodTemplate.Cast<RdxOptions>(this, resolved);
         int n = pair.N;
-        if (options.Distance != RdxDistance.Neighborhood || options.Align || options.MaxSamples is int cap && cap < n) return null;
-        if (2L * n * n * sizeof(int) > RdxMemory.Available() / 4) return null;
-        int[]? guide = options.GuideLabels is { } guidePath ? LoadGuide(guidePath, pair) : null;
-        var ordersA = DifferenceMatrix.NeighbourOrders(pair.A, guide, progress, "neighbour orders (A)");
-        var ordersB = DifferenceMatrix.NeighbourOrders(pair.B, guide, progress, "neighbour orders (B)");
+        var kept = pair.RerunInputs.Take<FullOrders>(Name);
+        if (options.MaxSamples is int cap && cap < n || !SharesOrders(options, n)) return null;
+        var (ordersA, ordersB) = kept is { } full && full.GuideLabels == options.GuideLabels && full.A.LongLength == (long)n * n
+            ? (full.A, full.B) : ComputeOrders(pair, options, progress);
         return rows =>
         {
             var clock = Stopwatch.StartNew();
@@ -156,6 +159,23 @@ public sealed class RdxMethod : PairMethod<RdxOptions>, ISubsetRerun
             return explanation;
         };
     }
+
+    /// <summary>
+    /// Whether reruns on subsets can read their ranks off the full pair's neighbour orders: the neighbourhood distance without
+    /// alignment (which changes the input itself), and two n×n int arrays within a quarter of the memory available.
+    /// </summary>
+    private static bool SharesOrders(RdxOptions options, int n)
+        => options.Distance == RdxDistance.Neighborhood && !options.Align && 2L * n * n * sizeof(int) <= RdxMemory.Available() / 4;
+
+    private static (int[] A, int[] B) ComputeOrders(RepresentationPair pair, RdxOptions options, IProgress<ProgressUpdate>? progress)
+    {
+        int[]? guide = options.GuideLabels is { } guidePath ? LoadGuide(guidePath, pair) : null;
+        return (DifferenceMatrix.NeighbourOrders(pair.A, guide, progress, "neighbour orders (A)"),
+            DifferenceMatrix.NeighbourOrders(pair.B, guide, progress, "neighbour orders (B)"));
+    }
+
+    /// <summary>Every row's neighbour order in A and in B, as a full run sorted them (with these guide labels).</summary>
+    internal sealed record FullOrders(int[] A, int[] B, string? GuideLabels);
 
     /// <summary>The guide label of each of the pair's rows: on a selection of rows (stability, validation), the file's lines for those rows.</summary>
     private static int[] LoadGuide(string path, RepresentationPair pair) =>

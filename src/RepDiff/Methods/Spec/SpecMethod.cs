@@ -66,7 +66,8 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
         SpectralModes found;
         if (options.Route == SpecRoute.Exact)
         {
-            found = ExactRoute.Solve(ExactKernels(a, b, pair.NameA, pair.NameB, options), problem, nameof(options.Route), "rff", progress, timings);
+            found = ExactRoute.Solve(ExactKernels(a, b, pair.NameA, pair.NameB, options), problem, nameof(options.Route), "rff", progress, timings,
+                keep: lambda => pair.RerunInputs.Keep(Name, new KernelDifference(lambda, KernelOf(options))));
         }
         else
         {
@@ -121,8 +122,10 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
     {
         var options = MethodTemplate.Cast<SpecOptions>(this, resolved);
         int n = pair.N;
+        var kept = pair.RerunInputs.Take<KernelDifference>(Name);
         if (options.Route != SpecRoute.Exact || 2 * SampleKernels.Bytes(n) > IO.MemoryBudget.WorkLimit()) return null;
-        var lambda = ExactRoute.Operator(ExactKernels(pair.RowsA, pair.RowsB, pair.NameA, pair.NameB, options), progress);
+        var lambda = kept is not null && kept.Kernel == KernelOf(options) && kept.Lambda.LongLength == (long)n * n ? kept.Lambda
+            : ExactRoute.Operator(ExactKernels(pair.RowsA, pair.RowsB, pair.NameA, pair.NameB, options), progress);
         return rows =>
         {
             var found = ExactRoute.Solve(ExactRoute.Restrict(lambda, n, rows, (double)n / rows.Length), rows.Length, Problem(options), null);
@@ -131,6 +134,13 @@ public sealed class SpecMethod : PairMethod<SpecOptions>, ISubsetRerun
             return explanation;
         };
     }
+
+    /// <summary>What Λ on the exact route is built from besides the rows: the kernel, its bandwidths and eta.</summary>
+    private static (KernelKind Kernel, double? SigmaA, double? SigmaB, double Eta) KernelOf(SpecOptions options)
+        => (options.Kernel, options.SigmaA, options.SigmaB, options.Eta);
+
+    /// <summary>The full run's Λ on the exact route, kept for stability's reruns to restrict (<see cref="RerunInputs"/>).</summary>
+    internal sealed record KernelDifference(double[] Lambda, (KernelKind Kernel, double? SigmaA, double? SigmaB, double Eta) Kernel);
 
     /// <summary>The two terms of Λ = (K_A − eta K_B)/n on the exact route.</summary>
     private static WeightedKernel[] ExactKernels(IRowSource a, IRowSource b, string nameA, string nameB, SpecOptions options)
