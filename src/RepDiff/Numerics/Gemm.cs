@@ -39,18 +39,12 @@ public static class Gemm
     /// The strided core: op(A)(i,p) = A[aOff + (tA ? p·lda + i : i·lda + p)], likewise B; C(i,j) = C[cOff + i·ldc + j].
     /// With upperOnly (for SYRK), register tiles lying wholly below the diagonal are skipped: only C(i, j ≥ i) is
     /// guaranteed, some entries below it are computed too. The native path is not used then.
-    /// With upperSum (SYRK's chunk sums, upperOnly and k &gt; 0 only), the last depth block adds sumAlpha·C(i, j ≥ i), the float
-    /// C it would have stored, to upperSum (laid out as C) instead of storing it: c is left holding an earlier depth
-    /// block's partial sums, and upperSum gets the bits that adding the finished C to it afterwards would give.
     /// </summary>
     internal static void Compute(int m, int n, int k, float alpha,
         float[] a, long aOff, int lda, bool tA, float[] b, long bOff, int ldb, bool tB,
-        float beta, float[] c, long cOff, int ldc, bool upperOnly = false, bool singleThreaded = false,
-        double[]? upperSum = null, double sumAlpha = 1)
+        float beta, float[] c, long cOff, int ldc, bool upperOnly = false, bool singleThreaded = false)
     {
         if (m == 0 || n == 0) return;
-        if (upperSum is not null && (!upperOnly || k == 0 || upperSum.Length < c.Length))
-            throw new ArgumentException("upperSum needs upperOnly, k > 0 and C's layout");
         // The packing and the kernels read and write through pointers: check once that every index stays inside.
         CheckExtent(a, aOff, lda, tA ? k : m, tA ? m : k, "A");
         CheckExtent(b, bOff, ldb, tB ? n : k, tB ? k : n, "B");
@@ -66,9 +60,9 @@ public static class Gemm
         bool overwrite = beta == 0;
         if (!overwrite) ScaleC(m, n, beta, c, cOff, ldc, singleThreaded ? 1 : Environment.ProcessorCount);
         if (UseVector512)
-            new Blocked<Tile512>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly, upperSum, sumAlpha).Run(singleThreaded);
+            new Blocked<Tile512>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run(singleThreaded);
         else
-            new Blocked<Tile256>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly, upperSum, sumAlpha).Run(singleThreaded);
+            new Blocked<Tile256>(m, n, k, alpha, a, aOff, lda, tA, b, bOff, ldb, tB, c, cOff, ldc, overwrite, upperOnly).Run(singleThreaded);
     }
 
     // rows×cols values at off with leading dimension ld (row-major) must lie inside the array.
@@ -122,7 +116,7 @@ public static class Gemm
 
     private sealed class Blocked<T>(int m, int n, int k, float alpha,
         float[] a, long aOff, int lda, bool tA, float[] b, long bOff, int ldb, bool tB,
-        float[] c, long cOff, int ldc, bool overwrite, bool upperOnly, double[]? upperSum, double sumAlpha) where T : ITile
+        float[] c, long cOff, int ldc, bool overwrite, bool upperOnly) where T : ITile
     {
         public void Run(bool singleThreaded)
         {
@@ -176,7 +170,6 @@ public static class Gemm
             int mr = T.MR, nr = T.NR;
             int aPanels = (mcur + mr - 1) / mr;
             bool first = overwrite && pc == 0;
-            bool intoSum = upperSum is not null && pc + kcur == k;
             var aPack = ArrayPool<float>.Shared.Rent(aPanels * mr * kcur);
             float* edge = stackalloc float[mr * nr];
             try
@@ -190,7 +183,6 @@ public static class Gemm
                 // change any element's sums, so the bits are the same.
                 int run = PanelsPerRun(CpuCache.L2Bytes, (long)nr * kcur * sizeof(float));
                 fixed (float* ap = aPack, bp = bPack, cp = c)
-                fixed (double* sp = upperSum)
                 {
                     for (int j0 = p0; j0 < p1; j0 += run)
                     for (int ir = 0, j1 = Math.Min(p1, j0 + run); ir < aPanels; ir++)
@@ -202,16 +194,8 @@ public static class Gemm
                             int cols = Math.Min(nr, ncur - jr * nr);
                             if (upperOnly && ic + ir * mr >= jc + jr * nr + cols) continue; // this tile lies under the diagonal
                             float* bPanel = bp + (long)jr * nr * kcur;
-                            long tileOff = cOff + (long)(ic + ir * mr) * ldc + jc + jr * nr;
-                            float* cTile = cp + tileOff;
-                            if (intoSum)
-                            {
-                                // The tile's float sums go from L1 straight into the double sum: no store of C and no
-                                // second pass reading it back from memory.
-                                T.Kernel(kcur, aPanel, bPanel, edge, nr, 1f, overwrite: true);
-                                AddTileToSum(edge, nr, cTile, sp + tileOff, ldc, rows, cols, ic + ir * mr - (jc + jr * nr), alpha, first, sumAlpha);
-                            }
-                            else if (rows == mr && cols == nr)
+                            float* cTile = cp + cOff + (long)(ic + ir * mr) * ldc + jc + jr * nr;
+                            if (rows == mr && cols == nr)
                                 T.Kernel(kcur, aPanel, bPanel, cTile, ldc, alpha, first);
                             else
                             {
@@ -491,30 +475,6 @@ public static class Gemm
     private static unsafe void PrefetchLine(float* address)
     {
         if (Sse.IsSupported) Sse.Prefetch0(address);
-    }
-
-    // The float tile AddPartial would leave in c (alpha·t, or alpha·t + c fused, rounded once), widened and added in
-    // double to sum, entries on or above the diagonal only (the tile's row r lies diagonal + r columns past its first).
-    private static unsafe void AddTileToSum(float* t, int nr, float* c, double* sum, int ldc, int rows, int cols,
-        int diagonal, float alpha, bool overwrite, double sumAlpha)
-    {
-        var al = Vector256.Create(alpha);
-        var scale = Vector256.Create(sumAlpha);
-        for (int r = 0; r < rows; r++)
-        {
-            float* tr = t + r * nr, cr = c + (long)r * ldc;
-            double* sr = sum + (long)r * ldc;
-            int j = Math.Max(0, diagonal + r);
-            for (; j <= cols - 8; j += 8)
-            {
-                var x = Vector256.Load(tr + j);
-                var v = overwrite ? al * x : Vector256.FusedMultiplyAdd(al, x, Vector256.Load(cr + j));
-                (Vector256.Load(sr + j) + Vector256.WidenLower(v) * scale).Store(sr + j);
-                (Vector256.Load(sr + j + 4) + Vector256.WidenUpper(v) * scale).Store(sr + j + 4);
-            }
-            for (; j < cols; j++)
-                sr[j] += sumAlpha * (overwrite ? alpha * tr[j] : MathF.FusedMultiplyAdd(alpha, tr[j], cr[j]));
-        }
     }
 
     private static unsafe void AddPartial(float* t, int nr, float* c, int ldc, int rows, int cols, float alpha, bool overwrite)

@@ -50,21 +50,13 @@ public static class Syrk
 
         private int Stride => VectorsAreRows ? K : D;
 
-        /// <summary>
-        /// The float GEMM of chunk [k0, k0 + count) into partial's upper triangle or, with c, c's upper triangle += alpha·that
-        /// (partial is then work space). The managed GEMM adds its last depth block to c as it finishes each tile, while the
-        /// floats are in L1: a separate pass after the chunk was 15% of the time at d = 4,000.
-        /// </summary>
-        public void Chunk(int k0, int count, float[] partial, bool singleThreaded, double[]? c = null, double alpha = 1)
+        /// <summary>The float GEMM of chunk [k0, k0 + count) into partial's upper triangle.</summary>
+        public void Chunk(int k0, int count, float[] partial, bool singleThreaded)
         {
             long off = VectorsAreRows ? k0 : (long)k0 * D;
-            if (NativeBlas.Enabled && NativeBlas.TrySsyrk(D, count, 1f, Data, off, Stride, transposed: !VectorsAreRows, 0f, partial))
-            {
-                if (c is not null) AddUpper(partial, c, D, alpha);
-                return;
-            }
-            Gemm.Compute(D, D, count, 1f, Data, off, Stride, !VectorsAreRows, Data, off, Stride, VectorsAreRows, 0f, partial, 0, D,
-                upperOnly: true, singleThreaded: singleThreaded, upperSum: c, sumAlpha: alpha);
+            if (!(NativeBlas.Enabled && NativeBlas.TrySsyrk(D, count, 1f, Data, off, Stride, transposed: !VectorsAreRows, 0f, partial)))
+                Gemm.Compute(D, D, count, 1f, Data, off, Stride, !VectorsAreRows, Data, off, Stride, VectorsAreRows, 0f, partial, 0, D,
+                    upperOnly: true, singleThreaded: singleThreaded);
         }
     }
 
@@ -79,7 +71,11 @@ public static class Syrk
             AddUpperChunksInParallel(x, c, alpha, partial, chunk, workers);
             return;
         }
-        for (int k0 = 0; k0 < x.K; k0 += chunk) x.Chunk(k0, Math.Min(chunk, x.K - k0), partial, singleThreaded: false, c, alpha);
+        for (int k0 = 0; k0 < x.K; k0 += chunk)
+        {
+            x.Chunk(k0, Math.Min(chunk, x.K - k0), partial, singleThreaded: false);
+            AddUpper(partial, c, d, alpha);
+        }
     }
 
     /// <summary>Narrow X (d ≤ this) takes whole chunks per core; the benchmark turns it off to compare.</summary>

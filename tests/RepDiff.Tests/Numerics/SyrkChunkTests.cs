@@ -66,15 +66,16 @@ public class SyrkChunkTests
     }
 
     /// <summary>
-    /// Each chunk's finished float sums are added to the double sum as the GEMM's last depth block stores them: the bits of
-    /// the float chunk product (a full GEMM, every tile) added afterwards on the upper triangle, chunk after chunk, and the
-    /// lower triangle of the upper-only sum untouched. Edge tiles on both sides, several depth blocks and chunks.
+    /// Each chunk's float sums reach the double sum with the bits of a plain reference: the float chunk product (a full
+    /// GEMM, every tile) added afterwards on the upper triangle, chunk after chunk, the lower triangle untouched. Edge tiles
+    /// on both sides, several depth blocks and chunks. Guards any change to where that add happens (h260 tried folding it
+    /// into the GEMM's last depth block).
     /// </summary>
     [Theory]
     [InlineData(600, 8_000)]   // chunks of 3,495 rows: 14 depth blocks, the last one partial
     [InlineData(45, 20_000)]   // narrow, one chunk after another (chunks on separate cores are off)
     [InlineData(37, 200)]      // a single depth block: the first block is also the last
-    public void ChunkSumsAddedAsTheLastDepthBlockIsStoredGiveTheBitsOfAddingAfterwards(int d, int n)
+    public void ChunkSumsAddedInDoubleGiveTheBitsOfAPlainChunkByChunkReference(int d, int n)
     {
         var x = RandomMatrix(n, d, 9);
         var rng = new Random(3);
