@@ -65,6 +65,44 @@ public class SyrkChunkTests
         Assert.Equal(expected, product);
     }
 
+    /// <summary>
+    /// Each chunk's float sums reach the double sum with the bits of a plain reference: the float chunk product (a full
+    /// GEMM, every tile) added afterwards on the upper triangle, chunk after chunk, the lower triangle untouched. Edge tiles
+    /// on both sides, several depth blocks and chunks. Guards any change to where that add happens (h260 tried folding it
+    /// into the GEMM's last depth block).
+    /// </summary>
+    [Theory]
+    [InlineData(600, 8_000)]   // chunks of 3,495 rows: 14 depth blocks, the last one partial
+    [InlineData(45, 20_000)]   // narrow, one chunk after another (chunks on separate cores are off)
+    [InlineData(37, 200)]      // a single depth block: the first block is also the last
+    public void ChunkSumsAddedInDoubleGiveTheBitsOfAPlainChunkByChunkReference(int d, int n)
+    {
+        var x = RandomMatrix(n, d, 9);
+        var rng = new Random(3);
+        var start = new double[d * d];
+        for (int i = 0; i < start.Length; i++) start[i] = rng.NextDouble() * 100 - 50;
+        const double alpha = 0.37;
+        var expected = (double[])start.Clone();
+        var chunkProduct = new float[d * d];
+        int chunk = Syrk.RowsPerChunk(d);
+        for (int k0 = 0; k0 < n; k0 += chunk)
+        {
+            int rows = Math.Min(chunk, n - k0);
+            Gemm.Compute(d, d, rows, 1f, x.Data, (long)k0 * d, d, true, x.Data, (long)k0 * d, d, false, 0f, chunkProduct, 0, d);
+            for (int i = 0; i < d; i++)
+                for (int j = i; j < d; j++) expected[i * d + j] += alpha * chunkProduct[i * d + j];
+        }
+        bool was = Syrk.ChunksInParallel;
+        try
+        {
+            Syrk.ChunksInParallel = false;
+            var upper = (double[])start.Clone();
+            Syrk.AddUpperTransposeProduct(x, upper, alpha, new float[d * d]);
+            Assert.Equal(expected, upper);
+        }
+        finally { Syrk.ChunksInParallel = was; }
+    }
+
     private static double NaiveDot(Matrix x, int i, int j)
     {
         double sum = 0;
