@@ -42,7 +42,9 @@ public sealed class GivenGroupsMethod : PairMethod<GivenGroupsOptions>
     {
         if (options.Groups is not { } path)
             throw new InvalidOptionException(nameof(options.Groups), "is needed: the file of groups to score (`repdiff groups A B --groups FILE`)");
-        return GroupsFile.Read(path, options.GroupColumn, pair.N, pair.Samples.Ids, pair.NameA, pair.NameB, pair.Samples.LeftOut);
+        // "--groups g.csv: line 4: …", the shape of every other option's file: the reader knows only the file.
+        return InvalidOptionException.ReadingFile(nameof(options.Groups), path,
+            () => GroupsFile.Read(path, options.GroupColumn, pair.N, pair.Samples.Ids, pair.NameA, pair.NameB, pair.Samples.LeftOut));
     }
 
     /// <summary>results.json's count of the file's members that are rows of A --common-samples left out (absent when none).</summary>

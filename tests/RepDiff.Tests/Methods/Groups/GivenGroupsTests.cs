@@ -402,7 +402,7 @@ public class GivenGroupsTests
         { "notarow.csv", "group,row\ng,1\ng,1.5\n", "notarow.csv: line 3: row '1.5' is not a whole number (rows count from 0)" },
     };
 
-    /// <summary>Bad groups are one line naming the file and the problem, exit 2, and the output folder as it was.</summary>
+    /// <summary>Bad groups are one line naming the option, the file and the problem, exit 2, and the output folder as it was.</summary>
     [Theory]
     [MemberData(nameof(BadFiles))]
     public void BadGroupsAreOneLineAndTheOutputStaysAsItWas(string name, string text, string expected)
@@ -411,7 +411,8 @@ public class GivenGroupsTests
         string outDir = Path.Combine(dir, "out");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "results.json"), "earlier");
-        RunGroups(groups, outDir).AssertBadInput(expected);
+        // Named with its option first, as every option's file is (it had said "unknown.csv: …" alone).
+        RunGroups(groups, outDir).AssertBadInput($"error: --groups {Path.Combine(dir, expected)}");
         Assert.Equal(["results.json"], Directory.GetFiles(outDir).Select(Path.GetFileName));
         Assert.Equal("earlier", File.ReadAllText(Path.Combine(outDir, "results.json")));
     }
